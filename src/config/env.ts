@@ -1,0 +1,79 @@
+// All configuration, parsed once with zod. A missing or malformed variable stops start-up with one
+// readable message listing every problem (see ConfigError).
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = z.url({ protocol: /^https?$/ });
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_BASE_URL: url.optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_PRETTY: bool.optional(),
+    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb').default('100kb'),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    EMBEDDED_PG_DIR: z.string().min(1).default('data/postgres'),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
+
+    DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,21}$/, 'a Discord snowflake').optional(),
+    DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, '64 hex characters (the application\'s public key)').optional(),
+    DISCORD_BOT_TOKEN: z.string().min(20).optional(),
+    DISCORD_API_BASE_URL: url.default('https://discord.com/api'),
+    DISCORD_ADMIN_PERMISSION: z.enum(['ADMINISTRATOR', 'MANAGE_GUILD']).default('MANAGE_GUILD'),
+    /** Interactions whose X-Signature-Timestamp is older than this are refused (replay protection). */
+    DISCORD_MAX_SIGNATURE_AGE_SECONDS: z.coerce.number().int().positive().default(300),
+    /** Development only: start a local fake Discord API and a generated key pair when no application is configured. */
+    DISCORD_SIMULATOR: bool.optional(),
+
+    SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    COOKIE_SECURE: bool.optional(),
+    ADMIN_JS_TMP_DIR: z.string().min(1).default('admin-bundle'),
+
+    INVOICE_LINK_SIGNING_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    INVOICE_LINK_DEFAULT_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+
+    TAXJAR_API_URL: url.default('https://api.taxjar.com'),
+    TAXJAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(2500).default(1500),
+
+    PAYMENT_PROCESSOR_API_URL: url.optional(),
+
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
+    WORKERS_ENABLED: bool.default(true),
+
+    ORDER_SESSION_TTL_MINUTES: z.coerce.number().int().positive().default(30),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') {
+      for (const key of ['DISCORD_PUBLIC_KEY', 'DISCORD_APPLICATION_ID', 'DISCORD_BOT_TOKEN', 'SESSION_SECRET', 'DATABASE_URL'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when NODE_ENV=production' });
+      }
+    }
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment. Empty strings count as unset, so `FOO=` in .env means "use the default". */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  return result.data;
+}

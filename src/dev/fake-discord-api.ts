@@ -1,0 +1,179 @@
+// A local stand-in for Discord's REST API (v10) that speaks its wire format: used by the tests and by the
+// development server's simulator mode (no Discord application needed). It records every call and can be
+// told to fail the way Discord fails (403 with code 50007, 429 with retry_after, 5xx).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  /** Path after /api/v10, with %40 decoded (e.g. /webhooks/1/tok/messages/@original). */
+  path: string;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  at: number;
+}
+
+export interface FailureRule {
+  method?: string;
+  /** Matched against the decoded path. */
+  path: RegExp;
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** How many calls to fail (default 1; Infinity for all). */
+  times?: number;
+}
+
+let counter = 0n;
+export function fakeSnowflake(): string {
+  counter += 1n;
+  return ((BigInt(Date.now()) - 1420070400000n) * 4194304n + (counter % 4194304n)).toString();
+}
+
+export class FakeDiscordApi {
+  readonly calls: RecordedCall[] = [];
+  private readonly failures: (FailureRule & { left: number })[] = [];
+  private readonly dmChannels = new Map<string, string>(); // channel id -> user id
+  private server: Server | undefined;
+  private listeners: ((call: RecordedCall) => void)[] = [];
+  url = '';
+
+  /** Base URL to give @discordjs/rest as `api` (it appends /v10). */
+  get apiBase(): string {
+    return `${this.url}/api`;
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server!.listen(port, host, r));
+    const addr = this.server.address() as AddressInfo;
+    this.url = `http://${host}:${addr.port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server!.close(() => r()));
+    this.server = undefined;
+  }
+
+  fail(rule: FailureRule): void {
+    this.failures.push({ ...rule, left: rule.times ?? 1 });
+  }
+
+  onCall(listener: (call: RecordedCall) => void): () => void {
+    this.listeners.push(listener);
+    return () => (this.listeners = this.listeners.filter((l) => l !== listener));
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.failures.length = 0;
+  }
+
+  /** The user a DM channel created through POST /users/@me/channels belongs to. */
+  dmRecipient(channelId: string): string | undefined {
+    return this.dmChannels.get(channelId);
+  }
+
+  /** Messages posted to DM channels, with the recipient. */
+  directMessages(): { userId: string; body: unknown }[] {
+    return this.calls
+      .filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path))
+      .map((c) => ({ userId: this.dmChannels.get(c.path.split('/')[2]!) ?? '', body: c.body }))
+      .filter((m) => m.userId);
+  }
+
+  /** Calls matching method and path pattern. */
+  find(method: string, path: RegExp): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method && path.test(c.path));
+  }
+
+  /** Resolves when a call matching the predicate arrives (or has arrived). */
+  waitFor(pred: (c: RecordedCall) => boolean, timeoutMs = 10_000): Promise<RecordedCall> {
+    const found = this.calls.find(pred);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error('FakeDiscordApi.waitFor: timed out'));
+      }, timeoutMs);
+      const off = this.onCall((c) => {
+        if (pred(c)) {
+          clearTimeout(timer);
+          off();
+          resolve(c);
+        }
+      });
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = undefined;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, '');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const call: RecordedCall = { method, path, body, headers: req.headers, at: Date.now() };
+    this.calls.push(call);
+    for (const l of this.listeners) l(call);
+
+    const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(payload === undefined ? undefined : JSON.stringify(payload));
+    };
+
+    if (!String(req.headers.authorization ?? '').startsWith('Bot ') && !path.startsWith('/webhooks/') && !path.startsWith('/interactions/')) {
+      return send(401, { message: '401: Unauthorized', code: 0 });
+    }
+
+    const rule = this.failures.find((f) => f.left > 0 && (!f.method || f.method === method) && f.path.test(path));
+    if (rule) {
+      rule.left -= 1;
+      return send(rule.status, rule.body ?? { message: 'Fake failure', code: 0 }, rule.headers);
+    }
+
+    const m = (re: RegExp) => path.match(re);
+    let match: RegExpMatchArray | null;
+    if (method === 'POST' && path === '/users/@me/channels') {
+      const recipient = String((body as { recipient_id?: string })?.recipient_id ?? '');
+      let channelId = [...this.dmChannels.entries()].find(([, u]) => u === recipient)?.[0];
+      if (!channelId) {
+        channelId = fakeSnowflake();
+        this.dmChannels.set(channelId, recipient);
+      }
+      return send(200, { id: channelId, type: 1, recipients: [{ id: recipient, username: `user${recipient.slice(-4)}` }] });
+    }
+    if ((match = m(/^\/channels\/(\d+)\/messages$/)) && method === 'POST') {
+      return send(200, { id: fakeSnowflake(), channel_id: match[1], ...(body as object), timestamp: new Date().toISOString() });
+    }
+    if ((match = m(/^\/channels\/(\d+)\/messages\/(\d+)$/)) && method === 'PATCH') {
+      return send(200, { id: match[2], channel_id: match[1], ...(body as object) });
+    }
+    if ((match = m(/^\/webhooks\/(\d+)\/([^/]+)\/messages\/([^/]+)$/))) {
+      if (method === 'PATCH' || method === 'GET') return send(200, { id: fakeSnowflake(), ...(body as object) });
+      if (method === 'DELETE') return send(204);
+    }
+    if ((match = m(/^\/webhooks\/(\d+)\/([^/]+)$/)) && method === 'POST') {
+      return send(200, { id: fakeSnowflake(), ...(body as object) });
+    }
+    if (m(/^\/guilds\/\d+\/members\/\d+\/roles\/\d+$/) && (method === 'PUT' || method === 'DELETE')) {
+      return send(204);
+    }
+    if (m(/^\/applications\/\d+(\/guilds\/\d+)?\/commands$/) && method === 'PUT') {
+      const list = Array.isArray(body) ? body : [];
+      return send(200, list.map((c) => ({ id: fakeSnowflake(), version: fakeSnowflake(), ...(c as object) })));
+    }
+    return send(404, { message: '404: Not Found', code: 0 });
+  }
+}

@@ -1,0 +1,134 @@
+// Start: config -> database (embedded when DATABASE_URL is unset) -> migrations -> demo seed (embedded, once)
+// -> services -> HTTP server + job workers -> graceful shutdown on SIGINT/SIGTERM.
+import 'dotenv/config';
+import type { Server } from 'node:http';
+import { buildApp } from './app.js';
+import { ConfigError, loadEnv, type Env } from './config/env.js';
+import { loadOrCreateDevSecrets } from './config/dev-secrets.js';
+import { createContainer, type Services } from './container.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './platform/db/embedded-postgres.js';
+import { describeDatabaseError, waitForDatabase } from './platform/db/connect.js';
+import { migrate } from './platform/db/migrate.js';
+import { migrateJobQueue, startWorker, type WorkerHandle } from './platform/jobs/worker.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { seedDemoIfEmpty } from './seed/demo-seed.js';
+
+async function main(): Promise<void> {
+  let env: Env;
+  try {
+    env = loadEnv();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' });
+
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let services: Services | undefined;
+  let worker: WorkerHandle | undefined;
+  let server: Server | undefined;
+  let stopping = false;
+
+  const shutdown = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; closing remaining connections');
+      server?.closeAllConnections();
+    }, env.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    try {
+      if (server) {
+        const closed = new Promise<void>((r) => server!.close(() => r()));
+        server.closeIdleConnections();
+        await closed; // in-flight requests finish first
+      }
+      await worker?.stop();
+      await services?.close();
+    } catch (err) {
+      logger.error({ err }, 'error while stopping');
+      code = code || 1;
+    } finally {
+      await embedded?.stop().catch((err) => logger.error({ err }, 'error while stopping the embedded database'));
+      clearTimeout(force);
+      logger.flush?.();
+      process.exit(code);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+
+  try {
+    let databaseUrl = env.DATABASE_URL;
+    if (!databaseUrl) {
+      logger.info({ dir: env.EMBEDDED_PG_DIR }, 'DATABASE_URL is unset: starting the embedded PostgreSQL');
+      embedded = await startEmbeddedPostgres({ dataDir: env.EMBEDDED_PG_DIR, port: env.EMBEDDED_PG_PORT, log: (m) => logger.info(m) });
+      databaseUrl = embedded.url;
+    }
+    await waitForDatabase(databaseUrl, 10_000);
+    const applied = await migrate(databaseUrl);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    await migrateJobQueue(databaseUrl);
+
+    const dev = env.NODE_ENV !== 'production' ? loadOrCreateDevSecrets() : undefined;
+    const discordPublicKeyHex = env.DISCORD_PUBLIC_KEY ?? dev?.discordPublicKeyHex;
+    if (!discordPublicKeyHex) throw new ConfigError(['DISCORD_PUBLIC_KEY: required']);
+    services = createContainer({ env, logger, databaseUrl, discordPublicKeyHex, devSecrets: dev });
+
+    const seeded = embedded ? await seedDemoIfEmpty(services) : undefined;
+
+    const app = await buildApp(services);
+    server = await listen(app, env.PORT, env.HOST);
+    if (env.WORKERS_ENABLED) {
+      worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY });
+    }
+    printBanner(logger, env, server, seeded);
+  } catch (err) {
+    reportStartupError(logger, err);
+    await shutdown('start-up failed', 1);
+  }
+}
+
+function listen(app: import('express').Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new ConfigError([`PORT: ${port} is already in use on ${host}; stop the other program or set PORT`]));
+      else reject(err);
+    });
+  });
+}
+
+function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: string; password: string } | undefined) {
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : env.PORT;
+  const base = env.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
+  const lines = [
+    `Ledgerline is running at ${base}`,
+    `  Admin panel:            ${base}/admin`,
+    `  Discord interactions:   ${base}/discord/interactions`,
+    `  Health / readiness:     ${base}/healthz  ${base}/readyz`,
+  ];
+  if (seeded) {
+    lines.push('', 'Demo shop created. Admin panel login (shown once, keep it):', `  email:    ${seeded.email}`, `  password: ${seeded.password}`);
+  }
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  logger.info({ port }, 'listening');
+}
+
+function reportStartupError(logger: Logger, err: unknown) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    return;
+  }
+  const message = describeDatabaseError(err) ?? (err as Error)?.message ?? String(err);
+  process.stderr.write(`Ledgerline could not start: ${message}\n`);
+  logger.debug({ err }, 'start-up error');
+}
+
+void main();

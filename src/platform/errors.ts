@@ -1,0 +1,64 @@
+// One error type with a closed set of codes. Each surface maps codes to its own output
+// (HTTP status + JSON body, an ephemeral Discord message, an AdminJS notice).
+
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 400,
+  BAD_SIGNATURE: 401,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  ROLE_REQUIRED: 403,
+  NOT_FOUND: 404,
+  TENANT_NOT_CONFIGURED: 404,
+  CONFLICT: 409,
+  ILLEGAL_STATE: 409,
+  INVALID_TRANSITION: 409,
+  SESSION_EXPIRED: 409,
+  SESSION_EMPTY: 409,
+  OUT_OF_STOCK: 409,
+  PAYMENT_METHOD_NOT_ENABLED: 409,
+  ORDER_NOT_PAID: 409,
+  REFUND_EXCEEDS_BALANCE: 409,
+  REFUND_EXCEEDS_QUANTITY: 409,
+  REFUND_PRODUCT_NOT_ON_ORDER: 409,
+  REFUND_AMOUNT_INVALID: 400,
+  REFUND_NOTHING_LEFT: 409,
+  CURRENCY_MISMATCH: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INVOICE_LINK_DISABLED: 503,
+  INVOICE_LINK_INVALID: 403,
+  INVOICE_LINK_EXPIRED: 410,
+  TAX_SERVICE_UNAVAILABLE: 503,
+  UPSTREAM_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  /** Structured details safe to show to the caller (field errors, the product that is out of stock...). */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get httpStatus(): number {
+    return ERROR_CODES[this.code];
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}
+
+/** Turns a zod error into a VALIDATION_FAILED AppError listing each field problem. */
+export function validationError(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>, what = 'input'): AppError {
+  const fields = issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+  const summary = fields.map((f) => (f.path === '(root)' ? f.message : `${f.path}: ${f.message}`)).join('; ');
+  return new AppError('VALIDATION_FAILED', `Invalid ${what}: ${summary}`, { fields });
+}

@@ -1,0 +1,80 @@
+// Jobs and events on graphile-worker (PostgreSQL). A job is enqueued with the SQL function
+// graphile_worker.add_job inside the caller's transaction, so it exists if and only if the state change
+// committed. Handlers run at least once and must be idempotent; failures retry with exponential backoff.
+import type { z } from 'zod';
+import type { Tx } from '../db/prisma.js';
+
+export interface EnqueueOptions {
+  /** Deduplicates: a pending job with the same key is replaced instead of added twice. */
+  jobKey?: string;
+  maxAttempts?: number;
+  runAt?: Date;
+  /** Jobs with the same queue name run one at a time, in order. */
+  queueName?: string;
+}
+
+export async function enqueueJob(tx: Tx, task: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
+  await tx.$executeRaw`SELECT graphile_worker.add_job(
+    ${task}::text,
+    ${JSON.stringify(payload ?? {})}::json,
+    queue_name => ${opts.queueName ?? null}::text,
+    run_at => ${opts.runAt ?? null}::timestamptz,
+    max_attempts => ${opts.maxAttempts ?? 12}::int,
+    job_key => ${opts.jobKey ?? null}::text
+  )`;
+}
+
+export interface JobContext {
+  attempt: number;
+  maxAttempts: number;
+  jobId: string;
+}
+
+export interface JobHandler<S extends z.ZodType = z.ZodType> {
+  /** Validates the payload before the handler sees it. A payload that fails is a bug: logged, not retried forever. */
+  schema: S;
+  run(payload: z.output<S>, ctx: JobContext): Promise<void>;
+}
+
+/**
+ * Domain events. Each subscriber becomes its own job (`event>subscriber`), so one failing subscriber is
+ * retried alone. Subscribers are registered by the composition root before anything is emitted.
+ */
+export class EventBus {
+  private readonly subscribers = new Map<string, Map<string, JobHandler>>();
+  private readonly tasks = new Map<string, JobHandler>();
+
+  subscribe<S extends z.ZodType>(event: string, subscriber: string, handler: JobHandler<S>): void {
+    const byName = this.subscribers.get(event) ?? new Map<string, JobHandler>();
+    byName.set(subscriber, handler as unknown as JobHandler);
+    this.subscribers.set(event, byName);
+  }
+
+  /** A plain task (not an event), e.g. "discord.role.add". */
+  registerTask<S extends z.ZodType>(task: string, handler: JobHandler<S>): void {
+    this.tasks.set(task, handler as unknown as JobHandler);
+  }
+
+  subscribersOf(event: string): string[] {
+    return [...(this.subscribers.get(event)?.keys() ?? [])];
+  }
+
+  /** Enqueues one job per subscriber of `event`, inside `tx`. */
+  async emit(tx: Tx, event: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<void> {
+    for (const subscriber of this.subscribersOf(event)) {
+      await enqueueJob(tx, `${event}>${subscriber}`, payload, {
+        ...opts,
+        jobKey: opts.jobKey ? `${opts.jobKey}>${subscriber}` : undefined,
+      });
+    }
+  }
+
+  /** Every task name with its handler: event subscribers and plain tasks. */
+  handlers(): Map<string, JobHandler> {
+    const all = new Map<string, JobHandler>(this.tasks);
+    for (const [event, byName] of this.subscribers) {
+      for (const [subscriber, handler] of byName) all.set(`${event}>${subscriber}`, handler);
+    }
+    return all;
+  }
+}

@@ -1,0 +1,55 @@
+// Money is integer minor units (cents) with an ISO 4217 currency beside it.
+// One rounding rule (half up, on non-negative integers) and one pro-rating function for the whole product.
+
+export function assertCents(value: number, name = 'amount'): number {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${name} must be a whole number of cents, got ${value}`);
+  return value;
+}
+
+/** percent (0..100) of `cents`, rounded half up to a whole cent. */
+export function percentOfCents(cents: number, percent: number): number {
+  assertCents(cents);
+  return Math.floor((cents * percent + 50) / 100);
+}
+
+/**
+ * Splits `totalCents` across `weights` in proportion, in whole cents, so the parts sum exactly to the total
+ * (largest-remainder method; ties go to the earlier weight).
+ */
+export function prorateCents(totalCents: number, weights: readonly number[]): number[] {
+  assertCents(totalCents);
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0) return weights.map(() => 0);
+  const raw = weights.map((w) => (totalCents * w) / sum);
+  const parts = raw.map((r) => Math.floor(r));
+  let left = totalCents - parts.reduce((a, b) => a + b, 0);
+  const order = raw.map((r, i) => ({ i, frac: r - Math.floor(r) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    parts[i] = (parts[i] ?? 0) + 1;
+    left -= 1;
+  }
+  return parts;
+}
+
+/** Converts a decimal amount from an outside API (TaxJar answers in dollars) to cents, rounding half up. */
+export function decimalToCents(amount: number): number {
+  return Math.round(Math.round(amount * 1000) / 10);
+}
+
+export function centsToDecimal(cents: number): number {
+  return Math.round(cents) / 100;
+}
+
+const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF', 'TWD', 'UGX']);
+
+/** "$12.50" style, for embeds, receipts, the admin panel and the invoice page. */
+export function formatMoney(cents: number, currency = 'USD', locale = 'en-US'): string {
+  const code = currency.toUpperCase();
+  const divisor = ZERO_DECIMAL.has(code) ? 1 : 100;
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: code }).format(cents / divisor);
+  } catch {
+    return `${(cents / divisor).toFixed(divisor === 1 ? 0 : 2)} ${code}`;
+  }
+}

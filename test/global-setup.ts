@@ -1,0 +1,64 @@
+// Runs once per `vitest run`: finds a PostgreSQL server (DATABASE_URL's, or an embedded one started here),
+// builds a template database with every migration applied, and hands its coordinates to the test files.
+// Each test file then clones the template into its own database (see setup-file.ts), so files run in
+// parallel without seeing each other's rows.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/platform/db/embedded-postgres.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { migrateJobQueue } from '../src/platform/jobs/worker.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pg: { adminUrl: string; template: string; prefix: string };
+  }
+}
+
+let embedded: EmbeddedPostgresHandle | undefined;
+let dataDir: string | undefined;
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function setup(project: TestProject) {
+  let adminUrl: string;
+  if (process.env.DATABASE_URL) {
+    adminUrl = withDatabase(process.env.DATABASE_URL, 'postgres');
+  } else {
+    dataDir = await mkdtemp(join(tmpdir(), 'ledgerline-test-pg-'));
+    embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg') });
+    adminUrl = embedded.adminUrl;
+  }
+  const prefix = `lltest_${process.pid}_${Date.now().toString(36)}`;
+  const template = `${prefix}_tpl`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on('error', () => undefined);
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${template}`);
+  await admin.end();
+  const templateUrl = withDatabase(adminUrl, template);
+  await migrate(templateUrl);
+  await migrateJobQueue(templateUrl);
+  project.provide('pg', { adminUrl, template, prefix });
+
+  return async () => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    c.on('error', () => undefined);
+    try {
+      await c.connect();
+      const { rows } = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${prefix}%`]);
+      for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+      await c.end();
+    } catch {
+      // best effort: an embedded server is thrown away below anyway
+    }
+    if (embedded) await embedded.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  };
+}

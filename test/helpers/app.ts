@@ -1,0 +1,29 @@
+// Builds the real app (same composition root as production) on the test file's database.
+import type { Express } from 'express';
+import { buildApp } from '../../src/app.js';
+import { loadEnv, type Env } from '../../src/config/env.js';
+import { createContainer, type Services } from '../../src/container.js';
+import type { Clock } from '../../src/platform/clock.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { testDatabaseUrl } from './db.js';
+import { generateDiscordTestKeys, type DiscordTestKeys } from './discord-signer.js';
+
+export interface TestApp { app: Express; services: Services; keys: DiscordTestKeys; env: Env }
+
+export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+  const keys = generateDiscordTestKeys();
+  const env = loadEnv({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DISCORD_APPLICATION_ID: '123456789012345678',
+    DISCORD_BOT_TOKEN: 'test-bot-token-xxxxxxxxxxxxxxxxxxxx',
+    SESSION_SECRET: 'test-session-secret-test-session-secret',
+    INVOICE_LINK_SIGNING_SECRET: 'test-invoice-secret-test-invoice-secret',
+    COOKIE_SECURE: 'false',
+    ...opts.env,
+  });
+  const logger = createLogger({ level: env.LOG_LEVEL, pretty: false });
+  const services = createContainer({ env, logger, databaseUrl: testDatabaseUrl(), discordPublicKeyHex: keys.publicKeyHex, clock: opts.clock });
+  const app = await buildApp(services);
+  return { app, services, keys, env };
+}

@@ -1,0 +1,28 @@
+// The test file's own database (created by test/setup-file.ts) and a Prisma client on it.
+import { createPrisma, type Db } from '../../src/platform/db/prisma.js';
+
+let client: Db | undefined;
+
+export function testDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run tests through vitest (test/setup-file.ts)');
+  return url;
+}
+
+/** One shared client per test file. `poolSize` only applies to the first call. */
+export function testDb(poolSize = 20): Db {
+  client ??= createPrisma(testDatabaseUrl(), poolSize);
+  return client;
+}
+
+export async function closeTestDb(): Promise<void> {
+  await client?.$disconnect();
+  client = undefined;
+}
+
+/** Deletes every row of the application tables (not the job queue's schema), for tests sharing a file. */
+export async function truncateAll(db: Db = testDb()): Promise<void> {
+  const rows = await db.$queryRaw<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+  if (rows.length) await db.$executeRawUnsafe(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} CASCADE`);
+  await db.$executeRawUnsafe('DELETE FROM graphile_worker._private_jobs');
+}

@@ -31,7 +31,10 @@ pg.Client.prototype.query = function patchedQuery(this: pg.Client, ...args: unkn
   return result instanceof Promise ? result.then(reportCatalogTypesAsText) : result;
 } as typeof pg.Client.prototype.query;
 
-const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://invalid@127.0.0.1:1/unset';
+// The schema's `url = env("DATABASE_URL")` must resolve whenever the CLI runs, or it falls back to
+// downloading a native query engine (unreachable here). `generate` needs no database, so a placeholder works.
+process.env.DATABASE_URL ||= 'postgresql://placeholder@127.0.0.1:1/placeholder';
+const databaseUrl = process.env.DATABASE_URL;
 
 // PrismaPg's own shadow database (migrate dev, diff --from-migrations) is a temporary database created next
 // to the main one; it only works when the pool config has discrete fields, because a connectionString

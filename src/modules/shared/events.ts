@@ -1,0 +1,41 @@
+// Domain events and job payloads shared by the modules that emit them and the subscribers (Discord
+// notifications, entitlements). Payloads carry ids; subscribers re-read state.
+import { z } from 'zod';
+
+export const EVENTS = {
+  orderCreated: 'order.created',
+  orderPaid: 'order.paid',
+  orderCancelled: 'order.cancelled',
+  orderRefunded: 'order.refunded',
+} as const;
+
+export const TASKS = {
+  roleAdd: 'entitlement.grant',
+  roleRemove: 'entitlement.revoke',
+} as const;
+
+export const orderCreatedPayload = z.object({ tenantId: z.string(), orderId: z.string() });
+export const orderPaidPayload = z.object({ tenantId: z.string(), orderId: z.string(), paymentId: z.string() });
+export const orderCancelledPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  /** payment_rejected | admin_cancelled | customer_cancelled */
+  reason: z.enum(['payment_rejected', 'admin_cancelled', 'customer_cancelled']),
+  /** Free text shown to the customer (the rejection reason an admin typed). */
+  note: z.string().optional(),
+});
+export const orderRefundedPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  refundId: z.string(),
+  amountCents: z.number().int(),
+  /** Products whose units were refunded (inventory and entitlements follow them). Empty for amount-only refunds. */
+  productIds: z.array(z.string()),
+});
+export const rolePayload = z.object({ tenantId: z.string(), entitlementId: z.string() });
+
+export type OrderCreatedPayload = z.infer<typeof orderCreatedPayload>;
+export type OrderPaidPayload = z.infer<typeof orderPaidPayload>;
+export type OrderCancelledPayload = z.infer<typeof orderCancelledPayload>;
+export type OrderRefundedPayload = z.infer<typeof orderRefundedPayload>;
+export type RolePayload = z.infer<typeof rolePayload>;

@@ -47,6 +47,8 @@ function poolConfig(url: string): pg.PoolConfig {
     user: parsed.user ?? undefined,
     password: parsed.password ?? undefined,
     database: parsed.database ?? undefined,
+    // pg-pool's 10 s idle timer would otherwise keep every CLI call alive for 10 s after its work is done.
+    allowExitOnIdle: true,
   };
 }
 

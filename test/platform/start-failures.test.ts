@@ -1,0 +1,61 @@
+// The start command's bad-input paths: each ends with one clear message and a non-zero exit.
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseUrl } from '../helpers/db.js';
+
+function start(env: Record<string, string>, timeoutMs = 25_000): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', LOG_PRETTY: 'false', WORKERS_ENABLED: 'false', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`start did not exit within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('start command failures', () => {
+  it('lists every invalid variable in one message', async () => {
+    const { code, output } = await start({ PORT: 'abc', DATABASE_URL: 'mysql://nope', DISCORD_PUBLIC_KEY: 'xyz' });
+    expect(code).toBe(1);
+    expect(output).toContain('Invalid configuration');
+    expect(output).toMatch(/PORT/);
+    expect(output).toMatch(/DATABASE_URL/);
+    expect(output).toMatch(/DISCORD_PUBLIC_KEY/);
+    expect(output).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('says when DATABASE_URL cannot be reached', async () => {
+    const { code, output } = await start({ DATABASE_URL: 'postgresql://u:secret@127.0.0.1:1/x', PORT: '0' });
+    expect(code).toBe(1);
+    expect(output).toContain('cannot reach the database at 127.0.0.1:1/x');
+    expect(output).not.toContain('secret');
+  });
+
+  describe('with a port already taken', () => {
+    let blocker: Server;
+    let port: number;
+    beforeAll(async () => {
+      blocker = createServer();
+      await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+      port = (blocker.address() as { port: number }).port;
+    });
+    afterAll(() => new Promise<void>((r) => blocker.close(() => r())));
+
+    it('says the port is in use', async () => {
+      const { code, output } = await start({ DATABASE_URL: testDatabaseUrl(), PORT: String(port), HOST: '127.0.0.1' });
+      expect(code).toBe(1);
+      expect(output).toContain(`PORT: ${port} is already in use`);
+    });
+  });
+});

@@ -1,0 +1,116 @@
+// The role jobs: entitlement.grant adds a Discord role, entitlement.revoke removes one. Both run at least
+// once, re-read the database and are safe to run twice (adding a role twice or removing a missing one
+// changes nothing). Transient gateway errors throw, so graphile-worker retries with exponential backoff;
+// a RoleGatewayPermanentError (or running out of attempts) is recorded in the audit log and the job ends.
+import type { Db } from '../../platform/db/prisma.js';
+import type { EventBus, JobContext } from '../../platform/jobs/queue.js';
+import type { Logger } from '../../platform/logger.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { systemActor } from '../shared/actor.js';
+import { rolePayload, TASKS } from '../shared/events.js';
+import { roleRevokePayload } from './entitlement.service.js';
+import { isRoleGatewayPermanentError, RoleGatewayPermanentError, type RoleGateway } from './role-gateway.port.js';
+
+export interface RoleJobDeps {
+  db: Db;
+  audit: AuditService;
+  logger: Logger;
+  gateway: RoleGateway;
+}
+
+type RoleAction = 'grant' | 'revoke';
+
+/** Registers entitlement.grant and entitlement.revoke on the bus. The composition root calls it once. */
+export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void {
+  bus.registerTask(TASKS.roleAdd, {
+    schema: rolePayload,
+    async run({ tenantId, entitlementId }, job) {
+      const ent = await deps.db.entitlement.findFirst({
+        where: { id: entitlementId, tenantId },
+        include: { order: { select: { number: true, guildId: true } }, customer: { select: { discordUserId: true } } },
+      });
+      // Revoked (or its order deleted) before this job ran: the revoke job owns the role now.
+      if (!ent || ent.status !== 'GRANTED') return;
+      await attempt(deps, job, { action: 'grant', tenantId, entitlementId, roleId: ent.roleId }, async () => {
+        const guildId = await guildFor(deps.db, tenantId, ent.order.guildId);
+        await deps.gateway.addRole(guildId, ent.customer.discordUserId, ent.roleId, `Order #${ent.order.number} paid`);
+        return guildId;
+      });
+    },
+  });
+
+  bus.registerTask(TASKS.roleRemove, {
+    schema: roleRevokePayload,
+    async run(p, job) {
+      // Another paid, unrefunded order of the same customer still justifies the role: keep it.
+      const stillGranted = await deps.db.entitlement.findFirst({
+        where: { tenantId: p.tenantId, customerId: p.customerId, roleId: p.roleId, status: 'GRANTED' },
+        select: { id: true, orderId: true },
+      });
+      if (stillGranted) {
+        await deps.audit.record(deps.db, { tenantId: p.tenantId, actor: systemActor }, {
+          action: 'entitlement.role_kept',
+          entityType: 'Entitlement',
+          entityId: p.entitlementId,
+          after: { roleId: p.roleId, keptFor: stillGranted },
+        });
+        return;
+      }
+      const customer = await deps.db.customer.findFirst({ where: { id: p.customerId, tenantId: p.tenantId }, select: { discordUserId: true } });
+      if (!customer) return; // the customer is gone, and their guild membership data with it
+      await attempt(deps, job, { action: 'revoke', tenantId: p.tenantId, entitlementId: p.entitlementId, roleId: p.roleId }, async () => {
+        const guildId = await guildFor(deps.db, p.tenantId, p.guildId);
+        await deps.gateway.removeRole(guildId, customer.discordUserId, p.roleId, p.reason);
+        return guildId;
+      });
+    },
+  });
+}
+
+/** The order's guild, else the tenant's first linked guild. No guild at all cannot be fixed by retrying. */
+async function guildFor(db: Db, tenantId: string, orderGuildId: string | null): Promise<string> {
+  if (orderGuildId) return orderGuildId;
+  const guild = await db.guild.findFirst({ where: { tenantId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
+  if (!guild) throw new RoleGatewayPermanentError('The shop has no Discord server linked, so there is nowhere to change the role.');
+  return guild.id;
+}
+
+async function attempt(
+  deps: RoleJobDeps,
+  job: JobContext,
+  what: { action: RoleAction; tenantId: string; entitlementId: string; roleId: string },
+  call: () => Promise<string>,
+): Promise<void> {
+  const ctx = { tenantId: what.tenantId, actor: systemActor };
+  try {
+    const guildId = await call();
+    await deps.audit.record(deps.db, ctx, {
+      action: what.action === 'grant' ? 'entitlement.role_added' : 'entitlement.role_removed',
+      entityType: 'Entitlement',
+      entityId: what.entitlementId,
+      after: { roleId: what.roleId, guildId, attempt: job.attempt },
+    });
+  } catch (err) {
+    const permanent = isRoleGatewayPermanentError(err);
+    const lastAttempt = job.attempt >= job.maxAttempts;
+    if (permanent || lastAttempt) {
+      await deps.audit.record(deps.db, ctx, {
+        action: `entitlement.${what.action}_failed`,
+        entityType: 'Entitlement',
+        entityId: what.entitlementId,
+        after: {
+          roleId: what.roleId,
+          error: err instanceof Error ? err.message : String(err),
+          discordCode: permanent ? err.discordCode ?? null : null,
+          permanent,
+          attempt: job.attempt,
+        },
+      });
+      deps.logger.warn({ err, ...what, attempt: job.attempt }, 'role change failed for good; recorded in the audit log');
+      // A permanent failure ends the job; a transient one on its last attempt still throws so the queue
+      // keeps the failed job (and its error) visible.
+      if (permanent) return;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+// orderAdmin.delete: removes the order for good (its lines, payments, refunds, reservations and
+// entitlements go with it). Before the row goes, in the same transaction:
+// - reserved units not yet released go back to stock (inventory.releaseForOrder);
+// - GRANTED entitlements are revoked and their role-removal jobs enqueued (the job payload carries a
+//   snapshot, so it still works once the rows are gone);
+// - an audit entry keeps a full snapshot of what was deleted (audit rows are not tied to the order).
+import { withTransaction } from '../../platform/db/prisma.js';
+import type { TenantContext } from '../shared/actor.js';
+import type { AfterSaleDeps } from './after-sale.deps.js';
+import { lockOrder, orderLabel } from './order-lock.js';
+
+export interface DeleteOrderResult {
+  orderId: string;
+  number: number;
+  releasedStock: { productId: string; quantity: number }[];
+  revokedEntitlementIds: string[];
+}
+
+export async function deleteOrder(deps: AfterSaleDeps, ctx: TenantContext, orderId: string): Promise<DeleteOrderResult> {
+  return withTransaction(deps.db, async (tx) => {
+    const order = await lockOrder(tx, ctx.tenantId, orderId);
+    const snapshot = await tx.order.findUniqueOrThrow({
+      where: { id: orderId },
+      include: { items: true, payments: true, refunds: true, reservations: true, entitlements: true },
+    });
+    const releasedStock = await deps.inventory.releaseForOrder(tx, { tenantId: ctx.tenantId, orderId });
+    const revoked = await deps.entitlements.revokeForOrder(tx, { tenantId: ctx.tenantId, orderId, reason: `Order ${orderLabel(order)} deleted` });
+    await deps.audit.record(tx, ctx, {
+      action: 'order.deleted',
+      entityType: 'Order',
+      entityId: orderId,
+      before: snapshot,
+      after: { releasedStock, revokedEntitlementIds: revoked.map((e) => e.id) },
+    });
+    await tx.order.delete({ where: { id: orderId } });
+    return { orderId, number: order.number, releasedStock, revokedEntitlementIds: revoked.map((e) => e.id) };
+  });
+}

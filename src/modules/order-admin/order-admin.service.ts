@@ -1,0 +1,28 @@
+// services.orderAdmin: what an admin does to an existing order besides payments and refunds.
+import type { Order } from '../../generated/prisma/index.js';
+import type { TenantContext } from '../shared/actor.js';
+import type { AfterSaleDeps } from './after-sale.deps.js';
+import { cancelOrder } from './cancel-order.command.js';
+import { deleteOrder, type DeleteOrderResult } from './delete-order.command.js';
+import type { OrderDetail } from './order-detail.query.js';
+import { updateOrder, type UpdateOrderInput } from './update-order.command.js';
+
+export { ORDER_TRANSITIONS, SHIPPING_TRANSITIONS } from './order-transitions.js';
+export type { OrderDetail } from './order-detail.query.js';
+
+export interface OrderAdminService {
+  /** See update-order.command.ts for the rules. Codes: NOT_FOUND, VALIDATION_FAILED, INVALID_TRANSITION, ORDER_NOT_PAID, ILLEGAL_STATE, OUT_OF_STOCK, CURRENCY_MISMATCH. */
+  update(ctx: TenantContext, orderId: string, input: UpdateOrderInput): Promise<OrderDetail>;
+  /** PENDING_PAYMENT -> CANCELLED, stock released, order.cancelled (admin_cancelled). Idempotent. Paid orders: INVALID_TRANSITION (refund instead). */
+  cancel(ctx: TenantContext, orderId: string, input?: { note?: string }): Promise<{ order: Order; changed: boolean }>;
+  /** Deletes the order after releasing its stock, revoking its entitlements and recording a snapshot. */
+  delete(ctx: TenantContext, orderId: string): Promise<DeleteOrderResult>;
+}
+
+export function createOrderAdminService(deps: AfterSaleDeps): OrderAdminService {
+  return {
+    update: (ctx, orderId, input) => updateOrder(deps, ctx, orderId, input),
+    cancel: (ctx, orderId, input) => cancelOrder(deps, ctx, orderId, input ?? {}),
+    delete: (ctx, orderId) => deleteOrder(deps, ctx, orderId),
+  };
+}

@@ -1,0 +1,134 @@
+// orderAdmin.update: the admin panel's Save. Every field is optional; a field equal to its current value
+// is no change. Rules (docs/architecture.md, "After-sale"):
+// - status moves only along ORDER_TRANSITIONS: PAID runs payments.confirm, CANCELLED runs cancel (stock
+//   released), REFUNDED/PARTIALLY_REFUNDED are refused (use the Refund action), the rest are plain steps;
+// - shippingStatus moves along SHIPPING_TRANSITIONS on a paid order; SHIPPED moves a PAID/FULFILLING order
+//   to SHIPPED, DELIVERED completes it;
+// - items change only while PENDING_PAYMENT (totals, payment amount and stock follow);
+// - trackingNumber and notes can always be set.
+// Everything happens in one transaction under the order's row lock, with an audit entry per change.
+import { z } from 'zod';
+import type { Order, Prisma } from '../../generated/prisma/index.js';
+import { OrderStatus, ShippingStatus } from '../../generated/prisma/index.js';
+import { withTransaction } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+import { parseInput } from '../../platform/validate.js';
+import { confirmLockedOrder } from '../payments/confirm-payment.command.js';
+import type { TenantContext } from '../shared/actor.js';
+import type { AfterSaleDeps } from './after-sale.deps.js';
+import { cancelLockedOrder } from './cancel-order.command.js';
+import { editOrderItems } from './edit-order-items.js';
+import { loadOrderDetail, type OrderDetail } from './order-detail.query.js';
+import { lockOrder, orderLabel } from './order-lock.js';
+import { canShip, findTransition, ORDER_TRANSITIONS, orderStatusAfterShipping, PAID_STATUSES, SHIPPING_TRANSITIONS } from './order-transitions.js';
+
+/** An empty string clears an optional text field. */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .optional()
+    .transform((v) => (v === '' ? null : v));
+
+export const updateOrderInput = z
+  .object({
+    status: z.enum(OrderStatus).optional(),
+    shippingStatus: z.enum(ShippingStatus).optional(),
+    trackingNumber: optionalText(120),
+    notes: optionalText(5000),
+    items: z
+      .array(z.object({ productId: z.string().trim().min(1), quantity: z.number().int().min(1, 'quantity must be at least 1').max(10_000) }).strict())
+      .min(1, 'an order needs at least one line')
+      .max(100)
+      .optional(),
+  })
+  .strict();
+export type UpdateOrderInput = z.input<typeof updateOrderInput>;
+
+export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, orderId: string, raw: unknown): Promise<OrderDetail> {
+  const input = parseInput(updateOrderInput, raw, 'order update');
+  await withTransaction(deps.db, async (tx) => {
+    let order = await lockOrder(tx, ctx.tenantId, orderId);
+    // Confirm and cancel write their own audit entries; this one covers what the update itself changed.
+    let auditBase = order;
+
+    if (input.items && itemsDiffer(await tx.orderItem.findMany({ where: { orderId } }), input.items)) {
+      order = await editOrderItems(tx, deps, ctx, order, input.items);
+    }
+
+    if (input.status && input.status !== order.status) {
+      const t = findTransition(order.status, input.status);
+      if (!t) {
+        const allowed = ORDER_TRANSITIONS[order.status].map((x) => x.to);
+        throw new AppError(
+          'INVALID_TRANSITION',
+          `Order ${orderLabel(order)} cannot go from ${order.status} to ${input.status}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}.`,
+          { from: order.status, to: input.status, allowed },
+        );
+      }
+      if (t.via === 'refund') {
+        throw new AppError('INVALID_TRANSITION', `Order ${orderLabel(order)} becomes ${input.status} only through a refund: use the Refund action.`, { from: order.status, to: input.status });
+      }
+      if (t.via === 'confirm') auditBase = order = (await confirmLockedOrder(tx, deps, ctx, order)).order;
+      else if (t.via === 'cancel') auditBase = order = await cancelLockedOrder(tx, deps, ctx, order, { reason: 'admin_cancelled' });
+      else order = await tx.order.update({ where: { id: orderId }, data: stepData(order, input.status, input.shippingStatus) });
+    }
+
+    const data: Prisma.OrderUpdateInput = {};
+    if (input.shippingStatus && input.shippingStatus !== order.shippingStatus) {
+      if (!PAID_STATUSES.includes(order.status)) {
+        throw new AppError(
+          order.status === 'PENDING_PAYMENT' ? 'ORDER_NOT_PAID' : 'INVALID_TRANSITION',
+          `Order ${orderLabel(order)} is ${order.status}: only paid orders are shipped.`,
+          { status: order.status },
+        );
+      }
+      if (!canShip(order.shippingStatus, input.shippingStatus)) {
+        const allowed = SHIPPING_TRANSITIONS[order.shippingStatus];
+        throw new AppError(
+          'INVALID_TRANSITION',
+          `Shipping of order ${orderLabel(order)} cannot go from ${order.shippingStatus} to ${input.shippingStatus} (allowed: ${allowed.join(', ')}).`,
+          { from: order.shippingStatus, to: input.shippingStatus, allowed },
+        );
+      }
+      data.shippingStatus = input.shippingStatus;
+      const next = orderStatusAfterShipping(order.status, input.shippingStatus);
+      if (next !== order.status) data.status = next;
+    }
+    if (input.trackingNumber !== undefined && input.trackingNumber !== order.trackingNumber) data.trackingNumber = input.trackingNumber;
+    if (input.notes !== undefined && input.notes !== order.notes) data.notes = input.notes;
+    if (Object.keys(data).length > 0) order = await tx.order.update({ where: { id: orderId }, data });
+
+    const changed = diff(auditBase, order, ['status', 'shippingStatus', 'trackingNumber', 'notes']);
+    if (changed) await deps.audit.record(tx, ctx, { action: 'order.updated', entityType: 'Order', entityId: orderId, ...changed });
+  });
+  return loadOrderDetail(deps.db, ctx.tenantId, orderId);
+}
+
+/** A plain fulfilment step; marking SHIPPED also marks the parcel shipped unless the update says otherwise. */
+function stepData(order: Order, to: OrderStatus, shippingAsked: ShippingStatus | undefined): Prisma.OrderUpdateInput {
+  const data: Prisma.OrderUpdateInput = { status: to };
+  if (to === 'SHIPPED' && !shippingAsked && canShip(order.shippingStatus, 'SHIPPED')) data.shippingStatus = 'SHIPPED';
+  return data;
+}
+
+function itemsDiffer(current: { productId: string; quantity: number }[], wanted: { productId: string; quantity: number }[]): boolean {
+  const want = new Map<string, number>();
+  for (const w of wanted) want.set(w.productId, (want.get(w.productId) ?? 0) + w.quantity);
+  if (want.size !== current.length) return true;
+  return current.some((c) => want.get(c.productId) !== c.quantity);
+}
+
+function diff(before: Order, after: Order, keys: (keyof Order)[]): { before: Record<string, unknown>; after: Record<string, unknown> } | undefined {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const k of keys) {
+    if (before[k] !== after[k]) {
+      b[k] = before[k];
+      a[k] = after[k];
+    }
+  }
+  return Object.keys(a).length ? { before: b, after: a } : undefined;
+}

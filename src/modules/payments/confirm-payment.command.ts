@@ -1,0 +1,89 @@
+// payments.confirm: the one way an order becomes PAID (/payment-confirm, the approve button, "mark as
+// paid" in the panel all call it). Idempotent under the order's row lock: a second confirm, even a
+// concurrent one, finds the order PAID and changes nothing.
+import { z } from 'zod';
+import type { Order, Payment } from '../../generated/prisma/index.js';
+import { withTransaction, type Tx } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+import { parseInput } from '../../platform/validate.js';
+import type { AfterSaleDeps } from '../order-admin/after-sale.deps.js';
+import { OPEN_PAYMENT_STATUSES } from '../order-admin/cancel-order.command.js';
+import { lockOrder, orderLabel } from '../order-admin/order-lock.js';
+import type { TenantContext } from '../shared/actor.js';
+import { EVENTS, type OrderPaidPayload } from '../shared/events.js';
+
+export const paymentRef = z.union([
+  z.object({ orderId: z.string().min(1) }).strict(),
+  z.object({ paymentId: z.string().min(1) }).strict(),
+]);
+export type PaymentRef = z.infer<typeof paymentRef>;
+
+export interface PaymentResult {
+  order: Order;
+  payment: Payment;
+  /** False when the call found the work already done (a repeat or a lost race). */
+  changed: boolean;
+}
+
+/** Finds the payment's order for the tenant; NOT_FOUND for another tenant's payment. */
+export async function orderIdOfPayment(tx: Tx, tenantId: string, paymentId: string): Promise<string> {
+  const payment = await tx.payment.findFirst({ where: { id: paymentId, tenantId }, select: { orderId: true } });
+  if (!payment) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });
+  return payment.orderId;
+}
+
+/**
+ * Confirms payment of `order` (locked by the caller). PENDING_PAYMENT -> PAID, the payment -> paid,
+ * entitlements granted (role jobs), order.paid enqueued, audit entry. Already paid: changed=false.
+ * Cancelled (rejected or cancelled): ILLEGAL_STATE.
+ */
+export async function confirmLockedOrder(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, order: Order, paymentId?: string): Promise<PaymentResult> {
+  const payments = await tx.payment.findMany({ where: { orderId: order.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+  const named = paymentId ? payments.find((p) => p.id === paymentId) : undefined;
+  if (paymentId && !named) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });
+
+  if (order.status === 'CANCELLED') {
+    const rejected = payments.find((p) => p.status === 'rejected');
+    const why = rejected ? `its payment was rejected${rejected.rejectedReason ? ` (${rejected.rejectedReason})` : ''}` : 'it was cancelled';
+    throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} cannot be marked as paid: ${why} and the order is cancelled.`, { status: order.status });
+  }
+  if (order.status !== 'PENDING_PAYMENT') {
+    // Paid already (and maybe fulfilled or refunded since): nothing to do.
+    const paid = named ?? payments.find((p) => !OPEN_PAYMENT_STATUSES.includes(p.status) && p.status !== 'rejected' && p.status !== 'cancelled') ?? payments[0];
+    if (!paid) throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} is ${order.status} but has no payment record.`);
+    return { order, payment: paid, changed: false };
+  }
+
+  const open = named ?? payments.find((p) => OPEN_PAYMENT_STATUSES.includes(p.status));
+  if (open && !OPEN_PAYMENT_STATUSES.includes(open.status)) {
+    throw new AppError('ILLEGAL_STATE', `Payment ${open.id} is ${open.status} and cannot be confirmed.`, { paymentStatus: open.status });
+  }
+  const now = deps.clock.now();
+  const confirmedBy = { status: 'paid' as const, confirmedByType: ctx.actor.type, confirmedById: ctx.actor.id ?? null, confirmedAt: now };
+  // An order without an open payment record (made outside the Discord flow) gets one for its total.
+  const payment = open
+    ? await tx.payment.update({ where: { id: open.id }, data: confirmedBy })
+    : await tx.payment.create({ data: { tenantId: ctx.tenantId, orderId: order.id, method: order.paymentMethod, amountCents: order.totalCents, currency: order.currency, ...confirmedBy } });
+  const updated = await tx.order.update({ where: { id: order.id }, data: { status: 'PAID', paidAt: now } });
+  await deps.entitlements.grantForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id });
+  const paidPayload: OrderPaidPayload = { tenantId: ctx.tenantId, orderId: order.id, paymentId: payment.id };
+  await deps.bus.emit(tx, EVENTS.orderPaid, paidPayload);
+  await deps.audit.record(tx, ctx, {
+    action: 'payment.confirmed',
+    entityType: 'Order',
+    entityId: order.id,
+    before: { status: order.status, paymentStatus: open?.status ?? null },
+    after: { status: 'PAID', paymentId: payment.id, paymentStatus: 'paid' },
+  });
+  return { order: updated, payment, changed: true };
+}
+
+export async function confirmPayment(deps: AfterSaleDeps, ctx: TenantContext, ref: unknown): Promise<PaymentResult> {
+  const input = parseInput(paymentRef, ref, 'payment reference');
+  return withTransaction(deps.db, async (tx) => {
+    const paymentId = 'paymentId' in input ? input.paymentId : undefined;
+    const orderId = paymentId ? await orderIdOfPayment(tx, ctx.tenantId, paymentId) : (input as { orderId: string }).orderId;
+    const order = await lockOrder(tx, ctx.tenantId, orderId);
+    return confirmLockedOrder(tx, deps, ctx, order, paymentId);
+  });
+}

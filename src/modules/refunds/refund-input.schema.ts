@@ -1,0 +1,19 @@
+// RefundInput at the service edge. Amounts are checked by the plan (REFUND_AMOUNT_INVALID), so any number
+// passes here; quantities must be whole and at least 1.
+import { z } from 'zod';
+
+export const DEFAULT_REFUND_REASON = 'Admin-initiated refund';
+
+export const refundInput = z
+  .object({
+    amountCents: z.number().optional(),
+    items: z
+      .array(z.object({ productId: z.string().trim().min(1), quantity: z.number().int('quantity must be a whole number').min(1, 'quantity must be at least 1') }).strict())
+      .max(100)
+      .optional(),
+    reason: z.string().trim().max(500).optional(),
+    idempotencyKey: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
+export type RefundInput = z.input<typeof refundInput>;

@@ -1,0 +1,135 @@
+// refunds.refund: applies a refund plan in one transaction under the order's row lock, so concurrent
+// refunds of one order run one after the other and each sees the balance the previous one left:
+// order.refundedTotalCents and status, the settled payment's refundedAmountCents and status, the lines'
+// refundedQuantity, stock back for refunded units (inventory.restockItems), entitlements of the refunded
+// products revoked (role jobs), the refund row, order.refunded, an audit entry.
+import type { Order, Payment, Refund } from '../../generated/prisma/index.js';
+import { isUniqueViolation, withTransaction, type Tx } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+import { parseInput } from '../../platform/validate.js';
+import type { AfterSaleDeps } from '../order-admin/after-sale.deps.js';
+import { lockOrder } from '../order-admin/order-lock.js';
+import type { TenantContext } from '../shared/actor.js';
+import { EVENTS, type OrderRefundedPayload } from '../shared/events.js';
+import { DEFAULT_REFUND_REASON, refundInput, type RefundInput } from './refund-input.schema.js';
+import { planRefund, type RefundPlan, type RefundPlanItem } from './refund-plan.js';
+
+export interface RefundResult {
+  refund: Refund;
+  order: Order;
+  plan: RefundPlan;
+  /** True when an idempotencyKey matched an earlier refund, which is returned instead of a new one. */
+  replayed: boolean;
+}
+
+export async function refundOrder(deps: AfterSaleDeps, ctx: TenantContext, orderId: string, raw: RefundInput): Promise<RefundResult> {
+  const input = parseInput(refundInput, raw, 'refund request');
+  try {
+    return await withTransaction(deps.db, (tx) => applyRefund(tx, deps, ctx, orderId, input));
+  } catch (err) {
+    // Two requests with one key on two different orders both passed the check: the unique index decided.
+    if (input.idempotencyKey && isUniqueViolation(err, 'idempotencyKey')) {
+      return withTransaction(deps.db, async (tx) => {
+        const order = await lockOrder(tx, ctx.tenantId, orderId);
+        const replay = await replayed(tx, ctx, order, input.idempotencyKey!);
+        if (!replay) throw err;
+        return replay;
+      });
+    }
+    throw err;
+  }
+}
+
+async function applyRefund(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, orderId: string, input: ReturnType<typeof refundInput.parse>): Promise<RefundResult> {
+  const order = await lockOrder(tx, ctx.tenantId, orderId);
+  if (input.idempotencyKey) {
+    const replay = await replayed(tx, ctx, order, input.idempotencyKey);
+    if (replay) return replay;
+  }
+  const lines = await tx.orderItem.findMany({ where: { orderId } });
+  const plan = planRefund({ ...order, items: lines }, { amountCents: input.amountCents, items: input.items });
+
+  const payment = await settledPayment(tx, orderId);
+  if (payment) {
+    // The payment normally carries the order total; never push it past its own amount (a CHECK too).
+    const refunded = Math.min(payment.amountCents, payment.refundedAmountCents + plan.amountCents);
+    await tx.payment.update({
+      where: { id: payment.id },
+      data: { refundedAmountCents: refunded, status: refunded >= payment.amountCents ? 'refunded' : 'partially_refunded' },
+    });
+  }
+  const updated = await tx.order.update({
+    where: { id: orderId },
+    data: { refundedTotalCents: { increment: plan.amountCents }, status: plan.resultingStatus },
+  });
+  for (const item of plan.items) {
+    await tx.orderItem.update({ where: { orderId_productId: { orderId, productId: item.productId } }, data: { refundedQuantity: { increment: item.quantity } } });
+  }
+  if (plan.items.length > 0) {
+    await deps.inventory.restockItems(tx, { tenantId: ctx.tenantId, orderId, items: plan.items.map(({ productId, quantity }) => ({ productId, quantity })) });
+    await deps.entitlements.revokeForOrder(tx, {
+      tenantId: ctx.tenantId,
+      orderId,
+      productIds: plan.items.map((i) => i.productId),
+      reason: `Order #${order.number} refunded`,
+    });
+  }
+  const refund = await tx.refund.create({
+    data: {
+      tenantId: ctx.tenantId,
+      orderId,
+      paymentId: payment?.id ?? null,
+      mode: plan.mode,
+      amountCents: plan.amountCents,
+      reason: input.reason || DEFAULT_REFUND_REASON,
+      items: plan.items.map(({ productId, quantity, amountCents }) => ({ productId, quantity, amountCents })),
+      actorType: ctx.actor.type,
+      actorId: ctx.actor.id ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+    },
+  });
+  const payload: OrderRefundedPayload = {
+    tenantId: ctx.tenantId,
+    orderId,
+    refundId: refund.id,
+    amountCents: plan.amountCents,
+    productIds: plan.items.map((i) => i.productId),
+  };
+  await deps.bus.emit(tx, EVENTS.orderRefunded, payload);
+  await deps.audit.record(tx, ctx, {
+    action: 'order.refunded',
+    entityType: 'Order',
+    entityId: orderId,
+    before: { status: order.status, refundedTotalCents: order.refundedTotalCents },
+    after: { status: updated.status, refundedTotalCents: updated.refundedTotalCents, refundId: refund.id, mode: plan.mode, amountCents: plan.amountCents, items: plan.items, reason: refund.reason },
+  });
+  return { refund, order: updated, plan, replayed: false };
+}
+
+/** The payment the money came in on: the latest one that is paid or partly refunded. */
+async function settledPayment(tx: Tx, orderId: string): Promise<Payment | null> {
+  return tx.payment.findFirst({ where: { orderId, status: { in: ['paid', 'partially_refunded'] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+}
+
+/** The earlier refund with this key, rebuilt as a result; CONFLICT when the key was used on another order. */
+async function replayed(tx: Tx, ctx: TenantContext, order: Order, key: string): Promise<RefundResult | null> {
+  const refund = await tx.refund.findFirst({ where: { tenantId: ctx.tenantId, idempotencyKey: key } });
+  if (!refund) return null;
+  if (refund.orderId !== order.id) {
+    throw new AppError('CONFLICT', 'This idempotency key was already used for a refund of another order.', { idempotencyKey: key });
+  }
+  const earlier = await tx.refund.aggregate({
+    where: { orderId: order.id, OR: [{ createdAt: { lt: refund.createdAt } }, { createdAt: refund.createdAt, id: { lt: refund.id } }] },
+    _sum: { amountCents: true },
+  });
+  const refundedBeforeCents = earlier._sum.amountCents ?? 0;
+  const remainingAfterCents = order.totalCents - refundedBeforeCents - refund.amountCents;
+  const lines = await tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, name: true } });
+  const items = (refund.items as unknown as Omit<RefundPlanItem, 'name'>[]).map((i) => ({ ...i, name: lines.find((l) => l.productId === i.productId)?.name ?? i.productId }));
+  return {
+    refund,
+    order,
+    plan: { mode: refund.mode, amountCents: refund.amountCents, items, refundedBeforeCents, remainingAfterCents, resultingStatus: remainingAfterCents === 0 ? 'REFUNDED' : 'PARTIALLY_REFUNDED' },
+    replayed: true,
+  };
+}

@@ -1,0 +1,189 @@
+// Pay-by-invoice links: a time-limited, HMAC-signed URL that shows an order's summary in any browser and
+// offers the processor-backed methods the tenant has enabled (never the manual P2P ones).
+import type { OrderStatus, PaymentMethod, ShippingStatus } from '../../generated/prisma/index.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Db } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+import { checkoutReference } from '../payments-processor/checkout-reference.js';
+import { isProcessorMethod, PROCESSOR_METHODS, type PaymentProcessor, type ProcessorMethod } from '../payments-processor/payment-processor.port.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { TenantContext } from '../shared/actor.js';
+import { signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
+
+/** Longest link an admin may ask for: long enough for slow payers, short enough that old links die. */
+export const INVOICE_LINK_MAX_TTL_SECONDS = 90 * 24 * 3600;
+
+export interface InvoiceConfig {
+  /** INVOICE_LINK_SIGNING_SECRET; undefined disables links (INVOICE_LINK_DISABLED). */
+  signingSecret?: string;
+  defaultTtlSeconds: number;
+  /** PUBLIC_BASE_URL; when unset the caller's origin is used. */
+  publicBaseUrl?: string;
+}
+
+export interface InvoiceLink {
+  url: string;
+  expiresAt: Date;
+  /** Buttons the page will show now (processor-backed methods the tenant has enabled, when a processor is configured). */
+  paymentMethods: ProcessorMethod[];
+}
+
+export interface InvoiceAddress { name?: string; line1: string; line2?: string; city: string; state?: string; postalCode: string; country: string }
+
+export interface InvoiceView {
+  shopName: string;
+  orderNumber: number;
+  status: OrderStatus;
+  shippingStatus: ShippingStatus;
+  currency: string;
+  items: { name: string; sku: string; quantity: number; unitPriceCents: number; lineTotalCents: number }[];
+  subtotalCents: number;
+  discountCents: number;
+  discountName: string | null;
+  shippingCents: number;
+  shippingTypeName: string | null;
+  taxAmountCents: number;
+  totalCents: number;
+  refundedTotalCents: number;
+  shipTo: InvoiceAddress | null;
+  expiresAt: Date;
+  /** Only PENDING_PAYMENT orders can be paid through the link. */
+  payable: boolean;
+  /** Processor-backed methods enabled by the tenant, in a fixed order; empty when not payable. */
+  methods: ProcessorMethod[];
+  /** False when no payment processor is configured on the server. */
+  onlinePaymentConfigured: boolean;
+}
+
+export interface InvoiceService {
+  /**
+   * Signs a link for a PENDING_PAYMENT order of ctx.tenantId. Errors: INVOICE_LINK_DISABLED (no secret),
+   * VALIDATION_FAILED (expiresInSeconds not a whole number in 1..90 days), NOT_FOUND (not this tenant's
+   * order), ILLEGAL_STATE (paid, cancelled or refunded order).
+   */
+  createLink(ctx: TenantContext, orderId: string, opts?: { expiresInSeconds?: number; fallbackBaseUrl?: string }): Promise<InvoiceLink>;
+  /** INVOICE_LINK_DISABLED, INVOICE_LINK_INVALID (tampered, other secret) or INVOICE_LINK_EXPIRED. */
+  verify(token: string): { tenantId: string; orderId: string; expiresAt: Date };
+  /** What the invoice page shows. verify's errors, NOT_FOUND when the order was deleted. */
+  view(token: string): Promise<InvoiceView>;
+  /**
+   * Opens a hosted checkout for the order and returns where to send the browser. Errors: verify's,
+   * ILLEGAL_STATE (order no longer waiting for payment), PAYMENT_METHOD_NOT_ENABLED (not a processor-backed
+   * method the tenant enabled, or no processor configured), UPSTREAM_UNAVAILABLE (processor down).
+   */
+  startCheckout(token: string, method: string, opts?: { fallbackBaseUrl?: string }): Promise<{ url: string }>;
+}
+
+export function createInvoiceService(deps: { db: Db; clock: Clock; config: InvoiceConfig; processor: PaymentProcessor | null; audit: Pick<AuditService, 'record'> }): InvoiceService {
+  const { db, clock, config, processor, audit } = deps;
+
+  const secret = (): string => {
+    if (!config.signingSecret) {
+      throw new AppError('INVOICE_LINK_DISABLED', 'Invoice links are disabled on this server: set INVOICE_LINK_SIGNING_SECRET (at least 32 characters) and restart.');
+    }
+    return config.signingSecret;
+  };
+  const baseUrl = (fallback?: string): string => {
+    const base = config.publicBaseUrl ?? fallback;
+    if (!base) throw new AppError('ILLEGAL_STATE', 'Set PUBLIC_BASE_URL so invoice links can be built.');
+    return base.replace(/\/+$/, '');
+  };
+  const enabledMethods = (enabled: PaymentMethod[]): ProcessorMethod[] =>
+    processor ? PROCESSOR_METHODS.filter((m) => enabled.includes(m)) : [];
+
+  const service: InvoiceService = {
+    async createLink(ctx, orderId, opts = {}) {
+      const key = secret();
+      const ttl = opts.expiresInSeconds ?? config.defaultTtlSeconds;
+      if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > INVOICE_LINK_MAX_TTL_SECONDS) {
+        throw new AppError('VALIDATION_FAILED', `expiresInSeconds must be a whole number from 1 to ${INVOICE_LINK_MAX_TTL_SECONDS} (90 days).`, {
+          fields: [{ path: 'expiresInSeconds', message: `between 1 and ${INVOICE_LINK_MAX_TTL_SECONDS}` }],
+        });
+      }
+      const order = await db.order.findFirst({
+        where: { id: orderId, tenantId: ctx.tenantId },
+        select: { id: true, number: true, status: true, tenant: { select: { enabledPaymentMethods: true } } },
+      });
+      if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} not found.`);
+      if (order.status !== 'PENDING_PAYMENT') {
+        throw new AppError('ILLEGAL_STATE', `Order #${order.number} is ${order.status}: invoice links are only for orders waiting for payment.`, { status: order.status });
+      }
+      const exp = Math.floor(clock.now().getTime() / 1000) + ttl;
+      const token = signInvoiceToken(key, { tenantId: ctx.tenantId, orderId: order.id, exp });
+      const expiresAt = new Date(exp * 1000);
+      // Links are not stored (the signature is the proof), so the audit trail is the record of who sent one.
+      await audit.record(db, ctx, { action: 'order.invoice_link_created', entityType: 'Order', entityId: order.id, after: { expiresAt } });
+      return { url: `${baseUrl(opts.fallbackBaseUrl)}/invoice/${token}`, expiresAt, paymentMethods: enabledMethods(order.tenant.enabledPaymentMethods) };
+    },
+
+    verify(token) {
+      const p = verifyInvoiceToken(secret(), token, clock.now());
+      return { tenantId: p.tenantId, orderId: p.orderId, expiresAt: new Date(p.exp * 1000) };
+    },
+
+    async view(token) {
+      const link = service.verify(token);
+      const order = await db.order.findFirst({
+        where: { id: link.orderId, tenantId: link.tenantId },
+        include: { items: { orderBy: { name: 'asc' } }, tenant: { select: { name: true, enabledPaymentMethods: true } } },
+      });
+      if (!order) throw new AppError('NOT_FOUND', 'This order no longer exists. Contact the shop.');
+      const payable = order.status === 'PENDING_PAYMENT';
+      return {
+        shopName: order.tenant.name,
+        orderNumber: order.number,
+        status: order.status,
+        shippingStatus: order.shippingStatus,
+        currency: order.currency,
+        items: order.items.map((i) => ({ name: i.name, sku: i.sku, quantity: i.quantity, unitPriceCents: i.unitPriceCents, lineTotalCents: i.quantity * i.unitPriceCents })),
+        subtotalCents: order.subtotalCents,
+        discountCents: order.discountCents,
+        discountName: order.discountName,
+        shippingCents: order.shippingCents,
+        shippingTypeName: order.shippingTypeName,
+        taxAmountCents: order.taxAmountCents,
+        totalCents: order.totalCents,
+        refundedTotalCents: order.refundedTotalCents,
+        shipTo: toAddress(order.shippingAddress),
+        expiresAt: link.expiresAt,
+        payable,
+        methods: payable ? enabledMethods(order.tenant.enabledPaymentMethods) : [],
+        onlinePaymentConfigured: processor !== null,
+      };
+    },
+
+    async startCheckout(token, method, opts = {}) {
+      const link = service.verify(token);
+      const order = await db.order.findFirst({
+        where: { id: link.orderId, tenantId: link.tenantId },
+        select: { id: true, number: true, status: true, totalCents: true, currency: true, tenant: { select: { enabledPaymentMethods: true } } },
+      });
+      if (!order) throw new AppError('NOT_FOUND', 'This order no longer exists. Contact the shop.');
+      if (order.status !== 'PENDING_PAYMENT') throw new AppError('ILLEGAL_STATE', `Order #${order.number} is not waiting for payment (${order.status}).`);
+      if (!processor) throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'Online payment is not configured for this shop.');
+      if (!isProcessorMethod(method) || !order.tenant.enabledPaymentMethods.includes(method)) {
+        throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'That payment method is not available for this invoice.');
+      }
+      const page = `${baseUrl(opts.fallbackBaseUrl)}/invoice/${token}`;
+      const checkout = await processor.createCheckout({
+        amountCents: order.totalCents,
+        currency: order.currency,
+        method,
+        reference: checkoutReference(order.id, method),
+        successUrl: `${page}?checkout=success`,
+        cancelUrl: `${page}?checkout=cancelled`,
+      });
+      return { url: checkout.url };
+    },
+  };
+  return service;
+}
+
+function toAddress(json: unknown): InvoiceAddress | null {
+  if (!json || typeof json !== 'object') return null;
+  const a = json as Record<string, unknown>;
+  const s = (k: string) => (typeof a[k] === 'string' && a[k] ? (a[k] as string) : undefined);
+  const line1 = s('line1');
+  if (!line1) return null;
+  return { name: s('name'), line1, line2: s('line2'), city: s('city') ?? '', state: s('state'), postalCode: s('postalCode') ?? '', country: s('country') ?? '' };
+}

@@ -1,0 +1,73 @@
+// The REST API's JSON shapes. Explicit, so a new column never leaks by accident and names stay stable.
+import type { Customer, Order, OrderItem, Payment, Product, Refund } from '../../../generated/prisma/index.js';
+
+export function orderSummaryDto(o: Order) {
+  return {
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    shippingStatus: o.shippingStatus,
+    trackingNumber: o.trackingNumber,
+    customerId: o.customerId,
+    paymentMethod: o.paymentMethod,
+    currency: o.currency,
+    subtotalCents: o.subtotalCents,
+    discountCents: o.discountCents,
+    discountName: o.discountName,
+    shippingCents: o.shippingCents,
+    shippingTypeName: o.shippingTypeName,
+    taxAmountCents: o.taxAmountCents,
+    totalCents: o.totalCents,
+    refundedTotalCents: o.refundedTotalCents,
+    paidAt: o.paidAt,
+    cancelledAt: o.cancelledAt,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+  };
+}
+
+export function paymentDto(p: Payment) {
+  return {
+    id: p.id,
+    method: p.method,
+    status: p.status,
+    amountCents: p.amountCents,
+    refundedAmountCents: p.refundedAmountCents,
+    currency: p.currency,
+    providerReference: p.providerReference,
+    rejectedReason: p.rejectedReason,
+    confirmedByType: p.confirmedByType,
+    confirmedAt: p.confirmedAt,
+    createdAt: p.createdAt,
+  };
+}
+
+export function refundDto(r: Refund) {
+  return { id: r.id, orderId: r.orderId, paymentId: r.paymentId, mode: r.mode, amountCents: r.amountCents, reason: r.reason, items: r.items, actorType: r.actorType, createdAt: r.createdAt };
+}
+
+export function orderDetailDto(o: Order & { items: OrderItem[]; payments: Payment[]; refunds: Refund[]; customer: Customer }) {
+  return {
+    ...orderSummaryDto(o),
+    notes: o.notes,
+    shippingAddress: o.shippingAddress,
+    customer: { id: o.customer.id, discordUserId: o.customer.discordUserId, username: o.customer.username, displayName: o.customer.displayName },
+    items: o.items.map((i) => ({ productId: i.productId, sku: i.sku, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents, refundedQuantity: i.refundedQuantity })),
+    payments: o.payments.map(paymentDto),
+    refunds: o.refunds.map(refundDto),
+  };
+}
+
+export function productDto(p: Product) {
+  return {
+    id: p.id,
+    sku: p.sku,
+    name: p.name,
+    description: p.description,
+    unitPriceCents: p.unitPriceCents,
+    currency: p.currency,
+    trackStock: p.trackStock,
+    stock: p.trackStock ? p.stock : null,
+    requiredRoleIds: p.requiredRoleIds,
+  };
+}

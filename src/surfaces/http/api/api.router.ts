@@ -1,0 +1,21 @@
+// The REST API under /api: every route authenticated by an API key (the tenant comes from the key).
+// Thin handlers: zod in, one service call, JSON out; errors go to the shared JSON error handler.
+import { Router } from 'express';
+import type { Services } from '../../../container.js';
+import { apiKeyAuth } from './api-context.js';
+import { invoiceLinksRoutes } from './invoice-links.routes.js';
+import { ordersRoutes } from './orders.routes.js';
+import { paymentsRoutes } from './payments.routes.js';
+import { productsRoutes } from './products.routes.js';
+import { refundsRoutes } from './refunds.routes.js';
+
+export function apiRouter(services: Services): Router {
+  const router = Router();
+  router.use(apiKeyAuth(services.apiKeys));
+  router.use(ordersRoutes(services));
+  router.use(paymentsRoutes(services));
+  router.use(refundsRoutes(services));
+  router.use(invoiceLinksRoutes(services));
+  router.use(productsRoutes(services));
+  return router;
+}

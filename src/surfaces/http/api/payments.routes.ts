@@ -1,0 +1,35 @@
+// POST /api/orders/:id/payment/confirm and /payment/reject: the same service calls as Discord's approve
+// and reject buttons and the panel's "mark as paid".
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../../container.js';
+import { AppError } from '../../../platform/errors.js';
+import { parseInput } from '../../../platform/validate.js';
+import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
+import { orderSummaryDto, paymentDto } from './api.presenters.js';
+
+const confirmBody = z.strictObject({});
+const rejectBody = z.strictObject({ reason: z.string().trim().min(1, 'a reason is required').max(500) });
+
+export function paymentsRoutes(services: Services): Router {
+  const router = Router();
+
+  router.post('/orders/:id/payment/confirm', async (req, res) => {
+    parseInput(confirmBody, jsonBody(req), 'body');
+    const r = await services.payments.confirm(ctxOf(res), { orderId: orderIdParam(req) });
+    res.json({ changed: r.changed, order: orderSummaryDto(r.order), payment: paymentDto(r.payment) });
+  });
+
+  router.post('/orders/:id/payment/reject', async (req, res) => {
+    const { reason } = parseInput(rejectBody, jsonBody(req), 'body');
+    const ctx = ctxOf(res);
+    const order = await services.orders.get(ctx.tenantId, orderIdParam(req));
+    // The latest payment is the one awaiting a decision (reject answers changed=false if already rejected).
+    const payment = order.payments.at(-1);
+    if (!payment) throw new AppError('ILLEGAL_STATE', `Order #${order.number} has no payment to reject.`);
+    const r = await services.payments.reject(ctx, { paymentId: payment.id, reason });
+    res.json({ changed: r.changed, order: orderSummaryDto(r.order), payment: paymentDto(r.payment) });
+  });
+
+  return router;
+}

@@ -1,0 +1,50 @@
+// POST /api/orders/:id/refunds (Idempotency-Key header) and POST /api/orders/:id/refunds/preview.
+// Modes follow the body: neither amount nor items FULL, amount PARTIAL_AMOUNT, items PARTIAL_ITEMS, both BOTH.
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../../container.js';
+import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
+import { AppError } from '../../../platform/errors.js';
+import { parseInput } from '../../../platform/validate.js';
+import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
+import { orderSummaryDto, refundDto } from './api.presenters.js';
+
+const refundBody = z.strictObject({
+  amountCents: z.number().int('whole cents').positive().optional(),
+  items: z.union([
+    z.array(z.strictObject({ productId: z.string().min(1).max(100), quantity: z.number().int().positive() })).min(1).max(100),
+    z.string().trim().min(1).max(2000),
+  ], { error: 'an array of {productId, quantity} or a "productId:qty,productId:qty" string' }).optional(),
+  reason: z.string().trim().min(1).max(500).optional(),
+});
+
+function refundInput(req: Request) {
+  const body = parseInput(refundBody, jsonBody(req), 'refund');
+  const items = typeof body.items === 'string' ? parseRefundItems(body.items) : body.items;
+  return { amountCents: body.amountCents, items, reason: body.reason };
+}
+
+function idempotencyKey(req: Request): string | undefined {
+  const key = req.get('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 printable ASCII characters without spaces.', { fields: [{ path: 'Idempotency-Key', message: 'invalid' }] });
+  }
+  return key;
+}
+
+export function refundsRoutes(services: Services): Router {
+  const router = Router();
+
+  router.post('/orders/:id/refunds/preview', async (req, res) => {
+    res.json(await services.refunds.preview(ctxOf(res), orderIdParam(req), refundInput(req)));
+  });
+
+  router.post('/orders/:id/refunds', async (req, res) => {
+    const input = { ...refundInput(req), idempotencyKey: idempotencyKey(req) };
+    const r = await services.refunds.refund(ctxOf(res), orderIdParam(req), input);
+    res.status(201).json({ refund: refundDto(r.refund), order: orderSummaryDto(r.order), plan: r.plan });
+  });
+
+  return router;
+}

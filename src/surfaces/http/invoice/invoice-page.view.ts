@@ -1,0 +1,124 @@
+// Server-rendered invoice page and its error page: no scripts, no external assets, one inline stylesheet
+// allowed by its hash in the Content-Security-Policy. Readable on a phone (fluid layout, large buttons).
+import { createHash } from 'node:crypto';
+import type { OrderStatus } from '../../../generated/prisma/index.js';
+import type { InvoiceView } from '../../../modules/invoices/invoice.service.js';
+import type { ProcessorMethod } from '../../../modules/payments-processor/payment-processor.port.js';
+import { formatMoney } from '../../../platform/money.js';
+import { esc } from './html.js';
+
+const CSS = `
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#f3f4f6}
+main{max-width:40rem;margin:0 auto;padding:1rem}
+.card{background:#fff;border-radius:12px;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12);margin-bottom:1rem}
+h1{font-size:1.4rem;margin:0 0 .25rem}
+h2{font-size:1.15rem;margin:0 0 .75rem}
+.shop{color:#57606a;margin:0 0 1rem}
+.badge{display:inline-block;padding:.2rem .6rem;border-radius:999px;font-size:.9rem;font-weight:600;background:#fff8c5;color:#6b4f00}
+.badge.paid{background:#dafbe1;color:#116329}.badge.closed{background:#eaeef2;color:#424a53}
+.notice{padding:.75rem 1rem;border-radius:8px;background:#ddf4ff;color:#0a3069;margin-bottom:1rem}
+.notice.success{background:#dafbe1;color:#116329;font-size:1.15rem;font-weight:600}
+table{width:100%;border-collapse:collapse}
+td{padding:.4rem 0;vertical-align:top}
+td.num{text-align:right;white-space:nowrap;padding-left:.75rem}
+tr.item td{border-bottom:1px solid #eaeef2}
+.muted{color:#57606a;font-size:.9rem}
+tr.total td{font-weight:700;font-size:1.15rem;border-top:2px solid #1f2328;padding-top:.6rem}
+.pay button{display:block;width:100%;min-height:3rem;margin:.6rem 0;border:0;border-radius:10px;font-size:1.05rem;font-weight:600;color:#fff;background:#0969da;cursor:pointer}
+.pay button:focus{outline:3px solid #54aeff;outline-offset:2px}
+address{font-style:normal}
+footer{color:#57606a;font-size:.85rem;text-align:center;padding:0 1rem 2rem}
+`;
+
+/** CSP source for the one inline stylesheet; no script is ever allowed. */
+export const INVOICE_STYLE_HASH = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`;
+
+const METHOD_LABELS: Record<ProcessorMethod, string> = {
+  PAYPAL: 'Pay with PayPal',
+  CASHAPP_PAY: 'Pay with Cash App Pay',
+  BTC_INVOICE: 'Pay with Bitcoin',
+};
+
+const STATUS_LABELS: Record<OrderStatus, string> = {
+  PENDING_PAYMENT: 'Awaiting payment',
+  PAID: 'Paid',
+  FULFILLING: 'Paid · being prepared',
+  SHIPPED: 'Paid · shipped',
+  COMPLETE: 'Paid · complete',
+  CANCELLED: 'Cancelled',
+  REFUNDED: 'Refunded',
+  PARTIALLY_REFUNDED: 'Paid · partially refunded',
+};
+
+const PAID_STATUSES: ReadonlySet<OrderStatus> = new Set(['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED']);
+
+function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex,nofollow">
+<title>${esc(title)}</title>
+<style>${CSS}</style>
+</head><body><main>
+${body}
+</main></body></html>`;
+}
+
+export function renderInvoicePage(view: InvoiceView, opts: { token: string; checkout?: 'success' | 'cancelled' }): string {
+  const money = (cents: number) => esc(formatMoney(cents, view.currency));
+  const paid = PAID_STATUSES.has(view.status);
+  const badgeClass = paid ? 'badge paid' : view.payable ? 'badge' : 'badge closed';
+
+  const rows = view.items.map((i) => `<tr class="item"><td>${esc(i.name)}<div class="muted">${esc(i.quantity)} × ${money(i.unitPriceCents)}</div></td><td class="num">${money(i.lineTotalCents)}</td></tr>`);
+  const summary = [
+    `<tr><td>Subtotal</td><td class="num">${money(view.subtotalCents)}</td></tr>`,
+    view.discountCents > 0 ? `<tr><td>Discount${view.discountName ? ` <span class="muted">(${esc(view.discountName)})</span>` : ''}</td><td class="num">−${money(view.discountCents)}</td></tr>` : '',
+    `<tr><td>Shipping${view.shippingTypeName ? ` <span class="muted">(${esc(view.shippingTypeName)})</span>` : ''}</td><td class="num">${money(view.shippingCents)}</td></tr>`,
+    `<tr><td>Sales tax</td><td class="num">${money(view.taxAmountCents)}</td></tr>`,
+    `<tr class="total"><td>Total</td><td class="num">${money(view.totalCents)}</td></tr>`,
+    view.refundedTotalCents > 0 ? `<tr><td>Refunded</td><td class="num">−${money(view.refundedTotalCents)}</td></tr>` : '',
+  ].join('');
+
+  let notice = '';
+  if (paid) notice = '<div class="notice success" id="paid">Paid — thank you</div>';
+  else if (view.status === 'CANCELLED') notice = '<div class="notice">This order was cancelled. Contact the shop if you still want it.</div>';
+  else if (view.status === 'REFUNDED') notice = '<div class="notice">This order was refunded.</div>';
+  else if (opts.checkout === 'success') notice = '<div class="notice">Thanks! We are waiting for the payment processor to confirm your payment. Refresh this page in a moment.</div>';
+  else if (opts.checkout === 'cancelled') notice = '<div class="notice">Payment was cancelled. You can choose a payment method again below.</div>';
+
+  let pay = '';
+  if (view.payable) {
+    if (!view.onlinePaymentConfigured) {
+      pay = '<section class="card"><h2>Payment</h2><p>Online payment is not configured for this shop yet. Please pay the way the shop told you in Discord, or contact the shop.</p></section>';
+    } else if (view.methods.length === 0) {
+      pay = '<section class="card"><h2>Payment</h2><p>This shop does not accept online payment at the moment. Please contact the shop to pay.</p></section>';
+    } else {
+      const buttons = view.methods.map((m) => `<button type="submit" name="method" value="${esc(m)}">${esc(METHOD_LABELS[m])}</button>`).join('');
+      pay = `<section class="card pay"><h2>Pay ${money(view.totalCents)}</h2><form method="post" action="/invoice/${esc(opts.token)}/pay">${buttons}</form><p class="muted">You will finish paying on the payment processor's secure page.</p></section>`;
+    }
+  }
+
+  const a = view.shipTo;
+  const address = a
+    ? `<section class="card"><h2>Ship to</h2><address>${[a.name, a.line1, a.line2, [a.city, [a.state, a.postalCode].filter(Boolean).join(' ')].filter(Boolean).join(', '), a.country].filter(Boolean).map(esc).join('<br>')}</address></section>`
+    : '';
+
+  const expires = view.payable ? `<footer>This link expires on ${esc(view.expiresAt.toUTCString())}.</footer>` : '';
+
+  return layout(`Invoice #${view.orderNumber} · ${view.shopName}`, `
+${notice}
+<section class="card">
+<h1>Order #${esc(view.orderNumber)}</h1>
+<p class="shop">${esc(view.shopName)}</p>
+<p>Status: <span class="${badgeClass}" id="status">${esc(STATUS_LABELS[view.status])}</span></p>
+<table><tbody>${rows.join('')}${summary}</tbody></table>
+</section>
+${pay}
+${address}
+${expires}`);
+}
+
+export function renderInvoiceErrorPage(title: string, message: string): string {
+  return layout(title, `<section class="card"><h1>${esc(title)}</h1><p>${esc(message)}</p></section>`);
+}

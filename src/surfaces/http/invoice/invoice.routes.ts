@@ -1,0 +1,85 @@
+// The customer-facing invoice page: GET /invoice/:token (HTML) and POST /invoice/:token/pay (form → 303 to
+// the processor's checkout). Errors are friendly HTML pages with the right status, never the JSON body.
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
+import { isAppError } from '../../../platform/errors.js';
+import type { Logger } from '../../../platform/logger.js';
+import { requestOrigin } from '../request-origin.js';
+import { INVOICE_STYLE_HASH, renderInvoiceErrorPage, renderInvoicePage } from './invoice-page.view.js';
+
+const payForm = z.object({ method: z.string().min(1).max(40) });
+const checkoutParam = z.enum(['success', 'cancelled']).optional().catch(undefined);
+
+/**
+ * The token is in the URL, so: no Referer ever leaves the page, nothing is cached, nothing is indexed.
+ * No script may run (CSP without script-src); the one inline stylesheet is allowed by hash. form-action is
+ * left open on purpose: browsers apply it to the 303 redirect to the processor's checkout, whose origin we
+ * do not know in advance.
+ */
+function securityHeaders(_req: Request, res: Response, next: NextFunction) {
+  res.set({
+    'Content-Security-Policy': `default-src 'none'; style-src ${INVOICE_STYLE_HASH}; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'`,
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': 'no-store',
+    'X-Robots-Tag': 'noindex, nofollow',
+  });
+  next();
+}
+
+const ERROR_PAGES: Record<string, { status: number; title: string }> = {
+  INVOICE_LINK_INVALID: { status: 403, title: 'This link is not valid' },
+  INVOICE_LINK_EXPIRED: { status: 410, title: 'This link has expired' },
+  INVOICE_LINK_DISABLED: { status: 503, title: 'Invoices are unavailable' },
+  NOT_FOUND: { status: 404, title: 'Order not found' },
+  PAYMENT_METHOD_NOT_ENABLED: { status: 400, title: 'Payment method not available' },
+  VALIDATION_FAILED: { status: 400, title: 'Something was missing' },
+  UPSTREAM_UNAVAILABLE: { status: 503, title: 'Payment is temporarily unavailable' },
+};
+
+export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }): Router {
+  const { invoices, logger } = deps;
+  const router = Router();
+  router.use('/invoice', securityHeaders);
+
+  const fail = (req: Request, res: Response, err: unknown) => {
+    const page = isAppError(err) ? ERROR_PAGES[err.code] : undefined;
+    if (!page || !isAppError(err)) {
+      (req.log ?? logger).error({ err }, 'invoice page failed');
+      res.status(500).type('html').send(renderInvoiceErrorPage('Something went wrong', 'Please try again in a minute. If it keeps happening, contact the shop.'));
+      return;
+    }
+    res.status(page.status).type('html').send(renderInvoiceErrorPage(page.title, err.message));
+  };
+
+  router.get('/invoice/:token', async (req, res) => {
+    try {
+      const token = String(req.params.token);
+      const view = await invoices.view(token);
+      res.type('html').send(renderInvoicePage(view, { token, checkout: checkoutParam.parse(req.query.checkout) }));
+    } catch (err) {
+      fail(req, res, err);
+    }
+  });
+
+  router.post('/invoice/:token/pay', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
+    const token = String(req.params.token);
+    try {
+      const form = payForm.safeParse(req.body ?? {});
+      if (!form.success) {
+        res.status(400).type('html').send(renderInvoiceErrorPage('Choose a payment method', 'Go back and press one of the payment buttons.'));
+        return;
+      }
+      const { url } = await invoices.startCheckout(token, form.data.method, { fallbackBaseUrl: requestOrigin(req) });
+      res.redirect(303, url);
+    } catch (err) {
+      // Paid or cancelled meanwhile (another tab, an admin): the page itself explains the current state.
+      if (isAppError(err) && err.code === 'ILLEGAL_STATE') return res.redirect(303, `/invoice/${encodeURIComponent(token)}`);
+      fail(req, res, err);
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,31 @@
+// Shared set-up for the REST API tests: the real app, a tenant with an API key, order helpers.
+import { systemActor } from '../../../src/modules/shared/actor.js';
+import type { TestApp } from '../../helpers/app.js';
+import { factories } from '../../helpers/factories.js';
+
+export const f = factories();
+
+/** A tenant with a customer, two products and an API key for it. */
+export async function apiTenant(t: TestApp, tenantData: Record<string, unknown> = {}) {
+  const tenant = await f.tenant(tenantData);
+  const customer = await f.customer({ tenantId: tenant.id });
+  const products = [
+    await f.product({ tenantId: tenant.id, name: 'Alpha', unitPriceCents: 2000, sortOrder: 1 }),
+    await f.product({ tenantId: tenant.id, name: 'Beta', unitPriceCents: 500, sortOrder: 2 }),
+  ];
+  const { key, record } = await t.services.apiKeys.create(tenant.id, 'test key');
+  const auth = { authorization: `Bearer ${key}` };
+  const ctx = { tenantId: tenant.id, actor: systemActor };
+  return { tenant, customer, products, key, keyRecord: record, auth, ctx };
+}
+
+/** An order of 2 × Alpha + 1 × Beta (4500 cents), PENDING_PAYMENT with a payment awaiting approval. */
+export async function pendingOrder(shop: Awaited<ReturnType<typeof apiTenant>>, data: Record<string, unknown> = {}) {
+  const [a, b] = [shop.products[0]!, shop.products[1]!];
+  return f.order({
+    tenantId: shop.tenant.id,
+    customerId: shop.customer.id,
+    lines: [{ productId: a.id, name: 'Alpha', quantity: 2, unitPriceCents: 2000 }, { productId: b.id, name: 'Beta', quantity: 1, unitPriceCents: 500 }],
+    ...data,
+  });
+}

@@ -1,0 +1,115 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { testDb } from '../../helpers/db.js';
+import { apiTenant, f, pendingOrder } from './api-fixtures.js';
+
+let t: TestApp;
+let shop: Awaited<ReturnType<typeof apiTenant>>;
+const db = testDb();
+
+beforeAll(async () => {
+  t = await createTestApp();
+  shop = await apiTenant(t);
+});
+afterAll(async () => {
+  await t.services.close();
+});
+
+describe('GET /api/orders', () => {
+  it('lists the tenant\'s orders newest first with pagination and filters', async () => {
+    const s = await apiTenant(t);
+    const o1 = await pendingOrder(s, { createdAt: new Date('2026-10-01T10:00:00Z') });
+    const o2 = await pendingOrder(s, { createdAt: new Date('2026-10-15T10:00:00Z'), status: 'PAID', paymentStatus: 'paid' });
+    const o3 = await pendingOrder(s, { createdAt: new Date('2026-11-01T10:00:00Z') });
+    const all = await request(t.app).get('/api/orders').set(s.auth).expect(200);
+    expect(all.body).toMatchObject({ page: 1, pageSize: 25, total: 3 });
+    expect(all.body.data.map((o: { id: string }) => o.id)).toEqual([o3.id, o2.id, o1.id]);
+    expect(all.body.data[0]).toMatchObject({ number: o3.number, status: 'PENDING_PAYMENT', totalCents: 4500, currency: 'USD' });
+
+    const page2 = await request(t.app).get('/api/orders?page=2&pageSize=2').set(s.auth).expect(200);
+    expect(page2.body).toMatchObject({ page: 2, pageSize: 2, total: 3 });
+    expect(page2.body.data.map((o: { id: string }) => o.id)).toEqual([o1.id]);
+
+    const pending = await request(t.app).get('/api/orders?status=PENDING_PAYMENT').set(s.auth).expect(200);
+    expect(pending.body.data.map((o: { id: string }) => o.id)).toEqual([o3.id, o1.id]);
+    const october = await request(t.app).get('/api/orders?from=2026-10-10&to=2026-10-31').set(s.auth).expect(200);
+    expect(october.body.data.map((o: { id: string }) => o.id)).toEqual([o2.id]);
+    // A bare "to" date includes that whole day; a date-time is exclusive.
+    const throughDay = await request(t.app).get('/api/orders?from=2026-10-01&to=2026-10-15').set(s.auth).expect(200);
+    expect(throughDay.body.data.map((o: { id: string }) => o.id)).toEqual([o2.id, o1.id]);
+    const exclusive = await request(t.app).get('/api/orders?from=2026-10-01T00:00:00Z&to=2026-10-15T10:00:00Z').set(s.auth).expect(200);
+    expect(exclusive.body.data.map((o: { id: string }) => o.id)).toEqual([o1.id]);
+  });
+
+  it('answers 400 listing every bad query field', async () => {
+    const res = await request(t.app).get('/api/orders?status=SHIPPED_ISH&page=0&pageSize=1000&from=yesterday&colour=red').set(shop.auth).expect(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    const paths = res.body.error.details.fields.map((x: { path: string }) => x.path);
+    expect(paths).toEqual(expect.arrayContaining(['status', 'page', 'pageSize', 'from']));
+    expect(res.body.error.message).toMatch(/colour/);
+    const reversed = await request(t.app).get('/api/orders?from=2026-11-02&to=2026-11-01').set(shop.auth).expect(400);
+    expect(reversed.body.error.message).toMatch(/from: must be before "to"/);
+  });
+});
+
+describe('GET /api/orders/:id', () => {
+  it('returns the order with items, payments, refunds and customer', async () => {
+    const order = await pendingOrder(shop, { notes: 'gift wrap' });
+    const res = await request(t.app).get(`/api/orders/${order.id}`).set(shop.auth).expect(200);
+    expect(res.body).toMatchObject({
+      id: order.id,
+      number: order.number,
+      notes: 'gift wrap',
+      customer: { id: shop.customer.id, discordUserId: shop.customer.discordUserId },
+      payments: [{ status: 'awaiting_admin_approval', amountCents: 4500 }],
+      refunds: [],
+    });
+    expect(res.body.items).toHaveLength(2);
+    expect(res.body.items[0]).toHaveProperty('refundedQuantity', 0);
+  });
+
+  it('answers 404 for an unknown id', async () => {
+    const res = await request(t.app).get('/api/orders/ord_doesnotexist').set(shop.auth).expect(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('PATCH /api/orders/:id', () => {
+  it('sets tracking and shipping status on a paid order, and notes', async () => {
+    const order = await pendingOrder(shop, { status: 'PAID', paymentStatus: 'paid' });
+    const res = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).send({ trackingNumber: '1Z999', shippingStatus: 'SHIPPED', notes: 'left at door' }).expect(200);
+    expect(res.body).toMatchObject({ trackingNumber: '1Z999', shippingStatus: 'SHIPPED', status: 'SHIPPED', notes: 'left at door' });
+    const audit = await db.auditLog.findMany({ where: { entityId: order.id } });
+    expect(audit.some((a) => a.actorType === 'API_KEY' && a.actorId === shop.keyRecord.id)).toBe(true);
+  });
+
+  it('refuses an empty or malformed body with 400 naming the fields', async () => {
+    const order = await pendingOrder(shop);
+    const empty = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).send({}).expect(400);
+    expect(empty.body.error.message).toMatch(/at least one of/);
+    const bad = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).send({ status: 'DONE', shippingStatus: 3, notes: 7, total: 1 }).expect(400);
+    const paths = bad.body.error.details.fields.map((x: { path: string }) => x.path);
+    expect(paths).toEqual(expect.arrayContaining(['status', 'shippingStatus', 'notes']));
+    expect(bad.body.error.message).toMatch(/total/);
+  });
+
+  it('refuses a transition the order cannot make with 409', async () => {
+    const order = await pendingOrder(shop);
+    const res = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).send({ status: 'SHIPPED' }).expect(409);
+    expect(['INVALID_TRANSITION', 'ORDER_NOT_PAID', 'ILLEGAL_STATE']).toContain(res.body.error.code);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
+  });
+});
+
+describe('GET /api/products', () => {
+  it('lists the tenant\'s active products only, stock only when tracked', async () => {
+    const s = await apiTenant(t);
+    await f.product({ tenantId: s.tenant.id, name: 'Hidden', active: false });
+    await f.product({ tenantId: s.tenant.id, name: 'Counted', trackStock: true, stock: 7, sortOrder: 3 });
+    const res = await request(t.app).get('/api/products').set(s.auth).expect(200);
+    expect(res.body.data.map((p: { name: string }) => p.name)).toEqual(['Alpha', 'Beta', 'Counted']);
+    expect(res.body.data[0]).toMatchObject({ unitPriceCents: 2000, currency: 'USD', trackStock: false, stock: null });
+    expect(res.body.data[2]).toMatchObject({ trackStock: true, stock: 7 });
+  });
+});

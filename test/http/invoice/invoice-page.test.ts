@@ -1,0 +1,250 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakePaymentProcessor } from '../../../src/dev/fake-payment-processor.js';
+import { systemActor } from '../../../src/modules/shared/actor.js';
+import { AppError } from '../../../src/platform/errors.js';
+import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+import { MovableClock, startProcessorApp } from './invoice-fixtures.js';
+
+const f = factories();
+const clock = new MovableClock();
+let t: TestApp;
+let processor: FakePaymentProcessor;
+
+beforeAll(async () => {
+  ({ t, processor } = await startProcessorApp({ clock }));
+});
+afterAll(async () => {
+  await t.services.close();
+  await processor.stop();
+});
+
+async function pendingOrder(tenantData: Record<string, unknown> = {}) {
+  const tenant = await f.tenant(tenantData);
+  const customer = await f.customer({ tenantId: tenant.id });
+  const p1 = await f.product({ tenantId: tenant.id, name: 'Blue <b>Widget</b>' });
+  const p2 = await f.product({ tenantId: tenant.id, name: 'Gadget & Co' });
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    lines: [{ productId: p1.id, name: 'Blue <b>Widget</b>', quantity: 2, unitPriceCents: 1250 }, { productId: p2.id, name: 'Gadget & Co', quantity: 1, unitPriceCents: 999 }],
+    discountCents: 300,
+    discountName: 'Welcome',
+    shippingCents: 500,
+    shippingTypeName: 'Ground',
+    taxAmountCents: 271,
+    totalCents: 2500 + 999 - 300 + 500 + 271,
+    shippingAddress: { name: '<script>alert("x")</script> Pat', line1: '1 "Quote" St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' },
+  });
+  return { tenant, customer, order };
+}
+
+async function linkFor(tenantId: string, orderId: string, expiresInSeconds?: number) {
+  const link = await t.services.invoices.createLink({ tenantId, actor: systemActor }, orderId, { expiresInSeconds });
+  return { ...link, path: new URL(link.url).pathname, token: new URL(link.url).pathname.split('/').at(-1)! };
+}
+
+describe('invoice page: happy path', () => {
+  it('shows the order summary with every amount, escaped customer text and security headers', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id);
+    const res = await request(t.app).get(path).expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain(`Order #${order.number}`);
+    expect(res.text).toContain('Blue &lt;b&gt;Widget&lt;/b&gt;');
+    expect(res.text).toContain('Gadget &amp; Co');
+    expect(res.text).not.toContain('<script>');
+    expect(res.text).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Pat');
+    for (const amount of ['$25.00', '$34.99', '$3.00', '$5.00', '$2.71', '$39.70']) expect(res.text).toContain(amount);
+    expect(res.text).toContain('Awaiting payment');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cache-control']).toBe('no-store');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toMatch(/script-src|unsafe-inline/);
+  });
+
+  it('offers only the processor-backed methods the tenant enabled, never the P2P ones', async () => {
+    const { tenant, order } = await pendingOrder({ enabledPaymentMethods: ['PAYPAL', 'BTC_INVOICE', 'VENMO_P2P', 'ZELLE', 'CASHAPP_P2P', 'CHIME', 'PAYPAL_MANUAL', 'BTC_MANUAL'] });
+    const { path } = await linkFor(tenant.id, order.id);
+    const res = await request(t.app).get(path).expect(200);
+    const methods = [...res.text.matchAll(/name="method" value="([A-Z_]+)"/g)].map((m) => m[1]);
+    expect(methods).toEqual(['PAYPAL', 'BTC_INVOICE']);
+    expect(res.text).not.toMatch(/Venmo|Zelle|Chime|VENMO|ZELLE|CHIME|_MANUAL|CASHAPP_P2P/);
+  });
+
+  it('tells the customer when the tenant enabled no online method', async () => {
+    const { tenant, order } = await pendingOrder({ enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'] });
+    const res = await request(t.app).get((await linkFor(tenant.id, order.id)).path).expect(200);
+    expect(res.text).not.toContain('name="method"');
+    expect(res.text).toContain('does not accept online payment');
+  });
+
+  it('shows "Paid — thank you" and no buttons once the order is paid', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id);
+    await testDb().order.update({ where: { id: order.id }, data: { status: 'PAID', paidAt: new Date() } });
+    const res = await request(t.app).get(path).expect(200);
+    expect(res.text).toContain('Paid — thank you');
+    expect(res.text).not.toContain('name="method"');
+  });
+
+  it('explains a returned or cancelled checkout while the order still waits for payment', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id);
+    expect((await request(t.app).get(`${path}?checkout=success`).expect(200)).text).toContain('waiting for the payment processor to confirm');
+    expect((await request(t.app).get(`${path}?checkout=cancelled`).expect(200)).text).toContain('Payment was cancelled');
+    expect((await request(t.app).get(`${path}?checkout=<x>`).expect(200)).text).not.toContain('&lt;x&gt;');
+  });
+
+  it('POST /pay redirects (303) to the processor checkout for the order total, with our reference', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path, token } = await linkFor(tenant.id, order.id);
+    const res = await request(t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
+    const checkoutId = String(res.headers.location).split('/').at(-1)!;
+    expect(res.headers.location).toBe(`${processor.url}/checkout/${checkoutId}`);
+    expect(processor.checkouts.get(checkoutId)).toMatchObject({
+      amount_cents: order.totalCents,
+      currency: 'USD',
+      method: 'CASHAPP_PAY',
+      reference: `${order.id}:CASHAPP_PAY`,
+      success_url: `http://shop.test/invoice/${token}?checkout=success`,
+      cancel_url: `http://shop.test/invoice/${token}?checkout=cancelled`,
+    });
+    expect(processor.authHeaders.at(-1)).toBe('Bearer proc-test-key');
+  });
+});
+
+describe('invoice page: errors', () => {
+  it('answers a tampered link with a friendly 403 page', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id);
+    const other = await pendingOrder();
+    const [payloadPart, sig] = path.split('/').at(-1)!.split('.');
+    const swapped = JSON.parse(Buffer.from(payloadPart!, 'base64url').toString());
+    swapped.orderId = other.order.id;
+    swapped.tenantId = other.tenant.id;
+    const res = await request(t.app).get(`/invoice/${Buffer.from(JSON.stringify(swapped)).toString('base64url')}.${sig}`).expect(403);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('This link is not valid');
+    expect(res.text).not.toContain(`#${other.order.number}`);
+    await request(t.app).post(`/invoice/${Buffer.from(JSON.stringify(swapped)).toString('base64url')}.${sig}/pay`).type('form').send({ method: 'PAYPAL' }).expect(403);
+  });
+
+  it('answers an expired link with a friendly 410 page (time moved past the expiry)', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id, 60);
+    await request(t.app).get(path).expect(200);
+    clock.advance(61);
+    try {
+      const res = await request(t.app).get(path).expect(410);
+      expect(res.text).toContain('This link has expired');
+      await request(t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(410);
+    } finally {
+      clock.advance(-61);
+    }
+  });
+
+  it('refuses a method the tenant did not enable, or a P2P method, with 400 and creates no checkout', async () => {
+    const { tenant, order } = await pendingOrder({ enabledPaymentMethods: ['PAYPAL', 'VENMO_P2P'] });
+    const { path } = await linkFor(tenant.id, order.id);
+    const before = processor.checkouts.size;
+    for (const method of ['BTC_INVOICE', 'VENMO_P2P', 'nonsense']) {
+      const res = await request(t.app).post(`${path}/pay`).type('form').send({ method }).expect(400);
+      expect(res.text).toContain('not available');
+    }
+    await request(t.app).post(`${path}/pay`).type('form').send({}).expect(400);
+    expect(processor.checkouts.size).toBe(before);
+  });
+
+  it('sends the customer back to the page when the order was paid meanwhile', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id);
+    await testDb().order.update({ where: { id: order.id }, data: { status: 'PAID' } });
+    const res = await request(t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(303);
+    expect(res.headers.location).toBe(path);
+  });
+
+  it('shows a 503 page when the processor is down', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id);
+    processor.failCheckouts(1);
+    const res = await request(t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(503);
+    expect(res.text).toContain('Payment is temporarily unavailable');
+  });
+
+  it('answers 404 when the order was deleted', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id);
+    await testDb().order.delete({ where: { id: order.id } });
+    await request(t.app).get(path).expect(404);
+  });
+});
+
+describe('invoice links (module)', () => {
+  const codeOf = async (p: Promise<unknown>) => p.then(() => undefined, (e) => (e instanceof AppError ? e.code : String(e)));
+
+  it('expire after 7 days by default, and expiresInSeconds overrides it', async () => {
+    const { tenant, order } = await pendingOrder();
+    const before = Date.now();
+    const def = await linkFor(tenant.id, order.id);
+    const delta = def.expiresAt.getTime() - before;
+    expect(delta).toBeGreaterThan(7 * 86400_000 - 5_000);
+    expect(delta).toBeLessThanOrEqual(7 * 86400_000 + 1_000);
+    const short = await linkFor(tenant.id, order.id, 3600);
+    expect(Math.abs(short.expiresAt.getTime() - before - 3600_000)).toBeLessThan(5_000);
+    expect(def.url).toMatch(/^http:\/\/shop\.test\/invoice\/[\w-]+\.[\w-]{43}$/);
+  });
+
+  it('refuses invalid lifetimes, other tenants\' orders and orders not waiting for payment', async () => {
+    const { tenant, order } = await pendingOrder();
+    const ctx = { tenantId: tenant.id, actor: systemActor };
+    for (const expiresInSeconds of [0, -1, 1.5, 90 * 86400 + 1]) {
+      expect(await codeOf(t.services.invoices.createLink(ctx, order.id, { expiresInSeconds }))).toBe('VALIDATION_FAILED');
+    }
+    const other = await pendingOrder();
+    expect(await codeOf(t.services.invoices.createLink(ctx, other.order.id))).toBe('NOT_FOUND');
+    for (const status of ['PAID', 'CANCELLED', 'REFUNDED'] as const) {
+      await testDb().order.update({ where: { id: order.id }, data: { status } });
+      expect(await codeOf(t.services.invoices.createLink(ctx, order.id))).toBe('ILLEGAL_STATE');
+    }
+  });
+});
+
+describe('invoice page without a processor or a secret', () => {
+  let bare: TestApp;
+  let noSecret: TestApp;
+  beforeAll(async () => {
+    bare = await createTestApp();
+    noSecret = await createTestApp({ env: { INVOICE_LINK_SIGNING_SECRET: '' } });
+  });
+  afterAll(async () => {
+    await bare.services.close();
+    await noSecret.services.close();
+  });
+
+  it('still shows the summary and explains that online payment is not configured', async () => {
+    const { tenant, order } = await pendingOrder();
+    const link = await bare.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id, { fallbackBaseUrl: 'http://127.0.0.1:3000' });
+    expect(link.url.startsWith('http://127.0.0.1:3000/invoice/')).toBe(true);
+    expect(link.paymentMethods).toEqual([]);
+    const path = new URL(link.url).pathname;
+    const res = await request(bare.app).get(path).expect(200);
+    expect(res.text).toContain(`Order #${order.number}`);
+    expect(res.text).toContain('Online payment is not configured');
+    expect(res.text).not.toContain('name="method"');
+    await request(bare.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(400);
+  });
+
+  it('refuses to create links with INVOICE_LINK_DISABLED when the secret is unset, and the page says so', async () => {
+    const { tenant, order } = await pendingOrder();
+    const err = await noSecret.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('INVOICE_LINK_DISABLED');
+    expect((err as AppError).message).toContain('INVOICE_LINK_SIGNING_SECRET');
+    const { path } = await linkFor(tenant.id, order.id);
+    await request(noSecret.app).get(path).expect(503);
+  });
+});

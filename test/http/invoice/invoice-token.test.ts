@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { signInvoiceToken, verifyInvoiceToken } from '../../../src/modules/invoices/invoice-token.js';
+import { AppError } from '../../../src/platform/errors.js';
+
+const secret = 'test-invoice-secret-test-invoice-secret';
+const now = new Date('2026-11-24T12:00:00Z');
+const exp = Math.floor(now.getTime() / 1000) + 3600;
+const payload = { tenantId: 'ten_a', orderId: 'ord_b', exp };
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (err) {
+    return err instanceof AppError ? err.code : 'not an AppError';
+  }
+}
+
+describe('invoice token', () => {
+  it('round-trips tenant, order and expiry', () => {
+    expect(verifyInvoiceToken(secret, signInvoiceToken(secret, payload), now)).toEqual(payload);
+  });
+
+  it('refuses a token whose payload was changed (another order) as INVOICE_LINK_INVALID', () => {
+    const [, sig] = signInvoiceToken(secret, payload).split('.');
+    const forged = `${Buffer.from(JSON.stringify({ ...payload, orderId: 'ord_other' })).toString('base64url')}.${sig}`;
+    expect(codeOf(() => verifyInvoiceToken(secret, forged, now))).toBe('INVOICE_LINK_INVALID');
+  });
+
+  it('refuses a token whose expiry was pushed out', () => {
+    const [, sig] = signInvoiceToken(secret, payload).split('.');
+    const forged = `${Buffer.from(JSON.stringify({ ...payload, exp: exp + 86400 })).toString('base64url')}.${sig}`;
+    expect(codeOf(() => verifyInvoiceToken(secret, forged, now))).toBe('INVOICE_LINK_INVALID');
+  });
+
+  it('refuses a flipped signature character, another secret, and garbage', () => {
+    const token = signInvoiceToken(secret, payload);
+    const last = token.at(-2) === 'A' ? 'B' : 'A';
+    const flipped = `${token.slice(0, -2)}${last}${token.at(-1)}`;
+    expect(codeOf(() => verifyInvoiceToken(secret, flipped, now))).toBe('INVOICE_LINK_INVALID');
+    expect(codeOf(() => verifyInvoiceToken('another-secret-another-secret-another', token, now))).toBe('INVOICE_LINK_INVALID');
+    for (const junk of ['', 'abc', `${token}.x`, token.replace('.', ''), '../../etc/passwd']) {
+      expect(codeOf(() => verifyInvoiceToken(secret, junk, now))).toBe('INVOICE_LINK_INVALID');
+    }
+  });
+
+  it('is valid until the second before exp and expired from exp on', () => {
+    const token = signInvoiceToken(secret, payload);
+    expect(codeOf(() => verifyInvoiceToken(secret, token, new Date((exp - 1) * 1000)))).toBeUndefined();
+    expect(codeOf(() => verifyInvoiceToken(secret, token, new Date(exp * 1000)))).toBe('INVOICE_LINK_EXPIRED');
+  });
+
+  it('checks the signature before the expiry (a forged expired token is INVALID, not EXPIRED)', () => {
+    const old = signInvoiceToken('another-secret-another-secret-another', { ...payload, exp: 1 });
+    expect(codeOf(() => verifyInvoiceToken(secret, old, now))).toBe('INVOICE_LINK_INVALID');
+  });
+});
+
+describe('processor configuration', () => {
+  it('refuses a processor URL without its webhook secret at start-up', async () => {
+    const { loadEnv, ConfigError } = await import('../../../src/config/env.js');
+    expect(() => loadEnv({ PAYMENT_PROCESSOR_API_URL: 'https://api.processor.example' })).toThrow(ConfigError);
+    expect(() => loadEnv({ PAYMENT_PROCESSOR_API_URL: 'https://api.processor.example' })).toThrow(/PAYMENT_PROCESSOR_WEBHOOK_SECRET: required/);
+    expect(loadEnv({ PAYMENT_PROCESSOR_API_URL: 'https://api.processor.example', PAYMENT_PROCESSOR_WEBHOOK_SECRET: 'whsec-0123456789abcdef' }).PAYMENT_PROCESSOR_WEBHOOK_SECRET).toBe('whsec-0123456789abcdef');
+  });
+});

@@ -1,4 +1,5 @@
-// The port the invoice page uses to take a payment in the browser through a hosted-checkout processor.
+// The port the invoice page uses to take a payment in the browser through a hosted-checkout processor, and
+// the refund job (processor-refund.jobs.ts) uses to send money back for an order paid that way.
 // The adapter (hosted-checkout.adapter.ts) speaks the processor's HTTP API; tests point it at
 // src/dev/fake-payment-processor.ts, which speaks the same wire format.
 import type { PaymentMethod } from '../../generated/prisma/index.js';
@@ -37,6 +38,37 @@ export interface CheckoutCompletedEvent {
   currency?: string;
 }
 
+export interface RefundRequest {
+  /** The processor's checkout id the money came in on (payments.providerReference). */
+  checkoutId: string;
+  amountCents: number;
+  currency: string;
+  reason: string;
+  /** The processor returns its first refund for a key it has seen: our refund id, so a retry never pays twice. */
+  idempotencyKey: string;
+}
+
+export interface ProcessorRefund {
+  /** The processor's refund id. */
+  id: string;
+  /** The processor's own word for it, e.g. "succeeded" or "pending"; recorded as given. */
+  status: string;
+}
+
+/**
+ * The processor refused the refund itself (a 4xx other than 401/403/408/429: more than was paid, unknown
+ * checkout, key reused with other values). Retrying the same request cannot succeed, so the job records it
+ * and stops. Anything else the adapter throws (5xx, timeouts, network, auth) is worth retrying.
+ */
+export class ProcessorRefundRejectedError extends Error {
+  readonly httpStatus: number;
+  constructor(message: string, httpStatus: number) {
+    super(message);
+    this.name = 'ProcessorRefundRejectedError';
+    this.httpStatus = httpStatus;
+  }
+}
+
 export interface PaymentProcessor {
   /** UPSTREAM_UNAVAILABLE when the processor cannot be reached or answers badly. */
   createCheckout(input: CreateCheckoutInput): Promise<Checkout>;
@@ -45,4 +77,9 @@ export interface PaymentProcessor {
    * match; `null` for a well-signed event type we do not act on; VALIDATION_FAILED for a malformed body.
    */
   parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): CheckoutCompletedEvent | null;
+  /**
+   * Refunds (part of) a completed checkout. ProcessorRefundRejectedError when the processor refuses it for
+   * good; UPSTREAM_UNAVAILABLE (AppError) for failures a retry may fix.
+   */
+  refund(input: RefundRequest): Promise<ProcessorRefund>;
 }

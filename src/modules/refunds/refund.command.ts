@@ -2,7 +2,10 @@
 // refunds of one order run one after the other and each sees the balance the previous one left:
 // order.refundedTotalCents and status, the settled payment's refundedAmountCents and status, the lines'
 // refundedQuantity, stock back for refunded units (inventory.restockItems), entitlements of the refunded
-// products revoked (role jobs), the refund row, order.refunded, an audit entry.
+// products revoked (role jobs), the refund row, order.refunded, an audit entry. When the money came in
+// through the payment processor's checkout, the same transaction enqueues payment.refund.send, which returns
+// it through the processor after commit (never a network call under the row lock); P2P payments are
+// returned by the admin by hand (`moneyReturn: 'manual'`).
 import type { Order, Payment, Refund } from '../../generated/prisma/index.js';
 import { isUniqueViolation, withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
@@ -11,6 +14,8 @@ import type { AfterSaleDeps } from '../order-admin/after-sale.deps.js';
 import { lockOrder } from '../order-admin/order-lock.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderRefundedPayload } from '../shared/events.js';
+import { enqueueJob } from '../../platform/jobs/queue.js';
+import { moneyReturnFor, PROCESSOR_REFUND_TASK, type MoneyReturn, type ProcessorRefundPayload } from '../payments-processor/processor-refund.task.js';
 import { DEFAULT_REFUND_REASON, refundInput, type RefundInput } from './refund-input.schema.js';
 import { planRefund, type RefundPlan, type RefundPlanItem } from './refund-plan.js';
 
@@ -20,6 +25,12 @@ export interface RefundResult {
   plan: RefundPlan;
   /** True when an idempotencyKey matched an earlier refund, which is returned instead of a new one. */
   replayed: boolean;
+  /**
+   * 'processor': the payment came through the processor's checkout; a job sends the money back (outcome on
+   * the order's audit trail: payment.refund_sent / payment.refund_failed). 'manual': a P2P payment (or none
+   * recorded): Ledgerline only records the refund, the admin returns the money by hand.
+   */
+  moneyReturn: MoneyReturn;
 }
 
 export async function refundOrder(deps: AfterSaleDeps, ctx: TenantContext, orderId: string, raw: RefundInput): Promise<RefundResult> {
@@ -88,6 +99,11 @@ async function applyRefund(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, orde
       idempotencyKey: input.idempotencyKey ?? null,
     },
   });
+  const moneyReturn = moneyReturnFor(payment);
+  if (moneyReturn === 'processor') {
+    const job: ProcessorRefundPayload = { tenantId: ctx.tenantId, refundId: refund.id };
+    await enqueueJob(tx, PROCESSOR_REFUND_TASK, job);
+  }
   const payload: OrderRefundedPayload = {
     tenantId: ctx.tenantId,
     orderId,
@@ -101,9 +117,9 @@ async function applyRefund(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, orde
     entityType: 'Order',
     entityId: orderId,
     before: { status: order.status, refundedTotalCents: order.refundedTotalCents },
-    after: { status: updated.status, refundedTotalCents: updated.refundedTotalCents, refundId: refund.id, mode: plan.mode, amountCents: plan.amountCents, items: plan.items, reason: refund.reason },
+    after: { status: updated.status, refundedTotalCents: updated.refundedTotalCents, refundId: refund.id, mode: plan.mode, amountCents: plan.amountCents, items: plan.items, reason: refund.reason, moneyReturn },
   });
-  return { refund, order: updated, plan, replayed: false };
+  return { refund, order: updated, plan, replayed: false, moneyReturn };
 }
 
 /** The payment the money came in on: the latest one that is paid or partly refunded. */
@@ -125,11 +141,13 @@ async function replayed(tx: Tx, ctx: TenantContext, order: Order, key: string): 
   const refundedBeforeCents = earlier._sum.amountCents ?? 0;
   const remainingAfterCents = order.totalCents - refundedBeforeCents - refund.amountCents;
   const lines = await tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, name: true } });
+  const payment = refund.paymentId ? await tx.payment.findUnique({ where: { id: refund.paymentId } }) : null;
   const items = (refund.items as unknown as Omit<RefundPlanItem, 'name'>[]).map((i) => ({ ...i, name: lines.find((l) => l.productId === i.productId)?.name ?? i.productId }));
   return {
     refund,
     order,
     plan: { mode: refund.mode, amountCents: refund.amountCents, items, refundedBeforeCents, remainingAfterCents, resultingStatus: remainingAfterCents === 0 ? 'REFUNDED' : 'PARTIALLY_REFUNDED' },
     replayed: true,
+    moneyReturn: moneyReturnFor(payment),
   };
 }

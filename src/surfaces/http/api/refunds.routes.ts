@@ -43,7 +43,9 @@ export function refundsRoutes(services: Services): Router {
   router.post('/orders/:id/refunds', async (req, res) => {
     const input = { ...refundInput(req), idempotencyKey: idempotencyKey(req) };
     const r = await services.refunds.refund(ctxOf(res), orderIdParam(req), input);
-    res.status(201).json({ refund: refundDto(r.refund), order: orderSummaryDto(r.order), plan: r.plan });
+    // moneyReturn: "processor" (sent back through the payment processor by a job) or "manual" (P2P: the
+    // admin returns the money by hand; Ledgerline only records it).
+    res.status(201).json({ refund: refundDto(r.refund), order: orderSummaryDto(r.order), plan: r.plan, moneyReturn: r.moneyReturn });
   });
 
   return router;

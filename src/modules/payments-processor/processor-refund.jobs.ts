@@ -1,0 +1,111 @@
+// payment.refund.send: returns a refund's money through the payment processor. Runs at least once, outside
+// any transaction (never a network call while holding the order's row lock), and is safe to run twice:
+// - it does nothing once the order's audit trail says this refund was sent or refused for good;
+// - the processor call carries idempotency_key = our refund id, so a retry after a lost answer (timeout,
+//   crash before the audit entry) gets the processor's first refund back instead of a second one.
+// 5xx, timeouts and network errors throw: graphile-worker retries with exponential backoff (12 attempts);
+// the last failed attempt is recorded (`permanent: false`) and the job stays failed in the queue. A refusal
+// (ProcessorRefundRejectedError, a 4xx) is recorded (`permanent: true`) and not retried: the admin sees
+// "payment.refund_failed" with the processor's reason on the order's audit trail and must return the money
+// another way (the refund row itself stays: Ledgerline's books already show the order refunded).
+import type { Db } from '../../platform/db/prisma.js';
+import type { EventBus, JobContext } from '../../platform/jobs/queue.js';
+import type { Logger } from '../../platform/logger.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { systemActor } from '../shared/actor.js';
+import { ProcessorRefundRejectedError, type PaymentProcessor } from './payment-processor.port.js';
+import { moneyReturnFor, PROCESSOR_REFUND_AUDIT, PROCESSOR_REFUND_TASK, processorRefundPayload } from './processor-refund.task.js';
+
+export interface ProcessorRefundJobDeps {
+  db: Db;
+  audit: AuditService;
+  logger: Logger;
+  /** null when no processor is configured: the job retries (and finally records) until one is. */
+  processor: PaymentProcessor | null;
+}
+
+/** Registers payment.refund.send on the bus. The composition root calls it once. */
+export function registerProcessorRefundJobs(bus: EventBus, deps: ProcessorRefundJobDeps): void {
+  bus.registerTask(PROCESSOR_REFUND_TASK, {
+    schema: processorRefundPayload,
+    run: (payload, job) => sendRefund(deps, payload, job),
+  });
+}
+
+async function sendRefund(deps: ProcessorRefundJobDeps, { tenantId, refundId }: { tenantId: string; refundId: string }, job: JobContext): Promise<void> {
+  const log = deps.logger.child({ tenantId, refundId });
+  const refund = await deps.db.refund.findFirst({ where: { id: refundId, tenantId }, include: { payment: true } });
+  if (!refund) {
+    // The order was deleted (its refunds go with it); the delete's audit snapshot keeps the record.
+    log.warn('processor refund skipped: the refund no longer exists');
+    return;
+  }
+  const payment = refund.payment;
+  if (!payment || moneyReturnFor(payment) !== 'processor') {
+    log.warn({ paymentId: refund.paymentId }, 'processor refund skipped: the payment did not go through the processor');
+    return;
+  }
+  if (await alreadySettled(deps.db, tenantId, refund.orderId, refundId)) return;
+  if (!deps.processor) {
+    throw new Error('No payment processor is configured (PAYMENT_PROCESSOR_API_URL), so the refund cannot be sent; it will be retried.');
+  }
+
+  const ctx = { tenantId, actor: systemActor };
+  const request = {
+    checkoutId: payment.providerReference!,
+    amountCents: refund.amountCents,
+    currency: payment.currency.trim().toUpperCase(),
+    reason: refund.reason.slice(0, 500),
+    idempotencyKey: refund.id,
+  };
+  try {
+    const sent = await deps.processor.refund(request);
+    await deps.audit.record(deps.db, ctx, {
+      action: PROCESSOR_REFUND_AUDIT.sent,
+      entityType: 'Order',
+      entityId: refund.orderId,
+      after: { refundId, paymentId: payment.id, checkoutId: request.checkoutId, amountCents: request.amountCents, currency: request.currency, processorRefundId: sent.id, processorStatus: sent.status, attempt: job.attempt },
+    });
+    log.info({ processorRefundId: sent.id, amountCents: request.amountCents }, 'refund sent to the payment processor');
+  } catch (err) {
+    const permanent = err instanceof ProcessorRefundRejectedError;
+    const lastAttempt = job.attempt >= job.maxAttempts;
+    if (permanent || lastAttempt) {
+      await deps.audit.record(deps.db, ctx, {
+        action: PROCESSOR_REFUND_AUDIT.failed,
+        entityType: 'Order',
+        entityId: refund.orderId,
+        after: {
+          refundId,
+          paymentId: payment.id,
+          checkoutId: request.checkoutId,
+          amountCents: request.amountCents,
+          currency: request.currency,
+          error: err instanceof Error ? err.message : String(err),
+          httpStatus: permanent ? err.httpStatus : null,
+          permanent,
+          attempt: job.attempt,
+          action: 'The money was NOT returned by the processor: return it to the customer another way.',
+        },
+      });
+      log.error({ err, permanent, attempt: job.attempt }, 'the payment processor did not refund; recorded on the order (payment.refund_failed), return the money by hand');
+      if (permanent) return;
+    }
+    throw err;
+  }
+}
+
+/** True once this refund was sent, or refused for good (a transient last-attempt failure may be re-run). */
+async function alreadySettled(db: Db, tenantId: string, orderId: string, refundId: string): Promise<boolean> {
+  const entries = await db.auditLog.findMany({
+    where: {
+      tenantId,
+      entityType: 'Order',
+      entityId: orderId,
+      action: { in: [PROCESSOR_REFUND_AUDIT.sent, PROCESSOR_REFUND_AUDIT.failed] },
+      after: { path: ['refundId'], equals: refundId },
+    },
+    select: { action: true, after: true },
+  });
+  return entries.some((e) => e.action === PROCESSOR_REFUND_AUDIT.sent || (e.after as { permanent?: boolean } | null)?.permanent === true);
+}

@@ -1,0 +1,180 @@
+// payment.refund.send on a real graphile-worker against the fake processor over HTTP: the money reaches the
+// processor once per refund with the refund id as idempotency key, retries after 5xx and lost answers
+// (graphile-worker's backoff skipped by moving run_at), a 4xx refusal is recorded on the order and not
+// retried, and running the job again sends nothing twice.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROCESSOR_REFUND_TASK } from '../../../src/modules/payments-processor/processor-refund.task.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { processorRefundSetup, refundJobs, waitFor } from './processor-refund.fixture.js';
+
+const db = testDb(30);
+// A short client timeout and a longer hold make the fake's 'timeout' failure a lost answer.
+const t = await processorRefundSetup(db, { timeoutMs: 400, holdMs: 3_000 });
+let worker: WorkerHandle;
+
+beforeAll(async () => {
+  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: t.s.bus, logger: t.s.logger, concurrency: 2, pollIntervalMs: 50 });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await t.fake.stop();
+});
+
+const requestsFor = (checkoutId: string) => t.fake.refundRequests.filter((r) => r.body.checkout_id === checkoutId);
+const refundsAt = (checkoutId: string) => [...t.fake.refunds.values()].filter((r) => r.checkout_id === checkoutId);
+const entries = async (tenantId: string, orderId: string, action: string) =>
+  (await t.s.audit.listFor(tenantId, 'Order', orderId)).filter((e) => e.action === action);
+const done = (refundId: string) => waitFor(`the job of ${refundId} to finish`, async () => (await refundJobs(db, refundId)).length === 0);
+
+/** Waits until attempt `n` has failed and the job is back in the queue, then lets it run again now. */
+async function afterFailedAttempt(refundId: string, n: number) {
+  const [row] = await waitFor(`attempt ${n} to fail`, async () => {
+    const rows = await refundJobs(db, refundId);
+    return rows[0]?.attempts === n && !rows[0].locked_at ? rows : undefined;
+  });
+  expect(row!.run_at.getTime()).toBeGreaterThan(Date.now()); // scheduled later: backoff
+  await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE id = ${BigInt(row!.id)}`;
+  return row!;
+}
+
+describe('payment.refund.send', () => {
+  it('a full refund reaches the processor once, for the order total, keyed by the refund id', async () => {
+    const { order, ctx, tenant, checkoutId } = await t.processorPaidOrder();
+    const r = await t.s.refunds.refund(ctx, order.id, { reason: 'Customer changed their mind' });
+    await done(r.refund.id);
+
+    expect(requestsFor(checkoutId).map((q) => q.body)).toEqual([
+      { checkout_id: checkoutId, amount_cents: 6400, currency: 'USD', reason: 'Customer changed their mind', idempotency_key: r.refund.id },
+    ]);
+    const [made] = refundsAt(checkoutId);
+    const [sent] = await entries(tenant.id, order.id, 'payment.refund_sent');
+    expect(sent).toMatchObject({ actorType: 'SYSTEM', after: { refundId: r.refund.id, processorRefundId: made!.id, processorStatus: 'succeeded', amountCents: 6400, currency: 'USD', checkoutId, attempt: 1 } });
+    expect(t.fake.refundedCents(checkoutId)).toBe(6400);
+  });
+
+  it('partial refunds (amount, then items, then the rest) each reach the processor with their own amount and key', async () => {
+    const { order, ctx, tenant, checkoutId, b } = await t.processorPaidOrder('BTC_INVOICE');
+    const first = await t.s.refunds.refund(ctx, order.id, { amountCents: 1234 });
+    await done(first.refund.id);
+    const second = await t.s.refunds.refund(ctx, order.id, { items: [{ productId: b.id, quantity: 1 }] });
+    await done(second.refund.id);
+    const rest = await t.s.refunds.refund(ctx, order.id, {});
+    await done(rest.refund.id);
+
+    expect(rest.plan.amountCents).toBe(6400 - 1234 - 500);
+    expect(requestsFor(checkoutId).map((q) => [q.body.amount_cents, q.body.idempotency_key, q.status])).toEqual([
+      [1234, first.refund.id, 201],
+      [500, second.refund.id, 201],
+      [4666, rest.refund.id, 201],
+    ]);
+    expect(t.fake.refundedCents(checkoutId)).toBe(6400);
+    const sent = await entries(tenant.id, order.id, 'payment.refund_sent');
+    expect(sent.map((e) => (e.after as { refundId: string }).refundId)).toEqual([first.refund.id, second.refund.id, rest.refund.id]);
+  });
+
+  it('running the job again sends nothing; without its audit entry the processor answers the first refund again', async () => {
+    const { order, ctx, tenant, checkoutId } = await t.processorPaidOrder();
+    const r = await t.s.refunds.refund(ctx, order.id, { amountCents: 2500, idempotencyKey: 'api-key-abc' });
+    await done(r.refund.id);
+    // The same request replayed (Idempotency-Key) returns the first refund and sends nothing new.
+    const replay = await t.s.refunds.refund(ctx, order.id, { amountCents: 2500, idempotencyKey: 'api-key-abc' });
+    expect(replay.replayed).toBe(true);
+
+    const handler = t.s.bus.handlers().get(PROCESSOR_REFUND_TASK)!;
+    const payload = { tenantId: tenant.id, refundId: r.refund.id };
+    await handler.run(payload, { attempt: 1, maxAttempts: 12, jobId: 'manual-rerun' });
+    expect(requestsFor(checkoutId)).toHaveLength(1);
+
+    // A crash between the processor's answer and the audit entry: the re-run asks again with the same key
+    // and gets the same processor refund (200), so the money still goes back once.
+    await db.auditLog.deleteMany({ where: { tenantId: tenant.id, entityId: order.id, action: 'payment.refund_sent' } });
+    await handler.run(payload, { attempt: 2, maxAttempts: 12, jobId: 'manual-rerun' });
+    expect(requestsFor(checkoutId).map((q) => q.status)).toEqual([201, 200]);
+    expect(refundsAt(checkoutId)).toHaveLength(1);
+    expect(t.fake.refundedCents(checkoutId)).toBe(2500);
+    expect(await entries(tenant.id, order.id, 'payment.refund_sent')).toHaveLength(1);
+  });
+
+  it('a 503 is retried with backoff and the money goes back once', async () => {
+    const { order, ctx, tenant, checkoutId } = await t.processorPaidOrder();
+    t.fake.failRefunds('5xx');
+    const r = await t.s.refunds.refund(ctx, order.id, { amountCents: 3000 });
+    const failed = await afterFailedAttempt(r.refund.id, 1);
+    expect(failed.last_error).toMatch(/not reachable|503/);
+    await done(r.refund.id);
+
+    expect(requestsFor(checkoutId).map((q) => q.status)).toEqual([503, 201]);
+    expect(refundsAt(checkoutId).map((x) => x.amount_cents)).toEqual([3000]);
+    expect((await entries(tenant.id, order.id, 'payment.refund_sent')).map((e) => (e.after as { attempt: number }).attempt)).toEqual([2]);
+    expect(await entries(tenant.id, order.id, 'payment.refund_failed')).toEqual([]);
+  });
+
+  it('a lost answer (timeout after the processor refunded) is retried with the same key: refunded once', async () => {
+    const { order, ctx, tenant, checkoutId } = await t.processorPaidOrder();
+    t.fake.failRefunds('timeout');
+    const r = await t.s.refunds.refund(ctx, order.id, {});
+    await afterFailedAttempt(r.refund.id, 1);
+    await done(r.refund.id);
+
+    const keys = requestsFor(checkoutId).map((q) => q.body.idempotency_key);
+    expect(keys).toEqual([r.refund.id, r.refund.id]);
+    expect(requestsFor(checkoutId)[1]!.status).toBe(200); // the processor's first refund, answered again
+    expect(refundsAt(checkoutId)).toHaveLength(1);
+    expect(t.fake.refundedCents(checkoutId)).toBe(6400);
+    expect(await entries(tenant.id, order.id, 'payment.refund_sent')).toHaveLength(1);
+  });
+
+  it('a 4xx refusal is recorded on the order, logged as permanent and not retried', async () => {
+    const { order, ctx, tenant, checkoutId } = await t.processorPaidOrder();
+    t.fake.failRefunds('reject');
+    const r = await t.s.refunds.refund(ctx, order.id, { amountCents: 1500 });
+    const [failed] = await waitFor('the failure entry', async () => {
+      const rows = await entries(tenant.id, order.id, 'payment.refund_failed');
+      return rows.length ? rows : undefined;
+    });
+    expect(failed).toMatchObject({
+      actorType: 'SYSTEM',
+      after: { refundId: r.refund.id, amountCents: 1500, permanent: true, httpStatus: 422, attempt: 1, error: expect.stringMatching(/refund rejected/) },
+    });
+    await done(r.refund.id);
+    expect(requestsFor(checkoutId)).toHaveLength(1);
+    expect(refundsAt(checkoutId)).toEqual([]);
+    // Ledgerline's books keep the refund; the audit trail tells the admin the money did not go back.
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).refundedTotalCents).toBe(1500);
+
+    // Running it again changes nothing: a permanent refusal is final.
+    await t.s.bus.handlers().get(PROCESSOR_REFUND_TASK)!.run({ tenantId: tenant.id, refundId: r.refund.id }, { attempt: 1, maxAttempts: 12, jobId: 'rerun' });
+    expect(requestsFor(checkoutId)).toHaveLength(1);
+  });
+
+  it('transient failures on the last attempt are recorded as not permanent; a later run still sends it once', async () => {
+    await worker.stop();
+    let made: Awaited<ReturnType<typeof t.processorPaidOrder>>;
+    let refundId: string;
+    try {
+      made = await t.processorPaidOrder();
+      refundId = (await t.s.refunds.refund(made.ctx, made.order.id, { amountCents: 999 })).refund.id;
+      t.fake.failRefunds('5xx');
+      const handler = t.s.bus.handlers().get(PROCESSOR_REFUND_TASK)!;
+      await expect(handler.run({ tenantId: made.tenant.id, refundId }, { attempt: 12, maxAttempts: 12, jobId: 'last' })).rejects.toThrow(/not reachable/);
+    } finally {
+      worker = await startWorker({ connectionString: testDatabaseUrl(), bus: t.s.bus, logger: t.s.logger, concurrency: 2, pollIntervalMs: 50 });
+    }
+    const [failed] = await entries(made.tenant.id, made.order.id, 'payment.refund_failed');
+    expect(failed!.after).toMatchObject({ refundId, permanent: false, httpStatus: null, attempt: 12 });
+    // The queued job (its first attempt) runs now and succeeds: a transient failure does not block it.
+    await done(refundId);
+    expect(requestsFor(made.checkoutId).map((q) => q.status)).toEqual([503, 201]);
+    expect(t.fake.refundedCents(made.checkoutId)).toBe(999);
+  });
+
+  it('a P2P-paid order sends nothing to the processor', async () => {
+    const { order, ctx } = await t.manuallyPaidOrder('PAYPAL_MANUAL');
+    const before = t.fake.refundRequests.length;
+    const r = await t.s.refunds.refund(ctx, order.id, {});
+    expect(r.moneyReturn).toBe('manual');
+    expect(await refundJobs(db, r.refund.id)).toEqual([]);
+    expect(t.fake.refundRequests).toHaveLength(before);
+  });
+});

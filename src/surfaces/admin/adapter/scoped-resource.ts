@@ -1,0 +1,179 @@
+// Tenant scoping at the data layer of the panel. Every AdminJS endpoint (list, search, show, edit, delete,
+// bulk actions, reference pickers, the record-action API) reaches the database through these resource
+// methods, and AdminJS passes each of them the action context with currentAdmin. So the tenant filter is
+// added here, once, to every query: a record of another tenant is simply not found, cannot be updated or
+// deleted, and new records always belong to the admin's tenant. Without a signed-in admin every method
+// refuses (fail closed). isAccessible on the resources adds role checks on top; hiding is not relied on.
+import type * as AdminJSPrisma from '@adminjs/prisma';
+import { BaseRecord, ForbiddenError, NotFoundError, ValidationError, type Filter } from 'adminjs';
+import { isUniqueViolation } from '../../../platform/db/prisma.js';
+import type { PanelAdmin } from '../auth/panel-admin.js';
+
+/**
+ * tenant: rows carry tenantId; tenant admins see their tenant's rows; a platform admin sees every row
+ * ('all') or none ('deny': commerce data belongs to shops, a platform admin manages tenants).
+ * tenant-self: the Tenant table; tenant admins see only their own tenant, a platform admin every tenant.
+ */
+export type ScopeRule = { kind: 'tenant'; platformAdmin: 'all' | 'deny' } | { kind: 'tenant-self' };
+
+export interface ScopedResourceOptions {
+  /**
+   * Secret columns (password hash, API key hash, TaxJar key): never returned, and never usable in a filter
+   * or a sort, which would otherwise let an admin guess them character by character from result counts.
+   */
+  secrets?: readonly string[];
+  /**
+   * Shapes what leaves the server: secrets (password hashes, API key hashes, the TaxJar key) are removed
+   * here, so no endpoint can return them, and display-only values (a masked key) are added.
+   */
+  present?: (values: Record<string, unknown>, row: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * Models registered in the panel. A relation to any other model (e.g. Order.session) is dropped, since
+   * AdminJS cannot populate a reference to a resource it does not have.
+   */
+  knownModels?: ReadonlySet<string>;
+}
+
+type Ctx = { currentAdmin?: unknown } | undefined;
+type PrismaLib = typeof AdminJSPrisma;
+type ResourceArgs = ConstructorParameters<PrismaLib['Resource']>[0];
+type Manager = {
+  findMany(args: unknown): Promise<Record<string, unknown>[]>;
+  findFirst(args: unknown): Promise<Record<string, unknown> | null>;
+  count(args: unknown): Promise<number>;
+  create(args: unknown): Promise<Record<string, unknown>>;
+  updateMany(args: unknown): Promise<{ count: number }>;
+  deleteMany(args: unknown): Promise<{ count: number }>;
+};
+
+export function defineScopedResource(lib: PrismaLib) {
+  return class ScopedPrismaResource extends lib.Resource {
+    readonly rule: ScopeRule;
+    readonly scopeOptions: ScopedResourceOptions;
+
+    constructor(args: ResourceArgs, rule: ScopeRule, options: ScopedResourceOptions = {}) {
+      super(args);
+      this.rule = rule;
+      this.scopeOptions = options;
+      const known = options.knownModels;
+      if (known) {
+        const props = this.propertiesObject as Record<string, { reference(): string | null }>;
+        for (const [path, prop] of Object.entries(props)) {
+          const ref = prop.reference();
+          if (ref && !known.has(ref)) delete props[path];
+        }
+      }
+    }
+
+    protected override prepareReturnValues(row: Record<string, unknown>): Record<string, unknown> {
+      const values = super.prepareReturnValues(row);
+      for (const secret of this.scopeOptions.secrets ?? []) delete values[secret];
+      return this.scopeOptions.present ? this.scopeOptions.present(values, row) : values;
+    }
+
+    /** Filters on known, non-secret properties only (an unknown path would crash the adapter). */
+    private safeFilter(filter: Filter | undefined): Filter | undefined {
+      if (!filter) return filter;
+      const secrets = this.scopeOptions.secrets ?? [];
+      const kept = Object.fromEntries(Object.entries(filter.filters ?? {}).filter(([path, f]) => f.property && !secrets.includes(path.split('.')[0]!)));
+      return { ...filter, filters: kept } as Filter;
+    }
+
+    /** Sorting by a secret, or through a relation into another table, falls back to the default order. */
+    private safeSort(sort: { sortBy?: string; direction?: 'asc' | 'desc' }) {
+      const by = sort.sortBy;
+      if (!by) return sort;
+      if (by.includes('.') || (this.scopeOptions.secrets ?? []).includes(by) || !this.property(by)) return { direction: sort.direction };
+      return sort;
+    }
+
+    /** A duplicate (SKU, email, guild id ...) is a form error, not a crash. */
+    private async write<T>(fn: () => Promise<T>): Promise<T> {
+      try {
+        return await fn();
+      } catch (err) {
+        if (isUniqueViolation(err)) {
+          // The pg driver adapter reports the constraint's fields in meta (shape varies): search all of it.
+          const target = `${JSON.stringify((err as { meta?: unknown }).meta ?? {})} ${(err as Error).message ?? ''}`;
+          const field = ['sku', 'email', 'id', 'customer', 'discordUserId'].find((f) => target.includes(f)) ?? 'form';
+          throw new ValidationError({ [field === 'customer' ? 'customer' : field]: { message: 'This value is already used by another record.' } }, { message: 'A record with these values already exists.' });
+        }
+        throw err;
+      }
+    }
+
+    /** The where-clause every query of this resource is AND-ed with, for the admin in `context`. */
+    scopeWhere(context: Ctx): Record<string, string> {
+      const admin = context?.currentAdmin as PanelAdmin | undefined;
+      if (!admin?.id) throw new ForbiddenError('You are not signed in.');
+      if (admin.role === 'PLATFORM_ADMIN') {
+        if (this.rule.kind === 'tenant-self' || this.rule.platformAdmin === 'all') return {};
+        throw new ForbiddenError('Platform admins manage tenants; shop records belong to a tenant admin.');
+      }
+      if (!admin.tenantId) throw new ForbiddenError('Your account is not linked to a shop.');
+      return this.rule.kind === 'tenant-self' ? { id: admin.tenantId } : { tenantId: admin.tenantId };
+    }
+
+    private get db(): Manager {
+      return this.manager as unknown as Manager;
+    }
+
+    private where(filter: Filter | undefined, context: Ctx): Record<string, unknown> {
+      const scope = this.scopeWhere(context);
+      const base = lib.convertFilter(this.model.fields, this.safeFilter(filter)) as Record<string, unknown>;
+      return Object.keys(scope).length ? { AND: [base, scope] } : base;
+    }
+
+    /** AND, never a spread: for the Tenant table the scope itself is an id condition. */
+    private idWhere(id: string | number | { in: string[] }, scope: Record<string, string>): Record<string, unknown> {
+      return { AND: [{ id: typeof id === 'object' ? id : String(id) }, scope] };
+    }
+
+    override async count(filter: Filter, context?: Ctx): Promise<number> {
+      return this.db.count({ where: this.where(filter, context) });
+    }
+
+    override async find(filter: Filter, params: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } } = {}, context?: Ctx): Promise<BaseRecord[]> {
+      const { limit = 10, offset = 0, sort = {} } = params;
+      const rows = await this.db.findMany({ where: this.where(filter, context), skip: offset, take: limit, orderBy: this.buildSortBy(this.safeSort(sort)) });
+      return rows.map((row) => new BaseRecord(this.prepareReturnValues(row), this));
+    }
+
+    override async findOne(id: string | number, context?: Ctx): Promise<BaseRecord | null> {
+      const row = await this.db.findFirst({ where: this.idWhere(id, this.scopeWhere(context)) });
+      return row ? new BaseRecord(this.prepareReturnValues(row), this) : null;
+    }
+
+    override async findMany(ids: (string | number)[], context?: Ctx): Promise<BaseRecord[]> {
+      const rows = await this.db.findMany({ where: this.idWhere({ in: ids.map(String) }, this.scopeWhere(context)) });
+      return rows.map((row) => new BaseRecord(this.prepareReturnValues(row), this));
+    }
+
+    override async create(params: Record<string, unknown>, context?: Ctx): Promise<Record<string, unknown>> {
+      const scope = this.scopeWhere(context);
+      if (this.rule.kind === 'tenant-self' && scope.id) throw new ForbiddenError('Only a platform admin can create tenants.');
+      // The tenant of a new row is the admin's, whatever the form said.
+      const data = { ...this.prepareParams(params), ...(scope.tenantId ? { tenantId: scope.tenantId } : {}) };
+      return this.prepareReturnValues(await this.write(() => this.db.create({ data })));
+    }
+
+    override async update(id: string | number, params: Record<string, unknown> = {}, context?: Ctx): Promise<Record<string, unknown>> {
+      const scope = this.scopeWhere(context);
+      const data = this.prepareParams(params);
+      // A record never moves to another tenant from the panel.
+      if (scope.tenantId) delete data.tenantId;
+      // One conditional statement: the tenant check and the write cannot be separated by another request.
+      const { count } = await this.write(() => this.db.updateMany({ where: this.idWhere(id, scope), data }));
+      if (count === 0) throw new NotFoundError(`No such record: ${String(id)}`, 'update');
+      const row = await this.db.findFirst({ where: this.idWhere(id, scope) });
+      return this.prepareReturnValues(row ?? {});
+    }
+
+    override async delete(id: string | number, context?: Ctx): Promise<void> {
+      const { count } = await this.db.deleteMany({ where: this.idWhere(id, this.scopeWhere(context)) });
+      if (count === 0) throw new NotFoundError(`No such record: ${String(id)}`, 'delete');
+    }
+  };
+}
+
+export type ScopedPrismaResource = InstanceType<ReturnType<typeof defineScopedResource>>;

@@ -1,0 +1,215 @@
+// Builds the AdminJS instance and the Express router mounted at /admin. Request order:
+//   session (PostgreSQL) -> CSRF script asset -> login/logout -> AdminJS static assets
+//   -> authentication (admin re-read from admin_users on every request) -> CSRF check -> AdminJS routes.
+// @adminjs/express's buildRouter is given this router, so its routes come after our guards.
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as AdminJSPrisma from '@adminjs/prisma';
+import { buildRouter } from '@adminjs/express';
+import AdminJS, { type ResourceWithOptions } from 'adminjs';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
+import type { Services } from '../../container.js';
+import { loadOrCreateDevSecrets } from '../../config/dev-secrets.js';
+import { defineScopedResource, type ScopedResourceOptions, type ScopeRule } from './adapter/scoped-resource.js';
+import { adminSessionMiddleware } from './auth/admin-session.js';
+import { csrfProtection } from './auth/csrf.js';
+import { createLoginThrottle } from './auth/login-throttle.js';
+import { loginRoutes, toPanelAdmin } from './auth/login.routes.js';
+import { createComponents } from './components/component-loader.js';
+import { dashboardHandler } from './dashboard/dashboard.handler.js';
+import { productResource, shippingTypeResource } from './resources/catalog.resources.js';
+import { orderResource } from './resources/orders.resource.js';
+import { addressResource, customerResource, discountAssignmentResource, discountResource } from './resources/sales.resources.js';
+import { adminUserResource, apiKeyResource, guildResource, tenantResource } from './resources/settings.resources.js';
+import { maskSecret } from './schemas/tenant-settings.schema.js';
+
+export const ADMIN_ROOT = '/admin';
+const CSRF_SCRIPT_PATH = '/frontend/assets/ledgerline-csrf.js';
+const CSRF_SCRIPT = readFileSync(fileURLToPath(new URL('./public/admin-csrf.js', import.meta.url)), 'utf8');
+
+function loadDmmf(): unknown {
+  return JSON.parse(readFileSync(fileURLToPath(new URL('../../generated/dmmf.json', import.meta.url)), 'utf8'));
+}
+
+export function buildResources(services: Services, components: ReturnType<typeof createComponents>['components']): ResourceWithOptions[] {
+  const ScopedResource = defineScopedResource(AdminJSPrisma);
+  // The engineType="client" Prisma build exports a reduced DMMF; @adminjs/prisma reads the full one
+  // (ids, enums, relations) from clientModule.Prisma.dmmf.datamodel.
+  const clientModule = { Prisma: { dmmf: loadDmmf() } };
+  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey']);
+  const make = (model: string, rule: ScopeRule, options?: ScopedResourceOptions) =>
+    new ScopedResource({ model: AdminJSPrisma.getModelByName(model, clientModule), client: services.db as never, clientModule }, rule, { knownModels, ...options });
+  const shop: ScopeRule = { kind: 'tenant', platformAdmin: 'deny' };
+  const db = services.db;
+
+  return [
+    orderResource({ services, resource: make('Order', shop), components }),
+    customerResource(make('Customer', shop)),
+    addressResource(db, make('Address', shop)),
+    productResource(db, make('Product', shop)),
+    shippingTypeResource(db, make('ShippingType', shop)),
+    discountResource(db, make('Discount', shop)),
+    discountAssignmentResource(db, make('DiscountAssignment', shop)),
+    tenantResource(
+      make('Tenant', { kind: 'tenant-self' }, {
+        secrets: ['taxjarApiKey'],
+        present: (values, row) => {
+          values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey);
+          values.paymentInstructionsJson = JSON.stringify(row.paymentInstructions ?? {}, null, 2);
+          values.taxjarFromAddressJson = row.taxjarFromAddress ? JSON.stringify(row.taxjarFromAddress, null, 2) : '';
+          return values;
+        },
+      }),
+    ),
+    guildResource(make('Guild', { kind: 'tenant', platformAdmin: 'all' })),
+    adminUserResource(db, make('AdminUser', { kind: 'tenant', platformAdmin: 'all' }, { secrets: ['passwordHash'] })),
+    apiKeyResource(make('ApiKey', shop, { secrets: ['hash'] })),
+  ];
+}
+
+/**
+ * Outside production AdminJS serves ADMIN_JS_TMP_DIR/bundle.js if it exists and builds it only when it
+ * does not, so a bundle older than the components would be served stale: remove it so the first request
+ * rebuilds it. (In production AdminJS rebuilds the bundle at start-up.)
+ */
+function dropStaleComponentBundle(tmpDir: string): void {
+  const bundle = join(tmpDir, 'bundle.js');
+  try {
+    const built = statSync(bundle).mtimeMs;
+    const dir = fileURLToPath(new URL('./components/', import.meta.url));
+    const newest = Math.max(...['dashboard', 'order-show', 'refund-form'].map((n) => statSync(join(dir, `${n}.tsx`)).mtimeMs));
+    if (newest > built) rmSync(bundle, { force: true });
+  } catch {
+    // no bundle yet: nothing to drop
+  }
+}
+
+export async function createAdminRouter(services: Services): Promise<Router> {
+  const { env, db, logger } = services;
+  if (env.NODE_ENV !== 'production') dropStaleComponentBundle(process.env.ADMIN_JS_TMP_DIR ?? env.ADMIN_JS_TMP_DIR);
+  const cookieSecure = env.COOKIE_SECURE ?? env.NODE_ENV === 'production';
+  // Production requires SESSION_SECRET (config/env.ts); elsewhere the generated development secret is used.
+  const secret = env.SESSION_SECRET ?? loadOrCreateDevSecrets().sessionSecret;
+  const { loader, components } = createComponents();
+
+  const admin = new AdminJS({
+    rootPath: ADMIN_ROOT,
+    loginPath: `${ADMIN_ROOT}/login`,
+    logoutPath: `${ADMIN_ROOT}/logout`,
+    componentLoader: loader,
+    resources: buildResources(services, components),
+    dashboard: { handler: dashboardHandler(db), component: components.Dashboard },
+    branding: { companyName: 'Ledgerline', withMadeWithLove: false, logo: false },
+    assets: { scripts: [`${ADMIN_ROOT}${CSRF_SCRIPT_PATH}`] },
+    settings: { defaultPerPage: 20 },
+    locale: {
+      language: 'en',
+      translations: {
+        en: {
+          actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund' },
+          components: {
+            Login: {
+              welcomeHeader: 'Ledgerline',
+              welcomeMessage: 'Sign in to manage your shop: orders, payments, refunds, products and settings.',
+            },
+          },
+          labels: {
+            Order: 'Orders', Customer: 'Customers', Address: 'Addresses', Product: 'Products', ShippingType: 'Shipping types',
+            Discount: 'Discounts', DiscountAssignment: 'Discount assignments', Tenant: 'Shop settings', Guild: 'Discord servers',
+            AdminUser: 'Admin users', ApiKey: 'API keys',
+          },
+          resources: {
+            Tenant: {
+              properties: {
+                paymentInstructionsJson: 'Payment instructions (JSON)',
+                taxjarFromAddressJson: 'TaxJar ship-from address (JSON)',
+                taxjarApiKeyMasked: 'TaxJar API key',
+                taxjarApiKeyNew: 'TaxJar API key (write-only)',
+              },
+            },
+            Guild: { properties: { guildId: 'Discord server (guild) id' } },
+            Order: { properties: { customerName: 'Customer', total: 'Total', lineItems: 'Line items', createdAt: 'Date' } },
+          },
+        },
+      },
+    },
+  });
+
+  const router = express.Router();
+  router.use(securityHeaders);
+  router.use(adminSessionMiddleware({ databaseUrl: services.databaseUrl, secret, secure: cookieSecure }));
+  router.get(CSRF_SCRIPT_PATH, (_req, res) => {
+    res.type('application/javascript').set('Cache-Control', 'no-cache').send(CSRF_SCRIPT);
+  });
+  loginRoutes(router, {
+    admin,
+    db,
+    throttle: createLoginThrottle({ db, clock: services.clock }),
+    logger,
+    cookieSecure,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    now: () => services.clock.now(),
+  });
+  router.use(requireAdmin(services));
+  router.use(csrfProtection({ publicBaseUrl: env.PUBLIC_BASE_URL }));
+  // Bodies of panel forms are small; formidable's defaults (200 MB uploads) are not needed.
+  buildRouter(admin, router, { maxFileSize: 1024 * 1024, maxFieldsSize: 2 * 1024 * 1024, maxFields: 1000 });
+  router.use(adminErrorHandler(services));
+  return router;
+}
+
+/**
+ * The panel is never framed (clickjacking on "Mark as paid" or "Refund"), and its API answers, which carry
+ * customer data, are never cached. A full script CSP is not set: AdminJS's pages rely on inline scripts.
+ */
+const securityHeaders: RequestHandler = (req, res, next) => {
+  res.set({
+    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy': "frame-ancestors 'none'",
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+  });
+  if (!req.path.startsWith('/frontend/assets/')) res.set('Cache-Control', 'no-store');
+  next();
+};
+
+/**
+ * Every request after login: the admin is re-read from admin_users, so a deleted account or a changed
+ * role takes effect at once. AdminJS's own static assets (needed by the login page) are public.
+ */
+function requireAdmin(services: Services): RequestHandler {
+  return async (req, res, next) => {
+    if (req.method === 'GET' && req.path.startsWith('/frontend/assets/')) return next();
+    try {
+      const sessionAdmin = req.session.adminUser;
+      const user = sessionAdmin ? await services.db.adminUser.findUnique({ where: { id: sessionAdmin.id } }) : null;
+      if (!user || (user.role !== 'PLATFORM_ADMIN' && !user.tenantId)) {
+        if (sessionAdmin) await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+        if (req.path.startsWith('/api/')) {
+          res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'Sign in to the admin panel first.' } });
+          return;
+        }
+        res.redirect(`${ADMIN_ROOT}/login`);
+        return;
+      }
+      const fresh = toPanelAdmin(user);
+      if (JSON.stringify(fresh) !== JSON.stringify(sessionAdmin)) req.session.adminUser = fresh;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+/** Errors that escape AdminJS (e.g. a forbidden record lookup): a JSON body for the API, never a stack. */
+function adminErrorHandler(services: Services): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const name = (err as Error)?.constructor?.name;
+    const status = name === 'ForbiddenError' ? 403 : name === 'NotFoundError' ? 404 : 500;
+    if (status === 500) services.logger.error({ err, path: req.path }, 'admin panel error');
+    const message = status === 500 ? 'Something went wrong in the admin panel.' : (err as Error).message;
+    res.status(status).json({ error: { code: status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'INTERNAL', message } });
+  };
+}

@@ -1,0 +1,122 @@
+// Login and logout for the panel (replacing @adminjs/express's handlers, which neither regenerate the
+// session, check CSRF nor throttle). AdminJS still renders the login page; we handle the form post.
+import express, { type Request, type Response, type Router } from 'express';
+import type AdminJS from 'adminjs';
+import { z } from 'zod';
+import type { Db } from '../../../platform/db/prisma.js';
+import { hashPassword, verifyPassword } from '../../../platform/crypto.js';
+import type { Logger } from '../../../platform/logger.js';
+import { CSRF_COOKIE, CSRF_FIELD, ensureCsrfToken, isSameOrigin, tokenMatches } from './csrf.js';
+import { SESSION_COOKIE } from './admin-session.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { PanelAdmin } from './panel-admin.js';
+
+const loginForm = z.object({
+  email: z.string().trim().toLowerCase().min(3).max(254),
+  password: z.string().min(1).max(1024),
+  [CSRF_FIELD]: z.string().optional(),
+});
+
+export interface LoginRoutesDeps {
+  admin: AdminJS;
+  db: Db;
+  throttle: LoginThrottle;
+  logger: Logger;
+  cookieSecure: boolean;
+  publicBaseUrl?: string;
+  now: () => Date;
+}
+
+export function toPanelAdmin(u: { id: string; email: string; role: PanelAdmin['role']; tenantId: string | null }): PanelAdmin {
+  return { id: u.id, email: u.email, title: u.role === 'PLATFORM_ADMIN' ? 'Platform admin' : u.role === 'TENANT_STAFF' ? 'Staff' : 'Shop admin', role: u.role, tenantId: u.tenantId };
+}
+
+const PRE_LOGIN_SESSION_MS = 30 * 60_000;
+
+// Compared against when the email is unknown, so a wrong email costs the same scrypt time as a wrong password.
+let dummyHash: Promise<string> | undefined;
+
+export function loginRoutes(router: Router, deps: LoginRoutesDeps): void {
+  const { admin, db, throttle, logger } = deps;
+  const action = admin.options.loginPath;
+
+  const renderLogin = async (req: Request, res: Response, status: number, errorMessage: string | null) => {
+    // A visitor who is not signed in gets a short-lived session (it only carries the login form's token),
+    // so anonymous page views do not leave 8-hour rows in admin_sessions.
+    if (!req.session.adminUser) req.session.cookie.maxAge = PRE_LOGIN_SESSION_MS;
+    ensureCsrfToken(req, res, deps.cookieSecure);
+    // AdminJS embeds these props in a single-quoted JS string: keep messages free of quotes.
+    const html = await admin.renderLogin({ action, errorMessage: errorMessage?.replace(/['"\\]/g, '') ?? null });
+    res.status(status).type('html').send(html);
+  };
+
+  // With Secure cookies over plain HTTP the browser would drop the session cookie and sign-in would fail
+  // without a word: say so instead (an operator without TLS in front sets COOKIE_SECURE=false knowingly).
+  const insecure = (req: Request) => deps.cookieSecure && !req.secure;
+  const HTTPS_NEEDED = 'This panel only works over HTTPS (COOKIE_SECURE is on). Open it through your HTTPS address.';
+
+  router.get('/login', async (req, res, next) => {
+    try {
+      if (req.session.adminUser) return res.redirect(admin.options.rootPath);
+      if (insecure(req)) logger.warn('admin login page served over plain HTTP while COOKIE_SECURE is on');
+      await renderLogin(req, res, 200, insecure(req) ? HTTPS_NEEDED : null);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post('/login', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res, next) => {
+    try {
+      if (!isSameOrigin(req, deps.publicBaseUrl) || !tokenMatches(req, (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD])) {
+        return await renderLogin(req, res, 403, 'Your sign-in form expired. Please try again.');
+      }
+      const parsed = loginForm.safeParse(req.body);
+      if (!parsed.success) return await renderLogin(req, res, 400, 'Enter your email and password.');
+      const { email, password } = parsed.data;
+      const keys = { ip: req.ip ?? 'unknown', email };
+
+      const locked = await throttle.lockedUntil(keys);
+      if (locked) return await renderLogin(req, res, 429, lockMessage(locked, deps.now()));
+
+      const user = await db.adminUser.findFirst({ where: { email: { equals: email, mode: 'insensitive' } } });
+      dummyHash ??= hashPassword('not-a-real-password');
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
+      if (!user || !ok) {
+        const nowLocked = await throttle.recordFailure(keys);
+        logger.warn({ email, ip: keys.ip }, 'admin login failed');
+        return await renderLogin(req, res, nowLocked ? 429 : 401, nowLocked ? lockMessage(nowLocked, deps.now()) : 'Wrong email or password.');
+      }
+      if (user.role !== 'PLATFORM_ADMIN' && !user.tenantId) {
+        return await renderLogin(req, res, 403, 'This account is not linked to a shop. Ask a platform admin.');
+      }
+      await throttle.recordSuccess(keys);
+
+      // A new session id at login: a session id planted before login (session fixation) is worthless after it.
+      await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+      req.session.adminUser = toPanelAdmin(user);
+      ensureCsrfToken(req, res, deps.cookieSecure);
+      await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+      await db.adminUser.update({ where: { id: user.id }, data: { lastLoginAt: deps.now() } });
+      logger.info({ adminId: user.id }, 'admin signed in');
+      res.redirect(303, admin.options.rootPath);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  const logout = (req: Request, res: Response) => {
+    req.session.destroy(() => {
+      res.clearCookie(SESSION_COOKIE, { path: '/admin' });
+      res.clearCookie(CSRF_COOKIE, { path: '/admin' });
+      res.redirect(303, action);
+    });
+  };
+  // AdminJS's menu links to GET /logout; signing out is the only effect, so a forged GET can do no harm
+  // beyond ending the session.
+  router.get('/logout', logout);
+}
+
+function lockMessage(until: Date, now: Date): string {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+  return `Too many failed sign-in attempts. Sign-in is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}.`;
+}

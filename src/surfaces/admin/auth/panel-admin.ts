@@ -1,0 +1,43 @@
+// The signed-in admin as AdminJS sees it (context.currentAdmin), and the TenantContext module services take.
+// The tenant always comes from the server-side session (loaded from admin_users), never from a form field.
+import { ForbiddenError } from 'adminjs';
+import type { AdminRole } from '../../../generated/prisma/index.js';
+import type { TenantContext } from '../../../modules/shared/actor.js';
+
+export interface PanelAdmin {
+  id: string;
+  email: string;
+  /** Shown in AdminJS's top bar. */
+  title: string;
+  role: AdminRole;
+  /** Null only for PLATFORM_ADMIN. */
+  tenantId: string | null;
+}
+
+export function isPlatformAdmin(admin: unknown): boolean {
+  return (admin as PanelAdmin | undefined)?.role === 'PLATFORM_ADMIN';
+}
+
+export function isTenantAdmin(admin: unknown): boolean {
+  const a = admin as PanelAdmin | undefined;
+  return !!a?.tenantId && a.role === 'TENANT_ADMIN';
+}
+
+export function isTenantMember(admin: unknown): boolean {
+  const a = admin as PanelAdmin | undefined;
+  return !!a?.tenantId && (a.role === 'TENANT_ADMIN' || a.role === 'TENANT_STAFF');
+}
+
+/** The admin of an AdminJS action context; refuses when nobody is signed in. */
+export function panelAdminOf(context: { currentAdmin?: unknown }): PanelAdmin {
+  const admin = context.currentAdmin as PanelAdmin | undefined;
+  if (!admin?.id) throw new ForbiddenError('You are not signed in.');
+  return admin;
+}
+
+/** The TenantContext for module services: only admins bound to a tenant may act on its records. */
+export function tenantContextOf(context: { currentAdmin?: unknown }): TenantContext {
+  const admin = panelAdminOf(context);
+  if (!admin.tenantId) throw new ForbiddenError('This action needs an admin of a shop (tenant).');
+  return { tenantId: admin.tenantId, actor: { type: 'PANEL_ADMIN', id: admin.id, label: admin.email } };
+}

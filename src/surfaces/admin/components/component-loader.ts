@@ -1,0 +1,19 @@
+// The panel's React components, bundled offline by AdminJS's ComponentLoader (rollup + babel) into
+// ADMIN_JS_TMP_DIR. They import only React, adminjs and @adminjs/design-system (globals of the AdminJS
+// frontend): no CDN, no network fonts.
+import { ComponentLoader } from 'adminjs';
+import { fileURLToPath } from 'node:url';
+
+const file = (name: string) => fileURLToPath(new URL(`./${name}.tsx`, import.meta.url));
+
+export function createComponents() {
+  const loader = new ComponentLoader();
+  const components = {
+    Dashboard: loader.add('LedgerlineDashboard', file('dashboard')),
+    OrderShow: loader.add('OrderShow', file('order-show')),
+    RefundForm: loader.add('RefundForm', file('refund-form')),
+  };
+  return { loader, components };
+}
+
+export type AdminComponents = ReturnType<typeof createComponents>['components'];

@@ -1,0 +1,113 @@
+// The panel's home page: net sales per day (last 30 days) as a bar chart and orders by status as
+// horizontal bars, drawn as inline SVG/CSS (no chart library, no network assets).
+import React, { useEffect, useState } from 'react';
+import { Box, H2, H4, Loader, Text } from '@adminjs/design-system';
+import { ApiClient } from 'adminjs';
+
+interface Data {
+  kind: 'tenant' | 'platform' | 'none';
+  tenantName?: string;
+  salesByDay?: { day: string; orders: number; netCents: number; net: string }[];
+  byStatus?: { status: string; count: number }[];
+  totals?: { orders: number; net: string; pendingPayment: number };
+  tenants?: number;
+}
+
+const api = new ApiClient();
+
+const STATUS_COLORS: Record<string, string> = {
+  PENDING_PAYMENT: '#f0ad4e', PAID: '#3040d6', FULFILLING: '#6f42c1', SHIPPED: '#17a2b8',
+  COMPLETE: '#28a745', CANCELLED: '#868e96', REFUNDED: '#dc3545', PARTIALLY_REFUNDED: '#e8738a',
+};
+
+const SalesChart: React.FC<{ days: NonNullable<Data['salesByDay']> }> = ({ days }) => {
+  const top = days.reduce((best, d) => (d.netCents > best.netCents ? d : best), days[0] ?? { netCents: 0, net: '' });
+  const width = 720;
+  const height = 220;
+  const pad = { left: 8, right: 8, top: 16, bottom: 28 };
+  const max = Math.max(1, ...days.map((d) => d.netCents));
+  const slot = (width - pad.left - pad.right) / days.length;
+  const barW = Math.max(2, slot * 0.7);
+  const plotH = height - pad.top - pad.bottom;
+  return (
+    <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label="Net sales per day, last 30 days" data-testid="sales-chart">
+      <line x1={pad.left} x2={width - pad.right} y1={height - pad.bottom} y2={height - pad.bottom} stroke="#c0c0ca" />
+      {top.netCents > 0 && (
+        <>
+          <line x1={pad.left} x2={width - pad.right} y1={pad.top} y2={pad.top} stroke="#e6e6ee" strokeDasharray="4 4" />
+          <text x={pad.left} y={pad.top - 4} fontSize="10" fill="#6c6c80">{`best day ${top.net}`}</text>
+        </>
+      )}
+      {days.map((d, i) => {
+        const h = (d.netCents / max) * plotH;
+        const x = pad.left + i * slot + (slot - barW) / 2;
+        return (
+          <g key={d.day}>
+            <rect x={x} y={height - pad.bottom - h} width={barW} height={h} fill="#3040d6" rx={2}>
+              <title>{`${d.day}: ${d.net} (${d.orders} order${d.orders === 1 ? '' : 's'})`}</title>
+            </rect>
+            {(i % 5 === 0 || i === days.length - 1) && (
+              <text x={x + barW / 2} y={height - 10} fontSize="10" textAnchor="middle" fill="#6c6c80">{d.day.slice(5)}</text>
+            )}
+          </g>
+        );
+      })}
+    </svg>
+  );
+};
+
+const StatusBars: React.FC<{ rows: NonNullable<Data['byStatus']> }> = ({ rows }) => {
+  const max = Math.max(1, ...rows.map((r) => r.count));
+  return (
+    <Box data-testid="status-chart">
+      {rows.map((r) => (
+        <Box key={r.status} flex flexDirection="row" alignItems="center" mb="sm">
+          <Box width="180px"><Text fontSize="sm">{r.status}</Text></Box>
+          <Box flexGrow={1} mr="default" style={{ background: '#f1f1f5', height: 16, borderRadius: 3 }}>
+            <div style={{ width: `${(r.count / max) * 100}%`, height: 16, borderRadius: 3, background: STATUS_COLORS[r.status] ?? '#3040d6' }} />
+          </Box>
+          <Box width="40px"><Text fontSize="sm" textAlign="right">{r.count}</Text></Box>
+        </Box>
+      ))}
+    </Box>
+  );
+};
+
+const Dashboard: React.FC = () => {
+  const [data, setData] = useState<Data | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    api.getDashboard().then((res) => setData(res.data as Data)).catch(() => setFailed(true));
+  }, []);
+  if (failed) return <Box variant="container"><Text>The dashboard could not be loaded. Reload the page.</Text></Box>;
+  if (!data) return <Loader />;
+  if (data.kind === 'platform') {
+    return (
+      <Box variant="container">
+        <H2>Ledgerline platform</H2>
+        <Text>{data.tenants} shop(s). Manage tenants, their Discord guilds and their admin users from the menu.</Text>
+      </Box>
+    );
+  }
+  if (data.kind !== 'tenant') return <Box variant="container"><Text>No shop is linked to this account.</Text></Box>;
+  return (
+    <Box variant="grey" data-testid="dashboard">
+      <Box variant="container" mb="xl">
+        <H2>{data.tenantName}</H2>
+        <Text>
+          Last 30 days: <strong>{data.totals?.net}</strong> net sales from {data.totals?.orders} paid order(s). {data.totals?.pendingPayment} order(s) awaiting payment.
+        </Text>
+      </Box>
+      <Box variant="container" mb="xl">
+        <H4 mb="lg">Net sales per day (last 30 days, UTC)</H4>
+        <SalesChart days={data.salesByDay ?? []} />
+      </Box>
+      <Box variant="container">
+        <H4 mb="lg">Orders by status</H4>
+        <StatusBars rows={data.byStatus ?? []} />
+      </Box>
+    </Box>
+  );
+};
+
+export default Dashboard;

@@ -1,0 +1,121 @@
+// The order detail page's data: the order with its lines, payments, refunds and audit trail, with every
+// amount already formatted as money (the browser never formats cents itself).
+import type { AuditLog } from '../../../generated/prisma/index.js';
+import { formatMoney } from '../../../platform/money.js';
+
+interface DetailLike {
+  id: string;
+  number: number;
+  status: string;
+  shippingStatus: string;
+  trackingNumber: string | null;
+  notes: string | null;
+  currency: string;
+  subtotalCents: number;
+  discountCents: number;
+  discountName: string | null;
+  shippingCents: number;
+  shippingTypeName: string | null;
+  taxAmountCents: number;
+  totalCents: number;
+  refundedTotalCents: number;
+  paymentMethod: string;
+  shippingAddress: unknown;
+  createdAt: Date;
+  paidAt: Date | null;
+  cancelledAt: Date | null;
+  items: { productId: string; sku: string; name: string; quantity: number; unitPriceCents: number; refundedQuantity: number }[];
+  payments: { id: string; method: string; status: string; amountCents: number; refundedAmountCents: number; providerReference: string | null; confirmedAt: Date | null; createdAt: Date }[];
+  refunds: { id: string; mode: string; amountCents: number; reason: string; items: unknown; createdAt: Date; actorType: string; actorId: string | null }[];
+  customer: { id: string; discordUserId: string; username: string | null; displayName: string | null };
+}
+
+export function customerLabel(c: { displayName: string | null; username: string | null; discordUserId: string }): string {
+  return c.displayName ?? c.username ?? c.discordUserId;
+}
+
+/** Who did it, for people: the admin's email when known ("PANEL_ADMIN adm_…" otherwise). */
+function actorOf(type: string, id: string | null, adminEmails: ReadonlyMap<string, string>): string {
+  if (type === 'PANEL_ADMIN' && id && adminEmails.has(id)) return adminEmails.get(id)!;
+  if (type === 'DISCORD_ADMIN' && id) return `Discord admin ${id}`;
+  return id ? `${type} ${id}` : type;
+}
+
+export function orderView(o: DetailLike, audit: AuditLog[], adminEmails: ReadonlyMap<string, string> = new Map()) {
+  const m = (c: number) => formatMoney(c, o.currency);
+  const names = new Map(o.items.map((i) => [i.productId, i.name]));
+  return {
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    shippingStatus: o.shippingStatus,
+    trackingNumber: o.trackingNumber,
+    notes: o.notes,
+    createdAt: o.createdAt.toISOString(),
+    paidAt: o.paidAt?.toISOString() ?? null,
+    cancelledAt: o.cancelledAt?.toISOString() ?? null,
+    customer: { id: o.customer.id, name: customerLabel(o.customer), discordUserId: o.customer.discordUserId },
+    paymentMethod: o.paymentMethod,
+    shippingAddress: o.shippingAddress ?? null,
+    lines: o.items.map((i) => ({
+      productId: i.productId,
+      sku: i.sku,
+      name: i.name,
+      quantity: i.quantity,
+      refundedQuantity: i.refundedQuantity,
+      unitPrice: m(i.unitPriceCents),
+      lineTotal: m(i.unitPriceCents * i.quantity),
+    })),
+    totals: {
+      subtotal: m(o.subtotalCents),
+      discount: o.discountCents ? `-${m(o.discountCents)}` : m(0),
+      discountName: o.discountName,
+      shipping: m(o.shippingCents),
+      shippingTypeName: o.shippingTypeName,
+      tax: m(o.taxAmountCents),
+      total: m(o.totalCents),
+      refunded: m(o.refundedTotalCents),
+      remaining: m(o.totalCents - o.refundedTotalCents),
+    },
+    payments: o.payments.map((p) => ({
+      id: p.id,
+      method: p.method,
+      status: p.status,
+      amount: m(p.amountCents),
+      refunded: m(p.refundedAmountCents),
+      reference: p.providerReference,
+      confirmedAt: p.confirmedAt?.toISOString() ?? null,
+    })),
+    refunds: o.refunds.map((r) => ({
+      id: r.id,
+      mode: r.mode,
+      amount: m(r.amountCents),
+      reason: r.reason,
+      items: Array.isArray(r.items) ? (r.items as { productId: string; quantity: number }[]).map((i) => `${names.get(i.productId) ?? i.productId} × ${i.quantity}`).join(', ') : '',
+      at: r.createdAt.toISOString(),
+      by: actorOf(r.actorType, r.actorId, adminEmails),
+    })),
+    audit: audit.map((a) => ({
+      id: a.id,
+      at: a.createdAt.toISOString(),
+      action: a.action,
+      actor: actorOf(a.actorType, a.actorId, adminEmails),
+      change: summarizeChange(a.before, a.after),
+    })),
+  };
+}
+
+export type OrderView = ReturnType<typeof orderView>;
+
+/** "status: PENDING_PAYMENT → PAID; notes: … → …" for flat before/after objects; otherwise a short JSON. */
+function summarizeChange(before: unknown, after: unknown): string {
+  const b = (before && typeof before === 'object' ? before : {}) as Record<string, unknown>;
+  const a = (after && typeof after === 'object' ? after : {}) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].slice(0, 8);
+  const show = (v: unknown) => {
+    if (v === null || v === undefined || v === '') return '—';
+    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+  };
+  return keys.map((k) => (k in b ? `${k}: ${show(b[k])} → ${show(a[k])}` : `${k}: ${show(a[k])}`)).join('; ');
+}

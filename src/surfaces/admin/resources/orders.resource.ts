@@ -1,0 +1,283 @@
+// Orders (spec 000 "Order Management"): list, detail, update, mark as paid, cancel, refund, delete.
+// Every write is a module service call with the admin's TenantContext; AdminJS's generic writes are
+// replaced by handlers, so nothing here writes an order row itself.
+import type { ActionContext, ActionRequest, ActionResponse, After, RecordActionResponse, ResourceWithOptions } from 'adminjs';
+import { z } from 'zod';
+import type { Services } from '../../../container.js';
+import { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js';
+import { validationError } from '../../../platform/errors.js';
+import { formatMoney } from '../../../platform/money.js';
+import { parseInput } from '../../../platform/validate.js';
+import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
+import { panelAdminOf, tenantContextOf } from '../auth/panel-admin.js';
+import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
+import type { AdminComponents } from '../components/component-loader.js';
+import { canManage, canRead, never } from './access.js';
+import { errorNotice } from './admin-errors.js';
+import { customerLabel, orderView } from './order-view.js';
+
+/** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
+const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'];
+
+const optionalText = z.string().optional();
+
+/** The edit form as AdminJS posts it (strings). Unchanged values are sent too; the service ignores them. */
+const editOrderForm = z.object({
+  status: z.enum(OrderStatus).optional(),
+  shippingStatus: z.enum(ShippingStatus).optional(),
+  trackingNumber: optionalText,
+  notes: optionalText,
+  lineItems: optionalText,
+});
+
+/** The refund form (components/refund-form.tsx). */
+const refundForm = z.object({
+  intent: z.enum(['preview', 'refund']),
+  mode: z.enum(['FULL', 'PARTIAL_AMOUNT', 'PARTIAL_ITEMS', 'BOTH']).default('FULL'),
+  amountCents: z.string().trim().optional(),
+  items: z.string().optional(),
+  reason: z.string().trim().max(500).optional(),
+  idempotencyKey: z.string().trim().max(200).optional(),
+});
+
+export interface RefundFormInput {
+  amountCents?: number;
+  items?: { productId: string; quantity: number }[];
+  reason?: string;
+  idempotencyKey?: string;
+}
+
+/** Turns the refund form into the service's RefundInput; the mode decides which fields count. */
+export function refundInputFromForm(payload: unknown): { intent: 'preview' | 'refund'; input: RefundFormInput } {
+  const form = parseInput(refundForm, payload, 'refund form');
+  const input: RefundFormInput = { reason: form.reason || undefined, idempotencyKey: form.idempotencyKey || undefined };
+  if (form.mode === 'PARTIAL_AMOUNT' || form.mode === 'BOTH') {
+    const amount = form.amountCents ?? '';
+    if (!/^\d{1,12}$/.test(amount)) {
+      throw validationError([{ path: ['amountCents'], message: 'enter the amount in whole cents, e.g. 1250 for $12.50' }], 'refund form');
+    }
+    input.amountCents = Number(amount);
+  }
+  if (form.mode === 'PARTIAL_ITEMS' || form.mode === 'BOTH') {
+    const items = parseRefundItems(form.items ?? '');
+    if (!items.length) throw validationError([{ path: ['items'], message: 'enter at least one productId:quantity pair' }], 'refund form');
+    input.items = items;
+  }
+  return { intent: form.intent, input };
+}
+
+export function orderResource(deps: { services: Services; resource: ScopedPrismaResource; components: AdminComponents }): ResourceWithOptions {
+  const { services, components } = deps;
+  const { logger } = services;
+
+  /** The detail page's data (formatted), set on a record's params for components/order-show.tsx. */
+  const addDetail = async (params: Record<string, unknown>, orderId: string, tenantId: string) => {
+    const detail = await services.orders.get(tenantId, orderId);
+    const audit = await services.audit.listFor(tenantId, 'Order', orderId);
+    const adminIds = [...new Set([...audit, ...detail.refunds].filter((e) => e.actorType === 'PANEL_ADMIN' && e.actorId).map((e) => e.actorId!))];
+    const admins = adminIds.length ? await services.db.adminUser.findMany({ where: { id: { in: adminIds }, tenantId }, select: { id: true, email: true } }) : [];
+    params.detailJson = JSON.stringify(orderView(detail, audit, new Map(admins.map((u) => [u.id, u.email]))));
+    params.total = formatMoney(detail.totalCents, detail.currency);
+  };
+
+  // After an action the frontend shows the returned record on the detail page: it must carry the new detail.
+  const recordJson = async (context: ActionContext, notice?: RecordActionResponse['notice']): Promise<RecordActionResponse> => {
+    const fresh = await context.resource.findOne(context.record!.id(), context);
+    const json = (fresh ?? context.record!).toJSON(context.currentAdmin);
+    if (fresh) await addDetail(json.params, fresh.id(), tenantContextOf(context).tenantId);
+    return { record: json, ...(notice ? { notice } : {}) };
+  };
+  const showUrl = (context: ActionContext) =>
+    context.h.recordActionUrl({ resourceId: context.resource.id(), recordId: context.record!.id(), actionName: 'show' });
+
+  // List: customer name and money total as display columns (batched: one query per page).
+  const listAfter: After<ActionResponse> = async (response, _request, context) => {
+    const admin = panelAdminOf(context);
+    const records = (response.records ?? []) as { params: Record<string, unknown> }[];
+    const ids = [...new Set(records.map((r) => String(r.params.customer ?? '')))].filter(Boolean);
+    const customers = admin.tenantId && ids.length
+      ? await services.db.customer.findMany({ where: { tenantId: admin.tenantId, id: { in: ids } } })
+      : [];
+    const byId = new Map(customers.map((c) => [c.id, customerLabel(c)]));
+    for (const r of records) {
+      r.params.customerName = byId.get(String(r.params.customer)) ?? '';
+      r.params.total = formatMoney(Number(r.params.totalCents ?? 0), String(r.params.currency ?? 'USD'));
+    }
+    return response;
+  };
+
+  // Show: the full detail (lines, address, payments, discount, tax, notes, refunds, audit trail).
+  const showAfter: After<ActionResponse> = async (response, _request, context) => {
+    if (!response.record?.id) return response;
+    await addDetail(response.record.params, response.record.id, tenantContextOf(context).tenantId);
+    return response;
+  };
+
+  const editHandler = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+    const ctx = tenantContextOf(context);
+    const record = context.record!;
+    if (request.method !== 'post') {
+      const detail = await services.orders.get(ctx.tenantId, record.id());
+      record.params.lineItems = detail.items.map((i) => `${i.productId}:${i.quantity}`).join(', ');
+      return { record: record.toJSON(context.currentAdmin) };
+    }
+    try {
+      const form = parseInput(editOrderForm, request.payload ?? {}, 'order');
+      await services.orderAdmin.update(ctx, record.id(), {
+        status: form.status,
+        shippingStatus: form.shippingStatus,
+        trackingNumber: form.trackingNumber,
+        notes: form.notes,
+        items: form.lineItems !== undefined && form.lineItems.trim() !== '' ? parseRefundItems(form.lineItems) : undefined,
+      });
+      return { ...(await recordJson(context, { message: 'Order saved.', type: 'success' })), redirectUrl: showUrl(context) };
+    } catch (err) {
+      return errorNotice(err, context, logger);
+    }
+  };
+
+  const markAsPaid = async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+    try {
+      const { order, changed } = await services.payments.confirm(tenantContextOf(context), { orderId: context.record!.id() });
+      const message = changed ? `Order #${order.number} marked as paid.` : `Order #${order.number} was already paid.`;
+      return { ...(await recordJson(context, { message, type: 'success' })), redirectUrl: showUrl(context) };
+    } catch (err) {
+      return errorNotice(err, context, logger);
+    }
+  };
+
+  const cancelOrder = async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+    try {
+      const { order, changed } = await services.orderAdmin.cancel(tenantContextOf(context), context.record!.id(), { note: 'Cancelled in the admin panel' });
+      const message = changed ? `Order #${order.number} cancelled; reserved stock was released.` : `Order #${order.number} was already cancelled.`;
+      return { ...(await recordJson(context, { message, type: 'success' })), redirectUrl: showUrl(context) };
+    } catch (err) {
+      return errorNotice(err, context, logger);
+    }
+  };
+
+  const refundHandler = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse & { preview?: unknown; result?: unknown }> => {
+    const ctx = tenantContextOf(context);
+    const record = context.record!;
+    if (request.method !== 'post') {
+      const detail = await services.orders.get(ctx.tenantId, record.id());
+      record.params.refundContextJson = JSON.stringify({
+        number: detail.number,
+        status: detail.status,
+        currency: detail.currency,
+        total: formatMoney(detail.totalCents, detail.currency),
+        refunded: formatMoney(detail.refundedTotalCents, detail.currency),
+        remaining: formatMoney(detail.totalCents - detail.refundedTotalCents, detail.currency),
+        lines: detail.items.map((i) => ({
+          productId: i.productId,
+          name: i.name,
+          quantity: i.quantity,
+          refundedQuantity: i.refundedQuantity,
+          unitPrice: formatMoney(i.unitPriceCents, detail.currency),
+        })),
+      });
+      return { record: record.toJSON(context.currentAdmin) };
+    }
+    try {
+      const { intent, input } = refundInputFromForm(request.payload ?? {});
+      const money = (c: number) => formatMoney(c, String(record.params.currency ?? 'USD'));
+      if (intent === 'preview') {
+        const plan = await services.refunds.preview(ctx, record.id(), input);
+        return {
+          record: record.toJSON(context.currentAdmin),
+          preview: {
+            ...plan,
+            amount: money(plan.amountCents),
+            refundedBefore: money(plan.refundedBeforeCents),
+            remainingAfter: money(plan.remainingAfterCents),
+            items: plan.items.map((i) => ({ ...i, amount: money(i.amountCents) })),
+          },
+        };
+      }
+      const { refund, order } = await services.refunds.refund(ctx, record.id(), input);
+      return {
+        ...(await recordJson(context, { message: `Refunded ${money(refund.amountCents)} on order #${order.number}. Status: ${order.status}.`, type: 'success' })),
+        result: { refundId: refund.id, status: order.status },
+        redirectUrl: showUrl(context),
+      };
+    } catch (err) {
+      return errorNotice(err, context, logger);
+    }
+  };
+
+  const deleteHandler = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
+    try {
+      const { number } = await services.orderAdmin.delete(tenantContextOf(context), context.record!.id());
+      return {
+        record: context.record!.toJSON(context.currentAdmin),
+        redirectUrl: context.h.resourceUrl({ resourceId: context.resource.id() }),
+        notice: { message: `Order #${number} was deleted; its reserved stock went back and its roles were revoked.`, type: 'success' },
+      };
+    } catch (err) {
+      return errorNotice(err, context, logger);
+    }
+  };
+
+  const statusIs = (ctx: { record?: { params: Record<string, unknown> } }, statuses: readonly string[]) => statuses.includes(String(ctx.record?.params.status ?? ''));
+
+  return {
+    resource: deps.resource,
+    options: {
+      id: 'Order',
+      navigation: { name: 'Sales', icon: 'ShoppingCart' },
+      sort: { sortBy: 'createdAt', direction: 'desc' },
+      listProperties: ['number', 'customerName', 'status', 'total', 'createdAt'],
+      filterProperties: ['number', 'status', 'shippingStatus', 'createdAt'],
+      editProperties: ['status', 'shippingStatus', 'trackingNumber', 'notes', 'lineItems'],
+      showProperties: ['number', 'status', 'total', 'createdAt'],
+      properties: {
+        number: { isTitle: true, position: 1 },
+        customerName: { type: 'string', isSortable: false, position: 2 },
+        total: { type: 'string', isSortable: false, position: 4 },
+        notes: { type: 'textarea' },
+        lineItems: {
+          type: 'textarea',
+          description: 'productId:quantity pairs, comma-separated (editable while the order awaits payment; totals are recomputed).',
+        },
+        tenant: { isVisible: false },
+      },
+      actions: {
+        list: { isAccessible: canRead, after: listAfter },
+        search: { isAccessible: canRead },
+        show: { isAccessible: canRead, component: components.OrderShow, after: showAfter },
+        new: { isAccessible: never },
+        bulkDelete: { isAccessible: never },
+        edit: { isAccessible: canRead, handler: editHandler },
+        delete: {
+          isAccessible: canManage,
+          guard: 'Delete this order permanently? Its lines, payments and refunds go with it. To stop an unpaid order, use Cancel instead (it keeps the record).',
+          handler: deleteHandler,
+        },
+        markAsPaid: {
+          actionType: 'record',
+          icon: 'CheckCircle',
+          component: false,
+          guard: 'Mark this order as paid? Do this only after you have verified the funds arrived.',
+          isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
+          handler: markAsPaid,
+        },
+        cancelOrder: {
+          actionType: 'record',
+          icon: 'XCircle',
+          component: false,
+          guard: 'Cancel this order? Reserved stock is released and the customer is told.',
+          isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
+          handler: cancelOrder,
+        },
+        refund: {
+          actionType: 'record',
+          icon: 'RotateCcw',
+          component: components.RefundForm,
+          isAccessible: (c) => canRead(c) && statusIs(c, REFUNDABLE),
+          handler: refundHandler,
+        },
+      },
+    },
+  };
+}

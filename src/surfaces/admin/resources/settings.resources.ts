@@ -1,0 +1,181 @@
+// Settings: the tenant (its own settings for a tenant admin, every tenant for a platform admin), Discord
+// guilds, admin users and API keys. Secrets never leave the server (see ScopedResourceOptions.present).
+import { ValidationError, type ResourceWithOptions } from 'adminjs';
+import { z } from 'zod';
+import type { Db } from '../../../platform/db/prisma.js';
+import { hashPassword } from '../../../platform/crypto.js';
+import { isPlatformAdmin, panelAdminOf, type PanelAdmin } from '../auth/panel-admin.js';
+import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
+import { adminUserForm, MIN_PASSWORD_LENGTH } from '../schemas/admin-user.schema.js';
+import { formId, formText, snowflake } from '../schemas/form-fields.js';
+import { tenantSettingsForm } from '../schemas/tenant-settings.schema.js';
+import { canManage, canRead, never, platformOnly, platformOrTenantAdmin, platformOrTenantMember, tenantReadOnly } from './access.js';
+import { stripSecrets } from './strip-secrets.js';
+import { validatePayload } from './validation.js';
+
+const settings = { name: 'Settings', icon: 'Settings' };
+
+export function tenantResource(resource: ScopedPrismaResource): ResourceWithOptions {
+  const validate = validatePayload(tenantSettingsForm, {
+    map: (d) => {
+      const key = (d.taxjarApiKeyNew as string | undefined) ?? '';
+      return {
+        name: d.name,
+        currency: d.currency,
+        enabledPaymentMethods: d.enabledPaymentMethods,
+        paymentInstructions: d.paymentInstructionsJson,
+        adminChannelId: d.adminChannelId,
+        adminRoleIds: d.adminRoleIds,
+        inventoryTracking: d.inventoryTracking,
+        taxjarEnabled: d.taxjarEnabled,
+        // Write-only: empty keeps the stored key, "-" removes it.
+        ...(key === '-' ? { taxjarApiKey: null } : key ? { taxjarApiKey: key } : {}),
+        taxjarFromAddress: d.taxjarFromAddressJson,
+        addressValidation: d.addressValidation,
+      };
+    },
+  });
+  const hideKey = stripSecrets('taxjarApiKey', 'taxjarApiKeyNew');
+  return {
+    resource,
+    options: {
+      id: 'Tenant',
+      navigation: settings,
+      listProperties: ['name', 'currency', 'inventoryTracking', 'taxjarEnabled', 'createdAt'],
+      showProperties: ['id', 'name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyMasked', 'taxjarFromAddressJson', 'addressValidation', 'nextOrderNumber', 'createdAt', 'updatedAt'],
+      editProperties: ['name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyNew', 'taxjarFromAddressJson', 'addressValidation'],
+      properties: {
+        name: { isTitle: true },
+        paymentInstructionsJson: {
+          type: 'textarea',
+          description: 'Per method: {"VENMO_P2P": {"handle": "@shop", "instructions": "Pay @shop with your order number"}}',
+        },
+        taxjarFromAddressJson: { type: 'textarea', description: '{"country": "US", "zip": "94103", "state": "CA", "city": "San Francisco", "street": "1 Main St"}' },
+        taxjarApiKeyMasked: { type: 'string' },
+        taxjarApiKeyNew: { type: 'password', description: 'Leave empty to keep the current key; enter - to remove it.' },
+        adminChannelId: { description: 'Discord channel where new orders are posted for admins.' },
+        adminRoleIds: { description: 'Discord role ids whose members may use the admin commands.' },
+        inventoryTracking: { description: 'Reserve stock at submit and release it on cancel/refund.' },
+        addressValidation: { description: 'Check shipping addresses with TaxJar and suggest corrections.' },
+        paymentInstructions: { isVisible: false },
+        taxjarFromAddress: { isVisible: false },
+        nextOrderNumber: { isVisible: { list: false, filter: false, show: true, edit: false } },
+      },
+      actions: {
+        list: { isAccessible: platformOrTenantAdmin },
+        show: { isAccessible: platformOrTenantAdmin },
+        search: { isAccessible: platformOrTenantAdmin },
+        edit: { isAccessible: platformOrTenantAdmin, before: validate, after: hideKey },
+        new: { isAccessible: platformOnly, before: validate, after: hideKey },
+        delete: { isAccessible: platformOnly, guard: 'Delete this tenant and ALL its data (orders, customers, products)? This cannot be undone.' },
+        bulkDelete: { isAccessible: never },
+      },
+    },
+  };
+}
+
+const guildForm = z.object({ guildId: snowflake.optional(), name: formText(100), tenant: formId });
+
+export function guildResource(resource: ScopedPrismaResource): ResourceWithOptions {
+  return {
+    resource,
+    options: {
+      id: 'Guild',
+      navigation: settings,
+      listProperties: ['id', 'name', 'tenant', 'createdAt'],
+      showProperties: ['id', 'name', 'tenant', 'createdAt'],
+      editProperties: ['guildId', 'name', 'tenant'],
+      properties: {
+        name: { isTitle: true },
+        guildId: { type: 'string', isVisible: { list: false, show: false, filter: false, edit: true } },
+      },
+      actions: {
+        list: { isAccessible: platformOrTenantMember },
+        show: { isAccessible: platformOrTenantMember },
+        search: { isAccessible: platformOrTenantMember },
+        // Linking a Discord server to a shop is the platform's decision: the guild id is the tenant key
+        // for every Discord interaction.
+        new: {
+          isAccessible: platformOnly,
+          before: validatePayload(guildForm, {
+            map: (d) => {
+              if (!d.guildId) throw new ValidationError({ guildId: { message: 'required' } });
+              return { id: d.guildId, name: d.name, tenant: d.tenant };
+            },
+          }),
+        },
+        edit: { isAccessible: platformOnly, before: validatePayload(guildForm.omit({ guildId: true })) },
+        delete: { isAccessible: platformOnly },
+        bulkDelete: { isAccessible: never },
+      },
+    },
+  };
+}
+
+export function adminUserResource(db: Db, resource: ScopedPrismaResource): ResourceWithOptions {
+  const validate = (creating: boolean) =>
+    validatePayload(adminUserForm, {
+      map: async (d, _request, context) => {
+        const me = panelAdminOf(context);
+        const role = d.role as PanelAdmin['role'];
+        if (!isPlatformAdmin(me) && role === 'PLATFORM_ADMIN') throw new ValidationError({ role: { message: 'Only a platform admin can grant this role.' } });
+        // Platform admins belong to no tenant; every other admin belongs to exactly one.
+        let tenant = (d.tenant as string | null) ?? null;
+        if (!isPlatformAdmin(me)) tenant = me.tenantId;
+        if (role === 'PLATFORM_ADMIN') tenant = null;
+        else if (!tenant) throw new ValidationError({ tenant: { message: 'Pick the shop this admin works for.' } });
+        else if ((await db.tenant.count({ where: { id: tenant } })) === 0) throw new ValidationError({ tenant: { message: 'No such tenant.' } });
+        const password = (d.password as string | undefined) ?? '';
+        if (creating && !password) throw new ValidationError({ password: { message: 'required' } });
+        if (password && password.length < MIN_PASSWORD_LENGTH) throw new ValidationError({ password: { message: `at least ${MIN_PASSWORD_LENGTH} characters` } });
+        return {
+          email: d.email,
+          role,
+          tenant,
+          ...(password ? { passwordHash: await hashPassword(password) } : {}),
+        };
+      },
+    });
+  const notSelf = (ctx: { currentAdmin?: unknown; record?: { id(): string } }) => ctx.record?.id() !== (ctx.currentAdmin as PanelAdmin | undefined)?.id;
+  const manage = (ctx: Parameters<typeof canManage>[0]) => isPlatformAdmin(ctx.currentAdmin) || canManage(ctx);
+  const hideHash = stripSecrets('passwordHash', 'password');
+  return {
+    resource,
+    options: {
+      id: 'AdminUser',
+      navigation: settings,
+      listProperties: ['email', 'role', 'tenant', 'lastLoginAt'],
+      showProperties: ['id', 'email', 'role', 'tenant', 'lastLoginAt', 'createdAt', 'updatedAt'],
+      editProperties: ['email', 'role', 'tenant', 'password'],
+      properties: {
+        email: { isTitle: true },
+        password: { type: 'password', description: `At least ${MIN_PASSWORD_LENGTH} characters. On edit, leave empty to keep the current password.` },
+        passwordHash: { isVisible: false },
+      },
+      actions: {
+        list: { isAccessible: manage },
+        show: { isAccessible: manage },
+        search: { isAccessible: manage },
+        new: { isAccessible: manage, before: validate(true), after: hideHash },
+        edit: { isAccessible: manage, before: validate(false), after: hideHash },
+        // Nobody deletes their own account from here (no accidental lock-out).
+        delete: { isAccessible: (ctx) => manage(ctx) && notSelf(ctx) },
+        bulkDelete: { isAccessible: never },
+      },
+    },
+  };
+}
+
+export function apiKeyResource(resource: ScopedPrismaResource): ResourceWithOptions {
+  return {
+    resource,
+    options: {
+      id: 'ApiKey',
+      navigation: settings,
+      listProperties: ['name', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt'],
+      showProperties: ['id', 'name', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt'],
+      properties: { name: { isTitle: true }, hash: { isVisible: false } },
+      actions: { ...tenantReadOnly, list: { isAccessible: canManage }, show: { isAccessible: canManage }, search: { isAccessible: canRead } },
+    },
+  };
+}

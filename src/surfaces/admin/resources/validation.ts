@@ -1,0 +1,46 @@
+// zod at the AdminJS edge: a before-hook for new/edit that parses the submitted form with a schema and
+// hands AdminJS only the validated fields (anything else in the payload is dropped, so a crafted request
+// cannot set a column the form does not offer). Field errors come back as AdminJS ValidationErrors, shown
+// under each input.
+import { flat, ValidationError, type ActionContext, type ActionRequest, type Before } from 'adminjs';
+import type { z } from 'zod';
+
+/** Form values arrive as strings; '' means "empty". */
+export const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+export type PayloadMapper = (data: Record<string, unknown>, request: ActionRequest, context: ActionContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+export function validatePayload(schema: z.ZodType, opts: { map?: PayloadMapper; prepare?: (raw: Record<string, unknown>, context: ActionContext) => Record<string, unknown> } = {}): Before {
+  return async (request, context) => {
+    // AdminJS runs before-hooks ahead of its isAccessible check: check access first, so nothing is
+    // validated, looked up or hashed for someone who may not perform the action.
+    (context.action as unknown as { canInvokeAction(ctx: ActionContext): boolean }).canInvokeAction(context);
+    if (request.method !== 'post') return request;
+    const raw = flat.unflatten<Record<string, unknown>, Record<string, unknown>>(request.payload ?? {});
+    const input = opts.prepare ? opts.prepare(raw, context) : raw;
+    const result = schema.safeParse(input);
+    if (!result.success) {
+      const errors: Record<string, { message: string }> = {};
+      for (const issue of result.error.issues) {
+        // Errors are shown under the form field: the property, or one element of an array property;
+        // a problem inside a JSON text field names its place in the message.
+        const [head = 'form', ...rest] = issue.path.map(String);
+        const indexed = rest.length > 0 && /^\d+$/.test(rest[0]!);
+        const key = indexed ? `${head}.${rest[0]}` : head;
+        const message = rest.length > 0 && !indexed ? `${rest.join('.')}: ${issue.message}` : issue.message;
+        errors[key] ??= { message };
+      }
+      throw new ValidationError(errors, { message: Object.entries(errors).map(([k, v]) => `${k}: ${v.message}`).join('; ') });
+    }
+    let data = result.data as Record<string, unknown>;
+    if (opts.map) data = await opts.map(data, request, context);
+    return { ...request, payload: flat.flatten(data) };
+  };
+}
+
+/** Array fields of AdminJS forms arrive as field.0, field.1 ... (unflattened to arrays) or are missing. */
+export function arrayOf(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value.filter((v) => v !== '' && v !== undefined && v !== null);
+  if (value && typeof value === 'object') return Object.values(value).filter((v) => v !== '');
+  return [];
+}

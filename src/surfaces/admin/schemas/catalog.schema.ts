@@ -1,0 +1,24 @@
+// Products and shipping types as the admin panel writes them.
+import { z } from 'zod';
+import { currencyCode, formBool, formInt, formOptionalText, formText, snowflakeList } from './form-fields.js';
+
+export const productForm = z.object({
+  sku: formText(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore'),
+  name: formText(200),
+  description: formOptionalText(2000),
+  unitPriceCents: formInt(0, 100_000_000),
+  currency: currencyCode,
+  active: formBool,
+  requiredRoleIds: snowflakeList,
+  grantedRoleIds: snowflakeList,
+  trackStock: formBool,
+  stock: formInt(0, 10_000_000),
+  sortOrder: formInt(-10_000, 10_000),
+});
+
+export const shippingTypeForm = z.object({
+  name: formText(100),
+  priceCents: formInt(0, 10_000_000),
+  active: formBool,
+  sortOrder: formInt(-10_000, 10_000),
+});

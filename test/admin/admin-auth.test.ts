@@ -1,0 +1,172 @@
+// Admin panel sign-in: real login against admin_users, session regenerated at login and stored in
+// PostgreSQL, cookie flags, logout, login throttling per email and per IP.
+import request from 'supertest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/platform/clock.js';
+import { factories } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { cookieValue, login, loggedIn, PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
+
+let now = new Date('2026-11-24T12:00:00Z');
+const clock: Clock = { now: () => now };
+let app: RunningAdmin;
+const f = factories();
+
+beforeAll(async () => {
+  app = await startAdminApp({ clock });
+});
+afterAll(async () => {
+  await app?.close();
+});
+beforeEach(async () => {
+  // Each test starts with no throttle counters (they are keyed by IP, shared by every request here).
+  await testDb().loginThrottle.deleteMany();
+  now = new Date('2026-11-24T12:00:00Z');
+});
+
+async function shopAdmin(data: Parameters<typeof f.adminUser>[0] = {}) {
+  const tenant = await f.tenant();
+  return f.adminUser({ tenantId: tenant.id, ...data });
+}
+
+describe('login', () => {
+  it('signs in with the right password: new session id, httpOnly SameSite cookie, session row in admin_sessions', async () => {
+    const user = await shopAdmin();
+    const agent = request.agent(app.baseUrl);
+    await agent.get('/admin/login').expect(200);
+    const before = cookieValue(agent, app.baseUrl, 'ledgerline_admin');
+    const token = cookieValue(agent, app.baseUrl, 'ledgerline_admin_csrf');
+    expect(before).toBeTruthy();
+    const preLogin = await testDb().adminSession.findUniqueOrThrow({ where: { sid: decodeURIComponent(before!).slice(2).split('.')[0]! } });
+
+    const res = await agent.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email: user.email.toUpperCase(), password: PASSWORD, _csrf: token });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin');
+    const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('ledgerline_admin='));
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(setCookie).toMatch(/Path=\/admin/);
+    expect(setCookie).not.toMatch(/Secure/i); // COOKIE_SECURE=false in tests
+    const after = cookieValue(agent, app.baseUrl, 'ledgerline_admin');
+    expect(after).not.toBe(before); // regenerated: a planted pre-login session id is worthless
+
+    const oldSession = await testDb().adminSession.findUnique({ where: { sid: decodeURIComponent(before!).slice(2).split('.')[0]! } });
+    expect(oldSession).toBeNull();
+    const sid = decodeURIComponent(after!).slice(2).split('.')[0]!;
+    const row = await testDb().adminSession.findUnique({ where: { sid } });
+    // Signed in: the 8-hour lifetime; the pre-login session lived 30 minutes (compared with each other, so
+    // the database's time zone does not matter).
+    expect(row!.expire.getTime() - preLogin.expire.getTime()).toBeGreaterThan(7 * 3600_000);
+    expect((row?.sess as { adminUser?: { id: string } }).adminUser?.id).toBe(user.id);
+
+    const page = await agent.get('/admin');
+    expect(page.status).toBe(200);
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['content-security-policy']).toBe("frame-ancestors 'none'");
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.text).toContain('ledgerline-csrf.js');
+    expect((await testDb().adminUser.findUniqueOrThrow({ where: { id: user.id } })).lastLoginAt).not.toBeNull();
+  });
+
+  it('refuses a wrong password and an unknown email with the same message', async () => {
+    const user = await shopAdmin();
+    const wrong = await login(app.baseUrl, user.email, 'not the password');
+    expect(wrong.res.status).toBe(401);
+    expect(wrong.res.text).toContain('Wrong email or password.');
+    const unknown = await login(app.baseUrl, 'nobody@nowhere.test', PASSWORD);
+    expect(unknown.res.status).toBe(401);
+    expect(unknown.res.text).toContain('Wrong email or password.');
+    const api = await wrong.admin.agent.get('/admin/api/resources/Order/actions/list').set(wrong.admin.headers());
+    expect(api.status).toBe(401);
+  });
+
+  it('sends anonymous visitors to the login page and refuses the API', async () => {
+    const page = await request(app.baseUrl).get('/admin/resources/Order');
+    expect(page.status).toBe(302);
+    expect(page.headers.location).toBe('/admin/login');
+    const api = await request(app.baseUrl).get('/admin/api/resources/Order/actions/list');
+    expect(api.status).toBe(401);
+    expect(api.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('signs out: the session row is deleted and the old cookie no longer works', async () => {
+    const user = await shopAdmin();
+    const a = await loggedIn(app.baseUrl, user.email);
+    expect((await a.agent.get('/admin/api/resources/Order/actions/list').set(a.headers())).status).toBe(200);
+    const sid = decodeURIComponent(cookieValue(a.agent, app.baseUrl, 'ledgerline_admin')!).slice(2).split('.')[0]!;
+    const out = await a.agent.get('/admin/logout');
+    expect(out.status).toBe(303);
+    expect(out.headers.location).toBe('/admin/login');
+    expect(await testDb().adminSession.findUnique({ where: { sid } })).toBeNull();
+    expect((await a.agent.get('/admin/api/resources/Order/actions/list').set(a.headers())).status).toBe(401);
+  });
+
+  it('ends the session at once when the admin user is deleted', async () => {
+    const user = await shopAdmin();
+    const a = await loggedIn(app.baseUrl, user.email);
+    await testDb().adminUser.delete({ where: { id: user.id } });
+    expect((await a.agent.get('/admin/api/resources/Order/actions/list').set(a.headers())).status).toBe(401);
+  });
+});
+
+describe('login throttling', () => {
+  it('locks an email for 15 minutes after 5 failures, even for the right password, then lets it in', async () => {
+    const user = await shopAdmin();
+    for (let i = 0; i < 4; i++) expect((await login(app.baseUrl, user.email, 'wrong')).res.status).toBe(401);
+    const fifth = await login(app.baseUrl, user.email, 'wrong');
+    expect(fifth.res.status).toBe(429);
+    expect(fifth.res.text).toContain('Too many failed sign-in attempts. Sign-in is locked for 15 more minutes.');
+
+    const right = await login(app.baseUrl, user.email, PASSWORD);
+    expect(right.res.status).toBe(429);
+    expect((await right.admin.agent.get('/admin/api/resources/Order/actions/list').set(right.admin.headers())).status).toBe(401);
+
+    now = new Date(now.getTime() + 14 * 60_000);
+    expect((await login(app.baseUrl, user.email, PASSWORD)).res.text).toContain('locked for 1 more minute');
+    now = new Date(now.getTime() + 2 * 60_000);
+    expect((await login(app.baseUrl, user.email, PASSWORD)).res.status).toBe(303);
+    // Success clears the email's counter.
+    expect(await testDb().loginThrottle.findUnique({ where: { key: `email:${user.email}` } })).toBeNull();
+  });
+
+  it('counts failures in a 15-minute window: old failures expire', async () => {
+    const user = await shopAdmin();
+    for (let i = 0; i < 4; i++) await login(app.baseUrl, user.email, 'wrong');
+    now = new Date(now.getTime() + 16 * 60_000);
+    expect((await login(app.baseUrl, user.email, 'wrong')).res.status).toBe(401); // a new window: 1 failure
+    expect((await login(app.baseUrl, user.email, PASSWORD)).res.status).toBe(303);
+  });
+
+  it('counts parallel failures exactly (no lost updates under concurrency)', async () => {
+    const user = await shopAdmin();
+    await Promise.all(Array.from({ length: 4 }, () => login(app.baseUrl, user.email, 'wrong')));
+    const row = await testDb().loginThrottle.findUniqueOrThrow({ where: { key: `email:${user.email}` } });
+    expect(row.failures).toBe(4);
+    expect(row.lockedUntil).toBeNull();
+  });
+
+  it('locks an IP after 20 failures across many emails', async () => {
+    const user = await shopAdmin();
+    for (let i = 0; i < 20; i++) await login(app.baseUrl, `guess${i}@nowhere.test`, 'wrong');
+    const res = await login(app.baseUrl, user.email, PASSWORD);
+    expect(res.res.status).toBe(429);
+    expect(res.res.text).toContain('Too many failed sign-in attempts');
+  });
+});
+
+describe('secure cookies', () => {
+  it('marks the session cookie Secure when COOKIE_SECURE is on (behind a TLS proxy)', async () => {
+    const secure = await startAdminApp({ env: { COOKIE_SECURE: 'true' } });
+    try {
+      const res = await request(secure.baseUrl).get('/admin/login').set('X-Forwarded-Proto', 'https');
+      const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+      expect(cookies.find((c) => c.startsWith('ledgerline_admin='))).toMatch(/Secure/);
+      expect(cookies.find((c) => c.startsWith('ledgerline_admin_csrf='))).toMatch(/Secure/);
+      expect(res.text).not.toContain('only works over HTTPS');
+      const plain = await request(secure.baseUrl).get('/admin/login');
+      expect(plain.text).toContain('This panel only works over HTTPS (COOKIE_SECURE is on).');
+    } finally {
+      await secure.close();
+    }
+  });
+});

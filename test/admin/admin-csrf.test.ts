@@ -1,0 +1,101 @@
+// CSRF protection of the panel: state-changing requests and API calls need a same-origin Origin/Referer
+// and the per-session token; the login form needs its token too. A refused request changes nothing.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factories } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { cookieValue, loggedIn, PASSWORD, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+
+let app: RunningAdmin;
+let a: AdminAgent;
+let orderId: string;
+const f = factories();
+
+beforeAll(async () => {
+  app = await startAdminApp();
+  const shop = await f.shop();
+  const user = await f.adminUser({ tenantId: shop.tenant.id });
+  orderId = (await f.order({ tenantId: shop.tenant.id, customerId: shop.customer.id })).id;
+  a = await loggedIn(app.baseUrl, user.email);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const editUrl = () => `/admin/api/resources/Order/records/${orderId}/edit`;
+const notes = async () => (await testDb().order.findUniqueOrThrow({ where: { id: orderId } })).notes;
+
+describe('CSRF', () => {
+  it('accepts a same-origin POST carrying the session token', async () => {
+    const res = await a.agent.post(editUrl()).set(a.headers()).field('notes', 'packed with care');
+    expect(res.status).toBe(200);
+    expect(res.body.notice.type).toBe('success');
+    expect(await notes()).toBe('packed with care');
+  });
+
+  it('refuses a POST without the token', async () => {
+    const res = await a.agent.post(editUrl()).set('Origin', app.baseUrl).field('notes', 'forged');
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/CSRF token/);
+    expect(await notes()).not.toBe('forged');
+  });
+
+  it('refuses a POST with a wrong token', async () => {
+    const res = await a.agent.post(editUrl()).set({ Origin: app.baseUrl, 'X-CSRF-Token': 'x'.repeat(43) }).field('notes', 'forged');
+    expect(res.status).toBe(403);
+    expect(await notes()).not.toBe('forged');
+  });
+
+  it('refuses a cross-site POST even with the token (Origin of another site)', async () => {
+    const res = await a.agent.post(editUrl()).set({ ...a.headers(), Origin: 'https://evil.example' }).field('notes', 'forged');
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/Cross-site/);
+    expect(await notes()).not.toBe('forged');
+  });
+
+  it('refuses a POST with neither Origin nor Referer', async () => {
+    const res = await a.agent.post(editUrl()).set('X-CSRF-Token', a.csrf()).field('notes', 'forged');
+    expect(res.status).toBe(403);
+  });
+
+  it('accepts a same-origin Referer when Origin is absent', async () => {
+    const res = await a.agent.post(editUrl()).set({ Referer: `${app.baseUrl}/admin/resources/Order`, 'X-CSRF-Token': a.csrf() }).field('notes', 'via referer');
+    expect(res.status).toBe(200);
+    expect(await notes()).toBe('via referer');
+  });
+
+  it('refuses API GET calls without the token (AdminJS runs an action for GET and POST alike)', async () => {
+    const res = await a.agent.get(`/admin/api/resources/Order/records/${orderId}/markAsPaid`);
+    expect(res.status).toBe(403);
+    expect((await testDb().order.findUniqueOrThrow({ where: { id: orderId } })).status).toBe('PENDING_PAYMENT');
+  });
+
+  it('refuses a login form without its token or from another origin', async () => {
+    const user = await f.adminUser({ tenantId: (await f.tenant()).id });
+    const agent = request.agent(app.baseUrl);
+    await agent.get('/admin/login');
+    const token = cookieValue(agent, app.baseUrl, 'ledgerline_admin_csrf');
+    const noToken = await agent.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email: user.email, password: PASSWORD });
+    expect(noToken.status).toBe(403);
+    const crossSite = await agent.post('/admin/login').type('form').set('Origin', 'https://evil.example').send({ email: user.email, password: PASSWORD, _csrf: token });
+    expect(crossSite.status).toBe(403);
+    const fresh = request.agent(app.baseUrl); // no session at all: no token can match
+    const noSession = await fresh.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email: user.email, password: PASSWORD, _csrf: token });
+    expect(noSession.status).toBe(403);
+    const ok = await agent.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email: user.email, password: PASSWORD, _csrf: token });
+    expect(ok.status).toBe(303);
+  });
+
+  it('gives a new token at login (the pre-login token is not valid afterwards)', async () => {
+    const user = await f.adminUser({ tenantId: (await f.tenant()).id });
+    const agent = request.agent(app.baseUrl);
+    await agent.get('/admin/login');
+    const before = cookieValue(agent, app.baseUrl, 'ledgerline_admin_csrf');
+    await agent.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email: user.email, password: PASSWORD, _csrf: before }).expect(303);
+    const after = cookieValue(agent, app.baseUrl, 'ledgerline_admin_csrf');
+    expect(after).toBeTruthy();
+    expect(after).not.toBe(before);
+    const stale = await agent.get('/admin/api/resources/Order/actions/list').set({ Origin: app.baseUrl, 'X-CSRF-Token': before! });
+    expect(stale.status).toBe(403);
+  });
+});

@@ -1,0 +1,68 @@
+// Helpers for the admin panel tests: the real app listening on a loopback port (so Origin checks see a
+// stable origin), a signed-in supertest agent, and the CSRF token the panel's script would send.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface RunningAdmin extends TestApp {
+  server: Server;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startAdminApp(opts: Parameters<typeof createTestApp>[0] = {}): Promise<RunningAdmin> {
+  const t = await createTestApp(opts);
+  const server = await new Promise<Server>((resolve) => {
+    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...t,
+    server,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await t.services.close();
+    },
+  };
+}
+
+export function cookieValue(agent: request.Agent, baseUrl: string, name: string): string | undefined {
+  const jar = (agent as unknown as { jar: { getCookie(name: string, access: unknown): { value: string } | undefined } }).jar;
+  const url = new URL(`${baseUrl}/admin/`);
+  return jar.getCookie(name, { domain: url.hostname, path: '/admin/', secure: false, script: false })?.value;
+}
+
+export interface AdminAgent {
+  agent: request.Agent;
+  csrf(): string;
+  /** Headers the panel's frontend sends with every API call. */
+  headers(): Record<string, string>;
+}
+
+/** GET the login page (session + CSRF cookie), then POST the form like a browser on this origin. */
+export async function login(baseUrl: string, email: string, password = PASSWORD, extra: { ip?: string } = {}): Promise<{ res: request.Response; admin: AdminAgent }> {
+  const agent = request.agent(baseUrl);
+  const page = await agent.get('/admin/login');
+  if (page.status !== 200) throw new Error(`login page: ${page.status}`);
+  const token = cookieValue(agent, baseUrl, 'ledgerline_admin_csrf') ?? '';
+  let req = agent.post('/admin/login').type('form').set('Origin', baseUrl);
+  if (extra.ip) req = req.set('X-Forwarded-For', extra.ip);
+  const res = await req.send({ email, password, _csrf: token });
+  const admin: AdminAgent = {
+    agent,
+    csrf: () => cookieValue(agent, baseUrl, 'ledgerline_admin_csrf') ?? '',
+    headers: () => ({ Origin: baseUrl, 'X-CSRF-Token': admin.csrf() }),
+  };
+  return { res, admin };
+}
+
+export async function loggedIn(baseUrl: string, email: string, password = PASSWORD): Promise<AdminAgent> {
+  const { res, admin } = await login(baseUrl, email, password);
+  if (res.status !== 303) throw new Error(`login failed: ${res.status} ${res.text.slice(0, 300)}`);
+  return admin;
+}

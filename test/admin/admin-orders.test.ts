@@ -1,0 +1,247 @@
+// The Orders resource end to end through the AdminJS API (as the panel's frontend calls it): list and
+// detail as money, update (transitions validated, line items recompute totals), mark as paid, cancel
+// (stock released), refund (preview, every mode, errors as notices, idempotent), delete.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factories } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+
+let app: RunningAdmin;
+let a: AdminAgent;
+const f = factories();
+let tenantId: string;
+let customerId: string;
+let adminEmail: string;
+
+beforeAll(async () => {
+  app = await startAdminApp();
+  const tenant = await f.tenant({ inventoryTracking: true });
+  tenantId = tenant.id;
+  customerId = (await f.customer({ tenantId, displayName: 'Robin Buyer' })).id;
+  const admin = await f.adminUser({ tenantId });
+  adminEmail = admin.email;
+  a = await loggedIn(app.baseUrl, admin.email);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const get = (path: string) => a.agent.get(`/admin/api${path}`).set(a.headers());
+const post = (path: string) => a.agent.post(`/admin/api${path}`).set(a.headers());
+const orderRow = (id: string) => testDb().order.findUniqueOrThrow({ where: { id }, include: { items: true, payments: true, refunds: true } });
+
+async function paidOrder() {
+  const tracked = await f.product({ tenantId, name: 'Tracked Tee', unitPriceCents: 2000, trackStock: true, stock: 5 });
+  const plain = await f.product({ tenantId, name: 'Sticker', unitPriceCents: 500 });
+  const order = await f.order({
+    tenantId, customerId, status: 'PAID', paymentStatus: 'paid', paidAt: new Date(),
+    lines: [{ productId: tracked.id, quantity: 2, unitPriceCents: 2000 }, { productId: plain.id, quantity: 2, unitPriceCents: 500 }],
+  });
+  await f.reservation({ tenantId, orderId: order.id, productId: tracked.id, quantity: 2, state: 'COMMITTED' });
+  return { order, tracked, plain };
+}
+
+async function pendingOrder() {
+  const tracked = await f.product({ tenantId, unitPriceCents: 2500, trackStock: true, stock: 10 });
+  const other = await f.product({ tenantId, unitPriceCents: 500 });
+  const order = await f.order({ tenantId, customerId, lines: [{ productId: tracked.id, quantity: 2, unitPriceCents: 2500 }] });
+  await f.reservation({ tenantId, orderId: order.id, productId: tracked.id, quantity: 2 });
+  return { order, tracked, other };
+}
+
+describe('viewing orders', () => {
+  it('lists number, customer name, status, total as money and date; filters by status', async () => {
+    const { order } = await paidOrder();
+    const res = await get('/resources/Order/actions/list?perPage=100');
+    const row = res.body.records.find((r: { id: string }) => r.id === order.id);
+    expect(row.params).toMatchObject({ number: order.number, customerName: 'Robin Buyer', status: 'PAID', total: '$50.00' });
+    expect(row.params.createdAt).toBeTruthy();
+    const pending = await get('/resources/Order/actions/list?filters.status=PENDING_PAYMENT&perPage=100');
+    expect(pending.body.records.map((r: { id: string }) => r.id)).not.toContain(order.id);
+    const paid = await get('/resources/Order/actions/list?filters.status=PAID&perPage=100');
+    expect(paid.body.records.map((r: { id: string }) => r.id)).toContain(order.id);
+  });
+
+  it('shows the detail: lines, address, payment, discount, tax, notes, refunds, audit trail, as money', async () => {
+    const { order } = await paidOrder();
+    await testDb().order.update({ where: { id: order.id }, data: { taxAmountCents: 412, notes: 'Gift wrap' } });
+    await f.auditLog({ tenantId, entityType: 'Order', entityId: order.id, action: 'payment.confirmed', before: { status: 'PENDING_PAYMENT' }, after: { status: 'PAID' } });
+    const res = await get(`/resources/Order/records/${order.id}/show`);
+    const view = JSON.parse(res.body.record.params.detailJson);
+    expect(view.lines).toHaveLength(2);
+    expect(view.lines[0]).toMatchObject({ unitPrice: '$20.00', lineTotal: '$40.00', quantity: 2 });
+    expect(view.totals).toMatchObject({ subtotal: '$50.00', tax: '$4.12', total: '$50.00', refunded: '$0.00' });
+    expect(view.shippingAddress).toMatchObject({ line1: '123 Main St', country: 'US' });
+    expect(view.payments[0]).toMatchObject({ method: 'VENMO_P2P', status: 'paid', amount: '$50.00' });
+    expect(view.notes).toBe('Gift wrap');
+    expect(view.audit[0]).toMatchObject({ action: 'payment.confirmed', change: 'status: PENDING_PAYMENT → PAID' });
+  });
+});
+
+describe('updating an order', () => {
+  it('saves tracking, shipping status and notes; the change is in the audit trail', async () => {
+    const { order } = await paidOrder();
+    const res = await post(`/resources/Order/records/${order.id}/edit`)
+      .field('status', 'PAID').field('shippingStatus', 'SHIPPED').field('trackingNumber', '1Z999').field('notes', 'Left at door')
+      .field('lineItems', '');
+    expect(res.body.notice).toMatchObject({ type: 'success' });
+    expect(res.body.redirectUrl).toBe(`/admin/resources/Order/records/${order.id}/show`);
+    const row = await orderRow(order.id);
+    expect(row).toMatchObject({ shippingStatus: 'SHIPPED', status: 'SHIPPED', trackingNumber: '1Z999', notes: 'Left at door' });
+    const show = await get(`/resources/Order/records/${order.id}/show`);
+    const entry = JSON.parse(show.body.record.params.detailJson).audit.find((e: { action: string }) => e.action === 'order.updated');
+    expect(entry).toMatchObject({ actor: adminEmail });
+    expect(entry.change).toContain('trackingNumber: — → 1Z999');
+  });
+
+  it('refuses an invalid transition with the service\'s message and changes nothing', async () => {
+    const { order } = await pendingOrder();
+    const res = await post(`/resources/Order/records/${order.id}/edit`).field('status', 'SHIPPED').field('notes', 'should not stick');
+    expect(res.body.notice.type).toBe('error');
+    expect(res.body.notice.message).toMatch(/cannot go from PENDING_PAYMENT to SHIPPED/);
+    const row = await orderRow(order.id);
+    expect(row.status).toBe('PENDING_PAYMENT');
+    expect(row.notes).toBeNull();
+  });
+
+  it('fills the line-items field and recomputes totals when it changes', async () => {
+    const { order, tracked, other } = await pendingOrder();
+    const form = await get(`/resources/Order/records/${order.id}/edit`);
+    expect(form.body.record.params.lineItems).toBe(`${tracked.id}:2`);
+    const res = await post(`/resources/Order/records/${order.id}/edit`).field('status', 'PENDING_PAYMENT').field('lineItems', `${tracked.id}:1, ${other.id}:3`);
+    expect(res.body.notice).toMatchObject({ type: 'success' });
+    const row = await orderRow(order.id);
+    expect(row.items.map((i) => [i.productId, i.quantity]).sort()).toEqual([[tracked.id, 1], [other.id, 3]].sort());
+    expect(row.subtotalCents).toBe(2500 + 1500);
+    expect(row.totalCents).toBe(4000);
+    expect(row.payments[0]!.amountCents).toBe(4000);
+  });
+
+  it('reports a malformed line-items field as a validation error', async () => {
+    const { order } = await pendingOrder();
+    const res = await post(`/resources/Order/records/${order.id}/edit`).field('lineItems', 'prod_x:zero');
+    expect(res.body.notice.type).toBe('error');
+    expect(res.body.notice.message).toMatch(/quantity/);
+  });
+
+  it('cancelling through the form releases reserved stock', async () => {
+    const { order, tracked } = await pendingOrder();
+    const res = await post(`/resources/Order/records/${order.id}/edit`).field('status', 'CANCELLED');
+    expect(res.body.notice).toMatchObject({ type: 'success' });
+    expect((await orderRow(order.id)).status).toBe('CANCELLED');
+    expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(12);
+  });
+});
+
+describe('record actions', () => {
+  it('Mark as paid confirms the payment (offered only while PENDING_PAYMENT)', async () => {
+    const { order } = await pendingOrder();
+    const show = await get(`/resources/Order/records/${order.id}/show`);
+    expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(['markAsPaid', 'cancelOrder']));
+    expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).not.toContain('refund');
+    const res = await get(`/resources/Order/records/${order.id}/markAsPaid`);
+    expect(res.body.notice).toMatchObject({ type: 'success', message: `Order #${order.number} marked as paid.` });
+    const row = await orderRow(order.id);
+    expect(row.status).toBe('PAID');
+    expect(row.payments[0]!.status).toBe('paid');
+    const again = await get(`/resources/Order/records/${order.id}/markAsPaid`);
+    expect(again.body.notice.type).toBe('error'); // no longer accessible once paid
+  });
+
+  it('Cancel order releases stock', async () => {
+    const { order, tracked } = await pendingOrder();
+    const res = await get(`/resources/Order/records/${order.id}/cancelOrder`);
+    expect(res.body.notice.message).toMatch(/cancelled; reserved stock was released/);
+    expect((await orderRow(order.id)).status).toBe('CANCELLED');
+    expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(12);
+  });
+
+  it('Delete removes the order on POST only, releasing its stock', async () => {
+    const { order, tracked } = await pendingOrder();
+    const form = await get(`/resources/Order/records/${order.id}/delete`);
+    expect(form.status).toBe(200);
+    expect(await testDb().order.count({ where: { id: order.id } })).toBe(1);
+    const res = await post(`/resources/Order/records/${order.id}/delete`);
+    expect(res.body.notice.message).toMatch(/was deleted/);
+    expect(res.body.redirectUrl).toBe('/admin/resources/Order');
+    expect(await testDb().order.count({ where: { id: order.id } })).toBe(0);
+    expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(12);
+  });
+});
+
+describe('refunds', () => {
+  const refund = (id: string, body: Record<string, string>) => post(`/resources/Order/records/${id}/refund`).send(body);
+
+  it('the form gets the order\'s lines; a preview writes nothing', async () => {
+    const { order, tracked } = await paidOrder();
+    const form = await get(`/resources/Order/records/${order.id}/refund`);
+    const ctx = JSON.parse(form.body.record.params.refundContextJson);
+    expect(ctx).toMatchObject({ number: order.number, total: '$50.00', remaining: '$50.00' });
+    expect(ctx.lines.map((l: { productId: string }) => l.productId)).toContain(tracked.id);
+    const preview = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', items: `${tracked.id}:1` });
+    expect(preview.body.preview).toMatchObject({ mode: 'PARTIAL_ITEMS', amount: '$20.00', remainingAfter: '$30.00', resultingStatus: 'PARTIALLY_REFUNDED' });
+    expect((await orderRow(order.id)).refundedTotalCents).toBe(0);
+  });
+
+  it('partial by items restores stock; by amount does not; both lets the amount override; full finishes it', async () => {
+    const { order, tracked, plain } = await paidOrder();
+    const byItems = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_ITEMS', items: `${tracked.id}:1`, reason: 'Damaged' });
+    expect(byItems.body.notice).toMatchObject({ type: 'success' });
+    expect(byItems.body.notice.message).toMatch(/Refunded \$20\.00 .* PARTIALLY_REFUNDED/);
+    expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(6);
+
+    await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '300' });
+    expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(6);
+
+    const both = await refund(order.id, { intent: 'refund', mode: 'BOTH', amountCents: '100', items: `${plain.id}:1` });
+    expect(both.body.notice.type).toBe('success');
+    let row = await orderRow(order.id);
+    expect(row.refundedTotalCents).toBe(2000 + 300 + 100);
+    expect(row.refunds.map((r) => r.mode)).toEqual(['PARTIAL_ITEMS', 'PARTIAL_AMOUNT', 'BOTH']);
+    expect(row.refunds[0]!.reason).toBe('Damaged');
+    expect(row.status).toBe('PARTIALLY_REFUNDED');
+
+    const full = await refund(order.id, { intent: 'refund', mode: 'FULL' });
+    expect(full.body.notice.message).toMatch(/REFUNDED/);
+    row = await orderRow(order.id);
+    expect(row.status).toBe('REFUNDED');
+    expect(row.refundedTotalCents).toBe(5000);
+    expect(row.refunds[3]!.reason).toBe('Admin-initiated refund');
+    expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(7);
+  });
+
+  it('shows service and form errors as notices', async () => {
+    const { order, tracked } = await paidOrder();
+    const tooMany = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', items: `${tracked.id}:9` });
+    expect(tooMany.body.notice.type).toBe('error');
+    const badAmount = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_AMOUNT', amountCents: '12.50' });
+    expect(badAmount.body.notice.message).toMatch(/whole cents/);
+    const tooMuch = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '999999' });
+    expect(tooMuch.body.notice.type).toBe('error');
+    const badItems = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', items: 'not an id!:2' });
+    expect(badItems.body.notice.message).toMatch(/Invalid refund items/);
+    expect((await orderRow(order.id)).refundedTotalCents).toBe(0);
+  });
+
+  it('refunds once per idempotency key (double submit)', async () => {
+    const { order } = await paidOrder();
+    const body = { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '250', idempotencyKey: 'form-123' };
+    await Promise.all([refund(order.id, body), refund(order.id, body)]);
+    const row = await orderRow(order.id);
+    expect(row.refunds).toHaveLength(1);
+    expect(row.refundedTotalCents).toBe(250);
+  });
+});
+
+describe('dashboard', () => {
+  it('sums net sales per day and counts orders by status for the own tenant', async () => {
+    const res = await get('/dashboard');
+    expect(res.body.kind).toBe('tenant');
+    expect(res.body.salesByDay).toHaveLength(30);
+    const rows = await testDb().order.groupBy({ by: ['status'], where: { tenantId }, _count: { _all: true } });
+    for (const r of rows) expect(res.body.byStatus.find((s: { status: string }) => s.status === r.status).count).toBe(r._count._all);
+    const net = await testDb().order.findMany({ where: { tenantId, status: { notIn: ['PENDING_PAYMENT', 'CANCELLED'] } } });
+    const expected = net.reduce((s, o) => s + o.totalCents - o.refundedTotalCents, 0);
+    expect(res.body.salesByDay.reduce((s: number, d: { netCents: number }) => s + d.netCents, 0)).toBe(expected);
+  });
+});

@@ -1,0 +1,215 @@
+// npm run bench:orders — orders per second through the ordering services versus a plain-`pg` baseline.
+//
+// Database: a scratch database created on DATABASE_URL's server (dropped afterwards) when DATABASE_URL is
+// set, otherwise an embedded PostgreSQL in a temporary folder. Migrations and the job queue schema are
+// applied. A fake TaxJar (src/dev/fake-taxjar.ts) answers tax for a TaxJar-enabled tenant.
+//
+// Services: 8 concurrent callers, each a customer who repeatedly runs the whole flow through the services
+// (start, setItem, setAddress, setShippingType, setPaymentMethod, submit) for BENCH_SECONDS (default 10).
+// Baseline: 8 concurrent callers writing the same rows with plain `pg`, one transaction per order
+// (session + item + address, order number, order + item, payment, reservation and stock, the
+// order.created job, session submitted). Prints: orders/s: X  baseline/s: Y  ratio: Z
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { z } from 'zod';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { createCustomerService } from '../src/modules/customers/customer.service.js';
+import { createDiscountService } from '../src/modules/discounts/discount.service.js';
+import { createInventoryService } from '../src/modules/inventory/inventory.service.js';
+import { createOrderSessionService } from '../src/modules/order-sessions/order-session.service.js';
+import { createOrderService } from '../src/modules/orders/order.service.js';
+import { EVENTS } from '../src/modules/shared/events.js';
+import { createTaxjarAdapter } from '../src/modules/tax/taxjar.adapter.js';
+import { systemClock } from '../src/platform/clock.js';
+import { startEmbeddedPostgres, ensureDatabase } from '../src/platform/db/embedded-postgres.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { createPrisma, type Db } from '../src/platform/db/prisma.js';
+import { EventBus } from '../src/platform/jobs/queue.js';
+import { migrateJobQueue } from '../src/platform/jobs/worker.js';
+import { createLogger } from '../src/platform/logger.js';
+
+const CONCURRENCY = 8;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const ADDRESS = { name: 'Bench Buyer', line1: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
+
+async function database(): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  const name = `ll_bench_${randomBytes(4).toString('hex')}`;
+  if (process.env.DATABASE_URL) {
+    const admin = new URL(process.env.DATABASE_URL);
+    admin.pathname = '/postgres';
+    await ensureDatabase(admin.toString(), name);
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      cleanup: async () => {
+        const c = new pg.Client({ connectionString: admin.toString() });
+        c.on('error', () => undefined);
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'll-bench-'));
+  const pgHandle = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), database: name });
+  return { url: pgHandle.url, cleanup: async () => { await pgHandle.stop(); await rm(dir, { recursive: true, force: true }); } };
+}
+
+/** The fake TaxJar in its own process, as the real one is remote: its CPU is not the services' CPU. */
+async function startFakeTaxjar(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../src/dev/fake-taxjar.ts')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FAKE_TAXJAR_RATE: '0.0825' } });
+  const lines = createInterface({ input: child.stdout! });
+  const [first] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error('fake TaxJar exited'); })])) as [string];
+  return { url: (JSON.parse(first) as { url: string }).url, child };
+}
+
+async function seedTenant(db: Db, label: string) {
+  const tenant = await db.tenant.create({
+    data: {
+      name: `Bench ${label}`, enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'], taxjarEnabled: true, taxjarApiKey: 'bench-key',
+      taxjarFromAddress: { country: 'US', zip: '92093', state: 'CA', city: 'La Jolla', street: '9500 Gilman Drive' },
+    },
+  });
+  const guild = await db.guild.create({ data: { id: `${Date.now()}${Math.floor(Math.random() * 1e6)}`, tenantId: tenant.id, name: 'Bench guild' } });
+  const product = await db.product.create({ data: { tenantId: tenant.id, sku: `BENCH-${label}`, name: 'Bench widget', unitPriceCents: 1999, trackStock: true, stock: 10_000_000 } });
+  const shippingType = await db.shippingType.create({ data: { tenantId: tenant.id, name: 'Standard', priceCents: 500 } });
+  const customers = await Promise.all(
+    Array.from({ length: CONCURRENCY }, (_, i) => db.customer.create({ data: { tenantId: tenant.id, discordUserId: `10000000000000000${i}`, username: `bench${i}` } })),
+  );
+  return { tenant, guild, product, shippingType, customers };
+}
+
+/** Runs `once` in CONCURRENCY loops for `seconds`; returns completed operations per second. */
+async function measure(seconds: number, once: (worker: number) => Promise<void>): Promise<number> {
+  let done = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, w) => {
+      while (performance.now() < deadline) {
+        await once(w);
+        done += 1;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+async function main() {
+  const { url, cleanup } = await database();
+  const taxjar = await startFakeTaxjar();
+  const db = createPrisma(url, CONCURRENCY + 2);
+  const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY });
+  pool.on('error', () => undefined);
+  try {
+    await migrate(url);
+    await migrateJobQueue(url);
+
+    // ---- the services, wired as src/container.ts wires them
+    const logger = createLogger({ level: 'silent', pretty: false });
+    const bus = new EventBus();
+    bus.subscribe(EVENTS.orderCreated, 'bench', { schema: z.object({}).passthrough(), run: async () => undefined });
+    const customers = createCustomerService({ db, clock: systemClock });
+    const tax = createTaxjarAdapter({ apiUrl: taxjar.url, timeoutMs: 1500, logger });
+    const deps = { db, clock: systemClock, bus, inventory: createInventoryService(), discounts: createDiscountService(), tax, customers, ttlMinutes: 30 };
+    const sessions = createOrderSessionService(deps);
+    const orders = createOrderService(deps);
+
+    const flow = (shop: Awaited<ReturnType<typeof seedTenant>>) => async (w: number) => {
+      const t = shop.tenant.id;
+      const c = shop.customers[w]!.id;
+      await sessions.start(t, c, { guildId: shop.guild.id });
+      await sessions.setItem(t, c, { productId: shop.product.id, quantity: 2, memberRoleIds: [] });
+      await sessions.setAddress(t, c, { address: ADDRESS });
+      await sessions.setShippingType(t, c, shop.shippingType.id);
+      await sessions.setPaymentMethod(t, c, 'VENMO_P2P');
+      const r = await orders.submit(t, c, { memberRoleIds: [] });
+      if (!r.created) throw new Error('submit returned an existing order');
+    };
+
+    // ---- the baseline: the same rows with plain pg, one transaction per order
+    const baseline = (shop: Awaited<ReturnType<typeof seedTenant>>) => async (w: number) => {
+      const t = shop.tenant.id;
+      const c = shop.customers[w]!.id;
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const addr = await client.query<{ id: string }>(
+          `INSERT INTO addresses ("tenantId", "customerId", name, line1, city, state, "postalCode", country) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`,
+          [t, c, ADDRESS.name, ADDRESS.line1, ADDRESS.city, ADDRESS.state, ADDRESS.postalCode, ADDRESS.country]);
+        const ses = await client.query<{ id: string }>(
+          `INSERT INTO order_sessions ("tenantId", "customerId", "guildId", state, "addressId", "shippingTypeId", "paymentMethod", "expiresAt", "updatedAt")
+           VALUES ($1,$2,$3,'READY_TO_SUBMIT',$4,$5,'VENMO_P2P', now() + interval '30 minutes', now()) RETURNING id`,
+          [t, c, shop.guild.id, addr.rows[0]!.id, shop.shippingType.id]);
+        const sessionId = ses.rows[0]!.id;
+        await client.query(`INSERT INTO order_session_items ("sessionId", "productId", quantity) VALUES ($1,$2,2)`, [sessionId, shop.product.id]);
+        const num = await client.query<{ n: number }>(`UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1 WHERE id = $1 RETURNING "nextOrderNumber" - 1 AS n`, [t]);
+        const subtotal = 2 * 1999;
+        const taxCents = Math.round((subtotal + 500) * 0.0825);
+        const order = await client.query<{ id: string }>(
+          `INSERT INTO orders ("tenantId", number, "customerId", "guildId", "sessionId", "subtotalCents", "shippingCents", "taxAmountCents", "totalCents", "paymentMethod", "shippingTypeId", "shippingTypeName", "shippingAddress", "updatedAt")
+           VALUES ($1,$2,$3,$4,$5,$6,500,$7,$8,'VENMO_P2P',$9,'Standard',$10, now()) RETURNING id`,
+          [t, num.rows[0]!.n, c, shop.guild.id, sessionId, subtotal, taxCents, subtotal + 500 + taxCents, shop.shippingType.id, JSON.stringify(ADDRESS)]);
+        const orderId = order.rows[0]!.id;
+        await client.query(`INSERT INTO order_items ("orderId", "productId", sku, name, quantity, "unitPriceCents") VALUES ($1,$2,$3,'Bench widget',2,1999)`, [orderId, shop.product.id, shop.product.sku]);
+        await client.query(`INSERT INTO payments ("tenantId", "orderId", method, status, "amountCents", "updatedAt") VALUES ($1,$2,'VENMO_P2P','awaiting_admin_approval',$3, now())`, [t, orderId, subtotal + 500 + taxCents]);
+        await client.query(`INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt") VALUES ($1,$2,$3,2, now())`, [t, orderId, shop.product.id]);
+        await client.query(`UPDATE products SET stock = stock - 2 WHERE id = $1 AND stock >= 2`, [shop.product.id]);
+        await client.query(`SELECT graphile_worker.add_job('order.created>bench', $1::json)`, [JSON.stringify({ tenantId: t, orderId })]);
+        await client.query(`UPDATE order_sessions SET state = 'SUBMITTED', "activeSlot" = NULL WHERE id = $1`, [sessionId]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    };
+
+    const shopA = await seedTenant(db, 'services');
+    const shopB = await seedTenant(db, 'baseline');
+    await measure(WARMUP_SECONDS, flow(shopA));
+    await measure(WARMUP_SECONDS, baseline(shopB));
+    // Alternating rounds, so both sides see the same machine load (the box is shared and noisy).
+    const rounds = Math.max(1, Math.round(SECONDS / 2));
+    let servicesTotal = 0;
+    let baselineTotal = 0;
+    const cpu = { services: 0, baseline: 0 };
+    for (let r = 0; r < rounds; r++) {
+      let c0 = process.cpuUsage();
+      servicesTotal += await measure(SECONDS / rounds, flow(shopA));
+      cpu.services += (process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1000;
+      c0 = process.cpuUsage();
+      baselineTotal += await measure(SECONDS / rounds, baseline(shopB));
+      cpu.baseline += (process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1000;
+    }
+    const servicesRate = servicesTotal / rounds;
+    const baselineRate = baselineTotal / rounds;
+    const [made, madeBaseline] = await Promise.all([
+      db.order.count({ where: { tenantId: shopA.tenant.id } }),
+      db.order.count({ where: { tenantId: shopB.tenant.id } }),
+    ]);
+    console.log(`node cpu ms/order: services ${(cpu.services / made).toFixed(2)}  baseline ${(cpu.baseline / madeBaseline).toFixed(2)} (orders made: ${made} / ${madeBaseline}, incl. warm-up)`);
+    console.log(`orders/s: ${servicesRate.toFixed(1)}  baseline/s: ${baselineRate.toFixed(1)}  ratio: ${(servicesRate / baselineRate).toFixed(2)}`);
+  } finally {
+    await db.$disconnect();
+    await pool.end();
+    taxjar.child.kill('SIGTERM');
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`bench:orders failed: ${(err as Error).stack ?? err}`);
+    process.exit(1);
+  },
+);

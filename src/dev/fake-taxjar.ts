@@ -1,0 +1,193 @@
+// A local stand-in for TaxJar's API (v2) that speaks its JSON: POST /v2/taxes and
+// POST /v2/addresses/validate, Bearer auth, TaxJar's error body ({ error, detail, status }). Used by the
+// tests, the order benchmark and development. The rate, a delay and failures are configurable.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+
+export interface FakeTaxjarAddress {
+  street?: string;
+  city?: string;
+  state?: string;
+  zip?: string;
+  country?: string;
+}
+
+export interface FakeTaxjarCall {
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+  authorization: string | undefined;
+}
+
+export interface FakeTaxjarOptions {
+  /** Combined rate applied to the taxable amount (default 0.0825). */
+  rate?: number;
+  /** Whether shipping is taxable (TaxJar's freight_taxable; default true). */
+  freightTaxable?: boolean;
+  /** Accepted API keys; empty: any non-empty Bearer token is accepted. */
+  apiKeys?: string[];
+  /** Delay before every answer, in ms. */
+  delayMs?: number;
+  /** Keep every call in `calls` (default true; off for a long-running process). */
+  recordCalls?: boolean;
+  /**
+   * What /v2/addresses/validate answers for an address: the corrected address, null for 404 (not found),
+   * or undefined to echo the input (a match). Default: echo.
+   */
+  suggest?: (input: FakeTaxjarAddress) => FakeTaxjarAddress | null | undefined;
+}
+
+interface FailureRule {
+  path: RegExp;
+  status: number;
+  times: number;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+export class FakeTaxjar {
+  readonly calls: FakeTaxjarCall[] = [];
+  rate: number;
+  freightTaxable: boolean;
+  delayMs: number;
+  apiKeys: string[];
+  suggest: FakeTaxjarOptions['suggest'];
+  private readonly recordCalls: boolean;
+  private failures: FailureRule[] = [];
+  private server: Server | undefined;
+  private readonly delays = new Set<NodeJS.Timeout>();
+  url = '';
+
+  constructor(opts: FakeTaxjarOptions = {}) {
+    this.rate = opts.rate ?? 0.0825;
+    this.freightTaxable = opts.freightTaxable ?? true;
+    this.delayMs = opts.delayMs ?? 0;
+    this.apiKeys = opts.apiKeys ?? [];
+    this.suggest = opts.suggest;
+    this.recordCalls = opts.recordCalls ?? true;
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 5_000;
+    await new Promise<void>((r) => this.server!.listen(port, host, r));
+    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.delays) clearTimeout(t);
+    this.delays.clear();
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server!.close(() => r()));
+    this.server = undefined;
+  }
+
+  /** The next `times` calls whose path matches answer `status` with TaxJar's error body. */
+  fail(path: RegExp, status: number, times = 1): void {
+    this.failures.push({ path, status, times });
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.failures = [];
+    this.delayMs = 0;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body: Record<string, unknown> = {};
+    try {
+      body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+    } catch {
+      return this.send(res, 400, { error: 'Bad Request', detail: 'The request could not be parsed as JSON', status: 400 });
+    }
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const authorization = req.headers.authorization;
+    if (this.recordCalls) this.calls.push({ method: req.method ?? 'GET', path, body, authorization });
+    if (this.delayMs > 0) {
+      await new Promise<void>((r) => {
+        const t = setTimeout(() => {
+          this.delays.delete(t);
+          r();
+        }, this.delayMs);
+        this.delays.add(t);
+      });
+    }
+    if (res.destroyed) return;
+
+    const token = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+    if (!token || (this.apiKeys.length > 0 && !this.apiKeys.includes(token))) {
+      return this.send(res, 401, { error: 'Unauthorized', detail: "Not Authorized: Bearer token is invalid or missing", status: 401 });
+    }
+    const failure = this.failures.find((f) => f.path.test(path) && f.times > 0);
+    if (failure) {
+      failure.times -= 1;
+      return this.send(res, failure.status, { error: failure.status >= 500 ? 'Internal Server Error' : 'Error', detail: 'Simulated failure', status: failure.status });
+    }
+
+    if (req.method === 'POST' && path === '/v2/taxes') return this.send(res, 200, this.tax(body));
+    if (req.method === 'POST' && path === '/v2/addresses/validate') return this.validate(res, body);
+    return this.send(res, 404, { error: 'Not Found', detail: 'No such route', status: 404 });
+  }
+
+  private tax(body: Record<string, unknown>) {
+    const lines = Array.isArray(body.line_items) ? (body.line_items as { quantity?: number; unit_price?: number; discount?: number }[]) : [];
+    const itemsAmount = lines.length
+      ? lines.reduce((s, l) => s + (l.quantity ?? 1) * (l.unit_price ?? 0) - (l.discount ?? 0), 0)
+      : Number(body.amount ?? 0);
+    const shipping = Number(body.shipping ?? 0);
+    const taxable = round2(Math.max(0, itemsAmount) + (this.freightTaxable ? shipping : 0));
+    return {
+      tax: {
+        order_total_amount: round2(itemsAmount + shipping),
+        shipping,
+        taxable_amount: taxable,
+        amount_to_collect: round2(taxable * this.rate),
+        rate: this.rate,
+        has_nexus: true,
+        freight_taxable: this.freightTaxable,
+        tax_source: 'destination',
+        exemption_type: null,
+        jurisdictions: { country: body.to_country, state: body.to_state, city: body.to_city },
+      },
+    };
+  }
+
+  private validate(res: ServerResponse, body: Record<string, unknown>) {
+    const input: FakeTaxjarAddress = {
+      street: body.street as string | undefined,
+      city: body.city as string | undefined,
+      state: body.state as string | undefined,
+      zip: body.zip as string | undefined,
+      country: body.country as string | undefined,
+    };
+    const answer = this.suggest ? this.suggest(input) : undefined;
+    if (answer === null) return this.send(res, 404, { error: 'Not Found', detail: 'Resource can not be found', status: 404 });
+    const a = answer ?? input;
+    return this.send(res, 200, { addresses: [{ zip: a.zip, street: a.street, state: a.state, country: a.country, city: a.city }] });
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  }
+}
+
+// Run on its own (a separate process, as the real TaxJar is): `node --import tsx src/dev/fake-taxjar.ts`.
+// Env: FAKE_TAXJAR_PORT (default: a free port), FAKE_TAXJAR_RATE, FAKE_TAXJAR_DELAY_MS. Prints {"url": ...}.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const fake = new FakeTaxjar({
+    rate: process.env.FAKE_TAXJAR_RATE ? Number(process.env.FAKE_TAXJAR_RATE) : undefined,
+    delayMs: process.env.FAKE_TAXJAR_DELAY_MS ? Number(process.env.FAKE_TAXJAR_DELAY_MS) : undefined,
+    recordCalls: false,
+  });
+  await fake.start(Number(process.env.FAKE_TAXJAR_PORT ?? 0));
+  console.log(JSON.stringify({ url: fake.url }));
+  const stop = () => void fake.stop().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

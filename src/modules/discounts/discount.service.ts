@@ -1,0 +1,116 @@
+// Discount resolution for a customer's order: the best eligible discount, global or assigned to the
+// customer, chosen and counted inside the submit transaction.
+import type { Db, Tx } from '../../platform/db/prisma.js';
+import { discountAmountCents, isEligible, rankDiscounts, type DiscountRule } from './discount-rules.js';
+
+export interface AppliedDiscount {
+  discountId: string;
+  name: string;
+  amountCents: number;
+}
+
+/** An eligible discount, ranked by rankDiscounts; opaque to callers (pass it back to applyFirst). */
+export interface DiscountCandidate {
+  rule: DiscountRule;
+  amountCents: number;
+  assignmentId: string | null;
+}
+type Candidate = DiscountCandidate;
+type Input = { tenantId: string; customerId: string; subtotalCents: number; now: Date };
+
+export interface DiscountService {
+  /** The best eligible discount for this subtotal (read only: for review screens), or null. */
+  resolveBestForCustomer(db: Db | Tx, input: { tenantId: string; customerId: string; subtotalCents: number; now: Date }): Promise<AppliedDiscount | null>;
+  /**
+   * Inside the submit transaction: picks the best eligible discount and counts one use (discount.usedCount,
+   * and the assignment's usedCount for an assigned one) with conditional updates, so maxUses holds under
+   * concurrency: when the best one was used up meanwhile, the next best is tried.
+   */
+  applyBestForCustomer(tx: Tx, input: Input): Promise<AppliedDiscount | null>;
+  /** The eligible discounts for this subtotal, best first (read only). */
+  candidatesFor(db: Db | Tx, input: Input): Promise<DiscountCandidate[]>;
+  /**
+   * Inside the submit transaction: counts one use of the first of `candidates` (read before the
+   * transaction) that is still eligible. Every rule is re-checked by the conditional UPDATE itself (active,
+   * window, minimum subtotal, maxUses, maxUsesPerCustomer), and the amount is recomputed from the row it
+   * returns, so a discount edited or used up meanwhile is never applied on stale data.
+   */
+  applyFirst(tx: Tx, input: Input, candidates: readonly DiscountCandidate[]): Promise<AppliedDiscount | null>;
+}
+
+type DiscountRow = DiscountRule & { assignmentId: string | null; assignmentUses: number | null; customerOrders: number };
+
+async function candidates(db: Db | Tx, input: Input): Promise<Candidate[]> {
+  const { tenantId, customerId, subtotalCents, now } = input;
+  // One query: the tenant's discounts that could apply, the customer's assignment (for ASSIGNED ones) and,
+  // for global ones with a per-customer limit, how many of the customer's orders used them.
+  const rows = await db.$queryRaw<DiscountRow[]>`
+    SELECT d.id, d.name, d.type::text AS type, d."percentOff", d."amountOffCents", d.scope::text AS scope, d."startsAt", d."endsAt",
+      d."minSubtotalCents", d."maxUses", d."maxUsesPerCustomer", d."usedCount", d.active,
+      a.id AS "assignmentId", a."usedCount" AS "assignmentUses",
+      CASE WHEN d.scope = 'GLOBAL' AND d."maxUsesPerCustomer" IS NOT NULL
+        THEN (SELECT count(*)::int FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id)
+        ELSE 0 END AS "customerOrders"
+    FROM discounts d
+    LEFT JOIN discount_assignments a ON a."discountId" = d.id AND a."customerId" = ${customerId}
+    WHERE d."tenantId" = ${tenantId} AND d.active AND d."minSubtotalCents" <= ${subtotalCents}
+      AND (d."startsAt" IS NULL OR d."startsAt" <= ${now}) AND (d."endsAt" IS NULL OR d."endsAt" > ${now})
+      AND (d.scope = 'GLOBAL' OR a.id IS NOT NULL)`;
+  const out: Candidate[] = [];
+  for (const r of rows) {
+    const assignmentId = r.scope === 'ASSIGNED' ? r.assignmentId : null;
+    const customerUses = r.scope === 'ASSIGNED' ? (r.assignmentUses ?? 0) : r.customerOrders;
+    if (!isEligible(r, { now, subtotalCents, customerUses })) continue;
+    out.push({ rule: r, amountCents: discountAmountCents(r, subtotalCents), assignmentId });
+  }
+  return rankDiscounts(out);
+}
+
+export function createDiscountService(): DiscountService {
+  return {
+    async resolveBestForCustomer(db, input) {
+      const best = (await candidates(db, input))[0];
+      return best ? { discountId: best.rule.id, name: best.rule.name, amountCents: best.amountCents } : null;
+    },
+
+    async applyBestForCustomer(tx, input) {
+      return this.applyFirst(tx, input, await candidates(tx, input));
+    },
+
+    candidatesFor: candidates,
+
+    async applyFirst(tx, input, list) {
+      const { tenantId, customerId, subtotalCents, now } = input;
+      for (const c of list) {
+        const [fresh] = await tx.$queryRaw<Pick<DiscountRule, 'name' | 'type' | 'percentOff' | 'amountOffCents'>[]>`
+          UPDATE discounts d SET "usedCount" = d."usedCount" + 1, "updatedAt" = now()
+          WHERE d.id = ${c.rule.id} AND d."tenantId" = ${tenantId} AND d.active AND d."minSubtotalCents" <= ${subtotalCents}
+            AND (d."startsAt" IS NULL OR d."startsAt" <= ${now}) AND (d."endsAt" IS NULL OR d."endsAt" > ${now})
+            AND (d."maxUses" IS NULL OR d."usedCount" < d."maxUses")
+            AND (d.scope <> 'GLOBAL' OR d."maxUsesPerCustomer" IS NULL OR d."maxUsesPerCustomer" >
+              (SELECT count(*) FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id))
+          RETURNING d.name, d.type::text AS type, d."percentOff", d."amountOffCents"`;
+        if (!fresh) continue;
+        const amountCents = discountAmountCents(fresh, subtotalCents);
+        if (amountCents === 0) {
+          await tx.$executeRaw`UPDATE discounts SET "usedCount" = "usedCount" - 1 WHERE id = ${c.rule.id}`;
+          continue;
+        }
+        if (c.assignmentId) {
+          // Assigned: the customer's own use counter, compare-and-set against maxUsesPerCustomer.
+          const assigned = await tx.$executeRaw`
+            UPDATE discount_assignments a SET "usedCount" = a."usedCount" + 1
+            FROM discounts d
+            WHERE a.id = ${c.assignmentId} AND a."customerId" = ${customerId} AND d.id = a."discountId"
+              AND (d."maxUsesPerCustomer" IS NULL OR a."usedCount" < d."maxUsesPerCustomer")`;
+          if (assigned === 0) {
+            await tx.$executeRaw`UPDATE discounts SET "usedCount" = "usedCount" - 1 WHERE id = ${c.rule.id}`;
+            continue;
+          }
+        }
+        return { discountId: c.rule.id, name: fresh.name, amountCents };
+      }
+      return null;
+    },
+  };
+}

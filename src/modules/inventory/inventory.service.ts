@@ -1,0 +1,125 @@
+// Stock reservations. Every method runs inside the caller's transaction (submit, cancel, reject, refund),
+// so a reservation exists exactly when the order change that caused it committed.
+//
+// Products hold `stock` = units still sellable; a reservation takes units out of it when an order is
+// submitted. Cancel puts every unreleased unit back; a refund by items puts the refunded units back.
+// Products without trackStock, and tenants with inventoryTracking off, are never touched.
+import { AppError } from '../../platform/errors.js';
+import type { Tx } from '../../platform/db/prisma.js';
+
+export interface StockLine {
+  productId: string;
+  quantity: number;
+}
+
+export interface InventoryService {
+  /**
+   * Takes `quantity` units of each stock-tracked product out of stock and records one reservation per
+   * (order, product). Idempotent: a product already reserved for this order is skipped. Lines for the
+   * same product are summed. Throws OUT_OF_STOCK (details: productId, name, available, requested) when a
+   * product has fewer units than asked; the caller's transaction must then roll back.
+   */
+  reserveForOrder(tx: Tx, input: { tenantId: string; orderId: string; lines: StockLine[] }): Promise<void>;
+  /**
+   * Cancel: puts every unit not yet released back into stock and marks the reservations RELEASED.
+   * Idempotent: a second call finds nothing left to release. Returns the units released per product.
+   */
+  releaseForOrder(tx: Tx, input: { tenantId: string; orderId: string }): Promise<StockLine[]>;
+  /**
+   * Refund by items: puts back up to `quantity` units of each product (never more than were reserved and
+   * not yet released). Returns the units actually restocked per product (0-unit lines omitted).
+   */
+  restockItems(tx: Tx, input: { tenantId: string; orderId: string; items: StockLine[] }): Promise<StockLine[]>;
+}
+
+/** Sums quantities per product and sorts by id, so concurrent transactions lock product rows in one order (no deadlocks). */
+function mergeLines(lines: StockLine[]): StockLine[] {
+  const byProduct = new Map<string, number>();
+  for (const l of lines) {
+    if (!Number.isSafeInteger(l.quantity) || l.quantity < 0) throw new AppError('VALIDATION_FAILED', `Invalid quantity ${l.quantity} for ${l.productId}`);
+    byProduct.set(l.productId, (byProduct.get(l.productId) ?? 0) + l.quantity);
+  }
+  return [...byProduct.entries()]
+    .filter(([, q]) => q > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+export function createInventoryService(): InventoryService {
+  return {
+    async reserveForOrder(tx, { tenantId, orderId, lines }) {
+      for (const line of mergeLines(lines)) {
+        // One statement per line (lines in product-id order, so concurrent orders lock products in one order):
+        // record the reservation when the tenant tracks inventory and the product tracks stock (the unique
+        // (orderId, productId) makes a repeat a no-op) and, only if it is new, take the units with a
+        // conditional decrement. The row lock the UPDATE takes serialises concurrent buyers, and READ
+        // COMMITTED re-checks `stock >= quantity` against the committed value after waiting: no overselling.
+        const [r] = await tx.$queryRaw<{ name: string | null; inserted: number; taken: number; stock: number | null }[]>`
+          WITH ins AS (
+            INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt")
+            SELECT p."tenantId", ${orderId}, p.id, ${line.quantity}, now()
+            FROM products p JOIN tenants t ON t.id = p."tenantId"
+            WHERE p.id = ${line.productId} AND p."tenantId" = ${tenantId} AND p."trackStock" AND t."inventoryTracking"
+            ON CONFLICT ("orderId", "productId") DO NOTHING RETURNING 1
+          ), upd AS (
+            UPDATE products SET stock = stock - ${line.quantity}, "updatedAt" = now()
+            WHERE id = ${line.productId} AND "tenantId" = ${tenantId} AND stock >= ${line.quantity} AND EXISTS (SELECT 1 FROM ins)
+            RETURNING stock
+          )
+          SELECT p.name, (SELECT count(*)::int FROM ins) AS inserted, (SELECT count(*)::int FROM upd) AS taken, p.stock
+          FROM (SELECT 1) AS one LEFT JOIN products p ON p.id = ${line.productId} AND p."tenantId" = ${tenantId}`;
+        if (!r?.name) throw new AppError('NOT_FOUND', `Product ${line.productId} not found`);
+        if (r.inserted === 1 && r.taken === 0) {
+          const available = r.stock ?? 0;
+          throw new AppError(
+            'OUT_OF_STOCK',
+            `${r.name} is out of stock (${available} left, ${line.quantity} requested)`,
+            { productId: line.productId, name: r.name, available, requested: line.quantity },
+          );
+        }
+      }
+    },
+
+    async releaseForOrder(tx, { tenantId, orderId }) {
+      // Lock the order's reservations first so two cancels cannot both release the same units.
+      const rows = await tx.$queryRaw<{ id: string; productId: string; quantity: number; releasedQuantity: number }[]>`
+        SELECT id, "productId", quantity, "releasedQuantity" FROM inventory_reservations
+        WHERE "orderId" = ${orderId} AND "tenantId" = ${tenantId}
+        ORDER BY "productId" FOR UPDATE`;
+      const released: StockLine[] = [];
+      for (const r of rows) {
+        const units = r.quantity - r.releasedQuantity;
+        if (units <= 0) continue;
+        await tx.$executeRaw`UPDATE inventory_reservations SET "releasedQuantity" = quantity, state = 'RELEASED', "updatedAt" = now() WHERE id = ${r.id}`;
+        await tx.$executeRaw`UPDATE products SET stock = stock + ${units}, "updatedAt" = now() WHERE id = ${r.productId} AND "tenantId" = ${tenantId}`;
+        released.push({ productId: r.productId, quantity: units });
+      }
+      return released;
+    },
+
+    async restockItems(tx, { tenantId, orderId, items }) {
+      const merged = mergeLines(items);
+      if (merged.length === 0) return [];
+      const restocked: StockLine[] = [];
+      for (const item of merged) {
+        const rows = await tx.$queryRaw<{ id: string; quantity: number; releasedQuantity: number }[]>`
+          SELECT id, quantity, "releasedQuantity" FROM inventory_reservations
+          WHERE "orderId" = ${orderId} AND "productId" = ${item.productId} AND "tenantId" = ${tenantId}
+          FOR UPDATE`;
+        const r = rows[0];
+        if (!r) continue; // not stock-tracked (or tracking was off when the order was placed): nothing to put back
+        const units = Math.min(item.quantity, r.quantity - r.releasedQuantity);
+        if (units <= 0) continue;
+        // Fully given back: RELEASED; otherwise the state (RESERVED or COMMITTED) stays as it is.
+        await tx.$executeRaw`
+          UPDATE inventory_reservations SET "releasedQuantity" = "releasedQuantity" + ${units},
+            state = CASE WHEN "releasedQuantity" + ${units} = quantity THEN 'RELEASED'::"ReservationState" ELSE state END,
+            "updatedAt" = now()
+          WHERE id = ${r.id}`;
+        await tx.$executeRaw`UPDATE products SET stock = stock + ${units}, "updatedAt" = now() WHERE id = ${item.productId} AND "tenantId" = ${tenantId}`;
+        restocked.push({ productId: item.productId, quantity: units });
+      }
+      return restocked;
+    },
+  };
+}

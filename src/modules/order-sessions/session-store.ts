@@ -1,0 +1,163 @@
+// Loading and locking order sessions, and mapping them to the SessionView the surfaces render.
+// Writers set "updatedAt" = clock_timestamp() (microseconds), so it serves as the row's version for the
+// compare-and-set writes of the order steps.
+// The session, its items with their products, its address, its shipping type and the tenant fields the
+// order flow needs come back in ONE query (json_agg for the items): every order step loads a session, and
+// on this stack each round trip through the ORM costs far more than the SQL itself (see bench:orders).
+import { Prisma, type OrderSessionEndReason, type OrderSessionState, type PaymentMethod } from '../../generated/prisma/index.js';
+import type { Db, Tx } from '../../platform/db/prisma.js';
+import { toAddressInput, type AddressInput } from '../customers/address.schema.js';
+import { lineTotalCents } from '../orders/pricing.js';
+
+export interface LoadedProduct {
+  id: string;
+  tenantId: string;
+  sku: string;
+  name: string;
+  unitPriceCents: number;
+  currency: string;
+  active: boolean;
+  requiredRoleIds: string[];
+  trackStock: boolean;
+  stock: number;
+}
+
+export interface LoadedSession {
+  id: string;
+  tenantId: string;
+  customerId: string;
+  guildId: string | null;
+  state: OrderSessionState;
+  activeSlot: number | null;
+  endReason: OrderSessionEndReason | null;
+  addressId: string | null;
+  pendingAddress: unknown;
+  shippingTypeId: string | null;
+  paymentMethod: PaymentMethod | null;
+  lastActivityAt: Date;
+  expiresAt: Date;
+  /** updatedAt as text (microseconds): the compare-and-set version of the session row. */
+  version: string;
+  items: { productId: string; quantity: number; product: LoadedProduct }[];
+  address: { id: string; name: string | null; line1: string; line2: string | null; city: string; state: string | null; postalCode: string; country: string } | null;
+  shippingType: { id: string; name: string; priceCents: number; active: boolean } | null;
+  /** The tenant's settings the order flow reads with the session. */
+  tenant: {
+    id: string;
+    currency: string;
+    enabledPaymentMethods: PaymentMethod[];
+    inventoryTracking: boolean;
+    taxjarEnabled: boolean;
+    taxjarApiKey: string | null;
+    taxjarFromAddress: Prisma.JsonValue;
+    addressValidation: boolean;
+    activeShippingTypes: number;
+  };
+}
+
+export interface SessionItemView {
+  productId: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  /** Current catalog price (the price is taken again at submit). */
+  unitPriceCents: number;
+  lineTotalCents: number;
+  /** False when the product was deactivated after it was added: submit will refuse it. */
+  available: boolean;
+}
+
+export interface SessionView {
+  id: string;
+  tenantId: string;
+  customerId: string;
+  guildId: string | null;
+  state: OrderSessionState;
+  items: SessionItemView[];
+  subtotalCents: number;
+  currency: string;
+  address: (AddressInput & { id: string }) | null;
+  /** A corrected address waiting for accept-corrected / keep-original. */
+  pendingAddress: { original: AddressInput; suggested: AddressInput } | null;
+  shippingType: { id: string; name: string; priceCents: number } | null;
+  paymentMethod: PaymentMethod | null;
+  lastActivityAt: Date;
+  expiresAt: Date;
+}
+
+export function toSessionView(s: LoadedSession): SessionView {
+  const items = s.items.map((i) => ({
+    productId: i.productId,
+    sku: i.product.sku,
+    name: i.product.name,
+    quantity: i.quantity,
+    unitPriceCents: i.product.unitPriceCents,
+    lineTotalCents: lineTotalCents({ quantity: i.quantity, unitPriceCents: i.product.unitPriceCents }),
+    available: i.product.active,
+  }));
+  return {
+    id: s.id,
+    tenantId: s.tenantId,
+    customerId: s.customerId,
+    guildId: s.guildId,
+    state: s.state,
+    items,
+    subtotalCents: items.reduce((t, i) => t + i.lineTotalCents, 0),
+    currency: s.tenant.currency,
+    address: s.address ? { id: s.address.id, ...toAddressInput(s.address) } : null,
+    pendingAddress: (s.pendingAddress as SessionView['pendingAddress']) ?? null,
+    shippingType: s.shippingType ? { id: s.shippingType.id, name: s.shippingType.name, priceCents: s.shippingType.priceCents } : null,
+    paymentMethod: s.paymentMethod,
+    lastActivityAt: s.lastActivityAt,
+    expiresAt: s.expiresAt,
+  };
+}
+
+type Row = Omit<LoadedSession, 'tenant'> & { tenant: Omit<LoadedSession['tenant'], 'activeShippingTypes'> & { activeShippingTypes: number } };
+
+function query(where: Prisma.Sql, lock: boolean): Prisma.Sql {
+  return Prisma.sql`
+    SELECT s.id, s."tenantId", s."customerId", s."guildId", s.state::text AS state, s."activeSlot", s."endReason"::text AS "endReason",
+      s."addressId", s."pendingAddress", s."shippingTypeId", s."paymentMethod"::text AS "paymentMethod", s."lastActivityAt", s."expiresAt",
+      s."updatedAt"::text AS version,
+      COALESCE((
+        SELECT json_agg(json_build_object('productId', i."productId", 'quantity', i.quantity, 'product', json_build_object(
+          'id', p.id, 'tenantId', p."tenantId", 'sku', p.sku, 'name', p.name, 'unitPriceCents', p."unitPriceCents", 'currency', p.currency,
+          'active', p.active, 'requiredRoleIds', p."requiredRoleIds", 'trackStock', p."trackStock", 'stock', p.stock)) ORDER BY i."createdAt", i.id)
+        FROM order_session_items i JOIN products p ON p.id = i."productId" WHERE i."sessionId" = s.id), '[]'::json) AS items,
+      CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.id, 'name', a.name, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
+        'state', a.state, 'postalCode', a."postalCode", 'country', a.country) END AS address,
+      CASE WHEN st.id IS NULL THEN NULL ELSE json_build_object('id', st.id, 'name', st.name, 'priceCents', st."priceCents", 'active', st.active) END AS "shippingType",
+      json_build_object('id', t.id, 'currency', t.currency, 'enabledPaymentMethods', t."enabledPaymentMethods", 'inventoryTracking', t."inventoryTracking",
+        'taxjarEnabled', t."taxjarEnabled", 'taxjarApiKey', t."taxjarApiKey", 'taxjarFromAddress', t."taxjarFromAddress",
+        'addressValidation', t."addressValidation",
+        'activeShippingTypes', (SELECT count(*) FROM shipping_types x WHERE x."tenantId" = t.id AND x.active)) AS tenant
+    FROM order_sessions s
+    JOIN tenants t ON t.id = s."tenantId"
+    LEFT JOIN addresses a ON a.id = s."addressId"
+    LEFT JOIN shipping_types st ON st.id = s."shippingTypeId"
+    WHERE ${where}
+    ${lock ? Prisma.sql`FOR UPDATE OF s` : Prisma.empty}`;
+}
+
+async function one(db: Db | Tx, sql: Prisma.Sql): Promise<LoadedSession | null> {
+  const rows = await db.$queryRaw<Row[]>(sql);
+  const r = rows[0];
+  if (!r) return null;
+  return { ...r, tenant: { ...r.tenant, currency: r.tenant.currency.trim() } };
+}
+
+/** The customer's active session with everything the flow needs, or null. `lock`: FOR UPDATE on the session row. */
+export function loadActiveSession(db: Db | Tx, tenantId: string, customerId: string, opts: { lock?: boolean } = {}): Promise<LoadedSession | null> {
+  return one(db, query(Prisma.sql`s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" = 1`, opts.lock ?? false));
+}
+
+/** A session of the tenant by id (active or not). `lock`: FOR UPDATE on the session row. */
+export function loadSessionById(db: Db | Tx, tenantId: string, sessionId: string, opts: { lock?: boolean } = {}): Promise<LoadedSession | null> {
+  return one(db, query(Prisma.sql`s.id = ${sessionId} AND s."tenantId" = ${tenantId}`, opts.lock ?? false));
+}
+
+/** Ends an active session that outlived its TTL (activeSlot NULL frees the slot for a new one). */
+export async function expireSession(db: Db | Tx, sessionId: string): Promise<void> {
+  await db.$executeRaw`UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'EXPIRED', "updatedAt" = clock_timestamp() WHERE id = ${sessionId} AND "activeSlot" = 1`;
+}

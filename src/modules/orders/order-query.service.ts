@@ -1,0 +1,87 @@
+// The read side of orders: detail, lookup by id or number, a customer's history, the admin list.
+import { z } from 'zod';
+import { OrderStatus, type Order, type Prisma } from '../../generated/prisma/index.js';
+import type { Db } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+import { parseInput } from '../../platform/validate.js';
+
+export const orderDetailInclude = {
+  items: { orderBy: { name: 'asc' } },
+  payments: { orderBy: { createdAt: 'asc' } },
+  refunds: { orderBy: { createdAt: 'asc' } },
+  customer: true,
+} satisfies Prisma.OrderInclude;
+
+export type OrderDetail = Prisma.OrderGetPayload<{ include: typeof orderDetailInclude }>;
+
+/** page is 0-based (Discord's orders:page:<n> is 0-indexed); pageSize 1..100. */
+const pageSchema = z.object({
+  page: z.coerce.number().int().min(0).default(0),
+  pageSize: z.coerce.number().int().min(1).max(100).default(10),
+});
+const listSchema = pageSchema.extend({
+  status: z.union([z.enum(OrderStatus), z.array(z.enum(OrderStatus))]).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  customerId: z.string().optional(),
+});
+
+export interface OrderQueryService {
+  /** NOT_FOUND unless the order is the tenant's. */
+  get(tenantId: string, orderId: string): Promise<OrderDetail>;
+  /** "ord_…" id, or the order number ("1001" or "#1001"). NOT_FOUND otherwise. */
+  findByRef(tenantId: string, ref: string): Promise<Order>;
+  /** Newest first. */
+  listForCustomer(tenantId: string, customerId: string, opts?: { page?: number; pageSize?: number }): Promise<{ orders: Order[]; total: number }>;
+  /** Newest first; from inclusive, to exclusive (createdAt). */
+  list(tenantId: string, opts?: { status?: OrderStatus | OrderStatus[]; from?: Date | string; to?: Date | string; customerId?: string; page?: number; pageSize?: number }): Promise<{ orders: Order[]; total: number }>;
+}
+
+export function createOrderQueryService(deps: { db: Db }): OrderQueryService {
+  const { db } = deps;
+  const newestFirst = [{ createdAt: 'desc' as const }, { number: 'desc' as const }];
+
+  async function page(where: Prisma.OrderWhereInput, p: { page: number; pageSize: number }) {
+    const [orders, total] = await Promise.all([
+      db.order.findMany({ where, orderBy: newestFirst, skip: p.page * p.pageSize, take: p.pageSize }),
+      db.order.count({ where }),
+    ]);
+    return { orders, total };
+  }
+
+  return {
+    async get(tenantId, orderId) {
+      const order = await db.order.findFirst({ where: { id: String(orderId), tenantId }, include: orderDetailInclude });
+      if (!order) throw new AppError('NOT_FOUND', 'Order not found');
+      return order;
+    },
+
+    async findByRef(tenantId, ref) {
+      const r = String(ref ?? '').trim();
+      let order: Order | null = null;
+      if (/^ord_[A-Za-z0-9]{1,64}$/.test(r)) order = await db.order.findFirst({ where: { id: r, tenantId } });
+      else if (/^#?\d{1,9}$/.test(r)) order = await db.order.findUnique({ where: { tenantId_number: { tenantId, number: Number(r.replace('#', '')) } } });
+      if (!order) throw new AppError('NOT_FOUND', `Order ${r || '(empty)'} not found`);
+      return order;
+    },
+
+    async listForCustomer(tenantId, customerId, opts = {}) {
+      const p = parseInput(pageSchema, opts, 'page');
+      return page({ tenantId, customerId }, p);
+    },
+
+    async list(tenantId, opts = {}) {
+      const o = parseInput(listSchema, opts, 'order filter');
+      const statuses = o.status === undefined ? undefined : Array.isArray(o.status) ? o.status : [o.status];
+      return page(
+        {
+          tenantId,
+          ...(statuses ? { status: { in: statuses } } : {}),
+          ...(o.customerId ? { customerId: o.customerId } : {}),
+          ...(o.from || o.to ? { createdAt: { ...(o.from ? { gte: o.from } : {}), ...(o.to ? { lt: o.to } : {}) } } : {}),
+        },
+        o,
+      );
+    },
+  };
+}

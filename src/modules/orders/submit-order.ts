@@ -1,0 +1,194 @@
+// Submit (spec 001 "Side effects on confirm"): turns the customer's READY_TO_SUBMIT session into an order.
+// Before the transaction (nothing locked): read the session, price it from the catalog, rank the eligible
+// discounts, and ask the tax provider (an HTTP call must never run under a row lock).
+// Then one transaction:
+//   lock the session (FOR UPDATE) -> re-check state, role-gating and active products, re-price
+//   -> count one use of the best discount still eligible (conditional UPDATE) -> totals
+//   -> next order number under the tenant row lock -> order + items (address snapshot, guildId) -> payment
+//   awaiting_admin_approval -> session SUBMITTED (activeSlot NULL; orders.sessionId unique links them)
+//   -> stock reservations (OUT_OF_STOCK rolls everything back) -> order.created enqueued.
+// If the tax inputs rebuilt inside differ from what was sent (a price, discount or address changed in
+// between), the transaction is abandoned and submit starts over.
+//
+// Idempotent per session: a second submit, even concurrent, waits for the session lock, finds it
+// SUBMITTED and returns the same order and payment (created: false). After the session is gone, a repeat
+// within the session TTL returns the customer's latest submitted order the same way.
+import type { Order, OrderItem, Payment } from '../../generated/prisma/index.js';
+import type { Clock } from '../../platform/clock.js';
+import { Prisma, withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+import type { EventBus } from '../../platform/jobs/queue.js';
+import { z } from 'zod';
+import { parseInput } from '../../platform/validate.js';
+import type { DiscountService } from '../discounts/discount.service.js';
+import type { InventoryService } from '../inventory/inventory.service.js';
+import { expireSession, loadActiveSession, loadSessionById, type LoadedSession } from '../order-sessions/session-store.js';
+import { EVENTS } from '../shared/events.js';
+import type { TaxPort, TaxRequest } from '../tax/tax.port.js';
+import { priceSession, sessionAddress, taxRequestFor } from './order-quote.js';
+import { composeTotals } from './pricing.js';
+
+export interface SubmitDeps {
+  db: Db;
+  clock: Clock;
+  bus: EventBus;
+  inventory: InventoryService;
+  discounts: DiscountService;
+  tax: TaxPort;
+  ttlMinutes: number;
+}
+
+export interface SubmitResult {
+  order: Order & { items: OrderItem[] };
+  payment: Payment;
+  /** False when this call returned an order an earlier (or concurrent) submit created. */
+  created: boolean;
+}
+
+const submitSchema = z.object({ memberRoleIds: z.array(z.string()).max(250) });
+
+/** The tax inputs changed between the tax call and the locked re-check: start over. */
+class StaleQuote extends Error {}
+
+const NO_SESSION = () => new AppError('NOT_FOUND', 'You have no order in progress: start one with /order.');
+const EXPIRED = () => new AppError('SESSION_EXPIRED', 'Your order session expired after a period of inactivity: start again with /order.');
+
+function checkSubmittable(s: LoadedSession): void {
+  if (s.items.length === 0) throw new AppError('SESSION_EMPTY', 'Your order has no items yet: add a product first.');
+  if (s.state !== 'READY_TO_SUBMIT') {
+    throw new AppError('ILLEGAL_STATE', 'Your order is not complete yet: set the shipping address and the payment method first.', { state: s.state });
+  }
+  if (s.shippingType && !s.shippingType.active) throw new AppError('NOT_FOUND', `${s.shippingType.name} shipping is no longer offered: choose another shipping option.`);
+}
+
+export function createSubmitOrder(deps: SubmitDeps) {
+  const { db, clock, bus, inventory, discounts, tax } = deps;
+  const ttlMs = deps.ttlMinutes * 60_000;
+
+  async function existingFor(dbOrTx: Db | Tx, tenantId: string, sessionId: string): Promise<SubmitResult | null> {
+    const order = await dbOrTx.order.findFirst({ where: { sessionId, tenantId }, include: { items: true, payments: { orderBy: { createdAt: 'asc' }, take: 1 } } });
+    const payment = order?.payments[0];
+    if (!order || !payment) return null;
+    const { payments: _p, ...rest } = order;
+    return { order: rest, payment, created: false };
+  }
+
+  async function attempt(tenantId: string, customerId: string, memberRoleIds: string[]): Promise<SubmitResult> {
+    const now = clock.now();
+    const pre = await loadActiveSession(db, tenantId, customerId);
+    if (!pre) {
+      // A repeat click after the session was submitted: answer with that order rather than an error.
+      const recent = await db.orderSession.findFirst({
+        where: { tenantId, customerId, state: 'SUBMITTED', updatedAt: { gte: new Date(now.getTime() - ttlMs) } },
+        orderBy: { updatedAt: 'desc' },
+        select: { id: true },
+      });
+      const existing = recent ? await existingFor(db, tenantId, recent.id) : null;
+      if (existing) return existing;
+      throw NO_SESSION();
+    }
+    if (pre.expiresAt <= now) {
+      await expireSession(db, pre.id);
+      throw EXPIRED();
+    }
+    checkSubmittable(pre);
+    const priced = priceSession(pre, memberRoleIds);
+    const discountCandidates = await discounts.candidatesFor(db, { tenantId, customerId, subtotalCents: priced.subtotalCents, now });
+    const preview = discountCandidates[0];
+    const taxRequest = taxRequestFor(priced.lines, Math.min(preview?.amountCents ?? 0, priced.subtotalCents), pre.shippingType?.priceCents ?? 0, sessionAddress(pre));
+    const taxAmountCents = await tax.taxForOrder(pre.tenant, taxRequest);
+    const taxKey = JSON.stringify(taxRequest satisfies TaxRequest);
+
+    const outcome = await withTransaction(db, async (tx) => {
+      const locked = await loadSessionById(tx, tenantId, pre.id, { lock: true });
+      if (!locked) throw NO_SESSION();
+      // FOR UPDATE re-reads the session row once a concurrent writer commits, but the items in the same
+      // statement keep its start snapshot. When the row changed since the pre-read, read everything again
+      // (a new statement sees what was committed; the lock we now hold keeps it so).
+      const s = locked.version === pre.version ? locked : (await loadSessionById(tx, tenantId, pre.id))!;
+      if (s.state === 'SUBMITTED') {
+        const existing = await existingFor(tx, tenantId, s.id);
+        if (existing) return { result: existing };
+      }
+      if (s.activeSlot === null) {
+        if (s.endReason === 'CANCELLED') throw new AppError('ILLEGAL_STATE', 'This order was cancelled: start again with /order.');
+        throw EXPIRED();
+      }
+      if (s.expiresAt <= now) {
+        await expireSession(tx, s.id);
+        return { expired: true as const };
+      }
+      checkSubmittable(s);
+      const { lines, subtotalCents } = priceSession(s, memberRoleIds);
+      const address = sessionAddress(s);
+      const applied = await discounts.applyFirst(tx, { tenantId, customerId, subtotalCents, now }, discountCandidates);
+      const shippingCents = s.shippingType?.priceCents ?? 0;
+      const totals = composeTotals({ subtotalCents, discountCents: applied?.amountCents ?? 0, shippingCents, taxAmountCents });
+      if (JSON.stringify(taxRequestFor(lines, totals.discountCents, shippingCents, address)) !== taxKey) throw new StaleQuote();
+      const discount = applied && totals.discountCents > 0 ? applied : null;
+
+      // One statement writes the order: the next order number (the tenant row lock, held to commit, hands
+      // them out one at a time with no gaps on rollback), the order with its address snapshot, its items,
+      // its payment, and the session marked SUBMITTED (activeSlot NULL frees the customer's slot). Raw SQL
+      // in one round trip: submit is the hot path of the shop (see bench:orders).
+      // The payment is created straight into awaiting_admin_approval: its "pending" moment would exist only
+      // inside this transaction, where nothing can observe it (spec 001 step 3: every method waits for an admin).
+      const values = Prisma.join(lines.map((l) => Prisma.sql`(${l.productId}, ${l.sku}, ${l.name}, ${l.quantity}::int, ${l.unitPriceCents}::int)`));
+      const [written] = await tx.$queryRaw<(Order & { items: OrderItem[]; payment: Payment & { createdAt: string; updatedAt: string } })[]>`
+        WITH n AS (
+          UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1, "updatedAt" = ${now}
+          WHERE id = ${tenantId} RETURNING "nextOrderNumber" - 1 AS number
+        ), o AS (
+          INSERT INTO orders ("tenantId", number, "customerId", "guildId", "sessionId", status, "subtotalCents", "discountCents", "shippingCents",
+            "taxAmountCents", "totalCents", currency, "discountId", "discountName", "shippingTypeId", "shippingTypeName", "paymentMethod",
+            "shippingAddress", "createdAt", "updatedAt")
+          SELECT ${tenantId}, n.number, ${customerId}, ${s.guildId}, ${s.id}, 'PENDING_PAYMENT', ${totals.subtotalCents}, ${totals.discountCents},
+            ${totals.shippingCents}, ${totals.taxAmountCents}, ${totals.totalCents}, ${s.tenant.currency}, ${discount?.discountId ?? null},
+            ${discount?.name ?? null}, ${s.shippingType?.id ?? null}, ${s.shippingType?.name ?? null}, ${s.paymentMethod}::"PaymentMethod",
+            ${JSON.stringify(address)}::jsonb, ${now}, ${now}
+          FROM n
+          RETURNING *
+        ), i AS (
+          INSERT INTO order_items ("orderId", "productId", sku, name, quantity, "unitPriceCents")
+          SELECT o.id, v.product_id, v.sku, v.name, v.quantity, v.unit_price FROM o, (VALUES ${values}) AS v(product_id, sku, name, quantity, unit_price)
+          RETURNING *
+        ), p AS (
+          INSERT INTO payments ("tenantId", "orderId", method, status, "amountCents", currency, "createdAt", "updatedAt")
+          SELECT ${tenantId}, o.id, o."paymentMethod", 'awaiting_admin_approval', o."totalCents", o.currency, ${now}, ${now} FROM o
+          RETURNING *
+        ), ses AS (
+          -- A data-modifying CTE always runs, referenced or not.
+          UPDATE order_sessions SET state = 'SUBMITTED', "activeSlot" = NULL, "lastActivityAt" = ${now}, "updatedAt" = ${now}
+          WHERE id = ${s.id} RETURNING id
+        )
+        SELECT o.*, (SELECT json_agg(i ORDER BY i.id) FROM i) AS items, (SELECT row_to_json(p) FROM p) AS payment
+        FROM o`;
+      if (!written) throw new AppError('NOT_FOUND', 'Shop not found');
+      const { items, payment: paymentJson, ...order } = written;
+      const payment: Payment = { ...paymentJson, createdAt: new Date(paymentJson.createdAt), updatedAt: new Date(paymentJson.updatedAt) };
+      await inventory.reserveForOrder(tx, { tenantId, orderId: order.id, lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) });
+      await bus.emit(tx, EVENTS.orderCreated, { tenantId, orderId: order.id });
+      return { result: { order: { ...order, items }, payment, created: true } };
+    });
+    if ('expired' in outcome) throw EXPIRED();
+    return outcome.result;
+  }
+
+  /**
+   * Submits the customer's active session. Errors: NOT_FOUND (no session; a product gone), SESSION_EXPIRED,
+   * SESSION_EMPTY, ILLEGAL_STATE (not READY_TO_SUBMIT), ROLE_REQUIRED, OUT_OF_STOCK (details name the
+   * product; nothing is written and the session stays submittable), TAX_SERVICE_UNAVAILABLE.
+   */
+  return async function submit(tenantId: string, customerId: string, input: { memberRoleIds: string[] }): Promise<SubmitResult> {
+    const { memberRoleIds } = parseInput(submitSchema, input, 'submit');
+    for (let i = 0; ; i++) {
+      try {
+        return await attempt(tenantId, customerId, memberRoleIds);
+      } catch (err) {
+        if (err instanceof StaleQuote && i < 3) continue;
+        if (err instanceof StaleQuote) throw new AppError('CONFLICT', 'Your order changed while it was being submitted: review it and submit again.');
+        throw err;
+      }
+    }
+  };
+}

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDb } from '../../helpers/db.js';
+import { orderingFixture } from './ordering-fixture.js';
+import { jobCount, readySessionsDirect } from './ready-sessions.js';
+
+const db = testDb(40);
+let fx: Awaited<ReturnType<typeof orderingFixture>>;
+beforeAll(async () => {
+  fx = await orderingFixture(db);
+});
+afterAll(() => fx.close());
+
+const roles = { memberRoleIds: [] as string[] };
+const CREATED_JOB = 'order.created>test-observer';
+
+describe('submit', () => {
+  it('creates the order, its payment awaiting approval, reservations and the order.created job, and ends the session', async () => {
+    const s = await fx.shop({ stock: 10, priceCents: 2500 });
+    const c = await fx.readyCustomer(s, { quantity: 2 });
+    const session = await fx.services.orderSessions.getActive(s.tenant.id, c.id);
+    const { order, payment, created } = await fx.services.orders.submit(s.tenant.id, c.id, roles);
+    expect(created).toBe(true);
+    expect(order).toMatchObject({
+      tenantId: s.tenant.id, customerId: c.id, number: 1001, status: 'PENDING_PAYMENT', guildId: s.guild.id, sessionId: session!.id,
+      subtotalCents: 5000, discountCents: 0, shippingCents: 500, taxAmountCents: 0, totalCents: 5500, paymentMethod: 'VENMO_P2P',
+      shippingTypeName: 'Standard', shippingAddress: fx.address,
+    });
+    expect(order.items).toEqual([expect.objectContaining({ productId: s.product.id, quantity: 2, unitPriceCents: 2500, sku: s.product.sku, name: s.product.name })]);
+    expect(payment).toMatchObject({ orderId: order.id, status: 'awaiting_admin_approval', amountCents: 5500, method: 'VENMO_P2P' });
+    expect((await db.product.findUniqueOrThrow({ where: { id: s.product.id } })).stock).toBe(8);
+    expect(await db.inventoryReservation.findMany({ where: { orderId: order.id } })).toEqual([expect.objectContaining({ productId: s.product.id, quantity: 2 })]);
+    expect(await jobCount(db, CREATED_JOB, s.tenant.id)).toBe(1);
+    expect(await db.orderSession.findUniqueOrThrow({ where: { id: session!.id } })).toMatchObject({ state: 'SUBMITTED', activeSlot: null });
+    expect(await fx.services.orderSessions.getActive(s.tenant.id, c.id)).toBeNull();
+    // A repeat click after the session ended answers with the same order.
+    const again = await fx.services.orders.submit(s.tenant.id, c.id, roles);
+    expect(again).toMatchObject({ created: false, order: { id: order.id }, payment: { id: payment.id } });
+    // A new session numbers the next order 1002.
+    await fx.services.orderSessions.start(s.tenant.id, c.id);
+    await fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 1, ...roles });
+    await fx.services.orderSessions.setAddress(s.tenant.id, c.id, { address: fx.address });
+    await fx.services.orderSessions.setShippingType(s.tenant.id, c.id, s.shippingType.id);
+    await fx.services.orderSessions.setPaymentMethod(s.tenant.id, c.id, 'ZELLE');
+    expect((await fx.services.orders.submit(s.tenant.id, c.id, roles)).order.number).toBe(1002);
+  });
+
+  it('a step racing submit either lands before the order (and is in it) or fails: never a change lost after it', async () => {
+    for (let round = 0; round < 5; round++) {
+      const s = await fx.shop({ priceCents: 1000 });
+      const c = await fx.readyCustomer(s, { quantity: 1 });
+      const [submitted, changed] = await Promise.allSettled([
+        fx.services.orders.submit(s.tenant.id, c.id, roles),
+        fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 4, ...roles }),
+      ]);
+      expect(submitted.status).toBe('fulfilled');
+      const order = (submitted as PromiseFulfilledResult<Awaited<ReturnType<typeof fx.services.orders.submit>>>).value.order;
+      if (changed.status === 'fulfilled') expect(order.items[0]?.quantity).toBe(4);
+      else {
+        expect(changed.reason).toMatchObject({ code: 'NOT_FOUND' });
+        expect(order.items[0]?.quantity).toBe(1);
+      }
+      expect(order.subtotalCents).toBe(order.items[0]!.quantity * 1000);
+    }
+  });
+
+  it('a cancelled session cannot be submitted', async () => {
+    const s = await fx.shop();
+    const c = await fx.readyCustomer(s);
+    await fx.services.orderSessions.cancel(s.tenant.id, c.id);
+    await expect(fx.services.orders.submit(s.tenant.id, c.id, roles)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await db.order.count({ where: { tenantId: s.tenant.id } })).toBe(0);
+  });
+
+  it('takes prices from the catalog at submit time', async () => {
+    const s = await fx.shop({ priceCents: 1000 });
+    const c = await fx.readyCustomer(s, { quantity: 3 });
+    await db.product.update({ where: { id: s.product.id }, data: { unitPriceCents: 1200 } });
+    const { order } = await fx.services.orders.submit(s.tenant.id, c.id, roles);
+    expect(order).toMatchObject({ subtotalCents: 3600, totalCents: 4100 });
+    expect(order.items[0]?.unitPriceCents).toBe(1200);
+  });
+
+  it('20 concurrent submits of one session make exactly one order and one payment, returned to every call', async () => {
+    const s = await fx.shop({ stock: 50 });
+    const c = await fx.readyCustomer(s);
+    const results = await Promise.all(Array.from({ length: 20 }, () => fx.services.orders.submit(s.tenant.id, c.id, roles)));
+    expect(new Set(results.map((r) => r.order.id)).size).toBe(1);
+    expect(new Set(results.map((r) => r.payment.id)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(await db.order.count({ where: { tenantId: s.tenant.id } })).toBe(1);
+    expect(await db.payment.count({ where: { tenantId: s.tenant.id } })).toBe(1);
+    expect((await db.product.findUniqueOrThrow({ where: { id: s.product.id } })).stock).toBe(49);
+    expect(await jobCount(db, CREATED_JOB, s.tenant.id)).toBe(1);
+  });
+
+  it('200 concurrent customers for 5 units: exactly 5 orders; the rest get OUT_OF_STOCK and write nothing', async () => {
+    const s = await fx.shop({ stock: 5 });
+    const discount = await fx.f.discount({ tenantId: s.tenant.id, type: 'PERCENT', percentOff: 10 });
+    const sessions = await readySessionsDirect(db, s, 200);
+    const results = await Promise.allSettled(sessions.map((x) => fx.services.orders.submit(s.tenant.id, x.customerId, roles)));
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(ok).toHaveLength(5);
+    expect(failed).toHaveLength(195);
+    for (const f of failed) {
+      expect(f.reason).toMatchObject({ code: 'OUT_OF_STOCK', details: { productId: s.product.id, name: s.product.name } });
+      expect((f.reason as Error).message).toContain(s.product.name);
+    }
+    const orders = await db.order.findMany({ where: { tenantId: s.tenant.id }, orderBy: { number: 'asc' } });
+    expect(orders.map((o) => o.number)).toEqual([1001, 1002, 1003, 1004, 1005]);
+    expect(await db.payment.count({ where: { tenantId: s.tenant.id } })).toBe(5);
+    expect(await db.inventoryReservation.count({ where: { tenantId: s.tenant.id } })).toBe(5);
+    expect((await db.product.findUniqueOrThrow({ where: { id: s.product.id } })).stock).toBe(0);
+    expect((await db.discount.findUniqueOrThrow({ where: { id: discount.id } })).usedCount).toBe(5);
+    expect(await jobCount(db, CREATED_JOB, s.tenant.id)).toBe(5);
+    expect(await db.orderSession.count({ where: { tenantId: s.tenant.id, state: 'READY_TO_SUBMIT', activeSlot: 1 } })).toBe(195);
+    // A loser's session is still submittable once stock comes back.
+    await db.product.update({ where: { id: s.product.id }, data: { stock: 1 } });
+    const loser = sessions.find((x) => !orders.some((o) => o.sessionId === x.sessionId))!;
+    const later = await fx.services.orders.submit(s.tenant.id, loser.customerId, roles);
+    expect(later).toMatchObject({ created: true, order: { number: 1006, sessionId: loser.sessionId } });
+  }, 120_000);
+
+  it('applies the best eligible discount and counts its use', async () => {
+    const s = await fx.shop({ priceCents: 10_000 });
+    const t = s.tenant.id;
+    const now = Date.now();
+    await fx.f.discount({ tenantId: t, name: 'ten', type: 'PERCENT', percentOff: 10 });
+    await fx.f.discount({ tenantId: t, name: 'expired', type: 'PERCENT', percentOff: 90, endsAt: new Date(now - 1000) });
+    await fx.f.discount({ tenantId: t, name: 'future', type: 'PERCENT', percentOff: 90, startsAt: new Date(now + 3_600_000) });
+    await fx.f.discount({ tenantId: t, name: 'inactive', type: 'PERCENT', percentOff: 90, active: false });
+    await fx.f.discount({ tenantId: t, name: 'big order only', type: 'PERCENT', percentOff: 90, minSubtotalCents: 1_000_000 });
+    await fx.f.discount({ tenantId: t, name: 'used up', type: 'PERCENT', percentOff: 90, maxUses: 3, usedCount: 3 });
+    const personal = await fx.f.discount({ tenantId: t, name: 'personal', type: 'FIXED_AMOUNT', amountOffCents: 2500, scope: 'ASSIGNED', maxUsesPerCustomer: 1 });
+    const c = await fx.readyCustomer(s);
+    const other = await fx.readyCustomer(s);
+    await fx.f.discountAssignment({ tenantId: t, discountId: personal.id, customerId: c.id });
+    const review = await fx.services.orderSessions.review(t, c.id);
+    expect(review).toMatchObject({ subtotalCents: 10_000, discountCents: 2500, discountName: 'personal', shippingCents: 500, totalCents: 8000 });
+    const first = await fx.services.orders.submit(t, c.id, roles);
+    expect(first.order).toMatchObject({ discountCents: 2500, discountName: 'personal', discountId: personal.id, totalCents: 8000 });
+    // Someone without the assignment gets the global 10%.
+    expect((await fx.services.orders.submit(t, other.id, roles)).order).toMatchObject({ discountCents: 1000, discountName: 'ten' });
+    // The personal discount was for one use: the next order of the same customer falls back to 10%.
+    await fx.services.orderSessions.start(t, c.id);
+    await fx.services.orderSessions.setItem(t, c.id, { productId: s.product.id, quantity: 1, ...roles });
+    await fx.services.orderSessions.setAddress(t, c.id, { address: fx.address });
+    await fx.services.orderSessions.setShippingType(t, c.id, s.shippingType.id);
+    await fx.services.orderSessions.setPaymentMethod(t, c.id, 'ZELLE');
+    expect((await fx.services.orders.submit(t, c.id, roles)).order).toMatchObject({ discountCents: 1000, discountName: 'ten' });
+    expect(await db.discountAssignment.findFirst({ where: { discountId: personal.id } })).toMatchObject({ usedCount: 1 });
+    expect((await db.discount.findUniqueOrThrow({ where: { id: personal.id } })).usedCount).toBe(1);
+  });
+
+  it('honours maxUses under concurrency', async () => {
+    const s = await fx.shop({ priceCents: 1000 });
+    const limited = await fx.f.discount({ tenantId: s.tenant.id, type: 'FIXED_AMOUNT', amountOffCents: 300, maxUses: 3 });
+    const sessions = await readySessionsDirect(db, s, 12);
+    const results = await Promise.all(sessions.map((x) => fx.services.orders.submit(s.tenant.id, x.customerId, roles)));
+    expect(results.filter((r) => r.order.discountId === limited.id)).toHaveLength(3);
+    expect(results.filter((r) => r.order.discountCents === 0)).toHaveLength(9);
+    expect((await db.discount.findUniqueOrThrow({ where: { id: limited.id } })).usedCount).toBe(3);
+  });
+
+  it('reads orders per tenant only: get, findByRef (id, number, #number), lists newest first with filters', async () => {
+    const a = await fx.shop();
+    const b = await fx.shop();
+    const ca = await fx.readyCustomer(a);
+    const oa = (await fx.services.orders.submit(a.tenant.id, ca.id, roles)).order;
+    const cb = await fx.readyCustomer(b);
+    const ob = (await fx.services.orders.submit(b.tenant.id, cb.id, roles)).order;
+    expect(oa.number).toBe(1001);
+    expect(ob.number).toBe(1001);
+    const q = fx.services.orders;
+    expect((await q.findByRef(a.tenant.id, '#1001')).id).toBe(oa.id);
+    expect((await q.findByRef(b.tenant.id, '1001')).id).toBe(ob.id);
+    expect((await q.findByRef(a.tenant.id, oa.id)).id).toBe(oa.id);
+    await expect(q.findByRef(b.tenant.id, oa.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(q.findByRef(a.tenant.id, '1002')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(q.findByRef(a.tenant.id, 'DROP TABLE')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(q.get(b.tenant.id, oa.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const detail = await q.get(a.tenant.id, oa.id);
+    expect(detail).toMatchObject({ id: oa.id, customer: { id: ca.id }, payments: [expect.objectContaining({ status: 'awaiting_admin_approval' })], refunds: [] });
+    expect(detail.items).toHaveLength(1);
+    expect(await q.listForCustomer(b.tenant.id, ca.id, { page: 0, pageSize: 10 })).toEqual({ orders: [], total: 0 });
+    expect((await q.list(b.tenant.id, { page: 0, pageSize: 10 })).orders.map((o) => o.id)).toEqual([ob.id]);
+    expect(await q.list(a.tenant.id, { status: 'PAID', page: 0, pageSize: 10 })).toEqual({ orders: [], total: 0 });
+    expect((await q.list(a.tenant.id, { status: 'PENDING_PAYMENT', from: new Date(Date.now() - 60_000), page: 0, pageSize: 10 })).total).toBe(1);
+    expect((await q.list(a.tenant.id, { to: new Date(Date.now() - 60_000), page: 0, pageSize: 10 })).total).toBe(0);
+  });
+
+  it('lists a customer\'s orders newest first, paginated', async () => {
+    const s = await fx.shop();
+    const c = await fx.f.customer({ tenantId: s.tenant.id });
+    for (let i = 0; i < 12; i++) await fx.f.order({ tenantId: s.tenant.id, customerId: c.id, createdAt: new Date(Date.now() - (12 - i) * 60_000) });
+    const p0 = await fx.services.orders.listForCustomer(s.tenant.id, c.id, { page: 0, pageSize: 10 });
+    const p1 = await fx.services.orders.listForCustomer(s.tenant.id, c.id, { page: 1, pageSize: 10 });
+    expect(p0.total).toBe(12);
+    expect(p0.orders).toHaveLength(10);
+    expect(p1.orders).toHaveLength(2);
+    const all = [...p0.orders, ...p1.orders].map((o) => o.createdAt.getTime());
+    expect(all).toEqual([...all].sort((x, y) => y - x));
+  });
+});

@@ -42,7 +42,8 @@ export async function withTransaction<T>(
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.$transaction(fn, {
-        isolationLevel: opts.isolationLevel ?? Prisma.TransactionIsolationLevel.ReadCommitted,
+        // Unset means PostgreSQL's default, Read Committed, without the extra SET TRANSACTION round trip.
+        ...(opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : {}),
         timeout: opts.timeoutMs ?? 15_000,
         maxWait: 10_000,
       });

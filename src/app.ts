@@ -7,22 +7,34 @@ import { healthRoutes } from './surfaces/http/health.routes.js';
 import { requestLogging } from './surfaces/http/request-logging.js';
 import { discordInteractionsRouter } from './surfaces/discord/interactions.endpoint.js';
 import { handleInteraction } from './surfaces/discord/dispatch.js';
+import { invoiceRoutes } from './surfaces/http/invoice/invoice.routes.js';
+import { paymentWebhooksRoutes } from './surfaces/http/api/payment-webhooks.routes.js';
+import { apiRouter } from './surfaces/http/api/api.router.js';
+import { buildAdminRouter } from './surfaces/admin/index.js';
 
 export async function buildApp(services: Services): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(requestLogging(services.logger));
-  app.use(healthRoutes({ checkDatabase: services.checkDatabase }));
+  // The Discord endpoint comes first and logs its own requests (cheaper than pino-http on the hot path).
   app.use(
     discordInteractionsRouter({
       publicKey: services.discordPublicKey,
       maxSignatureAgeSeconds: services.env.DISCORD_MAX_SIGNATURE_AGE_SECONDS,
       bodyLimit: services.env.BODY_LIMIT,
       handle: (interaction, ctx) => handleInteraction(services, interaction, ctx),
+      logger: services.logger,
     }),
   );
+  app.use(requestLogging(services.logger));
+  app.use(healthRoutes({ checkDatabase: services.checkDatabase }));
+  // Before the JSON parser: the processor's signature covers the raw bytes.
+  app.use(paymentWebhooksRoutes({ webhooks: services.checkoutWebhooks, bodyLimit: services.env.BODY_LIMIT }));
+  // AdminJS parses its own bodies (it refuses a body parser mounted before it).
+  app.use('/admin', await buildAdminRouter(services));
   app.use(express.json({ limit: services.env.BODY_LIMIT }));
+  app.use(invoiceRoutes({ invoices: services.invoices, logger: services.logger }));
+  app.use('/api', apiRouter(services));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -8,6 +8,34 @@ import { createPrisma, type Db } from './platform/db/prisma.js';
 import { EventBus } from './platform/jobs/queue.js';
 import type { Logger } from './platform/logger.js';
 import { importDiscordPublicKey } from './surfaces/discord/signature.js';
+import type { REST } from '@discordjs/rest';
+import { createDiscordRest } from './surfaces/discord/discord-rest.js';
+import { createDiscordRoleGateway } from './surfaces/discord/role-gateway.discord.js';
+import { registerDiscordNotifications } from './surfaces/discord/notifications/order-notifications.js';
+import { createDmStatusService, type DmStatusService } from './modules/notifications/dm-status.service.js';
+import { createApiKeyService, type ApiKeyService } from './modules/api-keys/api-key.service.js';
+import { createInvoiceService, type InvoiceService } from './modules/invoices/invoice.service.js';
+import { createHostedCheckoutProcessor } from './modules/payments-processor/hosted-checkout.adapter.js';
+import type { PaymentProcessor } from './modules/payments-processor/payment-processor.port.js';
+import { createCheckoutWebhookService, type CheckoutWebhookService } from './modules/payments-processor/checkout-webhook.service.js';
+import { registerProcessorRefundJobs } from './modules/payments-processor/processor-refund.jobs.js';
+import { createInventoryService, type InventoryService } from './modules/inventory/inventory.service.js';
+import { createTenantService, type TenantService } from './modules/tenants/tenant.service.js';
+import { createCustomerService, type CustomerService } from './modules/customers/customer.service.js';
+import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.js';
+import { createDiscountService } from './modules/discounts/discount.service.js';
+import { createTaxjarAdapter } from './modules/tax/taxjar.adapter.js';
+import type { TaxPort } from './modules/tax/tax.port.js';
+import { createAddressCheckService, type AddressCheckService } from './modules/tax/address-check.service.js';
+import { createOrderSessionService, type OrderSessionService } from './modules/order-sessions/order-session.service.js';
+import { createOrderService, type OrderService } from './modules/orders/order.service.js';
+import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
+import { createEntitlementService, type EntitlementService } from './modules/entitlements/entitlement.service.js';
+import type { RoleGateway } from './modules/entitlements/role-gateway.port.js';
+import { registerEntitlementJobs } from './modules/entitlements/role-jobs.js';
+import { createOrderAdminService, type OrderAdminService } from './modules/order-admin/order-admin.service.js';
+import { createPaymentService, type PaymentService } from './modules/payments/payment.service.js';
+import { createRefundService, type RefundService } from './modules/refunds/refund.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -18,6 +46,8 @@ export interface ContainerOptions {
   clock?: Clock;
   /** Generated development secrets (outside production, when not configured). */
   devSecrets?: DevSecrets;
+  /** Adds and removes Discord roles for the entitlement jobs (tests pass an in-memory one). */
+  roleGateway?: RoleGateway;
 }
 
 export interface Services {
@@ -28,6 +58,30 @@ export interface Services {
   clock: Clock;
   databaseUrl: string;
   discordPublicKey: KeyObject;
+  /** Discord REST (bot token; DISCORD_API_BASE_URL, the fake in tests and the simulator). */
+  discordRest: REST;
+  /** Records closed DMs (50007) on orders and customers. */
+  dmStatus: DmStatusService;
+  apiKeys: ApiKeyService;
+  invoices: InvoiceService;
+  /** Hosted-checkout processor for the invoice page; null when PAYMENT_PROCESSOR_API_URL is unset. */
+  paymentProcessor: PaymentProcessor | null;
+  /** Applies the processor's signed webhooks; null without a processor. */
+  checkoutWebhooks: CheckoutWebhookService | null;
+  inventory: InventoryService;
+  tenants: TenantService;
+  customers: CustomerService;
+  catalog: CatalogService;
+  /** Sales tax and address validation (TaxJar; URL and timeout from TAXJAR_API_URL / TAXJAR_TIMEOUT_MS). */
+  tax: TaxPort;
+  addressCheck: AddressCheckService;
+  orderSessions: OrderSessionService;
+  orders: OrderService;
+  audit: AuditService;
+  entitlements: EntitlementService;
+  payments: PaymentService;
+  orderAdmin: OrderAdminService;
+  refunds: RefundService;
   checkDatabase(): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,8 +91,28 @@ export function createContainer(opts: ContainerOptions): Services {
   const db = createPrisma(opts.databaseUrl, env.DATABASE_POOL_SIZE);
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;
+  const paymentProcessor = env.PAYMENT_PROCESSOR_API_URL && env.PAYMENT_PROCESSOR_WEBHOOK_SECRET
+    ? createHostedCheckoutProcessor({ apiUrl: env.PAYMENT_PROCESSOR_API_URL, apiKey: env.PAYMENT_PROCESSOR_API_KEY, webhookSecret: env.PAYMENT_PROCESSOR_WEBHOOK_SECRET })
+    : null;
+  // Development falls back to the generated secret (devSecrets is only given outside production).
+  const invoiceConfig = { signingSecret: env.INVOICE_LINK_SIGNING_SECRET ?? opts.devSecrets?.invoiceLinkSecret, defaultTtlSeconds: env.INVOICE_LINK_DEFAULT_TTL_SECONDS, publicBaseUrl: env.PUBLIC_BASE_URL };
+  const inventory = createInventoryService();
+  const customers = createCustomerService({ db, clock });
+  const discounts = createDiscountService();
+  const tax = createTaxjarAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: env.TAXJAR_TIMEOUT_MS, logger });
+  const ordering = { db, clock, bus, inventory, discounts, tax, customers, ttlMinutes: env.ORDER_SESSION_TTL_MINUTES };
+  const audit = createAuditService({ db });
+  const entitlements = createEntitlementService({ db, clock });
+  const afterSale = { db, bus, clock, logger, audit, entitlements, inventory };
+  const payments = createPaymentService(afterSale);
+  const discordRest = createDiscordRest({ apiBaseUrl: env.DISCORD_API_BASE_URL, botToken: env.DISCORD_BOT_TOKEN });
+  const dmStatus = createDmStatusService({ db, clock });
+  // The role jobs change roles through the REST gateway, or a test's in-memory one.
+  registerEntitlementJobs(bus, { db, audit, logger, gateway: opts.roleGateway ?? createDiscordRoleGateway(discordRest) });
+  // Refunds of processor-paid orders send the money back through the processor (a job; see refund.command.ts).
+  registerProcessorRefundJobs(bus, { db, audit, logger, processor: paymentProcessor });
 
-  return {
+  const services: Services = {
     env,
     logger,
     db,
@@ -46,6 +120,25 @@ export function createContainer(opts: ContainerOptions): Services {
     clock,
     databaseUrl: opts.databaseUrl,
     discordPublicKey: importDiscordPublicKey(opts.discordPublicKeyHex),
+    discordRest,
+    dmStatus,
+    apiKeys: createApiKeyService({ db, clock }),
+    invoices: createInvoiceService({ db, clock, config: invoiceConfig, processor: paymentProcessor, audit }),
+    paymentProcessor,
+    checkoutWebhooks: paymentProcessor ? createCheckoutWebhookService({ db, processor: paymentProcessor, payments, logger }) : null,
+    inventory,
+    tenants: createTenantService({ db }),
+    customers,
+    catalog: createCatalogService({ db }),
+    tax,
+    addressCheck: createAddressCheckService({ db, tax }),
+    orderSessions: createOrderSessionService(ordering),
+    orders: createOrderService(ordering),
+    audit,
+    entitlements,
+    payments,
+    orderAdmin: createOrderAdminService(afterSale),
+    refunds: createRefundService(afterSale),
     async checkDatabase() {
       await db.$queryRaw`SELECT 1`;
     },
@@ -53,4 +146,6 @@ export function createContainer(opts: ContainerOptions): Services {
       await db.$disconnect();
     },
   };
+  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus });
+  return services;
 }

@@ -12,6 +12,9 @@ import { migrate } from './platform/db/migrate.js';
 import { migrateJobQueue, startWorker, type WorkerHandle } from './platform/jobs/worker.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { seedDemoIfEmpty } from './seed/demo-seed.js';
+import { simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
+import type { FakeDiscordApi } from './dev/fake-discord-api.js';
+import { devPaymentProcessorWanted, startDevPaymentProcessor, type FakePaymentProcessor } from './dev/fake-payment-processor.js';
 
 async function main(): Promise<void> {
   let env: Env;
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
   let services: Services | undefined;
   let worker: WorkerHandle | undefined;
   let server: Server | undefined;
+  let fakeDiscord: FakeDiscordApi | undefined;
+  let fakeProcessor: FakePaymentProcessor | undefined;
   let stopping = false;
 
   const shutdown = async (reason: string, code: number) => {
@@ -53,6 +58,8 @@ async function main(): Promise<void> {
       logger.error({ err }, 'error while stopping');
       code = code || 1;
     } finally {
+      await fakeDiscord?.stop().catch(() => undefined);
+      await fakeProcessor?.stop().catch(() => undefined);
       await embedded?.stop().catch((err) => logger.error({ err }, 'error while stopping the embedded database'));
       clearTimeout(force);
       logger.flush?.();
@@ -77,6 +84,19 @@ async function main(): Promise<void> {
     const dev = env.NODE_ENV !== 'production' ? loadOrCreateDevSecrets() : undefined;
     const discordPublicKeyHex = env.DISCORD_PUBLIC_KEY ?? dev?.discordPublicKeyHex;
     if (!discordPublicKeyHex) throw new ConfigError(['DISCORD_PUBLIC_KEY: required']);
+    // No Discord application in development: run against the in-process fake Discord API (npm run simulate).
+    const simulator = simulatorWanted(env) ? await startSimulatorMode(env) : undefined;
+    if (simulator) {
+      fakeDiscord = simulator.fake;
+      env = simulator.env;
+    }
+    // No payment processor in development: the in-process fake one, so the invoice page's buttons and
+    // processor refunds work end to end locally.
+    if (devPaymentProcessorWanted(env)) {
+      const devProcessor = await startDevPaymentProcessor();
+      fakeProcessor = devProcessor.fake;
+      env = { ...env, PAYMENT_PROCESSOR_API_URL: devProcessor.apiUrl, PAYMENT_PROCESSOR_WEBHOOK_SECRET: devProcessor.webhookSecret };
+    }
     services = createContainer({ env, logger, databaseUrl, discordPublicKeyHex, devSecrets: dev });
 
     const seeded = embedded ? await seedDemoIfEmpty(services) : undefined;
@@ -86,7 +106,19 @@ async function main(): Promise<void> {
     if (env.WORKERS_ENABLED) {
       worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY });
     }
+    if (fakeProcessor) {
+      const addr = server.address();
+      fakeProcessor.webhookUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}/api/webhooks/payments`;
+    }
     printBanner(logger, env, server, seeded);
+    if (fakeProcessor) {
+      process.stdout.write(`Payment processor: PAYMENT_PROCESSOR_API_URL is unset, so invoice checkouts and refunds go to the fake processor at ${fakeProcessor.url} (development only; nothing is charged).\n\n`);
+    }
+    if (simulator) {
+      const addr = server.address();
+      const info = simulator.publish(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`);
+      process.stdout.write(`Discord simulator mode: Discord calls go to the fake API at ${info.fakeDiscordUrl}.\n  Try it:  npm run simulate   (or: npm run simulate -- --as customer --command /order)\n\n`);
+    }
   } catch (err) {
     reportStartupError(logger, err);
     await shutdown('start-up failed', 1);
@@ -111,6 +143,7 @@ function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: 
   const lines = [
     `Ledgerline is running at ${base}`,
     `  Admin panel:            ${base}/admin`,
+    `  REST API:               ${base}/api`,
     `  Discord interactions:   ${base}/discord/interactions`,
     `  Health / readiness:     ${base}/healthz  ${base}/readyz`,
   ];

@@ -45,6 +45,10 @@ const envSchema = z
     TAXJAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(2500).default(1500),
 
     PAYMENT_PROCESSOR_API_URL: url.optional(),
+    /** Bearer key sent to the processor's API (optional: some sandboxes need none). */
+    PAYMENT_PROCESSOR_API_KEY: z.string().min(8).optional(),
+    /** HMAC secret the processor signs webhooks with; online payment on the invoice page needs it and the API URL. */
+    PAYMENT_PROCESSOR_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
 
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
     WORKERS_ENABLED: bool.default(true),
@@ -52,6 +56,10 @@ const envSchema = z
     ORDER_SESSION_TTL_MINUTES: z.coerce.number().int().positive().default(30),
   })
   .superRefine((env, ctx) => {
+    // Half a processor configuration would take payments that never get confirmed: refuse to start.
+    if (env.PAYMENT_PROCESSOR_API_URL && !env.PAYMENT_PROCESSOR_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['PAYMENT_PROCESSOR_WEBHOOK_SECRET'], message: 'required when PAYMENT_PROCESSOR_API_URL is set' });
+    }
     if (env.NODE_ENV === 'production') {
       for (const key of ['DISCORD_PUBLIC_KEY', 'DISCORD_APPLICATION_ID', 'DISCORD_BOT_TOKEN', 'SESSION_SECRET', 'DATABASE_URL'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when NODE_ENV=production' });

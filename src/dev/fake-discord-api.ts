@@ -11,6 +11,8 @@ export interface RecordedCall {
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
   at: number;
+  /** The status the fake answered with (set once answered). */
+  status?: number;
 }
 
 export interface FailureRule {
@@ -80,7 +82,7 @@ export class FakeDiscordApi {
   /** Messages posted to DM channels, with the recipient. */
   directMessages(): { userId: string; body: unknown }[] {
     return this.calls
-      .filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path))
+      .filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && (c.status === undefined || c.status < 300))
       .map((c) => ({ userId: this.dmChannels.get(c.path.split('/')[2]!) ?? '', body: c.body }))
       .filter((m) => m.userId);
   }
@@ -124,12 +126,23 @@ export class FakeDiscordApi {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, '');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (url.pathname === '/__calls' && method === 'GET') {
+      // For the simulator: every recorded call after index `since` (not itself recorded).
+      const since = Number(url.searchParams.get('since') ?? 0) || 0;
+      const calls = this.calls.slice(since).map((c, i) => ({ index: since + i, method: c.method, path: c.path, status: c.status, body: c.body, reason: c.headers['x-audit-log-reason'], at: c.at }));
+      const dm = Object.fromEntries(this.dmChannels);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ total: this.calls.length, calls, dmChannels: dm }));
+      return;
+    }
     const call: RecordedCall = { method, path, body, headers: req.headers, at: Date.now() };
     this.calls.push(call);
     for (const l of this.listeners) l(call);
 
     const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      call.status = status;
+      // Like Discord, a 204 has no body and no JSON content type (clients parse by content type).
+      res.writeHead(status, payload === undefined ? headers : { 'content-type': 'application/json', ...headers });
       res.end(payload === undefined ? undefined : JSON.stringify(payload));
     };
 

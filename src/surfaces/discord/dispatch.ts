@@ -1,14 +1,111 @@
-// Routes a verified interaction to its handler. Filled in by the Discord surface (issue: Discord ordering).
-import { InteractionResponseType, MessageFlags, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
+// Routes a verified interaction to its handler: by command name, by custom-id prefix (components) and by
+// modal id. Before any handler runs: the tenant is resolved from the signed guild id (DMs and unlinked
+// guilds get a clear ephemeral answer), the interaction id is claimed (a replay runs nothing), admin-only
+// routes are checked. Every path answers with a response Discord accepts (never a 500), within 3 s
+// (see deferral.ts).
+import { InteractionType, type APIInteraction, type APIInteractionResponse, type APIUser } from 'discord-api-types/v10';
 import type { Services } from '../../container.js';
+import type { Customer } from '../../generated/prisma/index.js';
+import type { Logger } from '../../platform/logger.js';
+import { isDiscordAdmin } from './admin-check.js';
+import type { HandlerContext, Route } from './context.js';
+import { parseCustomId } from './custom-id.js';
+import { answerInTime } from './deferral.js';
+import { errorReply } from './error-reply.js';
+import { claimInteraction } from './interaction-dedup.js';
+import { COLORS, notice } from './replies.js';
+import { COMMAND_ROUTES, COMPONENT_ROUTES } from './routes.js';
+import { createTenantCache } from './tenant-cache.js';
+
+export const MESSAGES = {
+  dm: 'Ledgerline works inside a shop\'s Discord server. Use its commands in the server you want to order from.',
+  noTenant: 'This server is not set up for ordering.',
+  replay: 'This interaction was already handled.',
+  unknownComponent: 'This button or menu is not valid (it may be from an old message). Run `/order` to start again.',
+  unknownCommand: 'Unknown command. Run `/help` to see what Ledgerline can do.',
+  notAdmin: 'Only shop admins can do that. Nothing was changed.',
+} as const;
+
+// One cache per Services instance (tests build several apps in one process).
+const tenantCaches = new WeakMap<Services, ReturnType<typeof createTenantCache>>();
+function tenantForGuild(services: Services, guildId: string) {
+  let cache = tenantCaches.get(services);
+  if (!cache) tenantCaches.set(services, (cache = createTenantCache((g) => services.tenants.byGuild(g))));
+  return cache(guildId);
+}
+
+/** The caller's customer: read first, written only on first contact or when their Discord name changed. */
+async function customerFor(services: Services, tenantId: string, user: APIUser): Promise<Customer> {
+  const existing = await services.customers.getByDiscordId(tenantId, user.id);
+  const displayName = user.global_name ?? undefined;
+  if (existing && existing.username === user.username && (displayName === undefined || existing.displayName === displayName)) return existing;
+  return services.customers.upsertFromDiscord(tenantId, { discordUserId: user.id, username: user.username, displayName });
+}
 
 export async function handleInteraction(
-  _services: Services,
-  _interaction: APIInteraction,
-  _ctx: { requestId: string },
+  services: Services,
+  interaction: APIInteraction,
+  reqCtx: { requestId: string; log?: Logger },
 ): Promise<APIInteractionResponse> {
-  return {
-    type: InteractionResponseType.ChannelMessageWithSource,
-    data: { content: 'Ledgerline is not ready for this yet.', flags: MessageFlags.Ephemeral },
-  };
+  const log = reqCtx.log ?? services.logger;
+  const requestId = reqCtx.requestId;
+  if (interaction.type === InteractionType.ApplicationCommandAutocomplete) {
+    return { type: 8, data: { choices: [] } };
+  }
+  const guildId = interaction.guild_id;
+  const user: APIUser | undefined = interaction.member?.user ?? interaction.user;
+  if (!guildId || !interaction.member || !user) return notice(MESSAGES.dm, COLORS.warn);
+
+  try {
+    const tenant = await tenantForGuild(services, guildId);
+    if (!tenant) return notice(MESSAGES.noTenant, COLORS.warn);
+    const resolved = resolveRoute(interaction);
+    if (!resolved.ok) return notice(resolved.message);
+    const { route, params } = resolved;
+    const member = interaction.member;
+    const isAdmin = isDiscordAdmin(member, tenant, services.env.DISCORD_ADMIN_PERMISSION);
+    if (route.adminOnly && !isAdmin) return notice(MESSAGES.notAdmin);
+
+    // Read the customer while the id is being claimed (one database round trip less per click); admin
+    // routes and routes marked noCustomer skip it. A rejection is observed when a handler awaits it.
+    let customer: Promise<Customer> | undefined = route.adminOnly || route.noCustomer ? undefined : customerFor(services, tenant.id, user);
+    customer?.catch(() => undefined);
+    if (!(await claimInteraction(services.db, interaction.id, tenant.id))) return notice(MESSAGES.replay, COLORS.muted);
+
+    const ctx: HandlerContext = {
+      services,
+      interaction,
+      tenant,
+      guildId,
+      user,
+      memberRoleIds: member.roles,
+      isAdmin,
+      requestId,
+      log,
+      customer: () => (customer ??= customerFor(services, tenant.id, user)),
+      adminContext: () => ({ tenantId: tenant.id, actor: { type: 'DISCORD_ADMIN', id: user.id, label: user.username } }),
+    };
+    const work = route.run(ctx, params).catch((err: unknown) => errorReply(err, requestId, log));
+    return await answerInTime({ interaction, work, deferNow: route.deferIf?.(ctx) ?? false, rest: services.discordRest, log });
+  } catch (err) {
+    return errorReply(err, requestId, log);
+  }
+}
+
+type Resolved = { ok: true; route: Route<unknown>; params: unknown } | { ok: false; message: string };
+
+function resolveRoute(interaction: APIInteraction): Resolved {
+  if (interaction.type === InteractionType.ApplicationCommand) {
+    const route = COMMAND_ROUTES[interaction.data.name];
+    return route ? { ok: true, route: route as Route<unknown>, params: undefined } : { ok: false, message: MESSAGES.unknownCommand };
+  }
+  if (interaction.type === InteractionType.MessageComponent || interaction.type === InteractionType.ModalSubmit) {
+    const parsed = parseCustomId(interaction.data.custom_id);
+    if (!parsed.ok) return { ok: false, message: MESSAGES.unknownComponent };
+    const route = COMPONENT_ROUTES[parsed.id.key];
+    const kind = interaction.type === InteractionType.ModalSubmit ? 'modal' : 'component';
+    if (!route || route.kind !== kind) return { ok: false, message: MESSAGES.unknownComponent };
+    return { ok: true, route: route as Route<unknown>, params: parsed.id.params };
+  }
+  return { ok: false, message: MESSAGES.unknownCommand };
 }

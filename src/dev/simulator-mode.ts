@@ -1,0 +1,46 @@
+// Simulator mode for the development server: with no Discord application configured (NODE_ENV is not
+// production and DISCORD_BOT_TOKEN is unset, or DISCORD_SIMULATOR=true), the server starts the fake Discord
+// API in-process and sends all its Discord REST calls there. `npm run simulate` then signs interactions with
+// the generated development key (data/dev-secrets.json) and reads the bot's calls back from the fake's
+// GET /__calls. data/simulator.json tells the simulator where both are.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Env } from '../config/env.js';
+import { FakeDiscordApi } from './fake-discord-api.js';
+
+export const SIMULATOR_FILE = resolve('data/simulator.json');
+export const SIMULATOR_APPLICATION_ID = '100000000000000099';
+/** The fake only checks that a bot token is sent; this one is never valid anywhere else. */
+const SIMULATOR_BOT_TOKEN = 'simulator-bot-token-not-a-real-token';
+
+export interface SimulatorInfo {
+  interactionsUrl: string;
+  fakeDiscordUrl: string;
+  applicationId: string;
+}
+
+export function simulatorWanted(env: Env): boolean {
+  if (env.NODE_ENV === 'production') return false;
+  return env.DISCORD_SIMULATOR ?? !env.DISCORD_BOT_TOKEN;
+}
+
+/** Starts the fake and returns the env the container should use (REST pointed at the fake). */
+export async function startSimulatorMode(env: Env): Promise<{ env: Env; fake: FakeDiscordApi; publish(serverUrl: string): SimulatorInfo }> {
+  const fake = await new FakeDiscordApi().start(0, '127.0.0.1');
+  const simulated: Env = {
+    ...env,
+    DISCORD_API_BASE_URL: fake.apiBase,
+    DISCORD_BOT_TOKEN: env.DISCORD_BOT_TOKEN && env.DISCORD_SIMULATOR ? env.DISCORD_BOT_TOKEN : SIMULATOR_BOT_TOKEN,
+    DISCORD_APPLICATION_ID: env.DISCORD_APPLICATION_ID ?? SIMULATOR_APPLICATION_ID,
+  };
+  return {
+    env: simulated,
+    fake,
+    publish(serverUrl) {
+      const info: SimulatorInfo = { interactionsUrl: `${serverUrl}/discord/interactions`, fakeDiscordUrl: fake.url, applicationId: simulated.DISCORD_APPLICATION_ID! };
+      mkdirSync(dirname(SIMULATOR_FILE), { recursive: true });
+      writeFileSync(SIMULATOR_FILE, JSON.stringify(info, null, 2));
+      return info;
+    },
+  };
+}

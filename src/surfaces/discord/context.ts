@@ -1,0 +1,44 @@
+// What every handler gets: the tenant (from the signed interaction's guild, never from a custom id), the
+// acting user, their roles, whether they are a shop admin, and the customer record (created on first use).
+import type { APIInteraction, APIUser } from 'discord-api-types/v10';
+import type { Services } from '../../container.js';
+import type { Customer, Tenant } from '../../generated/prisma/index.js';
+import type { Logger } from '../../platform/logger.js';
+import type { TenantContext } from '../../modules/shared/actor.js';
+import type { CustomIdKey, CustomIdParams } from './custom-id.js';
+
+export interface HandlerContext {
+  services: Services;
+  interaction: APIInteraction;
+  tenant: Tenant;
+  guildId: string;
+  user: APIUser;
+  /** The member's role ids in this guild (product role gates). */
+  memberRoleIds: string[];
+  isAdmin: boolean;
+  requestId: string;
+  log: Logger;
+  /** The caller's customer record in this tenant, created on first use (memoized per interaction). */
+  customer(): Promise<Customer>;
+  /** The context module services take for admin actions. */
+  adminContext(): TenantContext;
+}
+
+export type Reply = import('discord-api-types/v10').APIInteractionResponse;
+
+export interface Route<P = void> {
+  run(ctx: HandlerContext, params: P): Promise<Reply>;
+  /** Admin-only: refused with an ephemeral message before `run` for anyone else. */
+  adminOnly?: boolean;
+  /** The handler never reads the caller's customer record (skips the read dispatch does up front). */
+  noCustomer?: boolean;
+  /** True when this call will reach a slow outside service (tax, address validation): defer up front. */
+  deferIf?(ctx: HandlerContext): boolean;
+}
+
+export type CommandRoutes = Record<string, Route>;
+export type ComponentRoutes = { [K in CustomIdKey]?: Route<CustomIdParams<K>> & { kind: 'component' | 'modal' } };
+
+export function displayName(user: APIUser): string {
+  return user.global_name ?? user.username;
+}

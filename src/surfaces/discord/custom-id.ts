@@ -1,0 +1,78 @@
+// Component and modal custom ids: `{prefix}:{action}:{param...}`, at most 100 characters (Discord's limit).
+// Every id the service emits is built here and every id it receives is parsed and validated here with zod,
+// so a malformed or forged id is refused before any handler runs. Ids carry only references (a product, a
+// page, a payment); who is acting and for which tenant always comes from the signed interaction.
+import { z } from 'zod';
+
+export const CUSTOM_ID_MAX = 100;
+
+const prefixedId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9]{1,60}$`), `a ${prefix}_… id`);
+const productId = prefixedId('prod');
+const orderId = prefixedId('ord');
+const paymentId = prefixedId('pay');
+const addressId = prefixedId('adr');
+const page = z.string().regex(/^\d{1,4}$/, 'a page number').transform(Number);
+
+/** Every custom id the surface understands, keyed by its fixed part, with the schema of its parameters. */
+const ROUTES = {
+  'order:product-select': z.tuple([]),
+  'order:products': z.tuple([page]),
+  'order:qty-modal': z.tuple([productId]),
+  'order:use-existing': z.tuple([]),
+  'order:address:new': z.tuple([]),
+  'order:address:modal': z.tuple([]),
+  'order:address:accept-corrected': z.tuple([]),
+  'order:address:keep-original': z.tuple([]),
+  'order:shipping-type-select': z.tuple([]),
+  'order:payment-method-select': z.tuple([]),
+  'order:confirm': z.tuple([]),
+  'order:cancel': z.tuple([]),
+  'catalog:order': z.tuple([productId]),
+  'catalog:page': z.tuple([page]),
+  'orders:detail': z.tuple([orderId, page]),
+  'orders:page': z.tuple([page]),
+  'payment:approve': z.tuple([paymentId]),
+  'payment:reject': z.tuple([paymentId]),
+  'payment:reject-modal': z.tuple([paymentId]),
+  'legacy:browse': z.tuple([page]),
+  'legacy:add': z.tuple([productId]),
+  'legacy:address-select': z.tuple([]),
+  'legacy:address-confirm': z.tuple([addressId]),
+  'legacy:address-edit': z.tuple([addressId]),
+  'legacy:address-new': z.tuple([]),
+  'legacy:address-modal': z.tuple([]),
+} as const;
+
+export type CustomIdKey = keyof typeof ROUTES;
+export type CustomIdParams<K extends CustomIdKey> = z.output<(typeof ROUTES)[K]>;
+export type ParsedCustomId = { [K in CustomIdKey]: { key: K; params: CustomIdParams<K> } }[CustomIdKey];
+
+export type CustomIdParse = { ok: true; id: ParsedCustomId } | { ok: false; reason: string };
+
+const SAFE = /^[A-Za-z0-9_:-]+$/;
+
+/** Parses and validates a custom id. Never throws: an unknown or malformed id is `{ ok: false }`. */
+export function parseCustomId(raw: unknown): CustomIdParse {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > CUSTOM_ID_MAX || !SAFE.test(raw)) {
+    return { ok: false, reason: 'malformed' };
+  }
+  const parts = raw.split(':');
+  // The fixed part is two or three segments ("order:confirm", "order:address:new"); try the longer first.
+  for (const n of [3, 2]) {
+    const key = parts.slice(0, n).join(':');
+    if (!(key in ROUTES)) continue;
+    const schema = ROUTES[key as CustomIdKey];
+    const result = schema.safeParse(parts.slice(n));
+    if (!result.success) return { ok: false, reason: `bad parameters for ${key}` };
+    return { ok: true, id: { key, params: result.data } as ParsedCustomId };
+  }
+  return { ok: false, reason: 'unknown' };
+}
+
+/** Builds a custom id, checking its parameters against the same schema the parser uses. */
+export function customId<K extends CustomIdKey>(key: K, ...params: (string | number)[]): string {
+  const id = [key, ...params.map(String)].join(':');
+  const parsed = parseCustomId(id);
+  if (!parsed.ok || parsed.id.key !== key) throw new Error(`custom id ${id} is invalid (${parsed.ok ? 'key mismatch' : parsed.reason})`);
+  return id;
+}

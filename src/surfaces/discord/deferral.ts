@@ -1,0 +1,59 @@
+// The 3-second rule. A handler's answer must reach Discord within 3 s. Handlers that call a slow outside
+// service (tax at the review step, address validation) ask to defer up front; any other handler that has
+// not answered within DEFER_AFTER_MS is deferred too, as a safety net. A deferred interaction is answered
+// with type 6 (components, and modals opened from a message) or type 5 (commands, ephemeral), and the real
+// answer is delivered later through the interaction webhook: PATCH .../messages/@original, or a follow-up
+// message when the handler wanted a new message rather than an update.
+import { Routes, InteractionResponseType, MessageFlags, InteractionType, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
+import type { REST } from '@discordjs/rest';
+import type { Logger } from '../../platform/logger.js';
+
+export const DEFER_AFTER_MS = 2000;
+const TIMEOUT = Symbol('timeout');
+
+export function deferredResponseFor(interaction: APIInteraction): APIInteractionResponse {
+  const onMessage = interaction.type === InteractionType.MessageComponent || (interaction.type === InteractionType.ModalSubmit && interaction.message);
+  return onMessage
+    ? { type: InteractionResponseType.DeferredMessageUpdate }
+    : { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } };
+}
+
+export async function answerInTime(opts: {
+  interaction: APIInteraction;
+  work: Promise<APIInteractionResponse>;
+  deferNow: boolean;
+  rest: REST;
+  log: Logger;
+  deferAfterMs?: number;
+}): Promise<APIInteractionResponse> {
+  const { interaction, work } = opts;
+  if (!opts.deferNow) {
+    let timer: NodeJS.Timeout | undefined;
+    const winner = await Promise.race([work, new Promise<typeof TIMEOUT>((r) => (timer = setTimeout(() => r(TIMEOUT), opts.deferAfterMs ?? DEFER_AFTER_MS)))]);
+    clearTimeout(timer);
+    if (winner !== TIMEOUT) return winner;
+  }
+  const deferred = deferredResponseFor(interaction);
+  void work
+    .then((result) => deliverLater(opts.rest, interaction, deferred, result))
+    .catch((err) => opts.log.error({ err, interactionId: interaction.id }, 'could not deliver a deferred interaction answer'));
+  return deferred;
+}
+
+async function deliverLater(rest: REST, interaction: APIInteraction, deferred: APIInteractionResponse, result: APIInteractionResponse): Promise<void> {
+  const appId = interaction.application_id;
+  const token = interaction.token;
+  if (result.type === InteractionResponseType.Modal) {
+    // A modal can only be a first response; tell the user to click again (it will be fast the second time).
+    await rest.post(Routes.webhook(appId, token), { body: { content: 'That took too long. Please try again.', flags: MessageFlags.Ephemeral }, auth: false });
+    return;
+  }
+  const data = 'data' in result && result.data ? (result.data as Record<string, unknown>) : {};
+  const body = { content: data.content, embeds: data.embeds, components: data.components, allowed_mentions: data.allowed_mentions };
+  const wantsNewMessage = result.type === InteractionResponseType.ChannelMessageWithSource;
+  if (deferred.type === InteractionResponseType.DeferredMessageUpdate && wantsNewMessage) {
+    await rest.post(Routes.webhook(appId, token), { body: { ...body, flags: MessageFlags.Ephemeral }, auth: false });
+    return;
+  }
+  await rest.patch(Routes.webhookMessage(appId, token, '@original'), { body, auth: false });
+}

@@ -1,0 +1,47 @@
+// Maps an error to the ephemeral message the user sees. AppErrors carry a human message from the service;
+// a few codes get a hint about what to do next. Anything else is logged with the request id and answered
+// generically (never a 500: Discord would show "This interaction failed").
+import { isAppError, type ErrorCode } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import { COLORS, ephemeral, type MessageData } from './replies.js';
+
+const HINTS: Partial<Record<ErrorCode, string>> = {
+  SESSION_EXPIRED: 'Your order session expired. Run `/order` to start a new one.',
+  SESSION_EMPTY: 'Your order has no items yet. Run `/order` to pick a product.',
+  ROLE_REQUIRED: 'You need a specific server role to buy this product.',
+  OUT_OF_STOCK: 'Lower the quantity or pick another product with `/order`.',
+  PAYMENT_METHOD_NOT_ENABLED: 'Pick one of the payment methods the shop offers.',
+  ILLEGAL_STATE: 'This step is not available right now. Run `/order` to see where your order stands.',
+  TENANT_NOT_CONFIGURED: 'This server is not set up for ordering.',
+};
+
+export function errorMessage(err: unknown, requestId: string, log: Logger): MessageData {
+  if (isAppError(err)) {
+    const hint = HINTS[err.code];
+    const text = hint && !err.message.includes(hint) ? `${err.message}\n${hint}` : err.message;
+    return { embeds: [{ title: titleFor(err.code), description: text.slice(0, 4000), color: COLORS.error }] };
+  }
+  log.error({ err, requestId }, 'interaction handler failed');
+  return { embeds: [{ title: 'Something went wrong', description: `Please try again in a moment. (reference ${requestId || 'n/a'})`, color: COLORS.error }] };
+}
+
+export function errorReply(err: unknown, requestId: string, log: Logger) {
+  return ephemeral(errorMessage(err, requestId, log));
+}
+
+function titleFor(code: ErrorCode): string {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+      return 'Please check your input';
+    case 'FORBIDDEN':
+      return 'Not allowed';
+    case 'NOT_FOUND':
+      return 'Not found';
+    case 'SESSION_EXPIRED':
+      return 'Session expired';
+    case 'OUT_OF_STOCK':
+      return 'Out of stock';
+    default:
+      return 'Could not do that';
+  }
+}

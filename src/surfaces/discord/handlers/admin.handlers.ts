@@ -1,0 +1,111 @@
+// Admin commands and buttons: /refund, /payment-confirm, and approve/reject on the admin-channel embed.
+// All are adminOnly (see admin-check.ts for who counts); anyone else gets an ephemeral refusal before any
+// service runs. The order can be given by id ("ord_…") or number ("1001", "#1001").
+import { InteractionType, TextInputStyle } from 'discord-api-types/v10';
+import { z } from 'zod';
+import { AppError } from '../../../platform/errors.js';
+import { formatMoney } from '../../../platform/money.js';
+import { parseInput } from '../../../platform/validate.js';
+import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
+import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.js';
+import { customId } from '../custom-id.js';
+import { commandOptions, modalValues } from '../interaction-data.js';
+import { COLORS, embed, ephemeral, modal, update } from '../replies.js';
+import { decidedAdminMessage } from '../views/admin-order.view.js';
+
+export const DEFAULT_REFUND_REASON = 'Admin-initiated refund';
+
+const refundOptions = z.object({
+  order: z.string().trim().min(1).max(64),
+  reason: z.string().trim().max(500).optional(),
+  amount: z.number().int('whole cents, e.g. 500 for $5.00').positive('more than 0').optional(),
+  items: z.string().trim().max(1000).optional(),
+});
+
+export const adminCommands: CommandRoutes = {
+  refund: {
+    adminOnly: true,
+    async run(ctx) {
+      const opts = parseInput(refundOptions, commandOptions(ctx.interaction), 'options');
+      if (opts.amount !== undefined && opts.items) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'Give either `amount` or `items`, not both. To refund a custom amount and revert specific items together, use the refund form in the admin panel.',
+        );
+      }
+      const items = opts.items !== undefined ? parseRefundItems(opts.items) : undefined;
+      if (opts.items !== undefined && !items?.length) throw new AppError('VALIDATION_FAILED', 'Invalid refund items: list at least one productId:quantity pair, e.g. prod-1:2,prod-2.');
+      const order = await ctx.services.orders.findByRef(ctx.tenant.id, opts.order);
+      const { plan, order: after } = await ctx.services.refunds.refund(ctx.adminContext(), order.id, {
+        amountCents: opts.amount,
+        items,
+        reason: opts.reason || DEFAULT_REFUND_REASON,
+        // A replayed interaction carries the same id: the refund service returns the first refund.
+        idempotencyKey: `discord:${ctx.interaction.id}`,
+      });
+      const m = (c: number) => formatMoney(c, after.currency);
+      return ephemeral({
+        embeds: [
+          embed({
+            title: `Refunded ${m(plan.amountCents)} on order #${after.number}`,
+            color: COLORS.ok,
+            description: [
+              `Mode: ${plan.mode}`,
+              plan.items.length ? `Items: ${plan.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')}` : 'No inventory change.',
+              `Reason: ${opts.reason || DEFAULT_REFUND_REASON}`,
+              `Refunded before: ${m(plan.refundedBeforeCents)} · remaining: ${m(plan.remainingAfterCents)}`,
+              `Order status: ${after.status}`,
+            ].join('\n'),
+          }),
+        ],
+      });
+    },
+  },
+  'payment-confirm': {
+    adminOnly: true,
+    async run(ctx) {
+      const { orderid: orderId } = parseInput(z.object({ orderid: z.string().trim().min(1).max(64) }), commandOptions(ctx.interaction), 'options');
+      const order = await ctx.services.orders.findByRef(ctx.tenant.id, orderId);
+      const { order: after, changed } = await ctx.services.payments.confirm(ctx.adminContext(), { orderId: order.id });
+      return ephemeral({
+        embeds: [embed({ title: changed ? `Order #${after.number} marked as paid` : `Order #${after.number} was already paid`, color: COLORS.ok, description: `Status: ${after.status}` })],
+      });
+    },
+  },
+};
+
+/** The admin message the buttons sit on, updated in place (type 7) with the decision. */
+function decided(ctx: HandlerContext, outcome: Parameters<typeof decidedAdminMessage>[1]) {
+  const original = ctx.interaction.type === InteractionType.MessageComponent || ctx.interaction.type === InteractionType.ModalSubmit ? ctx.interaction.message?.embeds?.[0] : undefined;
+  const data = decidedAdminMessage(original, outcome);
+  return ctx.interaction.type === InteractionType.ModalSubmit && !ctx.interaction.message ? ephemeral(data) : update(data);
+}
+
+export const adminComponents: ComponentRoutes = {
+  'payment:approve': {
+    kind: 'component',
+    adminOnly: true,
+    async run(ctx, [paymentId]) {
+      const { order, changed } = await ctx.services.payments.confirm(ctx.adminContext(), { paymentId });
+      return decided(ctx, { approved: true, by: ctx.user.id, number: order.number, already: !changed });
+    },
+  },
+  'payment:reject': {
+    kind: 'component',
+    adminOnly: true,
+    async run(_ctx, [paymentId]) {
+      return modal(customId('payment:reject-modal', paymentId), 'Reject payment', [
+        { id: 'reason', label: 'Reason (sent to the customer)', style: TextInputStyle.Paragraph, maxLength: 500, placeholder: 'No payment received' },
+      ]);
+    },
+  },
+  'payment:reject-modal': {
+    kind: 'modal',
+    adminOnly: true,
+    async run(ctx, [paymentId]) {
+      const { reason } = parseInput(z.object({ reason: z.string().trim().min(1, 'a reason').max(500) }), modalValues(ctx.interaction), 'reason');
+      const { order, changed } = await ctx.services.payments.reject(ctx.adminContext(), { paymentId, reason });
+      return decided(ctx, { approved: false, by: ctx.user.id, number: order.number, reason, already: !changed });
+    },
+  },
+};

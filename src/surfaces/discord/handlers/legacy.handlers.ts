@@ -1,0 +1,207 @@
+// The legacy slash-command flow (spec 004), kept for back-compat and hidden from /help by default. Same
+// session service and state machine as /order: /register and /order-start (start or resume, with a
+// "Browse products" button), /product-list (Add buttons), /order-item, /order-shipping (saved addresses:
+// select, confirm, edit or add; otherwise a modal), /order-payment, /order-submit. Permissions: any member
+// of a linked guild; every step acts on the caller's own session (the session owner), never on an id.
+import { ButtonStyle } from 'discord-api-types/v10';
+import { z } from 'zod';
+import { PaymentMethod, type Product } from '../../../generated/prisma/index.js';
+import { AppError } from '../../../platform/errors.js';
+import { formatMoney } from '../../../platform/money.js';
+import { parseInput } from '../../../platform/validate.js';
+import type { CommandRoutes, ComponentRoutes, HandlerContext, Reply } from '../context.js';
+import { displayName } from '../context.js';
+import { customId } from '../custom-id.js';
+import { commandOptions, selectedValues } from '../interaction-data.js';
+import { button, COLORS, embed, ephemeral, row, select, update, type MessageData, type Row } from '../replies.js';
+import { addressModal, formatAddress, quantityModal, shippingStep, submittedStep, type AddressLike } from '../views/order-steps.view.js';
+import { addressFromModal } from './order.handlers.js';
+import { orderableProduct } from './order-flow.js';
+
+const PER_PAGE = 5; // one row of Add buttons per page
+
+function info(title: string, description: string, components: Row[] = []): MessageData {
+  return { embeds: [embed({ title, description, color: COLORS.brand })], components };
+}
+
+async function start(ctx: HandlerContext): Promise<Reply> {
+  const customer = await ctx.customer();
+  const { session, resumed } = await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
+  return ephemeral(
+    info(
+      resumed ? 'Order session resumed' : 'Order session started',
+      `${resumed ? `You already have an order in progress (${session.state}, ${session.items.length} item(s)).` : 'Your order session is open.'}\nBrowse the products and add what you want; sessions expire after 30 minutes without activity.`,
+      [row(button(customId('legacy:browse', 0), 'Browse products', ButtonStyle.Primary))],
+    ),
+  );
+}
+
+function productList(products: Product[], page: number): MessageData {
+  if (!products.length) return info('Products', 'No products are available to you right now.');
+  const pages = Math.ceil(products.length / PER_PAGE);
+  const p = Math.min(Math.max(page, 0), pages - 1);
+  const slice = products.slice(p * PER_PAGE, (p + 1) * PER_PAGE);
+  const description = slice.map((x) => `**${x.name}** · ${formatMoney(x.unitPriceCents, x.currency)} · \`${x.id}\`${x.description ? `\n${x.description}` : ''}`).join('\n\n');
+  const components: Row[] = [row(...slice.map((x) => button(customId('legacy:add', x.id), `Add ${x.name}`, ButtonStyle.Primary)))];
+  if (pages > 1) {
+    components.push(
+      row(
+        button(customId('legacy:browse', Math.max(p - 1, 0)), 'Previous', ButtonStyle.Secondary, p === 0),
+        button(customId('legacy:browse', Math.min(p + 1, pages - 1)), `Next (page ${p + 1} of ${pages})`, ButtonStyle.Secondary, p >= pages - 1),
+      ),
+    );
+  }
+  return info('Products', description, components);
+}
+
+const listVisible = (ctx: HandlerContext) => ctx.services.catalog.listProducts(ctx.tenant.id, { memberRoleIds: ctx.memberRoleIds });
+
+const orderItemOptions = z.object({
+  productid: z.string().trim().min(1).max(64),
+  name: z.string().trim().min(1).max(200),
+  sku: z.string().trim().min(1).max(100),
+  quantity: z.number().int().min(1).max(999),
+  unitpricecents: z.number().int().min(0),
+  currency: z.string().trim().regex(/^[A-Za-z]{3}$/, 'a 3-letter currency code such as USD').transform((c) => c.toUpperCase()),
+});
+
+const shippingOptions = z.object({
+  name: z.string().trim().max(100).optional(),
+  street: z.string().trim().min(1).max(200),
+  line2: z.string().trim().max(200).optional(),
+  city: z.string().trim().min(1).max(100),
+  state: z.string().trim().max(100).optional(),
+  zip: z.string().trim().min(1).max(20),
+  country: z.string().trim().regex(/^[A-Za-z]{2}$/, 'a two-letter country code such as US'),
+});
+
+/** After the address: the shipping type when the shop has some (session rule), else straight to payment. */
+async function afterAddress(ctx: HandlerContext, address: AddressLike, asUpdate = false): Promise<Reply> {
+  const types = await ctx.services.catalog.listShippingTypes(ctx.tenant.id);
+  const data = types.length
+    ? shippingStep(address, types, ctx.tenant.currency)
+    : info('Address saved', `Shipping to:\n${formatAddress(address)}\n\nNext: \`/order-payment\`.`);
+  return asUpdate ? update(data) : ephemeral(data);
+}
+
+export const legacyCommands: CommandRoutes = {
+  register: { run: start },
+  'order-start': { run: start },
+  'product-list': { run: async (ctx) => ephemeral(productList(await listVisible(ctx), 0)) },
+  'order-item': {
+    async run(ctx) {
+      const o = parseInput(orderItemOptions, commandOptions(ctx.interaction), 'options');
+      const product = await ctx.services.catalog.getProduct(ctx.tenant.id, o.productid);
+      // The catalog is the authority: a customer never sets their own price or names another product.
+      const mismatches = [
+        o.name !== product.name && `name is "${product.name}"`,
+        o.sku !== product.sku && `sku is "${product.sku}"`,
+        o.unitpricecents !== product.unitPriceCents && `unitPriceCents is ${product.unitPriceCents}`,
+        o.currency !== product.currency && `currency is ${product.currency}`,
+      ].filter(Boolean);
+      if (mismatches.length) {
+        throw new AppError('VALIDATION_FAILED', `These fields do not match the catalog for ${o.productid}: ${mismatches.join(', ')}. Prices come from the catalog; use /product-list to see them.`);
+      }
+      const customer = await ctx.customer();
+      await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
+      const session = await ctx.services.orderSessions.setItem(ctx.tenant.id, customer.id, { productId: product.id, quantity: o.quantity, memberRoleIds: ctx.memberRoleIds });
+      const lines = session.items.map((i) => `• ${i.quantity} × ${i.name} — ${formatMoney(i.lineTotalCents, session.currency)}`).join('\n');
+      return ephemeral(info('Item added', `${lines}\n\nSubtotal: ${formatMoney(session.subtotalCents, session.currency)}\nNext: \`/order-shipping\`.`));
+    },
+  },
+  'order-shipping': {
+    async run(ctx) {
+      const raw = commandOptions(ctx.interaction);
+      const customer = await ctx.customer();
+      const session = await ctx.services.orderSessions.getActive(ctx.tenant.id, customer.id);
+      if (!session) throw new AppError('NOT_FOUND', 'You have no order in progress: start one with /order-start.');
+      if (session.items.length === 0) throw new AppError('ILLEGAL_STATE', 'Add an item before the shipping address (/order-item or /product-list).');
+      if (Object.keys(raw).length > 0) {
+        const o = parseInput(shippingOptions, raw, 'address');
+        const address = { name: o.name || displayName(ctx.user).slice(0, 100), line1: o.street, line2: o.line2, city: o.city, state: o.state, postalCode: o.zip, country: o.country.toUpperCase() };
+        await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { address });
+        return afterAddress(ctx, address);
+      }
+      const addresses = await ctx.services.customers.listAddresses(ctx.tenant.id, customer.id);
+      if (!addresses.length) return addressModal(customId('legacy:address-modal'));
+      return ephemeral(
+        info('Shipping address', 'Pick a saved address, or add a new one.', [
+          select(customId('legacy:address-select'), 'Saved addresses', addresses.slice(0, 25).map((a) => ({ label: `${a.line1}, ${a.city}`, value: a.id, description: formatAddress(a, ', ') }))),
+          row(button(customId('legacy:address-new'), 'Add new address', ButtonStyle.Primary)),
+        ]),
+      );
+    },
+  },
+  'order-payment': {
+    async run(ctx) {
+      const { paymentmethod: paymentMethod } = parseInput(z.object({ paymentmethod: z.enum(PaymentMethod) }), commandOptions(ctx.interaction), 'options');
+      const customer = await ctx.customer();
+      await ctx.services.orderSessions.setPaymentMethod(ctx.tenant.id, customer.id, paymentMethod);
+      return ephemeral(info('Payment method set', 'Your order is ready. Run `/order-submit` to place it.'));
+    },
+  },
+  'order-submit': {
+    deferIf: (ctx) => ctx.tenant.taxjarEnabled,
+    async run(ctx) {
+      const customer = await ctx.customer();
+      const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, { memberRoleIds: ctx.memberRoleIds });
+      return ephemeral(submittedStep(order, ctx.tenant, !created));
+    },
+  },
+};
+
+export const legacyComponents: ComponentRoutes = {
+  'legacy:browse': { kind: 'component', run: async (ctx, [page]) => update(productList(await listVisible(ctx), page)) },
+  'legacy:add': {
+    kind: 'component',
+    async run(ctx, [productId]) {
+      return quantityModal(await orderableProduct(ctx, productId));
+    },
+  },
+  'legacy:address-select': {
+    kind: 'component',
+    async run(ctx) {
+      const [addressId] = parseInput(z.tuple([z.string().regex(/^adr_[A-Za-z0-9]{1,60}$/, 'a saved address')]), selectedValues(ctx.interaction), 'address');
+      const customer = await ctx.customer();
+      const chosen = (await ctx.services.customers.listAddresses(ctx.tenant.id, customer.id)).find((a) => a.id === addressId);
+      if (!chosen) throw new AppError('NOT_FOUND', 'That address is not one of your saved addresses.');
+      return update(
+        info('Ship to this address?', formatAddress(chosen), [
+          row(
+            button(customId('legacy:address-confirm', chosen.id), 'Confirm', ButtonStyle.Success),
+            button(customId('legacy:address-edit', chosen.id), 'Edit'),
+            button(customId('legacy:address-new'), 'Add new address'),
+          ),
+        ]),
+      );
+    },
+  },
+  'legacy:address-confirm': {
+    kind: 'component',
+    async run(ctx, [addressId]) {
+      const customer = await ctx.customer();
+      const session = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { addressId });
+      return afterAddress(ctx, session.address!, true);
+    },
+  },
+  'legacy:address-edit': {
+    kind: 'component',
+    async run(ctx, [addressId]) {
+      const customer = await ctx.customer();
+      const chosen = (await ctx.services.customers.listAddresses(ctx.tenant.id, customer.id)).find((a) => a.id === addressId);
+      if (!chosen) throw new AppError('NOT_FOUND', 'That address is not one of your saved addresses.');
+      // An edit saves a new address (orders keep a snapshot; older orders are not rewritten).
+      return addressModal(customId('legacy:address-modal'), chosen);
+    },
+  },
+  'legacy:address-new': { kind: 'component', run: async () => addressModal(customId('legacy:address-modal')) },
+  'legacy:address-modal': {
+    kind: 'modal',
+    async run(ctx) {
+      const address = addressFromModal(ctx);
+      const customer = await ctx.customer();
+      await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { address });
+      return afterAddress(ctx, address, Boolean('message' in ctx.interaction && ctx.interaction.message));
+    },
+  },
+};

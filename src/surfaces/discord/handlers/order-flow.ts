@@ -1,0 +1,67 @@
+// Shared pieces of the rich /order flow: which screen comes next for a session, and whether to update the
+// flow's message in place or post a new ephemeral one.
+import { ComponentType, InteractionType, type APIInteraction } from 'discord-api-types/v10';
+import { AppError } from '../../../platform/errors.js';
+import { memberMayBuy } from '../../../modules/catalog/role-gate.js';
+import type { Product } from '../../../generated/prisma/index.js';
+import type { HandlerContext, Reply } from '../context.js';
+import { ephemeral, update, type MessageData } from '../replies.js';
+import {
+  addressStep,
+  correctedAddressStep,
+  paymentStep,
+  productStep,
+  reviewStep,
+  shippingStep,
+  type AddressLike,
+} from '../views/order-steps.view.js';
+import type { SessionView } from '../../../modules/order-sessions/session-store.js';
+
+/**
+ * The product, if this member may see it: inactive products and products behind a role the member lacks are
+ * "not available" (not shown, and no quantity modal opens). The session service checks the role again.
+ */
+export async function orderableProduct(ctx: HandlerContext, productId: string): Promise<Product> {
+  const product = await ctx.services.catalog.getProduct(ctx.tenant.id, productId);
+  if (!product.active || !memberMayBuy(product, ctx.memberRoleIds)) throw new AppError('NOT_FOUND', 'That product is not available to you.');
+  return product;
+}
+
+/** True when the interaction comes from one of the flow's own messages (its components use order:…). */
+export function isFlowMessage(interaction: APIInteraction): boolean {
+  if (interaction.type !== InteractionType.MessageComponent && interaction.type !== InteractionType.ModalSubmit) return false;
+  const rows = (interaction.message?.components ?? []) as { components?: { type: number; custom_id?: string }[] }[];
+  return rows.some((r) => r.components?.some((c) => (c.type === ComponentType.Button || c.type === ComponentType.StringSelect) && c.custom_id?.startsWith('order:')));
+}
+
+/** Updates the flow message in place when the interaction came from it; otherwise a new ephemeral message. */
+export function flowReply(ctx: HandlerContext, data: MessageData): Reply {
+  return isFlowMessage(ctx.interaction) ? update(data) : ephemeral(data);
+}
+
+/** The next screen for the session's state: product, corrected address, address, shipping, payment, review. */
+export async function nextScreen(ctx: HandlerContext, session: SessionView, note?: string): Promise<MessageData> {
+  const { services, tenant } = ctx;
+  const customer = await ctx.customer();
+  if (session.items.length === 0) {
+    const products = await services.catalog.listProducts(tenant.id, { memberRoleIds: ctx.memberRoleIds });
+    return productStep(products, 0, note);
+  }
+  const withNote = (data: MessageData): MessageData =>
+    note && data.embeds?.[0] ? { ...data, embeds: [{ ...data.embeds[0], description: `${note}\n\n${data.embeds[0].description ?? ''}`.trim() }, ...data.embeds.slice(1)] } : data;
+  if (session.pendingAddress) {
+    return withNote(correctedAddressStep(session.pendingAddress.original, session.pendingAddress.suggested));
+  }
+  if (!session.address) {
+    const addresses = await services.customers.listAddresses(tenant.id, customer.id);
+    return withNote(addressStep(session.items, session.currency, addresses));
+  }
+  if (!session.shippingType) {
+    // A shop without shipping types (digital goods) skips this step; the session service agrees.
+    const types = await services.catalog.listShippingTypes(tenant.id);
+    if (types.length) return withNote(shippingStep(session.address as AddressLike, types, session.currency));
+  }
+  if (!session.paymentMethod) return withNote(paymentStep(tenant.enabledPaymentMethods));
+  const quote = await services.orderSessions.review(tenant.id, customer.id);
+  return withNote(reviewStep(quote, tenant));
+}

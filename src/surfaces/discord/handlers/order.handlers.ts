@@ -1,0 +1,170 @@
+// The rich /order flow (spec 001): /order, product select and pages, quantity modal, address (saved, new,
+// corrected), shipping type, payment method, review, confirm and cancel. Handlers validate what the user
+// sent with zod and call one session/order service method each; the services enforce role gates, stock and
+// the state machine, so a crafted interaction fails there too.
+import { z } from 'zod';
+import { PaymentMethod } from '../../../generated/prisma/index.js';
+import { AppError } from '../../../platform/errors.js';
+import { parseInput } from '../../../platform/validate.js';
+import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.js';
+import { displayName } from '../context.js';
+import { commandOptions, modalValues, selectedValues } from '../interaction-data.js';
+import { customId } from '../custom-id.js';
+import { addressModal, cancelledStep, correctedAddressStep, productStep, quantityModal, submittedStep } from '../views/order-steps.view.js';
+import { flowReply, nextScreen, orderableProduct } from './order-flow.js';
+
+const productIdSchema = z.string().regex(/^prod_[A-Za-z0-9]{1,60}$/, 'a product id');
+const quantitySchema = z.object({
+  quantity: z
+    .string()
+    .trim()
+    .regex(/^\d{1,4}$/, 'a whole number such as 2')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'at least 1').max(999, 'at most 999')),
+});
+
+const one = (ctx: HandlerContext, schema: z.ZodType<string>, what: string) => parseInput(z.tuple([schema]), selectedValues(ctx.interaction), what)[0];
+
+/** Turns the new-address modal into an AddressInput; the recipient is the Discord display name. */
+export function addressFromModal(ctx: HandlerContext) {
+  const v = modalValues(ctx.interaction);
+  const pc = (v.postal_country ?? '').trim().match(/^(.+?)[\s,]+([A-Za-z]{2})$/);
+  if (!pc) throw new AppError('VALIDATION_FAILED', 'Enter the postal code and the two-letter country, for example "62701 US".');
+  return {
+    name: displayName(ctx.user).slice(0, 100),
+    line1: v.line1 ?? '',
+    line2: v.line2 || undefined,
+    city: v.city ?? '',
+    state: v.state || undefined,
+    postalCode: pc[1]!.trim(),
+    country: pc[2]!.toUpperCase(),
+  };
+}
+
+
+const slowTax = (ctx: HandlerContext) => ctx.tenant.taxjarEnabled;
+
+export const orderCommands: CommandRoutes = {
+  order: {
+    // Resuming into the review step may compute tax; opening the quantity modal must never be deferred.
+    deferIf: (ctx) => slowTax(ctx) && commandOptions(ctx.interaction).productid === undefined,
+    async run(ctx) {
+      const opts = parseInput(z.object({ productid: productIdSchema.optional() }), commandOptions(ctx.interaction), 'options');
+      const customer = await ctx.customer();
+      if (opts.productid) return quantityModal(await orderableProduct(ctx, opts.productid));
+      const { session, resumed } = await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
+      return flowReply(ctx, await nextScreen(ctx, session, resumed && session.items.length ? 'Welcome back: continuing your order.' : undefined));
+    },
+  },
+};
+
+export const orderComponents: ComponentRoutes = {
+  'order:products': {
+    kind: 'component',
+    noCustomer: true,
+    async run(ctx, [page]) {
+      const products = await ctx.services.catalog.listProducts(ctx.tenant.id, { memberRoleIds: ctx.memberRoleIds });
+      return flowReply(ctx, productStep(products, page));
+    },
+  },
+  'order:product-select': {
+    kind: 'component',
+    noCustomer: true,
+    async run(ctx) {
+      return quantityModal(await orderableProduct(ctx, one(ctx, productIdSchema, 'product')));
+    },
+  },
+  'order:qty-modal': {
+    kind: 'modal',
+    async run(ctx, [productId]) {
+      const { quantity } = parseInput(quantitySchema, modalValues(ctx.interaction), 'quantity');
+      const customer = await ctx.customer();
+      await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
+      const session = await ctx.services.orderSessions.setItem(ctx.tenant.id, customer.id, { productId, quantity, memberRoleIds: ctx.memberRoleIds });
+      const line = session.items.find((i) => i.productId === productId);
+      return flowReply(ctx, await nextScreen(ctx, session, line ? `Added ${line.quantity} × ${line.name}.` : undefined));
+    },
+  },
+  'order:use-existing': {
+    kind: 'component',
+    async run(ctx) {
+      const addressId = one(ctx, z.string().regex(/^adr_[A-Za-z0-9]{1,60}$/, 'a saved address'), 'address');
+      const customer = await ctx.customer();
+      const session = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { addressId });
+      return flowReply(ctx, await nextScreen(ctx, session));
+    },
+  },
+  'order:address:new': {
+    kind: 'component',
+    noCustomer: true,
+    async run() {
+      return addressModal(customId('order:address:modal'));
+    },
+  },
+  'order:address:modal': {
+    kind: 'modal',
+    deferIf: (ctx) => ctx.tenant.addressValidation,
+    async run(ctx) {
+      const address = addressFromModal(ctx);
+      const customer = await ctx.customer();
+      const { tenant, services } = ctx;
+      if (tenant.addressValidation) {
+        const { suggested } = await services.addressCheck.validate(tenant.id, address);
+        if (suggested) {
+          await services.orderSessions.setPendingAddress(tenant.id, customer.id, { original: address, suggested });
+          return flowReply(ctx, correctedAddressStep(address, suggested));
+        }
+      }
+      const session = await services.orderSessions.setAddress(tenant.id, customer.id, { address });
+      return flowReply(ctx, await nextScreen(ctx, session));
+    },
+  },
+  'order:address:accept-corrected': {
+    kind: 'component',
+    async run(ctx) {
+      const customer = await ctx.customer();
+      return flowReply(ctx, await nextScreen(ctx, await ctx.services.orderSessions.acceptCorrectedAddress(ctx.tenant.id, customer.id)));
+    },
+  },
+  'order:address:keep-original': {
+    kind: 'component',
+    async run(ctx) {
+      const customer = await ctx.customer();
+      return flowReply(ctx, await nextScreen(ctx, await ctx.services.orderSessions.keepOriginalAddress(ctx.tenant.id, customer.id)));
+    },
+  },
+  'order:shipping-type-select': {
+    kind: 'component',
+    async run(ctx) {
+      const shippingTypeId = one(ctx, z.string().regex(/^shp_[A-Za-z0-9]{1,60}$/, 'a shipping option'), 'shipping option');
+      const customer = await ctx.customer();
+      return flowReply(ctx, await nextScreen(ctx, await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, shippingTypeId)));
+    },
+  },
+  'order:payment-method-select': {
+    kind: 'component',
+    deferIf: slowTax,
+    async run(ctx) {
+      const method = one(ctx, z.enum(Object.values(PaymentMethod) as [PaymentMethod, ...PaymentMethod[]]), 'payment method');
+      const customer = await ctx.customer();
+      return flowReply(ctx, await nextScreen(ctx, await ctx.services.orderSessions.setPaymentMethod(ctx.tenant.id, customer.id, method)));
+    },
+  },
+  'order:confirm': {
+    kind: 'component',
+    deferIf: slowTax,
+    async run(ctx) {
+      const customer = await ctx.customer();
+      const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, { memberRoleIds: ctx.memberRoleIds });
+      return flowReply(ctx, submittedStep(order, ctx.tenant, !created));
+    },
+  },
+  'order:cancel': {
+    kind: 'component',
+    async run(ctx) {
+      const customer = await ctx.customer();
+      const { cancelled } = await ctx.services.orderSessions.cancel(ctx.tenant.id, customer.id);
+      return flowReply(ctx, cancelledStep(cancelled));
+    },
+  },
+};

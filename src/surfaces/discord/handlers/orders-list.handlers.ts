@@ -1,0 +1,66 @@
+// /orders: the caller's own orders, 10 a page, newest first, ephemeral; View details
+// (orders:detail:<id>:<p>) and Previous/Next (orders:page:<n>, 0-indexed) as spec 001 says. An order that
+// is not the caller's (another customer, another tenant) is "not found".
+import { ButtonStyle } from 'discord-api-types/v10';
+import { AppError } from '../../../platform/errors.js';
+import { formatMoney } from '../../../platform/money.js';
+import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.js';
+import { customId } from '../custom-id.js';
+import { button, COLORS, embed, ephemeral, row, update, type MessageData, type Row } from '../replies.js';
+import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
+import { paymentMethodLabel } from '../views/payment-methods.view.js';
+
+export const ORDERS_PAGE_SIZE = 10;
+
+const date = (d: Date) => d.toISOString().slice(0, 10);
+
+async function listPage(ctx: HandlerContext, page: number): Promise<MessageData> {
+  const customer = await ctx.customer();
+  const { orders, total } = await ctx.services.orders.listForCustomer(ctx.tenant.id, customer.id, { page, pageSize: ORDERS_PAGE_SIZE });
+  if (total === 0) return { embeds: [embed({ title: 'Your orders', description: 'You have no orders yet. Run `/order` to place one.', color: COLORS.muted })], components: [] };
+  const pages = Math.max(1, Math.ceil(total / ORDERS_PAGE_SIZE));
+  const lines = orders.map((o) => `**#${o.number}** · ${o.status} · ${formatMoney(o.totalCents, o.currency)} · ${date(o.createdAt)}`);
+  const components: Row[] = [];
+  const details = orders.map((o) => button(customId('orders:detail', o.id, page), `View #${o.number}`));
+  for (let i = 0; i < details.length; i += 5) components.push(row(...details.slice(i, i + 5)));
+  if (total > ORDERS_PAGE_SIZE) {
+    components.push(
+      row(
+        button(customId('orders:page', Math.max(page - 1, 0)), 'Previous', ButtonStyle.Secondary, page <= 0),
+        button(customId('orders:page', Math.min(page + 1, pages - 1)), 'Next', ButtonStyle.Secondary, page >= pages - 1),
+      ),
+    );
+  }
+  return {
+    embeds: [embed({ title: 'Your orders', description: lines.join('\n') || 'No orders on this page.', color: COLORS.brand, footer: { text: `Page ${page + 1} of ${pages} · ${total} orders` } })],
+    components,
+  };
+}
+
+async function detail(ctx: HandlerContext, orderId: string, page: number): Promise<MessageData> {
+  const customer = await ctx.customer();
+  const d = await ctx.services.orders.get(ctx.tenant.id, orderId);
+  // Custom ids can be crafted: only the order's own customer may see it.
+  if (d.customerId !== customer.id) throw new AppError('NOT_FOUND', 'Order not found.');
+  const fields = [
+    { name: 'Items', value: linesText(d.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), d.currency) },
+    { name: 'Totals', value: totalsText(d) + (d.refundedTotalCents ? `\nRefunded: ${formatMoney(d.refundedTotalCents, d.currency)}` : '') },
+    { name: 'Status', value: d.status, inline: true },
+    { name: 'Shipping', value: `${d.shippingStatus}${d.trackingNumber ? ` · tracking ${d.trackingNumber}` : ''}`, inline: true },
+    { name: 'Payment', value: paymentMethodLabel(d.paymentMethod), inline: true },
+  ];
+  if (d.shippingAddress) fields.push({ name: 'Ship to', value: formatAddress(d.shippingAddress as unknown as AddressLike), inline: false });
+  return {
+    embeds: [embed({ title: `Order #${d.number}`, color: COLORS.brand, fields, footer: { text: `Placed ${date(d.createdAt)}` } })],
+    components: [row(button(customId('orders:page', page), 'Back to orders'))],
+  };
+}
+
+export const ordersCommands: CommandRoutes = {
+  orders: { run: async (ctx) => ephemeral(await listPage(ctx, 0)) },
+};
+
+export const ordersComponents: ComponentRoutes = {
+  'orders:page': { kind: 'component', run: async (ctx, [page]) => update(await listPage(ctx, page)) },
+  'orders:detail': { kind: 'component', run: async (ctx, [orderId, page]) => update(await detail(ctx, orderId, page)) },
+};

@@ -1,0 +1,43 @@
+// Reading what the user sent: slash-command options, selected values, modal fields. Values are returned raw;
+// each handler validates them with its own zod schema.
+import {
+  ApplicationCommandOptionType,
+  ComponentType,
+  type APIApplicationCommandInteractionDataOption,
+  type APIInteraction,
+} from 'discord-api-types/v10';
+
+type Option = APIApplicationCommandInteractionDataOption;
+
+/** Slash-command options as a flat record keyed by lower-case name (Discord only allows lower case). */
+export function commandOptions(interaction: APIInteraction): Record<string, string | number | boolean> {
+  const data = interaction.data as { options?: Option[] } | undefined;
+  const out: Record<string, string | number | boolean> = {};
+  for (const o of data?.options ?? []) {
+    if (o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup) continue;
+    if ('value' in o && o.value !== undefined) out[o.name.toLowerCase()] = o.value;
+  }
+  return out;
+}
+
+/** The values picked in a select menu. */
+export function selectedValues(interaction: APIInteraction): string[] {
+  const data = interaction.data as { values?: unknown } | undefined;
+  return Array.isArray(data?.values) ? data.values.filter((v): v is string => typeof v === 'string') : [];
+}
+
+interface ModalNode { type?: number; custom_id?: string; value?: unknown; component?: ModalNode; components?: ModalNode[] }
+
+/** Modal text inputs by custom id; accepts both action-row and label layouts. */
+export function modalValues(interaction: APIInteraction): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (nodes: ModalNode[] | undefined) => {
+    for (const n of nodes ?? []) {
+      if (n.type === ComponentType.TextInput && n.custom_id && typeof n.value === 'string') out[n.custom_id] = n.value;
+      if (n.component) walk([n.component]);
+      walk(n.components);
+    }
+  };
+  walk((interaction.data as { components?: ModalNode[] } | undefined)?.components);
+  return out;
+}

@@ -1,0 +1,213 @@
+// Discord notifications as job handlers (one job per side effect, so a failing DM never re-posts the admin
+// embed). Each job re-reads the order (payloads carry ids) and makes one Discord call:
+//   order.created  > discord-admin-embed : approve/reject embed in the tenant's admin channel
+//   order.created  > discord-notify      : DM with the payment instructions for the customer's method
+//   order.paid     > discord-notify      : receipt DM (tax on its own line)
+//   order.cancelled> discord-notify      : DM saying the order was cancelled and why
+//   order.refunded > discord-notify      : DM saying what was refunded
+// Failure handling: DMs closed (50007) are not retried and are recorded on the order and the customer;
+// 429 is waited out by @discordjs/rest (Retry-After); 5xx and network errors throw, so graphile-worker
+// retries with backoff and the job is never lost; other 4xx (a deleted channel, missing access) are logged
+// and end the job, since retrying cannot fix them and Discord bans IPs that repeat invalid requests.
+import { Routes } from 'discord-api-types/v10';
+import type { REST } from '@discordjs/rest';
+import type { Tenant } from '../../../generated/prisma/index.js';
+import type { EventBus } from '../../../platform/jobs/queue.js';
+import type { Logger } from '../../../platform/logger.js';
+import { formatMoney } from '../../../platform/money.js';
+import type { DmStatusService } from '../../../modules/notifications/dm-status.service.js';
+import type { OrderService } from '../../../modules/orders/order.service.js';
+import type { TenantService } from '../../../modules/tenants/tenant.service.js';
+import {
+  EVENTS,
+  orderCancelledPayload,
+  orderCreatedPayload,
+  orderPaidPayload,
+  orderRefundedPayload,
+} from '../../../modules/shared/events.js';
+import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
+import { COLORS, embed, type MessageData } from '../replies.js';
+import { adminOrderMessage } from '../views/admin-order.view.js';
+import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
+import { paymentInstructionsText, paymentMethodLabel } from '../views/payment-methods.view.js';
+
+export interface NotificationDeps {
+  rest: REST;
+  logger: Logger;
+  tenants: Pick<TenantService, 'get'>;
+  orders: Pick<OrderService, 'get'>;
+  dmStatus: DmStatusService;
+  /** How long a recorded "DMs closed" makes later DMs skip the call (default 24 h). */
+  dmClosedBackoffMs?: number;
+}
+
+type OrderDetail = Awaited<ReturnType<OrderService['get']>>;
+
+const DM_CLOSED = 50007;
+
+export function registerDiscordNotifications(bus: EventBus, deps: NotificationDeps): void {
+  const backoffMs = deps.dmClosedBackoffMs ?? 24 * 3600_000;
+  const load = async (tenantId: string, orderId: string) => ({ tenant: await deps.tenants.get(tenantId), order: await deps.orders.get(tenantId, orderId) });
+
+  /** One DM to the order's customer; 50007 is recorded and ends the job, other errors follow the rules above. */
+  async function dm(tenantId: string, order: OrderDetail, message: MessageData, what: string): Promise<void> {
+    const log = deps.logger.child({ tenantId, orderId: order.id, notification: what });
+    const customer = order.customer;
+    if (customer.dmClosedAt && Date.now() - customer.dmClosedAt.getTime() < backoffMs) {
+      await deps.dmStatus.recordDmClosed(tenantId, { orderId: order.id, customerId: customer.id });
+      log.info('customer DMs were recently closed; not trying again, recorded on the order');
+      return;
+    }
+    try {
+      const channel = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: customer.discordUserId } })) as { id: string };
+      await deps.rest.post(Routes.channelMessages(channel.id), { body: { ...message, allowed_mentions: { parse: [] } } });
+      if (customer.dmClosedAt) await deps.dmStatus.recordDmDelivered(tenantId, customer.id);
+    } catch (err) {
+      if (discordErrorCode(err) === DM_CLOSED) {
+        await deps.dmStatus.recordDmClosed(tenantId, { orderId: order.id, customerId: customer.id });
+        log.info('customer does not accept DMs (50007); recorded on the order, not retried');
+        return;
+      }
+      endOnClientError(err, log);
+    }
+  }
+
+  bus.subscribe(EVENTS.orderCreated, 'discord-admin-embed', {
+    schema: orderCreatedPayload,
+    async run({ tenantId, orderId }) {
+      const { tenant, order } = await load(tenantId, orderId);
+      const log = deps.logger.child({ tenantId, orderId, notification: 'admin-embed' });
+      if (!tenant.adminChannelId) {
+        log.warn('tenant has no admin channel; the order waits in the admin panel');
+        return;
+      }
+      const payment = [...order.payments].reverse().find((p) => p.status === 'awaiting_admin_approval' || p.status === 'pending') ?? order.payments.at(-1);
+      if (!payment) {
+        log.warn('order has no payment to approve');
+        return;
+      }
+      const message = adminOrderMessage({ order, customerDiscordId: order.customer.discordUserId, paymentId: payment.id, paymentMethod: payment.method });
+      try {
+        await deps.rest.post(Routes.channelMessages(tenant.adminChannelId), { body: { ...message, allowed_mentions: { parse: [] } } });
+      } catch (err) {
+        endOnClientError(err, log);
+      }
+    },
+  });
+
+  bus.subscribe(EVENTS.orderCreated, 'discord-notify', {
+    schema: orderCreatedPayload,
+    async run({ tenantId, orderId }) {
+      const { tenant, order } = await load(tenantId, orderId);
+      await dm(tenantId, order, createdDm(tenant, order), 'order-created');
+    },
+  });
+
+  bus.subscribe(EVENTS.orderPaid, 'discord-notify', {
+    schema: orderPaidPayload,
+    async run({ tenantId, orderId }) {
+      const { tenant, order } = await load(tenantId, orderId);
+      await dm(tenantId, order, receiptDm(tenant, order), 'order-paid');
+    },
+  });
+
+  bus.subscribe(EVENTS.orderCancelled, 'discord-notify', {
+    schema: orderCancelledPayload,
+    async run({ tenantId, orderId, reason, note }) {
+      const { tenant, order } = await load(tenantId, orderId);
+      await dm(tenantId, order, cancelledDm(tenant, order, reason, note), 'order-cancelled');
+    },
+  });
+
+  bus.subscribe(EVENTS.orderRefunded, 'discord-notify', {
+    schema: orderRefundedPayload,
+    async run({ tenantId, orderId, refundId, amountCents }) {
+      const { tenant, order } = await load(tenantId, orderId);
+      await dm(tenantId, order, refundedDm(tenant, order, refundId, amountCents), 'order-refunded');
+    },
+  });
+}
+
+/** 4xx other than 429 cannot be fixed by retrying: log and end the job. Anything else throws (retried). */
+function endOnClientError(err: unknown, log: Logger): void {
+  if (err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429) {
+    log.warn({ status: err.status, code: err.code, message: err.message }, 'Discord refused the notification; not retrying');
+    return;
+  }
+  throw err;
+}
+
+const money = (o: { currency: string }) => (c: number) => formatMoney(c, o.currency);
+
+function createdDm(tenant: Tenant, o: OrderDetail): MessageData {
+  return {
+    embeds: [
+      embed({
+        title: `${tenant.name}: order #${o.number} received`,
+        color: COLORS.brand,
+        description: `Please pay **${money(o)(o.totalCents)}** with ${paymentMethodLabel(o.paymentMethod)}.\n\n${paymentInstructionsText(tenant, o.paymentMethod)}\n\nPut **#${o.number}** in the payment note. We will confirm it here.`,
+        fields: [
+          { name: 'Items', value: linesText(o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), o.currency) },
+          { name: 'Totals', value: totalsText(o) },
+        ],
+      }),
+    ],
+  };
+}
+
+function receiptDm(tenant: Tenant, o: OrderDetail): MessageData {
+  return {
+    embeds: [
+      embed({
+        title: `${tenant.name}: receipt for order #${o.number}`,
+        color: COLORS.ok,
+        description: `Payment received with ${paymentMethodLabel(o.paymentMethod)}. Thank you!`,
+        fields: [
+          { name: 'Items', value: linesText(o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), o.currency) },
+          { name: 'Totals', value: totalsText(o) },
+          ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
+        ],
+        timestamp: (o.paidAt ?? new Date()).toISOString(),
+      }),
+    ],
+  };
+}
+
+const CANCEL_TEXT = {
+  payment_rejected: 'the shop could not confirm your payment',
+  admin_cancelled: 'the shop cancelled it',
+  customer_cancelled: 'you cancelled it',
+} as const;
+
+function cancelledDm(tenant: Tenant, o: OrderDetail, reason: keyof typeof CANCEL_TEXT, note?: string): MessageData {
+  return {
+    embeds: [
+      embed({
+        title: `${tenant.name}: order #${o.number} cancelled`,
+        color: COLORS.error,
+        description: `Your order was cancelled because ${CANCEL_TEXT[reason]}.${note ? `\nReason: ${note}` : ''}\n\nIf you already paid, reply to the shop and they will sort it out.`,
+      }),
+    ],
+  };
+}
+
+function refundedDm(tenant: Tenant, o: OrderDetail, refundId: string, amountCents: number): MessageData {
+  const m = money(o);
+  const refund = o.refunds.find((r) => r.id === refundId);
+  return {
+    embeds: [
+      embed({
+        title: `${tenant.name}: refund on order #${o.number}`,
+        color: COLORS.ok,
+        description: [
+          `We refunded **${m(amountCents)}** on your order.`,
+          refund?.reason ? `Reason: ${refund.reason}` : undefined,
+          `Refunded so far: ${m(o.refundedTotalCents)} of ${m(o.totalCents)}.`,
+          o.status === 'REFUNDED' ? 'The order is now fully refunded.' : undefined,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      }),
+    ],
+  };
+}

@@ -1,0 +1,54 @@
+// The admin-channel embed for a new order (posted by the order.created notification) and how it looks
+// once an admin approved or rejected the payment.
+import { ButtonStyle, type APIEmbed } from 'discord-api-types/v10';
+import type { Order, OrderItem, PaymentMethod } from '../../../generated/prisma/index.js';
+import { customId } from '../custom-id.js';
+import { button, COLORS, embed, row, type MessageData } from '../replies.js';
+import { formatAddress, linesText, totalsText, type AddressLike } from './order-steps.view.js';
+import { paymentMethodLabel } from './payment-methods.view.js';
+
+export interface AdminOrderInput {
+  order: Order & { items: OrderItem[] };
+  customerDiscordId: string;
+  paymentId: string;
+  paymentMethod: PaymentMethod;
+}
+
+export function adminOrderMessage(i: AdminOrderInput): MessageData {
+  const o = i.order;
+  const e: APIEmbed = embed({
+    title: `New order #${o.number} · awaiting payment`,
+    color: COLORS.warn,
+    description: `Customer: <@${i.customerDiscordId}>\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**\nApprove once the money has arrived.`,
+    fields: [
+      { name: 'Items', value: linesText(o.items.map((it) => ({ ...it, lineTotalCents: it.quantity * it.unitPriceCents })), o.currency) },
+      { name: 'Totals', value: totalsText(o) },
+      ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
+    ],
+    footer: { text: `${o.id} · ${i.paymentId}` },
+    timestamp: o.createdAt.toISOString(),
+  });
+  return {
+    embeds: [e],
+    components: [row(button(customId('payment:approve', i.paymentId), 'Approve payment', ButtonStyle.Success), button(customId('payment:reject', i.paymentId), 'Reject', ButtonStyle.Danger))],
+  };
+}
+
+/** The admin message after a decision: same embed, new title/colour, a line saying who decided, no buttons. */
+export function decidedAdminMessage(original: APIEmbed | undefined, outcome: { approved: boolean; by: string; number: number; reason?: string; already?: boolean }): MessageData {
+  const base = original ?? {};
+  const line = outcome.approved
+    ? `${outcome.already ? 'Already approved' : 'Approved'} by <@${outcome.by}>`
+    : `${outcome.already ? 'Already rejected' : 'Rejected'} by <@${outcome.by}>${outcome.reason ? `: ${outcome.reason}` : ''}`;
+  return {
+    embeds: [
+      embed({
+        ...base,
+        title: `Order #${outcome.number} · ${outcome.approved ? 'paid' : 'payment rejected'}`,
+        color: outcome.approved ? COLORS.ok : COLORS.error,
+        fields: [...(base.fields ?? []), { name: 'Decision', value: line }],
+      }),
+    ],
+    components: [],
+  };
+}

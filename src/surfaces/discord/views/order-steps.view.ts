@@ -1,0 +1,250 @@
+// The rich /order flow's screens (spec 001): pure functions from data to message payloads, so the handlers
+// stay thin and every screen respects Discord's limits (25 options per select, 5 rows, 5 text inputs).
+import { ButtonStyle, TextInputStyle, type APIEmbed } from 'discord-api-types/v10';
+import type { Address, PaymentMethod, Product, ShippingType, Tenant } from '../../../generated/prisma/index.js';
+import { formatMoney } from '../../../platform/money.js';
+import { customId } from '../custom-id.js';
+import { button, clip, COLORS, embed, modal, row, select, type MessageData, type Row } from '../replies.js';
+import { paymentMethodLabel, paymentInstructionsText } from './payment-methods.view.js';
+
+export const PRODUCTS_PER_PAGE = 25;
+
+export interface AddressLike { name?: string | null; line1: string; line2?: string | null; city: string; state?: string | null; postalCode: string; country: string }
+
+export function formatAddress(a: AddressLike, sep = '\n'): string {
+  return [a.name, a.line1, a.line2, [a.city, a.state, a.postalCode].filter(Boolean).join(' '), a.country].filter(Boolean).join(sep);
+}
+
+const cancelButton = () => button(customId('order:cancel'), 'Cancel order', ButtonStyle.Danger);
+
+/** Step 1. More than 25 products are paginated with Previous/Next: nothing is dropped. */
+export function productStep(products: Product[], page: number, note?: string): MessageData {
+  if (products.length === 0) {
+    return { embeds: [embed({ title: 'Nothing to order right now', description: 'This shop has no products you can buy at the moment.', color: COLORS.warn })], components: [row(cancelButton())] };
+  }
+  const pages = Math.ceil(products.length / PRODUCTS_PER_PAGE);
+  const p = Math.min(Math.max(page, 0), pages - 1);
+  const slice = products.slice(p * PRODUCTS_PER_PAGE, (p + 1) * PRODUCTS_PER_PAGE);
+  const components: Row[] = [
+    select(
+      customId('order:product-select'),
+      'Choose a product',
+      slice.map((prod) => ({
+        label: prod.name,
+        value: prod.id,
+        description: `${formatMoney(prod.unitPriceCents, prod.currency)}${prod.description ? ` · ${prod.description}` : ''}`,
+      })),
+    ),
+  ];
+  const nav = [];
+  if (pages > 1) {
+    nav.push(button(customId('order:products', Math.max(p - 1, 0)), 'Previous', ButtonStyle.Secondary, p === 0));
+    nav.push(button(customId('order:products', Math.min(p + 1, pages - 1)), 'Next', ButtonStyle.Secondary, p >= pages - 1));
+  }
+  nav.push(cancelButton());
+  components.push(row(...nav));
+  const description = [note, 'Pick a product; you will choose the quantity next.', pages > 1 ? `Page ${p + 1} of ${pages} · ${products.length} products` : undefined]
+    .filter(Boolean)
+    .join('\n\n');
+  return { embeds: [embed({ title: 'New order · 1. Product', description, color: COLORS.brand })], components };
+}
+
+/** Step 2: the quantity modal for one product. */
+export function quantityModal(product: Product) {
+  return modal(customId('order:qty-modal', product.id), `Quantity · ${product.name}`, [
+    { id: 'quantity', label: `How many? (${formatMoney(product.unitPriceCents, product.currency)} each)`, value: '1', minLength: 1, maxLength: 4, placeholder: '1' },
+  ]);
+}
+
+export interface CartLine { name: string; quantity: number; unitPriceCents: number }
+
+export function cartSummary(lines: CartLine[], currency: string): string {
+  return lines.map((l) => `• ${l.quantity} × ${l.name} — ${formatMoney(l.quantity * l.unitPriceCents, currency)}`).join('\n') || '(empty)';
+}
+
+/** Step 3: saved addresses (most recent first) and an "Enter new address" button. */
+export function addressStep(lines: CartLine[], currency: string, addresses: Address[]): MessageData {
+  const components: Row[] = [];
+  if (addresses.length) {
+    components.push(
+      select(
+        customId('order:use-existing'),
+        'Ship to a saved address',
+        addresses.slice(0, 25).map((a) => ({ label: `${a.line1}, ${a.city}`, value: a.id, description: formatAddress(a, ', ') })),
+      ),
+    );
+  }
+  components.push(
+    row(
+      button(customId('order:address:new'), 'Enter new address', ButtonStyle.Primary),
+      button(customId('order:products', 0), 'Add another product'),
+      cancelButton(),
+    ),
+  );
+  return {
+    embeds: [
+      embed({
+        title: 'New order · 2. Shipping address',
+        description: `${cartSummary(lines, currency)}\n\n${addresses.length ? 'Pick a saved address or enter a new one.' : 'Enter the address to ship to.'}`,
+        color: COLORS.brand,
+      }),
+    ],
+    components,
+  };
+}
+
+/** Step 3a: the new-address modal (5 inputs: Discord's maximum). */
+export function addressModal(customIdValue: string, prefill?: AddressLike) {
+  return modal(customIdValue, 'Shipping address', [
+    { id: 'line1', label: 'Street address', maxLength: 200, value: prefill?.line1, placeholder: '123 Main St' },
+    { id: 'line2', label: 'Apartment, suite (optional)', required: false, maxLength: 200, value: prefill?.line2 ?? undefined },
+    { id: 'city', label: 'City', maxLength: 100, value: prefill?.city },
+    { id: 'state', label: 'State / region (optional)', required: false, maxLength: 100, value: prefill?.state ?? undefined },
+    {
+      id: 'postal_country',
+      label: 'Postal code and country (2 letters)',
+      maxLength: 30,
+      placeholder: '62701 US',
+      value: prefill ? `${prefill.postalCode} ${prefill.country}` : undefined,
+      style: TextInputStyle.Short,
+    },
+  ]);
+}
+
+/** Step 3b: the validator suggests a correction. */
+export function correctedAddressStep(original: AddressLike, suggested: AddressLike): MessageData {
+  return {
+    embeds: [
+      embed({
+        title: 'Check your address',
+        description: 'The address checker suggests a correction. Which one should we ship to?',
+        color: COLORS.warn,
+        fields: [
+          { name: 'You entered', value: formatAddress(original), inline: true },
+          { name: 'Suggested', value: formatAddress(suggested), inline: true },
+        ],
+      }),
+    ],
+    components: [
+      row(
+        button(customId('order:address:accept-corrected'), 'Use suggested', ButtonStyle.Success),
+        button(customId('order:address:keep-original'), 'Keep mine'),
+        cancelButton(),
+      ),
+    ],
+  };
+}
+
+/** Step 4: shipping type. */
+export function shippingStep(address: AddressLike | null, types: ShippingType[], currency: string): MessageData {
+  const shown = types.slice(0, 25);
+  return {
+    embeds: [
+      embed({
+        title: 'New order · 3. Shipping',
+        description: `${address ? `Shipping to:\n${formatAddress(address)}\n\n` : ''}How should we ship it?${types.length > 25 ? '\n(Showing the first 25 shipping options.)' : ''}`,
+        color: COLORS.brand,
+      }),
+    ],
+    components: [
+      select(customId('order:shipping-type-select'), 'Choose shipping', shown.map((t) => ({ label: t.name, value: t.id, description: formatMoney(t.priceCents, currency) }))),
+      row(cancelButton()),
+    ],
+  };
+}
+
+/** Step 5: only the tenant's enabled payment methods. */
+export function paymentStep(methods: PaymentMethod[]): MessageData {
+  if (methods.length === 0) {
+    return { embeds: [embed({ title: 'No payment methods', description: 'This shop has not enabled any payment method yet. Please contact the shop.', color: COLORS.warn })], components: [row(cancelButton())] };
+  }
+  return {
+    embeds: [embed({ title: 'New order · 4. Payment', description: 'How will you pay?', color: COLORS.brand })],
+    components: [select(customId('order:payment-method-select'), 'Choose a payment method', methods.slice(0, 25).map((m) => ({ label: paymentMethodLabel(m), value: m }))), row(cancelButton())],
+  };
+}
+
+export interface QuoteView {
+  lines: { name: string; quantity: number; unitPriceCents: number; lineTotalCents: number }[];
+  subtotalCents: number;
+  discountCents: number;
+  discountName?: string | null;
+  shippingCents: number;
+  shippingTypeName?: string | null;
+  taxAmountCents: number;
+  totalCents: number;
+  currency: string;
+  paymentMethod?: PaymentMethod | null;
+  address?: AddressLike | null;
+}
+
+export function totalsText(q: Omit<QuoteView, 'lines'>): string {
+  const m = (c: number) => formatMoney(c, q.currency);
+  const rows = [`Subtotal: ${m(q.subtotalCents)}`];
+  if (q.discountCents) rows.push(`Discount${q.discountName ? ` (${q.discountName})` : ''}: −${m(q.discountCents)}`);
+  rows.push(`Shipping${q.shippingTypeName ? ` (${q.shippingTypeName})` : ''}: ${m(q.shippingCents)}`);
+  rows.push(`Tax: ${m(q.taxAmountCents)}`);
+  rows.push(`**Total: ${m(q.totalCents)}**`);
+  return rows.join('\n');
+}
+
+export function linesText(lines: QuoteView['lines'], currency: string): string {
+  return clip(lines.map((l) => `• ${l.quantity} × ${l.name} @ ${formatMoney(l.unitPriceCents, currency)} = ${formatMoney(l.lineTotalCents, currency)}`).join('\n'), 1024);
+}
+
+/** Step 6: the review summary and the instruction embed. */
+export function reviewStep(q: QuoteView, tenant: Tenant): MessageData {
+  const summary: APIEmbed = embed({
+    title: 'New order · 5. Review',
+    color: COLORS.brand,
+    fields: [
+      { name: 'Items', value: linesText(q.lines, q.currency) },
+      { name: 'Totals', value: totalsText(q) },
+      ...(q.address ? [{ name: 'Ship to', value: formatAddress(q.address), inline: true }] : []),
+      ...(q.paymentMethod ? [{ name: 'Payment', value: paymentMethodLabel(q.paymentMethod), inline: true }] : []),
+    ],
+  });
+  const instructions = embed({
+    title: 'What happens next',
+    description: [
+      'Click **Confirm & submit** to place the order. Stock is held for you once it is placed.',
+      q.paymentMethod ? `Then pay with ${paymentMethodLabel(q.paymentMethod)}: ${paymentInstructionsText(tenant, q.paymentMethod)}` : undefined,
+      'An admin confirms your payment; you will get a receipt by DM.',
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+    color: COLORS.muted,
+  });
+  return {
+    embeds: [summary, instructions],
+    components: [row(button(customId('order:confirm'), 'Confirm & submit', ButtonStyle.Success), button(customId('order:cancel'), 'Cancel', ButtonStyle.Danger))],
+  };
+}
+
+export interface SubmittedOrderView { number: number; totalCents: number; currency: string; paymentMethod: PaymentMethod; taxAmountCents: number }
+
+/** Step 7: "Order submitted". */
+export function submittedStep(order: SubmittedOrderView, tenant: Tenant, alreadySubmitted = false): MessageData {
+  return {
+    embeds: [
+      embed({
+        title: 'Order submitted',
+        description: [
+          alreadySubmitted ? 'This order was already submitted; here it is again.' : `Thank you! Your order **#${order.number}** is placed.`,
+          `Total: **${formatMoney(order.totalCents, order.currency)}**`,
+          `Pay with ${paymentMethodLabel(order.paymentMethod)}: ${paymentInstructionsText(tenant, order.paymentMethod)}`,
+          'Include your order number with the payment. An admin will confirm it and you will get a receipt by DM.',
+        ].join('\n\n'),
+        color: COLORS.ok,
+        footer: { text: 'See your orders any time with /orders' },
+      }),
+    ],
+    components: [],
+  };
+}
+
+export function cancelledStep(cancelled = true): MessageData {
+  return cancelled
+    ? { embeds: [embed({ title: 'Order cancelled', description: 'Nothing was ordered. Run `/order` whenever you want to start again.', color: COLORS.muted })], components: [] }
+    : { embeds: [embed({ title: 'No order in progress', description: 'There was nothing to cancel. Run `/order` to start one.', color: COLORS.muted })], components: [] };
+}

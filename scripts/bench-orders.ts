@@ -9,9 +9,6 @@
 // Baseline: 8 concurrent callers writing the same rows with plain `pg`, one transaction per order
 // (session + item + address, order number, order + item, payment, reservation and stock, the
 // order.created job, session submitted). Prints: orders/s: X  baseline/s: Y  ratio: Z
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { z } from 'zod';
@@ -26,41 +23,18 @@ import { createOrderService } from '../src/modules/orders/order.service.js';
 import { EVENTS } from '../src/modules/shared/events.js';
 import { createTaxjarAdapter } from '../src/modules/tax/taxjar.adapter.js';
 import { systemClock } from '../src/platform/clock.js';
-import { startEmbeddedPostgres, ensureDatabase } from '../src/platform/db/embedded-postgres.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createPrisma, type Db } from '../src/platform/db/prisma.js';
 import { EventBus } from '../src/platform/jobs/queue.js';
 import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { createLogger } from '../src/platform/logger.js';
+import { benchDatabase } from './lib/bench-database.js';
 
 const CONCURRENCY = 8;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const ADDRESS = { name: 'Bench Buyer', line1: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
 
-async function database(): Promise<{ url: string; cleanup: () => Promise<void> }> {
-  const name = `ll_bench_${randomBytes(4).toString('hex')}`;
-  if (process.env.DATABASE_URL) {
-    const admin = new URL(process.env.DATABASE_URL);
-    admin.pathname = '/postgres';
-    await ensureDatabase(admin.toString(), name);
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      cleanup: async () => {
-        const c = new pg.Client({ connectionString: admin.toString() });
-        c.on('error', () => undefined);
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'll-bench-'));
-  const pgHandle = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), database: name });
-  return { url: pgHandle.url, cleanup: async () => { await pgHandle.stop(); await rm(dir, { recursive: true, force: true }); } };
-}
 
 /** The fake TaxJar in its own process, as the real one is remote: its CPU is not the services' CPU. */
 async function startFakeTaxjar(): Promise<{ url: string; child: ChildProcess }> {
@@ -103,7 +77,7 @@ async function measure(seconds: number, once: (worker: number) => Promise<void>)
 }
 
 async function main() {
-  const { url, cleanup } = await database();
+  const { url, cleanup } = await benchDatabase('ll_bench');
   const taxjar = await startFakeTaxjar();
   const db = createPrisma(url, CONCURRENCY + 2);
   const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY });

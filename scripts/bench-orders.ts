@@ -172,6 +172,32 @@ async function main() {
     ]);
     console.log(`node cpu ms/order: services ${(cpu.services / made).toFixed(2)}  baseline ${(cpu.baseline / madeBaseline).toFixed(2)} (orders made: ${made} / ${madeBaseline}, incl. warm-up)`);
     console.log(`orders/s: ${servicesRate.toFixed(1)}  baseline/s: ${baselineRate.toFixed(1)}  ratio: ${(servicesRate / baselineRate).toFixed(2)}`);
+
+    // Detail only, after the measurement (changes none of the figures above): BENCH_STEPS=N runs N more
+    // orders one at a time (no concurrency) and prints the Node CPU of each service call, to see where it goes.
+    const stepOrders = Number(process.env.BENCH_STEPS ?? 0);
+    if (stepOrders > 0) {
+      const t = shopA.tenant.id;
+      const c = shopA.customers[0]!.id;
+      const steps: [string, () => Promise<unknown>][] = [
+        ['start', () => sessions.start(t, c, { guildId: shopA.guild.id })],
+        ['setItem', () => sessions.setItem(t, c, { productId: shopA.product.id, quantity: 2, memberRoleIds: [] })],
+        ['setAddress', () => sessions.setAddress(t, c, { address: ADDRESS })],
+        ['setShippingType', () => sessions.setShippingType(t, c, shopA.shippingType.id)],
+        ['setPaymentMethod', () => sessions.setPaymentMethod(t, c, 'VENMO_P2P')],
+        ['submit', () => orders.submit(t, c, { memberRoleIds: [] })],
+      ];
+      const spent = new Map<string, number>();
+      for (let i = 0; i < stepOrders; i++) {
+        for (const [name, run] of steps) {
+          const c0 = process.cpuUsage();
+          await run();
+          const d = process.cpuUsage(c0);
+          spent.set(name, (spent.get(name) ?? 0) + (d.user + d.system) / 1000);
+        }
+      }
+      console.log(`node cpu ms per call (${stepOrders} orders, one at a time): ${[...spent].map(([k, v]) => `${k} ${(v / stepOrders).toFixed(2)}`).join('  ')}`);
+    }
   } finally {
     await db.$disconnect();
     await pool.end();

@@ -1,6 +1,6 @@
 // Discount resolution for a customer's order: the best eligible discount, global or assigned to the
 // customer, chosen and counted inside the submit transaction.
-import type { Db, Tx } from '../../platform/db/prisma.js';
+import { Prisma, type Db, type Tx } from '../../platform/db/prisma.js';
 import { discountAmountCents, isEligible, rankDiscounts, type DiscountRule } from './discount-rules.js';
 
 export interface AppliedDiscount {
@@ -30,6 +30,13 @@ export interface DiscountService {
   /** The eligible discounts for this subtotal, best first (read only). */
   candidatesFor(db: Db | Tx, input: Input): Promise<DiscountCandidate[]>;
   /**
+   * candidatesFor in two halves, so a caller can read the rows in a statement it makes anyway (submit reads
+   * them with the session: one round trip less): a scalar subquery giving the rows as JSON (any subtotal)...
+   */
+  candidateRowsSql(input: { tenantId: string; customerId: string; now: Date }): Prisma.Sql;
+  /** ...and the eligible ones for this subtotal among those rows, best first (same result as candidatesFor). */
+  candidatesFromRows(rows: unknown, input: Input): DiscountCandidate[];
+  /**
    * Inside the submit transaction: counts one use of the first of `candidates` (read before the
    * transaction) that is still eligible. Every rule is re-checked by the conditional UPDATE itself (active,
    * window, minimum subtotal, maxUses, maxUsesPerCustomer), and the amount is recomputed from the row it
@@ -39,6 +46,48 @@ export interface DiscountService {
 }
 
 type DiscountRow = DiscountRule & { assignmentId: string | null; assignmentUses: number | null; customerOrders: number };
+/** A DiscountRow as candidateRowsSql returns it: dates as epoch milliseconds. */
+type DiscountJsonRow = Omit<DiscountRow, 'startsAt' | 'endsAt'> & { startsAt: number | null; endsAt: number | null };
+
+function eligibleRows(rows: DiscountRow[], input: Input): Candidate[] {
+  const { now, subtotalCents } = input;
+  const out: Candidate[] = [];
+  for (const r of rows) {
+    const assignmentId = r.scope === 'ASSIGNED' ? r.assignmentId : null;
+    const customerUses = r.scope === 'ASSIGNED' ? (r.assignmentUses ?? 0) : r.customerOrders;
+    if (!isEligible(r, { now, subtotalCents, customerUses })) continue;
+    out.push({ rule: r, amountCents: discountAmountCents(r, subtotalCents), assignmentId });
+  }
+  return rankDiscounts(out);
+}
+
+function candidateRowsSql(input: { tenantId: string; customerId: string; now: Date }): Prisma.Sql {
+  const { tenantId, customerId, now } = input;
+  // The same rows as candidates() below, without the minimum-subtotal filter (isEligible applies it).
+  // Timestamps (UTC, without time zone) as epoch milliseconds: JSON has no date type.
+  const ms = (col: Prisma.Sql) => Prisma.sql`(extract(epoch from ${col}) * 1000)::float8`;
+  return Prisma.sql`COALESCE((SELECT json_agg(json_build_object('id', d.id, 'name', d.name, 'type', d.type, 'percentOff', d."percentOff",
+      'amountOffCents', d."amountOffCents", 'scope', d.scope, 'startsAt', ${ms(Prisma.sql`d."startsAt"`)}, 'endsAt', ${ms(Prisma.sql`d."endsAt"`)},
+      'minSubtotalCents', d."minSubtotalCents", 'maxUses', d."maxUses", 'maxUsesPerCustomer', d."maxUsesPerCustomer", 'usedCount', d."usedCount",
+      'active', d.active, 'assignmentId', a.id, 'assignmentUses', a."usedCount",
+      'customerOrders', CASE WHEN d.scope = 'GLOBAL' AND d."maxUsesPerCustomer" IS NOT NULL
+        THEN (SELECT count(*)::int FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id)
+        ELSE 0 END))
+    FROM discounts d
+    LEFT JOIN discount_assignments a ON a."discountId" = d.id AND a."customerId" = ${customerId}
+    WHERE d."tenantId" = ${tenantId} AND d.active
+      AND (d."startsAt" IS NULL OR d."startsAt" <= ${now}) AND (d."endsAt" IS NULL OR d."endsAt" > ${now})
+      AND (d.scope = 'GLOBAL' OR a.id IS NOT NULL)), '[]'::json)`;
+}
+
+function candidatesFromRows(rows: unknown, input: Input): Candidate[] {
+  const parsed = (rows as DiscountJsonRow[]).map((r) => ({
+    ...r,
+    startsAt: r.startsAt === null ? null : new Date(r.startsAt),
+    endsAt: r.endsAt === null ? null : new Date(r.endsAt),
+  }));
+  return eligibleRows(parsed, input);
+}
 
 async function candidates(db: Db | Tx, input: Input): Promise<Candidate[]> {
   const { tenantId, customerId, subtotalCents, now } = input;
@@ -56,14 +105,7 @@ async function candidates(db: Db | Tx, input: Input): Promise<Candidate[]> {
     WHERE d."tenantId" = ${tenantId} AND d.active AND d."minSubtotalCents" <= ${subtotalCents}
       AND (d."startsAt" IS NULL OR d."startsAt" <= ${now}) AND (d."endsAt" IS NULL OR d."endsAt" > ${now})
       AND (d.scope = 'GLOBAL' OR a.id IS NOT NULL)`;
-  const out: Candidate[] = [];
-  for (const r of rows) {
-    const assignmentId = r.scope === 'ASSIGNED' ? r.assignmentId : null;
-    const customerUses = r.scope === 'ASSIGNED' ? (r.assignmentUses ?? 0) : r.customerOrders;
-    if (!isEligible(r, { now, subtotalCents, customerUses })) continue;
-    out.push({ rule: r, amountCents: discountAmountCents(r, subtotalCents), assignmentId });
-  }
-  return rankDiscounts(out);
+  return eligibleRows(rows, input);
 }
 
 export function createDiscountService(): DiscountService {
@@ -78,6 +120,8 @@ export function createDiscountService(): DiscountService {
     },
 
     candidatesFor: candidates,
+    candidateRowsSql,
+    candidatesFromRows,
 
     async applyFirst(tx, input, list) {
       const { tenantId, customerId, subtotalCents, now } = input;

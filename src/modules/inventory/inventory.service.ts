@@ -5,7 +5,7 @@
 // submitted. Cancel puts every unreleased unit back; a refund by items puts the refunded units back.
 // Products without trackStock, and tenants with inventoryTracking off, are never touched.
 import { AppError } from '../../platform/errors.js';
-import type { Tx } from '../../platform/db/prisma.js';
+import { Prisma, type Tx } from '../../platform/db/prisma.js';
 
 export interface StockLine {
   productId: string;
@@ -32,8 +32,60 @@ export interface InventoryService {
   restockItems(tx: Tx, input: { tenantId: string; orderId: string; items: StockLine[] }): Promise<StockLine[]>;
 }
 
+/** What reserving one line found: the product's name and stock, whether a reservation was recorded and the units taken. */
+export interface ReservedLine {
+  name: string | null;
+  inserted: number;
+  taken: number;
+  stock: number | null;
+}
+
+/**
+ * Reserving ONE line as CTEs (`res_ins`, `res_upd`) of a caller's statement, for an order whose id is
+ * `orderId` (an expression; `from` adds what it needs, e.g. a CTE that inserted the order), plus the column
+ * `reservedLineSql` that reports the result for checkReservedLine. reserveForOrder runs exactly these per
+ * line; submit embeds them in its order statement when the order has a single stock line (one round trip
+ * less on the hot path; with several lines, reserveForOrder keeps the product-id lock order).
+ */
+export function reserveLineCtes(tenantId: string, order: { id: Prisma.Sql; from?: Prisma.Sql }, line: StockLine): Prisma.Sql {
+  // Record the reservation when the tenant tracks inventory and the product tracks stock (the unique
+  // (orderId, productId) makes a repeat a no-op) and, only if it is new, take the units with a conditional
+  // decrement. The row lock the UPDATE takes serialises concurrent buyers, and READ COMMITTED re-checks
+  // `stock >= quantity` against the committed value after waiting: no overselling.
+  return Prisma.sql`res_ins AS (
+      INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt")
+      SELECT p."tenantId", ${order.id}, p.id, ${line.quantity}, now()
+      FROM ${order.from ? Prisma.sql`${order.from}, ` : Prisma.empty}products p JOIN tenants t ON t.id = p."tenantId"
+      WHERE p.id = ${line.productId} AND p."tenantId" = ${tenantId} AND p."trackStock" AND t."inventoryTracking"
+      ON CONFLICT ("orderId", "productId") DO NOTHING RETURNING 1
+    ), res_upd AS (
+      UPDATE products SET stock = stock - ${line.quantity}, "updatedAt" = now()
+      WHERE id = ${line.productId} AND "tenantId" = ${tenantId} AND stock >= ${line.quantity} AND EXISTS (SELECT 1 FROM res_ins)
+      RETURNING stock
+    )`;
+}
+
+/** A JSON column reporting what reserveLineCtes did (a ReservedLine). */
+export function reservedLineSql(tenantId: string, line: StockLine): Prisma.Sql {
+  return Prisma.sql`(SELECT json_build_object('name', p.name, 'inserted', (SELECT count(*)::int FROM res_ins), 'taken', (SELECT count(*)::int FROM res_upd), 'stock', p.stock)
+    FROM (SELECT 1) AS one LEFT JOIN products p ON p.id = ${line.productId} AND p."tenantId" = ${tenantId})`;
+}
+
+/** NOT_FOUND (unknown product) or OUT_OF_STOCK (fewer units than asked); the caller's transaction must then roll back. */
+export function checkReservedLine(r: ReservedLine | undefined | null, line: StockLine): void {
+  if (!r?.name) throw new AppError('NOT_FOUND', `Product ${line.productId} not found`);
+  if (r.inserted === 1 && r.taken === 0) {
+    const available = r.stock ?? 0;
+    throw new AppError(
+      'OUT_OF_STOCK',
+      `${r.name} is out of stock (${available} left, ${line.quantity} requested)`,
+      { productId: line.productId, name: r.name, available, requested: line.quantity },
+    );
+  }
+}
+
 /** Sums quantities per product and sorts by id, so concurrent transactions lock product rows in one order (no deadlocks). */
-function mergeLines(lines: StockLine[]): StockLine[] {
+export function mergeLines(lines: StockLine[]): StockLine[] {
   const byProduct = new Map<string, number>();
   for (const l of lines) {
     if (!Number.isSafeInteger(l.quantity) || l.quantity < 0) throw new AppError('VALIDATION_FAILED', `Invalid quantity ${l.quantity} for ${l.productId}`);
@@ -49,34 +101,11 @@ export function createInventoryService(): InventoryService {
   return {
     async reserveForOrder(tx, { tenantId, orderId, lines }) {
       for (const line of mergeLines(lines)) {
-        // One statement per line (lines in product-id order, so concurrent orders lock products in one order):
-        // record the reservation when the tenant tracks inventory and the product tracks stock (the unique
-        // (orderId, productId) makes a repeat a no-op) and, only if it is new, take the units with a
-        // conditional decrement. The row lock the UPDATE takes serialises concurrent buyers, and READ
-        // COMMITTED re-checks `stock >= quantity` against the committed value after waiting: no overselling.
-        const [r] = await tx.$queryRaw<{ name: string | null; inserted: number; taken: number; stock: number | null }[]>`
-          WITH ins AS (
-            INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt")
-            SELECT p."tenantId", ${orderId}, p.id, ${line.quantity}, now()
-            FROM products p JOIN tenants t ON t.id = p."tenantId"
-            WHERE p.id = ${line.productId} AND p."tenantId" = ${tenantId} AND p."trackStock" AND t."inventoryTracking"
-            ON CONFLICT ("orderId", "productId") DO NOTHING RETURNING 1
-          ), upd AS (
-            UPDATE products SET stock = stock - ${line.quantity}, "updatedAt" = now()
-            WHERE id = ${line.productId} AND "tenantId" = ${tenantId} AND stock >= ${line.quantity} AND EXISTS (SELECT 1 FROM ins)
-            RETURNING stock
-          )
-          SELECT p.name, (SELECT count(*)::int FROM ins) AS inserted, (SELECT count(*)::int FROM upd) AS taken, p.stock
-          FROM (SELECT 1) AS one LEFT JOIN products p ON p.id = ${line.productId} AND p."tenantId" = ${tenantId}`;
-        if (!r?.name) throw new AppError('NOT_FOUND', `Product ${line.productId} not found`);
-        if (r.inserted === 1 && r.taken === 0) {
-          const available = r.stock ?? 0;
-          throw new AppError(
-            'OUT_OF_STOCK',
-            `${r.name} is out of stock (${available} left, ${line.quantity} requested)`,
-            { productId: line.productId, name: r.name, available, requested: line.quantity },
-          );
-        }
+        // One statement per line, lines in product-id order, so concurrent orders lock products in one order.
+        const [r] = await tx.$queryRaw<{ r: ReservedLine }[]>`
+          WITH ${reserveLineCtes(tenantId, { id: Prisma.sql`${orderId}` }, line)}
+          SELECT ${reservedLineSql(tenantId, line)} AS r`;
+        checkReservedLine(r?.r, line);
       }
     },
 

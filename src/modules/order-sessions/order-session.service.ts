@@ -11,18 +11,17 @@ import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import { memberMayBuy } from '../catalog/role-gate.js';
 import { addressInputSchema, type AddressInput } from '../customers/address.schema.js';
-import type { CustomerService } from '../customers/customer.service.js';
+import { exactSavedAddressSql, savedAddressesSql, useAddressSql, type SavedAddress } from '../customers/address.store.js';
 import type { DiscountService } from '../discounts/discount.service.js';
 import { priceSession, sessionAddress, taxRequestFor, type Quote } from '../orders/order-quote.js';
 import { composeTotals } from '../orders/pricing.js';
 import type { TaxPort } from '../tax/tax.port.js';
 import { deriveState } from './session-state.js';
-import { expireSession, loadActiveSession, loadSessionById, toSessionView, type LoadedProduct, type LoadedSession, type SessionView } from './session-store.js';
+import { casActiveSession, expireSession, loadActiveSession, loadSessionById, toSessionView, type LoadedProduct, type LoadedSession, type SessionView } from './session-store.js';
 
 export interface OrderSessionDeps {
   db: Db;
   clock: Clock;
-  customers: CustomerService;
   discounts: DiscountService;
   tax: TaxPort;
   /** ORDER_SESSION_TTL_MINUTES (default 30). */
@@ -76,7 +75,7 @@ const NO_SESSION = () => new AppError('NOT_FOUND', 'You have no order in progres
 const EXPIRED = () => new AppError('SESSION_EXPIRED', 'Your order session expired after a period of inactivity: start again with /order.');
 
 export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionService {
-  const { db, clock, customers, discounts, tax } = deps;
+  const { db, clock, discounts, tax } = deps;
   const ttlMs = deps.ttlMinutes * 60_000;
 
   /** What a step changes on the session row. */
@@ -92,18 +91,23 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
    * (One statement instead of a locking transaction: each round trip through the ORM is the dominant cost
    * of the order flow here; see bench:orders.) An expired session is ended and SESSION_EXPIRED thrown.
    */
-  async function step(tenantId: string, customerId: string, plan: (s: LoadedSession) => Promise<{ patch: Patch; item?: ItemWrite }>): Promise<SessionView> {
+  async function step(
+    tenantId: string,
+    customerId: string,
+    plan: (s: LoadedSession & { extra?: SavedAddress[] }) => Promise<{ patch: Patch; item?: ItemWrite; address?: Prisma.Sql }>,
+    opts: { savedAddresses?: boolean } = {},
+  ): Promise<SessionView> {
     for (let attempt = 0; attempt < 8; attempt++) {
-      const s = await loadActiveSession(db, tenantId, customerId);
+      const s = await loadActiveSession<SavedAddress[]>(db, tenantId, customerId, opts.savedAddresses ? { extra: savedAddressesSql(tenantId, customerId) } : {});
       if (!s) throw NO_SESSION();
       const now = clock.now();
       if (s.expiresAt <= now) {
         await expireSession(db, s.id);
         throw EXPIRED();
       }
-      const { patch, item } = await plan(s);
+      const { patch, item, address } = await plan(s);
       const next: LoadedSession = { ...s, ...patch };
-      const state = deriveState({ itemCount: next.items.length, hasAddress: next.addressId !== null, hasPaymentMethod: next.paymentMethod !== null });
+      const state = deriveState({ itemCount: next.items.length, hasAddress: next.addressId !== null || address !== undefined, hasPaymentMethod: next.paymentMethod !== null });
       const expiresAt = new Date(now.getTime() + ttlMs);
       const pending = next.pendingAddress == null ? null : JSON.stringify(next.pendingAddress);
       const itemSql = !item
@@ -115,31 +119,56 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
               ON CONFLICT ("sessionId", "productId") DO UPDATE SET quantity = EXCLUDED.quantity RETURNING 1)`
           : Prisma.sql`, item AS (
               DELETE FROM order_session_items WHERE "sessionId" IN (SELECT id FROM cas) AND "productId" = ${item.remove} RETURNING 1)`;
-      const [written] = await db.$queryRaw<{ n: number }[]>`
-        WITH cas AS (
-          UPDATE order_sessions SET state = ${state}::"OrderSessionState", "addressId" = ${next.addressId}, "pendingAddress" = ${pending}::jsonb,
+      // An address step marks the saved address used (or saves a new one) in a CTE of the same statement,
+      // and the session takes that row's id. Like a write before the compare-and-set, it stays done when the
+      // session write does not match: the retry finds the same address again, never a duplicate.
+      const [written] = await db.$queryRaw<{ n: number; address: LoadedSession['address'] }[]>`
+        WITH ${address ? Prisma.sql`addr AS (${address}), ` : Prisma.empty}cas AS (
+          UPDATE order_sessions SET state = ${state}::"OrderSessionState",
+            "addressId" = ${address ? Prisma.sql`(SELECT id FROM addr)` : Prisma.sql`${next.addressId}`}, "pendingAddress" = ${pending}::jsonb,
             "shippingTypeId" = ${next.shippingTypeId}, "paymentMethod" = ${next.paymentMethod}::"PaymentMethod",
             "lastActivityAt" = ${now}, "expiresAt" = ${expiresAt}, "updatedAt" = clock_timestamp()
-          WHERE id = ${s.id} AND "activeSlot" = 1 AND "updatedAt"::text = ${s.version}
+          WHERE id = ${s.id} AND "activeSlot" = 1 AND "updatedAt"::text = ${s.version}${address ? Prisma.sql` AND EXISTS (SELECT 1 FROM addr)` : Prisma.empty}
           RETURNING id
         )${itemSql}
-        SELECT count(*)::int AS n FROM cas`;
-      if (written?.n === 1) return toSessionView({ ...next, state, lastActivityAt: now, expiresAt });
+        SELECT (SELECT count(*)::int FROM cas) AS n, ${address ? Prisma.sql`(SELECT row_to_json(addr) FROM addr)` : Prisma.sql`NULL::json`} AS address`;
+      if (written?.n === 1) {
+        const view = address && written.address ? { ...next, addressId: written.address.id, address: written.address } : next;
+        return toSessionView({ ...view, state, lastActivityAt: now, expiresAt });
+      }
     }
     throw new AppError('CONFLICT', 'Your order is being changed from somewhere else: try again.');
   }
+
+  /**
+   * The one-statement fast path of a step (casActiveSession): the step's preconditions as SQL `guard`, its
+   * write as `set`. On null (a precondition failed, the session expired or changed concurrently, or there
+   * is none) the caller falls back to step(), which re-reads and decides exactly as before. Steps are the
+   * bulk of the order flow's round trips, and on this stack each costs far more than its SQL (bench:orders).
+   */
+  function fastStep<E = never>(tenantId: string, customerId: string, q: { guard: Prisma.Sql; set: Prisma.Sql; ctes?: Prisma.Sql; extra?: Prisma.Sql }) {
+    const now = clock.now();
+    return casActiveSession<E>(db, { tenantId, customerId, now, expiresAt: new Date(now.getTime() + ttlMs), ...q });
+  }
+  /**
+   * deriveState in SQL for a session that has at least one item. In SET, `s` is the row as it was before
+   * the write: only for steps that change neither the address nor the payment method.
+   */
+  const STATE_WITH_ITEMS = Prisma.sql`(CASE WHEN s."addressId" IS NULL THEN 'COLLECTING_SHIPPING' WHEN s."paymentMethod" IS NULL THEN 'SELECTING_PAYMENT' ELSE 'READY_TO_SUBMIT' END)::"OrderSessionState"`;
+  const HAS_ITEMS = Prisma.sql`EXISTS (SELECT 1 FROM order_session_items i WHERE i."sessionId" = s.id)`;
 
   const requireItems = (s: LoadedSession, what: string) => {
     if (s.items.length === 0) throw new AppError('ILLEGAL_STATE', `Add a product before ${what}.`);
   };
 
-  async function useAddress(s: LoadedSession, input: { addressId: string } | { address: AddressInput }): Promise<{ patch: Patch }> {
-    // The saved address is written first, outside the session's compare-and-set: if the step has to start
-    // over it is found again (same place), never duplicated.
-    const address = 'addressId' in input
-      ? await customers.useSavedAddress(db, s.tenantId, s.customerId, input.addressId)
-      : await customers.saveAddress(db, s.tenantId, s.customerId, input.address);
-    return { patch: { addressId: address.id, address, pendingAddress: null } };
+  /**
+   * The address steps: the customer's saved addresses come with the session (step's `savedAddresses`), and
+   * marking one used or saving a new one is part of the session's write (address.store.ts), with the same
+   * rules as customers.useSavedAddress / saveAddress (NOT_FOUND for an address not the customer's).
+   */
+  async function useAddress(s: LoadedSession & { extra?: SavedAddress[] }, input: { addressId: string } | { address: AddressInput }): Promise<{ patch: Patch; address: Prisma.Sql }> {
+    const address = useAddressSql(s.tenantId, s.customerId, s.extra ?? [], input, clock.now());
+    return { patch: { pendingAddress: null }, address };
   }
 
   /** Extends the active session, ending an expired one on the way; its view, or null when none is active. */
@@ -210,6 +239,30 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
 
     async setItem(tenantId, customerId, input) {
       const { productId, quantity, memberRoleIds } = parseInput(setItemSchema, input, 'item');
+      if (quantity > 0) {
+        // Fast path: the same checks as below (product active and the tenant's, role gate, currency, early
+        // stock check), the session write and the item upsert in one statement.
+        const fast = await fastStep<LoadedProduct>(tenantId, customerId, {
+          guard: Prisma.sql`EXISTS (SELECT 1 FROM products p WHERE p.id = ${productId} AND p."tenantId" = t.id AND p.active
+            AND (cardinality(p."requiredRoleIds") = 0 OR p."requiredRoleIds" && ${memberRoleIds}::text[])
+            AND btrim(p.currency) = btrim(t.currency)
+            AND (NOT (t."inventoryTracking" AND p."trackStock") OR p.stock >= ${quantity}))`,
+          set: Prisma.sql`state = ${STATE_WITH_ITEMS}`,
+          ctes: Prisma.sql`, item AS (
+              INSERT INTO order_session_items ("sessionId", "productId", quantity)
+              SELECT id, ${productId}, ${quantity} FROM cas
+              ON CONFLICT ("sessionId", "productId") DO UPDATE SET quantity = EXCLUDED.quantity RETURNING 1)`,
+          extra: Prisma.sql`(SELECT json_build_object('id', p.id, 'tenantId', p."tenantId", 'sku', p.sku, 'name', p.name, 'unitPriceCents', p."unitPriceCents",
+              'currency', p.currency, 'active', p.active, 'requiredRoleIds', p."requiredRoleIds", 'trackStock', p."trackStock", 'stock', p.stock)
+            FROM products p WHERE p.id = ${productId})`,
+        });
+        if (fast) {
+          // `extra` is the product the guard just matched, read in the same statement.
+          const line = { productId, quantity, product: fast.extra as LoadedProduct };
+          const items = fast.items.some((i) => i.productId === productId) ? fast.items.map((i) => (i.productId === productId ? line : i)) : [...fast.items, line];
+          return toSessionView({ ...fast, items });
+        }
+      }
       return step(tenantId, customerId, async (s) => {
         if (quantity === 0) return { patch: { items: s.items.filter((i) => i.productId !== productId) }, item: { remove: productId } };
         const products = await db.$queryRaw<LoadedProduct[]>`
@@ -238,10 +291,31 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
 
     async setAddress(tenantId, customerId, input) {
       const parsed = parseInput(setAddressSchema, input, 'address');
+      if ('address' in parsed) {
+        // Fast path, for an address the customer saved before with exactly these fields (the usual repeat
+        // order): items present; the session takes it and it is marked used (name refreshed when given), in
+        // one statement. Anything else (a new address, one differing in case or spacing) goes the long way.
+        const a = parsed.address;
+        const same = exactSavedAddressSql(tenantId, customerId, a);
+        const fast = await fastStep(tenantId, customerId, {
+          guard: Prisma.sql`${HAS_ITEMS} AND EXISTS (SELECT 1 FROM addresses a WHERE ${same})`,
+          // SET sees the row before the write: with items and now an address, only the payment method decides.
+          set: Prisma.sql`state = (CASE WHEN s."paymentMethod" IS NULL THEN 'SELECTING_PAYMENT' ELSE 'READY_TO_SUBMIT' END)::"OrderSessionState",
+            "addressId" = (SELECT a.id FROM addresses a WHERE ${same} ORDER BY a.id LIMIT 1), "pendingAddress" = NULL`,
+          ctes: Prisma.sql`, used AS (
+              UPDATE addresses SET "lastUsedAt" = ${clock.now()}, name = COALESCE(${a.name ?? null}, name)
+              WHERE id = (SELECT "addressId" FROM cas) RETURNING 1)`,
+        });
+        if (fast?.address) {
+          // The view's address row was read before the name refresh in the same statement.
+          return toSessionView({ ...fast, address: { ...fast.address, name: a.name ?? fast.address.name } });
+        }
+        if (fast) return toSessionView(fast);
+      }
       return step(tenantId, customerId, async (s) => {
         requireItems(s, 'the shipping address');
         return useAddress(s, parsed);
-      });
+      }, { savedAddresses: true });
     },
 
     async setPendingAddress(tenantId, customerId, input) {
@@ -257,7 +331,7 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
         const pending = pendingAddressSchema.safeParse(s.pendingAddress);
         if (!pending.success) throw new AppError('ILLEGAL_STATE', 'There is no suggested address to accept: enter your address again.');
         return useAddress(s, { address: pending.data.suggested });
-      });
+      }, { savedAddresses: true });
     },
 
     async keepOriginalAddress(tenantId, customerId) {
@@ -265,11 +339,17 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
         const pending = pendingAddressSchema.safeParse(s.pendingAddress);
         if (!pending.success) throw new AppError('ILLEGAL_STATE', 'There is no address waiting for confirmation: enter your address again.');
         return useAddress(s, { address: pending.data.original });
-      });
+      }, { savedAddresses: true });
     },
 
     async setShippingType(tenantId, customerId, shippingTypeId) {
       const id = parseInput(z.string().min(1).max(64), shippingTypeId, 'shipping type');
+      // Fast path: items present, an active shipping type of this tenant; the write in the same statement.
+      const fast = await fastStep(tenantId, customerId, {
+        guard: Prisma.sql`${HAS_ITEMS} AND EXISTS (SELECT 1 FROM shipping_types x WHERE x.id = ${id} AND x."tenantId" = t.id AND x.active)`,
+        set: Prisma.sql`state = ${STATE_WITH_ITEMS}, "shippingTypeId" = ${id}`,
+      });
+      if (fast) return toSessionView(fast);
       return step(tenantId, customerId, async (s) => {
         requireItems(s, 'choosing shipping');
         // Only an active shipping type of this tenant is accepted.
@@ -282,6 +362,15 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
 
     async setPaymentMethod(tenantId, customerId, method) {
       const m = parseInput(paymentMethodSchema, method, 'payment method');
+      // Fast path: items, an address, a shipping type when the tenant has active ones, a method the tenant
+      // enabled; the write in the same statement.
+      const fast = await fastStep(tenantId, customerId, {
+        guard: Prisma.sql`${HAS_ITEMS} AND s."addressId" IS NOT NULL
+          AND (s."shippingTypeId" IS NOT NULL OR NOT EXISTS (SELECT 1 FROM shipping_types x WHERE x."tenantId" = t.id AND x.active))
+          AND ${m}::"PaymentMethod" = ANY(t."enabledPaymentMethods")`,
+        set: Prisma.sql`state = 'READY_TO_SUBMIT'::"OrderSessionState", "paymentMethod" = ${m}::"PaymentMethod"`,
+      });
+      if (fast) return toSessionView(fast);
       return step(tenantId, customerId, async (s) => {
         requireItems(s, 'choosing how to pay');
         if (!s.addressId) throw new AppError('ILLEGAL_STATE', 'Set the shipping address before choosing how to pay.');

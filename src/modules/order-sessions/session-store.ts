@@ -115,9 +115,9 @@ export function toSessionView(s: LoadedSession): SessionView {
 
 type Row = Omit<LoadedSession, 'tenant'> & { tenant: Omit<LoadedSession['tenant'], 'activeShippingTypes'> & { activeShippingTypes: number } };
 
-function query(where: Prisma.Sql, lock: boolean): Prisma.Sql {
-  return Prisma.sql`
-    SELECT s.id, s."tenantId", s."customerId", s."guildId", s.state::text AS state, s."activeSlot", s."endReason"::text AS "endReason",
+/** What the flow needs of a session row `s` (joined to `t`, `a`, `st` by FROM_JOINS): the LoadedSession columns. */
+const COLUMNS = Prisma.sql`
+    s.id, s."tenantId", s."customerId", s."guildId", s.state::text AS state, s."activeSlot", s."endReason"::text AS "endReason",
       s."addressId", s."pendingAddress", s."shippingTypeId", s."paymentMethod"::text AS "paymentMethod", s."lastActivityAt", s."expiresAt",
       s."updatedAt"::text AS version,
       COALESCE((
@@ -131,25 +131,31 @@ function query(where: Prisma.Sql, lock: boolean): Prisma.Sql {
       json_build_object('id', t.id, 'currency', t.currency, 'enabledPaymentMethods', t."enabledPaymentMethods", 'inventoryTracking', t."inventoryTracking",
         'taxjarEnabled', t."taxjarEnabled", 'taxjarApiKey', t."taxjarApiKey", 'taxjarFromAddress', t."taxjarFromAddress",
         'addressValidation', t."addressValidation",
-        'activeShippingTypes', (SELECT count(*) FROM shipping_types x WHERE x."tenantId" = t.id AND x.active)) AS tenant
-    FROM order_sessions s
+        'activeShippingTypes', (SELECT count(*) FROM shipping_types x WHERE x."tenantId" = t.id AND x.active)) AS tenant`;
+const JOINS = Prisma.sql`
     JOIN tenants t ON t.id = s."tenantId"
     LEFT JOIN addresses a ON a.id = s."addressId"
-    LEFT JOIN shipping_types st ON st.id = s."shippingTypeId"
-    WHERE ${where}
-    ${lock ? Prisma.sql`FOR UPDATE OF s` : Prisma.empty}`;
+    LEFT JOIN shipping_types st ON st.id = s."shippingTypeId"`;
+
+function query(where: Prisma.Sql, lock: boolean, extra?: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`SELECT ${COLUMNS}${extra ? Prisma.sql`, ${extra} AS extra` : Prisma.empty} FROM order_sessions s ${JOINS}
+    WHERE ${where} ${lock ? Prisma.sql`FOR UPDATE OF s` : Prisma.empty}`;
 }
 
-async function one(db: Db | Tx, sql: Prisma.Sql): Promise<LoadedSession | null> {
-  const rows = await db.$queryRaw<Row[]>(sql);
+async function one<E = never>(db: Db | Tx, sql: Prisma.Sql): Promise<(LoadedSession & { extra?: E }) | null> {
+  const rows = await db.$queryRaw<(Row & { extra?: E })[]>(sql);
   const r = rows[0];
   if (!r) return null;
   return { ...r, tenant: { ...r.tenant, currency: r.tenant.currency.trim() } };
 }
 
-/** The customer's active session with everything the flow needs, or null. `lock`: FOR UPDATE on the session row. */
-export function loadActiveSession(db: Db | Tx, tenantId: string, customerId: string, opts: { lock?: boolean } = {}): Promise<LoadedSession | null> {
-  return one(db, query(Prisma.sql`s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" = 1`, opts.lock ?? false));
+/**
+ * The customer's active session with everything the flow needs, or null. `lock`: FOR UPDATE on the session
+ * row. `extra`: one more column (a scalar subquery over the session `s` or its tenant `t`) read in the
+ * same statement, returned as `extra`.
+ */
+export function loadActiveSession<E = never>(db: Db | Tx, tenantId: string, customerId: string, opts: { lock?: boolean; extra?: Prisma.Sql } = {}): Promise<(LoadedSession & { extra?: E }) | null> {
+  return one<E>(db, query(Prisma.sql`s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" = 1`, opts.lock ?? false, opts.extra));
 }
 
 /** A session of the tenant by id (active or not). `lock`: FOR UPDATE on the session row. */
@@ -160,4 +166,34 @@ export function loadSessionById(db: Db | Tx, tenantId: string, sessionId: string
 /** Ends an active session that outlived its TTL (activeSlot NULL frees the slot for a new one). */
 export async function expireSession(db: Db | Tx, sessionId: string): Promise<void> {
   await db.$executeRaw`UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'EXPIRED', "updatedAt" = clock_timestamp() WHERE id = ${sessionId} AND "activeSlot" = 1`;
+}
+
+/**
+ * The fast path of an order step, in ONE statement: finds the customer's active, unexpired session whose
+ * preconditions (`guard`, over the session `s` and its tenant `t`) hold, writes `set` on it with
+ * compare-and-set against the version that same statement read (a concurrent writer that commits first
+ * changes "updatedAt", so READ COMMITTED's re-check skips the row), runs `ctes` (which may read `cas`, the
+ * written row), and returns the written session as loadActiveSession would, plus `extra` (a column over
+ * `s`). Items are those the statement saw before its own item write (a CTE's writes are invisible to the
+ * rest of its statement): the caller applies its item change to the result.
+ * Null when anything did not hold: the caller then runs the step the long way, which re-reads the session
+ * and throws the precise error (or succeeds, if a concurrent change made the step valid meanwhile). The
+ * guard may be stricter than the long way's checks, never looser.
+ */
+export function casActiveSession<E = never>(
+  db: Db,
+  input: { tenantId: string; customerId: string; now: Date; expiresAt: Date; guard: Prisma.Sql; set: Prisma.Sql; ctes?: Prisma.Sql; extra?: Prisma.Sql },
+): Promise<(LoadedSession & { extra?: E }) | null> {
+  const { tenantId, customerId, now, expiresAt } = input;
+  return one<E>(db, Prisma.sql`
+    WITH cur AS (
+      SELECT s.id, s."updatedAt" FROM order_sessions s JOIN tenants t ON t.id = s."tenantId"
+      WHERE s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" = 1 AND s."expiresAt" > ${now}
+        AND (${input.guard})
+    ), cas AS (
+      UPDATE order_sessions s SET ${input.set}, "lastActivityAt" = ${now}, "expiresAt" = ${expiresAt}, "updatedAt" = clock_timestamp()
+      FROM cur WHERE s.id = cur.id AND s."updatedAt" = cur."updatedAt" AND s."activeSlot" = 1
+      RETURNING s.*
+    )${input.ctes ?? Prisma.empty}
+    SELECT ${COLUMNS}${input.extra ? Prisma.sql`, ${input.extra} AS extra` : Prisma.empty} FROM cas s ${JOINS}`);
 }

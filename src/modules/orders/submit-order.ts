@@ -21,7 +21,7 @@ import type { EventBus } from '../../platform/jobs/queue.js';
 import { z } from 'zod';
 import { parseInput } from '../../platform/validate.js';
 import type { DiscountService } from '../discounts/discount.service.js';
-import type { InventoryService } from '../inventory/inventory.service.js';
+import { checkReservedLine, mergeLines, reservedLineSql, reserveLineCtes, type InventoryService, type ReservedLine } from '../inventory/inventory.service.js';
 import { expireSession, loadActiveSession, loadSessionById, type LoadedSession } from '../order-sessions/session-store.js';
 import { EVENTS } from '../shared/events.js';
 import type { TaxPort, TaxRequest } from '../tax/tax.port.js';
@@ -75,7 +75,8 @@ export function createSubmitOrder(deps: SubmitDeps) {
 
   async function attempt(tenantId: string, customerId: string, memberRoleIds: string[]): Promise<SubmitResult> {
     const now = clock.now();
-    const pre = await loadActiveSession(db, tenantId, customerId);
+    // The discount rows come with the session (one round trip); which are eligible is decided once priced.
+    const pre = await loadActiveSession<unknown>(db, tenantId, customerId, { extra: discounts.candidateRowsSql({ tenantId, customerId, now }) });
     if (!pre) {
       // A repeat click after the session was submitted: answer with that order rather than an error.
       const recent = await db.orderSession.findFirst({
@@ -93,7 +94,7 @@ export function createSubmitOrder(deps: SubmitDeps) {
     }
     checkSubmittable(pre);
     const priced = priceSession(pre, memberRoleIds);
-    const discountCandidates = await discounts.candidatesFor(db, { tenantId, customerId, subtotalCents: priced.subtotalCents, now });
+    const discountCandidates = discounts.candidatesFromRows(pre.extra ?? [], { tenantId, customerId, subtotalCents: priced.subtotalCents, now });
     const preview = discountCandidates[0];
     const taxRequest = taxRequestFor(priced.lines, Math.min(preview?.amountCents ?? 0, priced.subtotalCents), pre.shippingType?.priceCents ?? 0, sessionAddress(pre));
     const taxAmountCents = await tax.taxForOrder(pre.tenant, taxRequest);
@@ -134,7 +135,13 @@ export function createSubmitOrder(deps: SubmitDeps) {
       // The payment is created straight into awaiting_admin_approval: its "pending" moment would exist only
       // inside this transaction, where nothing can observe it (spec 001 step 3: every method waits for an admin).
       const values = Prisma.join(lines.map((l) => Prisma.sql`(${l.productId}, ${l.sku}, ${l.name}, ${l.quantity}::int, ${l.unitPriceCents}::int)`));
-      const [written] = await tx.$queryRaw<(Order & { items: OrderItem[]; payment: Payment & { createdAt: string; updatedAt: string } })[]>`
+      // The usual order has one product: its stock reservation is part of this statement too (the inventory
+      // module's SQL, the same the reservation below runs; evaluated after the order number, as before).
+      // Several products are reserved by inventory.reserveForOrder afterwards, one product-id-ordered
+      // statement each, so concurrent orders lock product rows in one order.
+      const stockLines = mergeLines(lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
+      const oneLine = stockLines.length === 1 ? stockLines[0]! : null;
+      const [written] = await tx.$queryRaw<(Order & { items: OrderItem[]; payment: Payment & { createdAt: string; updatedAt: string }; reservation?: ReservedLine })[]>`
         WITH n AS (
           UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1, "updatedAt" = ${now}
           WHERE id = ${tenantId} RETURNING "nextOrderNumber" - 1 AS number
@@ -160,13 +167,16 @@ export function createSubmitOrder(deps: SubmitDeps) {
           -- A data-modifying CTE always runs, referenced or not.
           UPDATE order_sessions SET state = 'SUBMITTED', "activeSlot" = NULL, "lastActivityAt" = ${now}, "updatedAt" = ${now}
           WHERE id = ${s.id} RETURNING id
-        )
+        )${oneLine ? Prisma.sql`, ${reserveLineCtes(tenantId, { id: Prisma.sql`o.id`, from: Prisma.sql`o` }, oneLine)}` : Prisma.empty}
         SELECT o.*, (SELECT json_agg(i ORDER BY i.id) FROM i) AS items, (SELECT row_to_json(p) FROM p) AS payment
+          ${oneLine ? Prisma.sql`, ${reservedLineSql(tenantId, oneLine)} AS reservation` : Prisma.empty}
         FROM o`;
       if (!written) throw new AppError('NOT_FOUND', 'Shop not found');
-      const { items, payment: paymentJson, ...order } = written;
+      const { items, payment: paymentJson, reservation, ...order } = written;
       const payment: Payment = { ...paymentJson, createdAt: new Date(paymentJson.createdAt), updatedAt: new Date(paymentJson.updatedAt) };
-      await inventory.reserveForOrder(tx, { tenantId, orderId: order.id, lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) });
+      // OUT_OF_STOCK (or a product gone) throws here and the whole transaction rolls back.
+      if (oneLine) checkReservedLine(reservation, oneLine);
+      else await inventory.reserveForOrder(tx, { tenantId, orderId: order.id, lines: stockLines });
       await bus.emit(tx, EVENTS.orderCreated, { tenantId, orderId: order.id });
       return { result: { order: { ...order, items }, payment, created: true } };
     });

@@ -34,6 +34,31 @@ describe('order sessions', () => {
     expect((await fx.services.orderSessions.removeItem(s.tenant.id, c.id, s.product.id)).state).toBe('COLLECTING_ITEMS');
   });
 
+  it('reuses a saved address (same place, or exactly the same fields) and refreshes its recipient name', async () => {
+    const s = await fx.shop();
+    const c = await fx.f.customer({ tenantId: s.tenant.id });
+    const os = fx.services.orderSessions;
+    await os.start(s.tenant.id, c.id);
+    await os.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 1, ...roles });
+    const first = await os.setAddress(s.tenant.id, c.id, { address: fx.address });
+    // The same fields again with another name, then the same place written differently, then a new place.
+    const renamed = await os.setAddress(s.tenant.id, c.id, { address: { ...fx.address, name: 'Sam Other' } });
+    expect(renamed).toMatchObject({ state: 'SELECTING_PAYMENT', address: { id: first.address!.id, name: 'Sam Other', line1: fx.address.line1 }, pendingAddress: null });
+    // Without a name the saved one is kept.
+    const { name: _name, ...unnamed } = fx.address;
+    const spaced = await os.setAddress(s.tenant.id, c.id, { address: { ...unnamed, line1: ` ${fx.address.line1.toUpperCase()} ` } });
+    expect(spaced.address).toMatchObject({ id: first.address!.id, name: 'Sam Other' });
+    await os.setShippingType(s.tenant.id, c.id, s.shippingType.id);
+    await os.setPaymentMethod(s.tenant.id, c.id, 'ZELLE');
+    expect((await os.setAddress(s.tenant.id, c.id, { address: unnamed })).state).toBe('READY_TO_SUBMIT');
+    const moved = await os.setAddress(s.tenant.id, c.id, { address: { ...fx.address, line1: '9 Other Rd' } });
+    expect(moved.address!.id).not.toBe(first.address!.id);
+    const saved = await fx.services.customers.listAddresses(s.tenant.id, c.id);
+    expect(saved.map((a) => a.id).sort()).toEqual([first.address!.id, moved.address!.id].sort());
+    expect(saved.find((a) => a.id === first.address!.id)).toMatchObject({ name: 'Sam Other', line1: fx.address.line1 });
+    expect(await os.getActive(s.tenant.id, c.id)).toMatchObject({ address: { id: moved.address!.id }, state: 'READY_TO_SUBMIT' });
+  });
+
   it('keeps one active session per customer: starting again (even concurrently) resumes it', async () => {
     const s = await fx.shop();
     const c = await fx.f.customer({ tenantId: s.tenant.id });

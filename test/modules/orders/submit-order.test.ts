@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscountService } from '../../../src/modules/discounts/discount.service.js';
 import { testDb } from '../../helpers/db.js';
 import { orderingFixture } from './ordering-fixture.js';
 import { jobCount, readySessionsDirect } from './ready-sessions.js';
@@ -135,6 +136,14 @@ describe('submit', () => {
     const c = await fx.readyCustomer(s);
     const other = await fx.readyCustomer(s);
     await fx.f.discountAssignment({ tenantId: t, discountId: personal.id, customerId: c.id });
+    // Submit reads the candidates together with the session (candidateRowsSql + candidatesFromRows): they
+    // must be exactly what candidatesFor finds, dates and all, below and above a minimum subtotal.
+    const ds = createDiscountService();
+    for (const subtotalCents of [10_000, 2_000_000]) {
+      const input = { tenantId: t, customerId: c.id, subtotalCents, now: new Date() };
+      const [row] = await db.$queryRaw<{ rows: unknown }[]>`SELECT ${ds.candidateRowsSql(input)} AS rows`;
+      expect(ds.candidatesFromRows(row!.rows, input)).toEqual(await ds.candidatesFor(db, input));
+    }
     const review = await fx.services.orderSessions.review(t, c.id);
     expect(review).toMatchObject({ subtotalCents: 10_000, discountCents: 2500, discountName: 'personal', shippingCents: 500, totalCents: 8000 });
     const first = await fx.services.orders.submit(t, c.id, roles);

@@ -15,8 +15,8 @@
 // 3. Peak RSS of the server process (VmHWM).
 //
 // Options: --rates 50,100,150,200  --seconds 10  --ping-seconds 5  --target 100  --node-env production
-// (with --node-env development AdminJS builds its bundle on the first admin request instead of at start-up,
-// which shows how much of the peak RSS that build is).
+// (the admin panel is loaded on the first /admin request, which this benchmark never makes, so AdminJS is
+// not in the measured RSS in either mode; see docs/architecture.md "Admin panel").
 // Last line: p99 worst step: X ms at R req/s  ping ratio: Y  peak rss: Z MB
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
@@ -260,6 +260,7 @@ async function main(): Promise<void> {
       console.log(`  ${'step'.padEnd(16)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
       STEPS.forEach((s, i) => console.log(`  ${s.padEnd(16)} ${String(r.byStep[i]!.length).padStart(5)} ${f1(pct(r.byStep[i]!, 50)).padStart(8)} ${f1(pct(r.byStep[i]!, 99)).padStart(8)}`));
       for (const f of r.failures) console.log(`  failure: ${f}`);
+      console.log(`  server rss after this rate: ${rssMb(server.pid!, 'VmRSS')} MB (peak so far ${rssMb(server.pid!)} MB)`);
     }
     const sustained = (r: RunResult) => r.failed === 0 && r.deferred === 0 && r.answered >= 0.95 * r.sent && r.byStep.every((xs) => !xs.length || pct(xs, 99) <= P99_LIMIT_MS);
     const best = results.filter(sustained).map((r) => r.rate);

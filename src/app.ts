@@ -10,7 +10,7 @@ import { handleInteraction } from './surfaces/discord/dispatch.js';
 import { invoiceRoutes } from './surfaces/http/invoice/invoice.routes.js';
 import { paymentWebhooksRoutes } from './surfaces/http/api/payment-webhooks.routes.js';
 import { apiRouter } from './surfaces/http/api/api.router.js';
-import { buildAdminRouter } from './surfaces/admin/index.js';
+import { lazyAdminRouter } from './surfaces/admin/index.js';
 
 export async function buildApp(services: Services): Promise<Express> {
   const app = express();
@@ -30,8 +30,9 @@ export async function buildApp(services: Services): Promise<Express> {
   app.use(healthRoutes({ checkDatabase: services.checkDatabase }));
   // Before the JSON parser: the processor's signature covers the raw bytes.
   app.use(paymentWebhooksRoutes({ webhooks: services.checkoutWebhooks, bodyLimit: services.env.BODY_LIMIT }));
-  // AdminJS parses its own bodies (it refuses a body parser mounted before it).
-  app.use('/admin', await buildAdminRouter(services));
+  // AdminJS parses its own bodies (it refuses a body parser mounted before it). Loaded on the first /admin
+  // request, not here: it costs ~210 MB of RSS that a Discord-only process never needs.
+  app.use('/admin', lazyAdminRouter(services));
   app.use(express.json({ limit: services.env.BODY_LIMIT }));
   app.use(invoiceRoutes({ invoices: services.invoices, logger: services.logger }));
   app.use('/api', apiRouter(services));

@@ -15,6 +15,7 @@ import { errorReply } from './error-reply.js';
 import { claimInteraction } from './interaction-dedup.js';
 import { COLORS, notice } from './replies.js';
 import { COMMAND_ROUTES, COMPONENT_ROUTES } from './routes.js';
+import { createCustomerCache } from './customer-cache.js';
 import { createTenantCache } from './tenant-cache.js';
 
 export const MESSAGES = {
@@ -34,12 +35,27 @@ function tenantForGuild(services: Services, guildId: string) {
   return cache(guildId);
 }
 
-/** The caller's customer: read first, written only on first contact or when their Discord name changed. */
+// One customer cache per Services instance too (customer-cache.ts: bounded, 30-second entries).
+const customerCaches = new WeakMap<Services, ReturnType<typeof createCustomerCache>>();
+
+/**
+ * The caller's customer: from the cache, else read; written only on first contact or when their Discord
+ * name changed (checked against the cached row too, so a rename is written on the next click).
+ */
 async function customerFor(services: Services, tenantId: string, user: APIUser): Promise<Customer> {
-  const existing = await services.customers.getByDiscordId(tenantId, user.id);
+  let cache = customerCaches.get(services);
+  if (!cache) customerCaches.set(services, (cache = createCustomerCache()));
   const displayName = user.global_name ?? undefined;
-  if (existing && existing.username === user.username && (displayName === undefined || existing.displayName === displayName)) return existing;
-  return services.customers.upsertFromDiscord(tenantId, { discordUserId: user.id, username: user.username, displayName });
+  const current = (c: Customer | null | undefined): c is Customer =>
+    !!c && c.username === user.username && (displayName === undefined || c.displayName === displayName);
+  const cached = cache.get(tenantId, user.id);
+  if (current(cached)) return cached;
+  const existing = cached ? null : await services.customers.getByDiscordId(tenantId, user.id);
+  const customer = current(existing)
+    ? existing
+    : await services.customers.upsertFromDiscord(tenantId, { discordUserId: user.id, username: user.username, displayName });
+  cache.set(customer);
+  return customer;
 }
 
 export async function handleInteraction(

@@ -47,7 +47,11 @@ const DM_CLOSED = 50007;
 
 export function registerDiscordNotifications(bus: EventBus, deps: NotificationDeps): void {
   const backoffMs = deps.dmClosedBackoffMs ?? 24 * 3600_000;
-  const load = async (tenantId: string, orderId: string) => ({ tenant: await deps.tenants.get(tenantId), order: await deps.orders.get(tenantId, orderId) });
+  const load = async (tenantId: string, orderId: string) => {
+    // Two independent reads: in parallel (one round trip of latency per job instead of two).
+    const [tenant, order] = await Promise.all([deps.tenants.get(tenantId), deps.orders.get(tenantId, orderId)]);
+    return { tenant, order };
+  };
 
   /** One DM to the order's customer; 50007 is recorded and ends the job, other errors follow the rules above. */
   async function dm(tenantId: string, order: OrderDetail, message: MessageData, what: string): Promise<void> {

@@ -1,0 +1,29 @@
+// The per-process customer cache (customer-cache.ts): entries expire, and the map never holds more than
+// its bound (the least recently written entry goes first).
+import { describe, expect, it } from 'vitest';
+import type { Customer } from '../../src/generated/prisma/index.js';
+import { createCustomerCache } from '../../src/surfaces/discord/customer-cache.js';
+
+const customer = (tenantId: string, discordUserId: string) => ({ id: `cus_${discordUserId}`, tenantId, discordUserId, username: 'u', displayName: null }) as unknown as Customer;
+
+describe('customer cache', () => {
+  it('keys by tenant and Discord user, and forgets entries after the TTL', async () => {
+    const cache = createCustomerCache(30);
+    cache.set(customer('ten_a', '1'));
+    expect(cache.get('ten_a', '1')?.id).toBe('cus_1');
+    expect(cache.get('ten_b', '1')).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(cache.get('ten_a', '1')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('stays within its bound, dropping the least recently written entry', () => {
+    const cache = createCustomerCache(60_000, 3);
+    for (const id of ['1', '2', '3']) cache.set(customer('ten_a', id));
+    cache.set(customer('ten_a', '1')); // rewritten: now the newest
+    cache.set(customer('ten_a', '4'));
+    expect(cache.size).toBe(3);
+    expect(cache.get('ten_a', '2')).toBeUndefined();
+    expect(['1', '3', '4'].map((id) => cache.get('ten_a', id)?.id)).toEqual(['cus_1', 'cus_3', 'cus_4']);
+  });
+});

@@ -1,6 +1,6 @@
 // Who may use which resource and action (the role layer; the tenant layer is adapter/scoped-resource.ts).
 // isAccessible is enforced by AdminJS on the API endpoints too, not only in the menu.
-import type { IsFunction } from 'adminjs';
+import type { IsFunction, ActionResponse, After, Before } from 'adminjs';
 import { isPlatformAdmin, isTenantAdmin, isTenantMember, type PanelAdmin } from '../auth/panel-admin.js';
 
 type Ctx = Parameters<IsFunction>[0];
@@ -32,6 +32,20 @@ export const tenantCrud = {
   delete: { isAccessible: canManage },
   bulkDelete: { isAccessible: never },
 } as const;
+
+/**
+ * tenantCrud with the writes validated (`validate` runs before new and edit) and, when given, amounts shown
+ * as money (`money` runs after list and show).
+ */
+export function validatedTenantCrud(opts: { validate: Before; money?: After<ActionResponse> }) {
+  const shown = opts.money ? { list: { ...tenantCrud.list, after: opts.money }, show: { ...tenantCrud.show, after: opts.money } } : {};
+  return {
+    ...tenantCrud,
+    ...shown,
+    new: { ...tenantCrud.new, before: opts.validate },
+    edit: { ...tenantCrud.edit, before: opts.validate },
+  };
+}
 
 export const tenantReadOnly = {
   list: { isAccessible: canRead },

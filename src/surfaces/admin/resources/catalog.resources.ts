@@ -3,7 +3,7 @@ import type { ResourceWithOptions } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { productForm, shippingTypeForm } from '../schemas/catalog.schema.js';
-import { tenantCrud } from './access.js';
+import { validatedTenantCrud } from './access.js';
 import { moneyColumns } from './money-columns.js';
 import { validatePayload } from './validation.js';
 
@@ -31,13 +31,7 @@ export function productResource(db: Db, resource: ScopedPrismaResource): Resourc
         grantedRoleIds: { description: 'Discord role ids granted when an order with this product is paid.' },
         stock: { description: 'Units available to sell (used when stock tracking is on).' },
       },
-      actions: {
-        ...tenantCrud,
-        list: { ...tenantCrud.list, after: money },
-        show: { ...tenantCrud.show, after: money },
-        new: { ...tenantCrud.new, before: validate },
-        edit: { ...tenantCrud.edit, before: validate },
-      },
+      actions: validatedTenantCrud({ validate, money }),
     },
   };
 }
@@ -59,13 +53,7 @@ export function shippingTypeResource(db: Db, resource: ScopedPrismaResource): Re
         price: { type: 'string', isSortable: false },
         priceCents: { description: 'Price in cents.' },
       },
-      actions: {
-        ...tenantCrud,
-        list: { ...tenantCrud.list, after: money },
-        show: { ...tenantCrud.show, after: money },
-        new: { ...tenantCrud.new, before: validate },
-        edit: { ...tenantCrud.edit, before: validate },
-      },
+      actions: validatedTenantCrud({ validate, money }),
     },
   };
 }

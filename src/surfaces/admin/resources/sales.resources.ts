@@ -7,7 +7,7 @@ import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import { discountAssignmentForm, discountForm } from '../schemas/discount.schema.js';
 import { formId, formOptionalText } from '../schemas/form-fields.js';
-import { canManage, never, tenantCrud, tenantReadOnly } from './access.js';
+import { canManage, never, tenantCrud, tenantReadOnly, validatedTenantCrud } from './access.js';
 import { moneyColumns } from './money-columns.js';
 import { assertOwnedReference } from './owned-references.js';
 import { validatePayload } from './validation.js';
@@ -55,7 +55,7 @@ export function addressResource(db: Db, resource: ScopedPrismaResource): Resourc
       editProperties: ['customer', 'name', 'line1', 'line2', 'city', 'state', 'postalCode', 'country'],
       showProperties: ['id', 'customer', 'name', 'line1', 'line2', 'city', 'state', 'postalCode', 'country', 'lastUsedAt', 'createdAt'],
       properties: { line1: { isTitle: true } },
-      actions: { ...tenantCrud, new: { ...tenantCrud.new, before: validate }, edit: { ...tenantCrud.edit, before: validate } },
+      actions: validatedTenantCrud({ validate }),
     },
   };
 }
@@ -79,13 +79,7 @@ export function discountResource(db: Db, resource: ScopedPrismaResource): Resour
         amountOffCents: { description: 'In cents, for FIXED_AMOUNT discounts.' },
         scope: { description: 'GLOBAL: every customer; ASSIGNED: only customers it is assigned to.' },
       },
-      actions: {
-        ...tenantCrud,
-        list: { ...tenantCrud.list, after: money },
-        show: { ...tenantCrud.show, after: money },
-        new: { ...tenantCrud.new, before: validate },
-        edit: { ...tenantCrud.edit, before: validate },
-      },
+      actions: validatedTenantCrud({ validate, money }),
     },
   };
 }

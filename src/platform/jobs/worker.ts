@@ -1,5 +1,6 @@
 // Runs the job handlers registered on an EventBus with graphile-worker.
 import { run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
+import pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './queue.js';
 
@@ -40,8 +41,14 @@ export async function startWorker(opts: {
       }
     };
   }
+  // Our own pool, not one graphile-worker makes from the connection string: its own pool is ended without
+  // being awaited and its idle clients have no 'error' listener, so a database going away during shutdown
+  // (the embedded one stops right after the worker) crashed the process with an unhandled 'error' event.
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.concurrency + 2 });
+  pool.on('error', (err) => opts.logger.warn({ err }, 'job queue connection error'));
+  pool.on('connect', (client) => client.on('error', (err) => opts.logger.warn({ err }, 'job queue connection error')));
   const runner = await run({
-    connectionString: opts.connectionString,
+    pgPool: pool,
     concurrency: opts.concurrency,
     noHandleSignals: true,
     pollInterval: opts.pollIntervalMs ?? 1000,
@@ -51,7 +58,11 @@ export async function startWorker(opts: {
   return {
     runner,
     async stop() {
-      await runner.stop();
+      try {
+        await runner.stop();
+      } finally {
+        await pool.end();
+      }
     },
   };
 }

@@ -9,6 +9,7 @@ import { isProcessorMethod, PROCESSOR_METHODS, type PaymentProcessor, type Proce
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import { signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
+import type { OrderTotals } from '../orders/order-totals.js';
 
 /** Longest link an admin may ask for: long enough for slow payers, short enough that old links die. */
 export const INVOICE_LINK_MAX_TTL_SECONDS = 90 * 24 * 3600;
@@ -30,20 +31,12 @@ export interface InvoiceLink {
 
 export interface InvoiceAddress { name?: string; line1: string; line2?: string; city: string; state?: string; postalCode: string; country: string }
 
-export interface InvoiceView {
+export interface InvoiceView extends OrderTotals {
   shopName: string;
   orderNumber: number;
   status: OrderStatus;
   shippingStatus: ShippingStatus;
-  currency: string;
   items: { name: string; sku: string; quantity: number; unitPriceCents: number; lineTotalCents: number }[];
-  subtotalCents: number;
-  discountCents: number;
-  discountName: string | null;
-  shippingCents: number;
-  shippingTypeName: string | null;
-  taxAmountCents: number;
-  totalCents: number;
   refundedTotalCents: number;
   shipTo: InvoiceAddress | null;
   expiresAt: Date;

@@ -8,6 +8,7 @@ import { toAddressInput, type AddressInput } from '../customers/address.schema.j
 import type { LoadedSession } from '../order-sessions/session-store.js';
 import type { TaxRequest } from '../tax/tax.port.js';
 import { lineDiscounts, lineTotalCents, subtotalCents } from './pricing.js';
+import type { OrderTotals } from './order-totals.js';
 
 export interface QuoteLine {
   productId: string;
@@ -18,16 +19,8 @@ export interface QuoteLine {
   lineTotalCents: number;
 }
 
-export interface Quote {
+export interface Quote extends OrderTotals {
   lines: QuoteLine[];
-  subtotalCents: number;
-  discountCents: number;
-  discountName: string | null;
-  shippingCents: number;
-  shippingTypeName: string | null;
-  taxAmountCents: number;
-  totalCents: number;
-  currency: string;
   paymentMethod: PaymentMethod | null;
   address: AddressInput;
 }

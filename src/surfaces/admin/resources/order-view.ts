@@ -2,22 +2,15 @@
 // amount already formatted as money (the browser never formats cents itself).
 import type { AuditLog } from '../../../generated/prisma/index.js';
 import { formatMoney } from '../../../platform/money.js';
+import type { OrderTotals } from '../../../modules/orders/order-totals.js';
 
-interface DetailLike {
+interface DetailLike extends OrderTotals {
   id: string;
   number: number;
   status: string;
   shippingStatus: string;
   trackingNumber: string | null;
   notes: string | null;
-  currency: string;
-  subtotalCents: number;
-  discountCents: number;
-  discountName: string | null;
-  shippingCents: number;
-  shippingTypeName: string | null;
-  taxAmountCents: number;
-  totalCents: number;
   refundedTotalCents: number;
   paymentMethod: string;
   shippingAddress: unknown;

@@ -24,7 +24,8 @@ import { EVENTS } from '../src/modules/shared/events.js';
 import { createTaxjarAdapter } from '../src/modules/tax/taxjar.adapter.js';
 import { systemClock } from '../src/platform/clock.js';
 import { migrate } from '../src/platform/db/migrate.js';
-import { createPrisma, type Db } from '../src/platform/db/prisma.js';
+import { createDatabase } from '../src/platform/db/database.js';
+import type { Db } from '../src/platform/db/prisma.js';
 import { EventBus } from '../src/platform/jobs/queue.js';
 import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { createLogger } from '../src/platform/logger.js';
@@ -79,7 +80,9 @@ async function measure(seconds: number, once: (worker: number) => Promise<void>)
 async function main() {
   const { url, cleanup } = await benchDatabase('ll_bench');
   const taxjar = await startFakeTaxjar();
-  const db = createPrisma(url, CONCURRENCY + 2);
+  // One pool for Prisma and the plain-SQL client, as src/container.ts builds it.
+  const database = createDatabase(url, CONCURRENCY + 2);
+  const { db, sql } = database;
   const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY });
   pool.on('error', () => undefined);
   try {
@@ -92,7 +95,7 @@ async function main() {
     bus.subscribe(EVENTS.orderCreated, 'bench', { schema: z.object({}).passthrough(), run: async () => undefined });
     const customers = createCustomerService({ db, clock: systemClock });
     const tax = createTaxjarAdapter({ apiUrl: taxjar.url, timeoutMs: 1500, logger });
-    const deps = { db, clock: systemClock, bus, inventory: createInventoryService(), discounts: createDiscountService(), tax, customers, ttlMinutes: 30 };
+    const deps = { db, sql, clock: systemClock, bus, inventory: createInventoryService(), discounts: createDiscountService(), tax, customers, ttlMinutes: 30 };
     const sessions = createOrderSessionService(deps);
     const orders = createOrderService(deps);
 
@@ -199,7 +202,7 @@ async function main() {
       console.log(`node cpu ms per call (${stepOrders} orders, one at a time): ${[...spent].map(([k, v]) => `${k} ${(v / stepOrders).toFixed(2)}`).join('  ')}`);
     }
   } finally {
-    await db.$disconnect();
+    await database.close();
     await pool.end();
     taxjar.child.kill('SIGTERM');
     await cleanup();

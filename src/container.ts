@@ -4,7 +4,8 @@ import type { KeyObject } from 'node:crypto';
 import type { Env } from './config/env.js';
 import type { DevSecrets } from './config/dev-secrets.js';
 import { systemClock, type Clock } from './platform/clock.js';
-import { createPrisma, type Db } from './platform/db/prisma.js';
+import { createDatabase } from './platform/db/database.js';
+import type { Db } from './platform/db/prisma.js';
 import { EventBus } from './platform/jobs/queue.js';
 import type { Logger } from './platform/logger.js';
 import { importDiscordPublicKey } from './surfaces/discord/signature.js';
@@ -88,7 +89,9 @@ export interface Services {
 
 export function createContainer(opts: ContainerOptions): Services {
   const { env, logger } = opts;
-  const db = createPrisma(opts.databaseUrl, env.DATABASE_POOL_SIZE);
+  // One pool: Prisma for most of the code, the plain-SQL client for the order flow (platform/db/sql.ts).
+  const database = createDatabase(opts.databaseUrl, env.DATABASE_POOL_SIZE, (err) => logger.warn({ err }, 'database connection lost (idle); it will be reopened'));
+  const { db, sql } = database;
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;
   const paymentProcessor = env.PAYMENT_PROCESSOR_API_URL && env.PAYMENT_PROCESSOR_WEBHOOK_SECRET
@@ -100,7 +103,7 @@ export function createContainer(opts: ContainerOptions): Services {
   const customers = createCustomerService({ db, clock });
   const discounts = createDiscountService();
   const tax = createTaxjarAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: env.TAXJAR_TIMEOUT_MS, logger });
-  const ordering = { db, clock, bus, inventory, discounts, tax, customers, ttlMinutes: env.ORDER_SESSION_TTL_MINUTES };
+  const ordering = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: env.ORDER_SESSION_TTL_MINUTES };
   const audit = createAuditService({ db });
   const entitlements = createEntitlementService({ db, clock });
   const afterSale = { db, bus, clock, logger, audit, entitlements, inventory };
@@ -143,7 +146,7 @@ export function createContainer(opts: ContainerOptions): Services {
       await db.$queryRaw`SELECT 1`;
     },
     async close() {
-      await db.$disconnect();
+      await database.close();
     },
   };
   registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus });

@@ -1,7 +1,10 @@
-// The test file's own database (created by test/setup-file.ts) and a Prisma client on it.
-import { createPrisma, type Db } from '../../src/platform/db/prisma.js';
+// The test file's own database (created by test/setup-file.ts), and a Prisma client and the plain-SQL
+// client on it (one pool, as the service has: src/platform/db/database.ts).
+import { createDatabase, type Database } from '../../src/platform/db/database.js';
+import type { Db } from '../../src/platform/db/prisma.js';
+import type { SqlClient } from '../../src/platform/db/sql.js';
 
-let client: Db | undefined;
+let database: Database | undefined;
 
 export function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
@@ -9,15 +12,21 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
-/** One shared client per test file. `poolSize` only applies to the first call. */
+/** One shared client per test file. `poolSize` only applies to the first call (of testDb or testSql). */
 export function testDb(poolSize = 20): Db {
-  client ??= createPrisma(testDatabaseUrl(), poolSize);
-  return client;
+  database ??= createDatabase(testDatabaseUrl(), poolSize);
+  return database.db;
+}
+
+/** The plain-SQL client on testDb's pool. */
+export function testSql(poolSize = 20): SqlClient {
+  database ??= createDatabase(testDatabaseUrl(), poolSize);
+  return database.sql;
 }
 
 export async function closeTestDb(): Promise<void> {
-  await client?.$disconnect();
-  client = undefined;
+  await database?.close();
+  database = undefined;
 }
 
 /** Deletes every row of the application tables (not the job queue's schema), for tests sharing a file. */

@@ -1,6 +1,7 @@
 // Discount resolution for a customer's order: the best eligible discount, global or assigned to the
 // customer, chosen and counted inside the submit transaction.
-import { Prisma, type Db, type Tx } from '../../platform/db/prisma.js';
+import { Prisma } from '../../platform/db/prisma.js';
+import { executeSql, queryRows, type SqlTarget } from '../../platform/db/sql.js';
 import { discountAmountCents, isEligible, rankDiscounts, type DiscountRule } from './discount-rules.js';
 
 export interface AppliedDiscount {
@@ -20,15 +21,15 @@ type Input = { tenantId: string; customerId: string; subtotalCents: number; now:
 
 export interface DiscountService {
   /** The best eligible discount for this subtotal (read only: for review screens), or null. */
-  resolveBestForCustomer(db: Db | Tx, input: { tenantId: string; customerId: string; subtotalCents: number; now: Date }): Promise<AppliedDiscount | null>;
+  resolveBestForCustomer(db: SqlTarget, input: { tenantId: string; customerId: string; subtotalCents: number; now: Date }): Promise<AppliedDiscount | null>;
   /**
    * Inside the submit transaction: picks the best eligible discount and counts one use (discount.usedCount,
    * and the assignment's usedCount for an assigned one) with conditional updates, so maxUses holds under
    * concurrency: when the best one was used up meanwhile, the next best is tried.
    */
-  applyBestForCustomer(tx: Tx, input: Input): Promise<AppliedDiscount | null>;
+  applyBestForCustomer(tx: SqlTarget, input: Input): Promise<AppliedDiscount | null>;
   /** The eligible discounts for this subtotal, best first (read only). */
-  candidatesFor(db: Db | Tx, input: Input): Promise<DiscountCandidate[]>;
+  candidatesFor(db: SqlTarget, input: Input): Promise<DiscountCandidate[]>;
   /**
    * candidatesFor in two halves, so a caller can read the rows in a statement it makes anyway (submit reads
    * them with the session: one round trip less): a scalar subquery giving the rows as JSON (any subtotal)...
@@ -42,7 +43,7 @@ export interface DiscountService {
    * window, minimum subtotal, maxUses, maxUsesPerCustomer), and the amount is recomputed from the row it
    * returns, so a discount edited or used up meanwhile is never applied on stale data.
    */
-  applyFirst(tx: Tx, input: Input, candidates: readonly DiscountCandidate[]): Promise<AppliedDiscount | null>;
+  applyFirst(tx: SqlTarget, input: Input, candidates: readonly DiscountCandidate[]): Promise<AppliedDiscount | null>;
 }
 
 type DiscountRow = DiscountRule & { assignmentId: string | null; assignmentUses: number | null; customerOrders: number };
@@ -89,11 +90,11 @@ function candidatesFromRows(rows: unknown, input: Input): Candidate[] {
   return eligibleRows(parsed, input);
 }
 
-async function candidates(db: Db | Tx, input: Input): Promise<Candidate[]> {
+async function candidates(db: SqlTarget, input: Input): Promise<Candidate[]> {
   const { tenantId, customerId, subtotalCents, now } = input;
   // One query: the tenant's discounts that could apply, the customer's assignment (for ASSIGNED ones) and,
   // for global ones with a per-customer limit, how many of the customer's orders used them.
-  const rows = await db.$queryRaw<DiscountRow[]>`
+  const rows = await queryRows<DiscountRow>(db, Prisma.sql`
     SELECT d.id, d.name, d.type::text AS type, d."percentOff", d."amountOffCents", d.scope::text AS scope, d."startsAt", d."endsAt",
       d."minSubtotalCents", d."maxUses", d."maxUsesPerCustomer", d."usedCount", d.active,
       a.id AS "assignmentId", a."usedCount" AS "assignmentUses",
@@ -104,7 +105,7 @@ async function candidates(db: Db | Tx, input: Input): Promise<Candidate[]> {
     LEFT JOIN discount_assignments a ON a."discountId" = d.id AND a."customerId" = ${customerId}
     WHERE d."tenantId" = ${tenantId} AND d.active AND d."minSubtotalCents" <= ${subtotalCents}
       AND (d."startsAt" IS NULL OR d."startsAt" <= ${now}) AND (d."endsAt" IS NULL OR d."endsAt" > ${now})
-      AND (d.scope = 'GLOBAL' OR a.id IS NOT NULL)`;
+      AND (d.scope = 'GLOBAL' OR a.id IS NOT NULL)`);
   return eligibleRows(rows, input);
 }
 
@@ -126,29 +127,29 @@ export function createDiscountService(): DiscountService {
     async applyFirst(tx, input, list) {
       const { tenantId, customerId, subtotalCents, now } = input;
       for (const c of list) {
-        const [fresh] = await tx.$queryRaw<Pick<DiscountRule, 'name' | 'type' | 'percentOff' | 'amountOffCents'>[]>`
+        const [fresh] = await queryRows<Pick<DiscountRule, 'name' | 'type' | 'percentOff' | 'amountOffCents'>>(tx, Prisma.sql`
           UPDATE discounts d SET "usedCount" = d."usedCount" + 1, "updatedAt" = now()
           WHERE d.id = ${c.rule.id} AND d."tenantId" = ${tenantId} AND d.active AND d."minSubtotalCents" <= ${subtotalCents}
             AND (d."startsAt" IS NULL OR d."startsAt" <= ${now}) AND (d."endsAt" IS NULL OR d."endsAt" > ${now})
             AND (d."maxUses" IS NULL OR d."usedCount" < d."maxUses")
             AND (d.scope <> 'GLOBAL' OR d."maxUsesPerCustomer" IS NULL OR d."maxUsesPerCustomer" >
               (SELECT count(*) FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id))
-          RETURNING d.name, d.type::text AS type, d."percentOff", d."amountOffCents"`;
+          RETURNING d.name, d.type::text AS type, d."percentOff", d."amountOffCents"`);
         if (!fresh) continue;
         const amountCents = discountAmountCents(fresh, subtotalCents);
         if (amountCents === 0) {
-          await tx.$executeRaw`UPDATE discounts SET "usedCount" = "usedCount" - 1 WHERE id = ${c.rule.id}`;
+          await executeSql(tx, Prisma.sql`UPDATE discounts SET "usedCount" = "usedCount" - 1 WHERE id = ${c.rule.id}`);
           continue;
         }
         if (c.assignmentId) {
           // Assigned: the customer's own use counter, compare-and-set against maxUsesPerCustomer.
-          const assigned = await tx.$executeRaw`
+          const assigned = await executeSql(tx, Prisma.sql`
             UPDATE discount_assignments a SET "usedCount" = a."usedCount" + 1
             FROM discounts d
             WHERE a.id = ${c.assignmentId} AND a."customerId" = ${customerId} AND d.id = a."discountId"
-              AND (d."maxUsesPerCustomer" IS NULL OR a."usedCount" < d."maxUsesPerCustomer")`;
+              AND (d."maxUsesPerCustomer" IS NULL OR a."usedCount" < d."maxUsesPerCustomer")`);
           if (assigned === 0) {
-            await tx.$executeRaw`UPDATE discounts SET "usedCount" = "usedCount" - 1 WHERE id = ${c.rule.id}`;
+            await executeSql(tx, Prisma.sql`UPDATE discounts SET "usedCount" = "usedCount" - 1 WHERE id = ${c.rule.id}`);
             continue;
           }
         }

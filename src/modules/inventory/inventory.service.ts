@@ -1,11 +1,13 @@
 // Stock reservations. Every method runs inside the caller's transaction (submit, cancel, reject, refund),
-// so a reservation exists exactly when the order change that caused it committed.
+// so a reservation exists exactly when the order change that caused it committed: a Prisma transaction or
+// the plain-SQL client's (submit).
 //
 // Products hold `stock` = units still sellable; a reservation takes units out of it when an order is
 // submitted. Cancel puts every unreleased unit back; a refund by items puts the refunded units back.
 // Products without trackStock, and tenants with inventoryTracking off, are never touched.
 import { AppError } from '../../platform/errors.js';
-import { Prisma, type Tx } from '../../platform/db/prisma.js';
+import { Prisma } from '../../platform/db/prisma.js';
+import { executeSql, queryRows, type SqlTarget } from '../../platform/db/sql.js';
 
 export interface StockLine {
   productId: string;
@@ -19,17 +21,17 @@ export interface InventoryService {
    * same product are summed. Throws OUT_OF_STOCK (details: productId, name, available, requested) when a
    * product has fewer units than asked; the caller's transaction must then roll back.
    */
-  reserveForOrder(tx: Tx, input: { tenantId: string; orderId: string; lines: StockLine[] }): Promise<void>;
+  reserveForOrder(tx: SqlTarget, input: { tenantId: string; orderId: string; lines: StockLine[] }): Promise<void>;
   /**
    * Cancel: puts every unit not yet released back into stock and marks the reservations RELEASED.
    * Idempotent: a second call finds nothing left to release. Returns the units released per product.
    */
-  releaseForOrder(tx: Tx, input: { tenantId: string; orderId: string }): Promise<StockLine[]>;
+  releaseForOrder(tx: SqlTarget, input: { tenantId: string; orderId: string }): Promise<StockLine[]>;
   /**
    * Refund by items: puts back up to `quantity` units of each product (never more than were reserved and
    * not yet released). Returns the units actually restocked per product (0-unit lines omitted).
    */
-  restockItems(tx: Tx, input: { tenantId: string; orderId: string; items: StockLine[] }): Promise<StockLine[]>;
+  restockItems(tx: SqlTarget, input: { tenantId: string; orderId: string; items: StockLine[] }): Promise<StockLine[]>;
 }
 
 /** What reserving one line found: the product's name and stock, whether a reservation was recorded and the units taken. */
@@ -102,25 +104,25 @@ export function createInventoryService(): InventoryService {
     async reserveForOrder(tx, { tenantId, orderId, lines }) {
       for (const line of mergeLines(lines)) {
         // One statement per line, lines in product-id order, so concurrent orders lock products in one order.
-        const [r] = await tx.$queryRaw<{ r: ReservedLine }[]>`
+        const [r] = await queryRows<{ r: ReservedLine }>(tx, Prisma.sql`
           WITH ${reserveLineCtes(tenantId, { id: Prisma.sql`${orderId}` }, line)}
-          SELECT ${reservedLineSql(tenantId, line)} AS r`;
+          SELECT ${reservedLineSql(tenantId, line)} AS r`);
         checkReservedLine(r?.r, line);
       }
     },
 
     async releaseForOrder(tx, { tenantId, orderId }) {
       // Lock the order's reservations first so two cancels cannot both release the same units.
-      const rows = await tx.$queryRaw<{ id: string; productId: string; quantity: number; releasedQuantity: number }[]>`
+      const rows = await queryRows<{ id: string; productId: string; quantity: number; releasedQuantity: number }>(tx, Prisma.sql`
         SELECT id, "productId", quantity, "releasedQuantity" FROM inventory_reservations
         WHERE "orderId" = ${orderId} AND "tenantId" = ${tenantId}
-        ORDER BY "productId" FOR UPDATE`;
+        ORDER BY "productId" FOR UPDATE`);
       const released: StockLine[] = [];
       for (const r of rows) {
         const units = r.quantity - r.releasedQuantity;
         if (units <= 0) continue;
-        await tx.$executeRaw`UPDATE inventory_reservations SET "releasedQuantity" = quantity, state = 'RELEASED', "updatedAt" = now() WHERE id = ${r.id}`;
-        await tx.$executeRaw`UPDATE products SET stock = stock + ${units}, "updatedAt" = now() WHERE id = ${r.productId} AND "tenantId" = ${tenantId}`;
+        await executeSql(tx, Prisma.sql`UPDATE inventory_reservations SET "releasedQuantity" = quantity, state = 'RELEASED', "updatedAt" = now() WHERE id = ${r.id}`);
+        await executeSql(tx, Prisma.sql`UPDATE products SET stock = stock + ${units}, "updatedAt" = now() WHERE id = ${r.productId} AND "tenantId" = ${tenantId}`);
         released.push({ productId: r.productId, quantity: units });
       }
       return released;
@@ -131,21 +133,21 @@ export function createInventoryService(): InventoryService {
       if (merged.length === 0) return [];
       const restocked: StockLine[] = [];
       for (const item of merged) {
-        const rows = await tx.$queryRaw<{ id: string; quantity: number; releasedQuantity: number }[]>`
+        const rows = await queryRows<{ id: string; quantity: number; releasedQuantity: number }>(tx, Prisma.sql`
           SELECT id, quantity, "releasedQuantity" FROM inventory_reservations
           WHERE "orderId" = ${orderId} AND "productId" = ${item.productId} AND "tenantId" = ${tenantId}
-          FOR UPDATE`;
+          FOR UPDATE`);
         const r = rows[0];
         if (!r) continue; // not stock-tracked (or tracking was off when the order was placed): nothing to put back
         const units = Math.min(item.quantity, r.quantity - r.releasedQuantity);
         if (units <= 0) continue;
         // Fully given back: RELEASED; otherwise the state (RESERVED or COMMITTED) stays as it is.
-        await tx.$executeRaw`
+        await executeSql(tx, Prisma.sql`
           UPDATE inventory_reservations SET "releasedQuantity" = "releasedQuantity" + ${units},
             state = CASE WHEN "releasedQuantity" + ${units} = quantity THEN 'RELEASED'::"ReservationState" ELSE state END,
             "updatedAt" = now()
-          WHERE id = ${r.id}`;
-        await tx.$executeRaw`UPDATE products SET stock = stock + ${units}, "updatedAt" = now() WHERE id = ${item.productId} AND "tenantId" = ${tenantId}`;
+          WHERE id = ${r.id}`);
+        await executeSql(tx, Prisma.sql`UPDATE products SET stock = stock + ${units}, "updatedAt" = now() WHERE id = ${item.productId} AND "tenantId" = ${tenantId}`);
         restocked.push({ productId: item.productId, quantity: units });
       }
       return restocked;

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { PaymentMethod } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
-import { Prisma, type Db } from '../../platform/db/prisma.js';
+import { Prisma } from '../../platform/db/prisma.js';
+import type { SqlClient } from '../../platform/db/sql.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import { memberMayBuy } from '../catalog/role-gate.js';
@@ -20,7 +21,8 @@ import { deriveState } from './session-state.js';
 import { casActiveSession, expireSession, loadActiveSession, loadSessionById, toSessionView, type LoadedProduct, type LoadedSession, type SessionView } from './session-store.js';
 
 export interface OrderSessionDeps {
-  db: Db;
+  /** The plain-SQL client: every statement of the order flow runs on it (platform/db/sql.ts). */
+  sql: SqlClient;
   clock: Clock;
   discounts: DiscountService;
   tax: TaxPort;
@@ -75,7 +77,7 @@ const NO_SESSION = () => new AppError('NOT_FOUND', 'You have no order in progres
 const EXPIRED = () => new AppError('SESSION_EXPIRED', 'Your order session expired after a period of inactivity: start again with /order.');
 
 export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionService {
-  const { db, clock, discounts, tax } = deps;
+  const { sql, clock, discounts, tax } = deps;
   const ttlMs = deps.ttlMinutes * 60_000;
 
   /** What a step changes on the session row. */
@@ -98,11 +100,11 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
     opts: { savedAddresses?: boolean } = {},
   ): Promise<SessionView> {
     for (let attempt = 0; attempt < 8; attempt++) {
-      const s = await loadActiveSession<SavedAddress[]>(db, tenantId, customerId, opts.savedAddresses ? { extra: savedAddressesSql(tenantId, customerId) } : {});
+      const s = await loadActiveSession<SavedAddress[]>(sql, tenantId, customerId, opts.savedAddresses ? { extra: savedAddressesSql(tenantId, customerId) } : {});
       if (!s) throw NO_SESSION();
       const now = clock.now();
       if (s.expiresAt <= now) {
-        await expireSession(db, s.id);
+        await expireSession(sql, s.id);
         throw EXPIRED();
       }
       const { patch, item, address } = await plan(s);
@@ -122,7 +124,7 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
       // An address step marks the saved address used (or saves a new one) in a CTE of the same statement,
       // and the session takes that row's id. Like a write before the compare-and-set, it stays done when the
       // session write does not match: the retry finds the same address again, never a duplicate.
-      const [written] = await db.$queryRaw<{ n: number; address: LoadedSession['address'] }[]>`
+      const [written] = await sql.query<{ n: number; address: LoadedSession['address'] }>(Prisma.sql`
         WITH ${address ? Prisma.sql`addr AS (${address}), ` : Prisma.empty}cas AS (
           UPDATE order_sessions SET state = ${state}::"OrderSessionState",
             "addressId" = ${address ? Prisma.sql`(SELECT id FROM addr)` : Prisma.sql`${next.addressId}`}, "pendingAddress" = ${pending}::jsonb,
@@ -131,7 +133,7 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
           WHERE id = ${s.id} AND "activeSlot" = 1 AND "updatedAt"::text = ${s.version}${address ? Prisma.sql` AND EXISTS (SELECT 1 FROM addr)` : Prisma.empty}
           RETURNING id
         )${itemSql}
-        SELECT (SELECT count(*)::int FROM cas) AS n, ${address ? Prisma.sql`(SELECT row_to_json(addr) FROM addr)` : Prisma.sql`NULL::json`} AS address`;
+        SELECT (SELECT count(*)::int FROM cas) AS n, ${address ? Prisma.sql`(SELECT row_to_json(addr) FROM addr)` : Prisma.sql`NULL::json`} AS address`);
       if (written?.n === 1) {
         const view = address && written.address ? { ...next, addressId: written.address.id, address: written.address } : next;
         return toSessionView({ ...view, state, lastActivityAt: now, expiresAt });
@@ -144,11 +146,11 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
    * The one-statement fast path of a step (casActiveSession): the step's preconditions as SQL `guard`, its
    * write as `set`. On null (a precondition failed, the session expired or changed concurrently, or there
    * is none) the caller falls back to step(), which re-reads and decides exactly as before. Steps are the
-   * bulk of the order flow's round trips, and on this stack each costs far more than its SQL (bench:orders).
+   * bulk of the order flow's round trips, and each costs far more than its SQL (bench:orders).
    */
   function fastStep<E = never>(tenantId: string, customerId: string, q: { guard: Prisma.Sql; set: Prisma.Sql; ctes?: Prisma.Sql; extra?: Prisma.Sql }) {
     const now = clock.now();
-    return casActiveSession<E>(db, { tenantId, customerId, now, expiresAt: new Date(now.getTime() + ttlMs), ...q });
+    return casActiveSession<E>(sql, { tenantId, customerId, now, expiresAt: new Date(now.getTime() + ttlMs), ...q });
   }
   /**
    * deriveState in SQL for a session that has at least one item. In SET, `s` is the row as it was before
@@ -174,7 +176,7 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
   /** Extends the active session, ending an expired one on the way; its view, or null when none is active. */
   async function resume(tenantId: string, customerId: string): Promise<SessionView | null> {
     const now = clock.now();
-    const touched = await db.$queryRaw<{ id: string }[]>`
+    const touched = await sql.query<{ id: string }>(Prisma.sql`
       WITH expired AS (
         UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'EXPIRED', "updatedAt" = clock_timestamp()
         WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1 AND "expiresAt" <= ${now}
@@ -184,9 +186,9 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
         WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1 AND "expiresAt" > ${now}
         RETURNING id
       )
-      SELECT id FROM touched`;
+      SELECT id FROM touched`);
     if (!touched[0]) return null;
-    const s = await loadSessionById(db, tenantId, touched[0].id);
+    const s = await loadSessionById(sql, tenantId, touched[0].id);
     return s ? toSessionView(s) : null;
   }
 
@@ -195,7 +197,7 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + ttlMs);
     // INSERT ... SELECT FROM customers: the customer must be this tenant's.
-    const created = await db.$queryRaw<{ id: string; currency: string }[]>`
+    const created = await sql.query<{ id: string; currency: string }>(Prisma.sql`
       WITH ins AS (
         INSERT INTO order_sessions ("tenantId", "customerId", "guildId", "lastActivityAt", "expiresAt", "createdAt", "updatedAt")
         SELECT c."tenantId", c.id, ${guildId}, ${now}, ${expiresAt}, ${now}, clock_timestamp()
@@ -203,7 +205,7 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
         ON CONFLICT ("tenantId", "customerId", "activeSlot") DO NOTHING
         RETURNING id, "tenantId"
       )
-      SELECT ins.id, t.currency FROM ins JOIN tenants t ON t.id = ins."tenantId"`;
+      SELECT ins.id, t.currency FROM ins JOIN tenants t ON t.id = ins."tenantId"`);
     const row = created[0];
     if (!row) return null;
     return {
@@ -221,17 +223,17 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
         if (opened) return { session: opened, resumed: false };
         const resumed = await resume(tenantId, customerId);
         if (resumed) return { session: resumed, resumed: true };
-        const customer = await db.customer.findFirst({ where: { id: customerId, tenantId }, select: { id: true } });
+        const [customer] = await sql.query<{ id: string }>(Prisma.sql`SELECT id FROM customers WHERE id = ${customerId} AND "tenantId" = ${tenantId}`);
         if (!customer) throw new AppError('NOT_FOUND', 'Customer not found');
       }
       throw new AppError('CONFLICT', 'Your order session is busy: try again.');
     },
 
     async getActive(tenantId, customerId) {
-      const s = await loadActiveSession(db, tenantId, customerId);
+      const s = await loadActiveSession(sql, tenantId, customerId);
       if (!s) return null;
       if (s.expiresAt <= clock.now()) {
-        await expireSession(db, s.id);
+        await expireSession(sql, s.id);
         return null;
       }
       return toSessionView(s);
@@ -265,9 +267,9 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
       }
       return step(tenantId, customerId, async (s) => {
         if (quantity === 0) return { patch: { items: s.items.filter((i) => i.productId !== productId) }, item: { remove: productId } };
-        const products = await db.$queryRaw<LoadedProduct[]>`
+        const products = await sql.query<LoadedProduct>(Prisma.sql`
           SELECT id, "tenantId", sku, name, "unitPriceCents", currency, active, "requiredRoleIds", "trackStock", stock
-          FROM products WHERE id = ${productId} AND "tenantId" = ${tenantId}`;
+          FROM products WHERE id = ${productId} AND "tenantId" = ${tenantId}`);
         const product = products[0];
         if (!product || !product.active) throw new AppError('NOT_FOUND', 'That product is not available.', { productId });
         if (!memberMayBuy(product, memberRoleIds)) {
@@ -353,8 +355,8 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
       return step(tenantId, customerId, async (s) => {
         requireItems(s, 'choosing shipping');
         // Only an active shipping type of this tenant is accepted.
-        const types = await db.$queryRaw<{ id: string; name: string; priceCents: number; active: boolean }[]>`
-          SELECT id, name, "priceCents", active FROM shipping_types WHERE id = ${id} AND "tenantId" = ${tenantId} AND active`;
+        const types = await sql.query<{ id: string; name: string; priceCents: number; active: boolean }>(Prisma.sql`
+          SELECT id, name, "priceCents", active FROM shipping_types WHERE id = ${id} AND "tenantId" = ${tenantId} AND active`);
         if (!types[0]) throw new AppError('NOT_FOUND', 'That shipping option is not available.');
         return { patch: { shippingTypeId: types[0].id, shippingType: types[0] } };
       });
@@ -381,27 +383,29 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
     },
 
     async cancel(tenantId, customerId) {
-      const done = await db.orderSession.updateMany({ where: { tenantId, customerId, activeSlot: 1 }, data: { activeSlot: null, endReason: 'CANCELLED' } });
-      return { cancelled: done.count > 0 };
+      const done = await sql.execute(Prisma.sql`
+        UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'CANCELLED', "updatedAt" = clock_timestamp()
+        WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1`);
+      return { cancelled: done > 0 };
     },
 
     async review(tenantId, customerId) {
-      const s = await loadActiveSession(db, tenantId, customerId);
+      const s = await loadActiveSession(sql, tenantId, customerId);
       if (!s) throw NO_SESSION();
       const now = clock.now();
       if (s.expiresAt <= now) {
-        await expireSession(db, s.id);
+        await expireSession(sql, s.id);
         throw EXPIRED();
       }
       const { lines, subtotalCents } = priceSession(s);
       const address = sessionAddress(s);
-      const discount = await discounts.resolveBestForCustomer(db, { tenantId, customerId, subtotalCents, now });
+      const discount = await discounts.resolveBestForCustomer(sql, { tenantId, customerId, subtotalCents, now });
       const shippingCents = s.shippingType?.priceCents ?? 0;
       const discountCents = Math.min(discount?.amountCents ?? 0, subtotalCents);
       const taxAmountCents = await tax.taxForOrder(s.tenant, taxRequestFor(lines, discountCents, shippingCents, address));
       const totals = composeTotals({ subtotalCents, discountCents, shippingCents, taxAmountCents });
       // Looking at the summary is activity: it keeps the session alive.
-      await db.$executeRaw`UPDATE order_sessions SET "lastActivityAt" = ${now}, "expiresAt" = ${new Date(now.getTime() + ttlMs)} WHERE id = ${s.id} AND "activeSlot" = 1`;
+      await sql.execute(Prisma.sql`UPDATE order_sessions SET "lastActivityAt" = ${now}, "expiresAt" = ${new Date(now.getTime() + ttlMs)} WHERE id = ${s.id} AND "activeSlot" = 1`);
       return {
         lines,
         ...totals,

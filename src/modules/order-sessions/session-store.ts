@@ -3,9 +3,10 @@
 // compare-and-set writes of the order steps.
 // The session, its items with their products, its address, its shipping type and the tenant fields the
 // order flow needs come back in ONE query (json_agg for the items): every order step loads a session, and
-// on this stack each round trip through the ORM costs far more than the SQL itself (see bench:orders).
+// each round trip costs far more than the SQL itself (see bench:orders). The order flow runs these on the
+// plain-SQL client (platform/db/sql.ts); they take any SqlTarget, so a Prisma transaction can use them too.
 import { Prisma, type OrderSessionEndReason, type OrderSessionState, type PaymentMethod } from '../../generated/prisma/index.js';
-import type { Db, Tx } from '../../platform/db/prisma.js';
+import { executeSql, queryRows, type SqlTarget } from '../../platform/db/sql.js';
 import { toAddressInput, type AddressInput } from '../customers/address.schema.js';
 import { lineTotalCents } from '../orders/pricing.js';
 
@@ -142,8 +143,8 @@ function query(where: Prisma.Sql, lock: boolean, extra?: Prisma.Sql): Prisma.Sql
     WHERE ${where} ${lock ? Prisma.sql`FOR UPDATE OF s` : Prisma.empty}`;
 }
 
-async function one<E = never>(db: Db | Tx, sql: Prisma.Sql): Promise<(LoadedSession & { extra?: E }) | null> {
-  const rows = await db.$queryRaw<(Row & { extra?: E })[]>(sql);
+async function one<E = never>(db: SqlTarget, sql: Prisma.Sql): Promise<(LoadedSession & { extra?: E }) | null> {
+  const rows = await queryRows<Row & { extra?: E }>(db, sql);
   const r = rows[0];
   if (!r) return null;
   return { ...r, tenant: { ...r.tenant, currency: r.tenant.currency.trim() } };
@@ -154,18 +155,18 @@ async function one<E = never>(db: Db | Tx, sql: Prisma.Sql): Promise<(LoadedSess
  * row. `extra`: one more column (a scalar subquery over the session `s` or its tenant `t`) read in the
  * same statement, returned as `extra`.
  */
-export function loadActiveSession<E = never>(db: Db | Tx, tenantId: string, customerId: string, opts: { lock?: boolean; extra?: Prisma.Sql } = {}): Promise<(LoadedSession & { extra?: E }) | null> {
+export function loadActiveSession<E = never>(db: SqlTarget, tenantId: string, customerId: string, opts: { lock?: boolean; extra?: Prisma.Sql } = {}): Promise<(LoadedSession & { extra?: E }) | null> {
   return one<E>(db, query(Prisma.sql`s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" = 1`, opts.lock ?? false, opts.extra));
 }
 
 /** A session of the tenant by id (active or not). `lock`: FOR UPDATE on the session row. */
-export function loadSessionById(db: Db | Tx, tenantId: string, sessionId: string, opts: { lock?: boolean } = {}): Promise<LoadedSession | null> {
+export function loadSessionById(db: SqlTarget, tenantId: string, sessionId: string, opts: { lock?: boolean } = {}): Promise<LoadedSession | null> {
   return one(db, query(Prisma.sql`s.id = ${sessionId} AND s."tenantId" = ${tenantId}`, opts.lock ?? false));
 }
 
 /** Ends an active session that outlived its TTL (activeSlot NULL frees the slot for a new one). */
-export async function expireSession(db: Db | Tx, sessionId: string): Promise<void> {
-  await db.$executeRaw`UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'EXPIRED', "updatedAt" = clock_timestamp() WHERE id = ${sessionId} AND "activeSlot" = 1`;
+export async function expireSession(db: SqlTarget, sessionId: string): Promise<void> {
+  await executeSql(db, Prisma.sql`UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'EXPIRED', "updatedAt" = clock_timestamp() WHERE id = ${sessionId} AND "activeSlot" = 1`);
 }
 
 /**
@@ -181,7 +182,7 @@ export async function expireSession(db: Db | Tx, sessionId: string): Promise<voi
  * guard may be stricter than the long way's checks, never looser.
  */
 export function casActiveSession<E = never>(
-  db: Db,
+  db: SqlTarget,
   input: { tenantId: string; customerId: string; now: Date; expiresAt: Date; guard: Prisma.Sql; set: Prisma.Sql; ctes?: Prisma.Sql; extra?: Prisma.Sql },
 ): Promise<(LoadedSession & { extra?: E }) | null> {
   const { tenantId, customerId, now, expiresAt } = input;

@@ -1,4 +1,5 @@
 // services.orders: submit (the write) plus the read side.
+import type { Db } from '../../platform/db/prisma.js';
 import { createOrderQueryService, type OrderQueryService } from './order-query.service.js';
 import { createSubmitOrder, type SubmitDeps, type SubmitResult } from './submit-order.js';
 
@@ -6,6 +7,7 @@ export interface OrderService extends OrderQueryService {
   submit(tenantId: string, customerId: string, input: { memberRoleIds: string[] }): Promise<SubmitResult>;
 }
 
-export function createOrderService(deps: SubmitDeps): OrderService {
+/** `db` (Prisma) serves the reads; submit runs on `sql`, the plain-SQL client of the same pool. */
+export function createOrderService(deps: SubmitDeps & { db: Db }): OrderService {
   return { ...createOrderQueryService({ db: deps.db }), submit: createSubmitOrder(deps) };
 }

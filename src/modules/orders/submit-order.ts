@@ -15,7 +15,8 @@
 // within the session TTL returns the customer's latest submitted order the same way.
 import type { Order, OrderItem, Payment } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
-import { Prisma, withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
+import { Prisma } from '../../platform/db/prisma.js';
+import type { SqlClient, SqlRunner } from '../../platform/db/sql.js';
 import { AppError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/jobs/queue.js';
 import { z } from 'zod';
@@ -29,7 +30,8 @@ import { priceSession, sessionAddress, taxRequestFor } from './order-quote.js';
 import { composeTotals } from './pricing.js';
 
 export interface SubmitDeps {
-  db: Db;
+  /** The plain-SQL client: submit's reads and its transaction run on it (platform/db/sql.ts). */
+  sql: SqlClient;
   clock: Clock;
   bus: EventBus;
   inventory: InventoryService;
@@ -50,6 +52,19 @@ const submitSchema = z.object({ memberRoleIds: z.array(z.string()).max(250) });
 /** The tax inputs changed between the tax call and the locked re-check: start over. */
 class StaleQuote extends Error {}
 
+/** An order row with its items and payment as JSON (json_agg / row_to_json), as submit's statements return it. */
+type WrittenOrder = Order & { items: OrderItem[]; payment: PaymentJson | null };
+/** A payment row through row_to_json: its timestamps are ISO text without a zone, holding UTC. */
+type PaymentJson = Omit<Payment, 'confirmedAt' | 'createdAt' | 'updatedAt'> & { confirmedAt: string | null; createdAt: string; updatedAt: string };
+
+const utc = (text: string) => new Date(`${text}Z`);
+
+function fromWritten(row: WrittenOrder): { order: Order & { items: OrderItem[] }; payment: Payment } {
+  const { payment: p, ...order } = row;
+  if (!p) throw new Error(`order ${row.id} has no payment`);
+  return { order, payment: { ...p, confirmedAt: p.confirmedAt === null ? null : utc(p.confirmedAt), createdAt: utc(p.createdAt), updatedAt: utc(p.updatedAt) } };
+}
+
 const NO_SESSION = () => new AppError('NOT_FOUND', 'You have no order in progress: start one with /order.');
 const EXPIRED = () => new AppError('SESSION_EXPIRED', 'Your order session expired after a period of inactivity: start again with /order.');
 
@@ -62,34 +77,35 @@ function checkSubmittable(s: LoadedSession): void {
 }
 
 export function createSubmitOrder(deps: SubmitDeps) {
-  const { db, clock, bus, inventory, discounts, tax } = deps;
+  const { sql, clock, bus, inventory, discounts, tax } = deps;
   const ttlMs = deps.ttlMinutes * 60_000;
 
-  async function existingFor(dbOrTx: Db | Tx, tenantId: string, sessionId: string): Promise<SubmitResult | null> {
-    const order = await dbOrTx.order.findFirst({ where: { sessionId, tenantId }, include: { items: true, payments: { orderBy: { createdAt: 'asc' }, take: 1 } } });
-    const payment = order?.payments[0];
-    if (!order || !payment) return null;
-    const { payments: _p, ...rest } = order;
-    return { order: rest, payment, created: false };
+  /** The order a session became, with its items and first payment (as the order statement returns them). */
+  async function existingFor(runner: SqlRunner, tenantId: string, sessionId: string): Promise<SubmitResult | null> {
+    const [row] = await runner.query<WrittenOrder>(Prisma.sql`
+      SELECT o.*, COALESCE((SELECT json_agg(i ORDER BY i.id) FROM order_items i WHERE i."orderId" = o.id), '[]'::json) AS items,
+        (SELECT row_to_json(p) FROM payments p WHERE p."orderId" = o.id ORDER BY p."createdAt", p.id LIMIT 1) AS payment
+      FROM orders o WHERE o."sessionId" = ${sessionId} AND o."tenantId" = ${tenantId}`);
+    if (!row?.payment) return null;
+    return { ...fromWritten(row), created: false };
   }
 
   async function attempt(tenantId: string, customerId: string, memberRoleIds: string[]): Promise<SubmitResult> {
     const now = clock.now();
     // The discount rows come with the session (one round trip); which are eligible is decided once priced.
-    const pre = await loadActiveSession<unknown>(db, tenantId, customerId, { extra: discounts.candidateRowsSql({ tenantId, customerId, now }) });
+    const pre = await loadActiveSession<unknown>(sql, tenantId, customerId, { extra: discounts.candidateRowsSql({ tenantId, customerId, now }) });
     if (!pre) {
       // A repeat click after the session was submitted: answer with that order rather than an error.
-      const recent = await db.orderSession.findFirst({
-        where: { tenantId, customerId, state: 'SUBMITTED', updatedAt: { gte: new Date(now.getTime() - ttlMs) } },
-        orderBy: { updatedAt: 'desc' },
-        select: { id: true },
-      });
-      const existing = recent ? await existingFor(db, tenantId, recent.id) : null;
+      const [recent] = await sql.query<{ id: string }>(Prisma.sql`
+        SELECT id FROM order_sessions
+        WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND state = 'SUBMITTED' AND "updatedAt" >= ${new Date(now.getTime() - ttlMs)}
+        ORDER BY "updatedAt" DESC LIMIT 1`);
+      const existing = recent ? await existingFor(sql, tenantId, recent.id) : null;
       if (existing) return existing;
       throw NO_SESSION();
     }
     if (pre.expiresAt <= now) {
-      await expireSession(db, pre.id);
+      await expireSession(sql, pre.id);
       throw EXPIRED();
     }
     checkSubmittable(pre);
@@ -100,7 +116,7 @@ export function createSubmitOrder(deps: SubmitDeps) {
     const taxAmountCents = await tax.taxForOrder(pre.tenant, taxRequest);
     const taxKey = JSON.stringify(taxRequest satisfies TaxRequest);
 
-    const outcome = await withTransaction(db, async (tx) => {
+    const outcome = await sql.transaction(async (tx) => {
       const locked = await loadSessionById(tx, tenantId, pre.id, { lock: true });
       if (!locked) throw NO_SESSION();
       // FOR UPDATE re-reads the session row once a concurrent writer commits, but the items in the same
@@ -141,7 +157,7 @@ export function createSubmitOrder(deps: SubmitDeps) {
       // statement each, so concurrent orders lock product rows in one order.
       const stockLines = mergeLines(lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
       const oneLine = stockLines.length === 1 ? stockLines[0]! : null;
-      const [written] = await tx.$queryRaw<(Order & { items: OrderItem[]; payment: Payment & { createdAt: string; updatedAt: string }; reservation?: ReservedLine })[]>`
+      const [written] = await tx.query<WrittenOrder & { reservation?: ReservedLine }>(Prisma.sql`
         WITH n AS (
           UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1, "updatedAt" = ${now}
           WHERE id = ${tenantId} RETURNING "nextOrderNumber" - 1 AS number
@@ -170,15 +186,15 @@ export function createSubmitOrder(deps: SubmitDeps) {
         )${oneLine ? Prisma.sql`, ${reserveLineCtes(tenantId, { id: Prisma.sql`o.id`, from: Prisma.sql`o` }, oneLine)}` : Prisma.empty}
         SELECT o.*, (SELECT json_agg(i ORDER BY i.id) FROM i) AS items, (SELECT row_to_json(p) FROM p) AS payment
           ${oneLine ? Prisma.sql`, ${reservedLineSql(tenantId, oneLine)} AS reservation` : Prisma.empty}
-        FROM o`;
+        FROM o`);
       if (!written) throw new AppError('NOT_FOUND', 'Shop not found');
-      const { items, payment: paymentJson, reservation, ...order } = written;
-      const payment: Payment = { ...paymentJson, createdAt: new Date(paymentJson.createdAt), updatedAt: new Date(paymentJson.updatedAt) };
+      const { reservation, ...row } = written;
+      const { order, payment } = fromWritten(row);
       // OUT_OF_STOCK (or a product gone) throws here and the whole transaction rolls back.
       if (oneLine) checkReservedLine(reservation, oneLine);
       else await inventory.reserveForOrder(tx, { tenantId, orderId: order.id, lines: stockLines });
       await bus.emit(tx, EVENTS.orderCreated, { tenantId, orderId: order.id });
-      return { result: { order: { ...order, items }, payment, created: true } };
+      return { result: { order, payment, created: true } };
     });
     if ('expired' in outcome) throw EXPIRED();
     return outcome.result;

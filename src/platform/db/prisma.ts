@@ -6,27 +6,28 @@ export type Db = PrismaClient;
 /** The client inside an interactive transaction. Services accept it so callers can compose one transaction. */
 export type Tx = Prisma.TransactionClient;
 
+/** A Prisma client on its own pool, for scripts and tests that need nothing else (the service uses createDatabase). */
 export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
   return new PrismaClient({ adapter });
 }
 
-/** Serialization failures and deadlocks are safe to retry: the transaction did nothing. */
+/** Serialization failures and deadlocks are safe to retry: the transaction did nothing. Prisma's errors or pg's. */
 export function isRetryableTxError(err: unknown): boolean {
   const e = err as { code?: string; message?: string; meta?: { code?: string } } | undefined;
   if (!e) return false;
-  if (e.code === 'P2034') return true;
+  if (e.code === 'P2034' || e.code === '40001' || e.code === '40P01') return true;
   const msg = `${e.message ?? ''} ${e.meta?.code ?? ''}`;
   return /40001|40P01|could not serialize|deadlock detected/i.test(msg);
 }
 
-/** True when the error is a unique-constraint violation (optionally on a given constraint/field). */
+/** True when the error (Prisma's or pg's) is a unique-constraint violation (optionally on a given constraint/field). */
 export function isUniqueViolation(err: unknown, target?: string): boolean {
-  const e = err as { code?: string; meta?: { target?: unknown; driverAdapterError?: unknown }; message?: string } | undefined;
+  const e = err as { code?: string; meta?: { target?: unknown; driverAdapterError?: unknown }; message?: string; constraint?: string } | undefined;
   if (!e) return false;
-  const unique = e.code === 'P2002' || /23505|Unique constraint/i.test(e.message ?? '');
+  const unique = e.code === 'P2002' || e.code === '23505' || /23505|Unique constraint/i.test(e.message ?? '');
   if (!unique || !target) return unique;
-  return JSON.stringify(e.meta ?? {}).includes(target) || (e.message ?? '').includes(target);
+  return JSON.stringify(e.meta ?? {}).includes(target) || (e.message ?? '').includes(target) || (e.constraint ?? '').includes(target);
 }
 
 /**

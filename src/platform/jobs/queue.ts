@@ -2,7 +2,8 @@
 // graphile_worker.add_job inside the caller's transaction, so it exists if and only if the state change
 // committed. Handlers run at least once and must be idempotent; failures retry with exponential backoff.
 import type { z } from 'zod';
-import type { Tx } from '../db/prisma.js';
+import { Prisma } from '../db/prisma.js';
+import { executeSql, type SqlTarget } from '../db/sql.js';
 
 export interface EnqueueOptions {
   /** Deduplicates: a pending job with the same key is replaced instead of added twice. */
@@ -13,15 +14,16 @@ export interface EnqueueOptions {
   queueName?: string;
 }
 
-export async function enqueueJob(tx: Tx, task: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
-  await tx.$executeRaw`SELECT graphile_worker.add_job(
+/** Enqueues `task` in the caller's transaction: a Prisma one, or the plain-SQL client's (sql.ts). */
+export async function enqueueJob(tx: SqlTarget, task: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
+  await executeSql(tx, Prisma.sql`SELECT graphile_worker.add_job(
     ${task}::text,
     ${JSON.stringify(payload ?? {})}::json,
     queue_name => ${opts.queueName ?? null}::text,
     run_at => ${opts.runAt ?? null}::timestamptz,
     max_attempts => ${opts.maxAttempts ?? 12}::int,
     job_key => ${opts.jobKey ?? null}::text
-  )`;
+  )`);
 }
 
 export interface JobContext {
@@ -60,7 +62,7 @@ export class EventBus {
   }
 
   /** Enqueues one job per subscriber of `event`, inside `tx`. */
-  async emit(tx: Tx, event: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<void> {
+  async emit(tx: SqlTarget, event: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<void> {
     for (const subscriber of this.subscribersOf(event)) {
       await enqueueJob(tx, `${event}>${subscriber}`, payload, {
         ...opts,

@@ -16,6 +16,7 @@ import type { Clock } from '../../../src/platform/clock.js';
 import type { Db } from '../../../src/platform/db/prisma.js';
 import { EventBus } from '../../../src/platform/jobs/queue.js';
 import { createLogger } from '../../../src/platform/logger.js';
+import { testSql } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 
 export class MovableClock implements Clock {
@@ -29,6 +30,7 @@ export class MovableClock implements Clock {
 }
 
 export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = {}) {
+  const sql = testSql();
   const clock = new MovableClock();
   const taxjar = await new FakeTaxjar().start();
   const logger = createLogger({ level: 'silent', pretty: false });
@@ -39,7 +41,7 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = 
   const customers = createCustomerService({ db, clock });
   const discounts = createDiscountService();
   const tax = createTaxjarAdapter({ apiUrl: taxjar.url, timeoutMs: opts.taxTimeoutMs ?? 1500, logger });
-  const deps = { db, clock, bus, inventory, discounts, tax, customers, ttlMinutes: 30 };
+  const deps = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: 30 };
   const services = {
     tenants: createTenantService({ db }),
     customers,

@@ -1,0 +1,150 @@
+// Hand-written SQL on plain `pg`, on the same pool as Prisma (createDatabase in prisma.ts), for the order
+// flow's hot path: the session steps and submit (see docs/architecture.md, "Ordering -> Benchmark").
+// Statements are Prisma.sql fragments (Prisma's copy of sql-template-tag: parameters, never string
+// concatenation), so the same fragment runs through Prisma or through here.
+//
+// Why not Prisma for these: on Prisma 6's client engine every query, raw or not, costs ~0.5-1 ms of
+// Node CPU in its WASM query compiler, and it sends every statement unprepared, so PostgreSQL plans the
+// flow's large CTE statements on every call (~1 ms each). Here each statement is a named prepared
+// statement (parsed and planned once per connection) and costs ~0.1 ms of client CPU.
+//
+// What this layer guarantees, so rows read here look like rows read through Prisma:
+// - Date parameters are sent as UTC (the columns are `timestamp(3)` without time zone and hold UTC, as
+//   Prisma writes them); `timestamp` results are read back as UTC Dates, whatever the process's TZ.
+// - int8 results come back as strings (Prisma: BigInt): cast counts to int in the SQL.
+// - Errors are pg's DatabaseError (code, constraint, detail); isRetryableTxError and isUniqueViolation
+//   (prisma.ts) recognise them as they recognise Prisma's.
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { Prisma } from '../../generated/prisma/index.js';
+import { isRetryableTxError, type Db, type Tx } from './prisma.js';
+
+/** Runs statements: the pool (each statement on its own) or a transaction's connection. */
+export interface SqlRunner {
+  /** The rows of one statement. */
+  query<T>(statement: Prisma.Sql): Promise<T[]>;
+  /** The number of rows one statement wrote. */
+  execute(statement: Prisma.Sql): Promise<number>;
+}
+
+export interface SqlClient extends SqlRunner {
+  /**
+   * Runs `fn` in one transaction (READ COMMITTED) on one connection, retrying it whole on serialization
+   * failure or deadlock. Preconditions must be checked inside `fn` (row locks, conditional writes).
+   */
+  transaction<T>(fn: (tx: SqlRunner) => Promise<T>, opts?: { retries?: number }): Promise<T>;
+}
+
+/** Where a shared SQL helper can run: Prisma (client or interactive transaction) or this layer. */
+export type SqlTarget = Db | Tx | SqlRunner;
+
+function isPrisma(target: SqlTarget): target is Db | Tx {
+  return '$queryRaw' in target;
+}
+
+/** The rows of `statement` on whichever target the caller holds (its transaction, if it has one). */
+export function queryRows<T>(target: SqlTarget, statement: Prisma.Sql): Promise<T[]> {
+  return isPrisma(target) ? target.$queryRaw<T[]>(statement) : target.query<T>(statement);
+}
+
+/** Runs `statement` on whichever target the caller holds; the number of rows written. */
+export function executeSql(target: SqlTarget, statement: Prisma.Sql): Promise<number> {
+  return isPrisma(target) ? target.$executeRaw(statement) : target.execute(statement);
+}
+
+/**
+ * A Date parameter as ISO 8601 in UTC ("...Z"): a `timestamp` column ignores the zone and stores the UTC
+ * wall time (what Prisma stores), and a `timestamptz` one gets the right instant whatever the session's
+ * TimeZone. (pg's own default sends local time with an offset, which a `timestamp` column would store as
+ * local time.)
+ */
+function toParam(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(toParam);
+  return v;
+}
+
+const TIMESTAMP_OID = 1114;
+/** `timestamp` (without time zone) holds UTC here: read it as UTC, not as the process's local time. */
+const parseUtcTimestamp = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+const resultTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMP_OID && format !== 'binary' ? parseUtcTimestamp : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+/** A plan cached for a statement whose result columns changed (a migration ran meanwhile): re-prepare. */
+function isStalePlan(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | undefined;
+  return e?.code === '0A000' && /cached plan must not change result type/i.test(e.message ?? '');
+}
+
+/** The SqlClient on `pool` (the pool is the caller's to end). */
+export function createSqlClient(pool: pg.Pool): SqlClient {
+  // Statement text -> prepared statement name. The flow has a few dozen distinct statements; pg keeps each
+  // one prepared per connection. `generation` renames them all after a stale plan, so every connection
+  // prepares them afresh (the old ones are freed with their connections).
+  const names = new Map<string, string>();
+  let generation = 0;
+  function nameOf(text: string): string {
+    let name = names.get(text);
+    if (!name) {
+      if (names.size >= 500) names.clear();
+      name = `ll_${generation}_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+      names.set(text, name);
+    }
+    return name;
+  }
+
+  async function run<T>(client: pg.Pool | pg.PoolClient, statement: Prisma.Sql): Promise<pg.QueryResult<T & pg.QueryResultRow>> {
+    const config = { name: nameOf(statement.text), text: statement.text, values: statement.values.map(toParam), types: resultTypes };
+    try {
+      return await client.query<T & pg.QueryResultRow>(config);
+    } catch (err) {
+      if (!isStalePlan(err)) throw err;
+      generation += 1;
+      names.clear();
+      // Outside a transaction the statement can simply run again; inside one, the transaction is aborted
+      // and transaction() retries it whole.
+      if (client !== pool) throw err;
+      return client.query<T & pg.QueryResultRow>({ ...config, name: nameOf(statement.text) });
+    }
+  }
+
+  function runner(client: pg.Pool | pg.PoolClient): SqlRunner {
+    return {
+      async query<T>(statement: Prisma.Sql) {
+        return (await run<T>(client, statement)).rows;
+      },
+      async execute(statement: Prisma.Sql) {
+        return (await run(client, statement)).rowCount ?? 0;
+      },
+    };
+  }
+
+  return {
+    ...runner(pool),
+    async transaction<T>(fn: (tx: SqlRunner) => Promise<T>, opts: { retries?: number } = {}): Promise<T> {
+      const retries = opts.retries ?? 5;
+      for (let attempt = 0; ; attempt++) {
+        const client = await pool.connect();
+        let broken: Error | undefined;
+        try {
+          await client.query('BEGIN');
+          const result = await fn(runner(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (err) {
+          // A connection that cannot even roll back is discarded, not returned to the pool.
+          await client.query('ROLLBACK').catch((e: unknown) => { broken = e instanceof Error ? e : new Error(String(e)); });
+          if (attempt < retries && (isRetryableTxError(err) || isStalePlan(err))) {
+            await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+            continue;
+          }
+          throw err;
+        } finally {
+          client.release(broken);
+        }
+      }
+    },
+  };
+}

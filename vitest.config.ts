@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // Far from UTC on purpose: timestamps are stored as UTC, and a test run in UTC would hide any code
+    // that reads or writes them as local time.
+    env: { TZ: 'Pacific/Auckland' },
   },
 });

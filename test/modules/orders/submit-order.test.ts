@@ -28,6 +28,11 @@ describe('submit', () => {
     });
     expect(order.items).toEqual([expect.objectContaining({ productId: s.product.id, quantity: 2, unitPriceCents: 2500, sku: s.product.sku, name: s.product.name })]);
     expect(payment).toMatchObject({ orderId: order.id, status: 'awaiting_admin_approval', amountCents: 5500, method: 'VENMO_P2P' });
+    // What submit returns is exactly what is stored, read through Prisma (types, timestamps in any time zone).
+    const stored = await db.order.findUniqueOrThrow({ where: { id: order.id }, include: { items: true, payments: true } });
+    const { payments: storedPayments, ...storedOrder } = stored;
+    expect(order).toEqual(storedOrder);
+    expect([payment]).toEqual(storedPayments);
     expect((await db.product.findUniqueOrThrow({ where: { id: s.product.id } })).stock).toBe(8);
     expect(await db.inventoryReservation.findMany({ where: { orderId: order.id } })).toEqual([expect.objectContaining({ productId: s.product.id, quantity: 2 })]);
     expect(await jobCount(db, CREATED_JOB, s.tenant.id)).toBe(1);
@@ -35,7 +40,7 @@ describe('submit', () => {
     expect(await fx.services.orderSessions.getActive(s.tenant.id, c.id)).toBeNull();
     // A repeat click after the session ended answers with the same order.
     const again = await fx.services.orders.submit(s.tenant.id, c.id, roles);
-    expect(again).toMatchObject({ created: false, order: { id: order.id }, payment: { id: payment.id } });
+    expect(again).toEqual({ created: false, order, payment });
     // A new session numbers the next order 1002.
     await fx.services.orderSessions.start(s.tenant.id, c.id);
     await fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 1, ...roles });

@@ -177,3 +177,29 @@ describe('notification failures', () => {
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).customerDmFailedAt).toBeNull();
   });
 });
+
+describe('refund.processor_failed', () => {
+  it('tells the admin channel that the money was not returned, naming the order, amount, customer and the processor\'s answer', async () => {
+    const s = await f.shop();
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PARTIALLY_REFUNDED', paymentStatus: 'paid' });
+    const alert = { tenantId: s.tenant.id, orderId: order.id, refundId: 'ref_test_1', amountCents: 1500, currency: 'USD', error: 'refund rejected: charge disputed', permanent: true };
+    await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.refundFailed, alert));
+    const post = await h.fake.waitFor((c) => c.method === 'POST' && c.path === `/channels/${s.tenant.adminChannelId}/messages` && JSON.stringify(c.body).includes('ref_test_1'));
+    const text = JSON.stringify(post.body);
+    expect(text).toContain(`Refund NOT returned: order #${order.number}`);
+    expect(text).toContain('$15.00');
+    expect(text).toContain(`<@${s.customer.discordUserId}>`);
+    expect(text).toContain('refund rejected: charge disputed');
+    expect(text).toContain('Return the money to the customer another way');
+    expect((post.body as { allowed_mentions?: unknown }).allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('still alerts when the order was deleted meanwhile', async () => {
+    const s = await f.shop();
+    const alert = { tenantId: s.tenant.id, orderId: 'ord_gone', refundId: 'ref_test_2', amountCents: 700, currency: 'USD', error: 'not reachable', permanent: false };
+    await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.refundFailed, alert));
+    const post = await h.fake.waitFor((c) => c.method === 'POST' && c.path === `/channels/${s.tenant.adminChannelId}/messages` && JSON.stringify(c.body).includes('ref_test_2'));
+    expect(JSON.stringify(post.body)).toContain('order ord_gone (since deleted)');
+    expect(JSON.stringify(post.body)).toContain('Every retry failed');
+  });
+});

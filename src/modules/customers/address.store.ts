@@ -1,8 +1,8 @@
 // SQL pieces for the order flow's address step: the customer's saved addresses read together with the
 // session, and "mark this saved address used / save this new one" as a CTE of the session's
 // compare-and-set statement. The same rules as CustomerService.saveAddress / useSavedAddress (same place =
-// sameAddress, the recipient name refreshed when given), in one round trip instead of three: on this stack
-// each round trip through the ORM costs far more than its SQL (see bench:orders).
+// sameAddress, the recipient name refreshed when given), in one round trip instead of three: round trips
+// are the dominant cost of the order flow (see bench:orders).
 import { Prisma } from '../../generated/prisma/index.js';
 import { AppError } from '../../platform/errors.js';
 import { sameAddress, toAddressInput, type AddressInput } from './address.schema.js';

@@ -3,6 +3,8 @@
 // the change with compare-and-set on the row's version (see step()), re-deriving the state
 // (session-state.ts) and extending the expiry. A session inactive for ORDER_SESSION_TTL_MINUTES is ended
 // (EXPIRED) the next time it is touched.
+// Every statement runs on the plain-SQL client (platform/db/sql.ts: prepared statements, no ORM cost): this
+// is the hot path of the shop (bench:orders).
 import { z } from 'zod';
 import { PaymentMethod } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
@@ -90,8 +92,8 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
    * and says what changes; then ONE statement writes the session row (re-derived state, extended expiry)
    * and the item change, only if the row is still the version that was read and still active. A concurrent
    * step, submit, cancel or expiry makes that write match nothing, and the step starts over on fresh data.
-   * (One statement instead of a locking transaction: each round trip through the ORM is the dominant cost
-   * of the order flow here; see bench:orders.) An expired session is ended and SESSION_EXPIRED thrown.
+   * (One statement instead of a locking transaction: round trips are the dominant cost of the order flow;
+   * see bench:orders.) An expired session is ended and SESSION_EXPIRED thrown.
    */
   async function step(
     tenantId: string,

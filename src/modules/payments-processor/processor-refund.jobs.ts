@@ -8,11 +8,14 @@
 // (ProcessorRefundRejectedError, a 4xx) is recorded (`permanent: true`) and not retried: the admin sees
 // "payment.refund_failed" with the processor's reason on the order's audit trail and must return the money
 // another way (the refund row itself stays: Ledgerline's books already show the order refunded).
-import type { Db } from '../../platform/db/prisma.js';
+// Either failure also emits refund.processor_failed in the audit entry's transaction, so the shop's admins
+// are told where they work (the Discord admin channel), not only in the audit trail and the log.
+import { withTransaction, type Db } from '../../platform/db/prisma.js';
 import type { EventBus, JobContext } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { systemActor } from '../shared/actor.js';
+import { EVENTS, type RefundFailedPayload } from '../shared/events.js';
 import { ProcessorRefundRejectedError, type PaymentProcessor } from './payment-processor.port.js';
 import { moneyReturnFor, PROCESSOR_REFUND_AUDIT, PROCESSOR_REFUND_TASK, processorRefundPayload } from './processor-refund.task.js';
 
@@ -28,11 +31,11 @@ export interface ProcessorRefundJobDeps {
 export function registerProcessorRefundJobs(bus: EventBus, deps: ProcessorRefundJobDeps): void {
   bus.registerTask(PROCESSOR_REFUND_TASK, {
     schema: processorRefundPayload,
-    run: (payload, job) => sendRefund(deps, payload, job),
+    run: (payload, job) => sendRefund({ ...deps, bus }, payload, job),
   });
 }
 
-async function sendRefund(deps: ProcessorRefundJobDeps, { tenantId, refundId }: { tenantId: string; refundId: string }, job: JobContext): Promise<void> {
+async function sendRefund(deps: ProcessorRefundJobDeps & { bus: EventBus }, { tenantId, refundId }: { tenantId: string; refundId: string }, job: JobContext): Promise<void> {
   const log = deps.logger.child({ tenantId, refundId });
   const refund = await deps.db.refund.findFirst({ where: { id: refundId, tenantId }, include: { payment: true } });
   if (!refund) {
@@ -71,22 +74,28 @@ async function sendRefund(deps: ProcessorRefundJobDeps, { tenantId, refundId }: 
     const permanent = err instanceof ProcessorRefundRejectedError;
     const lastAttempt = job.attempt >= job.maxAttempts;
     if (permanent || lastAttempt) {
-      await deps.audit.record(deps.db, ctx, {
-        action: PROCESSOR_REFUND_AUDIT.failed,
-        entityType: 'Order',
-        entityId: refund.orderId,
-        after: {
-          refundId,
-          paymentId: payment.id,
-          checkoutId: request.checkoutId,
-          amountCents: request.amountCents,
-          currency: request.currency,
-          error: err instanceof Error ? err.message : String(err),
-          httpStatus: permanent ? err.httpStatus : null,
-          permanent,
-          attempt: job.attempt,
-          action: 'The money was NOT returned by the processor: return it to the customer another way.',
-        },
+      const error = err instanceof Error ? err.message : String(err);
+      const alert: RefundFailedPayload = { tenantId, orderId: refund.orderId, refundId, amountCents: request.amountCents, currency: request.currency, error, permanent };
+      await withTransaction(deps.db, async (tx) => {
+        await deps.audit.record(tx, ctx, {
+          action: PROCESSOR_REFUND_AUDIT.failed,
+          entityType: 'Order',
+          entityId: refund.orderId,
+          after: {
+            refundId,
+            paymentId: payment.id,
+            checkoutId: request.checkoutId,
+            amountCents: request.amountCents,
+            currency: request.currency,
+            error,
+            httpStatus: permanent ? err.httpStatus : null,
+            permanent,
+            attempt: job.attempt,
+            action: 'The money was NOT returned by the processor: return it to the customer another way.',
+          },
+        });
+        // One alert per refund: a re-run of the last attempt replaces a pending one instead of adding another.
+        await deps.bus.emit(tx, EVENTS.refundFailed, alert, { jobKey: `refund-failed:${refundId}` });
       });
       log.error({ err, permanent, attempt: job.attempt }, 'the payment processor did not refund; recorded on the order (payment.refund_failed), return the money by hand');
       if (permanent) return;

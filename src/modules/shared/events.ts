@@ -7,6 +7,8 @@ export const EVENTS = {
   orderPaid: 'order.paid',
   orderCancelled: 'order.cancelled',
   orderRefunded: 'order.refunded',
+  /** The processor did not return a refund's money (refused, or every retry failed): an admin must act. */
+  refundFailed: 'refund.processor_failed',
 } as const;
 
 export const TASKS = {
@@ -32,10 +34,22 @@ export const orderRefundedPayload = z.object({
   /** Products whose units were refunded (inventory and entitlements follow them). Empty for amount-only refunds. */
   productIds: z.array(z.string()),
 });
+export const refundFailedPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  refundId: z.string(),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  /** The processor's answer or the last error. */
+  error: z.string(),
+  /** True when the processor refused (4xx); false when every retry failed (it may still be retried by hand). */
+  permanent: z.boolean(),
+});
 export const rolePayload = z.object({ tenantId: z.string(), entitlementId: z.string() });
 
 export type OrderCreatedPayload = z.infer<typeof orderCreatedPayload>;
 export type OrderPaidPayload = z.infer<typeof orderPaidPayload>;
 export type OrderCancelledPayload = z.infer<typeof orderCancelledPayload>;
 export type OrderRefundedPayload = z.infer<typeof orderRefundedPayload>;
+export type RefundFailedPayload = z.infer<typeof refundFailedPayload>;
 export type RolePayload = z.infer<typeof rolePayload>;

@@ -4,6 +4,7 @@
 // retried, and running the job again sends nothing twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCESSOR_REFUND_TASK } from '../../../src/modules/payments-processor/processor-refund.task.js';
+import { EVENTS, refundFailedPayload, type RefundFailedPayload } from '../../../src/modules/shared/events.js';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { processorRefundSetup, refundJobs, waitFor } from './processor-refund.fixture.js';
@@ -12,6 +13,10 @@ const db = testDb(30);
 // A short client timeout and a longer hold make the fake's 'timeout' failure a lost answer.
 const t = await processorRefundSetup(db, { timeoutMs: 400, holdMs: 3_000 });
 let worker: WorkerHandle;
+// What a subscriber of refund.processor_failed (the Discord admin alert, in the service) receives.
+const alerts: RefundFailedPayload[] = [];
+t.s.bus.subscribe(EVENTS.refundFailed, 'test-alerts', { schema: refundFailedPayload, run: async (p) => { alerts.push(p); } });
+const alertsFor = (refundId: string) => alerts.filter((a) => a.refundId === refundId);
 
 beforeAll(async () => {
   worker = await startWorker({ connectionString: testDatabaseUrl(), bus: t.s.bus, logger: t.s.logger, concurrency: 2, pollIntervalMs: 50 });
@@ -143,9 +148,15 @@ describe('payment.refund.send', () => {
     // Ledgerline's books keep the refund; the audit trail tells the admin the money did not go back.
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).refundedTotalCents).toBe(1500);
 
-    // Running it again changes nothing: a permanent refusal is final.
+    // The admins are alerted (refund.processor_failed, enqueued with the audit entry).
+    const [alert] = await waitFor('the admin alert', async () => (alertsFor(r.refund.id).length ? alertsFor(r.refund.id) : undefined));
+    expect(alert).toEqual({ tenantId: tenant.id, orderId: order.id, refundId: r.refund.id, amountCents: 1500, currency: 'USD', permanent: true, error: expect.stringMatching(/refund rejected/) });
+
+    // Running it again changes nothing: a permanent refusal is final, and alerted once.
     await t.s.bus.handlers().get(PROCESSOR_REFUND_TASK)!.run({ tenantId: tenant.id, refundId: r.refund.id }, { attempt: 1, maxAttempts: 12, jobId: 'rerun' });
     expect(requestsFor(checkoutId)).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(alertsFor(r.refund.id)).toHaveLength(1);
   });
 
   it('transient failures on the last attempt are recorded as not permanent; a later run still sends it once', async () => {
@@ -163,6 +174,8 @@ describe('payment.refund.send', () => {
     }
     const [failed] = await entries(made.tenant.id, made.order.id, 'payment.refund_failed');
     expect(failed!.after).toMatchObject({ refundId, permanent: false, httpStatus: null, attempt: 12 });
+    const [alert] = await waitFor('the admin alert', async () => (alertsFor(refundId).length ? alertsFor(refundId) : undefined));
+    expect(alert).toMatchObject({ permanent: false, amountCents: 999, error: expect.stringMatching(/not reachable/) });
     // The queued job (its first attempt) runs now and succeeds: a transient failure does not block it.
     await done(refundId);
     expect(requestsFor(made.checkoutId).map((q) => q.status)).toEqual([503, 201]);

@@ -5,6 +5,8 @@
 //   order.paid     > discord-notify      : receipt DM (tax on its own line)
 //   order.cancelled> discord-notify      : DM saying the order was cancelled and why
 //   order.refunded > discord-notify      : DM saying what was refunded
+//   refund.processor_failed > discord-admin-alert : the processor did not return a refund's money; the
+//                                                   admin channel is told to return it another way
 // Failure handling: DMs closed (50007) are not retried and are recorded on the order and the customer;
 // 429 is waited out by @discordjs/rest (Retry-After); 5xx and network errors throw, so graphile-worker
 // retries with backoff and the job is never lost; other 4xx (a deleted channel, missing access) are logged
@@ -24,7 +26,10 @@ import {
   orderCreatedPayload,
   orderPaidPayload,
   orderRefundedPayload,
+  refundFailedPayload,
+  type RefundFailedPayload,
 } from '../../../modules/shared/events.js';
+import { AppError } from '../../../platform/errors.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
 import { COLORS, embed, type MessageData } from '../replies.js';
 import { adminOrderMessage } from '../views/admin-order.view.js';
@@ -99,6 +104,28 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     },
   });
 
+  bus.subscribe(EVENTS.refundFailed, 'discord-admin-alert', {
+    schema: refundFailedPayload,
+    async run(alert) {
+      const log = deps.logger.child({ tenantId: alert.tenantId, orderId: alert.orderId, refundId: alert.refundId, notification: 'refund-failed' });
+      const tenant = await deps.tenants.get(alert.tenantId);
+      if (!tenant.adminChannelId) {
+        log.warn('tenant has no admin channel; the failed refund is on the order\'s audit trail only');
+        return;
+      }
+      // The order may have been deleted since (its audit snapshot keeps it): the alert still goes out.
+      const order = await deps.orders.get(alert.tenantId, alert.orderId).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+        throw err;
+      });
+      try {
+        await deps.rest.post(Routes.channelMessages(tenant.adminChannelId), { body: { ...refundFailedAlert(alert, order), allowed_mentions: { parse: [] } } });
+      } catch (err) {
+        endOnClientError(err, log);
+      }
+    },
+  });
+
   bus.subscribe(EVENTS.orderCreated, 'discord-notify', {
     schema: orderCreatedPayload,
     async run({ tenantId, orderId }) {
@@ -142,6 +169,29 @@ function endOnClientError(err: unknown, log: Logger): void {
 }
 
 const money = (o: { currency: string }) => (c: number) => formatMoney(c, o.currency);
+
+function refundFailedAlert(alert: RefundFailedPayload, order: OrderDetail | null): MessageData {
+  const amount = formatMoney(alert.amountCents, alert.currency);
+  const which = order ? `order #${order.number}` : `order ${alert.orderId} (since deleted)`;
+  const customer = order ? ` to <@${order.customer.discordUserId}>` : '';
+  return {
+    embeds: [
+      embed({
+        title: `Refund NOT returned: ${which}`,
+        color: COLORS.error,
+        description: [
+          `The payment processor did not return **${amount}**${customer} for ${which}.`,
+          alert.permanent ? 'It refused the refund, so it will not be tried again.' : 'Every retry failed.',
+          '**Return the money to the customer another way.** The order already shows the refund.',
+        ].join('\n'),
+        fields: [
+          { name: 'Processor said', value: alert.error, inline: false },
+          { name: 'Refund', value: `\`${alert.refundId}\``, inline: true },
+        ],
+      }),
+    ],
+  };
+}
 
 function createdDm(tenant: Tenant, o: OrderDetail): MessageData {
   return {

@@ -3,6 +3,8 @@
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
 import { createApiKeyService } from '../src/modules/api-keys/api-key.service.js';
+import { createAuditService } from '../src/modules/audit/audit.service.js';
+import { systemActor } from '../src/modules/shared/actor.js';
 import { systemClock } from '../src/platform/clock.js';
 import { createPrisma } from '../src/platform/db/prisma.js';
 import { withScriptDatabase } from './lib/script-database.js';
@@ -28,7 +30,9 @@ await withScriptDatabase(async (url) => {
     if (matches.length === 0) throw new Error(`no tenant has the id or name "${tenantRef}"`);
     if (matches.length > 1) throw new Error(`several tenants are named "${tenantRef}": use the id (${matches.map((t) => t.id).join(', ')})`);
     const tenant = matches[0]!;
-    const { key, record } = await createApiKeyService({ db, clock: systemClock }).create(tenant.id, name);
+    const apiKeys = createApiKeyService({ db, clock: systemClock, audit: createAuditService({ db }) });
+    // Audited as the system (the panel records the admin who created a key instead).
+    const { key, record } = await apiKeys.create({ tenantId: tenant.id, actor: systemActor }, name);
     console.log(`API key "${record.name}" created for ${tenant.name} (${tenant.id}), id ${record.id}.`);
     console.log('Secret (shown once, store it now):');
     console.log(`  ${key}`);

@@ -125,7 +125,7 @@ export function createContainer(opts: ContainerOptions): Services {
     discordPublicKey: importDiscordPublicKey(opts.discordPublicKeyHex),
     discordRest,
     dmStatus,
-    apiKeys: createApiKeyService({ db, clock }),
+    apiKeys: createApiKeyService({ db, clock, audit }),
     invoices: createInvoiceService({ db, clock, config: invoiceConfig, processor: paymentProcessor, audit }),
     paymentProcessor,
     checkoutWebhooks: paymentProcessor ? createCheckoutWebhookService({ db, processor: paymentProcessor, payments, logger }) : null,

@@ -1,10 +1,13 @@
 // REST API keys. The secret is shown once at creation; only its SHA-256 hash is stored (a 192-bit random
 // secret needs no slow hash: it cannot be guessed, and a fast lookup by hash keeps every request cheap).
+// Creating and revoking a key are recorded in the audit log, in the same transaction, with who did it.
 import type { ApiKey } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { randomToken, sha256Hex } from '../../platform/crypto.js';
-import type { Db } from '../../platform/db/prisma.js';
+import { withTransaction, type Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { TenantContext } from '../shared/actor.js';
 
 /** Public prefix of every secret: recognisable in logs and by secret scanners. */
 export const API_KEY_PREFIX = 'll_live_';
@@ -24,11 +27,11 @@ export type ApiKeyRecord = Omit<ApiKey, 'hash'>;
 
 export interface ApiKeyService {
   /** Creates a key for the tenant. `key` is the secret: return it to the caller once, it is not recoverable. */
-  create(tenantId: string, name: string): Promise<{ key: string; record: ApiKeyRecord }>;
+  create(ctx: TenantContext, name: string): Promise<{ key: string; record: ApiKeyRecord }>;
   /** The tenant a secret belongs to. UNAUTHENTICATED for a malformed, unknown or revoked key. */
   authenticate(secret: string): Promise<ApiKeyPrincipal>;
-  /** Revokes a key of the tenant (idempotent). NOT_FOUND when the key is not the tenant's. */
-  revoke(tenantId: string, apiKeyId: string): Promise<ApiKeyRecord>;
+  /** Revokes a key of the tenant (idempotent: audited once). NOT_FOUND when the key is not the tenant's. */
+  revoke(ctx: TenantContext, apiKeyId: string): Promise<ApiKeyRecord>;
   list(tenantId: string): Promise<ApiKeyRecord[]>;
 }
 
@@ -37,18 +40,23 @@ function publicRecord(k: ApiKey): ApiKeyRecord {
   return rest;
 }
 
-export function createApiKeyService(deps: { db: Db; clock: Clock }): ApiKeyService {
-  const { db, clock } = deps;
+export function createApiKeyService(deps: { db: Db; clock: Clock; audit: AuditService }): ApiKeyService {
+  const { db, clock, audit } = deps;
   const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Invalid or revoked API key. Send "Authorization: Bearer <api key>".');
 
   return {
-    async create(tenantId, name) {
-      const label = name.trim();
+    async create(ctx, name) {
+      const { tenantId } = ctx;
+      const label = String(name ?? '').trim();
       if (!label || label.length > 100) throw new AppError('VALIDATION_FAILED', 'An API key needs a name of 1 to 100 characters.');
-      const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true } });
-      if (!tenant) throw new AppError('NOT_FOUND', `Tenant ${tenantId} not found.`);
       const key = `${API_KEY_PREFIX}${randomToken(24)}`;
-      const record = await db.apiKey.create({ data: { tenantId, name: label, prefix: key.slice(0, SHOWN_CHARS), hash: sha256Hex(key) } });
+      const record = await withTransaction(db, async (tx) => {
+        const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { id: true } });
+        if (!tenant) throw new AppError('NOT_FOUND', `Tenant ${tenantId} not found.`);
+        const created = await tx.apiKey.create({ data: { tenantId, name: label, prefix: key.slice(0, SHOWN_CHARS), hash: sha256Hex(key) } });
+        await audit.record(tx, ctx, { action: 'api_key.created', entityType: 'ApiKey', entityId: created.id, after: { name: created.name, prefix: created.prefix } });
+        return created;
+      });
       return { key, record: publicRecord(record) };
     },
 
@@ -68,10 +76,18 @@ export function createApiKeyService(deps: { db: Db; clock: Clock }): ApiKeyServi
       return { tenantId: key.tenantId, apiKeyId: key.id, name: key.name };
     },
 
-    async revoke(tenantId, apiKeyId) {
-      await db.apiKey.updateMany({ where: { id: apiKeyId, tenantId, revokedAt: null }, data: { revokedAt: clock.now() } });
-      const key = await db.apiKey.findFirst({ where: { id: apiKeyId, tenantId } });
-      if (!key) throw new AppError('NOT_FOUND', `API key ${apiKeyId} not found.`);
+    async revoke(ctx, apiKeyId) {
+      const { tenantId } = ctx;
+      const key = await withTransaction(db, async (tx) => {
+        // Compare-and-set: of two concurrent revokes, one changes the row and is audited.
+        const changed = await tx.apiKey.updateMany({ where: { id: apiKeyId, tenantId, revokedAt: null }, data: { revokedAt: clock.now() } });
+        const row = await tx.apiKey.findFirst({ where: { id: apiKeyId, tenantId } });
+        if (!row) throw new AppError('NOT_FOUND', `API key ${apiKeyId} not found.`);
+        if (changed.count === 1) {
+          await audit.record(tx, ctx, { action: 'api_key.revoked', entityType: 'ApiKey', entityId: row.id, after: { name: row.name, prefix: row.prefix, revokedAt: row.revokedAt } });
+        }
+        return row;
+      });
       return publicRecord(key);
     },
 

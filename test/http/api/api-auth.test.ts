@@ -6,6 +6,9 @@ import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { testDb } from '../../helpers/db.js';
 import { apiTenant, pendingOrder } from './api-fixtures.js';
 
+/** A TenantContext for the key service, as the admin panel would pass it. */
+const asAdmin = (tenantId: string) => ({ tenantId, actor: { type: 'PANEL_ADMIN' as const, id: 'adm_test', label: 'admin@test' } });
+
 let t: TestApp;
 let shop: Awaited<ReturnType<typeof apiTenant>>;
 let other: Awaited<ReturnType<typeof apiTenant>>;
@@ -59,10 +62,10 @@ describe('API authentication', () => {
   });
 
   it('accepts a valid key, records when it was last used, and refuses it once revoked', async () => {
-    const fresh = await t.services.apiKeys.create(shop.tenant.id, 'to revoke');
+    const fresh = await t.services.apiKeys.create(asAdmin(shop.tenant.id), 'to revoke');
     await request(t.app).get('/api/products').set({ authorization: `Bearer ${fresh.key}` }).expect(200);
     expect((await testDb().apiKey.findUniqueOrThrow({ where: { id: fresh.record.id } })).lastUsedAt).toBeInstanceOf(Date);
-    await t.services.apiKeys.revoke(shop.tenant.id, fresh.record.id);
+    await t.services.apiKeys.revoke(asAdmin(shop.tenant.id), fresh.record.id);
     const res = await request(t.app).get('/api/products').set({ authorization: `Bearer ${fresh.key}` }).expect(401);
     expect(res.body.error.message).toMatch(/revoked/);
   });
@@ -100,7 +103,7 @@ describe('API bodies', () => {
 
 describe('api key service', () => {
   it('creates ll_live_ secrets stored only as a hash, lists without hashes, revokes per tenant', async () => {
-    const { key, record } = await t.services.apiKeys.create(shop.tenant.id, '  CI export  ');
+    const { key, record } = await t.services.apiKeys.create(asAdmin(shop.tenant.id), '  CI export  ');
     expect(key).toMatch(/^ll_live_[A-Za-z0-9_-]{32}$/);
     expect(record).toMatchObject({ name: 'CI export', prefix: key.slice(0, 14), tenantId: shop.tenant.id });
     expect(record).not.toHaveProperty('hash');
@@ -110,17 +113,24 @@ describe('api key service', () => {
     expect((await t.services.apiKeys.list(shop.tenant.id)).every((k) => !('hash' in k))).toBe(true);
     expect(await t.services.apiKeys.authenticate(key)).toEqual({ tenantId: shop.tenant.id, apiKeyId: record.id, name: 'CI export' });
 
-    const err = await t.services.apiKeys.revoke(other.tenant.id, record.id).catch((e: unknown) => e);
+    const err = await t.services.apiKeys.revoke(asAdmin(other.tenant.id), record.id).catch((e: unknown) => e);
     expect((err as AppError).code).toBe('NOT_FOUND');
     expect((await t.services.apiKeys.authenticate(key)).apiKeyId).toBe(record.id);
-    const revoked = await t.services.apiKeys.revoke(shop.tenant.id, record.id);
+    const revoked = await t.services.apiKeys.revoke(asAdmin(shop.tenant.id), record.id);
     expect(revoked.revokedAt).toBeInstanceOf(Date);
-    expect((await t.services.apiKeys.revoke(shop.tenant.id, record.id)).revokedAt).toEqual(revoked.revokedAt);
+    expect((await t.services.apiKeys.revoke(asAdmin(shop.tenant.id), record.id)).revokedAt).toEqual(revoked.revokedAt);
+    // Who created and who revoked it is on the audit trail, once each (the repeated revoke changed nothing).
+    const trail = await t.services.audit.listFor(shop.tenant.id, 'ApiKey', record.id);
+    expect(trail.map((e) => [e.action, e.actorType, e.actorId])).toEqual([
+      ['api_key.created', 'PANEL_ADMIN', 'adm_test'],
+      ['api_key.revoked', 'PANEL_ADMIN', 'adm_test'],
+    ]);
+    expect(JSON.stringify(trail)).not.toContain(key);
     expect(((await t.services.apiKeys.authenticate(key).catch((e: unknown) => e)) as AppError).code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses an empty name and an unknown tenant', async () => {
-    expect(((await t.services.apiKeys.create(shop.tenant.id, '  ').catch((e: unknown) => e)) as AppError).code).toBe('VALIDATION_FAILED');
-    expect(((await t.services.apiKeys.create('ten_nope', 'x').catch((e: unknown) => e)) as AppError).code).toBe('NOT_FOUND');
+    expect(((await t.services.apiKeys.create(asAdmin(shop.tenant.id), '  ').catch((e: unknown) => e)) as AppError).code).toBe('VALIDATION_FAILED');
+    expect(((await t.services.apiKeys.create(asAdmin('ten_nope'), 'x').catch((e: unknown) => e)) as AppError).code).toBe('NOT_FOUND');
   });
 });

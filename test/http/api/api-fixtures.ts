@@ -3,6 +3,9 @@ import { systemActor } from '../../../src/modules/shared/actor.js';
 import type { TestApp } from '../../helpers/app.js';
 import { factories } from '../../helpers/factories.js';
 
+/** A TenantContext for the key service, as the admin panel would pass it. */
+const asAdmin = (tenantId: string) => ({ tenantId, actor: { type: 'PANEL_ADMIN' as const, id: 'adm_test', label: 'admin@test' } });
+
 export const f = factories();
 
 /** A tenant with a customer, two products and an API key for it. */
@@ -13,7 +16,7 @@ export async function apiTenant(t: TestApp, tenantData: Record<string, unknown> 
     await f.product({ tenantId: tenant.id, name: 'Alpha', unitPriceCents: 2000, sortOrder: 1 }),
     await f.product({ tenantId: tenant.id, name: 'Beta', unitPriceCents: 500, sortOrder: 2 }),
   ];
-  const { key, record } = await t.services.apiKeys.create(tenant.id, 'test key');
+  const { key, record } = await t.services.apiKeys.create(asAdmin(tenant.id), 'test key');
   const auth = { authorization: `Bearer ${key}` };
   const ctx = { tenantId: tenant.id, actor: systemActor };
   return { tenant, customer, products, key, keyRecord: record, auth, ctx };

@@ -1,12 +1,13 @@
 // The admin panel in a real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core):
 // sign in, open an order, refund part of it by items, see PARTIALLY_REFUNDED and the stock back, refund the
-// rest, see REFUNDED. Screenshots are kept in test-output/admin/ (git-ignored) to look at what an admin sees.
+// rest, see REFUNDED; create an API key (secret shown once) and revoke it. Screenshots are kept in test-output/admin/ (git-ignored) to look at what an admin sees.
 // Without Chromium the file is skipped with a notice, except under CI=true, where it must run.
 import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
@@ -146,4 +147,47 @@ describe.skipIf(!haveChromium && !mustRun)('admin panel in a browser', () => {
     expect(after.refundedTotalCents).toBe(12500);
     expect((await testDb().product.findUniqueOrThrow({ where: { id: hoodie.id } })).stock).toBe(4);
   }, 180_000);
+
+  it('creates an API key, shows its secret once, and revokes it', async () => {
+    onTestFailed(async () => {
+      await page.screenshot({ path: join(OUT, 'failure-api-keys.png'), fullPage: true }).catch(() => undefined);
+      console.error(`[admin browser test] failed at ${page.url()}; see test-output/admin/failure-api-keys.png`);
+    });
+    const f = factories();
+    const tenant = await f.tenant();
+    const admin = await f.adminUser({ tenantId: tenant.id, email: 'keys@browser.test' });
+    const products = (secret: string) => request(app.app).get('/api/products').set({ authorization: `Bearer ${secret}` });
+
+    await context.clearCookies();
+    await page.goto(`${app.baseUrl}/admin/login`);
+    await page.fill('input[name="email"]', admin.email);
+    await page.fill('input[name="password"]', PASSWORD);
+    await Promise.all([page.waitForURL(`${app.baseUrl}/admin`), page.click('form button')]);
+
+    // New API key: a name in, the secret out, once.
+    await page.goto(`${app.baseUrl}/admin/resources/ApiKey/actions/createKey`);
+    await page.waitForSelector('[data-testid="api-key-form"]');
+    await page.fill('[data-testid="api-key-form"] input', 'Accounting export');
+    await page.click('[data-testid="api-key-form"] button[type="submit"]');
+    await page.waitForSelector('[data-testid="api-key-created"]');
+    const secret = await page.inputValue('[data-testid="api-key-secret"]');
+    expect(secret).toMatch(/^ll_live_[A-Za-z0-9_-]{32}$/);
+    await page.screenshot({ path: join(OUT, '08-api-key-created.png'), fullPage: true });
+    await products(secret).expect(200);
+
+    // Back to the list: the key is there by name and prefix, the secret is not.
+    await Promise.all([page.waitForURL(/\/admin\/resources\/ApiKey$/), page.click('a:has-text("I stored it")')]);
+    await page.waitForSelector('text=Accounting export');
+    expect(await page.textContent('body')).not.toContain(secret);
+    await page.screenshot({ path: join(OUT, '09-api-key-list.png'), fullPage: true });
+
+    // Revoke it from its page: refused by the REST API at once.
+    const key = await testDb().apiKey.findFirstOrThrow({ where: { tenantId: tenant.id } });
+    await page.goto(`${app.baseUrl}/admin/resources/ApiKey/records/${key.id}/show`);
+    await page.click('a:has-text("Revoke"), button:has-text("Revoke")');
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await expect.poll(async () => (await testDb().apiKey.findUniqueOrThrow({ where: { id: key.id } })).revokedAt).not.toBeNull();
+    await products(secret).expect(401);
+    await page.screenshot({ path: join(OUT, '10-api-key-revoked.png'), fullPage: true });
+  }, 120_000);
 });

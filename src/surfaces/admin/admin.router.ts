@@ -21,7 +21,8 @@ import { dashboardHandler } from './dashboard/dashboard.handler.js';
 import { productResource, shippingTypeResource } from './resources/catalog.resources.js';
 import { orderResource } from './resources/orders.resource.js';
 import { addressResource, customerResource, discountAssignmentResource, discountResource } from './resources/sales.resources.js';
-import { adminUserResource, apiKeyResource, guildResource, tenantResource } from './resources/settings.resources.js';
+import { apiKeyResource } from './resources/api-keys.resource.js';
+import { adminUserResource, guildResource, tenantResource } from './resources/settings.resources.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
 
 export const ADMIN_ROOT = '/admin';
@@ -64,7 +65,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
     ),
     guildResource(make('Guild', { kind: 'tenant', platformAdmin: 'all' })),
     adminUserResource(db, make('AdminUser', { kind: 'tenant', platformAdmin: 'all' }, { secrets: ['passwordHash'] })),
-    apiKeyResource(make('ApiKey', shop, { secrets: ['hash'] })),
+    apiKeyResource({ services, resource: make('ApiKey', shop, { secrets: ['hash'] }), components }),
   ];
 }
 
@@ -107,7 +108,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       language: 'en',
       translations: {
         en: {
-          actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund' },
+          actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke' },
           components: {
             Login: {
               welcomeHeader: 'Ledgerline',

@@ -12,6 +12,7 @@ export function createComponents() {
     Dashboard: loader.add('LedgerlineDashboard', file('dashboard')),
     OrderShow: loader.add('OrderShow', file('order-show')),
     RefundForm: loader.add('RefundForm', file('refund-form')),
+    ApiKeyCreate: loader.add('ApiKeyCreate', file('api-key-create')),
   };
   return { loader, components };
 }

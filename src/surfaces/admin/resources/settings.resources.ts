@@ -1,5 +1,5 @@
 // Settings: the tenant (its own settings for a tenant admin, every tenant for a platform admin), Discord
-// guilds, admin users and API keys. Secrets never leave the server (see ScopedResourceOptions.present).
+// guilds and admin users (API keys: api-keys.resource.ts). Secrets never leave the server (see ScopedResourceOptions.present).
 import { ValidationError, type ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
 import type { Db } from '../../../platform/db/prisma.js';
@@ -9,7 +9,7 @@ import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { adminUserForm, MIN_PASSWORD_LENGTH } from '../schemas/admin-user.schema.js';
 import { formId, formText, snowflake } from '../schemas/form-fields.js';
 import { tenantSettingsForm } from '../schemas/tenant-settings.schema.js';
-import { canManage, canRead, never, platformOnly, platformOrTenantAdmin, platformOrTenantMember, tenantReadOnly } from './access.js';
+import { canManage, never, platformOnly, platformOrTenantAdmin, platformOrTenantMember } from './access.js';
 import { stripSecrets } from './strip-secrets.js';
 import { validatePayload } from './validation.js';
 
@@ -162,20 +162,6 @@ export function adminUserResource(db: Db, resource: ScopedPrismaResource): Resou
         delete: { isAccessible: (ctx) => manage(ctx) && notSelf(ctx) },
         bulkDelete: { isAccessible: never },
       },
-    },
-  };
-}
-
-export function apiKeyResource(resource: ScopedPrismaResource): ResourceWithOptions {
-  return {
-    resource,
-    options: {
-      id: 'ApiKey',
-      navigation: settings,
-      listProperties: ['name', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt'],
-      showProperties: ['id', 'name', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt'],
-      properties: { name: { isTitle: true }, hash: { isVisible: false } },
-      actions: { ...tenantReadOnly, list: { isAccessible: canManage }, show: { isAccessible: canManage }, search: { isAccessible: canRead } },
     },
   };
 }

@@ -142,6 +142,11 @@ describe.skipIf(!haveChromium && !mustRun)('admin panel in a browser', () => {
     await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/edit`);
     await page.waitForSelector('textarea[name="lineItems"]');
     expect(await page.inputValue('textarea[name="lineItems"]')).toBe(`${hoodie.id}:2, ${sticker.id}:1`);
+    // A refunded order can move nowhere from the form: the status select offers only where it is.
+    await page.click('[data-testid="transition-select-status"] input');
+    const offered = await page.locator('[data-testid="transition-select-status"] [class*="option"]').allTextContents();
+    expect(offered).toEqual(['REFUNDED']);
+    await page.keyboard.press('Escape');
     await page.screenshot({ path: join(OUT, '07-edit-form.png'), fullPage: true });
     const after = await testDb().order.findUniqueOrThrow({ where: { id: order.id } });
     expect(after.refundedTotalCents).toBe(12500);

@@ -94,6 +94,20 @@ describe('updating an order', () => {
     expect(entry.change).toContain('trackingNumber: — → 1Z999');
   });
 
+  it('offers in the edit form only the statuses the order can move to (refunds excluded), and shipping steps that can follow', async () => {
+    const { order } = await paidOrder();
+    const form = await get(`/resources/Order/records/${order.id}/edit`);
+    expect(JSON.parse(form.body.record.params.statusOptions)).toEqual(['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE']);
+    expect(JSON.parse(form.body.record.params.shippingStatusOptions)).toEqual(['PENDING', 'LABEL_CREATED', 'SHIPPED', 'FAILED']);
+    const { order: pending } = await pendingOrder();
+    const pendingForm = await get(`/resources/Order/records/${pending.id}/edit`);
+    expect(JSON.parse(pendingForm.body.record.params.statusOptions)).toEqual(['PENDING_PAYMENT', 'PAID', 'CANCELLED']);
+    // Posting the form back with the option lists in it changes nothing they would name.
+    const saved = await post(`/resources/Order/records/${order.id}/edit`).field('status', 'FULFILLING').field('statusOptions', '["PAID"]').field('shippingStatusOptions', '[]');
+    expect(saved.body.notice).toMatchObject({ type: 'success' });
+    expect((await orderRow(order.id)).status).toBe('FULFILLING');
+  });
+
   it('refuses an invalid transition with the service\'s message and changes nothing', async () => {
     const { order } = await pendingOrder();
     const res = await post(`/resources/Order/records/${order.id}/edit`).field('status', 'SHIPPED').field('notes', 'should not stick');

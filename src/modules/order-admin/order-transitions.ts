@@ -68,3 +68,17 @@ export function orderStatusAfterShipping(status: OrderStatus, shipping: Shipping
   if (shipping === 'DELIVERED' && (status === 'PAID' || status === 'FULFILLING' || status === 'SHIPPED')) return 'COMPLETE';
   return status;
 }
+
+/**
+ * The statuses an order edit may set from `from`: the current one and every transition the update
+ * performs (itself, or by delegating to confirm / cancel). Refund transitions are left out: only the
+ * refund action makes them. The admin panel offers exactly these in its edit form.
+ */
+export function editableOrderStatuses(from: OrderStatus): OrderStatus[] {
+  return [from, ...ORDER_TRANSITIONS[from].filter((t) => t.via !== 'refund').map((t) => t.to)];
+}
+
+/** The shipping statuses an edit may set from `from`: the current one and its allowed next ones. */
+export function editableShippingStatuses(from: ShippingStatus): ShippingStatus[] {
+  return [from, ...SHIPPING_TRANSITIONS[from]];
+}

@@ -2,7 +2,7 @@
 //   session (PostgreSQL) -> CSRF script asset -> login/logout -> AdminJS static assets
 //   -> authentication (admin re-read from admin_users on every request) -> CSRF check -> AdminJS routes.
 // @adminjs/express's buildRouter is given this router, so its routes come after our guards.
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as AdminJSPrisma from '@adminjs/prisma';
@@ -79,7 +79,8 @@ function dropStaleComponentBundle(tmpDir: string): void {
   try {
     const built = statSync(bundle).mtimeMs;
     const dir = fileURLToPath(new URL('./components/', import.meta.url));
-    const newest = Math.max(...['dashboard', 'order-show', 'refund-form'].map((n) => statSync(join(dir, `${n}.tsx`)).mtimeMs));
+    // Every component file, so a component added later (not only the ones there were) triggers a rebuild.
+    const newest = Math.max(...readdirSync(dir).filter((n) => /\.tsx?$/.test(n)).map((n) => statSync(join(dir, n)).mtimeMs));
     if (newest > built) rmSync(bundle, { force: true });
   } catch {
     // no bundle yet: nothing to drop

@@ -13,6 +13,7 @@ export function createComponents() {
     OrderShow: loader.add('OrderShow', file('order-show')),
     RefundForm: loader.add('RefundForm', file('refund-form')),
     ApiKeyCreate: loader.add('ApiKeyCreate', file('api-key-create')),
+    TransitionSelect: loader.add('TransitionSelect', file('transition-select')),
   };
   return { loader, components };
 }

@@ -8,6 +8,7 @@ import { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js'
 import { validationError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import { parseInput } from '../../../platform/validate.js';
+import { editableOrderStatuses, editableShippingStatuses } from '../../../modules/order-admin/order-transitions.js';
 import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
 import { panelAdminOf, tenantContextOf } from '../auth/panel-admin.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
@@ -119,6 +120,9 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
     if (request.method !== 'post') {
       const detail = await services.orders.get(ctx.tenantId, record.id());
       record.params.lineItems = detail.items.map((i) => `${i.productId}:${i.quantity}`).join(', ');
+      // The selects offer only where this order can go (components/transition-select.tsx).
+      record.params.statusOptions = JSON.stringify(editableOrderStatuses(detail.status));
+      record.params.shippingStatusOptions = JSON.stringify(editableShippingStatuses(detail.shippingStatus));
       return { record: record.toJSON(context.currentAdmin) };
     }
     try {
@@ -236,6 +240,8 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
         customerName: { type: 'string', isSortable: false, position: 2 },
         total: { type: 'string', isSortable: false, position: 4 },
         notes: { type: 'textarea' },
+        status: { components: { edit: components.TransitionSelect } },
+        shippingStatus: { components: { edit: components.TransitionSelect } },
         lineItems: {
           type: 'textarea',
           description: 'productId:quantity pairs, comma-separated (editable while the order awaits payment; totals are recomputed).',

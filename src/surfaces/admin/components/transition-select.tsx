@@ -1,0 +1,38 @@
+// The order edit form's status and shipping-status fields: a select offering only the statuses this order
+// can move to from where it is (the edit action puts them in `<field>Options`, from the module's
+// transition tables), instead of every status with a refusal after saving. Refunds have their own action.
+import React from 'react';
+import { FormGroup, FormMessage, Select } from '@adminjs/design-system';
+import { PropertyLabel, type EditPropertyProps } from 'adminjs';
+
+function optionsOf(raw: unknown, current: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(String(raw ?? '[]'));
+    if (Array.isArray(parsed) && parsed.length > 0) return parsed.map(String);
+  } catch {
+    // fall through: offer only the current value
+  }
+  return current ? [current] : [];
+}
+
+const TransitionSelect: React.FC<EditPropertyProps> = ({ property, record, onChange }) => {
+  const current = String(record?.params?.[property.path] ?? '');
+  const values = optionsOf(record?.params?.[`${property.path}Options`], current);
+  const options = values.map((v) => ({ value: v, label: v }));
+  const selected = options.find((o) => o.value === current) ?? null;
+  const error = record?.errors?.[property.path];
+  const hint = values.length <= 1
+    ? 'No other value can be set from here.'
+    : property.path === 'status'
+      ? 'Only the statuses this order can move to are offered. Refunds: use the Refund action.'
+      : 'Only the shipping steps that can follow the current one are offered.';
+  return (
+    <FormGroup error={Boolean(error)} data-testid={`transition-select-${property.path}`}>
+      <PropertyLabel property={property} />
+      <Select inputId={property.path} value={selected} options={options} isClearable={false} onChange={(s: { value: string } | null) => onChange(property.path, s?.value ?? current)} />
+      <FormMessage>{error ? error.message : hint}</FormMessage>
+    </FormGroup>
+  );
+};
+
+export default TransitionSelect;

@@ -147,6 +147,22 @@ describe('notification failures', () => {
     expect(dmPostsTo(s.customer.discordUserId, '').map((c) => c.status)).toEqual([403]);
     const jobs = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`;
     expect(Number(jobs[0]!.n)).toBe(0); // the job ended (no retry pending)
+    // The admins are told who was not reached about what, once.
+    const notes = h.fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${s.tenant.adminChannelId}/messages` && JSON.stringify(c.body).includes('Customer not reached'));
+    expect(notes).toHaveLength(1);
+    expect(JSON.stringify(notes[0]!.body)).toContain(`<@${s.customer.discordUserId}>`);
+    expect(JSON.stringify(notes[0]!.body)).toContain(`the payment receipt for order #${order.number}`);
+  });
+
+  it('while a customer\'s DMs are known closed, later notices skip the DM and still tell the admins', async () => {
+    const s = await f.shop();
+    await db.customer.update({ where: { id: s.customer.id }, data: { dmClosedAt: new Date() } });
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid' });
+    await emitPaid(s.tenant.id, order.id, order.payment.id);
+    const note = await h.fake.waitFor((c) => c.method === 'POST' && c.path === `/channels/${s.tenant.adminChannelId}/messages` && JSON.stringify(c.body).includes(`order #${order.number}`));
+    expect(JSON.stringify(note.body)).toContain('does not accept direct messages');
+    expect(dmPostsTo(s.customer.discordUserId, '')).toEqual([]);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).customerDmFailedAt).toBeInstanceOf(Date);
   });
 
   it('429 with Retry-After is waited out and the receipt is delivered once', async () => {

@@ -7,7 +7,8 @@
 //   order.refunded > discord-notify      : DM saying what was refunded
 //   refund.processor_failed > discord-admin-alert : the processor did not return a refund's money; the
 //                                                   admin channel is told to return it another way
-// Failure handling: DMs closed (50007) are not retried and are recorded on the order and the customer;
+// Failure handling: DMs closed (50007) are not retried and are recorded on the order and the customer,
+// and the admin channel is told which message did not reach whom, so someone can reach them another way;
 // 429 is waited out by @discordjs/rest (Retry-After); 5xx and network errors throw, so graphile-worker
 // retries with backoff and the job is never lost; other 4xx (a deleted channel, missing access) are logged
 // and end the job, since retrying cannot fix them and Discord bans IPs that repeat invalid requests.
@@ -58,13 +59,25 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     return { tenant, order };
   };
 
+  /** The admin channel learns that a DM did not reach the customer (best effort: 4xx are logged, 5xx retried). */
+  async function tellAdminsDmClosed(tenant: Tenant, order: OrderDetail, what: DmKind, log: Logger): Promise<void> {
+    if (!tenant.adminChannelId) return;
+    try {
+      await deps.rest.post(Routes.channelMessages(tenant.adminChannelId), { body: { ...dmClosedNote(order, what), allowed_mentions: { parse: [] } } });
+    } catch (err) {
+      endOnClientError(err, log);
+    }
+  }
+
   /** One DM to the order's customer; 50007 is recorded and ends the job, other errors follow the rules above. */
-  async function dm(tenantId: string, order: OrderDetail, message: MessageData, what: string): Promise<void> {
+  async function dm(tenant: Tenant, order: OrderDetail, message: MessageData, what: DmKind): Promise<void> {
+    const tenantId = tenant.id;
     const log = deps.logger.child({ tenantId, orderId: order.id, notification: what });
     const customer = order.customer;
     if (customer.dmClosedAt && Date.now() - customer.dmClosedAt.getTime() < backoffMs) {
       await deps.dmStatus.recordDmClosed(tenantId, { orderId: order.id, customerId: customer.id });
       log.info('customer DMs were recently closed; not trying again, recorded on the order');
+      await tellAdminsDmClosed(tenant, order, what, log);
       return;
     }
     try {
@@ -75,6 +88,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       if (discordErrorCode(err) === DM_CLOSED) {
         await deps.dmStatus.recordDmClosed(tenantId, { orderId: order.id, customerId: customer.id });
         log.info('customer does not accept DMs (50007); recorded on the order, not retried');
+        await tellAdminsDmClosed(tenant, order, what, log);
         return;
       }
       endOnClientError(err, log);
@@ -130,7 +144,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     schema: orderCreatedPayload,
     async run({ tenantId, orderId }) {
       const { tenant, order } = await load(tenantId, orderId);
-      await dm(tenantId, order, createdDm(tenant, order), 'order-created');
+      await dm(tenant, order, createdDm(tenant, order), 'order-created');
     },
   });
 
@@ -138,7 +152,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     schema: orderPaidPayload,
     async run({ tenantId, orderId }) {
       const { tenant, order } = await load(tenantId, orderId);
-      await dm(tenantId, order, receiptDm(tenant, order), 'order-paid');
+      await dm(tenant, order, receiptDm(tenant, order), 'order-paid');
     },
   });
 
@@ -146,7 +160,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     schema: orderCancelledPayload,
     async run({ tenantId, orderId, reason, note }) {
       const { tenant, order } = await load(tenantId, orderId);
-      await dm(tenantId, order, cancelledDm(tenant, order, reason, note), 'order-cancelled');
+      await dm(tenant, order, cancelledDm(tenant, order, reason, note), 'order-cancelled');
     },
   });
 
@@ -154,7 +168,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     schema: orderRefundedPayload,
     async run({ tenantId, orderId, refundId, amountCents }) {
       const { tenant, order } = await load(tenantId, orderId);
-      await dm(tenantId, order, refundedDm(tenant, order, refundId, amountCents), 'order-refunded');
+      await dm(tenant, order, refundedDm(tenant, order, refundId, amountCents), 'order-refunded');
     },
   });
 }
@@ -169,6 +183,26 @@ function endOnClientError(err: unknown, log: Logger): void {
 }
 
 const money = (o: { currency: string }) => (c: number) => formatMoney(c, o.currency);
+
+type DmKind = 'order-created' | 'order-paid' | 'order-cancelled' | 'order-refunded';
+const DM_WHAT: Record<DmKind, string> = {
+  'order-created': 'the payment instructions',
+  'order-paid': 'the payment receipt',
+  'order-cancelled': 'the cancellation notice',
+  'order-refunded': 'the refund notice',
+};
+
+function dmClosedNote(order: OrderDetail, what: DmKind): MessageData {
+  return {
+    embeds: [
+      embed({
+        title: `Customer not reached: order #${order.number}`,
+        color: COLORS.warn,
+        description: `<@${order.customer.discordUserId}> does not accept direct messages, so ${DM_WHAT[what]} for order #${order.number} was not delivered. Reach them another way (or ask them to allow DMs from this server).`,
+      }),
+    ],
+  };
+}
 
 function refundFailedAlert(alert: RefundFailedPayload, order: OrderDetail | null): MessageData {
   const amount = formatMoney(alert.amountCents, alert.currency);

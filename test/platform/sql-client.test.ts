@@ -62,6 +62,26 @@ describe('plain-SQL client', () => {
     expect((await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).name).toBe(tenant.name);
   });
 
+  it('a transaction stuck behind a lock fails after its timeout instead of hanging, and frees its connection', async () => {
+    const { tenant } = await f.shop();
+    const holder = new pg.Client({ connectionString: testDatabaseUrl() });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE', [tenant.id]);
+      const err = await sql
+        .transaction((tx) => tx.execute(Prisma.sql`UPDATE tenants SET name = 'blocked' WHERE id = ${tenant.id}`), { timeoutMs: 300 })
+        .catch((e: unknown) => e);
+      expect((err as { code?: string }).code).toBe('57014'); // statement_timeout, while the lock is still held
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    // The connection went back clean: the next transaction (default timeout) works.
+    await sql.transaction((tx) => tx.execute(Prisma.sql`UPDATE tenants SET name = 'after' WHERE id = ${tenant.id}`));
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).name).toBe('after');
+  });
+
   it('retries a transaction chosen as a deadlock victim, so both writers commit', async () => {
     const { products } = await f.shop();
     const [a, b] = [products[0]!.id, products[1]!.id];

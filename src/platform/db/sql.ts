@@ -31,8 +31,10 @@ export interface SqlClient extends SqlRunner {
   /**
    * Runs `fn` in one transaction (READ COMMITTED) on one connection, retrying it whole on serialization
    * failure or deadlock. Preconditions must be checked inside `fn` (row locks, conditional writes).
+   * `timeoutMs` (default 15 s, as withTransaction's) bounds each statement, lock waits included: a
+   * transaction stuck behind a lock fails with PostgreSQL's 57014 instead of hanging.
    */
-  transaction<T>(fn: (tx: SqlRunner) => Promise<T>, opts?: { retries?: number }): Promise<T>;
+  transaction<T>(fn: (tx: SqlRunner) => Promise<T>, opts?: { retries?: number; timeoutMs?: number }): Promise<T>;
 }
 
 /** Where a shared SQL helper can run: Prisma (client or interactive transaction) or this layer. */
@@ -123,13 +125,16 @@ export function createSqlClient(pool: pg.Pool): SqlClient {
 
   return {
     ...runner(pool),
-    async transaction<T>(fn: (tx: SqlRunner) => Promise<T>, opts: { retries?: number } = {}): Promise<T> {
+    async transaction<T>(fn: (tx: SqlRunner) => Promise<T>, opts: { retries?: number; timeoutMs?: number } = {}): Promise<T> {
       const retries = opts.retries ?? 5;
+      const timeoutMs = Math.max(1, Math.floor(opts.timeoutMs ?? 15_000));
+      // One round trip: BEGIN and the transaction-local timeout as one simple query.
+      const begin = `BEGIN; SET LOCAL statement_timeout = ${timeoutMs}`;
       for (let attempt = 0; ; attempt++) {
         const client = await pool.connect();
         let broken: Error | undefined;
         try {
-          await client.query('BEGIN');
+          await client.query(begin);
           const result = await fn(runner(client));
           await client.query('COMMIT');
           return result;

@@ -27,6 +27,7 @@ describe.skipIf(!haveChromium && !mustRun)('admin panel in a browser', () => {
   let context: BrowserContext;
   let profile: string;
   let page: Page;
+  const trail: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
@@ -41,6 +42,13 @@ describe.skipIf(!haveChromium && !mustRun)('admin panel in a browser', () => {
     // Offline machines: the login page asks a public font host for Roboto; answer locally instead of waiting.
     await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
     page = context.pages()[0] ?? (await context.newPage());
+    // Diagnostics for a failure: the panel's failed API calls and console errors, printed by onTestFailed.
+    page.on('response', (r) => {
+      if (r.url().includes('/admin/') && r.status() >= 400) trail.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error') trail.push(`console: ${m.text().slice(0, 300)}`);
+    });
     // The first page load builds the component bundle; on a busy 2-core machine that can take a while.
     page.setDefaultTimeout(60_000);
   }, 60_000);
@@ -54,7 +62,7 @@ describe.skipIf(!haveChromium && !mustRun)('admin panel in a browser', () => {
   it('signs in, refunds part of an order by items, then the rest', async () => {
     onTestFailed(async () => {
       await page.screenshot({ path: join(OUT, 'failure.png'), fullPage: true }).catch(() => undefined);
-      console.error(`[admin browser test] failed at ${page.url()}; see test-output/admin/failure.png`);
+      console.error(`[admin browser test] failed at ${page.url()}; see test-output/admin/failure.png\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`);
     });
     const f = factories();
     const tenant = await f.tenant({ inventoryTracking: true });
@@ -156,7 +164,7 @@ describe.skipIf(!haveChromium && !mustRun)('admin panel in a browser', () => {
   it('creates an API key, shows its secret once, and revokes it', async () => {
     onTestFailed(async () => {
       await page.screenshot({ path: join(OUT, 'failure-api-keys.png'), fullPage: true }).catch(() => undefined);
-      console.error(`[admin browser test] failed at ${page.url()}; see test-output/admin/failure-api-keys.png`);
+      console.error(`[admin browser test] failed at ${page.url()}; see test-output/admin/failure-api-keys.png\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`);
     });
     const f = factories();
     const tenant = await f.tenant();

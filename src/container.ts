@@ -106,7 +106,7 @@ export function createContainer(opts: ContainerOptions): Services {
   const ordering = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: env.ORDER_SESSION_TTL_MINUTES };
   const audit = createAuditService({ db });
   const entitlements = createEntitlementService({ db, clock });
-  const afterSale = { db, bus, clock, logger, audit, entitlements, inventory };
+  const afterSale = { db, bus, clock, logger, audit, entitlements, inventory, discounts };
   const payments = createPaymentService(afterSale);
   const discordRest = createDiscordRest({ apiBaseUrl: env.DISCORD_API_BASE_URL, botToken: env.DISCORD_BOT_TOKEN });
   const dmStatus = createDmStatusService({ db, clock });

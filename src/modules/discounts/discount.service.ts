@@ -1,5 +1,7 @@
 // Discount resolution for a customer's order: the best eligible discount, global or assigned to the
-// customer, chosen and counted inside the submit transaction.
+// customer, chosen and counted inside the submit transaction. An unpaid order that is cancelled (or
+// deleted) gives its use back (returnUse), and cancelled orders do not count against a per-customer limit:
+// a customer whose payment was rejected can order again with the same discount.
 import { Prisma } from '../../platform/db/prisma.js';
 import { executeSql, queryRows, type SqlTarget } from '../../platform/db/sql.js';
 import { discountAmountCents, isEligible, rankDiscounts, type DiscountRule } from './discount-rules.js';
@@ -44,6 +46,12 @@ export interface DiscountService {
    * returns, so a discount edited or used up meanwhile is never applied on stale data.
    */
   applyFirst(tx: SqlTarget, input: Input, candidates: readonly DiscountCandidate[]): Promise<AppliedDiscount | null>;
+  /**
+   * Inside the transaction that cancels (or deletes) an unpaid order: gives back the use its discount
+   * counted (the discount's usedCount and, for an assigned one, the customer's). Call once per order;
+   * the caller's order lock and status check make sure of it. False when the order had no discount.
+   */
+  returnUse(tx: SqlTarget, order: { tenantId: string; customerId: string; discountId: string | null }): Promise<boolean>;
 }
 
 type DiscountRow = DiscountRule & { assignmentId: string | null; assignmentUses: number | null; customerOrders: number };
@@ -72,7 +80,7 @@ function candidateRowsSql(input: { tenantId: string; customerId: string; now: Da
       'minSubtotalCents', d."minSubtotalCents", 'maxUses', d."maxUses", 'maxUsesPerCustomer', d."maxUsesPerCustomer", 'usedCount', d."usedCount",
       'active', d.active, 'assignmentId', a.id, 'assignmentUses', a."usedCount",
       'customerOrders', CASE WHEN d.scope = 'GLOBAL' AND d."maxUsesPerCustomer" IS NOT NULL
-        THEN (SELECT count(*)::int FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id)
+        THEN (SELECT count(*)::int FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id AND o.status <> 'CANCELLED')
         ELSE 0 END))
     FROM discounts d
     LEFT JOIN discount_assignments a ON a."discountId" = d.id AND a."customerId" = ${customerId}
@@ -99,7 +107,7 @@ async function candidates(db: SqlTarget, input: Input): Promise<Candidate[]> {
       d."minSubtotalCents", d."maxUses", d."maxUsesPerCustomer", d."usedCount", d.active,
       a.id AS "assignmentId", a."usedCount" AS "assignmentUses",
       CASE WHEN d.scope = 'GLOBAL' AND d."maxUsesPerCustomer" IS NOT NULL
-        THEN (SELECT count(*)::int FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id)
+        THEN (SELECT count(*)::int FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id AND o.status <> 'CANCELLED')
         ELSE 0 END AS "customerOrders"
     FROM discounts d
     LEFT JOIN discount_assignments a ON a."discountId" = d.id AND a."customerId" = ${customerId}
@@ -133,7 +141,7 @@ export function createDiscountService(): DiscountService {
             AND (d."startsAt" IS NULL OR d."startsAt" <= ${now}) AND (d."endsAt" IS NULL OR d."endsAt" > ${now})
             AND (d."maxUses" IS NULL OR d."usedCount" < d."maxUses")
             AND (d.scope <> 'GLOBAL' OR d."maxUsesPerCustomer" IS NULL OR d."maxUsesPerCustomer" >
-              (SELECT count(*) FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id))
+              (SELECT count(*) FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id AND o.status <> 'CANCELLED'))
           RETURNING d.name, d.type::text AS type, d."percentOff", d."amountOffCents"`);
         if (!fresh) continue;
         const amountCents = discountAmountCents(fresh, subtotalCents);
@@ -156,6 +164,20 @@ export function createDiscountService(): DiscountService {
         return { discountId: c.rule.id, name: fresh.name, amountCents };
       }
       return null;
+    },
+
+    async returnUse(tx, { tenantId, customerId, discountId }) {
+      if (!discountId) return false;
+      // One statement: the discount's count, then (assigned discounts only) the customer's own count.
+      await executeSql(tx, Prisma.sql`
+        WITH d AS (
+          UPDATE discounts SET "usedCount" = GREATEST("usedCount" - 1, 0), "updatedAt" = now()
+          WHERE id = ${discountId} AND "tenantId" = ${tenantId}
+          RETURNING id, scope
+        )
+        UPDATE discount_assignments a SET "usedCount" = GREATEST(a."usedCount" - 1, 0)
+        FROM d WHERE d.scope = 'ASSIGNED' AND a."discountId" = d.id AND a."customerId" = ${customerId}`);
+      return true;
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { EventBus } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { DiscountService } from '../discounts/discount.service.js';
 import type { EntitlementService } from '../entitlements/entitlement.service.js';
 import type { InventoryService } from '../inventory/inventory.service.js';
 
@@ -21,4 +22,6 @@ export interface AfterSaleDeps {
   audit: AuditService;
   entitlements: EntitlementService;
   inventory: InventoryService;
+  /** Gives a cancelled (or deleted) unpaid order's discount use back. */
+  discounts: DiscountService;
 }

@@ -1,5 +1,6 @@
 // Cancelling an unpaid order: status CANCELLED, open payments closed, reserved stock released (inventory
-// decides whether the tenant tracks stock), order.cancelled enqueued, audit entry. A paid order is not
+// decides whether the tenant tracks stock), its discount use given back, order.cancelled enqueued, audit
+// entry. A paid order is not
 // cancelled: it is refunded (which returns the money, the stock and the roles).
 import { z } from 'zod';
 import type { Order, PaymentStatus } from '../../generated/prisma/index.js';
@@ -31,6 +32,8 @@ export async function cancelLockedOrder(
   const updated = await tx.order.update({ where: { id: order.id }, data: { status: 'CANCELLED', cancelledAt: now } });
   await tx.payment.updateMany({ where: { orderId: order.id, status: { in: [...OPEN_PAYMENT_STATUSES] } }, data: { status: 'cancelled' } });
   await deps.inventory.releaseForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id });
+  // The customer never paid: the discount use goes back (a limited or one-per-customer discount stays usable).
+  const discountUseReturned = await deps.discounts.returnUse(tx, order);
   const payload: OrderCancelledPayload = { tenantId: ctx.tenantId, orderId: order.id, reason: why.reason, ...(why.note ? { note: why.note } : {}) };
   await deps.bus.emit(tx, EVENTS.orderCancelled, payload);
   await deps.audit.record(tx, ctx, {
@@ -38,7 +41,7 @@ export async function cancelLockedOrder(
     entityType: 'Order',
     entityId: order.id,
     before: { status: order.status },
-    after: { status: 'CANCELLED', reason: why.reason, note: why.note ?? null },
+    after: { status: 'CANCELLED', reason: why.reason, note: why.note ?? null, ...(discountUseReturned ? { discountUseReturned: order.discountId } : {}) },
   });
   return updated;
 }

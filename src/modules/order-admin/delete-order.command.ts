@@ -1,6 +1,7 @@
 // orderAdmin.delete: removes the order for good (its lines, payments, refunds, reservations and
 // entitlements go with it). Before the row goes, in the same transaction:
 // - reserved units not yet released go back to stock (inventory.releaseForOrder);
+// - an unpaid order's discount use is given back (a cancelled one gave it back when it was cancelled);
 // - GRANTED entitlements are revoked and their role-removal jobs enqueued (the job payload carries a
 //   snapshot, so it still works once the rows are gone);
 // - an audit entry keeps a full snapshot of what was deleted (audit rows are not tied to the order).
@@ -24,6 +25,7 @@ export async function deleteOrder(deps: AfterSaleDeps, ctx: TenantContext, order
       include: { items: true, payments: true, refunds: true, reservations: true, entitlements: true },
     });
     const releasedStock = await deps.inventory.releaseForOrder(tx, { tenantId: ctx.tenantId, orderId });
+    if (order.status === 'PENDING_PAYMENT') await deps.discounts.returnUse(tx, order);
     const revoked = await deps.entitlements.revokeForOrder(tx, { tenantId: ctx.tenantId, orderId, reason: `Order ${orderLabel(order)} deleted` });
     await deps.audit.record(tx, ctx, {
       action: 'order.deleted',

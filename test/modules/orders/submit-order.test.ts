@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscountService } from '../../../src/modules/discounts/discount.service.js';
 import { testDb } from '../../helpers/db.js';
+import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
 import { orderingFixture } from './ordering-fixture.js';
 import { jobCount, readySessionsDirect } from './ready-sessions.js';
 
@@ -164,6 +165,58 @@ describe('submit', () => {
     expect((await fx.services.orders.submit(t, c.id, roles)).order).toMatchObject({ discountCents: 1000, discountName: 'ten' });
     expect(await db.discountAssignment.findFirst({ where: { discountId: personal.id } })).toMatchObject({ usedCount: 1 });
     expect((await db.discount.findUniqueOrThrow({ where: { id: personal.id } })).usedCount).toBe(1);
+  });
+
+  it('an unpaid order that is rejected, cancelled or deleted gives its discount use back; a paid one keeps it', async () => {
+    const after = afterSale(db);
+    const s = await fx.shop({ priceCents: 10_000 });
+    const t = s.tenant.id;
+    const personal = await fx.f.discount({ tenantId: t, name: 'personal', type: 'FIXED_AMOUNT', amountOffCents: 2500, scope: 'ASSIGNED', maxUsesPerCustomer: 1 });
+    const once = await fx.f.discount({ tenantId: t, name: 'first buyer', type: 'FIXED_AMOUNT', amountOffCents: 1000, maxUsesPerCustomer: 1 });
+    const c = await fx.readyCustomer(s);
+    await fx.f.discountAssignment({ tenantId: t, discountId: personal.id, customerId: c.id });
+    const counts = async () => ({
+      personal: (await db.discount.findUniqueOrThrow({ where: { id: personal.id } })).usedCount,
+      assignment: (await db.discountAssignment.findFirstOrThrow({ where: { discountId: personal.id } })).usedCount,
+      once: (await db.discount.findUniqueOrThrow({ where: { id: once.id } })).usedCount,
+    });
+    const again = async () => {
+      await fx.services.orderSessions.start(t, c.id);
+      await fx.services.orderSessions.setItem(t, c.id, { productId: s.product.id, quantity: 1, ...roles });
+      await fx.services.orderSessions.setAddress(t, c.id, { address: fx.address });
+      await fx.services.orderSessions.setShippingType(t, c.id, s.shippingType.id);
+      await fx.services.orderSessions.setPaymentMethod(t, c.id, 'ZELLE');
+      return (await fx.services.orders.submit(t, c.id, roles)).order;
+    };
+
+    // Rejected payment: the personal discount is usable again.
+    const { order: first, payment } = await fx.services.orders.submit(t, c.id, roles);
+    expect(first.discountId).toBe(personal.id);
+    expect(await counts()).toEqual({ personal: 1, assignment: 1, once: 0 });
+    await after.payments.reject(adminCtx(t), { paymentId: payment.id, reason: 'No payment arrived' });
+    expect(await counts()).toEqual({ personal: 0, assignment: 0, once: 0 });
+
+    // Cancelled by an admin: the same.
+    const second = await again();
+    expect(second.discountId).toBe(personal.id);
+    await after.orderAdmin.cancel(adminCtx(t), second.id);
+    await after.orderAdmin.cancel(adminCtx(t), second.id); // idempotent: given back once
+    expect(await counts()).toEqual({ personal: 0, assignment: 0, once: 0 });
+
+    // Deleted while unpaid: the same.
+    const third = await again();
+    await after.orderAdmin.delete(adminCtx(t), third.id);
+    expect(await counts()).toEqual({ personal: 0, assignment: 0, once: 0 });
+
+    // Paid: the use stays, so the next order falls back to the global one-per-customer discount,
+    // which a cancelled order would not have used up either.
+    const paid = await again();
+    await after.payments.confirm(adminCtx(t), { orderId: paid.id });
+    const fourth = await again();
+    expect(fourth).toMatchObject({ discountId: once.id, discountCents: 1000 });
+    await after.orderAdmin.cancel(adminCtx(t), fourth.id);
+    expect((await again())).toMatchObject({ discountId: once.id, discountCents: 1000 });
+    expect(await counts()).toEqual({ personal: 1, assignment: 1, once: 1 });
   });
 
   it('honours maxUses under concurrency', async () => {

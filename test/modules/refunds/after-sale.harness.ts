@@ -2,6 +2,7 @@
 // database, with probe subscribers on every event so emitted jobs can be counted in the real job queue.
 import { createAuditService } from '../../../src/modules/audit/audit.service.js';
 import { createEntitlementService } from '../../../src/modules/entitlements/entitlement.service.js';
+import { createDiscountService } from '../../../src/modules/discounts/discount.service.js';
 import { createInventoryService } from '../../../src/modules/inventory/inventory.service.js';
 import type { AfterSaleDeps } from '../../../src/modules/order-admin/after-sale.deps.js';
 import { createOrderAdminService } from '../../../src/modules/order-admin/order-admin.service.js';
@@ -23,7 +24,7 @@ export function afterSale(db: Db) {
   const logger = createLogger({ level: 'silent', pretty: false });
   const audit = createAuditService({ db });
   const entitlements = createEntitlementService({ db, clock: systemClock });
-  const deps: AfterSaleDeps = { db, bus, clock: systemClock, logger, audit, entitlements, inventory: createInventoryService() };
+  const deps: AfterSaleDeps = { db, bus, clock: systemClock, logger, audit, entitlements, inventory: createInventoryService(), discounts: createDiscountService() };
   return {
     deps,
     bus,

@@ -59,14 +59,18 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     return { tenant, order };
   };
 
-  /** The admin channel learns that a DM did not reach the customer (best effort: 4xx are logged, 5xx retried). */
-  async function tellAdminsDmClosed(tenant: Tenant, order: OrderDetail, what: DmKind, log: Logger): Promise<void> {
-    if (!tenant.adminChannelId) return;
+  /** One message in the tenant's admin channel, mentioning nobody; failures follow the rules above. */
+  async function postToAdmins(channelId: string, message: MessageData, log: Logger): Promise<void> {
     try {
-      await deps.rest.post(Routes.channelMessages(tenant.adminChannelId), { body: { ...dmClosedNote(order, what), allowed_mentions: { parse: [] } } });
+      await deps.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] } } });
     } catch (err) {
       endOnClientError(err, log);
     }
+  }
+
+  /** The admin channel learns that a DM did not reach the customer (when the tenant has one). */
+  async function tellAdminsDmClosed(tenant: Tenant, order: OrderDetail, what: DmKind, log: Logger): Promise<void> {
+    if (tenant.adminChannelId) await postToAdmins(tenant.adminChannelId, dmClosedNote(order, what), log);
   }
 
   /** One DM to the order's customer; 50007 is recorded and ends the job, other errors follow the rules above. */
@@ -109,12 +113,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         log.warn('order has no payment to approve');
         return;
       }
-      const message = adminOrderMessage({ order, customerDiscordId: order.customer.discordUserId, paymentId: payment.id, paymentMethod: payment.method });
-      try {
-        await deps.rest.post(Routes.channelMessages(tenant.adminChannelId), { body: { ...message, allowed_mentions: { parse: [] } } });
-      } catch (err) {
-        endOnClientError(err, log);
-      }
+      await postToAdmins(tenant.adminChannelId, adminOrderMessage({ order, customerDiscordId: order.customer.discordUserId, paymentId: payment.id, paymentMethod: payment.method }), log);
     },
   });
 
@@ -132,11 +131,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
         throw err;
       });
-      try {
-        await deps.rest.post(Routes.channelMessages(tenant.adminChannelId), { body: { ...refundFailedAlert(alert, order), allowed_mentions: { parse: [] } } });
-      } catch (err) {
-        endOnClientError(err, log);
-      }
+      await postToAdmins(tenant.adminChannelId, refundFailedAlert(alert, order), log);
     },
   });
 

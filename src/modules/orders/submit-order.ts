@@ -16,7 +16,7 @@
 import type { Order, OrderItem, Payment } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { Prisma } from '../../platform/db/prisma.js';
-import type { SqlClient, SqlRunner } from '../../platform/db/sql.js';
+import { parseUtcTimestamp as utc, type SqlClient, type SqlRunner } from '../../platform/db/sql.js';
 import { AppError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/jobs/queue.js';
 import { z } from 'zod';
@@ -56,8 +56,6 @@ class StaleQuote extends Error {}
 type WrittenOrder = Order & { items: OrderItem[]; payment: PaymentJson | null };
 /** A payment row through row_to_json: its timestamps are ISO text without a zone, holding UTC. */
 type PaymentJson = Omit<Payment, 'confirmedAt' | 'createdAt' | 'updatedAt'> & { confirmedAt: string | null; createdAt: string; updatedAt: string };
-
-const utc = (text: string) => new Date(`${text}Z`);
 
 function fromWritten(row: WrittenOrder): { order: Order & { items: OrderItem[] }; payment: Payment } {
   const { payment: p, ...order } = row;

@@ -30,6 +30,11 @@ export function isUniqueViolation(err: unknown, target?: string): boolean {
   return JSON.stringify(e.meta ?? {}).includes(target) || (e.message ?? '').includes(target) || (e.constraint ?? '').includes(target);
 }
 
+/** The pause before retrying a transaction: short, growing, jittered so the retried rivals do not collide again. */
+export function retryPause(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+}
+
 /**
  * Runs `fn` in an interactive transaction, retrying on serialization failure or deadlock.
  * Preconditions must be checked inside `fn` (row locks / conditional updates), never before it.
@@ -50,7 +55,7 @@ export async function withTransaction<T>(
       });
     } catch (err) {
       if (attempt < retries && isRetryableTxError(err)) {
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+        await retryPause(attempt);
         continue;
       }
       throw err;

@@ -1,4 +1,4 @@
-// Hand-written SQL on plain `pg`, on the same pool as Prisma (createDatabase in prisma.ts), for the order
+// Hand-written SQL on plain `pg`, on the same pool as Prisma (createDatabase in database.ts), for the order
 // flow's hot path: the session steps and submit (see docs/architecture.md, "Ordering -> Benchmark").
 // Statements are Prisma.sql fragments (Prisma's copy of sql-template-tag: parameters, never string
 // concatenation), so the same fragment runs through Prisma or through here.
@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Prisma } from '../../generated/prisma/index.js';
-import { isRetryableTxError, type Db, type Tx } from './prisma.js';
+import { isRetryableTxError, retryPause, type Db, type Tx } from './prisma.js';
 
 /** Runs statements: the pool (each statement on its own) or a transaction's connection. */
 export interface SqlRunner {
@@ -67,8 +67,11 @@ function toParam(v: unknown): unknown {
 }
 
 const TIMESTAMP_OID = 1114;
-/** `timestamp` (without time zone) holds UTC here: read it as UTC, not as the process's local time. */
-const parseUtcTimestamp = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+/**
+ * `timestamp` (without time zone) text holds UTC here: read it as UTC, not as the process's local time.
+ * Also for timestamps inside JSON built in SQL (row_to_json gives "2026-01-02T03:04:05.678", no zone).
+ */
+export const parseUtcTimestamp = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
 const resultTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === TIMESTAMP_OID && format !== 'binary' ? parseUtcTimestamp : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
@@ -142,7 +145,7 @@ export function createSqlClient(pool: pg.Pool): SqlClient {
           // A connection that cannot even roll back is discarded, not returned to the pool.
           await client.query('ROLLBACK').catch((e: unknown) => { broken = e instanceof Error ? e : new Error(String(e)); });
           if (attempt < retries && (isRetryableTxError(err) || isStalePlan(err))) {
-            await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+            await retryPause(attempt);
             continue;
           }
           throw err;

@@ -5,9 +5,8 @@ import { type AppError } from '../../../src/platform/errors.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { testDb } from '../../helpers/db.js';
 import { apiTenant, pendingOrder } from './api-fixtures.js';
+import { adminCtx as asAdmin } from '../../helpers/actors.js';
 
-/** A TenantContext for the key service, as the admin panel would pass it. */
-const asAdmin = (tenantId: string) => ({ tenantId, actor: { type: 'PANEL_ADMIN' as const, id: 'adm_test', label: 'admin@test' } });
 
 let t: TestApp;
 let shop: Awaited<ReturnType<typeof apiTenant>>;

@@ -2,9 +2,7 @@
 import { systemActor } from '../../../src/modules/shared/actor.js';
 import type { TestApp } from '../../helpers/app.js';
 import { factories } from '../../helpers/factories.js';
-
-/** A TenantContext for the key service, as the admin panel would pass it. */
-const asAdmin = (tenantId: string) => ({ tenantId, actor: { type: 'PANEL_ADMIN' as const, id: 'adm_test', label: 'admin@test' } });
+import { adminCtx as asAdmin } from '../../helpers/actors.js';
 
 export const f = factories();
 

@@ -8,15 +8,17 @@ import type { AfterSaleDeps } from '../../../src/modules/order-admin/after-sale.
 import { createOrderAdminService } from '../../../src/modules/order-admin/order-admin.service.js';
 import { createPaymentService } from '../../../src/modules/payments/payment.service.js';
 import { createRefundService } from '../../../src/modules/refunds/refund.service.js';
-import type { TenantContext } from '../../../src/modules/shared/actor.js';
 import { EVENTS } from '../../../src/modules/shared/events.js';
 import { systemClock } from '../../../src/platform/clock.js';
 import type { Db } from '../../../src/platform/db/prisma.js';
 import { EventBus } from '../../../src/platform/jobs/queue.js';
 import { createLogger } from '../../../src/platform/logger.js';
 import { z } from 'zod';
+import { adminCtx } from '../../helpers/actors.js';
 
 export const PROBE = 'test-probe';
+
+export { adminCtx };
 
 export function afterSale(db: Db) {
   const bus = new EventBus();
@@ -37,9 +39,6 @@ export function afterSale(db: Db) {
   };
 }
 
-export function adminCtx(tenantId: string): TenantContext {
-  return { tenantId, actor: { type: 'PANEL_ADMIN', id: 'adm_test', label: 'admin@test' } };
-}
 
 export interface QueuedJob {
   task: string;

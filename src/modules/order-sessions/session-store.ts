@@ -8,6 +8,7 @@
 import { Prisma, type OrderSessionEndReason, type OrderSessionState, type PaymentMethod } from '../../generated/prisma/index.js';
 import { executeSql, queryRows, type SqlTarget } from '../../platform/db/sql.js';
 import { toAddressInput, type AddressInput } from '../customers/address.schema.js';
+import type { QuoteLine } from '../orders/order-quote.js';
 import { lineTotalCents } from '../orders/pricing.js';
 
 export interface LoadedProduct {
@@ -56,14 +57,8 @@ export interface LoadedSession {
   };
 }
 
-export interface SessionItemView {
-  productId: string;
-  sku: string;
-  name: string;
-  quantity: number;
-  /** Current catalog price (the price is taken again at submit). */
-  unitPriceCents: number;
-  lineTotalCents: number;
+/** A line as review and submit price it (at the current catalog price; submit takes the price again). */
+export interface SessionItemView extends QuoteLine {
   /** False when the product was deactivated after it was added: submit will refuse it. */
   available: boolean;
 }

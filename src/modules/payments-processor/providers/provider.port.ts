@@ -1,0 +1,187 @@
+// The port every real payment provider adapter implements (PayPal Orders v2, Square for Cash App Pay, BTCPay
+// Server's Greenfield API). Each call takes the shop's own connection (decrypted credentials + the base URL
+// to talk to), so money always lands in the shop's own account; adapters hold no per-shop state of their own
+// except caches keyed by connection (e.g. PayPal's OAuth token).
+//
+// Contract shared by all adapters:
+// - Network failures, timeouts, 5xx, 401/403/408/429 throw AppError('UPSTREAM_UNAVAILABLE', ...) (retryable).
+// - A refusal that a retry cannot fix (4xx other than the above) throws ProviderRejectedError with the
+//   provider's own reason (its error name / detail), never a secret.
+// - Amounts are integer minor units (cents) here; adapters convert to the provider's format ("12.34" strings
+//   for PayPal and BTCPay, integer minor units for Square) and back.
+// - Nothing an adapter logs or throws contains a credential, a webhook secret or a full checkout URL token.
+import type { PaymentMethod } from '../../../generated/prisma/index.js';
+
+export type ProviderId = 'PAYPAL' | 'SQUARE' | 'BTCPAY';
+
+/** Which provider settles each processor-backed payment method of the spec. */
+export const PROVIDER_FOR_METHOD = {
+  PAYPAL: 'PAYPAL',
+  CASHAPP_PAY: 'SQUARE',
+  BTC_INVOICE: 'BTCPAY',
+} as const satisfies Partial<Record<PaymentMethod, ProviderId>>;
+
+export interface PayPalConnection {
+  provider: 'PAYPAL';
+  /** https://api-m.sandbox.paypal.com / https://api-m.paypal.com, or a local fake's URL (config override). */
+  apiBaseUrl: string;
+  environment: 'sandbox' | 'live';
+  clientId: string;
+  clientSecret: string;
+  /** The id PayPal gave the webhook registered for this app (needed to verify its signatures). */
+  webhookId: string;
+}
+
+export interface SquareConnection {
+  provider: 'SQUARE';
+  /** https://connect.squareupsandbox.com / https://connect.squareup.com, or a local fake's URL. */
+  apiBaseUrl: string;
+  /** The Web Payments SDK script the invoice page loads (sandbox / production CDN, or the fake's copy). */
+  webPaymentsSdkUrl: string;
+  environment: 'sandbox' | 'production';
+  accessToken: string;
+  locationId: string;
+  applicationId: string;
+  webhookSignatureKey: string;
+}
+
+export interface BtcPayConnection {
+  provider: 'BTCPAY';
+  /** The shop's own BTCPay Server, e.g. https://btcpay.example.com (no trailing slash). */
+  serverUrl: string;
+  storeId: string;
+  apiKey: string;
+  webhookSecret: string;
+}
+
+export type ProviderConnection = PayPalConnection | SquareConnection | BtcPayConnection;
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  /** What the provider answered, in words an owner reads (e.g. "Connected to PayPal sandbox as app AbC…",
+   *  "Square refused the access token (401 UNAUTHORIZED)"). Never contains a secret. */
+  message: string;
+}
+
+export interface CreateCheckoutInput {
+  /** Our order id: PayPal invoice_id/custom_id, Square reference_id, BTCPay metadata.orderId. */
+  orderId: string;
+  orderNumber: number;
+  amountCents: number;
+  currency: string;
+  /** Where the buyer comes back after paying (PayPal return_url, BTCPay checkout.redirectURL). */
+  returnUrl: string;
+  cancelUrl: string;
+  /** Our checkout row id: PayPal-Request-Id / Square idempotency_key, so a retried create makes one checkout. */
+  idempotencyKey: string;
+  /** Shown to the buyer by the provider, e.g. "Demo Shop order #1001". */
+  description: string;
+}
+
+/** A checkout as the provider sees it now. */
+export interface ProviderCheckoutState {
+  /** PayPal order id, Square payment id, BTCPay invoice id. */
+  providerCheckoutId: string;
+  /**
+   * OPEN: waiting for the buyer; APPROVED: buyer approved, capture still needed (PayPal);
+   * PENDING: money on its way, not final (PayPal capture PENDING, BTCPay Processing); PAID: final and
+   * settled; FAILED: declined/denied/invalid; EXPIRED: the provider closed it unpaid; VOIDED: we voided it.
+   */
+  state: 'OPEN' | 'APPROVED' | 'PENDING' | 'PAID' | 'FAILED' | 'EXPIRED' | 'VOIDED';
+  /** What was actually paid, when known (PAID/PENDING). */
+  paidAmountCents?: number;
+  currency?: string;
+  /** What a refund must name: PayPal capture id, Square payment id, BTCPay invoice id. */
+  paymentReference?: string;
+  /** Our order id as the provider echoes it back (invoice_id/custom_id, reference_id, metadata.orderId). */
+  orderId?: string;
+  /** The provider's own words for the state (e.g. "COMPLETED", "Settled/PaidLate"), kept for the record. */
+  providerStatus: string;
+}
+
+export interface CreatedCheckout extends ProviderCheckoutState {
+  /** Where to send the buyer's browser (PayPal approve / payer-action link, BTCPay checkoutLink). Null for
+   *  Square, whose Cash App Pay button lives on our invoice page (Web Payments SDK). */
+  redirectUrl: string | null;
+}
+
+/** A verified webhook, reduced to what the payments core acts on. */
+export interface ProviderWebhookEvent {
+  /** The provider's event id (PayPal event id, Square event_id, BTCPay deliveryId or originalDeliveryId):
+   *  events are de-duplicated on (provider, eventId). */
+  eventId: string;
+  /** The provider's own event type, e.g. "PAYMENT.CAPTURE.COMPLETED", "payment.updated", "InvoiceSettled". */
+  type: string;
+  /** Present when the event is about a checkout; null for event types we record but do not act on. */
+  checkout: ProviderCheckoutState | null;
+  /** Present when the event is about a refund (PayPal PAYMENT.CAPTURE.REFUNDED, Square refund.updated). */
+  refund?: { providerRefundId: string; state: 'PENDING' | 'COMPLETED' | 'FAILED'; amountCents?: number } | null;
+}
+
+export interface RefundInput {
+  /** ProviderCheckoutState.paymentReference of the paid checkout. */
+  paymentReference: string;
+  /** The checkout id (BTCPay refunds are per invoice; PayPal and Square use paymentReference). */
+  providerCheckoutId: string;
+  amountCents: number;
+  currency: string;
+  /** True when this refund returns everything still unrefunded (PayPal: empty body). */
+  full: boolean;
+  /** Our refund id: PayPal-Request-Id / Square idempotency_key, so a retried job never pays twice. */
+  idempotencyKey: string;
+  reason: string;
+}
+
+export interface ProviderRefund {
+  providerRefundId: string;
+  /** COMPLETED: money sent; PENDING: the provider will say later (webhook); CLAIM_SENT: BTCPay pull payment
+   *  created, the customer must claim it at claimUrl. */
+  state: 'COMPLETED' | 'PENDING' | 'CLAIM_SENT';
+  claimUrl?: string;
+  providerStatus: string;
+}
+
+export interface WebhookRequest {
+  rawBody: Buffer;
+  /** Lower-cased header names. */
+  headers: Record<string, string | undefined>;
+  /** The public URL the provider posted to, exactly as configured there (Square signs it). */
+  notificationUrl: string;
+}
+
+/** The provider refused for good (4xx other than auth/throttling): retrying the same call cannot succeed. */
+export class ProviderRejectedError extends Error {
+  readonly httpStatus: number;
+  /** The provider's error name, e.g. "UNPROCESSABLE_ENTITY/CAPTURED_AMOUNT_FULLY_REFUNDED". */
+  readonly providerCode: string;
+  constructor(message: string, httpStatus: number, providerCode: string) {
+    super(message);
+    this.name = 'ProviderRejectedError';
+    this.httpStatus = httpStatus;
+    this.providerCode = providerCode;
+  }
+}
+
+export interface ProviderAdapter<C extends ProviderConnection = ProviderConnection> {
+  readonly provider: C['provider'];
+  /** Calls the provider with the credentials (PayPal: OAuth token; Square: GET location; BTCPay: GET store). */
+  testConnection(conn: C): Promise<ConnectionTestResult>;
+  /**
+   * Opens a checkout for the amount. PayPal: POST /v2/checkouts/orders (intent CAPTURE). BTCPay: POST invoice.
+   * Square: no server-side checkout exists before the buyer tokenizes; the adapter returns state OPEN with
+   * providerCheckoutId = idempotencyKey and redirectUrl null, and charge() later creates the payment.
+   */
+  createCheckout(conn: C, input: CreateCheckoutInput): Promise<CreatedCheckout>;
+  /** Square only: CreatePayment with the Web Payments SDK token (source_id) for the checkout's amount. */
+  charge?(conn: C, input: { sourceToken: string; amountCents: number; currency: string; idempotencyKey: string; orderId: string; note: string }): Promise<ProviderCheckoutState>;
+  /** PayPal only: capture an APPROVED order (on return and on CHECKOUT.ORDER.APPROVED). Idempotent by request id. */
+  capture?(conn: C, providerCheckoutId: string, idempotencyKey: string): Promise<ProviderCheckoutState>;
+  /** Reads the checkout's current state (return page, reconciliation of checkouts whose webhook never came). */
+  getCheckout(conn: C, providerCheckoutId: string): Promise<ProviderCheckoutState>;
+  /** Closes an unpaid checkout so it can no longer be paid (BTCPay: mark invalid; PayPal: nothing to call, an
+   *  uncaptured order lapses, so the adapter records nothing and returns; Square: nothing before charge). */
+  voidCheckout(conn: C, providerCheckoutId: string): Promise<void>;
+  /** Verifies the signature over the raw bytes (BAD_SIGNATURE AppError when it fails) and parses the event. */
+  verifyWebhook(conn: C, req: WebhookRequest): Promise<ProviderWebhookEvent>;
+  refund(conn: C, input: RefundInput): Promise<ProviderRefund>;
+}

@@ -55,6 +55,8 @@ export interface Services {
   env: Env;
   logger: Logger;
   db: Db;
+  /** The pool under db (rate-limit counters use it directly). */
+  pool: import('pg').Pool;
   bus: EventBus;
   clock: Clock;
   databaseUrl: string;
@@ -90,7 +92,11 @@ export interface Services {
 export function createContainer(opts: ContainerOptions): Services {
   const { env, logger } = opts;
   // One pool: Prisma for most of the code, the plain-SQL client for the order flow (platform/db/sql.ts).
-  const database = createDatabase(opts.databaseUrl, env.DATABASE_POOL_SIZE, (err) => logger.warn({ err }, 'database connection lost (idle); it will be reopened'));
+  const database = createDatabase(opts.databaseUrl, env.DATABASE_POOL_SIZE, {
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; it will be reopened when needed'),
+    acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
   const { db, sql } = database;
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;
@@ -98,7 +104,7 @@ export function createContainer(opts: ContainerOptions): Services {
     ? createHostedCheckoutProcessor({ apiUrl: env.PAYMENT_PROCESSOR_API_URL, apiKey: env.PAYMENT_PROCESSOR_API_KEY, webhookSecret: env.PAYMENT_PROCESSOR_WEBHOOK_SECRET })
     : null;
   // Development falls back to the generated secret (devSecrets is only given outside production).
-  const invoiceConfig = { signingSecret: env.INVOICE_LINK_SIGNING_SECRET ?? opts.devSecrets?.invoiceLinkSecret, defaultTtlSeconds: env.INVOICE_LINK_DEFAULT_TTL_SECONDS, publicBaseUrl: env.PUBLIC_BASE_URL };
+  const invoiceConfig = { signingSecret: env.INVOICE_LINK_SIGNING_SECRET ?? opts.devSecrets?.invoiceLinkSecret, previousSigningSecret: env.INVOICE_LINK_SIGNING_SECRET_PREVIOUS, defaultTtlSeconds: env.INVOICE_LINK_DEFAULT_TTL_SECONDS, publicBaseUrl: env.PUBLIC_BASE_URL };
   const inventory = createInventoryService();
   const customers = createCustomerService({ db, clock });
   const discounts = createDiscountService();
@@ -119,6 +125,7 @@ export function createContainer(opts: ContainerOptions): Services {
     env,
     logger,
     db,
+    pool: database.pool,
     bus,
     clock,
     databaseUrl: opts.databaseUrl,

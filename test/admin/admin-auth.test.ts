@@ -216,3 +216,23 @@ describe('secure cookies', () => {
     }
   });
 });
+
+describe('session secret rotation', () => {
+  it('a session signed with the previous SESSION_SECRET stays valid while it is SESSION_SECRET_PREVIOUS', async () => {
+    const user = await shopAdmin();
+    const a = await loggedIn(app.baseUrl, user.email);
+    const oldSecret = 'test-session-secret-test-session-secret'; // createTestApp's
+    const rotated = await startAdminApp({ env: { SESSION_SECRET: 'rotated-session-secret-rotated-session-1', SESSION_SECRET_PREVIOUS: oldSecret } });
+    const without = await startAdminApp({ env: { SESSION_SECRET: 'rotated-session-secret-rotated-session-1' } });
+    try {
+      // The same browser session, presented to the rotated instances.
+      const cookie = `ledgerline_admin=${cookieValue(a.agent, app.baseUrl, 'ledgerline_admin')}; ledgerline_admin_csrf=${a.csrf()}`;
+      const list = (baseUrl: string) => request(baseUrl).get('/admin/api/resources/Order/actions/list').set({ Cookie: cookie, Origin: baseUrl, 'X-CSRF-Token': a.csrf() });
+      expect((await list(rotated.baseUrl)).status).toBe(200);
+      expect((await list(without.baseUrl)).status).toBe(401);
+    } finally {
+      await rotated.close();
+      await without.close();
+    }
+  });
+});

@@ -13,6 +13,7 @@ import type { REST } from '@discordjs/rest';
 import { createDiscordRest } from './surfaces/discord/discord-rest.js';
 import { createDiscordRoleGateway } from './surfaces/discord/role-gateway.discord.js';
 import { registerDiscordNotifications } from './surfaces/discord/notifications/order-notifications.js';
+import { createDeliveryLog } from './modules/notifications/delivery-log.js';
 import { createDmStatusService, type DmStatusService } from './modules/notifications/dm-status.service.js';
 import { createApiKeyService, type ApiKeyService } from './modules/api-keys/api-key.service.js';
 import { createInvoiceService, type InvoiceService } from './modules/invoices/invoice.service.js';
@@ -156,6 +157,6 @@ export function createContainer(opts: ContainerOptions): Services {
       await database.close();
     },
   };
-  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus });
+  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }) });
   return services;
 }

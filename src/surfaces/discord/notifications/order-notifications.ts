@@ -33,6 +33,7 @@ import {
 import { AppError } from '../../../platform/errors.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
 import { COLORS, embed, type MessageData } from '../replies.js';
+import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
 import { adminOrderMessage } from '../views/admin-order.view.js';
 import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
 import { paymentInstructionsText, paymentMethodLabel } from '../views/payment-methods.view.js';
@@ -43,6 +44,8 @@ export interface NotificationDeps {
   tenants: Pick<TenantService, 'get'>;
   orders: Pick<OrderService, 'get'>;
   dmStatus: DmStatusService;
+  /** Messages already delivered (a re-run job does not send them again); none recorded when absent. */
+  deliveries?: DeliveryLog;
   /** How long a recorded "DMs closed" makes later DMs skip the call (default 24 h). */
   dmClosedBackoffMs?: number;
 }
@@ -59,10 +62,23 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     return { tenant, order };
   };
 
+  /**
+   * Sends at most once per `key` where we can tell (delivery-log.ts): skipped when recorded as delivered,
+   * sent with a nonce Discord de-duplicates on, recorded once Discord accepted it.
+   */
+  async function once(key: string, log: Logger, send: (nonce: { nonce: string; enforce_nonce: true }) => Promise<void>): Promise<void> {
+    if (await deps.deliveries?.wasDelivered(key)) {
+      log.info({ delivery: key }, 'already delivered; not sending again');
+      return;
+    }
+    await send({ nonce: deliveryNonce(key), enforce_nonce: true });
+    await deps.deliveries?.recordDelivered(key);
+  }
+
   /** One message in the tenant's admin channel, mentioning nobody; failures follow the rules above. */
-  async function postToAdmins(channelId: string, message: MessageData, log: Logger): Promise<void> {
+  async function postToAdmins(channelId: string, message: MessageData, log: Logger, key: string): Promise<void> {
     try {
-      await deps.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] } } });
+      await once(key, log, (nonce) => deps.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] }, ...nonce } }).then(() => undefined));
     } catch (err) {
       endOnClientError(err, log);
     }
@@ -70,11 +86,11 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
 
   /** The admin channel learns that a DM did not reach the customer (when the tenant has one). */
   async function tellAdminsDmClosed(tenant: Tenant, order: OrderDetail, what: DmKind, log: Logger): Promise<void> {
-    if (tenant.adminChannelId) await postToAdmins(tenant.adminChannelId, dmClosedNote(order, what), log);
+    if (tenant.adminChannelId) await postToAdmins(tenant.adminChannelId, dmClosedNote(order, what), log, `admin:dm-closed:${what}:${order.id}`);
   }
 
   /** One DM to the order's customer; 50007 is recorded and ends the job, other errors follow the rules above. */
-  async function dm(tenant: Tenant, order: OrderDetail, message: MessageData, what: DmKind): Promise<void> {
+  async function dm(tenant: Tenant, order: OrderDetail, message: MessageData, what: DmKind, about = order.id): Promise<void> {
     const tenantId = tenant.id;
     const log = deps.logger.child({ tenantId, orderId: order.id, notification: what });
     const customer = order.customer;
@@ -85,8 +101,10 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       return;
     }
     try {
-      const channel = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: customer.discordUserId } })) as { id: string };
-      await deps.rest.post(Routes.channelMessages(channel.id), { body: { ...message, allowed_mentions: { parse: [] } } });
+      await once(`dm:${what}:${about}`, log, async (nonce) => {
+        const channel = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: customer.discordUserId } })) as { id: string };
+        await deps.rest.post(Routes.channelMessages(channel.id), { body: { ...message, allowed_mentions: { parse: [] }, ...nonce } });
+      });
       if (customer.dmClosedAt) await deps.dmStatus.recordDmDelivered(tenantId, customer.id);
     } catch (err) {
       if (discordErrorCode(err) === DM_CLOSED) {
@@ -113,7 +131,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         log.warn('order has no payment to approve');
         return;
       }
-      await postToAdmins(tenant.adminChannelId, adminOrderMessage({ order, customerDiscordId: order.customer.discordUserId, paymentId: payment.id, paymentMethod: payment.method }), log);
+      await postToAdmins(tenant.adminChannelId, adminOrderMessage({ order, customerDiscordId: order.customer.discordUserId, paymentId: payment.id, paymentMethod: payment.method }), log, `admin:order-created:${orderId}`);
     },
   });
 
@@ -131,7 +149,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
         throw err;
       });
-      await postToAdmins(tenant.adminChannelId, refundFailedAlert(alert, order), log);
+      await postToAdmins(tenant.adminChannelId, refundFailedAlert(alert, order), log, `admin:refund-failed:${alert.refundId}`);
     },
   });
 
@@ -163,7 +181,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     schema: orderRefundedPayload,
     async run({ tenantId, orderId, refundId, amountCents }) {
       const { tenant, order } = await load(tenantId, orderId);
-      await dm(tenant, order, refundedDm(tenant, order, refundId, amountCents), 'order-refunded');
+      await dm(tenant, order, refundedDm(tenant, order, refundId, amountCents), 'order-refunded', refundId);
     },
   });
 }

@@ -41,6 +41,14 @@ CREATE TABLE "login_attempts" (
     CONSTRAINT "login_attempts_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "notification_deliveries" (
+    "key" TEXT NOT NULL,
+    "sentAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "notification_deliveries_pkey" PRIMARY KEY ("key")
+);
+
 -- CreateIndex
 CREATE INDEX "idempotency_keys_createdAt_idx" ON "idempotency_keys"("createdAt");
 

@@ -7,7 +7,7 @@ import { errorHandler, notFoundHandler } from './surfaces/http/error-handler.js'
 import { healthRoutes } from './surfaces/http/health.routes.js';
 import { requestLogging } from './surfaces/http/request-logging.js';
 import { securityHeaders } from './surfaces/http/security-headers.js';
-import { rejectUnsafeText } from './surfaces/http/input-hygiene.js';
+import { adminListParams, rejectUnsafeText } from './surfaces/http/input-hygiene.js';
 import { byApiKey, byClientAddress, rateLimit } from './surfaces/http/rate-limit.js';
 import { discordInteractionsRouter } from './surfaces/discord/interactions.endpoint.js';
 import { handleInteraction } from './surfaces/discord/dispatch.js';
@@ -50,7 +50,9 @@ export async function buildApp(services: Services): Promise<Express> {
   app.use(paymentWebhooksRoutes({ webhooks: services.checkoutWebhooks, bodyLimit: env.BODY_LIMIT }));
   // AdminJS parses its own bodies (it refuses a body parser mounted before it). Loaded on the first /admin
   // request, not here: it costs ~210 MB of RSS that a Discord-only process never needs.
-  app.use('/admin', lazyAdminRouter(services));
+  // The panel parses its own bodies; its query strings are checked here (NUL bytes, lone surrogates).
+  app.use('/admin/api/resources/:resourceId/actions/list', adminListParams);
+  app.use('/admin', rejectUnsafeText, lazyAdminRouter(services));
   app.use(express.json({ limit: env.BODY_LIMIT }));
   app.use(rejectUnsafeText);
   app.use(invoiceRoutes({ invoices: services.invoices, logger }));

@@ -83,3 +83,22 @@ export function isDatabaseTimeout(err: unknown): boolean {
 export function isTransientDatabaseFault(err: unknown): boolean {
   return isDatabaseUnavailable(err) || isDatabaseTimeout(err);
 }
+
+/** Prisma codes for a query whose values do not fit the schema (a value of the wrong type or format). */
+const INPUT_PRISMA_CODES = new Set(['P2006', 'P2007', 'P2009', 'P2012', 'P2019', 'P2020', 'P2023', 'P2033']);
+
+/**
+ * The query was refused for the values it carried, not for the state of the data or the database: Prisma's
+ * own validation (a NaN page size, a negative skip, an unknown sort field) or PostgreSQL's data exceptions
+ * (class 22: "abc" for a number, a malformed date, a NUL byte). Reaching the database with such values is
+ * a caller's mistake (a hand-edited panel URL, say) and answers 400, not 500.
+ */
+export function isQueryInputError(err: unknown): boolean {
+  for (const e of causes(err)) {
+    if (e.name === 'PrismaClientValidationError') return true;
+    if (codesOf(e).some((c) => INPUT_PRISMA_CODES.has(c) || /^22[0-9A-Z]{3}$/.test(c))) return true;
+    const kind = (e as { kind?: unknown }).kind;
+    if (kind === 'InvalidInputValue' || kind === 'ValueOutOfRange' || kind === 'InvalidIsolationLevel') return true;
+  }
+  return false;
+}

@@ -14,7 +14,7 @@ import { loadOrCreateDevSecrets } from '../../config/dev-secrets.js';
 import { defineScopedResource, type ScopedResourceOptions, type ScopeRule } from './adapter/scoped-resource.js';
 import { adminSessionMiddleware } from './auth/admin-session.js';
 import { csrfProtection } from './auth/csrf.js';
-import { isTransientDatabaseFault } from '../../platform/db/db-faults.js';
+import { isQueryInputError, isTransientDatabaseFault } from '../../platform/db/db-faults.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { signInAttemptsRoute } from './auth/sign-in-attempts.routes.js';
 import { loginRoutes, toPanelAdmin } from './auth/login.routes.js';
@@ -214,6 +214,11 @@ function adminErrorHandler(services: Services): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const name = (err as Error)?.constructor?.name;
+    // Hand-edited list URLs (page=-1, filters.total=abc, ...) reach Prisma or PostgreSQL as bad values.
+    if (isQueryInputError(err)) {
+      res.status(400).json({ error: { code: 'VALIDATION_FAILED', message: 'Invalid list, filter or sort parameters.' } });
+      return;
+    }
     if (isTransientDatabaseFault(err)) {
       res.set('Retry-After', '5').status(503).json({ error: { code: 'DATABASE_UNAVAILABLE', message: 'The service is briefly unavailable. Try again in a few seconds.' } });
       return;

@@ -5,7 +5,7 @@
 //   do not read) keeps its 4xx status; only unknown errors are 500.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, isAppError } from '../../platform/errors.js';
-import { isTransientDatabaseFault } from '../../platform/db/db-faults.js';
+import { isQueryInputError, isTransientDatabaseFault } from '../../platform/db/db-faults.js';
 
 /** Seconds a caller should wait after a 503 caused by the database. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -33,6 +33,7 @@ export function toAppError(err: unknown): { appErr: AppError; unexpected: boolea
   if (typeof status === 'number' && status >= 400 && status < 500 && aboutTheRequest) {
     return { appErr: new AppError('VALIDATION_FAILED', status === 400 ? 'Malformed request' : `Request refused (${status})`), unexpected: false };
   }
+  if (isQueryInputError(err)) return { appErr: new AppError('VALIDATION_FAILED', 'Invalid parameters.'), unexpected: false };
   if (isTransientDatabaseFault(err)) {
     return {
       appErr: new AppError('DATABASE_UNAVAILABLE', 'The service is briefly unavailable. Try again in a few seconds.'),

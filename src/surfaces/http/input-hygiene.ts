@@ -38,3 +38,27 @@ export const rejectUnsafeText: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+const POSITIVE_INT = /^[1-9]\d{0,6}$/;
+
+/**
+ * The AdminJS list API's paging and sorting parameters, checked before AdminJS turns them into a query:
+ * a negative page or a sort key such as __proto__ otherwise fails deep inside the adapter with a 500.
+ */
+export const adminListParams: RequestHandler = (req, _res, next) => {
+  const q = req.query as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const name of ['page', 'perPage'] as const) {
+    if (q[name] !== undefined && !(typeof q[name] === 'string' && POSITIVE_INT.test(q[name]))) problems.push(`${name} must be a whole number from 1`);
+  }
+  if (q.direction !== undefined && q.direction !== 'asc' && q.direction !== 'desc') problems.push('direction must be asc or desc');
+  if (q.sortBy !== undefined && (typeof q.sortBy !== 'string' || RESERVED_NAMES.has(q.sortBy) || !/^[A-Za-z_][\w.]{0,100}$/.test(q.sortBy))) problems.push('sortBy is not a field name');
+  for (const key of Object.keys(q)) {
+    if (key.split(/[.~[\]]+/).some((part) => RESERVED_NAMES.has(part))) problems.push(`${key} is not a filter name`);
+  }
+  if (problems.length) {
+    return next(new AppError('VALIDATION_FAILED', `Invalid list parameters: ${problems.join('; ')}.`, { fields: problems.map((message) => ({ path: 'query', message })) }));
+  }
+  next();
+};

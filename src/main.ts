@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     const app = await buildApp(services);
     server = await listen(app, env.PORT, env.HOST);
     if (env.WORKERS_ENABLED) {
-      worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY });
+      worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY, staleMs: env.JOB_WORKER_STALE_SECONDS * 1000 });
     }
     if (fakeProcessor) {
       const addr = server.address();

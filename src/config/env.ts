@@ -79,6 +79,8 @@ const envSchema = z
 
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
     WORKERS_ENABLED: bool.default(true),
+    /** A job worker silent for this long is taken for dead and its jobs are run again (worker-liveness.ts). */
+    JOB_WORKER_STALE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
 
     ORDER_SESSION_TTL_MINUTES: z.coerce.number().int().positive().default(30),
   })

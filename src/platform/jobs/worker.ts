@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
-import { createWorkerLiveness } from './worker-liveness.js';
+import { createWorkerLiveness, STALE_MS } from './worker-liveness.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './queue.js';
 
@@ -27,6 +27,8 @@ export async function startWorker(opts: {
   pollIntervalMs?: number;
   /** Names this instance in the heartbeat rows (diagnostics only). */
   instanceId?: string;
+  /** A worker silent this long is taken for dead (default 60 s); heartbeats and sweeps scale with it. */
+  staleMs?: number;
 }): Promise<WorkerHandle> {
   const taskList: TaskList = {};
   for (const [name, handler] of opts.bus.handlers()) {
@@ -53,7 +55,8 @@ export async function startWorker(opts: {
   pool.on('error', (err) => opts.logger.warn({ err }, 'job queue connection error'));
   pool.on('connect', (client) => client.on('error', (err) => opts.logger.warn({ err }, 'job queue connection error')));
   // Liveness (worker-liveness.ts): jobs of a worker that died, here or on a killed instance, are freed.
-  const liveness = createWorkerLiveness({ pool, instanceId: opts.instanceId ?? randomUUID(), logger: opts.logger });
+  const staleMs = opts.staleMs ?? STALE_MS;
+  const liveness = createWorkerLiveness({ pool, instanceId: opts.instanceId ?? randomUUID(), logger: opts.logger, staleMs, heartbeatMs: staleMs / 4, sweepMs: staleMs / 2 });
   const events = new EventEmitter() as WorkerEvents;
   events.on('worker:create', ({ worker }) => liveness.add(worker.workerId));
   events.on('worker:stop', ({ worker }) => liveness.remove(worker.workerId));

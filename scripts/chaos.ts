@@ -98,7 +98,7 @@ interface Counters { [k: string]: number }
 async function main(): Promise<void> {
   const started = Date.now();
   const faults: Counters = { 'instance SIGKILL (then restarted)': 0, 'backend terminations (pg_terminate_backend)': 0, 'PostgreSQL restarts': 0 };
-  const traffic: Counters = { 'interaction steps sent': 0, 'steps retried after a fault': 0, 'orders submitted': 0, 'approvals': 0, 'refund calls': 0, 'refund replays (same key)': 0 };
+  const traffic: Counters = { 'interaction steps sent': 0, 'steps retried after a fault': 0, 'orders submitted': 0, 'approvals': 0, 'refund calls': 0, 'refunds confirmed': 0, 'refund replays (same key)': 0 };
   const violations: string[] = [];
 
   const db = await throwAwayPostgres();
@@ -132,12 +132,13 @@ async function main(): Promise<void> {
 
     const live = () => instances.filter((s) => s.child.exitCode === null && s.child.signalCode === null);
     const pick = () => { const l = live(); return l[Math.floor(Math.random() * l.length)]; };
-    const deadline = started + SECONDS * 1000;
+    const trafficStart = Date.now();
+    const deadline = trafficStart + SECONDS * 1000;
     let lastFaultAt = Date.now();
 
     /** Sends until answered normally (a person clicking again), bounded by the run's end plus a grace. */
-    async function until(send: (base: string) => Promise<{ status: number; body: string }>, okFn: (s: number, b: string) => boolean): Promise<{ status: number; body: string } | undefined> {
-      for (let attempt = 0; Date.now() < deadline + 60_000; attempt++) {
+    async function until(send: (base: string) => Promise<{ status: number; body: string; headers: Headers }>, okFn: (s: number, b: string) => boolean, graceMs = 60_000): Promise<{ status: number; body: string; headers: Headers } | undefined> {
+      for (let attempt = 0; Date.now() < deadline + graceMs; attempt++) {
         const target = pick();
         if (!target) { await sleep(200); continue; }
         const r = await send(target.baseUrl);
@@ -170,11 +171,17 @@ async function main(): Promise<void> {
         const keyHeader = `chaos-refund-${order.id}`;
         const refund = (base: string) => call(`${base}/api/orders/${order.id}/refunds`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': keyHeader }, body: '{}' });
         traffic['refund calls']! += 1;
-        if (!(await until(refund, (s) => s === 201 || s === 409))) return;
+        // Retried with the same key until it answers 201: a first attempt cut off by a kill leaves its key
+        // "in use" (409) until the claim is taken over (idempotency.ts), so this may take a minute.
+        const first = await until(refund, (s) => s === 201, 150_000);
+        if (!first) { violations.push(`refund of order #${order.number} never succeeded`); return; }
+        traffic['refunds confirmed']! += 1;
         if (n % 4 === 0) {
           traffic['refund replays (same key)']! += 1;
-          const again = await until(refund, (s) => s === 201 || s === 409);
-          if (again && again.status === 201 && !/"refund"/.test(again.body)) violations.push(`refund replay for ${order.id} answered without the refund`);
+          const again = await until(refund, (s) => s === 201, 150_000);
+          if (!again || again.headers.get('idempotent-replayed') !== 'true' || JSON.parse(again.body).refund?.id !== JSON.parse(first.body).refund?.id) {
+            violations.push(`refund replay for order #${order.number} did not return the first refund`);
+          }
         }
       }
     };
@@ -185,10 +192,10 @@ async function main(): Promise<void> {
         ...Array(KILLS).fill('kill'), ...Array(TERMINATIONS).fill('term'), ...Array(RESTARTS).fill('restart'),
       ];
       plan.sort(() => Math.random() - 0.5);
-      const gap = (SECONDS * 1000 * 0.8) / Math.max(1, plan.length);
-      await sleep(gap / 2);
-      for (const fault of plan) {
-        if (Date.now() > deadline) break;
+      // On a schedule across 85% of the run; every planned fault is injected even if the schedule slips.
+      const gap = (SECONDS * 1000 * 0.85) / Math.max(1, plan.length);
+      for (const [i, fault] of plan.entries()) {
+        await sleep(Math.max(0, trafficStart + 3_000 + i * gap * (0.8 + Math.random() * 0.4) - Date.now()));
         if (fault === 'kill') {
           const i = Math.floor(Math.random() * instances.length);
           await instances[i]!.kill('SIGKILL');
@@ -208,7 +215,6 @@ async function main(): Promise<void> {
           log('PostgreSQL started again');
         }
         lastFaultAt = Date.now();
-        await sleep(gap * (0.5 + Math.random()));
       }
     })();
 

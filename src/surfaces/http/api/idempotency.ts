@@ -3,7 +3,8 @@
 //   (tenant, key) for 24 hours together with a fingerprint of the request (method, path, body);
 // - the same key with the same request gets the kept answer again, marked `Idempotent-Replayed: true`;
 // - the same key with a different request is refused: 422 IDEMPOTENCY_KEY_REUSED, naming what differs;
-// - while the first request still runs, the same key answers 409 IDEMPOTENCY_KEY_IN_USE (retry later);
+// - while the first request still runs, the same request waits for its answer (up to IN_FLIGHT_WAIT_MS),
+//   then answers 409 IDEMPOTENCY_KEY_IN_USE (retry later);
 // - a 5xx is not kept (nothing, or nothing certain, happened): the key may be retried. A record left
 //   unfinished by a process that died is taken over after IN_FLIGHT_STALE_MS.
 import { createHash } from 'node:crypto';
@@ -18,6 +19,8 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 export const KEEP_HOURS = 24;
 export const IN_FLIGHT_STALE_MS = 60_000;
+/** How long a concurrent duplicate waits for the first request's answer before answering 409. */
+export const IN_FLIGHT_WAIT_MS = 5_000;
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -69,11 +72,18 @@ export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
       VALUES (${tenantId}, ${key}, ${fingerprint}, ${req.method}, ${path})
       ON CONFLICT ("tenantId", key) DO NOTHING`;
     if (claimed === 0) {
-      const [row] = await db.$queryRaw<Row[]>`
+      const read = async () => (await db.$queryRaw<Row[]>`
         SELECT fingerprint, method, path, status, "responseBody",
                "createdAt" < now() - ${keep} AS expired,
                (status IS NULL AND "createdAt" < now() - ${stale}) AS abandoned
-        FROM idempotency_keys WHERE "tenantId" = ${tenantId} AND key = ${key}`;
+        FROM idempotency_keys WHERE "tenantId" = ${tenantId} AND key = ${key}`)[0];
+      let row = await read();
+      // The same request sent twice at once (a client's eager retry): wait briefly for the first one's
+      // answer and give it to both, rather than a 409 the caller must retry.
+      for (let waited = 0; row && row.status === null && !row.abandoned && row.fingerprint === fingerprint && waited < IN_FLIGHT_WAIT_MS; waited += 50) {
+        await new Promise((r) => setTimeout(r, 50));
+        row = await read();
+      }
       if (!row) return next(inUse(key));
       if (!row.expired && row.fingerprint !== fingerprint) {
         const same = row.method === req.method && row.path === path;

@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   REFUND_AMOUNT_INVALID: 400,
   REFUND_NOTHING_LEFT: 409,
   CURRENCY_MISMATCH: 409,
+  /** The order's amount or selections changed since the customer reviewed it (checkout/quote-consent.ts). */
+  QUOTE_CHANGED: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INVOICE_LINK_DISABLED: 503,

@@ -4,7 +4,8 @@ import { createOrderQueryService, type OrderQueryService } from './order-query.s
 import { createSubmitOrder, type SubmitDeps, type SubmitResult } from './submit-order.js';
 
 export interface OrderService extends OrderQueryService {
-  submit(tenantId: string, customerId: string, input: { memberRoleIds: string[] }): Promise<SubmitResult>;
+  /** `reviewed`: place the order only at the quote the customer last reviewed (QUOTE_CHANGED otherwise; checkout/quote-consent.ts). */
+  submit(tenantId: string, customerId: string, input: { memberRoleIds: string[]; reviewed?: { fingerprint?: string } }): Promise<SubmitResult>;
 }
 
 /** `db` (Prisma) serves the reads; submit runs on `sql`, the plain-SQL client of the same pool. */

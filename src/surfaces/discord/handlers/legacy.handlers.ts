@@ -14,9 +14,9 @@ import { displayName } from '../context.js';
 import { customId } from '../custom-id.js';
 import { commandOptions, selectedValues } from '../interaction-data.js';
 import { button, COLORS, embed, ephemeral, row, select, update, type MessageData, type Row } from '../replies.js';
-import { addressModal, formatAddress, quantityModal, shippingStep, submittedStep, type AddressLike } from '../views/order-steps.view.js';
+import { addressModal, formatAddress, quantityModal, reviewStep, shippingStep, submittedStep, type AddressLike } from '../views/order-steps.view.js';
 import { addressFromModal } from './order.handlers.js';
-import { orderableProduct } from './order-flow.js';
+import { orderableProduct, submitReviewed } from './order-flow.js';
 
 const PER_PAGE = 5; // one row of Add buttons per page
 
@@ -133,19 +133,21 @@ export const legacyCommands: CommandRoutes = {
     },
   },
   'order-payment': {
+    // It answers with the review, which may compute tax.
+    deferIf: (ctx) => ctx.tenant.taxjarEnabled,
     async run(ctx) {
       const { paymentmethod: paymentMethod } = parseInput(z.object({ paymentmethod: z.enum(PaymentMethod) }), commandOptions(ctx.interaction), 'options');
       const customer = await ctx.customer();
       await ctx.services.orderSessions.setPaymentMethod(ctx.tenant.id, customer.id, paymentMethod);
-      return ephemeral(info('Payment method set', 'Your order is ready. Run `/order-submit` to place it.'));
+      // The review (with its total) is what /order-submit places: the customer sees the amount first.
+      const quote = await ctx.services.orderSessions.review(ctx.tenant.id, customer.id);
+      return ephemeral(reviewStep(quote, ctx.tenant, 'Payment method set. Your order is ready: run `/order-submit` (or click **Confirm & submit**) to place it at these amounts.'));
     },
   },
   'order-submit': {
     deferIf: (ctx) => ctx.tenant.taxjarEnabled,
     async run(ctx) {
-      const customer = await ctx.customer();
-      const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, { memberRoleIds: ctx.memberRoleIds });
-      return ephemeral(submittedStep(order, ctx.tenant, !created));
+      return ephemeral(await submitReviewed(ctx, undefined, (order, created) => submittedStep(order, ctx.tenant, !created), 'Run `/order-submit` again (or click **Confirm & submit**) to place it at these amounts.'));
     },
   },
 };

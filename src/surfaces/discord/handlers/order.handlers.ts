@@ -11,7 +11,7 @@ import { displayName } from '../context.js';
 import { commandOptions, modalValues, selectedValues } from '../interaction-data.js';
 import { customId } from '../custom-id.js';
 import { addressModal, cancelledStep, correctedAddressStep, productStep, quantityModal, submittedStep } from '../views/order-steps.view.js';
-import { flowReply, nextScreen, orderableProduct } from './order-flow.js';
+import { flowReply, nextScreen, orderableProduct, submitReviewed } from './order-flow.js';
 
 const productIdSchema = z.string().regex(/^prod_[A-Za-z0-9]{1,60}$/, 'a product id');
 const quantitySchema = z.object({
@@ -160,10 +160,9 @@ export const orderComponents: ComponentRoutes = {
   'order:confirm': {
     kind: 'component',
     deferIf: slowTax,
-    async run(ctx) {
-      const customer = await ctx.customer();
-      const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, { memberRoleIds: ctx.memberRoleIds });
-      return flowReply(ctx, submittedStep(order, ctx.tenant, !created));
+    async run(ctx, params) {
+      const [fingerprint] = params;
+      return flowReply(ctx, await submitReviewed(ctx, fingerprint, (order, created) => submittedStep(order, ctx.tenant, !created), 'Click **Confirm & submit** to place it at these amounts.'));
     },
   },
   'order:cancel': {

@@ -176,6 +176,8 @@ export interface QuoteView {
   currency: string;
   paymentMethod?: PaymentMethod | null;
   address?: AddressLike | null;
+  /** The review's fingerprint: the Confirm button carries it, so the order is placed only at these numbers. */
+  fingerprint?: string;
 }
 
 export function totalsText(q: Omit<QuoteView, 'lines'>): string {
@@ -193,10 +195,11 @@ export function linesText(lines: QuoteView['lines'], currency: string): string {
 }
 
 /** Step 6: the review summary and the instruction embed. */
-export function reviewStep(q: QuoteView, tenant: Tenant): MessageData {
+export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): MessageData {
   const summary: APIEmbed = embed({
     title: 'New order · 5. Review',
     color: COLORS.brand,
+    ...(note ? { description: note } : {}),
     fields: [
       { name: 'Items', value: linesText(q.lines, q.currency) },
       { name: 'Totals', value: totalsText(q) },
@@ -217,7 +220,7 @@ export function reviewStep(q: QuoteView, tenant: Tenant): MessageData {
   });
   return {
     embeds: [summary, instructions],
-    components: [row(button(customId('order:confirm'), 'Confirm & submit', ButtonStyle.Success), button(customId('order:cancel'), 'Cancel', ButtonStyle.Danger))],
+    components: [row(button(q.fingerprint ? customId('order:confirm', q.fingerprint) : customId('order:confirm'), 'Confirm & submit', ButtonStyle.Success), button(customId('order:cancel'), 'Cancel', ButtonStyle.Danger))],
   };
 }
 

@@ -10,7 +10,7 @@ import type { Logger } from '../../platform/logger.js';
 import { isDiscordAdmin } from './admin-check.js';
 import type { HandlerContext, Route } from './context.js';
 import { parseCustomId } from './custom-id.js';
-import { answerInTime } from './deferral.js';
+import { answerInTime, startDeadline } from './deferral.js';
 import { errorReply } from './error-reply.js';
 import { claimInteraction } from './interaction-dedup.js';
 import { COLORS, notice } from './replies.js';
@@ -72,13 +72,35 @@ export async function handleInteraction(
   const user: APIUser | undefined = interaction.member?.user ?? interaction.user;
   if (!guildId || !interaction.member || !user) return notice(MESSAGES.dm, COLORS.warn);
 
+  // The 3-second budget starts now, when the request arrived: the tenant lookup, the de-duplication claim
+  // and the customer read below wait on the database too, and under contention (many /refund on one
+  // order) they alone could push the answer past Discord's deadline.
+  const deadline = startDeadline(services.env.DISCORD_DEFER_AFTER_MS);
+  let decided: (deferNow: boolean) => void = () => undefined;
+  const deferNow = new Promise<boolean>((resolve) => (decided = resolve));
+  const work = route(services, interaction, { requestId, log, guildId, user, decided }).catch((err: unknown) => errorReply(err, requestId, log));
+  void work.finally(() => decided(false));
   try {
+    return await answerInTime({ interaction, work, deferNow, deadline: deadline.reached, rest: services.discordRest, log });
+  } finally {
+    deadline.clear();
+  }
+}
+
+/** Everything after the envelope checks: tenant, route, admin gate, claim, the handler. */
+async function route(
+  services: Services,
+  interaction: APIInteraction,
+  r: { requestId: string; log: Logger; guildId: string; user: APIUser; decided: (deferNow: boolean) => void },
+): Promise<APIInteractionResponse> {
+  const { requestId, log, guildId, user } = r;
+  {
     const tenant = await tenantForGuild(services, guildId);
     if (!tenant) return notice(MESSAGES.noTenant, COLORS.warn);
     const resolved = resolveRoute(interaction);
     if (!resolved.ok) return notice(resolved.message);
     const { route, params } = resolved;
-    const member = interaction.member;
+    const member = interaction.member!;
     const isAdmin = isDiscordAdmin(member, tenant, services.env.DISCORD_ADMIN_PERMISSION);
     if (route.adminOnly && !isAdmin) return notice(MESSAGES.notAdmin);
 
@@ -101,10 +123,8 @@ export async function handleInteraction(
       customer: () => (customer ??= customerFor(services, tenant.id, user)),
       adminContext: () => ({ tenantId: tenant.id, actor: { type: 'DISCORD_ADMIN', id: user.id, label: user.username } }),
     };
-    const work = route.run(ctx, params).catch((err: unknown) => errorReply(err, requestId, log));
-    return await answerInTime({ interaction, work, deferNow: route.deferIf?.(ctx) ?? false, rest: services.discordRest, log });
-  } catch (err) {
-    return errorReply(err, requestId, log);
+    r.decided(route.deferIf?.(ctx) ?? false);
+    return await route.run(ctx, params);
   }
 }
 

@@ -15,9 +15,17 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   TENANT_NOT_CONFIGURED: 'This server is not set up for ordering.',
 };
 
+/** Modules say what is wrong with the session (details.session); the way forward in Discord is ours to say. */
+const SESSION_HINTS: Record<string, string> = {
+  none: 'Run `/order` to start one.',
+  expired: HINTS.SESSION_EXPIRED!,
+  cancelled: 'Run `/order` to start again.',
+};
+
 export function errorMessage(err: unknown, requestId: string, log: Logger): MessageData {
   if (isAppError(err)) {
-    const hint = HINTS[err.code];
+    const session = typeof err.details?.session === 'string' ? SESSION_HINTS[err.details.session] : undefined;
+    const hint = session ?? HINTS[err.code];
     const text = hint && !err.message.includes(hint) ? `${err.message}\n${hint}` : err.message;
     return { embeds: [{ title: titleFor(err.code), description: text.slice(0, 4000), color: COLORS.error }] };
   }

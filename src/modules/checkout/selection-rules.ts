@@ -88,10 +88,19 @@ export function productRules(opts: { quantity: number; memberRoleIds?: readonly 
   return rules;
 }
 
-/** Whether the product can be picked at all right now (menus mark the others): available and in stock for one. */
-export function productOrderable(tenant: Pick<Tenant, 'id' | 'inventoryTracking' | 'currency'>, product: LoadedProduct, memberRoleIds?: readonly string[]): boolean {
-  const facts = { tenant: tenant as Tenant, product };
-  return productRules({ quantity: 1, memberRoleIds }).every((r) => r.holds(facts));
+/**
+ * Whether at least one unit can be chosen now by the stock rule (menus mark the others, and picking one
+ * answers "out of stock" before the quantity is asked). `tenant`: its inventoryTracking setting.
+ */
+export function inStock(tenant: { inventoryTracking: boolean }, product: Pick<LoadedProduct, 'trackStock' | 'stock'>): boolean {
+  const rule = productRules({ quantity: 1 }).find((r) => r.id === 'product.stock')!;
+  return rule.holds({ tenant: tenant as Tenant, product: product as LoadedProduct });
+}
+
+/** The stock rule's error for one unit of `product` (OUT_OF_STOCK, naming it). */
+export function outOfStockError(product: Pick<LoadedProduct, 'id' | 'name' | 'stock'>): AppError {
+  const rule = productRules({ quantity: 1 }).find((r) => r.id === 'product.stock')!;
+  return rule.error({ tenant: {} as Tenant, product: product as LoadedProduct });
 }
 
 export interface SessionFacts { session: LoadedSession }

@@ -25,6 +25,7 @@ const ROUTES = {
   'order:address:modal': z.tuple([]),
   'order:address:accept-corrected': z.tuple([]),
   'order:address:keep-original': z.tuple([]),
+  'order:address:retry': z.tuple([]),
   'order:shipping-type-select': z.tuple([]),
   'order:payment-method-select': z.tuple([]),
   // Without a fingerprint: a button from before reviews carried one; submit then shows the review again.
@@ -44,6 +45,7 @@ const ROUTES = {
   'legacy:address-edit': z.tuple([addressId]),
   'legacy:address-new': z.tuple([]),
   'legacy:address-modal': z.tuple([]),
+  'legacy:address-retry': z.tuple([]),
 } as const;
 
 export type CustomIdKey = keyof typeof ROUTES;

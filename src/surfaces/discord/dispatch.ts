@@ -3,7 +3,7 @@
 // guilds get a clear ephemeral answer), the interaction id is claimed (a replay runs nothing), admin-only
 // routes are checked. Every path answers with a response Discord accepts (never a 500), within 3 s
 // (see deferral.ts).
-import { InteractionType, type APIInteraction, type APIInteractionResponse, type APIUser } from 'discord-api-types/v10';
+import { InteractionResponseType, InteractionType, type APIInteraction, type APIInteractionResponse, type APIUser } from 'discord-api-types/v10';
 import type { Services } from '../../container.js';
 import type { Customer } from '../../generated/prisma/index.js';
 import type { Logger } from '../../platform/logger.js';
@@ -17,6 +17,7 @@ import { COLORS, notice } from './replies.js';
 import { COMMAND_ROUTES, COMPONENT_ROUTES } from './routes.js';
 import { createCustomerCache } from './customer-cache.js';
 import { createTenantCache } from './tenant-cache.js';
+import { focusedOption } from './interaction-data.js';
 
 export const MESSAGES = {
   dm: 'Ledgerline works inside a shop\'s Discord server. Use its commands in the server you want to order from.',
@@ -65,9 +66,7 @@ export async function handleInteraction(
 ): Promise<APIInteractionResponse> {
   const log = reqCtx.log ?? services.logger;
   const requestId = reqCtx.requestId;
-  if (interaction.type === InteractionType.ApplicationCommandAutocomplete) {
-    return { type: 8, data: { choices: [] } };
-  }
+  if (interaction.type === InteractionType.ApplicationCommandAutocomplete) return autocomplete(services, interaction, log);
   const guildId = interaction.guild_id;
   const user: APIUser | undefined = interaction.member?.user ?? interaction.user;
   if (!guildId || !interaction.member || !user) return notice(MESSAGES.dm, COLORS.warn);
@@ -125,6 +124,28 @@ async function route(
     };
     r.decided(route.deferIf?.(ctx) ?? false);
     return await route.run(ctx, params);
+  }
+}
+
+ /**
+ * Autocomplete (type 4 -> 8): the command's suggestions for the focused option, in the caller's tenant.
+ * Nothing is claimed or written (Discord sends one per keystroke); any failure suggests nothing.
+ */
+async function autocomplete(services: Services, interaction: APIInteraction, log: Logger): Promise<APIInteractionResponse> {
+  const none: APIInteractionResponse = { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } };
+  try {
+    const guildId = interaction.guild_id;
+    const focused = focusedOption(interaction);
+    const name = (interaction.data as { name?: unknown } | undefined)?.name;
+    const route = typeof name === 'string' ? COMMAND_ROUTES[name] : undefined;
+    if (!guildId || !interaction.member || !focused || !route?.autocomplete) return none;
+    const tenant = await tenantForGuild(services, guildId);
+    if (!tenant) return none;
+    const choices = await route.autocomplete({ services, interaction, tenant, memberRoleIds: interaction.member.roles, focused });
+    return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })) } };
+  } catch (err) {
+    log.warn({ err }, 'autocomplete failed; no suggestions');
+    return none;
   }
 }
 

@@ -3,6 +3,7 @@
 import { ComponentType, InteractionType, type APIInteraction } from 'discord-api-types/v10';
 import { AppError, isAppError } from '../../../platform/errors.js';
 import { memberMayBuy } from '../../../modules/catalog/role-gate.js';
+import { inStock, outOfStockError } from '../../../modules/checkout/selection-rules.js';
 import type { Product } from '../../../generated/prisma/index.js';
 import type { HandlerContext, Reply } from '../context.js';
 import { ephemeral, update, type MessageData } from '../replies.js';
@@ -25,6 +26,8 @@ import type { SubmitResult } from '../../../modules/orders/submit-order.js';
 export async function orderableProduct(ctx: HandlerContext, productId: string): Promise<Product> {
   const product = await ctx.services.catalog.getProduct(ctx.tenant.id, productId);
   if (!product.active || !memberMayBuy(product, ctx.memberRoleIds)) throw new AppError('NOT_FOUND', 'That product is not available to you.');
+  // No quantity to ask for when there is none to sell (the menus mark such products already).
+  if (!inStock(ctx.tenant, product)) throw outOfStockError(product);
   return product;
 }
 
@@ -46,7 +49,7 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
   const customer = await ctx.customer();
   if (session.items.length === 0) {
     const products = await services.catalog.listProducts(tenant.id, { memberRoleIds: ctx.memberRoleIds });
-    return productStep(products, 0, note);
+    return productStep(products, 0, note, tenant);
   }
   const withNote = (data: MessageData): MessageData =>
     note && data.embeds?.[0] ? { ...data, embeds: [{ ...data.embeds[0], description: `${note}\n\n${data.embeds[0].description ?? ''}`.trim() }, ...data.embeds.slice(1)] } : data;

@@ -60,6 +60,25 @@ describe('admin-channel order message', () => {
     expect(JSON.stringify(call.body)).not.toContain('payment:approve');
   });
 
+  it('a paid order cancelled before fulfilment: refunded in full, roles removed in Discord, message says so', async () => {
+    const { s, order, messagePath } = await postedOrder();
+    const roleId = '400000000000000777';
+    const line = await db.orderItem.findFirstOrThrow({ where: { orderId: order.id } });
+    await db.product.update({ where: { id: line.productId }, data: { grantedRoleIds: [roleId] } });
+    const admin = member({ roles: [s.tenant.adminRoleIds[0]!] });
+    await interact(h, commandInteraction({ guildId: s.guild.id, user: admin }, 'payment-confirm', { orderid: order.id }));
+    const rolePath = `/guilds/${s.guild.id}/members/${s.customer.discordUserId}/roles/${roleId}`;
+    await h.fake.waitFor((c) => c.method === 'PUT' && c.path === rolePath);
+
+    const { changed } = await h.t.services.orderAdmin.cancel({ tenantId: s.tenant.id, actor: { type: 'PANEL_ADMIN', id: 'adm_1' } }, order.id, { note: 'Cannot ship' });
+    expect(changed).toBe(true);
+    const after = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+    expect(after.status).toBe('CANCELLED');
+    expect(after.refundedTotalCents).toBe(after.totalCents);
+    await h.fake.waitFor((c) => c.method === 'DELETE' && c.path === rolePath);
+    await edited(messagePath, 'then cancelled and refunded');
+  });
+
   it('a rejection from the API says rejected, with the reason', async () => {
     const { s, order, messagePath } = await postedOrder();
     const payment = await db.payment.findFirstOrThrow({ where: { orderId: order.id } });

@@ -71,7 +71,7 @@ export function assertTransition(order: Pick<Order, 'status' | 'number'>, to: Or
   if (t && t.via === via) return;
   const allowed = ORDER_TRANSITIONS[order.status].map((x) => x.to);
   if (t?.via === 'refund') {
-    throw new AppError('INVALID_TRANSITION', `Order ${label(order)} becomes ${to} only through a refund: use the Refund action.`, { from: order.status, to });
+    throw new AppError('INVALID_TRANSITION', `Order ${label(order)} becomes ${to} only through a refund.`, { from: order.status, to });
   }
   if (to === 'CANCELLED' && PAID_STATUSES.includes(order.status)) {
     throw new AppError('INVALID_TRANSITION', `Order ${label(order)} is ${order.status}: once fulfilment has started it is no longer cancelled but refunded.`, { from: order.status, to, allowed });

@@ -62,7 +62,7 @@ describe('orderAdmin.update: status', () => {
   it('refuses REFUNDED / PARTIALLY_REFUNDED (refund action only) and transitions not in the table', async () => {
     const { order, ctx } = await paidOrderFixture(db, s);
     const before = await row(order.id);
-    expect((await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'REFUNDED' }), 'INVALID_TRANSITION')).message).toMatch(/Refund action/);
+    expect((await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'REFUNDED' }), 'INVALID_TRANSITION')).message).toMatch(/only through a refund/);
     await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'PARTIALLY_REFUNDED' }), 'INVALID_TRANSITION');
     const back = await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'PENDING_PAYMENT' }), 'INVALID_TRANSITION');
     expect(back.details).toMatchObject({ from: 'PAID', to: 'PENDING_PAYMENT' });

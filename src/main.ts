@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { buildApp } from './app.js';
 import { ConfigError, loadEnv, type Env } from './config/env.js';
 import { loadOrCreateDevSecrets } from './config/dev-secrets.js';
-import { createContainer, type Services } from './container.js';
+import { createContainer, startMemberGatewayLeader, type Services } from './container.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './platform/db/embedded-postgres.js';
 import { describeDatabaseError, waitForDatabase } from './platform/db/connect.js';
 import { migrate } from './platform/db/migrate.js';
@@ -14,6 +14,8 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { seedDemoIfEmpty } from './seed/demo-seed.js';
 import { simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
 import type { FakeDiscordApi } from './dev/fake-discord-api.js';
+import type { FakeDiscordGateway } from './dev/fakes/fake-discord-gateway.js';
+import type { LeaderHandle } from './platform/db/leader-lock.js';
 import { devPaymentProcessorWanted, startDevPaymentProcessor, type FakePaymentProcessor } from './dev/fake-payment-processor.js';
 
 async function main(): Promise<void> {
@@ -34,6 +36,8 @@ async function main(): Promise<void> {
   let worker: WorkerHandle | undefined;
   let server: Server | undefined;
   let fakeDiscord: FakeDiscordApi | undefined;
+  let fakeGateway: FakeDiscordGateway | undefined;
+  let memberGateway: LeaderHandle | undefined;
   let fakeProcessor: FakePaymentProcessor | undefined;
   let stopping = false;
 
@@ -52,12 +56,14 @@ async function main(): Promise<void> {
         server.closeIdleConnections();
         await closed; // in-flight requests finish first
       }
+      await memberGateway?.stop();
       await worker?.stop();
       await services?.close();
     } catch (err) {
       logger.error({ err }, 'error while stopping');
       code = code || 1;
     } finally {
+      await fakeGateway?.stop().catch(() => undefined);
       await fakeDiscord?.stop().catch(() => undefined);
       await fakeProcessor?.stop().catch(() => undefined);
       await embedded?.stop().catch((err) => logger.error({ err }, 'error while stopping the embedded database'));
@@ -91,6 +97,7 @@ async function main(): Promise<void> {
     const simulator = simulatorWanted(env) ? await startSimulatorMode(env) : undefined;
     if (simulator) {
       fakeDiscord = simulator.fake;
+      fakeGateway = simulator.gateway;
       env = simulator.env;
     }
     // No payment processor in development: the in-process fake one, so the invoice page's buttons and
@@ -109,6 +116,8 @@ async function main(): Promise<void> {
     if (env.WORKERS_ENABLED) {
       worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY, staleMs: env.JOB_WORKER_STALE_SECONDS * 1000 });
     }
+    // Member joins and role changes (entitlements): one gateway connection across all processes.
+    memberGateway = startMemberGatewayLeader(services);
     if (fakeProcessor) {
       const addr = server.address();
       fakeProcessor.webhookUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}/api/webhooks/payments`;

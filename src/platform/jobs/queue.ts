@@ -45,6 +45,7 @@ export interface JobHandler<S extends z.ZodType = z.ZodType> {
 export class EventBus {
   private readonly subscribers = new Map<string, Map<string, JobHandler>>();
   private readonly tasks = new Map<string, JobHandler>();
+  private readonly schedules: string[] = [];
 
   subscribe<S extends z.ZodType>(event: string, subscriber: string, handler: JobHandler<S>): void {
     const byName = this.subscribers.get(event) ?? new Map<string, JobHandler>();
@@ -55,6 +56,21 @@ export class EventBus {
   /** A plain task (not an event), e.g. "discord.role.add". */
   registerTask<S extends z.ZodType>(task: string, handler: JobHandler<S>): void {
     this.tasks.set(task, handler as unknown as JobHandler);
+  }
+
+  /**
+   * Runs `task` on a schedule: `pattern` is a crontab time spec in UTC ("0 4 * * *" daily at 04:00). The
+   * task must be registered; graphile-worker enqueues it once per tick across all workers.
+   */
+  schedule(task: string, pattern: string): void {
+    // graphile-worker's crontab syntax for a task name (no dots).
+    if (!/^[_a-zA-Z][_a-zA-Z0-9:/_-]*$/.test(task)) throw new Error(`A scheduled task name may not contain "${task.replace(/[_a-zA-Z0-9:/_-]/g, '')}": ${task}`);
+    this.schedules.push(`${pattern} ${task}`);
+  }
+
+  /** The schedules as a graphile-worker crontab. */
+  crontab(): string {
+    return this.schedules.join('\n');
   }
 
   subscribersOf(event: string): string[] {

@@ -122,7 +122,7 @@ async function main(): Promise<void> {
       const addr = server.address();
       fakeProcessor.webhookUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}/api/webhooks/payments`;
     }
-    printBanner(logger, env, server, seeded);
+    printBanner(logger, env, server, seeded, embedded?.dataDir);
     if (fakeProcessor) {
       process.stdout.write(`Payment processor: PAYMENT_PROCESSOR_API_URL is unset, so invoice checkouts and refunds go to the fake processor at ${fakeProcessor.url} (development only; nothing is charged).\n\n`);
     }
@@ -148,7 +148,7 @@ function listen(app: import('express').Express, port: number, host: string): Pro
   });
 }
 
-function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: string; password: string } | undefined) {
+function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: string; password: string } | undefined, embeddedDataDir?: string) {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : env.PORT;
   const base = env.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
@@ -159,6 +159,7 @@ function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: 
     `  Discord interactions:   ${base}/discord/interactions`,
     `  Health / readiness:     ${base}/healthz  ${base}/readyz`,
   ];
+  if (embeddedDataDir) lines.push(`  Embedded database:      ${embeddedDataDir}`);
   if (seeded) {
     lines.push('', 'Demo shop created. Admin panel login (shown once, keep it):', `  email:    ${seeded.email}`, `  password: ${seeded.password}`);
   }

@@ -27,6 +27,7 @@ import { apiKeyResource } from './resources/api-keys.resource.js';
 import { roleChangeResource } from './resources/role-changes.resource.js';
 import { adminUserResource, guildResource, tenantResource } from './resources/settings.resources.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
+import { ACCOUNT_PAGE, accountPasswordPage } from './pages/account-password.page.js';
 
 export const ADMIN_ROOT = '/admin';
 const CSRF_SCRIPT_PATH = '/frontend/assets/ledgerline-csrf.js';
@@ -107,6 +108,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
     componentLoader: loader,
     resources: buildResources(services, components),
     dashboard: { handler: dashboardHandler(db), component: components.Dashboard },
+    pages: { [ACCOUNT_PAGE]: accountPasswordPage(services, components.AccountPassword) },
     branding: { companyName: 'Ledgerline', withMadeWithLove: false, logo: false },
     assets: { scripts: [`${ADMIN_ROOT}${CSRF_SCRIPT_PATH}`] },
     settings: { defaultPerPage: 20 },
@@ -114,6 +116,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       language: 'en',
       translations: {
         en: {
+          pages: { [ACCOUNT_PAGE]: 'Change password' },
           actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke' },
           components: {
             Login: {

@@ -15,6 +15,7 @@ export function createComponents() {
     ApiKeyCreate: loader.add('ApiKeyCreate', file('api-key-create')),
     TransitionSelect: loader.add('TransitionSelect', file('transition-select')),
     UploadKeys: loader.add('UploadKeys', file('upload-keys')),
+    AccountPassword: loader.add('AccountPassword', file('account-password')),
   };
   return { loader, components };
 }

@@ -8,6 +8,7 @@ import { createDatabase } from './platform/db/database.js';
 import type { Db } from './platform/db/prisma.js';
 import { EventBus } from './platform/jobs/queue.js';
 import type { Logger } from './platform/logger.js';
+import { createMetrics, readJobQueueStats, type Metrics } from './platform/metrics.js';
 import { importDiscordPublicKey } from './surfaces/discord/signature.js';
 import type { REST } from '@discordjs/rest';
 import { createDiscordRest } from './surfaces/discord/discord-rest.js';
@@ -74,6 +75,8 @@ export interface Services {
   bus: EventBus;
   clock: Clock;
   databaseUrl: string;
+  /** Prometheus metrics of this instance (GET /metrics). */
+  metrics: Metrics;
   discordPublicKey: KeyObject;
   /** Discord REST (bot token; DISCORD_API_BASE_URL, the fake in tests and the simulator). */
   discordRest: REST;
@@ -136,6 +139,10 @@ export function createContainer(opts: ContainerOptions): Services {
   const afterSale = { db, bus, clock, logger, audit, entitlements, inventory, discounts };
   const payments = createPaymentService(afterSale);
   const discordRest = createDiscordRest({ apiBaseUrl: env.DISCORD_API_BASE_URL, botToken: env.DISCORD_BOT_TOKEN });
+  const metrics = createMetrics();
+  metrics.observePool(database.pool);
+  metrics.observeJobs(() => readJobQueueStats((text) => database.pool.query(text)));
+  metrics.observeDiscordRest(discordRest);
   const dmStatus = createDmStatusService({ db, clock });
   const roleRepair = createRoleRepairService({ db, clock, audit, logger, directory: opts.guildDirectory ?? createDiscordGuildDirectory(discordRest) });
   // The role jobs change roles through the REST gateway, or a test's in-memory one.
@@ -153,6 +160,7 @@ export function createContainer(opts: ContainerOptions): Services {
     bus,
     clock,
     databaseUrl: opts.databaseUrl,
+    metrics,
     discordPublicKey: importDiscordPublicKey(opts.discordPublicKeyHex),
     discordRest,
     dmStatus,

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     env = loadEnv();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      // No logger yet; in production this line is JSON too (pino's shape), so log pipelines can parse it.
+      const line = process.env.NODE_ENV === 'production' ? JSON.stringify({ level: 60, time: Date.now(), name: 'ledgerline', msg: err.message }) : err.message;
+      process.stderr.write(`${line}\n`);
       process.exit(1);
     }
     throw err;
@@ -114,7 +116,8 @@ async function main(): Promise<void> {
     const app = await buildApp(services);
     server = await listen(app, env.PORT, env.HOST);
     if (env.WORKERS_ENABLED) {
-      worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY, staleMs: env.JOB_WORKER_STALE_SECONDS * 1000 });
+      const jobFailures = services.metrics.jobFailures;
+      worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY, staleMs: env.JOB_WORKER_STALE_SECONDS * 1000, onJobFailure: (task) => jobFailures.inc({ task }) });
     }
     // Member joins and role changes (entitlements): one gateway connection across all processes.
     memberGateway = startMemberGatewayLeader(services);
@@ -160,6 +163,11 @@ function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: 
     `  Health / readiness:     ${base}/healthz  ${base}/readyz`,
   ];
   if (embeddedDataDir) lines.push(`  Embedded database:      ${embeddedDataDir}`);
+  // Production logs are read by machines: the banner is one JSON line like every other (no seed runs there).
+  if (env.NODE_ENV === 'production') {
+    logger.info({ port, url: base, admin: `${base}/admin`, api: `${base}/api`, discord: `${base}/discord/interactions`, metrics: env.METRICS_TOKEN ? `${base}/metrics` : undefined }, `Ledgerline is running at ${base}`);
+    return;
+  }
   if (seeded) {
     lines.push('', 'Demo shop created. Admin panel login (shown once, keep it):', `  email:    ${seeded.email}`, `  password: ${seeded.password}`);
   }
@@ -168,6 +176,11 @@ function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: 
 }
 
 function reportStartupError(logger: Logger, err: unknown) {
+  if (process.env.NODE_ENV === 'production') {
+    const message = err instanceof ConfigError ? err.message : (describeDatabaseError(err) ?? (err as Error)?.message ?? String(err));
+    logger.fatal({ err: err instanceof ConfigError ? undefined : err }, `Ledgerline could not start: ${message}`);
+    return;
+  }
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
     return;

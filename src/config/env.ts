@@ -67,6 +67,8 @@ const envSchema = z
     TRUST_PROXY: z.string().trim().min(1).default('loopback').transform(parseTrustProxy),
     COOKIE_SECURE: bool.optional(),
     ADMIN_JS_TMP_DIR: z.string().min(1).default('admin-bundle'),
+    /** Bearer token a Prometheus scraper sends to GET /metrics; unset: no /metrics endpoint. */
+    METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 
     INVOICE_LINK_SIGNING_SECRET: z.string().min(32, 'at least 32 characters').optional(),
     /** The secret INVOICE_LINK_SIGNING_SECRET replaced: links it signed keep working during the grace period. */

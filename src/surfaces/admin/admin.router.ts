@@ -28,6 +28,7 @@ import { roleChangeResource } from './resources/role-changes.resource.js';
 import { adminUserResource, guildResource, tenantResource } from './resources/settings.resources.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
 import { ACCOUNT_PAGE, accountPasswordPage } from './pages/account-password.page.js';
+import { JOBS_PAGE, jobsPage } from './pages/jobs.page.js';
 
 export const ADMIN_ROOT = '/admin';
 const CSRF_SCRIPT_PATH = '/frontend/assets/ledgerline-csrf.js';
@@ -108,7 +109,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
     componentLoader: loader,
     resources: buildResources(services, components),
     dashboard: { handler: dashboardHandler(db), component: components.Dashboard },
-    pages: { [ACCOUNT_PAGE]: accountPasswordPage(services, components.AccountPassword) },
+    pages: { [ACCOUNT_PAGE]: accountPasswordPage(services, components.AccountPassword), [JOBS_PAGE]: jobsPage(services, components.Jobs) },
     branding: { companyName: 'Ledgerline', withMadeWithLove: false, logo: false },
     assets: { scripts: [`${ADMIN_ROOT}${CSRF_SCRIPT_PATH}`] },
     settings: { defaultPerPage: 20 },
@@ -116,7 +117,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       language: 'en',
       translations: {
         en: {
-          pages: { [ACCOUNT_PAGE]: 'Change password' },
+          pages: { [ACCOUNT_PAGE]: 'Change password', [JOBS_PAGE]: 'Jobs (platform)' },
           actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke' },
           components: {
             Login: {

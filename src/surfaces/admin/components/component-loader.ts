@@ -16,6 +16,7 @@ export function createComponents() {
     TransitionSelect: loader.add('TransitionSelect', file('transition-select')),
     UploadKeys: loader.add('UploadKeys', file('upload-keys')),
     AccountPassword: loader.add('AccountPassword', file('account-password')),
+    Jobs: loader.add('LedgerlineJobs', file('jobs')),
   };
   return { loader, components };
 }

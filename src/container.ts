@@ -1,7 +1,7 @@
 // The composition root: the one place that builds every service and port. No DI library: plain functions
 // taking one `deps` object. Surfaces receive the finished Services and never construct modules themselves.
 import type { KeyObject } from 'node:crypto';
-import type { Env } from './config/env.js';
+import { discordRestBaseUrl, type Env } from './config/env.js';
 import type { DevSecrets } from './config/dev-secrets.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createDatabase } from './platform/db/database.js';
@@ -138,7 +138,7 @@ export function createContainer(opts: ContainerOptions): Services {
   const entitlements = createEntitlementService({ db, clock, digital: digitalGoods });
   const afterSale = { db, bus, clock, logger, audit, entitlements, inventory, discounts };
   const payments = createPaymentService(afterSale);
-  const discordRest = createDiscordRest({ apiBaseUrl: env.DISCORD_API_BASE_URL, botToken: env.DISCORD_BOT_TOKEN });
+  const discordRest = createDiscordRest({ apiBaseUrl: discordRestBaseUrl(env), botToken: env.DISCORD_BOT_TOKEN });
   const metrics = createMetrics();
   metrics.observePool(database.pool);
   metrics.observeJobs(() => readJobQueueStats((text) => database.pool.query(text)));

@@ -136,6 +136,8 @@ async function main(): Promise<void> {
       SESSION_SECRET: randomBytes(32).toString('hex'), INVOICE_LINK_SIGNING_SECRET: randomBytes(32).toString('hex'), COOKIE_SECURE: 'false',
       JOB_WORKER_STALE_SECONDS: opts['stale-seconds']!, DATABASE_ACQUIRE_TIMEOUT_MS: '2000', WORKER_CONCURRENCY: '4',
       RATE_LIMIT_API_PER_MINUTE: '100000', DATABASE_POOL_SIZE: '8',
+      // The member-events gateway is not under test here (test/modules/entitlements/member-gateway.test.ts is).
+      DISCORD_GATEWAY_ENABLED: 'false',
     };
     const start = (i: number) => startService(`instance-${i}`, env);
     instances.push(await start(0), await start(1));

@@ -164,8 +164,10 @@ function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: 
   ];
   if (embeddedDataDir) lines.push(`  Embedded database:      ${embeddedDataDir}`);
   // Production logs are read by machines: the banner is one JSON line like every other (no seed runs there).
+  // It is written whatever LOG_LEVEL says (a child at level info): an operator running at warn still learns
+  // that the service is up and where, and process supervisors (and npm run chaos) wait for this line.
   if (env.NODE_ENV === 'production') {
-    logger.info({ port, url: base, admin: `${base}/admin`, api: `${base}/api`, discord: `${base}/discord/interactions`, metrics: env.METRICS_TOKEN ? `${base}/metrics` : undefined }, `Ledgerline is running at ${base}`);
+    logger.child({}, { level: 'info' }).info({ port, url: base, admin: `${base}/admin`, api: `${base}/api`, discord: `${base}/discord/interactions`, metrics: env.METRICS_TOKEN ? `${base}/metrics` : undefined }, `Ledgerline is running at ${base}`);
     return;
   }
   if (seeded) {

@@ -1,3 +1,5 @@
+import { createSecretBox } from '../../../src/platform/secret-box.js';
+import { TEST_SECRETS_KEYS } from '../../helpers/app.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTaxjar } from '../../../src/dev/fake-taxjar.js';
 import { createTaxjarAdapter } from '../../../src/modules/tax/taxjar.adapter.js';

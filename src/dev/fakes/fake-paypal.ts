@@ -61,8 +61,14 @@ export class FakePayPal {
   /** When true, webhooks are recorded but not delivered (a lost webhook). */
   dropWebhooks = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** The next N API calls (not the token call) answer 503 INTERNAL_SERVER_ERROR, as during an outage. */
+  failNext = 0;
   /** Requests seen, for assertions: "METHOD path" plus the PayPal-Request-Id. */
-  readonly requests: { method: string; path: string; requestId?: string; body: unknown }[] = [];
+  readonly requests: { method: string; path: string; requestId?: string; body: unknown; status?: number }[] = [];
+  /** One-shot refund failure: '5xx' answers 503; 'timeout' refunds, then answers after holdMs (a lost answer);
+   *  'reject' answers 422 REFUND_NOT_ALLOWED. */
+  private refundFailure?: '5xx' | 'timeout' | 'reject';
+  holdMs = 2_000;
 
   constructor(private readonly opts: { now?: () => Date } = {}) {}
 
@@ -89,8 +95,15 @@ export class FakePayPal {
     const app = express();
     app.use(express.json({ type: 'application/json', limit: '100kb' }));
     app.use(express.urlencoded({ extended: false }));
-    app.use((req, _res, next) => {
-      this.requests.push({ method: req.method, path: req.path, requestId: req.get('paypal-request-id'), body: req.body });
+    app.use((req, res, next) => {
+      const entry: (typeof this.requests)[number] = { method: req.method, path: req.path, requestId: req.get('paypal-request-id'), body: req.body };
+      this.requests.push(entry);
+      res.on('finish', () => { entry.status = res.statusCode; });
+      if (this.failNext > 0 && req.path.startsWith('/v2/')) {
+        this.failNext--;
+        res.status(503).json({ name: 'INTERNAL_SERVER_ERROR', message: 'An internal server error occurred.', debug_id: 'fake503' });
+        return;
+      }
       next();
     });
     this.routes(app);
@@ -109,6 +122,20 @@ export class FakePayPal {
   /** Waits for every webhook delivery in flight. */
   async settle(): Promise<void> {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+
+  failRefunds(kind: '5xx' | 'timeout' | 'reject'): void {
+    this.refundFailure = kind;
+  }
+
+  /** Refund requests for one capture, in order. */
+  refundRequests(captureId: string) {
+    return this.requests.filter((r) => r.method === 'POST' && r.path === `/v2/payments/captures/${captureId}/refund`);
+  }
+
+  /** What PayPal has refunded of a capture, in cents. */
+  refundedCents(captureId: string): number {
+    return (this.captures.get(captureId)?.refunds ?? []).reduce((sum, r) => sum + cents(r.amount), 0);
   }
 
   /** The approval page's "Pay" button, for tests that do not drive a browser. */
@@ -274,12 +301,13 @@ export class FakePayPal {
       }
     };
     /** Answers a repeated PayPal-Request-Id with the first answer. */
-    const once = (req: Request, res: Response, clientId: string, work: () => { status: number; body: unknown }) => {
+    const once = (req: Request, res: Response, clientId: string, work: () => { status: number; body: unknown }, delayMs = 0) => {
       const key = req.get('paypal-request-id') ? `${clientId}|${req.path}|${req.get('paypal-request-id')}` : undefined;
       const first = key ? this.idempotent.get(key) : undefined;
       if (first) return res.status(first.status).json(first.body);
       const answer = work();
       if (key && answer.status < 300) this.idempotent.set(key, answer);
+      if (delayMs) return void setTimeout(() => { if (!res.headersSent && !res.destroyed) res.status(answer.status).json(answer.body); }, delayMs);
       return res.status(answer.status).json(answer.body);
     };
 
@@ -378,6 +406,10 @@ export class FakePayPal {
       if (!clientId) return;
       const c = this.captures.get(req.params.id);
       if (!c || this.orders.get(c.orderId)?.clientId !== clientId) return error(res, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist.');
+      const failure = this.refundFailure;
+      this.refundFailure = undefined;
+      if (failure === '5xx') return res.status(503).json({ name: 'INTERNAL_SERVER_ERROR', message: 'An internal server error occurred.', debug_id: 'fake503' });
+      if (failure === 'reject') return error(res, 422, 'UNPROCESSABLE_ENTITY', 'REFUND_NOT_ALLOWED', 'Full refund refused - partial refund has already been done on this payment.');
       once(req, res, clientId, () => {
         const issue = (code: string, description: string) => ({ status: 422, body: { name: 'UNPROCESSABLE_ENTITY', message: 'The requested action could not be performed, semantically incorrect, or failed business validation.', details: [{ issue: code, description }] } });
         const mock = mockCode(req);
@@ -397,7 +429,7 @@ export class FakePayPal {
         this.refunds.set(r.id, r);
         this.emit(clientId, 'PAYMENT.CAPTURE.REFUNDED', 'refund', this.refundJson(r), 'A capture payment was refunded');
         return { status: 201, body: this.refundJson(r) };
-      });
+      }, failure === 'timeout' ? this.holdMs : 0);
     });
 
     app.get('/v2/payments/refunds/:id', (req, res) => {

@@ -25,7 +25,7 @@ let adapter: ReturnType<typeof createTaxjarAdapter>;
 
 beforeAll(async () => {
   await fake.start();
-  adapter = createTaxjarAdapter({ apiUrl: `${fake.url}/`, timeoutMs: 1000, logger });
+  adapter = createTaxjarAdapter({ apiUrl: `${fake.url}/`, timeoutMs: 1000, logger, secrets: createSecretBox(TEST_SECRETS_KEYS) });
 });
 afterAll(() => fake.stop());
 

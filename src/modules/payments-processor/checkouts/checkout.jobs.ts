@@ -8,7 +8,8 @@ import { UNAPPLIED_REFUND_TASK } from './checkout-ledger.js';
 
 export const CHECKOUT_TASKS = {
   voidStale: 'payment.checkouts.void_stale',
-  reconcile: 'payment.checkouts.reconcile',
+  // graphile-worker's crontab allows no dots in task names.
+  reconcile: 'payment:checkouts:reconcile',
   refundUnapplied: UNAPPLIED_REFUND_TASK,
 } as const;
 

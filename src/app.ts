@@ -8,7 +8,7 @@ import { requestLogging } from './surfaces/http/request-logging.js';
 import { discordInteractionsRouter } from './surfaces/discord/interactions.endpoint.js';
 import { handleInteraction } from './surfaces/discord/dispatch.js';
 import { invoiceRoutes } from './surfaces/http/invoice/invoice.routes.js';
-import { paymentWebhooksRoutes } from './surfaces/http/api/payment-webhooks.routes.js';
+import { providerWebhooksRoutes } from './surfaces/http/provider-webhooks.routes.js';
 import { apiRouter } from './surfaces/http/api/api.router.js';
 import { lazyAdminRouter } from './surfaces/admin/index.js';
 
@@ -28,8 +28,8 @@ export async function buildApp(services: Services): Promise<Express> {
   );
   app.use(requestLogging(services.logger));
   app.use(healthRoutes({ checkDatabase: services.checkDatabase }));
-  // Before the JSON parser: the processor's signature covers the raw bytes.
-  app.use(paymentWebhooksRoutes({ webhooks: services.checkoutWebhooks, bodyLimit: services.env.BODY_LIMIT }));
+  // Before the JSON parser: the providers' signatures cover the raw bytes.
+  app.use(providerWebhooksRoutes({ checkouts: services.checkouts, bodyLimit: services.env.BODY_LIMIT, publicBaseUrl: services.env.PUBLIC_BASE_URL }));
   // AdminJS parses its own bodies (it refuses a body parser mounted before it). Loaded on the first /admin
   // request, not here: it costs ~210 MB of RSS that a Discord-only process never needs.
   app.use('/admin', lazyAdminRouter(services));

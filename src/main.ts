@@ -14,7 +14,9 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { seedDemoIfEmpty } from './seed/demo-seed.js';
 import { simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
 import type { FakeDiscordApi } from './dev/fake-discord-api.js';
-import { devPaymentProcessorWanted, startDevPaymentProcessor, type FakePaymentProcessor } from './dev/fake-payment-processor.js';
+import { startDevPayPal, type FakePayPal } from './dev/fakes/fake-paypal.js';
+import { connectDemoProcessors } from './seed/demo-processors.js';
+import { migrateSecretsAtRest } from './modules/tenants/secrets-at-rest.migration.js';
 
 async function main(): Promise<void> {
   let env: Env;
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   let worker: WorkerHandle | undefined;
   let server: Server | undefined;
   let fakeDiscord: FakeDiscordApi | undefined;
-  let fakeProcessor: FakePaymentProcessor | undefined;
+  let fakePayPal: FakePayPal | undefined;
   let stopping = false;
 
   const shutdown = async (reason: string, code: number) => {
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
       code = code || 1;
     } finally {
       await fakeDiscord?.stop().catch(() => undefined);
-      await fakeProcessor?.stop().catch(() => undefined);
+      await fakePayPal?.stop().catch(() => undefined);
       await embedded?.stop().catch((err) => logger.error({ err }, 'error while stopping the embedded database'));
       clearTimeout(force);
       logger.flush?.();
@@ -90,14 +92,16 @@ async function main(): Promise<void> {
       fakeDiscord = simulator.fake;
       env = simulator.env;
     }
-    // No payment processor in development: the in-process fake one, so the invoice page's buttons and
-    // processor refunds work end to end locally.
-    if (devPaymentProcessorWanted(env)) {
-      const devProcessor = await startDevPaymentProcessor();
-      fakeProcessor = devProcessor.fake;
-      env = { ...env, PAYMENT_PROCESSOR_API_URL: devProcessor.apiUrl, PAYMENT_PROCESSOR_WEBHOOK_SECRET: devProcessor.webhookSecret };
+    // Development without PAYPAL_API_BASE_URL: a local fake PayPal (its own sandbox: nothing is charged), so
+    // the invoice page, webhooks and refunds work end to end; the demo shop is connected to it.
+    if (env.NODE_ENV !== 'production' && !env.PAYPAL_API_BASE_URL) {
+      fakePayPal = await startDevPayPal();
+      env = { ...env, PAYPAL_API_BASE_URL: fakePayPal.url };
     }
     services = createContainer({ env, logger, databaseUrl, discordPublicKeyHex, devSecrets: dev });
+    // Secrets written before encryption existed (or under an older key) are encrypted with the current key.
+    const encrypted = await migrateSecretsAtRest(services.db, services.secrets);
+    if (encrypted.taxjarKeys || encrypted.connections) logger.info(encrypted, 'secrets at rest encrypted with the current key');
 
     const seeded = embedded ? await seedDemoIfEmpty(services) : undefined;
 
@@ -106,13 +110,13 @@ async function main(): Promise<void> {
     if (env.WORKERS_ENABLED) {
       worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY });
     }
-    if (fakeProcessor) {
+    if (fakePayPal) {
       const addr = server.address();
-      fakeProcessor.webhookUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}/api/webhooks/payments`;
+      await connectDemoProcessors(services, { paypal: fakePayPal }, `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`);
     }
     printBanner(logger, env, server, seeded);
-    if (fakeProcessor) {
-      process.stdout.write(`Payment processor: PAYMENT_PROCESSOR_API_URL is unset, so invoice checkouts and refunds go to the fake processor at ${fakeProcessor.url} (development only; nothing is charged).\n\n`);
+    if (fakePayPal) {
+      process.stdout.write(`Payments: PAYPAL_API_BASE_URL is unset, so PayPal calls go to a local fake PayPal at ${fakePayPal.url} (development only; nothing is charged). The demo shop is connected to it.\n\n`);
     }
     if (simulator) {
       const addr = server.address();

@@ -8,6 +8,9 @@ import { createLogger } from '../../src/platform/logger.js';
 import { testDatabaseUrl } from './db.js';
 import { generateDiscordTestKeys, type DiscordTestKeys } from './discord-signer.js';
 
+/** A fixed AES-256-GCM key for tests (never used outside them). */
+export const TEST_SECRETS_KEYS = `test1:${Buffer.alloc(32, 7).toString('base64')}`;
+
 export interface TestApp { app: Express; services: Services; keys: DiscordTestKeys; env: Env }
 
 export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
@@ -20,6 +23,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     SESSION_SECRET: 'test-session-secret-test-session-secret',
     INVOICE_LINK_SIGNING_SECRET: 'test-invoice-secret-test-invoice-secret',
     COOKIE_SECURE: 'false',
+    SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
     ...opts.env,
   });
   const logger = createLogger({ level: env.LOG_LEVEL, pretty: false });

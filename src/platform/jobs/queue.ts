@@ -45,6 +45,7 @@ export interface JobHandler<S extends z.ZodType = z.ZodType> {
 export class EventBus {
   private readonly subscribers = new Map<string, Map<string, JobHandler>>();
   private readonly tasks = new Map<string, JobHandler>();
+  private readonly schedules: string[] = [];
 
   subscribe<S extends z.ZodType>(event: string, subscriber: string, handler: JobHandler<S>): void {
     const byName = this.subscribers.get(event) ?? new Map<string, JobHandler>();
@@ -55,6 +56,19 @@ export class EventBus {
   /** A plain task (not an event), e.g. "discord.role.add". */
   registerTask<S extends z.ZodType>(task: string, handler: JobHandler<S>): void {
     this.tasks.set(task, handler as unknown as JobHandler);
+  }
+
+  /**
+   * Runs a registered task on a schedule (graphile-worker crontab: "*\/2 * * * *" is every 2 minutes).
+   * graphile-worker makes sure one run per slot happens across all workers.
+   */
+  schedule(task: string, cron: string): void {
+    this.schedules.push(`${cron} ${task}`);
+  }
+
+  /** The crontab lines for graphile-worker. */
+  crontab(): string {
+    return this.schedules.join('\n');
   }
 
   subscribersOf(event: string): string[] {

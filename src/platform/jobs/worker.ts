@@ -53,6 +53,7 @@ export async function startWorker(opts: {
     noHandleSignals: true,
     pollInterval: opts.pollIntervalMs ?? 1000,
     taskList,
+    crontab: opts.bus.crontab(),
     logger: silentLogger(),
   });
   return {

@@ -3,6 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../../platform/logger.js';
 
+/** The path as logged: an invoice link's token is a bearer credential, so it never reaches a log line; no query string either. */
+export function loggablePath(url: string): string {
+  return url.split('?')[0]!.replace(/^\/invoice\/[^/]+/, '/invoice/[token]');
+}
+
 export function requestLogging(logger: Logger) {
   return pinoHttp({
     logger,
@@ -13,10 +18,10 @@ export function requestLogging(logger: Logger) {
       return id;
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    customSuccessMessage: (req, res, ms) => `${req.method} ${req.url} ${res.statusCode} ${Math.round(ms)}ms`,
-    customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
+    customSuccessMessage: (req, res, ms) => `${req.method} ${loggablePath(req.url ?? '')} ${res.statusCode} ${Math.round(ms)}ms`,
+    customErrorMessage: (req, res) => `${req.method} ${loggablePath(req.url ?? '')} ${res.statusCode}`,
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: loggablePath(req.url) }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' },

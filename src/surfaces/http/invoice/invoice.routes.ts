@@ -5,11 +5,13 @@ import { z } from 'zod';
 import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
 import { isAppError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
+import { ProviderRejectedError } from '../../../modules/payments-processor/providers/provider.port.js';
 import { requestOrigin } from '../request-origin.js';
 import { INVOICE_STYLE_HASH, renderInvoiceErrorPage, renderInvoicePage } from './invoice-page.view.js';
 
 const payForm = z.object({ method: z.string().min(1).max(40) });
-const checkoutParam = z.enum(['success', 'cancelled']).optional().catch(undefined);
+const checkoutParam = z.enum(['success', 'cancelled', 'paid', 'pending', 'open', 'declined', 'failed', 'changed']).optional().catch(undefined);
+const returnQuery = z.object({ token: z.string().min(1).max(100).optional() }).catch({});
 
 /**
  * The token is in the URL, so: no Referer ever leaves the page, nothing is cached, nothing is indexed.
@@ -45,6 +47,11 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
   router.use('/invoice', securityHeaders);
 
   const fail = (req: Request, res: Response, err: unknown) => {
+    if (err instanceof ProviderRejectedError) {
+      (req.log ?? logger).warn({ providerCode: err.providerCode }, 'provider refused a checkout call');
+      res.status(502).type('html').send(renderInvoiceErrorPage('The payment provider refused', 'The shop\'s payment provider did not accept this payment. Try another method or contact the shop.'));
+      return;
+    }
     const page = isAppError(err) ? ERROR_PAGES[err.code] : undefined;
     if (!page || !isAppError(err)) {
       (req.log ?? logger).error({ err }, 'invoice page failed');
@@ -73,10 +80,23 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
         return;
       }
       const { url } = await invoices.startCheckout(token, form.data.method, { fallbackBaseUrl: requestOrigin(req) });
-      res.redirect(303, url);
+      // No redirect (Square's Cash App Pay button lives on our page): back to the page.
+      res.redirect(303, url ?? `/invoice/${encodeURIComponent(token)}`);
     } catch (err) {
       // Paid or cancelled meanwhile (another tab, an admin): the page itself explains the current state.
       if (isAppError(err) && err.code === 'ILLEGAL_STATE') return res.redirect(303, `/invoice/${encodeURIComponent(token)}`);
+      fail(req, res, err);
+    }
+  });
+
+  // The provider sends the buyer back here (PayPal adds ?token=<its order id>&PayerID=...): we capture and
+  // show the page with what happened. PAID only when the provider says the money is captured.
+  router.get('/invoice/:token/return/:checkoutId', async (req, res) => {
+    const token = String(req.params.token);
+    try {
+      const outcome = await invoices.completeReturn(token, String(req.params.checkoutId), returnQuery.parse(req.query).token);
+      res.redirect(303, `/invoice/${encodeURIComponent(token)}?checkout=${outcome}`);
+    } catch (err) {
       fail(req, res, err);
     }
   });

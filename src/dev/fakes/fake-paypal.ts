@@ -154,6 +154,36 @@ export class FakePayPal {
     return back.toString();
   }
 
+  /** Captures an APPROVED order as POST /v2/checkout/orders/{id}/capture does (tests: a capture made while
+   *  our webhook or return never arrives). Returns the capture id. */
+  capture(orderId: string): string {
+    const order = this.orders.get(orderId);
+    if (!order || order.status !== 'APPROVED') throw new Error(`order ${orderId} is not approved`);
+    this.captureOrder(order);
+    return order.captures.at(-1)!.id;
+  }
+
+  private captureOrder(order: FakeOrder) {
+    const at = this.now().toISOString();
+    const capture: FakeCapture = {
+      id: id('', 17),
+      orderId: order.id,
+      status: order.funding === 'echeck' ? 'PENDING' : 'COMPLETED',
+      ...(order.funding === 'echeck' ? { status_details: { reason: 'ECHECK' } } : {}),
+      amount: order.purchaseUnit.amount,
+      invoice_id: order.purchaseUnit.invoice_id,
+      custom_id: order.purchaseUnit.custom_id,
+      refunds: [],
+      create_time: at,
+      update_time: at,
+    };
+    order.captures.push(capture);
+    order.status = 'COMPLETED';
+    this.captures.set(capture.id, capture);
+    this.emit(order.clientId, capture.status === 'PENDING' ? 'PAYMENT.CAPTURE.PENDING' : 'PAYMENT.CAPTURE.COMPLETED', 'capture', this.captureJson(capture), `Payment ${capture.status.toLowerCase()}`);
+    return this.orderJson(order);
+  }
+
   /** PayPal clears a PENDING (eCheck) capture: COMPLETED, and PAYMENT.CAPTURE.COMPLETED is sent. */
   clearPendingCapture(captureId: string): void {
     const c = this.captures.get(captureId);
@@ -371,25 +401,8 @@ export class FakePayPal {
         if (mock === 'INSTRUMENT_DECLINED') order.status = 'PAYER_ACTION_REQUIRED';
         return error(res, 422, 'UNPROCESSABLE_ENTITY', mock, 'Mocked by PayPal-Mock-Response.');
       }
-      const at = this.now().toISOString();
-      const capture: FakeCapture = {
-        id: id('', 17),
-        orderId: order.id,
-        status: order.funding === 'echeck' ? 'PENDING' : 'COMPLETED',
-        ...(order.funding === 'echeck' ? { status_details: { reason: 'ECHECK' } } : {}),
-        amount: order.purchaseUnit.amount,
-        invoice_id: order.purchaseUnit.invoice_id,
-        custom_id: order.purchaseUnit.custom_id,
-        refunds: [],
-        create_time: at,
-        update_time: at,
-      };
-      order.captures.push(capture);
-      order.status = 'COMPLETED';
-      this.captures.set(capture.id, capture);
-      const body = this.orderJson(order);
+      const body = this.captureOrder(order);
       if (key) this.idempotent.set(key, { status: 201, body });
-      this.emit(clientId, capture.status === 'PENDING' ? 'PAYMENT.CAPTURE.PENDING' : 'PAYMENT.CAPTURE.COMPLETED', 'capture', this.captureJson(capture), `Payment ${capture.status.toLowerCase()}`);
       return res.status(201).json(body);
     });
 

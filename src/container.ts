@@ -21,6 +21,8 @@ import { createConnectionService, type ConnectionService, type ProviderAdapters 
 import { createCheckoutService, type CheckoutService } from './modules/payments-processor/checkouts/checkout.service.js';
 import { registerCheckoutJobs } from './modules/payments-processor/checkouts/checkout.jobs.js';
 import { createPayPalAdapter } from './modules/payments-processor/providers/paypal/paypal.adapter.js';
+import { BtcPayAdapter } from './modules/payments-processor/providers/btcpay/btcpay.adapter.js';
+import { SquareAdapter } from './modules/payments-processor/providers/square/square.adapter.js';
 import { createSecretBox, type SecretBox } from './platform/secret-box.js';
 import { createInventoryService, type InventoryService } from './modules/inventory/inventory.service.js';
 import { createTenantService, type TenantService } from './modules/tenants/tenant.service.js';
@@ -119,8 +121,13 @@ export function createContainer(opts: ContainerOptions): Services {
   // Payment providers, one adapter each; every call names the shop's own connection.
   const adapters: ProviderAdapters = {
     PAYPAL: createPayPalAdapter({ timeoutMs: env.PROVIDER_TIMEOUT_MS, now: () => clock.now(), trustedCertPrefix: env.PAYPAL_API_BASE_URL }),
+    SQUARE: new SquareAdapter({ timeoutMs: env.PROVIDER_TIMEOUT_MS }),
+    BTCPAY: new BtcPayAdapter({ timeoutMs: env.PROVIDER_TIMEOUT_MS }),
   };
-  const paymentConnections = createConnectionService({ db, clock, secrets, audit, adapters, urls: { paypalApiBaseUrl: env.PAYPAL_API_BASE_URL } });
+  const paymentConnections = createConnectionService({
+    db, clock, secrets, audit, adapters,
+    urls: { paypalApiBaseUrl: env.PAYPAL_API_BASE_URL, squareApiBaseUrl: env.SQUARE_API_BASE_URL, squareWebPaymentsSdkUrl: env.SQUARE_WEB_PAYMENTS_SDK_URL },
+  });
   const checkouts = createCheckoutService({ ...afterSale, connections: paymentConnections });
   registerCheckoutJobs(bus, { checkouts, reconcileAfterMinutes: env.CHECKOUT_RECONCILE_AFTER_MINUTES });
   // Refunds of processor-paid orders send the money back through the shop's connection (a job; see refund.command.ts).

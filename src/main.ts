@@ -15,6 +15,8 @@ import { seedDemoIfEmpty } from './seed/demo-seed.js';
 import { simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
 import type { FakeDiscordApi } from './dev/fake-discord-api.js';
 import { startDevPayPal, type FakePayPal } from './dev/fakes/fake-paypal.js';
+import { startDevSquare, type FakeSquare } from './dev/fakes/fake-square.js';
+import { startDevBtcPay, type FakeBtcPay } from './dev/fakes/fake-btcpay.js';
 import { connectDemoProcessors } from './seed/demo-processors.js';
 import { migrateSecretsAtRest } from './modules/tenants/secrets-at-rest.migration.js';
 
@@ -37,6 +39,8 @@ async function main(): Promise<void> {
   let server: Server | undefined;
   let fakeDiscord: FakeDiscordApi | undefined;
   let fakePayPal: FakePayPal | undefined;
+  let fakeSquare: FakeSquare | undefined;
+  let fakeBtcPay: FakeBtcPay | undefined;
   let stopping = false;
 
   const shutdown = async (reason: string, code: number) => {
@@ -62,6 +66,8 @@ async function main(): Promise<void> {
     } finally {
       await fakeDiscord?.stop().catch(() => undefined);
       await fakePayPal?.stop().catch(() => undefined);
+      await fakeSquare?.stop().catch(() => undefined);
+      await fakeBtcPay?.stop().catch(() => undefined);
       await embedded?.stop().catch((err) => logger.error({ err }, 'error while stopping the embedded database'));
       clearTimeout(force);
       logger.flush?.();
@@ -98,6 +104,13 @@ async function main(): Promise<void> {
       fakePayPal = await startDevPayPal();
       env = { ...env, PAYPAL_API_BASE_URL: fakePayPal.url };
     }
+    // Likewise Square (Cash App Pay): its API and the Web Payments SDK script come from a local fake.
+    if (env.NODE_ENV !== 'production' && !env.SQUARE_API_BASE_URL) {
+      fakeSquare = await startDevSquare();
+      env = { ...env, SQUARE_API_BASE_URL: fakeSquare.url, SQUARE_WEB_PAYMENTS_SDK_URL: env.SQUARE_WEB_PAYMENTS_SDK_URL ?? fakeSquare.sdkUrl };
+    }
+    // BTCPay Server is each shop's own (its URL is part of the connection): the demo shop gets a local fake one.
+    if (env.NODE_ENV !== 'production') fakeBtcPay = await startDevBtcPay();
     services = createContainer({ env, logger, databaseUrl, discordPublicKeyHex, devSecrets: dev });
     // Secrets written before encryption existed (or under an older key) are encrypted with the current key.
     const encrypted = await migrateSecretsAtRest(services.db, services.secrets);
@@ -110,13 +123,19 @@ async function main(): Promise<void> {
     if (env.WORKERS_ENABLED) {
       worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY });
     }
-    if (fakePayPal) {
+    if (fakePayPal || fakeSquare || fakeBtcPay) {
       const addr = server.address();
-      await connectDemoProcessors(services, { paypal: fakePayPal }, `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`);
+      await connectDemoProcessors(services, { paypal: fakePayPal, square: fakeSquare, btcpay: fakeBtcPay }, `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`);
     }
     printBanner(logger, env, server, seeded);
     if (fakePayPal) {
       process.stdout.write(`Payments: PAYPAL_API_BASE_URL is unset, so PayPal calls go to a local fake PayPal at ${fakePayPal.url} (development only; nothing is charged). The demo shop is connected to it.\n\n`);
+    }
+    if (fakeSquare) {
+      process.stdout.write(`Payments: SQUARE_API_BASE_URL is unset, so Square (Cash App Pay) calls go to a local fake Square at ${fakeSquare.url}. The demo shop is connected to it.\n\n`);
+    }
+    if (fakeBtcPay) {
+      process.stdout.write(`Payments: the demo shop's BTCPay Server is a local fake at ${fakeBtcPay.url} (development only).\n\n`);
     }
     if (simulator) {
       const addr = server.address();

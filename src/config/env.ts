@@ -49,6 +49,10 @@ const envSchema = z
     SECRETS_ENCRYPTION_KEYS: z.string().min(1).optional(),
     /** Overrides PayPal's host for every connection (a local fake in development and tests). Its cert URLs are then trusted too. */
     PAYPAL_API_BASE_URL: url.optional(),
+    /** Overrides Square's API host for every Square connection (a local fake in development and tests). */
+    SQUARE_API_BASE_URL: url.optional(),
+    /** Overrides the Web Payments SDK script the invoice page loads for Cash App Pay (the fake's /v1/square.js). */
+    SQUARE_WEB_PAYMENTS_SDK_URL: url.optional(),
     /** Open checkouts older than this are asked about by the reconciliation job (a lost webhook). */
     CHECKOUT_RECONCILE_AFTER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
     PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),

@@ -589,3 +589,19 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
+
+/** The demo shop's store on the development fake BTCPay Server. Not secrets: a fake's. */
+export const DEV_BTCPAY_STORE = { storeId: 'DevDemoStore', apiKey: 'dev-fake-btcpay-api-key', webhookSecret: 'dev-fake-btcpay-webhook-secret' } as const;
+
+/** Development: a fake BTCPay Server with the demo store (its webhook is registered once the connection exists). */
+export async function startDevBtcPay(): Promise<FakeBtcPay> {
+  return new FakeBtcPay({
+    stores: [{ id: DEV_BTCPAY_STORE.storeId, name: 'Demo Shop', apiKeys: [DEV_BTCPAY_STORE.apiKey], webhooks: [] }],
+  }).start();
+}
+
+/** Points the store's one webhook at `url` (BTCPay: Store settings -> Webhooks), replacing an earlier one. */
+export function registerBtcPayWebhook(fake: FakeBtcPay, storeId: string, url: string, secret: string): void {
+  const store = fake.stores.find((s) => s.id === storeId);
+  if (store) store.webhooks.splice(0, store.webhooks.length, { id: `Wh${storeId}`, url, secret });
+}

@@ -388,3 +388,24 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
+
+/** The demo shop's Square sandbox account in development (the fake's only merchant). Not secrets: a fake's. */
+export const DEV_SQUARE_ACCOUNT = {
+  merchantId: 'MLDEVMERCHANT',
+  accessToken: 'EAAAl-dev-fake-square-token',
+  applicationId: 'sandbox-sq0idb-dev-fake-app',
+  locationId: 'LDEVLOCATION',
+  signatureKey: 'dev-fake-square-signature-key',
+} as const;
+
+/** Development: a fake Square with the demo merchant (its notification URL is set once the connection exists). */
+export async function startDevSquare(): Promise<FakeSquare> {
+  return new FakeSquare({
+    merchants: [{
+      merchantId: DEV_SQUARE_ACCOUNT.merchantId,
+      accessToken: DEV_SQUARE_ACCOUNT.accessToken,
+      applicationId: DEV_SQUARE_ACCOUNT.applicationId,
+      locations: [{ id: DEV_SQUARE_ACCOUNT.locationId, name: 'Demo Shop', country: 'US', currency: 'USD' }],
+    }],
+  }).start();
+}

@@ -49,6 +49,17 @@ export interface InvoiceView extends OrderTotals {
   onlinePaymentConfigured: boolean;
 }
 
+export interface CashAppPayView {
+  shopName: string;
+  orderNumber: number;
+  totalCents: number;
+  currency: string;
+  checkoutId: string;
+  applicationId: string;
+  locationId: string;
+  webPaymentsSdkUrl: string;
+}
+
 export interface InvoiceService {
   /**
    * Signs a link for a PENDING_PAYMENT order of ctx.tenantId. Errors: INVOICE_LINK_DISABLED (no secret),
@@ -66,6 +77,14 @@ export interface InvoiceService {
    * processor-backed method the tenant enabled and connected), UPSTREAM_UNAVAILABLE (provider down).
    */
   startCheckout(token: string, method: string, opts?: { fallbackBaseUrl?: string }): Promise<{ url: string | null; checkoutId: string }>;
+  /**
+   * What the Cash App Pay page needs to run Square's Web Payments SDK for an open Square checkout of this
+   * order (no secrets: the application and location ids are public by design). verify's errors; NOT_FOUND
+   * when the checkout is not an open Square checkout of this order.
+   */
+  cashAppPay(token: string, checkoutId: string): Promise<CashAppPayView>;
+  /** The Web Payments SDK's token for the checkout: verify's errors, then CheckoutService.charge's. */
+  chargeToken(token: string, checkoutId: string, sourceToken: string): Promise<ReturnOutcome>;
   /** The buyer is back from the provider (the checkout's return URL): verify's errors, then CheckoutService.completeReturn's. */
   completeReturn(token: string, checkoutId: string, providerCheckoutId?: string): Promise<ReturnOutcome>;
 }
@@ -161,6 +180,32 @@ export function createInvoiceService(deps: { db: Db; clock: Clock; config: Invoi
         cancelUrl: `${page}?checkout=cancelled`,
       });
       return { url: redirectUrl, checkoutId: checkout.id };
+    },
+
+    async cashAppPay(token, checkoutId) {
+      const link = service.verify(token);
+      const checkout = await db.paymentCheckout.findFirst({
+        where: { id: checkoutId, tenantId: link.tenantId, orderId: link.orderId, provider: 'SQUARE', state: { in: ['OPEN', 'CREATING'] } },
+        include: { order: { select: { number: true, tenant: { select: { name: true } } } } },
+      });
+      if (!checkout) throw new AppError('NOT_FOUND', 'This Cash App Pay payment is no longer open. Go back to the invoice and start again.');
+      const { conn } = await connections.load({ id: checkout.connectionId }, { requireConnected: true });
+      if (conn.provider !== 'SQUARE') throw new AppError('NOT_FOUND', 'This payment is not a Cash App Pay payment.');
+      return {
+        shopName: checkout.order.tenant.name,
+        orderNumber: checkout.order.number,
+        totalCents: checkout.amountCents,
+        currency: checkout.currency,
+        checkoutId: checkout.id,
+        applicationId: conn.applicationId,
+        locationId: conn.locationId,
+        webPaymentsSdkUrl: conn.webPaymentsSdkUrl,
+      };
+    },
+
+    async chargeToken(token, checkoutId, sourceToken) {
+      const link = service.verify(token);
+      return checkouts.charge({ tenantId: link.tenantId, orderId: link.orderId, checkoutId, sourceToken });
     },
 
     async completeReturn(token, checkoutId, providerCheckoutId) {

@@ -16,7 +16,7 @@ import type { EventBus, JobContext } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { systemActor } from '../shared/actor.js';
-import { EVENTS, type RefundFailedPayload } from '../shared/events.js';
+import { EVENTS, type RefundClaimLinkPayload, type RefundFailedPayload } from '../shared/events.js';
 import type { ConnectionService } from './connections/connection.service.js';
 import { ProviderRejectedError } from './providers/provider.port.js';
 import { moneyReturnFor, PROCESSOR_REFUND_AUDIT, PROCESSOR_REFUND_TASK, processorRefundPayload } from './processor-refund.task.js';
@@ -69,11 +69,18 @@ async function sendRefund(deps: ProcessorRefundJobDeps & { bus: EventBus }, { te
     if (!checkout) throw new ProviderRejectedError('No checkout of this shop took this payment (paid before per-shop connections existed).', 404, 'NO_CHECKOUT');
     const loaded = await deps.connections.load({ id: checkout.connectionId });
     const sent = await loaded.adapter.refund(loaded.conn, request);
-    await deps.audit.record(deps.db, ctx, {
-      action: PROCESSOR_REFUND_AUDIT.sent,
-      entityType: 'Order',
-      entityId: refund.orderId,
-      after: { refundId, paymentId: payment.id, provider: checkout.provider, paymentReference: request.paymentReference, amountCents: request.amountCents, currency: request.currency, full: request.full, providerRefundId: sent.providerRefundId, providerStatus: sent.providerStatus, refundState: sent.state, attempt: job.attempt },
+    await withTransaction(deps.db, async (tx) => {
+      await deps.audit.record(tx, ctx, {
+        action: PROCESSOR_REFUND_AUDIT.sent,
+        entityType: 'Order',
+        entityId: refund.orderId,
+        after: { refundId, paymentId: payment.id, provider: checkout.provider, paymentReference: request.paymentReference, amountCents: request.amountCents, currency: request.currency, full: request.full, providerRefundId: sent.providerRefundId, providerStatus: sent.providerStatus, refundState: sent.state, ...(sent.state === 'CLAIM_SENT' ? { claim: 'claim link sent to the customer' } : {}), attempt: job.attempt },
+      });
+      // BTCPay: the money leaves only once the customer claims it with their address: they get the link by DM.
+      if (sent.state === 'CLAIM_SENT' && sent.claimUrl) {
+        const claim: RefundClaimLinkPayload = { tenantId, orderId: refund.orderId, refundId, amountCents: request.amountCents, currency: request.currency, claimUrl: sent.claimUrl };
+        await deps.bus.emit(tx, EVENTS.refundClaimLink, claim, { jobKey: `refund-claim:${refundId}` });
+      }
     });
     log.info({ providerRefundId: sent.providerRefundId, amountCents: request.amountCents }, 'refund sent through the shop\'s processor connection');
   } catch (err) {

@@ -11,6 +11,8 @@ export const EVENTS = {
   refundFailed: 'refund.processor_failed',
   /** Money arrived through a provider that could not pay the order (stale checkout, wrong amount): refunded or flagged. */
   paymentUnapplied: 'payment.unapplied',
+  /** A refund went out as a claim (BTCPay pull payment): the customer must open the link to receive it. */
+  refundClaimLink: 'refund.claim_link',
 } as const;
 
 export const TASKS = {
@@ -60,6 +62,14 @@ export const paymentUnappliedPayload = z.object({
   /** The provider's answer when FLAGGED. */
   error: z.string().optional(),
 });
+export const refundClaimLinkPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  refundId: z.string(),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  claimUrl: z.url(),
+});
 export const rolePayload = z.object({ tenantId: z.string(), entitlementId: z.string() });
 
 export type OrderCreatedPayload = z.infer<typeof orderCreatedPayload>;
@@ -68,4 +78,5 @@ export type OrderCancelledPayload = z.infer<typeof orderCancelledPayload>;
 export type OrderRefundedPayload = z.infer<typeof orderRefundedPayload>;
 export type RefundFailedPayload = z.infer<typeof refundFailedPayload>;
 export type PaymentUnappliedPayload = z.infer<typeof paymentUnappliedPayload>;
+export type RefundClaimLinkPayload = z.infer<typeof refundClaimLinkPayload>;
 export type RolePayload = z.infer<typeof rolePayload>;

@@ -39,6 +39,13 @@ export interface CheckoutService {
    * and `providerCheckoutId` (PayPal's ?token=) names it. PayPal: captured here; PAID only on a COMPLETED capture.
    */
   completeReturn(input: { tenantId: string; orderId: string; checkoutId: string; providerCheckoutId?: string }): Promise<ReturnOutcome>;
+  /**
+   * Square (Cash App Pay): charges the Web Payments SDK token the invoice page got for this checkout
+   * (CreatePayment, idempotency key = our checkout id). NOT_FOUND unless the checkout is ours, for this order
+   * and a provider that charges tokens. 'changed' (nothing charged) when the order outgrew the checkout;
+   * 'declined' when Square refused the payment (the checkout is FAILED: a new one gets a new key).
+   */
+  charge(input: { tenantId: string; orderId: string; checkoutId: string; sourceToken: string }): Promise<ReturnOutcome>;
   /** BAD_SIGNATURE, NOT_FOUND (unknown connection, or a checkout we did not create), VALIDATION_FAILED. */
   handleWebhook(provider: PaymentProvider, connectionId: string, req: WebhookRequest): Promise<{ outcome: WebhookOutcome; applied?: ApplyOutcome }>;
   /** Voids the order's open checkouts made for an older version (or any, once the order is not payable). */
@@ -59,6 +66,28 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     // Never capture a checkout the order outgrew: for PayPal that is what "void" means.
     if (checkout.state === 'VOIDED' || whyNotApplicable(order, checkout, checkout.amountCents, checkout.currency)) return state;
     return loaded.adapter.capture(loaded.conn, checkout.providerCheckoutId, `capture-${checkout.id}`);
+  }
+
+  /** Renames a checkout named by our own id (Square before its charge) to the provider's payment id. */
+  async function bindProviderId(checkoutId: string, current: string | null, providerId: string): Promise<void> {
+    if (!current || current === providerId || current !== checkoutId) return;
+    await db.paymentCheckout.updateMany({ where: { id: checkoutId, providerCheckoutId: checkoutId }, data: { providerCheckoutId: providerId } });
+  }
+
+  /**
+   * A payment event for an id we have not bound yet: Square's payment.created can arrive before our charge
+   * call has its answer, or instead of it (the answer was lost). Such a checkout is still named by our own id,
+   * and the event names our order (reference_id): when exactly one checkout of this connection for that order
+   * is in that state, it is the one, and it is bound now. Anything else stays refused.
+   */
+  async function adoptUncharged(connectionId: string, state: ProviderCheckoutState): Promise<PaymentCheckout | null> {
+    if (!state.orderId) return null;
+    const candidates = (await db.paymentCheckout.findMany({ where: { connectionId, orderId: state.orderId, state: { in: [...OPEN_CHECKOUT_STATES] } } }))
+      .filter((c) => c.providerCheckoutId === c.id);
+    if (candidates.length !== 1) return null;
+    const [c] = candidates as [PaymentCheckout];
+    await bindProviderId(c.id, c.providerCheckoutId, state.providerCheckoutId);
+    return db.paymentCheckout.findUnique({ where: { id: c.id } });
   }
 
   const service: CheckoutService = {
@@ -122,6 +151,46 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       return state.providerStatus === 'INSTRUMENT_DECLINED' ? 'declined' : 'open';
     },
 
+    async charge(input) {
+      const checkout = await db.paymentCheckout.findFirst({ where: { id: input.checkoutId, tenantId: input.tenantId, orderId: input.orderId } });
+      if (!checkout) throw new AppError('NOT_FOUND', 'This payment was not started from this invoice.');
+      if (checkout.state === 'PAID') return checkout.unappliedAction ? 'changed' : 'paid';
+      if (checkout.state === 'VOIDED') return 'changed';
+      if (checkout.state === 'FAILED') return 'failed';
+      const loaded = await connections.load({ id: checkout.connectionId }, { requireConnected: true });
+      if (!loaded.adapter.charge) throw new AppError('NOT_FOUND', 'This payment is not paid with a token.');
+      // Never take money for a checkout the order outgrew (edited, cancelled, paid another way).
+      const order = await db.order.findUniqueOrThrow({ where: { id: checkout.orderId } });
+      if (whyNotApplicable(order, checkout, checkout.amountCents, checkout.currency)) {
+        await service.voidStale(input.tenantId, order.id);
+        return 'changed';
+      }
+      let state: ProviderCheckoutState;
+      try {
+        state = await loaded.adapter.charge(loaded.conn, {
+          sourceToken: input.sourceToken,
+          amountCents: checkout.amountCents,
+          currency: checkout.currency,
+          idempotencyKey: checkout.id,
+          orderId: checkout.orderId,
+          note: `Order #${order.number}`,
+        });
+      } catch (err) {
+        if (!(err instanceof ProviderRejectedError)) throw err;
+        // Square keeps the key with the refused request: this checkout cannot be charged again.
+        await db.paymentCheckout.updateMany({ where: { id: checkout.id, state: { in: [...OPEN_CHECKOUT_STATES] } }, data: { state: 'FAILED', providerStatus: err.providerCode.slice(0, 200) } });
+        return 'declined';
+      }
+      // From now on the provider's payment id names the checkout (webhooks and reconciliation use it).
+      await bindProviderId(checkout.id, checkout.providerCheckoutId, state.providerCheckoutId);
+      const { outcome, checkout: after } = await applyCheckoutState(deps, checkout.id, state, { source: 'charge' });
+      if (outcome === 'paid' || outcome === 'already_paid') return 'paid';
+      if (outcome === 'unapplied') return 'changed';
+      if (after.state === 'PENDING' || after.state === 'APPROVED') return 'pending';
+      if (after.state === 'FAILED') return 'failed';
+      return after.state === 'VOIDED' ? 'changed' : 'open';
+    },
+
     async handleWebhook(provider, connectionId, req) {
       const loaded = await connections.load({ id: connectionId }).catch(() => null);
       if (!loaded || loaded.row.provider !== provider) throw new AppError('NOT_FOUND', 'Unknown webhook endpoint.');
@@ -131,7 +200,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       const record = { provider, eventId: event.eventId, connectionId, type: event.type.slice(0, 100) };
 
       if (event.checkout) {
-        const checkout = await db.paymentCheckout.findFirst({ where: { provider, providerCheckoutId: event.checkout.providerCheckoutId, connectionId } });
+        const checkout = await db.paymentCheckout.findFirst({ where: { provider, providerCheckoutId: event.checkout.providerCheckoutId, connectionId } })
+          ?? await adoptUncharged(connectionId, event.checkout);
         if (!checkout) throw new AppError('NOT_FOUND', 'This checkout was not created by this shop; the event was refused.');
         if (event.checkout.orderId && event.checkout.orderId !== checkout.orderId) throw new AppError('CONFLICT', 'The event names another order than the checkout; the event was refused.');
         const state = await settle(loaded, checkout, event.checkout);

@@ -27,7 +27,9 @@ import {
   orderCreatedPayload,
   orderPaidPayload,
   orderRefundedPayload,
+  refundClaimLinkPayload,
   refundFailedPayload,
+  type RefundClaimLinkPayload,
   type RefundFailedPayload,
 } from '../../../modules/shared/events.js';
 import { AppError } from '../../../platform/errors.js';
@@ -166,6 +168,14 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       await dm(tenant, order, refundedDm(tenant, order, refundId, amountCents), 'order-refunded');
     },
   });
+
+  bus.subscribe(EVENTS.refundClaimLink, 'discord-notify', {
+    schema: refundClaimLinkPayload,
+    async run(claim) {
+      const { tenant, order } = await load(claim.tenantId, claim.orderId);
+      await dm(tenant, order, refundClaimDm(tenant, order, claim), 'refund-claim');
+    },
+  });
 }
 
 /** 4xx other than 429 cannot be fixed by retrying: log and end the job. Anything else throws (retried). */
@@ -179,12 +189,13 @@ function endOnClientError(err: unknown, log: Logger): void {
 
 const money = (o: { currency: string }) => (c: number) => formatMoney(c, o.currency);
 
-type DmKind = 'order-created' | 'order-paid' | 'order-cancelled' | 'order-refunded';
+type DmKind = 'order-created' | 'order-paid' | 'order-cancelled' | 'order-refunded' | 'refund-claim';
 const DM_WHAT: Record<DmKind, string> = {
   'order-created': 'the payment instructions',
   'order-paid': 'the payment receipt',
   'order-cancelled': 'the cancellation notice',
   'order-refunded': 'the refund notice',
+  'refund-claim': 'the link to claim a Bitcoin refund',
 };
 
 function dmClosedNote(order: OrderDetail, what: DmKind): MessageData {
@@ -271,6 +282,23 @@ function cancelledDm(tenant: Tenant, o: OrderDetail, reason: keyof typeof CANCEL
         description: `Your order was cancelled because ${CANCEL_TEXT[reason]}.${note ? `\nReason: ${note}` : ''}\n\nIf you already paid, reply to the shop and they will sort it out.`,
       }),
     ],
+  };
+}
+
+/** A BTCPay refund: nothing reaches the customer until they claim it with their own Bitcoin address. */
+function refundClaimDm(tenant: Tenant, o: OrderDetail, claim: RefundClaimLinkPayload): MessageData {
+  return {
+    embeds: [
+      embed({
+        title: `${tenant.name}: claim your refund for order #${o.number}`,
+        color: COLORS.ok,
+        description: [
+          `Your refund of **${formatMoney(claim.amountCents, claim.currency)}** is ready. Open the link, enter your Bitcoin address and press Claim: the shop then sends it.`,
+          claim.claimUrl,
+        ].join('\n'),
+      }),
+    ],
+    components: [{ type: 1, components: [{ type: 2, style: 5, label: 'Claim refund', url: claim.claimUrl }] }],
   };
 }
 

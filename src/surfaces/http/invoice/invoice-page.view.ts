@@ -53,7 +53,7 @@ const STATUS_LABELS: Record<OrderStatus, string> = {
 
 const PAID_STATUSES: ReadonlySet<OrderStatus> = new Set(['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED']);
 
-function layout(title: string, body: string): string {
+export function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -8,9 +8,11 @@ import type { Logger } from '../../../platform/logger.js';
 import { ProviderRejectedError } from '../../../modules/payments-processor/providers/provider.port.js';
 import { requestOrigin } from '../request-origin.js';
 import { INVOICE_STYLE_HASH, renderInvoiceErrorPage, renderInvoicePage } from './invoice-page.view.js';
+import { CASH_APP_SCRIPT, CASH_APP_SCRIPT_PATH, cashAppPayCsp, renderCashAppPayPage } from './cash-app-pay.view.js';
 
 const payForm = z.object({ method: z.string().min(1).max(40) });
 const checkoutParam = z.enum(['success', 'cancelled', 'paid', 'pending', 'open', 'declined', 'failed', 'changed']).optional().catch(undefined);
+const chargeBody = z.object({ sourceToken: z.string().min(1).max(500) });
 const returnQuery = z.object({ token: z.string().min(1).max(100).optional() }).catch({});
 
 /**
@@ -79,13 +81,46 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
         res.status(400).type('html').send(renderInvoiceErrorPage('Choose a payment method', 'Go back and press one of the payment buttons.'));
         return;
       }
-      const { url } = await invoices.startCheckout(token, form.data.method, { fallbackBaseUrl: requestOrigin(req) });
-      // No redirect (Square's Cash App Pay button lives on our page): back to the page.
-      res.redirect(303, url ?? `/invoice/${encodeURIComponent(token)}`);
+      const { url, checkoutId } = await invoices.startCheckout(token, form.data.method, { fallbackBaseUrl: requestOrigin(req) });
+      // No redirect: Square's Cash App Pay button lives on our own page (Web Payments SDK).
+      res.redirect(303, url ?? `/invoice/${encodeURIComponent(token)}/cash-app/${encodeURIComponent(checkoutId)}`);
     } catch (err) {
       // Paid or cancelled meanwhile (another tab, an admin): the page itself explains the current state.
       if (isAppError(err) && err.code === 'ILLEGAL_STATE') return res.redirect(303, `/invoice/${encodeURIComponent(token)}`);
       fail(req, res, err);
+    }
+  });
+
+  router.get(CASH_APP_SCRIPT_PATH, (_req, res) => {
+    res.set({ 'Cache-Control': 'public, max-age=300', 'X-Content-Type-Options': 'nosniff' }).type('application/javascript').send(CASH_APP_SCRIPT);
+  });
+
+  router.get('/invoice/:token/cash-app/:checkoutId', async (req, res) => {
+    const token = String(req.params.token);
+    try {
+      const view = await invoices.cashAppPay(token, String(req.params.checkoutId));
+      res.set('Content-Security-Policy', cashAppPayCsp(view.webPaymentsSdkUrl)).type('html').send(renderCashAppPayPage(view, token));
+    } catch (err) {
+      fail(req, res, err);
+    }
+  });
+
+  // The Web Payments SDK's one-time token, posted by our script (JSON only: a cross-site form cannot send it).
+  router.post('/invoice/:token/cash-app/:checkoutId/charge', express.json({ limit: '2kb' }), async (req, res) => {
+    const token = String(req.params.token);
+    const back = `/invoice/${encodeURIComponent(token)}`;
+    const body = chargeBody.safeParse(req.body ?? {});
+    if (!req.is('application/json') || !body.success) {
+      res.status(400).json({ message: 'The payment token is missing. Go back to the invoice and try again.' });
+      return;
+    }
+    try {
+      const outcome = await invoices.chargeToken(token, String(req.params.checkoutId), body.data.sourceToken);
+      res.json({ outcome, next: `${back}?checkout=${outcome}` });
+    } catch (err) {
+      const page = isAppError(err) ? ERROR_PAGES[err.code] : undefined;
+      if (!page) (req.log ?? logger).error({ err }, 'Cash App Pay charge failed');
+      res.status(page?.status ?? 500).json({ message: page && isAppError(err) ? err.message : 'Something went wrong. Please try again in a minute.' });
     }
   });
 

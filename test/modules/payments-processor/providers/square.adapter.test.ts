@@ -243,8 +243,8 @@ describe('Square adapter (Cash App Pay) against the fake Square', () => {
       await fake.idle();
       const updates = await Promise.all(sink.ofType('refund.updated').map((w) => adapter.verifyWebhook(conn, sink.asRequest(w))));
       expect(updates.map((u) => u.refund).sort((a, b) => (a!.amountCents ?? 0) - (b!.amountCents ?? 0))).toEqual([
-        { providerRefundId: partial.providerRefundId, state: 'COMPLETED', amountCents: 234 },
-        { providerRefundId: full.providerRefundId, state: 'COMPLETED', amountCents: 1000 },
+        { providerRefundId: partial.providerRefundId, state: 'COMPLETED', amountCents: 234, paymentReference: paid.paymentReference },
+        { providerRefundId: full.providerRefundId, state: 'COMPLETED', amountCents: 1000, paymentReference: paid.paymentReference },
       ]);
       expect(fake.payments.get(paid.providerCheckoutId)!.json.refunded_money).toEqual({ amount: 1234, currency: 'USD' });
     });
@@ -259,7 +259,7 @@ describe('Square adapter (Cash App Pay) against the fake Square', () => {
       await fake.failRefund(r.providerRefundId);
       await fake.idle();
       const [update] = sink.ofType('refund.updated');
-      expect((await adapter.verifyWebhook(conn, sink.asRequest(update!))).refund).toEqual({ providerRefundId: r.providerRefundId, state: 'FAILED', amountCents: 1234 });
+      expect((await adapter.verifyWebhook(conn, sink.asRequest(update!))).refund).toEqual({ providerRefundId: r.providerRefundId, state: 'FAILED', amountCents: 1234, paymentReference: paid.paymentReference });
     });
   });
 });

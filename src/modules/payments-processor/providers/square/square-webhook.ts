@@ -82,7 +82,12 @@ export function parseSquareNotification(rawBody: Buffer): ProviderWebhookEvent {
       eventId,
       type,
       checkout: null,
-      refund: { providerRefundId: refund.id, state: squareRefundState(refund.status), amountCents: minorUnits(refund.amount_money?.amount) },
+      refund: {
+        providerRefundId: refund.id,
+        state: squareRefundState(refund.status),
+        amountCents: minorUnits(refund.amount_money?.amount),
+        ...(refund.payment_id ? { paymentReference: refund.payment_id } : {}),
+      },
     };
   }
   return { eventId, type, checkout: null };

@@ -6,6 +6,7 @@
 // Refunds (RefundPayment) start PENDING; refund.updated says COMPLETED or FAILED later.
 // Every call uses the shop's own access token and location; the SDK retries nothing (maxRetries 0): the
 // job queue and the buyer's own retry do that, with the same idempotency key.
+import { createHash } from 'node:crypto';
 import { SquareClient, SquareError, SquareTimeoutError, type Square } from 'square';
 import { AppError } from '../../../../platform/errors.js';
 import type {
@@ -34,6 +35,13 @@ export interface SquareAdapterOptions {
 const REFERENCE_MAX = 40;
 const NOTE_MAX = 500;
 const REASON_MAX = 192;
+/** Square's idempotency keys are at most 45 characters. */
+const KEY_MAX = 45;
+
+/** Longer keys are hashed: the same key always maps to the same Square key, so retries stay idempotent. */
+export function squareIdempotencyKey(key: string): string {
+  return key.length <= KEY_MAX ? key : createHash('sha256').update(key).digest('base64url').slice(0, KEY_MAX);
+}
 
 export class SquareAdapter implements ProviderAdapter<SquareConnection> {
   readonly provider = 'SQUARE' as const;
@@ -84,7 +92,7 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
     try {
       const { payment } = await this.client(conn).payments.create({
         sourceId: input.sourceToken,
-        idempotencyKey: input.idempotencyKey,
+        idempotencyKey: squareIdempotencyKey(input.idempotencyKey),
         amountMoney: { amount: BigInt(input.amountCents), currency: input.currency as Square.Currency },
         locationId: conn.locationId,
         referenceId: input.orderId.slice(0, REFERENCE_MAX),
@@ -139,7 +147,7 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
   async refund(conn: SquareConnection, input: RefundInput): Promise<ProviderRefund> {
     try {
       const { refund } = await this.client(conn).refunds.refundPayment({
-        idempotencyKey: input.idempotencyKey,
+        idempotencyKey: squareIdempotencyKey(input.idempotencyKey),
         paymentId: input.paymentReference,
         amountMoney: { amount: BigInt(input.amountCents), currency: input.currency as Square.Currency },
         reason: input.reason.slice(0, REASON_MAX),

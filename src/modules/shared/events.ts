@@ -65,6 +65,7 @@ export const paymentUnappliedPayload = z.object({
 export const refundClaimLinkPayload = z.object({
   tenantId: z.string(),
   orderId: z.string(),
+  /** Our refund id; the checkout id when it returns money that could not pay the order. */
   refundId: z.string(),
   amountCents: z.number().int(),
   currency: z.string(),

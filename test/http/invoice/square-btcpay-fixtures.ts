@@ -7,18 +7,19 @@ import { randomBytes } from 'node:crypto';
 import { FakeBtcPay, registerBtcPayWebhook } from '../../../src/dev/fakes/fake-btcpay.js';
 import { FakeSquare } from '../../../src/dev/fakes/fake-square.js';
 import type { PaymentMethod } from '../../../src/generated/prisma/index.js';
+import type { Clock } from '../../../src/platform/clock.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
 export interface ProvidersApp { t: TestApp; square: FakeSquare; btcpay: FakeBtcPay; base: string; server: Server; close(): Promise<void> }
 
-export async function startProvidersApp(opts: { env?: Record<string, string> } = {}): Promise<ProvidersApp> {
+export async function startProvidersApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<ProvidersApp> {
   const square = await new FakeSquare({ merchants: [] }).start();
   const btcpay = await new FakeBtcPay({ stores: [] }).start();
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const t = await createTestApp({ env: { SQUARE_API_BASE_URL: square.url, SQUARE_WEB_PAYMENTS_SDK_URL: square.sdkUrl, PUBLIC_BASE_URL: base, ...opts.env } });
+  const t = await createTestApp({ clock: opts.clock, env: { SQUARE_API_BASE_URL: square.url, SQUARE_WEB_PAYMENTS_SDK_URL: square.sdkUrl, PUBLIC_BASE_URL: base, ...opts.env } });
   server.on('request', t.app);
   return {
     t,

@@ -9,7 +9,7 @@ import { formatMoney } from '../../../platform/money.js';
 import type { AfterSaleDeps } from '../../order-admin/after-sale.deps.js';
 import { lockOrder } from '../../order-admin/order-lock.js';
 import { systemActor } from '../../shared/actor.js';
-import { EVENTS, type PaymentUnappliedPayload } from '../../shared/events.js';
+import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload } from '../../shared/events.js';
 import type { ConnectionService, LoadedConnection } from '../connections/connection.service.js';
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
 import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
@@ -313,6 +313,11 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           await deps.audit.record(tx, ctx, { action: 'payment.unapplied_refunded', entityType: 'Order', entityId: c.orderId, after: { checkoutId: c.id, amountCents, providerRefundId: refund.providerRefundId, providerStatus: refund.providerStatus, claimUrl: refund.claimUrl ? 'sent' : undefined } });
           const alert: PaymentUnappliedPayload = { tenantId: c.tenantId, orderId: c.orderId, checkoutId: c.id, amountCents, currency: c.currency, reason: c.unappliedReason ?? '', action: 'REFUNDED' };
           await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-done:${c.id}` });
+          // BTCPay: the customer receives it only by claiming it with their address: they get the link by DM.
+          if (refund.state === 'CLAIM_SENT' && refund.claimUrl) {
+            const claim: RefundClaimLinkPayload = { tenantId: c.tenantId, orderId: c.orderId, refundId: c.id, amountCents, currency: c.currency, claimUrl: refund.claimUrl };
+            await deps.bus.emit(tx, EVENTS.refundClaimLink, claim, { jobKey: `refund-claim:${c.id}` });
+          }
         });
       } catch (err) {
         const permanent = err instanceof ProviderRejectedError;

@@ -103,12 +103,18 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'PAID' });
     });
 
-    it('paid in part: OPEN with what was paid, then EXPIRED with it when time runs out', async () => {
+    it('paid in part: OPEN with what was paid; once expired, final with only that (the core refunds an underpayment)', async () => {
       const c = await adapter.createCheckout(conn, input());
       await fake.pay(c.providerCheckoutId, 500);
       expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'OPEN', paidAmountCents: 500, providerStatus: 'New/PaidPartial' });
       clock += 31 * 60_000;
-      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'EXPIRED', paidAmountCents: 500, providerStatus: 'Expired/PaidPartial' });
+      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'PAID', paidAmountCents: 500, providerStatus: 'Expired/PaidPartial' });
+    });
+
+    it('expired unpaid is EXPIRED', async () => {
+      const c = await adapter.createCheckout(conn, input());
+      clock += 31 * 60_000;
+      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'EXPIRED', providerStatus: 'Expired' });
     });
 
     it('paid late: PENDING while confirming, then PAID (Settled/PaidLate)', async () => {
@@ -142,11 +148,11 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       expect(await adapter.getCheckout(conn, paid.providerCheckoutId)).toMatchObject({ state: 'PAID' });
     });
 
-    it('money that still arrives for a voided invoice shows as paid on it, for the core to refund', async () => {
+    it('money that still arrives for a voided invoice is reported as paid (Invalid/Marked), for the core to refund', async () => {
       const c = await adapter.createCheckout(conn, input());
       await adapter.voidCheckout(conn, c.providerCheckoutId);
       await fake.pay(c.providerCheckoutId);
-      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'VOIDED', paidAmountCents: 1234 });
+      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'PAID', paidAmountCents: 1234, providerStatus: 'Invalid/Marked' });
     });
 
     it('errors: bad key and 5xx are UPSTREAM_UNAVAILABLE; a refused body is ProviderRejectedError with BTCPay\'s words; unknown invoice 404', async () => {

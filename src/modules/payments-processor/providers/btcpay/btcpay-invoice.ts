@@ -4,6 +4,7 @@
 //   Settled              -> PAID (None, PaidOver, PaidLate; Marked: the merchant settled it by hand)
 //   Expired              -> EXPIRED, except PaidLate (money arrived after expiry, confirming) -> PENDING
 //   Invalid              -> VOIDED when Marked (we or the merchant invalidated it), else FAILED
+//   ...except that Expired or Invalid with money received is PAID for what was received (see below)
 // paidAmountCents is what BTCPay says was paid in the invoice currency (paidAmount), so a partial payment is
 // never taken for the whole: the core compares it with the order before marking anything paid.
 import type { ProviderCheckoutState } from '../provider.port.js';
@@ -35,6 +36,10 @@ export function btcpayInvoiceState(inv: GreenfieldInvoice): ProviderCheckoutStat
   let paid = inv.paidAmount === undefined ? null : decimalStringToCents(inv.paidAmount);
   // A merchant who marks an invoice settled by hand says it was paid in full (BTCPay's refunds assume so too).
   if (state === 'PAID' && extra === 'Marked' && !paid) paid = decimalStringToCents(inv.amount);
+  // Money that arrived on an invoice that can no longer settle (expired part-paid, or invalidated: voided by
+  // us, or payments that never confirmed) is final as it is: reported as PAID with what arrived, so the
+  // core's ledger sees it cannot pay the order and refunds it, instead of it sitting at BTCPay unnoticed.
+  if ((state === 'EXPIRED' || state === 'VOIDED' || state === 'FAILED') && paid !== null && paid > 0) state = 'PAID';
   const orderId = typeof inv.metadata?.orderId === 'string' ? inv.metadata.orderId : undefined;
   return {
     providerCheckoutId: inv.id,

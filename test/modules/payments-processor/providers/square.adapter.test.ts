@@ -249,6 +249,20 @@ describe('Square adapter (Cash App Pay) against the fake Square', () => {
       expect(fake.payments.get(paid.providerCheckoutId)!.json.refunded_money).toEqual({ amount: 1234, currency: 'USD' });
     });
 
+    it('our longer refund ids (e.g. "unapplied-<checkout id>") become Square-sized keys, the same each time', async () => {
+      const paid = await adapter.charge(conn, chargeInput());
+      const args = {
+        paymentReference: paid.paymentReference!, providerCheckoutId: paid.providerCheckoutId, amountCents: 1234, currency: 'USD', full: true,
+        idempotencyKey: `unapplied-chk_${'0123456789abcdef'.repeat(2)}`, reason: 'could not pay the order',
+      };
+      const a = await adapter.refund(conn, args);
+      const b = await adapter.refund(conn, args);
+      expect(b.providerRefundId).toBe(a.providerRefundId);
+      const keys = fake.calls.filter((c) => c.path === '/v2/refunds').map((c) => c.body!.idempotency_key as string);
+      expect(keys[0]!.length).toBeLessThanOrEqual(45);
+      expect(keys[1]).toBe(keys[0]);
+    });
+
     it('a refund Square fails later arrives as refund.updated FAILED', async () => {
       fake.autoCompleteRefunds = false;
       const paid = await adapter.charge(conn, chargeInput());

@@ -64,3 +64,15 @@ it('a manual method gets no "Pay now" button', async () => {
   const { submitted } = await placeOrder('VENMO_P2P');
   expect(linkButtons(submitted.data)).toEqual([]);
 });
+
+it('/orders detail shows "Pay now" while the PayPal order is unpaid, and not once it is paid', async () => {
+  const { s } = await placeOrder('PAYPAL');
+  const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId, roles: [] }) };
+  const order = await h.t.services.db.order.findFirstOrThrow({ where: { tenantId: s.tenant.id } });
+  const list = await interact(h, commandInteraction(as, 'orders'));
+  const unpaid = await interact(h, componentInteraction(as, `orders:detail:${order.id}:0`, { message: messageOf(list) }));
+  expect(linkButtons(unpaid.data).map((b) => b.label)).toEqual(['Pay now']);
+  await h.t.services.payments.confirm(adminCtx(s.tenant.id), { orderId: order.id });
+  const paid = await interact(h, componentInteraction(as, `orders:detail:${order.id}:0`, { message: messageOf(list) }));
+  expect(linkButtons(paid.data)).toEqual([]);
+});

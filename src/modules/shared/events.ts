@@ -11,6 +11,8 @@ export const EVENTS = {
   refundFailed: 'refund.processor_failed',
   /** Money arrived through a provider that could not pay the order (stale checkout, wrong amount): refunded or flagged. */
   paymentUnapplied: 'payment.unapplied',
+  /** An admin sent the customer the order's invoice link (admin panel "Send invoice link"). */
+  invoiceLinkSent: 'order.invoice_link_sent',
 } as const;
 
 export const TASKS = {
@@ -60,6 +62,7 @@ export const paymentUnappliedPayload = z.object({
   /** The provider's answer when FLAGGED. */
   error: z.string().optional(),
 });
+export const invoiceLinkSentPayload = z.object({ tenantId: z.string(), orderId: z.string(), url: z.url() });
 export const rolePayload = z.object({ tenantId: z.string(), entitlementId: z.string() });
 
 export type OrderCreatedPayload = z.infer<typeof orderCreatedPayload>;

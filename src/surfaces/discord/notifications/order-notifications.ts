@@ -30,6 +30,7 @@ import {
   refundFailedPayload,
   type RefundFailedPayload,
   paymentUnappliedPayload,
+  invoiceLinkSentPayload,
   type PaymentUnappliedPayload,
 } from '../../../modules/shared/events.js';
 import { AppError } from '../../../platform/errors.js';
@@ -155,6 +156,17 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     },
   });
 
+  bus.subscribe(EVENTS.invoiceLinkSent, 'discord-notify', {
+    schema: invoiceLinkSentPayload,
+    async run({ tenantId, orderId, url }) {
+      const { tenant, order } = await load(tenantId, orderId);
+      const message: MessageData = {
+        embeds: [embed({ title: `${tenant.name}: pay for order #${order.number}`, color: COLORS.brand, description: `Your order **#${order.number}** (${money(order)(order.totalCents)}) is waiting for payment. Press **Pay now** to pay it online.` })],
+      };
+      await dm(tenant, order, withPayNow(message, url), 'invoice-link');
+    },
+  });
+
   bus.subscribe(EVENTS.orderCreated, 'discord-notify', {
     schema: orderCreatedPayload,
     async run({ tenantId, orderId }) {
@@ -200,12 +212,13 @@ function endOnClientError(err: unknown, log: Logger): void {
 
 const money = (o: { currency: string }) => (c: number) => formatMoney(c, o.currency);
 
-type DmKind = 'order-created' | 'order-paid' | 'order-cancelled' | 'order-refunded';
+type DmKind = 'order-created' | 'order-paid' | 'order-cancelled' | 'order-refunded' | 'invoice-link';
 const DM_WHAT: Record<DmKind, string> = {
   'order-created': 'the payment instructions',
   'order-paid': 'the payment receipt',
   'order-cancelled': 'the cancellation notice',
   'order-refunded': 'the refund notice',
+  'invoice-link': 'the invoice link',
 };
 
 function dmClosedNote(order: OrderDetail, what: DmKind): MessageData {

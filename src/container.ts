@@ -168,6 +168,6 @@ export function createContainer(opts: ContainerOptions): Services {
       await database.close();
     },
   };
-  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus });
+  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, invoices: services.invoices });
   return services;
 }

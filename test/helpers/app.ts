@@ -4,7 +4,7 @@ import { buildApp } from '../../src/app.js';
 import { loadEnv, type Env } from '../../src/config/env.js';
 import { createContainer, type Services } from '../../src/container.js';
 import type { Clock } from '../../src/platform/clock.js';
-import { createLogger } from '../../src/platform/logger.js';
+import { createLogger, type Logger } from '../../src/platform/logger.js';
 import { testDatabaseUrl } from './db.js';
 import { generateDiscordTestKeys, type DiscordTestKeys } from './discord-signer.js';
 
@@ -13,7 +13,7 @@ export const TEST_SECRETS_KEYS = `test1:${Buffer.alloc(32, 7).toString('base64')
 
 export interface TestApp { app: Express; services: Services; keys: DiscordTestKeys; env: Env }
 
-export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {}): Promise<TestApp> {
   const keys = generateDiscordTestKeys();
   const env = loadEnv({
     NODE_ENV: 'test',
@@ -26,7 +26,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
     ...opts.env,
   });
-  const logger = createLogger({ level: env.LOG_LEVEL, pretty: false });
+  const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL, pretty: false });
   const services = createContainer({ env, logger, databaseUrl: testDatabaseUrl(), discordPublicKeyHex: keys.publicKeyHex, clock: opts.clock });
   const app = await buildApp(services);
   return { app, services, keys, env };

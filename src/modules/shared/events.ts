@@ -13,6 +13,8 @@ export const EVENTS = {
   paymentUnapplied: 'payment.unapplied',
   /** A refund went out as a claim (BTCPay pull payment): the customer must open the link to receive it. */
   refundClaimLink: 'refund.claim_link',
+  /** An admin sent the customer the order's invoice link (admin panel "Send invoice link"). */
+  invoiceLinkSent: 'order.invoice_link_sent',
 } as const;
 
 export const TASKS = {
@@ -71,6 +73,7 @@ export const refundClaimLinkPayload = z.object({
   currency: z.string(),
   claimUrl: z.url(),
 });
+export const invoiceLinkSentPayload = z.object({ tenantId: z.string(), orderId: z.string(), url: z.url() });
 export const rolePayload = z.object({ tenantId: z.string(), entitlementId: z.string() });
 
 export type OrderCreatedPayload = z.infer<typeof orderCreatedPayload>;

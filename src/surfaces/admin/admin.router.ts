@@ -24,6 +24,8 @@ import { addressResource, customerResource, discountAssignmentResource, discount
 import { apiKeyResource } from './resources/api-keys.resource.js';
 import { adminUserResource, guildResource, tenantResource } from './resources/settings.resources.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
+import { openSecret } from '../../platform/secret-box.js';
+import { paymentConnectionResource, tenantSaveHooks } from './resources/payments-settings.js';
 
 export const ADMIN_ROOT = '/admin';
 const CSRF_SCRIPT_PATH = '/frontend/assets/ledgerline-csrf.js';
@@ -38,7 +40,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
   // The engineType="client" Prisma build exports a reduced DMMF; @adminjs/prisma reads the full one
   // (ids, enums, relations) from clientModule.Prisma.dmmf.datamodel.
   const clientModule = { Prisma: { dmmf: loadDmmf() } };
-  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey']);
+  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey', 'PaymentConnection']);
   const make = (model: string, rule: ScopeRule, options?: ScopedResourceOptions) =>
     new ScopedResource({ model: AdminJSPrisma.getModelByName(model, clientModule), client: services.db as never, clientModule }, rule, { knownModels, ...options });
   const shop: ScopeRule = { kind: 'tenant', platformAdmin: 'deny' };
@@ -56,16 +58,18 @@ export function buildResources(services: Services, components: ReturnType<typeof
       make('Tenant', { kind: 'tenant-self' }, {
         secrets: ['taxjarApiKey'],
         present: (values, row) => {
-          values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey);
+          values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey ? openSecret(services.secrets, String(row.taxjarApiKey)) : null);
           values.paymentInstructionsJson = JSON.stringify(row.paymentInstructions ?? {}, null, 2);
           values.taxjarFromAddressJson = row.taxjarFromAddress ? JSON.stringify(row.taxjarFromAddress, null, 2) : '';
           return values;
         },
       }),
+      tenantSaveHooks(services),
     ),
     guildResource(make('Guild', { kind: 'tenant', platformAdmin: 'all' })),
     adminUserResource(db, make('AdminUser', { kind: 'tenant', platformAdmin: 'all' }, { secrets: ['passwordHash'] })),
     apiKeyResource({ services, resource: make('ApiKey', shop, { secrets: ['hash'] }), components }),
+    paymentConnectionResource({ services, resource: make('PaymentConnection', shop, { secrets: ['secrets'] }), components }),
   ];
 }
 
@@ -109,7 +113,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       language: 'en',
       translations: {
         en: {
-          actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke' },
+          actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke', invoiceLink: 'Invoice link', sendInvoiceLink: 'Send invoice link by DM' },
           components: {
             Login: {
               welcomeHeader: 'Ledgerline',
@@ -119,7 +123,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
           labels: {
             Order: 'Orders', Customer: 'Customers', Address: 'Addresses', Product: 'Products', ShippingType: 'Shipping types',
             Discount: 'Discounts', DiscountAssignment: 'Discount assignments', Tenant: 'Shop settings', Guild: 'Discord servers',
-            AdminUser: 'Admin users', ApiKey: 'API keys',
+            AdminUser: 'Admin users', ApiKey: 'API keys', PaymentConnection: 'Payments',
           },
           resources: {
             Tenant: {

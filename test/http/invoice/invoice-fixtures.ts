@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { FakePayPal } from '../../../src/dev/fakes/fake-paypal.js';
 import type { PaymentMethod } from '../../../src/generated/prisma/index.js';
 import type { Clock } from '../../../src/platform/clock.js';
+import type { Logger } from '../../../src/platform/logger.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
@@ -22,12 +23,12 @@ export class MovableClock implements Clock {
 
 export interface PayPalApp { t: TestApp; paypal: FakePayPal; base: string; server: Server; close(): Promise<void> }
 
-export async function startPayPalApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<PayPalApp> {
+export async function startPayPalApp(opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {}): Promise<PayPalApp> {
   const paypal = await new FakePayPal({ now: opts.clock ? () => opts.clock!.now() : undefined }).start();
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const t = await createTestApp({ clock: opts.clock, env: { PAYPAL_API_BASE_URL: paypal.url, PUBLIC_BASE_URL: base, ...opts.env } });
+  const t = await createTestApp({ clock: opts.clock, logger: opts.logger, env: { PAYPAL_API_BASE_URL: paypal.url, PUBLIC_BASE_URL: base, ...opts.env } });
   server.on('request', t.app);
   return {
     t,

@@ -14,6 +14,7 @@ export function createComponents() {
     RefundForm: loader.add('RefundForm', file('refund-form')),
     ApiKeyCreate: loader.add('ApiKeyCreate', file('api-key-create')),
     TransitionSelect: loader.add('TransitionSelect', file('transition-select')),
+    PaymentsSettings: loader.add('PaymentsSettings', file('payments-settings')),
   };
   return { loader, components };
 }

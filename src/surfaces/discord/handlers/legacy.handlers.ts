@@ -15,6 +15,7 @@ import { customId } from '../custom-id.js';
 import { commandOptions, selectedValues } from '../interaction-data.js';
 import { button, COLORS, embed, ephemeral, row, select, update, type MessageData, type Row } from '../replies.js';
 import { addressModal, formatAddress, quantityModal, shippingStep, submittedStep, type AddressLike } from '../views/order-steps.view.js';
+import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
 import { addressFromModal } from './order.handlers.js';
 import { orderableProduct } from './order-flow.js';
 
@@ -145,7 +146,7 @@ export const legacyCommands: CommandRoutes = {
     async run(ctx) {
       const customer = await ctx.customer();
       const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, { memberRoleIds: ctx.memberRoleIds });
-      return ephemeral(submittedStep(order, ctx.tenant, !created));
+      return ephemeral(withPayNow(submittedStep(order, ctx.tenant, !created), await payLinkFor(ctx.services.invoices, ctx.tenant.id, order)));
     },
   },
 };

@@ -61,7 +61,8 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
     const types = await services.catalog.listShippingTypes(tenant.id);
     if (types.length) return withNote(shippingStep(session.address as AddressLike, types, session.currency));
   }
-  if (!session.paymentMethod) return withNote(paymentStep(tenant.enabledPaymentMethods));
+  // Only what the shop enabled AND (for PayPal, Cash App Pay, Bitcoin invoices) has a working connection for.
+  if (!session.paymentMethod) return withNote(paymentStep(await services.paymentConnections.usableMethods(tenant.id, tenant.enabledPaymentMethods)));
   const quote = await services.orderSessions.review(tenant.id, customer.id);
   return withNote(reviewStep(quote, tenant));
 }

@@ -11,6 +11,7 @@ import { displayName } from '../context.js';
 import { commandOptions, modalValues, selectedValues } from '../interaction-data.js';
 import { customId } from '../custom-id.js';
 import { addressModal, cancelledStep, correctedAddressStep, productStep, quantityModal, submittedStep } from '../views/order-steps.view.js';
+import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
 import { flowReply, nextScreen, orderableProduct } from './order-flow.js';
 
 const productIdSchema = z.string().regex(/^prod_[A-Za-z0-9]{1,60}$/, 'a product id');
@@ -163,7 +164,8 @@ export const orderComponents: ComponentRoutes = {
     async run(ctx) {
       const customer = await ctx.customer();
       const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, { memberRoleIds: ctx.memberRoleIds });
-      return flowReply(ctx, submittedStep(order, ctx.tenant, !created));
+      // Processor-backed methods: a "Pay now" link button to the signed invoice page (pay-link.view.ts).
+      return flowReply(ctx, withPayNow(submittedStep(order, ctx.tenant, !created), await payLinkFor(ctx.services.invoices, ctx.tenant.id, order)));
     },
   },
   'order:cancel': {

@@ -31,6 +31,9 @@ import {
   refundFailedPayload,
   type RefundClaimLinkPayload,
   type RefundFailedPayload,
+  paymentUnappliedPayload,
+  invoiceLinkSentPayload,
+  type PaymentUnappliedPayload,
 } from '../../../modules/shared/events.js';
 import { AppError } from '../../../platform/errors.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
@@ -38,6 +41,8 @@ import { COLORS, embed, type MessageData } from '../replies.js';
 import { adminOrderMessage } from '../views/admin-order.view.js';
 import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
 import { paymentInstructionsText, paymentMethodLabel } from '../views/payment-methods.view.js';
+import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
+import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
 
 export interface NotificationDeps {
   rest: REST;
@@ -45,6 +50,8 @@ export interface NotificationDeps {
   tenants: Pick<TenantService, 'get'>;
   orders: Pick<OrderService, 'get'>;
   dmStatus: DmStatusService;
+  /** Signs the "Pay now" link in the order-created DM of processor-backed orders (optional). */
+  invoices?: Pick<InvoiceService, 'createLink'>;
   /** How long a recorded "DMs closed" makes later DMs skip the call (default 24 h). */
   dmClosedBackoffMs?: number;
 }
@@ -137,11 +144,37 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     },
   });
 
+  bus.subscribe(EVENTS.paymentUnapplied, 'discord-admin-alert', {
+    schema: paymentUnappliedPayload,
+    async run(alert) {
+      const log = deps.logger.child({ tenantId: alert.tenantId, orderId: alert.orderId, checkoutId: alert.checkoutId, notification: 'payment-unapplied' });
+      const tenant = await deps.tenants.get(alert.tenantId);
+      if (!tenant.adminChannelId) {
+        log.warn('tenant has no admin channel; the unapplied payment is on the order\'s audit trail only');
+        return;
+      }
+      const order = await deps.orders.get(alert.tenantId, alert.orderId).catch(() => null);
+      await postToAdmins(tenant.adminChannelId, unappliedAlert(alert, order), log);
+    },
+  });
+
+  bus.subscribe(EVENTS.invoiceLinkSent, 'discord-notify', {
+    schema: invoiceLinkSentPayload,
+    async run({ tenantId, orderId, url }) {
+      const { tenant, order } = await load(tenantId, orderId);
+      const message: MessageData = {
+        embeds: [embed({ title: `${tenant.name}: pay for order #${order.number}`, color: COLORS.brand, description: `Your order **#${order.number}** (${money(order)(order.totalCents)}) is waiting for payment. Press **Pay now** to pay it online.` })],
+      };
+      await dm(tenant, order, withPayNow(message, url), 'invoice-link');
+    },
+  });
+
   bus.subscribe(EVENTS.orderCreated, 'discord-notify', {
     schema: orderCreatedPayload,
     async run({ tenantId, orderId }) {
       const { tenant, order } = await load(tenantId, orderId);
-      await dm(tenant, order, createdDm(tenant, order), 'order-created');
+      const payUrl = deps.invoices ? await payLinkFor(deps.invoices, tenantId, order) : null;
+      await dm(tenant, order, withPayNow(createdDm(tenant, order), payUrl), 'order-created');
     },
   });
 
@@ -189,13 +222,14 @@ function endOnClientError(err: unknown, log: Logger): void {
 
 const money = (o: { currency: string }) => (c: number) => formatMoney(c, o.currency);
 
-type DmKind = 'order-created' | 'order-paid' | 'order-cancelled' | 'order-refunded' | 'refund-claim';
+type DmKind = 'order-created' | 'order-paid' | 'order-cancelled' | 'order-refunded' | 'invoice-link' | 'refund-claim';
 const DM_WHAT: Record<DmKind, string> = {
   'order-created': 'the payment instructions',
   'order-paid': 'the payment receipt',
   'order-cancelled': 'the cancellation notice',
   'order-refunded': 'the refund notice',
   'refund-claim': 'the link to claim a Bitcoin refund',
+  'invoice-link': 'the invoice link',
 };
 
 function dmClosedNote(order: OrderDetail, what: DmKind): MessageData {
@@ -227,6 +261,30 @@ function refundFailedAlert(alert: RefundFailedPayload, order: OrderDetail | null
         fields: [
           { name: 'Processor said', value: alert.error, inline: false },
           { name: 'Refund', value: `\`${alert.refundId}\``, inline: true },
+        ],
+      }),
+    ],
+  };
+}
+
+function unappliedAlert(alert: PaymentUnappliedPayload, order: OrderDetail | null): MessageData {
+  const amount = formatMoney(alert.amountCents, alert.currency);
+  const label = order ? `#${order.number}` : alert.orderId;
+  const what = {
+    REFUNDING: `${amount} arrived for order ${label} but could not pay it; it is being refunded to the customer automatically.`,
+    REFUNDED: `${amount} that could not pay order ${label} was refunded to the customer through the provider.`,
+    FLAGGED: `${amount} for order ${label} could NOT be returned automatically: return it to the customer yourself.`,
+  }[alert.action];
+  return {
+    embeds: [
+      embed({
+        title: alert.action === 'FLAGGED' ? `Action needed: payment on order ${label}` : `Payment on order ${label} not used`,
+        color: alert.action === 'FLAGGED' ? COLORS.error : COLORS.warn,
+        description: what,
+        fields: [
+          { name: 'Why', value: alert.reason, inline: false },
+          ...(alert.error ? [{ name: 'Provider said', value: alert.error, inline: false }] : []),
+          { name: 'Checkout', value: `\`${alert.checkoutId}\``, inline: true },
         ],
       }),
     ],

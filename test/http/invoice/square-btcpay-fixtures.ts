@@ -8,18 +8,19 @@ import { FakeBtcPay, registerBtcPayWebhook } from '../../../src/dev/fakes/fake-b
 import { FakeSquare } from '../../../src/dev/fakes/fake-square.js';
 import type { PaymentMethod } from '../../../src/generated/prisma/index.js';
 import type { Clock } from '../../../src/platform/clock.js';
+import type { Logger } from '../../../src/platform/logger.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
 export interface ProvidersApp { t: TestApp; square: FakeSquare; btcpay: FakeBtcPay; base: string; server: Server; close(): Promise<void> }
 
-export async function startProvidersApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<ProvidersApp> {
+export async function startProvidersApp(opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {}): Promise<ProvidersApp> {
   const square = await new FakeSquare({ merchants: [] }).start();
   const btcpay = await new FakeBtcPay({ stores: [] }).start();
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const t = await createTestApp({ clock: opts.clock, env: { SQUARE_API_BASE_URL: square.url, SQUARE_WEB_PAYMENTS_SDK_URL: square.sdkUrl, PUBLIC_BASE_URL: base, ...opts.env } });
+  const t = await createTestApp({ clock: opts.clock, logger: opts.logger, env: { SQUARE_API_BASE_URL: square.url, SQUARE_WEB_PAYMENTS_SDK_URL: square.sdkUrl, PUBLIC_BASE_URL: base, ...opts.env } });
   server.on('request', t.app);
   return {
     t,
@@ -43,7 +44,7 @@ async function enable(t: TestApp, tenantId: string, methods: PaymentMethod[]): P
 }
 
 /** A Square seller account at the fake, its webhook subscription pointed at this connection's URL, saved, tested, CASHAPP_PAY on. */
-export async function connectSquare(env: ProvidersApp, tenantId: string): Promise<{ connectionId: string; merchantId: string }> {
+export async function connectSquare(env: ProvidersApp, tenantId: string): Promise<{ connectionId: string; merchantId: string; accessToken: string; signatureKey: string }> {
   const { t, square, base } = env;
   const merchantId = `ML${randomBytes(6).toString('hex').toUpperCase()}`;
   const accessToken = `EAAAl${randomBytes(16).toString('hex')}`;
@@ -57,11 +58,11 @@ export async function connectSquare(env: ProvidersApp, tenantId: string): Promis
   const tested = await t.services.paymentConnections.test(ctx, 'SQUARE');
   if (!tested.ok) throw new Error(`Square test failed: ${tested.message}`);
   await enable(t, tenantId, ['CASHAPP_PAY']);
-  return { connectionId: saved.id, merchantId };
+  return { connectionId: saved.id, merchantId, accessToken, signatureKey };
 }
 
 /** A store on the fake BTCPay Server with an API key and a webhook to this connection's URL, saved, tested, BTC_INVOICE on. */
-export async function connectBtcPay(env: ProvidersApp, tenantId: string): Promise<{ connectionId: string; storeId: string }> {
+export async function connectBtcPay(env: ProvidersApp, tenantId: string): Promise<{ connectionId: string; storeId: string; apiKey: string; webhookSecret: string }> {
   const { t, btcpay, base } = env;
   const storeId = `St${randomBytes(8).toString('hex')}`;
   const apiKey = randomBytes(20).toString('hex');
@@ -73,5 +74,5 @@ export async function connectBtcPay(env: ProvidersApp, tenantId: string): Promis
   const tested = await t.services.paymentConnections.test(ctx, 'BTCPAY');
   if (!tested.ok) throw new Error(`BTCPay test failed: ${tested.message}`);
   await enable(t, tenantId, ['BTC_INVOICE']);
-  return { connectionId: saved.id, storeId };
+  return { connectionId: saved.id, storeId, apiKey, webhookSecret };
 }

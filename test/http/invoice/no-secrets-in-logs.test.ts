@@ -6,7 +6,10 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemActor } from '../../../src/modules/shared/actor.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import { REDACT_PATHS } from '../../../src/platform/logger.js';
+import { testDatabaseUrl } from '../../helpers/db.js';
+import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { factories } from '../../helpers/factories.js';
 import { connectPayPal, startPayPalApp, type PayPalApp } from './invoice-fixtures.js';
@@ -16,10 +19,17 @@ const sink = new Writable({ write(chunk, _enc, cb) { out += chunk; cb(); } });
 const logger = pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
 let env: PayPalApp;
 
+let worker: WorkerHandle;
+
 beforeAll(async () => {
   env = await startPayPalApp({ logger });
+  // The refund goes to PayPal from its job (payment.refund.send): a worker runs it.
+  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
 });
-afterAll(() => env.close());
+afterAll(async () => {
+  await worker?.stop();
+  await env.close();
+});
 
 it('no secret or invoice token appears in any log line', async () => {
   const f = factories();
@@ -39,7 +49,7 @@ it('no secret or invoice token appears in any log line', async () => {
   await request(env.t.app).post(`/webhooks/paypal/${connectionId}`).set({ 'content-type': 'application/json', 'paypal-transmission-sig': 'Zm9yZ2Vk' }).send('{}').expect(401);
   await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 100 });
 
-  expect(env.paypal.refundRequests([...env.paypal.captures.keys()][0]!)).toHaveLength(1);
+  await waitFor('the refund at PayPal', async () => env.paypal.refundRequests([...env.paypal.captures.keys()][0]!).length === 1);
   expect(out).toContain('/invoice/[redacted]');
   for (const secret of [token, token.split('.')[1]!, clientSecret, 'Zm9yZ2Vk']) expect(out).not.toContain(secret);
   expect(out).not.toMatch(/A21AA[\w-]{20,}/); // the fake's access tokens

@@ -8,6 +8,7 @@ import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
 import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
 import { systemActor } from '../../../src/modules/shared/actor.js';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { adminCtx } from '../../helpers/actors.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
@@ -108,6 +109,25 @@ describe('Cash App Pay (Square) through the core', () => {
     expect(await orderStatus(order.id)).toBe('PAID');
     const c = await expectLedgerMatchesSquare(checkoutId);
     expect(c.providerCheckoutId).not.toBe(checkoutId);
+  });
+
+  it('a refund Square fails later (refund.updated FAILED) is recorded as not returned and the admins are told', async () => {
+    const { tenant, order, path } = await shopWithOrder('CASHAPP_PAY');
+    const { chargeUrl } = await startCashApp(path);
+    expect((await request(env.t.app).post(chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200)).body.outcome).toBe('paid');
+    env.square.autoCompleteRefunds = false;
+    try {
+      const refund = await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 1000, reason: 'Broken' });
+      const sq = await waitFor('the refund at Square', async () => [...env.square.refunds.values()].find((r) => r.json.reason === 'Broken'));
+      await waitFor('the refund recorded as sent', async () => (await db.auditLog.count({ where: { entityId: order.id, action: 'payment.refund_sent' } })) === 1);
+      await env.square.failRefund(sq.json.id);
+      await env.square.idle();
+      expect(env.square.outbox.deliveries.at(-1)!.status).toBe(200);
+      const failed = await db.auditLog.findFirst({ where: { entityId: order.id, action: 'payment.refund_failed' } });
+      expect(failed?.after).toMatchObject({ refundId: refund.refund.id, providerRefundId: sq.json.id, permanent: true });
+    } finally {
+      env.square.autoCompleteRefunds = true;
+    }
   });
 
   it('refuses forged notifications (401) and payments we did not start (404)', async () => {

@@ -9,7 +9,8 @@ import { formatMoney } from '../../../platform/money.js';
 import type { AfterSaleDeps } from '../../order-admin/after-sale.deps.js';
 import { lockOrder } from '../../order-admin/order-lock.js';
 import { systemActor } from '../../shared/actor.js';
-import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload } from '../../shared/events.js';
+import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload, type RefundFailedPayload } from '../../shared/events.js';
+import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
 import type { ConnectionService, LoadedConnection } from '../connections/connection.service.js';
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
 import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
@@ -228,6 +229,27 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             entityId: checkout.orderId,
             after: { checkoutId: checkout.id, providerRefundId: event.refund!.providerRefundId, state: event.refund!.state, amountCents: event.refund!.amountCents, type: event.type },
           });
+          if (event.refund!.state === 'FAILED' && !event.refund!.reversal) {
+            // A refund the provider took and later failed (Square refund.updated FAILED): the money did not
+            // go back. Recorded and announced as any refused refund is, so an admin returns it another way.
+            const sent = await tx.auditLog.findFirst({
+              where: { tenantId: checkout.tenantId, entityType: 'Order', entityId: checkout.orderId, action: PROCESSOR_REFUND_AUDIT.sent, after: { path: ['providerRefundId'], equals: event.refund!.providerRefundId } },
+            });
+            const refundId = (sent?.after as { refundId?: string } | null)?.refundId;
+            if (refundId) {
+              const order = await tx.order.findUniqueOrThrow({ where: { id: checkout.orderId } });
+              const amountCents = event.refund!.amountCents ?? 0;
+              const error = `${provider} reported refund ${event.refund!.providerRefundId} as failed (${event.type})`;
+              await deps.audit.record(tx, ctx, {
+                action: PROCESSOR_REFUND_AUDIT.failed,
+                entityType: 'Order',
+                entityId: checkout.orderId,
+                after: { refundId, providerRefundId: event.refund!.providerRefundId, amountCents, currency: order.currency, error, permanent: true, action: 'The money was NOT returned by the processor: return it to the customer another way.' },
+              });
+              const alert: RefundFailedPayload = { tenantId: checkout.tenantId, orderId: checkout.orderId, refundId, amountCents, currency: order.currency, error, permanent: true };
+              await deps.bus.emit(tx, EVENTS.refundFailed, alert, { jobKey: `refund-failed:${refundId}` });
+            }
+          }
           if (event.refund!.reversal) {
             // Money taken back by PayPal or the payer's bank: the admins must know (the order stays as it is).
             const order = await tx.order.findUniqueOrThrow({ where: { id: checkout.orderId } });

@@ -1,10 +1,14 @@
 // buildApp(services): mounts each surface on one Express app, then the 404 and error handlers.
 // Order matters: the Discord endpoint needs the raw body and AdminJS refuses a body parser mounted before it.
 import express, { type Express } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Services } from './container.js';
 import { errorHandler, notFoundHandler } from './surfaces/http/error-handler.js';
 import { healthRoutes } from './surfaces/http/health.routes.js';
 import { requestLogging } from './surfaces/http/request-logging.js';
+import { securityHeaders } from './surfaces/http/security-headers.js';
+import { adminListParams, rejectUnsafeText } from './surfaces/http/input-hygiene.js';
+import { byApiKey, byClientAddress, rateLimit } from './surfaces/http/rate-limit.js';
 import { discordInteractionsRouter } from './surfaces/discord/interactions.endpoint.js';
 import { handleInteraction } from './surfaces/discord/dispatch.js';
 import { invoiceRoutes } from './surfaces/http/invoice/invoice.routes.js';
@@ -13,28 +17,44 @@ import { apiRouter } from './surfaces/http/api/api.router.js';
 import { lazyAdminRouter } from './surfaces/admin/index.js';
 
 export async function buildApp(services: Services): Promise<Express> {
+  const { env, logger, pool } = services;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // TRUST_PROXY (config/env.ts): which hops' X-Forwarded-* to believe, Express's own semantics. req.ip,
+  // req.secure (Secure cookies) and the rate limits and login throttle all follow from it.
+  app.set('trust proxy', env.TRUST_PROXY);
+  const trustProxy = app.get('trust proxy fn') as (addr: string, hop: number) => boolean;
+  const trustedCaller = (req: IncomingMessage): boolean => trustProxy(req.socket.remoteAddress ?? '', 0);
+  app.use(securityHeaders);
   // The Discord endpoint comes first and logs its own requests (cheaper than pino-http on the hot path).
   app.use(
     discordInteractionsRouter({
       publicKey: services.discordPublicKey,
-      maxSignatureAgeSeconds: services.env.DISCORD_MAX_SIGNATURE_AGE_SECONDS,
-      bodyLimit: services.env.BODY_LIMIT,
+      maxSignatureAgeSeconds: env.DISCORD_MAX_SIGNATURE_AGE_SECONDS,
+      bodyLimit: env.BODY_LIMIT,
       handle: (interaction, ctx) => handleInteraction(services, interaction, ctx),
-      logger: services.logger,
+      logger,
+      trustedCaller,
     }),
   );
-  app.use(requestLogging(services.logger));
+  app.use(requestLogging(logger, { trustedCaller }));
   app.use(healthRoutes({ checkDatabase: services.checkDatabase }));
+  // Abuse limits, per path prefix so every route under it is covered (counters in PostgreSQL: rate-limit.ts).
+  const minute = { pool, logger, windowSeconds: 60 };
+  const webhookLimit = rateLimit({ ...minute, name: 'webhooks', points: env.RATE_LIMIT_WEBHOOKS_PER_MINUTE, keyOf: byClientAddress });
+  app.use('/webhooks', webhookLimit);
+  app.use('/api', rateLimit({ ...minute, name: 'api', points: env.RATE_LIMIT_API_PER_MINUTE, keyOf: byApiKey }));
+  app.use('/invoice', rateLimit({ ...minute, name: 'invoice', points: env.RATE_LIMIT_INVOICE_PER_MINUTE, keyOf: byClientAddress }));
   // Before the JSON parser: the providers' signatures cover the raw bytes.
-  app.use(providerWebhooksRoutes({ checkouts: services.checkouts, bodyLimit: services.env.BODY_LIMIT, publicBaseUrl: services.env.PUBLIC_BASE_URL }));
+  app.use(providerWebhooksRoutes({ checkouts: services.checkouts, bodyLimit: env.BODY_LIMIT, publicBaseUrl: env.PUBLIC_BASE_URL }));
   // AdminJS parses its own bodies (it refuses a body parser mounted before it). Loaded on the first /admin
   // request, not here: it costs ~210 MB of RSS that a Discord-only process never needs.
-  app.use('/admin', lazyAdminRouter(services));
-  app.use(express.json({ limit: services.env.BODY_LIMIT }));
-  app.use(invoiceRoutes({ invoices: services.invoices, logger: services.logger }));
+  // The panel parses its own bodies; its query strings are checked here (NUL bytes, lone surrogates).
+  app.use('/admin/api/resources/:resourceId/actions/list', adminListParams);
+  app.use('/admin', rejectUnsafeText, lazyAdminRouter(services));
+  app.use(express.json({ limit: env.BODY_LIMIT }));
+  app.use(rejectUnsafeText);
+  app.use(invoiceRoutes({ invoices: services.invoices, logger }));
   app.use('/api', apiRouter(services));
   app.use(notFoundHandler);
   app.use(errorHandler);

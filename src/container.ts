@@ -13,6 +13,7 @@ import type { REST } from '@discordjs/rest';
 import { createDiscordRest } from './surfaces/discord/discord-rest.js';
 import { createDiscordRoleGateway } from './surfaces/discord/role-gateway.discord.js';
 import { registerDiscordNotifications } from './surfaces/discord/notifications/order-notifications.js';
+import { createDeliveryLog } from './modules/notifications/delivery-log.js';
 import { createDmStatusService, type DmStatusService } from './modules/notifications/dm-status.service.js';
 import { createApiKeyService, type ApiKeyService } from './modules/api-keys/api-key.service.js';
 import { createInvoiceService, type InvoiceService } from './modules/invoices/invoice.service.js';
@@ -57,6 +58,8 @@ export interface Services {
   env: Env;
   logger: Logger;
   db: Db;
+  /** The pool under db (rate-limit counters use it directly). */
+  pool: import('pg').Pool;
   bus: EventBus;
   clock: Clock;
   databaseUrl: string;
@@ -94,7 +97,11 @@ export interface Services {
 export function createContainer(opts: ContainerOptions): Services {
   const { env, logger } = opts;
   // One pool: Prisma for most of the code, the plain-SQL client for the order flow (platform/db/sql.ts).
-  const database = createDatabase(opts.databaseUrl, env.DATABASE_POOL_SIZE, (err) => logger.warn({ err }, 'database connection lost (idle); it will be reopened'));
+  const database = createDatabase(opts.databaseUrl, env.DATABASE_POOL_SIZE, {
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; it will be reopened when needed'),
+    acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
   const { db, sql } = database;
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;
@@ -102,7 +109,7 @@ export function createContainer(opts: ContainerOptions): Services {
   if (!keyring) throw new Error('SECRETS_ENCRYPTION_KEYS is not set (required outside development).');
   const secrets = createSecretBox(keyring);
   // Development falls back to the generated secret (devSecrets is only given outside production).
-  const invoiceConfig = { signingSecret: env.INVOICE_LINK_SIGNING_SECRET ?? opts.devSecrets?.invoiceLinkSecret, defaultTtlSeconds: env.INVOICE_LINK_DEFAULT_TTL_SECONDS, publicBaseUrl: env.PUBLIC_BASE_URL };
+  const invoiceConfig = { signingSecret: env.INVOICE_LINK_SIGNING_SECRET ?? opts.devSecrets?.invoiceLinkSecret, previousSigningSecret: env.INVOICE_LINK_SIGNING_SECRET_PREVIOUS, defaultTtlSeconds: env.INVOICE_LINK_DEFAULT_TTL_SECONDS, publicBaseUrl: env.PUBLIC_BASE_URL };
   const inventory = createInventoryService();
   const customers = createCustomerService({ db, clock });
   const discounts = createDiscountService();
@@ -130,6 +137,7 @@ export function createContainer(opts: ContainerOptions): Services {
     env,
     logger,
     db,
+    pool: database.pool,
     bus,
     clock,
     databaseUrl: opts.databaseUrl,
@@ -161,6 +169,6 @@ export function createContainer(opts: ContainerOptions): Services {
       await database.close();
     },
   };
-  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, invoices: services.invoices });
+  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices });
   return services;
 }

@@ -70,6 +70,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT', 0));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  // A promise nobody awaited failed (e.g. a write after a dropped connection): log it and keep serving;
+  // every request and job handles its own failures, so one stray rejection must not end the process.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection; the service keeps running'));
 
   try {
     let databaseUrl = env.DATABASE_URL;
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
     const app = await buildApp(services);
     server = await listen(app, env.PORT, env.HOST);
     if (env.WORKERS_ENABLED) {
-      worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY });
+      worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY, staleMs: env.JOB_WORKER_STALE_SECONDS * 1000 });
     }
     if (fakePayPal) {
       const addr = server.address();

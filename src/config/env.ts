@@ -9,6 +9,14 @@ const bool = z
 
 const url = z.url({ protocol: /^https?$/ });
 
+/** TRUST_PROXY as Express's "trust proxy" value: boolean, hop count, or a list of addresses/CIDRs/names. */
+export function parseTrustProxy(v: string): boolean | number | string[] {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -22,6 +30,10 @@ const envSchema = z
 
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    /** How long a request waits for a database connection before it is answered 503. */
+    DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /** Server-side bound on each statement (lock waits included). */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
     EMBEDDED_PG_DIR: z.string().min(1).default('data/postgres'),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
 
@@ -36,10 +48,20 @@ const envSchema = z
     DISCORD_SIMULATOR: bool.optional(),
 
     SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    /** The secret SESSION_SECRET replaced: sessions it signed stay valid until they expire (rotation). */
+    SESSION_SECRET_PREVIOUS: z.string().min(32, 'at least 32 characters').optional(),
+    /**
+     * Which proxies in front of us to believe (X-Forwarded-For/-Proto/-Host), with Express's "trust proxy"
+     * semantics: "false", "true", a hop count ("1"), or comma-separated addresses/CIDRs or the names
+     * loopback, linklocal, uniquelocal. Default: loopback.
+     */
+    TRUST_PROXY: z.string().trim().min(1).default('loopback').transform(parseTrustProxy),
     COOKIE_SECURE: bool.optional(),
     ADMIN_JS_TMP_DIR: z.string().min(1).default('admin-bundle'),
 
     INVOICE_LINK_SIGNING_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    /** The secret INVOICE_LINK_SIGNING_SECRET replaced: links it signed keep working during the grace period. */
+    INVOICE_LINK_SIGNING_SECRET_PREVIOUS: z.string().min(32, 'at least 32 characters').optional(),
     INVOICE_LINK_DEFAULT_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
 
     TAXJAR_API_URL: url.default('https://api.taxjar.com'),
@@ -53,8 +75,15 @@ const envSchema = z
     CHECKOUT_RECONCILE_AFTER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
     PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
 
+    /** Requests per minute, counted in PostgreSQL across instances (429 with Retry-After beyond). */
+    RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_INVOICE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
     WORKERS_ENABLED: bool.default(true),
+    /** A job worker silent for this long is taken for dead and its jobs are run again (worker-liveness.ts). */
+    JOB_WORKER_STALE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
 
     ORDER_SESSION_TTL_MINUTES: z.coerce.number().int().positive().default(30),
   })

@@ -13,6 +13,8 @@ export interface RecordedCall {
   at: number;
   /** The status the fake answered with (set once answered). */
   status?: number;
+  /** A message create that Discord de-duplicated (same nonce with enforce_nonce): no new message. */
+  deduplicated?: boolean;
 }
 
 export interface FailureRule {
@@ -36,6 +38,8 @@ export class FakeDiscordApi {
   readonly calls: RecordedCall[] = [];
   private readonly failures: (FailureRule & { left: number })[] = [];
   private readonly dmChannels = new Map<string, string>(); // channel id -> user id
+  /** channel id + nonce -> the message created with it (Discord's enforce_nonce de-duplication). */
+  private readonly byNonce = new Map<string, unknown>();
   private server: Server | undefined;
   private listeners: ((call: RecordedCall) => void)[] = [];
   url = '';
@@ -82,7 +86,7 @@ export class FakeDiscordApi {
   /** Messages posted to DM channels, with the recipient. */
   directMessages(): { userId: string; body: unknown }[] {
     return this.calls
-      .filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && (c.status === undefined || c.status < 300))
+      .filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && (c.status === undefined || c.status < 300) && !c.deduplicated)
       .map((c) => ({ userId: this.dmChannels.get(c.path.split('/')[2]!) ?? '', body: c.body }))
       .filter((m) => m.userId);
   }
@@ -168,7 +172,16 @@ export class FakeDiscordApi {
       return send(200, { id: channelId, type: 1, recipients: [{ id: recipient, username: `user${recipient.slice(-4)}` }] });
     }
     if ((match = m(/^\/channels\/(\d+)\/messages$/)) && method === 'POST') {
-      return send(200, { id: fakeSnowflake(), channel_id: match[1], ...(body as object), timestamp: new Date().toISOString() });
+      // Discord: with enforce_nonce, a nonce seen in this channel recently returns the existing message.
+      const { nonce, enforce_nonce: enforce } = (body ?? {}) as { nonce?: string; enforce_nonce?: boolean };
+      const nonceKey = enforce && nonce ? `${match[1]}:${nonce}` : undefined;
+      if (nonceKey && this.byNonce.has(nonceKey)) {
+        call.deduplicated = true;
+        return send(200, this.byNonce.get(nonceKey));
+      }
+      const message = { id: fakeSnowflake(), channel_id: match[1], ...(body as object), timestamp: new Date().toISOString() };
+      if (nonceKey) this.byNonce.set(nonceKey, message);
+      return send(200, message);
     }
     if ((match = m(/^\/channels\/(\d+)\/messages\/(\d+)$/)) && method === 'PATCH') {
       return send(200, { id: match[2], channel_id: match[1], ...(body as object) });

@@ -1,8 +1,12 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+// The one logger (pino). What never reaches a log line: credentials (REDACT_PATHS), bearer links and
+// tokens inside strings (invoice links, Discord interaction/webhook tokens: scrubText), customers'
+// addresses; and no error may flood the log (a Prisma error carries its whole query: ~69 KB): every string
+// in a logged error is cut to a bounded size.
+import { pino, stdSerializers, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
-/** Paths whose values never reach a log line: tokens, keys, passwords, signatures, cookies. */
+/** Paths whose values never reach a log line: tokens, keys, passwords, signatures, cookies, addresses. */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -12,6 +16,7 @@ export const REDACT_PATHS = [
   '*.password',
   '*.passwordHash',
   '*.token',
+  '*.interactionToken',
   '*.apiKey',
   '*.taxjarApiKey',
   '*.secret',
@@ -25,20 +30,85 @@ export const REDACT_PATHS = [
   'req.headers["x-square-hmacsha256-signature"]',
   'req.headers["btcpay-sig"]',
   '*.signature',
+  '*.address',
+  '*.shippingAddress',
+  '*.webhookUrl',
   'password',
   'token',
+  'interactionToken',
   'apiKey',
   'secret',
+  'address',
+  'shippingAddress',
+  'webhookUrl',
 ];
 
-export function createLogger(opts: { level: string; pretty: boolean; name?: string }): Logger {
+/** Longest string kept from a logged error (message, stack, any other field). */
+export const MAX_ERROR_STRING = 2_000;
+/** Longest log message kept. */
+export const MAX_MESSAGE = 2_000;
+
+const SCRUBS: Array<[RegExp, string]> = [
+  // Invoice links: /invoice/<token> is a bearer link to the order's name and address.
+  [/(\/invoice\/)[^/?#\s"']+/g, '$1[redacted]'],
+  // Discord webhook and interaction follow-up URLs: /webhooks/<application id>/<interaction token>.
+  [/(\/webhooks\/\d+\/)[^/?#\s"']+/g, '$1[redacted]'],
+  // /interactions/<id>/<token>/callback.
+  [/(\/interactions\/\d+\/)[^/?#\s"']+/g, '$1[redacted]'],
+  // Connection strings with a password.
+  [/(postgres(?:ql)?:\/\/[^:/\s]+:)[^@\s]+@/g, '$1***@'],
+];
+
+/** `text` without bearer tokens embedded in it (invoice links, Discord webhook/interaction URLs, DB passwords). */
+export function scrubText(text: string): string {
+  let out = text;
+  for (const [re, to] of SCRUBS) out = out.replace(re, to);
+  return out;
+}
+
+function bound(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}... [${text.length - max} more characters cut]` : text;
+}
+
+/** An error as a bounded, scrubbed plain object (nested causes too, two levels). */
+export function serializeError(err: unknown, depth = 0): unknown {
+  if (!(err instanceof Error) && (typeof err !== 'object' || err === null)) return err;
+  const raw = stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (k === 'cause') {
+      out.cause = depth < 2 ? serializeError((err as { cause?: unknown }).cause, depth + 1) : '[cut]';
+    } else if (typeof v === 'string') {
+      out[k] = bound(scrubText(v), MAX_ERROR_STRING);
+    } else if (v !== null && typeof v === 'object') {
+      // requestBody, meta, ...: kept only as a short scrubbed summary.
+      let json: string;
+      try { json = JSON.stringify(v); } catch { json = '[unserializable]'; }
+      out[k] = bound(scrubText(json ?? ''), MAX_ERROR_STRING);
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+export function createLogger(opts: { level: string; pretty: boolean; name?: string; destination?: DestinationStream }): Logger {
   const options: LoggerOptions = {
     name: opts.name ?? 'ledgerline',
     level: opts.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError, error: serializeError },
+    hooks: {
+      logMethod(args, method) {
+        // The message string (pino's last string argument) gets the same scrub and bound.
+        const i = args.findIndex((a) => typeof a === 'string');
+        if (i >= 0) args[i] = bound(scrubText(args[i] as string), MAX_MESSAGE);
+        return method.apply(this, args as Parameters<typeof method>);
+      },
+    },
   };
   if (opts.pretty) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } });
   }
-  return pino(options);
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }

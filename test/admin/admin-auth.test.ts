@@ -21,6 +21,7 @@ afterAll(async () => {
 beforeEach(async () => {
   // Each test starts with no throttle counters (they are keyed by IP, shared by every request here).
   await testDb().loginThrottle.deleteMany();
+  await testDb().loginAttempt.deleteMany();
   now = new Date('2026-11-24T12:00:00Z');
 });
 
@@ -62,7 +63,7 @@ describe('login', () => {
     const page = await agent.get('/admin');
     expect(page.status).toBe(200);
     expect(page.headers['x-frame-options']).toBe('DENY');
-    expect(page.headers['content-security-policy']).toBe("frame-ancestors 'none'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.text).toContain('ledgerline-csrf.js');
     expect((await testDb().adminUser.findUniqueOrThrow({ where: { id: user.id } })).lastLoginAt).not.toBeNull();
@@ -110,34 +111,65 @@ describe('login', () => {
 });
 
 describe('login throttling', () => {
-  it('locks an email for 15 minutes after 5 failures, even for the right password, then lets it in', async () => {
+  it('after 5 attempts on an account, backs off for 30 s (even for the right password), growing with each further attempt', async () => {
     const user = await shopAdmin();
-    for (let i = 0; i < 4; i++) expect((await login(app.baseUrl, user.email, 'wrong')).res.status).toBe(401);
-    const fifth = await login(app.baseUrl, user.email, 'wrong');
-    expect(fifth.res.status).toBe(429);
-    expect(fifth.res.text).toContain('Too many failed sign-in attempts. Sign-in is locked for 15 more minutes.');
-
+    for (let i = 0; i < 5; i++) expect((await login(app.baseUrl, user.email, 'wrong')).res.status).toBe(401);
     const right = await login(app.baseUrl, user.email, PASSWORD);
     expect(right.res.status).toBe(429);
+    expect(right.res.text).toContain('Too many failed sign-in attempts for this account. Try again in 30 seconds');
     expect((await right.admin.agent.get('/admin/api/resources/Order/actions/list').set(right.admin.headers())).status).toBe(401);
 
-    now = new Date(now.getTime() + 14 * 60_000);
-    expect((await login(app.baseUrl, user.email, PASSWORD)).res.text).toContain('locked for 1 more minute');
-    now = new Date(now.getTime() + 2 * 60_000);
+    now = new Date(now.getTime() + 31_000);
+    expect((await login(app.baseUrl, user.email, 'wrong')).res.status).toBe(401); // the 6th attempt: 60 s now
+    now = new Date(now.getTime() + 31_000);
+    expect((await login(app.baseUrl, user.email, PASSWORD)).res.status).toBe(429);
+    now = new Date(now.getTime() + 30_000);
     expect((await login(app.baseUrl, user.email, PASSWORD)).res.status).toBe(303);
     // Success clears the email's counter.
     expect(await testDb().loginThrottle.findUnique({ where: { key: `email:${user.email}` } })).toBeNull();
   });
 
-  it('counts failures in a 15-minute window: old failures expire', async () => {
-    const user = await shopAdmin();
-    for (let i = 0; i < 4; i++) await login(app.baseUrl, user.email, 'wrong');
-    now = new Date(now.getTime() + 16 * 60_000);
-    expect((await login(app.baseUrl, user.email, 'wrong')).res.status).toBe(401); // a new window: 1 failure
-    expect((await login(app.baseUrl, user.email, PASSWORD)).res.status).toBe(303);
+  it('the back-off is short and capped: a stranger cannot keep the owner out for long', async () => {
+    const { backoffSeconds } = await import('../../src/surfaces/admin/auth/login-throttle.js');
+    expect(backoffSeconds(4)).toBe(0);
+    expect(backoffSeconds(5)).toBe(30);
+    expect(backoffSeconds(6)).toBe(60);
+    expect(backoffSeconds(50)).toBe(15 * 60);
   });
 
-  it('counts parallel failures exactly (no lost updates under concurrency)', async () => {
+  it('30 parallel wrong passwords: only the first 5 are checked, and the right one right after is refused', async () => {
+    const user = await shopAdmin();
+    const results = await Promise.all(Array.from({ length: 30 }, () => login(app.baseUrl, user.email, 'wrong')));
+    const statuses = results.map((r) => r.res.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+    const attempts = await testDb().loginAttempt.groupBy({ by: ['outcome'], where: { email: user.email }, _count: true });
+    expect(Object.fromEntries(attempts.map((a) => [a.outcome, a._count]))).toEqual({ wrong_password: 5, throttled: 25 });
+    expect((await login(app.baseUrl, user.email, PASSWORD)).res.status).toBe(429);
+  });
+
+  it('the right password sent among 30 parallel wrong ones does not get in once the account is backed off', async () => {
+    const user = await shopAdmin();
+    for (let i = 0; i < 5; i++) await login(app.baseUrl, user.email, 'wrong');
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => login(app.baseUrl, user.email, i === 15 ? PASSWORD : 'wrong')));
+    expect(results.every((r) => r.res.status === 429)).toBe(true);
+  });
+
+  it('a browser that signed in before is not held back by a stranger guessing at the account', async () => {
+    const user = await shopAdmin();
+    const owner = await login(app.baseUrl, user.email, PASSWORD);
+    expect(owner.res.status).toBe(303);
+    // A stranger (another browser, same network here) backs the account off.
+    for (let i = 0; i < 6; i++) await login(app.baseUrl, user.email, 'wrong');
+    expect((await login(app.baseUrl, user.email, PASSWORD)).res.status).toBe(429);
+    // The owner's browser carries the known-device proof: signs in.
+    await owner.admin.agent.get('/admin/logout');
+    await owner.admin.agent.get('/admin/login').expect(200);
+    const again = await owner.admin.agent.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email: user.email, password: PASSWORD, _csrf: owner.admin.csrf() });
+    expect(again.status).toBe(303);
+  });
+
+  it('counts parallel attempts exactly (no lost updates under concurrency)', async () => {
     const user = await shopAdmin();
     await Promise.all(Array.from({ length: 4 }, () => login(app.baseUrl, user.email, 'wrong')));
     const row = await testDb().loginThrottle.findUniqueOrThrow({ where: { key: `email:${user.email}` } });
@@ -145,12 +177,26 @@ describe('login throttling', () => {
     expect(row.lockedUntil).toBeNull();
   });
 
-  it('locks an IP after 20 failures across many emails', async () => {
+  it('locks an IP after 20 attempts across many emails', async () => {
     const user = await shopAdmin();
     for (let i = 0; i < 20; i++) await login(app.baseUrl, `guess${i}@nowhere.test`, 'wrong');
     const res = await login(app.baseUrl, user.email, PASSWORD);
     expect(res.res.status).toBe(429);
-    expect(res.res.text).toContain('Too many failed sign-in attempts');
+    expect(res.res.text).toContain('Too many failed sign-in attempts from your network');
+  });
+
+  it('owners see recent sign-in attempts on their shop\'s accounts, not other shops\'', async () => {
+    const user = await shopAdmin();
+    const stranger = await shopAdmin();
+    await login(app.baseUrl, user.email, 'wrong');
+    await login(app.baseUrl, stranger.email, 'wrong');
+    const owner = await loggedIn(app.baseUrl, user.email);
+    const page = await owner.agent.get('/admin/sign-in-attempts');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(user.email);
+    expect(page.text).toContain('Wrong email or password');
+    expect(page.text).toContain('Signed in');
+    expect(page.text).not.toContain(stranger.email);
   });
 });
 
@@ -167,6 +213,26 @@ describe('secure cookies', () => {
       expect(plain.text).toContain('This panel only works over HTTPS (COOKIE_SECURE is on).');
     } finally {
       await secure.close();
+    }
+  });
+});
+
+describe('session secret rotation', () => {
+  it('a session signed with the previous SESSION_SECRET stays valid while it is SESSION_SECRET_PREVIOUS', async () => {
+    const user = await shopAdmin();
+    const a = await loggedIn(app.baseUrl, user.email);
+    const oldSecret = 'test-session-secret-test-session-secret'; // createTestApp's
+    const rotated = await startAdminApp({ env: { SESSION_SECRET: 'rotated-session-secret-rotated-session-1', SESSION_SECRET_PREVIOUS: oldSecret } });
+    const without = await startAdminApp({ env: { SESSION_SECRET: 'rotated-session-secret-rotated-session-1' } });
+    try {
+      // The same browser session, presented to the rotated instances.
+      const cookie = `ledgerline_admin=${cookieValue(a.agent, app.baseUrl, 'ledgerline_admin')}; ledgerline_admin_csrf=${a.csrf()}`;
+      const list = (baseUrl: string) => request(baseUrl).get('/admin/api/resources/Order/actions/list').set({ Cookie: cookie, Origin: baseUrl, 'X-CSRF-Token': a.csrf() });
+      expect((await list(rotated.baseUrl)).status).toBe(200);
+      expect((await list(without.baseUrl)).status).toBe(401);
+    } finally {
+      await rotated.close();
+      await without.close();
     }
   });
 });

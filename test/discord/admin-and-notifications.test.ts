@@ -219,3 +219,22 @@ describe('refund.processor_failed', () => {
     expect(JSON.stringify(post.body)).toContain('Every retry failed');
   });
 });
+
+describe('notifications run again after a crash', () => {
+  it('a receipt job that runs twice (its worker died before marking it done) DMs once, and carries a nonce Discord de-duplicates on', async () => {
+    const s = await f.shop();
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid' });
+    await emitPaid(s.tenant.id, order.id, order.payment.id);
+    const receipt = `receipt for order #${order.number}`;
+    await until(async () => dmPostsTo(s.customer.discordUserId, receipt).some((c) => c.status === 200));
+    // The same job again, as the liveness sweeper would release it after its worker was killed.
+    await emitPaid(s.tenant.id, order.id, order.payment.id);
+    await until(async () => (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`)[0]?.n === 0);
+    await new Promise((r) => setTimeout(r, 300));
+    const posts = dmPostsTo(s.customer.discordUserId, receipt);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.body).toMatchObject({ enforce_nonce: true });
+    expect(typeof (posts[0]!.body as { nonce?: unknown }).nonce).toBe('string');
+    expect(await db.notificationDelivery.count({ where: { key: `dm:order-paid:${order.id}` } })).toBe(1);
+  });
+});

@@ -24,13 +24,18 @@ export function signInvoiceToken(secret: string, payload: InvoiceTokenPayload): 
   return `${payloadPart}.${sign(secret, payloadPart).toString('base64url')}`;
 }
 
-/** INVOICE_LINK_INVALID for anything not signed with `secret`; INVOICE_LINK_EXPIRED once `now` reaches exp. */
-export function verifyInvoiceToken(secret: string, token: string, now: Date): InvoiceTokenPayload {
+/**
+ * INVOICE_LINK_INVALID for anything not signed with `secret` (or one of `secret`'s list: the current one and,
+ * during a rotation's grace period, the previous one); INVOICE_LINK_EXPIRED once `now` reaches exp.
+ */
+export function verifyInvoiceToken(secret: string | readonly string[], token: string, now: Date): InvoiceTokenPayload {
   const invalid = () => new AppError('INVOICE_LINK_INVALID', 'This invoice link is not valid. Ask the shop for a new link.');
   const match = TOKEN_SHAPE.exec(token);
   if (!match) throw invalid();
   const [, payloadPart, signaturePart] = match as unknown as [string, string, string];
-  if (!safeEqual(Buffer.from(signaturePart, 'base64url'), sign(secret, payloadPart))) throw invalid();
+  const sent = Buffer.from(signaturePart, 'base64url');
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  if (!secrets.some((s) => safeEqual(sent, sign(s, payloadPart)))) throw invalid();
   let payload: InvoiceTokenPayload;
   try {
     payload = payloadSchema.parse(JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8')));

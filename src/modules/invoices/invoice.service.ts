@@ -18,6 +18,8 @@ export const INVOICE_LINK_MAX_TTL_SECONDS = 90 * 24 * 3600;
 export interface InvoiceConfig {
   /** INVOICE_LINK_SIGNING_SECRET; undefined disables links (INVOICE_LINK_DISABLED). */
   signingSecret?: string;
+  /** INVOICE_LINK_SIGNING_SECRET_PREVIOUS: still accepted (never used to sign) while links it signed live on. */
+  previousSigningSecret?: string;
   defaultTtlSeconds: number;
   /** PUBLIC_BASE_URL; when unset the caller's origin is used. */
   publicBaseUrl?: string;
@@ -114,7 +116,8 @@ export function createInvoiceService(deps: { db: Db; clock: Clock; config: Invoi
     },
 
     verify(token) {
-      const p = verifyInvoiceToken(secret(), token, clock.now());
+      const current = secret();
+      const p = verifyInvoiceToken(config.previousSigningSecret ? [current, config.previousSigningSecret] : current, token, clock.now());
       return { tenantId: p.tenantId, orderId: p.orderId, expiresAt: new Date(p.exp * 1000) };
     },
 

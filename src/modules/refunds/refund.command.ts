@@ -17,7 +17,7 @@ import { EVENTS, type OrderRefundedPayload } from '../shared/events.js';
 import { enqueueJob } from '../../platform/jobs/queue.js';
 import { moneyReturnFor, PROCESSOR_REFUND_TASK, type MoneyReturn, type ProcessorRefundPayload } from '../payments-processor/processor-refund.task.js';
 import { DEFAULT_REFUND_REASON, refundInput, type RefundInput } from './refund-input.schema.js';
-import { planRefund, type RefundPlan, type RefundPlanItem } from './refund-plan.js';
+import { planRefund, refundModeOf, type RefundPlan, type RefundPlanItem } from './refund-plan.js';
 
 export interface RefundResult {
   refund: Refund;
@@ -42,7 +42,7 @@ export async function refundOrder(deps: AfterSaleDeps, ctx: TenantContext, order
     if (input.idempotencyKey && isUniqueViolation(err, 'idempotencyKey')) {
       return withTransaction(deps.db, async (tx) => {
         const order = await lockOrder(tx, ctx.tenantId, orderId);
-        const replay = await replayed(tx, ctx, order, input.idempotencyKey!);
+        const replay = await replayed(tx, ctx, order, input.idempotencyKey!, input);
         if (!replay) throw err;
         return replay;
       });
@@ -54,7 +54,7 @@ export async function refundOrder(deps: AfterSaleDeps, ctx: TenantContext, order
 async function applyRefund(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, orderId: string, input: ReturnType<typeof refundInput.parse>): Promise<RefundResult> {
   const order = await lockOrder(tx, ctx.tenantId, orderId);
   if (input.idempotencyKey) {
-    const replay = await replayed(tx, ctx, order, input.idempotencyKey);
+    const replay = await replayed(tx, ctx, order, input.idempotencyKey, input);
     if (replay) return replay;
   }
   const lines = await tx.orderItem.findMany({ where: { orderId } });
@@ -127,12 +127,35 @@ async function settledPayment(tx: Tx, orderId: string): Promise<Payment | null> 
   return tx.payment.findFirst({ where: { orderId, status: { in: ['paid', 'partially_refunded'] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
 }
 
-/** The earlier refund with this key, rebuilt as a result; CONFLICT when the key was used on another order. */
-async function replayed(tx: Tx, ctx: TenantContext, order: Order, key: string): Promise<RefundResult | null> {
+/**
+ * What about the earlier refund differs from this request, if anything (Stripe's rule: a key names one
+ * request; the same key with other parameters is refused, never answered with the earlier result).
+ */
+function conflictWith(refund: Refund, input: { amountCents?: number; items?: { productId: string; quantity: number }[] }): string | undefined {
+  const mode = refundModeOf(input);
+  if (mode !== refund.mode) return `mode (${mode} now, ${refund.mode} then)`;
+  if (mode === 'PARTIAL_AMOUNT' && input.amountCents !== refund.amountCents) return `amountCents (${input.amountCents} now, ${refund.amountCents} then)`;
+  if (mode === 'PARTIAL_ITEMS' || mode === 'BOTH') {
+    const norm = (items: { productId: string; quantity: number }[]) => items.map((i) => `${i.productId}:${i.quantity}`).sort().join(',');
+    const then = norm(refund.items as unknown as { productId: string; quantity: number }[]);
+    if (norm(input.items ?? []) !== then) return `items (${norm(input.items ?? [])} now, ${then} then)`;
+  }
+  return undefined;
+}
+
+/**
+ * The earlier refund with this key, rebuilt as a result; CONFLICT when the key was used on another order,
+ * IDEMPOTENCY_KEY_REUSED when it was used for a different refund of this order.
+ */
+async function replayed(tx: Tx, ctx: TenantContext, order: Order, key: string, input: { amountCents?: number; items?: { productId: string; quantity: number }[] }): Promise<RefundResult | null> {
   const refund = await tx.refund.findFirst({ where: { tenantId: ctx.tenantId, idempotencyKey: key } });
   if (!refund) return null;
   if (refund.orderId !== order.id) {
     throw new AppError('CONFLICT', 'This idempotency key was already used for a refund of another order.', { idempotencyKey: key });
+  }
+  const conflict = conflictWith(refund, input);
+  if (conflict) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', `This idempotency key was already used for a different refund: ${conflict}. Use a new key for a new refund.`, { idempotencyKey: key, conflict });
   }
   const earlier = await tx.refund.aggregate({
     where: { orderId: order.id, OR: [{ createdAt: { lt: refund.createdAt } }, { createdAt: refund.createdAt, id: { lt: refund.id } }] },

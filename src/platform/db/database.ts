@@ -1,5 +1,11 @@
 // The service's database access: ONE pg pool, shared by the Prisma client (most of the code) and the
 // plain-SQL client (the order flow's hot path, sql.ts), so both count against one DATABASE_POOL_SIZE.
+//
+// Faults (see db-faults.ts): every connection gets an 'error' listener when the pool opens it, so a
+// connection dropped while checked out (pg_terminate_backend, a PostgreSQL restart) fails the one query
+// that used it instead of emitting an unhandled 'error' that ends the process. Time budgets: waiting for a
+// connection is bounded (acquireTimeoutMs) and every statement is bounded server-side (statement_timeout)
+// and client-side a little later (query_timeout, for a server that stopped answering at all).
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient, type Db } from './prisma.js';
@@ -8,21 +14,47 @@ import { createSqlClient, type SqlClient } from './sql.js';
 export interface Database {
   db: Db;
   sql: SqlClient;
+  pool: pg.Pool;
   /** Disconnects Prisma and ends the pool. */
   close(): Promise<void>;
 }
 
-/**
- * `onPoolError`: an idle connection failed (the server restarted, a network drop); the pool drops it and
- * opens a new one when needed.
- */
-export function createDatabase(databaseUrl: string, poolSize = 10, onPoolError?: (err: Error) => void): Database {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
-  pool.on('error', (err) => onPoolError?.(err));
+export interface DatabaseOptions {
+  /** A connection failed (idle, or in use: its query fails on its own); the pool opens a new one when needed. */
+  onConnectionError?: (err: Error) => void;
+  /** How long a caller waits for a free connection (or a new one to open) before failing. Default 5 s. */
+  acquireTimeoutMs?: number;
+  /** Server-side bound on each statement, lock waits included. Default 15 s (transactions may set their own). */
+  statementTimeoutMs?: number;
+}
+
+export function createPool(databaseUrl: string, max: number, opts: DatabaseOptions = {}): pg.Pool {
+  const statementTimeout = opts.statementTimeoutMs ?? 15_000;
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: opts.acquireTimeoutMs ?? 5_000,
+    statement_timeout: statementTimeout,
+    // A transaction left open by a caller that died must not hold its locks forever.
+    idle_in_transaction_session_timeout: Math.max(statementTimeout, 60_000),
+    // The server may be frozen rather than down: give up a little after the server-side bound would have.
+    query_timeout: statementTimeout + 5_000,
+    keepAlive: true,
+  });
+  const onError = (err: Error) => opts.onConnectionError?.(err);
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
+}
+
+export function createDatabase(databaseUrl: string, poolSize = 10, opts: DatabaseOptions | ((err: Error) => void) = {}): Database {
+  const options = typeof opts === 'function' ? { onConnectionError: opts } : opts;
+  const pool = createPool(databaseUrl, poolSize, options);
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     db,
     sql: createSqlClient(pool),
+    pool,
     async close() {
       await db.$disconnect();
       if (!pool.ended) await pool.end();

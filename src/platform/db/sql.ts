@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Prisma } from '../../generated/prisma/index.js';
+import { isDatabaseUnavailable } from './db-faults.js';
 import { isRetryableTxError, retryPause, type Db, type Tx } from './prisma.js';
 
 /** Runs statements: the pool (each statement on its own) or a transaction's connection. */
@@ -136,15 +137,22 @@ export function createSqlClient(pool: pg.Pool): SqlClient {
       for (let attempt = 0; ; attempt++) {
         const client = await pool.connect();
         let broken: Error | undefined;
+        let committing = false;
         try {
           await client.query(begin);
           const result = await fn(runner(client));
+          committing = true;
           await client.query('COMMIT');
           return result;
         } catch (err) {
           // A connection that cannot even roll back is discarded, not returned to the pool.
           await client.query('ROLLBACK').catch((e: unknown) => { broken = e instanceof Error ? e : new Error(String(e)); });
-          if (attempt < retries && (isRetryableTxError(err) || isStalePlan(err))) {
+          if (isDatabaseUnavailable(err)) broken ??= err instanceof Error ? err : new Error(String(err));
+          // A connection lost before COMMIT was sent took the whole transaction with it: safe to run again
+          // on a fresh connection. Lost during COMMIT, the outcome is unknown: the caller must find out.
+          // Once only: a database that is down stays down for longer than a request can wait.
+          const lostBeforeCommit = !committing && attempt === 0 && isDatabaseUnavailable(err);
+          if (lostBeforeCommit || (attempt < retries && (isRetryableTxError(err) || isStalePlan(err)))) {
             await retryPause(attempt);
             continue;
           }

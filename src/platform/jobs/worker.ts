@@ -1,6 +1,9 @@
 // Runs the job handlers registered on an EventBus with graphile-worker.
-import { run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
+import { createWorkerLiveness, STALE_MS } from './worker-liveness.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './queue.js';
 
@@ -22,6 +25,10 @@ export async function startWorker(opts: {
   logger: Logger;
   concurrency: number;
   pollIntervalMs?: number;
+  /** Names this instance in the heartbeat rows (diagnostics only). */
+  instanceId?: string;
+  /** A worker silent this long is taken for dead (default 60 s); heartbeats and sweeps scale with it. */
+  staleMs?: number;
 }): Promise<WorkerHandle> {
   const taskList: TaskList = {};
   for (const [name, handler] of opts.bus.handlers()) {
@@ -47,6 +54,12 @@ export async function startWorker(opts: {
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.concurrency + 2 });
   pool.on('error', (err) => opts.logger.warn({ err }, 'job queue connection error'));
   pool.on('connect', (client) => client.on('error', (err) => opts.logger.warn({ err }, 'job queue connection error')));
+  // Liveness (worker-liveness.ts): jobs of a worker that died, here or on a killed instance, are freed.
+  const staleMs = opts.staleMs ?? STALE_MS;
+  const liveness = createWorkerLiveness({ pool, instanceId: opts.instanceId ?? randomUUID(), logger: opts.logger, staleMs, heartbeatMs: staleMs / 4, sweepMs: staleMs / 2 });
+  const events = new EventEmitter() as WorkerEvents;
+  events.on('worker:create', ({ worker }) => liveness.add(worker.workerId));
+  events.on('worker:stop', ({ worker }) => liveness.remove(worker.workerId));
   const runner = await run({
     pgPool: pool,
     concurrency: opts.concurrency,
@@ -55,15 +68,45 @@ export async function startWorker(opts: {
     taskList,
     crontab: opts.bus.crontab(),
     logger: silentLogger(),
+    events,
+    preset: { plugins: [replaceDeadWorkers(opts.logger)] },
   });
+  liveness.start();
+  // The pool should never stop on its own now; if it does, say so rather than leave an unhandled rejection.
+  runner.promise.catch((err: unknown) => opts.logger.error({ err }, 'the job worker pool stopped'));
   return {
     runner,
     async stop() {
       try {
+        await liveness.stop();
         await runner.stop();
       } finally {
         await pool.end();
       }
+    },
+  };
+}
+
+/**
+ * A worker whose database connection died while it recorded a job's outcome exits ("seppuku"); by default
+ * graphile-worker then shuts the whole pool down, and this instance would run no job again until restarted.
+ * Instead a new worker takes its place after a pause (the database may still be restarting); the job the
+ * dead worker held is freed by the liveness sweeper.
+ */
+function replaceDeadWorkers(logger: Logger): GraphileConfig.Plugin {
+  return {
+    name: 'LedgerlineReplaceDeadWorkers',
+    version: '1.0.0',
+    worker: {
+      middleware: {
+        poolWorkerPrematureExit(_next, event) {
+          logger.warn({ workerId: event.worker.workerId }, 'a job worker exited after a database fault; starting a new one in 2 s');
+          setTimeout(() => {
+            const pool = event.workerPool as unknown as { _active?: boolean; _shuttingDown?: boolean };
+            if (pool._active !== false && !pool._shuttingDown) event.replaceWithNewWorker();
+          }, 2_000).unref();
+        },
+      },
     },
   };
 }

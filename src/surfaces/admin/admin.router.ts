@@ -14,7 +14,9 @@ import { loadOrCreateDevSecrets } from '../../config/dev-secrets.js';
 import { defineScopedResource, type ScopedResourceOptions, type ScopeRule } from './adapter/scoped-resource.js';
 import { adminSessionMiddleware } from './auth/admin-session.js';
 import { csrfProtection } from './auth/csrf.js';
+import { isQueryInputError, isTransientDatabaseFault } from '../../platform/db/db-faults.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
+import { signInAttemptsRoute } from './auth/sign-in-attempts.routes.js';
 import { loginRoutes, toPanelAdmin } from './auth/login.routes.js';
 import { createComponents } from './components/component-loader.js';
 import { dashboardHandler } from './dashboard/dashboard.handler.js';
@@ -96,7 +98,8 @@ export async function createAdminRouter(services: Services): Promise<Router> {
   if (env.NODE_ENV !== 'production') dropStaleComponentBundle(process.env.ADMIN_JS_TMP_DIR ?? env.ADMIN_JS_TMP_DIR);
   const cookieSecure = env.COOKIE_SECURE ?? env.NODE_ENV === 'production';
   // Production requires SESSION_SECRET (config/env.ts); elsewhere the generated development secret is used.
-  const secret = env.SESSION_SECRET ?? loadOrCreateDevSecrets().sessionSecret;
+  // SESSION_SECRET_PREVIOUS (rotation): cookies it signed stay valid; new ones are signed with the first.
+  const secrets = [env.SESSION_SECRET ?? loadOrCreateDevSecrets().sessionSecret, ...(env.SESSION_SECRET_PREVIOUS ? [env.SESSION_SECRET_PREVIOUS] : [])];
   const { loader, components } = createComponents();
 
   const admin = new AdminJS({
@@ -144,7 +147,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
 
   const router = express.Router();
   router.use(securityHeaders);
-  router.use(adminSessionMiddleware({ databaseUrl: services.databaseUrl, secret, secure: cookieSecure }));
+  router.use(adminSessionMiddleware({ databaseUrl: services.databaseUrl, secret: secrets, secure: cookieSecure }));
   router.get(CSRF_SCRIPT_PATH, (_req, res) => {
     res.type('application/javascript').set('Cache-Control', 'no-cache').send(CSRF_SCRIPT);
   });
@@ -156,8 +159,10 @@ export async function createAdminRouter(services: Services): Promise<Router> {
     cookieSecure,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     now: () => services.clock.now(),
+    secrets,
   });
   router.use(requireAdmin(services));
+  signInAttemptsRoute(router, { db });
   router.use(csrfProtection({ publicBaseUrl: env.PUBLIC_BASE_URL }));
   // Bodies of panel forms are small; formidable's defaults (200 MB uploads) are not needed.
   buildRouter(admin, router, { maxFileSize: 1024 * 1024, maxFieldsSize: 2 * 1024 * 1024, maxFields: 1000 });
@@ -167,12 +172,12 @@ export async function createAdminRouter(services: Services): Promise<Router> {
 
 /**
  * The panel is never framed (clickjacking on "Mark as paid" or "Refund"), and its API answers, which carry
- * customer data, are never cached. A full script CSP is not set: AdminJS's pages rely on inline scripts.
+ * customer data, are never cached. The Content-Security-Policy (inline scripts allowed: AdminJS needs them)
+ * comes from the app-wide helmet setup, src/surfaces/http/security-headers.ts.
  */
 const securityHeaders: RequestHandler = (req, res, next) => {
   res.set({
     'X-Frame-Options': 'DENY',
-    'Content-Security-Policy': "frame-ancestors 'none'",
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'same-origin',
   });
@@ -213,6 +218,15 @@ function adminErrorHandler(services: Services): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const name = (err as Error)?.constructor?.name;
+    // Hand-edited list URLs (page=-1, filters.total=abc, ...) reach Prisma or PostgreSQL as bad values.
+    if (isQueryInputError(err)) {
+      res.status(400).json({ error: { code: 'VALIDATION_FAILED', message: 'Invalid list, filter or sort parameters.' } });
+      return;
+    }
+    if (isTransientDatabaseFault(err)) {
+      res.set('Retry-After', '5').status(503).json({ error: { code: 'DATABASE_UNAVAILABLE', message: 'The service is briefly unavailable. Try again in a few seconds.' } });
+      return;
+    }
     const status = name === 'ForbiddenError' ? 403 : name === 'NotFoundError' ? 404 : 500;
     if (status === 500) services.logger.error({ err, path: req.path }, 'admin panel error');
     const message = status === 500 ? 'Something went wrong in the admin panel.' : (err as Error).message;

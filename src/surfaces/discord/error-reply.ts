@@ -2,6 +2,7 @@
 // a few codes get a hint about what to do next. Anything else is logged with the request id and answered
 // generically (never a 500: Discord would show "This interaction failed").
 import { isAppError, type ErrorCode } from '../../platform/errors.js';
+import { isTransientDatabaseFault } from '../../platform/db/db-faults.js';
 import type { Logger } from '../../platform/logger.js';
 import { COLORS, ephemeral, type MessageData } from './replies.js';
 
@@ -16,6 +17,12 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
 };
 
 export function errorMessage(err: unknown, requestId: string, log: Logger): MessageData {
+  // The database was unreachable or too slow (a restart, a lost connection): nothing was done, and the same
+  // click a few seconds later will work. Said plainly, and not logged as a bug.
+  if (isTransientDatabaseFault(err)) {
+    log.warn({ err, requestId }, 'interaction failed on a database fault; the user was asked to try again');
+    return { embeds: [{ title: 'Busy for a moment', description: 'The shop could not be reached just now and nothing was changed. Please try again in a few seconds.', color: COLORS.error }] };
+  }
   if (isAppError(err)) {
     const hint = HINTS[err.code];
     const text = hint && !err.message.includes(hint) ? `${err.message}\n${hint}` : err.message;

@@ -78,6 +78,8 @@ export function discordInteractionsRouter(opts: {
   bodyLimit: string;
   handle: InteractionHandler;
   logger: Logger;
+  /** True when the caller is a proxy we trust (TRUST_PROXY): only then is its X-Request-Id kept. */
+  trustedCaller?: (req: Request) => boolean;
 }): Router {
   const router = Router();
   const limit = parseBodyLimit(opts.bodyLimit);
@@ -111,7 +113,8 @@ export function discordInteractionsRouter(opts: {
 
   router.post(PATH, (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    // A caller's id is used only from a proxy we trust (TRUST_PROXY); anyone else gets ours.
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) && opts.trustedCaller?.(req) ? incoming : randomUUID();
     (req as { id?: unknown }).id = requestId;
     res.setHeader('x-request-id', requestId);
     const started = performance.now();

@@ -1,17 +1,35 @@
+// /healthz: the process answers. /readyz: it can serve, answered within a second whatever the database
+// does (a frozen or unreachable database must not hang the load balancer's probe), saying what is wrong.
 import { Router } from 'express';
+import { isDatabaseTimeout, isDatabaseUnavailable } from '../../platform/db/db-faults.js';
 
-export function healthRoutes(deps: { checkDatabase: () => Promise<void> }): Router {
+export const READY_TIMEOUT_MS = 900;
+
+class ReadyTimeout extends Error {}
+
+export function healthRoutes(deps: { checkDatabase: () => Promise<void>; timeoutMs?: number }): Router {
   const router = Router();
+  const timeoutMs = deps.timeoutMs ?? READY_TIMEOUT_MS;
   router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
   router.get('/readyz', async (req, res) => {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await deps.checkDatabase();
-      res.json({ status: 'ready', database: 'ok' });
+      await Promise.race([
+        deps.checkDatabase(),
+        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new ReadyTimeout()), timeoutMs); }),
+      ]);
+      res.set('Cache-Control', 'no-store').json({ status: 'ready', database: 'ok' });
     } catch (err) {
-      req.log?.warn({ err }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+      const database = err instanceof ReadyTimeout ? `no answer within ${timeoutMs} ms`
+        : isDatabaseTimeout(err) ? 'statement timed out'
+          : isDatabaseUnavailable(err) ? 'unreachable'
+            : 'error';
+      req.log?.warn({ err: err instanceof ReadyTimeout ? undefined : err, database }, 'readiness check failed');
+      res.status(503).set('Cache-Control', 'no-store').set('Retry-After', '5').json({ status: 'unavailable', database });
+    } finally {
+      clearTimeout(timer);
     }
   });
   return router;

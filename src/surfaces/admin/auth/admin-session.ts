@@ -21,7 +21,8 @@ declare module 'express-session' {
 
 export interface AdminSessionOptions {
   databaseUrl: string;
-  secret: string;
+  /** Signing secrets: the first signs, every one verifies (rotation: SESSION_SECRET, SESSION_SECRET_PREVIOUS). */
+  secret: string | string[];
   secure: boolean;
 }
 
@@ -29,7 +30,9 @@ export function adminSessionMiddleware(opts: AdminSessionOptions) {
   const PgStore = connectPgSimple(session);
   // A small pool of its own; allowExitOnIdle so an idle pool never keeps a process (or a test worker) alive.
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 3, idleTimeoutMillis: 10_000, allowExitOnIdle: true });
-  pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
+  // A connection dropped by the server (idle or in use) must not end the process: the pool replaces it.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const store = new PgStore({ pool, tableName: 'admin_sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
   return session({
     store,

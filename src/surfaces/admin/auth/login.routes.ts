@@ -9,6 +9,7 @@ import type { Logger } from '../../../platform/logger.js';
 import { CSRF_COOKIE, CSRF_FIELD, ensureCsrfToken, isSameOrigin, tokenMatches } from './csrf.js';
 import { SESSION_COOKIE } from './admin-session.js';
 import type { LoginThrottle } from './login-throttle.js';
+import { isKnownDevice, rememberDevice } from './known-device.js';
 import type { PanelAdmin } from './panel-admin.js';
 
 const loginForm = z.object({
@@ -25,6 +26,8 @@ export interface LoginRoutesDeps {
   cookieSecure: boolean;
   publicBaseUrl?: string;
   now: () => Date;
+  /** The session secrets, current first (the previous one during a rotation): sign the known-device proof. */
+  secrets: readonly string[];
 }
 
 export function toPanelAdmin(u: { id: string; email: string; role: PanelAdmin['role']; tenantId: string | null }): PanelAdmin {
@@ -73,23 +76,32 @@ export function loginRoutes(router: Router, deps: LoginRoutesDeps): void {
       const parsed = loginForm.safeParse(req.body);
       if (!parsed.success) return await renderLogin(req, res, 400, 'Enter your email and password.');
       const { email, password } = parsed.data;
-      const keys = { ip: req.ip ?? 'unknown', email };
+      const ip = req.ip ?? 'unknown';
+      const keys = { ip, email, knownDevice: isKnownDevice(req, email, deps.secrets) };
+      const attempt = (outcome: string) => recordAttempt(db, logger, { email, ip, outcome });
 
-      const locked = await throttle.lockedUntil(keys);
-      if (locked) return await renderLogin(req, res, 429, lockMessage(locked, deps.now()));
+      // Reserved before the password is checked: a refused attempt never gets its password looked at.
+      const reservation = await throttle.reserve(keys);
+      if (!reservation.ok) {
+        await attempt('throttled');
+        return await renderLogin(req, res, 429, lockMessage(reservation.until, deps.now(), reservation.reason));
+      }
 
       const user = await db.adminUser.findFirst({ where: { email: { equals: email, mode: 'insensitive' } } });
       dummyHash ??= hashPassword('not-a-real-password');
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
       if (!user || !ok) {
-        const nowLocked = await throttle.recordFailure(keys);
-        logger.warn({ email, ip: keys.ip }, 'admin login failed');
-        return await renderLogin(req, res, nowLocked ? 429 : 401, nowLocked ? lockMessage(nowLocked, deps.now()) : 'Wrong email or password.');
+        await attempt('wrong_password');
+        logger.warn({ email, ip }, 'admin login failed');
+        return await renderLogin(req, res, 401, 'Wrong email or password.');
       }
       if (user.role !== 'PLATFORM_ADMIN' && !user.tenantId) {
+        await attempt('no_shop');
         return await renderLogin(req, res, 403, 'This account is not linked to a shop. Ask a platform admin.');
       }
       await throttle.recordSuccess(keys);
+      await attempt('ok');
+      rememberDevice(res, email, deps.secrets[0]!, deps.cookieSecure);
 
       // A new session id at login: a session id planted before login (session fixation) is worthless after it.
       await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
@@ -116,7 +128,15 @@ export function loginRoutes(router: Router, deps: LoginRoutesDeps): void {
   router.get('/logout', logout);
 }
 
-function lockMessage(until: Date, now: Date): string {
-  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
-  return `Too many failed sign-in attempts. Sign-in is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}.`;
+function lockMessage(until: Date, now: Date, reason: 'account' | 'ip'): string {
+  const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+  const wait = seconds < 90 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minutes`;
+  return reason === 'ip'
+    ? `Too many failed sign-in attempts from your network. Try again in ${wait}.`
+    : `Too many failed sign-in attempts for this account. Try again in ${wait}, or sign in from a browser you have used here before.`;
+}
+
+/** Every attempt is kept for the owners to review (sign-in-attempts.routes.ts); a failure to write it never blocks sign-in. */
+async function recordAttempt(db: Db, logger: Logger, a: { email: string; ip: string; outcome: string }): Promise<void> {
+  await db.loginAttempt.create({ data: { email: a.email.slice(0, 254), ip: a.ip.slice(0, 64), outcome: a.outcome } }).catch((err: unknown) => logger.warn({ err }, 'could not record a sign-in attempt'));
 }

@@ -36,11 +36,13 @@ import {
 import { AppError } from '../../../platform/errors.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
 import { COLORS, embed, type MessageData } from '../replies.js';
+import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
 import { adminOrderMessage } from '../views/admin-order.view.js';
 import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
 import { paymentInstructionsText, paymentMethodLabel } from '../views/payment-methods.view.js';
 import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
 import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
+import { sha256Hex } from '../../../platform/crypto.js';
 
 export interface NotificationDeps {
   rest: REST;
@@ -50,6 +52,8 @@ export interface NotificationDeps {
   dmStatus: DmStatusService;
   /** Signs the "Pay now" link in the order-created DM of processor-backed orders (optional). */
   invoices?: Pick<InvoiceService, 'createLink'>;
+  /** Messages already delivered (a re-run job does not send them again); none recorded when absent. */
+  deliveries?: DeliveryLog;
   /** How long a recorded "DMs closed" makes later DMs skip the call (default 24 h). */
   dmClosedBackoffMs?: number;
 }
@@ -66,10 +70,23 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     return { tenant, order };
   };
 
+  /**
+   * Sends at most once per `key` where we can tell (delivery-log.ts): skipped when recorded as delivered,
+   * sent with a nonce Discord de-duplicates on, recorded once Discord accepted it.
+   */
+  async function once(key: string, log: Logger, send: (nonce: { nonce: string; enforce_nonce: true }) => Promise<void>): Promise<void> {
+    if (await deps.deliveries?.wasDelivered(key)) {
+      log.info({ delivery: key }, 'already delivered; not sending again');
+      return;
+    }
+    await send({ nonce: deliveryNonce(key), enforce_nonce: true });
+    await deps.deliveries?.recordDelivered(key);
+  }
+
   /** One message in the tenant's admin channel, mentioning nobody; failures follow the rules above. */
-  async function postToAdmins(channelId: string, message: MessageData, log: Logger): Promise<void> {
+  async function postToAdmins(channelId: string, message: MessageData, log: Logger, key: string): Promise<void> {
     try {
-      await deps.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] } } });
+      await once(key, log, (nonce) => deps.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] }, ...nonce } }).then(() => undefined));
     } catch (err) {
       endOnClientError(err, log);
     }
@@ -77,11 +94,11 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
 
   /** The admin channel learns that a DM did not reach the customer (when the tenant has one). */
   async function tellAdminsDmClosed(tenant: Tenant, order: OrderDetail, what: DmKind, log: Logger): Promise<void> {
-    if (tenant.adminChannelId) await postToAdmins(tenant.adminChannelId, dmClosedNote(order, what), log);
+    if (tenant.adminChannelId) await postToAdmins(tenant.adminChannelId, dmClosedNote(order, what), log, `admin:dm-closed:${what}:${order.id}`);
   }
 
   /** One DM to the order's customer; 50007 is recorded and ends the job, other errors follow the rules above. */
-  async function dm(tenant: Tenant, order: OrderDetail, message: MessageData, what: DmKind): Promise<void> {
+  async function dm(tenant: Tenant, order: OrderDetail, message: MessageData, what: DmKind, about = order.id): Promise<void> {
     const tenantId = tenant.id;
     const log = deps.logger.child({ tenantId, orderId: order.id, notification: what });
     const customer = order.customer;
@@ -92,8 +109,10 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       return;
     }
     try {
-      const channel = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: customer.discordUserId } })) as { id: string };
-      await deps.rest.post(Routes.channelMessages(channel.id), { body: { ...message, allowed_mentions: { parse: [] } } });
+      await once(`dm:${what}:${about}`, log, async (nonce) => {
+        const channel = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: customer.discordUserId } })) as { id: string };
+        await deps.rest.post(Routes.channelMessages(channel.id), { body: { ...message, allowed_mentions: { parse: [] }, ...nonce } });
+      });
       if (customer.dmClosedAt) await deps.dmStatus.recordDmDelivered(tenantId, customer.id);
     } catch (err) {
       if (discordErrorCode(err) === DM_CLOSED) {
@@ -120,7 +139,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         log.warn('order has no payment to approve');
         return;
       }
-      await postToAdmins(tenant.adminChannelId, adminOrderMessage({ order, customerDiscordId: order.customer.discordUserId, paymentId: payment.id, paymentMethod: payment.method }), log);
+      await postToAdmins(tenant.adminChannelId, adminOrderMessage({ order, customerDiscordId: order.customer.discordUserId, paymentId: payment.id, paymentMethod: payment.method }), log, `admin:order-created:${orderId}`);
     },
   });
 
@@ -138,7 +157,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
         throw err;
       });
-      await postToAdmins(tenant.adminChannelId, refundFailedAlert(alert, order), log);
+      await postToAdmins(tenant.adminChannelId, refundFailedAlert(alert, order), log, `admin:refund-failed:${alert.refundId}`);
     },
   });
 
@@ -152,7 +171,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         return;
       }
       const order = await deps.orders.get(alert.tenantId, alert.orderId).catch(() => null);
-      await postToAdmins(tenant.adminChannelId, unappliedAlert(alert, order), log);
+      await postToAdmins(tenant.adminChannelId, unappliedAlert(alert, order), log, `admin:payment-unapplied:${alert.checkoutId}:${alert.action}`);
     },
   });
 
@@ -163,7 +182,8 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       const message: MessageData = {
         embeds: [embed({ title: `${tenant.name}: pay for order #${order.number}`, color: COLORS.brand, description: `Your order **#${order.number}** (${money(order)(order.totalCents)}) is waiting for payment. Press **Pay now** to pay it online.` })],
       };
-      await dm(tenant, order, withPayNow(message, url), 'invoice-link');
+      // One DM per link sent (a re-run job does not send it twice; another send makes another link).
+      await dm(tenant, order, withPayNow(message, url), 'invoice-link', sha256Hex(url).slice(0, 24));
     },
   });
 
@@ -196,7 +216,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     schema: orderRefundedPayload,
     async run({ tenantId, orderId, refundId, amountCents }) {
       const { tenant, order } = await load(tenantId, orderId);
-      await dm(tenant, order, refundedDm(tenant, order, refundId, amountCents), 'order-refunded');
+      await dm(tenant, order, refundedDm(tenant, order, refundId, amountCents), 'order-refunded', refundId);
     },
   });
 }

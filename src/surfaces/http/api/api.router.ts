@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import type { Services } from '../../../container.js';
 import { apiKeyAuth } from './api-context.js';
+import { idempotency } from './idempotency.js';
 import { invoiceLinksRoutes } from './invoice-links.routes.js';
 import { ordersRoutes } from './orders.routes.js';
 import { paymentsRoutes } from './payments.routes.js';
@@ -12,6 +13,8 @@ import { refundsRoutes } from './refunds.routes.js';
 export function apiRouter(services: Services): Router {
   const router = Router();
   router.use(apiKeyAuth(services.apiKeys));
+  // Every state-changing call accepts an Idempotency-Key (see idempotency.ts).
+  router.use(idempotency({ db: services.db, logger: services.logger }));
   router.use(ordersRoutes(services));
   router.use(paymentsRoutes(services));
   router.use(refundsRoutes(services));

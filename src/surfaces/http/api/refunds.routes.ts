@@ -4,9 +4,9 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../container.js';
 import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
-import { AppError } from '../../../platform/errors.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
+import { idempotencyKeyOf, REPLAYED_HEADER } from './idempotency.js';
 import { orderSummaryDto, refundDto } from './api.presenters.js';
 
 const refundBody = z.strictObject({
@@ -24,15 +24,6 @@ function refundInput(req: Request) {
   return { amountCents: body.amountCents, items, reason: body.reason };
 }
 
-function idempotencyKey(req: Request): string | undefined {
-  const key = req.get('idempotency-key');
-  if (key === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 printable ASCII characters without spaces.', { fields: [{ path: 'Idempotency-Key', message: 'invalid' }] });
-  }
-  return key;
-}
-
 export function refundsRoutes(services: Services): Router {
   const router = Router();
 
@@ -41,8 +32,10 @@ export function refundsRoutes(services: Services): Router {
   });
 
   router.post('/orders/:id/refunds', async (req, res) => {
-    const input = { ...refundInput(req), idempotencyKey: idempotencyKey(req) };
+    const input = { ...refundInput(req), idempotencyKey: idempotencyKeyOf(req) };
     const r = await services.refunds.refund(ctxOf(res), orderIdParam(req), input);
+    // The refund's own key check answered (the API's record of the key had expired or was never written).
+    if (r.replayed) res.set(REPLAYED_HEADER, 'true');
     // moneyReturn: "processor" (sent back through the payment processor by a job) or "manual" (P2P: the
     // admin returns the money by hand; Ledgerline only records it).
     res.status(201).json({ refund: refundDto(r.refund), order: orderSummaryDto(r.order), plan: r.plan, moneyReturn: r.moneyReturn });

@@ -1,0 +1,138 @@
+// Idempotency-Key on every state-changing REST call, by Stripe's rules:
+// - the first request with a key runs; its answer (status and body, when not a 5xx) is kept per
+//   (tenant, key) for 24 hours together with a fingerprint of the request (method, path, body);
+// - the same key with the same request gets the kept answer again, marked `Idempotent-Replayed: true`;
+// - the same key with a different request is refused: 422 IDEMPOTENCY_KEY_REUSED, naming what differs;
+// - while the first request still runs, the same request waits for its answer (up to IN_FLIGHT_WAIT_MS),
+//   then answers 409 IDEMPOTENCY_KEY_IN_USE (retry later);
+// - a 5xx is not kept (nothing, or nothing certain, happened): the key may be retried. A record left
+//   unfinished by a process that died is taken over after IN_FLIGHT_STALE_MS.
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Db } from '../../../platform/db/prisma.js';
+import { Prisma } from '../../../platform/db/prisma.js';
+import { AppError } from '../../../platform/errors.js';
+import type { Logger } from '../../../platform/logger.js';
+import { ctxOf } from './api-context.js';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
+export const KEEP_HOURS = 24;
+export const IN_FLIGHT_STALE_MS = 60_000;
+/** How long a concurrent duplicate waits for the first request's answer before answering 409. */
+export const IN_FLIGHT_WAIT_MS = 5_000;
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The key sent, validated; undefined when none was sent. */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.get(IDEMPOTENCY_HEADER);
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 printable ASCII characters without spaces.', { fields: [{ path: 'Idempotency-Key', message: 'invalid' }] });
+  }
+  return key;
+}
+
+/** JSON with object keys sorted, so {"a":1,"b":2} and {"b":2,"a":1} are one request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+function fingerprintOf(req: Request): { fingerprint: string; path: string } {
+  const path = req.originalUrl.split('?')[0]!;
+  const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+  const fingerprint = createHash('sha256').update(`${req.method} ${path}${query}\n${canonical(req.body ?? {})}`).digest('hex');
+  return { fingerprint, path };
+}
+
+interface Row { fingerprint: string; method: string; path: string; status: number | null; responseBody: unknown; expired: boolean; abandoned: boolean }
+
+const inUse = (key: string) => new AppError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still running. Retry in a moment.', { idempotencyKey: key });
+
+// Times are the database's (now()), so every instance agrees on what is expired or abandoned.
+export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
+  const { db } = deps;
+  const keep = Prisma.raw(`interval '${KEEP_HOURS} hours'`);
+  const stale = Prisma.raw(`interval '${IN_FLIGHT_STALE_MS / 1000} seconds'`);
+  return async (req, res, next) => {
+    if (!STATE_CHANGING.has(req.method)) return next();
+    const key = idempotencyKeyOf(req);
+    if (!key) return next();
+    const { tenantId } = ctxOf(res);
+    const { fingerprint, path } = fingerprintOf(req);
+
+    // Claim the key: exactly one request inserts the row.
+    const claimed = await db.$executeRaw`
+      INSERT INTO idempotency_keys ("tenantId", key, fingerprint, method, path)
+      VALUES (${tenantId}, ${key}, ${fingerprint}, ${req.method}, ${path})
+      ON CONFLICT ("tenantId", key) DO NOTHING`;
+    if (claimed === 0) {
+      const read = async () => (await db.$queryRaw<Row[]>`
+        SELECT fingerprint, method, path, status, "responseBody",
+               "createdAt" < now() - ${keep} AS expired,
+               (status IS NULL AND "createdAt" < now() - ${stale}) AS abandoned
+        FROM idempotency_keys WHERE "tenantId" = ${tenantId} AND key = ${key}`)[0];
+      let row = await read();
+      // The same request sent twice at once (a client's eager retry): wait briefly for the first one's
+      // answer and give it to both, rather than a 409 the caller must retry.
+      for (let waited = 0; row && row.status === null && !row.abandoned && row.fingerprint === fingerprint && waited < IN_FLIGHT_WAIT_MS; waited += 50) {
+        await new Promise((r) => setTimeout(r, 50));
+        row = await read();
+      }
+      if (!row) return next(inUse(key));
+      if (!row.expired && row.fingerprint !== fingerprint) {
+        const same = row.method === req.method && row.path === path;
+        return next(new AppError(
+          'IDEMPOTENCY_KEY_REUSED',
+          same
+            ? `This Idempotency-Key was already used for ${row.method} ${row.path} with different parameters. Use a new key for a different request.`
+            : `This Idempotency-Key was already used for ${row.method} ${row.path}, not ${req.method} ${path}. Use a new key for a different request.`,
+          { idempotencyKey: key, firstRequest: { method: row.method, path: row.path }, conflict: same ? 'body' : 'endpoint' },
+        ));
+      }
+      if (!row.expired && row.status !== null) {
+        res.set(REPLAYED_HEADER, 'true');
+        res.status(row.status).json(row.responseBody);
+        return;
+      }
+      if (!row.expired && !row.abandoned) return next(inUse(key));
+      // Expired, or left unfinished by a request that died: take it over. The condition is re-checked on
+      // the locked row, so of two takers only one wins.
+      const taken = await db.$executeRaw`
+        UPDATE idempotency_keys SET fingerprint = ${fingerprint}, method = ${req.method}, path = ${path}, status = NULL, "responseBody" = NULL, "createdAt" = DEFAULT
+        WHERE "tenantId" = ${tenantId} AND key = ${key}
+          AND ("createdAt" < now() - ${keep} OR (status IS NULL AND "createdAt" < now() - ${stale}))`;
+      if (taken === 0) return next(inUse(key));
+    }
+    keepAnswer(res, deps, tenantId, key);
+    next();
+  };
+}
+
+/**
+ * Records the answer before it is sent (so a retry that follows the answer always finds it): kept below
+ * 500, released otherwise (nothing, or nothing certain, happened; the caller may retry with the key).
+ */
+function keepAnswer(res: Response, deps: { db: Db; logger: Logger }, tenantId: string, key: string): void {
+  const json = res.json.bind(res);
+  res.json = (body: unknown) => {
+    const write = res.statusCode < 500
+      ? deps.db.$executeRaw`UPDATE idempotency_keys SET status = ${res.statusCode}, "responseBody" = ${JSON.stringify(body ?? null)}::jsonb WHERE "tenantId" = ${tenantId} AND key = ${key}`
+      : deps.db.$executeRaw`DELETE FROM idempotency_keys WHERE "tenantId" = ${tenantId} AND key = ${key} AND status IS NULL`;
+    // If the write fails (database gone), the unfinished row is taken over after IN_FLIGHT_STALE_MS.
+    write
+      .catch((err: unknown) => deps.logger.warn({ err }, 'could not record the idempotent answer'))
+      .finally(() => json(body));
+    return res;
+  };
+}
+
+/** Deletes answers older than KEEP_HOURS (expired rows are also taken over on use). */
+export async function pruneIdempotencyKeys(db: Db): Promise<number> {
+  return db.$executeRaw`DELETE FROM idempotency_keys WHERE "createdAt" < now() - ${Prisma.raw(`interval '${KEEP_HOURS} hours'`)}`;
+}

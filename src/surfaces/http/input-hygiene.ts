@@ -1,0 +1,64 @@
+// Text that no field of ours may hold, refused at the edge with 400 and the standard error body rather than
+// failing deep inside (PostgreSQL refuses a NUL byte in text with a 500; a lone UTF-16 surrogate cannot be
+// encoded as UTF-8 and corrupts or fails the write).
+import type { RequestHandler } from 'express';
+import { AppError } from '../../platform/errors.js';
+
+// eslint-disable-next-line no-control-regex
+const NUL = /\u0000/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The path of the first string (key or value) in `value` that holds a NUL byte or a lone surrogate. */
+export function findUnsafeText(value: unknown, path = '', depth = 0): string | undefined {
+  if (depth > 64) return path || '(root)';
+  if (typeof value === 'string') return NUL.test(value) || LONE_SURROGATE.test(value) ? path || '(root)' : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnsafeText(value[i], `${path}[${i}]`, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const here = path ? `${path}.${k}` : k;
+      if (NUL.test(k) || LONE_SURROGATE.test(k)) return here;
+      const found = findUnsafeText(v, here, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Refuses a request whose parsed body or query holds a NUL byte or a lone surrogate. */
+export const rejectUnsafeText: RequestHandler = (req, _res, next) => {
+  const where = findUnsafeText(req.body, 'body') ?? findUnsafeText(req.query, 'query');
+  if (where) {
+    return next(new AppError('VALIDATION_FAILED', `Invalid text in ${where}: NUL bytes and unpaired surrogates are not allowed.`, { fields: [{ path: where, message: 'invalid characters' }] }));
+  }
+  next();
+};
+
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+const POSITIVE_INT = /^[1-9]\d{0,6}$/;
+
+/**
+ * The AdminJS list API's paging and sorting parameters, checked before AdminJS turns them into a query:
+ * a negative page or a sort key such as __proto__ otherwise fails deep inside the adapter with a 500.
+ */
+export const adminListParams: RequestHandler = (req, _res, next) => {
+  const q = req.query as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const name of ['page', 'perPage'] as const) {
+    if (q[name] !== undefined && !(typeof q[name] === 'string' && POSITIVE_INT.test(q[name]))) problems.push(`${name} must be a whole number from 1`);
+  }
+  if (q.direction !== undefined && q.direction !== 'asc' && q.direction !== 'desc') problems.push('direction must be asc or desc');
+  if (q.sortBy !== undefined && (typeof q.sortBy !== 'string' || RESERVED_NAMES.has(q.sortBy) || !/^[A-Za-z_][\w.]{0,100}$/.test(q.sortBy))) problems.push('sortBy is not a field name');
+  for (const key of Object.keys(q)) {
+    if (key.split(/[.~[\]]+/).some((part) => RESERVED_NAMES.has(part))) problems.push(`${key} is not a filter name`);
+  }
+  if (problems.length) {
+    return next(new AppError('VALIDATION_FAILED', `Invalid list parameters: ${problems.join('; ')}.`, { fields: problems.map((message) => ({ path: 'query', message })) }));
+  }
+  next();
+};

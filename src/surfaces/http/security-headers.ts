@@ -1,0 +1,49 @@
+// Security headers from helmet on every surface, with a Content-Security-Policy per surface:
+// - JSON surfaces (REST, Discord, health) and everything else: nothing may load or run (default-src 'none').
+// - The invoice page sets its own, stricter-where-it-matters policy in its router (style by hash, form
+//   posts to the processor); it replaces this one there.
+// - The admin panel (AdminJS): its pages are rendered with inline scripts and styles, and its design system
+//   loads fonts from Google Fonts, so scripts are allowed from 'self' and inline; nothing may frame it and
+//   it may talk only to itself.
+// API and health answers carry data that must never be cached: Cache-Control: no-store.
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+
+const base = {
+  // HSTS only makes sense over HTTPS; helmet sends it always, browsers ignore it over HTTP.
+  strictTransportSecurity: { maxAge: 180 * 24 * 3600, includeSubDomains: false },
+  referrerPolicy: { policy: 'same-origin' as const },
+  frameguard: { action: 'deny' as const },
+};
+
+const strict = helmet({
+  ...base,
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+});
+
+const adminPanel = helmet({
+  ...base,
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", "'unsafe-inline'"],
+      styleSrc: ["'self'", "'unsafe-inline'", 'https://fonts.googleapis.com'],
+      fontSrc: ["'self'", 'data:', 'https://fonts.gstatic.com'],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+    },
+  },
+});
+
+const NO_STORE = /^\/(api|healthz|readyz|invoice)(\/|$)/;
+
+export const securityHeaders: RequestHandler = (req, res, next) => {
+  if (NO_STORE.test(req.path)) res.set('Cache-Control', 'no-store');
+  if (req.path === '/admin' || req.path.startsWith('/admin/')) return adminPanel(req, res, next);
+  return strict(req, res, next);
+};

@@ -1,0 +1,172 @@
+// The edge under bad input and bad neighbours: standard 4xx bodies for malformed input, security headers on
+// every surface, rate limits kept in PostgreSQL (429 + Retry-After), and TRUST_PROXY deciding whose
+// X-Forwarded-* and X-Request-Id to believe.
+import { gzipSync } from 'node:zlib';
+import request from 'supertest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { testDb } from '../../helpers/db.js';
+import { apiTenant, pendingOrder } from '../api/api-fixtures.js';
+
+let t: TestApp;
+let shop: Awaited<ReturnType<typeof apiTenant>>;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  shop = await apiTenant(t);
+});
+afterAll(async () => {
+  await t.services.close();
+});
+// Counters are per client address, and every request here comes from loopback: start each test afresh.
+beforeEach(async () => {
+  await testDb().rateLimit.deleteMany();
+});
+
+const standardError = (body: { error?: { code?: string; message?: string; requestId?: string } }) => {
+  expect(body.error?.code).toBeTruthy();
+  expect(body.error?.message).toBeTruthy();
+  expect(body.error?.requestId).toBeTruthy();
+};
+
+describe('malformed input answers 4xx with the standard error body', () => {
+  it('a NUL byte in a text field', async () => {
+    const order = await pendingOrder(shop);
+    const res = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).send({ notes: 'a\u0000b' });
+    expect(res.status).toBe(400);
+    standardError(res.body);
+    expect(res.body.error.message).toContain('body.notes');
+  });
+
+  it('a lone surrogate in a text field', async () => {
+    const order = await pendingOrder(shop);
+    const res = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).set('Content-Type', 'application/json').send('{"notes":"x\\ud800y"}');
+    expect(res.status).toBe(400);
+    standardError(res.body);
+  });
+
+  it('a body that says gzip but is not', async () => {
+    const order = await pendingOrder(shop);
+    const res = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').serialize((b: unknown) => b as string).send(Buffer.from('this is not gzip'));
+    expect(res.status).toBe(400);
+    standardError(res.body);
+    // Real gzip still works.
+    const ok = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').serialize((b: unknown) => b as string).send(gzipSync('{"notes":"zipped"}'));
+    expect(ok.body).toMatchObject({ notes: 'zipped' });
+    expect(ok.status).toBe(200);
+  });
+
+  it('%ZZ in a path', async () => {
+    const res = await request(t.app).get('/api/orders/%ZZ').set(shop.auth);
+    expect(res.status).toBe(400);
+    standardError(res.body);
+    const invoice = await request(t.app).get('/invoice/%ZZ');
+    expect(invoice.status).toBeLessThan(500);
+    expect(invoice.status).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('security headers', () => {
+  it('API answers: no-store, nosniff, a CSP that allows nothing, no framing', async () => {
+    const res = await request(t.app).get('/api/orders').set(shop.auth).expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['strict-transport-security']).toBeTruthy();
+    const err = await request(t.app).get('/api/orders').expect(401);
+    expect(err.headers['cache-control']).toBe('no-store');
+  });
+
+  it('the admin panel: a CSP that lets AdminJS run its inline scripts, never framed', async () => {
+    const res = await request(t.app).get('/admin/login');
+    expect(res.status).toBe(200);
+    const csp = res.headers['content-security-policy'];
+    expect(csp).toContain("script-src 'self' 'unsafe-inline'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('the invoice page: no-store and its own CSP', async () => {
+    const res = await request(t.app).get('/invoice/not-a-token');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+});
+
+describe('rate limits kept in PostgreSQL', () => {
+  it('limits /api per key, the invoice page per client address, the webhooks per source: 429 + Retry-After', async () => {
+    const limited = await createTestApp({ env: { RATE_LIMIT_API_PER_MINUTE: '3', RATE_LIMIT_INVOICE_PER_MINUTE: '2', RATE_LIMIT_WEBHOOKS_PER_MINUTE: '2' } });
+    try {
+      const s = await apiTenant(limited);
+      const other = await apiTenant(limited);
+      for (let i = 0; i < 3; i++) await request(limited.app).get('/api/orders').set(s.auth).expect(200);
+      const over = await request(limited.app).get('/api/orders').set(s.auth);
+      expect(over.status).toBe(429);
+      expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+      expect(over.body.error.code).toBe('RATE_LIMITED');
+      // Another key has its own budget.
+      await request(limited.app).get('/api/orders').set(other.auth).expect(200);
+      // A second instance on the same database shares the counters.
+      const second = await createTestApp({ env: { RATE_LIMIT_API_PER_MINUTE: '3' } });
+      try {
+        expect((await request(second.app).get('/api/orders').set(s.auth)).status).toBe(429);
+      } finally {
+        await second.services.close();
+      }
+
+      for (let i = 0; i < 2; i++) await request(limited.app).get('/invoice/x.y');
+      expect((await request(limited.app).get('/invoice/x.y')).status).toBe(429);
+
+      for (let i = 0; i < 2; i++) await request(limited.app).post('/webhooks/paypal/x').send({});
+      const hook = await request(limited.app).post('/webhooks/paypal/x').send({});
+      expect(hook.status).toBe(429);
+      expect(hook.headers['retry-after']).toBeTruthy();
+    } finally {
+      await limited.services.close();
+    }
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('behind a trusted hop: the client address from X-Forwarded-For, the caller\'s request id and HTTPS are believed', async () => {
+    const app = await createTestApp({ env: { TRUST_PROXY: 'loopback', RATE_LIMIT_INVOICE_PER_MINUTE: '1', COOKIE_SECURE: 'true' } });
+    try {
+      // Two clients behind the proxy each get their own budget.
+      expect((await request(app.app).get('/invoice/a.b').set('X-Forwarded-For', '203.0.113.1')).status).not.toBe(429);
+      expect((await request(app.app).get('/invoice/a.b').set('X-Forwarded-For', '203.0.113.2')).status).not.toBe(429);
+      expect((await request(app.app).get('/invoice/a.b').set('X-Forwarded-For', '203.0.113.1')).status).toBe(429);
+      const res = await request(app.app).get('/healthz').set('X-Request-Id', 'from-the-proxy-1');
+      expect(res.headers['x-request-id']).toBe('from-the-proxy-1');
+      const login = await request(app.app).get('/admin/login').set('X-Forwarded-Proto', 'https');
+      expect(([] as string[]).concat(login.headers['set-cookie'] ?? []).find((c) => c.startsWith('ledgerline_admin='))).toMatch(/Secure/);
+      expect(login.text).not.toContain('only works over HTTPS');
+    } finally {
+      await app.services.close();
+    }
+  });
+
+  it('from an untrusted hop: X-Forwarded-* and X-Request-Id are ignored', async () => {
+    const app = await createTestApp({ env: { TRUST_PROXY: '10.0.0.0/8', RATE_LIMIT_INVOICE_PER_MINUTE: '1', COOKIE_SECURE: 'true' } });
+    try {
+      expect((await request(app.app).get('/invoice/a.b').set('X-Forwarded-For', '203.0.113.1')).status).not.toBe(429);
+      // A spoofed address does not buy a fresh budget.
+      expect((await request(app.app).get('/invoice/a.b').set('X-Forwarded-For', '203.0.113.2')).status).toBe(429);
+      const res = await request(app.app).get('/healthz').set('X-Request-Id', 'planted-id');
+      expect(res.headers['x-request-id']).not.toBe('planted-id');
+      const login = await request(app.app).get('/admin/login').set('X-Forwarded-Proto', 'https');
+      expect(login.text).toContain('only works over HTTPS');
+    } finally {
+      await app.services.close();
+    }
+  });
+
+  it('accepts hop counts and CIDR lists with Express semantics', async () => {
+    const { parseTrustProxy } = await import('../../../src/config/env.js');
+    expect(parseTrustProxy('2')).toBe(2);
+    expect(parseTrustProxy('true')).toBe(true);
+    expect(parseTrustProxy('false')).toBe(false);
+    expect(parseTrustProxy('loopback, 10.0.0.0/8')).toEqual(['loopback', '10.0.0.0/8']);
+  });
+});

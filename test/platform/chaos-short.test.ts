@@ -1,0 +1,21 @@
+// The short version of the fault suite (npm run chaos) in CI: two instances on one database, a handful of
+// customers, an instance SIGKILLed, backends terminated and PostgreSQL restarted once; no violation and
+// no process exit the suite did not cause.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+describe('npm run chaos (short)', () => {
+  it('0 violations', async () => {
+    const args = ['--import', 'tsx', 'scripts/chaos.ts', '--seconds', '30', '--customers', '6', '--kills', '1', '--terminations', '2', '--restarts', '1', '--stale-seconds', '10', '--drain-seconds', '60'];
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      child.on('exit', (c) => resolve({ code: c, output }));
+    });
+    expect(output, output).toContain('Violations: 0');
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/PostgreSQL restarts\s+1/);
+  }, 180_000);
+});

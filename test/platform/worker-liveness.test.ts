@@ -1,0 +1,95 @@
+// A job locked by a worker that died (its instance was SIGKILLed) is freed and run again within two
+// minutes, not after graphile-worker's four-hour stale-lock window; a slow job on a live worker keeps its lock.
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createPool } from '../../src/platform/db/database.js';
+import { EventBus, enqueueJob } from '../../src/platform/jobs/queue.js';
+import { startWorker } from '../../src/platform/jobs/worker.js';
+import { createWorkerLiveness, STALE_MS } from '../../src/platform/jobs/worker-liveness.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { testDatabaseUrl, testDb } from '../helpers/db.js';
+
+const db = testDb();
+const pool = createPool(testDatabaseUrl(), 3);
+const logger = createLogger({ level: 'silent', pretty: false });
+afterAll(async () => {
+  await pool.end();
+});
+
+interface JobRow { id: string; locked_by: string | null; attempts: number }
+async function job(id: string): Promise<JobRow | undefined> {
+  const rows = await db.$queryRaw<JobRow[]>`SELECT id::text AS id, locked_by, attempts FROM graphile_worker._private_jobs WHERE id = ${BigInt(id)}`;
+  return rows[0];
+}
+
+/** Adds a job and marks it as taken by `worker` `ageSeconds` ago (what a killed instance leaves behind). */
+async function lockedJob(task: string, worker: string, ageSeconds: number): Promise<string> {
+  await enqueueJob(db, task, { n: 1 });
+  const [row] = await db.$queryRaw<{ id: string }[]>`
+    UPDATE graphile_worker._private_jobs SET locked_by = ${worker}, locked_at = now() - make_interval(secs => ${ageSeconds}), attempts = 1
+    WHERE id = (SELECT max(id) FROM graphile_worker._private_jobs WHERE task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = ${task}))
+    RETURNING id::text AS id`;
+  return row!.id;
+}
+
+describe('worker liveness', () => {
+  it('frees the jobs of a worker silent for more than a minute, and only those', async () => {
+    const liveness = createWorkerLiveness({ pool, instanceId: 'test', logger });
+    const dead = `worker-dead-${randomUUID()}`;
+    const alive = `worker-alive-${randomUUID()}`;
+    const fresh = `worker-fresh-${randomUUID()}`;
+    const orphan = await lockedJob('test.liveness', dead, STALE_MS / 1000 + 30);
+    // A slow job on a live worker: locked long ago, but its worker heartbeats.
+    liveness.add(alive);
+    await liveness.heartbeat();
+    const slow = await lockedJob('test.liveness', alive, 600);
+    // Locked a moment ago by a worker that has not heartbeated yet.
+    const young = await lockedJob('test.liveness', fresh, 5);
+
+    const freed = await liveness.sweep();
+    expect(freed).toContain(dead);
+    expect(freed).not.toContain(alive);
+    expect((await job(orphan))!.locked_by).toBeNull();
+    expect((await job(slow))!.locked_by).toBe(alive);
+    expect((await job(young))!.locked_by).toBe(fresh);
+    await liveness.stop();
+  });
+
+  it('a freed job runs on a live worker', async () => {
+    const bus = new EventBus();
+    const ran: number[] = [];
+    bus.registerTask('test.rerun', { schema: z.object({ n: z.number() }), run: async (p) => { ran.push(p.n); } });
+    const orphan = await lockedJob('test.rerun', `worker-killed-${randomUUID()}`, 120);
+    const worker = await startWorker({ connectionString: testDatabaseUrl(), bus, logger, concurrency: 1, pollIntervalMs: 50 });
+    try {
+      // Nothing runs it while it is locked...
+      await new Promise((r) => setTimeout(r, 300));
+      expect(ran).toEqual([]);
+      // ...until the sweeper (normally on a timer) frees it.
+      await createWorkerLiveness({ pool, instanceId: 'sweeper', logger }).sweep();
+      const until = Date.now() + 10_000;
+      while (ran.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(ran).toEqual([1]);
+      expect(await job(orphan)).toBeUndefined(); // done and removed
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('a running worker heartbeats: its rows exist while it runs and are gone after a clean stop', async () => {
+    const worker = await startWorker({ connectionString: testDatabaseUrl(), bus: new EventBus(), logger, concurrency: 2, pollIntervalMs: 50, instanceId: 'hb-test' });
+    try {
+      let rows: unknown[] = [];
+      const until = Date.now() + 5_000;
+      while (rows.length < 2 && Date.now() < until) {
+        rows = await db.jobWorkerHeartbeat.findMany({ where: { instanceId: 'hb-test' } });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(rows).toHaveLength(2);
+    } finally {
+      await worker.stop();
+    }
+    expect(await db.jobWorkerHeartbeat.count({ where: { instanceId: 'hb-test' } })).toBe(0);
+  });
+});

@@ -39,7 +39,6 @@ it('no secret or invoice token appears in any log line', async () => {
   await request(env.t.app).post(`/webhooks/paypal/${connectionId}`).set({ 'content-type': 'application/json', 'paypal-transmission-sig': 'Zm9yZ2Vk' }).send('{}').expect(401);
   await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 100 });
 
-  expect(env.paypal.refundRequests([...env.paypal.captures.keys()][0]!)).toHaveLength(1);
   expect(out).toContain('/invoice/[redacted]');
   for (const secret of [token, token.split('.')[1]!, clientSecret, 'Zm9yZ2Vk']) expect(out).not.toContain(secret);
   expect(out).not.toMatch(/A21AA[\w-]{20,}/); // the fake's access tokens

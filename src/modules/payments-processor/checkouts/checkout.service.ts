@@ -39,6 +39,12 @@ export interface CheckoutService {
    * and `providerCheckoutId` (PayPal's ?token=) names it. PayPal: captured here; PAID only on a COMPLETED capture.
    */
   completeReturn(input: { tenantId: string; orderId: string; checkoutId: string; providerCheckoutId?: string }): Promise<ReturnOutcome>;
+  /**
+   * Square (Cash App Pay): charges the Web Payments SDK token for one of our OPEN checkouts of this order and
+   * applies the result like a return. NOT_FOUND for a checkout not ours; PAYMENT_METHOD_NOT_ENABLED when the
+   * provider has no charge step.
+   */
+  charge(input: { tenantId: string; orderId: string; checkoutId: string; sourceToken: string }): Promise<ReturnOutcome>;
   /** BAD_SIGNATURE, NOT_FOUND (unknown connection, or a checkout we did not create), VALIDATION_FAILED. */
   handleWebhook(provider: PaymentProvider, connectionId: string, req: WebhookRequest): Promise<{ outcome: WebhookOutcome; applied?: ApplyOutcome }>;
   /** Voids the order's open checkouts made for an older version (or any, once the order is not payable). */
@@ -120,6 +126,34 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       if (after.state === 'VOIDED') return 'changed';
       if (after.state === 'FAILED') return 'failed';
       return state.providerStatus === 'INSTRUMENT_DECLINED' ? 'declined' : 'open';
+    },
+
+    async charge(input) {
+      const checkout = await db.paymentCheckout.findFirst({ where: { id: input.checkoutId, tenantId: input.tenantId, orderId: input.orderId } });
+      if (!checkout) throw new AppError('NOT_FOUND', 'This payment was not started from this invoice.');
+      if (checkout.state === 'PAID') return checkout.unappliedAction ? 'changed' : 'paid';
+      if (checkout.state !== 'OPEN') return checkout.state === 'VOIDED' ? 'changed' : 'failed';
+      const loaded = await connections.load({ id: checkout.connectionId }, { requireConnected: true });
+      if (!loaded.adapter.charge) throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'This payment method has no charge step.');
+      const order = await db.order.findUniqueOrThrow({ where: { id: checkout.orderId } });
+      // Never charge for a checkout the order outgrew.
+      if (whyNotApplicable(order, checkout, checkout.amountCents, checkout.currency)) return 'changed';
+      const state = await loaded.adapter.charge(loaded.conn, {
+        sourceToken: input.sourceToken,
+        amountCents: checkout.amountCents,
+        currency: checkout.currency,
+        idempotencyKey: `charge-${checkout.id}`,
+        orderId: checkout.orderId,
+        note: `Order #${order.number}`,
+      });
+      // Square's payment id becomes the checkout's provider id (webhooks name it).
+      if (state.providerCheckoutId && state.providerCheckoutId !== checkout.providerCheckoutId) {
+        await db.paymentCheckout.update({ where: { id: checkout.id }, data: { providerCheckoutId: state.providerCheckoutId } });
+      }
+      const { checkout: after } = await applyCheckoutState(deps, checkout.id, state, { source: 'charge' });
+      if (after.state === 'PAID') return after.unappliedAction ? 'changed' : 'paid';
+      if (after.state === 'PENDING') return 'pending';
+      return after.state === 'FAILED' ? 'declined' : 'open';
     },
 
     async handleWebhook(provider, connectionId, req) {

@@ -44,6 +44,12 @@ const envSchema = z
     DISCORD_ADMIN_PERMISSION: z.enum(['ADMINISTRATOR', 'MANAGE_GUILD']).default('MANAGE_GUILD'),
     /** Interactions whose X-Signature-Timestamp is older than this are refused (replay protection). */
     DISCORD_MAX_SIGNATURE_AGE_SECONDS: z.coerce.number().int().positive().default(300),
+    /**
+     * A handler that has not answered this long after its request ARRIVED is deferred (Discord allows 3 s).
+     * At most 2500 outside tests; tests set it (0: defer at once; very large: never by time) so no test
+     * depends on how fast the machine is.
+     */
+    DISCORD_DEFER_AFTER_MS: z.coerce.number().int().min(0).default(2000),
     /** Development only: start a local fake Discord API and a generated key pair when no application is configured. */
     DISCORD_SIMULATOR: bool.optional(),
 
@@ -94,6 +100,9 @@ const envSchema = z
       } catch (err) {
         ctx.addIssue({ code: 'custom', path: ['SECRETS_ENCRYPTION_KEYS'], message: (err as Error).message });
       }
+    }
+    if (env.NODE_ENV !== 'test' && env.DISCORD_DEFER_AFTER_MS > 2500) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_DEFER_AFTER_MS'], message: 'at most 2500 (Discord drops answers after 3 s)' });
     }
     if (env.NODE_ENV === 'production') {
       for (const key of ['DISCORD_PUBLIC_KEY', 'DISCORD_APPLICATION_ID', 'DISCORD_BOT_TOKEN', 'SESSION_SECRET', 'DATABASE_URL', 'SECRETS_ENCRYPTION_KEYS'] as const) {

@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   CURRENCY_MISMATCH: 409,
   IDEMPOTENCY_KEY_IN_USE: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
+  /** The order's amount or selections changed since the customer reviewed it (checkout/quote-consent.ts). */
+  QUOTE_CHANGED: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INVOICE_LINK_DISABLED: 503,

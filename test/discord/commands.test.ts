@@ -64,8 +64,9 @@ describe('legacy flow', () => {
     const partial = await interact(h, commandInteraction(s.as(), 'order-shipping', { street: '5 Oak Ave' }));
     expect(textOf(partial)).toMatch(/city/);
     const shipping = await interact(h, commandInteraction(s.as(), 'order-shipping', { street: '5 Oak Ave', city: 'Portland', state: 'OR', zip: '97201', country: 'us' }));
-    expect(customIdsOf(shipping)).toContain('order:shipping-type-select');
-    await interact(h, componentInteraction(s.as(), 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }));
+    // The shop's only shipping type is taken as the default: spec 004's sequence goes on to /order-payment.
+    expect(textOf(shipping)).toContain(`Shipping: ${s.shippingType.name}`);
+    expect(textOf(shipping)).toContain('/order-payment');
 
     const disabled = await interact(h, commandInteraction(s.as(), 'order-payment', { paymentmethod: 'CHIME' }));
     expect(textOf(disabled)).toMatch(/not enabled|payment method/i);
@@ -106,7 +107,7 @@ describe('legacy flow', () => {
     expect(edit.type).toBe(9);
     expect(JSON.stringify(edit.data)).toContain(saved.line1);
     const confirmed = await interact(h, componentInteraction(s.as(), `legacy:address-confirm:${saved.id}`, { message: messageOf(chosen) }));
-    expect(customIdsOf(confirmed)).toContain('order:shipping-type-select');
+    expect(textOf(confirmed)).toContain('/order-payment');
 
     // Another customer's saved address cannot be used through a crafted id.
     const other = await f.customer({ tenantId: s.tenant.id });

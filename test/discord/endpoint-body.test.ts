@@ -51,7 +51,7 @@ describe('interactions endpoint body', () => {
   });
 
   it('reads a body sent in several chunks (no Content-Length) and hands the interaction to the handler', async () => {
-    const body = JSON.stringify({ id: '1', type: 2, guild_id: '1', data: { name: 'help' } });
+    const body = JSON.stringify({ id: '1', application_id: '1', token: 't', type: 2, guild_id: '1', data: { name: 'help' } });
     const headers = signDiscordBody(keys, body);
     const req = request(app).post('/discord/interactions').set(headers).set('Transfer-Encoding', 'chunked');
     req.write(body.slice(0, 20));

@@ -99,9 +99,10 @@ describe('rich /order flow', () => {
     expect(reviewText).toContain('Shipping');
     expect(reviewText).toContain('Tax: $0.00');
     expect(reviewText).toContain('Pay @shop on Venmo');
-    expect(customIdsOf(review)).toEqual(['order:confirm', 'order:cancel']);
+    // The Confirm button carries the fingerprint of this review (the order is placed only at these amounts).
+    expect(customIdsOf(review)).toEqual([expect.stringMatching(/^order:confirm:[A-Za-z0-9_-]{16}$/), 'order:cancel']);
 
-    const submitted = await interact(h, componentInteraction(as, 'order:confirm', { message: messageOf(review) }));
+    const submitted = await interact(h, componentInteraction(as, customIdsOf(review)[0]!, { message: messageOf(review) }));
     expect(submitted.type).toBe(7);
     expect(textOf(submitted)).toContain('Order submitted');
     const order = await db.order.findFirstOrThrow({ where: { tenantId: s.tenant.id }, include: { payments: true } });

@@ -24,6 +24,8 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     INVOICE_LINK_SIGNING_SECRET: 'test-invoice-secret-test-invoice-secret',
     COOKIE_SECURE: 'false',
     SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
+    // No Discord answer is deferred because the machine is slow: tests that want deferral say so (0 = at once).
+    DISCORD_DEFER_AFTER_MS: '600000',
     ...opts.env,
   });
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL, pretty: false });

@@ -1,5 +1,5 @@
 // Pure discount rules: what a discount takes off a subtotal, whether it applies, and which one wins.
-import type { Discount } from '../../generated/prisma/index.js';
+import { Prisma, type Discount } from '../../generated/prisma/index.js';
 import { percentOfCents } from '../../platform/money.js';
 
 export type DiscountRule = Pick<
@@ -12,6 +12,32 @@ export function discountAmountCents(d: Pick<DiscountRule, 'type' | 'percentOff' 
   if (subtotalCents <= 0) return 0;
   const raw = d.type === 'PERCENT' ? percentOfCents(subtotalCents, Math.min(100, Math.max(0, d.percentOff ?? 0))) : Math.max(0, d.amountOffCents ?? 0);
   return Math.min(subtotalCents, raw);
+}
+
+/**
+ * The discount rules as SQL over a discount row `d` (tenant, active, validity window, scope with the
+ * customer's assignment `a` when given, optionally the minimum subtotal and the use limits): the same rules
+ * isEligible checks below, in ONE place for every statement that reads or counts a discount (the review's
+ * and submit's candidate reads and the conditional UPDATE that counts a use).
+ */
+export function eligibilitySql(input: { tenantId: string; customerId: string; now: Date; subtotalCents?: number; limits?: boolean; assignment?: boolean }): Prisma.Sql {
+  const { tenantId, customerId, now } = input;
+  const parts = [
+    Prisma.sql`d."tenantId" = ${tenantId} AND d.active`,
+    Prisma.sql`(d."startsAt" IS NULL OR d."startsAt" <= ${now}) AND (d."endsAt" IS NULL OR d."endsAt" > ${now})`,
+  ];
+  if (input.assignment) parts.push(Prisma.sql`(d.scope = 'GLOBAL' OR a.id IS NOT NULL)`);
+  if (input.subtotalCents !== undefined) parts.push(Prisma.sql`d."minSubtotalCents" <= ${input.subtotalCents}`);
+  if (input.limits) {
+    parts.push(Prisma.sql`(d."maxUses" IS NULL OR d."usedCount" < d."maxUses")`);
+    parts.push(Prisma.sql`(d.scope <> 'GLOBAL' OR d."maxUsesPerCustomer" IS NULL OR d."maxUsesPerCustomer" > ${customerUsesSql(tenantId, customerId)})`);
+  }
+  return Prisma.join(parts, ' AND ');
+}
+
+/** How many of the customer's orders used the GLOBAL discount `d` (cancelled ones give their use back). */
+export function customerUsesSql(tenantId: string, customerId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT count(*)::int FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id AND o.status <> 'CANCELLED')`;
 }
 
 /**

@@ -4,7 +4,7 @@
 // a customer whose payment was rejected can order again with the same discount.
 import { Prisma } from '../../platform/db/prisma.js';
 import { executeSql, queryRows, type SqlTarget } from '../../platform/db/sql.js';
-import { discountAmountCents, isEligible, rankDiscounts, type DiscountRule } from './discount-rules.js';
+import { customerUsesSql, discountAmountCents, eligibilitySql, isEligible, rankDiscounts, type DiscountRule } from './discount-rules.js';
 
 export interface AppliedDiscount {
   discountId: string;
@@ -79,14 +79,10 @@ function candidateRowsSql(input: { tenantId: string; customerId: string; now: Da
       'amountOffCents', d."amountOffCents", 'scope', d.scope, 'startsAt', ${ms(Prisma.sql`d."startsAt"`)}, 'endsAt', ${ms(Prisma.sql`d."endsAt"`)},
       'minSubtotalCents', d."minSubtotalCents", 'maxUses', d."maxUses", 'maxUsesPerCustomer', d."maxUsesPerCustomer", 'usedCount', d."usedCount",
       'active', d.active, 'assignmentId', a.id, 'assignmentUses', a."usedCount",
-      'customerOrders', CASE WHEN d.scope = 'GLOBAL' AND d."maxUsesPerCustomer" IS NOT NULL
-        THEN (SELECT count(*)::int FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id AND o.status <> 'CANCELLED')
-        ELSE 0 END))
+      'customerOrders', CASE WHEN d.scope = 'GLOBAL' AND d."maxUsesPerCustomer" IS NOT NULL THEN ${customerUsesSql(tenantId, customerId)} ELSE 0 END))
     FROM discounts d
     LEFT JOIN discount_assignments a ON a."discountId" = d.id AND a."customerId" = ${customerId}
-    WHERE d."tenantId" = ${tenantId} AND d.active
-      AND (d."startsAt" IS NULL OR d."startsAt" <= ${now}) AND (d."endsAt" IS NULL OR d."endsAt" > ${now})
-      AND (d.scope = 'GLOBAL' OR a.id IS NOT NULL)), '[]'::json)`;
+    WHERE ${eligibilitySql({ tenantId, customerId, now, assignment: true })}), '[]'::json)`;
 }
 
 function candidatesFromRows(rows: unknown, input: Input): Candidate[] {
@@ -106,14 +102,10 @@ async function candidates(db: SqlTarget, input: Input): Promise<Candidate[]> {
     SELECT d.id, d.name, d.type::text AS type, d."percentOff", d."amountOffCents", d.scope::text AS scope, d."startsAt", d."endsAt",
       d."minSubtotalCents", d."maxUses", d."maxUsesPerCustomer", d."usedCount", d.active,
       a.id AS "assignmentId", a."usedCount" AS "assignmentUses",
-      CASE WHEN d.scope = 'GLOBAL' AND d."maxUsesPerCustomer" IS NOT NULL
-        THEN (SELECT count(*)::int FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id AND o.status <> 'CANCELLED')
-        ELSE 0 END AS "customerOrders"
+      CASE WHEN d.scope = 'GLOBAL' AND d."maxUsesPerCustomer" IS NOT NULL THEN ${customerUsesSql(tenantId, customerId)} ELSE 0 END AS "customerOrders"
     FROM discounts d
     LEFT JOIN discount_assignments a ON a."discountId" = d.id AND a."customerId" = ${customerId}
-    WHERE d."tenantId" = ${tenantId} AND d.active AND d."minSubtotalCents" <= ${subtotalCents}
-      AND (d."startsAt" IS NULL OR d."startsAt" <= ${now}) AND (d."endsAt" IS NULL OR d."endsAt" > ${now})
-      AND (d.scope = 'GLOBAL' OR a.id IS NOT NULL)`);
+    WHERE ${eligibilitySql({ tenantId, customerId, now, subtotalCents, assignment: true })}`);
   return eligibleRows(rows, input);
 }
 
@@ -137,11 +129,7 @@ export function createDiscountService(): DiscountService {
       for (const c of list) {
         const [fresh] = await queryRows<Pick<DiscountRule, 'name' | 'type' | 'percentOff' | 'amountOffCents'>>(tx, Prisma.sql`
           UPDATE discounts d SET "usedCount" = d."usedCount" + 1, "updatedAt" = now()
-          WHERE d.id = ${c.rule.id} AND d."tenantId" = ${tenantId} AND d.active AND d."minSubtotalCents" <= ${subtotalCents}
-            AND (d."startsAt" IS NULL OR d."startsAt" <= ${now}) AND (d."endsAt" IS NULL OR d."endsAt" > ${now})
-            AND (d."maxUses" IS NULL OR d."usedCount" < d."maxUses")
-            AND (d.scope <> 'GLOBAL' OR d."maxUsesPerCustomer" IS NULL OR d."maxUsesPerCustomer" >
-              (SELECT count(*) FROM orders o WHERE o."tenantId" = ${tenantId} AND o."customerId" = ${customerId} AND o."discountId" = d.id AND o.status <> 'CANCELLED'))
+          WHERE d.id = ${c.rule.id} AND ${eligibilitySql({ tenantId, customerId, now, subtotalCents, limits: true })}
           RETURNING d.name, d.type::text AS type, d."percentOff", d."amountOffCents"`);
         if (!fresh) continue;
         const amountCents = discountAmountCents(fresh, subtotalCents);

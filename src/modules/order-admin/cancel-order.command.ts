@@ -1,17 +1,21 @@
-// Cancelling an unpaid order: status CANCELLED, open payments closed, reserved stock released (inventory
-// decides whether the tenant tracks stock), its discount use given back, order.cancelled enqueued, audit
-// entry. A paid order is not
-// cancelled: it is refunded (which returns the money, the stock and the roles).
+// Cancelling an order before fulfilment (spec 000: CANCELLED is "cancelled before fulfillment"):
+// - unpaid: status CANCELLED, open payments closed, reserved stock released (inventory decides whether the
+//   tenant tracks stock), its discount use given back, order.cancelled enqueued, audit entry;
+// - PAID (not yet FULFILLING): refunded in full through the refund engine in the same transaction (money
+//   back through the processor job, or recorded as owed by hand for manual methods; every unit back in
+//   stock; roles revoked; order.refunded), then CANCELLED with order.cancelled. Its discount use stays
+//   (a paid order keeps its use, refunded or not).
+// Later statuses are refunded, not cancelled (the transition table says so).
 import { z } from 'zod';
 import type { Order, PaymentStatus } from '../../generated/prisma/index.js';
 import { withTransaction, type Tx } from '../../platform/db/prisma.js';
-import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderCancelledPayload } from '../shared/events.js';
 import type { AfterSaleDeps } from './after-sale.deps.js';
-import { lockOrder, orderLabel } from './order-lock.js';
-import { PAID_STATUSES } from './order-transitions.js';
+import { lockOrder } from './order-lock.js';
+import { assertTransition, transitionOrder } from './order-transitions.js';
+import { applyRefund } from '../refunds/refund.command.js';
 
 export const OPEN_PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'awaiting_admin_approval'];
 
@@ -29,7 +33,7 @@ export async function cancelLockedOrder(
   why: { reason: OrderCancelledPayload['reason']; note?: string },
 ): Promise<Order> {
   const now = deps.clock.now();
-  const updated = await tx.order.update({ where: { id: order.id }, data: { status: 'CANCELLED', cancelledAt: now } });
+  const updated = await transitionOrder(tx, order, 'CANCELLED', 'cancel', { cancelledAt: now });
   await tx.payment.updateMany({ where: { orderId: order.id, status: { in: [...OPEN_PAYMENT_STATUSES] } }, data: { status: 'cancelled' } });
   await deps.inventory.releaseForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id });
   // The customer never paid: the discount use goes back (a limited or one-per-customer discount stays usable).
@@ -46,13 +50,28 @@ export async function cancelLockedOrder(
   return updated;
 }
 
-/** Refuses to cancel anything but an unpaid order, with the way forward in the message. */
+/** Refuses to cancel an order the transition table does not let go to CANCELLED, with the way forward. */
 export function assertCancellable(order: Order): void {
-  if (order.status === 'PENDING_PAYMENT') return;
-  if (PAID_STATUSES.includes(order.status)) {
-    throw new AppError('INVALID_TRANSITION', `Order ${orderLabel(order)} is already paid: refund it instead (a full refund returns the money, the stock and the roles).`, { status: order.status });
-  }
-  throw new AppError('INVALID_TRANSITION', `Order ${orderLabel(order)} is ${order.status} and can no longer be cancelled.`, { status: order.status });
+  assertTransition(order, 'CANCELLED', 'cancel');
+}
+
+/**
+ * Cancels a PAID order (locked by the caller): a full refund through the refund engine that ends the order
+ * CANCELLED instead of REFUNDED, then order.cancelled and the audit entry.
+ */
+export async function cancelPaidOrder(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, order: Order, why: { note?: string }): Promise<Order> {
+  assertTransition(order, 'CANCELLED', 'cancel');
+  const { order: updated, refund, moneyReturn } = await applyRefund(tx, deps, ctx, order.id, { reason: why.note || 'Order cancelled by the shop' }, { status: 'CANCELLED', data: { cancelledAt: deps.clock.now() } });
+  const payload: OrderCancelledPayload = { tenantId: ctx.tenantId, orderId: order.id, reason: 'admin_cancelled', ...(why.note ? { note: why.note } : {}) };
+  await deps.bus.emit(tx, EVENTS.orderCancelled, payload);
+  await deps.audit.record(tx, ctx, {
+    action: 'order.cancelled',
+    entityType: 'Order',
+    entityId: order.id,
+    before: { status: order.status },
+    after: { status: 'CANCELLED', reason: 'admin_cancelled', note: why.note ?? null, refundId: refund.id, refundedCents: refund.amountCents, moneyReturn },
+  });
+  return updated;
 }
 
 /** orderAdmin.cancel: idempotent (an already cancelled order is returned with changed=false). */
@@ -62,6 +81,7 @@ export async function cancelOrder(deps: AfterSaleDeps, ctx: TenantContext, order
     const order = await lockOrder(tx, ctx.tenantId, orderId);
     if (order.status === 'CANCELLED') return { order, changed: false };
     assertCancellable(order);
+    if (order.status === 'PAID') return { order: await cancelPaidOrder(tx, deps, ctx, order, { note }), changed: true };
     return { order: await cancelLockedOrder(tx, deps, ctx, order, { reason: 'admin_cancelled', note }), changed: true };
   });
 }

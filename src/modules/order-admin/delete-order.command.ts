@@ -9,6 +9,7 @@ import { withTransaction } from '../../platform/db/prisma.js';
 import type { TenantContext } from '../shared/actor.js';
 import type { AfterSaleDeps } from './after-sale.deps.js';
 import { lockOrder, orderLabel } from './order-lock.js';
+import { deleteOrderRow } from './order-transitions.js';
 
 export interface DeleteOrderResult {
   orderId: string;
@@ -34,7 +35,7 @@ export async function deleteOrder(deps: AfterSaleDeps, ctx: TenantContext, order
       before: snapshot,
       after: { releasedStock, revokedEntitlementIds: revoked.map((e) => e.id) },
     });
-    await tx.order.delete({ where: { id: orderId } });
+    await deleteOrderRow(tx, order);
     return { orderId, number: order.number, releasedStock, revokedEntitlementIds: revoked.map((e) => e.id) };
   });
 }

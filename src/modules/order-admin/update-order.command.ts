@@ -16,11 +16,11 @@ import { parseInput } from '../../platform/validate.js';
 import { confirmLockedOrder } from '../payments/confirm-payment.command.js';
 import type { TenantContext } from '../shared/actor.js';
 import type { AfterSaleDeps } from './after-sale.deps.js';
-import { cancelLockedOrder } from './cancel-order.command.js';
+import { cancelLockedOrder, cancelPaidOrder } from './cancel-order.command.js';
 import { editOrderItems } from './edit-order-items.js';
 import { loadOrderDetail, type OrderDetail } from './order-detail.query.js';
 import { lockOrder, orderLabel } from './order-lock.js';
-import { canShip, findTransition, ORDER_TRANSITIONS, orderStatusAfterShipping, PAID_STATUSES, SHIPPING_TRANSITIONS } from './order-transitions.js';
+import { canShip, findTransition, orderStatusAfterShipping, PAID_STATUSES, SHIPPING_TRANSITIONS, transitionOrder } from './order-transitions.js';
 
 /** An empty string clears an optional text field. */
 const optionalText = (max: number) =>
@@ -59,21 +59,12 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
     }
 
     if (input.status && input.status !== order.status) {
-      const t = findTransition(order.status, input.status);
-      if (!t) {
-        const allowed = ORDER_TRANSITIONS[order.status].map((x) => x.to);
-        throw new AppError(
-          'INVALID_TRANSITION',
-          `Order ${orderLabel(order)} cannot go from ${order.status} to ${input.status}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}.`,
-          { from: order.status, to: input.status, allowed },
-        );
-      }
-      if (t.via === 'refund') {
-        throw new AppError('INVALID_TRANSITION', `Order ${orderLabel(order)} becomes ${input.status} only through a refund: use the Refund action.`, { from: order.status, to: input.status });
-      }
-      if (t.via === 'confirm') auditBase = order = (await confirmLockedOrder(tx, deps, ctx, order)).order;
-      else if (t.via === 'cancel') auditBase = order = await cancelLockedOrder(tx, deps, ctx, order, { reason: 'admin_cancelled' });
-      else order = await tx.order.update({ where: { id: orderId }, data: stepData(order, input.status, input.shippingStatus) });
+      // The table says which operation performs the change (transitionOrder refuses anything else).
+      const via = findTransition(order.status, input.status)?.via ?? 'update';
+      if (via === 'confirm') auditBase = order = (await confirmLockedOrder(tx, deps, ctx, order)).order;
+      else if (via === 'cancel' && order.status === 'PAID') auditBase = order = await cancelPaidOrder(tx, deps, ctx, order, {});
+      else if (via === 'cancel') auditBase = order = await cancelLockedOrder(tx, deps, ctx, order, { reason: 'admin_cancelled' });
+      else order = await transitionOrder(tx, order, input.status, 'update', stepData(order, input.status, input.shippingStatus));
     }
 
     const data: Prisma.OrderUpdateInput = {};
@@ -94,12 +85,13 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
         );
       }
       data.shippingStatus = input.shippingStatus;
-      const next = orderStatusAfterShipping(order.status, input.shippingStatus);
-      if (next !== order.status) data.status = next;
     }
     if (input.trackingNumber !== undefined && input.trackingNumber !== order.trackingNumber) data.trackingNumber = input.trackingNumber;
     if (input.notes !== undefined && input.notes !== order.notes) data.notes = input.notes;
-    if (Object.keys(data).length > 0) order = await tx.order.update({ where: { id: orderId }, data });
+    // Handing the parcel over or its delivery moves the order on (a plain fulfilment step of the table).
+    const next = input.shippingStatus && data.shippingStatus ? orderStatusAfterShipping(order.status, input.shippingStatus) : order.status;
+    if (next !== order.status) order = await transitionOrder(tx, order, next, 'update', data);
+    else if (Object.keys(data).length > 0) order = await tx.order.update({ where: { id: orderId }, data });
 
     const changed = diff(auditBase, order, ['status', 'shippingStatus', 'trackingNumber', 'notes']);
     if (changed) await deps.audit.record(tx, ctx, { action: 'order.updated', entityType: 'Order', entityId: orderId, ...changed });
@@ -107,9 +99,9 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
   return loadOrderDetail(deps.db, ctx.tenantId, orderId);
 }
 
-/** A plain fulfilment step; marking SHIPPED also marks the parcel shipped unless the update says otherwise. */
+/** A plain fulfilment step's other columns: marking SHIPPED also marks the parcel shipped unless the update says otherwise. */
 function stepData(order: Order, to: OrderStatus, shippingAsked: ShippingStatus | undefined): Prisma.OrderUpdateInput {
-  const data: Prisma.OrderUpdateInput = { status: to };
+  const data: Prisma.OrderUpdateInput = {};
   if (to === 'SHIPPED' && !shippingAsked && canShip(order.shippingStatus, 'SHIPPED')) data.shippingStatus = 'SHIPPED';
   return data;
 }

@@ -12,12 +12,14 @@ import { Prisma } from '../../platform/db/prisma.js';
 import type { SqlClient } from '../../platform/db/sql.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
-import { memberMayBuy } from '../catalog/role-gate.js';
+import { assertRules, guardSql, hasItemsRule, paymentRules, productRules, shippingTypeRules } from '../checkout/selection-rules.js';
+import { consentOf, quoteFingerprint } from '../checkout/quote-consent.js';
+import { createSessionClock } from '../checkout/session-clock.js';
+import { noSession, sessionExpired } from '../checkout/session-errors.js';
 import { addressInputSchema, type AddressInput } from '../customers/address.schema.js';
 import { exactSavedAddressSql, savedAddressesSql, useAddressSql, type SavedAddress } from '../customers/address.store.js';
 import type { DiscountService } from '../discounts/discount.service.js';
-import { priceSession, sessionAddress, taxRequestFor, type Quote } from '../orders/order-quote.js';
-import { composeTotals } from '../orders/pricing.js';
+import { buildQuote, priceSession, sessionAddress, taxRequestFor, type Quote } from '../orders/order-quote.js';
 import type { TaxPort } from '../tax/tax.port.js';
 import { deriveState } from './session-state.js';
 import { casActiveSession, expireSession, loadActiveSession, loadSessionById, toSessionView, type LoadedProduct, type LoadedSession, type SessionView } from './session-store.js';
@@ -72,15 +74,15 @@ export interface OrderSessionService {
    * What submit would charge now: catalog prices, best discount, shipping, tax (TAX_SERVICE_UNAVAILABLE
    * when the tenant's tax provider cannot answer), total. Needs items (SESSION_EMPTY) and an address.
    */
-  review(tenantId: string, customerId: string): Promise<Quote>;
+  review(tenantId: string, customerId: string): Promise<ReviewedQuote>;
 }
 
-const NO_SESSION = () => new AppError('NOT_FOUND', 'You have no order in progress: start one with /order.');
-const EXPIRED = () => new AppError('SESSION_EXPIRED', 'Your order session expired after a period of inactivity: start again with /order.');
+/** A review: the quote, stored on the session as what the customer is shown, and its fingerprint (quote-consent.ts). */
+export type ReviewedQuote = Quote & { fingerprint: string };
 
 export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionService {
-  const { sql, clock, discounts, tax } = deps;
-  const ttlMs = deps.ttlMinutes * 60_000;
+  const { sql, discounts, tax } = deps;
+  const clock = createSessionClock(deps.clock, deps.ttlMinutes);
 
   /** What a step changes on the session row. */
   type Patch = Partial<Pick<LoadedSession, 'items' | 'addressId' | 'address' | 'pendingAddress' | 'shippingTypeId' | 'shippingType' | 'paymentMethod'>>;
@@ -103,16 +105,16 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
   ): Promise<SessionView> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const s = await loadActiveSession<SavedAddress[]>(sql, tenantId, customerId, opts.savedAddresses ? { extra: savedAddressesSql(tenantId, customerId) } : {});
-      if (!s) throw NO_SESSION();
+      if (!s) throw noSession();
       const now = clock.now();
-      if (s.expiresAt <= now) {
+      if (clock.isExpired(s, now)) {
         await expireSession(sql, s.id);
-        throw EXPIRED();
+        throw sessionExpired();
       }
       const { patch, item, address } = await plan(s);
       const next: LoadedSession = { ...s, ...patch };
       const state = deriveState({ itemCount: next.items.length, hasAddress: next.addressId !== null || address !== undefined, hasPaymentMethod: next.paymentMethod !== null });
-      const expiresAt = new Date(now.getTime() + ttlMs);
+      const expiresAt = clock.expiresAt(now);
       const pending = next.pendingAddress == null ? null : JSON.stringify(next.pendingAddress);
       const itemSql = !item
         ? Prisma.empty
@@ -152,18 +154,16 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
    */
   function fastStep<E = never>(tenantId: string, customerId: string, q: { guard: Prisma.Sql; set: Prisma.Sql; ctes?: Prisma.Sql; extra?: Prisma.Sql }) {
     const now = clock.now();
-    return casActiveSession<E>(sql, { tenantId, customerId, now, expiresAt: new Date(now.getTime() + ttlMs), ...q });
+    return casActiveSession<E>(sql, { tenantId, customerId, now, expiresAt: clock.expiresAt(now), ...q });
   }
   /**
    * deriveState in SQL for a session that has at least one item. In SET, `s` is the row as it was before
    * the write: only for steps that change neither the address nor the payment method.
    */
   const STATE_WITH_ITEMS = Prisma.sql`(CASE WHEN s."addressId" IS NULL THEN 'COLLECTING_SHIPPING' WHEN s."paymentMethod" IS NULL THEN 'SELECTING_PAYMENT' ELSE 'READY_TO_SUBMIT' END)::"OrderSessionState"`;
-  const HAS_ITEMS = Prisma.sql`EXISTS (SELECT 1 FROM order_session_items i WHERE i."sessionId" = s.id)`;
-
-  const requireItems = (s: LoadedSession, what: string) => {
-    if (s.items.length === 0) throw new AppError('ILLEGAL_STATE', `Add a product before ${what}.`);
-  };
+  const addressRules = [hasItemsRule('the shipping address')];
+  const HAS_ITEMS = guardSql(addressRules);
+  const requireItems = (s: LoadedSession, what: string) => assertRules([hasItemsRule(what)], { session: s });
 
   /**
    * The address steps: the customer's saved addresses come with the session (step's `savedAddresses`), and
@@ -184,7 +184,7 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
         WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1 AND "expiresAt" <= ${now}
         RETURNING id
       ), touched AS (
-        UPDATE order_sessions SET "lastActivityAt" = ${now}, "expiresAt" = ${new Date(now.getTime() + ttlMs)}, "updatedAt" = clock_timestamp()
+        UPDATE order_sessions SET "lastActivityAt" = ${now}, "expiresAt" = ${clock.expiresAt(now)}, "updatedAt" = clock_timestamp()
         WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1 AND "expiresAt" > ${now}
         RETURNING id
       )
@@ -197,7 +197,7 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
   /** Opens a session, or null when the customer is not the tenant's or already has an active one (the unique active slot). */
   async function open(tenantId: string, customerId: string, guildId: string | null): Promise<SessionView | null> {
     const now = clock.now();
-    const expiresAt = new Date(now.getTime() + ttlMs);
+    const expiresAt = clock.expiresAt(now);
     // INSERT ... SELECT FROM customers: the customer must be this tenant's.
     const created = await sql.query<{ id: string; currency: string }>(Prisma.sql`
       WITH ins AS (
@@ -234,7 +234,7 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
     async getActive(tenantId, customerId) {
       const s = await loadActiveSession(sql, tenantId, customerId);
       if (!s) return null;
-      if (s.expiresAt <= clock.now()) {
+      if (clock.isExpired(s, clock.now())) {
         await expireSession(sql, s.id);
         return null;
       }
@@ -243,14 +243,13 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
 
     async setItem(tenantId, customerId, input) {
       const { productId, quantity, memberRoleIds } = parseInput(setItemSchema, input, 'item');
+      // The product rules (selection-rules.ts): the fast path's guard and the long way's errors.
+      const rules = productRules({ quantity, memberRoleIds });
       if (quantity > 0) {
         // Fast path: the same checks as below (product active and the tenant's, role gate, currency, early
         // stock check), the session write and the item upsert in one statement.
         const fast = await fastStep<LoadedProduct>(tenantId, customerId, {
-          guard: Prisma.sql`EXISTS (SELECT 1 FROM products p WHERE p.id = ${productId} AND p."tenantId" = t.id AND p.active
-            AND (cardinality(p."requiredRoleIds") = 0 OR p."requiredRoleIds" && ${memberRoleIds}::text[])
-            AND btrim(p.currency) = btrim(t.currency)
-            AND (NOT (t."inventoryTracking" AND p."trackStock") OR p.stock >= ${quantity}))`,
+          guard: Prisma.sql`EXISTS (SELECT 1 FROM products p WHERE p.id = ${productId} AND ${guardSql(rules)})`,
           set: Prisma.sql`state = ${STATE_WITH_ITEMS}`,
           ctes: Prisma.sql`, item AS (
               INSERT INTO order_session_items ("sessionId", "productId", quantity)
@@ -273,15 +272,8 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
           SELECT id, "tenantId", sku, name, "unitPriceCents", currency, active, "requiredRoleIds", "trackStock", stock
           FROM products WHERE id = ${productId} AND "tenantId" = ${tenantId}`);
         const product = products[0];
-        if (!product || !product.active) throw new AppError('NOT_FOUND', 'That product is not available.', { productId });
-        if (!memberMayBuy(product, memberRoleIds)) {
-          throw new AppError('ROLE_REQUIRED', `${product.name} is only available to members with a specific role.`, { productId, name: product.name, requiredRoleIds: product.requiredRoleIds });
-        }
-        if (product.currency.trim() !== s.tenant.currency) throw new AppError('CURRENCY_MISMATCH', `${product.name} is priced in ${product.currency}, but this shop sells in ${s.tenant.currency}.`, { productId });
-        // An early, friendly check; the binding one is the reservation at submit.
-        if (s.tenant.inventoryTracking && product.trackStock && product.stock < quantity) {
-          throw new AppError('OUT_OF_STOCK', product.stock > 0 ? `Only ${product.stock} of ${product.name} left.` : `${product.name} is out of stock.`, { productId, name: product.name, available: product.stock, requested: quantity });
-        }
+        if (!product) throw new AppError('NOT_FOUND', 'That product is not available.', { productId });
+        assertRules(rules, { tenant: s.tenant, product, choosing: true });
         const line = { productId, quantity, product };
         const items = s.items.some((i) => i.productId === productId) ? s.items.map((i) => (i.productId === productId ? line : i)) : [...s.items, line];
         return { patch: { items }, item: { upsert: { productId, quantity } } };
@@ -350,7 +342,7 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
       const id = parseInput(z.string().min(1).max(64), shippingTypeId, 'shipping type');
       // Fast path: items present, an active shipping type of this tenant; the write in the same statement.
       const fast = await fastStep(tenantId, customerId, {
-        guard: Prisma.sql`${HAS_ITEMS} AND EXISTS (SELECT 1 FROM shipping_types x WHERE x.id = ${id} AND x."tenantId" = t.id AND x.active)`,
+        guard: Prisma.sql`${guardSql([hasItemsRule('choosing shipping')])} AND EXISTS (SELECT 1 FROM shipping_types x WHERE x.id = ${id} AND ${guardSql(shippingTypeRules())})`,
         set: Prisma.sql`state = ${STATE_WITH_ITEMS}, "shippingTypeId" = ${id}`,
       });
       if (fast) return toSessionView(fast);
@@ -358,9 +350,11 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
         requireItems(s, 'choosing shipping');
         // Only an active shipping type of this tenant is accepted.
         const types = await sql.query<{ id: string; name: string; priceCents: number; active: boolean }>(Prisma.sql`
-          SELECT id, name, "priceCents", active FROM shipping_types WHERE id = ${id} AND "tenantId" = ${tenantId} AND active`);
-        if (!types[0]) throw new AppError('NOT_FOUND', 'That shipping option is not available.');
-        return { patch: { shippingTypeId: types[0].id, shippingType: types[0] } };
+          SELECT id, name, "priceCents", active FROM shipping_types WHERE id = ${id} AND "tenantId" = ${tenantId}`);
+        const type = types[0] ?? null;
+        // An unknown id reads as "not available", like an inactive one.
+        assertRules(shippingTypeRules(), { shippingType: type, tenantId, choosing: true });
+        return { patch: { shippingTypeId: type!.id, shippingType: type } };
       });
     },
 
@@ -368,18 +362,14 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
       const m = parseInput(paymentMethodSchema, method, 'payment method');
       // Fast path: items, an address, a shipping type when the tenant has active ones, a method the tenant
       // enabled; the write in the same statement.
+      const rules = paymentRules(m);
       const fast = await fastStep(tenantId, customerId, {
-        guard: Prisma.sql`${HAS_ITEMS} AND s."addressId" IS NOT NULL
-          AND (s."shippingTypeId" IS NOT NULL OR NOT EXISTS (SELECT 1 FROM shipping_types x WHERE x."tenantId" = t.id AND x.active))
-          AND ${m}::"PaymentMethod" = ANY(t."enabledPaymentMethods")`,
+        guard: guardSql(rules),
         set: Prisma.sql`state = 'READY_TO_SUBMIT'::"OrderSessionState", "paymentMethod" = ${m}::"PaymentMethod"`,
       });
       if (fast) return toSessionView(fast);
       return step(tenantId, customerId, async (s) => {
-        requireItems(s, 'choosing how to pay');
-        if (!s.addressId) throw new AppError('ILLEGAL_STATE', 'Set the shipping address before choosing how to pay.');
-        if (!s.shippingTypeId && s.tenant.activeShippingTypes > 0) throw new AppError('ILLEGAL_STATE', 'Choose a shipping option before choosing how to pay.');
-        if (!s.tenant.enabledPaymentMethods.includes(m)) throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'This shop does not accept that payment method.', { method: m });
+        assertRules(rules, { session: s });
         return { patch: { paymentMethod: m } };
       });
     },
@@ -393,11 +383,11 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
 
     async review(tenantId, customerId) {
       const s = await loadActiveSession(sql, tenantId, customerId);
-      if (!s) throw NO_SESSION();
+      if (!s) throw noSession();
       const now = clock.now();
-      if (s.expiresAt <= now) {
+      if (clock.isExpired(s, now)) {
         await expireSession(sql, s.id);
-        throw EXPIRED();
+        throw sessionExpired();
       }
       const { lines, subtotalCents } = priceSession(s);
       const address = sessionAddress(s);
@@ -405,18 +395,14 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
       const shippingCents = s.shippingType?.priceCents ?? 0;
       const discountCents = Math.min(discount?.amountCents ?? 0, subtotalCents);
       const taxAmountCents = await tax.taxForOrder(s.tenant, taxRequestFor(lines, discountCents, shippingCents, address));
-      const totals = composeTotals({ subtotalCents, discountCents, shippingCents, taxAmountCents });
-      // Looking at the summary is activity: it keeps the session alive.
-      await sql.execute(Prisma.sql`UPDATE order_sessions SET "lastActivityAt" = ${now}, "expiresAt" = ${new Date(now.getTime() + ttlMs)} WHERE id = ${s.id} AND "activeSlot" = 1`);
-      return {
-        lines,
-        ...totals,
-        discountName: discount && totals.discountCents > 0 ? discount.name : null,
-        shippingTypeName: s.shippingType?.name ?? null,
-        currency: s.tenant.currency,
-        paymentMethod: s.paymentMethod,
-        address,
-      };
+      const quote = buildQuote(s, { lines, subtotalCents, discount, taxAmountCents });
+      const consented = consentOf(quote);
+      // Looking at the summary is activity: it keeps the session alive. What it showed is stored: submit with
+      // consent places the order only at these numbers (checkout/quote-consent.ts). Not a new version of the
+      // row ("updatedAt" stays): a concurrent step is not made to retry by a look at the summary.
+      await sql.execute(Prisma.sql`UPDATE order_sessions SET "lastActivityAt" = ${now}, "expiresAt" = ${clock.expiresAt(now)}, "reviewedQuote" = ${JSON.stringify(consented)}::jsonb
+        WHERE id = ${s.id} AND "activeSlot" = 1`);
+      return { ...quote, fingerprint: quoteFingerprint(consented) };
     },
   };
 }

@@ -36,6 +36,8 @@ export interface LoadedSession {
   pendingAddress: unknown;
   shippingTypeId: string | null;
   paymentMethod: PaymentMethod | null;
+  /** What the last review showed (checkout/quote-consent.ts), or null. */
+  reviewedQuote: unknown;
   lastActivityAt: Date;
   expiresAt: Date;
   /** updatedAt as text (microseconds): the compare-and-set version of the session row. */
@@ -114,7 +116,7 @@ type Row = Omit<LoadedSession, 'tenant'> & { tenant: Omit<LoadedSession['tenant'
 /** What the flow needs of a session row `s` (joined to `t`, `a`, `st` by FROM_JOINS): the LoadedSession columns. */
 const COLUMNS = Prisma.sql`
     s.id, s."tenantId", s."customerId", s."guildId", s.state::text AS state, s."activeSlot", s."endReason"::text AS "endReason",
-      s."addressId", s."pendingAddress", s."shippingTypeId", s."paymentMethod"::text AS "paymentMethod", s."lastActivityAt", s."expiresAt",
+      s."addressId", s."pendingAddress", s."shippingTypeId", s."paymentMethod"::text AS "paymentMethod", s."reviewedQuote", s."lastActivityAt", s."expiresAt",
       s."updatedAt"::text AS version,
       COALESCE((
         SELECT json_agg(json_build_object('productId', i."productId", 'quantity', i.quantity, 'product', json_build_object(

@@ -3,11 +3,11 @@
 // charged), so both compute the same numbers the same way.
 import type { PaymentMethod } from '../../generated/prisma/index.js';
 import { AppError } from '../../platform/errors.js';
-import { memberMayBuy } from '../catalog/role-gate.js';
+import { assertSessionSelectable } from '../checkout/selection-rules.js';
 import { toAddressInput, type AddressInput } from '../customers/address.schema.js';
 import type { LoadedSession } from '../order-sessions/session-store.js';
 import type { TaxRequest } from '../tax/tax.port.js';
-import { lineDiscounts, lineTotalCents, subtotalCents } from './pricing.js';
+import { composeTotals, lineDiscounts, lineTotalCents, subtotalCents } from './pricing.js';
 import type { OrderTotals } from './order-totals.js';
 
 export interface QuoteLine {
@@ -26,26 +26,19 @@ export interface Quote extends OrderTotals {
 }
 
 /**
- * The session's lines at today's catalog prices. Throws SESSION_EMPTY (no items), NOT_FOUND (a product
- * was deactivated: the message names it), ROLE_REQUIRED (when memberRoleIds is given and the member no
- * longer holds a role a product requires), CURRENCY_MISMATCH (product priced in another currency).
+ * The session's lines at today's catalog prices, after every selection is checked again by the rules used
+ * when it was chosen (checkout/selection-rules.ts). Throws SESSION_EMPTY (no items), NOT_FOUND (a product
+ * deactivated or a shipping type withdrawn: the message names it), ROLE_REQUIRED (when memberRoleIds is
+ * given and the member no longer holds a role a product requires), CURRENCY_MISMATCH, OUT_OF_STOCK (early;
+ * the binding check is the reservation), PAYMENT_METHOD_NOT_ENABLED (disabled since it was chosen).
  */
 export function priceSession(session: LoadedSession, memberRoleIds?: readonly string[]): { lines: QuoteLine[]; subtotalCents: number } {
-  const currency = session.tenant.currency;
   if (session.items.length === 0) throw new AppError('SESSION_EMPTY', 'Your order has no items yet: add a product first.');
+  assertSessionSelectable(session, memberRoleIds);
   const lines = [...session.items]
     .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0))
     .map((i) => {
       const p = i.product;
-      if (!p.active || p.tenantId !== session.tenantId) {
-        throw new AppError('NOT_FOUND', `${p.name} is no longer available: remove it from your order.`, { productId: p.id, name: p.name });
-      }
-      if (memberRoleIds && !memberMayBuy(p, memberRoleIds)) {
-        throw new AppError('ROLE_REQUIRED', `${p.name} is only available to members with a specific role: remove it from your order.`, { productId: p.id, name: p.name, requiredRoleIds: p.requiredRoleIds });
-      }
-      if (p.currency.trim().toUpperCase() !== currency.trim().toUpperCase()) {
-        throw new AppError('CURRENCY_MISMATCH', `${p.name} is priced in ${p.currency}, but this shop sells in ${currency}.`, { productId: p.id });
-      }
       return { productId: p.id, sku: p.sku, name: p.name, quantity: i.quantity, unitPriceCents: p.unitPriceCents, lineTotalCents: lineTotalCents({ quantity: i.quantity, unitPriceCents: p.unitPriceCents }) };
     });
   return { lines, subtotalCents: subtotalCents(lines) };
@@ -65,5 +58,26 @@ export function taxRequestFor(lines: readonly QuoteLine[], discountCents: number
     lines: lines.map((l, i) => ({ productId: l.productId, quantity: l.quantity, unitPriceCents: l.unitPriceCents, discountCents: shares[i] ?? 0 })),
     shippingCents,
     amountCents: sub - Math.min(discountCents, sub),
+  };
+}
+
+/**
+ * The quote review shows and submit re-checks, built the same way on both sides from the priced lines, the
+ * discount that applies, and the tax: lines, totals, names, method, address.
+ */
+export function buildQuote(
+  session: LoadedSession,
+  input: { lines: QuoteLine[]; subtotalCents: number; discount: { name: string; amountCents: number } | null; taxAmountCents: number },
+): Quote {
+  const shippingCents = session.shippingType?.priceCents ?? 0;
+  const totals = composeTotals({ subtotalCents: input.subtotalCents, discountCents: input.discount?.amountCents ?? 0, shippingCents, taxAmountCents: input.taxAmountCents });
+  return {
+    lines: input.lines,
+    ...totals,
+    discountName: input.discount && totals.discountCents > 0 ? input.discount.name : null,
+    shippingTypeName: session.shippingType?.name ?? null,
+    currency: session.tenant.currency,
+    paymentMethod: session.paymentMethod,
+    address: sessionAddress(session),
   };
 }

@@ -21,13 +21,15 @@ import { AppError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/jobs/queue.js';
 import { z } from 'zod';
 import { parseInput } from '../../platform/validate.js';
+import { assertConsented, consentOf, FINGERPRINT, parseReviewed } from '../checkout/quote-consent.js';
+import { createSessionClock } from '../checkout/session-clock.js';
+import { noSession, sessionCancelled, sessionExpired } from '../checkout/session-errors.js';
 import type { DiscountService } from '../discounts/discount.service.js';
 import { checkReservedLine, mergeLines, reservedLineSql, reserveLineCtes, type InventoryService, type ReservedLine } from '../inventory/inventory.service.js';
 import { expireSession, loadActiveSession, loadSessionById, type LoadedSession } from '../order-sessions/session-store.js';
 import { EVENTS } from '../shared/events.js';
 import type { TaxPort, TaxRequest } from '../tax/tax.port.js';
-import { priceSession, sessionAddress, taxRequestFor } from './order-quote.js';
-import { composeTotals } from './pricing.js';
+import { buildQuote, priceSession, sessionAddress, taxRequestFor } from './order-quote.js';
 
 export interface SubmitDeps {
   /** The plain-SQL client: submit's reads and its transaction run on it (platform/db/sql.ts). */
@@ -47,7 +49,15 @@ export interface SubmitResult {
   created: boolean;
 }
 
-const submitSchema = z.object({ memberRoleIds: z.array(z.string()).max(250) });
+const submitSchema = z.object({
+  memberRoleIds: z.array(z.string()).max(250),
+  /**
+   * The customer's consent: when given, the order is placed only at the quote the last review showed
+   * (stored on the session), and, with a fingerprint, only if that review is the one the customer saw
+   * (QUOTE_CHANGED otherwise, with what changed). Customer surfaces always pass it.
+   */
+  reviewed: z.object({ fingerprint: z.string().regex(FINGERPRINT).optional() }).optional(),
+});
 
 /** The tax inputs changed between the tax call and the locked re-check: start over. */
 class StaleQuote extends Error {}
@@ -63,20 +73,17 @@ function fromWritten(row: WrittenOrder): { order: Order & { items: OrderItem[] }
   return { order, payment: { ...p, confirmedAt: p.confirmedAt === null ? null : utc(p.confirmedAt), createdAt: utc(p.createdAt), updatedAt: utc(p.updatedAt) } };
 }
 
-const NO_SESSION = () => new AppError('NOT_FOUND', 'You have no order in progress: start one with /order.');
-const EXPIRED = () => new AppError('SESSION_EXPIRED', 'Your order session expired after a period of inactivity: start again with /order.');
-
+/** The session is complete (its selections are checked again by priceSession, with the rules of the steps). */
 function checkSubmittable(s: LoadedSession): void {
   if (s.items.length === 0) throw new AppError('SESSION_EMPTY', 'Your order has no items yet: add a product first.');
   if (s.state !== 'READY_TO_SUBMIT') {
     throw new AppError('ILLEGAL_STATE', 'Your order is not complete yet: set the shipping address and the payment method first.', { state: s.state });
   }
-  if (s.shippingType && !s.shippingType.active) throw new AppError('NOT_FOUND', `${s.shippingType.name} shipping is no longer offered: choose another shipping option.`);
 }
 
 export function createSubmitOrder(deps: SubmitDeps) {
-  const { sql, clock, bus, inventory, discounts, tax } = deps;
-  const ttlMs = deps.ttlMinutes * 60_000;
+  const { sql, bus, inventory, discounts, tax } = deps;
+  const clock = createSessionClock(deps.clock, deps.ttlMinutes);
 
   /** The order a session became, with its items and first payment (as the order statement returns them). */
   async function existingFor(runner: SqlRunner, tenantId: string, sessionId: string): Promise<SubmitResult | null> {
@@ -88,7 +95,7 @@ export function createSubmitOrder(deps: SubmitDeps) {
     return { ...fromWritten(row), created: false };
   }
 
-  async function attempt(tenantId: string, customerId: string, memberRoleIds: string[]): Promise<SubmitResult> {
+  async function attempt(tenantId: string, customerId: string, memberRoleIds: string[], reviewed: { fingerprint?: string } | undefined): Promise<SubmitResult> {
     const now = clock.now();
     // The discount rows come with the session (one round trip); which are eligible is decided once priced.
     const pre = await loadActiveSession<unknown>(sql, tenantId, customerId, { extra: discounts.candidateRowsSql({ tenantId, customerId, now }) });
@@ -96,15 +103,15 @@ export function createSubmitOrder(deps: SubmitDeps) {
       // A repeat click after the session was submitted: answer with that order rather than an error.
       const [recent] = await sql.query<{ id: string }>(Prisma.sql`
         SELECT id FROM order_sessions
-        WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND state = 'SUBMITTED' AND "updatedAt" >= ${new Date(now.getTime() - ttlMs)}
+        WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND state = 'SUBMITTED' AND "updatedAt" >= ${clock.withinTtlSince(now)}
         ORDER BY "updatedAt" DESC LIMIT 1`);
       const existing = recent ? await existingFor(sql, tenantId, recent.id) : null;
       if (existing) return existing;
-      throw NO_SESSION();
+      throw noSession();
     }
-    if (pre.expiresAt <= now) {
+    if (clock.isExpired(pre, now)) {
       await expireSession(sql, pre.id);
-      throw EXPIRED();
+      throw sessionExpired();
     }
     checkSubmittable(pre);
     const priced = priceSession(pre, memberRoleIds);
@@ -116,7 +123,7 @@ export function createSubmitOrder(deps: SubmitDeps) {
 
     const outcome = await sql.transaction(async (tx) => {
       const locked = await loadSessionById(tx, tenantId, pre.id, { lock: true });
-      if (!locked) throw NO_SESSION();
+      if (!locked) throw noSession();
       // FOR UPDATE re-reads the session row once a concurrent writer commits, but the items in the same
       // statement keep its start snapshot. When the row changed since the pre-read, read everything again
       // (a new statement sees what was committed; the lock we now hold keeps it so).
@@ -126,10 +133,10 @@ export function createSubmitOrder(deps: SubmitDeps) {
         if (existing) return { result: existing };
       }
       if (s.activeSlot === null) {
-        if (s.endReason === 'CANCELLED') throw new AppError('ILLEGAL_STATE', 'This order was cancelled: start again with /order.');
-        throw EXPIRED();
+        if (s.endReason === 'CANCELLED') throw sessionCancelled();
+        throw sessionExpired();
       }
-      if (s.expiresAt <= now) {
+      if (clock.isExpired(s, now)) {
         await expireSession(tx, s.id);
         return { expired: true as const };
       }
@@ -138,9 +145,12 @@ export function createSubmitOrder(deps: SubmitDeps) {
       const address = sessionAddress(s);
       const applied = await discounts.applyFirst(tx, { tenantId, customerId, subtotalCents, now }, discountCandidates);
       const shippingCents = s.shippingType?.priceCents ?? 0;
-      const totals = composeTotals({ subtotalCents, discountCents: applied?.amountCents ?? 0, shippingCents, taxAmountCents });
+      const quote = buildQuote(s, { lines, subtotalCents, discount: applied, taxAmountCents });
+      const totals = quote;
       if (JSON.stringify(taxRequestFor(lines, totals.discountCents, shippingCents, address)) !== taxKey) throw new StaleQuote();
       const discount = applied && totals.discountCents > 0 ? applied : null;
+      // The customer's consent: the amount and selections they reviewed, or nothing is written.
+      if (reviewed) assertConsented(parseReviewed(s.reviewedQuote), consentOf(quote), reviewed.fingerprint);
 
       // One statement writes the order: the next order number (the tenant row lock, held to commit, hands
       // them out one at a time with no gaps on rollback), the order with its address snapshot, its items,
@@ -194,7 +204,7 @@ export function createSubmitOrder(deps: SubmitDeps) {
       await bus.emit(tx, EVENTS.orderCreated, { tenantId, orderId: order.id });
       return { result: { order, payment, created: true } };
     });
-    if ('expired' in outcome) throw EXPIRED();
+    if ('expired' in outcome) throw sessionExpired();
     return outcome.result;
   }
 
@@ -203,11 +213,11 @@ export function createSubmitOrder(deps: SubmitDeps) {
    * SESSION_EMPTY, ILLEGAL_STATE (not READY_TO_SUBMIT), ROLE_REQUIRED, OUT_OF_STOCK (details name the
    * product; nothing is written and the session stays submittable), TAX_SERVICE_UNAVAILABLE.
    */
-  return async function submit(tenantId: string, customerId: string, input: { memberRoleIds: string[] }): Promise<SubmitResult> {
-    const { memberRoleIds } = parseInput(submitSchema, input, 'submit');
+  return async function submit(tenantId: string, customerId: string, input: { memberRoleIds: string[]; reviewed?: { fingerprint?: string } }): Promise<SubmitResult> {
+    const { memberRoleIds, reviewed } = parseInput(submitSchema, input, 'submit');
     for (let i = 0; ; i++) {
       try {
-        return await attempt(tenantId, customerId, memberRoleIds);
+        return await attempt(tenantId, customerId, memberRoleIds, reviewed);
       } catch (err) {
         if (err instanceof StaleQuote && i < 3) continue;
         if (err instanceof StaleQuote) throw new AppError('CONFLICT', 'Your order changed while it was being submitted: review it and submit again.');

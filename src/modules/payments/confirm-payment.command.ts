@@ -9,6 +9,7 @@ import { parseInput } from '../../platform/validate.js';
 import type { AfterSaleDeps } from '../order-admin/after-sale.deps.js';
 import { OPEN_PAYMENT_STATUSES } from '../order-admin/cancel-order.command.js';
 import { lockOrder, orderLabel } from '../order-admin/order-lock.js';
+import { transitionOrder } from '../order-admin/order-transitions.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderPaidPayload } from '../shared/events.js';
 
@@ -64,7 +65,7 @@ export async function confirmLockedOrder(tx: Tx, deps: AfterSaleDeps, ctx: Tenan
   const payment = open
     ? await tx.payment.update({ where: { id: open.id }, data: confirmedBy })
     : await tx.payment.create({ data: { tenantId: ctx.tenantId, orderId: order.id, method: order.paymentMethod, amountCents: order.totalCents, currency: order.currency, ...confirmedBy } });
-  const updated = await tx.order.update({ where: { id: order.id }, data: { status: 'PAID', paidAt: now } });
+  const updated = await transitionOrder(tx, order, 'PAID', 'confirm', { paidAt: now });
   await deps.entitlements.grantForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id });
   const paidPayload: OrderPaidPayload = { tenantId: ctx.tenantId, orderId: order.id, paymentId: payment.id };
   await deps.bus.emit(tx, EVENTS.orderPaid, paidPayload);

@@ -12,6 +12,7 @@ import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import type { AfterSaleDeps } from '../order-admin/after-sale.deps.js';
 import { lockOrder } from '../order-admin/order-lock.js';
+import { transitionOrder } from '../order-admin/order-transitions.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderRefundedPayload } from '../shared/events.js';
 import { enqueueJob } from '../../platform/jobs/queue.js';
@@ -51,7 +52,18 @@ export async function refundOrder(deps: AfterSaleDeps, ctx: TenantContext, order
   }
 }
 
-async function applyRefund(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, orderId: string, input: ReturnType<typeof refundInput.parse>): Promise<RefundResult> {
+/**
+ * Applies a refund inside the caller's transaction (it locks the order). `then`: cancelling a paid order
+ * refunds it in full and ends it CANCELLED instead of REFUNDED (order-admin/cancel-order.command.ts).
+ */
+export async function applyRefund(
+  tx: Tx,
+  deps: AfterSaleDeps,
+  ctx: TenantContext,
+  orderId: string,
+  input: ReturnType<typeof refundInput.parse>,
+  then?: { status: 'CANCELLED'; data: { cancelledAt: Date } },
+): Promise<RefundResult> {
   const order = await lockOrder(tx, ctx.tenantId, orderId);
   if (input.idempotencyKey) {
     const replay = await replayed(tx, ctx, order, input.idempotencyKey, input);
@@ -69,10 +81,10 @@ async function applyRefund(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, orde
       data: { refundedAmountCents: refunded, status: refunded >= payment.amountCents ? 'refunded' : 'partially_refunded' },
     });
   }
-  const updated = await tx.order.update({
-    where: { id: orderId },
-    data: { refundedTotalCents: { increment: plan.amountCents }, status: plan.resultingStatus },
-  });
+  const refundedTotal = { refundedTotalCents: { increment: plan.amountCents } };
+  const updated = then
+    ? await transitionOrder(tx, order, then.status, 'cancel', { ...refundedTotal, ...then.data })
+    : await transitionOrder(tx, order, plan.resultingStatus, 'refund', refundedTotal);
   for (const item of plan.items) {
     await tx.orderItem.update({ where: { orderId_productId: { orderId, productId: item.productId } }, data: { refundedQuantity: { increment: item.quantity } } });
   }

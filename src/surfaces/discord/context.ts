@@ -34,6 +34,20 @@ export interface Route<P = void> {
   noCustomer?: boolean;
   /** True when this call will reach a slow outside service (tax, address validation): defer up front. */
   deferIf?(ctx: HandlerContext): boolean;
+  /**
+   * Suggestions for an option marked `autocomplete` (interaction type 4, answered with type 8 and at most
+   * 25 choices). It cannot be deferred: only fast reads.
+   */
+  autocomplete?(ctx: AutocompleteContext): Promise<{ name: string; value: string }[]>;
+}
+
+export interface AutocompleteContext {
+  services: Services;
+  interaction: APIInteraction;
+  tenant: Tenant;
+  memberRoleIds: string[];
+  /** The option being typed and what was typed so far. */
+  focused: { name: string; value: string };
 }
 
 export type CommandRoutes = Record<string, Route>;

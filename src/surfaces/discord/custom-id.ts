@@ -12,6 +12,8 @@ const orderId = prefixedId('ord');
 const paymentId = prefixedId('pay');
 const addressId = prefixedId('adr');
 const page = z.string().regex(/^\d{1,4}$/, 'a page number').transform(Number);
+/** The fingerprint of the review a Confirm button belongs to (modules/checkout/quote-consent.ts). */
+const fingerprint = z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'a review fingerprint');
 
 /** Every custom id the surface understands, keyed by its fixed part, with the schema of its parameters. */
 const ROUTES = {
@@ -23,9 +25,11 @@ const ROUTES = {
   'order:address:modal': z.tuple([]),
   'order:address:accept-corrected': z.tuple([]),
   'order:address:keep-original': z.tuple([]),
+  'order:address:retry': z.tuple([]),
   'order:shipping-type-select': z.tuple([]),
   'order:payment-method-select': z.tuple([]),
-  'order:confirm': z.tuple([]),
+  // Without a fingerprint: a button from before reviews carried one; submit then shows the review again.
+  'order:confirm': z.union([z.tuple([fingerprint]), z.tuple([])]),
   'order:cancel': z.tuple([]),
   'catalog:order': z.tuple([productId]),
   'catalog:page': z.tuple([page]),
@@ -41,6 +45,7 @@ const ROUTES = {
   'legacy:address-edit': z.tuple([addressId]),
   'legacy:address-new': z.tuple([]),
   'legacy:address-modal': z.tuple([]),
+  'legacy:address-retry': z.tuple([]),
 } as const;
 
 export type CustomIdKey = keyof typeof ROUTES;

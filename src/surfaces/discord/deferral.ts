@@ -1,6 +1,7 @@
 // The 3-second rule. A handler's answer must reach Discord within 3 s. Handlers that call a slow outside
-// service (tax at the review step, address validation) ask to defer up front; any other handler that has
-// not answered within DEFER_AFTER_MS is deferred too, as a safety net. A deferred interaction is answered
+// service (tax at the review step, address validation) ask to defer up front; any other interaction that
+// has not been answered DISCORD_DEFER_AFTER_MS after its request ARRIVED (the deadline is started by
+// dispatch before its own database reads: tenant, de-duplication, customer) is deferred too. A deferred interaction is answered
 // with type 6 (components, and modals opened from a message) or type 5 (commands, ephemeral), and the real
 // answer is delivered later through the interaction webhook: PATCH .../messages/@original, or a follow-up
 // message when the handler wanted a new message rather than an update.
@@ -11,6 +12,21 @@ import type { Logger } from '../../platform/logger.js';
 export const DEFER_AFTER_MS = 2000;
 const TIMEOUT = Symbol('timeout');
 
+/** A running deferral timer: `reached` resolves when the time is up; `clear` stops it. */
+export interface DeferralDeadline {
+  reached: Promise<void>;
+  clear(): void;
+}
+
+/** Starts the timer now (when the request arrives). */
+export function startDeadline(ms: number): DeferralDeadline {
+  let timer: NodeJS.Timeout | undefined;
+  const reached = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return { reached, clear: () => clearTimeout(timer) };
+}
+
 export function deferredResponseFor(interaction: APIInteraction): APIInteractionResponse {
   const onMessage = interaction.type === InteractionType.MessageComponent || (interaction.type === InteractionType.ModalSubmit && interaction.message);
   return onMessage
@@ -18,21 +34,27 @@ export function deferredResponseFor(interaction: APIInteraction): APIInteraction
     : { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } };
 }
 
+/**
+ * The work's answer if it comes before the deadline (and `deferNow` is false), else the deferred response,
+ * with the work's answer delivered through the interaction webhook when it is ready. `deferNow` may be a
+ * promise: dispatch knows whether the route defers up front only once it has resolved the tenant.
+ */
 export async function answerInTime(opts: {
   interaction: APIInteraction;
   work: Promise<APIInteractionResponse>;
-  deferNow: boolean;
+  deferNow: boolean | Promise<boolean>;
+  /** When to give up waiting (default: DEFER_AFTER_MS from now). */
+  deadline?: Promise<void>;
   rest: REST;
   log: Logger;
-  deferAfterMs?: number;
 }): Promise<APIInteractionResponse> {
   const { interaction, work } = opts;
-  if (!opts.deferNow) {
-    let timer: NodeJS.Timeout | undefined;
-    const winner = await Promise.race([work, new Promise<typeof TIMEOUT>((r) => (timer = setTimeout(() => r(TIMEOUT), opts.deferAfterMs ?? DEFER_AFTER_MS)))]);
-    clearTimeout(timer);
-    if (winner !== TIMEOUT) return winner;
-  }
+  const own = opts.deadline ? undefined : startDeadline(DEFER_AFTER_MS);
+  const deadline = opts.deadline ?? own!.reached;
+  const deferNow = Promise.resolve(opts.deferNow).then((now): Promise<typeof TIMEOUT> => (now ? Promise.resolve(TIMEOUT) : new Promise<never>(() => undefined)));
+  const winner = await Promise.race([work, deadline.then((): typeof TIMEOUT => TIMEOUT), deferNow]);
+  own?.clear();
+  if (winner !== TIMEOUT) return winner;
   const deferred = deferredResponseFor(interaction);
   void work
     .then((result) => deliverLater(opts.rest, interaction, deferred, result))

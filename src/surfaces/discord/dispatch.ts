@@ -3,20 +3,21 @@
 // guilds get a clear ephemeral answer), the interaction id is claimed (a replay runs nothing), admin-only
 // routes are checked. Every path answers with a response Discord accepts (never a 500), within 3 s
 // (see deferral.ts).
-import { InteractionType, type APIInteraction, type APIInteractionResponse, type APIUser } from 'discord-api-types/v10';
+import { InteractionResponseType, InteractionType, type APIInteraction, type APIInteractionResponse, type APIUser } from 'discord-api-types/v10';
 import type { Services } from '../../container.js';
 import type { Customer } from '../../generated/prisma/index.js';
 import type { Logger } from '../../platform/logger.js';
 import { isDiscordAdmin } from './admin-check.js';
 import type { HandlerContext, Route } from './context.js';
 import { parseCustomId } from './custom-id.js';
-import { answerInTime } from './deferral.js';
+import { answerInTime, startDeadline } from './deferral.js';
 import { errorReply } from './error-reply.js';
 import { claimInteraction } from './interaction-dedup.js';
 import { COLORS, notice } from './replies.js';
 import { COMMAND_ROUTES, COMPONENT_ROUTES } from './routes.js';
 import { createCustomerCache } from './customer-cache.js';
 import { createTenantCache } from './tenant-cache.js';
+import { focusedOption } from './interaction-data.js';
 
 export const MESSAGES = {
   dm: 'Ledgerline works inside a shop\'s Discord server. Use its commands in the server you want to order from.',
@@ -65,20 +66,40 @@ export async function handleInteraction(
 ): Promise<APIInteractionResponse> {
   const log = reqCtx.log ?? services.logger;
   const requestId = reqCtx.requestId;
-  if (interaction.type === InteractionType.ApplicationCommandAutocomplete) {
-    return { type: 8, data: { choices: [] } };
-  }
+  if (interaction.type === InteractionType.ApplicationCommandAutocomplete) return autocomplete(services, interaction, log);
   const guildId = interaction.guild_id;
   const user: APIUser | undefined = interaction.member?.user ?? interaction.user;
   if (!guildId || !interaction.member || !user) return notice(MESSAGES.dm, COLORS.warn);
 
+  // The 3-second budget starts now, when the request arrived: the tenant lookup, the de-duplication claim
+  // and the customer read below wait on the database too, and under contention (many /refund on one
+  // order) they alone could push the answer past Discord's deadline.
+  const deadline = startDeadline(services.env.DISCORD_DEFER_AFTER_MS);
+  let decided: (deferNow: boolean) => void = () => undefined;
+  const deferNow = new Promise<boolean>((resolve) => (decided = resolve));
+  const work = route(services, interaction, { requestId, log, guildId, user, decided }).catch((err: unknown) => errorReply(err, requestId, log));
+  void work.finally(() => decided(false));
   try {
+    return await answerInTime({ interaction, work, deferNow, deadline: deadline.reached, rest: services.discordRest, log });
+  } finally {
+    deadline.clear();
+  }
+}
+
+/** Everything after the envelope checks: tenant, route, admin gate, claim, the handler. */
+async function route(
+  services: Services,
+  interaction: APIInteraction,
+  r: { requestId: string; log: Logger; guildId: string; user: APIUser; decided: (deferNow: boolean) => void },
+): Promise<APIInteractionResponse> {
+  const { requestId, log, guildId, user } = r;
+  {
     const tenant = await tenantForGuild(services, guildId);
     if (!tenant) return notice(MESSAGES.noTenant, COLORS.warn);
     const resolved = resolveRoute(interaction);
     if (!resolved.ok) return notice(resolved.message);
     const { route, params } = resolved;
-    const member = interaction.member;
+    const member = interaction.member!;
     const isAdmin = isDiscordAdmin(member, tenant, services.env.DISCORD_ADMIN_PERMISSION);
     if (route.adminOnly && !isAdmin) return notice(MESSAGES.notAdmin);
 
@@ -101,10 +122,30 @@ export async function handleInteraction(
       customer: () => (customer ??= customerFor(services, tenant.id, user)),
       adminContext: () => ({ tenantId: tenant.id, actor: { type: 'DISCORD_ADMIN', id: user.id, label: user.username } }),
     };
-    const work = route.run(ctx, params).catch((err: unknown) => errorReply(err, requestId, log));
-    return await answerInTime({ interaction, work, deferNow: route.deferIf?.(ctx) ?? false, rest: services.discordRest, log });
+    r.decided(route.deferIf?.(ctx) ?? false);
+    return await route.run(ctx, params);
+  }
+}
+
+ /**
+ * Autocomplete (type 4 -> 8): the command's suggestions for the focused option, in the caller's tenant.
+ * Nothing is claimed or written (Discord sends one per keystroke); any failure suggests nothing.
+ */
+async function autocomplete(services: Services, interaction: APIInteraction, log: Logger): Promise<APIInteractionResponse> {
+  const none: APIInteractionResponse = { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } };
+  try {
+    const guildId = interaction.guild_id;
+    const focused = focusedOption(interaction);
+    const name = (interaction.data as { name?: unknown } | undefined)?.name;
+    const route = typeof name === 'string' ? COMMAND_ROUTES[name] : undefined;
+    if (!guildId || !interaction.member || !focused || !route?.autocomplete) return none;
+    const tenant = await tenantForGuild(services, guildId);
+    if (!tenant) return none;
+    const choices = await route.autocomplete({ services, interaction, tenant, memberRoleIds: interaction.member.roles, focused });
+    return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })) } };
   } catch (err) {
-    return errorReply(err, requestId, log);
+    log.warn({ err }, 'autocomplete failed; no suggestions');
+    return none;
   }
 }
 

@@ -16,6 +16,13 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   TENANT_NOT_CONFIGURED: 'This server is not set up for ordering.',
 };
 
+/** Modules say what is wrong with the session (details.session); the way forward in Discord is ours to say. */
+const SESSION_HINTS: Record<string, string> = {
+  none: 'Run `/order` to start one.',
+  expired: HINTS.SESSION_EXPIRED!,
+  cancelled: 'Run `/order` to start again.',
+};
+
 export function errorMessage(err: unknown, requestId: string, log: Logger): MessageData {
   // The database was unreachable or too slow (a restart, a lost connection): nothing was done, and the same
   // click a few seconds later will work. Said plainly, and not logged as a bug.
@@ -24,7 +31,8 @@ export function errorMessage(err: unknown, requestId: string, log: Logger): Mess
     return { embeds: [{ title: 'Busy for a moment', description: 'The shop could not be reached just now and nothing was changed. Please try again in a few seconds.', color: COLORS.error }] };
   }
   if (isAppError(err)) {
-    const hint = HINTS[err.code];
+    const session = typeof err.details?.session === 'string' ? SESSION_HINTS[err.details.session] : undefined;
+    const hint = session ?? HINTS[err.code];
     const text = hint && !err.message.includes(hint) ? `${err.message}\n${hint}` : err.message;
     return { embeds: [{ title: titleFor(err.code), description: text.slice(0, 4000), color: COLORS.error }] };
   }

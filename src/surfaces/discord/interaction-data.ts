@@ -20,6 +20,13 @@ export function commandOptions(interaction: APIInteraction): Record<string, stri
   return out;
 }
 
+/** The option the user is typing in an autocomplete interaction (type 4), or null. */
+export function focusedOption(interaction: APIInteraction): { name: string; value: string } | null {
+  const data = interaction.data as { options?: (Option & { focused?: boolean })[] } | undefined;
+  const o = data?.options?.find((x) => x.focused);
+  return o && 'value' in o ? { name: o.name.toLowerCase(), value: String(o.value ?? '') } : null;
+}
+
 /** The values picked in a select menu. */
 export function selectedValues(interaction: APIInteraction): string[] {
   const data = interaction.data as { values?: unknown } | undefined;

@@ -72,6 +72,27 @@ function readBody(req: Request, limit: number, done: (err: Error | null, body?: 
   req.on('aborted', () => settle(Object.assign(new Error('request aborted'), { type: 'request.aborted', status: 400, statusCode: 400, expose: true })));
 }
 
+/**
+ * What is missing from an interaction's envelope, or null. Only what every handler relies on is checked
+ * (by hand, not zod: this runs on every request, PINGs included); handlers validate their own data.
+ */
+export function envelopeProblem(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'the body is not an object';
+  const b = body as Record<string, unknown>;
+  if (typeof b.type !== 'number' || !Number.isInteger(b.type)) return 'type is missing';
+  if (b.type === InteractionType.Ping) return null;
+  for (const key of ['id', 'application_id', 'token'] as const) if (typeof b[key] !== 'string' || b[key] === '') return `${key} is missing`;
+  if (b.type !== InteractionType.ApplicationCommand && b.type !== InteractionType.MessageComponent && b.type !== InteractionType.ApplicationCommandAutocomplete && b.type !== InteractionType.ModalSubmit) {
+    return `unknown type ${b.type}`;
+  }
+  if (typeof b.data !== 'object' || b.data === null || Array.isArray(b.data)) return 'data is missing';
+  const d = b.data as Record<string, unknown>;
+  if ((b.type === InteractionType.ApplicationCommand || b.type === InteractionType.ApplicationCommandAutocomplete) && typeof d.name !== 'string') return 'data.name is missing';
+  if ((b.type === InteractionType.MessageComponent || b.type === InteractionType.ModalSubmit) && typeof d.custom_id !== 'string') return 'data.custom_id is missing';
+  if (b.member !== undefined && (typeof b.member !== 'object' || b.member === null)) return 'member is malformed';
+  return null;
+}
+
 export function discordInteractionsRouter(opts: {
   publicKey: KeyObject;
   maxSignatureAgeSeconds: number;
@@ -92,13 +113,21 @@ export function discordInteractionsRouter(opts: {
       sendJson(res, 401, JSON.stringify({ error: { code: 'BAD_SIGNATURE', message: `Invalid request signature (${check.reason})`, requestId } }));
       return;
     }
-    let interaction: APIInteraction;
+    let parsed: unknown;
     try {
-      interaction = JSON.parse(body.toString('utf8')) as APIInteraction;
+      parsed = JSON.parse(body.toString('utf8'));
     } catch {
       sendJson(res, 400, JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: 'Body is not JSON', requestId } }));
       return;
     }
+    // Signed is not well formed: `null`, an array or an interaction without its envelope is a 400, never a
+    // handler crash (a 500).
+    const problem = envelopeProblem(parsed);
+    if (problem) {
+      sendJson(res, 400, JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: `Not an interaction: ${problem}`, requestId } }));
+      return;
+    }
+    const interaction = parsed as APIInteraction;
     if (interaction?.type === InteractionType.Ping) {
       sendJson(res, 200, PONG);
       return;

@@ -62,12 +62,15 @@ describe('orderAdmin.update: status', () => {
   it('refuses REFUNDED / PARTIALLY_REFUNDED (refund action only) and transitions not in the table', async () => {
     const { order, ctx } = await paidOrderFixture(db, s);
     const before = await row(order.id);
-    expect((await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'REFUNDED' }), 'INVALID_TRANSITION')).message).toMatch(/Refund action/);
+    expect((await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'REFUNDED' }), 'INVALID_TRANSITION')).message).toMatch(/only through a refund/);
     await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'PARTIALLY_REFUNDED' }), 'INVALID_TRANSITION');
     const back = await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'PENDING_PAYMENT' }), 'INVALID_TRANSITION');
     expect(back.details).toMatchObject({ from: 'PAID', to: 'PENDING_PAYMENT' });
-    await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'CANCELLED' }), 'INVALID_TRANSITION');
+    await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'REFUNDED' }), 'INVALID_TRANSITION');
     expect(await row(order.id)).toEqual(before);
+    // Once fulfilment started, an order is refunded, not cancelled.
+    await s.orderAdmin.update(ctx, order.id, { status: 'FULFILLING' });
+    expect((await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'CANCELLED' }), 'INVALID_TRANSITION')).message).toMatch(/refunded/);
 
     const pending = await paidOrderFixture(db, s, { confirm: false });
     await expectCode(s.orderAdmin.update(pending.ctx, pending.order.id, { status: 'SHIPPED' }), 'INVALID_TRANSITION');
@@ -203,9 +206,33 @@ describe('orderAdmin.cancel', () => {
     expect(jobs.map((j) => j.payload)).toEqual([{ tenantId: ctx.tenantId, orderId: order.id, reason: 'admin_cancelled', note: 'Customer asked' }]);
   });
 
-  it('refuses a paid order and says to refund', async () => {
+  it('refuses an order whose fulfilment started and says it is refunded instead', async () => {
     const { order, ctx } = await paidOrderFixture(db, s);
-    expect((await expectCode(s.orderAdmin.cancel(ctx, order.id), 'INVALID_TRANSITION')).message).toMatch(/refund it instead/);
+    await s.orderAdmin.update(ctx, order.id, { status: 'FULFILLING' });
+    expect((await expectCode(s.orderAdmin.cancel(ctx, order.id), 'INVALID_TRANSITION')).message).toMatch(/refunded/);
+  });
+
+  it('cancels a PAID order: refunded in full (owed by hand for a manual method), stock back, roles revoked, CANCELLED', async () => {
+    const { order, ctx, a, b, roleA } = await paidOrderFixture(db, s);
+    const { changed } = await s.orderAdmin.cancel(ctx, order.id, { note: 'Out of business' });
+    expect(changed).toBe(true);
+    const detail = await db.order.findUniqueOrThrow({ where: { id: order.id }, include: { refunds: true, payments: true } });
+    expect(detail.status).toBe('CANCELLED');
+    expect(detail.cancelledAt).not.toBeNull();
+    expect(detail.refundedTotalCents).toBe(8600);
+    expect(detail.refunds).toHaveLength(1);
+    expect(detail.refunds[0]).toMatchObject({ mode: 'FULL', amountCents: 8600, reason: 'Out of business' });
+    expect(detail.payments[0]!.status).toBe('refunded');
+    expect(await stockOf(db, a.id)).toBe(10);
+    expect(await stockOf(db, b.id)).toBe(10);
+    const ents = await db.entitlement.findMany({ where: { orderId: order.id, roleId: roleA } });
+    expect(ents.map((e) => e.status)).toEqual(['REVOKED']);
+    const cancelled = (await queuedJobs(db, eventJob(EVENTS.orderCancelled))).filter((j) => j.payload.orderId === order.id);
+    expect(cancelled.map((j) => j.payload.reason)).toEqual(['admin_cancelled']);
+    const audit = await s.audit.listFor(ctx.tenantId, 'Order', order.id);
+    expect(audit.find((e) => e.action === 'order.cancelled')?.after).toMatchObject({ moneyReturn: 'manual', refundedCents: 8600 });
+    // Cancelled is terminal: a repeat changes nothing.
+    expect((await s.orderAdmin.cancel(ctx, order.id)).changed).toBe(false);
   });
 });
 

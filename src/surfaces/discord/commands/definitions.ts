@@ -72,6 +72,8 @@ export const COMMAND_DEFINITIONS: Def[] = [
       { type: S, name: 'country', description: 'Two-letter country code, e.g. US', required: false, min_length: 2, max_length: 2 },
       { type: S, name: 'line2', description: 'Apartment, suite', required: false, max_length: 200 },
       { type: S, name: 'name', description: 'Recipient name', required: false, max_length: 100 },
+      // Suggested from the shop's active shipping types; optional when the shop has exactly one.
+      { type: S, name: 'shipping', description: 'Shipping option', required: false, autocomplete: true, max_length: 100 },
     ],
   },
   {

@@ -5,7 +5,7 @@
 // of a linked guild; every step acts on the caller's own session (the session owner), never on an id.
 import { ButtonStyle } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { PaymentMethod, type Product } from '../../../generated/prisma/index.js';
+import { PaymentMethod, type Product, type ShippingType } from '../../../generated/prisma/index.js';
 import { AppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import { parseInput } from '../../../platform/validate.js';
@@ -14,10 +14,10 @@ import { displayName } from '../context.js';
 import { customId } from '../custom-id.js';
 import { commandOptions, selectedValues } from '../interaction-data.js';
 import { button, COLORS, embed, ephemeral, row, select, update, type MessageData, type Row } from '../replies.js';
-import { addressModal, formatAddress, quantityModal, shippingStep, submittedStep, type AddressLike } from '../views/order-steps.view.js';
+import { addressModal, formatAddress, quantityModal, reviewStep, shippingStep, submittedStep, type AddressLike } from '../views/order-steps.view.js';
+import { addressFromModal, keepTypedAddress, reopenAddressModal } from './order.handlers.js';
+import { orderableProduct, submitReviewed } from './order-flow.js';
 import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
-import { addressFromModal } from './order.handlers.js';
-import { orderableProduct } from './order-flow.js';
 
 const PER_PAGE = 5; // one row of Add buttons per page
 
@@ -76,13 +76,35 @@ const shippingOptions = z.object({
   country: z.string().trim().regex(/^[A-Za-z]{2}$/, 'a two-letter country code such as US'),
 });
 
-/** After the address: the shipping type when the shop has some (session rule), else straight to payment. */
-async function afterAddress(ctx: HandlerContext, address: AddressLike, asUpdate = false): Promise<Reply> {
-  const types = await ctx.services.catalog.listShippingTypes(ctx.tenant.id);
-  const data = types.length
-    ? shippingStep(address, types, ctx.tenant.currency)
-    : info('Address saved', `Shipping to:\n${formatAddress(address)}\n\nNext: \`/order-payment\`.`);
+/**
+ * After the address, the shipping type (spec 004's sequence goes straight on to /order-payment): already
+ * chosen (the `shipping` option), or the shop's only one taken as the default, or, when the shop has
+ * several and none was given, the rich flow's shipping select. A shop without shipping types skips it.
+ */
+async function afterAddress(ctx: HandlerContext, address: AddressLike, asUpdate = false, chosen: { name: string } | null = null): Promise<Reply> {
+  let shipping = chosen;
+  let data: MessageData | null = null;
+  if (!shipping) {
+    const types = await ctx.services.catalog.listShippingTypes(ctx.tenant.id);
+    if (types.length === 1) {
+      const customer = await ctx.customer();
+      await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, types[0]!.id);
+      shipping = types[0]!;
+    } else if (types.length > 1) data = shippingStep(address, types, ctx.tenant.currency);
+  }
+  data ??= info('Address saved', `Shipping to:\n${formatAddress(address)}${shipping ? `\nShipping: ${shipping.name}` : ''}\n\nNext: \`/order-payment\`.`);
   return asUpdate ? update(data) : ephemeral(data);
+}
+
+/** The shop's active shipping type the option names: its id (what autocomplete sends) or its name as typed. */
+async function shippingTypeOption(ctx: HandlerContext, value: string): Promise<ShippingType> {
+  const types = await ctx.services.catalog.listShippingTypes(ctx.tenant.id);
+  const v = value.trim().toLowerCase();
+  const found = types.find((t) => t.id === value.trim()) ?? types.find((t) => t.name.trim().toLowerCase() === v);
+  if (!found) {
+    throw new AppError('NOT_FOUND', `"${value}" is not a shipping option of this shop.${types.length ? ` Choose one of: ${types.map((t) => t.name).join(', ')}.` : ''}`);
+  }
+  return found;
 }
 
 export const legacyCommands: CommandRoutes = {
@@ -111,17 +133,30 @@ export const legacyCommands: CommandRoutes = {
     },
   },
   'order-shipping': {
+    async autocomplete({ services, tenant, focused }) {
+      if (focused.name !== 'shipping') return [];
+      const typed = focused.value.trim().toLowerCase();
+      const types = await services.catalog.listShippingTypes(tenant.id);
+      return types
+        .filter((t) => !typed || t.name.toLowerCase().includes(typed))
+        .map((t) => ({ name: `${t.name} · ${formatMoney(t.priceCents, tenant.currency)}`, value: t.id }));
+    },
     async run(ctx) {
-      const raw = commandOptions(ctx.interaction);
+      const { shipping: shippingValue, ...raw } = commandOptions(ctx.interaction);
       const customer = await ctx.customer();
       const session = await ctx.services.orderSessions.getActive(ctx.tenant.id, customer.id);
       if (!session) throw new AppError('NOT_FOUND', 'You have no order in progress: start one with /order-start.');
       if (session.items.length === 0) throw new AppError('ILLEGAL_STATE', 'Add an item before the shipping address (/order-item or /product-list).');
+      let shipping: ShippingType | null = null;
+      if (shippingValue !== undefined) {
+        shipping = await shippingTypeOption(ctx, String(shippingValue));
+        await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, shipping.id);
+      }
       if (Object.keys(raw).length > 0) {
         const o = parseInput(shippingOptions, raw, 'address');
         const address = { name: o.name || displayName(ctx.user).slice(0, 100), line1: o.street, line2: o.line2, city: o.city, state: o.state, postalCode: o.zip, country: o.country.toUpperCase() };
         await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { address });
-        return afterAddress(ctx, address);
+        return afterAddress(ctx, address, false, shipping);
       }
       const addresses = await ctx.services.customers.listAddresses(ctx.tenant.id, customer.id);
       if (!addresses.length) return addressModal(customId('legacy:address-modal'));
@@ -134,19 +169,21 @@ export const legacyCommands: CommandRoutes = {
     },
   },
   'order-payment': {
+    // It answers with the review, which may compute tax.
+    deferIf: (ctx) => ctx.tenant.taxjarEnabled,
     async run(ctx) {
       const { paymentmethod: paymentMethod } = parseInput(z.object({ paymentmethod: z.enum(PaymentMethod) }), commandOptions(ctx.interaction), 'options');
       const customer = await ctx.customer();
       await ctx.services.orderSessions.setPaymentMethod(ctx.tenant.id, customer.id, paymentMethod);
-      return ephemeral(info('Payment method set', 'Your order is ready. Run `/order-submit` to place it.'));
+      // The review (with its total) is what /order-submit places: the customer sees the amount first.
+      const quote = await ctx.services.orderSessions.review(ctx.tenant.id, customer.id);
+      return ephemeral(reviewStep(quote, ctx.tenant, 'Payment method set. Your order is ready: run `/order-submit` (or click **Confirm & submit**) to place it at these amounts.'));
     },
   },
   'order-submit': {
     deferIf: (ctx) => ctx.tenant.taxjarEnabled,
     async run(ctx) {
-      const customer = await ctx.customer();
-      const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, { memberRoleIds: ctx.memberRoleIds });
-      return ephemeral(withPayNow(submittedStep(order, ctx.tenant, !created), await payLinkFor(ctx.services.invoices, ctx.tenant.id, order)));
+      return ephemeral(await submitReviewed(ctx, undefined, async (order, created) => withPayNow(submittedStep(order, ctx.tenant, !created), await payLinkFor(ctx.services.invoices, ctx.tenant.id, order)), 'Run `/order-submit` again (or click **Confirm & submit**) to place it at these amounts.'));
     },
   },
 };
@@ -182,7 +219,7 @@ export const legacyComponents: ComponentRoutes = {
     async run(ctx, [addressId]) {
       const customer = await ctx.customer();
       const session = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { addressId });
-      return afterAddress(ctx, session.address!, true);
+      return afterAddress(ctx, session.address!, true, session.shippingType);
     },
   },
   'legacy:address-edit': {
@@ -199,10 +236,14 @@ export const legacyComponents: ComponentRoutes = {
   'legacy:address-modal': {
     kind: 'modal',
     async run(ctx) {
-      const address = addressFromModal(ctx);
-      const customer = await ctx.customer();
-      await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { address });
-      return afterAddress(ctx, address, Boolean('message' in ctx.interaction && ctx.interaction.message));
+      const fromMessage = Boolean('message' in ctx.interaction && ctx.interaction.message);
+      return keepTypedAddress(ctx, customId('legacy:address-retry'), (data) => (fromMessage ? update(data) : ephemeral(data)), async () => {
+        const address = addressFromModal(ctx);
+        const customer = await ctx.customer();
+        const session = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { address });
+        return afterAddress(ctx, address, fromMessage, session.shippingType);
+      });
     },
   },
+  'legacy:address-retry': { kind: 'component', run: async (ctx) => reopenAddressModal(ctx, customId('legacy:address-modal')) },
 };

@@ -1,8 +1,9 @@
 // Shared pieces of the rich /order flow: which screen comes next for a session, and whether to update the
 // flow's message in place or post a new ephemeral one.
 import { ComponentType, InteractionType, type APIInteraction } from 'discord-api-types/v10';
-import { AppError } from '../../../platform/errors.js';
+import { AppError, isAppError } from '../../../platform/errors.js';
 import { memberMayBuy } from '../../../modules/catalog/role-gate.js';
+import { inStock, outOfStockError } from '../../../modules/checkout/selection-rules.js';
 import type { Product } from '../../../generated/prisma/index.js';
 import type { HandlerContext, Reply } from '../context.js';
 import { ephemeral, update, type MessageData } from '../replies.js';
@@ -16,6 +17,7 @@ import {
   type AddressLike,
 } from '../views/order-steps.view.js';
 import type { SessionView } from '../../../modules/order-sessions/session-store.js';
+import type { SubmitResult } from '../../../modules/orders/submit-order.js';
 
 /**
  * The product, if this member may see it: inactive products and products behind a role the member lacks are
@@ -24,6 +26,8 @@ import type { SessionView } from '../../../modules/order-sessions/session-store.
 export async function orderableProduct(ctx: HandlerContext, productId: string): Promise<Product> {
   const product = await ctx.services.catalog.getProduct(ctx.tenant.id, productId);
   if (!product.active || !memberMayBuy(product, ctx.memberRoleIds)) throw new AppError('NOT_FOUND', 'That product is not available to you.');
+  // No quantity to ask for when there is none to sell (the menus mark such products already).
+  if (!inStock(ctx.tenant, product)) throw outOfStockError(product);
   return product;
 }
 
@@ -45,7 +49,7 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
   const customer = await ctx.customer();
   if (session.items.length === 0) {
     const products = await services.catalog.listProducts(tenant.id, { memberRoleIds: ctx.memberRoleIds });
-    return productStep(products, 0, note);
+    return productStep(products, 0, note, tenant);
   }
   const withNote = (data: MessageData): MessageData =>
     note && data.embeds?.[0] ? { ...data, embeds: [{ ...data.embeds[0], description: `${note}\n\n${data.embeds[0].description ?? ''}`.trim() }, ...data.embeds.slice(1)] } : data;
@@ -65,4 +69,25 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
   if (!session.paymentMethod) return withNote(paymentStep(await services.paymentConnections.usableMethods(tenant.id, tenant.enabledPaymentMethods)));
   const quote = await services.orderSessions.review(tenant.id, customer.id);
   return withNote(reviewStep(quote, tenant));
+}
+
+/**
+ * Places the customer's order only at what they reviewed (`fingerprint`: the review the click came from).
+ * When the order changed since (a price, the discount, the tax, a selection), nothing is placed: the new
+ * review is shown with what changed, and the customer is asked again.
+ */
+export async function submitReviewed(ctx: HandlerContext, fingerprint: string | undefined, placed: (order: SubmitResult['order'], created: boolean) => MessageData | Promise<MessageData>, again: string): Promise<MessageData> {
+  const customer = await ctx.customer();
+  try {
+    const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, { memberRoleIds: ctx.memberRoleIds, reviewed: { fingerprint } });
+    return await placed(order, created);
+  } catch (err) {
+    if (!isAppError(err) || err.code !== 'QUOTE_CHANGED') throw err;
+    const changes = Array.isArray(err.details?.changes) ? (err.details.changes as string[]) : [];
+    const quote = await ctx.services.orderSessions.review(ctx.tenant.id, customer.id);
+    const head = err.details?.reviewed === false
+      ? 'Here is your order with its total. Check it before placing it.'
+      : `**Your order changed since you reviewed it:**\n${changes.length ? changes.map((c) => `• ${c}`).join('\n') : '• The review you confirmed is not the latest one.'}`;
+    return reviewStep(quote, ctx.tenant, `${head}\n\n${again}`);
+  }
 }

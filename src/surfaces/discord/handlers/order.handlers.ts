@@ -4,15 +4,15 @@
 // the state machine, so a crafted interaction fails there too.
 import { z } from 'zod';
 import { PaymentMethod } from '../../../generated/prisma/index.js';
-import { AppError } from '../../../platform/errors.js';
+import { AppError, isAppError } from '../../../platform/errors.js';
 import { parseInput } from '../../../platform/validate.js';
-import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.js';
+import type { CommandRoutes, ComponentRoutes, HandlerContext, Reply } from '../context.js';
 import { displayName } from '../context.js';
 import { commandOptions, modalValues, selectedValues } from '../interaction-data.js';
 import { customId } from '../custom-id.js';
-import { addressModal, cancelledStep, correctedAddressStep, productStep, quantityModal, submittedStep } from '../views/order-steps.view.js';
+import { addressModal, addressRetryStep, addressTypedFrom, cancelledStep, correctedAddressStep, productStep, quantityModal, submittedStep, type TypedAddress } from '../views/order-steps.view.js';
+import { flowReply, nextScreen, orderableProduct, submitReviewed } from './order-flow.js';
 import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
-import { flowReply, nextScreen, orderableProduct } from './order-flow.js';
 
 const productIdSchema = z.string().regex(/^prod_[A-Za-z0-9]{1,60}$/, 'a product id');
 const quantitySchema = z.object({
@@ -25,6 +25,26 @@ const quantitySchema = z.object({
 });
 
 const one = (ctx: HandlerContext, schema: z.ZodType<string>, what: string) => parseInput(z.tuple([schema]), selectedValues(ctx.interaction), what)[0];
+
+/**
+ * Runs an address modal's work; a refused address (VALIDATION_FAILED: the postal code and country, or a
+ * field the address rules refuse) answers with what was wrong and a button that reopens the form with
+ * what was typed, instead of an error that loses it.
+ */
+export async function keepTypedAddress(ctx: HandlerContext, retryId: string, reply: (data: ReturnType<typeof addressRetryStep>) => Reply, work: () => Promise<Reply>): Promise<Reply> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!isAppError(err) || err.code !== 'VALIDATION_FAILED') throw err;
+    return reply(addressRetryStep(err.message, modalValues(ctx.interaction) as TypedAddress, retryId));
+  }
+}
+
+/** The form again, filled with what the refused attempt typed (read back from the message the button is on). */
+export function reopenAddressModal(ctx: HandlerContext, modalId: string): Reply {
+  const message = (ctx.interaction as { message?: { embeds?: { fields?: { name: string; value: string }[] }[] } }).message;
+  return addressModal(modalId, undefined, addressTypedFrom(message?.embeds));
+}
 
 /** Turns the new-address modal into an AddressInput; the recipient is the Discord display name. */
 export function addressFromModal(ctx: HandlerContext) {
@@ -65,7 +85,7 @@ export const orderComponents: ComponentRoutes = {
     noCustomer: true,
     async run(ctx, [page]) {
       const products = await ctx.services.catalog.listProducts(ctx.tenant.id, { memberRoleIds: ctx.memberRoleIds });
-      return flowReply(ctx, productStep(products, page));
+      return flowReply(ctx, productStep(products, page, undefined, ctx.tenant));
     },
   },
   'order:product-select': {
@@ -113,18 +133,27 @@ export const orderComponents: ComponentRoutes = {
     kind: 'modal',
     deferIf: (ctx) => ctx.tenant.addressValidation,
     async run(ctx) {
-      const address = addressFromModal(ctx);
-      const customer = await ctx.customer();
-      const { tenant, services } = ctx;
-      if (tenant.addressValidation) {
-        const { suggested } = await services.addressCheck.validate(tenant.id, address);
-        if (suggested) {
-          await services.orderSessions.setPendingAddress(tenant.id, customer.id, { original: address, suggested });
-          return flowReply(ctx, correctedAddressStep(address, suggested));
+      return keepTypedAddress(ctx, customId('order:address:retry'), (data) => flowReply(ctx, data), async () => {
+        const address = addressFromModal(ctx);
+        const customer = await ctx.customer();
+        const { tenant, services } = ctx;
+        if (tenant.addressValidation) {
+          const { suggested } = await services.addressCheck.validate(tenant.id, address);
+          if (suggested) {
+            await services.orderSessions.setPendingAddress(tenant.id, customer.id, { original: address, suggested });
+            return flowReply(ctx, correctedAddressStep(address, suggested));
+          }
         }
-      }
-      const session = await services.orderSessions.setAddress(tenant.id, customer.id, { address });
-      return flowReply(ctx, await nextScreen(ctx, session));
+        const session = await services.orderSessions.setAddress(tenant.id, customer.id, { address });
+        return flowReply(ctx, await nextScreen(ctx, session));
+      });
+    },
+  },
+  'order:address:retry': {
+    kind: 'component',
+    noCustomer: true,
+    async run(ctx) {
+      return reopenAddressModal(ctx, customId('order:address:modal'));
     },
   },
   'order:address:accept-corrected': {
@@ -161,11 +190,9 @@ export const orderComponents: ComponentRoutes = {
   'order:confirm': {
     kind: 'component',
     deferIf: slowTax,
-    async run(ctx) {
-      const customer = await ctx.customer();
-      const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, { memberRoleIds: ctx.memberRoleIds });
-      // Processor-backed methods: a "Pay now" link button to the signed invoice page (pay-link.view.ts).
-      return flowReply(ctx, withPayNow(submittedStep(order, ctx.tenant, !created), await payLinkFor(ctx.services.invoices, ctx.tenant.id, order)));
+    async run(ctx, params) {
+      const [fingerprint] = params;
+      return flowReply(ctx, await submitReviewed(ctx, fingerprint, async (order, created) => withPayNow(submittedStep(order, ctx.tenant, !created), await payLinkFor(ctx.services.invoices, ctx.tenant.id, order)), 'Click **Confirm & submit** to place it at these amounts.'));
     },
   },
   'order:cancel': {

@@ -15,9 +15,16 @@ export const ORDERS_PAGE_SIZE = 10;
 
 const date = (d: Date) => d.toISOString().slice(0, 10);
 
-async function listPage(ctx: HandlerContext, page: number): Promise<MessageData> {
+async function listPage(ctx: HandlerContext, asked: number): Promise<MessageData> {
   const customer = await ctx.customer();
-  const { orders, total } = await ctx.services.orders.listForCustomer(ctx.tenant.id, customer.id, { page, pageSize: ORDERS_PAGE_SIZE });
+  let page = asked;
+  let { orders, total } = await ctx.services.orders.listForCustomer(ctx.tenant.id, customer.id, { page, pageSize: ORDERS_PAGE_SIZE });
+  // A page past the end (an old button after orders were deleted, or a crafted id) shows the last page.
+  const last = Math.max(0, Math.ceil(total / ORDERS_PAGE_SIZE) - 1);
+  if (page > last && total > 0) {
+    page = last;
+    ({ orders, total } = await ctx.services.orders.listForCustomer(ctx.tenant.id, customer.id, { page, pageSize: ORDERS_PAGE_SIZE }));
+  }
   if (total === 0) return { embeds: [embed({ title: 'Your orders', description: 'You have no orders yet. Run `/order` to place one.', color: COLORS.muted })], components: [] };
   const pages = Math.max(1, Math.ceil(total / ORDERS_PAGE_SIZE));
   const lines = orders.map((o) => `**#${o.number}** · ${o.status} · ${formatMoney(o.totalCents, o.currency)} · ${date(o.createdAt)}`);

@@ -1,6 +1,9 @@
 // Discord notifications as job handlers (one job per side effect, so a failing DM never re-posts the admin
 // embed). Each job re-reads the order (payloads carry ids) and makes one Discord call:
-//   order.created  > discord-admin-embed : approve/reject embed in the tenant's admin channel
+//   order.created  > discord-admin-embed : approve/reject embed in the tenant's admin channel (its channel and
+//                                          message id are stored on the order)
+//   order.paid / order.cancelled > discord-admin-message : edits that message to say paid / cancelled (no
+//                                          buttons), whichever surface confirmed or rejected the payment
 //   order.created  > discord-notify      : DM with the payment instructions for the customer's method
 //   order.paid     > discord-notify      : receipt DM (tax on its own line)
 //   order.cancelled> discord-notify      : DM saying the order was cancelled and why
@@ -37,7 +40,7 @@ import { AppError } from '../../../platform/errors.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
 import { COLORS, embed, type MessageData } from '../replies.js';
 import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
-import { adminOrderMessage } from '../views/admin-order.view.js';
+import { adminOrderMessage, settledAdminMessage } from '../views/admin-order.view.js';
 import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
 import { paymentInstructionsText, paymentMethodLabel } from '../views/payment-methods.view.js';
 import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
@@ -48,7 +51,7 @@ export interface NotificationDeps {
   rest: REST;
   logger: Logger;
   tenants: Pick<TenantService, 'get'>;
-  orders: Pick<OrderService, 'get'>;
+  orders: Pick<OrderService, 'get' | 'recordAdminMessage'>;
   dmStatus: DmStatusService;
   /** Signs the "Pay now" link in the order-created DM of processor-backed orders (optional). */
   invoices?: Pick<InvoiceService, 'createLink'>;
@@ -71,22 +74,62 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   };
 
   /**
-   * Sends at most once per `key` where we can tell (delivery-log.ts): skipped when recorded as delivered,
-   * sent with a nonce Discord de-duplicates on, recorded once Discord accepted it.
+   * Sends at most once per `key` where we can tell (delivery-log.ts): skipped (undefined) when recorded as
+   * delivered, sent with a nonce Discord de-duplicates on, recorded once Discord accepted it.
    */
-  async function once(key: string, log: Logger, send: (nonce: { nonce: string; enforce_nonce: true }) => Promise<void>): Promise<void> {
+  async function once<T>(key: string, log: Logger, send: (nonce: { nonce: string; enforce_nonce: true }) => Promise<T>): Promise<T | undefined> {
     if (await deps.deliveries?.wasDelivered(key)) {
       log.info({ delivery: key }, 'already delivered; not sending again');
-      return;
+      return undefined;
     }
-    await send({ nonce: deliveryNonce(key), enforce_nonce: true });
+    const result = await send({ nonce: deliveryNonce(key), enforce_nonce: true });
     await deps.deliveries?.recordDelivered(key);
+    return result;
   }
 
-  /** One message in the tenant's admin channel, mentioning nobody; failures follow the rules above. */
-  async function postToAdmins(channelId: string, message: MessageData, log: Logger, key: string): Promise<void> {
+  /** One message in the tenant's admin channel, mentioning nobody; failures follow the rules above. Its id, or null. */
+  async function postToAdmins(channelId: string, message: MessageData, log: Logger, key: string): Promise<string | null> {
     try {
-      await once(key, log, (nonce) => deps.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] }, ...nonce } }).then(() => undefined));
+      const posted = (await once(key, log, (nonce) => deps.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] }, ...nonce } }))) as { id?: unknown } | undefined;
+      return typeof posted?.id === 'string' ? posted.id : null;
+    } catch (err) {
+      endOnClientError(err, log);
+      return null;
+    }
+  }
+
+  /** The admin-channel message for the order as it is now: approve/reject while unpaid, the outcome after. */
+  function adminMessageFor(order: OrderDetail, why?: { reason: keyof typeof CANCEL_TEXT; note?: string }): MessageData | null {
+    const payment = [...order.payments].reverse().find((p) => p.status === 'awaiting_admin_approval' || p.status === 'pending') ?? order.payments.at(-1);
+    if (!payment) return null;
+    const input = { order, customerDiscordId: order.customer.discordUserId, paymentId: payment.id, paymentMethod: payment.method };
+    if (order.status === 'PENDING_PAYMENT') return adminOrderMessage(input);
+    const paid = order.payments.find((p) => p.confirmedAt);
+    if (order.status === 'CANCELLED' && !paid) {
+      const rejected = order.payments.find((p) => p.status === 'rejected');
+      const outcome = rejected || why?.reason === 'payment_rejected'
+        ? `Payment rejected${rejected?.rejectedReason ?? why?.note ? `: ${rejected?.rejectedReason ?? why?.note}` : ''}`
+        : `Cancelled by the shop${why?.note ? `: ${why.note}` : ''}`;
+      return settledAdminMessage({ ...input, outcome, paid: false });
+    }
+    const by = paid ? confirmedBy(paid) : '';
+    const outcome = [by ? `Paid, confirmed ${by}` : 'Paid', order.status === 'CANCELLED' ? 'then cancelled and refunded' : undefined].filter(Boolean).join(', ');
+    return settledAdminMessage({ ...input, outcome, paid: order.status !== 'CANCELLED' });
+  }
+
+  /** Edits the order's admin-channel message to its current state (nothing when it was never posted). */
+  async function refreshAdminMessage(tenantId: string, orderId: string, why?: { reason: keyof typeof CANCEL_TEXT; note?: string }): Promise<void> {
+    const log = deps.logger.child({ tenantId, orderId, notification: 'admin-message' });
+    const order = await deps.orders.get(tenantId, orderId).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    });
+    // Not posted yet: the post job, when it runs, posts the order as it is then.
+    if (!order?.adminMessageId || !order.adminMessageChannelId) return;
+    const message = adminMessageFor(order, why);
+    if (!message) return;
+    try {
+      await deps.rest.patch(Routes.channelMessage(order.adminMessageChannelId, order.adminMessageId), { body: { ...message, allowed_mentions: { parse: [] } } });
     } catch (err) {
       endOnClientError(err, log);
     }
@@ -134,13 +177,25 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         log.warn('tenant has no admin channel; the order waits in the admin panel');
         return;
       }
-      const payment = [...order.payments].reverse().find((p) => p.status === 'awaiting_admin_approval' || p.status === 'pending') ?? order.payments.at(-1);
-      if (!payment) {
+      if (order.adminMessageId) return; // posted by an earlier run of this job
+      const message = adminMessageFor(order);
+      if (!message) {
         log.warn('order has no payment to approve');
         return;
       }
-      await postToAdmins(tenant.adminChannelId, adminOrderMessage({ order, customerDiscordId: order.customer.discordUserId, paymentId: payment.id, paymentMethod: payment.method }), log, `admin:order-created:${orderId}`);
+      const messageId = await postToAdmins(tenant.adminChannelId, message, log, `admin:order-created:${orderId}`);
+      if (messageId) await deps.orders.recordAdminMessage(tenantId, orderId, { channelId: tenant.adminChannelId, messageId });
     },
+  });
+
+  bus.subscribe(EVENTS.orderPaid, 'discord-admin-message', {
+    schema: orderPaidPayload,
+    run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
+  });
+
+  bus.subscribe(EVENTS.orderCancelled, 'discord-admin-message', {
+    schema: orderCancelledPayload,
+    run: ({ tenantId, orderId, reason, note }) => refreshAdminMessage(tenantId, orderId, { reason, note }),
   });
 
   bus.subscribe(EVENTS.refundFailed, 'discord-admin-alert', {
@@ -231,6 +286,22 @@ function endOnClientError(err: unknown, log: Logger): void {
 }
 
 const money = (o: { currency: string }) => (c: number) => formatMoney(c, o.currency);
+
+/** Who confirmed a payment, in the admin channel's words. */
+function confirmedBy(p: { confirmedByType: string | null; confirmedById: string | null }): string {
+  switch (p.confirmedByType) {
+    case 'DISCORD_ADMIN':
+      return p.confirmedById ? `by <@${p.confirmedById}>` : 'in Discord';
+    case 'PANEL_ADMIN':
+      return 'in the admin panel';
+    case 'API_KEY':
+      return 'through the API';
+    case 'SYSTEM':
+      return 'by the payment processor';
+    default:
+      return '';
+  }
+}
 
 type DmKind = 'order-created' | 'order-paid' | 'order-cancelled' | 'order-refunded' | 'invoice-link';
 const DM_WHAT: Record<DmKind, string> = {

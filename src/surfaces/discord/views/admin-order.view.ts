@@ -34,6 +34,27 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
   };
 }
 
+/**
+ * The admin-channel message of an order that is no longer waiting for payment, whoever decided and from
+ * wherever (the approve button, /payment-confirm, the panel, the REST API, the processor's webhook): the
+ * order's embed with its outcome and no buttons. The notification jobs post or edit it.
+ */
+export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid: boolean }): MessageData {
+  const base = adminOrderMessage(i).embeds![0]!;
+  return {
+    embeds: [
+      embed({
+        ...base,
+        title: `Order #${i.order.number} · ${i.paid ? 'paid' : i.order.status === 'CANCELLED' ? 'cancelled' : i.order.status.toLowerCase().replace(/_/g, ' ')}`,
+        description: `Customer: <@${i.customerDiscordId}>\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**`,
+        color: i.paid ? COLORS.ok : COLORS.error,
+        fields: [...(base.fields ?? []), { name: 'Decision', value: i.outcome }],
+      }),
+    ],
+    components: [],
+  };
+}
+
 /** The admin message after a decision: same embed, new title/colour, a line saying who decided, no buttons. */
 export function decidedAdminMessage(original: APIEmbed | undefined, outcome: { approved: boolean; by: string; number: number; reason?: string; already?: boolean }): MessageData {
   const base = original ?? {};

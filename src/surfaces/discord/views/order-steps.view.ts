@@ -6,6 +6,7 @@ import { formatMoney } from '../../../platform/money.js';
 import { customId } from '../custom-id.js';
 import { button, clip, COLORS, embed, modal, row, select, type MessageData, type Row } from '../replies.js';
 import { paymentMethodLabel, paymentInstructionsText } from './payment-methods.view.js';
+import { inStock } from '../../../modules/checkout/selection-rules.js';
 
 export const PRODUCTS_PER_PAGE = 25;
 
@@ -17,8 +18,12 @@ export function formatAddress(a: AddressLike, sep = '\n'): string {
 
 const cancelButton = () => button(customId('order:cancel'), 'Cancel order', ButtonStyle.Danger);
 
-/** Step 1. More than 25 products are paginated with Previous/Next: nothing is dropped. */
-export function productStep(products: Product[], page: number, note?: string): MessageData {
+/**
+ * Step 1. More than 25 products are paginated with Previous/Next: nothing is dropped. A select option
+ * cannot be disabled, so an out-of-stock product says so in its label and description (and picking it
+ * answers "out of stock" instead of asking for a quantity).
+ */
+export function productStep(products: Product[], page: number, note?: string, tenant?: { inventoryTracking: boolean }): MessageData {
   if (products.length === 0) {
     return { embeds: [embed({ title: 'Nothing to order right now', description: 'This shop has no products you can buy at the moment.', color: COLORS.warn })], components: [row(cancelButton())] };
   }
@@ -29,11 +34,14 @@ export function productStep(products: Product[], page: number, note?: string): M
     select(
       customId('order:product-select'),
       'Choose a product',
-      slice.map((prod) => ({
-        label: prod.name,
-        value: prod.id,
-        description: `${formatMoney(prod.unitPriceCents, prod.currency)}${prod.description ? ` · ${prod.description}` : ''}`,
-      })),
+      slice.map((prod) => {
+        const sold = tenant ? !inStock(tenant, prod) : false;
+        return {
+          label: sold ? `${prod.name} (out of stock)` : prod.name,
+          value: prod.id,
+          description: `${sold ? 'Out of stock · ' : ''}${formatMoney(prod.unitPriceCents, prod.currency)}${prod.description ? ` · ${prod.description}` : ''}`,
+        };
+      }),
     ),
   ];
   const nav = [];
@@ -93,22 +101,59 @@ export function addressStep(lines: CartLine[], currency: string, addresses: Addr
   };
 }
 
-/** Step 3a: the new-address modal (5 inputs: Discord's maximum). */
-export function addressModal(customIdValue: string, prefill?: AddressLike) {
+/** The address modal's inputs, by id, with the label each shows (also the field names of addressRetryStep). */
+export const ADDRESS_INPUTS = [
+  ['line1', 'Street address'],
+  ['line2', 'Apartment, suite (optional)'],
+  ['city', 'City'],
+  ['state', 'State / region (optional)'],
+  ['postal_country', 'Postal code and country (2 letters)'],
+] as const;
+export type TypedAddress = Partial<Record<(typeof ADDRESS_INPUTS)[number][0], string>>;
+
+/** Step 3a: the new-address modal (5 inputs: Discord's maximum), prefilled from an address or from what was typed. */
+export function addressModal(customIdValue: string, prefill?: AddressLike, typed?: TypedAddress) {
+  const v: TypedAddress = typed ?? (prefill ? { line1: prefill.line1, line2: prefill.line2 ?? undefined, city: prefill.city, state: prefill.state ?? undefined, postal_country: `${prefill.postalCode} ${prefill.country}` } : {});
+  const [l1, l2, city, state, pc] = ADDRESS_INPUTS;
   return modal(customIdValue, 'Shipping address', [
-    { id: 'line1', label: 'Street address', maxLength: 200, value: prefill?.line1, placeholder: '123 Main St' },
-    { id: 'line2', label: 'Apartment, suite (optional)', required: false, maxLength: 200, value: prefill?.line2 ?? undefined },
-    { id: 'city', label: 'City', maxLength: 100, value: prefill?.city },
-    { id: 'state', label: 'State / region (optional)', required: false, maxLength: 100, value: prefill?.state ?? undefined },
-    {
-      id: 'postal_country',
-      label: 'Postal code and country (2 letters)',
-      maxLength: 30,
-      placeholder: '62701 US',
-      value: prefill ? `${prefill.postalCode} ${prefill.country}` : undefined,
-      style: TextInputStyle.Short,
-    },
+    { id: l1[0], label: l1[1], maxLength: 200, value: v.line1 || undefined, placeholder: '123 Main St' },
+    { id: l2[0], label: l2[1], required: false, maxLength: 200, value: v.line2 || undefined },
+    { id: city[0], label: city[1], maxLength: 100, value: v.city || undefined },
+    { id: state[0], label: state[1], required: false, maxLength: 100, value: v.state || undefined },
+    { id: pc[0], label: pc[1], maxLength: 30, placeholder: '62701 US', value: v.postal_country || undefined, style: TextInputStyle.Short },
   ]);
+}
+
+const EMPTY = '—';
+
+/**
+ * A refused address: what was wrong, what was typed (one field per input), and a button that opens the
+ * form again filled with it. A modal cannot answer a modal, so the button is the way back; what was
+ * typed travels in this message, which Discord sends back with the click (addressTypedFrom).
+ */
+export function addressRetryStep(problem: string, typed: TypedAddress, retryId: string): MessageData {
+  return {
+    embeds: [
+      embed({
+        title: 'Please check the address',
+        description: `${problem}\n\nClick **Fix the address** to correct it; what you typed is kept.`,
+        color: COLORS.warn,
+        fields: ADDRESS_INPUTS.map(([id, label]) => ({ name: label, value: clip(typed[id]?.trim() || EMPTY, 1024), inline: true })),
+      }),
+    ],
+    components: [row(button(retryId, 'Fix the address', ButtonStyle.Primary), cancelButton())],
+  };
+}
+
+/** What was typed, read back from an addressRetryStep message. */
+export function addressTypedFrom(embeds: readonly { fields?: { name: string; value: string }[] }[] | undefined): TypedAddress {
+  const fields = embeds?.[0]?.fields ?? [];
+  const typed: TypedAddress = {};
+  for (const [id, label] of ADDRESS_INPUTS) {
+    const value = fields.find((f) => f.name === label)?.value;
+    if (value && value !== EMPTY) typed[id] = value;
+  }
+  return typed;
 }
 
 /** Step 3b: the validator suggests a correction. */
@@ -176,6 +221,8 @@ export interface QuoteView {
   currency: string;
   paymentMethod?: PaymentMethod | null;
   address?: AddressLike | null;
+  /** The review's fingerprint: the Confirm button carries it, so the order is placed only at these numbers. */
+  fingerprint?: string;
 }
 
 export function totalsText(q: Omit<QuoteView, 'lines'>): string {
@@ -193,10 +240,11 @@ export function linesText(lines: QuoteView['lines'], currency: string): string {
 }
 
 /** Step 6: the review summary and the instruction embed. */
-export function reviewStep(q: QuoteView, tenant: Tenant): MessageData {
+export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): MessageData {
   const summary: APIEmbed = embed({
     title: 'New order · 5. Review',
     color: COLORS.brand,
+    ...(note ? { description: note } : {}),
     fields: [
       { name: 'Items', value: linesText(q.lines, q.currency) },
       { name: 'Totals', value: totalsText(q) },
@@ -217,7 +265,7 @@ export function reviewStep(q: QuoteView, tenant: Tenant): MessageData {
   });
   return {
     embeds: [summary, instructions],
-    components: [row(button(customId('order:confirm'), 'Confirm & submit', ButtonStyle.Success), button(customId('order:cancel'), 'Cancel', ButtonStyle.Danger))],
+    components: [row(button(q.fingerprint ? customId('order:confirm', q.fingerprint) : customId('order:confirm'), 'Confirm & submit', ButtonStyle.Success), button(customId('order:cancel'), 'Cancel', ButtonStyle.Danger))],
   };
 }
 

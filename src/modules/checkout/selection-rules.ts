@@ -1,0 +1,177 @@
+// Whether a customer's selections are valid: product available, role held, currency, stock, shipping type,
+// payment method enabled. Each rule is written ONCE here, as a pair: its SQL (the order steps' one-statement
+// guards, over the session `s`, its tenant `t` and, for a product rule, the product `p`) and its check on
+// what a step or submit read (which throws the readable error). The same rules run when the customer
+// chooses (the session steps) and again at review and submit (assertSessionSelectable), so a selection that
+// became invalid in between (a product deactivated, a role lost, a payment method disabled) is refused the
+// same way. test/modules/order-sessions/selection-rules.test.ts walks every rule through both paths.
+import { Prisma, type PaymentMethod } from '../../generated/prisma/index.js';
+import { AppError, type ErrorCode } from '../../platform/errors.js';
+import { memberMayBuy } from '../catalog/role-gate.js';
+import type { LoadedProduct, LoadedSession } from '../order-sessions/session-store.js';
+
+/** One precondition: its SQL guard and the same rule in TypeScript with the error it raises. */
+export interface Rule<F> {
+  id: string;
+  code: ErrorCode;
+  /** The rule as a boolean SQL expression. */
+  sql: Prisma.Sql;
+  holds(facts: F): boolean;
+  error(facts: F): AppError;
+}
+
+/** All rules' SQL, ANDed: the guard of a one-statement step. */
+export function guardSql<F>(rules: readonly Rule<F>[]): Prisma.Sql {
+  return rules.length ? Prisma.join(rules.map((r) => Prisma.sql`(${r.sql})`), ' AND ') : Prisma.sql`TRUE`;
+}
+
+/** Throws the error of the first rule that does not hold. */
+export function assertRules<F>(rules: readonly Rule<F>[], facts: F): void {
+  for (const r of rules) if (!r.holds(facts)) throw r.error(facts);
+}
+
+type Tenant = LoadedSession['tenant'];
+/** `choosing`: the customer is picking it now (messages say "not available"; later ones say to remove it). */
+export interface ProductFacts { tenant: Tenant; product: LoadedProduct; choosing?: boolean }
+
+const sameCurrency = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase();
+
+/**
+ * The rules for buying `quantity` of a product (alias `p`) in the tenant `t`. Roles are checked when the
+ * member's roles are known (a choice, submit); review has no member and skips that rule.
+ */
+export function productRules(opts: { quantity: number; memberRoleIds?: readonly string[] }): Rule<ProductFacts>[] {
+  const rules: Rule<ProductFacts>[] = [
+    {
+      id: 'product.available',
+      code: 'NOT_FOUND',
+      sql: Prisma.sql`p."tenantId" = t.id AND p.active`,
+      holds: ({ tenant, product }) => product.active && product.tenantId === tenant.id,
+      error: ({ product, choosing }) =>
+        new AppError('NOT_FOUND', choosing ? 'That product is not available.' : `${product.name} is no longer available: remove it from your order.`, { productId: product.id, name: product.name }),
+    },
+  ];
+  const roles = opts.memberRoleIds;
+  if (roles) {
+    rules.push({
+      id: 'product.role',
+      code: 'ROLE_REQUIRED',
+      sql: Prisma.sql`cardinality(p."requiredRoleIds") = 0 OR p."requiredRoleIds" && ${[...roles]}::text[]`,
+      holds: ({ product }) => memberMayBuy(product, roles),
+      error: ({ product, choosing }) =>
+        new AppError('ROLE_REQUIRED', `${product.name} is only available to members with a specific role${choosing ? '' : ': remove it from your order'}.`, { productId: product.id, name: product.name, requiredRoleIds: product.requiredRoleIds }),
+    });
+  }
+  rules.push(
+    {
+      id: 'product.currency',
+      code: 'CURRENCY_MISMATCH',
+      sql: Prisma.sql`upper(btrim(p.currency)) = upper(btrim(t.currency))`,
+      holds: ({ tenant, product }) => sameCurrency(product.currency, tenant.currency),
+      error: ({ tenant, product }) => new AppError('CURRENCY_MISMATCH', `${product.name} is priced in ${product.currency.trim()}, but this shop sells in ${tenant.currency}.`, { productId: product.id }),
+    },
+    {
+      // An early, friendly check; the binding one is the reservation at submit.
+      id: 'product.stock',
+      code: 'OUT_OF_STOCK',
+      sql: Prisma.sql`NOT (t."inventoryTracking" AND p."trackStock") OR p.stock >= ${opts.quantity}`,
+      holds: ({ tenant, product }) => !(tenant.inventoryTracking && product.trackStock) || product.stock >= opts.quantity,
+      error: ({ product }) =>
+        new AppError('OUT_OF_STOCK', product.stock > 0 ? `Only ${product.stock} of ${product.name} left.` : `${product.name} is out of stock.`, {
+          productId: product.id,
+          name: product.name,
+          available: product.stock,
+          requested: opts.quantity,
+        }),
+    },
+  );
+  return rules;
+}
+
+/**
+ * Whether at least one unit can be chosen now by the stock rule (menus mark the others, and picking one
+ * answers "out of stock" before the quantity is asked). `tenant`: its inventoryTracking setting.
+ */
+export function inStock(tenant: { inventoryTracking: boolean }, product: Pick<LoadedProduct, 'trackStock' | 'stock'>): boolean {
+  const rule = productRules({ quantity: 1 }).find((r) => r.id === 'product.stock')!;
+  return rule.holds({ tenant: tenant as Tenant, product: product as LoadedProduct });
+}
+
+/** The stock rule's error for one unit of `product` (OUT_OF_STOCK, naming it). */
+export function outOfStockError(product: Pick<LoadedProduct, 'id' | 'name' | 'stock'>): AppError {
+  const rule = productRules({ quantity: 1 }).find((r) => r.id === 'product.stock')!;
+  return rule.error({ tenant: {} as Tenant, product: product as LoadedProduct });
+}
+
+export interface SessionFacts { session: LoadedSession }
+
+/** The session has at least one line. */
+export function hasItemsRule(what: string): Rule<SessionFacts> {
+  return {
+    id: 'session.items',
+    code: 'ILLEGAL_STATE',
+    sql: Prisma.sql`EXISTS (SELECT 1 FROM order_session_items i WHERE i."sessionId" = s.id)`,
+    holds: ({ session }) => session.items.length > 0,
+    error: () => new AppError('ILLEGAL_STATE', `Add a product before ${what}.`, { missing: 'items' }),
+  };
+}
+
+/** The rules for choosing a payment method (and for submitting: the method must still be enabled). */
+export function paymentRules(method: PaymentMethod | null): Rule<SessionFacts>[] {
+  return [
+    hasItemsRule('choosing how to pay'),
+    {
+      id: 'session.address',
+      code: 'ILLEGAL_STATE',
+      sql: Prisma.sql`s."addressId" IS NOT NULL`,
+      holds: ({ session }) => session.addressId !== null,
+      error: () => new AppError('ILLEGAL_STATE', 'Set the shipping address before choosing how to pay.', { missing: 'address' }),
+    },
+    shippingChosenRule(),
+    {
+      id: 'payment.enabled',
+      code: 'PAYMENT_METHOD_NOT_ENABLED',
+      sql: Prisma.sql`${method}::"PaymentMethod" = ANY(t."enabledPaymentMethods")`,
+      holds: ({ session }) => method !== null && session.tenant.enabledPaymentMethods.includes(method),
+      error: () => new AppError('PAYMENT_METHOD_NOT_ENABLED', 'This shop does not accept that payment method (any more).', { method }),
+    },
+  ];
+}
+
+/** A shipping type is chosen when the tenant has active ones (shops without any ship nothing). */
+export function shippingChosenRule(): Rule<SessionFacts> {
+  return {
+    id: 'shipping.chosen',
+    code: 'ILLEGAL_STATE',
+    sql: Prisma.sql`s."shippingTypeId" IS NOT NULL OR NOT EXISTS (SELECT 1 FROM shipping_types x WHERE x."tenantId" = t.id AND x.active)`,
+    holds: ({ session }) => session.shippingTypeId !== null || session.tenant.activeShippingTypes === 0,
+    error: () => new AppError('ILLEGAL_STATE', 'Choose a shipping option before choosing how to pay.', { missing: 'shippingType' }),
+  };
+}
+
+/** The chosen shipping type (alias `x`) is still offered. */
+export function shippingTypeRules(): Rule<{ shippingType: { id: string; name: string; active: boolean; tenantId?: string } | null; tenantId: string; choosing?: boolean }>[] {
+  return [
+    {
+      id: 'shipping.active',
+      code: 'NOT_FOUND',
+      sql: Prisma.sql`x."tenantId" = t.id AND x.active`,
+      holds: ({ shippingType, tenantId }) => !!shippingType && shippingType.active && (shippingType.tenantId === undefined || shippingType.tenantId === tenantId),
+      error: ({ shippingType, choosing }) =>
+        new AppError('NOT_FOUND', shippingType && !choosing ? `${shippingType.name} shipping is no longer offered: choose another shipping option.` : 'That shipping option is not available.', {
+          shippingTypeId: shippingType?.id ?? null,
+        }),
+    },
+  ];
+}
+
+/**
+ * Every selection of the session, checked again (review and submit): each line's product (available,
+ * role when `memberRoleIds` is given, currency, stock), the shipping type, the payment method. Throws the
+ * first rule's error, naming what to change.
+ */
+export function assertSessionSelectable(session: LoadedSession, memberRoleIds?: readonly string[]): void {
+  for (const item of session.items) assertRules(productRules({ quantity: item.quantity, memberRoleIds }), { tenant: session.tenant, product: item.product });
+  if (session.shippingType) assertRules(shippingTypeRules(), { shippingType: session.shippingType, tenantId: session.tenantId });
+  if (session.paymentMethod) assertRules(paymentRules(session.paymentMethod).slice(-1), { session });
+}

@@ -43,7 +43,6 @@ export async function buildApp(services: Services): Promise<Express> {
   const minute = { pool, logger, windowSeconds: 60 };
   const webhookLimit = rateLimit({ ...minute, name: 'webhooks', points: env.RATE_LIMIT_WEBHOOKS_PER_MINUTE, keyOf: byClientAddress });
   app.use('/webhooks', webhookLimit);
-  app.use('/api/webhooks', webhookLimit);
   app.use('/api', rateLimit({ ...minute, name: 'api', points: env.RATE_LIMIT_API_PER_MINUTE, keyOf: byApiKey }));
   app.use('/invoice', rateLimit({ ...minute, name: 'invoice', points: env.RATE_LIMIT_INVOICE_PER_MINUTE, keyOf: byClientAddress }));
   // Before the JSON parser: the providers' signatures cover the raw bytes.

@@ -11,7 +11,7 @@ import { processorRefundSetup, refundJobs, waitFor } from './processor-refund.fi
 
 const db = testDb(30);
 // A short client timeout and a longer hold make the fake's 'timeout' failure a lost answer.
-const t = await processorRefundSetup(db, { timeoutMs: 400, holdMs: 3_000 });
+const t = await processorRefundSetup(db, { timeoutMs: 1_500, holdMs: 5_000 });
 let worker: WorkerHandle;
 // What a subscriber of refund.processor_failed (the Discord admin alert, in the service) receives.
 const alerts: RefundFailedPayload[] = [];

@@ -143,9 +143,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       if (checkout.state === 'VOIDED') return 'changed';
       const loaded = await connections.load({ id: checkout.connectionId });
       const state = await settle(loaded, checkout, await loaded.adapter.getCheckout(loaded.conn, checkout.providerCheckoutId));
-      const { outcome, checkout: after } = await applyCheckoutState(deps, checkout.id, state, { source: 'return' });
-      if (outcome === 'paid' || outcome === 'already_paid') return 'paid';
-      if (outcome === 'unapplied') return 'changed';
+      const { checkout: after } = await applyCheckoutState(deps, checkout.id, state, { source: 'return' });
+      // PAID by this call or by a concurrent webhook: either way, money that could not pay the order is "changed".
+      if (after.state === 'PAID') return after.unappliedAction ? 'changed' : 'paid';
       if (after.state === 'PENDING') return 'pending';
       if (after.state === 'VOIDED') return 'changed';
       if (after.state === 'FAILED') return 'failed';

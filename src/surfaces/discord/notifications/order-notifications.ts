@@ -47,6 +47,7 @@ import { formatAddress, linesText, totalsText, type AddressLike } from '../views
 import { paymentInstructionsText, paymentMethodLabel } from '../views/payment-methods.view.js';
 import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
 import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
+import { sha256Hex } from '../../../platform/crypto.js';
 
 export interface NotificationDeps {
   rest: REST;
@@ -238,7 +239,8 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       const message: MessageData = {
         embeds: [embed({ title: `${tenant.name}: pay for order #${order.number}`, color: COLORS.brand, description: `Your order **#${order.number}** (${money(order)(order.totalCents)}) is waiting for payment. Press **Pay now** to pay it online.` })],
       };
-      await dm(tenant, order, withPayNow(message, url), 'invoice-link');
+      // One DM per link sent (a re-run job does not send it twice; another send makes another link).
+      await dm(tenant, order, withPayNow(message, url), 'invoice-link', sha256Hex(url).slice(0, 24));
     },
   });
 

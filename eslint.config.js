@@ -28,6 +28,17 @@ export default tseslint.config(
     },
   },
   {
+    // Outbound adapters (src/adapters/<service>/) implement module ports with a transport client.
+    files: ['src/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/surfaces/**', '**/container.js', '**/app.js'], message: 'adapters/ implement module ports; they may not import surfaces/.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['src/modules/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { buildApp } from './app.js';
 import { ConfigError, loadEnv, type Env } from './config/env.js';
 import { loadOrCreateDevSecrets } from './config/dev-secrets.js';
-import { createContainer, type Services } from './container.js';
+import { createContainer, startMemberGatewayLeader, type Services } from './container.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './platform/db/embedded-postgres.js';
 import { describeDatabaseError, waitForDatabase } from './platform/db/connect.js';
 import { migrate } from './platform/db/migrate.js';
@@ -19,6 +19,8 @@ import { startDevSquare, type FakeSquare } from './dev/fakes/fake-square.js';
 import { startDevBtcPay, type FakeBtcPay } from './dev/fakes/fake-btcpay.js';
 import { connectDemoProcessors } from './seed/demo-processors.js';
 import { migrateSecretsAtRest } from './modules/tenants/secrets-at-rest.migration.js';
+import type { FakeDiscordGateway } from './dev/fakes/fake-discord-gateway.js';
+import type { LeaderHandle } from './platform/db/leader-lock.js';
 
 async function main(): Promise<void> {
   let env: Env;
@@ -41,6 +43,8 @@ async function main(): Promise<void> {
   let fakePayPal: FakePayPal | undefined;
   let fakeSquare: FakeSquare | undefined;
   let fakeBtcPay: FakeBtcPay | undefined;
+  let fakeGateway: FakeDiscordGateway | undefined;
+  let memberGateway: LeaderHandle | undefined;
   let stopping = false;
 
   const shutdown = async (reason: string, code: number) => {
@@ -58,12 +62,14 @@ async function main(): Promise<void> {
         server.closeIdleConnections();
         await closed; // in-flight requests finish first
       }
+      await memberGateway?.stop();
       await worker?.stop();
       await services?.close();
     } catch (err) {
       logger.error({ err }, 'error while stopping');
       code = code || 1;
     } finally {
+      await fakeGateway?.stop().catch(() => undefined);
       await fakeDiscord?.stop().catch(() => undefined);
       await fakePayPal?.stop().catch(() => undefined);
       await fakeSquare?.stop().catch(() => undefined);
@@ -99,6 +105,7 @@ async function main(): Promise<void> {
     const simulator = simulatorWanted(env) ? await startSimulatorMode(env) : undefined;
     if (simulator) {
       fakeDiscord = simulator.fake;
+      fakeGateway = simulator.gateway;
       env = simulator.env;
     }
     // Development without PAYPAL_API_BASE_URL: a local fake PayPal (its own sandbox: nothing is charged), so
@@ -126,6 +133,8 @@ async function main(): Promise<void> {
     if (env.WORKERS_ENABLED) {
       worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY, staleMs: env.JOB_WORKER_STALE_SECONDS * 1000 });
     }
+    // Member joins and role changes (entitlements): one gateway connection across all processes.
+    memberGateway = startMemberGatewayLeader(services);
     if (fakePayPal || fakeSquare || fakeBtcPay) {
       const addr = server.address();
       await connectDemoProcessors(services, { paypal: fakePayPal, square: fakeSquare, btcpay: fakeBtcPay }, `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`);

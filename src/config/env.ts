@@ -50,6 +50,10 @@ const envSchema = z
      * depends on how fast the machine is.
      */
     DISCORD_DEFER_AFTER_MS: z.coerce.number().int().min(0).default(2000),
+    /** The gateway listener (member joins and role changes) in the process holding its advisory lock; needs the bot token. */
+    DISCORD_GATEWAY_ENABLED: bool.default(true),
+    /** How often a process not holding the gateway lock tries to take it (and the holder checks it still does). */
+    GATEWAY_LEADER_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
     /** Development only: start a local fake Discord API and a generated key pair when no application is configured. */
     DISCORD_SIMULATOR: bool.optional(),
 

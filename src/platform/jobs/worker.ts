@@ -66,6 +66,7 @@ export async function startWorker(opts: {
     noHandleSignals: true,
     pollInterval: opts.pollIntervalMs ?? 1000,
     taskList,
+    // Always a string, so graphile-worker never reads a `crontab` file from the working directory.
     crontab: opts.bus.crontab(),
     logger: silentLogger(),
     events,

@@ -24,6 +24,7 @@ import { productResource, shippingTypeResource } from './resources/catalog.resou
 import { orderResource } from './resources/orders.resource.js';
 import { addressResource, customerResource, discountAssignmentResource, discountResource } from './resources/sales.resources.js';
 import { apiKeyResource } from './resources/api-keys.resource.js';
+import { roleChangeResource } from './resources/role-changes.resource.js';
 import { adminUserResource, guildResource, tenantResource } from './resources/settings.resources.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
 import { openSecret } from '../../platform/secret-box.js';
@@ -42,7 +43,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
   // The engineType="client" Prisma build exports a reduced DMMF; @adminjs/prisma reads the full one
   // (ids, enums, relations) from clientModule.Prisma.dmmf.datamodel.
   const clientModule = { Prisma: { dmmf: loadDmmf() } };
-  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey', 'PaymentConnection']);
+  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey', 'PaymentConnection', 'RoleChange']);
   const make = (model: string, rule: ScopeRule, options?: ScopedResourceOptions) =>
     new ScopedResource({ model: AdminJSPrisma.getModelByName(model, clientModule), client: services.db as never, clientModule }, rule, { knownModels, ...options });
   const shop: ScopeRule = { kind: 'tenant', platformAdmin: 'deny' };
@@ -52,7 +53,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
     orderResource({ services, resource: make('Order', shop), components }),
     customerResource(make('Customer', shop)),
     addressResource(db, make('Address', shop)),
-    productResource(db, make('Product', shop)),
+    productResource(db, make('Product', shop), { roleRepair: services.roleRepair, logger: services.logger, digital: services.digitalGoods, uploadKeysComponent: components.UploadKeys }),
     shippingTypeResource(db, make('ShippingType', shop)),
     discountResource(db, make('Discount', shop)),
     discountAssignmentResource(db, make('DiscountAssignment', shop)),
@@ -72,6 +73,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
     adminUserResource(db, make('AdminUser', { kind: 'tenant', platformAdmin: 'all' }, { secrets: ['passwordHash'] })),
     apiKeyResource({ services, resource: make('ApiKey', shop, { secrets: ['hash'] }), components }),
     paymentConnectionResource({ services, resource: make('PaymentConnection', shop, { secrets: ['secrets'] }), components }),
+    roleChangeResource({ services, resource: make('RoleChange', shop) }),
   ];
 }
 

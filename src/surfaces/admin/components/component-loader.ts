@@ -15,6 +15,7 @@ export function createComponents() {
     ApiKeyCreate: loader.add('ApiKeyCreate', file('api-key-create')),
     TransitionSelect: loader.add('TransitionSelect', file('transition-select')),
     PaymentsSettings: loader.add('PaymentsSettings', file('payments-settings')),
+    UploadKeys: loader.add('UploadKeys', file('upload-keys')),
   };
   return { loader, components };
 }

@@ -16,6 +16,14 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // A promise nobody awaits loses its rejection (an unhandled rejection ends the process) and its ordering.
+  // Needs type information: one TypeScript program for the whole repo (projectService), so lint stays one
+  // pass. Deliberate fire-and-forget is written `void promise`.
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
   {
     files: ['src/platform/**/*.ts'],
     rules: {
@@ -23,6 +31,17 @@ export default tseslint.config(
         patterns: [
           { group: ['**/modules/**', '**/surfaces/**', '**/container.js', '**/app.js'], message: 'platform/ is domain-agnostic: it may not import modules/ or surfaces/.' },
           { group: transport, message: 'platform/ may not depend on a transport (Express, AdminJS, Discord).' },
+        ],
+      }],
+    },
+  },
+  {
+    // Outbound adapters (src/adapters/<service>/) implement module ports with a transport client.
+    files: ['src/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/surfaces/**', '**/container.js', '**/app.js'], message: 'adapters/ implement module ports; they may not import surfaces/.' },
         ],
       }],
     },

@@ -1,13 +1,14 @@
 // The composition root: the one place that builds every service and port. No DI library: plain functions
 // taking one `deps` object. Surfaces receive the finished Services and never construct modules themselves.
 import type { KeyObject } from 'node:crypto';
-import type { Env } from './config/env.js';
+import { discordRestBaseUrl, type Env } from './config/env.js';
 import type { DevSecrets } from './config/dev-secrets.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createDatabase } from './platform/db/database.js';
 import type { Db } from './platform/db/prisma.js';
 import { EventBus } from './platform/jobs/queue.js';
 import type { Logger } from './platform/logger.js';
+import { createMetrics, readJobQueueStats, type Metrics } from './platform/metrics.js';
 import { importDiscordPublicKey } from './surfaces/discord/signature.js';
 import type { REST } from '@discordjs/rest';
 import { createDiscordRest } from './surfaces/discord/discord-rest.js';
@@ -37,6 +38,17 @@ import { createAuditService, type AuditService } from './modules/audit/audit.ser
 import { createEntitlementService, type EntitlementService } from './modules/entitlements/entitlement.service.js';
 import type { RoleGateway } from './modules/entitlements/role-gateway.port.js';
 import { registerEntitlementJobs } from './modules/entitlements/role-jobs.js';
+import type { GuildDirectory } from './modules/entitlements/guild-directory.port.js';
+import { createRoleRepairService, type RoleRepairService } from './modules/entitlements/role-repair.service.js';
+import { registerReconcileJobs } from './modules/entitlements/reconcile-jobs.js';
+import { registerTimedAccessJobs } from './modules/entitlements/timed-access.js';
+import { createMemberEvents, type MemberEvents } from './modules/entitlements/member-events.js';
+import { connectMemberGateway } from './adapters/discord/member-gateway.discord.js';
+import { createDigitalGoods, type DigitalGoods } from './modules/entitlements/digital-goods.js';
+import { registerDigitalNotifications } from './surfaces/discord/notifications/digital-notifications.js';
+import { runWhileLeader, type LeaderHandle } from './platform/db/leader-lock.js';
+import { registerAccessNotifications } from './surfaces/discord/notifications/access-notifications.js';
+import { createDiscordGuildDirectory } from './adapters/discord/guild-directory.discord.js';
 import { createOrderAdminService, type OrderAdminService } from './modules/order-admin/order-admin.service.js';
 import { createPaymentService, type PaymentService } from './modules/payments/payment.service.js';
 import { createRefundService, type RefundService } from './modules/refunds/refund.service.js';
@@ -52,6 +64,8 @@ export interface ContainerOptions {
   devSecrets?: DevSecrets;
   /** Adds and removes Discord roles for the entitlement jobs (tests pass an in-memory one). */
   roleGateway?: RoleGateway;
+  /** Reads servers' roles and members for the role check and the reconciliation (default: Discord REST). */
+  guildDirectory?: GuildDirectory;
 }
 
 export interface Services {
@@ -63,6 +77,8 @@ export interface Services {
   bus: EventBus;
   clock: Clock;
   databaseUrl: string;
+  /** Prometheus metrics of this instance (GET /metrics). */
+  metrics: Metrics;
   discordPublicKey: KeyObject;
   /** Discord REST (bot token; DISCORD_API_BASE_URL, the fake in tests and the simulator). */
   discordRest: REST;
@@ -87,6 +103,12 @@ export interface Services {
   orders: OrderService;
   audit: AuditService;
   entitlements: EntitlementService;
+  /** Role check before a product is saved, Retry of failed role changes, reconciliation. */
+  roleRepair: RoleRepairService;
+  /** Member joins and role changes seen on the gateway, as entitlement work. */
+  memberEvents: MemberEvents;
+  /** Licence keys and download links: upload, delivery on payment, revocation on refund. */
+  digitalGoods: DigitalGoods;
   payments: PaymentService;
   orderAdmin: OrderAdminService;
   refunds: RefundService;
@@ -116,13 +138,21 @@ export function createContainer(opts: ContainerOptions): Services {
   const tax = createTaxjarAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: env.TAXJAR_TIMEOUT_MS, logger, secrets });
   const ordering = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: env.ORDER_SESSION_TTL_MINUTES };
   const audit = createAuditService({ db });
-  const entitlements = createEntitlementService({ db, clock });
+  const digitalGoods = createDigitalGoods({ db, bus, audit, now: () => clock.now() });
+  const entitlements = createEntitlementService({ db, clock, digital: digitalGoods });
   const afterSale = { db, bus, clock, logger, audit, entitlements, inventory, discounts };
   const payments = createPaymentService(afterSale);
-  const discordRest = createDiscordRest({ apiBaseUrl: env.DISCORD_API_BASE_URL, botToken: env.DISCORD_BOT_TOKEN });
+  const discordRest = createDiscordRest({ apiBaseUrl: discordRestBaseUrl(env), botToken: env.DISCORD_BOT_TOKEN });
+  const metrics = createMetrics();
+  metrics.observePool(database.pool);
+  metrics.observeJobs(() => readJobQueueStats((text) => database.pool.query(text)));
+  metrics.observeDiscordRest(discordRest);
   const dmStatus = createDmStatusService({ db, clock });
+  const roleRepair = createRoleRepairService({ db, clock, audit, logger, directory: opts.guildDirectory ?? createDiscordGuildDirectory(discordRest) });
   // The role jobs change roles through the REST gateway, or a test's in-memory one.
-  registerEntitlementJobs(bus, { db, audit, logger, gateway: opts.roleGateway ?? createDiscordRoleGateway(discordRest) });
+  registerEntitlementJobs(bus, { db, audit, logger, gateway: opts.roleGateway ?? createDiscordRoleGateway(discordRest), roleCheck: roleRepair.roleCheck });
+  registerReconcileJobs(bus, { db, roleRepair });
+  registerTimedAccessJobs(bus, { db, clock, audit, logger });
   // Payment providers, one adapter each; every call names the shop's own connection.
   const adapters: ProviderAdapters = {
     PAYPAL: createPayPalAdapter({ timeoutMs: env.PROVIDER_TIMEOUT_MS, now: () => clock.now(), trustedCertPrefix: env.PAYPAL_API_BASE_URL }),
@@ -141,6 +171,7 @@ export function createContainer(opts: ContainerOptions): Services {
     bus,
     clock,
     databaseUrl: opts.databaseUrl,
+    metrics,
     discordPublicKey: importDiscordPublicKey(opts.discordPublicKeyHex),
     discordRest,
     dmStatus,
@@ -159,6 +190,9 @@ export function createContainer(opts: ContainerOptions): Services {
     orders: createOrderService(ordering),
     audit,
     entitlements,
+    roleRepair,
+    memberEvents: createMemberEvents({ db, audit, logger }),
+    digitalGoods,
     payments,
     orderAdmin: createOrderAdminService(afterSale),
     refunds: createRefundService(afterSale),
@@ -170,5 +204,26 @@ export function createContainer(opts: ContainerOptions): Services {
     },
   };
   registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices });
+  registerAccessNotifications(bus, { rest: discordRest, logger });
+  registerDigitalNotifications(bus, { rest: discordRest, logger, digital: digitalGoods, orders: services.orders, tenants: services.tenants });
   return services;
+}
+
+/** The advisory lock key of the member gateway (any constant; one per kind of led work). */
+export const MEMBER_GATEWAY_LOCK = 0x4c4c_4757n; // "LLGW"
+
+/**
+ * Runs the gateway listener in exactly one process: the one holding MEMBER_GATEWAY_LOCK. Needs a bot
+ * token; the others wait and take over within GATEWAY_LEADER_POLL_MS when the holder dies.
+ */
+export function startMemberGatewayLeader(services: Services, opts: { pollMs?: number } = {}): LeaderHandle | undefined {
+  const token = services.env.DISCORD_BOT_TOKEN;
+  if (!token || !services.env.DISCORD_GATEWAY_ENABLED) return undefined;
+  return runWhileLeader({
+    connectionString: services.databaseUrl,
+    lockKey: MEMBER_GATEWAY_LOCK,
+    pollMs: opts.pollMs ?? services.env.GATEWAY_LEADER_POLL_MS,
+    logger: services.logger.child({ component: 'member-gateway-leader' }),
+    lead: () => connectMemberGateway({ token, rest: services.discordRest, events: services.memberEvents, logger: services.logger }),
+  });
 }

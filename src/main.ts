@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { buildApp } from './app.js';
 import { ConfigError, loadEnv, type Env } from './config/env.js';
 import { loadOrCreateDevSecrets } from './config/dev-secrets.js';
-import { createContainer, type Services } from './container.js';
+import { createContainer, startMemberGatewayLeader, type Services } from './container.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './platform/db/embedded-postgres.js';
 import { describeDatabaseError, waitForDatabase } from './platform/db/connect.js';
 import { migrate } from './platform/db/migrate.js';
@@ -17,6 +17,8 @@ import type { FakeDiscordApi } from './dev/fake-discord-api.js';
 import { startDevPayPal, type FakePayPal } from './dev/fakes/fake-paypal.js';
 import { connectDemoProcessors } from './seed/demo-processors.js';
 import { migrateSecretsAtRest } from './modules/tenants/secrets-at-rest.migration.js';
+import type { FakeDiscordGateway } from './dev/fakes/fake-discord-gateway.js';
+import type { LeaderHandle } from './platform/db/leader-lock.js';
 
 async function main(): Promise<void> {
   let env: Env;
@@ -24,7 +26,9 @@ async function main(): Promise<void> {
     env = loadEnv();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      // No logger yet; in production this line is JSON too (pino's shape), so log pipelines can parse it.
+      const line = process.env.NODE_ENV === 'production' ? JSON.stringify({ level: 60, time: Date.now(), name: 'ledgerline', msg: err.message }) : err.message;
+      process.stderr.write(`${line}\n`);
       process.exit(1);
     }
     throw err;
@@ -37,6 +41,8 @@ async function main(): Promise<void> {
   let server: Server | undefined;
   let fakeDiscord: FakeDiscordApi | undefined;
   let fakePayPal: FakePayPal | undefined;
+  let fakeGateway: FakeDiscordGateway | undefined;
+  let memberGateway: LeaderHandle | undefined;
   let stopping = false;
 
   const shutdown = async (reason: string, code: number) => {
@@ -54,12 +60,14 @@ async function main(): Promise<void> {
         server.closeIdleConnections();
         await closed; // in-flight requests finish first
       }
+      await memberGateway?.stop();
       await worker?.stop();
       await services?.close();
     } catch (err) {
       logger.error({ err }, 'error while stopping');
       code = code || 1;
     } finally {
+      await fakeGateway?.stop().catch(() => undefined);
       await fakeDiscord?.stop().catch(() => undefined);
       await fakePayPal?.stop().catch(() => undefined);
       await embedded?.stop().catch((err) => logger.error({ err }, 'error while stopping the embedded database'));
@@ -93,6 +101,7 @@ async function main(): Promise<void> {
     const simulator = simulatorWanted(env) ? await startSimulatorMode(env) : undefined;
     if (simulator) {
       fakeDiscord = simulator.fake;
+      fakeGateway = simulator.gateway;
       env = simulator.env;
     }
     // Development without PAYPAL_API_BASE_URL: a local fake PayPal (its own sandbox: nothing is charged), so
@@ -111,13 +120,16 @@ async function main(): Promise<void> {
     const app = await buildApp(services);
     server = await listen(app, env.PORT, env.HOST);
     if (env.WORKERS_ENABLED) {
-      worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY, staleMs: env.JOB_WORKER_STALE_SECONDS * 1000 });
+      const jobFailures = services.metrics.jobFailures;
+      worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY, staleMs: env.JOB_WORKER_STALE_SECONDS * 1000, onJobFailure: (task) => jobFailures.inc({ task }) });
     }
+    // Member joins and role changes (entitlements): one gateway connection across all processes.
+    memberGateway = startMemberGatewayLeader(services);
     if (fakePayPal) {
       const addr = server.address();
       await connectDemoProcessors(services, { paypal: fakePayPal }, `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`);
     }
-    printBanner(logger, env, server, seeded);
+    printBanner(logger, env, server, seeded, embedded?.dataDir);
     if (fakePayPal) {
       process.stdout.write(`Payments: PAYPAL_API_BASE_URL is unset, so PayPal calls go to a local fake PayPal at ${fakePayPal.url} (development only; nothing is charged). The demo shop is connected to it.\n\n`);
     }
@@ -143,7 +155,7 @@ function listen(app: import('express').Express, port: number, host: string): Pro
   });
 }
 
-function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: string; password: string } | undefined) {
+function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: string; password: string } | undefined, embeddedDataDir?: string) {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : env.PORT;
   const base = env.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
@@ -154,6 +166,12 @@ function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: 
     `  Discord interactions:   ${base}/discord/interactions`,
     `  Health / readiness:     ${base}/healthz  ${base}/readyz`,
   ];
+  if (embeddedDataDir) lines.push(`  Embedded database:      ${embeddedDataDir}`);
+  // Production logs are read by machines: the banner is one JSON line like every other (no seed runs there).
+  if (env.NODE_ENV === 'production') {
+    logger.info({ port, url: base, admin: `${base}/admin`, api: `${base}/api`, discord: `${base}/discord/interactions`, metrics: env.METRICS_TOKEN ? `${base}/metrics` : undefined }, `Ledgerline is running at ${base}`);
+    return;
+  }
   if (seeded) {
     lines.push('', 'Demo shop created. Admin panel login (shown once, keep it):', `  email:    ${seeded.email}`, `  password: ${seeded.password}`);
   }
@@ -162,6 +180,11 @@ function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: 
 }
 
 function reportStartupError(logger: Logger, err: unknown) {
+  if (process.env.NODE_ENV === 'production') {
+    const message = err instanceof ConfigError ? err.message : (describeDatabaseError(err) ?? (err as Error)?.message ?? String(err));
+    logger.fatal({ err: err instanceof ConfigError ? undefined : err }, `Ledgerline could not start: ${message}`);
+    return;
+  }
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
     return;

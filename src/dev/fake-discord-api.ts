@@ -3,6 +3,7 @@
 // told to fail the way Discord fails (403 with code 50007, 429 with retry_after, 5xx).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeDiscordGuilds } from './fakes/fake-discord-guilds.js';
 
 export interface RecordedCall {
   method: string;
@@ -36,6 +37,8 @@ export function fakeSnowflake(): string {
 
 export class FakeDiscordApi {
   readonly calls: RecordedCall[] = [];
+  /** Servers with roles and members (entitlements): role changes there obey Discord's permission rules. */
+  readonly guilds = new FakeDiscordGuilds();
   private readonly failures: (FailureRule & { left: number })[] = [];
   private readonly dmChannels = new Map<string, string>(); // channel id -> user id
   /** channel id + nonce -> the message created with it (Discord's enforce_nonce de-duplication). */
@@ -159,6 +162,10 @@ export class FakeDiscordApi {
       rule.left -= 1;
       return send(rule.status, rule.body ?? { message: 'Fake failure', code: 0 }, rule.headers);
     }
+
+    // Servers set up with roles and members (fakes/fake-discord-guilds.ts) answer first; others fall through.
+    const guildAnswer = this.guilds.handle(method, path, url.searchParams);
+    if (guildAnswer) return send(guildAnswer.status, guildAnswer.body);
 
     const m = (re: RegExp) => path.match(re);
     let match: RegExpMatchArray | null;

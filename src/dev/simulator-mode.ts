@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Env } from '../config/env.js';
 import { FakeDiscordApi } from './fake-discord-api.js';
+import { FakeDiscordGateway } from './fakes/fake-discord-gateway.js';
 
 export const SIMULATOR_FILE = resolve('data/simulator.json');
 export const SIMULATOR_APPLICATION_ID = '100000000000000099';
@@ -25,8 +26,11 @@ export function simulatorWanted(env: Env): boolean {
 }
 
 /** Starts the fake and returns the env the container should use (REST pointed at the fake). */
-export async function startSimulatorMode(env: Env): Promise<{ env: Env; fake: FakeDiscordApi; publish(serverUrl: string): SimulatorInfo }> {
+export async function startSimulatorMode(env: Env): Promise<{ env: Env; fake: FakeDiscordApi; gateway: FakeDiscordGateway; publish(serverUrl: string): SimulatorInfo }> {
   const fake = await new FakeDiscordApi().start(0, '127.0.0.1');
+  // The gateway listener connects here (GET /gateway/bot on the fake API points @discordjs/ws at it).
+  const gateway = await new FakeDiscordGateway({ botUserId: fake.guilds.botUserId }).start(0, '127.0.0.1');
+  fake.guilds.gatewayUrl = gateway.url;
   const simulated: Env = {
     ...env,
     DISCORD_API_BASE_URL: fake.apiBase,
@@ -36,6 +40,7 @@ export async function startSimulatorMode(env: Env): Promise<{ env: Env; fake: Fa
   return {
     env: simulated,
     fake,
+    gateway,
     publish(serverUrl) {
       const info: SimulatorInfo = { interactionsUrl: `${serverUrl}/discord/interactions`, fakeDiscordUrl: fake.url, applicationId: simulated.DISCORD_APPLICATION_ID! };
       mkdirSync(dirname(SIMULATOR_FILE), { recursive: true });

@@ -1,30 +1,12 @@
 // Entitlements: the Discord roles a paid order gives its customer. Rows are written inside the order's
 // transaction and each one enqueues a role job in that same transaction (see role-jobs.ts), so a role
 // change exists if and only if the order change committed.
-import { z } from 'zod';
 import type { Entitlement } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Db, Tx } from '../../platform/db/prisma.js';
-import { enqueueJob } from '../../platform/jobs/queue.js';
-import { rolePayload, TASKS } from '../shared/events.js';
-
-/**
- * entitlement.revoke payload: the ids plus a snapshot of what to remove and from whom, because the
- * entitlement row is gone when its order was deleted.
- */
-export const roleRevokePayload = rolePayload.extend({
-  customerId: z.string(),
-  roleId: z.string(),
-  orderId: z.string(),
-  guildId: z.string().nullable(),
-  reason: z.string(),
-});
-export type RoleRevokePayload = z.infer<typeof roleRevokePayload>;
-
-/** Role jobs of one customer run one at a time, in order, so a removal never overtakes a later grant. */
-export function roleQueueName(tenantId: string, customerId: string): string {
-  return `roles:${tenantId}:${customerId}`;
-}
+import { enqueueRoleGrant, enqueueRoleRevoke } from './role-changes.js';
+import { accessEnd, currentAccessEnd, scheduleAccessJobs } from './timed-access.js';
+import type { DigitalGoods } from './digital-goods.js';
 
 export interface EntitlementService {
   /**
@@ -41,31 +23,44 @@ export interface EntitlementService {
   listForOrder(tenantId: string, orderId: string): Promise<Entitlement[]>;
 }
 
-export function createEntitlementService(deps: { db: Db; clock: Clock }): EntitlementService {
+/** `digital`: licence keys and download links delivered with the roles (digital-goods.ts). */
+export function createEntitlementService(deps: { db: Db; clock: Clock; digital?: DigitalGoods }): EntitlementService {
   return {
     async grantForOrder(tx, { tenantId, orderId }) {
       const order = await tx.order.findFirstOrThrow({
         where: { id: orderId, tenantId },
-        select: { id: true, customerId: true, items: { select: { productId: true } } },
+        select: { id: true, customerId: true, guildId: true, items: { select: { productId: true } } },
       });
+      await deps.digital?.deliverForOrder(tx, { tenantId, orderId });
       const products = await tx.product.findMany({
         where: { tenantId, id: { in: order.items.map((i) => i.productId) } },
-        select: { id: true, grantedRoleIds: true },
+        select: { id: true, grantedRoleIds: true, accessDays: true },
       });
+      const now = deps.clock.now();
+      const timed = products.filter((p) => p.accessDays && p.grantedRoleIds.length > 0);
+      // Two payments of the same customer at once must not both extend from the same end: the customer's
+      // row lock puts them one after the other.
+      if (timed.length) await tx.$executeRaw`SELECT 1 FROM customers WHERE id = ${order.customerId} AND "tenantId" = ${tenantId} FOR UPDATE`;
+      const endsAt = new Map<string, Date>();
+      for (const p of timed) {
+        endsAt.set(p.id, accessEnd(now, p.accessDays!, await currentAccessEnd(tx, { tenantId, customerId: order.customerId, productId: p.id })));
+      }
       const rows = products.flatMap((p) =>
-        [...new Set(p.grantedRoleIds)].map((roleId) => ({ tenantId, customerId: order.customerId, productId: p.id, roleId, orderId })),
+        [...new Set(p.grantedRoleIds)].map((roleId) => ({ tenantId, customerId: order.customerId, productId: p.id, roleId, orderId, endsAt: endsAt.get(p.id) ?? null })),
       );
       if (rows.length === 0) return [];
       // skipDuplicates + RETURNING gives back only the rows created now, so a repeat enqueues nothing.
       const created = await tx.entitlement.createManyAndReturn({ data: rows, skipDuplicates: true });
-      for (const ent of created) {
-        await enqueueJob(tx, TASKS.roleAdd, { tenantId, entitlementId: ent.id }, { queueName: roleQueueName(tenantId, ent.customerId) });
+      for (const productId of new Set(created.filter((e) => e.endsAt).map((e) => e.productId))) {
+        await scheduleAccessJobs(tx, { tenantId, orderId, productId, endsAt: endsAt.get(productId)!, now });
       }
+      for (const ent of created) await enqueueRoleGrant(tx, ent, order.guildId);
       return created;
     },
 
     async revokeForOrder(tx, { tenantId, orderId, productIds, reason }) {
       const order = await tx.order.findFirstOrThrow({ where: { id: orderId, tenantId }, select: { guildId: true } });
+      await deps.digital?.revokeForOrder(tx, { tenantId, orderId, productIds });
       const granted = await tx.entitlement.findMany({
         where: { tenantId, orderId, status: 'GRANTED', ...(productIds ? { productId: { in: productIds } } : {}) },
       });
@@ -73,16 +68,16 @@ export function createEntitlementService(deps: { db: Db; clock: Clock }): Entitl
       const revokedAt = deps.clock.now();
       await tx.entitlement.updateMany({ where: { id: { in: granted.map((e) => e.id) }, status: 'GRANTED' }, data: { status: 'REVOKED', revokedAt } });
       for (const ent of granted) {
-        const payload: RoleRevokePayload = {
+        await enqueueRoleRevoke(tx, {
           tenantId,
           entitlementId: ent.id,
           customerId: ent.customerId,
           roleId: ent.roleId,
           orderId,
+          productId: ent.productId,
           guildId: order.guildId,
           reason,
-        };
-        await enqueueJob(tx, TASKS.roleRemove, payload, { queueName: roleQueueName(tenantId, ent.customerId) });
+        });
       }
       return granted.map((e) => ({ ...e, status: 'REVOKED' as const, revokedAt }));
     },

@@ -8,7 +8,10 @@ import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { systemActor } from '../shared/actor.js';
 import { rolePayload, TASKS } from '../shared/events.js';
-import { roleRevokePayload } from './entitlement.service.js';
+import type { RoleChangeAction } from '../../generated/prisma/index.js';
+import { failureInWords } from './role-failure.js';
+import type { RoleCheck } from './role-check.js';
+import { recordRoleChange, roleRevokePayload } from './role-changes.js';
 import { isRoleGatewayPermanentError, RoleGatewayPermanentError, type RoleGateway } from './role-gateway.port.js';
 
 export interface RoleJobDeps {
@@ -16,6 +19,8 @@ export interface RoleJobDeps {
   audit: AuditService;
   logger: Logger;
   gateway: RoleGateway;
+  /** Puts a 50013 into words (which permission or which two roles); without it the words are generic. */
+  roleCheck?: RoleCheck;
 }
 
 type RoleAction = 'grant' | 'revoke';
@@ -30,12 +35,13 @@ export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void 
         include: { order: { select: { number: true, guildId: true } }, customer: { select: { discordUserId: true } } },
       });
       // Revoked (or its order deleted) before this job ran: the revoke job owns the role now.
-      if (!ent || ent.status !== 'GRANTED') return;
-      await attempt(deps, job, { action: 'grant', tenantId, entitlementId, roleId: ent.roleId }, async () => {
-        const guildId = await guildFor(deps.db, tenantId, ent.order.guildId);
-        await deps.gateway.addRole(guildId, ent.customer.discordUserId, ent.roleId, `Order #${ent.order.number} paid`);
-        return guildId;
-      });
+      if (!ent || ent.status !== 'GRANTED') {
+        await recordRoleChange(deps.db, tenantId, entitlementId, 'GRANT', { state: 'DONE', attempts: job.attempt });
+        return;
+      }
+      await attempt(deps, job, { action: 'grant', tenantId, entitlementId, roleId: ent.roleId, orderGuildId: ent.order.guildId }, (guildId) =>
+        deps.gateway.addRole(guildId, ent.customer.discordUserId, ent.roleId, `Order #${ent.order.number} paid`),
+      );
     },
   });
 
@@ -48,6 +54,7 @@ export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void 
         select: { id: true, orderId: true },
       });
       if (stillGranted) {
+        await recordRoleChange(deps.db, p.tenantId, p.entitlementId, 'REVOKE', { state: 'DONE', attempts: job.attempt });
         await deps.audit.record(deps.db, { tenantId: p.tenantId, actor: systemActor }, {
           action: 'entitlement.role_kept',
           entityType: 'Entitlement',
@@ -57,12 +64,10 @@ export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void 
         return;
       }
       const customer = await deps.db.customer.findFirst({ where: { id: p.customerId, tenantId: p.tenantId }, select: { discordUserId: true } });
-      if (!customer) return; // the customer is gone, and their guild membership data with it
-      await attempt(deps, job, { action: 'revoke', tenantId: p.tenantId, entitlementId: p.entitlementId, roleId: p.roleId }, async () => {
-        const guildId = await guildFor(deps.db, p.tenantId, p.guildId);
-        await deps.gateway.removeRole(guildId, customer.discordUserId, p.roleId, p.reason);
-        return guildId;
-      });
+      if (!customer) return; // the customer is gone, and their guild membership data (and role_changes) with it
+      await attempt(deps, job, { action: 'revoke', tenantId: p.tenantId, entitlementId: p.entitlementId, roleId: p.roleId, orderGuildId: p.guildId }, (guildId) =>
+        deps.gateway.removeRole(guildId, customer.discordUserId, p.roleId, p.reason),
+      );
     },
   });
 }
@@ -78,12 +83,16 @@ async function guildFor(db: Db, tenantId: string, orderGuildId: string | null): 
 async function attempt(
   deps: RoleJobDeps,
   job: JobContext,
-  what: { action: RoleAction; tenantId: string; entitlementId: string; roleId: string },
-  call: () => Promise<string>,
+  what: { action: RoleAction; tenantId: string; entitlementId: string; roleId: string; orderGuildId: string | null },
+  call: (guildId: string) => Promise<void>,
 ): Promise<void> {
   const ctx = { tenantId: what.tenantId, actor: systemActor };
+  const action: RoleChangeAction = what.action === 'grant' ? 'GRANT' : 'REVOKE';
+  let guildId: string | undefined;
   try {
-    const guildId = await call();
+    guildId = await guildFor(deps.db, what.tenantId, what.orderGuildId);
+    await call(guildId);
+    await recordRoleChange(deps.db, what.tenantId, what.entitlementId, action, { state: 'DONE', attempts: job.attempt, guildId });
     await deps.audit.record(deps.db, ctx, {
       action: what.action === 'grant' ? 'entitlement.role_added' : 'entitlement.role_removed',
       entityType: 'Entitlement',
@@ -93,6 +102,14 @@ async function attempt(
   } catch (err) {
     const permanent = isRoleGatewayPermanentError(err);
     const lastAttempt = job.attempt >= job.maxAttempts;
+    const words = await failureInWords(err, { guildId, roleId: what.roleId, roleCheck: deps.roleCheck });
+    await recordRoleChange(deps.db, what.tenantId, what.entitlementId, action, {
+      state: permanent || lastAttempt ? 'FAILED' : 'PENDING',
+      attempts: job.attempt,
+      failureKind: words.kind,
+      failureMessage: words.message,
+      discordCode: permanent ? err.discordCode ?? null : null,
+    });
     if (permanent || lastAttempt) {
       await deps.audit.record(deps.db, ctx, {
         action: `entitlement.${what.action}_failed`,
@@ -101,6 +118,8 @@ async function attempt(
         after: {
           roleId: what.roleId,
           error: err instanceof Error ? err.message : String(err),
+          kind: words.kind,
+          reason: words.message,
           discordCode: permanent ? err.discordCode ?? null : null,
           permanent,
           attempt: job.attempt,

@@ -59,14 +59,16 @@ export class EventBus {
   }
 
   /**
-   * Runs a registered task on a schedule (graphile-worker crontab: "*\/2 * * * *" is every 2 minutes).
-   * graphile-worker makes sure one run per slot happens across all workers.
+   * Runs `task` on a schedule: `pattern` is a crontab time spec in UTC ("0 4 * * *" daily at 04:00). The
+   * task must be registered; graphile-worker enqueues it once per tick across all workers.
    */
-  schedule(task: string, cron: string): void {
-    this.schedules.push(`${cron} ${task}`);
+  schedule(task: string, pattern: string): void {
+    // graphile-worker's crontab syntax for a task name (no dots).
+    if (!/^[_a-zA-Z][_a-zA-Z0-9:/_-]*$/.test(task)) throw new Error(`A scheduled task name may not contain "${task.replace(/[_a-zA-Z0-9:/_-]/g, '')}": ${task}`);
+    this.schedules.push(`${pattern} ${task}`);
   }
 
-  /** The crontab lines for graphile-worker. */
+  /** The schedules as a graphile-worker crontab. */
   crontab(): string {
     return this.schedules.join('\n');
   }

@@ -24,10 +24,13 @@ import { productResource, shippingTypeResource } from './resources/catalog.resou
 import { orderResource } from './resources/orders.resource.js';
 import { addressResource, customerResource, discountAssignmentResource, discountResource } from './resources/sales.resources.js';
 import { apiKeyResource } from './resources/api-keys.resource.js';
+import { roleChangeResource } from './resources/role-changes.resource.js';
 import { adminUserResource, guildResource, tenantResource } from './resources/settings.resources.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
 import { openSecret } from '../../platform/secret-box.js';
 import { paymentConnectionResource, tenantSaveHooks } from './resources/payments-settings.js';
+import { ACCOUNT_PAGE, accountPasswordPage } from './pages/account-password.page.js';
+import { JOBS_PAGE, jobsPage } from './pages/jobs.page.js';
 
 export const ADMIN_ROOT = '/admin';
 const CSRF_SCRIPT_PATH = '/frontend/assets/ledgerline-csrf.js';
@@ -42,7 +45,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
   // The engineType="client" Prisma build exports a reduced DMMF; @adminjs/prisma reads the full one
   // (ids, enums, relations) from clientModule.Prisma.dmmf.datamodel.
   const clientModule = { Prisma: { dmmf: loadDmmf() } };
-  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey', 'PaymentConnection']);
+  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey', 'RoleChange', 'PaymentConnection']);
   const make = (model: string, rule: ScopeRule, options?: ScopedResourceOptions) =>
     new ScopedResource({ model: AdminJSPrisma.getModelByName(model, clientModule), client: services.db as never, clientModule }, rule, { knownModels, ...options });
   const shop: ScopeRule = { kind: 'tenant', platformAdmin: 'deny' };
@@ -52,7 +55,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
     orderResource({ services, resource: make('Order', shop), components }),
     customerResource(make('Customer', shop)),
     addressResource(db, make('Address', shop)),
-    productResource(db, make('Product', shop)),
+    productResource(db, make('Product', shop), { roleRepair: services.roleRepair, logger: services.logger, digital: services.digitalGoods, uploadKeysComponent: components.UploadKeys }),
     shippingTypeResource(db, make('ShippingType', shop)),
     discountResource(db, make('Discount', shop)),
     discountAssignmentResource(db, make('DiscountAssignment', shop)),
@@ -71,6 +74,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
     guildResource(make('Guild', { kind: 'tenant', platformAdmin: 'all' })),
     adminUserResource(db, make('AdminUser', { kind: 'tenant', platformAdmin: 'all' }, { secrets: ['passwordHash'] })),
     apiKeyResource({ services, resource: make('ApiKey', shop, { secrets: ['hash'] }), components }),
+    roleChangeResource({ services, resource: make('RoleChange', shop) }),
     paymentConnectionResource({ services, resource: make('PaymentConnection', shop, { secrets: ['secrets'] }), components }),
   ];
 }
@@ -109,6 +113,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
     componentLoader: loader,
     resources: buildResources(services, components),
     dashboard: { handler: dashboardHandler(db), component: components.Dashboard },
+    pages: { [ACCOUNT_PAGE]: accountPasswordPage(services, components.AccountPassword), [JOBS_PAGE]: jobsPage(services, components.Jobs) },
     branding: { companyName: 'Ledgerline', withMadeWithLove: false, logo: false },
     assets: { scripts: [`${ADMIN_ROOT}${CSRF_SCRIPT_PATH}`] },
     settings: { defaultPerPage: 20 },
@@ -116,6 +121,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       language: 'en',
       translations: {
         en: {
+          pages: { [ACCOUNT_PAGE]: 'Change password', [JOBS_PAGE]: 'Jobs (platform)' },
           actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke', invoiceLink: 'Invoice link', sendInvoiceLink: 'Send invoice link by DM' },
           components: {
             Login: {

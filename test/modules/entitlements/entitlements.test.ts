@@ -67,7 +67,11 @@ describe('role job handlers', () => {
     gateway.failNext(new Error('Discord 502'));
     await expect(handler(TASKS.roleAdd).run({ tenantId: ctx.tenantId, entitlementId: ent.id }, job(12, 12))).rejects.toThrow('Discord 502');
     const audit = await s.audit.listFor(ctx.tenantId, 'Entitlement', ent.id);
-    expect(audit.map((e) => [e.action, e.after])).toEqual([['entitlement.grant_failed', { roleId: roleA, error: 'Discord 502', discordCode: null, permanent: false, attempt: 12 }]]);
+    expect(audit.map((e) => [e.action, e.after])).toEqual([
+      ['entitlement.grant_failed', { roleId: roleA, error: 'Discord 502', kind: 'TRANSIENT', reason: expect.stringContaining('(Discord 502)'), discordCode: null, permanent: false, attempt: 12 }],
+    ]);
+    // Out of attempts: the panel lists it as failed, with the error.
+    expect(await db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } } })).toMatchObject({ state: 'FAILED', failureKind: 'TRANSIENT', attempts: 12 });
   });
 
   it('a transient failure before the last attempt only throws (retried, nothing recorded)', async () => {
@@ -76,6 +80,8 @@ describe('role job handlers', () => {
     gateway.failNext(new Error('Discord 502'));
     await expect(handler(TASKS.roleAdd).run({ tenantId: ctx.tenantId, entitlementId: ent.id }, job(3, 12))).rejects.toThrow('Discord 502');
     expect(await s.audit.listFor(ctx.tenantId, 'Entitlement', ent.id)).toEqual([]);
+    // Still pending (it will be retried), with the last error for the panel.
+    expect(await db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } } })).toMatchObject({ state: 'PENDING', failureKind: 'TRANSIENT', attempts: 3 });
   });
 
   it('no guild linked to the shop is a permanent failure, recorded without throwing', async () => {

@@ -15,6 +15,9 @@ export function createComponents() {
     ApiKeyCreate: loader.add('ApiKeyCreate', file('api-key-create')),
     TransitionSelect: loader.add('TransitionSelect', file('transition-select')),
     PaymentsSettings: loader.add('PaymentsSettings', file('payments-settings')),
+    UploadKeys: loader.add('UploadKeys', file('upload-keys')),
+    AccountPassword: loader.add('AccountPassword', file('account-password')),
+    Jobs: loader.add('LedgerlineJobs', file('jobs')),
   };
   return { loader, components };
 }

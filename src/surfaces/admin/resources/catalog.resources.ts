@@ -3,15 +3,20 @@ import type { ResourceWithOptions } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { productForm, shippingTypeForm } from '../schemas/catalog.schema.js';
-import { validatedTenantCrud } from './access.js';
+import { canManage, validatedTenantCrud } from './access.js';
 import { moneyColumns } from './money-columns.js';
 import { validatePayload } from './validation.js';
+import type { RoleRepairService } from '../../../modules/entitlements/role-repair.service.js';
+import type { Logger } from '../../../platform/logger.js';
+import { checkRolesAction, uploadKeysAction, withRoleCheck } from './role-check.hook.js';
+import type { DigitalGoods } from '../../../modules/entitlements/digital-goods.js';
 
 const catalog = { name: 'Catalog', icon: 'Package' };
 
-export function productResource(db: Db, resource: ScopedPrismaResource): ResourceWithOptions {
+/** `roles`: the entitlements' role check, run before a save adds granted roles and as "Check roles". */
+export function productResource(db: Db, resource: ScopedPrismaResource, roles?: { roleRepair: RoleRepairService; logger: Logger; digital?: DigitalGoods; uploadKeysComponent?: string }): ResourceWithOptions {
   const money = moneyColumns(db, { unitPriceCents: 'price' });
-  const validate = validatePayload(productForm);
+  const validate = roles ? withRoleCheck(validatePayload(productForm), roles.roleRepair) : validatePayload(productForm);
   return {
     resource,
     options: {
@@ -19,8 +24,8 @@ export function productResource(db: Db, resource: ScopedPrismaResource): Resourc
       navigation: catalog,
       sort: { sortBy: 'sortOrder', direction: 'asc' },
       listProperties: ['sku', 'name', 'price', 'active', 'trackStock', 'stock'],
-      showProperties: ['id', 'sku', 'name', 'description', 'price', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'trackStock', 'stock', 'sortOrder', 'createdAt', 'updatedAt'],
-      editProperties: ['sku', 'name', 'description', 'unitPriceCents', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'trackStock', 'stock', 'sortOrder'],
+      showProperties: ['id', 'sku', 'name', 'description', 'price', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'accessDays', 'digitalKind', 'downloadUrl', 'trackStock', 'stock', 'sortOrder', 'createdAt', 'updatedAt'],
+      editProperties: ['sku', 'name', 'description', 'unitPriceCents', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'accessDays', 'digitalKind', 'downloadUrl', 'trackStock', 'stock', 'sortOrder'],
       filterProperties: ['sku', 'name', 'active'],
       properties: {
         name: { isTitle: true },
@@ -29,9 +34,15 @@ export function productResource(db: Db, resource: ScopedPrismaResource): Resourc
         unitPriceCents: { description: 'Price in cents (2500 = $25.00).' },
         requiredRoleIds: { description: 'Discord role ids: a member needs one of them to buy this (empty: anyone).' },
         grantedRoleIds: { description: 'Discord role ids granted when an order with this product is paid.' },
+        digitalKind: { description: 'Delivered on payment by DM: LICENSE_KEY (one key per unit; upload them with "Upload keys"; the stock is the keys) or DOWNLOAD_LINK.' },
+        accessDays: { description: 'Days the granted roles last (empty: for good). Buying again extends from the current end.' },
         stock: { description: 'Units available to sell (used when stock tracking is on).' },
       },
-      actions: validatedTenantCrud({ validate, money }),
+      actions: {
+        ...validatedTenantCrud({ validate, money }),
+        ...(roles ? { checkRoles: { actionType: 'record', icon: 'Shield', component: false, isAccessible: canManage, handler: checkRolesAction(roles.roleRepair, roles.logger) } } : {}),
+        ...(roles?.digital ? { uploadKeys: { actionType: 'record', icon: 'Key', component: roles.uploadKeysComponent, isAccessible: canManage, handler: uploadKeysAction(roles.digital, roles.logger) } } : {}),
+      },
     },
   };
 }

@@ -41,6 +41,7 @@ export function tenantResource(resource: ScopedPrismaResource, hooks?: TenantSav
         ...(key === '-' ? { taxjarApiKey: null } : key ? { taxjarApiKey: hooks ? hooks.sealSecret(key) : key } : {}),
         taxjarFromAddress: d.taxjarFromAddressJson,
         addressValidation: d.addressValidation,
+        roleRemovalPolicy: d.roleRemovalPolicy,
       };
     },
   });
@@ -51,8 +52,8 @@ export function tenantResource(resource: ScopedPrismaResource, hooks?: TenantSav
       id: 'Tenant',
       navigation: settings,
       listProperties: ['name', 'currency', 'inventoryTracking', 'taxjarEnabled', 'createdAt'],
-      showProperties: ['id', 'name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyMasked', 'taxjarFromAddressJson', 'addressValidation', 'nextOrderNumber', 'createdAt', 'updatedAt'],
-      editProperties: ['name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyNew', 'taxjarFromAddressJson', 'addressValidation'],
+      showProperties: ['id', 'name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyMasked', 'taxjarFromAddressJson', 'addressValidation', 'roleRemovalPolicy', 'nextOrderNumber', 'createdAt', 'updatedAt'],
+      editProperties: ['name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyNew', 'taxjarFromAddressJson', 'addressValidation', 'roleRemovalPolicy'],
       properties: {
         name: { isTitle: true },
         paymentInstructionsJson: {
@@ -66,6 +67,7 @@ export function tenantResource(resource: ScopedPrismaResource, hooks?: TenantSav
         adminRoleIds: { description: 'Discord role ids whose members may use the admin commands.' },
         inventoryTracking: { description: 'Reserve stock at submit and release it on cancel/refund.' },
         addressValidation: { description: 'Check shipping addresses with TaxJar and suggest corrections.' },
+        roleRemovalPolicy: { description: 'When someone other than the bot removes a paid role: REAPPLY gives it back, RECORD lists it under Role changes (with Retry).' },
         paymentInstructions: { isVisible: false },
         taxjarFromAddress: { isVisible: false },
         nextOrderNumber: { isVisible: { list: false, filter: false, show: true, edit: false } },

@@ -1,6 +1,6 @@
 // Products and shipping types as the admin panel writes them.
 import { z } from 'zod';
-import { currencyCode, formBool, formInt, formOptionalText, formText, snowflakeList } from './form-fields.js';
+import { currencyCode, formBool, formInt, formOptionalInt, formOptionalText, formText, snowflakeList } from './form-fields.js';
 
 export const productForm = z.object({
   sku: formText(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore'),
@@ -11,6 +11,11 @@ export const productForm = z.object({
   active: formBool,
   requiredRoleIds: snowflakeList,
   grantedRoleIds: snowflakeList,
+  /** Days the granted roles last; empty: for good (entitlements' timed access). */
+  accessDays: formOptionalInt(1, 3650),
+  /** Digital goods (entitlements): a licence key per unit, or a download link. */
+  digitalKind: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.enum(['LICENSE_KEY', 'DOWNLOAD_LINK']).nullable()),
+  downloadUrl: formOptionalText(2000).refine((v) => v === null || /^https?:\/\//.test(v), 'a link starting with https:// or http://'),
   trackStock: formBool,
   stock: formInt(0, 10_000_000),
   sortOrder: formInt(-10_000, 10_000),

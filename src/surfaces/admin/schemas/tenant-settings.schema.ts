@@ -40,6 +40,8 @@ export const tenantSettingsForm = z
     taxjarApiKeyNew: z.string().trim().max(200).optional(),
     taxjarFromAddressJson: jsonText(fromAddress, null),
     addressValidation: formBool,
+    /** A paid role someone else removed: give it back, or record it under Role changes (entitlements). */
+    roleRemovalPolicy: z.enum(['REAPPLY', 'RECORD']).default('REAPPLY'),
   })
   .superRefine((t, ctx) => {
     if (t.taxjarEnabled && !t.taxjarFromAddressJson) ctx.addIssue({ code: 'custom', path: ['taxjarFromAddressJson'], message: 'TaxJar needs the address you ship from' });

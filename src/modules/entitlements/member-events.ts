@@ -1,0 +1,91 @@
+// What the gateway listener reports about members, turned into entitlement work (role jobs, audit):
+// - a member joined: every role their GRANTED entitlements in that shop owe them is granted again (the
+//   Discord roles were lost when they left);
+// - a member's roles changed: an owed role that is no longer there was taken by someone else (our own
+//   removals revoke the entitlement first, so they never count); per shop setting it is given back
+//   (REAPPLY) or left off and listed under Role changes with Retry (RECORD).
+// Everything is one transaction per event; the role changes themselves are jobs.
+import type { Db, Tx } from '../../platform/db/prisma.js';
+import { withTransaction } from '../../platform/db/prisma.js';
+import type { Logger } from '../../platform/logger.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { systemActor } from '../shared/actor.js';
+import { enqueueRoleGrant } from './role-changes.js';
+
+export interface MemberEvents {
+  joined(guildId: string, userId: string): Promise<{ regranted: number }>;
+  rolesChanged(guildId: string, userId: string, roleIds: string[]): Promise<{ removed: string[]; reapplied: boolean }>;
+}
+
+export const REMOVED_EXTERNALLY = 'REMOVED_EXTERNALLY';
+
+export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: Logger }): MemberEvents {
+  /** The member's GRANTED entitlements whose role lives in `guildId` (the role jobs' guild rule), one per role. */
+  const owed = async (tx: Tx, guildId: string, userId: string) => {
+    const guild = await tx.guild.findUnique({ where: { id: guildId }, select: { tenantId: true } });
+    if (!guild) return { tenantId: null, ents: [] };
+    const first = await tx.guild.findFirst({ where: { tenantId: guild.tenantId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
+    const ents = await tx.entitlement.findMany({
+      where: { tenantId: guild.tenantId, status: 'GRANTED', customer: { discordUserId: userId } },
+      include: { order: { select: { guildId: true, tenant: { select: { roleRemovalPolicy: true } } } } },
+      orderBy: [{ grantedAt: 'asc' }, { id: 'asc' }],
+    });
+    const seen = new Set<string>();
+    const mine = ents.filter((e) => (e.order.guildId ?? first?.id) === guildId && !seen.has(e.roleId) && seen.add(e.roleId));
+    return { tenantId: guild.tenantId, ents: mine };
+  };
+
+  return {
+    async joined(guildId, userId) {
+      const regranted = await withTransaction(deps.db, async (tx) => {
+        const { tenantId, ents } = await owed(tx, guildId, userId);
+        if (!tenantId || ents.length === 0) return 0;
+        for (const ent of ents) await enqueueRoleGrant(tx, ent, guildId);
+        await deps.audit.record(tx, { tenantId, actor: systemActor }, {
+          action: 'entitlement.member_rejoined',
+          entityType: 'Customer',
+          entityId: ents[0]!.customerId,
+          after: { guildId, userId, roleIds: ents.map((e) => e.roleId) },
+        });
+        return ents.length;
+      });
+      if (regranted) deps.logger.info({ guildId, userId, regranted }, 'member rejoined; owed roles granted again');
+      return { regranted };
+    },
+
+    async rolesChanged(guildId, userId, roleIds) {
+      const held = new Set(roleIds);
+      return withTransaction(deps.db, async (tx) => {
+        const { tenantId, ents } = await owed(tx, guildId, userId);
+        let missing = ents.filter((e) => !held.has(e.roleId));
+        if (!tenantId || missing.length === 0) return { removed: [], reapplied: false };
+        // A grant still on its way is not a removal (the member changed something else before it ran).
+        const pending = await tx.roleChange.findMany({ where: { tenantId, action: 'GRANT', state: 'PENDING', entitlementId: { in: missing.map((e) => e.id) } }, select: { entitlementId: true } });
+        const onItsWay = new Set(pending.map((p) => p.entitlementId));
+        missing = missing.filter((e) => !onItsWay.has(e.id));
+        if (missing.length === 0) return { removed: [], reapplied: false };
+        const reapply = missing[0]!.order.tenant.roleRemovalPolicy === 'REAPPLY';
+        for (const ent of missing) {
+          if (reapply) {
+            await enqueueRoleGrant(tx, ent, guildId);
+          } else {
+            await tx.roleChange.upsert({
+              where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } },
+              create: { tenantId, entitlementId: ent.id, customerId: ent.customerId, orderId: ent.orderId, productId: ent.productId, roleId: ent.roleId, guildId, action: 'GRANT', state: 'FAILED', failureKind: REMOVED_EXTERNALLY, failureMessage: removedMessage },
+              update: { state: 'FAILED', failureKind: REMOVED_EXTERNALLY, failureMessage: removedMessage, discordCode: null, guildId },
+            });
+          }
+          await deps.audit.record(tx, { tenantId, actor: systemActor }, {
+            action: 'entitlement.role_removed_externally',
+            entityType: 'Entitlement',
+            entityId: ent.id,
+            after: { guildId, userId, roleId: ent.roleId, policy: reapply ? 'REAPPLY' : 'RECORD' },
+          });
+        }
+        return { removed: missing.map((e) => e.roleId), reapplied: reapply };
+      });
+    },
+  };
+}
+
+const removedMessage = 'Someone other than the bot (a moderator or another bot) removed this paid role. The shop records such removals instead of undoing them; Retry gives the role back.';

@@ -1,0 +1,121 @@
+// Reconciliation: a shop's GRANTED entitlements against the roles its members hold in Discord. Members are
+// read page by page (GET /guilds/{id}/members, 1000 a page, `after` the last id; @discordjs/rest keeps to
+// the rate limits). A member present without an owed role gets it back through the role jobs; everything
+// else is reported: owed roles of members who left, and shop roles (ones a product grants) held without any
+// entitlement, which may have been given by hand and are never removed automatically.
+import type { Clock } from '../../platform/clock.js';
+import { withTransaction, type Db } from '../../platform/db/prisma.js';
+import type { Logger } from '../../platform/logger.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { TenantContext } from '../shared/actor.js';
+import type { GuildDirectory } from './guild-directory.port.js';
+import { enqueueRoleGrant } from './role-changes.js';
+
+const PAGE = 1000;
+
+export interface RoleDifference {
+  guildId: string;
+  userId: string;
+  roleId: string;
+  customerId?: string;
+}
+
+export interface ReconcileReport {
+  /** Owed roles that were missing; a grant job was enqueued for each. */
+  regranted: RoleDifference[];
+  /** Owed roles of customers not in the server (they get them back when they rejoin). */
+  memberAbsent: RoleDifference[];
+  /** Shop roles held without an entitlement: reported only. */
+  unentitled: RoleDifference[];
+  /** Servers whose members could not be read. */
+  unreadable: { guildId: string; error: string }[];
+  membersRead: number;
+}
+
+async function readMembers(directory: GuildDirectory, guildId: string): Promise<Map<string, Set<string>>> {
+  const members = new Map<string, Set<string>>();
+  let after: string | undefined;
+  for (;;) {
+    const page = await directory.members(guildId, { after, limit: PAGE });
+    for (const m of page) members.set(m.userId, new Set(m.roleIds));
+    if (page.length < PAGE) return members;
+    after = page.at(-1)!.userId;
+  }
+}
+
+export async function reconcileTenant(deps: { db: Db; clock: Clock; audit: AuditService; directory: GuildDirectory; logger: Logger; ctx: TenantContext }): Promise<ReconcileReport> {
+  const { db, ctx } = deps;
+  const tenantId = ctx.tenantId;
+  const report: ReconcileReport = { regranted: [], memberAbsent: [], unentitled: [], unreadable: [], membersRead: 0 };
+  const guilds = await db.guild.findMany({ where: { tenantId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
+  if (guilds.length === 0) return report;
+  const entitlements = await db.entitlement.findMany({
+    where: { tenantId, status: 'GRANTED' },
+    include: { customer: { select: { discordUserId: true } }, order: { select: { guildId: true } } },
+    orderBy: [{ grantedAt: 'asc' }, { id: 'asc' }],
+  });
+  const products = await db.product.findMany({ where: { tenantId }, select: { grantedRoleIds: true } });
+  const shopRoles = new Set(products.flatMap((p) => p.grantedRoleIds));
+
+  const linked = new Set(guilds.map((g) => g.id));
+  // The role jobs' guild rule: the order's guild, else the shop's first linked one.
+  const guildOf = (orderGuildId: string | null) => (orderGuildId && linked.has(orderGuildId) ? orderGuildId : guilds[0]!.id);
+  const toGrant: { ent: (typeof entitlements)[number]; guildId: string }[] = [];
+
+  for (const { id: guildId } of guilds) {
+    let members: Map<string, Set<string>>;
+    try {
+      members = await readMembers(deps.directory, guildId);
+    } catch (err) {
+      report.unreadable.push({ guildId, error: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
+    report.membersRead += members.size;
+    const owed = new Set<string>(); // userId/roleId
+    for (const ent of entitlements) {
+      if (guildOf(ent.order.guildId) !== guildId) continue;
+      const userId = ent.customer.discordUserId;
+      const key = `${userId}/${ent.roleId}`;
+      if (owed.has(key)) continue; // one entitlement is enough to owe the role
+      owed.add(key);
+      const held = members.get(userId);
+      const diff = { guildId, userId, roleId: ent.roleId, customerId: ent.customerId };
+      if (!held) report.memberAbsent.push(diff);
+      else if (!held.has(ent.roleId)) {
+        report.regranted.push(diff);
+        toGrant.push({ ent, guildId });
+      }
+    }
+    for (const [userId, roles] of members) {
+      for (const roleId of roles) {
+        if (shopRoles.has(roleId) && !owed.has(`${userId}/${roleId}`)) report.unentitled.push({ guildId, userId, roleId });
+      }
+    }
+  }
+
+  await withTransaction(db, async (tx) => {
+    // Precondition inside the transaction: an entitlement revoked since it was read is not re-granted.
+    const still = new Set(
+      (await tx.entitlement.findMany({ where: { tenantId, status: 'GRANTED', id: { in: toGrant.map((g) => g.ent.id) } }, select: { id: true } })).map((e) => e.id),
+    );
+    for (const { ent, guildId } of toGrant) if (still.has(ent.id)) await enqueueRoleGrant(tx, ent, guildId);
+    report.regranted = report.regranted.filter((d) => toGrant.some((g) => still.has(g.ent.id) && g.ent.roleId === d.roleId && g.ent.customer.discordUserId === d.userId));
+    await deps.audit.record(tx, ctx, {
+      action: 'entitlement.reconciled',
+      entityType: 'Tenant',
+      entityId: tenantId,
+      // Counts, and the first 100 of each list: a big server must not make a huge audit row.
+      after: {
+        at: deps.clock.now(),
+        membersRead: report.membersRead,
+        counts: { regranted: report.regranted.length, memberAbsent: report.memberAbsent.length, unentitled: report.unentitled.length },
+        regranted: report.regranted.slice(0, 100),
+        memberAbsent: report.memberAbsent.slice(0, 100),
+        unentitled: report.unentitled.slice(0, 100),
+        unreadable: report.unreadable,
+      },
+    });
+  });
+  deps.logger.info({ tenantId, regranted: report.regranted.length, memberAbsent: report.memberAbsent.length, unentitled: report.unentitled.length, unreadable: report.unreadable.length }, 'entitlements reconciled');
+  return report;
+}

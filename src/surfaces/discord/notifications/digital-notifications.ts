@@ -1,0 +1,70 @@
+// Digital goods on Discord (modules/entitlements/digital-goods.ts emits the events):
+//   entitlement.digital_delivered > discord-notify      : DM with the order's licence keys / download links
+//   entitlement.keys_low          > discord-admin-alert : the admin channel learns a key stock is low or short
+// Failure rules as for the order DMs: 4xx other than 429 end the job (logged), anything else is retried.
+import { Routes } from 'discord-api-types/v10';
+import type { REST } from '@discordjs/rest';
+import type { EventBus } from '../../../platform/jobs/queue.js';
+import type { Logger } from '../../../platform/logger.js';
+import { DIGITAL_EVENTS, digitalDeliveredPayload, keysLowPayload, type DigitalGoods, type KeysLowPayload } from '../../../modules/entitlements/digital-goods.js';
+import type { OrderService } from '../../../modules/orders/order.service.js';
+import type { TenantService } from '../../../modules/tenants/tenant.service.js';
+import { DiscordAPIError } from '../discord-rest.js';
+import { COLORS, embed, type MessageData } from '../replies.js';
+
+type Delivered = Awaited<ReturnType<DigitalGoods['forOrder']>>;
+
+export function digitalDeliveryDm(orderNumber: number, items: Delivered): MessageData {
+  const lines = items.filter((i) => !i.revoked).map((i) => (i.code ? `**${i.productName}**: \`${i.code.replace(/`/g, "'")}\`` : `**${i.productName}**: ${i.downloadUrl}`));
+  return {
+    embeds: [
+      embed({
+        title: `Your digital items for order #${orderNumber}`,
+        color: COLORS.ok,
+        description: `${lines.join('\n')}\n\nKeep this message: \`/orders\` shows them again.`,
+      }),
+    ],
+  };
+}
+
+export function keysLowAlert(a: KeysLowPayload): MessageData {
+  const text = a.short > 0
+    ? `**${a.productName}** ran out of licence keys: ${a.short} unit(s) were paid for without a key. Upload keys in the panel (Products → Upload keys) and send them to the customer.`
+    : `**${a.productName}** has ${a.available} licence key(s) left. Upload more in the panel (Products → Upload keys); the product stops selling when they run out.`;
+  return { embeds: [embed({ title: a.short > 0 ? 'Licence keys ran out' : 'Licence keys running low', color: a.short > 0 ? COLORS.error : COLORS.warn, description: text })] };
+}
+
+export function registerDigitalNotifications(bus: EventBus, deps: { rest: REST; logger: Logger; digital: DigitalGoods; orders: Pick<OrderService, 'get'>; tenants: Pick<TenantService, 'get'> }): void {
+  const send = async (fn: () => Promise<unknown>, log: Logger) => {
+    try {
+      await fn();
+    } catch (err) {
+      if (err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429) {
+        log.warn({ status: err.status, code: err.code }, 'Discord refused the message; not retrying');
+        return;
+      }
+      throw err;
+    }
+  };
+  bus.subscribe(DIGITAL_EVENTS.delivered, 'discord-notify', {
+    schema: digitalDeliveredPayload,
+    async run({ tenantId, orderId }) {
+      const [order, items] = await Promise.all([deps.orders.get(tenantId, orderId), deps.digital.forOrder(tenantId, orderId)]);
+      if (!items.some((i) => !i.revoked)) return;
+      const log = deps.logger.child({ tenantId, orderId, notification: 'digital-delivery' });
+      await send(async () => {
+        const channel = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: order.customer.discordUserId } })) as { id: string };
+        await deps.rest.post(Routes.channelMessages(channel.id), { body: { ...digitalDeliveryDm(order.number, items), allowed_mentions: { parse: [] } } });
+      }, log);
+    },
+  });
+  bus.subscribe(DIGITAL_EVENTS.keysLow, 'discord-admin-alert', {
+    schema: keysLowPayload,
+    async run(alert) {
+      const tenant = await deps.tenants.get(alert.tenantId);
+      const log = deps.logger.child({ tenantId: alert.tenantId, productId: alert.productId, notification: 'keys-low' });
+      if (!tenant.adminChannelId) return log.warn('no admin channel; the low key stock is on the product only');
+      await send(() => deps.rest.post(Routes.channelMessages(tenant.adminChannelId!), { body: { ...keysLowAlert(alert), allowed_mentions: { parse: [] } } }), log);
+    },
+  });
+}

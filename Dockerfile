@@ -1,29 +1,36 @@
 # syntax=docker/dockerfile:1
-# Multi-stage image: dependencies (with the generated Prisma client) are installed in one stage and copied
-# into a slim runtime that runs as the unprivileged `node` user. The container applies pending migrations,
-# then starts the server. Set DATABASE_URL, DISCORD_*, SESSION_SECRET (see .env.example).
+# Three stages: `build` compiles TypeScript to dist/ and pre-bundles the admin panel's components with
+# AdminJS's bundler (npm run build); `deps` installs production dependencies only (with the generated
+# Prisma client); the slim runtime gets node_modules and dist/ and nothing else (no TypeScript, no tsx
+# loader run, no dev tooling), and runs as the unprivileged `node` user. The server applies pending
+# migrations at start (under an advisory lock, so several instances may start at once). Set DATABASE_URL, DISCORD_*, SESSION_SECRET (see .env.example).
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json prisma.config.ts tsconfig.json tsconfig.build.json ./
+COPY prisma ./prisma
+RUN npm ci --no-audit --no-fund
+COPY scripts ./scripts
+COPY src ./src
+RUN npm run build
 
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 # postinstall runs `prisma generate` (client + DMMF for the admin panel); no native engine is downloaded.
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
-    PORT=3000 \
-    ADMIN_JS_TMP_DIR=/app/admin-bundle
+    PORT=3000
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
-COPY --chown=node:node package.json package-lock.json prisma.config.ts tsconfig.json ./
-COPY --chown=node:node prisma ./prisma
-COPY --chown=node:node scripts ./scripts
-COPY --chown=node:node src ./src
-COPY --from=deps --chown=node:node /app/src/generated ./src/generated
-RUN mkdir -p /app/admin-bundle /app/data && chown node:node /app/admin-bundle /app/data
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --chown=node:node package.json ./
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-# exec: node becomes PID 1's child of sh no more, so SIGTERM reaches it and it shuts down gracefully.
-CMD ["sh", "-c", "node --import tsx scripts/db-migrate.ts && exec node --import tsx src/main.ts"]
+# node itself is PID 1 (no shell in between), so SIGTERM reaches its graceful shutdown.
+CMD ["node", "--enable-source-maps", "dist/src/main.js"]

@@ -16,6 +16,14 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // A promise nobody awaits loses its rejection (an unhandled rejection ends the process) and its ordering.
+  // Needs type information: one TypeScript program for the whole repo (projectService), so lint stays one
+  // pass. Deliberate fire-and-forget is written `void promise`.
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
   {
     files: ['src/platform/**/*.ts'],
     rules: {

@@ -3,15 +3,20 @@
 #  1. `npm start` boots, prints the admin credentials, /readyz answers 200;
 #  2. SIGTERM stops it with exit code 0 and leaves no postgres process behind;
 #  3. after a SIGKILL (which orphans postgres), `npm start` recovers and serves again;
-#  4. a second start on the same data directory is refused with a clear message and a non-zero exit.
+#  4. a second start on the same data directory is refused with a clear message and a non-zero exit;
+#  5. the production build (npm run build; built here when dist/ is missing) starts with NODE_ENV=production
+#     on the first start's database, serves /readyz and the panel with the pre-built component bundle
+#     (AdminJS bundles nothing at run time), and stops with exit code 0 on SIGTERM.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d /tmp/ledgerline-smoke-XXXXXX)
 chmod 755 "$tmp"
 export EMBEDDED_PG_DIR="$tmp/pg" LOG_LEVEL=warn LOG_PRETTY=false NODE_ENV=development
 unset DATABASE_URL
-port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-export PORT=$port
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+port=$(free_port)
+pg_port=$(free_port)
+export PORT=$port EMBEDDED_PG_PORT=$pg_port
 fail() { echo "SMOKE FAIL: $*"; echo "--- log"; tail -n 40 "$tmp"/*.log 2>/dev/null; pkill -f "$tmp/pg" 2>/dev/null; exit 1; }
 postgres_left() { pgrep -f -- "$tmp/pg" >/dev/null; }
 # npm start runs `node --import tsx src/main.ts`; signals go to that process (as a process manager or
@@ -40,6 +45,29 @@ wait_ready || fail "/readyz did not answer 200"
 grep -q "password:" "$tmp/start1.log" || fail "admin credentials were not printed on first start"
 body=$(curl -fsS "http://127.0.0.1:$port/readyz") || fail "/readyz not 200"
 echo "smoke: /readyz -> $body"
+
+# 5. The production build, against the database the first start brought up.
+if [ ! -f dist/src/main.js ] || [ ! -f dist/admin-bundle/prebuilt.json ]; then
+  npm run build >"$tmp/build.log" 2>&1 || fail "npm run build failed"
+fi
+prod_port=$(free_port)
+NODE_ENV=production PORT=$prod_port HOST=127.0.0.1 LOG_LEVEL=info WORKERS_ENABLED=false \
+  DATABASE_URL="postgresql://postgres:ledgerline@127.0.0.1:$pg_port/ledgerline" \
+  DISCORD_APPLICATION_ID=100000000000000001 DISCORD_PUBLIC_KEY=$(printf '0%.0s' {1..64}) \
+  DISCORD_BOT_TOKEN=smoke-test-token-not-real-000000 DISCORD_API_BASE_URL=http://127.0.0.1:9/api \
+  SESSION_SECRET=smoke-test-session-secret-0123456789 \
+  node dist/src/main.js >"$tmp/prod.log" 2>&1 &
+prod_pid=$!
+for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$prod_port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
+curl -fsS "http://127.0.0.1:$prod_port/readyz" >/dev/null || { kill -KILL $prod_pid; fail "production build: /readyz did not answer 200"; }
+first=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' "http://127.0.0.1:$prod_port/admin/login")
+[ "${first%% *}" = 200 ] || { kill -KILL $prod_pid; fail "production build: /admin/login answered ${first%% *}"; }
+curl -fsS "http://127.0.0.1:$prod_port/admin/frontend/assets/components.bundle.js" | grep -q AdminJS.UserComponents \
+  || { kill -KILL $prod_pid; fail "production build: the pre-built component bundle is not served"; }
+grep -q "bundling user components" "$tmp/prod.log" && { kill -KILL $prod_pid; fail "production build: AdminJS bundled at run time"; }
+kill -TERM $prod_pid; wait $prod_pid; rc=$?
+[ "$rc" -eq 0 ] || fail "production build: exit code after SIGTERM was $rc"
+echo "smoke: production build served /readyz and the panel (first /admin/login ${first#* } s, pre-built bundle), SIGTERM -> exit 0"
 kill -TERM "$(app_pid)"
 wait "$pid"; rc=$?
 [ "$rc" -eq 0 ] || fail "exit code after SIGTERM was $rc"

@@ -15,6 +15,7 @@ import { invoiceRoutes } from './surfaces/http/invoice/invoice.routes.js';
 import { providerWebhooksRoutes } from './surfaces/http/provider-webhooks.routes.js';
 import { apiRouter } from './surfaces/http/api/api.router.js';
 import { lazyAdminRouter } from './surfaces/admin/index.js';
+import { httpMetrics, metricsRoutes, timedInteractions } from './surfaces/http/metrics.routes.js';
 
 export async function buildApp(services: Services): Promise<Express> {
   const { env, logger, pool } = services;
@@ -32,11 +33,14 @@ export async function buildApp(services: Services): Promise<Express> {
       publicKey: services.discordPublicKey,
       maxSignatureAgeSeconds: env.DISCORD_MAX_SIGNATURE_AGE_SECONDS,
       bodyLimit: env.BODY_LIMIT,
-      handle: (interaction, ctx) => handleInteraction(services, interaction, ctx),
+      handle: timedInteractions(services.metrics, (interaction, ctx) => handleInteraction(services, interaction, ctx)),
       logger,
       trustedCaller,
     }),
   );
+  // After the Discord endpoint: its PINGs and interactions never pass through the HTTP timer.
+  app.use(httpMetrics(services.metrics));
+  app.use(metricsRoutes({ metrics: services.metrics, token: env.METRICS_TOKEN }));
   app.use(requestLogging(logger, { trustedCaller }));
   app.use(healthRoutes({ checkDatabase: services.checkDatabase }));
   // Abuse limits, per path prefix so every route under it is covered (counters in PostgreSQL: rate-limit.ts).

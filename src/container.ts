@@ -1,13 +1,14 @@
 // The composition root: the one place that builds every service and port. No DI library: plain functions
 // taking one `deps` object. Surfaces receive the finished Services and never construct modules themselves.
 import type { KeyObject } from 'node:crypto';
-import type { Env } from './config/env.js';
+import { discordRestBaseUrl, type Env } from './config/env.js';
 import type { DevSecrets } from './config/dev-secrets.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createDatabase } from './platform/db/database.js';
 import type { Db } from './platform/db/prisma.js';
 import { EventBus } from './platform/jobs/queue.js';
 import type { Logger } from './platform/logger.js';
+import { createMetrics, readJobQueueStats, type Metrics } from './platform/metrics.js';
 import { importDiscordPublicKey } from './surfaces/discord/signature.js';
 import type { REST } from '@discordjs/rest';
 import { createDiscordRest } from './surfaces/discord/discord-rest.js';
@@ -78,6 +79,8 @@ export interface Services {
   bus: EventBus;
   clock: Clock;
   databaseUrl: string;
+  /** Prometheus metrics of this instance (GET /metrics). */
+  metrics: Metrics;
   discordPublicKey: KeyObject;
   /** Discord REST (bot token; DISCORD_API_BASE_URL, the fake in tests and the simulator). */
   discordRest: REST;
@@ -141,7 +144,11 @@ export function createContainer(opts: ContainerOptions): Services {
   const entitlements = createEntitlementService({ db, clock, digital: digitalGoods });
   const afterSale = { db, bus, clock, logger, audit, entitlements, inventory, discounts };
   const payments = createPaymentService(afterSale);
-  const discordRest = createDiscordRest({ apiBaseUrl: env.DISCORD_API_BASE_URL, botToken: env.DISCORD_BOT_TOKEN });
+  const discordRest = createDiscordRest({ apiBaseUrl: discordRestBaseUrl(env), botToken: env.DISCORD_BOT_TOKEN });
+  const metrics = createMetrics();
+  metrics.observePool(database.pool);
+  metrics.observeJobs(() => readJobQueueStats((text) => database.pool.query(text)));
+  metrics.observeDiscordRest(discordRest);
   const dmStatus = createDmStatusService({ db, clock });
   const roleRepair = createRoleRepairService({ db, clock, audit, logger, directory: opts.guildDirectory ?? createDiscordGuildDirectory(discordRest) });
   // The role jobs change roles through the REST gateway, or a test's in-memory one.
@@ -171,6 +178,7 @@ export function createContainer(opts: ContainerOptions): Services {
     bus,
     clock,
     databaseUrl: opts.databaseUrl,
+    metrics,
     discordPublicKey: importDiscordPublicKey(opts.discordPublicKeyHex),
     discordRest,
     dmStatus,
@@ -202,7 +210,7 @@ export function createContainer(opts: ContainerOptions): Services {
       await database.close();
     },
   };
-  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, invoices: services.invoices, deliveries: createDeliveryLog({ db }) });
+  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices });
   registerAccessNotifications(bus, { rest: discordRest, logger });
   registerDigitalNotifications(bus, { rest: discordRest, logger, digital: digitalGoods, orders: services.orders, tenants: services.tenants });
   return services;

@@ -28,7 +28,9 @@ async function main(): Promise<void> {
     env = loadEnv();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      // No logger yet; in production this line is JSON too (pino's shape), so log pipelines can parse it.
+      const line = process.env.NODE_ENV === 'production' ? JSON.stringify({ level: 60, time: Date.now(), name: 'ledgerline', msg: err.message }) : err.message;
+      process.stderr.write(`${line}\n`);
       process.exit(1);
     }
     throw err;
@@ -131,7 +133,8 @@ async function main(): Promise<void> {
     const app = await buildApp(services);
     server = await listen(app, env.PORT, env.HOST);
     if (env.WORKERS_ENABLED) {
-      worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY, staleMs: env.JOB_WORKER_STALE_SECONDS * 1000 });
+      const jobFailures = services.metrics.jobFailures;
+      worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY, staleMs: env.JOB_WORKER_STALE_SECONDS * 1000, onJobFailure: (task) => jobFailures.inc({ task }) });
     }
     // Member joins and role changes (entitlements): one gateway connection across all processes.
     memberGateway = startMemberGatewayLeader(services);
@@ -139,7 +142,7 @@ async function main(): Promise<void> {
       const addr = server.address();
       await connectDemoProcessors(services, { paypal: fakePayPal, square: fakeSquare, btcpay: fakeBtcPay }, `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`);
     }
-    printBanner(logger, env, server, seeded);
+    printBanner(logger, env, server, seeded, embedded?.dataDir);
     if (fakePayPal) {
       process.stdout.write(`Payments: PAYPAL_API_BASE_URL is unset, so PayPal calls go to a local fake PayPal at ${fakePayPal.url} (development only; nothing is charged). The demo shop is connected to it.\n\n`);
     }
@@ -171,7 +174,7 @@ function listen(app: import('express').Express, port: number, host: string): Pro
   });
 }
 
-function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: string; password: string } | undefined) {
+function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: string; password: string } | undefined, embeddedDataDir?: string) {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : env.PORT;
   const base = env.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
@@ -182,6 +185,12 @@ function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: 
     `  Discord interactions:   ${base}/discord/interactions`,
     `  Health / readiness:     ${base}/healthz  ${base}/readyz`,
   ];
+  if (embeddedDataDir) lines.push(`  Embedded database:      ${embeddedDataDir}`);
+  // Production logs are read by machines: the banner is one JSON line like every other (no seed runs there).
+  if (env.NODE_ENV === 'production') {
+    logger.info({ port, url: base, admin: `${base}/admin`, api: `${base}/api`, discord: `${base}/discord/interactions`, metrics: env.METRICS_TOKEN ? `${base}/metrics` : undefined }, `Ledgerline is running at ${base}`);
+    return;
+  }
   if (seeded) {
     lines.push('', 'Demo shop created. Admin panel login (shown once, keep it):', `  email:    ${seeded.email}`, `  password: ${seeded.password}`);
   }
@@ -190,6 +199,11 @@ function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: 
 }
 
 function reportStartupError(logger: Logger, err: unknown) {
+  if (process.env.NODE_ENV === 'production') {
+    const message = err instanceof ConfigError ? err.message : (describeDatabaseError(err) ?? (err as Error)?.message ?? String(err));
+    logger.fatal({ err: err instanceof ConfigError ? undefined : err }, `Ledgerline could not start: ${message}`);
+    return;
+  }
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
     return;

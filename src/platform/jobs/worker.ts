@@ -29,6 +29,8 @@ export async function startWorker(opts: {
   instanceId?: string;
   /** A worker silent this long is taken for dead (default 60 s); heartbeats and sweeps scale with it. */
   staleMs?: number;
+  /** Called on every failed attempt (metrics). */
+  onJobFailure?: (task: string) => void;
 }): Promise<WorkerHandle> {
   const taskList: TaskList = {};
   for (const [name, handler] of opts.bus.handlers()) {
@@ -44,6 +46,7 @@ export async function startWorker(opts: {
         log.debug('job done');
       } catch (err) {
         log.warn({ err }, 'job failed; it will be retried with backoff');
+        opts.onJobFailure?.(name);
         throw err;
       }
     };

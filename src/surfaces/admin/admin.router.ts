@@ -29,6 +29,8 @@ import { adminUserResource, guildResource, tenantResource } from './resources/se
 import { maskSecret } from './schemas/tenant-settings.schema.js';
 import { openSecret } from '../../platform/secret-box.js';
 import { paymentConnectionResource, tenantSaveHooks } from './resources/payments-settings.js';
+import { ACCOUNT_PAGE, accountPasswordPage } from './pages/account-password.page.js';
+import { JOBS_PAGE, jobsPage } from './pages/jobs.page.js';
 
 export const ADMIN_ROOT = '/admin';
 const CSRF_SCRIPT_PATH = '/frontend/assets/ledgerline-csrf.js';
@@ -43,7 +45,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
   // The engineType="client" Prisma build exports a reduced DMMF; @adminjs/prisma reads the full one
   // (ids, enums, relations) from clientModule.Prisma.dmmf.datamodel.
   const clientModule = { Prisma: { dmmf: loadDmmf() } };
-  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey', 'PaymentConnection', 'RoleChange']);
+  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey', 'RoleChange', 'PaymentConnection']);
   const make = (model: string, rule: ScopeRule, options?: ScopedResourceOptions) =>
     new ScopedResource({ model: AdminJSPrisma.getModelByName(model, clientModule), client: services.db as never, clientModule }, rule, { knownModels, ...options });
   const shop: ScopeRule = { kind: 'tenant', platformAdmin: 'deny' };
@@ -72,8 +74,8 @@ export function buildResources(services: Services, components: ReturnType<typeof
     guildResource(make('Guild', { kind: 'tenant', platformAdmin: 'all' })),
     adminUserResource(db, make('AdminUser', { kind: 'tenant', platformAdmin: 'all' }, { secrets: ['passwordHash'] })),
     apiKeyResource({ services, resource: make('ApiKey', shop, { secrets: ['hash'] }), components }),
-    paymentConnectionResource({ services, resource: make('PaymentConnection', shop, { secrets: ['secrets'] }), components }),
     roleChangeResource({ services, resource: make('RoleChange', shop) }),
+    paymentConnectionResource({ services, resource: make('PaymentConnection', shop, { secrets: ['secrets'] }), components }),
   ];
 }
 
@@ -111,6 +113,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
     componentLoader: loader,
     resources: buildResources(services, components),
     dashboard: { handler: dashboardHandler(db), component: components.Dashboard },
+    pages: { [ACCOUNT_PAGE]: accountPasswordPage(services, components.AccountPassword), [JOBS_PAGE]: jobsPage(services, components.Jobs) },
     branding: { companyName: 'Ledgerline', withMadeWithLove: false, logo: false },
     assets: { scripts: [`${ADMIN_ROOT}${CSRF_SCRIPT_PATH}`] },
     settings: { defaultPerPage: 20 },
@@ -118,6 +121,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       language: 'en',
       translations: {
         en: {
+          pages: { [ACCOUNT_PAGE]: 'Change password', [JOBS_PAGE]: 'Jobs (platform)' },
           actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke', invoiceLink: 'Invoice link', sendInvoiceLink: 'Send invoice link by DM' },
           components: {
             Login: {

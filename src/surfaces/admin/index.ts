@@ -7,8 +7,9 @@
 // so the variable is set here and everything that imports AdminJS is loaded afterwards with a dynamic import.
 // The default "admin-bundle" is not a dot-folder, which Express 5 would refuse to serve from in production.
 import { register } from 'node:module';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { Services } from '../../container.js';
 
@@ -17,7 +18,21 @@ const HOOK_FLAG = Symbol.for('ledgerline.admin.prismaClientAliasHook');
 /** How long the first production request waits for AdminJS's component bundle before being served anyway. */
 const BUNDLE_WAIT_MS = 120_000;
 
+/**
+ * `npm run build` bundles the components into dist/admin-bundle (with a `prebuilt.json` marker); run from
+ * that build in production, AdminJS serves that bundle and bundles nothing itself (ADMIN_JS_SKIP_BUNDLE),
+ * so the first /admin visit costs no rollup/babel run and no bundler memory.
+ */
+export function usePrebuiltBundle(nodeEnv: string): boolean {
+  const dir = fileURLToPath(new URL('../../../admin-bundle/', import.meta.url));
+  if (nodeEnv !== 'production' || process.env.ADMIN_JS_SKIP_BUNDLE === 'false' || !existsSync(join(dir, 'prebuilt.json'))) return false;
+  process.env.ADMIN_JS_TMP_DIR = dir;
+  process.env.ADMIN_JS_SKIP_BUNDLE = 'true';
+  return true;
+}
+
 export async function buildAdminRouter(services: Services): Promise<Router> {
+  usePrebuiltBundle(services.env.NODE_ENV);
   process.env.ADMIN_JS_TMP_DIR ??= services.env.ADMIN_JS_TMP_DIR;
   const flags = globalThis as { [HOOK_FLAG]?: boolean };
   if (!flags[HOOK_FLAG]) {

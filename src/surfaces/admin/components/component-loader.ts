@@ -16,6 +16,8 @@ export function createComponents() {
     TransitionSelect: loader.add('TransitionSelect', file('transition-select')),
     PaymentsSettings: loader.add('PaymentsSettings', file('payments-settings')),
     UploadKeys: loader.add('UploadKeys', file('upload-keys')),
+    AccountPassword: loader.add('AccountPassword', file('account-password')),
+    Jobs: loader.add('LedgerlineJobs', file('jobs')),
   };
   return { loader, components };
 }

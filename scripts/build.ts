@@ -1,0 +1,61 @@
+// npm run build: the production build in dist/, which `npm run start:prod` (and the Docker image) runs
+// with plain node, no TypeScript loader:
+//   1. tsc compiles src/ and scripts/ to dist/ (tsconfig.build.json);
+//   2. the files the code reads at run time are copied beside it (generated Prisma client, DMMF, the
+//      panel's CSRF script and loader hook, component sources, migrations);
+//   3. AdminJS's own bundler (adminjs/bundler: rollup + babel, minified as in production) bundles the
+//      panel's React components into dist/admin-bundle/bundle.js once, here, instead of in every
+//      instance on its first /admin request (10-44 s and ~200 MB there; see src/surfaces/admin/index.ts).
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const ADMIN_BUNDLE_DIR = join(dist, 'admin-bundle');
+const t0 = Date.now();
+const step = (what: string) => console.log(`build: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+
+await rm(dist, { recursive: true, force: true });
+step('tsc -p tsconfig.build.json');
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+step('copying run-time files');
+/** Every file under src/ that tsc does not emit (.js, .mjs, .json, .tsx sources, .txt), at the same place. */
+async function copyAssets(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const from = join(dir, entry.name);
+    if (entry.isDirectory()) await copyAssets(from);
+    else if (!/\.(ts|d\.ts)$/.test(entry.name) || entry.name.endsWith('.d.ts')) {
+      const to = join(dist, relative(root, from));
+      await mkdir(dirname(to), { recursive: true });
+      await cp(from, to);
+    }
+  }
+}
+await copyAssets(join(root, 'src'));
+await cp(join(root, 'prisma', 'migrations'), join(dist, 'prisma', 'migrations'), { recursive: true });
+await cp(join(root, 'src', 'generated'), join(dist, 'src', 'generated'), { recursive: true });
+
+step('bundling the admin panel components with AdminJS');
+// AdminJS reads NODE_ENV and ADMIN_JS_TMP_DIR when its modules are first evaluated: set them first.
+process.env.NODE_ENV = 'production';
+process.env.ADMIN_JS_TMP_DIR = ADMIN_BUNDLE_DIR;
+await mkdir(ADMIN_BUNDLE_DIR, { recursive: true });
+const { default: AdminJS } = await import('adminjs');
+// adminjs/bundler ships no type declarations: the two functions used, as they are declared in its source.
+const bundlerModule = 'adminjs/bundler';
+const { componentsBundler, generateUserComponentEntry } = (await import(bundlerModule)) as {
+  componentsBundler: { createEntry(o: { content: string }): Promise<void>; build(): Promise<void> };
+  generateUserComponentEntry(admin: unknown, dir: string): string;
+};
+const { createComponents } = await import(join(dist, 'src', 'surfaces', 'admin', 'components', 'component-loader.js'));
+const admin = new AdminJS({ componentLoader: (createComponents as () => { loader: never })().loader });
+await componentsBundler.createEntry({ content: generateUserComponentEntry(admin, ADMIN_BUNDLE_DIR) });
+await componentsBundler.build();
+const size = (await stat(join(ADMIN_BUNDLE_DIR, 'bundle.js'))).size;
+// The marker src/surfaces/admin/index.ts looks for before serving this bundle instead of building one.
+await writeFile(join(ADMIN_BUNDLE_DIR, 'prebuilt.json'), `${JSON.stringify({ builtAt: new Date().toISOString(), bytes: size })}\n`);
+step(`done: dist/ with dist/admin-bundle/bundle.js (${Math.round(size / 1024)} KiB)`);

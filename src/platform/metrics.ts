@@ -1,0 +1,137 @@
+// Prometheus metrics (prom-client), one registry per service instance. What is measured where:
+// - HTTP latency per surface and route: an Express middleware mounted after the Discord endpoint (its
+//   PING path pays nothing); Discord interactions are timed per kind and step where they are handled.
+// - Job queue: depth, permanently failed jobs and the oldest waiting job's age are read from
+//   graphile-worker's tables when scraped (true across every instance sharing the database); attempt
+//   failures are counted by this instance's worker.
+// - Discord REST: every response by route and status (429s included), from @discordjs/rest's events.
+// - Database pool: total, idle and waiting clients of the service's one pg pool, read when scraped.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type pg from 'pg';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface JobQueueStats {
+  byTask: { task: string; waiting: number; failed: number; oldestWaitingSeconds: number }[];
+}
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'ledgerline_' });
+  const registers = [registry];
+
+  const httpDuration = new Histogram({
+    name: 'ledgerline_http_request_duration_seconds',
+    help: 'HTTP request latency by surface (api, admin, invoice, webhooks, health) and route pattern.',
+    labelNames: ['surface', 'route', 'method', 'status'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const interactionDuration = new Histogram({
+    name: 'ledgerline_discord_interaction_duration_seconds',
+    help: 'Time to handle a Discord interaction, by kind (command, component, modal, autocomplete) and step (command name or component route).',
+    labelNames: ['kind', 'step', 'outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const jobFailures = new Counter({
+    name: 'ledgerline_job_failures_total',
+    help: 'Job attempts that failed on this instance (each is retried with backoff until max attempts).',
+    labelNames: ['task'],
+    registers,
+  });
+  const discordRest = new Counter({
+    name: 'ledgerline_discord_rest_responses_total',
+    help: 'Discord REST responses by route and status; status="429" are rate-limit refusals.',
+    labelNames: ['method', 'route', 'status'],
+    registers,
+  });
+  const discordRateLimitWaits = new Counter({
+    name: 'ledgerline_discord_rest_rate_limit_waits_total',
+    help: 'Times @discordjs/rest held a request back to stay inside a rate-limit bucket.',
+    labelNames: ['route', 'global'],
+    registers,
+  });
+
+  let pool: Pick<pg.Pool, 'totalCount' | 'idleCount' | 'waitingCount' | 'options'> | undefined;
+  new Gauge({
+    name: 'ledgerline_db_pool_connections',
+    help: 'Connections of the service pool (shared by Prisma and the order flow) by state; max is DATABASE_POOL_SIZE.',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      if (!pool) return;
+      this.set({ state: 'total' }, pool.totalCount);
+      this.set({ state: 'idle' }, pool.idleCount);
+      this.set({ state: 'in_use' }, pool.totalCount - pool.idleCount);
+      this.set({ state: 'waiting_clients' }, pool.waitingCount);
+      this.set({ state: 'max' }, pool.options.max ?? 10);
+    },
+  });
+
+  let readJobs: (() => Promise<JobQueueStats>) | undefined;
+  const jobsWaiting = new Gauge({ name: 'ledgerline_jobs_waiting', help: 'Jobs waiting to run (due or scheduled for a retry), by task.', labelNames: ['task'], registers });
+  const jobsFailed = new Gauge({ name: 'ledgerline_jobs_failed', help: 'Jobs that used up their attempts and will not run again unless retried from the panel, by task.', labelNames: ['task'], registers });
+  const jobsOldest = new Gauge({ name: 'ledgerline_jobs_oldest_waiting_age_seconds', help: 'Age of the oldest job still waiting to run, by task.', labelNames: ['task'], registers });
+  // One query per scrape sets all three job gauges.
+  new Gauge({
+    name: 'ledgerline_jobs_scrape_ok',
+    help: '1 when the job queue could be read at this scrape.',
+    registers,
+    async collect() {
+      if (!readJobs) return;
+      try {
+        const stats = await readJobs();
+        for (const g of [jobsWaiting, jobsFailed, jobsOldest]) g.reset();
+        for (const t of stats.byTask) {
+          jobsWaiting.set({ task: t.task }, t.waiting);
+          jobsFailed.set({ task: t.task }, t.failed);
+          jobsOldest.set({ task: t.task }, t.oldestWaitingSeconds);
+        }
+        this.set(1);
+      } catch {
+        this.set(0);
+      }
+    },
+  });
+
+  // @discordjs/rest's bucket routes keep the major id (/channels/123.../messages): one label per route shape instead.
+  const routeShape = (route: string) => route.replace(/\d{15,}/g, ':id');
+
+  return {
+    registry,
+    httpDuration,
+    interactionDuration,
+    jobFailures,
+    /** Reads pool use at every scrape. */
+    observePool(p: NonNullable<typeof pool>) {
+      pool = p;
+    },
+    /** Reads the job queue at every scrape. */
+    observeJobs(read: () => Promise<JobQueueStats>) {
+      readJobs = read;
+    },
+    /** Counts the responses and rate-limit waits of a @discordjs/rest client (its 'response' and 'rateLimited' events). */
+    observeDiscordRest(rest: { on(event: string, listener: (...args: never[]) => void): unknown }) {
+      rest.on('response', ((request: { method: string; route: string }, response: { status: number }) => {
+        discordRest.inc({ method: request.method, route: routeShape(request.route), status: String(response.status) });
+      }) as never);
+      rest.on('rateLimited', ((info: { route: string; global: boolean }) => {
+        discordRateLimitWaits.inc({ route: routeShape(info.route), global: String(info.global) });
+      }) as never);
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Queue depth, failed jobs and oldest waiting age per task, from graphile-worker's jobs view. */
+export async function readJobQueueStats(query: (text: string) => Promise<{ rows: Record<string, unknown>[] }>): Promise<JobQueueStats> {
+  const { rows } = await query(`
+    SELECT task_identifier AS task,
+           count(*) FILTER (WHERE attempts < max_attempts)::int AS waiting,
+           count(*) FILTER (WHERE attempts >= max_attempts)::int AS failed,
+           coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE attempts < max_attempts)), 0)::float8 AS oldest
+      FROM graphile_worker.jobs GROUP BY task_identifier`);
+  return { byTask: rows.map((r) => ({ task: String(r.task), waiting: Number(r.waiting), failed: Number(r.failed), oldestWaitingSeconds: Number(r.oldest) })) };
+}

@@ -1,0 +1,70 @@
+// "Jobs" page: a platform admin sees the backlog per task and the failed jobs with their last error, and
+// retries or discards one; a shop admin is refused (the queue is shared by every shop).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDb } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
+import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+
+let app: RunningAdmin;
+let platform: AdminAgent;
+let shopAdmin: AdminAgent;
+const f = factories();
+
+beforeAll(async () => {
+  app = await startAdminApp();
+  platform = await loggedIn(app.baseUrl, (await f.adminUser({ role: 'PLATFORM_ADMIN', tenantId: null })).email);
+  shopAdmin = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: (await f.tenant()).id })).email);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const page = (who: AdminAgent) => who.agent.get('/admin/api/pages/jobs').set(who.headers());
+const act = (who: AdminAgent, action: string, jobId: string) => who.agent.post('/admin/api/pages/jobs').set(who.headers()).send({ action, jobId });
+
+async function addJob(task: string, opts: { failedWith?: string; later?: boolean } = {}): Promise<string> {
+  const db = testDb();
+  const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT (graphile_worker.add_job($1, '{}'::json, max_attempts => 3, run_at => now() + ($2 || ' minutes')::interval)).id::text AS id`, task, opts.later ? '60' : '0');
+  if (opts.failedWith) await db.$executeRawUnsafe('UPDATE graphile_worker._private_jobs SET attempts = 3, last_error = $2 WHERE id = $1::bigint', row!.id, opts.failedWith);
+  return row!.id;
+}
+
+describe('Jobs page', () => {
+  it('shows a platform admin the backlog and failed jobs with the error, and retries and discards them', async () => {
+    await addJob('notify.order-created>discord', { later: true });
+    const broken = await addJob('discord.role.add', { failedWith: 'DiscordAPIError[50013]: Missing Permissions' });
+    const hopeless = await addJob('discord.role.add', { failedWith: 'Unknown Role' });
+
+    const res = await page(platform);
+    expect(res.status).toBe(200);
+    expect(res.body.backlog).toEqual(expect.arrayContaining([
+      expect.objectContaining({ task: 'notify.order-created>discord', waiting: 1, failed: 0 }),
+      expect.objectContaining({ task: 'discord.role.add', waiting: 0, failed: 2 }),
+    ]));
+    expect(res.body.failed).toEqual(expect.arrayContaining([
+      expect.objectContaining({ id: broken, task: 'discord.role.add', attempts: 3, maxAttempts: 3, lastError: 'DiscordAPIError[50013]: Missing Permissions' }),
+    ]));
+
+    const retried = await act(platform, 'retry', broken);
+    expect(retried.body.notice).toEqual({ type: 'success', message: `Job ${broken} will run again now.` });
+    const [row] = await testDb().$queryRawUnsafe<{ attempts: number }[]>('SELECT attempts FROM graphile_worker.jobs WHERE id = $1::bigint', broken);
+    expect(row!.attempts).toBe(0);
+    expect(retried.body.failed.map((j: { id: string }) => j.id)).not.toContain(broken);
+    // A job that is not failed (any more) is left alone.
+    expect((await act(platform, 'discard', broken)).body.notice.type).toBe('error');
+
+    const discarded = await act(platform, 'discard', hopeless);
+    expect(discarded.body.notice.type).toBe('success');
+    expect(await testDb().$queryRawUnsafe('SELECT id FROM graphile_worker.jobs WHERE id = $1::bigint', hopeless)).toEqual([]);
+  });
+
+  it('refuses a shop admin, who cannot act on a job either', async () => {
+    const failed = await addJob('discord.role.remove', { failedWith: 'boom' });
+    const res = await page(shopAdmin);
+    expect(res.body).toMatchObject({ forbidden: true });
+    expect(res.body.failed).toBeUndefined();
+    expect((await act(shopAdmin, 'discard', failed)).body.forbidden).toBe(true);
+    expect(await testDb().$queryRawUnsafe('SELECT id FROM graphile_worker.jobs WHERE id = $1::bigint', failed)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,113 @@
+// The operator commands end to end, as an operator runs them against a scratch database: shop:create,
+// admin:create (platform admin, shop admin, staff) and admin:password-reset. Each prints what it did; a
+// generated password is printed once, a password given on stdin never is.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { verifyPassword } from '../../src/platform/crypto.js';
+import { testDatabaseUrl, testDb } from '../helpers/db.js';
+import { snowflake } from '../helpers/factories.js';
+
+
+function run(script: string, args: string[], stdin?: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.stdin.end(stdin ?? '');
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not exit:\n${out}`));
+    }, 40_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+const printedPassword = (out: string) => /\n {2}(\S{20,})\n/.exec(out)?.[1];
+
+describe('operator commands', () => {
+  const guildId = snowflake();
+  let shopId: string;
+
+  it('shop:create makes a shop linked to a Discord server, and refuses a server that already has one', async () => {
+    const r = await run('shop-create', ['--name', 'Moth & Lamp', '--guild', guildId, '--currency', 'EUR']);
+    expect(r.code, r.out).toBe(0);
+    const guild = await testDb().guild.findUniqueOrThrow({ where: { id: guildId }, include: { tenant: true } });
+    shopId = guild.tenantId;
+    expect(guild.tenant).toMatchObject({ name: 'Moth & Lamp', currency: 'EUR' });
+    expect(r.out).toContain(`Created shop Moth & Lamp (${shopId}, EUR) linked to Discord server Moth & Lamp (${guildId})`);
+
+    const again = await run('shop-create', ['--name', 'Other', '--guild', guildId]);
+    expect(again.code).toBe(1);
+    expect(again.out).toContain(`already linked to the shop Moth & Lamp (${shopId})`);
+    expect(await testDb().tenant.count({ where: { name: 'Other' } })).toBe(0);
+  });
+
+  it('admin:create makes a shop admin for a named shop with a generated password printed once', async () => {
+    const r = await run('admin-create', ['--email', 'Owner@Moth.example', '--shop', 'Moth & Lamp']);
+    expect(r.code, r.out).toBe(0);
+    const user = await testDb().adminUser.findUniqueOrThrow({ where: { email: 'owner@moth.example' } });
+    expect(user).toMatchObject({ role: 'TENANT_ADMIN', tenantId: shopId });
+    expect(r.out).toContain(`Created shop admin of Moth & Lamp (${shopId}): owner@moth.example, id ${user.id}.`);
+    const password = printedPassword(r.out);
+    expect(password).toBeDefined();
+    expect(await verifyPassword(password!, user.passwordHash)).toBe(true);
+
+    const dup = await run('admin-create', ['--email', 'owner@moth.example', '--shop', shopId]);
+    expect(dup.code).toBe(1);
+    expect(dup.out).toContain('already exists');
+  });
+
+  it('admin:create makes a platform admin with a password from stdin, which it never prints', async () => {
+    const secret = 'my own long passphrase 42';
+    const r = await run('admin-create', ['--email', 'ops@platform.example', '--password-stdin'], `${secret}\n`);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).not.toContain(secret);
+    expect(r.out).toContain('Created platform admin (every shop): ops@platform.example');
+    expect(r.out).toContain('the one read from stdin (not shown)');
+    const user = await testDb().adminUser.findUniqueOrThrow({ where: { email: 'ops@platform.example' } });
+    expect(user).toMatchObject({ role: 'PLATFORM_ADMIN', tenantId: null });
+    expect(await verifyPassword(secret, user.passwordHash)).toBe(true);
+
+    const short = await run('admin-create', ['--email', 'short@platform.example', '--password-stdin'], 'tooshort\n');
+    expect(short.code).toBe(1);
+    expect(short.out).toContain('at least 12 characters');
+    expect(short.out).not.toContain('tooshort');
+  });
+
+  it('admin:create says what is wrong with its arguments', async () => {
+    const r = await run('admin-create', ['--shop', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('missing --email');
+    expect(r.out).toContain('Usage: npm run admin:create');
+    const unknown = await run('admin-create', ['--email', 'a@b.example', '--shop', 'No such shop']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toContain('no shop has the id or name "No such shop"');
+  });
+
+  it('admin:password-reset sets a new password and ends every panel session of that admin', async () => {
+    const db = testDb();
+    const user = await db.adminUser.findUniqueOrThrow({ where: { email: 'owner@moth.example' } });
+    const other = await db.adminUser.findUniqueOrThrow({ where: { email: 'ops@platform.example' } });
+    const session = (sid: string, id: string) => ({ sid, sess: { cookie: {}, adminUser: { id } }, expire: new Date(Date.now() + 3_600_000) });
+    await db.adminSession.createMany({ data: [session('s-owner-1', user.id), session('s-owner-2', user.id), session('s-other', other.id)] });
+
+    const r = await run('admin-password-reset', ['--email', 'owner@moth.example']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain(`Password reset for owner@moth.example (${user.id}); 2 panel session(s) ended.`);
+    const fresh = await db.adminUser.findUniqueOrThrow({ where: { id: user.id } });
+    expect(await verifyPassword(printedPassword(r.out)!, fresh.passwordHash)).toBe(true);
+    expect(fresh.passwordHash).not.toBe(user.passwordHash);
+    expect((await db.adminSession.findMany({ select: { sid: true } })).map((s) => s.sid)).toEqual(['s-other']);
+
+    const missing = await run('admin-password-reset', ['--email', 'nobody@moth.example']);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain('no admin has the email nobody@moth.example');
+  });
+});

@@ -45,6 +45,18 @@ const APP_ID = '100000000000000099';
 const STOCK = 100_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A read by the driver itself, retried through the faults it injects (for up to a minute). */
+async function retryRead<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (attempt >= 120) throw err;
+      await sleep(500);
+    }
+  }
+}
 const log = (m: string) => process.stdout.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
 // ------------------------------------------------------------------ signed interactions
@@ -156,15 +168,19 @@ async function main(): Promise<void> {
         const body = () => stepBody(step, userId, ids);
         traffic['interaction steps sent']! += 1;
         const r = await until((base) => { const b = body(); return call(`${base}/discord/interactions`, { method: 'POST', headers: sign(b), body: b }); }, stepOk);
-        if (!r) return;
+        if (!r) { violations.push(`customer ${n}: step ${STEPS[step]} was never answered`); return; }
       }
       traffic['orders submitted']! += 1;
       // The admin approves the payment with the button on the admin embed.
-      const order = await prisma.order.findFirst({ where: { tenantId: tenant.id, customer: { discordUserId: userId } }, include: { payments: true } });
+      // The driver's own reads meet the same faults: retried (they are not what is being tested).
+      const order = await retryRead(() => prisma.order.findFirst({ where: { tenantId: tenant.id, customer: { discordUserId: userId } }, include: { payments: true } }));
       const payment = order?.payments[0];
-      if (!order || !payment) return;
+      if (!order || !payment) { violations.push(`customer ${n}: the order it submitted is not in the database with a payment`); return; }
       const approve = () => interaction('300000000000000001', 3, { custom_id: `payment:approve:${payment.id}`, component_type: 2 }, [DEMO.adminRoleId], { id: '2', channel_id: DEMO.adminChannelId, flags: 0, components: [] });
-      if (!(await until((base) => { const b = approve(); return call(`${base}/discord/interactions`, { method: 'POST', headers: sign(b), body: b }); }, stepOk))) return;
+      if (!(await until((base) => { const b = approve(); return call(`${base}/discord/interactions`, { method: 'POST', headers: sign(b), body: b }); }, stepOk))) {
+        violations.push(`order #${order.number}: the approval was never answered`);
+        return;
+      }
       traffic.approvals! += 1;
       // Half the orders are refunded in full through REST, some sent twice with the same key.
       if (n % 2 === 0) {

@@ -42,7 +42,7 @@ export async function buildApp(services: Services): Promise<Express> {
   app.use(httpMetrics(services.metrics));
   app.use(metricsRoutes({ metrics: services.metrics, token: env.METRICS_TOKEN }));
   app.use(requestLogging(logger, { trustedCaller }));
-  app.use(healthRoutes({ checkDatabase: services.checkDatabase }));
+  app.use(healthRoutes({ checkDatabase: services.checkDatabase, timeoutMs: services.env.READY_TIMEOUT_MS }));
   // Abuse limits, per path prefix so every route under it is covered (counters in PostgreSQL: rate-limit.ts).
   const minute = { pool, logger, windowSeconds: 60 };
   const webhookLimit = rateLimit({ ...minute, name: 'webhooks', points: env.RATE_LIMIT_WEBHOOKS_PER_MINUTE, keyOf: byClientAddress });

@@ -27,6 +27,8 @@ const envSchema = z
     LOG_PRETTY: bool.optional(),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb').default('100kb'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /** /readyz answers 503 when the database has not answered within this (a load balancer's probe must not hang). */
+    READY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(900),
 
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),

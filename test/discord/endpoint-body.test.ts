@@ -20,6 +20,8 @@ app.use(
     maxSignatureAgeSeconds: 300,
     bodyLimit: '1kb',
     logger: createLogger({ level: 'silent', pretty: false }),
+    // Only a trusted proxy's X-Request-Id is kept (TRUST_PROXY); here: callers with x-trusted: yes.
+    trustedCaller: (req) => req.headers['x-trusted'] === 'yes',
     handle: async (interaction, ctx) => {
       seen.push({ interaction, requestId: ctx.requestId });
       return { type: 4, data: { content: 'ok' } };
@@ -36,12 +38,14 @@ describe('interactions endpoint body', () => {
     expect(() => parseBodyLimit('lots')).toThrow();
   });
 
-  it('answers a PING with a PONG and echoes a valid request id', async () => {
+  it('answers a PING with a PONG and echoes a valid request id from a trusted proxy only', async () => {
     const ping = JSON.stringify({ type: 1 });
-    const res = await request(app).post('/discord/interactions').set(signDiscordBody(keys, ping)).set('x-request-id', 'req-123').send(ping).expect(200);
+    const res = await request(app).post('/discord/interactions').set(signDiscordBody(keys, ping)).set('x-request-id', 'req-123').set('x-trusted', 'yes').send(ping).expect(200);
     expect(res.body).toEqual({ type: 1 });
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['x-request-id']).toBe('req-123');
+    const untrusted = await request(app).post('/discord/interactions').set(signDiscordBody(keys, ping)).set('x-request-id', 'req-123').send(ping).expect(200);
+    expect(untrusted.headers['x-request-id']).not.toBe('req-123');
   });
 
   it('refuses a body over the limit with 413 and checks no signature on it', async () => {

@@ -26,6 +26,8 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
     // No Discord answer is deferred because the machine is slow: tests that want deferral say so (0 = at once).
     DISCORD_DEFER_AFTER_MS: '600000',
+    // Likewise /readyz: its own bound is tested in test/http/faults/readyz.test.ts.
+    READY_TIMEOUT_MS: '30000',
     ...opts.env,
   });
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL, pretty: false });

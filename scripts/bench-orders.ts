@@ -9,6 +9,7 @@
 // Baseline: 8 concurrent callers writing the same rows with plain `pg`, one transaction per order
 // (session + item + address, order number, order + item, payment, reservation and stock, the
 // order.created job, session submitted). Prints: orders/s: X  baseline/s: Y  ratio: Z
+import { createSecretBox, generateKeyringEntry } from '../src/platform/secret-box.js';
 import { join } from 'node:path';
 import pg from 'pg';
 import { z } from 'zod';
@@ -94,7 +95,7 @@ async function main() {
     const bus = new EventBus();
     bus.subscribe(EVENTS.orderCreated, 'bench', { schema: z.object({}).passthrough(), run: async () => undefined });
     const customers = createCustomerService({ db, clock: systemClock });
-    const tax = createTaxjarAdapter({ apiUrl: taxjar.url, timeoutMs: 1500, logger });
+    const tax = createTaxjarAdapter({ apiUrl: taxjar.url, timeoutMs: 1500, logger, secrets: createSecretBox(generateKeyringEntry()) });
     const deps = { db, sql, clock: systemClock, bus, inventory: createInventoryService(), discounts: createDiscountService(), tax, customers, ttlMinutes: 30 };
     const sessions = createOrderSessionService(deps);
     const orders = createOrderService(deps);

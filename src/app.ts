@@ -12,7 +12,7 @@ import { byApiKey, byClientAddress, rateLimit } from './surfaces/http/rate-limit
 import { discordInteractionsRouter } from './surfaces/discord/interactions.endpoint.js';
 import { handleInteraction } from './surfaces/discord/dispatch.js';
 import { invoiceRoutes } from './surfaces/http/invoice/invoice.routes.js';
-import { paymentWebhooksRoutes } from './surfaces/http/api/payment-webhooks.routes.js';
+import { providerWebhooksRoutes } from './surfaces/http/provider-webhooks.routes.js';
 import { apiRouter } from './surfaces/http/api/api.router.js';
 import { lazyAdminRouter } from './surfaces/admin/index.js';
 import { httpMetrics, metricsRoutes, timedInteractions } from './surfaces/http/metrics.routes.js';
@@ -47,11 +47,10 @@ export async function buildApp(services: Services): Promise<Express> {
   const minute = { pool, logger, windowSeconds: 60 };
   const webhookLimit = rateLimit({ ...minute, name: 'webhooks', points: env.RATE_LIMIT_WEBHOOKS_PER_MINUTE, keyOf: byClientAddress });
   app.use('/webhooks', webhookLimit);
-  app.use('/api/webhooks', webhookLimit);
   app.use('/api', rateLimit({ ...minute, name: 'api', points: env.RATE_LIMIT_API_PER_MINUTE, keyOf: byApiKey }));
   app.use('/invoice', rateLimit({ ...minute, name: 'invoice', points: env.RATE_LIMIT_INVOICE_PER_MINUTE, keyOf: byClientAddress }));
-  // Before the JSON parser: the processor's signature covers the raw bytes.
-  app.use(paymentWebhooksRoutes({ webhooks: services.checkoutWebhooks, bodyLimit: env.BODY_LIMIT }));
+  // Before the JSON parser: the providers' signatures cover the raw bytes.
+  app.use(providerWebhooksRoutes({ checkouts: services.checkouts, bodyLimit: env.BODY_LIMIT, publicBaseUrl: env.PUBLIC_BASE_URL }));
   // AdminJS parses its own bodies (it refuses a body parser mounted before it). Loaded on the first /admin
   // request, not here: it costs ~210 MB of RSS that a Discord-only process never needs.
   // The panel parses its own bodies; its query strings are checked here (NUL bytes, lone surrogates).

@@ -18,10 +18,14 @@ import { createDeliveryLog } from './modules/notifications/delivery-log.js';
 import { createDmStatusService, type DmStatusService } from './modules/notifications/dm-status.service.js';
 import { createApiKeyService, type ApiKeyService } from './modules/api-keys/api-key.service.js';
 import { createInvoiceService, type InvoiceService } from './modules/invoices/invoice.service.js';
-import { createHostedCheckoutProcessor } from './modules/payments-processor/hosted-checkout.adapter.js';
-import type { PaymentProcessor } from './modules/payments-processor/payment-processor.port.js';
-import { createCheckoutWebhookService, type CheckoutWebhookService } from './modules/payments-processor/checkout-webhook.service.js';
 import { registerProcessorRefundJobs } from './modules/payments-processor/processor-refund.jobs.js';
+import { createConnectionService, type ConnectionService, type ProviderAdapters } from './modules/payments-processor/connections/connection.service.js';
+import { createCheckoutService, type CheckoutService } from './modules/payments-processor/checkouts/checkout.service.js';
+import { registerCheckoutJobs } from './modules/payments-processor/checkouts/checkout.jobs.js';
+import { createPayPalAdapter } from './modules/payments-processor/providers/paypal/paypal.adapter.js';
+import { BtcPayAdapter } from './modules/payments-processor/providers/btcpay/btcpay.adapter.js';
+import { SquareAdapter } from './modules/payments-processor/providers/square/square.adapter.js';
+import { createSecretBox, type SecretBox } from './platform/secret-box.js';
 import { createInventoryService, type InventoryService } from './modules/inventory/inventory.service.js';
 import { createTenantService, type TenantService } from './modules/tenants/tenant.service.js';
 import { createCustomerService, type CustomerService } from './modules/customers/customer.service.js';
@@ -84,10 +88,12 @@ export interface Services {
   dmStatus: DmStatusService;
   apiKeys: ApiKeyService;
   invoices: InvoiceService;
-  /** Hosted-checkout processor for the invoice page; null when PAYMENT_PROCESSOR_API_URL is unset. */
-  paymentProcessor: PaymentProcessor | null;
-  /** Applies the processor's signed webhooks; null without a processor. */
-  checkoutWebhooks: CheckoutWebhookService | null;
+  /** Encrypts secrets at rest (SECRETS_ENCRYPTION_KEYS, or the generated development key). */
+  secrets: SecretBox;
+  /** Each shop's own PayPal / Square / BTCPay connections. */
+  paymentConnections: ConnectionService;
+  /** The checkout ledger: invoice-page checkouts, returns, provider webhooks, reconciliation. */
+  checkouts: CheckoutService;
   inventory: InventoryService;
   tenants: TenantService;
   customers: CustomerService;
@@ -123,15 +129,15 @@ export function createContainer(opts: ContainerOptions): Services {
   const { db, sql } = database;
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;
-  const paymentProcessor = env.PAYMENT_PROCESSOR_API_URL && env.PAYMENT_PROCESSOR_WEBHOOK_SECRET
-    ? createHostedCheckoutProcessor({ apiUrl: env.PAYMENT_PROCESSOR_API_URL, apiKey: env.PAYMENT_PROCESSOR_API_KEY, webhookSecret: env.PAYMENT_PROCESSOR_WEBHOOK_SECRET })
-    : null;
+  const keyring = env.SECRETS_ENCRYPTION_KEYS ?? opts.devSecrets?.secretsEncryptionKeys;
+  if (!keyring) throw new Error('SECRETS_ENCRYPTION_KEYS is not set (required outside development).');
+  const secrets = createSecretBox(keyring);
   // Development falls back to the generated secret (devSecrets is only given outside production).
   const invoiceConfig = { signingSecret: env.INVOICE_LINK_SIGNING_SECRET ?? opts.devSecrets?.invoiceLinkSecret, previousSigningSecret: env.INVOICE_LINK_SIGNING_SECRET_PREVIOUS, defaultTtlSeconds: env.INVOICE_LINK_DEFAULT_TTL_SECONDS, publicBaseUrl: env.PUBLIC_BASE_URL };
   const inventory = createInventoryService();
   const customers = createCustomerService({ db, clock });
   const discounts = createDiscountService();
-  const tax = createTaxjarAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: env.TAXJAR_TIMEOUT_MS, logger });
+  const tax = createTaxjarAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: env.TAXJAR_TIMEOUT_MS, logger, secrets });
   const ordering = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: env.ORDER_SESSION_TTL_MINUTES };
   const audit = createAuditService({ db });
   const digitalGoods = createDigitalGoods({ db, bus, audit, now: () => clock.now() });
@@ -149,8 +155,20 @@ export function createContainer(opts: ContainerOptions): Services {
   registerEntitlementJobs(bus, { db, audit, logger, gateway: opts.roleGateway ?? createDiscordRoleGateway(discordRest), roleCheck: roleRepair.roleCheck });
   registerReconcileJobs(bus, { db, roleRepair });
   registerTimedAccessJobs(bus, { db, clock, audit, logger });
-  // Refunds of processor-paid orders send the money back through the processor (a job; see refund.command.ts).
-  registerProcessorRefundJobs(bus, { db, audit, logger, processor: paymentProcessor });
+  // Payment providers, one adapter each; every call names the shop's own connection.
+  const adapters: ProviderAdapters = {
+    PAYPAL: createPayPalAdapter({ timeoutMs: env.PROVIDER_TIMEOUT_MS, now: () => clock.now(), trustedCertPrefix: env.PAYPAL_API_BASE_URL }),
+    SQUARE: new SquareAdapter({ timeoutMs: env.PROVIDER_TIMEOUT_MS }),
+    BTCPAY: new BtcPayAdapter({ timeoutMs: env.PROVIDER_TIMEOUT_MS }),
+  };
+  const paymentConnections = createConnectionService({
+    db, clock, secrets, audit, adapters,
+    urls: { paypalApiBaseUrl: env.PAYPAL_API_BASE_URL, squareApiBaseUrl: env.SQUARE_API_BASE_URL, squareWebPaymentsSdkUrl: env.SQUARE_WEB_PAYMENTS_SDK_URL },
+  });
+  const checkouts = createCheckoutService({ ...afterSale, connections: paymentConnections });
+  registerCheckoutJobs(bus, { checkouts, reconcileAfterMinutes: env.CHECKOUT_RECONCILE_AFTER_MINUTES });
+  // Refunds of processor-paid orders send the money back through the shop's connection (a job; see refund.command.ts).
+  registerProcessorRefundJobs(bus, { db, audit, logger, connections: paymentConnections });
 
   const services: Services = {
     env,
@@ -165,9 +183,10 @@ export function createContainer(opts: ContainerOptions): Services {
     discordRest,
     dmStatus,
     apiKeys: createApiKeyService({ db, clock, audit }),
-    invoices: createInvoiceService({ db, clock, config: invoiceConfig, processor: paymentProcessor, audit }),
-    paymentProcessor,
-    checkoutWebhooks: paymentProcessor ? createCheckoutWebhookService({ db, processor: paymentProcessor, payments, logger }) : null,
+    invoices: createInvoiceService({ db, clock, config: invoiceConfig, connections: paymentConnections, checkouts, audit }),
+    secrets,
+    paymentConnections,
+    checkouts,
     inventory,
     tenants: createTenantService({ db }),
     customers,
@@ -191,7 +210,7 @@ export function createContainer(opts: ContainerOptions): Services {
       await database.close();
     },
   };
-  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }) });
+  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices });
   registerAccessNotifications(bus, { rest: discordRest, logger });
   registerDigitalNotifications(bus, { rest: discordRest, logger, digital: digitalGoods, orders: services.orders, tenants: services.tenants });
   return services;

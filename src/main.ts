@@ -14,9 +14,13 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { seedDemoIfEmpty } from './seed/demo-seed.js';
 import { simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
 import type { FakeDiscordApi } from './dev/fake-discord-api.js';
+import { startDevPayPal, type FakePayPal } from './dev/fakes/fake-paypal.js';
+import { startDevSquare, type FakeSquare } from './dev/fakes/fake-square.js';
+import { startDevBtcPay, type FakeBtcPay } from './dev/fakes/fake-btcpay.js';
+import { connectDemoProcessors } from './seed/demo-processors.js';
+import { migrateSecretsAtRest } from './modules/tenants/secrets-at-rest.migration.js';
 import type { FakeDiscordGateway } from './dev/fakes/fake-discord-gateway.js';
 import type { LeaderHandle } from './platform/db/leader-lock.js';
-import { devPaymentProcessorWanted, startDevPaymentProcessor, type FakePaymentProcessor } from './dev/fake-payment-processor.js';
 
 async function main(): Promise<void> {
   let env: Env;
@@ -38,9 +42,11 @@ async function main(): Promise<void> {
   let worker: WorkerHandle | undefined;
   let server: Server | undefined;
   let fakeDiscord: FakeDiscordApi | undefined;
+  let fakePayPal: FakePayPal | undefined;
+  let fakeSquare: FakeSquare | undefined;
+  let fakeBtcPay: FakeBtcPay | undefined;
   let fakeGateway: FakeDiscordGateway | undefined;
   let memberGateway: LeaderHandle | undefined;
-  let fakeProcessor: FakePaymentProcessor | undefined;
   let stopping = false;
 
   const shutdown = async (reason: string, code: number) => {
@@ -67,7 +73,9 @@ async function main(): Promise<void> {
     } finally {
       await fakeGateway?.stop().catch(() => undefined);
       await fakeDiscord?.stop().catch(() => undefined);
-      await fakeProcessor?.stop().catch(() => undefined);
+      await fakePayPal?.stop().catch(() => undefined);
+      await fakeSquare?.stop().catch(() => undefined);
+      await fakeBtcPay?.stop().catch(() => undefined);
       await embedded?.stop().catch((err) => logger.error({ err }, 'error while stopping the embedded database'));
       clearTimeout(force);
       logger.flush?.();
@@ -102,14 +110,23 @@ async function main(): Promise<void> {
       fakeGateway = simulator.gateway;
       env = simulator.env;
     }
-    // No payment processor in development: the in-process fake one, so the invoice page's buttons and
-    // processor refunds work end to end locally.
-    if (devPaymentProcessorWanted(env)) {
-      const devProcessor = await startDevPaymentProcessor();
-      fakeProcessor = devProcessor.fake;
-      env = { ...env, PAYMENT_PROCESSOR_API_URL: devProcessor.apiUrl, PAYMENT_PROCESSOR_WEBHOOK_SECRET: devProcessor.webhookSecret };
+    // Development without PAYPAL_API_BASE_URL: a local fake PayPal (its own sandbox: nothing is charged), so
+    // the invoice page, webhooks and refunds work end to end; the demo shop is connected to it.
+    if (env.NODE_ENV !== 'production' && !env.PAYPAL_API_BASE_URL) {
+      fakePayPal = await startDevPayPal();
+      env = { ...env, PAYPAL_API_BASE_URL: fakePayPal.url };
     }
+    // Likewise Square (Cash App Pay): its API and the Web Payments SDK script come from a local fake.
+    if (env.NODE_ENV !== 'production' && !env.SQUARE_API_BASE_URL) {
+      fakeSquare = await startDevSquare();
+      env = { ...env, SQUARE_API_BASE_URL: fakeSquare.url, SQUARE_WEB_PAYMENTS_SDK_URL: env.SQUARE_WEB_PAYMENTS_SDK_URL ?? fakeSquare.sdkUrl };
+    }
+    // BTCPay Server is each shop's own (its URL is part of the connection): the demo shop gets a local fake one.
+    if (env.NODE_ENV !== 'production') fakeBtcPay = await startDevBtcPay();
     services = createContainer({ env, logger, databaseUrl, discordPublicKeyHex, devSecrets: dev });
+    // Secrets written before encryption existed (or under an older key) are encrypted with the current key.
+    const encrypted = await migrateSecretsAtRest(services.db, services.secrets);
+    if (encrypted.taxjarKeys || encrypted.connections) logger.info(encrypted, 'secrets at rest encrypted with the current key');
 
     const seeded = embedded ? await seedDemoIfEmpty(services) : undefined;
 
@@ -121,13 +138,19 @@ async function main(): Promise<void> {
     }
     // Member joins and role changes (entitlements): one gateway connection across all processes.
     memberGateway = startMemberGatewayLeader(services);
-    if (fakeProcessor) {
+    if (fakePayPal || fakeSquare || fakeBtcPay) {
       const addr = server.address();
-      fakeProcessor.webhookUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}/api/webhooks/payments`;
+      await connectDemoProcessors(services, { paypal: fakePayPal, square: fakeSquare, btcpay: fakeBtcPay }, `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`);
     }
     printBanner(logger, env, server, seeded, embedded?.dataDir);
-    if (fakeProcessor) {
-      process.stdout.write(`Payment processor: PAYMENT_PROCESSOR_API_URL is unset, so invoice checkouts and refunds go to the fake processor at ${fakeProcessor.url} (development only; nothing is charged).\n\n`);
+    if (fakePayPal) {
+      process.stdout.write(`Payments: PAYPAL_API_BASE_URL is unset, so PayPal calls go to a local fake PayPal at ${fakePayPal.url} (development only; nothing is charged). The demo shop is connected to it.\n\n`);
+    }
+    if (fakeSquare) {
+      process.stdout.write(`Payments: SQUARE_API_BASE_URL is unset, so Square (Cash App Pay) calls go to a local fake Square at ${fakeSquare.url}. The demo shop is connected to it.\n\n`);
+    }
+    if (fakeBtcPay) {
+      process.stdout.write(`Payments: the demo shop's BTCPay Server is a local fake at ${fakeBtcPay.url} (development only).\n\n`);
     }
     if (simulator) {
       const addr = server.address();

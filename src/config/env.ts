@@ -1,6 +1,7 @@
 // All configuration, parsed once with zod. A missing or malformed variable stops start-up with one
 // readable message listing every problem (see ConfigError).
 import { z } from 'zod';
+import { parseKeyring } from '../platform/secret-box.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -82,11 +83,17 @@ const envSchema = z
     TAXJAR_API_URL: url.default('https://api.taxjar.com'),
     TAXJAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(2500).default(1500),
 
-    PAYMENT_PROCESSOR_API_URL: url.optional(),
-    /** Bearer key sent to the processor's API (optional: some sandboxes need none). */
-    PAYMENT_PROCESSOR_API_KEY: z.string().min(8).optional(),
-    /** HMAC secret the processor signs webhooks with; online payment on the invoice page needs it and the API URL. */
-    PAYMENT_PROCESSOR_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+    /** "kid:base64key[,kid0:oldkey]": AES-256-GCM keys for secrets at rest; the first encrypts. Required in production. */
+    SECRETS_ENCRYPTION_KEYS: z.string().min(1).optional(),
+    /** Overrides PayPal's host for every connection (a local fake in development and tests). Its cert URLs are then trusted too. */
+    PAYPAL_API_BASE_URL: url.optional(),
+    /** Overrides Square's API host for every Square connection (a local fake in development and tests). */
+    SQUARE_API_BASE_URL: url.optional(),
+    /** Overrides the Web Payments SDK script the invoice page loads for Cash App Pay (the fake's /v1/square.js). */
+    SQUARE_WEB_PAYMENTS_SDK_URL: url.optional(),
+    /** Open checkouts older than this are asked about by the reconciliation job (a lost webhook). */
+    CHECKOUT_RECONCILE_AFTER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+    PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
 
     /** Requests per minute, counted in PostgreSQL across instances (429 with Retry-After beyond). */
     RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(600),
@@ -101,15 +108,18 @@ const envSchema = z
     ORDER_SESSION_TTL_MINUTES: z.coerce.number().int().positive().default(30),
   })
   .superRefine((env, ctx) => {
-    // Half a processor configuration would take payments that never get confirmed: refuse to start.
-    if (env.PAYMENT_PROCESSOR_API_URL && !env.PAYMENT_PROCESSOR_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['PAYMENT_PROCESSOR_WEBHOOK_SECRET'], message: 'required when PAYMENT_PROCESSOR_API_URL is set' });
+    if (env.SECRETS_ENCRYPTION_KEYS) {
+      try {
+        parseKeyring(env.SECRETS_ENCRYPTION_KEYS);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['SECRETS_ENCRYPTION_KEYS'], message: (err as Error).message });
+      }
     }
     if (env.NODE_ENV !== 'test' && env.DISCORD_DEFER_AFTER_MS > 2500) {
       ctx.addIssue({ code: 'custom', path: ['DISCORD_DEFER_AFTER_MS'], message: 'at most 2500 (Discord drops answers after 3 s)' });
     }
     if (env.NODE_ENV === 'production') {
-      for (const key of ['DISCORD_PUBLIC_KEY', 'DISCORD_APPLICATION_ID', 'DISCORD_BOT_TOKEN', 'SESSION_SECRET', 'DATABASE_URL'] as const) {
+      for (const key of ['DISCORD_PUBLIC_KEY', 'DISCORD_APPLICATION_ID', 'DISCORD_BOT_TOKEN', 'SESSION_SECRET', 'DATABASE_URL', 'SECRETS_ENCRYPTION_KEYS'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when NODE_ENV=production' });
       }
     }

@@ -29,12 +29,14 @@ export async function seedDemo(db: Db): Promise<SeededAdmin> {
       data: {
         name: 'Demo Shop',
         currency: 'USD',
-        enabledPaymentMethods: ['VENMO_P2P', 'CASHAPP_P2P', 'ZELLE', 'PAYPAL', 'BTC_INVOICE'],
+        // PayPal (and the other processor-backed methods) are switched on by connectDemoProcessors once the
+        // shop's connection passes its test (demo-processors.ts).
+        enabledPaymentMethods: ['VENMO_P2P', 'CASHAPP_P2P', 'ZELLE'],
         paymentInstructions: {
           VENMO_P2P: { handle: '@demo-shop', instructions: 'Send the total to @demo-shop on Venmo with your order number in the note.' },
           CASHAPP_P2P: { handle: '$demoshop', instructions: 'Send the total to $demoshop on Cash App with your order number in the note.' },
           ZELLE: { handle: 'pay@demo.ledgerline.local', instructions: 'Send the total by Zelle to pay@demo.ledgerline.local with your order number.' },
-          PAYPAL: { instructions: 'You will get a PayPal checkout link for your order.' },
+          PAYPAL: { instructions: 'Press "Pay now" to pay with PayPal on the invoice page.' },
           BTC_INVOICE: { instructions: 'You will get a Bitcoin invoice link for your order.' },
         },
         adminChannelId: DEMO.adminChannelId,

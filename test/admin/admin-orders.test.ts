@@ -1,3 +1,4 @@
+import request from 'supertest';
 // The Orders resource end to end through the AdminJS API (as the panel's frontend calls it): list and
 // detail as money, update (transitions validated, line items recompute totals), mark as paid, cancel
 // (stock released), refund (preview, every mode, errors as notices, idempotent), delete.
@@ -14,7 +15,7 @@ let customerId: string;
 let adminEmail: string;
 
 beforeAll(async () => {
-  app = await startAdminApp();
+  app = await startAdminApp({ env: { PUBLIC_BASE_URL: 'http://shop.test' } });
   const tenant = await f.tenant({ inventoryTracking: true });
   tenantId = tenant.id;
   customerId = (await f.customer({ tenantId, displayName: 'Robin Buyer' })).id;
@@ -161,6 +162,20 @@ describe('record actions', () => {
     expect(row.payments[0]!.status).toBe('paid');
     const again = await get(`/resources/Order/records/${order.id}/markAsPaid`);
     expect(again.body.notice.type).toBe('error'); // no longer accessible once paid
+  });
+
+  it('Invoice link: shown to copy, or sent to the customer by DM (order.invoice_link_sent), while unpaid', async () => {
+    const { order } = await pendingOrder();
+    const show = await get(`/resources/Order/records/${order.id}/show`);
+    expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(['invoiceLink', 'sendInvoiceLink']));
+    const res = await get(`/resources/Order/records/${order.id}/invoiceLink`);
+    expect(res.body.notice).toMatchObject({ type: 'success', message: expect.stringMatching(/Invoice link \(valid until .+\): http.+\/invoice\/[\w-]+\.[\w-]{43}$/) });
+    const path = new URL(res.body.invoiceLink).pathname;
+    await request(app.app).get(path).expect(200);
+    const sent = await get(`/resources/Order/records/${order.id}/sendInvoiceLink`);
+    expect(sent.body.notice).toMatchObject({ type: 'success', message: expect.stringMatching(/sent to the customer by DM/) });
+    const jobs = await testDb().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'order.invoice_link_sent>discord-notify' AND j.payload->>'orderId' = ${order.id}`;
+    expect(jobs[0]!.n).toBe(1);
   });
 
   it('Cancel order releases stock', async () => {

@@ -100,7 +100,11 @@ describe('tenant settings', () => {
     const res = await save({ taxjarApiKeyNew: 'tj_new_key_1111', taxjarEnabled: 'true', taxjarFromAddressJson: '{"country": "US", "zip": "94103", "state": "CA"}' });
     expect(res.body.notice.type).toBe('success');
     expect(JSON.stringify(res.body)).not.toContain('tj_new_key_1111');
-    expect((await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } })).taxjarApiKey).toBe('tj_new_key_1111');
+    // Stored encrypted (AES-256-GCM, secret-box.ts), never in the clear.
+    const stored = (await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } })).taxjarApiKey!;
+    expect(stored).toMatch(/^enc:v1:test1:/);
+    expect(stored).not.toContain('tj_new_key_1111');
+    expect(app.services.secrets.decrypt(stored)).toBe('tj_new_key_1111');
 
     const badJson = await save({ paymentInstructionsJson: '{not json' });
     expect(badJson.body.record.errors.paymentInstructionsJson.message).toMatch(/JSON/);

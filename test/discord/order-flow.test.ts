@@ -90,7 +90,8 @@ describe('rich /order flow', () => {
     expect(customIdsOf(shipping)).toContain('order:shipping-type-select');
 
     const payment = await interact(h, componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }));
-    expect(optionsOf(payment, 'order:payment-method-select').map((o) => o.value).sort()).toEqual([...s.tenant.enabledPaymentMethods].sort());
+    // Enabled AND connected: the factory's shop enables PayPal, Cash App Pay and Bitcoin invoices but connected none.
+    expect(optionsOf(payment, 'order:payment-method-select').map((o) => o.value).sort()).toEqual(s.tenant.enabledPaymentMethods.filter((m) => !['PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'].includes(m)).sort());
 
     const review = await interact(h, componentInteraction(as, 'order:payment-method-select', { values: ['VENMO_P2P'], message: messageOf(payment) }));
     const reviewText = textOf(review);

@@ -4,13 +4,16 @@ import { buildApp } from '../../src/app.js';
 import { loadEnv, type Env } from '../../src/config/env.js';
 import { createContainer, type Services } from '../../src/container.js';
 import type { Clock } from '../../src/platform/clock.js';
-import { createLogger } from '../../src/platform/logger.js';
+import { createLogger, type Logger } from '../../src/platform/logger.js';
 import { testDatabaseUrl } from './db.js';
 import { generateDiscordTestKeys, type DiscordTestKeys } from './discord-signer.js';
 
+/** A fixed AES-256-GCM key for tests (never used outside them). */
+export const TEST_SECRETS_KEYS = `test1:${Buffer.alloc(32, 7).toString('base64')}`;
+
 export interface TestApp { app: Express; services: Services; keys: DiscordTestKeys; env: Env }
 
-export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {}): Promise<TestApp> {
   const keys = generateDiscordTestKeys();
   const env = loadEnv({
     NODE_ENV: 'test',
@@ -20,13 +23,14 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     SESSION_SECRET: 'test-session-secret-test-session-secret',
     INVOICE_LINK_SIGNING_SECRET: 'test-invoice-secret-test-invoice-secret',
     COOKIE_SECURE: 'false',
+    SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
     // No Discord answer is deferred because the machine is slow: tests that want deferral say so (0 = at once).
     DISCORD_DEFER_AFTER_MS: '600000',
     // Likewise /readyz: its own bound is tested in test/http/faults/readyz.test.ts.
     READY_TIMEOUT_MS: '30000',
     ...opts.env,
   });
-  const logger = createLogger({ level: env.LOG_LEVEL, pretty: false });
+  const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL, pretty: false });
   const services = createContainer({ env, logger, databaseUrl: testDatabaseUrl(), discordPublicKeyHex: keys.publicKeyHex, clock: opts.clock });
   const app = await buildApp(services);
   return { app, services, keys, env };

@@ -19,8 +19,7 @@ beforeAll(async () => {
     DISCORD_API_BASE_URL: 'http://127.0.0.1:9/api',
     SESSION_SECRET: 'test-session-secret-test-session-secret',
     INVOICE_LINK_SIGNING_SECRET: 'test-invoice-secret-test-invoice-secret',
-    PAYMENT_PROCESSOR_API_URL: 'http://127.0.0.1:9',
-    PAYMENT_PROCESSOR_WEBHOOK_SECRET: 'test-webhook-secret-xxxx',
+    PAYPAL_API_BASE_URL: 'http://127.0.0.1:9',
     DATABASE_ACQUIRE_TIMEOUT_MS: '1000',
     WORKER_CONCURRENCY: '2',
   });

@@ -4,8 +4,9 @@ import type { OrderStatus, PaymentMethod, ShippingStatus } from '../../generated
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
-import { checkoutReference } from '../payments-processor/checkout-reference.js';
-import { isProcessorMethod, PROCESSOR_METHODS, type PaymentProcessor, type ProcessorMethod } from '../payments-processor/payment-processor.port.js';
+import type { ConnectionService } from '../payments-processor/connections/connection.service.js';
+import { isProcessorMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
+import type { CheckoutService, ReturnOutcome } from '../payments-processor/checkouts/checkout.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import { signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
@@ -44,10 +45,21 @@ export interface InvoiceView extends OrderTotals {
   expiresAt: Date;
   /** Only PENDING_PAYMENT orders can be paid through the link. */
   payable: boolean;
-  /** Processor-backed methods enabled by the tenant, in a fixed order; empty when not payable. */
+  /** Processor-backed methods the tenant enabled AND connected, in a fixed order; empty when not payable. */
   methods: ProcessorMethod[];
-  /** False when no payment processor is configured on the server. */
+  /** False when the shop has no working processor connection at all. */
   onlinePaymentConfigured: boolean;
+}
+
+export interface CashAppPayView {
+  shopName: string;
+  orderNumber: number;
+  totalCents: number;
+  currency: string;
+  checkoutId: string;
+  applicationId: string;
+  locationId: string;
+  webPaymentsSdkUrl: string;
 }
 
 export interface InvoiceService {
@@ -62,15 +74,25 @@ export interface InvoiceService {
   /** What the invoice page shows. verify's errors, NOT_FOUND when the order was deleted. */
   view(token: string): Promise<InvoiceView>;
   /**
-   * Opens a hosted checkout for the order and returns where to send the browser. Errors: verify's,
-   * ILLEGAL_STATE (order no longer waiting for payment), PAYMENT_METHOD_NOT_ENABLED (not a processor-backed
-   * method the tenant enabled, or no processor configured), UPSTREAM_UNAVAILABLE (processor down).
+   * Opens a checkout at the shop's provider for the order and returns where to send the browser. Errors:
+   * verify's, ILLEGAL_STATE (order no longer waiting for payment), PAYMENT_METHOD_NOT_ENABLED (not a
+   * processor-backed method the tenant enabled and connected), UPSTREAM_UNAVAILABLE (provider down).
    */
-  startCheckout(token: string, method: string, opts?: { fallbackBaseUrl?: string }): Promise<{ url: string }>;
+  startCheckout(token: string, method: string, opts?: { fallbackBaseUrl?: string }): Promise<{ url: string | null; checkoutId: string }>;
+  /**
+   * What the Cash App Pay page needs to run Square's Web Payments SDK for an open Square checkout of this
+   * order (no secrets: the application and location ids are public by design). verify's errors; NOT_FOUND
+   * when the checkout is not an open Square checkout of this order.
+   */
+  cashAppPay(token: string, checkoutId: string): Promise<CashAppPayView>;
+  /** The Web Payments SDK's token for the checkout: verify's errors, then CheckoutService.charge's. */
+  chargeToken(token: string, checkoutId: string, sourceToken: string): Promise<ReturnOutcome>;
+  /** The buyer is back from the provider (the checkout's return URL): verify's errors, then CheckoutService.completeReturn's. */
+  completeReturn(token: string, checkoutId: string, providerCheckoutId?: string): Promise<ReturnOutcome>;
 }
 
-export function createInvoiceService(deps: { db: Db; clock: Clock; config: InvoiceConfig; processor: PaymentProcessor | null; audit: Pick<AuditService, 'record'> }): InvoiceService {
-  const { db, clock, config, processor, audit } = deps;
+export function createInvoiceService(deps: { db: Db; clock: Clock; config: InvoiceConfig; connections: ConnectionService; checkouts: CheckoutService; audit: Pick<AuditService, 'record'> }): InvoiceService {
+  const { db, clock, config, connections, checkouts, audit } = deps;
 
   const secret = (): string => {
     if (!config.signingSecret) {
@@ -83,8 +105,9 @@ export function createInvoiceService(deps: { db: Db; clock: Clock; config: Invoi
     if (!base) throw new AppError('ILLEGAL_STATE', 'Set PUBLIC_BASE_URL so invoice links can be built.');
     return base.replace(/\/+$/, '');
   };
-  const enabledMethods = (enabled: PaymentMethod[]): ProcessorMethod[] =>
-    processor ? PROCESSOR_METHODS.filter((m) => enabled.includes(m)) : [];
+  /** Enabled AND connected processor-backed methods (manual ones never appear on the page). */
+  const enabledMethods = async (tenantId: string, enabled: PaymentMethod[]): Promise<ProcessorMethod[]> =>
+    (await connections.usableMethods(tenantId, enabled)).filter(isProcessorMethod);
 
   const service: InvoiceService = {
     async createLink(ctx, orderId, opts = {}) {
@@ -108,7 +131,7 @@ export function createInvoiceService(deps: { db: Db; clock: Clock; config: Invoi
       const expiresAt = new Date(exp * 1000);
       // Links are not stored (the signature is the proof), so the audit trail is the record of who sent one.
       await audit.record(db, ctx, { action: 'order.invoice_link_created', entityType: 'Order', entityId: order.id, after: { expiresAt } });
-      return { url: `${baseUrl(opts.fallbackBaseUrl)}/invoice/${token}`, expiresAt, paymentMethods: enabledMethods(order.tenant.enabledPaymentMethods) };
+      return { url: `${baseUrl(opts.fallbackBaseUrl)}/invoice/${token}`, expiresAt, paymentMethods: await enabledMethods(ctx.tenantId, order.tenant.enabledPaymentMethods) };
     },
 
     verify(token) {
@@ -125,6 +148,7 @@ export function createInvoiceService(deps: { db: Db; clock: Clock; config: Invoi
       });
       if (!order) throw new AppError('NOT_FOUND', 'This order no longer exists. Contact the shop.');
       const payable = order.status === 'PENDING_PAYMENT';
+      const methods = await enabledMethods(link.tenantId, order.tenant.enabledPaymentMethods);
       return {
         shopName: order.tenant.name,
         orderNumber: order.number,
@@ -143,33 +167,53 @@ export function createInvoiceService(deps: { db: Db; clock: Clock; config: Invoi
         shipTo: toAddress(order.shippingAddress),
         expiresAt: link.expiresAt,
         payable,
-        methods: payable ? enabledMethods(order.tenant.enabledPaymentMethods) : [],
-        onlinePaymentConfigured: processor !== null,
+        methods: payable ? methods : [],
+        onlinePaymentConfigured: methods.length > 0 || (await connections.usableMethods(link.tenantId, ['PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'])).length > 0,
       };
     },
 
     async startCheckout(token, method, opts = {}) {
       const link = service.verify(token);
-      const order = await db.order.findFirst({
-        where: { id: link.orderId, tenantId: link.tenantId },
-        select: { id: true, number: true, status: true, totalCents: true, currency: true, tenant: { select: { enabledPaymentMethods: true } } },
-      });
-      if (!order) throw new AppError('NOT_FOUND', 'This order no longer exists. Contact the shop.');
-      if (order.status !== 'PENDING_PAYMENT') throw new AppError('ILLEGAL_STATE', `Order #${order.number} is not waiting for payment (${order.status}).`);
-      if (!processor) throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'Online payment is not configured for this shop.');
-      if (!isProcessorMethod(method) || !order.tenant.enabledPaymentMethods.includes(method)) {
-        throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'That payment method is not available for this invoice.');
-      }
       const page = `${baseUrl(opts.fallbackBaseUrl)}/invoice/${token}`;
-      const checkout = await processor.createCheckout({
-        amountCents: order.totalCents,
-        currency: order.currency,
+      const { checkout, redirectUrl } = await checkouts.start({
+        tenantId: link.tenantId,
+        orderId: link.orderId,
         method,
-        reference: checkoutReference(order.id, method),
-        successUrl: `${page}?checkout=success`,
+        returnUrl: (checkoutId) => `${page}/return/${checkoutId}`,
         cancelUrl: `${page}?checkout=cancelled`,
       });
-      return { url: checkout.url };
+      return { url: redirectUrl, checkoutId: checkout.id };
+    },
+
+    async cashAppPay(token, checkoutId) {
+      const link = service.verify(token);
+      const checkout = await db.paymentCheckout.findFirst({
+        where: { id: checkoutId, tenantId: link.tenantId, orderId: link.orderId, provider: 'SQUARE', state: { in: ['OPEN', 'CREATING'] } },
+        include: { order: { select: { number: true, tenant: { select: { name: true } } } } },
+      });
+      if (!checkout) throw new AppError('NOT_FOUND', 'This Cash App Pay payment is no longer open. Go back to the invoice and start again.');
+      const { conn } = await connections.load({ id: checkout.connectionId }, { requireConnected: true });
+      if (conn.provider !== 'SQUARE') throw new AppError('NOT_FOUND', 'This payment is not a Cash App Pay payment.');
+      return {
+        shopName: checkout.order.tenant.name,
+        orderNumber: checkout.order.number,
+        totalCents: checkout.amountCents,
+        currency: checkout.currency,
+        checkoutId: checkout.id,
+        applicationId: conn.applicationId,
+        locationId: conn.locationId,
+        webPaymentsSdkUrl: conn.webPaymentsSdkUrl,
+      };
+    },
+
+    async chargeToken(token, checkoutId, sourceToken) {
+      const link = service.verify(token);
+      return checkouts.charge({ tenantId: link.tenantId, orderId: link.orderId, checkoutId, sourceToken });
+    },
+
+    async completeReturn(token, checkoutId, providerCheckoutId) {
+      const link = service.verify(token);
+      return checkouts.completeReturn({ tenantId: link.tenantId, orderId: link.orderId, checkoutId, providerCheckoutId });
     },
   };
   return service;

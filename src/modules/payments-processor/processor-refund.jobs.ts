@@ -1,12 +1,13 @@
-// payment.refund.send: returns a refund's money through the payment processor. Runs at least once, outside
-// any transaction (never a network call while holding the order's row lock), and is safe to run twice:
+// payment.refund.send: returns a refund's money through the shop's own connection at the provider that took
+// the payment (PayPal captures/{id}/refund, Square RefundPayment, BTCPay pull payment). Runs at least once,
+// outside any transaction (never a network call while holding the order's row lock), and is safe to run twice:
 // - it does nothing once the order's audit trail says this refund was sent or refused for good;
-// - the processor call carries idempotency_key = our refund id, so a retry after a lost answer (timeout,
-//   crash before the audit entry) gets the processor's first refund back instead of a second one.
-// 5xx, timeouts and network errors throw: graphile-worker retries with exponential backoff (12 attempts);
-// the last failed attempt is recorded (`permanent: false`) and the job stays failed in the queue. A refusal
-// (ProcessorRefundRejectedError, a 4xx) is recorded (`permanent: true`) and not retried: the admin sees
-// "payment.refund_failed" with the processor's reason on the order's audit trail and must return the money
+// - the provider call carries our refund id as its idempotency key (PayPal-Request-Id, Square
+//   idempotency_key), so a retry after a lost answer gets the provider's first refund back, not a second one.
+// 5xx, timeouts, network errors and auth failures throw: graphile-worker retries with exponential backoff (12
+// attempts); the last failed attempt is recorded (`permanent: false`). A refusal (ProviderRejectedError, a
+// 4xx such as CAPTURE_FULLY_REFUNDED) is recorded (`permanent: true`) and not retried: the admin sees
+// "payment.refund_failed" with the provider's reason on the order's audit trail and must return the money
 // another way (the refund row itself stays: Ledgerline's books already show the order refunded).
 // Either failure also emits refund.processor_failed in the audit entry's transaction, so the shop's admins
 // are told where they work (the Discord admin channel), not only in the audit trail and the log.
@@ -15,16 +16,16 @@ import type { EventBus, JobContext } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { systemActor } from '../shared/actor.js';
-import { EVENTS, type RefundFailedPayload } from '../shared/events.js';
-import { ProcessorRefundRejectedError, type PaymentProcessor } from './payment-processor.port.js';
+import { EVENTS, type RefundClaimLinkPayload, type RefundFailedPayload } from '../shared/events.js';
+import type { ConnectionService } from './connections/connection.service.js';
+import { ProviderRejectedError } from './providers/provider.port.js';
 import { moneyReturnFor, PROCESSOR_REFUND_AUDIT, PROCESSOR_REFUND_TASK, processorRefundPayload } from './processor-refund.task.js';
 
 export interface ProcessorRefundJobDeps {
   db: Db;
   audit: AuditService;
   logger: Logger;
-  /** null when no processor is configured: the job retries (and finally records) until one is. */
-  processor: PaymentProcessor | null;
+  connections: ConnectionService;
 }
 
 /** Registers payment.refund.send on the bus. The composition root calls it once. */
@@ -49,29 +50,41 @@ async function sendRefund(deps: ProcessorRefundJobDeps & { bus: EventBus }, { te
     return;
   }
   if (await alreadySettled(deps.db, tenantId, refund.orderId, refundId)) return;
-  if (!deps.processor) {
-    throw new Error('No payment processor is configured (PAYMENT_PROCESSOR_API_URL), so the refund cannot be sent; it will be retried.');
-  }
+  // The checkout the money came in on names the shop's connection (and, for BTCPay, the invoice).
+  const checkout = await deps.db.paymentCheckout.findFirst({ where: { tenantId, orderId: refund.orderId, paymentReference: payment.providerReference!, state: 'PAID' } });
 
   const ctx = { tenantId, actor: systemActor };
   const request = {
-    checkoutId: payment.providerReference!,
+    paymentReference: payment.providerReference!,
+    providerCheckoutId: checkout?.providerCheckoutId ?? payment.providerReference!,
     amountCents: refund.amountCents,
     currency: payment.currency.trim().toUpperCase(),
+    // One refund of the whole payment goes as PayPal's empty body ("everything"); any other as an amount, so
+    // two partial refunds running out of order can never take more than each one's share.
+    full: refund.amountCents === payment.amountCents,
     reason: refund.reason.slice(0, 500),
     idempotencyKey: refund.id,
   };
   try {
-    const sent = await deps.processor.refund(request);
-    await deps.audit.record(deps.db, ctx, {
-      action: PROCESSOR_REFUND_AUDIT.sent,
-      entityType: 'Order',
-      entityId: refund.orderId,
-      after: { refundId, paymentId: payment.id, checkoutId: request.checkoutId, amountCents: request.amountCents, currency: request.currency, processorRefundId: sent.id, processorStatus: sent.status, attempt: job.attempt },
+    if (!checkout) throw new ProviderRejectedError('No checkout of this shop took this payment (paid before per-shop connections existed).', 404, 'NO_CHECKOUT');
+    const loaded = await deps.connections.load({ id: checkout.connectionId });
+    const sent = await loaded.adapter.refund(loaded.conn, request);
+    await withTransaction(deps.db, async (tx) => {
+      await deps.audit.record(tx, ctx, {
+        action: PROCESSOR_REFUND_AUDIT.sent,
+        entityType: 'Order',
+        entityId: refund.orderId,
+        after: { refundId, paymentId: payment.id, provider: checkout.provider, paymentReference: request.paymentReference, amountCents: request.amountCents, currency: request.currency, full: request.full, providerRefundId: sent.providerRefundId, providerStatus: sent.providerStatus, refundState: sent.state, ...(sent.state === 'CLAIM_SENT' ? { claim: 'claim link sent to the customer' } : {}), attempt: job.attempt },
+      });
+      // BTCPay: the money leaves only once the customer claims it with their address: they get the link by DM.
+      if (sent.state === 'CLAIM_SENT' && sent.claimUrl) {
+        const claim: RefundClaimLinkPayload = { tenantId, orderId: refund.orderId, refundId, amountCents: request.amountCents, currency: request.currency, claimUrl: sent.claimUrl };
+        await deps.bus.emit(tx, EVENTS.refundClaimLink, claim, { jobKey: `refund-claim:${refundId}` });
+      }
     });
-    log.info({ processorRefundId: sent.id, amountCents: request.amountCents }, 'refund sent to the payment processor');
+    log.info({ providerRefundId: sent.providerRefundId, amountCents: request.amountCents }, 'refund sent through the shop\'s processor connection');
   } catch (err) {
-    const permanent = err instanceof ProcessorRefundRejectedError;
+    const permanent = err instanceof ProviderRejectedError;
     const lastAttempt = job.attempt >= job.maxAttempts;
     if (permanent || lastAttempt) {
       const error = err instanceof Error ? err.message : String(err);
@@ -84,11 +97,12 @@ async function sendRefund(deps: ProcessorRefundJobDeps & { bus: EventBus }, { te
           after: {
             refundId,
             paymentId: payment.id,
-            checkoutId: request.checkoutId,
+            paymentReference: request.paymentReference,
             amountCents: request.amountCents,
             currency: request.currency,
             error,
             httpStatus: permanent ? err.httpStatus : null,
+            providerCode: permanent ? err.providerCode : null,
             permanent,
             attempt: job.attempt,
             action: 'The money was NOT returned by the processor: return it to the customer another way.',

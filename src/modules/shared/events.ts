@@ -9,6 +9,12 @@ export const EVENTS = {
   orderRefunded: 'order.refunded',
   /** The processor did not return a refund's money (refused, or every retry failed): an admin must act. */
   refundFailed: 'refund.processor_failed',
+  /** Money arrived through a provider that could not pay the order (stale checkout, wrong amount): refunded or flagged. */
+  paymentUnapplied: 'payment.unapplied',
+  /** A refund went out as a claim (BTCPay pull payment): the customer must open the link to receive it. */
+  refundClaimLink: 'refund.claim_link',
+  /** An admin sent the customer the order's invoice link (admin panel "Send invoice link"). */
+  invoiceLinkSent: 'order.invoice_link_sent',
 } as const;
 
 export const TASKS = {
@@ -45,6 +51,29 @@ export const refundFailedPayload = z.object({
   /** True when the processor refused (4xx); false when every retry failed (it may still be retried by hand). */
   permanent: z.boolean(),
 });
+export const paymentUnappliedPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  checkoutId: z.string(),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  /** Why it could not pay the order (voided checkout, order cancelled or already paid, underpaid...). */
+  reason: z.string(),
+  /** REFUNDING: being refunded through the provider; REFUNDED: the provider took the refund; FLAGGED: an admin must return it. */
+  action: z.enum(['REFUNDING', 'REFUNDED', 'FLAGGED']),
+  /** The provider's answer when FLAGGED. */
+  error: z.string().optional(),
+});
+export const refundClaimLinkPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  /** Our refund id; the checkout id when it returns money that could not pay the order. */
+  refundId: z.string(),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  claimUrl: z.url(),
+});
+export const invoiceLinkSentPayload = z.object({ tenantId: z.string(), orderId: z.string(), url: z.url() });
 export const rolePayload = z.object({ tenantId: z.string(), entitlementId: z.string() });
 
 export type OrderCreatedPayload = z.infer<typeof orderCreatedPayload>;
@@ -52,4 +81,6 @@ export type OrderPaidPayload = z.infer<typeof orderPaidPayload>;
 export type OrderCancelledPayload = z.infer<typeof orderCancelledPayload>;
 export type OrderRefundedPayload = z.infer<typeof orderRefundedPayload>;
 export type RefundFailedPayload = z.infer<typeof refundFailedPayload>;
+export type PaymentUnappliedPayload = z.infer<typeof paymentUnappliedPayload>;
+export type RefundClaimLinkPayload = z.infer<typeof refundClaimLinkPayload>;
 export type RolePayload = z.infer<typeof rolePayload>;

@@ -6,6 +6,7 @@ import Taxjar from 'taxjar';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
+import { openSecret, type SecretBox } from '../../platform/secret-box.js';
 import { centsToDecimal, decimalToCents } from '../../platform/money.js';
 import { sameAddress, type AddressInput } from '../customers/address.schema.js';
 import type { TaxPort, TaxRequest, TaxTenant } from './tax.port.js';
@@ -25,22 +26,25 @@ export interface TaxjarAdapterOptions {
   apiUrl: string;
   timeoutMs: number;
   logger: Logger;
+  /** Tenants' TaxJar keys are stored encrypted (platform/secret-box.ts). */
+  secrets: SecretBox;
 }
 
 export function createTaxjarAdapter(opts: TaxjarAdapterOptions): TaxPort {
-  const { apiUrl, timeoutMs, logger } = opts;
+  const { apiUrl, timeoutMs, logger, secrets } = opts;
   // TaxJar's client strips nothing: "https://api.taxjar.com/" would become "https://api.taxjar.com//v2/".
   const baseUrl = apiUrl.replace(/\/+$/, '');
 
   // One client per API key, reused: building one computes a User-Agent from OS calls each time, which
   // was a measurable share of the order flow's CPU (bench:orders). Bounded, so rotated keys do not pile up.
+  // Keyed by the stored (encrypted) value, so a key is decrypted once, not on every order step.
   const clients = new Map<string, Taxjar>();
-  function clientFor(apiKey: string): Taxjar {
-    let client = clients.get(apiKey);
+  function clientFor(storedKey: string): Taxjar {
+    let client = clients.get(storedKey);
     if (!client) {
       if (clients.size >= 200) clients.clear();
-      client = new Taxjar({ apiKey, apiUrl: baseUrl });
-      clients.set(apiKey, client);
+      client = new Taxjar({ apiKey: openSecret(secrets, storedKey), apiUrl: baseUrl });
+      clients.set(storedKey, client);
     }
     return client;
   }

@@ -27,6 +27,8 @@ import { apiKeyResource } from './resources/api-keys.resource.js';
 import { roleChangeResource } from './resources/role-changes.resource.js';
 import { adminUserResource, guildResource, tenantResource } from './resources/settings.resources.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
+import { openSecret } from '../../platform/secret-box.js';
+import { paymentConnectionResource, tenantSaveHooks } from './resources/payments-settings.js';
 import { ACCOUNT_PAGE, accountPasswordPage } from './pages/account-password.page.js';
 import { JOBS_PAGE, jobsPage } from './pages/jobs.page.js';
 
@@ -43,7 +45,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
   // The engineType="client" Prisma build exports a reduced DMMF; @adminjs/prisma reads the full one
   // (ids, enums, relations) from clientModule.Prisma.dmmf.datamodel.
   const clientModule = { Prisma: { dmmf: loadDmmf() } };
-  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey', 'RoleChange']);
+  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey', 'RoleChange', 'PaymentConnection']);
   const make = (model: string, rule: ScopeRule, options?: ScopedResourceOptions) =>
     new ScopedResource({ model: AdminJSPrisma.getModelByName(model, clientModule), client: services.db as never, clientModule }, rule, { knownModels, ...options });
   const shop: ScopeRule = { kind: 'tenant', platformAdmin: 'deny' };
@@ -61,17 +63,19 @@ export function buildResources(services: Services, components: ReturnType<typeof
       make('Tenant', { kind: 'tenant-self' }, {
         secrets: ['taxjarApiKey'],
         present: (values, row) => {
-          values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey);
+          values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey ? openSecret(services.secrets, String(row.taxjarApiKey)) : null);
           values.paymentInstructionsJson = JSON.stringify(row.paymentInstructions ?? {}, null, 2);
           values.taxjarFromAddressJson = row.taxjarFromAddress ? JSON.stringify(row.taxjarFromAddress, null, 2) : '';
           return values;
         },
       }),
+      tenantSaveHooks(services),
     ),
     guildResource(make('Guild', { kind: 'tenant', platformAdmin: 'all' })),
     adminUserResource(db, make('AdminUser', { kind: 'tenant', platformAdmin: 'all' }, { secrets: ['passwordHash'] })),
     apiKeyResource({ services, resource: make('ApiKey', shop, { secrets: ['hash'] }), components }),
     roleChangeResource({ services, resource: make('RoleChange', shop) }),
+    paymentConnectionResource({ services, resource: make('PaymentConnection', shop, { secrets: ['secrets'] }), components }),
   ];
 }
 
@@ -118,7 +122,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       translations: {
         en: {
           pages: { [ACCOUNT_PAGE]: 'Change password', [JOBS_PAGE]: 'Jobs (platform)' },
-          actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke' },
+          actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke', invoiceLink: 'Invoice link', sendInvoiceLink: 'Send invoice link by DM' },
           components: {
             Login: {
               welcomeHeader: 'Ledgerline',
@@ -128,7 +132,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
           labels: {
             Order: 'Orders', Customer: 'Customers', Address: 'Addresses', Product: 'Products', ShippingType: 'Shipping types',
             Discount: 'Discounts', DiscountAssignment: 'Discount assignments', Tenant: 'Shop settings', Guild: 'Discord servers',
-            AdminUser: 'Admin users', ApiKey: 'API keys',
+            AdminUser: 'Admin users', ApiKey: 'API keys', PaymentConnection: 'Payments',
           },
           resources: {
             Tenant: {

@@ -1,38 +1,36 @@
-// The invoice page in real headless Chromium on a phone-sized viewport: open the link, pay on the fake
-// processor, come back to "Paid — thank you". Skipped with a notice when Chromium is missing outside CI.
+// The PayPal path in real headless Chromium on a phone-sized viewport (390x844): open the invoice link,
+// press "Pay with PayPal", pay on the fake PayPal's approval page, come back to our return URL (we capture),
+// "Paid — thank you"; the role is granted and the receipt DM sent (the fake Discord API records both); then
+// a partial and a full refund reach the fake PayPal. Skipped with a notice when Chromium is missing outside CI.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakePaymentProcessor } from '../../../src/dev/fake-payment-processor.js';
+import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
 import { systemActor } from '../../../src/modules/shared/actor.js';
-import type { TestApp } from '../../helpers/app.js';
-import { testDb } from '../../helpers/db.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { adminCtx } from '../../helpers/actors.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
-import { startProcessorApp } from './invoice-fixtures.js';
+import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
+import { connectPayPal, startPayPalApp, type PayPalApp } from './invoice-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && !process.env.CI) console.warn(`[invoice-browser] ${CHROMIUM} is missing: browser test skipped (apt-get install -y chromium)`);
 
-describe.skipIf(!haveChromium && !process.env.CI)('invoice page in a browser', () => {
-  let t: TestApp;
-  let processor: FakePaymentProcessor;
-  let server: Server;
-  let base: string;
+describe.skipIf(!haveChromium && !process.env.CI)('invoice page in a browser, paid with PayPal', () => {
+  let env: PayPalApp;
+  let discord: FakeDiscordApi;
+  let worker: WorkerHandle;
   let context: BrowserContext;
   let profile: string;
 
   beforeAll(async () => {
-    server = (await import('node:http')).createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    ({ t, processor } = await startProcessorApp({ env: { PUBLIC_BASE_URL: base } }));
-    server.on('request', t.app);
-    processor.webhookUrl = `${base}/api/webhooks/payments`;
+    discord = await new FakeDiscordApi().start();
+    env = await startPayPalApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
+    worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
     profile = mkdtempSync(join(tmpdir(), 'll-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -47,21 +45,25 @@ describe.skipIf(!haveChromium && !process.env.CI)('invoice page in a browser', (
   afterAll(async () => {
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-    await processor?.stop();
-    await t?.services.close();
+    await worker?.stop();
+    await env?.close();
+    await discord?.stop();
   });
 
-  it('shows the invoice on a phone, pays through the processor and comes back paid', async () => {
+  it('pays on PayPal and comes back PAID with the role granted and the receipt DM; refunds reach PayPal', async () => {
+    const { t, paypal } = env;
     const f = factories();
-    const tenant = await f.tenant({ name: 'Moonlight Candles', enabledPaymentMethods: ['PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE', 'VENMO_P2P', 'ZELLE'] });
-    const customer = await f.customer({ tenantId: tenant.id });
-    const p1 = await f.product({ tenantId: tenant.id, name: 'Lavender Soy Candle (16 oz)' });
+    const roleId = '400000000000000777';
+    const { tenant, guild, customer } = await f.shop({ tenant: { name: 'Moonlight Candles', enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'] } });
+    await connectPayPal(env, tenant.id);
+    const p1 = await f.product({ tenantId: tenant.id, name: 'Lavender Soy Candle (16 oz)', grantedRoleIds: [roleId] });
     const p2 = await f.product({ tenantId: tenant.id, name: 'Wick Trimmer' });
     const order = await f.order({
       tenantId: tenant.id,
       customerId: customer.id,
+      guildId: guild.id,
+      paymentMethod: 'PAYPAL',
+      paymentStatus: 'pending',
       lines: [{ productId: p1.id, name: 'Lavender Soy Candle (16 oz)', quantity: 2, unitPriceCents: 2400 }, { productId: p2.id, name: 'Wick Trimmer', quantity: 1, unitPriceCents: 1200 }],
       discountCents: 600,
       discountName: 'WELCOME10',
@@ -78,25 +80,42 @@ describe.skipIf(!haveChromium && !process.env.CI)('invoice page in a browser', (
     page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
     await page.goto(link.url);
     expect(await page.locator('h1').textContent()).toBe(`Order #${order.number}`);
-    expect(await page.locator('button[name="method"]').allTextContents()).toEqual(['Pay with PayPal', 'Pay with Cash App Pay', 'Pay with Bitcoin']);
+    expect(await page.locator('button[name="method"]').allTextContents()).toEqual(['Pay with PayPal']);
     expect(await page.locator('address').innerText()).toContain('Jordan <Lee>');
-    // Fits the phone: nothing wider than the viewport.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     mkdirSync('test-output', { recursive: true });
     await page.screenshot({ path: 'test-output/invoice-phone.png', fullPage: true });
     expect(cspViolations).toEqual([]);
 
     await page.getByRole('button', { name: 'Pay with PayPal' }).click();
-    await page.waitForURL(`${processor.url}/checkout/**`);
-    expect(await page.locator('#amount').textContent()).toBe('66.32 USD via PAYPAL');
+    await page.waitForURL(`${paypal.url}/checkoutnow**`);
+    expect(await page.locator('#amount').textContent()).toBe('Total 66.32 USD');
+    await page.screenshot({ path: 'test-output/invoice-phone-paypal.png', fullPage: true });
     await page.click('#pay');
-    await page.waitForURL(`${link.url}?checkout=success`);
+    await page.waitForURL(`${link.url}?checkout=paid`);
     expect(await page.locator('#paid').textContent()).toBe('Paid — thank you');
     expect(await page.locator('button[name="method"]').count()).toBe(0);
     await page.screenshot({ path: 'test-output/invoice-phone-paid.png', fullPage: true });
 
-    const paid = await testDb().order.findUniqueOrThrow({ where: { id: order.id }, include: { payments: true } });
+    const paid = await testDb().order.findUniqueOrThrow({ where: { id: order.id }, include: { payments: true, checkouts: true } });
     expect(paid.status).toBe('PAID');
-    expect(paid.payments[0]).toMatchObject({ status: 'paid', method: 'PAYPAL' });
+    const capture = [...paypal.captures.values()].find((c) => c.orderId === paid.checkouts[0]!.providerCheckoutId)!;
+    expect(capture).toMatchObject({ status: 'COMPLETED', amount: { currency_code: 'USD', value: '66.32' }, invoice_id: order.id });
+    expect(paid.payments[0]).toMatchObject({ status: 'paid', method: 'PAYPAL', providerReference: capture.id });
+    // Our ledger equals PayPal's record.
+    expect(paid.checkouts).toMatchObject([{ state: 'PAID', paidAmountCents: 6632, paymentReference: capture.id }]);
+
+    // Roles granted and the receipt DM sent through the (fake) Discord API, by the same jobs as any payment.
+    await discord.waitFor((c) => c.method === 'PUT' && c.path === `/guilds/${guild.id}/members/${customer.discordUserId}/roles/${roleId}`);
+    await waitFor('the receipt DM', async () => discord.directMessages().some((m) => m.userId === customer.discordUserId && JSON.stringify(m.body).includes(`#${order.number}`)));
+
+    // A partial, then a full refund from the panel's service reach PayPal through the shop's connection.
+    const ctx = adminCtx(tenant.id);
+    await t.services.refunds.refund(ctx, order.id, { amountCents: 1000, reason: 'Dented lid' });
+    await waitFor('the partial refund at PayPal', async () => paypal.refundedCents(capture.id) === 1000);
+    await t.services.refunds.refund(ctx, order.id, { reason: 'Customer request' });
+    await waitFor('the full refund at PayPal', async () => paypal.refundedCents(capture.id) === 6632);
+    expect(paypal.captures.get(capture.id)!.status).toBe('REFUNDED');
+    expect((await testDb().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('REFUNDED');
   });
 });

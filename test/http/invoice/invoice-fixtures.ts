@@ -1,9 +1,15 @@
-// Shared set-up for the invoice tests: a movable clock, the fake processor, the app configured to use it.
-import { FakePaymentProcessor } from '../../../src/dev/fake-payment-processor.js';
+// Shared set-up for the invoice and payments tests: a movable clock, the fake PayPal (real HTTP, PayPal's
+// wire format and signatures), the app on a real port (so the fake's webhooks reach it) configured with
+// PAYPAL_API_BASE_URL pointing at the fake, and a helper that connects a shop the way an owner does.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { FakePayPal } from '../../../src/dev/fakes/fake-paypal.js';
+import type { PaymentMethod } from '../../../src/generated/prisma/index.js';
 import type { Clock } from '../../../src/platform/clock.js';
+import type { Logger } from '../../../src/platform/logger.js';
+import { adminCtx } from '../../helpers/actors.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
-
-export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 
 export class MovableClock implements Clock {
   private offsetMs = 0;
@@ -15,17 +21,46 @@ export class MovableClock implements Clock {
   }
 }
 
-export async function startProcessorApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<{ t: TestApp; processor: FakePaymentProcessor }> {
-  const processor = await new FakePaymentProcessor({ webhookSecret: WEBHOOK_SECRET, apiKey: 'proc-test-key' }).start();
-  const t = await createTestApp({
-    clock: opts.clock,
-    env: {
-      PAYMENT_PROCESSOR_API_URL: processor.url,
-      PAYMENT_PROCESSOR_API_KEY: 'proc-test-key',
-      PAYMENT_PROCESSOR_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      PUBLIC_BASE_URL: 'http://shop.test',
-      ...opts.env,
+export interface PayPalApp { t: TestApp; paypal: FakePayPal; base: string; server: Server; close(): Promise<void> }
+
+export async function startPayPalApp(opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {}): Promise<PayPalApp> {
+  const paypal = await new FakePayPal({ now: opts.clock ? () => opts.clock!.now() : undefined }).start();
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const t = await createTestApp({ clock: opts.clock, logger: opts.logger, env: { PAYPAL_API_BASE_URL: paypal.url, PUBLIC_BASE_URL: base, ...opts.env } });
+  server.on('request', t.app);
+  return {
+    t,
+    paypal,
+    base,
+    server,
+    async close() {
+      await paypal.stop();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await t.services.close();
     },
-  });
-  return { t, processor };
+  };
+}
+
+/**
+ * Connects the tenant's PayPal the way an owner does: a REST app at the (fake) PayPal, a webhook registered
+ * there for this connection's URL, the connection saved and tested in Settings -> Payments, PAYPAL enabled.
+ */
+export async function connectPayPal(env: PayPalApp, tenantId: string, opts: { enable?: PaymentMethod[] } = {}): Promise<{ connectionId: string; clientId: string; clientSecret: string; webhookId: string }> {
+  const { t, paypal, base } = env;
+  const clientId = `AcL${randomBytes(8).toString('hex')}`;
+  const clientSecret = `EL${randomBytes(16).toString('hex')}`;
+  paypal.addApp(clientId, clientSecret);
+  const ctx = adminCtx(tenantId);
+  const saved = await t.services.paymentConnections.connect(ctx, { provider: 'PAYPAL', environment: 'sandbox', config: { clientId, webhookId: 'pending' }, secrets: { clientSecret } });
+  const webhookId = paypal.registerWebhook(clientId, `${base}/webhooks/paypal/${saved.id}`);
+  await t.services.paymentConnections.connect(ctx, { provider: 'PAYPAL', environment: 'sandbox', config: { clientId, webhookId }, secrets: {} });
+  const tested = await t.services.paymentConnections.test(ctx, 'PAYPAL');
+  if (!tested.ok) throw new Error(`PayPal test failed: ${tested.message}`);
+  const tenant = await t.services.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+  const enable = opts.enable ?? ['PAYPAL'];
+  await t.services.db.tenant.update({ where: { id: tenantId }, data: { enabledPaymentMethods: [...new Set([...tenant.enabledPaymentMethods, ...enable])] } });
+  return { connectionId: saved.id, clientId, clientSecret, webhookId };
 }

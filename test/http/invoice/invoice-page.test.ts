@@ -1,28 +1,33 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakePaymentProcessor } from '../../../src/dev/fake-payment-processor.js';
+import type { FakePayPal } from '../../../src/dev/fakes/fake-paypal.js';
 import { systemActor } from '../../../src/modules/shared/actor.js';
 import { AppError } from '../../../src/platform/errors.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
-import { MovableClock, startProcessorApp } from './invoice-fixtures.js';
+import { connectPayPal, MovableClock, startPayPalApp, type PayPalApp } from './invoice-fixtures.js';
 
 const f = factories();
 const clock = new MovableClock();
+let env: PayPalApp;
 let t: TestApp;
-let processor: FakePaymentProcessor;
+let paypal: FakePayPal;
 
 beforeAll(async () => {
-  ({ t, processor } = await startProcessorApp({ clock }));
+  env = await startPayPalApp({ clock });
+  ({ t, paypal } = env);
 });
 afterAll(async () => {
-  await t.services.close();
-  await processor.stop();
+  await env.close();
 });
 
-async function pendingOrder(tenantData: Record<string, unknown> = {}) {
+/** A pending order of a new shop whose PayPal is connected (enabled methods exactly as given). */
+async function pendingOrder(tenantData: Record<string, unknown> = {}, opts: { connect?: boolean } = {}) {
   const tenant = await f.tenant(tenantData);
+  const wanted = (tenantData.enabledPaymentMethods as string[] | undefined) ?? ['PAYPAL'];
+  // Saving a connection switches PayPal off until its test passes; connectPayPal enables it again if wanted.
+  if (opts.connect !== false) await connectPayPal(env, tenant.id, { enable: wanted.includes('PAYPAL') ? ['PAYPAL'] : [] });
   const customer = await f.customer({ tenantId: tenant.id });
   const p1 = await f.product({ tenantId: tenant.id, name: 'Blue <b>Widget</b>' });
   const p2 = await f.product({ tenantId: tenant.id, name: 'Gadget & Co' });
@@ -71,7 +76,8 @@ describe('invoice page: happy path', () => {
     const { path } = await linkFor(tenant.id, order.id);
     const res = await request(t.app).get(path).expect(200);
     const methods = [...res.text.matchAll(/name="method" value="([A-Z_]+)"/g)].map((m) => m[1]);
-    expect(methods).toEqual(['PAYPAL', 'BTC_INVOICE']);
+    // BTC_INVOICE is enabled but has no working connection: not offered (connected AND enabled only).
+    expect(methods).toEqual(['PAYPAL']);
     expect(res.text).not.toMatch(/Venmo|Zelle|Chime|VENMO|ZELLE|CHIME|_MANUAL|CASHAPP_P2P/);
   });
 
@@ -94,26 +100,27 @@ describe('invoice page: happy path', () => {
   it('explains a returned or cancelled checkout while the order still waits for payment', async () => {
     const { tenant, order } = await pendingOrder();
     const { path } = await linkFor(tenant.id, order.id);
-    expect((await request(t.app).get(`${path}?checkout=success`).expect(200)).text).toContain('waiting for the payment processor to confirm');
-    expect((await request(t.app).get(`${path}?checkout=cancelled`).expect(200)).text).toContain('Payment was cancelled');
+    expect((await request(t.app).get(`${path}?checkout=pending`).expect(200)).text).toContain('has not confirmed your payment yet');
+    expect((await request(t.app).get(`${path}?checkout=cancelled`).expect(200)).text).toContain('Payment was not completed');
+    expect((await request(t.app).get(`${path}?checkout=changed`).expect(200)).text).toContain('returned automatically');
     expect((await request(t.app).get(`${path}?checkout=<x>`).expect(200)).text).not.toContain('&lt;x&gt;');
   });
 
-  it('POST /pay redirects (303) to the processor checkout for the order total, with our reference', async () => {
+  it('POST /pay records a checkout and redirects (303) to PayPal\'s payer-action link for the order total', async () => {
     const { tenant, order } = await pendingOrder();
     const { path, token } = await linkFor(tenant.id, order.id);
-    const res = await request(t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
-    const checkoutId = String(res.headers.location).split('/').at(-1)!;
-    expect(res.headers.location).toBe(`${processor.url}/checkout/${checkoutId}`);
-    expect(processor.checkouts.get(checkoutId)).toMatchObject({
-      amount_cents: order.totalCents,
-      currency: 'USD',
-      method: 'CASHAPP_PAY',
-      reference: `${order.id}:CASHAPP_PAY`,
-      success_url: `http://shop.test/invoice/${token}?checkout=success`,
-      cancel_url: `http://shop.test/invoice/${token}?checkout=cancelled`,
-    });
-    expect(processor.authHeaders.at(-1)).toBe('Bearer proc-test-key');
+    const res = await request(t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(303);
+    const location = new URL(String(res.headers.location));
+    expect(`${location.origin}${location.pathname}`).toBe(`${paypal.url}/checkoutnow`);
+    const paypalOrderId = location.searchParams.get('token')!;
+    const checkout = await testDb().paymentCheckout.findFirstOrThrow({ where: { orderId: order.id } });
+    expect(checkout).toMatchObject({ provider: 'PAYPAL', method: 'PAYPAL', providerCheckoutId: paypalOrderId, amountCents: order.totalCents, currency: 'USD', orderVersion: 1, state: 'OPEN' });
+    const sent = paypal.orders.get(paypalOrderId)!;
+    expect(sent.purchaseUnit).toMatchObject({ invoice_id: order.id, custom_id: order.id, amount: { currency_code: 'USD', value: '39.70' } });
+    expect(sent.returnUrl).toBe(`${env.base}/invoice/${token}/return/${checkout.id}`);
+    expect(sent.cancelUrl).toBe(`${env.base}/invoice/${token}?checkout=cancelled`);
+    // Our checkout id is the PayPal-Request-Id: a retried create makes one PayPal order.
+    expect(paypal.requests.find((r) => r.method === 'POST' && r.path === '/v2/checkout/orders' && r.requestId === checkout.id)).toBeTruthy();
   });
 });
 
@@ -150,13 +157,14 @@ describe('invoice page: errors', () => {
   it('refuses a method the tenant did not enable, or a P2P method, with 400 and creates no checkout', async () => {
     const { tenant, order } = await pendingOrder({ enabledPaymentMethods: ['PAYPAL', 'VENMO_P2P'] });
     const { path } = await linkFor(tenant.id, order.id);
-    const before = processor.checkouts.size;
-    for (const method of ['BTC_INVOICE', 'VENMO_P2P', 'nonsense']) {
+    const before = paypal.orders.size;
+    for (const method of ['BTC_INVOICE', 'CASHAPP_PAY', 'VENMO_P2P', 'nonsense']) {
       const res = await request(t.app).post(`${path}/pay`).type('form').send({ method }).expect(400);
       expect(res.text).toContain('not available');
     }
     await request(t.app).post(`${path}/pay`).type('form').send({}).expect(400);
-    expect(processor.checkouts.size).toBe(before);
+    expect(paypal.orders.size).toBe(before);
+    expect(await testDb().paymentCheckout.count({ where: { orderId: order.id } })).toBe(0);
   });
 
   it('sends the customer back to the page when the order was paid meanwhile', async () => {
@@ -170,9 +178,10 @@ describe('invoice page: errors', () => {
   it('shows a 503 page when the processor is down', async () => {
     const { tenant, order } = await pendingOrder();
     const { path } = await linkFor(tenant.id, order.id);
-    processor.failCheckouts(1);
+    paypal.failNext = 1;
     const res = await request(t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(503);
     expect(res.text).toContain('Payment is temporarily unavailable');
+    expect(await testDb().paymentCheckout.findFirst({ where: { orderId: order.id } })).toMatchObject({ state: 'FAILED' });
   });
 
   it('answers 404 when the order was deleted', async () => {
@@ -195,7 +204,7 @@ describe('invoice links (module)', () => {
     expect(delta).toBeLessThanOrEqual(7 * 86400_000 + 1_000);
     const short = await linkFor(tenant.id, order.id, 3600);
     expect(Math.abs(short.expiresAt.getTime() - before - 3600_000)).toBeLessThan(5_000);
-    expect(def.url).toMatch(/^http:\/\/shop\.test\/invoice\/[\w-]+\.[\w-]{43}$/);
+    expect(def.url.startsWith(`${env.base}/invoice/`)).toBe(true);
   });
 
   it('refuses invalid lifetimes, other tenants\' orders and orders not waiting for payment', async () => {
@@ -226,7 +235,7 @@ describe('invoice page without a processor or a secret', () => {
   });
 
   it('still shows the summary and explains that online payment is not configured', async () => {
-    const { tenant, order } = await pendingOrder();
+    const { tenant, order } = await pendingOrder({}, { connect: false });
     const link = await bare.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id, { fallbackBaseUrl: 'http://127.0.0.1:3000' });
     expect(link.url.startsWith('http://127.0.0.1:3000/invoice/')).toBe(true);
     expect(link.paymentMethods).toEqual([]);

@@ -56,11 +56,13 @@ describe('invoice token', () => {
   });
 });
 
-describe('processor configuration', () => {
-  it('refuses a processor URL without its webhook secret at start-up', async () => {
+describe('secrets configuration', () => {
+  it('refuses a malformed SECRETS_ENCRYPTION_KEYS, and requires one in production', async () => {
     const { loadEnv, ConfigError } = await import('../../../src/config/env.js');
-    expect(() => loadEnv({ PAYMENT_PROCESSOR_API_URL: 'https://api.processor.example' })).toThrow(ConfigError);
-    expect(() => loadEnv({ PAYMENT_PROCESSOR_API_URL: 'https://api.processor.example' })).toThrow(/PAYMENT_PROCESSOR_WEBHOOK_SECRET: required/);
-    expect(loadEnv({ PAYMENT_PROCESSOR_API_URL: 'https://api.processor.example', PAYMENT_PROCESSOR_WEBHOOK_SECRET: 'whsec-0123456789abcdef' }).PAYMENT_PROCESSOR_WEBHOOK_SECRET).toBe('whsec-0123456789abcdef');
+    expect(() => loadEnv({ SECRETS_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toThrow(/SECRETS_ENCRYPTION_KEYS: key k1: must be 32 random bytes/);
+    expect(() => loadEnv({ SECRETS_ENCRYPTION_KEYS: `a:${Buffer.alloc(32).toString('base64')},a:${Buffer.alloc(32).toString('base64')}` })).toThrow(/appears twice/);
+    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(/SECRETS_ENCRYPTION_KEYS: required when NODE_ENV=production/);
+    expect(loadEnv({ SECRETS_ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 1).toString('base64')}` }).SECRETS_ENCRYPTION_KEYS).toMatch(/^k2:/);
   });
 });

@@ -1,5 +1,7 @@
 // Builds the ordering services (as the container does) on the test file's database, with a clock the test
 // can move and a fake TaxJar, plus helpers to walk a customer through the session steps.
+import { createSecretBox } from '../../../src/platform/secret-box.js';
+import { TEST_SECRETS_KEYS } from '../../helpers/app.js';
 import { z } from 'zod';
 import { FakeTaxjar } from '../../../src/dev/fake-taxjar.js';
 import { createCatalogService } from '../../../src/modules/catalog/catalog.service.js';
@@ -40,7 +42,7 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = 
   const inventory = createInventoryService();
   const customers = createCustomerService({ db, clock });
   const discounts = createDiscountService();
-  const tax = createTaxjarAdapter({ apiUrl: taxjar.url, timeoutMs: opts.taxTimeoutMs ?? 1500, logger });
+  const tax = createTaxjarAdapter({ apiUrl: taxjar.url, timeoutMs: opts.taxTimeoutMs ?? 1500, logger, secrets: createSecretBox(TEST_SECRETS_KEYS) });
   const deps = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: 30 };
   const services = {
     tenants: createTenantService({ db }),

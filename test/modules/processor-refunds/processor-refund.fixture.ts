@@ -1,46 +1,46 @@
 // Set-up shared by the processor-refund tests: the after-sale services on the file's database, the fake
-// processor (real HTTP, its own wire format), our hosted-checkout adapter pointed at it, the refund job
-// registered on the bus, and orders paid the way the invoice page pays them: a checkout at the fake, then its
-// signed checkout.completed webhook applied by the real webhook service (payment confirmed, checkout id kept).
-import { FakePaymentProcessor } from '../../../src/dev/fake-payment-processor.js';
+// PayPal (real HTTP, PayPal's wire format), the payments core (connections, checkout ledger) and the refund
+// job registered on the bus, and orders paid the way the invoice page pays them: a checkout opened at the
+// shop's PayPal, approved by the buyer on the fake, captured on return.
+import { randomBytes } from 'node:crypto';
+import { FakePayPal } from '../../../src/dev/fakes/fake-paypal.js';
 import type { PaymentMethod } from '../../../src/generated/prisma/index.js';
-import { checkoutReference } from '../../../src/modules/payments-processor/checkout-reference.js';
-import { createCheckoutWebhookService } from '../../../src/modules/payments-processor/checkout-webhook.service.js';
-import { createHostedCheckoutProcessor } from '../../../src/modules/payments-processor/hosted-checkout.adapter.js';
-import type { ProcessorMethod } from '../../../src/modules/payments-processor/payment-processor.port.js';
+import { createCheckoutService } from '../../../src/modules/payments-processor/checkouts/checkout.service.js';
+import { createConnectionService } from '../../../src/modules/payments-processor/connections/connection.service.js';
 import { registerProcessorRefundJobs } from '../../../src/modules/payments-processor/processor-refund.jobs.js';
+import { createPayPalAdapter } from '../../../src/modules/payments-processor/providers/paypal/paypal.adapter.js';
 import type { Db } from '../../../src/platform/db/prisma.js';
+import { createSecretBox } from '../../../src/platform/secret-box.js';
+import { TEST_SECRETS_KEYS } from '../../helpers/app.js';
 import { factories } from '../../helpers/factories.js';
 import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
 
-export const WEBHOOK_SECRET = 'processor-refund-test-secret-0123';
-export const API_KEY = 'proc-refund-test-key';
-
 export async function processorRefundSetup(db: Db, opts: { timeoutMs?: number; holdMs?: number } = {}) {
-  const fake = await new FakePaymentProcessor({ webhookSecret: WEBHOOK_SECRET, apiKey: API_KEY, holdMs: opts.holdMs ?? 2_000 }).start();
-  const processor = createHostedCheckoutProcessor({ apiUrl: fake.url, apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, timeoutMs: opts.timeoutMs ?? 5_000 });
+  const paypal = await new FakePayPal().start();
+  paypal.holdMs = opts.holdMs ?? 2_000;
   const s = afterSale(db);
-  registerProcessorRefundJobs(s.bus, { db, audit: s.audit, logger: s.logger, processor });
-  const webhooks = createCheckoutWebhookService({ db, processor, payments: s.payments, logger: s.logger });
+  const adapter = createPayPalAdapter({ timeoutMs: opts.timeoutMs ?? 5_000, now: () => new Date(), trustedCertPrefix: paypal.url });
+  const connections = createConnectionService({ db, clock: s.deps.clock, secrets: createSecretBox(TEST_SECRETS_KEYS), audit: s.audit, adapters: { PAYPAL: adapter }, urls: { paypalApiBaseUrl: paypal.url } });
+  const checkouts = createCheckoutService({ ...s.deps, connections });
+  registerProcessorRefundJobs(s.bus, { db, audit: s.audit, logger: s.logger, connections });
   const f = factories(db);
 
-  /** An order of 2 x 25.00 + 1 x 5.00 + 5.00 shipping + 4.00 tax = 64.00, paid through a processor checkout. */
-  async function processorPaidOrder(method: ProcessorMethod = 'PAYPAL') {
-    const made = await unpaidOrder(method);
-    const checkout = await processor.createCheckout({
-      amountCents: made.order.totalCents,
-      currency: made.order.currency,
-      method,
-      reference: checkoutReference(made.order.id, method),
-      successUrl: 'http://shop.test/ok',
-      cancelUrl: 'http://shop.test/cancel',
-    });
-    fake.checkouts.get(checkout.id)!.status = 'completed';
-    const body = fake.completedEventBody(checkout.id);
-    const outcome = await webhooks.handle(Buffer.from(body), fake.signature(body));
-    if (outcome.outcome !== 'confirmed') throw new Error(`webhook outcome ${outcome.outcome}`);
-    const payment = await db.payment.findUniqueOrThrow({ where: { id: outcome.paymentId } });
-    return { ...made, checkoutId: checkout.id, payment };
+  /** An order of 2 x 25.00 + 1 x 5.00 + 5.00 shipping + 4.00 tax = 64.00, paid through the shop's PayPal. */
+  async function processorPaidOrder() {
+    const made = await unpaidOrder('PAYPAL');
+    const clientId = `AcL${randomBytes(6).toString('hex')}`;
+    const clientSecret = `EL${randomBytes(12).toString('hex')}`;
+    paypal.addApp(clientId, clientSecret);
+    await connections.connect(made.ctx, { provider: 'PAYPAL', environment: 'sandbox', config: { clientId, webhookId: 'WH-UNUSED' }, secrets: { clientSecret } });
+    await connections.test(made.ctx, 'PAYPAL');
+    await db.tenant.update({ where: { id: made.tenant.id }, data: { enabledPaymentMethods: ['PAYPAL', 'VENMO_P2P'] } });
+    const { checkout } = await checkouts.start({ tenantId: made.tenant.id, orderId: made.order.id, method: 'PAYPAL', returnUrl: (id) => `http://shop.test/return/${id}`, cancelUrl: 'http://shop.test/cancel' });
+    paypal.approve(checkout.providerCheckoutId!);
+    const outcome = await checkouts.completeReturn({ tenantId: made.tenant.id, orderId: made.order.id, checkoutId: checkout.id, providerCheckoutId: checkout.providerCheckoutId! });
+    if (outcome !== 'paid') throw new Error(`return outcome ${outcome}`);
+    const paid = await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } });
+    const payment = await db.payment.findFirstOrThrow({ where: { orderId: made.order.id, status: 'paid' } });
+    return { ...made, checkoutId: checkout.id, captureId: paid.paymentReference!, payment };
   }
 
   /** The same order paid by a manual P2P method, approved by an admin. */
@@ -71,7 +71,7 @@ export async function processorRefundSetup(db: Db, opts: { timeoutMs?: number; h
     return { tenant, order, a, b, ctx: adminCtx(tenant.id) };
   }
 
-  return { fake, processor, s, webhooks, f, processorPaidOrder, manuallyPaidOrder };
+  return { paypal, fake: paypal, s, f, connections, checkouts, processorPaidOrder, manuallyPaidOrder };
 }
 
 /** payment.refund.send jobs still in graphile-worker's queue for one refund. */

@@ -1,5 +1,5 @@
-// payment.refund.send on a real graphile-worker against the fake processor over HTTP: the money reaches the
-// processor once per refund with the refund id as idempotency key, retries after 5xx and lost answers
+// payment.refund.send on a real graphile-worker against the fake PayPal over HTTP: the money reaches the
+// shop's PayPal once per refund (captures/{id}/refund) with the refund id as PayPal-Request-Id, retries after 5xx and lost answers
 // (graphile-worker's backoff skipped by moving run_at), a 4xx refusal is recorded on the order and not
 // retried, and running the job again sends nothing twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { processorRefundSetup, refundJobs, waitFor } from './processor-refund.fi
 
 const db = testDb(30);
 // A short client timeout and a longer hold make the fake's 'timeout' failure a lost answer.
-const t = await processorRefundSetup(db, { timeoutMs: 400, holdMs: 3_000 });
+const t = await processorRefundSetup(db, { timeoutMs: 1_500, holdMs: 5_000 });
 let worker: WorkerHandle;
 // What a subscriber of refund.processor_failed (the Discord admin alert, in the service) receives.
 const alerts: RefundFailedPayload[] = [];
@@ -23,11 +23,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await worker?.stop();
-  await t.fake.stop();
+  await t.paypal.stop();
 });
 
-const requestsFor = (checkoutId: string) => t.fake.refundRequests.filter((r) => r.body.checkout_id === checkoutId);
-const refundsAt = (checkoutId: string) => [...t.fake.refunds.values()].filter((r) => r.checkout_id === checkoutId);
+const requestsFor = (captureId: string) => t.paypal.refundRequests(captureId);
+const refundsAt = (captureId: string) => [...t.paypal.refunds.values()].filter((r) => r.captureId === captureId);
 const entries = async (tenantId: string, orderId: string, action: string) =>
   (await t.s.audit.listFor(tenantId, 'Order', orderId)).filter((e) => e.action === action);
 const done = (refundId: string) => waitFor(`the job of ${refundId} to finish`, async () => (await refundJobs(db, refundId)).length === 0);
@@ -44,22 +44,20 @@ async function afterFailedAttempt(refundId: string, n: number) {
 }
 
 describe('payment.refund.send', () => {
-  it('a full refund reaches the processor once, for the order total, keyed by the refund id', async () => {
-    const { order, ctx, tenant, checkoutId } = await t.processorPaidOrder();
+  it('a full refund reaches PayPal once (empty body = everything), keyed by the refund id', async () => {
+    const { order, ctx, tenant, captureId } = await t.processorPaidOrder();
     const r = await t.s.refunds.refund(ctx, order.id, { reason: 'Customer changed their mind' });
     await done(r.refund.id);
 
-    expect(requestsFor(checkoutId).map((q) => q.body)).toEqual([
-      { checkout_id: checkoutId, amount_cents: 6400, currency: 'USD', reason: 'Customer changed their mind', idempotency_key: r.refund.id },
-    ]);
-    const [made] = refundsAt(checkoutId);
+    expect(requestsFor(captureId).map((q) => [q.body, q.requestId])).toEqual([[{}, r.refund.id]]);
+    const [made] = refundsAt(captureId);
     const [sent] = await entries(tenant.id, order.id, 'payment.refund_sent');
-    expect(sent).toMatchObject({ actorType: 'SYSTEM', after: { refundId: r.refund.id, processorRefundId: made!.id, processorStatus: 'succeeded', amountCents: 6400, currency: 'USD', checkoutId, attempt: 1 } });
-    expect(t.fake.refundedCents(checkoutId)).toBe(6400);
+    expect(sent).toMatchObject({ actorType: 'SYSTEM', after: { refundId: r.refund.id, providerRefundId: made!.id, providerStatus: 'COMPLETED', amountCents: 6400, currency: 'USD', full: true, paymentReference: captureId, provider: 'PAYPAL', attempt: 1 } });
+    expect(t.paypal.refundedCents(captureId)).toBe(6400);
   });
 
   it('partial refunds (amount, then items, then the rest) each reach the processor with their own amount and key', async () => {
-    const { order, ctx, tenant, checkoutId, b } = await t.processorPaidOrder('BTC_INVOICE');
+    const { order, ctx, tenant, captureId, b } = await t.processorPaidOrder();
     const first = await t.s.refunds.refund(ctx, order.id, { amountCents: 1234 });
     await done(first.refund.id);
     const second = await t.s.refunds.refund(ctx, order.id, { items: [{ productId: b.id, quantity: 1 }] });
@@ -68,18 +66,20 @@ describe('payment.refund.send', () => {
     await done(rest.refund.id);
 
     expect(rest.plan.amountCents).toBe(6400 - 1234 - 500);
-    expect(requestsFor(checkoutId).map((q) => [q.body.amount_cents, q.body.idempotency_key, q.status])).toEqual([
-      [1234, first.refund.id, 201],
-      [500, second.refund.id, 201],
-      [4666, rest.refund.id, 201],
+    const amountOf = (body: unknown) => (body as { amount?: { value: string } }).amount?.value;
+    expect(requestsFor(captureId).map((q) => [amountOf(q.body), q.requestId, q.status])).toEqual([
+      ['12.34', first.refund.id, 201],
+      ['5.00', second.refund.id, 201],
+      ['46.66', rest.refund.id, 201],
     ]);
-    expect(t.fake.refundedCents(checkoutId)).toBe(6400);
+    expect(t.paypal.refundedCents(captureId)).toBe(6400);
+    expect(t.paypal.captures.get(captureId)!.status).toBe('REFUNDED');
     const sent = await entries(tenant.id, order.id, 'payment.refund_sent');
     expect(sent.map((e) => (e.after as { refundId: string }).refundId)).toEqual([first.refund.id, second.refund.id, rest.refund.id]);
   });
 
-  it('running the job again sends nothing; without its audit entry the processor answers the first refund again', async () => {
-    const { order, ctx, tenant, checkoutId } = await t.processorPaidOrder();
+  it('running the job again sends nothing; without its audit entry PayPal answers the first refund again', async () => {
+    const { order, ctx, tenant, captureId } = await t.processorPaidOrder();
     const r = await t.s.refunds.refund(ctx, order.id, { amountCents: 2500, idempotencyKey: 'api-key-abc' });
     await done(r.refund.id);
     // The same request replayed (Idempotency-Key) returns the first refund and sends nothing new.
@@ -89,50 +89,50 @@ describe('payment.refund.send', () => {
     const handler = t.s.bus.handlers().get(PROCESSOR_REFUND_TASK)!;
     const payload = { tenantId: tenant.id, refundId: r.refund.id };
     await handler.run(payload, { attempt: 1, maxAttempts: 12, jobId: 'manual-rerun' });
-    expect(requestsFor(checkoutId)).toHaveLength(1);
+    expect(requestsFor(captureId)).toHaveLength(1);
 
-    // A crash between the processor's answer and the audit entry: the re-run asks again with the same key
-    // and gets the same processor refund (200), so the money still goes back once.
+    // A crash between PayPal's answer and the audit entry: the re-run asks again with the same
+    // PayPal-Request-Id and gets the same refund back, so the money still goes back once.
     await db.auditLog.deleteMany({ where: { tenantId: tenant.id, entityId: order.id, action: 'payment.refund_sent' } });
     await handler.run(payload, { attempt: 2, maxAttempts: 12, jobId: 'manual-rerun' });
-    expect(requestsFor(checkoutId).map((q) => q.status)).toEqual([201, 200]);
-    expect(refundsAt(checkoutId)).toHaveLength(1);
-    expect(t.fake.refundedCents(checkoutId)).toBe(2500);
+    expect(requestsFor(captureId).map((q) => [q.status, q.requestId])).toEqual([[201, r.refund.id], [201, r.refund.id]]);
+    expect(refundsAt(captureId)).toHaveLength(1);
+    expect(t.paypal.refundedCents(captureId)).toBe(2500);
     expect(await entries(tenant.id, order.id, 'payment.refund_sent')).toHaveLength(1);
   });
 
   it('a 503 is retried with backoff and the money goes back once', async () => {
-    const { order, ctx, tenant, checkoutId } = await t.processorPaidOrder();
-    t.fake.failRefunds('5xx');
+    const { order, ctx, tenant, captureId } = await t.processorPaidOrder();
+    t.paypal.failRefunds('5xx');
     const r = await t.s.refunds.refund(ctx, order.id, { amountCents: 3000 });
     const failed = await afterFailedAttempt(r.refund.id, 1);
     expect(failed.last_error).toMatch(/not reachable|503/);
     await done(r.refund.id);
 
-    expect(requestsFor(checkoutId).map((q) => q.status)).toEqual([503, 201]);
-    expect(refundsAt(checkoutId).map((x) => x.amount_cents)).toEqual([3000]);
+    expect(requestsFor(captureId).map((q) => q.status)).toEqual([503, 201]);
+    expect(refundsAt(captureId).map((x) => x.amount.value)).toEqual(['30.00']);
     expect((await entries(tenant.id, order.id, 'payment.refund_sent')).map((e) => (e.after as { attempt: number }).attempt)).toEqual([2]);
     expect(await entries(tenant.id, order.id, 'payment.refund_failed')).toEqual([]);
   });
 
-  it('a lost answer (timeout after the processor refunded) is retried with the same key: refunded once', async () => {
-    const { order, ctx, tenant, checkoutId } = await t.processorPaidOrder();
-    t.fake.failRefunds('timeout');
+  it('a lost answer (timeout after PayPal refunded) is retried with the same PayPal-Request-Id: refunded once', async () => {
+    const { order, ctx, tenant, captureId } = await t.processorPaidOrder();
+    t.paypal.failRefunds('timeout');
     const r = await t.s.refunds.refund(ctx, order.id, {});
     await afterFailedAttempt(r.refund.id, 1);
     await done(r.refund.id);
 
-    const keys = requestsFor(checkoutId).map((q) => q.body.idempotency_key);
+    const keys = requestsFor(captureId).map((q) => q.requestId);
     expect(keys).toEqual([r.refund.id, r.refund.id]);
-    expect(requestsFor(checkoutId)[1]!.status).toBe(200); // the processor's first refund, answered again
-    expect(refundsAt(checkoutId)).toHaveLength(1);
-    expect(t.fake.refundedCents(checkoutId)).toBe(6400);
+    expect(requestsFor(captureId)[1]!.status).toBe(201); // PayPal's first refund, answered again
+    expect(refundsAt(captureId)).toHaveLength(1);
+    expect(t.paypal.refundedCents(captureId)).toBe(6400);
     expect(await entries(tenant.id, order.id, 'payment.refund_sent')).toHaveLength(1);
   });
 
   it('a 4xx refusal is recorded on the order, logged as permanent and not retried', async () => {
-    const { order, ctx, tenant, checkoutId } = await t.processorPaidOrder();
-    t.fake.failRefunds('reject');
+    const { order, ctx, tenant, captureId } = await t.processorPaidOrder();
+    t.paypal.failRefunds('reject');
     const r = await t.s.refunds.refund(ctx, order.id, { amountCents: 1500 });
     const [failed] = await waitFor('the failure entry', async () => {
       const rows = await entries(tenant.id, order.id, 'payment.refund_failed');
@@ -140,21 +140,21 @@ describe('payment.refund.send', () => {
     });
     expect(failed).toMatchObject({
       actorType: 'SYSTEM',
-      after: { refundId: r.refund.id, amountCents: 1500, permanent: true, httpStatus: 422, attempt: 1, error: expect.stringMatching(/refund rejected/) },
+      after: { refundId: r.refund.id, amountCents: 1500, permanent: true, httpStatus: 422, attempt: 1, providerCode: 'UNPROCESSABLE_ENTITY/REFUND_NOT_ALLOWED', error: expect.stringMatching(/PayPal refused/) },
     });
     await done(r.refund.id);
-    expect(requestsFor(checkoutId)).toHaveLength(1);
-    expect(refundsAt(checkoutId)).toEqual([]);
+    expect(requestsFor(captureId)).toHaveLength(1);
+    expect(refundsAt(captureId)).toEqual([]);
     // Ledgerline's books keep the refund; the audit trail tells the admin the money did not go back.
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).refundedTotalCents).toBe(1500);
 
     // The admins are alerted (refund.processor_failed, enqueued with the audit entry).
     const [alert] = await waitFor('the admin alert', async () => (alertsFor(r.refund.id).length ? alertsFor(r.refund.id) : undefined));
-    expect(alert).toEqual({ tenantId: tenant.id, orderId: order.id, refundId: r.refund.id, amountCents: 1500, currency: 'USD', permanent: true, error: expect.stringMatching(/refund rejected/) });
+    expect(alert).toEqual({ tenantId: tenant.id, orderId: order.id, refundId: r.refund.id, amountCents: 1500, currency: 'USD', permanent: true, error: expect.stringMatching(/REFUND_NOT_ALLOWED/) });
 
     // Running it again changes nothing: a permanent refusal is final, and alerted once.
     await t.s.bus.handlers().get(PROCESSOR_REFUND_TASK)!.run({ tenantId: tenant.id, refundId: r.refund.id }, { attempt: 1, maxAttempts: 12, jobId: 'rerun' });
-    expect(requestsFor(checkoutId)).toHaveLength(1);
+    expect(requestsFor(captureId)).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(alertsFor(r.refund.id)).toHaveLength(1);
   });
@@ -166,7 +166,7 @@ describe('payment.refund.send', () => {
     try {
       made = await t.processorPaidOrder();
       refundId = (await t.s.refunds.refund(made.ctx, made.order.id, { amountCents: 999 })).refund.id;
-      t.fake.failRefunds('5xx');
+      t.paypal.failRefunds('5xx');
       const handler = t.s.bus.handlers().get(PROCESSOR_REFUND_TASK)!;
       await expect(handler.run({ tenantId: made.tenant.id, refundId }, { attempt: 12, maxAttempts: 12, jobId: 'last' })).rejects.toThrow(/not reachable/);
     } finally {
@@ -178,16 +178,16 @@ describe('payment.refund.send', () => {
     expect(alert).toMatchObject({ permanent: false, amountCents: 999, error: expect.stringMatching(/not reachable/) });
     // The queued job (its first attempt) runs now and succeeds: a transient failure does not block it.
     await done(refundId);
-    expect(requestsFor(made.checkoutId).map((q) => q.status)).toEqual([503, 201]);
-    expect(t.fake.refundedCents(made.checkoutId)).toBe(999);
+    expect(requestsFor(made.captureId).map((q) => q.status)).toEqual([503, 201]);
+    expect(t.paypal.refundedCents(made.captureId)).toBe(999);
   });
 
-  it('a P2P-paid order sends nothing to the processor', async () => {
+  it('a P2P-paid order sends nothing to PayPal', async () => {
     const { order, ctx } = await t.manuallyPaidOrder('PAYPAL_MANUAL');
-    const before = t.fake.refundRequests.length;
+    const before = t.paypal.requests.length;
     const r = await t.s.refunds.refund(ctx, order.id, {});
     expect(r.moneyReturn).toBe('manual');
     expect(await refundJobs(db, r.refund.id)).toEqual([]);
-    expect(t.fake.refundRequests).toHaveLength(before);
+    expect(t.paypal.requests).toHaveLength(before);
   });
 });

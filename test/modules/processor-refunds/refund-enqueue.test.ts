@@ -18,15 +18,15 @@ const jobsFor = async (refundId: string) => (await queuedJobs(db, PROCESSOR_REFU
 
 describe('refund of a processor-paid order', () => {
   it('enqueues one payment.refund.send job with the tenant and refund ids, and says the processor returns the money', async () => {
-    const { order, ctx, tenant, checkoutId, payment } = await t.processorPaidOrder('CASHAPP_PAY');
-    expect(payment).toMatchObject({ providerReference: checkoutId, method: 'CASHAPP_PAY', status: 'paid' });
+    const { order, ctx, tenant, captureId, payment } = await t.processorPaidOrder();
+    expect(payment).toMatchObject({ providerReference: captureId, method: 'PAYPAL', status: 'paid' });
 
     const r = await t.s.refunds.refund(ctx, order.id, { amountCents: 1000 });
     expect(r.moneyReturn).toBe('processor');
     expect(await jobsFor(r.refund.id)).toEqual([{ task: PROCESSOR_REFUND_TASK, payload: { tenantId: tenant.id, refundId: r.refund.id }, attempts: 0, lastError: null }]);
     const [entry] = (await t.s.audit.listFor(tenant.id, 'Order', order.id)).filter((e) => e.action === 'order.refunded');
     expect(entry!.after).toMatchObject({ refundId: r.refund.id, moneyReturn: 'processor' });
-    expect(t.fake.refundRequests).toHaveLength(0); // nothing is sent from inside the transaction
+    expect(t.paypal.refundRequests(captureId)).toHaveLength(0); // nothing is sent from inside the transaction
   });
 
   it('a replayed idempotency key returns the first refund and enqueues nothing more', async () => {

@@ -1,3 +1,5 @@
+import { createSecretBox } from '../../../src/platform/secret-box.js';
+import { TEST_SECRETS_KEYS } from '../../helpers/app.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTaxjar } from '../../../src/dev/fake-taxjar.js';
 import { createTaxjarAdapter } from '../../../src/modules/tax/taxjar.adapter.js';
@@ -23,7 +25,7 @@ let adapter: ReturnType<typeof createTaxjarAdapter>;
 
 beforeAll(async () => {
   await fake.start();
-  adapter = createTaxjarAdapter({ apiUrl: `${fake.url}/`, timeoutMs: 1000, logger });
+  adapter = createTaxjarAdapter({ apiUrl: `${fake.url}/`, timeoutMs: 1000, logger, secrets: createSecretBox(TEST_SECRETS_KEYS) });
 });
 afterAll(() => fake.stop());
 

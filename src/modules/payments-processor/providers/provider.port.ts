@@ -115,7 +115,15 @@ export interface ProviderWebhookEvent {
   /** Present when the event is about a checkout; null for event types we record but do not act on. */
   checkout: ProviderCheckoutState | null;
   /** Present when the event is about a refund (PayPal PAYMENT.CAPTURE.REFUNDED, Square refund.updated). */
-  refund?: { providerRefundId: string; state: 'PENDING' | 'COMPLETED' | 'FAILED'; amountCents?: number } | null;
+  refund?: {
+    providerRefundId: string;
+    state: 'PENDING' | 'COMPLETED' | 'FAILED';
+    amountCents?: number;
+    /** The paid checkout's paymentReference the refund is against (PayPal: the capture id from the refund's "up" link). */
+    paymentReference?: string;
+    /** True for money taken back by the provider or the payer's bank (PayPal PAYMENT.CAPTURE.REVERSED), not by us. */
+    reversal?: boolean;
+  } | null;
 }
 
 export interface RefundInput {

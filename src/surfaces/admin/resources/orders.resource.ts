@@ -16,6 +16,7 @@ import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, canRead, never } from './access.js';
 import { errorNotice } from './admin-errors.js';
 import { customerLabel, orderView } from './order-view.js';
+import { EVENTS } from '../../../modules/shared/events.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
 const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'];
@@ -150,6 +151,20 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
     }
   };
 
+  // "Invoice link": a signed link to the order's invoice page, shown to copy; with ?send=1 also sent to the
+  // customer by DM (order.invoice_link_sent, a retried job on the Discord surface).
+  const invoiceLink = (send: boolean) => async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+    try {
+      const ctx = tenantContextOf(context);
+      const link = await services.invoices.createLink(ctx, context.record!.id());
+      if (send) await services.bus.emit(services.db, EVENTS.invoiceLinkSent, { tenantId: ctx.tenantId, orderId: context.record!.id(), url: link.url });
+      const message = send ? `Invoice link sent to the customer by DM (valid until ${link.expiresAt.toUTCString()}).` : `Invoice link (valid until ${link.expiresAt.toUTCString()}): ${link.url}`;
+      return { ...(await recordJson(context, { message, type: 'success' })), invoiceLink: link.url } as RecordActionResponse;
+    } catch (err) {
+      return errorNotice(err, context, logger);
+    }
+  };
+
   const cancelOrder = async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
     try {
       const { order, changed } = await services.orderAdmin.cancel(tenantContextOf(context), context.record!.id(), { note: 'Cancelled in the admin panel' });
@@ -267,6 +282,21 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
           guard: 'Mark this order as paid? Do this only after you have verified the funds arrived.',
           isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
           handler: markAsPaid,
+        },
+        invoiceLink: {
+          actionType: 'record',
+          icon: 'Link',
+          component: false,
+          isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
+          handler: invoiceLink(false),
+        },
+        sendInvoiceLink: {
+          actionType: 'record',
+          icon: 'Send',
+          component: false,
+          guard: 'Send the customer a DM with a link to pay this order?',
+          isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
+          handler: invoiceLink(true),
         },
         cancelOrder: {
           actionType: 'record',

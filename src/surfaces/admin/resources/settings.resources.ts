@@ -15,10 +15,19 @@ import { validatePayload } from './validation.js';
 
 const settings = { name: 'Settings', icon: 'Settings' };
 
-export function tenantResource(resource: ScopedPrismaResource): ResourceWithOptions {
+/** Payments hooks (money-core): secrets are sealed before they are stored; processor-backed methods need a working connection. */
+export interface TenantSaveHooks {
+  sealSecret(plain: string): string;
+  /** A message when a method cannot be enabled (no working connection), else null. */
+  refuseMethods(tenantId: string | null, methods: string[]): Promise<string | null>;
+}
+
+export function tenantResource(resource: ScopedPrismaResource, hooks?: TenantSaveHooks): ResourceWithOptions {
   const validate = validatePayload(tenantSettingsForm, {
-    map: (d) => {
+    map: async (d, _request, context) => {
       const key = (d.taxjarApiKeyNew as string | undefined) ?? '';
+      const refused = await hooks?.refuseMethods(context?.record?.id() ?? null, (d.enabledPaymentMethods as string[] | undefined) ?? []);
+      if (refused) throw new ValidationError({ enabledPaymentMethods: { message: refused } });
       return {
         name: d.name,
         currency: d.currency,
@@ -29,7 +38,7 @@ export function tenantResource(resource: ScopedPrismaResource): ResourceWithOpti
         inventoryTracking: d.inventoryTracking,
         taxjarEnabled: d.taxjarEnabled,
         // Write-only: empty keeps the stored key, "-" removes it.
-        ...(key === '-' ? { taxjarApiKey: null } : key ? { taxjarApiKey: key } : {}),
+        ...(key === '-' ? { taxjarApiKey: null } : key ? { taxjarApiKey: hooks ? hooks.sealSecret(key) : key } : {}),
         taxjarFromAddress: d.taxjarFromAddressJson,
         addressValidation: d.addressValidation,
         roleRemovalPolicy: d.roleRemovalPolicy,

@@ -65,7 +65,8 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
     const types = await services.catalog.listShippingTypes(tenant.id);
     if (types.length) return withNote(shippingStep(session.address as AddressLike, types, session.currency));
   }
-  if (!session.paymentMethod) return withNote(paymentStep(tenant.enabledPaymentMethods));
+  // Only what the shop enabled AND (for PayPal, Cash App Pay, Bitcoin invoices) has a working connection for.
+  if (!session.paymentMethod) return withNote(paymentStep(await services.paymentConnections.usableMethods(tenant.id, tenant.enabledPaymentMethods)));
   const quote = await services.orderSessions.review(tenant.id, customer.id);
   return withNote(reviewStep(quote, tenant));
 }
@@ -75,11 +76,11 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
  * When the order changed since (a price, the discount, the tax, a selection), nothing is placed: the new
  * review is shown with what changed, and the customer is asked again.
  */
-export async function submitReviewed(ctx: HandlerContext, fingerprint: string | undefined, placed: (order: SubmitResult['order'], created: boolean) => MessageData, again: string): Promise<MessageData> {
+export async function submitReviewed(ctx: HandlerContext, fingerprint: string | undefined, placed: (order: SubmitResult['order'], created: boolean) => MessageData | Promise<MessageData>, again: string): Promise<MessageData> {
   const customer = await ctx.customer();
   try {
     const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, { memberRoleIds: ctx.memberRoleIds, reviewed: { fingerprint } });
-    return placed(order, created);
+    return await placed(order, created);
   } catch (err) {
     if (!isAppError(err) || err.code !== 'QUOTE_CHANGED') throw err;
     const changes = Array.isArray(err.details?.changes) ? (err.details.changes as string[]) : [];

@@ -9,6 +9,7 @@ import { customId } from '../custom-id.js';
 import { button, COLORS, embed, ephemeral, row, update, type MessageData, type Row } from '../replies.js';
 import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
 import { paymentMethodLabel } from '../views/payment-methods.view.js';
+import { payLinkFor, payNowButton } from '../views/pay-link.view.js';
 
 export const ORDERS_PAGE_SIZE = 10;
 
@@ -57,9 +58,11 @@ async function detail(ctx: HandlerContext, orderId: string, page: number): Promi
     { name: 'Payment', value: paymentMethodLabel(d.paymentMethod), inline: true },
   ];
   if (d.shippingAddress) fields.push({ name: 'Ship to', value: formatAddress(d.shippingAddress as unknown as AddressLike), inline: false });
+  // While unpaid, a processor-backed order shows its "Pay now" link (pay-link.view.ts).
+  const payUrl = await payLinkFor(ctx.services.invoices, ctx.tenant.id, d);
   return {
     embeds: [embed({ title: `Order #${d.number}`, color: COLORS.brand, fields, footer: { text: `Placed ${date(d.createdAt)}` } })],
-    components: [row(button(customId('orders:page', page), 'Back to orders'))],
+    components: [row(button(customId('orders:page', page), 'Back to orders'), ...(payUrl ? [payNowButton(payUrl)] : []))],
   };
 }
 

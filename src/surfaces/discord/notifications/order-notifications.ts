@@ -30,8 +30,13 @@ import {
   orderCreatedPayload,
   orderPaidPayload,
   orderRefundedPayload,
+  refundClaimLinkPayload,
   refundFailedPayload,
+  type RefundClaimLinkPayload,
   type RefundFailedPayload,
+  paymentUnappliedPayload,
+  invoiceLinkSentPayload,
+  type PaymentUnappliedPayload,
 } from '../../../modules/shared/events.js';
 import { AppError } from '../../../platform/errors.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
@@ -40,6 +45,9 @@ import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/
 import { adminOrderMessage, settledAdminMessage } from '../views/admin-order.view.js';
 import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
 import { paymentInstructionsText, paymentMethodLabel } from '../views/payment-methods.view.js';
+import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
+import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
+import { sha256Hex } from '../../../platform/crypto.js';
 
 export interface NotificationDeps {
   rest: REST;
@@ -47,6 +55,8 @@ export interface NotificationDeps {
   tenants: Pick<TenantService, 'get'>;
   orders: Pick<OrderService, 'get' | 'recordAdminMessage'>;
   dmStatus: DmStatusService;
+  /** Signs the "Pay now" link in the order-created DM of processor-backed orders (optional). */
+  invoices?: Pick<InvoiceService, 'createLink'>;
   /** Messages already delivered (a re-run job does not send them again); none recorded when absent. */
   deliveries?: DeliveryLog;
   /** How long a recorded "DMs closed" makes later DMs skip the call (default 24 h). */
@@ -208,11 +218,38 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     },
   });
 
+  bus.subscribe(EVENTS.paymentUnapplied, 'discord-admin-alert', {
+    schema: paymentUnappliedPayload,
+    async run(alert) {
+      const log = deps.logger.child({ tenantId: alert.tenantId, orderId: alert.orderId, checkoutId: alert.checkoutId, notification: 'payment-unapplied' });
+      const tenant = await deps.tenants.get(alert.tenantId);
+      if (!tenant.adminChannelId) {
+        log.warn('tenant has no admin channel; the unapplied payment is on the order\'s audit trail only');
+        return;
+      }
+      const order = await deps.orders.get(alert.tenantId, alert.orderId).catch(() => null);
+      await postToAdmins(tenant.adminChannelId, unappliedAlert(alert, order), log, `admin:payment-unapplied:${alert.checkoutId}:${alert.action}`);
+    },
+  });
+
+  bus.subscribe(EVENTS.invoiceLinkSent, 'discord-notify', {
+    schema: invoiceLinkSentPayload,
+    async run({ tenantId, orderId, url }) {
+      const { tenant, order } = await load(tenantId, orderId);
+      const message: MessageData = {
+        embeds: [embed({ title: `${tenant.name}: pay for order #${order.number}`, color: COLORS.brand, description: `Your order **#${order.number}** (${money(order)(order.totalCents)}) is waiting for payment. Press **Pay now** to pay it online.` })],
+      };
+      // One DM per link sent (a re-run job does not send it twice; another send makes another link).
+      await dm(tenant, order, withPayNow(message, url), 'invoice-link', sha256Hex(url).slice(0, 24));
+    },
+  });
+
   bus.subscribe(EVENTS.orderCreated, 'discord-notify', {
     schema: orderCreatedPayload,
     async run({ tenantId, orderId }) {
       const { tenant, order } = await load(tenantId, orderId);
-      await dm(tenant, order, createdDm(tenant, order), 'order-created');
+      const payUrl = deps.invoices ? await payLinkFor(deps.invoices, tenantId, order) : null;
+      await dm(tenant, order, withPayNow(createdDm(tenant, order), payUrl), 'order-created');
     },
   });
 
@@ -237,6 +274,15 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     async run({ tenantId, orderId, refundId, amountCents }) {
       const { tenant, order } = await load(tenantId, orderId);
       await dm(tenant, order, refundedDm(tenant, order, refundId, amountCents), 'order-refunded', refundId);
+    },
+  });
+
+  bus.subscribe(EVENTS.refundClaimLink, 'discord-notify', {
+    schema: refundClaimLinkPayload,
+    async run(claim) {
+      const { tenant, order } = await load(claim.tenantId, claim.orderId);
+      // One DM per claim link (an order can have several refunds): keyed by the refund, not the order.
+      await dm(tenant, order, refundClaimDm(tenant, order, claim), 'refund-claim', claim.refundId);
     },
   });
 }
@@ -268,12 +314,14 @@ function confirmedBy(p: { confirmedByType: string | null; confirmedById: string 
   }
 }
 
-type DmKind = 'order-created' | 'order-paid' | 'order-cancelled' | 'order-refunded';
+type DmKind = 'order-created' | 'order-paid' | 'order-cancelled' | 'order-refunded' | 'invoice-link' | 'refund-claim';
 const DM_WHAT: Record<DmKind, string> = {
   'order-created': 'the payment instructions',
   'order-paid': 'the payment receipt',
   'order-cancelled': 'the cancellation notice',
   'order-refunded': 'the refund notice',
+  'refund-claim': 'the link to claim a Bitcoin refund',
+  'invoice-link': 'the invoice link',
 };
 
 function dmClosedNote(order: OrderDetail, what: DmKind): MessageData {
@@ -305,6 +353,30 @@ function refundFailedAlert(alert: RefundFailedPayload, order: OrderDetail | null
         fields: [
           { name: 'Processor said', value: alert.error, inline: false },
           { name: 'Refund', value: `\`${alert.refundId}\``, inline: true },
+        ],
+      }),
+    ],
+  };
+}
+
+function unappliedAlert(alert: PaymentUnappliedPayload, order: OrderDetail | null): MessageData {
+  const amount = formatMoney(alert.amountCents, alert.currency);
+  const label = order ? `#${order.number}` : alert.orderId;
+  const what = {
+    REFUNDING: `${amount} arrived for order ${label} but could not pay it; it is being refunded to the customer automatically.`,
+    REFUNDED: `${amount} that could not pay order ${label} was refunded to the customer through the provider.`,
+    FLAGGED: `${amount} for order ${label} could NOT be returned automatically: return it to the customer yourself.`,
+  }[alert.action];
+  return {
+    embeds: [
+      embed({
+        title: alert.action === 'FLAGGED' ? `Action needed: payment on order ${label}` : `Payment on order ${label} not used`,
+        color: alert.action === 'FLAGGED' ? COLORS.error : COLORS.warn,
+        description: what,
+        fields: [
+          { name: 'Why', value: alert.reason, inline: false },
+          ...(alert.error ? [{ name: 'Provider said', value: alert.error, inline: false }] : []),
+          { name: 'Checkout', value: `\`${alert.checkoutId}\``, inline: true },
         ],
       }),
     ],
@@ -360,6 +432,23 @@ function cancelledDm(tenant: Tenant, o: OrderDetail, reason: keyof typeof CANCEL
         description: `Your order was cancelled because ${CANCEL_TEXT[reason]}.${note ? `\nReason: ${note}` : ''}\n\nIf you already paid, reply to the shop and they will sort it out.`,
       }),
     ],
+  };
+}
+
+/** A BTCPay refund: nothing reaches the customer until they claim it with their own Bitcoin address. */
+function refundClaimDm(tenant: Tenant, o: OrderDetail, claim: RefundClaimLinkPayload): MessageData {
+  return {
+    embeds: [
+      embed({
+        title: `${tenant.name}: claim your refund for order #${o.number}`,
+        color: COLORS.ok,
+        description: [
+          `Your refund of **${formatMoney(claim.amountCents, claim.currency)}** is ready. Open the link, enter your Bitcoin address and press Claim: the shop then sends it.`,
+          claim.claimUrl,
+        ].join('\n'),
+      }),
+    ],
+    components: [{ type: 1, components: [{ type: 2, style: 5, label: 'Claim refund', url: claim.claimUrl }] }],
   };
 }
 

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { OrderStatus } from '../../../generated/prisma/index.js';
 import type { InvoiceView } from '../../../modules/invoices/invoice.service.js';
-import type { ProcessorMethod } from '../../../modules/payments-processor/payment-processor.port.js';
+import type { ProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import { formatMoney } from '../../../platform/money.js';
 import { esc } from './html.js';
 
@@ -53,7 +53,7 @@ const STATUS_LABELS: Record<OrderStatus, string> = {
 
 const PAID_STATUSES: ReadonlySet<OrderStatus> = new Set(['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED']);
 
-function layout(title: string, body: string): string {
+export function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -65,7 +65,9 @@ ${body}
 </main></body></html>`;
 }
 
-export function renderInvoicePage(view: InvoiceView, opts: { token: string; checkout?: 'success' | 'cancelled' }): string {
+export type CheckoutNotice = 'success' | 'cancelled' | 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed';
+
+export function renderInvoicePage(view: InvoiceView, opts: { token: string; checkout?: CheckoutNotice }): string {
   const money = (cents: number) => esc(formatMoney(cents, view.currency));
   const paid = PAID_STATUSES.has(view.status);
   const badgeClass = paid ? 'badge paid' : view.payable ? 'badge' : 'badge closed';
@@ -84,8 +86,11 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
   if (paid) notice = '<div class="notice success" id="paid">Paid — thank you</div>';
   else if (view.status === 'CANCELLED') notice = '<div class="notice">This order was cancelled. Contact the shop if you still want it.</div>';
   else if (view.status === 'REFUNDED') notice = '<div class="notice">This order was refunded.</div>';
-  else if (opts.checkout === 'success') notice = '<div class="notice">Thanks! We are waiting for the payment processor to confirm your payment. Refresh this page in a moment.</div>';
-  else if (opts.checkout === 'cancelled') notice = '<div class="notice">Payment was cancelled. You can choose a payment method again below.</div>';
+  else if (opts.checkout === 'success' || opts.checkout === 'pending') notice = '<div class="notice" id="pending">Thanks! The payment provider has not confirmed your payment yet. We will mark the order paid as soon as it does; refresh this page in a moment.</div>';
+  else if (opts.checkout === 'cancelled' || opts.checkout === 'open') notice = '<div class="notice">Payment was not completed. You can choose a payment method again below.</div>';
+  else if (opts.checkout === 'declined') notice = '<div class="notice" id="declined">Your payment method was declined. Please try again with another one.</div>';
+  else if (opts.checkout === 'failed') notice = '<div class="notice" id="failed">The payment did not go through. You can try again below.</div>';
+  else if (opts.checkout === 'changed') notice = '<div class="notice" id="changed">This order changed after you started paying, so that payment was not used (any money taken is returned automatically). Please pay the current total below.</div>';
 
   let pay = '';
   if (view.payable) {

@@ -5,11 +5,15 @@ import { z } from 'zod';
 import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
 import { isAppError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
+import { ProviderRejectedError } from '../../../modules/payments-processor/providers/provider.port.js';
 import { requestOrigin } from '../request-origin.js';
 import { INVOICE_STYLE_HASH, renderInvoiceErrorPage, renderInvoicePage } from './invoice-page.view.js';
+import { CASH_APP_SCRIPT, CASH_APP_SCRIPT_PATH, cashAppPayCsp, renderCashAppPayPage } from './cash-app-pay.view.js';
 
 const payForm = z.object({ method: z.string().min(1).max(40) });
-const checkoutParam = z.enum(['success', 'cancelled']).optional().catch(undefined);
+const checkoutParam = z.enum(['success', 'cancelled', 'paid', 'pending', 'open', 'declined', 'failed', 'changed']).optional().catch(undefined);
+const chargeBody = z.object({ sourceToken: z.string().min(1).max(500) });
+const returnQuery = z.object({ token: z.string().min(1).max(100).optional() }).catch({});
 
 /**
  * The token is in the URL, so: no Referer ever leaves the page, nothing is cached, nothing is indexed.
@@ -45,6 +49,11 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
   router.use('/invoice', securityHeaders);
 
   const fail = (req: Request, res: Response, err: unknown) => {
+    if (err instanceof ProviderRejectedError) {
+      (req.log ?? logger).warn({ providerCode: err.providerCode }, 'provider refused a checkout call');
+      res.status(502).type('html').send(renderInvoiceErrorPage('The payment provider refused', 'The shop\'s payment provider did not accept this payment. Try another method or contact the shop.'));
+      return;
+    }
     const page = isAppError(err) ? ERROR_PAGES[err.code] : undefined;
     if (!page || !isAppError(err)) {
       (req.log ?? logger).error({ err }, 'invoice page failed');
@@ -72,11 +81,57 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
         res.status(400).type('html').send(renderInvoiceErrorPage('Choose a payment method', 'Go back and press one of the payment buttons.'));
         return;
       }
-      const { url } = await invoices.startCheckout(token, form.data.method, { fallbackBaseUrl: requestOrigin(req) });
-      res.redirect(303, url);
+      const { url, checkoutId } = await invoices.startCheckout(token, form.data.method, { fallbackBaseUrl: requestOrigin(req) });
+      // No redirect: Square's Cash App Pay button lives on our own page (Web Payments SDK).
+      res.redirect(303, url ?? `/invoice/${encodeURIComponent(token)}/cash-app/${encodeURIComponent(checkoutId)}`);
     } catch (err) {
       // Paid or cancelled meanwhile (another tab, an admin): the page itself explains the current state.
       if (isAppError(err) && err.code === 'ILLEGAL_STATE') return res.redirect(303, `/invoice/${encodeURIComponent(token)}`);
+      fail(req, res, err);
+    }
+  });
+
+  router.get(CASH_APP_SCRIPT_PATH, (_req, res) => {
+    res.set({ 'Cache-Control': 'public, max-age=300', 'X-Content-Type-Options': 'nosniff' }).type('application/javascript').send(CASH_APP_SCRIPT);
+  });
+
+  router.get('/invoice/:token/cash-app/:checkoutId', async (req, res) => {
+    const token = String(req.params.token);
+    try {
+      const view = await invoices.cashAppPay(token, String(req.params.checkoutId));
+      res.set('Content-Security-Policy', cashAppPayCsp(view.webPaymentsSdkUrl)).type('html').send(renderCashAppPayPage(view, token));
+    } catch (err) {
+      fail(req, res, err);
+    }
+  });
+
+  // The Web Payments SDK's one-time token, posted by our script (JSON only: a cross-site form cannot send it).
+  router.post('/invoice/:token/cash-app/:checkoutId/charge', express.json({ limit: '2kb' }), async (req, res) => {
+    const token = String(req.params.token);
+    const back = `/invoice/${encodeURIComponent(token)}`;
+    const body = chargeBody.safeParse(req.body ?? {});
+    if (!req.is('application/json') || !body.success) {
+      res.status(400).json({ message: 'The payment token is missing. Go back to the invoice and try again.' });
+      return;
+    }
+    try {
+      const outcome = await invoices.chargeToken(token, String(req.params.checkoutId), body.data.sourceToken);
+      res.json({ outcome, next: `${back}?checkout=${outcome}` });
+    } catch (err) {
+      const page = isAppError(err) ? ERROR_PAGES[err.code] : undefined;
+      if (!page) (req.log ?? logger).error({ err }, 'Cash App Pay charge failed');
+      res.status(page?.status ?? 500).json({ message: page && isAppError(err) ? err.message : 'Something went wrong. Please try again in a minute.' });
+    }
+  });
+
+  // The provider sends the buyer back here (PayPal adds ?token=<its order id>&PayerID=...): we capture and
+  // show the page with what happened. PAID only when the provider says the money is captured.
+  router.get('/invoice/:token/return/:checkoutId', async (req, res) => {
+    const token = String(req.params.token);
+    try {
+      const outcome = await invoices.completeReturn(token, String(req.params.checkoutId), returnQuery.parse(req.query).token);
+      res.redirect(303, `/invoice/${encodeURIComponent(token)}?checkout=${outcome}`);
+    } catch (err) {
       fail(req, res, err);
     }
   });

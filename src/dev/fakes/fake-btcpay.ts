@@ -1,0 +1,607 @@
+// A local stand-in for a shop's BTCPay Server, speaking the Greenfield API v1 as its swagger documents it:
+// GET /api/v1/stores/{storeId}; POST/GET /api/v1/stores/{storeId}/invoices[/{id}]; GET .../payment-methods;
+// POST .../invoices/{id}/status (mark Invalid/Settled, BTCPay's rules); POST .../invoices/{id}/refund (a pull
+// payment, BTCPay's refund variants); GET /api/v1/stores/{storeId}/pull-payments; GET /api/v1/pull-payments/{id}.
+// Authorization: token <apiKey> (401 {code: "unauthenticated"}, 403 {code: "missing-permission"}); errors are
+// {code, message} or, for 422, [{path, message}].
+// Browser pages: the invoice checkout at /i/{id} (pay in full, or partly, then back to redirectURL) and a pull
+// payment's claim page at /pull-payments/{id}. Webhooks go to each store's registered URLs with
+// `BTCPay-Sig: sha256=<hex HMAC-SHA256(secret, body)>`, signed here with node:crypto, not our verifier's code.
+// Invoices expire by an injectable clock; partial, late and over-payments follow BTCPay's statuses.
+import { createHmac } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { escapeHtml, FakeHttpServer, parseJson, randomId, redirect, sendHtml, sendJson, WebhookOutbox, type FakeRequest } from './fake-http.js';
+
+export interface FakeBtcPayWebhook {
+  id: string;
+  url: string;
+  secret: string;
+}
+
+export interface FakeBtcPayStore {
+  id: string;
+  name: string;
+  apiKeys: string[];
+  defaultCurrency?: string;
+  webhooks: FakeBtcPayWebhook[];
+}
+
+export interface FakeBtcPayOptions {
+  stores?: FakeBtcPayStore[];
+  /** Paying in full confirms at once (Processing -> Settled); off: call confirm(invoiceId). Default true. */
+  autoConfirm?: boolean;
+  /** Milliseconds since the epoch; invoices expire against it (default Date.now). */
+  now?: () => number;
+  /** Fiat per BTC for the payment-methods endpoint and crypto refunds (default 100000). */
+  btcRate?: number;
+}
+
+type Status = 'New' | 'Processing' | 'Expired' | 'Invalid' | 'Settled';
+type Additional = 'None' | 'PaidLate' | 'PaidPartial' | 'Marked' | 'Invalid' | 'PaidOver';
+
+export interface FakeBtcPayInvoice {
+  id: string;
+  storeId: string;
+  amountCents: number;
+  currency: string;
+  metadata: Record<string, unknown>;
+  checkout: { redirectURL: string | null; redirectAutomatically: boolean; expirationMinutes: number };
+  createdTime: number;
+  expirationTime: number;
+  status: Status;
+  additionalStatus: Additional;
+  payments: { id: string; receivedDate: number; cents: number; status: 'Processing' | 'Settled' }[];
+}
+
+export interface FakePullPayment {
+  id: string;
+  storeId: string;
+  invoiceId: string;
+  name: string;
+  description: string;
+  currency: string;
+  amount: string;
+  autoApproveClaims: boolean;
+  payouts: { id: string; destination: string; state: 'AwaitingApproval' | 'AwaitingPayment' }[];
+}
+
+const unauthenticated = { code: 'unauthenticated', message: 'Authentication is required for accessing this endpoint' };
+
+export class FakeBtcPay {
+  readonly stores: FakeBtcPayStore[];
+  readonly invoices = new Map<string, FakeBtcPayInvoice>();
+  readonly pullPayments = new Map<string, FakePullPayment>();
+  readonly outbox = new WebhookOutbox();
+  readonly calls: { method: string; path: string; body: unknown; authorization: string | undefined }[] = [];
+  autoConfirm: boolean;
+  now: () => number;
+  btcRate: number;
+  private readonly http = new FakeHttpServer((req, res) => this.handle(req, res));
+  private readonly sent = new Map<string, { webhook: FakeBtcPayWebhook; payload: Record<string, unknown> }>();
+  private failures: { path: RegExp; status: number; times: number }[] = [];
+
+  constructor(opts: FakeBtcPayOptions = {}) {
+    this.stores = opts.stores ?? [{ id: 'FakeStore1', name: 'Demo Shop', apiKeys: ['fake-btcpay-api-key'], webhooks: [] }];
+    this.autoConfirm = opts.autoConfirm ?? true;
+    this.now = opts.now ?? Date.now;
+    this.btcRate = opts.btcRate ?? 100_000;
+  }
+
+  get url(): string {
+    return this.http.url;
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<this> {
+    await this.http.start(port, host);
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.outbox.idle();
+    await this.http.stop();
+  }
+
+  idle(): Promise<void> {
+    return this.outbox.idle();
+  }
+
+  /** The next `times` API calls whose path matches answer `status`. */
+  fail(path: RegExp, status: number, times = 1): void {
+    this.failures.push({ path, status, times });
+  }
+
+  /** The buyer pays `cents` (default: what is still due) to the invoice, as a wallet would. */
+  async pay(invoiceId: string, cents?: number): Promise<FakeBtcPayInvoice> {
+    const inv = this.mustInvoice(invoiceId);
+    this.sweep(inv);
+    const due = inv.amountCents - paidCents(inv);
+    const amount = cents ?? Math.max(due, 0);
+    const afterExpiration = inv.status === 'Expired';
+    inv.payments.push({ id: `${randomId(64).toLowerCase()}-0`, receivedDate: this.seconds(), cents: amount, status: 'Processing' });
+    const paid = paidCents(inv);
+    const full = paid >= inv.amountCents;
+    const overPaid = paid > inv.amountCents;
+    const payment = this.paymentJson(inv, inv.payments.at(-1)!);
+    const received = { afterExpiration, paymentMethodId: 'BTC-CHAIN', payment };
+    if (inv.status === 'New') {
+      if (full) {
+        inv.status = 'Processing';
+        inv.additionalStatus = overPaid ? 'PaidOver' : 'None';
+        this.emit(inv, 'InvoiceReceivedPayment', received);
+        this.emit(inv, 'InvoiceProcessing', { overPaid });
+        if (this.autoConfirm) this.confirm(inv.id);
+      } else {
+        inv.additionalStatus = 'PaidPartial';
+        this.emit(inv, 'InvoiceReceivedPayment', received);
+      }
+    } else if (inv.status === 'Expired') {
+      inv.additionalStatus = full ? 'PaidLate' : 'PaidPartial';
+      this.emit(inv, 'InvoiceReceivedPayment', received);
+      if (full && this.autoConfirm) this.confirm(inv.id);
+    } else {
+      // Processing, Settled or Invalid: the money still arrives at the store's wallet; BTCPay records it.
+      if (inv.status !== 'Invalid' && overPaid) inv.additionalStatus = 'PaidOver';
+      this.emit(inv, 'InvoiceReceivedPayment', received);
+    }
+    return inv;
+  }
+
+  /** The payments get their confirmations: Processing (or a late full payment) becomes Settled. */
+  confirm(invoiceId: string): FakeBtcPayInvoice {
+    const inv = this.mustInvoice(invoiceId);
+    for (const p of inv.payments) {
+      if (p.status === 'Processing') {
+        p.status = 'Settled';
+        this.emit(inv, 'InvoicePaymentSettled', { afterExpiration: inv.status === 'Expired', paymentMethodId: 'BTC-CHAIN', payment: this.paymentJson(inv, p) });
+      }
+    }
+    const full = paidCents(inv) >= inv.amountCents;
+    if (full && (inv.status === 'Processing' || inv.status === 'Expired')) {
+      inv.status = 'Settled';
+      this.emit(inv, 'InvoiceSettled', { manuallyMarked: false, overPaid: inv.additionalStatus === 'PaidOver' });
+    }
+    return inv;
+  }
+
+  /** Expires the invoice now (as its expiration time passing would). */
+  expire(invoiceId: string): FakeBtcPayInvoice {
+    const inv = this.mustInvoice(invoiceId);
+    inv.expirationTime = Math.min(inv.expirationTime, this.seconds());
+    this.sweep(inv);
+    return inv;
+  }
+
+  /** Redelivers a webhook delivery the way BTCPay's "Redeliver" does: new deliveryId, originalDeliveryId kept. */
+  async redeliver(deliveryId: string): Promise<string> {
+    const first = this.sent.get(deliveryId);
+    if (!first) throw new Error(`no delivery ${deliveryId}`);
+    const newId = randomId(22);
+    const payload = { ...first.payload, deliveryId: newId, originalDeliveryId: first.payload.originalDeliveryId ?? deliveryId, isRedelivery: true };
+    this.sent.set(newId, { webhook: first.webhook, payload });
+    await this.deliver(first.webhook, payload);
+    return newId;
+  }
+
+  // ---- HTTP ----
+
+  private async handle(req: FakeRequest, res: ServerResponse): Promise<void> {
+    let m: RegExpExecArray | null;
+    if ((m = /^\/i\/([^/]+)$/.exec(req.path)) && req.method === 'GET') return this.checkoutPage(res, decodeURIComponent(m[1]!));
+    if ((m = /^\/i\/([^/]+)\/pay$/.exec(req.path)) && req.method === 'POST') return this.checkoutPay(req, res, decodeURIComponent(m[1]!));
+    if ((m = /^\/pull-payments\/([^/]+)$/.exec(req.path)) && req.method === 'GET') return this.claimPage(res, decodeURIComponent(m[1]!));
+    if ((m = /^\/pull-payments\/([^/]+)\/claim$/.exec(req.path)) && req.method === 'POST') return this.claim(req, res, decodeURIComponent(m[1]!));
+    if ((m = /^\/api\/v1\/pull-payments\/([^/]+)$/.exec(req.path)) && req.method === 'GET') {
+      // Public in Greenfield: the customer's claim page reads it without a key.
+      const pp = this.pullPayments.get(decodeURIComponent(m[1]!));
+      return pp ? sendJson(res, 200, this.pullPaymentJson(pp)) : sendJson(res, 404, { code: 'pullpayment-not-found', message: 'The pull payment was not found' });
+    }
+    if (!req.path.startsWith('/api/v1/')) return sendJson(res, 404, { code: 'not-found', message: 'Not found' });
+
+    const body = req.method === 'POST' ? parseJson(req.rawBody) : null;
+    this.calls.push({ method: req.method, path: req.path, body, authorization: req.headers.authorization });
+    const key = /^token (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const keyStores = this.stores.filter((s) => key && s.apiKeys.includes(key));
+    if (keyStores.length === 0) return sendJson(res, 401, unauthenticated);
+    const failure = this.failures.find((f) => f.path.test(req.path) && f.times > 0);
+    if (failure) {
+      failure.times -= 1;
+      return sendJson(res, failure.status, { code: 'simulated', message: 'Simulated failure' });
+    }
+    m = /^\/api\/v1\/stores\/([^/]+)(\/.*)?$/.exec(req.path);
+    if (!m) return sendJson(res, 404, { code: 'not-found', message: 'Not found' });
+    const storeId = decodeURIComponent(m[1]!);
+    const rest = m[2] ?? '';
+    const store = keyStores.find((s) => s.id === storeId);
+    if (!store) {
+      return sendJson(res, 403, { code: 'missing-permission', message: 'Insufficient API Permissions. Please use an API key with permission "btcpay.store.canviewstoresettings". You can create an API key in your account\'s settings / Api Keys.', missingPermission: 'btcpay.store.canviewstoresettings' });
+    }
+    if (req.method === 'POST' && body === null) return sendJson(res, 400, { code: 'invalid-json', message: 'The request body is not valid JSON' });
+
+    if (req.method === 'GET' && rest === '') return sendJson(res, 200, this.storeJson(store));
+    if (req.method === 'POST' && rest === '/invoices') return this.createInvoice(res, store, body!);
+    if (req.method === 'GET' && rest === '/pull-payments') {
+      const list = [...this.pullPayments.values()].filter((p) => p.storeId === store.id).map((p) => this.pullPaymentJson(p));
+      return sendJson(res, 200, list);
+    }
+    const im = /^\/invoices\/([^/]+)(\/.*)?$/.exec(rest);
+    if (im) {
+      const inv = this.invoices.get(decodeURIComponent(im[1]!));
+      if (!inv || inv.storeId !== store.id) return sendJson(res, 404, { code: 'invoice-not-found', message: 'The invoice was not found' });
+      this.sweep(inv);
+      const sub = im[2] ?? '';
+      if (req.method === 'GET' && sub === '') return sendJson(res, 200, this.invoiceJson(inv));
+      if (req.method === 'GET' && sub === '/payment-methods') return sendJson(res, 200, [this.paymentMethodJson(inv)]);
+      if (req.method === 'POST' && sub === '/status') return this.markStatus(res, inv, body!);
+      if (req.method === 'POST' && sub === '/refund') return this.refund(res, inv, body!);
+    }
+    return sendJson(res, 404, { code: 'not-found', message: 'Not found' });
+  }
+
+  private createInvoice(res: ServerResponse, store: FakeBtcPayStore, body: Record<string, unknown>): void {
+    const amountCents = typeof body.amount === 'string' || typeof body.amount === 'number' ? decimalToCents(String(body.amount)) : null;
+    if (amountCents === null || amountCents <= 0) return sendJson(res, 422, [{ path: 'amount', message: 'The amount should be more than 0.' }]);
+    const currency = typeof body.currency === 'string' && body.currency ? body.currency.toUpperCase() : (store.defaultCurrency ?? 'USD');
+    const checkout = (body.checkout && typeof body.checkout === 'object' ? body.checkout : {}) as Record<string, unknown>;
+    const expirationMinutes = typeof checkout.expirationMinutes === 'number' && checkout.expirationMinutes > 0 ? checkout.expirationMinutes : 15;
+    const created = this.seconds();
+    const inv: FakeBtcPayInvoice = {
+      id: randomId(22),
+      storeId: store.id,
+      amountCents,
+      currency,
+      metadata: (body.metadata && typeof body.metadata === 'object' ? body.metadata : {}) as Record<string, unknown>,
+      checkout: {
+        redirectURL: typeof checkout.redirectURL === 'string' ? checkout.redirectURL : null,
+        redirectAutomatically: checkout.redirectAutomatically === true,
+        expirationMinutes,
+      },
+      createdTime: created,
+      expirationTime: created + expirationMinutes * 60,
+      status: 'New',
+      additionalStatus: 'None',
+      payments: [],
+    };
+    this.invoices.set(inv.id, inv);
+    sendJson(res, 200, this.invoiceJson(inv));
+    this.emit(inv, 'InvoiceCreated', {});
+  }
+
+  private markStatus(res: ServerResponse, inv: FakeBtcPayInvoice, body: Record<string, unknown>): void {
+    const want = body.status;
+    const ok = (want === 'Invalid' && canMarkInvalid(inv)) || (want === 'Settled' && canMarkComplete(inv));
+    if (!ok) return sendJson(res, 422, [{ path: 'Status', message: 'Status can only be marked to invalid or settled within certain conditions.' }]);
+    inv.status = want as Status;
+    inv.additionalStatus = 'Marked';
+    sendJson(res, 200, this.invoiceJson(inv));
+    this.emit(inv, want === 'Invalid' ? 'InvoiceInvalid' : 'InvoiceSettled', want === 'Invalid' ? { manuallyMarked: true } : { manuallyMarked: true, overPaid: false });
+  }
+
+  private refund(res: ServerResponse, inv: FakeBtcPayInvoice, body: Record<string, unknown>): void {
+    if (!canRefund(inv)) return sendJson(res, 400, { code: 'non-refundable', message: 'Cannot refund this invoice' });
+    const variant = body.refundVariant;
+    if (variant === undefined || variant === null) return sendJson(res, 422, [{ path: 'RefundVariant', message: '`refundVariant` is mandatory' }]);
+    const paid = inv.status === 'Settled' && inv.additionalStatus === 'Marked' && paidCents(inv) === 0 ? inv.amountCents : paidCents(inv);
+    let currency: string;
+    let amount: string;
+    let autoApproveClaims: boolean;
+    switch (variant) {
+      case 'RateThen':
+      case 'CurrentRate':
+        currency = 'BTC';
+        amount = (paid / 100 / this.btcRate).toFixed(8);
+        autoApproveClaims = true;
+        break;
+      case 'Fiat':
+        currency = inv.currency;
+        amount = centsToDecimal(paid);
+        autoApproveClaims = false;
+        break;
+      case 'Custom': {
+        const custom = typeof body.customAmount === 'string' || typeof body.customAmount === 'number' ? Number(body.customAmount) : NaN;
+        const errors: { path: string; message: string }[] = [];
+        if (!(custom > 0)) errors.push({ path: 'CustomAmount', message: 'Amount must be greater than 0' });
+        if (typeof body.customCurrency !== 'string' || !/^[A-Z]{3}$/.test(body.customCurrency)) errors.push({ path: 'CustomCurrency', message: 'Invalid currency' });
+        if (errors.length) return sendJson(res, 422, errors);
+        currency = body.customCurrency as string;
+        amount = String(body.customAmount);
+        autoApproveClaims = currency === 'BTC';
+        break;
+      }
+      default:
+        return sendJson(res, 422, [{ path: 'RefundVariant', message: 'Please select a valid refund option' }]);
+    }
+    const pp: FakePullPayment = {
+      id: randomId(22),
+      storeId: inv.storeId,
+      invoiceId: inv.id,
+      name: typeof body.name === 'string' && body.name ? body.name : `Refund ${inv.id}`,
+      description: typeof body.description === 'string' ? body.description : '',
+      currency,
+      amount,
+      autoApproveClaims,
+      payouts: [],
+    };
+    this.pullPayments.set(pp.id, pp);
+    sendJson(res, 200, this.pullPaymentJson(pp));
+  }
+
+  // ---- browser pages ----
+
+  private checkoutPage(res: ServerResponse, id: string): void {
+    const inv = this.invoices.get(id);
+    if (!inv) return sendHtml(res, 404, page('Invoice not found', '<p>This invoice does not exist.</p>'));
+    this.sweep(inv);
+    const store = this.stores.find((s) => s.id === inv.storeId);
+    const due = Math.max(inv.amountCents - paidCents(inv), 0);
+    const back = this.redirectUrl(inv);
+    const backLink = back ? `<p><a id="return-to-store" href="${escapeHtml(back)}">Return to ${escapeHtml(store?.name ?? 'store')}</a></p>` : '';
+    let content: string;
+    if (inv.status === 'New') {
+      const half = Math.max(Math.floor(due / 2), 1);
+      content = `
+        <p class="amount" data-testid="amount-due">${centsToDecimal(due)} ${escapeHtml(inv.currency)}</p>
+        <p class="muted">${(due / 100 / this.btcRate).toFixed(8)} BTC to bcrt1qfakeaddress${escapeHtml(inv.id.slice(0, 8).toLowerCase())}</p>
+        ${inv.additionalStatus === 'PaidPartial' ? `<p data-testid="partial">Partially paid: ${centsToDecimal(paidCents(inv))} ${escapeHtml(inv.currency)} received.</p>` : ''}
+        <form method="post" action="/i/${encodeURIComponent(inv.id)}/pay"><button name="amount" value="full" type="submit">Pay with wallet</button></form>
+        <form method="post" action="/i/${encodeURIComponent(inv.id)}/pay"><button name="amount" value="${half}" type="submit" class="secondary">Pay ${centsToDecimal(half)} only (partial)</button></form>
+        ${backLink}`;
+    } else if (inv.status === 'Expired' && inv.additionalStatus !== 'PaidLate') {
+      content = `<p data-testid="invoice-status">This invoice has expired.</p>${backLink}`;
+    } else if (inv.status === 'Invalid') {
+      content = `<p data-testid="invoice-status">This invoice is no longer valid.</p>${backLink}`;
+    } else {
+      content = `<p data-testid="invoice-status">Invoice paid${inv.status === 'Processing' ? ', waiting for confirmations' : ''}.</p>${backLink}`;
+    }
+    sendHtml(res, 200, page(`${store?.name ?? 'Store'}: invoice`, `<h1>${escapeHtml(store?.name ?? 'Store')}</h1>${content}`));
+  }
+
+  private async checkoutPay(req: FakeRequest, res: ServerResponse, id: string): Promise<void> {
+    const inv = this.invoices.get(id);
+    if (!inv) return sendHtml(res, 404, page('Invoice not found', '<p>This invoice does not exist.</p>'));
+    const form = new URLSearchParams(req.rawBody.toString('utf8'));
+    const raw = form.get('amount');
+    const cents = raw === 'full' || raw === null ? undefined : Number(raw);
+    if (cents !== undefined && !(Number.isSafeInteger(cents) && cents > 0)) return sendHtml(res, 400, page('Bad amount', '<p>Bad amount.</p>'));
+    await this.pay(inv.id, cents);
+    const back = this.redirectUrl(inv);
+    const paidUp = inv.status === 'Settled' || inv.status === 'Processing' || inv.additionalStatus === 'PaidLate';
+    redirect(res, paidUp && back && inv.checkout.redirectAutomatically ? back : `/i/${encodeURIComponent(inv.id)}`);
+  }
+
+  private claimPage(res: ServerResponse, id: string): void {
+    const pp = this.pullPayments.get(id);
+    if (!pp) return sendHtml(res, 404, page('Not found', '<p>This pull payment does not exist.</p>'));
+    const payouts = pp.payouts.map((p) => `<li data-testid="payout">${escapeHtml(p.destination)}: ${p.state}</li>`).join('');
+    sendHtml(res, 200, page(escapeHtml(pp.name), `
+      <h1>${escapeHtml(pp.name)}</h1>
+      <p class="amount" data-testid="refund-amount">${escapeHtml(pp.amount)} ${escapeHtml(pp.currency)}</p>
+      ${pp.description ? `<p>${escapeHtml(pp.description)}</p>` : ''}
+      <form method="post" action="/pull-payments/${encodeURIComponent(pp.id)}/claim">
+        <label>Your Bitcoin address <input name="destination" required autocomplete="off"></label>
+        <button type="submit">Claim</button>
+      </form>
+      ${payouts ? `<ul>${payouts}</ul>` : ''}`));
+  }
+
+  private claim(req: FakeRequest, res: ServerResponse, id: string): void {
+    const pp = this.pullPayments.get(id);
+    if (!pp) return sendHtml(res, 404, page('Not found', '<p>This pull payment does not exist.</p>'));
+    const destination = new URLSearchParams(req.rawBody.toString('utf8')).get('destination')?.trim();
+    if (!destination) return sendHtml(res, 400, page('Address needed', '<p>Enter the address to send the refund to.</p>'));
+    pp.payouts.push({ id: randomId(22), destination, state: pp.autoApproveClaims ? 'AwaitingPayment' : 'AwaitingApproval' });
+    redirect(res, `/pull-payments/${encodeURIComponent(pp.id)}`);
+  }
+
+  // ---- JSON shapes ----
+
+  private storeJson(s: FakeBtcPayStore) {
+    return {
+      id: s.id,
+      name: s.name,
+      website: null,
+      defaultCurrency: s.defaultCurrency ?? 'USD',
+      invoiceExpiration: 900,
+      monitoringExpiration: 86400,
+      speedPolicy: 'MediumSpeed',
+      paymentTolerance: 0,
+      archived: false,
+      anyoneCanCreateInvoice: false,
+      receipt: { enabled: true, showQR: null, showPayments: null },
+    };
+  }
+
+  private invoiceJson(inv: FakeBtcPayInvoice) {
+    return {
+      metadata: inv.metadata,
+      checkout: {
+        speedPolicy: 'MediumSpeed',
+        paymentMethods: ['BTC-CHAIN'],
+        defaultPaymentMethod: null,
+        lazyPaymentMethods: false,
+        expirationMinutes: inv.checkout.expirationMinutes,
+        monitoringMinutes: 1440,
+        paymentTolerance: 0,
+        redirectURL: inv.checkout.redirectURL,
+        redirectAutomatically: inv.checkout.redirectAutomatically,
+        defaultLanguage: null,
+      },
+      receipt: { enabled: true, showQR: null, showPayments: null },
+      id: inv.id,
+      storeId: inv.storeId,
+      amount: centsToDecimal(inv.amountCents),
+      paidAmount: centsToDecimal(paidCents(inv)),
+      currency: inv.currency,
+      type: 'Standard',
+      checkoutLink: `${this.url}/i/${inv.id}`,
+      createdTime: inv.createdTime,
+      expirationTime: inv.expirationTime,
+      monitoringExpiration: inv.expirationTime + 86400,
+      status: inv.status,
+      additionalStatus: inv.additionalStatus,
+      availableStatusesForManualMarking: [...(canMarkComplete(inv) ? ['Settled'] : []), ...(canMarkInvalid(inv) ? ['Invalid'] : [])],
+      archived: false,
+    };
+  }
+
+  private paymentJson(inv: FakeBtcPayInvoice, p: FakeBtcPayInvoice['payments'][number]) {
+    return { id: p.id, receivedDate: p.receivedDate, value: (p.cents / 100 / this.btcRate).toFixed(8), fee: '0.00000000', status: p.status, destination: `bcrt1qfakeaddress${inv.id.slice(0, 8).toLowerCase()}` };
+  }
+
+  private paymentMethodJson(inv: FakeBtcPayInvoice) {
+    const btc = (c: number) => (c / 100 / this.btcRate).toFixed(8);
+    const paid = paidCents(inv);
+    return {
+      paymentMethodId: 'BTC-CHAIN',
+      currency: 'BTC',
+      destination: `bcrt1qfakeaddress${inv.id.slice(0, 8).toLowerCase()}`,
+      paymentLink: `bitcoin:bcrt1qfakeaddress${inv.id.slice(0, 8).toLowerCase()}?amount=${btc(inv.amountCents)}`,
+      rate: this.btcRate.toFixed(2),
+      paymentMethodPaid: btc(paid),
+      totalPaid: btc(paid),
+      due: btc(inv.amountCents - paid),
+      amount: btc(inv.amountCents),
+      paymentMethodFee: '0.00000000',
+      payments: inv.payments.map((p) => this.paymentJson(inv, p)),
+      activated: true,
+      additionalData: {},
+    };
+  }
+
+  private pullPaymentJson(pp: FakePullPayment) {
+    return {
+      id: pp.id,
+      name: pp.name,
+      description: pp.description,
+      currency: pp.currency,
+      amount: pp.amount,
+      BOLT11Expiration: '30',
+      autoApproveClaims: pp.autoApproveClaims,
+      archived: false,
+      viewLink: `${this.url}/pull-payments/${pp.id}`,
+    };
+  }
+
+  // ---- state and webhooks ----
+
+  private seconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  private mustInvoice(id: string): FakeBtcPayInvoice {
+    const inv = this.invoices.get(id);
+    if (!inv) throw new Error(`no invoice ${id}`);
+    return inv;
+  }
+
+  /** Expiry happens when it is noticed: on every read, payment and page view. */
+  private sweep(inv: FakeBtcPayInvoice): void {
+    if (inv.status !== 'New' || this.seconds() < inv.expirationTime) return;
+    inv.status = 'Expired';
+    const partiallyPaid = paidCents(inv) > 0;
+    inv.additionalStatus = partiallyPaid ? 'PaidPartial' : 'None';
+    this.emit(inv, 'InvoiceExpired', { partiallyPaid });
+  }
+
+  private redirectUrl(inv: FakeBtcPayInvoice): string | null {
+    const orderId = typeof inv.metadata.orderId === 'string' ? inv.metadata.orderId : '';
+    return inv.checkout.redirectURL?.replaceAll('{InvoiceId}', inv.id).replaceAll('{OrderId}', encodeURIComponent(orderId)) ?? null;
+  }
+
+  private emit(inv: FakeBtcPayInvoice, type: string, extra: Record<string, unknown>): void {
+    const store = this.stores.find((s) => s.id === inv.storeId);
+    for (const webhook of store?.webhooks ?? []) {
+      const deliveryId = randomId(22);
+      const payload = {
+        deliveryId,
+        webhookId: webhook.id,
+        originalDeliveryId: deliveryId,
+        isRedelivery: false,
+        type,
+        timestamp: this.seconds(),
+        storeId: inv.storeId,
+        invoiceId: inv.id,
+        metadata: inv.metadata,
+        ...extra,
+      };
+      this.sent.set(deliveryId, { webhook, payload });
+      void this.deliver(webhook, payload);
+    }
+  }
+
+  private async deliver(webhook: FakeBtcPayWebhook, payload: Record<string, unknown>): Promise<void> {
+    const body = JSON.stringify(payload);
+    const sig = createHmac('sha256', webhook.secret).update(body, 'utf8').digest('hex');
+    await this.outbox.send(webhook.url, body, { 'btcpay-sig': `sha256=${sig}`, 'user-agent': 'BTCPayServer' });
+  }
+}
+
+function paidCents(inv: FakeBtcPayInvoice): number {
+  return inv.payments.reduce((s, p) => s + p.cents, 0);
+}
+
+// BTCPay's InvoiceEntity rules (CanMarkComplete, CanMarkInvalid, CanRefund).
+function canMarkComplete(inv: FakeBtcPayInvoice): boolean {
+  return ['New', 'Processing', 'Expired', 'Invalid'].includes(inv.status) || (inv.status !== 'Settled' && inv.additionalStatus === 'Marked');
+}
+function canMarkInvalid(inv: FakeBtcPayInvoice): boolean {
+  return ['New', 'Processing', 'Expired'].includes(inv.status) || (inv.status !== 'Invalid' && inv.additionalStatus === 'Marked');
+}
+function canRefund(inv: FakeBtcPayInvoice): boolean {
+  return inv.status === 'Settled' || inv.status === 'Invalid' || (inv.status === 'Expired' && ['PaidLate', 'PaidOver', 'PaidPartial'].includes(inv.additionalStatus));
+}
+
+function decimalToCents(s: string): number | null {
+  const m = /^(\d+)(?:\.(\d{1,8}))?$/.exec(s.trim());
+  if (!m) return null;
+  return Number(m[1]) * 100 + Math.round(Number(`0.${m[2] ?? '0'}`) * 100);
+}
+
+function centsToDecimal(c: number): string {
+  return `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title><style>body{font:16px system-ui,sans-serif;max-width:28rem;margin:0 auto;padding:1rem}
+.amount{font-size:2rem;font-weight:700}.muted{color:#666;word-break:break-all}button{display:block;width:100%;min-height:48px;margin:.5rem 0;border:0;border-radius:8px;background:#51b13e;color:#fff;font-size:1rem}
+button.secondary{background:#ddd;color:#222}input{display:block;width:100%;min-height:40px;margin:.25rem 0 .5rem;box-sizing:border-box}</style></head>
+<body><p class="muted">BTCPay Server (local fake)</p>${body}</body></html>`;
+}
+
+// Run on its own: `node --import tsx src/dev/fakes/fake-btcpay.ts`. Env: FAKE_BTCPAY_PORT, and for the one
+// store FAKE_BTCPAY_STORE_ID, FAKE_BTCPAY_API_KEY, FAKE_BTCPAY_WEBHOOK_URL, FAKE_BTCPAY_WEBHOOK_SECRET.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const env = process.env;
+  const fake = new FakeBtcPay({
+    stores: [{
+      id: env.FAKE_BTCPAY_STORE_ID ?? 'FakeStore1',
+      name: 'Demo Shop',
+      apiKeys: [env.FAKE_BTCPAY_API_KEY ?? 'fake-btcpay-api-key'],
+      webhooks: env.FAKE_BTCPAY_WEBHOOK_URL && env.FAKE_BTCPAY_WEBHOOK_SECRET
+        ? [{ id: 'FakeWebhook1', url: env.FAKE_BTCPAY_WEBHOOK_URL, secret: env.FAKE_BTCPAY_WEBHOOK_SECRET }]
+        : [],
+    }],
+  });
+  await fake.start(Number(env.FAKE_BTCPAY_PORT ?? 0));
+  console.log(JSON.stringify({ url: fake.url }));
+  const stop = () => void fake.stop().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+/** The demo shop's store on the development fake BTCPay Server. Not secrets: a fake's. */
+export const DEV_BTCPAY_STORE = { storeId: 'DevDemoStore', apiKey: 'dev-fake-btcpay-api-key', webhookSecret: 'dev-fake-btcpay-webhook-secret' } as const;
+
+/** Development: a fake BTCPay Server with the demo store (its webhook is registered once the connection exists). */
+export async function startDevBtcPay(): Promise<FakeBtcPay> {
+  return new FakeBtcPay({
+    stores: [{ id: DEV_BTCPAY_STORE.storeId, name: 'Demo Shop', apiKeys: [DEV_BTCPAY_STORE.apiKey], webhooks: [] }],
+  }).start();
+}
+
+/** Points the store's one webhook at `url` (BTCPay: Store settings -> Webhooks), replacing an earlier one. */
+export function registerBtcPayWebhook(fake: FakeBtcPay, storeId: string, url: string, secret: string): void {
+  const store = fake.stores.find((s) => s.id === storeId);
+  if (store) store.webhooks.splice(0, store.webhooks.length, { id: `Wh${storeId}`, url, secret });
+}

@@ -1,0 +1,108 @@
+// The checkout ledger's one write path: what a provider says about a checkout (return page, webhook,
+// reconciliation) is applied here, under the order's row lock, so the amount is compared with the order as
+// it is now. Money that arrives but cannot pay the order (the checkout was voided because the order changed,
+// the order was cancelled or already paid through another checkout, the amount or currency is wrong) never
+// marks the order PAID and is never dropped: it is refunded through the provider by the
+// payment.checkout.refund_unapplied job, recorded on the order and announced in the admin channel.
+import type { Order, PaymentCheckout } from '../../../generated/prisma/index.js';
+import { withTransaction, type Tx } from '../../../platform/db/prisma.js';
+import { enqueueJob } from '../../../platform/jobs/queue.js';
+import { formatMoney } from '../../../platform/money.js';
+import type { AfterSaleDeps } from '../../order-admin/after-sale.deps.js';
+import { lockOrder } from '../../order-admin/order-lock.js';
+import { confirmLockedOrder } from '../../payments/confirm-payment.command.js';
+import { systemActor, type TenantContext } from '../../shared/actor.js';
+import { EVENTS, type PaymentUnappliedPayload } from '../../shared/events.js';
+import type { ProviderCheckoutState } from '../providers/provider.port.js';
+
+export const UNAPPLIED_REFUND_TASK = 'payment.checkout.refund_unapplied';
+export const OPEN_CHECKOUT_STATES = ['CREATING', 'OPEN', 'APPROVED', 'PENDING'] as const;
+
+export type ApplyOutcome = 'paid' | 'already_paid' | 'unapplied' | 'updated';
+
+/** Why money on this checkout cannot pay the order now; null when it can. */
+export function whyNotApplicable(order: Order, checkout: PaymentCheckout, paidCents: number, currency: string | undefined): string | null {
+  if (checkout.state === 'VOIDED') return `the checkout was voided (${checkout.voidReason ?? 'the order changed'})`;
+  if (order.status !== 'PENDING_PAYMENT') return `the order is ${order.status}${order.status === 'PAID' ? ' (paid through another checkout)' : ''}`;
+  if (checkout.orderVersion !== order.version) return 'the order changed after this checkout was made';
+  if (currency && currency.toUpperCase() !== order.currency.trim().toUpperCase()) return `paid in ${currency}, the order is in ${order.currency}`;
+  if (paidCents < order.totalCents) return `underpaid: ${formatMoney(paidCents, order.currency)} of ${formatMoney(order.totalCents, order.currency)}`;
+  if (paidCents > order.totalCents) return `overpaid: ${formatMoney(paidCents, order.currency)} for ${formatMoney(order.totalCents, order.currency)}`;
+  return null;
+}
+
+export interface ApplyOptions {
+  /** Recorded in the audit entry: "return", "webhook", "reconciliation". */
+  source: string;
+  /** A webhook's (provider, eventId), inserted in the same transaction: a concurrent duplicate rolls back. */
+  webhookEvent?: { provider: PaymentCheckout['provider']; eventId: string; connectionId: string; type: string };
+}
+
+export async function applyCheckoutState(deps: AfterSaleDeps, checkoutId: string, state: ProviderCheckoutState, opts: ApplyOptions): Promise<{ outcome: ApplyOutcome; checkout: PaymentCheckout }> {
+  return withTransaction(deps.db, async (tx) => {
+    const first = await tx.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } });
+    // The order lock first: every change of the order serializes on it (order-lock.ts), then the checkout as it is now.
+    const order = await lockOrder(tx, first.tenantId, first.orderId);
+    const checkout = await tx.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } });
+    const ctx: TenantContext = { tenantId: checkout.tenantId, actor: { ...systemActor, label: `${checkout.provider} ${opts.source}` } };
+    if (opts.webhookEvent) {
+      await tx.providerWebhookEvent.create({ data: { ...opts.webhookEvent, checkoutId: checkout.id, outcome: 'applied' } });
+    }
+
+    if (checkout.state === 'PAID') {
+      // Paid is final for the ledger: a late PENDING or APPROVED (out of order) changes nothing.
+      return { outcome: 'already_paid', checkout };
+    }
+
+    if (state.state !== 'PAID') {
+      // A voided checkout stays voided (money may still arrive: then the PAID branch refunds it).
+      const next = checkout.state === 'VOIDED' || state.state === 'OPEN' && checkout.state !== 'CREATING' ? checkout.state : state.state;
+      const updated = await tx.paymentCheckout.update({ where: { id: checkout.id }, data: { state: next, providerStatus: state.providerStatus.slice(0, 200) } });
+      return { outcome: 'updated', checkout: updated };
+    }
+
+    const paid = state.paidAmountCents ?? 0;
+    const reason = whyNotApplicable(order, checkout, paid, state.currency);
+    const paidCheckout = await tx.paymentCheckout.update({
+      where: { id: checkout.id },
+      data: {
+        state: 'PAID',
+        paidAmountCents: paid,
+        paymentReference: state.paymentReference ?? null,
+        providerStatus: state.providerStatus.slice(0, 200),
+        ...(reason ? { unappliedAction: 'REFUND_PENDING', unappliedReason: reason.slice(0, 300) } : {}),
+      },
+    });
+
+    if (reason) {
+      await recordUnapplied(tx, deps, ctx, order, paidCheckout, reason, opts.source);
+      return { outcome: 'unapplied', checkout: paidCheckout };
+    }
+
+    const open = await tx.payment.findFirst({ where: { orderId: order.id, status: { in: ['pending', 'awaiting_admin_approval'] } }, orderBy: { createdAt: 'desc' } });
+    // Through the payments service's own confirmation: roles, receipt DM and the admin embed follow as for any payment.
+    const result = await confirmLockedOrder(tx, deps, ctx, order, open?.id);
+    await tx.payment.update({ where: { id: result.payment.id }, data: { method: checkout.method, providerReference: state.paymentReference ?? null, currency: order.currency } });
+    await deps.audit.record(tx, ctx, {
+      action: 'payment.checkout_paid',
+      entityType: 'Order',
+      entityId: order.id,
+      after: { checkoutId: checkout.id, provider: checkout.provider, providerCheckoutId: checkout.providerCheckoutId, paymentReference: state.paymentReference, amountCents: paid, source: opts.source },
+    });
+    return { outcome: 'paid', checkout: paidCheckout };
+  });
+}
+
+async function recordUnapplied(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, order: Order, checkout: PaymentCheckout, reason: string, source: string): Promise<void> {
+  const amountCents = checkout.paidAmountCents ?? 0;
+  await deps.audit.record(tx, ctx, {
+    action: 'payment.unapplied',
+    entityType: 'Order',
+    entityId: order.id,
+    after: { checkoutId: checkout.id, provider: checkout.provider, providerCheckoutId: checkout.providerCheckoutId, paymentReference: checkout.paymentReference, amountCents, reason, source, action: 'refunding through the provider' },
+  });
+  const alert: PaymentUnappliedPayload = { tenantId: order.tenantId, orderId: order.id, checkoutId: checkout.id, amountCents, currency: order.currency, reason, action: 'REFUNDING' };
+  await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied:${checkout.id}` });
+  await enqueueJob(tx, UNAPPLIED_REFUND_TASK, { tenantId: order.tenantId, checkoutId: checkout.id }, { jobKey: `unapplied-refund:${checkout.id}` });
+  deps.logger.warn({ orderId: order.id, checkoutId: checkout.id, amountCents, reason }, 'payment arrived that cannot pay the order; refunding it');
+}

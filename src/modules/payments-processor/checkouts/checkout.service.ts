@@ -1,0 +1,364 @@
+// The payments core, provider-agnostic: opens checkouts (recorded before the provider is called, with the
+// order version they charge for), handles the buyer's return and the providers' webhooks, voids checkouts
+// the order outgrew, reconciles open checkouts whose webhook never came, and refunds money that arrived but
+// could not pay the order. Every state change goes through checkout-ledger.ts (one write path).
+import type { PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
+import { withTransaction } from '../../../platform/db/prisma.js';
+import { AppError } from '../../../platform/errors.js';
+import { formatMoney } from '../../../platform/money.js';
+import type { AfterSaleDeps } from '../../order-admin/after-sale.deps.js';
+import { lockOrder } from '../../order-admin/order-lock.js';
+import { systemActor } from '../../shared/actor.js';
+import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload, type RefundFailedPayload } from '../../shared/events.js';
+import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
+import type { ConnectionService, LoadedConnection } from '../connections/connection.service.js';
+import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
+import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
+import { applyCheckoutState, OPEN_CHECKOUT_STATES, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
+
+export type ReturnOutcome = 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed';
+export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'recorded';
+
+export interface StartCheckoutInput {
+  tenantId: string;
+  orderId: string;
+  method: string;
+  /** Built from our checkout id once it exists. */
+  returnUrl: (checkoutId: string) => string;
+  cancelUrl: string;
+}
+
+export interface CheckoutService {
+  /**
+   * Records a checkout for the order's current total and version, then opens it at the shop's provider.
+   * Errors: NOT_FOUND, ILLEGAL_STATE (not waiting for payment), PAYMENT_METHOD_NOT_ENABLED (not enabled or
+   * not connected), UPSTREAM_UNAVAILABLE / ProviderRejectedError from the provider (the row is marked FAILED).
+   */
+  start(input: StartCheckoutInput): Promise<{ checkout: PaymentCheckout; redirectUrl: string | null }>;
+  /**
+   * The buyer came back from the provider. Refused (NOT_FOUND) unless the checkout is ours, for this order,
+   * and `providerCheckoutId` (PayPal's ?token=) names it. PayPal: captured here; PAID only on a COMPLETED capture.
+   */
+  completeReturn(input: { tenantId: string; orderId: string; checkoutId: string; providerCheckoutId?: string }): Promise<ReturnOutcome>;
+  /**
+   * Square (Cash App Pay): charges the Web Payments SDK token the invoice page got for this checkout
+   * (CreatePayment, idempotency key = our checkout id). NOT_FOUND unless the checkout is ours, for this order
+   * and a provider that charges tokens. 'changed' (nothing charged) when the order outgrew the checkout;
+   * 'declined' when Square refused the payment (the checkout is FAILED: a new one gets a new key).
+   */
+  charge(input: { tenantId: string; orderId: string; checkoutId: string; sourceToken: string }): Promise<ReturnOutcome>;
+  /** BAD_SIGNATURE, NOT_FOUND (unknown connection, or a checkout we did not create), VALIDATION_FAILED. */
+  handleWebhook(provider: PaymentProvider, connectionId: string, req: WebhookRequest): Promise<{ outcome: WebhookOutcome; applied?: ApplyOutcome }>;
+  /** Voids the order's open checkouts made for an older version (or any, once the order is not payable). */
+  voidStale(tenantId: string, orderId: string): Promise<number>;
+  /** Asks the provider about every open checkout older than `olderThanMinutes` and applies what it says. */
+  reconcile(olderThanMinutes: number): Promise<{ checked: number; changed: number; errors: number }>;
+  /** Job body: refunds a checkout's unapplied money through its provider; FLAGGED when the provider refuses. */
+  refundUnapplied(checkoutId: string, job: { attempt: number; maxAttempts: number }): Promise<void>;
+}
+
+export function createCheckoutService(deps: AfterSaleDeps & { connections: ConnectionService }): CheckoutService {
+  const { db, clock, connections, logger } = deps;
+
+  /** Capture when the provider needs it (PayPal APPROVED) and the money can still pay the order; else read it. */
+  async function settle(loaded: LoadedConnection, checkout: PaymentCheckout, state: ProviderCheckoutState): Promise<ProviderCheckoutState> {
+    if (state.state !== 'APPROVED' || !loaded.adapter.capture || !checkout.providerCheckoutId) return state;
+    const order = await db.order.findUniqueOrThrow({ where: { id: checkout.orderId } });
+    // Never capture a checkout the order outgrew: for PayPal that is what "void" means.
+    if (checkout.state === 'VOIDED' || whyNotApplicable(order, checkout, checkout.amountCents, checkout.currency)) return state;
+    return loaded.adapter.capture(loaded.conn, checkout.providerCheckoutId, `capture-${checkout.id}`);
+  }
+
+  /** Renames a checkout named by our own id (Square before its charge) to the provider's payment id. */
+  async function bindProviderId(checkoutId: string, current: string | null, providerId: string): Promise<void> {
+    if (!current || current === providerId || current !== checkoutId) return;
+    await db.paymentCheckout.updateMany({ where: { id: checkoutId, providerCheckoutId: checkoutId }, data: { providerCheckoutId: providerId } });
+  }
+
+  /**
+   * A payment event for an id we have not bound yet: Square's payment.created can arrive before our charge
+   * call has its answer, or instead of it (the answer was lost). Such a checkout is still named by our own id,
+   * and the event names our order (reference_id): when exactly one checkout of this connection for that order
+   * is in that state, it is the one, and it is bound now. Anything else stays refused.
+   */
+  async function adoptUncharged(connectionId: string, state: ProviderCheckoutState): Promise<PaymentCheckout | null> {
+    if (!state.orderId) return null;
+    const candidates = (await db.paymentCheckout.findMany({ where: { connectionId, orderId: state.orderId, state: { in: [...OPEN_CHECKOUT_STATES] } } }))
+      .filter((c) => c.providerCheckoutId === c.id);
+    if (candidates.length !== 1) return null;
+    const [c] = candidates as [PaymentCheckout];
+    await bindProviderId(c.id, c.providerCheckoutId, state.providerCheckoutId);
+    return db.paymentCheckout.findUnique({ where: { id: c.id } });
+  }
+
+  const service: CheckoutService = {
+    async start(input) {
+      if (!isProcessorMethod(input.method)) throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'That payment method is not available for this invoice.');
+      const method: ProcessorMethod = input.method;
+      const provider = providerOfMethod(method);
+      const { checkout, order } = await withTransaction(db, async (tx) => {
+        const order = await lockOrder(tx, input.tenantId, input.orderId);
+        if (order.status !== 'PENDING_PAYMENT') throw new AppError('ILLEGAL_STATE', `Order #${order.number} is not waiting for payment (${order.status}).`);
+        const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: { enabledPaymentMethods: true } });
+        const usable = await connections.usableMethods(input.tenantId, tenant.enabledPaymentMethods);
+        if (!usable.includes(method)) throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'That payment method is not available for this invoice.');
+        const connection = await tx.paymentConnection.findUniqueOrThrow({ where: { tenantId_provider: { tenantId: input.tenantId, provider } } });
+        const checkout = await tx.paymentCheckout.create({
+          data: { tenantId: input.tenantId, orderId: order.id, connectionId: connection.id, provider, method, amountCents: order.totalCents, currency: order.currency.trim().toUpperCase(), orderVersion: order.version },
+        });
+        return { checkout, order };
+      });
+      const loaded = await connections.load({ id: checkout.connectionId }, { requireConnected: true });
+      const shop = await db.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: { name: true } });
+      try {
+        const created = await loaded.adapter.createCheckout(loaded.conn, {
+          orderId: order.id,
+          orderNumber: order.number,
+          amountCents: checkout.amountCents,
+          currency: checkout.currency,
+          returnUrl: input.returnUrl(checkout.id),
+          cancelUrl: input.cancelUrl,
+          idempotencyKey: checkout.id,
+          description: `${shop.name} order #${order.number}`,
+        });
+        const updated = await db.paymentCheckout.update({
+          where: { id: checkout.id },
+          data: { providerCheckoutId: created.providerCheckoutId, state: checkout.state === 'CREATING' ? 'OPEN' : checkout.state, providerStatus: created.providerStatus.slice(0, 200) },
+        });
+        // The order may have changed while the provider answered: the trigger only voids what it saw open.
+        await service.voidStale(input.tenantId, order.id);
+        return { checkout: updated, redirectUrl: created.redirectUrl };
+      } catch (err) {
+        await db.paymentCheckout.update({ where: { id: checkout.id }, data: { state: 'FAILED', providerStatus: err instanceof Error ? err.message.slice(0, 200) : 'create failed' } });
+        throw err;
+      }
+    },
+
+    async completeReturn(input) {
+      const checkout = await db.paymentCheckout.findFirst({ where: { id: input.checkoutId, tenantId: input.tenantId, orderId: input.orderId } });
+      if (!checkout || !checkout.providerCheckoutId || (input.providerCheckoutId && input.providerCheckoutId !== checkout.providerCheckoutId)) {
+        throw new AppError('NOT_FOUND', 'This payment was not started from this invoice.');
+      }
+      if (checkout.state === 'PAID') return checkout.unappliedAction ? 'changed' : 'paid';
+      if (checkout.state === 'VOIDED') return 'changed';
+      const loaded = await connections.load({ id: checkout.connectionId });
+      const state = await settle(loaded, checkout, await loaded.adapter.getCheckout(loaded.conn, checkout.providerCheckoutId));
+      const { checkout: after } = await applyCheckoutState(deps, checkout.id, state, { source: 'return' });
+      // PAID by this call or by a concurrent webhook: either way, money that could not pay the order is "changed".
+      if (after.state === 'PAID') return after.unappliedAction ? 'changed' : 'paid';
+      if (after.state === 'PENDING') return 'pending';
+      if (after.state === 'VOIDED') return 'changed';
+      if (after.state === 'FAILED') return 'failed';
+      return state.providerStatus === 'INSTRUMENT_DECLINED' ? 'declined' : 'open';
+    },
+
+    async charge(input) {
+      const checkout = await db.paymentCheckout.findFirst({ where: { id: input.checkoutId, tenantId: input.tenantId, orderId: input.orderId } });
+      if (!checkout) throw new AppError('NOT_FOUND', 'This payment was not started from this invoice.');
+      if (checkout.state === 'PAID') return checkout.unappliedAction ? 'changed' : 'paid';
+      if (checkout.state === 'VOIDED') return 'changed';
+      if (checkout.state === 'FAILED') return 'failed';
+      const loaded = await connections.load({ id: checkout.connectionId }, { requireConnected: true });
+      if (!loaded.adapter.charge) throw new AppError('NOT_FOUND', 'This payment is not paid with a token.');
+      // Never take money for a checkout the order outgrew (edited, cancelled, paid another way).
+      const order = await db.order.findUniqueOrThrow({ where: { id: checkout.orderId } });
+      if (whyNotApplicable(order, checkout, checkout.amountCents, checkout.currency)) {
+        await service.voidStale(input.tenantId, order.id);
+        return 'changed';
+      }
+      let state: ProviderCheckoutState;
+      try {
+        state = await loaded.adapter.charge(loaded.conn, {
+          sourceToken: input.sourceToken,
+          amountCents: checkout.amountCents,
+          currency: checkout.currency,
+          idempotencyKey: checkout.id,
+          orderId: checkout.orderId,
+          note: `Order #${order.number}`,
+        });
+      } catch (err) {
+        if (!(err instanceof ProviderRejectedError)) throw err;
+        // Square keeps the key with the refused request: this checkout cannot be charged again.
+        await db.paymentCheckout.updateMany({ where: { id: checkout.id, state: { in: [...OPEN_CHECKOUT_STATES] } }, data: { state: 'FAILED', providerStatus: err.providerCode.slice(0, 200) } });
+        return 'declined';
+      }
+      // From now on the provider's payment id names the checkout (webhooks and reconciliation use it).
+      await bindProviderId(checkout.id, checkout.providerCheckoutId, state.providerCheckoutId);
+      const { outcome, checkout: after } = await applyCheckoutState(deps, checkout.id, state, { source: 'charge' });
+      if (outcome === 'paid' || outcome === 'already_paid') return 'paid';
+      if (outcome === 'unapplied') return 'changed';
+      if (after.state === 'PENDING' || after.state === 'APPROVED') return 'pending';
+      if (after.state === 'FAILED') return 'failed';
+      return after.state === 'VOIDED' ? 'changed' : 'open';
+    },
+
+    async handleWebhook(provider, connectionId, req) {
+      const loaded = await connections.load({ id: connectionId }).catch(() => null);
+      if (!loaded || loaded.row.provider !== provider) throw new AppError('NOT_FOUND', 'Unknown webhook endpoint.');
+      const event = await loaded.adapter.verifyWebhook(loaded.conn, req);
+      const seen = await db.providerWebhookEvent.findUnique({ where: { provider_eventId: { provider, eventId: event.eventId } } });
+      if (seen) return { outcome: 'duplicate' };
+      const record = { provider, eventId: event.eventId, connectionId, type: event.type.slice(0, 100) };
+
+      if (event.checkout) {
+        const checkout = await db.paymentCheckout.findFirst({ where: { provider, providerCheckoutId: event.checkout.providerCheckoutId, connectionId } })
+          ?? await adoptUncharged(connectionId, event.checkout);
+        if (!checkout) throw new AppError('NOT_FOUND', 'This checkout was not created by this shop; the event was refused.');
+        if (event.checkout.orderId && event.checkout.orderId !== checkout.orderId) throw new AppError('CONFLICT', 'The event names another order than the checkout; the event was refused.');
+        const state = await settle(loaded, checkout, event.checkout);
+        try {
+          const { outcome } = await applyCheckoutState(deps, checkout.id, state, { source: `webhook ${event.type}`, webhookEvent: record });
+          return { outcome: 'applied', applied: outcome };
+        } catch (err) {
+          if ((err as { code?: string }).code === 'P2002') return { outcome: 'duplicate' };
+          throw err;
+        }
+      }
+
+      if (event.refund) {
+        const checkout = event.refund.paymentReference
+          ? await db.paymentCheckout.findFirst({ where: { provider, connectionId, paymentReference: event.refund.paymentReference } })
+          : null;
+        await withTransaction(db, async (tx) => {
+          await tx.providerWebhookEvent.create({ data: { ...record, checkoutId: checkout?.id ?? null, outcome: 'recorded' } });
+          if (!checkout) return;
+          const ctx = { tenantId: checkout.tenantId, actor: { ...systemActor, label: `${provider} webhook` } };
+          await deps.audit.record(tx, ctx, {
+            action: event.refund!.reversal ? 'payment.reversed_by_provider' : 'payment.provider_refund',
+            entityType: 'Order',
+            entityId: checkout.orderId,
+            after: { checkoutId: checkout.id, providerRefundId: event.refund!.providerRefundId, state: event.refund!.state, amountCents: event.refund!.amountCents, type: event.type },
+          });
+          if (event.refund!.state === 'FAILED' && !event.refund!.reversal) {
+            // A refund the provider took and later failed (Square refund.updated FAILED): the money did not
+            // go back. Recorded and announced as any refused refund is, so an admin returns it another way.
+            const sent = await tx.auditLog.findFirst({
+              where: { tenantId: checkout.tenantId, entityType: 'Order', entityId: checkout.orderId, action: PROCESSOR_REFUND_AUDIT.sent, after: { path: ['providerRefundId'], equals: event.refund!.providerRefundId } },
+            });
+            const refundId = (sent?.after as { refundId?: string } | null)?.refundId;
+            if (refundId) {
+              const order = await tx.order.findUniqueOrThrow({ where: { id: checkout.orderId } });
+              const amountCents = event.refund!.amountCents ?? 0;
+              const error = `${provider} reported refund ${event.refund!.providerRefundId} as failed (${event.type})`;
+              await deps.audit.record(tx, ctx, {
+                action: PROCESSOR_REFUND_AUDIT.failed,
+                entityType: 'Order',
+                entityId: checkout.orderId,
+                after: { refundId, providerRefundId: event.refund!.providerRefundId, amountCents, currency: order.currency, error, permanent: true, action: 'The money was NOT returned by the processor: return it to the customer another way.' },
+              });
+              const alert: RefundFailedPayload = { tenantId: checkout.tenantId, orderId: checkout.orderId, refundId, amountCents, currency: order.currency, error, permanent: true };
+              await deps.bus.emit(tx, EVENTS.refundFailed, alert, { jobKey: `refund-failed:${refundId}` });
+            }
+          }
+          if (event.refund!.reversal) {
+            // Money taken back by PayPal or the payer's bank: the admins must know (the order stays as it is).
+            const order = await tx.order.findUniqueOrThrow({ where: { id: checkout.orderId } });
+            const alert: PaymentUnappliedPayload = { tenantId: checkout.tenantId, orderId: checkout.orderId, checkoutId: checkout.id, amountCents: event.refund!.amountCents ?? 0, currency: order.currency, reason: `${provider} reversed the payment (${event.type})`, action: 'FLAGGED' };
+            await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `reversed:${event.eventId}` });
+          }
+        }).catch((err) => {
+          if ((err as { code?: string }).code !== 'P2002') throw err;
+        });
+        return { outcome: 'recorded' };
+      }
+
+      // An event type we do not act on: remembered (de-duplication), answered 200.
+      await db.providerWebhookEvent.createMany({ data: [{ ...record, outcome: 'ignored' }], skipDuplicates: true });
+      return { outcome: 'ignored' };
+    },
+
+    async voidStale(tenantId, orderId) {
+      const order = await db.order.findFirst({ where: { id: orderId, tenantId } });
+      if (!order) return 0;
+      const open = await db.paymentCheckout.findMany({ where: { orderId, state: { in: [...OPEN_CHECKOUT_STATES] } } });
+      const stale = open.filter((c) => order.status !== 'PENDING_PAYMENT' || c.orderVersion !== order.version);
+      let voided = 0;
+      for (const c of stale) {
+        const reason = order.status !== 'PENDING_PAYMENT' ? `order ${order.status}` : `order changed (version ${c.orderVersion} -> ${order.version})`;
+        if (c.providerCheckoutId) {
+          const loaded = await connections.load({ id: c.connectionId });
+          await loaded.adapter.voidCheckout(loaded.conn, c.providerCheckoutId);
+        }
+        // Only if nothing was applied meanwhile (a payment that won the race is handled by the ledger).
+        const { count } = await db.paymentCheckout.updateMany({
+          where: { id: c.id, state: { in: [...OPEN_CHECKOUT_STATES] } },
+          data: { state: 'VOIDED', voidedAt: clock.now(), voidReason: reason },
+        });
+        voided += count;
+      }
+      if (voided) logger.info({ orderId, voided }, 'stale checkouts voided');
+      return voided;
+    },
+
+    async reconcile(olderThanMinutes) {
+      const cutoff = new Date(clock.now().getTime() - olderThanMinutes * 60_000);
+      const open = await db.paymentCheckout.findMany({ where: { state: { in: [...OPEN_CHECKOUT_STATES] }, createdAt: { lt: cutoff } }, orderBy: { createdAt: 'asc' }, take: 200 });
+      let changed = 0;
+      let errors = 0;
+      for (const c of open) {
+        try {
+          if (!c.providerCheckoutId) {
+            // The provider call never answered: nothing the buyer could pay exists on our side.
+            await db.paymentCheckout.updateMany({ where: { id: c.id, state: 'CREATING' }, data: { state: 'FAILED', providerStatus: 'never created' } });
+            continue;
+          }
+          const loaded = await connections.load({ id: c.connectionId });
+          const state = await settle(loaded, c, await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId));
+          const { checkout } = await applyCheckoutState(deps, c.id, state, { source: 'reconciliation' });
+          if (checkout.state !== c.state) changed++;
+        } catch (err) {
+          errors++;
+          logger.warn({ err, checkoutId: c.id }, 'reconciliation could not check a checkout; next run tries again');
+        }
+      }
+      return { checked: open.length, changed, errors };
+    },
+
+    async refundUnapplied(checkoutId, job) {
+      const c = await db.paymentCheckout.findUnique({ where: { id: checkoutId } });
+      if (!c || c.unappliedAction !== 'REFUND_PENDING' || !c.paymentReference || !c.providerCheckoutId) return;
+      const amountCents = c.paidAmountCents ?? 0;
+      const ctx = { tenantId: c.tenantId, actor: { ...systemActor, label: `${c.provider} refund of unapplied payment` } };
+      const loaded = await connections.load({ id: c.connectionId });
+      try {
+        const refund = await loaded.adapter.refund(loaded.conn, {
+          paymentReference: c.paymentReference,
+          providerCheckoutId: c.providerCheckoutId,
+          amountCents,
+          currency: c.currency,
+          full: true,
+          idempotencyKey: `unapplied-${c.id}`,
+          reason: `Payment could not be applied: ${c.unappliedReason ?? 'order changed'}`,
+        });
+        await withTransaction(db, async (tx) => {
+          await tx.paymentCheckout.update({ where: { id: c.id }, data: { unappliedAction: refund.state === 'CLAIM_SENT' ? 'CLAIM_SENT' : 'REFUND_SENT' } });
+          await deps.audit.record(tx, ctx, { action: 'payment.unapplied_refunded', entityType: 'Order', entityId: c.orderId, after: { checkoutId: c.id, amountCents, providerRefundId: refund.providerRefundId, providerStatus: refund.providerStatus, claimUrl: refund.claimUrl ? 'sent' : undefined } });
+          const alert: PaymentUnappliedPayload = { tenantId: c.tenantId, orderId: c.orderId, checkoutId: c.id, amountCents, currency: c.currency, reason: c.unappliedReason ?? '', action: 'REFUNDED' };
+          await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-done:${c.id}` });
+          // BTCPay: the customer receives it only by claiming it with their address: they get the link by DM.
+          if (refund.state === 'CLAIM_SENT' && refund.claimUrl) {
+            const claim: RefundClaimLinkPayload = { tenantId: c.tenantId, orderId: c.orderId, refundId: c.id, amountCents, currency: c.currency, claimUrl: refund.claimUrl };
+            await deps.bus.emit(tx, EVENTS.refundClaimLink, claim, { jobKey: `refund-claim:${c.id}` });
+          }
+        });
+      } catch (err) {
+        const permanent = err instanceof ProviderRejectedError;
+        if (!permanent && job.attempt < job.maxAttempts) throw err;
+        const error = err instanceof Error ? err.message : String(err);
+        await withTransaction(db, async (tx) => {
+          await tx.paymentCheckout.update({ where: { id: c.id }, data: { unappliedAction: 'FLAGGED' } });
+          await deps.audit.record(tx, ctx, {
+            action: 'payment.unapplied_flagged',
+            entityType: 'Order',
+            entityId: c.orderId,
+            after: { checkoutId: c.id, amountCents, error, action: `The provider did not refund ${formatMoney(amountCents, c.currency)}: return it to the customer another way.` },
+          });
+          const alert: PaymentUnappliedPayload = { tenantId: c.tenantId, orderId: c.orderId, checkoutId: c.id, amountCents, currency: c.currency, reason: c.unappliedReason ?? '', action: 'FLAGGED', error };
+          await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-flagged:${c.id}` });
+        });
+        if (!permanent) throw err;
+      }
+    },
+  };
+  return service;
+}

@@ -1,0 +1,205 @@
+// Per-shop processor connections: connect/update, test, disconnect (each audited), and the one rule
+// "a processor-backed method is enabled only while its connection works":
+// - assertMethodsUsable refuses to enable PAYPAL / CASHAPP_PAY / BTC_INVOICE without a CONNECTED connection
+//   (the settings save calls it);
+// - a failed test or a disconnect switches the provider's methods off in the same transaction;
+// - usableMethods is what the invoice page and the Discord select offer (enabled AND connected).
+// Secrets are one encrypted JSON value (platform/secret-box.ts); surfaces only ever see secretHints.
+import { z } from 'zod';
+import type { PaymentConnection, PaymentMethod } from '../../../generated/prisma/index.js';
+import type { Clock } from '../../../platform/clock.js';
+import { withTransaction, type Db } from '../../../platform/db/prisma.js';
+import { AppError } from '../../../platform/errors.js';
+import { maskLast4, openSecret, type SecretBox } from '../../../platform/secret-box.js';
+import { parseInput } from '../../../platform/validate.js';
+import type { AuditService } from '../../audit/audit.service.js';
+import type { TenantContext } from '../../shared/actor.js';
+import type { ConnectionTestResult, ProviderAdapter, ProviderConnection, ProviderId } from '../providers/provider.port.js';
+import { isProcessorMethod, PROVIDER_DEFINITIONS, providerOfMethod, type ProviderUrlOverrides } from './provider-definitions.js';
+
+export type ProviderAdapters = Partial<Record<ProviderId, ProviderAdapter>>;
+
+const providerId = z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']);
+const connectInput = z.object({
+  provider: providerId,
+  environment: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  /** Write-only: a field left empty keeps the stored value. */
+  secrets: z.record(z.string(), z.string().optional()).default({}),
+});
+
+/** What a surface may see of a connection (never a secret). */
+export interface ConnectionView {
+  id: string;
+  provider: ProviderId;
+  label: string;
+  environment: string;
+  config: Record<string, unknown>;
+  secretHints: Record<string, string>;
+  status: PaymentConnection['status'];
+  lastTestOk: boolean | null;
+  lastTestMessage: string | null;
+  lastTestedAt: Date | null;
+  methods: PaymentMethod[];
+}
+
+export interface LoadedConnection { row: PaymentConnection; conn: ProviderConnection; adapter: ProviderAdapter }
+
+export interface ConnectionService {
+  list(ctx: TenantContext): Promise<ConnectionView[]>;
+  /** Creates or updates the tenant's connection for a provider (status back to UNTESTED). VALIDATION_FAILED for bad fields. */
+  connect(ctx: TenantContext, input: unknown): Promise<ConnectionView>;
+  /** Calls the provider with the stored credentials and records what it answered. */
+  test(ctx: TenantContext, provider: ProviderId): Promise<ConnectionTestResult & { view: ConnectionView }>;
+  /** Erases the secrets, marks it DISCONNECTED and switches its methods off. */
+  disconnect(ctx: TenantContext, provider: ProviderId): Promise<ConnectionView>;
+  /** PAYMENT_METHOD_NOT_ENABLED when a processor-backed method in `methods` has no working connection. */
+  assertMethodsUsable(tenantId: string, methods: readonly PaymentMethod[]): Promise<void>;
+  /** The tenant's enabled methods minus processor-backed ones without a working connection. */
+  usableMethods(tenantId: string, enabled: readonly PaymentMethod[]): Promise<PaymentMethod[]>;
+  /** The connection an adapter call needs (decrypted); NOT_FOUND / PAYMENT_METHOD_NOT_ENABLED when unusable. */
+  load(where: { id: string } | { tenantId: string; provider: ProviderId }, opts?: { requireConnected?: boolean }): Promise<LoadedConnection>;
+  adapterFor(provider: ProviderId): ProviderAdapter;
+}
+
+export function createConnectionService(deps: { db: Db; clock: Clock; secrets: SecretBox; audit: Pick<AuditService, 'record'>; adapters: ProviderAdapters; urls: ProviderUrlOverrides }): ConnectionService {
+  const { db, clock, secrets: box, audit, adapters, urls } = deps;
+
+  const view = (row: PaymentConnection): ConnectionView => {
+    const def = PROVIDER_DEFINITIONS[row.provider];
+    return {
+      id: row.id,
+      provider: row.provider,
+      label: def.label,
+      environment: row.environment,
+      config: (row.config ?? {}) as Record<string, unknown>,
+      secretHints: (row.secretHints ?? {}) as Record<string, string>,
+      status: row.status,
+      lastTestOk: row.lastTestOk,
+      lastTestMessage: row.lastTestMessage,
+      lastTestedAt: row.lastTestedAt,
+      methods: def.methods,
+    };
+  };
+
+  const adapterFor = (provider: ProviderId): ProviderAdapter => {
+    const adapter = adapters[provider];
+    if (!adapter) throw new AppError('PAYMENT_METHOD_NOT_ENABLED', `${PROVIDER_DEFINITIONS[provider].label} is not available on this server yet.`);
+    return adapter;
+  };
+
+  const toConnection = (row: PaymentConnection): ProviderConnection => {
+    if (!row.secrets) throw new AppError('PAYMENT_METHOD_NOT_ENABLED', `The shop's ${PROVIDER_DEFINITIONS[row.provider].label} connection is disconnected.`);
+    const secrets = JSON.parse(openSecret(box, row.secrets)) as Record<string, string>;
+    return PROVIDER_DEFINITIONS[row.provider].toConnection({ environment: row.environment, config: (row.config ?? {}) as Record<string, unknown> }, secrets, urls);
+  };
+
+  /** Switches the provider's methods off for the tenant (inside tx); returns the ones that were on. */
+  async function switchOff(tx: Parameters<Parameters<typeof withTransaction>[1]>[0], tenantId: string, provider: ProviderId): Promise<PaymentMethod[]> {
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { enabledPaymentMethods: true } });
+    const off = PROVIDER_DEFINITIONS[provider].methods.filter((m) => tenant.enabledPaymentMethods.includes(m));
+    if (off.length) await tx.tenant.update({ where: { id: tenantId }, data: { enabledPaymentMethods: tenant.enabledPaymentMethods.filter((m) => !off.includes(m)) } });
+    return off;
+  }
+
+  const service: ConnectionService = {
+    adapterFor,
+
+    async list(ctx) {
+      const rows = await db.paymentConnection.findMany({ where: { tenantId: ctx.tenantId }, orderBy: { provider: 'asc' } });
+      return rows.map(view);
+    },
+
+    async connect(ctx, raw) {
+      const input = parseInput(connectInput, raw, 'connection');
+      const def = PROVIDER_DEFINITIONS[input.provider];
+      if (!def.environments.includes(input.environment)) {
+        throw new AppError('VALIDATION_FAILED', `environment must be one of ${def.environments.join(', ')}.`, { fields: [{ path: 'environment', message: `one of ${def.environments.join(', ')}` }] });
+      }
+      const config = parseInput(def.config, input.config, `${def.label} settings`) as Record<string, unknown>;
+      return withTransaction(db, async (tx) => {
+        const existing = await tx.paymentConnection.findUnique({ where: { tenantId_provider: { tenantId: ctx.tenantId, provider: input.provider } } });
+        const stored = existing?.secrets ? (JSON.parse(openSecret(box, existing.secrets)) as Record<string, string>) : {};
+        const given = Object.fromEntries(Object.entries(input.secrets).filter(([k, v]) => def.secretFields.includes(k) && v && v.trim()).map(([k, v]) => [k, v!.trim()]));
+        const merged = parseInput(def.secrets, { ...stored, ...given }, `${def.label} secrets`) as Record<string, string>;
+        const hints = Object.fromEntries(def.secretFields.map((f) => [f, maskLast4(merged[f]) ?? '']));
+        const data = { environment: input.environment, config: config as object, secrets: box.encrypt(JSON.stringify(merged)), secretHints: hints, status: 'UNTESTED' as const, lastTestOk: null, lastTestMessage: null, lastTestedAt: null };
+        const row = existing
+          ? await tx.paymentConnection.update({ where: { id: existing.id }, data })
+          : await tx.paymentConnection.create({ data: { tenantId: ctx.tenantId, provider: input.provider, ...data } });
+        // Changed credentials are untested: the methods stay off until a test passes again.
+        const switchedOff = await switchOff(tx, ctx.tenantId, input.provider);
+        await audit.record(tx, ctx, {
+          action: existing ? 'payment_connection.updated' : 'payment_connection.created',
+          entityType: 'PaymentConnection',
+          entityId: row.id,
+          before: existing ? { environment: existing.environment, config: existing.config, secretHints: existing.secretHints } : undefined,
+          after: { provider: row.provider, environment: row.environment, config, secretHints: hints, secretsChanged: Object.keys(given), methodsSwitchedOff: switchedOff },
+        });
+        return view(row);
+      });
+    },
+
+    async test(ctx, provider) {
+      const row = await db.paymentConnection.findUnique({ where: { tenantId_provider: { tenantId: ctx.tenantId, provider } } });
+      if (!row || !row.secrets) throw new AppError('NOT_FOUND', `Connect ${PROVIDER_DEFINITIONS[provider].label} first.`);
+      let result: ConnectionTestResult;
+      try {
+        result = await adapterFor(provider).testConnection(toConnection(row));
+      } catch (err) {
+        result = { ok: false, message: err instanceof AppError ? err.message : 'The test failed unexpectedly.' };
+      }
+      const message = result.message.slice(0, 500);
+      const updated = await withTransaction(db, async (tx) => {
+        // Only if the credentials did not change while the provider was being asked.
+        const { count } = await tx.paymentConnection.updateMany({
+          where: { id: row.id, updatedAt: row.updatedAt },
+          data: { status: result.ok ? 'CONNECTED' : 'FAILED', lastTestOk: result.ok, lastTestMessage: message, lastTestedAt: clock.now() },
+        });
+        const switchedOff = count && !result.ok ? await switchOff(tx, ctx.tenantId, provider) : [];
+        await audit.record(tx, ctx, { action: 'payment_connection.tested', entityType: 'PaymentConnection', entityId: row.id, after: { ok: result.ok, message, methodsSwitchedOff: switchedOff, applied: count === 1 } });
+        return tx.paymentConnection.findUniqueOrThrow({ where: { id: row.id } });
+      });
+      return { ok: result.ok, message, view: view(updated) };
+    },
+
+    async disconnect(ctx, provider) {
+      return withTransaction(db, async (tx) => {
+        const row = await tx.paymentConnection.findUnique({ where: { tenantId_provider: { tenantId: ctx.tenantId, provider } } });
+        if (!row) throw new AppError('NOT_FOUND', `${PROVIDER_DEFINITIONS[provider].label} is not connected.`);
+        const updated = await tx.paymentConnection.update({ where: { id: row.id }, data: { secrets: null, secretHints: {}, status: 'DISCONNECTED' } });
+        const switchedOff = await switchOff(tx, ctx.tenantId, provider);
+        await audit.record(tx, ctx, { action: 'payment_connection.disconnected', entityType: 'PaymentConnection', entityId: row.id, after: { provider, methodsSwitchedOff: switchedOff } });
+        return view(updated);
+      });
+    },
+
+    async assertMethodsUsable(tenantId, methods) {
+      const usable = await service.usableMethods(tenantId, methods);
+      const refused = methods.filter((m) => !usable.includes(m));
+      if (refused.length) {
+        const names = refused.map((m) => PROVIDER_DEFINITIONS[providerOfMethod(m as never)].label);
+        throw new AppError('PAYMENT_METHOD_NOT_ENABLED', `${refused.join(', ')} can be enabled only while the shop's ${[...new Set(names)].join(' / ')} connection works: connect it and pass "Test connection" in Settings -> Payments first.`, { methods: refused });
+      }
+    },
+
+    async usableMethods(tenantId, enabled) {
+      if (!enabled.some(isProcessorMethod)) return [...enabled];
+      const connected = await db.paymentConnection.findMany({ where: { tenantId, status: 'CONNECTED', secrets: { not: null } }, select: { provider: true } });
+      const providers = new Set(connected.map((c) => c.provider));
+      return enabled.filter((m) => !isProcessorMethod(m) || (providers.has(providerOfMethod(m)) && adapters[providerOfMethod(m)] !== undefined));
+    },
+
+    async load(where, opts = {}) {
+      const row = 'id' in where
+        ? await db.paymentConnection.findUnique({ where: { id: where.id } })
+        : await db.paymentConnection.findUnique({ where: { tenantId_provider: { tenantId: where.tenantId, provider: where.provider } } });
+      if (!row) throw new AppError('NOT_FOUND', 'Payment connection not found.');
+      if (opts.requireConnected && row.status !== 'CONNECTED') {
+        throw new AppError('PAYMENT_METHOD_NOT_ENABLED', `The shop's ${PROVIDER_DEFINITIONS[row.provider].label} connection is not working right now.`);
+      }
+      return { row, conn: toConnection(row), adapter: adapterFor(row.provider) };
+    },
+  };
+  return service;
+}

@@ -1,0 +1,96 @@
+// What each provider's connection holds: its environments, its non-secret settings and its secrets (each a
+// zod schema, so the panel form and the service validate the same way), and how a stored connection
+// becomes the ProviderConnection an adapter is called with. One definition per provider; adding a provider
+// is one entry here plus its adapter in the registry (container.ts).
+import { z } from 'zod';
+import type { PaymentMethod } from '../../../generated/prisma/index.js';
+import { PROVIDER_FOR_METHOD, type ProviderConnection, type ProviderId } from '../providers/provider.port.js';
+
+const text = (max: number) => z.string().trim().min(1, 'required').max(max);
+const httpsUrl = z.url({ protocol: /^https?$/ }).max(300).transform((u) => u.replace(/\/+$/, ''));
+
+/** Base URLs that replace the providers' real hosts (local fakes in development and tests). */
+export interface ProviderUrlOverrides {
+  paypalApiBaseUrl?: string;
+  squareApiBaseUrl?: string;
+  squareWebPaymentsSdkUrl?: string;
+}
+
+export interface ProviderDefinition {
+  provider: ProviderId;
+  label: string;
+  /** The payment methods this connection settles (PROVIDER_FOR_METHOD, reversed). */
+  methods: PaymentMethod[];
+  environments: readonly string[];
+  config: z.ZodObject;
+  secrets: z.ZodObject;
+  /** Secret field names, for masking and for "leave empty to keep". */
+  secretFields: readonly string[];
+  toConnection(row: { environment: string; config: Record<string, unknown> }, secrets: Record<string, string>, urls: ProviderUrlOverrides): ProviderConnection;
+}
+
+export const PROVIDER_DEFINITIONS: Record<ProviderId, ProviderDefinition> = {
+  PAYPAL: {
+    provider: 'PAYPAL',
+    label: 'PayPal',
+    methods: ['PAYPAL'],
+    environments: ['sandbox', 'live'],
+    config: z.object({ clientId: text(200), webhookId: text(100) }),
+    secrets: z.object({ clientSecret: text(200) }),
+    secretFields: ['clientSecret'],
+    toConnection: (row, secrets, urls) => ({
+      provider: 'PAYPAL',
+      environment: row.environment === 'live' ? 'live' : 'sandbox',
+      apiBaseUrl: urls.paypalApiBaseUrl ?? (row.environment === 'live' ? 'https://api-m.paypal.com' : 'https://api-m.sandbox.paypal.com'),
+      clientId: String(row.config.clientId),
+      webhookId: String(row.config.webhookId),
+      clientSecret: secrets.clientSecret!,
+    }),
+  },
+  SQUARE: {
+    provider: 'SQUARE',
+    label: 'Square (Cash App Pay)',
+    methods: ['CASHAPP_PAY'],
+    environments: ['sandbox', 'production'],
+    config: z.object({ locationId: text(100), applicationId: text(200) }),
+    secrets: z.object({ accessToken: text(500), webhookSignatureKey: text(200) }),
+    secretFields: ['accessToken', 'webhookSignatureKey'],
+    toConnection: (row, secrets, urls) => ({
+      provider: 'SQUARE',
+      environment: row.environment === 'production' ? 'production' : 'sandbox',
+      apiBaseUrl: urls.squareApiBaseUrl ?? (row.environment === 'production' ? 'https://connect.squareup.com' : 'https://connect.squareupsandbox.com'),
+      webPaymentsSdkUrl: urls.squareWebPaymentsSdkUrl ?? (row.environment === 'production' ? 'https://web.squarecdn.com/v1/square.js' : 'https://sandbox.web.squarecdn.com/v1/square.js'),
+      locationId: String(row.config.locationId),
+      applicationId: String(row.config.applicationId),
+      accessToken: secrets.accessToken!,
+      webhookSignatureKey: secrets.webhookSignatureKey!,
+    }),
+  },
+  BTCPAY: {
+    provider: 'BTCPAY',
+    label: 'BTCPay Server (Bitcoin invoices)',
+    methods: ['BTC_INVOICE'],
+    environments: ['production'],
+    config: z.object({ serverUrl: httpsUrl, storeId: text(100) }),
+    secrets: z.object({ apiKey: text(200), webhookSecret: text(200) }),
+    secretFields: ['apiKey', 'webhookSecret'],
+    toConnection: (row, secrets) => ({
+      provider: 'BTCPAY',
+      serverUrl: String(row.config.serverUrl),
+      storeId: String(row.config.storeId),
+      apiKey: secrets.apiKey!,
+      webhookSecret: secrets.webhookSecret!,
+    }),
+  },
+};
+
+export const PROCESSOR_METHODS = ['PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'] as const satisfies readonly PaymentMethod[];
+export type ProcessorMethod = (typeof PROCESSOR_METHODS)[number];
+
+export function isProcessorMethod(method: string): method is ProcessorMethod {
+  return (PROCESSOR_METHODS as readonly string[]).includes(method);
+}
+
+export function providerOfMethod(method: ProcessorMethod): ProviderId {
+  return PROVIDER_FOR_METHOD[method];
+}

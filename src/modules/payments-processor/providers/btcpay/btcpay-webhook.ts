@@ -1,0 +1,50 @@
+// BTCPay Server webhook deliveries: header `BTCPay-Sig: sha256=<hex HMAC-SHA256(webhook secret, raw body)>`.
+// A redelivery (manual or automatic) is a new delivery with a new deliveryId carrying the first delivery's id
+// in originalDeliveryId, so that is the id events are de-duplicated on.
+import { createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { AppError } from '../../../../platform/errors.js';
+import { safeEqual } from '../../../../platform/crypto.js';
+import type { WebhookRequest } from '../provider.port.js';
+
+export const BTCPAY_SIGNATURE_HEADER = 'btcpay-sig';
+
+/** The invoice events whose invoice we re-read and hand to the core; every other type is recorded only. */
+export const BTCPAY_INVOICE_EVENTS = new Set([
+  'InvoiceReceivedPayment',
+  'InvoicePaymentSettled',
+  'InvoiceProcessing',
+  'InvoiceSettled',
+  'InvoiceExpired',
+  'InvoiceInvalid',
+]);
+
+export function isValidBtcPaySignature(secret: string, req: WebhookRequest): boolean {
+  const match = /^sha256=([0-9a-fA-F]{64})$/.exec((req.headers[BTCPAY_SIGNATURE_HEADER] ?? '').trim());
+  if (!match) return false;
+  return safeEqual(Buffer.from(match[1]!, 'hex'), createHmac('sha256', secret).update(req.rawBody).digest());
+}
+
+const delivery = z.object({
+  deliveryId: z.string().min(1).max(200),
+  webhookId: z.string().optional(),
+  originalDeliveryId: z.string().max(200).nullish(),
+  isRedelivery: z.boolean().optional(),
+  type: z.string().min(1).max(100),
+  timestamp: z.number().optional(),
+  storeId: z.string().optional(),
+  invoiceId: z.string().optional(),
+});
+export type BtcPayDelivery = z.infer<typeof delivery>;
+
+export function parseBtcPayDelivery(rawBody: Buffer): BtcPayDelivery & { eventId: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'The BTCPay webhook body is not JSON.');
+  }
+  const parsed = delivery.safeParse(json);
+  if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The BTCPay webhook body is not shaped as Greenfield documents it.');
+  return { ...parsed.data, eventId: parsed.data.originalDeliveryId || parsed.data.deliveryId };
+}

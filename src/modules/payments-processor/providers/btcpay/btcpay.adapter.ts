@@ -1,0 +1,140 @@
+// BTCPay Server adapter (Greenfield API v1) for Bitcoin invoices paid into the shop's own BTCPay store.
+// createCheckout makes an invoice carrying our order id in its metadata and sends the buyer to its
+// checkoutLink. Webhooks are verified with BTCPay-Sig and then the invoice is read back, so the core always
+// acts on BTCPay's current record (status and paidAmount), whatever order deliveries arrive in.
+// Refunds are BTCPay's: a pull payment the customer claims with their own address at its viewLink; there is
+// no idempotency key in Greenfield, so the pull payment is named after our refund id and a retried call finds
+// the first one instead of creating a second.
+import { AppError } from '../../../../platform/errors.js';
+import type {
+  BtcPayConnection,
+  ConnectionTestResult,
+  CreateCheckoutInput,
+  CreatedCheckout,
+  ProviderAdapter,
+  ProviderCheckoutState,
+  ProviderRefund,
+  ProviderWebhookEvent,
+  RefundInput,
+  WebhookRequest,
+} from '../provider.port.js';
+import { ProviderRejectedError } from '../provider.port.js';
+import { centsToDecimalString } from '../decimal-amount.js';
+import { z } from 'zod';
+import { GreenfieldClient, invoiceSchema, pullPaymentSchema, storeSchema } from './greenfield.client.js';
+import { btcpayInvoiceState } from './btcpay-invoice.js';
+import { BTCPAY_INVOICE_EVENTS, isValidBtcPaySignature, parseBtcPayDelivery } from './btcpay-webhook.js';
+
+export interface BtcPayAdapterOptions {
+  /** Per request, in milliseconds (default 10 s). */
+  timeoutMs?: number;
+  /** How long a buyer has to pay an invoice (BTCPay's checkout.expirationMinutes; default 30). */
+  expirationMinutes?: number;
+}
+
+export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
+  readonly provider = 'BTCPAY' as const;
+  private readonly timeoutMs: number;
+  private readonly expirationMinutes: number;
+
+  constructor(opts: BtcPayAdapterOptions = {}) {
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.expirationMinutes = opts.expirationMinutes ?? 30;
+  }
+
+  private client(conn: BtcPayConnection): GreenfieldClient {
+    return new GreenfieldClient(conn, this.timeoutMs);
+  }
+
+  async testConnection(conn: BtcPayConnection): Promise<ConnectionTestResult> {
+    const gf = this.client(conn);
+    try {
+      const store = await gf.request('GET', gf.storePath(), storeSchema);
+      return { ok: true, message: `Connected to BTCPay Server at ${conn.serverUrl}: store "${store.name ?? store.id}" (${store.id}).` };
+    } catch (err) {
+      return { ok: false, message: describeFailure(err, conn) };
+    }
+  }
+
+  async createCheckout(conn: BtcPayConnection, input: CreateCheckoutInput): Promise<CreatedCheckout> {
+    const gf = this.client(conn);
+    const invoice = await gf.request('POST', gf.storePath('/invoices'), invoiceSchema, {
+      amount: centsToDecimalString(input.amountCents),
+      currency: input.currency,
+      metadata: { orderId: input.orderId, orderNumber: input.orderNumber, itemDesc: input.description, checkoutRef: input.idempotencyKey },
+      checkout: { redirectURL: input.returnUrl, redirectAutomatically: true, expirationMinutes: this.expirationMinutes },
+    });
+    return { ...btcpayInvoiceState(invoice), redirectUrl: invoice.checkoutLink };
+  }
+
+  async getCheckout(conn: BtcPayConnection, providerCheckoutId: string): Promise<ProviderCheckoutState> {
+    const gf = this.client(conn);
+    const invoice = await gf.request('GET', gf.storePath(`/invoices/${encodeURIComponent(providerCheckoutId)}`), invoiceSchema);
+    return btcpayInvoiceState(invoice);
+  }
+
+  /**
+   * Marks an invoice that has taken no full payment Invalid, so its checkout page stops taking money.
+   * One already Processing or Settled is left alone: that money is real, and the core refunds it when it
+   * learns of it; BTCPay would let us mark it Invalid, which would only hide it.
+   */
+  async voidCheckout(conn: BtcPayConnection, providerCheckoutId: string): Promise<void> {
+    const current = await this.getCheckout(conn, providerCheckoutId);
+    if (current.state !== 'OPEN' && current.state !== 'EXPIRED') return;
+    const gf = this.client(conn);
+    try {
+      await gf.request('POST', gf.storePath(`/invoices/${encodeURIComponent(providerCheckoutId)}/status`), invoiceSchema, { status: 'Invalid' });
+    } catch (err) {
+      // BTCPay refuses (422) when the invoice moved on meanwhile (paid, or already invalid): fine if so.
+      if (!(err instanceof ProviderRejectedError)) throw err;
+      const now = await this.getCheckout(conn, providerCheckoutId);
+      if (now.state === 'OPEN' || now.state === 'EXPIRED') throw err;
+    }
+  }
+
+  async verifyWebhook(conn: BtcPayConnection, req: WebhookRequest): Promise<ProviderWebhookEvent> {
+    if (!isValidBtcPaySignature(conn.webhookSecret, req)) {
+      throw new AppError('BAD_SIGNATURE', 'The BTCPay-Sig webhook signature does not match.');
+    }
+    const d = parseBtcPayDelivery(req.rawBody);
+    if (!BTCPAY_INVOICE_EVENTS.has(d.type) || !d.invoiceId) return { eventId: d.eventId, type: d.type, checkout: null };
+    if (d.storeId && d.storeId !== conn.storeId) {
+      throw new AppError('VALIDATION_FAILED', 'The BTCPay webhook is for another store than this connection.');
+    }
+    return { eventId: d.eventId, type: d.type, checkout: await this.getCheckout(conn, d.invoiceId) };
+  }
+
+  async refund(conn: BtcPayConnection, input: RefundInput): Promise<ProviderRefund> {
+    const gf = this.client(conn);
+    const name = `Refund ${input.idempotencyKey}`;
+    const existing = (await gf.request('GET', `${gf.storePath('/pull-payments')}?includeArchived=true`, z.array(pullPaymentSchema)))
+      .find((pp) => pp.name === name);
+    const pp = existing ?? (await gf.request(
+      'POST',
+      gf.storePath(`/invoices/${encodeURIComponent(input.providerCheckoutId)}/refund`),
+      pullPaymentSchema,
+      {
+        name,
+        description: input.reason.slice(0, 500),
+        // Custom in the invoice currency: exactly the amount the core decided, full or partial, with the
+        // crypto amount worked out by BTCPay at the rate when the customer claims.
+        refundVariant: 'Custom',
+        customAmount: centsToDecimalString(input.amountCents),
+        customCurrency: input.currency,
+      },
+    ));
+    return { providerRefundId: pp.id, state: 'CLAIM_SENT', claimUrl: pp.viewLink, providerStatus: existing ? 'PullPaymentExisting' : 'PullPaymentCreated' };
+  }
+}
+
+function describeFailure(err: unknown, conn: BtcPayConnection): string {
+  const why = err instanceof AppError && typeof err.details?.why === 'string' ? err.details.why : undefined;
+  if (err instanceof ProviderRejectedError) {
+    if (err.httpStatus === 404) return `BTCPay Server at ${conn.serverUrl} has no store ${conn.storeId} (${err.providerCode}).`;
+    return `BTCPay Server refused: ${err.message}`;
+  }
+  if (why?.startsWith('401')) return `BTCPay Server refused the API key (${why}). Create a key with the store's invoice and pull payment permissions.`;
+  if (why?.startsWith('403')) return `BTCPay Server says the API key lacks a permission for store ${conn.storeId} (${why}).`;
+  if (why) return `Could not use BTCPay Server at ${conn.serverUrl} (${why}).`;
+  return `Could not reach BTCPay Server at ${conn.serverUrl}.`;
+}

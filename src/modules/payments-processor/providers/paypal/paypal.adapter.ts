@@ -1,0 +1,188 @@
+// The PayPal adapter (Orders v2 + Payments v2) behind the provider port. See provider.port.ts for the
+// contract and paypal.client.ts / paypal-webhook.ts for the HTTP client and signature verification.
+import { z } from 'zod';
+import { AppError } from '../../../../platform/errors.js';
+import { parseInput } from '../../../../platform/validate.js';
+import {
+  ProviderRejectedError,
+  type PayPalConnection,
+  type ProviderAdapter,
+  type ProviderCheckoutState,
+  type ProviderWebhookEvent,
+} from '../provider.port.js';
+import { capture as captureSchema, centsToValue, createPayPalClient, order as orderSchema, refund as refundSchema, valueToCents, type PayPalCapture, type PayPalOrder } from './paypal.client.js';
+import { createPayPalSignatureVerifier } from './paypal-webhook.js';
+
+export const PAYPAL_HOSTS = { sandbox: 'https://api-m.sandbox.paypal.com', live: 'https://api-m.paypal.com' } as const;
+
+export interface PayPalAdapterOptions {
+  timeoutMs: number;
+  now: () => Date;
+  /** PAYPAL_API_BASE_URL when set: its certificate URLs are trusted (the local fake). */
+  trustedCertPrefix?: string;
+}
+
+const webhookEnvelope = z.object({
+  id: z.string().min(1).max(200),
+  event_type: z.string().min(1).max(200),
+  resource_type: z.string().optional(),
+  resource: z.unknown(),
+});
+
+function captureState(status: string): ProviderCheckoutState['state'] {
+  switch (status) {
+    case 'COMPLETED':
+    case 'PARTIALLY_REFUNDED':
+    case 'REFUNDED':
+      return 'PAID';
+    case 'PENDING':
+      return 'PENDING';
+    default:
+      return 'FAILED'; // DECLINED, FAILED
+  }
+}
+
+function fromCapture(orderId: string, c: PayPalCapture): ProviderCheckoutState {
+  return {
+    providerCheckoutId: orderId,
+    state: captureState(c.status),
+    paidAmountCents: c.amount ? valueToCents(c.amount.value) : undefined,
+    currency: c.amount?.currency_code,
+    paymentReference: c.id,
+    orderId: c.custom_id ?? c.invoice_id,
+    providerStatus: `CAPTURE ${c.status}${c.status_details?.reason ? ` (${c.status_details.reason})` : ''}`,
+  };
+}
+
+/** The checkout as PayPal's order shows it: the capture decides, never the order status alone. */
+export function fromOrder(o: PayPalOrder): ProviderCheckoutState {
+  const unit = o.purchase_units?.[0];
+  const captures = unit?.payments?.captures ?? [];
+  const decisive = captures.find((c) => captureState(c.status) === 'PAID') ?? captures.at(-1);
+  if (decisive) return { ...fromCapture(o.id, decisive), orderId: decisive.custom_id ?? unit?.custom_id ?? unit?.invoice_id };
+  const state: ProviderCheckoutState['state'] =
+    o.status === 'APPROVED' ? 'APPROVED' : o.status === 'VOIDED' ? 'VOIDED' : o.status === 'COMPLETED' ? 'FAILED' : 'OPEN';
+  return { providerCheckoutId: o.id, state, orderId: unit?.custom_id ?? unit?.invoice_id, currency: unit?.amount?.currency_code, providerStatus: `ORDER ${o.status}` };
+}
+
+export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter<PayPalConnection> {
+  const client = createPayPalClient({ timeoutMs: opts.timeoutMs, now: () => opts.now().getTime() });
+  const signatures = createPayPalSignatureVerifier({ trustedPrefix: opts.trustedCertPrefix, timeoutMs: opts.timeoutMs, now: opts.now });
+
+  const adapter: ProviderAdapter<PayPalConnection> = {
+    provider: 'PAYPAL',
+
+    async testConnection(conn) {
+      try {
+        const t = await client.token(conn, true);
+        return { ok: true, message: `Connected to PayPal ${conn.environment}${t.appId ? ` (app ${t.appId})` : ''}: the client id and secret were accepted.` };
+      } catch (err) {
+        if (err instanceof ProviderRejectedError) return { ok: false, message: err.message };
+        if (err instanceof AppError) return { ok: false, message: `PayPal could not be reached: ${String(err.details?.why ?? err.message)}` };
+        throw err;
+      }
+    },
+
+    async createCheckout(conn, input) {
+      const created = await client.call(conn, 'POST', '/v2/checkout/orders', orderSchema, {
+        requestId: input.idempotencyKey,
+        body: {
+          intent: 'CAPTURE',
+          purchase_units: [{
+            reference_id: input.orderId,
+            invoice_id: input.orderId,
+            custom_id: input.orderId,
+            description: input.description.slice(0, 127),
+            amount: { currency_code: input.currency.toUpperCase(), value: centsToValue(input.amountCents) },
+          }],
+          payment_source: {
+            paypal: {
+              experience_context: {
+                return_url: input.returnUrl,
+                cancel_url: input.cancelUrl,
+                user_action: 'PAY_NOW',
+                shipping_preference: 'NO_SHIPPING',
+              },
+            },
+          },
+        },
+      });
+      const next = created.links?.find((l) => l.rel === 'payer-action') ?? created.links?.find((l) => l.rel === 'approve');
+      if (!next) throw new AppError('UPSTREAM_UNAVAILABLE', 'PayPal did not answer an approval link.', { why: `order ${created.status} without approve/payer-action link` });
+      return { ...fromOrder(created), orderId: input.orderId, redirectUrl: next.href };
+    },
+
+    async capture(conn, providerCheckoutId, idempotencyKey) {
+      try {
+        const captured = await client.call(conn, 'POST', `/v2/checkout/orders/${encodeURIComponent(providerCheckoutId)}/capture`, orderSchema, { requestId: idempotencyKey });
+        return fromOrder(captured);
+      } catch (err) {
+        if (!(err instanceof ProviderRejectedError)) throw err;
+        // Already captured (by a webhook-triggered capture or an earlier return): read what happened.
+        if (err.providerCode.endsWith('/ORDER_ALREADY_CAPTURED')) return adapter.getCheckout(conn, providerCheckoutId);
+        // Not approved yet: still waiting for the buyer.
+        if (err.providerCode.endsWith('/ORDER_NOT_APPROVED')) return { providerCheckoutId, state: 'OPEN', providerStatus: 'ORDER_NOT_APPROVED' };
+        // The buyer's funding source was declined: PayPal lets them approve again with another one.
+        if (err.providerCode.endsWith('/INSTRUMENT_DECLINED')) return { providerCheckoutId, state: 'OPEN', providerStatus: 'INSTRUMENT_DECLINED' };
+        throw err;
+      }
+    },
+
+    async getCheckout(conn, providerCheckoutId) {
+      try {
+        return fromOrder(await client.call(conn, 'GET', `/v2/checkout/orders/${encodeURIComponent(providerCheckoutId)}`, orderSchema));
+      } catch (err) {
+        // PayPal forgets orders that were never approved after a while.
+        if (err instanceof ProviderRejectedError && err.httpStatus === 404) return { providerCheckoutId, state: 'EXPIRED', providerStatus: 'RESOURCE_NOT_FOUND' };
+        throw err;
+      }
+    },
+
+    async voidCheckout() {
+      // An uncaptured PayPal order cannot take money: we never capture a voided checkout, and PayPal lets the
+      // order lapse. Nothing to call.
+    },
+
+    async verifyWebhook(conn, req) {
+      await signatures.verify(req.headers, req.rawBody, conn.webhookId);
+      let json: unknown;
+      try {
+        json = JSON.parse(req.rawBody.toString('utf8'));
+      } catch {
+        throw new AppError('VALIDATION_FAILED', 'Webhook body is not valid JSON.');
+      }
+      const event = parseInput(webhookEnvelope, json, 'PayPal webhook event');
+      const out: ProviderWebhookEvent = { eventId: event.id, type: event.event_type, checkout: null };
+      if (event.event_type === 'CHECKOUT.ORDER.APPROVED' || event.event_type === 'CHECKOUT.ORDER.COMPLETED') {
+        out.checkout = fromOrder(parseInput(orderSchema, event.resource, 'PayPal order'));
+      } else if (/^PAYMENT\.CAPTURE\.(COMPLETED|PENDING|DENIED|DECLINED)$/.test(event.event_type)) {
+        const c = parseInput(captureSchema, event.resource, 'PayPal capture');
+        const orderId = c.supplementary_data?.related_ids?.order_id;
+        if (!orderId) throw new AppError('VALIDATION_FAILED', 'PayPal capture event without supplementary_data.related_ids.order_id.');
+        out.checkout = fromCapture(orderId, c);
+      } else if (event.event_type === 'PAYMENT.CAPTURE.REFUNDED' || event.event_type === 'PAYMENT.CAPTURE.REVERSED') {
+        const r = parseInput(refundSchema, event.resource, 'PayPal refund');
+        const up = r.links?.find((l) => l.rel === 'up')?.href;
+        const captureId = up ? /\/captures\/([^/?]+)/.exec(up)?.[1] : undefined;
+        out.refund = {
+          providerRefundId: r.id,
+          state: r.status === 'COMPLETED' ? 'COMPLETED' : r.status === 'PENDING' ? 'PENDING' : 'FAILED',
+          amountCents: r.amount ? valueToCents(r.amount.value) : undefined,
+          paymentReference: captureId,
+          reversal: event.event_type === 'PAYMENT.CAPTURE.REVERSED',
+        };
+      }
+      return out;
+    },
+
+    async refund(conn, input) {
+      const r = await client.call(conn, 'POST', `/v2/payments/captures/${encodeURIComponent(input.paymentReference)}/refund`, refundSchema, {
+        requestId: input.idempotencyKey,
+        // Empty body = everything still unrefunded; an amount = partial.
+        body: input.full ? {} : { amount: { currency_code: input.currency.toUpperCase(), value: centsToValue(input.amountCents) }, note_to_payer: input.reason.slice(0, 255) },
+      });
+      return { providerRefundId: r.id, state: r.status === 'COMPLETED' ? 'COMPLETED' : 'PENDING', providerStatus: r.status };
+    },
+  };
+  return adapter;
+}

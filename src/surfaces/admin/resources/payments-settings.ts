@@ -1,0 +1,122 @@
+// Settings -> Payments: the shop's own PayPal / Square (Cash App Pay) / BTCPay connections. One page (the
+// PaymentConnection resource's list action, with its own component) that lists the connections, saves a
+// provider's form (secret fields write-only: empty keeps the stored value), runs "Test connection" and shows
+// what the provider answered, and disconnects. Tenant admins only; every write goes through
+// services.paymentConnections (validated, audited). Secrets never leave the server: only their last 4.
+import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from 'adminjs';
+import { z } from 'zod';
+import type { Services } from '../../../container.js';
+import { PROVIDER_DEFINITIONS } from '../../../modules/payments-processor/connections/provider-definitions.js';
+import { isAppError } from '../../../platform/errors.js';
+import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
+import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
+import { isTenantAdmin } from '../auth/panel-admin.js';
+import { tenantContextOf } from '../auth/panel-admin.js';
+import type { AdminComponents } from '../components/component-loader.js';
+import { never } from './access.js';
+import type { TenantSaveHooks } from './settings.resources.js';
+
+const command = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('save'), provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']), environment: z.string().max(20), config: z.record(z.string(), z.string().max(500)), secrets: z.record(z.string(), z.string().max(1000)).default({}) }),
+  z.object({ op: z.literal('test'), provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']) }),
+  z.object({ op: z.literal('disconnect'), provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']) }),
+]);
+
+/** The form each provider needs (labels for the panel), from the one definition per provider. */
+const FIELD_LABELS: Record<string, string> = {
+  clientId: 'Client ID', webhookId: 'Webhook ID', clientSecret: 'Secret',
+  locationId: 'Location ID', applicationId: 'Application ID', accessToken: 'Access token', webhookSignatureKey: 'Webhook signature key',
+  serverUrl: 'Server URL (https://…)', storeId: 'Store ID', apiKey: 'API key', webhookSecret: 'Webhook secret',
+};
+
+export function providerForms() {
+  return Object.values(PROVIDER_DEFINITIONS).map((d) => ({
+    provider: d.provider,
+    label: d.label,
+    methods: d.methods,
+    environments: d.environments,
+    configFields: Object.keys(d.config.shape).map((name) => ({ name, label: FIELD_LABELS[name] ?? name })),
+    secretFields: d.secretFields.map((name) => ({ name, label: FIELD_LABELS[name] ?? name })),
+  }));
+}
+
+/** The hooks the tenant settings save calls (settings.resources.ts): seal the TaxJar key, refuse unconnected methods. */
+export function tenantSaveHooks(services: Services): TenantSaveHooks {
+  return {
+    sealSecret: (plain) => services.secrets.encrypt(plain),
+    async refuseMethods(tenantId, methods) {
+      const processor = methods.filter(isProcessorMethod);
+      if (!processor.length) return null;
+      if (!tenantId) return 'Connect the shop\'s payment provider in Settings -> Payments before enabling PayPal, Cash App Pay or Bitcoin invoices.';
+      try {
+        await services.paymentConnections.assertMethodsUsable(tenantId, processor);
+        return null;
+      } catch (err) {
+        if (isAppError(err)) return err.message;
+        throw err;
+      }
+    },
+  };
+}
+
+export function paymentConnectionResource(deps: { services: Services; resource: ScopedPrismaResource; components: AdminComponents }): ResourceWithOptions {
+  const { services, resource, components } = deps;
+  const logger = services.logger.child({ surface: 'admin', resource: 'PaymentConnection' });
+
+  const page = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    const ctx = tenantContextOf(context);
+    const webhookBase = (services.env.PUBLIC_BASE_URL ?? '').replace(/\/+$/, '');
+    let result: { ok: boolean; message: string } | undefined;
+    if (request.method === 'post') {
+      const parsed = command.safeParse(request.payload ?? {});
+      if (!parsed.success) {
+        result = { ok: false, message: 'That request was not understood: reload the page and try again.' };
+      } else {
+        const c = parsed.data;
+        try {
+          if (c.op === 'save') {
+            await services.paymentConnections.connect(ctx, { provider: c.provider, environment: c.environment, config: c.config, secrets: c.secrets });
+            result = { ok: true, message: `${PROVIDER_DEFINITIONS[c.provider].label} saved. Press "Test connection" to switch its payment method on.` };
+          } else if (c.op === 'test') {
+            const tested = await services.paymentConnections.test(ctx, c.provider);
+            result = { ok: tested.ok, message: tested.message };
+          } else {
+            await services.paymentConnections.disconnect(ctx, c.provider);
+            result = { ok: true, message: `${PROVIDER_DEFINITIONS[c.provider].label} disconnected: its payment method is switched off and its secrets erased.` };
+          }
+        } catch (err) {
+          if (!isAppError(err)) logger.error({ err }, 'payments settings action failed');
+          result = { ok: false, message: isAppError(err) ? err.message : 'Something went wrong; nothing was changed.' };
+        }
+      }
+    }
+    const connections = await services.paymentConnections.list(ctx);
+    return {
+      records: [],
+      meta: { total: 0, perPage: 1, page: 1 },
+      payments: {
+        forms: providerForms(),
+        connections: connections.map((c) => ({ ...c, webhookUrl: `${webhookBase}/webhooks/${c.provider.toLowerCase()}/${c.id}` })),
+        result,
+      },
+    } as ActionResponse;
+  };
+
+  const tenantAdmin = (ctx: { currentAdmin?: unknown }) => isTenantAdmin(ctx.currentAdmin);
+  return {
+    resource,
+    options: {
+      id: 'PaymentConnection',
+      navigation: { name: 'Settings', icon: 'Settings' },
+      actions: {
+        list: { isAccessible: tenantAdmin, component: components.PaymentsSettings, handler: page, showFilter: false },
+        show: { isAccessible: never },
+        edit: { isAccessible: never },
+        new: { isAccessible: never },
+        delete: { isAccessible: never },
+        bulkDelete: { isAccessible: never },
+        search: { isAccessible: never },
+      },
+    },
+  };
+}

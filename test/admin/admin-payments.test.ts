@@ -1,0 +1,94 @@
+// Settings -> Payments through the AdminJS API as the panel's component calls it: a tenant admin connects
+// PayPal (the fake), the secret is write-only (last 4 shown), "Test connection" shows PayPal's answer, and
+// PayPal can be enabled in Shop settings only while the connection works; a wrong secret fails the test
+// and switches the method off; staff cannot open the page.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakePayPal } from '../../src/dev/fakes/fake-paypal.js';
+import { testDb } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
+import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+
+let app: RunningAdmin;
+let paypal: FakePayPal;
+let admin: AdminAgent;
+let staff: AdminAgent;
+let tenantId: string;
+const f = factories();
+
+beforeAll(async () => {
+  paypal = await new FakePayPal().start();
+  paypal.addApp('AcLpanel0001', 'EL-panel-secret-4321');
+  app = await startAdminApp({ env: { PAYPAL_API_BASE_URL: paypal.url } });
+  tenantId = (await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] })).id;
+  admin = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId })).email);
+  staff = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId, role: 'TENANT_STAFF' })).email);
+});
+afterAll(async () => {
+  await app?.close();
+  await paypal?.stop();
+});
+
+const page = (who: AdminAgent, data?: Record<string, unknown>) =>
+  data ? who.agent.post('/admin/api/resources/PaymentConnection/actions/list').set(who.headers()).send(data) : who.agent.get('/admin/api/resources/PaymentConnection/actions/list').set(who.headers());
+const enable = (methods: string[]) => {
+  let req = admin.agent.post(`/admin/api/resources/Tenant/records/${tenantId}/edit`).set(admin.headers());
+  const fields: Record<string, string> = { name: 'Shop', currency: 'USD', paymentInstructionsJson: '{}', adminChannelId: '', inventoryTracking: 'true', taxjarEnabled: 'false', taxjarApiKeyNew: '', taxjarFromAddressJson: '', addressValidation: 'false' };
+  methods.forEach((m, i) => { fields[`enabledPaymentMethods.${i}`] = m; });
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  return req;
+};
+
+describe('Settings -> Payments', () => {
+  it('connects PayPal, tests it, and only then lets PayPal be enabled', async () => {
+    const empty = await page(admin).expect(200);
+    expect(empty.body.payments.forms.map((x: { provider: string }) => x.provider)).toEqual(['PAYPAL', 'SQUARE', 'BTCPAY']);
+    expect(empty.body.payments.connections).toEqual([]);
+
+    // Not connected: the tenant save refuses PayPal (enforced on the server, not only in the UI).
+    const refused = await enable(['VENMO_P2P', 'PAYPAL']);
+    expect(refused.body.record.errors.enabledPaymentMethods.message).toMatch(/Settings -> Payments/);
+    expect((await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } })).enabledPaymentMethods).toEqual(['VENMO_P2P']);
+
+    const saved = await page(admin, { op: 'save', provider: 'PAYPAL', environment: 'sandbox', config: { clientId: 'AcLpanel0001', webhookId: 'WH-PANEL' }, secrets: { clientSecret: 'EL-panel-secret-4321' } }).expect(200);
+    expect(saved.body.payments.result.ok).toBe(true);
+    expect(JSON.stringify(saved.body)).not.toContain('EL-panel-secret');
+    const conn = saved.body.payments.connections[0];
+    expect(conn).toMatchObject({ provider: 'PAYPAL', status: 'UNTESTED', secretHints: { clientSecret: '••••4321' } });
+    expect(conn.webhookUrl).toMatch(new RegExp(`/webhooks/paypal/${conn.id}$`));
+
+    const tested = await page(admin, { op: 'test', provider: 'PAYPAL' }).expect(200);
+    expect(tested.body.payments.result).toMatchObject({ ok: true, message: expect.stringMatching(/Connected to PayPal sandbox/) });
+    expect(tested.body.payments.connections[0]).toMatchObject({ status: 'CONNECTED', lastTestOk: true });
+
+    const ok = await enable(['VENMO_P2P', 'PAYPAL']);
+    expect(ok.body.notice.type).toBe('success');
+    expect((await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } })).enabledPaymentMethods).toEqual(['VENMO_P2P', 'PAYPAL']);
+
+    // A wrong secret: saved (untested, PayPal switched off), the test shows PayPal's refusal.
+    await page(admin, { op: 'save', provider: 'PAYPAL', environment: 'sandbox', config: { clientId: 'AcLpanel0001', webhookId: 'WH-PANEL' }, secrets: { clientSecret: 'wrong-secret-0000' } }).expect(200);
+    expect((await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } })).enabledPaymentMethods).toEqual(['VENMO_P2P']);
+    const failed = await page(admin, { op: 'test', provider: 'PAYPAL' }).expect(200);
+    expect(failed.body.payments.result).toMatchObject({ ok: false, message: expect.stringMatching(/invalid_client/) });
+    expect(failed.body.payments.connections[0]).toMatchObject({ status: 'FAILED', secretHints: { clientSecret: '••••0000' } });
+
+    const gone = await page(admin, { op: 'disconnect', provider: 'PAYPAL' }).expect(200);
+    expect(gone.body.payments.connections[0]).toMatchObject({ status: 'DISCONNECTED', secretHints: {} });
+    expect((await testDb().paymentConnection.findFirstOrThrow({ where: { tenantId } })).secrets).toBeNull();
+    const audit = await testDb().auditLog.findMany({ where: { tenantId, entityType: 'PaymentConnection' }, orderBy: { createdAt: 'asc' } });
+    expect(audit.map((e) => e.action)).toEqual(['payment_connection.created', 'payment_connection.tested', 'payment_connection.updated', 'payment_connection.tested', 'payment_connection.disconnected']);
+  });
+
+  it('bad input gets a clear error and writes nothing; staff cannot open the page', async () => {
+    const bad = await page(admin, { op: 'save', provider: 'BTCPAY', environment: 'production', config: { serverUrl: 'not a url', storeId: '' }, secrets: {} }).expect(200);
+    expect(bad.body.payments.result).toMatchObject({ ok: false, message: expect.stringMatching(/Invalid BTCPay/) });
+    expect(await testDb().paymentConnection.count({ where: { tenantId, provider: 'BTCPAY' } })).toBe(0);
+    // AdminJS refuses an inaccessible action with an error notice (200) or 403.
+    const res = await page(staff);
+    if (res.status === 200) {
+      expect(res.body.notice?.type).toBe('error');
+      expect(res.body.payments).toBeUndefined();
+    } else {
+      expect(res.status).toBe(403);
+    }
+  });
+});

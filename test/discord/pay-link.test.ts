@@ -1,0 +1,78 @@
+// The pay link where the customer is: with the shop's PayPal connected, /order offers PayPal (and only
+// connected processor methods), and after Confirm the "Order submitted" message and the order DM carry a
+// "Pay now" link button to the signed invoice page, which opens. A manual method gets no button.
+import request from 'supertest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FakePayPal } from '../../src/dev/fakes/fake-paypal.js';
+import { adminCtx } from '../helpers/actors.js';
+import { factories } from '../helpers/factories.js';
+import { commandInteraction, componentInteraction, interact, member, messageOf, modalInteraction, optionsOf, startHarness, type Harness } from './harness.js';
+
+let h: Harness;
+let paypal: FakePayPal;
+const f = factories();
+
+beforeAll(async () => {
+  paypal = await new FakePayPal().start();
+  h = await startHarness({ worker: true, env: { PAYPAL_API_BASE_URL: paypal.url, PUBLIC_BASE_URL: 'http://shop.example' } });
+});
+afterAll(async () => {
+  await h.stop();
+  await paypal.stop();
+});
+
+type Button = { type: number; style: number; label?: string; url?: string };
+const linkButtons = (message: unknown) =>
+  ((message as { components?: { components: Button[] }[] } | undefined)?.components ?? []).flatMap((r) => r.components).filter((c) => c.type === 2 && c.style === 5);
+
+async function placeOrder(method: string) {
+  const s = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P', 'BTC_INVOICE'] } });
+  paypal.addApp(`AcL-${s.tenant.id}`, 'EL-secret-discord-0001');
+  const ctx = adminCtx(s.tenant.id);
+  await h.t.services.paymentConnections.connect(ctx, { provider: 'PAYPAL', environment: 'sandbox', config: { clientId: `AcL-${s.tenant.id}`, webhookId: 'WH-X' }, secrets: { clientSecret: 'EL-secret-discord-0001' } });
+  await h.t.services.paymentConnections.test(ctx, 'PAYPAL');
+  await h.t.services.db.tenant.update({ where: { id: s.tenant.id }, data: { enabledPaymentMethods: ['VENMO_P2P', 'BTC_INVOICE', 'PAYPAL'] } });
+  const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId, roles: [] }) };
+  const productId = s.products[0]!.id;
+  const start = await interact(h, commandInteraction(as, 'order'));
+  await interact(h, componentInteraction(as, 'order:product-select', { values: [productId], message: messageOf(start) }));
+  const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${productId}`, { quantity: '1' }, messageOf(start)));
+  await interact(h, componentInteraction(as, 'order:address:new', { message: messageOf(addressStep) }));
+  const shipping = await interact(h, modalInteraction(as, 'order:address:modal', { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' }, messageOf(addressStep)));
+  const payment = await interact(h, componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }));
+  const offered = optionsOf(payment, 'order:payment-method-select').map((o) => o.value);
+  const review = await interact(h, componentInteraction(as, 'order:payment-method-select', { values: [method], message: messageOf(payment) }));
+  const submitted = await interact(h, componentInteraction(as, 'order:confirm', { message: messageOf(review) }));
+  return { s, offered, submitted };
+}
+
+it('PayPal: offered once connected (Bitcoin, enabled but not connected, is not), and "Pay now" opens the invoice page', async () => {
+  const { s, offered, submitted } = await placeOrder('PAYPAL');
+  expect(offered.sort()).toEqual(['PAYPAL', 'VENMO_P2P']);
+  const [pay] = linkButtons(submitted.data);
+  expect(pay).toMatchObject({ label: 'Pay now', url: expect.stringMatching(/^http:\/\/shop\.example\/invoice\/[\w-]+\.[\w-]{43}$/) });
+  const page = await request(h.t.app).get(new URL(pay!.url!).pathname).expect(200);
+  expect(page.text).toContain('Pay with PayPal');
+
+  // The order DM carries the same button.
+  const dm = await h.fake.waitFor((c) => c.method === 'POST' && /\/channels\/\d+\/messages$/.test(c.path) && h.fake.dmRecipient(c.path.split('/')[2]!) === s.customer.discordUserId);
+  const [dmPay] = linkButtons(dm.body as never);
+  expect(dmPay).toMatchObject({ label: 'Pay now', url: expect.stringContaining('http://shop.example/invoice/') });
+});
+
+it('a manual method gets no "Pay now" button', async () => {
+  const { submitted } = await placeOrder('VENMO_P2P');
+  expect(linkButtons(submitted.data)).toEqual([]);
+});
+
+it('/orders detail shows "Pay now" while the PayPal order is unpaid, and not once it is paid', async () => {
+  const { s } = await placeOrder('PAYPAL');
+  const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId, roles: [] }) };
+  const order = await h.t.services.db.order.findFirstOrThrow({ where: { tenantId: s.tenant.id } });
+  const list = await interact(h, commandInteraction(as, 'orders'));
+  const unpaid = await interact(h, componentInteraction(as, `orders:detail:${order.id}:0`, { message: messageOf(list) }));
+  expect(linkButtons(unpaid.data).map((b) => b.label)).toEqual(['Pay now']);
+  await h.t.services.payments.confirm(adminCtx(s.tenant.id), { orderId: order.id });
+  const paid = await interact(h, componentInteraction(as, `orders:detail:${order.id}:0`, { message: messageOf(list) }));
+  expect(linkButtons(paid.data)).toEqual([]);
+});

@@ -1,0 +1,261 @@
+// Cash App Pay (Square) and BTCPay through the payments core, against the fakes over real HTTP: declines,
+// charges refused for a stale checkout, a charge whose answer was lost recovered by Square's webhook, forged
+// and unknown webhooks, underpayment, payment after an edit, two invoices both paid, and lost webhooks
+// recovered by reconciliation (clock moved, no sleeping). Each ends with our ledger equal to the provider's.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
+import { systemActor } from '../../../src/modules/shared/actor.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { adminCtx } from '../../helpers/actors.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
+import { MovableClock } from './invoice-fixtures.js';
+import { connectBtcPay, connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
+
+const clock = new MovableClock();
+const db = testDb();
+const f = factories();
+let env: ProvidersApp;
+let worker: WorkerHandle;
+const discord = await new FakeDiscordApi().start();
+
+beforeAll(async () => {
+  // The app's clock only moves for reconciliation; the fakes keep real time.
+  env = await startProvidersApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
+  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await env?.close();
+  await discord.stop();
+});
+
+async function shopWithOrder(method: 'CASHAPP_PAY' | 'BTC_INVOICE') {
+  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+  const connection = method === 'CASHAPP_PAY' ? await connectSquare(env, tenant.id) : await connectBtcPay(env, tenant.id);
+  const order = await f.order({ tenantId: tenant.id, customerId: customer.id, guildId: guild.id, paymentMethod: method, paymentStatus: 'pending', totalCents: 4250, lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }] });
+  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
+  return { tenant, order, path: new URL(link.url).pathname, connectionId: connection.connectionId };
+}
+
+const orderStatus = async (id: string) => (await db.order.findUniqueOrThrow({ where: { id } })).status;
+const checkoutRow = (id: string) => db.paymentCheckout.findUniqueOrThrow({ where: { id } });
+
+describe('Cash App Pay (Square) through the core', () => {
+  /** The buyer presses "Pay with Cash App Pay": our checkout, named by our own id until it is charged. */
+  async function startCashApp(path: string) {
+    const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
+    const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(res.headers.location))![1]!;
+    const page = await request(env.t.app).get(`${path}/cash-app/${checkoutId}`).expect(200);
+    expect(page.headers['content-security-policy']).toContain(`script-src 'self' ${env.square.url}`);
+    return { checkoutId, chargeUrl: `${path}/cash-app/${checkoutId}/charge` };
+  }
+
+  /** Our ledger row equals Square's payment (and what was refunded of it). */
+  async function expectLedgerMatchesSquare(checkoutId: string) {
+    const c = await checkoutRow(checkoutId);
+    const p = env.square.payments.get(c.providerCheckoutId!);
+    if (!p || p.json.status !== 'COMPLETED') {
+      expect(c.state).not.toBe('PAID');
+      return c;
+    }
+    expect(c).toMatchObject({ state: 'PAID', paymentReference: p.json.id, paidAmountCents: p.json.amount_money.amount });
+    return c;
+  }
+
+  it('a declined Cash App payment fails that checkout; a new one pays; webhooks verified and applied once', async () => {
+    const { order, path } = await shopWithOrder('CASHAPP_PAY');
+    const first = await startCashApp(path);
+    const declined = await request(env.t.app).post(first.chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.declined }).expect(200);
+    expect(declined.body).toEqual({ outcome: 'declined', next: `${path}?checkout=declined` });
+    expect(await checkoutRow(first.checkoutId)).toMatchObject({ state: 'FAILED', providerStatus: 'PAYMENT_METHOD_ERROR/GENERIC_DECLINE' });
+    expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+
+    const second = await startCashApp(path);
+    const ok = await request(env.t.app).post(second.chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200);
+    expect(ok.body.outcome).toBe('paid');
+    // A repeated post (double click, page retry) charges nothing more.
+    expect((await request(env.t.app).post(second.chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200)).body.outcome).toBe('paid');
+    expect([...env.square.payments.values()].filter((p) => p.json.reference_id === order.id && p.json.status === 'COMPLETED')).toHaveLength(1);
+    expect(await orderStatus(order.id)).toBe('PAID');
+    await env.square.idle();
+    await expectLedgerMatchesSquare(second.checkoutId);
+    expect(await db.payment.count({ where: { orderId: order.id, status: 'paid' } })).toBe(1);
+  });
+
+  it('refuses to charge a checkout the order outgrew: nothing reaches Square', async () => {
+    const { order, path } = await shopWithOrder('CASHAPP_PAY');
+    const { checkoutId, chargeUrl } = await startCashApp(path);
+    await db.order.update({ where: { id: order.id }, data: { totalCents: 5000, subtotalCents: 5000 } });
+    const before = env.square.calls.filter((c) => c.path === '/v2/payments').length;
+    const res = await request(env.t.app).post(chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200);
+    expect(res.body.outcome).toBe('changed');
+    expect(env.square.calls.filter((c) => c.path === '/v2/payments').length).toBe(before);
+    expect((await checkoutRow(checkoutId)).state).toBe('VOIDED');
+    expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+  });
+
+  it('a charge whose answer was lost is recovered from Square\'s payment webhook (the checkout is adopted by order)', async () => {
+    const { order, path } = await shopWithOrder('CASHAPP_PAY');
+    const { checkoutId } = await startCashApp(path);
+    const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
+    // Our CreatePayment reached Square but its answer never reached us: Square still notifies.
+    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, { sourceToken: SQUARE_TEST_TOKENS.ok, amountCents: 4250, currency: 'USD', idempotencyKey: checkoutId, orderId: order.id, note: 'lost answer' });
+    await env.square.idle();
+    expect(env.square.outbox.deliveries.slice(-2).map((d) => d.status)).toEqual([200, 200]);
+    expect(await orderStatus(order.id)).toBe('PAID');
+    const c = await expectLedgerMatchesSquare(checkoutId);
+    expect(c.providerCheckoutId).not.toBe(checkoutId);
+  });
+
+  it('a refund Square fails later (refund.updated FAILED) is recorded as not returned and the admins are told', async () => {
+    const { tenant, order, path } = await shopWithOrder('CASHAPP_PAY');
+    const { chargeUrl } = await startCashApp(path);
+    expect((await request(env.t.app).post(chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200)).body.outcome).toBe('paid');
+    env.square.autoCompleteRefunds = false;
+    try {
+      const refund = await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 1000, reason: 'Broken' });
+      const sq = await waitFor('the refund at Square', async () => [...env.square.refunds.values()].find((r) => r.json.reason === 'Broken'));
+      await waitFor('the refund recorded as sent', async () => (await db.auditLog.count({ where: { entityId: order.id, action: 'payment.refund_sent' } })) === 1);
+      await env.square.failRefund(sq.json.id);
+      await env.square.idle();
+      expect(env.square.outbox.deliveries.at(-1)!.status).toBe(200);
+      const failed = await db.auditLog.findFirst({ where: { entityId: order.id, action: 'payment.refund_failed' } });
+      expect(failed?.after).toMatchObject({ refundId: refund.refund.id, providerRefundId: sq.json.id, permanent: true });
+    } finally {
+      env.square.autoCompleteRefunds = true;
+    }
+  });
+
+  it('refuses forged notifications (401) and payments we did not start (404)', async () => {
+    const { order, connectionId } = await shopWithOrder('CASHAPP_PAY');
+    const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
+    // A payment at the shop's Square account that no checkout of ours made (e.g. in person, or another app).
+    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, { sourceToken: SQUARE_TEST_TOKENS.ok, amountCents: 100, currency: 'USD', idempotencyKey: 'someone-else-1', orderId: 'not-our-order', note: 'x' });
+    await env.square.idle();
+    const [created, updated] = env.square.outbox.deliveries.slice(-2);
+    expect([created!.status, updated!.status]).toEqual([404, 404]);
+    const url = `/webhooks/square/${connectionId}`;
+    const forged = created!.body.replace('"amount":100', '"amount":4250');
+    await request(env.t.app).post(url).set({ 'content-type': 'application/json', ...created!.headers }).send(forged).expect(401);
+    await request(env.t.app).post(url).set({ 'content-type': 'application/json' }).send(created!.body).expect(401);
+    expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+  });
+});
+
+describe('BTCPay through the core', () => {
+  async function startInvoice(path: string) {
+    const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'BTC_INVOICE' }).expect(303);
+    const invoiceId = /\/i\/([^/?]+)$/.exec(String(res.headers.location))![1]!;
+    const checkout = await db.paymentCheckout.findFirstOrThrow({ where: { providerCheckoutId: invoiceId } });
+    return { invoiceId, checkout };
+  }
+
+  /** Our ledger row equals BTCPay's invoice (paid amount), and refunds went out as pull payments for it. */
+  async function expectLedgerMatchesBtcPay(checkoutId: string, expected: { refundPullPaymentCents?: number } = {}) {
+    const c = await checkoutRow(checkoutId);
+    const inv = env.btcpay.invoices.get(c.providerCheckoutId!)!;
+    const paid = inv.payments.reduce((s, p) => s + p.cents, 0);
+    if (paid === 0) expect(c.state).not.toBe('PAID');
+    else expect(c).toMatchObject({ state: 'PAID', paymentReference: inv.id, paidAmountCents: paid });
+    const pulled = [...env.btcpay.pullPayments.values()].filter((p) => p.invoiceId === inv.id).reduce((s, p) => s + Math.round(Number(p.amount) * 100), 0);
+    expect(pulled).toBe(expected.refundPullPaymentCents ?? 0);
+    return c;
+  }
+
+  it('paid by webhook only (the buyer never came back): PAID once; a redelivery changes nothing', async () => {
+    const { order, path, connectionId } = await shopWithOrder('BTC_INVOICE');
+    const { invoiceId, checkout } = await startInvoice(path);
+    await env.btcpay.pay(invoiceId);
+    await env.btcpay.idle();
+    expect(await orderStatus(order.id)).toBe('PAID');
+    await expectLedgerMatchesBtcPay(checkout.id);
+    const settled = env.btcpay.outbox.deliveries.filter((d) => d.url.endsWith(connectionId) && d.body.includes('"InvoiceSettled"')).at(-1)!;
+    await env.btcpay.redeliver(JSON.parse(settled.body).deliveryId as string);
+    await env.btcpay.idle();
+    expect(env.btcpay.outbox.deliveries.at(-1)!.status).toBe(200);
+    expect(await db.payment.count({ where: { orderId: order.id, status: 'paid' } })).toBe(1);
+  });
+
+  it('underpayment never marks the order PAID: the part paid is refunded through BTCPay as a claim', async () => {
+    const { order, path } = await shopWithOrder('BTC_INVOICE');
+    const { invoiceId, checkout } = await startInvoice(path);
+    await env.btcpay.pay(invoiceId, 1000);
+    env.btcpay.expire(invoiceId);
+    await env.btcpay.idle();
+    await waitFor('the refund claim of the part paid', async () => (await checkoutRow(checkout.id)).unappliedAction === 'CLAIM_SENT');
+    expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+    const c = await expectLedgerMatchesBtcPay(checkout.id, { refundPullPaymentCents: 1000 });
+    expect(c.unappliedReason).toMatch(/underpaid: \$10\.00 of \$42\.50/);
+  });
+
+  it('a payment after the order was edited: the invoice was invalidated, the money that still came is refunded', async () => {
+    const { order, path } = await shopWithOrder('BTC_INVOICE');
+    const { invoiceId, checkout } = await startInvoice(path);
+    await db.order.update({ where: { id: order.id }, data: { totalCents: 5000, subtotalCents: 5000 } });
+    await waitFor('the stale checkout voided', async () => (await checkoutRow(checkout.id)).state === 'VOIDED');
+    expect(env.btcpay.invoices.get(invoiceId)).toMatchObject({ status: 'Invalid', additionalStatus: 'Marked' });
+    await env.btcpay.pay(invoiceId);
+    await env.btcpay.idle();
+    await waitFor('the refund claim', async () => (await checkoutRow(checkout.id)).unappliedAction === 'CLAIM_SENT');
+    await expectLedgerMatchesBtcPay(checkout.id, { refundPullPaymentCents: 4250 });
+    expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+  });
+
+  it('two invoices both paid: the first pays the order, the second is refunded', async () => {
+    const { order, path } = await shopWithOrder('BTC_INVOICE');
+    const a = await startInvoice(path);
+    const b = await startInvoice(path);
+    await env.btcpay.pay(a.invoiceId);
+    await env.btcpay.idle();
+    await env.btcpay.pay(b.invoiceId);
+    await env.btcpay.idle();
+    expect(await orderStatus(order.id)).toBe('PAID');
+    await waitFor('the second payment refunded', async () => (await checkoutRow(b.checkout.id)).unappliedAction === 'CLAIM_SENT');
+    await expectLedgerMatchesBtcPay(a.checkout.id);
+    await expectLedgerMatchesBtcPay(b.checkout.id, { refundPullPaymentCents: 4250 });
+    expect(await db.payment.count({ where: { orderId: order.id, status: 'paid' } })).toBe(1);
+  });
+
+  it('refuses forged deliveries (401) and invoices we did not create (404)', async () => {
+    const { order, path, connectionId } = await shopWithOrder('BTC_INVOICE');
+    const { invoiceId } = await startInvoice(path);
+    await env.btcpay.idle();
+    const created = env.btcpay.outbox.deliveries.filter((d) => d.url.endsWith(connectionId)).at(-1)!;
+    const url = `/webhooks/btcpay/${connectionId}`;
+    const forged = created.body.replace('"InvoiceCreated"', '"InvoiceSettled"');
+    await request(env.t.app).post(url).set({ 'content-type': 'application/json', ...created.headers }).send(forged).expect(401);
+    // An invoice made at the shop's BTCPay by something else (its point of sale), then paid.
+    const store = env.btcpay.stores.find((s) => created.body.includes(s.id))!;
+    const other = await fetch(`${env.btcpay.url}/api/v1/stores/${store.id}/invoices`, { method: 'POST', headers: { authorization: `token ${store.apiKeys[0]}`, 'content-type': 'application/json' }, body: JSON.stringify({ amount: '1.00', currency: 'USD' }) }).then((r) => r.json() as Promise<{ id: string }>);
+    await env.btcpay.pay(other.id);
+    await env.btcpay.idle();
+    const settledElsewhere = env.btcpay.outbox.deliveries.filter((d) => d.body.includes(other.id) && d.body.includes('"InvoiceSettled"'));
+    expect(settledElsewhere.map((d) => d.status)).toEqual([404]);
+    expect(env.btcpay.invoices.get(invoiceId)!.status).toBe('New');
+    expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+  });
+
+  it('reconciliation recovers a payment whose webhooks were lost and whose buyer never came back', async () => {
+    const { order, path } = await shopWithOrder('BTC_INVOICE');
+    const { invoiceId, checkout } = await startInvoice(path);
+    await env.btcpay.idle();
+    env.btcpay.outbox.dropNext(4); // ReceivedPayment, Processing, PaymentSettled, Settled
+    await env.btcpay.pay(invoiceId);
+    await env.btcpay.idle();
+    expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+    clock.advance(6 * 60);
+    try {
+      const run = await env.t.services.checkouts.reconcile(5);
+      expect(run.errors).toBe(0);
+      expect(run.changed).toBeGreaterThanOrEqual(1);
+    } finally {
+      clock.advance(-6 * 60);
+    }
+    expect(await orderStatus(order.id)).toBe('PAID');
+    await expectLedgerMatchesBtcPay(checkout.id);
+  });
+});

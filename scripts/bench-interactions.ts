@@ -235,6 +235,7 @@ async function main(): Promise<void> {
       NODE_ENV: opts['node-env']!, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, LOG_LEVEL: 'warn', LOG_PRETTY: 'false',
       DISCORD_PUBLIC_KEY: publicKeyHex, DISCORD_APPLICATION_ID: APP_ID, DISCORD_BOT_TOKEN: 'bench-bot-token-not-a-real-token',
       DISCORD_API_BASE_URL: fake.apiBase, SESSION_SECRET: randomBytes(32).toString('hex'), COOKIE_SECURE: 'false',
+      SECRETS_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
       INVOICE_LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
     });
     children.push(server);

@@ -138,6 +138,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_API_PER_MINUTE: '100000', DATABASE_POOL_SIZE: '8',
       // The member-events gateway is not under test here (test/modules/entitlements/member-gateway.test.ts is).
       DISCORD_GATEWAY_ENABLED: 'false',
+      SECRETS_ENCRYPTION_KEYS: `chaos:${randomBytes(32).toString('base64')}`,
     };
     const start = (i: number) => startService(`instance-${i}`, env);
     instances.push(await start(0), await start(1));

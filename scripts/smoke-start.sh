@@ -56,6 +56,7 @@ NODE_ENV=production PORT=$prod_port HOST=127.0.0.1 LOG_LEVEL=info WORKERS_ENABLE
   DISCORD_APPLICATION_ID=100000000000000001 DISCORD_PUBLIC_KEY=$(printf '0%.0s' {1..64}) \
   DISCORD_BOT_TOKEN=smoke-test-token-not-real-000000 DISCORD_API_BASE_URL=http://127.0.0.1:9/api \
   SESSION_SECRET=smoke-test-session-secret-0123456789 \
+  SECRETS_ENCRYPTION_KEYS="smoke:$(head -c 32 /dev/urandom | base64)" \
   node dist/src/main.js >"$tmp/prod.log" 2>&1 &
 prod_pid=$!
 for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$prod_port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done

@@ -1,5 +1,6 @@
 // RefundInput at the service edge. Amounts are checked by the plan (REFUND_AMOUNT_INVALID), so any number
-// passes here; quantities must be whole and at least 1.
+// passes here; quantities must be whole and at least 1. `restock: false` on an item line refunds its units
+// without putting them back in stock (damaged, or never shipped back); omitted means true (returned).
 import { z } from 'zod';
 
 export const DEFAULT_REFUND_REASON = 'Admin-initiated refund';
@@ -8,7 +9,15 @@ export const refundInput = z
   .object({
     amountCents: z.number().optional(),
     items: z
-      .array(z.object({ productId: z.string().trim().min(1), quantity: z.number().int('quantity must be a whole number').min(1, 'quantity must be at least 1') }).strict())
+      .array(
+        z
+          .object({
+            productId: z.string().trim().min(1),
+            quantity: z.number().int('quantity must be a whole number').min(1, 'quantity must be at least 1'),
+            restock: z.boolean().optional(),
+          })
+          .strict(),
+      )
       .max(100)
       .optional(),
     reason: z.string().trim().max(500).optional(),

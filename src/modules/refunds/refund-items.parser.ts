@@ -6,6 +6,8 @@ import { AppError } from '../../platform/errors.js';
 export interface RefundItemRequest {
   productId: string;
   quantity: number;
+  /** false: refunded but not back in stock (damaged, never shipped back). Omitted: true. */
+  restock?: boolean;
 }
 
 const PRODUCT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;

@@ -4,6 +4,8 @@
 // - PARTIAL_AMOUNT (amount only): that amount; no units, no stock, no entitlements.
 // - PARTIAL_ITEMS (items only): those units; amount = sum of quantity x unitPriceCents.
 // - BOTH (amount and items): the items drive stock and entitlements, the amount overrides their sum.
+// Each requested item line may say restock: false (Shopify's "restock" unticked): its units are refunded
+// and their entitlements revoked, but they do not go back into stock. FULL restocks every unit.
 import type { OrderStatus, RefundMode } from '../../generated/prisma/index.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
@@ -13,6 +15,8 @@ export interface RefundPlanItem {
   productId: string;
   name: string;
   quantity: number;
+  /** Of `quantity`, the units that go back into stock (the rest were damaged or never came back). */
+  restockQuantity: number;
   /** quantity x unitPriceCents (for BOTH and FULL informational: the refund amount is the plan's). */
   amountCents: number;
 }
@@ -73,9 +77,12 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
   if (mode === 'FULL') {
     items = order.items
       .filter((l) => l.quantity > l.refundedQuantity)
-      .map((l) => ({ productId: l.productId, name: l.name, quantity: l.quantity - l.refundedQuantity, amountCents: (l.quantity - l.refundedQuantity) * l.unitPriceCents }));
+      .map((l) => {
+        const quantity = l.quantity - l.refundedQuantity;
+        return { productId: l.productId, name: l.name, quantity, restockQuantity: quantity, amountCents: quantity * l.unitPriceCents };
+      });
   } else {
-    items = mergeRequested(req.items ?? []).map(({ productId, quantity }) => {
+    items = mergeRequested(req.items ?? []).map(({ productId, quantity, restockQuantity }) => {
       const line = order.items.find((l) => l.productId === productId);
       if (!line) throw new AppError('REFUND_PRODUCT_NOT_ON_ORDER', `Product ${productId} is not on order ${label}.`, { productId });
       const left = line.quantity - line.refundedQuantity;
@@ -86,7 +93,7 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
           { productId, requested: quantity, refundable: left, bought: line.quantity, refunded: line.refundedQuantity },
         );
       }
-      return { productId, name: line.name, quantity, amountCents: quantity * line.unitPriceCents };
+      return { productId, name: line.name, quantity, restockQuantity, amountCents: quantity * line.unitPriceCents };
     });
   }
 
@@ -113,8 +120,14 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
   };
 }
 
-function mergeRequested(items: RefundItemRequest[]): RefundItemRequest[] {
-  const byProduct = new Map<string, number>();
-  for (const i of items) byProduct.set(i.productId, (byProduct.get(i.productId) ?? 0) + i.quantity);
-  return [...byProduct].map(([productId, quantity]) => ({ productId, quantity }));
+/** One entry per product: units summed, and of them the units to restock (lines without restock: false). */
+function mergeRequested(items: RefundItemRequest[]): { productId: string; quantity: number; restockQuantity: number }[] {
+  const byProduct = new Map<string, { quantity: number; restockQuantity: number }>();
+  for (const i of items) {
+    const m = byProduct.get(i.productId) ?? { quantity: 0, restockQuantity: 0 };
+    m.quantity += i.quantity;
+    if (i.restock !== false) m.restockQuantity += i.quantity;
+    byProduct.set(i.productId, m);
+  }
+  return [...byProduct].map(([productId, m]) => ({ productId, ...m }));
 }

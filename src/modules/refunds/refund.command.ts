@@ -1,11 +1,12 @@
 // refunds.refund: applies a refund plan in one transaction under the order's row lock, so concurrent
 // refunds of one order run one after the other and each sees the balance the previous one left:
 // order.refundedTotalCents and status, the settled payment's refundedAmountCents and status, the lines'
-// refundedQuantity, stock back for refunded units (inventory.restockItems), entitlements of the refunded
+// refundedQuantity, stock back for refunded units unless a line said restock: false (inventory.restockItems), entitlements of the refunded
 // products revoked (role jobs), the refund row, order.refunded, an audit entry. When the money came in
 // through the payment processor's checkout, the same transaction enqueues payment.refund.send, which returns
 // it through the processor after commit (never a network call under the row lock); P2P payments are
-// returned by the admin by hand (`moneyReturn: 'manual'`).
+// returned by the admin by hand (`moneyReturn: 'manual'`): the refund row then carries manualReturnMethod,
+// a to-do on the order page until the admin ticks it done (manual-return.command.ts).
 import type { Order, Payment, Refund } from '../../generated/prisma/index.js';
 import { isUniqueViolation, withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
@@ -89,7 +90,9 @@ export async function applyRefund(
     await tx.orderItem.update({ where: { orderId_productId: { orderId, productId: item.productId } }, data: { refundedQuantity: { increment: item.quantity } } });
   }
   if (plan.items.length > 0) {
-    await deps.inventory.restockItems(tx, { tenantId: ctx.tenantId, orderId, items: plan.items.map(({ productId, quantity }) => ({ productId, quantity })) });
+    // Units refunded without restock stay out of stock: their reservation keeps them as sold.
+    const restock = plan.items.filter((i) => i.restockQuantity > 0).map((i) => ({ productId: i.productId, quantity: i.restockQuantity }));
+    await deps.inventory.restockItems(tx, { tenantId: ctx.tenantId, orderId, items: restock });
     await deps.entitlements.revokeForOrder(tx, {
       tenantId: ctx.tenantId,
       orderId,
@@ -97,6 +100,7 @@ export async function applyRefund(
       reason: `Order #${order.number} refunded`,
     });
   }
+  const moneyReturn = moneyReturnFor(payment);
   const refund = await tx.refund.create({
     data: {
       tenantId: ctx.tenantId,
@@ -105,13 +109,14 @@ export async function applyRefund(
       mode: plan.mode,
       amountCents: plan.amountCents,
       reason: input.reason || DEFAULT_REFUND_REASON,
-      items: plan.items.map(({ productId, quantity, amountCents }) => ({ productId, quantity, amountCents })),
+      items: plan.items.map(({ productId, quantity, restockQuantity, amountCents }) => ({ productId, quantity, restockQuantity, amountCents })),
       actorType: ctx.actor.type,
       actorId: ctx.actor.id ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
+      // A to-do for the admin (refunds.markManualReturnDone): the processor will not send this money back.
+      manualReturnMethod: moneyReturn === 'manual' ? (payment?.method ?? order.paymentMethod) : null,
     },
   });
-  const moneyReturn = moneyReturnFor(payment);
   if (moneyReturn === 'processor') {
     const job: ProcessorRefundPayload = { tenantId: ctx.tenantId, refundId: refund.id };
     await enqueueJob(tx, PROCESSOR_REFUND_TASK, job);
@@ -177,7 +182,12 @@ async function replayed(tx: Tx, ctx: TenantContext, order: Order, key: string, i
   const remainingAfterCents = order.totalCents - refundedBeforeCents - refund.amountCents;
   const lines = await tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, name: true } });
   const payment = refund.paymentId ? await tx.payment.findUnique({ where: { id: refund.paymentId } }) : null;
-  const items = (refund.items as unknown as Omit<RefundPlanItem, 'name'>[]).map((i) => ({ ...i, name: lines.find((l) => l.productId === i.productId)?.name ?? i.productId }));
+  // Rows written before restock choices existed have no restockQuantity: every unit went back then.
+  const items = (refund.items as unknown as (Omit<RefundPlanItem, 'name' | 'restockQuantity'> & { restockQuantity?: number })[]).map((i) => ({
+    ...i,
+    restockQuantity: i.restockQuantity ?? i.quantity,
+    name: lines.find((l) => l.productId === i.productId)?.name ?? i.productId,
+  }));
   return {
     refund,
     order,

@@ -5,16 +5,21 @@
 // - REFUND_PRODUCT_NOT_ON_ORDER, REFUND_EXCEEDS_QUANTITY (more units than bought minus refunded),
 //   REFUND_EXCEEDS_BALANCE (more than the remaining balance), NOT_FOUND, VALIDATION_FAILED,
 //   CONFLICT (idempotency key used on another order).
+// Item lines may say restock: false (refunded, not back in stock). Refunds the processor does not return
+// carry manualReturnMethod: a to-do for the admin, ticked done with markManualReturnDone.
 import type { AfterSaleDeps } from '../order-admin/after-sale.deps.js';
 import type { TenantContext } from '../shared/actor.js';
 import { previewRefund } from './preview-refund.query.js';
 import type { RefundInput } from './refund-input.schema.js';
 import type { RefundPlan } from './refund-plan.js';
 import { refundOrder, type RefundResult } from './refund.command.js';
+import { markManualReturnDone, type ManualReturnResult } from './manual-return.command.js';
 
 export type { RefundInput } from './refund-input.schema.js';
 export type { RefundPlan, RefundPlanItem } from './refund-plan.js';
 export type { RefundResult } from './refund.command.js';
+export type { ManualReturnResult } from './manual-return.command.js';
+export { MANUAL_RETURN_DONE_AUDIT } from './manual-return.command.js';
 export { parseRefundItems } from './refund-items.parser.js';
 
 export interface RefundService {
@@ -22,11 +27,17 @@ export interface RefundService {
   preview(ctx: TenantContext, orderId: string, input: RefundInput): Promise<RefundPlan>;
   /** Applies the refund (see refund.command.ts); with an idempotencyKey, a replay returns the first refund. */
   refund(ctx: TenantContext, orderId: string, input: RefundInput): Promise<RefundResult>;
+  /**
+   * Ticks a by-hand refund's money as sent back (audited). NOT_FOUND for another tenant's refund,
+   * ILLEGAL_STATE when the processor returns the money; a repeat returns changed: false.
+   */
+  markManualReturnDone(ctx: TenantContext, refundId: string): Promise<ManualReturnResult>;
 }
 
 export function createRefundService(deps: AfterSaleDeps): RefundService {
   return {
     preview: (ctx, orderId, input) => previewRefund(deps, ctx, orderId, input),
     refund: (ctx, orderId, input) => refundOrder(deps, ctx, orderId, input),
+    markManualReturnDone: (ctx, refundId) => markManualReturnDone(deps, ctx, refundId),
   };
 }

@@ -22,9 +22,9 @@ describe('refund modes', () => {
       mode: 'FULL',
       amountCents: 8600,
       items: [
-        { productId: a.id, name: 'Alpha', quantity: 2, amountCents: 5000 },
-        { productId: b.id, name: 'Bravo', quantity: 3, amountCents: 1500 },
-        { productId: c.id, name: 'Charlie', quantity: 1, amountCents: 1000 },
+        { productId: a.id, name: 'Alpha', quantity: 2, restockQuantity: 2, amountCents: 5000 },
+        { productId: b.id, name: 'Bravo', quantity: 3, restockQuantity: 3, amountCents: 1500 },
+        { productId: c.id, name: 'Charlie', quantity: 1, restockQuantity: 1, amountCents: 1000 },
       ],
       refundedBeforeCents: 0,
       remainingAfterCents: 0,
@@ -90,7 +90,7 @@ describe('refund modes', () => {
   it('merges repeated products in one request', async () => {
     const { order, ctx, b } = await paidOrderFixture(db, s);
     const { plan } = await s.refunds.refund(ctx, order.id, { items: [{ productId: b.id, quantity: 1 }, { productId: b.id, quantity: 1 }] });
-    expect(plan.items).toEqual([{ productId: b.id, name: 'Bravo', quantity: 2, amountCents: 1000 }]);
+    expect(plan.items).toEqual([{ productId: b.id, name: 'Bravo', quantity: 2, restockQuantity: 2, amountCents: 1000 }]);
     expect(await stockOf(db, b.id)).toBe(9);
   });
 
@@ -183,7 +183,7 @@ describe('preview', () => {
     expect(plan).toEqual({
       mode: 'BOTH',
       amountCents: 4000,
-      items: [{ productId: a.id, name: 'Alpha', quantity: 2, amountCents: 5000 }],
+      items: [{ productId: a.id, name: 'Alpha', quantity: 2, restockQuantity: 2, amountCents: 5000 }],
       refundedBeforeCents: 0,
       remainingAfterCents: 4600,
       resultingStatus: 'PARTIALLY_REFUNDED',

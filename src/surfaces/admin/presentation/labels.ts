@@ -1,0 +1,146 @@
+// The panel's words for stored enum values, and the colours of status badges: ONE place for both, used by
+// the resources (select options, list and show columns) and handed to the custom components through the
+// record's params or a property's `custom` (components are bundled separately and cannot import this).
+// Every badge pair meets WCAG AA for normal text (contrast >= 4.5:1), proven in labels.test.ts.
+import type {
+  ActorType,
+  AdminRole,
+  DiscountScope,
+  DiscountType,
+  OrderStatus,
+  PaymentMethod,
+  PaymentStatus,
+  RefundMode,
+  ShippingStatus,
+} from '../../../generated/prisma/index.js';
+
+export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
+  PAYPAL: 'PayPal',
+  CASHAPP_PAY: 'Cash App Pay',
+  BTC_INVOICE: 'Bitcoin (invoice)',
+  VENMO_P2P: 'Venmo',
+  CASHAPP_P2P: 'Cash App (manual)',
+  ZELLE: 'Zelle',
+  CHIME: 'Chime',
+  PAYPAL_MANUAL: 'PayPal (manual)',
+  BTC_MANUAL: 'Bitcoin (manual)',
+};
+
+export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
+  PENDING_PAYMENT: 'Awaiting payment',
+  PAID: 'Paid',
+  FULFILLING: 'Being prepared',
+  SHIPPED: 'Shipped',
+  COMPLETE: 'Complete',
+  CANCELLED: 'Cancelled',
+  REFUNDED: 'Refunded',
+  PARTIALLY_REFUNDED: 'Partially refunded',
+};
+
+export const SHIPPING_STATUS_LABELS: Record<ShippingStatus, string> = {
+  PENDING: 'Not shipped yet',
+  LABEL_CREATED: 'Label created',
+  SHIPPED: 'Shipped',
+  DELIVERED: 'Delivered',
+  FAILED: 'Delivery failed',
+};
+
+export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {
+  pending: 'Pending',
+  awaiting_admin_approval: 'Awaiting your approval',
+  paid: 'Paid',
+  rejected: 'Rejected',
+  cancelled: 'Cancelled',
+  partially_refunded: 'Partially refunded',
+  refunded: 'Refunded',
+};
+
+export const REFUND_MODE_LABELS: Record<RefundMode, string> = {
+  FULL: 'Full refund',
+  PARTIAL_AMOUNT: 'Partial amount',
+  PARTIAL_ITEMS: 'Selected items',
+  BOTH: 'Items and an amount',
+};
+
+export const DISCOUNT_TYPE_LABELS: Record<DiscountType, string> = { PERCENT: 'Percent off', FIXED_AMOUNT: 'Fixed amount off' };
+export const DISCOUNT_SCOPE_LABELS: Record<DiscountScope, string> = { GLOBAL: 'Every customer', ASSIGNED: 'Assigned customers only' };
+export const ADMIN_ROLE_LABELS: Record<AdminRole, string> = { PLATFORM_ADMIN: 'Platform admin', TENANT_ADMIN: 'Shop admin', TENANT_STAFF: 'Staff' };
+export const ACTOR_TYPE_LABELS: Record<ActorType, string> = {
+  SYSTEM: 'Ledgerline',
+  CUSTOMER: 'Customer',
+  DISCORD_ADMIN: 'Admin on Discord',
+  PANEL_ADMIN: 'Admin',
+  API_KEY: 'API key',
+};
+
+/** A badge's colours: text on background. */
+export interface BadgeColours {
+  background: string;
+  text: string;
+}
+
+// Tones: dark text on a light tint of the same hue (contrast checked in labels.test.ts).
+const TONES = {
+  waiting: { background: '#FFF4D6', text: '#6B4A00' },
+  good: { background: '#DDF5E3', text: '#14532D' },
+  progress: { background: '#DCEBFF', text: '#1E3A8A' },
+  neutral: { background: '#ECEDF1', text: '#2F3140' },
+  bad: { background: '#FDE2E1', text: '#8A1C1C' },
+  refund: { background: '#F1E4FF', text: '#5B1F91' },
+} as const satisfies Record<string, BadgeColours>;
+
+export const ORDER_STATUS_BADGES: Record<OrderStatus, BadgeColours> = {
+  PENDING_PAYMENT: TONES.waiting,
+  PAID: TONES.good,
+  FULFILLING: TONES.progress,
+  SHIPPED: TONES.progress,
+  COMPLETE: TONES.good,
+  CANCELLED: TONES.neutral,
+  REFUNDED: TONES.refund,
+  PARTIALLY_REFUNDED: TONES.refund,
+};
+
+export const SHIPPING_STATUS_BADGES: Record<ShippingStatus, BadgeColours> = {
+  PENDING: TONES.neutral,
+  LABEL_CREATED: TONES.progress,
+  SHIPPED: TONES.progress,
+  DELIVERED: TONES.good,
+  FAILED: TONES.bad,
+};
+
+export const PAYMENT_STATUS_BADGES: Record<PaymentStatus, BadgeColours> = {
+  pending: TONES.waiting,
+  awaiting_admin_approval: TONES.waiting,
+  paid: TONES.good,
+  rejected: TONES.bad,
+  cancelled: TONES.neutral,
+  partially_refunded: TONES.refund,
+  refunded: TONES.refund,
+};
+
+/** Every badge table, for the contrast test and for components that get them whole. */
+export const ALL_BADGES = { order: ORDER_STATUS_BADGES, shipping: SHIPPING_STATUS_BADGES, payment: PAYMENT_STATUS_BADGES };
+
+/** A label map as AdminJS `availableValues` (a select showing words, storing the enum value). */
+export function availableValues(labels: Record<string, string>): { value: string; label: string }[] {
+  return Object.entries(labels).map(([value, label]) => ({ value, label }));
+}
+
+/** The word for a stored value; the value itself when the map does not know it (never a blank). */
+export function labelOf(labels: Record<string, string>, value: unknown): string {
+  const key = String(value ?? '');
+  return labels[key] ?? key;
+}
+
+/** WCAG 2.x contrast ratio of two #RRGGBB colours. */
+export function contrastRatio(a: string, b: string): number {
+  const lum = (hex: string) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => {
+      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}

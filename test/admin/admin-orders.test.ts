@@ -36,7 +36,7 @@ async function paidOrder() {
   const plain = await f.product({ tenantId, name: 'Sticker', unitPriceCents: 500 });
   const order = await f.order({
     tenantId, customerId, status: 'PAID', paymentStatus: 'paid', paidAt: new Date(),
-    lines: [{ productId: tracked.id, quantity: 2, unitPriceCents: 2000 }, { productId: plain.id, quantity: 2, unitPriceCents: 500 }],
+    lines: [{ productId: tracked.id, name: tracked.name, quantity: 2, unitPriceCents: 2000 }, { productId: plain.id, name: plain.name, quantity: 2, unitPriceCents: 500 }],
   });
   await f.reservation({ tenantId, orderId: order.id, productId: tracked.id, quantity: 2, state: 'COMMITTED' });
   return { order, tracked, plain };
@@ -76,6 +76,54 @@ describe('viewing orders', () => {
     expect(view.payments[0]).toMatchObject({ method: 'VENMO_P2P', status: 'paid', amount: '$50.00' });
     expect(view.notes).toBe('Gift wrap');
     expect(view.audit[0]).toMatchObject({ action: 'payment.confirmed', change: 'status: PENDING_PAYMENT → PAID' });
+  });
+});
+
+describe('finding orders', () => {
+  const ids = (res: { body: { records: { id: string }[] } }) => res.body.records.map((r) => r.id);
+  const list = (query: string) => get(`/resources/Order/actions/list?perPage=500&${query}`);
+
+  it('searches by customer name (any case, part of it), Discord username or user id, and order number', async () => {
+    const customer = await f.customer({ tenantId, displayName: 'Quinn Zephyrine', username: 'qzeph_99' });
+    const order = await f.order({ tenantId, customerId: customer.id, lines: [{ productId: (await f.product({ tenantId })).id, quantity: 1, unitPriceCents: 100 }] });
+    const { order: someoneElse } = await pendingOrder();
+    for (const term of ['zephyr', 'QUINN ZEPH', 'qzeph_99', customer.discordUserId, `#${order.number}`, String(order.number)]) {
+      const found = ids(await list(`filters.q=${encodeURIComponent(term)}`));
+      expect(found, term).toContain(order.id);
+      expect(found, term).not.toContain(someoneElse.id);
+    }
+    expect(ids(await list('filters.q=nobody-by-this-name'))).toEqual([]);
+  });
+
+  it("never finds another shop's orders, whatever the search", async () => {
+    const other = await f.tenant();
+    const stranger = await f.customer({ tenantId: other.id, displayName: 'Robin Buyer' });
+    const theirs = await f.order({ tenantId: other.id, customerId: stranger.id, lines: [{ productId: (await f.product({ tenantId: other.id })).id, quantity: 1, unitPriceCents: 100 }] });
+    const found = ids(await list('filters.q=Robin'));
+    expect(found).not.toContain(theirs.id);
+    expect(found.length).toBeGreaterThan(0);
+  });
+
+  it('filters by payment method and status together, and shows them in words', async () => {
+    const product = await f.product({ tenantId });
+    const zelle = await f.order({ tenantId, customerId, paymentMethod: 'ZELLE', lines: [{ productId: product.id, quantity: 1, unitPriceCents: 100 }] });
+    const venmo = await f.order({ tenantId, customerId, lines: [{ productId: product.id, quantity: 1, unitPriceCents: 100 }] });
+    const res = await list('filters.paymentMethod=ZELLE');
+    expect(ids(res)).toContain(zelle.id);
+    expect(ids(res)).not.toContain(venmo.id);
+    expect(res.body.records.find((r: { id: string }) => r.id === zelle.id).params).toMatchObject({ paymentMethodLabel: 'Zelle', statusLabel: 'Awaiting payment' });
+    expect(ids(await list('filters.paymentMethod=ZELLE&filters.status=PAID'))).not.toContain(zelle.id);
+  });
+
+  it('sorts by total (the money column), both ways', async () => {
+    const asc = await list('sortBy=total&direction=asc');
+    const totals = asc.body.records.map((r: { params: { totalCents: number } }) => Number(r.params.totalCents));
+    expect(totals.length).toBeGreaterThan(2);
+    expect(totals).toEqual([...totals].sort((x, y) => x - y));
+    expect(asc.body.meta).toMatchObject({ sortBy: 'total', direction: 'asc' });
+    const desc = await list('sortBy=total&direction=desc');
+    const down = desc.body.records.map((r: { params: { totalCents: number } }) => Number(r.params.totalCents));
+    expect(down).toEqual([...down].sort((x, y) => y - x));
   });
 });
 
@@ -123,8 +171,13 @@ describe('updating an order', () => {
   it('fills the line-items field and recomputes totals when it changes', async () => {
     const { order, tracked, other } = await pendingOrder();
     const form = await get(`/resources/Order/records/${order.id}/edit`);
-    expect(form.body.record.params.lineItems).toBe(`${tracked.id}:2`);
-    const res = await post(`/resources/Order/records/${order.id}/edit`).field('status', 'PENDING_PAYMENT').field('lineItems', `${tracked.id}:1, ${other.id}:3`);
+    expect(form.body.record.params.lineItems).toBe('');
+    const linesCtx = JSON.parse(form.body.record.params.lineItemsContextJson);
+    expect(linesCtx).toMatchObject({ editable: true, lines: [{ productId: tracked.id, quantity: 2, unitPrice: '$25.00' }] });
+    expect(linesCtx.products.map((p: { productId: string }) => p.productId)).toEqual(expect.arrayContaining([tracked.id, other.id]));
+    const res = await post(`/resources/Order/records/${order.id}/edit`)
+      .field('status', 'PENDING_PAYMENT')
+      .field('lineItems', JSON.stringify([{ productId: tracked.id, quantity: 1 }, { productId: other.id, quantity: 3 }]));
     expect(res.body.notice).toMatchObject({ type: 'success' });
     const row = await orderRow(order.id);
     expect(row.items.map((i) => [i.productId, i.quantity]).sort()).toEqual([[tracked.id, 1], [other.id, 3]].sort());
@@ -137,7 +190,24 @@ describe('updating an order', () => {
     const { order } = await pendingOrder();
     const res = await post(`/resources/Order/records/${order.id}/edit`).field('lineItems', 'prod_x:zero');
     expect(res.body.notice.type).toBe('error');
-    expect(res.body.notice.message).toMatch(/quantity/);
+    expect(res.body.notice.message).toMatch(/line items could not be read/);
+    const negative = await post(`/resources/Order/records/${order.id}/edit`).field('lineItems', JSON.stringify([{ productId: 'prod_x', quantity: -1 }]));
+    expect(negative.body.notice.type).toBe('error');
+  });
+
+  it('a quantity of 0 removes a line; all lines at 0 is refused (cancel instead); a paid order shows its lines read-only', async () => {
+    const { order, tracked, other } = await pendingOrder();
+    const res = await post(`/resources/Order/records/${order.id}/edit`)
+      .field('lineItems', JSON.stringify([{ productId: tracked.id, quantity: 0 }, { productId: other.id, quantity: 2 }]));
+    expect(res.body.notice).toMatchObject({ type: 'success', message: `Order #${order.number} saved.` });
+    expect((await orderRow(order.id)).items.map((i) => [i.productId, i.quantity])).toEqual([[other.id, 2]]);
+    expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(12); // its reservation went back
+    const none = await post(`/resources/Order/records/${order.id}/edit`).field('lineItems', JSON.stringify([{ productId: other.id, quantity: 0 }]));
+    expect(none.body.notice.message).toMatch(/at least one item/);
+    expect((await orderRow(order.id)).items).toHaveLength(1);
+    const { order: paid } = await paidOrder();
+    const form = await get(`/resources/Order/records/${paid.id}/edit`);
+    expect(JSON.parse(form.body.record.params.lineItemsContextJson)).toMatchObject({ editable: false, products: [] });
   });
 
   it('cancelling through the form releases reserved stock', async () => {
@@ -201,6 +271,8 @@ describe('record actions', () => {
 
 describe('refunds', () => {
   const refund = (id: string, body: Record<string, string>) => post(`/resources/Order/records/${id}/refund`).send(body);
+  /** The refund form's per-line inputs: [productId, quantity, restock?]. */
+  const lines = (...l: [string, number, boolean?][]) => JSON.stringify(l.map(([productId, quantity, restock = true]) => ({ productId, quantity, restock })));
 
   it('the form gets the order\'s lines; a preview writes nothing', async () => {
     const { order, tracked } = await paidOrder();
@@ -208,22 +280,24 @@ describe('refunds', () => {
     const ctx = JSON.parse(form.body.record.params.refundContextJson);
     expect(ctx).toMatchObject({ number: order.number, total: '$50.00', remaining: '$50.00' });
     expect(ctx.lines.map((l: { productId: string }) => l.productId)).toContain(tracked.id);
-    const preview = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', items: `${tracked.id}:1` });
-    expect(preview.body.preview).toMatchObject({ mode: 'PARTIAL_ITEMS', amount: '$20.00', remainingAfter: '$30.00', resultingStatus: 'PARTIALLY_REFUNDED' });
+    expect(ctx.lines.find((l: { productId: string }) => l.productId === tracked.id)).toMatchObject({ name: 'Tracked Tee', left: 2 });
+    expect(ctx.moneyReturn).toMatch(/does not send money for Venmo payments: after refunding, send the amount back to Robin Buyer by Venmo yourself/);
+    const preview = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', lines: lines([tracked.id, 1]) });
+    expect(preview.body.preview).toMatchObject({ mode: 'PARTIAL_ITEMS', amount: '$20.00', remainingAfter: '$30.00', resultingStatus: 'PARTIALLY_REFUNDED', resultingStatusLabel: 'Partially refunded' });
     expect((await orderRow(order.id)).refundedTotalCents).toBe(0);
   });
 
   it('partial by items restores stock; by amount does not; both lets the amount override; full finishes it', async () => {
     const { order, tracked, plain } = await paidOrder();
-    const byItems = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_ITEMS', items: `${tracked.id}:1`, reason: 'Damaged' });
+    const byItems = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_ITEMS', lines: lines([tracked.id, 1]), reason: 'Damaged' });
     expect(byItems.body.notice).toMatchObject({ type: 'success' });
-    expect(byItems.body.notice.message).toMatch(/Refunded \$20\.00 .* PARTIALLY_REFUNDED/);
+    expect(byItems.body.notice.message).toMatch(/Refund of \$20\.00 recorded on order #\d+ \(now Partially refunded\)\. No money was sent: Send \$20\.00 back to Robin Buyer by Venmo\./);
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(6);
 
     await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '300' });
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(6);
 
-    const both = await refund(order.id, { intent: 'refund', mode: 'BOTH', amountCents: '100', items: `${plain.id}:1` });
+    const both = await refund(order.id, { intent: 'refund', mode: 'BOTH', amountCents: '100', lines: lines([plain.id, 1]) });
     expect(both.body.notice.type).toBe('success');
     let row = await orderRow(order.id);
     expect(row.refundedTotalCents).toBe(2000 + 300 + 100);
@@ -232,7 +306,7 @@ describe('refunds', () => {
     expect(row.status).toBe('PARTIALLY_REFUNDED');
 
     const full = await refund(order.id, { intent: 'refund', mode: 'FULL' });
-    expect(full.body.notice.message).toMatch(/REFUNDED/);
+    expect(full.body.notice.message).toMatch(/\(now Refunded\)/);
     row = await orderRow(order.id);
     expect(row.status).toBe('REFUNDED');
     expect(row.refundedTotalCents).toBe(5000);
@@ -242,14 +316,16 @@ describe('refunds', () => {
 
   it('shows service and form errors as notices', async () => {
     const { order, tracked } = await paidOrder();
-    const tooMany = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', items: `${tracked.id}:9` });
+    const tooMany = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', lines: lines([tracked.id, 9]) });
     expect(tooMany.body.notice.type).toBe('error');
     const badAmount = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_AMOUNT', amountCents: '12.50' });
     expect(badAmount.body.notice.message).toMatch(/whole cents/);
     const tooMuch = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '999999' });
     expect(tooMuch.body.notice.type).toBe('error');
-    const badItems = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', items: 'not an id!:2' });
-    expect(badItems.body.notice.message).toMatch(/Invalid refund items/);
+    const badItems = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', lines: 'not json' });
+    expect(badItems.body.notice.message).toMatch(/refund lines could not be read/);
+    const noUnits = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', lines: lines([tracked.id, 0]) });
+    expect(noUnits.body.notice.message).toMatch(/at least one line/);
     expect((await orderRow(order.id)).refundedTotalCents).toBe(0);
   });
 
@@ -260,6 +336,67 @@ describe('refunds', () => {
     const row = await orderRow(order.id);
     expect(row.refunds).toHaveLength(1);
     expect(row.refundedTotalCents).toBe(250);
+  });
+});
+
+describe('refunds: restock choice and money sent back by hand', () => {
+  const refund = (id: string, body: Record<string, string>) => post(`/resources/Order/records/${id}/refund`).send(body);
+  const detail = async (id: string) => JSON.parse((await get(`/resources/Order/records/${id}/show`)).body.record.params.detailJson);
+
+  it('a line refunded as not returned stays out of stock; the order page says so', async () => {
+    const { order, tracked } = await paidOrder();
+    const res = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_ITEMS', lines: JSON.stringify([{ productId: tracked.id, quantity: 1, restock: false }]) });
+    expect(res.body.notice.type).toBe('success');
+    expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(5);
+    expect((await orderRow(order.id)).refunds[0]!.items).toEqual([{ productId: tracked.id, quantity: 1, restockQuantity: 0, amountCents: 2000 }]);
+    expect((await detail(order.id)).refunds[0].items).toBe('Tracked Tee × 1 (not restocked)');
+  });
+
+  it('a Venmo refund stays on the order page as "Send $X back to <customer> by Venmo" until ticked, by staff too; the tick is audited', async () => {
+    const { order } = await paidOrder();
+    await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '1250' });
+    const [r] = (await orderRow(order.id)).refunds;
+    let view = await detail(order.id);
+    expect(view.refunds[0].manualReturn).toMatchObject({ method: 'VENMO_P2P', methodLabel: 'Venmo', instruction: 'Send $12.50 back to Robin Buyer by Venmo.', doneAt: null });
+
+    // A GET (AdminJS opening the action) changes nothing.
+    await get(`/resources/Order/records/${order.id}/markRefundReturned?refundId=${r!.id}`);
+    expect((await testDb().refund.findUniqueOrThrow({ where: { id: r!.id } })).manualReturnDoneAt).toBeNull();
+
+    const staffUser = await f.adminUser({ tenantId, role: 'TENANT_STAFF' });
+    const staff = await loggedIn(app.baseUrl, staffUser.email);
+    const res = await staff.agent.post(`/admin/api/resources/Order/records/${order.id}/markRefundReturned`).set(staff.headers()).send({ refundId: r!.id });
+    expect(res.body.notice).toMatchObject({ type: 'success', message: 'Marked as sent: $12.50 returned to the customer by Venmo.' });
+    view = JSON.parse(res.body.record.params.detailJson);
+    expect(view.refunds[0].manualReturn.doneAt).toBeTruthy();
+    expect(view.refunds[0].manualReturn.doneBy).toBe(staffUser.email);
+    expect(view.audit.map((e: { action: string }) => e.action)).toContain('refund.manual_return_done');
+    const again = await post(`/resources/Order/records/${order.id}/markRefundReturned`).send({ refundId: r!.id });
+    expect(again.body.notice.message).toBe('This refund was already marked as sent.');
+  });
+
+  it("refuses another order's refund, and another shop's admin cannot reach the order at all", async () => {
+    const { order } = await paidOrder();
+    const { order: second } = await paidOrder();
+    await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '100' });
+    const [r] = (await orderRow(order.id)).refunds;
+    const wrongOrder = await post(`/resources/Order/records/${second.id}/markRefundReturned`).send({ refundId: r!.id });
+    expect(wrongOrder.body.notice.type).toBe('error');
+
+    const otherTenant = await f.tenant();
+    const outsider = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: otherTenant.id })).email);
+    const res = await outsider.agent.post(`/admin/api/resources/Order/records/${order.id}/markRefundReturned`).set(outsider.headers()).send({ refundId: r!.id });
+    expect(res.status === 404 || res.status === 403 || res.body.notice?.type === 'error').toBe(true);
+    expect((await testDb().refund.findUniqueOrThrow({ where: { id: r!.id } })).manualReturnDoneAt).toBeNull();
+  });
+
+  it('a processor-paid refund says the processor returns the money and leaves no to-do', async () => {
+    const { order } = await paidOrder();
+    await testDb().order.update({ where: { id: order.id }, data: { paymentMethod: 'PAYPAL' } });
+    await testDb().payment.updateMany({ where: { orderId: order.id }, data: { method: 'PAYPAL', providerReference: 'chk_test_123' } });
+    const res = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '500' });
+    expect(res.body.notice.message).toMatch(/The payment processor returns the money/);
+    expect((await detail(order.id)).refunds[0].manualReturn).toBeNull();
   });
 });
 

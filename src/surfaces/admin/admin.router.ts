@@ -21,7 +21,7 @@ import { loginRoutes, toPanelAdmin } from './auth/login.routes.js';
 import { createComponents } from './components/component-loader.js';
 import { dashboardHandler } from './dashboard/dashboard.handler.js';
 import { productResource, shippingTypeResource } from './resources/catalog.resources.js';
-import { orderResource } from './resources/orders.resource.js';
+import { ORDER_RESOURCE_OPTIONS, orderResource } from './resources/orders.resource.js';
 import { addressResource, customerResource, discountAssignmentResource, discountResource } from './resources/sales.resources.js';
 import { apiKeyResource } from './resources/api-keys.resource.js';
 import { roleChangeResource } from './resources/role-changes.resource.js';
@@ -52,7 +52,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
   const db = services.db;
 
   return [
-    orderResource({ services, resource: make('Order', shop), components }),
+    orderResource({ services, resource: make('Order', shop, ORDER_RESOURCE_OPTIONS), components }),
     customerResource(make('Customer', shop)),
     addressResource(db, make('Address', shop)),
     productResource(db, make('Product', shop), { roleRepair: services.roleRepair, logger: services.logger, digital: services.digitalGoods, uploadKeysComponent: components.UploadKeys }),
@@ -144,7 +144,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
               },
             },
             Guild: { properties: { guildId: 'Discord server (guild) id' } },
-            Order: { properties: { customerName: 'Customer', total: 'Total', lineItems: 'Line items', createdAt: 'Date' } },
+            Order: { properties: { customerName: 'Customer', total: 'Total', lineItems: 'Line items', createdAt: 'Date', q: 'Search', paymentMethod: 'Payment method' } },
           },
         },
       },

@@ -32,6 +32,13 @@ export interface ScopedResourceOptions {
    * AdminJS cannot populate a reference to a resource it does not have.
    */
   knownModels?: ReadonlySet<string>;
+  /**
+   * A free-text filter that is no column (`filters.<param>`, e.g. the orders list's customer search): its
+   * value becomes this where-clause, AND-ed with the other filters and the tenant scope.
+   */
+  textSearch?: { param: string; where: (term: string) => Record<string, unknown> | null };
+  /** List columns shown formatted but sorted by a stored column (e.g. total -> totalCents). */
+  sortAliases?: Readonly<Record<string, string>>;
 }
 
 type Ctx = { currentAdmin?: unknown } | undefined;
@@ -81,7 +88,8 @@ export function defineScopedResource(lib: PrismaLib) {
 
     /** Sorting by a secret, or through a relation into another table, falls back to the default order. */
     private safeSort(sort: { sortBy?: string; direction?: 'asc' | 'desc' }) {
-      const by = sort.sortBy;
+      const by = sort.sortBy ? (this.scopeOptions.sortAliases?.[sort.sortBy] ?? sort.sortBy) : undefined;
+      if (by !== sort.sortBy) sort = { ...sort, sortBy: by };
       if (!by) return sort;
       if (by.includes('.') || (this.scopeOptions.secrets ?? []).includes(by) || !this.property(by)) return { direction: sort.direction };
       return sort;
@@ -121,7 +129,17 @@ export function defineScopedResource(lib: PrismaLib) {
     private where(filter: Filter | undefined, context: Ctx): Record<string, unknown> {
       const scope = this.scopeWhere(context);
       const base = lib.convertFilter(this.model.fields, this.safeFilter(filter)) as Record<string, unknown>;
-      return Object.keys(scope).length ? { AND: [base, scope] } : base;
+      const search = this.searchWhere(filter);
+      const parts = [base, ...(search ? [search] : []), ...(Object.keys(scope).length ? [scope] : [])];
+      return parts.length > 1 ? { AND: parts } : base;
+    }
+
+    /** The textSearch option's clause for `filters.<param>`, or null when there is no such filter. */
+    private searchWhere(filter: Filter | undefined): Record<string, unknown> | null {
+      const opt = this.scopeOptions.textSearch;
+      const raw = opt ? filter?.filters?.[opt.param]?.value : undefined;
+      const term = typeof raw === 'string' ? raw.trim() : '';
+      return opt && term ? opt.where(term) : null;
     }
 
     /** AND, never a spread: for the Tenant table the scope itself is an id condition. */

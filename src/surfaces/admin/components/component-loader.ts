@@ -18,6 +18,9 @@ export function createComponents() {
     UploadKeys: loader.add('UploadKeys', file('upload-keys')),
     AccountPassword: loader.add('AccountPassword', file('account-password')),
     Jobs: loader.add('LedgerlineJobs', file('jobs')),
+    OrderLinesEdit: loader.add('OrderLinesEdit', file('order-lines-edit')),
+    OrderNumberCell: loader.add('OrderNumberCell', file('order-number-cell')),
+    OrderStatusCell: loader.add('OrderStatusCell', file('order-status-cell')),
   };
   return { loader, components };
 }

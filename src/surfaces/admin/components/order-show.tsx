@@ -1,37 +1,79 @@
 // The order detail page (spec 000 "Viewing Orders"): line items, shipping address, payment information,
 // discount, sales tax, notes, refunds and the audit trail. The server sends everything already formatted
-// (record.params.detailJson, built by resources/order-view.ts).
-import React from 'react';
-import { Badge, Box, H3, H4, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
-import type { ActionProps } from 'adminjs';
+// (record.params.detailJson, built by resources/order-view.ts): money as money, enums as words with their
+// badge colours. Refunds whose money the admin must send back by hand (Venmo, Zelle, Cash App, ...) stay at
+// the top as a to-do until ticked done (the markRefundReturned action). Tables scroll sideways on a phone
+// instead of pushing the page wider than the screen.
+import React, { useEffect, useState } from 'react';
+import { Box, Button, H3, H4, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import { ApiClient, useNotice, type ActionProps } from 'adminjs';
+
+interface Shown { value: string; label: string; badge: { background: string; text: string } | null }
+interface ManualReturn { method: string; methodLabel: string; instruction: string; doneAt: string | null; doneBy: string | null }
 
 interface View {
   number: number;
   status: string;
   shippingStatus: string;
+  statusShown: Shown;
+  shippingStatusShown: Shown;
+  paymentMethodLabel: string;
   trackingNumber: string | null;
   notes: string | null;
   createdAt: string;
   paidAt: string | null;
   cancelledAt: string | null;
-  customer: { name: string; discordUserId: string };
+  customer: { name: string; discordUserId: string; username: string | null };
   paymentMethod: string;
   shippingAddress: Record<string, string | undefined> | null;
   lines: { productId: string; sku: string; name: string; quantity: number; refundedQuantity: number; unitPrice: string; lineTotal: string }[];
   totals: { subtotal: string; discount: string; discountName: string | null; shipping: string; shippingTypeName: string | null; tax: string; total: string; refunded: string; remaining: string };
-  payments: { id: string; method: string; status: string; amount: string; refunded: string; reference: string | null; confirmedAt: string | null }[];
-  refunds: { id: string; mode: string; amount: string; reason: string; items: string; at: string; by: string }[];
+  payments: { id: string; method: string; methodLabel: string; statusShown: Shown; amount: string; refunded: string; reference: string | null; confirmedAt: string | null }[];
+  refunds: { id: string; modeLabel: string; amount: string; reason: string; items: string; at: string; by: string; manualReturn: ManualReturn | null }[];
   audit: { id: string; at: string; action: string; actor: string; change: string }[];
 }
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
+const api = new ApiClient();
+
 const Section: React.FC<{ title: string; children: React.ReactNode }> = ({ title, children }) => (
   <Box mb="xl">
     <H4 mb="default">{title}</H4>
-    {children}
+    <Box style={{ overflowX: 'auto' }}>{children}</Box>
   </Box>
 );
+
+/** A status in words on its colours (presentation/labels.ts, WCAG AA). */
+const StatusBadge: React.FC<{ shown: Shown; testId?: string }> = ({ shown, testId }) => (
+  <span
+    data-testid={testId}
+    data-value={shown.value}
+    style={{ display: 'inline-block', padding: '2px 10px', borderRadius: 12, fontSize: 13, fontWeight: 600, verticalAlign: 'middle', background: shown.badge?.background ?? '#ECEDF1', color: shown.badge?.text ?? '#2F3140' }}
+  >
+    {shown.label}
+  </span>
+);
+
+/** The by-hand refunds still to send, each with its "I sent it" tick. */
+const ManualRefundTodos: React.FC<{ refunds: View['refunds']; busy: string | null; onDone: (refundId: string) => void }> = ({ refunds, busy, onDone }) => {
+  const open = refunds.filter((r) => r.manualReturn && !r.manualReturn.doneAt);
+  if (!open.length) return null;
+  return (
+    <Box mb="xl" p="lg" data-testid="manual-refund-todos" style={{ border: '2px solid #B45309', borderRadius: 8, background: '#FFF7E6' }}>
+      <H4 mb="default">Money to send back by hand</H4>
+      <Text mb="default">Ledgerline recorded these refunds but did not send any money: the payment came by a method it cannot pay back through.</Text>
+      {open.map((r) => (
+        <Box key={r.id} mb="default" flex flexDirection="row" flexWrap="wrap" alignItems="center" style={{ gap: 12 }} data-testid={`manual-refund-${r.id}`}>
+          <Text fontWeight="bold" style={{ color: '#6B3A00' }}>{r.manualReturn!.instruction}</Text>
+          <Button type="button" size="sm" variant="contained" disabled={busy === r.id} onClick={() => onDone(r.id)} data-testid={`manual-refund-done-${r.id}`}>
+            I sent it
+          </Button>
+        </Box>
+      ))}
+    </Box>
+  );
+};
 
 const Row: React.FC<{ label: string; value: React.ReactNode }> = ({ label, value }) => (
   <TableRow>
@@ -40,30 +82,57 @@ const Row: React.FC<{ label: string; value: React.ReactNode }> = ({ label, value
   </TableRow>
 );
 
-const OrderShow: React.FC<ActionProps> = ({ record }) => {
-  const raw = record?.params?.detailJson;
+const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
+  const addNotice = useNotice();
+  const [raw, setRaw] = useState<unknown>(record?.params?.detailJson);
+  const [busy, setBusy] = useState<string | null>(null);
+  // A fresh record (after an action, or ?refresh) replaces what a tick left here.
+  useEffect(() => setRaw(record?.params?.detailJson), [record?.params?.detailJson]);
   if (!raw) return <Box variant="container"><Text>Loading order…</Text></Box>;
   const o = JSON.parse(String(raw)) as View;
   const a = o.shippingAddress;
+
+  const markSent = async (refundId: string) => {
+    setBusy(refundId);
+    try {
+      const res = await api.recordAction({ resourceId: resource.id, recordId: String(record?.id), actionName: 'markRefundReturned', data: { refundId } });
+      const data = res.data as { notice?: { message: string; type: 'success' | 'error' }; record?: { params?: Record<string, unknown> } };
+      if (data.notice) addNotice({ message: data.notice.message, type: data.notice.type });
+      if (data.notice?.type !== 'error' && data.record?.params?.detailJson) setRaw(data.record.params.detailJson);
+    } catch {
+      addNotice({ message: 'That did not save. Check your connection and try again.', type: 'error' });
+    } finally {
+      setBusy(null);
+    }
+  };
+
   return (
     <Box variant="container" data-testid="order-detail">
       <H3>
-        Order #{o.number} <Badge data-testid="order-status" variant={o.status === 'CANCELLED' || o.status === 'REFUNDED' ? 'danger' : 'primary'}>{o.status}</Badge>
+        Order #{o.number} <StatusBadge shown={o.statusShown} testId="order-status" />
       </H3>
-      <Text mb="xl">Placed {when(o.createdAt)} by {o.customer.name} (Discord {o.customer.discordUserId})</Text>
+      <Text mb="default">
+        Placed {when(o.createdAt)} by <strong data-testid="order-customer">{o.customer.name}</strong>
+        {o.customer.username && o.customer.username !== o.customer.name ? ` (@${o.customer.username})` : ''} · Discord {o.customer.discordUserId}
+      </Text>
+      <Text mb="xl">
+        Total <strong>{o.totals.total}</strong> · paid by {o.paymentMethodLabel} · shipping: <StatusBadge shown={o.shippingStatusShown} testId="order-shipping-status" />
+      </Text>
+
+      <ManualRefundTodos refunds={o.refunds} busy={busy} onDone={markSent} />
 
       <Section title="Line items">
         <Table>
           <TableHead>
             <TableRow>
-              <TableCell>Product</TableCell><TableCell>SKU</TableCell><TableCell>Product id</TableCell>
+              <TableCell>Product</TableCell><TableCell>SKU</TableCell>
               <TableCell>Qty</TableCell><TableCell>Refunded</TableCell><TableCell>Unit price</TableCell><TableCell>Line total</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {o.lines.map((l) => (
               <TableRow key={l.productId}>
-                <TableCell>{l.name}</TableCell><TableCell>{l.sku}</TableCell><TableCell><code>{l.productId}</code></TableCell>
+                <TableCell>{l.name}</TableCell><TableCell>{l.sku}</TableCell>
                 <TableCell>{l.quantity}</TableCell><TableCell>{l.refundedQuantity}</TableCell><TableCell>{l.unitPrice}</TableCell><TableCell>{l.lineTotal}</TableCell>
               </TableRow>
             ))}
@@ -89,7 +158,7 @@ const OrderShow: React.FC<ActionProps> = ({ record }) => {
         <Table>
           <TableBody>
             <Row label="Address" value={a ? [a.name, a.line1, a.line2, [a.city, a.state, a.postalCode].filter(Boolean).join(' '), a.country].filter(Boolean).join(', ') : '—'} />
-            <Row label="Shipping status" value={o.shippingStatus} />
+            <Row label="Shipping status" value={<StatusBadge shown={o.shippingStatusShown} />} />
             <Row label="Tracking number" value={o.trackingNumber ?? '—'} />
           </TableBody>
         </Table>
@@ -103,7 +172,7 @@ const OrderShow: React.FC<ActionProps> = ({ record }) => {
           <TableBody>
             {o.payments.map((p) => (
               <TableRow key={p.id}>
-                <TableCell>{p.method}</TableCell><TableCell>{p.status}</TableCell><TableCell>{p.amount}</TableCell>
+                <TableCell>{p.methodLabel}</TableCell><TableCell><StatusBadge shown={p.statusShown} /></TableCell><TableCell>{p.amount}</TableCell>
                 <TableCell>{p.refunded}</TableCell><TableCell>{p.reference ?? '—'}</TableCell><TableCell>{when(p.confirmedAt)}</TableCell>
               </TableRow>
             ))}
@@ -119,13 +188,20 @@ const OrderShow: React.FC<ActionProps> = ({ record }) => {
         {o.refunds.length === 0 ? <Text>No refunds.</Text> : (
           <Table data-testid="order-refunds">
             <TableHead>
-              <TableRow><TableCell>When</TableCell><TableCell>Mode</TableCell><TableCell>Amount</TableCell><TableCell>Items</TableCell><TableCell>Reason</TableCell><TableCell>By</TableCell></TableRow>
+              <TableRow><TableCell>When</TableCell><TableCell>Kind</TableCell><TableCell>Amount</TableCell><TableCell>Items</TableCell><TableCell>Reason</TableCell><TableCell>By</TableCell><TableCell>Money back</TableCell></TableRow>
             </TableHead>
             <TableBody>
               {o.refunds.map((r) => (
                 <TableRow key={r.id}>
-                  <TableCell>{when(r.at)}</TableCell><TableCell>{r.mode}</TableCell><TableCell>{r.amount}</TableCell>
+                  <TableCell>{when(r.at)}</TableCell><TableCell>{r.modeLabel}</TableCell><TableCell>{r.amount}</TableCell>
                   <TableCell>{r.items || '—'}</TableCell><TableCell>{r.reason}</TableCell><TableCell>{r.by}</TableCell>
+                  <TableCell data-testid={`refund-money-back-${r.id}`}>
+                    {!r.manualReturn
+                      ? 'Through the payment processor'
+                      : r.manualReturn.doneAt
+                        ? `Sent by hand (${r.manualReturn.methodLabel}), ticked ${when(r.manualReturn.doneAt)}${r.manualReturn.doneBy ? ` by ${r.manualReturn.doneBy}` : ''}`
+                        : `To send by hand (${r.manualReturn.methodLabel})`}
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>

@@ -1,59 +1,55 @@
 // The Refund action's form (spec 000 "Via Admin Panel"): Full (default), Partial by amount (cents),
-// Partial by items (productId:quantity pairs), Both (items drive stock and roles, the amount overrides).
-// The server computes a preview first (services.refunds.preview); the refund is submitted only for the
-// previewed values, with an idempotency key so a double click or a retried request refunds once.
+// Partial by items (a quantity per order line, 0 to what is still refundable, with the product's name, and
+// per line whether the units go back into stock, as Shopify's restock choice), Both (items drive stock and
+// roles, the amount overrides). The server computes a preview first (services.refunds.preview); the refund
+// is submitted only for the previewed values, with an idempotency key so a double click or a retried
+// request refunds once. After the refund the panel navigates to the order page in-app (no full reload) and
+// shows the server's notice, which for a by-hand payment method says that no money was sent.
 import React, { useMemo, useState } from 'react';
 import { Box, Button, H3, Input, Label, MessageBox, Table, TableBody, TableCell, TableHead, TableRow, Text, TextArea } from '@adminjs/design-system';
-import { ApiClient, useNotice, type ActionProps } from 'adminjs';
+import { ApiClient, useActionResponseHandler, type ActionProps } from 'adminjs';
 
 type Mode = 'FULL' | 'PARTIAL_AMOUNT' | 'PARTIAL_ITEMS' | 'BOTH';
 
-interface Line { productId: string; name: string; quantity: number; refundedQuantity: number; unitPrice: string }
-interface RefundContext { number: number; status: string; total: string; refunded: string; remaining: string; lines: Line[] }
+interface Line { productId: string; name: string; quantity: number; refundedQuantity: number; left: number; unitPrice: string }
+interface RefundContext { number: number; statusLabel: string; customer: string; moneyReturn: string; total: string; refunded: string; remaining: string; lines: Line[] }
 interface Preview {
   mode: Mode;
   amount: string;
   refundedBefore: string;
   remainingAfter: string;
-  resultingStatus: string;
-  items: { productId: string; name: string; quantity: number; amount: string }[];
+  resultingStatusLabel: string;
+  items: { productId: string; name: string; quantity: number; restockQuantity: number; amount: string }[];
 }
+interface Choice { quantity: number; restock: boolean }
 
 const MODES: { value: Mode; label: string; hint: string }[] = [
-  { value: 'FULL', label: 'Full', hint: 'Refund the entire remaining balance; all stock back, all roles revoked.' },
+  { value: 'FULL', label: 'Full', hint: 'Refund the entire remaining balance; every unit back in stock, all roles revoked.' },
   { value: 'PARTIAL_AMOUNT', label: 'Partial by amount', hint: 'Refund an amount in cents; no stock or role change.' },
-  { value: 'PARTIAL_ITEMS', label: 'Partial by items', hint: 'Refund these units at their price; their stock comes back and their roles are revoked.' },
+  { value: 'PARTIAL_ITEMS', label: 'Partial by items', hint: 'Refund these units at their price; their roles are revoked, and the units you mark as returned go back into stock.' },
   { value: 'BOTH', label: 'Both', hint: 'The items drive stock and roles; the amount you enter is what is refunded.' },
 ];
 
 const api = new ApiClient();
-
-/** Adds one unit of a product to the "productId:quantity, ..." text (the +1 buttons beside each line). */
-function addOne(text: string, productId: string): string {
-  const pairs = text.split(',').map((p) => p.trim()).filter(Boolean);
-  let found = false;
-  const next = pairs.map((p) => {
-    const [id, qty] = p.split(':').map((x) => x.trim());
-    if (id !== productId) return p;
-    found = true;
-    return `${id}:${(Number(qty) || 1) + 1}`;
-  });
-  if (!found) next.push(`${productId}:1`);
-  return next.join(', ');
-}
 
 function newKey(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   return c?.randomUUID ? c.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
 }
 
+function restockText(i: Preview['items'][number]): string {
+  if (i.restockQuantity === i.quantity) return 'back in stock';
+  if (i.restockQuantity === 0) return 'not restocked';
+  return `${i.restockQuantity} back in stock`;
+}
+
 const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
   const ctx: RefundContext = useMemo(() => JSON.parse(String(record?.params?.refundContextJson ?? '{"lines":[]}')), [record]);
   const idempotencyKey = useMemo(newKey, []);
-  const addNotice = useNotice();
+  const handleResponse = useActionResponseHandler();
   const [mode, setMode] = useState<Mode>('FULL');
   const [amountCents, setAmountCents] = useState('');
-  const [items, setItems] = useState('');
+  const [choices, setChoices] = useState<Record<string, Choice>>({});
   const [reason, setReason] = useState('Admin-initiated refund');
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -66,21 +62,27 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
     setPreview(null);
     setError(null);
   };
+  const choiceOf = (productId: string): Choice => choices[productId] ?? { quantity: 0, restock: true };
+  const setChoice = (line: Line, patch: Partial<Choice>) =>
+    changed(() => setChoices((c) => {
+      const next = { ...choiceOf(line.productId), ...patch };
+      next.quantity = Math.max(0, Math.min(line.left, Math.floor(Number(next.quantity) || 0)));
+      return { ...c, [line.productId]: next };
+    }));
+  const lines = () => JSON.stringify(ctx.lines.map((l) => ({ productId: l.productId, ...choiceOf(l.productId) })).filter((l) => l.quantity > 0));
 
-  const call = async (intent: 'preview' | 'refund') => {
-    const res = await api.recordAction({
+  const call = async (intent: 'preview' | 'refund') =>
+    api.recordAction({
       resourceId: resource.id,
       recordId: String(record?.id),
       actionName: 'refund',
-      data: { intent, mode, amountCents, items, reason, idempotencyKey },
+      data: { intent, mode, amountCents, lines: lines(), reason, idempotencyKey },
     });
-    return res.data as { notice?: { message: string; type: string }; preview?: Preview; redirectUrl?: string };
-  };
 
   const onPreview = async () => {
     setBusy(true);
     try {
-      const data = await call('preview');
+      const { data } = (await call('preview')) as { data: { notice?: { message: string; type: string }; preview?: Preview } };
       if (data.notice?.type === 'error') {
         setPreview(null);
         setError(data.notice.message);
@@ -98,17 +100,18 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
   const onRefund = async () => {
     setBusy(true);
     try {
-      const data = await call('refund');
-      if (data.notice) addNotice({ message: data.notice.message, type: data.notice.type === 'error' ? 'error' : 'success' });
+      const response = await call('refund');
+      const data = response.data as { notice?: { message: string; type: string } };
       if (data.notice?.type === 'error') {
         setError(data.notice.message);
         setPreview(null);
-      } else if (data.redirectUrl) {
-        window.location.assign(data.redirectUrl);
+        setBusy(false);
+        return;
       }
+      // Shows the notice and opens the order page in-app (its data is re-fetched there).
+      handleResponse(response as never);
     } catch {
       setError('The refund request failed. Reload the order to see whether it was applied before trying again.');
-    } finally {
       setBusy(false);
     }
   };
@@ -116,40 +119,10 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
   return (
     <Box variant="container" data-testid="refund-form">
       <H3>Refund order #{ctx.number}</H3>
-      <Text mb="lg">
-        Total {ctx.total} · refunded so far {ctx.refunded} · remaining <strong>{ctx.remaining}</strong> · status {ctx.status}
+      <Text mb="default">
+        Total {ctx.total} · refunded so far {ctx.refunded} · remaining <strong>{ctx.remaining}</strong> · {ctx.statusLabel}
       </Text>
-
-      <Table mb="xl">
-        <TableHead>
-          <TableRow>
-            <TableCell>Product id</TableCell>
-            <TableCell>Name</TableCell>
-            <TableCell>Bought</TableCell>
-            <TableCell>Refunded</TableCell>
-            <TableCell>Unit price</TableCell>
-            {showItems && <TableCell />}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {ctx.lines.map((l) => (
-            <TableRow key={l.productId}>
-              <TableCell><code>{l.productId}</code></TableCell>
-              <TableCell>{l.name}</TableCell>
-              <TableCell>{l.quantity}</TableCell>
-              <TableCell>{l.refundedQuantity}</TableCell>
-              <TableCell>{l.unitPrice}</TableCell>
-              {showItems && (
-                <TableCell>
-                  <Button type="button" size="sm" variant="outlined" disabled={l.refundedQuantity >= l.quantity} onClick={() => changed(() => setItems(addOne(items, l.productId)))}>
-                    + 1 to refund
-                  </Button>
-                </TableCell>
-              )}
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <MessageBox mb="lg" variant="info" message={ctx.moneyReturn} data-testid="refund-money-return" />
 
       <Box mb="lg" role="radiogroup" aria-label="Refund mode">
         <Label>Refund mode</Label>
@@ -163,16 +136,69 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
         ))}
       </Box>
 
+      <Box mb="xl" style={{ overflowX: 'auto' }}>
+        <Table data-testid="refund-lines">
+          <TableHead>
+            <TableRow>
+              <TableCell>Product</TableCell>
+              <TableCell>Bought</TableCell>
+              <TableCell>Refunded</TableCell>
+              <TableCell>Unit price</TableCell>
+              {showItems && <TableCell>Units to refund</TableCell>}
+              {showItems && <TableCell>Back in stock?</TableCell>}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {ctx.lines.map((l) => {
+              const c = choiceOf(l.productId);
+              return (
+                <TableRow key={l.productId}>
+                  <TableCell>{l.name}</TableCell>
+                  <TableCell>{l.quantity}</TableCell>
+                  <TableCell>{l.refundedQuantity}</TableCell>
+                  <TableCell>{l.unitPrice}</TableCell>
+                  {showItems && (
+                    <TableCell>
+                      <Input
+                        type="number"
+                        min={0}
+                        max={l.left}
+                        step={1}
+                        width={90}
+                        disabled={l.left === 0}
+                        aria-label={`Units of ${l.name} to refund (at most ${l.left})`}
+                        data-testid={`refund-qty-${l.productId}`}
+                        value={String(c.quantity)}
+                        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setChoice(l, { quantity: Number(e.target.value) })}
+                      />{' '}
+                      <Text as="span" fontSize="sm">of {l.left}</Text>
+                    </TableCell>
+                  )}
+                  {showItems && (
+                    <TableCell>
+                      <label>
+                        <input
+                          type="checkbox"
+                          data-testid={`refund-restock-${l.productId}`}
+                          checked={c.restock}
+                          disabled={l.left === 0}
+                          onChange={(e) => setChoice(l, { restock: e.target.checked })}
+                        />{' '}
+                        {c.restock ? 'Returned: back in stock' : 'Not returned (damaged or never sent back)'}
+                      </label>
+                    </TableCell>
+                  )}
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      </Box>
+
       {showAmount && (
         <Box mb="lg">
           <Label htmlFor="refund-amount">Amount (cents)</Label>
           <Input id="refund-amount" name="amountCents" width={1} inputMode="numeric" placeholder="e.g. 1250 for $12.50" value={amountCents} onChange={(e: React.ChangeEvent<HTMLInputElement>) => changed(() => setAmountCents(e.target.value))} />
-        </Box>
-      )}
-      {showItems && (
-        <Box mb="lg">
-          <Label htmlFor="refund-items">Items (productId:quantity, comma-separated)</Label>
-          <Input id="refund-items" name="items" width={1} placeholder="prod_abc:2, prod_def:1" value={items} onChange={(e: React.ChangeEvent<HTMLInputElement>) => changed(() => setItems(e.target.value))} />
         </Box>
       )}
       <Box mb="lg">
@@ -186,17 +212,17 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
         <Box mb="lg" p="lg" bg="grey20" data-testid="refund-preview">
           <H3>Preview</H3>
           <Text>
-            Mode {preview.mode}: refund <strong>{preview.amount}</strong>. Refunded before {preview.refundedBefore}; remaining after {preview.remainingAfter}.
+            Refund <strong>{preview.amount}</strong>. Refunded before {preview.refundedBefore}; remaining after {preview.remainingAfter}.
           </Text>
-          <Text>Order status after the refund: <strong>{preview.resultingStatus}</strong></Text>
+          <Text>The order will be: <strong>{preview.resultingStatusLabel}</strong></Text>
           {preview.items.length > 0 && (
-            <Text>Stock back and roles revoked for: {preview.items.map((i) => `${i.name} × ${i.quantity} (${i.amount})`).join(', ')}</Text>
+            <Text>Roles revoked for: {preview.items.map((i) => `${i.name} × ${i.quantity} (${i.amount}, ${restockText(i)})`).join(', ')}</Text>
           )}
         </Box>
       )}
 
-      <Box flex flexDirection="row">
-        <Button type="button" variant="outlined" mr="default" disabled={busy} onClick={onPreview} data-testid="refund-preview-button">
+      <Box flex flexDirection="row" flexWrap="wrap" style={{ gap: 8 }}>
+        <Button type="button" variant="outlined" disabled={busy} onClick={onPreview} data-testid="refund-preview-button">
           Preview refund
         </Button>
         <Button type="button" variant="contained" color="danger" disabled={busy || !preview} onClick={onRefund} data-testid="refund-submit-button">

@@ -1,6 +1,7 @@
 // The order edit form's status and shipping-status fields: a select offering only the statuses this order
 // can move to from where it is (the edit action puts them in `<field>Options`, from the module's
 // transition tables), instead of every status with a refusal after saving. Refunds have their own action.
+// Options read as words: the property's availableValues (presentation/labels.ts) give each value its label.
 import React from 'react';
 import { FormGroup, FormMessage, Select } from '@adminjs/design-system';
 import { PropertyLabel, type EditPropertyProps } from 'adminjs';
@@ -18,7 +19,8 @@ function optionsOf(raw: unknown, current: string): string[] {
 const TransitionSelect: React.FC<EditPropertyProps> = ({ property, record, onChange }) => {
   const current = String(record?.params?.[property.path] ?? '');
   const values = optionsOf(record?.params?.[`${property.path}Options`], current);
-  const options = values.map((v) => ({ value: v, label: v }));
+  const words = new Map((property.availableValues ?? []).map((v) => [v.value, v.label]));
+  const options = values.map((v) => ({ value: v, label: words.get(v) ?? v }));
   const selected = options.find((o) => o.value === current) ?? null;
   const error = record?.errors?.[property.path];
   const hint = values.length <= 1

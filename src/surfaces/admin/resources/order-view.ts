@@ -1,8 +1,21 @@
 // The order detail page's data: the order with its lines, payments, refunds and audit trail, with every
-// amount already formatted as money (the browser never formats cents itself).
-import type { AuditLog } from '../../../generated/prisma/index.js';
+// amount already formatted as money and every stored enum as words with its badge colours
+// (presentation/labels.ts): the browser never formats cents or names an enum itself.
+import type { AuditLog, OrderStatus, PaymentMethod, PaymentStatus, RefundMode, ShippingStatus } from '../../../generated/prisma/index.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { OrderTotals } from '../../../modules/orders/order-totals.js';
+import {
+  labelOf,
+  ORDER_STATUS_BADGES,
+  ORDER_STATUS_LABELS,
+  PAYMENT_METHOD_LABELS,
+  PAYMENT_STATUS_BADGES,
+  PAYMENT_STATUS_LABELS,
+  REFUND_MODE_LABELS,
+  SHIPPING_STATUS_BADGES,
+  SHIPPING_STATUS_LABELS,
+  type BadgeColours,
+} from '../presentation/labels.js';
 
 interface DetailLike extends OrderTotals {
   id: string;
@@ -19,7 +32,20 @@ interface DetailLike extends OrderTotals {
   cancelledAt: Date | null;
   items: { productId: string; sku: string; name: string; quantity: number; unitPriceCents: number; refundedQuantity: number }[];
   payments: { id: string; method: string; status: string; amountCents: number; refundedAmountCents: number; providerReference: string | null; confirmedAt: Date | null; createdAt: Date }[];
-  refunds: { id: string; mode: string; amountCents: number; reason: string; items: unknown; createdAt: Date; actorType: string; actorId: string | null }[];
+  refunds: {
+    id: string;
+    mode: string;
+    amountCents: number;
+    reason: string;
+    items: unknown;
+    createdAt: Date;
+    actorType: string;
+    actorId: string | null;
+    manualReturnMethod: string | null;
+    manualReturnDoneAt: Date | null;
+    manualReturnDoneByType: string | null;
+    manualReturnDoneById: string | null;
+  }[];
   customer: { id: string; discordUserId: string; username: string | null; displayName: string | null };
 }
 
@@ -34,20 +60,54 @@ function actorOf(type: string, id: string | null, adminEmails: ReadonlyMap<strin
   return id ? `${type} ${id}` : type;
 }
 
+/** A stored enum value as the page shows it: the word and its badge colours. */
+interface Shown {
+  value: string;
+  label: string;
+  badge: BadgeColours | null;
+}
+
+function shown(value: string, labels: Record<string, string>, badges?: Record<string, BadgeColours>): Shown {
+  return { value, label: labelOf(labels, value), badge: badges?.[value] ?? null };
+}
+
+export const methodWord = (method: string) => labelOf(PAYMENT_METHOD_LABELS satisfies Record<PaymentMethod, string>, method);
+
+/** The to-do a by-hand refund leaves the admin (spec: P2P refunds are returned by the admin). */
+export function manualReturnInstruction(amount: string, customer: string, method: string): string {
+  return `Send ${amount} back to ${customer} by ${methodWord(method)}.`;
+}
+
+/** "Alpha × 2, Bravo × 1 (not restocked)" from a refund row's items JSON. */
+function refundItemsText(items: unknown, names: ReadonlyMap<string, string>): string {
+  if (!Array.isArray(items)) return '';
+  return (items as { productId: string; quantity: number; restockQuantity?: number }[])
+    .map((i) => {
+      const restocked = i.restockQuantity ?? i.quantity;
+      const note = restocked === i.quantity ? '' : restocked === 0 ? ' (not restocked)' : ` (${restocked} restocked)`;
+      return `${names.get(i.productId) ?? i.productId} × ${i.quantity}${note}`;
+    })
+    .join(', ');
+}
+
 export function orderView(o: DetailLike, audit: AuditLog[], adminEmails: ReadonlyMap<string, string> = new Map()) {
   const m = (c: number) => formatMoney(c, o.currency);
   const names = new Map(o.items.map((i) => [i.productId, i.name]));
+  const customerName = customerLabel(o.customer);
   return {
     id: o.id,
     number: o.number,
     status: o.status,
     shippingStatus: o.shippingStatus,
+    statusShown: shown(o.status, ORDER_STATUS_LABELS satisfies Record<OrderStatus, string>, ORDER_STATUS_BADGES),
+    shippingStatusShown: shown(o.shippingStatus, SHIPPING_STATUS_LABELS satisfies Record<ShippingStatus, string>, SHIPPING_STATUS_BADGES),
+    paymentMethodLabel: methodWord(o.paymentMethod),
     trackingNumber: o.trackingNumber,
     notes: o.notes,
     createdAt: o.createdAt.toISOString(),
     paidAt: o.paidAt?.toISOString() ?? null,
     cancelledAt: o.cancelledAt?.toISOString() ?? null,
-    customer: { id: o.customer.id, name: customerLabel(o.customer), discordUserId: o.customer.discordUserId },
+    customer: { id: o.customer.id, name: customerName, discordUserId: o.customer.discordUserId, username: o.customer.username },
     paymentMethod: o.paymentMethod,
     shippingAddress: o.shippingAddress ?? null,
     lines: o.items.map((i) => ({
@@ -73,7 +133,9 @@ export function orderView(o: DetailLike, audit: AuditLog[], adminEmails: Readonl
     payments: o.payments.map((p) => ({
       id: p.id,
       method: p.method,
+      methodLabel: methodWord(p.method),
       status: p.status,
+      statusShown: shown(p.status, PAYMENT_STATUS_LABELS satisfies Record<PaymentStatus, string>, PAYMENT_STATUS_BADGES),
       amount: m(p.amountCents),
       refunded: m(p.refundedAmountCents),
       reference: p.providerReference,
@@ -82,11 +144,22 @@ export function orderView(o: DetailLike, audit: AuditLog[], adminEmails: Readonl
     refunds: o.refunds.map((r) => ({
       id: r.id,
       mode: r.mode,
+      modeLabel: labelOf(REFUND_MODE_LABELS satisfies Record<RefundMode, string>, r.mode),
       amount: m(r.amountCents),
       reason: r.reason,
-      items: Array.isArray(r.items) ? (r.items as { productId: string; quantity: number }[]).map((i) => `${names.get(i.productId) ?? i.productId} × ${i.quantity}`).join(', ') : '',
+      items: refundItemsText(r.items, names),
       at: r.createdAt.toISOString(),
       by: actorOf(r.actorType, r.actorId, adminEmails),
+      // Money the processor does not send back: the admin's to-do until ticked done.
+      manualReturn: r.manualReturnMethod
+        ? {
+            method: r.manualReturnMethod,
+            methodLabel: methodWord(r.manualReturnMethod),
+            instruction: manualReturnInstruction(m(r.amountCents), customerName, r.manualReturnMethod),
+            doneAt: r.manualReturnDoneAt?.toISOString() ?? null,
+            doneBy: r.manualReturnDoneByType ? actorOf(r.manualReturnDoneByType, r.manualReturnDoneById, adminEmails) : null,
+          }
+        : null,
     })),
     audit: audit.map((a) => ({
       id: a.id,

@@ -5,23 +5,50 @@ import type { ActionContext, ActionRequest, ActionResponse, After, RecordActionR
 import { z } from 'zod';
 import type { Services } from '../../../container.js';
 import { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js';
-import { validationError } from '../../../platform/errors.js';
+import { AppError, validationError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import { parseInput } from '../../../platform/validate.js';
 import { editableOrderStatuses, editableShippingStatuses } from '../../../modules/order-admin/order-transitions.js';
-import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
+import { moneyReturnFor } from '../../../modules/payments-processor/processor-refund.task.js';
 import { panelAdminOf, tenantContextOf } from '../auth/panel-admin.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, canRead, never } from './access.js';
 import { errorNotice } from './admin-errors.js';
-import { customerLabel, orderView } from './order-view.js';
 import { EVENTS } from '../../../modules/shared/events.js';
+import { availableValues, labelOf, ORDER_STATUS_BADGES, ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS, SHIPPING_STATUS_LABELS } from '../presentation/labels.js';
+import { customerLabel, manualReturnInstruction, methodWord, orderView } from './order-view.js';
+import type { ScopedResourceOptions } from '../adapter/scoped-resource.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
 const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'];
 
 const optionalText = z.string().optional();
+
+/** One line as the quantity inputs post it (components/order-lines-edit.tsx, components/refund-form.tsx). */
+const quantityLine = z.object({ productId: z.string().trim().min(1).max(100), quantity: z.number().int().min(0).max(100_000) });
+
+/** A JSON list posted in one form field; VALIDATION_FAILED naming the field when it is not that list. */
+function jsonField<T extends z.ZodType>(schema: T, text: string, field: string, what: string): z.infer<T> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw validationError([{ path: [field], message: `${what} could not be read; reload the page and try again` }], 'order');
+  }
+  return parseInput(schema, raw, what);
+}
+
+/**
+ * The line items as the edit form's quantity inputs post them: [{ productId, quantity }]. A quantity of 0
+ * removes the line; an empty field (the order's lines were not shown for editing) leaves them alone.
+ */
+export function lineItemsFromForm(text: string | undefined): { productId: string; quantity: number }[] | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const lines = jsonField(z.array(quantityLine).max(100), text, 'lineItems', 'line items').filter((l) => l.quantity > 0);
+  if (!lines.length) throw validationError([{ path: ['lineItems'], message: 'an order needs at least one item; to stop it, cancel the order instead' }], 'order');
+  return lines;
+}
 
 /** The edit form as AdminJS posts it (strings). Unchanged values are sent too; the service ignores them. */
 const editOrderForm = z.object({
@@ -32,19 +59,21 @@ const editOrderForm = z.object({
   lineItems: optionalText,
 });
 
-/** The refund form (components/refund-form.tsx). */
+/** The refund form (components/refund-form.tsx): `lines` is the JSON of its per-line inputs. */
 const refundForm = z.object({
   intent: z.enum(['preview', 'refund']),
   mode: z.enum(['FULL', 'PARTIAL_AMOUNT', 'PARTIAL_ITEMS', 'BOTH']).default('FULL'),
   amountCents: z.string().trim().optional(),
-  items: z.string().optional(),
+  lines: z.string().optional(),
   reason: z.string().trim().max(500).optional(),
   idempotencyKey: z.string().trim().max(200).optional(),
 });
 
+const refundLine = quantityLine.extend({ restock: z.boolean() });
+
 export interface RefundFormInput {
   amountCents?: number;
-  items?: { productId: string; quantity: number }[];
+  items?: { productId: string; quantity: number; restock: boolean }[];
   reason?: string;
   idempotencyKey?: string;
 }
@@ -61,12 +90,30 @@ export function refundInputFromForm(payload: unknown): { intent: 'preview' | 're
     input.amountCents = Number(amount);
   }
   if (form.mode === 'PARTIAL_ITEMS' || form.mode === 'BOTH') {
-    const items = parseRefundItems(form.items ?? '');
-    if (!items.length) throw validationError([{ path: ['items'], message: 'enter at least one productId:quantity pair' }], 'refund form');
+    const items = jsonField(z.array(refundLine).max(100), form.lines ?? '[]', 'lines', 'refund lines').filter((l) => l.quantity > 0);
+    if (!items.length) throw validationError([{ path: ['lines'], message: 'set the quantity to refund on at least one line' }], 'refund form');
     input.items = items;
   }
   return { intent: form.intent, input };
 }
+
+/** The orders list's search box (filters.q): customer name, Discord username or user id, or order number. */
+export function orderSearchWhere(term: string): Record<string, unknown> {
+  const t = term.replace(/^#/, '').trim();
+  const or: Record<string, unknown>[] = [
+    { customer: { displayName: { contains: t, mode: 'insensitive' } } },
+    { customer: { username: { contains: t, mode: 'insensitive' } } },
+    { customer: { discordUserId: t } },
+  ];
+  if (/^\d{1,9}$/.test(t)) or.push({ number: Number(t) });
+  return { OR: or };
+}
+
+/** The Order resource's adapter options (admin.router.ts passes them to the scoped resource). */
+export const ORDER_RESOURCE_OPTIONS: ScopedResourceOptions = {
+  textSearch: { param: 'q', where: orderSearchWhere },
+  sortAliases: { total: 'totalCents' },
+};
 
 export function orderResource(deps: { services: Services; resource: ScopedPrismaResource; components: AdminComponents }): ResourceWithOptions {
   const { services, components } = deps;
@@ -104,6 +151,9 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
     for (const r of records) {
       r.params.customerName = byId.get(String(r.params.customer)) ?? '';
       r.params.total = formatMoney(Number(r.params.totalCents ?? 0), String(r.params.currency ?? 'USD'));
+      // Words for the status cell and the phone summary under the order number (components/order-list-cells.tsx).
+      r.params.statusLabel = labelOf(ORDER_STATUS_LABELS, r.params.status);
+      r.params.paymentMethodLabel = labelOf(PAYMENT_METHOD_LABELS, r.params.paymentMethod);
     }
     return response;
   };
@@ -120,7 +170,19 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
     const record = context.record!;
     if (request.method !== 'post') {
       const detail = await services.orders.get(ctx.tenantId, record.id());
-      record.params.lineItems = detail.items.map((i) => `${i.productId}:${i.quantity}`).join(', ');
+      const money = (c: number) => formatMoney(c, detail.currency);
+      // The quantity inputs (components/order-lines-edit.tsx) start empty-valued: the lines change only
+      // when the admin changes a quantity or adds a product.
+      record.params.lineItems = '';
+      const editable = detail.status === 'PENDING_PAYMENT';
+      const products = editable
+        ? await services.db.product.findMany({ where: { tenantId: ctx.tenantId, active: true }, orderBy: { name: 'asc' }, take: 500 })
+        : [];
+      record.params.lineItemsContextJson = JSON.stringify({
+        editable,
+        lines: detail.items.map((i) => ({ productId: i.productId, name: i.name, quantity: i.quantity, unitPrice: money(i.unitPriceCents) })),
+        products: products.map((p) => ({ productId: p.id, name: p.name, unitPrice: money(p.unitPriceCents), stock: p.trackStock ? p.stock : null })),
+      });
       // The selects offer only where this order can go (components/transition-select.tsx).
       record.params.statusOptions = JSON.stringify(editableOrderStatuses(detail.status));
       record.params.shippingStatusOptions = JSON.stringify(editableShippingStatuses(detail.shippingStatus));
@@ -133,9 +195,9 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
         shippingStatus: form.shippingStatus,
         trackingNumber: form.trackingNumber,
         notes: form.notes,
-        items: form.lineItems !== undefined && form.lineItems.trim() !== '' ? parseRefundItems(form.lineItems) : undefined,
+        items: lineItemsFromForm(form.lineItems),
       });
-      return { ...(await recordJson(context, { message: 'Order saved.', type: 'success' })), redirectUrl: showUrl(context) };
+      return { ...(await recordJson(context, { message: `Order #${String(record.params.number)} saved.`, type: 'success' })), redirectUrl: showUrl(context) };
     } catch (err) {
       return errorNotice(err, context, logger);
     }
@@ -180,9 +242,18 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
     const record = context.record!;
     if (request.method !== 'post') {
       const detail = await services.orders.get(ctx.tenantId, record.id());
+      const settled = detail.payments.filter((p) => p.status === 'paid' || p.status === 'partially_refunded').at(-1) ?? null;
+      const byHand = moneyReturnFor(settled) === 'manual';
+      const method = settled?.method ?? detail.paymentMethod;
       record.params.refundContextJson = JSON.stringify({
         number: detail.number,
         status: detail.status,
+        statusLabel: labelOf(ORDER_STATUS_LABELS, detail.status),
+        customer: customerLabel(detail.customer),
+        // Said before the refund, so nobody expects Ledgerline to move the money of a P2P payment.
+        moneyReturn: byHand
+          ? `Ledgerline does not send money for ${methodWord(method)} payments: after refunding, send the amount back to ${customerLabel(detail.customer)} by ${methodWord(method)} yourself.`
+          : `${methodWord(method)} sends the money back to the customer after you refund.`,
         currency: detail.currency,
         total: formatMoney(detail.totalCents, detail.currency),
         refunded: formatMoney(detail.refundedTotalCents, detail.currency),
@@ -192,6 +263,7 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
           name: i.name,
           quantity: i.quantity,
           refundedQuantity: i.refundedQuantity,
+          left: i.quantity - i.refundedQuantity,
           unitPrice: formatMoney(i.unitPriceCents, detail.currency),
         })),
       });
@@ -209,16 +281,45 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
             amount: money(plan.amountCents),
             refundedBefore: money(plan.refundedBeforeCents),
             remainingAfter: money(plan.remainingAfterCents),
+            resultingStatusLabel: labelOf(ORDER_STATUS_LABELS, plan.resultingStatus),
             items: plan.items.map((i) => ({ ...i, amount: money(i.amountCents) })),
           },
         };
       }
       const { refund, order } = await services.refunds.refund(ctx, record.id(), input);
+      const status = labelOf(ORDER_STATUS_LABELS, order.status);
+      let message: string;
+      if (refund.manualReturnMethod) {
+        // Nothing left the shop's account: say so, and what to do (the order page keeps the to-do).
+        const customer = await services.db.customer.findFirst({ where: { id: order.customerId, tenantId: ctx.tenantId } });
+        const instruction = manualReturnInstruction(money(refund.amountCents), customer ? customerLabel(customer) : 'the customer', refund.manualReturnMethod);
+        message = `Refund of ${money(refund.amountCents)} recorded on order #${order.number} (now ${status}). No money was sent: ${instruction} Then tick it done on the order page.`;
+      } else {
+        message = `Refunded ${money(refund.amountCents)} on order #${order.number} (now ${status}). The payment processor returns the money to the customer; the outcome appears in the order's history.`;
+      }
       return {
-        ...(await recordJson(context, { message: `Refunded ${money(refund.amountCents)} on order #${order.number}. Status: ${order.status}.`, type: 'success' })),
+        ...(await recordJson(context, { message, type: 'success' })),
         result: { refundId: refund.id, status: order.status },
         redirectUrl: showUrl(context),
       };
+    } catch (err) {
+      return errorNotice(err, context, logger);
+    }
+  };
+
+  // The order page's "Sent" tick on a by-hand refund (components/manual-refund-todo.tsx); POST only.
+  const markRefundReturned = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
+    try {
+      const { refundId } = parseInput(z.object({ refundId: z.string().trim().min(1).max(100) }), request.payload ?? {}, 'refund');
+      const ctx = tenantContextOf(context);
+      // The refund must be one of THIS order's (the service already scopes it to the tenant).
+      const owned = await services.db.refund.count({ where: { id: refundId, orderId: context.record!.id(), tenantId: ctx.tenantId } });
+      if (!owned) throw new AppError('NOT_FOUND', `Refund ${refundId} is not on this order.`, { refundId });
+      const { refund, changed } = await services.refunds.markManualReturnDone(ctx, refundId);
+      const amount = formatMoney(refund.amountCents, String(context.record!.params.currency ?? 'USD'));
+      const message = changed ? `Marked as sent: ${amount} returned to the customer by ${methodWord(refund.manualReturnMethod ?? '')}.` : 'This refund was already marked as sent.';
+      return recordJson(context, { message, type: 'success' });
     } catch (err) {
       return errorNotice(err, context, logger);
     }
@@ -246,21 +347,30 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
       id: 'Order',
       navigation: { name: 'Sales', icon: 'ShoppingCart' },
       sort: { sortBy: 'createdAt', direction: 'desc' },
-      listProperties: ['number', 'customerName', 'status', 'total', 'createdAt'],
-      filterProperties: ['number', 'status', 'shippingStatus', 'createdAt'],
+      listProperties: ['number', 'customerName', 'status', 'paymentMethod', 'total', 'createdAt'],
+      filterProperties: ['q', 'status', 'paymentMethod', 'shippingStatus', 'createdAt'],
       editProperties: ['status', 'shippingStatus', 'trackingNumber', 'notes', 'lineItems'],
       showProperties: ['number', 'status', 'total', 'createdAt'],
       properties: {
-        number: { isTitle: true, position: 1 },
+        // On a phone AdminJS shows only the title column: its cell adds the customer, status and total there.
+        number: { isTitle: true, position: 1, components: { list: components.OrderNumberCell }, custom: { badges: ORDER_STATUS_BADGES } },
         customerName: { type: 'string', isSortable: false, position: 2 },
-        total: { type: 'string', isSortable: false, position: 4 },
+        // Sorted by totalCents (ORDER_RESOURCE_OPTIONS.sortAliases), shown as money.
+        total: { type: 'string', isSortable: true, position: 5 },
         notes: { type: 'textarea' },
-        status: { components: { edit: components.TransitionSelect } },
-        shippingStatus: { components: { edit: components.TransitionSelect } },
-        lineItems: {
-          type: 'textarea',
-          description: 'productId:quantity pairs, comma-separated (editable while the order awaits payment; totals are recomputed).',
+        status: {
+          availableValues: availableValues(ORDER_STATUS_LABELS),
+          components: { edit: components.TransitionSelect, list: components.OrderStatusCell },
+          custom: { badges: ORDER_STATUS_BADGES },
         },
+        shippingStatus: { availableValues: availableValues(SHIPPING_STATUS_LABELS), components: { edit: components.TransitionSelect } },
+        paymentMethod: { availableValues: availableValues(PAYMENT_METHOD_LABELS), position: 4 },
+        q: {
+          type: 'string',
+          isVisible: { list: false, show: false, edit: false, filter: true },
+          description: 'Customer name, Discord username or user id, or order number',
+        },
+        lineItems: { components: { edit: components.OrderLinesEdit } },
         tenant: { isVisible: false },
       },
       actions: {
@@ -305,6 +415,13 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
           guard: 'Cancel this order? Reserved stock is released and the customer is told.',
           isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
           handler: cancelOrder,
+        },
+        markRefundReturned: {
+          actionType: 'record',
+          isVisible: false,
+          component: false,
+          isAccessible: canRead,
+          handler: markRefundReturned,
         },
         refund: {
           actionType: 'record',

@@ -1,0 +1,100 @@
+// The order edit form's line items: one quantity input per line with the product's name (0 removes the
+// line), and a product picker to add one, instead of typed "productId:quantity" text. The lines change
+// only while the order awaits payment (the service recomputes totals and stock); otherwise they are shown
+// read-only. The edit action puts the lines and the shop's products in record.params.lineItemsContextJson;
+// this posts `lineItems` as JSON ([{ productId, quantity }]) only once something was changed.
+import React, { useMemo, useState } from 'react';
+import { Box, Button, FormGroup, FormMessage, Input, Label, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import type { EditPropertyProps } from 'adminjs';
+
+interface Line { productId: string; name: string; quantity: number; unitPrice: string }
+interface Product { productId: string; name: string; unitPrice: string; stock: number | null }
+interface LinesContext { editable: boolean; lines: Line[]; products: Product[] }
+
+const OrderLinesEdit: React.FC<EditPropertyProps> = ({ property, record, onChange }) => {
+  const ctx: LinesContext = useMemo(() => {
+    try {
+      return JSON.parse(String(record?.params?.lineItemsContextJson ?? '')) as LinesContext;
+    } catch {
+      return { editable: false, lines: [], products: [] };
+    }
+  }, [record?.id]);
+  const [lines, setLines] = useState<Line[]>(ctx.lines);
+  const [picked, setPicked] = useState('');
+  const error = record?.errors?.[property.path];
+
+  const publish = (next: Line[]) => {
+    setLines(next);
+    onChange(property.path, JSON.stringify(next.map((l) => ({ productId: l.productId, quantity: l.quantity }))));
+  };
+  const setQuantity = (productId: string, raw: string) => {
+    const n = Math.max(0, Math.min(100_000, Math.floor(Number(raw) || 0)));
+    publish(lines.map((l) => (l.productId === productId ? { ...l, quantity: n } : l)));
+  };
+  const addable = ctx.products.filter((p) => !lines.some((l) => l.productId === p.productId));
+  const add = () => {
+    const p = ctx.products.find((x) => x.productId === picked);
+    if (!p) return;
+    publish([...lines, { productId: p.productId, name: p.name, quantity: 1, unitPrice: p.unitPrice }]);
+    setPicked('');
+  };
+
+  return (
+    <FormGroup error={Boolean(error)} data-testid="order-lines-edit">
+      <Label>Line items</Label>
+      <Box style={{ overflowX: 'auto' }}>
+        <Table>
+          <TableHead>
+            <TableRow><TableCell>Product</TableCell><TableCell>Unit price</TableCell><TableCell>Quantity</TableCell></TableRow>
+          </TableHead>
+          <TableBody>
+            {lines.map((l) => (
+              <TableRow key={l.productId}>
+                <TableCell>{l.name}</TableCell>
+                <TableCell>{l.unitPrice}</TableCell>
+                <TableCell>
+                  {ctx.editable ? (
+                    <Input
+                      type="number"
+                      min={0}
+                      step={1}
+                      width={90}
+                      aria-label={`Quantity of ${l.name}`}
+                      data-testid={`line-qty-${l.productId}`}
+                      value={String(l.quantity)}
+                      onChange={(e: React.ChangeEvent<HTMLInputElement>) => setQuantity(l.productId, e.target.value)}
+                    />
+                  ) : (
+                    <Text>{l.quantity}</Text>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Box>
+      {ctx.editable && (
+        <Box flex flexDirection="row" flexWrap="wrap" mt="default" style={{ gap: 8 }}>
+          <select aria-label="Product to add" data-testid="add-product-select" value={picked} onChange={(e) => setPicked(e.target.value)} style={{ minWidth: 220, padding: 6 }}>
+            <option value="">Add a product…</option>
+            {addable.map((p) => (
+              <option key={p.productId} value={p.productId}>
+                {p.name} ({p.unitPrice}{p.stock === null ? '' : `, ${p.stock} in stock`})
+              </option>
+            ))}
+          </select>
+          <Button type="button" size="sm" variant="outlined" disabled={!picked} onClick={add} data-testid="add-product-button">Add</Button>
+        </Box>
+      )}
+      <FormMessage>
+        {error
+          ? error.message
+          : ctx.editable
+            ? 'Set a quantity to 0 to remove the line. Totals, the payment amount and stock follow when you save.'
+            : 'Line items can be changed only while the order awaits payment.'}
+      </FormMessage>
+    </FormGroup>
+  );
+};
+
+export default OrderLinesEdit;

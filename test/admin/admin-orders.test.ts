@@ -70,7 +70,7 @@ describe('viewing orders', () => {
     const res = await get(`/resources/Order/records/${order.id}/show`);
     const view = JSON.parse(res.body.record.params.detailJson);
     expect(view.lines).toHaveLength(2);
-    expect(view.lines[0]).toMatchObject({ unitPrice: '$20.00', lineTotal: '$40.00', quantity: 2 });
+    expect(view.lines.find((l: { name: string }) => l.name === 'Tracked Tee')).toMatchObject({ unitPrice: '$20.00', lineTotal: '$40.00', quantity: 2 });
     expect(view.totals).toMatchObject({ subtotal: '$50.00', tax: '$4.12', total: '$50.00', refunded: '$0.00' });
     expect(view.shippingAddress).toMatchObject({ line1: '123 Main St', country: 'US' });
     expect(view.payments[0]).toMatchObject({ method: 'VENMO_P2P', status: 'paid', amount: '$50.00' });

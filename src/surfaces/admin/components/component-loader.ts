@@ -20,7 +20,7 @@ export function createComponents() {
     Jobs: loader.add('LedgerlineJobs', file('jobs')),
     OrderLinesEdit: loader.add('OrderLinesEdit', file('order-lines-edit')),
     OrderNumberCell: loader.add('OrderNumberCell', file('order-number-cell')),
-    OrderStatusCell: loader.add('OrderStatusCell', file('order-status-cell')),
+    OrderEnumCell: loader.add('OrderEnumCell', file('order-enum-cell')),
   };
   return { loader, components };
 }

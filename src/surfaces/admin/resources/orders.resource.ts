@@ -360,11 +360,11 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
         notes: { type: 'textarea' },
         status: {
           availableValues: availableValues(ORDER_STATUS_LABELS),
-          components: { edit: components.TransitionSelect, list: components.OrderStatusCell },
+          components: { edit: components.TransitionSelect, list: components.OrderEnumCell },
           custom: { badges: ORDER_STATUS_BADGES },
         },
         shippingStatus: { availableValues: availableValues(SHIPPING_STATUS_LABELS), components: { edit: components.TransitionSelect } },
-        paymentMethod: { availableValues: availableValues(PAYMENT_METHOD_LABELS), position: 4 },
+        paymentMethod: { availableValues: availableValues(PAYMENT_METHOD_LABELS), position: 4, components: { list: components.OrderEnumCell } },
         q: {
           type: 'string',
           isVisible: { list: false, show: false, edit: false, filter: true },

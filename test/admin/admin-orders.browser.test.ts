@@ -1,0 +1,257 @@
+// The orders pages in a real headless Chromium (Debian's /usr/bin/chromium via playwright-core), as a shop
+// owner uses them: finding an order (search by customer or number, filter by payment method, sort by
+// total), a phone-sized screen (390x844), refunding by items with a restock choice and ticking off the
+// Venmo money sent back by hand, editing an unpaid order's lines with quantity inputs and a product picker,
+// and a success notice after each action. Every wait is on page state (an element, a URL, a notice), never
+// on time. Screenshots go to test-output/admin-orders/ (git-ignored). Skipped without Chromium unless CI=true.
+import { existsSync, mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { factories } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const mustRun = process.env.CI === 'true';
+const OUT = join(process.cwd(), 'test-output', 'admin-orders');
+
+describe.skipIf(!haveChromium && !mustRun)('orders in the admin panel, in a browser', () => {
+  let app: RunningAdmin;
+  let context: BrowserContext;
+  let profile: string;
+  let page: Page;
+  const trail: string[] = [];
+  const f = factories();
+  let tenantId: string;
+  let ownerEmail: string;
+
+  const watch = (p: Page) => {
+    p.on('response', (r) => {
+      if (r.url().includes('/admin/') && r.status() >= 400) trail.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+    p.on('console', (m) => {
+      if (m.type() === 'error') trail.push(`console: ${m.text().slice(0, 300)}`);
+    });
+    p.setDefaultTimeout(60_000);
+  };
+  const onFailure = (name: string, p: () => Page) =>
+    onTestFailed(async () => {
+      await p().screenshot({ path: join(OUT, `failure-${name}.png`), fullPage: true }).catch(() => undefined);
+      console.error(`[orders browser test] ${name} failed at ${p().url()}\n${trail.join('\n') || '(no failed requests)'}`);
+    });
+  const shot = (p: Page, name: string) => p.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  const notice = (p: Page, text: string) => p.waitForSelector(`[data-testid="notice-wrapper"] >> text=${text}`);
+  const rowIds = (p: Page) => p.locator('tr[data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    app = await startAdminApp();
+    profile = await mkdtemp(join(tmpdir(), 'ledgerline-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1400, height: 1000 },
+    });
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+    page = context.pages()[0] ?? (await context.newPage());
+    watch(page);
+
+    const tenant = await f.tenant({ inventoryTracking: true });
+    tenantId = tenant.id;
+    ownerEmail = (await f.adminUser({ tenantId, email: 'owner@orders-browser.test' })).email;
+    await page.goto(`${app.baseUrl}/admin/login`);
+    await page.fill('input[name="email"]', ownerEmail);
+    await page.fill('input[name="password"]', PASSWORD);
+    await Promise.all([page.waitForURL(`${app.baseUrl}/admin`), page.click('form button')]);
+    await page.waitForSelector('[data-testid="dashboard"]', { timeout: 120_000 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+    await app?.close();
+  });
+
+  async function paidOrder(customerId: string, productId: string, opts: { quantity?: number; unitPriceCents?: number; paymentMethod?: 'VENMO_P2P' | 'ZELLE' } = {}) {
+    const quantity = opts.quantity ?? 1;
+    const product = await testDb().product.findUniqueOrThrow({ where: { id: productId } });
+    return f.order({
+      tenantId,
+      customerId,
+      status: 'PAID',
+      paymentStatus: 'paid',
+      paidAt: new Date(),
+      paymentMethod: opts.paymentMethod ?? 'VENMO_P2P',
+      lines: [{ productId, name: product.name, sku: product.sku, quantity, unitPriceCents: opts.unitPriceCents ?? product.unitPriceCents }],
+    });
+  }
+
+  it('finds orders: search by customer or number, filter by payment method, sort by total', async () => {
+    onFailure('finding', () => page);
+    const casey = await f.customer({ tenantId, displayName: 'Casey Customer', username: 'casey_c' });
+    const dana = await f.customer({ tenantId, displayName: 'Dana Doe', username: 'dd_shop' });
+    const mug = await f.product({ tenantId, name: 'Mug', unitPriceCents: 1500 });
+    const big = await paidOrder(casey.id, mug.id, { quantity: 5 });
+    const small = await paidOrder(dana.id, mug.id, { quantity: 1, paymentMethod: 'ZELLE' });
+    const mid = await paidOrder(dana.id, mug.id, { quantity: 3 });
+
+    // Search from the filter drawer, by part of a name.
+    await page.goto(`${app.baseUrl}/admin/resources/Order`);
+    await page.waitForSelector(`tr[data-id="${big.id}"]`);
+    await page.click('text=Filter');
+    await page.fill('input[name="filter-q"]', 'dana');
+    await shot(page, '01-search-drawer');
+    await page.click('[data-css="Order-filter-drawer-button-apply"]');
+    await page.waitForURL(/filters\.q=dana/);
+    await expect.poll(async () => (await rowIds(page)).sort()).toEqual([small.id, mid.id].sort());
+    await shot(page, '02-search-dana');
+
+    // By Discord username and by order number.
+    await page.goto(`${app.baseUrl}/admin/resources/Order?filters.q=casey_c`);
+    await expect.poll(() => rowIds(page)).toEqual([big.id]);
+    await page.goto(`${app.baseUrl}/admin/resources/Order?filters.q=${encodeURIComponent(`#${mid.number}`)}`);
+    await expect.poll(() => rowIds(page)).toEqual([mid.id]);
+
+    // Payment method filter; the column reads "Zelle".
+    await page.goto(`${app.baseUrl}/admin/resources/Order?filters.paymentMethod=ZELLE`);
+    await expect.poll(() => rowIds(page)).toEqual([small.id]);
+    expect(await page.textContent(`tr[data-id="${small.id}"] [data-property-name="paymentMethod"]`)).toBe('Zelle');
+    await shot(page, '03-filter-zelle');
+
+    // Sort by total: clicking the Total header orders the rows by money.
+    await page.goto(`${app.baseUrl}/admin/resources/Order`);
+    await page.waitForSelector(`tr[data-id="${big.id}"]`);
+    await page.click('th >> text=Total');
+    await page.waitForURL(/sortBy=total/);
+    const totalsInOrder = async () => {
+      const ids = await rowIds(page);
+      const rows = await testDb().order.findMany({ where: { id: { in: ids as string[] } }, select: { id: true, totalCents: true } });
+      return ids.map((id) => rows.find((r) => r.id === id)!.totalCents);
+    };
+    await expect.poll(async () => {
+      const t = await totalsInOrder();
+      return t.length > 2 && (t.join() === [...t].sort((a, b) => a - b).join() || t.join() === [...t].sort((a, b) => b - a).join());
+    }).toBe(true);
+    await shot(page, '04-sorted-by-total');
+  }, 180_000);
+
+  it('on a phone (390x844) the list and the order page show customer, status and total, not only the number', async () => {
+    const phone = await context.newPage();
+    watch(phone);
+    onFailure('phone', () => phone);
+    try {
+      await phone.setViewportSize({ width: 390, height: 844 });
+      const customer = await f.customer({ tenantId, displayName: 'Pat Phone' });
+      const lamp = await f.product({ tenantId, name: 'Desk Lamp', unitPriceCents: 4200 });
+      const order = await paidOrder(customer.id, lamp.id);
+
+      await phone.goto(`${app.baseUrl}/admin/resources/Order?filters.q=${encodeURIComponent('Pat Phone')}`);
+      const summary = phone.locator(`tr[data-id="${order.id}"] [data-testid="order-row-phone-summary"]`);
+      await summary.waitFor({ state: 'visible' });
+      const text = await summary.textContent();
+      expect(text).toContain('Pat Phone');
+      expect(text).toContain('$42.00');
+      expect(text).toContain('Paid');
+      await shot(phone, '05-phone-list');
+
+      await phone.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/show`);
+      await phone.waitForSelector('[data-testid="order-detail"]');
+      for (const id of ['order-customer', 'order-status', 'order-total']) {
+        expect(await phone.locator(`[data-testid="${id}"]`).first().isVisible(), id).toBe(true);
+      }
+      expect(await phone.textContent('[data-testid="order-customer"]')).toBe('Pat Phone');
+      // Nothing wider than the screen: wide tables scroll inside their own box.
+      const widest = await phone.evaluate(() => document.documentElement.scrollWidth);
+      expect(widest).toBeLessThanOrEqual(390);
+      await shot(phone, '06-phone-order-page');
+    } finally {
+      await phone.close();
+    }
+  }, 120_000);
+
+  it('refunds one unit as not returned (stock unchanged), says no money moved, and keeps the Venmo to-do until ticked', async () => {
+    onFailure('refund', () => page);
+    const customer = await f.customer({ tenantId, displayName: 'Riley Refund' });
+    const hoodie = await f.product({ tenantId, name: 'Limited Hoodie', unitPriceCents: 6000, trackStock: true, stock: 3 });
+    const order = await paidOrder(customer.id, hoodie.id, { quantity: 2 });
+    await f.reservation({ tenantId, orderId: order.id, productId: hoodie.id, quantity: 2 });
+
+    await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/refund`);
+    await page.waitForSelector('[data-testid="refund-form"]');
+    expect(await page.textContent('[data-testid="refund-money-return"]')).toContain('send the amount back to Riley Refund by Venmo yourself');
+    await page.check('input[name="mode"][value="PARTIAL_ITEMS"]');
+    const qty = page.locator(`[data-testid="refund-qty-${hoodie.id}"]`);
+    expect(await qty.getAttribute('max')).toBe('2');
+    await qty.fill('1');
+    await page.uncheck(`[data-testid="refund-restock-${hoodie.id}"]`);
+    await page.click('[data-testid="refund-preview-button"]');
+    await page.waitForSelector('[data-testid="refund-preview"]');
+    expect(await page.textContent('[data-testid="refund-preview"]')).toContain('Limited Hoodie × 1 ($60.00, not restocked)');
+    await shot(page, '07-refund-preview-not-restocked');
+    await Promise.all([page.waitForURL(/\/show(\?|$)/), page.click('[data-testid="refund-submit-button"]')]);
+    await page.waitForSelector('[data-testid="order-detail"]');
+    await notice(page, 'No money was sent: Send $60.00 back to Riley Refund by Venmo.');
+    await expect.poll(() => page.textContent('[data-testid="order-status"]')).toBe('Partially refunded');
+    const todo = page.locator('[data-testid="manual-refund-todos"]');
+    expect(await todo.textContent()).toContain('Send $60.00 back to Riley Refund by Venmo.');
+    await shot(page, '08-refunded-venmo-todo');
+    expect((await testDb().product.findUniqueOrThrow({ where: { id: hoodie.id } })).stock).toBe(3);
+    const refund = await testDb().refund.findFirstOrThrow({ where: { orderId: order.id } });
+    expect(refund.items).toEqual([{ productId: hoodie.id, quantity: 1, restockQuantity: 0, amountCents: 6000 }]);
+
+    // It stays (a fresh load of the page), until the owner ticks it.
+    await page.reload();
+    await page.waitForSelector(`[data-testid="manual-refund-done-${refund.id}"]`);
+    await page.click(`[data-testid="manual-refund-done-${refund.id}"]`);
+    await notice(page, 'Marked as sent: $60.00 returned to the customer by Venmo.');
+    await todo.waitFor({ state: 'detached' });
+    expect(await page.textContent(`[data-testid="refund-money-back-${refund.id}"]`)).toContain('Sent by hand (Venmo)');
+    expect((await testDb().refund.findUniqueOrThrow({ where: { id: refund.id } })).manualReturnDoneAt).not.toBeNull();
+    await shot(page, '09-venmo-todo-done');
+  }, 180_000);
+
+  it("edits an unpaid order's lines with quantity inputs and the product picker; notices after edit, cancel and delete", async () => {
+    onFailure('edit', () => page);
+    const customer = await f.customer({ tenantId, displayName: 'Eden Edit' });
+    const tee = await f.product({ tenantId, name: 'Plain Tee', unitPriceCents: 2000, trackStock: true, stock: 10 });
+    const sticker = await f.product({ tenantId, name: 'Sticker Sheet', unitPriceCents: 300 });
+    const order = await f.order({ tenantId, customerId: customer.id, lines: [{ productId: tee.id, name: tee.name, sku: tee.sku, quantity: 1, unitPriceCents: 2000 }] });
+    await f.reservation({ tenantId, orderId: order.id, productId: tee.id, quantity: 1 });
+
+    await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/edit`);
+    await page.waitForSelector('[data-testid="order-lines-edit"]');
+    expect(await page.textContent('[data-testid="order-lines-edit"]')).toContain('Plain Tee');
+    await page.fill(`[data-testid="line-qty-${tee.id}"]`, '2');
+    await page.selectOption('[data-testid="add-product-select"]', sticker.id);
+    await page.click('[data-testid="add-product-button"]');
+    await page.fill(`[data-testid="line-qty-${sticker.id}"]`, '3');
+    await shot(page, '10-edit-lines');
+    await Promise.all([page.waitForURL(/\/show(\?|$)/), page.click('button[type="submit"]')]);
+    await notice(page, `Order #${order.number} saved.`);
+    const row = await testDb().order.findUniqueOrThrow({ where: { id: order.id }, include: { items: true } });
+    expect(row.items.map((i) => [i.name, i.quantity]).sort()).toEqual([['Plain Tee', 2], ['Sticker Sheet', 3]]);
+    expect(row.totalCents).toBe(2 * 2000 + 3 * 300);
+    await page.waitForSelector('[data-testid="order-detail"] >> text=Sticker Sheet');
+    await shot(page, '11-edited');
+
+    // Cancel order: a notice, and the page shows "Cancelled".
+    await page.click('a:has-text("Cancel order"), button:has-text("Cancel order")');
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await notice(page, `Order #${order.number} cancelled`);
+    await expect.poll(() => page.textContent('[data-testid="order-status"]')).toBe('Cancelled');
+    await shot(page, '12-cancelled');
+
+    // Delete: back on the list, with a notice.
+    await page.click('a:has-text("Delete"), button:has-text("Delete")');
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.waitForURL(/\/admin\/resources\/Order(\?|$)/);
+    await notice(page, `Order #${order.number} was deleted`);
+    expect(await testDb().order.count({ where: { id: order.id } })).toBe(0);
+    await shot(page, '13-deleted');
+  }, 180_000);
+});

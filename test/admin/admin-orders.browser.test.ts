@@ -126,7 +126,7 @@ describe.skipIf(!haveChromium && !mustRun)('orders in the admin panel, in a brow
     // Sort by total: clicking the Total header orders the rows by money.
     await page.goto(`${app.baseUrl}/admin/resources/Order`);
     await page.waitForSelector(`tr[data-id="${big.id}"]`);
-    await page.click('th >> text=Total');
+    await page.click('thead a:has-text("Total")');
     await page.waitForURL(/sortBy=total/);
     const totalsInOrder = async () => {
       const ids = await rowIds(page);

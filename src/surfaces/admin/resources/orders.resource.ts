@@ -23,7 +23,8 @@ import type { ScopedResourceOptions } from '../adapter/scoped-resource.js';
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
 const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'];
 
-const optionalText = z.string().optional();
+/** AdminJS posts an empty field of a null column as null: empty, like ''. */
+const optionalText = z.string().nullable().optional();
 
 /** One line as the quantity inputs post it (components/order-lines-edit.tsx, components/refund-form.tsx). */
 const quantityLine = z.object({ productId: z.string().trim().min(1).max(100), quantity: z.number().int().min(0).max(100_000) });
@@ -43,14 +44,14 @@ function jsonField<T extends z.ZodType>(schema: T, text: string, field: string, 
  * The line items as the edit form's quantity inputs post them: [{ productId, quantity }]. A quantity of 0
  * removes the line; an empty field (the order's lines were not shown for editing) leaves them alone.
  */
-export function lineItemsFromForm(text: string | undefined): { productId: string; quantity: number }[] | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
+export function lineItemsFromForm(text: string | null | undefined): { productId: string; quantity: number }[] | undefined {
+  if (!text || text.trim() === '') return undefined;
   const lines = jsonField(z.array(quantityLine).max(100), text, 'lineItems', 'line items').filter((l) => l.quantity > 0);
   if (!lines.length) throw validationError([{ path: ['lineItems'], message: 'an order needs at least one item; to stop it, cancel the order instead' }], 'order');
   return lines;
 }
 
-/** The edit form as AdminJS posts it (strings). Unchanged values are sent too; the service ignores them. */
+/** The edit form as AdminJS posts it (strings, null for empty). Unchanged values are sent too; the service ignores them. */
 const editOrderForm = z.object({
   status: z.enum(OrderStatus).optional(),
   shippingStatus: z.enum(ShippingStatus).optional(),

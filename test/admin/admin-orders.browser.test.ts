@@ -193,10 +193,14 @@ describe.skipIf(!haveChromium && !mustRun)('orders in the admin panel, in a brow
     await page.waitForSelector('[data-testid="refund-preview"]');
     expect(await page.textContent('[data-testid="refund-preview"]')).toContain('Limited Hoodie × 1 ($60.00, not restocked)');
     await shot(page, '07-refund-preview-not-restocked');
+    // The order page opens in-app after the refund: a full reload (as before) made its first API call race
+    // the anti-forgery script and the page sometimes never rendered. A marker on window survives only in-app.
+    await page.evaluate(() => Object.assign(window, { __beforeRefund: true }));
     await Promise.all([page.waitForURL(/\/show(\?|$)/), page.click('[data-testid="refund-submit-button"]')]);
     await page.waitForSelector('[data-testid="order-detail"]');
     await notice(page, 'No money was sent: Send $60.00 back to Riley Refund by Venmo.');
     await expect.poll(() => page.textContent('[data-testid="order-status"]')).toBe('Partially refunded');
+    expect(await page.evaluate(() => (window as unknown as { __beforeRefund?: boolean }).__beforeRefund)).toBe(true);
     const todo = page.locator('[data-testid="manual-refund-todos"]');
     expect(await todo.textContent()).toContain('Send $60.00 back to Riley Refund by Venmo.');
     await shot(page, '08-refunded-venmo-todo');

@@ -56,7 +56,7 @@ describe('manual return of a refund', () => {
   });
 
   it('a processor-returned refund has no to-do and cannot be ticked', async () => {
-    const { order, ctx } = await t.processorPaidOrder('CASHAPP_PAY');
+    const { order, ctx } = await t.processorPaidOrder();
     const { refund, moneyReturn } = await s.refunds.refund(ctx, order.id, { amountCents: 500 });
     expect(moneyReturn).toBe('processor');
     expect(refund.manualReturnMethod).toBeNull();
@@ -64,7 +64,7 @@ describe('manual return of a refund', () => {
   });
 
   it('the database refuses a done mark without a to-do', async () => {
-    const { order, ctx } = await t.processorPaidOrder('CASHAPP_PAY');
+    const { order, ctx } = await t.processorPaidOrder();
     const { refund } = await s.refunds.refund(ctx, order.id, { amountCents: 500 });
     await expect(db.refund.update({ where: { id: refund.id }, data: { manualReturnDoneAt: new Date(), manualReturnDoneByType: 'PANEL_ADMIN' } })).rejects.toThrow(/refunds_manual_return_done_valid/);
   });

@@ -29,6 +29,58 @@ export interface FailureRule {
   times?: number;
 }
 
+export interface FakeDirectoryRole {
+  id: string;
+  name: string;
+  color: number;
+  hoist: boolean;
+  position: number;
+  permissions: string;
+  managed: boolean;
+  mentionable: boolean;
+}
+
+export interface FakeChannel {
+  id: string;
+  /** 0 text, 2 voice, 4 category, 5 announcement. */
+  type: number;
+  guild_id: string;
+  name: string;
+  position: number;
+  parent_id: string | null;
+}
+
+export interface FakeDirectoryGuild {
+  roles: FakeDirectoryRole[];
+  channels: FakeChannel[];
+}
+
+/** A small server as Discord describes it: @everyone (id = guild id), a bot's managed role, staff and buyer roles; a category with text, announcement and voice channels. */
+export function defaultGuild(guildId: string): FakeDirectoryGuild {
+  const role = (name: string, position: number, extra: Partial<FakeDirectoryRole> = {}): FakeDirectoryRole => ({
+    id: fakeSnowflake(), name, color: 0, hoist: false, position, permissions: '0', managed: false, mentionable: false, ...extra,
+  });
+  const category = fakeSnowflake();
+  const channel = (name: string, type: number, position: number): FakeChannel => ({ id: fakeSnowflake(), type, guild_id: guildId, name, position, parent_id: type === 4 ? null : category });
+  return {
+    roles: [
+      { ...role('@everyone', 0), id: guildId, permissions: '1071698660929' },
+      role('Ledgerline', 5, { managed: true }),
+      role('Shop Admin', 4, { hoist: true, color: 15158332 }),
+      role('Moderator', 3, { color: 3447003 }),
+      role('VIP', 2, { color: 15844367 }),
+      role('Member', 1),
+    ],
+    channels: [
+      { ...channel('Shop', 4, 0), id: category },
+      channel('general', 0, 1),
+      channel('orders', 0, 2),
+      channel('announcements', 5, 3),
+      channel('Lounge', 2, 4),
+    ],
+  };
+}
+
 let counter = 0n;
 export function fakeSnowflake(): string {
   counter += 1n;
@@ -43,6 +95,8 @@ export class FakeDiscordApi {
   private readonly dmChannels = new Map<string, string>(); // channel id -> user id
   /** channel id + nonce -> the message created with it (Discord's enforce_nonce de-duplication). */
   private readonly byNonce = new Map<string, unknown>();
+  /** Roles and channels of servers not set up in `guilds` (GET /guilds/{id}/roles and /channels). */
+  private readonly directory = new Map<string, FakeDirectoryGuild>();
   private server: Server | undefined;
   private listeners: ((call: RecordedCall) => void)[] = [];
   url = '';
@@ -79,6 +133,23 @@ export class FakeDiscordApi {
   reset(): void {
     this.calls.length = 0;
     this.failures.length = 0;
+  }
+
+  /**
+   * The roles and channels GET /guilds/{id}/roles and /channels answer for this guild (Discord's objects,
+   * trimmed to the fields clients read). Unset guilds get a small realistic server (see defaultGuild).
+   */
+  setGuild(guildId: string, guild: FakeDirectoryGuild): void {
+    this.directory.set(guildId, guild);
+  }
+
+  guildDirectory(guildId: string): FakeDirectoryGuild {
+    let g = this.directory.get(guildId);
+    if (!g) {
+      g = defaultGuild(guildId);
+      this.directory.set(guildId, g);
+    }
+    return g;
   }
 
   /** The user a DM channel created through POST /users/@me/channels belongs to. */
@@ -199,6 +270,12 @@ export class FakeDiscordApi {
     }
     if ((match = m(/^\/webhooks\/(\d+)\/([^/]+)$/)) && method === 'POST') {
       return send(200, { id: fakeSnowflake(), ...(body as object) });
+    }
+    if ((match = m(/^\/guilds\/(\d+)\/roles$/)) && method === 'GET') {
+      return send(200, this.guildDirectory(match[1]!).roles);
+    }
+    if ((match = m(/^\/guilds\/(\d+)\/channels$/)) && method === 'GET') {
+      return send(200, this.guildDirectory(match[1]!).channels);
     }
     if (m(/^\/guilds\/\d+\/members\/\d+\/roles\/\d+$/) && (method === 'PUT' || method === 'DELETE')) {
       return send(204);

@@ -1,6 +1,7 @@
 // Builds the AdminJS instance and the Express router mounted at /admin. Request order:
 //   session (PostgreSQL) -> CSRF script asset -> login/logout -> AdminJS static assets
-//   -> authentication (admin re-read from admin_users on every request) -> CSRF check -> AdminJS routes.
+//   -> authentication (admin re-read from admin_users on every request) -> CSRF check
+//   -> CSRF script and token written into each page's <head> (auth/csrf-page.ts) -> AdminJS routes.
 // @adminjs/express's buildRouter is given this router, so its routes come after our guards.
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { defineScopedResource, type ScopedResourceOptions, type ScopeRule } from
 import { adminSessionMiddleware } from './auth/admin-session.js';
 import { csrfProtection } from './auth/csrf.js';
 import { isQueryInputError, isTransientDatabaseFault } from '../../platform/db/db-faults.js';
+import { csrfInPage } from './auth/csrf-page.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { signInAttemptsRoute } from './auth/sign-in-attempts.routes.js';
 import { loginRoutes, toPanelAdmin } from './auth/login.routes.js';
@@ -25,12 +27,16 @@ import { ORDER_RESOURCE_OPTIONS, orderResource } from './resources/orders.resour
 import { addressResource, customerResource, discountAssignmentResource, discountResource } from './resources/sales.resources.js';
 import { apiKeyResource } from './resources/api-keys.resource.js';
 import { roleChangeResource } from './resources/role-changes.resource.js';
+import { withAuditTimeline } from './resources/audit-trail.js';
+import { addAfter } from './resources/add-after.js';
+import { createDiscordDirectory, discordNames } from './resources/discord-directory.js';
 import { adminUserResource, guildResource, tenantResource } from './resources/settings.resources.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
 import { openSecret } from '../../platform/secret-box.js';
 import { paymentConnectionResource, tenantSaveHooks } from './resources/payments-settings.js';
 import { ACCOUNT_PAGE, accountPasswordPage } from './pages/account-password.page.js';
 import { JOBS_PAGE, jobsPage } from './pages/jobs.page.js';
+import { DATE_TIME_FORMAT } from '../../platform/time-format.js';
 
 export const ADMIN_ROOT = '/admin';
 const CSRF_SCRIPT_PATH = '/frontend/assets/ledgerline-csrf.js';
@@ -50,33 +56,75 @@ export function buildResources(services: Services, components: ReturnType<typeof
     new ScopedResource({ model: AdminJSPrisma.getModelByName(model, clientModule), client: services.db as never, clientModule }, rule, { knownModels, ...options });
   const shop: ScopeRule = { kind: 'tenant', platformAdmin: 'deny' };
   const db = services.db;
+  // Settings and catalog saves are on the record (adapter/scoped-resource.ts audits them in the save's
+  // transaction) and their show pages carry the readable timeline.
+  const audit = (action: string, extra: { secrets?: string[]; ignore?: string[] } = {}) => ({ audit: { service: services.audit, action, ...extra } });
+  const timeline = (r: ResourceWithOptions) => withAuditTimeline(r, services, components);
+  // Discord roles and channels by name where the bot can list them (ids otherwise).
+  const discord = createDiscordDirectory({ db, rest: services.discordRest, logger: services.logger });
+  const named = (r: ResourceWithOptions, fields: Parameters<typeof discordNames>[1]) => addAfter(r, ['show', 'edit'], discordNames(discord, fields));
 
-  return [
+  return withShopDates(components, [
     orderResource({ services, resource: make('Order', shop, ORDER_RESOURCE_OPTIONS), components }),
-    customerResource(make('Customer', shop)),
+    timeline(customerResource(make('Customer', shop, audit('customer', { ignore: ['dmClosedAt'] })), db, components)),
     addressResource(db, make('Address', shop)),
-    productResource(db, make('Product', shop), { roleRepair: services.roleRepair, logger: services.logger, digital: services.digitalGoods, uploadKeysComponent: components.UploadKeys }),
-    shippingTypeResource(db, make('ShippingType', shop)),
-    discountResource(db, make('Discount', shop)),
-    discountAssignmentResource(db, make('DiscountAssignment', shop)),
-    tenantResource(
-      make('Tenant', { kind: 'tenant-self' }, {
-        secrets: ['taxjarApiKey'],
-        present: (values, row) => {
-          values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey ? openSecret(services.secrets, String(row.taxjarApiKey)) : null);
-          values.paymentInstructionsJson = JSON.stringify(row.paymentInstructions ?? {}, null, 2);
-          values.taxjarFromAddressJson = row.taxjarFromAddress ? JSON.stringify(row.taxjarFromAddress, null, 2) : '';
-          return values;
-        },
-      }),
-      tenantSaveHooks(services),
+    timeline(
+      named(
+        productResource(db, make('Product', shop, audit('product')), components, { roleRepair: services.roleRepair, logger: services.logger, digital: services.digitalGoods, uploadKeysComponent: components.UploadKeys }),
+        { roles: ['requiredRoleIds', 'grantedRoleIds'] },
+      ),
     ),
-    guildResource(make('Guild', { kind: 'tenant', platformAdmin: 'all' })),
-    adminUserResource(db, make('AdminUser', { kind: 'tenant', platformAdmin: 'all' }, { secrets: ['passwordHash'] })),
+    timeline(shippingTypeResource(db, make('ShippingType', shop, audit('shipping_type')))),
+    timeline(discountResource(db, make('Discount', shop, audit('discount', { ignore: ['usedCount'] })))),
+    discountAssignmentResource(db, make('DiscountAssignment', shop, audit('discount_assignment', { ignore: ['usedCount'] }))),
+    timeline(named(
+      tenantResource(
+        make('Tenant', { kind: 'tenant-self' }, {
+          secrets: ['taxjarApiKey'],
+          ...audit('tenant', { secrets: ['taxjarApiKey'], ignore: ['nextOrderNumber'] }),
+          present: (values, row) => {
+            values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey ? openSecret(services.secrets, String(row.taxjarApiKey)) : null);
+            values.paymentInstructionsJson = JSON.stringify(row.paymentInstructions ?? {}, null, 2);
+            values.taxjarFromAddressJson = row.taxjarFromAddress ? JSON.stringify(row.taxjarFromAddress, null, 2) : '';
+            return values;
+          },
+        }),
+        components,
+        tenantSaveHooks(services),
+      ),
+      { roles: ['adminRoleIds'], channels: ['adminChannelId'] },
+    )),
+    timeline(guildResource(make('Guild', { kind: 'tenant', platformAdmin: 'all' }, audit('guild')))),
+    timeline(adminUserResource(db, make('AdminUser', { kind: 'tenant', platformAdmin: 'all' }, { secrets: ['passwordHash'], ...audit('admin_user', { secrets: ['passwordHash'], ignore: ['lastLoginAt'] }) }))),
     apiKeyResource({ services, resource: make('ApiKey', shop, { secrets: ['hash'] }), components }),
     roleChangeResource({ services, resource: make('RoleChange', shop) }),
     paymentConnectionResource({ services, resource: make('PaymentConnection', shop, { secrets: ['secrets'] }), components }),
-  ];
+  ]);
+}
+
+/** Every date-time column of every resource is listed and shown by components/date-time.tsx (one format, the shop's zone). */
+function withShopDates(components: ReturnType<typeof createComponents>['components'], resources: ResourceWithOptions[]): ResourceWithOptions[] {
+  return resources.map((r) => {
+    const props = { ...(r.options.properties ?? {}) };
+    for (const p of (r.resource as { properties(): { path(): string; type(): string }[] }).properties()) {
+      if (p.type() !== 'datetime') continue;
+      const own = props[p.path()] ?? {};
+      props[p.path()] = { ...own, components: { list: components.DateTime, show: components.DateTime, ...own.components } };
+    }
+    return { ...r, options: { ...r.options, properties: props } };
+  });
+}
+
+/** Per resource: the list heading (plural), the record's heading (singular), and edit/new headings from it. */
+function headings(names: Record<string, [plural: string, singular: string]>): Record<string, { actions: Record<string, string> }> {
+  // "Product" -> "product" but "API key" and "Discord server" keep their capitals.
+  const lower = (w: string) => (/^[A-Z][a-z]/.test(w) && !w.startsWith('Discord') ? w.charAt(0).toLowerCase() + w.slice(1) : w);
+  return Object.fromEntries(
+    Object.entries(names).map(([id, [plural, singular]]) => [
+      id,
+      { actions: { list: plural, show: singular, edit: `Edit ${lower(singular)}`, new: `New ${lower(singular)}` } },
+    ]),
+  );
 }
 
 /**
@@ -134,8 +182,20 @@ export async function createAdminRouter(services: Services): Promise<Router> {
             Discount: 'Discounts', DiscountAssignment: 'Discount assignments', Tenant: 'Shop settings', Guild: 'Discord servers',
             AdminUser: 'Admin users', ApiKey: 'API keys', PaymentConnection: 'Payments',
           },
+          // Headings say what the page holds ("Products", "Product", "Edit product") instead of List/Show.
+          properties: {
+            auditTimeline: 'History', stockShown: 'Stock', timeZone: 'Time zone', customerOrders: 'Orders', requiredRoleIds: 'Roles needed to buy',
+            grantedRoleIds: 'Roles granted', adminRoleIds: 'Admin roles', adminChannelId: 'Admin channel', enabledPaymentMethods: 'Payment methods',
+            createdAt: 'Created', updatedAt: 'Last changed', lastLoginAt: 'Last sign-in', lastUsedAt: 'Last used', revokedAt: 'Revoked',
+          },
           resources: {
+            ...headings({
+              Order: ['Orders', 'Order'], Customer: ['Customers', 'Customer'], Address: ['Addresses', 'Address'], Product: ['Products', 'Product'],
+              ShippingType: ['Shipping types', 'Shipping type'], Discount: ['Discounts', 'Discount'], DiscountAssignment: ['Discount assignments', 'Discount assignment'],
+              Tenant: ['Shops', 'Shop settings'], Guild: ['Discord servers', 'Discord server'], AdminUser: ['Admin users', 'Admin user'], ApiKey: ['API keys', 'API key'],
+            }),
             Tenant: {
+              actions: headings({ Tenant: ['Shops', 'Shop settings'] }).Tenant!.actions,
               properties: {
                 paymentInstructionsJson: 'Payment instructions (JSON)',
                 taxjarFromAddressJson: 'TaxJar ship-from address (JSON)',
@@ -143,8 +203,8 @@ export async function createAdminRouter(services: Services): Promise<Router> {
                 taxjarApiKeyNew: 'TaxJar API key (write-only)',
               },
             },
-            Guild: { properties: { guildId: 'Discord server (guild) id' } },
-            Order: { properties: { customerName: 'Customer', total: 'Total', lineItems: 'Line items', createdAt: 'Date', q: 'Search', paymentMethod: 'Payment method' } },
+            Guild: { actions: headings({ Guild: ['Discord servers', 'Discord server'] }).Guild!.actions, properties: { guildId: 'Discord server (guild) id' } },
+            Order: { actions: headings({ Order: ['Orders', 'Order'] }).Order!.actions, properties: { customerName: 'Customer', total: 'Total', lineItems: 'Line items', createdAt: 'Date', q: 'Search', paymentMethod: 'Payment method' } },
           },
         },
       },
@@ -170,6 +230,18 @@ export async function createAdminRouter(services: Services): Promise<Router> {
   router.use(requireAdmin(services));
   signInAttemptsRoute(router, { db });
   router.use(csrfProtection({ publicBaseUrl: env.PUBLIC_BASE_URL }));
+  router.use(
+    csrfInPage({
+      script: CSRF_SCRIPT,
+      secure: cookieSecure,
+      // Dates on every page in the shop's time zone, in the one format (platform/time-format.ts).
+      pageContext: async (req) => {
+        const tenantId = req.session.adminUser?.tenantId;
+        const tenant = tenantId ? await db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }) : null;
+        return { timeZone: tenant?.timeZone ?? 'UTC', dateFormat: DATE_TIME_FORMAT };
+      },
+    }),
+  );
   // Bodies of panel forms are small; formidable's defaults (200 MB uploads) are not needed.
   buildRouter(admin, router, { maxFileSize: 1024 * 1024, maxFieldsSize: 2 * 1024 * 1024, maxFields: 1000 });
   router.use(adminErrorHandler(services));

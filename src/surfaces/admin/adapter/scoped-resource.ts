@@ -6,7 +6,9 @@
 // refuses (fail closed). isAccessible on the resources adds role checks on top; hiding is not relied on.
 import type * as AdminJSPrisma from '@adminjs/prisma';
 import { BaseRecord, ForbiddenError, NotFoundError, ValidationError, type Filter } from 'adminjs';
-import { isUniqueViolation } from '../../../platform/db/prisma.js';
+import { isUniqueViolation, withTransaction, type Db, type Tx } from '../../../platform/db/prisma.js';
+import { changedFields } from '../../../modules/audit/audit-diff.js';
+import type { AuditService } from '../../../modules/audit/audit.service.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
 
 /**
@@ -39,6 +41,21 @@ export interface ScopedResourceOptions {
   textSearch?: { param: string; where: (term: string) => Record<string, unknown> | null };
   /** List columns shown formatted but sorted by a stored column (e.g. total -> totalCents). */
   sortAliases?: Readonly<Record<string, string>>;
+  /**
+   * Puts every create, update and delete of this resource on the record: the write and its audit entry
+   * (who, the changed fields before -> after, secrets masked) are one transaction.
+   */
+  audit?: AuditOptions;
+}
+
+export interface AuditOptions {
+  service: AuditService;
+  /** Prefix of the audit actions: "product" -> product.created / product.updated / product.deleted. */
+  action: string;
+  /** Columns recorded only as changed, never by value (password hash, API keys). */
+  secrets?: readonly string[];
+  /** Columns not worth recording (counters the system moves, last sign-in). */
+  ignore?: readonly string[];
 }
 
 type Ctx = { currentAdmin?: unknown } | undefined;
@@ -62,6 +79,15 @@ export function defineScopedResource(lib: PrismaLib) {
       super(args);
       this.rule = rule;
       this.scopeOptions = options;
+      // @adminjs/prisma does not tell AdminJS that a Prisma list column (String[], PaymentMethod[]) is an
+      // array: AdminJS then edits it as one scalar (shown blank, marked required) and the save replaces the
+      // whole list with what that one input held. Declare them as the optional arrays they are.
+      for (const prop of Object.values(this.propertiesObject as Record<string, { column?: { isList?: boolean; kind?: string }; isArray(): boolean; isRequired(): boolean }>)) {
+        if (prop.column?.isList && prop.column.kind !== 'object') {
+          prop.isArray = () => true;
+          prop.isRequired = () => false;
+        }
+      }
       const known = options.knownModels;
       if (known) {
         const props = this.propertiesObject as Record<string, { reference(): string | null }>;
@@ -126,6 +152,44 @@ export function defineScopedResource(lib: PrismaLib) {
       return this.manager as unknown as Manager;
     }
 
+    /** This model's delegate inside a transaction (tx.product, tx.shippingType ...). */
+    private managerIn(tx: Tx): Manager {
+      const name = this.model.name.charAt(0).toLowerCase() + this.model.name.slice(1);
+      return (tx as unknown as Record<string, Manager>)[name]!;
+    }
+
+    /**
+     * Runs an audited write: `fn` gets this model's delegate in a transaction and returns the row before and
+     * after; the audit entry is written in the same transaction (no entry without the change, or vice versa).
+     * Without audit options the write runs on the client directly.
+     */
+    private async audited(
+      verb: 'created' | 'updated' | 'deleted',
+      context: Ctx,
+      fn: (m: Manager) => Promise<{ before: Record<string, unknown> | null; after: Record<string, unknown> | null }>,
+    ): Promise<Record<string, unknown> | null> {
+      const audit = this.scopeOptions.audit;
+      if (!audit) return (await fn(this.db)).after;
+      const admin = context?.currentAdmin as PanelAdmin;
+      return withTransaction(this.client as unknown as Db, async (tx) => {
+        const { before, after } = await fn(this.managerIn(tx));
+        const row = after ?? before;
+        const changes = changedFields(before, after, { secrets: audit.secrets, ignore: audit.ignore });
+        // Rows outside any shop (a platform admin's account) have no tenant trail to go on.
+        const tenantId = (row?.tenantId as string | null | undefined) ?? (this.model.name === 'Tenant' ? (row?.id as string) : null);
+        if (row && changes && tenantId) {
+          await audit.service.record(tx, { tenantId, actor: { type: 'PANEL_ADMIN', id: admin.id, label: admin.email } }, {
+            action: `${audit.action}.${verb}`,
+            entityType: this.model.name,
+            entityId: String(row.id),
+            before: verb === 'created' ? undefined : changes.before,
+            after: verb === 'deleted' ? undefined : changes.after,
+          });
+        }
+        return after;
+      });
+    }
+
     private where(filter: Filter | undefined, context: Ctx): Record<string, unknown> {
       const scope = this.scopeWhere(context);
       const base = lib.convertFilter(this.model.fields, this.safeFilter(filter)) as Record<string, unknown>;
@@ -172,7 +236,8 @@ export function defineScopedResource(lib: PrismaLib) {
       if (this.rule.kind === 'tenant-self' && scope.id) throw new ForbiddenError('Only a platform admin can create tenants.');
       // The tenant of a new row is the admin's, whatever the form said.
       const data = { ...this.prepareParams(params), ...(scope.tenantId ? { tenantId: scope.tenantId } : {}) };
-      return this.prepareReturnValues(await this.write(() => this.db.create({ data })));
+      const row = await this.write(() => this.audited('created', context, async (m) => ({ before: null, after: await m.create({ data }) })));
+      return this.prepareReturnValues(row ?? {});
     }
 
     override async update(id: string | number, params: Record<string, unknown> = {}, context?: Ctx): Promise<Record<string, unknown>> {
@@ -180,16 +245,27 @@ export function defineScopedResource(lib: PrismaLib) {
       const data = this.prepareParams(params);
       // A record never moves to another tenant from the panel.
       if (scope.tenantId) delete data.tenantId;
-      // One conditional statement: the tenant check and the write cannot be separated by another request.
-      const { count } = await this.write(() => this.db.updateMany({ where: this.idWhere(id, scope), data }));
-      if (count === 0) throw new NotFoundError(`No such record: ${String(id)}`, 'update');
-      const row = await this.db.findFirst({ where: this.idWhere(id, scope) });
+      const where = this.idWhere(id, scope);
+      const row = await this.write(() =>
+        this.audited('updated', context, async (m) => {
+          const before = this.scopeOptions.audit ? await m.findFirst({ where }) : null;
+          // One conditional statement: the tenant check and the write cannot be separated by another request.
+          const { count } = await m.updateMany({ where, data });
+          if (count === 0) throw new NotFoundError(`No such record: ${String(id)}`, 'update');
+          return { before, after: await m.findFirst({ where }) };
+        }),
+      );
       return this.prepareReturnValues(row ?? {});
     }
 
     override async delete(id: string | number, context?: Ctx): Promise<void> {
-      const { count } = await this.db.deleteMany({ where: this.idWhere(id, this.scopeWhere(context)) });
-      if (count === 0) throw new NotFoundError(`No such record: ${String(id)}`, 'delete');
+      const where = this.idWhere(id, this.scopeWhere(context));
+      await this.audited('deleted', context, async (m) => {
+        const before = this.scopeOptions.audit ? await m.findFirst({ where }) : null;
+        const { count } = await m.deleteMany({ where });
+        if (count === 0) throw new NotFoundError(`No such record: ${String(id)}`, 'delete');
+        return { before, after: null };
+      });
     }
   };
 }

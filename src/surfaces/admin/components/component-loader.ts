@@ -21,6 +21,11 @@ export function createComponents() {
     OrderLinesEdit: loader.add('OrderLinesEdit', file('order-lines-edit')),
     OrderNumberCell: loader.add('OrderNumberCell', file('order-number-cell')),
     OrderEnumCell: loader.add('OrderEnumCell', file('order-enum-cell')),
+    MultiValue: loader.add('MultiValue', file('multi-value')),
+    /** Also for other components: render AdminJS.UserComponents.AuditTimeline with items={presentTimeline(...)}. */
+    AuditTimeline: loader.add('AuditTimeline', file('audit-timeline')),
+    CustomerOrders: loader.add('CustomerOrders', file('customer-orders')),
+    DateTime: loader.add('DateTime', file('date-time')),
   };
   return { loader, components };
 }

@@ -144,3 +144,17 @@ export function contrastRatio(a: string, b: string): number {
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
   return (hi + 0.05) / (lo + 0.05);
 }
+
+/** Words per field name for the audit timeline (modules/audit/audit-timeline.ts presentTimeline `words`). */
+export const FIELD_VALUE_WORDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  enabledPaymentMethods: PAYMENT_METHOD_LABELS,
+  paymentMethod: PAYMENT_METHOD_LABELS,
+  method: PAYMENT_METHOD_LABELS,
+  status: { ...PAYMENT_STATUS_LABELS, ...ORDER_STATUS_LABELS },
+  shippingStatus: SHIPPING_STATUS_LABELS,
+  paymentStatus: PAYMENT_STATUS_LABELS,
+  mode: REFUND_MODE_LABELS,
+  role: ADMIN_ROLE_LABELS,
+  type: DISCOUNT_TYPE_LABELS,
+  scope: DISCOUNT_SCOPE_LABELS,
+};

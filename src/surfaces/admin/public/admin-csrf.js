@@ -1,17 +1,22 @@
 /* global window, document, XMLHttpRequest, Headers, URL */
-// Served to the panel's pages (AdminJS `assets.scripts`). Sends the per-session CSRF token with every
-// same-origin request the AdminJS frontend makes (it uses XMLHttpRequest through axios; fetch is covered
-// too) and adds it as a hidden _csrf field to forms posted by the page (the login form).
+// Inlined at the top of <head> of every panel page (auth/csrf-page.ts: it must run before AdminJS's first
+// API call) and also served as the login page's asset (AdminJS `assets.scripts`). Sends the per-session CSRF
+// token with every same-origin request the AdminJS frontend makes (it uses XMLHttpRequest through axios;
+// fetch is covered too) and adds it as a hidden _csrf field to forms posted by the page (the login form).
+// Installed once per page even when present twice (inline and as the asset).
 (function () {
   'use strict';
+  if (window.__ledgerlineCsrfInstalled) return;
+  window.__ledgerlineCsrfInstalled = true;
   var COOKIE = 'ledgerline_admin_csrf';
+  // The cookie first (it follows a new sign-in), else the token the server wrote into the page.
   function token() {
     var parts = document.cookie ? document.cookie.split(';') : [];
     for (var i = 0; i < parts.length; i++) {
       var kv = parts[i].trim().split('=');
       if (kv[0] === COOKIE) return decodeURIComponent(kv.slice(1).join('='));
     }
-    return '';
+    return typeof window.LEDGERLINE_CSRF === 'string' ? window.LEDGERLINE_CSRF : '';
   }
   function sameOrigin(url) {
     try {

@@ -1,5 +1,5 @@
 // Catalog: products and shipping types (tenant admins write, staff read), validated with zod.
-import type { ResourceWithOptions } from 'adminjs';
+import type { ActionResponse, After, ResourceWithOptions } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { productForm, shippingTypeForm } from '../schemas/catalog.schema.js';
@@ -10,12 +10,29 @@ import type { RoleRepairService } from '../../../modules/entitlements/role-repai
 import type { Logger } from '../../../platform/logger.js';
 import { checkRolesAction, uploadKeysAction, withRoleCheck } from './role-check.hook.js';
 import type { DigitalGoods } from '../../../modules/entitlements/digital-goods.js';
+import type { AdminComponents } from '../components/component-loader.js';
 
 const catalog = { name: 'Catalog', icon: 'Package' };
 
+/** A product that does not track stock has no stock count to show: it says so instead of "0". */
+const stockShown: After<ActionResponse> = async (response) => {
+  const records = (response.records ?? (response.record ? [response.record] : [])) as { params: Record<string, unknown> }[];
+  for (const r of records) {
+    const tracked = r.params.trackStock === true || r.params.trackStock === 'true';
+    r.params.stockShown = tracked ? String(r.params.stock ?? 0) : 'Not tracked';
+  }
+  return response;
+};
+
 /** `roles`: the entitlements' role check, run before a save adds granted roles and as "Check roles". */
-export function productResource(db: Db, resource: ScopedPrismaResource, roles?: { roleRepair: RoleRepairService; logger: Logger; digital?: DigitalGoods; uploadKeysComponent?: string }): ResourceWithOptions {
-  const money = moneyColumns(db, { unitPriceCents: 'price' });
+export function productResource(
+  db: Db,
+  resource: ScopedPrismaResource,
+  components: AdminComponents,
+  roles?: { roleRepair: RoleRepairService; logger: Logger; digital?: DigitalGoods; uploadKeysComponent?: string },
+): ResourceWithOptions {
+  const prices = moneyColumns(db, { unitPriceCents: 'price' });
+  const money: After<ActionResponse> = async (response, request, context) => stockShown(await prices(response, request, context), request, context);
   const validate = roles ? withRoleCheck(validatePayload(productForm), roles.roleRepair) : validatePayload(productForm);
   return {
     resource,
@@ -23,8 +40,8 @@ export function productResource(db: Db, resource: ScopedPrismaResource, roles?: 
       id: 'Product',
       navigation: catalog,
       sort: { sortBy: 'sortOrder', direction: 'asc' },
-      listProperties: ['sku', 'name', 'price', 'active', 'trackStock', 'stock'],
-      showProperties: ['id', 'sku', 'name', 'description', 'price', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'accessDays', 'digitalKind', 'downloadUrl', 'trackStock', 'stock', 'sortOrder', 'createdAt', 'updatedAt'],
+      listProperties: ['sku', 'name', 'price', 'active', 'stockShown'],
+      showProperties: ['id', 'sku', 'name', 'description', 'price', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'accessDays', 'digitalKind', 'downloadUrl', 'trackStock', 'stockShown', 'sortOrder', 'createdAt', 'updatedAt'],
       editProperties: ['sku', 'name', 'description', 'unitPriceCents', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'accessDays', 'digitalKind', 'downloadUrl', 'trackStock', 'stock', 'sortOrder'],
       filterProperties: ['sku', 'name', 'active'],
       properties: {
@@ -32,11 +49,18 @@ export function productResource(db: Db, resource: ScopedPrismaResource, roles?: 
         description: { type: 'textarea' },
         price: { type: 'string', isSortable: false },
         unitPriceCents: { description: 'Price in cents (2500 = $25.00).' },
-        requiredRoleIds: { description: 'Discord role ids: a member needs one of them to buy this (empty: anyone).' },
-        grantedRoleIds: { description: 'Discord role ids granted when an order with this product is paid.' },
+        requiredRoleIds: {
+          components: { edit: components.MultiValue, show: components.MultiValue },
+          description: 'Discord roles: a member needs one of them to buy this (none: anyone can).',
+        },
+        grantedRoleIds: {
+          components: { edit: components.MultiValue, show: components.MultiValue },
+          description: 'Discord roles granted when an order with this product is paid.',
+        },
         digitalKind: { description: 'Delivered on payment by DM: LICENSE_KEY (one key per unit; upload them with "Upload keys"; the stock is the keys) or DOWNLOAD_LINK.' },
         accessDays: { description: 'Days the granted roles last (empty: for good). Buying again extends from the current end.' },
         stock: { description: 'Units available to sell (used when stock tracking is on).' },
+        stockShown: { type: 'string', isSortable: false },
       },
       actions: {
         ...validatedTenantCrud({ validate, money }),

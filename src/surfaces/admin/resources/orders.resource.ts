@@ -19,6 +19,7 @@ import { EVENTS } from '../../../modules/shared/events.js';
 import { availableValues, labelOf, ORDER_STATUS_BADGES, ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS, SHIPPING_STATUS_LABELS } from '../presentation/labels.js';
 import { customerLabel, manualReturnInstruction, methodWord, orderView } from './order-view.js';
 import type { ScopedResourceOptions } from '../adapter/scoped-resource.js';
+import { keepTyped } from './validation.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
 const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'];
@@ -200,6 +201,8 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
       });
       return { ...(await recordJson(context, { message: `Order #${String(record.params.number)} saved.`, type: 'success' })), redirectUrl: showUrl(context) };
     } catch (err) {
+      // A refused save keeps what was typed (and says why, in the notice).
+      keepTyped(context.record, request.payload);
       return errorNotice(err, context, logger);
     }
   };

@@ -1,5 +1,8 @@
 // Customers, their saved addresses, discounts and discount assignments.
-import type { ResourceWithOptions } from 'adminjs';
+import type { ActionResponse, After, ResourceWithOptions } from 'adminjs';
+import { formatMoney } from '../../../platform/money.js';
+import { formatDateTime } from '../../../platform/time-format.js';
+import type { AdminComponents } from '../components/component-loader.js';
 import { z } from 'zod';
 import type { Db } from '../../../platform/db/prisma.js';
 import { addressInputSchema } from '../../../modules/customers/address.schema.js';
@@ -11,13 +14,39 @@ import { canManage, never, tenantCrud, tenantReadOnly, validatedTenantCrud } fro
 import { moneyColumns } from './money-columns.js';
 import { assertOwnedReference } from './owned-references.js';
 import { validatePayload } from './validation.js';
+import { availableValues, DISCOUNT_SCOPE_LABELS, DISCOUNT_TYPE_LABELS, labelOf, ORDER_STATUS_BADGES, ORDER_STATUS_LABELS } from '../presentation/labels.js';
 
 const sales = { name: 'Sales', icon: 'ShoppingCart' };
 const catalog = { name: 'Catalog', icon: 'Package' };
 
 const customerForm = z.object({ username: formOptionalText(100), displayName: formOptionalText(100) });
 
-export function customerResource(resource: ScopedPrismaResource): ResourceWithOptions {
+/** The customer's page lists their orders (newest first), formatted for components/customer-orders.tsx. */
+function customerOrders(db: Db): After<ActionResponse> {
+  return async (response, _request, context) => {
+    const record = response.record as { id?: string; params: Record<string, unknown> } | undefined;
+    if (!record?.id) return response;
+    const { tenantId } = tenantContextOf(context);
+    const [orders, tenant] = await Promise.all([
+      db.order.findMany({ where: { tenantId, customerId: record.id }, orderBy: { createdAt: 'desc' }, take: 100, select: { id: true, number: true, status: true, totalCents: true, currency: true, createdAt: true } }),
+      db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }),
+    ]);
+    record.params.customerOrdersJson = JSON.stringify(
+      orders.map((o) => ({
+        id: o.id,
+        number: o.number,
+        url: context.h.recordActionUrl({ resourceId: 'Order', recordId: o.id, actionName: 'show' }),
+        when: formatDateTime(o.createdAt, tenant?.timeZone),
+        status: labelOf(ORDER_STATUS_LABELS, o.status),
+        badge: ORDER_STATUS_BADGES[o.status],
+        total: formatMoney(o.totalCents, o.currency),
+      })),
+    );
+    return response;
+  };
+}
+
+export function customerResource(resource: ScopedPrismaResource, db: Db, components: AdminComponents): ResourceWithOptions {
   return {
     resource,
     options: {
@@ -25,12 +54,17 @@ export function customerResource(resource: ScopedPrismaResource): ResourceWithOp
       navigation: sales,
       sort: { sortBy: 'createdAt', direction: 'desc' },
       listProperties: ['displayName', 'username', 'discordUserId', 'createdAt'],
-      showProperties: ['id', 'displayName', 'username', 'discordUserId', 'dmClosedAt', 'createdAt', 'updatedAt'],
+      showProperties: ['id', 'displayName', 'username', 'discordUserId', 'dmClosedAt', 'createdAt', 'updatedAt', 'customerOrders'],
       editProperties: ['displayName', 'username'],
       filterProperties: ['displayName', 'username', 'discordUserId'],
-      properties: { displayName: { isTitle: true } },
+      properties: {
+        displayName: { isTitle: true },
+        customerOrders: { type: 'string', components: { show: components.CustomerOrders }, isVisible: { list: false, filter: false, edit: false, show: true } },
+        customerOrdersJson: { isVisible: false },
+      },
       actions: {
         ...tenantReadOnly,
+        show: { ...tenantReadOnly.show, after: customerOrders(db) },
         // Customers are created by their first Discord order; an admin may correct how they are named.
         edit: { isAccessible: canManage, before: validatePayload(customerForm) },
       },
@@ -75,9 +109,10 @@ export function discountResource(db: Db, resource: ScopedPrismaResource): Resour
         name: { isTitle: true },
         amountOff: { type: 'string', isSortable: false },
         minSubtotal: { type: 'string', isSortable: false },
-        percentOff: { description: '1-100, for PERCENT discounts.' },
-        amountOffCents: { description: 'In cents, for FIXED_AMOUNT discounts.' },
-        scope: { description: 'GLOBAL: every customer; ASSIGNED: only customers it is assigned to.' },
+        type: { availableValues: availableValues(DISCOUNT_TYPE_LABELS) },
+        percentOff: { description: '1-100, for percent-off discounts.' },
+        amountOffCents: { description: 'In cents, for fixed-amount discounts.' },
+        scope: { availableValues: availableValues(DISCOUNT_SCOPE_LABELS), description: 'Every customer, or only the customers it is assigned to.' },
       },
       actions: validatedTenantCrud({ validate, money }),
     },

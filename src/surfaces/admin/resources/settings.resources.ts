@@ -12,6 +12,8 @@ import { tenantSettingsForm } from '../schemas/tenant-settings.schema.js';
 import { canManage, never, platformOnly, platformOrTenantAdmin, platformOrTenantMember } from './access.js';
 import { stripSecrets } from './strip-secrets.js';
 import { validatePayload } from './validation.js';
+import type { AdminComponents } from '../components/component-loader.js';
+import { ADMIN_ROLE_LABELS, availableValues, PAYMENT_METHOD_LABELS } from '../presentation/labels.js';
 
 const settings = { name: 'Settings', icon: 'Settings' };
 
@@ -22,7 +24,7 @@ export interface TenantSaveHooks {
   refuseMethods(tenantId: string | null, methods: string[]): Promise<string | null>;
 }
 
-export function tenantResource(resource: ScopedPrismaResource, hooks?: TenantSaveHooks): ResourceWithOptions {
+export function tenantResource(resource: ScopedPrismaResource, components: AdminComponents, hooks?: TenantSaveHooks): ResourceWithOptions {
   const validate = validatePayload(tenantSettingsForm, {
     map: async (d, _request, context) => {
       const key = (d.taxjarApiKeyNew as string | undefined) ?? '';
@@ -42,6 +44,7 @@ export function tenantResource(resource: ScopedPrismaResource, hooks?: TenantSav
         taxjarFromAddress: d.taxjarFromAddressJson,
         addressValidation: d.addressValidation,
         roleRemovalPolicy: d.roleRemovalPolicy,
+        timeZone: d.timeZone,
       };
     },
   });
@@ -52,8 +55,8 @@ export function tenantResource(resource: ScopedPrismaResource, hooks?: TenantSav
       id: 'Tenant',
       navigation: settings,
       listProperties: ['name', 'currency', 'inventoryTracking', 'taxjarEnabled', 'createdAt'],
-      showProperties: ['id', 'name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyMasked', 'taxjarFromAddressJson', 'addressValidation', 'roleRemovalPolicy', 'nextOrderNumber', 'createdAt', 'updatedAt'],
-      editProperties: ['name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyNew', 'taxjarFromAddressJson', 'addressValidation', 'roleRemovalPolicy'],
+      showProperties: ['id', 'name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyMasked', 'taxjarFromAddressJson', 'addressValidation', 'roleRemovalPolicy', 'timeZone', 'nextOrderNumber', 'createdAt', 'updatedAt'],
+      editProperties: ['name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyNew', 'taxjarFromAddressJson', 'addressValidation', 'roleRemovalPolicy', 'timeZone'],
       properties: {
         name: { isTitle: true },
         paymentInstructionsJson: {
@@ -63,11 +66,24 @@ export function tenantResource(resource: ScopedPrismaResource, hooks?: TenantSav
         taxjarFromAddressJson: { type: 'textarea', description: '{"country": "US", "zip": "94103", "state": "CA", "city": "San Francisco", "street": "1 Main St"}' },
         taxjarApiKeyMasked: { type: 'string' },
         taxjarApiKeyNew: { type: 'password', description: 'Leave empty to keep the current key; enter - to remove it.' },
-        adminChannelId: { description: 'Discord channel where new orders are posted for admins.' },
-        adminRoleIds: { description: 'Discord role ids whose members may use the admin commands.' },
+        enabledPaymentMethods: {
+          components: { edit: components.MultiValue, show: components.MultiValue, list: components.MultiValue },
+          custom: { options: availableValues(PAYMENT_METHOD_LABELS) },
+          description: 'The payment methods customers can choose at checkout.',
+        },
+        adminChannelId: {
+          components: { edit: components.MultiValue, show: components.MultiValue },
+          custom: { single: true },
+          description: 'Discord channel where new orders are posted for admins.',
+        },
+        adminRoleIds: {
+          components: { edit: components.MultiValue, show: components.MultiValue },
+          description: 'Discord roles whose members may use the admin commands.',
+        },
         inventoryTracking: { description: 'Reserve stock at submit and release it on cancel/refund.' },
         addressValidation: { description: 'Check shipping addresses with TaxJar and suggest corrections.' },
         roleRemovalPolicy: { description: 'When someone other than the bot removes a paid role: REAPPLY gives it back, RECORD lists it under Role changes (with Retry).' },
+        timeZone: { description: 'Dates in this panel are shown in this time zone (an IANA name such as America/New_York; default UTC).' },
         paymentInstructions: { isVisible: false },
         taxjarFromAddress: { isVisible: false },
         nextOrderNumber: { isVisible: { list: false, filter: false, show: true, edit: false } },
@@ -160,6 +176,7 @@ export function adminUserResource(db: Db, resource: ScopedPrismaResource): Resou
       editProperties: ['email', 'role', 'tenant', 'password'],
       properties: {
         email: { isTitle: true },
+        role: { availableValues: availableValues(ADMIN_ROLE_LABELS) },
         password: { type: 'password', description: `At least ${MIN_PASSWORD_LENGTH} characters. On edit, leave empty to keep the current password.` },
         passwordHash: { isVisible: false },
       },

@@ -30,12 +30,25 @@ export function validatePayload(schema: z.ZodType, opts: { map?: PayloadMapper; 
         const message = rest.length > 0 && !indexed ? `${rest.join('.')}: ${issue.message}` : issue.message;
         errors[key] ??= { message };
       }
+      // The form comes back with what was typed (AdminJS would refill it from the database otherwise).
+      keepTyped(context.record, request.payload);
       throw new ValidationError(errors, { message: Object.entries(errors).map(([k, v]) => `${k}: ${v.message}`).join('; ') });
     }
     let data = result.data as Record<string, unknown>;
     if (opts.map) data = await opts.map(data, request, context);
     return { ...request, payload: flat.flatten(data) };
   };
+}
+
+/**
+ * A refused save answers with the record as the admin typed it, not as stored, so nothing typed is lost:
+ * every field of the payload (with its array elements) replaces the stored one in the record's params.
+ */
+export function keepTyped(record: { params: Record<string, unknown> } | undefined, payload: Record<string, unknown> | undefined): void {
+  if (!record || !payload) return;
+  const typed = new Set(Object.keys(payload).map((k) => k.split('.')[0]));
+  const kept = Object.fromEntries(Object.entries(record.params).filter(([k]) => !typed.has(k.split('.')[0])));
+  record.params = { ...kept, ...payload };
 }
 
 /** Array fields of AdminJS forms arrive as field.0, field.1 ... (unflattened to arrays) or are missing. */

@@ -2,6 +2,7 @@
 // the TaxJar key is write-only: an empty field keeps the stored key, "-" removes it.
 import { z } from 'zod';
 import { PaymentMethod } from '../../../generated/prisma/index.js';
+import { isValidTimeZone } from '../../../platform/time-format.js';
 import { arrayOf } from '../resources/validation.js';
 import { currencyCode, formBool, formOptionalSnowflake, formText, snowflakeList } from './form-fields.js';
 
@@ -42,6 +43,10 @@ export const tenantSettingsForm = z
     addressValidation: formBool,
     /** A paid role someone else removed: give it back, or record it under Role changes (entitlements). */
     roleRemovalPolicy: z.enum(['REAPPLY', 'RECORD']).default('REAPPLY'),
+    timeZone: z.preprocess(
+      (v) => (v === undefined || v === null || String(v).trim() === '' ? 'UTC' : String(v).trim()),
+      z.string().max(64).refine(isValidTimeZone, 'an IANA time zone name, e.g. America/New_York or Europe/Berlin'),
+    ),
   })
   .superRefine((t, ctx) => {
     if (t.taxjarEnabled && !t.taxjarFromAddressJson) ctx.addIssue({ code: 'custom', path: ['taxjarFromAddressJson'], message: 'TaxJar needs the address you ship from' });

@@ -1,0 +1,133 @@
+// The audit trail as a person reads it: who, what in words, and for each changed field its value before and
+// after ("Price: $25.00 -> $30.00"), money as money, times in the shop's time zone, enum values as words.
+// Pure: the caller passes the entries, the names of the actors and the words it uses (the admin surface
+// has its labels in surfaces/admin/presentation/labels.ts; this module cannot import a surface).
+import type { AuditLog } from '../../generated/prisma/index.js';
+import { formatMoney } from '../../platform/money.js';
+import { formatDateTime } from '../../platform/time-format.js';
+
+export interface TimelineChange {
+  field: string;
+  label: string;
+  before: string;
+  after: string;
+}
+
+export interface TimelineItem {
+  id: string;
+  /** ISO time, for sorting and machines. */
+  at: string;
+  /** The same time as the shop reads it. */
+  when: string;
+  who: string;
+  what: string;
+  changes: TimelineChange[];
+}
+
+export interface TimelineOptions {
+  timeZone: string;
+  currency: string;
+  /** Actor id -> name (admin email, customer name, API key name). */
+  actors?: ReadonlyMap<string, string>;
+  /** Words for actor types (PANEL_ADMIN -> "Admin") when the actor has no name. */
+  actorTypes?: Readonly<Record<string, string>>;
+  /** Field -> (stored value -> word), e.g. status -> { PENDING_PAYMENT: "Awaiting payment" }, or role ids -> names. */
+  words?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Field -> label, where the humanised field name is not right. */
+  fieldLabels?: Readonly<Record<string, string>>;
+}
+
+const ENTITY_WORDS: Record<string, string> = {
+  tenant: 'the shop settings',
+  product: 'the product',
+  shipping_type: 'the shipping type',
+  shippingtype: 'the shipping type',
+  discount: 'the discount',
+  admin_user: 'the admin user',
+  adminuser: 'the admin user',
+  guild: 'the Discord server link',
+  order: 'the order',
+  payment: 'the payment',
+  refund: 'a refund',
+  api_key: 'the API key',
+  apikey: 'the API key',
+  entitlement: 'the Discord role',
+};
+
+const VERB_WORDS: Record<string, string> = {
+  created: 'Created',
+  updated: 'Changed',
+  deleted: 'Deleted',
+  confirmed: 'Confirmed',
+  cancelled: 'Cancelled',
+  rejected: 'Rejected',
+  refunded: 'Refunded',
+  revoked: 'Revoked',
+  granted: 'Granted',
+  linked: 'Linked',
+  unlinked: 'Unlinked',
+};
+
+/** "order.updated" -> "Changed the order"; "payment.confirmed" -> "Confirmed the payment". */
+export function describeAction(action: string): string {
+  const [entity = '', ...rest] = action.split('.');
+  const verb = rest.join(' ');
+  const subject = ENTITY_WORDS[entity.toLowerCase()] ?? `the ${entity.replace(/[_-]/g, ' ')}`;
+  const verbWord = VERB_WORDS[verb] ?? (verb ? verb.charAt(0).toUpperCase() + verb.slice(1).replace(/[_-]/g, ' ') : 'Changed');
+  return `${verbWord} ${subject}`;
+}
+
+/** "unitPriceCents" -> "Unit price", "requiredRoleIds" -> "Required roles". */
+export function fieldLabel(field: string): string {
+  const base = field.replace(/Cents$/, '').replace(/RoleIds$/, 'Roles').replace(/Ids$/, 's').replace(/Id$/, '');
+  const words = base.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+export function formatValue(field: string, value: unknown, opts: TimelineOptions): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const words = opts.words?.[field];
+  if (Array.isArray(value)) return value.length ? value.map((v) => formatValue(field, v, opts)).join(', ') : 'none';
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'number' && /Cents$/.test(field)) return formatMoney(value, opts.currency);
+  if (typeof value === 'string') {
+    if (words?.[value]) return words[value]!;
+    if (ISO_TIME.test(value)) return formatDateTime(value, opts.timeZone);
+    return value;
+  }
+  if (typeof value === 'number') return String(value);
+  return JSON.stringify(value);
+}
+
+type Entry = Pick<AuditLog, 'id' | 'action' | 'actorType' | 'actorId' | 'before' | 'after' | 'createdAt'>;
+
+function asRecord(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** Newest first, as a timeline is read. */
+export function presentTimeline(entries: readonly Entry[], opts: TimelineOptions): TimelineItem[] {
+  return [...entries]
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id))
+    .map((e) => {
+      const before = asRecord(e.before);
+      const after = asRecord(e.after);
+      const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+      const named = e.actorId ? opts.actors?.get(e.actorId) : undefined;
+      return {
+        id: e.id,
+        at: e.createdAt.toISOString(),
+        when: formatDateTime(e.createdAt, opts.timeZone),
+        who: named ?? opts.actorTypes?.[e.actorType] ?? e.actorType,
+        what: describeAction(e.action),
+        changes: fields.map((field) => ({
+          field,
+          label: opts.fieldLabels?.[field] ?? fieldLabel(field),
+          before: field in before ? formatValue(field, before[field], opts) : '—',
+          after: field in after ? formatValue(field, after[field], opts) : '—',
+        })),
+      };
+    });
+}

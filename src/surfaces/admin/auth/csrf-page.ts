@@ -1,0 +1,41 @@
+// Puts the anti-forgery script and the session's token INTO every panel page, first thing in <head>.
+// Why: AdminJS's layout (adminjs/lib/frontend/layout-template.js) writes `assets.scripts` at the END of
+// <body>, after the inline script that calls root.render(AdminJS.Application). React schedules that render
+// as a task, so when the external script is slow to arrive (a busy machine, a cold cache, the first load
+// after a bundle rebuild) the first API calls of the page (records, the record, the dashboard) leave
+// without the X-CSRF-Token header, are refused with 403 and the page shows "There was an error fetching
+// records" / "Page not found". An inline script in <head> runs before any AdminJS bundle is even parsed, so
+// no request of the page can overtake it; the token is in the page too, so even a missing cookie (a session
+// older than its token) cannot leave the first call without one.
+import type { Request, RequestHandler } from 'express';
+import { ensureCsrfToken } from './csrf.js';
+
+/** `<` is escaped so that nothing in the token or the script can close the inline <script> element. */
+function inlineScript(js: string): string {
+  return `<script>${js.replace(/<\/(script)/gi, '<\\/$1')}</script>`;
+}
+
+/**
+ * `pageContext` adds what the panel's components need on every page (the shop's time zone and the one
+ * date format), as window.LEDGERLINE_PAGE.
+ */
+export function csrfInPage(opts: { script: string; secure: boolean; pageContext?: (req: Request) => Promise<Record<string, unknown>> }): RequestHandler {
+  return async (req, res, next) => {
+    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path.startsWith('/frontend/')) return next();
+    try {
+      const token = ensureCsrfToken(req, res, opts.secure);
+      const context = opts.pageContext ? await opts.pageContext(req) : {};
+      const send = res.send.bind(res);
+      res.send = ((body: unknown) => {
+        if (typeof body === 'string' && /^\s*<!DOCTYPE html>/i.test(body)) {
+          const globals = `window.LEDGERLINE_CSRF=${JSON.stringify(token)};window.LEDGERLINE_PAGE=${JSON.stringify(context)};`;
+          body = body.replace(/<head>/i, `<head>${inlineScript(globals)}${inlineScript(opts.script)}`);
+        }
+        return send(body);
+      }) as typeof res.send;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}

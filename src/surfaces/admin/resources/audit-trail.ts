@@ -1,0 +1,69 @@
+// The readable audit timeline on a resource's show page (components/audit-timeline.tsx): the entity's
+// audit entries through modules/audit's presenter, with the names of who acted, the shop's time zone and
+// currency, and the panel's words for stored values.
+import type { ActionResponse, After, ResourceWithOptions } from 'adminjs';
+import type { Services } from '../../../container.js';
+import { presentTimeline, type TimelineItem } from '../../../modules/audit/audit-timeline.js';
+import type { AuditLog } from '../../../generated/prisma/index.js';
+import type { AdminComponents } from '../components/component-loader.js';
+import { ACTOR_TYPE_LABELS, FIELD_VALUE_WORDS } from '../presentation/labels.js';
+import { addAfter, tenantOfRecord } from './add-after.js';
+
+/** Names of the actors of `entries`: admin emails and API key names (of this shop, or platform admins). */
+async function actorNames(services: Services, tenantId: string, entries: readonly AuditLog[]): Promise<Map<string, string>> {
+  const ids = (type: string) => [...new Set(entries.filter((e) => e.actorType === type && e.actorId).map((e) => e.actorId!))];
+  const adminIds = ids('PANEL_ADMIN');
+  const keyIds = ids('API_KEY');
+  const [admins, keys] = await Promise.all([
+    adminIds.length
+      ? services.db.adminUser.findMany({ where: { id: { in: adminIds }, OR: [{ tenantId }, { role: 'PLATFORM_ADMIN' }] }, select: { id: true, email: true } })
+      : [],
+    keyIds.length ? services.db.apiKey.findMany({ where: { id: { in: keyIds }, tenantId }, select: { id: true, name: true } }) : [],
+  ]);
+  return new Map([...admins.map((a) => [a.id, a.email] as const), ...keys.map((k) => [k.id, `API key "${k.name}"`] as const)]);
+}
+
+/** The timeline of one entity, as the shop reads it. */
+export async function auditTimelineOf(services: Services, tenantId: string, entityType: string, entityId: string, words: Record<string, Record<string, string>> = {}): Promise<TimelineItem[]> {
+  const [entries, tenant] = await Promise.all([
+    services.audit.listFor(tenantId, entityType, entityId),
+    services.db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true, currency: true } }),
+  ]);
+  return presentTimeline(entries, {
+    timeZone: tenant?.timeZone ?? 'UTC',
+    currency: tenant?.currency ?? 'USD',
+    actors: await actorNames(services, tenantId, entries),
+    actorTypes: ACTOR_TYPE_LABELS,
+    words: { ...FIELD_VALUE_WORDS, ...words },
+  });
+}
+
+/** Adds the "History" timeline to the show page of `resource` (its entries are of entityType = the resource id). */
+export function withAuditTimeline(resource: ResourceWithOptions, services: Services, components: AdminComponents): ResourceWithOptions {
+  const options = resource.options;
+  const entityType = String(options.id);
+  const after: After<ActionResponse> = async (response) => {
+    const record = response.record as { id?: string; params: Record<string, unknown> } | undefined;
+    if (!record?.id) return response;
+    const tenantId = tenantOfRecord(entityType, record);
+    if (!tenantId) return response;
+    record.params.auditTimelineJson = JSON.stringify(await auditTimelineOf(services, tenantId, entityType, record.id));
+    return response;
+  };
+  return addAfter(
+    {
+      ...resource,
+      options: {
+        ...options,
+        showProperties: [...(options.showProperties ?? []), 'auditTimeline'],
+        properties: {
+          ...options.properties,
+          auditTimeline: { type: 'string', components: { show: components.AuditTimeline }, isVisible: { list: false, filter: false, edit: false, show: true } },
+          auditTimelineJson: { isVisible: false },
+        },
+      },
+    },
+    ['show'],
+    after,
+  );
+}

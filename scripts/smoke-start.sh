@@ -42,7 +42,10 @@ echo "smoke: npm start on port $port with data in $tmp/pg"
 npm start >"$tmp/start1.log" 2>&1 &
 pid=$!
 wait_ready || fail "/readyz did not answer 200"
-grep -q "password:" "$tmp/start1.log" || fail "admin credentials were not printed on first start"
+# The banner follows readiness by a moment (development connects the demo shop to the fake processors after
+# listening, since their webhooks need the port): wait for it rather than racing it.
+banner_printed() { for _ in $(seq 1 60); do grep -q "password:" "$tmp/start1.log" && return 0; sleep 0.5; done; return 1; }
+banner_printed || fail "admin credentials were not printed on first start"
 body=$(curl -fsS "http://127.0.0.1:$port/readyz") || fail "/readyz not 200"
 echo "smoke: /readyz -> $body"
 
@@ -51,12 +54,14 @@ if [ ! -f dist/src/main.js ] || [ ! -f dist/admin-bundle/prebuilt.json ]; then
   npm run build >"$tmp/build.log" 2>&1 || fail "npm run build failed"
 fi
 prod_port=$(free_port)
+# Same database as the development start, so the same secrets key: the demo shop's processor credentials were
+# encrypted with the development key (data/dev-secrets.json); another key would rightly refuse to start.
 NODE_ENV=production PORT=$prod_port HOST=127.0.0.1 LOG_LEVEL=info WORKERS_ENABLED=false \
   DATABASE_URL="postgresql://postgres:ledgerline@127.0.0.1:$pg_port/ledgerline" \
   DISCORD_APPLICATION_ID=100000000000000001 DISCORD_PUBLIC_KEY=$(printf '0%.0s' {1..64}) \
   DISCORD_BOT_TOKEN=smoke-test-token-not-real-000000 DISCORD_API_BASE_URL=http://127.0.0.1:9/api \
   SESSION_SECRET=smoke-test-session-secret-0123456789 \
-  SECRETS_ENCRYPTION_KEYS="smoke:$(head -c 32 /dev/urandom | base64)" \
+  SECRETS_ENCRYPTION_KEYS="$(node -p "require('./data/dev-secrets.json').secretsEncryptionKeys")" \
   node dist/src/main.js >"$tmp/prod.log" 2>&1 &
 prod_pid=$!
 for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$prod_port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done

@@ -9,6 +9,7 @@
 //   and the product's stock is capped at its AVAILABLE keys, since the refund may have put units back
 //   (inventory.restockItems) that no key backs. Units reserved by unpaid orders are not subtracted, so a
 //   refund can leave a unit or two more on sale than keys; such a sale is audited as short and alerted.
+// - The customer gets them in the order's receipt DM and in /orders detail (forOrder), not a DM of their own.
 // - Low stock: a delivery that leaves LOW_KEY_STOCK or fewer AVAILABLE keys (or found too few) tells the
 //   admin channel; one pending alert per product.
 import { z } from 'zod';
@@ -23,7 +24,10 @@ const MAX_KEY_LENGTH = 500;
 const MAX_KEYS_PER_UPLOAD = 10_000;
 
 export const DIGITAL_EVENTS = {
-  /** Keys or a download link were delivered for an order: DM the customer. */
+  /**
+   * No longer emitted (the receipt DM carries the delivered items); its handler stays for jobs queued
+   * before that change, whose receipts went out without the keys.
+   */
   delivered: 'entitlement.digital_delivered',
   /** A product's key stock is low (or short): tell the admin channel. */
   keysLow: 'entitlement.keys_low',
@@ -122,7 +126,7 @@ export function createDigitalGoods(deps: { db: Db; bus: EventBus; audit: AuditSe
           await deps.bus.emit(tx, DIGITAL_EVENTS.keysLow, alert, { jobKey: `keys-low:${p.id}` });
         }
       }
-      if (delivered.some((d) => d.keys.length || d.downloadUrl)) await deps.bus.emit(tx, DIGITAL_EVENTS.delivered, { tenantId, orderId }, { jobKey: `digital:${orderId}` });
+      // No separate DM: the order's receipt (order.paid, emitted in this same transaction) carries them.
       return delivered;
     },
 

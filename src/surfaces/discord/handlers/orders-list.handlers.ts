@@ -1,6 +1,7 @@
 // /orders: the caller's own orders, 10 a page, newest first, ephemeral; View details
 // (orders:detail:<id>:<p>) and Previous/Next (orders:page:<n>, 0-indexed) as spec 001 says. An order that
-// is not the caller's (another customer, another tenant) is "not found".
+// is not the caller's (another customer, another tenant) is "not found". The detail lists the licence keys
+// and download links the order delivered (issue 13).
 import { ButtonStyle } from 'discord-api-types/v10';
 import { AppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
@@ -10,6 +11,7 @@ import { button, COLORS, embed, ephemeral, row, update, type MessageData, type R
 import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
 import { paymentMethodLabel } from '../views/payment-methods.view.js';
 import { payLinkFor, payNowButton } from '../views/pay-link.view.js';
+import { digitalItemFields } from '../views/digital-items.view.js';
 
 export const ORDERS_PAGE_SIZE = 10;
 
@@ -58,6 +60,8 @@ async function detail(ctx: HandlerContext, orderId: string, page: number): Promi
     { name: 'Payment', value: paymentMethodLabel(d.paymentMethod), inline: true },
   ];
   if (d.shippingAddress) fields.push({ name: 'Ship to', value: formatAddress(d.shippingAddress as unknown as AddressLike), inline: false });
+  // What the order delivered (keys in full: only its own customer sees this ephemeral reply; revoked ones marked).
+  fields.push(...digitalItemFields(await ctx.services.digitalGoods.forOrder(ctx.tenant.id, d.id), { name: 'Digital items', includeRevoked: true }));
   // While unpaid, a processor-backed order shows its "Pay now" link (pay-link.view.ts).
   const payUrl = await payLinkFor(ctx.services.invoices, ctx.tenant.id, d);
   return {

@@ -1,5 +1,6 @@
 // Digital goods on Discord (modules/entitlements/digital-goods.ts emits the events):
-//   entitlement.digital_delivered > discord-notify      : DM with the order's licence keys / download links
+//   entitlement.digital_delivered > discord-notify      : DM with the order's licence keys / download links, for
+//                                                         jobs queued before the receipt carried them (no longer emitted)
 //   entitlement.keys_low          > discord-admin-alert : the admin channel learns a key stock is low or short
 // Failure rules as for the order DMs: 4xx other than 429 end the job (logged), anything else is retried.
 import { Routes } from 'discord-api-types/v10';

@@ -5,7 +5,9 @@
 //   order.paid / order.cancelled > discord-admin-message : edits that message to say paid / cancelled (no
 //                                          buttons), whichever surface confirmed or rejected the payment
 //   order.created  > discord-notify      : DM with the payment instructions for the customer's method
-//   order.paid     > discord-notify      : receipt DM (tax on its own line)
+//   order.paid     > discord-notify      : receipt DM (tax on its own line), with the licence keys and
+//                                          download links the payment delivered: they are taken in the
+//                                          payment's transaction, so this job (run after its commit) reads them
 //   order.cancelled> discord-notify      : DM saying the order was cancelled and why
 //   order.refunded > discord-notify      : DM saying what was refunded
 //   refund.processor_failed > discord-admin-alert : the processor did not return a refund's money; the
@@ -46,6 +48,8 @@ import { adminOrderMessage, settledAdminMessage } from '../views/admin-order.vie
 import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
 import { paymentInstructionsText, paymentMethodLabel } from '../views/payment-methods.view.js';
 import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
+import { digitalItemFields, type DeliveredDigital } from '../views/digital-items.view.js';
+import type { DigitalGoods } from '../../../modules/entitlements/digital-goods.js';
 import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
 import { sha256Hex } from '../../../platform/crypto.js';
 
@@ -57,6 +61,8 @@ export interface NotificationDeps {
   dmStatus: DmStatusService;
   /** Signs the "Pay now" link in the order-created DM of processor-backed orders (optional). */
   invoices?: Pick<InvoiceService, 'createLink'>;
+  /** What an order delivered (keys, links), carried by its receipt; the receipt has none when absent. */
+  digital?: Pick<DigitalGoods, 'forOrder'>;
   /** Messages already delivered (a re-run job does not send them again); none recorded when absent. */
   deliveries?: DeliveryLog;
   /** How long a recorded "DMs closed" makes later DMs skip the call (default 24 h). */
@@ -256,8 +262,8 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.orderPaid, 'discord-notify', {
     schema: orderPaidPayload,
     async run({ tenantId, orderId }) {
-      const { tenant, order } = await load(tenantId, orderId);
-      await dm(tenant, order, receiptDm(tenant, order), 'order-paid');
+      const [{ tenant, order }, delivered] = await Promise.all([load(tenantId, orderId), deps.digital?.forOrder(tenantId, orderId) ?? []]);
+      await dm(tenant, order, receiptDm(tenant, order, delivered), 'order-paid');
     },
   });
 
@@ -399,17 +405,19 @@ function createdDm(tenant: Tenant, o: OrderDetail): MessageData {
   };
 }
 
-function receiptDm(tenant: Tenant, o: OrderDetail): MessageData {
+function receiptDm(tenant: Tenant, o: OrderDetail, delivered: DeliveredDigital): MessageData {
+  const digital = digitalItemFields(delivered, { name: 'Your digital items', includeRevoked: false });
   return {
     embeds: [
       embed({
         title: `${tenant.name}: receipt for order #${o.number}`,
         color: COLORS.ok,
-        description: `Payment received with ${paymentMethodLabel(o.paymentMethod)}. Thank you!`,
+        description: `Payment received with ${paymentMethodLabel(o.paymentMethod)}. Thank you!${digital.length ? '\n\nKeep this message: `/orders` shows your digital items again.' : ''}`,
         fields: [
           { name: 'Items', value: linesText(o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), o.currency) },
           { name: 'Totals', value: totalsText(o) },
           ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
+          ...digital,
         ],
         timestamp: (o.paidAt ?? new Date()).toISOString(),
       }),

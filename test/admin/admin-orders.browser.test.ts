@@ -12,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
+import { formatDateTime } from '../../src/platform/time-format.js';
 import { PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -61,7 +62,8 @@ describe.skipIf(!haveChromium && !mustRun)('orders in the admin panel, in a brow
     page = context.pages()[0] ?? (await context.newPage());
     watch(page);
 
-    const tenant = await f.tenant({ inventoryTracking: true });
+    // A shop far from UTC: the order page's dates must be in its zone (Tenant.timeZone), in the panel's one format.
+    const tenant = await f.tenant({ inventoryTracking: true, timeZone: 'Pacific/Auckland' });
     tenantId = tenant.id;
     ownerEmail = (await f.adminUser({ tenantId, email: 'owner@orders-browser.test' })).email;
     await page.goto(`${app.baseUrl}/admin/login`);
@@ -216,6 +218,17 @@ describe.skipIf(!haveChromium && !mustRun)('orders in the admin panel, in a brow
     await todo.waitFor({ state: 'detached' });
     expect(await page.textContent(`[data-testid="refund-money-back-${refund.id}"]`)).toContain('Sent by hand (Venmo)');
     expect((await testDb().refund.findUniqueOrThrow({ where: { id: refund.id } })).manualReturnDoneAt).not.toBeNull();
+    // The history is the readable timeline (who, what, before -> after, money as money), not raw JSON;
+    // the dates are in the shop's zone.
+    const timeline = page.locator('[data-testid="order-detail"] [data-testid="audit-timeline"]');
+    await expect.poll(() => timeline.textContent()).toContain('Ticked the by-hand refund as sent');
+    const history = (await timeline.textContent()) ?? '';
+    expect(history).toContain('Refunded');
+    expect(history).toContain('Refunded total: $0.00 → $60.00');
+    expect(history).toContain(ownerEmail);
+    expect(history).not.toContain('refundedTotalCents');
+    expect(history).toMatch(/NZDT|GMT\+13/); // Auckland in November, as this runtime's ICU names it
+    expect(await page.textContent('[data-testid="order-placed-at"]')).toBe(formatDateTime(order.createdAt, 'Pacific/Auckland'));
     await shot(page, '09-venmo-todo-done');
   }, 180_000);
 

@@ -66,8 +66,18 @@ describe('viewing orders', () => {
   it('shows the detail: lines, address, payment, discount, tax, notes, refunds, audit trail, as money', async () => {
     const { order } = await paidOrder();
     await testDb().order.update({ where: { id: order.id }, data: { taxAmountCents: 412, notes: 'Gift wrap' } });
-    await f.auditLog({ tenantId, entityType: 'Order', entityId: order.id, action: 'payment.confirmed', before: { status: 'PENDING_PAYMENT' }, after: { status: 'PAID' } });
-    const res = await get(`/resources/Order/records/${order.id}/show`);
+    const adminId = (await testDb().adminUser.findFirstOrThrow({ where: { email: adminEmail } })).id;
+    await f.auditLog({ tenantId, entityType: 'Order', entityId: order.id, action: 'payment.confirmed', actorType: 'PANEL_ADMIN', actorId: adminId, before: { status: 'PENDING_PAYMENT' }, after: { status: 'PAID' }, createdAt: new Date('2026-11-30T02:00:00Z') });
+    await f.auditLog({ tenantId, entityType: 'Order', entityId: order.id, action: 'order.refunded', before: { refundedTotalCents: 0 }, after: { refundedTotalCents: 1250 }, createdAt: new Date('2026-11-30T03:00:00Z') });
+    // Dates in the shop's time zone, in the panel's one format.
+    await testDb().tenant.update({ where: { id: tenantId }, data: { timeZone: 'America/New_York' } });
+    await testDb().order.update({ where: { id: order.id }, data: { createdAt: new Date('2026-11-30T02:00:00Z') } });
+    let res;
+    try {
+      res = await get(`/resources/Order/records/${order.id}/show`);
+    } finally {
+      await testDb().tenant.update({ where: { id: tenantId }, data: { timeZone: 'UTC' } });
+    }
     const view = JSON.parse(res.body.record.params.detailJson);
     expect(view.lines).toHaveLength(2);
     expect(view.lines.find((l: { name: string }) => l.name === 'Tracked Tee')).toMatchObject({ unitPrice: '$20.00', lineTotal: '$40.00', quantity: 2 });
@@ -75,7 +85,15 @@ describe('viewing orders', () => {
     expect(view.shippingAddress).toMatchObject({ line1: '123 Main St', country: 'US' });
     expect(view.payments[0]).toMatchObject({ method: 'VENMO_P2P', status: 'paid', amount: '$50.00' });
     expect(view.notes).toBe('Gift wrap');
-    expect(view.audit[0]).toMatchObject({ action: 'payment.confirmed', change: 'status: PENDING_PAYMENT → PAID' });
+    expect(view.createdAtShown).toBe('Nov 29, 2026, 9:00 PM EST');
+    // The audit trail as the readable timeline, newest first: who, what in words, before -> after, money as money.
+    expect(view.audit).toBeUndefined();
+    expect(view.timeline).toHaveLength(2);
+    expect(view.timeline[0]).toMatchObject({ what: 'Refunded', who: expect.any(String), changes: [{ label: 'Refunded total', before: '$0.00', after: '$12.50' }] });
+    expect(view.timeline[1]).toMatchObject({
+      what: 'Payment confirmed', who: adminEmail, when: 'Nov 29, 2026, 9:00 PM EST',
+      changes: [{ field: 'status', label: 'Status', before: 'Awaiting payment', after: 'Paid' }],
+    });
   });
 });
 
@@ -138,9 +156,9 @@ describe('updating an order', () => {
     const row = await orderRow(order.id);
     expect(row).toMatchObject({ shippingStatus: 'SHIPPED', status: 'SHIPPED', trackingNumber: '1Z999', notes: 'Left at door' });
     const show = await get(`/resources/Order/records/${order.id}/show`);
-    const entry = JSON.parse(show.body.record.params.detailJson).audit.find((e: { action: string }) => e.action === 'order.updated');
-    expect(entry).toMatchObject({ actor: adminEmail });
-    expect(entry.change).toContain('trackingNumber: — → 1Z999');
+    const entry = JSON.parse(show.body.record.params.detailJson).timeline.find((e: { what: string }) => e.what === 'Changed the order');
+    expect(entry).toMatchObject({ who: adminEmail });
+    expect(entry.changes).toContainEqual(expect.objectContaining({ label: 'Tracking number', before: '—', after: '1Z999' }));
   });
 
   it('offers in the edit form only the statuses the order can move to (refunds excluded), and shipping steps that can follow', async () => {
@@ -370,7 +388,7 @@ describe('refunds: restock choice and money sent back by hand', () => {
     view = JSON.parse(res.body.record.params.detailJson);
     expect(view.refunds[0].manualReturn.doneAt).toBeTruthy();
     expect(view.refunds[0].manualReturn.doneBy).toBe(staffUser.email);
-    expect(view.audit.map((e: { action: string }) => e.action)).toContain('refund.manual_return_done');
+    expect(view.timeline.find((e: { what: string }) => e.what === 'Ticked the by-hand refund as sent')).toMatchObject({ who: staffUser.email });
     const again = await post(`/resources/Order/records/${order.id}/markRefundReturned`).send({ refundId: r!.id });
     expect(again.body.notice.message).toBe('This refund was already marked as sent.');
   });

@@ -38,7 +38,8 @@ describe('audit timeline presenter', () => {
   });
 
   it('words for actions and fields', () => {
-    expect(describeAction('payment.confirmed')).toBe('Confirmed the payment');
+    expect(describeAction('payment.confirmed')).toBe('Payment confirmed');
+    expect(describeAction('order.items_changed')).toBe("Changed the order's items");
     expect(describeAction('shipping_type.created')).toBe('Created the shipping type');
     expect(fieldLabel('enabledPaymentMethods')).toBe('Enabled payment methods');
   });

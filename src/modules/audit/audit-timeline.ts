@@ -68,8 +68,22 @@ const VERB_WORDS: Record<string, string> = {
   unlinked: 'Unlinked',
 };
 
-/** "order.updated" -> "Changed the order"; "payment.confirmed" -> "Confirmed the payment". */
+/** Whole actions whose words do not follow "<verb> <subject>" (the order page's events). */
+const ACTION_WORDS: Record<string, string> = {
+  'payment.confirmed': 'Payment confirmed',
+  'payment.rejected': 'Payment rejected',
+  'payment.checkout_paid': 'Paid by checkout',
+  'order.refunded': 'Refunded',
+  'order.cancelled': 'Cancelled the order',
+  'order.items_changed': 'Changed the order\'s items',
+  'order.invoice_link_created': 'Created an invoice link',
+  'order.invoice_link_sent': 'Sent the invoice link to the customer',
+  'refund.manual_return_done': 'Ticked the by-hand refund as sent',
+};
+
+/** "order.updated" -> "Changed the order"; "product.created" -> "Created the product". */
 export function describeAction(action: string): string {
+  if (ACTION_WORDS[action]) return ACTION_WORDS[action];
   const [entity = '', ...rest] = action.split('.');
   const verb = rest.join(' ');
   const subject = ENTITY_WORDS[entity.toLowerCase()] ?? `the ${entity.replace(/[_-]/g, ' ')}`;

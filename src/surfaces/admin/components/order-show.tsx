@@ -1,5 +1,5 @@
 // The order detail page (spec 000 "Viewing Orders"): line items, shipping address, payment information,
-// discount, sales tax, notes, refunds and the audit trail. The server sends everything already formatted
+// discount, sales tax, notes, refunds and the audit trail (as the shared readable timeline). The server sends everything already formatted
 // (record.params.detailJson, built by resources/order-view.ts): money as money, enums as words with their
 // badge colours. Refunds whose money the admin must send back by hand (Venmo, Zelle, Cash App, ...) stay at
 // the top as a to-do until ticked done (the markRefundReturned action). Tables scroll sideways on a phone
@@ -9,7 +9,8 @@ import { Box, Button, H3, H4, Table, TableBody, TableCell, TableHead, TableRow, 
 import { ApiClient, useNotice, type ActionProps } from 'adminjs';
 
 interface Shown { value: string; label: string; badge: { background: string; text: string } | null }
-interface ManualReturn { method: string; methodLabel: string; instruction: string; doneAt: string | null; doneBy: string | null }
+interface ManualReturn { method: string; methodLabel: string; instruction: string; doneAt: string | null; doneAtShown: string | null; doneBy: string | null }
+interface TimelineItem { id: string; when: string; who: string; what: string; changes: { field: string; label: string; before: string; after: string }[] }
 
 interface View {
   number: number;
@@ -21,6 +22,7 @@ interface View {
   trackingNumber: string | null;
   notes: string | null;
   createdAt: string;
+  createdAtShown: string;
   paidAt: string | null;
   cancelledAt: string | null;
   customer: { name: string; discordUserId: string; username: string | null };
@@ -28,12 +30,20 @@ interface View {
   shippingAddress: Record<string, string | undefined> | null;
   lines: { productId: string; sku: string; name: string; quantity: number; refundedQuantity: number; unitPrice: string; lineTotal: string }[];
   totals: { subtotal: string; discount: string; discountName: string | null; shipping: string; shippingTypeName: string | null; tax: string; total: string; refunded: string; remaining: string };
-  payments: { id: string; method: string; methodLabel: string; statusShown: Shown; amount: string; refunded: string; reference: string | null; confirmedAt: string | null }[];
-  refunds: { id: string; modeLabel: string; amount: string; reason: string; items: string; at: string; by: string; manualReturn: ManualReturn | null }[];
-  audit: { id: string; at: string; action: string; actor: string; change: string }[];
+  payments: { id: string; method: string; methodLabel: string; statusShown: Shown; amount: string; refunded: string; reference: string | null; confirmedAt: string | null; confirmedAtShown: string | null }[];
+  refunds: { id: string; modeLabel: string; amount: string; reason: string; items: string; at: string; atShown: string; by: string; manualReturn: ManualReturn | null }[];
+  /** The audit trail as the readable timeline (resources/audit-trail.ts auditTimelineOf). */
+  timeline: TimelineItem[];
 }
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+// Dates arrive formatted by the server in the shop's time zone, in the panel's one format (platform/time-format.ts).
+const when = (shown: string | null | undefined) => shown || '—';
+
+/** The shared timeline component (components/audit-timeline.tsx), registered as AdminJS.UserComponents.AuditTimeline. */
+const Timeline: React.FC<{ items: TimelineItem[] }> = ({ items }) => {
+  const C = (window as unknown as { AdminJS?: { UserComponents?: Record<string, React.ComponentType<{ items: TimelineItem[]; title?: string }>> } }).AdminJS?.UserComponents?.AuditTimeline;
+  return C ? <C items={items} title="History" /> : null;
+};
 
 const api = new ApiClient();
 
@@ -112,7 +122,7 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
         Order #{o.number} <StatusBadge shown={o.statusShown} testId="order-status" />
       </H3>
       <Text mb="default">
-        Placed {when(o.createdAt)} by <strong data-testid="order-customer">{o.customer.name}</strong>
+        Placed <span data-testid="order-placed-at">{when(o.createdAtShown)}</span> by <strong data-testid="order-customer">{o.customer.name}</strong>
         {o.customer.username && o.customer.username !== o.customer.name ? ` (@${o.customer.username})` : ''} · Discord {o.customer.discordUserId}
       </Text>
       <Text mb="xl">
@@ -173,7 +183,7 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
             {o.payments.map((p) => (
               <TableRow key={p.id}>
                 <TableCell>{p.methodLabel}</TableCell><TableCell><StatusBadge shown={p.statusShown} /></TableCell><TableCell>{p.amount}</TableCell>
-                <TableCell>{p.refunded}</TableCell><TableCell>{p.reference ?? '—'}</TableCell><TableCell>{when(p.confirmedAt)}</TableCell>
+                <TableCell>{p.refunded}</TableCell><TableCell>{p.reference ?? '—'}</TableCell><TableCell>{when(p.confirmedAtShown)}</TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -193,13 +203,13 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
             <TableBody>
               {o.refunds.map((r) => (
                 <TableRow key={r.id}>
-                  <TableCell>{when(r.at)}</TableCell><TableCell>{r.modeLabel}</TableCell><TableCell>{r.amount}</TableCell>
+                  <TableCell>{when(r.atShown)}</TableCell><TableCell>{r.modeLabel}</TableCell><TableCell>{r.amount}</TableCell>
                   <TableCell>{r.items || '—'}</TableCell><TableCell>{r.reason}</TableCell><TableCell>{r.by}</TableCell>
                   <TableCell data-testid={`refund-money-back-${r.id}`}>
                     {!r.manualReturn
                       ? 'Through the payment processor'
                       : r.manualReturn.doneAt
-                        ? `Sent by hand (${r.manualReturn.methodLabel}), ticked ${when(r.manualReturn.doneAt)}${r.manualReturn.doneBy ? ` by ${r.manualReturn.doneBy}` : ''}`
+                        ? `Sent by hand (${r.manualReturn.methodLabel}), ticked ${when(r.manualReturn.doneAtShown)}${r.manualReturn.doneBy ? ` by ${r.manualReturn.doneBy}` : ''}`
                         : `To send by hand (${r.manualReturn.methodLabel})`}
                   </TableCell>
                 </TableRow>
@@ -209,22 +219,7 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
         )}
       </Section>
 
-      <Section title="Audit trail">
-        {o.audit.length === 0 ? <Text>No changes recorded.</Text> : (
-          <Table>
-            <TableHead>
-              <TableRow><TableCell>When</TableCell><TableCell>Action</TableCell><TableCell>By</TableCell><TableCell>Change</TableCell></TableRow>
-            </TableHead>
-            <TableBody>
-              {o.audit.map((e) => (
-                <TableRow key={e.id}>
-                  <TableCell>{when(e.at)}</TableCell><TableCell>{e.action}</TableCell><TableCell>{e.actor}</TableCell><TableCell>{e.change}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </Section>
+      <Timeline items={o.timeline} />
     </Box>
   );
 };

@@ -1,8 +1,10 @@
 // The order detail page's data: the order with its lines, payments, refunds and audit trail, with every
 // amount already formatted as money and every stored enum as words with its badge colours
 // (presentation/labels.ts): the browser never formats cents or names an enum itself.
-import type { AuditLog, OrderStatus, PaymentMethod, PaymentStatus, RefundMode, ShippingStatus } from '../../../generated/prisma/index.js';
+import type { OrderStatus, PaymentMethod, PaymentStatus, RefundMode, ShippingStatus } from '../../../generated/prisma/index.js';
 import { formatMoney } from '../../../platform/money.js';
+import { formatDateTime } from '../../../platform/time-format.js';
+import type { TimelineItem } from '../../../modules/audit/audit-timeline.js';
 import type { OrderTotals } from '../../../modules/orders/order-totals.js';
 import {
   labelOf,
@@ -90,8 +92,13 @@ function refundItemsText(items: unknown, names: ReadonlyMap<string, string>): st
     .join(', ');
 }
 
-export function orderView(o: DetailLike, audit: AuditLog[], adminEmails: ReadonlyMap<string, string> = new Map()) {
+/**
+ * `timeline` is the order's audit trail as read (resources/audit-trail.ts auditTimelineOf); dates are shown in
+ * `timeZone` (the shop's) in the panel's one format (platform/time-format.ts), next to their ISO values.
+ */
+export function orderView(o: DetailLike, timeline: TimelineItem[], adminEmails: ReadonlyMap<string, string> = new Map(), timeZone = 'UTC') {
   const m = (c: number) => formatMoney(c, o.currency);
+  const shownAt = (d: Date | null | undefined) => (d ? formatDateTime(d, timeZone) : null);
   const names = new Map(o.items.map((i) => [i.productId, i.name]));
   const customerName = customerLabel(o.customer);
   return {
@@ -107,6 +114,9 @@ export function orderView(o: DetailLike, audit: AuditLog[], adminEmails: Readonl
     createdAt: o.createdAt.toISOString(),
     paidAt: o.paidAt?.toISOString() ?? null,
     cancelledAt: o.cancelledAt?.toISOString() ?? null,
+    createdAtShown: formatDateTime(o.createdAt, timeZone),
+    paidAtShown: shownAt(o.paidAt),
+    cancelledAtShown: shownAt(o.cancelledAt),
     customer: { id: o.customer.id, name: customerName, discordUserId: o.customer.discordUserId, username: o.customer.username },
     paymentMethod: o.paymentMethod,
     shippingAddress: o.shippingAddress ?? null,
@@ -140,6 +150,7 @@ export function orderView(o: DetailLike, audit: AuditLog[], adminEmails: Readonl
       refunded: m(p.refundedAmountCents),
       reference: p.providerReference,
       confirmedAt: p.confirmedAt?.toISOString() ?? null,
+      confirmedAtShown: shownAt(p.confirmedAt),
     })),
     refunds: o.refunds.map((r) => ({
       id: r.id,
@@ -149,6 +160,7 @@ export function orderView(o: DetailLike, audit: AuditLog[], adminEmails: Readonl
       reason: r.reason,
       items: refundItemsText(r.items, names),
       at: r.createdAt.toISOString(),
+      atShown: formatDateTime(r.createdAt, timeZone),
       by: actorOf(r.actorType, r.actorId, adminEmails),
       // Money the processor does not send back: the admin's to-do until ticked done.
       manualReturn: r.manualReturnMethod
@@ -157,31 +169,13 @@ export function orderView(o: DetailLike, audit: AuditLog[], adminEmails: Readonl
             methodLabel: methodWord(r.manualReturnMethod),
             instruction: manualReturnInstruction(m(r.amountCents), customerName, r.manualReturnMethod),
             doneAt: r.manualReturnDoneAt?.toISOString() ?? null,
+            doneAtShown: shownAt(r.manualReturnDoneAt),
             doneBy: r.manualReturnDoneByType ? actorOf(r.manualReturnDoneByType, r.manualReturnDoneById, adminEmails) : null,
           }
         : null,
     })),
-    audit: audit.map((a) => ({
-      id: a.id,
-      at: a.createdAt.toISOString(),
-      action: a.action,
-      actor: actorOf(a.actorType, a.actorId, adminEmails),
-      change: summarizeChange(a.before, a.after),
-    })),
+    timeline,
   };
 }
 
 export type OrderView = ReturnType<typeof orderView>;
-
-/** "status: PENDING_PAYMENT → PAID; notes: … → …" for flat before/after objects; otherwise a short JSON. */
-function summarizeChange(before: unknown, after: unknown): string {
-  const b = (before && typeof before === 'object' ? before : {}) as Record<string, unknown>;
-  const a = (after && typeof after === 'object' ? after : {}) as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].slice(0, 8);
-  const show = (v: unknown) => {
-    if (v === null || v === undefined || v === '') return '—';
-    const s = typeof v === 'string' ? v : JSON.stringify(v);
-    return s.length > 60 ? `${s.slice(0, 60)}…` : s;
-  };
-  return keys.map((k) => (k in b ? `${k}: ${show(b[k])} → ${show(a[k])}` : `${k}: ${show(a[k])}`)).join('; ');
-}

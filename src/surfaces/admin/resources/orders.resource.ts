@@ -18,6 +18,7 @@ import { errorNotice } from './admin-errors.js';
 import { EVENTS } from '../../../modules/shared/events.js';
 import { availableValues, labelOf, ORDER_STATUS_BADGES, ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS, SHIPPING_STATUS_LABELS } from '../presentation/labels.js';
 import { customerLabel, manualReturnInstruction, methodWord, orderView } from './order-view.js';
+import { auditTimelineOf } from './audit-trail.js';
 import type { ScopedResourceOptions } from '../adapter/scoped-resource.js';
 import { keepTyped } from './validation.js';
 
@@ -124,10 +125,17 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
   /** The detail page's data (formatted), set on a record's params for components/order-show.tsx. */
   const addDetail = async (params: Record<string, unknown>, orderId: string, tenantId: string) => {
     const detail = await services.orders.get(tenantId, orderId);
-    const audit = await services.audit.listFor(tenantId, 'Order', orderId);
-    const adminIds = [...new Set([...audit, ...detail.refunds].filter((e) => e.actorType === 'PANEL_ADMIN' && e.actorId).map((e) => e.actorId!))];
+    // The audit trail as the readable timeline (who, what, before -> after, money as money, shop time zone).
+    const [timeline, tenant] = await Promise.all([
+      auditTimelineOf(services, tenantId, 'Order', orderId),
+      services.db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }),
+    ]);
+    const adminIds = [...new Set(detail.refunds.flatMap((r) => [
+      ...(r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : []),
+      ...(r.manualReturnDoneByType === 'PANEL_ADMIN' && r.manualReturnDoneById ? [r.manualReturnDoneById] : []),
+    ]))];
     const admins = adminIds.length ? await services.db.adminUser.findMany({ where: { id: { in: adminIds }, tenantId }, select: { id: true, email: true } }) : [];
-    params.detailJson = JSON.stringify(orderView(detail, audit, new Map(admins.map((u) => [u.id, u.email]))));
+    params.detailJson = JSON.stringify(orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), tenant?.timeZone ?? 'UTC'));
     params.total = formatMoney(detail.totalCents, detail.currency);
   };
 

@@ -37,6 +37,14 @@ describe('audit timeline presenter', () => {
     expect(items[0]).toMatchObject({ who: 'Ledgerline', what: 'Changed the shop settings', changes: [{ label: 'Admin channel', before: '—', after: '123' }] });
   });
 
+  it('reads stored objects as labelled fields, with ids in words (a refund\'s lines)', () => {
+    const [item] = presentTimeline(
+      [entry({ action: 'order.refunded', before: {}, after: { items: [{ productId: 'prod_1', quantity: 2, amountCents: 1250 }] } })],
+      { timeZone: 'UTC', currency: 'USD', words: { productId: { prod_1: 'Sticker Pack' } } },
+    );
+    expect(item!.changes).toEqual([{ field: 'items', label: 'Items', before: '—', after: 'Product: Sticker Pack, Quantity: 2, Amount: $12.50' }]);
+  });
+
   it('words for actions and fields', () => {
     expect(describeAction('payment.confirmed')).toBe('Payment confirmed');
     expect(describeAction('order.items_changed')).toBe("Changed the order's items");

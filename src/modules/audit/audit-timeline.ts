@@ -112,6 +112,10 @@ export function formatValue(field: string, value: unknown, opts: TimelineOptions
     return value;
   }
   if (typeof value === 'number') return String(value);
+  // A stored object (e.g. a refunded line {productId, quantity, amountCents}) reads as its labelled fields.
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${fieldLabel(k)}: ${formatValue(k, v, opts)}`).join(', ');
+  }
   return JSON.stringify(value);
 }
 

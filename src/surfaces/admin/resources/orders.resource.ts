@@ -125,9 +125,11 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
   /** The detail page's data (formatted), set on a record's params for components/order-show.tsx. */
   const addDetail = async (params: Record<string, unknown>, orderId: string, tenantId: string) => {
     const detail = await services.orders.get(tenantId, orderId);
-    // The audit trail as the readable timeline (who, what, before -> after, money as money, shop time zone).
+    // The audit trail as the readable timeline (who, what, before -> after, money as money, shop time zone);
+    // product ids in it (refunded lines, item edits) read as the order's product names.
+    const productNames = Object.fromEntries(detail.items.map((i) => [i.productId, i.name]));
     const [timeline, tenant] = await Promise.all([
-      auditTimelineOf(services, tenantId, 'Order', orderId),
+      auditTimelineOf(services, tenantId, 'Order', orderId, { productId: productNames }),
       services.db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }),
     ]);
     const adminIds = [...new Set(detail.refunds.flatMap((r) => [

@@ -47,25 +47,31 @@ it('the receipt DM carries the licence key and download link; /orders detail sho
   const dmsOf = () => h.fake.directMessages().filter((m) => m.userId === s.customer.discordUserId);
   const receipt = await until(() => dmsOf().find((m) => JSON.stringify(m.body).includes(`receipt for order #${order.number}`)));
   const body = JSON.stringify(receipt.body);
+  // Which of the two keys is taken is not ordered (SKIP LOCKED takes any free one): the one given to this order.
+  const given = await h.t.services.db.productKey.findMany({ where: { orderId: order.id }, select: { code: true } });
+  expect(given).toHaveLength(1);
+  const key = given[0]!.code;
+  const other = key === 'KEY-AAAA-0001' ? 'KEY-AAAA-0002' : 'KEY-AAAA-0001';
   expect(body).toContain('Your digital items');
-  expect(body).toContain('KEY-AAAA-0001');
+  expect(body).toContain(key);
+  expect(body).not.toContain(other);
   expect(body).toContain('https://files.example/ost.zip');
   // No separate keys DM: the key reaches the customer once, in the receipt.
   await new Promise((r) => setTimeout(r, 800));
-  expect(dmsOf().filter((m) => JSON.stringify(m.body).includes('KEY-AAAA-0001'))).toHaveLength(1);
+  expect(dmsOf().filter((m) => JSON.stringify(m.body).includes(key))).toHaveLength(1);
   expect(dmsOf().filter((m) => JSON.stringify(m.body).includes('Your digital items for order'))).toEqual([]);
 
   const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId, roles: [] }) };
   const list = await interact(h, commandInteraction(as, 'orders'));
   const paid = textOf(await interact(h, componentInteraction(as, `orders:detail:${order.id}:0`, { message: messageOf(list) })));
   expect(paid).toContain('Digital items');
-  expect(paid).toContain('`KEY-AAAA-0001`');
+  expect(paid).toContain(`\`${key}\``);
   expect(paid).not.toContain('revoked');
   expect(paid).toContain('https://files.example/ost.zip');
 
   await h.t.services.refunds.refund(adminCtx(tenantId), order.id, { items: [{ productId: keyProduct.id, quantity: 1 }] });
   const refunded = textOf(await interact(h, componentInteraction(as, `orders:detail:${order.id}:0`, { message: messageOf(list) })));
-  expect(refunded).toContain('`KEY-AAAA-0001` — revoked (refunded)');
+  expect(refunded).toContain(`\`${key}\` — revoked (refunded)`);
   expect(refunded).toContain('https://files.example/ost.zip'); // the link product was not refunded
 });
 

@@ -1,5 +1,5 @@
 // Prisma CLI configuration. The CLI runs offline with the JS (WASM) schema engine over @prisma/adapter-pg,
-// so no native engine is downloaded. See docs/architecture.md, "Migrations".
+// so no native engine is downloaded. See docs/decisions/migrations.md.
 import 'dotenv/config';
 import pg from 'pg';
 import { defineConfig } from 'prisma/config';

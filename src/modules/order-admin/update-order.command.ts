@@ -1,5 +1,5 @@
 // orderAdmin.update: the admin panel's Save. Every field is optional; a field equal to its current value
-// is no change. Rules (docs/architecture.md, "After-sale"):
+// is no change. Rules (docs/decisions/order-lifecycle.md):
 // - status moves only along ORDER_TRANSITIONS: PAID runs payments.confirm, CANCELLED runs cancel (stock
 //   released), REFUNDED/PARTIALLY_REFUNDED are refused (use the Refund action), the rest are plain steps;
 // - shippingStatus moves along SHIPPING_TRANSITIONS on a paid order; SHIPPED moves a PAID/FULFILLING order

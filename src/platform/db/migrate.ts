@@ -48,7 +48,7 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
     for (const m of await listMigrations(dir)) {
       const prior = done.get(m.name);
       if (prior) {
-        if (!prior.finished_at) throw new Error(`Migration ${m.name} failed earlier and must be resolved by hand (see docs/architecture.md).`);
+        if (!prior.finished_at) throw new Error(`Migration ${m.name} failed earlier and must be resolved by hand (see docs/decisions/migrations.md).`);
         if (prior.checksum !== m.checksum) throw new Error(`Migration ${m.name} was edited after it was applied (checksum differs).`);
         continue;
       }

@@ -1,5 +1,5 @@
 // Hand-written SQL on plain `pg`, on the same pool as Prisma (createDatabase in database.ts), for the order
-// flow's hot path: the session steps and submit (see docs/architecture.md, "Ordering -> Benchmark").
+// flow's hot path: the session steps and submit (see docs/perf/orders.md).
 // Statements are Prisma.sql fragments (Prisma's copy of sql-template-tag: parameters, never string
 // concatenation), so the same fragment runs through Prisma or through here.
 //

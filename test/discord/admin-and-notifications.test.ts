@@ -1,23 +1,17 @@
 // Admin commands and buttons (/refund in every mode, reject with a reason) and how notifications survive
 // Discord's failures: DMs closed (50007: not retried, recorded), 429 with Retry-After and 5xx (retried,
 // delivered once).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { commandInteraction, componentInteraction, interact, member, modalInteraction, startHarness, textOf, type Harness } from './harness.js';
+import { commandInteraction, componentInteraction, interact, member, modalInteraction, useHarness, textOf } from './harness.js';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
 
-let h: Harness;
 const f = factories();
 const db = testDb();
 
-beforeAll(async () => {
-  h = await startHarness({ worker: true });
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness({ worker: true });
 
 async function paidOrder() {
   const s = await f.shop();

@@ -1,22 +1,16 @@
 // The admin-channel order message follows the order whichever surface confirms or rejects its payment:
 // the job that posts it stores its channel and id on the order, and the order.paid / order.cancelled jobs
 // edit it (no more "awaiting payment" with live Approve/Reject buttons after /payment-confirm or the panel).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { commandInteraction, interact, member, startHarness, textOf, type Harness } from './harness.js';
+import { commandInteraction, interact, member, useHarness, textOf } from './harness.js';
 
-let h: Harness;
 const f = factories();
 const db = testDb();
 
-beforeAll(async () => {
-  h = await startHarness({ worker: true });
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness({ worker: true });
 
 /** An unpaid order whose admin message was posted (by the real order.created job); returns where. */
 async function postedOrder() {

@@ -1,22 +1,16 @@
 // The legacy flow (spec 004) start to "Order submitted", /orders history with pagination and details,
 // /catalog with Order buttons, /help.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, modalInteraction, optionsOf, startHarness, textOf, type Harness } from './harness.js';
+import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, modalInteraction, optionsOf, useHarness, textOf } from './harness.js';
 import { COMMAND_DEFINITIONS } from '../../src/surfaces/discord/commands/definitions.js';
 import { COMMAND_ROUTES } from '../../src/surfaces/discord/routes.js';
 
-let h: Harness;
 const f = factories();
 const db = testDb();
 
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness();
 
 async function shop() {
   const s = await f.shop();

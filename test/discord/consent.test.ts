@@ -1,21 +1,15 @@
 // The customer consents to the amount (issue 10, section 1): Confirm & submit and /order-submit place the
 // order only at what the review showed. A price changed, a payment method disabled or an older review's
 // button leaves nothing ordered; the new review says what changed and asks again.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, modalInteraction, startHarness, textOf, type Harness } from './harness.js';
+import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, modalInteraction, useHarness, textOf } from './harness.js';
 
-let h: Harness;
 const f = factories();
 const db = testDb();
 
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness();
 
 async function toReview() {
   const s = await f.shop();

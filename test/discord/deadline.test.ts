@@ -4,21 +4,15 @@
 // DISCORD_DEFER_AFTER_MS=0 makes "the time is up" immediate, so nothing here depends on timing; the only
 // timer is the bound after which the test gives up on the old behaviour (a request stuck until the lock goes).
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDatabaseUrl } from '../helpers/db.js';
 import { snowflake } from '../helpers/factories.js';
-import { APP_ID, commandInteraction, member, send, startHarness, type Harness } from './harness.js';
+import { APP_ID, commandInteraction, member, send, useHarness } from './harness.js';
 
-let h: Harness;
 const f = factories();
 
-beforeAll(async () => {
-  h = await startHarness({ env: { DISCORD_DEFER_AFTER_MS: '0' } });
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness({ env: { DISCORD_DEFER_AFTER_MS: '0' } });
 
 describe('deferral deadline', () => {
   it('answers deferred while dispatch waits on the database, then delivers the answer', async () => {

@@ -2,20 +2,14 @@
 // of a key product and a download-link product sends ONE receipt DM that carries the key and the link (the
 // keys are taken in the payment's transaction, the receipt job runs after its commit); /orders detail (a
 // signed interaction) shows them in full; after a refund of the key product the key is marked revoked.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { adminCtx } from '../helpers/actors.js';
 import { factories } from '../helpers/factories.js';
-import { commandInteraction, componentInteraction, interact, member, messageOf, startHarness, textOf, type Harness } from './harness.js';
+import { commandInteraction, componentInteraction, interact, member, messageOf, useHarness, textOf } from './harness.js';
 
-let h: Harness;
 const f = factories();
 
-beforeAll(async () => {
-  h = await startHarness({ worker: true });
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness({ worker: true });
 
 async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;

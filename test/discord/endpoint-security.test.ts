@@ -1,6 +1,6 @@
 // The endpoint's guards: signatures, stale timestamps, replayed interaction ids, malformed and forged custom
 // ids, DMs, guilds with no shop, and admin-only commands and buttons used by ordinary members.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { generateDiscordTestKeys, signDiscordBody } from '../helpers/discord-signer.js';
@@ -13,22 +13,15 @@ import {
   modalInteraction,
   PERMS,
   send,
-  startHarness,
+  useHarness,
   textOf,
-  type Harness,
 } from './harness.js';
 import { parseCustomId, customId } from '../../src/surfaces/discord/custom-id.js';
 
-let h: Harness;
 const f = factories();
 const db = testDb();
 
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness();
 
 async function shop() {
   const s = await f.shop();

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 // End-to-end harness for the Discord surface: the real app (createTestApp) on the file's PostgreSQL, a
 // FakeDiscordApi the app's REST client points at, a graphile-worker running the notification and role jobs,
 // and helpers that build interactions the way Discord sends them and sign them with the test key.
@@ -47,6 +48,30 @@ export async function startHarness(opts: { worker?: boolean; env?: Record<string
       await t.services.close();
       await fake.stop();
     },
+  };
+}
+
+/**
+ * Starts a harness before the file's tests and stops it after them (the set-up every Discord test file
+ * shares). The returned object reads the running harness, so it can be passed to `interact` as is.
+ */
+export function useHarness(opts: { worker?: boolean; env?: Record<string, string> } = {}): Harness {
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    current = await startHarness(opts);
+  });
+  afterAll(async () => {
+    await current?.stop();
+  });
+  const running = (): Harness => {
+    if (!current) throw new Error('the Discord harness is not started: use it inside a test or a hook');
+    return current;
+  };
+  return {
+    get t() { return running().t; },
+    get fake() { return running().fake; },
+    get worker() { return running().worker; },
+    stop: () => running().stop(),
   };
 }
 

@@ -2,21 +2,15 @@
 // as written (the shipping type as an option with autocomplete, or the shop's only one by default),
 // out-of-stock products marked in /order's select, a refused address that reopens the form with what was
 // typed, and a page past the end showing the last page.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, modalInteraction, optionsOf, startHarness, textOf, type Harness } from './harness.js';
+import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, modalInteraction, optionsOf, useHarness, textOf } from './harness.js';
 
-let h: Harness;
 const f = factories();
 const db = testDb();
 
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness();
 
 async function shop() {
   const s = await f.shop();

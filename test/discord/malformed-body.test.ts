@@ -1,15 +1,9 @@
 // A correctly signed body that is not an interaction (`null`, an array, a string, an envelope without its
 // id, token or data) is a 400 from the endpoint, never a 500 or a handler run.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { send, startHarness, type Harness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { send, useHarness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness();
 
 describe('malformed but signed bodies', () => {
   it.each([

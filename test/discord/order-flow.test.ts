@@ -1,6 +1,6 @@
 // The rich /order flow end to end through signed HTTP requests: from /order to "Order submitted", the admin
 // embed and customer DM on the fake Discord API, approval by button (receipt DM with tax), and refunds.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import {
@@ -12,21 +12,14 @@ import {
   messageOf,
   modalInteraction,
   optionsOf,
-  startHarness,
+  useHarness,
   textOf,
-  type Harness,
 } from './harness.js';
 
-let h: Harness;
 const f = factories();
 const db = testDb();
 
-beforeAll(async () => {
-  h = await startHarness({ worker: true });
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness({ worker: true });
 
 async function shop() {
   const s = await f.shop();

@@ -1,20 +1,11 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
-import { apiTenant, f, pendingOrder } from './api-fixtures.js';
+import { apiTenant, useApiShop, f, pendingOrder } from './api-fixtures.js';
 
-let t: TestApp;
-let shop: Awaited<ReturnType<typeof apiTenant>>;
 const db = testDb();
 
-beforeAll(async () => {
-  t = await createTestApp();
-  shop = await apiTenant(t);
-});
-afterAll(async () => {
-  await t.services.close();
-});
+const { t, shop } = useApiShop();
 
 describe('GET /api/orders', () => {
   it('lists the tenant\'s orders newest first with pagination and filters', async () => {

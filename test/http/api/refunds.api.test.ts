@@ -1,20 +1,11 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
-import { apiTenant, pendingOrder } from './api-fixtures.js';
+import { useApiShop, pendingOrder } from './api-fixtures.js';
 
-let t: TestApp;
-let shop: Awaited<ReturnType<typeof apiTenant>>;
 const db = testDb();
 
-beforeAll(async () => {
-  t = await createTestApp();
-  shop = await apiTenant(t);
-});
-afterAll(async () => {
-  await t.services.close();
-});
+const { t, shop } = useApiShop();
 
 const paidOrder = () => pendingOrder(shop, { status: 'PAID', paymentStatus: 'paid', paidAt: new Date() });
 const [alpha, beta] = [() => shop.products[0]!.id, () => shop.products[1]!.id];

@@ -3,21 +3,13 @@
 // X-Forwarded-* and X-Request-Id to believe.
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../helpers/app.js';
 import { testDb } from '../../helpers/db.js';
-import { apiTenant, pendingOrder } from '../api/api-fixtures.js';
+import { apiTenant, useApiShop, pendingOrder } from '../api/api-fixtures.js';
 
-let t: TestApp;
-let shop: Awaited<ReturnType<typeof apiTenant>>;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  shop = await apiTenant(t);
-});
-afterAll(async () => {
-  await t.services.close();
-});
+const { t, shop } = useApiShop();
 // Counters are per client address, and every request here comes from loopback: start each test afresh.
 beforeEach(async () => {
   await testDb().rateLimit.deleteMany();

@@ -1,21 +1,12 @@
 // Idempotency-Key by Stripe's rules on every state-changing REST call (src/surfaces/http/api/idempotency.ts).
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
-import { apiTenant, pendingOrder } from '../api/api-fixtures.js';
+import { apiTenant, useApiShop, pendingOrder } from '../api/api-fixtures.js';
 
-let t: TestApp;
-let shop: Awaited<ReturnType<typeof apiTenant>>;
 const db = testDb();
 
-beforeAll(async () => {
-  t = await createTestApp();
-  shop = await apiTenant(t);
-});
-afterAll(async () => {
-  await t.services.close();
-});
+const { t, shop } = useApiShop();
 
 const paidOrder = () => pendingOrder(shop, { status: 'PAID', paymentStatus: 'paid', paidAt: new Date() });
 

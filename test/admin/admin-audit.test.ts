@@ -2,7 +2,8 @@
 // fields only, before -> after, secrets masked), shown on the record's page as a readable timeline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories, snowflake } from '../helpers/factories.js';
-import { testDb } from '../helpers/db.js';
+import pg from 'pg';
+import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
@@ -65,6 +66,35 @@ describe('audited saves', () => {
     const show = await owner.agent.get(`/admin/api/resources/Tenant/records/${tenantId}/show`).set(owner.headers());
     const [item] = JSON.parse(show.body.record.params.auditTimelineJson);
     expect(item.changes).toContainEqual(expect.objectContaining({ field: 'enabledPaymentMethods', after: 'Venmo' }));
+  });
+
+  it('a save that waits for another writer records the row it changed as "before", not the one it first saw', async () => {
+    const p = await f.product({ tenantId, sku: 'AUD-LOCK', name: 'Cap', unitPriceCents: 2500 });
+    // Another writer (a refund's restock, a second admin) holds the row and changes it, uncommitted.
+    const other = new pg.Client({ connectionString: testDatabaseUrl() });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('UPDATE products SET "unitPriceCents" = 2700 WHERE id = $1', [p.id]);
+      const save = post(`/resources/Product/records/${p.id}/edit`, {
+        sku: 'AUD-LOCK', name: 'Cap', description: '', unitPriceCents: '3000', currency: 'USD', active: 'true', trackStock: 'false', stock: '0', sortOrder: '0',
+      }).then((r) => r);
+      // Wait (by state, not by time) until the panel's save is queued behind that lock, then let it through.
+      for (;;) {
+        const { rows } = await other.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+        );
+        if (rows[0].n > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await other.query('COMMIT');
+      expect((await save).body.notice).toMatchObject({ type: 'success' });
+    } finally {
+      await other.end();
+    }
+    const [entry] = await entries('Product', p.id);
+    expect(entry!.before).toMatchObject({ unitPriceCents: 2700 });
+    expect(entry!.after).toMatchObject({ unitPriceCents: 3000 });
   });
 
   it('shipping types, discounts, admin users: created, changed and deleted are all on the record', async () => {

@@ -166,13 +166,13 @@ export function defineScopedResource(lib: PrismaLib) {
     private async audited(
       verb: 'created' | 'updated' | 'deleted',
       context: Ctx,
-      fn: (m: Manager) => Promise<{ before: Record<string, unknown> | null; after: Record<string, unknown> | null }>,
+      fn: (m: Manager, lock: (id: string | number) => Promise<void>) => Promise<{ before: Record<string, unknown> | null; after: Record<string, unknown> | null }>,
     ): Promise<Record<string, unknown> | null> {
       const audit = this.scopeOptions.audit;
-      if (!audit) return (await fn(this.db)).after;
+      if (!audit) return (await fn(this.db, async () => undefined)).after;
       const admin = context?.currentAdmin as PanelAdmin;
       return withTransaction(this.client as unknown as Db, async (tx) => {
-        const { before, after } = await fn(this.managerIn(tx));
+        const { before, after } = await fn(this.managerIn(tx), (id) => this.lockRow(tx, id));
         const row = after ?? before;
         const changes = changedFields(before, after, { secrets: audit.secrets, ignore: audit.ignore });
         // Rows outside any shop (a platform admin's account) have no tenant trail to go on.
@@ -188,6 +188,19 @@ export function defineScopedResource(lib: PrismaLib) {
         }
         return after;
       });
+    }
+
+    /**
+     * Locks the row (when it exists) for the rest of the audited transaction, so the "before" read next is
+     * the row this save changes: a save that commits in between cannot slip under the audit entry.
+     */
+    private async lockRow(tx: Tx, id: string | number): Promise<void> {
+      const table = (this.model as { dbName?: string | null }).dbName ?? this.model.name;
+      const quoted = `"${table.replace(/"/g, '""')}"`;
+      await (tx as unknown as { $queryRawUnsafe(q: string, ...v: unknown[]): Promise<unknown> }).$queryRawUnsafe(
+        `SELECT 1 FROM ${quoted} WHERE id = $1 FOR UPDATE`,
+        String(id),
+      );
     }
 
     private where(filter: Filter | undefined, context: Ctx): Record<string, unknown> {
@@ -247,7 +260,8 @@ export function defineScopedResource(lib: PrismaLib) {
       if (scope.tenantId) delete data.tenantId;
       const where = this.idWhere(id, scope);
       const row = await this.write(() =>
-        this.audited('updated', context, async (m) => {
+        this.audited('updated', context, async (m, lock) => {
+          await lock(id);
           const before = this.scopeOptions.audit ? await m.findFirst({ where }) : null;
           // One conditional statement: the tenant check and the write cannot be separated by another request.
           const { count } = await m.updateMany({ where, data });
@@ -260,7 +274,8 @@ export function defineScopedResource(lib: PrismaLib) {
 
     override async delete(id: string | number, context?: Ctx): Promise<void> {
       const where = this.idWhere(id, this.scopeWhere(context));
-      await this.audited('deleted', context, async (m) => {
+      await this.audited('deleted', context, async (m, lock) => {
+        await lock(id);
         const before = this.scopeOptions.audit ? await m.findFirst({ where }) : null;
         const { count } = await m.deleteMany({ where });
         if (count === 0) throw new NotFoundError(`No such record: ${String(id)}`, 'delete');

@@ -19,7 +19,7 @@ import { createInterface } from 'node:readline';
 import { createCustomerService } from '../src/modules/customers/customer.service.js';
 import { createDiscountService } from '../src/modules/discounts/discount.service.js';
 import { createInventoryService } from '../src/modules/inventory/inventory.service.js';
-import { createOrderSessionService } from '../src/modules/order-sessions/order-session.service.js';
+import { createOrderSessionService } from '../src/modules/checkout/sessions/order-session.service.js';
 import { createOrderService } from '../src/modules/orders/order.service.js';
 import { EVENTS } from '../src/modules/shared/events.js';
 import { createTaxjarAdapter } from '../src/modules/tax/taxjar.adapter.js';

@@ -12,9 +12,9 @@ import { withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { parseInput } from '../../platform/validate.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderCancelledPayload } from '../shared/events.js';
-import type { AfterSaleDeps } from './after-sale.deps.js';
-import { lockOrder } from './order-lock.js';
-import { assertTransition, transitionOrder } from './order-transitions.js';
+import type { AfterSaleDeps } from '../orders/after-sale.deps.js';
+import { lockOrder } from '../orders/order-lock.js';
+import { assertTransition, transitionOrder } from '../orders/order-transitions.js';
 import { applyRefund } from '../refunds/refund.command.js';
 
 export const OPEN_PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'awaiting_admin_approval'];

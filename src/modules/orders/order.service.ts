@@ -1,10 +1,10 @@
 // services.orders: submit (the write) plus the read side.
 import type { Db } from '../../platform/db/prisma.js';
 import { createOrderQueryService, type OrderQueryService } from './order-query.service.js';
-import { createSubmitOrder, type SubmitDeps, type SubmitResult } from './submit-order.js';
+import { createSubmitOrder, type SubmitDeps, type SubmitResult } from '../checkout/submit/submit-order.js';
 
 export interface OrderService extends OrderQueryService {
-  /** `reviewed`: place the order only at the quote the customer last reviewed (QUOTE_CHANGED otherwise; checkout/quote-consent.ts). */
+  /** `reviewed`: place the order only at the quote the customer last reviewed (QUOTE_CHANGED otherwise; checkout/quote/quote-consent.ts). */
   submit(tenantId: string, customerId: string, input: { memberRoleIds: string[]; reviewed?: { fingerprint?: string } }): Promise<SubmitResult>;
   /**
    * Remembers where the order's admin-channel message was posted, so the jobs that follow (paid,

@@ -8,7 +8,7 @@ import { createCatalogService } from '../../../src/modules/catalog/catalog.servi
 import { createCustomerService } from '../../../src/modules/customers/customer.service.js';
 import { createDiscountService } from '../../../src/modules/discounts/discount.service.js';
 import { createInventoryService } from '../../../src/modules/inventory/inventory.service.js';
-import { createOrderSessionService } from '../../../src/modules/order-sessions/order-session.service.js';
+import { createOrderSessionService } from '../../../src/modules/checkout/sessions/order-session.service.js';
 import { createOrderService } from '../../../src/modules/orders/order.service.js';
 import { EVENTS } from '../../../src/modules/shared/events.js';
 import { createAddressCheckService } from '../../../src/modules/tax/address-check.service.js';

@@ -16,8 +16,8 @@ import {
   shippingStep,
   type AddressLike,
 } from '../views/order-steps.view.js';
-import type { SessionView } from '../../../modules/order-sessions/session-store.js';
-import type { SubmitResult } from '../../../modules/orders/submit-order.js';
+import type { SessionView } from '../../../modules/checkout/sessions/session-store.js';
+import type { SubmitResult } from '../../../modules/checkout/submit/submit-order.js';
 
 /**
  * The product, if this member may see it: inactive products and products behind a role the member lacks are

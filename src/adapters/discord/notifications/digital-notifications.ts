@@ -11,7 +11,7 @@ import { DIGITAL_EVENTS, digitalDeliveredPayload, keysLowPayload, type DigitalGo
 import type { OrderService } from '../../../modules/orders/order.service.js';
 import type { TenantService } from '../../../modules/tenants/tenant.service.js';
 import { DiscordAPIError } from '../discord-rest.js';
-import { COLORS, embed, type MessageData } from '../replies.js';
+import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 
 type Delivered = Awaited<ReturnType<DigitalGoods['forOrder']>>;
 

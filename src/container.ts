@@ -34,8 +34,8 @@ import { createDiscountService } from './modules/discounts/discount.service.js';
 import { createTaxjarAdapter } from './modules/tax/taxjar.adapter.js';
 import type { TaxPort } from './modules/tax/tax.port.js';
 import { createAddressCheckService, type AddressCheckService } from './modules/tax/address-check.service.js';
-import { createOrderSessionService, type OrderSessionService } from './modules/checkout/sessions/order-session.service.js';
-import { createOrderService, type OrderService } from './modules/orders/order.service.js';
+import { createOrderSessionService, createSubmitOrder, type OrderSessionService } from './modules/checkout/index.js';
+import { createOrderService, type OrderService } from './modules/orders/index.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { createEntitlementService, type EntitlementService } from './modules/entitlements/entitlement.service.js';
 import type { RoleGateway } from './modules/entitlements/role-gateway.port.js';
@@ -194,7 +194,7 @@ export function createContainer(opts: ContainerOptions): Services {
     tax,
     addressCheck: createAddressCheckService({ db, tax }),
     orderSessions: createOrderSessionService(ordering),
-    orders: createOrderService(ordering),
+    orders: createOrderService({ db, submit: createSubmitOrder(ordering) }),
     audit,
     entitlements,
     roleRepair,

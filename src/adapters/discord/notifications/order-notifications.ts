@@ -24,7 +24,7 @@ import type { EventBus } from '../../../platform/jobs/queue.js';
 import type { Logger } from '../../../platform/logger.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { DmStatusService } from '../../../modules/notifications/dm-status.service.js';
-import type { OrderService } from '../../../modules/orders/order.service.js';
+import type { OrderService } from '../../../modules/orders/index.js';
 import type { TenantService } from '../../../modules/tenants/tenant.service.js';
 import {
   EVENTS,

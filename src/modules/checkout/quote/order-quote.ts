@@ -8,16 +8,10 @@ import { toAddressInput, type AddressInput } from '../../customers/address.schem
 import type { LoadedSession } from '../sessions/session-store.js';
 import type { TaxRequest } from '../../tax/tax.port.js';
 import { composeTotals, lineDiscounts, lineTotalCents, subtotalCents } from './pricing.js';
-import type { OrderTotals } from '../../orders/order-totals.js';
+import type { OrderTotals } from '../../orders/index.js';
+import type { QuoteLine } from './quote-line.js';
 
-export interface QuoteLine {
-  productId: string;
-  sku: string;
-  name: string;
-  quantity: number;
-  unitPriceCents: number;
-  lineTotalCents: number;
-}
+export type { QuoteLine };
 
 export interface Quote extends OrderTotals {
   lines: QuoteLine[];

@@ -8,7 +8,7 @@
 import { Prisma, type OrderSessionEndReason, type OrderSessionState, type PaymentMethod } from '../../../generated/prisma/index.js';
 import { executeSql, queryRows, type SqlTarget } from '../../../platform/db/sql.js';
 import { toAddressInput, type AddressInput } from '../../customers/address.schema.js';
-import type { QuoteLine } from '../quote/order-quote.js';
+import type { QuoteLine } from '../quote/quote-line.js';
 import { lineTotalCents } from '../quote/pricing.js';
 
 export interface LoadedProduct {

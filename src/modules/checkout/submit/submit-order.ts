@@ -28,6 +28,7 @@ import type { DiscountService } from '../../discounts/discount.service.js';
 import { checkReservedLine, mergeLines, reservedLineSql, reserveLineCtes, type InventoryService, type ReservedLine } from '../../inventory/inventory.service.js';
 import { expireSession, loadActiveSession, loadSessionById, type LoadedSession } from '../sessions/session-store.js';
 import { EVENTS } from '../../shared/events.js';
+import type { PlacedOrder, SubmitOrder } from '../../orders/index.js';
 import type { TaxPort, TaxRequest } from '../../tax/tax.port.js';
 import { buildQuote, priceSession, sessionAddress, taxRequestFor } from '../quote/order-quote.js';
 
@@ -42,12 +43,8 @@ export interface SubmitDeps {
   ttlMinutes: number;
 }
 
-export interface SubmitResult {
-  order: Order & { items: OrderItem[] };
-  payment: Payment;
-  /** False when this call returned an order an earlier (or concurrent) submit created. */
-  created: boolean;
-}
+/** The order placed (or found placed) for the session: the orders core's PlacedOrder. */
+export type SubmitResult = PlacedOrder;
 
 const submitSchema = z.object({
   memberRoleIds: z.array(z.string()).max(250),
@@ -81,7 +78,7 @@ function checkSubmittable(s: LoadedSession): void {
   }
 }
 
-export function createSubmitOrder(deps: SubmitDeps) {
+export function createSubmitOrder(deps: SubmitDeps): SubmitOrder {
   const { sql, bus, inventory, discounts, tax } = deps;
   const clock = createSessionClock(deps.clock, deps.ttlMinutes);
 

@@ -8,7 +8,7 @@ import { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js'
 import { AppError, validationError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import { parseInput } from '../../../platform/validate.js';
-import { editableOrderStatuses, editableShippingStatuses } from '../../../modules/orders/order-transitions.js';
+import { editableOrderStatuses, editableShippingStatuses } from '../../../modules/orders/index.js';
 import { moneyReturnFor } from '../../../modules/payments-processor/processor-refund.task.js';
 import { panelAdminOf, tenantContextOf } from '../auth/panel-admin.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';

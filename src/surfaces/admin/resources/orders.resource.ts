@@ -3,7 +3,7 @@
 // replaced by handlers, so nothing here writes an order row itself.
 import type { ActionContext, ActionRequest, ActionResponse, After, RecordActionResponse, ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js';
 import { AppError, validationError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';

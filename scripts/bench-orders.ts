@@ -19,8 +19,8 @@ import { createInterface } from 'node:readline';
 import { createCustomerService } from '../src/modules/customers/customer.service.js';
 import { createDiscountService } from '../src/modules/discounts/discount.service.js';
 import { createInventoryService } from '../src/modules/inventory/inventory.service.js';
-import { createOrderSessionService } from '../src/modules/order-sessions/order-session.service.js';
-import { createOrderService } from '../src/modules/orders/order.service.js';
+import { createOrderSessionService, createSubmitOrder } from '../src/modules/checkout/index.js';
+import { createOrderService } from '../src/modules/orders/index.js';
 import { EVENTS } from '../src/modules/shared/events.js';
 import { createTaxjarAdapter } from '../src/modules/tax/taxjar.adapter.js';
 import { systemClock } from '../src/platform/clock.js';
@@ -98,7 +98,7 @@ async function main() {
     const tax = createTaxjarAdapter({ apiUrl: taxjar.url, timeoutMs: 1500, logger, secrets: createSecretBox(generateKeyringEntry()) });
     const deps = { db, sql, clock: systemClock, bus, inventory: createInventoryService(), discounts: createDiscountService(), tax, customers, ttlMinutes: 30 };
     const sessions = createOrderSessionService(deps);
-    const orders = createOrderService(deps);
+    const orders = createOrderService({ db, submit: createSubmitOrder(deps) });
 
     const flow = (shop: Awaited<ReturnType<typeof seedTenant>>) => async (w: number) => {
       const t = shop.tenant.id;

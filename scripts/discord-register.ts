@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { Routes } from 'discord-api-types/v10';
 import { loadEnv, ConfigError } from '../src/config/env.js';
 import { COMMAND_DEFINITIONS } from '../src/surfaces/discord/commands/definitions.js';
-import { createDiscordRest } from '../src/surfaces/discord/discord-rest.js';
+import { createDiscordRest } from '../src/adapters/discord/discord-rest.js';
 
 const { values } = parseArgs({ options: { guild: { type: 'string' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
 

@@ -11,9 +11,9 @@ import type { Logger } from './platform/logger.js';
 import { createMetrics, readJobQueueStats, type Metrics } from './platform/metrics.js';
 import { importDiscordPublicKey } from './surfaces/discord/signature.js';
 import type { REST } from '@discordjs/rest';
-import { createDiscordRest } from './surfaces/discord/discord-rest.js';
-import { createDiscordRoleGateway } from './surfaces/discord/role-gateway.discord.js';
-import { registerDiscordNotifications } from './surfaces/discord/notifications/order-notifications.js';
+import { createDiscordRest } from './adapters/discord/discord-rest.js';
+import { createDiscordRoleGateway } from './adapters/discord/role-gateway.discord.js';
+import { registerDiscordNotifications } from './adapters/discord/notifications/order-notifications.js';
 import { createDeliveryLog } from './modules/notifications/delivery-log.js';
 import { createDmStatusService, type DmStatusService } from './modules/notifications/dm-status.service.js';
 import { createApiKeyService, type ApiKeyService } from './modules/api-keys/api-key.service.js';
@@ -34,8 +34,8 @@ import { createDiscountService } from './modules/discounts/discount.service.js';
 import { createTaxjarAdapter } from './modules/tax/taxjar.adapter.js';
 import type { TaxPort } from './modules/tax/tax.port.js';
 import { createAddressCheckService, type AddressCheckService } from './modules/tax/address-check.service.js';
-import { createOrderSessionService, type OrderSessionService } from './modules/order-sessions/order-session.service.js';
-import { createOrderService, type OrderService } from './modules/orders/order.service.js';
+import { createOrderSessionService, createSubmitOrder, type OrderSessionService } from './modules/checkout/index.js';
+import { createOrderService, type OrderService } from './modules/orders/index.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { createEntitlementService, type EntitlementService } from './modules/entitlements/entitlement.service.js';
 import type { RoleGateway } from './modules/entitlements/role-gateway.port.js';
@@ -47,9 +47,9 @@ import { registerTimedAccessJobs } from './modules/entitlements/timed-access.js'
 import { createMemberEvents, type MemberEvents } from './modules/entitlements/member-events.js';
 import { connectMemberGateway } from './adapters/discord/member-gateway.discord.js';
 import { createDigitalGoods, type DigitalGoods } from './modules/entitlements/digital-goods.js';
-import { registerDigitalNotifications } from './surfaces/discord/notifications/digital-notifications.js';
+import { registerDigitalNotifications } from './adapters/discord/notifications/digital-notifications.js';
 import { runWhileLeader, type LeaderHandle } from './platform/db/leader-lock.js';
-import { registerAccessNotifications } from './surfaces/discord/notifications/access-notifications.js';
+import { registerAccessNotifications } from './adapters/discord/notifications/access-notifications.js';
 import { createDiscordGuildDirectory } from './adapters/discord/guild-directory.discord.js';
 import { createOrderAdminService, type OrderAdminService } from './modules/order-admin/order-admin.service.js';
 import { createPaymentService, type PaymentService } from './modules/payments/payment.service.js';
@@ -194,7 +194,7 @@ export function createContainer(opts: ContainerOptions): Services {
     tax,
     addressCheck: createAddressCheckService({ db, tax }),
     orderSessions: createOrderSessionService(ordering),
-    orders: createOrderService(ordering),
+    orders: createOrderService({ db, submit: createSubmitOrder(ordering) }),
     audit,
     entitlements,
     roleRepair,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InteractionResponseType, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
 import { FakeDiscordApi } from '../../src/dev/fake-discord-api.js';
 import { answerInTime } from '../../src/surfaces/discord/deferral.js';
-import { createDiscordRest } from '../../src/surfaces/discord/discord-rest.js';
+import { createDiscordRest } from '../../src/adapters/discord/discord-rest.js';
 import { ephemeral, update } from '../../src/surfaces/discord/replies.js';
 import { createLogger } from '../../src/platform/logger.js';
 

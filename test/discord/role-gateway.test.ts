@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscordApi } from '../../src/dev/fake-discord-api.js';
 import { RoleGatewayPermanentError } from '../../src/modules/entitlements/role-gateway.port.js';
-import { createDiscordRest } from '../../src/surfaces/discord/discord-rest.js';
-import { createDiscordRoleGateway } from '../../src/surfaces/discord/role-gateway.discord.js';
+import { createDiscordRest } from '../../src/adapters/discord/discord-rest.js';
+import { createDiscordRoleGateway } from '../../src/adapters/discord/role-gateway.discord.js';
 
 let fake: FakeDiscordApi;
 beforeAll(async () => {

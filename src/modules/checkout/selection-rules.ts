@@ -8,7 +8,7 @@
 import { Prisma, type PaymentMethod } from '../../generated/prisma/index.js';
 import { AppError, type ErrorCode } from '../../platform/errors.js';
 import { memberMayBuy } from '../catalog/role-gate.js';
-import type { LoadedProduct, LoadedSession } from '../order-sessions/session-store.js';
+import type { LoadedProduct, LoadedSession } from './sessions/session-store.js';
 
 /** One precondition: its SQL guard and the same rule in TypeScript with the error it raises. */
 export interface Rule<F> {

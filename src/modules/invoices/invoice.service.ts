@@ -10,7 +10,7 @@ import type { CheckoutService, ReturnOutcome } from '../payments-processor/check
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import { signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
-import type { OrderTotals } from '../orders/order-totals.js';
+import type { OrderTotals } from '../orders/index.js';
 
 /** Longest link an admin may ask for: long enough for slow payers, short enough that old links die. */
 export const INVOICE_LINK_MAX_TTL_SECONDS = 90 * 24 * 3600;

@@ -7,48 +7,21 @@
 //   (a paid order keeps its use, refunded or not).
 // Later statuses are refunded, not cancelled (the transition table says so).
 import { z } from 'zod';
-import type { Order, PaymentStatus } from '../../generated/prisma/index.js';
+import type { Order } from '../../generated/prisma/index.js';
 import { withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { parseInput } from '../../platform/validate.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderCancelledPayload } from '../shared/events.js';
-import type { AfterSaleDeps } from './after-sale.deps.js';
-import { lockOrder } from './order-lock.js';
-import { assertTransition, transitionOrder } from './order-transitions.js';
+import type { AfterSaleDeps } from '../orders/index.js';
+import { lockOrder } from '../orders/index.js';
+import { assertTransition } from '../orders/index.js';
 import { applyRefund } from '../refunds/refund.command.js';
+import { cancelLockedOrder } from '../orders/index.js';
 
-export const OPEN_PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'awaiting_admin_approval'];
+// The unpaid cancellation is the order core's (payments' reject uses it too): re-exported for this module's callers.
+export { cancelLockedOrder, OPEN_PAYMENT_STATUSES } from '../orders/index.js';
 
 export const cancelInput = z.object({ note: z.string().trim().max(1000).optional() }).strict();
-
-/**
- * Cancels `order`, which the caller has locked and found PENDING_PAYMENT. Open payments become
- * `cancelled` (the caller marks a rejected one first).
- */
-export async function cancelLockedOrder(
-  tx: Tx,
-  deps: AfterSaleDeps,
-  ctx: TenantContext,
-  order: Order,
-  why: { reason: OrderCancelledPayload['reason']; note?: string },
-): Promise<Order> {
-  const now = deps.clock.now();
-  const updated = await transitionOrder(tx, order, 'CANCELLED', 'cancel', { cancelledAt: now });
-  await tx.payment.updateMany({ where: { orderId: order.id, status: { in: [...OPEN_PAYMENT_STATUSES] } }, data: { status: 'cancelled' } });
-  await deps.inventory.releaseForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id });
-  // The customer never paid: the discount use goes back (a limited or one-per-customer discount stays usable).
-  const discountUseReturned = await deps.discounts.returnUse(tx, order);
-  const payload: OrderCancelledPayload = { tenantId: ctx.tenantId, orderId: order.id, reason: why.reason, ...(why.note ? { note: why.note } : {}) };
-  await deps.bus.emit(tx, EVENTS.orderCancelled, payload);
-  await deps.audit.record(tx, ctx, {
-    action: 'order.cancelled',
-    entityType: 'Order',
-    entityId: order.id,
-    before: { status: order.status },
-    after: { status: 'CANCELLED', reason: why.reason, note: why.note ?? null, ...(discountUseReturned ? { discountUseReturned: order.discountId } : {}) },
-  });
-  return updated;
-}
 
 /** Refuses to cancel an order the transition table does not let go to CANCELLED, with the way forward. */
 export function assertCancellable(order: Order): void {

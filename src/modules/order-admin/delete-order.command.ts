@@ -7,9 +7,9 @@
 // - an audit entry keeps a full snapshot of what was deleted (audit rows are not tied to the order).
 import { withTransaction } from '../../platform/db/prisma.js';
 import type { TenantContext } from '../shared/actor.js';
-import type { AfterSaleDeps } from './after-sale.deps.js';
-import { lockOrder, orderLabel } from './order-lock.js';
-import { deleteOrderRow } from './order-transitions.js';
+import type { AfterSaleDeps } from '../orders/index.js';
+import { lockOrder, orderLabel } from '../orders/index.js';
+import { deleteOrderRow } from '../orders/index.js';
 
 export interface DeleteOrderResult {
   orderId: string;

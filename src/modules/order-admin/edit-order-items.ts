@@ -7,9 +7,9 @@ import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { percentOfCents } from '../../platform/money.js';
 import type { TenantContext } from '../shared/actor.js';
-import type { AfterSaleDeps, ItemQuantity } from './after-sale.deps.js';
+import type { AfterSaleDeps, ItemQuantity } from '../orders/index.js';
 import { OPEN_PAYMENT_STATUSES } from './cancel-order.command.js';
-import { orderLabel } from './order-lock.js';
+import { orderLabel } from '../orders/index.js';
 
 export function mergeQuantities(lines: readonly ItemQuantity[]): ItemQuantity[] {
   const byProduct = new Map<string, number>();

@@ -1,13 +1,13 @@
 // services.orderAdmin: what an admin does to an existing order besides payments and refunds.
 import type { Order } from '../../generated/prisma/index.js';
 import type { TenantContext } from '../shared/actor.js';
-import type { AfterSaleDeps } from './after-sale.deps.js';
+import type { AfterSaleDeps } from '../orders/index.js';
 import { cancelOrder } from './cancel-order.command.js';
 import { deleteOrder, type DeleteOrderResult } from './delete-order.command.js';
 import type { OrderDetail } from './order-detail.query.js';
 import { updateOrder, type UpdateOrderInput } from './update-order.command.js';
 
-export { ORDER_TRANSITIONS, SHIPPING_TRANSITIONS } from './order-transitions.js';
+export { ORDER_TRANSITIONS, SHIPPING_TRANSITIONS } from '../orders/index.js';
 export type { OrderDetail } from './order-detail.query.js';
 
 export interface OrderAdminService {

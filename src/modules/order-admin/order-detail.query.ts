@@ -2,7 +2,7 @@
 // include and type), read after the change committed.
 import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
-import { orderDetailInclude, type OrderDetail } from '../orders/order-query.service.js';
+import { orderDetailInclude, type OrderDetail } from '../orders/index.js';
 
 export type { OrderDetail };
 

@@ -15,12 +15,12 @@ import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import { confirmLockedOrder } from '../payments/confirm-payment.command.js';
 import type { TenantContext } from '../shared/actor.js';
-import type { AfterSaleDeps } from './after-sale.deps.js';
+import type { AfterSaleDeps } from '../orders/index.js';
 import { cancelLockedOrder, cancelPaidOrder } from './cancel-order.command.js';
 import { editOrderItems } from './edit-order-items.js';
 import { loadOrderDetail, type OrderDetail } from './order-detail.query.js';
-import { lockOrder, orderLabel } from './order-lock.js';
-import { canShip, findTransition, orderStatusAfterShipping, PAID_STATUSES, SHIPPING_TRANSITIONS, transitionOrder } from './order-transitions.js';
+import { lockOrder, orderLabel } from '../orders/index.js';
+import { canShip, findTransition, orderStatusAfterShipping, PAID_STATUSES, SHIPPING_TRANSITIONS, transitionOrder } from '../orders/index.js';
 
 /** An empty string clears an optional text field. */
 const optionalText = (max: number) =>

@@ -6,10 +6,10 @@ import type { Order, Payment } from '../../generated/prisma/index.js';
 import { withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
-import type { AfterSaleDeps } from '../order-admin/after-sale.deps.js';
-import { OPEN_PAYMENT_STATUSES } from '../order-admin/cancel-order.command.js';
-import { lockOrder, orderLabel } from '../order-admin/order-lock.js';
-import { transitionOrder } from '../order-admin/order-transitions.js';
+import type { AfterSaleDeps } from '../orders/index.js';
+import { OPEN_PAYMENT_STATUSES } from '../orders/index.js';
+import { lockOrder, orderLabel } from '../orders/index.js';
+import { transitionOrder } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderPaidPayload } from '../shared/events.js';
 

@@ -1,5 +1,5 @@
 // services.payments: confirm and reject. See the command files for each contract.
-import type { AfterSaleDeps } from '../order-admin/after-sale.deps.js';
+import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { confirmPayment, type PaymentRef, type PaymentResult } from './confirm-payment.command.js';
 import { rejectPayment } from './reject-payment.command.js';

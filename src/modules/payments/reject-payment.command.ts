@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { withTransaction } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
-import type { AfterSaleDeps } from '../order-admin/after-sale.deps.js';
-import { cancelLockedOrder, OPEN_PAYMENT_STATUSES } from '../order-admin/cancel-order.command.js';
-import { lockOrder, orderLabel } from '../order-admin/order-lock.js';
+import type { AfterSaleDeps } from '../orders/index.js';
+import { cancelLockedOrder, OPEN_PAYMENT_STATUSES } from '../orders/index.js';
+import { lockOrder, orderLabel } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { orderIdOfPayment, type PaymentResult } from './confirm-payment.command.js';
 

@@ -5,7 +5,7 @@
 import type { Refund } from '../../generated/prisma/index.js';
 import { withTransaction } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
-import type { AfterSaleDeps } from '../order-admin/after-sale.deps.js';
+import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 
 export const MANUAL_RETURN_DONE_AUDIT = 'refund.manual_return_done';

@@ -1,7 +1,7 @@
 // refunds.preview: the plan for the admin form and the /refund confirmation, read without locks or writes.
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
-import type { AfterSaleDeps } from '../order-admin/after-sale.deps.js';
+import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { refundInput, type RefundInput } from './refund-input.schema.js';
 import { planRefund, type RefundPlan } from './refund-plan.js';

@@ -7,7 +7,7 @@
 //   CONFLICT (idempotency key used on another order).
 // Item lines may say restock: false (refunded, not back in stock). Refunds the processor does not return
 // carry manualReturnMethod: a to-do for the admin, ticked done with markManualReturnDone.
-import type { AfterSaleDeps } from '../order-admin/after-sale.deps.js';
+import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { previewRefund } from './preview-refund.query.js';
 import type { RefundInput } from './refund-input.schema.js';

@@ -10,7 +10,7 @@ import * as AdminJSPrisma from '@adminjs/prisma';
 import { buildRouter } from '@adminjs/express';
 import AdminJS, { type ResourceWithOptions } from 'adminjs';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
-import type { Services } from '../../container.js';
+import type { Services } from './services.js';
 import { loadOrCreateDevSecrets } from '../../config/dev-secrets.js';
 import { defineScopedResource, type ScopedResourceOptions, type ScopeRule } from './adapter/scoped-resource.js';
 import { adminSessionMiddleware } from './auth/admin-session.js';

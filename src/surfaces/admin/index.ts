@@ -11,7 +11,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import type { Services } from '../../container.js';
+import type { Services } from './services.js';
 
 // Process-wide (module instances can be re-evaluated, e.g. per test file): register the hook once.
 const HOOK_FLAG = Symbol.for('ledgerline.admin.prismaClientAliasHook');

@@ -1,7 +1,7 @@
 // What every handler gets: the tenant (from the signed interaction's guild, never from a custom id), the
 // acting user, their roles, whether they are a shop admin, and the customer record (created on first use).
 import type { APIInteraction, APIUser } from 'discord-api-types/v10';
-import type { Services } from '../../container.js';
+import type { Services } from './services.js';
 import type { Customer, Tenant } from '../../generated/prisma/index.js';
 import type { Logger } from '../../platform/logger.js';
 import type { TenantContext } from '../../modules/shared/actor.js';

@@ -4,7 +4,7 @@
 // routes are checked. Every path answers with a response Discord accepts (never a 500), within 3 s
 // (see deferral.ts).
 import { InteractionResponseType, InteractionType, type APIInteraction, type APIInteractionResponse, type APIUser } from 'discord-api-types/v10';
-import type { Services } from '../../container.js';
+import type { Services } from './services.js';
 import type { Customer } from '../../generated/prisma/index.js';
 import type { Logger } from '../../platform/logger.js';
 import { isDiscordAdmin } from './admin-check.js';

@@ -15,7 +15,7 @@ import { createRefundService } from '../../../src/modules/refunds/refund.service
 import { systemClock } from '../../../src/platform/clock.js';
 import { EventBus } from '../../../src/platform/jobs/queue.js';
 import { createLogger } from '../../../src/platform/logger.js';
-import { digitalDeliveryDm } from '../../../src/surfaces/discord/notifications/digital-notifications.js';
+import { digitalDeliveryDm } from '../../../src/adapters/discord/notifications/digital-notifications.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';

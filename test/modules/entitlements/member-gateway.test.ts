@@ -12,8 +12,8 @@ import { createMemberEvents } from '../../../src/modules/entitlements/member-eve
 import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
 import { runWhileLeader, type LeaderHandle } from '../../../src/platform/db/leader-lock.js';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { createDiscordRest } from '../../../src/surfaces/discord/discord-rest.js';
-import { createDiscordRoleGateway } from '../../../src/surfaces/discord/role-gateway.discord.js';
+import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
+import { createDiscordRoleGateway } from '../../../src/adapters/discord/role-gateway.discord.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';
 import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';

@@ -13,8 +13,8 @@ import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-
 import { systemClock } from '../../../src/platform/clock.js';
 import { enqueueJob } from '../../../src/platform/jobs/queue.js';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { createDiscordRest } from '../../../src/surfaces/discord/discord-rest.js';
-import { createDiscordRoleGateway } from '../../../src/surfaces/discord/role-gateway.discord.js';
+import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
+import { createDiscordRoleGateway } from '../../../src/adapters/discord/role-gateway.discord.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';
 import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';

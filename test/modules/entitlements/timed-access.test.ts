@@ -16,8 +16,8 @@ import { createRefundService } from '../../../src/modules/refunds/refund.service
 import type { Clock } from '../../../src/platform/clock.js';
 import { EventBus } from '../../../src/platform/jobs/queue.js';
 import { createLogger } from '../../../src/platform/logger.js';
-import { createDiscordRest } from '../../../src/surfaces/discord/discord-rest.js';
-import { registerAccessNotifications } from '../../../src/surfaces/discord/notifications/access-notifications.js';
+import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
+import { registerAccessNotifications } from '../../../src/adapters/discord/notifications/access-notifications.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';

@@ -1,7 +1,7 @@
 // The state machines as data and the pure total recomputation.
 import { describe, expect, it } from 'vitest';
 import { recomputeTotals } from '../../../src/modules/order-admin/edit-order-items.js';
-import { canShip, ORDER_TRANSITIONS, orderStatusAfterShipping, SHIPPING_TRANSITIONS } from '../../../src/modules/order-admin/order-transitions.js';
+import { canShip, ORDER_TRANSITIONS, orderStatusAfterShipping, SHIPPING_TRANSITIONS } from '../../../src/modules/orders/order-transitions.js';
 import { OrderStatus, ShippingStatus } from '../../../src/generated/prisma/index.js';
 
 describe('ORDER_TRANSITIONS', () => {

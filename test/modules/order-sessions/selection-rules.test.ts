@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../../src/generated/prisma/index.js';
 import { hasItemsRule, paymentRules, productRules, shippingChosenRule, shippingTypeRules, type Rule } from '../../../src/modules/checkout/selection-rules.js';
-import { loadSessionById, type LoadedProduct } from '../../../src/modules/order-sessions/session-store.js';
+import { loadSessionById, type LoadedProduct } from '../../../src/modules/checkout/sessions/session-store.js';
 import { AppError } from '../../../src/platform/errors.js';
 import { testDb, testSql } from '../../helpers/db.js';
 import { orderingFixture } from '../orders/ordering-fixture.js';

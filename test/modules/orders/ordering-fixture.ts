@@ -8,8 +8,8 @@ import { createCatalogService } from '../../../src/modules/catalog/catalog.servi
 import { createCustomerService } from '../../../src/modules/customers/customer.service.js';
 import { createDiscountService } from '../../../src/modules/discounts/discount.service.js';
 import { createInventoryService } from '../../../src/modules/inventory/inventory.service.js';
-import { createOrderSessionService } from '../../../src/modules/order-sessions/order-session.service.js';
-import { createOrderService } from '../../../src/modules/orders/order.service.js';
+import { createOrderSessionService, createSubmitOrder } from '../../../src/modules/checkout/index.js';
+import { createOrderService } from '../../../src/modules/orders/index.js';
 import { EVENTS } from '../../../src/modules/shared/events.js';
 import { createAddressCheckService } from '../../../src/modules/tax/address-check.service.js';
 import { createTaxjarAdapter } from '../../../src/modules/tax/taxjar.adapter.js';
@@ -50,7 +50,7 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = 
     catalog: createCatalogService({ db }),
     addressCheck: createAddressCheckService({ db, tax }),
     orderSessions: createOrderSessionService(deps),
-    orders: createOrderService(deps),
+    orders: createOrderService({ db, submit: createSubmitOrder(deps) }),
     inventory,
     tax,
   };

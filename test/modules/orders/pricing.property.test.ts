@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { discountAmountCents } from '../../../src/modules/discounts/discount-rules.js';
-import { taxRequestFor, type QuoteLine } from '../../../src/modules/orders/order-quote.js';
-import { composeTotals, lineDiscounts, subtotalCents } from '../../../src/modules/orders/pricing.js';
+import { taxRequestFor, type QuoteLine } from '../../../src/modules/checkout/quote/order-quote.js';
+import { composeTotals, lineDiscounts, subtotalCents } from '../../../src/modules/checkout/quote/pricing.js';
 import { decimalToCents } from '../../../src/platform/money.js';
 
 const line = fc.record({ quantity: fc.integer({ min: 1, max: 999 }), unitPriceCents: fc.integer({ min: 0, max: 10_000_000 }) });

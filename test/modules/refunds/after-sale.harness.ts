@@ -4,7 +4,7 @@ import { createAuditService } from '../../../src/modules/audit/audit.service.js'
 import { createEntitlementService } from '../../../src/modules/entitlements/entitlement.service.js';
 import { createDiscountService } from '../../../src/modules/discounts/discount.service.js';
 import { createInventoryService } from '../../../src/modules/inventory/inventory.service.js';
-import type { AfterSaleDeps } from '../../../src/modules/order-admin/after-sale.deps.js';
+import type { AfterSaleDeps } from '../../../src/modules/orders/after-sale.deps.js';
 import { createOrderAdminService } from '../../../src/modules/order-admin/order-admin.service.js';
 import { createPaymentService } from '../../../src/modules/payments/payment.service.js';
 import { createRefundService } from '../../../src/modules/refunds/refund.service.js';

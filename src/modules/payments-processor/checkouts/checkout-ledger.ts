@@ -8,8 +8,8 @@ import type { Order, PaymentCheckout } from '../../../generated/prisma/index.js'
 import { withTransaction, type Tx } from '../../../platform/db/prisma.js';
 import { enqueueJob } from '../../../platform/jobs/queue.js';
 import { formatMoney } from '../../../platform/money.js';
-import type { AfterSaleDeps } from '../../order-admin/after-sale.deps.js';
-import { lockOrder } from '../../order-admin/order-lock.js';
+import type { AfterSaleDeps } from '../../orders/index.js';
+import { lockOrder } from '../../orders/index.js';
 import { confirmLockedOrder } from '../../payments/confirm-payment.command.js';
 import { systemActor, type TenantContext } from '../../shared/actor.js';
 import { EVENTS, type PaymentUnappliedPayload } from '../../shared/events.js';

@@ -6,8 +6,8 @@ import type { PaymentCheckout, PaymentProvider } from '../../../generated/prisma
 import { withTransaction } from '../../../platform/db/prisma.js';
 import { AppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
-import type { AfterSaleDeps } from '../../order-admin/after-sale.deps.js';
-import { lockOrder } from '../../order-admin/order-lock.js';
+import type { AfterSaleDeps } from '../../orders/index.js';
+import { lockOrder } from '../../orders/index.js';
 import { systemActor } from '../../shared/actor.js';
 import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload, type RefundFailedPayload } from '../../shared/events.js';
 import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';

@@ -2,7 +2,7 @@
 // is required). The panel's other sessions of this admin end; this one stays signed in. The admin is the
 // session's (context.currentAdmin), never a form field.
 import type { PageHandler } from 'adminjs';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { createAdminAccountsService, MIN_ADMIN_PASSWORD_LENGTH } from '../../../modules/admin-accounts/admin-accounts.service.js';
 import { AppError } from '../../../platform/errors.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';

@@ -2,7 +2,7 @@
 // with their last error, each with Retry (run again now with fresh attempts) and Discard (delete). Shop
 // admins see a refusal: the queue is shared by every shop.
 import type { PageHandler } from 'adminjs';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { createJobAdmin } from '../../../platform/jobs/job-admin.js';
 import { isPlatformAdmin, type PanelAdmin } from '../auth/panel-admin.js';
 

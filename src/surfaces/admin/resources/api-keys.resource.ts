@@ -3,7 +3,7 @@
 // the shop's orders to whoever holds it. Both writes go through services.apiKeys, which audits them.
 import type { ActionContext, ActionRequest, ActionResponse, RecordActionResponse, ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { parseInput } from '../../../platform/validate.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { tenantContextOf } from '../auth/panel-admin.js';

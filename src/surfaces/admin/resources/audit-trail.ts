@@ -2,7 +2,7 @@
 // audit entries through modules/audit's presenter, with the names of who acted, the shop's time zone and
 // currency, and the panel's words for stored values.
 import type { ActionResponse, After, ResourceWithOptions } from 'adminjs';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { presentTimeline, type TimelineItem } from '../../../modules/audit/audit-timeline.js';
 import type { AuditLog } from '../../../generated/prisma/index.js';
 import type { AdminComponents } from '../components/component-loader.js';

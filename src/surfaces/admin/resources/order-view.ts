@@ -5,7 +5,7 @@ import type { OrderStatus, PaymentMethod, PaymentStatus, RefundMode, ShippingSta
 import { formatMoney } from '../../../platform/money.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import type { TimelineItem } from '../../../modules/audit/audit-timeline.js';
-import type { OrderTotals } from '../../../modules/orders/order-totals.js';
+import type { OrderTotals } from '../../../modules/orders/index.js';
 import {
   labelOf,
   ORDER_STATUS_BADGES,

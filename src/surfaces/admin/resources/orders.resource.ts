@@ -3,12 +3,12 @@
 // replaced by handlers, so nothing here writes an order row itself.
 import type { ActionContext, ActionRequest, ActionResponse, After, RecordActionResponse, ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js';
 import { AppError, validationError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import { parseInput } from '../../../platform/validate.js';
-import { editableOrderStatuses, editableShippingStatuses } from '../../../modules/order-admin/order-transitions.js';
+import { editableOrderStatuses, editableShippingStatuses } from '../../../modules/orders/index.js';
 import { moneyReturnFor } from '../../../modules/payments-processor/processor-refund.task.js';
 import { panelAdminOf, tenantContextOf } from '../auth/panel-admin.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';

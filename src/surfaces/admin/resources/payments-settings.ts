@@ -5,7 +5,7 @@
 // services.paymentConnections (validated, audited). Secrets never leave the server: only their last 4.
 import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { PROVIDER_DEFINITIONS } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import { isAppError } from '../../../platform/errors.js';
 import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';

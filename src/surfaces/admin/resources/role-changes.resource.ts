@@ -3,7 +3,7 @@
 // Retry re-enqueues it through services.roleRepair (the role jobs); "Reconcile now" compares the shop's
 // entitlements with its members' roles and gives back what is missing. Nothing here writes a row itself.
 import type { ActionContext, ActionRequest, RecordActionResponse, ResourceWithOptions } from 'adminjs';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import type { ReconcileReport } from '../../../modules/entitlements/reconcile.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { tenantContextOf } from '../auth/panel-admin.js';

@@ -3,7 +3,7 @@
 import { ComponentType, InteractionType, type APIInteraction } from 'discord-api-types/v10';
 import { AppError, isAppError } from '../../../platform/errors.js';
 import { memberMayBuy } from '../../../modules/catalog/role-gate.js';
-import { inStock, outOfStockError } from '../../../modules/checkout/selection-rules.js';
+import { inStock, outOfStockError } from '../../../modules/checkout/index.js';
 import type { Product } from '../../../generated/prisma/index.js';
 import type { HandlerContext, Reply } from '../context.js';
 import { ephemeral, update, type MessageData } from '../replies.js';
@@ -16,8 +16,8 @@ import {
   shippingStep,
   type AddressLike,
 } from '../views/order-steps.view.js';
-import type { SessionView } from '../../../modules/order-sessions/session-store.js';
-import type { SubmitResult } from '../../../modules/orders/submit-order.js';
+import type { SessionView } from '../../../modules/checkout/index.js';
+import type { SubmitResult } from '../../../modules/checkout/index.js';
 
 /**
  * The product, if this member may see it: inactive products and products behind a role the member lacks are

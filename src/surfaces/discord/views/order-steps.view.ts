@@ -6,7 +6,7 @@ import { formatMoney } from '../../../platform/money.js';
 import { customId } from '../custom-id.js';
 import { button, clip, COLORS, embed, modal, row, select, type MessageData, type Row } from '../replies.js';
 import { paymentMethodLabel, paymentInstructionsText } from './payment-methods.view.js';
-import { inStock } from '../../../modules/checkout/selection-rules.js';
+import { inStock } from '../../../modules/checkout/index.js';
 
 export const PRODUCTS_PER_PAGE = 25;
 

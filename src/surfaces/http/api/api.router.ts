@@ -1,7 +1,7 @@
 // The REST API under /api: every route authenticated by an API key (the tenant comes from the key).
 // Thin handlers: zod in, one service call, JSON out; errors go to the shared JSON error handler.
 import { Router } from 'express';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { apiKeyAuth } from './api-context.js';
 import { idempotency } from './idempotency.js';
 import { invoiceLinksRoutes } from './invoice-links.routes.js';

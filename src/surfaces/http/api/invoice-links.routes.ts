@@ -1,7 +1,7 @@
 // POST /api/orders/:id/invoice-link {expiresInSeconds?} -> 201 {url, expiresAt, paymentMethods}.
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { INVOICE_LINK_MAX_TTL_SECONDS } from '../../../modules/invoices/invoice.service.js';
 import { parseInput } from '../../../platform/validate.js';
 import { requestOrigin } from '../request-origin.js';

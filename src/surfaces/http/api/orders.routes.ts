@@ -1,7 +1,7 @@
 // GET /api/orders, GET /api/orders/:id, PATCH /api/orders/:id.
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 import { orderDetailDto, orderSummaryDto } from './api.presenters.js';

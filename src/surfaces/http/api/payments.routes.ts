@@ -2,7 +2,7 @@
 // and reject buttons and the panel's "mark as paid".
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { AppError } from '../../../platform/errors.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';

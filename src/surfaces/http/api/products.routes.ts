@@ -1,6 +1,6 @@
 // GET /api/products: the tenant's active products, in menu order.
 import { Router } from 'express';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { ctxOf } from './api-context.js';
 import { productDto } from './api.presenters.js';
 

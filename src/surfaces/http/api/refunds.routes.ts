@@ -2,7 +2,7 @@
 // Modes follow the body: neither amount nor items FULL, amount PARTIAL_AMOUNT, items PARTIAL_ITEMS, both BOTH.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';

@@ -5,11 +5,11 @@
 // order flow needs come back in ONE query (json_agg for the items): every order step loads a session, and
 // each round trip costs far more than the SQL itself (see bench:orders). The order flow runs these on the
 // plain-SQL client (platform/db/sql.ts); they take any SqlTarget, so a Prisma transaction can use them too.
-import { Prisma, type OrderSessionEndReason, type OrderSessionState, type PaymentMethod } from '../../generated/prisma/index.js';
-import { executeSql, queryRows, type SqlTarget } from '../../platform/db/sql.js';
-import { toAddressInput, type AddressInput } from '../customers/address.schema.js';
-import type { QuoteLine } from '../orders/order-quote.js';
-import { lineTotalCents } from '../orders/pricing.js';
+import { Prisma, type OrderSessionEndReason, type OrderSessionState, type PaymentMethod } from '../../../generated/prisma/index.js';
+import { executeSql, queryRows, type SqlTarget } from '../../../platform/db/sql.js';
+import { toAddressInput, type AddressInput } from '../../customers/address.schema.js';
+import type { QuoteLine } from '../quote/quote-line.js';
+import { lineTotalCents } from '../quote/pricing.js';
 
 export interface LoadedProduct {
   id: string;
@@ -36,7 +36,7 @@ export interface LoadedSession {
   pendingAddress: unknown;
   shippingTypeId: string | null;
   paymentMethod: PaymentMethod | null;
-  /** What the last review showed (checkout/quote-consent.ts), or null. */
+  /** What the last review showed (checkout/quote/quote-consent.ts), or null. */
   reviewedQuote: unknown;
   lastActivityAt: Date;
   expiresAt: Date;

@@ -1,6 +1,6 @@
 // Order arithmetic in whole cents: line totals, subtotal, discount (capped at the subtotal and shared
 // across lines for tax), shipping, tax and total. Pure, so property tests can hammer it.
-import { assertCents, prorateCents } from '../../platform/money.js';
+import { assertCents, prorateCents } from '../../../platform/money.js';
 
 export interface PricedLine {
   quantity: number;

@@ -1,7 +1,7 @@
 // The errors about the session itself, in the module's words: no surface's commands are named here. The
 // `session` detail tells a surface which case it is, so it can add its own way forward (Discord: "run
 // /order"; the REST API has none).
-import { AppError } from '../../platform/errors.js';
+import { AppError } from '../../../platform/errors.js';
 
 export type SessionProblem = 'none' | 'expired' | 'cancelled';
 

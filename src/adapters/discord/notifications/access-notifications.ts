@@ -9,7 +9,7 @@ import type { EventBus } from '../../../platform/jobs/queue.js';
 import type { Logger } from '../../../platform/logger.js';
 import { ACCESS_EVENTS, accessNoticePayload, type AccessNoticePayload } from '../../../modules/entitlements/timed-access.js';
 import { DiscordAPIError } from '../discord-rest.js';
-import { COLORS, embed, type MessageData } from '../replies.js';
+import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 
 const day = (iso: string) => `<t:${Math.floor(new Date(iso).getTime() / 1000)}:D>`;
 

@@ -3,7 +3,7 @@
 // The state of an open session is derived from what it holds (the first thing still missing), so editing
 // an earlier step never leaves a stale state: removing the last item goes back to COLLECTING_ITEMS, adding
 // one again returns to wherever the session was. SUBMITTED is terminal and set only by submit.
-import type { OrderSessionState } from '../../generated/prisma/index.js';
+import type { OrderSessionState } from '../../../generated/prisma/index.js';
 
 export interface SessionFacts {
   itemCount: number;

@@ -24,7 +24,7 @@ import type { EventBus } from '../../../platform/jobs/queue.js';
 import type { Logger } from '../../../platform/logger.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { DmStatusService } from '../../../modules/notifications/dm-status.service.js';
-import type { OrderService } from '../../../modules/orders/order.service.js';
+import type { OrderService } from '../../../modules/orders/index.js';
 import type { TenantService } from '../../../modules/tenants/tenant.service.js';
 import {
   EVENTS,
@@ -42,13 +42,13 @@ import {
 } from '../../../modules/shared/events.js';
 import { AppError } from '../../../platform/errors.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
-import { COLORS, embed, type MessageData } from '../replies.js';
+import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
-import { adminOrderMessage, settledAdminMessage } from '../views/admin-order.view.js';
-import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
-import { paymentInstructionsText, paymentMethodLabel } from '../views/payment-methods.view.js';
-import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
-import { digitalItemFields, type DeliveredDigital } from '../views/digital-items.view.js';
+import { adminOrderMessage, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
+import { formatAddress, linesText, totalsText, type AddressLike } from '../../../surfaces/discord/views/order-steps.view.js';
+import { paymentInstructionsText, paymentMethodLabel } from '../../../surfaces/discord/views/payment-methods.view.js';
+import { payLinkFor, withPayNow } from '../../../surfaces/discord/views/pay-link.view.js';
+import { digitalItemFields, type DeliveredDigital } from '../../../surfaces/discord/views/digital-items.view.js';
 import type { DigitalGoods } from '../../../modules/entitlements/digital-goods.js';
 import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
 import { sha256Hex } from '../../../platform/crypto.js';

@@ -6,21 +6,21 @@
 // Every statement runs on the plain-SQL client (platform/db/sql.ts: prepared statements, no ORM cost): this
 // is the hot path of the shop (bench:orders).
 import { z } from 'zod';
-import { PaymentMethod } from '../../generated/prisma/index.js';
-import type { Clock } from '../../platform/clock.js';
-import { Prisma } from '../../platform/db/prisma.js';
-import type { SqlClient } from '../../platform/db/sql.js';
-import { AppError } from '../../platform/errors.js';
-import { parseInput } from '../../platform/validate.js';
-import { assertRules, guardSql, hasItemsRule, paymentRules, productRules, shippingTypeRules } from '../checkout/selection-rules.js';
-import { consentOf, quoteFingerprint } from '../checkout/quote-consent.js';
-import { createSessionClock } from '../checkout/session-clock.js';
-import { noSession, sessionExpired } from '../checkout/session-errors.js';
-import { addressInputSchema, type AddressInput } from '../customers/address.schema.js';
-import { exactSavedAddressSql, savedAddressesSql, useAddressSql, type SavedAddress } from '../customers/address.store.js';
-import type { DiscountService } from '../discounts/discount.service.js';
-import { buildQuote, priceSession, sessionAddress, taxRequestFor, type Quote } from '../orders/order-quote.js';
-import type { TaxPort } from '../tax/tax.port.js';
+import { PaymentMethod } from '../../../generated/prisma/index.js';
+import type { Clock } from '../../../platform/clock.js';
+import { Prisma } from '../../../platform/db/prisma.js';
+import type { SqlClient } from '../../../platform/db/sql.js';
+import { AppError } from '../../../platform/errors.js';
+import { parseInput } from '../../../platform/validate.js';
+import { assertRules, guardSql, hasItemsRule, paymentRules, productRules, shippingTypeRules } from '../selection-rules.js';
+import { consentOf, quoteFingerprint } from '../quote/quote-consent.js';
+import { createSessionClock } from './session-clock.js';
+import { noSession, sessionExpired } from './session-errors.js';
+import { addressInputSchema, type AddressInput } from '../../customers/address.schema.js';
+import { exactSavedAddressSql, savedAddressesSql, useAddressSql, type SavedAddress } from '../../customers/address.store.js';
+import type { DiscountService } from '../../discounts/discount.service.js';
+import { buildQuote, priceSession, sessionAddress, taxRequestFor, type Quote } from '../quote/order-quote.js';
+import type { TaxPort } from '../../tax/tax.port.js';
 import { deriveState } from './session-state.js';
 import { casActiveSession, expireSession, loadActiveSession, loadSessionById, toSessionView, type LoadedProduct, type LoadedSession, type SessionView } from './session-store.js';
 
@@ -398,7 +398,7 @@ export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionS
       const quote = buildQuote(s, { lines, subtotalCents, discount, taxAmountCents });
       const consented = consentOf(quote);
       // Looking at the summary is activity: it keeps the session alive. What it showed is stored: submit with
-      // consent places the order only at these numbers (checkout/quote-consent.ts). Not a new version of the
+      // consent places the order only at these numbers (checkout/quote/quote-consent.ts). Not a new version of the
       // row ("updatedAt" stays): a concurrent step is not made to retry by a look at the summary.
       await sql.execute(Prisma.sql`UPDATE order_sessions SET "lastActivityAt" = ${now}, "expiresAt" = ${clock.expiresAt(now)}, "reviewedQuote" = ${JSON.stringify(consented)}::jsonb
         WHERE id = ${s.id} AND "activeSlot" = 1`);

@@ -1,7 +1,7 @@
 // The one clock of order-session expiry: a session lives ORDER_SESSION_TTL_MINUTES after its last activity.
 // Every step, review, resume and submit asks this object (instead of each doing its own `now + ttl` and
 // `expiresAt <= now`), so "when does a session expire" has one answer.
-import type { Clock } from '../../platform/clock.js';
+import type { Clock } from '../../../platform/clock.js';
 
 export interface SessionClock {
   now(): Date;

@@ -8,10 +8,10 @@ import type { REST } from '@discordjs/rest';
 import type { EventBus } from '../../../platform/jobs/queue.js';
 import type { Logger } from '../../../platform/logger.js';
 import { DIGITAL_EVENTS, digitalDeliveredPayload, keysLowPayload, type DigitalGoods, type KeysLowPayload } from '../../../modules/entitlements/digital-goods.js';
-import type { OrderService } from '../../../modules/orders/order.service.js';
+import type { OrderService } from '../../../modules/orders/index.js';
 import type { TenantService } from '../../../modules/tenants/tenant.service.js';
 import { DiscordAPIError } from '../discord-rest.js';
-import { COLORS, embed, type MessageData } from '../replies.js';
+import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 
 type Delivered = Awaited<ReturnType<DigitalGoods['forOrder']>>;
 

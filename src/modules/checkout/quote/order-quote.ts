@@ -1,23 +1,17 @@
 // Prices a session from the catalog as it is now (a customer never sets a price): the lines, the subtotal,
 // and the tax request for the provider. Shared by review (what the customer confirms) and submit (what is
 // charged), so both compute the same numbers the same way.
-import type { PaymentMethod } from '../../generated/prisma/index.js';
-import { AppError } from '../../platform/errors.js';
-import { assertSessionSelectable } from '../checkout/selection-rules.js';
-import { toAddressInput, type AddressInput } from '../customers/address.schema.js';
-import type { LoadedSession } from '../order-sessions/session-store.js';
-import type { TaxRequest } from '../tax/tax.port.js';
+import type { PaymentMethod } from '../../../generated/prisma/index.js';
+import { AppError } from '../../../platform/errors.js';
+import { assertSessionSelectable } from '../selection-rules.js';
+import { toAddressInput, type AddressInput } from '../../customers/address.schema.js';
+import type { LoadedSession } from '../sessions/session-store.js';
+import type { TaxRequest } from '../../tax/tax.port.js';
 import { composeTotals, lineDiscounts, lineTotalCents, subtotalCents } from './pricing.js';
-import type { OrderTotals } from './order-totals.js';
+import type { OrderTotals } from '../../orders/index.js';
+import type { QuoteLine } from './quote-line.js';
 
-export interface QuoteLine {
-  productId: string;
-  sku: string;
-  name: string;
-  quantity: number;
-  unitPriceCents: number;
-  lineTotalCents: number;
-}
+export type { QuoteLine };
 
 export interface Quote extends OrderTotals {
   lines: QuoteLine[];

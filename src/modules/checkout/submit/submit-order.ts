@@ -13,23 +13,24 @@
 // Idempotent per session: a second submit, even concurrent, waits for the session lock, finds it
 // SUBMITTED and returns the same order and payment (created: false). After the session is gone, a repeat
 // within the session TTL returns the customer's latest submitted order the same way.
-import type { Order, OrderItem, Payment } from '../../generated/prisma/index.js';
-import type { Clock } from '../../platform/clock.js';
-import { Prisma } from '../../platform/db/prisma.js';
-import { parseUtcTimestamp as utc, type SqlClient, type SqlRunner } from '../../platform/db/sql.js';
-import { AppError } from '../../platform/errors.js';
-import type { EventBus } from '../../platform/jobs/queue.js';
+import type { Order, OrderItem, Payment } from '../../../generated/prisma/index.js';
+import type { Clock } from '../../../platform/clock.js';
+import { Prisma } from '../../../platform/db/prisma.js';
+import { parseUtcTimestamp as utc, type SqlClient, type SqlRunner } from '../../../platform/db/sql.js';
+import { AppError } from '../../../platform/errors.js';
+import type { EventBus } from '../../../platform/jobs/queue.js';
 import { z } from 'zod';
-import { parseInput } from '../../platform/validate.js';
-import { assertConsented, consentOf, FINGERPRINT, parseReviewed } from '../checkout/quote-consent.js';
-import { createSessionClock } from '../checkout/session-clock.js';
-import { noSession, sessionCancelled, sessionExpired } from '../checkout/session-errors.js';
-import type { DiscountService } from '../discounts/discount.service.js';
-import { checkReservedLine, mergeLines, reservedLineSql, reserveLineCtes, type InventoryService, type ReservedLine } from '../inventory/inventory.service.js';
-import { expireSession, loadActiveSession, loadSessionById, type LoadedSession } from '../order-sessions/session-store.js';
-import { EVENTS } from '../shared/events.js';
-import type { TaxPort, TaxRequest } from '../tax/tax.port.js';
-import { buildQuote, priceSession, sessionAddress, taxRequestFor } from './order-quote.js';
+import { parseInput } from '../../../platform/validate.js';
+import { assertConsented, consentOf, FINGERPRINT, parseReviewed } from '../quote/quote-consent.js';
+import { createSessionClock } from '../sessions/session-clock.js';
+import { noSession, sessionCancelled, sessionExpired } from '../sessions/session-errors.js';
+import type { DiscountService } from '../../discounts/discount.service.js';
+import { checkReservedLine, mergeLines, reservedLineSql, reserveLineCtes, type InventoryService, type ReservedLine } from '../../inventory/inventory.service.js';
+import { expireSession, loadActiveSession, loadSessionById, type LoadedSession } from '../sessions/session-store.js';
+import { EVENTS } from '../../shared/events.js';
+import type { PlacedOrder, SubmitOrder } from '../../orders/index.js';
+import type { TaxPort, TaxRequest } from '../../tax/tax.port.js';
+import { buildQuote, priceSession, sessionAddress, taxRequestFor } from '../quote/order-quote.js';
 
 export interface SubmitDeps {
   /** The plain-SQL client: submit's reads and its transaction run on it (platform/db/sql.ts). */
@@ -42,12 +43,8 @@ export interface SubmitDeps {
   ttlMinutes: number;
 }
 
-export interface SubmitResult {
-  order: Order & { items: OrderItem[] };
-  payment: Payment;
-  /** False when this call returned an order an earlier (or concurrent) submit created. */
-  created: boolean;
-}
+/** The order placed (or found placed) for the session: the orders core's PlacedOrder. */
+export type SubmitResult = PlacedOrder;
 
 const submitSchema = z.object({
   memberRoleIds: z.array(z.string()).max(250),
@@ -81,7 +78,7 @@ function checkSubmittable(s: LoadedSession): void {
   }
 }
 
-export function createSubmitOrder(deps: SubmitDeps) {
+export function createSubmitOrder(deps: SubmitDeps): SubmitOrder {
   const { sql, bus, inventory, discounts, tax } = deps;
   const clock = createSessionClock(deps.clock, deps.ttlMinutes);
 

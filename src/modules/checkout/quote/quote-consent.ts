@@ -6,9 +6,9 @@
 // review and asks again.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '../../platform/errors.js';
-import { formatMoney } from '../../platform/money.js';
-import type { Quote } from '../orders/order-quote.js';
+import { AppError } from '../../../platform/errors.js';
+import { formatMoney } from '../../../platform/money.js';
+import type { Quote } from './order-quote.js';
 
 /** What the customer agreed to: every line, every amount, the method and the address. */
 const consentSchema = z.object({

@@ -1,0 +1,9 @@
+// One line of a quote: a product at today's catalog price (the session view shows the same lines).
+export interface QuoteLine {
+  productId: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPriceCents: number;
+  lineTotalCents: number;
+}

@@ -1,0 +1,44 @@
+// Cancelling an unpaid order (spec 000: CANCELLED is "cancelled before fulfillment"), the part of the
+// order lifecycle every surface shares: an admin's cancel (order-admin/cancel-order.command.ts) and a
+// rejected payment (payments/reject-payment.command.ts). Status CANCELLED through the transition table,
+// open payments closed, reserved stock released, the discount use given back, order.cancelled enqueued,
+// audit entry. A PAID order is cancelled by a full refund instead (order-admin, through the refund engine).
+import type { Order, PaymentStatus } from '../../generated/prisma/index.js';
+import type { Tx } from '../../platform/db/prisma.js';
+import type { TenantContext } from '../shared/actor.js';
+import { EVENTS, type OrderCancelledPayload } from '../shared/events.js';
+import type { AfterSaleDeps } from './after-sale.deps.js';
+import { transitionOrder } from './order-transitions.js';
+
+/** The payment statuses of a payment still waiting for its money (closed when the order is cancelled). */
+export const OPEN_PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'awaiting_admin_approval'];
+
+/**
+ * Cancels `order`, which the caller has locked and found PENDING_PAYMENT. Open payments become
+ * `cancelled` (the caller marks a rejected one first).
+ */
+export async function cancelLockedOrder(
+  tx: Tx,
+  deps: AfterSaleDeps,
+  ctx: TenantContext,
+  order: Order,
+  why: { reason: OrderCancelledPayload['reason']; note?: string },
+): Promise<Order> {
+  const now = deps.clock.now();
+  const updated = await transitionOrder(tx, order, 'CANCELLED', 'cancel', { cancelledAt: now });
+  await tx.payment.updateMany({ where: { orderId: order.id, status: { in: [...OPEN_PAYMENT_STATUSES] } }, data: { status: 'cancelled' } });
+  await deps.inventory.releaseForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id });
+  // The customer never paid: the discount use goes back (a limited or one-per-customer discount stays usable).
+  const discountUseReturned = await deps.discounts.returnUse(tx, order);
+  const payload: OrderCancelledPayload = { tenantId: ctx.tenantId, orderId: order.id, reason: why.reason, ...(why.note ? { note: why.note } : {}) };
+  await deps.bus.emit(tx, EVENTS.orderCancelled, payload);
+  await deps.audit.record(tx, ctx, {
+    action: 'order.cancelled',
+    entityType: 'Order',
+    entityId: order.id,
+    before: { status: order.status },
+    after: { status: 'CANCELLED', reason: why.reason, note: why.note ?? null, ...(discountUseReturned ? { discountUseReturned: order.discountId } : {}) },
+  });
+  return updated;
+}
+

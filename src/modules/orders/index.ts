@@ -1,0 +1,10 @@
+// The orders core, as other modules, adapters and surfaces see it: what an order is (totals, placed
+// order), its lifecycle (lock, transition table, unpaid cancellation) and its reads. Everything else in
+// this folder is internal (lint: no-restricted-imports in eslint.config.js).
+export type { AfterSaleDeps, ItemQuantity } from './after-sale.deps.js';
+export { cancelLockedOrder, OPEN_PAYMENT_STATUSES } from './cancel-unpaid.js';
+export { lockOrder, orderLabel } from './order-lock.js';
+export * from './order-transitions.js';
+export { orderDetailInclude, type OrderDetail, type OrderQueryService } from './order-query.service.js';
+export { createOrderService, type OrderService, type PlacedOrder, type SubmitOrder } from './order.service.js';
+export type { OrderTotals } from './order-totals.js';

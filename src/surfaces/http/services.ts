@@ -1,0 +1,26 @@
+// The HTTP surface's dependencies (eslint.config.js keeps surfaces from importing src/container.ts).
+import type { ApiKeyService } from '../../modules/api-keys/api-key.service.js';
+import type { CatalogService } from '../../modules/catalog/catalog.service.js';
+import type { Db } from '../../platform/db/prisma.js';
+import type { InvoiceService } from '../../modules/invoices/invoice.service.js';
+import type { Logger } from '../../platform/logger.js';
+import type { OrderAdminService } from '../../modules/order-admin/order-admin.service.js';
+import type { OrderService } from '../../modules/orders/index.js';
+import type { PaymentService } from '../../modules/payments/payment.service.js';
+import type { RefundService } from '../../modules/refunds/refund.service.js';
+
+/**
+ * What the http surface uses of the composition root: the services it calls, nothing more. The
+ * container's Services satisfies it; tests may hand in a smaller object that does too.
+ */
+export interface Services {
+  apiKeys: ApiKeyService;
+  catalog: CatalogService;
+  db: Db;
+  invoices: InvoiceService;
+  logger: Logger;
+  orderAdmin: OrderAdminService;
+  orders: OrderService;
+  payments: PaymentService;
+  refunds: RefundService;
+}

@@ -121,7 +121,7 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
 }
 
 /** One entry per product: units summed, and of them the units to restock (lines without restock: false). */
-function mergeRequested(items: RefundItemRequest[]): { productId: string; quantity: number; restockQuantity: number }[] {
+export function mergeRequested(items: RefundItemRequest[]): { productId: string; quantity: number; restockQuantity: number }[] {
   const byProduct = new Map<string, { quantity: number; restockQuantity: number }>();
   for (const i of items) {
     const m = byProduct.get(i.productId) ?? { quantity: 0, restockQuantity: 0 };

@@ -19,7 +19,8 @@ import { EVENTS, type OrderRefundedPayload } from '../shared/events.js';
 import { enqueueJob } from '../../platform/jobs/queue.js';
 import { moneyReturnFor, PROCESSOR_REFUND_TASK, type MoneyReturn, type ProcessorRefundPayload } from '../payments-processor/processor-refund.task.js';
 import { DEFAULT_REFUND_REASON, refundInput, type RefundInput } from './refund-input.schema.js';
-import { planRefund, refundModeOf, type RefundPlan, type RefundPlanItem } from './refund-plan.js';
+import type { RefundItemRequest } from './refund-items.parser.js';
+import { mergeRequested, planRefund, refundModeOf, type RefundPlan, type RefundPlanItem } from './refund-plan.js';
 
 export interface RefundResult {
   refund: Refund;
@@ -148,14 +149,19 @@ async function settledPayment(tx: Tx, orderId: string): Promise<Payment | null> 
  * What about the earlier refund differs from this request, if anything (Stripe's rule: a key names one
  * request; the same key with other parameters is refused, never answered with the earlier result).
  */
-function conflictWith(refund: Refund, input: { amountCents?: number; items?: { productId: string; quantity: number }[] }): string | undefined {
+function conflictWith(refund: Refund, input: { amountCents?: number; items?: RefundItemRequest[] }): string | undefined {
   const mode = refundModeOf(input);
   if (mode !== refund.mode) return `mode (${mode} now, ${refund.mode} then)`;
-  if (mode === 'PARTIAL_AMOUNT' && input.amountCents !== refund.amountCents) return `amountCents (${input.amountCents} now, ${refund.amountCents} then)`;
+  if ((mode === 'PARTIAL_AMOUNT' || mode === 'BOTH') && input.amountCents !== refund.amountCents) return `amountCents (${input.amountCents} now, ${refund.amountCents} then)`;
   if (mode === 'PARTIAL_ITEMS' || mode === 'BOTH') {
-    const norm = (items: { productId: string; quantity: number }[]) => items.map((i) => `${i.productId}:${i.quantity}`).sort().join(',');
-    const then = norm(refund.items as unknown as { productId: string; quantity: number }[]);
-    if (norm(input.items ?? []) !== then) return `items (${norm(input.items ?? [])} now, ${then} then)`;
+    // Lines as the refund stored them: one per product, with how many of its units went back into stock
+    // (rows from before restock choices have none: every unit did). "p:2" is all restocked, "p:2/0" none.
+    const norm = (items: { productId: string; quantity: number; restockQuantity: number }[]) =>
+      items.map((i) => `${i.productId}:${i.quantity}${i.restockQuantity === i.quantity ? '' : `/${i.restockQuantity}`}`).sort().join(',');
+    const stored = refund.items as unknown as { productId: string; quantity: number; restockQuantity?: number }[];
+    const then = norm(stored.map((i) => ({ ...i, restockQuantity: i.restockQuantity ?? i.quantity })));
+    const now = norm(mergeRequested(input.items ?? []));
+    if (now !== then) return `items (${now} now, ${then} then; n/m means n refunded, m of them restocked)`;
   }
   return undefined;
 }
@@ -164,7 +170,7 @@ function conflictWith(refund: Refund, input: { amountCents?: number; items?: { p
  * The earlier refund with this key, rebuilt as a result; CONFLICT when the key was used on another order,
  * IDEMPOTENCY_KEY_REUSED when it was used for a different refund of this order.
  */
-async function replayed(tx: Tx, ctx: TenantContext, order: Order, key: string, input: { amountCents?: number; items?: { productId: string; quantity: number }[] }): Promise<RefundResult | null> {
+async function replayed(tx: Tx, ctx: TenantContext, order: Order, key: string, input: { amountCents?: number; items?: RefundItemRequest[] }): Promise<RefundResult | null> {
   const refund = await tx.refund.findFirst({ where: { tenantId: ctx.tenantId, idempotencyKey: key } });
   if (!refund) return null;
   if (refund.orderId !== order.id) {

@@ -39,6 +39,48 @@ describe('POST /api/orders/:id/refunds', () => {
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).refundedTotalCents).toBe(700);
   });
 
+  it('takes restock per item line (or for every line of a string), and leaves unreturned units out of stock', async () => {
+    const order = await paidOrder();
+    // Stock goes back through the order's reservations (as submit makes them).
+    await db.inventoryReservation.createMany({ data: [
+      { tenantId: shop.tenant.id, orderId: order.id, productId: alpha(), quantity: 2 },
+      { tenantId: shop.tenant.id, orderId: order.id, productId: beta(), quantity: 1 },
+    ] });
+    const stockOf = async (id: string) => (await db.product.findUniqueOrThrow({ where: { id } })).stock;
+    const [alphaBefore, betaBefore] = [await stockOf(alpha()), await stockOf(beta())];
+    const res = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth)
+      .send({ items: [{ productId: alpha(), quantity: 1, restock: false }, { productId: beta(), quantity: 1 }] }).expect(201);
+    expect(res.body.plan.items).toEqual(expect.arrayContaining([
+      expect.objectContaining({ productId: alpha(), quantity: 1, restockQuantity: 0 }),
+      expect.objectContaining({ productId: beta(), quantity: 1, restockQuantity: 1 }),
+    ]));
+    expect([await stockOf(alpha()), await stockOf(beta())]).toEqual([alphaBefore, betaBefore + 1]);
+    const byString = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).send({ items: `${alpha()}:1`, restock: false }).expect(201);
+    expect(byString.body.plan.items).toEqual([expect.objectContaining({ productId: alpha(), quantity: 1, restockQuantity: 0 })]);
+    expect(await stockOf(alpha())).toBe(alphaBefore);
+    const alone = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).send({ amountCents: 100, restock: false }).expect(400);
+    expect(alone.body.error.details.fields).toEqual([expect.objectContaining({ path: 'restock' })]);
+  });
+
+  it('refuses an Idempotency-Key replayed with another restock choice (422), also once the API\'s record of the key is gone', async () => {
+    const order = await paidOrder();
+    const key = `restock-${order.id}`;
+    const send = (restock: boolean) => request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', key)
+      .send({ items: [{ productId: alpha(), quantity: 1, restock }] });
+    await send(false).expect(201);
+    const reused = await send(true).expect(422);
+    expect(reused.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: { conflict: 'body' } });
+    // The request-level record expires after 24 hours; the refund's own key check must still tell them apart.
+    await db.idempotencyKey.deleteMany({ where: { key } });
+    const late = await send(true).expect(422);
+    expect(late.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(late.body.error.message).toMatch(/items/);
+    await db.idempotencyKey.deleteMany({ where: { key } });
+    const same = await send(false).expect(201);
+    expect(same.headers['idempotent-replayed']).toBe('true');
+    expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
+  });
+
   it('answers business errors with their codes and leaves the order alone', async () => {
     const pending = await pendingOrder(shop);
     expect((await request(t.app).post(`/api/orders/${pending.id}/refunds`).set(shop.auth).send({}).expect(409)).body.error.code).toBe('ORDER_NOT_PAID');

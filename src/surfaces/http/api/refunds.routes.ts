@@ -1,9 +1,12 @@
 // POST /api/orders/:id/refunds (Idempotency-Key header) and POST /api/orders/:id/refunds/preview.
 // Modes follow the body: neither amount nor items FULL, amount PARTIAL_AMOUNT, items PARTIAL_ITEMS, both BOTH.
+// An item line may say `restock: false` (refunded, not back in stock: damaged or never sent back), as the
+// panel's refund form does; the top-level `restock: false` applies to every line given as a string.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
+import { AppError } from '../../../platform/errors.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 import { idempotencyKeyOf, REPLAYED_HEADER } from './idempotency.js';
@@ -12,15 +15,21 @@ import { orderSummaryDto, refundDto } from './api.presenters.js';
 const refundBody = z.strictObject({
   amountCents: z.number().int('whole cents').positive().optional(),
   items: z.union([
-    z.array(z.strictObject({ productId: z.string().min(1).max(100), quantity: z.number().int().positive() })).min(1).max(100),
+    z.array(z.strictObject({ productId: z.string().min(1).max(100), quantity: z.number().int().positive(), restock: z.boolean().optional() })).min(1).max(100),
     z.string().trim().min(1).max(2000),
-  ], { error: 'an array of {productId, quantity} or a "productId:qty,productId:qty" string' }).optional(),
+  ], { error: 'an array of {productId, quantity, restock?} or a "productId:qty,productId:qty" string' }).optional(),
+  restock: z.boolean().optional(),
   reason: z.string().trim().min(1).max(500).optional(),
 });
 
 function refundInput(req: Request) {
   const body = parseInput(refundBody, jsonBody(req), 'refund');
-  const items = typeof body.items === 'string' ? parseRefundItems(body.items) : body.items;
+  if (body.restock !== undefined && body.items === undefined) {
+    throw new AppError('VALIDATION_FAILED', 'restock applies to refunded items: give items with it (a refund by amount alone puts nothing back in stock).', { fields: [{ path: 'restock', message: 'needs items' }] });
+  }
+  const lines = typeof body.items === 'string' ? parseRefundItems(body.items) : body.items;
+  // A line's own restock wins over the top-level one; neither means restocked (the module's default).
+  const items = lines?.map((l) => ({ ...l, restock: l.restock ?? body.restock }));
   return { amountCents: body.amountCents, items, reason: body.reason };
 }
 

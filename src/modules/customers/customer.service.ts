@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Address, Customer } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
-import { isUniqueViolation, type Db, type Tx } from '../../platform/db/prisma.js';
+import type { Db, Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import { sameAddress, toAddressInput, type AddressInput } from './address.schema.js';
@@ -15,7 +15,10 @@ const discordProfileSchema = z.object({
 });
 
 export interface CustomerService {
-  /** Creates the customer on first contact; refreshes username/displayName when given. */
+  /**
+   * Creates the customer on first contact; refreshes username when given, and displayName when given unless
+   * an admin set it in the panel (displayNameSetByAdminAt).
+   */
   upsertFromDiscord(tenantId: string, profile: { discordUserId: string; username?: string; displayName?: string }): Promise<Customer>;
   getByDiscordId(tenantId: string, discordUserId: string): Promise<Customer | null>;
   /** Throws NOT_FOUND when the customer is not the tenant's. */
@@ -36,20 +39,20 @@ export function createCustomerService(deps: { db: Db; clock: Clock }): CustomerS
   return {
     async upsertFromDiscord(tenantId, profile) {
       const p = parseInput(discordProfileSchema, profile, 'Discord profile');
-      const changes = { ...(p.username ? { username: p.username } : {}), ...(p.displayName ? { displayName: p.displayName } : {}) };
-      const upsert = () =>
-        db.customer.upsert({
-          where: { tenantId_discordUserId: { tenantId, discordUserId: p.discordUserId } },
-          create: { tenantId, discordUserId: p.discordUserId, ...changes },
-          update: changes,
-        });
-      try {
-        return await upsert();
-      } catch (err) {
-        // First contact twice at once: the unique (tenantId, discordUserId) let one insert win; update it.
-        if (isUniqueViolation(err)) return upsert();
-        throw err;
-      }
+      // One statement, so first contact twice at once is decided by the unique (tenantId, discordUserId).
+      // The Discord username is always Discord's; the display name follows Discord only until an admin names
+      // the customer in the panel (displayNameSetByAdminAt), so their correction survives the next click.
+      const rows = await db.$queryRaw<Customer[]>`
+        INSERT INTO customers ("tenantId", "discordUserId", username, "displayName", "updatedAt")
+        VALUES (${tenantId}, ${p.discordUserId}, ${p.username || null}, ${p.displayName || null}, ${clock.now()})
+        ON CONFLICT ("tenantId", "discordUserId") DO UPDATE SET
+          username = COALESCE(EXCLUDED.username, customers.username),
+          "displayName" = CASE WHEN customers."displayNameSetByAdminAt" IS NULL
+                               THEN COALESCE(EXCLUDED."displayName", customers."displayName")
+                               ELSE customers."displayName" END,
+          "updatedAt" = EXCLUDED."updatedAt"
+        RETURNING *`;
+      return rows[0]!;
     },
     async getByDiscordId(tenantId, discordUserId) {
       return db.customer.findUnique({ where: { tenantId_discordUserId: { tenantId, discordUserId } } });

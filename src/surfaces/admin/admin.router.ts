@@ -66,7 +66,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
 
   return withShopDates(components, [
     orderResource({ services, resource: make('Order', shop, ORDER_RESOURCE_OPTIONS), components }),
-    timeline(customerResource(make('Customer', shop, audit('customer', { ignore: ['dmClosedAt'] })), db, components)),
+    timeline(customerResource(make('Customer', shop, audit('customer', { ignore: ['dmClosedAt'] })), db, components, services.clock)),
     addressResource(db, make('Address', shop)),
     timeline(
       named(
@@ -187,6 +187,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
             auditTimeline: 'History', stockShown: 'Stock', timeZone: 'Time zone', customerOrders: 'Orders', requiredRoleIds: 'Roles needed to buy',
             grantedRoleIds: 'Roles granted', adminRoleIds: 'Admin roles', adminChannelId: 'Admin channel', enabledPaymentMethods: 'Payment methods',
             createdAt: 'Created', updatedAt: 'Last changed', lastLoginAt: 'Last sign-in', lastUsedAt: 'Last used', revokedAt: 'Revoked',
+            displayNameSetByAdminAt: 'Name set by an admin', displayName: 'Name', username: 'Discord username',
           },
           resources: {
             ...headings({

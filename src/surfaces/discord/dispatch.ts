@@ -41,14 +41,16 @@ const customerCaches = new WeakMap<Services, ReturnType<typeof createCustomerCac
 
 /**
  * The caller's customer: from the cache, else read; written only on first contact or when their Discord
- * name changed (checked against the cached row too, so a rename is written on the next click).
+ * name changed (checked against the cached row too, so a rename is written on the next click). A display
+ * name an admin set in the panel is not compared: Discord's no longer replaces it.
  */
 async function customerFor(services: Services, tenantId: string, user: APIUser): Promise<Customer> {
   let cache = customerCaches.get(services);
   if (!cache) customerCaches.set(services, (cache = createCustomerCache()));
   const displayName = user.global_name ?? undefined;
+  // A display name an admin set in the panel is kept (customer.service.ts), so it never counts as stale.
   const current = (c: Customer | null | undefined): c is Customer =>
-    !!c && c.username === user.username && (displayName === undefined || c.displayName === displayName);
+    !!c && c.username === user.username && (displayName === undefined || c.displayNameSetByAdminAt !== null || c.displayName === displayName);
   const cached = cache.get(tenantId, user.id);
   if (current(cached)) return cached;
   const existing = cached ? null : await services.customers.getByDiscordId(tenantId, user.id);

@@ -4,6 +4,7 @@ import { formatMoney } from '../../../platform/money.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { z } from 'zod';
+import type { Clock } from '../../../platform/clock.js';
 import type { Db } from '../../../platform/db/prisma.js';
 import { addressInputSchema } from '../../../modules/customers/address.schema.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
@@ -19,7 +20,21 @@ import { availableValues, DISCOUNT_SCOPE_LABELS, DISCOUNT_TYPE_LABELS, labelOf, 
 const sales = { name: 'Sales', icon: 'ShoppingCart' };
 const catalog = { name: 'Catalog', icon: 'Package' };
 
-const customerForm = z.object({ username: formOptionalText(100), displayName: formOptionalText(100) });
+const customerForm = z.object({ displayName: formOptionalText(100) });
+
+/**
+ * An admin names the customer: the name is theirs from now on (a click no longer copies the Discord name
+ * over it, customer.service.ts); saved empty, the customer follows their Discord name again. The Discord
+ * username is Discord's and not editable here.
+ */
+function customerName(clock: Clock) {
+  return validatePayload(customerForm, {
+    map: (data) => {
+      const name = (data.displayName as string | null | undefined) ?? null;
+      return { displayName: name, displayNameSetByAdminAt: name === null ? null : clock.now().toISOString() };
+    },
+  });
+}
 
 /** The customer's page lists their orders (newest first), formatted for components/customer-orders.tsx. */
 function customerOrders(db: Db): After<ActionResponse> {
@@ -46,7 +61,7 @@ function customerOrders(db: Db): After<ActionResponse> {
   };
 }
 
-export function customerResource(resource: ScopedPrismaResource, db: Db, components: AdminComponents): ResourceWithOptions {
+export function customerResource(resource: ScopedPrismaResource, db: Db, components: AdminComponents, clock: Clock): ResourceWithOptions {
   return {
     resource,
     options: {
@@ -54,11 +69,12 @@ export function customerResource(resource: ScopedPrismaResource, db: Db, compone
       navigation: sales,
       sort: { sortBy: 'createdAt', direction: 'desc' },
       listProperties: ['displayName', 'username', 'discordUserId', 'createdAt'],
-      showProperties: ['id', 'displayName', 'username', 'discordUserId', 'dmClosedAt', 'createdAt', 'updatedAt', 'customerOrders'],
-      editProperties: ['displayName', 'username'],
+      showProperties: ['id', 'displayName', 'displayNameSetByAdminAt', 'username', 'discordUserId', 'dmClosedAt', 'createdAt', 'updatedAt', 'customerOrders'],
+      editProperties: ['displayName'],
       filterProperties: ['displayName', 'username', 'discordUserId'],
       properties: {
-        displayName: { isTitle: true },
+        displayName: { isTitle: true, description: 'While set here, the customer\'s Discord name no longer replaces it. Leave empty to follow their Discord name again.' },
+        displayNameSetByAdminAt: { isVisible: { list: false, filter: false, edit: false, show: true } },
         customerOrders: { type: 'string', components: { show: components.CustomerOrders }, isVisible: { list: false, filter: false, edit: false, show: true } },
         customerOrdersJson: { isVisible: false },
       },
@@ -66,7 +82,7 @@ export function customerResource(resource: ScopedPrismaResource, db: Db, compone
         ...tenantReadOnly,
         show: { ...tenantReadOnly.show, after: customerOrders(db) },
         // Customers are created by their first Discord order; an admin may correct how they are named.
-        edit: { isAccessible: canManage, before: validatePayload(customerForm) },
+        edit: { isAccessible: canManage, before: customerName(clock) },
       },
     },
   };

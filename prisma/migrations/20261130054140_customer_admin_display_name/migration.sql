@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "customers" ADD COLUMN     "displayNameSetByAdminAt" TIMESTAMP(3);
+

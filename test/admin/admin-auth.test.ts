@@ -198,6 +198,26 @@ describe('login throttling', () => {
     expect(page.text).toContain('Signed in');
     expect(page.text).not.toContain(stranger.email);
   });
+
+  it('the panel menu links the sign-in attempts page, which lists the shop\'s attempts', async () => {
+    const user = await shopAdmin();
+    const stranger = await shopAdmin();
+    await login(app.baseUrl, user.email, 'wrong');
+    await login(app.baseUrl, stranger.email, 'wrong');
+    const owner = await loggedIn(app.baseUrl, user.email);
+    // The sidebar is drawn from the pages in the state AdminJS puts in the panel's HTML.
+    const home = await owner.agent.get('/admin').redirects(1);
+    const state = JSON.parse(/window\.REDUX_STATE = (\{.*\});\s*window\.THEME =/s.exec(home.text)?.[1] ?? '{}') as { pages?: { name: string }[]; locale?: { translations?: { pages?: Record<string, string> } } };
+    expect(state.pages?.map((p) => p.name)).toContain('signInAttempts');
+    expect(home.text).toContain('"signInAttempts":"Sign-in attempts"');
+    const page = await owner.agent.get('/admin/api/pages/signInAttempts').set(owner.headers());
+    expect(page.status).toBe(200);
+    const emails = (page.body.attempts as { email: string; outcome: string }[]).map((a) => a.email);
+    expect(emails).toContain(user.email);
+    expect(emails).not.toContain(stranger.email);
+    expect(page.body.attempts).toEqual(expect.arrayContaining([expect.objectContaining({ email: user.email, outcome: 'Wrong email or password' })]));
+    expect(page.body.intro).toMatch(/your shop/);
+  });
 });
 
 describe('secure cookies', () => {

@@ -1,0 +1,25 @@
+// "Sign-in attempts" page of the panel's menu: the recent sign-in attempts on the accounts the signed-in
+// admin may see (auth/sign-in-attempts.routes.ts decides which), newest first, in the shop's time zone.
+import type { PageHandler } from 'adminjs';
+import type { Services } from '../../../container.js';
+import { formatDateTime } from '../../../platform/time-format.js';
+import { recentSignInAttempts, SIGN_IN_ATTEMPTS_INTRO } from '../auth/sign-in-attempts.routes.js';
+import type { PanelAdmin } from '../auth/panel-admin.js';
+
+export const SIGN_IN_ATTEMPTS_PAGE = 'signInAttempts';
+
+export function signInAttemptsPage(services: Services, component: string): { handler: PageHandler; component: string; icon: string } {
+  const handler: PageHandler = async (_request, _response, context) => {
+    const admin = context.currentAdmin as PanelAdmin | undefined;
+    if (!admin?.id) return { notice: { type: 'error', message: 'You are not signed in.' } };
+    const [{ scope, attempts }, tenant] = await Promise.all([
+      recentSignInAttempts(services.db, admin),
+      admin.tenantId ? services.db.tenant.findUnique({ where: { id: admin.tenantId }, select: { timeZone: true } }) : null,
+    ]);
+    return {
+      intro: SIGN_IN_ATTEMPTS_INTRO(attempts.length, scope),
+      attempts: attempts.map((a) => ({ ...a, when: formatDateTime(new Date(a.at), tenant?.timeZone) })),
+    };
+  };
+  return { handler, component, icon: 'Shield' };
+}

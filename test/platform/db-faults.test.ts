@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/platform/db/database.js';
 import { isDatabaseUnavailable, isTransientDatabaseFault } from '../../src/platform/db/db-faults.js';
-import { Prisma } from '../../src/platform/db/prisma.js';
+import { LOST_CONNECTION_RETRIES, Prisma, withTransaction } from '../../src/platform/db/prisma.js';
 import { testDatabaseUrl } from '../helpers/db.js';
 
 const database = createDatabase(testDatabaseUrl(), 6, { acquireTimeoutMs: 2_000, statementTimeoutMs: 5_000 });
@@ -42,6 +42,70 @@ describe('connection faults', () => {
     });
     expect(result).toBe(1);
     expect(runs).toBe(2);
+  });
+
+  describe('Prisma withTransaction (the one the modules use)', () => {
+    const probe = 'lo_tx_probe';
+    /** Terminates the backend `pid` and waits until the server has let it go (its socket is closed then). */
+    async function terminate(pid: number): Promise<void> {
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      for (;;) {
+        const { rowCount } = await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
+        if (rowCount === 0) return;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    const pidOf = async (tx: Prisma.TransactionClient) => (await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
+    const rowsOf = async (key: string) => (await admin.query(`SELECT count(*)::int AS n FROM ${probe} WHERE key = $1`, [key])).rows[0].n as number;
+
+    it('runs the transaction again, whole, when its connection is terminated before COMMIT: one write, the process lives', async () => {
+      await admin.query(`CREATE TABLE IF NOT EXISTS ${probe} (key text NOT NULL, attempt int NOT NULL)`);
+      let runs = 0;
+      const result = await withTransaction(database.db, async (tx) => {
+        runs += 1;
+        await tx.$executeRawUnsafe(`INSERT INTO ${probe} (key, attempt) VALUES ('before-commit', $1)`, runs);
+        if (runs === 1) await terminate(await pidOf(tx));
+        return (await tx.$queryRaw<{ one: number }[]>`SELECT 1 AS one`)[0]!.one;
+      });
+      expect(result).toBe(1);
+      expect(runs).toBe(2);
+      // The first run's insert died with its connection; the second one's committed.
+      expect((await admin.query(`SELECT attempt FROM ${probe} WHERE key = 'before-commit'`)).rows).toEqual([{ attempt: 2 }]);
+      // The dead connection went back to the pool to be discarded (Prisma alone leaves it checked out for good:
+      // prisma-pg-adapter.ts); nothing else is running, so every connection is idle.
+      expect(database.pool.totalCount).toBe(database.pool.idleCount);
+    });
+
+    it('is not run again once its work is done and COMMIT is on its way: the outcome is the caller\'s to find out', async () => {
+      await admin.query(`CREATE TABLE IF NOT EXISTS ${probe} (key text NOT NULL, attempt int NOT NULL)`);
+      let runs = 0;
+      const err = await withTransaction(database.db, async (tx) => {
+        runs += 1;
+        await tx.$executeRawUnsafe(`INSERT INTO ${probe} (key, attempt) VALUES ('at-commit', $1)`, runs);
+        // The connection dies after the last statement: Prisma's COMMIT is the first thing to find it dead.
+        await terminate(await pidOf(tx));
+      }).catch((e: unknown) => e);
+      expect(isDatabaseUnavailable(err)).toBe(true);
+      expect(runs).toBe(1);
+      expect(await rowsOf('at-commit')).toBe(0);
+    });
+
+    it('gives up after a bounded number of runs when every connection it gets is terminated', async () => {
+      await admin.query(`CREATE TABLE IF NOT EXISTS ${probe} (key text NOT NULL, attempt int NOT NULL)`);
+      let runs = 0;
+      const err = await withTransaction(database.db, async (tx) => {
+        runs += 1;
+        await tx.$executeRawUnsafe(`INSERT INTO ${probe} (key, attempt) VALUES ('always', $1)`, runs);
+        await terminate(await pidOf(tx));
+        await tx.$queryRaw`SELECT 1`;
+      }).catch((e: unknown) => e);
+      expect(isDatabaseUnavailable(err)).toBe(true);
+      expect(runs).toBe(1 + LOST_CONNECTION_RETRIES);
+      expect(await rowsOf('always')).toBe(0);
+      expect(database.pool.totalCount).toBe(database.pool.idleCount);
+      // And the pool serves again.
+      expect(await withTransaction(database.db, async (tx) => (await tx.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`)[0]!.ok)).toBe(1);
+    });
   });
 
   it('under load: every backend terminated, repeatedly; each failure is a recognisable database fault and the pool serves again', async () => {

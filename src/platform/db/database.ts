@@ -6,8 +6,8 @@
 // that used it instead of emitting an unhandled 'error' that ends the process. Time budgets: waiting for a
 // connection is bounded (acquireTimeoutMs) and every statement is bounded server-side (statement_timeout)
 // and client-side a little later (query_timeout, for a server that stopped answering at all).
-import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { FaultTolerantPrismaPg } from './prisma-pg-adapter.js';
 import { PrismaClient, type Db } from './prisma.js';
 import { createSqlClient, type SqlClient } from './sql.js';
 
@@ -50,7 +50,7 @@ export function createPool(databaseUrl: string, max: number, opts: DatabaseOptio
 export function createDatabase(databaseUrl: string, poolSize = 10, opts: DatabaseOptions | ((err: Error) => void) = {}): Database {
   const options = typeof opts === 'function' ? { onConnectionError: opts } : opts;
   const pool = createPool(databaseUrl, poolSize, options);
-  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const db = new PrismaClient({ adapter: new FaultTolerantPrismaPg(pool) });
   return {
     db,
     sql: createSqlClient(pool),

@@ -1,5 +1,6 @@
-import { PrismaPg } from '@prisma/adapter-pg';
 import { Prisma, PrismaClient } from '../../generated/prisma/index.js';
+import { isDatabaseTimeout, isDatabaseUnavailable } from './db-faults.js';
+import { FaultTolerantPrismaPg } from './prisma-pg-adapter.js';
 
 export { Prisma, PrismaClient };
 export type Db = PrismaClient;
@@ -8,7 +9,7 @@ export type Tx = Prisma.TransactionClient;
 
 /** A Prisma client on its own pool, for scripts and tests that need nothing else (the service uses createDatabase). */
 export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
+  const adapter = new FaultTolerantPrismaPg({ connectionString: databaseUrl, max: poolSize });
   return new PrismaClient({ adapter });
 }
 
@@ -35,9 +36,23 @@ export function retryPause(attempt: number): Promise<void> {
   return new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
 }
 
+/** How often a transaction whose connection was lost before COMMIT is run again, and the pauses before each. */
+export const LOST_CONNECTION_RETRIES = 2;
+function lostConnectionPause(attempt: number): Promise<void> {
+  // 50 ms then 200 ms (jittered): long enough for the pool to open a fresh connection after a terminated
+  // backend, short enough that a request's time budget is not spent waiting on a database that is down.
+  return new Promise((r) => setTimeout(r, 50 * 4 ** attempt * (0.75 + Math.random() / 2)));
+}
+
 /**
- * Runs `fn` in an interactive transaction, retrying on serialization failure or deadlock.
- * Preconditions must be checked inside `fn` (row locks / conditional updates), never before it.
+ * Runs `fn` in an interactive transaction, retrying on serialization failure or deadlock, and retrying it
+ * whole (at most LOST_CONNECTION_RETRIES times, with a growing pause) when the connection died before COMMIT
+ * was sent: PostgreSQL then rolled the transaction back, so nothing of it happened. Never after `fn`
+ * returned: Prisma sends COMMIT then, and a connection lost during COMMIT leaves the outcome unknown (the
+ * server may have committed before the connection died), so running `fn` again could apply it twice; that
+ * error goes to the caller, as sql.transaction does (sql.ts).
+ * Preconditions must be checked inside `fn` (row locks / conditional updates), never before it. `fn` may run
+ * more than once, so it must not have effects outside the transaction.
  */
 export async function withTransaction<T>(
   db: PrismaClient,
@@ -45,15 +60,29 @@ export async function withTransaction<T>(
   opts: { isolationLevel?: Prisma.TransactionIsolationLevel; retries?: number; timeoutMs?: number } = {},
 ): Promise<T> {
   const retries = opts.retries ?? 5;
+  let lostConnections = 0;
   for (let attempt = 0; ; attempt++) {
+    // Set once `fn` has returned: from then on Prisma may have sent COMMIT.
+    let committing = false;
     try {
-      return await db.$transaction(fn, {
-        // Unset means PostgreSQL's default, Read Committed, without the extra SET TRANSACTION round trip.
-        ...(opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : {}),
-        timeout: opts.timeoutMs ?? 15_000,
-        maxWait: 10_000,
-      });
+      return await db.$transaction(
+        async (tx) => {
+          const result = await fn(tx);
+          committing = true;
+          return result;
+        },
+        {
+          // Unset means PostgreSQL's default, Read Committed, without the extra SET TRANSACTION round trip.
+          ...(opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : {}),
+          timeout: opts.timeoutMs ?? 15_000,
+          maxWait: 10_000,
+        },
+      );
     } catch (err) {
+      if (!committing && lostConnections < LOST_CONNECTION_RETRIES && isConnectionLost(err)) {
+        await lostConnectionPause(lostConnections++);
+        continue;
+      }
       if (attempt < retries && isRetryableTxError(err)) {
         await retryPause(attempt);
         continue;
@@ -61,4 +90,19 @@ export async function withTransaction<T>(
       throw err;
     }
   }
+}
+
+/**
+ * The connection under the transaction died or could not be had (server terminated it, restarted, or is
+ * not reachable): the transaction did not commit. Not statement timeouts: the work may be too slow, and
+ * running it again would only wait as long once more.
+ */
+function isConnectionLost(err: unknown): boolean {
+  return isDatabaseUnavailable(err) && !isDatabaseTimeout(err) && !waitedForConnection(err);
+}
+
+/** A connection could not be had in time (pool exhausted or server slow to accept): waiting again only doubles the wait. */
+function waitedForConnection(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | undefined;
+  return e?.code === 'P2024' || /timeout exceeded when trying to connect|Timed out fetching a new connection/i.test(e?.message ?? '');
 }

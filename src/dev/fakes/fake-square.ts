@@ -1,5 +1,6 @@
 // A local stand-in for Square's Payments, Refunds and Locations APIs (connect.squareup.com/v2) as Cash App Pay
-// uses them, speaking Square's JSON: GET /v2/locations/{id}, POST /v2/payments, GET /v2/payments/{id},
+// uses them, speaking Square's JSON: GET /v2/locations/{id}, POST /v2/payments, GET /v2/payments (ListPayments:
+// begin_time, end_time, sort_order, location_id, total, limit, cursor), GET /v2/payments/{id},
 // POST /v2/payments/{id}/cancel, POST /v2/refunds, GET /v2/refunds/{id}; Bearer access tokens (401 with
 // Square's {errors: [{category, code, detail}]} body), idempotency_key honoured (same key and body: the first
 // answer again; same key, other body: IDEMPOTENCY_KEY_REUSED), and Square's sandbox Cash App test tokens
@@ -67,8 +68,8 @@ export class FakeSquare {
   readonly payments = new Map<string, FakeSquarePayment>();
   readonly refunds = new Map<string, FakeSquareRefund>();
   readonly outbox = new WebhookOutbox();
-  /** Every API call as received (method, path, parsed body, Authorization header). */
-  readonly calls: { method: string; path: string; body: Json | null; authorization: string | undefined }[] = [];
+  /** Every API call as received (method, path, query, parsed body, Authorization header). */
+  readonly calls: { method: string; path: string; query: URLSearchParams; body: Json | null; authorization: string | undefined }[] = [];
   autoCompleteRefunds: boolean;
   sdkToken: string;
   private readonly idempotency = new Map<string, IdempotentAnswer>();
@@ -132,7 +133,7 @@ export class FakeSquare {
       return;
     }
     const body = req.method === 'POST' ? parseJson(req.rawBody) : null;
-    this.calls.push({ method: req.method, path: req.path, body, authorization: req.headers.authorization });
+    this.calls.push({ method: req.method, path: req.path, query: req.query, body, authorization: req.headers.authorization });
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const merchant = this.merchants.find((m) => m.accessToken === token);
     if (!merchant) return sendJson(res, 401, squareError('AUTHENTICATION_ERROR', 'UNAUTHORIZED', 'This request could not be authorized.'));
@@ -148,6 +149,7 @@ export class FakeSquare {
     let m: RegExpExecArray | null;
     if (req.method === 'GET' && (m = /^\/v2\/locations\/([^/]+)$/.exec(req.path))) return this.getLocation(res, merchant, decodeURIComponent(m[1]!));
     if (req.method === 'POST' && req.path === '/v2/payments') return this.idempotent(res, merchant, req.path, body!, () => this.createPayment(merchant, body!));
+    if (req.method === 'GET' && req.path === '/v2/payments') return this.listPayments(res, merchant, req.query);
     if (req.method === 'GET' && (m = /^\/v2\/payments\/([^/]+)$/.exec(req.path))) return this.getPayment(res, merchant, decodeURIComponent(m[1]!));
     if (req.method === 'POST' && (m = /^\/v2\/payments\/([^/]+)\/cancel$/.exec(req.path))) return this.cancelPayment(res, merchant, decodeURIComponent(m[1]!));
     if (req.method === 'POST' && req.path === '/v2/refunds') return this.idempotent(res, merchant, req.path, body!, () => this.createRefund(merchant, body!));
@@ -251,6 +253,47 @@ export class FakeSquare {
       };
     }
     return { status: 200, body: { payment: structuredClone(payment) }, after: notify };
+  }
+
+  /**
+   * ListPayments as Square answers it: the merchant's payments at one location (the first by default) with
+   * created_at in [begin_time, end_time] (default: the last year), DESC unless sort_order=ASC, total_money
+   * equal to `total` when given, `limit` (1-100, default 100) per page and an opaque `cursor` for the next;
+   * no payments at all answer {}.
+   */
+  private listPayments(res: ServerResponse, merchant: FakeSquareMerchant, q: URLSearchParams): void {
+    const time = (name: string, fallback: number): number | null => {
+      const v = q.get(name);
+      if (v === null) return fallback;
+      const t = Date.parse(v);
+      return /^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(t) ? t : null;
+    };
+    const now = Date.now();
+    const begin = time('begin_time', now - 365 * 24 * 3600_000);
+    const end = time('end_time', now);
+    if (begin === null) return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_TIME', 'Invalid begin_time: it must be an RFC 3339 timestamp.', 'begin_time'));
+    if (end === null) return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_TIME', 'Invalid end_time: it must be an RFC 3339 timestamp.', 'end_time'));
+    const order = q.get('sort_order') ?? 'DESC';
+    if (order !== 'ASC' && order !== 'DESC') return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_ENUM_VALUE', `Expected sort_order to be one of "ASC", "DESC".`, 'sort_order'));
+    const limitText = q.get('limit');
+    const limit = limitText === null ? 100 : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1) return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_VALUE', 'limit must be a positive integer.', 'limit'));
+    const locationId = q.get('location_id') ?? merchant.locations[0]?.id;
+    const total = q.get('total');
+    const offset = q.get('cursor') === null ? 0 : Number(Buffer.from(q.get('cursor')!, 'base64url').toString('utf8'));
+    if (!Number.isInteger(offset) || offset < 0) return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_CURSOR', 'The cursor is not valid.', 'cursor'));
+    const matching = [...this.payments.values()]
+      .filter((p) => p.merchantId === merchant.merchantId && p.json.location_id === locationId)
+      .filter((p) => {
+        const at = Date.parse(String(p.json.created_at));
+        return at >= begin && at <= end;
+      })
+      .filter((p) => total === null || String((p.json.total_money as Money | undefined)?.amount ?? p.json.amount_money.amount) === total)
+      .sort((a, b) => Date.parse(String(a.json.created_at)) - Date.parse(String(b.json.created_at)) || a.json.id.localeCompare(b.json.id));
+    if (order === 'DESC') matching.reverse();
+    const page = matching.slice(offset, offset + Math.min(limit, 100));
+    const next = offset + page.length < matching.length ? Buffer.from(String(offset + page.length)).toString('base64url') : undefined;
+    sendJson(res, 200, page.length === 0 ? {} : { payments: page.map((p) => structuredClone(p.json)), ...(next ? { cursor: next } : {}) });
   }
 
   private getPayment(res: ServerResponse, merchant: FakeSquareMerchant, id: string): void {

@@ -12,6 +12,7 @@ import { adminCtx } from '../../helpers/actors.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
+import { UNCHARGED_CHECKOUT_WINDOW_MINUTES } from '../../../src/modules/payments-processor/checkouts/checkout.service.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { connectBtcPay, connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
 
@@ -109,6 +110,68 @@ describe('Cash App Pay (Square) through the core', () => {
     expect(await orderStatus(order.id)).toBe('PAID');
     const c = await expectLedgerMatchesSquare(checkoutId);
     expect(c.providerCheckoutId).not.toBe(checkoutId);
+  });
+
+  describe('a checkout opened but never charged', () => {
+    const windowMinutes = UNCHARGED_CHECKOUT_WINDOW_MINUTES;
+    /** Runs the reconciliation as the cron does, with the app's clock `minutes` ahead. */
+    async function reconcileAfter(minutes: number) {
+      clock.advance(minutes * 60);
+      try {
+        return await env.t.services.checkouts.reconcile(5);
+      } finally {
+        clock.advance(-minutes * 60);
+      }
+    }
+    const listCalls = () => env.square.calls.filter((c) => c.method === 'GET' && c.path === '/v2/payments');
+
+    it('is left alone inside its window: nothing is asked of Square for it', async () => {
+      const { path } = await shopWithOrder('CASHAPP_PAY');
+      const { checkoutId } = await startCashApp(path);
+      const before = env.square.calls.length;
+      await reconcileAfter(windowMinutes - 5);
+      expect(await checkoutRow(checkoutId)).toMatchObject({ state: 'OPEN', providerCheckoutId: checkoutId });
+      expect(env.square.calls.slice(before).filter((c) => c.path.includes(checkoutId))).toEqual([]);
+    });
+
+    it('is retired (EXPIRED) after its window once Square lists no payment for the order; a late token then charges nothing', async () => {
+      const { order, path } = await shopWithOrder('CASHAPP_PAY');
+      const { checkoutId, chargeUrl } = await startCashApp(path);
+      const { conn } = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
+      if (conn.provider !== 'SQUARE') throw new Error('a Square connection');
+      const listed = listCalls().length;
+      const run = await reconcileAfter(windowMinutes + 1);
+      expect(run.expired).toBeGreaterThanOrEqual(1);
+      expect(await checkoutRow(checkoutId)).toMatchObject({ state: 'EXPIRED', providerStatus: 'EXPIRED: never charged', providerCheckoutId: checkoutId });
+      // Square was asked with ListPayments for the connection's location since the checkout was made.
+      const ask = listCalls().slice(listed).at(-1)!;
+      expect(ask.query.get('location_id')).toBe(conn.locationId);
+      expect(ask.query.get('sort_order')).toBe('ASC');
+      expect(Date.parse(ask.query.get('begin_time')!)).toBeLessThanOrEqual((await checkoutRow(checkoutId)).createdAt.getTime());
+      // A second run finds nothing left to retire.
+      expect((await reconcileAfter(windowMinutes + 1)).expired).toBe(0);
+      // The buyer's page was left open and they approve now: refused before Square is called.
+      const paymentsBefore = env.square.payments.size;
+      const late = await request(env.t.app).post(chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200);
+      expect(late.body.outcome).toBe('failed');
+      expect(env.square.payments.size).toBe(paymentsBefore);
+      expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+    });
+
+    it('whose charge reached Square but whose answer and webhooks were lost is found by ListPayments and pays the order instead', async () => {
+      const { order, path } = await shopWithOrder('CASHAPP_PAY');
+      const { checkoutId } = await startCashApp(path);
+      const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
+      env.square.outbox.dropNext(2); // payment.created, payment.updated
+      await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, { sourceToken: SQUARE_TEST_TOKENS.ok, amountCents: 4250, currency: 'USD', idempotencyKey: checkoutId, orderId: order.id, note: 'lost answer and webhooks' });
+      await env.square.idle();
+      expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+      const run = await reconcileAfter(windowMinutes + 1);
+      expect(run.errors).toBe(0);
+      expect(await orderStatus(order.id)).toBe('PAID');
+      const c = await expectLedgerMatchesSquare(checkoutId);
+      expect(c.providerCheckoutId).not.toBe(checkoutId);
+    });
   });
 
   it('a refund Square fails later (refund.updated FAILED) is recorded as not returned and the admins are told', async () => {

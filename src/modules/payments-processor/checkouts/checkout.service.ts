@@ -16,6 +16,9 @@ import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../co
 import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
 import { applyCheckoutState, OPEN_CHECKOUT_STATES, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
 
+/** How long a buyer has to approve a checkout that is charged from our page (Square's Cash App Pay). */
+export const UNCHARGED_CHECKOUT_WINDOW_MINUTES = 60;
+
 export type ReturnOutcome = 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed';
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'recorded';
 
@@ -51,8 +54,13 @@ export interface CheckoutService {
   handleWebhook(provider: PaymentProvider, connectionId: string, req: WebhookRequest): Promise<{ outcome: WebhookOutcome; applied?: ApplyOutcome }>;
   /** Voids the order's open checkouts made for an older version (or any, once the order is not payable). */
   voidStale(tenantId: string, orderId: string): Promise<number>;
-  /** Asks the provider about every open checkout older than `olderThanMinutes` and applies what it says. */
-  reconcile(olderThanMinutes: number): Promise<{ checked: number; changed: number; errors: number }>;
+  /**
+   * Asks the provider about every open checkout older than `olderThanMinutes` and applies what it says.
+   * A checkout never charged (Square before its token was charged: still named by our own id) has nothing
+   * at the provider to ask about; once older than `chargeWindowMinutes` it is retired (EXPIRED), after a
+   * last look for a payment made for it whose answer and webhooks were lost (bound and applied instead).
+   */
+  reconcile(olderThanMinutes: number, opts?: { chargeWindowMinutes?: number }): Promise<{ checked: number; changed: number; errors: number; expired: number }>;
   /** Job body: refunds a checkout's unapplied money through its provider; FLAGGED when the provider refuses. */
   refundUnapplied(checkoutId: string, job: { attempt: number; maxAttempts: number }): Promise<void>;
 }
@@ -89,6 +97,35 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     const [c] = candidates as [PaymentCheckout];
     await bindProviderId(c.id, c.providerCheckoutId, state.providerCheckoutId);
     return db.paymentCheckout.findUnique({ where: { id: c.id } });
+  }
+
+  /**
+   * A checkout never charged, past its window: if the provider has a payment for its order that no other
+   * checkout holds (our charge reached Square, its answer and webhooks did not reach us), that payment is
+   * bound to it and applied; otherwise it is retired EXPIRED, only if still uncharged (a compare-and-set: a
+   * charge() that binds it meanwhile wins, and its money is applied as usual).
+   */
+  async function retireUncharged(c: PaymentCheckout): Promise<'applied' | 'expired' | 'open'> {
+    const loaded = await connections.load({ id: c.connectionId });
+    if (loaded.adapter.paymentsForOrder) {
+      const payments = await loaded.adapter.paymentsForOrder(loaded.conn, { orderId: c.orderId, since: c.createdAt, limit: 500 });
+      const held = new Set((await db.paymentCheckout.findMany({ where: { connectionId: c.connectionId, orderId: c.orderId, providerCheckoutId: { not: null } }, select: { providerCheckoutId: true } })).map((x) => x.providerCheckoutId));
+      const free = payments.filter((p) => !held.has(p.providerCheckoutId));
+      // Prefer the payment for exactly this checkout's amount (another uncharged checkout of the order may
+      // be for another version of it); any other is still applied, and refunded if it cannot pay the order.
+      const mine = free.find((p) => p.paidAmountCents === c.amountCents) ?? free[0];
+      if (mine) {
+        await bindProviderId(c.id, c.providerCheckoutId, mine.providerCheckoutId);
+        await applyCheckoutState(deps, c.id, mine, { source: 'reconciliation (payment found by order)' });
+        logger.warn({ checkoutId: c.id, orderId: c.orderId }, 'a charge whose answer and webhooks were lost was found at the provider');
+        return 'applied';
+      }
+    }
+    const { count } = await db.paymentCheckout.updateMany({
+      where: { id: c.id, providerCheckoutId: c.id, state: { in: ['CREATING', 'OPEN'] } },
+      data: { state: 'EXPIRED', providerStatus: 'EXPIRED: never charged' },
+    });
+    return count === 1 ? 'expired' : 'open';
   }
 
   const service: CheckoutService = {
@@ -157,7 +194,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       if (!checkout) throw new AppError('NOT_FOUND', 'This payment was not started from this invoice.');
       if (checkout.state === 'PAID') return checkout.unappliedAction ? 'changed' : 'paid';
       if (checkout.state === 'VOIDED') return 'changed';
-      if (checkout.state === 'FAILED') return 'failed';
+      // FAILED: declined (Square keeps the key); EXPIRED: retired by the reconciliation after its window.
+      // Either way the buyer starts a new checkout.
+      if (checkout.state === 'FAILED' || checkout.state === 'EXPIRED') return 'failed';
       const loaded = await connections.load({ id: checkout.connectionId }, { requireConnected: true });
       if (!loaded.adapter.charge) throw new AppError('NOT_FOUND', 'This payment is not paid with a token.');
       // Never take money for a checkout the order outgrew (edited, cancelled, paid another way).
@@ -290,16 +329,27 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       return voided;
     },
 
-    async reconcile(olderThanMinutes) {
-      const cutoff = new Date(clock.now().getTime() - olderThanMinutes * 60_000);
+    async reconcile(olderThanMinutes, opts = {}) {
+      const now = clock.now().getTime();
+      const cutoff = new Date(now - olderThanMinutes * 60_000);
+      const windowClosed = new Date(now - (opts.chargeWindowMinutes ?? UNCHARGED_CHECKOUT_WINDOW_MINUTES) * 60_000);
       const open = await db.paymentCheckout.findMany({ where: { state: { in: [...OPEN_CHECKOUT_STATES] }, createdAt: { lt: cutoff } }, orderBy: { createdAt: 'asc' }, take: 200 });
       let changed = 0;
       let errors = 0;
+      let expired = 0;
       for (const c of open) {
         try {
           if (!c.providerCheckoutId) {
             // The provider call never answered: nothing the buyer could pay exists on our side.
             await db.paymentCheckout.updateMany({ where: { id: c.id, state: 'CREATING' }, data: { state: 'FAILED', providerStatus: 'never created' } });
+            continue;
+          }
+          if (c.providerCheckoutId === c.id) {
+            // Never charged: the provider has no record to ask about (GetPayment by our id is always 404).
+            if (c.createdAt >= windowClosed) continue;
+            const outcome = await retireUncharged(c);
+            if (outcome !== 'open') changed++;
+            if (outcome === 'expired') expired++;
             continue;
           }
           const loaded = await connections.load({ id: c.connectionId });
@@ -311,7 +361,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           logger.warn({ err, checkoutId: c.id }, 'reconciliation could not check a checkout; next run tries again');
         }
       }
-      return { checked: open.length, changed, errors };
+      return { checked: open.length, changed, errors, expired };
     },
 
     async refundUnapplied(checkoutId, job) {

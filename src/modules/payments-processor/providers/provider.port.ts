@@ -182,6 +182,12 @@ export interface ProviderAdapter<C extends ProviderConnection = ProviderConnecti
   createCheckout(conn: C, input: CreateCheckoutInput): Promise<CreatedCheckout>;
   /** Square only: CreatePayment with the Web Payments SDK token (source_id) for the checkout's amount. */
   charge?(conn: C, input: { sourceToken: string; amountCents: number; currency: string; idempotencyKey: string; orderId: string; note: string }): Promise<ProviderCheckoutState>;
+  /**
+   * Square only: the payments made for our order (reference_id) since `since`, oldest first, at most
+   * `limit`. For a checkout still named by our own id whose charge answer and webhooks were both lost: the
+   * reconciliation looks for its payment here before retiring it (GetPayment cannot: the id is Square's).
+   */
+  paymentsForOrder?(conn: C, input: { orderId: string; since: Date; limit: number }): Promise<ProviderCheckoutState[]>;
   /** PayPal only: capture an APPROVED order (on return and on CHECKOUT.ORDER.APPROVED). Idempotent by request id. */
   capture?(conn: C, providerCheckoutId: string, idempotencyKey: string): Promise<ProviderCheckoutState>;
   /** Reads the checkout's current state (return page, reconciliation of checkouts whose webhook never came). */

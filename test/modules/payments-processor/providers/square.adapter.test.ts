@@ -145,6 +145,26 @@ describe('Square adapter (Cash App Pay) against the fake Square', () => {
       expect(await adapter.getCheckout(conn, 'chk_never_charged')).toMatchObject({ state: 'OPEN', providerStatus: 'NO_PAYMENT' });
     });
 
+    it('lists the payments made for an order (ListPayments, page by page), oldest first, none for another order or before `since`', async () => {
+      const since = new Date();
+      const mine = await adapter.charge(conn, chargeInput({ idempotencyKey: 'k-1' }));
+      await adapter.charge(conn, chargeInput({ idempotencyKey: 'k-2', amountCents: 99 }));
+      for (let i = 0; i < 3; i++) await adapter.charge(conn, { ...chargeInput({ idempotencyKey: `other-${i}` }), orderId: 'order_other' });
+      const found = await adapter.paymentsForOrder(conn, { orderId: 'order_abc', since, limit: 500 });
+      expect(found.map((p) => [p.paidAmountCents, p.orderId, p.state])).toEqual([[1234, 'order_abc', 'PAID'], [99, 'order_abc', 'PAID']]);
+      expect(found[0]!.providerCheckoutId).toBe(mine.providerCheckoutId);
+      expect(await adapter.paymentsForOrder(conn, { orderId: 'order_none', since, limit: 500 })).toEqual([]);
+      expect(await adapter.paymentsForOrder(conn, { orderId: 'order_abc', since: new Date(Date.now() + 3_600_000), limit: 500 })).toEqual([]);
+      // Square's wire format: RFC 3339 begin_time, the connection's location, ASC; pages follow the cursor.
+      const res = await fetch(`${fake.url}/v2/payments?limit=2&sort_order=ASC&location_id=LTEST`, { headers: { authorization: 'Bearer EAAAl-test-token' } });
+      const page = (await res.json()) as { payments: unknown[]; cursor?: string };
+      expect(page.payments).toHaveLength(2);
+      expect(page.cursor).toEqual(expect.any(String));
+      const bad = await fetch(`${fake.url}/v2/payments?begin_time=yesterday`, { headers: { authorization: 'Bearer EAAAl-test-token' } });
+      expect(bad.status).toBe(400);
+      expect(await fetch(`${fake.url}/v2/payments?location_id=LCLOSED`, { headers: { authorization: 'Bearer EAAAl-test-token' } }).then((r) => r.json())).toEqual({});
+    });
+
     it('voiding before a charge calls nothing that changes state; a completed payment is left for the core to refund', async () => {
       await adapter.voidCheckout(conn, 'chk_never_charged');
       const paid = await adapter.charge(conn, chargeInput());

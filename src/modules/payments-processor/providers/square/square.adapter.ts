@@ -4,6 +4,8 @@
 // charge() makes the payment (CreatePayment, autocomplete, our order id as reference_id). No server-side
 // checkout exists before that, so createCheckout only names one (providerCheckoutId = our idempotency key).
 // Refunds (RefundPayment) start PENDING; refund.updated says COMPLETED or FAILED later.
+// A checkout never charged is retired by the reconciliation after its window, once ListPayments shows no
+// payment for its order (paymentsForOrder).
 // Every call uses the shop's own access token and location; the SDK retries nothing (maxRetries 0): the
 // job queue and the buyer's own retry do that, with the same idempotency key.
 import { createHash } from 'node:crypto';
@@ -101,6 +103,31 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
       });
       if (!payment?.id) throw upstreamUnavailable('SQUARE', 'CreatePayment answered without a payment');
       return squarePaymentState(facts(payment));
+    } catch (err) {
+      throw toPortError(err);
+    }
+  }
+
+  /**
+   * ListPayments at the connection's location from `since` (a minute earlier: clocks differ), oldest first,
+   * page by page, keeping the payments whose reference_id is our order id (as charge() sends it).
+   */
+  async paymentsForOrder(conn: SquareConnection, input: { orderId: string; since: Date; limit: number }): Promise<ProviderCheckoutState[]> {
+    const reference = input.orderId.slice(0, REFERENCE_MAX);
+    const found: ProviderCheckoutState[] = [];
+    try {
+      const page = await this.client(conn).payments.list({
+        beginTime: new Date(input.since.getTime() - 60_000).toISOString(),
+        sortOrder: 'ASC',
+        locationId: conn.locationId,
+        limit: 100,
+      });
+      let seen = 0;
+      for await (const payment of page) {
+        if (++seen > input.limit) break;
+        if (payment.referenceId === reference && payment.id) found.push(squarePaymentState(facts(payment)));
+      }
+      return found;
     } catch (err) {
       throw toPortError(err);
     }

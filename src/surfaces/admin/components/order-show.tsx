@@ -34,6 +34,8 @@ interface View {
   refunds: { id: string; modeLabel: string; amount: string; reason: string; items: string; at: string; atShown: string; by: string; manualReturn: ManualReturn | null }[];
   /** The audit trail as the readable timeline (resources/audit-trail.ts auditTimelineOf). */
   timeline: TimelineItem[];
+  /** Processor money the admin must know about (resources/order-view.ts flaggedPaymentBanner). */
+  flaggedPayments?: { kind: string; tone: 'danger' | 'warning' | 'info'; title: string; text: string; atShown: string }[];
 }
 
 // Dates arrive formatted by the server in the shop's time zone, in the panel's one format (platform/time-format.ts).
@@ -85,6 +87,32 @@ const ManualRefundTodos: React.FC<{ refunds: View['refunds']; busy: string | nul
   );
 };
 
+const TONES = {
+  danger: { border: '#B42318', background: '#FEF3F2', text: '#7A1A12' },
+  warning: { border: '#B45309', background: '#FFF7E6', text: '#6B3A00' },
+  info: { border: '#1D4ED8', background: '#EFF6FF', text: '#1E3A8A' },
+} as const;
+
+/** Payments the processor code flagged (could not pay the order, refund refused, reversed), above everything else. */
+const FlaggedPayments: React.FC<{ items: NonNullable<View['flaggedPayments']> }> = ({ items }) => {
+  if (!items.length) return null;
+  return (
+    <Box mb="xl" data-testid="flagged-payments">
+      {items.map((f, i) => {
+        const tone = TONES[f.tone];
+        return (
+          <Box key={`${f.kind}-${i}`} mb="default" p="lg" role={f.tone === 'danger' ? 'alert' : 'status'} data-testid={`flagged-payment-${f.kind}`} data-tone={f.tone}
+            style={{ border: `2px solid ${tone.border}`, borderRadius: 8, background: tone.background }}>
+            <Text fontWeight="bold" style={{ color: tone.text }}>{f.title}</Text>
+            <Text style={{ color: tone.text }}>{f.text}</Text>
+            <Text style={{ color: tone.text, fontSize: 12 }}>{f.atShown}</Text>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+};
+
 const Row: React.FC<{ label: string; value: React.ReactNode }> = ({ label, value }) => (
   <TableRow>
     <TableCell width="220px"><Text fontWeight="bold">{label}</Text></TableCell>
@@ -129,6 +157,7 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
         Total <strong>{o.totals.total}</strong> · paid by {o.paymentMethodLabel} · shipping: <StatusBadge shown={o.shippingStatusShown} testId="order-shipping-status" />
       </Text>
 
+      <FlaggedPayments items={o.flaggedPayments ?? []} />
       <ManualRefundTodos refunds={o.refunds} busy={busy} onDone={markSent} />
 
       <Section title="Line items">

@@ -6,6 +6,8 @@ import { formatMoney } from '../../../platform/money.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import type { TimelineItem } from '../../../modules/audit/audit-timeline.js';
 import type { OrderTotals } from '../../../modules/orders/index.js';
+import { PROVIDER_DEFINITIONS } from '../../../modules/payments-processor/connections/provider-definitions.js';
+import type { FlaggedPayment } from '../../../modules/payments-processor/checkouts/flagged-payments.query.js';
 import {
   labelOf,
   ORDER_STATUS_BADGES,
@@ -93,10 +95,30 @@ function refundItemsText(items: unknown, names: ReadonlyMap<string, string>): st
 }
 
 /**
+ * A processor payment the admin must know about, as the banner at the top of the order page says it:
+ * 'danger' when the admin must act (return money by hand, a chargeback), 'warning' while an automatic
+ * refund is under way, 'info' once it went back.
+ */
+export function flaggedPaymentBanner(f: FlaggedPayment, timeZone = 'UTC') {
+  const provider = PROVIDER_DEFINITIONS[f.provider as keyof typeof PROVIDER_DEFINITIONS]?.label ?? f.provider;
+  const amount = formatMoney(f.amountCents, f.currency);
+  const arrived = `${amount} arrived through ${provider} but could not pay this order (${f.reason})`;
+  const ref = f.paymentReference ? ` ${provider} reference: ${f.paymentReference}.` : '';
+  const texts: Record<FlaggedPayment['kind'], { tone: 'danger' | 'warning' | 'info'; title: string; text: string }> = {
+    FLAGGED: { tone: 'danger', title: `Return ${amount} to the customer by hand`, text: `${arrived}, and ${provider} refused the automatic refund. Send it back yourself.${ref}` },
+    REVERSED: { tone: 'danger', title: `${provider} took back ${amount}`, text: `The payment was reversed (${f.reason}): a chargeback or a reversal by ${provider}. Check it in your ${provider} account.${ref}` },
+    REFUND_PENDING: { tone: 'warning', title: `Refunding ${amount} automatically`, text: `${arrived}: it is being refunded through ${provider}.${ref}` },
+    REFUND_SENT: { tone: 'info', title: `${amount} refunded automatically`, text: `${arrived}: ${provider} refunded it to the customer.${ref}` },
+    CLAIM_SENT: { tone: 'info', title: `${amount} refund claim sent`, text: `${arrived}: the customer was sent a link by DM to claim it back from ${provider}.${ref}` },
+  };
+  return { kind: f.kind, ...texts[f.kind], at: f.at.toISOString(), atShown: formatDateTime(f.at, timeZone) };
+}
+
+/**
  * `timeline` is the order's audit trail as read (resources/audit-trail.ts auditTimelineOf); dates are shown in
  * `timeZone` (the shop's) in the panel's one format (platform/time-format.ts), next to their ISO values.
  */
-export function orderView(o: DetailLike, timeline: TimelineItem[], adminEmails: ReadonlyMap<string, string> = new Map(), timeZone = 'UTC') {
+export function orderView(o: DetailLike, timeline: TimelineItem[], adminEmails: ReadonlyMap<string, string> = new Map(), timeZone = 'UTC', flagged: FlaggedPayment[] = []) {
   const m = (c: number) => formatMoney(c, o.currency);
   const shownAt = (d: Date | null | undefined) => (d ? formatDateTime(d, timeZone) : null);
   const names = new Map(o.items.map((i) => [i.productId, i.name]));
@@ -175,6 +197,7 @@ export function orderView(o: DetailLike, timeline: TimelineItem[], adminEmails: 
         : null,
     })),
     timeline,
+    flaggedPayments: flagged.map((f) => flaggedPaymentBanner(f, timeZone)),
   };
 }
 

@@ -18,6 +18,7 @@ import { errorNotice } from './admin-errors.js';
 import { EVENTS } from '../../../modules/shared/events.js';
 import { availableValues, labelOf, ORDER_STATUS_BADGES, ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS, SHIPPING_STATUS_LABELS } from '../presentation/labels.js';
 import { customerLabel, manualReturnInstruction, methodWord, orderView } from './order-view.js';
+import { flaggedPayments } from '../../../modules/payments-processor/checkouts/flagged-payments.query.js';
 import { auditTimelineOf } from './audit-trail.js';
 import type { ScopedResourceOptions } from '../adapter/scoped-resource.js';
 import { keepTyped } from './validation.js';
@@ -128,16 +129,17 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
     // The audit trail as the readable timeline (who, what, before -> after, money as money, shop time zone);
     // product ids in it (refunded lines, item edits) read as the order's product names.
     const productNames = Object.fromEntries(detail.items.map((i) => [i.productId, i.name]));
-    const [timeline, tenant] = await Promise.all([
+    const [timeline, tenant, flagged] = await Promise.all([
       auditTimelineOf(services, tenantId, 'Order', orderId, { productId: productNames }),
       services.db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }),
+      flaggedPayments(services.db, tenantId, orderId),
     ]);
     const adminIds = [...new Set(detail.refunds.flatMap((r) => [
       ...(r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : []),
       ...(r.manualReturnDoneByType === 'PANEL_ADMIN' && r.manualReturnDoneById ? [r.manualReturnDoneById] : []),
     ]))];
     const admins = adminIds.length ? await services.db.adminUser.findMany({ where: { id: { in: adminIds }, tenantId }, select: { id: true, email: true } }) : [];
-    params.detailJson = JSON.stringify(orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), tenant?.timeZone ?? 'UTC'));
+    params.detailJson = JSON.stringify(orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), tenant?.timeZone ?? 'UTC', flagged));
     params.total = formatMoney(detail.totalCents, detail.currency);
   };
 

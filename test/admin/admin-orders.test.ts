@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
+import { ORDER_STATUS_BADGES, ORDER_STATUS_LABELS } from '../../src/surfaces/admin/presentation/labels.js';
 import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
@@ -428,5 +429,15 @@ describe('dashboard', () => {
     const net = await testDb().order.findMany({ where: { tenantId, status: { notIn: ['PENDING_PAYMENT', 'CANCELLED'] } } });
     const expected = net.reduce((s, o) => s + o.totalCents - o.refundedTotalCents, 0);
     expect(res.body.salesByDay.reduce((s: number, d: { netCents: number }) => s + d.netCents, 0)).toBe(expected);
+  });
+
+  it('gives each status its words and badge colours, the same as the orders list', async () => {
+    const res = await get('/dashboard');
+    const byStatus = res.body.byStatus as { status: string; label: string; badge: { background: string; text: string } }[];
+    expect(byStatus.find((r) => r.status === 'PENDING_PAYMENT')).toMatchObject({ label: 'Awaiting payment', badge: ORDER_STATUS_BADGES.PENDING_PAYMENT });
+    for (const r of byStatus) {
+      expect(r.label).toBe(ORDER_STATUS_LABELS[r.status as keyof typeof ORDER_STATUS_LABELS]);
+      expect(r.badge).toEqual(ORDER_STATUS_BADGES[r.status as keyof typeof ORDER_STATUS_BADGES]);
+    }
   });
 });

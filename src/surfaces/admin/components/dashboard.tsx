@@ -1,5 +1,6 @@
 // The panel's home page: net sales per day (last 30 days) as a bar chart and orders by status as
-// horizontal bars, drawn as inline SVG/CSS (no chart library, no network assets).
+// horizontal bars, each status as its badge (words on its colours, as the orders list shows it), drawn as
+// inline SVG/CSS (no chart library, no network assets).
 import React, { useEffect, useState } from 'react';
 import { Box, H2, H4, Loader, Text } from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';
@@ -8,17 +9,23 @@ interface Data {
   kind: 'tenant' | 'platform' | 'none';
   tenantName?: string;
   salesByDay?: { day: string; orders: number; netCents: number; net: string }[];
-  byStatus?: { status: string; count: number }[];
+  byStatus?: { status: string; count: number; label?: string; badge?: { background: string; text: string } | null }[];
   totals?: { orders: number; net: string; pendingPayment: number };
   tenants?: number;
 }
 
 const api = new ApiClient();
 
-const STATUS_COLORS: Record<string, string> = {
-  PENDING_PAYMENT: '#f0ad4e', PAID: '#3040d6', FULFILLING: '#6f42c1', SHIPPED: '#17a2b8',
-  COMPLETE: '#28a745', CANCELLED: '#868e96', REFUNDED: '#dc3545', PARTIALLY_REFUNDED: '#e8738a',
-};
+/** A status in words on its colours (presentation/labels.ts, as on the orders list). */
+const StatusBadge: React.FC<{ row: NonNullable<Data['byStatus']>[number] }> = ({ row }) => (
+  <span
+    data-testid={`dashboard-status-${row.status}`}
+    data-value={row.status}
+    style={{ display: 'inline-block', padding: '2px 10px', borderRadius: 12, fontSize: 12, fontWeight: 600, whiteSpace: 'nowrap', background: row.badge?.background ?? '#ECEDF1', color: row.badge?.text ?? '#2F3140' }}
+  >
+    {row.label ?? row.status}
+  </span>
+);
 
 const SalesChart: React.FC<{ days: NonNullable<Data['salesByDay']> }> = ({ days }) => {
   const top = days.reduce((best, d) => (d.netCents > best.netCents ? d : best), days[0] ?? { netCents: 0, net: '' });
@@ -62,9 +69,9 @@ const StatusBars: React.FC<{ rows: NonNullable<Data['byStatus']> }> = ({ rows })
     <Box data-testid="status-chart">
       {rows.map((r) => (
         <Box key={r.status} flex flexDirection="row" alignItems="center" mb="sm">
-          <Box width="180px"><Text fontSize="sm">{r.status}</Text></Box>
+          <Box width="180px"><StatusBadge row={r} /></Box>
           <Box flexGrow={1} mr="default" style={{ background: '#f1f1f5', height: 16, borderRadius: 3 }}>
-            <div style={{ width: `${(r.count / max) * 100}%`, height: 16, borderRadius: 3, background: STATUS_COLORS[r.status] ?? '#3040d6' }} />
+            <div style={{ width: `${(r.count / max) * 100}%`, height: 16, borderRadius: 3, background: r.badge?.background ?? '#3040d6', border: `1px solid ${r.badge?.text ?? '#3040d6'}` }} />
           </Box>
           <Box width="40px"><Text fontSize="sm" textAlign="right">{r.count}</Text></Box>
         </Box>

@@ -5,6 +5,7 @@ import type { PageHandler } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
+import { dashboardView } from './dashboard-view.js';
 
 export const DASHBOARD_DAYS = 30;
 
@@ -65,6 +66,7 @@ export async function dashboardData(db: Db, admin: PanelAdmin | undefined, now =
   };
 }
 
+// Statuses in words on their badge colours (dashboard-view.ts).
 export function dashboardHandler(db: Db): PageHandler {
-  return async (_request, _response, context) => dashboardData(db, context.currentAdmin as PanelAdmin | undefined);
+  return async (_request, _response, context) => dashboardView(await dashboardData(db, context.currentAdmin as PanelAdmin | undefined));
 }

@@ -22,7 +22,18 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function openBrowser(outDir: string): Promise<BrowserSession> {
+/** A phone (the invoice page's tests): 390x844 CSS pixels, 2x, touch. */
+export const PHONE = { viewport: { width: 390, height: 844 }, mobile: true } as const;
+
+export interface BrowserOptions {
+  /** CSS pixels; a desktop panel (1400x1000) by default. */
+  viewport?: { width: number; height: number };
+  /** A phone: device scale 2, isMobile, touch. */
+  mobile?: boolean;
+}
+
+/** The one way tests launch Chromium (panel and invoice page alike). */
+export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Promise<BrowserSession> {
   const out = join(process.cwd(), 'test-output', outDir);
   mkdirSync(out, { recursive: true });
   const profile = await mkdtemp(join(tmpdir(), 'ledgerline-chromium-'));
@@ -30,7 +41,8 @@ export async function openBrowser(outDir: string): Promise<BrowserSession> {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 1000 },
+    viewport: opts.viewport ?? { width: 1400, height: 1000 },
+    ...(opts.mobile ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}),
   });
   // Offline machines: the pages ask a public font host for Roboto; answer locally instead of waiting.
   await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());

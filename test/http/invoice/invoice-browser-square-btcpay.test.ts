@@ -3,10 +3,8 @@
 // and the receipt DM; then a partial and a full refund reach the provider through the shop's connection
 // (Square RefundPayment; BTCPay pull payments whose claim links go to the customer by DM). Every webhook the
 // fakes sent was accepted. Skipped with a notice when Chromium is missing outside CI.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
 import { systemActor } from '../../../src/modules/shared/actor.js';
@@ -15,38 +13,28 @@ import { adminCtx } from '../../helpers/actors.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
+import { CHROMIUM, openBrowser, PHONE, runBrowserTests, type BrowserSession } from '../../admin/browser-session.js';
 import { connectBtcPay, connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) console.warn(`[invoice-browser-square-btcpay] ${CHROMIUM} is missing: browser test skipped`);
+if (!runBrowserTests) console.warn(`[invoice-browser-square-btcpay] ${CHROMIUM} is missing: browser test skipped (apt-get install -y chromium)`);
 
-describe.skipIf(!haveChromium && !process.env.CI)('invoice page in a browser, paid with Cash App Pay and with Bitcoin', () => {
+describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with Cash App Pay and with Bitcoin', () => {
   let env: ProvidersApp;
   let discord: FakeDiscordApi;
   let worker: WorkerHandle;
+  let browser: BrowserSession;
   let context: BrowserContext;
-  let profile: string;
 
   beforeAll(async () => {
     discord = await new FakeDiscordApi().start();
     env = await startProvidersApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
     worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
-    profile = mkdtempSync(join(tmpdir(), 'll-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
+    browser = await openBrowser('invoice-browser-square-btcpay', PHONE);
+    context = browser.context;
     mkdirSync('test-output', { recursive: true });
   });
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await worker?.stop();
     await env?.close();
     await discord?.stop();

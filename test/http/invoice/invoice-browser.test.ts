@@ -2,10 +2,8 @@
 // press "Pay with PayPal", pay on the fake PayPal's approval page, come back to our return URL (we capture),
 // "Paid — thank you"; the role is granted and the receipt DM sent (the fake Discord API records both); then
 // a partial and a full refund reach the fake PayPal. Skipped with a notice when Chromium is missing outside CI.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
 import { systemActor } from '../../../src/modules/shared/actor.js';
@@ -14,37 +12,27 @@ import { adminCtx } from '../../helpers/actors.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
+import { CHROMIUM, openBrowser, PHONE, runBrowserTests, type BrowserSession } from '../../admin/browser-session.js';
 import { connectPayPal, startPayPalApp, type PayPalApp } from './invoice-fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) console.warn(`[invoice-browser] ${CHROMIUM} is missing: browser test skipped (apt-get install -y chromium)`);
+if (!runBrowserTests) console.warn(`[invoice-browser] ${CHROMIUM} is missing: browser test skipped (apt-get install -y chromium)`);
 
-describe.skipIf(!haveChromium && !process.env.CI)('invoice page in a browser, paid with PayPal', () => {
+describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with PayPal', () => {
   let env: PayPalApp;
   let discord: FakeDiscordApi;
   let worker: WorkerHandle;
+  let browser: BrowserSession;
   let context: BrowserContext;
-  let profile: string;
 
   beforeAll(async () => {
     discord = await new FakeDiscordApi().start();
     env = await startPayPalApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
     worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
-    profile = mkdtempSync(join(tmpdir(), 'll-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
+    browser = await openBrowser('invoice-browser', PHONE);
+    context = browser.context;
   });
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await worker?.stop();
     await env?.close();
     await discord?.stop();

@@ -71,7 +71,7 @@ const StatusBars: React.FC<{ rows: NonNullable<Data['byStatus']> }> = ({ rows })
         <Box key={r.status} flex flexDirection="row" alignItems="center" mb="sm">
           <Box width="180px"><StatusBadge row={r} /></Box>
           <Box flexGrow={1} mr="default" style={{ background: '#f1f1f5', height: 16, borderRadius: 3 }}>
-            <div style={{ width: `${(r.count / max) * 100}%`, height: 16, borderRadius: 3, background: r.badge?.background ?? '#3040d6', border: `1px solid ${r.badge?.text ?? '#3040d6'}` }} />
+            <div style={{ width: `${(r.count / max) * 100}%`, height: 16, borderRadius: 3, background: r.badge?.background ?? '#3040d6', ...(r.count > 0 ? { border: `1px solid ${r.badge?.text ?? '#3040d6'}`, boxSizing: 'border-box' as const } : {}) }} />
           </Box>
           <Box width="40px"><Text fontSize="sm" textAlign="right">{r.count}</Text></Box>
         </Box>

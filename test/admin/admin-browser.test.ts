@@ -2,45 +2,34 @@
 // sign in, open an order, refund part of it by items (a quantity per line), see "Partially refunded", the
 // success notice and the stock back, refund the rest, see "Refunded"; create an API key (secret shown once) and revoke it. Screenshots are kept in test-output/admin/ (git-ignored) to look at what an admin sees.
 // Without Chromium the file is skipped with a notice, except under CI=true, where it must run.
-import { existsSync, mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
+import { CHROMIUM, openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const mustRun = process.env.CI === 'true';
-if (!haveChromium && !mustRun) {
+if (!runBrowserTests) {
   console.warn(`[admin browser tests] SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium). They always run with CI=true.`);
 }
 
 const OUT = join(process.cwd(), 'test-output', 'admin');
 
-describe.skipIf(!haveChromium && !mustRun)('admin panel in a browser', () => {
+describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
   let app: RunningAdmin;
   let context: BrowserContext;
-  let profile: string;
+  let browser: BrowserSession;
   let page: Page;
   const trail: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     app = await startAdminApp();
-    profile = await mkdtemp(join(tmpdir(), 'ledgerline-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1400, height: 1000 },
-    });
-    // Offline machines: the login page asks a public font host for Roboto; answer locally instead of waiting.
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+    browser = await openBrowser('admin-browser');
+    context = browser.context;
     page = context.pages()[0] ?? (await context.newPage());
     // Diagnostics for a failure: the panel's failed API calls and console errors, printed by onTestFailed.
     page.on('response', (r) => {
@@ -54,8 +43,7 @@ describe.skipIf(!haveChromium && !mustRun)('admin panel in a browser', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
+    await browser?.close();
     await app?.close();
   });
 

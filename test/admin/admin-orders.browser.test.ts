@@ -4,26 +4,22 @@
 // Venmo money sent back by hand, editing an unpaid order's lines with quantity inputs and a product picker,
 // and a success notice after each action. Every wait is on page state (an element, a URL, a notice), never
 // on time. Screenshots go to test-output/admin-orders/ (git-ignored). Skipped without Chromium unless CI=true.
-import { existsSync, mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { formatDateTime } from '../../src/platform/time-format.js';
 import { PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const mustRun = process.env.CI === 'true';
 const OUT = join(process.cwd(), 'test-output', 'admin-orders');
 
-describe.skipIf(!haveChromium && !mustRun)('orders in the admin panel, in a browser', () => {
+describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () => {
   let app: RunningAdmin;
   let context: BrowserContext;
-  let profile: string;
+  let browser: BrowserSession;
   let page: Page;
   const trail: string[] = [];
   const f = factories();
@@ -51,14 +47,8 @@ describe.skipIf(!haveChromium && !mustRun)('orders in the admin panel, in a brow
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     app = await startAdminApp();
-    profile = await mkdtemp(join(tmpdir(), 'ledgerline-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1400, height: 1000 },
-    });
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+    browser = await openBrowser('admin-orders');
+    context = browser.context;
     page = context.pages()[0] ?? (await context.newPage());
     watch(page);
 
@@ -74,8 +64,7 @@ describe.skipIf(!haveChromium && !mustRun)('orders in the admin panel, in a brow
   }, 180_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
+    await browser?.close();
     await app?.close();
   });
 

@@ -1,36 +1,25 @@
 // The fake Web Payments SDK (served by the fake Square at /v1/square.js) in a real Chromium: the calls a Cash
 // App Pay page makes, as in Square's own Cash App Pay example, end with an 'ontokenization' event whose
 // detail.tokenResult carries Square's sandbox token. Skipped without Chromium unless CI=true.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { openBrowser, runBrowserTests, type BrowserSession } from '../../../admin/browser-session.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSquare, SQUARE_TEST_TOKENS } from '../../../../src/dev/fakes/fake-square.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const run = existsSync(CHROMIUM) || process.env.CI === 'true';
 
-describe.skipIf(!run)('fake Square Web Payments SDK in Chromium', () => {
+describe.skipIf(!runBrowserTests)('fake Square Web Payments SDK in Chromium', () => {
   let fake: FakeSquare;
   let context: BrowserContext;
-  let profile: string;
+  let browser: BrowserSession;
 
   beforeAll(async () => {
     fake = await new FakeSquare().start();
-    profile = await mkdtemp(join(tmpdir(), 'ledgerline-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 390, height: 844 },
-    });
+    browser = await openBrowser('fake-square-sdk', { viewport: { width: 390, height: 844 } });
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
+    await browser?.close();
     await fake?.stop();
   });
 

@@ -1,7 +1,7 @@
 // "Sign-in attempts" page of the panel's menu: the recent sign-in attempts on the accounts the signed-in
 // admin may see (auth/sign-in-attempts.routes.ts decides which), newest first, in the shop's time zone.
 import type { PageHandler } from 'adminjs';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import { recentSignInAttempts, SIGN_IN_ATTEMPTS_INTRO } from '../auth/sign-in-attempts.routes.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';

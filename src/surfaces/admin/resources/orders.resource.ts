@@ -135,10 +135,13 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
       auditTimelineOf(services, tenantId, 'Order', orderId, { productId: productNames }),
       services.db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }),
     ]);
-    const adminIds = [...new Set(detail.refunds.flatMap((r) => [
-      ...(r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : []),
-      ...(r.manualReturnDoneByType === 'PANEL_ADMIN' && r.manualReturnDoneById ? [r.manualReturnDoneById] : []),
-    ]))];
+    const adminIds = [...new Set([
+      ...detail.refunds.flatMap((r) => [
+        ...(r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : []),
+        ...(r.manualReturnDoneByType === 'PANEL_ADMIN' && r.manualReturnDoneById ? [r.manualReturnDoneById] : []),
+      ]),
+      ...detail.receipts.flatMap((r) => (r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : [])),
+    ])];
     const admins = adminIds.length ? await services.db.adminUser.findMany({ where: { id: { in: adminIds }, tenantId }, select: { id: true, email: true } }) : [];
     params.detailJson = JSON.stringify(orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), tenant?.timeZone ?? 'UTC'));
     params.total = formatMoney(detail.totalCents, detail.currency);

@@ -16,6 +16,7 @@ import { createDiscordRoleGateway } from './adapters/discord/role-gateway.discor
 import { registerDiscordNotifications } from './adapters/discord/notifications/order-notifications.js';
 import { createDeliveryLog } from './modules/notifications/delivery-log.js';
 import { createDmStatusService, type DmStatusService } from './modules/notifications/dm-status.service.js';
+import { createMissedNotices, type MissedNotices } from './modules/notifications/missed-notices.js';
 import { createApiKeyService, type ApiKeyService } from './modules/api-keys/api-key.service.js';
 import { createInvoiceService, type InvoiceService } from './modules/invoices/invoice.service.js';
 import { registerProcessorRefundJobs } from './modules/payments-processor/processor-refund.jobs.js';
@@ -86,6 +87,8 @@ export interface Services {
   discordRest: REST;
   /** Records closed DMs (50007) on orders and customers. */
   dmStatus: DmStatusService;
+  /** DMs that did not reach their customer: listed on the order, shown at the customer's next interaction. */
+  missedNotices: MissedNotices;
   apiKeys: ApiKeyService;
   invoices: InvoiceService;
   /** Encrypts secrets at rest (SECRETS_ENCRYPTION_KEYS, or the generated development key). */
@@ -150,6 +153,7 @@ export function createContainer(opts: ContainerOptions): Services {
   metrics.observeJobs(() => readJobQueueStats((text) => database.pool.query(text)));
   metrics.observeDiscordRest(discordRest);
   const dmStatus = createDmStatusService({ db, clock });
+  const missedNotices = createMissedNotices({ db, clock });
   const roleRepair = createRoleRepairService({ db, clock, audit, logger, directory: opts.guildDirectory ?? createDiscordGuildDirectory(discordRest) });
   // The role jobs change roles through the REST gateway, or a test's in-memory one.
   registerEntitlementJobs(bus, { db, audit, logger, gateway: opts.roleGateway ?? createDiscordRoleGateway(discordRest), roleCheck: roleRepair.roleCheck });
@@ -182,6 +186,7 @@ export function createContainer(opts: ContainerOptions): Services {
     discordPublicKey: importDiscordPublicKey(opts.discordPublicKeyHex),
     discordRest,
     dmStatus,
+    missedNotices,
     apiKeys: createApiKeyService({ db, clock, audit }),
     invoices: createInvoiceService({ db, clock, config: invoiceConfig, connections: paymentConnections, checkouts, audit }),
     secrets,
@@ -210,7 +215,7 @@ export function createContainer(opts: ContainerOptions): Services {
       await database.close();
     },
   };
-  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices, digital: digitalGoods });
+  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices, digital: digitalGoods, missed: missedNotices });
   registerAccessNotifications(bus, { rest: discordRest, logger });
   registerDigitalNotifications(bus, { rest: discordRest, logger, digital: digitalGoods, orders: services.orders, tenants: services.tenants });
   return services;

@@ -71,3 +71,15 @@ export function formatMoney(cents: number, currency = 'USD', locale = 'en-US'): 
   const formatter = formatterFor(locale, code);
   return formatter ? formatter.format(cents / divisor) : `${(cents / divisor).toFixed(divisor === 1 ? 0 : 2)} ${code}`;
 }
+
+/**
+ * An amount a person typed ("20", "20.5", "$1,250.00") in `currency`'s major units, as cents; null when it
+ * is not one (negative, more than two decimals, letters). Zero-decimal currencies take whole units only.
+ */
+export function parseMoneyInput(text: string, currency = 'USD'): number | null {
+  const t = text.trim().replace(/^[^\d.-]{1,4}\s*/, '').replace(/,(?=\d{3}(\D|$))/g, '');
+  const zero = ZERO_DECIMAL.has(currency.toUpperCase());
+  const m = (zero ? /^(\d{1,12})$/ : /^(\d{1,10})(?:\.(\d{1,2}))?$/).exec(t);
+  if (!m) return null;
+  return zero ? Number(m[1]) : Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0') || 0);
+}

@@ -4,6 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 // and helpers that build interactions the way Discord sends them and sign them with the test key.
 import request from 'supertest';
 import { FakeDiscordApi } from '../../src/dev/fake-discord-api.js';
+import type { Clock } from '../../src/platform/clock.js';
 import { startWorker, type WorkerHandle } from '../../src/platform/jobs/worker.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { testDatabaseUrl } from '../helpers/db.js';
@@ -29,9 +30,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(opts: { worker?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(opts: { worker?: boolean; env?: Record<string, string>; clock?: Clock } = {}): Promise<Harness> {
   const fake = await new FakeDiscordApi().start();
-  const t = await createTestApp({ env: { DISCORD_API_BASE_URL: fake.apiBase, ...opts.env } });
+  const t = await createTestApp({ env: { DISCORD_API_BASE_URL: fake.apiBase, ...opts.env }, clock: opts.clock });
   const worker = opts.worker
     ? await startWorker({ connectionString: testDatabaseUrl(), bus: t.services.bus, logger: t.services.logger, concurrency: 2, pollIntervalMs: 100 })
     : undefined;

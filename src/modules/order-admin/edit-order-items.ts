@@ -1,7 +1,7 @@
 // Editing the lines of an unpaid order (admin panel). Prices of lines already on the order keep their
 // snapshot; added products take today's catalog price. Totals are recomputed (see recomputeTotals) and the
 // open payment follows the new total; stock is re-reserved for the new quantities in the same transaction
-// (OUT_OF_STOCK rolls the whole edit back).
+// (OUT_OF_STOCK rolls the whole edit back). The customer is told (order.items_changed, one per edit).
 import type { Order, OrderItem } from '../../generated/prisma/index.js';
 import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
@@ -10,6 +10,7 @@ import type { TenantContext } from '../shared/actor.js';
 import type { AfterSaleDeps, ItemQuantity } from '../orders/index.js';
 import { OPEN_PAYMENT_STATUSES } from './cancel-order.command.js';
 import { orderLabel } from '../orders/index.js';
+import { EVENTS, type OrderItemsChangedPayload } from '../shared/events.js';
 
 export function mergeQuantities(lines: readonly ItemQuantity[]): ItemQuantity[] {
   const byProduct = new Map<string, number>();
@@ -91,12 +92,14 @@ export async function editOrderItems(tx: Tx, deps: AfterSaleDeps, ctx: TenantCon
   await tx.inventoryReservation.deleteMany({ where: { orderId: order.id, tenantId: ctx.tenantId } });
   await deps.inventory.reserveForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id, lines: wanted });
 
-  await deps.audit.record(tx, ctx, {
+  const entry = await deps.audit.record(tx, ctx, {
     action: 'order.items_changed',
     entityType: 'Order',
     entityId: order.id,
     before: { items: current.map((i) => ({ productId: i.productId, quantity: i.quantity })), subtotalCents: order.subtotalCents, discountCents: order.discountCents, taxAmountCents: order.taxAmountCents, totalCents: order.totalCents },
     after: { items: wanted, ...totals },
   });
+  const notice: OrderItemsChangedPayload = { tenantId: ctx.tenantId, orderId: order.id, changeId: entry.id, totalBeforeCents: order.totalCents, totalAfterCents: totals.totalCents };
+  await deps.bus.emit(tx, EVENTS.orderItemsChanged, notice, { jobKey: `order-items-changed:${entry.id}` });
   return updated;
 }

@@ -5,8 +5,9 @@
 // - shippingStatus moves along SHIPPING_TRANSITIONS on a paid order; SHIPPED moves a PAID/FULFILLING order
 //   to SHIPPED, DELIVERED completes it;
 // - items change only while PENDING_PAYMENT (totals, payment amount and stock follow);
-// - trackingNumber and notes can always be set.
-// Everything happens in one transaction under the order's row lock, with an audit entry per change.
+// - trackingNumber, shippingCarrier and notes can always be set.
+// Everything happens in one transaction under the order's row lock, with an audit entry per change, and
+// the customer's notices (shipped with tracking, delivered) are enqueued in it (shipping-notices.ts).
 import { z } from 'zod';
 import type { Order, Prisma } from '../../generated/prisma/index.js';
 import { OrderStatus, ShippingStatus } from '../../generated/prisma/index.js';
@@ -21,6 +22,8 @@ import { editOrderItems } from './edit-order-items.js';
 import { loadOrderDetail, type OrderDetail } from './order-detail.query.js';
 import { lockOrder, orderLabel } from '../orders/index.js';
 import { canShip, findTransition, orderStatusAfterShipping, PAID_STATUSES, SHIPPING_TRANSITIONS, transitionOrder } from '../orders/index.js';
+import { CARRIER_CODES } from '../shipping/carriers.js';
+import { enqueueShippingNotices } from './shipping-notices.js';
 
 /** An empty string clears an optional text field. */
 const optionalText = (max: number) =>
@@ -37,6 +40,12 @@ export const updateOrderInput = z
     status: z.enum(OrderStatus).optional(),
     shippingStatus: z.enum(ShippingStatus).optional(),
     trackingNumber: optionalText(120),
+    /** A carrier code (modules/shipping/carriers.ts); null or "" clears it. */
+    shippingCarrier: z
+      .union([z.enum(CARRIER_CODES), z.literal('')])
+      .nullable()
+      .optional()
+      .transform((v) => (v === '' ? null : v)),
     notes: optionalText(5000),
     items: z
       .array(z.object({ productId: z.string().trim().min(1), quantity: z.number().int().min(1, 'quantity must be at least 1').max(10_000) }).strict())
@@ -51,6 +60,7 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
   const input = parseInput(updateOrderInput, raw, 'order update');
   await withTransaction(deps.db, async (tx) => {
     let order = await lockOrder(tx, ctx.tenantId, orderId);
+    const initial = order;
     // Confirm and cancel write their own audit entries; this one covers what the update itself changed.
     let auditBase = order;
 
@@ -87,14 +97,16 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
       data.shippingStatus = input.shippingStatus;
     }
     if (input.trackingNumber !== undefined && input.trackingNumber !== order.trackingNumber) data.trackingNumber = input.trackingNumber;
+    if (input.shippingCarrier !== undefined && input.shippingCarrier !== order.shippingCarrier) data.shippingCarrier = input.shippingCarrier;
     if (input.notes !== undefined && input.notes !== order.notes) data.notes = input.notes;
     // Handing the parcel over or its delivery moves the order on (a plain fulfilment step of the table).
     const next = input.shippingStatus && data.shippingStatus ? orderStatusAfterShipping(order.status, input.shippingStatus) : order.status;
     if (next !== order.status) order = await transitionOrder(tx, order, next, 'update', data);
     else if (Object.keys(data).length > 0) order = await tx.order.update({ where: { id: orderId }, data });
 
-    const changed = diff(auditBase, order, ['status', 'shippingStatus', 'trackingNumber', 'notes']);
+    const changed = diff(auditBase, order, ['status', 'shippingStatus', 'trackingNumber', 'shippingCarrier', 'notes']);
     if (changed) await deps.audit.record(tx, ctx, { action: 'order.updated', entityType: 'Order', entityId: orderId, ...changed });
+    await enqueueShippingNotices(tx, deps, ctx, initial, order);
   });
   return loadOrderDetail(deps.db, ctx.tenantId, orderId);
 }

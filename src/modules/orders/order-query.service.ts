@@ -9,6 +9,9 @@ export const orderDetailInclude = {
   items: { orderBy: { name: 'asc' } },
   payments: { orderBy: { createdAt: 'asc' } },
   refunds: { orderBy: { createdAt: 'asc' } },
+  receipts: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+  /** DMs that did not reach the customer (DMs closed), for the order page and the REST order. */
+  missedNotices: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true, kind: true, createdAt: true, shownAt: true } },
   customer: true,
 } satisfies Prisma.OrderInclude;
 
@@ -29,7 +32,7 @@ const listSchema = pageSchema.extend({
 export interface OrderQueryService {
   /** NOT_FOUND unless the order is the tenant's. */
   get(tenantId: string, orderId: string): Promise<OrderDetail>;
-  /** "ord_…" id, or the order number ("1001" or "#1001"). NOT_FOUND otherwise. */
+  /** "ord_…" id, the order number ("1001" or "#1001"), or its payment reference ("K7QX2M"). NOT_FOUND otherwise. */
   findByRef(tenantId: string, ref: string): Promise<Order>;
   /** Newest first. */
   listForCustomer(tenantId: string, customerId: string, opts?: { page?: number; pageSize?: number }): Promise<{ orders: Order[]; total: number }>;
@@ -61,6 +64,8 @@ export function createOrderQueryService(deps: { db: Db }): OrderQueryService {
       let order: Order | null = null;
       if (/^ord_[A-Za-z0-9]{1,64}$/.test(r)) order = await db.order.findFirst({ where: { id: r, tenantId } });
       else if (/^#?\d{1,9}$/.test(r)) order = await db.order.findUnique({ where: { tenantId_number: { tenantId, number: Number(r.replace('#', '')) } } });
+      // A payment reference as customers write it in a payment note (any case); all digits is a number first.
+      if (!order && /^[A-Za-z0-9]{6}$/.test(r)) order = await db.order.findUnique({ where: { tenantId_paymentReference: { tenantId, paymentReference: r.toUpperCase() } } });
       if (!order) throw new AppError('NOT_FOUND', `Order ${r || '(empty)'} not found`);
       return order;
     },

@@ -1,8 +1,10 @@
 // payments.confirm: the one way an order becomes PAID (/payment-confirm, the approve button, "mark as
-// paid" in the panel all call it). Idempotent under the order's row lock: a second confirm, even a
-// concurrent one, finds the order PAID and changes nothing.
+// paid" in the panel, a processor's webhook, and a receipt that covers the total all call it). Idempotent
+// under the order's row lock: a second confirm, even a concurrent one, finds the order PAID and changes
+// nothing. Confirming records what was still owed as a payment receipt (payment_receipts), so an order's
+// amountReceivedCents always sums its receipts, however it was paid.
 import { z } from 'zod';
-import type { Order, Payment } from '../../generated/prisma/index.js';
+import type { Order, Payment, PaymentReceipt } from '../../generated/prisma/index.js';
 import { withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
@@ -24,6 +26,8 @@ export interface PaymentResult {
   payment: Payment;
   /** False when the call found the work already done (a repeat or a lost race). */
   changed: boolean;
+  /** The receipt of what was still owed, when confirming recorded one. */
+  receipt?: PaymentReceipt | null;
 }
 
 /** Finds the payment's order for the tenant; NOT_FOUND for another tenant's payment. */
@@ -38,7 +42,7 @@ export async function orderIdOfPayment(tx: Tx, tenantId: string, paymentId: stri
  * entitlements granted (role jobs), order.paid enqueued, audit entry. Already paid: changed=false.
  * Cancelled (rejected or cancelled): ILLEGAL_STATE.
  */
-export async function confirmLockedOrder(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, order: Order, paymentId?: string): Promise<PaymentResult> {
+export async function confirmLockedOrder(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, order: Order, paymentId?: string, opts: { note?: string } = {}): Promise<PaymentResult> {
   const payments = await tx.payment.findMany({ where: { orderId: order.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
   const named = paymentId ? payments.find((p) => p.id === paymentId) : undefined;
   if (paymentId && !named) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });
@@ -65,7 +69,15 @@ export async function confirmLockedOrder(tx: Tx, deps: AfterSaleDeps, ctx: Tenan
   const payment = open
     ? await tx.payment.update({ where: { id: open.id }, data: confirmedBy })
     : await tx.payment.create({ data: { tenantId: ctx.tenantId, orderId: order.id, method: order.paymentMethod, amountCents: order.totalCents, currency: order.currency, ...confirmedBy } });
-  const updated = await transitionOrder(tx, order, 'PAID', 'confirm', { paidAt: now });
+  // What was still owed arrived now (all of it when no part was recorded before).
+  const owed = order.totalCents - order.amountReceivedCents;
+  const receipt = owed > 0
+    ? await tx.paymentReceipt.create({
+        data: { tenantId: ctx.tenantId, orderId: order.id, paymentId: payment.id, amountCents: owed, currency: order.currency, note: opts.note ?? null, actorType: ctx.actor.type, actorId: ctx.actor.id ?? null, createdAt: now },
+      })
+    : null;
+  const receivedCents = order.amountReceivedCents + Math.max(owed, 0);
+  const updated = await transitionOrder(tx, order, 'PAID', 'confirm', { paidAt: now, amountReceivedCents: receivedCents });
   await deps.entitlements.grantForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id });
   const paidPayload: OrderPaidPayload = { tenantId: ctx.tenantId, orderId: order.id, paymentId: payment.id };
   await deps.bus.emit(tx, EVENTS.orderPaid, paidPayload);
@@ -74,9 +86,9 @@ export async function confirmLockedOrder(tx: Tx, deps: AfterSaleDeps, ctx: Tenan
     entityType: 'Order',
     entityId: order.id,
     before: { status: order.status, paymentStatus: open?.status ?? null },
-    after: { status: 'PAID', paymentId: payment.id, paymentStatus: 'paid' },
+    after: { status: 'PAID', paymentId: payment.id, paymentStatus: 'paid', amountReceivedCents: receivedCents, ...(receivedCents > order.totalCents ? { overpaidCents: receivedCents - order.totalCents } : {}) },
   });
-  return { order: updated, payment, changed: true };
+  return { order: updated, payment, changed: true, receipt };
 }
 
 export async function confirmPayment(deps: AfterSaleDeps, ctx: TenantContext, ref: unknown): Promise<PaymentResult> {

@@ -1,12 +1,22 @@
 // services.payments: confirm and reject. See the command files for each contract.
+import type { Order } from '../../generated/prisma/index.js';
+import { AppError } from '../../platform/errors.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { confirmPayment, type PaymentRef, type PaymentResult } from './confirm-payment.command.js';
+import { recordReceipt, type ReceiptInput, type ReceiptResult } from './record-receipt.command.js';
 import { rejectPayment } from './reject-payment.command.js';
 
 export interface PaymentService {
   /** PENDING_PAYMENT -> PAID; payment -> paid; entitlements granted; order.paid. Idempotent. */
   confirm(ctx: TenantContext, ref: PaymentRef): Promise<PaymentResult>;
+  /**
+   * Money received for an order: receipts accumulate; PAID (through confirm) once they cover the total;
+   * more than the total is flagged. Without an amount: confirm. Idempotent with an idempotencyKey.
+   */
+  recordReceipt(ctx: TenantContext, ref: PaymentRef, input?: ReceiptInput): Promise<ReceiptResult>;
+  /** The order a payment of the tenant belongs to (NOT_FOUND for another tenant's payment). */
+  orderOfPayment(tenantId: string, paymentId: string): Promise<Order>;
   /** Payment -> rejected with the reason; order CANCELLED, stock released; order.cancelled. Idempotent. */
   reject(ctx: TenantContext, input: { paymentId: string; reason: string }): Promise<PaymentResult>;
 }
@@ -14,6 +24,12 @@ export interface PaymentService {
 export function createPaymentService(deps: AfterSaleDeps): PaymentService {
   return {
     confirm: (ctx, ref) => confirmPayment(deps, ctx, ref),
+    recordReceipt: (ctx, ref, input) => recordReceipt(deps, ctx, ref, input),
+    async orderOfPayment(tenantId, paymentId) {
+      const payment = await deps.db.payment.findFirst({ where: { id: paymentId, tenantId }, select: { order: true } });
+      if (!payment) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });
+      return payment.order;
+    },
     reject: (ctx, input) => rejectPayment(deps, ctx, input),
   };
 }

@@ -15,6 +15,14 @@ export const EVENTS = {
   refundClaimLink: 'refund.claim_link',
   /** An admin sent the customer the order's invoice link (admin panel "Send invoice link"). */
   invoiceLinkSent: 'order.invoice_link_sent',
+  /** The parcel was handed to the carrier, or its tracking changed while it travels. */
+  orderShipped: 'order.shipped',
+  /** The carrier delivered the parcel. */
+  orderDelivered: 'order.delivered',
+  /** An admin changed the lines (and so the total) of an unpaid order. */
+  orderItemsChanged: 'order.items_changed',
+  /** An admin recorded money received for an order (a part, the rest, or more than the total). */
+  paymentReceiptRecorded: 'payment.receipt_recorded',
 } as const;
 
 export const TASKS = {
@@ -73,7 +81,36 @@ export const refundClaimLinkPayload = z.object({
   currency: z.string(),
   claimUrl: z.url(),
 });
-export const invoiceLinkSentPayload = z.object({ tenantId: z.string(), orderId: z.string(), url: z.url() });
+export const invoiceLinkSentPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  url: z.url(),
+  /** One id per deliberate send: a second "Send invoice link" is a second DM; a re-run job is not. */
+  sendId: z.string().optional(),
+});
+export const orderShippedPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  trackingNumber: z.string().nullable(),
+  /** A carrier code of modules/shipping/carriers.ts, or null. */
+  carrier: z.string().nullable(),
+});
+export const orderDeliveredPayload = z.object({ tenantId: z.string(), orderId: z.string() });
+export const orderItemsChangedPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  /** The audit entry of the edit: one notice per edit. */
+  changeId: z.string(),
+  totalBeforeCents: z.number().int(),
+  totalAfterCents: z.number().int(),
+});
+export const paymentReceiptRecordedPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  receiptId: z.string(),
+  /** partial: still owed; paid: it completed the payment (order.paid follows); extra: on an already paid order. */
+  outcome: z.enum(['partial', 'paid', 'extra']),
+});
 export const rolePayload = z.object({ tenantId: z.string(), entitlementId: z.string() });
 
 export type OrderCreatedPayload = z.infer<typeof orderCreatedPayload>;
@@ -84,3 +121,6 @@ export type RefundFailedPayload = z.infer<typeof refundFailedPayload>;
 export type PaymentUnappliedPayload = z.infer<typeof paymentUnappliedPayload>;
 export type RefundClaimLinkPayload = z.infer<typeof refundClaimLinkPayload>;
 export type RolePayload = z.infer<typeof rolePayload>;
+export type OrderShippedPayload = z.infer<typeof orderShippedPayload>;
+export type OrderItemsChangedPayload = z.infer<typeof orderItemsChangedPayload>;
+export type PaymentReceiptRecordedPayload = z.infer<typeof paymentReceiptRecordedPayload>;

@@ -38,6 +38,9 @@ const ROUTES = {
   'payment:approve': z.tuple([paymentId]),
   'payment:reject': z.tuple([paymentId]),
   'payment:reject-modal': z.tuple([paymentId]),
+  // Record an amount received (a part of a manual payment): a modal asking for the amount.
+  'payment:receipt': z.tuple([paymentId]),
+  'payment:receipt-modal': z.tuple([paymentId]),
   'legacy:browse': z.tuple([page]),
   'legacy:add': z.tuple([productId]),
   'legacy:address-select': z.tuple([]),

@@ -18,6 +18,7 @@ import { COMMAND_ROUTES, COMPONENT_ROUTES } from './routes.js';
 import { createCustomerCache } from './customer-cache.js';
 import { createTenantCache } from './tenant-cache.js';
 import { focusedOption } from './interaction-data.js';
+import { withMissedNotices } from './missed-notices.reply.js';
 
 export const MESSAGES = {
   dm: 'Ledgerline works inside a shop\'s Discord server. Use its commands in the server you want to order from.',
@@ -109,6 +110,9 @@ async function route(
     // routes and routes marked noCustomer skip it. A rejection is observed when a handler awaits it.
     let customer: Promise<Customer> | undefined = route.adminOnly || route.noCustomer ? undefined : customerFor(services, tenant.id, user);
     customer?.catch(() => undefined);
+    // Messages the customer missed while their DMs were closed, read alongside (shown with the reply).
+    const missed = customer?.then((c) => services.missedNotices.pending(tenant.id, c.id));
+    missed?.catch(() => undefined);
     if (!(await claimInteraction(services.db, interaction.id, tenant.id))) return notice(MESSAGES.replay, COLORS.muted);
 
     const ctx: HandlerContext = {
@@ -125,7 +129,13 @@ async function route(
       adminContext: () => ({ tenantId: tenant.id, actor: { type: 'DISCORD_ADMIN', id: user.id, label: user.username } }),
     };
     r.decided(route.deferIf?.(ctx) ?? false);
-    return await route.run(ctx, params);
+    const reply = await route.run(ctx, params);
+    if (!missed) return reply;
+    const pending = await missed.catch((err: unknown) => {
+      log.warn({ err }, 'could not read the customer\'s missed notices');
+      return [];
+    });
+    return withMissedNotices(services.missedNotices, tenant.id, interaction, reply, pending);
   }
 }
 

@@ -9,6 +9,7 @@ import type { DigitalGoods } from '../../modules/entitlements/digital-goods.js';
 import type { Env } from '../../config/env.js';
 import type { InvoiceService } from '../../modules/invoices/invoice.service.js';
 import type { Logger } from '../../platform/logger.js';
+import type { MissedNotices } from '../../modules/notifications/missed-notices.js';
 import type { OrderService } from '../../modules/orders/index.js';
 import type { OrderSessionService } from '../../modules/checkout/index.js';
 import type { PaymentService } from '../../modules/payments/payment.service.js';
@@ -29,6 +30,8 @@ export interface Services {
   env: Env;
   invoices: InvoiceService;
   logger: Logger;
+  /** DMs the customer missed (DMs closed), shown with their next private reply. */
+  missedNotices: MissedNotices;
   orderSessions: OrderSessionService;
   orders: OrderService;
   paymentConnections: ConnectionService;

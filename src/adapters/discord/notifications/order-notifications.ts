@@ -10,10 +10,17 @@
 //                                          payment's transaction, so this job (run after its commit) reads them
 //   order.cancelled> discord-notify      : DM saying the order was cancelled and why
 //   order.refunded > discord-notify      : DM saying what was refunded
+//   order.shipped  > discord-notify      : DM with the tracking number and the carrier's tracking link
+//   order.delivered> discord-notify      : DM saying the parcel arrived
+//   order.items_changed > discord-notify : DM with the new lines and total after an admin's edit
+//   payment.receipt_recorded > discord-notify : DM saying a part arrived and what is still owed (or that
+//                                          more than the total arrived); > discord-admin-message: the
+//                                          admin message shows the new received amount
 //   refund.processor_failed > discord-admin-alert : the processor did not return a refund's money; the
 //                                                   admin channel is told to return it another way
 // Failure handling: DMs closed (50007) are not retried and are recorded on the order and the customer,
-// and the admin channel is told which message did not reach whom, so someone can reach them another way;
+// the message itself is kept as a missed notice (shown on the order, and to the customer at their next
+// interaction with the bot), and the admin channel is told which message did not reach whom;
 // 429 is waited out by @discordjs/rest (Retry-After); 5xx and network errors throw, so graphile-worker
 // retries with backoff and the job is never lost; other 4xx (a deleted channel, missing access) are logged
 // and end the job, since retrying cannot fix them and Discord bans IPs that repeat invalid requests.
@@ -38,13 +45,24 @@ import {
   type RefundFailedPayload,
   paymentUnappliedPayload,
   invoiceLinkSentPayload,
+  orderDeliveredPayload,
+  orderItemsChangedPayload,
+  orderShippedPayload,
+  paymentReceiptRecordedPayload,
+  type OrderItemsChangedPayload,
+  type OrderShippedPayload,
   type PaymentUnappliedPayload,
 } from '../../../modules/shared/events.js';
+import type { MissedNotices } from '../../../modules/notifications/missed-notices.js';
+import { shippedNoticeKey } from '../../../modules/order-admin/shipping-notices.js';
+import { trackingLink } from '../../../modules/shipping/carriers.js';
+import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
+import { Prisma } from '../../../generated/prisma/index.js';
 import { AppError } from '../../../platform/errors.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
-import { adminOrderMessage, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
+import { adminOrderMessage, receivedText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
 import { formatAddress, linesText, totalsText, type AddressLike } from '../../../surfaces/discord/views/order-steps.view.js';
 import { paymentInstructionsText, paymentMethodLabel } from '../../../surfaces/discord/views/payment-methods.view.js';
 import { payLinkFor, withPayNow } from '../../../surfaces/discord/views/pay-link.view.js';
@@ -67,6 +85,8 @@ export interface NotificationDeps {
   deliveries?: DeliveryLog;
   /** How long a recorded "DMs closed" makes later DMs skip the call (default 24 h). */
   dmClosedBackoffMs?: number;
+  /** Keeps DMs that could not be delivered, for the order page and the customer's next interaction. */
+  missed?: MissedNotices;
 }
 
 type OrderDetail = Awaited<ReturnType<OrderService['get']>>;
@@ -153,14 +173,19 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     const tenantId = tenant.id;
     const log = deps.logger.child({ tenantId, orderId: order.id, notification: what });
     const customer = order.customer;
+    const key = `dm:${what}:${about}`;
+    const missed = () =>
+      deps.missed?.record({ tenantId, customerId: customer.id, orderId: order.id, kind: what, deliveryKey: key, message: JSON.parse(JSON.stringify(message)) as Prisma.InputJsonValue });
     if (customer.dmClosedAt && Date.now() - customer.dmClosedAt.getTime() < backoffMs) {
+      if (await deps.deliveries?.wasDelivered(key)) return;
       await deps.dmStatus.recordDmClosed(tenantId, { orderId: order.id, customerId: customer.id });
+      await missed();
       log.info('customer DMs were recently closed; not trying again, recorded on the order');
       await tellAdminsDmClosed(tenant, order, what, log);
       return;
     }
     try {
-      await once(`dm:${what}:${about}`, log, async (nonce) => {
+      await once(key, log, async (nonce) => {
         const channel = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: customer.discordUserId } })) as { id: string };
         await deps.rest.post(Routes.channelMessages(channel.id), { body: { ...message, allowed_mentions: { parse: [] }, ...nonce } });
       });
@@ -168,6 +193,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     } catch (err) {
       if (discordErrorCode(err) === DM_CLOSED) {
         await deps.dmStatus.recordDmClosed(tenantId, { orderId: order.id, customerId: customer.id });
+        await missed();
         log.info('customer does not accept DMs (50007); recorded on the order, not retried');
         await tellAdminsDmClosed(tenant, order, what, log);
         return;
@@ -240,13 +266,14 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
 
   bus.subscribe(EVENTS.invoiceLinkSent, 'discord-notify', {
     schema: invoiceLinkSentPayload,
-    async run({ tenantId, orderId, url }) {
+    async run({ tenantId, orderId, url, sendId }) {
       const { tenant, order } = await load(tenantId, orderId);
       const message: MessageData = {
         embeds: [embed({ title: `${tenant.name}: pay for order #${order.number}`, color: COLORS.brand, description: `Your order **#${order.number}** (${money(order)(order.totalCents)}) is waiting for payment. Press **Pay now** to pay it online.` })],
       };
-      // One DM per link sent (a re-run job does not send it twice; another send makes another link).
-      await dm(tenant, order, withPayNow(message, url), 'invoice-link', sha256Hex(url).slice(0, 24));
+      // One DM per deliberate send (a re-run job does not send it twice; a second "Send invoice link" does,
+      // even when it signed the same URL within the same second). Jobs enqueued before sends had ids: the URL.
+      await dm(tenant, order, withPayNow(message, url), 'invoice-link', sendId ?? sha256Hex(url).slice(0, 24));
     },
   });
 
@@ -280,6 +307,49 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     async run({ tenantId, orderId, refundId, amountCents }) {
       const { tenant, order } = await load(tenantId, orderId);
       await dm(tenant, order, refundedDm(tenant, order, refundId, amountCents), 'order-refunded', refundId);
+    },
+  });
+
+  bus.subscribe(EVENTS.orderShipped, 'discord-notify', {
+    schema: orderShippedPayload,
+    async run(shipped) {
+      const { tenant, order } = await load(shipped.tenantId, shipped.orderId);
+      // Keyed by what it says (the tracking), like its job: the same tracking is one DM.
+      await dm(tenant, order, shippedDm(tenant, order, shipped), 'order-shipped', shippedNoticeKey(order.id, shipped.trackingNumber, shipped.carrier).split(':').slice(1).join(':'));
+    },
+  });
+
+  bus.subscribe(EVENTS.orderDelivered, 'discord-notify', {
+    schema: orderDeliveredPayload,
+    async run({ tenantId, orderId }) {
+      const { tenant, order } = await load(tenantId, orderId);
+      await dm(tenant, order, deliveredDm(tenant, order), 'order-delivered');
+    },
+  });
+
+  bus.subscribe(EVENTS.orderItemsChanged, 'discord-notify', {
+    schema: orderItemsChangedPayload,
+    async run(change) {
+      const { tenant, order } = await load(change.tenantId, change.orderId);
+      // One DM per edit (its audit entry).
+      await dm(tenant, order, itemsChangedDm(tenant, order, change), 'order-updated', change.changeId);
+    },
+  });
+
+  bus.subscribe(EVENTS.paymentReceiptRecorded, 'discord-admin-message', {
+    schema: paymentReceiptRecordedPayload,
+    run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
+  });
+
+  bus.subscribe(EVENTS.paymentReceiptRecorded, 'discord-notify', {
+    schema: paymentReceiptRecordedPayload,
+    async run({ tenantId, orderId, receiptId, outcome }) {
+      // A receipt that completed the payment is told by the payment receipt (order.paid).
+      if (outcome === 'paid') return;
+      const { tenant, order } = await load(tenantId, orderId);
+      const receipt = order.receipts.find((r) => r.id === receiptId);
+      if (!receipt) return; // the order was edited or deleted since: nothing true to say
+      await dm(tenant, order, paymentReceivedDm(tenant, order, receipt.amountCents), 'payment-received', receiptId);
     },
   });
 
@@ -320,14 +390,28 @@ function confirmedBy(p: { confirmedByType: string | null; confirmedById: string 
   }
 }
 
-type DmKind = 'order-created' | 'order-paid' | 'order-cancelled' | 'order-refunded' | 'invoice-link' | 'refund-claim';
-const DM_WHAT: Record<DmKind, string> = {
+export type DmKind =
+  | 'order-created'
+  | 'order-paid'
+  | 'order-cancelled'
+  | 'order-refunded'
+  | 'invoice-link'
+  | 'refund-claim'
+  | 'order-shipped'
+  | 'order-delivered'
+  | 'order-updated'
+  | 'payment-received';
+export const DM_WHAT: Record<DmKind, string> = {
   'order-created': 'the payment instructions',
   'order-paid': 'the payment receipt',
   'order-cancelled': 'the cancellation notice',
   'order-refunded': 'the refund notice',
   'refund-claim': 'the link to claim a Bitcoin refund',
   'invoice-link': 'the invoice link',
+  'order-shipped': 'the shipping notice (with tracking)',
+  'order-delivered': 'the delivery notice',
+  'order-updated': 'the notice that the order was changed',
+  'payment-received': 'the notice of a payment received',
 };
 
 function dmClosedNote(order: OrderDetail, what: DmKind): MessageData {
@@ -395,7 +479,7 @@ function createdDm(tenant: Tenant, o: OrderDetail): MessageData {
       embed({
         title: `${tenant.name}: order #${o.number} received`,
         color: COLORS.brand,
-        description: `Please pay **${money(o)(o.totalCents)}** with ${paymentMethodLabel(o.paymentMethod)}.\n\n${paymentInstructionsText(tenant, o.paymentMethod)}\n\nPut **#${o.number}** in the payment note. We will confirm it here.`,
+        description: `Please pay **${money(o)(o.totalCents)}** with ${paymentMethodLabel(o.paymentMethod)}.\n\n${paymentInstructionsText(tenant, o.paymentMethod)}\n\n${paymentNoteLine(o)} We will confirm it here.`,
         fields: [
           { name: 'Items', value: linesText(o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), o.currency) },
           { name: 'Totals', value: totalsText(o) },
@@ -405,6 +489,14 @@ function createdDm(tenant: Tenant, o: OrderDetail): MessageData {
   };
 }
 
+/** What the customer writes in a manual payment's note: the order's payment reference (its number as a fallback). */
+function paymentNoteLine(o: OrderDetail): string {
+  if (isProcessorMethod(o.paymentMethod)) return `Your order number is **#${o.number}**.`;
+  return o.paymentReference
+    ? `Put the payment reference **${o.paymentReference}** in the payment note, so the shop can match your payment to order #${o.number}.`
+    : `Put **#${o.number}** in the payment note.`;
+}
+
 function receiptDm(tenant: Tenant, o: OrderDetail, delivered: DeliveredDigital): MessageData {
   const digital = digitalItemFields(delivered, { name: 'Your digital items', includeRevoked: false });
   return {
@@ -412,7 +504,11 @@ function receiptDm(tenant: Tenant, o: OrderDetail, delivered: DeliveredDigital):
       embed({
         title: `${tenant.name}: receipt for order #${o.number}`,
         color: COLORS.ok,
-        description: `Payment received with ${paymentMethodLabel(o.paymentMethod)}. Thank you!${digital.length ? '\n\nKeep this message: `/orders` shows your digital items again.' : ''}`,
+        description: [
+          `Payment received with ${paymentMethodLabel(o.paymentMethod)}. Thank you!`,
+          o.amountReceivedCents > o.totalCents ? `You sent ${money(o)(o.amountReceivedCents - o.totalCents)} more than the total; the shop will return the difference.` : undefined,
+          digital.length ? 'Keep this message: `/orders` shows your digital items again.' : undefined,
+        ].filter(Boolean).join('\n\n'),
         fields: [
           { name: 'Items', value: linesText(o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), o.currency) },
           { name: 'Totals', value: totalsText(o) },
@@ -431,13 +527,112 @@ const CANCEL_TEXT = {
   customer_cancelled: 'you cancelled it',
 } as const;
 
+/** Who cancelled, in the customer's words. */
+const CANCELLED_BY: Record<keyof typeof CANCEL_TEXT, string> = {
+  payment_rejected: 'the shop (payment not confirmed)',
+  admin_cancelled: 'the shop',
+  customer_cancelled: 'you',
+};
+
 function cancelledDm(tenant: Tenant, o: OrderDetail, reason: keyof typeof CANCEL_TEXT, note?: string): MessageData {
+  const m = money(o);
+  const refunded = o.refundedTotalCents > 0;
   return {
     embeds: [
       embed({
         title: `${tenant.name}: order #${o.number} cancelled`,
         color: COLORS.error,
-        description: `Your order was cancelled because ${CANCEL_TEXT[reason]}.${note ? `\nReason: ${note}` : ''}\n\nIf you already paid, reply to the shop and they will sort it out.`,
+        description: [
+          `Your order was cancelled because ${CANCEL_TEXT[reason] ?? 'it was cancelled'}.`,
+          refunded
+            ? `Your payment of ${m(o.refundedTotalCents)} is being returned to you.`
+            : o.amountReceivedCents > 0
+              ? `The shop had received ${m(o.amountReceivedCents)} from you; contact them to get it back.`
+              : 'If you already paid, contact the shop and they will sort it out.',
+        ].join('\n\n'),
+        fields: [
+          { name: 'Cancelled by', value: CANCELLED_BY[reason] ?? 'the shop', inline: true },
+          ...(note ? [{ name: 'Reason', value: note, inline: false }] : []),
+        ],
+      }),
+    ],
+  };
+}
+
+function shippedDm(tenant: Tenant, o: OrderDetail, shipped: OrderShippedPayload): MessageData {
+  const link = trackingLink(shipped.trackingNumber, shipped.carrier);
+  const tracking = shipped.trackingNumber
+    ? [{ name: 'Tracking number', value: `\`${shipped.trackingNumber}\`${link ? ` (${link.name})` : ''}`, inline: false }]
+    : [];
+  return {
+    embeds: [
+      embed({
+        title: `${tenant.name}: order #${o.number} shipped`,
+        color: COLORS.brand,
+        description: [
+          'Your order is on its way.',
+          link ? `Follow it here: ${link.url}` : shipped.trackingNumber ? 'Use the tracking number on your carrier\'s website.' : 'The shop will send the tracking number when it has one.',
+        ].join('\n'),
+        fields: [
+          ...tracking,
+          { name: 'Items', value: linesText(o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), o.currency) },
+          ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
+        ],
+      }),
+    ],
+    ...(link ? { components: [{ type: 1, components: [{ type: 2, style: 5, label: 'Track package', url: link.url }] }] } : {}),
+  };
+}
+
+function deliveredDm(tenant: Tenant, o: OrderDetail): MessageData {
+  return {
+    embeds: [
+      embed({
+        title: `${tenant.name}: order #${o.number} delivered`,
+        color: COLORS.ok,
+        description: 'The carrier says your order was delivered. Enjoy! If anything is missing or damaged, contact the shop.',
+      }),
+    ],
+  };
+}
+
+function itemsChangedDm(tenant: Tenant, o: OrderDetail, change: OrderItemsChangedPayload): MessageData {
+  const m = money(o);
+  const owed = o.totalCents - o.amountReceivedCents;
+  return {
+    embeds: [
+      embed({
+        title: `${tenant.name}: order #${o.number} was changed`,
+        color: COLORS.warn,
+        description: [
+          `The shop changed the items of your order. The total is now **${m(change.totalAfterCents)}** (it was ${m(change.totalBeforeCents)}).`,
+          o.status === 'PENDING_PAYMENT' && owed > 0 ? `Please pay **${m(owed)}**${o.amountReceivedCents > 0 ? ` (${m(o.amountReceivedCents)} already received)` : ''}. ${paymentNoteLine(o)}` : undefined,
+        ].filter(Boolean).join('\n\n'),
+        fields: [
+          { name: 'Items', value: linesText(o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), o.currency) },
+          { name: 'Totals', value: totalsText(o) },
+        ],
+      }),
+    ],
+  };
+}
+
+function paymentReceivedDm(tenant: Tenant, o: OrderDetail, amountCents: number): MessageData {
+  const m = money(o);
+  const owed = o.totalCents - o.amountReceivedCents;
+  return {
+    embeds: [
+      embed({
+        title: `${tenant.name}: payment received for order #${o.number}`,
+        color: COLORS.ok,
+        description: [
+          `The shop received **${m(amountCents)}** from you.`,
+          owed > 0
+            ? `${receivedText(o)}. Please send the remaining **${m(owed)}**. ${paymentNoteLine(o)}`
+            : owed < 0
+              ? `That is ${m(-owed)} more than the total of ${m(o.totalCents)}; the shop will return the difference.`
+              : undefined,
+        ].filter(Boolean).join('\n\n'),
       }),
     ],
   };

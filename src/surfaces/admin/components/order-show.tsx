@@ -3,7 +3,9 @@
 // (record.params.detailJson, built by resources/order-view.ts): money as money, enums as words with their
 // badge colours. Refunds whose money the admin must send back by hand (Venmo, Zelle, Cash App, ...) stay at
 // the top as a to-do until ticked done (the markRefundReturned action). Tables scroll sideways on a phone
-// instead of pushing the page wider than the screen.
+// instead of pushing the page wider than the screen. Money received for manual payments is recorded here
+// (the recordReceipt action: parts accumulate, the order is paid once they cover the total, an overpayment
+// is flagged), and DMs that never reached the customer (DMs closed) are listed at the top.
 import React, { useEffect, useState } from 'react';
 import { Box, Button, H3, H4, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
 import { ApiClient, useNotice, type ActionProps } from 'adminjs';
@@ -20,7 +22,17 @@ interface View {
   shippingStatusShown: Shown;
   paymentMethodLabel: string;
   trackingNumber: string | null;
+  carrierLabel: string | null;
+  trackingUrl: string | null;
   notes: string | null;
+  received: {
+    reference: string | null;
+    amount: string;
+    remaining: string | null;
+    overpaid: string | null;
+    receipts: { id: string; amount: string; note: string | null; by: string; at: string; atShown: string }[];
+  };
+  customerNotReached: { atShown: string; notices: { id: string; what: string; atShown: string; shownInDiscordAtShown: string | null }[] } | null;
   createdAt: string;
   createdAtShown: string;
   paidAt: string | null;
@@ -48,6 +60,39 @@ const Timeline: React.FC<{ items: TimelineItem[] }> = ({ items }) => {
 };
 
 const api = new ApiClient();
+
+/** DMs about this order the customer never got: someone should reach them another way. */
+const NotReached: React.FC<{ info: View['customerNotReached']; customer: string }> = ({ info, customer }) => {
+  if (!info) return null;
+  return (
+    <Box mb="xl" p="lg" data-testid="order-customer-not-reached" style={{ border: '1px solid #C0392B', borderRadius: 6, background: '#FDEDEC' }}>
+      <H4 mb="default">Customer not reached</H4>
+      <Text mb="default">{customer} does not accept direct messages from the bot (since {info.atShown}). These messages about this order did not reach them; they see them the next time they use the bot.</Text>
+      <Box as="ul" style={{ margin: 0, paddingLeft: 20 }}>
+        {info.notices.map((n) => (
+          <li key={n.id}>
+            {n.what} ({n.atShown}){n.shownInDiscordAtShown ? ` · shown in Discord ${n.shownInDiscordAtShown}` : ' · not seen yet'}
+          </li>
+        ))}
+      </Box>
+    </Box>
+  );
+};
+
+/** Record money received: the amount as typed ("20.00"), an optional note. */
+const RecordReceipt: React.FC<{ busy: boolean; onRecord: (amount: string, note: string) => void }> = ({ busy, onRecord }) => {
+  const [amount, setAmount] = useState('');
+  const [note, setNote] = useState('');
+  return (
+    <Box mt="default" style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center' }}>
+      <input aria-label="Amount received" data-testid="receipt-amount" placeholder="Amount received, e.g. 20.00" value={amount} onChange={(e) => setAmount(e.target.value)} style={{ padding: 6, minWidth: 180 }} />
+      <input aria-label="Note" data-testid="receipt-note" placeholder="Note (optional)" value={note} onChange={(e) => setNote(e.target.value)} style={{ padding: 6, minWidth: 180 }} />
+      <Button size="sm" disabled={busy || !amount.trim()} data-testid="receipt-record" onClick={() => { onRecord(amount, note); setAmount(''); setNote(''); }}>
+        Record money received
+      </Button>
+    </Box>
+  );
+};
 
 const Section: React.FC<{ title: string; children: React.ReactNode }> = ({ title, children }) => (
   <Box mb="xl">
@@ -144,6 +189,21 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
     }
   };
 
+  const recordReceipt = async (amount: string, note: string) => {
+    setBusy('receipt');
+    try {
+      const res = await api.recordAction({ resourceId: resource.id, recordId: String(record?.id), actionName: 'recordReceipt', data: { amount, note } });
+      const data = res.data as { notice?: { message: string; type: 'success' | 'error' }; record?: { params?: Record<string, unknown> } };
+      if (data.notice) addNotice({ message: data.notice.message, type: data.notice.type });
+      if (data.notice?.type !== 'error' && data.record?.params?.detailJson) setRaw(data.record.params.detailJson);
+    } catch {
+      addNotice({ message: 'That did not save. Check your connection and try again.', type: 'error' });
+    } finally {
+      setBusy(null);
+    }
+  };
+  const canRecord = ['PENDING_PAYMENT', 'PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'].includes(o.status);
+
   return (
     <Box variant="container" data-testid="order-detail">
       <H3>
@@ -158,6 +218,7 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
       </Text>
 
       <FlaggedPayments items={o.flaggedPayments ?? []} />
+      <NotReached info={o.customerNotReached} customer={o.customer.name} />
       <ManualRefundTodos refunds={o.refunds} busy={busy} onDone={markSent} />
 
       <Section title="Line items">
@@ -198,12 +259,34 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
           <TableBody>
             <Row label="Address" value={a ? [a.name, a.line1, a.line2, [a.city, a.state, a.postalCode].filter(Boolean).join(' '), a.country].filter(Boolean).join(', ') : '—'} />
             <Row label="Shipping status" value={<StatusBadge shown={o.shippingStatusShown} />} />
-            <Row label="Tracking number" value={o.trackingNumber ?? '—'} />
+            <Row label="Carrier" value={o.carrierLabel ?? '—'} />
+            <Row label="Tracking number" value={o.trackingNumber ? (o.trackingUrl ? <a href={o.trackingUrl} target="_blank" rel="noreferrer noopener" data-testid="order-tracking-link">{o.trackingNumber}</a> : o.trackingNumber) : '—'} />
           </TableBody>
         </Table>
       </Section>
 
       <Section title="Payment">
+        <Table data-testid="order-received">
+          <TableBody>
+            <Row label="Payment reference" value={<strong data-testid="order-payment-reference">{o.received.reference ?? '—'}</strong>} />
+            <Row label="Received" value={<span data-testid="order-received-amount">{o.received.amount}</span>} />
+            {o.received.remaining ? <Row label="Still owed" value={o.received.remaining} /> : null}
+            {o.received.overpaid ? <Row label="Overpaid" value={<strong data-testid="order-overpaid" style={{ color: '#C0392B' }}>{o.received.overpaid}: return it to the customer</strong>} /> : null}
+          </TableBody>
+        </Table>
+        {o.received.receipts.length ? (
+          <Table data-testid="order-receipts">
+            <TableHead>
+              <TableRow><TableCell>Received</TableCell><TableCell>Amount</TableCell><TableCell>Note</TableCell><TableCell>Recorded by</TableCell></TableRow>
+            </TableHead>
+            <TableBody>
+              {o.received.receipts.map((r) => (
+                <TableRow key={r.id}><TableCell>{when(r.atShown)}</TableCell><TableCell>{r.amount}</TableCell><TableCell>{r.note ?? '—'}</TableCell><TableCell>{r.by}</TableCell></TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        ) : null}
+        {canRecord ? <RecordReceipt busy={busy === 'receipt'} onRecord={recordReceipt} /> : null}
         <Table>
           <TableHead>
             <TableRow><TableCell>Method</TableCell><TableCell>Status</TableCell><TableCell>Amount</TableCell><TableCell>Refunded</TableCell><TableCell>Reference</TableCell><TableCell>Confirmed</TableCell></TableRow>

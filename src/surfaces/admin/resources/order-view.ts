@@ -8,6 +8,7 @@ import type { TimelineItem } from '../../../modules/audit/audit-timeline.js';
 import type { OrderTotals } from '../../../modules/orders/index.js';
 import { PROVIDER_DEFINITIONS } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import type { FlaggedPayment } from '../../../modules/payments-processor/checkouts/flagged-payments.query.js';
+import { carrierName, trackingLink } from '../../../modules/shipping/carriers.js';
 import {
   labelOf,
   ORDER_STATUS_BADGES,
@@ -27,8 +28,14 @@ interface DetailLike extends OrderTotals {
   status: string;
   shippingStatus: string;
   trackingNumber: string | null;
+  shippingCarrier: string | null;
   notes: string | null;
   refundedTotalCents: number;
+  amountReceivedCents: number;
+  paymentReference: string | null;
+  customerDmFailedAt: Date | null;
+  receipts: { id: string; amountCents: number; note: string | null; actorType: string; actorId: string | null; createdAt: Date }[];
+  missedNotices: { id: string; kind: string; createdAt: Date; shownAt: Date | null }[];
   paymentMethod: string;
   shippingAddress: unknown;
   createdAt: Date;
@@ -74,6 +81,20 @@ interface Shown {
 function shown(value: string, labels: Record<string, string>, badges?: Record<string, BadgeColours>): Shown {
   return { value, label: labelOf(labels, value), badge: badges?.[value] ?? null };
 }
+
+/** What each customer DM is, in the order page's words. */
+const DM_LABELS: Record<string, string> = {
+  'order-created': 'Payment instructions',
+  'order-paid': 'Payment receipt',
+  'order-cancelled': 'Cancellation notice',
+  'order-refunded': 'Refund notice',
+  'invoice-link': 'Invoice link',
+  'refund-claim': 'Bitcoin refund claim link',
+  'order-shipped': 'Shipping notice',
+  'order-delivered': 'Delivery notice',
+  'order-updated': 'Order changed notice',
+  'payment-received': 'Payment received notice',
+};
 
 export const methodWord = (method: string) => labelOf(PAYMENT_METHOD_LABELS satisfies Record<PaymentMethod, string>, method);
 
@@ -132,7 +153,24 @@ export function orderView(o: DetailLike, timeline: TimelineItem[], adminEmails: 
     shippingStatusShown: shown(o.shippingStatus, SHIPPING_STATUS_LABELS satisfies Record<ShippingStatus, string>, SHIPPING_STATUS_BADGES),
     paymentMethodLabel: methodWord(o.paymentMethod),
     trackingNumber: o.trackingNumber,
+    carrierLabel: carrierName(o.shippingCarrier),
+    trackingUrl: trackingLink(o.trackingNumber, o.shippingCarrier)?.url ?? null,
     notes: o.notes,
+    // Manual payments: the reference customers put in their note, and the money recorded against the total.
+    received: {
+      reference: o.paymentReference,
+      amount: m(o.amountReceivedCents),
+      remaining: o.amountReceivedCents < o.totalCents ? m(o.totalCents - o.amountReceivedCents) : null,
+      overpaid: o.amountReceivedCents > o.totalCents ? m(o.amountReceivedCents - o.totalCents) : null,
+      receipts: o.receipts.map((r) => ({ id: r.id, amount: m(r.amountCents), note: r.note, by: actorOf(r.actorType, r.actorId, adminEmails), at: r.createdAt.toISOString(), atShown: formatDateTime(r.createdAt, timeZone) })),
+    },
+    // DMs about this order the customer never got (DMs closed): say so, so someone reaches them another way.
+    customerNotReached: o.customerDmFailedAt
+      ? {
+          atShown: formatDateTime(o.customerDmFailedAt, timeZone),
+          notices: o.missedNotices.map((n) => ({ id: n.id, what: DM_LABELS[n.kind] ?? n.kind, atShown: formatDateTime(n.createdAt, timeZone), shownInDiscordAtShown: shownAt(n.shownAt) })),
+        }
+      : null,
     createdAt: o.createdAt.toISOString(),
     paidAt: o.paidAt?.toISOString() ?? null,
     cancelledAt: o.cancelledAt?.toISOString() ?? null,

@@ -2,11 +2,13 @@
 // Every write is a module service call with the admin's TenantContext; AdminJS's generic writes are
 // replaced by handlers, so nothing here writes an order row itself.
 import type { ActionContext, ActionRequest, ActionResponse, After, RecordActionResponse, ResourceWithOptions } from 'adminjs';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js';
 import { AppError, validationError } from '../../../platform/errors.js';
-import { formatMoney } from '../../../platform/money.js';
+import { formatMoney, parseMoneyInput } from '../../../platform/money.js';
+import { CARRIER_CODES, CARRIERS } from '../../../modules/shipping/carriers.js';
 import { parseInput } from '../../../platform/validate.js';
 import { editableOrderStatuses, editableShippingStatuses } from '../../../modules/orders/index.js';
 import { moneyReturnFor } from '../../../modules/payments-processor/processor-refund.task.js';
@@ -59,6 +61,7 @@ const editOrderForm = z.object({
   status: z.enum(OrderStatus).optional(),
   shippingStatus: z.enum(ShippingStatus).optional(),
   trackingNumber: optionalText,
+  shippingCarrier: z.union([z.enum(CARRIER_CODES), z.literal('')]).nullable().optional(),
   notes: optionalText,
   lineItems: optionalText,
 });
@@ -134,10 +137,13 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
       services.db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }),
       flaggedPayments(services.db, tenantId, orderId),
     ]);
-    const adminIds = [...new Set(detail.refunds.flatMap((r) => [
-      ...(r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : []),
-      ...(r.manualReturnDoneByType === 'PANEL_ADMIN' && r.manualReturnDoneById ? [r.manualReturnDoneById] : []),
-    ]))];
+    const adminIds = [...new Set([
+      ...detail.refunds.flatMap((r) => [
+        ...(r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : []),
+        ...(r.manualReturnDoneByType === 'PANEL_ADMIN' && r.manualReturnDoneById ? [r.manualReturnDoneById] : []),
+      ]),
+      ...detail.receipts.flatMap((r) => (r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : [])),
+    ])];
     const admins = adminIds.length ? await services.db.adminUser.findMany({ where: { id: { in: adminIds }, tenantId }, select: { id: true, email: true } }) : [];
     params.detailJson = JSON.stringify(orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), tenant?.timeZone ?? 'UTC', flagged));
     params.total = formatMoney(detail.totalCents, detail.currency);
@@ -208,6 +214,7 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
         status: form.status,
         shippingStatus: form.shippingStatus,
         trackingNumber: form.trackingNumber,
+        shippingCarrier: form.shippingCarrier,
         notes: form.notes,
         items: lineItemsFromForm(form.lineItems),
       });
@@ -229,13 +236,37 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
     }
   };
 
+  // The order page's "Record money received" (components/order-show.tsx); POST only. The amount as typed
+  // in the order's currency ("20.00"); parts accumulate and the order is paid once they cover the total.
+  const recordReceiptHandler = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
+    try {
+      const form = parseInput(z.object({ amount: z.string().trim().min(1).max(40), note: z.string().trim().max(500).optional() }), request.payload ?? {}, 'receipt');
+      const currency = String(context.record!.params.currency ?? 'USD');
+      const amountCents = parseMoneyInput(form.amount, currency);
+      if (!amountCents) throw validationError([{ path: ['amount'], message: `type the amount received like 20.00 (${currency})` }], 'receipt');
+      const r = await services.payments.recordReceipt(tenantContextOf(context), { orderId: context.record!.id() }, { amountCents, note: form.note || undefined });
+      const money = (c: number) => formatMoney(c, r.order.currency);
+      const message = [
+        `Recorded ${money(amountCents)} received on order #${r.order.number}.`,
+        r.paid ? 'The order is now paid.' : r.remainingCents > 0 ? `${money(r.remainingCents)} still owed.` : '',
+        r.overpaidCents ? `Overpaid by ${money(r.overpaidCents)}: return the difference to the customer.` : '',
+      ].filter(Boolean).join(' ');
+      return recordJson(context, { message, type: 'success' });
+    } catch (err) {
+      return errorNotice(err, context, logger);
+    }
+  };
+
   // "Invoice link": a signed link to the order's invoice page, shown to copy; with ?send=1 also sent to the
   // customer by DM (order.invoice_link_sent, a retried job on the Discord surface).
   const invoiceLink = (send: boolean) => async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
     try {
       const ctx = tenantContextOf(context);
       const link = await services.invoices.createLink(ctx, context.record!.id());
-      if (send) await services.bus.emit(services.db, EVENTS.invoiceLinkSent, { tenantId: ctx.tenantId, orderId: context.record!.id(), url: link.url });
+      // Each press is its own DM (sendId), even when the link signed is the same as the last one's.
+      const sendId = randomUUID();
+      if (send) await services.bus.emit(services.db, EVENTS.invoiceLinkSent, { tenantId: ctx.tenantId, orderId: context.record!.id(), url: link.url, sendId }, { jobKey: `invoice-link:${sendId}` });
       const message = send ? `Invoice link sent to the customer by DM (valid until ${link.expiresAt.toUTCString()}).` : `Invoice link (valid until ${link.expiresAt.toUTCString()}): ${link.url}`;
       return { ...(await recordJson(context, { message, type: 'success' })), invoiceLink: link.url } as RecordActionResponse;
     } catch (err) {
@@ -365,7 +396,7 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
       sort: { sortBy: 'createdAt', direction: 'desc' },
       listProperties: ['number', 'customerName', 'status', 'paymentMethod', 'total', 'createdAt'],
       filterProperties: ['q', 'status', 'paymentMethod', 'shippingStatus', 'createdAt'],
-      editProperties: ['status', 'shippingStatus', 'trackingNumber', 'notes', 'lineItems'],
+      editProperties: ['status', 'shippingStatus', 'shippingCarrier', 'trackingNumber', 'notes', 'lineItems'],
       showProperties: ['number', 'status', 'total', 'createdAt'],
       properties: {
         // On a phone AdminJS shows only the title column: its cell adds the customer, status and total there.
@@ -387,6 +418,10 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
           description: 'Customer name, Discord username or user id, or order number',
         },
         lineItems: { components: { edit: components.OrderLinesEdit } },
+        shippingCarrier: {
+          availableValues: CARRIER_CODES.map((code) => ({ value: code, label: CARRIERS[code].name })),
+          description: 'For the tracking link in the customer\'s shipping message',
+        },
         tenant: { isVisible: false },
       },
       actions: {
@@ -431,6 +466,13 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
           guard: 'Cancel this order? Reserved stock is released and the customer is told.',
           isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
           handler: cancelOrder,
+        },
+        recordReceipt: {
+          actionType: 'record',
+          isVisible: false,
+          component: false,
+          isAccessible: canRead,
+          handler: recordReceiptHandler,
         },
         markRefundReturned: {
           actionType: 'record',

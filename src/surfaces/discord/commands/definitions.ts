@@ -41,7 +41,10 @@ export const COMMAND_DEFINITIONS: Def[] = [
     name: 'payment-confirm',
     description: 'Admin: confirm payment was received for an order',
     default_member_permissions: adminPerm,
-    options: [{ type: S, name: 'orderid', description: 'Order id (ord_…) or number (1001)', required: true, max_length: 64 }],
+    options: [
+      { type: S, name: 'orderid', description: 'Order id (ord_…), number (1001) or payment reference', required: true, max_length: 64 },
+      { type: I, name: 'amount', description: 'Amount received in cents (default: the full amount still owed)', required: false, min_value: 1 },
+    ],
   },
   // Legacy flow (spec 004), not shown in /help by default.
   { ...guildOnly, name: 'register', description: 'Start an order session (same as /order-start)' },

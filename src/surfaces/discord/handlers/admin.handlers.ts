@@ -1,17 +1,19 @@
-// Admin commands and buttons: /refund, /payment-confirm, and approve/reject on the admin-channel embed.
+// Admin commands and buttons: /refund, /payment-confirm (optionally with the amount received), and
+// approve / record an amount / reject on the admin-channel embed.
 // All are adminOnly (see admin-check.ts for who counts); anyone else gets an ephemeral refusal before any
 // service runs. The order can be given by id ("ord_…") or number ("1001", "#1001").
 import { InteractionType, TextInputStyle } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { AppError } from '../../../platform/errors.js';
-import { formatMoney } from '../../../platform/money.js';
+import { formatMoney, parseMoneyInput } from '../../../platform/money.js';
 import { parseInput } from '../../../platform/validate.js';
 import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
 import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.js';
 import { customId } from '../custom-id.js';
 import { commandOptions, modalValues } from '../interaction-data.js';
 import { COLORS, embed, ephemeral, modal, update } from '../replies.js';
-import { decidedAdminMessage } from '../views/admin-order.view.js';
+import { adminOrderMessage, decidedAdminMessage, receivedText } from '../views/admin-order.view.js';
+import type { ReceiptResult } from '../../../modules/payments/record-receipt.command.js';
 
 export const DEFAULT_REFUND_REASON = 'Admin-initiated refund';
 
@@ -64,15 +66,42 @@ export const adminCommands: CommandRoutes = {
   'payment-confirm': {
     adminOnly: true,
     async run(ctx) {
-      const { orderid: orderId } = parseInput(z.object({ orderid: z.string().trim().min(1).max(64) }), commandOptions(ctx.interaction), 'options');
-      const order = await ctx.services.orders.findByRef(ctx.tenant.id, orderId);
-      const { order: after, changed } = await ctx.services.payments.confirm(ctx.adminContext(), { orderId: order.id });
-      return ephemeral({
-        embeds: [embed({ title: changed ? `Order #${after.number} marked as paid` : `Order #${after.number} was already paid`, color: COLORS.ok, description: `Status: ${after.status}` })],
-      });
+      const opts = parseInput(
+        z.object({
+          orderid: z.string().trim().min(1).max(64),
+          amount: z.number().int('whole cents, e.g. 2000 for $20.00').positive('more than 0').optional(),
+        }),
+        commandOptions(ctx.interaction),
+        'options',
+      );
+      const order = await ctx.services.orders.findByRef(ctx.tenant.id, opts.orderid);
+      // Without an amount: the full amount (what is still owed), as before amounts existed.
+      const r = await ctx.services.payments.recordReceipt(ctx.adminContext(), { orderId: order.id }, { amountCents: opts.amount, idempotencyKey: `discord:${ctx.interaction.id}` });
+      return ephemeral({ embeds: [receiptEmbed(r, opts.amount !== undefined)] });
     },
   },
 };
+
+/** The admin's answer after recording money: what came in, what is owed, and the order's status. */
+function receiptEmbed(r: ReceiptResult, withAmount: boolean) {
+  const o = r.order;
+  const m = (c: number) => formatMoney(c, o.currency);
+  const title = r.paid
+    ? `Order #${o.number} marked as paid`
+    : !r.changed
+      ? `Order #${o.number} was already paid`
+      : `Recorded ${m(r.receipt?.amountCents ?? 0)} received on order #${o.number}`;
+  return embed({
+    title,
+    color: r.overpaidCents ? COLORS.warn : COLORS.ok,
+    description: [
+      withAmount || r.receipt ? receivedText(o) : undefined,
+      r.remainingCents > 0 ? `Still owed: ${m(r.remainingCents)}. The order stays unpaid until the rest arrives.` : undefined,
+      r.overpaidCents ? `**Overpaid by ${m(r.overpaidCents)}**: return the difference to the customer.` : undefined,
+      `Status: ${o.status}`,
+    ].filter(Boolean).join('\n'),
+  });
+}
 
 /** The admin message the buttons sit on, updated in place (type 7) with the decision. */
 function decided(ctx: HandlerContext, outcome: Parameters<typeof decidedAdminMessage>[1]) {
@@ -88,6 +117,43 @@ export const adminComponents: ComponentRoutes = {
     async run(ctx, [paymentId]) {
       const { order, changed } = await ctx.services.payments.confirm(ctx.adminContext(), { paymentId });
       return decided(ctx, { approved: true, by: ctx.user.id, number: order.number, already: !changed });
+    },
+  },
+  'payment:receipt': {
+    kind: 'component',
+    adminOnly: true,
+    async run(ctx, [paymentId]) {
+      const order = await ctx.services.payments.orderOfPayment(ctx.tenant.id, paymentId);
+      const owed = Math.max(order.totalCents - order.amountReceivedCents, 0);
+      return modal(customId('payment:receipt-modal', paymentId), `Money received: order #${order.number}`, [
+        {
+          id: 'amount',
+          label: `Amount received (${order.currency})`,
+          maxLength: 20,
+          placeholder: owed ? (owed / 100).toFixed(2) : '0.00',
+        },
+        { id: 'note', label: 'Note (e.g. the payment\'s id)', required: false, maxLength: 500 },
+      ]);
+    },
+  },
+  'payment:receipt-modal': {
+    kind: 'modal',
+    adminOnly: true,
+    async run(ctx, [paymentId]) {
+      const values = parseInput(z.object({ amount: z.string().trim().min(1, 'the amount received'), note: z.string().trim().max(500).optional() }), modalValues(ctx.interaction), 'amount');
+      const order = await ctx.services.payments.orderOfPayment(ctx.tenant.id, paymentId);
+      const amountCents = parseMoneyInput(values.amount, order.currency);
+      if (!amountCents) throw new AppError('VALIDATION_FAILED', `"${values.amount}" is not an amount: type it like 20.00 (${order.currency}).`);
+      const r = await ctx.services.payments.recordReceipt(ctx.adminContext(), { paymentId }, { amountCents, note: values.note || undefined, idempotencyKey: `discord:${ctx.interaction.id}` });
+      if (r.paid || r.order.status !== 'PENDING_PAYMENT') {
+        const extra = r.overpaidCents ? ` · overpaid by ${formatMoney(r.overpaidCents, r.order.currency)}: return the difference` : '';
+        const reply = decided(ctx, { approved: true, by: ctx.user.id, number: r.order.number, already: !r.changed, detail: `${receivedText(r.order) ?? ''}${extra}` });
+        return reply;
+      }
+      // Still owed: the order's message again, with what was received (the buttons stay).
+      const detail = await ctx.services.orders.get(ctx.tenant.id, r.order.id);
+      const message = adminOrderMessage({ order: detail, customerDiscordId: detail.customer.discordUserId, paymentId, paymentMethod: r.payment?.method ?? detail.paymentMethod });
+      return ctx.interaction.type === InteractionType.ModalSubmit && ctx.interaction.message ? update(message) : ephemeral({ embeds: [receiptEmbed(r, true)] });
     },
   },
   'payment:reject': {

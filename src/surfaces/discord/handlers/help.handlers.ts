@@ -11,7 +11,7 @@ const MODERN = [
 ];
 const ADMIN = [
   ['/refund', 'Refund an order: full, by amount (`amount`), or by items (`items: prod-1:2,prod-2`).'],
-  ['/payment-confirm', 'Mark an order as paid. The approve/reject buttons in the admin channel do the same.'],
+  ['/payment-confirm', 'Mark an order as paid (by id, number or payment reference), or record a part received with `amount` (cents): the order is paid once the parts cover the total. The admin-channel buttons do the same.'],
 ];
 const LEGACY = [
   ['/register, /order-start', 'Start or resume an order session.'],

@@ -4,6 +4,7 @@ import { ButtonStyle, type APIEmbed } from 'discord-api-types/v10';
 import type { Order, OrderItem, PaymentMethod } from '../../../generated/prisma/index.js';
 import { customId } from '../custom-id.js';
 import { button, COLORS, embed, row, type MessageData } from '../replies.js';
+import { formatMoney } from '../../../platform/money.js';
 import { formatAddress, linesText, totalsText, type AddressLike } from './order-steps.view.js';
 import { paymentMethodLabel } from './payment-methods.view.js';
 
@@ -14,15 +15,39 @@ export interface AdminOrderInput {
   paymentMethod: PaymentMethod;
 }
 
+/**
+ * What came in against the total, in words: "$20.00 of $50.00 received · $30.00 still owed", or the
+ * overpayment the shop must return. Null while nothing was recorded.
+ */
+export function receivedText(o: Pick<Order, 'totalCents' | 'amountReceivedCents' | 'currency'>): string | null {
+  if (o.amountReceivedCents <= 0) return null;
+  const m = (c: number) => formatMoney(c, o.currency);
+  const base = `${m(o.amountReceivedCents)} of ${m(o.totalCents)} received`;
+  if (o.amountReceivedCents > o.totalCents) return `${base} · **overpaid by ${m(o.amountReceivedCents - o.totalCents)}**: return the difference`;
+  if (o.amountReceivedCents < o.totalCents) return `${base} · ${m(o.totalCents - o.amountReceivedCents)} still owed`;
+  return base;
+}
+
+/** The reference customers put in their payment note, and what was received so far. */
+function paymentFields(o: Order): { name: string; value: string; inline?: boolean }[] {
+  const received = receivedText(o);
+  return [
+    ...(o.paymentReference ? [{ name: 'Payment reference', value: `\`${o.paymentReference}\``, inline: true }] : []),
+    ...(received ? [{ name: 'Received', value: received, inline: true }] : []),
+  ];
+}
+
 export function adminOrderMessage(i: AdminOrderInput): MessageData {
   const o = i.order;
+  const partly = o.amountReceivedCents > 0 && o.amountReceivedCents < o.totalCents;
   const e: APIEmbed = embed({
-    title: `New order #${o.number} · awaiting payment`,
+    title: `New order #${o.number} · ${partly ? 'partly paid' : 'awaiting payment'}`,
     color: COLORS.warn,
-    description: `Customer: <@${i.customerDiscordId}>\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**\nApprove once the money has arrived.`,
+    description: `Customer: <@${i.customerDiscordId}>\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**\nApprove once the money has arrived, or record a part of it.`,
     fields: [
       { name: 'Items', value: linesText(o.items.map((it) => ({ ...it, lineTotalCents: it.quantity * it.unitPriceCents })), o.currency) },
       { name: 'Totals', value: totalsText(o) },
+      ...paymentFields(o),
       ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
     ],
     footer: { text: `${o.id} · ${i.paymentId}` },
@@ -30,7 +55,13 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
   });
   return {
     embeds: [e],
-    components: [row(button(customId('payment:approve', i.paymentId), 'Approve payment', ButtonStyle.Success), button(customId('payment:reject', i.paymentId), 'Reject', ButtonStyle.Danger))],
+    components: [
+      row(
+        button(customId('payment:approve', i.paymentId), partly ? 'Approve (rest received)' : 'Approve payment', ButtonStyle.Success),
+        button(customId('payment:receipt', i.paymentId), 'Record amount received', ButtonStyle.Primary),
+        button(customId('payment:reject', i.paymentId), 'Reject', ButtonStyle.Danger),
+      ),
+    ],
   };
 }
 
@@ -56,10 +87,10 @@ export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid
 }
 
 /** The admin message after a decision: same embed, new title/colour, a line saying who decided, no buttons. */
-export function decidedAdminMessage(original: APIEmbed | undefined, outcome: { approved: boolean; by: string; number: number; reason?: string; already?: boolean }): MessageData {
+export function decidedAdminMessage(original: APIEmbed | undefined, outcome: { approved: boolean; by: string; number: number; reason?: string; already?: boolean; detail?: string }): MessageData {
   const base = original ?? {};
   const line = outcome.approved
-    ? `${outcome.already ? 'Already approved' : 'Approved'} by <@${outcome.by}>`
+    ? `${outcome.already ? 'Already approved' : 'Approved'} by <@${outcome.by}>${outcome.detail ? `: ${outcome.detail}` : ''}`
     : `${outcome.already ? 'Already rejected' : 'Rejected'} by <@${outcome.by}>${outcome.reason ? `: ${outcome.reason}` : ''}`;
   return {
     embeds: [

@@ -1,5 +1,6 @@
 // The REST API's JSON shapes. Explicit, so a new column never leaks by accident and names stay stable.
-import type { Customer, Order, OrderItem, Payment, Product, Refund } from '../../../generated/prisma/index.js';
+import type { Customer, MissedNotice, Order, OrderItem, Payment, PaymentReceipt, Product, Refund } from '../../../generated/prisma/index.js';
+import { trackingLink } from '../../../modules/shipping/carriers.js';
 
 export function orderSummaryDto(o: Order) {
   return {
@@ -8,6 +9,9 @@ export function orderSummaryDto(o: Order) {
     status: o.status,
     shippingStatus: o.shippingStatus,
     trackingNumber: o.trackingNumber,
+    shippingCarrier: o.shippingCarrier,
+    trackingUrl: trackingLink(o.trackingNumber, o.shippingCarrier)?.url ?? null,
+    paymentReference: o.paymentReference,
     customerId: o.customerId,
     paymentMethod: o.paymentMethod,
     currency: o.currency,
@@ -19,6 +23,9 @@ export function orderSummaryDto(o: Order) {
     taxAmountCents: o.taxAmountCents,
     totalCents: o.totalCents,
     refundedTotalCents: o.refundedTotalCents,
+    amountReceivedCents: o.amountReceivedCents,
+    /** Received beyond the total: the shop owes it back. */
+    overpaidCents: Math.max(o.amountReceivedCents - o.totalCents, 0),
     paidAt: o.paidAt,
     cancelledAt: o.cancelledAt,
     createdAt: o.createdAt,
@@ -46,7 +53,13 @@ export function refundDto(r: Refund) {
   return { id: r.id, orderId: r.orderId, paymentId: r.paymentId, mode: r.mode, amountCents: r.amountCents, reason: r.reason, items: r.items, actorType: r.actorType, createdAt: r.createdAt };
 }
 
-export function orderDetailDto(o: Order & { items: OrderItem[]; payments: Payment[]; refunds: Refund[]; customer: Customer }) {
+export function receiptDto(r: PaymentReceipt) {
+  return { id: r.id, paymentId: r.paymentId, amountCents: r.amountCents, currency: r.currency, note: r.note, actorType: r.actorType, createdAt: r.createdAt };
+}
+
+type NoticeRow = Pick<MissedNotice, 'id' | 'kind' | 'createdAt' | 'shownAt'>;
+
+export function orderDetailDto(o: Order & { items: OrderItem[]; payments: Payment[]; refunds: Refund[]; receipts: PaymentReceipt[]; missedNotices: NoticeRow[]; customer: Customer }) {
   return {
     ...orderSummaryDto(o),
     notes: o.notes,
@@ -55,6 +68,12 @@ export function orderDetailDto(o: Order & { items: OrderItem[]; payments: Paymen
     items: o.items.map((i) => ({ productId: i.productId, sku: i.sku, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents, refundedQuantity: i.refundedQuantity })),
     payments: o.payments.map(paymentDto),
     refunds: o.refunds.map(refundDto),
+    receipts: o.receipts.map(receiptDto),
+    /** DMs about this order that did not reach the customer (their DMs were closed). */
+    customerNotices: {
+      dmFailedAt: o.customerDmFailedAt,
+      undelivered: o.missedNotices.map((n) => ({ id: n.id, kind: n.kind, at: n.createdAt, shownInDiscordAt: n.shownAt })),
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import type { Services } from '../services.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 import { orderDetailDto, orderSummaryDto } from './api.presenters.js';
+import { CARRIER_CODES } from '../../../modules/shipping/carriers.js';
 
 const ORDER_STATUSES = ['PENDING_PAYMENT', 'PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'CANCELLED', 'REFUNDED', 'PARTIALLY_REFUNDED'] as const;
 const SHIPPING_STATUSES = ['PENDING', 'LABEL_CREATED', 'SHIPPED', 'DELIVERED', 'FAILED'] as const;
@@ -29,8 +30,10 @@ export const updateOrderBody = z.strictObject({
   shippingStatus: z.enum(SHIPPING_STATUSES).optional(),
   /** null or "" clears it. */
   trackingNumber: z.string().trim().max(120).nullable().optional(),
+  /** The carrier, for the tracking link in the customer's shipping DM; null clears it. */
+  shippingCarrier: z.enum(CARRIER_CODES).nullable().optional(),
   notes: z.string().max(5000).nullable().optional(),
-}).refine((b) => Object.keys(b).length > 0, 'send at least one of status, shippingStatus, trackingNumber, notes');
+}).refine((b) => Object.keys(b).length > 0, 'send at least one of status, shippingStatus, trackingNumber, shippingCarrier, notes');
 
 export function ordersRoutes(services: Services): Router {
   const router = Router();

@@ -1,0 +1,53 @@
+// DMs that did not reach their customer (Discord 50007: DMs closed). Each is kept with the message it
+// would have been, so that:
+// - the shop sees on the order (panel, REST) which notices the customer never got;
+// - the customer's next interaction with the bot shows them, once: take() marks what it returns as shown
+//   in one UPDATE ... RETURNING, so two interactions at the same moment never both show the same notice.
+// One row per delivery key (the notification's send-once key): a job that runs again records nothing new.
+import type { MissedNotice, Prisma } from '../../generated/prisma/index.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Db } from '../../platform/db/prisma.js';
+
+/** At most this many notices are shown in one reply (the rest wait for the next interaction). */
+export const MAX_NOTICES_PER_REPLY = 3;
+
+export interface MissedNoticeInput {
+  tenantId: string;
+  customerId: string;
+  orderId: string | null;
+  kind: string;
+  deliveryKey: string;
+  message: Prisma.InputJsonValue;
+}
+
+export interface MissedNotices {
+  record(input: MissedNoticeInput): Promise<void>;
+  /** Notices the customer has not been shown yet, oldest first (at most MAX_NOTICES_PER_REPLY). */
+  pending(tenantId: string, customerId: string): Promise<MissedNotice[]>;
+  /** Marks these as shown; returns the ones this call marked (another interaction may have taken some). */
+  take(tenantId: string, ids: string[]): Promise<string[]>;
+}
+
+export function createMissedNotices(deps: { db: Db; clock: Clock }): MissedNotices {
+  const { db, clock } = deps;
+  return {
+    async record(input) {
+      await db.missedNotice.createMany({ data: [input], skipDuplicates: true });
+    },
+    async pending(tenantId, customerId) {
+      return db.missedNotice.findMany({
+        where: { tenantId, customerId, shownAt: null },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: MAX_NOTICES_PER_REPLY,
+      });
+    },
+    async take(tenantId, ids) {
+      if (!ids.length) return [];
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        UPDATE missed_notices SET "shownAt" = ${clock.now()}
+        WHERE "tenantId" = ${tenantId} AND id = ANY(${ids}::text[]) AND "shownAt" IS NULL
+        RETURNING id`;
+      return rows.map((r) => r.id);
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// What the customer is told when an order's parcel moves, decided from the order before and after an
+// update (in its transaction, so the notice exists if and only if the change committed):
+// - handed to the carrier (shippingStatus -> SHIPPED): order.shipped with the tracking number and carrier;
+// - tracking number or carrier changed while it travels: order.shipped again (the new tracking);
+// - delivered (shippingStatus -> DELIVERED): order.delivered.
+// Job keys name the order and what is said (the tracking), so the same news is one job and one DM; the
+// notification job's delivery key is the same string (surfaces/discord/notifications).
+import type { Order } from '../../generated/prisma/index.js';
+import type { Tx } from '../../platform/db/prisma.js';
+import { sha256Hex } from '../../platform/crypto.js';
+import type { TenantContext } from '../shared/actor.js';
+import { EVENTS, type OrderShippedPayload } from '../shared/events.js';
+import type { AfterSaleDeps } from '../orders/index.js';
+
+/** The notice's key for a shipment: the order and its tracking (a new tracking number is new news). */
+export function shippedNoticeKey(orderId: string, trackingNumber: string | null, carrier: string | null): string {
+  return `order-shipped:${orderId}:${sha256Hex(`${trackingNumber ?? ''}|${carrier ?? ''}`).slice(0, 16)}`;
+}
+
+export async function enqueueShippingNotices(tx: Tx, deps: Pick<AfterSaleDeps, 'bus'>, ctx: TenantContext, before: Order, after: Order): Promise<void> {
+  const shippedNow = after.shippingStatus === 'SHIPPED' && before.shippingStatus !== 'SHIPPED';
+  const trackingChanged = after.shippingStatus === 'SHIPPED' && (before.trackingNumber !== after.trackingNumber || before.shippingCarrier !== after.shippingCarrier);
+  if (shippedNow || trackingChanged) {
+    const payload: OrderShippedPayload = { tenantId: ctx.tenantId, orderId: after.id, trackingNumber: after.trackingNumber, carrier: after.shippingCarrier };
+    await deps.bus.emit(tx, EVENTS.orderShipped, payload, { jobKey: shippedNoticeKey(after.id, after.trackingNumber, after.shippingCarrier) });
+  }
+  if (after.shippingStatus === 'DELIVERED' && before.shippingStatus !== 'DELIVERED') {
+    await deps.bus.emit(tx, EVENTS.orderDelivered, { tenantId: ctx.tenantId, orderId: after.id }, { jobKey: `order-delivered:${after.id}` });
+  }
+}

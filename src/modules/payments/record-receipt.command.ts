@@ -1,0 +1,144 @@
+// payments.recordReceipt: an admin records money that arrived for an order (a Venmo or Zelle payment
+// matched by its payment reference). Receipts accumulate on the order (payment_receipts, and their sum in
+// orders.amountReceivedCents); the order becomes PAID through payments.confirm only once they cover the
+// total. More than the total is kept and flagged (overpaidCents: the shop returns the difference).
+// Without an amount it is payments.confirm: what is still owed is recorded and the order is paid (the
+// behaviour of /payment-confirm and the approve button before amounts existed).
+// One transaction under the order's row lock: two admins recording at the same time are serialized, and
+// each receipt is added to the sum the other one left.
+import { z } from 'zod';
+import type { Order, Payment, PaymentReceipt } from '../../generated/prisma/index.js';
+import { withTransaction } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+import { formatMoney } from '../../platform/money.js';
+import { parseInput } from '../../platform/validate.js';
+import { lockOrder, OPEN_PAYMENT_STATUSES, orderLabel, PAID_STATUSES, type AfterSaleDeps } from '../orders/index.js';
+import type { TenantContext } from '../shared/actor.js';
+import { EVENTS, type PaymentReceiptRecordedPayload } from '../shared/events.js';
+import { confirmLockedOrder, orderIdOfPayment, paymentRef } from './confirm-payment.command.js';
+
+export const receiptInput = z
+  .object({
+    /** Whole cents received; omitted: everything still owed (a plain confirm). */
+    amountCents: z.number().int('a whole number of cents, e.g. 1250 for $12.50').positive('more than 0').max(1_000_000_000).optional(),
+    note: z.string().trim().max(500).optional(),
+    /** Same key, same shop: the first receipt is returned and nothing is recorded again. */
+    idempotencyKey: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+export type ReceiptInput = z.input<typeof receiptInput>;
+
+export interface ReceiptSummary {
+  totalCents: number;
+  receivedCents: number;
+  /** Still to pay (0 once covered). */
+  remainingCents: number;
+  /** Received beyond the total: the shop owes it back (0 when not overpaid). */
+  overpaidCents: number;
+}
+
+export interface ReceiptResult extends ReceiptSummary {
+  order: Order;
+  /** The payment record it counted towards (null for an order without one that is not paid yet). */
+  payment: Payment | null;
+  /** The receipt recorded (or found by its idempotency key); null when nothing was owed or recorded. */
+  receipt: PaymentReceipt | null;
+  /** True when this call made the order PAID. */
+  paid: boolean;
+  /** False when nothing changed (already paid without an amount, or a repeated idempotency key). */
+  changed: boolean;
+}
+
+/** The money position of an order: what came in against its total. */
+export function receiptSummary(order: Pick<Order, 'totalCents' | 'amountReceivedCents'>): ReceiptSummary {
+  const receivedCents = order.amountReceivedCents;
+  return {
+    totalCents: order.totalCents,
+    receivedCents,
+    remainingCents: Math.max(order.totalCents - receivedCents, 0),
+    overpaidCents: Math.max(receivedCents - order.totalCents, 0),
+  };
+}
+
+export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref: unknown, raw: unknown = {}): Promise<ReceiptResult> {
+  const target = parseInput(paymentRef, ref, 'payment reference');
+  const input = parseInput(receiptInput, raw ?? {}, 'payment receipt');
+  return withTransaction(deps.db, async (tx) => {
+    const paymentId = 'paymentId' in target ? target.paymentId : undefined;
+    const orderId = paymentId ? await orderIdOfPayment(tx, ctx.tenantId, paymentId) : (target as { orderId: string }).orderId;
+    const order = await lockOrder(tx, ctx.tenantId, orderId);
+
+    if (input.idempotencyKey) {
+      const seen = await tx.paymentReceipt.findUnique({ where: { tenantId_idempotencyKey: { tenantId: ctx.tenantId, idempotencyKey: input.idempotencyKey } } });
+      if (seen) {
+        if (seen.orderId !== order.id) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for a receipt on another order.', { orderId: seen.orderId });
+        const payment = seen.paymentId ? await tx.payment.findUnique({ where: { id: seen.paymentId } }) : null;
+        return { order, payment, receipt: seen, paid: false, changed: false, ...receiptSummary(order) };
+      }
+    }
+
+    // No amount: everything still owed, exactly as payments.confirm.
+    if (input.amountCents === undefined) {
+      const r = await confirmLockedOrder(tx, deps, ctx, order, paymentId, { note: input.note });
+      return { order: r.order, payment: r.payment, receipt: r.receipt ?? null, paid: r.changed, changed: r.changed, ...receiptSummary(r.order) };
+    }
+
+    const pending = order.status === 'PENDING_PAYMENT';
+    if (!pending && !PAID_STATUSES.includes(order.status)) {
+      throw new AppError(
+        'ILLEGAL_STATE',
+        `Order ${orderLabel(order)} is ${order.status}: money that arrives for it is not recorded on it. Return it to the customer.`,
+        { status: order.status },
+      );
+    }
+    const payments = await tx.payment.findMany({ where: { orderId: order.id, tenantId: ctx.tenantId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    const named = paymentId ? payments.find((p) => p.id === paymentId) : undefined;
+    const payment = named ?? payments.find((p) => OPEN_PAYMENT_STATUSES.includes(p.status)) ?? payments.find((p) => p.confirmedAt) ?? null;
+
+    const now = deps.clock.now();
+    const receipt = await tx.paymentReceipt.create({
+      data: {
+        tenantId: ctx.tenantId,
+        orderId: order.id,
+        paymentId: payment?.id ?? null,
+        amountCents: input.amountCents,
+        currency: order.currency,
+        note: input.note ?? null,
+        actorType: ctx.actor.type,
+        actorId: ctx.actor.id ?? null,
+        idempotencyKey: input.idempotencyKey ?? null,
+        createdAt: now,
+      },
+    });
+    const receivedCents = order.amountReceivedCents + input.amountCents;
+    let updated = await tx.order.update({ where: { id: order.id }, data: { amountReceivedCents: receivedCents } });
+    let settled: Payment | null = payment;
+    let paid = false;
+    if (pending && receivedCents >= order.totalCents) {
+      // Covered: the one way to PAID (nothing is owed any more, so confirm records no second receipt).
+      const r = await confirmLockedOrder(tx, deps, ctx, updated, payment && OPEN_PAYMENT_STATUSES.includes(payment.status) ? payment.id : undefined, { note: input.note });
+      updated = r.order;
+      settled = r.payment;
+      paid = true;
+    }
+    const summary = receiptSummary(updated);
+    const payload: PaymentReceiptRecordedPayload = { tenantId: ctx.tenantId, orderId: order.id, receiptId: receipt.id, outcome: paid ? 'paid' : pending ? 'partial' : 'extra' };
+    await deps.bus.emit(tx, EVENTS.paymentReceiptRecorded, payload, { jobKey: `receipt:${receipt.id}` });
+    const money = (c: number) => formatMoney(c, order.currency);
+    await deps.audit.record(tx, ctx, {
+      action: 'payment.receipt_recorded',
+      entityType: 'Order',
+      entityId: order.id,
+      before: { amountReceivedCents: order.amountReceivedCents, status: order.status },
+      after: {
+        receiptId: receipt.id,
+        amountCents: input.amountCents,
+        amountReceivedCents: receivedCents,
+        status: updated.status,
+        note: input.note ?? null,
+        ...(summary.overpaidCents ? { overpaidCents: summary.overpaidCents, flag: `Overpaid by ${money(summary.overpaidCents)}: return it to the customer.` } : {}),
+      },
+    });
+    return { order: updated, payment: settled, receipt, paid, changed: true, ...summary };
+  });
+}

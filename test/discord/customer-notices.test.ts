@@ -1,0 +1,242 @@
+// Customers hear what happens to their order, through the surfaces an admin uses (REST, the panel's API)
+// and observed as DMs in the fake Discord API: shipped (tracking number and the carrier's tracking link),
+// delivered, cancelled (by whom and why), items changed; each once even when its job runs twice. When the
+// customer's DMs are closed (50007) the order shows it (panel, REST) and their next interaction with the
+// bot shows the missed message, once. A second "Send invoice link" is a second DM.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factories } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { adminCtx } from '../helpers/actors.js';
+import { loggedIn, type AdminAgent } from '../admin/admin-helpers.js';
+import { commandInteraction, interact, member, startHarness, textOf, type Harness } from './harness.js';
+import { EVENTS } from '../../src/modules/shared/events.js';
+import { withTransaction } from '../../src/platform/db/prisma.js';
+import type { Clock } from '../../src/platform/clock.js';
+
+let h: Harness;
+let server: Server;
+let baseUrl: string;
+const f = factories();
+const db = testDb();
+/** The app's clock: real time unless a test freezes it. */
+let frozen: Date | null = null;
+const clock: Clock = { now: () => frozen ?? new Date() };
+
+beforeAll(async () => {
+  h = await startHarness({ worker: true, clock, env: { PUBLIC_BASE_URL: 'http://shop.test' } });
+  server = await new Promise<Server>((resolve) => {
+    const s = h.t.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await h.stop();
+});
+
+async function shop() {
+  const s = await f.shop();
+  const { key } = await h.t.services.apiKeys.create(adminCtx(s.tenant.id), 'test key');
+  const api = {
+    get: (path: string) => request(h.t.app).get(`/api${path}`).set({ authorization: `Bearer ${key}` }),
+    patch: (path: string, body: unknown) => request(h.t.app).patch(`/api${path}`).set({ authorization: `Bearer ${key}` }).send(body as object),
+    post: (path: string, body: unknown) => request(h.t.app).post(`/api${path}`).set({ authorization: `Bearer ${key}` }).send(body as object),
+  };
+  return { ...s, api };
+}
+
+async function paidOrder(s: Awaited<ReturnType<typeof shop>>) {
+  return f.order({ tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id, status: 'PAID', paymentStatus: 'paid', paidAt: new Date() });
+}
+
+async function until<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Delivered DMs to one user whose JSON contains `text`. */
+function dmsTo(userId: string, text: string) {
+  return h.fake.directMessages().filter((m) => m.userId === userId && JSON.stringify(m.body).includes(text));
+}
+
+/** No job about this order is left in the queue (every notice ran to its end). */
+async function queueDrained(orderId: string) {
+  await until(async () => (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${orderId}%`}`)[0]?.n === 0);
+}
+
+interface DmBody { embeds?: { title?: string; description?: string; fields?: { name: string; value: string }[] }[]; components?: { components: { url?: string; label?: string }[] }[] }
+
+describe('shipped and delivered', () => {
+  it('DMs the tracking number with the carrier\'s link, a changed tracking again, delivery once; each once when its job runs twice', async () => {
+    const s = await shop();
+    const order = await paidOrder(s);
+    const user = s.customer.discordUserId;
+
+    // UPS number: the carrier is known from its format.
+    const shipped = await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'SHIPPED', trackingNumber: '1Z999AA10123456784' });
+    expect(shipped.status).toBe(200);
+    expect(shipped.body).toMatchObject({ status: 'SHIPPED', trackingUrl: 'https://www.ups.com/track?loc=en_US&tracknum=1Z999AA10123456784' });
+    const first = await until(() => dmsTo(user, `order #${order.number} shipped`)[0]);
+    const body = first.body as DmBody;
+    expect(JSON.stringify(body.embeds)).toContain('1Z999AA10123456784');
+    expect(JSON.stringify(body.embeds)).toContain('(UPS)');
+    expect(body.components?.[0]?.components[0]).toMatchObject({ label: 'Track package', url: 'https://www.ups.com/track?loc=en_US&tracknum=1Z999AA10123456784' });
+
+    // The shop corrects the tracking (FedEx, named): a second shipping DM with FedEx's link.
+    await s.api.patch(`/orders/${order.id}`, { trackingNumber: '449044304137821', shippingCarrier: 'FEDEX' }).expect(200);
+    await until(() => dmsTo(user, 'fedextrack/?trknbr=449044304137821')[0]);
+
+    // Saving the same values again is no change: no DM.
+    await s.api.patch(`/orders/${order.id}`, { trackingNumber: '449044304137821', shippingCarrier: 'FEDEX', shippingStatus: 'SHIPPED' }).expect(200);
+    await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'DELIVERED' }).expect(200);
+    await until(() => dmsTo(user, `order #${order.number} delivered`)[0]);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('COMPLETE');
+    await queueDrained(order.id);
+
+    // Every job again, as if each had run twice (its worker died before marking it done).
+    const ctx = { tenantId: s.tenant.id };
+    await withTransaction(db, async (tx) => {
+      await h.t.services.bus.emit(tx, EVENTS.orderShipped, { ...ctx, orderId: order.id, trackingNumber: '1Z999AA10123456784', carrier: null });
+      await h.t.services.bus.emit(tx, EVENTS.orderShipped, { ...ctx, orderId: order.id, trackingNumber: '449044304137821', carrier: 'FEDEX' });
+      await h.t.services.bus.emit(tx, EVENTS.orderDelivered, { ...ctx, orderId: order.id });
+    });
+    await queueDrained(order.id);
+    expect(dmsTo(user, `order #${order.number} shipped`)).toHaveLength(2);
+    expect(dmsTo(user, 'fedextrack')).toHaveLength(1);
+    expect(dmsTo(user, `order #${order.number} delivered`)).toHaveLength(1);
+  });
+
+  it('without a known carrier says to use the carrier\'s site, with no link', async () => {
+    const s = await shop();
+    const order = await paidOrder(s);
+    await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'SHIPPED', trackingNumber: '123456789012' }).expect(200);
+    const dm = await until(() => dmsTo(s.customer.discordUserId, `order #${order.number} shipped`)[0]);
+    expect(JSON.stringify(dm.body)).toContain('123456789012');
+    expect(JSON.stringify(dm.body)).toContain('carrier\'s website');
+    expect((dm.body as DmBody).components ?? []).toEqual([]);
+  });
+
+  it('refuses an unknown carrier with 400', async () => {
+    const s = await shop();
+    const order = await paidOrder(s);
+    const res = await s.api.patch(`/orders/${order.id}`, { shippingCarrier: 'PIGEON' });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('cancelled and changed', () => {
+  it('a cancellation says who cancelled and why', async () => {
+    const s = await shop();
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id });
+    await s.api.post(`/orders/${order.id}/payment/reject`, { reason: 'Nothing arrived on Venmo' }).expect(200);
+    const dm = await until(() => dmsTo(s.customer.discordUserId, `order #${order.number} cancelled`)[0]);
+    const fields = (dm.body as DmBody).embeds![0]!.fields!;
+    expect(fields).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: 'Cancelled by', value: 'the shop (payment not confirmed)' }),
+      expect.objectContaining({ name: 'Reason', value: 'Nothing arrived on Venmo' }),
+    ]));
+  });
+
+  it('an admin editing the items (panel) DMs the new lines and total, once per edit', async () => {
+    const s = await shop();
+    const [p1, p2] = s.products;
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id, lines: [{ productId: p1!.id, name: p1!.name, quantity: 1, unitPriceCents: 2500 }] });
+    const adminUser = await f.adminUser({ tenantId: s.tenant.id });
+    const a: AdminAgent = await loggedIn(baseUrl, adminUser.email);
+    const edit = (lines: unknown) => a.agent.post(`/admin/api/resources/Order/records/${order.id}/edit`).set(a.headers()).field('lineItems', JSON.stringify(lines));
+    expect((await edit([{ productId: p1!.id, quantity: 2 }])).body.notice).toMatchObject({ type: 'success' });
+    const dm = await until(() => dmsTo(s.customer.discordUserId, `order #${order.number} was changed`)[0]);
+    expect(JSON.stringify(dm.body)).toContain('The total is now **$50.00** (it was $25.00)');
+    expect(JSON.stringify(dm.body)).toContain('Please pay **$50.00**');
+    // A second edit is a second notice; the same edit's job again is not.
+    expect((await edit([{ productId: p1!.id, quantity: 2 }, { productId: p2!.id, quantity: 1 }])).body.notice).toMatchObject({ type: 'success' });
+    await until(() => dmsTo(s.customer.discordUserId, 'The total is now **$55.00**')[0]);
+    await queueDrained(order.id);
+    const entry = await db.auditLog.findFirstOrThrow({ where: { entityId: order.id, action: 'order.items_changed' }, orderBy: { createdAt: 'asc' } });
+    await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.orderItemsChanged, { tenantId: s.tenant.id, orderId: order.id, changeId: entry.id, totalBeforeCents: 2500, totalAfterCents: 5000 }));
+    await queueDrained(order.id);
+    expect(dmsTo(s.customer.discordUserId, `order #${order.number} was changed`)).toHaveLength(2);
+  });
+});
+
+describe('DMs closed (50007)', () => {
+  it('shows on the REST order and the panel\'s order page, and the customer\'s next interaction shows the missed message once', async () => {
+    const s = await shop();
+    const order = await paidOrder(s);
+    h.fake.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 403, body: { message: 'Cannot send messages to this user', code: 50007 }, times: 1 });
+    await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'SHIPPED', trackingNumber: 'RR123456785GB' }).expect(200);
+    const rest = await until(async () => {
+      const res = await s.api.get(`/orders/${order.id}`).expect(200);
+      return res.body.customerNotices.undelivered.length ? res.body : undefined;
+    });
+    expect(rest.customerNotices.dmFailedAt).toEqual(expect.any(String));
+    expect(rest.customerNotices.undelivered).toEqual([expect.objectContaining({ kind: 'order-shipped', shownInDiscordAt: null })]);
+    expect(dmsTo(s.customer.discordUserId, 'shipped')).toHaveLength(0);
+
+    // The panel's order page says the customer was not reached, and with what.
+    const adminUser = await f.adminUser({ tenantId: s.tenant.id });
+    const a = await loggedIn(baseUrl, adminUser.email);
+    const show = await a.agent.get(`/admin/api/resources/Order/records/${order.id}/show`).set(a.headers());
+    const detail = JSON.parse(show.body.record.params.detailJson);
+    expect(detail.customerNotReached.notices).toEqual([expect.objectContaining({ what: 'Shipping notice', shownInDiscordAtShown: null })]);
+
+    // The customer's next interaction: /orders (ephemeral) carries the missed shipping message in front.
+    const buyer = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId, username: s.customer.username ?? 'buyer' }) };
+    const next = await interact(h, commandInteraction(buyer, 'orders'));
+    expect(next.data.flags).toBe(64);
+    expect(next.data.embeds![0]!.title).toBe('A message we could not send you');
+    expect(next.data.embeds![0]!.description).toContain(`order #${order.number} shipped`);
+    expect(next.data.embeds![0]!.description).toContain('RR123456785GB');
+    expect(next.data.embeds![0]!.description).toContain('https://www.royalmail.com/track-your-item#/tracking-results/RR123456785GB');
+    expect(textOf(next)).toContain(`#${order.number}`); // the /orders answer itself is still there
+    // Once: the interaction after that is the plain answer.
+    const after = await interact(h, commandInteraction(buyer, 'orders'));
+    expect(textOf(after)).not.toContain('could not send you');
+    const shownRest = (await s.api.get(`/orders/${order.id}`).expect(200)).body;
+    expect(shownRest.customerNotices.undelivered[0].shownInDiscordAt).toEqual(expect.any(String));
+  });
+
+  it('while DMs are known closed, each missed notice is kept once even when its job runs twice', async () => {
+    const s = await shop();
+    await db.customer.update({ where: { id: s.customer.id }, data: { dmClosedAt: new Date() } });
+    const order = await paidOrder(s);
+    const payload = { tenantId: s.tenant.id, orderId: order.id };
+    await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.orderDelivered, payload));
+    await queueDrained(order.id);
+    await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.orderDelivered, payload));
+    await queueDrained(order.id);
+    expect(await db.missedNotice.count({ where: { orderId: order.id } })).toBe(1);
+    expect(dmsTo(s.customer.discordUserId, '')).toHaveLength(0);
+  });
+});
+
+describe('invoice link by DM', () => {
+  it('a second "Send invoice link" is a second DM, even when it signs the same link', async () => {
+    const s = await shop();
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id, paymentMethod: 'PAYPAL' });
+    const adminUser = await f.adminUser({ tenantId: s.tenant.id });
+    const a = await loggedIn(baseUrl, adminUser.email);
+    // The same instant twice: both sends sign the very same URL.
+    frozen = new Date();
+    try {
+      for (let i = 0; i < 2; i++) {
+        const sent = await a.agent.get(`/admin/api/resources/Order/records/${order.id}/sendInvoiceLink`).set(a.headers());
+        expect(sent.body.notice).toMatchObject({ type: 'success' });
+      }
+    } finally {
+      frozen = null;
+    }
+    await until(() => dmsTo(s.customer.discordUserId, `pay for order #${order.number}`).length === 2);
+    await queueDrained(order.id);
+    expect(dmsTo(s.customer.discordUserId, `pay for order #${order.number}`)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,218 @@
+// Manual payments matched to orders: every order has a short payment reference unique in its shop, which
+// the payment-instructions DM asks for and the admin-channel embed shows; admins record the money that
+// arrived (/payment-confirm amount, the embed's "Record amount received" modal, the REST API, the panel);
+// parts accumulate, the order is PAID once they cover the total, more than the total is flagged, and two
+// admins recording at once lose nothing.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factories } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { adminCtx } from '../helpers/actors.js';
+import { loggedIn } from '../admin/admin-helpers.js';
+import { commandInteraction, componentInteraction, interact, member, modalInteraction, startHarness, textOf, type Harness } from './harness.js';
+import { EVENTS } from '../../src/modules/shared/events.js';
+import { withTransaction } from '../../src/platform/db/prisma.js';
+
+let h: Harness;
+let server: Server;
+let baseUrl: string;
+const f = factories();
+const db = testDb();
+
+beforeAll(async () => {
+  h = await startHarness({ worker: true });
+  server = await new Promise<Server>((resolve) => {
+    const s = h.t.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await h.stop();
+});
+
+const REFERENCE = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/;
+
+async function until<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function dmsTo(userId: string, text: string) {
+  return h.fake.directMessages().filter((m) => m.userId === userId && JSON.stringify(m.body).includes(text));
+}
+
+/** A shop with an admin member and an API key, and an unpaid Venmo order of $45.00 placed as submit does (order.created). */
+async function placedOrder() {
+  const s = await f.shop();
+  const [p1, p2] = s.products;
+  const order = await f.order({
+    tenantId: s.tenant.id,
+    customerId: s.customer.id,
+    guildId: s.guild.id,
+    lines: [{ productId: p1!.id, name: 'Tee', quantity: 1, unitPriceCents: 2500 }, { productId: p2!.id, name: 'Mug', quantity: 4, unitPriceCents: 500 }],
+  });
+  await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.orderCreated, { tenantId: s.tenant.id, orderId: order.id }));
+  const admin = { guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) };
+  const { key } = await h.t.services.apiKeys.create(adminCtx(s.tenant.id), 'test key');
+  const auth = { authorization: `Bearer ${key}` };
+  const row = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+  return { ...s, order: { ...order, paymentReference: row.paymentReference! }, admin, auth };
+}
+
+const adminPosts = (channelId: string, text: string) =>
+  h.fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${channelId}/messages` && JSON.stringify(c.body).includes(text));
+const adminEdits = (text: string) => h.fake.calls.filter((c) => c.method === 'PATCH' && /^\/channels\/\d+\/messages\/\d+$/.test(c.path) && JSON.stringify(c.body).includes(text));
+
+describe('payment reference', () => {
+  it('is given to every order, unique in the shop, and shown in the instructions DM and the admin embed', async () => {
+    const s = await placedOrder();
+    expect(s.order.paymentReference).toMatch(REFERENCE);
+    const dm = await until(() => dmsTo(s.customer.discordUserId, `order #${s.order.number} received`)[0]);
+    expect(JSON.stringify(dm.body)).toContain(`Put the payment reference **${s.order.paymentReference}** in the payment note`);
+    const embed = await until(() => adminPosts(s.tenant.adminChannelId!, `New order #${s.order.number}`)[0]);
+    expect(JSON.stringify(embed.body)).toContain(`\`${s.order.paymentReference}\``);
+    expect(JSON.stringify(embed.body)).toContain(`payment:receipt:${s.order.payment.id}`);
+
+    // 300 more orders inserted by 15 connections at once: 301 distinct references.
+    let number = 100_000;
+    await Promise.all(Array.from({ length: 15 }, async () => {
+      for (let i = 0; i < 20; i++) {
+        const n = number++;
+        await db.$executeRaw`INSERT INTO orders ("tenantId", number, "customerId", "subtotalCents", "totalCents", "paymentMethod", "updatedAt")
+          VALUES (${s.tenant.id}, ${n}, ${s.customer.id}, 100, 100, 'ZELLE', now())`;
+      }
+    }));
+    const refs = await db.order.findMany({ where: { tenantId: s.tenant.id }, select: { paymentReference: true } });
+    expect(refs).toHaveLength(301);
+    const many = await db.order.findMany({ where: { tenantId: s.tenant.id, number: { gte: 100_000 } }, take: 2 });
+    expect(new Set(refs.map((r) => r.paymentReference)).size).toBe(refs.length);
+    for (const r of refs) expect(r.paymentReference).toMatch(REFERENCE);
+    // The database refuses a second order with a reference the shop already has, and a reference cannot be cleared.
+    await expect(db.order.update({ where: { id: many[0]!.id }, data: { paymentReference: s.order.paymentReference } })).rejects.toThrow();
+    const cleared = await db.order.update({ where: { id: many[1]!.id }, data: { paymentReference: null } });
+    expect(cleared.paymentReference).toMatch(REFERENCE);
+    // Another shop may draw the same one: it is unique per shop, not globally.
+    const other = await f.shop();
+    const theirs = await f.order({ tenantId: other.tenant.id, customerId: other.customer.id });
+    await db.order.update({ where: { id: theirs.id }, data: { paymentReference: s.order.paymentReference } });
+  });
+
+  it('/payment-confirm finds the order by its reference, as the customer wrote it in the note', async () => {
+    const s = await placedOrder();
+    const res = await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: s.order.paymentReference.toLowerCase() }));
+    expect(textOf(res)).toContain(`Order #${s.order.number} marked as paid`);
+  });
+});
+
+describe('recording money received', () => {
+  it('/payment-confirm amount: part + part = PAID; the customer hears what is left, the embed shows what came in', async () => {
+    const s = await placedOrder();
+    await until(() => adminPosts(s.tenant.adminChannelId!, `New order #${s.order.number}`)[0]);
+    await until(async () => (await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).adminMessageId);
+
+    const part = await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: String(s.order.number), amount: 2000 }));
+    expect(part.data.flags).toBe(64);
+    expect(textOf(part)).toContain(`Recorded $20.00 received on order #${s.order.number}`);
+    expect(textOf(part)).toContain('Still owed: $25.00');
+    let row = await db.order.findUniqueOrThrow({ where: { id: s.order.id } });
+    expect(row).toMatchObject({ status: 'PENDING_PAYMENT', amountReceivedCents: 2000 });
+
+    const dm = await until(() => dmsTo(s.customer.discordUserId, `payment received for order #${s.order.number}`)[0]);
+    expect(JSON.stringify(dm.body)).toContain('$20.00 of $45.00 received');
+    expect(JSON.stringify(dm.body)).toContain('Please send the remaining **$25.00**');
+    const edited = await until(() => adminEdits('$20.00 of $45.00 received')[0]);
+    expect(JSON.stringify(edited.body)).toContain('partly paid');
+
+    const rest = await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: s.order.id, amount: 2500 }));
+    expect(textOf(rest)).toContain(`Order #${s.order.number} marked as paid`);
+    row = await db.order.findUniqueOrThrow({ where: { id: s.order.id } });
+    expect(row).toMatchObject({ status: 'PAID', amountReceivedCents: 4500 });
+    expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(2);
+    await until(() => dmsTo(s.customer.discordUserId, `receipt for order #${s.order.number}`)[0]);
+    // The part that completed it is told by the receipt, not by a second "payment received".
+    expect(dmsTo(s.customer.discordUserId, `payment received for order #${s.order.number}`)).toHaveLength(1);
+
+    // Without an amount on a paid order: the old answer, nothing recorded.
+    const again = await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: s.order.id }));
+    expect(textOf(again)).toContain('was already paid');
+    expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(2);
+  });
+
+  it('the embed\'s "Record amount received" modal: more than the total pays the order and flags the difference', async () => {
+    const s = await placedOrder();
+    const onMessage = { id: '1', channel_id: s.tenant.adminChannelId, embeds: [{ title: `New order #${s.order.number} · awaiting payment` }], components: [] };
+    const opened = await interact(h, componentInteraction(s.admin, `payment:receipt:${s.order.payment.id}`, { message: onMessage }));
+    expect(opened).toMatchObject({ type: 9, data: { custom_id: `payment:receipt-modal:${s.order.payment.id}` } });
+    expect(JSON.stringify(opened.data)).toContain('45.00');
+
+    const bad = await interact(h, modalInteraction(s.admin, `payment:receipt-modal:${s.order.payment.id}`, { amount: 'twenty', note: '' }, onMessage));
+    expect(textOf(bad)).toMatch(/not an amount/);
+
+    const partial = await interact(h, modalInteraction(s.admin, `payment:receipt-modal:${s.order.payment.id}`, { amount: '10', note: 'venmo 1' }, onMessage));
+    expect(partial.type).toBe(7);
+    expect(textOf(partial)).toContain('$10.00 of $45.00 received · $35.00 still owed');
+
+    const over = await interact(h, modalInteraction(s.admin, `payment:receipt-modal:${s.order.payment.id}`, { amount: '$40.00', note: 'venmo 2' }, onMessage));
+    expect(over.type).toBe(7);
+    expect(textOf(over)).toContain('Approved by');
+    expect(textOf(over)).toContain('overpaid by $5.00');
+
+    const res = await request(h.t.app).get(`/api/orders/${s.order.id}`).set(s.auth).expect(200);
+    expect(res.body).toMatchObject({ status: 'PAID', amountReceivedCents: 5000, overpaidCents: 500, paymentReference: s.order.paymentReference });
+    expect(res.body.receipts.map((r: { amountCents: number; note: string }) => [r.amountCents, r.note])).toEqual([[1000, 'venmo 1'], [4000, 'venmo 2']]);
+    const receipt = await until(() => dmsTo(s.customer.discordUserId, `receipt for order #${s.order.number}`)[0]);
+    expect(JSON.stringify(receipt.body)).toContain('You sent $5.00 more than the total; the shop will return the difference.');
+    const audit = await db.auditLog.findFirstOrThrow({ where: { entityId: s.order.id, action: 'payment.receipt_recorded' }, orderBy: { createdAt: 'desc' } });
+    expect(audit.after).toMatchObject({ overpaidCents: 500 });
+  });
+
+  it('REST: receipts from two admins at the same moment all count; the order is paid exactly once', async () => {
+    const s = await placedOrder();
+    const post = (amountCents: number) => request(h.t.app).post(`/api/orders/${s.order.id}/payment/receipts`).set(s.auth).send({ amountCents });
+    const first = await Promise.all([post(1000), post(1000), post(1000), post(1000)]);
+    expect(first.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    let row = await db.order.findUniqueOrThrow({ where: { id: s.order.id } });
+    expect(row).toMatchObject({ status: 'PENDING_PAYMENT', amountReceivedCents: 4000 });
+
+    const second = await Promise.all([post(500), post(500), post(500)]);
+    expect(second.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(second.filter((r) => r.body.paid)).toHaveLength(1);
+    row = await db.order.findUniqueOrThrow({ where: { id: s.order.id } });
+    expect(row).toMatchObject({ status: 'PAID', amountReceivedCents: 5500 });
+    const sum = await db.paymentReceipt.aggregate({ where: { orderId: s.order.id }, _sum: { amountCents: true }, _count: true });
+    expect(sum).toMatchObject({ _sum: { amountCents: 5500 }, _count: 7 });
+    const confirmations = await db.auditLog.count({ where: { entityId: s.order.id, action: 'payment.confirmed' } });
+    expect(confirmations).toBe(1);
+    expect((await request(h.t.app).get(`/api/orders/${s.order.id}`).set(s.auth)).body.overpaidCents).toBe(1000);
+
+    // Refused on a cancelled order, and a bad amount is a 400.
+    const cancelled = await placedOrder();
+    await request(h.t.app).post(`/api/orders/${cancelled.order.id}/payment/reject`).set(cancelled.auth).send({ reason: 'no' }).expect(200);
+    const refused = await request(h.t.app).post(`/api/orders/${cancelled.order.id}/payment/receipts`).set(cancelled.auth).send({ amountCents: 100 });
+    expect(refused.status).toBe(409);
+    await request(h.t.app).post(`/api/orders/${s.order.id}/payment/receipts`).set(s.auth).send({ amountCents: -5 }).expect(400);
+  });
+
+  it('the panel records a part from the order page; the page shows the reference, what came in and what is owed', async () => {
+    const s = await placedOrder();
+    const adminUser = await f.adminUser({ tenantId: s.tenant.id });
+    const a = await loggedIn(baseUrl, adminUser.email);
+    const res = await a.agent.post(`/admin/api/resources/Order/records/${s.order.id}/recordReceipt`).set(a.headers()).send({ amount: '12.50', note: 'Zelle 77' });
+    expect(res.body.notice).toMatchObject({ type: 'success', message: `Recorded $12.50 received on order #${s.order.number}. $32.50 still owed.` });
+    const detail = JSON.parse(res.body.record.params.detailJson);
+    expect(detail.received).toMatchObject({ reference: s.order.paymentReference, amount: '$12.50', remaining: '$32.50', overpaid: null });
+    expect(detail.received.receipts).toEqual([expect.objectContaining({ amount: '$12.50', note: 'Zelle 77', by: adminUser.email })]);
+    const bad = await a.agent.post(`/admin/api/resources/Order/records/${s.order.id}/recordReceipt`).set(a.headers()).send({ amount: 'lots' });
+    expect(bad.body.notice.type).toBe('error');
+    expect((await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).amountReceivedCents).toBe(1250);
+  });
+});

@@ -53,6 +53,8 @@ import { registerAccessNotifications } from './adapters/discord/notifications/ac
 import { createDiscordGuildDirectory } from './adapters/discord/guild-directory.discord.js';
 import { createOrderAdminService, type OrderAdminService } from './modules/order-admin/order-admin.service.js';
 import { createPaymentService, type PaymentService } from './modules/payments/payment.service.js';
+import { createOrderCursorCodec } from './modules/orders/order-cursor.js';
+import { createOrderListService, type OrderListService } from './modules/orders/order-list.query.js';
 import { createRefundService, type RefundService } from './modules/refunds/refund.service.js';
 
 export interface ContainerOptions {
@@ -103,6 +105,8 @@ export interface Services {
   addressCheck: AddressCheckService;
   orderSessions: OrderSessionService;
   orders: OrderService;
+  /** The REST order list: keyset pages named by signed, tenant-bound cursors. */
+  orderList: OrderListService;
   audit: AuditService;
   entitlements: EntitlementService;
   /** Role check before a product is saved, Retry of failed role changes, reconciliation. */
@@ -195,6 +199,7 @@ export function createContainer(opts: ContainerOptions): Services {
     addressCheck: createAddressCheckService({ db, tax }),
     orderSessions: createOrderSessionService(ordering),
     orders: createOrderService({ db, submit: createSubmitOrder(ordering) }),
+    orderList: createOrderListService({ sql, cursors: createOrderCursorCodec(secrets.deriveKey('order-list-cursor')) }),
     audit,
     entitlements,
     roleRepair,

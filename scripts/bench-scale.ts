@@ -90,7 +90,7 @@ async function load(url: string, tenantId: string): Promise<void> {
         SELECT i.*, ($5::int[])[i.p1] * i.q1 + coalesce(($5::int[])[i.p2], 0) AS subtotal
         FROM (
           SELECT g, 'ord_' || md5('bench' || g) AS id, 'pay_' || md5('benchpay' || g) AS pay_id,
-            CASE WHEN g % $2 = 0 AND g / $2 <= $3 THEN 'cus_benchwhale' ELSE 'cus_bench' || lpad((1 + (g * 7919) % $4)::text, 8, '0') END AS customer,
+            CASE WHEN g % $2 = 0 AND g / $2 <= $3 THEN 'cus_benchwhale' ELSE 'cus_bench' || lpad((1 + (g::bigint * 7919) % $4)::text, 8, '0') END AS customer,
             CASE WHEN r < 5 THEN 'PENDING_PAYMENT' WHEN r < 10 THEN 'CANCELLED' WHEN r < 17 THEN 'PAID' WHEN r < 25 THEN 'FULFILLING'
                  WHEN r < 40 THEN 'SHIPPED' WHEN r < 95 THEN 'COMPLETE' WHEN r < 98 THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END::"OrderStatus" AS status,
             1 + g % 5 AS p1, 1 + g % 3 AS q1, CASE WHEN g % 2 = 0 THEN 1 + (g + 2) % 5 END AS p2,

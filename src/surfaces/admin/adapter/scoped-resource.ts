@@ -41,11 +41,14 @@ export interface ScopedResourceOptions {
    */
   textSearch?: { param: string; where: (term: string, scope: Record<string, string>) => Record<string, unknown> | null | Promise<Record<string, unknown> | null> };
   /**
-   * Counting stops here: count() answers at most countCap + 1 (a LIMIT inside the count), which the list shows
+   * Counting stops at `at`: count() answers at most at + 1 (a LIMIT inside the count), which the list shows
    * as "10,000+" (components/estimated-count-list.tsx). Paging still works up to that point; on a large
-   * table a list page then costs a bounded count instead of a scan of every matching row.
+   * table a list page then costs a bounded count instead of a scan of every matching row. `orderBy` is the
+   * order the limited rows are read in: Prisma orders a limited count (by id unless told), so it must be an
+   * order an index of the filtered lists serves (e.g. createdAt, as the list sorts), or the count sorts
+   * every matching row first.
    */
-  countCap?: number;
+  countCap?: { at: number; orderBy: Record<string, 'asc' | 'desc'> };
   /** List columns shown formatted but sorted by a stored column (e.g. total -> totalCents). */
   sortAliases?: Readonly<Record<string, string>>;
   /**
@@ -233,7 +236,7 @@ export function defineScopedResource(lib: PrismaLib) {
 
     override async count(filter: Filter, context?: Ctx): Promise<number> {
       const cap = this.scopeOptions.countCap;
-      return this.db.count({ where: await this.where(filter, context), ...(cap ? { take: cap + 1 } : {}) });
+      return this.db.count({ where: await this.where(filter, context), ...(cap ? { take: cap.at + 1, orderBy: cap.orderBy } : {}) });
     }
 
     override async find(filter: Filter, params: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } } = {}, context?: Ctx): Promise<BaseRecord[]> {

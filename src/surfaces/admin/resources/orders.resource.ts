@@ -134,7 +134,8 @@ export function orderResourceOptions(db: Db): ScopedResourceOptions {
   return {
     textSearch: { param: 'q', where: orderSearch(db) },
     sortAliases: { total: 'totalCents' },
-    countCap: ORDER_COUNT_CAP,
+    // Read newest first, as the list is: the (tenantId, [status | customerId,] createdAt, id) indexes serve it.
+    countCap: { at: ORDER_COUNT_CAP, orderBy: { createdAt: 'desc' } },
   };
 }
 

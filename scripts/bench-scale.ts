@@ -22,7 +22,8 @@
 // Last line: worst p95: <N> ms
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { FakeDiscordApi } from '../src/dev/fake-discord-api.js';
@@ -31,7 +32,7 @@ import { createAuditService } from '../src/modules/audit/audit.service.js';
 import { systemActor } from '../src/modules/shared/actor.js';
 import { systemClock } from '../src/platform/clock.js';
 import { findFreePort } from '../src/platform/db/embedded-postgres.js';
-import { migrate } from '../src/platform/db/migrate.js';
+import { migrate, MIGRATIONS_DIR } from '../src/platform/db/migrate.js';
 import { createPrisma } from '../src/platform/db/prisma.js';
 import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { DEMO, seedDemo } from '../src/seed/demo-seed.js';
@@ -127,7 +128,8 @@ async function load(url: string, tenantId: string): Promise<void> {
       FROM bench_src WHERE refunded > 0`, [tenantId]);
     await c.query('UPDATE tenants SET "nextOrderNumber" = $2 WHERE id = $1', [tenantId, 1001 + ORDERS]);
     // The dashboard rollups, exactly as the migration backfills them.
-    const migration = readFileSync(new URL('../prisma/migrations/20261130054137_list_indexes_and_daily_rollups/migration.sql', import.meta.url), 'utf8');
+    const dir = readdirSync(MIGRATIONS_DIR).find((d) => d.endsWith('_list_indexes_and_daily_rollups'));
+    const migration = readFileSync(join(MIGRATIONS_DIR, dir!, 'migration.sql'), 'utf8');
     const backfill = migration.slice(migration.lastIndexOf('INSERT INTO "order_daily_rollups"'));
     await c.query(`DELETE FROM order_daily_rollups WHERE "tenantId" = $1`, [tenantId]);
     await c.query(backfill);
@@ -269,6 +271,9 @@ async function explainAll(url: string, tenantId: string, boundary: { createdAt: 
     ['Admin list, capped count (10,000 + 1; Prisma orders a limited count, here by createdAt)', `SELECT count(*) FROM (SELECT id FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10001) s`, [tenantId]],
     ['Admin list, status filter, page 1', `SELECT * FROM orders WHERE status = 'PAID'::"OrderStatus" AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10 OFFSET 0`, [tenantId]],
     ['Admin list, status filter, capped count', `SELECT count(*) FROM (SELECT id FROM orders WHERE status = 'PAID'::"OrderStatus" AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10001) s`, [tenantId]],
+    ['Admin list, payment method filter (ZELLE), capped count', `SELECT count(*) FROM (SELECT id FROM orders WHERE "paymentMethod" = 'ZELLE'::"PaymentMethod" AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10001) s`, [tenantId]],
+    ['Admin list, a rare shipping status (FAILED: none), page 1', `SELECT * FROM orders WHERE "shippingStatus" = 'FAILED'::"ShippingStatus" AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10 OFFSET 0`, [tenantId]],
+    ['Admin list, sorted by total', `SELECT * FROM orders WHERE "tenantId" = $1 ORDER BY "totalCents" DESC LIMIT 10 OFFSET 0`, [tenantId]],
     ['Admin list, customer search: the matching customers', `SELECT id FROM customers WHERE "tenantId" = $1 AND ("displayName" ILIKE '%wendy whale%' OR username ILIKE '%wendy whale%' OR "discordUserId" = 'wendy whale') LIMIT 201`, [tenantId]],
     ['Admin list, customer search: page 1', `SELECT * FROM orders WHERE "customerId" = ANY($2) AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10 OFFSET 0`, [tenantId, whaleSearch]],
     ['Admin list, customer search: capped count', `SELECT count(*) FROM (SELECT id FROM orders WHERE "customerId" = ANY($2) AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10001) s`, [tenantId, whaleSearch]],

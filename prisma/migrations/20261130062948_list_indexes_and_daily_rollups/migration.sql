@@ -29,6 +29,15 @@ CREATE INDEX "orders_tenantId_createdAt_id_idx" ON "orders"("tenantId", "created
 -- CreateIndex
 CREATE INDEX "orders_tenantId_customerId_createdAt_id_idx" ON "orders"("tenantId", "customerId", "createdAt", "id");
 
+-- CreateIndex
+CREATE INDEX "orders_tenantId_paymentMethod_createdAt_id_idx" ON "orders"("tenantId", "paymentMethod", "createdAt", "id");
+
+-- CreateIndex
+CREATE INDEX "orders_tenantId_shippingStatus_createdAt_id_idx" ON "orders"("tenantId", "shippingStatus", "createdAt", "id");
+
+-- CreateIndex
+CREATE INDEX "orders_tenantId_totalCents_idx" ON "orders"("tenantId", "totalCents");
+
 -- AddForeignKey
 ALTER TABLE "order_daily_rollups" ADD CONSTRAINT "order_daily_rollups_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

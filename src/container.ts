@@ -35,7 +35,7 @@ import { createTaxjarAdapter } from './modules/tax/taxjar.adapter.js';
 import type { TaxPort } from './modules/tax/tax.port.js';
 import { createAddressCheckService, type AddressCheckService } from './modules/tax/address-check.service.js';
 import { createOrderSessionService, createSubmitOrder, type OrderSessionService } from './modules/checkout/index.js';
-import { createOrderService, type OrderService } from './modules/orders/index.js';
+import { createOrderService, type OrderService, createOrderCursorCodec, createOrderListService, type OrderListService } from './modules/orders/index.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { createEntitlementService, type EntitlementService } from './modules/entitlements/entitlement.service.js';
 import type { RoleGateway } from './modules/entitlements/role-gateway.port.js';
@@ -53,8 +53,6 @@ import { registerAccessNotifications } from './adapters/discord/notifications/ac
 import { createDiscordGuildDirectory } from './adapters/discord/guild-directory.discord.js';
 import { createOrderAdminService, type OrderAdminService } from './modules/order-admin/order-admin.service.js';
 import { createPaymentService, type PaymentService } from './modules/payments/payment.service.js';
-import { createOrderCursorCodec } from './modules/orders/order-cursor.js';
-import { createOrderListService, type OrderListService } from './modules/orders/order-list.query.js';
 import { createRefundService, type RefundService } from './modules/refunds/refund.service.js';
 
 export interface ContainerOptions {

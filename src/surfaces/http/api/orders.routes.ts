@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 import { orderDetailDto, orderSummaryDto } from './api.presenters.js';
-import { ORDER_PAGE_SIZE_MAX } from '../../../modules/orders/order-list.query.js';
+import { ORDER_PAGE_SIZE_MAX } from '../../../modules/orders/index.js';
 
 const ORDER_STATUSES = ['PENDING_PAYMENT', 'PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'CANCELLED', 'REFUNDED', 'PARTIALLY_REFUNDED'] as const;
 const SHIPPING_STATUSES = ['PENDING', 'LABEL_CREATED', 'SHIPPED', 'DELIVERED', 'FAILED'] as const;

@@ -36,7 +36,7 @@ import { createTaxjarAdapter } from './modules/tax/taxjar.adapter.js';
 import type { TaxPort } from './modules/tax/tax.port.js';
 import { createAddressCheckService, type AddressCheckService } from './modules/tax/address-check.service.js';
 import { createOrderSessionService, createSubmitOrder, type OrderSessionService } from './modules/checkout/index.js';
-import { createOrderService, type OrderService } from './modules/orders/index.js';
+import { createOrderService, type OrderService, createOrderCursorCodec, createOrderListService, type OrderListService } from './modules/orders/index.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { createEntitlementService, type EntitlementService } from './modules/entitlements/entitlement.service.js';
 import type { RoleGateway } from './modules/entitlements/role-gateway.port.js';
@@ -106,6 +106,8 @@ export interface Services {
   addressCheck: AddressCheckService;
   orderSessions: OrderSessionService;
   orders: OrderService;
+  /** The REST order list: keyset pages named by signed, tenant-bound cursors. */
+  orderList: OrderListService;
   audit: AuditService;
   entitlements: EntitlementService;
   /** Role check before a product is saved, Retry of failed role changes, reconciliation. */
@@ -200,6 +202,7 @@ export function createContainer(opts: ContainerOptions): Services {
     addressCheck: createAddressCheckService({ db, tax }),
     orderSessions: createOrderSessionService(ordering),
     orders: createOrderService({ db, submit: createSubmitOrder(ordering) }),
+    orderList: createOrderListService({ sql, cursors: createOrderCursorCodec(secrets.deriveKey('order-list-cursor')) }),
     audit,
     entitlements,
     roleRepair,

@@ -3,7 +3,7 @@
 // keyring encrypts; every key decrypts, so an old value stays readable after a new key is put in front, and
 // the start-up migration (re-)encrypts what is not under the current key. The key id is authenticated
 // (part of the GCM additional data), so a value cannot be re-labelled to another key.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 const PREFIX = 'enc:v1:';
 const KID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -25,6 +25,11 @@ export interface SecretBox {
   isEncrypted(value: string): boolean;
   /** The key id a stored value was encrypted with, or null when it is plaintext. */
   keyIdOf(value: string): string | null;
+  /**
+   * A 32-byte key for one purpose (e.g. signing list cursors), derived from the current key with HKDF-SHA256
+   * and `label`: purposes never share a key, and none of them can decrypt secrets.
+   */
+  deriveKey(label: string): Buffer;
 }
 
 /** "kid1:base64key,kid0:oldkey" -> keyring; first = current. Each key must decode to exactly 32 bytes. */
@@ -80,6 +85,7 @@ export function createSecretBox(keyringSpec: string): SecretBox {
     },
     isEncrypted: (value) => value.startsWith(PREFIX),
     keyIdOf: (value) => (value.startsWith(PREFIX) ? (value.slice(PREFIX.length).split(':')[0] ?? null) : null),
+    deriveKey: (label) => Buffer.from(hkdfSync('sha256', current.key, Buffer.alloc(0), `ledgerline:${label}`, 32)),
   };
   return box;
 }

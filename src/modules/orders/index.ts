@@ -8,3 +8,5 @@ export * from './order-transitions.js';
 export { orderDetailInclude, type OrderDetail, type OrderQueryService } from './order-query.service.js';
 export { createOrderService, type OrderService, type PlacedOrder, type SubmitOrder } from './order.service.js';
 export type { OrderTotals } from './order-totals.js';
+export { createOrderListService, ORDER_PAGE_SIZE_MAX, type OrderListPage, type OrderListService } from './order-list.query.js';
+export { createOrderCursorCodec, type OrderListFilter } from './order-cursor.js';

@@ -1,6 +1,7 @@
-// The read side of orders: detail, lookup by id or number, a customer's history, the admin list.
+// The read side of orders: detail, lookup by id or number, a customer's history (the REST list's keyset
+// pages are order-list.query.ts).
 import { z } from 'zod';
-import { OrderStatus, type Order, type Prisma } from '../../generated/prisma/index.js';
+import type { Order, Prisma } from '../../generated/prisma/index.js';
 import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
@@ -22,27 +23,23 @@ const pageSchema = z.object({
   page: z.coerce.number().int().min(0).default(0),
   pageSize: z.coerce.number().int().min(1).max(100).default(10),
 });
-const listSchema = pageSchema.extend({
-  status: z.union([z.enum(OrderStatus), z.array(z.enum(OrderStatus))]).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-  customerId: z.string().optional(),
-});
 
 export interface OrderQueryService {
   /** NOT_FOUND unless the order is the tenant's. */
   get(tenantId: string, orderId: string): Promise<OrderDetail>;
   /** "ord_…" id, the order number ("1001" or "#1001"), or its payment reference ("K7QX2M"). NOT_FOUND otherwise. */
   findByRef(tenantId: string, ref: string): Promise<Order>;
-  /** Newest first. */
+  /**
+   * Newest first (Discord's /orders pages). Index orders (tenantId, customerId, createdAt, id) serves both the
+   * page and the count, so a page costs reading at most page × pageSize index entries of this one customer.
+   */
   listForCustomer(tenantId: string, customerId: string, opts?: { page?: number; pageSize?: number }): Promise<{ orders: Order[]; total: number }>;
-  /** Newest first; from inclusive, to exclusive (createdAt). */
-  list(tenantId: string, opts?: { status?: OrderStatus | OrderStatus[]; from?: Date | string; to?: Date | string; customerId?: string; page?: number; pageSize?: number }): Promise<{ orders: Order[]; total: number }>;
 }
 
 export function createOrderQueryService(deps: { db: Db }): OrderQueryService {
   const { db } = deps;
-  const newestFirst = [{ createdAt: 'desc' as const }, { number: 'desc' as const }];
+  // The order of the list indexes (docs/perf/list-queries.md): no sort step.
+  const newestFirst = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
   async function page(where: Prisma.OrderWhereInput, p: { page: number; pageSize: number }) {
     const [orders, total] = await Promise.all([
@@ -73,20 +70,6 @@ export function createOrderQueryService(deps: { db: Db }): OrderQueryService {
     async listForCustomer(tenantId, customerId, opts = {}) {
       const p = parseInput(pageSchema, opts, 'page');
       return page({ tenantId, customerId }, p);
-    },
-
-    async list(tenantId, opts = {}) {
-      const o = parseInput(listSchema, opts, 'order filter');
-      const statuses = o.status === undefined ? undefined : Array.isArray(o.status) ? o.status : [o.status];
-      return page(
-        {
-          tenantId,
-          ...(statuses ? { status: { in: statuses } } : {}),
-          ...(o.customerId ? { customerId: o.customerId } : {}),
-          ...(o.from || o.to ? { createdAt: { ...(o.from ? { gte: o.from } : {}), ...(o.to ? { lt: o.to } : {}) } } : {}),
-        },
-        o,
-      );
     },
   };
 }

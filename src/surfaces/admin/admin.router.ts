@@ -23,7 +23,7 @@ import { loginRoutes, toPanelAdmin } from './auth/login.routes.js';
 import { createComponents } from './components/component-loader.js';
 import { dashboardHandler } from './dashboard/dashboard.handler.js';
 import { productResource, shippingTypeResource } from './resources/catalog.resources.js';
-import { ORDER_RESOURCE_OPTIONS, orderResource } from './resources/orders.resource.js';
+import { orderResource, orderResourceOptions } from './resources/orders.resource.js';
 import { addressResource, customerResource, discountAssignmentResource, discountResource } from './resources/sales.resources.js';
 import { apiKeyResource } from './resources/api-keys.resource.js';
 import { roleChangeResource } from './resources/role-changes.resource.js';
@@ -66,7 +66,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
   const named = (r: ResourceWithOptions, fields: Parameters<typeof discordNames>[1]) => addAfter(r, ['show', 'edit'], discordNames(discord, fields));
 
   return withShopDates(components, [
-    orderResource({ services, resource: make('Order', shop, ORDER_RESOURCE_OPTIONS), components }),
+    orderResource({ services, resource: make('Order', shop, orderResourceOptions(services.db)), components }),
     timeline(customerResource(make('Customer', shop, audit('customer', { ignore: ['dmClosedAt'] })), db, components, services.clock)),
     addressResource(db, make('Address', shop)),
     timeline(

@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db/prisma.js';
 import type { InvoiceService } from '../../modules/invoices/invoice.service.js';
 import type { Logger } from '../../platform/logger.js';
 import type { OrderAdminService } from '../../modules/order-admin/order-admin.service.js';
-import type { OrderService } from '../../modules/orders/index.js';
+import type { OrderListService, OrderService } from '../../modules/orders/index.js';
 import type { PaymentService } from '../../modules/payments/payment.service.js';
 import type { RefundService } from '../../modules/refunds/refund.service.js';
 
@@ -21,6 +21,8 @@ export interface Services {
   logger: Logger;
   orderAdmin: OrderAdminService;
   orders: OrderService;
+  /** The order list's keyset pages (GET /api/orders). */
+  orderList: OrderListService;
   payments: PaymentService;
   refunds: RefundService;
 }

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
+import { listOrdersResponse } from '../../../src/surfaces/http/api/orders.routes.js';
 import { apiTenant, useApiShop, f, pendingOrder } from './api-fixtures.js';
 
 const db = testDb();
@@ -14,13 +15,23 @@ describe('GET /api/orders', () => {
     const o2 = await pendingOrder(s, { createdAt: new Date('2026-10-15T10:00:00Z'), status: 'PAID', paymentStatus: 'paid' });
     const o3 = await pendingOrder(s, { createdAt: new Date('2026-11-01T10:00:00Z') });
     const all = await request(t.app).get('/api/orders').set(s.auth).expect(200);
-    expect(all.body).toMatchObject({ page: 1, pageSize: 25, total: 3 });
+    expect(all.body).toMatchObject({ pageSize: 25, nextCursor: null });
     expect(all.body.data.map((o: { id: string }) => o.id)).toEqual([o3.id, o2.id, o1.id]);
     expect(all.body.data[0]).toMatchObject({ number: o3.number, status: 'PENDING_PAYMENT', totalCents: 4500, currency: 'USD' });
+    expect(listOrdersResponse.safeParse(all.body).success).toBe(true);
 
-    const page2 = await request(t.app).get('/api/orders?page=2&pageSize=2').set(s.auth).expect(200);
-    expect(page2.body).toMatchObject({ page: 2, pageSize: 2, total: 3 });
+    const page1 = await request(t.app).get('/api/orders?pageSize=2').set(s.auth).expect(200);
+    expect(page1.body.data.map((o: { id: string }) => o.id)).toEqual([o3.id, o2.id]);
+    expect(page1.body.nextCursor).toEqual(expect.any(String));
+    const page2 = await request(t.app).get('/api/orders').query({ pageSize: 2, cursor: page1.body.nextCursor }).set(s.auth).expect(200);
+    expect(page2.body).toMatchObject({ pageSize: 2, nextCursor: null });
     expect(page2.body.data.map((o: { id: string }) => o.id)).toEqual([o1.id]);
+
+    const byCustomer = await request(t.app).get(`/api/orders?customerId=${s.customer.id}&status=PAID`).set(s.auth).expect(200);
+    expect(byCustomer.body.data.map((o: { id: string }) => o.id)).toEqual([o2.id]);
+    const other = await f.customer({ tenantId: s.tenant.id });
+    const none = await request(t.app).get(`/api/orders?customerId=${other.id}`).set(s.auth).expect(200);
+    expect(none.body).toEqual({ data: [], pageSize: 25, nextCursor: null });
 
     const pending = await request(t.app).get('/api/orders?status=PENDING_PAYMENT').set(s.auth).expect(200);
     expect(pending.body.data.map((o: { id: string }) => o.id)).toEqual([o3.id, o1.id]);
@@ -34,10 +45,12 @@ describe('GET /api/orders', () => {
   });
 
   it('answers 400 listing every bad query field', async () => {
-    const res = await request(t.app).get('/api/orders?status=SHIPPED_ISH&page=0&pageSize=1000&from=yesterday&colour=red').set(shop.auth).expect(400);
+    const res = await request(t.app).get('/api/orders?status=SHIPPED_ISH&page=2&pageSize=1000&from=yesterday&customerId=bob&colour=red').set(shop.auth).expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
-    const paths = res.body.error.details.fields.map((x: { path: string }) => x.path);
-    expect(paths).toEqual(expect.arrayContaining(['status', 'page', 'pageSize', 'from']));
+    const fields = res.body.error.details.fields as { path: string; message: string }[];
+    expect(fields.map((x) => x.path)).toEqual(expect.arrayContaining(['status', 'page', 'pageSize', 'from', 'customerId']));
+    expect(fields.find((x) => x.path === 'pageSize')?.message).toMatch(/at most 100 orders a page/);
+    expect(fields.find((x) => x.path === 'page')?.message).toMatch(/pass cursor=/);
     expect(res.body.error.message).toMatch(/colour/);
     const reversed = await request(t.app).get('/api/orders?from=2026-11-02&to=2026-11-01').set(shop.auth).expect(400);
     expect(reversed.body.error.message).toMatch(/from: must be before "to"/);

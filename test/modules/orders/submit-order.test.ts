@@ -250,10 +250,6 @@ describe('submit', () => {
     expect(detail).toMatchObject({ id: oa.id, customer: { id: ca.id }, payments: [expect.objectContaining({ status: 'awaiting_admin_approval' })], refunds: [] });
     expect(detail.items).toHaveLength(1);
     expect(await q.listForCustomer(b.tenant.id, ca.id, { page: 0, pageSize: 10 })).toEqual({ orders: [], total: 0 });
-    expect((await q.list(b.tenant.id, { page: 0, pageSize: 10 })).orders.map((o) => o.id)).toEqual([ob.id]);
-    expect(await q.list(a.tenant.id, { status: 'PAID', page: 0, pageSize: 10 })).toEqual({ orders: [], total: 0 });
-    expect((await q.list(a.tenant.id, { status: 'PENDING_PAYMENT', from: new Date(Date.now() - 60_000), page: 0, pageSize: 10 })).total).toBe(1);
-    expect((await q.list(a.tenant.id, { to: new Date(Date.now() - 60_000), page: 0, pageSize: 10 })).total).toBe(0);
   });
 
   it('lists a customer\'s orders newest first, paginated', async () => {

@@ -36,9 +36,19 @@ export interface ScopedResourceOptions {
   knownModels?: ReadonlySet<string>;
   /**
    * A free-text filter that is no column (`filters.<param>`, e.g. the orders list's customer search): its
-   * value becomes this where-clause, AND-ed with the other filters and the tenant scope.
+   * value becomes this where-clause, AND-ed with the other filters and the tenant scope. It gets the scope,
+   * to look up what the term names (e.g. the shop's matching customers) within the admin's tenant only.
    */
-  textSearch?: { param: string; where: (term: string) => Record<string, unknown> | null };
+  textSearch?: { param: string; where: (term: string, scope: Record<string, string>) => Record<string, unknown> | null | Promise<Record<string, unknown> | null> };
+  /**
+   * Counting stops at `at`: count() answers at most at + 1 (a LIMIT inside the count), which the list shows
+   * as "10,000+" (components/estimated-count-list.tsx). Paging still works up to that point; on a large
+   * table a list page then costs a bounded count instead of a scan of every matching row. `orderBy` is the
+   * order the limited rows are read in: Prisma orders a limited count (by id unless told), so it must be an
+   * order an index of the filtered lists serves (e.g. createdAt, as the list sorts), or the count sorts
+   * every matching row first.
+   */
+  countCap?: { at: number; orderBy: Record<string, 'asc' | 'desc'> };
   /** List columns shown formatted but sorted by a stored column (e.g. total -> totalCents). */
   sortAliases?: Readonly<Record<string, string>>;
   /**
@@ -203,20 +213,20 @@ export function defineScopedResource(lib: PrismaLib) {
       );
     }
 
-    private where(filter: Filter | undefined, context: Ctx): Record<string, unknown> {
+    private async where(filter: Filter | undefined, context: Ctx): Promise<Record<string, unknown>> {
       const scope = this.scopeWhere(context);
       const base = lib.convertFilter(this.model.fields, this.safeFilter(filter)) as Record<string, unknown>;
-      const search = this.searchWhere(filter);
+      const search = await this.searchWhere(filter, scope);
       const parts = [base, ...(search ? [search] : []), ...(Object.keys(scope).length ? [scope] : [])];
       return parts.length > 1 ? { AND: parts } : base;
     }
 
     /** The textSearch option's clause for `filters.<param>`, or null when there is no such filter. */
-    private searchWhere(filter: Filter | undefined): Record<string, unknown> | null {
+    private async searchWhere(filter: Filter | undefined, scope: Record<string, string>): Promise<Record<string, unknown> | null> {
       const opt = this.scopeOptions.textSearch;
       const raw = opt ? filter?.filters?.[opt.param]?.value : undefined;
       const term = typeof raw === 'string' ? raw.trim() : '';
-      return opt && term ? opt.where(term) : null;
+      return opt && term ? opt.where(term, scope) : null;
     }
 
     /** AND, never a spread: for the Tenant table the scope itself is an id condition. */
@@ -225,12 +235,13 @@ export function defineScopedResource(lib: PrismaLib) {
     }
 
     override async count(filter: Filter, context?: Ctx): Promise<number> {
-      return this.db.count({ where: this.where(filter, context) });
+      const cap = this.scopeOptions.countCap;
+      return this.db.count({ where: await this.where(filter, context), ...(cap ? { take: cap.at + 1, orderBy: cap.orderBy } : {}) });
     }
 
     override async find(filter: Filter, params: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } } = {}, context?: Ctx): Promise<BaseRecord[]> {
       const { limit = 10, offset = 0, sort = {} } = params;
-      const rows = await this.db.findMany({ where: this.where(filter, context), skip: offset, take: limit, orderBy: this.buildSortBy(this.safeSort(sort)) });
+      const rows = await this.db.findMany({ where: await this.where(filter, context), skip: offset, take: limit, orderBy: this.buildSortBy(this.safeSort(sort)) });
       return rows.map((row) => new BaseRecord(this.prepareReturnValues(row), this));
     }
 

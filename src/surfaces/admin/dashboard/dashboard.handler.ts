@@ -1,6 +1,6 @@
 // Data of the panel's dashboard for the signed-in admin's tenant: net sales per day over the last 30 days
 // (paid orders, refunds subtracted, by order date in UTC) and the number of orders in each status.
-// Read-only aggregate queries, always filtered by the tenant from the session.
+// Read from the order_daily_rollups the order triggers maintain, always filtered by the tenant from the session.
 import type { PageHandler } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import { formatMoney } from '../../../platform/money.js';
@@ -28,18 +28,22 @@ export async function dashboardData(db: Db, admin: PanelAdmin | undefined, now =
   const tenantId = admin.tenantId;
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true, currency: true } });
 
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const firstDay = new Date(today - (DASHBOARD_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+  // Both figures come from the per-day rollups the order triggers keep (docs/decisions/dashboard-rollups.md):
+  // a few hundred rows per tenant-year at most, never a scan of the orders.
   const rows = await db.$queryRaw<{ day: string; orders: number; net: bigint }[]>`
-    SELECT to_char(date_trunc('day', "createdAt"), 'YYYY-MM-DD') AS day,
-           count(*)::int AS orders,
-           coalesce(sum("totalCents" - "refundedTotalCents"), 0)::bigint AS net
-    FROM orders
+    SELECT to_char(day, 'YYYY-MM-DD') AS day,
+           sum(orders)::int AS orders,
+           coalesce(sum("totalCents" - "refundedCents"), 0)::bigint AS net
+    FROM order_daily_rollups
     WHERE "tenantId" = ${tenantId}
       AND status NOT IN ('PENDING_PAYMENT', 'CANCELLED')
-      AND "createdAt" >= date_trunc('day', now() AT TIME ZONE 'UTC') - make_interval(days => ${DASHBOARD_DAYS - 1})
-    GROUP BY 1`;
+      AND day >= ${firstDay}::date
+    GROUP BY day
+    HAVING sum(orders) <> 0`;
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const salesByDay: NonNullable<DashboardData['salesByDay']> = [];
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   for (let i = DASHBOARD_DAYS - 1; i >= 0; i--) {
     const day = new Date(today - i * 86_400_000).toISOString().slice(0, 10);
     const r = byDay.get(day);
@@ -47,8 +51,9 @@ export async function dashboardData(db: Db, admin: PanelAdmin | undefined, now =
     salesByDay.push({ day, orders: r?.orders ?? 0, netCents, net: formatMoney(netCents, tenant.currency) });
   }
 
-  const grouped = await db.order.groupBy({ by: ['status'], where: { tenantId }, _count: { _all: true } });
-  const counts = new Map(grouped.map((g) => [g.status as string, g._count._all]));
+  const grouped = await db.$queryRaw<{ status: string; count: number }[]>`
+    SELECT status::text AS status, sum(orders)::int AS count FROM order_daily_rollups WHERE "tenantId" = ${tenantId} GROUP BY status`;
+  const counts = new Map(grouped.map((g) => [g.status, g.count]));
   const byStatus = STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 }));
   const netTotal = salesByDay.reduce((s, d) => s + d.netCents, 0);
 

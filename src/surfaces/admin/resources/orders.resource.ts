@@ -23,6 +23,7 @@ import { customerLabel, manualReturnInstruction, methodWord, orderView } from '.
 import { flaggedPayments } from '../../../modules/payments-processor/checkouts/flagged-payments.query.js';
 import { auditTimelineOf } from './audit-trail.js';
 import type { ScopedResourceOptions } from '../adapter/scoped-resource.js';
+import type { Db } from '../../../platform/db/prisma.js';
 import { keepTyped } from './validation.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
@@ -104,23 +105,43 @@ export function refundInputFromForm(payload: unknown): { intent: 'preview' | 're
   return { intent: form.intent, input };
 }
 
-/** The orders list's search box (filters.q): customer name, Discord username or user id, or order number. */
-export function orderSearchWhere(term: string): Record<string, unknown> {
-  const t = term.replace(/^#/, '').trim();
-  const or: Record<string, unknown>[] = [
-    { customer: { displayName: { contains: t, mode: 'insensitive' } } },
-    { customer: { username: { contains: t, mode: 'insensitive' } } },
-    { customer: { discordUserId: t } },
-  ];
-  if (/^\d{1,9}$/.test(t)) or.push({ number: Number(t) });
-  return { OR: or };
+/** The orders list's count stops here and shows "10,000+" beyond it (adapter/scoped-resource.ts countCap). */
+export const ORDER_COUNT_CAP = 10_000;
+
+/** Customers a search term may name before the search stops narrowing by customer id (see orderSearch). */
+const SEARCH_CUSTOMER_LIMIT = 200;
+
+/**
+ * The orders list's search box (filters.q): customer name, Discord username or user id, or order number.
+ * The shop's matching customers are looked up first and the orders filtered by their ids: PostgreSQL then
+ * reads just those customers' orders from orders (tenantId, customerId, createdAt, id), instead of testing
+ * every order of the shop against a customer subquery. A term matching more than SEARCH_CUSTOMER_LIMIT
+ * customers is broad enough that newest-first order finds a page quickly: it is filtered through the relation.
+ */
+export function orderSearch(db: Db) {
+  return async (term: string, scope: Record<string, string>): Promise<Record<string, unknown>> => {
+    const t = term.replace(/^#/, '').trim();
+    const names = [
+      { displayName: { contains: t, mode: 'insensitive' as const } },
+      { username: { contains: t, mode: 'insensitive' as const } },
+      { discordUserId: t },
+    ];
+    const number = /^\d{1,9}$/.test(t) ? [{ number: Number(t) }] : [];
+    const customers = await db.customer.findMany({ where: { AND: [scope, { OR: names }] }, select: { id: true }, take: SEARCH_CUSTOMER_LIMIT + 1 });
+    if (customers.length > SEARCH_CUSTOMER_LIMIT) return { OR: [...names.map((n) => ({ customer: n })), ...number] };
+    return { OR: [{ customerId: { in: customers.map((c) => c.id) } }, ...number] };
+  };
 }
 
 /** The Order resource's adapter options (admin.router.ts passes them to the scoped resource). */
-export const ORDER_RESOURCE_OPTIONS: ScopedResourceOptions = {
-  textSearch: { param: 'q', where: orderSearchWhere },
-  sortAliases: { total: 'totalCents' },
-};
+export function orderResourceOptions(db: Db): ScopedResourceOptions {
+  return {
+    textSearch: { param: 'q', where: orderSearch(db) },
+    sortAliases: { total: 'totalCents' },
+    // Read newest first, as the list is: the (tenantId, [status | customerId,] createdAt, id) indexes serve it.
+    countCap: { at: ORDER_COUNT_CAP, orderBy: { createdAt: 'desc' } },
+  };
+}
 
 export function orderResource(deps: { services: Services; resource: ScopedPrismaResource; components: AdminComponents }): ResourceWithOptions {
   const { services, components } = deps;
@@ -402,7 +423,7 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
         // On a phone AdminJS shows only the title column: its cell adds the customer, status and total there.
         number: { isTitle: true, position: 1, components: { list: components.OrderNumberCell }, custom: { badges: ORDER_STATUS_BADGES } },
         customerName: { type: 'string', isSortable: false, position: 2 },
-        // Sorted by totalCents (ORDER_RESOURCE_OPTIONS.sortAliases), shown as money.
+        // Sorted by totalCents (orderResourceOptions' sortAliases), shown as money.
         total: { type: 'string', isSortable: true, position: 5 },
         notes: { type: 'textarea' },
         status: {
@@ -425,7 +446,8 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
         tenant: { isVisible: false },
       },
       actions: {
-        list: { isAccessible: canRead, after: listAfter },
+        // The list's total tag reads "10,000+" past the count cap (components/estimated-count-list.tsx).
+        list: { isAccessible: canRead, after: listAfter, component: components.EstimatedCountList, custom: { countCap: ORDER_COUNT_CAP } },
         search: { isAccessible: canRead },
         show: { isAccessible: canRead, component: components.OrderShow, after: showAfter },
         new: { isAccessible: never },

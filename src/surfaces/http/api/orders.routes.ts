@@ -6,6 +6,7 @@ import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 import { orderDetailDto, orderSummaryDto } from './api.presenters.js';
 import { CARRIER_CODES } from '../../../modules/shipping/carriers.js';
+import { ORDER_PAGE_SIZE_MAX } from '../../../modules/orders/index.js';
 
 const ORDER_STATUSES = ['PENDING_PAYMENT', 'PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'CANCELLED', 'REFUNDED', 'PARTIALLY_REFUNDED'] as const;
 const SHIPPING_STATUSES = ['PENDING', 'LABEL_CREATED', 'SHIPPED', 'DELIVERED', 'FAILED'] as const;
@@ -16,14 +17,52 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d
   .transform((s) => ({ date: new Date(s), dateOnly: DATE_ONLY.test(s) }))
   .refine((d) => !Number.isNaN(d.date.getTime()), 'not a real date');
 
+/**
+ * GET /api/orders: keyset pages, newest first. The first page takes no cursor; each next one passes the
+ * previous response's nextCursor with the same filters (a cursor is bound to the shop and the filters).
+ */
 export const listOrdersQuery = z.strictObject({
   status: z.enum(ORDER_STATUSES).optional(),
+  customerId: z.string().regex(/^cus_[A-Za-z0-9]{1,64}$/, 'a customer id such as cus_…').optional(),
   from: isoDate.transform((d) => d.date).optional(),
   // The service's `to` is exclusive; a bare date means "through that day", so it becomes the next midnight.
   to: isoDate.transform((d) => (d.dateOnly ? new Date(d.date.getTime() + 86_400_000) : d.date)).optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(25),
+  pageSize: z.coerce.number().int().min(1).max(ORDER_PAGE_SIZE_MAX, `at most ${ORDER_PAGE_SIZE_MAX} orders a page`).default(25),
+  cursor: z.string().min(1).max(512).optional(),
+  // Numbered pages are gone (a deep page read every order before it): say what replaced them.
+  page: z.never({ error: 'numbered pages are not supported: pass cursor=<nextCursor of the previous page>' }).optional(),
 }).refine((q) => !q.from || !q.to || q.from < q.to, { path: ['from'], message: 'must be before "to"' });
+
+/** One order as the list returns it (api.presenters.ts orderSummaryDto). */
+export const orderSummarySchema = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  status: z.enum(ORDER_STATUSES),
+  shippingStatus: z.enum(SHIPPING_STATUSES),
+  trackingNumber: z.string().nullable(),
+  customerId: z.string(),
+  paymentMethod: z.string(),
+  currency: z.string(),
+  subtotalCents: z.number().int(),
+  discountCents: z.number().int(),
+  discountName: z.string().nullable(),
+  shippingCents: z.number().int(),
+  shippingTypeName: z.string().nullable(),
+  taxAmountCents: z.number().int(),
+  totalCents: z.number().int(),
+  refundedTotalCents: z.number().int(),
+  paidAt: z.iso.datetime().nullable(),
+  cancelledAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+export const listOrdersResponse = z.object({
+  data: z.array(orderSummarySchema),
+  pageSize: z.number().int(),
+  /** Pass as `cursor` (with the same filters) for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
 
 export const updateOrderBody = z.strictObject({
   status: z.enum(ORDER_STATUSES).optional(),
@@ -39,10 +78,10 @@ export function ordersRoutes(services: Services): Router {
   const router = Router();
 
   router.get('/orders', async (req, res) => {
-    const q = parseInput(listOrdersQuery, req.query, 'query');
-    // The service counts pages from 0 (Discord's pager); the REST API from 1.
-    const { orders, total } = await services.orders.list(ctxOf(res).tenantId, { ...q, page: q.page - 1 });
-    res.json({ data: orders.map(orderSummaryDto), page: q.page, pageSize: q.pageSize, total });
+    const { pageSize, cursor, status, customerId, from, to } = parseInput(listOrdersQuery, req.query, 'query');
+    const { orders, nextCursor } = await services.orderList.page(ctxOf(res).tenantId, { status, customerId, from, to }, { pageSize, cursor });
+    // The JSON shape is listOrdersResponse (dates as ISO 8601 strings).
+    res.json({ data: orders.map(orderSummaryDto), pageSize, nextCursor });
   });
 
   router.get('/orders/:id', async (req, res) => {

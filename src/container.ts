@@ -32,6 +32,8 @@ import { createCustomerService, type CustomerService } from './modules/customers
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.js';
 import { createDiscountService } from './modules/discounts/discount.service.js';
 import { createTaxjarAdapter } from './modules/tax/taxjar.adapter.js';
+import { createTaxjarFilingAdapter } from './modules/tax/taxjar-filing.adapter.js';
+import { registerTaxJobs } from './modules/tax/tax-sync.job.js';
 import type { TaxPort } from './modules/tax/tax.port.js';
 import { createAddressCheckService, type AddressCheckService } from './modules/tax/address-check.service.js';
 import { createOrderSessionService, createSubmitOrder, type OrderSessionService } from './modules/checkout/index.js';
@@ -212,6 +214,7 @@ export function createContainer(opts: ContainerOptions): Services {
   };
   registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices, digital: digitalGoods });
   registerAccessNotifications(bus, { rest: discordRest, logger });
+  registerTaxJobs(bus, { db, clock, logger, filing: createTaxjarFilingAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: 15_000, secrets }) });
   registerDigitalNotifications(bus, { rest: discordRest, logger, digital: digitalGoods, orders: services.orders, tenants: services.tenants });
   return services;
 }

@@ -29,6 +29,8 @@ export interface FakeTaxjarOptions {
   rate?: number;
   /** Whether shipping is taxable (TaxJar's freight_taxable; default true). */
   freightTaxable?: boolean;
+  /** Product tax codes the fake taxes at 0 (e.g. ['31000'] for a state that exempts digital goods). */
+  exemptTaxCodes?: string[];
   /** Accepted API keys; empty: any non-empty Bearer token is accepted. */
   apiKeys?: string[];
   /** Delay before every answer, in ms. */
@@ -69,6 +71,7 @@ export class FakeTaxjar {
   freightTaxable: boolean;
   delayMs: number;
   apiKeys: string[];
+  exemptTaxCodes: string[];
   suggest: FakeTaxjarOptions['suggest'];
   private readonly recordCalls: boolean;
   private failures: FailureRule[] = [];
@@ -81,6 +84,7 @@ export class FakeTaxjar {
     this.freightTaxable = opts.freightTaxable ?? true;
     this.delayMs = opts.delayMs ?? 0;
     this.apiKeys = opts.apiKeys ?? [];
+    this.exemptTaxCodes = opts.exemptTaxCodes ?? [];
     this.suggest = opts.suggest;
     this.recordCalls = opts.recordCalls ?? true;
   }
@@ -161,12 +165,12 @@ export class FakeTaxjar {
   }
 
   private tax(body: Record<string, unknown>) {
-    const lines = Array.isArray(body.line_items) ? (body.line_items as { quantity?: number; unit_price?: number; discount?: number }[]) : [];
-    const itemsAmount = lines.length
-      ? lines.reduce((s, l) => s + (l.quantity ?? 1) * (l.unit_price ?? 0) - (l.discount ?? 0), 0)
-      : Number(body.amount ?? 0);
+    const lines = Array.isArray(body.line_items) ? (body.line_items as { quantity?: number; unit_price?: number; discount?: number; product_tax_code?: string }[]) : [];
+    const lineAmount = (l: (typeof lines)[number]) => (l.quantity ?? 1) * (l.unit_price ?? 0) - (l.discount ?? 0);
+    const itemsAmount = lines.length ? lines.reduce((s, l) => s + lineAmount(l), 0) : Number(body.amount ?? 0);
+    const taxableItems = lines.length ? lines.filter((l) => !this.exemptTaxCodes.includes(l.product_tax_code ?? '')).reduce((s, l) => s + lineAmount(l), 0) : itemsAmount;
     const shipping = Number(body.shipping ?? 0);
-    const taxable = round2(Math.max(0, itemsAmount) + (this.freightTaxable ? shipping : 0));
+    const taxable = round2(Math.max(0, taxableItems) + (this.freightTaxable ? shipping : 0));
     return {
       tax: {
         order_total_amount: round2(itemsAmount + shipping),

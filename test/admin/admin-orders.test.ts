@@ -309,7 +309,7 @@ describe('refunds', () => {
     const { order, tracked, plain } = await paidOrder();
     const byItems = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_ITEMS', lines: lines([tracked.id, 1]), reason: 'Damaged' });
     expect(byItems.body.notice).toMatchObject({ type: 'success' });
-    expect(byItems.body.notice.message).toMatch(/Refund of \$20\.00 recorded on order #\d+ \(now Partially refunded\)\. No money was sent: Send \$20\.00 back to Robin Buyer by Venmo\./);
+    expect(byItems.body.notice.message).toMatch(/Refund of \$20\.00 \(Items \$20\.00\) recorded on order #\d+ \(now Partially refunded\)\. No money was sent: Send \$20\.00 back to Robin Buyer by Venmo\./);
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(6);
 
     await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '300' });

@@ -36,6 +36,8 @@ import { openSecret } from '../../platform/secret-box.js';
 import { paymentConnectionResource, tenantSaveHooks } from './resources/payments-settings.js';
 import { ACCOUNT_PAGE, accountPasswordPage } from './pages/account-password.page.js';
 import { JOBS_PAGE, jobsPage } from './pages/jobs.page.js';
+import { TAX_PAGE, taxReportPage } from './pages/tax-report.page.js';
+import { exportsRoute } from './pages/exports.route.js';
 import { DATE_TIME_FORMAT } from '../../platform/time-format.js';
 
 export const ADMIN_ROOT = '/admin';
@@ -161,7 +163,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
     componentLoader: loader,
     resources: buildResources(services, components),
     dashboard: { handler: dashboardHandler(db), component: components.Dashboard },
-    pages: { [ACCOUNT_PAGE]: accountPasswordPage(services, components.AccountPassword), [JOBS_PAGE]: jobsPage(services, components.Jobs) },
+    pages: { [ACCOUNT_PAGE]: accountPasswordPage(services, components.AccountPassword), [JOBS_PAGE]: jobsPage(services, components.Jobs), [TAX_PAGE]: taxReportPage(services, components.TaxReport) },
     branding: { companyName: 'Ledgerline', withMadeWithLove: false, logo: false },
     assets: { scripts: [`${ADMIN_ROOT}${CSRF_SCRIPT_PATH}`] },
     settings: { defaultPerPage: 20 },
@@ -169,7 +171,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       language: 'en',
       translations: {
         en: {
-          pages: { [ACCOUNT_PAGE]: 'Change password', [JOBS_PAGE]: 'Jobs (platform)' },
+          pages: { [ACCOUNT_PAGE]: 'Change password', [JOBS_PAGE]: 'Jobs (platform)', [TAX_PAGE]: 'Tax & exports' },
           actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke', invoiceLink: 'Invoice link', sendInvoiceLink: 'Send invoice link by DM' },
           components: {
             Login: {
@@ -229,6 +231,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
   });
   router.use(requireAdmin(services));
   signInAttemptsRoute(router, { db });
+  exportsRoute(router, services);
   router.use(csrfProtection({ publicBaseUrl: env.PUBLIC_BASE_URL }));
   router.use(
     csrfInPage({

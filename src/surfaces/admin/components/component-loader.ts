@@ -18,6 +18,7 @@ export function createComponents() {
     UploadKeys: loader.add('UploadKeys', file('upload-keys')),
     AccountPassword: loader.add('AccountPassword', file('account-password')),
     Jobs: loader.add('LedgerlineJobs', file('jobs')),
+    TaxReport: loader.add('LedgerlineTaxReport', file('tax-report')),
     OrderLinesEdit: loader.add('OrderLinesEdit', file('order-lines-edit')),
     OrderNumberCell: loader.add('OrderNumberCell', file('order-number-cell')),
     OrderEnumCell: loader.add('OrderEnumCell', file('order-enum-cell')),

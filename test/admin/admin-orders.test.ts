@@ -366,7 +366,7 @@ describe('refunds: restock choice and money sent back by hand', () => {
     const res = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_ITEMS', lines: JSON.stringify([{ productId: tracked.id, quantity: 1, restock: false }]) });
     expect(res.body.notice.type).toBe('success');
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(5);
-    expect((await orderRow(order.id)).refunds[0]!.items).toEqual([{ productId: tracked.id, quantity: 1, restockQuantity: 0, amountCents: 2000 }]);
+    expect((await orderRow(order.id)).refunds[0]!.items).toEqual([{ productId: tracked.id, quantity: 1, restockQuantity: 0, amountCents: 2000, discountCents: 0, taxCents: 0 }]);
     expect((await detail(order.id)).refunds[0].items).toBe('Tracked Tee × 1 (not restocked)');
   });
 

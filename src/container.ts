@@ -33,6 +33,10 @@ import { createCustomerService, type CustomerService } from './modules/customers
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.js';
 import { createDiscountService } from './modules/discounts/discount.service.js';
 import { createTaxjarAdapter } from './modules/tax/taxjar.adapter.js';
+import { createTaxjarFilingAdapter } from './modules/tax/taxjar-filing.adapter.js';
+import { registerTaxJobs } from './modules/tax/tax-sync.job.js';
+import { createTaxReportService, type TaxReportService } from './modules/tax/tax-summary.query.js';
+import { createExportService, type ExportService } from './modules/exports/export.service.js';
 import type { TaxPort } from './modules/tax/tax.port.js';
 import { createAddressCheckService, type AddressCheckService } from './modules/tax/address-check.service.js';
 import { createOrderSessionService, createSubmitOrder, type OrderSessionService } from './modules/checkout/index.js';
@@ -119,6 +123,10 @@ export interface Services {
   payments: PaymentService;
   orderAdmin: OrderAdminService;
   refunds: RefundService;
+  /** Sales tax collected per month (panel "Tax & exports"). */
+  taxReport: TaxReportService;
+  /** Bookkeeping CSV exports, streamed from a cursor (panel and REST). */
+  exports: ExportService;
   checkDatabase(): Promise<void>;
   close(): Promise<void>;
 }
@@ -211,6 +219,8 @@ export function createContainer(opts: ContainerOptions): Services {
     payments,
     orderAdmin: createOrderAdminService(afterSale),
     refunds: createRefundService(afterSale),
+    taxReport: createTaxReportService({ db, clock }),
+    exports: createExportService({ db, pool: database.pool }),
     async checkDatabase() {
       await db.$queryRaw`SELECT 1`;
     },
@@ -220,6 +230,7 @@ export function createContainer(opts: ContainerOptions): Services {
   };
   registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices, digital: digitalGoods, missed: missedNotices });
   registerAccessNotifications(bus, { rest: discordRest, logger });
+  registerTaxJobs(bus, { db, clock, logger, filing: createTaxjarFilingAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: 15_000, secrets }) });
   registerDigitalNotifications(bus, { rest: discordRest, logger, digital: digitalGoods, orders: services.orders, tenants: services.tenants });
   return services;
 }

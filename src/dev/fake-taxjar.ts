@@ -1,6 +1,10 @@
-// A local stand-in for TaxJar's API (v2) that speaks its JSON: POST /v2/taxes and
-// POST /v2/addresses/validate, Bearer auth, TaxJar's error body ({ error, detail, status }). Used by the
-// tests, the order benchmark and development. The rate, a delay and failures are configurable.
+// A local stand-in for TaxJar's API (v2) that speaks its JSON: POST /v2/taxes, POST /v2/addresses/validate
+// and the transaction endpoints (POST/PUT/DELETE/GET /v2/transactions/orders[/:id] and .../refunds[/:id]),
+// Bearer auth, TaxJar's error body ({ error, detail, status }). Transactions are kept per API token the way
+// TaxJar keeps them per account: a second create with one transaction_id is 422, an update or delete of an
+// unknown one 404, a missing required field 400; answers echo the transaction with amounts as decimal
+// strings, as TaxJar does. Used by the tests, the order benchmark and development. The rate, a delay and
+// failures are configurable.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +29,8 @@ export interface FakeTaxjarOptions {
   rate?: number;
   /** Whether shipping is taxable (TaxJar's freight_taxable; default true). */
   freightTaxable?: boolean;
+  /** Product tax codes the fake taxes at 0 (e.g. ['31000'] for a state that exempts digital goods). */
+  exemptTaxCodes?: string[];
   /** Accepted API keys; empty: any non-empty Bearer token is accepted. */
   apiKeys?: string[];
   /** Delay before every answer, in ms. */
@@ -46,12 +52,26 @@ interface FailureRule {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/** A stored transaction: the body as TaxJar received it (numbers as sent), per API token. */
+export interface FakeTaxjarTransaction {
+  kind: 'order' | 'refund';
+  token: string;
+  body: Record<string, unknown>;
+}
+
+const REQUIRED_FIELDS = ['transaction_id', 'transaction_date', 'to_country', 'to_zip', 'amount', 'shipping', 'sales_tax'];
+const MONEY_FIELDS = ['amount', 'shipping', 'sales_tax'];
+const LINE_MONEY_FIELDS = ['unit_price', 'discount', 'sales_tax'];
+
 export class FakeTaxjar {
   readonly calls: FakeTaxjarCall[] = [];
+  /** Transactions as filed, by `${kind}:${token}:${transaction_id}`. Deleted ones are removed. */
+  readonly transactions = new Map<string, FakeTaxjarTransaction>();
   rate: number;
   freightTaxable: boolean;
   delayMs: number;
   apiKeys: string[];
+  exemptTaxCodes: string[];
   suggest: FakeTaxjarOptions['suggest'];
   private readonly recordCalls: boolean;
   private failures: FailureRule[] = [];
@@ -64,6 +84,7 @@ export class FakeTaxjar {
     this.freightTaxable = opts.freightTaxable ?? true;
     this.delayMs = opts.delayMs ?? 0;
     this.apiKeys = opts.apiKeys ?? [];
+    this.exemptTaxCodes = opts.exemptTaxCodes ?? [];
     this.suggest = opts.suggest;
     this.recordCalls = opts.recordCalls ?? true;
   }
@@ -90,7 +111,14 @@ export class FakeTaxjar {
     this.failures.push({ path, status, times });
   }
 
+  /** The order or refund transaction with this id as TaxJar holds it now (any token), or undefined. */
+  transaction(kind: 'order' | 'refund', transactionId: string): Record<string, unknown> | undefined {
+    for (const t of this.transactions.values()) if (t.kind === kind && t.body.transaction_id === transactionId) return t.body;
+    return undefined;
+  }
+
   reset(): void {
+    this.transactions.clear();
     this.calls.length = 0;
     this.failures = [];
     this.delayMs = 0;
@@ -131,16 +159,18 @@ export class FakeTaxjar {
 
     if (req.method === 'POST' && path === '/v2/taxes') return this.send(res, 200, this.tax(body));
     if (req.method === 'POST' && path === '/v2/addresses/validate') return this.validate(res, body);
+    const tx = /^\/v2\/transactions\/(orders|refunds)(?:\/([^/]+))?$/.exec(path);
+    if (tx) return this.transactionRoute(res, req.method ?? 'GET', tx[1] === 'orders' ? 'order' : 'refund', tx[2] ? decodeURIComponent(tx[2]) : undefined, body, token);
     return this.send(res, 404, { error: 'Not Found', detail: 'No such route', status: 404 });
   }
 
   private tax(body: Record<string, unknown>) {
-    const lines = Array.isArray(body.line_items) ? (body.line_items as { quantity?: number; unit_price?: number; discount?: number }[]) : [];
-    const itemsAmount = lines.length
-      ? lines.reduce((s, l) => s + (l.quantity ?? 1) * (l.unit_price ?? 0) - (l.discount ?? 0), 0)
-      : Number(body.amount ?? 0);
+    const lines = Array.isArray(body.line_items) ? (body.line_items as { quantity?: number; unit_price?: number; discount?: number; product_tax_code?: string }[]) : [];
+    const lineAmount = (l: (typeof lines)[number]) => (l.quantity ?? 1) * (l.unit_price ?? 0) - (l.discount ?? 0);
+    const itemsAmount = lines.length ? lines.reduce((s, l) => s + lineAmount(l), 0) : Number(body.amount ?? 0);
+    const taxableItems = lines.length ? lines.filter((l) => !this.exemptTaxCodes.includes(l.product_tax_code ?? '')).reduce((s, l) => s + lineAmount(l), 0) : itemsAmount;
     const shipping = Number(body.shipping ?? 0);
-    const taxable = round2(Math.max(0, itemsAmount) + (this.freightTaxable ? shipping : 0));
+    const taxable = round2(Math.max(0, taxableItems) + (this.freightTaxable ? shipping : 0));
     return {
       tax: {
         order_total_amount: round2(itemsAmount + shipping),
@@ -169,6 +199,70 @@ export class FakeTaxjar {
     if (answer === null) return this.send(res, 404, { error: 'Not Found', detail: 'Resource can not be found', status: 404 });
     const a = answer ?? input;
     return this.send(res, 200, { addresses: [{ zip: a.zip, street: a.street, state: a.state, country: a.country, city: a.city }] });
+  }
+
+  private transactionRoute(res: ServerResponse, method: string, kind: 'order' | 'refund', id: string | undefined, body: Record<string, unknown>, token: string): void {
+    const key = (txId: string) => `${kind}:${token}:${txId}`;
+    const notFound = () => this.send(res, 404, { error: 'Not Found', detail: 'Resource can not be found', status: 404 });
+    if (method === 'POST' && !id) {
+      const required = kind === 'refund' ? [...REQUIRED_FIELDS, 'transaction_reference_id'] : REQUIRED_FIELDS;
+      const missing = required.filter((f) => body[f] === undefined || body[f] === null || body[f] === '');
+      if (body.to_country === 'US' && !body.to_state) missing.push('to_state');
+      if (missing.length) return this.send(res, 400, { error: 'Bad Request', detail: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`, status: 400 });
+      const bad = this.badNumbers(body);
+      if (bad) return this.send(res, 400, { error: 'Bad Request', detail: `${bad} must be a number`, status: 400 });
+      const txId = String(body.transaction_id);
+      if (this.transactions.has(key(txId))) {
+        return this.send(res, 422, { error: 'Unprocessable Entity', detail: 'Provider tranx already imported for your user account', status: 422 });
+      }
+      this.transactions.set(key(txId), { kind, token, body });
+      return this.send(res, 201, { [kind]: this.present(body) });
+    }
+    if (!id) return method === 'GET' ? this.send(res, 200, { [`${kind}s`]: [...this.transactions.values()].filter((t) => t.kind === kind && t.token === token).map((t) => String(t.body.transaction_id)) }) : notFound();
+    const stored = this.transactions.get(key(id));
+    if (!stored) return notFound();
+    if (method === 'GET') return this.send(res, 200, { [kind]: this.present(stored.body) });
+    if (method === 'PUT') {
+      const bad = this.badNumbers(body);
+      if (bad) return this.send(res, 400, { error: 'Bad Request', detail: `${bad} must be a number`, status: 400 });
+      stored.body = { ...stored.body, ...body, transaction_id: id };
+      return this.send(res, 200, { [kind]: this.present(stored.body) });
+    }
+    if (method === 'DELETE') {
+      this.transactions.delete(key(id));
+      // TaxJar answers a delete with the transaction's id and every other field null.
+      return this.send(res, 200, { [kind]: { transaction_id: id, user_id: 1, transaction_date: null, provider: 'api', amount: null, shipping: null, sales_tax: null, line_items: [] } });
+    }
+    return notFound();
+  }
+
+  private badNumbers(body: Record<string, unknown>): string | undefined {
+    const bad = MONEY_FIELDS.find((f) => body[f] !== undefined && typeof body[f] !== 'number');
+    if (bad) return bad;
+    const lines = Array.isArray(body.line_items) ? (body.line_items as Record<string, unknown>[]) : [];
+    for (const [i, l] of lines.entries()) {
+      const f = LINE_MONEY_FIELDS.find((k) => l[k] !== undefined && typeof l[k] !== 'number');
+      if (f) return `line_items[${i}].${f}`;
+      if (l.quantity !== undefined && (!Number.isInteger(l.quantity) || (l.quantity as number) < 0)) return `line_items[${i}].quantity`;
+    }
+    return undefined;
+  }
+
+  /** TaxJar's answer shape: money as decimal strings, the provider, dates as ISO timestamps. */
+  private present(body: Record<string, unknown>) {
+    const str = (v: unknown) => (typeof v === 'number' ? String(v) : v ?? null);
+    const lines = Array.isArray(body.line_items) ? (body.line_items as Record<string, unknown>[]) : [];
+    return {
+      ...body,
+      user_id: 1,
+      provider: body.provider ?? 'api',
+      exemption_type: body.exemption_type ?? null,
+      transaction_date: new Date(String(body.transaction_date)).toISOString(),
+      amount: str(body.amount),
+      shipping: str(body.shipping),
+      sales_tax: str(body.sales_tax),
+      line_items: lines.map((l) => ({ ...l, product_tax_code: l.product_tax_code ?? null, unit_price: str(l.unit_price), discount: str(l.discount ?? 0), sales_tax: str(l.sales_tax ?? 0) })),
+    };
   }
 
   private send(res: ServerResponse, status: number, body: unknown): void {

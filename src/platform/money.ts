@@ -41,6 +41,18 @@ export function centsToDecimal(cents: number): number {
   return Math.round(cents) / 100;
 }
 
+/**
+ * Cents as a plain decimal string in the currency's minor unit ("-12.30", "1200" for JPY): exports and
+ * reports, where a number column must not carry a currency sign.
+ */
+export function centsToDecimalString(cents: number, currency = 'USD'): string {
+  assertCents(cents);
+  if (ZERO_DECIMAL.has(currency.toUpperCase())) return String(cents);
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
 const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF', 'TWD', 'UGX']);
 
 // Building an Intl.NumberFormat costs far more than using one (~1% of the CPU of an order flow under load

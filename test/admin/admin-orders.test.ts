@@ -310,7 +310,7 @@ describe('refunds', () => {
     const { order, tracked, plain } = await paidOrder();
     const byItems = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_ITEMS', lines: lines([tracked.id, 1]), reason: 'Damaged' });
     expect(byItems.body.notice).toMatchObject({ type: 'success' });
-    expect(byItems.body.notice.message).toMatch(/Refund of \$20\.00 recorded on order #\d+ \(now Partially refunded\)\. No money was sent: Send \$20\.00 back to Robin Buyer by Venmo\./);
+    expect(byItems.body.notice.message).toMatch(/Refund of \$20\.00 \(Items \$20\.00\) recorded on order #\d+ \(now Partially refunded\)\. No money was sent: Send \$20\.00 back to Robin Buyer by Venmo\./);
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(6);
 
     await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '300' });
@@ -367,7 +367,7 @@ describe('refunds: restock choice and money sent back by hand', () => {
     const res = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_ITEMS', lines: JSON.stringify([{ productId: tracked.id, quantity: 1, restock: false }]) });
     expect(res.body.notice.type).toBe('success');
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(5);
-    expect((await orderRow(order.id)).refunds[0]!.items).toEqual([{ productId: tracked.id, quantity: 1, restockQuantity: 0, amountCents: 2000 }]);
+    expect((await orderRow(order.id)).refunds[0]!.items).toEqual([{ productId: tracked.id, quantity: 1, restockQuantity: 0, amountCents: 2000, discountCents: 0, taxCents: 0 }]);
     expect((await detail(order.id)).refunds[0].items).toBe('Tracked Tee × 1 (not restocked)');
   });
 

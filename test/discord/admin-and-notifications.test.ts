@@ -56,6 +56,27 @@ describe('/refund', () => {
     expect(textOf(nothing)).toMatch(/Could not do that|refund/i);
   });
 
+  it('an item refund of a taxed, discounted order returns the items\' share of the tax: the reply and the DM say which part is tax', async () => {
+    const s = await f.shop();
+    const [p1, p2] = s.products;
+    // 2 x 25.00 + 1 x 5.00 = 55.00, discount 5.50, shipping 4.50, tax 4.10: total 58.10.
+    // Discount split 5.00 / 0.50; tax split over 45.00 / 4.50 / shipping 4.50: 3.42 / 0.34 / 0.34.
+    const order = await f.order({
+      tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id, status: 'PAID', paymentStatus: 'paid',
+      discountCents: 550, shippingCents: 450, taxAmountCents: 410, totalCents: 5810,
+      lines: [{ productId: p1!.id, name: p1!.name, quantity: 2, unitPriceCents: 2500 }, { productId: p2!.id, name: p2!.name, quantity: 1, unitPriceCents: 500 }],
+    });
+    const admin = { guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) };
+    const res = await interact(h, commandInteraction(admin, 'refund', { order: order.id, items: `${p1!.id}:1` }));
+    // One of two units: 25.00 - 2.50 discount + 3.42 / 2 = 1.71 tax = 24.21.
+    expect(textOf(res)).toContain('Refunded $24.21');
+    expect(textOf(res)).toContain('Items $25.00 · discount −$2.50 · sales tax $1.71');
+    expect(await db.refund.findFirstOrThrow({ where: { orderId: order.id } })).toMatchObject({ amountCents: 2421, taxCents: 171, discountCents: 250, shippingCents: 0 });
+    const dm = await h.fake.waitFor((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.body).includes('We refunded **$24.21**'));
+    expect(JSON.stringify(dm.body)).toContain('Items $25.00 · discount −$2.50 · sales tax $1.71.');
+    expect(h.fake.dmRecipient(dm.path.split('/')[2]!)).toBe(s.customer.discordUserId);
+  });
+
   it('rejects amount and items together, pointing to the admin panel, and changes nothing', async () => {
     const s = await paidOrder();
     const res = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: s.order.id, amount: 100, items: `${s.p1.id}:1` }));

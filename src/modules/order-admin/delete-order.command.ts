@@ -4,12 +4,14 @@
 // - an unpaid order's discount use is given back (a cancelled one gave it back when it was cancelled);
 // - GRANTED entitlements are revoked and their role-removal jobs enqueued (the job payload carries a
 //   snapshot, so it still works once the rows are gone);
-// - an audit entry keeps a full snapshot of what was deleted (audit rows are not tied to the order).
+// - an audit entry keeps a full snapshot of what was deleted (audit rows are not tied to the order);
+// - the TaxJar sync is enqueued: a paid order's transactions filed there are deleted (tax-sync.job.ts).
 import { withTransaction } from '../../platform/db/prisma.js';
 import type { TenantContext } from '../shared/actor.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import { lockOrder, orderLabel } from '../orders/index.js';
 import { deleteOrderRow } from '../orders/index.js';
+import { enqueueTaxSync } from '../tax/tax-sync.enqueue.js';
 
 export interface DeleteOrderResult {
   orderId: string;
@@ -36,6 +38,7 @@ export async function deleteOrder(deps: AfterSaleDeps, ctx: TenantContext, order
       after: { releasedStock, revokedEntitlementIds: revoked.map((e) => e.id) },
     });
     await deleteOrderRow(tx, order);
+    await enqueueTaxSync(tx, ctx.tenantId, orderId);
     return { orderId, number: order.number, releasedStock, revokedEntitlementIds: revoked.map((e) => e.id) };
   });
 }

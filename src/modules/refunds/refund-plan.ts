@@ -2,14 +2,18 @@
 // command applies it under the order's lock. Modes (spec 000 "Refund Modes"):
 // - FULL (no amount, no items): the whole remaining balance; every unit not yet refunded goes back.
 // - PARTIAL_AMOUNT (amount only): that amount; no units, no stock, no entitlements.
-// - PARTIAL_ITEMS (items only): those units; amount = sum of quantity x unitPriceCents.
+// - PARTIAL_ITEMS (items only): those units at their price, less their share of the order discount, plus
+//   their share of the sales tax (refund-shares.ts; docs/decisions/refund-tax-share.md).
 // - BOTH (amount and items): the items drive stock and entitlements, the amount overrides their sum.
+// Every plan says which part of its amount is tax (and discount, shipping): the preview, the replies and
+// the DM show it, and the TaxJar refund transaction reports it.
 // Each requested item line may say restock: false (Shopify's "restock" unticked): its units are refunded
 // and their entitlements revoked, but they do not go back into stock. FULL restocks every unit.
 import type { OrderStatus, RefundMode } from '../../generated/prisma/index.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
 import type { RefundItemRequest } from './refund-items.parser.js';
+import { lineShares, remainingParts, splitAmount, unitsShare, type RefundedParts, type RefundParts, type ShareOrder } from './refund-shares.js';
 
 export interface RefundPlanItem {
   productId: string;
@@ -19,10 +23,14 @@ export interface RefundPlanItem {
   restockQuantity: number;
   /** quantity x unitPriceCents (for BOTH and FULL informational: the refund amount is the plan's). */
   amountCents: number;
+  /** These units' share of the order discount and of its sales tax (refund-shares.ts). */
+  discountCents: number;
+  taxCents: number;
 }
 
-export interface RefundPlan {
+export interface RefundPlan extends RefundParts {
   mode: RefundMode;
+  /** goodsCents - discountCents + shippingCents + taxCents. */
   amountCents: number;
   items: RefundPlanItem[];
   refundedBeforeCents: number;
@@ -30,13 +38,13 @@ export interface RefundPlan {
   resultingStatus: Extract<OrderStatus, 'PARTIALLY_REFUNDED' | 'REFUNDED'>;
 }
 
-export interface RefundableOrder {
+export interface RefundableOrder extends ShareOrder {
   number: number;
   status: OrderStatus;
   currency: string;
-  totalCents: number;
-  refundedTotalCents: number;
   items: { productId: string; name: string; quantity: number; refundedQuantity: number; unitPriceCents: number }[];
+  /** The parts earlier refunds carried back (zeros when none). */
+  refundedParts: RefundedParts;
 }
 
 export interface PlanRequest {
@@ -73,13 +81,15 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
     throw new AppError('REFUND_NOTHING_LEFT', `Order ${label} is already fully refunded (${money(order.refundedTotalCents)}).`, { refundedTotalCents: order.refundedTotalCents });
   }
 
+  const shares = lineShares(order);
+  const shareOf = (productId: string) => shares.lines.find((l) => l.productId === productId)!;
   let items: RefundPlanItem[];
   if (mode === 'FULL') {
     items = order.items
       .filter((l) => l.quantity > l.refundedQuantity)
       .map((l) => {
         const quantity = l.quantity - l.refundedQuantity;
-        return { productId: l.productId, name: l.name, quantity, restockQuantity: quantity, amountCents: quantity * l.unitPriceCents };
+        return { productId: l.productId, name: l.name, quantity, restockQuantity: quantity, amountCents: quantity * l.unitPriceCents, ...unitsShare(shareOf(l.productId), l, quantity) };
       });
   } else {
     items = mergeRequested(req.items ?? []).map(({ productId, quantity, restockQuantity }) => {
@@ -93,14 +103,26 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
           { productId, requested: quantity, refundable: left, bought: line.quantity, refunded: line.refundedQuantity },
         );
       }
-      return { productId, name: line.name, quantity, restockQuantity, amountCents: quantity * line.unitPriceCents };
+      return { productId, name: line.name, quantity, restockQuantity, amountCents: quantity * line.unitPriceCents, ...unitsShare(shareOf(productId), line, quantity) };
     });
   }
 
-  const itemsSum = items.reduce((s, i) => s + i.amountCents, 0);
-  const amountCents = mode === 'FULL' ? remaining : mode === 'PARTIAL_ITEMS' ? itemsSum : req.amountCents!;
+  const left = remainingParts(order, order.refundedParts);
+  const sum = (f: (i: RefundPlanItem) => number) => items.reduce((s, i) => s + f(i), 0);
+  const itemParts: RefundParts = {
+    goodsCents: sum((i) => i.amountCents),
+    discountCents: Math.min(sum((i) => i.discountCents), left.discountCents),
+    shippingCents: 0,
+    taxCents: Math.min(sum((i) => i.taxCents), left.taxCents),
+  };
+  let parts: RefundParts;
+  if (mode === 'FULL') parts = { goodsCents: left.goodsCents, discountCents: left.discountCents, shippingCents: left.shippingCents, taxCents: left.taxCents };
+  else if (mode === 'PARTIAL_ITEMS') parts = itemParts;
+  else if (mode === 'BOTH') parts = splitAmount(req.amountCents!, { netGoodsCents: itemParts.goodsCents - itemParts.discountCents, shippingCents: 0, taxCents: itemParts.taxCents }, left);
+  else parts = splitAmount(req.amountCents!, { netGoodsCents: left.goodsCents - left.discountCents, shippingCents: left.shippingCents, taxCents: left.taxCents }, left);
+  const amountCents = mode === 'FULL' ? remaining : parts.goodsCents - parts.discountCents + parts.shippingCents + parts.taxCents;
   if (amountCents <= 0) {
-    throw new AppError('REFUND_AMOUNT_INVALID', `These items were free, so they refund nothing: give an amount (with the items, to put them back in stock).`, { itemsSum });
+    throw new AppError('REFUND_AMOUNT_INVALID', `These items were free, so they refund nothing: give an amount (with the items, to put them back in stock).`, { itemsSum: itemParts.goodsCents });
   }
   if (amountCents > remaining) {
     throw new AppError(
@@ -113,6 +135,7 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
   return {
     mode,
     amountCents,
+    ...parts,
     items: mode === 'PARTIAL_AMOUNT' ? [] : items,
     refundedBeforeCents: order.refundedTotalCents,
     remainingAfterCents,

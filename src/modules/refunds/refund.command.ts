@@ -21,6 +21,8 @@ import { moneyReturnFor, PROCESSOR_REFUND_TASK, type MoneyReturn, type Processor
 import { DEFAULT_REFUND_REASON, refundInput, type RefundInput } from './refund-input.schema.js';
 import type { RefundItemRequest } from './refund-items.parser.js';
 import { mergeRequested, planRefund, refundModeOf, type RefundPlan, type RefundPlanItem } from './refund-plan.js';
+import { refundedPartsOf } from './refunded-parts.query.js';
+import { enqueueTaxSync } from '../tax/tax-sync.enqueue.js';
 
 export interface RefundResult {
   refund: Refund;
@@ -72,7 +74,7 @@ export async function applyRefund(
     if (replay) return replay;
   }
   const lines = await tx.orderItem.findMany({ where: { orderId } });
-  const plan = planRefund({ ...order, items: lines }, { amountCents: input.amountCents, items: input.items });
+  const plan = planRefund({ ...order, items: lines, refundedParts: await refundedPartsOf(tx, orderId) }, { amountCents: input.amountCents, items: input.items });
 
   const payment = await settledPayment(tx, orderId);
   if (payment) {
@@ -110,7 +112,10 @@ export async function applyRefund(
       mode: plan.mode,
       amountCents: plan.amountCents,
       reason: input.reason || DEFAULT_REFUND_REASON,
-      items: plan.items.map(({ productId, quantity, restockQuantity, amountCents }) => ({ productId, quantity, restockQuantity, amountCents })),
+      items: plan.items.map(({ productId, quantity, restockQuantity, amountCents, discountCents, taxCents }) => ({ productId, quantity, restockQuantity, amountCents, discountCents, taxCents })),
+      discountCents: plan.discountCents,
+      shippingCents: plan.shippingCents,
+      taxCents: plan.taxCents,
       actorType: ctx.actor.type,
       actorId: ctx.actor.id ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
@@ -130,12 +135,14 @@ export async function applyRefund(
     productIds: plan.items.map((i) => i.productId),
   };
   await deps.bus.emit(tx, EVENTS.orderRefunded, payload);
+  // The refund is reported to TaxJar (a refund transaction, or the order's deletion when it ends CANCELLED).
+  await enqueueTaxSync(tx, ctx.tenantId, orderId);
   await deps.audit.record(tx, ctx, {
     action: 'order.refunded',
     entityType: 'Order',
     entityId: orderId,
     before: { status: order.status, refundedTotalCents: order.refundedTotalCents },
-    after: { status: updated.status, refundedTotalCents: updated.refundedTotalCents, refundId: refund.id, mode: plan.mode, amountCents: plan.amountCents, items: plan.items, reason: refund.reason, moneyReturn },
+    after: { status: updated.status, refundedTotalCents: updated.refundedTotalCents, refundId: refund.id, mode: plan.mode, amountCents: plan.amountCents, taxCents: plan.taxCents, items: plan.items, reason: refund.reason, moneyReturn },
   });
   return { refund, order: updated, plan, replayed: false, moneyReturn };
 }
@@ -189,15 +196,28 @@ async function replayed(tx: Tx, ctx: TenantContext, order: Order, key: string, i
   const lines = await tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, name: true } });
   const payment = refund.paymentId ? await tx.payment.findUnique({ where: { id: refund.paymentId } }) : null;
   // Rows written before restock choices existed have no restockQuantity: every unit went back then.
-  const items = (refund.items as unknown as (Omit<RefundPlanItem, 'name' | 'restockQuantity'> & { restockQuantity?: number })[]).map((i) => ({
+  const items = (refund.items as unknown as (Omit<RefundPlanItem, 'name' | 'restockQuantity' | 'discountCents' | 'taxCents'> & Partial<Pick<RefundPlanItem, 'restockQuantity' | 'discountCents' | 'taxCents'>>)[]).map((i) => ({
     ...i,
     restockQuantity: i.restockQuantity ?? i.quantity,
+    discountCents: i.discountCents ?? 0,
+    taxCents: i.taxCents ?? 0,
     name: lines.find((l) => l.productId === i.productId)?.name ?? i.productId,
   }));
   return {
     refund,
     order,
-    plan: { mode: refund.mode, amountCents: refund.amountCents, items, refundedBeforeCents, remainingAfterCents, resultingStatus: remainingAfterCents === 0 ? 'REFUNDED' : 'PARTIALLY_REFUNDED' },
+    plan: {
+      mode: refund.mode,
+      amountCents: refund.amountCents,
+      goodsCents: refund.amountCents + refund.discountCents - refund.shippingCents - refund.taxCents,
+      discountCents: refund.discountCents,
+      shippingCents: refund.shippingCents,
+      taxCents: refund.taxCents,
+      items,
+      refundedBeforeCents,
+      remainingAfterCents,
+      resultingStatus: remainingAfterCents === 0 ? 'REFUNDED' : 'PARTIALLY_REFUNDED',
+    },
     replayed: true,
     moneyReturn: moneyReturnFor(payment),
   };

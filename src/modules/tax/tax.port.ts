@@ -9,6 +9,8 @@ export interface TaxLine {
   unitPriceCents: number;
   /** This line's share of the order discount (whole cents). */
   discountCents: number;
+  /** TaxJar product tax code (31000 digital goods, 20010 clothing ...); absent: general goods. */
+  productTaxCode?: string;
 }
 
 export interface TaxRequest {

@@ -85,6 +85,7 @@ export function createTaxjarAdapter(opts: TaxjarAdapterOptions): TaxPort {
           quantity: l.quantity,
           unit_price: centsToDecimal(l.unitPriceCents),
           discount: centsToDecimal(l.discountCents),
+          ...(l.productTaxCode ? { product_tax_code: l.productTaxCode } : {}),
         })),
       };
       try {

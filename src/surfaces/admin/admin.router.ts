@@ -37,6 +37,8 @@ import { paymentConnectionResource, tenantSaveHooks } from './resources/payments
 import { ACCOUNT_PAGE, accountPasswordPage } from './pages/account-password.page.js';
 import { JOBS_PAGE, jobsPage } from './pages/jobs.page.js';
 import { SIGN_IN_ATTEMPTS_PAGE, signInAttemptsPage } from './pages/sign-in-attempts.page.js';
+import { TAX_PAGE, taxReportPage } from './pages/tax-report.page.js';
+import { exportsRoute } from './pages/exports.route.js';
 import { DATE_TIME_FORMAT } from '../../platform/time-format.js';
 
 export const ADMIN_ROOT = '/admin';
@@ -166,6 +168,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       [ACCOUNT_PAGE]: accountPasswordPage(services, components.AccountPassword),
       [SIGN_IN_ATTEMPTS_PAGE]: signInAttemptsPage(services, components.SignInAttempts),
       [JOBS_PAGE]: jobsPage(services, components.Jobs),
+      [TAX_PAGE]: taxReportPage(services, components.TaxReport),
     },
     branding: { companyName: 'Ledgerline', withMadeWithLove: false, logo: false },
     assets: { scripts: [`${ADMIN_ROOT}${CSRF_SCRIPT_PATH}`] },
@@ -174,7 +177,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       language: 'en',
       translations: {
         en: {
-          pages: { [ACCOUNT_PAGE]: 'Change password', [SIGN_IN_ATTEMPTS_PAGE]: 'Sign-in attempts', [JOBS_PAGE]: 'Jobs (platform)' },
+          pages: { [ACCOUNT_PAGE]: 'Change password', [SIGN_IN_ATTEMPTS_PAGE]: 'Sign-in attempts', [JOBS_PAGE]: 'Jobs (platform)', [TAX_PAGE]: 'Tax & exports' },
           actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke', invoiceLink: 'Invoice link', sendInvoiceLink: 'Send invoice link by DM' },
           components: {
             Login: {
@@ -235,6 +238,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
   });
   router.use(requireAdmin(services));
   signInAttemptsRoute(router, { db });
+  exportsRoute(router, services);
   router.use(csrfProtection({ publicBaseUrl: env.PUBLIC_BASE_URL }));
   router.use(
     csrfInPage({

@@ -255,7 +255,7 @@ describe('orderAdmin.delete', () => {
     expect(revokes.find((j) => j.payload.roleId === roleA)!.payload).toMatchObject({ customerId: customer.id, guildId: order.guildId, reason: `Order #${order.number} deleted` });
     const audit = await s.audit.listFor(ctx.tenantId, 'Order', order.id);
     const entry = audit.find((e) => e.action === 'order.deleted')!;
-    expect(entry.before).toMatchObject({ id: order.id, number: order.number, totalCents: 8600, refundedTotalCents: 500 });
+    expect(entry.before).toMatchObject({ id: order.id, number: order.number, totalCents: 8600, refundedTotalCents: 538 });
     expect((entry.before as { items: unknown[] }).items).toHaveLength(3);
     expect((entry.before as { refunds: unknown[] }).refunds).toHaveLength(1);
   });

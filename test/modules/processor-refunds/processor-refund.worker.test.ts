@@ -65,12 +65,14 @@ describe('payment.refund.send', () => {
     const rest = await t.s.refunds.refund(ctx, order.id, {});
     await done(rest.refund.id);
 
-    expect(rest.plan.amountCents).toBe(6400 - 1234 - 500);
+    // The item refund carries the unit's tax share (0.34): docs/decisions/refund-tax-share.md.
+    expect(second.plan).toMatchObject({ amountCents: 534, taxCents: 34 });
+    expect(rest.plan.amountCents).toBe(6400 - 1234 - 534);
     const amountOf = (body: unknown) => (body as { amount?: { value: string } }).amount?.value;
     expect(requestsFor(captureId).map((q) => [amountOf(q.body), q.requestId, q.status])).toEqual([
       ['12.34', first.refund.id, 201],
-      ['5.00', second.refund.id, 201],
-      ['46.66', rest.refund.id, 201],
+      ['5.34', second.refund.id, 201],
+      ['46.32', rest.refund.id, 201],
     ]);
     expect(t.paypal.refundedCents(captureId)).toBe(6400);
     expect(t.paypal.captures.get(captureId)!.status).toBe('REFUNDED');

@@ -21,10 +21,15 @@ describe('refund modes', () => {
     expect(plan).toEqual({
       mode: 'FULL',
       amountCents: 8600,
+      // The parts of the amount (refund-shares.ts): tax 600 split over the lines' 5000 / 1500 / 1000 and shipping's 500.
+      goodsCents: 7500,
+      discountCents: 0,
+      shippingCents: 500,
+      taxCents: 600,
       items: [
-        { productId: a.id, name: 'Alpha', quantity: 2, restockQuantity: 2, amountCents: 5000 },
-        { productId: b.id, name: 'Bravo', quantity: 3, restockQuantity: 3, amountCents: 1500 },
-        { productId: c.id, name: 'Charlie', quantity: 1, restockQuantity: 1, amountCents: 1000 },
+        { productId: a.id, name: 'Alpha', quantity: 2, restockQuantity: 2, amountCents: 5000, discountCents: 0, taxCents: 375 },
+        { productId: b.id, name: 'Bravo', quantity: 3, restockQuantity: 3, amountCents: 1500, discountCents: 0, taxCents: 113 },
+        { productId: c.id, name: 'Charlie', quantity: 1, restockQuantity: 1, amountCents: 1000, discountCents: 0, taxCents: 75 },
       ],
       refundedBeforeCents: 0,
       remainingAfterCents: 0,
@@ -61,12 +66,14 @@ describe('refund modes', () => {
     expect((await refundedEvents(order.id))[0]!.productIds).toEqual([]);
   });
 
-  it('PARTIAL_ITEMS: amount = quantity x unit price, those units back, that product\'s entitlements revoked', async () => {
+  it('PARTIAL_ITEMS: amount = quantity x unit price plus the units\' tax share, those units back, that product\'s entitlements revoked', async () => {
     const { order, ctx, a, b, roleA } = await paidOrderFixture(db, s);
-    const { order: after, plan } = await s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 1 }] });
+    const { order: after, plan, refund } = await s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 1 }] });
 
-    expect(plan).toMatchObject({ mode: 'PARTIAL_ITEMS', amountCents: 2500, items: [{ productId: a.id, name: 'Alpha', quantity: 1, amountCents: 2500 }], remainingAfterCents: 6100 });
-    expect(after).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundedTotalCents: 2500 });
+    // Alpha's line carries 375 of the 600 tax; one of its two units: round(187.5) = 188.
+    expect(plan).toMatchObject({ mode: 'PARTIAL_ITEMS', amountCents: 2688, goodsCents: 2500, taxCents: 188, shippingCents: 0, items: [{ productId: a.id, name: 'Alpha', quantity: 1, amountCents: 2500, taxCents: 188 }], remainingAfterCents: 5912 });
+    expect(refund).toMatchObject({ amountCents: 2688, taxCents: 188, discountCents: 0, shippingCents: 0 });
+    expect(after).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundedTotalCents: 2688 });
     expect(await stockOf(db, a.id)).toBe(9);
     expect(await stockOf(db, b.id)).toBe(7);
     expect((await db.orderItem.findFirstOrThrow({ where: { orderId: order.id, productId: a.id } })).refundedQuantity).toBe(1);
@@ -90,7 +97,7 @@ describe('refund modes', () => {
   it('merges repeated products in one request', async () => {
     const { order, ctx, b } = await paidOrderFixture(db, s);
     const { plan } = await s.refunds.refund(ctx, order.id, { items: [{ productId: b.id, quantity: 1 }, { productId: b.id, quantity: 1 }] });
-    expect(plan.items).toEqual([{ productId: b.id, name: 'Bravo', quantity: 2, restockQuantity: 2, amountCents: 1000 }]);
+    expect(plan.items).toEqual([{ productId: b.id, name: 'Bravo', quantity: 2, restockQuantity: 2, amountCents: 1000, discountCents: 0, taxCents: 75 }]);
     expect(await stockOf(db, b.id)).toBe(9);
   });
 
@@ -100,10 +107,11 @@ describe('refund modes', () => {
     await s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 2 }] });
     await s.refunds.refund(ctx, order.id, { items: [{ productId: b.id, quantity: 1 }] });
     const mid = await db.order.findUniqueOrThrow({ where: { id: order.id } });
-    expect(mid).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundedTotalCents: 6500 });
+    // 1000 (of it 70 tax, 58 shipping) + Alpha x2 5000 + its 375 tax + Bravo x1 500 + round(113 / 3) = 38 tax.
+    expect(mid).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundedTotalCents: 6913 });
 
     const { plan, order: after } = await s.refunds.refund(ctx, order.id, {});
-    expect(plan).toMatchObject({ mode: 'FULL', amountCents: 2100, refundedBeforeCents: 6500, remainingAfterCents: 0, resultingStatus: 'REFUNDED' });
+    expect(plan).toMatchObject({ mode: 'FULL', amountCents: 1687, refundedBeforeCents: 6913, remainingAfterCents: 0, resultingStatus: 'REFUNDED', taxCents: 600 - 70 - 375 - 38, shippingCents: 500 - 58 });
     expect(plan.items.map((i) => [i.productId, i.quantity])).toEqual([[b.id, 2], [c.id, 1]]);
     expect(after).toMatchObject({ status: 'REFUNDED', refundedTotalCents: 8600 });
     expect(await stockOf(db, a.id)).toBe(10);
@@ -111,6 +119,8 @@ describe('refund modes', () => {
     expect(await db.payment.findUniqueOrThrow({ where: { id: order.payment.id } })).toMatchObject({ status: 'refunded', refundedAmountCents: 8600 });
     const refunds = await db.refund.findMany({ where: { orderId: order.id } });
     expect(refunds.reduce((sum, r) => sum + r.amountCents, 0)).toBe(8600);
+    expect(refunds.reduce((sum, r) => sum + r.taxCents, 0)).toBe(600);
+    expect(refunds.reduce((sum, r) => sum + r.shippingCents, 0)).toBe(500);
   });
 
   it('an amount that reaches the total exactly makes the order REFUNDED', async () => {
@@ -183,7 +193,12 @@ describe('preview', () => {
     expect(plan).toEqual({
       mode: 'BOTH',
       amountCents: 4000,
-      items: [{ productId: a.id, name: 'Alpha', quantity: 2, restockQuantity: 2, amountCents: 5000 }],
+      // The amount split like the items it comes with: 5000 of goods to 375 of tax.
+      goodsCents: 3721,
+      discountCents: 0,
+      shippingCents: 0,
+      taxCents: 279,
+      items: [{ productId: a.id, name: 'Alpha', quantity: 2, restockQuantity: 2, amountCents: 5000, discountCents: 0, taxCents: 375 }],
       refundedBeforeCents: 0,
       remainingAfterCents: 4600,
       resultingStatus: 'PARTIALLY_REFUNDED',

@@ -15,8 +15,8 @@ describe('refund without restock', () => {
     const { order, ctx, a } = await paidOrderFixture(db, s);
     const { refund, plan } = await s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 2, restock: false }], reason: 'Arrived broken' });
 
-    expect(plan.items).toEqual([{ productId: a.id, name: 'Alpha', quantity: 2, restockQuantity: 0, amountCents: 5000 }]);
-    expect(refund.items).toEqual([{ productId: a.id, quantity: 2, restockQuantity: 0, amountCents: 5000 }]);
+    expect(plan.items).toEqual([{ productId: a.id, name: 'Alpha', quantity: 2, restockQuantity: 0, amountCents: 5000, discountCents: 0, taxCents: 375 }]);
+    expect(refund.items).toEqual([{ productId: a.id, quantity: 2, restockQuantity: 0, amountCents: 5000, discountCents: 0, taxCents: 375 }]);
     expect(await stockOf(db, a.id)).toBe(8);
     expect(await reservation(order.id, a.id)).toMatchObject({ quantity: 2, releasedQuantity: 0 });
     expect((await reservation(order.id, a.id)).state).not.toBe('RELEASED'); // the units stay sold
@@ -31,7 +31,7 @@ describe('refund without restock', () => {
     const { plan } = await s.refunds.refund(ctx, order.id, {
       items: [{ productId: b.id, quantity: 1, restock: false }, { productId: b.id, quantity: 1, restock: true }],
     });
-    expect(plan.items).toEqual([{ productId: b.id, name: 'Bravo', quantity: 2, restockQuantity: 1, amountCents: 1000 }]);
+    expect(plan.items).toEqual([{ productId: b.id, name: 'Bravo', quantity: 2, restockQuantity: 1, amountCents: 1000, discountCents: 0, taxCents: 75 }]);
     expect(await stockOf(db, b.id)).toBe(8);
     expect(await reservation(order.id, b.id)).toMatchObject({ quantity: 3, releasedQuantity: 1 });
 
@@ -54,7 +54,7 @@ describe('refund without restock', () => {
   it('the preview shows the restock split and writes nothing', async () => {
     const { order, ctx, a } = await paidOrderFixture(db, s);
     const plan = await s.refunds.preview(ctx, order.id, { items: [{ productId: a.id, quantity: 1, restock: false }] });
-    expect(plan.items).toEqual([{ productId: a.id, name: 'Alpha', quantity: 1, restockQuantity: 0, amountCents: 2500 }]);
+    expect(plan.items).toEqual([{ productId: a.id, name: 'Alpha', quantity: 1, restockQuantity: 0, amountCents: 2500, discountCents: 0, taxCents: 188 }]);
     expect(await db.refund.count({ where: { orderId: order.id } })).toBe(0);
   });
 

@@ -44,6 +44,20 @@ describe('TaxJar adapter against the fake TaxJar', () => {
     });
   });
 
+  it('sends each line\'s product tax code, so an exempt category (digital goods here) is not taxed', async () => {
+    fake.reset();
+    fake.exemptTaxCodes = ['31000'];
+    try {
+      const lines = [request.lines[0]!, { ...request.lines[1]!, productTaxCode: '31000' }];
+      // (39.98 - 3.98 + 7.50 shipping) * 10% = 4.35: the 5.00 digital line is exempt.
+      expect(await adapter.taxForOrder(tenant, { ...request, lines })).toBe(435);
+      expect((fake.calls[0]!.body.line_items as unknown[])[1]).toEqual({ id: 'prod_b', quantity: 1, unit_price: 5, discount: 0, product_tax_code: '31000' });
+      expect((fake.calls[0]!.body.line_items as Record<string, unknown>[])[0]).not.toHaveProperty('product_tax_code');
+    } finally {
+      fake.exemptTaxCodes = [];
+    }
+  });
+
   it('answers 0 without calling TaxJar for a tenant without it', async () => {
     fake.reset();
     expect(await adapter.taxForOrder({ ...tenant, taxjarEnabled: false }, request)).toBe(0);

@@ -24,6 +24,7 @@
 // 429 is waited out by @discordjs/rest (Retry-After); 5xx and network errors throw, so graphile-worker
 // retries with backoff and the job is never lost; other 4xx (a deleted channel, missing access) are logged
 // and end the job, since retrying cannot fix them and Discord bans IPs that repeat invalid requests.
+import { partsOfRefund, refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
 import { Routes } from 'discord-api-types/v10';
 import type { REST } from '@discordjs/rest';
 import type { Tenant } from '../../../generated/prisma/index.js';
@@ -665,6 +666,7 @@ function refundedDm(tenant: Tenant, o: OrderDetail, refundId: string, amountCent
         color: COLORS.ok,
         description: [
           `We refunded **${m(amountCents)}** on your order.`,
+          refund ? `${refundBreakdown(partsOfRefund(refund), o.currency)}.` : undefined,
           refund?.reason ? `Reason: ${refund.reason}` : undefined,
           `Refunded so far: ${m(o.refundedTotalCents)} of ${m(o.totalCents)}.`,
           o.status === 'REFUNDED' ? 'The order is now fully refunded.' : undefined,

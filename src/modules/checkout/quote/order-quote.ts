@@ -33,7 +33,15 @@ export function priceSession(session: LoadedSession, memberRoleIds?: readonly st
     .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0))
     .map((i) => {
       const p = i.product;
-      return { productId: p.id, sku: p.sku, name: p.name, quantity: i.quantity, unitPriceCents: p.unitPriceCents, lineTotalCents: lineTotalCents({ quantity: i.quantity, unitPriceCents: p.unitPriceCents }) };
+      return {
+        productId: p.id,
+        sku: p.sku,
+        name: p.name,
+        quantity: i.quantity,
+        unitPriceCents: p.unitPriceCents,
+        lineTotalCents: lineTotalCents({ quantity: i.quantity, unitPriceCents: p.unitPriceCents }),
+        ...(p.taxCode ? { productTaxCode: p.taxCode } : {}),
+      };
     });
   return { lines, subtotalCents: subtotalCents(lines) };
 }
@@ -49,7 +57,13 @@ export function taxRequestFor(lines: readonly QuoteLine[], discountCents: number
   const sub = subtotalCents(lines);
   return {
     to,
-    lines: lines.map((l, i) => ({ productId: l.productId, quantity: l.quantity, unitPriceCents: l.unitPriceCents, discountCents: shares[i] ?? 0 })),
+    lines: lines.map((l, i) => ({
+      productId: l.productId,
+      quantity: l.quantity,
+      unitPriceCents: l.unitPriceCents,
+      discountCents: shares[i] ?? 0,
+      ...(l.productTaxCode ? { productTaxCode: l.productTaxCode } : {}),
+    })),
     shippingCents,
     amountCents: sub - Math.min(discountCents, sub),
   };

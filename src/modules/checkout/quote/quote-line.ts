@@ -6,4 +6,6 @@ export interface QuoteLine {
   quantity: number;
   unitPriceCents: number;
   lineTotalCents: number;
+  /** The product's TaxJar tax code, for the tax calculation (not part of what the customer consents to). */
+  productTaxCode?: string | null;
 }

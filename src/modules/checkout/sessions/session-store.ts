@@ -22,6 +22,8 @@ export interface LoadedProduct {
   requiredRoleIds: string[];
   trackStock: boolean;
   stock: number;
+  /** TaxJar product tax code, sent with the tax calculation (absent when the loader does not read it). */
+  taxCode?: string | null;
 }
 
 export interface LoadedSession {
@@ -121,7 +123,7 @@ const COLUMNS = Prisma.sql`
       COALESCE((
         SELECT json_agg(json_build_object('productId', i."productId", 'quantity', i.quantity, 'product', json_build_object(
           'id', p.id, 'tenantId', p."tenantId", 'sku', p.sku, 'name', p.name, 'unitPriceCents', p."unitPriceCents", 'currency', p.currency,
-          'active', p.active, 'requiredRoleIds', p."requiredRoleIds", 'trackStock', p."trackStock", 'stock', p.stock)) ORDER BY i."createdAt", i.id)
+          'active', p.active, 'requiredRoleIds', p."requiredRoleIds", 'trackStock', p."trackStock", 'stock', p.stock, 'taxCode', p."taxCode")) ORDER BY i."createdAt", i.id)
         FROM order_session_items i JOIN products p ON p.id = i."productId" WHERE i."sessionId" = s.id), '[]'::json) AS items,
       CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.id, 'name', a.name, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
         'state', a.state, 'postalCode', a."postalCode", 'country', a.country) END AS address,

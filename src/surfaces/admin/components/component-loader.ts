@@ -19,6 +19,7 @@ export function createComponents() {
     AccountPassword: loader.add('AccountPassword', file('account-password')),
     Jobs: loader.add('LedgerlineJobs', file('jobs')),
     SignInAttempts: loader.add('SignInAttempts', file('sign-in-attempts')),
+    TaxReport: loader.add('LedgerlineTaxReport', file('tax-report')),
     OrderLinesEdit: loader.add('OrderLinesEdit', file('order-lines-edit')),
     OrderNumberCell: loader.add('OrderNumberCell', file('order-number-cell')),
     OrderEnumCell: loader.add('OrderEnumCell', file('order-enum-cell')),

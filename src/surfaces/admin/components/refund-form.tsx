@@ -19,6 +19,9 @@ interface Preview {
   refundedBefore: string;
   remainingAfter: string;
   resultingStatusLabel: string;
+  /** "Items $20.00 · discount −$2.00 · sales tax $1.49" */
+  breakdown: string;
+  tax: string;
   items: { productId: string; name: string; quantity: number; restockQuantity: number; amount: string }[];
 }
 interface Choice { quantity: number; restock: boolean }
@@ -26,7 +29,7 @@ interface Choice { quantity: number; restock: boolean }
 const MODES: { value: Mode; label: string; hint: string }[] = [
   { value: 'FULL', label: 'Full', hint: 'Refund the entire remaining balance; every unit back in stock, all roles revoked.' },
   { value: 'PARTIAL_AMOUNT', label: 'Partial by amount', hint: 'Refund an amount in cents; no stock or role change.' },
-  { value: 'PARTIAL_ITEMS', label: 'Partial by items', hint: 'Refund these units at their price; their roles are revoked, and the units you mark as returned go back into stock.' },
+  { value: 'PARTIAL_ITEMS', label: 'Partial by items', hint: 'Refund these units at their price, less their share of the discount, plus their share of the sales tax; their roles are revoked, and the units you mark as returned go back into stock.' },
   { value: 'BOTH', label: 'Both', hint: 'The items drive stock and roles; the amount you enter is what is refunded.' },
 ];
 
@@ -214,6 +217,7 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
           <Text>
             Refund <strong>{preview.amount}</strong>. Refunded before {preview.refundedBefore}; remaining after {preview.remainingAfter}.
           </Text>
+          <Text data-testid="refund-breakdown">Of it: {preview.breakdown}</Text>
           <Text>The order will be: <strong>{preview.resultingStatusLabel}</strong></Text>
           {preview.items.length > 0 && (
             <Text>Roles revoked for: {preview.items.map((i) => `${i.name} × ${i.quantity} (${i.amount}, ${restockText(i)})`).join(', ')}</Text>

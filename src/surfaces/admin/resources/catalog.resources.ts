@@ -41,8 +41,8 @@ export function productResource(
       navigation: catalog,
       sort: { sortBy: 'sortOrder', direction: 'asc' },
       listProperties: ['sku', 'name', 'price', 'active', 'stockShown'],
-      showProperties: ['id', 'sku', 'name', 'description', 'price', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'accessDays', 'digitalKind', 'downloadUrl', 'trackStock', 'stockShown', 'sortOrder', 'createdAt', 'updatedAt'],
-      editProperties: ['sku', 'name', 'description', 'unitPriceCents', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'accessDays', 'digitalKind', 'downloadUrl', 'trackStock', 'stock', 'sortOrder'],
+      showProperties: ['id', 'sku', 'name', 'description', 'price', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'accessDays', 'digitalKind', 'downloadUrl', 'taxCode', 'trackStock', 'stockShown', 'sortOrder', 'createdAt', 'updatedAt'],
+      editProperties: ['sku', 'name', 'description', 'unitPriceCents', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'accessDays', 'digitalKind', 'downloadUrl', 'taxCode', 'trackStock', 'stock', 'sortOrder'],
       filterProperties: ['sku', 'name', 'active'],
       properties: {
         name: { isTitle: true },
@@ -60,6 +60,7 @@ export function productResource(
         digitalKind: { description: 'Delivered on payment by DM: LICENSE_KEY (one key per unit; upload them with "Upload keys"; the stock is the keys) or DOWNLOAD_LINK.' },
         accessDays: { description: 'Days the granted roles last (empty: for good). Buying again extends from the current end.' },
         stock: { description: 'Units available to sell (used when stock tracking is on).' },
+        taxCode: { description: 'TaxJar product tax code, sent with tax calculation and the TaxJar transactions (e.g. 31000 digital goods, 20010 clothing, 40030 food). Empty: taxed as general goods.' },
         stockShown: { type: 'string', isSortable: false },
       },
       actions: {

@@ -1,6 +1,7 @@
 // Orders (spec 000 "Order Management"): list, detail, update, mark as paid, cancel, refund, delete.
 // Every write is a module service call with the admin's TenantContext; AdminJS's generic writes are
 // replaced by handlers, so nothing here writes an order row itself.
+import { refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
 import type { ActionContext, ActionRequest, ActionResponse, After, RecordActionResponse, ResourceWithOptions } from 'adminjs';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -347,6 +348,9 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
           preview: {
             ...plan,
             amount: money(plan.amountCents),
+            // Which part of it is sales tax (and discount, shipping): docs/decisions/refund-tax-share.md.
+            breakdown: refundBreakdown(plan, String(record.params.currency ?? 'USD')),
+            tax: money(plan.taxCents),
             refundedBefore: money(plan.refundedBeforeCents),
             remainingAfter: money(plan.remainingAfterCents),
             resultingStatusLabel: labelOf(ORDER_STATUS_LABELS, plan.resultingStatus),
@@ -354,16 +358,17 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
           },
         };
       }
-      const { refund, order } = await services.refunds.refund(ctx, record.id(), input);
+      const { refund, order, plan } = await services.refunds.refund(ctx, record.id(), input);
       const status = labelOf(ORDER_STATUS_LABELS, order.status);
+      const parts = ` (${refundBreakdown(plan, order.currency)})`;
       let message: string;
       if (refund.manualReturnMethod) {
         // Nothing left the shop's account: say so, and what to do (the order page keeps the to-do).
         const customer = await services.db.customer.findFirst({ where: { id: order.customerId, tenantId: ctx.tenantId } });
         const instruction = manualReturnInstruction(money(refund.amountCents), customer ? customerLabel(customer) : 'the customer', refund.manualReturnMethod);
-        message = `Refund of ${money(refund.amountCents)} recorded on order #${order.number} (now ${status}). No money was sent: ${instruction} Then tick it done on the order page.`;
+        message = `Refund of ${money(refund.amountCents)}${parts} recorded on order #${order.number} (now ${status}). No money was sent: ${instruction} Then tick it done on the order page.`;
       } else {
-        message = `Refunded ${money(refund.amountCents)} on order #${order.number} (now ${status}). The payment processor returns the money to the customer; the outcome appears in the order's history.`;
+        message = `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). The payment processor returns the money to the customer; the outcome appears in the order's history.`;
       }
       return {
         ...(await recordJson(context, { message, type: 'success' })),

@@ -8,6 +8,7 @@ import { AppError } from '../../../platform/errors.js';
 import { formatMoney, parseMoneyInput } from '../../../platform/money.js';
 import { parseInput } from '../../../platform/validate.js';
 import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
+import { refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
 import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.js';
 import { customId } from '../custom-id.js';
 import { commandOptions, modalValues } from '../interaction-data.js';
@@ -53,6 +54,7 @@ export const adminCommands: CommandRoutes = {
             color: COLORS.ok,
             description: [
               `Mode: ${plan.mode}`,
+              refundBreakdown(plan, after.currency),
               plan.items.length ? `Items: ${plan.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')}` : 'No inventory change.',
               `Reason: ${opts.reason || DEFAULT_REFUND_REASON}`,
               `Refunded before: ${m(plan.refundedBeforeCents)} · remaining: ${m(plan.remainingAfterCents)}`,

@@ -50,7 +50,21 @@ export function paymentDto(p: Payment) {
 }
 
 export function refundDto(r: Refund) {
-  return { id: r.id, orderId: r.orderId, paymentId: r.paymentId, mode: r.mode, amountCents: r.amountCents, reason: r.reason, items: r.items, actorType: r.actorType, createdAt: r.createdAt };
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    paymentId: r.paymentId,
+    mode: r.mode,
+    amountCents: r.amountCents,
+    // The parts of amountCents (docs/decisions/refund-tax-share.md): goods - discount + shipping + tax.
+    taxCents: r.taxCents,
+    discountCents: r.discountCents,
+    shippingCents: r.shippingCents,
+    reason: r.reason,
+    items: r.items,
+    actorType: r.actorType,
+    createdAt: r.createdAt,
+  };
 }
 
 export function receiptDto(r: PaymentReceipt) {

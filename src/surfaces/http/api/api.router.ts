@@ -8,6 +8,7 @@ import { invoiceLinksRoutes } from './invoice-links.routes.js';
 import { ordersRoutes } from './orders.routes.js';
 import { paymentsRoutes } from './payments.routes.js';
 import { productsRoutes } from './products.routes.js';
+import { exportsRoutes } from './exports.routes.js';
 import { refundsRoutes } from './refunds.routes.js';
 
 export function apiRouter(services: Services): Router {
@@ -20,5 +21,6 @@ export function apiRouter(services: Services): Router {
   router.use(refundsRoutes(services));
   router.use(invoiceLinksRoutes(services));
   router.use(productsRoutes(services));
+  router.use(exportsRoutes(services));
   return router;
 }

@@ -1,0 +1,116 @@
+// services.exports: the bookkeeping CSVs (orders, payments, refunds, tax) for a date range in the shop's
+// time zone, streamed. open() checks the request and returns the rows as an async iterable of CSV text;
+// nothing is read until the caller pulls, and each pull reads one batch from a server-side cursor
+// (DECLARE ... CURSOR in a REPEATABLE READ, READ ONLY transaction on its own pooled connection: one
+// consistent snapshot, never the whole result in memory). The HTTP surfaces pipe it to the response with
+// stream.pipeline, so a slow client slows the reads (backpressure) and a client that goes away ends the
+// transaction and frees the connection. At most EXPORT_CONCURRENCY exports per process hold a connection.
+import type pg from 'pg';
+import type { Db } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+import { csvRow } from './csv.js';
+import { EXPORT_KINDS, EXPORTS, type ExportKind, type ExportScope } from './export-kinds.js';
+
+export { EXPORT_KINDS, type ExportKind } from './export-kinds.js';
+
+/** Rows per FETCH: large enough to amortise the round trip, small enough to keep memory flat. */
+export const EXPORT_BATCH_ROWS = 500;
+export const EXPORT_CONCURRENCY = 3;
+
+export interface ExportRequest {
+  kind: string;
+  from: string;
+  to: string;
+}
+
+export interface OpenExport {
+  filename: string;
+  /** CSV text: the header, then one chunk per batch of rows. Ends the cursor's transaction when done. */
+  chunks: AsyncIterable<string>;
+  /** Ends the transaction and frees the connection; call it when the response ends, however it ends (idempotent). */
+  close(): Promise<void>;
+}
+
+export interface ExportService {
+  /**
+   * Opens the cursor (so a bad request fails before any byte is sent). VALIDATION_FAILED (kind, dates),
+   * NOT_FOUND (tenant), RATE_LIMITED (EXPORT_CONCURRENCY exports already running).
+   */
+  open(tenantId: string, req: ExportRequest): Promise<OpenExport>;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function validDate(s: string): boolean {
+  if (!DATE.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: number }): ExportService {
+  let running = 0;
+  const batch = deps.batchRows ?? EXPORT_BATCH_ROWS;
+
+  return {
+    async open(tenantId, req) {
+      if (!(EXPORT_KINDS as readonly string[]).includes(req.kind)) {
+        throw new AppError('VALIDATION_FAILED', `Unknown export "${req.kind}": use one of ${EXPORT_KINDS.join(', ')}.`, { fields: [{ path: 'kind', message: `one of ${EXPORT_KINDS.join(', ')}` }] });
+      }
+      const bad = (['from', 'to'] as const).filter((k) => !validDate(req[k]));
+      if (bad.length) {
+        throw new AppError('VALIDATION_FAILED', `Give the dates as YYYY-MM-DD (${bad.join(' and ')}).`, { fields: bad.map((path) => ({ path, message: 'a date, YYYY-MM-DD' })) });
+      }
+      if (req.from > req.to) throw new AppError('VALIDATION_FAILED', `The range starts (${req.from}) after it ends (${req.to}).`, { fields: [{ path: 'from', message: 'on or before "to"' }] });
+      const tenant = await deps.db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, timeZone: true } });
+      if (!tenant) throw new AppError('NOT_FOUND', 'Shop not found.');
+      if (running >= EXPORT_CONCURRENCY) throw new AppError('RATE_LIMITED', 'Other exports are running: try again in a minute.', { retryAfterSeconds: 30 });
+      running += 1;
+      const kind = req.kind as ExportKind;
+      const def = EXPORTS[kind];
+      let client: pg.PoolClient | undefined;
+      try {
+        client = await deps.pool.connect();
+        // A slow reader may pause between batches longer than the pool's idle-in-transaction bound.
+        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL idle_in_transaction_session_timeout = '10min'");
+        const sql = def.query({ tenantId, timeZone: tenant.timeZone, from: req.from, to: req.to });
+        await client.query({ text: `DECLARE ledgerline_export NO SCROLL CURSOR FOR ${sql.text}`, values: sql.values as unknown[] });
+      } catch (err) {
+        await client?.query('ROLLBACK').catch(() => undefined);
+        client?.release();
+        running -= 1;
+        throw err;
+      }
+      const conn = client;
+      let closed = false;
+      const close = async (commit: boolean) => {
+        if (closed) return;
+        closed = true;
+        try {
+          await conn.query(commit ? 'COMMIT' : 'ROLLBACK');
+        } catch {
+          // the connection broke: releasing it below discards it
+        } finally {
+          conn.release();
+          running -= 1;
+        }
+      };
+      async function* chunks(): AsyncGenerator<string> {
+        try {
+          yield csvRow(def.header);
+          for (;;) {
+            const { rows } = await conn.query<Record<string, unknown>>(`FETCH ${batch} FROM ledgerline_export`);
+            if (rows.length === 0) break;
+            let chunk = '';
+            for (const r of rows) chunk += csvRow(def.row(r));
+            yield chunk;
+          }
+          await close(true);
+        } finally {
+          // The consumer stopped early (client went away) or a FETCH failed.
+          await close(false);
+        }
+      }
+      return { filename: `${kind}-${req.from}-to-${req.to}.csv`, chunks: chunks(), close: () => close(false) };
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// services.taxReport.monthly: the sales tax a shop collected per month, in its time zone: tax on orders
+// paid that month, minus the tax returned by refunds made that month (refunds carry their tax part:
+// docs/decisions/refund-tax-share.md). The same events as the "tax" CSV export, so the two agree.
+import type { Clock } from '../../platform/clock.js';
+import { Prisma, type Db } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+
+export interface TaxMonth {
+  /** YYYY-MM in the shop's time zone. */
+  month: string;
+  ordersPaid: number;
+  collectedCents: number;
+  refundedCents: number;
+  netCents: number;
+}
+
+export interface TaxReportService {
+  /** The last `months` months (1..36, default 12) up to and including the current one, oldest first, zeros included. */
+  monthly(tenantId: string, months?: number): Promise<{ currency: string; timeZone: string; months: TaxMonth[] }>;
+}
+
+export function createTaxReportService(deps: { db: Db; clock: Clock }): TaxReportService {
+  return {
+    async monthly(tenantId, months = 12) {
+      if (!Number.isInteger(months) || months < 1 || months > 36) throw new AppError('VALIDATION_FAILED', 'months must be a whole number from 1 to 36.', { fields: [{ path: 'months', message: '1 to 36' }] });
+      const tenant = await deps.db.tenant.findUnique({ where: { id: tenantId }, select: { currency: true, timeZone: true } });
+      if (!tenant) throw new AppError('NOT_FOUND', 'Shop not found.');
+      const tz = tenant.timeZone;
+      const now = deps.clock.now();
+      // Local month starts: [first, end) in UTC wall time, the columns' representation.
+      const rows = await deps.db.$queryRaw<{ month: string; orders_paid: number; collected: number; refunded: number }[]>(Prisma.sql`
+        WITH bounds AS (
+          SELECT date_trunc('month', (${now}::timestamptz AT TIME ZONE ${tz})) - make_interval(months => ${months - 1}::int) AS first_local,
+                 date_trunc('month', (${now}::timestamptz AT TIME ZONE ${tz})) + interval '1 month' AS end_local
+        ), utc AS (
+          SELECT (first_local AT TIME ZONE ${tz}) AT TIME ZONE 'UTC' AS first_utc, (end_local AT TIME ZONE ${tz}) AT TIME ZONE 'UTC' AS end_utc, first_local FROM bounds
+        ), events AS (
+          SELECT o."paidAt" AS at, o."taxAmountCents" AS collected, 0 AS refunded, 1 AS paid
+          FROM orders o, utc WHERE o."tenantId" = ${tenantId} AND o."paidAt" >= utc.first_utc AND o."paidAt" < utc.end_utc
+          UNION ALL
+          SELECT r."createdAt", 0, r."taxCents", 0
+          FROM refunds r, utc WHERE r."tenantId" = ${tenantId} AND r."createdAt" >= utc.first_utc AND r."createdAt" < utc.end_utc
+        ), months AS (
+          SELECT generate_series(first_local, first_local + make_interval(months => ${months - 1}::int), interval '1 month') AS m FROM utc
+        )
+        SELECT to_char(months.m, 'YYYY-MM') AS month,
+               COALESCE(sum(e.paid), 0)::int AS orders_paid, COALESCE(sum(e.collected), 0)::int AS collected, COALESCE(sum(e.refunded), 0)::int AS refunded
+        FROM months LEFT JOIN events e ON date_trunc('month', (e.at AT TIME ZONE 'UTC') AT TIME ZONE ${tz}) = months.m
+        GROUP BY months.m ORDER BY months.m`);
+      return {
+        currency: tenant.currency,
+        timeZone: tz,
+        months: rows.map((r) => ({ month: r.month, ordersPaid: r.orders_paid, collectedCents: r.collected, refundedCents: r.refunded, netCents: r.collected - r.refunded })),
+      };
+    },
+  };
+}

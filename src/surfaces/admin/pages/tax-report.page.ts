@@ -1,0 +1,37 @@
+// "Tax & exports" page, shop admins: the sales tax collected per month in the shop's time zone (collected
+// on orders paid that month, minus what refunds made that month returned), and the bookkeeping CSV
+// downloads (orders, payments, refunds, tax) for a date range, served by exports.route.ts. A platform
+// admin has no shop and is told so.
+import type { PageHandler } from 'adminjs';
+import type { Services } from '../services.js';
+import { EXPORT_KINDS } from '../../../modules/exports/export.service.js';
+import { isAppError } from '../../../platform/errors.js';
+import { formatMoney } from '../../../platform/money.js';
+import type { PanelAdmin } from '../auth/panel-admin.js';
+
+export const TAX_PAGE = 'tax';
+
+export function taxReportPage(services: Services, component: string): { handler: PageHandler; component: string; icon: string } {
+  const handler: PageHandler = async (request, _response, context) => {
+    const admin = context.currentAdmin as PanelAdmin | undefined;
+    if (!admin?.tenantId) return { forbidden: true, notice: { type: 'error', message: 'Tax reports belong to a shop: sign in as one of its admins.' } };
+    const raw = (request.query as Record<string, unknown> | undefined)?.months;
+    try {
+      const report = await services.taxReport.monthly(admin.tenantId, raw === undefined ? 12 : Number(raw));
+      const m = (c: number) => formatMoney(c, report.currency);
+      const total = report.months.reduce((s, x) => ({ collected: s.collected + x.collectedCents, refunded: s.refunded + x.refundedCents }), { collected: 0, refunded: 0 });
+      return {
+        timeZone: report.timeZone,
+        currency: report.currency,
+        months: report.months.map((x) => ({ ...x, collected: m(x.collectedCents), refunded: m(x.refundedCents), net: m(x.netCents) })),
+        total: { collected: m(total.collected), refunded: m(total.refunded), net: m(total.collected - total.refunded) },
+        exportKinds: EXPORT_KINDS,
+        exportPath: '/admin/exports',
+      };
+    } catch (err) {
+      if (isAppError(err)) return { notice: { type: 'error', message: err.message } };
+      throw err;
+    }
+  };
+  return { handler, component, icon: 'DollarSign' };
+}

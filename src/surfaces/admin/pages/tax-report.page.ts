@@ -3,7 +3,7 @@
 // downloads (orders, payments, refunds, tax) for a date range, served by exports.route.ts. A platform
 // admin has no shop and is told so.
 import type { PageHandler } from 'adminjs';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { EXPORT_KINDS } from '../../../modules/exports/export.service.js';
 import { isAppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';

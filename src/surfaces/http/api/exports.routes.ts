@@ -3,7 +3,7 @@
 // end the kind (/api/exports/orders.csv). Errors before the first byte are the API's JSON errors.
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { parseInput } from '../../../platform/validate.js';
 import { sendCsvExport } from '../csv-download.js';
 import { ctxOf } from './api-context.js';

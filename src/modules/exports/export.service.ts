@@ -5,6 +5,8 @@
 // consistent snapshot, never the whole result in memory). The HTTP surfaces pipe it to the response with
 // stream.pipeline, so a slow client slows the reads (backpressure) and a client that goes away ends the
 // transaction and frees the connection. At most EXPORT_CONCURRENCY exports per process hold a connection.
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
@@ -113,4 +115,18 @@ export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: n
       return { filename: `${kind}-${req.from}-to-${req.to}.csv`, chunks: chunks(), close: () => close(false) };
     },
   };
+}
+
+/**
+ * Pipes an opened export into `out` (an HTTP response) with stream.pipeline: the next batch is read only
+ * when `out` has drained (backpressure), and `out` closing early stops the reads. The export is closed
+ * however it ends; a failure after the first byte is rethrown for the caller to log (the client sees a
+ * cut response).
+ */
+export async function streamExport(exp: OpenExport, out: Writable): Promise<void> {
+  try {
+    await pipeline(Readable.from(exp.chunks, { objectMode: false }), out);
+  } finally {
+    await exp.close();
+  }
 }

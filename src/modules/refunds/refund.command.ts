@@ -22,7 +22,6 @@ import { DEFAULT_REFUND_REASON, refundInput, type RefundInput } from './refund-i
 import type { RefundItemRequest } from './refund-items.parser.js';
 import { mergeRequested, planRefund, refundModeOf, type RefundPlan, type RefundPlanItem } from './refund-plan.js';
 import { refundedPartsOf } from './refunded-parts.query.js';
-import { enqueueTaxSync } from '../tax/tax-sync.enqueue.js';
 
 export interface RefundResult {
   refund: Refund;
@@ -134,9 +133,8 @@ export async function applyRefund(
     amountCents: plan.amountCents,
     productIds: plan.items.map((i) => i.productId),
   };
+  // Also reported to TaxJar by its subscriber (a refund transaction, or the order's deletion when it ends CANCELLED).
   await deps.bus.emit(tx, EVENTS.orderRefunded, payload);
-  // The refund is reported to TaxJar (a refund transaction, or the order's deletion when it ends CANCELLED).
-  await enqueueTaxSync(tx, ctx.tenantId, orderId);
   await deps.audit.record(tx, ctx, {
     action: 'order.refunded',
     entityType: 'Order',

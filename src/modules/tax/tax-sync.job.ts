@@ -13,7 +13,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/prisma.js';
 import type { EventBus } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/logger.js';
-import { EVENTS, orderPaidPayload } from '../shared/events.js';
+import { EVENTS, orderPaidPayload, orderRefundedPayload } from '../shared/events.js';
 import type { TaxFilingPort, TransactionKind } from './tax-filing.port.js';
 import { enqueueTaxSync, TAX_SYNC_TASK, taxSyncPayload } from './tax-sync.enqueue.js';
 import { orderTransaction, refundTransaction, type FromAddress } from './tax-transactions.js';
@@ -34,9 +34,10 @@ interface Wanted {
 
 export function registerTaxJobs(bus: EventBus, deps: TaxSyncDeps): void {
   bus.registerTask(TAX_SYNC_TASK, { schema: taxSyncPayload, run: (p) => syncOrderTaxes(deps, p.tenantId, p.orderId) });
-  // Payment confirmation (manual, processor) emits order.paid in its transaction; this subscriber job turns
-  // it into the order's sync job.
+  // Payment confirmation (manual, processor) emits order.paid, and every refund (a paid order's cancellation
+  // included) order.refunded, in their transactions; these subscriber jobs turn them into the order's sync.
   bus.subscribe(EVENTS.orderPaid, 'tax-sync', { schema: orderPaidPayload, run: (p) => enqueueTaxSync(deps.db, p.tenantId, p.orderId) });
+  bus.subscribe(EVENTS.orderRefunded, 'tax-sync', { schema: orderRefundedPayload, run: (p) => enqueueTaxSync(deps.db, p.tenantId, p.orderId) });
 }
 
 const kindOf = (k: TaxTransactionKind): TransactionKind => (k === 'ORDER' ? 'order' : 'refund');

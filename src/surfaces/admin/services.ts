@@ -16,6 +16,8 @@ import type { OrderAdminService } from '../../modules/order-admin/order-admin.se
 import type { OrderService } from '../../modules/orders/index.js';
 import type { PaymentService } from '../../modules/payments/payment.service.js';
 import type { RefundService } from '../../modules/refunds/refund.service.js';
+import type { ExportService } from '../../modules/exports/export.service.js';
+import type { TaxReportService } from '../../modules/tax/tax-summary.query.js';
 import type { RoleRepairService } from '../../modules/entitlements/role-repair.service.js';
 import type { SecretBox } from '../../platform/secret-box.js';
 
@@ -37,6 +39,7 @@ export interface Services {
   digitalGoods: DigitalGoods;
   discordRest: REST;
   env: Env;
+  exports: ExportService;
   invoices: InvoiceService;
   logger: Logger;
   orderAdmin: OrderAdminService;
@@ -46,4 +49,5 @@ export interface Services {
   refunds: RefundService;
   roleRepair: RoleRepairService;
   secrets: SecretBox;
+  taxReport: TaxReportService;
 }

@@ -9,6 +9,7 @@ import type { OrderAdminService } from '../../modules/order-admin/order-admin.se
 import type { OrderListService, OrderService } from '../../modules/orders/index.js';
 import type { PaymentService } from '../../modules/payments/payment.service.js';
 import type { RefundService } from '../../modules/refunds/refund.service.js';
+import type { ExportService } from '../../modules/exports/export.service.js';
 
 /**
  * What the http surface uses of the composition root: the services it calls, nothing more. The
@@ -20,6 +21,7 @@ export interface Services {
   apiKeys: ApiKeyService;
   catalog: CatalogService;
   db: Db;
+  exports: ExportService;
   invoices: InvoiceService;
   logger: Logger;
   orderAdmin: OrderAdminService;

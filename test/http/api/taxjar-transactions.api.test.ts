@@ -45,11 +45,11 @@ const syncJobs = (orderId: string) =>
   db.$queryRaw<JobRow[]>`SELECT j.id::text AS id, j.attempts, j.locked_at, j.run_at, j.last_error FROM graphile_worker._private_jobs j
     JOIN graphile_worker._private_tasks t ON t.id = j.task_id
     WHERE t.identifier = ${TAX_SYNC_TASK} AND j.payload->>'orderId' = ${orderId}`;
-/** The order's sync jobs (and the order.paid hop before them) have all finished. */
+/** The order's sync jobs (and the order.paid / order.refunded hops before them) have all finished. */
 const settled = (orderId: string) =>
   waitFor(`the TaxJar sync of ${orderId}`, async () => {
     const pending = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs j
-      WHERE j.payload->>'orderId' = ${orderId} AND j.task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier IN (${TAX_SYNC_TASK}, 'order.paid>tax-sync'))`;
+      WHERE j.payload->>'orderId' = ${orderId} AND j.task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier IN (${TAX_SYNC_TASK}, 'order.paid>tax-sync', 'order.refunded>tax-sync'))`;
     return pending[0]!.n === 0;
   });
 

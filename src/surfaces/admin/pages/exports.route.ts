@@ -5,7 +5,7 @@
 import type { Router } from 'express';
 import type { Services } from '../services.js';
 import { isAppError } from '../../../platform/errors.js';
-import { sendCsvExport } from '../../http/csv-download.js';
+import { streamExport } from '../../../modules/exports/export.service.js';
 
 export function exportsRoute(router: Router, services: Services): void {
   router.get('/exports/:kind', async (req, res, next) => {
@@ -20,7 +20,12 @@ export function exportsRoute(router: Router, services: Services): void {
         from: typeof req.query.from === 'string' ? req.query.from : '',
         to: typeof req.query.to === 'string' ? req.query.to : '',
       });
-      await sendCsvExport(res, exp, services.logger);
+      res.status(200).set({
+        'Content-Type': 'text/csv; charset=utf-8; header=present',
+        'Content-Disposition': `attachment; filename="${exp.filename}"`,
+        'Cache-Control': 'no-store',
+      });
+      await streamExport(exp, res).catch((err: unknown) => services.logger.warn({ err, file: exp.filename }, 'CSV export ended early'));
     } catch (err) {
       if (isAppError(err)) {
         res.status(err.httpStatus).type('text/plain').send(err.message);

@@ -1,6 +1,4 @@
 // The admin panel's dependencies (eslint.config.js keeps surfaces from importing src/container.ts).
-import type { ExportService } from '../../modules/exports/export.service.js';
-import type { TaxReportService } from '../../modules/tax/tax-summary.query.js';
 import type { REST } from '@discordjs/rest';
 import type { ApiKeyService } from '../../modules/api-keys/api-key.service.js';
 import type { AuditService } from '../../modules/audit/audit.service.js';
@@ -26,10 +24,6 @@ import type { SecretBox } from '../../platform/secret-box.js';
  * container's Services satisfies it; tests may hand in a smaller object that does too.
  */
 export interface Services {
-  /** Bookkeeping CSV exports, streamed from a cursor. */
-  exports: ExportService;
-  /** Sales tax collected per month ("Tax & exports"). */
-  taxReport: TaxReportService;
   apiKeys: ApiKeyService;
   audit: AuditService;
   bus: EventBus;

@@ -1,5 +1,4 @@
 // The HTTP surface's dependencies (eslint.config.js keeps surfaces from importing src/container.ts).
-import type { ExportService } from '../../modules/exports/export.service.js';
 import type { ApiKeyService } from '../../modules/api-keys/api-key.service.js';
 import type { CatalogService } from '../../modules/catalog/catalog.service.js';
 import type { Db } from '../../platform/db/prisma.js';
@@ -16,8 +15,6 @@ import type { ExportService } from '../../modules/exports/export.service.js';
  * container's Services satisfies it; tests may hand in a smaller object that does too.
  */
 export interface Services {
-  /** Bookkeeping CSV exports, streamed from a cursor. */
-  exports: ExportService;
   apiKeys: ApiKeyService;
   catalog: CatalogService;
   db: Db;

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_COUNT_CAP } from '../../src/surfaces/admin/resources/orders.resource.js';
 import { factories } from '../helpers/factories.js';
-import { testDb } from '../helpers/db.js';
+import pg from 'pg';
+import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
@@ -13,14 +14,23 @@ const f = factories();
 let tenantId: string;
 let robinId: string;
 
-/** `n` orders of `customerId` by one INSERT (numbers from `first`, one minute apart, newest last). */
+/**
+ * `n` orders of `customerId` by one INSERT (numbers from `first`, one minute apart, newest last), on its own
+ * connection: the app pool's statement timeout is for requests, not for a 10,000-row set-up on a busy machine.
+ */
 async function bulkOrders(tenant: string, customerId: string, n: number, first: number, status = 'PENDING_PAYMENT') {
-  await testDb().$executeRawUnsafe(
-    `INSERT INTO orders (id, "tenantId", number, "customerId", status, "subtotalCents", "totalCents", "paymentMethod", "createdAt", "updatedAt")
-     SELECT 'ord_bulk' || md5($1 || ':' || ($3 + g)::text), $1, $3 + g, $2, $5::"OrderStatus", 1000, 1000, 'VENMO_P2P', timestamp '2026-01-01' + g * interval '1 minute', now()
-     FROM generate_series(0, $4 - 1) g`,
-    tenant, customerId, first, n, status,
-  );
+  const c = new pg.Client({ connectionString: testDatabaseUrl() });
+  await c.connect();
+  try {
+    await c.query(
+      `INSERT INTO orders (id, "tenantId", number, "customerId", status, "subtotalCents", "totalCents", "paymentMethod", "createdAt", "updatedAt")
+       SELECT 'ord_bulk' || md5($1 || ':' || ($3 + g)::text), $1, $3 + g, $2, $5::"OrderStatus", 1000, 1000, 'VENMO_P2P', timestamp '2026-01-01' + g * interval '1 minute', now()
+       FROM generate_series(0, $4 - 1) g`,
+      [tenant, customerId, first, n, status],
+    );
+  } finally {
+    await c.end();
+  }
 }
 
 beforeAll(async () => {
@@ -35,7 +45,7 @@ beforeAll(async () => {
   const other = await f.tenant();
   await bulkOrders(other.id, (await f.customer({ tenantId: other.id, displayName: 'Robin Search' })).id, 2, 1);
   a = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId })).email);
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await app?.close();
 });

@@ -112,7 +112,7 @@ NODE_ENV=production LOG_LEVEL=info \
   SECRETS_ENCRYPTION_KEYS="$(node -p "require('./data/dev-secrets.json').secretsEncryptionKeys")" \
   node dist/src/worker.js >"$tmp/prod-worker.log" 2>&1 &
 prod_worker=$!
-for _ in $(seq 1 120); do grep -q "job worker is running" "$tmp/prod-worker.log" && break; sleep 0.5; done
+for _ in $(seq 1 120); do grep -qs "job worker is running" "$tmp/prod-worker.log" && break; sleep 0.5; done
 grep -q "job worker is running" "$tmp/prod-worker.log" || { kill -KILL $prod_worker; fail "production build: the job worker (dist/src/worker.js) did not start"; }
 kill -TERM $prod_worker; wait $prod_worker; rc=$?
 [ "$rc" -eq 0 ] || fail "production build: job worker exit code after SIGTERM was $rc"

@@ -94,7 +94,8 @@ async function main(): Promise<void> {
       process.exit(code);
     }
   };
-  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  // A supervised worker leaves Ctrl-C to its supervisor, which stops it after its own requests (watchSupervisor).
+  if (!isSupervisedWorker()) process.on('SIGINT', () => void shutdown('SIGINT', 0));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   // A promise nobody awaited failed (e.g. a write after a dropped connection): log it and keep serving;
   // every request and job handles its own failures, so one stray rejection must not end the process.

@@ -109,7 +109,22 @@ export function isSupervisedWorker(): boolean {
 export function watchSupervisor(onParentGone: () => void): void {
   if (!isSupervisedWorker()) return;
   process.on('SIGINT', () => undefined);
-  process.once('disconnect', onParentGone);
+  let gone = false;
+  const parentGone = () => {
+    if (gone) return;
+    gone = true;
+    clearInterval(poll);
+    onParentGone();
+  };
+  process.once('disconnect', parentGone);
   // The channel alone must not keep this process running.
   process.channel?.unref();
+  // Killed while this process was still loading its modules, the parent's channel may have closed before
+  // the listener above existed; and an orphan is re-parented. Either way: the parent is gone.
+  const parent = process.ppid;
+  const poll = setInterval(() => {
+    if (!process.connected || process.ppid !== parent) parentGone();
+  }, 1_000);
+  poll.unref();
+  if (!process.connected) parentGone();
 }

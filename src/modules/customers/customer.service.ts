@@ -36,8 +36,8 @@ export interface CustomerService {
 }
 
 /**
- * `sql` (the plain-SQL client) serves the Discord surface's per-click customer lookup and first-contact
- * upsert when given (no Prisma query compiler on the interaction path; see catalog.service.ts).
+ * `sql` (the plain-SQL client) serves the Discord surface's per-click customer lookup, first-contact
+ * upsert and saved-address list when given (no Prisma query compiler on the interaction path; see catalog.service.ts).
  */
 export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Clock }): CustomerService {
   const { db, clock } = deps;
@@ -70,7 +70,8 @@ export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Cl
       return c;
     },
     async listAddresses(tenantId, customerId) {
-      return db.address.findMany({ where: { tenantId, customerId }, orderBy: [{ lastUsedAt: 'desc' }, { createdAt: 'desc' }] });
+      return queryRows<Address>(target, Prisma.sql`
+        SELECT * FROM addresses WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} ORDER BY "lastUsedAt" DESC, "createdAt" DESC`);
     },
     async saveAddress(tx, tenantId, customerId, input) {
       const now = clock.now();

@@ -6,7 +6,10 @@
 #  4. a second start on the same data directory is refused with a clear message and a non-zero exit;
 #  5. the production build (npm run build; built here when dist/ is missing) starts with NODE_ENV=production
 #     on the first start's database, serves /readyz and the panel with the pre-built component bundle
-#     (AdminJS bundles nothing at run time), and stops with exit code 0 on SIGTERM.
+#     (AdminJS bundles nothing at run time), and stops with exit code 0 on SIGTERM; its job worker alone
+#     (PROCESS_ROLES=worker, npm run worker:prod) starts, runs and stops with exit code 0 on SIGTERM;
+#  6. the job worker runs in its own child process of npm start: it is restarted when it dies, stopped with
+#     its parent on SIGTERM, and exits on its own when its parent is killed (SIGKILL).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d /tmp/ledgerline-smoke-XXXXXX)
@@ -30,6 +33,24 @@ app_pid() {
   done
   return 1
 }
+# The supervised job worker: a child of the app process started with LEDGERLINE_SUPERVISED_WORKER=1.
+worker_pid() {
+  local app c
+  app=$(app_pid) || return 1
+  for c in $(pgrep -P "$app"); do
+    tr '\0' '\n' <"/proc/$c/environ" 2>/dev/null | grep -qx "LEDGERLINE_SUPERVISED_WORKER=1" && { echo "$c"; return 0; }
+  done
+  return 1
+}
+wait_worker() { # [pid that must not be the one found]
+  local w
+  for _ in $(seq 1 60); do
+    w=$(worker_pid) && [ "$w" != "${1:-}" ] && { echo "$w"; return 0; }
+    sleep 0.5
+  done
+  return 1
+}
+gone() { for _ in $(seq 1 40); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.5; done; return 1; }
 wait_ready() {
   for _ in $(seq 1 180); do
     curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
@@ -48,6 +69,14 @@ banner_printed() { for _ in $(seq 1 60); do grep -q "password:" "$tmp/start1.log
 banner_printed || fail "admin credentials were not printed on first start"
 body=$(curl -fsS "http://127.0.0.1:$port/readyz") || fail "/readyz not 200"
 echo "smoke: /readyz -> $body"
+
+# 6. The job worker's own process: killed, it is started again by its supervisor.
+w1=$(wait_worker) || fail "no job worker child process was started"
+kill -KILL "$w1"
+w2=$(wait_worker "$w1") || fail "the job worker process was not restarted after SIGKILL"
+grep -q "the job worker process exited; restarting it" "$tmp/start1.log" || fail "the restart of the job worker was not logged"
+curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || fail "/readyz failed while the job worker restarted"
+echo "smoke: job worker child $w1 killed -> restarted as $w2"
 
 # 5. The production build, against the database the first start brought up.
 if [ ! -f dist/src/main.js ] || [ ! -f dist/admin-bundle/prebuilt.json ]; then
@@ -74,22 +103,40 @@ grep -q "bundling user components" "$tmp/prod.log" && { kill -KILL $prod_pid; fa
 kill -TERM $prod_pid; wait $prod_pid; rc=$?
 [ "$rc" -eq 0 ] || fail "production build: exit code after SIGTERM was $rc"
 echo "smoke: production build served /readyz and the panel (first /admin/login ${first#* } s, pre-built bundle), SIGTERM -> exit 0"
+# The production job worker alone, as a deployment runs it beside its web processes.
+NODE_ENV=production LOG_LEVEL=info \
+  DATABASE_URL="postgresql://postgres:ledgerline@127.0.0.1:$pg_port/ledgerline" \
+  DISCORD_APPLICATION_ID=100000000000000001 DISCORD_PUBLIC_KEY=$(printf '0%.0s' {1..64}) \
+  DISCORD_BOT_TOKEN=smoke-test-token-not-real-000000 DISCORD_API_BASE_URL=http://127.0.0.1:9/api DISCORD_GATEWAY_ENABLED=false \
+  SESSION_SECRET=smoke-test-session-secret-0123456789 \
+  SECRETS_ENCRYPTION_KEYS="$(node -p "require('./data/dev-secrets.json').secretsEncryptionKeys")" \
+  node dist/src/worker.js >"$tmp/prod-worker.log" 2>&1 &
+prod_worker=$!
+for _ in $(seq 1 120); do grep -qs "job worker is running" "$tmp/prod-worker.log" && break; sleep 0.5; done
+grep -q "job worker is running" "$tmp/prod-worker.log" || { kill -KILL $prod_worker; fail "production build: the job worker (dist/src/worker.js) did not start"; }
+kill -TERM $prod_worker; wait $prod_worker; rc=$?
+[ "$rc" -eq 0 ] || fail "production build: job worker exit code after SIGTERM was $rc"
+echo "smoke: production job worker (PROCESS_ROLES=worker) started and stopped on SIGTERM with exit 0"
+w=$(worker_pid) || fail "no job worker child before SIGTERM"
 kill -TERM "$(app_pid)"
 wait "$pid"; rc=$?
 [ "$rc" -eq 0 ] || fail "exit code after SIGTERM was $rc"
 sleep 0.5
 postgres_left && fail "a postgres process was left behind after SIGTERM"
-echo "smoke: SIGTERM -> exit 0, no postgres left"
+kill -0 "$w" 2>/dev/null && fail "the job worker process ($w) was left behind after SIGTERM"
+echo "smoke: SIGTERM -> exit 0, no postgres or job worker left"
 
 npm start >"$tmp/start2.log" 2>&1 &
 pid=$!
 wait_ready || fail "second start did not become ready"
 grep -q "password:" "$tmp/start2.log" && fail "the demo seed ran twice"
 node_pid=$(app_pid) || fail "no node process found"
+w=$(wait_worker) || fail "no job worker child on the second start"
 kill -KILL "$node_pid"
 wait "$pid" 2>/dev/null
 postgres_left || echo "smoke: (postgres exited with its parent)"
-echo "smoke: SIGKILL sent to $node_pid"
+gone "$w" || fail "the job worker process ($w) kept running after its parent was killed"
+echo "smoke: SIGKILL sent to $node_pid; its job worker $w exited on its own"
 
 npm start >"$tmp/start3.log" 2>&1 &
 pid=$!

@@ -17,7 +17,13 @@ import { apiRouter } from './surfaces/http/api/api.router.js';
 import { lazyAdminRouter } from './surfaces/admin/index.js';
 import { httpMetrics, metricsRoutes, timedInteractions } from './surfaces/http/metrics.routes.js';
 
-export async function buildApp(services: Services): Promise<Express> {
+/**
+ * Which surfaces to mount (PROCESS_ROLES: config/process-roles.ts). `web`: the Discord endpoint, REST,
+ * invoice pages and provider webhooks; `admin`: the panel. Health and metrics are always there.
+ */
+export interface AppSurfaces { web: boolean; admin: boolean }
+
+export async function buildApp(services: Services, surfaces: AppSurfaces = { web: true, admin: true }): Promise<Express> {
   const { env, logger, pool } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -28,7 +34,7 @@ export async function buildApp(services: Services): Promise<Express> {
   const trustedCaller = (req: IncomingMessage): boolean => trustProxy(req.socket.remoteAddress ?? '', 0);
   app.use(securityHeaders);
   // The Discord endpoint comes first and logs its own requests (cheaper than pino-http on the hot path).
-  app.use(
+  if (surfaces.web) app.use(
     discordInteractionsRouter({
       publicKey: services.discordPublicKey,
       maxSignatureAgeSeconds: env.DISCORD_MAX_SIGNATURE_AGE_SECONDS,
@@ -45,21 +51,27 @@ export async function buildApp(services: Services): Promise<Express> {
   app.use(healthRoutes({ checkDatabase: services.checkDatabase, timeoutMs: services.env.READY_TIMEOUT_MS }));
   // Abuse limits, per path prefix so every route under it is covered (counters in PostgreSQL: rate-limit.ts).
   const minute = { pool, logger, windowSeconds: 60 };
-  const webhookLimit = rateLimit({ ...minute, name: 'webhooks', points: env.RATE_LIMIT_WEBHOOKS_PER_MINUTE, keyOf: byClientAddress });
-  app.use('/webhooks', webhookLimit);
-  app.use('/api', rateLimit({ ...minute, name: 'api', points: env.RATE_LIMIT_API_PER_MINUTE, keyOf: byApiKey }));
-  app.use('/invoice', rateLimit({ ...minute, name: 'invoice', points: env.RATE_LIMIT_INVOICE_PER_MINUTE, keyOf: byClientAddress }));
-  // Before the JSON parser: the providers' signatures cover the raw bytes.
-  app.use(providerWebhooksRoutes({ checkouts: services.checkouts, bodyLimit: env.BODY_LIMIT, publicBaseUrl: env.PUBLIC_BASE_URL }));
+  if (surfaces.web) {
+    const webhookLimit = rateLimit({ ...minute, name: 'webhooks', points: env.RATE_LIMIT_WEBHOOKS_PER_MINUTE, keyOf: byClientAddress });
+    app.use('/webhooks', webhookLimit);
+    app.use('/api', rateLimit({ ...minute, name: 'api', points: env.RATE_LIMIT_API_PER_MINUTE, keyOf: byApiKey }));
+    app.use('/invoice', rateLimit({ ...minute, name: 'invoice', points: env.RATE_LIMIT_INVOICE_PER_MINUTE, keyOf: byClientAddress }));
+    // Before the JSON parser: the providers' signatures cover the raw bytes.
+    app.use(providerWebhooksRoutes({ checkouts: services.checkouts, bodyLimit: env.BODY_LIMIT, publicBaseUrl: env.PUBLIC_BASE_URL }));
+  }
   // AdminJS parses its own bodies (it refuses a body parser mounted before it). Loaded on the first /admin
   // request, not here: it costs ~210 MB of RSS that a Discord-only process never needs.
   // The panel parses its own bodies; its query strings are checked here (NUL bytes, lone surrogates).
-  app.use('/admin/api/resources/:resourceId/actions/list', adminListParams);
-  app.use('/admin', rejectUnsafeText, lazyAdminRouter(services));
-  app.use(express.json({ limit: env.BODY_LIMIT }));
-  app.use(rejectUnsafeText);
-  app.use(invoiceRoutes({ invoices: services.invoices, logger }));
-  app.use('/api', apiRouter(services));
+  if (surfaces.admin) {
+    app.use('/admin/api/resources/:resourceId/actions/list', adminListParams);
+    app.use('/admin', rejectUnsafeText, lazyAdminRouter(services));
+  }
+  if (surfaces.web) {
+    app.use(express.json({ limit: env.BODY_LIMIT }));
+    app.use(rejectUnsafeText);
+    app.use(invoiceRoutes({ invoices: services.invoices, logger }));
+    app.use('/api', apiRouter(services));
+  }
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -6,6 +6,7 @@ import type { DevSecrets } from './config/dev-secrets.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createDatabase } from './platform/db/database.js';
 import type { Db } from './platform/db/prisma.js';
+import type { SqlClient } from './platform/db/sql.js';
 import { EventBus } from './platform/jobs/queue.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, readJobQueueStats, type Metrics } from './platform/metrics.js';
@@ -81,6 +82,8 @@ export interface Services {
   db: Db;
   /** The pool under db (rate-limit counters use it directly). */
   pool: import('pg').Pool;
+  /** Plain SQL on the same pool (prepared statements, no Prisma): the interaction hot path (platform/db/sql.ts). */
+  sql: SqlClient;
   bus: EventBus;
   clock: Clock;
   databaseUrl: string;
@@ -138,6 +141,7 @@ export function createContainer(opts: ContainerOptions): Services {
     onConnectionError: (err) => logger.warn({ err }, 'database connection lost; it will be reopened when needed'),
     acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
     statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    checkoutPoolSize: env.DATABASE_CHECKOUT_POOL_SIZE,
   });
   const { db, sql } = database;
   const bus = new EventBus();
@@ -148,7 +152,7 @@ export function createContainer(opts: ContainerOptions): Services {
   // Development falls back to the generated secret (devSecrets is only given outside production).
   const invoiceConfig = { signingSecret: env.INVOICE_LINK_SIGNING_SECRET ?? opts.devSecrets?.invoiceLinkSecret, previousSigningSecret: env.INVOICE_LINK_SIGNING_SECRET_PREVIOUS, defaultTtlSeconds: env.INVOICE_LINK_DEFAULT_TTL_SECONDS, publicBaseUrl: env.PUBLIC_BASE_URL };
   const inventory = createInventoryService();
-  const customers = createCustomerService({ db, clock });
+  const customers = createCustomerService({ db, sql, clock });
   const discounts = createDiscountService();
   const tax = createTaxjarAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: env.TAXJAR_TIMEOUT_MS, logger, secrets });
   const ordering = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: env.ORDER_SESSION_TTL_MINUTES };
@@ -189,6 +193,7 @@ export function createContainer(opts: ContainerOptions): Services {
     logger,
     db,
     pool: database.pool,
+    sql,
     bus,
     clock,
     databaseUrl: opts.databaseUrl,
@@ -205,11 +210,12 @@ export function createContainer(opts: ContainerOptions): Services {
     inventory,
     tenants: createTenantService({ db }),
     customers,
-    catalog: createCatalogService({ db }),
+    catalog: createCatalogService({ db, sql }),
     tax,
     addressCheck: createAddressCheckService({ db, tax }),
     orderSessions: createOrderSessionService(ordering),
-    orders: createOrderService({ db, submit: createSubmitOrder(ordering) }),
+    // Submits' transactions on the checkout pool (database.ts: lock waits must not starve other requests).
+    orders: createOrderService({ db, submit: createSubmitOrder({ ...ordering, sql: database.checkoutSql }) }),
     orderList: createOrderListService({ sql, cursors: createOrderCursorCodec(secrets.deriveKey('order-list-cursor')) }),
     audit,
     entitlements,

@@ -1,5 +1,11 @@
 // Start: config -> database (embedded when DATABASE_URL is unset) -> migrations -> demo seed (embedded, once)
-// -> services -> HTTP server + job workers -> graceful shutdown on SIGINT/SIGTERM.
+// -> services -> HTTP server -> job worker -> graceful shutdown on SIGINT/SIGTERM.
+//
+// What runs here follows PROCESS_ROLES (config/process-roles.ts): by default the HTTP surfaces (Discord
+// endpoint, REST, invoice pages, webhooks, admin panel) in this process and the job worker in a supervised
+// child process (platform/jobs/worker-process.ts), so notifications and role changes never take the CPU
+// or the connections that interactions need. A production deployment may run the roles apart instead
+// (PROCESS_ROLES=web / admin / worker; `npm run worker`). See docs/decisions/process-roles.md.
 import 'dotenv/config';
 import type { Server } from 'node:http';
 import { buildApp } from './app.js';
@@ -10,6 +16,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './platform/d
 import { describeDatabaseError, waitForDatabase } from './platform/db/connect.js';
 import { migrate } from './platform/db/migrate.js';
 import { migrateJobQueue, startWorker, type WorkerHandle } from './platform/jobs/worker.js';
+import { isSupervisedWorker, superviseWorkerProcess, watchSupervisor, type SupervisedWorker } from './platform/jobs/worker-process.js';
+import { resolveProcessRoles } from './config/process-roles.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { seedDemoIfEmpty } from './seed/demo-seed.js';
 import { simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
@@ -40,6 +48,7 @@ async function main(): Promise<void> {
   let embedded: EmbeddedPostgresHandle | undefined;
   let services: Services | undefined;
   let worker: WorkerHandle | undefined;
+  let workerProcess: SupervisedWorker | undefined;
   let server: Server | undefined;
   let fakeDiscord: FakeDiscordApi | undefined;
   let fakePayPal: FakePayPal | undefined;
@@ -59,11 +68,14 @@ async function main(): Promise<void> {
     }, env.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     try {
+      // The worker child: no restart from now on; it is stopped after the requests in flight finish.
+      const childStopped = workerProcess?.stop(env.SHUTDOWN_TIMEOUT_MS);
       if (server) {
         const closed = new Promise<void>((r) => server!.close(() => r()));
         server.closeIdleConnections();
         await closed; // in-flight requests finish first
       }
+      await childStopped;
       await memberGateway?.stop();
       await worker?.stop();
       await services?.close();
@@ -82,29 +94,44 @@ async function main(): Promise<void> {
       process.exit(code);
     }
   };
-  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  // A supervised worker leaves Ctrl-C to its supervisor, which stops it after its own requests (watchSupervisor).
+  if (!isSupervisedWorker()) process.on('SIGINT', () => void shutdown('SIGINT', 0));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   // A promise nobody awaited failed (e.g. a write after a dropped connection): log it and keep serving;
   // every request and job handles its own failures, so one stray rejection must not end the process.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection; the service keeps running'));
 
+  const roles = resolveProcessRoles(env);
+  const supervised = isSupervisedWorker();
+  const http = roles.web || roles.admin;
+  // A supervised worker whose parent is gone (even killed) stops too, finishing the jobs it holds.
+  watchSupervisor(() => void shutdown('the supervising process exited', 0));
+
   try {
     let databaseUrl = env.DATABASE_URL;
+    if (!databaseUrl && !http) {
+      // The embedded database belongs to the process that serves requests (one owner per data directory).
+      throw new ConfigError(['DATABASE_URL: required for a process without the web or admin role (PROCESS_ROLES=worker): point it at the database the web process uses']);
+    }
     if (!databaseUrl) {
       logger.info({ dir: env.EMBEDDED_PG_DIR }, 'DATABASE_URL is unset: starting the embedded PostgreSQL');
       embedded = await startEmbeddedPostgres({ dataDir: env.EMBEDDED_PG_DIR, port: env.EMBEDDED_PG_PORT, log: (m) => logger.info(m) });
       databaseUrl = embedded.url;
     }
     await waitForDatabase(databaseUrl, 10_000);
-    const applied = await migrate(databaseUrl);
-    if (applied.length) logger.info({ applied }, 'migrations applied');
-    await migrateJobQueue(databaseUrl);
+    // The supervisor migrated before starting this child; every other process migrates (under a lock).
+    if (!supervised) {
+      const applied = await migrate(databaseUrl);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+      await migrateJobQueue(databaseUrl);
+    }
 
     const dev = env.NODE_ENV !== 'production' ? loadOrCreateDevSecrets() : undefined;
     const discordPublicKeyHex = env.DISCORD_PUBLIC_KEY ?? dev?.discordPublicKeyHex;
     if (!discordPublicKeyHex) throw new ConfigError(['DISCORD_PUBLIC_KEY: required']);
     // No Discord application in development: run against the in-process fake Discord API (npm run simulate).
-    const simulator = simulatorWanted(env) ? await startSimulatorMode(env) : undefined;
+    // Fakes and the simulator serve the HTTP process; a worker child gets their URLs from its supervisor.
+    const simulator = http && simulatorWanted(env) ? await startSimulatorMode(env) : undefined;
     if (simulator) {
       fakeDiscord = simulator.fake;
       fakeGateway = simulator.gateway;
@@ -112,32 +139,60 @@ async function main(): Promise<void> {
     }
     // Development without PAYPAL_API_BASE_URL: a local fake PayPal (its own sandbox: nothing is charged), so
     // the invoice page, webhooks and refunds work end to end; the demo shop is connected to it.
-    if (env.NODE_ENV !== 'production' && !env.PAYPAL_API_BASE_URL) {
+    if (http && env.NODE_ENV !== 'production' && !env.PAYPAL_API_BASE_URL) {
       fakePayPal = await startDevPayPal();
       env = { ...env, PAYPAL_API_BASE_URL: fakePayPal.url };
     }
     // Likewise Square (Cash App Pay): its API and the Web Payments SDK script come from a local fake.
-    if (env.NODE_ENV !== 'production' && !env.SQUARE_API_BASE_URL) {
+    if (http && env.NODE_ENV !== 'production' && !env.SQUARE_API_BASE_URL) {
       fakeSquare = await startDevSquare();
       env = { ...env, SQUARE_API_BASE_URL: fakeSquare.url, SQUARE_WEB_PAYMENTS_SDK_URL: env.SQUARE_WEB_PAYMENTS_SDK_URL ?? fakeSquare.sdkUrl };
     }
     // BTCPay Server is each shop's own (its URL is part of the connection): the demo shop gets a local fake one.
-    if (env.NODE_ENV !== 'production') fakeBtcPay = await startDevBtcPay();
+    if (http && env.NODE_ENV !== 'production') fakeBtcPay = await startDevBtcPay();
     services = createContainer({ env, logger, databaseUrl, discordPublicKeyHex, devSecrets: dev });
     // Secrets written before encryption existed (or under an older key) are encrypted with the current key.
-    const encrypted = await migrateSecretsAtRest(services.db, services.secrets);
-    if (encrypted.taxjarKeys || encrypted.connections) logger.info(encrypted, 'secrets at rest encrypted with the current key');
+    if (!supervised) {
+      const encrypted = await migrateSecretsAtRest(services.db, services.secrets);
+      if (encrypted.taxjarKeys || encrypted.connections) logger.info(encrypted, 'secrets at rest encrypted with the current key');
+    }
 
     const seeded = embedded ? await seedDemoIfEmpty(services) : undefined;
 
-    const app = await buildApp(services);
-    server = await listen(app, env.PORT, env.HOST);
-    if (env.WORKERS_ENABLED) {
+    if (http) {
+      const app = await buildApp(services, { web: roles.web, admin: roles.admin });
+      server = await listen(app, env.PORT, env.HOST);
+    }
+    if (roles.worker) {
       const jobFailures = services.metrics.jobFailures;
       worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY, staleMs: env.JOB_WORKER_STALE_SECONDS * 1000, onJobFailure: (task) => jobFailures.inc({ task }) });
+      logger.info({ concurrency: env.WORKER_CONCURRENCY, supervised }, 'job worker running');
     }
-    // Member joins and role changes (entitlements): one gateway connection across all processes.
-    memberGateway = startMemberGatewayLeader(services);
+    if (roles.superviseWorker) {
+      // The same program with PROCESS_ROLES=worker, given what this process decided at start-up (the
+      // embedded database's URL, the simulator's and the local fakes' URLs, the dev public key).
+      workerProcess = superviseWorkerProcess({
+        logger,
+        env: {
+          DATABASE_URL: databaseUrl,
+          DISCORD_PUBLIC_KEY: discordPublicKeyHex,
+          DISCORD_API_BASE_URL: env.DISCORD_API_BASE_URL,
+          DISCORD_BOT_TOKEN: env.DISCORD_BOT_TOKEN,
+          DISCORD_APPLICATION_ID: env.DISCORD_APPLICATION_ID,
+          DISCORD_SIMULATOR: 'false',
+          PAYPAL_API_BASE_URL: env.PAYPAL_API_BASE_URL,
+          SQUARE_API_BASE_URL: env.SQUARE_API_BASE_URL,
+          SQUARE_WEB_PAYMENTS_SDK_URL: env.SQUARE_WEB_PAYMENTS_SDK_URL,
+        },
+      });
+    }
+    // Member joins and role changes (entitlements): one gateway connection across all processes, held by a
+    // process that runs jobs (or the web process when jobs are switched off everywhere).
+    if (roles.worker || (roles.web && !env.WORKERS_ENABLED)) memberGateway = startMemberGatewayLeader(services);
+    if (!server) {
+      logger.child({}, { level: 'info' }).info({ roles: env.PROCESS_ROLES ?? ['worker'], supervised }, 'Ledgerline job worker is running');
+      return;
+    }
     if (fakePayPal || fakeSquare || fakeBtcPay) {
       const addr = server.address();
       await connectDemoProcessors(services, { paypal: fakePayPal, square: fakeSquare, btcpay: fakeBtcPay }, `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`);

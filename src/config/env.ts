@@ -2,6 +2,7 @@
 // readable message listing every problem (see ConfigError).
 import { z } from 'zod';
 import { parseKeyring } from '../platform/secret-box.js';
+import { parseProcessRoles } from './process-roles.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -100,8 +101,17 @@ const envSchema = z
     RATE_LIMIT_INVOICE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
+    /**
+     * What this process runs (comma-separated): web (Discord endpoint, REST, invoice pages, provider
+     * webhooks), admin (the panel), worker (jobs and the member gateway). Unset: web and admin here and the
+     * worker in a supervised child process (process-roles.ts; docs/decisions/process-roles.md).
+     */
+    PROCESS_ROLES: z.string().trim().optional().transform((v, ctx) => parseProcessRoles(v, ctx)),
+    /** Jobs one worker process runs at once (notifications wait on Discord, so mostly I/O). */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(10),
     WORKERS_ENABLED: bool.default(true),
+    /** Connections of the pool that only checkout submits use (their transactions wait on row locks). */
+    DATABASE_CHECKOUT_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
     /** A job worker silent for this long is taken for dead and its jobs are run again (worker-liveness.ts). */
     JOB_WORKER_STALE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
 

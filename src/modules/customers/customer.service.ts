@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import type { Address, Customer } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
-import type { Db, Tx } from '../../platform/db/prisma.js';
+import { Prisma, type Db, type Tx } from '../../platform/db/prisma.js';
+import { queryRows, type SqlRunner } from '../../platform/db/sql.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import { sameAddress, toAddressInput, type AddressInput } from './address.schema.js';
@@ -34,15 +35,20 @@ export interface CustomerService {
   useSavedAddress(tx: Db | Tx, tenantId: string, customerId: string, addressId: string): Promise<Address>;
 }
 
-export function createCustomerService(deps: { db: Db; clock: Clock }): CustomerService {
+/**
+ * `sql` (the plain-SQL client) serves the Discord surface's per-click customer lookup, first-contact
+ * upsert and saved-address list when given (no Prisma query compiler on the interaction path; see catalog.service.ts).
+ */
+export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Clock }): CustomerService {
   const { db, clock } = deps;
+  const target = deps.sql ?? db;
   return {
     async upsertFromDiscord(tenantId, profile) {
       const p = parseInput(discordProfileSchema, profile, 'Discord profile');
       // One statement, so first contact twice at once is decided by the unique (tenantId, discordUserId).
       // The Discord username is always Discord's; the display name follows Discord only until an admin names
       // the customer in the panel (displayNameSetByAdminAt), so their correction survives the next click.
-      const rows = await db.$queryRaw<Customer[]>`
+      const [row] = await queryRows<Customer>(target, Prisma.sql`
         INSERT INTO customers ("tenantId", "discordUserId", username, "displayName", "updatedAt")
         VALUES (${tenantId}, ${p.discordUserId}, ${p.username || null}, ${p.displayName || null}, ${clock.now()})
         ON CONFLICT ("tenantId", "discordUserId") DO UPDATE SET
@@ -51,11 +57,12 @@ export function createCustomerService(deps: { db: Db; clock: Clock }): CustomerS
                                THEN COALESCE(EXCLUDED."displayName", customers."displayName")
                                ELSE customers."displayName" END,
           "updatedAt" = EXCLUDED."updatedAt"
-        RETURNING *`;
-      return rows[0]!;
+        RETURNING *`);
+      return row!;
     },
     async getByDiscordId(tenantId, discordUserId) {
-      return db.customer.findUnique({ where: { tenantId_discordUserId: { tenantId, discordUserId } } });
+      const [row] = await queryRows<Customer>(target, Prisma.sql`SELECT * FROM customers WHERE "tenantId" = ${tenantId} AND "discordUserId" = ${discordUserId}`);
+      return row ?? null;
     },
     async get(tenantId, customerId) {
       const c = await db.customer.findFirst({ where: { id: customerId, tenantId } });
@@ -63,7 +70,8 @@ export function createCustomerService(deps: { db: Db; clock: Clock }): CustomerS
       return c;
     },
     async listAddresses(tenantId, customerId) {
-      return db.address.findMany({ where: { tenantId, customerId }, orderBy: [{ lastUsedAt: 'desc' }, { createdAt: 'desc' }] });
+      return queryRows<Address>(target, Prisma.sql`
+        SELECT * FROM addresses WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} ORDER BY "lastUsedAt" DESC, "createdAt" DESC`);
     },
     async saveAddress(tx, tenantId, customerId, input) {
       const now = clock.now();

@@ -84,8 +84,13 @@ function isStalePlan(err: unknown): boolean {
   return e?.code === '0A000' && /cached plan must not change result type/i.test(e.message ?? '');
 }
 
-/** The SqlClient on `pool` (the pool is the caller's to end). */
-export function createSqlClient(pool: pg.Pool): SqlClient {
+/**
+ * The SqlClient on `pool` (the pool is the caller's to end). With `transactionPool`, transactions take their
+ * connection from that pool instead, and single statements still run on `pool` (see database.ts: checkout
+ * submits wait on row locks inside their transactions, so they get a small pool of their own).
+ */
+export function createSqlClient(pool: pg.Pool, opts: { transactionPool?: pg.Pool } = {}): SqlClient {
+  const txPool = opts.transactionPool ?? pool;
   // Statement text -> prepared statement name. The flow has a few dozen distinct statements; pg keeps each
   // one prepared per connection. `generation` renames them all after a stale plan, so every connection
   // prepares them afresh (the old ones are freed with their connections).
@@ -135,7 +140,7 @@ export function createSqlClient(pool: pg.Pool): SqlClient {
       // One round trip: BEGIN and the transaction-local timeout as one simple query.
       const begin = `BEGIN; SET LOCAL statement_timeout = ${timeoutMs}`;
       for (let attempt = 0; ; attempt++) {
-        const client = await pool.connect();
+        const client = await txPool.connect();
         let broken: Error | undefined;
         let committing = false;
         try {

@@ -77,14 +77,43 @@ export class EventBus {
     return [...(this.subscribers.get(event)?.keys() ?? [])];
   }
 
-  /** Enqueues one job per subscriber of `event`, inside `tx`. */
+  /**
+   * Enqueues one job per subscriber of `event`, inside `tx`: one statement whatever the number of
+   * subscribers (graphile_worker.add_jobs, which treats a job_key as add_job's default "replace" mode does),
+   * so a submit's transaction, which holds its row locks meanwhile, makes one round trip for its events.
+   */
   async emit(tx: SqlTarget, event: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<void> {
-    for (const subscriber of this.subscribersOf(event)) {
-      await enqueueJob(tx, `${event}>${subscriber}`, payload, {
-        ...opts,
-        jobKey: opts.jobKey ? `${opts.jobKey}>${subscriber}` : undefined,
-      });
+    const subscribers = this.subscribersOf(event);
+    if (subscribers.length === 0) return;
+    if (subscribers.length === 1) {
+      await enqueueJob(tx, `${event}>${subscribers[0]}`, payload, { ...opts, jobKey: opts.jobKey ? `${opts.jobKey}>${subscribers[0]}` : undefined });
+      return;
     }
+    const specs = subscribers.map((subscriber) => ({
+      identifier: `${event}>${subscriber}`,
+      payload: payload ?? {},
+      queue_name: opts.queueName ?? null,
+      run_at: opts.runAt?.toISOString() ?? null,
+      max_attempts: opts.maxAttempts ?? 12,
+      job_key: opts.jobKey ? `${opts.jobKey}>${subscriber}` : null,
+    }));
+    await executeSql(tx, Prisma.sql`SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
+      SELECT json_populate_record(NULL::graphile_worker.job_spec, spec) FROM json_array_elements(${JSON.stringify(specs)}::json) AS spec
+    ))`);
+  }
+
+  /**
+   * emit as SQL, for a caller that enqueues in a statement it makes anyway (one round trip less): a SELECT
+   * calling graphile_worker.add_job once per subscriber for each row of `from`, with `payload` (a JSON
+   * expression over those rows). Use it as a CTE and reference it (a SELECT in WITH runs only when read).
+   */
+  emitSql(event: string, payload: Prisma.Sql, from: Prisma.Sql): Prisma.Sql {
+    const subscribers = this.subscribersOf(event);
+    if (subscribers.length === 0) return Prisma.sql`SELECT NULL::bigint AS job WHERE false`;
+    return Prisma.join(
+      subscribers.map((s) => Prisma.sql`SELECT (graphile_worker.add_job(${`${event}>${s}`}::text, ${payload}::json, max_attempts => 12)).id AS job FROM ${from}`),
+      ' UNION ALL ',
+    );
   }
 
   /** Every task name with its handler: event subscribers and plain tasks. */

@@ -113,7 +113,7 @@ async function route(
     // Messages the customer missed while their DMs were closed, read alongside (shown with the reply).
     const missed = customer?.then((c) => services.missedNotices.pending(tenant.id, c.id));
     missed?.catch(() => undefined);
-    if (!(await claimInteraction(services.db, interaction.id, tenant.id))) return notice(MESSAGES.replay, COLORS.muted);
+    if (!(await claimInteraction(services.sql, interaction.id, tenant.id))) return notice(MESSAGES.replay, COLORS.muted);
 
     const ctx: HandlerContext = {
       services,

@@ -1,16 +1,20 @@
 // Discord does not promise to deliver an interaction once. The first request to claim an interaction id runs
 // its handler; a replay finds the row and is answered without running anything. This is the only write the
 // Discord surface makes itself (a platform concern, not a business one).
-import type { Db } from '../../platform/db/prisma.js';
+//
+// One prepared plain-SQL statement (platform/db/sql.ts), not Prisma: it runs on every interaction, and
+// through Prisma's query compiler it was a measurable share of the endpoint's CPU (docs/perf/interaction-profile.md).
+import { Prisma } from '../../platform/db/prisma.js';
+import type { SqlRunner } from '../../platform/db/sql.js';
 
 const RETAIN_MS = 24 * 3600_000;
 
 /** True when this call claimed the id (first delivery); false for a replay. */
-export async function claimInteraction(db: Db, interactionId: string, tenantId: string | null): Promise<boolean> {
-  const inserted = await db.$executeRaw`INSERT INTO processed_interactions (id, "tenantId") VALUES (${interactionId}, ${tenantId}) ON CONFLICT (id) DO NOTHING`;
+export async function claimInteraction(sql: SqlRunner, interactionId: string, tenantId: string | null): Promise<boolean> {
+  const inserted = await sql.execute(Prisma.sql`INSERT INTO processed_interactions (id, "tenantId") VALUES (${interactionId}, ${tenantId}) ON CONFLICT (id) DO NOTHING`);
   // Interaction tokens live 15 minutes, so a day of ids is plenty; prune now and then instead of on a schedule.
   if (inserted === 1 && Math.random() < 0.001) {
-    void db.$executeRaw`DELETE FROM processed_interactions WHERE "createdAt" < ${new Date(Date.now() - RETAIN_MS)}`.catch(() => undefined);
+    void sql.execute(Prisma.sql`DELETE FROM processed_interactions WHERE "createdAt" < ${new Date(Date.now() - RETAIN_MS)}`).catch(() => undefined);
   }
   return inserted === 1;
 }

@@ -5,6 +5,7 @@ import type { CatalogService } from '../../modules/catalog/catalog.service.js';
 import type { ConnectionService } from '../../modules/payments-processor/connections/connection.service.js';
 import type { CustomerService } from '../../modules/customers/customer.service.js';
 import type { Db } from '../../platform/db/prisma.js';
+import type { SqlRunner } from '../../platform/db/sql.js';
 import type { DigitalGoods } from '../../modules/entitlements/digital-goods.js';
 import type { Env } from '../../config/env.js';
 import type { InvoiceService } from '../../modules/invoices/invoice.service.js';
@@ -37,5 +38,7 @@ export interface Services {
   paymentConnections: ConnectionService;
   payments: PaymentService;
   refunds: RefundService;
+  /** Plain SQL (prepared statements): the per-interaction duplicate check (interaction-dedup.ts). */
+  sql: SqlRunner;
   tenants: TenantService;
 }

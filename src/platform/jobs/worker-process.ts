@@ -1,0 +1,130 @@
+// The job worker in its own process, supervised by the process that serves requests (the default of
+// `npm start` / `npm run start:prod`: see config/process-roles.ts and docs/decisions/process-roles.md).
+//
+// Parent side (superviseWorkerProcess): starts this same program again with PROCESS_ROLES=worker, restarts
+// it when it dies (1 s, doubling to 30 s while it keeps dying young), and on stop() sends SIGTERM and waits
+// for it (SIGKILL after the timeout). Child side (watchSupervisor): an IPC channel links the two; when it
+// closes (the parent exited, even by SIGKILL), the child shuts down on its own instead of living on as an
+// orphan. The child ignores SIGINT: Ctrl-C reaches the whole process group, and the parent stops it in order
+// (requests first, then the jobs).
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Logger } from '../logger.js';
+
+/** Set in the child's environment: it was started by superviseWorkerProcess. */
+export const SUPERVISED_ENV = 'LEDGERLINE_SUPERVISED_WORKER';
+
+export interface SupervisedWorker {
+  /** The child's pid while it runs. */
+  readonly pid: number | undefined;
+  /** How many times it was started (1 + restarts). */
+  readonly starts: number;
+  /** SIGTERM, then wait for it to finish its jobs and exit (SIGKILL after `timeoutMs`). No restart after. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export interface SuperviseOptions {
+  /** Variables added to the parent's environment for the child (DATABASE_URL of the embedded database, ...). */
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  /** Node arguments and script; default: this process's own (process.execArgv, process.argv[1]). */
+  args?: string[];
+  /** First restart delay (doubles while the child dies within `healthyAfterMs`, up to 30 s). Default 1 s. */
+  restartDelayMs?: number;
+  healthyAfterMs?: number;
+}
+
+export function superviseWorkerProcess(opts: SuperviseOptions): SupervisedWorker {
+  const log = opts.logger.child({ component: 'worker-supervisor' });
+  const args = opts.args ?? [...process.execArgv, process.argv[1]!];
+  const firstDelay = opts.restartDelayMs ?? 1_000;
+  const healthyAfter = opts.healthyAfterMs ?? 60_000;
+  const env: NodeJS.ProcessEnv = { ...process.env, PROCESS_ROLES: 'worker', [SUPERVISED_ENV]: '1' };
+  for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
+
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let starts = 0;
+  let delay = firstDelay;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  const start = () => {
+    restartTimer = undefined;
+    if (stopping) return;
+    starts += 1;
+    const startedAt = Date.now();
+    const c = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child = c;
+    // The channel must not keep this process alive on its own.
+    c.channel?.unref();
+    c.on('error', (err) => log.error({ err }, 'could not start the job worker process'));
+    exited = new Promise<void>((resolve) => {
+      c.once('exit', (code, signal) => {
+        child = undefined;
+        resolve();
+        if (stopping) return;
+        delay = Date.now() - startedAt >= healthyAfter ? firstDelay : Math.min(delay * 2, 30_000);
+        log.error({ code, signal, restartInMs: delay }, 'the job worker process exited; restarting it');
+        restartTimer = setTimeout(start, delay);
+        restartTimer.unref();
+      });
+    });
+    log.info({ workerPid: c.pid }, 'job worker process started');
+  };
+  start();
+
+  return {
+    get pid() {
+      return child?.pid;
+    },
+    get starts() {
+      return starts;
+    },
+    async stop(timeoutMs) {
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      const c = child;
+      if (!c) return;
+      c.kill('SIGTERM');
+      const kill = setTimeout(() => {
+        log.error('the job worker process did not stop in time; killing it');
+        c.kill('SIGKILL');
+      }, timeoutMs);
+      kill.unref();
+      await exited;
+      clearTimeout(kill);
+    },
+  };
+}
+
+/** This process is a supervised worker child. */
+export function isSupervisedWorker(): boolean {
+  return process.env[SUPERVISED_ENV] === '1' && typeof process.send === 'function';
+}
+
+/**
+ * In a supervised child: calls `onParentGone` once the supervisor is gone (its IPC channel closed: it exited
+ * or was killed), and ignores SIGINT (the supervisor stops this process itself, after its own requests).
+ */
+export function watchSupervisor(onParentGone: () => void): void {
+  if (!isSupervisedWorker()) return;
+  process.on('SIGINT', () => undefined);
+  let gone = false;
+  const parentGone = () => {
+    if (gone) return;
+    gone = true;
+    clearInterval(poll);
+    onParentGone();
+  };
+  process.once('disconnect', parentGone);
+  // The channel alone must not keep this process running.
+  process.channel?.unref();
+  // Killed while this process was still loading its modules, the parent's channel may have closed before
+  // the listener above existed; and an orphan is re-parented. Either way: the parent is gone.
+  const parent = process.ppid;
+  const poll = setInterval(() => {
+    if (!process.connected || process.ppid !== parent) parentGone();
+  }, 1_000);
+  poll.unref();
+  if (!process.connected) parentGone();
+}

@@ -1,7 +1,15 @@
 // Discount resolution for a customer's order: the best eligible discount, global or assigned to the
-// customer, chosen and counted inside the submit transaction. An unpaid order that is cancelled (or
-// deleted) gives its use back (returnUse), and cancelled orders do not count against a per-customer limit:
-// a customer whose payment was rejected can order again with the same discount.
+// customer, chosen before the submit transaction and checked (and, when limited, counted) by its last
+// statement. An unpaid order that is cancelled (or deleted) gives its use back (returnUse), and cancelled
+// orders do not count against a per-customer limit: a customer whose payment was rejected can order again
+// with the same discount.
+//
+// No hot row (docs/decisions/discount-usage.md): "usedCount" is the count of uses against "maxUses", kept
+// only while the discount HAS a limit. A discount without one is re-checked by a plain read and updates no
+// shared counter (its uses are the orders that name it); a limited one is counted by a conditional UPDATE
+// in the submit transaction's LAST statement, so its row is locked only from there to COMMIT. Setting a
+// limit on a discount that had none recounts its uses from the orders (a trigger; see the migration
+// discount_use_counter_only_when_limited).
 import { Prisma } from '../../platform/db/prisma.js';
 import { executeSql, queryRows, type SqlTarget } from '../../platform/db/sql.js';
 import { customerUsesSql, discountAmountCents, eligibilitySql, isEligible, rankDiscounts, type DiscountRule } from './discount-rules.js';
@@ -12,7 +20,7 @@ export interface AppliedDiscount {
   amountCents: number;
 }
 
-/** An eligible discount, ranked by rankDiscounts; opaque to callers (pass it back to applyFirst). */
+/** An eligible discount, ranked by rankDiscounts; opaque to callers (pass it back to useSql / checkUse). */
 export interface DiscountCandidate {
   rule: DiscountRule;
   amountCents: number;
@@ -24,12 +32,6 @@ type Input = { tenantId: string; customerId: string; subtotalCents: number; now:
 export interface DiscountService {
   /** The best eligible discount for this subtotal (read only: for review screens), or null. */
   resolveBestForCustomer(db: SqlTarget, input: { tenantId: string; customerId: string; subtotalCents: number; now: Date }): Promise<AppliedDiscount | null>;
-  /**
-   * Inside the submit transaction: picks the best eligible discount and counts one use (discount.usedCount,
-   * and the assignment's usedCount for an assigned one) with conditional updates, so maxUses holds under
-   * concurrency: when the best one was used up meanwhile, the next best is tried.
-   */
-  applyBestForCustomer(tx: SqlTarget, input: Input): Promise<AppliedDiscount | null>;
   /** The eligible discounts for this subtotal, best first (read only). */
   candidatesFor(db: SqlTarget, input: Input): Promise<DiscountCandidate[]>;
   /**
@@ -40,15 +42,24 @@ export interface DiscountService {
   /** ...and the eligible ones for this subtotal among those rows, best first (same result as candidatesFor). */
   candidatesFromRows(rows: unknown, input: Input): DiscountCandidate[];
   /**
-   * Inside the submit transaction: counts one use of the first of `candidates` (read before the
-   * transaction) that is still eligible. Every rule is re-checked by the conditional UPDATE itself (active,
-   * window, minimum subtotal, maxUses, maxUsesPerCustomer), and the amount is recomputed from the row it
-   * returns, so a discount edited or used up meanwhile is never applied on stale data.
+   * The check (and count) of one use of `candidate` as CTEs of the caller's statement (submit's order
+   * statement, the last before COMMIT), plus a column reporting the outcome for checkUse. Every rule is
+   * re-checked by the statement itself (active, window, minimum subtotal, maxUses, maxUsesPerCustomer):
+   *  - no use limit: a read, no write (the discount must still have no limit);
+   *  - a use limit: "usedCount" + 1 only while below "maxUses" (READ COMMITTED re-checks it against the
+   *    committed count after waiting on the row: the limit is never exceeded);
+   *  - assigned: the customer's own assignment counted against maxUsesPerCustomer (a per-customer row).
    */
-  applyFirst(tx: SqlTarget, input: Input, candidates: readonly DiscountCandidate[]): Promise<AppliedDiscount | null>;
+  useSql(input: Input, candidate: DiscountCandidate): { ctes: Prisma.Sql; outcome: Prisma.Sql };
+  /**
+   * What useSql's outcome column says: the discount as applied, or null when it can no longer be used as
+   * quoted (used up, edited, ended, or the customer's use taken): the caller's transaction must roll back
+   * and price the order again.
+   */
+  checkUse(outcome: unknown, input: Input, candidate: DiscountCandidate): AppliedDiscount | null;
   /**
    * Inside the transaction that cancels (or deletes) an unpaid order: gives back the use its discount
-   * counted (the discount's usedCount and, for an assigned one, the customer's). Call once per order;
+   * counted (the discount's usedCount while it has a limit and, for an assigned one, the customer's). Call once per order;
    * the caller's order lock and status check make sure of it. False when the order had no discount.
    */
   returnUse(tx: SqlTarget, order: { tenantId: string; customerId: string; discountId: string | null }): Promise<boolean>;
@@ -116,52 +127,56 @@ export function createDiscountService(): DiscountService {
       return best ? { discountId: best.rule.id, name: best.rule.name, amountCents: best.amountCents } : null;
     },
 
-    async applyBestForCustomer(tx, input) {
-      return this.applyFirst(tx, input, await candidates(tx, input));
-    },
-
     candidatesFor: candidates,
     candidateRowsSql,
     candidatesFromRows,
 
-    async applyFirst(tx, input, list) {
+    useSql(input, c) {
       const { tenantId, customerId, subtotalCents, now } = input;
-      for (const c of list) {
-        const [fresh] = await queryRows<Pick<DiscountRule, 'name' | 'type' | 'percentOff' | 'amountOffCents'>>(tx, Prisma.sql`
-          UPDATE discounts d SET "usedCount" = d."usedCount" + 1, "updatedAt" = now()
-          WHERE d.id = ${c.rule.id} AND ${eligibilitySql({ tenantId, customerId, now, subtotalCents, limits: true })}
-          RETURNING d.name, d.type::text AS type, d."percentOff", d."amountOffCents"`);
-        if (!fresh) continue;
-        const amountCents = discountAmountCents(fresh, subtotalCents);
-        if (amountCents === 0) {
-          await executeSql(tx, Prisma.sql`UPDATE discounts SET "usedCount" = "usedCount" - 1 WHERE id = ${c.rule.id}`);
-          continue;
-        }
-        if (c.assignmentId) {
-          // Assigned: the customer's own use counter, compare-and-set against maxUsesPerCustomer.
-          const assigned = await executeSql(tx, Prisma.sql`
+      const rules = eligibilitySql({ tenantId, customerId, now, subtotalCents, limits: true });
+      const returned = Prisma.sql`d.name, d.type::text AS type, d."percentOff", d."amountOffCents"`;
+      const use = c.rule.maxUses === null
+        ? Prisma.sql`disc_use AS (SELECT ${returned} FROM discounts d WHERE d.id = ${c.rule.id} AND d."maxUses" IS NULL AND ${rules})`
+        : Prisma.sql`disc_use AS (
+            UPDATE discounts d SET "usedCount" = d."usedCount" + 1, "updatedAt" = now()
+            WHERE d.id = ${c.rule.id} AND d."maxUses" IS NOT NULL AND ${rules}
+            RETURNING ${returned})`;
+      // Assigned: the customer's own use counter, compare-and-set against maxUsesPerCustomer.
+      const assigned = c.assignmentId
+        ? Prisma.sql`, disc_assigned AS (
             UPDATE discount_assignments a SET "usedCount" = a."usedCount" + 1
             FROM discounts d
-            WHERE a.id = ${c.assignmentId} AND a."customerId" = ${customerId} AND d.id = a."discountId"
-              AND (d."maxUsesPerCustomer" IS NULL OR a."usedCount" < d."maxUsesPerCustomer")`);
-          if (assigned === 0) {
-            await executeSql(tx, Prisma.sql`UPDATE discounts SET "usedCount" = "usedCount" - 1 WHERE id = ${c.rule.id}`);
-            continue;
-          }
-        }
-        return { discountId: c.rule.id, name: fresh.name, amountCents };
-      }
-      return null;
+            WHERE a.id = ${c.assignmentId} AND a."customerId" = ${customerId} AND a."tenantId" = ${tenantId} AND d.id = a."discountId"
+              AND (d."maxUsesPerCustomer" IS NULL OR a."usedCount" < d."maxUsesPerCustomer")
+            RETURNING 1)`
+        : Prisma.empty;
+      return {
+        ctes: Prisma.sql`${use}${assigned}`,
+        outcome: Prisma.sql`(SELECT json_build_object('discount', (SELECT row_to_json(disc_use) FROM disc_use),
+          'assigned', ${c.assignmentId ? Prisma.sql`(SELECT count(*)::int FROM disc_assigned)` : Prisma.sql`1`}))`,
+      };
+    },
+
+    checkUse(outcome, input, c) {
+      const o = outcome as { discount: Pick<DiscountRule, 'name' | 'type' | 'percentOff' | 'amountOffCents'> | null; assigned: number } | null;
+      if (!o?.discount || o.assigned !== 1) return null;
+      // Recomputed from the row the statement read: a discount edited since the quote is not applied on stale data.
+      const amountCents = discountAmountCents(o.discount, input.subtotalCents);
+      if (amountCents !== c.amountCents || o.discount.name !== c.rule.name) return null;
+      return { discountId: c.rule.id, name: o.discount.name, amountCents };
     },
 
     async returnUse(tx, { tenantId, customerId, discountId }) {
       if (!discountId) return false;
-      // One statement: the discount's count, then (assigned discounts only) the customer's own count.
+      // One statement: the discount's count (kept only while it has a use limit), then (assigned discounts
+      // only) the customer's own count.
       await executeSql(tx, Prisma.sql`
         WITH d AS (
+          SELECT id, scope, "maxUses" FROM discounts WHERE id = ${discountId} AND "tenantId" = ${tenantId}
+        ), counted AS (
           UPDATE discounts SET "usedCount" = GREATEST("usedCount" - 1, 0), "updatedAt" = now()
-          WHERE id = ${discountId} AND "tenantId" = ${tenantId}
-          RETURNING id, scope
+          WHERE id IN (SELECT id FROM d WHERE "maxUses" IS NOT NULL)
+          RETURNING id
         )
         UPDATE discount_assignments a SET "usedCount" = GREATEST(a."usedCount" - 1, 0)
         FROM d WHERE d.scope = 'ASSIGNED' AND a."discountId" = d.id AND a."customerId" = ${customerId}`);

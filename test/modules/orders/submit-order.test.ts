@@ -118,7 +118,9 @@ describe('submit', () => {
     expect(await db.payment.count({ where: { tenantId: s.tenant.id } })).toBe(5);
     expect(await db.inventoryReservation.count({ where: { tenantId: s.tenant.id } })).toBe(5);
     expect((await db.product.findUniqueOrThrow({ where: { id: s.product.id } })).stock).toBe(0);
-    expect((await db.discount.findUniqueOrThrow({ where: { id: discount.id } })).usedCount).toBe(5);
+    // A discount without a use limit updates no shared counter: its uses are the orders that name it.
+    expect((await db.discount.findUniqueOrThrow({ where: { id: discount.id } })).usedCount).toBe(0);
+    expect(await db.order.count({ where: { discountId: discount.id } })).toBe(5);
     expect(await jobCount(db, CREATED_JOB, s.tenant.id)).toBe(5);
     expect(await db.orderSession.count({ where: { tenantId: s.tenant.id, state: 'READY_TO_SUBMIT', activeSlot: 1 } })).toBe(195);
     // A loser's session is still submittable once stock comes back.
@@ -164,15 +166,17 @@ describe('submit', () => {
     await fx.services.orderSessions.setPaymentMethod(t, c.id, 'ZELLE');
     expect((await fx.services.orders.submit(t, c.id, roles)).order).toMatchObject({ discountCents: 1000, discountName: 'ten' });
     expect(await db.discountAssignment.findFirst({ where: { discountId: personal.id } })).toMatchObject({ usedCount: 1 });
-    expect((await db.discount.findUniqueOrThrow({ where: { id: personal.id } })).usedCount).toBe(1);
+    // No use limit on the discount itself: only the customer's own assignment counts (no shared counter).
+    expect((await db.discount.findUniqueOrThrow({ where: { id: personal.id } })).usedCount).toBe(0);
   });
 
   it('an unpaid order that is rejected, cancelled or deleted gives its discount use back; a paid one keeps it', async () => {
     const after = afterSale(db);
     const s = await fx.shop({ priceCents: 10_000 });
     const t = s.tenant.id;
-    const personal = await fx.f.discount({ tenantId: t, name: 'personal', type: 'FIXED_AMOUNT', amountOffCents: 2500, scope: 'ASSIGNED', maxUsesPerCustomer: 1 });
-    const once = await fx.f.discount({ tenantId: t, name: 'first buyer', type: 'FIXED_AMOUNT', amountOffCents: 1000, maxUsesPerCustomer: 1 });
+    // Both with a use limit, so their "usedCount" is kept (a discount without one keeps no counter).
+    const personal = await fx.f.discount({ tenantId: t, name: 'personal', type: 'FIXED_AMOUNT', amountOffCents: 2500, scope: 'ASSIGNED', maxUses: 100, maxUsesPerCustomer: 1 });
+    const once = await fx.f.discount({ tenantId: t, name: 'first buyer', type: 'FIXED_AMOUNT', amountOffCents: 1000, maxUses: 100, maxUsesPerCustomer: 1 });
     const c = await fx.readyCustomer(s);
     await fx.f.discountAssignment({ tenantId: t, discountId: personal.id, customerId: c.id });
     const counts = async () => ({
@@ -228,6 +232,41 @@ describe('submit', () => {
     expect(results.filter((r) => r.order.discountCents === 0)).toHaveLength(9);
     expect((await db.discount.findUniqueOrThrow({ where: { id: limited.id } })).usedCount).toBe(3);
   });
+
+  it('at its limit under a flash sale: exactly maxUses orders get the discount, the rest pay full price, numbers stay gapless', async () => {
+    const s = await fx.shop({ priceCents: 1000, stock: 1000 });
+    const limited = await fx.f.discount({ tenantId: s.tenant.id, type: 'FIXED_AMOUNT', amountOffCents: 300, maxUses: 5 });
+    const sessions = await readySessionsDirect(db, s, 40);
+    const results = await Promise.all(sessions.map((x) => fx.services.orders.submit(s.tenant.id, x.customerId, roles)));
+    expect(results.every((r) => r.created)).toBe(true);
+    expect(results.filter((r) => r.order.discountId === limited.id)).toHaveLength(5);
+    expect(results.filter((r) => r.order.discountId === limited.id).every((r) => r.order.discountCents === 300 && r.order.totalCents === r.order.subtotalCents - 300 + r.order.shippingCents + r.order.taxAmountCents)).toBe(true);
+    expect(results.filter((r) => r.order.discountCents === 0 && r.order.discountId === null)).toHaveLength(35);
+    expect((await db.discount.findUniqueOrThrow({ where: { id: limited.id } })).usedCount).toBe(5);
+    const numbers = (await db.order.findMany({ where: { tenantId: s.tenant.id }, select: { number: true }, orderBy: { number: 'asc' } })).map((o) => o.number);
+    expect(numbers).toEqual(Array.from({ length: 40 }, (_, i) => 1001 + i));
+    expect(await jobCount(db, CREATED_JOB, s.tenant.id)).toBe(40);
+  }, 120_000);
+
+  it('a discount without a use limit is never written by submit; setting a limit counts the uses so far', async () => {
+    const s = await fx.shop({ priceCents: 1000 });
+    const open = await fx.f.discount({ tenantId: s.tenant.id, type: 'FIXED_AMOUNT', amountOffCents: 100 });
+    const before = await db.discount.findUniqueOrThrow({ where: { id: open.id } });
+    const sessions = await readySessionsDirect(db, s, 4);
+    const results = await Promise.all(sessions.map((x) => fx.services.orders.submit(s.tenant.id, x.customerId, roles)));
+    expect(results.every((r) => r.order.discountId === open.id)).toBe(true);
+    // Not even touched: no row lock, no new row version.
+    expect(await db.discount.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({ usedCount: 0, updatedAt: before.updatedAt });
+    // A rejected one does not count; the shop then limits the discount to 5 uses: 3 are taken already.
+    const after = afterSale(db);
+    await after.payments.reject(adminCtx(s.tenant.id), { paymentId: results[0]!.payment.id, reason: 'No payment arrived' });
+    await db.discount.update({ where: { id: open.id }, data: { maxUses: 5 } });
+    expect((await db.discount.findUniqueOrThrow({ where: { id: open.id } })).usedCount).toBe(3);
+    const more = await readySessionsDirect(db, s, 4);
+    const later = await Promise.all(more.map((x) => fx.services.orders.submit(s.tenant.id, x.customerId, roles)));
+    expect(later.filter((r) => r.order.discountId === open.id)).toHaveLength(2);
+    expect((await db.discount.findUniqueOrThrow({ where: { id: open.id } })).usedCount).toBe(5);
+  }, 60_000);
 
   it('reads orders per tenant only: get, findByRef (id, number, #number), lists newest first with filters', async () => {
     const a = await fx.shop();

@@ -1,0 +1,43 @@
+// Submit, step 1: read what is to be submitted, with nothing locked. The customer's active session with
+// its items, products, address and shipping type, and the tenant's discount rows (one statement), or, for
+// a repeat click after the session was submitted, that order.
+import type { SqlClient, SqlRunner } from '../../../platform/db/sql.js';
+import type { DiscountService } from '../../discounts/discount.service.js';
+import type { PlacedOrder } from '../../orders/index.js';
+import type { SessionClock } from '../sessions/session-clock.js';
+import { noSession, sessionExpired } from '../sessions/session-errors.js';
+import { expireSession, loadActiveSession, type LoadedSession } from '../sessions/session-store.js';
+import { existingOrderSql, fromWritten, recentSubmittedSessionSql, type WrittenOrder } from './submit.sql.js';
+
+/** The order a session became (created: false), or null. */
+export async function existingOrder(runner: SqlRunner, tenantId: string, sessionId: string): Promise<PlacedOrder | null> {
+  const [row] = await runner.query<WrittenOrder>(existingOrderSql(tenantId, sessionId));
+  if (!row?.payment) return null;
+  return { ...fromWritten(row), created: false };
+}
+
+export type Submission = { session: LoadedSession & { extra?: unknown } } | { placed: PlacedOrder };
+
+/** NOT_FOUND without a session (and no recent order), SESSION_EXPIRED (the session is ended on the way). */
+export async function readSubmission(
+  deps: { sql: SqlClient; clock: SessionClock; discounts: DiscountService },
+  tenantId: string,
+  customerId: string,
+  now: Date,
+): Promise<Submission> {
+  const { sql, clock, discounts } = deps;
+  // The discount rows come with the session (one round trip); which are eligible is decided once priced.
+  const session = await loadActiveSession<unknown>(sql, tenantId, customerId, { extra: discounts.candidateRowsSql({ tenantId, customerId, now }) });
+  if (!session) {
+    // A repeat click after the session was submitted: answer with that order rather than an error.
+    const [recent] = await sql.query<{ id: string }>(recentSubmittedSessionSql(tenantId, customerId, clock.withinTtlSince(now)));
+    const placed = recent ? await existingOrder(sql, tenantId, recent.id) : null;
+    if (placed) return { placed };
+    throw noSession();
+  }
+  if (clock.isExpired(session, now)) {
+    await expireSession(sql, session.id);
+    throw sessionExpired();
+  }
+  return { session };
+}

@@ -1,0 +1,97 @@
+// Submit's SQL statements, and the row types they return. The row types derive from the Prisma models
+// (prisma/schema.prisma, the one schema of these tables): an order row with its items and payment as JSON.
+import type { Order, OrderItem, Payment } from '../../../generated/prisma/index.js';
+import { Prisma } from '../../../platform/db/prisma.js';
+import { parseUtcTimestamp as utc } from '../../../platform/db/sql.js';
+import type { PlacedOrder } from '../../orders/index.js';
+
+/** A payment row through row_to_json: its timestamps are ISO text without a zone, holding UTC. */
+type PaymentJson = Omit<Payment, 'confirmedAt' | 'createdAt' | 'updatedAt'> & { confirmedAt: string | null; createdAt: string; updatedAt: string };
+/** An order row with its items and payment as JSON (json_agg / row_to_json), as the order statements return it. */
+export type WrittenOrder = Order & { items: OrderItem[]; payment: PaymentJson | null };
+
+export function fromWritten(row: WrittenOrder): Omit<PlacedOrder, 'created'> {
+  const { payment: p, ...order } = row;
+  if (!p) throw new Error(`order ${row.id} has no payment`);
+  return { order, payment: { ...p, confirmedAt: p.confirmedAt === null ? null : utc(p.confirmedAt), createdAt: utc(p.createdAt), updatedAt: utc(p.updatedAt) } };
+}
+
+/** The order a session became, with its items and first payment. */
+export function existingOrderSql(tenantId: string, sessionId: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT o.*, COALESCE((SELECT json_agg(i ORDER BY i.id) FROM order_items i WHERE i."orderId" = o.id), '[]'::json) AS items,
+      (SELECT row_to_json(p) FROM payments p WHERE p."orderId" = o.id ORDER BY p."createdAt", p.id LIMIT 1) AS payment
+    FROM orders o WHERE o."sessionId" = ${sessionId} AND o."tenantId" = ${tenantId}`;
+}
+
+/** The customer's latest session submitted since `since` (a repeat click after the session was submitted). */
+export function recentSubmittedSessionSql(tenantId: string, customerId: string, since: Date): Prisma.Sql {
+  return Prisma.sql`
+    SELECT id FROM order_sessions
+    WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND state = 'SUBMITTED' AND "updatedAt" >= ${since}
+    ORDER BY "updatedAt" DESC LIMIT 1`;
+}
+
+export interface OrderValues {
+  tenantId: string;
+  customerId: string;
+  guildId: string | null;
+  sessionId: string;
+  totals: { subtotalCents: number; discountCents: number; shippingCents: number; taxAmountCents: number; totalCents: number };
+  currency: string;
+  discount: { discountId: string; name: string } | null;
+  shippingType: { id: string; name: string } | null;
+  paymentMethod: string | null;
+  address: unknown;
+  lines: readonly { productId: string; sku: string; name: string; quantity: number; unitPriceCents: number }[];
+  now: Date;
+}
+
+/**
+ * The statement that places the order, the last of the submit transaction: the order with its address
+ * snapshot, its items, its payment (straight into awaiting_admin_approval: its "pending" moment would exist
+ * only inside this transaction, spec 001 step 3), the session marked SUBMITTED (activeSlot NULL frees the
+ * customer's slot), plus the caller's CTEs (`tail`: the stock reservation of a one-product order, the
+ * discount's use, the order.created jobs) and their report columns (`columns`).
+ * The order number comes from the tenant's counter in the same statement: its row lock is taken here, in
+ * the last statement, and held only until COMMIT (docs/decisions/order-numbers.md).
+ */
+/** ", a, b" (or nothing): the caller's extra CTEs or columns. */
+function list(parts: Prisma.Sql[]): Prisma.Sql {
+  return parts.length === 0 ? Prisma.empty : Prisma.join(parts.map((c) => Prisma.sql`, ${c}`), '');
+}
+
+export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; columns: Prisma.Sql[] }): Prisma.Sql {
+  const values = Prisma.join(v.lines.map((l) => Prisma.sql`(${l.productId}, ${l.sku}, ${l.name}, ${l.quantity}::int, ${l.unitPriceCents}::int)`));
+  const t = v.totals;
+  return Prisma.sql`
+    WITH n AS (
+      UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1, "updatedAt" = ${v.now}
+      WHERE id = ${v.tenantId} RETURNING "nextOrderNumber" - 1 AS number
+    ), o AS (
+      INSERT INTO orders ("tenantId", number, "customerId", "guildId", "sessionId", status, "subtotalCents", "discountCents", "shippingCents",
+        "taxAmountCents", "totalCents", currency, "discountId", "discountName", "shippingTypeId", "shippingTypeName", "paymentMethod",
+        "shippingAddress", "createdAt", "updatedAt")
+      SELECT ${v.tenantId}, n.number, ${v.customerId}, ${v.guildId}, ${v.sessionId}, 'PENDING_PAYMENT', ${t.subtotalCents}, ${t.discountCents},
+        ${t.shippingCents}, ${t.taxAmountCents}, ${t.totalCents}, ${v.currency}, ${v.discount?.discountId ?? null},
+        ${v.discount?.name ?? null}, ${v.shippingType?.id ?? null}, ${v.shippingType?.name ?? null}, ${v.paymentMethod}::"PaymentMethod",
+        ${JSON.stringify(v.address)}::jsonb, ${v.now}, ${v.now}
+      FROM n
+      RETURNING *
+    ), i AS (
+      INSERT INTO order_items ("orderId", "productId", sku, name, quantity, "unitPriceCents")
+      SELECT o.id, v.product_id, v.sku, v.name, v.quantity, v.unit_price FROM o, (VALUES ${values}) AS v(product_id, sku, name, quantity, unit_price)
+      RETURNING *
+    ), p AS (
+      INSERT INTO payments ("tenantId", "orderId", method, status, "amountCents", currency, "createdAt", "updatedAt")
+      SELECT ${v.tenantId}, o.id, o."paymentMethod", 'awaiting_admin_approval', o."totalCents", o.currency, ${v.now}, ${v.now} FROM o
+      RETURNING *
+    ), ses AS (
+      -- A data-modifying CTE always runs, referenced or not.
+      UPDATE order_sessions SET state = 'SUBMITTED', "activeSlot" = NULL, "lastActivityAt" = ${v.now}, "updatedAt" = ${v.now}
+      WHERE id = ${v.sessionId} RETURNING id
+    )${list(tail.ctes)}
+    SELECT o.*, (SELECT json_agg(i ORDER BY i.id) FROM i) AS items, (SELECT row_to_json(p) FROM p) AS payment
+      ${list(tail.columns)}
+    FROM o`;
+}

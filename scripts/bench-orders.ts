@@ -2,13 +2,17 @@
 //
 // Database: a scratch database created on DATABASE_URL's server (dropped afterwards) when DATABASE_URL is
 // set, otherwise an embedded PostgreSQL in a temporary folder. Migrations and the job queue schema are
-// applied. A fake TaxJar (src/dev/fake-taxjar.ts) answers tax for a TaxJar-enabled tenant.
+// applied. A fake TaxJar (src/dev/fake-taxjar.ts, its own process) answers tax for a TaxJar-enabled tenant
+// after BENCH_TAXJAR_DELAY_MS (default 40: a remote API, not zero). Each shop has the demo seed's global
+// discount (10% off orders over $20, no use limit), which every order here qualifies for.
 //
 // Services: 8 concurrent callers, each a customer who repeatedly runs the whole flow through the services
-// (start, setItem, setAddress, setShippingType, setPaymentMethod, submit) for BENCH_SECONDS (default 10).
-// Baseline: 8 concurrent callers writing the same rows with plain `pg`, one transaction per order
-// (session + item + address, order number, order + item, payment, reservation and stock, the
-// order.created job, session submitted). Prints: orders/s: X  baseline/s: Y  ratio: Z
+// (start, setItem, setAddress, setShippingType, setPaymentMethod, review, submit with the review's
+// fingerprint, as Confirm does) for BENCH_SECONDS (default 10).
+// Baseline: 8 concurrent callers doing the same work by hand with plain `pg`: the same two tax calls
+// (review and submit) to the same fake, the discount read, and one transaction per order writing the same
+// rows (session + item + address, order number, order + item with the discount, payment, reservation and
+// stock, the order.created job, session submitted). Prints: orders/s: X  baseline/s: Y  ratio: Z
 import { createSecretBox, generateKeyringEntry } from '../src/platform/secret-box.js';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -39,8 +43,12 @@ const ADDRESS = { name: 'Bench Buyer', line1: '123 Main St', city: 'Springfield'
 
 
 /** The fake TaxJar in its own process, as the real one is remote: its CPU is not the services' CPU. */
+const TAXJAR_DELAY_MS = Number(process.env.BENCH_TAXJAR_DELAY_MS ?? 40);
 async function startFakeTaxjar(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../src/dev/fake-taxjar.ts')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FAKE_TAXJAR_RATE: '0.0825' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../src/dev/fake-taxjar.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, FAKE_TAXJAR_RATE: '0.0825', FAKE_TAXJAR_DELAY_MS: String(TAXJAR_DELAY_MS) },
+  });
   const lines = createInterface({ input: child.stdout! });
   const [first] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error('fake TaxJar exited'); })])) as [string];
   return { url: (JSON.parse(first) as { url: string }).url, child };
@@ -56,10 +64,12 @@ async function seedTenant(db: Db, label: string) {
   const guild = await db.guild.create({ data: { id: `${Date.now()}${Math.floor(Math.random() * 1e6)}`, tenantId: tenant.id, name: 'Bench guild' } });
   const product = await db.product.create({ data: { tenantId: tenant.id, sku: `BENCH-${label}`, name: 'Bench widget', unitPriceCents: 1999, trackStock: true, stock: 10_000_000 } });
   const shippingType = await db.shippingType.create({ data: { tenantId: tenant.id, name: 'Standard', priceCents: 500 } });
+  // The demo seed's discount (src/seed/demo-seed.ts): global, no use limit.
+  const discount = await db.discount.create({ data: { tenantId: tenant.id, name: 'Welcome 10% off orders over $20', type: 'PERCENT', percentOff: 10, scope: 'GLOBAL', minSubtotalCents: 2000 } });
   const customers = await Promise.all(
     Array.from({ length: CONCURRENCY }, (_, i) => db.customer.create({ data: { tenantId: tenant.id, discordUserId: `10000000000000000${i}`, username: `bench${i}` } })),
   );
-  return { tenant, guild, product, shippingType, customers };
+  return { tenant, guild, product, shippingType, discount, customers };
 }
 
 /** Runs `once` in CONCURRENCY loops for `seconds`; returns completed operations per second. */
@@ -108,8 +118,22 @@ async function main() {
       await sessions.setAddress(t, c, { address: ADDRESS });
       await sessions.setShippingType(t, c, shop.shippingType.id);
       await sessions.setPaymentMethod(t, c, 'VENMO_P2P');
-      const r = await orders.submit(t, c, { memberRoleIds: [] });
-      if (!r.created) throw new Error('submit returned an existing order');
+      const { fingerprint } = await sessions.review(t, c);
+      const r = await orders.submit(t, c, { memberRoleIds: [], reviewed: { fingerprint } });
+      if (!r.created || r.order.discountId !== shop.discount.id) throw new Error('submit did not create a discounted order');
+    };
+
+    // The tax call the baseline makes by hand: TaxJar's POST /v2/taxes with the order's lines.
+    const taxBody = (discountCents: number) => JSON.stringify({
+      from_country: 'US', from_zip: '92093', from_state: 'CA', from_city: 'La Jolla', from_street: '9500 Gilman Drive',
+      to_country: ADDRESS.country, to_zip: ADDRESS.postalCode, to_state: ADDRESS.state, to_city: ADDRESS.city, to_street: ADDRESS.line1,
+      amount: 2 * 1999 - discountCents, shipping: 5, line_items: [{ id: '1', quantity: 2, unit_price: 19.99, discount: discountCents / 100 }],
+    });
+    const taxFor = async (discountCents: number): Promise<number> => {
+      const res = await fetch(`${taxjar.url}/v2/taxes`, { method: 'POST', headers: { authorization: 'Bearer bench-key', 'content-type': 'application/json' }, body: taxBody(discountCents) });
+      if (!res.ok) throw new Error(`fake TaxJar answered ${res.status}`);
+      const { tax } = (await res.json()) as { tax: { amount_to_collect: number } };
+      return Math.round(tax.amount_to_collect * 100);
     };
 
     // ---- the baseline: the same rows with plain pg, one transaction per order
@@ -118,6 +142,15 @@ async function main() {
       const c = shop.customers[w]!.id;
       const client = await pool.connect();
       try {
+        const subtotal = 2 * 1999;
+        // The discount, and tax at review and again at submit (the services ask twice as well), outside the transaction.
+        const disc = await client.query<{ id: string; name: string; percentOff: number }>(
+          `SELECT id, name, "percentOff" FROM discounts WHERE "tenantId" = $1 AND active AND scope = 'GLOBAL' AND "minSubtotalCents" <= $2 ORDER BY "percentOff" DESC LIMIT 1`, [t, subtotal]);
+        const d = disc.rows[0]!;
+        const discountCents = Math.round((subtotal * d.percentOff) / 100);
+        await taxFor(discountCents);
+        const taxCents = await taxFor(discountCents);
+        const total = subtotal - discountCents + 500 + taxCents;
         await client.query('BEGIN');
         const addr = await client.query<{ id: string }>(
           `INSERT INTO addresses ("tenantId", "customerId", name, line1, city, state, "postalCode", country) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`,
@@ -129,15 +162,13 @@ async function main() {
         const sessionId = ses.rows[0]!.id;
         await client.query(`INSERT INTO order_session_items ("sessionId", "productId", quantity) VALUES ($1,$2,2)`, [sessionId, shop.product.id]);
         const num = await client.query<{ n: number }>(`UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1 WHERE id = $1 RETURNING "nextOrderNumber" - 1 AS n`, [t]);
-        const subtotal = 2 * 1999;
-        const taxCents = Math.round((subtotal + 500) * 0.0825);
         const order = await client.query<{ id: string }>(
-          `INSERT INTO orders ("tenantId", number, "customerId", "guildId", "sessionId", "subtotalCents", "shippingCents", "taxAmountCents", "totalCents", "paymentMethod", "shippingTypeId", "shippingTypeName", "shippingAddress", "updatedAt")
-           VALUES ($1,$2,$3,$4,$5,$6,500,$7,$8,'VENMO_P2P',$9,'Standard',$10, now()) RETURNING id`,
-          [t, num.rows[0]!.n, c, shop.guild.id, sessionId, subtotal, taxCents, subtotal + 500 + taxCents, shop.shippingType.id, JSON.stringify(ADDRESS)]);
+          `INSERT INTO orders ("tenantId", number, "customerId", "guildId", "sessionId", "subtotalCents", "discountCents", "discountId", "discountName", "shippingCents", "taxAmountCents", "totalCents", "paymentMethod", "shippingTypeId", "shippingTypeName", "shippingAddress", "updatedAt")
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,500,$10,$11,'VENMO_P2P',$12,'Standard',$13, now()) RETURNING id`,
+          [t, num.rows[0]!.n, c, shop.guild.id, sessionId, subtotal, discountCents, d.id, d.name, taxCents, total, shop.shippingType.id, JSON.stringify(ADDRESS)]);
         const orderId = order.rows[0]!.id;
         await client.query(`INSERT INTO order_items ("orderId", "productId", sku, name, quantity, "unitPriceCents") VALUES ($1,$2,$3,'Bench widget',2,1999)`, [orderId, shop.product.id, shop.product.sku]);
-        await client.query(`INSERT INTO payments ("tenantId", "orderId", method, status, "amountCents", "updatedAt") VALUES ($1,$2,'VENMO_P2P','awaiting_admin_approval',$3, now())`, [t, orderId, subtotal + 500 + taxCents]);
+        await client.query(`INSERT INTO payments ("tenantId", "orderId", method, status, "amountCents", "updatedAt") VALUES ($1,$2,'VENMO_P2P','awaiting_admin_approval',$3, now())`, [t, orderId, total]);
         await client.query(`INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt") VALUES ($1,$2,$3,2, now())`, [t, orderId, shop.product.id]);
         await client.query(`UPDATE products SET stock = stock - 2 WHERE id = $1 AND stock >= 2`, [shop.product.id]);
         await client.query(`SELECT graphile_worker.add_job('order.created>bench', $1::json)`, [JSON.stringify({ tenantId: t, orderId })]);
@@ -175,6 +206,7 @@ async function main() {
       db.order.count({ where: { tenantId: shopB.tenant.id } }),
     ]);
     console.log(`node cpu ms/order: services ${(cpu.services / made).toFixed(2)}  baseline ${(cpu.baseline / madeBaseline).toFixed(2)} (orders made: ${made} / ${madeBaseline}, incl. warm-up)`);
+    console.log(`fake TaxJar latency: ${TAXJAR_DELAY_MS} ms per call (2 calls an order, both sides); every order has the shop's 10% discount`);
     console.log(`orders/s: ${servicesRate.toFixed(1)}  baseline/s: ${baselineRate.toFixed(1)}  ratio: ${(servicesRate / baselineRate).toFixed(2)}`);
 
     // Detail only, after the measurement (changes none of the figures above): BENCH_STEPS=N runs N more

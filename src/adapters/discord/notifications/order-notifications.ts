@@ -58,7 +58,7 @@ import type { MissedNotices } from '../../../modules/notifications/missed-notice
 import { shippedNoticeKey } from '../../../modules/order-admin/shipping-notices.js';
 import { trackingLink } from '../../../modules/shipping/carriers.js';
 import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
-import { Prisma } from '../../../generated/prisma/index.js';
+import type { Prisma } from '../../../generated/prisma/index.js';
 import { AppError } from '../../../platform/errors.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';

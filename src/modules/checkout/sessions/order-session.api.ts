@@ -1,0 +1,51 @@
+// The order session API (spec 004): what the facade (order-session.service.ts) offers, and what it needs.
+import type { Clock } from '../../../platform/clock.js';
+import type { SqlClient } from '../../../platform/db/sql.js';
+import type { AddressInput } from '../../customers/address.schema.js';
+import type { DiscountService } from '../../discounts/discount.service.js';
+import type { TaxPort } from '../../tax/tax.port.js';
+import type { Quote } from '../quote/order-quote.js';
+import type { SessionView } from './session-store.js';
+
+export interface OrderSessionDeps {
+  /** The plain-SQL client: every statement of the order flow runs on it (platform/db/sql.ts). */
+  sql: SqlClient;
+  clock: Clock;
+  discounts: DiscountService;
+  tax: TaxPort;
+  /** ORDER_SESSION_TTL_MINUTES (default 30). */
+  ttlMinutes: number;
+}
+
+export interface OrderSessionService {
+  /** Returns the active session (resumed: true) or opens a new one; an expired one is ended first. */
+  start(tenantId: string, customerId: string, opts?: { guildId?: string }): Promise<{ session: SessionView; resumed: boolean }>;
+  /** The active, unexpired session or null (an expired one is ended). */
+  getActive(tenantId: string, customerId: string): Promise<SessionView | null>;
+  /** Sets a line's quantity (0 removes it). NOT_FOUND (product unknown or inactive), ROLE_REQUIRED, OUT_OF_STOCK (fewer units than asked right now). */
+  setItem(tenantId: string, customerId: string, input: { productId: string; quantity: number; memberRoleIds: string[] }): Promise<SessionView>;
+  removeItem(tenantId: string, customerId: string, productId: string): Promise<SessionView>;
+  /** A saved address of the customer, or a new one (saved for reuse). Needs at least one item (ILLEGAL_STATE). */
+  setAddress(tenantId: string, customerId: string, input: { addressId: string } | { address: AddressInput }): Promise<SessionView>;
+  /** Keeps a validation suggestion on the session until the customer accepts it or keeps the original. */
+  setPendingAddress(tenantId: string, customerId: string, input: { original: AddressInput; suggested: AddressInput }): Promise<SessionView>;
+  acceptCorrectedAddress(tenantId: string, customerId: string): Promise<SessionView>;
+  keepOriginalAddress(tenantId: string, customerId: string): Promise<SessionView>;
+  /** An active shipping type of the tenant (NOT_FOUND otherwise). Needs at least one item. */
+  setShippingType(tenantId: string, customerId: string, shippingTypeId: string): Promise<SessionView>;
+  /**
+   * Needs items, an address and, when the tenant has active shipping types, a chosen one (ILLEGAL_STATE);
+   * the method must be one the tenant enabled (PAYMENT_METHOD_NOT_ENABLED). Moves to READY_TO_SUBMIT.
+   */
+  setPaymentMethod(tenantId: string, customerId: string, method: string): Promise<SessionView>;
+  /** Ends the active session (no-op when there is none). */
+  cancel(tenantId: string, customerId: string): Promise<{ cancelled: boolean }>;
+  /**
+   * What submit would charge now: catalog prices, best discount, shipping, tax (TAX_SERVICE_UNAVAILABLE
+   * when the tenant's tax provider cannot answer), total. Needs items (SESSION_EMPTY) and an address.
+   */
+  review(tenantId: string, customerId: string): Promise<ReviewedQuote>;
+}
+
+/** A review: the quote, stored on the session as what the customer is shown, and its fingerprint (quote-consent.ts). */
+export type ReviewedQuote = Quote & { fingerprint: string };

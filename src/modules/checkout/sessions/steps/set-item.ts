@@ -1,0 +1,67 @@
+// Session steps: a line's quantity (the product rules of selection-rules.ts, fast path and long way).
+import { z } from 'zod';
+import { Prisma } from '../../../../platform/db/prisma.js';
+import { AppError } from '../../../../platform/errors.js';
+import { parseInput } from '../../../../platform/validate.js';
+import { assertRules, guardSql, productRules } from '../../selection-rules.js';
+import { toSessionView, type LoadedProduct } from '../session-store.js';
+import type { OrderSessionService } from '../order-session.api.js';
+import { STATE_WITH_ITEMS, type StepContext } from '../step-runner.js';
+
+const setItemSchema = z.object({
+  productId: z.string().min(1).max(64),
+  /** The new quantity of the line; 0 removes it. */
+  quantity: z.coerce.number().int().min(0).max(999),
+  memberRoleIds: z.array(z.string()).max(250),
+});
+
+export function createItemSteps(ctx: StepContext): Pick<OrderSessionService, 'setItem' | 'removeItem'> {
+  const { sql, step, fastStep } = ctx;
+
+  return {
+    async setItem(tenantId, customerId, input) {
+      const { productId, quantity, memberRoleIds } = parseInput(setItemSchema, input, 'item');
+      // The product rules (selection-rules.ts): the fast path's guard and the long way's errors.
+      const rules = productRules({ quantity, memberRoleIds });
+      if (quantity > 0) {
+        // Fast path: the same checks as below (product active and the tenant's, role gate, currency, early
+        // stock check), the session write and the item upsert in one statement.
+        const fast = await fastStep<LoadedProduct>(tenantId, customerId, {
+          guard: Prisma.sql`EXISTS (SELECT 1 FROM products p WHERE p.id = ${productId} AND ${guardSql(rules)})`,
+          set: Prisma.sql`state = ${STATE_WITH_ITEMS}`,
+          ctes: Prisma.sql`, item AS (
+              INSERT INTO order_session_items ("sessionId", "productId", quantity)
+              SELECT id, ${productId}, ${quantity} FROM cas
+              ON CONFLICT ("sessionId", "productId") DO UPDATE SET quantity = EXCLUDED.quantity RETURNING 1)`,
+          extra: Prisma.sql`(SELECT json_build_object('id', p.id, 'tenantId', p."tenantId", 'sku', p.sku, 'name', p.name, 'unitPriceCents', p."unitPriceCents",
+              'currency', p.currency, 'active', p.active, 'requiredRoleIds', p."requiredRoleIds", 'trackStock', p."trackStock", 'stock', p.stock)
+            FROM products p WHERE p.id = ${productId})`,
+        });
+        if (fast) {
+          // `extra` is the product the guard just matched, read in the same statement.
+          const line = { productId, quantity, product: fast.extra as LoadedProduct };
+          const items = fast.items.some((i) => i.productId === productId) ? fast.items.map((i) => (i.productId === productId ? line : i)) : [...fast.items, line];
+          return toSessionView({ ...fast, items });
+        }
+      }
+      return step(tenantId, customerId, async (s) => {
+        if (quantity === 0) return { patch: { items: s.items.filter((i) => i.productId !== productId) }, item: { remove: productId } };
+        const products = await sql.query<LoadedProduct>(Prisma.sql`
+          SELECT id, "tenantId", sku, name, "unitPriceCents", currency, active, "requiredRoleIds", "trackStock", stock
+          FROM products WHERE id = ${productId} AND "tenantId" = ${tenantId}`);
+        const product = products[0];
+        if (!product) throw new AppError('NOT_FOUND', 'That product is not available.', { productId });
+        assertRules(rules, { tenant: s.tenant, product, choosing: true });
+        const line = { productId, quantity, product };
+        const items = s.items.some((i) => i.productId === productId) ? s.items.map((i) => (i.productId === productId ? line : i)) : [...s.items, line];
+        return { patch: { items }, item: { upsert: { productId, quantity } } };
+      });
+    },
+
+    async removeItem(tenantId, customerId, productId) {
+      const id = String(productId);
+      return step(tenantId, customerId, async (s) => ({ patch: { items: s.items.filter((i) => i.productId !== id) }, item: { remove: id } }));
+    },
+
+  };
+}

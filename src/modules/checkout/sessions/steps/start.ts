@@ -1,0 +1,83 @@
+// Session steps: opening (or resuming) the customer's session, reading it, and cancelling it.
+import { Prisma } from '../../../../platform/db/prisma.js';
+import { AppError } from '../../../../platform/errors.js';
+import { expireSession, loadActiveSession, loadSessionById, toSessionView, type SessionView } from '../session-store.js';
+import type { OrderSessionService } from '../order-session.api.js';
+import { type StepContext } from '../step-runner.js';
+
+export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 'start' | 'getActive' | 'cancel'> {
+  const { sql, clock } = ctx;
+  /** Extends the active session, ending an expired one on the way; its view, or null when none is active. */
+  async function resume(tenantId: string, customerId: string): Promise<SessionView | null> {
+    const now = clock.now();
+    const touched = await sql.query<{ id: string }>(Prisma.sql`
+      WITH expired AS (
+        UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'EXPIRED', "updatedAt" = clock_timestamp()
+        WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1 AND "expiresAt" <= ${now}
+        RETURNING id
+      ), touched AS (
+        UPDATE order_sessions SET "lastActivityAt" = ${now}, "expiresAt" = ${clock.expiresAt(now)}, "updatedAt" = clock_timestamp()
+        WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1 AND "expiresAt" > ${now}
+        RETURNING id
+      )
+      SELECT id FROM touched`);
+    if (!touched[0]) return null;
+    const s = await loadSessionById(sql, tenantId, touched[0].id);
+    return s ? toSessionView(s) : null;
+  }
+
+  /** Opens a session, or null when the customer is not the tenant's or already has an active one (the unique active slot). */
+  async function open(tenantId: string, customerId: string, guildId: string | null): Promise<SessionView | null> {
+    const now = clock.now();
+    const expiresAt = clock.expiresAt(now);
+    // INSERT ... SELECT FROM customers: the customer must be this tenant's.
+    const created = await sql.query<{ id: string; currency: string }>(Prisma.sql`
+      WITH ins AS (
+        INSERT INTO order_sessions ("tenantId", "customerId", "guildId", "lastActivityAt", "expiresAt", "createdAt", "updatedAt")
+        SELECT c."tenantId", c.id, ${guildId}, ${now}, ${expiresAt}, ${now}, clock_timestamp()
+        FROM customers c WHERE c.id = ${customerId} AND c."tenantId" = ${tenantId}
+        ON CONFLICT ("tenantId", "customerId", "activeSlot") DO NOTHING
+        RETURNING id, "tenantId"
+      )
+      SELECT ins.id, t.currency FROM ins JOIN tenants t ON t.id = ins."tenantId"`);
+    const row = created[0];
+    if (!row) return null;
+    return {
+      id: row.id, tenantId, customerId, guildId, state: 'COLLECTING_ITEMS', items: [], subtotalCents: 0, currency: row.currency.trim(),
+      address: null, pendingAddress: null, shippingType: null, paymentMethod: null, lastActivityAt: now, expiresAt,
+    };
+  }
+  return {
+    async start(tenantId, customerId, opts = {}) {
+      // Open first (the usual case: /order with nothing in progress); when the active slot is taken,
+      // resume that session (an expired one is ended by resume, and the next turn opens a new one).
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const opened = await open(tenantId, customerId, opts.guildId ?? null);
+        if (opened) return { session: opened, resumed: false };
+        const resumed = await resume(tenantId, customerId);
+        if (resumed) return { session: resumed, resumed: true };
+        const [customer] = await sql.query<{ id: string }>(Prisma.sql`SELECT id FROM customers WHERE id = ${customerId} AND "tenantId" = ${tenantId}`);
+        if (!customer) throw new AppError('NOT_FOUND', 'Customer not found');
+      }
+      throw new AppError('CONFLICT', 'Your order session is busy: try again.');
+    },
+
+    async getActive(tenantId, customerId) {
+      const s = await loadActiveSession(sql, tenantId, customerId);
+      if (!s) return null;
+      if (clock.isExpired(s, clock.now())) {
+        await expireSession(sql, s.id);
+        return null;
+      }
+      return toSessionView(s);
+    },
+
+    async cancel(tenantId, customerId) {
+      const done = await sql.execute(Prisma.sql`
+        UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'CANCELLED', "updatedAt" = clock_timestamp()
+        WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1`);
+      return { cancelled: done > 0 };
+    },
+
+  };
+}

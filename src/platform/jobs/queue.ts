@@ -116,20 +116,6 @@ export class EventBus {
     );
   }
 
-  /**
-   * emit as SQL, for a caller that enqueues in a statement it makes anyway (one round trip less): a SELECT
-   * calling graphile_worker.add_job once per subscriber for each row of `from`, with `payload` (a JSON
-   * expression over those rows). Use it as a CTE and reference it (a SELECT in WITH runs only when read).
-   */
-  emitSql(event: string, payload: Prisma.Sql, from: Prisma.Sql): Prisma.Sql {
-    const subscribers = this.subscribersOf(event);
-    if (subscribers.length === 0) return Prisma.sql`SELECT NULL::bigint AS job WHERE false`;
-    return Prisma.join(
-      subscribers.map((s) => Prisma.sql`SELECT (graphile_worker.add_job(${`${event}>${s}`}::text, ${payload}::json, max_attempts => 12)).id AS job FROM ${from}`),
-      ' UNION ALL ',
-    );
-  }
-
   /** Every task name with its handler: event subscribers and plain tasks. */
   handlers(): Map<string, JobHandler> {
     const all = new Map<string, JobHandler>(this.tasks);

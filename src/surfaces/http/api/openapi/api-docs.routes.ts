@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import express, { Router } from 'express';
+import { AppError } from '../../../../platform/errors.js';
 import { buildOpenApiDocument } from './openapi.document.js';
 
 const DOCS_CSP = [
@@ -75,7 +76,7 @@ export function apiDocsRoutes(): Router {
   });
   const assets = express.static(assetDir, { index: false, fallthrough: false, maxAge: '1d' });
   router.use('/docs/assets', (req, res, next) => {
-    if (!ASSETS.has(req.path.replace(/^\//, ''))) return next();
+    if (!ASSETS.has(req.path.replace(/^\//, ''))) return next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.originalUrl.split('?')[0]}`));
     assets(req, res, next);
   });
   return router;

@@ -23,11 +23,19 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'A service this call needs is unavailable: retry later',
 };
 
+/** zod names nested schemas "#/$defs/X"; in the document they live at "#/components/schemas/X" (XInput for request shapes). */
+function pointRefsAtComponents(value: unknown, io: 'input' | 'output'): unknown {
+  if (Array.isArray(value)) return value.map((v) => pointRefsAtComponents(v, io));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [
+    k,
+    k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/') ? `#/components/schemas/${v.slice(8)}${io === 'input' ? 'Input' : ''}` : pointRefsAtComponents(v, io),
+  ]));
+}
+
 function converter(components: Record<string, JsonSchema>) {
   return (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
-    // `uri` (typed only for registries) is honoured for one schema too: named schemas point into components.
-    const params = { target: 'draft-2020-12' as const, io, unrepresentable: 'any' as const, uri: (id: string) => `#/components/schemas/${io === 'input' ? `${id}Input` : id}` };
-    const json = z.toJSONSchema(schema, params) as JsonSchema & { $defs?: Record<string, JsonSchema>; $schema?: string; id?: string };
+    const json = pointRefsAtComponents(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }), io) as JsonSchema & { $defs?: Record<string, JsonSchema>; $schema?: string; id?: string };
     const { $defs, $schema: _dialect, ...rest } = json;
     for (const [id, def] of Object.entries($defs ?? {})) components[io === 'input' ? `${id}Input` : id] ??= def;
     // A schema that is itself named is referenced, not repeated.

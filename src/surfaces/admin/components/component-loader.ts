@@ -27,6 +27,7 @@ export function createComponents() {
     AuditTimeline: loader.add('AuditTimeline', file('audit-timeline')),
     CustomerOrders: loader.add('CustomerOrders', file('customer-orders')),
     DateTime: loader.add('DateTime', file('date-time')),
+    WebhookEndpointCreate: loader.add('WebhookEndpointCreate', file('webhook-endpoint-create')),
   };
   return { loader, components };
 }

@@ -7,7 +7,7 @@
 //   webhook.deliver          : one signed POST (Standard Webhooks headers); every attempt is logged (status,
 //                              duration, response excerpt). A non-2xx answer or no answer throws, so
 //                              graphile-worker retries with its exponential backoff, up to WEBHOOK_MAX_ATTEMPTS
-//                              (about a day and a half in all); then the delivery is FAILED and can be redelivered.
+//                              (about 28 hours in all); then the delivery is FAILED and can be redelivered.
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { withTransaction, type Db } from '../../platform/db/prisma.js';
@@ -29,7 +29,7 @@ import type { WebhookEventType } from './webhook-events.js';
 import { webhookHeaders } from './webhook-signature.js';
 
 export const WEBHOOK_DELIVER_TASK = 'webhook.deliver';
-/** graphile-worker waits exp(min(attempt, 10)) seconds before each retry: 14 attempts span about 36 hours. */
+/** graphile-worker waits exp(min(attempt, 10)) seconds before each retry: 14 attempts span about 28 hours (3 s, 7 s, 20 s, 55 s, 2.5 min, 7 min, 18 min, 50 min, 2.3 h, then 6.1 h four times). */
 export const WEBHOOK_MAX_ATTEMPTS = 14;
 export const WEBHOOK_SUBSCRIBER = 'webhooks';
 export const deliverJobKey = (deliveryId: string) => `webhook:${deliveryId}`;

@@ -60,7 +60,7 @@ const WebhookEndpointCreate: React.FC<ActionProps> = ({ resource }) => {
 
   return (
     <Box as="form" variant="white" onSubmit={create} data-testid="webhook-endpoint-form">
-      <Text mb="lg">Ledgerline POSTs a signed JSON message to this URL when an order event happens, and retries for about a day and a half until it answers 2xx.</Text>
+      <Text mb="lg">Ledgerline POSTs a signed JSON message to this URL when an order event happens, and retries for about 28 hours until it answers 2xx.</Text>
       <Label htmlFor="webhook-url" required>URL (https://)</Label>
       <Input id="webhook-url" name="url" value={url} maxLength={2000} width={1} placeholder="https://example.com/webhooks/ledgerline" onChange={(ev: React.ChangeEvent<HTMLInputElement>) => setUrl(ev.target.value)} />
       <Label mt="default" htmlFor="webhook-description">Description</Label>

@@ -103,7 +103,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonSch
         operationId: `webhook_${type.replace('.', '_')}`,
         tags: ['Webhooks'],
         summary: `${type} (sent to your endpoint)`,
-        description: 'Signed with Standard Webhooks: verify webhook-signature (v1,base64 HMAC-SHA256 of "webhook-id.webhook-timestamp.body" with the endpoint\'s whsec_ secret) before trusting the body. Answer 2xx within 10 seconds; anything else is retried with exponential backoff for about 36 hours, with the same webhook-id.',
+        description: 'Signed with Standard Webhooks: verify webhook-signature (v1,base64 HMAC-SHA256 of "webhook-id.webhook-timestamp.body" with the endpoint\'s whsec_ secret) before trusting the body. Answer 2xx within 10 seconds; anything else is retried with exponential backoff for about 28 hours, with the same webhook-id.',
         parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
         requestBody: { required: true, content: { 'application/json': { schema: convert(webhookBodies[type], 'output') } } },
         responses: { '2XX': { description: 'Received' } },

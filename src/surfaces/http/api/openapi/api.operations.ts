@@ -6,6 +6,7 @@ import { invoiceLinkBody } from '../invoice-links.routes.js';
 import { listOrdersQuery, updateOrderBody } from '../orders.routes.js';
 import { confirmBody, rejectBody } from '../payments.routes.js';
 import { refundBody } from '../refunds.routes.js';
+import { listProductsQuery } from '../products.routes.js';
 import { invoiceLink, orderDetail, orderSummary, paymentDecision, productList, refundCreated, refundPlan } from './api.schemas.js';
 import { z as zod } from 'zod';
 
@@ -85,7 +86,8 @@ export const API_OPERATIONS: ApiOperation[] = [
   },
   {
     method: 'get', path: '/products', operationId: 'listProducts', tag: 'Products',
-    summary: 'List products', description: 'The shop\'s active products, in menu order.',
+    summary: 'List products', description: 'The shop\'s active products, in menu order, a page at a time: pass nextCursor as cursor (with the same filters) for the next page.',
+    query: listProductsQuery,
     success: { status: 200, description: 'The products', schema: productList },
   },
 ];

@@ -100,7 +100,11 @@ export const refundCreated = z.strictObject({
   moneyReturn: z.enum(['processor', 'manual']).describe('processor: sent back through the payment processor by a job; manual: the shop returns it by hand'),
 }).meta({ id: 'RefundCreated' });
 export const invoiceLink = z.strictObject({ url: z.url(), expiresAt: timestamp, paymentMethods: z.array(z.string()) }).meta({ id: 'InvoiceLink' });
-export const productList = z.strictObject({ data: z.array(product) }).meta({ id: 'ProductList' });
+export const productList = z.strictObject({
+  data: z.array(product),
+  pageSize: z.number().int(),
+  nextCursor: z.string().nullable().describe('Pass as cursor (with the same filters) for the next page; null on the last page'),
+}).meta({ id: 'ProductList' });
 
 export const apiError = z.strictObject({
   error: z.strictObject({

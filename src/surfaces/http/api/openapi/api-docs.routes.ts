@@ -6,7 +6,7 @@
 // The page has its own Content-Security-Policy: scripts only from this server (the start-up script is a
 // file, not inline), Swagger UI's inline style attributes, data: images, and fetches to this server only.
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import express, { Router } from 'express';
 import { AppError } from '../../../../platform/errors.js';
 import { buildOpenApiDocument } from './openapi.document.js';

@@ -1,14 +1,13 @@
 // Every REST operation with the zod schemas its handler validates with (imported from the route files, so
 // the document describes exactly what is checked) and the schemas of its answers (api.schemas.ts). The
 // test test/http/api/openapi.test.ts fails when a mounted route is missing here.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { invoiceLinkBody } from '../invoice-links.routes.js';
 import { listOrdersQuery, updateOrderBody } from '../orders.routes.js';
 import { confirmBody, rejectBody } from '../payments.routes.js';
 import { refundBody } from '../refunds.routes.js';
 import { listProductsQuery } from '../products.routes.js';
 import { invoiceLink, orderDetail, orderSummary, paymentDecision, productList, refundCreated, refundPlan } from './api.schemas.js';
-import { z as zod } from 'zod';
 
 export interface ApiOperation {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -28,11 +27,11 @@ export interface ApiOperation {
   errors?: number[];
 }
 
-export const listOrdersResponse = zod.strictObject({
-  data: zod.array(orderSummary),
-  page: zod.number().int(),
-  pageSize: zod.number().int(),
-  total: zod.number().int(),
+export const listOrdersResponse = z.strictObject({
+  data: z.array(orderSummary),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
 }).meta({ id: 'OrderList' });
 
 export const API_OPERATIONS: ApiOperation[] = [

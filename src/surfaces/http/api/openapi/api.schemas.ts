@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { $Enums } from '../../../../generated/prisma/index.js';
 import { ERROR_CODES } from '../../../../platform/errors.js';
-import { WEBHOOK_EVENTS } from '../../../../modules/webhooks/webhook-events.js';
+import type { WEBHOOK_EVENTS } from '../../../../modules/webhooks/webhook-events.js';
 
 const values = <T extends Record<string, string>>(e: T) => Object.values(e) as [T[keyof T], ...T[keyof T][]];
 const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time (UTC)');

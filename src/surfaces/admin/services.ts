@@ -16,6 +16,7 @@ import type { PaymentService } from '../../modules/payments/payment.service.js';
 import type { RefundService } from '../../modules/refunds/refund.service.js';
 import type { RoleRepairService } from '../../modules/entitlements/role-repair.service.js';
 import type { SecretBox } from '../../platform/secret-box.js';
+import type { WebhookEndpointService } from '../../modules/webhooks/webhook-endpoint.service.js';
 
 /**
  * What the admin surface uses of the composition root: the services it calls, nothing more. The
@@ -40,4 +41,5 @@ export interface Services {
   refunds: RefundService;
   roleRepair: RoleRepairService;
   secrets: SecretBox;
+  webhooks: WebhookEndpointService;
 }

@@ -6,7 +6,7 @@
 //                       the show page lists every attempt (status, duration, response excerpt or error) and
 //                       has Redeliver (sends it again now, same webhook-id, fresh retry schedule).
 import { flat, type ActionContext, type ActionRequest, type ActionResponse, type RecordActionResponse, type ResourceWithOptions } from 'adminjs';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { WEBHOOK_EVENTS } from '../../../modules/webhooks/webhook-events.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { tenantContextOf } from '../auth/panel-admin.js';

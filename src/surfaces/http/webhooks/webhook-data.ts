@@ -5,7 +5,7 @@
 //   order.refunded  {order, refund}
 //   order.cancelled {order, reason, note}
 import type { WebhookDataBuilder } from '../../../modules/webhooks/webhook-delivery.jobs.js';
-import type { OrderService } from '../../../modules/orders/order.service.js';
+import type { OrderService } from '../../../modules/orders/index.js';
 import { orderSummaryDto, paymentDto, refundDto } from '../api/api.presenters.js';
 
 export function createWebhookDataBuilder(deps: { orders: Pick<OrderService, 'get'> }): WebhookDataBuilder {

@@ -77,6 +77,9 @@ describe('answers match the document', () => {
     operation('listOrders').success.schema.parse((await request(t.app).get(api('/orders')).set(shop.auth).expect(200)).body);
     operation('getOrder').success.schema.parse((await request(t.app).get(api(`/orders/${order.id}`)).set(shop.auth).expect(200)).body);
     operation('listProducts').success.schema.parse((await request(t.app).get(api('/products')).set(shop.auth).expect(200)).body);
+    const partly = await pendingOrder(shop);
+    operation('recordReceipt').success.schema.parse((await request(t.app).post(api(`/orders/${partly.id}/payment/receipts`)).set(shop.auth).send({ amountCents: 1000, note: 'Cash' }).expect(201)).body);
+    operation('getOrder').success.schema.parse((await request(t.app).get(api(`/orders/${partly.id}`)).set(shop.auth).expect(200)).body);
     operation('confirmPayment').success.schema.parse((await request(t.app).post(api(`/orders/${order.id}/payment/confirm`)).set(shop.auth).expect(200)).body);
     operation('previewRefund').success.schema.parse((await request(t.app).post(api(`/orders/${order.id}/refunds/preview`)).set(shop.auth).send({ amountCents: 100 }).expect(200)).body);
     operation('createRefund').success.schema.parse((await request(t.app).post(api(`/orders/${order.id}/refunds`)).set(shop.auth).send({ amountCents: 100, reason: 'Scratched' }).expect(201)).body);

@@ -4,10 +4,10 @@
 import { z } from 'zod';
 import { invoiceLinkBody } from '../invoice-links.routes.js';
 import { listOrdersQuery, updateOrderBody } from '../orders.routes.js';
-import { confirmBody, rejectBody } from '../payments.routes.js';
+import { confirmBody, receiptBody, rejectBody } from '../payments.routes.js';
 import { refundBody } from '../refunds.routes.js';
 import { listProductsQuery } from '../products.routes.js';
-import { invoiceLink, orderDetail, orderSummary, paymentDecision, productList, refundCreated, refundPlan } from './api.schemas.js';
+import { invoiceLink, orderDetail, orderSummary, paymentDecision, productList, receiptRecorded, refundCreated, refundPlan } from './api.schemas.js';
 
 export interface ApiOperation {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -58,6 +58,13 @@ export const API_OPERATIONS: ApiOperation[] = [
     summary: 'Confirm the payment', description: 'Marks the order paid (as the approve button in Discord does). Repeating it answers changed=false.',
     body: confirmBody, idempotent: true,
     success: { status: 200, description: 'The payment and order after the decision', schema: paymentDecision }, errors: [404, 409, 422],
+  },
+  {
+    method: 'post', path: '/orders/{id}/payment/receipts', operationId: 'recordReceipt', tag: 'Payments',
+    summary: 'Record money received',
+    description: 'Records a payment received by hand (all or part of what is owed; amountCents omitted records what is still owed). When the receipts cover the total the order becomes PAID. 201 when a receipt was recorded, 200 when nothing new was (a replayed Idempotency-Key).',
+    body: receiptBody, idempotent: true,
+    success: { status: 201, description: 'The receipt and the order\'s balance', schema: receiptRecorded }, errors: [404, 409, 422],
   },
   {
     method: 'post', path: '/orders/{id}/payment/reject', operationId: 'rejectPayment', tag: 'Payments',

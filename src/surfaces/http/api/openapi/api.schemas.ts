@@ -19,6 +19,9 @@ export const orderSummary = z.strictObject({
   status: orderStatus,
   shippingStatus,
   trackingNumber: z.string().nullable(),
+  shippingCarrier: z.string().nullable(),
+  trackingUrl: z.url().nullable().describe('The carrier\'s tracking page, when the carrier is known'),
+  paymentReference: z.string().nullable().describe('The reference the customer was asked to put on a manual payment'),
   customerId: z.string(),
   paymentMethod: z.enum(values($Enums.PaymentMethod)),
   currency: z.string().length(3),
@@ -30,6 +33,8 @@ export const orderSummary = z.strictObject({
   taxAmountCents: cents('Sales tax'),
   totalCents: cents('Total charged'),
   refundedTotalCents: cents('Refunded so far'),
+  amountReceivedCents: cents('Received so far'),
+  overpaidCents: cents('Received beyond the total (owed back)'),
   paidAt: timestamp.nullable(),
   cancelledAt: timestamp.nullable(),
   createdAt: timestamp,
@@ -62,6 +67,16 @@ export const refund = z.strictObject({
   createdAt: timestamp,
 }).meta({ id: 'Refund' });
 
+export const receipt = z.strictObject({
+  id: z.string(),
+  paymentId: z.string().nullable(),
+  amountCents: cents('Money received'),
+  currency: z.string().length(3),
+  note: z.string().nullable(),
+  actorType: z.enum(values($Enums.ActorType)),
+  createdAt: timestamp,
+}).meta({ id: 'Receipt' });
+
 export const orderDetail = orderSummary.extend({
   notes: z.string().nullable(),
   shippingAddress: z.unknown().describe('The address the order ships to ({line1, line2?, city, state, postalCode, country}); null when nothing ships'),
@@ -69,6 +84,11 @@ export const orderDetail = orderSummary.extend({
   items: z.array(z.strictObject({ productId: z.string(), sku: z.string().nullable(), name: z.string(), quantity: z.number().int(), unitPriceCents: cents('Unit price'), refundedQuantity: z.number().int() })),
   payments: z.array(payment),
   refunds: z.array(refund),
+  receipts: z.array(receipt).describe('Money recorded as received (partial payments add up to the total)'),
+  customerNotices: z.strictObject({
+    dmFailedAt: timestamp.nullable().describe('When a DM about this order last failed (the customer\'s DMs were closed)'),
+    undelivered: z.array(z.strictObject({ id: z.string(), kind: z.string(), at: timestamp, shownInDiscordAt: timestamp.nullable() })),
+  }).describe('DMs about this order that did not reach the customer'),
 }).meta({ id: 'OrderDetail' });
 
 export const product = z.strictObject({
@@ -91,6 +111,17 @@ export const refundPlan = z.strictObject({
   remainingAfterCents: z.number().int(),
   resultingStatus: z.enum(['PARTIALLY_REFUNDED', 'REFUNDED']),
 }).meta({ id: 'RefundPlan' });
+
+export const receiptRecorded = z.strictObject({
+  changed: z.boolean().describe('false when this Idempotency-Key already recorded a receipt (the first one is returned)'),
+  paid: z.boolean().describe('true once the receipts cover the total: the order is then PAID'),
+  receipt: receipt.nullable(),
+  receivedCents: cents('Received so far'),
+  remainingCents: cents('Still owed'),
+  overpaidCents: cents('Received beyond the total'),
+  order: orderSummary,
+  payment: payment.nullable(),
+}).meta({ id: 'ReceiptRecorded' });
 
 export const paymentDecision = z.strictObject({ changed: z.boolean().describe('false when the payment was already in this state'), order: orderSummary, payment }).meta({ id: 'PaymentDecision' });
 export const refundCreated = z.strictObject({

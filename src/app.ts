@@ -14,6 +14,7 @@ import { handleInteraction } from './surfaces/discord/dispatch.js';
 import { invoiceRoutes } from './surfaces/http/invoice/invoice.routes.js';
 import { providerWebhooksRoutes } from './surfaces/http/provider-webhooks.routes.js';
 import { apiRouter } from './surfaces/http/api/api.router.js';
+import { apiDocsRoutes } from './surfaces/http/api/openapi/api-docs.routes.js';
 import { lazyAdminRouter } from './surfaces/admin/index.js';
 import { httpMetrics, metricsRoutes, timedInteractions } from './surfaces/http/metrics.routes.js';
 
@@ -70,7 +71,12 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
     app.use(express.json({ limit: env.BODY_LIMIT }));
     app.use(rejectUnsafeText);
     app.use(invoiceRoutes({ invoices: services.invoices, logger }));
-    app.use('/api', apiRouter(services));
+    // The REST API, versioned: /api/v1 is the address to use; /api stays as its alias (the same routes).
+    // Its description (/api/openapi.json, /api/docs) needs no API key, so it comes first.
+    app.use(['/api/v1', '/api'], apiDocsRoutes());
+    const api = apiRouter(services);
+    app.use('/api/v1', api);
+    app.use('/api', api);
   }
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -60,6 +60,11 @@ import { createDiscordGuildDirectory } from './adapters/discord/guild-directory.
 import { createOrderAdminService, type OrderAdminService } from './modules/order-admin/order-admin.service.js';
 import { createPaymentService, type PaymentService } from './modules/payments/payment.service.js';
 import { createRefundService, type RefundService } from './modules/refunds/refund.service.js';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { createWebhookEndpointService, type WebhookEndpointService } from './modules/webhooks/webhook-endpoint.service.js';
+import { registerWebhookJobs } from './modules/webhooks/webhook-delivery.jobs.js';
+import { createWebhookSender, WEBHOOK_TIMEOUT_MS } from './adapters/http/webhook-sender.js';
+import { createWebhookDataBuilder } from './surfaces/http/webhooks/webhook-data.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -130,6 +135,8 @@ export interface Services {
   taxReport: TaxReportService;
   /** Bookkeeping CSV exports, streamed from a cursor (panel and REST). */
   exports: ExportService;
+  /** The shop's outgoing webhook endpoints and Redeliver (deliveries are jobs: webhook-delivery.jobs.ts). */
+  webhooks: WebhookEndpointService;
   checkDatabase(): Promise<void>;
   close(): Promise<void>;
 }
@@ -188,6 +195,9 @@ export function createContainer(opts: ContainerOptions): Services {
   // Refunds of processor-paid orders send the money back through the shop's connection (a job; see refund.command.ts).
   registerProcessorRefundJobs(bus, { db, audit, logger, connections: paymentConnections });
 
+  // Outgoing webhooks: https and public targets only in production (modules/webhooks/webhook-url.ts).
+  const webhookPolicy = { production: env.NODE_ENV === 'production' };
+
   const services: Services = {
     env,
     logger,
@@ -227,6 +237,7 @@ export function createContainer(opts: ContainerOptions): Services {
     refunds: createRefundService(afterSale),
     taxReport: createTaxReportService({ db, clock }),
     exports: createExportService({ db, pool: database.pool }),
+    webhooks: createWebhookEndpointService({ db, secrets, audit, policy: webhookPolicy, lookup: async (host) => (await dnsLookup(host, { all: true })).map((a) => a.address) }),
     async checkDatabase() {
       await db.$queryRaw`SELECT 1`;
     },
@@ -237,6 +248,11 @@ export function createContainer(opts: ContainerOptions): Services {
   registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices, digital: digitalGoods, missed: missedNotices });
   registerAccessNotifications(bus, { rest: discordRest, logger });
   registerTaxJobs(bus, { db, clock, logger, filing: createTaxjarFilingAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: 15_000, secrets }) });
+  registerWebhookJobs(bus, {
+    db, secrets, clock, logger,
+    send: createWebhookSender({ timeoutMs: WEBHOOK_TIMEOUT_MS, blockPrivate: webhookPolicy.production }),
+    data: createWebhookDataBuilder({ orders: services.orders }),
+  });
   registerDigitalNotifications(bus, { rest: discordRest, logger, digital: digitalGoods, orders: services.orders, tenants: services.tenants });
   return services;
 }

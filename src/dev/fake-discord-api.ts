@@ -29,6 +29,29 @@ export interface FailureRule {
   times?: number;
 }
 
+/**
+ * A per-route rate limit as Discord applies it: `limit` requests per `windowMs` per bucket and top-level
+ * resource (the path's first capture group: a channel, guild or webhook id). Every answer in the bucket
+ * carries X-RateLimit-Limit / -Remaining / -Reset / -Reset-After / -Bucket; a request past the limit gets
+ * 429 {message, retry_after, global: false} with Retry-After and X-RateLimit-Scope: user, and is counted
+ * in `overshoot` (a request Discord would have refused: each one counts toward its invalid-request ban).
+ */
+export interface RateLimitRule {
+  method?: string;
+  path: RegExp;
+  limit: number;
+  windowMs: number;
+}
+
+/** A request that arrived past its bucket's limit. */
+export interface Overshoot {
+  bucket: string;
+  /** Which window of that bucket (0 = the first): at most so many overshoots per window is the bound to check. */
+  window: number;
+  method: string;
+  path: string;
+}
+
 export interface FakeDirectoryRole {
   id: string;
   name: string;
@@ -92,6 +115,10 @@ export class FakeDiscordApi {
   /** Servers with roles and members (entitlements): role changes there obey Discord's permission rules. */
   readonly guilds = new FakeDiscordGuilds();
   private readonly failures: (FailureRule & { left: number })[] = [];
+  private readonly limits: RateLimitRule[] = [];
+  private readonly windows = new Map<string, { resetAt: number; used: number; index: number }>();
+  /** Requests past a rate limit (answered 429), in arrival order. */
+  readonly overshoot: Overshoot[] = [];
   private readonly dmChannels = new Map<string, string>(); // channel id -> user id
   /** channel id + nonce -> the message created with it (Discord's enforce_nonce de-duplication). */
   private readonly byNonce = new Map<string, unknown>();
@@ -125,6 +152,11 @@ export class FakeDiscordApi {
     this.failures.push({ ...rule, left: rule.times ?? 1 });
   }
 
+  /** Enforces a per-route rate limit (see RateLimitRule). */
+  rateLimit(rule: RateLimitRule): void {
+    this.limits.push(rule);
+  }
+
   onCall(listener: (call: RecordedCall) => void): () => void {
     this.listeners.push(listener);
     return () => (this.listeners = this.listeners.filter((l) => l !== listener));
@@ -133,6 +165,9 @@ export class FakeDiscordApi {
   reset(): void {
     this.calls.length = 0;
     this.failures.length = 0;
+    this.limits.length = 0;
+    this.windows.clear();
+    this.overshoot.length = 0;
   }
 
   /**
@@ -217,8 +252,10 @@ export class FakeDiscordApi {
     this.calls.push(call);
     for (const l of this.listeners) l(call);
 
-    const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+    let rateHeaders: Record<string, string> = {};
+    const send = (status: number, payload?: unknown, extra: Record<string, string> = {}) => {
       call.status = status;
+      const headers = { ...rateHeaders, ...extra };
       // Like Discord, a 204 has no body and no JSON content type (clients parse by content type).
       res.writeHead(status, payload === undefined ? headers : { 'content-type': 'application/json', ...headers });
       res.end(payload === undefined ? undefined : JSON.stringify(payload));
@@ -226,6 +263,32 @@ export class FakeDiscordApi {
 
     if (!String(req.headers.authorization ?? '').startsWith('Bot ') && !path.startsWith('/webhooks/') && !path.startsWith('/interactions/')) {
       return send(401, { message: '401: Unauthorized', code: 0 });
+    }
+
+    const limited = this.limits.find((r) => (!r.method || r.method === method) && r.path.test(path));
+    if (limited) {
+      const bucketHash = `${limited.method ?? '*'}:${limited.path.source}`;
+      const key = `${bucketHash}:${path.match(limited.path)?.[1] ?? ''}`;
+      const now = Date.now();
+      let w = this.windows.get(key);
+      if (!w || now >= w.resetAt) {
+        w = { resetAt: now + limited.windowMs, used: 0, index: (w?.index ?? -1) + 1 };
+        this.windows.set(key, w);
+      }
+      const resetAfter = (w.resetAt - now) / 1000;
+      const over = w.used >= limited.limit;
+      if (!over) w.used += 1;
+      rateHeaders = {
+        'x-ratelimit-limit': String(limited.limit),
+        'x-ratelimit-remaining': String(limited.limit - w.used),
+        'x-ratelimit-reset': (w.resetAt / 1000).toFixed(3),
+        'x-ratelimit-reset-after': resetAfter.toFixed(3),
+        'x-ratelimit-bucket': Buffer.from(bucketHash).toString('hex').slice(0, 32),
+      };
+      if (over) {
+        this.overshoot.push({ bucket: key, window: w.index, method, path });
+        return send(429, { message: 'You are being rate limited.', retry_after: Number(resetAfter.toFixed(3)), global: false }, { 'retry-after': String(Math.max(1, Math.ceil(resetAfter))), 'x-ratelimit-scope': 'user' });
+      }
     }
 
     const rule = this.failures.find((f) => f.left > 0 && (!f.method || f.method === method) && f.path.test(path));

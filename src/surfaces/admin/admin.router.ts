@@ -26,6 +26,7 @@ import { productResource, shippingTypeResource } from './resources/catalog.resou
 import { orderResource, orderResourceOptions } from './resources/orders.resource.js';
 import { addressResource, customerResource, discountAssignmentResource, discountResource } from './resources/sales.resources.js';
 import { apiKeyResource } from './resources/api-keys.resource.js';
+import { webhookDeliveryResource, webhookEndpointResource } from './resources/webhooks.resource.js';
 import { roleChangeResource } from './resources/role-changes.resource.js';
 import { withAuditTimeline } from './resources/audit-trail.js';
 import { addAfter } from './resources/add-after.js';
@@ -54,7 +55,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
   // The engineType="client" Prisma build exports a reduced DMMF; @adminjs/prisma reads the full one
   // (ids, enums, relations) from clientModule.Prisma.dmmf.datamodel.
   const clientModule = { Prisma: { dmmf: loadDmmf() } };
-  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey', 'RoleChange', 'PaymentConnection']);
+  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey', 'RoleChange', 'PaymentConnection', 'WebhookEndpoint', 'WebhookDelivery']);
   const make = (model: string, rule: ScopeRule, options?: ScopedResourceOptions) =>
     new ScopedResource({ model: AdminJSPrisma.getModelByName(model, clientModule), client: services.db as never, clientModule }, rule, { knownModels, ...options });
   const shop: ScopeRule = { kind: 'tenant', platformAdmin: 'deny' };
@@ -102,6 +103,8 @@ export function buildResources(services: Services, components: ReturnType<typeof
     apiKeyResource({ services, resource: make('ApiKey', shop, { secrets: ['hash'] }), components }),
     roleChangeResource({ services, resource: make('RoleChange', shop) }),
     paymentConnectionResource({ services, resource: make('PaymentConnection', shop, { secrets: ['secrets'] }), components }),
+    webhookEndpointResource({ services, resource: make('WebhookEndpoint', shop, { secrets: ['secret'] }), components }),
+    webhookDeliveryResource({ services, resource: make('WebhookDelivery', shop) }),
   ]);
 }
 
@@ -178,7 +181,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       translations: {
         en: {
           pages: { [ACCOUNT_PAGE]: 'Change password', [SIGN_IN_ATTEMPTS_PAGE]: 'Sign-in attempts', [JOBS_PAGE]: 'Jobs (platform)', [TAX_PAGE]: 'Tax & exports' },
-          actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke', invoiceLink: 'Invoice link', sendInvoiceLink: 'Send invoice link by DM' },
+          actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke', createEndpoint: 'New webhook endpoint', redeliver: 'Redeliver', invoiceLink: 'Invoice link', sendInvoiceLink: 'Send invoice link by DM' },
           components: {
             Login: {
               welcomeHeader: 'Ledgerline',
@@ -189,6 +192,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
             Order: 'Orders', Customer: 'Customers', Address: 'Addresses', Product: 'Products', ShippingType: 'Shipping types',
             Discount: 'Discounts', DiscountAssignment: 'Discount assignments', Tenant: 'Shop settings', Guild: 'Discord servers',
             AdminUser: 'Admin users', ApiKey: 'API keys', PaymentConnection: 'Payments',
+            WebhookEndpoint: 'Webhook endpoints', WebhookDelivery: 'Webhook deliveries',
           },
           // Headings say what the page holds ("Products", "Product", "Edit product") instead of List/Show.
           properties: {
@@ -202,6 +206,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
               Order: ['Orders', 'Order'], Customer: ['Customers', 'Customer'], Address: ['Addresses', 'Address'], Product: ['Products', 'Product'],
               ShippingType: ['Shipping types', 'Shipping type'], Discount: ['Discounts', 'Discount'], DiscountAssignment: ['Discount assignments', 'Discount assignment'],
               Tenant: ['Shops', 'Shop settings'], Guild: ['Discord servers', 'Discord server'], AdminUser: ['Admin users', 'Admin user'], ApiKey: ['API keys', 'API key'],
+              WebhookEndpoint: ['Webhook endpoints', 'Webhook endpoint'], WebhookDelivery: ['Webhook deliveries', 'Webhook delivery'],
             }),
             Tenant: {
               actions: headings({ Tenant: ['Shops', 'Shop settings'] }).Tenant!.actions,

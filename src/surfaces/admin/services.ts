@@ -18,6 +18,7 @@ import type { ExportService } from '../../modules/exports/export.service.js';
 import type { TaxReportService } from '../../modules/tax/tax-summary.query.js';
 import type { RoleRepairService } from '../../modules/entitlements/role-repair.service.js';
 import type { SecretBox } from '../../platform/secret-box.js';
+import type { WebhookEndpointService } from '../../modules/webhooks/webhook-endpoint.service.js';
 
 /**
  * What the admin surface uses of the composition root: the services it calls, nothing more. The
@@ -44,4 +45,5 @@ export interface Services {
   roleRepair: RoleRepairService;
   secrets: SecretBox;
   taxReport: TaxReportService;
+  webhooks: WebhookEndpointService;
 }

@@ -29,6 +29,7 @@ export function createComponents() {
     CustomerOrders: loader.add('CustomerOrders', file('customer-orders')),
     DateTime: loader.add('DateTime', file('date-time')),
     EstimatedCountList: loader.add('EstimatedCountList', file('estimated-count-list')),
+    WebhookEndpointCreate: loader.add('WebhookEndpointCreate', file('webhook-endpoint-create')),
   };
   return { loader, components };
 }

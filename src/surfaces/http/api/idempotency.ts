@@ -44,7 +44,8 @@ function canonical(value: unknown): string {
 }
 
 function fingerprintOf(req: Request): { fingerprint: string; path: string } {
-  const path = req.originalUrl.split('?')[0]!;
+  // /api/v1/... and its alias /api/... are one endpoint: one fingerprint.
+  const path = req.originalUrl.split('?')[0]!.replace(/^\/api\/v1(?=\/|$)/, '/api');
   const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
   const fingerprint = createHash('sha256').update(`${req.method} ${path}${query}\n${canonical(req.body ?? {})}`).digest('hex');
   return { fingerprint, path };

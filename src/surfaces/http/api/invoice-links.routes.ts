@@ -7,7 +7,7 @@ import { parseInput } from '../../../platform/validate.js';
 import { requestOrigin } from '../request-origin.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 
-const invoiceLinkBody = z.strictObject({
+export const invoiceLinkBody = z.strictObject({
   expiresInSeconds: z.number().int('a whole number of seconds').min(1).max(INVOICE_LINK_MAX_TTL_SECONDS, `at most ${INVOICE_LINK_MAX_TTL_SECONDS} (90 days)`).optional(),
 });
 

@@ -9,9 +9,9 @@ import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 import { orderSummaryDto, paymentDto, receiptDto } from './api.presenters.js';
 import type { ReceiptResult } from '../../../modules/payments/record-receipt.command.js';
 
-const confirmBody = z.strictObject({});
+export const confirmBody = z.strictObject({});
 /** Money received: amountCents omitted records what is still owed (a confirm). */
-const receiptBody = z.strictObject({
+export const receiptBody = z.strictObject({
   amountCents: z.number().int().positive().optional(),
   note: z.string().trim().max(500).optional(),
 });
@@ -28,7 +28,7 @@ function receiptJson(r: ReceiptResult) {
     payment: r.payment ? paymentDto(r.payment) : null,
   };
 }
-const rejectBody = z.strictObject({ reason: z.string().trim().min(1, 'a reason is required').max(500) });
+export const rejectBody = z.strictObject({ reason: z.string().trim().min(1, 'a reason is required').max(500) });
 
 export function paymentsRoutes(services: Services): Router {
   const router = Router();

@@ -1,14 +1,30 @@
-// GET /api/products: the tenant's active products, in menu order.
+// GET /api/products: the tenant's active products in menu order, a page at a time (cursor pagination,
+// pagination.ts), filtered by text (name or SKU) and stock.
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Services } from '../services.js';
+import { parseInput } from '../../../platform/validate.js';
+import { decodeCursor, pageOf, pageQuery } from '../pagination.js';
 import { ctxOf } from './api-context.js';
 import { productDto } from './api.presenters.js';
 
+export const listProductsQuery = z.strictObject({
+  q: z.string().trim().min(1).max(100).optional().describe('Matches the name or the SKU (case-insensitive)'),
+  inStock: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: untracked products and those with stock; false: tracked products out of stock'),
+  ...pageQuery(100, 200),
+});
+
+const boundary = z.object({ sortOrder: z.number().int(), name: z.string(), id: z.string().min(1).max(100) });
+
 export function productsRoutes(services: Services): Router {
   const router = Router();
-  router.get('/products', async (_req, res) => {
-    const products = await services.catalog.listProducts(ctxOf(res).tenantId);
-    res.json({ data: products.map(productDto) });
+  router.get('/products', async (req, res) => {
+    const { q, inStock, pageSize, cursor } = parseInput(listProductsQuery, req.query, 'query');
+    const filters = { q, inStock };
+    const after = cursor ? decodeCursor(cursor, filters, boundary) : undefined;
+    const rows = await services.catalog.listProductsPage(ctxOf(res).tenantId, { q, inStock, after, limit: pageSize + 1 });
+    const page = pageOf(rows, pageSize, filters, (p) => ({ sortOrder: p.sortOrder, name: p.name, id: p.id }));
+    res.json({ data: page.rows.map(productDto), pageSize, nextCursor: page.nextCursor });
   });
   return router;
 }

@@ -12,7 +12,7 @@ import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 import { idempotencyKeyOf, REPLAYED_HEADER } from './idempotency.js';
 import { orderSummaryDto, refundDto } from './api.presenters.js';
 
-const refundBody = z.strictObject({
+export const refundBody = z.strictObject({
   amountCents: z.number().int('whole cents').positive().optional(),
   items: z.union([
     z.array(z.strictObject({ productId: z.string().min(1).max(100), quantity: z.number().int().positive(), restock: z.boolean().optional() })).min(1).max(100),

@@ -1,0 +1,80 @@
+// POSTs one webhook attempt (node:http / node:https, no redirects followed) and reports what came back.
+// With blockPrivate, every address the name resolves to is checked when the connection is made (the
+// `lookup` hook), so a name re-pointed at an internal address after it was saved is refused (DNS rebinding).
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { WebhookSendResult, WebhookSender } from '../../modules/webhooks/webhook-sender.port.js';
+import { isPrivateAddress } from '../../modules/webhooks/webhook-url.js';
+
+export const EXCERPT_CHARS = 1000;
+/** The whole attempt (connect, send, answer) must finish within this. */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** Read no more than this of an answer (the excerpt needs far less). */
+const MAX_READ_BYTES = 64 * 1024;
+
+class PrivateTargetError extends Error {}
+
+const guardedLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+    if (err) return callback(err, '', 4);
+    const inside = addresses.find((a) => isPrivateAddress(a.address));
+    if (inside) return callback(new PrivateTargetError(`${hostname} resolves to ${inside.address}, a private address`), '', 4);
+    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+    const first = addresses[0]!;
+    callback(null, first.address, first.family);
+  });
+};
+
+export function createWebhookSender(opts: { timeoutMs: number; blockPrivate: boolean; userAgent?: string }): WebhookSender {
+  return ({ url, headers, body }) => new Promise((resolve) => {
+    const started = performance.now();
+    const target = new URL(url);
+    const elapsed = () => Math.round(performance.now() - started);
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    if (opts.blockPrivate && (target.protocol !== 'https:' || (isIP(host) && isPrivateAddress(host)))) {
+      resolve({ error: `refused: ${target.protocol !== 'https:' ? 'not https' : `${host} is a private address`}`, durationMs: 0 });
+      return;
+    }
+    const client = target.protocol === 'https:' ? https : http;
+    let settled = false;
+    const finish = (r: Omit<WebhookSendResult, 'durationMs'>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...r, durationMs: elapsed() });
+    };
+    const req = client.request(target, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'user-agent': opts.userAgent ?? 'Ledgerline-Webhooks/1',
+        ...headers,
+      },
+      ...(opts.blockPrivate ? { lookup: guardedLookup } : {}),
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (size < MAX_READ_BYTES) chunks.push(chunk);
+        size += chunk.length;
+        if (size >= MAX_READ_BYTES) res.destroy();
+      });
+      const done = () => finish({ statusCode: res.statusCode, responseExcerpt: Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_CHARS) });
+      res.on('end', done);
+      res.on('close', done);
+      res.on('error', done);
+    });
+    // The whole attempt (connect, send, answer) within timeoutMs.
+    const timer = setTimeout(() => {
+      finish({ error: `no answer within ${opts.timeoutMs} ms` });
+      req.destroy();
+    }, opts.timeoutMs);
+    req.on('error', (err) => finish({ error: err instanceof PrivateTargetError ? `refused: ${err.message}` : `${(err as NodeJS.ErrnoException).code ?? 'ERROR'}: ${err.message}` }));
+    req.end(body);
+  });
+}

@@ -1,0 +1,145 @@
+// Outgoing webhooks as jobs (docs/decisions/outgoing-webhooks.md):
+//   <order event> > webhooks : enqueued by the event's emit, in the transaction of the state change (so it
+//                              exists if and only if the change committed). It writes one delivery per
+//                              enabled endpoint of the shop subscribed to the event (the body fixed now) and
+//                              enqueues one webhook.deliver job each, in one transaction; a re-run adds none
+//                              twice (unique endpoint + event occurrence).
+//   webhook.deliver          : one signed POST (Standard Webhooks headers); every attempt is logged (status,
+//                              duration, response excerpt). A non-2xx answer or no answer throws, so
+//                              graphile-worker retries with its exponential backoff, up to WEBHOOK_MAX_ATTEMPTS
+//                              (about 28 hours in all); then the delivery is FAILED and can be redelivered.
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock.js';
+import { withTransaction, type Db } from '../../platform/db/prisma.js';
+import { enqueueJob, type EventBus } from '../../platform/jobs/queue.js';
+import type { Logger } from '../../platform/logger.js';
+import { openSecret, type SecretBox } from '../../platform/secret-box.js';
+import {
+  orderCancelledPayload,
+  orderCreatedPayload,
+  orderPaidPayload,
+  orderRefundedPayload,
+  type OrderCancelledPayload,
+  type OrderCreatedPayload,
+  type OrderPaidPayload,
+  type OrderRefundedPayload,
+} from '../shared/events.js';
+import type { WebhookSender } from './webhook-sender.port.js';
+import type { WebhookEventType } from './webhook-events.js';
+import { webhookHeaders } from './webhook-signature.js';
+
+export const WEBHOOK_DELIVER_TASK = 'webhook.deliver';
+/** graphile-worker waits exp(min(attempt, 10)) seconds before each retry: 14 attempts span about 28 hours (3 s, 7 s, 20 s, 55 s, 2.5 min, 7 min, 18 min, 50 min, 2.3 h, then 6.1 h four times). */
+export const WEBHOOK_MAX_ATTEMPTS = 14;
+export const WEBHOOK_SUBSCRIBER = 'webhooks';
+export const deliverJobKey = (deliveryId: string) => `webhook:${deliveryId}`;
+
+/** What each event carries to its webhook, by event type (the envelope is added here). */
+export interface WebhookEventPayloads {
+  'order.created': OrderCreatedPayload;
+  'order.paid': OrderPaidPayload;
+  'order.refunded': OrderRefundedPayload;
+  'order.cancelled': OrderCancelledPayload;
+}
+
+/** Builds an event's `data` (the surface's public shapes; see surfaces/http/webhooks). */
+export interface WebhookDataBuilder {
+  build<T extends WebhookEventType>(type: T, payload: WebhookEventPayloads[T]): Promise<Record<string, unknown>>;
+}
+
+const eventSchemas = {
+  'order.created': orderCreatedPayload,
+  'order.paid': orderPaidPayload,
+  'order.refunded': orderRefundedPayload,
+  'order.cancelled': orderCancelledPayload,
+} as const;
+
+/** One occurrence of an event: what makes two fan-outs of it the same delivery. */
+function occurrenceKey(type: WebhookEventType, p: WebhookEventPayloads[WebhookEventType]): string {
+  if ('refundId' in p) return `${type}:${p.refundId}`;
+  if ('paymentId' in p) return `${type}:${p.paymentId}`;
+  return `${type}:${p.orderId}`;
+}
+
+const deliverPayload = z.object({ tenantId: z.string(), deliveryId: z.string() });
+
+export interface WebhookJobDeps {
+  db: Db;
+  secrets: SecretBox;
+  clock: Clock;
+  logger: Logger;
+  send: WebhookSender;
+  data: WebhookDataBuilder;
+}
+
+export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
+  const { db, clock } = deps;
+  const log = deps.logger.child({ component: 'webhooks' });
+
+  for (const type of Object.keys(eventSchemas) as WebhookEventType[]) {
+    bus.subscribe(type, WEBHOOK_SUBSCRIBER, {
+      schema: eventSchemas[type],
+      async run(payload) {
+        const p = payload as WebhookEventPayloads[typeof type];
+        const endpoints = await db.webhookEndpoint.findMany({ where: { tenantId: p.tenantId, enabled: true, events: { has: type } }, select: { id: true } });
+        if (endpoints.length === 0) return;
+        const body = JSON.stringify({ type, timestamp: clock.now().toISOString(), data: await deps.data.build(type, p) });
+        const eventKey = occurrenceKey(type, p);
+        await withTransaction(db, async (tx) => {
+          for (const e of endpoints) {
+            const [created] = await tx.$queryRaw<{ id: string }[]>`
+              INSERT INTO webhook_deliveries ("tenantId", "endpointId", "eventType", "eventKey", body)
+              VALUES (${p.tenantId}, ${e.id}, ${type}, ${eventKey}, ${body})
+              ON CONFLICT ("endpointId", "eventKey") DO NOTHING RETURNING id`;
+            if (created) await enqueueJob(tx, WEBHOOK_DELIVER_TASK, { tenantId: p.tenantId, deliveryId: created.id }, { jobKey: deliverJobKey(created.id), maxAttempts: WEBHOOK_MAX_ATTEMPTS });
+          }
+        });
+      },
+    });
+  }
+
+  bus.registerTask(WEBHOOK_DELIVER_TASK, {
+    schema: deliverPayload,
+    async run({ tenantId, deliveryId }, job) {
+      const d = await db.webhookDelivery.findFirst({ where: { id: deliveryId, tenantId }, include: { endpoint: true } });
+      // Deleted with its endpoint, or already delivered by an earlier run of this job: nothing to send.
+      if (!d || d.status === 'SUCCEEDED') return;
+      if (!d.endpoint.enabled) {
+        await db.webhookDelivery.updateMany({ where: { id: d.id, tenantId, status: 'PENDING' }, data: { status: 'FAILED' } });
+        log.info({ deliveryId, endpointId: d.endpointId }, 'webhook endpoint disabled; delivery stopped');
+        return;
+      }
+      const headers = webhookHeaders(openSecret(deps.secrets, d.endpoint.secret), d.id, clock.now(), d.body);
+      const r = await deps.send({ url: d.endpoint.url, headers, body: d.body });
+      const ok = r.statusCode !== undefined && r.statusCode >= 200 && r.statusCode < 300;
+      const last = job.attempt >= job.maxAttempts;
+      const now = clock.now();
+      const attempt = await withTransaction(db, async (tx) => {
+        // Locked, so two runs of this delivery (an automatic retry and a Redeliver) number their attempts apart.
+        const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM webhook_deliveries WHERE id = ${d.id} AND "tenantId" = ${tenantId} FOR UPDATE`;
+        if (!row) return undefined;
+        const updated = await tx.webhookDelivery.update({
+          where: { id: d.id },
+          data: {
+            attempts: { increment: 1 },
+            lastStatusCode: r.statusCode ?? null,
+            lastAttemptAt: now,
+            status: ok ? 'SUCCEEDED' : last ? 'FAILED' : 'PENDING',
+            ...(ok ? { deliveredAt: now } : {}),
+          },
+        });
+        await tx.webhookAttempt.create({
+          data: { tenantId, deliveryId: d.id, attempt: updated.attempts, statusCode: r.statusCode ?? null, durationMs: r.durationMs, responseExcerpt: r.responseExcerpt ?? null, error: r.error ?? null },
+        });
+        return updated.attempts;
+      });
+      if (attempt === undefined || ok) return;
+      const why = r.statusCode !== undefined ? `answered ${r.statusCode}` : r.error;
+      if (last) {
+        log.warn({ deliveryId, endpointId: d.endpointId, attempt }, `webhook delivery failed for good: ${why}`);
+        return;
+      }
+      throw new Error(`webhook ${d.id} to endpoint ${d.endpointId}: ${why} (attempt ${attempt})`);
+    },
+  });
+}

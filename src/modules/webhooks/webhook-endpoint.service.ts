@@ -1,0 +1,138 @@
+// A shop's webhook endpoints (Settings -> Webhooks in the panel): create (the signing secret is returned
+// this once and kept encrypted), change URL / events / description / enabled, delete, and Redeliver a
+// delivery. Every write is tenant-scoped, checked inside its transaction, and audited in it.
+import { z } from 'zod';
+import type { WebhookDelivery, WebhookEndpoint } from '../../generated/prisma/index.js';
+import { withTransaction, type Db } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+import { enqueueJob } from '../../platform/jobs/queue.js';
+import type { SecretBox } from '../../platform/secret-box.js';
+import { parseInput } from '../../platform/validate.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { TenantContext } from '../shared/actor.js';
+import { WEBHOOK_DELIVER_TASK, WEBHOOK_MAX_ATTEMPTS, deliverJobKey } from './webhook-delivery.jobs.js';
+import { WEBHOOK_EVENTS } from './webhook-events.js';
+import { generateWebhookSecret } from './webhook-signature.js';
+import { checkWebhookTarget, type WebhookUrlPolicy } from './webhook-url.js';
+
+/** An endpoint as every surface may show it: never its secret. */
+export type WebhookEndpointRecord = Omit<WebhookEndpoint, 'secret'>;
+
+const events = z.array(z.enum(WEBHOOK_EVENTS, { error: `one of ${WEBHOOK_EVENTS.join(', ')}` }))
+  .min(1, 'choose at least one event')
+  .transform((list) => [...new Set(list)].sort());
+const description = z.string().trim().max(200).transform((s) => (s === '' ? null : s)).nullable();
+
+export const createEndpointInput = z.strictObject({
+  url: z.string().trim().min(1, 'enter the URL').max(2000),
+  events,
+  description: description.optional(),
+  enabled: z.boolean().default(true),
+});
+export const updateEndpointInput = z.strictObject({
+  url: z.string().trim().min(1, 'enter the URL').max(2000).optional(),
+  events: events.optional(),
+  description: description.optional(),
+  enabled: z.boolean().optional(),
+}).refine((b) => Object.keys(b).length > 0, 'change at least one of url, events, description, enabled');
+
+/** Where the per-endpoint limit stops a shop from fanning one event out to an unbounded list. */
+export const MAX_ENDPOINTS_PER_SHOP = 20;
+
+export interface WebhookEndpointService {
+  create(ctx: TenantContext, input: z.input<typeof createEndpointInput>): Promise<{ secret: string; endpoint: WebhookEndpointRecord }>;
+  update(ctx: TenantContext, endpointId: string, input: z.input<typeof updateEndpointInput>): Promise<WebhookEndpointRecord>;
+  remove(ctx: TenantContext, endpointId: string): Promise<WebhookEndpointRecord>;
+  list(tenantId: string): Promise<WebhookEndpointRecord[]>;
+  /** Sends a delivery again now (same webhook-id, so receivers can tell it is the same event), with a fresh retry schedule. */
+  redeliver(ctx: TenantContext, deliveryId: string): Promise<WebhookDelivery>;
+}
+
+function publicRecord(e: WebhookEndpoint): WebhookEndpointRecord {
+  const { secret: _secret, ...rest } = e;
+  return rest;
+}
+
+export function createWebhookEndpointService(deps: {
+  db: Db;
+  secrets: SecretBox;
+  audit: AuditService;
+  policy: WebhookUrlPolicy;
+  /** Resolves a host name to its addresses (the SSRF check in production). */
+  lookup: (host: string) => Promise<string[]>;
+}): WebhookEndpointService {
+  const { db, audit } = deps;
+  const notFound = (id: string) => new AppError('NOT_FOUND', `Webhook endpoint ${id} not found.`);
+  const target = async (url: string) => (await checkWebhookTarget(url, deps.policy, deps.lookup)).toString();
+
+  return {
+    async create(ctx, raw) {
+      const input = parseInput(createEndpointInput, raw, 'webhook endpoint');
+      const url = await target(input.url);
+      const secret = generateWebhookSecret();
+      const endpoint = await withTransaction(db, async (tx) => {
+        // The tenant row is locked so two concurrent creates cannot both pass the limit.
+        const tenant = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM tenants WHERE id = ${ctx.tenantId} FOR UPDATE`;
+        if (tenant.length === 0) throw new AppError('NOT_FOUND', `Tenant ${ctx.tenantId} not found.`);
+        const count = await tx.webhookEndpoint.count({ where: { tenantId: ctx.tenantId } });
+        if (count >= MAX_ENDPOINTS_PER_SHOP) throw new AppError('CONFLICT', `A shop can have at most ${MAX_ENDPOINTS_PER_SHOP} webhook endpoints; delete one first.`);
+        const created = await tx.webhookEndpoint.create({
+          data: { tenantId: ctx.tenantId, url, events: input.events, description: input.description ?? null, enabled: input.enabled, secret: deps.secrets.encrypt(secret) },
+        });
+        await audit.record(tx, ctx, { action: 'webhook_endpoint.created', entityType: 'WebhookEndpoint', entityId: created.id, after: { url, events: created.events, description: created.description, enabled: created.enabled } });
+        return created;
+      });
+      return { secret, endpoint: publicRecord(endpoint) };
+    },
+
+    async update(ctx, endpointId, raw) {
+      const input = parseInput(updateEndpointInput, raw, 'webhook endpoint');
+      const url = input.url === undefined ? undefined : await target(input.url);
+      const updated = await withTransaction(db, async (tx) => {
+        const [before] = await tx.$queryRaw<WebhookEndpoint[]>`SELECT * FROM webhook_endpoints WHERE id = ${endpointId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
+        if (!before) throw notFound(endpointId);
+        const after = await tx.webhookEndpoint.update({
+          where: { id: before.id },
+          data: { url, events: input.events, description: input.description, enabled: input.enabled },
+        });
+        const pick = (e: WebhookEndpoint) => ({ url: e.url, events: e.events, description: e.description, enabled: e.enabled });
+        await audit.record(tx, ctx, { action: 'webhook_endpoint.updated', entityType: 'WebhookEndpoint', entityId: after.id, before: pick(before), after: pick(after) });
+        return after;
+      });
+      return publicRecord(updated);
+    },
+
+    async remove(ctx, endpointId) {
+      const removed = await withTransaction(db, async (tx) => {
+        const row = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, tenantId: ctx.tenantId } });
+        if (!row) throw notFound(endpointId);
+        // Its deliveries and their log go with it (cascade); a queued delivery job then finds nothing to send.
+        const { count } = await tx.webhookEndpoint.deleteMany({ where: { id: row.id, tenantId: ctx.tenantId } });
+        if (count === 0) throw notFound(endpointId);
+        await audit.record(tx, ctx, { action: 'webhook_endpoint.deleted', entityType: 'WebhookEndpoint', entityId: row.id, before: { url: row.url, events: row.events } });
+        return row;
+      });
+      return publicRecord(removed);
+    },
+
+    async list(tenantId) {
+      const rows = await db.webhookEndpoint.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
+      return rows.map(publicRecord);
+    },
+
+    async redeliver(ctx, deliveryId) {
+      return withTransaction(db, async (tx) => {
+        const [row] = await tx.$queryRaw<{ id: string; enabled: boolean; url: string }[]>`
+          SELECT d.id, e.enabled, e.url FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d."endpointId"
+          WHERE d.id = ${deliveryId} AND d."tenantId" = ${ctx.tenantId} FOR UPDATE OF d`;
+        if (!row) throw new AppError('NOT_FOUND', `Webhook delivery ${deliveryId} not found.`);
+        if (!row.enabled) throw new AppError('ILLEGAL_STATE', `The endpoint ${row.url} is disabled. Enable it first, then redeliver.`);
+        const delivery = await tx.webhookDelivery.update({ where: { id: row.id }, data: { status: 'PENDING' } });
+        // The same job key as the automatic attempts: a retry waiting for its turn is replaced by this one (now).
+        await enqueueJob(tx, WEBHOOK_DELIVER_TASK, { tenantId: ctx.tenantId, deliveryId: row.id }, { jobKey: deliverJobKey(row.id), maxAttempts: WEBHOOK_MAX_ATTEMPTS });
+        await audit.record(tx, ctx, { action: 'webhook_delivery.redelivered', entityType: 'WebhookDelivery', entityId: row.id, after: { eventType: delivery.eventType, endpointUrl: row.url } });
+        return delivery;
+      });
+    },
+  };
+}

@@ -1,0 +1,10 @@
+// The event types a shop's webhook endpoint can subscribe to: the order events of the domain
+// (modules/shared/events.ts), under the same names.
+import { EVENTS } from '../shared/events.js';
+
+export const WEBHOOK_EVENTS = [EVENTS.orderCreated, EVENTS.orderPaid, EVENTS.orderRefunded, EVENTS.orderCancelled] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+export function isWebhookEvent(value: string): value is WebhookEventType {
+  return (WEBHOOK_EVENTS as readonly string[]).includes(value);
+}

@@ -1,0 +1,99 @@
+// Every REST operation with the zod schemas its handler validates with (imported from the route files, so
+// the document describes exactly what is checked) and the schemas of its answers (api.schemas.ts). The
+// test test/http/api/openapi.test.ts fails when a mounted route is missing here.
+import { z } from 'zod';
+import { invoiceLinkBody } from '../invoice-links.routes.js';
+import { listOrdersQuery, updateOrderBody } from '../orders.routes.js';
+import { confirmBody, receiptBody, rejectBody } from '../payments.routes.js';
+import { refundBody } from '../refunds.routes.js';
+import { listProductsQuery } from '../products.routes.js';
+import { invoiceLink, orderDetail, orderSummary, paymentDecision, productList, receiptRecorded, refundCreated, refundPlan } from './api.schemas.js';
+
+export interface ApiOperation {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  /** Relative to the API's base (/api/v1), in OpenAPI form: /orders/{id}. */
+  path: string;
+  operationId: string;
+  tag: 'Orders' | 'Payments' | 'Refunds' | 'Invoice links' | 'Products';
+  summary: string;
+  description?: string;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Accepts an Idempotency-Key header (every state-changing call does). */
+  idempotent?: boolean;
+  /** The success answer. */
+  success: { status: number; description: string; schema: z.ZodType };
+  /** The error answers this operation can give besides 400/401/429 (every operation has those). */
+  errors?: number[];
+}
+
+export const listOrdersResponse = z.strictObject({
+  data: z.array(orderSummary),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+}).meta({ id: 'OrderList' });
+
+export const API_OPERATIONS: ApiOperation[] = [
+  {
+    method: 'get', path: '/orders', operationId: 'listOrders', tag: 'Orders',
+    summary: 'List orders',
+    description: 'The shop\'s orders, newest first, filtered by status and creation date.',
+    query: listOrdersQuery,
+    success: { status: 200, description: 'A page of orders', schema: listOrdersResponse },
+  },
+  {
+    method: 'get', path: '/orders/{id}', operationId: 'getOrder', tag: 'Orders',
+    summary: 'Get an order', description: 'One order with its customer, lines, payments and refunds.',
+    success: { status: 200, description: 'The order', schema: orderDetail }, errors: [404],
+  },
+  {
+    method: 'patch', path: '/orders/{id}', operationId: 'updateOrder', tag: 'Orders',
+    summary: 'Update an order', description: 'Moves the order\'s status or shipping status (allowed transitions only), sets the tracking number or the notes.',
+    body: updateOrderBody, idempotent: true,
+    success: { status: 200, description: 'The updated order', schema: orderDetail }, errors: [404, 409, 422],
+  },
+  {
+    method: 'post', path: '/orders/{id}/payment/confirm', operationId: 'confirmPayment', tag: 'Payments',
+    summary: 'Confirm the payment', description: 'Marks the order paid (as the approve button in Discord does). Repeating it answers changed=false.',
+    body: confirmBody, idempotent: true,
+    success: { status: 200, description: 'The payment and order after the decision', schema: paymentDecision }, errors: [404, 409, 422],
+  },
+  {
+    method: 'post', path: '/orders/{id}/payment/receipts', operationId: 'recordReceipt', tag: 'Payments',
+    summary: 'Record money received',
+    description: 'Records a payment received by hand (all or part of what is owed; amountCents omitted records what is still owed). When the receipts cover the total the order becomes PAID. 201 when a receipt was recorded, 200 when nothing new was (a replayed Idempotency-Key).',
+    body: receiptBody, idempotent: true,
+    success: { status: 201, description: 'The receipt and the order\'s balance', schema: receiptRecorded }, errors: [404, 409, 422],
+  },
+  {
+    method: 'post', path: '/orders/{id}/payment/reject', operationId: 'rejectPayment', tag: 'Payments',
+    summary: 'Reject the payment', description: 'Rejects the latest payment with a reason shown to the customer, and cancels the order.',
+    body: rejectBody, idempotent: true,
+    success: { status: 200, description: 'The payment and order after the decision', schema: paymentDecision }, errors: [404, 409, 422],
+  },
+  {
+    method: 'post', path: '/orders/{id}/refunds/preview', operationId: 'previewRefund', tag: 'Refunds',
+    summary: 'Preview a refund', description: 'What a refund with this body would do, without doing it. Neither amountCents nor items: a full refund.',
+    body: refundBody, idempotent: true,
+    success: { status: 200, description: 'The refund plan', schema: refundPlan }, errors: [404, 409, 422],
+  },
+  {
+    method: 'post', path: '/orders/{id}/refunds', operationId: 'createRefund', tag: 'Refunds',
+    summary: 'Refund an order', description: 'Refunds all of the order, an amount, some lines, or lines plus an amount. Send an Idempotency-Key: a retried request then refunds once.',
+    body: refundBody, idempotent: true,
+    success: { status: 201, description: 'The refund', schema: refundCreated }, errors: [404, 409, 422],
+  },
+  {
+    method: 'post', path: '/orders/{id}/invoice-link', operationId: 'createInvoiceLink', tag: 'Invoice links',
+    summary: 'Create an invoice link', description: 'A signed link to the order\'s invoice page, where the customer can pay through the shop\'s processors.',
+    body: invoiceLinkBody, idempotent: true,
+    success: { status: 201, description: 'The link', schema: invoiceLink }, errors: [404, 409, 422, 503],
+  },
+  {
+    method: 'get', path: '/products', operationId: 'listProducts', tag: 'Products',
+    summary: 'List products', description: 'The shop\'s active products, in menu order, a page at a time: pass nextCursor as cursor (with the same filters) for the next page.',
+    query: listProductsQuery,
+    success: { status: 200, description: 'The products', schema: productList },
+  },
+];

@@ -1,0 +1,134 @@
+// Builds the OpenAPI 3.1 document of the REST API from the operations table (api.operations.ts): request
+// schemas are the zod schemas the handlers validate with (as their input: what a caller sends), answers the
+// zod schemas of api.schemas.ts (as their output), converted by zod's own z.toJSONSchema (JSON Schema
+// 2020-12, the dialect of OpenAPI 3.1). Named schemas become components/schemas. Built once per process.
+import { z } from 'zod';
+import { WEBHOOK_EVENTS } from '../../../../modules/webhooks/webhook-events.js';
+import { IDEMPOTENCY_HEADER } from '../idempotency.js';
+import { API_OPERATIONS, type ApiOperation } from './api.operations.js';
+import { apiError, webhookBodies } from './api.schemas.js';
+
+type JsonSchema = Record<string, unknown>;
+
+export const API_BASE_PATH = '/api/v1';
+export const API_VERSION = '1.0.0';
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request: the message and details.fields say what to fix',
+  401: 'Missing, invalid or revoked API key',
+  404: 'No such order (or not this shop\'s)',
+  409: 'The order is not in a state that allows this (or a request with this Idempotency-Key is still running)',
+  422: 'This Idempotency-Key was already used for a different request',
+  429: 'Too many requests: wait for Retry-After seconds',
+  503: 'A service this call needs is unavailable: retry later',
+};
+
+/** zod names nested schemas "#/$defs/X"; in the document they live at "#/components/schemas/X" (XInput for request shapes). */
+function pointRefsAtComponents(value: unknown, io: 'input' | 'output'): unknown {
+  if (Array.isArray(value)) return value.map((v) => pointRefsAtComponents(v, io));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [
+    k,
+    k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/') ? `#/components/schemas/${v.slice(8)}${io === 'input' ? 'Input' : ''}` : pointRefsAtComponents(v, io),
+  ]));
+}
+
+function converter(components: Record<string, JsonSchema>) {
+  return (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+    const json = pointRefsAtComponents(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }), io) as JsonSchema & { $defs?: Record<string, JsonSchema>; $schema?: string; id?: string };
+    const { $defs, $schema: _dialect, ...rest } = json;
+    for (const [id, def] of Object.entries($defs ?? {})) components[io === 'input' ? `${id}Input` : id] ??= def;
+    // A schema that is itself named is referenced, not repeated.
+    const id = (schema.meta() as { id?: string } | undefined)?.id;
+    if (id) {
+      const { id: _id, ...body } = rest;
+      components[id] ??= body;
+      return { $ref: `#/components/schemas/${id}` };
+    }
+    return rest;
+  };
+}
+
+function queryParameters(schema: JsonSchema): JsonSchema[] {
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((schema.required as string[] | undefined) ?? []);
+  return Object.entries(properties)
+    // A parameter declared z.never() exists only to refuse it with a clear message: not documented.
+    .filter(([, s]) => !(s.not && Object.keys(s.not as object).length === 0))
+    .map(([name, s]) => {
+      const { description, ...rest } = s;
+      return { name, in: 'query', required: required.has(name), ...(description ? { description } : {}), schema: rest };
+    });
+}
+
+function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>): JsonSchema {
+  const parameters: JsonSchema[] = [];
+  if (op.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, description: 'The order id (ord_…)', schema: { type: 'string' } });
+  if (op.query) parameters.push(...queryParameters(convert(op.query, 'input')));
+  if (op.idempotent) {
+    parameters.push({
+      name: IDEMPOTENCY_HEADER.replace(/(^|-)\w/g, (c) => c.toUpperCase()), in: 'header', required: false,
+      description: 'Any unique string (1-200 printable ASCII characters). A retry with the same key and body gets the first answer again (header Idempotent-Replayed: true) for 24 hours.',
+      schema: { type: 'string', minLength: 1, maxLength: 200 },
+    });
+  }
+  const errorRef = { $ref: '#/components/responses/Error' };
+  const responses: Record<string, unknown> = {
+    [op.success.status]: { description: op.success.description, content: { 'application/json': { schema: convert(op.success.schema, 'output') } } },
+  };
+  for (const status of [...new Set([400, 401, ...(op.errors ?? []), 429])].sort()) {
+    responses[status] = status === 400 || status === 401 || status === 429 ? errorRef : { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  }
+  return {
+    operationId: op.operationId,
+    tags: [op.tag],
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    ...(parameters.length ? { parameters } : {}),
+    ...(op.body ? { requestBody: { required: false, content: { 'application/json': { schema: convert(op.body, 'input') } } } } : {}),
+    responses,
+  };
+}
+
+export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonSchema {
+  const components: Record<string, JsonSchema> = {};
+  const convert = converter(components);
+  convert(apiError, 'output');
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of API_OPERATIONS) (paths[op.path] ??= {})[op.method] = operationObject(op, convert);
+  const webhooks: Record<string, unknown> = {};
+  for (const type of WEBHOOK_EVENTS) {
+    webhooks[type] = {
+      post: {
+        operationId: `webhook_${type.replace('.', '_')}`,
+        tags: ['Webhooks'],
+        summary: `${type} (sent to your endpoint)`,
+        description: 'Signed with Standard Webhooks: verify webhook-signature (v1,base64 HMAC-SHA256 of "webhook-id.webhook-timestamp.body" with the endpoint\'s whsec_ secret) before trusting the body. Answer 2xx within 10 seconds; anything else is retried with exponential backoff for about 28 hours, with the same webhook-id.',
+        parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+        requestBody: { required: true, content: { 'application/json': { schema: convert(webhookBodies[type], 'output') } } },
+        responses: { '2XX': { description: 'Received' } },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Ledgerline REST API',
+      version: API_VERSION,
+      description: 'A shop\'s orders, payments, refunds, invoice links and products. Authenticate with an API key from the admin panel (Settings -> API keys): `Authorization: Bearer <key>`. Every path is also served under /api (an alias of /api/v1).',
+    },
+    servers: [{ url: opts.serverUrl ?? API_BASE_PATH }],
+    security: [{ apiKey: [] }],
+    tags: [
+      { name: 'Orders' }, { name: 'Payments' }, { name: 'Refunds' }, { name: 'Invoice links' }, { name: 'Products' },
+      { name: 'Webhooks', description: 'What Ledgerline POSTs to a shop\'s webhook endpoints (Settings -> Webhooks in the panel).' },
+    ],
+    paths,
+    webhooks,
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (ll_live_…) from the admin panel' } },
+      responses: { Error: { description: 'An error: a code, a message and the request id', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+      schemas: components,
+    },
+  };
+}

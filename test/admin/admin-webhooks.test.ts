@@ -1,0 +1,137 @@
+// Settings -> Webhook endpoints and Webhook deliveries through the AdminJS API, as the panel's frontend
+// calls it: a tenant admin creates an endpoint (the signing secret comes back once, is kept encrypted and
+// never shown again; a URL the policy refuses creates nothing), edits and disables it, reads the delivery
+// log (status code, attempt, duration, response excerpt) and redelivers. Staff and other shops cannot.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { WEBHOOK_DELIVER_TASK } from '../../src/modules/webhooks/webhook-delivery.jobs.js';
+import { TEST_SECRETS_KEYS } from '../helpers/app.js';
+import { createSecretBox } from '../../src/platform/secret-box.js';
+import { testDb } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
+import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+
+let app: RunningAdmin;
+let admin: AdminAgent;
+let staff: AdminAgent;
+let otherAdmin: AdminAgent;
+let tenantId: string;
+const f = factories();
+const db = testDb();
+
+beforeAll(async () => {
+  app = await startAdminApp();
+  tenantId = (await f.tenant()).id;
+  admin = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId })).email);
+  staff = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId, role: 'TENANT_STAFF' })).email);
+  otherAdmin = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: (await f.tenant()).id })).email);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const post = (who: AdminAgent, path: string) => who.agent.post(`/admin/api${path}`).set(who.headers());
+const get = (who: AdminAgent, path: string) => who.agent.get(`/admin/api${path}`).set(who.headers());
+const createEndpoint = (who: AdminAgent, data: Record<string, unknown>) => post(who, '/resources/WebhookEndpoint/actions/createEndpoint').send(data);
+
+describe('webhook endpoints in the admin panel', () => {
+  it('a tenant admin creates an endpoint: the secret is returned once, stored encrypted, and signs deliveries', async () => {
+    const res = await createEndpoint(admin, { url: 'http://localhost:9/hooks', events: ['order.paid', 'order.created', 'order.paid'], description: ' ERP ' });
+    expect(res.body.notice).toMatchObject({ type: 'success' });
+    const { created } = res.body as { created: { id: string; url: string; events: string[]; secret: string } };
+    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    expect(created.events).toEqual(['order.created', 'order.paid']);
+    const row = await db.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row).toMatchObject({ tenantId, url: 'http://localhost:9/hooks', description: 'ERP', enabled: true });
+    expect(row.secret).not.toContain(created.secret.slice(6));
+    expect(createSecretBox(TEST_SECRETS_KEYS).decrypt(row.secret)).toBe(created.secret);
+    // The secret is a valid Standard Webhooks key.
+    expect(() => new Webhook(created.secret)).not.toThrow();
+
+    for (const body of [(await get(admin, '/resources/WebhookEndpoint/actions/list')).body, (await get(admin, `/resources/WebhookEndpoint/records/${created.id}/show`)).body]) {
+      const text = JSON.stringify(body);
+      expect(text).toContain(created.id);
+      expect(text).not.toContain(created.secret);
+      expect(text).not.toContain(row.secret);
+    }
+    const trail = await db.auditLog.findMany({ where: { tenantId, entityType: 'WebhookEndpoint', entityId: created.id } });
+    expect(trail).toEqual([expect.objectContaining({ action: 'webhook_endpoint.created', actorType: 'PANEL_ADMIN' })]);
+  });
+
+  it('refuses a URL outside the policy or no events, with the reason, and creates nothing', async () => {
+    const before = await db.webhookEndpoint.count({ where: { tenantId } });
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ url: 'http://example.com/hook', events: ['order.paid'] }, /only for localhost/],
+      [{ url: 'ftp://example.com/hook', events: ['order.paid'] }, /https/],
+      [{ url: 'https://user:pw@example.com/hook', events: ['order.paid'] }, /password/],
+      [{ url: 'not a url', events: ['order.paid'] }, /full URL/],
+      [{ url: 'https://example.com/hook', events: [] }, /at least one event/],
+      [{ url: 'https://example.com/hook', events: ['order.shipped'] }, /order\.created/],
+    ];
+    for (const [data, message] of cases) {
+      const res = await createEndpoint(admin, data);
+      expect(res.body.notice?.type, JSON.stringify(data)).toBe('error');
+      expect(res.body.notice.message).toMatch(message);
+      expect(res.body.created).toBeUndefined();
+    }
+    expect(await db.webhookEndpoint.count({ where: { tenantId } })).toBe(before);
+  });
+
+  it('edits the URL and events and disables the endpoint (audited with before and after)', async () => {
+    const { created } = (await createEndpoint(admin, { url: 'https://example.com/a', events: ['order.paid'] })).body as { created: { id: string } };
+    const res = await post(admin, `/resources/WebhookEndpoint/records/${created.id}/edit`).send({ url: 'https://example.com/b', 'events.0': 'order.refunded', 'events.1': 'order.cancelled', enabled: 'false', description: '' });
+    expect(res.body.notice).toMatchObject({ type: 'success' });
+    expect(await db.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ url: 'https://example.com/b', events: ['order.cancelled', 'order.refunded'], enabled: false, description: null });
+    const bad = await post(admin, `/resources/WebhookEndpoint/records/${created.id}/edit`).send({ url: 'http://10.0.0.1/x' });
+    expect(bad.body.notice.type).toBe('error');
+    expect((await db.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } })).url).toBe('https://example.com/b');
+    const trail = await db.auditLog.findMany({ where: { tenantId, entityType: 'WebhookEndpoint', entityId: created.id, action: 'webhook_endpoint.updated' } });
+    expect(trail).toEqual([expect.objectContaining({ before: expect.objectContaining({ url: 'https://example.com/a', enabled: true }), after: expect.objectContaining({ url: 'https://example.com/b', enabled: false }) })]);
+  });
+
+  it('shows the delivery log with every attempt, and Redeliver queues the delivery again', async () => {
+    const { created } = (await createEndpoint(admin, { url: 'https://example.com/log', events: ['order.paid'] })).body as { created: { id: string } };
+    const delivery = await db.webhookDelivery.create({
+      data: { tenantId, endpointId: created.id, eventType: 'order.paid', eventKey: 'order.paid:pay_log', body: '{"type":"order.paid"}', status: 'FAILED', attempts: 2, lastStatusCode: 502 },
+    });
+    await db.webhookAttempt.createMany({ data: [
+      { tenantId, deliveryId: delivery.id, attempt: 1, statusCode: null, durationMs: 10000, error: 'no answer within 10000 ms' },
+      { tenantId, deliveryId: delivery.id, attempt: 2, statusCode: 502, durationMs: 37, responseExcerpt: 'Bad gateway from upstream' },
+    ] });
+    const list = await get(admin, '/resources/WebhookDelivery/actions/list');
+    const listed = (list.body.records as { id: string; params: Record<string, unknown> }[]).find((r) => r.id === delivery.id);
+    expect(listed?.params).toMatchObject({ eventType: 'order.paid', status: 'FAILED', attempts: 2, lastStatusCode: 502 });
+    const show = await get(admin, `/resources/WebhookDelivery/records/${delivery.id}/show`);
+    const log = String(show.body.record.params.attemptLog);
+    expect(log.split('\n')).toHaveLength(2);
+    expect(log).toMatch(/#1 .* no answer {2}10000 ms {2}no answer within 10000 ms/);
+    expect(log).toMatch(/#2 .* 502 {2}37 ms {2}Bad gateway from upstream/);
+    expect(show.body.record.recordActions.map((a: { name: string }) => a.name)).toContain('redeliver');
+
+    const res = await post(admin, `/resources/WebhookDelivery/records/${delivery.id}/redeliver`);
+    expect(res.body.notice).toMatchObject({ type: 'success' });
+    expect((await db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('PENDING');
+    const jobs = await db.$queryRaw<{ key: string }[]>`SELECT j.key FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id WHERE k.identifier = ${WEBHOOK_DELIVER_TASK} AND j.payload->>'deliveryId' = ${delivery.id}`;
+    expect(jobs).toEqual([{ key: `webhook:${delivery.id}` }]);
+  });
+
+  it('staff and other shops can neither see nor change endpoints and deliveries', async () => {
+    const { created } = (await createEndpoint(admin, { url: 'https://example.com/guarded', events: ['order.paid'] })).body as { created: { id: string } };
+    const delivery = await db.webhookDelivery.create({ data: { tenantId, endpointId: created.id, eventType: 'order.paid', eventKey: 'order.paid:pay_guard', body: '{}', status: 'FAILED', attempts: 1 } });
+    for (const who of [staff, otherAdmin]) {
+      expect(JSON.stringify((await get(who, '/resources/WebhookEndpoint/actions/list')).body)).not.toContain(created.id);
+      expect(JSON.stringify((await get(who, '/resources/WebhookDelivery/actions/list')).body)).not.toContain(delivery.id);
+      expect(JSON.stringify((await get(who, `/resources/WebhookDelivery/records/${delivery.id}/show`)).body)).not.toContain('pay_guard');
+      expect((await post(who, `/resources/WebhookDelivery/records/${delivery.id}/redeliver`)).body.notice?.type).not.toBe('success');
+      expect((await post(who, `/resources/WebhookEndpoint/records/${created.id}/edit`).send({ enabled: 'false' })).body.notice?.type).not.toBe('success');
+      expect((await post(who, `/resources/WebhookEndpoint/records/${created.id}/delete`)).body.notice?.type).not.toBe('success');
+    }
+    expect((await createEndpoint(staff, { url: 'https://example.com/x', events: ['order.paid'] })).body.created).toBeUndefined();
+    expect(await db.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ enabled: true });
+    expect((await db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('FAILED');
+
+    const del = await post(admin, `/resources/WebhookEndpoint/records/${created.id}/delete`);
+    expect(del.body.notice).toMatchObject({ type: 'success' });
+    expect(await db.webhookDelivery.count({ where: { id: delivery.id } })).toBe(0);
+  });
+});

@@ -55,6 +55,9 @@ import { createDiscordGuildDirectory } from './adapters/discord/guild-directory.
 import { createOrderAdminService, type OrderAdminService } from './modules/order-admin/order-admin.service.js';
 import { createPaymentService, type PaymentService } from './modules/payments/payment.service.js';
 import { createRefundService, type RefundService } from './modules/refunds/refund.service.js';
+import { createPaymentWindowService, type PaymentWindowService } from './modules/order-expiry/payment-window.service.js';
+import { registerPaymentWindowJobs } from './modules/order-expiry/payment-window.jobs.js';
+import { registerPaymentReminderNotifications } from './adapters/discord/notifications/payment-reminder-notifications.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -119,6 +122,8 @@ export interface Services {
   payments: PaymentService;
   orderAdmin: OrderAdminService;
   refunds: RefundService;
+  /** Unpaid orders' pay windows: deadline, reminder, expiry, extensions (modules/order-expiry). */
+  paymentWindows: PaymentWindowService;
   checkDatabase(): Promise<void>;
   close(): Promise<void>;
 }
@@ -175,6 +180,8 @@ export function createContainer(opts: ContainerOptions): Services {
   registerCheckoutJobs(bus, { checkouts, reconcileAfterMinutes: env.CHECKOUT_RECONCILE_AFTER_MINUTES });
   // Refunds of processor-paid orders send the money back through the shop's connection (a job; see refund.command.ts).
   registerProcessorRefundJobs(bus, { db, audit, logger, connections: paymentConnections });
+  const paymentWindows = createPaymentWindowService(afterSale);
+  registerPaymentWindowJobs(bus, { paymentWindows });
 
   const services: Services = {
     env,
@@ -211,6 +218,7 @@ export function createContainer(opts: ContainerOptions): Services {
     payments,
     orderAdmin: createOrderAdminService(afterSale),
     refunds: createRefundService(afterSale),
+    paymentWindows,
     async checkDatabase() {
       await db.$queryRaw`SELECT 1`;
     },
@@ -218,7 +226,8 @@ export function createContainer(opts: ContainerOptions): Services {
       await database.close();
     },
   };
-  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices, digital: digitalGoods, missed: missedNotices });
+  const customerDms = registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices, digital: digitalGoods, missed: missedNotices });
+  registerPaymentReminderNotifications(bus, { dms: customerDms, invoices: services.invoices, logger });
   registerAccessNotifications(bus, { rest: discordRest, logger });
   registerDigitalNotifications(bus, { rest: discordRest, logger, digital: digitalGoods, orders: services.orders, tenants: services.tenants });
   return services;

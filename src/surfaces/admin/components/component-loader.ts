@@ -28,6 +28,7 @@ export function createComponents() {
     CustomerOrders: loader.add('CustomerOrders', file('customer-orders')),
     DateTime: loader.add('DateTime', file('date-time')),
     EstimatedCountList: loader.add('EstimatedCountList', file('estimated-count-list')),
+    ExtendPayWindow: loader.add('ExtendPayWindow', file('extend-pay-window')),
   };
   return { loader, components };
 }

@@ -88,6 +88,9 @@ describe('Orders: Extend pay window', () => {
     expect(job!.run_at).toEqual(moved);
     const [entry] = (await app.services.audit.listFor(tenantId, 'Order', order.id)).filter((x) => x.action === 'order.payment_window_extended');
     expect(entry).toMatchObject({ actorType: 'PANEL_ADMIN' });
+    // The order page's history says it in words.
+    const after = await get(`/resources/Order/records/${order.id}/show`);
+    expect(after.body.record.params.detailJson).toContain('Gave the customer more time to pay');
   });
 
   it('refuses a bad number of hours and is not offered once the order is paid', async () => {

@@ -84,8 +84,9 @@ function dmsTo(userId: string): { title: string; description: string; links: str
     });
 }
 
-const linkButtons = (res: { data?: { components?: { components: { type: number; style?: number; label?: string }[] }[] } }) =>
-  (res.data?.components ?? []).flatMap((r) => r.components).filter((c) => c.type === 2 && c.style === 5).map((c) => c.label);
+const linkButtons = (res: { data?: unknown }) =>
+  ((res.data as { components?: { components: { type: number; style?: number; label?: string }[] }[] } | undefined)?.components ?? [])
+    .flatMap((r) => r.components).filter((c) => c.type === 2 && c.style === 5).map((c) => c.label);
 
 describe('pay window: reminder and expiry', () => {
   it('a Venmo order gets its deadline; the reminder goes out at half the window and the order expires at its end', async () => {
@@ -99,7 +100,7 @@ describe('pay window: reminder and expiry', () => {
     expect((await db.discount.findUniqueOrThrow({ where: { id: s.discountId } })).usedCount).toBe(1);
 
     // The order.created job sets the deadline (placed + 120 min) and schedules both jobs with run_at.
-    const scheduled = await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt);
+    const scheduled = await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined);
     expect(scheduled.getTime()).toBe(order.createdAt.getTime() + 120 * MINUTE);
     const jobs = (await jobsOf(order.id)).filter((j) => j.key);
     expect(jobs.map((j) => [j.task, j.key])).toEqual([
@@ -153,26 +154,26 @@ describe('pay window: reminder and expiry', () => {
     const approve = await interact(h, componentInteraction({ guildId: s.guildId, user: admin }, `payment:approve:${order.payments[0]!.id}`));
     expect(textOf(approve)).toMatch(/cannot be marked as paid/);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
-  });
+  }, 90_000);
 
   it('a PayPal order: its reminder DM carries the Pay now link; the default window is 4 hours', async () => {
     const s = await shop({ paypal: true });
     const { submitted, order } = await placeOrder(s, 'PAYPAL');
     expect(linkButtons(submitted)).toEqual(['Pay now']);
     expect(customIdsOf(submitted)).toContain(`orders:cancel:${order.id}:0`);
-    const dueAt = await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt);
+    const dueAt = await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined);
     expect(dueAt.getTime() - order.createdAt.getTime()).toBe(240 * MINUTE);
     clock.advance(121 * 60);
     await runNow(`payment-reminder:${order.id}>discord-notify`);
     const reminder = await waitFor('the reminder DM', async () => dmsTo(s.customer.id).find((d) => /waiting for payment/.test(d.title)));
     expect(reminder.description).toMatch(/Press \*\*Pay now\*\*/);
     expect(reminder.links).toEqual([expect.stringMatching(/^http:\/\/shop\.example\/invoice\//)]);
-  });
+  }, 60_000);
 
   it('a reminder for a deadline that moved, or an order paid meanwhile, is not sent', async () => {
     const s = await shop();
     const { order } = await placeOrder(s);
-    const dueAt = await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt);
+    const dueAt = await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined);
     await h.t.services.payments.confirm(adminCtx(s.tenantId), { orderId: order.id });
     await runNow(`payment-reminder:${order.id}>discord-notify`);
     await runNow(`payment-expiry:${order.id}`);
@@ -188,7 +189,7 @@ describe('customer self-service: Cancel order', () => {
   it('asks first, refuses anyone else, and a double click on the confirmation cancels once', async () => {
     const s = await shop();
     const { as, submitted, order } = await placeOrder(s);
-    await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt);
+    await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined);
 
     // Another member of the server, with a crafted or copied button: refused as "not found", nothing changes.
     const stranger = { guildId: s.guildId, user: member() };
@@ -237,7 +238,7 @@ describe('customer self-service: Cancel order', () => {
     const after = await interact(h, componentInteraction(as, `orders:detail:${order.id}:0`));
     expect(customIdsOf(after).filter((id) => id.startsWith('orders:cancel'))).toEqual([]);
     expect(dmsTo(s.customer.id).filter((d) => /cancelled/.test(d.title))).toHaveLength(1);
-  });
+  }, 60_000);
 
   it('/orders detail: Cancel order while unpaid, Pay now only for a processor method; a paid order cannot be cancelled by its customer', async () => {
     const s = await shop({ paypal: true });
@@ -259,7 +260,7 @@ describe('customer self-service: Cancel order', () => {
     const refused = await interact(h, componentInteraction(venmo.as, `orders:cancel-confirm:${venmo.order.id}:0`));
     expect(textOf(refused)).toMatch(/already paid/);
     expect((await db.order.findUniqueOrThrow({ where: { id: venmo.order.id } })).status).toBe('PAID');
-  });
+  }, 60_000);
 
   it('malformed self-service ids are refused before any handler runs', async () => {
     const s = await shop();

@@ -80,7 +80,7 @@ describe('PayPal and the pay window', () => {
     const actions = (await env.t.services.audit.listFor(tenant.id, 'Order', order.id)).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['order.cancelled', 'payment.unapplied', 'payment.unapplied_refunded']));
     expect(actions).not.toContain('payment.confirmed');
-  });
+  }, 60_000);
 
   it('a checkout left open at the expiry is voided: approving it afterwards captures nothing', async () => {
     const { order, path } = await scheduledPayPalOrder();

@@ -107,7 +107,7 @@ describe('restarts and several instances', () => {
     const { tenant, order } = await unpaidOrder();
     // As submit does: order.created in the order's own transaction; the worker's subscriber schedules.
     await first.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: tenant.id, orderId: order.id });
-    const dueAt = await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt);
+    const dueAt = await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined);
     expect(dueAt.getTime()).toBe(order.createdAt.getTime() + 60 * MINUTE);
     await stop(first);
 

@@ -3,7 +3,7 @@
 // services.paymentWindows.extend (the same call as POST /api/orders/:id/payment-window).
 import type { ActionContext, ActionRequest, RecordActionResponse } from 'adminjs';
 import { z } from 'zod';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { expectedDueAt } from '../../../modules/order-expiry/payment-window.service.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import { parseInput } from '../../../platform/validate.js';

@@ -3,7 +3,7 @@
 // rescheduled, audit entry). `until` is an ISO 8601 date-time with a zone.
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../../container.js';
+import type { Services } from '../services.js';
 import { MAX_EXTENSION_MINUTES } from '../../../modules/order-expiry/pay-window.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';

@@ -65,6 +65,9 @@ import { createWebhookEndpointService, type WebhookEndpointService } from './mod
 import { registerWebhookJobs } from './modules/webhooks/webhook-delivery.jobs.js';
 import { createWebhookSender, WEBHOOK_TIMEOUT_MS } from './adapters/http/webhook-sender.js';
 import { createWebhookDataBuilder } from './surfaces/http/webhooks/webhook-data.js';
+import { createPaymentWindowService, type PaymentWindowService } from './modules/order-expiry/payment-window.service.js';
+import { registerPaymentWindowJobs } from './modules/order-expiry/payment-window.jobs.js';
+import { registerPaymentReminderNotifications } from './adapters/discord/notifications/payment-reminder-notifications.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -137,6 +140,8 @@ export interface Services {
   exports: ExportService;
   /** The shop's outgoing webhook endpoints and Redeliver (deliveries are jobs: webhook-delivery.jobs.ts). */
   webhooks: WebhookEndpointService;
+  /** Unpaid orders' pay windows: deadline, reminder, expiry, extensions (modules/order-expiry). */
+  paymentWindows: PaymentWindowService;
   checkDatabase(): Promise<void>;
   close(): Promise<void>;
 }
@@ -194,6 +199,8 @@ export function createContainer(opts: ContainerOptions): Services {
   registerCheckoutJobs(bus, { checkouts, reconcileAfterMinutes: env.CHECKOUT_RECONCILE_AFTER_MINUTES });
   // Refunds of processor-paid orders send the money back through the shop's connection (a job; see refund.command.ts).
   registerProcessorRefundJobs(bus, { db, audit, logger, connections: paymentConnections });
+  const paymentWindows = createPaymentWindowService(afterSale);
+  registerPaymentWindowJobs(bus, { paymentWindows });
 
   // Outgoing webhooks: https and public targets only in production (modules/webhooks/webhook-url.ts).
   const webhookPolicy = { production: env.NODE_ENV === 'production' };
@@ -238,6 +245,7 @@ export function createContainer(opts: ContainerOptions): Services {
     taxReport: createTaxReportService({ db, clock }),
     exports: createExportService({ db, pool: database.pool }),
     webhooks: createWebhookEndpointService({ db, secrets, audit, policy: webhookPolicy, lookup: async (host) => (await dnsLookup(host, { all: true })).map((a) => a.address) }),
+    paymentWindows,
     async checkDatabase() {
       await db.$queryRaw`SELECT 1`;
     },
@@ -245,7 +253,8 @@ export function createContainer(opts: ContainerOptions): Services {
       await database.close();
     },
   };
-  registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices, digital: digitalGoods, missed: missedNotices });
+  const customerDms = registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices, digital: digitalGoods, missed: missedNotices });
+  registerPaymentReminderNotifications(bus, { dms: customerDms, invoices: services.invoices, logger });
   registerAccessNotifications(bus, { rest: discordRest, logger });
   registerTaxJobs(bus, { db, clock, logger, filing: createTaxjarFilingAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: 15_000, secrets }) });
   registerWebhookJobs(bus, {

@@ -139,7 +139,9 @@ describe('/orders', () => {
     const detail = await interact(h, componentInteraction(s.as(), `orders:detail:${orders[0]!.id}:1`, { message: messageOf(second) }));
     expect(textOf(detail)).toContain(`Order #${orders[0]!.number}`);
     expect(textOf(detail)).toContain('Subtotal');
-    expect(customIdsOf(detail)).toEqual(['orders:page:1']);
+    // Unpaid: the customer can cancel it (issue 12), and the detail says until when it can be paid.
+    expect(customIdsOf(detail)).toEqual(['orders:page:1', `orders:cancel:${orders[0]!.id}:1`]);
+    expect(textOf(detail)).toMatch(/Pay by <t:\d+:f>/);
   });
 
   it('says so when there are no orders', async () => {

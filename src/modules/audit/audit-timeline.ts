@@ -78,6 +78,8 @@ const ACTION_WORDS: Record<string, string> = {
   'order.items_changed': 'Changed the order\'s items',
   'order.invoice_link_created': 'Created an invoice link',
   'order.invoice_link_sent': 'Sent the invoice link to the customer',
+  'order.payment_window_extended': 'Gave the customer more time to pay',
+  'order.payment_window_held': 'Kept the order past its deadline: a payment was on its way',
   'refund.manual_return_done': 'Ticked the by-hand refund as sent',
 };
 

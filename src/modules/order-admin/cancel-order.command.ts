@@ -9,11 +9,12 @@
 import { z } from 'zod';
 import type { Order } from '../../generated/prisma/index.js';
 import { withTransaction, type Tx } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderCancelledPayload } from '../shared/events.js';
 import type { AfterSaleDeps } from '../orders/index.js';
-import { lockOrder } from '../orders/index.js';
+import { lockOrder, orderLabel } from '../orders/index.js';
 import { assertTransition } from '../orders/index.js';
 import { applyRefund } from '../refunds/refund.command.js';
 import { cancelLockedOrder } from '../orders/index.js';
@@ -56,5 +57,24 @@ export async function cancelOrder(deps: AfterSaleDeps, ctx: TenantContext, order
     assertCancellable(order);
     if (order.status === 'PAID') return { order: await cancelPaidOrder(tx, deps, ctx, order, { note }), changed: true };
     return { order: await cancelLockedOrder(tx, deps, ctx, order, { reason: 'admin_cancelled', note }), changed: true };
+  });
+}
+
+/**
+ * orderAdmin.cancelForCustomer: the customer's own "Cancel order" (Discord). Only while unpaid, and only
+ * the order's own customer: anyone else's order is NOT_FOUND (as if it did not exist). Checked under the
+ * order's row lock, so a payment confirmed at the same moment wins or loses cleanly: a paid order is
+ * ILLEGAL_STATE (the shop refunds it), an already cancelled one is returned with changed=false (a double
+ * click cancels once).
+ */
+export async function cancelOrderForCustomer(deps: AfterSaleDeps, ctx: TenantContext, orderId: string, customerId: string): Promise<{ order: Order; changed: boolean }> {
+  return withTransaction(deps.db, async (tx) => {
+    const order = await lockOrder(tx, ctx.tenantId, orderId);
+    if (order.customerId !== customerId) throw new AppError('NOT_FOUND', 'Order not found.');
+    if (order.status === 'CANCELLED') return { order, changed: false };
+    if (order.status !== 'PENDING_PAYMENT') {
+      throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} is already paid, so it can no longer be cancelled here: ask the shop to cancel or refund it.`, { status: order.status });
+    }
+    return { order: await cancelLockedOrder(tx, deps, ctx, order, { reason: 'customer_cancelled' }), changed: true };
   });
 }

@@ -2,7 +2,7 @@
 import type { Order } from '../../generated/prisma/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import type { AfterSaleDeps } from '../orders/index.js';
-import { cancelOrder } from './cancel-order.command.js';
+import { cancelOrder, cancelOrderForCustomer } from './cancel-order.command.js';
 import { deleteOrder, type DeleteOrderResult } from './delete-order.command.js';
 import type { OrderDetail } from './order-detail.query.js';
 import { updateOrder, type UpdateOrderInput } from './update-order.command.js';
@@ -15,6 +15,12 @@ export interface OrderAdminService {
   update(ctx: TenantContext, orderId: string, input: UpdateOrderInput): Promise<OrderDetail>;
   /** PENDING_PAYMENT -> CANCELLED, stock released, order.cancelled (admin_cancelled). Idempotent. Paid orders: INVALID_TRANSITION (refund instead). */
   cancel(ctx: TenantContext, orderId: string, input?: { note?: string }): Promise<{ order: Order; changed: boolean }>;
+  /**
+   * The customer's own cancel (Discord): PENDING_PAYMENT -> CANCELLED like cancel (stock and discount use
+   * back, order.cancelled customer_cancelled). NOT_FOUND unless `customerId` owns the order; ILLEGAL_STATE
+   * once paid. Idempotent (changed=false when already cancelled).
+   */
+  cancelForCustomer(ctx: TenantContext, orderId: string, customerId: string): Promise<{ order: Order; changed: boolean }>;
   /** Deletes the order after releasing its stock, revoking its entitlements and recording a snapshot. */
   delete(ctx: TenantContext, orderId: string): Promise<DeleteOrderResult>;
 }
@@ -23,6 +29,7 @@ export function createOrderAdminService(deps: AfterSaleDeps): OrderAdminService 
   return {
     update: (ctx, orderId, input) => updateOrder(deps, ctx, orderId, input),
     cancel: (ctx, orderId, input) => cancelOrder(deps, ctx, orderId, input ?? {}),
+    cancelForCustomer: (ctx, orderId, customerId) => cancelOrderForCustomer(deps, ctx, orderId, customerId),
     delete: (ctx, orderId) => deleteOrder(deps, ctx, orderId),
   };
 }

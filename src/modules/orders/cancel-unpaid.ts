@@ -1,6 +1,6 @@
 // Cancelling an unpaid order (spec 000: CANCELLED is "cancelled before fulfillment"), the part of the
-// order lifecycle every surface shares: an admin's cancel (order-admin/cancel-order.command.ts) and a
-// rejected payment (payments/reject-payment.command.ts). Status CANCELLED through the transition table,
+// order lifecycle every surface shares: an admin's cancel and the customer's own (order-admin/cancel-order.command.ts),
+// a rejected payment (payments/reject-payment.command.ts) and an expired pay window (order-expiry/). Status CANCELLED through the transition table,
 // open payments closed, reserved stock released, the discount use given back, order.cancelled enqueued,
 // audit entry. A PAID order is cancelled by a full refund instead (order-admin, through the refund engine).
 import type { Order, PaymentStatus } from '../../generated/prisma/index.js';
@@ -22,7 +22,7 @@ export async function cancelLockedOrder(
   deps: AfterSaleDeps,
   ctx: TenantContext,
   order: Order,
-  why: { reason: OrderCancelledPayload['reason']; note?: string },
+  why: { reason: OrderCancelledPayload['reason']; note?: string; /** More facts for the audit entry (an expiry's deadline). */ audit?: Record<string, unknown> },
 ): Promise<Order> {
   const now = deps.clock.now();
   const updated = await transitionOrder(tx, order, 'CANCELLED', 'cancel', { cancelledAt: now });
@@ -37,7 +37,7 @@ export async function cancelLockedOrder(
     entityType: 'Order',
     entityId: order.id,
     before: { status: order.status },
-    after: { status: 'CANCELLED', reason: why.reason, note: why.note ?? null, ...(discountUseReturned ? { discountUseReturned: order.discountId } : {}) },
+    after: { status: 'CANCELLED', reason: why.reason, note: why.note ?? null, ...why.audit, ...(discountUseReturned ? { discountUseReturned: order.discountId } : {}) },
   });
   return updated;
 }

@@ -23,6 +23,8 @@ export const EVENTS = {
   orderItemsChanged: 'order.items_changed',
   /** An admin recorded money received for an order (a part, the rest, or more than the total). */
   paymentReceiptRecorded: 'payment.receipt_recorded',
+  /** Half of an unpaid order's pay window is left: the customer is reminded (scheduled with run_at, modules/order-expiry). */
+  paymentReminder: 'order.payment_reminder',
 } as const;
 
 export const TASKS = {
@@ -35,8 +37,8 @@ export const orderPaidPayload = z.object({ tenantId: z.string(), orderId: z.stri
 export const orderCancelledPayload = z.object({
   tenantId: z.string(),
   orderId: z.string(),
-  /** payment_rejected | admin_cancelled | customer_cancelled */
-  reason: z.enum(['payment_rejected', 'admin_cancelled', 'customer_cancelled']),
+  /** payment_rejected | admin_cancelled | customer_cancelled | expired (the pay window ended unpaid) */
+  reason: z.enum(['payment_rejected', 'admin_cancelled', 'customer_cancelled', 'expired']),
   /** Free text shown to the customer (the rejection reason an admin typed). */
   note: z.string().optional(),
 });
@@ -111,6 +113,12 @@ export const paymentReceiptRecordedPayload = z.object({
   /** partial: still owed; paid: it completed the payment (order.paid follows); extra: on an already paid order. */
   outcome: z.enum(['partial', 'paid', 'extra']),
 });
+export const paymentReminderPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  /** The deadline this reminder is about (ISO): a reminder for a deadline since moved is not sent. */
+  dueAt: z.iso.datetime(),
+});
 export const rolePayload = z.object({ tenantId: z.string(), entitlementId: z.string() });
 
 export type OrderCreatedPayload = z.infer<typeof orderCreatedPayload>;
@@ -120,6 +128,7 @@ export type OrderRefundedPayload = z.infer<typeof orderRefundedPayload>;
 export type RefundFailedPayload = z.infer<typeof refundFailedPayload>;
 export type PaymentUnappliedPayload = z.infer<typeof paymentUnappliedPayload>;
 export type RefundClaimLinkPayload = z.infer<typeof refundClaimLinkPayload>;
+export type PaymentReminderPayload = z.infer<typeof paymentReminderPayload>;
 export type RolePayload = z.infer<typeof rolePayload>;
 export type OrderShippedPayload = z.infer<typeof orderShippedPayload>;
 export type OrderItemsChangedPayload = z.infer<typeof orderItemsChangedPayload>;

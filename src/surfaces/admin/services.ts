@@ -11,6 +11,7 @@ import type { EventBus } from '../../platform/jobs/queue.js';
 import type { InvoiceService } from '../../modules/invoices/invoice.service.js';
 import type { Logger } from '../../platform/logger.js';
 import type { OrderAdminService } from '../../modules/order-admin/order-admin.service.js';
+import type { PaymentWindowService } from '../../modules/order-expiry/payment-window.service.js';
 import type { OrderService } from '../../modules/orders/index.js';
 import type { PaymentService } from '../../modules/payments/payment.service.js';
 import type { RefundService } from '../../modules/refunds/refund.service.js';
@@ -38,6 +39,8 @@ export interface Services {
   invoices: InvoiceService;
   logger: Logger;
   orderAdmin: OrderAdminService;
+  /** Unpaid orders' pay windows: extend (modules/order-expiry). */
+  paymentWindows: PaymentWindowService;
   orders: OrderService;
   paymentConnections: ConnectionService;
   payments: PaymentService;

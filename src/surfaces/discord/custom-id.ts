@@ -35,6 +35,9 @@ const ROUTES = {
   'catalog:page': z.tuple([page]),
   'orders:detail': z.tuple([orderId, page]),
   'orders:page': z.tuple([page]),
+  // Ours (issue 12): the customer's own "Cancel order" on an unpaid order, which asks first, then does it.
+  'orders:cancel': z.tuple([orderId, page]),
+  'orders:cancel-confirm': z.tuple([orderId, page]),
   'payment:approve': z.tuple([paymentId]),
   'payment:reject': z.tuple([paymentId]),
   'payment:reject-modal': z.tuple([paymentId]),

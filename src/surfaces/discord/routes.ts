@@ -6,6 +6,7 @@ import { helpCommands } from './handlers/help.handlers.js';
 import { legacyCommands, legacyComponents } from './handlers/legacy.handlers.js';
 import { orderCommands, orderComponents } from './handlers/order.handlers.js';
 import { ordersCommands, ordersComponents } from './handlers/orders-list.handlers.js';
+import { selfServiceComponents } from './handlers/order-self-service.handlers.js';
 
 export const COMMAND_ROUTES: CommandRoutes = {
   ...orderCommands,
@@ -20,6 +21,7 @@ export const COMPONENT_ROUTES: ComponentRoutes = {
   ...orderComponents,
   ...catalogComponents,
   ...ordersComponents,
+  ...selfServiceComponents,
   ...adminComponents,
   ...legacyComponents,
 };

@@ -11,6 +11,8 @@ import type { Env } from '../../config/env.js';
 import type { InvoiceService } from '../../modules/invoices/invoice.service.js';
 import type { Logger } from '../../platform/logger.js';
 import type { MissedNotices } from '../../modules/notifications/missed-notices.js';
+import type { Clock } from '../../platform/clock.js';
+import type { OrderAdminService } from '../../modules/order-admin/order-admin.service.js';
 import type { OrderService } from '../../modules/orders/index.js';
 import type { OrderSessionService } from '../../modules/checkout/index.js';
 import type { PaymentService } from '../../modules/payments/payment.service.js';
@@ -24,6 +26,8 @@ import type { TenantService } from '../../modules/tenants/tenant.service.js';
 export interface Services {
   addressCheck: AddressCheckService;
   catalog: CatalogService;
+  /** "Now" for what the customer is shown (an unpaid order's deadline before its job has set it). */
+  clock: Clock;
   customers: CustomerService;
   db: Db;
   digitalGoods: DigitalGoods;
@@ -33,6 +37,8 @@ export interface Services {
   logger: Logger;
   /** DMs the customer missed (DMs closed), shown with their next private reply. */
   missedNotices: MissedNotices;
+  /** The customer's own "Cancel order" goes through the panel's cancel (cancelForCustomer). */
+  orderAdmin: OrderAdminService;
   orderSessions: OrderSessionService;
   orders: OrderService;
   paymentConnections: ConnectionService;

@@ -6,6 +6,7 @@ import type { InvoiceService } from '../../modules/invoices/invoice.service.js';
 import type { Logger } from '../../platform/logger.js';
 import type { OrderAdminService } from '../../modules/order-admin/order-admin.service.js';
 import type { OrderListService, OrderService } from '../../modules/orders/index.js';
+import type { PaymentWindowService } from '../../modules/order-expiry/payment-window.service.js';
 import type { PaymentService } from '../../modules/payments/payment.service.js';
 import type { RefundService } from '../../modules/refunds/refund.service.js';
 import type { ExportService } from '../../modules/exports/export.service.js';
@@ -22,6 +23,8 @@ export interface Services {
   invoices: InvoiceService;
   logger: Logger;
   orderAdmin: OrderAdminService;
+  /** Unpaid orders' pay windows: extend (modules/order-expiry). */
+  paymentWindows: PaymentWindowService;
   orders: OrderService;
   /** The order list's keyset pages (GET /api/orders). */
   orderList: OrderListService;

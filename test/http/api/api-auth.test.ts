@@ -28,6 +28,7 @@ const endpoints = (id: string): [string, string, object?][] => [
   ['get', `/api/orders/${id}`],
   ['patch', `/api/orders/${id}`, { notes: 'x' }],
   ['post', `/api/orders/${id}/invoice-link`, {}],
+  ['post', `/api/orders/${id}/payment-window`, { extendByMinutes: 60 }],
   ['post', `/api/orders/${id}/payment/confirm`, {}],
   ['post', `/api/orders/${id}/payment/reject`, { reason: 'no funds' }],
   ['post', `/api/orders/${id}/refunds`, {}],

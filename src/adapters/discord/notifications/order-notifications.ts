@@ -92,9 +92,18 @@ export interface NotificationDeps {
 
 type OrderDetail = Awaited<ReturnType<OrderService['get']>>;
 
+/**
+ * The customer-DM machinery, for notification jobs registered in other files (payment-reminder-notifications.ts):
+ * `load` reads the tenant and the order, `dm` sends once per (kind, about) with the closed-DMs handling above.
+ */
+export interface CustomerDms {
+  load(tenantId: string, orderId: string): Promise<{ tenant: Tenant; order: OrderDetail }>;
+  dm(tenant: Tenant, order: OrderDetail, message: MessageData, what: DmKind, about?: string): Promise<void>;
+}
+
 const DM_CLOSED = 50007;
 
-export function registerDiscordNotifications(bus: EventBus, deps: NotificationDeps): void {
+export function registerDiscordNotifications(bus: EventBus, deps: NotificationDeps): CustomerDms {
   const backoffMs = deps.dmClosedBackoffMs ?? 24 * 3600_000;
   const load = async (tenantId: string, orderId: string) => {
     // Two independent reads: in parallel (one round trip of latency per job instead of two).
@@ -138,7 +147,11 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       const rejected = order.payments.find((p) => p.status === 'rejected');
       const outcome = rejected || why?.reason === 'payment_rejected'
         ? `Payment rejected${rejected?.rejectedReason ?? why?.note ? `: ${rejected?.rejectedReason ?? why?.note}` : ''}`
-        : `Cancelled by the shop${why?.note ? `: ${why.note}` : ''}`;
+        : why?.reason === 'expired'
+          ? 'Expired: not paid in time'
+          : why?.reason === 'customer_cancelled'
+            ? 'Cancelled by the customer'
+            : `Cancelled by the shop${why?.note ? `: ${why.note}` : ''}`;
       return settledAdminMessage({ ...input, outcome, paid: false });
     }
     const by = paid ? confirmedBy(paid) : '';
@@ -362,6 +375,8 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       await dm(tenant, order, refundClaimDm(tenant, order, claim), 'refund-claim', claim.refundId);
     },
   });
+
+  return { load, dm };
 }
 
 /** 4xx other than 429 cannot be fixed by retrying: log and end the job. Anything else throws (retried). */
@@ -401,7 +416,8 @@ export type DmKind =
   | 'order-shipped'
   | 'order-delivered'
   | 'order-updated'
-  | 'payment-received';
+  | 'payment-received'
+  | 'payment-reminder';
 export const DM_WHAT: Record<DmKind, string> = {
   'order-created': 'the payment instructions',
   'order-paid': 'the payment receipt',
@@ -413,6 +429,7 @@ export const DM_WHAT: Record<DmKind, string> = {
   'order-delivered': 'the delivery notice',
   'order-updated': 'the notice that the order was changed',
   'payment-received': 'the notice of a payment received',
+  'payment-reminder': 'the reminder to pay',
 };
 
 function dmClosedNote(order: OrderDetail, what: DmKind): MessageData {
@@ -526,6 +543,7 @@ const CANCEL_TEXT = {
   payment_rejected: 'the shop could not confirm your payment',
   admin_cancelled: 'the shop cancelled it',
   customer_cancelled: 'you cancelled it',
+  expired: 'it was not paid in time; its items were released',
 } as const;
 
 /** Who cancelled, in the customer's words. */
@@ -533,6 +551,7 @@ const CANCELLED_BY: Record<keyof typeof CANCEL_TEXT, string> = {
   payment_rejected: 'the shop (payment not confirmed)',
   admin_cancelled: 'the shop',
   customer_cancelled: 'you',
+  expired: 'the shop\'s pay window (not paid in time)',
 };
 
 function cancelledDm(tenant: Tenant, o: OrderDetail, reason: keyof typeof CANCEL_TEXT, note?: string): MessageData {

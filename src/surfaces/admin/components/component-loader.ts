@@ -30,6 +30,7 @@ export function createComponents() {
     DateTime: loader.add('DateTime', file('date-time')),
     EstimatedCountList: loader.add('EstimatedCountList', file('estimated-count-list')),
     WebhookEndpointCreate: loader.add('WebhookEndpointCreate', file('webhook-endpoint-create')),
+    ExtendPayWindow: loader.add('ExtendPayWindow', file('extend-pay-window')),
   };
   return { loader, components };
 }

@@ -26,6 +26,7 @@ import { auditTimelineOf } from './audit-trail.js';
 import type { ScopedResourceOptions } from '../adapter/scoped-resource.js';
 import type { Db } from '../../../platform/db/prisma.js';
 import { keepTyped } from './validation.js';
+import { extendPayWindowAction } from './pay-window.action.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
 const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'];
@@ -500,6 +501,13 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
           component: false,
           isAccessible: canRead,
           handler: recordReceiptHandler,
+        },
+        extendPayWindow: {
+          actionType: 'record',
+          icon: 'Clock',
+          component: components.ExtendPayWindow,
+          isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
+          handler: extendPayWindowAction(services, recordJson),
         },
         markRefundReturned: {
           actionType: 'record',

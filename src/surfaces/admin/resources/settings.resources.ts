@@ -14,6 +14,7 @@ import { stripSecrets } from './strip-secrets.js';
 import { validatePayload } from './validation.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { ADMIN_ROLE_LABELS, availableValues, PAYMENT_METHOD_LABELS } from '../presentation/labels.js';
+import { MANUAL_PAY_WINDOW_MINUTES, PROCESSOR_PAY_WINDOW_MINUTES } from '../../../modules/order-expiry/pay-window.js';
 
 const settings = { name: 'Settings', icon: 'Settings' };
 
@@ -35,6 +36,7 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
         currency: d.currency,
         enabledPaymentMethods: d.enabledPaymentMethods,
         paymentInstructions: d.paymentInstructionsJson,
+        paymentWindowMinutes: d.paymentWindowsJson,
         adminChannelId: d.adminChannelId,
         adminRoleIds: d.adminRoleIds,
         inventoryTracking: d.inventoryTracking,
@@ -55,13 +57,17 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
       id: 'Tenant',
       navigation: settings,
       listProperties: ['name', 'currency', 'inventoryTracking', 'taxjarEnabled', 'createdAt'],
-      showProperties: ['id', 'name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyMasked', 'taxjarFromAddressJson', 'addressValidation', 'roleRemovalPolicy', 'timeZone', 'nextOrderNumber', 'createdAt', 'updatedAt'],
-      editProperties: ['name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyNew', 'taxjarFromAddressJson', 'addressValidation', 'roleRemovalPolicy', 'timeZone'],
+      showProperties: ['id', 'name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'paymentWindowsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyMasked', 'taxjarFromAddressJson', 'addressValidation', 'roleRemovalPolicy', 'timeZone', 'nextOrderNumber', 'createdAt', 'updatedAt'],
+      editProperties: ['name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'paymentWindowsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyNew', 'taxjarFromAddressJson', 'addressValidation', 'roleRemovalPolicy', 'timeZone'],
       properties: {
         name: { isTitle: true },
         paymentInstructionsJson: {
           type: 'textarea',
           description: 'Per method: {"VENMO_P2P": {"handle": "@shop", "instructions": "Pay @shop with your order number"}}',
+        },
+        paymentWindowsJson: {
+          type: 'textarea',
+          description: `Minutes an unpaid order waits before it is cancelled, per method (15 to 43200). Left out: ${PROCESSOR_PAY_WINDOW_MINUTES / 60} hours for PayPal, Cash App Pay and Bitcoin invoices, ${MANUAL_PAY_WINDOW_MINUTES / 1440} days for the manual methods. The customer is reminded halfway. Example: {"PAYPAL": 120, "VENMO_P2P": 1440}`,
         },
         taxjarFromAddressJson: { type: 'textarea', description: '{"country": "US", "zip": "94103", "state": "CA", "city": "San Francisco", "street": "1 Main St"}' },
         taxjarApiKeyMasked: { type: 'string' },
@@ -85,6 +91,7 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
         roleRemovalPolicy: { description: 'When someone other than the bot removes a paid role: REAPPLY gives it back, RECORD lists it under Role changes (with Retry).' },
         timeZone: { description: 'Dates in this panel are shown in this time zone (an IANA name such as America/New_York; default UTC).' },
         paymentInstructions: { isVisible: false },
+        paymentWindowMinutes: { isVisible: false },
         taxjarFromAddress: { isVisible: false },
         nextOrderNumber: { isVisible: { list: false, filter: false, show: true, edit: false } },
       },

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { PaymentMethod } from '../../../generated/prisma/index.js';
 import { isValidTimeZone } from '../../../platform/time-format.js';
+import { payWindowOverrides } from '../../../modules/order-expiry/pay-window.js';
 import { arrayOf } from '../resources/validation.js';
 import { currencyCode, formBool, formOptionalSnowflake, formText, snowflakeList } from './form-fields.js';
 
@@ -34,6 +35,8 @@ export const tenantSettingsForm = z
     currency: currencyCode,
     enabledPaymentMethods: z.preprocess((v) => arrayOf(v), z.array(z.enum(PaymentMethod)).max(20)),
     paymentInstructionsJson: jsonText(instructions, {}),
+    /** Minutes per method an unpaid order waits before it expires; methods left out keep the default. */
+    paymentWindowsJson: jsonText(payWindowOverrides, {}),
     adminChannelId: formOptionalSnowflake,
     adminRoleIds: snowflakeList,
     inventoryTracking: formBool,

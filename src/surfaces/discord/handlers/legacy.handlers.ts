@@ -14,8 +14,8 @@ import { displayName } from '../context.js';
 import { customId } from '../custom-id.js';
 import { commandOptions, selectedValues } from '../interaction-data.js';
 import { button, COLORS, embed, ephemeral, row, select, update, type MessageData, type Row } from '../replies.js';
-import { addressModal, formatAddress, quantityModal, reviewStep, shippingStep, submittedStep, type AddressLike } from '../views/order-steps.view.js';
-import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
+import { addressModal, formatAddress, quantityModal, reviewStep, shippingStep, type AddressLike } from '../views/order-steps.view.js';
+import { submittedMessage } from './order-self-service.handlers.js';
 import { addressFromModal, keepTypedAddress, reopenAddressModal } from './order.handlers.js';
 import { orderableProduct, submitReviewed } from './order-flow.js';
 
@@ -183,7 +183,7 @@ export const legacyCommands: CommandRoutes = {
   'order-submit': {
     deferIf: (ctx) => ctx.tenant.taxjarEnabled,
     async run(ctx) {
-      return ephemeral(await submitReviewed(ctx, undefined, async (order, created) => withPayNow(submittedStep(order, ctx.tenant, !created), await payLinkFor(ctx.services.invoices, ctx.tenant.id, order)), 'Run `/order-submit` again (or click **Confirm & submit**) to place it at these amounts.'));
+      return ephemeral(await submitReviewed(ctx, undefined, (order, created) => submittedMessage(ctx, order, created), 'Run `/order-submit` again (or click **Confirm & submit**) to place it at these amounts.'));
     },
   },
 };

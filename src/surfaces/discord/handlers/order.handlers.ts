@@ -10,8 +10,8 @@ import type { CommandRoutes, ComponentRoutes, HandlerContext, Reply } from '../c
 import { displayName } from '../context.js';
 import { commandOptions, modalValues, selectedValues } from '../interaction-data.js';
 import { customId } from '../custom-id.js';
-import { addressModal, addressRetryStep, addressTypedFrom, cancelledStep, correctedAddressStep, productStep, quantityModal, submittedStep, type TypedAddress } from '../views/order-steps.view.js';
-import { payLinkFor, withPayNow } from '../views/pay-link.view.js';
+import { addressModal, addressRetryStep, addressTypedFrom, cancelledStep, correctedAddressStep, productStep, quantityModal, type TypedAddress } from '../views/order-steps.view.js';
+import { submittedMessage } from './order-self-service.handlers.js';
 import { flowReply, nextScreen, orderableProduct, submitReviewed } from './order-flow.js';
 
 const productIdSchema = z.string().regex(/^prod_[A-Za-z0-9]{1,60}$/, 'a product id');
@@ -192,8 +192,8 @@ export const orderComponents: ComponentRoutes = {
     deferIf: slowTax,
     async run(ctx, params) {
       const [fingerprint] = params;
-      // Processor-backed methods: a "Pay now" link button to the signed invoice page (pay-link.view.ts).
-      return flowReply(ctx, await submitReviewed(ctx, fingerprint, async (order, created) => withPayNow(submittedStep(order, ctx.tenant, !created), await payLinkFor(ctx.services.invoices, ctx.tenant.id, order)), 'Click **Confirm & submit** to place it at these amounts.'));
+      // While unpaid: the deadline, "Cancel order" and, for processor-backed methods, "Pay now" (order-self-service.handlers.ts).
+      return flowReply(ctx, await submitReviewed(ctx, fingerprint, (order, created) => submittedMessage(ctx, order, created), 'Click **Confirm & submit** to place it at these amounts.'));
     },
   },
   'order:cancel': {

@@ -10,7 +10,9 @@ import { customId } from '../custom-id.js';
 import { button, COLORS, embed, ephemeral, row, update, type MessageData, type Row } from '../replies.js';
 import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
 import { paymentMethodLabel } from '../views/payment-methods.view.js';
-import { payLinkFor, payNowButton } from '../views/pay-link.view.js';
+import { payLinkFor } from '../views/pay-link.view.js';
+import { payByLine, unpaidOrderRow } from '../views/pay-window.view.js';
+import { expectedDueAt } from '../../../modules/order-expiry/payment-window.service.js';
 import { digitalItemFields } from '../views/digital-items.view.js';
 
 export const ORDERS_PAGE_SIZE = 10;
@@ -47,7 +49,8 @@ async function listPage(ctx: HandlerContext, asked: number): Promise<MessageData
   };
 }
 
-async function detail(ctx: HandlerContext, orderId: string, page: number): Promise<MessageData> {
+/** One order of the caller's, in full (NOT_FOUND for anyone else's). */
+export async function orderDetail(ctx: HandlerContext, orderId: string, page: number): Promise<MessageData> {
   const customer = await ctx.customer();
   const d = await ctx.services.orders.get(ctx.tenant.id, orderId);
   // Custom ids can be crafted: only the order's own customer may see it.
@@ -62,11 +65,13 @@ async function detail(ctx: HandlerContext, orderId: string, page: number): Promi
   if (d.shippingAddress) fields.push({ name: 'Ship to', value: formatAddress(d.shippingAddress as unknown as AddressLike), inline: false });
   // What the order delivered (keys in full: only its own customer sees this ephemeral reply; revoked ones marked).
   fields.push(...digitalItemFields(await ctx.services.digitalGoods.forOrder(ctx.tenant.id, d.id), { name: 'Digital items', includeRevoked: true }));
-  // While unpaid, a processor-backed order shows its "Pay now" link (pay-link.view.ts).
-  const payUrl = await payLinkFor(ctx.services.invoices, ctx.tenant.id, d);
+  // While unpaid: the deadline, "Cancel order" and, for a processor-backed order, its "Pay now" link.
+  const unpaid = d.status === 'PENDING_PAYMENT';
+  if (unpaid) fields.push({ name: 'Pay by', value: payByLine(expectedDueAt(d, ctx.tenant, ctx.services.clock)), inline: false });
+  const payUrl = unpaid ? await payLinkFor(ctx.services.invoices, ctx.tenant.id, d) : null;
   return {
     embeds: [embed({ title: `Order #${d.number}`, color: COLORS.brand, fields, footer: { text: `Placed ${date(d.createdAt)}` } })],
-    components: [row(button(customId('orders:page', page), 'Back to orders'), ...(payUrl ? [payNowButton(payUrl)] : []))],
+    components: [row(button(customId('orders:page', page), 'Back to orders')), ...(unpaid ? [unpaidOrderRow(d, page, payUrl)] : [])],
   };
 }
 
@@ -76,5 +81,5 @@ export const ordersCommands: CommandRoutes = {
 
 export const ordersComponents: ComponentRoutes = {
   'orders:page': { kind: 'component', run: async (ctx, [page]) => update(await listPage(ctx, page)) },
-  'orders:detail': { kind: 'component', run: async (ctx, [orderId, page]) => update(await detail(ctx, orderId, page)) },
+  'orders:detail': { kind: 'component', run: async (ctx, [orderId, page]) => update(await orderDetail(ctx, orderId, page)) },
 };

@@ -28,6 +28,8 @@ export function orderSummaryDto(o: Order) {
     overpaidCents: Math.max(o.amountReceivedCents - o.totalCents, 0),
     paidAt: o.paidAt,
     cancelledAt: o.cancelledAt,
+    /** While PENDING_PAYMENT: when the order is cancelled as expired (null until scheduled, moments after it is placed). */
+    paymentDueAt: o.paymentDueAt,
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
   };

@@ -7,6 +7,7 @@ import { idempotency } from './idempotency.js';
 import { invoiceLinksRoutes } from './invoice-links.routes.js';
 import { ordersRoutes } from './orders.routes.js';
 import { paymentsRoutes } from './payments.routes.js';
+import { paymentWindowRoutes } from './payment-window.routes.js';
 import { productsRoutes } from './products.routes.js';
 import { exportsRoutes } from './exports.routes.js';
 import { refundsRoutes } from './refunds.routes.js';
@@ -20,6 +21,7 @@ export function apiRouter(services: Services): Router {
   router.use(paymentsRoutes(services));
   router.use(refundsRoutes(services));
   router.use(invoiceLinksRoutes(services));
+  router.use(paymentWindowRoutes(services));
   router.use(productsRoutes(services));
   router.use(exportsRoutes(services));
   return router;

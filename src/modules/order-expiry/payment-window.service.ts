@@ -1,0 +1,189 @@
+// services.paymentWindows: unpaid orders expire. Each order waiting for payment gets a deadline
+// (orders.paymentDueAt, from the shop's pay window for its method: pay-window.ts) and two jobs scheduled with
+// graphile-worker's own run_at, both in the transaction that sets the deadline:
+//   order.payment_reminder>…          at half the window: the customer is reminded (a Discord DM job)
+//   order.payment_window.expire       at the deadline: the order is cancelled as expired
+// Each has a job_key per order, so moving the deadline (an admin's extension) replaces the pending jobs
+// instead of adding more. The jobs live in the database: they survive restarts and run once across all
+// instances. The expiry re-checks everything under the order's row lock, so it never cancels an order a
+// payment confirmed first, and a payment arriving after it finds the order cancelled (manual confirm:
+// ILLEGAL_STATE; processor money: refunded through the provider by the checkout ledger).
+import type { Order } from '../../generated/prisma/index.js';
+import type { Clock } from '../../platform/clock.js';
+import { withTransaction, type Tx } from '../../platform/db/prisma.js';
+import { AppError, isAppError } from '../../platform/errors.js';
+import { enqueueJob } from '../../platform/jobs/queue.js';
+import { parseInput } from '../../platform/validate.js';
+import { cancelLockedOrder, lockOrder, orderLabel, type AfterSaleDeps } from '../orders/index.js';
+import { systemActor, type TenantContext } from '../shared/actor.js';
+import { EVENTS, type PaymentReminderPayload } from '../shared/events.js';
+import { extendedDueAt, extendInput, IN_FLIGHT_GRACE_MINUTES, initialDueAt, payWindowMinutes, reminderAt, type ExtendInput } from './pay-window.js';
+
+export const EXPIRE_TASK = 'order.payment_window.expire';
+/** graphile-worker's crontab allows no dots in task names. */
+export const SWEEP_TASK = 'order:payment_windows:sweep';
+
+const expiryKey = (orderId: string) => `payment-expiry:${orderId}`;
+const reminderKey = (orderId: string) => `payment-reminder:${orderId}`;
+const MINUTE = 60_000;
+/** An expiry job that finds its deadline this close ahead ran a moment early (clocks differ): retried with backoff. */
+const EARLY_TOLERANCE_MS = 5 * MINUTE;
+
+/** Checkouts in these states have money on its way (PayPal approved, BTCPay paid and confirming, Square pending). */
+const IN_FLIGHT_CHECKOUT_STATES = ['APPROVED', 'PENDING'] as const;
+
+export type ExpireOutcome = 'expired' | 'settled' | 'not_due' | 'held';
+
+export interface PaymentWindowService {
+  /**
+   * Sets the order's deadline once (from when it was placed and the shop's window for its method) and
+   * schedules its reminder and expiry. Run by the order.created>payment-window job; idempotent. Null when
+   * the order is gone or no longer waiting for payment.
+   */
+  schedule(tenantId: string, orderId: string): Promise<{ dueAt: Date } | null>;
+  /**
+   * An admin gives the customer more time: `{ extendByMinutes }` (added to the current deadline, or to now
+   * when it has passed) or `{ until }`. Reschedules reminder and expiry, audit `order.payment_window_extended`.
+   * Errors: VALIDATION_FAILED (bad input, `until` not in the future / earlier than the current deadline /
+   * more than 90 days away), NOT_FOUND, ILLEGAL_STATE (the order is not waiting for payment).
+   */
+  extend(ctx: TenantContext, orderId: string, input: ExtendInput): Promise<{ order: Order; previousDueAt: Date | null; dueAt: Date }>;
+  /**
+   * The expiry job's body: under the order's row lock, cancels the order as expired (stock and discount use
+   * back, order.cancelled with reason `expired`, audit) if it is still PENDING_PAYMENT and its deadline has
+   * passed. A deadline that moved later is rescheduled; money on its way holds the order for a grace period.
+   */
+  expire(tenantId: string, orderId: string): Promise<ExpireOutcome>;
+  /** Schedules unpaid orders that have no deadline yet (placed before pay windows, or whose job failed). */
+  sweep(limit?: number): Promise<number>;
+}
+
+export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowService {
+  const { db, clock } = deps;
+  const system = (tenantId: string): TenantContext => ({ tenantId, actor: { ...systemActor, label: 'Pay window' } });
+
+  async function windowOf(tx: Tx, order: Order): Promise<number> {
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: order.tenantId }, select: { paymentWindowMinutes: true } });
+    return payWindowMinutes(tenant.paymentWindowMinutes, order.paymentMethod);
+  }
+
+  /** Both jobs for `dueAt`, replacing any pending ones of this order (job keys). */
+  async function scheduleJobs(tx: Tx, order: Order, dueAt: Date, windowMin: number): Promise<void> {
+    const reminder: PaymentReminderPayload = { tenantId: order.tenantId, orderId: order.id, dueAt: dueAt.toISOString() };
+    await deps.bus.emit(tx, EVENTS.paymentReminder, reminder, { runAt: reminderAt(dueAt, windowMin, clock.now()), jobKey: reminderKey(order.id) });
+    await enqueueJob(tx, EXPIRE_TASK, { tenantId: order.tenantId, orderId: order.id }, { runAt: dueAt, jobKey: expiryKey(order.id) });
+  }
+
+  /** The order under its row lock, or null when it was deleted. */
+  async function lockIfExists(tx: Tx, tenantId: string, orderId: string): Promise<Order | null> {
+    try {
+      return await lockOrder(tx, tenantId, orderId);
+    } catch (err) {
+      if (isAppError(err) && err.code === 'NOT_FOUND') return null;
+      throw err;
+    }
+  }
+
+  const service: PaymentWindowService = {
+    schedule: (tenantId, orderId) =>
+      withTransaction(db, async (tx) => {
+        const order = await lockIfExists(tx, tenantId, orderId);
+        if (!order || order.status !== 'PENDING_PAYMENT') return null;
+        // Set by an earlier run (or an extension): its jobs were enqueued in that same transaction.
+        if (order.paymentDueAt) return { dueAt: order.paymentDueAt };
+        const windowMin = await windowOf(tx, order);
+        const dueAt = initialDueAt(order.createdAt, windowMin, clock.now());
+        const updated = await tx.order.update({ where: { id: order.id }, data: { paymentDueAt: dueAt } });
+        await scheduleJobs(tx, updated, dueAt, windowMin);
+        return { dueAt };
+      }),
+
+    async extend(ctx, orderId, raw) {
+      const input = parseInput(extendInput, raw, 'pay window extension');
+      return withTransaction(db, async (tx) => {
+        const order = await lockOrder(tx, ctx.tenantId, orderId);
+        if (order.status !== 'PENDING_PAYMENT') {
+          throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} is ${order.status}: only an order waiting for payment has a pay window.`, { status: order.status });
+        }
+        const now = clock.now();
+        const windowMin = await windowOf(tx, order);
+        const current = order.paymentDueAt ?? initialDueAt(order.createdAt, windowMin, now);
+        const dueAt = extendedDueAt(current, input, now);
+        if (!dueAt) {
+          throw new AppError('VALIDATION_FAILED', 'Invalid pay window extension: "until" must be in the future and at most 90 days away.', { fields: [{ path: 'until', message: 'in the future, at most 90 days away' }] });
+        }
+        if (dueAt.getTime() < current.getTime()) {
+          throw new AppError('VALIDATION_FAILED', `Invalid pay window extension: order ${orderLabel(order)} is already due at ${current.toISOString()}; pick a later time.`, { fields: [{ path: 'until', message: 'after the current deadline' }] });
+        }
+        const updated = await tx.order.update({ where: { id: order.id }, data: { paymentDueAt: dueAt } });
+        await scheduleJobs(tx, updated, dueAt, windowMin);
+        await deps.audit.record(tx, ctx, {
+          action: 'order.payment_window_extended',
+          entityType: 'Order',
+          entityId: order.id,
+          before: { paymentDueAt: order.paymentDueAt },
+          after: { paymentDueAt: dueAt },
+        });
+        return { order: updated, previousDueAt: order.paymentDueAt, dueAt };
+      });
+    },
+
+    expire: (tenantId, orderId) =>
+      withTransaction(db, async (tx): Promise<ExpireOutcome> => {
+        const order = await lockIfExists(tx, tenantId, orderId);
+        // Paid, cancelled, refunded or deleted meanwhile: nothing to expire.
+        if (!order || order.status !== 'PENDING_PAYMENT' || !order.paymentDueAt) return 'settled';
+        const now = clock.now();
+        const dueAt = order.paymentDueAt;
+        if (dueAt.getTime() > now.getTime()) {
+          // A moment early (this process's clock is behind the database's): throw, graphile-worker retries.
+          if (dueAt.getTime() - now.getTime() <= EARLY_TOLERANCE_MS) throw new Error(`order ${order.id} is due at ${dueAt.toISOString()}, not yet; retrying`);
+          await enqueueJob(tx, EXPIRE_TASK, { tenantId, orderId }, { runAt: dueAt, jobKey: expiryKey(order.id) });
+          return 'not_due';
+        }
+        const inFlight = await tx.paymentCheckout.count({ where: { orderId: order.id, tenantId, state: { in: [...IN_FLIGHT_CHECKOUT_STATES] } } });
+        if (inFlight > 0) {
+          // Money is on its way (approved at PayPal, a Bitcoin payment confirming): cancelling now would only
+          // mean refunding it. Look again after a grace period.
+          const heldUntil = new Date(now.getTime() + IN_FLIGHT_GRACE_MINUTES * MINUTE);
+          await tx.order.update({ where: { id: order.id }, data: { paymentDueAt: heldUntil } });
+          await enqueueJob(tx, EXPIRE_TASK, { tenantId, orderId }, { runAt: heldUntil, jobKey: expiryKey(order.id) });
+          await deps.audit.record(tx, system(tenantId), {
+            action: 'order.payment_window_held',
+            entityType: 'Order',
+            entityId: order.id,
+            before: { paymentDueAt: dueAt },
+            after: { paymentDueAt: heldUntil, why: 'a payment was on its way at the deadline' },
+          });
+          return 'held';
+        }
+        await cancelLockedOrder(tx, deps, system(tenantId), order, { reason: 'expired', audit: { paymentDueAt: dueAt } });
+        return 'expired';
+      }),
+
+    async sweep(limit = 200) {
+      const graceMs = 10 * MINUTE; // the order.created job normally schedules within seconds
+      const rows = await db.order.findMany({
+        where: { status: 'PENDING_PAYMENT', paymentDueAt: null, createdAt: { lt: new Date(clock.now().getTime() - graceMs) } },
+        select: { id: true, tenantId: true },
+        orderBy: { createdAt: 'asc' },
+        take: limit,
+      });
+      let scheduled = 0;
+      for (const r of rows) {
+        try {
+          if (await service.schedule(r.tenantId, r.id)) scheduled++;
+        } catch (err) {
+          deps.logger.warn({ err, orderId: r.id }, 'could not schedule the pay window of an order; the next sweep tries again');
+        }
+      }
+      return scheduled;
+    },
+  };
+  return service;
+}
+
+/** For display before the order.created job has set the deadline: when an order placed at `placedAt` is due. */
+export function expectedDueAt(order: Pick<Order, 'createdAt' | 'paymentMethod' | 'paymentDueAt'>, tenant: { paymentWindowMinutes: unknown }, clock: Clock): Date {
+  return order.paymentDueAt ?? initialDueAt(order.createdAt, payWindowMinutes(tenant.paymentWindowMinutes, order.paymentMethod), clock.now());
+}

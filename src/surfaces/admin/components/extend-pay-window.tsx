@@ -1,0 +1,50 @@
+// Orders -> "Extend pay window": how long the unpaid order has left, and a form that gives the customer more
+// hours (added to the current deadline). The reminder and the expiry move with it.
+import React, { useState } from 'react';
+import { Box, Button, Input, Label, MessageBox, Text } from '@adminjs/design-system';
+import { ApiClient, useNotice, type ActionProps } from 'adminjs';
+
+const api = new ApiClient();
+
+interface PayWindowContext { dueAt: string | null; dueAtText: string; status: string }
+
+const ExtendPayWindow: React.FC<ActionProps> = ({ resource, record }) => {
+  const addNotice = useNotice();
+  const initial = JSON.parse(String(record?.params?.payWindowJson ?? '{}')) as Partial<PayWindowContext>;
+  const [due, setDue] = useState(initial.dueAtText ?? '');
+  const [hours, setHours] = useState('24');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function extend(event: React.FormEvent) {
+    event.preventDefault();
+    if (busy || !record) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: 'extendPayWindow', method: 'post', data: { extendByHours: hours } });
+      const data = res.data as { notice?: { message: string; type: 'success' | 'error' }; payWindow?: PayWindowContext };
+      if (data.notice?.type === 'error') return setError(data.notice.message);
+      if (data.notice) addNotice(data.notice);
+      if (data.payWindow) setDue(data.payWindow.dueAtText);
+    } catch {
+      setError('The request failed, so the pay window was not changed. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Box as="form" variant="white" onSubmit={extend} data-testid="extend-pay-window-form">
+      <Text mb="lg" data-testid="pay-window-due">{due ? `Unpaid orders are cancelled when their pay window ends. This one is due by ${due}.` : 'This order is not waiting for payment.'}</Text>
+      <Label htmlFor="extendByHours" required>Give the customer more time (hours)</Label>
+      <Input id="extendByHours" name="extendByHours" type="number" min="1" max="2160" step="1" value={hours} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setHours(e.target.value)} />
+      {error ? <MessageBox mt="default" variant="danger" message={error} /> : null}
+      <Box mt="lg">
+        <Button type="submit" variant="contained" disabled={busy || hours.trim() === ''}>{busy ? 'Extending…' : 'Extend pay window'}</Button>
+      </Box>
+    </Box>
+  );
+};
+
+export default ExtendPayWindow;

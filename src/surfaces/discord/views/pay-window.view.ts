@@ -1,0 +1,75 @@
+// What the customer sees of an unpaid order's pay window and its self-service: the deadline (Discord's
+// timestamp markup, shown in each reader's own time zone), "Cancel order" (which asks first) and, for
+// processor-backed methods, "Pay now" (pay-link.view.ts). Pure builders.
+import { ButtonStyle } from 'discord-api-types/v10';
+import type { PaymentMethod, Tenant } from '../../../generated/prisma/index.js';
+import { formatMoney } from '../../../platform/money.js';
+import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
+import { customId } from '../custom-id.js';
+import { button, COLORS, embed, row, type MessageData, type Row } from '../replies.js';
+import { payNowButton } from './pay-link.view.js';
+import { paymentInstructionsText, paymentMethodLabel } from './payment-methods.view.js';
+
+/** "<t:…:f> (<t:…:R>)": the moment in the reader's time zone, and how far away it is. */
+export function discordTime(at: Date): string {
+  const unix = Math.floor(at.getTime() / 1000);
+  return `<t:${unix}:f> (<t:${unix}:R>)`;
+}
+
+export function payByLine(dueAt: Date): string {
+  return `Pay by ${discordTime(dueAt)}: an order still unpaid then is cancelled and its items released.`;
+}
+
+/** The unpaid order's buttons: Cancel order (asks first) and, when there is a link, Pay now. `page` is the /orders page to come back to. */
+export function unpaidOrderRow(order: { id: string }, page: number, payUrl: string | null): Row {
+  return row(button(customId('orders:cancel', order.id, page), 'Cancel order', ButtonStyle.Danger), ...(payUrl ? [payNowButton(payUrl)] : []));
+}
+
+/** The confirmation step of "Cancel order": the customer says yes, or keeps the order (back to its detail). */
+export function confirmCancelStep(order: { id: string; number: number; totalCents: number; currency: string }, page: number): MessageData {
+  return {
+    embeds: [
+      embed({
+        title: `Cancel order #${order.number}?`,
+        color: COLORS.warn,
+        description: `Order **#${order.number}** (${formatMoney(order.totalCents, order.currency)}) will be cancelled and its items released. If you already sent the money, keep the order and tell the shop instead.`,
+      }),
+    ],
+    components: [row(button(customId('orders:cancel-confirm', order.id, page), 'Yes, cancel the order', ButtonStyle.Danger), button(customId('orders:detail', order.id, page), 'Keep the order'))],
+  };
+}
+
+export function customerCancelledStep(order: { id: string; number: number }, page: number, changed: boolean): MessageData {
+  return {
+    embeds: [
+      embed({
+        title: `Order #${order.number} cancelled`,
+        color: COLORS.muted,
+        description: changed ? 'Your order is cancelled and its items were released. Run `/order` whenever you want to order again.' : 'This order was already cancelled.',
+      }),
+    ],
+    components: [row(button(customId('orders:detail', order.id, page), `View #${order.number}`), button(customId('orders:page', page), 'Back to orders'))],
+  };
+}
+
+export interface ReminderOrder { number: number; totalCents: number; currency: string; paymentMethod: PaymentMethod }
+
+/** The reminder DM at half the window. */
+export function paymentReminderDm(tenant: Tenant, order: ReminderOrder, dueAt: Date): MessageData {
+  const how = isProcessorMethod(order.paymentMethod)
+    ? 'Press **Pay now** to pay it online.'
+    : `${paymentInstructionsText(tenant, order.paymentMethod)}\nPut **#${order.number}** in the payment note.`;
+  return {
+    embeds: [
+      embed({
+        title: `${tenant.name}: order #${order.number} is waiting for payment`,
+        color: COLORS.warn,
+        description: [
+          `Please pay **${formatMoney(order.totalCents, order.currency)}** with ${paymentMethodLabel(order.paymentMethod)} by ${discordTime(dueAt)}.`,
+          how,
+          'If it is still unpaid then, the order is cancelled and its items are released. Changed your mind? `/orders` lets you cancel it.',
+        ].join('\n\n'),
+      }),
+    ],
+  };
+}

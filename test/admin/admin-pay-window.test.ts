@@ -1,0 +1,108 @@
+// Pay windows in the admin panel, through the AdminJS API as its frontend calls it: Shop settings saves the
+// per-method windows (read back, validated), a new order's deadline follows them, and an unpaid order's
+// "Extend pay window" shows the deadline in the shop's time zone and moves it (and its scheduled jobs).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factories } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { MovableClock } from '../http/invoice/invoice-fixtures.js';
+import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+
+const clock = new MovableClock();
+const f = factories();
+const db = testDb();
+const MINUTE = 60_000;
+let app: RunningAdmin;
+let a: AdminAgent;
+let tenantId: string;
+let customerId: string;
+
+beforeAll(async () => {
+  app = await startAdminApp({ clock });
+  const tenant = await f.tenant({ timeZone: 'America/New_York' });
+  tenantId = tenant.id;
+  customerId = (await f.customer({ tenantId })).id;
+  a = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId })).email);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const get = (path: string) => a.agent.get(`/admin/api${path}`).set(a.headers());
+const post = (path: string) => a.agent.post(`/admin/api${path}`).set(a.headers());
+
+describe('Shop settings: pay windows', () => {
+  const settings = {
+    name: 'Window Shop', currency: 'USD', 'enabledPaymentMethods.0': 'VENMO_P2P', 'enabledPaymentMethods.1': 'ZELLE', paymentInstructionsJson: '{}',
+    adminChannelId: '', inventoryTracking: 'true', taxjarEnabled: 'false', taxjarApiKeyNew: '', taxjarFromAddressJson: '', addressValidation: 'false', timeZone: 'America/New_York',
+  };
+  const save = async (over: Record<string, string>) => {
+    let req = post(`/resources/Tenant/records/${tenantId}/edit`);
+    for (const [k, v] of Object.entries({ ...settings, ...over })) req = req.field(k, v);
+    return req;
+  };
+
+  it('saves per-method windows, shows them back, and a new order is due by its method\'s window', async () => {
+    const res = await save({ paymentWindowsJson: '{"VENMO_P2P": 90, "PAYPAL": 30}' });
+    expect(res.body.notice).toMatchObject({ type: 'success' });
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: tenantId } })).paymentWindowMinutes).toEqual({ VENMO_P2P: 90, PAYPAL: 30 });
+    const form = await get(`/resources/Tenant/records/${tenantId}/edit`);
+    expect(JSON.parse(form.body.record.params.paymentWindowsJson)).toEqual({ VENMO_P2P: 90, PAYPAL: 30 });
+
+    const venmo = await f.order({ tenantId, customerId, paymentMethod: 'VENMO_P2P' });
+    const zelle = await f.order({ tenantId, customerId, paymentMethod: 'ZELLE' });
+    expect((await app.services.paymentWindows.schedule(tenantId, venmo.id))!.dueAt.getTime()).toBe(venmo.createdAt.getTime() + 90 * MINUTE);
+    // Not overridden: the manual default, two days.
+    expect((await app.services.paymentWindows.schedule(tenantId, zelle.id))!.dueAt.getTime()).toBe(zelle.createdAt.getTime() + 2 * 24 * 60 * MINUTE);
+  });
+
+  it('refuses windows that are not JSON, name no method, or are out of bounds; nothing is saved', async () => {
+    await save({ paymentWindowsJson: '{"VENMO_P2P": 120}' });
+    for (const bad of ['{not json', '{"GOLD_BARS": 60}', '{"VENMO_P2P": 5}', '{"VENMO_P2P": 50000}', '{"VENMO_P2P": "2h"}', '{"VENMO_P2P": 90.5}']) {
+      const res = await save({ paymentWindowsJson: bad });
+      expect(res.body.record?.errors?.paymentWindowsJson ?? res.body.notice, bad).toBeTruthy();
+      expect(res.body.notice?.type, bad).not.toBe('success');
+    }
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: tenantId } })).paymentWindowMinutes).toEqual({ VENMO_P2P: 120 });
+  });
+});
+
+describe('Orders: Extend pay window', () => {
+  it('shows the deadline in the shop\'s time zone and extends it by the hours given; jobs follow', async () => {
+    await db.tenant.update({ where: { id: tenantId }, data: { paymentWindowMinutes: { VENMO_P2P: 60 } } });
+    const order = await f.order({ tenantId, customerId, paymentMethod: 'VENMO_P2P' });
+    const { dueAt } = (await app.services.paymentWindows.schedule(tenantId, order.id))!;
+    const show = await get(`/resources/Order/records/${order.id}/show`);
+    expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).toContain('extendPayWindow');
+
+    const form = await get(`/resources/Order/records/${order.id}/extendPayWindow`);
+    const ctx = JSON.parse(form.body.record.params.payWindowJson);
+    expect(ctx).toMatchObject({ status: 'PENDING_PAYMENT', dueAt: dueAt.toISOString() });
+    expect(ctx.dueAtText).toMatch(/E[SD]T/);
+
+    const res = await post(`/resources/Order/records/${order.id}/extendPayWindow`).send({ extendByHours: '24' });
+    expect(res.body.notice).toMatchObject({ type: 'success', message: expect.stringMatching(new RegExp(`Order #${order.number} now has until .+ to be paid`)) });
+    const moved = new Date(dueAt.getTime() + 24 * 60 * MINUTE);
+    expect(res.body.payWindow).toMatchObject({ dueAt: moved.toISOString() });
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt).toEqual(moved);
+    const [job] = await db.$queryRaw<{ run_at: Date }[]>`SELECT run_at FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${order.id}`}`;
+    expect(job!.run_at).toEqual(moved);
+    const [entry] = (await app.services.audit.listFor(tenantId, 'Order', order.id)).filter((x) => x.action === 'order.payment_window_extended');
+    expect(entry).toMatchObject({ actorType: 'PANEL_ADMIN' });
+    // The order page's history says it in words.
+    const after = await get(`/resources/Order/records/${order.id}/show`);
+    expect(after.body.record.params.detailJson).toContain('Gave the customer more time to pay');
+  });
+
+  it('refuses a bad number of hours and is not offered once the order is paid', async () => {
+    const order = await f.order({ tenantId, customerId, paymentMethod: 'VENMO_P2P' });
+    const { dueAt } = (await app.services.paymentWindows.schedule(tenantId, order.id))!;
+    for (const extendByHours of ['0', '-3', 'two', '99999', '']) {
+      const res = await post(`/resources/Order/records/${order.id}/extendPayWindow`).send({ extendByHours });
+      expect(res.body.notice?.type, extendByHours).toBe('error');
+    }
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt).toEqual(dueAt);
+    await db.order.update({ where: { id: order.id }, data: { status: 'PAID' } });
+    const show = await get(`/resources/Order/records/${order.id}/show`);
+    expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).not.toContain('extendPayWindow');
+  });
+});

@@ -1,0 +1,116 @@
+// Processor money and the pay window, against the fake PayPal over real HTTP: a capture whose webhook
+// arrives after the order expired is refunded through PayPal (the order stays cancelled, never
+// cancelled-and-paid); a checkout opened before the expiry is voided by it, so approving it later captures
+// nothing; and a payment on its way at the deadline (an eCheck capture PENDING) holds the order instead of
+// cancelling it, until the money clears and pays it. Time is moved (clock + run_at), not waited for.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import type { SentWebhook } from '../../../src/dev/fakes/fake-paypal.js';
+import { systemActor } from '../../../src/modules/shared/actor.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
+import { connectPayPal, MovableClock, startPayPalApp, type PayPalApp } from './invoice-fixtures.js';
+
+const clock = new MovableClock();
+const db = testDb();
+const f = factories();
+let env: PayPalApp;
+let worker: WorkerHandle;
+const discord = await new FakeDiscordApi().start();
+
+beforeAll(async () => {
+  env = await startPayPalApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
+  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await env?.close();
+  await discord.stop();
+});
+
+async function scheduledPayPalOrder() {
+  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'], paymentWindowMinutes: { PAYPAL: 60 } } });
+  const paypal = await connectPayPal(env, tenant.id);
+  const order = await f.order({ tenantId: tenant.id, customerId: customer.id, guildId: guild.id, paymentMethod: 'PAYPAL', paymentStatus: 'awaiting_admin_approval', totalCents: 4250, lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }] });
+  const { dueAt } = (await env.t.services.paymentWindows.schedule(tenant.id, order.id))!;
+  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
+  return { tenant, order, dueAt, path: new URL(link.url).pathname, ...paypal };
+}
+
+async function startCheckout(path: string) {
+  const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(303);
+  const paypalOrderId = new URL(String(res.headers.location)).searchParams.get('token')!;
+  const checkout = await db.paymentCheckout.findFirstOrThrow({ where: { providerCheckoutId: paypalOrderId } });
+  return { paypalOrderId, checkout };
+}
+
+/** The deadline passes and the expiry job runs (brought forward: the clock is moved, nothing sleeps). */
+async function passDeadline(orderId: string) {
+  clock.advance(61 * 60);
+  await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${`payment-expiry:${orderId}`}`;
+  await waitFor('the expiry job', async () => (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${orderId}`} AND run_at <= now()`)[0]!.n === 0);
+}
+
+const lastEvent = (type: string, paypalOrderId: string) => env.paypal.sent.filter((w: SentWebhook) => w.type === type && w.body.includes(paypalOrderId)).at(-1)!;
+const postWebhook = (w: SentWebhook, connectionId: string) => request(env.t.app).post(`/webhooks/paypal/${connectionId}`).set({ 'content-type': 'application/json', ...w.headers }).send(w.body);
+
+describe('PayPal and the pay window', () => {
+  it('money captured at PayPal whose webhook arrives after the expiry is refunded; the order stays cancelled', async () => {
+    const { tenant, order, path, connectionId } = await scheduledPayPalOrder();
+    const { paypalOrderId, checkout } = await startCheckout(path);
+    // The buyer pays at PayPal, but PayPal's webhooks are held back (and the buyer never returns).
+    env.paypal.dropWebhooks = true;
+    env.paypal.approve(paypalOrderId);
+    env.paypal.capture(paypalOrderId);
+    env.paypal.dropWebhooks = false;
+    // Our side still sees an OPEN checkout at the deadline: the order expires.
+    await passDeadline(order.id);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
+
+    await postWebhook(lastEvent('PAYMENT.CAPTURE.COMPLETED', paypalOrderId), connectionId).expect(200);
+    await waitFor('the automatic refund', async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).unappliedAction === 'REFUND_SENT');
+    const capture = env.paypal.orders.get(paypalOrderId)!.captures.at(-1)!;
+    expect(env.paypal.refundedCents(capture.id)).toBe(4250);
+    const after = await db.order.findUniqueOrThrow({ where: { id: order.id }, include: { payments: true } });
+    expect(after.status).toBe('CANCELLED');
+    expect(after.payments.map((p) => p.status)).toEqual(['cancelled']);
+    const actions = (await env.t.services.audit.listFor(tenant.id, 'Order', order.id)).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['order.cancelled', 'payment.unapplied', 'payment.unapplied_refunded']));
+    expect(actions).not.toContain('payment.confirmed');
+  }, 60_000);
+
+  it('a checkout left open at the expiry is voided: approving it afterwards captures nothing', async () => {
+    const { order, path } = await scheduledPayPalOrder();
+    const { paypalOrderId, checkout } = await startCheckout(path);
+    await passDeadline(order.id);
+    await waitFor('the checkout voided', async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).state === 'VOIDED');
+    const back = new URL(env.paypal.approve(paypalOrderId));
+    expect((await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303)).headers.location).toMatch(/checkout=changed$/);
+    expect(env.paypal.orders.get(paypalOrderId)!.captures).toEqual([]);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
+  });
+
+  it('a payment on its way at the deadline (eCheck pending) holds the order; when it clears the order is PAID', async () => {
+    const { tenant, order, dueAt, path } = await scheduledPayPalOrder();
+    const { paypalOrderId, checkout } = await startCheckout(path);
+    env.paypal.dropWebhooks = true;
+    const back = new URL(env.paypal.approve(paypalOrderId, 'echeck'));
+    env.paypal.dropWebhooks = false;
+    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+    expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({ state: 'PENDING' });
+
+    await passDeadline(order.id);
+    const held = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+    expect(held.status).toBe('PENDING_PAYMENT');
+    expect(held.paymentDueAt!.getTime()).toBeGreaterThan(dueAt.getTime());
+    const [entry] = (await env.t.services.audit.listFor(tenant.id, 'Order', order.id)).filter((e) => e.action === 'order.payment_window_held');
+    expect(entry).toMatchObject({ actorType: 'SYSTEM', before: { paymentDueAt: dueAt.toISOString() } });
+
+    env.paypal.clearPendingCapture(env.paypal.orders.get(paypalOrderId)!.captures[0]!.id);
+    await env.paypal.settle();
+    await waitFor('paid', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).status === 'PAID');
+  });
+});

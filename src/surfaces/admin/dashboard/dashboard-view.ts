@@ -2,7 +2,17 @@
 // (presentation/labels.ts, the same as the orders list), so the browser never shows an enum name.
 import type { OrderStatus } from '../../../generated/prisma/index.js';
 import { labelOf, ORDER_STATUS_BADGES, ORDER_STATUS_LABELS, type BadgeColours } from '../presentation/labels.js';
-import type { DashboardData } from './dashboard.handler.js';
+
+/** What the dashboard handler reads for one admin (dashboard.handler.ts). */
+export interface DashboardData {
+  kind: 'tenant' | 'platform' | 'none';
+  tenantName?: string;
+  currency?: string;
+  salesByDay?: { day: string; orders: number; netCents: number; net: string }[];
+  byStatus?: { status: string; count: number }[];
+  totals?: { orders: number; net: string; pendingPayment: number };
+  tenants?: number;
+}
 
 export type DashboardView = Omit<DashboardData, 'byStatus'> & {
   byStatus?: { status: string; count: number; label: string; badge: BadgeColours | null }[];

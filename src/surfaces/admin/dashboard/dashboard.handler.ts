@@ -5,19 +5,11 @@ import type { PageHandler } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
-import { dashboardView } from './dashboard-view.js';
+import { dashboardView, type DashboardData } from './dashboard-view.js';
 
 export const DASHBOARD_DAYS = 30;
 
-export interface DashboardData {
-  kind: 'tenant' | 'platform' | 'none';
-  tenantName?: string;
-  currency?: string;
-  salesByDay?: { day: string; orders: number; netCents: number; net: string }[];
-  byStatus?: { status: string; count: number }[];
-  totals?: { orders: number; net: string; pendingPayment: number };
-  tenants?: number;
-}
+export type { DashboardData } from './dashboard-view.js';
 
 const STATUSES = ['PENDING_PAYMENT', 'PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'CANCELLED', 'REFUNDED', 'PARTIALLY_REFUNDED'];
 

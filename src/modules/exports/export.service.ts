@@ -11,7 +11,7 @@ import type pg from 'pg';
 import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { csvRow } from './csv.js';
-import { EXPORT_KINDS, EXPORTS, type ExportKind, type ExportScope } from './export-kinds.js';
+import { EXPORT_KINDS, EXPORTS, type ExportKind } from './export-kinds.js';
 
 export { EXPORT_KINDS, type ExportKind } from './export-kinds.js';
 

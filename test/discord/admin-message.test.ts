@@ -73,6 +73,20 @@ describe('admin-channel order message', () => {
     await edited(messagePath, 'then cancelled and refunded');
   });
 
+  it('a refund from /refund says how much was refunded, then in full after the rest', async () => {
+    const { s, order, messagePath } = await postedOrder();
+    const admin = member({ roles: [s.tenant.adminRoleIds[0]!] });
+    const as = { guildId: s.guild.id, user: admin };
+    await interact(h, commandInteraction(as, 'payment-confirm', { orderid: order.id }));
+    await edited(messagePath, `Order #${order.number} · paid`);
+    await interact(h, commandInteraction(as, 'refund', { order: order.id, amount: 100 }));
+    const total = (await db.order.findUniqueOrThrow({ where: { id: order.id } })).totalCents;
+    const dollars = (c: number) => `$${(c / 100).toFixed(2)}`;
+    await edited(messagePath, `refunded $1.00 of ${dollars(total)}`);
+    await interact(h, commandInteraction(as, 'refund', { order: order.id }));
+    await edited(messagePath, `refunded in full (${dollars(total)})`);
+  });
+
   it('a rejection from the API says rejected, with the reason', async () => {
     const { s, order, messagePath } = await postedOrder();
     const payment = await db.payment.findFirstOrThrow({ where: { orderId: order.id } });

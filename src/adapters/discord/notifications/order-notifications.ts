@@ -155,7 +155,16 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       return settledAdminMessage({ ...input, outcome, paid: false });
     }
     const by = paid ? confirmedBy(paid) : '';
-    const outcome = [by ? `Paid, confirmed ${by}` : 'Paid', order.status === 'CANCELLED' ? 'then cancelled and refunded' : undefined].filter(Boolean).join(', ');
+    const m = money(order);
+    const refunded =
+      order.status === 'CANCELLED'
+        ? 'then cancelled and refunded'
+        : order.status === 'REFUNDED'
+          ? `refunded in full (${m(order.refundedTotalCents)})`
+          : order.refundedTotalCents > 0
+            ? `refunded ${m(order.refundedTotalCents)} of ${m(order.totalCents)}`
+            : undefined;
+    const outcome = [by ? `Paid, confirmed ${by}` : 'Paid', refunded].filter(Boolean).join(', ');
     return settledAdminMessage({ ...input, outcome, paid: order.status !== 'CANCELLED' });
   }
 
@@ -238,6 +247,12 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
 
   bus.subscribe(EVENTS.orderPaid, 'discord-admin-message', {
     schema: orderPaidPayload,
+    run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
+  });
+
+  // Every refund (from Discord, the panel, REST or a processor) shows on the admin-channel message too.
+  bus.subscribe(EVENTS.orderRefunded, 'discord-admin-message', {
+    schema: orderRefundedPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
   });
 

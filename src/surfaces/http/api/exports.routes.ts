@@ -8,7 +8,7 @@ import { parseInput } from '../../../platform/validate.js';
 import { sendCsvExport } from '../csv-download.js';
 import { ctxOf } from './api-context.js';
 
-const exportQuery = z.object({ from: z.string().trim().max(10), to: z.string().trim().max(10) });
+export const exportQuery = z.object({ from: z.string().trim().max(10), to: z.string().trim().max(10) });
 
 export function exportsRoutes(services: Services): Router {
   const router = Router();

@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { invoiceLinkBody } from '../invoice-links.routes.js';
 import { listOrdersQuery, updateOrderBody } from '../orders.routes.js';
+import { paymentWindowBody } from '../payment-window.routes.js';
+import { exportQuery } from '../exports.routes.js';
 import { confirmBody, receiptBody, rejectBody } from '../payments.routes.js';
 import { refundBody } from '../refunds.routes.js';
 import { listProductsQuery } from '../products.routes.js';
@@ -14,7 +16,7 @@ export interface ApiOperation {
   /** Relative to the API's base (/api/v1), in OpenAPI form: /orders/{id}. */
   path: string;
   operationId: string;
-  tag: 'Orders' | 'Payments' | 'Refunds' | 'Invoice links' | 'Products';
+  tag: 'Orders' | 'Payments' | 'Refunds' | 'Invoice links' | 'Products' | 'Exports';
   summary: string;
   description?: string;
   query?: z.ZodType;
@@ -22,19 +24,35 @@ export interface ApiOperation {
   /** Accepts an Idempotency-Key header (every state-changing call does). */
   idempotent?: boolean;
   /** The success answer. */
-  success: { status: number; description: string; schema: z.ZodType };
+  success: { status: number; description: string; schema: z.ZodType; contentType?: string };
   /** The error answers this operation can give besides 400/401/429 (every operation has those). */
   errors?: number[];
 }
 
 export const listOrdersResponse = z.strictObject({
   data: z.array(orderSummary),
-  page: z.number().int(),
   pageSize: z.number().int(),
-  total: z.number().int(),
+  nextCursor: z.string().nullable().describe('Pass as cursor (with the same filters) for the next page; null on the last page'),
 }).meta({ id: 'OrderList' });
 
 export const API_OPERATIONS: ApiOperation[] = [
+  {
+    method: 'post', path: '/orders/{id}/payment-window', operationId: 'extendPaymentWindow', tag: 'Orders',
+    summary: 'Extend the pay window', description: 'Moves an unpaid order\'s expiry later, by minutes or to a date-time; the reminder and the expiry move with it.',
+    body: paymentWindowBody,
+    success: {
+      status: 200, description: 'The new deadline',
+      schema: z.strictObject({ orderId: z.string(), paymentDueAt: z.iso.datetime(), previousDueAt: z.iso.datetime().nullable() }).meta({ id: 'PaymentWindow' }),
+    },
+    errors: [404, 409, 422],
+  },
+  {
+    method: 'get', path: '/exports/{kind}', operationId: 'exportCsv', tag: 'Exports',
+    summary: 'Export as CSV', description: 'orders, payments, refunds or tax for a date range (YYYY-MM-DD, in the shop\'s time zone; to inclusive), streamed as CSV.',
+    query: exportQuery,
+    success: { status: 200, description: 'The CSV file', schema: z.string(), contentType: 'text/csv' },
+    errors: [404],
+  },
   {
     method: 'get', path: '/orders', operationId: 'listOrders', tag: 'Orders',
     summary: 'List orders',

@@ -64,6 +64,7 @@ function queryParameters(schema: JsonSchema): JsonSchema[] {
 function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>): JsonSchema {
   const parameters: JsonSchema[] = [];
   if (op.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, description: 'The order id (ord_…)', schema: { type: 'string' } });
+  if (op.path.includes('{kind}')) parameters.push({ name: 'kind', in: 'path', required: true, description: 'What to export', schema: { type: 'string', enum: ['orders', 'payments', 'refunds', 'tax'] } });
   if (op.query) parameters.push(...queryParameters(convert(op.query, 'input')));
   if (op.idempotent) {
     parameters.push({
@@ -74,7 +75,7 @@ function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>
   }
   const errorRef = { $ref: '#/components/responses/Error' };
   const responses: Record<string, unknown> = {
-    [op.success.status]: { description: op.success.description, content: { 'application/json': { schema: convert(op.success.schema, 'output') } } },
+    [op.success.status]: { description: op.success.description, content: { [op.success.contentType ?? 'application/json']: { schema: convert(op.success.schema, 'output') } } },
   };
   for (const status of [...new Set([400, 401, ...(op.errors ?? []), 429])].sort()) {
     responses[status] = status === 400 || status === 401 || status === 429 ? errorRef : { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };

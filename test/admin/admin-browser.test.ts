@@ -121,7 +121,7 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
     // content and the success notice, not for time.
     await Promise.all([page.waitForURL(/\/show(\?|$)/), page.click('[data-testid="refund-submit-button"]')]);
     await page.waitForSelector('[data-testid="order-detail"]');
-    await page.waitForSelector(`[data-testid="notice-wrapper"] >> text=Refund of $60.00 recorded on order #${order.number}`);
+    await page.waitForSelector(`[data-testid="notice-wrapper"] >> text=Refund of $60.00 (Items $60.00) recorded on order #${order.number}`);
     await expect.poll(() => page.textContent('[data-testid="order-status"]')).toBe('Partially refunded');
     await page.screenshot({ path: join(OUT, '05-partially-refunded.png'), fullPage: true });
     expect((await testDb().product.findUniqueOrThrow({ where: { id: hoodie.id } })).stock).toBe(3);

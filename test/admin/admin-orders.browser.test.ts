@@ -197,7 +197,7 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     await shot(page, '08-refunded-venmo-todo');
     expect((await testDb().product.findUniqueOrThrow({ where: { id: hoodie.id } })).stock).toBe(3);
     const refund = await testDb().refund.findFirstOrThrow({ where: { orderId: order.id } });
-    expect(refund.items).toEqual([{ productId: hoodie.id, quantity: 1, restockQuantity: 0, amountCents: 6000 }]);
+    expect(refund.items).toEqual([{ productId: hoodie.id, quantity: 1, restockQuantity: 0, amountCents: 6000, discountCents: 0, taxCents: 0 }]);
 
     // It stays (a fresh load of the page), until the owner ticks it.
     await page.reload();

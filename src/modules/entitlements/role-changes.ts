@@ -67,7 +67,7 @@ export interface RoleChangeOutcome {
 }
 
 /** The job's result on the entitlement's row (absent for jobs enqueued before role_changes existed). */
-export async function recordRoleChange(db: Db, tenantId: string, entitlementId: string, action: RoleChangeAction, outcome: RoleChangeOutcome): Promise<void> {
+export async function recordRoleChange(db: Db | Tx, tenantId: string, entitlementId: string, action: RoleChangeAction, outcome: RoleChangeOutcome): Promise<void> {
   await db.roleChange.updateMany({
     where: { tenantId, entitlementId, action },
     data: {

@@ -2,7 +2,7 @@
 // once, re-read the database and are safe to run twice (adding a role twice or removing a missing one
 // changes nothing). Transient gateway errors throw, so graphile-worker retries with exponential backoff;
 // a RoleGatewayPermanentError (or running out of attempts) is recorded in the audit log and the job ends.
-import type { Db } from '../../platform/db/prisma.js';
+import { withTransaction, type Db } from '../../platform/db/prisma.js';
 import type { EventBus, JobContext } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -54,12 +54,14 @@ export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void 
         select: { id: true, orderId: true },
       });
       if (stillGranted) {
-        await recordRoleChange(deps.db, p.tenantId, p.entitlementId, 'REVOKE', { state: 'DONE', attempts: job.attempt });
-        await deps.audit.record(deps.db, { tenantId: p.tenantId, actor: systemActor }, {
-          action: 'entitlement.role_kept',
-          entityType: 'Entitlement',
-          entityId: p.entitlementId,
-          after: { roleId: p.roleId, keptFor: stillGranted },
+        await withTransaction(deps.db, async (tx) => {
+          await recordRoleChange(tx, p.tenantId, p.entitlementId, 'REVOKE', { state: 'DONE', attempts: job.attempt });
+          await deps.audit.record(tx, { tenantId: p.tenantId, actor: systemActor }, {
+            action: 'entitlement.role_kept',
+            entityType: 'Entitlement',
+            entityId: p.entitlementId,
+            after: { roleId: p.roleId, keptFor: stillGranted },
+          });
         });
         return;
       }
@@ -92,26 +94,33 @@ async function attempt(
   try {
     guildId = await guildFor(deps.db, what.tenantId, what.orderGuildId);
     await call(guildId);
-    await recordRoleChange(deps.db, what.tenantId, what.entitlementId, action, { state: 'DONE', attempts: job.attempt, guildId });
-    await deps.audit.record(deps.db, ctx, {
-      action: what.action === 'grant' ? 'entitlement.role_added' : 'entitlement.role_removed',
-      entityType: 'Entitlement',
-      entityId: what.entitlementId,
-      after: { roleId: what.roleId, guildId, attempt: job.attempt },
+    const done = guildId;
+    // The row's state and its audit entry are one write: nobody reads DONE without the entry that says why.
+    await withTransaction(deps.db, async (tx) => {
+      await recordRoleChange(tx, what.tenantId, what.entitlementId, action, { state: 'DONE', attempts: job.attempt, guildId: done });
+      await deps.audit.record(tx, ctx, {
+        action: what.action === 'grant' ? 'entitlement.role_added' : 'entitlement.role_removed',
+        entityType: 'Entitlement',
+        entityId: what.entitlementId,
+        after: { roleId: what.roleId, guildId: done, attempt: job.attempt },
+      });
     });
   } catch (err) {
     const permanent = isRoleGatewayPermanentError(err);
     const lastAttempt = job.attempt >= job.maxAttempts;
     const words = await failureInWords(err, { guildId, roleId: what.roleId, roleCheck: deps.roleCheck });
-    await recordRoleChange(deps.db, what.tenantId, what.entitlementId, action, {
-      state: permanent || lastAttempt ? 'FAILED' : 'PENDING',
-      attempts: job.attempt,
-      failureKind: words.kind,
-      failureMessage: words.message,
-      discordCode: permanent ? err.discordCode ?? null : null,
-    });
-    if (permanent || lastAttempt) {
-      await deps.audit.record(deps.db, ctx, {
+    const failedForGood = permanent || lastAttempt;
+    // The row's state and (when it failed for good) its audit entry are one write.
+    await withTransaction(deps.db, async (tx) => {
+      await recordRoleChange(tx, what.tenantId, what.entitlementId, action, {
+        state: failedForGood ? 'FAILED' : 'PENDING',
+        attempts: job.attempt,
+        failureKind: words.kind,
+        failureMessage: words.message,
+        discordCode: permanent ? err.discordCode ?? null : null,
+      });
+      if (!failedForGood) return;
+      await deps.audit.record(tx, ctx, {
         action: `entitlement.${what.action}_failed`,
         entityType: 'Entitlement',
         entityId: what.entitlementId,
@@ -125,6 +134,8 @@ async function attempt(
           attempt: job.attempt,
         },
       });
+    });
+    if (failedForGood) {
       deps.logger.warn({ err, ...what, attempt: job.attempt }, 'role change failed for good; recorded in the audit log');
       // A permanent failure ends the job; a transient one on its last attempt still throws so the queue
       // keeps the failed job (and its error) visible.

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongFirstSequencer } from './test/long-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -10,6 +11,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    sequence: { sequencer: LongFirstSequencer },
     // Far from UTC on purpose: timestamps are stored as UTC, and a test run in UTC would hide any code
     // that reads or writes them as local time.
     env: { TZ: 'Pacific/Auckland' },

@@ -1,4 +1,4 @@
-// 300 page loads of the panel's main pages (dashboard; list, show and edit of orders and products; shop
+// 150 page loads of the panel's main pages (dashboard; list, show and edit of orders and products; shop
 // settings) in one Chromium context, with zero failed loads: no API response >= 400, no error banner
 // ("There was an error fetching records", "Page not found"), and every page shows its data.
 // The anti-forgery script is made slow to arrive (an injected delay, as on a busy machine or a cold cache):
@@ -8,7 +8,7 @@ import { factories } from '../helpers/factories.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
 
-const LOADS = 300;
+const LOADS = 150;
 const SLOW_ASSET_MS = 400;
 const BANNERS = ['There was an error fetching records', 'Page not found', 'Missing or invalid CSRF token'];
 

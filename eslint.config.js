@@ -2,6 +2,7 @@
 // no-restricted-imports (modules never import surfaces or transport code; platform imports neither).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 const transport = ['express', 'express-*', '@adminjs/*', 'adminjs', 'discord-interactions', '@discordjs/*', 'supertest'];
 
@@ -104,4 +105,6 @@ export default tseslint.config(
       }],
     },
   })),
+  // Layout is Prettier's (npm run format); this switches off the stylistic rules that would disagree with it.
+  prettier,
 );

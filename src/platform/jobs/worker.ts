@@ -1,7 +1,7 @@
 // Runs the job handlers registered on an EventBus with graphile-worker.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import { Logger as GraphileLogger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
 import { createWorkerLiveness, STALE_MS } from './worker-liveness.js';
 import type { Logger } from '../logger.js';
@@ -11,10 +11,9 @@ export async function migrateJobQueue(connectionString: string): Promise<void> {
   await runMigrations({ connectionString, logger: silentLogger() });
 }
 
-function silentLogger() {
-  // graphile-worker's Logger wants a factory; we log through pino in the task wrapper instead.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return new (class { scope() { return this; } info() {} debug() {} warn() {} error() {} })() as any;
+function silentLogger(): GraphileLogger {
+  // graphile-worker logs through its own Logger; we log through pino in the task wrapper instead.
+  return new GraphileLogger(() => () => {});
 }
 
 export interface WorkerHandle { stop(): Promise<void>; runner: Runner }

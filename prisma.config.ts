@@ -24,7 +24,8 @@ pg.Client.prototype.query = function patchedQuery(this: pg.Client, ...args: unkn
   // pg.Pool#query passes a callback; adapter-pg's transactions await a promise. Cover both.
   const last = args[args.length - 1];
   if (typeof last === 'function') {
-    args[args.length - 1] = (err: unknown, res: pg.QueryResult) => (last as (e: unknown, r: unknown) => void)(err, reportCatalogTypesAsText(res));
+    args[args.length - 1] = (err: unknown, res: pg.QueryResult) =>
+      (last as (e: unknown, r: unknown) => void)(err, reportCatalogTypesAsText(res));
     return originalQuery.apply(this, args);
   }
   const result = originalQuery.apply(this, args);

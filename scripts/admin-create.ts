@@ -27,7 +27,9 @@ await withScriptDatabase(async (url) => {
     const shop = args.shop ? await accounts.findShop(args.shop) : undefined;
     const role = !shop ? 'PLATFORM_ADMIN' : args.staff ? 'TENANT_STAFF' : 'TENANT_ADMIN';
     const admin = await accounts.createAdmin({ email: args.email!, password, role, tenantId: shop?.id ?? null });
-    const what = !shop ? 'platform admin (every shop)' : `${role === 'TENANT_STAFF' ? 'staff member' : 'shop admin'} of ${shop.name} (${shop.id})`;
+    const what = !shop
+      ? 'platform admin (every shop)'
+      : `${role === 'TENANT_STAFF' ? 'staff member' : 'shop admin'} of ${shop.name} (${shop.id})`;
     console.log(`Created ${what}: ${admin.email}, id ${admin.id}.`);
     if (generated) console.log(`Password (generated, shown once; they can change it in the panel under Account):\n  ${generated}`);
     else console.log('Password: the one read from stdin (not shown).');

@@ -28,7 +28,8 @@ await withScriptDatabase(async (url) => {
   try {
     const matches = await db.tenant.findMany({ where: { OR: [{ id: tenantRef }, { name: tenantRef }] }, select: { id: true, name: true } });
     if (matches.length === 0) throw new Error(`no tenant has the id or name "${tenantRef}"`);
-    if (matches.length > 1) throw new Error(`several tenants are named "${tenantRef}": use the id (${matches.map((t) => t.id).join(', ')})`);
+    if (matches.length > 1)
+      throw new Error(`several tenants are named "${tenantRef}": use the id (${matches.map((t) => t.id).join(', ')})`);
     const tenant = matches[0]!;
     const apiKeys = createApiKeyService({ db, clock: systemClock, audit: createAuditService({ db }) });
     // Audited as the system (the panel records the admin who created a key instead).

@@ -27,7 +27,9 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 async function seed(db: ReturnType<typeof createDatabase>['db']) {
   const tenant = await db.tenant.create({ data: { name: 'Bench export shop', timeZone: 'America/New_York' } });
-  const customer = await db.customer.create({ data: { tenantId: tenant.id, discordUserId: '100000000000000001', username: 'bench buyer, "quoted"' } });
+  const customer = await db.customer.create({
+    data: { tenantId: tenant.id, discordUserId: '100000000000000001', username: 'bench buyer, "quoted"' },
+  });
   const [a, b] = await Promise.all([
     db.product.create({ data: { tenantId: tenant.id, sku: 'BENCH-A', name: 'Bench widget, large', unitPriceCents: 1999 } }),
     db.product.create({ data: { tenantId: tenant.id, sku: 'BENCH-B', name: 'Bench gadget', unitPriceCents: 500 } }),
@@ -111,7 +113,9 @@ try {
   await migrate(url);
   const seedStart = performance.now();
   const tenantId = await seed(database.db);
-  console.log(`seeded ${ORDERS} orders in ${((performance.now() - seedStart) / 1000).toFixed(1)} s${gc ? '' : ' (run with --expose-gc for steadier memory figures)'}`);
+  console.log(
+    `seeded ${ORDERS} orders in ${((performance.now() - seedStart) / 1000).toFixed(1)} s${gc ? '' : ' (run with --expose-gc for steadier memory figures)'}`,
+  );
 
   const logger = createLogger({ level: 'silent', pretty: false });
   const exportsService = createExportService({ db: database.db, pool: database.pool });
@@ -133,10 +137,14 @@ try {
   await download(base, '/stream'); // warm-up: JIT, prepared pool connections
   await download(base, '/full');
   const results: { name: string; rows: number; bytes: number; ms: number; rssMb: number; heapMb: number }[] = [];
-  for (const [name, path] of [[`streaming (cursor, ${EXPORT_BATCH_ROWS} rows/batch)`, '/stream'], ['baseline (full load)', '/full']] as const) {
+  for (const [name, path] of [
+    [`streaming (cursor, ${EXPORT_BATCH_ROWS} rows/batch)`, '/stream'],
+    ['baseline (full load)', '/full'],
+  ] as const) {
     const speed = await timed(() => download(base, path));
     const memory = await measured(() => download(base, path));
-    if (speed.value.rows !== ORDERS || memory.value.rows !== ORDERS) throw new Error(`${path}: expected ${ORDERS} rows, got ${speed.value.rows} / ${memory.value.rows}`);
+    if (speed.value.rows !== ORDERS || memory.value.rows !== ORDERS)
+      throw new Error(`${path}: expected ${ORDERS} rows, got ${speed.value.rows} / ${memory.value.rows}`);
     results.push({ name, rows: speed.value.rows, bytes: speed.value.bytes, ms: speed.ms, rssMb: memory.rssMb, heapMb: memory.heapMb });
   }
   for (const r of results) {

@@ -63,7 +63,10 @@ const { values: opts } = parseArgs({
     profile: { type: 'string' },
   },
 });
-const RATES = opts.rates!.split(',').map(Number).filter((n) => n > 0);
+const RATES = opts
+  .rates!.split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const SECONDS = Number(opts.seconds);
 const PING_SECONDS = Number(opts['ping-seconds']);
 const TARGET = Number(opts.target);
@@ -89,7 +92,10 @@ function newestMtime(dir: string): number {
 /** The production build, rebuilt when missing or older than src/. */
 function ensureBuild(): void {
   const main = join(ROOT, 'dist', 'src', 'main.js');
-  const fresh = existsSync(main) && existsSync(join(ROOT, 'dist', 'admin-bundle', 'prebuilt.json')) && statSync(main).mtimeMs >= newestMtime(join(ROOT, 'src'));
+  const fresh =
+    existsSync(main) &&
+    existsSync(join(ROOT, 'dist', 'admin-bundle', 'prebuilt.json')) &&
+    statSync(main).mtimeMs >= newestMtime(join(ROOT, 'src'));
   if (fresh) return;
   console.log('building (npm run build): dist/ is missing or older than src/');
   const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -110,7 +116,10 @@ async function waitForHttp(url: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(url, { method: url.endsWith('/readyz') ? 'GET' : 'POST', body: url.endsWith('/readyz') ? undefined : '{"type":1}' });
+      const res = await fetch(url, {
+        method: url.endsWith('/readyz') ? 'GET' : 'POST',
+        body: url.endsWith('/readyz') ? undefined : '{"type":1}',
+      });
       if (res.status < 500) return;
     } catch {
       // not listening yet
@@ -145,49 +154,112 @@ function workerPid(parent: number): number | undefined {
 function signer(key: KeyObject) {
   return (body: string) => {
     const timestamp = Math.floor(Date.now() / 1000).toString();
-    return { 'content-type': 'application/json', 'x-signature-timestamp': timestamp, 'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), key).toString('hex') };
+    return {
+      'content-type': 'application/json',
+      'x-signature-timestamp': timestamp,
+      'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), key).toString('hex'),
+    };
   };
 }
 
 let snow = BigInt(Date.now() - 1420070400000) << 22n;
 const snowflake = () => (snow += 1n).toString();
 
-interface Shop { guildId: string; productId: string; shippingTypeId: string }
+interface Shop {
+  guildId: string;
+  productId: string;
+  shippingTypeId: string;
+}
 
 function interaction(shop: Shop, userId: string, token: string, type: number, data: unknown, message?: unknown) {
   const user = { id: userId, username: `bench${userId.slice(-6)}`, global_name: null, discriminator: '0', avatar: null };
   return JSON.stringify({
-    id: snowflake(), application_id: APP_ID, type, token, version: 1, guild_id: shop.guildId, channel_id: '100000000000000020',
+    id: snowflake(),
+    application_id: APP_ID,
+    type,
+    token,
+    version: 1,
+    guild_id: shop.guildId,
+    channel_id: '100000000000000020',
     member: { user, roles: [], permissions: '0', joined_at: '2026-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 },
-    app_permissions: '0', locale: 'en-US', data, ...(message ? { message } : {}),
+    app_permissions: '0',
+    locale: 'en-US',
+    data,
+    ...(message ? { message } : {}),
   });
 }
 
-const flowMessage = { id: '1', channel_id: '1', flags: 64, components: [{ type: 1, components: [{ type: 2, custom_id: 'order:cancel', label: 'Cancel', style: 4 }] }] };
-const STEPS = ['/order', 'product-select', 'qty-modal', 'address:new', 'address-modal', 'shipping-select', 'payment-select', 'confirm'] as const;
+const flowMessage = {
+  id: '1',
+  channel_id: '1',
+  flags: 64,
+  components: [{ type: 1, components: [{ type: 2, custom_id: 'order:cancel', label: 'Cancel', style: 4 }] }],
+};
+const STEPS = [
+  '/order',
+  'product-select',
+  'qty-modal',
+  'address:new',
+  'address-modal',
+  'shipping-select',
+  'payment-select',
+  'confirm',
+] as const;
 type Step = (typeof STEPS)[number];
 const CONFIRM = STEPS.indexOf('confirm');
 
 function stepBody(shop: Shop, step: number, userId: string, token: string): string {
   const i = (type: number, data: unknown, message?: unknown) => interaction(shop, userId, token, type, data, message);
   switch (STEPS[step]) {
-    case '/order': return i(2, { id: '1', name: 'order', type: 1 });
-    case 'product-select': return i(3, { custom_id: 'order:product-select', component_type: 3, values: [shop.productId] }, flowMessage);
-    case 'qty-modal': return i(5, { custom_id: `order:qty-modal:${shop.productId}`, components: [{ type: 1, components: [{ type: 4, custom_id: 'quantity', value: '1' }] }] }, flowMessage);
-    case 'address:new': return i(3, { custom_id: 'order:address:new', component_type: 2 }, flowMessage);
-    case 'address-modal': return i(5, {
-      custom_id: 'order:address:modal',
-      components: [['line1', '1 Bench St'], ['line2', ''], ['city', 'Springfield'], ['state', 'IL'], ['postal_country', '62701 US']].map(([k, v]) => ({ type: 1, components: [{ type: 4, custom_id: k, value: v }] })),
-    }, flowMessage);
-    case 'shipping-select': return i(3, { custom_id: 'order:shipping-type-select', component_type: 3, values: [shop.shippingTypeId] }, flowMessage);
-    case 'payment-select': return i(3, { custom_id: 'order:payment-method-select', component_type: 3, values: ['VENMO_P2P'] }, flowMessage);
-    default: return i(3, { custom_id: 'order:confirm', component_type: 2 }, flowMessage);
+    case '/order':
+      return i(2, { id: '1', name: 'order', type: 1 });
+    case 'product-select':
+      return i(3, { custom_id: 'order:product-select', component_type: 3, values: [shop.productId] }, flowMessage);
+    case 'qty-modal':
+      return i(
+        5,
+        {
+          custom_id: `order:qty-modal:${shop.productId}`,
+          components: [{ type: 1, components: [{ type: 4, custom_id: 'quantity', value: '1' }] }],
+        },
+        flowMessage,
+      );
+    case 'address:new':
+      return i(3, { custom_id: 'order:address:new', component_type: 2 }, flowMessage);
+    case 'address-modal':
+      return i(
+        5,
+        {
+          custom_id: 'order:address:modal',
+          components: [
+            ['line1', '1 Bench St'],
+            ['line2', ''],
+            ['city', 'Springfield'],
+            ['state', 'IL'],
+            ['postal_country', '62701 US'],
+          ].map(([k, v]) => ({ type: 1, components: [{ type: 4, custom_id: k, value: v }] })),
+        },
+        flowMessage,
+      );
+    case 'shipping-select':
+      return i(3, { custom_id: 'order:shipping-type-select', component_type: 3, values: [shop.shippingTypeId] }, flowMessage);
+    case 'payment-select':
+      return i(3, { custom_id: 'order:payment-method-select', component_type: 3, values: ['VENMO_P2P'] }, flowMessage);
+    default:
+      return i(3, { custom_id: 'order:confirm', component_type: 2 }, flowMessage);
   }
 }
 
 /** The response type each step answers with when it answers at once. */
 const EXPECTED_TYPE: Record<Step, number> = {
-  '/order': 4, 'product-select': 9, 'qty-modal': 7, 'address:new': 9, 'address-modal': 7, 'shipping-select': 7, 'payment-select': 7, confirm: 7,
+  '/order': 4,
+  'product-select': 9,
+  'qty-modal': 7,
+  'address:new': 9,
+  'address-modal': 7,
+  'shipping-select': 7,
+  'payment-select': 7,
+  confirm: 7,
 };
 
 /**
@@ -220,10 +292,26 @@ class FollowUps {
   }
 }
 
-interface Answer { ok: boolean; answerMs: number; doneMs: number; deferredByDesign: boolean; safetyNet: boolean; title: string; error?: string }
+interface Answer {
+  ok: boolean;
+  answerMs: number;
+  doneMs: number;
+  deferredByDesign: boolean;
+  safetyNet: boolean;
+  title: string;
+  error?: string;
+}
 
 /** Sends one step and waits for its answer (and, when deferred, for the real answer by webhook). */
-async function send(url: string, signBody: (b: string) => Record<string, string>, followUps: FollowUps, shop: Shop, step: number, userId: string, scheduled: number): Promise<Answer> {
+async function send(
+  url: string,
+  signBody: (b: string) => Record<string, string>,
+  followUps: FollowUps,
+  shop: Shop,
+  step: number,
+  userId: string,
+  scheduled: number,
+): Promise<Answer> {
   const token = `bench_${snowflake()}`;
   const body = stepBody(shop, step, userId, token);
   const later = followUps.expect(token);
@@ -245,14 +333,40 @@ async function send(url: string, signBody: (b: string) => Record<string, string>
       return { ok: false, answerMs, doneMs: NaN, deferredByDesign: !safetyNet, safetyNet, title: '', error: (err as Error).message };
     }
   }
-  return { ok: false, answerMs, doneMs: NaN, deferredByDesign: false, safetyNet: false, title: '', error: `HTTP ${res.status} type ${json.type} ${json.data?.embeds?.[0]?.title ?? ''} ${json.data?.embeds?.[0]?.description ?? ''}` };
+  return {
+    ok: false,
+    answerMs,
+    doneMs: NaN,
+    deferredByDesign: false,
+    safetyNet: false,
+    title: '',
+    error: `HTTP ${res.status} type ${json.type} ${json.data?.embeds?.[0]?.title ?? ''} ${json.data?.embeds?.[0]?.description ?? ''}`,
+  };
 }
 
 // ------------------------------------------------------------------ the open-loop run
 
-interface RunResult { rate: number; sent: number; answered: number; safetyNet: number; failed: number; answer: number[][]; done: number[][]; byDesign: boolean[]; failures: string[] }
+interface RunResult {
+  rate: number;
+  sent: number;
+  answered: number;
+  safetyNet: number;
+  failed: number;
+  answer: number[][];
+  done: number[][];
+  byDesign: boolean[];
+  failures: string[];
+}
 
-async function runAtRate(url: string, signBody: (b: string) => Record<string, string>, followUps: FollowUps, shop: Shop, rate: number, seconds: number, userBase: number): Promise<RunResult> {
+async function runAtRate(
+  url: string,
+  signBody: (b: string) => Record<string, string>,
+  followUps: FollowUps,
+  shop: Shop,
+  rate: number,
+  seconds: number,
+  userBase: number,
+): Promise<RunResult> {
   const answer: number[][] = STEPS.map(() => []);
   const done: number[][] = STEPS.map(() => []);
   const byDesign = STEPS.map(() => false);
@@ -311,7 +425,14 @@ const worstAnswerP99 = (r: RunResult) => Math.max(...r.answer.map((xs) => pct(xs
 // ------------------------------------------------------------------ flash sale
 
 /** Walks `n` distinct customers of the flash shop up to the review, `parallel` at a time. */
-async function prepareFlashCustomers(url: string, signBody: (b: string) => Record<string, string>, followUps: FollowUps, shop: Shop, n: number, parallel = 12): Promise<string[]> {
+async function prepareFlashCustomers(
+  url: string,
+  signBody: (b: string) => Record<string, string>,
+  followUps: FollowUps,
+  shop: Shop,
+  n: number,
+  parallel = 12,
+): Promise<string[]> {
   const ready: string[] = [];
   let next = 0;
   const worker = async () => {
@@ -330,9 +451,24 @@ async function prepareFlashCustomers(url: string, signBody: (b: string) => Recor
   return ready;
 }
 
-interface FlashResult { rate: number; sent: number; placed: number; soldOut: number; failed: number; ms: number[]; failures: string[] }
+interface FlashResult {
+  rate: number;
+  sent: number;
+  placed: number;
+  soldOut: number;
+  failed: number;
+  ms: number[];
+  failures: string[];
+}
 
-async function flashSale(url: string, signBody: (b: string) => Record<string, string>, followUps: FollowUps, shop: Shop, customers: string[], rate: number): Promise<FlashResult> {
+async function flashSale(
+  url: string,
+  signBody: (b: string) => Record<string, string>,
+  followUps: FollowUps,
+  shop: Shop,
+  customers: string[],
+  rate: number,
+): Promise<FlashResult> {
   const ms: number[] = [];
   const failures: string[] = [];
   let placed = 0;
@@ -373,13 +509,26 @@ async function flashSale(url: string, signBody: (b: string) => Record<string, st
 
 // ------------------------------------------------------------------ seeding
 
-async function seedShops(prisma: Db, taxjarUrlKey: string): Promise<{ demo: Shop; flash: Shop & { tenantId: string; stock: number }; admin: { email: string; password: string }; flashStock: (n: number) => Promise<void> }> {
+async function seedShops(
+  prisma: Db,
+  taxjarUrlKey: string,
+): Promise<{
+  demo: Shop;
+  flash: Shop & { tenantId: string; stock: number };
+  admin: { email: string; password: string };
+  flashStock: (n: number) => Promise<void>;
+}> {
   const admin = await seedDemo(prisma);
   const tenant = await prisma.tenant.findFirstOrThrow();
   // TaxJar on (the key is stored plain here; start-up encrypts it), addresses validated.
   await prisma.tenant.update({
     where: { id: tenant.id },
-    data: { taxjarEnabled: true, taxjarApiKey: taxjarUrlKey, addressValidation: true, taxjarFromAddress: { country: 'US', zip: '62701', state: 'IL', city: 'Springfield', street: '1 Shop St' } },
+    data: {
+      taxjarEnabled: true,
+      taxjarApiKey: taxjarUrlKey,
+      addressValidation: true,
+      taxjarFromAddress: { country: 'US', zip: '62701', state: 'IL', city: 'Springfield', street: '1 Shop St' },
+    },
   });
   const product = await prisma.product.findFirstOrThrow({ where: { tenantId: tenant.id, sku: 'TEE-001' } });
   const shipping = await prisma.shippingType.findFirstOrThrow({ where: { tenantId: tenant.id }, orderBy: { sortOrder: 'asc' } });
@@ -387,14 +536,32 @@ async function seedShops(prisma: Db, taxjarUrlKey: string): Promise<{ demo: Shop
   // The flash-sale shop: one product with limited stock, one global discount every order qualifies for.
   const flashTenant = await prisma.tenant.create({
     data: {
-      name: 'Flash Shop', currency: 'USD', enabledPaymentMethods: ['VENMO_P2P'], inventoryTracking: true, adminChannelId: '100000000000000778',
+      name: 'Flash Shop',
+      currency: 'USD',
+      enabledPaymentMethods: ['VENMO_P2P'],
+      inventoryTracking: true,
+      adminChannelId: '100000000000000778',
       paymentInstructions: { VENMO_P2P: { handle: '@flash', instructions: 'Pay @flash on Venmo with your order number.' } },
       guilds: { create: { id: FLASH_GUILD, name: 'Flash Shop Discord' } },
     },
   });
-  const flashProduct = await prisma.product.create({ data: { tenantId: flashTenant.id, sku: 'DROP-001', name: 'Limited Drop Tee', unitPriceCents: 3000, trackStock: true, stock: 1_000_000, sortOrder: 1 } });
-  const flashShipping = await prisma.shippingType.create({ data: { tenantId: flashTenant.id, name: 'Standard', priceCents: 500, sortOrder: 1 } });
-  await prisma.discount.create({ data: { tenantId: flashTenant.id, name: 'Drop day 10% off', type: 'PERCENT', percentOff: 10, scope: 'GLOBAL' } });
+  const flashProduct = await prisma.product.create({
+    data: {
+      tenantId: flashTenant.id,
+      sku: 'DROP-001',
+      name: 'Limited Drop Tee',
+      unitPriceCents: 3000,
+      trackStock: true,
+      stock: 1_000_000,
+      sortOrder: 1,
+    },
+  });
+  const flashShipping = await prisma.shippingType.create({
+    data: { tenantId: flashTenant.id, name: 'Standard', priceCents: 500, sortOrder: 1 },
+  });
+  await prisma.discount.create({
+    data: { tenantId: flashTenant.id, name: 'Drop day 10% off', type: 'PERCENT', percentOff: 10, scope: 'GLOBAL' },
+  });
   return {
     demo: { guildId: DEMO.guildId, productId: product.id, shippingTypeId: shipping.id },
     flash: { guildId: FLASH_GUILD, productId: flashProduct.id, shippingTypeId: flashShipping.id, tenantId: flashTenant.id, stock: 0 },
@@ -449,10 +616,21 @@ async function main(): Promise<void> {
     const port = await findFreePort();
     const entry = opts.server === 'dist' ? ['--enable-source-maps', 'dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
     const server = startChild([...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : []), ...entry], {
-      NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, LOG_LEVEL: 'warn', LOG_PRETTY: 'false',
-      DISCORD_PUBLIC_KEY: publicKeyHex, DISCORD_APPLICATION_ID: APP_ID, DISCORD_BOT_TOKEN: 'bench-bot-token-not-a-real-token',
-      DISCORD_API_BASE_URL: fake.apiBase, DISCORD_GATEWAY_ENABLED: 'false', SESSION_SECRET: randomBytes(32).toString('hex'), COOKIE_SECURE: 'false',
-      SECRETS_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`, INVOICE_LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'warn',
+      LOG_PRETTY: 'false',
+      DISCORD_PUBLIC_KEY: publicKeyHex,
+      DISCORD_APPLICATION_ID: APP_ID,
+      DISCORD_BOT_TOKEN: 'bench-bot-token-not-a-real-token',
+      DISCORD_API_BASE_URL: fake.apiBase,
+      DISCORD_GATEWAY_ENABLED: 'false',
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      COOKIE_SECURE: 'false',
+      SECRETS_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      INVOICE_LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
       TAXJAR_API_URL: taxjar.url,
     });
     children.push(server);
@@ -467,7 +645,9 @@ async function main(): Promise<void> {
     const signBody = signer(privateKey);
     const worker = workerPid(server.pid!);
 
-    console.log(`web process pid ${server.pid} (${opts.server}), job worker process pid ${worker ?? 'not found'}; TaxJar fake answers after ${TAXJAR_MS} ms; address validation on; demo discount on`);
+    console.log(
+      `web process pid ${server.pid} (${opts.server}), job worker process pid ${worker ?? 'not found'}; TaxJar fake answers after ${TAXJAR_MS} ms; address validation on; demo discount on`,
+    );
     console.log(`web rss after start-up ${rssMb(server.pid!, 'VmRSS')} MB; steps: ${STEPS.join(' → ')}`);
     // Warm-up: JIT, connection pools, prepared statements.
     await runAtRate(url, signBody, followUps, shops.demo, 20, 3, 900_000);
@@ -478,17 +658,32 @@ async function main(): Promise<void> {
     for (const rate of RATES) {
       const r = await runAtRate(url, signBody, followUps, shops.demo, rate, SECONDS, (userBase += 100_000));
       results.push(r);
-      console.log(`\n${rate} req/s offered for ${SECONDS}s (demo shop): sent ${r.sent}, answered ${r.answered}, deferred by the 2 s safety net ${r.safetyNet}, failed ${r.failed}; worst answer p99 ${f1(worstAnswerP99(r))} ms`);
-      console.log(`  ${'step'.padEnd(16)} ${'n'.padStart(5)} ${'answer p50'.padStart(11)} ${'answer p99'.padStart(11)} ${'done p50'.padStart(9)} ${'done p99'.padStart(9)}`);
-      STEPS.forEach((s, i) => console.log(`  ${s.padEnd(16)} ${String(r.answer[i]!.length).padStart(5)} ${f1(pct(r.answer[i]!, 50)).padStart(11)} ${f1(pct(r.answer[i]!, 99)).padStart(11)} ${f1(pct(r.done[i]!, 50)).padStart(9)} ${f1(pct(r.done[i]!, 99)).padStart(9)}${r.byDesign[i] ? '  (deferred at once: waits on TaxJar)' : ''}`));
+      console.log(
+        `\n${rate} req/s offered for ${SECONDS}s (demo shop): sent ${r.sent}, answered ${r.answered}, deferred by the 2 s safety net ${r.safetyNet}, failed ${r.failed}; worst answer p99 ${f1(worstAnswerP99(r))} ms`,
+      );
+      console.log(
+        `  ${'step'.padEnd(16)} ${'n'.padStart(5)} ${'answer p50'.padStart(11)} ${'answer p99'.padStart(11)} ${'done p50'.padStart(9)} ${'done p99'.padStart(9)}`,
+      );
+      STEPS.forEach((s, i) =>
+        console.log(
+          `  ${s.padEnd(16)} ${String(r.answer[i]!.length).padStart(5)} ${f1(pct(r.answer[i]!, 50)).padStart(11)} ${f1(pct(r.answer[i]!, 99)).padStart(11)} ${f1(pct(r.done[i]!, 50)).padStart(9)} ${f1(pct(r.done[i]!, 99)).padStart(9)}${r.byDesign[i] ? '  (deferred at once: waits on TaxJar)' : ''}`,
+        ),
+      );
       for (const f of r.failures) console.log(`  failure: ${f}`);
-      console.log(`  web rss ${rssMb(server.pid!, 'VmRSS')} MB (peak ${rssMb(server.pid!)} MB); jobs queued now ${await queuedJobs(probe)}`);
+      console.log(
+        `  web rss ${rssMb(server.pid!, 'VmRSS')} MB (peak ${rssMb(server.pid!)} MB); jobs queued now ${await queuedJobs(probe)}`,
+      );
     }
-    const sustained = (r: RunResult) => r.failed === 0 && r.safetyNet === 0 && r.answered >= 0.95 * r.sent && worstAnswerP99(r) <= P99_LIMIT_MS;
+    const sustained = (r: RunResult) =>
+      r.failed === 0 && r.safetyNet === 0 && r.answered >= 0.95 * r.sent && worstAnswerP99(r) <= P99_LIMIT_MS;
     const best = results.filter(sustained).map((r) => r.rate);
-    console.log(`\nhighest rate sustained (every step's answer p99 <= ${P99_LIMIT_MS} ms, no failures or safety-net deferrals): ${best.length ? Math.max(...best) : 'none'} req/s`);
+    console.log(
+      `\nhighest rate sustained (every step's answer p99 <= ${P99_LIMIT_MS} ms, no failures or safety-net deferrals): ${best.length ? Math.max(...best) : 'none'} req/s`,
+    );
     const drained = await drainJobs(probe);
-    console.log(`job worker (own process): drained the last ${drained.jobs} jobs in ${drained.seconds.toFixed(1)} s after the runs${drained.left ? ` (${drained.left} still queued)` : ''}`);
+    console.log(
+      `job worker (own process): drained the last ${drained.jobs} jobs in ${drained.seconds.toFixed(1)} s after the runs${drained.left ? ` (${drained.left} still queued)` : ''}`,
+    );
 
     // Flash sale.
     const flashN = Math.round(FLASH_RATE * FLASH_SECONDS);
@@ -497,25 +692,44 @@ async function main(): Promise<void> {
     const stock = Math.floor(ready.length * 0.9);
     await shops.flashStock(stock);
     await drainJobs(probe);
-    console.log(`\nflash sale: ${ready.length} distinct customers of one shop walked to the review in ${((performance.now() - prepStart) / 1000).toFixed(1)} s; stock set to ${stock}`);
+    console.log(
+      `\nflash sale: ${ready.length} distinct customers of one shop walked to the review in ${((performance.now() - prepStart) / 1000).toFixed(1)} s; stock set to ${stock}`,
+    );
     const jobsBefore = await queuedJobs(probe);
     const flash = await flashSale(url, signBody, followUps, shops.flash, ready, FLASH_RATE);
-    const checks = await probe.query<{ orders: number; numbers: number; lo: number; hi: number; discounted: number; sold: number; stock: number }>(`
+    const checks = await probe.query<{
+      orders: number;
+      numbers: number;
+      lo: number;
+      hi: number;
+      discounted: number;
+      sold: number;
+      stock: number;
+    }>(
+      `
       SELECT count(*)::int AS orders, count(DISTINCT number)::int AS numbers, min(number)::int AS lo, max(number)::int AS hi,
         count(*) FILTER (WHERE "discountCents" > 0)::int AS discounted,
         (SELECT coalesce(sum(quantity), 0)::int FROM order_items i JOIN orders o2 ON o2.id = i."orderId" WHERE o2."tenantId" = $1) AS sold,
         (SELECT stock FROM products WHERE id = $2) AS stock
-      FROM orders WHERE "tenantId" = $1`, [shops.flash.tenantId, shops.flash.productId]);
+      FROM orders WHERE "tenantId" = $1`,
+      [shops.flash.tenantId, shops.flash.productId],
+    );
     const c = checks.rows[0]!;
     const unique = c.orders === c.numbers;
     const gapless = c.orders === 0 || c.hi - c.lo + 1 === c.orders;
     const oversold = c.sold > stock || c.stock < 0;
-    console.log(`  sent ${flash.sent} confirms at ${FLASH_RATE}/s: placed ${flash.placed}, sold out ${flash.soldOut}, failed ${flash.failed}; p50 ${f1(pct(flash.ms, 50))} ms, p99 ${f1(pct(flash.ms, 99))} ms, max ${f1(pct(flash.ms, 100))} ms`);
+    console.log(
+      `  sent ${flash.sent} confirms at ${FLASH_RATE}/s: placed ${flash.placed}, sold out ${flash.soldOut}, failed ${flash.failed}; p50 ${f1(pct(flash.ms, 50))} ms, p99 ${f1(pct(flash.ms, 99))} ms, max ${f1(pct(flash.ms, 100))} ms`,
+    );
     for (const f of flash.failures) console.log(`  failure: ${f}`);
-    console.log(`  database: ${c.orders} orders, ${c.sold} units sold of ${stock} (stock left ${c.stock}): ${oversold ? 'OVERSOLD' : 'no oversell'}; order numbers ${unique ? 'unique' : 'NOT UNIQUE'} and ${gapless ? 'gapless' : `with gaps (${c.lo}..${c.hi})`}; ${c.discounted} of ${c.orders} orders carry the global discount`);
+    console.log(
+      `  database: ${c.orders} orders, ${c.sold} units sold of ${stock} (stock left ${c.stock}): ${oversold ? 'OVERSOLD' : 'no oversell'}; order numbers ${unique ? 'unique' : 'NOT UNIQUE'} and ${gapless ? 'gapless' : `with gaps (${c.lo}..${c.hi})`}; ${c.discounted} of ${c.orders} orders carry the global discount`,
+    );
     const flashDrain = await drainJobs(probe);
     const flashJobs = flashDrain.jobs + Math.max(0, jobsBefore);
-    console.log(`  job worker: ${flashDrain.left ? `${flashDrain.left} jobs still queued` : 'queue empty'} ${flashDrain.seconds.toFixed(1)} s after the sale (${flashJobs} jobs queued by it)`);
+    console.log(
+      `  job worker: ${flashDrain.left ? `${flashDrain.left} jobs still queued` : 'queue empty'} ${flashDrain.seconds.toFixed(1)} s after the sale (${flashJobs} jobs queued by it)`,
+    );
 
     // PING against the bare baseline, alternating, best of two each.
     const pingBody = JSON.stringify({ id: '1', application_id: APP_ID, type: 1, token: 'ping', version: 1 });
@@ -533,10 +747,19 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     await agent.get('/admin/login').expect(200);
     const jar = (agent as unknown as { jar: { getCookie(name: string, access: unknown): { value: string } | undefined } }).jar;
-    const csrf = jar.getCookie('ledgerline_admin_csrf', { domain: '127.0.0.1', path: '/admin/', secure: false, script: false })?.value ?? '';
-    const login = await agent.post('/admin/login').type('form').set('Origin', base).send({ email: shops.admin.email, password: shops.admin.password, _csrf: csrf });
+    const csrf =
+      jar.getCookie('ledgerline_admin_csrf', { domain: '127.0.0.1', path: '/admin/', secure: false, script: false })?.value ?? '';
+    const login = await agent
+      .post('/admin/login')
+      .type('form')
+      .set('Origin', base)
+      .send({ email: shops.admin.email, password: shops.admin.password, _csrf: csrf });
     if (login.status !== 303) throw new Error(`admin login answered ${login.status}`);
-    const panel = () => ({ Origin: base, 'X-CSRF-Token': jar.getCookie('ledgerline_admin_csrf', { domain: '127.0.0.1', path: '/admin/', secure: false, script: false })?.value ?? '' });
+    const panel = () => ({
+      Origin: base,
+      'X-CSRF-Token':
+        jar.getCookie('ledgerline_admin_csrf', { domain: '127.0.0.1', path: '/admin/', secure: false, script: false })?.value ?? '',
+    });
     await agent.get('/admin').expect(200);
     await agent.get('/admin/api/dashboard').set(panel()).expect(200);
     await agent.get('/admin/api/resources/Order/actions/list').set(panel()).expect(200);
@@ -547,7 +770,9 @@ async function main(): Promise<void> {
     console.log(`web process rss now ${rssMb(server.pid!, 'VmRSS')} MB, peak ${rss} MB; job worker process peak ${workerRss} MB`);
     const atTarget = results.find((r) => r.rate === TARGET) ?? results[results.length - 1]!;
     console.log(`flash sale p99: ${Math.round(pct(flash.ms, 99))} ms at ${FLASH_RATE} req/s`);
-    console.log(`p99 worst step: ${f1(worstAnswerP99(atTarget))} ms at ${atTarget.rate} req/s  ping ratio: ${(real / baseline).toFixed(2)}  peak rss: ${rss} MB`);
+    console.log(
+      `p99 worst step: ${f1(worstAnswerP99(atTarget))} ms at ${atTarget.rate} req/s  ping ratio: ${(real / baseline).toFixed(2)}  peak rss: ${rss} MB`,
+    );
     await prisma.$disconnect();
   } finally {
     await probe.end().catch(() => undefined);

@@ -41,7 +41,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const ADDRESS = { name: 'Bench Buyer', line1: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
 
-
 /** The fake TaxJar in its own process, as the real one is remote: its CPU is not the services' CPU. */
 const TAXJAR_DELAY_MS = Number(process.env.BENCH_TAXJAR_DELAY_MS ?? 40);
 async function startFakeTaxjar(): Promise<{ url: string; child: ChildProcess }> {
@@ -50,24 +49,47 @@ async function startFakeTaxjar(): Promise<{ url: string; child: ChildProcess }> 
     env: { ...process.env, FAKE_TAXJAR_RATE: '0.0825', FAKE_TAXJAR_DELAY_MS: String(TAXJAR_DELAY_MS) },
   });
   const lines = createInterface({ input: child.stdout! });
-  const [first] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error('fake TaxJar exited'); })])) as [string];
+  const [first] = (await Promise.race([
+    once(lines, 'line'),
+    once(child, 'exit').then(() => {
+      throw new Error('fake TaxJar exited');
+    }),
+  ])) as [string];
   return { url: (JSON.parse(first) as { url: string }).url, child };
 }
 
 async function seedTenant(db: Db, label: string) {
   const tenant = await db.tenant.create({
     data: {
-      name: `Bench ${label}`, enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'], taxjarEnabled: true, taxjarApiKey: 'bench-key',
+      name: `Bench ${label}`,
+      enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'],
+      taxjarEnabled: true,
+      taxjarApiKey: 'bench-key',
       taxjarFromAddress: { country: 'US', zip: '92093', state: 'CA', city: 'La Jolla', street: '9500 Gilman Drive' },
     },
   });
-  const guild = await db.guild.create({ data: { id: `${Date.now()}${Math.floor(Math.random() * 1e6)}`, tenantId: tenant.id, name: 'Bench guild' } });
-  const product = await db.product.create({ data: { tenantId: tenant.id, sku: `BENCH-${label}`, name: 'Bench widget', unitPriceCents: 1999, trackStock: true, stock: 10_000_000 } });
+  const guild = await db.guild.create({
+    data: { id: `${Date.now()}${Math.floor(Math.random() * 1e6)}`, tenantId: tenant.id, name: 'Bench guild' },
+  });
+  const product = await db.product.create({
+    data: { tenantId: tenant.id, sku: `BENCH-${label}`, name: 'Bench widget', unitPriceCents: 1999, trackStock: true, stock: 10_000_000 },
+  });
   const shippingType = await db.shippingType.create({ data: { tenantId: tenant.id, name: 'Standard', priceCents: 500 } });
   // The demo seed's discount (src/seed/demo-seed.ts): global, no use limit.
-  const discount = await db.discount.create({ data: { tenantId: tenant.id, name: 'Welcome 10% off orders over $20', type: 'PERCENT', percentOff: 10, scope: 'GLOBAL', minSubtotalCents: 2000 } });
+  const discount = await db.discount.create({
+    data: {
+      tenantId: tenant.id,
+      name: 'Welcome 10% off orders over $20',
+      type: 'PERCENT',
+      percentOff: 10,
+      scope: 'GLOBAL',
+      minSubtotalCents: 2000,
+    },
+  });
   const customers = await Promise.all(
-    Array.from({ length: CONCURRENCY }, (_, i) => db.customer.create({ data: { tenantId: tenant.id, discordUserId: `10000000000000000${i}`, username: `bench${i}` } })),
+    Array.from({ length: CONCURRENCY }, (_, i) =>
+      db.customer.create({ data: { tenantId: tenant.id, discordUserId: `10000000000000000${i}`, username: `bench${i}` } }),
+    ),
   );
   return { tenant, guild, product, shippingType, discount, customers };
 }
@@ -106,7 +128,17 @@ async function main() {
     bus.subscribe(EVENTS.orderCreated, 'bench', { schema: z.object({}).passthrough(), run: async () => undefined });
     const customers = createCustomerService({ db, clock: systemClock });
     const tax = createTaxjarAdapter({ apiUrl: taxjar.url, timeoutMs: 1500, logger, secrets: createSecretBox(generateKeyringEntry()) });
-    const deps = { db, sql, clock: systemClock, bus, inventory: createInventoryService(), discounts: createDiscountService(), tax, customers, ttlMinutes: 30 };
+    const deps = {
+      db,
+      sql,
+      clock: systemClock,
+      bus,
+      inventory: createInventoryService(),
+      discounts: createDiscountService(),
+      tax,
+      customers,
+      ttlMinutes: 30,
+    };
     const sessions = createOrderSessionService(deps);
     const orders = createOrderService({ db, submit: createSubmitOrder(deps) });
 
@@ -124,13 +156,28 @@ async function main() {
     };
 
     // The tax call the baseline makes by hand: TaxJar's POST /v2/taxes with the order's lines.
-    const taxBody = (discountCents: number) => JSON.stringify({
-      from_country: 'US', from_zip: '92093', from_state: 'CA', from_city: 'La Jolla', from_street: '9500 Gilman Drive',
-      to_country: ADDRESS.country, to_zip: ADDRESS.postalCode, to_state: ADDRESS.state, to_city: ADDRESS.city, to_street: ADDRESS.line1,
-      amount: 2 * 1999 - discountCents, shipping: 5, line_items: [{ id: '1', quantity: 2, unit_price: 19.99, discount: discountCents / 100 }],
-    });
+    const taxBody = (discountCents: number) =>
+      JSON.stringify({
+        from_country: 'US',
+        from_zip: '92093',
+        from_state: 'CA',
+        from_city: 'La Jolla',
+        from_street: '9500 Gilman Drive',
+        to_country: ADDRESS.country,
+        to_zip: ADDRESS.postalCode,
+        to_state: ADDRESS.state,
+        to_city: ADDRESS.city,
+        to_street: ADDRESS.line1,
+        amount: 2 * 1999 - discountCents,
+        shipping: 5,
+        line_items: [{ id: '1', quantity: 2, unit_price: 19.99, discount: discountCents / 100 }],
+      });
     const taxFor = async (discountCents: number): Promise<number> => {
-      const res = await fetch(`${taxjar.url}/v2/taxes`, { method: 'POST', headers: { authorization: 'Bearer bench-key', 'content-type': 'application/json' }, body: taxBody(discountCents) });
+      const res = await fetch(`${taxjar.url}/v2/taxes`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer bench-key', 'content-type': 'application/json' },
+        body: taxBody(discountCents),
+      });
       if (!res.ok) throw new Error(`fake TaxJar answered ${res.status}`);
       const { tax } = (await res.json()) as { tax: { amount_to_collect: number } };
       return Math.round(tax.amount_to_collect * 100);
@@ -145,7 +192,9 @@ async function main() {
         const subtotal = 2 * 1999;
         // The discount, and tax at review and again at submit (the services ask twice as well), outside the transaction.
         const disc = await client.query<{ id: string; name: string; percentOff: number }>(
-          `SELECT id, name, "percentOff" FROM discounts WHERE "tenantId" = $1 AND active AND scope = 'GLOBAL' AND "minSubtotalCents" <= $2 ORDER BY "percentOff" DESC LIMIT 1`, [t, subtotal]);
+          `SELECT id, name, "percentOff" FROM discounts WHERE "tenantId" = $1 AND active AND scope = 'GLOBAL' AND "minSubtotalCents" <= $2 ORDER BY "percentOff" DESC LIMIT 1`,
+          [t, subtotal],
+        );
         const d = disc.rows[0]!;
         const discountCents = Math.round((subtotal * d.percentOff) / 100);
         await taxFor(discountCents);
@@ -154,22 +203,54 @@ async function main() {
         await client.query('BEGIN');
         const addr = await client.query<{ id: string }>(
           `INSERT INTO addresses ("tenantId", "customerId", name, line1, city, state, "postalCode", country) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`,
-          [t, c, ADDRESS.name, ADDRESS.line1, ADDRESS.city, ADDRESS.state, ADDRESS.postalCode, ADDRESS.country]);
+          [t, c, ADDRESS.name, ADDRESS.line1, ADDRESS.city, ADDRESS.state, ADDRESS.postalCode, ADDRESS.country],
+        );
         const ses = await client.query<{ id: string }>(
           `INSERT INTO order_sessions ("tenantId", "customerId", "guildId", state, "addressId", "shippingTypeId", "paymentMethod", "expiresAt", "updatedAt")
            VALUES ($1,$2,$3,'READY_TO_SUBMIT',$4,$5,'VENMO_P2P', now() + interval '30 minutes', now()) RETURNING id`,
-          [t, c, shop.guild.id, addr.rows[0]!.id, shop.shippingType.id]);
+          [t, c, shop.guild.id, addr.rows[0]!.id, shop.shippingType.id],
+        );
         const sessionId = ses.rows[0]!.id;
-        await client.query(`INSERT INTO order_session_items ("sessionId", "productId", quantity) VALUES ($1,$2,2)`, [sessionId, shop.product.id]);
-        const num = await client.query<{ n: number }>(`UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1 WHERE id = $1 RETURNING "nextOrderNumber" - 1 AS n`, [t]);
+        await client.query(`INSERT INTO order_session_items ("sessionId", "productId", quantity) VALUES ($1,$2,2)`, [
+          sessionId,
+          shop.product.id,
+        ]);
+        const num = await client.query<{ n: number }>(
+          `UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1 WHERE id = $1 RETURNING "nextOrderNumber" - 1 AS n`,
+          [t],
+        );
         const order = await client.query<{ id: string }>(
           `INSERT INTO orders ("tenantId", number, "customerId", "guildId", "sessionId", "subtotalCents", "discountCents", "discountId", "discountName", "shippingCents", "taxAmountCents", "totalCents", "paymentMethod", "shippingTypeId", "shippingTypeName", "shippingAddress", "updatedAt")
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,500,$10,$11,'VENMO_P2P',$12,'Standard',$13, now()) RETURNING id`,
-          [t, num.rows[0]!.n, c, shop.guild.id, sessionId, subtotal, discountCents, d.id, d.name, taxCents, total, shop.shippingType.id, JSON.stringify(ADDRESS)]);
+          [
+            t,
+            num.rows[0]!.n,
+            c,
+            shop.guild.id,
+            sessionId,
+            subtotal,
+            discountCents,
+            d.id,
+            d.name,
+            taxCents,
+            total,
+            shop.shippingType.id,
+            JSON.stringify(ADDRESS),
+          ],
+        );
         const orderId = order.rows[0]!.id;
-        await client.query(`INSERT INTO order_items ("orderId", "productId", sku, name, quantity, "unitPriceCents") VALUES ($1,$2,$3,'Bench widget',2,1999)`, [orderId, shop.product.id, shop.product.sku]);
-        await client.query(`INSERT INTO payments ("tenantId", "orderId", method, status, "amountCents", "updatedAt") VALUES ($1,$2,'VENMO_P2P','awaiting_admin_approval',$3, now())`, [t, orderId, total]);
-        await client.query(`INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt") VALUES ($1,$2,$3,2, now())`, [t, orderId, shop.product.id]);
+        await client.query(
+          `INSERT INTO order_items ("orderId", "productId", sku, name, quantity, "unitPriceCents") VALUES ($1,$2,$3,'Bench widget',2,1999)`,
+          [orderId, shop.product.id, shop.product.sku],
+        );
+        await client.query(
+          `INSERT INTO payments ("tenantId", "orderId", method, status, "amountCents", "updatedAt") VALUES ($1,$2,'VENMO_P2P','awaiting_admin_approval',$3, now())`,
+          [t, orderId, total],
+        );
+        await client.query(
+          `INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt") VALUES ($1,$2,$3,2, now())`,
+          [t, orderId, shop.product.id],
+        );
         await client.query(`UPDATE products SET stock = stock - 2 WHERE id = $1 AND stock >= 2`, [shop.product.id]);
         await client.query(`SELECT graphile_worker.add_job('order.created>bench', $1::json)`, [JSON.stringify({ tenantId: t, orderId })]);
         await client.query(`UPDATE order_sessions SET state = 'SUBMITTED', "activeSlot" = NULL WHERE id = $1`, [sessionId]);
@@ -205,9 +286,15 @@ async function main() {
       db.order.count({ where: { tenantId: shopA.tenant.id } }),
       db.order.count({ where: { tenantId: shopB.tenant.id } }),
     ]);
-    console.log(`node cpu ms/order: services ${(cpu.services / made).toFixed(2)}  baseline ${(cpu.baseline / madeBaseline).toFixed(2)} (orders made: ${made} / ${madeBaseline}, incl. warm-up)`);
-    console.log(`fake TaxJar latency: ${TAXJAR_DELAY_MS} ms per call (2 calls an order, both sides); every order has the shop's 10% discount`);
-    console.log(`orders/s: ${servicesRate.toFixed(1)}  baseline/s: ${baselineRate.toFixed(1)}  ratio: ${(servicesRate / baselineRate).toFixed(2)}`);
+    console.log(
+      `node cpu ms/order: services ${(cpu.services / made).toFixed(2)}  baseline ${(cpu.baseline / madeBaseline).toFixed(2)} (orders made: ${made} / ${madeBaseline}, incl. warm-up)`,
+    );
+    console.log(
+      `fake TaxJar latency: ${TAXJAR_DELAY_MS} ms per call (2 calls an order, both sides); every order has the shop's 10% discount`,
+    );
+    console.log(
+      `orders/s: ${servicesRate.toFixed(1)}  baseline/s: ${baselineRate.toFixed(1)}  ratio: ${(servicesRate / baselineRate).toFixed(2)}`,
+    );
 
     // Detail only, after the measurement (changes none of the figures above): BENCH_STEPS=N runs N more
     // orders one at a time (no concurrency) and prints the Node CPU of each service call, to see where it goes.
@@ -232,7 +319,9 @@ async function main() {
           spent.set(name, (spent.get(name) ?? 0) + (d.user + d.system) / 1000);
         }
       }
-      console.log(`node cpu ms per call (${stepOrders} orders, one at a time): ${[...spent].map(([k, v]) => `${k} ${(v / stepOrders).toFixed(2)}`).join('  ')}`);
+      console.log(
+        `node cpu ms per call (${stepOrders} orders, one at a time): ${[...spent].map(([k, v]) => `${k} ${(v / stepOrders).toFixed(2)}`).join('  ')}`,
+      );
     }
   } finally {
     await database.close();

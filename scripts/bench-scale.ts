@@ -65,7 +65,9 @@ async function load(url: string, tenantId: string): Promise<void> {
   await c.connect();
   try {
     const products = await c.query<{ id: string; sku: string; name: string; unitPriceCents: number }>(
-      'SELECT id, sku, name, "unitPriceCents" FROM products WHERE "tenantId" = $1 ORDER BY "sortOrder" LIMIT 5', [tenantId]);
+      'SELECT id, sku, name, "unitPriceCents" FROM products WHERE "tenantId" = $1 ORDER BY "sortOrder" LIMIT 5',
+      [tenantId],
+    );
     if (products.rows.length < 5) throw new Error('the demo shop has fewer than 5 products');
     const ids = products.rows.map((p) => p.id);
     const skus = products.rows.map((p) => p.sku);
@@ -74,16 +76,23 @@ async function load(url: string, tenantId: string): Promise<void> {
     await c.query('BEGIN');
     // Triggers off for the load (the rollups are backfilled below by the migration's query).
     await c.query('SET LOCAL session_replication_role = replica');
-    await c.query(`
+    await c.query(
+      `
       INSERT INTO customers (id, "tenantId", "discordUserId", username, "displayName", "createdAt", "updatedAt")
       SELECT 'cus_bench' || lpad(g::text, 8, '0'), $1, (300000000000000000 + g)::text, 'buyer' || g, 'Buyer ' || g, now(), now()
-      FROM generate_series(1, $2::int) g`, [tenantId, CUSTOMERS]);
-    await c.query(`
+      FROM generate_series(1, $2::int) g`,
+      [tenantId, CUSTOMERS],
+    );
+    await c.query(
+      `
       INSERT INTO customers (id, "tenantId", "discordUserId", username, "displayName", "createdAt", "updatedAt")
-      VALUES ('cus_benchwhale', $1, $2, 'wendy', 'Wendy Whale', now(), now())`, [tenantId, WHALE_USER_ID]);
+      VALUES ('cus_benchwhale', $1, $2, 'wendy', 'Wendy Whale', now(), now())`,
+      [tenantId, WHALE_USER_ID],
+    );
     const every = Math.floor(ORDERS / WHALE_ORDERS);
     // One row per order with everything the four tables need; r picks the status (a fixed, realistic mix).
-    await c.query(`
+    await c.query(
+      `
       CREATE TEMP TABLE bench_src ON COMMIT DROP AS
       SELECT o.*, o.subtotal + 500 AS total,
         CASE o.status WHEN 'REFUNDED' THEN o.subtotal + 500 WHEN 'PARTIALLY_REFUNDED' THEN 500 ELSE 0 END AS refunded
@@ -98,8 +107,11 @@ async function load(url: string, tenantId: string): Promise<void> {
             (now() AT TIME ZONE 'UTC')::timestamp(3) - (($1 - g) * interval '63 seconds') AS created
           FROM generate_series(1, $1::int) g, LATERAL (SELECT (g * 31 + g / 7) % 100 AS r) m
         ) i
-      ) o`, [ORDERS, every, WHALE_ORDERS, CUSTOMERS, prices]);
-    await c.query(`
+      ) o`,
+      [ORDERS, every, WHALE_ORDERS, CUSTOMERS, prices],
+    );
+    await c.query(
+      `
       INSERT INTO orders (id, "tenantId", number, "customerId", "guildId", status, "shippingStatus", "subtotalCents", "shippingCents", "totalCents",
         "refundedTotalCents", "paymentMethod", "shippingTypeName", "shippingAddress", "paidAt", "cancelledAt", "createdAt", "updatedAt")
       SELECT id, $1, 1000 + g, customer, $2, status,
@@ -108,24 +120,34 @@ async function load(url: string, tenantId: string): Promise<void> {
         '{"name":"Bench Buyer","line1":"1 Main St","city":"Springfield","state":"IL","postalCode":"62701","country":"US"}'::jsonb,
         CASE WHEN status NOT IN ('PENDING_PAYMENT', 'CANCELLED') THEN created + interval '1 hour' END,
         CASE WHEN status = 'CANCELLED' THEN created + interval '1 day' END, created, created
-      FROM bench_src`, [tenantId, DEMO.guildId]);
-    await c.query(`
+      FROM bench_src`,
+      [tenantId, DEMO.guildId],
+    );
+    await c.query(
+      `
       INSERT INTO order_items (id, "orderId", "productId", sku, name, quantity, "unitPriceCents", "refundedQuantity")
       SELECT 'oit_' || md5('a' || g), id, ($1::text[])[p1], ($2::text[])[p1], ($3::text[])[p1], q1, ($4::int[])[p1], CASE WHEN status = 'REFUNDED' THEN q1 ELSE 0 END FROM bench_src
       UNION ALL
       SELECT 'oit_' || md5('b' || g), id, ($1::text[])[p2], ($2::text[])[p2], ($3::text[])[p2], 1, ($4::int[])[p2], CASE WHEN status = 'REFUNDED' THEN 1 ELSE 0 END FROM bench_src WHERE p2 IS NOT NULL`,
-      [ids, skus, names, prices]);
-    await c.query(`
+      [ids, skus, names, prices],
+    );
+    await c.query(
+      `
       INSERT INTO payments (id, "tenantId", "orderId", method, status, "amountCents", "refundedAmountCents", "confirmedAt", "createdAt", "updatedAt")
       SELECT pay_id, $1, id, CASE WHEN g % 3 = 0 THEN 'ZELLE' ELSE 'VENMO_P2P' END::"PaymentMethod",
         CASE status WHEN 'PENDING_PAYMENT' THEN 'awaiting_admin_approval' WHEN 'CANCELLED' THEN 'cancelled' WHEN 'REFUNDED' THEN 'refunded'
                     WHEN 'PARTIALLY_REFUNDED' THEN 'partially_refunded' ELSE 'paid' END::"PaymentStatus",
         total, refunded, CASE WHEN status NOT IN ('PENDING_PAYMENT', 'CANCELLED') THEN created + interval '1 hour' END, created, created
-      FROM bench_src`, [tenantId]);
-    await c.query(`
+      FROM bench_src`,
+      [tenantId],
+    );
+    await c.query(
+      `
       INSERT INTO refunds (id, "tenantId", "orderId", "paymentId", mode, "amountCents", "actorType", "createdAt")
       SELECT 'ref_' || md5('r' || g), $1, id, pay_id, CASE status WHEN 'REFUNDED' THEN 'FULL' ELSE 'PARTIAL_AMOUNT' END::"RefundMode", refunded, 'PANEL_ADMIN', created + interval '2 days'
-      FROM bench_src WHERE refunded > 0`, [tenantId]);
+      FROM bench_src WHERE refunded > 0`,
+      [tenantId],
+    );
     await c.query('UPDATE tenants SET "nextOrderNumber" = $2 WHERE id = $1', [tenantId, 1001 + ORDERS]);
     // The dashboard rollups, exactly as the migration backfills them.
     const dir = readdirSync(MIGRATIONS_DIR).find((d) => d.endsWith('_list_indexes_and_daily_rollups'));
@@ -147,7 +169,10 @@ async function load(url: string, tenantId: string): Promise<void> {
 
 function startServer(env: Record<string, string>): ChildProcess {
   const profile = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[server] ${d}`));
   child.stdout!.resume();
   return child;
@@ -191,7 +216,8 @@ async function adminSession(base: string, email: string, password: string) {
   jar.take(page);
   const csrf = () => decodeURIComponent(jar.get('ledgerline_admin_csrf') ?? '');
   const res = await fetch(`${base}/admin/login`, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie: jar.header() },
     body: new URLSearchParams({ email, password, _csrf: csrf() }).toString(),
   });
@@ -210,9 +236,18 @@ const snowflake = () => (snow += 1n).toString();
 function interaction(type: number, data: unknown, message?: unknown): string {
   const user = { id: WHALE_USER_ID, username: 'wendy', global_name: 'Wendy Whale', discriminator: '0', avatar: null };
   return JSON.stringify({
-    id: snowflake(), application_id: APP_ID, type, token: `bench_${snowflake()}`, version: 1, guild_id: DEMO.guildId, channel_id: '100000000000000020',
+    id: snowflake(),
+    application_id: APP_ID,
+    type,
+    token: `bench_${snowflake()}`,
+    version: 1,
+    guild_id: DEMO.guildId,
+    channel_id: '100000000000000020',
     member: { user, roles: [], permissions: '0', joined_at: '2026-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 },
-    app_permissions: '0', locale: 'en-US', data, ...(message ? { message } : {}),
+    app_permissions: '0',
+    locale: 'en-US',
+    data,
+    ...(message ? { message } : {}),
   });
 }
 
@@ -220,8 +255,13 @@ function signedPost(url: string, key: KeyObject) {
   return async (body: string, expectType: number) => {
     const timestamp = Math.floor(Date.now() / 1000).toString();
     const res = await fetch(url, {
-      method: 'POST', body,
-      headers: { 'content-type': 'application/json', 'x-signature-timestamp': timestamp, 'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), key).toString('hex') },
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-signature-timestamp': timestamp,
+        'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), key).toString('hex'),
+      },
     });
     const json = (await res.json()) as { type?: number; data?: { embeds?: { footer?: { text?: string } }[] } };
     if (res.status !== 200 || json.type !== expectType) throw new Error(`interaction: HTTP ${res.status} type ${json.type}`);
@@ -236,7 +276,12 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 
-interface Row { name: string; p50: number; p95: number; baseline?: { p50: number; p95: number; what: string } }
+interface Row {
+  name: string;
+  p50: number;
+  p95: number;
+  baseline?: { p50: number; p95: number; what: string };
+}
 
 async function timeIt(fn: () => Promise<unknown>, samples = SAMPLES): Promise<{ p50: number; p95: number }> {
   for (let i = 0; i < 5; i++) await fn();
@@ -260,29 +305,110 @@ async function explainAll(url: string, tenantId: string, boundary: { createdAt: 
   const c = new pg.Client({ connectionString: url });
   c.on('error', () => undefined);
   await c.connect();
-  const whaleSearch = (await c.query<{ id: string }>(`SELECT id FROM customers WHERE "tenantId" = $1 AND ("displayName" ILIKE '%wendy whale%' OR username ILIKE '%wendy whale%' OR "discordUserId" = 'wendy whale') LIMIT 201`, [tenantId])).rows.map((r) => r.id);
+  const whaleSearch = (
+    await c.query<{ id: string }>(
+      `SELECT id FROM customers WHERE "tenantId" = $1 AND ("displayName" ILIKE '%wendy whale%' OR username ILIKE '%wendy whale%' OR "discordUserId" = 'wendy whale') LIMIT 201`,
+      [tenantId],
+    )
+  ).rows.map((r) => r.id);
   const queries: [string, string, unknown[]][] = [
-    ['REST list, first page (keyset)', `SELECT * FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC, id DESC LIMIT 26`, [tenantId]],
-    [`REST list, the page ${DEEP.toLocaleString('en-US')} orders deep (keyset seek)`, `SELECT * FROM orders WHERE "tenantId" = $1 AND ("createdAt", id) < ($2::timestamp(3), $3) ORDER BY "createdAt" DESC, id DESC LIMIT 26`, [tenantId, boundary.createdAt.toISOString(), boundary.id]],
-    ['REST list, status filter, deep page', `SELECT * FROM orders WHERE "tenantId" = $1 AND status = 'SHIPPED'::"OrderStatus" AND ("createdAt", id) < ($2::timestamp(3), $3) ORDER BY "createdAt" DESC, id DESC LIMIT 26`, [tenantId, boundary.createdAt.toISOString(), boundary.id]],
-    ['REST list, customer filter', `SELECT * FROM orders WHERE "tenantId" = $1 AND "customerId" = 'cus_benchwhale' ORDER BY "createdAt" DESC, id DESC LIMIT 26`, [tenantId]],
-    ['REST list, created range', `SELECT * FROM orders WHERE "tenantId" = $1 AND "createdAt" >= $2 AND "createdAt" < $3 ORDER BY "createdAt" DESC, id DESC LIMIT 26`, [tenantId, new Date(Date.now() - 400 * 86_400_000).toISOString(), new Date(Date.now() - 300 * 86_400_000).toISOString()]],
-    ['Admin list, page 1 (as @adminjs/prisma asks Prisma: createdAt desc)', `SELECT * FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10 OFFSET 0`, [tenantId]],
-    ['Admin list, capped count (10,000 + 1; Prisma orders a limited count, here by createdAt)', `SELECT count(*) FROM (SELECT id FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10001) s`, [tenantId]],
-    ['Admin list, status filter, page 1', `SELECT * FROM orders WHERE status = 'PAID'::"OrderStatus" AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10 OFFSET 0`, [tenantId]],
-    ['Admin list, status filter, capped count', `SELECT count(*) FROM (SELECT id FROM orders WHERE status = 'PAID'::"OrderStatus" AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10001) s`, [tenantId]],
-    ['Admin list, payment method filter (ZELLE), capped count', `SELECT count(*) FROM (SELECT id FROM orders WHERE "paymentMethod" = 'ZELLE'::"PaymentMethod" AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10001) s`, [tenantId]],
-    ['Admin list, a rare shipping status (FAILED: none), page 1', `SELECT * FROM orders WHERE "shippingStatus" = 'FAILED'::"ShippingStatus" AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10 OFFSET 0`, [tenantId]],
+    [
+      'REST list, first page (keyset)',
+      `SELECT * FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC, id DESC LIMIT 26`,
+      [tenantId],
+    ],
+    [
+      `REST list, the page ${DEEP.toLocaleString('en-US')} orders deep (keyset seek)`,
+      `SELECT * FROM orders WHERE "tenantId" = $1 AND ("createdAt", id) < ($2::timestamp(3), $3) ORDER BY "createdAt" DESC, id DESC LIMIT 26`,
+      [tenantId, boundary.createdAt.toISOString(), boundary.id],
+    ],
+    [
+      'REST list, status filter, deep page',
+      `SELECT * FROM orders WHERE "tenantId" = $1 AND status = 'SHIPPED'::"OrderStatus" AND ("createdAt", id) < ($2::timestamp(3), $3) ORDER BY "createdAt" DESC, id DESC LIMIT 26`,
+      [tenantId, boundary.createdAt.toISOString(), boundary.id],
+    ],
+    [
+      'REST list, customer filter',
+      `SELECT * FROM orders WHERE "tenantId" = $1 AND "customerId" = 'cus_benchwhale' ORDER BY "createdAt" DESC, id DESC LIMIT 26`,
+      [tenantId],
+    ],
+    [
+      'REST list, created range',
+      `SELECT * FROM orders WHERE "tenantId" = $1 AND "createdAt" >= $2 AND "createdAt" < $3 ORDER BY "createdAt" DESC, id DESC LIMIT 26`,
+      [tenantId, new Date(Date.now() - 400 * 86_400_000).toISOString(), new Date(Date.now() - 300 * 86_400_000).toISOString()],
+    ],
+    [
+      'Admin list, page 1 (as @adminjs/prisma asks Prisma: createdAt desc)',
+      `SELECT * FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10 OFFSET 0`,
+      [tenantId],
+    ],
+    [
+      'Admin list, capped count (10,000 + 1; Prisma orders a limited count, here by createdAt)',
+      `SELECT count(*) FROM (SELECT id FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10001) s`,
+      [tenantId],
+    ],
+    [
+      'Admin list, status filter, page 1',
+      `SELECT * FROM orders WHERE status = 'PAID'::"OrderStatus" AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10 OFFSET 0`,
+      [tenantId],
+    ],
+    [
+      'Admin list, status filter, capped count',
+      `SELECT count(*) FROM (SELECT id FROM orders WHERE status = 'PAID'::"OrderStatus" AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10001) s`,
+      [tenantId],
+    ],
+    [
+      'Admin list, payment method filter (ZELLE), capped count',
+      `SELECT count(*) FROM (SELECT id FROM orders WHERE "paymentMethod" = 'ZELLE'::"PaymentMethod" AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10001) s`,
+      [tenantId],
+    ],
+    [
+      'Admin list, a rare shipping status (FAILED: none), page 1',
+      `SELECT * FROM orders WHERE "shippingStatus" = 'FAILED'::"ShippingStatus" AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10 OFFSET 0`,
+      [tenantId],
+    ],
     ['Admin list, sorted by total', `SELECT * FROM orders WHERE "tenantId" = $1 ORDER BY "totalCents" DESC LIMIT 10 OFFSET 0`, [tenantId]],
-    ['Admin list, customer search: the matching customers', `SELECT id FROM customers WHERE "tenantId" = $1 AND ("displayName" ILIKE '%wendy whale%' OR username ILIKE '%wendy whale%' OR "discordUserId" = 'wendy whale') LIMIT 201`, [tenantId]],
-    ['Admin list, customer search: page 1', `SELECT * FROM orders WHERE "customerId" = ANY($2) AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10 OFFSET 0`, [tenantId, whaleSearch]],
-    ['Admin list, customer search: capped count', `SELECT count(*) FROM (SELECT id FROM orders WHERE "customerId" = ANY($2) AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10001) s`, [tenantId, whaleSearch]],
-    ['Discord /orders, last page of 500 (OFFSET 490 on the customer index)', `SELECT * FROM orders WHERE "tenantId" = $1 AND "customerId" = 'cus_benchwhale' ORDER BY "createdAt" DESC, id DESC LIMIT 10 OFFSET 490`, [tenantId]],
+    [
+      'Admin list, customer search: the matching customers',
+      `SELECT id FROM customers WHERE "tenantId" = $1 AND ("displayName" ILIKE '%wendy whale%' OR username ILIKE '%wendy whale%' OR "discordUserId" = 'wendy whale') LIMIT 201`,
+      [tenantId],
+    ],
+    [
+      'Admin list, customer search: page 1',
+      `SELECT * FROM orders WHERE "customerId" = ANY($2) AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10 OFFSET 0`,
+      [tenantId, whaleSearch],
+    ],
+    [
+      'Admin list, customer search: capped count',
+      `SELECT count(*) FROM (SELECT id FROM orders WHERE "customerId" = ANY($2) AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10001) s`,
+      [tenantId, whaleSearch],
+    ],
+    [
+      'Discord /orders, last page of 500 (OFFSET 490 on the customer index)',
+      `SELECT * FROM orders WHERE "tenantId" = $1 AND "customerId" = 'cus_benchwhale' ORDER BY "createdAt" DESC, id DESC LIMIT 10 OFFSET 490`,
+      [tenantId],
+    ],
     ['Discord /orders, the count', `SELECT count(*) FROM orders WHERE "tenantId" = $1 AND "customerId" = 'cus_benchwhale'`, [tenantId]],
-    ['Dashboard, sales by day (rollups)', `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(orders)::int, coalesce(sum("totalCents" - "refundedCents"), 0)::bigint FROM order_daily_rollups WHERE "tenantId" = $1 AND status NOT IN ('PENDING_PAYMENT', 'CANCELLED') AND day >= (now() AT TIME ZONE 'UTC')::date - 29 GROUP BY day HAVING sum(orders) <> 0`, [tenantId]],
-    ['Dashboard, orders by status (rollups)', `SELECT status::text, sum(orders)::int FROM order_daily_rollups WHERE "tenantId" = $1 GROUP BY status`, [tenantId]],
-    ['BEFORE: exact count of the shop\'s orders (every list page paid this)', `SELECT count(*) FROM orders WHERE "tenantId" = $1`, [tenantId]],
-    [`BEFORE: OFFSET ${DEEP.toLocaleString('en-US')}`, `SELECT * FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC, number DESC LIMIT 25 OFFSET ${DEEP}`, [tenantId]],
+    [
+      'Dashboard, sales by day (rollups)',
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(orders)::int, coalesce(sum("totalCents" - "refundedCents"), 0)::bigint FROM order_daily_rollups WHERE "tenantId" = $1 AND status NOT IN ('PENDING_PAYMENT', 'CANCELLED') AND day >= (now() AT TIME ZONE 'UTC')::date - 29 GROUP BY day HAVING sum(orders) <> 0`,
+      [tenantId],
+    ],
+    [
+      'Dashboard, orders by status (rollups)',
+      `SELECT status::text, sum(orders)::int FROM order_daily_rollups WHERE "tenantId" = $1 GROUP BY status`,
+      [tenantId],
+    ],
+    [
+      "BEFORE: exact count of the shop's orders (every list page paid this)",
+      `SELECT count(*) FROM orders WHERE "tenantId" = $1`,
+      [tenantId],
+    ],
+    [
+      `BEFORE: OFFSET ${DEEP.toLocaleString('en-US')}`,
+      `SELECT * FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC, number DESC LIMIT 25 OFFSET ${DEEP}`,
+      [tenantId],
+    ],
     ['BEFORE: dashboard, orders by status (scan)', `SELECT status, count(*) FROM orders WHERE "tenantId" = $1 GROUP BY status`, [tenantId]],
   ];
   const out: string[] = [];
@@ -290,7 +416,9 @@ async function explainAll(url: string, tenantId: string, boundary: { createdAt: 
     for (const [title, text, values] of queries) {
       await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values); // warm
       const { rows } = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values);
-      out.push(`### ${title}\n\n\`\`\`sql\n${text.replace(/\s+/g, ' ')}\n\`\`\`\n\n\`\`\`\n${rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`);
+      out.push(
+        `### ${title}\n\n\`\`\`sql\n${text.replace(/\s+/g, ' ')}\n\`\`\`\n\n\`\`\`\n${rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`,
+      );
     }
   } finally {
     await c.end();
@@ -317,20 +445,37 @@ async function main(): Promise<void> {
     const counts = await prisma.$queryRaw<{ orders: number; items: number; payments: number; refunds: number }[]>`
       SELECT (SELECT count(*)::int FROM orders) AS orders, (SELECT count(*)::int FROM order_items) AS items,
              (SELECT count(*)::int FROM payments) AS payments, (SELECT count(*)::int FROM refunds) AS refunds`;
-    console.log(`load: ${counts[0]!.orders.toLocaleString('en-US')} orders, ${counts[0]!.items.toLocaleString('en-US')} lines, ${counts[0]!.payments.toLocaleString('en-US')} payments, ${counts[0]!.refunds.toLocaleString('en-US')} refunds, ${CUSTOMERS + 1} customers in ${loadSeconds.toFixed(1)} s (with VACUUM ANALYZE)`);
-    const { key: apiKey } = await createApiKeyService({ db: prisma, clock: systemClock, audit: createAuditService({ db: prisma }) })
-      .create({ tenantId: tenant.id, actor: systemActor }, 'bench:scale');
-    const whaleLatest = await prisma.order.findFirstOrThrow({ where: { tenantId: tenant.id, customerId: 'cus_benchwhale' }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    console.log(
+      `load: ${counts[0]!.orders.toLocaleString('en-US')} orders, ${counts[0]!.items.toLocaleString('en-US')} lines, ${counts[0]!.payments.toLocaleString('en-US')} payments, ${counts[0]!.refunds.toLocaleString('en-US')} refunds, ${CUSTOMERS + 1} customers in ${loadSeconds.toFixed(1)} s (with VACUUM ANALYZE)`,
+    );
+    const { key: apiKey } = await createApiKeyService({ db: prisma, clock: systemClock, audit: createAuditService({ db: prisma }) }).create(
+      { tenantId: tenant.id, actor: systemActor },
+      'bench:scale',
+    );
+    const whaleLatest = await prisma.order.findFirstOrThrow({
+      where: { tenantId: tenant.id, customerId: 'cus_benchwhale' },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
     await prisma.$disconnect();
 
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const port = await findFreePort();
     const base = `http://127.0.0.1:${port}`;
     server = startServer({
-      NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, LOG_LEVEL: 'warn', LOG_PRETTY: 'false',
-      DISCORD_PUBLIC_KEY: Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex'), DISCORD_APPLICATION_ID: APP_ID,
-      DISCORD_BOT_TOKEN: 'bench-bot-token-not-a-real-token', DISCORD_API_BASE_URL: fake.apiBase, SESSION_SECRET: randomBytes(32).toString('hex'),
-      COOKIE_SECURE: 'false', SECRETS_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`, INVOICE_LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'warn',
+      LOG_PRETTY: 'false',
+      DISCORD_PUBLIC_KEY: Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex'),
+      DISCORD_APPLICATION_ID: APP_ID,
+      DISCORD_BOT_TOKEN: 'bench-bot-token-not-a-real-token',
+      DISCORD_API_BASE_URL: fake.apiBase,
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      COOKIE_SECURE: 'false',
+      SECRETS_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      INVOICE_LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
       RATE_LIMIT_API_PER_MINUTE: '1000000',
     });
     await waitForReady(base);
@@ -355,14 +500,18 @@ async function main(): Promise<void> {
     let cursor: string | null = null;
     const walkStart = performance.now();
     for (let seen = 0; seen < DEEP; seen += 100) {
-      const page: Awaited<ReturnType<typeof api>> = await api(`/orders?pageSize=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: Awaited<ReturnType<typeof api>> = await api(
+        `/orders?pageSize=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       cursor = page.nextCursor;
       if (!cursor) throw new Error(`the list ended before ${DEEP} orders`);
     }
     const walkMs = performance.now() - walkStart;
     const deepCursor = cursor!;
     const deepPage = await api(`/orders?pageSize=25&cursor=${encodeURIComponent(deepCursor)}`);
-    console.log(`admin list total shown: ${total > 10_000 ? '10,000+' : total}; REST walk to ${DEEP.toLocaleString('en-US')} deep: ${DEEP / 100} pages in ${(walkMs / 1000).toFixed(1)} s (${(walkMs / (DEEP / 100)).toFixed(1)} ms a page)`);
+    console.log(
+      `admin list total shown: ${total > 10_000 ? '10,000+' : total}; REST walk to ${DEEP.toLocaleString('en-US')} deep: ${DEEP / 100} pages in ${(walkMs / 1000).toFixed(1)} s (${(walkMs / (DEEP / 100)).toFixed(1)} ms a page)`,
+    );
 
     // The old queries, for the baseline column.
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
@@ -371,39 +520,86 @@ async function main(): Promise<void> {
     const oldCount = `SELECT count(*) FROM orders WHERE "tenantId" = $1`;
 
     const rows: Row[] = [];
-    const measure = async (name: string, fn: () => Promise<unknown>, baseline?: { what: string; run: () => Promise<{ p50: number; p95: number }> }) => {
+    const measure = async (
+      name: string,
+      fn: () => Promise<unknown>,
+      baseline?: { what: string; run: () => Promise<{ p50: number; p95: number }> },
+    ) => {
       const r = await timeIt(fn);
       rows.push({ name, ...r, ...(baseline ? { baseline: { what: baseline.what, ...(await baseline.run()) } } : {}) });
     };
-    await measure('admin list, page 1', () => adminGet('/resources/Order/actions/list?page=1'),
-      { what: 'exact count + page', run: () => timeIt(async () => { await pool.query(oldCount, [tenant.id]); await pool.query(`SELECT * FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10`, [tenant.id]); }, 20) });
-    await measure('admin list, status = PAID', () => adminGet('/resources/Order/actions/list?page=1&filters.status=PAID'),
-      { what: 'exact count of PAID', run: () => sqlTime(`SELECT count(*) FROM orders WHERE "tenantId" = $1 AND status = 'PAID'`, [tenant.id]) });
-    await measure('admin list, search "Wendy Whale"', () => adminGet(`/resources/Order/actions/list?page=1&filters.q=${encodeURIComponent('Wendy Whale')}`),
-      { what: 'count via customer subquery', run: () => sqlTime(`SELECT count(*) FROM orders WHERE "tenantId" = $1 AND "customerId" IN (SELECT id FROM customers WHERE "displayName" ILIKE '%Wendy Whale%')`, [tenant.id]) });
-    await measure('admin list, search + status', () => adminGet(`/resources/Order/actions/list?page=1&filters.q=wendy&filters.status=COMPLETE`));
+    await measure('admin list, page 1', () => adminGet('/resources/Order/actions/list?page=1'), {
+      what: 'exact count + page',
+      run: () =>
+        timeIt(async () => {
+          await pool.query(oldCount, [tenant.id]);
+          await pool.query(`SELECT * FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 10`, [tenant.id]);
+        }, 20),
+    });
+    await measure('admin list, status = PAID', () => adminGet('/resources/Order/actions/list?page=1&filters.status=PAID'), {
+      what: 'exact count of PAID',
+      run: () => sqlTime(`SELECT count(*) FROM orders WHERE "tenantId" = $1 AND status = 'PAID'`, [tenant.id]),
+    });
+    await measure(
+      'admin list, search "Wendy Whale"',
+      () => adminGet(`/resources/Order/actions/list?page=1&filters.q=${encodeURIComponent('Wendy Whale')}`),
+      {
+        what: 'count via customer subquery',
+        run: () =>
+          sqlTime(
+            `SELECT count(*) FROM orders WHERE "tenantId" = $1 AND "customerId" IN (SELECT id FROM customers WHERE "displayName" ILIKE '%Wendy Whale%')`,
+            [tenant.id],
+          ),
+      },
+    );
+    await measure('admin list, search + status', () =>
+      adminGet(`/resources/Order/actions/list?page=1&filters.q=wendy&filters.status=COMPLETE`),
+    );
     await measure('REST list, first page', () => api('/orders?pageSize=25'));
-    await measure(`REST list, ${DEEP.toLocaleString('en-US')} deep (cursor)`, () => api(`/orders?pageSize=25&cursor=${encodeURIComponent(deepCursor)}`),
-      { what: `OFFSET ${DEEP}`, run: () => sqlTime(`SELECT * FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC, number DESC LIMIT 25 OFFSET ${DEEP}`, [tenant.id]) });
+    await measure(
+      `REST list, ${DEEP.toLocaleString('en-US')} deep (cursor)`,
+      () => api(`/orders?pageSize=25&cursor=${encodeURIComponent(deepCursor)}`),
+      {
+        what: `OFFSET ${DEEP}`,
+        run: () =>
+          sqlTime(`SELECT * FROM orders WHERE "tenantId" = $1 ORDER BY "createdAt" DESC, number DESC LIMIT 25 OFFSET ${DEEP}`, [tenant.id]),
+      },
+    );
     await measure('REST list, status = SHIPPED', () => api('/orders?pageSize=25&status=SHIPPED'));
     await measure('/orders (500 orders), page 1', () => interact(interaction(2, { id: '1', name: 'orders', type: 1 }), 4));
-    await measure('/orders (500 orders), last page', () => interact(interaction(3, { custom_id: 'orders:page:49', component_type: 2 }, pageMessage), 7));
+    await measure('/orders (500 orders), last page', () =>
+      interact(interaction(3, { custom_id: 'orders:page:49', component_type: 2 }, pageMessage), 7),
+    );
     await measure('order detail, panel', () => adminGet(`/resources/Order/records/${whaleLatest.id}/show`));
     await measure('order detail, REST', () => api(`/orders/${whaleLatest.id}`));
-    await measure('dashboard', () => adminGet('/dashboard'),
-      { what: 'scan of every order', run: () => timeIt(async () => {
-        await pool.query(`SELECT date_trunc('day', "createdAt"), count(*), sum("totalCents" - "refundedTotalCents") FROM orders WHERE "tenantId" = $1 AND status NOT IN ('PENDING_PAYMENT', 'CANCELLED') AND "createdAt" >= date_trunc('day', now() AT TIME ZONE 'UTC') - interval '29 days' GROUP BY 1`, [tenant.id]);
-        await pool.query(`SELECT status, count(*) FROM orders WHERE "tenantId" = $1 GROUP BY status`, [tenant.id]);
-      }, 20) });
+    await measure('dashboard', () => adminGet('/dashboard'), {
+      what: 'scan of every order',
+      run: () =>
+        timeIt(async () => {
+          await pool.query(
+            `SELECT date_trunc('day', "createdAt"), count(*), sum("totalCents" - "refundedTotalCents") FROM orders WHERE "tenantId" = $1 AND status NOT IN ('PENDING_PAYMENT', 'CANCELLED') AND "createdAt" >= date_trunc('day', now() AT TIME ZONE 'UTC') - interval '29 days' GROUP BY 1`,
+            [tenant.id],
+          );
+          await pool.query(`SELECT status, count(*) FROM orders WHERE "tenantId" = $1 GROUP BY status`, [tenant.id]);
+        }, 20),
+    });
     await pool.end();
 
     const f1 = (n: number) => n.toFixed(1).padStart(8);
-    console.log(`\n${'request'.padEnd(36)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}   baseline (the old query on plain pg): p50 / p95 ms`);
+    console.log(
+      `\n${'request'.padEnd(36)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}   baseline (the old query on plain pg): p50 / p95 ms`,
+    );
     for (const r of rows) {
-      console.log(`${r.name.padEnd(36)} ${f1(r.p50)} ${f1(r.p95)}   ${r.baseline ? `${r.baseline.what}: ${r.baseline.p50.toFixed(1)} / ${r.baseline.p95.toFixed(1)}` : ''}`);
+      console.log(
+        `${r.name.padEnd(36)} ${f1(r.p50)} ${f1(r.p95)}   ${r.baseline ? `${r.baseline.what}: ${r.baseline.p50.toFixed(1)} / ${r.baseline.p95.toFixed(1)}` : ''}`,
+      );
     }
-    console.log(`(${SAMPLES} samples each after 5 warm-ups, one request at a time; deep page: ${deepPage.data.length} orders from ${deepPage.data[0]?.createdAt ?? '?'})`);
-    console.log(`server rss now ${rssMb(server.pid!, 'VmRSS')} MB, peak ${rssMb(server.pid!, 'VmHWM')} MB (admin panel loaded); load time ${loadSeconds.toFixed(1)} s`);
+    console.log(
+      `(${SAMPLES} samples each after 5 warm-ups, one request at a time; deep page: ${deepPage.data.length} orders from ${deepPage.data[0]?.createdAt ?? '?'})`,
+    );
+    console.log(
+      `server rss now ${rssMb(server.pid!, 'VmRSS')} MB, peak ${rssMb(server.pid!, 'VmHWM')} MB (admin panel loaded); load time ${loadSeconds.toFixed(1)} s`,
+    );
     if (opts.explain) {
       // The deep page's boundary as the cursor carries it (order-cursor.ts: base64url JSON {c, i} before the dot).
       const boundary = JSON.parse(Buffer.from(deepCursor.split('.')[0]!, 'base64url').toString()) as { c: number; i: string };

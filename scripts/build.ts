@@ -19,7 +19,9 @@ const step = (what: string) => console.log(`build: ${what} (${((Date.now() - t0)
 
 await rm(dist, { recursive: true, force: true });
 step('tsc -p tsconfig.build.json');
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {
+  stdio: 'inherit',
+});
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 step('copying run-time files');

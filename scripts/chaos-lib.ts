@@ -42,7 +42,9 @@ export async function throwAwayPostgres(): Promise<ThrowAwayPostgres> {
       c.on('error', () => undefined);
       await c.connect();
       try {
-        const { rows } = await c.query<{ n: number }>("SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = 'ledgerline' AND pid <> pg_backend_pid()");
+        const { rows } = await c.query<{ n: number }>(
+          "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = 'ledgerline' AND pid <> pg_backend_pid()",
+        );
         return rows[0]!.n;
       } finally {
         await c.end();
@@ -68,7 +70,15 @@ export interface ServiceProcess {
 /** Starts src/main.ts on a free loopback port and waits for its banner. */
 export async function startService(name: string, env: Record<string, string>, opts: { timeoutMs?: number } = {}): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', LOG_PRETTY: 'false', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      LOG_PRETTY: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -109,7 +119,10 @@ export async function startService(name: string, env: Record<string, string>, op
 }
 
 /** GET/POST with a time bound; never throws (a refused connection is status 0). */
-export async function call(url: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<{ status: number; headers: Headers; body: string; ms: number }> {
+export async function call(
+  url: string,
+  init: RequestInit & { timeoutMs?: number } = {},
+): Promise<{ status: number; headers: Headers; body: string; ms: number }> {
   const started = Date.now();
   try {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(init.timeoutMs ?? 10_000) });

@@ -64,36 +64,80 @@ const log = (m: string) => process.stdout.write(`[chaos ${new Date().toISOString
 function signer(key: KeyObject) {
   return (body: string) => {
     const timestamp = Math.floor(Date.now() / 1000).toString();
-    return { 'content-type': 'application/json', 'x-signature-timestamp': timestamp, 'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), key).toString('hex') };
+    return {
+      'content-type': 'application/json',
+      'x-signature-timestamp': timestamp,
+      'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), key).toString('hex'),
+    };
   };
 }
 let snow = BigInt(Date.now() - 1420070400000) << 22n;
 const snowflake = () => (snow += 1n).toString();
-const flowMessage = { id: '1', channel_id: '1', flags: 64, components: [{ type: 1, components: [{ type: 2, custom_id: 'order:cancel', label: 'Cancel', style: 4 }] }] };
+const flowMessage = {
+  id: '1',
+  channel_id: '1',
+  flags: 64,
+  components: [{ type: 1, components: [{ type: 2, custom_id: 'order:cancel', label: 'Cancel', style: 4 }] }],
+};
 
 function interaction(userId: string, type: number, data: unknown, roles: string[] = [], message: unknown = flowMessage) {
   const user = { id: userId, username: `chaos${userId.slice(-6)}`, global_name: null, discriminator: '0', avatar: null };
   return JSON.stringify({
-    id: snowflake(), application_id: APP_ID, type, token: `chaos_${snowflake()}`, version: 1, guild_id: DEMO.guildId, channel_id: '100000000000000020',
+    id: snowflake(),
+    application_id: APP_ID,
+    type,
+    token: `chaos_${snowflake()}`,
+    version: 1,
+    guild_id: DEMO.guildId,
+    channel_id: '100000000000000020',
     member: { user, roles, permissions: '0', joined_at: '2026-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 },
-    app_permissions: '0', locale: 'en-US', data, ...(type === 2 ? {} : { message }),
+    app_permissions: '0',
+    locale: 'en-US',
+    data,
+    ...(type === 2 ? {} : { message }),
   });
 }
 
-const STEPS = ['/order', 'product-select', 'qty-modal', 'address:new', 'address-modal', 'shipping-select', 'payment-select', 'confirm'] as const;
+const STEPS = [
+  '/order',
+  'product-select',
+  'qty-modal',
+  'address:new',
+  'address-modal',
+  'shipping-select',
+  'payment-select',
+  'confirm',
+] as const;
 function stepBody(step: number, userId: string, ids: { productId: string; shippingTypeId: string }): string {
   switch (STEPS[step]) {
-    case '/order': return interaction(userId, 2, { id: '1', name: 'order', type: 1 });
-    case 'product-select': return interaction(userId, 3, { custom_id: 'order:product-select', component_type: 3, values: [ids.productId] });
-    case 'qty-modal': return interaction(userId, 5, { custom_id: `order:qty-modal:${ids.productId}`, components: [{ type: 1, components: [{ type: 4, custom_id: 'quantity', value: '1' }] }] });
-    case 'address:new': return interaction(userId, 3, { custom_id: 'order:address:new', component_type: 2 });
-    case 'address-modal': return interaction(userId, 5, {
-      custom_id: 'order:address:modal',
-      components: [['line1', '1 Chaos St'], ['line2', ''], ['city', 'Springfield'], ['state', 'IL'], ['postal_country', '62701 US']].map(([k, v]) => ({ type: 1, components: [{ type: 4, custom_id: k, value: v }] })),
-    });
-    case 'shipping-select': return interaction(userId, 3, { custom_id: 'order:shipping-type-select', component_type: 3, values: [ids.shippingTypeId] });
-    case 'payment-select': return interaction(userId, 3, { custom_id: 'order:payment-method-select', component_type: 3, values: ['VENMO_P2P'] });
-    default: return interaction(userId, 3, { custom_id: 'order:confirm', component_type: 2 });
+    case '/order':
+      return interaction(userId, 2, { id: '1', name: 'order', type: 1 });
+    case 'product-select':
+      return interaction(userId, 3, { custom_id: 'order:product-select', component_type: 3, values: [ids.productId] });
+    case 'qty-modal':
+      return interaction(userId, 5, {
+        custom_id: `order:qty-modal:${ids.productId}`,
+        components: [{ type: 1, components: [{ type: 4, custom_id: 'quantity', value: '1' }] }],
+      });
+    case 'address:new':
+      return interaction(userId, 3, { custom_id: 'order:address:new', component_type: 2 });
+    case 'address-modal':
+      return interaction(userId, 5, {
+        custom_id: 'order:address:modal',
+        components: [
+          ['line1', '1 Chaos St'],
+          ['line2', ''],
+          ['city', 'Springfield'],
+          ['state', 'IL'],
+          ['postal_country', '62701 US'],
+        ].map(([k, v]) => ({ type: 1, components: [{ type: 4, custom_id: k, value: v }] })),
+      });
+    case 'shipping-select':
+      return interaction(userId, 3, { custom_id: 'order:shipping-type-select', component_type: 3, values: [ids.shippingTypeId] });
+    case 'payment-select':
+      return interaction(userId, 3, { custom_id: 'order:payment-method-select', component_type: 3, values: ['VENMO_P2P'] });
+    default:
+      return interaction(userId, 3, { custom_id: 'order:confirm', component_type: 2 });
   }
 }
 
@@ -103,7 +147,11 @@ function stepBody(step: number, userId: string, ids: { productId: string; shippi
  * follow-up, read from the fake Discord API; none within 20 s (the instance died while handling it) counts as
  * unanswered, so the customer clicks again, as a person would.
  */
-async function settleDeferred(fake: FakeDiscordApi, sent: string, res: { status: number; body: string; headers: Headers }): Promise<{ status: number; body: string; headers: Headers }> {
+async function settleDeferred(
+  fake: FakeDiscordApi,
+  sent: string,
+  res: { status: number; body: string; headers: Headers },
+): Promise<{ status: number; body: string; headers: Headers }> {
   if (res.status !== 200) return res;
   let type: unknown;
   try {
@@ -130,12 +178,26 @@ function stepOk(status: number, body: string): boolean {
 
 // ------------------------------------------------------------------ main
 
-interface Counters { [k: string]: number }
+interface Counters {
+  [k: string]: number;
+}
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const faults: Counters = { 'instance SIGKILL (then restarted)': 0, 'backend terminations (pg_terminate_backend)': 0, 'PostgreSQL restarts': 0 };
-  const traffic: Counters = { 'interaction steps sent': 0, 'steps retried after a fault': 0, 'orders submitted': 0, 'approvals': 0, 'refund calls': 0, 'refunds confirmed': 0, 'refund replays (same key)': 0 };
+  const faults: Counters = {
+    'instance SIGKILL (then restarted)': 0,
+    'backend terminations (pg_terminate_backend)': 0,
+    'PostgreSQL restarts': 0,
+  };
+  const traffic: Counters = {
+    'interaction steps sent': 0,
+    'steps retried after a fault': 0,
+    'orders submitted': 0,
+    approvals: 0,
+    'refund calls': 0,
+    'refunds confirmed': 0,
+    'refund replays (same key)': 0,
+  };
   const violations: string[] = [];
 
   const db = await throwAwayPostgres();
@@ -148,7 +210,10 @@ async function main(): Promise<void> {
     await seedDemo(prisma);
     const tenant = await prisma.tenant.findFirstOrThrow();
     // The badge grants a role; tracked stock, so the stock invariant is exercised.
-    const product = await prisma.product.update({ where: { tenantId_sku: { tenantId: tenant.id, sku: 'BADGE-001' } }, data: { trackStock: true, stock: STOCK } });
+    const product = await prisma.product.update({
+      where: { tenantId_sku: { tenantId: tenant.id, sku: 'BADGE-001' } },
+      data: { trackStock: true, stock: STOCK },
+    });
     const shipping = await prisma.shippingType.findFirstOrThrow({ where: { tenantId: tenant.id }, orderBy: { sortOrder: 'asc' } });
     const apiKeys = createApiKeyService({ db: prisma, clock: systemClock, audit: createAuditService({ db: prisma }) });
     const { key } = await apiKeys.create({ tenantId: tenant.id, actor: { type: 'SYSTEM', id: null, label: 'chaos' } } as never, 'chaos');
@@ -156,11 +221,20 @@ async function main(): Promise<void> {
 
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const env = {
-      NODE_ENV: 'production', DATABASE_URL: db.url, DISCORD_PUBLIC_KEY: Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex'),
-      DISCORD_APPLICATION_ID: APP_ID, DISCORD_BOT_TOKEN: 'chaos-bot-token-not-a-real-token', DISCORD_API_BASE_URL: fake.apiBase,
-      SESSION_SECRET: randomBytes(32).toString('hex'), INVOICE_LINK_SIGNING_SECRET: randomBytes(32).toString('hex'), COOKIE_SECURE: 'false',
-      JOB_WORKER_STALE_SECONDS: opts['stale-seconds']!, DATABASE_ACQUIRE_TIMEOUT_MS: '2000', WORKER_CONCURRENCY: '4',
-      RATE_LIMIT_API_PER_MINUTE: '100000', DATABASE_POOL_SIZE: '8',
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      DISCORD_PUBLIC_KEY: Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex'),
+      DISCORD_APPLICATION_ID: APP_ID,
+      DISCORD_BOT_TOKEN: 'chaos-bot-token-not-a-real-token',
+      DISCORD_API_BASE_URL: fake.apiBase,
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      INVOICE_LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
+      COOKIE_SECURE: 'false',
+      JOB_WORKER_STALE_SECONDS: opts['stale-seconds']!,
+      DATABASE_ACQUIRE_TIMEOUT_MS: '2000',
+      WORKER_CONCURRENCY: '4',
+      RATE_LIMIT_API_PER_MINUTE: '100000',
+      DATABASE_POOL_SIZE: '8',
       // The member-events gateway is not under test here (test/modules/entitlements/member-gateway.test.ts is).
       DISCORD_GATEWAY_ENABLED: 'false',
       SECRETS_ENCRYPTION_KEYS: `chaos:${randomBytes(32).toString('base64')}`,
@@ -171,16 +245,26 @@ async function main(): Promise<void> {
     log(`two instances up (${instances.map((s) => s.baseUrl).join(', ')}); driving ${CUSTOMERS} customers for ${SECONDS}s`);
 
     const live = () => instances.filter((s) => s.child.exitCode === null && s.child.signalCode === null);
-    const pick = () => { const l = live(); return l[Math.floor(Math.random() * l.length)]; };
+    const pick = () => {
+      const l = live();
+      return l[Math.floor(Math.random() * l.length)];
+    };
     const trafficStart = Date.now();
     const deadline = trafficStart + SECONDS * 1000;
     let lastFaultAt = Date.now();
 
     /** Sends until answered normally (a person clicking again), bounded by the run's end plus a grace. */
-    async function until(send: (base: string) => Promise<{ status: number; body: string; headers: Headers }>, okFn: (s: number, b: string) => boolean, graceMs = 60_000): Promise<{ status: number; body: string; headers: Headers } | undefined> {
+    async function until(
+      send: (base: string) => Promise<{ status: number; body: string; headers: Headers }>,
+      okFn: (s: number, b: string) => boolean,
+      graceMs = 60_000,
+    ): Promise<{ status: number; body: string; headers: Headers } | undefined> {
       for (let attempt = 0; Date.now() < deadline + graceMs; attempt++) {
         const target = pick();
-        if (!target) { await sleep(200); continue; }
+        if (!target) {
+          await sleep(200);
+          continue;
+        }
         const r = await send(target.baseUrl);
         if (okFn(r.status, r.body)) return r;
         traffic['steps retried after a fault']! += 1;
@@ -200,18 +284,37 @@ async function main(): Promise<void> {
           const b = body();
           return settleDeferred(fake, b, await call(`${base}/discord/interactions`, { method: 'POST', headers: sign(b), body: b }));
         }, stepOk);
-        if (!r) { violations.push(`customer ${n}: step ${STEPS[step]} was never answered`); return; }
+        if (!r) {
+          violations.push(`customer ${n}: step ${STEPS[step]} was never answered`);
+          return;
+        }
         last = r;
       }
       traffic['orders submitted']! += 1;
       // The admin approves the payment with the button on the admin embed.
       // The driver's own reads meet the same faults: retried (they are not what is being tested).
-      const order = await retryRead(() => prisma.order.findFirst({ where: { tenantId: tenant.id, customer: { discordUserId: userId } }, include: { payments: true } }));
+      const order = await retryRead(() =>
+        prisma.order.findFirst({ where: { tenantId: tenant.id, customer: { discordUserId: userId } }, include: { payments: true } }),
+      );
       if (!order) log(`customer ${n}: confirm answered ${JSON.stringify(last?.body ?? '').slice(0, 300)}`);
       const payment = order?.payments[0];
-      if (!order || !payment) { violations.push(`customer ${n}: the order it submitted is not in the database with a payment`); return; }
-      const approve = () => interaction('300000000000000001', 3, { custom_id: `payment:approve:${payment.id}`, component_type: 2 }, [DEMO.adminRoleId], { id: '2', channel_id: DEMO.adminChannelId, flags: 0, components: [] });
-      if (!(await until((base) => { const b = approve(); return call(`${base}/discord/interactions`, { method: 'POST', headers: sign(b), body: b }); }, stepOk))) {
+      if (!order || !payment) {
+        violations.push(`customer ${n}: the order it submitted is not in the database with a payment`);
+        return;
+      }
+      const approve = () =>
+        interaction('300000000000000001', 3, { custom_id: `payment:approve:${payment.id}`, component_type: 2 }, [DEMO.adminRoleId], {
+          id: '2',
+          channel_id: DEMO.adminChannelId,
+          flags: 0,
+          components: [],
+        });
+      if (
+        !(await until((base) => {
+          const b = approve();
+          return call(`${base}/discord/interactions`, { method: 'POST', headers: sign(b), body: b });
+        }, stepOk))
+      ) {
         violations.push(`order #${order.number}: the approval was never answered`);
         return;
       }
@@ -219,17 +322,29 @@ async function main(): Promise<void> {
       // Half the orders are refunded in full through REST, some sent twice with the same key.
       if (n % 2 === 0) {
         const keyHeader = `chaos-refund-${order.id}`;
-        const refund = (base: string) => call(`${base}/api/orders/${order.id}/refunds`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': keyHeader }, body: '{}' });
+        const refund = (base: string) =>
+          call(`${base}/api/orders/${order.id}/refunds`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': keyHeader },
+            body: '{}',
+          });
         traffic['refund calls']! += 1;
         // Retried with the same key until it answers 201: a first attempt cut off by a kill leaves its key
         // "in use" (409) until the claim is taken over (idempotency.ts), so this may take a minute.
         const first = await until(refund, (s) => s === 201, 150_000);
-        if (!first) { violations.push(`refund of order #${order.number} never succeeded`); return; }
+        if (!first) {
+          violations.push(`refund of order #${order.number} never succeeded`);
+          return;
+        }
         traffic['refunds confirmed']! += 1;
         if (n % 4 === 0) {
           traffic['refund replays (same key)']! += 1;
           const again = await until(refund, (s) => s === 201, 150_000);
-          if (!again || again.headers.get('idempotent-replayed') !== 'true' || JSON.parse(again.body).refund?.id !== JSON.parse(first.body).refund?.id) {
+          if (
+            !again ||
+            again.headers.get('idempotent-replayed') !== 'true' ||
+            JSON.parse(again.body).refund?.id !== JSON.parse(first.body).refund?.id
+          ) {
             violations.push(`refund replay for order #${order.number} did not return the first refund`);
           }
         }
@@ -239,7 +354,9 @@ async function main(): Promise<void> {
     // --- the faults, spread over the run
     const faultsDone = (async () => {
       const plan: Array<'kill' | 'term' | 'restart'> = [
-        ...Array(KILLS).fill('kill'), ...Array(TERMINATIONS).fill('term'), ...Array(RESTARTS).fill('restart'),
+        ...Array(KILLS).fill('kill'),
+        ...Array(TERMINATIONS).fill('term'),
+        ...Array(RESTARTS).fill('restart'),
       ];
       plan.sort(() => Math.random() - 0.5);
       // On a schedule across 85% of the run; every planned fault is injected even if the schedule slips.
@@ -251,7 +368,10 @@ async function main(): Promise<void> {
           await instances[i]!.kill('SIGKILL');
           faults['instance SIGKILL (then restarted)']! += 1;
           log(`SIGKILL ${instances[i]!.name}`);
-          instances[i] = await start(i).catch(async () => { await sleep(2000); return start(i); });
+          instances[i] = await start(i).catch(async () => {
+            await sleep(2000);
+            return start(i);
+          });
         } else if (fault === 'term') {
           const n = await db.terminateBackends().catch(() => 0);
           faults['backend terminations (pg_terminate_backend)']! += 1;
@@ -272,7 +392,11 @@ async function main(): Promise<void> {
     const spread = (SECONDS * 1000 * 0.7) / CUSTOMERS;
     const runs: Promise<void>[] = [];
     for (let n = 1; n <= CUSTOMERS; n++) {
-      runs.push(customer(n).catch((err: Error) => { violations.push(`customer ${n} crashed the driver: ${err.message}`); }));
+      runs.push(
+        customer(n).catch((err: Error) => {
+          violations.push(`customer ${n} crashed the driver: ${err.message}`);
+        }),
+      );
       await sleep(spread);
     }
     await Promise.all(runs);
@@ -288,35 +412,67 @@ async function main(): Promise<void> {
     while (Date.now() < drainDeadline) {
       // Jobs scheduled for later on purpose (a pay window's reminder and expiry, timed access: never tried,
       // run_at ahead) are not a backlog; a job waiting on its retry backoff is.
-      pending = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE attempts < max_attempts AND NOT (attempts = 0 AND run_at > now())')).rows[0]!.n);
+      pending = Number(
+        (
+          await c.query<{ n: string }>(
+            'SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE attempts < max_attempts AND NOT (attempts = 0 AND run_at > now())',
+          )
+        ).rows[0]!.n,
+      );
       if (pending === 0) break;
       await sleep(1000);
     }
     const drainedIn = Math.round((Date.now() - lastFaultAt) / 1000);
     if (pending !== 0) violations.push(`${pending} job(s) still pending ${DRAIN_SECONDS}s after the last fault`);
-    const failedJobs = (await c.query<{ task: string; last_error: string }>(`SELECT t.identifier AS task, left(j.last_error, 200) AS last_error FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.attempts >= j.max_attempts`)).rows;
+    const failedJobs = (
+      await c.query<{ task: string; last_error: string }>(
+        `SELECT t.identifier AS task, left(j.last_error, 200) AS last_error FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.attempts >= j.max_attempts`,
+      )
+    ).rows;
     for (const j of failedJobs) violations.push(`job ${j.task} gave up: ${j.last_error}`);
 
     // --- invariants
     const q = async <T extends pg.QueryResultRow>(sql: string) => (await c.query<T>(sql)).rows;
-    for (const r of await q<{ id: string }>(`SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p."orderId" = o.id)`)) violations.push(`order ${r.id} has no payment`);
-    const [stock] = await q<{ stock: number; held: number }>(`SELECT p.stock, COALESCE((SELECT sum(quantity - "releasedQuantity") FROM inventory_reservations r WHERE r."productId" = p.id), 0)::int AS held FROM products p WHERE p.id = '${product.id}'`);
-    if (stock!.stock !== STOCK - stock!.held) violations.push(`stock ${stock!.stock} != initial ${STOCK} - live reservations ${stock!.held}`);
-    for (const r of await q<{ id: string }>(`SELECT id FROM orders WHERE "refundedTotalCents" > "totalCents"`)) violations.push(`order ${r.id} refunded above its total`);
-    for (const r of await q<{ id: string }>(`SELECT id FROM payments WHERE "refundedAmountCents" > "amountCents"`)) violations.push(`payment ${r.id} refunded above its amount`);
-    for (const r of await q<{ k: string; n: number }>(`SELECT "idempotencyKey" AS k, count(*)::int AS n FROM refunds WHERE "idempotencyKey" IS NOT NULL GROUP BY "tenantId", "idempotencyKey" HAVING count(*) > 1`)) violations.push(`${r.n} refunds for idempotency key ${r.k}`);
+    for (const r of await q<{ id: string }>(
+      `SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p."orderId" = o.id)`,
+    ))
+      violations.push(`order ${r.id} has no payment`);
+    const [stock] = await q<{ stock: number; held: number }>(
+      `SELECT p.stock, COALESCE((SELECT sum(quantity - "releasedQuantity") FROM inventory_reservations r WHERE r."productId" = p.id), 0)::int AS held FROM products p WHERE p.id = '${product.id}'`,
+    );
+    if (stock!.stock !== STOCK - stock!.held)
+      violations.push(`stock ${stock!.stock} != initial ${STOCK} - live reservations ${stock!.held}`);
+    for (const r of await q<{ id: string }>(`SELECT id FROM orders WHERE "refundedTotalCents" > "totalCents"`))
+      violations.push(`order ${r.id} refunded above its total`);
+    for (const r of await q<{ id: string }>(`SELECT id FROM payments WHERE "refundedAmountCents" > "amountCents"`))
+      violations.push(`payment ${r.id} refunded above its amount`);
+    for (const r of await q<{ k: string; n: number }>(
+      `SELECT "idempotencyKey" AS k, count(*)::int AS n FROM refunds WHERE "idempotencyKey" IS NOT NULL GROUP BY "tenantId", "idempotencyKey" HAVING count(*) > 1`,
+    ))
+      violations.push(`${r.n} refunds for idempotency key ${r.k}`);
 
     const orders = await q<{ id: string; number: number; status: string; user: string; refunds: number }>(
-      `SELECT o.id, o.number, o.status, c."discordUserId" AS user, (SELECT count(*)::int FROM refunds r WHERE r."orderId" = o.id) AS refunds FROM orders o JOIN customers c ON c.id = o."customerId"`);
+      `SELECT o.id, o.number, o.status, c."discordUserId" AS user, (SELECT count(*)::int FROM refunds r WHERE r."orderId" = o.id) AS refunds FROM orders o JOIN customers c ON c.id = o."customerId"`,
+    );
     const dms = fake.directMessages();
-    const adminPosts = fake.calls.filter((x) => x.method === 'POST' && x.path === `/channels/${DEMO.adminChannelId}/messages` && (x.status ?? 0) < 300 && !x.deduplicated);
-    const roleCalls = (method: string, user: string) => fake.calls.filter((x) => x.method === method && x.path === `/guilds/${DEMO.guildId}/members/${user}/roles/${DEMO.supporterRoleId}` && (x.status ?? 0) < 300).length;
+    const adminPosts = fake.calls.filter(
+      (x) => x.method === 'POST' && x.path === `/channels/${DEMO.adminChannelId}/messages` && (x.status ?? 0) < 300 && !x.deduplicated,
+    );
+    const roleCalls = (method: string, user: string) =>
+      fake.calls.filter(
+        (x) =>
+          x.method === method &&
+          x.path === `/guilds/${DEMO.guildId}/members/${user}/roles/${DEMO.supporterRoleId}` &&
+          (x.status ?? 0) < 300,
+      ).length;
     let repeatedRoleCalls = 0;
     for (const o of orders) {
       const mine = dms.filter((d) => d.userId === o.user);
       const created = mine.filter((d) => !/receipt|refund/i.test(JSON.stringify(d.body))).length;
       if (created !== 1) violations.push(`order #${o.number}: ${created} order-created DMs`);
-      const posts = adminPosts.filter((p) => JSON.stringify(p.body).includes(`#${o.number}`) && !JSON.stringify(p.body).includes('not reached')).length;
+      const posts = adminPosts.filter(
+        (p) => JSON.stringify(p.body).includes(`#${o.number}`) && !JSON.stringify(p.body).includes('not reached'),
+      ).length;
       if (posts !== 1) violations.push(`order #${o.number}: ${posts} admin posts`);
       const paid = o.status !== 'PENDING_PAYMENT' && o.status !== 'CANCELLED';
       const grants = roleCalls('PUT', o.user);
@@ -331,22 +487,34 @@ async function main(): Promise<void> {
     await c.end();
     await prisma.$disconnect();
 
-    const unexpectedExits = instances.flatMap((s) => s.exits.filter((e) => !e.expected).map((e) => `${s.name} exited (code ${e.code}, signal ${e.signal})`));
+    const unexpectedExits = instances.flatMap((s) =>
+      s.exits.filter((e) => !e.expected).map((e) => `${s.name} exited (code ${e.code}, signal ${e.signal})`),
+    );
     violations.push(...unexpectedExits);
 
     // --- report
     const row = (k: string, v: string | number) => `  ${k.padEnd(48)} ${String(v).padStart(8)}`;
     const out = [
-      '', 'Faults injected', ...Object.entries(faults).map(([k, v]) => row(k, v)),
-      '', 'Traffic', ...Object.entries(traffic).map(([k, v]) => row(k, v)),
+      '',
+      'Faults injected',
+      ...Object.entries(faults).map(([k, v]) => row(k, v)),
+      '',
+      'Traffic',
+      ...Object.entries(traffic).map(([k, v]) => row(k, v)),
       row('orders in the database', orders.length),
       row('paid orders', orders.filter((o) => o.status !== 'PENDING_PAYMENT' && o.status !== 'CANCELLED').length),
-      row('refunds', orders.reduce((a, o) => a + o.refunds, 0)),
+      row(
+        'refunds',
+        orders.reduce((a, o) => a + o.refunds, 0),
+      ),
       row('role calls repeated (idempotent at Discord)', repeatedRoleCalls),
       row('jobs drained, seconds after the last fault', pending === 0 ? drainedIn : 'NOT'),
       row('process exits not caused by the suite', unexpectedExits.length),
-      '', `Violations: ${violations.length}`, ...violations.slice(0, 50).map((v) => `  - ${v}`),
-      `(run took ${Math.round((Date.now() - started) / 1000)}s)`, '',
+      '',
+      `Violations: ${violations.length}`,
+      ...violations.slice(0, 50).map((v) => `  - ${v}`),
+      `(run took ${Math.round((Date.now() - started) / 1000)}s)`,
+      '',
     ];
     process.stdout.write(`${out.join('\n')}\n`);
     process.exitCode = violations.length ? 1 : 0;

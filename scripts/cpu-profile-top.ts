@@ -4,8 +4,19 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
-interface Profile { nodes: Node[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
 const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
@@ -24,7 +35,13 @@ function packageOf(url: string): string {
   if (url.includes('/src/generated/prisma/')) return '@prisma/client (generated, query compiler)';
   if (url.startsWith('node:')) return 'node core';
   const src = url.indexOf('/src/');
-  return src >= 0 ? `app ${url.slice(src + 1).split('/').slice(0, 3).join('/')}` : url;
+  return src >= 0
+    ? `app ${url
+        .slice(src + 1)
+        .split('/')
+        .slice(0, 3)
+        .join('/')}`
+    : url;
 }
 
 let busy = 0;
@@ -45,7 +62,9 @@ for (const [id, us] of self) {
 }
 const total = profile.endTime - profile.startTime;
 const pctOf = (us: number) => `${((100 * us) / busy).toFixed(1)}%`.padStart(6);
-console.log(`profile ${((total) / 1e6).toFixed(1)} s; busy ${(busy / 1e6).toFixed(1)} s (${((100 * busy) / total).toFixed(0)}%), GC ${(gc / 1e6).toFixed(1)} s`);
+console.log(
+  `profile ${(total / 1e6).toFixed(1)} s; busy ${(busy / 1e6).toFixed(1)} s (${((100 * busy) / total).toFixed(0)}%), GC ${(gc / 1e6).toFixed(1)} s`,
+);
 console.log('\nby package (share of busy time):');
 for (const [k, v] of [...packages].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${pctOf(v)}  ${k}`);
 console.log(`\ntop ${values.top} frames by self time:`);

@@ -86,7 +86,9 @@ try {
       for (const item of a) if (!b.has(item)) problems.push(`  migrations have, schema.prisma lacks: ${kind} ${item}`);
     }
     if (problems.length) {
-      console.error(`Drift between prisma/schema.prisma and prisma/migrations:\n${problems.join('\n')}\nCreate a migration with: npm run db:migration:new -- <name>`);
+      console.error(
+        `Drift between prisma/schema.prisma and prisma/migrations:\n${problems.join('\n')}\nCreate a migration with: npm run db:migration:new -- <name>`,
+      );
       code = 2;
     } else {
       console.log('No drift: prisma/schema.prisma matches prisma/migrations.');

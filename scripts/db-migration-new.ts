@@ -12,14 +12,28 @@ if (!/^[a-z0-9_]{1,60}$/.test(name)) {
   process.exit(1);
 }
 const dir = 'prisma/migrations';
-const previous = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort().at(-1);
+const previous = readdirSync(dir, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort()
+  .at(-1);
 const snapshot = previous ? join(dir, previous, 'schema.prisma') : undefined;
 if (previous && !existsSync(snapshot!)) {
   console.error(`${snapshot} is missing: every migration keeps the schema it produces, to diff the next one against.`);
   process.exit(1);
 }
 const sql = await withTempServer(async (url) =>
-  prismaCli(['migrate', 'diff', ...(snapshot ? ['--from-schema-datamodel', snapshot] : ['--from-empty']), '--to-schema-datamodel', 'prisma/schema.prisma', '--script'], url),
+  prismaCli(
+    [
+      'migrate',
+      'diff',
+      ...(snapshot ? ['--from-schema-datamodel', snapshot] : ['--from-empty']),
+      '--to-schema-datamodel',
+      'prisma/schema.prisma',
+      '--script',
+    ],
+    url,
+  ),
 );
 if (!/\b(CREATE|ALTER|DROP)\b/.test(sql)) {
   console.log('schema.prisma has no changes since the last migration; nothing written.');

@@ -16,7 +16,9 @@ await withScriptDatabase(async (url) => {
       console.log('The database already has a tenant; nothing seeded.');
       return;
     }
-    console.log(`Demo shop created.\nAdmin panel login (shown once, keep it):\n  email:    ${seeded.email}\n  password: ${seeded.password}`);
+    console.log(
+      `Demo shop created.\nAdmin panel login (shown once, keep it):\n  email:    ${seeded.email}\n  password: ${seeded.password}`,
+    );
   } finally {
     await db.$disconnect();
   }

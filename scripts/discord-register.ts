@@ -11,7 +11,9 @@ import { loadEnv, ConfigError } from '../src/config/env.js';
 import { COMMAND_DEFINITIONS } from '../src/surfaces/discord/commands/definitions.js';
 import { createDiscordRest } from '../src/adapters/discord/discord-rest.js';
 
-const { values } = parseArgs({ options: { guild: { type: 'string' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+const { values } = parseArgs({
+  options: { guild: { type: 'string' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+});
 
 if (values.help) {
   console.log('Usage: npm run discord:register [-- --guild <guildId>] [--dry-run]');
@@ -33,7 +35,9 @@ try {
   const appId = env.DISCORD_APPLICATION_ID!;
   const route = values.guild ? Routes.applicationGuildCommands(appId, values.guild) : Routes.applicationCommands(appId);
   const saved = (await rest.put(route, { body: COMMAND_DEFINITIONS })) as { name: string }[];
-  console.log(`Registered ${saved.length} commands ${values.guild ? `in guild ${values.guild} (available now)` : 'globally (may take up to an hour to appear)'}:`);
+  console.log(
+    `Registered ${saved.length} commands ${values.guild ? `in guild ${values.guild} (available now)` : 'globally (may take up to an hour to appear)'}:`,
+  );
   console.log(`  ${saved.map((c) => `/${c.name}`).join(' ')}`);
 } catch (err) {
   if (err instanceof ConfigError) {

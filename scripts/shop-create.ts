@@ -18,7 +18,10 @@ await withScriptDatabase(async (url) => {
   const db = createPrisma(url, 2);
   try {
     const { tenant, guild } = await createAdminAccountsService({ db }).createShop({
-      name: args.name!, guildId: args.guild!, guildName: args['guild-name'], currency: args.currency,
+      name: args.name!,
+      guildId: args.guild!,
+      guildName: args['guild-name'],
+      currency: args.currency,
     });
     console.log(`Created shop ${tenant.name} (${tenant.id}, ${tenant.currency}) linked to Discord server ${guild.name} (${guild.id}).`);
     console.log(`Next: npm run admin:create -- --email <address> --shop ${tenant.id}`);

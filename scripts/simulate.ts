@@ -51,7 +51,13 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+  console.log(
+    readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('//'))
+      .map((l) => l.slice(3))
+      .join('\n'),
+  );
   process.exit(0);
 }
 
@@ -65,29 +71,83 @@ function loadJson<T>(file: string, what: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
-const info: SimulatorInfo = args.url && args.fake && args['app-id']
-  ? { interactionsUrl: args.url, fakeDiscordUrl: args.fake, applicationId: args['app-id'] }
-  : { ...loadJson<SimulatorInfo>(SIMULATOR_FILE, 'Simulator info'), ...(args.url ? { interactionsUrl: args.url } : {}), ...(args.fake ? { fakeDiscordUrl: args.fake } : {}) };
+const info: SimulatorInfo =
+  args.url && args.fake && args['app-id']
+    ? { interactionsUrl: args.url, fakeDiscordUrl: args.fake, applicationId: args['app-id'] }
+    : {
+        ...loadJson<SimulatorInfo>(SIMULATOR_FILE, 'Simulator info'),
+        ...(args.url ? { interactionsUrl: args.url } : {}),
+        ...(args.fake ? { fakeDiscordUrl: args.fake } : {}),
+      };
 const secrets = loadJson<{ discordPrivateKeyPem: string }>(args.secrets ?? DEV_SECRETS_FILE, 'Development secrets');
 const privateKey: KeyObject = createPrivateKey(secrets.discordPrivateKeyPem);
 const guildId = args.guild ?? DEMO.guildId;
 const color = process.stdout.isTTY && !args['no-color'];
 const c = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
 
-interface Persona { id: string; username: string; roles: string[]; permissions: string }
+interface Persona {
+  id: string;
+  username: string;
+  roles: string[];
+  permissions: string;
+}
 const personas: Record<'customer' | 'admin', Persona> = {
-  customer: { id: args['customer-id'] ?? '300000000000000101', username: 'sim-customer', roles: args.roles?.split(',').filter(Boolean) ?? [DEMO.memberRoleId], permissions: '0' },
-  admin: { id: args['admin-id'] ?? '300000000000000201', username: 'sim-admin', roles: [args['admin-role'] ?? DEMO.adminRoleId], permissions: '0' },
+  customer: {
+    id: args['customer-id'] ?? '300000000000000101',
+    username: 'sim-customer',
+    roles: args.roles?.split(',').filter(Boolean) ?? [DEMO.memberRoleId],
+    permissions: '0',
+  },
+  admin: {
+    id: args['admin-id'] ?? '300000000000000201',
+    username: 'sim-admin',
+    roles: [args['admin-role'] ?? DEMO.adminRoleId],
+    permissions: '0',
+  },
 };
 let persona: 'customer' | 'admin' = args.as === 'admin' ? 'admin' : 'customer';
 
 // ------------------------------------------------------------------ state
 
-interface Component { type: number; custom_id?: string; label?: string; style?: number; disabled?: boolean; placeholder?: string; options?: { label: string; value: string; description?: string }[]; components?: Component[]; value?: string; required?: boolean }
-interface Message { id: string; channel_id: string; content?: string; embeds?: Embed[]; components?: Component[]; flags?: number }
-interface Embed { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string } }
-interface Modal { custom_id: string; title: string; components: Component[] }
-interface FakeCall { index: number; method: string; path: string; status?: number; body: unknown; reason?: string }
+interface Component {
+  type: number;
+  custom_id?: string;
+  label?: string;
+  style?: number;
+  disabled?: boolean;
+  placeholder?: string;
+  options?: { label: string; value: string; description?: string }[];
+  components?: Component[];
+  value?: string;
+  required?: boolean;
+}
+interface Message {
+  id: string;
+  channel_id: string;
+  content?: string;
+  embeds?: Embed[];
+  components?: Component[];
+  flags?: number;
+}
+interface Embed {
+  title?: string;
+  description?: string;
+  fields?: { name: string; value: string }[];
+  footer?: { text: string };
+}
+interface Modal {
+  custom_id: string;
+  title: string;
+  components: Component[];
+}
+interface FakeCall {
+  index: number;
+  method: string;
+  path: string;
+  status?: number;
+  body: unknown;
+  reason?: string;
+}
 
 let current: Message | undefined; // the message the user is looking at (components act on it)
 let openModal: { modal: Modal; from?: Message } | undefined;
@@ -119,7 +179,11 @@ async function post(type: number, data: unknown, message?: Message): Promise<{ t
   });
   const timestamp = Math.floor(Date.now() / 1000).toString();
   const signature = sign(null, Buffer.from(timestamp + body), privateKey).toString('hex');
-  const res = await fetch(info.interactionsUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp }, body });
+  const res = await fetch(info.interactionsUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp },
+    body,
+  });
   if (!res.ok) throw new Error(`the server answered ${res.status}: ${await res.text()}`);
   return { ...((await res.json()) as { type: number; data?: unknown }), token };
 }
@@ -161,7 +225,8 @@ function render(m: Message, heading: string): string {
   let n = 0;
   for (const row of m.components ?? []) {
     for (const comp of row.components ?? []) {
-      if (comp.type === 2) out.push(`  [${++n}] ${c(33, comp.label ?? '')}${comp.disabled ? c(2, ' (disabled)') : ''}  ${c(2, comp.custom_id ?? '')}`);
+      if (comp.type === 2)
+        out.push(`  [${++n}] ${c(33, comp.label ?? '')}${comp.disabled ? c(2, ' (disabled)') : ''}  ${c(2, comp.custom_id ?? '')}`);
       if (comp.type === 3) {
         out.push(`  ${comp.placeholder ?? 'Select'}  ${c(2, comp.custom_id ?? '')}`);
         for (const o of comp.options ?? []) out.push(`    [${++n}] ${c(33, o.label)}${o.description ? c(2, ` — ${o.description}`) : ''}`);
@@ -180,7 +245,8 @@ function choices(m: Message | undefined): { kind: 'button' | 'option'; customId:
   for (const row of m?.components ?? []) {
     for (const comp of row.components ?? []) {
       if (comp.type === 2 && comp.custom_id) out.push({ kind: 'button', customId: comp.custom_id, label: comp.label ?? '' });
-      if (comp.type === 3 && comp.custom_id) for (const o of comp.options ?? []) out.push({ kind: 'option', customId: comp.custom_id, label: o.label, value: o.value });
+      if (comp.type === 3 && comp.custom_id)
+        for (const o of comp.options ?? []) out.push({ kind: 'option', customId: comp.custom_id, label: o.label, value: o.value });
     }
   }
   return out;
@@ -201,7 +267,10 @@ async function showResponse(res: { type: number; data?: unknown; token: string }
     console.log(c(36, `── modal: ${m.title} ──`));
     for (const r of m.components) {
       const f = r.components?.[0];
-      if (f) console.log(`  ${f.custom_id}: ${f.label}${f.required === false && !/optional/i.test(f.label ?? '') ? c(2, ' (optional)') : ''}${f.value ? c(2, ` [${f.value}]`) : ''}`);
+      if (f)
+        console.log(
+          `  ${f.custom_id}: ${f.label}${f.required === false && !/optional/i.test(f.label ?? '') ? c(2, ' (optional)') : ''}${f.value ? c(2, ` [${f.value}]`) : ''}`,
+        );
     }
     return;
   }
@@ -221,10 +290,22 @@ function describeCall(x: FakeCall, dm: Record<string, string>): string | undefin
   if ((m = x.path.match(/^\/channels\/(\d+)\/messages$/)) && x.method === 'POST') {
     const user = dm[m[1]!];
     const where = user ? `DM to user ${user}` : `message in channel ${m[1]}`;
-    return `${c(35, `[bot] ${where}${failed}`)}\n${(body.embeds ?? []).map(embedText).join('\n')}${body.components?.length ? `\n${c(2, choices(body).map((b) => `(${b.label})`).join(' '))}` : ''}`;
+    return `${c(35, `[bot] ${where}${failed}`)}\n${(body.embeds ?? []).map(embedText).join('\n')}${
+      body.components?.length
+        ? `\n${c(
+            2,
+            choices(body)
+              .map((b) => `(${b.label})`)
+              .join(' '),
+          )}`
+        : ''
+    }`;
   }
   if ((m = x.path.match(/^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/))) {
-    return c(35, `[bot] role ${x.method === 'PUT' ? 'added' : 'removed'}: role ${m[3]} ${x.method === 'PUT' ? 'to' : 'from'} user ${m[2]}${x.reason ? ` (${decodeURIComponent(x.reason)})` : ''}${failed}`);
+    return c(
+      35,
+      `[bot] role ${x.method === 'PUT' ? 'added' : 'removed'}: role ${m[3]} ${x.method === 'PUT' ? 'to' : 'from'} user ${m[2]}${x.reason ? ` (${decodeURIComponent(x.reason)})` : ''}${failed}`,
+    );
   }
   return c(35, `[bot] ${x.method} ${x.path}${failed}`);
 }
@@ -269,7 +350,8 @@ async function slash(line: string): Promise<void> {
   const options = tokenize(rest.join(' ')).map(([k, v]) => {
     const od = def.options?.find((o) => o.name === k.toLowerCase());
     if (!od) throw new Error(`/${def.name} has no option "${k}" (options: ${(def.options ?? []).map((o) => o.name).join(', ') || 'none'})`);
-    const value = od.type === ApplicationCommandOptionType.Integer ? Number(v) : od.type === ApplicationCommandOptionType.Boolean ? v === 'true' : v;
+    const value =
+      od.type === ApplicationCommandOptionType.Integer ? Number(v) : od.type === ApplicationCommandOptionType.Boolean ? v === 'true' : v;
     return { name: od.name, type: od.type, value };
   });
   console.log(c(32, `\n> ${persona}: /${def.name}${options.map((o) => ` ${o.name}:${o.value}`).join('')}`));
@@ -280,7 +362,11 @@ function find(target: string, kind?: 'button' | 'option') {
   const all = choices(current).filter((x) => !kind || x.kind === kind);
   const t = target.trim().toLowerCase();
   const byNumber = /^\d+$/.test(t) ? choices(current)[Number(t) - 1] : undefined;
-  const hit = byNumber ?? all.find((x) => x.customId.toLowerCase() === t || x.value?.toLowerCase() === t) ?? all.find((x) => x.label.toLowerCase() === t) ?? all.find((x) => x.label.toLowerCase().includes(t));
+  const hit =
+    byNumber ??
+    all.find((x) => x.customId.toLowerCase() === t || x.value?.toLowerCase() === t) ??
+    all.find((x) => x.label.toLowerCase() === t) ??
+    all.find((x) => x.label.toLowerCase().includes(t));
   if (!hit) throw new Error(`nothing called "${target}" on the current message (${all.map((x) => x.label).join(', ') || 'no components'})`);
   return hit;
 }
@@ -288,7 +374,10 @@ function find(target: string, kind?: 'button' | 'option') {
 async function choose(hit: ReturnType<typeof find>): Promise<void> {
   console.log(c(32, `\n> ${persona}: ${hit.kind === 'button' ? 'click' : 'select'} "${hit.label}"`));
   const from = current;
-  const data = hit.kind === 'button' ? { custom_id: hit.customId, component_type: 2 } : { custom_id: hit.customId, component_type: 3, values: [hit.value] };
+  const data =
+    hit.kind === 'button'
+      ? { custom_id: hit.customId, component_type: 2 }
+      : { custom_id: hit.customId, component_type: 3, values: [hit.value] };
   await showResponse(await post(3, data, from), from);
 }
 
@@ -299,7 +388,14 @@ async function submitModal(fields: Record<string, string>): Promise<void> {
     const f = r.components![0]!;
     return { type: 1, components: [{ type: 4, custom_id: f.custom_id, value: fields[f.custom_id!] ?? f.value ?? '' }] };
   });
-  console.log(c(32, `\n> ${persona}: submit "${modal.title}" ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(' ')}`));
+  console.log(
+    c(
+      32,
+      `\n> ${persona}: submit "${modal.title}" ${Object.entries(fields)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    ),
+  );
   await showResponse(await post(5, { custom_id: modal.custom_id, components }, from), from);
 }
 
@@ -358,7 +454,12 @@ async function interactiveLoop(): Promise<void> {
     const next = await lines.next();
     return next.done ? undefined : next.value;
   };
-  console.log(c(2, 'Type a slash command (/help, /order, /catalog, /orders), a number to click or pick, "as admin", "open admin", "calls", "wait" or "quit".'));
+  console.log(
+    c(
+      2,
+      'Type a slash command (/help, /order, /catalog, /orders), a number to click or pick, "as admin", "open admin", "calls", "wait" or "quit".',
+    ),
+  );
   for (;;) {
     if (openModal) {
       const fields: Record<string, string> = {};

@@ -22,7 +22,10 @@ import { httpMetrics, metricsRoutes, timedInteractions } from './surfaces/http/m
  * Which surfaces to mount (PROCESS_ROLES: config/process-roles.ts). `web`: the Discord endpoint, REST,
  * invoice pages and provider webhooks; `admin`: the panel. Health and metrics are always there.
  */
-export interface AppSurfaces { web: boolean; admin: boolean }
+export interface AppSurfaces {
+  web: boolean;
+  admin: boolean;
+}
 
 export async function buildApp(services: Services, surfaces: AppSurfaces = { web: true, admin: true }): Promise<Express> {
   const { env, logger, pool } = services;
@@ -35,16 +38,17 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
   const trustedCaller = (req: IncomingMessage): boolean => trustProxy(req.socket.remoteAddress ?? '', 0);
   app.use(securityHeaders);
   // The Discord endpoint comes first and logs its own requests (cheaper than pino-http on the hot path).
-  if (surfaces.web) app.use(
-    discordInteractionsRouter({
-      publicKey: services.discordPublicKey,
-      maxSignatureAgeSeconds: env.DISCORD_MAX_SIGNATURE_AGE_SECONDS,
-      bodyLimit: env.BODY_LIMIT,
-      handle: timedInteractions(services.metrics, (interaction, ctx) => handleInteraction(services, interaction, ctx)),
-      logger,
-      trustedCaller,
-    }),
-  );
+  if (surfaces.web)
+    app.use(
+      discordInteractionsRouter({
+        publicKey: services.discordPublicKey,
+        maxSignatureAgeSeconds: env.DISCORD_MAX_SIGNATURE_AGE_SECONDS,
+        bodyLimit: env.BODY_LIMIT,
+        handle: timedInteractions(services.metrics, (interaction, ctx) => handleInteraction(services, interaction, ctx)),
+        logger,
+        trustedCaller,
+      }),
+    );
   // After the Discord endpoint: its PINGs and interactions never pass through the HTTP timer.
   app.use(httpMetrics(services.metrics));
   app.use(metricsRoutes({ metrics: services.metrics, token: env.METRICS_TOKEN }));

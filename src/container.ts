@@ -21,7 +21,11 @@ import { createMissedNotices, type MissedNotices } from './modules/notifications
 import { createApiKeyService, type ApiKeyService } from './modules/api-keys/api-key.service.js';
 import { createInvoiceService, type InvoiceService } from './modules/invoices/invoice.service.js';
 import { registerProcessorRefundJobs } from './modules/payments-processor/processor-refund.jobs.js';
-import { createConnectionService, type ConnectionService, type ProviderAdapters } from './modules/payments-processor/connections/connection.service.js';
+import {
+  createConnectionService,
+  type ConnectionService,
+  type ProviderAdapters,
+} from './modules/payments-processor/connections/connection.service.js';
 import { createCheckoutService, type CheckoutService } from './modules/payments-processor/checkouts/checkout.service.js';
 import { registerCheckoutJobs } from './modules/payments-processor/checkouts/checkout.jobs.js';
 import { createPayPalAdapter } from './modules/payments-processor/providers/paypal/paypal.adapter.js';
@@ -41,7 +45,13 @@ import { createExportService, type ExportService } from './modules/exports/expor
 import type { TaxPort } from './modules/tax/tax.port.js';
 import { createAddressCheckService, type AddressCheckService } from './modules/tax/address-check.service.js';
 import { createOrderSessionService, createSubmitOrder, type OrderSessionService } from './modules/checkout/index.js';
-import { createOrderService, type OrderService, createOrderCursorCodec, createOrderListService, type OrderListService } from './modules/orders/index.js';
+import {
+  createOrderService,
+  type OrderService,
+  createOrderCursorCodec,
+  createOrderListService,
+  type OrderListService,
+} from './modules/orders/index.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { createEntitlementService, type EntitlementService } from './modules/entitlements/entitlement.service.js';
 import type { RoleGateway } from './modules/entitlements/role-gateway.port.js';
@@ -162,7 +172,12 @@ export function createContainer(opts: ContainerOptions): Services {
   if (!keyring) throw new Error('SECRETS_ENCRYPTION_KEYS is not set (required outside development).');
   const secrets = createSecretBox(keyring);
   // Development falls back to the generated secret (devSecrets is only given outside production).
-  const invoiceConfig = { signingSecret: env.INVOICE_LINK_SIGNING_SECRET ?? opts.devSecrets?.invoiceLinkSecret, previousSigningSecret: env.INVOICE_LINK_SIGNING_SECRET_PREVIOUS, defaultTtlSeconds: env.INVOICE_LINK_DEFAULT_TTL_SECONDS, publicBaseUrl: env.PUBLIC_BASE_URL };
+  const invoiceConfig = {
+    signingSecret: env.INVOICE_LINK_SIGNING_SECRET ?? opts.devSecrets?.invoiceLinkSecret,
+    previousSigningSecret: env.INVOICE_LINK_SIGNING_SECRET_PREVIOUS,
+    defaultTtlSeconds: env.INVOICE_LINK_DEFAULT_TTL_SECONDS,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+  };
   const inventory = createInventoryService();
   const customers = createCustomerService({ db, sql, clock });
   const discounts = createDiscountService();
@@ -180,9 +195,21 @@ export function createContainer(opts: ContainerOptions): Services {
   metrics.observeDiscordRest(discordRest);
   const dmStatus = createDmStatusService({ db, clock });
   const missedNotices = createMissedNotices({ db, clock });
-  const roleRepair = createRoleRepairService({ db, clock, audit, logger, directory: opts.guildDirectory ?? createDiscordGuildDirectory(discordRest) });
+  const roleRepair = createRoleRepairService({
+    db,
+    clock,
+    audit,
+    logger,
+    directory: opts.guildDirectory ?? createDiscordGuildDirectory(discordRest),
+  });
   // The role jobs change roles through the REST gateway, or a test's in-memory one.
-  registerEntitlementJobs(bus, { db, audit, logger, gateway: opts.roleGateway ?? createDiscordRoleGateway(discordRest), roleCheck: roleRepair.roleCheck });
+  registerEntitlementJobs(bus, {
+    db,
+    audit,
+    logger,
+    gateway: opts.roleGateway ?? createDiscordRoleGateway(discordRest),
+    roleCheck: roleRepair.roleCheck,
+  });
   registerReconcileJobs(bus, { db, roleRepair });
   registerTimedAccessJobs(bus, { db, clock, audit, logger });
   // Payment providers, one adapter each; every call names the shop's own connection.
@@ -192,8 +219,16 @@ export function createContainer(opts: ContainerOptions): Services {
     BTCPAY: new BtcPayAdapter({ timeoutMs: env.PROVIDER_TIMEOUT_MS }),
   };
   const paymentConnections = createConnectionService({
-    db, clock, secrets, audit, adapters,
-    urls: { paypalApiBaseUrl: env.PAYPAL_API_BASE_URL, squareApiBaseUrl: env.SQUARE_API_BASE_URL, squareWebPaymentsSdkUrl: env.SQUARE_WEB_PAYMENTS_SDK_URL },
+    db,
+    clock,
+    secrets,
+    audit,
+    adapters,
+    urls: {
+      paypalApiBaseUrl: env.PAYPAL_API_BASE_URL,
+      squareApiBaseUrl: env.SQUARE_API_BASE_URL,
+      squareWebPaymentsSdkUrl: env.SQUARE_WEB_PAYMENTS_SDK_URL,
+    },
   });
   const checkouts = createCheckoutService({ ...afterSale, connections: paymentConnections });
   registerCheckoutJobs(bus, { checkouts, reconcileAfterMinutes: env.CHECKOUT_RECONCILE_AFTER_MINUTES });
@@ -244,7 +279,13 @@ export function createContainer(opts: ContainerOptions): Services {
     refunds: createRefundService(afterSale),
     taxReport: createTaxReportService({ db, clock }),
     exports: createExportService({ db, pool: database.pool }),
-    webhooks: createWebhookEndpointService({ db, secrets, audit, policy: webhookPolicy, lookup: async (host) => (await dnsLookup(host, { all: true })).map((a) => a.address) }),
+    webhooks: createWebhookEndpointService({
+      db,
+      secrets,
+      audit,
+      policy: webhookPolicy,
+      lookup: async (host) => (await dnsLookup(host, { all: true })).map((a) => a.address),
+    }),
     paymentWindows,
     async checkDatabase() {
       await db.$queryRaw`SELECT 1`;
@@ -253,16 +294,40 @@ export function createContainer(opts: ContainerOptions): Services {
       await database.close();
     },
   };
-  const customerDms = registerDiscordNotifications(bus, { rest: discordRest, logger, tenants: services.tenants, orders: services.orders, dmStatus, deliveries: createDeliveryLog({ db }), invoices: services.invoices, digital: digitalGoods, missed: missedNotices });
+  const customerDms = registerDiscordNotifications(bus, {
+    rest: discordRest,
+    logger,
+    tenants: services.tenants,
+    orders: services.orders,
+    dmStatus,
+    deliveries: createDeliveryLog({ db }),
+    invoices: services.invoices,
+    digital: digitalGoods,
+    missed: missedNotices,
+  });
   registerPaymentReminderNotifications(bus, { dms: customerDms, invoices: services.invoices, logger });
   registerAccessNotifications(bus, { rest: discordRest, logger });
-  registerTaxJobs(bus, { db, clock, logger, filing: createTaxjarFilingAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: 15_000, secrets }) });
+  registerTaxJobs(bus, {
+    db,
+    clock,
+    logger,
+    filing: createTaxjarFilingAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: 15_000, secrets }),
+  });
   registerWebhookJobs(bus, {
-    db, secrets, clock, logger,
+    db,
+    secrets,
+    clock,
+    logger,
     send: createWebhookSender({ timeoutMs: WEBHOOK_TIMEOUT_MS, blockPrivate: webhookPolicy.production }),
     data: createWebhookDataBuilder({ orders: services.orders }),
   });
-  registerDigitalNotifications(bus, { rest: discordRest, logger, digital: digitalGoods, orders: services.orders, tenants: services.tenants });
+  registerDigitalNotifications(bus, {
+    rest: discordRest,
+    logger,
+    digital: digitalGoods,
+    orders: services.orders,
+    tenants: services.tenants,
+  });
   return services;
 }
 

@@ -37,7 +37,10 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) {
       // No logger yet; in production this line is JSON too (pino's shape), so log pipelines can parse it.
-      const line = process.env.NODE_ENV === 'production' ? JSON.stringify({ level: 60, time: Date.now(), name: 'ledgerline', msg: err.message }) : err.message;
+      const line =
+        process.env.NODE_ENV === 'production'
+          ? JSON.stringify({ level: 60, time: Date.now(), name: 'ledgerline', msg: err.message })
+          : err.message;
       process.stderr.write(`${line}\n`);
       process.exit(1);
     }
@@ -111,7 +114,9 @@ async function main(): Promise<void> {
     let databaseUrl = env.DATABASE_URL;
     if (!databaseUrl && !http) {
       // The embedded database belongs to the process that serves requests (one owner per data directory).
-      throw new ConfigError(['DATABASE_URL: required for a process without the web or admin role (PROCESS_ROLES=worker): point it at the database the web process uses']);
+      throw new ConfigError([
+        'DATABASE_URL: required for a process without the web or admin role (PROCESS_ROLES=worker): point it at the database the web process uses',
+      ]);
     }
     if (!databaseUrl) {
       logger.info({ dir: env.EMBEDDED_PG_DIR }, 'DATABASE_URL is unset: starting the embedded PostgreSQL');
@@ -146,7 +151,11 @@ async function main(): Promise<void> {
     // Likewise Square (Cash App Pay): its API and the Web Payments SDK script come from a local fake.
     if (http && env.NODE_ENV !== 'production' && !env.SQUARE_API_BASE_URL) {
       fakeSquare = await startDevSquare();
-      env = { ...env, SQUARE_API_BASE_URL: fakeSquare.url, SQUARE_WEB_PAYMENTS_SDK_URL: env.SQUARE_WEB_PAYMENTS_SDK_URL ?? fakeSquare.sdkUrl };
+      env = {
+        ...env,
+        SQUARE_API_BASE_URL: fakeSquare.url,
+        SQUARE_WEB_PAYMENTS_SDK_URL: env.SQUARE_WEB_PAYMENTS_SDK_URL ?? fakeSquare.sdkUrl,
+      };
     }
     // BTCPay Server is each shop's own (its URL is part of the connection): the demo shop gets a local fake one.
     if (http && env.NODE_ENV !== 'production') fakeBtcPay = await startDevBtcPay();
@@ -165,7 +174,14 @@ async function main(): Promise<void> {
     }
     if (roles.worker) {
       const jobFailures = services.metrics.jobFailures;
-      worker = await startWorker({ connectionString: databaseUrl, bus: services.bus, logger, concurrency: env.WORKER_CONCURRENCY, staleMs: env.JOB_WORKER_STALE_SECONDS * 1000, onJobFailure: (task) => jobFailures.inc({ task }) });
+      worker = await startWorker({
+        connectionString: databaseUrl,
+        bus: services.bus,
+        logger,
+        concurrency: env.WORKER_CONCURRENCY,
+        staleMs: env.JOB_WORKER_STALE_SECONDS * 1000,
+        onJobFailure: (task) => jobFailures.inc({ task }),
+      });
       logger.info({ concurrency: env.WORKER_CONCURRENCY, supervised }, 'job worker running');
     }
     if (roles.superviseWorker) {
@@ -195,14 +211,22 @@ async function main(): Promise<void> {
     }
     if (fakePayPal || fakeSquare || fakeBtcPay) {
       const addr = server.address();
-      await connectDemoProcessors(services, { paypal: fakePayPal, square: fakeSquare, btcpay: fakeBtcPay }, `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`);
+      await connectDemoProcessors(
+        services,
+        { paypal: fakePayPal, square: fakeSquare, btcpay: fakeBtcPay },
+        `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`,
+      );
     }
     printBanner(logger, env, server, seeded, embedded?.dataDir);
     if (fakePayPal) {
-      process.stdout.write(`Payments: PAYPAL_API_BASE_URL is unset, so PayPal calls go to a local fake PayPal at ${fakePayPal.url} (development only; nothing is charged). The demo shop is connected to it.\n\n`);
+      process.stdout.write(
+        `Payments: PAYPAL_API_BASE_URL is unset, so PayPal calls go to a local fake PayPal at ${fakePayPal.url} (development only; nothing is charged). The demo shop is connected to it.\n\n`,
+      );
     }
     if (fakeSquare) {
-      process.stdout.write(`Payments: SQUARE_API_BASE_URL is unset, so Square (Cash App Pay) calls go to a local fake Square at ${fakeSquare.url}. The demo shop is connected to it.\n\n`);
+      process.stdout.write(
+        `Payments: SQUARE_API_BASE_URL is unset, so Square (Cash App Pay) calls go to a local fake Square at ${fakeSquare.url}. The demo shop is connected to it.\n\n`,
+      );
     }
     if (fakeBtcPay) {
       process.stdout.write(`Payments: the demo shop's BTCPay Server is a local fake at ${fakeBtcPay.url} (development only).\n\n`);
@@ -210,7 +234,9 @@ async function main(): Promise<void> {
     if (simulator) {
       const addr = server.address();
       const info = simulator.publish(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`);
-      process.stdout.write(`Discord simulator mode: Discord calls go to the fake API at ${info.fakeDiscordUrl}.\n  Try it:  npm run simulate   (or: npm run simulate -- --as customer --command /order)\n\n`);
+      process.stdout.write(
+        `Discord simulator mode: Discord calls go to the fake API at ${info.fakeDiscordUrl}.\n  Try it:  npm run simulate   (or: npm run simulate -- --as customer --command /order)\n\n`,
+      );
     }
   } catch (err) {
     reportStartupError(logger, err);
@@ -223,13 +249,20 @@ function listen(app: import('express').Express, port: number, host: string): Pro
     const server = app.listen(port, host);
     server.once('listening', () => resolve(server));
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new ConfigError([`PORT: ${port} is already in use on ${host}; stop the other program or set PORT`]));
+      if (err.code === 'EADDRINUSE')
+        reject(new ConfigError([`PORT: ${port} is already in use on ${host}; stop the other program or set PORT`]));
       else reject(err);
     });
   });
 }
 
-function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: string; password: string } | undefined, embeddedDataDir?: string) {
+function printBanner(
+  logger: Logger,
+  env: Env,
+  server: Server,
+  seeded: { email: string; password: string } | undefined,
+  embeddedDataDir?: string,
+) {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : env.PORT;
   const base = env.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
@@ -245,11 +278,28 @@ function printBanner(logger: Logger, env: Env, server: Server, seeded: { email: 
   // It is written whatever LOG_LEVEL says (a child at level info): an operator running at warn still learns
   // that the service is up and where, and process supervisors (and npm run chaos) wait for this line.
   if (env.NODE_ENV === 'production') {
-    logger.child({}, { level: 'info' }).info({ port, url: base, admin: `${base}/admin`, api: `${base}/api`, discord: `${base}/discord/interactions`, metrics: env.METRICS_TOKEN ? `${base}/metrics` : undefined }, `Ledgerline is running at ${base}`);
+    logger
+      .child({}, { level: 'info' })
+      .info(
+        {
+          port,
+          url: base,
+          admin: `${base}/admin`,
+          api: `${base}/api`,
+          discord: `${base}/discord/interactions`,
+          metrics: env.METRICS_TOKEN ? `${base}/metrics` : undefined,
+        },
+        `Ledgerline is running at ${base}`,
+      );
     return;
   }
   if (seeded) {
-    lines.push('', 'Demo shop created. Admin panel login (shown once, keep it):', `  email:    ${seeded.email}`, `  password: ${seeded.password}`);
+    lines.push(
+      '',
+      'Demo shop created. Admin panel login (shown once, keep it):',
+      `  email:    ${seeded.email}`,
+      `  password: ${seeded.password}`,
+    );
   }
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
   logger.info({ port }, 'listening');

@@ -28,5 +28,11 @@ export async function benchDatabase(prefix: string): Promise<{ url: string; clea
   }
   const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
   const handle = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), database: name });
-  return { url: handle.url, cleanup: async () => { await handle.stop(); await rm(dir, { recursive: true, force: true }); } };
+  return {
+    url: handle.url,
+    cleanup: async () => {
+      await handle.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

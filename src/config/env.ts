@@ -4,9 +4,7 @@ import { z } from 'zod';
 import { parseKeyring } from '../platform/secret-box.js';
 import { parseProcessRoles } from './process-roles.js';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const url = z.url({ protocol: /^https?$/ });
 
@@ -15,7 +13,10 @@ export function parseTrustProxy(v: string): boolean | number | string[] {
   if (v === 'true') return true;
   if (v === 'false') return false;
   if (/^\d+$/.test(v)) return Number(v);
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 const envSchema = z
@@ -26,7 +27,10 @@ const envSchema = z
     PUBLIC_BASE_URL: url.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_PRETTY: bool.optional(),
-    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb').default('100kb'),
+    BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb')
+      .default('100kb'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     /** /readyz answers 503 when the database has not answered within this (a load balancer's probe must not hang). */
     READY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(900),
@@ -40,8 +44,14 @@ const envSchema = z
     EMBEDDED_PG_DIR: z.string().min(1).default('data/postgres'),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
 
-    DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,21}$/, 'a Discord snowflake').optional(),
-    DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, '64 hex characters (the application\'s public key)').optional(),
+    DISCORD_APPLICATION_ID: z
+      .string()
+      .regex(/^\d{15,21}$/, 'a Discord snowflake')
+      .optional(),
+    DISCORD_PUBLIC_KEY: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, "64 hex characters (the application's public key)")
+      .optional(),
     DISCORD_BOT_TOKEN: z.string().min(20).optional(),
     DISCORD_API_BASE_URL: url.default('https://discord.com/api'),
     /** A @discordjs/proxy shared by every instance (its URL without /api): Discord REST calls go through it, so rate limits are shared. */
@@ -79,7 +89,11 @@ const envSchema = z
     INVOICE_LINK_SIGNING_SECRET: z.string().min(32, 'at least 32 characters').optional(),
     /** The secret INVOICE_LINK_SIGNING_SECRET replaced: links it signed keep working during the grace period. */
     INVOICE_LINK_SIGNING_SECRET_PREVIOUS: z.string().min(32, 'at least 32 characters').optional(),
-    INVOICE_LINK_DEFAULT_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+    INVOICE_LINK_DEFAULT_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(7 * 24 * 3600),
 
     TAXJAR_API_URL: url.default('https://api.taxjar.com'),
     TAXJAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(2500).default(1500),
@@ -93,7 +107,12 @@ const envSchema = z
     /** Overrides the Web Payments SDK script the invoice page loads for Cash App Pay (the fake's /v1/square.js). */
     SQUARE_WEB_PAYMENTS_SDK_URL: url.optional(),
     /** Open checkouts older than this are asked about by the reconciliation job (a lost webhook). */
-    CHECKOUT_RECONCILE_AFTER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+    CHECKOUT_RECONCILE_AFTER_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(5),
     PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
 
     /** Requests per minute, counted in PostgreSQL across instances (429 with Retry-After beyond). */
@@ -106,7 +125,11 @@ const envSchema = z
      * webhooks), admin (the panel), worker (jobs and the member gateway). Unset: web and admin here and the
      * worker in a supervised child process (process-roles.ts; docs/decisions/process-roles.md).
      */
-    PROCESS_ROLES: z.string().trim().optional().transform((v, ctx) => parseProcessRoles(v, ctx)),
+    PROCESS_ROLES: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx) => parseProcessRoles(v, ctx)),
     /** Jobs one worker process runs at once (notifications wait on Discord, so mostly I/O). */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(10),
     WORKERS_ENABLED: bool.default(true),
@@ -129,7 +152,14 @@ const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['DISCORD_DEFER_AFTER_MS'], message: 'at most 2500 (Discord drops answers after 3 s)' });
     }
     if (env.NODE_ENV === 'production') {
-      for (const key of ['DISCORD_PUBLIC_KEY', 'DISCORD_APPLICATION_ID', 'DISCORD_BOT_TOKEN', 'SESSION_SECRET', 'DATABASE_URL', 'SECRETS_ENCRYPTION_KEYS'] as const) {
+      for (const key of [
+        'DISCORD_PUBLIC_KEY',
+        'DISCORD_APPLICATION_ID',
+        'DISCORD_BOT_TOKEN',
+        'SESSION_SECRET',
+        'DATABASE_URL',
+        'SECRETS_ENCRYPTION_KEYS',
+      ] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when NODE_ENV=production' });
       }
     }

@@ -21,10 +21,16 @@ export interface ProcessRoles {
 /** PROCESS_ROLES as the env schema's transform: undefined (unset) or the roles listed. */
 export function parseProcessRoles(value: string | undefined, ctx: z.RefinementCtx): ProcessRole[] | undefined {
   if (value === undefined || value === '') return undefined;
-  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(PROCESS_ROLE_NAMES as readonly string[]).includes(n));
   if (unknown.length || names.length === 0) {
-    ctx.addIssue({ code: 'custom', message: `a comma-separated list of ${PROCESS_ROLE_NAMES.join(', ')} (unknown: ${unknown.join(', ') || 'none given'})` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `a comma-separated list of ${PROCESS_ROLE_NAMES.join(', ')} (unknown: ${unknown.join(', ') || 'none given'})`,
+    });
     return undefined;
   }
   return [...new Set(names)] as ProcessRole[];

@@ -81,10 +81,25 @@ export interface FakeDirectoryGuild {
 /** A small server as Discord describes it: @everyone (id = guild id), a bot's managed role, staff and buyer roles; a category with text, announcement and voice channels. */
 export function defaultGuild(guildId: string): FakeDirectoryGuild {
   const role = (name: string, position: number, extra: Partial<FakeDirectoryRole> = {}): FakeDirectoryRole => ({
-    id: fakeSnowflake(), name, color: 0, hoist: false, position, permissions: '0', managed: false, mentionable: false, ...extra,
+    id: fakeSnowflake(),
+    name,
+    color: 0,
+    hoist: false,
+    position,
+    permissions: '0',
+    managed: false,
+    mentionable: false,
+    ...extra,
   });
   const category = fakeSnowflake();
-  const channel = (name: string, type: number, position: number): FakeChannel => ({ id: fakeSnowflake(), type, guild_id: guildId, name, position, parent_id: type === 4 ? null : category });
+  const channel = (name: string, type: number, position: number): FakeChannel => ({
+    id: fakeSnowflake(),
+    type,
+    guild_id: guildId,
+    name,
+    position,
+    parent_id: type === 4 ? null : category,
+  });
   return {
     roles: [
       { ...role('@everyone', 0), id: guildId, permissions: '1071698660929' },
@@ -195,7 +210,13 @@ export class FakeDiscordApi {
   /** Messages posted to DM channels, with the recipient. */
   directMessages(): { userId: string; body: unknown }[] {
     return this.calls
-      .filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && (c.status === undefined || c.status < 300) && !c.deduplicated)
+      .filter(
+        (c) =>
+          c.method === 'POST' &&
+          /^\/channels\/\d+\/messages$/.test(c.path) &&
+          (c.status === undefined || c.status < 300) &&
+          !c.deduplicated,
+      )
       .map((c) => ({ userId: this.dmChannels.get(c.path.split('/')[2]!) ?? '', body: c.body }))
       .filter((m) => m.userId);
   }
@@ -242,7 +263,17 @@ export class FakeDiscordApi {
     if (url.pathname === '/__calls' && method === 'GET') {
       // For the simulator: every recorded call after index `since` (not itself recorded).
       const since = Number(url.searchParams.get('since') ?? 0) || 0;
-      const calls = this.calls.slice(since).map((c, i) => ({ index: since + i, method: c.method, path: c.path, status: c.status, body: c.body, reason: c.headers['x-audit-log-reason'], at: c.at }));
+      const calls = this.calls
+        .slice(since)
+        .map((c, i) => ({
+          index: since + i,
+          method: c.method,
+          path: c.path,
+          status: c.status,
+          body: c.body,
+          reason: c.headers['x-audit-log-reason'],
+          at: c.at,
+        }));
       const dm = Object.fromEntries(this.dmChannels);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ total: this.calls.length, calls, dmChannels: dm }));
@@ -261,7 +292,11 @@ export class FakeDiscordApi {
       res.end(payload === undefined ? undefined : JSON.stringify(payload));
     };
 
-    if (!String(req.headers.authorization ?? '').startsWith('Bot ') && !path.startsWith('/webhooks/') && !path.startsWith('/interactions/')) {
+    if (
+      !String(req.headers.authorization ?? '').startsWith('Bot ') &&
+      !path.startsWith('/webhooks/') &&
+      !path.startsWith('/interactions/')
+    ) {
       return send(401, { message: '401: Unauthorized', code: 0 });
     }
 
@@ -287,7 +322,11 @@ export class FakeDiscordApi {
       };
       if (over) {
         this.overshoot.push({ bucket: key, window: w.index, method, path });
-        return send(429, { message: 'You are being rate limited.', retry_after: Number(resetAfter.toFixed(3)), global: false }, { 'retry-after': String(Math.max(1, Math.ceil(resetAfter))), 'x-ratelimit-scope': 'user' });
+        return send(
+          429,
+          { message: 'You are being rate limited.', retry_after: Number(resetAfter.toFixed(3)), global: false },
+          { 'retry-after': String(Math.max(1, Math.ceil(resetAfter))), 'x-ratelimit-scope': 'user' },
+        );
       }
     }
 
@@ -345,7 +384,10 @@ export class FakeDiscordApi {
     }
     if (m(/^\/applications\/\d+(\/guilds\/\d+)?\/commands$/) && method === 'PUT') {
       const list = Array.isArray(body) ? body : [];
-      return send(200, list.map((c) => ({ id: fakeSnowflake(), version: fakeSnowflake(), ...(c as object) })));
+      return send(
+        200,
+        list.map((c) => ({ id: fakeSnowflake(), version: fakeSnowflake(), ...(c as object) })),
+      );
     }
     return send(404, { message: '404: Not Found', code: 0 });
   }

@@ -149,26 +149,42 @@ export class FakeTaxjar {
 
     const token = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
     if (!token || (this.apiKeys.length > 0 && !this.apiKeys.includes(token))) {
-      return this.send(res, 401, { error: 'Unauthorized', detail: "Not Authorized: Bearer token is invalid or missing", status: 401 });
+      return this.send(res, 401, { error: 'Unauthorized', detail: 'Not Authorized: Bearer token is invalid or missing', status: 401 });
     }
     const failure = this.failures.find((f) => f.path.test(path) && f.times > 0);
     if (failure) {
       failure.times -= 1;
-      return this.send(res, failure.status, { error: failure.status >= 500 ? 'Internal Server Error' : 'Error', detail: 'Simulated failure', status: failure.status });
+      return this.send(res, failure.status, {
+        error: failure.status >= 500 ? 'Internal Server Error' : 'Error',
+        detail: 'Simulated failure',
+        status: failure.status,
+      });
     }
 
     if (req.method === 'POST' && path === '/v2/taxes') return this.send(res, 200, this.tax(body));
     if (req.method === 'POST' && path === '/v2/addresses/validate') return this.validate(res, body);
     const tx = /^\/v2\/transactions\/(orders|refunds)(?:\/([^/]+))?$/.exec(path);
-    if (tx) return this.transactionRoute(res, req.method ?? 'GET', tx[1] === 'orders' ? 'order' : 'refund', tx[2] ? decodeURIComponent(tx[2]) : undefined, body, token);
+    if (tx)
+      return this.transactionRoute(
+        res,
+        req.method ?? 'GET',
+        tx[1] === 'orders' ? 'order' : 'refund',
+        tx[2] ? decodeURIComponent(tx[2]) : undefined,
+        body,
+        token,
+      );
     return this.send(res, 404, { error: 'Not Found', detail: 'No such route', status: 404 });
   }
 
   private tax(body: Record<string, unknown>) {
-    const lines = Array.isArray(body.line_items) ? (body.line_items as { quantity?: number; unit_price?: number; discount?: number; product_tax_code?: string }[]) : [];
+    const lines = Array.isArray(body.line_items)
+      ? (body.line_items as { quantity?: number; unit_price?: number; discount?: number; product_tax_code?: string }[])
+      : [];
     const lineAmount = (l: (typeof lines)[number]) => (l.quantity ?? 1) * (l.unit_price ?? 0) - (l.discount ?? 0);
     const itemsAmount = lines.length ? lines.reduce((s, l) => s + lineAmount(l), 0) : Number(body.amount ?? 0);
-    const taxableItems = lines.length ? lines.filter((l) => !this.exemptTaxCodes.includes(l.product_tax_code ?? '')).reduce((s, l) => s + lineAmount(l), 0) : itemsAmount;
+    const taxableItems = lines.length
+      ? lines.filter((l) => !this.exemptTaxCodes.includes(l.product_tax_code ?? '')).reduce((s, l) => s + lineAmount(l), 0)
+      : itemsAmount;
     const shipping = Number(body.shipping ?? 0);
     const taxable = round2(Math.max(0, taxableItems) + (this.freightTaxable ? shipping : 0));
     return {
@@ -201,24 +217,47 @@ export class FakeTaxjar {
     return this.send(res, 200, { addresses: [{ zip: a.zip, street: a.street, state: a.state, country: a.country, city: a.city }] });
   }
 
-  private transactionRoute(res: ServerResponse, method: string, kind: 'order' | 'refund', id: string | undefined, body: Record<string, unknown>, token: string): void {
+  private transactionRoute(
+    res: ServerResponse,
+    method: string,
+    kind: 'order' | 'refund',
+    id: string | undefined,
+    body: Record<string, unknown>,
+    token: string,
+  ): void {
     const key = (txId: string) => `${kind}:${token}:${txId}`;
     const notFound = () => this.send(res, 404, { error: 'Not Found', detail: 'Resource can not be found', status: 404 });
     if (method === 'POST' && !id) {
       const required = kind === 'refund' ? [...REQUIRED_FIELDS, 'transaction_reference_id'] : REQUIRED_FIELDS;
       const missing = required.filter((f) => body[f] === undefined || body[f] === null || body[f] === '');
       if (body.to_country === 'US' && !body.to_state) missing.push('to_state');
-      if (missing.length) return this.send(res, 400, { error: 'Bad Request', detail: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`, status: 400 });
+      if (missing.length)
+        return this.send(res, 400, {
+          error: 'Bad Request',
+          detail: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`,
+          status: 400,
+        });
       const bad = this.badNumbers(body);
       if (bad) return this.send(res, 400, { error: 'Bad Request', detail: `${bad} must be a number`, status: 400 });
       const txId = String(body.transaction_id);
       if (this.transactions.has(key(txId))) {
-        return this.send(res, 422, { error: 'Unprocessable Entity', detail: 'Provider tranx already imported for your user account', status: 422 });
+        return this.send(res, 422, {
+          error: 'Unprocessable Entity',
+          detail: 'Provider tranx already imported for your user account',
+          status: 422,
+        });
       }
       this.transactions.set(key(txId), { kind, token, body });
       return this.send(res, 201, { [kind]: this.present(body) });
     }
-    if (!id) return method === 'GET' ? this.send(res, 200, { [`${kind}s`]: [...this.transactions.values()].filter((t) => t.kind === kind && t.token === token).map((t) => String(t.body.transaction_id)) }) : notFound();
+    if (!id)
+      return method === 'GET'
+        ? this.send(res, 200, {
+            [`${kind}s`]: [...this.transactions.values()]
+              .filter((t) => t.kind === kind && t.token === token)
+              .map((t) => String(t.body.transaction_id)),
+          })
+        : notFound();
     const stored = this.transactions.get(key(id));
     if (!stored) return notFound();
     if (method === 'GET') return this.send(res, 200, { [kind]: this.present(stored.body) });
@@ -231,7 +270,18 @@ export class FakeTaxjar {
     if (method === 'DELETE') {
       this.transactions.delete(key(id));
       // TaxJar answers a delete with the transaction's id and every other field null.
-      return this.send(res, 200, { [kind]: { transaction_id: id, user_id: 1, transaction_date: null, provider: 'api', amount: null, shipping: null, sales_tax: null, line_items: [] } });
+      return this.send(res, 200, {
+        [kind]: {
+          transaction_id: id,
+          user_id: 1,
+          transaction_date: null,
+          provider: 'api',
+          amount: null,
+          shipping: null,
+          sales_tax: null,
+          line_items: [],
+        },
+      });
     }
     return notFound();
   }
@@ -250,7 +300,7 @@ export class FakeTaxjar {
 
   /** TaxJar's answer shape: money as decimal strings, the provider, dates as ISO timestamps. */
   private present(body: Record<string, unknown>) {
-    const str = (v: unknown) => (typeof v === 'number' ? String(v) : v ?? null);
+    const str = (v: unknown) => (typeof v === 'number' ? String(v) : (v ?? null));
     const lines = Array.isArray(body.line_items) ? (body.line_items as Record<string, unknown>[]) : [];
     return {
       ...body,
@@ -261,7 +311,13 @@ export class FakeTaxjar {
       amount: str(body.amount),
       shipping: str(body.shipping),
       sales_tax: str(body.sales_tax),
-      line_items: lines.map((l) => ({ ...l, product_tax_code: l.product_tax_code ?? null, unit_price: str(l.unit_price), discount: str(l.discount ?? 0), sales_tax: str(l.sales_tax ?? 0) })),
+      line_items: lines.map((l) => ({
+        ...l,
+        product_tax_code: l.product_tax_code ?? null,
+        unit_price: str(l.unit_price),
+        discount: str(l.discount ?? 0),
+        sales_tax: str(l.sales_tax ?? 0),
+      })),
     };
   }
 

@@ -26,7 +26,9 @@ export function simulatorWanted(env: Env): boolean {
 }
 
 /** Starts the fake and returns the env the container should use (REST pointed at the fake). */
-export async function startSimulatorMode(env: Env): Promise<{ env: Env; fake: FakeDiscordApi; gateway: FakeDiscordGateway; publish(serverUrl: string): SimulatorInfo }> {
+export async function startSimulatorMode(
+  env: Env,
+): Promise<{ env: Env; fake: FakeDiscordApi; gateway: FakeDiscordGateway; publish(serverUrl: string): SimulatorInfo }> {
   const fake = await new FakeDiscordApi().start(0, '127.0.0.1');
   // The gateway listener connects here (GET /gateway/bot on the fake API points @discordjs/ws at it).
   const gateway = await new FakeDiscordGateway({ botUserId: fake.guilds.botUserId }).start(0, '127.0.0.1');
@@ -42,7 +44,11 @@ export async function startSimulatorMode(env: Env): Promise<{ env: Env; fake: Fa
     fake,
     gateway,
     publish(serverUrl) {
-      const info: SimulatorInfo = { interactionsUrl: `${serverUrl}/discord/interactions`, fakeDiscordUrl: fake.url, applicationId: simulated.DISCORD_APPLICATION_ID! };
+      const info: SimulatorInfo = {
+        interactionsUrl: `${serverUrl}/discord/interactions`,
+        fakeDiscordUrl: fake.url,
+        applicationId: simulated.DISCORD_APPLICATION_ID!,
+      };
       mkdirSync(dirname(SIMULATOR_FILE), { recursive: true });
       writeFileSync(SIMULATOR_FILE, JSON.stringify(info, null, 2));
       return info;

@@ -83,7 +83,11 @@ export function serializeError(err: unknown, depth = 0): unknown {
     } else if (v !== null && typeof v === 'object') {
       // requestBody, meta, ...: kept only as a short scrubbed summary.
       let json: string;
-      try { json = JSON.stringify(v); } catch { json = '[unserializable]'; }
+      try {
+        json = JSON.stringify(v);
+      } catch {
+        json = '[unserializable]';
+      }
       out[k] = bound(scrubText(json ?? ''), MAX_ERROR_STRING);
     } else {
       out[k] = v;
@@ -108,7 +112,10 @@ export function createLogger(opts: { level: string; pretty: boolean; name?: stri
     },
   };
   if (opts.pretty) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } });
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } },
+    });
   }
   return opts.destination ? pino(options, opts.destination) : pino(options);
 }

@@ -70,9 +70,24 @@ export function createMetrics() {
   });
 
   let readJobs: (() => Promise<JobQueueStats>) | undefined;
-  const jobsWaiting = new Gauge({ name: 'ledgerline_jobs_waiting', help: 'Jobs waiting to run (due or scheduled for a retry), by task.', labelNames: ['task'], registers });
-  const jobsFailed = new Gauge({ name: 'ledgerline_jobs_failed', help: 'Jobs that used up their attempts and will not run again unless retried from the panel, by task.', labelNames: ['task'], registers });
-  const jobsOldest = new Gauge({ name: 'ledgerline_jobs_oldest_waiting_age_seconds', help: 'Age of the oldest job still waiting to run, by task.', labelNames: ['task'], registers });
+  const jobsWaiting = new Gauge({
+    name: 'ledgerline_jobs_waiting',
+    help: 'Jobs waiting to run (due or scheduled for a retry), by task.',
+    labelNames: ['task'],
+    registers,
+  });
+  const jobsFailed = new Gauge({
+    name: 'ledgerline_jobs_failed',
+    help: 'Jobs that used up their attempts and will not run again unless retried from the panel, by task.',
+    labelNames: ['task'],
+    registers,
+  });
+  const jobsOldest = new Gauge({
+    name: 'ledgerline_jobs_oldest_waiting_age_seconds',
+    help: 'Age of the oldest job still waiting to run, by task.',
+    labelNames: ['task'],
+    registers,
+  });
   // One query per scrape sets all three job gauges.
   new Gauge({
     name: 'ledgerline_jobs_scrape_ok',
@@ -133,5 +148,12 @@ export async function readJobQueueStats(query: (text: string) => Promise<{ rows:
            count(*) FILTER (WHERE attempts >= max_attempts)::int AS failed,
            coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE attempts < max_attempts)), 0)::float8 AS oldest
       FROM graphile_worker.jobs GROUP BY task_identifier`);
-  return { byTask: rows.map((r) => ({ task: String(r.task), waiting: Number(r.waiting), failed: Number(r.failed), oldestWaitingSeconds: Number(r.oldest) })) };
+  return {
+    byTask: rows.map((r) => ({
+      task: String(r.task),
+      waiting: Number(r.waiting),
+      failed: Number(r.failed),
+      oldestWaitingSeconds: Number(r.oldest),
+    })),
+  };
 }

@@ -89,7 +89,10 @@ export function formatMoney(cents: number, currency = 'USD', locale = 'en-US'): 
  * is not one (negative, more than two decimals, letters). Zero-decimal currencies take whole units only.
  */
 export function parseMoneyInput(text: string, currency = 'USD'): number | null {
-  const t = text.trim().replace(/^[^\d.-]{1,4}\s*/, '').replace(/,(?=\d{3}(\D|$))/g, '');
+  const t = text
+    .trim()
+    .replace(/^[^\d.-]{1,4}\s*/, '')
+    .replace(/,(?=\d{3}(\D|$))/g, '');
   const zero = ZERO_DECIMAL.has(currency.toUpperCase());
   const m = (zero ? /^(\d{1,12})$/ : /^(\d{1,10})(?:\.(\d{1,2}))?$/).exec(t);
   if (!m) return null;

@@ -34,7 +34,10 @@ export interface SecretBox {
 
 /** "kid1:base64key,kid0:oldkey" -> keyring; first = current. Each key must decode to exactly 32 bytes. */
 export function parseKeyring(spec: string): { id: string; key: Buffer }[] {
-  const entries = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new SecretBoxConfigError('no key given (expected "kid:base64key[,kid:oldkey]")');
   const seen = new Set<string>();
   return entries.map((entry, i) => {
@@ -44,7 +47,8 @@ export function parseKeyring(spec: string): { id: string; key: Buffer }[] {
     if (seen.has(id)) throw new SecretBoxConfigError(`key id ${id} appears twice`);
     seen.add(id);
     const key = Buffer.from(entry.slice(at + 1), 'base64');
-    if (key.length !== 32) throw new SecretBoxConfigError(`key ${id}: must be 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`)`);
+    if (key.length !== 32)
+      throw new SecretBoxConfigError(`key ${id}: must be 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`)`);
     return { id, key };
   });
 }

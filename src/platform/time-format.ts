@@ -1,7 +1,14 @@
 // The one date format of the admin surfaces: "Nov 30, 2026, 3:51 PM NZDT", in the shop's time zone (an IANA
 // name, Tenant.timeZone). Stored times stay UTC; only display converts.
 /** The format's options (also handed to the panel's browser code, which formats with the same rule). */
-export const DATE_TIME_FORMAT: Readonly<Intl.DateTimeFormatOptions> = { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' };
+export const DATE_TIME_FORMAT: Readonly<Intl.DateTimeFormatOptions> = {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+};
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -9,7 +9,11 @@ import { DEV_BTCPAY_STORE, registerBtcPayWebhook, type FakeBtcPay } from '../dev
 import { DEV_PAYPAL_APP, type FakePayPal } from '../dev/fakes/fake-paypal.js';
 import { DEV_SQUARE_ACCOUNT, type FakeSquare } from '../dev/fakes/fake-square.js';
 
-export interface DemoFakes { paypal?: FakePayPal; square?: FakeSquare; btcpay?: FakeBtcPay }
+export interface DemoFakes {
+  paypal?: FakePayPal;
+  square?: FakeSquare;
+  btcpay?: FakeBtcPay;
+}
 
 export async function connectDemoProcessors(services: Services, fakes: DemoFakes, publicBaseUrl: string): Promise<void> {
   const { db, paymentConnections } = services;
@@ -19,14 +23,19 @@ export async function connectDemoProcessors(services: Services, fakes: DemoFakes
   const base = publicBaseUrl.replace(/\/+$/, '');
 
   /** Connects once (an owner's later edits are kept), tests, enables the method; returns the stored row. */
-  async function connect(provider: ProviderId, method: PaymentMethod, input: { environment: string; config: Record<string, unknown>; secrets: Record<string, string> }) {
+  async function connect(
+    provider: ProviderId,
+    method: PaymentMethod,
+    input: { environment: string; config: Record<string, unknown>; secrets: Record<string, string> },
+  ) {
     let row = await db.paymentConnection.findUnique({ where: { tenantId_provider: { tenantId: tenant!.id, provider } } });
     if (!row) {
       await paymentConnections.connect(ctx, { provider, ...input });
       const tested = await paymentConnections.test(ctx, provider);
       if (tested.ok) {
         const t = await db.tenant.findUniqueOrThrow({ where: { id: tenant!.id } });
-        if (!t.enabledPaymentMethods.includes(method)) await db.tenant.update({ where: { id: tenant!.id }, data: { enabledPaymentMethods: [...t.enabledPaymentMethods, method] } });
+        if (!t.enabledPaymentMethods.includes(method))
+          await db.tenant.update({ where: { id: tenant!.id }, data: { enabledPaymentMethods: [...t.enabledPaymentMethods, method] } });
       }
       row = await db.paymentConnection.findUniqueOrThrow({ where: { tenantId_provider: { tenantId: tenant!.id, provider } } });
     }
@@ -34,7 +43,11 @@ export async function connectDemoProcessors(services: Services, fakes: DemoFakes
   }
 
   if (fakes.paypal) {
-    const row = await connect('PAYPAL', 'PAYPAL', { environment: 'sandbox', config: { clientId: DEV_PAYPAL_APP.clientId, webhookId: DEV_PAYPAL_APP.webhookId }, secrets: { clientSecret: DEV_PAYPAL_APP.clientSecret } });
+    const row = await connect('PAYPAL', 'PAYPAL', {
+      environment: 'sandbox',
+      config: { clientId: DEV_PAYPAL_APP.clientId, webhookId: DEV_PAYPAL_APP.webhookId },
+      secrets: { clientSecret: DEV_PAYPAL_APP.clientSecret },
+    });
     if ((row.config as { clientId?: string }).clientId === DEV_PAYPAL_APP.clientId) {
       fakes.paypal.registerWebhook(DEV_PAYPAL_APP.clientId, `${base}/webhooks/paypal/${row.id}`, DEV_PAYPAL_APP.webhookId);
     }

@@ -13,7 +13,10 @@ export const DEMO = {
   adminEmail: 'admin@demo.ledgerline.local',
 } as const;
 
-export interface SeededAdmin { email: string; password: string }
+export interface SeededAdmin {
+  email: string;
+  password: string;
+}
 
 export async function seedDemoIfEmpty(services: { db: Db }): Promise<SeededAdmin | undefined> {
   const { db } = services;
@@ -35,7 +38,10 @@ export async function seedDemo(db: Db): Promise<SeededAdmin> {
         paymentInstructions: {
           VENMO_P2P: { handle: '@demo-shop', instructions: 'Send the total to @demo-shop on Venmo with your order number in the note.' },
           CASHAPP_P2P: { handle: '$demoshop', instructions: 'Send the total to $demoshop on Cash App with your order number in the note.' },
-          ZELLE: { handle: 'pay@demo.ledgerline.local', instructions: 'Send the total by Zelle to pay@demo.ledgerline.local with your order number.' },
+          ZELLE: {
+            handle: 'pay@demo.ledgerline.local',
+            instructions: 'Send the total by Zelle to pay@demo.ledgerline.local with your order number.',
+          },
           PAYPAL: { instructions: 'Press "Pay now" to pay with PayPal on the invoice page.' },
           BTC_INVOICE: { instructions: 'You will get a Bitcoin invoice link for your order.' },
         },
@@ -48,14 +54,44 @@ export async function seedDemo(db: Db): Promise<SeededAdmin> {
     const t = tenant.id;
     await tx.product.createMany({
       data: [
-        { tenantId: t, sku: 'TEE-001', name: 'Ledgerline Tee', description: 'Soft cotton tee with the Ledgerline logo.', unitPriceCents: 2500, sortOrder: 1 },
-        { tenantId: t, sku: 'STK-001', name: 'Sticker Pack', description: 'Five vinyl stickers.', unitPriceCents: 500, sortOrder: 2 },
-        { tenantId: t, sku: 'HOOD-LTD', name: 'Limited Hoodie', description: 'Numbered run: only a few left.', unitPriceCents: 6000, trackStock: true, stock: 3, sortOrder: 3 },
         {
-          tenantId: t, sku: 'VIP-001', name: 'VIP Pass', description: 'Members only: unlocks the VIP role.', unitPriceCents: 1500,
-          requiredRoleIds: [DEMO.memberRoleId], grantedRoleIds: [DEMO.vipRoleId], sortOrder: 4,
+          tenantId: t,
+          sku: 'TEE-001',
+          name: 'Ledgerline Tee',
+          description: 'Soft cotton tee with the Ledgerline logo.',
+          unitPriceCents: 2500,
+          sortOrder: 1,
         },
-        { tenantId: t, sku: 'BADGE-001', name: 'Supporter Badge', description: 'Grants the Supporter role.', unitPriceCents: 1000, grantedRoleIds: [DEMO.supporterRoleId], sortOrder: 5 },
+        { tenantId: t, sku: 'STK-001', name: 'Sticker Pack', description: 'Five vinyl stickers.', unitPriceCents: 500, sortOrder: 2 },
+        {
+          tenantId: t,
+          sku: 'HOOD-LTD',
+          name: 'Limited Hoodie',
+          description: 'Numbered run: only a few left.',
+          unitPriceCents: 6000,
+          trackStock: true,
+          stock: 3,
+          sortOrder: 3,
+        },
+        {
+          tenantId: t,
+          sku: 'VIP-001',
+          name: 'VIP Pass',
+          description: 'Members only: unlocks the VIP role.',
+          unitPriceCents: 1500,
+          requiredRoleIds: [DEMO.memberRoleId],
+          grantedRoleIds: [DEMO.vipRoleId],
+          sortOrder: 4,
+        },
+        {
+          tenantId: t,
+          sku: 'BADGE-001',
+          name: 'Supporter Badge',
+          description: 'Grants the Supporter role.',
+          unitPriceCents: 1000,
+          grantedRoleIds: [DEMO.supporterRoleId],
+          sortOrder: 5,
+        },
       ],
     });
     await tx.shippingType.createMany({
@@ -66,7 +102,14 @@ export async function seedDemo(db: Db): Promise<SeededAdmin> {
       ],
     });
     await tx.discount.create({
-      data: { tenantId: t, name: 'Welcome 10% off orders over $20', type: 'PERCENT', percentOff: 10, scope: 'GLOBAL', minSubtotalCents: 2000 },
+      data: {
+        tenantId: t,
+        name: 'Welcome 10% off orders over $20',
+        type: 'PERCENT',
+        percentOff: 10,
+        scope: 'GLOBAL',
+        minSubtotalCents: 2000,
+      },
     });
     await tx.adminUser.create({ data: { email: DEMO.adminEmail, passwordHash, tenantId: t, role: 'TENANT_ADMIN' } });
   });

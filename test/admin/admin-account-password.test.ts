@@ -18,7 +18,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-const change = (who: AdminAgent, body: Record<string, string>) => who.agent.post('/admin/api/pages/changePassword').set(who.headers()).send(body);
+const change = (who: AdminAgent, body: Record<string, string>) =>
+  who.agent.post('/admin/api/pages/changePassword').set(who.headers()).send(body);
 
 describe('change own password in the panel', () => {
   it('needs the current password and a matching confirmation, then ends the other sessions only', async () => {
@@ -47,7 +48,10 @@ describe('change own password in the panel', () => {
   });
 
   it('is refused without a signed-in session', async () => {
-    const res = await request(app.baseUrl).post('/admin/api/pages/changePassword').set('Origin', app.baseUrl).send({ newPassword: NEW, confirmPassword: NEW });
+    const res = await request(app.baseUrl)
+      .post('/admin/api/pages/changePassword')
+      .set('Origin', app.baseUrl)
+      .send({ newPassword: NEW, confirmPassword: NEW });
     expect([401, 403]).toContain(res.status);
   });
 });

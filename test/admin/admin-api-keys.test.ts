@@ -32,7 +32,10 @@ afterAll(async () => {
 const post = (who: AdminAgent, path: string) => who.agent.post(`/admin/api${path}`).set(who.headers());
 const get = (who: AdminAgent, path: string) => who.agent.get(`/admin/api${path}`).set(who.headers());
 const createKey = (who: AdminAgent, name: string) => post(who, '/resources/ApiKey/actions/createKey').send({ name });
-const products = (secret: string) => request(app.app).get('/api/products').set({ authorization: `Bearer ${secret}` });
+const products = (secret: string) =>
+  request(app.app)
+    .get('/api/products')
+    .set({ authorization: `Bearer ${secret}` });
 
 describe('API keys in the admin panel', () => {
   it('a tenant admin creates a key: the secret is returned once, works on the REST API, and only its hash is stored', async () => {
@@ -85,11 +88,14 @@ describe('API keys in the admin panel', () => {
     expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).not.toContain('revoke');
     // A second click (a stale page) is refused by the action's access rule and changes nothing.
     await post(admin, `/resources/ApiKey/records/${created.id}/revoke`);
-    const trail = await testDb().auditLog.findMany({ where: { tenantId, entityType: 'ApiKey', entityId: created.id }, orderBy: { createdAt: 'asc' } });
+    const trail = await testDb().auditLog.findMany({
+      where: { tenantId, entityType: 'ApiKey', entityId: created.id },
+      orderBy: { createdAt: 'asc' },
+    });
     expect(trail.map((e) => e.action)).toEqual(['api_key.created', 'api_key.revoked']);
   });
 
-  it('staff cannot list, create or revoke keys; another shop\'s admin cannot see or revoke this shop\'s keys', async () => {
+  it("staff cannot list, create or revoke keys; another shop's admin cannot see or revoke this shop's keys", async () => {
     const { created } = (await createKey(admin, 'Guarded')).body as { created: { id: string; secret: string } };
     const ours = () => testDb().apiKey.count({ where: { tenantId } });
     const before = await ours();

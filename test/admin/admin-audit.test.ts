@@ -28,7 +28,8 @@ const post = (path: string, fields: Record<string, string>) => {
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   return req;
 };
-const entries = (entityType: string, entityId: string) => testDb().auditLog.findMany({ where: { tenantId, entityType, entityId }, orderBy: { createdAt: 'asc' } });
+const entries = (entityType: string, entityId: string) =>
+  testDb().auditLog.findMany({ where: { tenantId, entityType, entityId }, orderBy: { createdAt: 'asc' } });
 
 describe('audited saves', () => {
   it('a product save records who and only the changed fields, and its page shows them in words', async () => {
@@ -36,8 +37,17 @@ describe('audited saves', () => {
     const added = snowflake();
     const p = await f.product({ tenantId, sku: 'AUD-1', name: 'Hoodie', unitPriceCents: 2500, requiredRoleIds: [kept] });
     const res = await post(`/resources/Product/records/${p.id}/edit`, {
-      sku: 'AUD-1', name: 'Hoodie', description: '', unitPriceCents: '3000', currency: 'USD', active: 'true', trackStock: 'true', stock: '4', sortOrder: '0',
-      'requiredRoleIds.0': kept, 'requiredRoleIds.1': added,
+      sku: 'AUD-1',
+      name: 'Hoodie',
+      description: '',
+      unitPriceCents: '3000',
+      currency: 'USD',
+      active: 'true',
+      trackStock: 'true',
+      stock: '4',
+      sortOrder: '0',
+      'requiredRoleIds.0': kept,
+      'requiredRoleIds.1': added,
     });
     expect(res.body.notice).toMatchObject({ type: 'success' });
     const [entry, ...more] = await entries('Product', p.id);
@@ -56,8 +66,17 @@ describe('audited saves', () => {
   it('shop settings: the TaxJar key is recorded as changed, never by value; payment methods in words', async () => {
     const t = await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } });
     const res = await post(`/resources/Tenant/records/${tenantId}/edit`, {
-      name: t.name, currency: 'USD', 'enabledPaymentMethods.0': 'VENMO_P2P', paymentInstructionsJson: '{}', adminChannelId: '', inventoryTracking: 'true',
-      taxjarEnabled: 'false', taxjarApiKeyNew: 'tj_new_secret_5678', taxjarFromAddressJson: '', addressValidation: 'false', timeZone: 'America/New_York',
+      name: t.name,
+      currency: 'USD',
+      'enabledPaymentMethods.0': 'VENMO_P2P',
+      paymentInstructionsJson: '{}',
+      adminChannelId: '',
+      inventoryTracking: 'true',
+      taxjarEnabled: 'false',
+      taxjarApiKeyNew: 'tj_new_secret_5678',
+      taxjarFromAddressJson: '',
+      addressValidation: 'false',
+      timeZone: 'America/New_York',
     });
     expect(res.body.notice).toMatchObject({ type: 'success' });
     const entry = (await entries('Tenant', tenantId)).at(-1)!;
@@ -77,7 +96,15 @@ describe('audited saves', () => {
       await other.query('BEGIN');
       await other.query('UPDATE products SET "unitPriceCents" = 2700 WHERE id = $1', [p.id]);
       const save = post(`/resources/Product/records/${p.id}/edit`, {
-        sku: 'AUD-LOCK', name: 'Cap', description: '', unitPriceCents: '3000', currency: 'USD', active: 'true', trackStock: 'false', stock: '0', sortOrder: '0',
+        sku: 'AUD-LOCK',
+        name: 'Cap',
+        description: '',
+        unitPriceCents: '3000',
+        currency: 'USD',
+        active: 'true',
+        trackStock: 'false',
+        stock: '0',
+        sortOrder: '0',
       }).then((r) => r);
       // Wait (by state, not by time) until the panel's save is queued behind that lock, then let it through.
       for (;;) {
@@ -98,26 +125,65 @@ describe('audited saves', () => {
   });
 
   it('shipping types, discounts, admin users: created, changed and deleted are all on the record', async () => {
-    const created = await post('/resources/ShippingType/actions/new', { name: 'Courier', priceCents: '900', active: 'true', sortOrder: '0' });
+    const created = await post('/resources/ShippingType/actions/new', {
+      name: 'Courier',
+      priceCents: '900',
+      active: 'true',
+      sortOrder: '0',
+    });
     const shipId = created.body.record.id as string;
     await post(`/resources/ShippingType/records/${shipId}/edit`, { name: 'Courier', priceCents: '950', active: 'true', sortOrder: '0' });
     await post(`/resources/ShippingType/records/${shipId}/delete`, {});
-    expect((await entries('ShippingType', shipId)).map((e) => e.action)).toEqual(['shipping_type.created', 'shipping_type.updated', 'shipping_type.deleted']);
+    expect((await entries('ShippingType', shipId)).map((e) => e.action)).toEqual([
+      'shipping_type.created',
+      'shipping_type.updated',
+      'shipping_type.deleted',
+    ]);
 
     const d = await f.discount({ tenantId, name: 'Ten off' });
-    await post(`/resources/Discount/records/${d.id}/edit`, { name: 'Ten off', type: 'PERCENT', percentOff: '15', scope: 'GLOBAL', minSubtotalCents: '0', active: 'true' });
-    expect((await entries('Discount', d.id))[0]).toMatchObject({ action: 'discount.updated', before: { percentOff: 10 }, after: { percentOff: 15 } });
+    await post(`/resources/Discount/records/${d.id}/edit`, {
+      name: 'Ten off',
+      type: 'PERCENT',
+      percentOff: '15',
+      scope: 'GLOBAL',
+      minSubtotalCents: '0',
+      active: 'true',
+    });
+    expect((await entries('Discount', d.id))[0]).toMatchObject({
+      action: 'discount.updated',
+      before: { percentOff: 10 },
+      after: { percentOff: 15 },
+    });
 
     const staff = await f.adminUser({ tenantId, role: 'TENANT_STAFF' });
-    await post(`/resources/AdminUser/records/${staff.id}/edit`, { email: staff.email, role: 'TENANT_ADMIN', tenant: tenantId, password: 'a brand new long password' });
+    await post(`/resources/AdminUser/records/${staff.id}/edit`, {
+      email: staff.email,
+      role: 'TENANT_ADMIN',
+      tenant: tenantId,
+      password: 'a brand new long password',
+    });
     const [e] = await entries('AdminUser', staff.id);
-    expect(e).toMatchObject({ action: 'admin_user.updated', before: { role: 'TENANT_STAFF', passwordHash: '••••' }, after: { role: 'TENANT_ADMIN', passwordHash: '••••' } });
+    expect(e).toMatchObject({
+      action: 'admin_user.updated',
+      before: { role: 'TENANT_STAFF', passwordHash: '••••' },
+      after: { role: 'TENANT_ADMIN', passwordHash: '••••' },
+    });
   });
 
   it('a refused save leaves no entry (same transaction)', async () => {
     await f.product({ tenantId, sku: 'TAKEN' });
     const p = await f.product({ tenantId, sku: 'FREE' });
-    const res = await post(`/resources/Product/records/${p.id}/edit`, { sku: 'TAKEN', name: 'X', description: '', unitPriceCents: '100', currency: 'USD', active: 'true', trackStock: 'false', stock: '0', sortOrder: '0' });
+    const res = await post(`/resources/Product/records/${p.id}/edit`, {
+      sku: 'TAKEN',
+      name: 'X',
+      description: '',
+      unitPriceCents: '100',
+      currency: 'USD',
+      active: 'true',
+      trackStock: 'false',
+      stock: '0',
+      sortOrder: '0',
+    });
     expect(res.body.notice.type).toBe('error');
     expect(await entries('Product', p.id)).toEqual([]);
   });

@@ -40,7 +40,11 @@ describe('login', () => {
     expect(before).toBeTruthy();
     const preLogin = await testDb().adminSession.findUniqueOrThrow({ where: { sid: decodeURIComponent(before!).slice(2).split('.')[0]! } });
 
-    const res = await agent.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email: user.email.toUpperCase(), password: PASSWORD, _csrf: token });
+    const res = await agent
+      .post('/admin/login')
+      .type('form')
+      .set('Origin', app.baseUrl)
+      .send({ email: user.email.toUpperCase(), password: PASSWORD, _csrf: token });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin');
     const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('ledgerline_admin='));
@@ -94,7 +98,9 @@ describe('login', () => {
     const user = await shopAdmin();
     const a = await loggedIn(app.baseUrl, user.email);
     expect((await a.agent.get('/admin/api/resources/Order/actions/list').set(a.headers())).status).toBe(200);
-    const sid = decodeURIComponent(cookieValue(a.agent, app.baseUrl, 'ledgerline_admin')!).slice(2).split('.')[0]!;
+    const sid = decodeURIComponent(cookieValue(a.agent, app.baseUrl, 'ledgerline_admin')!)
+      .slice(2)
+      .split('.')[0]!;
     const out = await a.agent.get('/admin/logout');
     expect(out.status).toBe(303);
     expect(out.headers.location).toBe('/admin/login');
@@ -165,7 +171,11 @@ describe('login throttling', () => {
     // The owner's browser carries the known-device proof: signs in.
     await owner.admin.agent.get('/admin/logout');
     await owner.admin.agent.get('/admin/login').expect(200);
-    const again = await owner.admin.agent.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email: user.email, password: PASSWORD, _csrf: owner.admin.csrf() });
+    const again = await owner.admin.agent
+      .post('/admin/login')
+      .type('form')
+      .set('Origin', app.baseUrl)
+      .send({ email: user.email, password: PASSWORD, _csrf: owner.admin.csrf() });
     expect(again.status).toBe(303);
   });
 
@@ -185,7 +195,7 @@ describe('login throttling', () => {
     expect(res.res.text).toContain('Too many failed sign-in attempts from your network');
   }, 90_000);
 
-  it('owners see recent sign-in attempts on their shop\'s accounts, not other shops\'', async () => {
+  it("owners see recent sign-in attempts on their shop's accounts, not other shops'", async () => {
     const user = await shopAdmin();
     const stranger = await shopAdmin();
     await login(app.baseUrl, user.email, 'wrong');
@@ -199,7 +209,7 @@ describe('login throttling', () => {
     expect(page.text).not.toContain(stranger.email);
   });
 
-  it('the panel menu links the sign-in attempts page, which lists the shop\'s attempts', async () => {
+  it("the panel menu links the sign-in attempts page, which lists the shop's attempts", async () => {
     const user = await shopAdmin();
     const stranger = await shopAdmin();
     await login(app.baseUrl, user.email, 'wrong');
@@ -207,7 +217,10 @@ describe('login throttling', () => {
     const owner = await loggedIn(app.baseUrl, user.email);
     // The sidebar is drawn from the pages in the state AdminJS puts in the panel's HTML.
     const home = await owner.agent.get('/admin').redirects(1);
-    const state = JSON.parse(/window\.REDUX_STATE = (\{.*\});\s*window\.THEME =/s.exec(home.text)?.[1] ?? '{}') as { pages?: { name: string }[]; locale?: { translations?: { pages?: Record<string, string> } } };
+    const state = JSON.parse(/window\.REDUX_STATE = (\{.*\});\s*window\.THEME =/s.exec(home.text)?.[1] ?? '{}') as {
+      pages?: { name: string }[];
+      locale?: { translations?: { pages?: Record<string, string> } };
+    };
     expect(state.pages?.map((p) => p.name)).toContain('signInAttempts');
     expect(home.text).toContain('"signInAttempts":"Sign-in attempts"');
     const page = await owner.agent.get('/admin/api/pages/signInAttempts').set(owner.headers());
@@ -215,7 +228,9 @@ describe('login throttling', () => {
     const emails = (page.body.attempts as { email: string; outcome: string }[]).map((a) => a.email);
     expect(emails).toContain(user.email);
     expect(emails).not.toContain(stranger.email);
-    expect(page.body.attempts).toEqual(expect.arrayContaining([expect.objectContaining({ email: user.email, outcome: 'Wrong email or password' })]));
+    expect(page.body.attempts).toEqual(
+      expect.arrayContaining([expect.objectContaining({ email: user.email, outcome: 'Wrong email or password' })]),
+    );
     expect(page.body.intro).toMatch(/your shop/);
   });
 });
@@ -242,12 +257,15 @@ describe('session secret rotation', () => {
     const user = await shopAdmin();
     const a = await loggedIn(app.baseUrl, user.email);
     const oldSecret = 'test-session-secret-test-session-secret'; // createTestApp's
-    const rotated = await startAdminApp({ env: { SESSION_SECRET: 'rotated-session-secret-rotated-session-1', SESSION_SECRET_PREVIOUS: oldSecret } });
+    const rotated = await startAdminApp({
+      env: { SESSION_SECRET: 'rotated-session-secret-rotated-session-1', SESSION_SECRET_PREVIOUS: oldSecret },
+    });
     const without = await startAdminApp({ env: { SESSION_SECRET: 'rotated-session-secret-rotated-session-1' } });
     try {
       // The same browser session, presented to the rotated instances.
       const cookie = `ledgerline_admin=${cookieValue(a.agent, app.baseUrl, 'ledgerline_admin')}; ledgerline_admin_csrf=${a.csrf()}`;
-      const list = (baseUrl: string) => request(baseUrl).get('/admin/api/resources/Order/actions/list').set({ Cookie: cookie, Origin: baseUrl, 'X-CSRF-Token': a.csrf() });
+      const list = (baseUrl: string) =>
+        request(baseUrl).get('/admin/api/resources/Order/actions/list').set({ Cookie: cookie, Origin: baseUrl, 'X-CSRF-Token': a.csrf() });
       expect((await list(rotated.baseUrl)).status).toBe(200);
       expect((await list(without.baseUrl)).status).toBe(401);
     } finally {

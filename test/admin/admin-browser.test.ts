@@ -50,7 +50,9 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
   it('signs in, refunds part of an order by items, then the rest', async () => {
     onTestFailed(async () => {
       await page.screenshot({ path: join(OUT, 'failure.png'), fullPage: true }).catch(() => undefined);
-      console.error(`[admin browser test] failed at ${page.url()}; see test-output/admin/failure.png\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`);
+      console.error(
+        `[admin browser test] failed at ${page.url()}; see test-output/admin/failure.png\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`,
+      );
     });
     const f = factories();
     const tenant = await f.tenant({ inventoryTracking: true });
@@ -83,7 +85,11 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
 
     // Mark as paid (a component-less action: AdminJS calls it with GET after its confirmation modal;
     // the CSRF token must ride along for it to work).
-    const pending = await f.order({ tenantId: tenant.id, customerId: customer.id, lines: [{ productId: sticker.id, quantity: 1, unitPriceCents: 500 }] });
+    const pending = await f.order({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      lines: [{ productId: sticker.id, quantity: 1, unitPriceCents: 500 }],
+    });
     await page.goto(`${app.baseUrl}/admin/resources/Order/records/${pending.id}/show`);
     await page.waitForSelector('[data-testid="order-detail"]');
     await page.click('a:has-text("Mark as paid"), button:has-text("Mark as paid")');
@@ -158,12 +164,17 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
   it('creates an API key, shows its secret once, and revokes it', async () => {
     onTestFailed(async () => {
       await page.screenshot({ path: join(OUT, 'failure-api-keys.png'), fullPage: true }).catch(() => undefined);
-      console.error(`[admin browser test] failed at ${page.url()}; see test-output/admin/failure-api-keys.png\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`);
+      console.error(
+        `[admin browser test] failed at ${page.url()}; see test-output/admin/failure-api-keys.png\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`,
+      );
     });
     const f = factories();
     const tenant = await f.tenant();
     const admin = await f.adminUser({ tenantId: tenant.id, email: 'keys@browser.test' });
-    const products = (secret: string) => request(app.app).get('/api/products').set({ authorization: `Bearer ${secret}` });
+    const products = (secret: string) =>
+      request(app.app)
+        .get('/api/products')
+        .set({ authorization: `Bearer ${secret}` });
 
     await context.clearCookies();
     await page.goto(`${app.baseUrl}/admin/login`);

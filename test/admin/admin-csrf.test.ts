@@ -41,13 +41,19 @@ describe('CSRF', () => {
   });
 
   it('refuses a POST with a wrong token', async () => {
-    const res = await a.agent.post(editUrl()).set({ Origin: app.baseUrl, 'X-CSRF-Token': 'x'.repeat(43) }).field('notes', 'forged');
+    const res = await a.agent
+      .post(editUrl())
+      .set({ Origin: app.baseUrl, 'X-CSRF-Token': 'x'.repeat(43) })
+      .field('notes', 'forged');
     expect(res.status).toBe(403);
     expect(await notes()).not.toBe('forged');
   });
 
   it('refuses a cross-site POST even with the token (Origin of another site)', async () => {
-    const res = await a.agent.post(editUrl()).set({ ...a.headers(), Origin: 'https://evil.example' }).field('notes', 'forged');
+    const res = await a.agent
+      .post(editUrl())
+      .set({ ...a.headers(), Origin: 'https://evil.example' })
+      .field('notes', 'forged');
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/Cross-site/);
     expect(await notes()).not.toBe('forged');
@@ -59,7 +65,10 @@ describe('CSRF', () => {
   });
 
   it('accepts a same-origin Referer when Origin is absent', async () => {
-    const res = await a.agent.post(editUrl()).set({ Referer: `${app.baseUrl}/admin/resources/Order`, 'X-CSRF-Token': a.csrf() }).field('notes', 'via referer');
+    const res = await a.agent
+      .post(editUrl())
+      .set({ Referer: `${app.baseUrl}/admin/resources/Order`, 'X-CSRF-Token': a.csrf() })
+      .field('notes', 'via referer');
     expect(res.status).toBe(200);
     expect(await notes()).toBe('via referer');
   });
@@ -75,14 +84,30 @@ describe('CSRF', () => {
     const agent = request.agent(app.baseUrl);
     await agent.get('/admin/login');
     const token = cookieValue(agent, app.baseUrl, 'ledgerline_admin_csrf');
-    const noToken = await agent.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email: user.email, password: PASSWORD });
+    const noToken = await agent
+      .post('/admin/login')
+      .type('form')
+      .set('Origin', app.baseUrl)
+      .send({ email: user.email, password: PASSWORD });
     expect(noToken.status).toBe(403);
-    const crossSite = await agent.post('/admin/login').type('form').set('Origin', 'https://evil.example').send({ email: user.email, password: PASSWORD, _csrf: token });
+    const crossSite = await agent
+      .post('/admin/login')
+      .type('form')
+      .set('Origin', 'https://evil.example')
+      .send({ email: user.email, password: PASSWORD, _csrf: token });
     expect(crossSite.status).toBe(403);
     const fresh = request.agent(app.baseUrl); // no session at all: no token can match
-    const noSession = await fresh.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email: user.email, password: PASSWORD, _csrf: token });
+    const noSession = await fresh
+      .post('/admin/login')
+      .type('form')
+      .set('Origin', app.baseUrl)
+      .send({ email: user.email, password: PASSWORD, _csrf: token });
     expect(noSession.status).toBe(403);
-    const ok = await agent.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email: user.email, password: PASSWORD, _csrf: token });
+    const ok = await agent
+      .post('/admin/login')
+      .type('form')
+      .set('Origin', app.baseUrl)
+      .send({ email: user.email, password: PASSWORD, _csrf: token });
     expect(ok.status).toBe(303);
   });
 
@@ -91,7 +116,12 @@ describe('CSRF', () => {
     const agent = request.agent(app.baseUrl);
     await agent.get('/admin/login');
     const before = cookieValue(agent, app.baseUrl, 'ledgerline_admin_csrf');
-    await agent.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email: user.email, password: PASSWORD, _csrf: before }).expect(303);
+    await agent
+      .post('/admin/login')
+      .type('form')
+      .set('Origin', app.baseUrl)
+      .send({ email: user.email, password: PASSWORD, _csrf: before })
+      .expect(303);
     const after = cookieValue(agent, app.baseUrl, 'ledgerline_admin_csrf');
     expect(after).toBeTruthy();
     expect(after).not.toBe(before);

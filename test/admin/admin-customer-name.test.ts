@@ -31,7 +31,10 @@ async function clickAs(guildId: string, user: { id: string; username: string; gl
 }
 
 async function rename(owner: AdminAgent, customerId: string, displayName: string) {
-  const res = await owner.agent.post(`/admin/api/resources/Customer/records/${customerId}/edit`).set(owner.headers()).field('displayName', displayName);
+  const res = await owner.agent
+    .post(`/admin/api/resources/Customer/records/${customerId}/edit`)
+    .set(owner.headers())
+    .field('displayName', displayName);
   expect(res.status).toBe(200);
   expect(res.body.notice?.type).toBe('success');
   return res;
@@ -45,7 +48,9 @@ describe("a customer's name corrected in the panel", () => {
     const user = { id: snowflake(), username: 'jdoe_88', globalName: 'J' };
 
     await clickAs(guild.id, user);
-    const customer = await db.customer.findUniqueOrThrow({ where: { tenantId_discordUserId: { tenantId: tenant.id, discordUserId: user.id } } });
+    const customer = await db.customer.findUniqueOrThrow({
+      where: { tenantId_discordUserId: { tenantId: tenant.id, discordUserId: user.id } },
+    });
     expect(customer).toMatchObject({ username: 'jdoe_88', displayName: 'J', displayNameSetByAdminAt: null });
 
     await rename(owner, customer.id, 'Jane Doe');
@@ -61,7 +66,10 @@ describe("a customer's name corrected in the panel", () => {
 
     // Saved empty: Discord's name again on the next click.
     await rename(owner, customer.id, '');
-    expect(await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({ displayName: null, displayNameSetByAdminAt: null });
+    expect(await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({
+      displayName: null,
+      displayNameSetByAdminAt: null,
+    });
     // (The surface's per-process customer cache may hold the row for CUSTOMER_CACHE_TTL_MS, so the rule is
     // read where it lives: the write each click makes once the cache has let go.)
     await app.services.customers.upsertFromDiscord(tenant.id, { discordUserId: user.id, username: 'jane_d', displayName: 'Janie' });
@@ -72,8 +80,12 @@ describe("a customer's name corrected in the panel", () => {
     const tenant = await f.tenant();
     const owner = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: tenant.id })).email);
     const customer = await f.customer({ tenantId: tenant.id, username: 'real_handle', displayName: 'Old' });
-    await owner.agent.post(`/admin/api/resources/Customer/records/${customer.id}/edit`).set(owner.headers())
-      .field('displayName', 'New').field('username', 'forged').field('displayNameSetByAdminAt', '2000-01-01T00:00:00Z');
+    await owner.agent
+      .post(`/admin/api/resources/Customer/records/${customer.id}/edit`)
+      .set(owner.headers())
+      .field('displayName', 'New')
+      .field('username', 'forged')
+      .field('displayNameSetByAdminAt', '2000-01-01T00:00:00Z');
     const row = await db.customer.findUniqueOrThrow({ where: { id: customer.id } });
     expect(row).toMatchObject({ displayName: 'New', username: 'real_handle' });
     expect(row.displayNameSetByAdminAt!.getFullYear()).toBeGreaterThan(2000);

@@ -45,7 +45,12 @@ export interface AdminAgent {
 }
 
 /** GET the login page (session + CSRF cookie), then POST the form like a browser on this origin. */
-export async function login(baseUrl: string, email: string, password = PASSWORD, extra: { ip?: string } = {}): Promise<{ res: request.Response; admin: AdminAgent }> {
+export async function login(
+  baseUrl: string,
+  email: string,
+  password = PASSWORD,
+  extra: { ip?: string } = {},
+): Promise<{ res: request.Response; admin: AdminAgent }> {
   const agent = request.agent(baseUrl);
   const page = await agent.get('/admin/login');
   if (page.status !== 200) throw new Error(`login page: ${page.status}`);

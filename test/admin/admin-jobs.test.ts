@@ -20,13 +20,22 @@ afterAll(async () => {
 });
 
 const page = (who: AdminAgent) => who.agent.get('/admin/api/pages/jobs').set(who.headers());
-const act = (who: AdminAgent, action: string, jobId: string) => who.agent.post('/admin/api/pages/jobs').set(who.headers()).send({ action, jobId });
+const act = (who: AdminAgent, action: string, jobId: string) =>
+  who.agent.post('/admin/api/pages/jobs').set(who.headers()).send({ action, jobId });
 
 async function addJob(task: string, opts: { failedWith?: string; later?: boolean } = {}): Promise<string> {
   const db = testDb();
   const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT (graphile_worker.add_job($1, '{}'::json, max_attempts => 3, run_at => now() + ($2 || ' minutes')::interval)).id::text AS id`, task, opts.later ? '60' : '0');
-  if (opts.failedWith) await db.$executeRawUnsafe('UPDATE graphile_worker._private_jobs SET attempts = 3, last_error = $2 WHERE id = $1::bigint', row!.id, opts.failedWith);
+    `SELECT (graphile_worker.add_job($1, '{}'::json, max_attempts => 3, run_at => now() + ($2 || ' minutes')::interval)).id::text AS id`,
+    task,
+    opts.later ? '60' : '0',
+  );
+  if (opts.failedWith)
+    await db.$executeRawUnsafe(
+      'UPDATE graphile_worker._private_jobs SET attempts = 3, last_error = $2 WHERE id = $1::bigint',
+      row!.id,
+      opts.failedWith,
+    );
   return row!.id;
 }
 
@@ -38,17 +47,30 @@ describe('Jobs page', () => {
 
     const res = await page(platform);
     expect(res.status).toBe(200);
-    expect(res.body.backlog).toEqual(expect.arrayContaining([
-      expect.objectContaining({ task: 'notify.order-created>discord', waiting: 1, failed: 0 }),
-      expect.objectContaining({ task: 'discord.role.add', waiting: 0, failed: 2 }),
-    ]));
-    expect(res.body.failed).toEqual(expect.arrayContaining([
-      expect.objectContaining({ id: broken, task: 'discord.role.add', attempts: 3, maxAttempts: 3, lastError: 'DiscordAPIError[50013]: Missing Permissions' }),
-    ]));
+    expect(res.body.backlog).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ task: 'notify.order-created>discord', waiting: 1, failed: 0 }),
+        expect.objectContaining({ task: 'discord.role.add', waiting: 0, failed: 2 }),
+      ]),
+    );
+    expect(res.body.failed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: broken,
+          task: 'discord.role.add',
+          attempts: 3,
+          maxAttempts: 3,
+          lastError: 'DiscordAPIError[50013]: Missing Permissions',
+        }),
+      ]),
+    );
 
     const retried = await act(platform, 'retry', broken);
     expect(retried.body.notice).toEqual({ type: 'success', message: `Job ${broken} will run again now.` });
-    const [row] = await testDb().$queryRawUnsafe<{ attempts: number }[]>('SELECT attempts FROM graphile_worker.jobs WHERE id = $1::bigint', broken);
+    const [row] = await testDb().$queryRawUnsafe<{ attempts: number }[]>(
+      'SELECT attempts FROM graphile_worker.jobs WHERE id = $1::bigint',
+      broken,
+    );
     expect(row!.attempts).toBe(0);
     expect(retried.body.failed.map((j: { id: string }) => j.id)).not.toContain(broken);
     // A job that is not failed (any more) is left alone.

@@ -8,7 +8,10 @@ import type { Services } from '../../src/container.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { lazyAdminRouter } from '../../src/surfaces/admin/index.js';
 
-const services = { env: { NODE_ENV: 'test', ADMIN_JS_TMP_DIR: 'admin-bundle' }, logger: createLogger({ level: 'silent', pretty: false }) } as unknown as Services;
+const services = {
+  env: { NODE_ENV: 'test', ADMIN_JS_TMP_DIR: 'admin-bundle' },
+  logger: createLogger({ level: 'silent', pretty: false }),
+} as unknown as Services;
 
 function panel(): Router {
   const r = Router();
@@ -32,7 +35,13 @@ describe('lazy admin panel', () => {
       await gate;
       return panel();
     });
-    const first = Promise.all([1, 2, 3].map(() => request(app).get('/admin/login').then((r) => r)));
+    const first = Promise.all(
+      [1, 2, 3].map(() =>
+        request(app)
+          .get('/admin/login')
+          .then((r) => r),
+      ),
+    );
     await new Promise((r) => setTimeout(r, 50));
     release();
     for (const res of await first) {

@@ -72,7 +72,9 @@ describe('orders list at scale', () => {
   it('counts a filtered list exactly', async () => {
     const paid = await list('filters.status=PAID').expect(200);
     expect(paid.body.meta.total).toBe(3);
-    expect(ids(paid.body).sort()).toEqual((await testDb().order.findMany({ where: { tenantId, customerId: robinId } })).map((o) => o.id).sort());
+    expect(ids(paid.body).sort()).toEqual(
+      (await testDb().order.findMany({ where: { tenantId, customerId: robinId } })).map((o) => o.id).sort(),
+    );
   });
 
   it('searches by customer name within the shop only, by order number, and by a name no one has', async () => {

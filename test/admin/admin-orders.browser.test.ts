@@ -37,7 +37,9 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
   };
   const onFailure = (name: string, p: () => Page) =>
     onTestFailed(async () => {
-      await p().screenshot({ path: join(OUT, `failure-${name}.png`), fullPage: true }).catch(() => undefined);
+      await p()
+        .screenshot({ path: join(OUT, `failure-${name}.png`), fullPage: true })
+        .catch(() => undefined);
       console.error(`[orders browser test] ${name} failed at ${p().url()}\n${trail.join('\n') || '(no failed requests)'}`);
     });
   const shot = (p: Page, name: string) => p.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
@@ -68,7 +70,11 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     await app?.close();
   });
 
-  async function paidOrder(customerId: string, productId: string, opts: { quantity?: number; unitPriceCents?: number; paymentMethod?: 'VENMO_P2P' | 'ZELLE' } = {}) {
+  async function paidOrder(
+    customerId: string,
+    productId: string,
+    opts: { quantity?: number; unitPriceCents?: number; paymentMethod?: 'VENMO_P2P' | 'ZELLE' } = {},
+  ) {
     const quantity = opts.quantity ?? 1;
     const product = await testDb().product.findUniqueOrThrow({ where: { id: productId } });
     return f.order({
@@ -124,10 +130,12 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
       const rows = await testDb().order.findMany({ where: { id: { in: ids as string[] } }, select: { id: true, totalCents: true } });
       return ids.map((id) => rows.find((r) => r.id === id)!.totalCents);
     };
-    await expect.poll(async () => {
-      const t = await totalsInOrder();
-      return t.length > 2 && (t.join() === [...t].sort((a, b) => a - b).join() || t.join() === [...t].sort((a, b) => b - a).join());
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const t = await totalsInOrder();
+        return t.length > 2 && (t.join() === [...t].sort((a, b) => a - b).join() || t.join() === [...t].sort((a, b) => b - a).join());
+      })
+      .toBe(true);
     await shot(page, '04-sorted-by-total');
   }, 180_000);
 
@@ -174,7 +182,9 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
 
     await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/refund`);
     await page.waitForSelector('[data-testid="refund-form"]');
-    expect(await page.textContent('[data-testid="refund-money-return"]')).toContain('send the amount back to Riley Refund by Venmo yourself');
+    expect(await page.textContent('[data-testid="refund-money-return"]')).toContain(
+      'send the amount back to Riley Refund by Venmo yourself',
+    );
     await page.check('input[name="mode"][value="PARTIAL_ITEMS"]');
     const qty = page.locator(`[data-testid="refund-qty-${hoodie.id}"]`);
     expect(await qty.getAttribute('max')).toBe('2');
@@ -197,7 +207,9 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     await shot(page, '08-refunded-venmo-todo');
     expect((await testDb().product.findUniqueOrThrow({ where: { id: hoodie.id } })).stock).toBe(3);
     const refund = await testDb().refund.findFirstOrThrow({ where: { orderId: order.id } });
-    expect(refund.items).toEqual([{ productId: hoodie.id, quantity: 1, restockQuantity: 0, amountCents: 6000, discountCents: 0, taxCents: 0 }]);
+    expect(refund.items).toEqual([
+      { productId: hoodie.id, quantity: 1, restockQuantity: 0, amountCents: 6000, discountCents: 0, taxCents: 0 },
+    ]);
 
     // It stays (a fresh load of the page), until the owner ticks it.
     await page.reload();
@@ -226,7 +238,11 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     const customer = await f.customer({ tenantId, displayName: 'Eden Edit' });
     const tee = await f.product({ tenantId, name: 'Plain Tee', unitPriceCents: 2000, trackStock: true, stock: 10 });
     const sticker = await f.product({ tenantId, name: 'Sticker Sheet', unitPriceCents: 300 });
-    const order = await f.order({ tenantId, customerId: customer.id, lines: [{ productId: tee.id, name: tee.name, sku: tee.sku, quantity: 1, unitPriceCents: 2000 }] });
+    const order = await f.order({
+      tenantId,
+      customerId: customer.id,
+      lines: [{ productId: tee.id, name: tee.name, sku: tee.sku, quantity: 1, unitPriceCents: 2000 }],
+    });
     await f.reservation({ tenantId, orderId: order.id, productId: tee.id, quantity: 1 });
 
     await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/edit`);
@@ -240,7 +256,10 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     await Promise.all([page.waitForURL(/\/show(\?|$)/), page.click('button[type="submit"]')]);
     await notice(page, `Order #${order.number} saved.`);
     const row = await testDb().order.findUniqueOrThrow({ where: { id: order.id }, include: { items: true } });
-    expect(row.items.map((i) => [i.name, i.quantity]).sort()).toEqual([['Plain Tee', 2], ['Sticker Sheet', 3]]);
+    expect(row.items.map((i) => [i.name, i.quantity]).sort()).toEqual([
+      ['Plain Tee', 2],
+      ['Sticker Sheet', 3],
+    ]);
     expect(row.totalCents).toBe(2 * 2000 + 3 * 300);
     await page.waitForSelector('[data-testid="order-detail"] >> text=Sticker Sheet');
     await shot(page, '11-edited');

@@ -30,14 +30,22 @@ afterAll(async () => {
 
 const get = (path: string) => a.agent.get(`/admin/api${path}`).set(a.headers());
 const post = (path: string) => a.agent.post(`/admin/api${path}`).set(a.headers());
-const orderRow = (id: string) => testDb().order.findUniqueOrThrow({ where: { id }, include: { items: true, payments: true, refunds: true } });
+const orderRow = (id: string) =>
+  testDb().order.findUniqueOrThrow({ where: { id }, include: { items: true, payments: true, refunds: true } });
 
 async function paidOrder() {
   const tracked = await f.product({ tenantId, name: 'Tracked Tee', unitPriceCents: 2000, trackStock: true, stock: 5 });
   const plain = await f.product({ tenantId, name: 'Sticker', unitPriceCents: 500 });
   const order = await f.order({
-    tenantId, customerId, status: 'PAID', paymentStatus: 'paid', paidAt: new Date(),
-    lines: [{ productId: tracked.id, name: tracked.name, quantity: 2, unitPriceCents: 2000 }, { productId: plain.id, name: plain.name, quantity: 2, unitPriceCents: 500 }],
+    tenantId,
+    customerId,
+    status: 'PAID',
+    paymentStatus: 'paid',
+    paidAt: new Date(),
+    lines: [
+      { productId: tracked.id, name: tracked.name, quantity: 2, unitPriceCents: 2000 },
+      { productId: plain.id, name: plain.name, quantity: 2, unitPriceCents: 500 },
+    ],
   });
   await f.reservation({ tenantId, orderId: order.id, productId: tracked.id, quantity: 2, state: 'COMMITTED' });
   return { order, tracked, plain };
@@ -68,8 +76,26 @@ describe('viewing orders', () => {
     const { order } = await paidOrder();
     await testDb().order.update({ where: { id: order.id }, data: { taxAmountCents: 412, notes: 'Gift wrap' } });
     const adminId = (await testDb().adminUser.findFirstOrThrow({ where: { email: adminEmail } })).id;
-    await f.auditLog({ tenantId, entityType: 'Order', entityId: order.id, action: 'payment.confirmed', actorType: 'PANEL_ADMIN', actorId: adminId, before: { status: 'PENDING_PAYMENT' }, after: { status: 'PAID' }, createdAt: new Date('2026-11-30T02:00:00Z') });
-    await f.auditLog({ tenantId, entityType: 'Order', entityId: order.id, action: 'order.refunded', before: { refundedTotalCents: 0 }, after: { refundedTotalCents: 1250 }, createdAt: new Date('2026-11-30T03:00:00Z') });
+    await f.auditLog({
+      tenantId,
+      entityType: 'Order',
+      entityId: order.id,
+      action: 'payment.confirmed',
+      actorType: 'PANEL_ADMIN',
+      actorId: adminId,
+      before: { status: 'PENDING_PAYMENT' },
+      after: { status: 'PAID' },
+      createdAt: new Date('2026-11-30T02:00:00Z'),
+    });
+    await f.auditLog({
+      tenantId,
+      entityType: 'Order',
+      entityId: order.id,
+      action: 'order.refunded',
+      before: { refundedTotalCents: 0 },
+      after: { refundedTotalCents: 1250 },
+      createdAt: new Date('2026-11-30T03:00:00Z'),
+    });
     // Dates in the shop's time zone, in the panel's one format.
     await testDb().tenant.update({ where: { id: tenantId }, data: { timeZone: 'America/New_York' } });
     await testDb().order.update({ where: { id: order.id }, data: { createdAt: new Date('2026-11-30T02:00:00Z') } });
@@ -81,7 +107,11 @@ describe('viewing orders', () => {
     }
     const view = JSON.parse(res.body.record.params.detailJson);
     expect(view.lines).toHaveLength(2);
-    expect(view.lines.find((l: { name: string }) => l.name === 'Tracked Tee')).toMatchObject({ unitPrice: '$20.00', lineTotal: '$40.00', quantity: 2 });
+    expect(view.lines.find((l: { name: string }) => l.name === 'Tracked Tee')).toMatchObject({
+      unitPrice: '$20.00',
+      lineTotal: '$40.00',
+      quantity: 2,
+    });
     expect(view.totals).toMatchObject({ subtotal: '$50.00', tax: '$4.12', total: '$50.00', refunded: '$0.00' });
     expect(view.shippingAddress).toMatchObject({ line1: '123 Main St', country: 'US' });
     expect(view.payments[0]).toMatchObject({ method: 'VENMO_P2P', status: 'paid', amount: '$50.00' });
@@ -90,9 +120,15 @@ describe('viewing orders', () => {
     // The audit trail as the readable timeline, newest first: who, what in words, before -> after, money as money.
     expect(view.audit).toBeUndefined();
     expect(view.timeline).toHaveLength(2);
-    expect(view.timeline[0]).toMatchObject({ what: 'Refunded', who: expect.any(String), changes: [{ label: 'Refunded total', before: '$0.00', after: '$12.50' }] });
+    expect(view.timeline[0]).toMatchObject({
+      what: 'Refunded',
+      who: expect.any(String),
+      changes: [{ label: 'Refunded total', before: '$0.00', after: '$12.50' }],
+    });
     expect(view.timeline[1]).toMatchObject({
-      what: 'Payment confirmed', who: adminEmail, when: 'Nov 29, 2026, 9:00 PM EST',
+      what: 'Payment confirmed',
+      who: adminEmail,
+      when: 'Nov 29, 2026, 9:00 PM EST',
       changes: [{ field: 'status', label: 'Status', before: 'Awaiting payment', after: 'Paid' }],
     });
   });
@@ -104,7 +140,11 @@ describe('finding orders', () => {
 
   it('searches by customer name (any case, part of it), Discord username or user id, and order number', async () => {
     const customer = await f.customer({ tenantId, displayName: 'Quinn Zephyrine', username: 'qzeph_99' });
-    const order = await f.order({ tenantId, customerId: customer.id, lines: [{ productId: (await f.product({ tenantId })).id, quantity: 1, unitPriceCents: 100 }] });
+    const order = await f.order({
+      tenantId,
+      customerId: customer.id,
+      lines: [{ productId: (await f.product({ tenantId })).id, quantity: 1, unitPriceCents: 100 }],
+    });
     const { order: someoneElse } = await pendingOrder();
     for (const term of ['zephyr', 'QUINN ZEPH', 'qzeph_99', customer.discordUserId, `#${order.number}`, String(order.number)]) {
       const found = ids(await list(`filters.q=${encodeURIComponent(term)}`));
@@ -117,7 +157,11 @@ describe('finding orders', () => {
   it("never finds another shop's orders, whatever the search", async () => {
     const other = await f.tenant();
     const stranger = await f.customer({ tenantId: other.id, displayName: 'Robin Buyer' });
-    const theirs = await f.order({ tenantId: other.id, customerId: stranger.id, lines: [{ productId: (await f.product({ tenantId: other.id })).id, quantity: 1, unitPriceCents: 100 }] });
+    const theirs = await f.order({
+      tenantId: other.id,
+      customerId: stranger.id,
+      lines: [{ productId: (await f.product({ tenantId: other.id })).id, quantity: 1, unitPriceCents: 100 }],
+    });
     const found = ids(await list('filters.q=Robin'));
     expect(found).not.toContain(theirs.id);
     expect(found.length).toBeGreaterThan(0);
@@ -125,12 +169,20 @@ describe('finding orders', () => {
 
   it('filters by payment method and status together, and shows them in words', async () => {
     const product = await f.product({ tenantId });
-    const zelle = await f.order({ tenantId, customerId, paymentMethod: 'ZELLE', lines: [{ productId: product.id, quantity: 1, unitPriceCents: 100 }] });
+    const zelle = await f.order({
+      tenantId,
+      customerId,
+      paymentMethod: 'ZELLE',
+      lines: [{ productId: product.id, quantity: 1, unitPriceCents: 100 }],
+    });
     const venmo = await f.order({ tenantId, customerId, lines: [{ productId: product.id, quantity: 1, unitPriceCents: 100 }] });
     const res = await list('filters.paymentMethod=ZELLE');
     expect(ids(res)).toContain(zelle.id);
     expect(ids(res)).not.toContain(venmo.id);
-    expect(res.body.records.find((r: { id: string }) => r.id === zelle.id).params).toMatchObject({ paymentMethodLabel: 'Zelle', statusLabel: 'Awaiting payment' });
+    expect(res.body.records.find((r: { id: string }) => r.id === zelle.id).params).toMatchObject({
+      paymentMethodLabel: 'Zelle',
+      statusLabel: 'Awaiting payment',
+    });
     expect(ids(await list('filters.paymentMethod=ZELLE&filters.status=PAID'))).not.toContain(zelle.id);
   });
 
@@ -150,7 +202,10 @@ describe('updating an order', () => {
   it('saves tracking, shipping status and notes; the change is in the audit trail', async () => {
     const { order } = await paidOrder();
     const res = await post(`/resources/Order/records/${order.id}/edit`)
-      .field('status', 'PAID').field('shippingStatus', 'SHIPPED').field('trackingNumber', '1Z999').field('notes', 'Left at door')
+      .field('status', 'PAID')
+      .field('shippingStatus', 'SHIPPED')
+      .field('trackingNumber', '1Z999')
+      .field('notes', 'Left at door')
       .field('lineItems', '');
     expect(res.body.notice).toMatchObject({ type: 'success' });
     expect(res.body.redirectUrl).toBe(`/admin/resources/Order/records/${order.id}/show`);
@@ -172,12 +227,15 @@ describe('updating an order', () => {
     const pendingForm = await get(`/resources/Order/records/${pending.id}/edit`);
     expect(JSON.parse(pendingForm.body.record.params.statusOptions)).toEqual(['PENDING_PAYMENT', 'PAID', 'CANCELLED']);
     // Posting the form back with the option lists in it changes nothing they would name.
-    const saved = await post(`/resources/Order/records/${order.id}/edit`).field('status', 'FULFILLING').field('statusOptions', '["PAID"]').field('shippingStatusOptions', '[]');
+    const saved = await post(`/resources/Order/records/${order.id}/edit`)
+      .field('status', 'FULFILLING')
+      .field('statusOptions', '["PAID"]')
+      .field('shippingStatusOptions', '[]');
     expect(saved.body.notice).toMatchObject({ type: 'success' });
     expect((await orderRow(order.id)).status).toBe('FULFILLING');
   });
 
-  it('refuses an invalid transition with the service\'s message and changes nothing', async () => {
+  it("refuses an invalid transition with the service's message and changes nothing", async () => {
     const { order } = await pendingOrder();
     const res = await post(`/resources/Order/records/${order.id}/edit`).field('status', 'SHIPPED').field('notes', 'should not stick');
     expect(res.body.notice.type).toBe('error');
@@ -196,10 +254,21 @@ describe('updating an order', () => {
     expect(linesCtx.products.map((p: { productId: string }) => p.productId)).toEqual(expect.arrayContaining([tracked.id, other.id]));
     const res = await post(`/resources/Order/records/${order.id}/edit`)
       .field('status', 'PENDING_PAYMENT')
-      .field('lineItems', JSON.stringify([{ productId: tracked.id, quantity: 1 }, { productId: other.id, quantity: 3 }]));
+      .field(
+        'lineItems',
+        JSON.stringify([
+          { productId: tracked.id, quantity: 1 },
+          { productId: other.id, quantity: 3 },
+        ]),
+      );
     expect(res.body.notice).toMatchObject({ type: 'success' });
     const row = await orderRow(order.id);
-    expect(row.items.map((i) => [i.productId, i.quantity]).sort()).toEqual([[tracked.id, 1], [other.id, 3]].sort());
+    expect(row.items.map((i) => [i.productId, i.quantity]).sort()).toEqual(
+      [
+        [tracked.id, 1],
+        [other.id, 3],
+      ].sort(),
+    );
     expect(row.subtotalCents).toBe(2500 + 1500);
     expect(row.totalCents).toBe(4000);
     expect(row.payments[0]!.amountCents).toBe(4000);
@@ -210,18 +279,29 @@ describe('updating an order', () => {
     const res = await post(`/resources/Order/records/${order.id}/edit`).field('lineItems', 'prod_x:zero');
     expect(res.body.notice.type).toBe('error');
     expect(res.body.notice.message).toMatch(/line items could not be read/);
-    const negative = await post(`/resources/Order/records/${order.id}/edit`).field('lineItems', JSON.stringify([{ productId: 'prod_x', quantity: -1 }]));
+    const negative = await post(`/resources/Order/records/${order.id}/edit`).field(
+      'lineItems',
+      JSON.stringify([{ productId: 'prod_x', quantity: -1 }]),
+    );
     expect(negative.body.notice.type).toBe('error');
   });
 
   it('a quantity of 0 removes a line; all lines at 0 is refused (cancel instead); a paid order shows its lines read-only', async () => {
     const { order, tracked, other } = await pendingOrder();
-    const res = await post(`/resources/Order/records/${order.id}/edit`)
-      .field('lineItems', JSON.stringify([{ productId: tracked.id, quantity: 0 }, { productId: other.id, quantity: 2 }]));
+    const res = await post(`/resources/Order/records/${order.id}/edit`).field(
+      'lineItems',
+      JSON.stringify([
+        { productId: tracked.id, quantity: 0 },
+        { productId: other.id, quantity: 2 },
+      ]),
+    );
     expect(res.body.notice).toMatchObject({ type: 'success', message: `Order #${order.number} saved.` });
     expect((await orderRow(order.id)).items.map((i) => [i.productId, i.quantity])).toEqual([[other.id, 2]]);
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(12); // its reservation went back
-    const none = await post(`/resources/Order/records/${order.id}/edit`).field('lineItems', JSON.stringify([{ productId: other.id, quantity: 0 }]));
+    const none = await post(`/resources/Order/records/${order.id}/edit`).field(
+      'lineItems',
+      JSON.stringify([{ productId: other.id, quantity: 0 }]),
+    );
     expect(none.body.notice.message).toMatch(/at least one item/);
     expect((await orderRow(order.id)).items).toHaveLength(1);
     const { order: paid } = await paidOrder();
@@ -242,7 +322,9 @@ describe('record actions', () => {
   it('Mark as paid confirms the payment (offered only while PENDING_PAYMENT)', async () => {
     const { order } = await pendingOrder();
     const show = await get(`/resources/Order/records/${order.id}/show`);
-    expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(['markAsPaid', 'cancelOrder']));
+    expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).toEqual(
+      expect.arrayContaining(['markAsPaid', 'cancelOrder']),
+    );
     expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).not.toContain('refund');
     const res = await get(`/resources/Order/records/${order.id}/markAsPaid`);
     expect(res.body.notice).toMatchObject({ type: 'success', message: `Order #${order.number} marked as paid.` });
@@ -256,14 +338,21 @@ describe('record actions', () => {
   it('Invoice link: shown to copy, or sent to the customer by DM (order.invoice_link_sent), while unpaid', async () => {
     const { order } = await pendingOrder();
     const show = await get(`/resources/Order/records/${order.id}/show`);
-    expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(['invoiceLink', 'sendInvoiceLink']));
+    expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).toEqual(
+      expect.arrayContaining(['invoiceLink', 'sendInvoiceLink']),
+    );
     const res = await get(`/resources/Order/records/${order.id}/invoiceLink`);
-    expect(res.body.notice).toMatchObject({ type: 'success', message: expect.stringMatching(/Invoice link \(valid until .+\): http.+\/invoice\/[\w-]+\.[\w-]{43}$/) });
+    expect(res.body.notice).toMatchObject({
+      type: 'success',
+      message: expect.stringMatching(/Invoice link \(valid until .+\): http.+\/invoice\/[\w-]+\.[\w-]{43}$/),
+    });
     const path = new URL(res.body.invoiceLink).pathname;
     await request(app.app).get(path).expect(200);
     const sent = await get(`/resources/Order/records/${order.id}/sendInvoiceLink`);
     expect(sent.body.notice).toMatchObject({ type: 'success', message: expect.stringMatching(/sent to the customer by DM/) });
-    const jobs = await testDb().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'order.invoice_link_sent>discord-notify' AND j.payload->>'orderId' = ${order.id}`;
+    const jobs = await testDb().$queryRaw<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'order.invoice_link_sent>discord-notify' AND j.payload->>'orderId' = ${order.id}`;
     expect(jobs[0]!.n).toBe(1);
   });
 
@@ -291,18 +380,27 @@ describe('record actions', () => {
 describe('refunds', () => {
   const refund = (id: string, body: Record<string, string>) => post(`/resources/Order/records/${id}/refund`).send(body);
   /** The refund form's per-line inputs: [productId, quantity, restock?]. */
-  const lines = (...l: [string, number, boolean?][]) => JSON.stringify(l.map(([productId, quantity, restock = true]) => ({ productId, quantity, restock })));
+  const lines = (...l: [string, number, boolean?][]) =>
+    JSON.stringify(l.map(([productId, quantity, restock = true]) => ({ productId, quantity, restock })));
 
-  it('the form gets the order\'s lines; a preview writes nothing', async () => {
+  it("the form gets the order's lines; a preview writes nothing", async () => {
     const { order, tracked } = await paidOrder();
     const form = await get(`/resources/Order/records/${order.id}/refund`);
     const ctx = JSON.parse(form.body.record.params.refundContextJson);
     expect(ctx).toMatchObject({ number: order.number, total: '$50.00', remaining: '$50.00' });
     expect(ctx.lines.map((l: { productId: string }) => l.productId)).toContain(tracked.id);
     expect(ctx.lines.find((l: { productId: string }) => l.productId === tracked.id)).toMatchObject({ name: 'Tracked Tee', left: 2 });
-    expect(ctx.moneyReturn).toMatch(/does not send money for Venmo payments: after refunding, send the amount back to Robin Buyer by Venmo yourself/);
+    expect(ctx.moneyReturn).toMatch(
+      /does not send money for Venmo payments: after refunding, send the amount back to Robin Buyer by Venmo yourself/,
+    );
     const preview = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', lines: lines([tracked.id, 1]) });
-    expect(preview.body.preview).toMatchObject({ mode: 'PARTIAL_ITEMS', amount: '$20.00', remainingAfter: '$30.00', resultingStatus: 'PARTIALLY_REFUNDED', resultingStatusLabel: 'Partially refunded' });
+    expect(preview.body.preview).toMatchObject({
+      mode: 'PARTIAL_ITEMS',
+      amount: '$20.00',
+      remainingAfter: '$30.00',
+      resultingStatus: 'PARTIALLY_REFUNDED',
+      resultingStatusLabel: 'Partially refunded',
+    });
     expect((await orderRow(order.id)).refundedTotalCents).toBe(0);
   });
 
@@ -310,7 +408,9 @@ describe('refunds', () => {
     const { order, tracked, plain } = await paidOrder();
     const byItems = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_ITEMS', lines: lines([tracked.id, 1]), reason: 'Damaged' });
     expect(byItems.body.notice).toMatchObject({ type: 'success' });
-    expect(byItems.body.notice.message).toMatch(/Refund of \$20\.00 \(Items \$20\.00\) recorded on order #\d+ \(now Partially refunded\)\. No money was sent: Send \$20\.00 back to Robin Buyer by Venmo\./);
+    expect(byItems.body.notice.message).toMatch(
+      /Refund of \$20\.00 \(Items \$20\.00\) recorded on order #\d+ \(now Partially refunded\)\. No money was sent: Send \$20\.00 back to Robin Buyer by Venmo\./,
+    );
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(6);
 
     await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '300' });
@@ -364,10 +464,16 @@ describe('refunds: restock choice and money sent back by hand', () => {
 
   it('a line refunded as not returned stays out of stock; the order page says so', async () => {
     const { order, tracked } = await paidOrder();
-    const res = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_ITEMS', lines: JSON.stringify([{ productId: tracked.id, quantity: 1, restock: false }]) });
+    const res = await refund(order.id, {
+      intent: 'refund',
+      mode: 'PARTIAL_ITEMS',
+      lines: JSON.stringify([{ productId: tracked.id, quantity: 1, restock: false }]),
+    });
     expect(res.body.notice.type).toBe('success');
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(5);
-    expect((await orderRow(order.id)).refunds[0]!.items).toEqual([{ productId: tracked.id, quantity: 1, restockQuantity: 0, amountCents: 2000, discountCents: 0, taxCents: 0 }]);
+    expect((await orderRow(order.id)).refunds[0]!.items).toEqual([
+      { productId: tracked.id, quantity: 1, restockQuantity: 0, amountCents: 2000, discountCents: 0, taxCents: 0 },
+    ]);
     expect((await detail(order.id)).refunds[0].items).toBe('Tracked Tee × 1 (not restocked)');
   });
 
@@ -376,7 +482,12 @@ describe('refunds: restock choice and money sent back by hand', () => {
     await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '1250' });
     const [r] = (await orderRow(order.id)).refunds;
     let view = await detail(order.id);
-    expect(view.refunds[0].manualReturn).toMatchObject({ method: 'VENMO_P2P', methodLabel: 'Venmo', instruction: 'Send $12.50 back to Robin Buyer by Venmo.', doneAt: null });
+    expect(view.refunds[0].manualReturn).toMatchObject({
+      method: 'VENMO_P2P',
+      methodLabel: 'Venmo',
+      instruction: 'Send $12.50 back to Robin Buyer by Venmo.',
+      doneAt: null,
+    });
 
     // A GET (AdminJS opening the action) changes nothing.
     await get(`/resources/Order/records/${order.id}/markRefundReturned?refundId=${r!.id}`);
@@ -384,12 +495,17 @@ describe('refunds: restock choice and money sent back by hand', () => {
 
     const staffUser = await f.adminUser({ tenantId, role: 'TENANT_STAFF' });
     const staff = await loggedIn(app.baseUrl, staffUser.email);
-    const res = await staff.agent.post(`/admin/api/resources/Order/records/${order.id}/markRefundReturned`).set(staff.headers()).send({ refundId: r!.id });
+    const res = await staff.agent
+      .post(`/admin/api/resources/Order/records/${order.id}/markRefundReturned`)
+      .set(staff.headers())
+      .send({ refundId: r!.id });
     expect(res.body.notice).toMatchObject({ type: 'success', message: 'Marked as sent: $12.50 returned to the customer by Venmo.' });
     view = JSON.parse(res.body.record.params.detailJson);
     expect(view.refunds[0].manualReturn.doneAt).toBeTruthy();
     expect(view.refunds[0].manualReturn.doneBy).toBe(staffUser.email);
-    expect(view.timeline.find((e: { what: string }) => e.what === 'Ticked the by-hand refund as sent')).toMatchObject({ who: staffUser.email });
+    expect(view.timeline.find((e: { what: string }) => e.what === 'Ticked the by-hand refund as sent')).toMatchObject({
+      who: staffUser.email,
+    });
     const again = await post(`/resources/Order/records/${order.id}/markRefundReturned`).send({ refundId: r!.id });
     expect(again.body.notice.message).toBe('This refund was already marked as sent.');
   });
@@ -404,7 +520,10 @@ describe('refunds: restock choice and money sent back by hand', () => {
 
     const otherTenant = await f.tenant();
     const outsider = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: otherTenant.id })).email);
-    const res = await outsider.agent.post(`/admin/api/resources/Order/records/${order.id}/markRefundReturned`).set(outsider.headers()).send({ refundId: r!.id });
+    const res = await outsider.agent
+      .post(`/admin/api/resources/Order/records/${order.id}/markRefundReturned`)
+      .set(outsider.headers())
+      .send({ refundId: r!.id });
     expect(res.status === 404 || res.status === 403 || res.body.notice?.type === 'error').toBe(true);
     expect((await testDb().refund.findUniqueOrThrow({ where: { id: r!.id } })).manualReturnDoneAt).toBeNull();
   });
@@ -434,7 +553,10 @@ describe('dashboard', () => {
   it('gives each status its words and badge colours, the same as the orders list', async () => {
     const res = await get('/dashboard');
     const byStatus = res.body.byStatus as { status: string; label: string; badge: { background: string; text: string } }[];
-    expect(byStatus.find((r) => r.status === 'PENDING_PAYMENT')).toMatchObject({ label: 'Awaiting payment', badge: ORDER_STATUS_BADGES.PENDING_PAYMENT });
+    expect(byStatus.find((r) => r.status === 'PENDING_PAYMENT')).toMatchObject({
+      label: 'Awaiting payment',
+      badge: ORDER_STATUS_BADGES.PENDING_PAYMENT,
+    });
     for (const r of byStatus) {
       expect(r.label).toBe(ORDER_STATUS_LABELS[r.status as keyof typeof ORDER_STATUS_LABELS]);
       expect(r.badge).toEqual(ORDER_STATUS_BADGES[r.status as keyof typeof ORDER_STATUS_BADGES]);

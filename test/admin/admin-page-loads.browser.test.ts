@@ -27,7 +27,11 @@ describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
     const owner = await f.adminUser({ tenantId: tenant.id });
     const customer = await f.customer({ tenantId: tenant.id, displayName: 'Load Tester' });
     const product = await f.product({ tenantId: tenant.id, name: 'Loaded Hoodie', requiredRoleIds: ['123456789012345678'] });
-    const order = await f.order({ tenantId: tenant.id, customerId: customer.id, lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1500 }] });
+    const order = await f.order({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1500 }],
+    });
     const r = (path: string) => `${app.baseUrl}/admin${path}`;
     pages.push(
       { url: r(''), ready: '[data-testid="dashboard"]' },
@@ -61,12 +65,17 @@ describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
       browser.trail.length = 0;
       // Not waiting for the load event: it waits for the (deliberately slow) script at the end of <body>.
       await page.goto(target.url, { waitUntil: 'commit' });
-      const ready = await page.waitForSelector(target.ready, { timeout: 15_000 }).then(() => true, () => false);
+      const ready = await page.waitForSelector(target.ready, { timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      );
       const body = (await page.textContent('body')) ?? '';
       const banner = BANNERS.find((b) => body.includes(b));
       const failed = browser.trail.filter((t) => !t.startsWith('console:'));
       if (!ready || banner || failed.length) {
-        failures.push(`load ${i + 1} ${target.url}: ${!ready ? 'never showed its data; ' : ''}${banner ? `banner "${banner}"; ` : ''}${failed.join(', ')}`);
+        failures.push(
+          `load ${i + 1} ${target.url}: ${!ready ? 'never showed its data; ' : ''}${banner ? `banner "${banner}"; ` : ''}${failed.join(', ')}`,
+        );
         await browser.shot(`failure-${failures.length}`);
       }
     }

@@ -45,7 +45,9 @@ describe.skipIf(!runBrowserTests)('Extend pay window, in a browser', () => {
     await page.waitForSelector(`[data-testid="pay-window-due"] >> text=${formatDateTime(moved, 'Pacific/Auckland')}`);
     await browser.shot('after');
     expect((await testDb().order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt).toEqual(moved);
-    const [job] = await testDb().$queryRaw<{ run_at: Date }[]>`SELECT run_at FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${order.id}`}`;
+    const [job] = await testDb().$queryRaw<
+      { run_at: Date }[]
+    >`SELECT run_at FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${order.id}`}`;
     expect(job!.run_at).toEqual(moved);
     // No failed panel request (console lines are the public font host, blocked offline).
     expect(browser.trail.filter((t) => !t.startsWith('console:'))).toEqual([]);

@@ -32,8 +32,18 @@ const post = (path: string) => a.agent.post(`/admin/api${path}`).set(a.headers()
 
 describe('Shop settings: pay windows', () => {
   const settings = {
-    name: 'Window Shop', currency: 'USD', 'enabledPaymentMethods.0': 'VENMO_P2P', 'enabledPaymentMethods.1': 'ZELLE', paymentInstructionsJson: '{}',
-    adminChannelId: '', inventoryTracking: 'true', taxjarEnabled: 'false', taxjarApiKeyNew: '', taxjarFromAddressJson: '', addressValidation: 'false', timeZone: 'America/New_York',
+    name: 'Window Shop',
+    currency: 'USD',
+    'enabledPaymentMethods.0': 'VENMO_P2P',
+    'enabledPaymentMethods.1': 'ZELLE',
+    paymentInstructionsJson: '{}',
+    adminChannelId: '',
+    inventoryTracking: 'true',
+    taxjarEnabled: 'false',
+    taxjarApiKeyNew: '',
+    taxjarFromAddressJson: '',
+    addressValidation: 'false',
+    timeZone: 'America/New_York',
   };
   const save = async (over: Record<string, string>) => {
     let req = post(`/resources/Tenant/records/${tenantId}/edit`);
@@ -41,7 +51,7 @@ describe('Shop settings: pay windows', () => {
     return req;
   };
 
-  it('saves per-method windows, shows them back, and a new order is due by its method\'s window', async () => {
+  it("saves per-method windows, shows them back, and a new order is due by its method's window", async () => {
     const res = await save({ paymentWindowsJson: '{"VENMO_P2P": 90, "PAYPAL": 30}' });
     expect(res.body.notice).toMatchObject({ type: 'success' });
     expect((await db.tenant.findUniqueOrThrow({ where: { id: tenantId } })).paymentWindowMinutes).toEqual({ VENMO_P2P: 90, PAYPAL: 30 });
@@ -52,12 +62,21 @@ describe('Shop settings: pay windows', () => {
     const zelle = await f.order({ tenantId, customerId, paymentMethod: 'ZELLE' });
     expect((await app.services.paymentWindows.schedule(tenantId, venmo.id))!.dueAt.getTime()).toBe(venmo.createdAt.getTime() + 90 * MINUTE);
     // Not overridden: the manual default, two days.
-    expect((await app.services.paymentWindows.schedule(tenantId, zelle.id))!.dueAt.getTime()).toBe(zelle.createdAt.getTime() + 2 * 24 * 60 * MINUTE);
+    expect((await app.services.paymentWindows.schedule(tenantId, zelle.id))!.dueAt.getTime()).toBe(
+      zelle.createdAt.getTime() + 2 * 24 * 60 * MINUTE,
+    );
   });
 
   it('refuses windows that are not JSON, name no method, or are out of bounds; nothing is saved', async () => {
     await save({ paymentWindowsJson: '{"VENMO_P2P": 120}' });
-    for (const bad of ['{not json', '{"GOLD_BARS": 60}', '{"VENMO_P2P": 5}', '{"VENMO_P2P": 50000}', '{"VENMO_P2P": "2h"}', '{"VENMO_P2P": 90.5}']) {
+    for (const bad of [
+      '{not json',
+      '{"GOLD_BARS": 60}',
+      '{"VENMO_P2P": 5}',
+      '{"VENMO_P2P": 50000}',
+      '{"VENMO_P2P": "2h"}',
+      '{"VENMO_P2P": 90.5}',
+    ]) {
       const res = await save({ paymentWindowsJson: bad });
       expect(res.body.record?.errors?.paymentWindowsJson ?? res.body.notice, bad).toBeTruthy();
       expect(res.body.notice?.type, bad).not.toBe('success');
@@ -67,7 +86,7 @@ describe('Shop settings: pay windows', () => {
 });
 
 describe('Orders: Extend pay window', () => {
-  it('shows the deadline in the shop\'s time zone and extends it by the hours given; jobs follow', async () => {
+  it("shows the deadline in the shop's time zone and extends it by the hours given; jobs follow", async () => {
     await db.tenant.update({ where: { id: tenantId }, data: { paymentWindowMinutes: { VENMO_P2P: 60 } } });
     const order = await f.order({ tenantId, customerId, paymentMethod: 'VENMO_P2P' });
     const { dueAt } = (await app.services.paymentWindows.schedule(tenantId, order.id))!;
@@ -80,13 +99,20 @@ describe('Orders: Extend pay window', () => {
     expect(ctx.dueAtText).toMatch(/E[SD]T/);
 
     const res = await post(`/resources/Order/records/${order.id}/extendPayWindow`).send({ extendByHours: '24' });
-    expect(res.body.notice).toMatchObject({ type: 'success', message: expect.stringMatching(new RegExp(`Order #${order.number} now has until .+ to be paid`)) });
+    expect(res.body.notice).toMatchObject({
+      type: 'success',
+      message: expect.stringMatching(new RegExp(`Order #${order.number} now has until .+ to be paid`)),
+    });
     const moved = new Date(dueAt.getTime() + 24 * 60 * MINUTE);
     expect(res.body.payWindow).toMatchObject({ dueAt: moved.toISOString() });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt).toEqual(moved);
-    const [job] = await db.$queryRaw<{ run_at: Date }[]>`SELECT run_at FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${order.id}`}`;
+    const [job] = await db.$queryRaw<
+      { run_at: Date }[]
+    >`SELECT run_at FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${order.id}`}`;
     expect(job!.run_at).toEqual(moved);
-    const [entry] = (await app.services.audit.listFor(tenantId, 'Order', order.id)).filter((x) => x.action === 'order.payment_window_extended');
+    const [entry] = (await app.services.audit.listFor(tenantId, 'Order', order.id)).filter(
+      (x) => x.action === 'order.payment_window_extended',
+    );
     expect(entry).toMatchObject({ actorType: 'PANEL_ADMIN' });
     // The order page's history says it in words.
     const after = await get(`/resources/Order/records/${order.id}/show`);

@@ -20,7 +20,13 @@ if (!runBrowserTests) console.warn(`[admin-payments-settings] ${CHROMIUM} is mis
 
 const ACCOUNTS = {
   paypal: { clientId: 'AcLbrowser00001', clientSecret: 'EL-browser-secret-9876', webhookId: 'WH-BROWSER-1' },
-  square: { merchantId: 'MLBROWSER', accessToken: 'EAAAl-browser-token-5555', locationId: 'LBROWSER1', applicationId: 'sandbox-sq0idb-browser', webhookSignatureKey: 'sq-sig-key-7777' },
+  square: {
+    merchantId: 'MLBROWSER',
+    accessToken: 'EAAAl-browser-token-5555',
+    locationId: 'LBROWSER1',
+    applicationId: 'sandbox-sq0idb-browser',
+    webhookSignatureKey: 'sq-sig-key-7777',
+  },
   btcpay: { storeId: 'StBrowser1', apiKey: 'btcpay-browser-key-3333', webhookSecret: 'btcpay-hook-secret-2222' },
 };
 
@@ -38,10 +44,21 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     paypal = await new FakePayPal().start();
     paypal.addApp(ACCOUNTS.paypal.clientId, ACCOUNTS.paypal.clientSecret);
     square = await new FakeSquare({
-      merchants: [{ merchantId: ACCOUNTS.square.merchantId, accessToken: ACCOUNTS.square.accessToken, applicationId: ACCOUNTS.square.applicationId, locations: [{ id: ACCOUNTS.square.locationId, name: 'Browser Shop', country: 'US', currency: 'USD' }] }],
+      merchants: [
+        {
+          merchantId: ACCOUNTS.square.merchantId,
+          accessToken: ACCOUNTS.square.accessToken,
+          applicationId: ACCOUNTS.square.applicationId,
+          locations: [{ id: ACCOUNTS.square.locationId, name: 'Browser Shop', country: 'US', currency: 'USD' }],
+        },
+      ],
     }).start();
-    btcpay = await new FakeBtcPay({ stores: [{ id: ACCOUNTS.btcpay.storeId, name: 'Browser store', apiKeys: [ACCOUNTS.btcpay.apiKey], webhooks: [] }] }).start();
-    app = await startAdminApp({ env: { PAYPAL_API_BASE_URL: paypal.url, SQUARE_API_BASE_URL: square.url, SQUARE_WEB_PAYMENTS_SDK_URL: square.sdkUrl } });
+    btcpay = await new FakeBtcPay({
+      stores: [{ id: ACCOUNTS.btcpay.storeId, name: 'Browser store', apiKeys: [ACCOUNTS.btcpay.apiKey], webhooks: [] }],
+    }).start();
+    app = await startAdminApp({
+      env: { PAYPAL_API_BASE_URL: paypal.url, SQUARE_API_BASE_URL: square.url, SQUARE_WEB_PAYMENTS_SDK_URL: square.sdkUrl },
+    });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -54,7 +71,9 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
   const fail = (name: string) =>
     onTestFailed(async () => {
       await browser.shot(`failure-${name}`);
-      console.error(`[payments settings browser test] ${name} failed at ${browser.page.url()}\n${browser.trail.join('\n') || '(no failed requests)'}`);
+      console.error(
+        `[payments settings browser test] ${name} failed at ${browser.page.url()}\n${browser.trail.join('\n') || '(no failed requests)'}`,
+      );
     });
 
   const card = (provider: string): Locator => browser.page.locator(`[data-testid="payments-${provider}"]`);
@@ -73,7 +92,7 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
   /** Presses a card's button and waits for the page's answer (the result message says what happened). */
   async function press(provider: string, button: 'Save' | 'Test connection', expected: RegExp) {
     await card(provider).getByRole('button', { name: button, exact: true }).click();
-    await expect.poll(async () => (await result().count()) ? result().innerText() : '', { timeout: 30_000 }).toMatch(expected);
+    await expect.poll(async () => ((await result().count()) ? result().innerText() : ''), { timeout: 30_000 }).toMatch(expected);
   }
 
   async function fill(provider: string, values: Record<string, string>) {
@@ -81,7 +100,8 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
   }
 
   async function expectFields(provider: string, values: Record<string, string>) {
-    for (const [name, value] of Object.entries(values)) expect(await browser.page.inputValue(`#${provider}-${name}`), `${provider} ${name}`).toBe(value);
+    for (const [name, value] of Object.entries(values))
+      expect(await browser.page.inputValue(`#${provider}-${name}`), `${provider} ${name}`).toBe(value);
   }
 
   /** A secret input after a reload: empty, its placeholder the stored value's last 4. */
@@ -102,14 +122,28 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
 
     // PayPal: environment "live" (the fake answers for both), client id, webhook id, secret.
     await chooseEnvironment('PAYPAL', 'live');
-    await fill('PAYPAL', { clientId: ACCOUNTS.paypal.clientId, webhookId: ACCOUNTS.paypal.webhookId, clientSecret: ACCOUNTS.paypal.clientSecret });
+    await fill('PAYPAL', {
+      clientId: ACCOUNTS.paypal.clientId,
+      webhookId: ACCOUNTS.paypal.webhookId,
+      clientSecret: ACCOUNTS.paypal.clientSecret,
+    });
     await press('PAYPAL', 'Save', /PayPal saved/);
     // Square: "production", location, application, access token, webhook signature key.
     await chooseEnvironment('SQUARE', 'production');
-    await fill('SQUARE', { locationId: ACCOUNTS.square.locationId, applicationId: ACCOUNTS.square.applicationId, accessToken: ACCOUNTS.square.accessToken, webhookSignatureKey: ACCOUNTS.square.webhookSignatureKey });
+    await fill('SQUARE', {
+      locationId: ACCOUNTS.square.locationId,
+      applicationId: ACCOUNTS.square.applicationId,
+      accessToken: ACCOUNTS.square.accessToken,
+      webhookSignatureKey: ACCOUNTS.square.webhookSignatureKey,
+    });
     await press('SQUARE', 'Save', /Square.*saved/);
     // BTCPay: the shop's own server (the fake), store, API key, webhook secret.
-    await fill('BTCPAY', { serverUrl: btcpay.url, storeId: ACCOUNTS.btcpay.storeId, apiKey: ACCOUNTS.btcpay.apiKey, webhookSecret: ACCOUNTS.btcpay.webhookSecret });
+    await fill('BTCPAY', {
+      serverUrl: btcpay.url,
+      storeId: ACCOUNTS.btcpay.storeId,
+      apiKey: ACCOUNTS.btcpay.apiKey,
+      webhookSecret: ACCOUNTS.btcpay.webhookSecret,
+    });
     await press('BTCPAY', 'Save', /BTCPay.*saved/);
 
     // Reload: every field as saved, secrets only as their last 4.
@@ -127,11 +161,20 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     expect(await card('SQUARE').innerText()).toMatch(/\bproduction\b/);
     for (const p of ['PAYPAL', 'SQUARE', 'BTCPAY']) {
       expect(await browser.page.locator(`[data-testid="status-${p}"]`).innerText()).toBe('UNTESTED');
-      expect(await browser.page.locator(`[data-testid="webhook-${p}"]`).innerText()).toMatch(new RegExp(`/webhooks/${p.toLowerCase()}/pcn_[0-9a-f]+$`));
+      expect(await browser.page.locator(`[data-testid="webhook-${p}"]`).innerText()).toMatch(
+        new RegExp(`/webhooks/${p.toLowerCase()}/pcn_[0-9a-f]+$`),
+      );
     }
     // No secret in full anywhere on the page (nor in what the page was sent).
     const html = await browser.page.content();
-    for (const secret of [ACCOUNTS.paypal.clientSecret, ACCOUNTS.square.accessToken, ACCOUNTS.square.webhookSignatureKey, ACCOUNTS.btcpay.apiKey, ACCOUNTS.btcpay.webhookSecret]) expect(html).not.toContain(secret);
+    for (const secret of [
+      ACCOUNTS.paypal.clientSecret,
+      ACCOUNTS.square.accessToken,
+      ACCOUNTS.square.webhookSignatureKey,
+      ACCOUNTS.btcpay.apiKey,
+      ACCOUNTS.btcpay.webhookSecret,
+    ])
+      expect(html).not.toContain(secret);
 
     // Test connection: what each provider answered, on the page and kept on the card after a reload.
     await press('PAYPAL', 'Test connection', /Connected to PayPal live/);
@@ -139,7 +182,8 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     await press('BTCPAY', 'Test connection', /Browser store/);
     await openPayments();
     await browser.shot('03-tested');
-    for (const p of ['PAYPAL', 'SQUARE', 'BTCPAY']) expect(await browser.page.locator(`[data-testid="status-${p}"]`).innerText()).toBe('CONNECTED');
+    for (const p of ['PAYPAL', 'SQUARE', 'BTCPAY'])
+      expect(await browser.page.locator(`[data-testid="status-${p}"]`).innerText()).toBe('CONNECTED');
     expect(await card('SQUARE').innerText()).toMatch(/Last test: Connected to Square production/);
 
     // Saved again with the secret left empty (a new webhook id): the stored secret is kept, so the test passes.
@@ -150,9 +194,19 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     await expectFields('PAYPAL', { clientId: ACCOUNTS.paypal.clientId, webhookId: 'WH-BROWSER-2' });
     await expectMaskedSecret('PAYPAL', 'clientSecret', ACCOUNTS.paypal.clientSecret);
     const stored = await app.services.paymentConnections.load({ tenantId: tenant.id, provider: 'PAYPAL' });
-    expect(stored.conn).toMatchObject({ clientId: ACCOUNTS.paypal.clientId, clientSecret: ACCOUNTS.paypal.clientSecret, webhookId: 'WH-BROWSER-2', environment: 'live' });
+    expect(stored.conn).toMatchObject({
+      clientId: ACCOUNTS.paypal.clientId,
+      clientSecret: ACCOUNTS.paypal.clientSecret,
+      webhookId: 'WH-BROWSER-2',
+      environment: 'live',
+    });
     const sq = await app.services.paymentConnections.load({ tenantId: tenant.id, provider: 'SQUARE' });
-    expect(sq.conn).toMatchObject({ accessToken: ACCOUNTS.square.accessToken, webhookSignatureKey: ACCOUNTS.square.webhookSignatureKey, locationId: ACCOUNTS.square.locationId, environment: 'production' });
+    expect(sq.conn).toMatchObject({
+      accessToken: ACCOUNTS.square.accessToken,
+      webhookSignatureKey: ACCOUNTS.square.webhookSignatureKey,
+      locationId: ACCOUNTS.square.locationId,
+      environment: 'production',
+    });
     // No panel request failed (the trail also lists console noise such as the blocked font host).
     expect(browser.trail.filter((t) => /^\d{3} /.test(t))).toEqual([]);
   }, 300_000);
@@ -165,7 +219,12 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     await openPayments();
 
     // A wrong access token: saved, and the test shows Square's refusal.
-    await fill('SQUARE', { locationId: ACCOUNTS.square.locationId, applicationId: ACCOUNTS.square.applicationId, accessToken: 'EAAAl-wrong-token-0000', webhookSignatureKey: ACCOUNTS.square.webhookSignatureKey });
+    await fill('SQUARE', {
+      locationId: ACCOUNTS.square.locationId,
+      applicationId: ACCOUNTS.square.applicationId,
+      accessToken: 'EAAAl-wrong-token-0000',
+      webhookSignatureKey: ACCOUNTS.square.webhookSignatureKey,
+    });
     await press('SQUARE', 'Save', /Square.*saved/);
     await press('SQUARE', 'Test connection', /Square refused the access token \(401/);
     expect(await browser.page.locator('[data-testid="status-SQUARE"]').innerText()).toBe('FAILED');
@@ -188,7 +247,9 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     await press('SQUARE', 'Save', /Square.*saved/);
     await press('SQUARE', 'Test connection', /Connected to Square/);
     await enableCashAppPay();
-    await expect.poll(async () => (await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).enabledPaymentMethods, { timeout: 30_000 }).toEqual(['VENMO_P2P', 'CASHAPP_PAY']);
+    await expect
+      .poll(async () => (await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).enabledPaymentMethods, { timeout: 30_000 })
+      .toEqual(['VENMO_P2P', 'CASHAPP_PAY']);
   }, 240_000);
 
   it('around it: "Sign-in attempts" in the menu, status badges on the dashboard, the flagged-payment banner on an order', async () => {
@@ -196,10 +257,38 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     const tenant = await f.tenant();
     const owner = await f.adminUser({ tenantId: tenant.id });
     const customer = await f.customer({ tenantId: tenant.id });
-    const order = await f.order({ tenantId: tenant.id, customerId: customer.id, status: 'CANCELLED', paymentMethod: 'PAYPAL', cancelledAt: new Date() });
-    await app.services.paymentConnections.connect(adminCtx(tenant.id), { provider: 'PAYPAL', environment: 'sandbox', config: { clientId: ACCOUNTS.paypal.clientId, webhookId: 'WH-X' }, secrets: { clientSecret: ACCOUNTS.paypal.clientSecret } });
+    const order = await f.order({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      status: 'CANCELLED',
+      paymentMethod: 'PAYPAL',
+      cancelledAt: new Date(),
+    });
+    await app.services.paymentConnections.connect(adminCtx(tenant.id), {
+      provider: 'PAYPAL',
+      environment: 'sandbox',
+      config: { clientId: ACCOUNTS.paypal.clientId, webhookId: 'WH-X' },
+      secrets: { clientSecret: ACCOUNTS.paypal.clientSecret },
+    });
     const conn = await db.paymentConnection.findFirstOrThrow({ where: { tenantId: tenant.id, provider: 'PAYPAL' } });
-    await db.paymentCheckout.create({ data: { tenantId: tenant.id, orderId: order.id, connectionId: conn.id, provider: 'PAYPAL', method: 'PAYPAL', currency: 'USD', orderVersion: 1, state: 'PAID', providerCheckoutId: `PP-${order.id}`, amountCents: 1500, paidAmountCents: 1500, paymentReference: 'CAPTURE-BANNER', unappliedAction: 'FLAGGED', unappliedReason: 'the order is CANCELLED' } });
+    await db.paymentCheckout.create({
+      data: {
+        tenantId: tenant.id,
+        orderId: order.id,
+        connectionId: conn.id,
+        provider: 'PAYPAL',
+        method: 'PAYPAL',
+        currency: 'USD',
+        orderVersion: 1,
+        state: 'PAID',
+        providerCheckoutId: `PP-${order.id}`,
+        amountCents: 1500,
+        paidAmountCents: 1500,
+        paymentReference: 'CAPTURE-BANNER',
+        unappliedAction: 'FLAGGED',
+        unappliedReason: 'the order is CANCELLED',
+      },
+    });
     await browser.signIn(app.baseUrl, owner.email);
 
     await browser.page.waitForSelector('[data-testid="dashboard-status-CANCELLED"]');

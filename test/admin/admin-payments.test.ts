@@ -29,11 +29,25 @@ afterAll(async () => {
 });
 
 const page = (who: AdminAgent, data?: Record<string, unknown>) =>
-  data ? who.agent.post('/admin/api/resources/PaymentConnection/actions/list').set(who.headers()).send(data) : who.agent.get('/admin/api/resources/PaymentConnection/actions/list').set(who.headers());
+  data
+    ? who.agent.post('/admin/api/resources/PaymentConnection/actions/list').set(who.headers()).send(data)
+    : who.agent.get('/admin/api/resources/PaymentConnection/actions/list').set(who.headers());
 const enable = (methods: string[]) => {
   let req = admin.agent.post(`/admin/api/resources/Tenant/records/${tenantId}/edit`).set(admin.headers());
-  const fields: Record<string, string> = { name: 'Shop', currency: 'USD', paymentInstructionsJson: '{}', adminChannelId: '', inventoryTracking: 'true', taxjarEnabled: 'false', taxjarApiKeyNew: '', taxjarFromAddressJson: '', addressValidation: 'false' };
-  methods.forEach((m, i) => { fields[`enabledPaymentMethods.${i}`] = m; });
+  const fields: Record<string, string> = {
+    name: 'Shop',
+    currency: 'USD',
+    paymentInstructionsJson: '{}',
+    adminChannelId: '',
+    inventoryTracking: 'true',
+    taxjarEnabled: 'false',
+    taxjarApiKeyNew: '',
+    taxjarFromAddressJson: '',
+    addressValidation: 'false',
+  };
+  methods.forEach((m, i) => {
+    fields[`enabledPaymentMethods.${i}`] = m;
+  });
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   return req;
 };
@@ -49,7 +63,13 @@ describe('Settings -> Payments', () => {
     expect(refused.body.record.errors.enabledPaymentMethods.message).toMatch(/Settings -> Payments/);
     expect((await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } })).enabledPaymentMethods).toEqual(['VENMO_P2P']);
 
-    const saved = await page(admin, { op: 'save', provider: 'PAYPAL', environment: 'sandbox', config: { clientId: 'AcLpanel0001', webhookId: 'WH-PANEL' }, secrets: { clientSecret: 'EL-panel-secret-4321' } }).expect(200);
+    const saved = await page(admin, {
+      op: 'save',
+      provider: 'PAYPAL',
+      environment: 'sandbox',
+      config: { clientId: 'AcLpanel0001', webhookId: 'WH-PANEL' },
+      secrets: { clientSecret: 'EL-panel-secret-4321' },
+    }).expect(200);
     expect(saved.body.payments.result.ok).toBe(true);
     expect(JSON.stringify(saved.body)).not.toContain('EL-panel-secret');
     const conn = saved.body.payments.connections[0];
@@ -65,7 +85,13 @@ describe('Settings -> Payments', () => {
     expect((await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } })).enabledPaymentMethods).toEqual(['VENMO_P2P', 'PAYPAL']);
 
     // A wrong secret: saved (untested, PayPal switched off), the test shows PayPal's refusal.
-    await page(admin, { op: 'save', provider: 'PAYPAL', environment: 'sandbox', config: { clientId: 'AcLpanel0001', webhookId: 'WH-PANEL' }, secrets: { clientSecret: 'wrong-secret-0000' } }).expect(200);
+    await page(admin, {
+      op: 'save',
+      provider: 'PAYPAL',
+      environment: 'sandbox',
+      config: { clientId: 'AcLpanel0001', webhookId: 'WH-PANEL' },
+      secrets: { clientSecret: 'wrong-secret-0000' },
+    }).expect(200);
     expect((await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } })).enabledPaymentMethods).toEqual(['VENMO_P2P']);
     const failed = await page(admin, { op: 'test', provider: 'PAYPAL' }).expect(200);
     expect(failed.body.payments.result).toMatchObject({ ok: false, message: expect.stringMatching(/invalid_client/) });
@@ -75,11 +101,23 @@ describe('Settings -> Payments', () => {
     expect(gone.body.payments.connections[0]).toMatchObject({ status: 'DISCONNECTED', secretHints: {} });
     expect((await testDb().paymentConnection.findFirstOrThrow({ where: { tenantId } })).secrets).toBeNull();
     const audit = await testDb().auditLog.findMany({ where: { tenantId, entityType: 'PaymentConnection' }, orderBy: { createdAt: 'asc' } });
-    expect(audit.map((e) => e.action)).toEqual(['payment_connection.created', 'payment_connection.tested', 'payment_connection.updated', 'payment_connection.tested', 'payment_connection.disconnected']);
+    expect(audit.map((e) => e.action)).toEqual([
+      'payment_connection.created',
+      'payment_connection.tested',
+      'payment_connection.updated',
+      'payment_connection.tested',
+      'payment_connection.disconnected',
+    ]);
   });
 
   it('bad input gets a clear error and writes nothing; staff cannot open the page', async () => {
-    const bad = await page(admin, { op: 'save', provider: 'BTCPAY', environment: 'production', config: { serverUrl: 'not a url', storeId: '' }, secrets: {} }).expect(200);
+    const bad = await page(admin, {
+      op: 'save',
+      provider: 'BTCPAY',
+      environment: 'production',
+      config: { serverUrl: 'not a url', storeId: '' },
+      secrets: {},
+    }).expect(200);
     expect(bad.body.payments.result).toMatchObject({ ok: false, message: expect.stringMatching(/Invalid BTCPay/) });
     expect(await testDb().paymentConnection.count({ where: { tenantId, provider: 'BTCPAY' } })).toBe(0);
     // AdminJS refuses an inaccessible action with an error notice (200) or 403.

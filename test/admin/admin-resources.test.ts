@@ -24,7 +24,17 @@ const post = (who: AdminAgent, path: string) => who.agent.post(`/admin/api${path
 const get = (who: AdminAgent, path: string) => who.agent.get(`/admin/api${path}`).set(who.headers());
 
 describe('products', () => {
-  const base = { sku: 'HAT-1', name: 'Hat', description: '', unitPriceCents: '1999', currency: 'usd', active: 'true', trackStock: 'true', stock: '7', sortOrder: '2' };
+  const base = {
+    sku: 'HAT-1',
+    name: 'Hat',
+    description: '',
+    unitPriceCents: '1999',
+    currency: 'usd',
+    active: 'true',
+    trackStock: 'true',
+    stock: '7',
+    sortOrder: '2',
+  };
 
   it('creates a product from the form, with role ids as arrays and the price shown as money', async () => {
     const role = snowflake();
@@ -33,7 +43,15 @@ describe('products', () => {
     const res = await req.field('grantedRoleIds.0', role);
     expect(res.body.notice).toMatchObject({ type: 'success' });
     const row = await testDb().product.findFirstOrThrow({ where: { tenantId, sku: 'HAT-1' } });
-    expect(row).toMatchObject({ unitPriceCents: 1999, currency: 'USD', trackStock: true, stock: 7, grantedRoleIds: [role], requiredRoleIds: [], description: null });
+    expect(row).toMatchObject({
+      unitPriceCents: 1999,
+      currency: 'USD',
+      trackStock: true,
+      stock: 7,
+      grantedRoleIds: [role],
+      requiredRoleIds: [],
+      description: null,
+    });
     const list = await get(a, '/resources/Product/actions/list');
     expect(list.body.records.find((r: { id: string }) => r.id === row.id).params.price).toBe('$19.99');
   });
@@ -59,7 +77,19 @@ describe('products', () => {
 
 describe('discounts', () => {
   it('requires percentOff for a percent discount and clears the unused amount', async () => {
-    const fields = { name: 'Spring', type: 'PERCENT', percentOff: '', amountOffCents: '500', scope: 'GLOBAL', startsAt: '', endsAt: '', minSubtotalCents: '0', maxUses: '', maxUsesPerCustomer: '', active: 'true' };
+    const fields = {
+      name: 'Spring',
+      type: 'PERCENT',
+      percentOff: '',
+      amountOffCents: '500',
+      scope: 'GLOBAL',
+      startsAt: '',
+      endsAt: '',
+      minSubtotalCents: '0',
+      maxUses: '',
+      maxUsesPerCustomer: '',
+      active: 'true',
+    };
     let req = post(a, '/resources/Discount/actions/new');
     for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
     const bad = await req;
@@ -74,9 +104,17 @@ describe('discounts', () => {
 
 describe('tenant settings', () => {
   const settings = {
-    name: 'Renamed Shop', currency: 'USD', 'enabledPaymentMethods.0': 'VENMO_P2P', 'enabledPaymentMethods.1': 'ZELLE',
+    name: 'Renamed Shop',
+    currency: 'USD',
+    'enabledPaymentMethods.0': 'VENMO_P2P',
+    'enabledPaymentMethods.1': 'ZELLE',
     paymentInstructionsJson: '{"VENMO_P2P": {"handle": "@renamed", "instructions": "Pay @renamed"}}',
-    adminChannelId: '', inventoryTracking: 'true', taxjarEnabled: 'false', taxjarApiKeyNew: '', taxjarFromAddressJson: '', addressValidation: 'false',
+    adminChannelId: '',
+    inventoryTracking: 'true',
+    taxjarEnabled: 'false',
+    taxjarApiKeyNew: '',
+    taxjarFromAddressJson: '',
+    addressValidation: 'false',
   };
   const save = async (over: Record<string, string>) => {
     let req = post(a, `/resources/Tenant/records/${tenantId}/edit`);
@@ -89,7 +127,12 @@ describe('tenant settings', () => {
     expect(res.body.notice).toMatchObject({ type: 'success' });
     expect(JSON.stringify(res.body)).not.toContain('tj_secret_key_9876');
     const row = await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } });
-    expect(row).toMatchObject({ name: 'Renamed Shop', enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'], adminChannelId: null, taxjarApiKey: 'tj_secret_key_9876' });
+    expect(row).toMatchObject({
+      name: 'Renamed Shop',
+      enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'],
+      adminChannelId: null,
+      taxjarApiKey: 'tj_secret_key_9876',
+    });
     expect(row.paymentInstructions).toEqual({ VENMO_P2P: { handle: '@renamed', instructions: 'Pay @renamed' } });
     const form = await get(a, `/resources/Tenant/records/${tenantId}/edit`);
     expect(JSON.stringify(form.body)).not.toContain('tj_secret_key_9876');
@@ -97,7 +140,11 @@ describe('tenant settings', () => {
   });
 
   it('replaces the TaxJar key without echoing it, and validates JSON and dependent fields', async () => {
-    const res = await save({ taxjarApiKeyNew: 'tj_new_key_1111', taxjarEnabled: 'true', taxjarFromAddressJson: '{"country": "US", "zip": "94103", "state": "CA"}' });
+    const res = await save({
+      taxjarApiKeyNew: 'tj_new_key_1111',
+      taxjarEnabled: 'true',
+      taxjarFromAddressJson: '{"country": "US", "zip": "94103", "state": "CA"}',
+    });
     expect(res.body.notice.type).toBe('success');
     expect(JSON.stringify(res.body)).not.toContain('tj_new_key_1111');
     // Stored encrypted (AES-256-GCM, secret-box.ts), never in the clear.
@@ -117,20 +164,29 @@ describe('tenant settings', () => {
 
 describe('admin users', () => {
   it('creates a tenant user with a hashed password; edit without a password keeps it', async () => {
-    const res = await post(a, '/resources/AdminUser/actions/new').field('email', 'Staffer@Shop.test').field('role', 'TENANT_STAFF').field('password', 'a very long password');
+    const res = await post(a, '/resources/AdminUser/actions/new')
+      .field('email', 'Staffer@Shop.test')
+      .field('role', 'TENANT_STAFF')
+      .field('password', 'a very long password');
     expect(res.body.notice.type).toBe('success');
     expect(JSON.stringify(res.body)).not.toMatch(/scrypt\$|a very long password/);
     const row = await testDb().adminUser.findUniqueOrThrow({ where: { email: 'staffer@shop.test' } });
     expect(row.tenantId).toBe(tenantId);
     expect(await verifyPassword('a very long password', row.passwordHash)).toBe(true);
 
-    const edit = await post(a, `/resources/AdminUser/records/${row.id}/edit`).field('email', 'staffer@shop.test').field('role', 'TENANT_ADMIN').field('password', '');
+    const edit = await post(a, `/resources/AdminUser/records/${row.id}/edit`)
+      .field('email', 'staffer@shop.test')
+      .field('role', 'TENANT_ADMIN')
+      .field('password', '');
     expect(edit.body.notice.type).toBe('success');
     const after = await testDb().adminUser.findUniqueOrThrow({ where: { id: row.id } });
     expect(after.role).toBe('TENANT_ADMIN');
     expect(after.passwordHash).toBe(row.passwordHash);
 
-    const short = await post(a, '/resources/AdminUser/actions/new').field('email', 'short@shop.test').field('role', 'TENANT_STAFF').field('password', 'short');
+    const short = await post(a, '/resources/AdminUser/actions/new')
+      .field('email', 'short@shop.test')
+      .field('role', 'TENANT_STAFF')
+      .field('password', 'short');
     expect(short.body.record.errors.password.message).toMatch(/at least 12/);
   });
 
@@ -146,12 +202,18 @@ describe('guilds', () => {
   it('the platform admin links a Discord server to a tenant; tenant admins only read', async () => {
     const boss = await loggedIn(app.baseUrl, (await f.adminUser({ role: 'PLATFORM_ADMIN', tenantId: null })).email);
     const id = snowflake();
-    const res = await post(boss, '/resources/Guild/actions/new').field('guildId', id).field('name', 'Shop Discord').field('tenant', tenantId);
+    const res = await post(boss, '/resources/Guild/actions/new')
+      .field('guildId', id)
+      .field('name', 'Shop Discord')
+      .field('tenant', tenantId);
     expect(res.body.notice.type).toBe('success');
     expect(await testDb().guild.findUniqueOrThrow({ where: { id } })).toMatchObject({ tenantId, name: 'Shop Discord' });
     const mine = await get(a, '/resources/Guild/actions/list');
     expect(mine.body.records.map((r: { id: string }) => r.id)).toContain(id);
-    const refused = await post(a, '/resources/Guild/actions/new').field('guildId', snowflake()).field('name', 'Mine now').field('tenant', tenantId);
+    const refused = await post(a, '/resources/Guild/actions/new')
+      .field('guildId', snowflake())
+      .field('name', 'Mine now')
+      .field('tenant', tenantId);
     expect(refused.body.notice.type).toBe('error');
   });
 });

@@ -51,12 +51,30 @@ const get = (who: AdminAgent, path: string) => who.agent.get(`/admin/api${path}`
 async function failedGrant() {
   const customer = await f.customer({ tenantId });
   const product = await f.product({ tenantId, grantedRoleIds: [vip] });
-  const order = await f.order({ tenantId, customerId: customer.id, guildId, status: 'PAID', lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1500 }] });
-  const ent = await db.entitlement.create({ data: { tenantId, customerId: customer.id, productId: product.id, roleId: vip, orderId: order.id } });
+  const order = await f.order({
+    tenantId,
+    customerId: customer.id,
+    guildId,
+    status: 'PAID',
+    lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1500 }],
+  });
+  const ent = await db.entitlement.create({
+    data: { tenantId, customerId: customer.id, productId: product.id, roleId: vip, orderId: order.id },
+  });
   const change = await db.roleChange.create({
     data: {
-      tenantId, entitlementId: ent.id, customerId: customer.id, orderId: order.id, productId: product.id, roleId: vip, guildId, action: 'GRANT', state: 'FAILED',
-      failureKind: 'ROLE_TOO_LOW', discordCode: 50013, attempts: 1,
+      tenantId,
+      entitlementId: ent.id,
+      customerId: customer.id,
+      orderId: order.id,
+      productId: product.id,
+      roleId: vip,
+      guildId,
+      action: 'GRANT',
+      state: 'FAILED',
+      failureKind: 'ROLE_TOO_LOW',
+      discordCode: 50013,
+      attempts: 1,
       failureMessage: 'The bot\'s role "Ledgerline" is below the product\'s role "VIP", so Discord will not let the bot give it.',
     },
   });
@@ -104,7 +122,17 @@ describe('Role changes', () => {
 });
 
 describe('products: the role check', () => {
-  const base = { name: 'VIP pass', description: '', unitPriceCents: '999', currency: 'usd', active: 'true', trackStock: 'false', stock: '0', sortOrder: '1', accessDays: '30' };
+  const base = {
+    name: 'VIP pass',
+    description: '',
+    unitPriceCents: '999',
+    currency: 'usd',
+    active: 'true',
+    trackStock: 'false',
+    stock: '0',
+    sortOrder: '1',
+    accessDays: '30',
+  };
   const create = (sku: string, role: string) => {
     let req = post(admin, '/resources/Product/actions/new');
     for (const [k, v] of Object.entries({ ...base, sku })) req = req.field(k, v);
@@ -122,7 +150,10 @@ describe('products: the role check', () => {
     try {
       const ok = await create('VIP-1', vip);
       expect(ok.body.notice).toMatchObject({ type: 'success' });
-      expect(await db.product.findFirstOrThrow({ where: { tenantId, sku: 'VIP-1' } })).toMatchObject({ grantedRoleIds: [vip], accessDays: 30 });
+      expect(await db.product.findFirstOrThrow({ where: { tenantId, sku: 'VIP-1' } })).toMatchObject({
+        grantedRoleIds: [vip],
+        accessDays: 30,
+      });
     } finally {
       discord.guilds.updateRole(guildId, botRole, { position: 2 });
     }
@@ -144,7 +175,18 @@ describe('products: the role check', () => {
 describe('settings: what to do when someone else removes a paid role', () => {
   it('a tenant admin switches the shop to RECORD', async () => {
     let req = post(admin, `/resources/Tenant/records/${tenantId}/edit`);
-    const fields = { name: 'Hobby Shop', currency: 'USD', paymentInstructionsJson: '', adminChannelId: '', inventoryTracking: 'true', taxjarEnabled: 'false', taxjarApiKeyNew: '', taxjarFromAddressJson: '', addressValidation: 'false', roleRemovalPolicy: 'RECORD' };
+    const fields = {
+      name: 'Hobby Shop',
+      currency: 'USD',
+      paymentInstructionsJson: '',
+      adminChannelId: '',
+      inventoryTracking: 'true',
+      taxjarEnabled: 'false',
+      taxjarApiKeyNew: '',
+      taxjarFromAddressJson: '',
+      addressValidation: 'false',
+      roleRemovalPolicy: 'RECORD',
+    };
     for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
     const res = await req;
     expect(res.body.notice).toMatchObject({ type: 'success' });
@@ -157,20 +199,38 @@ describe('products: digital goods', () => {
     const product = await f.product({ tenantId, name: 'Game key', trackStock: true, stock: 0 });
     const res = await post(admin, `/resources/Product/records/${product.id}/uploadKeys`).send({ keys: 'key\nAAA-1\nBBB-2\nAAA-1' });
     expect(res.body.notice).toMatchObject({ type: 'success', message: '2 key(s) added; 2 available.' });
-    expect(await db.product.findUniqueOrThrow({ where: { id: product.id } })).toMatchObject({ digitalKind: 'LICENSE_KEY', stock: 2, trackStock: true });
+    expect(await db.product.findUniqueOrThrow({ where: { id: product.id } })).toMatchObject({
+      digitalKind: 'LICENSE_KEY',
+      stock: 2,
+      trackStock: true,
+    });
     const refused = await post(staff, `/resources/Product/records/${product.id}/uploadKeys`).send({ keys: 'CCC-3' });
     expect(refused.body.notice?.type).not.toBe('success');
     expect(await db.productKey.count({ where: { productId: product.id } })).toBe(2);
   });
 
   it('a product with a download link is saved from the form; a link that is not http(s) is refused', async () => {
-    const fields = { sku: 'PACK-1', name: 'Sound pack', description: '', unitPriceCents: '500', currency: 'usd', active: 'true', trackStock: 'false', stock: '0', sortOrder: '1', digitalKind: 'DOWNLOAD_LINK' };
+    const fields = {
+      sku: 'PACK-1',
+      name: 'Sound pack',
+      description: '',
+      unitPriceCents: '500',
+      currency: 'usd',
+      active: 'true',
+      trackStock: 'false',
+      stock: '0',
+      sortOrder: '1',
+      digitalKind: 'DOWNLOAD_LINK',
+    };
     let bad = post(admin, '/resources/Product/actions/new');
     for (const [k, v] of Object.entries({ ...fields, downloadUrl: 'javascript:alert(1)' })) bad = bad.field(k, v);
     expect(Object.keys((await bad).body.record.errors)).toContain('downloadUrl');
     let req = post(admin, '/resources/Product/actions/new');
     for (const [k, v] of Object.entries({ ...fields, downloadUrl: 'https://files.example/pack.zip' })) req = req.field(k, v);
     expect((await req).body.notice).toMatchObject({ type: 'success' });
-    expect(await db.product.findFirstOrThrow({ where: { tenantId, sku: 'PACK-1' } })).toMatchObject({ digitalKind: 'DOWNLOAD_LINK', downloadUrl: 'https://files.example/pack.zip' });
+    expect(await db.product.findFirstOrThrow({ where: { tenantId, sku: 'PACK-1' } })).toMatchObject({
+      digitalKind: 'DOWNLOAD_LINK',
+      downloadUrl: 'https://files.example/pack.zip',
+    });
   });
 });

@@ -57,7 +57,17 @@ const CASES: RoundTripCase[] = [
   {
     resource: 'Product',
     seed: async (s) =>
-      (await f().product({ tenantId: s.tenant.id, description: 'Soft hoodie', requiredRoleIds: [snowflake(), snowflake()], grantedRoleIds: [snowflake()], trackStock: true, stock: 7, sortOrder: 3 })).id,
+      (
+        await f().product({
+          tenantId: s.tenant.id,
+          description: 'Soft hoodie',
+          requiredRoleIds: [snowflake(), snowflake()],
+          grantedRoleIds: [snowflake()],
+          trackStock: true,
+          stock: 7,
+          sortOrder: 3,
+        })
+      ).id,
     read: (id) => db().product.findUniqueOrThrow({ where: { id } }),
     change: { input: 'name', to: 'Renamed Hoodie' },
     shows: (r) => [...(r.requiredRoleIds as string[]), ...(r.grantedRoleIds as string[]), 'Soft hoodie', '$15.00'],
@@ -65,7 +75,16 @@ const CASES: RoundTripCase[] = [
   {
     resource: 'Discount',
     seed: async (s) =>
-      (await f().discount({ tenantId: s.tenant.id, startsAt: new Date('2026-01-02T03:04:00Z'), endsAt: new Date('2027-05-06T07:08:00Z'), maxUses: 50, maxUsesPerCustomer: 2, minSubtotalCents: 1000 })).id,
+      (
+        await f().discount({
+          tenantId: s.tenant.id,
+          startsAt: new Date('2026-01-02T03:04:00Z'),
+          endsAt: new Date('2027-05-06T07:08:00Z'),
+          maxUses: 50,
+          maxUsesPerCustomer: 2,
+          minSubtotalCents: 1000,
+        })
+      ).id,
     read: (id) => db().discount.findUniqueOrThrow({ where: { id } }),
     change: { input: 'name', to: 'Spring sale' },
     shows: () => ['$10.00', '50'],
@@ -96,7 +115,8 @@ const CASES: RoundTripCase[] = [
   {
     resource: 'Order',
     // Tracking number and notes are empty (null) and stay so: the form must save with them empty.
-    seed: async (s) => (await f().order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paidAt: new Date(), paymentStatus: 'paid' })).id,
+    seed: async (s) =>
+      (await f().order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paidAt: new Date(), paymentStatus: 'paid' })).id,
     read: (id) => db().order.findUniqueOrThrow({ where: { id } }),
     change: { input: 'trackingNumber', to: '1Z999AA10123456784' },
     shows: () => ['$15.00'],
@@ -134,62 +154,77 @@ describe.skipIf(!runBrowserTests)('every panel form saves exactly what it shows'
     await app?.close();
   });
 
-  it.each(CASES.map((c) => [c.resource, c] as const))('%s: edit one field, everything else survives', async (_name, c) => {
-    const { page } = browser;
-    browser.trail.length = 0;
-    onTestFailed(async () => {
-      await browser.shot(`${c.resource}-failure`);
-      console.error(`[round trip ${c.resource}] failed at ${page.url()}\n${browser.trail.join('\n') || '(no failed requests)'}`);
-    });
-    const who = c.as === 'platform' ? shop.platform : shop.owner;
-    if (signedInAs !== who.email) {
-      await browser.signIn(app.baseUrl, who.email);
-      signedInAs = who.email;
-    }
-    const id = await c.seed(shop);
-    const before = await c.read(id);
-    const column = c.change.column ?? c.change.input;
-
-    await page.goto(`${app.baseUrl}/admin/resources/${c.resource}/records/${id}/edit`);
-    const field = page.locator(`[name="${c.change.input}"], #${c.change.input}`).first();
-    await field.waitFor();
-    await browser.shot(`${c.resource}-1-edit`);
-    const kind = await field.evaluate((el) => (el.tagName === 'SELECT' ? 'select' : el.getAttribute('role') === 'combobox' ? 'combobox' : 'text'));
-    if (kind === 'select') await field.selectOption(c.change.to);
-    else if (kind === 'combobox') {
-      // react-select: type the option and pick it.
-      await field.fill(c.change.to);
-      await page.keyboard.press('Enter');
-    } else await field.fill(c.change.to);
-    await page.locator('[data-testid="button-save"], form button[type="submit"]').first().click();
-
-    // Saved: the changed column holds what was typed ...
-    await expect
-      .poll(async () => String((await c.read(id))[column]), { timeout: 20_000, message: `${c.resource}.${column} was not saved; notices: ${await page.locator('[data-testid="notice-wrapper"]').allTextContents().catch(() => [])}` })
-      .toBe(c.change.to);
-    // ... and every other column is exactly as it was.
-    const after = await c.read(id);
-    for (const key of Object.keys(before)) {
-      if (key === column || VOLATILE.has(key)) continue;
-      if (c.alsoSets?.includes(key)) {
-        expect(after[key], `${c.resource}.${key} set by a save of ${column}`).not.toBeNull();
-        continue;
+  it.each(CASES.map((c) => [c.resource, c] as const))(
+    '%s: edit one field, everything else survives',
+    async (_name, c) => {
+      const { page } = browser;
+      browser.trail.length = 0;
+      onTestFailed(async () => {
+        await browser.shot(`${c.resource}-failure`);
+        console.error(`[round trip ${c.resource}] failed at ${page.url()}\n${browser.trail.join('\n') || '(no failed requests)'}`);
+      });
+      const who = c.as === 'platform' ? shop.platform : shop.owner;
+      if (signedInAs !== who.email) {
+        await browser.signIn(app.baseUrl, who.email);
+        signedInAs = who.email;
       }
-      expect(after[key], `${c.resource}.${key} changed by a save of ${column}`).toEqual(before[key]);
-    }
+      const id = await c.seed(shop);
+      const before = await c.read(id);
+      const column = c.change.column ?? c.change.input;
 
-    // The show page shows what was saved.
-    await page.goto(`${app.baseUrl}/admin/resources/${c.resource}/records/${id}/show`);
-    await page.waitForSelector(`text=${c.change.to}`);
-    const body = (await page.textContent('body')) ?? '';
-    for (const text of c.shows(after)) expect(body, `${c.resource} show page`).toContain(text);
-    if (c.audited !== false) {
-      // The save is on the record, in words: "Changed the ..." with the new value.
-      const latest = page.locator('[data-testid="audit-timeline-item"]').first();
-      await expect.poll(() => latest.textContent()).toContain(c.change.to);
-      expect(await latest.textContent()).toContain(who.email);
-    }
-    await browser.shot(`${c.resource}-2-show`);
-    expect(browser.trail.filter((t) => !t.startsWith('console:')), 'failed requests').toEqual([]);
-  }, 120_000);
+      await page.goto(`${app.baseUrl}/admin/resources/${c.resource}/records/${id}/edit`);
+      const field = page.locator(`[name="${c.change.input}"], #${c.change.input}`).first();
+      await field.waitFor();
+      await browser.shot(`${c.resource}-1-edit`);
+      const kind = await field.evaluate((el) =>
+        el.tagName === 'SELECT' ? 'select' : el.getAttribute('role') === 'combobox' ? 'combobox' : 'text',
+      );
+      if (kind === 'select') await field.selectOption(c.change.to);
+      else if (kind === 'combobox') {
+        // react-select: type the option and pick it.
+        await field.fill(c.change.to);
+        await page.keyboard.press('Enter');
+      } else await field.fill(c.change.to);
+      await page.locator('[data-testid="button-save"], form button[type="submit"]').first().click();
+
+      // Saved: the changed column holds what was typed ...
+      await expect
+        .poll(async () => String((await c.read(id))[column]), {
+          timeout: 20_000,
+          message: `${c.resource}.${column} was not saved; notices: ${await page
+            .locator('[data-testid="notice-wrapper"]')
+            .allTextContents()
+            .catch(() => [])}`,
+        })
+        .toBe(c.change.to);
+      // ... and every other column is exactly as it was.
+      const after = await c.read(id);
+      for (const key of Object.keys(before)) {
+        if (key === column || VOLATILE.has(key)) continue;
+        if (c.alsoSets?.includes(key)) {
+          expect(after[key], `${c.resource}.${key} set by a save of ${column}`).not.toBeNull();
+          continue;
+        }
+        expect(after[key], `${c.resource}.${key} changed by a save of ${column}`).toEqual(before[key]);
+      }
+
+      // The show page shows what was saved.
+      await page.goto(`${app.baseUrl}/admin/resources/${c.resource}/records/${id}/show`);
+      await page.waitForSelector(`text=${c.change.to}`);
+      const body = (await page.textContent('body')) ?? '';
+      for (const text of c.shows(after)) expect(body, `${c.resource} show page`).toContain(text);
+      if (c.audited !== false) {
+        // The save is on the record, in words: "Changed the ..." with the new value.
+        const latest = page.locator('[data-testid="audit-timeline-item"]').first();
+        await expect.poll(() => latest.textContent()).toContain(c.change.to);
+        expect(await latest.textContent()).toContain(who.email);
+      }
+      await browser.shot(`${c.resource}-2-show`);
+      expect(
+        browser.trail.filter((t) => !t.startsWith('console:')),
+        'failed requests',
+      ).toEqual([]);
+    },
+    120_000,
+  );
 });

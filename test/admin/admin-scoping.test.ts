@@ -16,8 +16,19 @@ let a: AdminAgent;
 async function makeShop() {
   const shop = await f.shop({ tenant: { taxjarApiKey: `tj_live_${Math.random().toString(36).slice(2)}abcd` } });
   const [first, second] = shop.products as [(typeof shop.products)[number], (typeof shop.products)[number]];
-  const order = await f.order({ tenantId: shop.tenant.id, customerId: shop.customer.id, notes: 'original', lines: [{ productId: first.id, quantity: 1, unitPriceCents: 2500 }] });
-  const paid = await f.order({ tenantId: shop.tenant.id, customerId: shop.customer.id, status: 'PAID', paymentStatus: 'paid', lines: [{ productId: second.id, quantity: 2, unitPriceCents: 500 }] });
+  const order = await f.order({
+    tenantId: shop.tenant.id,
+    customerId: shop.customer.id,
+    notes: 'original',
+    lines: [{ productId: first.id, quantity: 1, unitPriceCents: 2500 }],
+  });
+  const paid = await f.order({
+    tenantId: shop.tenant.id,
+    customerId: shop.customer.id,
+    status: 'PAID',
+    paymentStatus: 'paid',
+    lines: [{ productId: second.id, quantity: 2, unitPriceCents: 500 }],
+  });
   const admin = await f.adminUser({ tenantId: shop.tenant.id, role: 'TENANT_ADMIN' });
   const staff = await f.adminUser({ tenantId: shop.tenant.id, role: 'TENANT_STAFF' });
   const apiKey = await f.apiKey({ tenantId: shop.tenant.id });
@@ -48,7 +59,7 @@ function expectRefused(res: { status: number; body: { record?: { params?: object
 }
 
 describe('tenant scoping', () => {
-  it('lists only the own tenant\'s orders, even when the query asks for another tenant', async () => {
+  it("lists only the own tenant's orders, even when the query asks for another tenant", async () => {
     const res = await get(a, '/resources/Order/actions/list?perPage=100');
     expect(res.status).toBe(200);
     expect(ids(res.body).sort()).toEqual([mine.order.id, mine.paid.id].sort());
@@ -57,7 +68,7 @@ describe('tenant scoping', () => {
     expect(JSON.stringify(forced.body)).not.toContain(theirs.order.id);
   });
 
-  it('refuses another tenant\'s order through the record-action API (show, edit, delete, markAsPaid, refund, cancel)', async () => {
+  it("refuses another tenant's order through the record-action API (show, edit, delete, markAsPaid, refund, cancel)", async () => {
     const other = theirs.order.id;
     const show = await get(a, `/resources/Order/records/${other}/show`);
     expectRefused(show);
@@ -85,14 +96,20 @@ describe('tenant scoping', () => {
     expect(await testDb().product.count({ where: { id: theirs.products[0].id } })).toBe(1);
   });
 
-  it('refuses edits and deletes of another tenant\'s products, and creates new rows in the own tenant only', async () => {
+  it("refuses edits and deletes of another tenant's products, and creates new rows in the own tenant only", async () => {
     expectRefused(await post(a, `/resources/Product/records/${theirs.products[0].id}/edit`).field('name', 'Hijacked'));
     expectRefused(await post(a, `/resources/Product/records/${theirs.products[0].id}/delete`));
     expect((await testDb().product.findUniqueOrThrow({ where: { id: theirs.products[0].id } })).name).not.toBe('Hijacked');
 
     const created = await post(a, '/resources/Product/actions/new')
-      .field('sku', 'SCOPE-1').field('name', 'Scoped').field('unitPriceCents', '100').field('currency', 'USD')
-      .field('active', 'true').field('trackStock', 'false').field('stock', '0').field('sortOrder', '0')
+      .field('sku', 'SCOPE-1')
+      .field('name', 'Scoped')
+      .field('unitPriceCents', '100')
+      .field('currency', 'USD')
+      .field('active', 'true')
+      .field('trackStock', 'false')
+      .field('stock', '0')
+      .field('sortOrder', '0')
       .field('tenant', theirs.tenant.id);
     expect(created.body.notice?.type).toBe('success');
     const row = await testDb().product.findFirstOrThrow({ where: { sku: 'SCOPE-1' } });
@@ -136,9 +153,11 @@ describe('tenant scoping', () => {
     expect(unknown.status).toBe(200);
   });
 
-  it('refuses references to another tenant\'s rows in forms', async () => {
+  it("refuses references to another tenant's rows in forms", async () => {
     const discount = await f.discount({ tenantId: mine.tenant.id, scope: 'ASSIGNED' });
-    const res = await post(a, '/resources/DiscountAssignment/actions/new').field('discount', discount.id).field('customer', theirs.customer.id);
+    const res = await post(a, '/resources/DiscountAssignment/actions/new')
+      .field('discount', discount.id)
+      .field('customer', theirs.customer.id);
     expect(res.body.notice?.type).toBe('error');
     expect(res.body.record.errors.customer.message).toMatch(/No such customer/);
     expect(await testDb().discountAssignment.count({ where: { discountId: discount.id } })).toBe(0);
@@ -158,7 +177,10 @@ describe('roles', () => {
   });
 
   it('a tenant admin cannot create a platform admin', async () => {
-    const res = await post(a, '/resources/AdminUser/actions/new').field('email', 'boss@evil.test').field('role', 'PLATFORM_ADMIN').field('password', 'long enough password');
+    const res = await post(a, '/resources/AdminUser/actions/new')
+      .field('email', 'boss@evil.test')
+      .field('role', 'PLATFORM_ADMIN')
+      .field('password', 'long enough password');
     expect(res.body.notice?.type).toBe('error');
     expect(await testDb().adminUser.count({ where: { email: 'boss@evil.test' } })).toBe(0);
   });
@@ -174,7 +196,10 @@ describe('roles', () => {
     expectRefused(await get(p, `/resources/Order/records/${mine.order.id}/show`));
 
     const created = await post(p, '/resources/AdminUser/actions/new')
-      .field('email', 'new-owner@shop.test').field('role', 'TENANT_ADMIN').field('tenant', theirs.tenant.id).field('password', 'a long new password');
+      .field('email', 'new-owner@shop.test')
+      .field('role', 'TENANT_ADMIN')
+      .field('tenant', theirs.tenant.id)
+      .field('password', 'a long new password');
     expect(created.body.notice?.type).toBe('success');
     const row = await testDb().adminUser.findUniqueOrThrow({ where: { email: 'new-owner@shop.test' } });
     expect(row.tenantId).toBe(theirs.tenant.id);

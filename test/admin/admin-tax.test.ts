@@ -36,7 +36,17 @@ const localMonth = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ,
 
 describe('product tax code', () => {
   it('is saved from the product form, cleared when empty, and refused unless five digits', async () => {
-    const fields = { sku: 'TEE-1', name: 'T-shirt', description: '', unitPriceCents: '2000', currency: 'usd', active: 'true', trackStock: 'false', stock: '0', sortOrder: '1' };
+    const fields = {
+      sku: 'TEE-1',
+      name: 'T-shirt',
+      description: '',
+      unitPriceCents: '2000',
+      currency: 'usd',
+      active: 'true',
+      trackStock: 'false',
+      stock: '0',
+      sortOrder: '1',
+    };
     const send = (path: string, extra: Record<string, string>) => {
       let req = post(admin, path);
       for (const [k, v] of Object.entries({ ...fields, ...extra })) req = req.field(k, v);
@@ -58,25 +68,57 @@ describe('refund form', () => {
   it('the preview and the result say which part of the refund is tax and discount', async () => {
     const p = await f.product({ tenantId, name: 'Mug', unitPriceCents: 1500 });
     // 2 x 15.00, discount 3.00, tax 2.16 (no shipping): one mug returns 15.00 - 1.50 + 1.08 = 14.58.
-    const order = await f.order({ tenantId, customerId, status: 'PAID', paymentStatus: 'paid', paidAt: new Date(), discountCents: 300, taxAmountCents: 216, totalCents: 2916, lines: [{ productId: p.id, name: 'Mug', quantity: 2, unitPriceCents: 1500 }] });
+    const order = await f.order({
+      tenantId,
+      customerId,
+      status: 'PAID',
+      paymentStatus: 'paid',
+      paidAt: new Date(),
+      discountCents: 300,
+      taxAmountCents: 216,
+      totalCents: 2916,
+      lines: [{ productId: p.id, name: 'Mug', quantity: 2, unitPriceCents: 1500 }],
+    });
     const lines = JSON.stringify([{ productId: p.id, quantity: 1, restock: true }]);
-    const preview = await post(admin, `/resources/Order/records/${order.id}/refund`).send({ intent: 'preview', mode: 'PARTIAL_ITEMS', lines });
-    expect(preview.body.preview).toMatchObject({ amount: '$14.58', tax: '$1.08', breakdown: 'Items $15.00 · discount −$1.50 · sales tax $1.08' });
+    const preview = await post(admin, `/resources/Order/records/${order.id}/refund`).send({
+      intent: 'preview',
+      mode: 'PARTIAL_ITEMS',
+      lines,
+    });
+    expect(preview.body.preview).toMatchObject({
+      amount: '$14.58',
+      tax: '$1.08',
+      breakdown: 'Items $15.00 · discount −$1.50 · sales tax $1.08',
+    });
     const done = await post(admin, `/resources/Order/records/${order.id}/refund`).send({ intent: 'refund', mode: 'PARTIAL_ITEMS', lines });
-    expect(done.body.notice.message).toMatch(/^Refund of \$14\.58 \(Items \$15\.00 · discount −\$1\.50 · sales tax \$1\.08\) recorded on order #\d+/);
-    expect(await db.refund.findFirstOrThrow({ where: { orderId: order.id } })).toMatchObject({ amountCents: 1458, taxCents: 108, discountCents: 150 });
+    expect(done.body.notice.message).toMatch(
+      /^Refund of \$14\.58 \(Items \$15\.00 · discount −\$1\.50 · sales tax \$1\.08\) recorded on order #\d+/,
+    );
+    expect(await db.refund.findFirstOrThrow({ where: { orderId: order.id } })).toMatchObject({
+      amountCents: 1458,
+      taxCents: 108,
+      discountCents: 150,
+    });
   });
 });
 
 describe('Tax & exports page', () => {
-  it('shows tax collected minus refunded per month of the shop\'s time zone', async () => {
+  it("shows tax collected minus refunded per month of the shop's time zone", async () => {
     const shop = await f.tenant({ timeZone: TZ });
     const buyer = await f.customer({ tenantId: shop.id });
     const who = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: shop.id })).email);
     const now = new Date();
     // 03:00 UTC on the 1st of this UTC month is still the previous month in Los Angeles.
     const early = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1, 3, 0, 0));
-    const a = await f.order({ tenantId: shop.id, customerId: buyer.id, status: 'PAID', paidAt: early, createdAt: early, taxAmountCents: 700, totalCents: 10_700 });
+    const a = await f.order({
+      tenantId: shop.id,
+      customerId: buyer.id,
+      status: 'PAID',
+      paidAt: early,
+      createdAt: early,
+      taxAmountCents: 700,
+      totalCents: 10_700,
+    });
     await f.order({ tenantId: shop.id, customerId: buyer.id, status: 'PAID', paidAt: now, taxAmountCents: 450, totalCents: 5_450 });
     await f.order({ tenantId: shop.id, customerId: buyer.id, taxAmountCents: 999, totalCents: 1_999 }); // unpaid: no tax collected
     await f.refund({ tenantId: shop.id, orderId: a.id, amountCents: 1_070, taxCents: 70, createdAt: now });
@@ -103,21 +145,37 @@ describe('Tax & exports page', () => {
     expect((await get(admin, '/pages/tax?months=99')).body.notice.message).toMatch(/1 to 36/);
   });
 
-  it('downloads the shop\'s CSV exports; staff and platform admins are refused; bad ranges are explained', async () => {
-    const order = await f.order({ tenantId, customerId, status: 'PAID', paymentStatus: 'paid', paidAt: new Date(), taxAmountCents: 100, totalCents: 1_600 });
-    const other = await f.order({ tenantId: (await f.tenant()).id, customerId: (await f.customer({ tenantId: (await f.tenant()).id })).id });
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
-    const res = await admin.agent.get(`/admin/exports/tax.csv?from=${day}&to=${day}`).buffer(true).parse((r, cb) => {
-      let body = '';
-      r.setEncoding('utf8');
-      r.on('data', (c: string) => (body += c));
-      r.on('end', () => cb(null, body));
+  it("downloads the shop's CSV exports; staff and platform admins are refused; bad ranges are explained", async () => {
+    const order = await f.order({
+      tenantId,
+      customerId,
+      status: 'PAID',
+      paymentStatus: 'paid',
+      paidAt: new Date(),
+      taxAmountCents: 100,
+      totalCents: 1_600,
     });
+    const other = await f.order({
+      tenantId: (await f.tenant()).id,
+      customerId: (await f.customer({ tenantId: (await f.tenant()).id })).id,
+    });
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
+    const res = await admin.agent
+      .get(`/admin/exports/tax.csv?from=${day}&to=${day}`)
+      .buffer(true)
+      .parse((r, cb) => {
+        let body = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (body += c));
+        r.on('end', () => cb(null, body));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toBe(`attachment; filename="tax-${day}-to-${day}.csv"`);
     const text = res.body as string;
-    expect(text.split('\r\n')[0]).toBe('date,type,order_number,transaction_id,currency,ship_to_country,ship_to_state,ship_to_zip,amount_excluding_tax,shipping,sales_tax');
+    expect(text.split('\r\n')[0]).toBe(
+      'date,type,order_number,transaction_id,currency,ship_to_country,ship_to_state,ship_to_zip,amount_excluding_tax,shipping,sales_tax',
+    );
     expect(text).toContain(`,sale,${order.number},${order.id},USD,US,IL,62701,15.00,0.00,1.00\r\n`);
     expect(text).not.toContain(other.id);
 

@@ -38,14 +38,38 @@ describe.runIf(runBrowserTests)('webhook endpoints in the panel (Chromium)', () 
     expect(secret).toMatch(/^whsec_/);
     await browser.shot('created');
     const row = await testDb().webhookEndpoint.findFirstOrThrow({ where: { tenantId: tenant.id } });
-    expect(row).toMatchObject({ url: 'https://hooks.example.com/ledgerline', description: 'Accounting', events: ['order.cancelled', 'order.paid', 'order.refunded'] });
+    expect(row).toMatchObject({
+      url: 'https://hooks.example.com/ledgerline',
+      description: 'Accounting',
+      events: ['order.cancelled', 'order.paid', 'order.refunded'],
+    });
 
     await page.goto(`${app.baseUrl}/admin/resources/WebhookEndpoint`);
     await page.waitForSelector('text=https://hooks.example.com/ledgerline');
     expect(await page.content()).not.toContain(secret);
 
-    const delivery = await testDb().webhookDelivery.create({ data: { tenantId: tenant.id, endpointId: row.id, eventType: 'order.paid', eventKey: 'order.paid:pay_b', body: '{"type":"order.paid"}', status: 'FAILED', attempts: 1, lastStatusCode: 500 } });
-    await testDb().webhookAttempt.create({ data: { tenantId: tenant.id, deliveryId: delivery.id, attempt: 1, statusCode: 500, durationMs: 42, responseExcerpt: 'upstream exploded' } });
+    const delivery = await testDb().webhookDelivery.create({
+      data: {
+        tenantId: tenant.id,
+        endpointId: row.id,
+        eventType: 'order.paid',
+        eventKey: 'order.paid:pay_b',
+        body: '{"type":"order.paid"}',
+        status: 'FAILED',
+        attempts: 1,
+        lastStatusCode: 500,
+      },
+    });
+    await testDb().webhookAttempt.create({
+      data: {
+        tenantId: tenant.id,
+        deliveryId: delivery.id,
+        attempt: 1,
+        statusCode: 500,
+        durationMs: 42,
+        responseExcerpt: 'upstream exploded',
+      },
+    });
     await page.goto(`${app.baseUrl}/admin/resources/WebhookDelivery/records/${delivery.id}/show`);
     await page.waitForSelector('text=upstream exploded');
     expect(await page.content()).toContain('42 ms');

@@ -32,11 +32,16 @@ afterAll(async () => {
 
 const post = (who: AdminAgent, path: string) => who.agent.post(`/admin/api${path}`).set(who.headers());
 const get = (who: AdminAgent, path: string) => who.agent.get(`/admin/api${path}`).set(who.headers());
-const createEndpoint = (who: AdminAgent, data: Record<string, unknown>) => post(who, '/resources/WebhookEndpoint/actions/createEndpoint').send(data);
+const createEndpoint = (who: AdminAgent, data: Record<string, unknown>) =>
+  post(who, '/resources/WebhookEndpoint/actions/createEndpoint').send(data);
 
 describe('webhook endpoints in the admin panel', () => {
   it('a tenant admin creates an endpoint: the secret is returned once, stored encrypted, and signs deliveries', async () => {
-    const res = await createEndpoint(admin, { url: 'http://localhost:9/hooks', events: ['order.paid', 'order.created', 'order.paid'], description: ' ERP ' });
+    const res = await createEndpoint(admin, {
+      url: 'http://localhost:9/hooks',
+      events: ['order.paid', 'order.created', 'order.paid'],
+      description: ' ERP ',
+    });
     expect(res.body.notice).toMatchObject({ type: 'success' });
     const { created } = res.body as { created: { id: string; url: string; events: string[]; secret: string } };
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
@@ -48,7 +53,10 @@ describe('webhook endpoints in the admin panel', () => {
     // The secret is a valid Standard Webhooks key.
     expect(() => new Webhook(created.secret)).not.toThrow();
 
-    for (const body of [(await get(admin, '/resources/WebhookEndpoint/actions/list')).body, (await get(admin, `/resources/WebhookEndpoint/records/${created.id}/show`)).body]) {
+    for (const body of [
+      (await get(admin, '/resources/WebhookEndpoint/actions/list')).body,
+      (await get(admin, `/resources/WebhookEndpoint/records/${created.id}/show`)).body,
+    ]) {
       const text = JSON.stringify(body);
       expect(text).toContain(created.id);
       expect(text).not.toContain(created.secret);
@@ -78,26 +86,59 @@ describe('webhook endpoints in the admin panel', () => {
   });
 
   it('edits the URL and events and disables the endpoint (audited with before and after)', async () => {
-    const { created } = (await createEndpoint(admin, { url: 'https://example.com/a', events: ['order.paid'] })).body as { created: { id: string } };
-    const res = await post(admin, `/resources/WebhookEndpoint/records/${created.id}/edit`).send({ url: 'https://example.com/b', 'events.0': 'order.refunded', 'events.1': 'order.cancelled', enabled: 'false', description: '' });
+    const { created } = (await createEndpoint(admin, { url: 'https://example.com/a', events: ['order.paid'] })).body as {
+      created: { id: string };
+    };
+    const res = await post(admin, `/resources/WebhookEndpoint/records/${created.id}/edit`).send({
+      url: 'https://example.com/b',
+      'events.0': 'order.refunded',
+      'events.1': 'order.cancelled',
+      enabled: 'false',
+      description: '',
+    });
     expect(res.body.notice).toMatchObject({ type: 'success' });
-    expect(await db.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ url: 'https://example.com/b', events: ['order.cancelled', 'order.refunded'], enabled: false, description: null });
+    expect(await db.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({
+      url: 'https://example.com/b',
+      events: ['order.cancelled', 'order.refunded'],
+      enabled: false,
+      description: null,
+    });
     const bad = await post(admin, `/resources/WebhookEndpoint/records/${created.id}/edit`).send({ url: 'http://10.0.0.1/x' });
     expect(bad.body.notice.type).toBe('error');
     expect((await db.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } })).url).toBe('https://example.com/b');
-    const trail = await db.auditLog.findMany({ where: { tenantId, entityType: 'WebhookEndpoint', entityId: created.id, action: 'webhook_endpoint.updated' } });
-    expect(trail).toEqual([expect.objectContaining({ before: expect.objectContaining({ url: 'https://example.com/a', enabled: true }), after: expect.objectContaining({ url: 'https://example.com/b', enabled: false }) })]);
+    const trail = await db.auditLog.findMany({
+      where: { tenantId, entityType: 'WebhookEndpoint', entityId: created.id, action: 'webhook_endpoint.updated' },
+    });
+    expect(trail).toEqual([
+      expect.objectContaining({
+        before: expect.objectContaining({ url: 'https://example.com/a', enabled: true }),
+        after: expect.objectContaining({ url: 'https://example.com/b', enabled: false }),
+      }),
+    ]);
   });
 
   it('shows the delivery log with every attempt, and Redeliver queues the delivery again', async () => {
-    const { created } = (await createEndpoint(admin, { url: 'https://example.com/log', events: ['order.paid'] })).body as { created: { id: string } };
+    const { created } = (await createEndpoint(admin, { url: 'https://example.com/log', events: ['order.paid'] })).body as {
+      created: { id: string };
+    };
     const delivery = await db.webhookDelivery.create({
-      data: { tenantId, endpointId: created.id, eventType: 'order.paid', eventKey: 'order.paid:pay_log', body: '{"type":"order.paid"}', status: 'FAILED', attempts: 2, lastStatusCode: 502 },
+      data: {
+        tenantId,
+        endpointId: created.id,
+        eventType: 'order.paid',
+        eventKey: 'order.paid:pay_log',
+        body: '{"type":"order.paid"}',
+        status: 'FAILED',
+        attempts: 2,
+        lastStatusCode: 502,
+      },
     });
-    await db.webhookAttempt.createMany({ data: [
-      { tenantId, deliveryId: delivery.id, attempt: 1, statusCode: null, durationMs: 10000, error: 'no answer within 10000 ms' },
-      { tenantId, deliveryId: delivery.id, attempt: 2, statusCode: 502, durationMs: 37, responseExcerpt: 'Bad gateway from upstream' },
-    ] });
+    await db.webhookAttempt.createMany({
+      data: [
+        { tenantId, deliveryId: delivery.id, attempt: 1, statusCode: null, durationMs: 10000, error: 'no answer within 10000 ms' },
+        { tenantId, deliveryId: delivery.id, attempt: 2, statusCode: 502, durationMs: 37, responseExcerpt: 'Bad gateway from upstream' },
+      ],
+    });
     const list = await get(admin, '/resources/WebhookDelivery/actions/list');
     const listed = (list.body.records as { id: string; params: Record<string, unknown> }[]).find((r) => r.id === delivery.id);
     expect(listed?.params).toMatchObject({ eventType: 'order.paid', status: 'FAILED', attempts: 2, lastStatusCode: 502 });
@@ -111,19 +152,35 @@ describe('webhook endpoints in the admin panel', () => {
     const res = await post(admin, `/resources/WebhookDelivery/records/${delivery.id}/redeliver`);
     expect(res.body.notice).toMatchObject({ type: 'success' });
     expect((await db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('PENDING');
-    const jobs = await db.$queryRaw<{ key: string }[]>`SELECT j.key FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id WHERE k.identifier = ${WEBHOOK_DELIVER_TASK} AND j.payload->>'deliveryId' = ${delivery.id}`;
+    const jobs = await db.$queryRaw<
+      { key: string }[]
+    >`SELECT j.key FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id WHERE k.identifier = ${WEBHOOK_DELIVER_TASK} AND j.payload->>'deliveryId' = ${delivery.id}`;
     expect(jobs).toEqual([{ key: `webhook:${delivery.id}` }]);
   });
 
   it('staff and other shops can neither see nor change endpoints and deliveries', async () => {
-    const { created } = (await createEndpoint(admin, { url: 'https://example.com/guarded', events: ['order.paid'] })).body as { created: { id: string } };
-    const delivery = await db.webhookDelivery.create({ data: { tenantId, endpointId: created.id, eventType: 'order.paid', eventKey: 'order.paid:pay_guard', body: '{}', status: 'FAILED', attempts: 1 } });
+    const { created } = (await createEndpoint(admin, { url: 'https://example.com/guarded', events: ['order.paid'] })).body as {
+      created: { id: string };
+    };
+    const delivery = await db.webhookDelivery.create({
+      data: {
+        tenantId,
+        endpointId: created.id,
+        eventType: 'order.paid',
+        eventKey: 'order.paid:pay_guard',
+        body: '{}',
+        status: 'FAILED',
+        attempts: 1,
+      },
+    });
     for (const who of [staff, otherAdmin]) {
       expect(JSON.stringify((await get(who, '/resources/WebhookEndpoint/actions/list')).body)).not.toContain(created.id);
       expect(JSON.stringify((await get(who, '/resources/WebhookDelivery/actions/list')).body)).not.toContain(delivery.id);
       expect(JSON.stringify((await get(who, `/resources/WebhookDelivery/records/${delivery.id}/show`)).body)).not.toContain('pay_guard');
       expect((await post(who, `/resources/WebhookDelivery/records/${delivery.id}/redeliver`)).body.notice?.type).not.toBe('success');
-      expect((await post(who, `/resources/WebhookEndpoint/records/${created.id}/edit`).send({ enabled: 'false' })).body.notice?.type).not.toBe('success');
+      expect(
+        (await post(who, `/resources/WebhookEndpoint/records/${created.id}/edit`).send({ enabled: 'false' })).body.notice?.type,
+      ).not.toBe('success');
       expect((await post(who, `/resources/WebhookEndpoint/records/${created.id}/delete`)).body.notice?.type).not.toBe('success');
     }
     expect((await createEndpoint(staff, { url: 'https://example.com/x', events: ['order.paid'] })).body.created).toBeUndefined();

@@ -38,13 +38,23 @@ describe('Discord roles and channels by name', () => {
     expect(roles.map((r) => r.label)).toEqual(['Shop Admin', 'Moderator', 'VIP', 'Member']);
     expect(roles.map((r) => r.value)).not.toContain(guild.id);
     const settings = await get(owner, `/resources/Tenant/records/${tenant.id}/show`);
-    expect(JSON.parse(settings.body.record.params.adminChannelIdOptions).map((c: { label: string }) => c.label)).toEqual(['#general', '#orders', '#announcements']);
+    expect(JSON.parse(settings.body.record.params.adminChannelIdOptions).map((c: { label: string }) => c.label)).toEqual([
+      '#general',
+      '#orders',
+      '#announcements',
+    ]);
     expect(discord.find('GET', new RegExp(`^/guilds/${guild.id}/roles$`)).length).toBe(1);
   });
 
   it('falls back to ids when the bot cannot list them', async () => {
     const { tenant, owner } = await shopWithOwner();
-    discord.fail({ method: 'GET', path: /^\/guilds\/\d+\/(roles|channels)$/, status: 403, body: { message: 'Missing Access', code: 50001 }, times: Infinity });
+    discord.fail({
+      method: 'GET',
+      path: /^\/guilds\/\d+\/(roles|channels)$/,
+      status: 403,
+      body: { message: 'Missing Access', code: 50001 },
+      times: Infinity,
+    });
     try {
       const edit = await get(owner, `/resources/Tenant/records/${tenant.id}/edit`);
       expect(edit.status).toBe(200);
@@ -74,7 +84,13 @@ describe('words, not internals', () => {
     const order = await f.order({ tenantId: tenant.id, customerId: customer.id, createdAt: new Date('2026-07-01T10:00:00Z') });
     const show = await get(owner, `/resources/Customer/records/${customer.id}/show`);
     expect(JSON.parse(show.body.record.params.customerOrdersJson)).toEqual([
-      expect.objectContaining({ number: order.number, status: 'Awaiting payment', total: '$15.00', when: 'Jul 1, 2026, 12:00 PM GMT+2', url: `/admin/resources/Order/records/${order.id}/show` }),
+      expect.objectContaining({
+        number: order.number,
+        status: 'Awaiting payment',
+        total: '$15.00',
+        when: 'Jul 1, 2026, 12:00 PM GMT+2',
+        url: `/admin/resources/Order/records/${order.id}/show`,
+      }),
     ]);
   });
 
@@ -90,7 +106,12 @@ describe('words, not internals', () => {
       .field('timeZone', 'Mars/Olympus_Mons');
     expect(res.body.notice.type).toBe('error');
     expect(res.body.record.errors.timeZone.message).toMatch(/IANA time zone/);
-    expect(res.body.record.params).toMatchObject({ name: 'Typed name', timeZone: 'Mars/Olympus_Mons', 'enabledPaymentMethods.0': 'ZELLE', 'adminRoleIds.0': '123456789012345678' });
+    expect(res.body.record.params).toMatchObject({
+      name: 'Typed name',
+      timeZone: 'Mars/Olympus_Mons',
+      'enabledPaymentMethods.0': 'ZELLE',
+      'adminRoleIds.0': '123456789012345678',
+    });
     expect(res.body.record.params['enabledPaymentMethods.1']).toBeUndefined();
     expect((await testDb().tenant.findUniqueOrThrow({ where: { id: tenant.id } })).name).toBe(tenant.name);
   });

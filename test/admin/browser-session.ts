@@ -40,7 +40,16 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: opts.viewport ?? { width: 1400, height: 1000 },
     ...(opts.mobile ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}),
   });

@@ -34,12 +34,18 @@ async function paidOrder() {
 describe('/refund', () => {
   it('refunds partially by amount (no inventory change), then by items, then the rest in full', async () => {
     const s = await paidOrder();
-    const byAmount = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: s.order.id, amount: 500, reason: 'Damage compensation' }));
+    const byAmount = await interact(
+      h,
+      commandInteraction(s.asAdmin, 'refund', { order: s.order.id, amount: 500, reason: 'Damage compensation' }),
+    );
     expect(textOf(byAmount)).toContain('Refunded $5.00');
     expect(textOf(byAmount)).toContain('PARTIAL_AMOUNT');
     expect(textOf(byAmount)).toContain('No inventory change');
 
-    const byItems = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: String(s.order.number), items: `${s.p1.id}:1, ${s.p2.id}` }));
+    const byItems = await interact(
+      h,
+      commandInteraction(s.asAdmin, 'refund', { order: String(s.order.number), items: `${s.p1.id}:1, ${s.p2.id}` }),
+    );
     expect(textOf(byItems)).toContain('PARTIAL_ITEMS');
     expect(textOf(byItems)).toContain('Refunded $30.00');
     expect(textOf(byItems)).toContain('Admin-initiated refund');
@@ -56,23 +62,40 @@ describe('/refund', () => {
     expect(textOf(nothing)).toMatch(/Could not do that|refund/i);
   });
 
-  it('an item refund of a taxed, discounted order returns the items\' share of the tax: the reply and the DM say which part is tax', async () => {
+  it("an item refund of a taxed, discounted order returns the items' share of the tax: the reply and the DM say which part is tax", async () => {
     const s = await f.shop();
     const [p1, p2] = s.products;
     // 2 x 25.00 + 1 x 5.00 = 55.00, discount 5.50, shipping 4.50, tax 4.10: total 58.10.
     // Discount split 5.00 / 0.50; tax split over 45.00 / 4.50 / shipping 4.50: 3.42 / 0.34 / 0.34.
     const order = await f.order({
-      tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id, status: 'PAID', paymentStatus: 'paid',
-      discountCents: 550, shippingCents: 450, taxAmountCents: 410, totalCents: 5810,
-      lines: [{ productId: p1!.id, name: p1!.name, quantity: 2, unitPriceCents: 2500 }, { productId: p2!.id, name: p2!.name, quantity: 1, unitPriceCents: 500 }],
+      tenantId: s.tenant.id,
+      customerId: s.customer.id,
+      guildId: s.guild.id,
+      status: 'PAID',
+      paymentStatus: 'paid',
+      discountCents: 550,
+      shippingCents: 450,
+      taxAmountCents: 410,
+      totalCents: 5810,
+      lines: [
+        { productId: p1!.id, name: p1!.name, quantity: 2, unitPriceCents: 2500 },
+        { productId: p2!.id, name: p2!.name, quantity: 1, unitPriceCents: 500 },
+      ],
     });
     const admin = { guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) };
     const res = await interact(h, commandInteraction(admin, 'refund', { order: order.id, items: `${p1!.id}:1` }));
     // One of two units: 25.00 - 2.50 discount + 3.42 / 2 = 1.71 tax = 24.21.
     expect(textOf(res)).toContain('Refunded $24.21');
     expect(textOf(res)).toContain('Items $25.00 · discount −$2.50 · sales tax $1.71');
-    expect(await db.refund.findFirstOrThrow({ where: { orderId: order.id } })).toMatchObject({ amountCents: 2421, taxCents: 171, discountCents: 250, shippingCents: 0 });
-    const dm = await h.fake.waitFor((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.body).includes('We refunded **$24.21**'));
+    expect(await db.refund.findFirstOrThrow({ where: { orderId: order.id } })).toMatchObject({
+      amountCents: 2421,
+      taxCents: 171,
+      discountCents: 250,
+      shippingCents: 0,
+    });
+    const dm = await h.fake.waitFor(
+      (c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.body).includes('We refunded **$24.21**'),
+    );
     expect(JSON.stringify(dm.body)).toContain('Items $25.00 · discount −$2.50 · sales tax $1.71.');
     expect(h.fake.dmRecipient(dm.path.split('/')[2]!)).toBe(s.customer.discordUserId);
   });
@@ -109,17 +132,27 @@ describe('reject button and modal', () => {
     const s = await f.shop();
     const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id });
     const admin = { guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) };
-    const adminMessage = { id: '1', channel_id: s.tenant.adminChannelId, embeds: [{ title: `New order #${order.number}` }], components: [] };
+    const adminMessage = {
+      id: '1',
+      channel_id: s.tenant.adminChannelId,
+      embeds: [{ title: `New order #${order.number}` }],
+      components: [],
+    };
     const opened = await interact(h, componentInteraction(admin, `payment:reject:${order.payment.id}`, { message: adminMessage }));
     expect(opened).toMatchObject({ type: 9, data: { custom_id: `payment:reject-modal:${order.payment.id}` } });
     const empty = await interact(h, modalInteraction(admin, `payment:reject-modal:${order.payment.id}`, { reason: '  ' }, adminMessage));
     expect(textOf(empty)).toMatch(/reason/);
-    const done = await interact(h, modalInteraction(admin, `payment:reject-modal:${order.payment.id}`, { reason: 'No payment arrived' }, adminMessage));
+    const done = await interact(
+      h,
+      modalInteraction(admin, `payment:reject-modal:${order.payment.id}`, { reason: 'No payment arrived' }, adminMessage),
+    );
     expect(done.type).toBe(7);
     expect(textOf(done)).toContain('Rejected by');
     expect(textOf(done)).toContain('No payment arrived');
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
-    const dm = await h.fake.waitFor((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.body).includes('No payment arrived'));
+    const dm = await h.fake.waitFor(
+      (c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.body).includes('No payment arrived'),
+    );
     expect(h.fake.dmRecipient(dm.path.split('/')[2]!)).toBe(s.customer.discordUserId);
   });
 });
@@ -141,14 +174,26 @@ async function until<T>(fn: () => Promise<T | undefined | null | false>, timeout
 
 /** Message posts to the DM channel of one user containing `text`, in order. */
 function dmPostsTo(userId: string, text: string) {
-  return h.fake.calls.filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && h.fake.dmRecipient(c.path.split('/')[2]!) === userId && JSON.stringify(c.body).includes(text));
+  return h.fake.calls.filter(
+    (c) =>
+      c.method === 'POST' &&
+      /^\/channels\/\d+\/messages$/.test(c.path) &&
+      h.fake.dmRecipient(c.path.split('/')[2]!) === userId &&
+      JSON.stringify(c.body).includes(text),
+  );
 }
 
 describe('notification failures', () => {
   it('DMs closed (403, 50007): not retried, recorded on the order and the customer', async () => {
     const s = await f.shop();
     const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid' });
-    h.fake.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 403, body: { message: 'Cannot send messages to this user', code: 50007 }, times: 1 });
+    h.fake.fail({
+      method: 'POST',
+      path: /^\/channels\/\d+\/messages$/,
+      status: 403,
+      body: { message: 'Cannot send messages to this user', code: 50007 },
+      times: 1,
+    });
     const before = h.fake.calls.length;
     await emitPaid(s.tenant.id, order.id, order.payment.id);
     const o = await until(async () => {
@@ -160,21 +205,33 @@ describe('notification failures', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(h.fake.calls.length).toBeGreaterThan(before);
     expect(dmPostsTo(s.customer.discordUserId, '').map((c) => c.status)).toEqual([403]);
-    const jobs = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`;
+    const jobs = await db.$queryRaw<
+      { n: bigint }[]
+    >`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`;
     expect(Number(jobs[0]!.n)).toBe(0); // the job ended (no retry pending)
     // The admins are told who was not reached about what, once.
-    const notes = h.fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${s.tenant.adminChannelId}/messages` && JSON.stringify(c.body).includes('Customer not reached'));
+    const notes = h.fake.calls.filter(
+      (c) =>
+        c.method === 'POST' &&
+        c.path === `/channels/${s.tenant.adminChannelId}/messages` &&
+        JSON.stringify(c.body).includes('Customer not reached'),
+    );
     expect(notes).toHaveLength(1);
     expect(JSON.stringify(notes[0]!.body)).toContain(`<@${s.customer.discordUserId}>`);
     expect(JSON.stringify(notes[0]!.body)).toContain(`the payment receipt for order #${order.number}`);
   });
 
-  it('while a customer\'s DMs are known closed, later notices skip the DM and still tell the admins', async () => {
+  it("while a customer's DMs are known closed, later notices skip the DM and still tell the admins", async () => {
     const s = await f.shop();
     await db.customer.update({ where: { id: s.customer.id }, data: { dmClosedAt: new Date() } });
     const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid' });
     await emitPaid(s.tenant.id, order.id, order.payment.id);
-    const note = await h.fake.waitFor((c) => c.method === 'POST' && c.path === `/channels/${s.tenant.adminChannelId}/messages` && JSON.stringify(c.body).includes(`order #${order.number}`));
+    const note = await h.fake.waitFor(
+      (c) =>
+        c.method === 'POST' &&
+        c.path === `/channels/${s.tenant.adminChannelId}/messages` &&
+        JSON.stringify(c.body).includes(`order #${order.number}`),
+    );
     expect(JSON.stringify(note.body)).toContain('does not accept direct messages');
     expect(dmPostsTo(s.customer.discordUserId, '')).toEqual([]);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).customerDmFailedAt).toBeInstanceOf(Date);
@@ -183,9 +240,20 @@ describe('notification failures', () => {
   it('429 with Retry-After is waited out and the receipt is delivered once', async () => {
     const s = await f.shop();
     const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid' });
-    h.fake.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 429, body: { message: 'You are being rate limited.', retry_after: 0.2, global: false }, headers: { 'retry-after': '0.2' }, times: 1 });
+    h.fake.fail({
+      method: 'POST',
+      path: /^\/channels\/\d+\/messages$/,
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: 0.2, global: false },
+      headers: { 'retry-after': '0.2' },
+      times: 1,
+    });
     await emitPaid(s.tenant.id, order.id, order.payment.id);
-    await until(async () => h.fake.directMessages().some((m) => m.userId === s.customer.discordUserId && JSON.stringify(m.body).includes(`order #${order.number}`)));
+    await until(async () =>
+      h.fake
+        .directMessages()
+        .some((m) => m.userId === s.customer.discordUserId && JSON.stringify(m.body).includes(`order #${order.number}`)),
+    );
     const ok = dmPostsTo(s.customer.discordUserId, 'receipt for order');
     expect(ok.map((c) => c.status)).toEqual([429, 200]); // waited out, then delivered once
     expect(h.fake.directMessages().filter((m) => m.userId === s.customer.discordUserId)).toHaveLength(1);
@@ -195,10 +263,23 @@ describe('notification failures', () => {
     const s = await f.shop();
     const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid' });
     // Two failures: the REST client's one immediate retry, then a thrown error and a job retry.
-    h.fake.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 500, body: { message: 'Internal Server Error', code: 0 }, times: 2 });
+    h.fake.fail({
+      method: 'POST',
+      path: /^\/channels\/\d+\/messages$/,
+      status: 500,
+      body: { message: 'Internal Server Error', code: 0 },
+      times: 2,
+    });
     await emitPaid(s.tenant.id, order.id, order.payment.id);
     const receipt = `receipt for order #${order.number}`;
-    await until(async () => (await db.$queryRaw<{ attempts: number }[]>`SELECT attempts FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`)[0]?.attempts === 1);
+    await until(
+      async () =>
+        (
+          await db.$queryRaw<
+            { attempts: number }[]
+          >`SELECT attempts FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`
+        )[0]?.attempts === 1,
+    );
     // graphile-worker schedules the retry ~e^1 s later; pull it forward instead of waiting.
     await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE payload::text LIKE ${`%${order.id}%`}`;
     await until(async () => dmPostsTo(s.customer.discordUserId, receipt).some((c) => c.status === 200));
@@ -210,12 +291,23 @@ describe('notification failures', () => {
 });
 
 describe('refund.processor_failed', () => {
-  it('tells the admin channel that the money was not returned, naming the order, amount, customer and the processor\'s answer', async () => {
+  it("tells the admin channel that the money was not returned, naming the order, amount, customer and the processor's answer", async () => {
     const s = await f.shop();
     const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PARTIALLY_REFUNDED', paymentStatus: 'paid' });
-    const alert = { tenantId: s.tenant.id, orderId: order.id, refundId: 'ref_test_1', amountCents: 1500, currency: 'USD', error: 'refund rejected: charge disputed', permanent: true };
+    const alert = {
+      tenantId: s.tenant.id,
+      orderId: order.id,
+      refundId: 'ref_test_1',
+      amountCents: 1500,
+      currency: 'USD',
+      error: 'refund rejected: charge disputed',
+      permanent: true,
+    };
     await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.refundFailed, alert));
-    const post = await h.fake.waitFor((c) => c.method === 'POST' && c.path === `/channels/${s.tenant.adminChannelId}/messages` && JSON.stringify(c.body).includes('ref_test_1'));
+    const post = await h.fake.waitFor(
+      (c) =>
+        c.method === 'POST' && c.path === `/channels/${s.tenant.adminChannelId}/messages` && JSON.stringify(c.body).includes('ref_test_1'),
+    );
     const text = JSON.stringify(post.body);
     expect(text).toContain(`Refund NOT returned: order #${order.number}`);
     expect(text).toContain('$15.00');
@@ -227,9 +319,20 @@ describe('refund.processor_failed', () => {
 
   it('still alerts when the order was deleted meanwhile', async () => {
     const s = await f.shop();
-    const alert = { tenantId: s.tenant.id, orderId: 'ord_gone', refundId: 'ref_test_2', amountCents: 700, currency: 'USD', error: 'not reachable', permanent: false };
+    const alert = {
+      tenantId: s.tenant.id,
+      orderId: 'ord_gone',
+      refundId: 'ref_test_2',
+      amountCents: 700,
+      currency: 'USD',
+      error: 'not reachable',
+      permanent: false,
+    };
     await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.refundFailed, alert));
-    const post = await h.fake.waitFor((c) => c.method === 'POST' && c.path === `/channels/${s.tenant.adminChannelId}/messages` && JSON.stringify(c.body).includes('ref_test_2'));
+    const post = await h.fake.waitFor(
+      (c) =>
+        c.method === 'POST' && c.path === `/channels/${s.tenant.adminChannelId}/messages` && JSON.stringify(c.body).includes('ref_test_2'),
+    );
     expect(JSON.stringify(post.body)).toContain('order ord_gone (since deleted)');
     expect(JSON.stringify(post.body)).toContain('Every retry failed');
   });
@@ -244,7 +347,14 @@ describe('notifications run again after a crash', () => {
     await until(async () => dmPostsTo(s.customer.discordUserId, receipt).some((c) => c.status === 200));
     // The same job again, as the liveness sweeper would release it after its worker was killed.
     await emitPaid(s.tenant.id, order.id, order.payment.id);
-    await until(async () => (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`)[0]?.n === 0);
+    await until(
+      async () =>
+        (
+          await db.$queryRaw<
+            { n: number }[]
+          >`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`
+        )[0]?.n === 0,
+    );
     await new Promise((r) => setTimeout(r, 300));
     const posts = dmPostsTo(s.customer.discordUserId, receipt);
     expect(posts).toHaveLength(1);

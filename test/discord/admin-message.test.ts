@@ -15,9 +15,19 @@ const h = useHarness({ worker: true });
 /** An unpaid order whose admin message was posted (by the real order.created job); returns where. */
 async function postedOrder() {
   const s = await f.shop();
-  const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, paymentStatus: 'awaiting_admin_approval', guildId: s.guild.id });
+  const order = await f.order({
+    tenantId: s.tenant.id,
+    customerId: s.customer.id,
+    paymentStatus: 'awaiting_admin_approval',
+    guildId: s.guild.id,
+  });
   await h.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: s.tenant.id, orderId: order.id });
-  await h.fake.waitFor((c) => c.method === 'POST' && c.path === `/channels/${s.tenant.adminChannelId}/messages` && JSON.stringify(c.body).includes(`#${order.number}`));
+  await h.fake.waitFor(
+    (c) =>
+      c.method === 'POST' &&
+      c.path === `/channels/${s.tenant.adminChannelId}/messages` &&
+      JSON.stringify(c.body).includes(`#${order.number}`),
+  );
   const stored = await waitUntil(async () => {
     const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
     return o.adminMessageId ? o : null;
@@ -34,7 +44,8 @@ async function waitUntil<T>(probe: () => Promise<T | null>): Promise<T> {
   }
 }
 
-const edited = (path: string, text: string) => h.fake.waitFor((c) => c.method === 'PATCH' && c.path === path && JSON.stringify(c.body).includes(text));
+const edited = (path: string, text: string) =>
+  h.fake.waitFor((c) => c.method === 'PATCH' && c.path === path && JSON.stringify(c.body).includes(text));
 
 describe('admin-channel order message', () => {
   it('/payment-confirm marks it paid and removes the buttons', async () => {
@@ -47,9 +58,11 @@ describe('admin-channel order message', () => {
     expect(JSON.stringify(call.body)).toContain(`confirmed by <@${admin.id}>`);
   });
 
-  it('the panel\'s mark-as-paid edits it too', async () => {
+  it("the panel's mark-as-paid edits it too", async () => {
     const { s, order, messagePath } = await postedOrder();
-    await h.t.services.orderAdmin.update({ tenantId: s.tenant.id, actor: { type: 'PANEL_ADMIN', id: 'adm_1' } }, order.id, { status: 'PAID' });
+    await h.t.services.orderAdmin.update({ tenantId: s.tenant.id, actor: { type: 'PANEL_ADMIN', id: 'adm_1' } }, order.id, {
+      status: 'PAID',
+    });
     const call = await edited(messagePath, 'confirmed in the admin panel');
     expect(JSON.stringify(call.body)).not.toContain('payment:approve');
   });
@@ -64,7 +77,11 @@ describe('admin-channel order message', () => {
     const rolePath = `/guilds/${s.guild.id}/members/${s.customer.discordUserId}/roles/${roleId}`;
     await h.fake.waitFor((c) => c.method === 'PUT' && c.path === rolePath);
 
-    const { changed } = await h.t.services.orderAdmin.cancel({ tenantId: s.tenant.id, actor: { type: 'PANEL_ADMIN', id: 'adm_1' } }, order.id, { note: 'Cannot ship' });
+    const { changed } = await h.t.services.orderAdmin.cancel(
+      { tenantId: s.tenant.id, actor: { type: 'PANEL_ADMIN', id: 'adm_1' } },
+      order.id,
+      { note: 'Cannot ship' },
+    );
     expect(changed).toBe(true);
     const after = await db.order.findUniqueOrThrow({ where: { id: order.id } });
     expect(after.status).toBe('CANCELLED');
@@ -90,7 +107,10 @@ describe('admin-channel order message', () => {
   it('a rejection from the API says rejected, with the reason', async () => {
     const { s, order, messagePath } = await postedOrder();
     const payment = await db.payment.findFirstOrThrow({ where: { orderId: order.id } });
-    await h.t.services.payments.reject({ tenantId: s.tenant.id, actor: { type: 'API_KEY', id: 'key_1' } }, { paymentId: payment.id, reason: 'No money arrived' });
+    await h.t.services.payments.reject(
+      { tenantId: s.tenant.id, actor: { type: 'API_KEY', id: 'key_1' } },
+      { paymentId: payment.id, reason: 'No money arrived' },
+    );
     await edited(messagePath, 'Payment rejected: No money arrived');
   });
 });

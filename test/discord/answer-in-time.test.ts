@@ -19,7 +19,15 @@ afterAll(async () => {
 });
 
 const log = createLogger({ level: 'silent', pretty: false });
-const interaction = (type: number, token: string, message?: object) => ({ id: '1', application_id: '123456789012345678', type, token, version: 1, ...(message ? { message } : {}) }) as unknown as APIInteraction;
+const interaction = (type: number, token: string, message?: object) =>
+  ({
+    id: '1',
+    application_id: '123456789012345678',
+    type,
+    token,
+    version: 1,
+    ...(message ? { message } : {}),
+  }) as unknown as APIInteraction;
 const never = new Promise<void>(() => undefined);
 /** A promise the test resolves when it chooses. */
 function later<T>() {
@@ -32,7 +40,14 @@ async function slow(type: number, token: string, answer: APIInteractionResponse,
   const rest = createDiscordRest({ apiBaseUrl: fake.apiBase });
   const work = later<APIInteractionResponse>();
   // The deadline has passed before the work is done.
-  const res = await answerInTime({ interaction: interaction(type, token, message), work: work.promise, deferNow: false, deadline: Promise.resolve(), rest, log });
+  const res = await answerInTime({
+    interaction: interaction(type, token, message),
+    work: work.promise,
+    deferNow: false,
+    deadline: Promise.resolve(),
+    rest,
+    log,
+  });
   work.resolve(answer);
   return res;
 }
@@ -40,14 +55,28 @@ async function slow(type: number, token: string, answer: APIInteractionResponse,
 describe('answerInTime', () => {
   it('answers directly when the handler is done before the deadline', async () => {
     const rest = createDiscordRest({ apiBaseUrl: fake.apiBase });
-    const res = await answerInTime({ interaction: interaction(3, 'fast', {}), work: Promise.resolve(update({ content: 'hi' })), deferNow: false, deadline: never, rest, log });
+    const res = await answerInTime({
+      interaction: interaction(3, 'fast', {}),
+      work: Promise.resolve(update({ content: 'hi' })),
+      deferNow: false,
+      deadline: never,
+      rest,
+      log,
+    });
     expect(res.type).toBe(InteractionResponseType.UpdateMessage);
   });
 
   it('defers at once when the route asks to, even before the deadline', async () => {
     const rest = createDiscordRest({ apiBaseUrl: fake.apiBase });
     const work = later<APIInteractionResponse>();
-    const res = await answerInTime({ interaction: interaction(3, 'defer-now', {}), work: work.promise, deferNow: Promise.resolve(true), deadline: never, rest, log });
+    const res = await answerInTime({
+      interaction: interaction(3, 'defer-now', {}),
+      work: work.promise,
+      deferNow: Promise.resolve(true),
+      deadline: never,
+      rest,
+      log,
+    });
     expect(res).toEqual({ type: 6 });
     work.resolve(update({ content: 'now done' }));
     const call = await fake.waitFor((c) => c.method === 'PATCH' && c.path === '/webhooks/123456789012345678/defer-now/messages/@original');
@@ -56,7 +85,9 @@ describe('answerInTime', () => {
 
   it('defers a slow component (type 6) and edits the original message', async () => {
     expect(await slow(3, 'slow-update', update({ content: 'done late' }), {})).toEqual({ type: 6 });
-    const call = await fake.waitFor((c) => c.method === 'PATCH' && c.path === '/webhooks/123456789012345678/slow-update/messages/@original');
+    const call = await fake.waitFor(
+      (c) => c.method === 'PATCH' && c.path === '/webhooks/123456789012345678/slow-update/messages/@original',
+    );
     expect(call.body).toMatchObject({ content: 'done late' });
   });
 

@@ -5,7 +5,17 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDatabaseUrl } from '../helpers/db.js';
-import { commandInteraction, componentInteraction, interact, member, messageOf, modalInteraction, startHarness, textOf, type Harness } from './harness.js';
+import {
+  commandInteraction,
+  componentInteraction,
+  interact,
+  member,
+  messageOf,
+  modalInteraction,
+  startHarness,
+  textOf,
+  type Harness,
+} from './harness.js';
 
 let h: Harness;
 const f = factories();
@@ -15,7 +25,9 @@ const CHECKOUT = 2;
 beforeAll(async () => {
   // Nothing is deferred or given up by time (the harness never defers; a slow machine may take seconds to
   // open a connection): a step that could not get a connection would simply not answer.
-  h = await startHarness({ env: { DATABASE_POOL_SIZE: String(SHARED), DATABASE_CHECKOUT_POOL_SIZE: String(CHECKOUT), DATABASE_ACQUIRE_TIMEOUT_MS: '60000' } });
+  h = await startHarness({
+    env: { DATABASE_POOL_SIZE: String(SHARED), DATABASE_CHECKOUT_POOL_SIZE: String(CHECKOUT), DATABASE_ACQUIRE_TIMEOUT_MS: '60000' },
+  });
 });
 afterAll(async () => {
   await h.stop();
@@ -27,9 +39,23 @@ async function customerAtReview() {
   const start = await interact(h, commandInteraction(as, 'order'));
   await interact(h, componentInteraction(as, 'order:product-select', { values: [s.products[0]!.id], message: messageOf(start) }));
   const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${s.products[0]!.id}`, { quantity: '1' }, messageOf(start)));
-  const shipping = await interact(h, modalInteraction(as, 'order:address:modal', { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' }, messageOf(addressStep)));
-  const payment = await interact(h, componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }));
-  const review = await interact(h, componentInteraction(as, 'order:payment-method-select', { values: ['VENMO_P2P'], message: messageOf(payment) }));
+  const shipping = await interact(
+    h,
+    modalInteraction(
+      as,
+      'order:address:modal',
+      { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' },
+      messageOf(addressStep),
+    ),
+  );
+  const payment = await interact(
+    h,
+    componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }),
+  );
+  const review = await interact(
+    h,
+    componentInteraction(as, 'order:payment-method-select', { values: ['VENMO_P2P'], message: messageOf(payment) }),
+  );
   expect(textOf(review)).toContain('Confirm');
   return { s, as, review };
 }
@@ -54,9 +80,17 @@ describe('checkout pool', () => {
       const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
 
       let settled = 0;
-      const confirms = customers.map((c) => interact(h, componentInteraction(c.as, 'order:confirm', { message: messageOf(c.review) })).finally(() => settled++));
+      const confirms = customers.map((c) =>
+        interact(h, componentInteraction(c.as, 'order:confirm', { message: messageOf(c.review) })).finally(() => settled++),
+      );
       const lockWaiters = async () =>
-        Number((await watcher.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [blockerPid])).rows[0]!.n);
+        Number(
+          (
+            await watcher.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [
+              blockerPid,
+            ])
+          ).rows[0]!.n,
+        );
       // Wait (polling the server, no fixed sleep) until the checkout pool is full of waiting submits.
       while ((await lockWaiters()) < CHECKOUT) {
         if (settled) throw new Error(`a submit finished while its session was locked: ${textOf(await Promise.race(confirms))}`);
@@ -64,7 +98,10 @@ describe('checkout pool', () => {
       }
 
       // Another customer's /order is answered while those submits still wait.
-      const start = await interact(h, commandInteraction({ guildId: other.guild.id, user: member({ id: other.customer.discordUserId }) }, 'order'));
+      const start = await interact(
+        h,
+        commandInteraction({ guildId: other.guild.id, user: member({ id: other.customer.discordUserId }) }, 'order'),
+      );
       expect(start.type).toBe(4);
       expect(JSON.stringify(start.data)).toContain(other.products[0]!.name);
       expect(settled).toBe(0);

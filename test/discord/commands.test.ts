@@ -3,7 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, modalInteraction, optionsOf, useHarness, textOf } from './harness.js';
+import {
+  commandInteraction,
+  componentInteraction,
+  customIdsOf,
+  interact,
+  member,
+  messageOf,
+  modalInteraction,
+  optionsOf,
+  useHarness,
+  textOf,
+} from './harness.js';
 import { COMMAND_DEFINITIONS } from '../../src/surfaces/discord/commands/definitions.js';
 import { COMMAND_ROUTES } from '../../src/surfaces/discord/routes.js';
 
@@ -57,7 +68,10 @@ describe('legacy flow', () => {
 
     const partial = await interact(h, commandInteraction(s.as(), 'order-shipping', { street: '5 Oak Ave' }));
     expect(textOf(partial)).toMatch(/city/);
-    const shipping = await interact(h, commandInteraction(s.as(), 'order-shipping', { street: '5 Oak Ave', city: 'Portland', state: 'OR', zip: '97201', country: 'us' }));
+    const shipping = await interact(
+      h,
+      commandInteraction(s.as(), 'order-shipping', { street: '5 Oak Ave', city: 'Portland', state: 'OR', zip: '97201', country: 'us' }),
+    );
     // The shop's only shipping type is taken as the default: spec 004's sequence goes on to /order-payment.
     expect(textOf(shipping)).toContain(`Shipping: ${s.shippingType.name}`);
     expect(textOf(shipping)).toContain('/order-payment');
@@ -92,10 +106,23 @@ describe('legacy flow', () => {
   it('/order-shipping with saved addresses: select, confirm; edit opens a prefilled modal', async () => {
     const s = await shop();
     const saved = await f.address({ tenantId: s.tenant.id, customerId: s.customer.id });
-    await interact(h, commandInteraction(s.as(), 'order-item', { productid: s.products[0]!.id, name: s.products[0]!.name, sku: s.products[0]!.sku, quantity: 1, unitpricecents: s.products[0]!.unitPriceCents, currency: 'USD' }));
+    await interact(
+      h,
+      commandInteraction(s.as(), 'order-item', {
+        productid: s.products[0]!.id,
+        name: s.products[0]!.name,
+        sku: s.products[0]!.sku,
+        quantity: 1,
+        unitpricecents: s.products[0]!.unitPriceCents,
+        currency: 'USD',
+      }),
+    );
     const pick = await interact(h, commandInteraction(s.as(), 'order-shipping'));
     expect(optionsOf(pick, 'legacy:address-select').map((o) => o.value)).toEqual([saved.id]);
-    const chosen = await interact(h, componentInteraction(s.as(), 'legacy:address-select', { values: [saved.id], message: messageOf(pick) }));
+    const chosen = await interact(
+      h,
+      componentInteraction(s.as(), 'legacy:address-select', { values: [saved.id], message: messageOf(pick) }),
+    );
     expect(customIdsOf(chosen)).toEqual([`legacy:address-confirm:${saved.id}`, `legacy:address-edit:${saved.id}`, 'legacy:address-new']);
     const edit = await interact(h, componentInteraction(s.as(), `legacy:address-edit:${saved.id}`, { message: messageOf(chosen) }));
     expect(edit.type).toBe(9);
@@ -113,17 +140,28 @@ describe('legacy flow', () => {
 
   it('/order-shipping with no saved address opens the address modal', async () => {
     const s = await shop();
-    await interact(h, commandInteraction(s.as(), 'order-item', { productid: s.products[1]!.id, name: s.products[1]!.name, sku: s.products[1]!.sku, quantity: 1, unitpricecents: s.products[1]!.unitPriceCents, currency: 'USD' }));
+    await interact(
+      h,
+      commandInteraction(s.as(), 'order-item', {
+        productid: s.products[1]!.id,
+        name: s.products[1]!.name,
+        sku: s.products[1]!.sku,
+        quantity: 1,
+        unitpricecents: s.products[1]!.unitPriceCents,
+        currency: 'USD',
+      }),
+    );
     const res = await interact(h, commandInteraction(s.as(), 'order-shipping'));
     expect(res).toMatchObject({ type: 9, data: { custom_id: 'legacy:address-modal' } });
   });
 });
 
 describe('/orders', () => {
-  it('lists 10 a page newest first, paginates, and shows details of the caller\'s own order', async () => {
+  it("lists 10 a page newest first, paginates, and shows details of the caller's own order", async () => {
     const s = await shop();
     const orders = [];
-    for (let i = 0; i < 12; i++) orders.push(await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, createdAt: new Date(Date.UTC(2026, 0, 1 + i)) }));
+    for (let i = 0; i < 12; i++)
+      orders.push(await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, createdAt: new Date(Date.UTC(2026, 0, 1 + i)) }));
     const first = await interact(h, commandInteraction(s.as(), 'orders'));
     expect(first.data.flags).toBe(64);
     const newest = orders.at(-1)!;

@@ -4,7 +4,17 @@
 import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, modalInteraction, useHarness, textOf } from './harness.js';
+import {
+  commandInteraction,
+  componentInteraction,
+  customIdsOf,
+  interact,
+  member,
+  messageOf,
+  modalInteraction,
+  useHarness,
+  textOf,
+} from './harness.js';
 
 const f = factories();
 const db = testDb();
@@ -18,9 +28,23 @@ async function toReview() {
   const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) };
   const start = await interact(h, commandInteraction(as, 'order'));
   const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${product.id}`, { quantity: '2' }, messageOf(start)));
-  const shipping = await interact(h, modalInteraction(as, 'order:address:modal', { line1: '1 Elm St', city: 'Springfield', state: 'IL', postal_country: '62701 US' }, messageOf(addressStep)));
-  const payment = await interact(h, componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }));
-  const review = await interact(h, componentInteraction(as, 'order:payment-method-select', { values: ['VENMO_P2P'], message: messageOf(payment) }));
+  const shipping = await interact(
+    h,
+    modalInteraction(
+      as,
+      'order:address:modal',
+      { line1: '1 Elm St', city: 'Springfield', state: 'IL', postal_country: '62701 US' },
+      messageOf(addressStep),
+    ),
+  );
+  const payment = await interact(
+    h,
+    componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }),
+  );
+  const review = await interact(
+    h,
+    componentInteraction(as, 'order:payment-method-select', { values: ['VENMO_P2P'], message: messageOf(payment) }),
+  );
   expect(textOf(review)).toContain('2 × Sticker Pack @ $8.00');
   return { s, as, product, review, confirmId: customIdsOf(review)[0]! };
 }

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/generated/prisma/index.js';
 import { createCustomerCache } from '../../src/surfaces/discord/customer-cache.js';
 
-const customer = (tenantId: string, discordUserId: string) => ({ id: `cus_${discordUserId}`, tenantId, discordUserId, username: 'u', displayName: null }) as unknown as Customer;
+const customer = (tenantId: string, discordUserId: string) =>
+  ({ id: `cus_${discordUserId}`, tenantId, discordUserId, username: 'u', displayName: null }) as unknown as Customer;
 
 describe('customer cache', () => {
   it('keys by tenant and Discord user, and forgets entries after the TTL', async () => {

@@ -42,15 +42,33 @@ async function shop() {
   const s = await f.shop();
   const { key } = await h.t.services.apiKeys.create(adminCtx(s.tenant.id), 'test key');
   const api = {
-    get: (path: string) => request(h.t.app).get(`/api${path}`).set({ authorization: `Bearer ${key}` }),
-    patch: (path: string, body: unknown) => request(h.t.app).patch(`/api${path}`).set({ authorization: `Bearer ${key}` }).send(body as object),
-    post: (path: string, body: unknown) => request(h.t.app).post(`/api${path}`).set({ authorization: `Bearer ${key}` }).send(body as object),
+    get: (path: string) =>
+      request(h.t.app)
+        .get(`/api${path}`)
+        .set({ authorization: `Bearer ${key}` }),
+    patch: (path: string, body: unknown) =>
+      request(h.t.app)
+        .patch(`/api${path}`)
+        .set({ authorization: `Bearer ${key}` })
+        .send(body as object),
+    post: (path: string, body: unknown) =>
+      request(h.t.app)
+        .post(`/api${path}`)
+        .set({ authorization: `Bearer ${key}` })
+        .send(body as object),
   };
   return { ...s, api };
 }
 
 async function paidOrder(s: Awaited<ReturnType<typeof shop>>) {
-  return f.order({ tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id, status: 'PAID', paymentStatus: 'paid', paidAt: new Date() });
+  return f.order({
+    tenantId: s.tenant.id,
+    customerId: s.customer.id,
+    guildId: s.guild.id,
+    status: 'PAID',
+    paymentStatus: 'paid',
+    paidAt: new Date(),
+  });
 }
 
 async function until<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
@@ -70,13 +88,23 @@ function dmsTo(userId: string, text: string) {
 
 /** No job about this order is left in the queue (every notice ran to its end). */
 async function queueDrained(orderId: string) {
-  await until(async () => (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${orderId}%`}`)[0]?.n === 0);
+  await until(
+    async () =>
+      (
+        await db.$queryRaw<
+          { n: number }[]
+        >`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${orderId}%`}`
+      )[0]?.n === 0,
+  );
 }
 
-interface DmBody { embeds?: { title?: string; description?: string; fields?: { name: string; value: string }[] }[]; components?: { components: { url?: string; label?: string }[] }[] }
+interface DmBody {
+  embeds?: { title?: string; description?: string; fields?: { name: string; value: string }[] }[];
+  components?: { components: { url?: string; label?: string }[] }[];
+}
 
 describe('shipped and delivered', () => {
-  it('DMs the tracking number with the carrier\'s link, a changed tracking again, delivery once; each once when its job runs twice', async () => {
+  it("DMs the tracking number with the carrier's link, a changed tracking again, delivery once; each once when its job runs twice", async () => {
     const s = await shop();
     const order = await paidOrder(s);
     const user = s.customer.discordUserId;
@@ -84,19 +112,27 @@ describe('shipped and delivered', () => {
     // UPS number: the carrier is known from its format.
     const shipped = await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'SHIPPED', trackingNumber: '1Z999AA10123456784' });
     expect(shipped.status).toBe(200);
-    expect(shipped.body).toMatchObject({ status: 'SHIPPED', trackingUrl: 'https://www.ups.com/track?loc=en_US&tracknum=1Z999AA10123456784' });
+    expect(shipped.body).toMatchObject({
+      status: 'SHIPPED',
+      trackingUrl: 'https://www.ups.com/track?loc=en_US&tracknum=1Z999AA10123456784',
+    });
     const first = await until(() => dmsTo(user, `order #${order.number} shipped`)[0]);
     const body = first.body as DmBody;
     expect(JSON.stringify(body.embeds)).toContain('1Z999AA10123456784');
     expect(JSON.stringify(body.embeds)).toContain('(UPS)');
-    expect(body.components?.[0]?.components[0]).toMatchObject({ label: 'Track package', url: 'https://www.ups.com/track?loc=en_US&tracknum=1Z999AA10123456784' });
+    expect(body.components?.[0]?.components[0]).toMatchObject({
+      label: 'Track package',
+      url: 'https://www.ups.com/track?loc=en_US&tracknum=1Z999AA10123456784',
+    });
 
     // The shop corrects the tracking (FedEx, named): a second shipping DM with FedEx's link.
     await s.api.patch(`/orders/${order.id}`, { trackingNumber: '449044304137821', shippingCarrier: 'FEDEX' }).expect(200);
     await until(() => dmsTo(user, 'fedextrack/?trknbr=449044304137821')[0]);
 
     // Saving the same values again is no change: no DM.
-    await s.api.patch(`/orders/${order.id}`, { trackingNumber: '449044304137821', shippingCarrier: 'FEDEX', shippingStatus: 'SHIPPED' }).expect(200);
+    await s.api
+      .patch(`/orders/${order.id}`, { trackingNumber: '449044304137821', shippingCarrier: 'FEDEX', shippingStatus: 'SHIPPED' })
+      .expect(200);
     await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'DELIVERED' }).expect(200);
     await until(() => dmsTo(user, `order #${order.number} delivered`)[0]);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('COMPLETE');
@@ -105,8 +141,18 @@ describe('shipped and delivered', () => {
     // Every job again, as if each had run twice (its worker died before marking it done).
     const ctx = { tenantId: s.tenant.id };
     await withTransaction(db, async (tx) => {
-      await h.t.services.bus.emit(tx, EVENTS.orderShipped, { ...ctx, orderId: order.id, trackingNumber: '1Z999AA10123456784', carrier: null });
-      await h.t.services.bus.emit(tx, EVENTS.orderShipped, { ...ctx, orderId: order.id, trackingNumber: '449044304137821', carrier: 'FEDEX' });
+      await h.t.services.bus.emit(tx, EVENTS.orderShipped, {
+        ...ctx,
+        orderId: order.id,
+        trackingNumber: '1Z999AA10123456784',
+        carrier: null,
+      });
+      await h.t.services.bus.emit(tx, EVENTS.orderShipped, {
+        ...ctx,
+        orderId: order.id,
+        trackingNumber: '449044304137821',
+        carrier: 'FEDEX',
+      });
       await h.t.services.bus.emit(tx, EVENTS.orderDelivered, { ...ctx, orderId: order.id });
     });
     await queueDrained(order.id);
@@ -115,13 +161,13 @@ describe('shipped and delivered', () => {
     expect(dmsTo(user, `order #${order.number} delivered`)).toHaveLength(1);
   });
 
-  it('without a known carrier says to use the carrier\'s site, with no link', async () => {
+  it("without a known carrier says to use the carrier's site, with no link", async () => {
     const s = await shop();
     const order = await paidOrder(s);
     await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'SHIPPED', trackingNumber: '123456789012' }).expect(200);
     const dm = await until(() => dmsTo(s.customer.discordUserId, `order #${order.number} shipped`)[0]);
     expect(JSON.stringify(dm.body)).toContain('123456789012');
-    expect(JSON.stringify(dm.body)).toContain('carrier\'s website');
+    expect(JSON.stringify(dm.body)).toContain("carrier's website");
     expect((dm.body as DmBody).components ?? []).toEqual([]);
   });
 
@@ -140,39 +186,71 @@ describe('cancelled and changed', () => {
     await s.api.post(`/orders/${order.id}/payment/reject`, { reason: 'Nothing arrived on Venmo' }).expect(200);
     const dm = await until(() => dmsTo(s.customer.discordUserId, `order #${order.number} cancelled`)[0]);
     const fields = (dm.body as DmBody).embeds![0]!.fields!;
-    expect(fields).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'Cancelled by', value: 'the shop (payment not confirmed)' }),
-      expect.objectContaining({ name: 'Reason', value: 'Nothing arrived on Venmo' }),
-    ]));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Cancelled by', value: 'the shop (payment not confirmed)' }),
+        expect.objectContaining({ name: 'Reason', value: 'Nothing arrived on Venmo' }),
+      ]),
+    );
   });
 
   it('an admin editing the items (panel) DMs the new lines and total, once per edit', async () => {
     const s = await shop();
     const [p1, p2] = s.products;
-    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id, lines: [{ productId: p1!.id, name: p1!.name, quantity: 1, unitPriceCents: 2500 }] });
+    const order = await f.order({
+      tenantId: s.tenant.id,
+      customerId: s.customer.id,
+      guildId: s.guild.id,
+      lines: [{ productId: p1!.id, name: p1!.name, quantity: 1, unitPriceCents: 2500 }],
+    });
     const adminUser = await f.adminUser({ tenantId: s.tenant.id });
     const a: AdminAgent = await loggedIn(baseUrl, adminUser.email);
-    const edit = (lines: unknown) => a.agent.post(`/admin/api/resources/Order/records/${order.id}/edit`).set(a.headers()).field('lineItems', JSON.stringify(lines));
+    const edit = (lines: unknown) =>
+      a.agent.post(`/admin/api/resources/Order/records/${order.id}/edit`).set(a.headers()).field('lineItems', JSON.stringify(lines));
     expect((await edit([{ productId: p1!.id, quantity: 2 }])).body.notice).toMatchObject({ type: 'success' });
     const dm = await until(() => dmsTo(s.customer.discordUserId, `order #${order.number} was changed`)[0]);
     expect(JSON.stringify(dm.body)).toContain('The total is now **$50.00** (it was $25.00)');
     expect(JSON.stringify(dm.body)).toContain('Please pay **$50.00**');
     // A second edit is a second notice; the same edit's job again is not.
-    expect((await edit([{ productId: p1!.id, quantity: 2 }, { productId: p2!.id, quantity: 1 }])).body.notice).toMatchObject({ type: 'success' });
+    expect(
+      (
+        await edit([
+          { productId: p1!.id, quantity: 2 },
+          { productId: p2!.id, quantity: 1 },
+        ])
+      ).body.notice,
+    ).toMatchObject({ type: 'success' });
     await until(() => dmsTo(s.customer.discordUserId, 'The total is now **$55.00**')[0]);
     await queueDrained(order.id);
-    const entry = await db.auditLog.findFirstOrThrow({ where: { entityId: order.id, action: 'order.items_changed' }, orderBy: { createdAt: 'asc' } });
-    await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.orderItemsChanged, { tenantId: s.tenant.id, orderId: order.id, changeId: entry.id, totalBeforeCents: 2500, totalAfterCents: 5000 }));
+    const entry = await db.auditLog.findFirstOrThrow({
+      where: { entityId: order.id, action: 'order.items_changed' },
+      orderBy: { createdAt: 'asc' },
+    });
+    await withTransaction(db, (tx) =>
+      h.t.services.bus.emit(tx, EVENTS.orderItemsChanged, {
+        tenantId: s.tenant.id,
+        orderId: order.id,
+        changeId: entry.id,
+        totalBeforeCents: 2500,
+        totalAfterCents: 5000,
+      }),
+    );
     await queueDrained(order.id);
     expect(dmsTo(s.customer.discordUserId, `order #${order.number} was changed`)).toHaveLength(2);
   });
 });
 
 describe('DMs closed (50007)', () => {
-  it('shows on the REST order and the panel\'s order page, and the customer\'s next interaction shows the missed message once', async () => {
+  it("shows on the REST order and the panel's order page, and the customer's next interaction shows the missed message once", async () => {
     const s = await shop();
     const order = await paidOrder(s);
-    h.fake.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 403, body: { message: 'Cannot send messages to this user', code: 50007 }, times: 1 });
+    h.fake.fail({
+      method: 'POST',
+      path: /^\/channels\/\d+\/messages$/,
+      status: 403,
+      body: { message: 'Cannot send messages to this user', code: 50007 },
+      times: 1,
+    });
     await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'SHIPPED', trackingNumber: 'RR123456785GB' }).expect(200);
     const rest = await until(async () => {
       const res = await s.api.get(`/orders/${order.id}`).expect(200);

@@ -17,7 +17,10 @@ const h = useHarness({ env: { DISCORD_DEFER_AFTER_MS: '0' } });
 describe('deferral deadline', () => {
   it('answers deferred while dispatch waits on the database, then delivers the answer', async () => {
     const s = await f.shop();
-    const interaction = commandInteraction({ guildId: s.guild.id, user: member({ id: s.customer.discordUserId }), id: snowflake() }, 'help');
+    const interaction = commandInteraction(
+      { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }), id: snowflake() },
+      'help',
+    );
     // Another transaction holds the interaction id: the claim's INSERT … ON CONFLICT waits for it.
     const blocker = new pg.Client({ connectionString: testDatabaseUrl() });
     await blocker.connect();
@@ -32,7 +35,9 @@ describe('deferral deadline', () => {
       expect(res.body).toEqual({ type: 5, data: { flags: 64 } });
       // The lock goes (the other delivery rolled back): this one claims the id, runs /help and edits the answer.
       await blocker.query('ROLLBACK');
-      const edited = await h.fake.waitFor((c) => c.method === 'PATCH' && c.path === `/webhooks/${APP_ID}/${interaction.token}/messages/@original`);
+      const edited = await h.fake.waitFor(
+        (c) => c.method === 'PATCH' && c.path === `/webhooks/${APP_ID}/${interaction.token}/messages/@original`,
+      );
       expect(JSON.stringify(edited.body)).toMatch(/order/i);
     } finally {
       await blocker.end();

@@ -26,7 +26,12 @@ it('the receipt DM carries the licence key and download link; /orders detail sho
   const tenantId = s.tenant.id;
   const keyProduct = await f.product({ tenantId, name: 'Game key', trackStock: true, stock: 0 });
   await h.t.services.digitalGoods.uploadKeys(adminCtx(tenantId), keyProduct.id, 'key\nKEY-AAAA-0001\nKEY-AAAA-0002');
-  const linkProduct = await f.product({ tenantId, name: 'Soundtrack', digitalKind: 'DOWNLOAD_LINK', downloadUrl: 'https://files.example/ost.zip' });
+  const linkProduct = await f.product({
+    tenantId,
+    name: 'Soundtrack',
+    digitalKind: 'DOWNLOAD_LINK',
+    downloadUrl: 'https://files.example/ost.zip',
+  });
   const order = await f.order({
     tenantId,
     customerId: s.customer.id,
@@ -74,7 +79,11 @@ it('an order of another customer shows nothing of its keys', async () => {
   const other = await f.customer({ tenantId: s.tenant.id });
   const keyProduct = await f.product({ tenantId: s.tenant.id, name: 'Game key', trackStock: true, stock: 0 });
   await h.t.services.digitalGoods.uploadKeys(adminCtx(s.tenant.id), keyProduct.id, 'KEY-OTHER-1');
-  const order = await f.order({ tenantId: s.tenant.id, customerId: other.id, lines: [{ productId: keyProduct.id, quantity: 1, unitPriceCents: 1000 }] });
+  const order = await f.order({
+    tenantId: s.tenant.id,
+    customerId: other.id,
+    lines: [{ productId: keyProduct.id, quantity: 1, unitPriceCents: 1000 }],
+  });
   await h.t.services.payments.confirm(adminCtx(s.tenant.id), { orderId: order.id });
   const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId, roles: [] }) };
   const list = await interact(h, commandInteraction(as, 'orders'));

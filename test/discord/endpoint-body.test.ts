@@ -40,11 +40,22 @@ describe('interactions endpoint body', () => {
 
   it('answers a PING with a PONG and echoes a valid request id from a trusted proxy only', async () => {
     const ping = JSON.stringify({ type: 1 });
-    const res = await request(app).post('/discord/interactions').set(signDiscordBody(keys, ping)).set('x-request-id', 'req-123').set('x-trusted', 'yes').send(ping).expect(200);
+    const res = await request(app)
+      .post('/discord/interactions')
+      .set(signDiscordBody(keys, ping))
+      .set('x-request-id', 'req-123')
+      .set('x-trusted', 'yes')
+      .send(ping)
+      .expect(200);
     expect(res.body).toEqual({ type: 1 });
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['x-request-id']).toBe('req-123');
-    const untrusted = await request(app).post('/discord/interactions').set(signDiscordBody(keys, ping)).set('x-request-id', 'req-123').send(ping).expect(200);
+    const untrusted = await request(app)
+      .post('/discord/interactions')
+      .set(signDiscordBody(keys, ping))
+      .set('x-request-id', 'req-123')
+      .send(ping)
+      .expect(200);
     expect(untrusted.headers['x-request-id']).not.toBe('req-123');
   });
 
@@ -87,7 +98,11 @@ describe('interactions endpoint body', () => {
   it('refuses a signature made over other bytes with 401 and never calls the handler', async () => {
     const before = seen.length;
     const body = JSON.stringify({ id: '2', type: 2, guild_id: '1', data: { name: 'help' } });
-    const res = await request(app).post('/discord/interactions').set(signDiscordBody(keys, body.replace('help', 'halp'))).send(body).expect(401);
+    const res = await request(app)
+      .post('/discord/interactions')
+      .set(signDiscordBody(keys, body.replace('help', 'halp')))
+      .send(body)
+      .expect(401);
     expect(res.body.error.code).toBe('BAD_SIGNATURE');
     expect(seen.length).toBe(before);
   });

@@ -79,7 +79,17 @@ describe('custom ids', () => {
   it('parses and refuses ids strictly', () => {
     expect(parseCustomId('order:address:new')).toEqual({ ok: true, id: { key: 'order:address:new', params: [] } });
     expect(parseCustomId('orders:detail:ord_abc:3')).toEqual({ ok: true, id: { key: 'orders:detail', params: ['ord_abc', 3] } });
-    for (const bad of ['', 'x'.repeat(101), 'order:confirm:extra', 'order:qty-modal:', 'order:qty-modal:ord_1', 'orders:page:-1', 'nope:thing', 'order:qty-modal:prod_1;drop', 'orders:detail:ord_a']) {
+    for (const bad of [
+      '',
+      'x'.repeat(101),
+      'order:confirm:extra',
+      'order:qty-modal:',
+      'order:qty-modal:ord_1',
+      'orders:page:-1',
+      'nope:thing',
+      'order:qty-modal:prod_1;drop',
+      'orders:detail:ord_a',
+    ]) {
       expect(parseCustomId(bad).ok, bad).toBe(false);
     }
     expect(() => customId('orders:page', 'x')).toThrow();
@@ -99,7 +109,7 @@ describe('custom ids', () => {
     expect(textOf(res)).toMatch(/not valid/);
   });
 
-  it('never shows another customer\'s order, nor another tenant\'s', async () => {
+  it("never shows another customer's order, nor another tenant's", async () => {
     const s = await shop();
     const otherCustomer = await f.customer({ tenantId: s.tenant.id });
     const theirs = await f.order({ tenantId: s.tenant.id, customerId: otherCustomer.id });
@@ -107,12 +117,15 @@ describe('custom ids', () => {
     expect(textOf(res)).toMatch(/not found/i);
 
     const elsewhere = await shop();
-    const foreign = await f.order({ tenantId: elsewhere.tenant.id, customerId: (await db.customer.findFirstOrThrow({ where: { tenantId: elsewhere.tenant.id } })).id });
+    const foreign = await f.order({
+      tenantId: elsewhere.tenant.id,
+      customerId: (await db.customer.findFirstOrThrow({ where: { tenantId: elsewhere.tenant.id } })).id,
+    });
     const res2 = await interact(h, componentInteraction(s.as(), `orders:detail:${foreign.id}:0`));
     expect(textOf(res2)).toMatch(/not found/i);
   });
 
-  it('acts on the caller\'s own session only: another user cannot touch it through the flow ids', async () => {
+  it("acts on the caller's own session only: another user cannot touch it through the flow ids", async () => {
     const s = await shop();
     await interact(h, commandInteraction(s.as(), 'order'));
     await interact(h, modalInteraction(s.as(), `order:qty-modal:${s.products[0]!.id}`, { quantity: '1' }));
@@ -120,7 +133,10 @@ describe('custom ids', () => {
     const res = await interact(h, componentInteraction(s.as(intruder), 'order:cancel'));
     expect(textOf(res)).toContain('No order in progress'); // the intruder's own (empty) flow, nothing else
     const owner = await db.customer.findFirstOrThrow({ where: { tenantId: s.tenant.id, discordUserId: s.customer.id } });
-    const session = await db.orderSession.findFirstOrThrow({ where: { tenantId: s.tenant.id, customerId: owner.id, activeSlot: 1 }, include: { items: true } });
+    const session = await db.orderSession.findFirstOrThrow({
+      where: { tenantId: s.tenant.id, customerId: owner.id, activeSlot: 1 },
+      include: { items: true },
+    });
     expect(session.items).toHaveLength(1);
   });
 });
@@ -128,7 +144,10 @@ describe('custom ids', () => {
 describe('admin-only commands and buttons', () => {
   it('refuses ordinary members everywhere and changes nothing', async () => {
     const s = await shop();
-    const order = await f.order({ tenantId: s.tenant.id, customerId: (await db.customer.findFirstOrThrow({ where: { tenantId: s.tenant.id } })).id });
+    const order = await f.order({
+      tenantId: s.tenant.id,
+      customerId: (await db.customer.findFirstOrThrow({ where: { tenantId: s.tenant.id } })).id,
+    });
     const attempts = [
       commandInteraction(s.as(), 'refund', { order: order.id }),
       commandInteraction(s.as(), 'payment-confirm', { orderid: order.id }),
@@ -150,18 +169,30 @@ describe('admin-only commands and buttons', () => {
     const customerId = (await db.customer.findFirstOrThrow({ where: { tenantId: s.tenant.id } })).id;
     const o1 = await f.order({ tenantId: s.tenant.id, customerId });
     const o2 = await f.order({ tenantId: s.tenant.id, customerId });
-    const r1 = await interact(h, commandInteraction(s.as(member({ permissions: PERMS.manageGuild })), 'payment-confirm', { orderid: String(o1.number) }));
+    const r1 = await interact(
+      h,
+      commandInteraction(s.as(member({ permissions: PERMS.manageGuild })), 'payment-confirm', { orderid: String(o1.number) }),
+    );
     expect(textOf(r1)).toContain(`Order #${o1.number} marked as paid`);
-    const r2 = await interact(h, commandInteraction(s.as(member({ permissions: PERMS.administrator })), 'payment-confirm', { orderid: `#${o2.number}` }));
+    const r2 = await interact(
+      h,
+      commandInteraction(s.as(member({ permissions: PERMS.administrator })), 'payment-confirm', { orderid: `#${o2.number}` }),
+    );
     expect(textOf(r2)).toContain('marked as paid');
-    const again = await interact(h, commandInteraction(s.as(member({ permissions: PERMS.administrator })), 'payment-confirm', { orderid: o2.id }));
+    const again = await interact(
+      h,
+      commandInteraction(s.as(member({ permissions: PERMS.administrator })), 'payment-confirm', { orderid: o2.id }),
+    );
     expect(textOf(again)).toContain('already paid');
   });
 
-  it('cannot reach another tenant\'s payment even as an admin', async () => {
+  it("cannot reach another tenant's payment even as an admin", async () => {
     const s = await shop();
     const other = await shop();
-    const foreign = await f.order({ tenantId: other.tenant.id, customerId: (await db.customer.findFirstOrThrow({ where: { tenantId: other.tenant.id } })).id });
+    const foreign = await f.order({
+      tenantId: other.tenant.id,
+      customerId: (await db.customer.findFirstOrThrow({ where: { tenantId: other.tenant.id } })).id,
+    });
     const admin = member({ roles: [s.tenant.adminRoleIds[0]!] });
     const res = await interact(h, componentInteraction(s.as(admin), `payment:approve:${foreign.payment.id}`));
     expect(res.type).toBe(4);

@@ -21,7 +21,10 @@ export interface ReplyData {
   embeds?: { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text?: string } }[];
   components?: { components: { custom_id?: string; options?: { label: string; value: string }[] }[] }[];
 }
-export interface Reply { type: number; data?: ReplyData }
+export interface Reply {
+  type: number;
+  data?: ReplyData;
+}
 
 export interface Harness {
   t: TestApp;
@@ -34,7 +37,13 @@ export async function startHarness(opts: { worker?: boolean; env?: Record<string
   const fake = await new FakeDiscordApi().start();
   const t = await createTestApp({ env: { DISCORD_API_BASE_URL: fake.apiBase, ...opts.env }, clock: opts.clock });
   const worker = opts.worker
-    ? await startWorker({ connectionString: testDatabaseUrl(), bus: t.services.bus, logger: t.services.logger, concurrency: 2, pollIntervalMs: 100 })
+    ? await startWorker({
+        connectionString: testDatabaseUrl(),
+        bus: t.services.bus,
+        logger: t.services.logger,
+        concurrency: 2,
+        pollIntervalMs: 100,
+      })
     : undefined;
   return {
     t,
@@ -69,9 +78,15 @@ export function useHarness(opts: { worker?: boolean; env?: Record<string, string
     return current;
   };
   return {
-    get t() { return running().t; },
-    get fake() { return running().fake; },
-    get worker() { return running().worker; },
+    get t() {
+      return running().t;
+    },
+    get fake() {
+      return running().fake;
+    },
+    get worker() {
+      return running().worker;
+    },
     stop: () => running().stop(),
   };
 }
@@ -92,7 +107,11 @@ export function member(over: Partial<Member> = {}): Member {
 /** Administrator (1 << 3) and Manage Server (1 << 5) as Discord encodes them. */
 export const PERMS = { administrator: (1n << 3n).toString(), manageGuild: (1n << 5n).toString() };
 
-interface Base { guildId: string | null; user: Member; id?: string }
+interface Base {
+  guildId: string | null;
+  user: Member;
+  id?: string;
+}
 
 function envelope(b: Base, type: number, data: unknown, message?: unknown) {
   const user = { id: b.user.id, username: b.user.username, global_name: null, discriminator: '0', avatar: null };
@@ -103,7 +122,19 @@ function envelope(b: Base, type: number, data: unknown, message?: unknown) {
     token: `tok_${snowflake()}`,
     version: 1,
     ...(b.guildId
-      ? { guild_id: b.guildId, channel_id: snowflake(), member: { user, roles: b.user.roles, permissions: b.user.permissions, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } }
+      ? {
+          guild_id: b.guildId,
+          channel_id: snowflake(),
+          member: {
+            user,
+            roles: b.user.roles,
+            permissions: b.user.permissions,
+            joined_at: new Date().toISOString(),
+            deaf: false,
+            mute: false,
+            flags: 0,
+          },
+        }
       : { user, channel_id: snowflake() }),
     app_permissions: '0',
     locale: 'en-US',
@@ -113,7 +144,11 @@ function envelope(b: Base, type: number, data: unknown, message?: unknown) {
 }
 
 export function commandInteraction(b: Base, name: string, options: Record<string, string | number | boolean> = {}) {
-  const opts = Object.entries(options).map(([n, value]) => ({ name: n, value, type: typeof value === 'number' ? 4 : typeof value === 'boolean' ? 5 : 3 }));
+  const opts = Object.entries(options).map(([n, value]) => ({
+    name: n,
+    value,
+    type: typeof value === 'number' ? 4 : typeof value === 'boolean' ? 5 : 3,
+  }));
   return envelope(b, 2, { id: snowflake(), name, type: 1, options: opts });
 }
 
@@ -125,14 +160,22 @@ export function messageOf(res: Reply) {
 
 export function componentInteraction(b: Base, customId: string, opts: { values?: string[]; message?: unknown } = {}) {
   const isSelect = opts.values !== undefined;
-  return envelope(b, 3, { custom_id: customId, component_type: isSelect ? 3 : 2, ...(isSelect ? { values: opts.values } : {}) }, opts.message ?? { id: snowflake(), channel_id: snowflake(), components: [], embeds: [] });
+  return envelope(
+    b,
+    3,
+    { custom_id: customId, component_type: isSelect ? 3 : 2, ...(isSelect ? { values: opts.values } : {}) },
+    opts.message ?? { id: snowflake(), channel_id: snowflake(), components: [], embeds: [] },
+  );
 }
 
 export function modalInteraction(b: Base, customId: string, fields: Record<string, string>, message?: unknown) {
   return envelope(
     b,
     5,
-    { custom_id: customId, components: Object.entries(fields).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })) },
+    {
+      custom_id: customId,
+      components: Object.entries(fields).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })),
+    },
     message,
   );
 }
@@ -140,8 +183,12 @@ export function modalInteraction(b: Base, customId: string, fields: Record<strin
 /** Signs and posts an interaction; returns the HTTP response. */
 export async function send(h: Harness, interaction: unknown, opts: { timestamp?: string; expectStatus?: number } = {}) {
   const body = JSON.stringify(interaction);
-  const res = await request(h.t.app).post('/discord/interactions').set(signDiscordBody(h.t.keys, body, opts.timestamp)).send(body);
-  if (opts.expectStatus !== undefined && res.status !== opts.expectStatus) throw new Error(`expected ${opts.expectStatus}, got ${res.status}: ${res.text}`);
+  const res = await request(h.t.app)
+    .post('/discord/interactions')
+    .set(signDiscordBody(h.t.keys, body, opts.timestamp))
+    .send(body);
+  if (opts.expectStatus !== undefined && res.status !== opts.expectStatus)
+    throw new Error(`expected ${opts.expectStatus}, got ${res.status}: ${res.text}`);
   return res;
 }
 

@@ -5,7 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, modalInteraction, optionsOf, useHarness, textOf } from './harness.js';
+import {
+  commandInteraction,
+  componentInteraction,
+  customIdsOf,
+  interact,
+  member,
+  messageOf,
+  modalInteraction,
+  optionsOf,
+  useHarness,
+  textOf,
+} from './harness.js';
 
 const f = factories();
 const db = testDb();
@@ -17,11 +28,18 @@ async function shop() {
   return { ...s, as: () => ({ guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) }) };
 }
 
-const item = (p: { id: string; name: string; sku: string; unitPriceCents: number }, quantity = 1) => ({ productid: p.id, name: p.name, sku: p.sku, quantity, unitpricecents: p.unitPriceCents, currency: 'USD' });
+const item = (p: { id: string; name: string; sku: string; unitPriceCents: number }, quantity = 1) => ({
+  productid: p.id,
+  name: p.name,
+  sku: p.sku,
+  quantity,
+  unitpricecents: p.unitPriceCents,
+  currency: 'USD',
+});
 const address = { street: '5 Oak Ave', city: 'Portland', state: 'OR', zip: '97201', country: 'US' };
 
 describe('legacy sequence (spec 004 "Typical Flow")', () => {
-  it('/register → /order-item → /order-shipping → /order-payment → /order-submit with the shop\'s only shipping type', async () => {
+  it("/register → /order-item → /order-shipping → /order-payment → /order-submit with the shop's only shipping type", async () => {
     const s = await shop();
     await interact(h, commandInteraction(s.as(), 'register'));
     await interact(h, commandInteraction(s.as(), 'order-item', item(s.products[0]!)));
@@ -39,7 +57,10 @@ describe('legacy sequence (spec 004 "Typical Flow")', () => {
   it('with several shipping types: autocomplete offers them and the option sets one', async () => {
     const s = await shop();
     const express = await f.shippingType({ tenantId: s.tenant.id, name: 'Express', priceCents: 1500 });
-    const ac = commandInteraction(s.as(), 'order-shipping', { street: '5 Oak', shipping: 'exp' }) as { type: number; data: { options: { name: string; focused?: boolean }[] } };
+    const ac = commandInteraction(s.as(), 'order-shipping', { street: '5 Oak', shipping: 'exp' }) as {
+      type: number;
+      data: { options: { name: string; focused?: boolean }[] };
+    };
     ac.type = 4;
     ac.data.options.find((o) => o.name === 'shipping')!.focused = true;
     const suggestions = (await interact(h, ac)) as unknown as { type: number; data: { choices: { name: string; value: string }[] } };
@@ -74,7 +95,10 @@ describe('/order product select', () => {
     const option = optionsOf(start, 'order:product-select').find((o) => o.value === sold.id) as { label: string; description?: string };
     expect(option.label).toContain('out of stock');
     expect(option.description).toMatch(/^Out of stock/);
-    const picked = await interact(h, componentInteraction(s.as(), 'order:product-select', { values: [sold.id], message: messageOf(start) }));
+    const picked = await interact(
+      h,
+      componentInteraction(s.as(), 'order:product-select', { values: [sold.id], message: messageOf(start) }),
+    );
     expect(picked.type).not.toBe(9);
     expect(textOf(picked)).toMatch(/out of stock/i);
   });
@@ -92,7 +116,10 @@ describe('a refused address', () => {
     const reopened = await interact(h, componentInteraction(s.as(), 'order:address:retry', { message: messageOf(refused) }));
     expect(reopened.type).toBe(9);
     const values = Object.fromEntries(
-      ((reopened.data as unknown as { components: { components: { custom_id: string; value?: string }[] }[] }).components).map((r) => [r.components[0]!.custom_id, r.components[0]!.value]),
+      (reopened.data as unknown as { components: { components: { custom_id: string; value?: string }[] }[] }).components.map((r) => [
+        r.components[0]!.custom_id,
+        r.components[0]!.value,
+      ]),
     );
     expect(values).toMatchObject({ line1: '12 Long Road', line2: 'Flat 3', city: 'Leeds', postal_country: 'LS1' });
     expect(values.state).toBeUndefined();

@@ -12,7 +12,20 @@ import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { MovableClock } from '../http/invoice/invoice-fixtures.js';
 import { waitFor } from '../modules/processor-refunds/processor-refund.fixture.js';
-import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, modalInteraction, PERMS, startHarness, textOf, type Harness, type Member } from './harness.js';
+import {
+  commandInteraction,
+  componentInteraction,
+  customIdsOf,
+  interact,
+  member,
+  messageOf,
+  modalInteraction,
+  PERMS,
+  startHarness,
+  textOf,
+  type Harness,
+  type Member,
+} from './harness.js';
 
 const clock = new MovableClock();
 const db = testDb();
@@ -31,7 +44,14 @@ afterAll(async () => {
 
 const MINUTE = 60_000;
 
-interface Shop { tenantId: string; guildId: string; customer: Member; productId: string; shippingTypeId: string; discountId: string }
+interface Shop {
+  tenantId: string;
+  guildId: string;
+  customer: Member;
+  productId: string;
+  shippingTypeId: string;
+  discountId: string;
+}
 
 async function shop(opts: { windows?: Record<string, number>; paypal?: boolean } = {}): Promise<Shop> {
   const s = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'], paymentWindowMinutes: opts.windows ?? {} } });
@@ -40,11 +60,23 @@ async function shop(opts: { windows?: Record<string, number>; paypal?: boolean }
   if (opts.paypal) {
     paypal.addApp(`AcL-${s.tenant.id}`, 'EL-secret-expiry-0001');
     const ctx = adminCtx(s.tenant.id);
-    await h.t.services.paymentConnections.connect(ctx, { provider: 'PAYPAL', environment: 'sandbox', config: { clientId: `AcL-${s.tenant.id}`, webhookId: 'WH-X' }, secrets: { clientSecret: 'EL-secret-expiry-0001' } });
+    await h.t.services.paymentConnections.connect(ctx, {
+      provider: 'PAYPAL',
+      environment: 'sandbox',
+      config: { clientId: `AcL-${s.tenant.id}`, webhookId: 'WH-X' },
+      secrets: { clientSecret: 'EL-secret-expiry-0001' },
+    });
     await h.t.services.paymentConnections.test(ctx, 'PAYPAL');
     await db.tenant.update({ where: { id: s.tenant.id }, data: { enabledPaymentMethods: ['VENMO_P2P', 'PAYPAL'] } });
   }
-  return { tenantId: s.tenant.id, guildId: s.guild.id, customer: member({ id: s.customer.discordUserId }), productId: s.products[0]!.id, shippingTypeId: s.shippingType.id, discountId: discount.id };
+  return {
+    tenantId: s.tenant.id,
+    guildId: s.guild.id,
+    customer: member({ id: s.customer.discordUserId }),
+    productId: s.products[0]!.id,
+    shippingTypeId: s.shippingType.id,
+    discountId: discount.id,
+  };
 }
 
 /** The whole rich flow, as the customer clicks it: /order ... Confirm & submit. */
@@ -54,39 +86,71 @@ async function placeOrder(s: Shop, method: PaymentMethod = 'VENMO_P2P') {
   await interact(h, componentInteraction(as, 'order:product-select', { values: [s.productId], message: messageOf(start) }));
   const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${s.productId}`, { quantity: '2' }, messageOf(start)));
   await interact(h, componentInteraction(as, 'order:address:new', { message: messageOf(addressStep) }));
-  const shipping = await interact(h, modalInteraction(as, 'order:address:modal', { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' }, messageOf(addressStep)));
-  const payment = await interact(h, componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingTypeId], message: messageOf(shipping) }));
-  const review = await interact(h, componentInteraction(as, 'order:payment-method-select', { values: [method], message: messageOf(payment) }));
+  const shipping = await interact(
+    h,
+    modalInteraction(
+      as,
+      'order:address:modal',
+      { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' },
+      messageOf(addressStep),
+    ),
+  );
+  const payment = await interact(
+    h,
+    componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingTypeId], message: messageOf(shipping) }),
+  );
+  const review = await interact(
+    h,
+    componentInteraction(as, 'order:payment-method-select', { values: [method], message: messageOf(payment) }),
+  );
   const submitted = await interact(h, componentInteraction(as, 'order:confirm', { message: messageOf(review) }));
-  const order = await db.order.findFirstOrThrow({ where: { tenantId: s.tenantId }, orderBy: { createdAt: 'desc' }, include: { payments: true } });
+  const order = await db.order.findFirstOrThrow({
+    where: { tenantId: s.tenantId },
+    orderBy: { createdAt: 'desc' },
+    include: { payments: true },
+  });
   return { as, submitted, order };
 }
 
-interface JobRow { task: string; run_at: Date; key: string | null }
+interface JobRow {
+  task: string;
+  run_at: Date;
+  key: string | null;
+}
 const jobsOf = (orderId: string) =>
   db.$queryRaw<JobRow[]>`SELECT t.identifier AS task, j.run_at, j.key FROM graphile_worker._private_jobs j
     JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'orderId' = ${orderId} ORDER BY j.run_at`;
 /** Brings a scheduled job forward to now (the worker picks it up at its next poll): time is moved, not waited for. */
 const runNow = (key: string) => db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${key}`;
-const jobGone = (key: string) => async () => (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = ${key}`)[0]!.n === 0;
+const jobGone = (key: string) => async () =>
+  (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = ${key}`)[0]!.n === 0;
 
 /** DMs the fake Discord received for `userId`, as their embed titles and descriptions. */
 function dmsTo(userId: string): { title: string; description: string; links: string[] }[] {
-  return h.fake.directMessages()
+  return h.fake
+    .directMessages()
     .filter((m) => m.userId === userId)
     .map((m) => {
-      const body = m.body as { embeds?: { title?: string; description?: string }[]; components?: { components: { style: number; url?: string }[] }[] };
+      const body = m.body as {
+        embeds?: { title?: string; description?: string }[];
+        components?: { components: { style: number; url?: string }[] }[];
+      };
       return {
         title: body.embeds?.[0]?.title ?? '',
         description: body.embeds?.[0]?.description ?? '',
-        links: (body.components ?? []).flatMap((r) => r.components).filter((b) => b.style === 5).map((b) => b.url ?? ''),
+        links: (body.components ?? [])
+          .flatMap((r) => r.components)
+          .filter((b) => b.style === 5)
+          .map((b) => b.url ?? ''),
       };
     });
 }
 
 const linkButtons = (res: { data?: unknown }) =>
   ((res.data as { components?: { components: { type: number; style?: number; label?: string }[] }[] } | undefined)?.components ?? [])
-    .flatMap((r) => r.components).filter((c) => c.type === 2 && c.style === 5).map((c) => c.label);
+    .flatMap((r) => r.components)
+    .filter((c) => c.type === 2 && c.style === 5)
+    .map((c) => c.label);
 
 describe('pay window: reminder and expiry', () => {
   it('a Venmo order gets its deadline; the reminder goes out at half the window and the order expires at its end', async () => {
@@ -100,7 +164,10 @@ describe('pay window: reminder and expiry', () => {
     expect((await db.discount.findUniqueOrThrow({ where: { id: s.discountId } })).usedCount).toBe(1);
 
     // The order.created job sets the deadline (placed + 120 min) and schedules both jobs with run_at.
-    const scheduled = await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined);
+    const scheduled = await waitFor(
+      'the deadline',
+      async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined,
+    );
     expect(scheduled.getTime()).toBe(order.createdAt.getTime() + 120 * MINUTE);
     const jobs = (await jobsOf(order.id)).filter((j) => j.key);
     expect(jobs.map((j) => [j.task, j.key])).toEqual([
@@ -115,7 +182,9 @@ describe('pay window: reminder and expiry', () => {
     clock.advance(61 * 60);
     await runNow(`payment-reminder:${order.id}>discord-notify`);
     const reminder = await waitFor('the reminder DM', async () => dmsTo(s.customer.id).find((d) => /waiting for payment/.test(d.title)));
-    expect(reminder.title).toBe(`${(await db.tenant.findUniqueOrThrow({ where: { id: s.tenantId } })).name}: order #${order.number} is waiting for payment`);
+    expect(reminder.title).toBe(
+      `${(await db.tenant.findUniqueOrThrow({ where: { id: s.tenantId } })).name}: order #${order.number} is waiting for payment`,
+    );
     expect(reminder.description).toContain('Pay @shop on Venmo');
     expect(reminder.description).toContain(`<t:${Math.floor(scheduled.getTime() / 1000)}:f>`);
     expect(reminder.links).toEqual([]);
@@ -146,12 +215,21 @@ describe('pay window: reminder and expiry', () => {
     const dm = await waitFor('the cancellation DM', async () => dmsTo(s.customer.id).find((d) => /cancelled/.test(d.title)));
     expect(dm.description).toMatch(/not paid in time/);
     const edited = await waitFor('the admin message edit', async () =>
-      h.fake.calls.find((c) => c.method === 'PATCH' && c.path.endsWith(`/messages/${cancelled.adminMessageId}`) && JSON.stringify(c.body).includes('Expired: not paid in time')));
+      h.fake.calls.find(
+        (c) =>
+          c.method === 'PATCH' &&
+          c.path.endsWith(`/messages/${cancelled.adminMessageId}`) &&
+          JSON.stringify(c.body).includes('Expired: not paid in time'),
+      ),
+    );
     expect(edited).toBeTruthy();
 
     // Venmo money that arrives afterwards: the admin's Approve is refused and nothing changes.
     const admin = member({ permissions: PERMS.administrator });
-    const approve = await interact(h, componentInteraction({ guildId: s.guildId, user: admin }, `payment:approve:${order.payments[0]!.id}`));
+    const approve = await interact(
+      h,
+      componentInteraction({ guildId: s.guildId, user: admin }, `payment:approve:${order.payments[0]!.id}`),
+    );
     expect(textOf(approve)).toMatch(/cannot be marked as paid/);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
   }, 90_000);
@@ -161,7 +239,10 @@ describe('pay window: reminder and expiry', () => {
     const { submitted, order } = await placeOrder(s, 'PAYPAL');
     expect(linkButtons(submitted)).toEqual(['Pay now']);
     expect(customIdsOf(submitted)).toContain(`orders:cancel:${order.id}:0`);
-    const dueAt = await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined);
+    const dueAt = await waitFor(
+      'the deadline',
+      async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined,
+    );
     expect(dueAt.getTime() - order.createdAt.getTime()).toBe(240 * MINUTE);
     clock.advance(121 * 60);
     await runNow(`payment-reminder:${order.id}>discord-notify`);
@@ -173,11 +254,17 @@ describe('pay window: reminder and expiry', () => {
   it('a reminder for a deadline that moved, or an order paid meanwhile, is not sent', async () => {
     const s = await shop();
     const { order } = await placeOrder(s);
-    const dueAt = await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined);
+    const dueAt = await waitFor(
+      'the deadline',
+      async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined,
+    );
     await h.t.services.payments.confirm(adminCtx(s.tenantId), { orderId: order.id });
     await runNow(`payment-reminder:${order.id}>discord-notify`);
     await runNow(`payment-expiry:${order.id}`);
-    await waitFor('both jobs done', async () => (await jobGone(`payment-reminder:${order.id}>discord-notify`)()) && (await jobGone(`payment-expiry:${order.id}`)()));
+    await waitFor(
+      'both jobs done',
+      async () => (await jobGone(`payment-reminder:${order.id}>discord-notify`)()) && (await jobGone(`payment-expiry:${order.id}`)()),
+    );
     expect(dmsTo(s.customer.id).filter((d) => /waiting for payment/.test(d.title))).toEqual([]);
     const paid = await db.order.findUniqueOrThrow({ where: { id: order.id } });
     expect(paid.status).toBe('PAID');
@@ -245,7 +332,10 @@ describe('customer self-service: Cancel order', () => {
     const venmo = await placeOrder(s, 'VENMO_P2P');
     const pp = await placeOrder(s, 'PAYPAL');
     const list = await interact(h, commandInteraction(venmo.as, 'orders'));
-    const venmoDetail = await interact(h, componentInteraction(venmo.as, `orders:detail:${venmo.order.id}:0`, { message: messageOf(list) }));
+    const venmoDetail = await interact(
+      h,
+      componentInteraction(venmo.as, `orders:detail:${venmo.order.id}:0`, { message: messageOf(list) }),
+    );
     expect(customIdsOf(venmoDetail)).toEqual(expect.arrayContaining([`orders:cancel:${venmo.order.id}:0`]));
     expect(linkButtons(venmoDetail)).toEqual([]);
     const ppDetail = await interact(h, componentInteraction(pp.as, `orders:detail:${pp.order.id}:0`, { message: messageOf(list) }));
@@ -265,7 +355,12 @@ describe('customer self-service: Cancel order', () => {
   it('malformed self-service ids are refused before any handler runs', async () => {
     const s = await shop();
     const as = { guildId: s.guildId, user: s.customer };
-    for (const id of ['orders:cancel:ord_x', 'orders:cancel:notanorder:0', 'orders:cancel-confirm:ord_abc:x', 'orders:cancel-confirm:ord_abc:0:extra']) {
+    for (const id of [
+      'orders:cancel:ord_x',
+      'orders:cancel:notanorder:0',
+      'orders:cancel-confirm:ord_abc:x',
+      'orders:cancel-confirm:ord_abc:0:extra',
+    ]) {
       const res = await interact(h, componentInteraction(as, id));
       expect(textOf(res)).toMatch(/not valid/);
     }

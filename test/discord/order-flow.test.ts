@@ -39,10 +39,21 @@ async function orderUntilReview(s: Awaited<ReturnType<typeof shop>>, productId: 
   expect(addrModal.type).toBe(9);
   const shipping = await interact(
     h,
-    modalInteraction(as, 'order:address:modal', { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' }, messageOf(addressStep)),
+    modalInteraction(
+      as,
+      'order:address:modal',
+      { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' },
+      messageOf(addressStep),
+    ),
   );
-  const payment = await interact(h, componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }));
-  const review = await interact(h, componentInteraction(as, 'order:payment-method-select', { values: ['VENMO_P2P'], message: messageOf(payment) }));
+  const payment = await interact(
+    h,
+    componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }),
+  );
+  const review = await interact(
+    h,
+    componentInteraction(as, 'order:payment-method-select', { values: ['VENMO_P2P'], message: messageOf(payment) }),
+  );
   return { start, addressStep, shipping, payment, review };
 }
 
@@ -58,7 +69,11 @@ describe('rich /order flow', () => {
     const start = await interact(h, commandInteraction(as, 'order'));
     expect(start.type).toBe(4);
     expect(start.data.flags).toBe(64);
-    expect(optionsOf(start, 'order:product-select').map((o) => o.value).sort()).toEqual(s.products.map((p) => p.id).sort());
+    expect(
+      optionsOf(start, 'order:product-select')
+        .map((o) => o.value)
+        .sort(),
+    ).toEqual(s.products.map((p) => p.id).sort());
 
     const modal = await interact(h, componentInteraction(as, 'order:product-select', { values: [p1!.id], message: messageOf(start) }));
     expect(modal).toMatchObject({ type: 9, data: { custom_id: `order:qty-modal:${p1!.id}` } });
@@ -77,16 +92,31 @@ describe('rich /order flow', () => {
 
     const shipping = await interact(
       h,
-      modalInteraction(as, 'order:address:modal', { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' }, messageOf(addressStep)),
+      modalInteraction(
+        as,
+        'order:address:modal',
+        { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' },
+        messageOf(addressStep),
+      ),
     );
     expect(shipping.type).toBe(7);
     expect(customIdsOf(shipping)).toContain('order:shipping-type-select');
 
-    const payment = await interact(h, componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }));
+    const payment = await interact(
+      h,
+      componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }),
+    );
     // Enabled AND connected: the factory's shop enables PayPal, Cash App Pay and Bitcoin invoices but connected none.
-    expect(optionsOf(payment, 'order:payment-method-select').map((o) => o.value).sort()).toEqual(s.tenant.enabledPaymentMethods.filter((m) => !['PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'].includes(m)).sort());
+    expect(
+      optionsOf(payment, 'order:payment-method-select')
+        .map((o) => o.value)
+        .sort(),
+    ).toEqual(s.tenant.enabledPaymentMethods.filter((m) => !['PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'].includes(m)).sort());
 
-    const review = await interact(h, componentInteraction(as, 'order:payment-method-select', { values: ['VENMO_P2P'], message: messageOf(payment) }));
+    const review = await interact(
+      h,
+      componentInteraction(as, 'order:payment-method-select', { values: ['VENMO_P2P'], message: messageOf(payment) }),
+    );
     const reviewText = textOf(review);
     expect(reviewText).toContain('Subtotal: $50.00');
     expect(reviewText).toContain('Shipping');
@@ -127,7 +157,10 @@ describe('rich /order flow', () => {
     expect(decodeURIComponent(String(put.headers['x-audit-log-reason']))).toContain(`#${order.number}`);
 
     // Partial refund by items (order referenced by number), then the rest in full.
-    const byItems = await interact(h, commandInteraction(s.as(s.admin), 'refund', { order: `#${order.number}`, items: `${p1!.id}:1`, reason: 'Returned one' }));
+    const byItems = await interact(
+      h,
+      commandInteraction(s.as(s.admin), 'refund', { order: `#${order.number}`, items: `${p1!.id}:1`, reason: 'Returned one' }),
+    );
     expect(textOf(byItems)).toContain('Refunded $25.00');
     expect(textOf(byItems)).toContain('PARTIALLY_REFUNDED');
     await waitForDm(s.customer.id, /refund on order/);
@@ -165,7 +198,10 @@ describe('rich /order flow', () => {
     const s = await shop();
     const { payment } = await orderUntilReview(s, s.products[0]!.id, '1');
     await db.orderSession.updateMany({ where: { tenantId: s.tenant.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    const res = await interact(h, componentInteraction(s.as(), 'order:payment-method-select', { values: ['ZELLE'], message: messageOf(payment) }));
+    const res = await interact(
+      h,
+      componentInteraction(s.as(), 'order:payment-method-select', { values: ['ZELLE'], message: messageOf(payment) }),
+    );
     expect(res.type).toBe(4);
     expect(textOf(res)).toMatch(/expired/i);
     expect(textOf(res)).toContain('/order');
@@ -190,7 +226,10 @@ describe('rich /order flow', () => {
     const start = await interact(h, commandInteraction(s.as(), 'order'));
     expect(optionsOf(start, 'order:product-select').map((o) => o.value)).not.toContain(gated.id);
     // Opening it by id (slash option, crafted catalog button) is refused before any modal opens...
-    for (const i of [commandInteraction(s.as(), 'order', { productid: gated.id }), componentInteraction(s.as(), `catalog:order:${gated.id}`)]) {
+    for (const i of [
+      commandInteraction(s.as(), 'order', { productid: gated.id }),
+      componentInteraction(s.as(), `catalog:order:${gated.id}`),
+    ]) {
       const refused = await interact(h, i);
       expect(refused.type).toBe(4);
       expect(textOf(refused)).toContain('not available to you');
@@ -231,7 +270,8 @@ async function waitForDm(customerDiscordId: string, pattern: RegExp) {
   for (;;) {
     const found = h.fake.directMessages().find((m) => m.userId === customerDiscordId && pattern.test(JSON.stringify(m.body)));
     if (found) return found.body;
-    if (Date.now() > deadline) throw new Error(`no DM to ${customerDiscordId} matching ${pattern}: ${JSON.stringify(h.fake.directMessages())}`);
+    if (Date.now() > deadline)
+      throw new Error(`no DM to ${customerDiscordId} matching ${pattern}: ${JSON.stringify(h.fake.directMessages())}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -4,7 +4,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, startHarness, textOf, type Harness } from './harness.js';
+import {
+  commandInteraction,
+  componentInteraction,
+  customIdsOf,
+  interact,
+  member,
+  messageOf,
+  startHarness,
+  textOf,
+  type Harness,
+} from './harness.js';
 
 let h: Harness;
 const f = factories();
@@ -23,7 +33,10 @@ async function bulkOrders(tenantId: string, customerId: string, n: number, first
     `INSERT INTO orders (id, "tenantId", number, "customerId", "subtotalCents", "totalCents", "paymentMethod", "createdAt", "updatedAt")
      SELECT 'ord_page' || md5($1 || ':' || ($3 + g)::text), $1, $3 + g, $2, 1000, 1000, 'VENMO_P2P', timestamp '2026-01-01' + (g / 2) * interval '1 hour', now()
      FROM generate_series(0, $4 - 1) g`,
-    tenantId, customerId, firstNumber, n,
+    tenantId,
+    customerId,
+    firstNumber,
+    n,
   );
 }
 
@@ -35,7 +48,12 @@ describe('/orders with 500 orders', () => {
     await bulkOrders(s.tenant.id, other.id, 30, 9000);
     const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) };
 
-    const expected = (await db.order.findMany({ where: { tenantId: s.tenant.id, customerId: s.customer.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] })).map((o) => `#${o.number}`);
+    const expected = (
+      await db.order.findMany({
+        where: { tenantId: s.tenant.id, customerId: s.customer.id },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      })
+    ).map((o) => `#${o.number}`);
     const seen: string[] = [];
     let reply = await interact(h, commandInteraction(as, 'orders'));
     for (let page = 0; page < 50; page++) {

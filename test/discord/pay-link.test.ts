@@ -6,7 +6,17 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakePayPal } from '../../src/dev/fakes/fake-paypal.js';
 import { adminCtx } from '../helpers/actors.js';
 import { factories } from '../helpers/factories.js';
-import { commandInteraction, componentInteraction, interact, member, messageOf, modalInteraction, optionsOf, startHarness, type Harness } from './harness.js';
+import {
+  commandInteraction,
+  componentInteraction,
+  interact,
+  member,
+  messageOf,
+  modalInteraction,
+  optionsOf,
+  startHarness,
+  type Harness,
+} from './harness.js';
 
 let h: Harness;
 let paypal: FakePayPal;
@@ -23,25 +33,49 @@ afterAll(async () => {
 
 type Button = { type: number; style: number; label?: string; url?: string };
 const linkButtons = (message: unknown) =>
-  ((message as { components?: { components: Button[] }[] } | undefined)?.components ?? []).flatMap((r) => r.components).filter((c) => c.type === 2 && c.style === 5);
+  ((message as { components?: { components: Button[] }[] } | undefined)?.components ?? [])
+    .flatMap((r) => r.components)
+    .filter((c) => c.type === 2 && c.style === 5);
 
 async function placeOrder(method: string) {
   const s = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P', 'BTC_INVOICE'] } });
   paypal.addApp(`AcL-${s.tenant.id}`, 'EL-secret-discord-0001');
   const ctx = adminCtx(s.tenant.id);
-  await h.t.services.paymentConnections.connect(ctx, { provider: 'PAYPAL', environment: 'sandbox', config: { clientId: `AcL-${s.tenant.id}`, webhookId: 'WH-X' }, secrets: { clientSecret: 'EL-secret-discord-0001' } });
+  await h.t.services.paymentConnections.connect(ctx, {
+    provider: 'PAYPAL',
+    environment: 'sandbox',
+    config: { clientId: `AcL-${s.tenant.id}`, webhookId: 'WH-X' },
+    secrets: { clientSecret: 'EL-secret-discord-0001' },
+  });
   await h.t.services.paymentConnections.test(ctx, 'PAYPAL');
-  await h.t.services.db.tenant.update({ where: { id: s.tenant.id }, data: { enabledPaymentMethods: ['VENMO_P2P', 'BTC_INVOICE', 'PAYPAL'] } });
+  await h.t.services.db.tenant.update({
+    where: { id: s.tenant.id },
+    data: { enabledPaymentMethods: ['VENMO_P2P', 'BTC_INVOICE', 'PAYPAL'] },
+  });
   const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId, roles: [] }) };
   const productId = s.products[0]!.id;
   const start = await interact(h, commandInteraction(as, 'order'));
   await interact(h, componentInteraction(as, 'order:product-select', { values: [productId], message: messageOf(start) }));
   const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${productId}`, { quantity: '1' }, messageOf(start)));
   await interact(h, componentInteraction(as, 'order:address:new', { message: messageOf(addressStep) }));
-  const shipping = await interact(h, modalInteraction(as, 'order:address:modal', { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' }, messageOf(addressStep)));
-  const payment = await interact(h, componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }));
+  const shipping = await interact(
+    h,
+    modalInteraction(
+      as,
+      'order:address:modal',
+      { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' },
+      messageOf(addressStep),
+    ),
+  );
+  const payment = await interact(
+    h,
+    componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }),
+  );
   const offered = optionsOf(payment, 'order:payment-method-select').map((o) => o.value);
-  const review = await interact(h, componentInteraction(as, 'order:payment-method-select', { values: [method], message: messageOf(payment) }));
+  const review = await interact(
+    h,
+    componentInteraction(as, 'order:payment-method-select', { values: [method], message: messageOf(payment) }),
+  );
   const submitted = await interact(h, componentInteraction(as, 'order:confirm', { message: messageOf(review) }));
   return { s, offered, submitted };
 }
@@ -55,7 +89,12 @@ it('PayPal: offered once connected (Bitcoin, enabled but not connected, is not),
   expect(page.text).toContain('Pay with PayPal');
 
   // The order DM carries the same button.
-  const dm = await h.fake.waitFor((c) => c.method === 'POST' && /\/channels\/\d+\/messages$/.test(c.path) && h.fake.dmRecipient(c.path.split('/')[2]!) === s.customer.discordUserId);
+  const dm = await h.fake.waitFor(
+    (c) =>
+      c.method === 'POST' &&
+      /\/channels\/\d+\/messages$/.test(c.path) &&
+      h.fake.dmRecipient(c.path.split('/')[2]!) === s.customer.discordUserId,
+  );
   const [dmPay] = linkButtons(dm.body as never);
   expect(dmPay).toMatchObject({ label: 'Pay now', url: expect.stringContaining('http://shop.example/invoice/') });
 });

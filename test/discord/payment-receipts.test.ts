@@ -11,7 +11,16 @@ import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { adminCtx } from '../helpers/actors.js';
 import { loggedIn } from '../admin/admin-helpers.js';
-import { commandInteraction, componentInteraction, interact, member, modalInteraction, startHarness, textOf, type Harness } from './harness.js';
+import {
+  commandInteraction,
+  componentInteraction,
+  interact,
+  member,
+  modalInteraction,
+  startHarness,
+  textOf,
+  type Harness,
+} from './harness.js';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
 
@@ -58,7 +67,10 @@ async function placedOrder() {
     tenantId: s.tenant.id,
     customerId: s.customer.id,
     guildId: s.guild.id,
-    lines: [{ productId: p1!.id, name: 'Tee', quantity: 1, unitPriceCents: 2500 }, { productId: p2!.id, name: 'Mug', quantity: 4, unitPriceCents: 500 }],
+    lines: [
+      { productId: p1!.id, name: 'Tee', quantity: 1, unitPriceCents: 2500 },
+      { productId: p2!.id, name: 'Mug', quantity: 4, unitPriceCents: 500 },
+    ],
   });
   await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.orderCreated, { tenantId: s.tenant.id, orderId: order.id }));
   const admin = { guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) };
@@ -70,7 +82,10 @@ async function placedOrder() {
 
 const adminPosts = (channelId: string, text: string) =>
   h.fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${channelId}/messages` && JSON.stringify(c.body).includes(text));
-const adminEdits = (text: string) => h.fake.calls.filter((c) => c.method === 'PATCH' && /^\/channels\/\d+\/messages\/\d+$/.test(c.path) && JSON.stringify(c.body).includes(text));
+const adminEdits = (text: string) =>
+  h.fake.calls.filter(
+    (c) => c.method === 'PATCH' && /^\/channels\/\d+\/messages\/\d+$/.test(c.path) && JSON.stringify(c.body).includes(text),
+  );
 
 describe('payment reference', () => {
   it('is given to every order, unique in the shop, and shown in the instructions DM and the admin embed', async () => {
@@ -84,13 +99,15 @@ describe('payment reference', () => {
 
     // 300 more orders inserted by 15 connections at once: 301 distinct references.
     let number = 100_000;
-    await Promise.all(Array.from({ length: 15 }, async () => {
-      for (let i = 0; i < 20; i++) {
-        const n = number++;
-        await db.$executeRaw`INSERT INTO orders ("tenantId", number, "customerId", "subtotalCents", "totalCents", "paymentMethod", "updatedAt")
+    await Promise.all(
+      Array.from({ length: 15 }, async () => {
+        for (let i = 0; i < 20; i++) {
+          const n = number++;
+          await db.$executeRaw`INSERT INTO orders ("tenantId", number, "customerId", "subtotalCents", "totalCents", "paymentMethod", "updatedAt")
           VALUES (${s.tenant.id}, ${n}, ${s.customer.id}, 100, 100, 'ZELLE', now())`;
-      }
-    }));
+        }
+      }),
+    );
     const refs = await db.order.findMany({ where: { tenantId: s.tenant.id }, select: { paymentReference: true } });
     expect(refs).toHaveLength(301);
     const many = await db.order.findMany({ where: { tenantId: s.tenant.id, number: { gte: 100_000 } }, take: 2 });
@@ -149,35 +166,61 @@ describe('recording money received', () => {
 
   it('the embed\'s "Record amount received" modal: more than the total pays the order and flags the difference', async () => {
     const s = await placedOrder();
-    const onMessage = { id: '1', channel_id: s.tenant.adminChannelId, embeds: [{ title: `New order #${s.order.number} · awaiting payment` }], components: [] };
+    const onMessage = {
+      id: '1',
+      channel_id: s.tenant.adminChannelId,
+      embeds: [{ title: `New order #${s.order.number} · awaiting payment` }],
+      components: [],
+    };
     const opened = await interact(h, componentInteraction(s.admin, `payment:receipt:${s.order.payment.id}`, { message: onMessage }));
     expect(opened).toMatchObject({ type: 9, data: { custom_id: `payment:receipt-modal:${s.order.payment.id}` } });
     expect(JSON.stringify(opened.data)).toContain('45.00');
 
-    const bad = await interact(h, modalInteraction(s.admin, `payment:receipt-modal:${s.order.payment.id}`, { amount: 'twenty', note: '' }, onMessage));
+    const bad = await interact(
+      h,
+      modalInteraction(s.admin, `payment:receipt-modal:${s.order.payment.id}`, { amount: 'twenty', note: '' }, onMessage),
+    );
     expect(textOf(bad)).toMatch(/not an amount/);
 
-    const partial = await interact(h, modalInteraction(s.admin, `payment:receipt-modal:${s.order.payment.id}`, { amount: '10', note: 'venmo 1' }, onMessage));
+    const partial = await interact(
+      h,
+      modalInteraction(s.admin, `payment:receipt-modal:${s.order.payment.id}`, { amount: '10', note: 'venmo 1' }, onMessage),
+    );
     expect(partial.type).toBe(7);
     expect(textOf(partial)).toContain('$10.00 of $45.00 received · $35.00 still owed');
 
-    const over = await interact(h, modalInteraction(s.admin, `payment:receipt-modal:${s.order.payment.id}`, { amount: '$40.00', note: 'venmo 2' }, onMessage));
+    const over = await interact(
+      h,
+      modalInteraction(s.admin, `payment:receipt-modal:${s.order.payment.id}`, { amount: '$40.00', note: 'venmo 2' }, onMessage),
+    );
     expect(over.type).toBe(7);
     expect(textOf(over)).toContain('Approved by');
     expect(textOf(over)).toContain('overpaid by $5.00');
 
     const res = await request(h.t.app).get(`/api/orders/${s.order.id}`).set(s.auth).expect(200);
-    expect(res.body).toMatchObject({ status: 'PAID', amountReceivedCents: 5000, overpaidCents: 500, paymentReference: s.order.paymentReference });
-    expect(res.body.receipts.map((r: { amountCents: number; note: string }) => [r.amountCents, r.note])).toEqual([[1000, 'venmo 1'], [4000, 'venmo 2']]);
+    expect(res.body).toMatchObject({
+      status: 'PAID',
+      amountReceivedCents: 5000,
+      overpaidCents: 500,
+      paymentReference: s.order.paymentReference,
+    });
+    expect(res.body.receipts.map((r: { amountCents: number; note: string }) => [r.amountCents, r.note])).toEqual([
+      [1000, 'venmo 1'],
+      [4000, 'venmo 2'],
+    ]);
     const receipt = await until(() => dmsTo(s.customer.discordUserId, `receipt for order #${s.order.number}`)[0]);
     expect(JSON.stringify(receipt.body)).toContain('You sent $5.00 more than the total; the shop will return the difference.');
-    const audit = await db.auditLog.findFirstOrThrow({ where: { entityId: s.order.id, action: 'payment.receipt_recorded' }, orderBy: { createdAt: 'desc' } });
+    const audit = await db.auditLog.findFirstOrThrow({
+      where: { entityId: s.order.id, action: 'payment.receipt_recorded' },
+      orderBy: { createdAt: 'desc' },
+    });
     expect(audit.after).toMatchObject({ overpaidCents: 500 });
   });
 
   it('REST: receipts from two admins at the same moment all count; the order is paid exactly once', async () => {
     const s = await placedOrder();
-    const post = (amountCents: number) => request(h.t.app).post(`/api/orders/${s.order.id}/payment/receipts`).set(s.auth).send({ amountCents });
+    const post = (amountCents: number) =>
+      request(h.t.app).post(`/api/orders/${s.order.id}/payment/receipts`).set(s.auth).send({ amountCents });
     const first = await Promise.all([post(1000), post(1000), post(1000), post(1000)]);
     expect(first.map((r) => r.status)).toEqual([201, 201, 201, 201]);
     let row = await db.order.findUniqueOrThrow({ where: { id: s.order.id } });
@@ -197,7 +240,10 @@ describe('recording money received', () => {
     // Refused on a cancelled order, and a bad amount is a 400.
     const cancelled = await placedOrder();
     await request(h.t.app).post(`/api/orders/${cancelled.order.id}/payment/reject`).set(cancelled.auth).send({ reason: 'no' }).expect(200);
-    const refused = await request(h.t.app).post(`/api/orders/${cancelled.order.id}/payment/receipts`).set(cancelled.auth).send({ amountCents: 100 });
+    const refused = await request(h.t.app)
+      .post(`/api/orders/${cancelled.order.id}/payment/receipts`)
+      .set(cancelled.auth)
+      .send({ amountCents: 100 });
     expect(refused.status).toBe(409);
     await request(h.t.app).post(`/api/orders/${s.order.id}/payment/receipts`).set(s.auth).send({ amountCents: -5 }).expect(400);
   });
@@ -206,12 +252,21 @@ describe('recording money received', () => {
     const s = await placedOrder();
     const adminUser = await f.adminUser({ tenantId: s.tenant.id });
     const a = await loggedIn(baseUrl, adminUser.email);
-    const res = await a.agent.post(`/admin/api/resources/Order/records/${s.order.id}/recordReceipt`).set(a.headers()).send({ amount: '12.50', note: 'Zelle 77' });
-    expect(res.body.notice).toMatchObject({ type: 'success', message: `Recorded $12.50 received on order #${s.order.number}. $32.50 still owed.` });
+    const res = await a.agent
+      .post(`/admin/api/resources/Order/records/${s.order.id}/recordReceipt`)
+      .set(a.headers())
+      .send({ amount: '12.50', note: 'Zelle 77' });
+    expect(res.body.notice).toMatchObject({
+      type: 'success',
+      message: `Recorded $12.50 received on order #${s.order.number}. $32.50 still owed.`,
+    });
     const detail = JSON.parse(res.body.record.params.detailJson);
     expect(detail.received).toMatchObject({ reference: s.order.paymentReference, amount: '$12.50', remaining: '$32.50', overpaid: null });
     expect(detail.received.receipts).toEqual([expect.objectContaining({ amount: '$12.50', note: 'Zelle 77', by: adminUser.email })]);
-    const bad = await a.agent.post(`/admin/api/resources/Order/records/${s.order.id}/recordReceipt`).set(a.headers()).send({ amount: 'lots' });
+    const bad = await a.agent
+      .post(`/admin/api/resources/Order/records/${s.order.id}/recordReceipt`)
+      .set(a.headers())
+      .send({ amount: 'lots' });
     expect(bad.body.notice.type).toBe('error');
     expect((await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).amountReceivedCents).toBe(1250);
   });

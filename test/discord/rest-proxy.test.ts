@@ -32,7 +32,11 @@ describe('Discord REST through the shared proxy', () => {
   });
 
   it('uses Discord (or DISCORD_API_BASE_URL) when no proxy is set', () => {
-    expect(discordRestBaseUrl({ DISCORD_API_BASE_URL: 'https://discord.com/api', DISCORD_REST_PROXY_URL: undefined })).toBe('https://discord.com/api');
-    expect(discordRestBaseUrl({ DISCORD_API_BASE_URL: 'https://discord.com/api', DISCORD_REST_PROXY_URL: 'http://discord-proxy:8080' })).toBe('http://discord-proxy:8080/api');
+    expect(discordRestBaseUrl({ DISCORD_API_BASE_URL: 'https://discord.com/api', DISCORD_REST_PROXY_URL: undefined })).toBe(
+      'https://discord.com/api',
+    );
+    expect(
+      discordRestBaseUrl({ DISCORD_API_BASE_URL: 'https://discord.com/api', DISCORD_REST_PROXY_URL: 'http://discord-proxy:8080' }),
+    ).toBe('http://discord-proxy:8080/api');
   });
 });

@@ -18,9 +18,15 @@ describe('signature check agrees with discord-interactions verifyKey', () => {
       const body = Buffer.from(JSON.stringify({ type: 2, id: String(i), pad: randomBytes(i * 13).toString('hex') }));
       const signed = Buffer.concat([Buffer.from(timestamp), body]);
       const good = sign(null, signed, privateKey).toString('hex');
-      const flipped = (good.slice(0, i * 2) + ((parseInt(good.slice(i * 2, i * 2 + 2), 16) ^ 1).toString(16).padStart(2, '0')) + good.slice(i * 2 + 2));
+      const flipped =
+        good.slice(0, i * 2) + (parseInt(good.slice(i * 2, i * 2 + 2), 16) ^ 1).toString(16).padStart(2, '0') + good.slice(i * 2 + 2);
       const foreign = sign(null, signed, other).toString('hex');
-      const cases: [string, Buffer][] = [[good, body], [flipped, body], [foreign, body], [good, Buffer.concat([body, Buffer.from(' ')])]];
+      const cases: [string, Buffer][] = [
+        [good, body],
+        [flipped, body],
+        [foreign, body],
+        [good, Buffer.concat([body, Buffer.from(' ')])],
+      ];
       for (const [signature, rawBody] of cases) {
         const reference = await verifyKey(rawBody, signature, timestamp, hex);
         const ours = checkDiscordSignature(key, signature, timestamp, rawBody, 300, now).ok;

@@ -36,8 +36,11 @@ afterAll(async () => {
 
 function simulate(argv: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', '--no-color', ...argv], { timeout: 90_000, env: { ...process.env, FORCE_COLOR: '0' } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/simulate.ts', '--no-color', ...argv],
+      { timeout: 90_000, env: { ...process.env, FORCE_COLOR: '0' } },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
     );
   });
 }
@@ -47,7 +50,10 @@ describe('simulator', () => {
     const s = await f.shop();
     const dir = tempDir();
     const secrets = join(dir, 'secrets.json');
-    writeFileSync(secrets, JSON.stringify({ discordPrivateKeyPem: h.t.keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() }));
+    writeFileSync(
+      secrets,
+      JSON.stringify({ discordPrivateKeyPem: h.t.keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() }),
+    );
     const script = join(dir, 'demo.txt');
     writeFileSync(
       script,
@@ -74,14 +80,22 @@ describe('simulator', () => {
     );
     const { port } = server.address() as AddressInfo;
     const { code, out } = await simulate([
-      '--script', script,
-      '--url', `http://127.0.0.1:${port}/discord/interactions`,
-      '--fake', h.fake.url,
-      '--app-id', APP_ID,
-      '--secrets', secrets,
-      '--guild', s.guild.id,
-      '--customer-id', s.customer.discordUserId,
-      '--admin-role', s.tenant.adminRoleIds[0]!,
+      '--script',
+      script,
+      '--url',
+      `http://127.0.0.1:${port}/discord/interactions`,
+      '--fake',
+      h.fake.url,
+      '--app-id',
+      APP_ID,
+      '--secrets',
+      secrets,
+      '--guild',
+      s.guild.id,
+      '--customer-id',
+      s.customer.discordUserId,
+      '--admin-role',
+      s.tenant.adminRoleIds[0]!,
     ]);
     expect(out).toContain('Order submitted');
     expect(out).toContain('[bot] DM to user');
@@ -94,9 +108,27 @@ describe('simulator', () => {
     const s = await f.shop();
     const dir = tempDir();
     const secrets = join(dir, 'secrets.json');
-    writeFileSync(secrets, JSON.stringify({ discordPrivateKeyPem: h.t.keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() }));
+    writeFileSync(
+      secrets,
+      JSON.stringify({ discordPrivateKeyPem: h.t.keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() }),
+    );
     const { port } = server.address() as AddressInfo;
-    const { code, out } = await simulate(['--url', `http://127.0.0.1:${port}/discord/interactions`, '--fake', h.fake.url, '--app-id', APP_ID, '--secrets', secrets, '--guild', s.guild.id, '--command', '/orders', '--step', 'click Nothing here']);
+    const { code, out } = await simulate([
+      '--url',
+      `http://127.0.0.1:${port}/discord/interactions`,
+      '--fake',
+      h.fake.url,
+      '--app-id',
+      APP_ID,
+      '--secrets',
+      secrets,
+      '--guild',
+      s.guild.id,
+      '--command',
+      '/orders',
+      '--step',
+      'click Nothing here',
+    ]);
     expect(code).toBe(1);
     expect(out).toMatch(/step failed: click Nothing here/);
   });

@@ -11,7 +11,12 @@ import { generateDiscordTestKeys, type DiscordTestKeys } from './discord-signer.
 /** A fixed AES-256-GCM key for tests (never used outside them). */
 export const TEST_SECRETS_KEYS = `test1:${Buffer.alloc(32, 7).toString('base64')}`;
 
-export interface TestApp { app: Express; services: Services; keys: DiscordTestKeys; env: Env }
+export interface TestApp {
+  app: Express;
+  services: Services;
+  keys: DiscordTestKeys;
+  env: Env;
+}
 
 export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {}): Promise<TestApp> {
   const keys = generateDiscordTestKeys();
@@ -31,7 +36,13 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     ...opts.env,
   });
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL, pretty: false });
-  const services = createContainer({ env, logger, databaseUrl: testDatabaseUrl(), discordPublicKeyHex: keys.publicKeyHex, clock: opts.clock });
+  const services = createContainer({
+    env,
+    logger,
+    databaseUrl: testDatabaseUrl(),
+    discordPublicKeyHex: keys.publicKeyHex,
+    clock: opts.clock,
+  });
   const app = await buildApp(services);
   return { app, services, keys, env };
 }

@@ -31,7 +31,9 @@ export async function closeTestDb(): Promise<void> {
 
 /** Deletes every row of the application tables (not the job queue's schema), for tests sharing a file. */
 export async function truncateAll(db: Db = testDb()): Promise<void> {
-  const rows = await db.$queryRaw<{ tablename: string }[]>`SELECT tablename::text AS tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+  const rows = await db.$queryRaw<
+    { tablename: string }[]
+  >`SELECT tablename::text AS tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
   if (rows.length) await db.$executeRawUnsafe(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} CASCADE`);
   await db.$executeRawUnsafe('DELETE FROM graphile_worker._private_jobs');
 }

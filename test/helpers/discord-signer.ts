@@ -2,7 +2,10 @@
 // with a key pair generated for the test run.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 
-export interface DiscordTestKeys { publicKeyHex: string; privateKey: KeyObject }
+export interface DiscordTestKeys {
+  publicKeyHex: string;
+  privateKey: KeyObject;
+}
 
 export function generateDiscordTestKeys(): DiscordTestKeys {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');

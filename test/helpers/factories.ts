@@ -23,7 +23,10 @@ export function factories(db: Db = testDb()) {
         data: {
           name: `Shop ${uniq()}`,
           enabledPaymentMethods: ['VENMO_P2P', 'ZELLE', 'PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'],
-          paymentInstructions: { VENMO_P2P: { handle: '@shop', instructions: 'Pay @shop on Venmo' }, ZELLE: { handle: 'pay@shop.test', instructions: 'Zelle pay@shop.test' } },
+          paymentInstructions: {
+            VENMO_P2P: { handle: '@shop', instructions: 'Pay @shop on Venmo' },
+            ZELLE: { handle: 'pay@shop.test', instructions: 'Zelle pay@shop.test' },
+          },
           adminChannelId: snowflake(),
           adminRoleIds: [snowflake()],
           ...data,
@@ -36,45 +39,79 @@ export function factories(db: Db = testDb()) {
     async adminUser(data: Data<Prisma.AdminUserUncheckedCreateInput> & { password?: string } = {}) {
       const { password = 'correct horse battery staple', ...rest } = data;
       return db.adminUser.create({
-        data: { email: `admin-${uniq()}@test.local`, passwordHash: await hashPassword(password), role: 'TENANT_ADMIN', ...rest } as Prisma.AdminUserUncheckedCreateInput,
+        data: {
+          email: `admin-${uniq()}@test.local`,
+          passwordHash: await hashPassword(password),
+          role: 'TENANT_ADMIN',
+          ...rest,
+        } as Prisma.AdminUserUncheckedCreateInput,
       });
     },
     async apiKey(data: Data<Prisma.ApiKeyUncheckedCreateInput> & { tenantId: string }) {
-      return db.apiKey.create({ data: { name: 'test key', prefix: `ll_${uniq()}`, hash: randomBytes(32).toString('hex'), ...data } as Prisma.ApiKeyUncheckedCreateInput });
+      return db.apiKey.create({
+        data: {
+          name: 'test key',
+          prefix: `ll_${uniq()}`,
+          hash: randomBytes(32).toString('hex'),
+          ...data,
+        } as Prisma.ApiKeyUncheckedCreateInput,
+      });
     },
     async customer(data: Data<Prisma.CustomerUncheckedCreateInput> & { tenantId: string }) {
-      return db.customer.create({ data: { discordUserId: snowflake(), username: `user${uniq()}`, ...data } as Prisma.CustomerUncheckedCreateInput });
+      return db.customer.create({
+        data: { discordUserId: snowflake(), username: `user${uniq()}`, ...data } as Prisma.CustomerUncheckedCreateInput,
+      });
     },
     async address(data: Data<Prisma.AddressUncheckedCreateInput> & { tenantId: string; customerId: string }) {
       return db.address.create({
-        data: { name: 'Pat Customer', line1: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US', ...data } as Prisma.AddressUncheckedCreateInput,
+        data: {
+          name: 'Pat Customer',
+          line1: '123 Main St',
+          city: 'Springfield',
+          state: 'IL',
+          postalCode: '62701',
+          country: 'US',
+          ...data,
+        } as Prisma.AddressUncheckedCreateInput,
       });
     },
     async product(data: Data<Prisma.ProductUncheckedCreateInput> & { tenantId: string }) {
-      return db.product.create({ data: { sku: `SKU-${uniq()}`, name: `Product ${uniq()}`, unitPriceCents: 1500, ...data } as Prisma.ProductUncheckedCreateInput });
+      return db.product.create({
+        data: { sku: `SKU-${uniq()}`, name: `Product ${uniq()}`, unitPriceCents: 1500, ...data } as Prisma.ProductUncheckedCreateInput,
+      });
     },
     async shippingType(data: Data<Prisma.ShippingTypeUncheckedCreateInput> & { tenantId: string }) {
-      return db.shippingType.create({ data: { name: `Ship ${uniq()}`, priceCents: 500, ...data } as Prisma.ShippingTypeUncheckedCreateInput });
+      return db.shippingType.create({
+        data: { name: `Ship ${uniq()}`, priceCents: 500, ...data } as Prisma.ShippingTypeUncheckedCreateInput,
+      });
     },
     async discount(data: Data<Prisma.DiscountUncheckedCreateInput> & { tenantId: string }) {
-      return db.discount.create({ data: { name: `Discount ${uniq()}`, type: 'PERCENT', percentOff: 10, ...data } as Prisma.DiscountUncheckedCreateInput });
+      return db.discount.create({
+        data: { name: `Discount ${uniq()}`, type: 'PERCENT', percentOff: 10, ...data } as Prisma.DiscountUncheckedCreateInput,
+      });
     },
-    async discountAssignment(data: Data<Prisma.DiscountAssignmentUncheckedCreateInput> & { tenantId: string; discountId: string; customerId: string }) {
+    async discountAssignment(
+      data: Data<Prisma.DiscountAssignmentUncheckedCreateInput> & { tenantId: string; discountId: string; customerId: string },
+    ) {
       return db.discountAssignment.create({ data: data as Prisma.DiscountAssignmentUncheckedCreateInput });
     },
     async orderSession(data: Data<Prisma.OrderSessionUncheckedCreateInput> & { tenantId: string; customerId: string }) {
-      return db.orderSession.create({ data: { expiresAt: new Date(Date.now() + 30 * 60_000), ...data } as Prisma.OrderSessionUncheckedCreateInput });
+      return db.orderSession.create({
+        data: { expiresAt: new Date(Date.now() + 30 * 60_000), ...data } as Prisma.OrderSessionUncheckedCreateInput,
+      });
     },
     async orderSessionItem(data: Data<Prisma.OrderSessionItemUncheckedCreateInput> & { sessionId: string; productId: string }) {
       return db.orderSessionItem.create({ data: { quantity: 1, ...data } as Prisma.OrderSessionItemUncheckedCreateInput });
     },
     /** An order with one line per product given (default: one new product), a payment and reservations as submit makes them. */
-    async order(data: Data<Prisma.OrderUncheckedCreateInput> & {
-      tenantId: string;
-      customerId: string;
-      lines?: { productId: string; sku?: string; name?: string; quantity: number; unitPriceCents: number }[];
-      paymentStatus?: Prisma.PaymentUncheckedCreateInput['status'];
-    }) {
+    async order(
+      data: Data<Prisma.OrderUncheckedCreateInput> & {
+        tenantId: string;
+        customerId: string;
+        lines?: { productId: string; sku?: string; name?: string; quantity: number; unitPriceCents: number }[];
+        paymentStatus?: Prisma.PaymentUncheckedCreateInput['status'];
+      },
+    ) {
       const { lines: givenLines, paymentStatus, ...rest } = data;
       const lines = givenLines ?? [{ productId: (await this.product({ tenantId: data.tenantId })).id, quantity: 1, unitPriceCents: 1500 }];
       const subtotal = lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0);
@@ -88,12 +125,26 @@ export function factories(db: Db = testDb()) {
           paymentMethod: 'VENMO_P2P',
           shippingAddress: { line1: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' },
           ...rest,
-          items: { create: lines.map((l) => ({ productId: l.productId, sku: l.sku ?? 'SKU', name: l.name ?? 'Item', quantity: l.quantity, unitPriceCents: l.unitPriceCents })) },
+          items: {
+            create: lines.map((l) => ({
+              productId: l.productId,
+              sku: l.sku ?? 'SKU',
+              name: l.name ?? 'Item',
+              quantity: l.quantity,
+              unitPriceCents: l.unitPriceCents,
+            })),
+          },
         } as Prisma.OrderUncheckedCreateInput,
         include: { items: true },
       });
       const payment = await db.payment.create({
-        data: { tenantId: data.tenantId, orderId: order.id, method: order.paymentMethod, amountCents: totalCents, status: paymentStatus ?? 'awaiting_admin_approval' },
+        data: {
+          tenantId: data.tenantId,
+          orderId: order.id,
+          method: order.paymentMethod,
+          amountCents: totalCents,
+          status: paymentStatus ?? 'awaiting_admin_approval',
+        },
       });
       return { ...order, payment };
     },
@@ -101,16 +152,30 @@ export function factories(db: Db = testDb()) {
       return db.payment.create({ data: { method: 'VENMO_P2P', amountCents: 1500, ...data } as Prisma.PaymentUncheckedCreateInput });
     },
     async refund(data: Data<Prisma.RefundUncheckedCreateInput> & { tenantId: string; orderId: string }) {
-      return db.refund.create({ data: { mode: 'PARTIAL_AMOUNT', amountCents: 100, actorType: 'PANEL_ADMIN', ...data } as Prisma.RefundUncheckedCreateInput });
+      return db.refund.create({
+        data: { mode: 'PARTIAL_AMOUNT', amountCents: 100, actorType: 'PANEL_ADMIN', ...data } as Prisma.RefundUncheckedCreateInput,
+      });
     },
-    async reservation(data: Data<Prisma.InventoryReservationUncheckedCreateInput> & { tenantId: string; orderId: string; productId: string }) {
+    async reservation(
+      data: Data<Prisma.InventoryReservationUncheckedCreateInput> & { tenantId: string; orderId: string; productId: string },
+    ) {
       return db.inventoryReservation.create({ data: { quantity: 1, ...data } as Prisma.InventoryReservationUncheckedCreateInput });
     },
-    async entitlement(data: Data<Prisma.EntitlementUncheckedCreateInput> & { tenantId: string; customerId: string; productId: string; orderId: string }) {
+    async entitlement(
+      data: Data<Prisma.EntitlementUncheckedCreateInput> & { tenantId: string; customerId: string; productId: string; orderId: string },
+    ) {
       return db.entitlement.create({ data: { roleId: snowflake(), ...data } as Prisma.EntitlementUncheckedCreateInput });
     },
     async auditLog(data: Data<Prisma.AuditLogUncheckedCreateInput> & { tenantId: string }) {
-      return db.auditLog.create({ data: { actorType: 'SYSTEM', action: 'test', entityType: 'Order', entityId: 'ord_x', ...data } as Prisma.AuditLogUncheckedCreateInput });
+      return db.auditLog.create({
+        data: {
+          actorType: 'SYSTEM',
+          action: 'test',
+          entityType: 'Order',
+          entityId: 'ord_x',
+          ...data,
+        } as Prisma.AuditLogUncheckedCreateInput,
+      });
     },
     async processedInteraction(data: Data<Prisma.ProcessedInteractionUncheckedCreateInput> = {}) {
       return db.processedInteraction.create({ data: { id: snowflake(), ...data } as Prisma.ProcessedInteractionUncheckedCreateInput });
@@ -120,7 +185,10 @@ export function factories(db: Db = testDb()) {
       const tenant = await this.tenant(opts.tenant);
       const guild = await this.guild({ tenantId: tenant.id });
       const customer = await this.customer({ tenantId: tenant.id });
-      const products = [await this.product({ tenantId: tenant.id, unitPriceCents: 2500 }), await this.product({ tenantId: tenant.id, unitPriceCents: 500 })];
+      const products = [
+        await this.product({ tenantId: tenant.id, unitPriceCents: 2500 }),
+        await this.product({ tenantId: tenant.id, unitPriceCents: 500 }),
+      ];
       const shippingType = await this.shippingType({ tenantId: tenant.id });
       return { tenant, guild, customer, products, shippingType };
     },

@@ -56,7 +56,11 @@ describe('discord endpoint signature', () => {
 
   it('refuses a stale timestamp (replay) with 401', async () => {
     const old = String(Math.floor(Date.now() / 1000) - 3600);
-    const res = await request(t.app).post('/discord/interactions').set(signDiscordBody(t.keys, ping, old)).send(ping).expect(401);
+    const res = await request(t.app)
+      .post('/discord/interactions')
+      .set(signDiscordBody(t.keys, ping, old))
+      .send(ping)
+      .expect(401);
     expect(res.body.error.message).toMatch(/stale/);
   });
 

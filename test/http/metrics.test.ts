@@ -41,8 +41,13 @@ function value(text: string, series: string): number {
 
 async function interaction() {
   const body = JSON.stringify({
-    id: snowflake(), application_id: '123456789012345678', type: 2, token: 'tok', version: 1,
-    guild_id: snowflake(), channel_id: snowflake(),
+    id: snowflake(),
+    application_id: '123456789012345678',
+    type: 2,
+    token: 'tok',
+    version: 1,
+    guild_id: snowflake(),
+    channel_id: snowflake(),
     member: { user: { id: snowflake(), username: 'u' }, roles: [], permissions: '0' },
     data: { id: snowflake(), name: 'catalog', type: 1 },
   });
@@ -76,7 +81,13 @@ describe('/metrics', () => {
     expect((await interaction()).status).toBe(200);
     // Discord REST: one 429 (retried by @discordjs/rest after retry_after), then success.
     const channel = snowflake();
-    discord.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 429, body: { message: 'You are being rate limited.', retry_after: 0.05, global: false }, headers: { 'retry-after': '0.05' } });
+    discord.fail({
+      method: 'POST',
+      path: /^\/channels\/\d+\/messages$/,
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: 0.05, global: false },
+      headers: { 'retry-after': '0.05' },
+    });
     await t.services.discordRest.post(`/channels/${channel}/messages`, { body: { content: 'hi' } });
     // Jobs: one waiting, one that used up its attempts, and a real failing attempt on the worker.
     const db = testDb();
@@ -84,11 +95,28 @@ describe('/metrics', () => {
     await db.$executeRaw`SELECT graphile_worker.add_job('metrics.dead', '{}'::json, max_attempts => 1)`;
     await db.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = 1, last_error = 'boom' WHERE task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'metrics.dead')`;
     let failed = false;
-    t.services.bus.registerTask('metrics.flaky', { schema: z.object({}), run: async () => { failed = true; throw new Error('flaky'); } });
+    t.services.bus.registerTask('metrics.flaky', {
+      schema: z.object({}),
+      run: async () => {
+        failed = true;
+        throw new Error('flaky');
+      },
+    });
     const jobFailures = t.services.metrics.jobFailures;
-    worker = await startWorker({ connectionString: testDatabaseUrl(), bus: t.services.bus, logger: t.services.logger, concurrency: 1, pollIntervalMs: 50, onJobFailure: (task) => jobFailures.inc({ task }) });
+    worker = await startWorker({
+      connectionString: testDatabaseUrl(),
+      bus: t.services.bus,
+      logger: t.services.logger,
+      concurrency: 1,
+      pollIntervalMs: 50,
+      onJobFailure: (task) => jobFailures.inc({ task }),
+    });
     await db.$executeRaw`SELECT graphile_worker.add_job('metrics.flaky', '{}'::json, max_attempts => 1)`;
-    for (let i = 0; i < 200 && !(failed && value(await t.services.metrics.registry.metrics(), 'ledgerline_job_failures_total{task="metrics.flaky"}') > 0); i++) {
+    for (
+      let i = 0;
+      i < 200 && !(failed && value(await t.services.metrics.registry.metrics(), 'ledgerline_job_failures_total{task="metrics.flaky"}') > 0);
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 50));
     }
 

@@ -6,9 +6,30 @@ import { describe, expect, it } from 'vitest';
 
 describe('npm run chaos (short)', () => {
   it('0 violations', async () => {
-    const args = ['--import', 'tsx', 'scripts/chaos.ts', '--seconds', '30', '--customers', '6', '--kills', '1', '--terminations', '2', '--restarts', '1', '--stale-seconds', '10', '--drain-seconds', '60'];
+    const args = [
+      '--import',
+      'tsx',
+      'scripts/chaos.ts',
+      '--seconds',
+      '30',
+      '--customers',
+      '6',
+      '--kills',
+      '1',
+      '--terminations',
+      '2',
+      '--restarts',
+      '1',
+      '--stale-seconds',
+      '10',
+      '--drain-seconds',
+      '60',
+    ];
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));

@@ -56,7 +56,8 @@ describe('connection faults', () => {
       }
     }
     const pidOf = async (tx: Prisma.TransactionClient) => (await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
-    const rowsOf = async (key: string) => (await admin.query(`SELECT count(*)::int AS n FROM ${probe} WHERE key = $1`, [key])).rows[0].n as number;
+    const rowsOf = async (key: string) =>
+      (await admin.query(`SELECT count(*)::int AS n FROM ${probe} WHERE key = $1`, [key])).rows[0].n as number;
 
     it('runs the transaction again, whole, when its connection is terminated before COMMIT: one write, the process lives', async () => {
       await admin.query(`CREATE TABLE IF NOT EXISTS ${probe} (key text NOT NULL, attempt int NOT NULL)`);
@@ -76,7 +77,7 @@ describe('connection faults', () => {
       expect(database.pool.totalCount).toBe(database.pool.idleCount);
     });
 
-    it('is not run again once its work is done and COMMIT is on its way: the outcome is the caller\'s to find out', async () => {
+    it("is not run again once its work is done and COMMIT is on its way: the outcome is the caller's to find out", async () => {
       await admin.query(`CREATE TABLE IF NOT EXISTS ${probe} (key text NOT NULL, attempt int NOT NULL)`);
       let runs = 0;
       const err = await withTransaction(database.db, async (tx) => {
@@ -128,7 +129,17 @@ describe('connection faults', () => {
       await terminateOthers();
     }
     await load;
-    for (const err of failures) expect(isTransientDatabaseFault(err), JSON.stringify({ name: (err as Error).name, code: (err as { code?: string }).code, meta: (err as { meta?: unknown }).meta, cause: String((err as Error).cause).slice(0, 300), m: (err as Error).message.slice(-600) })).toBe(true);
+    for (const err of failures)
+      expect(
+        isTransientDatabaseFault(err),
+        JSON.stringify({
+          name: (err as Error).name,
+          code: (err as { code?: string }).code,
+          meta: (err as { meta?: unknown }).meta,
+          cause: String((err as Error).cause).slice(0, 300),
+          m: (err as Error).message.slice(-600),
+        }),
+      ).toBe(true);
     expect(done).toBeGreaterThan(0);
     // And it serves again, through both clients.
     expect(await database.db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok`).toEqual([{ ok: 1 }]);

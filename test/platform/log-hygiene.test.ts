@@ -9,7 +9,12 @@ import { requestLogging } from '../../src/surfaces/http/request-logging.js';
 
 function capture() {
   let out = '';
-  const sink = new Writable({ write(chunk, _enc, cb) { out += chunk; cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      out += chunk;
+      cb();
+    },
+  });
   return { logger: createLogger({ level: 'info', pretty: false, destination: sink }), out: () => out };
 }
 

@@ -42,8 +42,11 @@ describe('plain-SQL client', () => {
       SELECT "lastActivityAt" FROM order_sessions WHERE id = ${session!.id} AND "lastActivityAt" = ${later}`);
     expect(back?.lastActivityAt).toEqual(later);
     // The same statement through Prisma gives the same row (queryRows dispatches on the target).
-    const [same] = await queryRows<{ lastActivityAt: Date }>(db, Prisma.sql`
-      SELECT "lastActivityAt" FROM order_sessions WHERE id = ${session!.id} AND "lastActivityAt" = ${later}`);
+    const [same] = await queryRows<{ lastActivityAt: Date }>(
+      db,
+      Prisma.sql`
+      SELECT "lastActivityAt" FROM order_sessions WHERE id = ${session!.id} AND "lastActivityAt" = ${later}`,
+    );
     expect(same?.lastActivityAt).toEqual(later);
   });
 
@@ -87,7 +90,9 @@ describe('plain-SQL client', () => {
     const [a, b] = [products[0]!.id, products[1]!.id];
     let attempts = 0;
     let release!: () => void;
-    const bothLocked = new Promise<void>((r) => { release = r; });
+    const bothLocked = new Promise<void>((r) => {
+      release = r;
+    });
     let locked = 0;
     const lockThen = (first: string, second: string) =>
       sql.transaction(async (tx) => {
@@ -112,7 +117,7 @@ describe('plain-SQL client', () => {
       const read = Prisma.sql`SELECT * FROM sql_client_probe WHERE id = ${1}`;
       // Prepared on every connection of the pool.
       await Promise.all(Array.from({ length: 4 }, () => sql.query(read)));
-      await admin.query('ALTER TABLE sql_client_probe ADD COLUMN label text DEFAULT \'x\'');
+      await admin.query("ALTER TABLE sql_client_probe ADD COLUMN label text DEFAULT 'x'");
       expect(await sql.query(read)).toEqual([{ id: 1, label: 'x' }]);
       await admin.query('ALTER TABLE sql_client_probe ADD COLUMN more int DEFAULT 2');
       const inTx = await sql.transaction((tx) => tx.query(read));

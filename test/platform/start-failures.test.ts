@@ -7,7 +7,14 @@ import { testDatabaseUrl } from '../helpers/db.js';
 function start(env: Record<string, string>, timeoutMs = 25_000): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', LOG_PRETTY: 'false', WORKERS_ENABLED: 'false', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        LOG_LEVEL: 'warn',
+        LOG_PRETTY: 'false',
+        WORKERS_ENABLED: 'false',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -37,9 +37,11 @@ describe('the service survives database faults', () => {
     expect((await api()).status).toBe(401); // the database answered: the key is unknown
     let stop = false;
     const statuses: number[] = [];
-    const load = Promise.all(Array.from({ length: 8 }, async () => {
-      while (!stop) statuses.push((await api()).status);
-    }));
+    const load = Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (!stop) statuses.push((await api()).status);
+      }),
+    );
     for (let i = 0; i < 6; i++) {
       await new Promise((r) => setTimeout(r, 150));
       await db.terminateBackends();
@@ -48,7 +50,10 @@ describe('the service survives database faults', () => {
     await load;
     expect(alive(), svc.output()).toBe(true);
     // Every answer was either the normal one or a "try again" (never a 500 or a refused connection).
-    expect(statuses.filter((s) => s !== 401 && s !== 503), svc.output().slice(-3000)).toEqual([]);
+    expect(
+      statuses.filter((s) => s !== 401 && s !== 503),
+      svc.output().slice(-3000),
+    ).toEqual([]);
     expect((await until(api, (r) => r.status === 401, 10_000)).status).toBe(401);
   }, 60_000);
 
@@ -67,7 +72,11 @@ describe('the service survives database faults', () => {
       expect(alive(), svc.output()).toBe(true);
 
       await db.start();
-      const back = await until(() => call(`${svc.baseUrl}/readyz`), (r) => r.status === 200, 30_000);
+      const back = await until(
+        () => call(`${svc.baseUrl}/readyz`),
+        (r) => r.status === 200,
+        30_000,
+      );
       expect(back.status, svc.output().slice(-3000)).toBe(200);
       expect((await api()).status).toBe(401);
       expect(alive(), svc.output()).toBe(true);

@@ -17,9 +17,15 @@ afterAll(async () => {
   await pool.end();
 });
 
-interface JobRow { id: string; locked_by: string | null; attempts: number }
+interface JobRow {
+  id: string;
+  locked_by: string | null;
+  attempts: number;
+}
 async function job(id: string): Promise<JobRow | undefined> {
-  const rows = await db.$queryRaw<JobRow[]>`SELECT id::text AS id, locked_by, attempts FROM graphile_worker._private_jobs WHERE id = ${BigInt(id)}`;
+  const rows = await db.$queryRaw<
+    JobRow[]
+  >`SELECT id::text AS id, locked_by, attempts FROM graphile_worker._private_jobs WHERE id = ${BigInt(id)}`;
   return rows[0];
 }
 
@@ -59,7 +65,12 @@ describe('worker liveness', () => {
   it('a freed job runs on a live worker', async () => {
     const bus = new EventBus();
     const ran: number[] = [];
-    bus.registerTask('test.rerun', { schema: z.object({ n: z.number() }), run: async (p) => { ran.push(p.n); } });
+    bus.registerTask('test.rerun', {
+      schema: z.object({ n: z.number() }),
+      run: async (p) => {
+        ran.push(p.n);
+      },
+    });
     const orphan = await lockedJob('test.rerun', `worker-killed-${randomUUID()}`, 120);
     const worker = await startWorker({ connectionString: testDatabaseUrl(), bus, logger, concurrency: 1, pollIntervalMs: 50 });
     try {
@@ -78,7 +89,14 @@ describe('worker liveness', () => {
   });
 
   it('a running worker heartbeats: its rows exist while it runs and are gone after a clean stop', async () => {
-    const worker = await startWorker({ connectionString: testDatabaseUrl(), bus: new EventBus(), logger, concurrency: 2, pollIntervalMs: 50, instanceId: 'hb-test' });
+    const worker = await startWorker({
+      connectionString: testDatabaseUrl(),
+      bus: new EventBus(),
+      logger,
+      concurrency: 2,
+      pollIntervalMs: 50,
+      instanceId: 'hb-test',
+    });
     try {
       let rows: unknown[] = [];
       const until = Date.now() + 5_000;

@@ -28,7 +28,12 @@ const INSTANCES = 2;
 const MESSAGES_PER_WINDOW = 5;
 const WINDOW_MS = 1000;
 
-interface Cluster { discord: FakeDiscordApi; instances: TestApp[]; workers: WorkerHandle[]; proxy?: Server }
+interface Cluster {
+  discord: FakeDiscordApi;
+  instances: TestApp[];
+  workers: WorkerHandle[];
+  proxy?: Server;
+}
 const clusters: Cluster[] = [];
 
 async function startCluster(opts: { viaProxy: boolean }): Promise<Cluster> {
@@ -47,7 +52,15 @@ async function startCluster(opts: { viaProxy: boolean }): Promise<Cluster> {
   for (let i = 0; i < INSTANCES; i++) {
     const t = await createTestApp({ env });
     cluster.instances.push(t);
-    cluster.workers.push(await startWorker({ connectionString: testDatabaseUrl(), bus: t.services.bus, logger: t.services.logger, concurrency: 2, pollIntervalMs: 50 }));
+    cluster.workers.push(
+      await startWorker({
+        connectionString: testDatabaseUrl(),
+        bus: t.services.bus,
+        logger: t.services.logger,
+        concurrency: 2,
+        pollIntervalMs: 50,
+      }),
+    );
   }
   return cluster;
 }
@@ -103,9 +116,16 @@ async function storm(cluster: Cluster): Promise<{ overshoot: Overshoot[]; adminC
   expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(0);
 
   // Both workers drain the queue; each job runs once.
-  const pending = async () => Number((await db.$queryRawUnsafe<{ n: number }[]>(
-    `SELECT count(*)::int AS n FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-      WHERE t.identifier LIKE 'order.created>%' AND j.payload->>'tenantId' = $1`, tenant.id))[0]!.n);
+  const pending = async () =>
+    Number(
+      (
+        await db.$queryRawUnsafe<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+      WHERE t.identifier LIKE 'order.created>%' AND j.payload->>'tenantId' = $1`,
+          tenant.id,
+        )
+      )[0]!.n,
+    );
   await until('the notification jobs to finish', async () => (await pending()) === 0);
 
   // Each admin message posted once (a 429'd attempt is retried by the client, not duplicated).
@@ -125,27 +145,41 @@ async function storm(cluster: Cluster): Promise<{ overshoot: Overshoot[]; adminC
 describe('two instances, one database', () => {
   describe('each instance calling Discord directly', () => {
     let cluster: Cluster;
-    beforeAll(async () => { cluster = await startCluster({ viaProxy: false }); });
-    afterAll(async () => { await stopCluster(cluster); });
-
-    it('an order storm makes one order per unit and one notification of each kind per order; rate-limit overshoot stays within the bound', { timeout: 180_000 }, async () => {
-      const { overshoot, adminChannelId } = await storm(cluster);
-      // The admin channel took 12 messages at 5 per window: at least three windows, every one limited.
-      const windows = perWindow(overshoot);
-      console.info(`rate-limit overshoot without the proxy: ${overshoot.length} request(s) past the limit in ${windows.size} bucket window(s) (${JSON.stringify(Object.fromEntries(windows))})`);
-      for (const [key, n] of windows) {
-        const first = key.endsWith('#0');
-        expect(n, key).toBeLessThanOrEqual(first ? 2 * INSTANCES : INSTANCES);
-      }
-      // Only the contended bucket (the admin channel) can overshoot; each DM channel gets one message.
-      expect(overshoot.every((o) => o.path === `/channels/${adminChannelId}/messages`)).toBe(true);
+    beforeAll(async () => {
+      cluster = await startCluster({ viaProxy: false });
     });
+    afterAll(async () => {
+      await stopCluster(cluster);
+    });
+
+    it(
+      'an order storm makes one order per unit and one notification of each kind per order; rate-limit overshoot stays within the bound',
+      { timeout: 180_000 },
+      async () => {
+        const { overshoot, adminChannelId } = await storm(cluster);
+        // The admin channel took 12 messages at 5 per window: at least three windows, every one limited.
+        const windows = perWindow(overshoot);
+        console.info(
+          `rate-limit overshoot without the proxy: ${overshoot.length} request(s) past the limit in ${windows.size} bucket window(s) (${JSON.stringify(Object.fromEntries(windows))})`,
+        );
+        for (const [key, n] of windows) {
+          const first = key.endsWith('#0');
+          expect(n, key).toBeLessThanOrEqual(first ? 2 * INSTANCES : INSTANCES);
+        }
+        // Only the contended bucket (the admin channel) can overshoot; each DM channel gets one message.
+        expect(overshoot.every((o) => o.path === `/channels/${adminChannelId}/messages`)).toBe(true);
+      },
+    );
   });
 
   describe('both instances through one @discordjs/proxy', () => {
     let cluster: Cluster;
-    beforeAll(async () => { cluster = await startCluster({ viaProxy: true }); });
-    afterAll(async () => { await stopCluster(cluster); });
+    beforeAll(async () => {
+      cluster = await startCluster({ viaProxy: true });
+    });
+    afterAll(async () => {
+      await stopCluster(cluster);
+    });
 
     it('the same storm sends no request past any rate limit', { timeout: 180_000 }, async () => {
       const { overshoot } = await storm(cluster);

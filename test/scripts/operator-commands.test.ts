@@ -7,7 +7,6 @@ import { verifyPassword } from '../../src/platform/crypto.js';
 import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { snowflake } from '../helpers/factories.js';
 
-
 function run(script: string, args: string[], stdin?: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
@@ -95,8 +94,14 @@ describe('operator commands', () => {
     const db = testDb();
     const user = await db.adminUser.findUniqueOrThrow({ where: { email: 'owner@moth.example' } });
     const other = await db.adminUser.findUniqueOrThrow({ where: { email: 'ops@platform.example' } });
-    const session = (sid: string, id: string) => ({ sid, sess: { cookie: {}, adminUser: { id } }, expire: new Date(Date.now() + 3_600_000) });
-    await db.adminSession.createMany({ data: [session('s-owner-1', user.id), session('s-owner-2', user.id), session('s-other', other.id)] });
+    const session = (sid: string, id: string) => ({
+      sid,
+      sess: { cookie: {}, adminUser: { id } },
+      expire: new Date(Date.now() + 3_600_000),
+    });
+    await db.adminSession.createMany({
+      data: [session('s-owner-1', user.id), session('s-owner-2', user.id), session('s-other', other.id)],
+    });
 
     const r = await run('admin-password-reset', ['--email', 'owner@moth.example']);
     expect(r.code, r.out).toBe(0);

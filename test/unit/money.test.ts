@@ -11,11 +11,15 @@ describe('money', () => {
 
   it('prorates into whole cents that sum to the total', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 1, maxLength: 20 }), (total, weights) => {
-        const parts = prorateCents(total, weights);
-        expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
-        for (const p of parts) expect(Number.isInteger(p) && p >= 0).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 1, maxLength: 20 }),
+        (total, weights) => {
+          const parts = prorateCents(total, weights);
+          expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+          for (const p of parts) expect(Number.isInteger(p) && p >= 0).toBe(true);
+        },
+      ),
     );
   });
 

@@ -13,10 +13,12 @@ const NOT_IN_GUILD = new Set([10007, 10004, 50001]);
 export function createDiscordGuildDirectory(rest: REST): GuildDirectory {
   let botId: Promise<string> | undefined;
   const me = () => {
-    botId ??= (rest.get(Routes.user('@me')) as Promise<APIUser>).then((u) => u.id).catch((err: unknown) => {
-      botId = undefined; // ask again next time
-      throw err;
-    });
+    botId ??= (rest.get(Routes.user('@me')) as Promise<APIUser>)
+      .then((u) => u.id)
+      .catch((err: unknown) => {
+        botId = undefined; // ask again next time
+        throw err;
+      });
     return botId;
   };
   return {

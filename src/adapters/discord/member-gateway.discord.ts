@@ -11,7 +11,12 @@ import type { Logger } from '../../platform/logger.js';
 
 export const MEMBER_GATEWAY_INTENTS = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers;
 
-export async function connectMemberGateway(opts: { token: string; rest: REST; events: MemberEvents; logger: Logger }): Promise<() => Promise<void>> {
+export async function connectMemberGateway(opts: {
+  token: string;
+  rest: REST;
+  events: MemberEvents;
+  logger: Logger;
+}): Promise<() => Promise<void>> {
   const log = opts.logger.child({ component: 'member-gateway' });
   const manager = new WebSocketManager({ token: opts.token, intents: MEMBER_GATEWAY_INTENTS, rest: opts.rest });
   manager.on(WebSocketShardEvents.Dispatch, (payload) => {

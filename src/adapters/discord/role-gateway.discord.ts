@@ -21,14 +21,17 @@ export function createDiscordRoleGateway(rest: REST): RoleGateway {
       await fn();
     } catch (err) {
       const code = discordErrorCode(err);
-      if (code !== undefined && PERMANENT[code]) throw new RoleGatewayPermanentError(`${PERMANENT[code]} (Discord ${code})`, { discordCode: code, cause: err });
+      if (code !== undefined && PERMANENT[code])
+        throw new RoleGatewayPermanentError(`${PERMANENT[code]} (Discord ${code})`, { discordCode: code, cause: err });
       throw err;
     }
   };
   // Discord limits the audit-log reason to 512 characters.
   const reasonOf = (r: string) => r.slice(0, 512);
   return {
-    addRole: (guildId, userId, roleId, reason) => call(() => rest.put(Routes.guildMemberRole(guildId, userId, roleId), { reason: reasonOf(reason) })),
-    removeRole: (guildId, userId, roleId, reason) => call(() => rest.delete(Routes.guildMemberRole(guildId, userId, roleId), { reason: reasonOf(reason) })),
+    addRole: (guildId, userId, roleId, reason) =>
+      call(() => rest.put(Routes.guildMemberRole(guildId, userId, roleId), { reason: reasonOf(reason) })),
+    removeRole: (guildId, userId, roleId, reason) =>
+      call(() => rest.delete(Routes.guildMemberRole(guildId, userId, roleId), { reason: reasonOf(reason) })),
   };
 }

@@ -30,51 +30,64 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
 };
 
 export function createWebhookSender(opts: { timeoutMs: number; blockPrivate: boolean; userAgent?: string }): WebhookSender {
-  return ({ url, headers, body }) => new Promise((resolve) => {
-    const started = performance.now();
-    const target = new URL(url);
-    const elapsed = () => Math.round(performance.now() - started);
-    const host = target.hostname.replace(/^\[|\]$/g, '');
-    if (opts.blockPrivate && (target.protocol !== 'https:' || (isIP(host) && isPrivateAddress(host)))) {
-      resolve({ error: `refused: ${target.protocol !== 'https:' ? 'not https' : `${host} is a private address`}`, durationMs: 0 });
-      return;
-    }
-    const client = target.protocol === 'https:' ? https : http;
-    let settled = false;
-    const finish = (r: Omit<WebhookSendResult, 'durationMs'>) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ ...r, durationMs: elapsed() });
-    };
-    const req = client.request(target, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-        'user-agent': opts.userAgent ?? 'Ledgerline-Webhooks/1',
-        ...headers,
-      },
-      ...(opts.blockPrivate ? { lookup: guardedLookup } : {}),
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        if (size < MAX_READ_BYTES) chunks.push(chunk);
-        size += chunk.length;
-        if (size >= MAX_READ_BYTES) res.destroy();
-      });
-      const done = () => finish({ statusCode: res.statusCode, responseExcerpt: Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_CHARS) });
-      res.on('end', done);
-      res.on('close', done);
-      res.on('error', done);
+  return ({ url, headers, body }) =>
+    new Promise((resolve) => {
+      const started = performance.now();
+      const target = new URL(url);
+      const elapsed = () => Math.round(performance.now() - started);
+      const host = target.hostname.replace(/^\[|\]$/g, '');
+      if (opts.blockPrivate && (target.protocol !== 'https:' || (isIP(host) && isPrivateAddress(host)))) {
+        resolve({ error: `refused: ${target.protocol !== 'https:' ? 'not https' : `${host} is a private address`}`, durationMs: 0 });
+        return;
+      }
+      const client = target.protocol === 'https:' ? https : http;
+      let settled = false;
+      const finish = (r: Omit<WebhookSendResult, 'durationMs'>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ ...r, durationMs: elapsed() });
+      };
+      const req = client.request(
+        target,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'user-agent': opts.userAgent ?? 'Ledgerline-Webhooks/1',
+            ...headers,
+          },
+          ...(opts.blockPrivate ? { lookup: guardedLookup } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            if (size < MAX_READ_BYTES) chunks.push(chunk);
+            size += chunk.length;
+            if (size >= MAX_READ_BYTES) res.destroy();
+          });
+          const done = () =>
+            finish({ statusCode: res.statusCode, responseExcerpt: Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_CHARS) });
+          res.on('end', done);
+          res.on('close', done);
+          res.on('error', done);
+        },
+      );
+      // The whole attempt (connect, send, answer) within timeoutMs.
+      const timer = setTimeout(() => {
+        finish({ error: `no answer within ${opts.timeoutMs} ms` });
+        req.destroy();
+      }, opts.timeoutMs);
+      req.on('error', (err) =>
+        finish({
+          error:
+            err instanceof PrivateTargetError
+              ? `refused: ${err.message}`
+              : `${(err as NodeJS.ErrnoException).code ?? 'ERROR'}: ${err.message}`,
+        }),
+      );
+      req.end(body);
     });
-    // The whole attempt (connect, send, answer) within timeoutMs.
-    const timer = setTimeout(() => {
-      finish({ error: `no answer within ${opts.timeoutMs} ms` });
-      req.destroy();
-    }, opts.timeoutMs);
-    req.on('error', (err) => finish({ error: err instanceof PrivateTargetError ? `refused: ${err.message}` : `${(err as NodeJS.ErrnoException).code ?? 'ERROR'}: ${err.message}` }));
-    req.end(body);
-  });
 }

@@ -11,7 +11,17 @@
 import { createHmac } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { escapeHtml, FakeHttpServer, parseJson, randomId, redirect, sendHtml, sendJson, WebhookOutbox, type FakeRequest } from './fake-http.js';
+import {
+  escapeHtml,
+  FakeHttpServer,
+  parseJson,
+  randomId,
+  redirect,
+  sendHtml,
+  sendJson,
+  WebhookOutbox,
+  type FakeRequest,
+} from './fake-http.js';
 
 export interface FakeBtcPayWebhook {
   id: string;
@@ -153,7 +163,11 @@ export class FakeBtcPay {
     for (const p of inv.payments) {
       if (p.status === 'Processing') {
         p.status = 'Settled';
-        this.emit(inv, 'InvoicePaymentSettled', { afterExpiration: inv.status === 'Expired', paymentMethodId: 'BTC-CHAIN', payment: this.paymentJson(inv, p) });
+        this.emit(inv, 'InvoicePaymentSettled', {
+          afterExpiration: inv.status === 'Expired',
+          paymentMethodId: 'BTC-CHAIN',
+          payment: this.paymentJson(inv, p),
+        });
       }
     }
     const full = paidCents(inv) >= inv.amountCents;
@@ -177,7 +191,12 @@ export class FakeBtcPay {
     const first = this.sent.get(deliveryId);
     if (!first) throw new Error(`no delivery ${deliveryId}`);
     const newId = randomId(22);
-    const payload = { ...first.payload, deliveryId: newId, originalDeliveryId: first.payload.originalDeliveryId ?? deliveryId, isRedelivery: true };
+    const payload = {
+      ...first.payload,
+      deliveryId: newId,
+      originalDeliveryId: first.payload.originalDeliveryId ?? deliveryId,
+      isRedelivery: true,
+    };
     this.sent.set(newId, { webhook: first.webhook, payload });
     await this.deliver(first.webhook, payload);
     return newId;
@@ -190,11 +209,14 @@ export class FakeBtcPay {
     if ((m = /^\/i\/([^/]+)$/.exec(req.path)) && req.method === 'GET') return this.checkoutPage(res, decodeURIComponent(m[1]!));
     if ((m = /^\/i\/([^/]+)\/pay$/.exec(req.path)) && req.method === 'POST') return this.checkoutPay(req, res, decodeURIComponent(m[1]!));
     if ((m = /^\/pull-payments\/([^/]+)$/.exec(req.path)) && req.method === 'GET') return this.claimPage(res, decodeURIComponent(m[1]!));
-    if ((m = /^\/pull-payments\/([^/]+)\/claim$/.exec(req.path)) && req.method === 'POST') return this.claim(req, res, decodeURIComponent(m[1]!));
+    if ((m = /^\/pull-payments\/([^/]+)\/claim$/.exec(req.path)) && req.method === 'POST')
+      return this.claim(req, res, decodeURIComponent(m[1]!));
     if ((m = /^\/api\/v1\/pull-payments\/([^/]+)$/.exec(req.path)) && req.method === 'GET') {
       // Public in Greenfield: the customer's claim page reads it without a key.
       const pp = this.pullPayments.get(decodeURIComponent(m[1]!));
-      return pp ? sendJson(res, 200, this.pullPaymentJson(pp)) : sendJson(res, 404, { code: 'pullpayment-not-found', message: 'The pull payment was not found' });
+      return pp
+        ? sendJson(res, 200, this.pullPaymentJson(pp))
+        : sendJson(res, 404, { code: 'pullpayment-not-found', message: 'The pull payment was not found' });
     }
     if (!req.path.startsWith('/api/v1/')) return sendJson(res, 404, { code: 'not-found', message: 'Not found' });
 
@@ -214,9 +236,15 @@ export class FakeBtcPay {
     const rest = m[2] ?? '';
     const store = keyStores.find((s) => s.id === storeId);
     if (!store) {
-      return sendJson(res, 403, { code: 'missing-permission', message: 'Insufficient API Permissions. Please use an API key with permission "btcpay.store.canviewstoresettings". You can create an API key in your account\'s settings / Api Keys.', missingPermission: 'btcpay.store.canviewstoresettings' });
+      return sendJson(res, 403, {
+        code: 'missing-permission',
+        message:
+          'Insufficient API Permissions. Please use an API key with permission "btcpay.store.canviewstoresettings". You can create an API key in your account\'s settings / Api Keys.',
+        missingPermission: 'btcpay.store.canviewstoresettings',
+      });
     }
-    if (req.method === 'POST' && body === null) return sendJson(res, 400, { code: 'invalid-json', message: 'The request body is not valid JSON' });
+    if (req.method === 'POST' && body === null)
+      return sendJson(res, 400, { code: 'invalid-json', message: 'The request body is not valid JSON' });
 
     if (req.method === 'GET' && rest === '') return sendJson(res, 200, this.storeJson(store));
     if (req.method === 'POST' && rest === '/invoices') return this.createInvoice(res, store, body!);
@@ -240,10 +268,12 @@ export class FakeBtcPay {
 
   private createInvoice(res: ServerResponse, store: FakeBtcPayStore, body: Record<string, unknown>): void {
     const amountCents = typeof body.amount === 'string' || typeof body.amount === 'number' ? decimalToCents(String(body.amount)) : null;
-    if (amountCents === null || amountCents <= 0) return sendJson(res, 422, [{ path: 'amount', message: 'The amount should be more than 0.' }]);
+    if (amountCents === null || amountCents <= 0)
+      return sendJson(res, 422, [{ path: 'amount', message: 'The amount should be more than 0.' }]);
     const currency = typeof body.currency === 'string' && body.currency ? body.currency.toUpperCase() : (store.defaultCurrency ?? 'USD');
     const checkout = (body.checkout && typeof body.checkout === 'object' ? body.checkout : {}) as Record<string, unknown>;
-    const expirationMinutes = typeof checkout.expirationMinutes === 'number' && checkout.expirationMinutes > 0 ? checkout.expirationMinutes : 15;
+    const expirationMinutes =
+      typeof checkout.expirationMinutes === 'number' && checkout.expirationMinutes > 0 ? checkout.expirationMinutes : 15;
     const created = this.seconds();
     const inv: FakeBtcPayInvoice = {
       id: randomId(22),
@@ -270,17 +300,25 @@ export class FakeBtcPay {
   private markStatus(res: ServerResponse, inv: FakeBtcPayInvoice, body: Record<string, unknown>): void {
     const want = body.status;
     const ok = (want === 'Invalid' && canMarkInvalid(inv)) || (want === 'Settled' && canMarkComplete(inv));
-    if (!ok) return sendJson(res, 422, [{ path: 'Status', message: 'Status can only be marked to invalid or settled within certain conditions.' }]);
+    if (!ok)
+      return sendJson(res, 422, [
+        { path: 'Status', message: 'Status can only be marked to invalid or settled within certain conditions.' },
+      ]);
     inv.status = want as Status;
     inv.additionalStatus = 'Marked';
     sendJson(res, 200, this.invoiceJson(inv));
-    this.emit(inv, want === 'Invalid' ? 'InvoiceInvalid' : 'InvoiceSettled', want === 'Invalid' ? { manuallyMarked: true } : { manuallyMarked: true, overPaid: false });
+    this.emit(
+      inv,
+      want === 'Invalid' ? 'InvoiceInvalid' : 'InvoiceSettled',
+      want === 'Invalid' ? { manuallyMarked: true } : { manuallyMarked: true, overPaid: false },
+    );
   }
 
   private refund(res: ServerResponse, inv: FakeBtcPayInvoice, body: Record<string, unknown>): void {
     if (!canRefund(inv)) return sendJson(res, 400, { code: 'non-refundable', message: 'Cannot refund this invoice' });
     const variant = body.refundVariant;
-    if (variant === undefined || variant === null) return sendJson(res, 422, [{ path: 'RefundVariant', message: '`refundVariant` is mandatory' }]);
+    if (variant === undefined || variant === null)
+      return sendJson(res, 422, [{ path: 'RefundVariant', message: '`refundVariant` is mandatory' }]);
     const paid = inv.status === 'Settled' && inv.additionalStatus === 'Marked' && paidCents(inv) === 0 ? inv.amountCents : paidCents(inv);
     let currency: string;
     let amount: string;
@@ -301,7 +339,8 @@ export class FakeBtcPay {
         const custom = typeof body.customAmount === 'string' || typeof body.customAmount === 'number' ? Number(body.customAmount) : NaN;
         const errors: { path: string; message: string }[] = [];
         if (!(custom > 0)) errors.push({ path: 'CustomAmount', message: 'Amount must be greater than 0' });
-        if (typeof body.customCurrency !== 'string' || !/^[A-Z]{3}$/.test(body.customCurrency)) errors.push({ path: 'CustomCurrency', message: 'Invalid currency' });
+        if (typeof body.customCurrency !== 'string' || !/^[A-Z]{3}$/.test(body.customCurrency))
+          errors.push({ path: 'CustomCurrency', message: 'Invalid currency' });
         if (errors.length) return sendJson(res, 422, errors);
         currency = body.customCurrency as string;
         amount = String(body.customAmount);
@@ -335,7 +374,9 @@ export class FakeBtcPay {
     const store = this.stores.find((s) => s.id === inv.storeId);
     const due = Math.max(inv.amountCents - paidCents(inv), 0);
     const back = this.redirectUrl(inv);
-    const backLink = back ? `<p><a id="return-to-store" href="${escapeHtml(back)}">Return to ${escapeHtml(store?.name ?? 'store')}</a></p>` : '';
+    const backLink = back
+      ? `<p><a id="return-to-store" href="${escapeHtml(back)}">Return to ${escapeHtml(store?.name ?? 'store')}</a></p>`
+      : '';
     let content: string;
     if (inv.status === 'New') {
       const half = Math.max(Math.floor(due / 2), 1);
@@ -362,7 +403,8 @@ export class FakeBtcPay {
     const form = new URLSearchParams(req.rawBody.toString('utf8'));
     const raw = form.get('amount');
     const cents = raw === 'full' || raw === null ? undefined : Number(raw);
-    if (cents !== undefined && !(Number.isSafeInteger(cents) && cents > 0)) return sendHtml(res, 400, page('Bad amount', '<p>Bad amount.</p>'));
+    if (cents !== undefined && !(Number.isSafeInteger(cents) && cents > 0))
+      return sendHtml(res, 400, page('Bad amount', '<p>Bad amount.</p>'));
     await this.pay(inv.id, cents);
     const back = this.redirectUrl(inv);
     const paidUp = inv.status === 'Settled' || inv.status === 'Processing' || inv.additionalStatus === 'PaidLate';
@@ -373,7 +415,12 @@ export class FakeBtcPay {
     const pp = this.pullPayments.get(id);
     if (!pp) return sendHtml(res, 404, page('Not found', '<p>This pull payment does not exist.</p>'));
     const payouts = pp.payouts.map((p) => `<li data-testid="payout">${escapeHtml(p.destination)}: ${p.state}</li>`).join('');
-    sendHtml(res, 200, page(escapeHtml(pp.name), `
+    sendHtml(
+      res,
+      200,
+      page(
+        escapeHtml(pp.name),
+        `
       <h1>${escapeHtml(pp.name)}</h1>
       <p class="amount" data-testid="refund-amount">${escapeHtml(pp.amount)} ${escapeHtml(pp.currency)}</p>
       ${pp.description ? `<p>${escapeHtml(pp.description)}</p>` : ''}
@@ -381,7 +428,9 @@ export class FakeBtcPay {
         <label>Your Bitcoin address <input name="destination" required autocomplete="off"></label>
         <button type="submit">Claim</button>
       </form>
-      ${payouts ? `<ul>${payouts}</ul>` : ''}`));
+      ${payouts ? `<ul>${payouts}</ul>` : ''}`,
+      ),
+    );
   }
 
   private claim(req: FakeRequest, res: ServerResponse, id: string): void {
@@ -445,7 +494,14 @@ export class FakeBtcPay {
   }
 
   private paymentJson(inv: FakeBtcPayInvoice, p: FakeBtcPayInvoice['payments'][number]) {
-    return { id: p.id, receivedDate: p.receivedDate, value: (p.cents / 100 / this.btcRate).toFixed(8), fee: '0.00000000', status: p.status, destination: `bcrt1qfakeaddress${inv.id.slice(0, 8).toLowerCase()}` };
+    return {
+      id: p.id,
+      receivedDate: p.receivedDate,
+      value: (p.cents / 100 / this.btcRate).toFixed(8),
+      fee: '0.00000000',
+      status: p.status,
+      destination: `bcrt1qfakeaddress${inv.id.slice(0, 8).toLowerCase()}`,
+    };
   }
 
   private paymentMethodJson(inv: FakeBtcPayInvoice) {
@@ -542,13 +598,19 @@ function paidCents(inv: FakeBtcPayInvoice): number {
 
 // BTCPay's InvoiceEntity rules (CanMarkComplete, CanMarkInvalid, CanRefund).
 function canMarkComplete(inv: FakeBtcPayInvoice): boolean {
-  return ['New', 'Processing', 'Expired', 'Invalid'].includes(inv.status) || (inv.status !== 'Settled' && inv.additionalStatus === 'Marked');
+  return (
+    ['New', 'Processing', 'Expired', 'Invalid'].includes(inv.status) || (inv.status !== 'Settled' && inv.additionalStatus === 'Marked')
+  );
 }
 function canMarkInvalid(inv: FakeBtcPayInvoice): boolean {
   return ['New', 'Processing', 'Expired'].includes(inv.status) || (inv.status !== 'Invalid' && inv.additionalStatus === 'Marked');
 }
 function canRefund(inv: FakeBtcPayInvoice): boolean {
-  return inv.status === 'Settled' || inv.status === 'Invalid' || (inv.status === 'Expired' && ['PaidLate', 'PaidOver', 'PaidPartial'].includes(inv.additionalStatus));
+  return (
+    inv.status === 'Settled' ||
+    inv.status === 'Invalid' ||
+    (inv.status === 'Expired' && ['PaidLate', 'PaidOver', 'PaidPartial'].includes(inv.additionalStatus))
+  );
 }
 
 function decimalToCents(s: string): number | null {
@@ -574,14 +636,17 @@ button.secondary{background:#ddd;color:#222}input{display:block;width:100%;min-h
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const env = process.env;
   const fake = new FakeBtcPay({
-    stores: [{
-      id: env.FAKE_BTCPAY_STORE_ID ?? 'FakeStore1',
-      name: 'Demo Shop',
-      apiKeys: [env.FAKE_BTCPAY_API_KEY ?? 'fake-btcpay-api-key'],
-      webhooks: env.FAKE_BTCPAY_WEBHOOK_URL && env.FAKE_BTCPAY_WEBHOOK_SECRET
-        ? [{ id: 'FakeWebhook1', url: env.FAKE_BTCPAY_WEBHOOK_URL, secret: env.FAKE_BTCPAY_WEBHOOK_SECRET }]
-        : [],
-    }],
+    stores: [
+      {
+        id: env.FAKE_BTCPAY_STORE_ID ?? 'FakeStore1',
+        name: 'Demo Shop',
+        apiKeys: [env.FAKE_BTCPAY_API_KEY ?? 'fake-btcpay-api-key'],
+        webhooks:
+          env.FAKE_BTCPAY_WEBHOOK_URL && env.FAKE_BTCPAY_WEBHOOK_SECRET
+            ? [{ id: 'FakeWebhook1', url: env.FAKE_BTCPAY_WEBHOOK_URL, secret: env.FAKE_BTCPAY_WEBHOOK_SECRET }]
+            : [],
+      },
+    ],
   });
   await fake.start(Number(env.FAKE_BTCPAY_PORT ?? 0));
   console.log(JSON.stringify({ url: fake.url }));
@@ -591,7 +656,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
 }
 
 /** The demo shop's store on the development fake BTCPay Server. Not secrets: a fake's. */
-export const DEV_BTCPAY_STORE = { storeId: 'DevDemoStore', apiKey: 'dev-fake-btcpay-api-key', webhookSecret: 'dev-fake-btcpay-webhook-secret' } as const;
+export const DEV_BTCPAY_STORE = {
+  storeId: 'DevDemoStore',
+  apiKey: 'dev-fake-btcpay-api-key',
+  webhookSecret: 'dev-fake-btcpay-webhook-secret',
+} as const;
 
 /** Development: a fake BTCPay Server with the demo store (its webhook is registered once the connection exists). */
 export async function startDevBtcPay(): Promise<FakeBtcPay> {

@@ -86,20 +86,22 @@ export class FakeDiscordGateway {
         session.intents = d.intents ?? 0;
         this.identifies.push({ intents: session.intents, token: d.token });
         session.seq += 1;
-        socket.send(JSON.stringify({
-          op: 0,
-          t: 'READY',
-          s: session.seq,
-          d: {
-            v: 10,
-            user: { id: this.opts.botUserId, username: 'Ledgerline', discriminator: '0', global_name: null, avatar: null, bot: true },
-            guilds: [],
-            session_id: session.sessionId,
-            resume_gateway_url: this.url,
-            shard: d.shard ?? [0, 1],
-            application: { id: this.opts.botUserId, flags: 0 },
-          },
-        }));
+        socket.send(
+          JSON.stringify({
+            op: 0,
+            t: 'READY',
+            s: session.seq,
+            d: {
+              v: 10,
+              user: { id: this.opts.botUserId, username: 'Ledgerline', discriminator: '0', global_name: null, avatar: null, bot: true },
+              guilds: [],
+              session_id: session.sessionId,
+              resume_gateway_url: this.url,
+              shard: d.shard ?? [0, 1],
+              application: { id: this.opts.botUserId, flags: 0 },
+            },
+          }),
+        );
       } else if (msg.op === 6) {
         // RESUME: this fake keeps no sessions across connections; Discord answers INVALID_SESSION (op 9).
         socket.send(JSON.stringify({ op: 9, d: false, s: null, t: null }));

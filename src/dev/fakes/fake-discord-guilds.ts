@@ -81,9 +81,20 @@ export class FakeDiscordGuilds {
   /** Answers the request when it is about a server added here; undefined lets the fake's other routes answer. */
   handle(method: string, path: string, query: URLSearchParams): FakeAnswer | undefined {
     if (method === 'GET' && path === '/gateway/bot' && this.gatewayUrl) {
-      return { status: 200, body: { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } } };
+      return {
+        status: 200,
+        body: {
+          url: this.gatewayUrl,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+        },
+      };
     }
-    if (method === 'GET' && path === '/users/@me') return { status: 200, body: { id: this.botUserId, username: 'Ledgerline', discriminator: '0', bot: true, global_name: null, avatar: null } };
+    if (method === 'GET' && path === '/users/@me')
+      return {
+        status: 200,
+        body: { id: this.botUserId, username: 'Ledgerline', discriminator: '0', bot: true, global_name: null, avatar: null },
+      };
     const m = path.match(/^\/guilds\/(\d+)(\/.*)?$/);
     const guild = m ? this.guilds.get(m[1]!) : undefined;
     if (!m || !guild) return undefined;
@@ -92,7 +103,8 @@ export class FakeDiscordGuilds {
     if (method === 'GET' && rest === '/roles') return { status: 200, body: [...guild.roles.values()].map(roleJson) };
     if (method === 'GET' && rest === '/members') {
       const limit = Number(query.get('limit') ?? 1);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
       const after = BigInt(query.get('after') ?? '0');
       const page = [...guild.members.keys()]
         .filter((id) => BigInt(id) > after)
@@ -139,7 +151,19 @@ export class FakeDiscordGuilds {
 const unknownMember: FakeAnswer = { status: 404, body: { message: 'Unknown Member', code: 10007 } };
 
 function roleJson(r: FakeRole) {
-  return { id: r.id, name: r.name, color: 0, hoist: false, icon: null, unicode_emoji: null, position: r.position, permissions: r.permissions, managed: !!r.managed, mentionable: false, flags: 0 };
+  return {
+    id: r.id,
+    name: r.name,
+    color: 0,
+    hoist: false,
+    icon: null,
+    unicode_emoji: null,
+    position: r.position,
+    permissions: r.permissions,
+    managed: !!r.managed,
+    mentionable: false,
+    flags: 0,
+  };
 }
 
 function memberJson(userId: string, roles: Set<string>) {

@@ -41,7 +41,10 @@ export class FakeHttpServer {
     for await (const c of req) chunks.push(c as Buffer);
     const u = new URL(req.url ?? '/', 'http://fake');
     try {
-      await this.handler({ method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, rawBody: Buffer.concat(chunks) }, res);
+      await this.handler(
+        { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, rawBody: Buffer.concat(chunks) },
+        res,
+      );
     } catch (err) {
       if (!res.headersSent) sendJson(res, 500, { error: 'fake failed', detail: err instanceof Error ? err.message : String(err) });
     }
@@ -117,7 +120,12 @@ export class WebhookOutbox {
     }
     const sent = this.chain.then(async () => {
       try {
-        const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, signal: AbortSignal.timeout(10_000) });
+        const r = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
         d.status = r.status;
         await r.arrayBuffer().catch(() => undefined);
       } catch {

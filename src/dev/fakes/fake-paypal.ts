@@ -21,9 +21,30 @@ import { crc32 } from 'node:zlib';
 import express, { type Request, type Response } from 'express';
 import { selfSignedCertificate } from './self-signed-cert.js';
 
-interface Money { currency_code: string; value: string }
-interface FakeRefund { id: string; status: string; amount: Money; captureId: string; note_to_payer?: string; create_time: string }
-interface FakeCapture { id: string; orderId: string; status: string; amount: Money; invoice_id?: string; custom_id?: string; status_details?: { reason: string }; refunds: FakeRefund[]; create_time: string; update_time: string }
+interface Money {
+  currency_code: string;
+  value: string;
+}
+interface FakeRefund {
+  id: string;
+  status: string;
+  amount: Money;
+  captureId: string;
+  note_to_payer?: string;
+  create_time: string;
+}
+interface FakeCapture {
+  id: string;
+  orderId: string;
+  status: string;
+  amount: Money;
+  invoice_id?: string;
+  custom_id?: string;
+  status_details?: { reason: string };
+  refunds: FakeRefund[];
+  create_time: string;
+  update_time: string;
+}
 interface FakeOrder {
   id: string;
   clientId: string;
@@ -37,8 +58,19 @@ interface FakeOrder {
   captures: FakeCapture[];
   create_time: string;
 }
-interface FakeApp { clientId: string; secret: string; webhooks: { id: string; url: string; event_types: { name: string }[] }[] }
-export interface SentWebhook { eventId: string; type: string; url: string; body: string; headers: Record<string, string>; status?: number }
+interface FakeApp {
+  clientId: string;
+  secret: string;
+  webhooks: { id: string; url: string; event_types: { name: string }[] }[];
+}
+export interface SentWebhook {
+  eventId: string;
+  type: string;
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  status?: number;
+}
 
 const id = (prefix = '', n = 17) => prefix + randomBytes(n).toString('hex').toUpperCase().slice(0, n);
 const cents = (m: Money) => Math.round(Number(m.value) * 100);
@@ -91,14 +123,26 @@ export class FakePayPal {
 
   async start(port = 0): Promise<this> {
     const now = this.now();
-    this.certPem = selfSignedCertificate({ ...this.keys, commonName: 'messageverificationcerts.sandbox.paypal.com (fake)', notBefore: new Date(now.getTime() - 86_400_000), notAfter: new Date(now.getTime() + 365 * 86_400_000) });
+    this.certPem = selfSignedCertificate({
+      ...this.keys,
+      commonName: 'messageverificationcerts.sandbox.paypal.com (fake)',
+      notBefore: new Date(now.getTime() - 86_400_000),
+      notAfter: new Date(now.getTime() + 365 * 86_400_000),
+    });
     const app = express();
     app.use(express.json({ type: 'application/json', limit: '100kb' }));
     app.use(express.urlencoded({ extended: false }));
     app.use((req, res, next) => {
-      const entry: (typeof this.requests)[number] = { method: req.method, path: req.path, requestId: req.get('paypal-request-id'), body: req.body };
+      const entry: (typeof this.requests)[number] = {
+        method: req.method,
+        path: req.path,
+        requestId: req.get('paypal-request-id'),
+        body: req.body,
+      };
       this.requests.push(entry);
-      res.on('finish', () => { entry.status = res.statusCode; });
+      res.on('finish', () => {
+        entry.status = res.statusCode;
+      });
       if (this.failNext > 0 && req.path.startsWith('/v2/')) {
         this.failNext--;
         res.status(503).json({ name: 'INTERNAL_SERVER_ERROR', message: 'An internal server error occurred.', debug_id: 'fake503' });
@@ -180,7 +224,13 @@ export class FakePayPal {
     order.captures.push(capture);
     order.status = 'COMPLETED';
     this.captures.set(capture.id, capture);
-    this.emit(order.clientId, capture.status === 'PENDING' ? 'PAYMENT.CAPTURE.PENDING' : 'PAYMENT.CAPTURE.COMPLETED', 'capture', this.captureJson(capture), `Payment ${capture.status.toLowerCase()}`);
+    this.emit(
+      order.clientId,
+      capture.status === 'PENDING' ? 'PAYMENT.CAPTURE.PENDING' : 'PAYMENT.CAPTURE.COMPLETED',
+      'capture',
+      this.captureJson(capture),
+      `Payment ${capture.status.toLowerCase()}`,
+    );
     return this.orderJson(order);
   }
 
@@ -207,13 +257,28 @@ export class FakePayPal {
     const hook = this.apps.get(clientId)?.webhooks[0];
     if (!hook) throw new Error(`app ${clientId} has no webhook`);
     const eventId = id('WH-', 17);
-    const body = JSON.stringify({ id: eventId, event_version: '1.0', create_time: this.now().toISOString(), resource_type: resourceType, resource_version: '2.0', event_type: type, summary: type, resource, links: [] });
+    const body = JSON.stringify({
+      id: eventId,
+      event_version: '1.0',
+      create_time: this.now().toISOString(),
+      resource_type: resourceType,
+      resource_version: '2.0',
+      event_type: type,
+      summary: type,
+      resource,
+      links: [],
+    });
     return this.signed(hook.url, body, eventId, type, hook.id);
   }
 
   async deliver(w: SentWebhook): Promise<number | undefined> {
     try {
-      const res = await fetch(w.url, { method: 'POST', headers: { 'content-type': 'application/json', ...w.headers }, body: w.body, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(w.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...w.headers },
+        body: w.body,
+        signal: AbortSignal.timeout(10_000),
+      });
       w.status = res.status;
       return res.status;
     } catch {
@@ -246,7 +311,17 @@ export class FakePayPal {
     const app = this.apps.get(clientId);
     for (const hook of app?.webhooks ?? []) {
       const eventId = id('WH-', 17);
-      const body = JSON.stringify({ id: eventId, event_version: '1.0', create_time: this.now().toISOString(), resource_type: resourceType, resource_version: '2.0', event_type: type, summary, resource, links: [] });
+      const body = JSON.stringify({
+        id: eventId,
+        event_version: '1.0',
+        create_time: this.now().toISOString(),
+        resource_type: resourceType,
+        resource_version: '2.0',
+        event_type: type,
+        summary,
+        resource,
+        links: [],
+      });
       const w = this.signed(hook.url, body, eventId, type, hook.id);
       this.sent.push(w);
       if (this.dropWebhooks) continue;
@@ -264,13 +339,17 @@ export class FakePayPal {
       status: o.status,
       create_time: o.create_time,
       payment_source: { paypal: o.payerId ? { account_id: o.payerId, email_address: 'buyer@example.com' } : {} },
-      purchase_units: [{
-        ...o.purchaseUnit,
-        ...(o.captures.length ? { payments: { captures: o.captures.map((c) => this.captureJson(c, false)) } } : {}),
-      }],
+      purchase_units: [
+        {
+          ...o.purchaseUnit,
+          ...(o.captures.length ? { payments: { captures: o.captures.map((c) => this.captureJson(c, false)) } } : {}),
+        },
+      ],
       links: [
         { href: `${this.url}/v2/checkout/orders/${o.id}`, rel: 'self', method: 'GET' },
-        ...(o.status === 'PAYER_ACTION_REQUIRED' ? [{ href: `${this.url}/checkoutnow?token=${o.id}`, rel: 'payer-action', method: 'GET' }] : []),
+        ...(o.status === 'PAYER_ACTION_REQUIRED'
+          ? [{ href: `${this.url}/checkoutnow?token=${o.id}`, rel: 'payer-action', method: 'GET' }]
+          : []),
         ...(o.status === 'APPROVED' ? [{ href: `${this.url}/v2/checkout/orders/${o.id}/capture`, rel: 'capture', method: 'POST' }] : []),
       ],
     };
@@ -313,7 +392,18 @@ export class FakePayPal {
 
   private routes(app: express.Express): void {
     const error = (res: Response, status: number, name: string, issue: string, description: string) =>
-      res.status(status).json({ name, message: name === 'UNPROCESSABLE_ENTITY' ? 'The requested action could not be performed, semantically incorrect, or failed business validation.' : description, debug_id: id('', 13).toLowerCase(), details: [{ issue, description }], links: [] });
+      res
+        .status(status)
+        .json({
+          name,
+          message:
+            name === 'UNPROCESSABLE_ENTITY'
+              ? 'The requested action could not be performed, semantically incorrect, or failed business validation.'
+              : description,
+          debug_id: id('', 13).toLowerCase(),
+          details: [{ issue, description }],
+          links: [],
+        });
     const auth = (req: Request, res: Response): string | null => {
       const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
       const clientId = m ? this.tokens.get(m[1]!) : undefined;
@@ -337,7 +427,10 @@ export class FakePayPal {
       if (first) return res.status(first.status).json(first.body);
       const answer = work();
       if (key && answer.status < 300) this.idempotent.set(key, answer);
-      if (delayMs) return void setTimeout(() => { if (!res.headersSent && !res.destroyed) res.status(answer.status).json(answer.body); }, delayMs);
+      if (delayMs)
+        return void setTimeout(() => {
+          if (!res.headersSent && !res.destroyed) res.status(answer.status).json(answer.body);
+        }, delayMs);
       return res.status(answer.status).json(answer.body);
     };
 
@@ -345,11 +438,20 @@ export class FakePayPal {
       const basic = /^Basic (.+)$/.exec(req.get('authorization') ?? '');
       const [clientId, secret] = basic ? Buffer.from(basic[1]!, 'base64').toString().split(':') : [];
       const known = clientId ? this.apps.get(clientId) : undefined;
-      if (!known || known.secret !== secret) return res.status(401).json({ error: 'invalid_client', error_description: 'Client Authentication failed' });
-      if (req.body?.grant_type !== 'client_credentials') return res.status(400).json({ error: 'unsupported_grant_type', error_description: 'Grant Type is NULL' });
+      if (!known || known.secret !== secret)
+        return res.status(401).json({ error: 'invalid_client', error_description: 'Client Authentication failed' });
+      if (req.body?.grant_type !== 'client_credentials')
+        return res.status(400).json({ error: 'unsupported_grant_type', error_description: 'Grant Type is NULL' });
       const token = `A21AA${randomBytes(24).toString('base64url')}`;
       this.tokens.set(token, clientId!);
-      return res.json({ scope: 'https://uri.paypal.com/services/payments/payment', access_token: token, token_type: 'Bearer', app_id: `APP-${clientId!.slice(0, 8)}`, expires_in: 32400, nonce: randomUUID() });
+      return res.json({
+        scope: 'https://uri.paypal.com/services/payments/payment',
+        access_token: token,
+        token_type: 'Bearer',
+        app_id: `APP-${clientId!.slice(0, 8)}`,
+        expires_in: 32400,
+        nonce: randomUUID(),
+      });
     });
 
     app.post('/v2/checkout/orders', (req, res) => {
@@ -359,21 +461,39 @@ export class FakePayPal {
         const b = req.body ?? {};
         const unit = b.purchase_units?.[0];
         const ctx = b.payment_source?.paypal?.experience_context;
-        if (b.intent !== 'CAPTURE' && b.intent !== 'AUTHORIZE') return { status: 400, body: { name: 'INVALID_REQUEST', details: [{ issue: 'INVALID_PARAMETER_VALUE', field: '/intent' }] } };
-        if (!unit?.amount?.currency_code || !/^\d+(\.\d{2})?$/.test(String(unit.amount.value ?? ''))) return { status: 400, body: { name: 'INVALID_REQUEST', details: [{ issue: 'MISSING_REQUIRED_PARAMETER', field: '/purchase_units/@reference_id==\'default\'/amount' }] } };
-        if (!ctx?.return_url || !ctx?.cancel_url) return { status: 422, body: { name: 'UNPROCESSABLE_ENTITY', details: [{ issue: 'MISSING_RETURN_URL' }] } };
+        if (b.intent !== 'CAPTURE' && b.intent !== 'AUTHORIZE')
+          return { status: 400, body: { name: 'INVALID_REQUEST', details: [{ issue: 'INVALID_PARAMETER_VALUE', field: '/intent' }] } };
+        if (!unit?.amount?.currency_code || !/^\d+(\.\d{2})?$/.test(String(unit.amount.value ?? '')))
+          return {
+            status: 400,
+            body: {
+              name: 'INVALID_REQUEST',
+              details: [{ issue: 'MISSING_REQUIRED_PARAMETER', field: "/purchase_units/@reference_id=='default'/amount" }],
+            },
+          };
+        if (!ctx?.return_url || !ctx?.cancel_url)
+          return { status: 422, body: { name: 'UNPROCESSABLE_ENTITY', details: [{ issue: 'MISSING_RETURN_URL' }] } };
         const order: FakeOrder = {
           id: id('', 17),
           clientId,
           status: 'PAYER_ACTION_REQUIRED',
-          purchaseUnit: { reference_id: unit.reference_id ?? 'default', invoice_id: unit.invoice_id, custom_id: unit.custom_id, description: unit.description, amount: { currency_code: unit.amount.currency_code, value: unit.amount.value } },
+          purchaseUnit: {
+            reference_id: unit.reference_id ?? 'default',
+            invoice_id: unit.invoice_id,
+            custom_id: unit.custom_id,
+            description: unit.description,
+            amount: { currency_code: unit.amount.currency_code, value: unit.amount.value },
+          },
           returnUrl: ctx.return_url,
           cancelUrl: ctx.cancel_url,
           captures: [],
           create_time: this.now().toISOString(),
         };
         this.orders.set(order.id, order);
-        return { status: 200, body: { id: order.id, status: order.status, payment_source: { paypal: {} }, links: this.orderJson(order).links } };
+        return {
+          status: 200,
+          body: { id: order.id, status: order.status, payment_source: { paypal: {} }, links: this.orderJson(order).links },
+        };
       });
     });
 
@@ -381,7 +501,14 @@ export class FakePayPal {
       const clientId = auth(req, res);
       if (!clientId) return;
       const order = this.orders.get(req.params.id);
-      if (!order || order.clientId !== clientId) return error(res, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist. Please check the resource ID and try again.');
+      if (!order || order.clientId !== clientId)
+        return error(
+          res,
+          404,
+          'RESOURCE_NOT_FOUND',
+          'INVALID_RESOURCE_ID',
+          'Specified resource ID does not exist. Please check the resource ID and try again.',
+        );
       return res.json(this.orderJson(order));
     });
 
@@ -389,12 +516,21 @@ export class FakePayPal {
       const clientId = auth(req, res);
       if (!clientId) return;
       const order = this.orders.get(req.params.id);
-      if (!order || order.clientId !== clientId) return error(res, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist.');
+      if (!order || order.clientId !== clientId)
+        return error(res, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist.');
       const key = req.get('paypal-request-id') ? `${clientId}|${req.path}|${req.get('paypal-request-id')}` : undefined;
       const first = key ? this.idempotent.get(key) : undefined;
       if (first) return res.status(first.status).json(first.body);
-      if (order.status === 'COMPLETED') return error(res, 422, 'UNPROCESSABLE_ENTITY', 'ORDER_ALREADY_CAPTURED', 'Order already captured. If \'intent=CAPTURE\' only one capture per order is allowed.');
-      if (order.status !== 'APPROVED') return error(res, 422, 'UNPROCESSABLE_ENTITY', 'ORDER_NOT_APPROVED', 'Payer has not yet approved the Order for payment.');
+      if (order.status === 'COMPLETED')
+        return error(
+          res,
+          422,
+          'UNPROCESSABLE_ENTITY',
+          'ORDER_ALREADY_CAPTURED',
+          "Order already captured. If 'intent=CAPTURE' only one capture per order is allowed.",
+        );
+      if (order.status !== 'APPROVED')
+        return error(res, 422, 'UNPROCESSABLE_ENTITY', 'ORDER_NOT_APPROVED', 'Payer has not yet approved the Order for payment.');
       const mock = mockCode(req);
       if (mock) {
         // INSTRUMENT_DECLINED: the buyer must approve again with another funding source.
@@ -410,7 +546,8 @@ export class FakePayPal {
       const clientId = auth(req, res);
       if (!clientId) return;
       const c = this.captures.get(req.params.id);
-      if (!c || this.orders.get(c.orderId)?.clientId !== clientId) return error(res, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist.');
+      if (!c || this.orders.get(c.orderId)?.clientId !== clientId)
+        return error(res, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist.');
       return res.json(this.captureJson(c));
     });
 
@@ -418,31 +555,65 @@ export class FakePayPal {
       const clientId = auth(req, res);
       if (!clientId) return;
       const c = this.captures.get(req.params.id);
-      if (!c || this.orders.get(c.orderId)?.clientId !== clientId) return error(res, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist.');
+      if (!c || this.orders.get(c.orderId)?.clientId !== clientId)
+        return error(res, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist.');
       const failure = this.refundFailure;
       this.refundFailure = undefined;
-      if (failure === '5xx') return res.status(503).json({ name: 'INTERNAL_SERVER_ERROR', message: 'An internal server error occurred.', debug_id: 'fake503' });
-      if (failure === 'reject') return error(res, 422, 'UNPROCESSABLE_ENTITY', 'REFUND_NOT_ALLOWED', 'Full refund refused - partial refund has already been done on this payment.');
-      once(req, res, clientId, () => {
-        const issue = (code: string, description: string) => ({ status: 422, body: { name: 'UNPROCESSABLE_ENTITY', message: 'The requested action could not be performed, semantically incorrect, or failed business validation.', details: [{ issue: code, description }] } });
-        const mock = mockCode(req);
-        if (mock) return issue(mock, 'Mocked by PayPal-Mock-Response.');
-        if (c.status === 'PENDING') return issue('PENDING_CAPTURE', 'Cannot initiate a refund as the capture is pending.');
-        const refunded = c.refunds.reduce((s, r) => s + cents(r.amount), 0);
-        const left = cents(c.amount) - refunded;
-        if (left <= 0) return issue('CAPTURE_FULLY_REFUNDED', 'The capture has already been fully refunded');
-        const asked = req.body?.amount;
-        if (asked && asked.currency_code !== c.amount.currency_code) return issue('REFUND_CAPTURE_CURRENCY_MISMATCH', 'Refund must be in the same currency as the capture');
-        const amount = asked ? cents(asked) : left;
-        if (amount <= 0) return issue('CANNOT_BE_ZERO_OR_NEGATIVE', 'Must be greater than zero.');
-        if (amount > left) return issue('REFUND_AMOUNT_EXCEEDED', 'The refund amount must be less than or equal to the capture amount that has not yet been refunded.');
-        const r: FakeRefund = { id: id('', 17), status: 'COMPLETED', amount: { currency_code: c.amount.currency_code, value: value(amount) }, captureId: c.id, note_to_payer: req.body?.note_to_payer, create_time: this.now().toISOString() };
-        c.refunds.push(r);
-        c.status = amount === left ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
-        this.refunds.set(r.id, r);
-        this.emit(clientId, 'PAYMENT.CAPTURE.REFUNDED', 'refund', this.refundJson(r), 'A capture payment was refunded');
-        return { status: 201, body: this.refundJson(r) };
-      }, failure === 'timeout' ? this.holdMs : 0);
+      if (failure === '5xx')
+        return res.status(503).json({ name: 'INTERNAL_SERVER_ERROR', message: 'An internal server error occurred.', debug_id: 'fake503' });
+      if (failure === 'reject')
+        return error(
+          res,
+          422,
+          'UNPROCESSABLE_ENTITY',
+          'REFUND_NOT_ALLOWED',
+          'Full refund refused - partial refund has already been done on this payment.',
+        );
+      once(
+        req,
+        res,
+        clientId,
+        () => {
+          const issue = (code: string, description: string) => ({
+            status: 422,
+            body: {
+              name: 'UNPROCESSABLE_ENTITY',
+              message: 'The requested action could not be performed, semantically incorrect, or failed business validation.',
+              details: [{ issue: code, description }],
+            },
+          });
+          const mock = mockCode(req);
+          if (mock) return issue(mock, 'Mocked by PayPal-Mock-Response.');
+          if (c.status === 'PENDING') return issue('PENDING_CAPTURE', 'Cannot initiate a refund as the capture is pending.');
+          const refunded = c.refunds.reduce((s, r) => s + cents(r.amount), 0);
+          const left = cents(c.amount) - refunded;
+          if (left <= 0) return issue('CAPTURE_FULLY_REFUNDED', 'The capture has already been fully refunded');
+          const asked = req.body?.amount;
+          if (asked && asked.currency_code !== c.amount.currency_code)
+            return issue('REFUND_CAPTURE_CURRENCY_MISMATCH', 'Refund must be in the same currency as the capture');
+          const amount = asked ? cents(asked) : left;
+          if (amount <= 0) return issue('CANNOT_BE_ZERO_OR_NEGATIVE', 'Must be greater than zero.');
+          if (amount > left)
+            return issue(
+              'REFUND_AMOUNT_EXCEEDED',
+              'The refund amount must be less than or equal to the capture amount that has not yet been refunded.',
+            );
+          const r: FakeRefund = {
+            id: id('', 17),
+            status: 'COMPLETED',
+            amount: { currency_code: c.amount.currency_code, value: value(amount) },
+            captureId: c.id,
+            note_to_payer: req.body?.note_to_payer,
+            create_time: this.now().toISOString(),
+          };
+          c.refunds.push(r);
+          c.status = amount === left ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+          this.refunds.set(r.id, r);
+          this.emit(clientId, 'PAYMENT.CAPTURE.REFUNDED', 'refund', this.refundJson(r), 'A capture payment was refunded');
+          return { status: 201, body: this.refundJson(r) };
+        },
+        failure === 'timeout' ? this.holdMs : 0,
+      );
     });
 
     app.get('/v2/payments/refunds/:id', (req, res) => {
@@ -457,7 +628,8 @@ export class FakePayPal {
       const clientId = auth(req, res);
       if (!clientId) return;
       const url = req.body?.url;
-      if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return error(res, 400, 'INVALID_REQUEST', 'INVALID_PARAMETER_SYNTAX', 'url is invalid');
+      if (typeof url !== 'string' || !/^https?:\/\//.test(url))
+        return error(res, 400, 'INVALID_REQUEST', 'INVALID_PARAMETER_SYNTAX', 'url is invalid');
       const hookId = this.registerWebhook(clientId, url);
       return res.status(201).json({ id: hookId, url, event_types: req.body?.event_types ?? [{ name: '*' }], links: [] });
     });
@@ -479,7 +651,8 @@ export class FakePayPal {
       if (!order) return res.status(404).type('html').send('<!doctype html><title>PayPal</title><p>This checkout session has expired.</p>');
       const amount = `${order.purchaseUnit.amount.value} ${order.purchaseUnit.amount.currency_code}`;
       const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-      return res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Pay with PayPal (fake sandbox)</title>
+      return res.type('html')
+        .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Pay with PayPal (fake sandbox)</title>
 <style>body{font:16px system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}button,a{display:block;width:100%;padding:.9rem;margin:.5rem 0;font-size:1rem;border-radius:24px;text-align:center;box-sizing:border-box}button{background:#ffc439;border:0;font-weight:700}a{border:1px solid #999;color:#333;text-decoration:none}</style></head>
 <body><h1>PayPal (fake sandbox)</h1><p>${esc(order.purchaseUnit.description ?? 'Order')}</p><p id="amount">Total <strong>${esc(amount)}</strong></p>
 <form method="post" action="/checkoutnow/approve"><input type="hidden" name="token" value="${esc(order.id)}"><button type="submit" name="funding" value="balance" id="pay">Pay Now</button>
@@ -496,7 +669,11 @@ export class FakePayPal {
 }
 
 /** The REST app the development server's fake knows, and the demo shop connects with (nothing real). */
-export const DEV_PAYPAL_APP = { clientId: 'ledgerline-dev-paypal-client', clientSecret: 'ledgerline-dev-paypal-secret', webhookId: 'WH-LEDGERLINEDEV0001' } as const;
+export const DEV_PAYPAL_APP = {
+  clientId: 'ledgerline-dev-paypal-client',
+  clientSecret: 'ledgerline-dev-paypal-secret',
+  webhookId: 'WH-LEDGERLINEDEV0001',
+} as const;
 
 /** Starts the fake for `npm start` in development, with the development app. */
 export async function startDevPayPal(): Promise<FakePayPal> {

@@ -43,7 +43,10 @@ export interface FakeSquareOptions {
 export const SQUARE_TEST_TOKENS = { ok: 'wnon:cash-app-ok', declined: 'wnon:cash-app-declined' } as const;
 
 type Json = Record<string, unknown>;
-interface Money { amount: number; currency: string }
+interface Money {
+  amount: number;
+  currency: string;
+}
 
 export interface FakeSquarePayment {
   merchantId: string;
@@ -55,7 +58,11 @@ export interface FakeSquareRefund {
   json: Json & { id: string; status: string; amount_money: Money; payment_id: string };
 }
 
-interface IdempotentAnswer { bodyHash: string; status: number; body: unknown }
+interface IdempotentAnswer {
+  bodyHash: string;
+  status: number;
+  body: unknown;
+}
 
 const SQUARE_VERSION = '2026-09-16';
 
@@ -140,20 +147,34 @@ export class FakeSquare {
     const failure = this.failures.find((f) => f.path.test(req.path) && f.times > 0);
     if (failure) {
       failure.times -= 1;
-      return sendJson(res, failure.status, squareError(failure.status >= 500 ? 'API_ERROR' : 'INVALID_REQUEST_ERROR', failure.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'BAD_REQUEST', 'Simulated failure'));
+      return sendJson(
+        res,
+        failure.status,
+        squareError(
+          failure.status >= 500 ? 'API_ERROR' : 'INVALID_REQUEST_ERROR',
+          failure.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'BAD_REQUEST',
+          'Simulated failure',
+        ),
+      );
     }
     if (req.method === 'POST' && body === null) {
       return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_BODY', 'The request body is not valid JSON.'));
     }
 
     let m: RegExpExecArray | null;
-    if (req.method === 'GET' && (m = /^\/v2\/locations\/([^/]+)$/.exec(req.path))) return this.getLocation(res, merchant, decodeURIComponent(m[1]!));
-    if (req.method === 'POST' && req.path === '/v2/payments') return this.idempotent(res, merchant, req.path, body!, () => this.createPayment(merchant, body!));
+    if (req.method === 'GET' && (m = /^\/v2\/locations\/([^/]+)$/.exec(req.path)))
+      return this.getLocation(res, merchant, decodeURIComponent(m[1]!));
+    if (req.method === 'POST' && req.path === '/v2/payments')
+      return this.idempotent(res, merchant, req.path, body!, () => this.createPayment(merchant, body!));
     if (req.method === 'GET' && req.path === '/v2/payments') return this.listPayments(res, merchant, req.query);
-    if (req.method === 'GET' && (m = /^\/v2\/payments\/([^/]+)$/.exec(req.path))) return this.getPayment(res, merchant, decodeURIComponent(m[1]!));
-    if (req.method === 'POST' && (m = /^\/v2\/payments\/([^/]+)\/cancel$/.exec(req.path))) return this.cancelPayment(res, merchant, decodeURIComponent(m[1]!));
-    if (req.method === 'POST' && req.path === '/v2/refunds') return this.idempotent(res, merchant, req.path, body!, () => this.createRefund(merchant, body!));
-    if (req.method === 'GET' && (m = /^\/v2\/refunds\/([^/]+)$/.exec(req.path))) return this.getRefund(res, merchant, decodeURIComponent(m[1]!));
+    if (req.method === 'GET' && (m = /^\/v2\/payments\/([^/]+)$/.exec(req.path)))
+      return this.getPayment(res, merchant, decodeURIComponent(m[1]!));
+    if (req.method === 'POST' && (m = /^\/v2\/payments\/([^/]+)\/cancel$/.exec(req.path)))
+      return this.cancelPayment(res, merchant, decodeURIComponent(m[1]!));
+    if (req.method === 'POST' && req.path === '/v2/refunds')
+      return this.idempotent(res, merchant, req.path, body!, () => this.createRefund(merchant, body!));
+    if (req.method === 'GET' && (m = /^\/v2\/refunds\/([^/]+)$/.exec(req.path)))
+      return this.getRefund(res, merchant, decodeURIComponent(m[1]!));
     return sendJson(res, 404, squareError('INVALID_REQUEST_ERROR', 'NOT_FOUND', `No route ${req.method} ${req.path}`));
   }
 
@@ -179,17 +200,41 @@ export class FakeSquare {
   }
 
   /** Square's idempotency: one answer per (merchant, endpoint, key); another body with the same key is refused. */
-  private async idempotent(res: ServerResponse, merchant: FakeSquareMerchant, path: string, body: Json, run: () => { status: number; body: unknown; after?: () => void }): Promise<void> {
+  private async idempotent(
+    res: ServerResponse,
+    merchant: FakeSquareMerchant,
+    path: string,
+    body: Json,
+    run: () => { status: number; body: unknown; after?: () => void },
+  ): Promise<void> {
     const key = body.idempotency_key;
     if (typeof key !== 'string' || key.length === 0 || key.length > 45) {
-      return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', key === undefined ? 'MISSING_REQUIRED_PARAMETER' : 'INVALID_VALUE', 'Field must be set (1 to 45 characters).', 'idempotency_key'));
+      return sendJson(
+        res,
+        400,
+        squareError(
+          'INVALID_REQUEST_ERROR',
+          key === undefined ? 'MISSING_REQUIRED_PARAMETER' : 'INVALID_VALUE',
+          'Field must be set (1 to 45 characters).',
+          'idempotency_key',
+        ),
+      );
     }
     const slot = `${merchant.merchantId}|${path}|${key}`;
     const bodyHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
     const seen = this.idempotency.get(slot);
     if (seen) {
       if (seen.bodyHash !== bodyHash) {
-        return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'IDEMPOTENCY_KEY_REUSED', 'The idempotency key can only be retried with the same request data.', 'idempotency_key'));
+        return sendJson(
+          res,
+          400,
+          squareError(
+            'INVALID_REQUEST_ERROR',
+            'IDEMPOTENCY_KEY_REUSED',
+            'The idempotency key can only be retried with the same request data.',
+            'idempotency_key',
+          ),
+        );
       }
       return sendJson(res, seen.status, seen.body);
     }
@@ -201,17 +246,42 @@ export class FakeSquare {
 
   private createPayment(merchant: FakeSquareMerchant, body: Json): { status: number; body: unknown; after?: () => void } {
     const money = readMoney(body.amount_money);
-    if (!money) return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'MISSING_REQUIRED_PARAMETER', 'Field must be set', 'amount_money') };
-    if (money.amount <= 0) return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'INVALID_VALUE', 'amount_money.amount must be greater than 0', 'amount_money.amount') };
+    if (!money)
+      return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'MISSING_REQUIRED_PARAMETER', 'Field must be set', 'amount_money') };
+    if (money.amount <= 0)
+      return {
+        status: 400,
+        body: squareError('INVALID_REQUEST_ERROR', 'INVALID_VALUE', 'amount_money.amount must be greater than 0', 'amount_money.amount'),
+      };
     const locationId = typeof body.location_id === 'string' ? body.location_id : merchant.locations[0]?.id;
     const location = merchant.locations.find((l) => l.id === locationId);
-    if (!location) return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'NOT_FOUND', `Location with ID ${locationId} not found.`, 'location_id') };
+    if (!location)
+      return {
+        status: 400,
+        body: squareError('INVALID_REQUEST_ERROR', 'NOT_FOUND', `Location with ID ${locationId} not found.`, 'location_id'),
+      };
     if (money.currency !== (location.currency ?? 'USD')) {
-      return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'INVALID_CURRENCY', `This merchant can only process payments in ${location.currency ?? 'USD'}, but amount was provided in ${money.currency}.`, 'amount_money.currency') };
+      return {
+        status: 400,
+        body: squareError(
+          'INVALID_REQUEST_ERROR',
+          'INVALID_CURRENCY',
+          `This merchant can only process payments in ${location.currency ?? 'USD'}, but amount was provided in ${money.currency}.`,
+          'amount_money.currency',
+        ),
+      };
     }
     const source = body.source_id;
     if (source !== SQUARE_TEST_TOKENS.ok && source !== SQUARE_TEST_TOKENS.declined) {
-      return { status: 400, body: squareError('INVALID_REQUEST_ERROR', source === undefined ? 'MISSING_REQUIRED_PARAMETER' : 'INVALID_CARD_DATA', 'Invalid source_id: only the sandbox Cash App Pay test tokens are accepted here.', 'source_id') };
+      return {
+        status: 400,
+        body: squareError(
+          'INVALID_REQUEST_ERROR',
+          source === undefined ? 'MISSING_REQUIRED_PARAMETER' : 'INVALID_CARD_DATA',
+          'Invalid source_id: only the sandbox Cash App Pay test tokens are accepted here.',
+          'source_id',
+        ),
+      };
     }
     const declined = source === SQUARE_TEST_TOKENS.declined;
     const now = new Date().toISOString();
@@ -248,7 +318,10 @@ export class FakeSquare {
     if (declined) {
       return {
         status: 400,
-        body: { ...squareError('PAYMENT_METHOD_ERROR', 'GENERIC_DECLINE', 'Authorization error: \'GENERIC_DECLINE\''), payment: structuredClone(payment) },
+        body: {
+          ...squareError('PAYMENT_METHOD_ERROR', 'GENERIC_DECLINE', "Authorization error: 'GENERIC_DECLINE'"),
+          payment: structuredClone(payment),
+        },
         after: notify,
       };
     }
@@ -271,17 +344,34 @@ export class FakeSquare {
     const now = Date.now();
     const begin = time('begin_time', now - 365 * 24 * 3600_000);
     const end = time('end_time', now);
-    if (begin === null) return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_TIME', 'Invalid begin_time: it must be an RFC 3339 timestamp.', 'begin_time'));
-    if (end === null) return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_TIME', 'Invalid end_time: it must be an RFC 3339 timestamp.', 'end_time'));
+    if (begin === null)
+      return sendJson(
+        res,
+        400,
+        squareError('INVALID_REQUEST_ERROR', 'INVALID_TIME', 'Invalid begin_time: it must be an RFC 3339 timestamp.', 'begin_time'),
+      );
+    if (end === null)
+      return sendJson(
+        res,
+        400,
+        squareError('INVALID_REQUEST_ERROR', 'INVALID_TIME', 'Invalid end_time: it must be an RFC 3339 timestamp.', 'end_time'),
+      );
     const order = q.get('sort_order') ?? 'DESC';
-    if (order !== 'ASC' && order !== 'DESC') return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_ENUM_VALUE', `Expected sort_order to be one of "ASC", "DESC".`, 'sort_order'));
+    if (order !== 'ASC' && order !== 'DESC')
+      return sendJson(
+        res,
+        400,
+        squareError('INVALID_REQUEST_ERROR', 'INVALID_ENUM_VALUE', `Expected sort_order to be one of "ASC", "DESC".`, 'sort_order'),
+      );
     const limitText = q.get('limit');
     const limit = limitText === null ? 100 : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1) return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_VALUE', 'limit must be a positive integer.', 'limit'));
+    if (!Number.isInteger(limit) || limit < 1)
+      return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_VALUE', 'limit must be a positive integer.', 'limit'));
     const locationId = q.get('location_id') ?? merchant.locations[0]?.id;
     const total = q.get('total');
     const offset = q.get('cursor') === null ? 0 : Number(Buffer.from(q.get('cursor')!, 'base64url').toString('utf8'));
-    if (!Number.isInteger(offset) || offset < 0) return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_CURSOR', 'The cursor is not valid.', 'cursor'));
+    if (!Number.isInteger(offset) || offset < 0)
+      return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_CURSOR', 'The cursor is not valid.', 'cursor'));
     const matching = [...this.payments.values()]
       .filter((p) => p.merchantId === merchant.merchantId && p.json.location_id === locationId)
       .filter((p) => {
@@ -298,15 +388,21 @@ export class FakeSquare {
 
   private getPayment(res: ServerResponse, merchant: FakeSquareMerchant, id: string): void {
     const p = this.payments.get(id);
-    if (!p || p.merchantId !== merchant.merchantId) return sendJson(res, 404, squareError('INVALID_REQUEST_ERROR', 'NOT_FOUND', `Could not find payment with id: ${id}`));
+    if (!p || p.merchantId !== merchant.merchantId)
+      return sendJson(res, 404, squareError('INVALID_REQUEST_ERROR', 'NOT_FOUND', `Could not find payment with id: ${id}`));
     sendJson(res, 200, { payment: p.json });
   }
 
   private cancelPayment(res: ServerResponse, merchant: FakeSquareMerchant, id: string): void {
     const p = this.payments.get(id);
-    if (!p || p.merchantId !== merchant.merchantId) return sendJson(res, 404, squareError('INVALID_REQUEST_ERROR', 'NOT_FOUND', `Could not find payment with id: ${id}`));
+    if (!p || p.merchantId !== merchant.merchantId)
+      return sendJson(res, 404, squareError('INVALID_REQUEST_ERROR', 'NOT_FOUND', `Could not find payment with id: ${id}`));
     if (p.json.status !== 'APPROVED') {
-      return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'BAD_REQUEST', `Payment ${id} is ${p.json.status} and cannot be canceled.`));
+      return sendJson(
+        res,
+        400,
+        squareError('INVALID_REQUEST_ERROR', 'BAD_REQUEST', `Payment ${id} is ${p.json.status} and cannot be canceled.`),
+      );
     }
     p.json.status = 'CANCELED';
     p.json.updated_at = new Date().toISOString();
@@ -317,22 +413,44 @@ export class FakeSquare {
   private createRefund(merchant: FakeSquareMerchant, body: Json): { status: number; body: unknown; after?: () => void } {
     const paymentId = body.payment_id;
     const money = readMoney(body.amount_money);
-    if (typeof paymentId !== 'string') return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'MISSING_REQUIRED_PARAMETER', 'Field must be set', 'payment_id') };
-    if (!money) return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'MISSING_REQUIRED_PARAMETER', 'Field must be set', 'amount_money') };
+    if (typeof paymentId !== 'string')
+      return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'MISSING_REQUIRED_PARAMETER', 'Field must be set', 'payment_id') };
+    if (!money)
+      return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'MISSING_REQUIRED_PARAMETER', 'Field must be set', 'amount_money') };
     const p = this.payments.get(paymentId);
-    if (!p || p.merchantId !== merchant.merchantId) return { status: 404, body: squareError('INVALID_REQUEST_ERROR', 'NOT_FOUND', `Could not find payment with id: ${paymentId}`) };
+    if (!p || p.merchantId !== merchant.merchantId)
+      return { status: 404, body: squareError('INVALID_REQUEST_ERROR', 'NOT_FOUND', `Could not find payment with id: ${paymentId}`) };
     if (p.json.status !== 'COMPLETED') {
-      return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'BAD_REQUEST', `Payment ${paymentId} is ${p.json.status} and cannot be refunded.`) };
+      return {
+        status: 400,
+        body: squareError('INVALID_REQUEST_ERROR', 'BAD_REQUEST', `Payment ${paymentId} is ${p.json.status} and cannot be refunded.`),
+      };
     }
     if (money.currency !== p.json.amount_money.currency) {
-      return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'CURRENCY_MISMATCH', 'The refund currency does not match the payment currency.', 'amount_money.currency') };
+      return {
+        status: 400,
+        body: squareError(
+          'INVALID_REQUEST_ERROR',
+          'CURRENCY_MISMATCH',
+          'The refund currency does not match the payment currency.',
+          'amount_money.currency',
+        ),
+      };
     }
     // Square counts refunds that are PENDING or COMPLETED against what is left to refund.
     const taken = [...this.refunds.values()]
       .filter((r) => r.json.payment_id === paymentId && (r.json.status === 'PENDING' || r.json.status === 'COMPLETED'))
       .reduce((s, r) => s + r.json.amount_money.amount, 0);
     if (money.amount <= 0 || taken + money.amount > p.json.amount_money.amount) {
-      return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'REFUND_AMOUNT_INVALID', 'The requested refund amount exceeds the amount available to refund.', 'amount_money.amount') };
+      return {
+        status: 400,
+        body: squareError(
+          'INVALID_REQUEST_ERROR',
+          'REFUND_AMOUNT_INVALID',
+          'The requested refund amount exceeds the amount available to refund.',
+          'amount_money.amount',
+        ),
+      };
     }
     const now = new Date().toISOString();
     const refund: FakeSquareRefund['json'] = {
@@ -364,7 +482,8 @@ export class FakeSquare {
 
   private getRefund(res: ServerResponse, merchant: FakeSquareMerchant, id: string): void {
     const r = this.refunds.get(id);
-    if (!r || r.merchantId !== merchant.merchantId) return sendJson(res, 404, squareError('INVALID_REQUEST_ERROR', 'NOT_FOUND', `Could not find refund with id: ${id}`));
+    if (!r || r.merchantId !== merchant.merchantId)
+      return sendJson(res, 404, squareError('INVALID_REQUEST_ERROR', 'NOT_FOUND', `Could not find refund with id: ${id}`));
     sendJson(res, 200, { refund: r.json });
   }
 
@@ -392,7 +511,9 @@ export class FakeSquare {
       data: { type: dataType, id, object },
     });
     const { notificationUrl, signatureKey } = merchant.webhook;
-    const signature = createHmac('sha256', signatureKey).update(notificationUrl + body).digest('base64');
+    const signature = createHmac('sha256', signatureKey)
+      .update(notificationUrl + body)
+      .digest('base64');
     await this.outbox.send(notificationUrl, body, {
       'x-square-hmacsha256-signature': signature,
       'square-version': SQUARE_VERSION,
@@ -415,15 +536,17 @@ function readMoney(v: unknown): Money | null {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const env = process.env;
   const fake = new FakeSquare({
-    merchants: [{
-      merchantId: 'MLFAKE0MERCHANT',
-      accessToken: env.FAKE_SQUARE_ACCESS_TOKEN ?? 'EAAAl-fake-square-sandbox-token',
-      applicationId: env.FAKE_SQUARE_APPLICATION_ID ?? 'sandbox-sq0idb-fake-application',
-      locations: [{ id: env.FAKE_SQUARE_LOCATION_ID ?? 'LFAKE0LOCATION', name: 'Demo Shop' }],
-      ...(env.FAKE_SQUARE_NOTIFICATION_URL && env.FAKE_SQUARE_SIGNATURE_KEY
-        ? { webhook: { notificationUrl: env.FAKE_SQUARE_NOTIFICATION_URL, signatureKey: env.FAKE_SQUARE_SIGNATURE_KEY } }
-        : {}),
-    }],
+    merchants: [
+      {
+        merchantId: 'MLFAKE0MERCHANT',
+        accessToken: env.FAKE_SQUARE_ACCESS_TOKEN ?? 'EAAAl-fake-square-sandbox-token',
+        applicationId: env.FAKE_SQUARE_APPLICATION_ID ?? 'sandbox-sq0idb-fake-application',
+        locations: [{ id: env.FAKE_SQUARE_LOCATION_ID ?? 'LFAKE0LOCATION', name: 'Demo Shop' }],
+        ...(env.FAKE_SQUARE_NOTIFICATION_URL && env.FAKE_SQUARE_SIGNATURE_KEY
+          ? { webhook: { notificationUrl: env.FAKE_SQUARE_NOTIFICATION_URL, signatureKey: env.FAKE_SQUARE_SIGNATURE_KEY } }
+          : {}),
+      },
+    ],
   });
   await fake.start(Number(env.FAKE_SQUARE_PORT ?? 0));
   console.log(JSON.stringify({ url: fake.url, sdkUrl: fake.sdkUrl }));
@@ -444,11 +567,13 @@ export const DEV_SQUARE_ACCOUNT = {
 /** Development: a fake Square with the demo merchant (its notification URL is set once the connection exists). */
 export async function startDevSquare(): Promise<FakeSquare> {
   return new FakeSquare({
-    merchants: [{
-      merchantId: DEV_SQUARE_ACCOUNT.merchantId,
-      accessToken: DEV_SQUARE_ACCOUNT.accessToken,
-      applicationId: DEV_SQUARE_ACCOUNT.applicationId,
-      locations: [{ id: DEV_SQUARE_ACCOUNT.locationId, name: 'Demo Shop', country: 'US', currency: 'USD' }],
-    }],
+    merchants: [
+      {
+        merchantId: DEV_SQUARE_ACCOUNT.merchantId,
+        accessToken: DEV_SQUARE_ACCOUNT.accessToken,
+        applicationId: DEV_SQUARE_ACCOUNT.applicationId,
+        locations: [{ id: DEV_SQUARE_ACCOUNT.locationId, name: 'Demo Shop', country: 'US', currency: 'USD' }],
+      },
+    ],
   }).start();
 }

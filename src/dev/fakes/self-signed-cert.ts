@@ -32,11 +32,23 @@ function oid(dotted: string): Buffer {
 
 function utcTime(d: Date): Buffer {
   const p = (n: number) => String(n).padStart(2, '0');
-  return der(0x17, Buffer.from(`${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`));
+  return der(
+    0x17,
+    Buffer.from(
+      `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`,
+    ),
+  );
 }
 
 /** PEM of a self-signed RSA certificate for `commonName`, valid from notBefore to notAfter. */
-export function selfSignedCertificate(opts: { privateKey: KeyObject; publicKey: KeyObject; commonName: string; notBefore: Date; notAfter: Date; serial?: Buffer }): string {
+export function selfSignedCertificate(opts: {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  commonName: string;
+  notBefore: Date;
+  notAfter: Date;
+  serial?: Buffer;
+}): string {
   const sha256WithRsa = seq(oid('1.2.840.113549.1.1.11'), nul);
   const name = seq(set(seq(oid('2.5.4.3'), utf8(opts.commonName))));
   const spki = opts.publicKey.export({ type: 'spki', format: 'der' });
@@ -51,6 +63,9 @@ export function selfSignedCertificate(opts: { privateKey: KeyObject; publicKey: 
   );
   const signature = sign('sha256', tbs, opts.privateKey);
   const cert = seq(tbs, sha256WithRsa, bitString(signature));
-  const b64 = cert.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
+  const b64 = cert
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd();
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }

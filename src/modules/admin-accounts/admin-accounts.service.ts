@@ -15,7 +15,10 @@ const shopInput = z.object({
   name: z.string().trim().min(1).max(100),
   guildId: z.string().regex(/^\d{17,20}$/, 'a Discord server id (17 to 20 digits)'),
   guildName: z.string().trim().min(1).max(100).optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD').default('USD'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD')
+    .default('USD'),
 });
 
 export interface AdminAccount {
@@ -48,7 +51,8 @@ export function createAdminAccountsService(deps: { db: Db }) {
     async findShop(ref: string): Promise<{ id: string; name: string }> {
       const matches = await db.tenant.findMany({ where: { OR: [{ id: ref }, { name: ref }] }, select: { id: true, name: true } });
       if (matches.length === 0) throw new AppError('NOT_FOUND', `no shop has the id or name "${ref}"`);
-      if (matches.length > 1) throw new AppError('CONFLICT', `several shops are named "${ref}": use the id (${matches.map((t) => t.id).join(', ')})`);
+      if (matches.length > 1)
+        throw new AppError('CONFLICT', `several shops are named "${ref}": use the id (${matches.map((t) => t.id).join(', ')})`);
       return matches[0]!;
     },
 
@@ -75,14 +79,22 @@ export function createAdminAccountsService(deps: { db: Db }) {
     async resetPassword(input: { email: string; password: string }): Promise<AdminAccount & { sessionsEnded: number }> {
       const address = parse(email, input.email, 'email');
       const passwordHash = await hashPassword(parse(password, input.password, 'password'));
-      const user = await db.adminUser.findUnique({ where: { email: address }, select: { id: true, email: true, role: true, tenantId: true } });
+      const user = await db.adminUser.findUnique({
+        where: { email: address },
+        select: { id: true, email: true, role: true, tenantId: true },
+      });
       if (!user) throw new AppError('NOT_FOUND', `no admin has the email ${address}`);
       await db.adminUser.update({ where: { id: user.id }, data: { passwordHash } });
       return { ...user, sessionsEnded: await endSessions(db, user.id) };
     },
 
     /** The signed-in admin changes their own password; their other sessions end, this one stays. */
-    async changeOwnPassword(input: { adminId: string; currentPassword: string; newPassword: string; keepSessionId?: string }): Promise<{ sessionsEnded: number }> {
+    async changeOwnPassword(input: {
+      adminId: string;
+      currentPassword: string;
+      newPassword: string;
+      keepSessionId?: string;
+    }): Promise<{ sessionsEnded: number }> {
       const user = await db.adminUser.findUnique({ where: { id: input.adminId }, select: { passwordHash: true } });
       if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
         throw new AppError('VALIDATION_FAILED', 'The current password is not correct.');
@@ -97,10 +109,23 @@ export function createAdminAccountsService(deps: { db: Db }) {
     async createShop(input: { name: string; guildId: string; guildName?: string; currency?: string }) {
       const shop = parse(shopInput, input, 'shop');
       return withTransaction(db, async (tx) => {
-        const linked = await tx.guild.findUnique({ where: { id: shop.guildId }, include: { tenant: { select: { id: true, name: true } } } });
-        if (linked) throw new AppError('CONFLICT', `the Discord server ${shop.guildId} is already linked to the shop ${linked.tenant.name} (${linked.tenant.id})`);
-        const tenant = await tx.tenant.create({ data: { name: shop.name, currency: shop.currency }, select: { id: true, name: true, currency: true } });
-        const guild = await tx.guild.create({ data: { id: shop.guildId, name: shop.guildName ?? shop.name, tenantId: tenant.id }, select: { id: true, name: true } });
+        const linked = await tx.guild.findUnique({
+          where: { id: shop.guildId },
+          include: { tenant: { select: { id: true, name: true } } },
+        });
+        if (linked)
+          throw new AppError(
+            'CONFLICT',
+            `the Discord server ${shop.guildId} is already linked to the shop ${linked.tenant.name} (${linked.tenant.id})`,
+          );
+        const tenant = await tx.tenant.create({
+          data: { name: shop.name, currency: shop.currency },
+          select: { id: true, name: true, currency: true },
+        });
+        const guild = await tx.guild.create({
+          data: { id: shop.guildId, name: shop.guildName ?? shop.name, tenantId: tenant.id },
+          select: { id: true, name: true },
+        });
         return { tenant, guild };
       });
     },

@@ -53,8 +53,15 @@ export function createApiKeyService(deps: { db: Db; clock: Clock; audit: AuditSe
       const record = await withTransaction(db, async (tx) => {
         const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { id: true } });
         if (!tenant) throw new AppError('NOT_FOUND', `Tenant ${tenantId} not found.`);
-        const created = await tx.apiKey.create({ data: { tenantId, name: label, prefix: key.slice(0, SHOWN_CHARS), hash: sha256Hex(key) } });
-        await audit.record(tx, ctx, { action: 'api_key.created', entityType: 'ApiKey', entityId: created.id, after: { name: created.name, prefix: created.prefix } });
+        const created = await tx.apiKey.create({
+          data: { tenantId, name: label, prefix: key.slice(0, SHOWN_CHARS), hash: sha256Hex(key) },
+        });
+        await audit.record(tx, ctx, {
+          action: 'api_key.created',
+          entityType: 'ApiKey',
+          entityId: created.id,
+          after: { name: created.name, prefix: created.prefix },
+        });
         return created;
       });
       return { key, record: publicRecord(record) };
@@ -80,11 +87,19 @@ export function createApiKeyService(deps: { db: Db; clock: Clock; audit: AuditSe
       const { tenantId } = ctx;
       const key = await withTransaction(db, async (tx) => {
         // Compare-and-set: of two concurrent revokes, one changes the row and is audited.
-        const changed = await tx.apiKey.updateMany({ where: { id: apiKeyId, tenantId, revokedAt: null }, data: { revokedAt: clock.now() } });
+        const changed = await tx.apiKey.updateMany({
+          where: { id: apiKeyId, tenantId, revokedAt: null },
+          data: { revokedAt: clock.now() },
+        });
         const row = await tx.apiKey.findFirst({ where: { id: apiKeyId, tenantId } });
         if (!row) throw new AppError('NOT_FOUND', `API key ${apiKeyId} not found.`);
         if (changed.count === 1) {
-          await audit.record(tx, ctx, { action: 'api_key.revoked', entityType: 'ApiKey', entityId: row.id, after: { name: row.name, prefix: row.prefix, revokedAt: row.revokedAt } });
+          await audit.record(tx, ctx, {
+            action: 'api_key.revoked',
+            entityType: 'ApiKey',
+            entityId: row.id,
+            after: { name: row.name, prefix: row.prefix, revokedAt: row.revokedAt },
+          });
         }
         return row;
       });

@@ -30,19 +30,35 @@ describe('audit timeline presenter', () => {
 
   it('lists newest first, names unknown actors by type, and shows empty as a dash', () => {
     const items = presentTimeline(
-      [entry({ id: 'a', createdAt: new Date('2026-01-01T00:00:00Z') }), entry({ id: 'b', actorType: 'SYSTEM', actorId: null, action: 'tenant.updated', before: { adminChannelId: null }, after: { adminChannelId: '123' } })],
+      [
+        entry({ id: 'a', createdAt: new Date('2026-01-01T00:00:00Z') }),
+        entry({
+          id: 'b',
+          actorType: 'SYSTEM',
+          actorId: null,
+          action: 'tenant.updated',
+          before: { adminChannelId: null },
+          after: { adminChannelId: '123' },
+        }),
+      ],
       { timeZone: 'UTC', currency: 'EUR', actorTypes: { SYSTEM: 'Ledgerline' } },
     );
     expect(items.map((i) => i.id)).toEqual(['b', 'a']);
-    expect(items[0]).toMatchObject({ who: 'Ledgerline', what: 'Changed the shop settings', changes: [{ label: 'Admin channel', before: '—', after: '123' }] });
+    expect(items[0]).toMatchObject({
+      who: 'Ledgerline',
+      what: 'Changed the shop settings',
+      changes: [{ label: 'Admin channel', before: '—', after: '123' }],
+    });
   });
 
-  it('reads stored objects as labelled fields, with ids in words (a refund\'s lines)', () => {
+  it("reads stored objects as labelled fields, with ids in words (a refund's lines)", () => {
     const [item] = presentTimeline(
       [entry({ action: 'order.refunded', before: {}, after: { items: [{ productId: 'prod_1', quantity: 2, amountCents: 1250 }] } })],
       { timeZone: 'UTC', currency: 'USD', words: { productId: { prod_1: 'Sticker Pack' } } },
     );
-    expect(item!.changes).toEqual([{ field: 'items', label: 'Items', before: '—', after: 'Product: Sticker Pack, Quantity: 2, Amount: $12.50' }]);
+    expect(item!.changes).toEqual([
+      { field: 'items', label: 'Items', before: '—', after: 'Product: Sticker Pack, Quantity: 2, Amount: $12.50' },
+    ]);
   });
 
   it('words for actions and fields', () => {
@@ -56,11 +72,20 @@ describe('audit timeline presenter', () => {
 describe('changedFields', () => {
   it('keeps only changed fields and masks secrets', () => {
     const at = new Date('2026-01-01T00:00:00Z');
-    expect(changedFields({ name: 'A', sku: 'X', taxjarApiKey: 'old', updatedAt: at }, { name: 'B', sku: 'X', taxjarApiKey: 'new', updatedAt: new Date() }, { secrets: ['taxjarApiKey'] })).toEqual({
+    expect(
+      changedFields(
+        { name: 'A', sku: 'X', taxjarApiKey: 'old', updatedAt: at },
+        { name: 'B', sku: 'X', taxjarApiKey: 'new', updatedAt: new Date() },
+        { secrets: ['taxjarApiKey'] },
+      ),
+    ).toEqual({
       before: { name: 'A', taxjarApiKey: SECRET_MASK },
       after: { name: 'B', taxjarApiKey: SECRET_MASK },
     });
     expect(changedFields({ a: [1, 2] }, { a: [1, 2] })).toBeNull();
-    expect(changedFields(null, { name: 'New', passwordHash: 'h' }, { secrets: ['passwordHash'] })).toEqual({ before: {}, after: { name: 'New', passwordHash: SECRET_MASK } });
+    expect(changedFields(null, { name: 'New', passwordHash: 'h' }, { secrets: ['passwordHash'] })).toEqual({
+      before: {},
+      after: { name: 'New', passwordHash: SECRET_MASK },
+    });
   });
 });

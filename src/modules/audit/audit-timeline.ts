@@ -75,7 +75,7 @@ const ACTION_WORDS: Record<string, string> = {
   'payment.checkout_paid': 'Paid by checkout',
   'order.refunded': 'Refunded',
   'order.cancelled': 'Cancelled the order',
-  'order.items_changed': 'Changed the order\'s items',
+  'order.items_changed': "Changed the order's items",
   'order.invoice_link_created': 'Created an invoice link',
   'order.invoice_link_sent': 'Sent the invoice link to the customer',
   'order.payment_window_extended': 'Gave the customer more time to pay',
@@ -95,7 +95,11 @@ export function describeAction(action: string): string {
 
 /** "unitPriceCents" -> "Unit price", "requiredRoleIds" -> "Required roles". */
 export function fieldLabel(field: string): string {
-  const base = field.replace(/Cents$/, '').replace(/RoleIds$/, 'Roles').replace(/Ids$/, 's').replace(/Id$/, '');
+  const base = field
+    .replace(/Cents$/, '')
+    .replace(/RoleIds$/, 'Roles')
+    .replace(/Ids$/, 's')
+    .replace(/Id$/, '');
   const words = base.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
@@ -116,7 +120,9 @@ export function formatValue(field: string, value: unknown, opts: TimelineOptions
   if (typeof value === 'number') return String(value);
   // A stored object (e.g. a refunded line {productId, quantity, amountCents}) reads as its labelled fields.
   if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${fieldLabel(k)}: ${formatValue(k, v, opts)}`).join(', ');
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${fieldLabel(k)}: ${formatValue(k, v, opts)}`)
+      .join(', ');
   }
   return JSON.stringify(value);
 }

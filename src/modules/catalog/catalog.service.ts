@@ -6,7 +6,11 @@ import { AppError } from '../../platform/errors.js';
 import { memberMayBuy } from './role-gate.js';
 
 /** Where a page of products ends: the menu order's sort key of its last product. */
-export interface ProductBoundary { sortOrder: number; name: string; id: string }
+export interface ProductBoundary {
+  sortOrder: number;
+  name: string;
+  id: string;
+}
 
 export interface CatalogService {
   /** Active products by sortOrder then name; with memberRoleIds, only those that member may buy. */
@@ -31,25 +35,35 @@ export function createCatalogService(deps: { db: Db; sql?: SqlRunner }): Catalog
   const target = deps.sql ?? deps.db;
   return {
     async listProducts(tenantId, opts = {}) {
-      const products = await queryRows<Product>(target, Prisma.sql`
-        SELECT * FROM products WHERE "tenantId" = ${tenantId} AND active ORDER BY "sortOrder", name, id`);
+      const products = await queryRows<Product>(
+        target,
+        Prisma.sql`
+        SELECT * FROM products WHERE "tenantId" = ${tenantId} AND active ORDER BY "sortOrder", name, id`,
+      );
       const roles = opts.memberRoleIds;
       return roles ? products.filter((p) => memberMayBuy(p, roles)) : products;
     },
     async listProductsPage(tenantId, opts) {
       const and: Prisma.ProductWhereInput[] = [];
-      if (opts.q) and.push({ OR: [{ name: { contains: opts.q, mode: 'insensitive' } }, { sku: { contains: opts.q, mode: 'insensitive' } }] });
+      if (opts.q)
+        and.push({ OR: [{ name: { contains: opts.q, mode: 'insensitive' } }, { sku: { contains: opts.q, mode: 'insensitive' } }] });
       if (opts.inStock === true) and.push({ OR: [{ trackStock: false }, { stock: { gt: 0 } }] });
       if (opts.inStock === false) and.push({ trackStock: true, stock: { lte: 0 } });
       const a = opts.after;
       if (a) {
-        and.push({ OR: [
-          { sortOrder: { gt: a.sortOrder } },
-          { sortOrder: a.sortOrder, name: { gt: a.name } },
-          { sortOrder: a.sortOrder, name: a.name, id: { gt: a.id } },
-        ] });
+        and.push({
+          OR: [
+            { sortOrder: { gt: a.sortOrder } },
+            { sortOrder: a.sortOrder, name: { gt: a.name } },
+            { sortOrder: a.sortOrder, name: a.name, id: { gt: a.id } },
+          ],
+        });
       }
-      return deps.db.product.findMany({ where: { tenantId, active: true, AND: and }, orderBy: [{ sortOrder: 'asc' }, { name: 'asc' }, { id: 'asc' }], take: opts.limit });
+      return deps.db.product.findMany({
+        where: { tenantId, active: true, AND: and },
+        orderBy: [{ sortOrder: 'asc' }, { name: 'asc' }, { id: 'asc' }],
+        take: opts.limit,
+      });
     },
     async getProduct(tenantId, productId) {
       const [p] = await queryRows<Product>(target, Prisma.sql`SELECT * FROM products WHERE id = ${productId} AND "tenantId" = ${tenantId}`);
@@ -57,8 +71,11 @@ export function createCatalogService(deps: { db: Db; sql?: SqlRunner }): Catalog
       return p;
     },
     async listShippingTypes(tenantId) {
-      return queryRows<ShippingType>(target, Prisma.sql`
-        SELECT * FROM shipping_types WHERE "tenantId" = ${tenantId} AND active ORDER BY "sortOrder", "priceCents", id`);
+      return queryRows<ShippingType>(
+        target,
+        Prisma.sql`
+        SELECT * FROM shipping_types WHERE "tenantId" = ${tenantId} AND active ORDER BY "sortOrder", "priceCents", id`,
+      );
     },
   };
 }

@@ -2,7 +2,12 @@
 // (sessions: one file per step behind the OrderSessionService facade), what it would cost (quote), and
 // placing it (submit). It builds on the orders core (modules/orders), never the reverse. Everything else in
 // this folder is internal (lint: no-restricted-imports in eslint.config.js).
-export { createOrderSessionService, type OrderSessionDeps, type OrderSessionService, type ReviewedQuote } from './sessions/order-session.service.js';
+export {
+  createOrderSessionService,
+  type OrderSessionDeps,
+  type OrderSessionService,
+  type ReviewedQuote,
+} from './sessions/order-session.service.js';
 export type { SessionItemView, SessionView } from './sessions/session-store.js';
 export type { SessionProblem } from './sessions/session-errors.js';
 export type { Quote, QuoteLine } from './quote/order-quote.js';

@@ -22,7 +22,12 @@ export interface Rule<F> {
 
 /** All rules' SQL, ANDed: the guard of a one-statement step. */
 export function guardSql<F>(rules: readonly Rule<F>[]): Prisma.Sql {
-  return rules.length ? Prisma.join(rules.map((r) => Prisma.sql`(${r.sql})`), ' AND ') : Prisma.sql`TRUE`;
+  return rules.length
+    ? Prisma.join(
+        rules.map((r) => Prisma.sql`(${r.sql})`),
+        ' AND ',
+      )
+    : Prisma.sql`TRUE`;
 }
 
 /** Throws the error of the first rule that does not hold. */
@@ -32,7 +37,11 @@ export function assertRules<F>(rules: readonly Rule<F>[], facts: F): void {
 
 type Tenant = LoadedSession['tenant'];
 /** `choosing`: the customer is picking it now (messages say "not available"; later ones say to remove it). */
-export interface ProductFacts { tenant: Tenant; product: LoadedProduct; choosing?: boolean }
+export interface ProductFacts {
+  tenant: Tenant;
+  product: LoadedProduct;
+  choosing?: boolean;
+}
 
 const sameCurrency = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase();
 
@@ -48,7 +57,11 @@ export function productRules(opts: { quantity: number; memberRoleIds?: readonly 
       sql: Prisma.sql`p."tenantId" = t.id AND p.active`,
       holds: ({ tenant, product }) => product.active && product.tenantId === tenant.id,
       error: ({ product, choosing }) =>
-        new AppError('NOT_FOUND', choosing ? 'That product is not available.' : `${product.name} is no longer available: remove it from your order.`, { productId: product.id, name: product.name }),
+        new AppError(
+          'NOT_FOUND',
+          choosing ? 'That product is not available.' : `${product.name} is no longer available: remove it from your order.`,
+          { productId: product.id, name: product.name },
+        ),
     },
   ];
   const roles = opts.memberRoleIds;
@@ -59,7 +72,11 @@ export function productRules(opts: { quantity: number; memberRoleIds?: readonly 
       sql: Prisma.sql`cardinality(p."requiredRoleIds") = 0 OR p."requiredRoleIds" && ${[...roles]}::text[]`,
       holds: ({ product }) => memberMayBuy(product, roles),
       error: ({ product, choosing }) =>
-        new AppError('ROLE_REQUIRED', `${product.name} is only available to members with a specific role${choosing ? '' : ': remove it from your order'}.`, { productId: product.id, name: product.name, requiredRoleIds: product.requiredRoleIds }),
+        new AppError(
+          'ROLE_REQUIRED',
+          `${product.name} is only available to members with a specific role${choosing ? '' : ': remove it from your order'}.`,
+          { productId: product.id, name: product.name, requiredRoleIds: product.requiredRoleIds },
+        ),
     });
   }
   rules.push(
@@ -68,7 +85,12 @@ export function productRules(opts: { quantity: number; memberRoleIds?: readonly 
       code: 'CURRENCY_MISMATCH',
       sql: Prisma.sql`upper(btrim(p.currency)) = upper(btrim(t.currency))`,
       holds: ({ tenant, product }) => sameCurrency(product.currency, tenant.currency),
-      error: ({ tenant, product }) => new AppError('CURRENCY_MISMATCH', `${product.name} is priced in ${product.currency.trim()}, but this shop sells in ${tenant.currency}.`, { productId: product.id }),
+      error: ({ tenant, product }) =>
+        new AppError(
+          'CURRENCY_MISMATCH',
+          `${product.name} is priced in ${product.currency.trim()}, but this shop sells in ${tenant.currency}.`,
+          { productId: product.id },
+        ),
     },
     {
       // An early, friendly check; the binding one is the reservation at submit.
@@ -77,12 +99,16 @@ export function productRules(opts: { quantity: number; memberRoleIds?: readonly 
       sql: Prisma.sql`NOT (t."inventoryTracking" AND p."trackStock") OR p.stock >= ${opts.quantity}`,
       holds: ({ tenant, product }) => !(tenant.inventoryTracking && product.trackStock) || product.stock >= opts.quantity,
       error: ({ product }) =>
-        new AppError('OUT_OF_STOCK', product.stock > 0 ? `Only ${product.stock} of ${product.name} left.` : `${product.name} is out of stock.`, {
-          productId: product.id,
-          name: product.name,
-          available: product.stock,
-          requested: opts.quantity,
-        }),
+        new AppError(
+          'OUT_OF_STOCK',
+          product.stock > 0 ? `Only ${product.stock} of ${product.name} left.` : `${product.name} is out of stock.`,
+          {
+            productId: product.id,
+            name: product.name,
+            available: product.stock,
+            requested: opts.quantity,
+          },
+        ),
     },
   );
   return rules;
@@ -103,7 +129,9 @@ export function outOfStockError(product: Pick<LoadedProduct, 'id' | 'name' | 'st
   return rule.error({ tenant: {} as Tenant, product: product as LoadedProduct });
 }
 
-export interface SessionFacts { session: LoadedSession }
+export interface SessionFacts {
+  session: LoadedSession;
+}
 
 /** The session has at least one line. */
 export function hasItemsRule(what: string): Rule<SessionFacts> {
@@ -150,17 +178,28 @@ export function shippingChosenRule(): Rule<SessionFacts> {
 }
 
 /** The chosen shipping type (alias `x`) is still offered. */
-export function shippingTypeRules(): Rule<{ shippingType: { id: string; name: string; active: boolean; tenantId?: string } | null; tenantId: string; choosing?: boolean }>[] {
+export function shippingTypeRules(): Rule<{
+  shippingType: { id: string; name: string; active: boolean; tenantId?: string } | null;
+  tenantId: string;
+  choosing?: boolean;
+}>[] {
   return [
     {
       id: 'shipping.active',
       code: 'NOT_FOUND',
       sql: Prisma.sql`x."tenantId" = t.id AND x.active`,
-      holds: ({ shippingType, tenantId }) => !!shippingType && shippingType.active && (shippingType.tenantId === undefined || shippingType.tenantId === tenantId),
+      holds: ({ shippingType, tenantId }) =>
+        !!shippingType && shippingType.active && (shippingType.tenantId === undefined || shippingType.tenantId === tenantId),
       error: ({ shippingType, choosing }) =>
-        new AppError('NOT_FOUND', shippingType && !choosing ? `${shippingType.name} shipping is no longer offered: choose another shipping option.` : 'That shipping option is not available.', {
-          shippingTypeId: shippingType?.id ?? null,
-        }),
+        new AppError(
+          'NOT_FOUND',
+          shippingType && !choosing
+            ? `${shippingType.name} shipping is no longer offered: choose another shipping option.`
+            : 'That shipping option is not available.',
+          {
+            shippingTypeId: shippingType?.id ?? null,
+          },
+        ),
     },
   ];
 }
@@ -171,7 +210,8 @@ export function shippingTypeRules(): Rule<{ shippingType: { id: string; name: st
  * first rule's error, naming what to change.
  */
 export function assertSessionSelectable(session: LoadedSession, memberRoleIds?: readonly string[]): void {
-  for (const item of session.items) assertRules(productRules({ quantity: item.quantity, memberRoleIds }), { tenant: session.tenant, product: item.product });
+  for (const item of session.items)
+    assertRules(productRules({ quantity: item.quantity, memberRoleIds }), { tenant: session.tenant, product: item.product });
   if (session.shippingType) assertRules(shippingTypeRules(), { shippingType: session.shippingType, tenantId: session.tenantId });
   if (session.paymentMethod) assertRules(paymentRules(session.paymentMethod).slice(-1), { session });
 }

@@ -3,7 +3,13 @@ import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) =>
-  z.string().trim().max(max).optional().nullable().transform((v) => (v ? v : undefined));
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .nullable()
+    .transform((v) => (v ? v : undefined));
 
 export const addressInputSchema = z.object({
   name: optionalText(100),
@@ -12,7 +18,11 @@ export const addressInputSchema = z.object({
   city: text(100),
   state: optionalText(100),
   postalCode: text(20),
-  country: z.string().trim().regex(/^[A-Za-z]{2}$/, 'a two-letter ISO country code such as US').transform((c) => c.toUpperCase()),
+  country: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, 'a two-letter ISO country code such as US')
+    .transform((c) => c.toUpperCase()),
 });
 
 /** AddressInput = { name?, line1, line2?, city, state?, postalCode, country (ISO-2) }. */
@@ -27,7 +37,15 @@ export interface AddressInput {
 }
 
 /** The fields of an address row (or snapshot) as an AddressInput (nulls dropped). */
-export function toAddressInput(a: { name?: string | null; line1: string; line2?: string | null; city: string; state?: string | null; postalCode: string; country: string }): AddressInput {
+export function toAddressInput(a: {
+  name?: string | null;
+  line1: string;
+  line2?: string | null;
+  city: string;
+  state?: string | null;
+  postalCode: string;
+  country: string;
+}): AddressInput {
   return {
     name: a.name ?? undefined,
     line1: a.line1,

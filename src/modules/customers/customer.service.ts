@@ -48,7 +48,9 @@ export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Cl
       // One statement, so first contact twice at once is decided by the unique (tenantId, discordUserId).
       // The Discord username is always Discord's; the display name follows Discord only until an admin names
       // the customer in the panel (displayNameSetByAdminAt), so their correction survives the next click.
-      const [row] = await queryRows<Customer>(target, Prisma.sql`
+      const [row] = await queryRows<Customer>(
+        target,
+        Prisma.sql`
         INSERT INTO customers ("tenantId", "discordUserId", username, "displayName", "updatedAt")
         VALUES (${tenantId}, ${p.discordUserId}, ${p.username || null}, ${p.displayName || null}, ${clock.now()})
         ON CONFLICT ("tenantId", "discordUserId") DO UPDATE SET
@@ -57,11 +59,15 @@ export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Cl
                                THEN COALESCE(EXCLUDED."displayName", customers."displayName")
                                ELSE customers."displayName" END,
           "updatedAt" = EXCLUDED."updatedAt"
-        RETURNING *`);
+        RETURNING *`,
+      );
       return row!;
     },
     async getByDiscordId(tenantId, discordUserId) {
-      const [row] = await queryRows<Customer>(target, Prisma.sql`SELECT * FROM customers WHERE "tenantId" = ${tenantId} AND "discordUserId" = ${discordUserId}`);
+      const [row] = await queryRows<Customer>(
+        target,
+        Prisma.sql`SELECT * FROM customers WHERE "tenantId" = ${tenantId} AND "discordUserId" = ${discordUserId}`,
+      );
       return row ?? null;
     },
     async get(tenantId, customerId) {
@@ -70,8 +76,11 @@ export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Cl
       return c;
     },
     async listAddresses(tenantId, customerId) {
-      return queryRows<Address>(target, Prisma.sql`
-        SELECT * FROM addresses WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} ORDER BY "lastUsedAt" DESC, "createdAt" DESC`);
+      return queryRows<Address>(
+        target,
+        Prisma.sql`
+        SELECT * FROM addresses WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} ORDER BY "lastUsedAt" DESC, "createdAt" DESC`,
+      );
     },
     async saveAddress(tx, tenantId, customerId, input) {
       const now = clock.now();

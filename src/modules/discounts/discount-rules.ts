@@ -4,13 +4,28 @@ import { percentOfCents } from '../../platform/money.js';
 
 export type DiscountRule = Pick<
   Discount,
-  'id' | 'name' | 'type' | 'percentOff' | 'amountOffCents' | 'scope' | 'startsAt' | 'endsAt' | 'minSubtotalCents' | 'maxUses' | 'maxUsesPerCustomer' | 'usedCount' | 'active'
+  | 'id'
+  | 'name'
+  | 'type'
+  | 'percentOff'
+  | 'amountOffCents'
+  | 'scope'
+  | 'startsAt'
+  | 'endsAt'
+  | 'minSubtotalCents'
+  | 'maxUses'
+  | 'maxUsesPerCustomer'
+  | 'usedCount'
+  | 'active'
 >;
 
 /** Cents the discount takes off `subtotalCents`: whole cents, never negative, never more than the subtotal. */
 export function discountAmountCents(d: Pick<DiscountRule, 'type' | 'percentOff' | 'amountOffCents'>, subtotalCents: number): number {
   if (subtotalCents <= 0) return 0;
-  const raw = d.type === 'PERCENT' ? percentOfCents(subtotalCents, Math.min(100, Math.max(0, d.percentOff ?? 0))) : Math.max(0, d.amountOffCents ?? 0);
+  const raw =
+    d.type === 'PERCENT'
+      ? percentOfCents(subtotalCents, Math.min(100, Math.max(0, d.percentOff ?? 0)))
+      : Math.max(0, d.amountOffCents ?? 0);
   return Math.min(subtotalCents, raw);
 }
 
@@ -20,7 +35,14 @@ export function discountAmountCents(d: Pick<DiscountRule, 'type' | 'percentOff' 
  * isEligible checks below, in ONE place for every statement that reads or counts a discount (the review's
  * and submit's candidate reads and the conditional UPDATE that counts a use).
  */
-export function eligibilitySql(input: { tenantId: string; customerId: string; now: Date; subtotalCents?: number; limits?: boolean; assignment?: boolean }): Prisma.Sql {
+export function eligibilitySql(input: {
+  tenantId: string;
+  customerId: string;
+  now: Date;
+  subtotalCents?: number;
+  limits?: boolean;
+  assignment?: boolean;
+}): Prisma.Sql {
   const { tenantId, customerId, now } = input;
   const parts = [
     Prisma.sql`d."tenantId" = ${tenantId} AND d.active`,
@@ -30,7 +52,9 @@ export function eligibilitySql(input: { tenantId: string; customerId: string; no
   if (input.subtotalCents !== undefined) parts.push(Prisma.sql`d."minSubtotalCents" <= ${input.subtotalCents}`);
   if (input.limits) {
     parts.push(Prisma.sql`(d."maxUses" IS NULL OR d."usedCount" < d."maxUses")`);
-    parts.push(Prisma.sql`(d.scope <> 'GLOBAL' OR d."maxUsesPerCustomer" IS NULL OR d."maxUsesPerCustomer" > ${customerUsesSql(tenantId, customerId)})`);
+    parts.push(
+      Prisma.sql`(d.scope <> 'GLOBAL' OR d."maxUsesPerCustomer" IS NULL OR d."maxUsesPerCustomer" > ${customerUsesSql(tenantId, customerId)})`,
+    );
   }
   return Prisma.join(parts, ' AND ');
 }

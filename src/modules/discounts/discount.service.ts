@@ -31,7 +31,10 @@ type Input = { tenantId: string; customerId: string; subtotalCents: number; now:
 
 export interface DiscountService {
   /** The best eligible discount for this subtotal (read only: for review screens), or null. */
-  resolveBestForCustomer(db: SqlTarget, input: { tenantId: string; customerId: string; subtotalCents: number; now: Date }): Promise<AppliedDiscount | null>;
+  resolveBestForCustomer(
+    db: SqlTarget,
+    input: { tenantId: string; customerId: string; subtotalCents: number; now: Date },
+  ): Promise<AppliedDiscount | null>;
   /** The eligible discounts for this subtotal, best first (read only). */
   candidatesFor(db: SqlTarget, input: Input): Promise<DiscountCandidate[]>;
   /**
@@ -109,14 +112,17 @@ async function candidates(db: SqlTarget, input: Input): Promise<Candidate[]> {
   const { tenantId, customerId, subtotalCents, now } = input;
   // One query: the tenant's discounts that could apply, the customer's assignment (for ASSIGNED ones) and,
   // for global ones with a per-customer limit, how many of the customer's orders used them.
-  const rows = await queryRows<DiscountRow>(db, Prisma.sql`
+  const rows = await queryRows<DiscountRow>(
+    db,
+    Prisma.sql`
     SELECT d.id, d.name, d.type::text AS type, d."percentOff", d."amountOffCents", d.scope::text AS scope, d."startsAt", d."endsAt",
       d."minSubtotalCents", d."maxUses", d."maxUsesPerCustomer", d."usedCount", d.active,
       a.id AS "assignmentId", a."usedCount" AS "assignmentUses",
       CASE WHEN d.scope = 'GLOBAL' AND d."maxUsesPerCustomer" IS NOT NULL THEN ${customerUsesSql(tenantId, customerId)} ELSE 0 END AS "customerOrders"
     FROM discounts d
     LEFT JOIN discount_assignments a ON a."discountId" = d.id AND a."customerId" = ${customerId}
-    WHERE ${eligibilitySql({ tenantId, customerId, now, subtotalCents, assignment: true })}`);
+    WHERE ${eligibilitySql({ tenantId, customerId, now, subtotalCents, assignment: true })}`,
+  );
   return eligibleRows(rows, input);
 }
 
@@ -135,9 +141,10 @@ export function createDiscountService(): DiscountService {
       const { tenantId, customerId, subtotalCents, now } = input;
       const rules = eligibilitySql({ tenantId, customerId, now, subtotalCents, limits: true });
       const returned = Prisma.sql`d.name, d.type::text AS type, d."percentOff", d."amountOffCents"`;
-      const use = c.rule.maxUses === null
-        ? Prisma.sql`disc_use AS (SELECT ${returned} FROM discounts d WHERE d.id = ${c.rule.id} AND d."maxUses" IS NULL AND ${rules})`
-        : Prisma.sql`disc_use AS (
+      const use =
+        c.rule.maxUses === null
+          ? Prisma.sql`disc_use AS (SELECT ${returned} FROM discounts d WHERE d.id = ${c.rule.id} AND d."maxUses" IS NULL AND ${rules})`
+          : Prisma.sql`disc_use AS (
             UPDATE discounts d SET "usedCount" = d."usedCount" + 1, "updatedAt" = now()
             WHERE d.id = ${c.rule.id} AND d."maxUses" IS NOT NULL AND ${rules}
             RETURNING ${returned})`;
@@ -158,7 +165,10 @@ export function createDiscountService(): DiscountService {
     },
 
     checkUse(outcome, input, c) {
-      const o = outcome as { discount: Pick<DiscountRule, 'name' | 'type' | 'percentOff' | 'amountOffCents'> | null; assigned: number } | null;
+      const o = outcome as {
+        discount: Pick<DiscountRule, 'name' | 'type' | 'percentOff' | 'amountOffCents'> | null;
+        assigned: number;
+      } | null;
       if (!o?.discount || o.assigned !== 1) return null;
       // Recomputed from the row the statement read: a discount edited since the quote is not applied on stale data.
       const amountCents = discountAmountCents(o.discount, input.subtotalCents);
@@ -170,7 +180,9 @@ export function createDiscountService(): DiscountService {
       if (!discountId) return false;
       // One statement: the discount's count (kept only while it has a use limit), then (assigned discounts
       // only) the customer's own count.
-      await executeSql(tx, Prisma.sql`
+      await executeSql(
+        tx,
+        Prisma.sql`
         WITH d AS (
           SELECT id, scope, "maxUses" FROM discounts WHERE id = ${discountId} AND "tenantId" = ${tenantId}
         ), counted AS (
@@ -179,7 +191,8 @@ export function createDiscountService(): DiscountService {
           RETURNING id
         )
         UPDATE discount_assignments a SET "usedCount" = GREATEST(a."usedCount" - 1, 0)
-        FROM d WHERE d.scope = 'ASSIGNED' AND a."discountId" = d.id AND a."customerId" = ${customerId}`);
+        FROM d WHERE d.scope = 'ASSIGNED' AND a."discountId" = d.id AND a."customerId" = ${customerId}`,
+      );
       return true;
     },
   };

@@ -34,7 +34,13 @@ export const DIGITAL_EVENTS = {
 } as const;
 
 export const digitalDeliveredPayload = z.object({ tenantId: z.string(), orderId: z.string() });
-export const keysLowPayload = z.object({ tenantId: z.string(), productId: z.string(), productName: z.string(), available: z.number().int(), short: z.number().int() });
+export const keysLowPayload = z.object({
+  tenantId: z.string(),
+  productId: z.string(),
+  productName: z.string(),
+  available: z.number().int(),
+  short: z.number().int(),
+});
 export type KeysLowPayload = z.infer<typeof keysLowPayload>;
 
 /** Keys from an upload: one per line, or CSV (the first column, quotes removed); blanks, a header and repeats dropped. */
@@ -45,7 +51,8 @@ export function parseKeyUpload(text: string): string[] {
     let first = line.split(',')[0]!.trim();
     if (first.startsWith('"') && first.endsWith('"') && first.length >= 2) first = first.slice(1, -1).replace(/""/g, '"').trim();
     if (!first || (i === 0 && /^(key|keys|code|licen[cs]e( key)?)$/i.test(first))) continue;
-    if (first.length > MAX_KEY_LENGTH) throw new AppError('VALIDATION_FAILED', `Line ${i + 1}: a key is at most ${MAX_KEY_LENGTH} characters.`);
+    if (first.length > MAX_KEY_LENGTH)
+      throw new AppError('VALIDATION_FAILED', `Line ${i + 1}: a key is at most ${MAX_KEY_LENGTH} characters.`);
     if (!seen.has(first)) {
       seen.add(first);
       keys.push(first);
@@ -70,27 +77,47 @@ export interface DigitalGoods {
   /** In the refund's transaction: the order's keys of `productIds` (all when omitted) become REVOKED. */
   revokeForOrder(tx: Tx, args: { tenantId: string; orderId: string; productIds?: string[] }): Promise<number>;
   /** What the order delivered, for its receipt and detail (REVOKED keys marked). */
-  forOrder(tenantId: string, orderId: string): Promise<{ productId: string; productName: string; code: string | null; downloadUrl: string | null; revoked: boolean }[]>;
+  forOrder(
+    tenantId: string,
+    orderId: string,
+  ): Promise<{ productId: string; productName: string; code: string | null; downloadUrl: string | null; revoked: boolean }[]>;
 }
 
 export function createDigitalGoods(deps: { db: Db; bus: EventBus; audit: AuditService; now: () => Date }): DigitalGoods {
   return {
     async uploadKeys(ctx, productId, text) {
       const keys = parseKeyUpload(text);
-      if (keys.length === 0) throw new AppError('VALIDATION_FAILED', 'No keys found: paste one key per line, or a CSV with the key in the first column.');
+      if (keys.length === 0)
+        throw new AppError('VALIDATION_FAILED', 'No keys found: paste one key per line, or a CSV with the key in the first column.');
       return withTransaction(deps.db, async (tx) => {
-        const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM products WHERE id = ${productId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
+        const locked = await tx.$queryRaw<
+          { id: string }[]
+        >`SELECT id FROM products WHERE id = ${productId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
         if (locked.length === 0) throw new AppError('NOT_FOUND', 'Product not found.');
-        const { count } = await tx.productKey.createMany({ data: keys.map((code) => ({ tenantId: ctx.tenantId, productId, code })), skipDuplicates: true });
-        await tx.product.update({ where: { id: productId }, data: { digitalKind: 'LICENSE_KEY', trackStock: true, stock: { increment: count } } });
+        const { count } = await tx.productKey.createMany({
+          data: keys.map((code) => ({ tenantId: ctx.tenantId, productId, code })),
+          skipDuplicates: true,
+        });
+        await tx.product.update({
+          where: { id: productId },
+          data: { digitalKind: 'LICENSE_KEY', trackStock: true, stock: { increment: count } },
+        });
         const available = await tx.productKey.count({ where: { productId, status: 'AVAILABLE' } });
-        await deps.audit.record(tx, ctx, { action: 'product.keys_uploaded', entityType: 'Product', entityId: productId, after: { added: count, duplicates: keys.length - count, available } });
+        await deps.audit.record(tx, ctx, {
+          action: 'product.keys_uploaded',
+          entityType: 'Product',
+          entityId: productId,
+          after: { added: count, duplicates: keys.length - count, available },
+        });
         return { added: count, duplicates: keys.length - count, available };
       });
     },
 
     async deliverForOrder(tx, { tenantId, orderId }) {
-      const order = await tx.order.findFirstOrThrow({ where: { id: orderId, tenantId }, select: { customerId: true, items: { select: { productId: true, quantity: true } } } });
+      const order = await tx.order.findFirstOrThrow({
+        where: { id: orderId, tenantId },
+        select: { customerId: true, items: { select: { productId: true, quantity: true } } },
+      });
       const products = await tx.product.findMany({
         where: { tenantId, id: { in: order.items.map((i) => i.productId) }, digitalKind: { not: null } },
         select: { id: true, name: true, digitalKind: true, downloadUrl: true },
@@ -107,7 +134,10 @@ export function createDigitalGoods(deps: { db: Db; bus: EventBus; audit: AuditSe
         // Already delivered (a repeated confirmation): keep what the order has.
         const had = await tx.productKey.count({ where: { orderId, productId: p.id } });
         const wanted = Math.max(0, quantity - had);
-        const taken = wanted === 0 ? [] : await tx.$queryRaw<{ code: string }[]>`
+        const taken =
+          wanted === 0
+            ? []
+            : await tx.$queryRaw<{ code: string }[]>`
           UPDATE product_keys SET status = 'DELIVERED', "orderId" = ${orderId}, "customerId" = ${order.customerId}, "deliveredAt" = ${now}
           WHERE id IN (
             SELECT id FROM product_keys WHERE "productId" = ${p.id} AND status = 'AVAILABLE'
@@ -117,7 +147,16 @@ export function createDigitalGoods(deps: { db: Db; bus: EventBus; audit: AuditSe
         delivered.push({ productId: p.id, productName: p.name, keys: taken.map((k) => k.code), downloadUrl: null });
         const available = await tx.productKey.count({ where: { productId: p.id, status: 'AVAILABLE' } });
         if (short > 0) {
-          await deps.audit.record(tx, { tenantId, actor: systemActor }, { action: 'product.keys_short', entityType: 'Order', entityId: orderId, after: { productId: p.id, wanted, delivered: taken.length } });
+          await deps.audit.record(
+            tx,
+            { tenantId, actor: systemActor },
+            {
+              action: 'product.keys_short',
+              entityType: 'Order',
+              entityId: orderId,
+              after: { productId: p.id, wanted, delivered: taken.length },
+            },
+          );
         }
         // One pending alert per product (the job key replaces an unsent one with the latest numbers), so a
         // burst of sales at the end of the stock posts once, not once per sale.
@@ -131,9 +170,15 @@ export function createDigitalGoods(deps: { db: Db; bus: EventBus; audit: AuditSe
     },
 
     async revokeForOrder(tx, { tenantId, orderId, productIds }) {
-      const keys = await tx.productKey.findMany({ where: { tenantId, orderId, status: 'DELIVERED', ...(productIds ? { productId: { in: productIds } } : {}) }, select: { id: true, productId: true } });
+      const keys = await tx.productKey.findMany({
+        where: { tenantId, orderId, status: 'DELIVERED', ...(productIds ? { productId: { in: productIds } } : {}) },
+        select: { id: true, productId: true },
+      });
       if (keys.length === 0) return 0;
-      await tx.productKey.updateMany({ where: { id: { in: keys.map((k) => k.id) }, status: 'DELIVERED' }, data: { status: 'REVOKED', revokedAt: deps.now() } });
+      await tx.productKey.updateMany({
+        where: { id: { in: keys.map((k) => k.id) }, status: 'DELIVERED' },
+        data: { status: 'REVOKED', revokedAt: deps.now() },
+      });
       for (const productId of new Set(keys.map((k) => k.productId))) {
         await tx.$executeRaw(Prisma.sql`
           UPDATE products SET stock = LEAST(stock, (SELECT count(*)::int FROM product_keys WHERE "productId" = ${productId} AND status = 'AVAILABLE'))
@@ -143,13 +188,30 @@ export function createDigitalGoods(deps: { db: Db; bus: EventBus; audit: AuditSe
     },
 
     async forOrder(tenantId, orderId) {
-      const keys = await deps.db.productKey.findMany({ where: { tenantId, orderId }, include: { product: { select: { name: true } } }, orderBy: [{ deliveredAt: 'asc' }, { id: 'asc' }] });
-      const order = await deps.db.order.findFirst({ where: { id: orderId, tenantId }, select: { status: true, items: { select: { productId: true } } } });
-      const links = order && !['PENDING_PAYMENT', 'CANCELLED', 'REFUNDED'].includes(order.status)
-        ? await deps.db.product.findMany({ where: { tenantId, id: { in: order.items.map((i) => i.productId) }, digitalKind: 'DOWNLOAD_LINK' }, select: { id: true, name: true, downloadUrl: true } })
-        : [];
+      const keys = await deps.db.productKey.findMany({
+        where: { tenantId, orderId },
+        include: { product: { select: { name: true } } },
+        orderBy: [{ deliveredAt: 'asc' }, { id: 'asc' }],
+      });
+      const order = await deps.db.order.findFirst({
+        where: { id: orderId, tenantId },
+        select: { status: true, items: { select: { productId: true } } },
+      });
+      const links =
+        order && !['PENDING_PAYMENT', 'CANCELLED', 'REFUNDED'].includes(order.status)
+          ? await deps.db.product.findMany({
+              where: { tenantId, id: { in: order.items.map((i) => i.productId) }, digitalKind: 'DOWNLOAD_LINK' },
+              select: { id: true, name: true, downloadUrl: true },
+            })
+          : [];
       return [
-        ...keys.map((k) => ({ productId: k.productId, productName: k.product.name, code: k.code, downloadUrl: null, revoked: k.status === 'REVOKED' })),
+        ...keys.map((k) => ({
+          productId: k.productId,
+          productName: k.product.name,
+          code: k.code,
+          downloadUrl: null,
+          revoked: k.status === 'REVOKED',
+        })),
         ...links.map((l) => ({ productId: l.id, productName: l.name, code: null, downloadUrl: l.downloadUrl, revoked: false })),
       ];
     },

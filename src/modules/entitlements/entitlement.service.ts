@@ -40,13 +40,24 @@ export function createEntitlementService(deps: { db: Db; clock: Clock; digital?:
       const timed = products.filter((p) => p.accessDays && p.grantedRoleIds.length > 0);
       // Two payments of the same customer at once must not both extend from the same end: the customer's
       // row lock puts them one after the other.
-      if (timed.length) await tx.$executeRaw`SELECT 1 FROM customers WHERE id = ${order.customerId} AND "tenantId" = ${tenantId} FOR UPDATE`;
+      if (timed.length)
+        await tx.$executeRaw`SELECT 1 FROM customers WHERE id = ${order.customerId} AND "tenantId" = ${tenantId} FOR UPDATE`;
       const endsAt = new Map<string, Date>();
       for (const p of timed) {
-        endsAt.set(p.id, accessEnd(now, p.accessDays!, await currentAccessEnd(tx, { tenantId, customerId: order.customerId, productId: p.id })));
+        endsAt.set(
+          p.id,
+          accessEnd(now, p.accessDays!, await currentAccessEnd(tx, { tenantId, customerId: order.customerId, productId: p.id })),
+        );
       }
       const rows = products.flatMap((p) =>
-        [...new Set(p.grantedRoleIds)].map((roleId) => ({ tenantId, customerId: order.customerId, productId: p.id, roleId, orderId, endsAt: endsAt.get(p.id) ?? null })),
+        [...new Set(p.grantedRoleIds)].map((roleId) => ({
+          tenantId,
+          customerId: order.customerId,
+          productId: p.id,
+          roleId,
+          orderId,
+          endsAt: endsAt.get(p.id) ?? null,
+        })),
       );
       if (rows.length === 0) return [];
       // skipDuplicates + RETURNING gives back only the rows created now, so a repeat enqueues nothing.
@@ -66,7 +77,10 @@ export function createEntitlementService(deps: { db: Db; clock: Clock; digital?:
       });
       if (granted.length === 0) return [];
       const revokedAt = deps.clock.now();
-      await tx.entitlement.updateMany({ where: { id: { in: granted.map((e) => e.id) }, status: 'GRANTED' }, data: { status: 'REVOKED', revokedAt } });
+      await tx.entitlement.updateMany({
+        where: { id: { in: granted.map((e) => e.id) }, status: 'GRANTED' },
+        data: { status: 'REVOKED', revokedAt },
+      });
       for (const ent of granted) {
         await enqueueRoleRevoke(tx, {
           tenantId,

@@ -24,7 +24,11 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
   const owed = async (tx: Tx, guildId: string, userId: string) => {
     const guild = await tx.guild.findUnique({ where: { id: guildId }, select: { tenantId: true } });
     if (!guild) return { tenantId: null, ents: [] };
-    const first = await tx.guild.findFirst({ where: { tenantId: guild.tenantId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
+    const first = await tx.guild.findFirst({
+      where: { tenantId: guild.tenantId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true },
+    });
     const ents = await tx.entitlement.findMany({
       where: { tenantId: guild.tenantId, status: 'GRANTED', customer: { discordUserId: userId } },
       include: { order: { select: { guildId: true, tenant: { select: { roleRemovalPolicy: true } } } } },
@@ -41,12 +45,16 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
         const { tenantId, ents } = await owed(tx, guildId, userId);
         if (!tenantId || ents.length === 0) return 0;
         for (const ent of ents) await enqueueRoleGrant(tx, ent, guildId);
-        await deps.audit.record(tx, { tenantId, actor: systemActor }, {
-          action: 'entitlement.member_rejoined',
-          entityType: 'Customer',
-          entityId: ents[0]!.customerId,
-          after: { guildId, userId, roleIds: ents.map((e) => e.roleId) },
-        });
+        await deps.audit.record(
+          tx,
+          { tenantId, actor: systemActor },
+          {
+            action: 'entitlement.member_rejoined',
+            entityType: 'Customer',
+            entityId: ents[0]!.customerId,
+            after: { guildId, userId, roleIds: ents.map((e) => e.roleId) },
+          },
+        );
         return ents.length;
       });
       if (regranted) deps.logger.info({ guildId, userId, regranted }, 'member rejoined; owed roles granted again');
@@ -60,7 +68,10 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
         let missing = ents.filter((e) => !held.has(e.roleId));
         if (!tenantId || missing.length === 0) return { removed: [], reapplied: false };
         // A grant still on its way is not a removal (the member changed something else before it ran).
-        const pending = await tx.roleChange.findMany({ where: { tenantId, action: 'GRANT', state: 'PENDING', entitlementId: { in: missing.map((e) => e.id) } }, select: { entitlementId: true } });
+        const pending = await tx.roleChange.findMany({
+          where: { tenantId, action: 'GRANT', state: 'PENDING', entitlementId: { in: missing.map((e) => e.id) } },
+          select: { entitlementId: true },
+        });
         const onItsWay = new Set(pending.map((p) => p.entitlementId));
         missing = missing.filter((e) => !onItsWay.has(e.id));
         if (missing.length === 0) return { removed: [], reapplied: false };
@@ -71,16 +82,32 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
           } else {
             await tx.roleChange.upsert({
               where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } },
-              create: { tenantId, entitlementId: ent.id, customerId: ent.customerId, orderId: ent.orderId, productId: ent.productId, roleId: ent.roleId, guildId, action: 'GRANT', state: 'FAILED', failureKind: REMOVED_EXTERNALLY, failureMessage: removedMessage },
+              create: {
+                tenantId,
+                entitlementId: ent.id,
+                customerId: ent.customerId,
+                orderId: ent.orderId,
+                productId: ent.productId,
+                roleId: ent.roleId,
+                guildId,
+                action: 'GRANT',
+                state: 'FAILED',
+                failureKind: REMOVED_EXTERNALLY,
+                failureMessage: removedMessage,
+              },
               update: { state: 'FAILED', failureKind: REMOVED_EXTERNALLY, failureMessage: removedMessage, discordCode: null, guildId },
             });
           }
-          await deps.audit.record(tx, { tenantId, actor: systemActor }, {
-            action: 'entitlement.role_removed_externally',
-            entityType: 'Entitlement',
-            entityId: ent.id,
-            after: { guildId, userId, roleId: ent.roleId, policy: reapply ? 'REAPPLY' : 'RECORD' },
-          });
+          await deps.audit.record(
+            tx,
+            { tenantId, actor: systemActor },
+            {
+              action: 'entitlement.role_removed_externally',
+              entityType: 'Entitlement',
+              entityId: ent.id,
+              after: { guildId, userId, roleId: ent.roleId, policy: reapply ? 'REAPPLY' : 'RECORD' },
+            },
+          );
         }
         return { removed: missing.map((e) => e.roleId), reapplied: reapply };
       });
@@ -88,4 +115,5 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
   };
 }
 
-const removedMessage = 'Someone other than the bot (a moderator or another bot) removed this paid role. The shop records such removals instead of undoing them; Retry gives the role back.';
+const removedMessage =
+  'Someone other than the bot (a moderator or another bot) removed this paid role. The shop records such removals instead of undoing them; Retry gives the role back.';

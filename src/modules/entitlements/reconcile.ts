@@ -43,7 +43,14 @@ async function readMembers(directory: GuildDirectory, guildId: string): Promise<
   }
 }
 
-export async function reconcileTenant(deps: { db: Db; clock: Clock; audit: AuditService; directory: GuildDirectory; logger: Logger; ctx: TenantContext }): Promise<ReconcileReport> {
+export async function reconcileTenant(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  directory: GuildDirectory;
+  logger: Logger;
+  ctx: TenantContext;
+}): Promise<ReconcileReport> {
   const { db, ctx } = deps;
   const tenantId = ctx.tenantId;
   const report: ReconcileReport = { regranted: [], memberAbsent: [], unentitled: [], unreadable: [], membersRead: 0 };
@@ -96,10 +103,17 @@ export async function reconcileTenant(deps: { db: Db; clock: Clock; audit: Audit
   await withTransaction(db, async (tx) => {
     // Precondition inside the transaction: an entitlement revoked since it was read is not re-granted.
     const still = new Set(
-      (await tx.entitlement.findMany({ where: { tenantId, status: 'GRANTED', id: { in: toGrant.map((g) => g.ent.id) } }, select: { id: true } })).map((e) => e.id),
+      (
+        await tx.entitlement.findMany({
+          where: { tenantId, status: 'GRANTED', id: { in: toGrant.map((g) => g.ent.id) } },
+          select: { id: true },
+        })
+      ).map((e) => e.id),
     );
     for (const { ent, guildId } of toGrant) if (still.has(ent.id)) await enqueueRoleGrant(tx, ent, guildId);
-    report.regranted = report.regranted.filter((d) => toGrant.some((g) => still.has(g.ent.id) && g.ent.roleId === d.roleId && g.ent.customer.discordUserId === d.userId));
+    report.regranted = report.regranted.filter((d) =>
+      toGrant.some((g) => still.has(g.ent.id) && g.ent.roleId === d.roleId && g.ent.customer.discordUserId === d.userId),
+    );
     await deps.audit.record(tx, ctx, {
       action: 'entitlement.reconciled',
       entityType: 'Tenant',
@@ -116,6 +130,15 @@ export async function reconcileTenant(deps: { db: Db; clock: Clock; audit: Audit
       },
     });
   });
-  deps.logger.info({ tenantId, regranted: report.regranted.length, memberAbsent: report.memberAbsent.length, unentitled: report.unentitled.length, unreadable: report.unreadable.length }, 'entitlements reconciled');
+  deps.logger.info(
+    {
+      tenantId,
+      regranted: report.regranted.length,
+      memberAbsent: report.memberAbsent.length,
+      unentitled: report.unentitled.length,
+      unreadable: report.unreadable.length,
+    },
+    'entitlements reconciled',
+  );
   return report;
 }

@@ -40,10 +40,24 @@ const cleared = { state: 'PENDING' as const, failureKind: null, failureMessage: 
 export async function enqueueRoleGrant(tx: Tx, ent: EntitlementRef, guildId: string | null): Promise<void> {
   await tx.roleChange.upsert({
     where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } },
-    create: { tenantId: ent.tenantId, entitlementId: ent.id, customerId: ent.customerId, orderId: ent.orderId, productId: ent.productId, roleId: ent.roleId, guildId, action: 'GRANT' },
+    create: {
+      tenantId: ent.tenantId,
+      entitlementId: ent.id,
+      customerId: ent.customerId,
+      orderId: ent.orderId,
+      productId: ent.productId,
+      roleId: ent.roleId,
+      guildId,
+      action: 'GRANT',
+    },
     update: { ...cleared, guildId },
   });
-  await enqueueJob(tx, TASKS.roleAdd, { tenantId: ent.tenantId, entitlementId: ent.id }, { queueName: roleQueueName(ent.tenantId, ent.customerId) });
+  await enqueueJob(
+    tx,
+    TASKS.roleAdd,
+    { tenantId: ent.tenantId, entitlementId: ent.id },
+    { queueName: roleQueueName(ent.tenantId, ent.customerId) },
+  );
 }
 
 /** Records a pending removal and enqueues entitlement.revoke with its snapshot, in `tx`. */
@@ -51,7 +65,17 @@ export async function enqueueRoleRevoke(tx: Tx, payload: RoleRevokePayload & { p
   const { productId, ...job } = payload;
   await tx.roleChange.upsert({
     where: { entitlementId_action: { entitlementId: job.entitlementId, action: 'REVOKE' } },
-    create: { tenantId: job.tenantId, entitlementId: job.entitlementId, customerId: job.customerId, orderId: job.orderId, productId, roleId: job.roleId, guildId: job.guildId, reason: job.reason, action: 'REVOKE' },
+    create: {
+      tenantId: job.tenantId,
+      entitlementId: job.entitlementId,
+      customerId: job.customerId,
+      orderId: job.orderId,
+      productId,
+      roleId: job.roleId,
+      guildId: job.guildId,
+      reason: job.reason,
+      action: 'REVOKE',
+    },
     update: { ...cleared, guildId: job.guildId, reason: job.reason },
   });
   await enqueueJob(tx, TASKS.roleRemove, job, { queueName: roleQueueName(job.tenantId, job.customerId) });
@@ -67,7 +91,13 @@ export interface RoleChangeOutcome {
 }
 
 /** The job's result on the entitlement's row (absent for jobs enqueued before role_changes existed). */
-export async function recordRoleChange(db: Db | Tx, tenantId: string, entitlementId: string, action: RoleChangeAction, outcome: RoleChangeOutcome): Promise<void> {
+export async function recordRoleChange(
+  db: Db | Tx,
+  tenantId: string,
+  entitlementId: string,
+  action: RoleChangeAction,
+  outcome: RoleChangeOutcome,
+): Promise<void> {
   await db.roleChange.updateMany({
     where: { tenantId, entitlementId, action },
     data: {

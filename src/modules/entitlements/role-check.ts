@@ -6,9 +6,7 @@ import type { GuildDirectory, GuildMemberRoles, GuildRole } from './guild-direct
 import { roleProblems, type RoleProblem } from './role-permissions.js';
 
 export type RoleCheckResult =
-  | { status: 'ok' }
-  | { status: 'problems'; problems: RoleProblem[] }
-  | { status: 'unavailable'; message: string };
+  { status: 'ok' } | { status: 'problems'; problems: RoleProblem[] } | { status: 'unavailable'; message: string };
 
 export interface RoleCheck {
   /** Checks that the bot can give every role in `roleIds` in the shop's linked server(s). */
@@ -17,7 +15,12 @@ export interface RoleCheck {
   explain(guildId: string, roleId: string): Promise<RoleProblem | undefined>;
 }
 
-interface GuildView { guildId: string; name: string; bot: GuildMemberRoles | null; roles: GuildRole[] }
+interface GuildView {
+  guildId: string;
+  name: string;
+  bot: GuildMemberRoles | null;
+  roles: GuildRole[];
+}
 
 export function createRoleCheck(deps: { db: Db; directory: GuildDirectory }): RoleCheck {
   const view = async (guildId: string, name: string): Promise<GuildView> => {
@@ -31,24 +34,42 @@ export function createRoleCheck(deps: { db: Db; directory: GuildDirectory }): Ro
       const wanted = [...new Set(roleIds.map((r) => r.trim()).filter(Boolean))];
       if (wanted.length === 0) return { status: 'ok' };
       const guilds = await deps.db.guild.findMany({ where: { tenantId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-      if (guilds.length === 0) return { status: 'unavailable', message: 'The shop has no Discord server linked yet, so the roles could not be checked. Link the server (Settings → Discord servers).' };
+      if (guilds.length === 0)
+        return {
+          status: 'unavailable',
+          message:
+            'The shop has no Discord server linked yet, so the roles could not be checked. Link the server (Settings → Discord servers).',
+        };
       let views: GuildView[];
       try {
         views = await Promise.all(guilds.map((g) => view(g.id, g.name)));
       } catch (err) {
-        return { status: 'unavailable', message: `Discord could not be asked (${err instanceof Error ? err.message : String(err)}); the roles were not checked.` };
+        return {
+          status: 'unavailable',
+          message: `Discord could not be asked (${err instanceof Error ? err.message : String(err)}); the roles were not checked.`,
+        };
       }
       const problems: RoleProblem[] = [];
       for (const roleId of wanted) {
         // A role id belongs to one server: check it where it exists.
         const home = views.find((v) => v.roles.some((r) => r.id === roleId));
         if (home) {
-          problems.push(...roleProblems({ guildId: home.guildId, guildName: home.name, bot: home.bot, roles: home.roles, roleIds: [roleId] }));
+          problems.push(
+            ...roleProblems({ guildId: home.guildId, guildName: home.name, bot: home.bot, roles: home.roles, roleIds: [roleId] }),
+          );
           continue;
         }
         const first = views[0]!;
         const withoutBot = views.find((v) => !v.bot);
-        problems.push(...roleProblems({ guildId: (withoutBot ?? first).guildId, guildName: (withoutBot ?? first).name, bot: withoutBot ? null : first.bot, roles: withoutBot ? [] : first.roles, roleIds: [roleId] }));
+        problems.push(
+          ...roleProblems({
+            guildId: (withoutBot ?? first).guildId,
+            guildName: (withoutBot ?? first).name,
+            bot: withoutBot ? null : first.bot,
+            roles: withoutBot ? [] : first.roles,
+            roleIds: [roleId],
+          }),
+        );
       }
       return problems.length ? { status: 'problems', problems } : { status: 'ok' };
     },

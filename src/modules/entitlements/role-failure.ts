@@ -4,34 +4,52 @@
 import type { RoleCheck } from './role-check.js';
 import { isRoleGatewayPermanentError } from './role-gateway.port.js';
 
-export type RoleFailureKind = 'MISSING_PERMISSION' | 'ROLE_TOO_LOW' | 'MANAGED_ROLE' | 'MEMBER_LEFT' | 'UNKNOWN_ROLE' | 'BOT_NOT_IN_GUILD' | 'NO_GUILD' | 'TRANSIENT';
+export type RoleFailureKind =
+  'MISSING_PERMISSION' | 'ROLE_TOO_LOW' | 'MANAGED_ROLE' | 'MEMBER_LEFT' | 'UNKNOWN_ROLE' | 'BOT_NOT_IN_GUILD' | 'NO_GUILD' | 'TRANSIENT';
 
 export interface RoleFailureWords {
   kind: RoleFailureKind;
   message: string;
 }
 
-export async function failureInWords(err: unknown, at: { guildId: string | undefined; roleId: string; roleCheck?: RoleCheck }): Promise<RoleFailureWords> {
+export async function failureInWords(
+  err: unknown,
+  at: { guildId: string | undefined; roleId: string; roleCheck?: RoleCheck },
+): Promise<RoleFailureWords> {
   if (!isRoleGatewayPermanentError(err)) {
     const detail = err instanceof Error ? err.message : String(err);
-    return { kind: 'TRANSIENT', message: `Discord did not complete the change (${detail}). It is retried automatically; Retry runs it again now.` };
+    return {
+      kind: 'TRANSIENT',
+      message: `Discord did not complete the change (${detail}). It is retried automatically; Retry runs it again now.`,
+    };
   }
   switch (err.discordCode) {
     case 50013: {
       const problem = at.guildId && at.roleCheck ? await at.roleCheck.explain(at.guildId, at.roleId) : undefined;
-      if (problem && problem.kind !== 'UNKNOWN_ROLE' && problem.kind !== 'BOT_NOT_IN_GUILD') return { kind: problem.kind, message: problem.message };
+      if (problem && problem.kind !== 'UNKNOWN_ROLE' && problem.kind !== 'BOT_NOT_IN_GUILD')
+        return { kind: problem.kind, message: problem.message };
       return {
         kind: 'MISSING_PERMISSION',
-        message: "Discord refused: the bot is missing Manage Roles, or the bot's role is below this role. Fix the bot's role in Server Settings → Roles, then Retry.",
+        message:
+          "Discord refused: the bot is missing Manage Roles, or the bot's role is below this role. Fix the bot's role in Server Settings → Roles, then Retry.",
       };
     }
     case 10007:
-      return { kind: 'MEMBER_LEFT', message: 'The member has left the server. The role is given back when they rejoin; Retry once they are back.' };
+      return {
+        kind: 'MEMBER_LEFT',
+        message: 'The member has left the server. The role is given back when they rejoin; Retry once they are back.',
+      };
     case 10011:
-      return { kind: 'UNKNOWN_ROLE', message: `The role ${at.roleId} no longer exists in the server. Correct the product's roles, then Retry.` };
+      return {
+        kind: 'UNKNOWN_ROLE',
+        message: `The role ${at.roleId} no longer exists in the server. Correct the product's roles, then Retry.`,
+      };
     case 10004:
     case 50001:
-      return { kind: 'BOT_NOT_IN_GUILD', message: 'The bot is no longer in the server (or cannot see it). Invite it again with Manage Roles, then Retry.' };
+      return {
+        kind: 'BOT_NOT_IN_GUILD',
+        message: 'The bot is no longer in the server (or cannot see it). Invite it again with Manage Roles, then Retry.',
+      };
     case undefined:
       return { kind: 'NO_GUILD', message: `${err.message} Link the server (Settings → Discord servers), then Retry.` };
     default:

@@ -39,8 +39,11 @@ export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void 
         await recordRoleChange(deps.db, tenantId, entitlementId, 'GRANT', { state: 'DONE', attempts: job.attempt });
         return;
       }
-      await attempt(deps, job, { action: 'grant', tenantId, entitlementId, roleId: ent.roleId, orderGuildId: ent.order.guildId }, (guildId) =>
-        deps.gateway.addRole(guildId, ent.customer.discordUserId, ent.roleId, `Order #${ent.order.number} paid`),
+      await attempt(
+        deps,
+        job,
+        { action: 'grant', tenantId, entitlementId, roleId: ent.roleId, orderGuildId: ent.order.guildId },
+        (guildId) => deps.gateway.addRole(guildId, ent.customer.discordUserId, ent.roleId, `Order #${ent.order.number} paid`),
       );
     },
   });
@@ -56,19 +59,29 @@ export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void 
       if (stillGranted) {
         await withTransaction(deps.db, async (tx) => {
           await recordRoleChange(tx, p.tenantId, p.entitlementId, 'REVOKE', { state: 'DONE', attempts: job.attempt });
-          await deps.audit.record(tx, { tenantId: p.tenantId, actor: systemActor }, {
-            action: 'entitlement.role_kept',
-            entityType: 'Entitlement',
-            entityId: p.entitlementId,
-            after: { roleId: p.roleId, keptFor: stillGranted },
-          });
+          await deps.audit.record(
+            tx,
+            { tenantId: p.tenantId, actor: systemActor },
+            {
+              action: 'entitlement.role_kept',
+              entityType: 'Entitlement',
+              entityId: p.entitlementId,
+              after: { roleId: p.roleId, keptFor: stillGranted },
+            },
+          );
         });
         return;
       }
-      const customer = await deps.db.customer.findFirst({ where: { id: p.customerId, tenantId: p.tenantId }, select: { discordUserId: true } });
+      const customer = await deps.db.customer.findFirst({
+        where: { id: p.customerId, tenantId: p.tenantId },
+        select: { discordUserId: true },
+      });
       if (!customer) return; // the customer is gone, and their guild membership data (and role_changes) with it
-      await attempt(deps, job, { action: 'revoke', tenantId: p.tenantId, entitlementId: p.entitlementId, roleId: p.roleId, orderGuildId: p.guildId }, (guildId) =>
-        deps.gateway.removeRole(guildId, customer.discordUserId, p.roleId, p.reason),
+      await attempt(
+        deps,
+        job,
+        { action: 'revoke', tenantId: p.tenantId, entitlementId: p.entitlementId, roleId: p.roleId, orderGuildId: p.guildId },
+        (guildId) => deps.gateway.removeRole(guildId, customer.discordUserId, p.roleId, p.reason),
       );
     },
   });
@@ -117,7 +130,7 @@ async function attempt(
         attempts: job.attempt,
         failureKind: words.kind,
         failureMessage: words.message,
-        discordCode: permanent ? err.discordCode ?? null : null,
+        discordCode: permanent ? (err.discordCode ?? null) : null,
       });
       if (!failedForGood) return;
       await deps.audit.record(tx, ctx, {
@@ -129,7 +142,7 @@ async function attempt(
           error: err instanceof Error ? err.message : String(err),
           kind: words.kind,
           reason: words.message,
-          discordCode: permanent ? err.discordCode ?? null : null,
+          discordCode: permanent ? (err.discordCode ?? null) : null,
           permanent,
           attempt: job.attempt,
         },

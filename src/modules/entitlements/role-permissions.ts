@@ -31,7 +31,13 @@ function topRole(bot: GuildMemberRoles, roles: Map<string, GuildRole>): GuildRol
 }
 
 /** Problems with the bot giving each of `roleIds` in `guildId`; empty when it can give them all. */
-export function roleProblems(args: { guildId: string; guildName?: string; bot: GuildMemberRoles | null; roles: GuildRole[]; roleIds: string[] }): RoleProblem[] {
+export function roleProblems(args: {
+  guildId: string;
+  guildName?: string;
+  bot: GuildMemberRoles | null;
+  roles: GuildRole[];
+  roleIds: string[];
+}): RoleProblem[] {
   const server = args.guildName ? `"${args.guildName}"` : `server ${args.guildId}`;
   if (!args.bot) {
     return args.roleIds.map((roleId) => ({
@@ -48,11 +54,19 @@ export function roleProblems(args: { guildId: string; guildName?: string; bot: G
   for (const roleId of args.roleIds) {
     const role = byId.get(roleId);
     if (!role) {
-      problems.push({ roleId, kind: 'UNKNOWN_ROLE', message: `Role ${roleId} does not exist in ${server}. Copy the role's id again (Server Settings → Roles → ⋯ → Copy Role ID).` });
+      problems.push({
+        roleId,
+        kind: 'UNKNOWN_ROLE',
+        message: `Role ${roleId} does not exist in ${server}. Copy the role's id again (Server Settings → Roles → ⋯ → Copy Role ID).`,
+      });
       continue;
     }
     if (role.managed || role.id === args.guildId) {
-      problems.push({ roleId, kind: 'MANAGED_ROLE', message: `The role "${role.name}" is managed by Discord or an integration and cannot be given to members. Pick another role.` });
+      problems.push({
+        roleId,
+        kind: 'MANAGED_ROLE',
+        message: `The role "${role.name}" is managed by Discord or an integration and cannot be given to members. Pick another role.`,
+      });
       continue;
     }
     if (!canManage) {

@@ -23,7 +23,13 @@ export interface RoleRepairService {
   reconcile(ctx: TenantContext): Promise<ReconcileReport>;
 }
 
-export function createRoleRepairService(deps: { db: Db; clock: Clock; audit: AuditService; directory: GuildDirectory; logger: Logger }): RoleRepairService {
+export function createRoleRepairService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  directory: GuildDirectory;
+  logger: Logger;
+}): RoleRepairService {
   const roleCheck = createRoleCheck({ db: deps.db, directory: deps.directory });
   return {
     roleCheck,
@@ -33,7 +39,9 @@ export function createRoleRepairService(deps: { db: Db; clock: Clock; audit: Aud
       return withTransaction(deps.db, async (tx) => {
         // The row lock makes two Retry clicks run one after the other; the second sees PENDING and still
         // enqueues (harmless: the jobs are idempotent), which is what "run it again now" means.
-        const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM role_changes WHERE id = ${roleChangeId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
+        const locked = await tx.$queryRaw<
+          { id: string }[]
+        >`SELECT id FROM role_changes WHERE id = ${roleChangeId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
         if (locked.length === 0) throw new AppError('NOT_FOUND', 'That role change does not exist.');
         const row = await tx.roleChange.findUniqueOrThrow({ where: { id: roleChangeId } });
         if (row.state === 'DONE') throw new AppError('ILLEGAL_STATE', 'This role change already went through; there is nothing to retry.');
@@ -67,4 +75,3 @@ export function createRoleRepairService(deps: { db: Db; clock: Clock; audit: Aud
     reconcile: (ctx) => reconcileTenant({ ...deps, ctx }),
   };
 }
-

@@ -54,7 +54,10 @@ export async function currentAccessEnd(tx: Tx, args: { tenantId: string; custome
 }
 
 /** Schedules the reminder (when still ahead) and the expiry of one order's access to one product, in `tx`. */
-export async function scheduleAccessJobs(tx: Tx, args: { tenantId: string; orderId: string; productId: string; endsAt: Date; now: Date }): Promise<void> {
+export async function scheduleAccessJobs(
+  tx: Tx,
+  args: { tenantId: string; orderId: string; productId: string; endsAt: Date; now: Date },
+): Promise<void> {
   const payload = { tenantId: args.tenantId, orderId: args.orderId, productId: args.productId };
   const key = `${args.orderId}:${args.productId}`;
   const remindAt = new Date(args.endsAt.getTime() - ACCESS_REMINDER_DAYS * DAY_MS);
@@ -80,7 +83,13 @@ export function registerTimedAccessJobs(bus: EventBus, deps: { db: Db; clock: Cl
         // Renewed since: the later period's own reminder will come; nothing to say about this one.
         const latest = await currentAccessEnd(tx, { tenantId: p.tenantId, customerId: ent.customerId, productId: p.productId });
         if (latest && latest > ent.endsAt!) return;
-        const notice: AccessNoticePayload = { ...p, customerId: ent.customerId, discordUserId: ent.customer.discordUserId, productName: ent.product.name, endsAt: ent.endsAt!.toISOString() };
+        const notice: AccessNoticePayload = {
+          ...p,
+          customerId: ent.customerId,
+          discordUserId: ent.customer.discordUserId,
+          productName: ent.product.name,
+          endsAt: ent.endsAt!.toISOString(),
+        };
         await bus.emit(tx, ACCESS_EVENTS.ending, notice, { jobKey: `access-ending:${p.orderId}:${p.productId}` });
       });
     },
@@ -100,7 +109,10 @@ export function registerTimedAccessJobs(bus: EventBus, deps: { db: Db; clock: Cl
           return;
         }
         // Compare-and-set: a refund committing meanwhile revoked them already, and then this does nothing.
-        const { count } = await tx.entitlement.updateMany({ where: { id: { in: ents.map((e) => e.id) }, status: 'GRANTED' }, data: { status: 'REVOKED', revokedAt: now } });
+        const { count } = await tx.entitlement.updateMany({
+          where: { id: { in: ents.map((e) => e.id) }, status: 'GRANTED' },
+          data: { status: 'REVOKED', revokedAt: now },
+        });
         if (count !== ents.length) throw new Error('entitlements changed while expiring; retrying');
         const ctx = { tenantId: p.tenantId, actor: systemActor };
         const order = await tx.order.findFirst({ where: { id: p.orderId, tenantId: p.tenantId }, select: { guildId: true } });
@@ -115,15 +127,32 @@ export function registerTimedAccessJobs(bus: EventBus, deps: { db: Db; clock: Cl
             guildId: order?.guildId ?? null,
             reason: `Access to ${ent.product.name} ended`,
           });
-          await deps.audit.record(tx, ctx, { action: 'entitlement.expired', entityType: 'Entitlement', entityId: ent.id, after: { roleId: ent.roleId, endsAt } });
+          await deps.audit.record(tx, ctx, {
+            action: 'entitlement.expired',
+            entityType: 'Entitlement',
+            entityId: ent.id,
+            after: { roleId: ent.roleId, endsAt },
+          });
         }
         // Renewed (or also bought for good): the roles stay, so there is nothing to renew.
         const kept = await tx.entitlement.count({
-          where: { tenantId: p.tenantId, customerId: ents[0]!.customerId, productId: p.productId, status: 'GRANTED', OR: [{ endsAt: null }, { endsAt: { gt: now } }] },
+          where: {
+            tenantId: p.tenantId,
+            customerId: ents[0]!.customerId,
+            productId: p.productId,
+            status: 'GRANTED',
+            OR: [{ endsAt: null }, { endsAt: { gt: now } }],
+          },
         });
         if (kept > 0) return;
         const ent = ents[0]!;
-        const notice: AccessNoticePayload = { ...p, customerId: ent.customerId, discordUserId: ent.customer.discordUserId, productName: ent.product.name, endsAt: endsAt.toISOString() };
+        const notice: AccessNoticePayload = {
+          ...p,
+          customerId: ent.customerId,
+          discordUserId: ent.customer.discordUserId,
+          productName: ent.product.name,
+          endsAt: endsAt.toISOString(),
+        };
         await bus.emit(tx, ACCESS_EVENTS.ended, notice, { jobKey: `access-ended:${p.orderId}:${p.productId}` });
       });
       deps.logger.debug({ ...p }, 'timed access expiry checked');

@@ -56,16 +56,24 @@ export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: n
   return {
     async open(tenantId, req) {
       if (!(EXPORT_KINDS as readonly string[]).includes(req.kind)) {
-        throw new AppError('VALIDATION_FAILED', `Unknown export "${req.kind}": use one of ${EXPORT_KINDS.join(', ')}.`, { fields: [{ path: 'kind', message: `one of ${EXPORT_KINDS.join(', ')}` }] });
+        throw new AppError('VALIDATION_FAILED', `Unknown export "${req.kind}": use one of ${EXPORT_KINDS.join(', ')}.`, {
+          fields: [{ path: 'kind', message: `one of ${EXPORT_KINDS.join(', ')}` }],
+        });
       }
       const bad = (['from', 'to'] as const).filter((k) => !validDate(req[k]));
       if (bad.length) {
-        throw new AppError('VALIDATION_FAILED', `Give the dates as YYYY-MM-DD (${bad.join(' and ')}).`, { fields: bad.map((path) => ({ path, message: 'a date, YYYY-MM-DD' })) });
+        throw new AppError('VALIDATION_FAILED', `Give the dates as YYYY-MM-DD (${bad.join(' and ')}).`, {
+          fields: bad.map((path) => ({ path, message: 'a date, YYYY-MM-DD' })),
+        });
       }
-      if (req.from > req.to) throw new AppError('VALIDATION_FAILED', `The range starts (${req.from}) after it ends (${req.to}).`, { fields: [{ path: 'from', message: 'on or before "to"' }] });
+      if (req.from > req.to)
+        throw new AppError('VALIDATION_FAILED', `The range starts (${req.from}) after it ends (${req.to}).`, {
+          fields: [{ path: 'from', message: 'on or before "to"' }],
+        });
       const tenant = await deps.db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, timeZone: true } });
       if (!tenant) throw new AppError('NOT_FOUND', 'Shop not found.');
-      if (running >= EXPORT_CONCURRENCY) throw new AppError('RATE_LIMITED', 'Other exports are running: try again in a minute.', { retryAfterSeconds: 30 });
+      if (running >= EXPORT_CONCURRENCY)
+        throw new AppError('RATE_LIMITED', 'Other exports are running: try again in a minute.', { retryAfterSeconds: 30 });
       running += 1;
       const kind = req.kind as ExportKind;
       const def = EXPORTS[kind];

@@ -78,11 +78,12 @@ export function checkReservedLine(r: ReservedLine | undefined | null, line: Stoc
   if (!r?.name) throw new AppError('NOT_FOUND', `Product ${line.productId} not found`);
   if (r.inserted === 1 && r.taken === 0) {
     const available = r.stock ?? 0;
-    throw new AppError(
-      'OUT_OF_STOCK',
-      `${r.name} is out of stock (${available} left, ${line.quantity} requested)`,
-      { productId: line.productId, name: r.name, available, requested: line.quantity },
-    );
+    throw new AppError('OUT_OF_STOCK', `${r.name} is out of stock (${available} left, ${line.quantity} requested)`, {
+      productId: line.productId,
+      name: r.name,
+      available,
+      requested: line.quantity,
+    });
   }
 }
 
@@ -90,7 +91,8 @@ export function checkReservedLine(r: ReservedLine | undefined | null, line: Stoc
 export function mergeLines(lines: StockLine[]): StockLine[] {
   const byProduct = new Map<string, number>();
   for (const l of lines) {
-    if (!Number.isSafeInteger(l.quantity) || l.quantity < 0) throw new AppError('VALIDATION_FAILED', `Invalid quantity ${l.quantity} for ${l.productId}`);
+    if (!Number.isSafeInteger(l.quantity) || l.quantity < 0)
+      throw new AppError('VALIDATION_FAILED', `Invalid quantity ${l.quantity} for ${l.productId}`);
     byProduct.set(l.productId, (byProduct.get(l.productId) ?? 0) + l.quantity);
   }
   return [...byProduct.entries()]
@@ -104,25 +106,37 @@ export function createInventoryService(): InventoryService {
     async reserveForOrder(tx, { tenantId, orderId, lines }) {
       for (const line of mergeLines(lines)) {
         // One statement per line, lines in product-id order, so concurrent orders lock products in one order.
-        const [r] = await queryRows<{ r: ReservedLine }>(tx, Prisma.sql`
+        const [r] = await queryRows<{ r: ReservedLine }>(
+          tx,
+          Prisma.sql`
           WITH ${reserveLineCtes(tenantId, { id: Prisma.sql`${orderId}` }, line)}
-          SELECT ${reservedLineSql(tenantId, line)} AS r`);
+          SELECT ${reservedLineSql(tenantId, line)} AS r`,
+        );
         checkReservedLine(r?.r, line);
       }
     },
 
     async releaseForOrder(tx, { tenantId, orderId }) {
       // Lock the order's reservations first so two cancels cannot both release the same units.
-      const rows = await queryRows<{ id: string; productId: string; quantity: number; releasedQuantity: number }>(tx, Prisma.sql`
+      const rows = await queryRows<{ id: string; productId: string; quantity: number; releasedQuantity: number }>(
+        tx,
+        Prisma.sql`
         SELECT id, "productId", quantity, "releasedQuantity" FROM inventory_reservations
         WHERE "orderId" = ${orderId} AND "tenantId" = ${tenantId}
-        ORDER BY "productId" FOR UPDATE`);
+        ORDER BY "productId" FOR UPDATE`,
+      );
       const released: StockLine[] = [];
       for (const r of rows) {
         const units = r.quantity - r.releasedQuantity;
         if (units <= 0) continue;
-        await executeSql(tx, Prisma.sql`UPDATE inventory_reservations SET "releasedQuantity" = quantity, state = 'RELEASED', "updatedAt" = now() WHERE id = ${r.id}`);
-        await executeSql(tx, Prisma.sql`UPDATE products SET stock = stock + ${units}, "updatedAt" = now() WHERE id = ${r.productId} AND "tenantId" = ${tenantId}`);
+        await executeSql(
+          tx,
+          Prisma.sql`UPDATE inventory_reservations SET "releasedQuantity" = quantity, state = 'RELEASED', "updatedAt" = now() WHERE id = ${r.id}`,
+        );
+        await executeSql(
+          tx,
+          Prisma.sql`UPDATE products SET stock = stock + ${units}, "updatedAt" = now() WHERE id = ${r.productId} AND "tenantId" = ${tenantId}`,
+        );
         released.push({ productId: r.productId, quantity: units });
       }
       return released;
@@ -133,21 +147,30 @@ export function createInventoryService(): InventoryService {
       if (merged.length === 0) return [];
       const restocked: StockLine[] = [];
       for (const item of merged) {
-        const rows = await queryRows<{ id: string; quantity: number; releasedQuantity: number }>(tx, Prisma.sql`
+        const rows = await queryRows<{ id: string; quantity: number; releasedQuantity: number }>(
+          tx,
+          Prisma.sql`
           SELECT id, quantity, "releasedQuantity" FROM inventory_reservations
           WHERE "orderId" = ${orderId} AND "productId" = ${item.productId} AND "tenantId" = ${tenantId}
-          FOR UPDATE`);
+          FOR UPDATE`,
+        );
         const r = rows[0];
         if (!r) continue; // not stock-tracked (or tracking was off when the order was placed): nothing to put back
         const units = Math.min(item.quantity, r.quantity - r.releasedQuantity);
         if (units <= 0) continue;
         // Fully given back: RELEASED; otherwise the state (RESERVED or COMMITTED) stays as it is.
-        await executeSql(tx, Prisma.sql`
+        await executeSql(
+          tx,
+          Prisma.sql`
           UPDATE inventory_reservations SET "releasedQuantity" = "releasedQuantity" + ${units},
             state = CASE WHEN "releasedQuantity" + ${units} = quantity THEN 'RELEASED'::"ReservationState" ELSE state END,
             "updatedAt" = now()
-          WHERE id = ${r.id}`);
-        await executeSql(tx, Prisma.sql`UPDATE products SET stock = stock + ${units}, "updatedAt" = now() WHERE id = ${item.productId} AND "tenantId" = ${tenantId}`);
+          WHERE id = ${r.id}`,
+        );
+        await executeSql(
+          tx,
+          Prisma.sql`UPDATE products SET stock = stock + ${units}, "updatedAt" = now() WHERE id = ${item.productId} AND "tenantId" = ${tenantId}`,
+        );
         restocked.push({ productId: item.productId, quantity: units });
       }
       return restocked;

@@ -20,7 +20,9 @@ function sign(secret: string, payloadPart: string): Buffer {
 }
 
 export function signInvoiceToken(secret: string, payload: InvoiceTokenPayload): string {
-  const payloadPart = Buffer.from(JSON.stringify({ tenantId: payload.tenantId, orderId: payload.orderId, exp: payload.exp })).toString('base64url');
+  const payloadPart = Buffer.from(JSON.stringify({ tenantId: payload.tenantId, orderId: payload.orderId, exp: payload.exp })).toString(
+    'base64url',
+  );
   return `${payloadPart}.${sign(secret, payloadPart).toString('base64url')}`;
 }
 

@@ -32,7 +32,15 @@ export interface InvoiceLink {
   paymentMethods: ProcessorMethod[];
 }
 
-export interface InvoiceAddress { name?: string; line1: string; line2?: string; city: string; state?: string; postalCode: string; country: string }
+export interface InvoiceAddress {
+  name?: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  state?: string;
+  postalCode: string;
+  country: string;
+}
 
 export interface InvoiceView extends OrderTotals {
   shopName: string;
@@ -91,12 +99,22 @@ export interface InvoiceService {
   completeReturn(token: string, checkoutId: string, providerCheckoutId?: string): Promise<ReturnOutcome>;
 }
 
-export function createInvoiceService(deps: { db: Db; clock: Clock; config: InvoiceConfig; connections: ConnectionService; checkouts: CheckoutService; audit: Pick<AuditService, 'record'> }): InvoiceService {
+export function createInvoiceService(deps: {
+  db: Db;
+  clock: Clock;
+  config: InvoiceConfig;
+  connections: ConnectionService;
+  checkouts: CheckoutService;
+  audit: Pick<AuditService, 'record'>;
+}): InvoiceService {
   const { db, clock, config, connections, checkouts, audit } = deps;
 
   const secret = (): string => {
     if (!config.signingSecret) {
-      throw new AppError('INVOICE_LINK_DISABLED', 'Invoice links are disabled on this server: set INVOICE_LINK_SIGNING_SECRET (at least 32 characters) and restart.');
+      throw new AppError(
+        'INVOICE_LINK_DISABLED',
+        'Invoice links are disabled on this server: set INVOICE_LINK_SIGNING_SECRET (at least 32 characters) and restart.',
+      );
     }
     return config.signingSecret;
   };
@@ -114,9 +132,13 @@ export function createInvoiceService(deps: { db: Db; clock: Clock; config: Invoi
       const key = secret();
       const ttl = opts.expiresInSeconds ?? config.defaultTtlSeconds;
       if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > INVOICE_LINK_MAX_TTL_SECONDS) {
-        throw new AppError('VALIDATION_FAILED', `expiresInSeconds must be a whole number from 1 to ${INVOICE_LINK_MAX_TTL_SECONDS} (90 days).`, {
-          fields: [{ path: 'expiresInSeconds', message: `between 1 and ${INVOICE_LINK_MAX_TTL_SECONDS}` }],
-        });
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `expiresInSeconds must be a whole number from 1 to ${INVOICE_LINK_MAX_TTL_SECONDS} (90 days).`,
+          {
+            fields: [{ path: 'expiresInSeconds', message: `between 1 and ${INVOICE_LINK_MAX_TTL_SECONDS}` }],
+          },
+        );
       }
       const order = await db.order.findFirst({
         where: { id: orderId, tenantId: ctx.tenantId },
@@ -124,14 +146,22 @@ export function createInvoiceService(deps: { db: Db; clock: Clock; config: Invoi
       });
       if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} not found.`);
       if (order.status !== 'PENDING_PAYMENT') {
-        throw new AppError('ILLEGAL_STATE', `Order #${order.number} is ${order.status}: invoice links are only for orders waiting for payment.`, { status: order.status });
+        throw new AppError(
+          'ILLEGAL_STATE',
+          `Order #${order.number} is ${order.status}: invoice links are only for orders waiting for payment.`,
+          { status: order.status },
+        );
       }
       const exp = Math.floor(clock.now().getTime() / 1000) + ttl;
       const token = signInvoiceToken(key, { tenantId: ctx.tenantId, orderId: order.id, exp });
       const expiresAt = new Date(exp * 1000);
       // Links are not stored (the signature is the proof), so the audit trail is the record of who sent one.
       await audit.record(db, ctx, { action: 'order.invoice_link_created', entityType: 'Order', entityId: order.id, after: { expiresAt } });
-      return { url: `${baseUrl(opts.fallbackBaseUrl)}/invoice/${token}`, expiresAt, paymentMethods: await enabledMethods(ctx.tenantId, order.tenant.enabledPaymentMethods) };
+      return {
+        url: `${baseUrl(opts.fallbackBaseUrl)}/invoice/${token}`,
+        expiresAt,
+        paymentMethods: await enabledMethods(ctx.tenantId, order.tenant.enabledPaymentMethods),
+      };
     },
 
     verify(token) {
@@ -155,7 +185,13 @@ export function createInvoiceService(deps: { db: Db; clock: Clock; config: Invoi
         status: order.status,
         shippingStatus: order.shippingStatus,
         currency: order.currency,
-        items: order.items.map((i) => ({ name: i.name, sku: i.sku, quantity: i.quantity, unitPriceCents: i.unitPriceCents, lineTotalCents: i.quantity * i.unitPriceCents })),
+        items: order.items.map((i) => ({
+          name: i.name,
+          sku: i.sku,
+          quantity: i.quantity,
+          unitPriceCents: i.unitPriceCents,
+          lineTotalCents: i.quantity * i.unitPriceCents,
+        })),
         subtotalCents: order.subtotalCents,
         discountCents: order.discountCents,
         discountName: order.discountName,
@@ -168,7 +204,8 @@ export function createInvoiceService(deps: { db: Db; clock: Clock; config: Invoi
         expiresAt: link.expiresAt,
         payable,
         methods: payable ? methods : [],
-        onlinePaymentConfigured: methods.length > 0 || (await connections.usableMethods(link.tenantId, ['PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'])).length > 0,
+        onlinePaymentConfigured:
+          methods.length > 0 || (await connections.usableMethods(link.tenantId, ['PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'])).length > 0,
       };
     },
 
@@ -191,7 +228,8 @@ export function createInvoiceService(deps: { db: Db; clock: Clock; config: Invoi
         where: { id: checkoutId, tenantId: link.tenantId, orderId: link.orderId, provider: 'SQUARE', state: { in: ['OPEN', 'CREATING'] } },
         include: { order: { select: { number: true, tenant: { select: { name: true } } } } },
       });
-      if (!checkout) throw new AppError('NOT_FOUND', 'This Cash App Pay payment is no longer open. Go back to the invoice and start again.');
+      if (!checkout)
+        throw new AppError('NOT_FOUND', 'This Cash App Pay payment is no longer open. Go back to the invoice and start again.');
       const { conn } = await connections.load({ id: checkout.connectionId }, { requireConnected: true });
       if (conn.provider !== 'SQUARE') throw new AppError('NOT_FOUND', 'This payment is not a Cash App Pay payment.');
       return {
@@ -225,5 +263,13 @@ function toAddress(json: unknown): InvoiceAddress | null {
   const s = (k: string) => (typeof a[k] === 'string' && a[k] ? (a[k] as string) : undefined);
   const line1 = s('line1');
   if (!line1) return null;
-  return { name: s('name'), line1, line2: s('line2'), city: s('city') ?? '', state: s('state'), postalCode: s('postalCode') ?? '', country: s('country') ?? '' };
+  return {
+    name: s('name'),
+    line1,
+    line2: s('line2'),
+    city: s('city') ?? '',
+    state: s('state'),
+    postalCode: s('postalCode') ?? '',
+    country: s('country') ?? '',
+  };
 }

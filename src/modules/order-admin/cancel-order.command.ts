@@ -33,23 +33,57 @@ export function assertCancellable(order: Order): void {
  * Cancels a PAID order (locked by the caller): a full refund through the refund engine that ends the order
  * CANCELLED instead of REFUNDED, then order.cancelled and the audit entry.
  */
-export async function cancelPaidOrder(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, order: Order, why: { note?: string }): Promise<Order> {
+export async function cancelPaidOrder(
+  tx: Tx,
+  deps: AfterSaleDeps,
+  ctx: TenantContext,
+  order: Order,
+  why: { note?: string },
+): Promise<Order> {
   assertTransition(order, 'CANCELLED', 'cancel');
-  const { order: updated, refund, moneyReturn } = await applyRefund(tx, deps, ctx, order.id, { reason: why.note || 'Order cancelled by the shop' }, { status: 'CANCELLED', data: { cancelledAt: deps.clock.now() } });
-  const payload: OrderCancelledPayload = { tenantId: ctx.tenantId, orderId: order.id, reason: 'admin_cancelled', ...(why.note ? { note: why.note } : {}) };
+  const {
+    order: updated,
+    refund,
+    moneyReturn,
+  } = await applyRefund(
+    tx,
+    deps,
+    ctx,
+    order.id,
+    { reason: why.note || 'Order cancelled by the shop' },
+    { status: 'CANCELLED', data: { cancelledAt: deps.clock.now() } },
+  );
+  const payload: OrderCancelledPayload = {
+    tenantId: ctx.tenantId,
+    orderId: order.id,
+    reason: 'admin_cancelled',
+    ...(why.note ? { note: why.note } : {}),
+  };
   await deps.bus.emit(tx, EVENTS.orderCancelled, payload);
   await deps.audit.record(tx, ctx, {
     action: 'order.cancelled',
     entityType: 'Order',
     entityId: order.id,
     before: { status: order.status },
-    after: { status: 'CANCELLED', reason: 'admin_cancelled', note: why.note ?? null, refundId: refund.id, refundedCents: refund.amountCents, moneyReturn },
+    after: {
+      status: 'CANCELLED',
+      reason: 'admin_cancelled',
+      note: why.note ?? null,
+      refundId: refund.id,
+      refundedCents: refund.amountCents,
+      moneyReturn,
+    },
   });
   return updated;
 }
 
 /** orderAdmin.cancel: idempotent (an already cancelled order is returned with changed=false). */
-export async function cancelOrder(deps: AfterSaleDeps, ctx: TenantContext, orderId: string, input: unknown = {}): Promise<{ order: Order; changed: boolean }> {
+export async function cancelOrder(
+  deps: AfterSaleDeps,
+  ctx: TenantContext,
+  orderId: string,
+  input: unknown = {},
+): Promise<{ order: Order; changed: boolean }> {
   const { note } = parseInput(cancelInput, input ?? {}, 'cancel request');
   return withTransaction(deps.db, async (tx) => {
     const order = await lockOrder(tx, ctx.tenantId, orderId);
@@ -67,13 +101,22 @@ export async function cancelOrder(deps: AfterSaleDeps, ctx: TenantContext, order
  * ILLEGAL_STATE (the shop refunds it), an already cancelled one is returned with changed=false (a double
  * click cancels once).
  */
-export async function cancelOrderForCustomer(deps: AfterSaleDeps, ctx: TenantContext, orderId: string, customerId: string): Promise<{ order: Order; changed: boolean }> {
+export async function cancelOrderForCustomer(
+  deps: AfterSaleDeps,
+  ctx: TenantContext,
+  orderId: string,
+  customerId: string,
+): Promise<{ order: Order; changed: boolean }> {
   return withTransaction(deps.db, async (tx) => {
     const order = await lockOrder(tx, ctx.tenantId, orderId);
     if (order.customerId !== customerId) throw new AppError('NOT_FOUND', 'Order not found.');
     if (order.status === 'CANCELLED') return { order, changed: false };
     if (order.status !== 'PENDING_PAYMENT') {
-      throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} is already paid, so it can no longer be cancelled here: ask the shop to cancel or refund it.`, { status: order.status });
+      throw new AppError(
+        'ILLEGAL_STATE',
+        `Order ${orderLabel(order)} is already paid, so it can no longer be cancelled here: ask the shop to cancel or refund it.`,
+        { status: order.status },
+      );
     }
     return { order: await cancelLockedOrder(tx, deps, ctx, order, { reason: 'customer_cancelled' }), changed: true };
   });

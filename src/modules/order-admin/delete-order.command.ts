@@ -29,7 +29,11 @@ export async function deleteOrder(deps: AfterSaleDeps, ctx: TenantContext, order
     });
     const releasedStock = await deps.inventory.releaseForOrder(tx, { tenantId: ctx.tenantId, orderId });
     if (order.status === 'PENDING_PAYMENT') await deps.discounts.returnUse(tx, order);
-    const revoked = await deps.entitlements.revokeForOrder(tx, { tenantId: ctx.tenantId, orderId, reason: `Order ${orderLabel(order)} deleted` });
+    const revoked = await deps.entitlements.revokeForOrder(tx, {
+      tenantId: ctx.tenantId,
+      orderId,
+      reason: `Order ${orderLabel(order)} deleted`,
+    });
     await deps.audit.record(tx, ctx, {
       action: 'order.deleted',
       entityType: 'Order',

@@ -55,7 +55,9 @@ export function recomputeTotals(
 /** Replaces the order's lines with `lines` (the full new list). The caller holds the order lock. */
 export async function editOrderItems(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, order: Order, lines: ItemQuantity[]): Promise<Order> {
   if (order.status !== 'PENDING_PAYMENT') {
-    throw new AppError('INVALID_TRANSITION', `The lines of order ${orderLabel(order)} are frozen once it is paid: refund items instead.`, { status: order.status });
+    throw new AppError('INVALID_TRANSITION', `The lines of order ${orderLabel(order)} are frozen once it is paid: refund items instead.`, {
+      status: order.status,
+    });
   }
   const wanted = mergeQuantities(lines);
   const current = await tx.orderItem.findMany({ where: { orderId: order.id } });
@@ -64,8 +66,10 @@ export async function editOrderItems(tx: Tx, deps: AfterSaleDeps, ctx: TenantCon
   const products = await tx.product.findMany({ where: { tenantId: ctx.tenantId, id: { in: added.map((l) => l.productId) } } });
   for (const l of added) {
     const p = products.find((x) => x.id === l.productId);
-    if (!p || !p.active) throw new AppError('NOT_FOUND', `Product ${l.productId} was not found in this shop's catalog.`, { productId: l.productId });
-    if (p.currency !== order.currency) throw new AppError('CURRENCY_MISMATCH', `${p.name} is priced in ${p.currency}, the order in ${order.currency}.`, { productId: p.id });
+    if (!p || !p.active)
+      throw new AppError('NOT_FOUND', `Product ${l.productId} was not found in this shop's catalog.`, { productId: l.productId });
+    if (p.currency !== order.currency)
+      throw new AppError('CURRENCY_MISMATCH', `${p.name} is priced in ${p.currency}, the order in ${order.currency}.`, { productId: p.id });
   }
 
   await tx.orderItem.deleteMany({ where: { orderId: order.id, productId: { notIn: wanted.map((l) => l.productId) } } });
@@ -77,7 +81,9 @@ export async function editOrderItems(tx: Tx, deps: AfterSaleDeps, ctx: TenantCon
       subtotalCents += existing.unitPriceCents * l.quantity;
     } else {
       const p = products.find((x) => x.id === l.productId)!;
-      await tx.orderItem.create({ data: { orderId: order.id, productId: p.id, sku: p.sku, name: p.name, quantity: l.quantity, unitPriceCents: p.unitPriceCents } });
+      await tx.orderItem.create({
+        data: { orderId: order.id, productId: p.id, sku: p.sku, name: p.name, quantity: l.quantity, unitPriceCents: p.unitPriceCents },
+      });
       subtotalCents += p.unitPriceCents * l.quantity;
     }
   }
@@ -85,7 +91,10 @@ export async function editOrderItems(tx: Tx, deps: AfterSaleDeps, ctx: TenantCon
   const discount = order.discountId ? await tx.discount.findUnique({ where: { id: order.discountId } }) : null;
   const totals = recomputeTotals(order, subtotalCents, discount);
   const updated = await tx.order.update({ where: { id: order.id }, data: totals });
-  await tx.payment.updateMany({ where: { orderId: order.id, status: { in: [...OPEN_PAYMENT_STATUSES] } }, data: { amountCents: totals.totalCents } });
+  await tx.payment.updateMany({
+    where: { orderId: order.id, status: { in: [...OPEN_PAYMENT_STATUSES] } },
+    data: { amountCents: totals.totalCents },
+  });
 
   // Re-reserve: give every reserved unit back, forget the old reservations, reserve the new quantities.
   await deps.inventory.releaseForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id });
@@ -96,10 +105,22 @@ export async function editOrderItems(tx: Tx, deps: AfterSaleDeps, ctx: TenantCon
     action: 'order.items_changed',
     entityType: 'Order',
     entityId: order.id,
-    before: { items: current.map((i) => ({ productId: i.productId, quantity: i.quantity })), subtotalCents: order.subtotalCents, discountCents: order.discountCents, taxAmountCents: order.taxAmountCents, totalCents: order.totalCents },
+    before: {
+      items: current.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+      subtotalCents: order.subtotalCents,
+      discountCents: order.discountCents,
+      taxAmountCents: order.taxAmountCents,
+      totalCents: order.totalCents,
+    },
     after: { items: wanted, ...totals },
   });
-  const notice: OrderItemsChangedPayload = { tenantId: ctx.tenantId, orderId: order.id, changeId: entry.id, totalBeforeCents: order.totalCents, totalAfterCents: totals.totalCents };
+  const notice: OrderItemsChangedPayload = {
+    tenantId: ctx.tenantId,
+    orderId: order.id,
+    changeId: entry.id,
+    totalBeforeCents: order.totalCents,
+    totalAfterCents: totals.totalCents,
+  };
   await deps.bus.emit(tx, EVENTS.orderItemsChanged, notice, { jobKey: `order-items-changed:${entry.id}` });
   return updated;
 }

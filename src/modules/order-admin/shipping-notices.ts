@@ -17,14 +17,34 @@ export function shippedNoticeKey(orderId: string, trackingNumber: string | null,
   return `order-shipped:${orderId}:${sha256Hex(`${trackingNumber ?? ''}|${carrier ?? ''}`).slice(0, 16)}`;
 }
 
-export async function enqueueShippingNotices(tx: Tx, deps: Pick<AfterSaleDeps, 'bus'>, ctx: TenantContext, before: Order, after: Order): Promise<void> {
+export async function enqueueShippingNotices(
+  tx: Tx,
+  deps: Pick<AfterSaleDeps, 'bus'>,
+  ctx: TenantContext,
+  before: Order,
+  after: Order,
+): Promise<void> {
   const shippedNow = after.shippingStatus === 'SHIPPED' && before.shippingStatus !== 'SHIPPED';
-  const trackingChanged = after.shippingStatus === 'SHIPPED' && (before.trackingNumber !== after.trackingNumber || before.shippingCarrier !== after.shippingCarrier);
+  const trackingChanged =
+    after.shippingStatus === 'SHIPPED' &&
+    (before.trackingNumber !== after.trackingNumber || before.shippingCarrier !== after.shippingCarrier);
   if (shippedNow || trackingChanged) {
-    const payload: OrderShippedPayload = { tenantId: ctx.tenantId, orderId: after.id, trackingNumber: after.trackingNumber, carrier: after.shippingCarrier };
-    await deps.bus.emit(tx, EVENTS.orderShipped, payload, { jobKey: shippedNoticeKey(after.id, after.trackingNumber, after.shippingCarrier) });
+    const payload: OrderShippedPayload = {
+      tenantId: ctx.tenantId,
+      orderId: after.id,
+      trackingNumber: after.trackingNumber,
+      carrier: after.shippingCarrier,
+    };
+    await deps.bus.emit(tx, EVENTS.orderShipped, payload, {
+      jobKey: shippedNoticeKey(after.id, after.trackingNumber, after.shippingCarrier),
+    });
   }
   if (after.shippingStatus === 'DELIVERED' && before.shippingStatus !== 'DELIVERED') {
-    await deps.bus.emit(tx, EVENTS.orderDelivered, { tenantId: ctx.tenantId, orderId: after.id }, { jobKey: `order-delivered:${after.id}` });
+    await deps.bus.emit(
+      tx,
+      EVENTS.orderDelivered,
+      { tenantId: ctx.tenantId, orderId: after.id },
+      { jobKey: `order-delivered:${after.id}` },
+    );
   }
 }

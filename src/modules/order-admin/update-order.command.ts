@@ -21,7 +21,14 @@ import { cancelLockedOrder, cancelPaidOrder } from './cancel-order.command.js';
 import { editOrderItems } from './edit-order-items.js';
 import { loadOrderDetail, type OrderDetail } from './order-detail.query.js';
 import { lockOrder, orderLabel } from '../orders/index.js';
-import { canShip, findTransition, orderStatusAfterShipping, PAID_STATUSES, SHIPPING_TRANSITIONS, transitionOrder } from '../orders/index.js';
+import {
+  canShip,
+  findTransition,
+  orderStatusAfterShipping,
+  PAID_STATUSES,
+  SHIPPING_TRANSITIONS,
+  transitionOrder,
+} from '../orders/index.js';
 import { CARRIER_CODES } from '../shipping/carriers.js';
 import { enqueueShippingNotices } from './shipping-notices.js';
 
@@ -48,7 +55,11 @@ export const updateOrderInput = z
       .transform((v) => (v === '' ? null : v)),
     notes: optionalText(5000),
     items: z
-      .array(z.object({ productId: z.string().trim().min(1), quantity: z.number().int().min(1, 'quantity must be at least 1').max(10_000) }).strict())
+      .array(
+        z
+          .object({ productId: z.string().trim().min(1), quantity: z.number().int().min(1, 'quantity must be at least 1').max(10_000) })
+          .strict(),
+      )
       .min(1, 'an order needs at least one line')
       .max(100)
       .optional(),
@@ -97,7 +108,8 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
       data.shippingStatus = input.shippingStatus;
     }
     if (input.trackingNumber !== undefined && input.trackingNumber !== order.trackingNumber) data.trackingNumber = input.trackingNumber;
-    if (input.shippingCarrier !== undefined && input.shippingCarrier !== order.shippingCarrier) data.shippingCarrier = input.shippingCarrier;
+    if (input.shippingCarrier !== undefined && input.shippingCarrier !== order.shippingCarrier)
+      data.shippingCarrier = input.shippingCarrier;
     if (input.notes !== undefined && input.notes !== order.notes) data.notes = input.notes;
     // Handing the parcel over or its delivery moves the order on (a plain fulfilment step of the table).
     const next = input.shippingStatus && data.shippingStatus ? orderStatusAfterShipping(order.status, input.shippingStatus) : order.status;
@@ -125,7 +137,11 @@ function itemsDiffer(current: { productId: string; quantity: number }[], wanted:
   return current.some((c) => want.get(c.productId) !== c.quantity);
 }
 
-function diff(before: Order, after: Order, keys: (keyof Order)[]): { before: Record<string, unknown>; after: Record<string, unknown> } | undefined {
+function diff(
+  before: Order,
+  after: Order,
+  keys: (keyof Order)[],
+): { before: Record<string, unknown>; after: Record<string, unknown> } | undefined {
   const b: Record<string, unknown> = {};
   const a: Record<string, unknown> = {};
   for (const k of keys) {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPayWindowMinutes, extendedDueAt, extendInput, initialDueAt, MAX_EXTENSION_MINUTES, payWindowMinutes, reminderAt, reminderStillDue } from './pay-window.js';
+import {
+  defaultPayWindowMinutes,
+  extendedDueAt,
+  extendInput,
+  initialDueAt,
+  MAX_EXTENSION_MINUTES,
+  payWindowMinutes,
+  reminderAt,
+  reminderStillDue,
+} from './pay-window.js';
 
 const at = (iso: string) => new Date(iso);
 const MIN = 60_000;
@@ -7,7 +16,9 @@ const MIN = 60_000;
 describe('pay window rules', () => {
   it('defaults: 4 hours for processor checkouts, 2 days for manual methods; a valid override wins', () => {
     expect(['PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'].map((m) => defaultPayWindowMinutes(m as never))).toEqual([240, 240, 240]);
-    expect(['VENMO_P2P', 'ZELLE', 'CASHAPP_P2P', 'CHIME', 'PAYPAL_MANUAL', 'BTC_MANUAL'].map((m) => defaultPayWindowMinutes(m as never))).toEqual([2880, 2880, 2880, 2880, 2880, 2880]);
+    expect(
+      ['VENMO_P2P', 'ZELLE', 'CASHAPP_P2P', 'CHIME', 'PAYPAL_MANUAL', 'BTC_MANUAL'].map((m) => defaultPayWindowMinutes(m as never)),
+    ).toEqual([2880, 2880, 2880, 2880, 2880, 2880]);
     expect(payWindowMinutes({ VENMO_P2P: 90 }, 'VENMO_P2P')).toBe(90);
     expect(payWindowMinutes({ VENMO_P2P: 90 }, 'ZELLE')).toBe(2880);
     // Stored values out of bounds or of the wrong type fall back to the default instead of failing.
@@ -33,7 +44,9 @@ describe('pay window rules', () => {
     const by = (m: number) => extendInput.parse({ extendByMinutes: m });
     expect(extendedDueAt(at('2026-11-30T12:00:00Z'), by(60), now)).toEqual(at('2026-11-30T13:00:00Z'));
     expect(extendedDueAt(at('2026-11-30T08:00:00Z'), by(60), now)).toEqual(at('2026-11-30T11:00:00Z'));
-    expect(extendedDueAt(at('2027-02-27T00:00:00Z'), by(MAX_EXTENSION_MINUTES), now)!.getTime()).toBe(now.getTime() + MAX_EXTENSION_MINUTES * MIN);
+    expect(extendedDueAt(at('2027-02-27T00:00:00Z'), by(MAX_EXTENSION_MINUTES), now)!.getTime()).toBe(
+      now.getTime() + MAX_EXTENSION_MINUTES * MIN,
+    );
     const until = (s: string) => extendInput.parse({ until: s });
     expect(extendedDueAt(null, until('2026-12-01T10:00:00Z'), now)).toEqual(at('2026-12-01T10:00:00Z'));
     expect(extendedDueAt(null, until('2026-11-30T09:00:00Z'), now)).toBeNull();

@@ -17,7 +17,15 @@ import { parseInput } from '../../platform/validate.js';
 import { cancelLockedOrder, lockOrder, orderLabel, type AfterSaleDeps } from '../orders/index.js';
 import { systemActor, type TenantContext } from '../shared/actor.js';
 import { EVENTS, type PaymentReminderPayload } from '../shared/events.js';
-import { extendedDueAt, extendInput, IN_FLIGHT_GRACE_MINUTES, initialDueAt, payWindowMinutes, reminderAt, type ExtendInput } from './pay-window.js';
+import {
+  extendedDueAt,
+  extendInput,
+  IN_FLIGHT_GRACE_MINUTES,
+  initialDueAt,
+  payWindowMinutes,
+  reminderAt,
+  type ExtendInput,
+} from './pay-window.js';
 
 export const EXPIRE_TASK = 'order.payment_window.expire';
 /** graphile-worker's crontab allows no dots in task names. */
@@ -70,7 +78,10 @@ export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowSe
   /** Both jobs for `dueAt`, replacing any pending ones of this order (job keys). */
   async function scheduleJobs(tx: Tx, order: Order, dueAt: Date, windowMin: number): Promise<void> {
     const reminder: PaymentReminderPayload = { tenantId: order.tenantId, orderId: order.id, dueAt: dueAt.toISOString() };
-    await deps.bus.emit(tx, EVENTS.paymentReminder, reminder, { runAt: reminderAt(dueAt, windowMin, clock.now()), jobKey: reminderKey(order.id) });
+    await deps.bus.emit(tx, EVENTS.paymentReminder, reminder, {
+      runAt: reminderAt(dueAt, windowMin, clock.now()),
+      jobKey: reminderKey(order.id),
+    });
     await enqueueJob(tx, EXPIRE_TASK, { tenantId: order.tenantId, orderId: order.id }, { runAt: dueAt, jobKey: expiryKey(order.id) });
   }
 
@@ -103,17 +114,27 @@ export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowSe
       return withTransaction(db, async (tx) => {
         const order = await lockOrder(tx, ctx.tenantId, orderId);
         if (order.status !== 'PENDING_PAYMENT') {
-          throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} is ${order.status}: only an order waiting for payment has a pay window.`, { status: order.status });
+          throw new AppError(
+            'ILLEGAL_STATE',
+            `Order ${orderLabel(order)} is ${order.status}: only an order waiting for payment has a pay window.`,
+            { status: order.status },
+          );
         }
         const now = clock.now();
         const windowMin = await windowOf(tx, order);
         const current = order.paymentDueAt ?? initialDueAt(order.createdAt, windowMin, now);
         const dueAt = extendedDueAt(current, input, now);
         if (!dueAt) {
-          throw new AppError('VALIDATION_FAILED', 'Invalid pay window extension: "until" must be in the future and at most 90 days away.', { fields: [{ path: 'until', message: 'in the future, at most 90 days away' }] });
+          throw new AppError('VALIDATION_FAILED', 'Invalid pay window extension: "until" must be in the future and at most 90 days away.', {
+            fields: [{ path: 'until', message: 'in the future, at most 90 days away' }],
+          });
         }
         if (dueAt.getTime() < current.getTime()) {
-          throw new AppError('VALIDATION_FAILED', `Invalid pay window extension: order ${orderLabel(order)} is already due at ${current.toISOString()}; pick a later time.`, { fields: [{ path: 'until', message: 'after the current deadline' }] });
+          throw new AppError(
+            'VALIDATION_FAILED',
+            `Invalid pay window extension: order ${orderLabel(order)} is already due at ${current.toISOString()}; pick a later time.`,
+            { fields: [{ path: 'until', message: 'after the current deadline' }] },
+          );
         }
         const updated = await tx.order.update({ where: { id: order.id }, data: { paymentDueAt: dueAt } });
         await scheduleJobs(tx, updated, dueAt, windowMin);
@@ -137,11 +158,14 @@ export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowSe
         const dueAt = order.paymentDueAt;
         if (dueAt.getTime() > now.getTime()) {
           // A moment early (this process's clock is behind the database's): throw, graphile-worker retries.
-          if (dueAt.getTime() - now.getTime() <= EARLY_TOLERANCE_MS) throw new Error(`order ${order.id} is due at ${dueAt.toISOString()}, not yet; retrying`);
+          if (dueAt.getTime() - now.getTime() <= EARLY_TOLERANCE_MS)
+            throw new Error(`order ${order.id} is due at ${dueAt.toISOString()}, not yet; retrying`);
           await enqueueJob(tx, EXPIRE_TASK, { tenantId, orderId }, { runAt: dueAt, jobKey: expiryKey(order.id) });
           return 'not_due';
         }
-        const inFlight = await tx.paymentCheckout.count({ where: { orderId: order.id, tenantId, state: { in: [...IN_FLIGHT_CHECKOUT_STATES] } } });
+        const inFlight = await tx.paymentCheckout.count({
+          where: { orderId: order.id, tenantId, state: { in: [...IN_FLIGHT_CHECKOUT_STATES] } },
+        });
         if (inFlight > 0) {
           // Money is on its way (approved at PayPal, a Bitcoin payment confirming): cancelling now would only
           // mean refunding it. Look again after a grace period.
@@ -184,6 +208,12 @@ export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowSe
 }
 
 /** For display before the order.created job has set the deadline: when an order placed at `placedAt` is due. */
-export function expectedDueAt(order: Pick<Order, 'createdAt' | 'paymentMethod' | 'paymentDueAt'>, tenant: { paymentWindowMinutes: unknown }, clock: Clock): Date {
-  return order.paymentDueAt ?? initialDueAt(order.createdAt, payWindowMinutes(tenant.paymentWindowMinutes, order.paymentMethod), clock.now());
+export function expectedDueAt(
+  order: Pick<Order, 'createdAt' | 'paymentMethod' | 'paymentDueAt'>,
+  tenant: { paymentWindowMinutes: unknown },
+  clock: Clock,
+): Date {
+  return (
+    order.paymentDueAt ?? initialDueAt(order.createdAt, payWindowMinutes(tenant.paymentWindowMinutes, order.paymentMethod), clock.now())
+  );
 }

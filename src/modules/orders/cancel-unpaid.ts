@@ -22,7 +22,11 @@ export async function cancelLockedOrder(
   deps: AfterSaleDeps,
   ctx: TenantContext,
   order: Order,
-  why: { reason: OrderCancelledPayload['reason']; note?: string; /** More facts for the audit entry (an expiry's deadline). */ audit?: Record<string, unknown> },
+  why: {
+    reason: OrderCancelledPayload['reason'];
+    note?: string;
+    /** More facts for the audit entry (an expiry's deadline). */ audit?: Record<string, unknown>;
+  },
 ): Promise<Order> {
   const now = deps.clock.now();
   const updated = await transitionOrder(tx, order, 'CANCELLED', 'cancel', { cancelledAt: now });
@@ -30,15 +34,25 @@ export async function cancelLockedOrder(
   await deps.inventory.releaseForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id });
   // The customer never paid: the discount use goes back (a limited or one-per-customer discount stays usable).
   const discountUseReturned = await deps.discounts.returnUse(tx, order);
-  const payload: OrderCancelledPayload = { tenantId: ctx.tenantId, orderId: order.id, reason: why.reason, ...(why.note ? { note: why.note } : {}) };
+  const payload: OrderCancelledPayload = {
+    tenantId: ctx.tenantId,
+    orderId: order.id,
+    reason: why.reason,
+    ...(why.note ? { note: why.note } : {}),
+  };
   await deps.bus.emit(tx, EVENTS.orderCancelled, payload);
   await deps.audit.record(tx, ctx, {
     action: 'order.cancelled',
     entityType: 'Order',
     entityId: order.id,
     before: { status: order.status },
-    after: { status: 'CANCELLED', reason: why.reason, note: why.note ?? null, ...why.audit, ...(discountUseReturned ? { discountUseReturned: order.discountId } : {}) },
+    after: {
+      status: 'CANCELLED',
+      reason: why.reason,
+      note: why.note ?? null,
+      ...why.audit,
+      ...(discountUseReturned ? { discountUseReturned: order.discountId } : {}),
+    },
   });
   return updated;
 }
-

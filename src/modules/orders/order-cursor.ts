@@ -7,10 +7,18 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../platform/errors.js';
 
 /** The last order of a page: the next page is what sorts after it (createdAt desc, id desc). */
-export interface OrderBoundary { createdAt: Date; id: string }
+export interface OrderBoundary {
+  createdAt: Date;
+  id: string;
+}
 
 /** The filters a cursor is bound to; every one is part of the signature (absent and present differ). */
-export interface OrderListFilter { status?: string; customerId?: string; from?: Date; to?: Date }
+export interface OrderListFilter {
+  status?: string;
+  customerId?: string;
+  from?: Date;
+  to?: Date;
+}
 
 export interface OrderCursorCodec {
   encode(tenantId: string, filter: OrderListFilter, boundary: OrderBoundary): string;
@@ -28,7 +36,15 @@ function invalid(): AppError {
 
 /** What the signature covers, one field a line (ids and statuses hold no newline). */
 function signedText(tenantId: string, filter: OrderListFilter, payload: string): string {
-  return ['order-list/v1', tenantId, filter.status ?? '', filter.customerId ?? '', filter.from?.toISOString() ?? '', filter.to?.toISOString() ?? '', payload].join('\n');
+  return [
+    'order-list/v1',
+    tenantId,
+    filter.status ?? '',
+    filter.customerId ?? '',
+    filter.from?.toISOString() ?? '',
+    filter.to?.toISOString() ?? '',
+    payload,
+  ].join('\n');
 }
 
 export function createOrderCursorCodec(key: Buffer): OrderCursorCodec {

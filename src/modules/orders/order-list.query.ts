@@ -44,7 +44,8 @@ export function createOrderListService(deps: { sql: SqlRunner; cursors: OrderCur
       const rows = await sql.query<Order>(statement(tenantId, filter, after, pageSize + 1));
       const orders = rows.slice(0, pageSize);
       const last = orders.at(-1);
-      const nextCursor = rows.length > pageSize && last ? cursors.encode(tenantId, filter, { createdAt: last.createdAt, id: last.id }) : null;
+      const nextCursor =
+        rows.length > pageSize && last ? cursors.encode(tenantId, filter, { createdAt: last.createdAt, id: last.id }) : null;
       return { orders, nextCursor };
     },
   };

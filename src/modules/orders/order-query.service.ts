@@ -33,7 +33,11 @@ export interface OrderQueryService {
    * Newest first (Discord's /orders pages). Index orders (tenantId, customerId, createdAt, id) serves both the
    * page and the count, so a page costs reading at most page × pageSize index entries of this one customer.
    */
-  listForCustomer(tenantId: string, customerId: string, opts?: { page?: number; pageSize?: number }): Promise<{ orders: Order[]; total: number }>;
+  listForCustomer(
+    tenantId: string,
+    customerId: string,
+    opts?: { page?: number; pageSize?: number },
+  ): Promise<{ orders: Order[]; total: number }>;
 }
 
 export function createOrderQueryService(deps: { db: Db }): OrderQueryService {
@@ -60,9 +64,11 @@ export function createOrderQueryService(deps: { db: Db }): OrderQueryService {
       const r = String(ref ?? '').trim();
       let order: Order | null = null;
       if (/^ord_[A-Za-z0-9]{1,64}$/.test(r)) order = await db.order.findFirst({ where: { id: r, tenantId } });
-      else if (/^#?\d{1,9}$/.test(r)) order = await db.order.findUnique({ where: { tenantId_number: { tenantId, number: Number(r.replace('#', '')) } } });
+      else if (/^#?\d{1,9}$/.test(r))
+        order = await db.order.findUnique({ where: { tenantId_number: { tenantId, number: Number(r.replace('#', '')) } } });
       // A payment reference as customers write it in a payment note (any case); all digits is a number first.
-      if (!order && /^[A-Za-z0-9]{6}$/.test(r)) order = await db.order.findUnique({ where: { tenantId_paymentReference: { tenantId, paymentReference: r.toUpperCase() } } });
+      if (!order && /^[A-Za-z0-9]{6}$/.test(r))
+        order = await db.order.findUnique({ where: { tenantId_paymentReference: { tenantId, paymentReference: r.toUpperCase() } } });
       if (!order) throw new AppError('NOT_FOUND', `Order ${r || '(empty)'} not found`);
       return order;
     },

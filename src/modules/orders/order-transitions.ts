@@ -37,7 +37,13 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly Transition
     { to: 'CANCELLED', via: 'cancel' },
   ],
   // Spec 000: CANCELLED is "cancelled before fulfillment", paid or not.
-  PAID: [{ to: 'FULFILLING', via: 'update' }, { to: 'SHIPPED', via: 'update' }, { to: 'COMPLETE', via: 'update' }, { to: 'CANCELLED', via: 'cancel' }, ...refund],
+  PAID: [
+    { to: 'FULFILLING', via: 'update' },
+    { to: 'SHIPPED', via: 'update' },
+    { to: 'COMPLETE', via: 'update' },
+    { to: 'CANCELLED', via: 'cancel' },
+    ...refund,
+  ],
   FULFILLING: [{ to: 'SHIPPED', via: 'update' }, { to: 'COMPLETE', via: 'update' }, ...refund],
   SHIPPED: [{ to: 'COMPLETE', via: 'update' }, ...refund],
   COMPLETE: [...refund],
@@ -74,7 +80,11 @@ export function assertTransition(order: Pick<Order, 'status' | 'number'>, to: Or
     throw new AppError('INVALID_TRANSITION', `Order ${label(order)} becomes ${to} only through a refund.`, { from: order.status, to });
   }
   if (to === 'CANCELLED' && PAID_STATUSES.includes(order.status)) {
-    throw new AppError('INVALID_TRANSITION', `Order ${label(order)} is ${order.status}: once fulfilment has started it is no longer cancelled but refunded.`, { from: order.status, to, allowed });
+    throw new AppError(
+      'INVALID_TRANSITION',
+      `Order ${label(order)} is ${order.status}: once fulfilment has started it is no longer cancelled but refunded.`,
+      { from: order.status, to, allowed },
+    );
   }
   throw new AppError(
     'INVALID_TRANSITION',
@@ -89,7 +99,13 @@ export function assertTransition(order: Pick<Order, 'status' | 'number'>, to: Or
  * total...). The caller holds the order's row lock (order-lock.ts) and does the operation's other work
  * (payments, stock, roles, events, audit) in the same transaction.
  */
-export async function transitionOrder(tx: Tx, order: Order, to: OrderStatus, via: TransitionVia, data: Omit<Prisma.OrderUpdateInput, 'status'> = {}): Promise<Order> {
+export async function transitionOrder(
+  tx: Tx,
+  order: Order,
+  to: OrderStatus,
+  via: TransitionVia,
+  data: Omit<Prisma.OrderUpdateInput, 'status'> = {},
+): Promise<Order> {
   assertTransition(order, to, via);
   return tx.order.update({ where: { id: order.id }, data: { ...data, status: to } });
 }

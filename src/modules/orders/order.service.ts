@@ -14,7 +14,11 @@ export interface PlacedOrder {
 }
 
 /** `reviewed`: place the order only at the quote the customer last reviewed (QUOTE_CHANGED otherwise; checkout/quote/quote-consent.ts). */
-export type SubmitOrder = (tenantId: string, customerId: string, input: { memberRoleIds: string[]; reviewed?: { fingerprint?: string } }) => Promise<PlacedOrder>;
+export type SubmitOrder = (
+  tenantId: string,
+  customerId: string,
+  input: { memberRoleIds: string[]; reviewed?: { fingerprint?: string } },
+) => Promise<PlacedOrder>;
 
 export interface OrderService extends OrderQueryService {
   /** Places the customer's READY_TO_SUBMIT session as an order (checkout's submit). */

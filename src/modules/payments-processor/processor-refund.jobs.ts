@@ -36,7 +36,11 @@ export function registerProcessorRefundJobs(bus: EventBus, deps: ProcessorRefund
   });
 }
 
-async function sendRefund(deps: ProcessorRefundJobDeps & { bus: EventBus }, { tenantId, refundId }: { tenantId: string; refundId: string }, job: JobContext): Promise<void> {
+async function sendRefund(
+  deps: ProcessorRefundJobDeps & { bus: EventBus },
+  { tenantId, refundId }: { tenantId: string; refundId: string },
+  job: JobContext,
+): Promise<void> {
   const log = deps.logger.child({ tenantId, refundId });
   const refund = await deps.db.refund.findFirst({ where: { id: refundId, tenantId }, include: { payment: true } });
   if (!refund) {
@@ -51,7 +55,9 @@ async function sendRefund(deps: ProcessorRefundJobDeps & { bus: EventBus }, { te
   }
   if (await alreadySettled(deps.db, tenantId, refund.orderId, refundId)) return;
   // The checkout the money came in on names the shop's connection (and, for BTCPay, the invoice).
-  const checkout = await deps.db.paymentCheckout.findFirst({ where: { tenantId, orderId: refund.orderId, paymentReference: payment.providerReference!, state: 'PAID' } });
+  const checkout = await deps.db.paymentCheckout.findFirst({
+    where: { tenantId, orderId: refund.orderId, paymentReference: payment.providerReference!, state: 'PAID' },
+  });
 
   const ctx = { tenantId, actor: systemActor };
   const request = {
@@ -66,7 +72,12 @@ async function sendRefund(deps: ProcessorRefundJobDeps & { bus: EventBus }, { te
     idempotencyKey: refund.id,
   };
   try {
-    if (!checkout) throw new ProviderRejectedError('No checkout of this shop took this payment (paid before per-shop connections existed).', 404, 'NO_CHECKOUT');
+    if (!checkout)
+      throw new ProviderRejectedError(
+        'No checkout of this shop took this payment (paid before per-shop connections existed).',
+        404,
+        'NO_CHECKOUT',
+      );
     const loaded = await deps.connections.load({ id: checkout.connectionId });
     const sent = await loaded.adapter.refund(loaded.conn, request);
     await withTransaction(deps.db, async (tx) => {
@@ -74,21 +85,52 @@ async function sendRefund(deps: ProcessorRefundJobDeps & { bus: EventBus }, { te
         action: PROCESSOR_REFUND_AUDIT.sent,
         entityType: 'Order',
         entityId: refund.orderId,
-        after: { refundId, paymentId: payment.id, provider: checkout.provider, paymentReference: request.paymentReference, amountCents: request.amountCents, currency: request.currency, full: request.full, providerRefundId: sent.providerRefundId, providerStatus: sent.providerStatus, refundState: sent.state, ...(sent.state === 'CLAIM_SENT' ? { claim: 'claim link sent to the customer' } : {}), attempt: job.attempt },
+        after: {
+          refundId,
+          paymentId: payment.id,
+          provider: checkout.provider,
+          paymentReference: request.paymentReference,
+          amountCents: request.amountCents,
+          currency: request.currency,
+          full: request.full,
+          providerRefundId: sent.providerRefundId,
+          providerStatus: sent.providerStatus,
+          refundState: sent.state,
+          ...(sent.state === 'CLAIM_SENT' ? { claim: 'claim link sent to the customer' } : {}),
+          attempt: job.attempt,
+        },
       });
       // BTCPay: the money leaves only once the customer claims it with their address: they get the link by DM.
       if (sent.state === 'CLAIM_SENT' && sent.claimUrl) {
-        const claim: RefundClaimLinkPayload = { tenantId, orderId: refund.orderId, refundId, amountCents: request.amountCents, currency: request.currency, claimUrl: sent.claimUrl };
+        const claim: RefundClaimLinkPayload = {
+          tenantId,
+          orderId: refund.orderId,
+          refundId,
+          amountCents: request.amountCents,
+          currency: request.currency,
+          claimUrl: sent.claimUrl,
+        };
         await deps.bus.emit(tx, EVENTS.refundClaimLink, claim, { jobKey: `refund-claim:${refundId}` });
       }
     });
-    log.info({ providerRefundId: sent.providerRefundId, amountCents: request.amountCents }, 'refund sent through the shop\'s processor connection');
+    log.info(
+      { providerRefundId: sent.providerRefundId, amountCents: request.amountCents },
+      "refund sent through the shop's processor connection",
+    );
   } catch (err) {
     const permanent = err instanceof ProviderRejectedError;
     const lastAttempt = job.attempt >= job.maxAttempts;
     if (permanent || lastAttempt) {
       const error = err instanceof Error ? err.message : String(err);
-      const alert: RefundFailedPayload = { tenantId, orderId: refund.orderId, refundId, amountCents: request.amountCents, currency: request.currency, error, permanent };
+      const alert: RefundFailedPayload = {
+        tenantId,
+        orderId: refund.orderId,
+        refundId,
+        amountCents: request.amountCents,
+        currency: request.currency,
+        error,
+        permanent,
+      };
       await withTransaction(deps.db, async (tx) => {
         await deps.audit.record(tx, ctx, {
           action: PROCESSOR_REFUND_AUDIT.failed,
@@ -111,7 +153,10 @@ async function sendRefund(deps: ProcessorRefundJobDeps & { bus: EventBus }, { te
         // One alert per refund: a re-run of the last attempt replaces a pending one instead of adding another.
         await deps.bus.emit(tx, EVENTS.refundFailed, alert, { jobKey: `refund-failed:${refundId}` });
       });
-      log.error({ err, permanent, attempt: job.attempt }, 'the payment processor did not refund; recorded on the order (payment.refund_failed), return the money by hand');
+      log.error(
+        { err, permanent, attempt: job.attempt },
+        'the payment processor did not refund; recorded on the order (payment.refund_failed), return the money by hand',
+      );
       if (permanent) return;
     }
     throw err;

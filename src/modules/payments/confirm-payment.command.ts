@@ -15,10 +15,7 @@ import { transitionOrder } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderPaidPayload } from '../shared/events.js';
 
-export const paymentRef = z.union([
-  z.object({ orderId: z.string().min(1) }).strict(),
-  z.object({ paymentId: z.string().min(1) }).strict(),
-]);
+export const paymentRef = z.union([z.object({ orderId: z.string().min(1) }).strict(), z.object({ paymentId: z.string().min(1) }).strict()]);
 export type PaymentRef = z.infer<typeof paymentRef>;
 
 export interface PaymentResult {
@@ -42,7 +39,14 @@ export async function orderIdOfPayment(tx: Tx, tenantId: string, paymentId: stri
  * entitlements granted (role jobs), order.paid enqueued, audit entry. Already paid: changed=false.
  * Cancelled (rejected or cancelled): ILLEGAL_STATE.
  */
-export async function confirmLockedOrder(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, order: Order, paymentId?: string, opts: { note?: string } = {}): Promise<PaymentResult> {
+export async function confirmLockedOrder(
+  tx: Tx,
+  deps: AfterSaleDeps,
+  ctx: TenantContext,
+  order: Order,
+  paymentId?: string,
+  opts: { note?: string } = {},
+): Promise<PaymentResult> {
   const payments = await tx.payment.findMany({ where: { orderId: order.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
   const named = paymentId ? payments.find((p) => p.id === paymentId) : undefined;
   if (paymentId && !named) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });
@@ -50,11 +54,16 @@ export async function confirmLockedOrder(tx: Tx, deps: AfterSaleDeps, ctx: Tenan
   if (order.status === 'CANCELLED') {
     const rejected = payments.find((p) => p.status === 'rejected');
     const why = rejected ? `its payment was rejected${rejected.rejectedReason ? ` (${rejected.rejectedReason})` : ''}` : 'it was cancelled';
-    throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} cannot be marked as paid: ${why} and the order is cancelled.`, { status: order.status });
+    throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} cannot be marked as paid: ${why} and the order is cancelled.`, {
+      status: order.status,
+    });
   }
   if (order.status !== 'PENDING_PAYMENT') {
     // Paid already (and maybe fulfilled or refunded since): nothing to do.
-    const paid = named ?? payments.find((p) => !OPEN_PAYMENT_STATUSES.includes(p.status) && p.status !== 'rejected' && p.status !== 'cancelled') ?? payments[0];
+    const paid =
+      named ??
+      payments.find((p) => !OPEN_PAYMENT_STATUSES.includes(p.status) && p.status !== 'rejected' && p.status !== 'cancelled') ??
+      payments[0];
     if (!paid) throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} is ${order.status} but has no payment record.`);
     return { order, payment: paid, changed: false };
   }
@@ -68,14 +77,34 @@ export async function confirmLockedOrder(tx: Tx, deps: AfterSaleDeps, ctx: Tenan
   // An order without an open payment record (made outside the Discord flow) gets one for its total.
   const payment = open
     ? await tx.payment.update({ where: { id: open.id }, data: confirmedBy })
-    : await tx.payment.create({ data: { tenantId: ctx.tenantId, orderId: order.id, method: order.paymentMethod, amountCents: order.totalCents, currency: order.currency, ...confirmedBy } });
+    : await tx.payment.create({
+        data: {
+          tenantId: ctx.tenantId,
+          orderId: order.id,
+          method: order.paymentMethod,
+          amountCents: order.totalCents,
+          currency: order.currency,
+          ...confirmedBy,
+        },
+      });
   // What was still owed arrived now (all of it when no part was recorded before).
   const owed = order.totalCents - order.amountReceivedCents;
-  const receipt = owed > 0
-    ? await tx.paymentReceipt.create({
-        data: { tenantId: ctx.tenantId, orderId: order.id, paymentId: payment.id, amountCents: owed, currency: order.currency, note: opts.note ?? null, actorType: ctx.actor.type, actorId: ctx.actor.id ?? null, createdAt: now },
-      })
-    : null;
+  const receipt =
+    owed > 0
+      ? await tx.paymentReceipt.create({
+          data: {
+            tenantId: ctx.tenantId,
+            orderId: order.id,
+            paymentId: payment.id,
+            amountCents: owed,
+            currency: order.currency,
+            note: opts.note ?? null,
+            actorType: ctx.actor.type,
+            actorId: ctx.actor.id ?? null,
+            createdAt: now,
+          },
+        })
+      : null;
   const receivedCents = order.amountReceivedCents + Math.max(owed, 0);
   const updated = await transitionOrder(tx, order, 'PAID', 'confirm', { paidAt: now, amountReceivedCents: receivedCents });
   await deps.entitlements.grantForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id });
@@ -86,7 +115,13 @@ export async function confirmLockedOrder(tx: Tx, deps: AfterSaleDeps, ctx: Tenan
     entityType: 'Order',
     entityId: order.id,
     before: { status: order.status, paymentStatus: open?.status ?? null },
-    after: { status: 'PAID', paymentId: payment.id, paymentStatus: 'paid', amountReceivedCents: receivedCents, ...(receivedCents > order.totalCents ? { overpaidCents: receivedCents - order.totalCents } : {}) },
+    after: {
+      status: 'PAID',
+      paymentId: payment.id,
+      paymentStatus: 'paid',
+      amountReceivedCents: receivedCents,
+      ...(receivedCents > order.totalCents ? { overpaidCents: receivedCents - order.totalCents } : {}),
+    },
   });
   return { order: updated, payment, changed: true, receipt };
 }

@@ -69,9 +69,14 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
     const order = await lockOrder(tx, ctx.tenantId, orderId);
 
     if (input.idempotencyKey) {
-      const seen = await tx.paymentReceipt.findUnique({ where: { tenantId_idempotencyKey: { tenantId: ctx.tenantId, idempotencyKey: input.idempotencyKey } } });
+      const seen = await tx.paymentReceipt.findUnique({
+        where: { tenantId_idempotencyKey: { tenantId: ctx.tenantId, idempotencyKey: input.idempotencyKey } },
+      });
       if (seen) {
-        if (seen.orderId !== order.id) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for a receipt on another order.', { orderId: seen.orderId });
+        if (seen.orderId !== order.id)
+          throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for a receipt on another order.', {
+            orderId: seen.orderId,
+          });
         const payment = seen.paymentId ? await tx.payment.findUnique({ where: { id: seen.paymentId } }) : null;
         return { order, payment, receipt: seen, paid: false, changed: false, ...receiptSummary(order) };
       }
@@ -80,7 +85,14 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
     // No amount: everything still owed, exactly as payments.confirm.
     if (input.amountCents === undefined) {
       const r = await confirmLockedOrder(tx, deps, ctx, order, paymentId, { note: input.note });
-      return { order: r.order, payment: r.payment, receipt: r.receipt ?? null, paid: r.changed, changed: r.changed, ...receiptSummary(r.order) };
+      return {
+        order: r.order,
+        payment: r.payment,
+        receipt: r.receipt ?? null,
+        paid: r.changed,
+        changed: r.changed,
+        ...receiptSummary(r.order),
+      };
     }
 
     const pending = order.status === 'PENDING_PAYMENT';
@@ -91,7 +103,10 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
         { status: order.status },
       );
     }
-    const payments = await tx.payment.findMany({ where: { orderId: order.id, tenantId: ctx.tenantId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    const payments = await tx.payment.findMany({
+      where: { orderId: order.id, tenantId: ctx.tenantId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
     const named = paymentId ? payments.find((p) => p.id === paymentId) : undefined;
     const payment = named ?? payments.find((p) => OPEN_PAYMENT_STATUSES.includes(p.status)) ?? payments.find((p) => p.confirmedAt) ?? null;
 
@@ -116,13 +131,25 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
     let paid = false;
     if (pending && receivedCents >= order.totalCents) {
       // Covered: the one way to PAID (nothing is owed any more, so confirm records no second receipt).
-      const r = await confirmLockedOrder(tx, deps, ctx, updated, payment && OPEN_PAYMENT_STATUSES.includes(payment.status) ? payment.id : undefined, { note: input.note });
+      const r = await confirmLockedOrder(
+        tx,
+        deps,
+        ctx,
+        updated,
+        payment && OPEN_PAYMENT_STATUSES.includes(payment.status) ? payment.id : undefined,
+        { note: input.note },
+      );
       updated = r.order;
       settled = r.payment;
       paid = true;
     }
     const summary = receiptSummary(updated);
-    const payload: PaymentReceiptRecordedPayload = { tenantId: ctx.tenantId, orderId: order.id, receiptId: receipt.id, outcome: paid ? 'paid' : pending ? 'partial' : 'extra' };
+    const payload: PaymentReceiptRecordedPayload = {
+      tenantId: ctx.tenantId,
+      orderId: order.id,
+      receiptId: receipt.id,
+      outcome: paid ? 'paid' : pending ? 'partial' : 'extra',
+    };
     await deps.bus.emit(tx, EVENTS.paymentReceiptRecorded, payload, { jobKey: `receipt:${receipt.id}` });
     const money = (c: number) => formatMoney(c, order.currency);
     await deps.audit.record(tx, ctx, {
@@ -136,7 +163,9 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
         amountReceivedCents: receivedCents,
         status: updated.status,
         note: input.note ?? null,
-        ...(summary.overpaidCents ? { overpaidCents: summary.overpaidCents, flag: `Overpaid by ${money(summary.overpaidCents)}: return it to the customer.` } : {}),
+        ...(summary.overpaidCents
+          ? { overpaidCents: summary.overpaidCents, flag: `Overpaid by ${money(summary.overpaidCents)}: return it to the customer.` }
+          : {}),
       },
     });
     return { order: updated, payment: settled, receipt, paid, changed: true, ...summary };

@@ -22,7 +22,9 @@ export async function markManualReturnDone(deps: AfterSaleDeps, ctx: TenantConte
     const refund = await tx.refund.findFirst({ where: { id: refundId, tenantId: ctx.tenantId } });
     if (!refund) throw new AppError('NOT_FOUND', `Refund ${refundId} was not found.`, { refundId });
     if (!refund.manualReturnMethod) {
-      throw new AppError('ILLEGAL_STATE', 'This refund goes back through the payment processor: there is nothing to send by hand.', { refundId });
+      throw new AppError('ILLEGAL_STATE', 'This refund goes back through the payment processor: there is nothing to send by hand.', {
+        refundId,
+      });
     }
     const doneAt = deps.clock.now();
     const { count } = await tx.refund.updateMany({
@@ -36,7 +38,12 @@ export async function markManualReturnDone(deps: AfterSaleDeps, ctx: TenantConte
       entityType: 'Order',
       entityId: refund.orderId,
       before: { refundId: refund.id, manualReturnDoneAt: null },
-      after: { refundId: refund.id, manualReturnDoneAt: doneAt.toISOString(), amountCents: refund.amountCents, method: refund.manualReturnMethod },
+      after: {
+        refundId: refund.id,
+        manualReturnDoneAt: doneAt.toISOString(),
+        amountCents: refund.amountCents,
+        method: refund.manualReturnMethod,
+      },
     });
     return { refund: current, changed: true };
   });

@@ -11,5 +11,8 @@ export async function previewRefund(deps: AfterSaleDeps, ctx: TenantContext, ord
   const input = parseInput(refundInput, raw, 'refund request');
   const order = await deps.db.order.findFirst({ where: { id: orderId, tenantId: ctx.tenantId }, include: { items: true } });
   if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} was not found.`, { orderId });
-  return planRefund({ ...order, refundedParts: await refundedPartsOf(deps.db, order.id) }, { amountCents: input.amountCents, items: input.items });
+  return planRefund(
+    { ...order, refundedParts: await refundedPartsOf(deps.db, order.id) },
+    { amountCents: input.amountCents, items: input.items },
+  );
 }

@@ -18,5 +18,10 @@ export function refundBreakdown(parts: RefundParts, currency: string): string {
 
 /** The parts of a stored refund row (goods derived: amount = goods - discount + shipping + tax). */
 export function partsOfRefund(r: { amountCents: number; discountCents: number; shippingCents: number; taxCents: number }): RefundParts {
-  return { goodsCents: r.amountCents + r.discountCents - r.shippingCents - r.taxCents, discountCents: r.discountCents, shippingCents: r.shippingCents, taxCents: r.taxCents };
+  return {
+    goodsCents: r.amountCents + r.discountCents - r.shippingCents - r.taxCents,
+    discountCents: r.discountCents,
+    shippingCents: r.shippingCents,
+    taxCents: r.taxCents,
+  };
 }

@@ -13,7 +13,15 @@ import type { OrderStatus, RefundMode } from '../../generated/prisma/index.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
 import type { RefundItemRequest } from './refund-items.parser.js';
-import { lineShares, remainingParts, splitAmount, unitsShare, type RefundedParts, type RefundParts, type ShareOrder } from './refund-shares.js';
+import {
+  lineShares,
+  remainingParts,
+  splitAmount,
+  unitsShare,
+  type RefundedParts,
+  type RefundParts,
+  type ShareOrder,
+} from './refund-shares.js';
 
 export interface RefundPlanItem {
   productId: string;
@@ -68,17 +76,29 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
   const mode = refundModeOf(req);
 
   if (req.amountCents !== undefined && (!Number.isSafeInteger(req.amountCents) || req.amountCents <= 0)) {
-    throw new AppError('REFUND_AMOUNT_INVALID', `The refund amount must be a whole number of cents greater than 0 (got ${String(req.amountCents)}).`, { amountCents: req.amountCents });
+    throw new AppError(
+      'REFUND_AMOUNT_INVALID',
+      `The refund amount must be a whole number of cents greater than 0 (got ${String(req.amountCents)}).`,
+      { amountCents: req.amountCents },
+    );
   }
   if (order.status === 'PENDING_PAYMENT') {
-    throw new AppError('ORDER_NOT_PAID', `Order ${label} has not been paid, so there is nothing to refund. Cancel it instead: that releases its reserved stock.`, { status: order.status });
+    throw new AppError(
+      'ORDER_NOT_PAID',
+      `Order ${label} has not been paid, so there is nothing to refund. Cancel it instead: that releases its reserved stock.`,
+      { status: order.status },
+    );
   }
   if (order.status === 'CANCELLED') {
-    throw new AppError('ORDER_NOT_PAID', `Order ${label} was cancelled before it was paid, so there is nothing to refund.`, { status: order.status });
+    throw new AppError('ORDER_NOT_PAID', `Order ${label} was cancelled before it was paid, so there is nothing to refund.`, {
+      status: order.status,
+    });
   }
   const remaining = order.totalCents - order.refundedTotalCents;
   if (order.status === 'REFUNDED' || remaining <= 0) {
-    throw new AppError('REFUND_NOTHING_LEFT', `Order ${label} is already fully refunded (${money(order.refundedTotalCents)}).`, { refundedTotalCents: order.refundedTotalCents });
+    throw new AppError('REFUND_NOTHING_LEFT', `Order ${label} is already fully refunded (${money(order.refundedTotalCents)}).`, {
+      refundedTotalCents: order.refundedTotalCents,
+    });
   }
 
   const shares = lineShares(order);
@@ -89,7 +109,14 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
       .filter((l) => l.quantity > l.refundedQuantity)
       .map((l) => {
         const quantity = l.quantity - l.refundedQuantity;
-        return { productId: l.productId, name: l.name, quantity, restockQuantity: quantity, amountCents: quantity * l.unitPriceCents, ...unitsShare(shareOf(l.productId), l, quantity) };
+        return {
+          productId: l.productId,
+          name: l.name,
+          quantity,
+          restockQuantity: quantity,
+          amountCents: quantity * l.unitPriceCents,
+          ...unitsShare(shareOf(l.productId), l, quantity),
+        };
       });
   } else {
     items = mergeRequested(req.items ?? []).map(({ productId, quantity, restockQuantity }) => {
@@ -103,7 +130,14 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
           { productId, requested: quantity, refundable: left, bought: line.quantity, refunded: line.refundedQuantity },
         );
       }
-      return { productId, name: line.name, quantity, restockQuantity, amountCents: quantity * line.unitPriceCents, ...unitsShare(shareOf(productId), line, quantity) };
+      return {
+        productId,
+        name: line.name,
+        quantity,
+        restockQuantity,
+        amountCents: quantity * line.unitPriceCents,
+        ...unitsShare(shareOf(productId), line, quantity),
+      };
     });
   }
 
@@ -111,18 +145,39 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
   const sum = (f: (i: RefundPlanItem) => number) => items.reduce((s, i) => s + f(i), 0);
   const itemParts: RefundParts = {
     goodsCents: sum((i) => i.amountCents),
-    discountCents: Math.min(sum((i) => i.discountCents), left.discountCents),
+    discountCents: Math.min(
+      sum((i) => i.discountCents),
+      left.discountCents,
+    ),
     shippingCents: 0,
-    taxCents: Math.min(sum((i) => i.taxCents), left.taxCents),
+    taxCents: Math.min(
+      sum((i) => i.taxCents),
+      left.taxCents,
+    ),
   };
   let parts: RefundParts;
-  if (mode === 'FULL') parts = { goodsCents: left.goodsCents, discountCents: left.discountCents, shippingCents: left.shippingCents, taxCents: left.taxCents };
+  if (mode === 'FULL')
+    parts = { goodsCents: left.goodsCents, discountCents: left.discountCents, shippingCents: left.shippingCents, taxCents: left.taxCents };
   else if (mode === 'PARTIAL_ITEMS') parts = itemParts;
-  else if (mode === 'BOTH') parts = splitAmount(req.amountCents!, { netGoodsCents: itemParts.goodsCents - itemParts.discountCents, shippingCents: 0, taxCents: itemParts.taxCents }, left);
-  else parts = splitAmount(req.amountCents!, { netGoodsCents: left.goodsCents - left.discountCents, shippingCents: left.shippingCents, taxCents: left.taxCents }, left);
+  else if (mode === 'BOTH')
+    parts = splitAmount(
+      req.amountCents!,
+      { netGoodsCents: itemParts.goodsCents - itemParts.discountCents, shippingCents: 0, taxCents: itemParts.taxCents },
+      left,
+    );
+  else
+    parts = splitAmount(
+      req.amountCents!,
+      { netGoodsCents: left.goodsCents - left.discountCents, shippingCents: left.shippingCents, taxCents: left.taxCents },
+      left,
+    );
   const amountCents = mode === 'FULL' ? remaining : parts.goodsCents - parts.discountCents + parts.shippingCents + parts.taxCents;
   if (amountCents <= 0) {
-    throw new AppError('REFUND_AMOUNT_INVALID', `These items were free, so they refund nothing: give an amount (with the items, to put them back in stock).`, { itemsSum: itemParts.goodsCents });
+    throw new AppError(
+      'REFUND_AMOUNT_INVALID',
+      `These items were free, so they refund nothing: give an amount (with the items, to put them back in stock).`,
+      { itemsSum: itemParts.goodsCents },
+    );
   }
   if (amountCents > remaining) {
     throw new AppError(

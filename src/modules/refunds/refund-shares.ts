@@ -62,7 +62,9 @@ export function lineShares(order: ShareOrder): { lines: LineShare[]; shippingTax
   const discounts = prorateCents(Math.min(order.discountCents, order.subtotalCents), totals);
   const nets = totals.map((t, i) => t - (discounts[i] ?? 0));
   const taxes = prorateCents(order.taxAmountCents, [...nets, order.shippingCents]);
-  const byProduct = new Map(sorted.map((l, i) => [l.productId, { productId: l.productId, discountCents: discounts[i] ?? 0, taxCents: taxes[i] ?? 0 }]));
+  const byProduct = new Map(
+    sorted.map((l, i) => [l.productId, { productId: l.productId, discountCents: discounts[i] ?? 0, taxCents: taxes[i] ?? 0 }]),
+  );
   return { lines: order.items.map((l) => byProduct.get(l.productId)!), shippingTaxCents: taxes[sorted.length] ?? 0 };
 }
 
@@ -94,8 +96,16 @@ export function remainingParts(order: ShareOrder, refunded: RefundedParts): Refu
  * Splits an amount that is not (only) the items' own sum: in proportion to `like` (goods net of discount,
  * shipping, tax), no part above what is left of it; what a capped part cannot take stays with the goods.
  */
-export function splitAmount(amountCents: number, like: { netGoodsCents: number; shippingCents: number; taxCents: number }, left: RefundParts): RefundParts {
-  const [, shipping = 0, tax = 0] = prorateCents(amountCents, [Math.max(0, like.netGoodsCents), Math.max(0, like.shippingCents), Math.max(0, like.taxCents)]);
+export function splitAmount(
+  amountCents: number,
+  like: { netGoodsCents: number; shippingCents: number; taxCents: number },
+  left: RefundParts,
+): RefundParts {
+  const [, shipping = 0, tax = 0] = prorateCents(amountCents, [
+    Math.max(0, like.netGoodsCents),
+    Math.max(0, like.shippingCents),
+    Math.max(0, like.taxCents),
+  ]);
   const shippingCents = Math.min(shipping, left.shippingCents);
   const taxCents = Math.min(tax, left.taxCents);
   return { goodsCents: amountCents - shippingCents - taxCents, discountCents: 0, shippingCents, taxCents };

@@ -17,7 +17,12 @@ import { transitionOrder } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderRefundedPayload } from '../shared/events.js';
 import { enqueueJob } from '../../platform/jobs/queue.js';
-import { moneyReturnFor, PROCESSOR_REFUND_TASK, type MoneyReturn, type ProcessorRefundPayload } from '../payments-processor/processor-refund.task.js';
+import {
+  moneyReturnFor,
+  PROCESSOR_REFUND_TASK,
+  type MoneyReturn,
+  type ProcessorRefundPayload,
+} from '../payments-processor/processor-refund.task.js';
 import { DEFAULT_REFUND_REASON, refundInput, type RefundInput } from './refund-input.schema.js';
 import type { RefundItemRequest } from './refund-items.parser.js';
 import { mergeRequested, planRefund, refundModeOf, type RefundPlan, type RefundPlanItem } from './refund-plan.js';
@@ -73,7 +78,10 @@ export async function applyRefund(
     if (replay) return replay;
   }
   const lines = await tx.orderItem.findMany({ where: { orderId } });
-  const plan = planRefund({ ...order, items: lines, refundedParts: await refundedPartsOf(tx, orderId) }, { amountCents: input.amountCents, items: input.items });
+  const plan = planRefund(
+    { ...order, items: lines, refundedParts: await refundedPartsOf(tx, orderId) },
+    { amountCents: input.amountCents, items: input.items },
+  );
 
   const payment = await settledPayment(tx, orderId);
   if (payment) {
@@ -89,7 +97,10 @@ export async function applyRefund(
     ? await transitionOrder(tx, order, then.status, 'cancel', { ...refundedTotal, ...then.data })
     : await transitionOrder(tx, order, plan.resultingStatus, 'refund', refundedTotal);
   for (const item of plan.items) {
-    await tx.orderItem.update({ where: { orderId_productId: { orderId, productId: item.productId } }, data: { refundedQuantity: { increment: item.quantity } } });
+    await tx.orderItem.update({
+      where: { orderId_productId: { orderId, productId: item.productId } },
+      data: { refundedQuantity: { increment: item.quantity } },
+    });
   }
   if (plan.items.length > 0) {
     // Units refunded without restock stay out of stock: their reservation keeps them as sold.
@@ -111,7 +122,14 @@ export async function applyRefund(
       mode: plan.mode,
       amountCents: plan.amountCents,
       reason: input.reason || DEFAULT_REFUND_REASON,
-      items: plan.items.map(({ productId, quantity, restockQuantity, amountCents, discountCents, taxCents }) => ({ productId, quantity, restockQuantity, amountCents, discountCents, taxCents })),
+      items: plan.items.map(({ productId, quantity, restockQuantity, amountCents, discountCents, taxCents }) => ({
+        productId,
+        quantity,
+        restockQuantity,
+        amountCents,
+        discountCents,
+        taxCents,
+      })),
       discountCents: plan.discountCents,
       shippingCents: plan.shippingCents,
       taxCents: plan.taxCents,
@@ -140,14 +158,27 @@ export async function applyRefund(
     entityType: 'Order',
     entityId: orderId,
     before: { status: order.status, refundedTotalCents: order.refundedTotalCents },
-    after: { status: updated.status, refundedTotalCents: updated.refundedTotalCents, refundId: refund.id, mode: plan.mode, amountCents: plan.amountCents, taxCents: plan.taxCents, items: plan.items, reason: refund.reason, moneyReturn },
+    after: {
+      status: updated.status,
+      refundedTotalCents: updated.refundedTotalCents,
+      refundId: refund.id,
+      mode: plan.mode,
+      amountCents: plan.amountCents,
+      taxCents: plan.taxCents,
+      items: plan.items,
+      reason: refund.reason,
+      moneyReturn,
+    },
   });
   return { refund, order: updated, plan, replayed: false, moneyReturn };
 }
 
 /** The payment the money came in on: the latest one that is paid or partly refunded. */
 async function settledPayment(tx: Tx, orderId: string): Promise<Payment | null> {
-  return tx.payment.findFirst({ where: { orderId, status: { in: ['paid', 'partially_refunded'] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+  return tx.payment.findFirst({
+    where: { orderId, status: { in: ['paid', 'partially_refunded'] } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  });
 }
 
 /**
@@ -157,12 +188,16 @@ async function settledPayment(tx: Tx, orderId: string): Promise<Payment | null> 
 function conflictWith(refund: Refund, input: { amountCents?: number; items?: RefundItemRequest[] }): string | undefined {
   const mode = refundModeOf(input);
   if (mode !== refund.mode) return `mode (${mode} now, ${refund.mode} then)`;
-  if ((mode === 'PARTIAL_AMOUNT' || mode === 'BOTH') && input.amountCents !== refund.amountCents) return `amountCents (${input.amountCents} now, ${refund.amountCents} then)`;
+  if ((mode === 'PARTIAL_AMOUNT' || mode === 'BOTH') && input.amountCents !== refund.amountCents)
+    return `amountCents (${input.amountCents} now, ${refund.amountCents} then)`;
   if (mode === 'PARTIAL_ITEMS' || mode === 'BOTH') {
     // Lines as the refund stored them: one per product, with how many of its units went back into stock
     // (rows from before restock choices have none: every unit did). "p:2" is all restocked, "p:2/0" none.
     const norm = (items: { productId: string; quantity: number; restockQuantity: number }[]) =>
-      items.map((i) => `${i.productId}:${i.quantity}${i.restockQuantity === i.quantity ? '' : `/${i.restockQuantity}`}`).sort().join(',');
+      items
+        .map((i) => `${i.productId}:${i.quantity}${i.restockQuantity === i.quantity ? '' : `/${i.restockQuantity}`}`)
+        .sort()
+        .join(',');
     const stored = refund.items as unknown as { productId: string; quantity: number; restockQuantity?: number }[];
     const then = norm(stored.map((i) => ({ ...i, restockQuantity: i.restockQuantity ?? i.quantity })));
     const now = norm(mergeRequested(input.items ?? []));
@@ -175,7 +210,13 @@ function conflictWith(refund: Refund, input: { amountCents?: number; items?: Ref
  * The earlier refund with this key, rebuilt as a result; CONFLICT when the key was used on another order,
  * IDEMPOTENCY_KEY_REUSED when it was used for a different refund of this order.
  */
-async function replayed(tx: Tx, ctx: TenantContext, order: Order, key: string, input: { amountCents?: number; items?: RefundItemRequest[] }): Promise<RefundResult | null> {
+async function replayed(
+  tx: Tx,
+  ctx: TenantContext,
+  order: Order,
+  key: string,
+  input: { amountCents?: number; items?: RefundItemRequest[] },
+): Promise<RefundResult | null> {
   const refund = await tx.refund.findFirst({ where: { tenantId: ctx.tenantId, idempotencyKey: key } });
   if (!refund) return null;
   if (refund.orderId !== order.id) {
@@ -183,7 +224,11 @@ async function replayed(tx: Tx, ctx: TenantContext, order: Order, key: string, i
   }
   const conflict = conflictWith(refund, input);
   if (conflict) {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', `This idempotency key was already used for a different refund: ${conflict}. Use a new key for a new refund.`, { idempotencyKey: key, conflict });
+    throw new AppError(
+      'IDEMPOTENCY_KEY_REUSED',
+      `This idempotency key was already used for a different refund: ${conflict}. Use a new key for a new refund.`,
+      { idempotencyKey: key, conflict },
+    );
   }
   const earlier = await tx.refund.aggregate({
     where: { orderId: order.id, OR: [{ createdAt: { lt: refund.createdAt } }, { createdAt: refund.createdAt, id: { lt: refund.id } }] },
@@ -194,7 +239,10 @@ async function replayed(tx: Tx, ctx: TenantContext, order: Order, key: string, i
   const lines = await tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, name: true } });
   const payment = refund.paymentId ? await tx.payment.findUnique({ where: { id: refund.paymentId } }) : null;
   // Rows written before restock choices existed have no restockQuantity: every unit went back then.
-  const items = (refund.items as unknown as (Omit<RefundPlanItem, 'name' | 'restockQuantity' | 'discountCents' | 'taxCents'> & Partial<Pick<RefundPlanItem, 'restockQuantity' | 'discountCents' | 'taxCents'>>)[]).map((i) => ({
+  const items = (
+    refund.items as unknown as (Omit<RefundPlanItem, 'name' | 'restockQuantity' | 'discountCents' | 'taxCents'> &
+      Partial<Pick<RefundPlanItem, 'restockQuantity' | 'discountCents' | 'taxCents'>>)[]
+  ).map((i) => ({
     ...i,
     restockQuantity: i.restockQuantity ?? i.quantity,
     discountCents: i.discountCents ?? 0,

@@ -9,12 +9,21 @@ export const CARRIERS = {
   USPS: { name: 'USPS', url: (n: string) => `https://tools.usps.com/go/TrackConfirmAction?tLabels=${q(n)}` },
   UPS: { name: 'UPS', url: (n: string) => `https://www.ups.com/track?loc=en_US&tracknum=${q(n)}` },
   FEDEX: { name: 'FedEx', url: (n: string) => `https://www.fedex.com/fedextrack/?trknbr=${q(n)}` },
-  DHL: { name: 'DHL Express', url: (n: string) => `https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id=${q(n)}` },
+  DHL: {
+    name: 'DHL Express',
+    url: (n: string) => `https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id=${q(n)}`,
+  },
   DHL_ECOMMERCE: { name: 'DHL eCommerce', url: (n: string) => `https://webtrack.dhlecs.com/orders?trackingNumber=${q(n)}` },
   ROYAL_MAIL: { name: 'Royal Mail', url: (n: string) => `https://www.royalmail.com/track-your-item#/tracking-results/${q(n)}` },
-  CANADA_POST: { name: 'Canada Post', url: (n: string) => `https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor=${q(n)}` },
+  CANADA_POST: {
+    name: 'Canada Post',
+    url: (n: string) => `https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor=${q(n)}`,
+  },
   AUSTRALIA_POST: { name: 'Australia Post', url: (n: string) => `https://auspost.com.au/mypost/track/details/${q(n)}` },
-  DEUTSCHE_POST: { name: 'Deutsche Post / DHL Paket', url: (n: string) => `https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode=${q(n)}` },
+  DEUTSCHE_POST: {
+    name: 'Deutsche Post / DHL Paket',
+    url: (n: string) => `https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode=${q(n)}`,
+  },
   LA_POSTE: { name: 'La Poste / Colissimo', url: (n: string) => `https://www.laposte.fr/outils/suivre-vos-envois?code=${q(n)}` },
   EVRI: { name: 'Evri', url: (n: string) => `https://www.evri.com/track/parcel/${q(n)}/details` },
   DPD_UK: { name: 'DPD (UK)', url: (n: string) => `https://track.dpd.co.uk/parcels/${q(n)}` },
@@ -32,7 +41,14 @@ export function carrierName(code: string | null | undefined): string | null {
 }
 
 /** UPU S10 numbers (two letters, 8 digits, a check digit, the posting country): the country names the post. */
-const S10_POSTS: Record<string, CarrierCode> = { US: 'USPS', GB: 'ROYAL_MAIL', CA: 'CANADA_POST', AU: 'AUSTRALIA_POST', DE: 'DEUTSCHE_POST', FR: 'LA_POSTE' };
+const S10_POSTS: Record<string, CarrierCode> = {
+  US: 'USPS',
+  GB: 'ROYAL_MAIL',
+  CA: 'CANADA_POST',
+  AU: 'AUSTRALIA_POST',
+  DE: 'DEUTSCHE_POST',
+  FR: 'LA_POSTE',
+};
 
 /** The carrier a tracking number's format belongs to alone, or null when it could be several. */
 export function detectCarrier(trackingNumber: string): CarrierCode | null {
@@ -46,7 +62,10 @@ export function detectCarrier(trackingNumber: string): CarrierCode | null {
 }
 
 /** Where the customer follows the parcel: the named carrier's page, else the one its number's format shows; null when unknown. */
-export function trackingLink(trackingNumber: string | null | undefined, carrier: string | null | undefined): { carrier: CarrierCode; name: string; url: string } | null {
+export function trackingLink(
+  trackingNumber: string | null | undefined,
+  carrier: string | null | undefined,
+): { carrier: CarrierCode; name: string; url: string } | null {
   const n = trackingNumber?.trim();
   if (!n) return null;
   const code = isCarrierCode(carrier) ? carrier : detectCarrier(n);

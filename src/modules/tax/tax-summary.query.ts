@@ -22,7 +22,10 @@ export interface TaxReportService {
 export function createTaxReportService(deps: { db: Db; clock: Clock }): TaxReportService {
   return {
     async monthly(tenantId, months = 12) {
-      if (!Number.isInteger(months) || months < 1 || months > 36) throw new AppError('VALIDATION_FAILED', 'months must be a whole number from 1 to 36.', { fields: [{ path: 'months', message: '1 to 36' }] });
+      if (!Number.isInteger(months) || months < 1 || months > 36)
+        throw new AppError('VALIDATION_FAILED', 'months must be a whole number from 1 to 36.', {
+          fields: [{ path: 'months', message: '1 to 36' }],
+        });
       const tenant = await deps.db.tenant.findUnique({ where: { id: tenantId }, select: { currency: true, timeZone: true } });
       if (!tenant) throw new AppError('NOT_FOUND', 'Shop not found.');
       const tz = tenant.timeZone;
@@ -50,7 +53,13 @@ export function createTaxReportService(deps: { db: Db; clock: Clock }): TaxRepor
       return {
         currency: tenant.currency,
         timeZone: tz,
-        months: rows.map((r) => ({ month: r.month, ordersPaid: r.orders_paid, collectedCents: r.collected, refundedCents: r.refunded, netCents: r.collected - r.refunded })),
+        months: rows.map((r) => ({
+          month: r.month,
+          ordersPaid: r.orders_paid,
+          collectedCents: r.collected,
+          refundedCents: r.refunded,
+          netCents: r.collected - r.refunded,
+        })),
       };
     },
   };

@@ -17,7 +17,9 @@ export const TAX_SYNC_MAX_ATTEMPTS = 20;
 
 export async function enqueueTaxSync(tx: SqlTarget, tenantId: string, orderId: string): Promise<void> {
   const payload: TaxSyncPayload = { tenantId, orderId };
-  await executeSql(tx, Prisma.sql`SELECT graphile_worker.add_job(
+  await executeSql(
+    tx,
+    Prisma.sql`SELECT graphile_worker.add_job(
       ${TAX_SYNC_TASK}::text,
       ${JSON.stringify(payload)}::json,
       queue_name => ${`tax:${orderId}`}::text,
@@ -27,5 +29,6 @@ export async function enqueueTaxSync(tx: SqlTarget, tenantId: string, orderId: s
     FROM tenants t
     WHERE t.id = ${tenantId}
       AND ((t."taxjarEnabled" AND t."taxjarApiKey" IS NOT NULL)
-        OR EXISTS (SELECT 1 FROM tax_transactions x WHERE x."tenantId" = ${tenantId} AND x."orderId" = ${orderId} AND x."removedAt" IS NULL))`);
+        OR EXISTS (SELECT 1 FROM tax_transactions x WHERE x."tenantId" = ${tenantId} AND x."orderId" = ${orderId} AND x."removedAt" IS NULL))`,
+  );
 }

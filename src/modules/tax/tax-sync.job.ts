@@ -37,7 +37,10 @@ export function registerTaxJobs(bus: EventBus, deps: TaxSyncDeps): void {
   // Payment confirmation (manual, processor) emits order.paid, and every refund (a paid order's cancellation
   // included) order.refunded, in their transactions; these subscriber jobs turn them into the order's sync.
   bus.subscribe(EVENTS.orderPaid, 'tax-sync', { schema: orderPaidPayload, run: (p) => enqueueTaxSync(deps.db, p.tenantId, p.orderId) });
-  bus.subscribe(EVENTS.orderRefunded, 'tax-sync', { schema: orderRefundedPayload, run: (p) => enqueueTaxSync(deps.db, p.tenantId, p.orderId) });
+  bus.subscribe(EVENTS.orderRefunded, 'tax-sync', {
+    schema: orderRefundedPayload,
+    run: (p) => enqueueTaxSync(deps.db, p.tenantId, p.orderId),
+  });
 }
 
 const kindOf = (k: TaxTransactionKind): TransactionKind => (k === 'ORDER' ? 'order' : 'refund');
@@ -56,7 +59,9 @@ export async function syncOrderTaxes(deps: TaxSyncDeps, tenantId: string, orderI
   const wanted = reportable ? await wantedFor(db, order, (tenant.taxjarFromAddress ?? {}) as FromAddress) : [];
 
   // Removals first, refunds before their order (TaxJar refunds reference the order).
-  const gone = filed.filter((f) => !wanted.some((w) => w.transactionId === f.transactionId)).sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'REFUND' ? -1 : 1));
+  const gone = filed
+    .filter((f) => !wanted.some((w) => w.transactionId === f.transactionId))
+    .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'REFUND' ? -1 : 1));
   for (const f of gone) {
     await filing.remove(tenant, kindOf(f.kind), f.transactionId); // 'ok' or 'missing': either way it is gone
     await db.taxTransaction.update({ where: { id: f.id }, data: { removedAt: deps.clock.now() } });
@@ -72,7 +77,8 @@ export async function syncOrderTaxes(deps: TaxSyncDeps, tenantId: string, orderI
 async function file(deps: TaxSyncDeps, tenant: Tenant, orderId: string, w: Wanted, current: TaxTransaction | undefined): Promise<void> {
   const kind = kindOf(w.kind);
   let outcome = current ? await deps.filing.update(tenant, kind, w.body) : await deps.filing.create(tenant, kind, w.body);
-  if (!current && outcome === 'exists') outcome = await deps.filing.update(tenant, kind, w.body); // an earlier attempt's answer was lost
+  if (!current && outcome === 'exists')
+    outcome = await deps.filing.update(tenant, kind, w.body); // an earlier attempt's answer was lost
   else if (current && outcome === 'missing') outcome = await deps.filing.create(tenant, kind, w.body); // removed at TaxJar by hand
   if (outcome !== 'ok') throw new Error(`TaxJar ${kind} transaction ${w.transactionId} could not be filed (${outcome}); retrying`);
   const now = deps.clock.now();
@@ -82,11 +88,17 @@ async function file(deps: TaxSyncDeps, tenant: Tenant, orderId: string, w: Wante
     create: { tenantId: tenant.id, orderId, refundId: w.refundId, kind: w.kind, transactionId: w.transactionId, ...data },
     update: data,
   });
-  deps.logger.info({ tenantId: tenant.id, transactionId: w.transactionId, kind, action: current ? 'updated' : 'created' }, 'TaxJar transaction filed');
+  deps.logger.info(
+    { tenantId: tenant.id, transactionId: w.transactionId, kind, action: current ? 'updated' : 'created' },
+    'TaxJar transaction filed',
+  );
 }
 
 async function wantedFor(db: Db, order: Order & { items: OrderItem[]; refunds: Refund[] }, from: FromAddress): Promise<Wanted[]> {
-  const products = await db.product.findMany({ where: { tenantId: order.tenantId, id: { in: order.items.map((i) => i.productId) } }, select: { id: true, taxCode: true } });
+  const products = await db.product.findMany({
+    where: { tenantId: order.tenantId, id: { in: order.items.map((i) => i.productId) } },
+    select: { id: true, taxCode: true },
+  });
   const input = { order, taxCodes: new Map(products.map((p) => [p.id, p.taxCode])), from };
   return [
     { kind: 'ORDER', transactionId: order.id, refundId: null, body: orderTransaction(input) },
@@ -97,6 +109,8 @@ async function wantedFor(db: Db, order: Order & { items: OrderItem[]; refunds: R
 /** JSON with sorted keys: jsonb does not keep key order, so stored and new bodies compare by content. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }

@@ -34,9 +34,22 @@ export function dollars(cents: number, negative = false): number {
 }
 
 function addresses(order: Order, from: FromAddress): Record<string, string> {
-  const to = (order.shippingAddress ?? null) as { line1?: string; city?: string; state?: string; postalCode?: string; country?: string } | null;
-  const pick = (o: Record<string, string | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as Record<string, string>;
-  const fromFields = pick({ from_country: from.country, from_zip: from.zip, from_state: from.state, from_city: from.city, from_street: from.street });
+  const to = (order.shippingAddress ?? null) as {
+    line1?: string;
+    city?: string;
+    state?: string;
+    postalCode?: string;
+    country?: string;
+  } | null;
+  const pick = (o: Record<string, string | undefined>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as Record<string, string>;
+  const fromFields = pick({
+    from_country: from.country,
+    from_zip: from.zip,
+    from_state: from.state,
+    from_city: from.city,
+    from_street: from.street,
+  });
   const toFields = to
     ? pick({ to_country: to.country, to_zip: to.postalCode, to_state: to.state, to_city: to.city, to_street: to.line1 })
     : pick({ to_country: from.country, to_zip: from.zip, to_state: from.state, to_city: from.city, to_street: from.street });

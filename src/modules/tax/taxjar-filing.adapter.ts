@@ -50,11 +50,15 @@ export function createTaxjarFilingAdapter(opts: { apiUrl: string; timeoutMs: num
   return {
     create(tenant, kind: TransactionKind, body) {
       const c = clientFor(tenant);
-      return call(() => (kind === 'order' ? c.createOrder(body as unknown as Params) : c.createRefund(body as unknown as Params)), { 422: 'exists' });
+      return call(() => (kind === 'order' ? c.createOrder(body as unknown as Params) : c.createRefund(body as unknown as Params)), {
+        422: 'exists',
+      });
     },
     update(tenant, kind, body) {
       const c = clientFor(tenant);
-      return call(() => (kind === 'order' ? c.updateOrder(body as unknown as Params) : c.updateRefund(body as unknown as Params)), { 404: 'missing' });
+      return call(() => (kind === 'order' ? c.updateOrder(body as unknown as Params) : c.updateRefund(body as unknown as Params)), {
+        404: 'missing',
+      });
     },
     remove(tenant, kind, transactionId) {
       const c = clientFor(tenant);

@@ -17,7 +17,15 @@ const fromAddressSchema = z
 
 const taxResponseSchema = z.object({ tax: z.object({ amount_to_collect: z.number().nonnegative() }) });
 const addressesResponseSchema = z.object({
-  addresses: z.array(z.object({ street: z.string().optional(), city: z.string().optional(), state: z.string().optional(), zip: z.string().optional(), country: z.string().optional() })),
+  addresses: z.array(
+    z.object({
+      street: z.string().optional(),
+      city: z.string().optional(),
+      state: z.string().optional(),
+      zip: z.string().optional(),
+      country: z.string().optional(),
+    }),
+  ),
 });
 
 class TaxTimeout extends Error {}
@@ -93,7 +101,9 @@ export function createTaxjarAdapter(opts: TaxjarAdapterOptions): TaxPort {
         return decimalToCents(res.tax.amount_to_collect);
       } catch (err) {
         logger.warn({ err: describe(err), tenantId: tenant.id }, 'TaxJar tax calculation failed');
-        throw new AppError('TAX_SERVICE_UNAVAILABLE', 'Sales tax could not be calculated, try again in a minute.', undefined, { cause: err });
+        throw new AppError('TAX_SERVICE_UNAVAILABLE', 'Sales tax could not be calculated, try again in a minute.', undefined, {
+          cause: err,
+        });
       }
     },
 

@@ -6,7 +6,10 @@
 import type { Db } from '../../platform/db/prisma.js';
 import type { SecretBox } from '../../platform/secret-box.js';
 
-export interface SecretsMigrationResult { taxjarKeys: number; connections: number }
+export interface SecretsMigrationResult {
+  taxjarKeys: number;
+  connections: number;
+}
 
 export async function migrateSecretsAtRest(db: Db, box: SecretBox): Promise<SecretsMigrationResult> {
   const result: SecretsMigrationResult = { taxjarKeys: 0, connections: 0 };
@@ -26,7 +29,10 @@ export async function migrateSecretsAtRest(db: Db, box: SecretBox): Promise<Secr
     const stored = c.secrets!;
     if (!stale(stored)) continue;
     const plain = box.isEncrypted(stored) ? box.decrypt(stored) : stored;
-    const { count } = await db.paymentConnection.updateMany({ where: { id: c.id, secrets: stored }, data: { secrets: box.encrypt(plain) } });
+    const { count } = await db.paymentConnection.updateMany({
+      where: { id: c.id, secrets: stored },
+      data: { secrets: box.encrypt(plain) },
+    });
     result.connections += count;
   }
   return result;

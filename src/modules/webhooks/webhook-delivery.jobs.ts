@@ -81,7 +81,10 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
       schema: eventSchemas[type],
       async run(payload) {
         const p = payload as WebhookEventPayloads[typeof type];
-        const endpoints = await db.webhookEndpoint.findMany({ where: { tenantId: p.tenantId, enabled: true, events: { has: type } }, select: { id: true } });
+        const endpoints = await db.webhookEndpoint.findMany({
+          where: { tenantId: p.tenantId, enabled: true, events: { has: type } },
+          select: { id: true },
+        });
         if (endpoints.length === 0) return;
         const body = JSON.stringify({ type, timestamp: clock.now().toISOString(), data: await deps.data.build(type, p) });
         const eventKey = occurrenceKey(type, p);
@@ -91,7 +94,13 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
               INSERT INTO webhook_deliveries ("tenantId", "endpointId", "eventType", "eventKey", body)
               VALUES (${p.tenantId}, ${e.id}, ${type}, ${eventKey}, ${body})
               ON CONFLICT ("endpointId", "eventKey") DO NOTHING RETURNING id`;
-            if (created) await enqueueJob(tx, WEBHOOK_DELIVER_TASK, { tenantId: p.tenantId, deliveryId: created.id }, { jobKey: deliverJobKey(created.id), maxAttempts: WEBHOOK_MAX_ATTEMPTS });
+            if (created)
+              await enqueueJob(
+                tx,
+                WEBHOOK_DELIVER_TASK,
+                { tenantId: p.tenantId, deliveryId: created.id },
+                { jobKey: deliverJobKey(created.id), maxAttempts: WEBHOOK_MAX_ATTEMPTS },
+              );
           }
         });
       },
@@ -116,7 +125,9 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
       const now = clock.now();
       const attempt = await withTransaction(db, async (tx) => {
         // Locked, so two runs of this delivery (an automatic retry and a Redeliver) number their attempts apart.
-        const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM webhook_deliveries WHERE id = ${d.id} AND "tenantId" = ${tenantId} FOR UPDATE`;
+        const [row] = await tx.$queryRaw<
+          { id: string }[]
+        >`SELECT id FROM webhook_deliveries WHERE id = ${d.id} AND "tenantId" = ${tenantId} FOR UPDATE`;
         if (!row) return undefined;
         const updated = await tx.webhookDelivery.update({
           where: { id: d.id },
@@ -129,7 +140,15 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
           },
         });
         await tx.webhookAttempt.create({
-          data: { tenantId, deliveryId: d.id, attempt: updated.attempts, statusCode: r.statusCode ?? null, durationMs: r.durationMs, responseExcerpt: r.responseExcerpt ?? null, error: r.error ?? null },
+          data: {
+            tenantId,
+            deliveryId: d.id,
+            attempt: updated.attempts,
+            statusCode: r.statusCode ?? null,
+            durationMs: r.durationMs,
+            responseExcerpt: r.responseExcerpt ?? null,
+            error: r.error ?? null,
+          },
         });
         return updated.attempts;
       });

@@ -18,10 +18,16 @@ import { checkWebhookTarget, type WebhookUrlPolicy } from './webhook-url.js';
 /** An endpoint as every surface may show it: never its secret. */
 export type WebhookEndpointRecord = Omit<WebhookEndpoint, 'secret'>;
 
-const events = z.array(z.enum(WEBHOOK_EVENTS, { error: `one of ${WEBHOOK_EVENTS.join(', ')}` }))
+const events = z
+  .array(z.enum(WEBHOOK_EVENTS, { error: `one of ${WEBHOOK_EVENTS.join(', ')}` }))
   .min(1, 'choose at least one event')
   .transform((list) => [...new Set(list)].sort());
-const description = z.string().trim().max(200).transform((s) => (s === '' ? null : s)).nullable();
+const description = z
+  .string()
+  .trim()
+  .max(200)
+  .transform((s) => (s === '' ? null : s))
+  .nullable();
 
 export const createEndpointInput = z.strictObject({
   url: z.string().trim().min(1, 'enter the URL').max(2000),
@@ -29,12 +35,14 @@ export const createEndpointInput = z.strictObject({
   description: description.optional(),
   enabled: z.boolean().default(true),
 });
-export const updateEndpointInput = z.strictObject({
-  url: z.string().trim().min(1, 'enter the URL').max(2000).optional(),
-  events: events.optional(),
-  description: description.optional(),
-  enabled: z.boolean().optional(),
-}).refine((b) => Object.keys(b).length > 0, 'change at least one of url, events, description, enabled');
+export const updateEndpointInput = z
+  .strictObject({
+    url: z.string().trim().min(1, 'enter the URL').max(2000).optional(),
+    events: events.optional(),
+    description: description.optional(),
+    enabled: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'change at least one of url, events, description, enabled');
 
 /** Where the per-endpoint limit stops a shop from fanning one event out to an unbounded list. */
 export const MAX_ENDPOINTS_PER_SHOP = 20;
@@ -75,11 +83,24 @@ export function createWebhookEndpointService(deps: {
         const tenant = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM tenants WHERE id = ${ctx.tenantId} FOR UPDATE`;
         if (tenant.length === 0) throw new AppError('NOT_FOUND', `Tenant ${ctx.tenantId} not found.`);
         const count = await tx.webhookEndpoint.count({ where: { tenantId: ctx.tenantId } });
-        if (count >= MAX_ENDPOINTS_PER_SHOP) throw new AppError('CONFLICT', `A shop can have at most ${MAX_ENDPOINTS_PER_SHOP} webhook endpoints; delete one first.`);
+        if (count >= MAX_ENDPOINTS_PER_SHOP)
+          throw new AppError('CONFLICT', `A shop can have at most ${MAX_ENDPOINTS_PER_SHOP} webhook endpoints; delete one first.`);
         const created = await tx.webhookEndpoint.create({
-          data: { tenantId: ctx.tenantId, url, events: input.events, description: input.description ?? null, enabled: input.enabled, secret: deps.secrets.encrypt(secret) },
+          data: {
+            tenantId: ctx.tenantId,
+            url,
+            events: input.events,
+            description: input.description ?? null,
+            enabled: input.enabled,
+            secret: deps.secrets.encrypt(secret),
+          },
         });
-        await audit.record(tx, ctx, { action: 'webhook_endpoint.created', entityType: 'WebhookEndpoint', entityId: created.id, after: { url, events: created.events, description: created.description, enabled: created.enabled } });
+        await audit.record(tx, ctx, {
+          action: 'webhook_endpoint.created',
+          entityType: 'WebhookEndpoint',
+          entityId: created.id,
+          after: { url, events: created.events, description: created.description, enabled: created.enabled },
+        });
         return created;
       });
       return { secret, endpoint: publicRecord(endpoint) };
@@ -89,14 +110,22 @@ export function createWebhookEndpointService(deps: {
       const input = parseInput(updateEndpointInput, raw, 'webhook endpoint');
       const url = input.url === undefined ? undefined : await target(input.url);
       const updated = await withTransaction(db, async (tx) => {
-        const [before] = await tx.$queryRaw<WebhookEndpoint[]>`SELECT * FROM webhook_endpoints WHERE id = ${endpointId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
+        const [before] = await tx.$queryRaw<
+          WebhookEndpoint[]
+        >`SELECT * FROM webhook_endpoints WHERE id = ${endpointId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
         if (!before) throw notFound(endpointId);
         const after = await tx.webhookEndpoint.update({
           where: { id: before.id },
           data: { url, events: input.events, description: input.description, enabled: input.enabled },
         });
         const pick = (e: WebhookEndpoint) => ({ url: e.url, events: e.events, description: e.description, enabled: e.enabled });
-        await audit.record(tx, ctx, { action: 'webhook_endpoint.updated', entityType: 'WebhookEndpoint', entityId: after.id, before: pick(before), after: pick(after) });
+        await audit.record(tx, ctx, {
+          action: 'webhook_endpoint.updated',
+          entityType: 'WebhookEndpoint',
+          entityId: after.id,
+          before: pick(before),
+          after: pick(after),
+        });
         return after;
       });
       return publicRecord(updated);
@@ -109,7 +138,12 @@ export function createWebhookEndpointService(deps: {
         // Its deliveries and their log go with it (cascade); a queued delivery job then finds nothing to send.
         const { count } = await tx.webhookEndpoint.deleteMany({ where: { id: row.id, tenantId: ctx.tenantId } });
         if (count === 0) throw notFound(endpointId);
-        await audit.record(tx, ctx, { action: 'webhook_endpoint.deleted', entityType: 'WebhookEndpoint', entityId: row.id, before: { url: row.url, events: row.events } });
+        await audit.record(tx, ctx, {
+          action: 'webhook_endpoint.deleted',
+          entityType: 'WebhookEndpoint',
+          entityId: row.id,
+          before: { url: row.url, events: row.events },
+        });
         return row;
       });
       return publicRecord(removed);
@@ -129,8 +163,18 @@ export function createWebhookEndpointService(deps: {
         if (!row.enabled) throw new AppError('ILLEGAL_STATE', `The endpoint ${row.url} is disabled. Enable it first, then redeliver.`);
         const delivery = await tx.webhookDelivery.update({ where: { id: row.id }, data: { status: 'PENDING' } });
         // The same job key as the automatic attempts: a retry waiting for its turn is replaced by this one (now).
-        await enqueueJob(tx, WEBHOOK_DELIVER_TASK, { tenantId: ctx.tenantId, deliveryId: row.id }, { jobKey: deliverJobKey(row.id), maxAttempts: WEBHOOK_MAX_ATTEMPTS });
-        await audit.record(tx, ctx, { action: 'webhook_delivery.redelivered', entityType: 'WebhookDelivery', entityId: row.id, after: { eventType: delivery.eventType, endpointUrl: row.url } });
+        await enqueueJob(
+          tx,
+          WEBHOOK_DELIVER_TASK,
+          { tenantId: ctx.tenantId, deliveryId: row.id },
+          { jobKey: deliverJobKey(row.id), maxAttempts: WEBHOOK_MAX_ATTEMPTS },
+        );
+        await audit.record(tx, ctx, {
+          action: 'webhook_delivery.redelivered',
+          entityType: 'WebhookDelivery',
+          entityId: row.id,
+          after: { eventType: delivery.eventType, endpointUrl: row.url },
+        });
         return delivery;
       });
     },

@@ -14,14 +14,38 @@ export interface WebhookUrlPolicy {
 
 const blocked = new BlockList();
 for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, bits, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23], ['2001:db8::', 32],
-  ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) blocked.addSubnet(net, bits, 'ipv6');
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const)
+  blocked.addSubnet(net, bits, 'ipv6');
 
 /** True for an address no shop's webhook may reach in production (IPv4-mapped IPv6 is judged as IPv4). */
 export function isPrivateAddress(address: string): boolean {
@@ -54,7 +78,8 @@ export function checkWebhookUrl(raw: string, policy: WebhookUrlPolicy): URL {
   const host = url.hostname;
   if (policy.production) {
     if (url.protocol !== 'https:') throw invalid('The URL must use https:// (webhooks carry order data).');
-    if (LOCAL_NAMES.test(host) || isPrivateAddress(host)) throw invalid(`${host} is a private or local address; a webhook must go to a public one.`);
+    if (LOCAL_NAMES.test(host) || isPrivateAddress(host))
+      throw invalid(`${host} is a private or local address; a webhook must go to a public one.`);
   } else if (url.protocol === 'http:' && !LOCAL_NAMES.test(host)) {
     throw invalid('Plain http:// is allowed only for localhost (outside production); use https://.');
   }

@@ -74,7 +74,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 export function isDatabaseTimeout(err: unknown): boolean {
   for (const e of causes(err)) {
     if (codesOf(e).some((c) => TIMEOUT_CODES.has(c))) return true;
-    if (typeof e.message === 'string' && /canceling statement due to statement timeout|lock timeout|Query read timeout/i.test(e.message)) return true;
+    if (typeof e.message === 'string' && /canceling statement due to statement timeout|lock timeout|Query read timeout/i.test(e.message))
+      return true;
   }
   return false;
 }

@@ -107,7 +107,9 @@ async function packagedBinaries(): Promise<{ dir: string; version: string }> {
   try {
     postgresBin = ((await import(name)) as { postgres: string }).postgres;
   } catch {
-    throw new EmbeddedPostgresError(`No embedded PostgreSQL for ${platform()}-${arch()} (package ${name}); set DATABASE_URL to a PostgreSQL server instead.`);
+    throw new EmbeddedPostgresError(
+      `No embedded PostgreSQL for ${platform()}-${arch()} (package ${name}); set DATABASE_URL to a PostgreSQL server instead.`,
+    );
   }
   const dir = resolve(dirname(postgresBin), '..');
   const { version } = JSON.parse(await readFile(resolve(dir, '..', 'package.json'), 'utf8')) as { version: string };
@@ -148,7 +150,11 @@ async function reachableDataDir(dataDir: string, root: string): Promise<{ dataDi
   await chmod(dirname(dataDir), 0o755).catch(() => undefined);
   const blocked = await unreachableFolder(dirname(dataDir));
   if (!blocked) return { dataDir };
-  const slug = dataDir.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(-48).replace(/^-+/, '');
+  const slug = dataDir
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(-48)
+    .replace(/^-+/, '');
   const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 8);
   await makeReachable(root);
   await makeReachable(join(root, 'data'));
@@ -171,7 +177,9 @@ async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
     await execFileAsync('useradd', ['--system', '--gid', USER, '--no-create-home', '--shell', '/usr/sbin/nologin', USER]);
     return await lookup();
   } catch (err) {
-    throw new EmbeddedPostgresError(`Running as root, the embedded PostgreSQL must run as a "${USER}" user, and creating one failed: ${(err as Error).message}`);
+    throw new EmbeddedPostgresError(
+      `Running as root, the embedded PostgreSQL must run as a "${USER}" user, and creating one failed: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -203,7 +211,10 @@ export async function startEmbeddedPostgres(opts: {
   let dataDir = resolve(opts.dataDir);
   if (asRoot) {
     const placed = await reachableDataDir(dataDir, root);
-    if (placed.blocked) log(`the postgres user cannot enter ${placed.blocked}, so the embedded database keeps its data in ${placed.dataDir} (delete that folder to start over)`);
+    if (placed.blocked)
+      log(
+        `the postgres user cannot enter ${placed.blocked}, so the embedded database keeps its data in ${placed.dataDir} (delete that folder to start over)`,
+      );
     dataDir = placed.dataDir;
   } else {
     await mkdir(dirname(dataDir), { recursive: true });
@@ -245,8 +256,15 @@ export async function startEmbeddedPostgres(opts: {
           await chown(dataDir, ids.uid, ids.gid);
           await chown(pwfile, ids.uid, ids.gid);
         }
-        const args = [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`,
-          '--encoding=UTF8', `--locale=${await bestLocale()}`, '--lc-messages=C'];
+        const args = [
+          `--pgdata=${dataDir}`,
+          '--auth=scram-sha-256',
+          `--username=${USER}`,
+          `--pwfile=${pwfile}`,
+          '--encoding=UTF8',
+          `--locale=${await bestLocale()}`,
+          '--lc-messages=C',
+        ];
         await execFileAsync(join(binDir, 'initdb'), args, { ...ids, cwd, env }).catch((err: Error & { stderr?: string }) => {
           throw new EmbeddedPostgresError(`initdb failed in ${dataDir}: ${err.stderr?.trim() || err.message}`);
         });
@@ -255,15 +273,31 @@ export async function startEmbeddedPostgres(opts: {
       }
     }
 
-    const child = spawn(join(binDir, 'postgres'), [
-      '-D', dataDir, '-p', String(port),
-      '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300',
-      // Throw-away databases (tests, benchmarks) skip fsync; the start command's data is kept durable.
-      ...(opts.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
-    ], { ...ids, cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      join(binDir, 'postgres'),
+      [
+        '-D',
+        dataDir,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'max_connections=300',
+        // Throw-away databases (tests, benchmarks) skip fsync; the start command's data is kept durable.
+        ...(opts.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
+      ],
+      { ...ids, cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     await waitUntilReady(child, onLog).catch(() => {
       // The reason is only in the server's own log lines.
-      const reason = logs.filter((l) => /FATAL|ERROR|could not|already/i.test(l)).join(' ').trim() || logs.slice(-5).join(' ');
+      const reason =
+        logs
+          .filter((l) => /FATAL|ERROR|could not|already/i.test(l))
+          .join(' ')
+          .trim() || logs.slice(-5).join(' ');
       throw new EmbeddedPostgresError(`PostgreSQL did not start on port ${port}: ${reason || 'unknown reason'}`);
     });
 
@@ -319,7 +353,9 @@ export async function ensureDatabase(adminUrl: string, database: string, templat
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (rowCount) return false;
-    await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}${template ? ` TEMPLATE ${client.escapeIdentifier(template)}` : ''}`);
+    await client.query(
+      `CREATE DATABASE ${client.escapeIdentifier(database)}${template ? ` TEMPLATE ${client.escapeIdentifier(template)}` : ''}`,
+    );
     return true;
   } finally {
     await client.end();

@@ -8,11 +8,18 @@ import pg from 'pg';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '../../../prisma/migrations');
 
-export interface MigrationFile { name: string; sql: string; checksum: string }
+export interface MigrationFile {
+  name: string;
+  sql: string;
+  checksum: string;
+}
 
 export async function listMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(join(dir, name, 'migration.sql'), 'utf8');
@@ -41,14 +48,18 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
   try {
     await client.query('SELECT pg_advisory_lock(72707369)');
     await client.query(CREATE_TABLE);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"',
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"');
     const done = new Map(rows.filter((r) => r.rolled_back_at === null).map((r) => [r.migration_name, r]));
     for (const m of await listMigrations(dir)) {
       const prior = done.get(m.name);
       if (prior) {
-        if (!prior.finished_at) throw new Error(`Migration ${m.name} failed earlier and must be resolved by hand (see docs/decisions/migrations.md).`);
+        if (!prior.finished_at)
+          throw new Error(`Migration ${m.name} failed earlier and must be resolved by hand (see docs/decisions/migrations.md).`);
         if (prior.checksum !== m.checksum) throw new Error(`Migration ${m.name} was edited after it was applied (checksum differs).`);
         continue;
       }

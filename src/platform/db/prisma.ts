@@ -24,7 +24,8 @@ export function isRetryableTxError(err: unknown): boolean {
 
 /** True when the error (Prisma's or pg's) is a unique-constraint violation (optionally on a given constraint/field). */
 export function isUniqueViolation(err: unknown, target?: string): boolean {
-  const e = err as { code?: string; meta?: { target?: unknown; driverAdapterError?: unknown }; message?: string; constraint?: string } | undefined;
+  const e = err as
+    { code?: string; meta?: { target?: unknown; driverAdapterError?: unknown }; message?: string; constraint?: string } | undefined;
   if (!e) return false;
   const unique = e.code === 'P2002' || e.code === '23505' || /23505|Unique constraint/i.test(e.message ?? '');
   if (!unique || !target) return unique;

@@ -75,7 +75,9 @@ const TIMESTAMP_OID = 1114;
 export const parseUtcTimestamp = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
 const resultTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === TIMESTAMP_OID && format !== 'binary' ? parseUtcTimestamp : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === TIMESTAMP_OID && format !== 'binary'
+      ? parseUtcTimestamp
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 /** A plan cached for a statement whose result columns changed (a migration ran meanwhile): re-prepare. */
@@ -151,7 +153,9 @@ export function createSqlClient(pool: pg.Pool, opts: { transactionPool?: pg.Pool
           return result;
         } catch (err) {
           // A connection that cannot even roll back is discarded, not returned to the pool.
-          await client.query('ROLLBACK').catch((e: unknown) => { broken = e instanceof Error ? e : new Error(String(e)); });
+          await client.query('ROLLBACK').catch((e: unknown) => {
+            broken = e instanceof Error ? e : new Error(String(e));
+          });
           if (isDatabaseUnavailable(err)) broken ??= err instanceof Error ? err : new Error(String(err));
           // A connection lost before COMMIT was sent took the whole transaction with it: safe to run again
           // on a fresh connection. Lost during COMMIT, the outcome is unknown: the caller must find out.

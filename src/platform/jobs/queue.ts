@@ -16,14 +16,17 @@ export interface EnqueueOptions {
 
 /** Enqueues `task` in the caller's transaction: a Prisma one, or the plain-SQL client's (sql.ts). */
 export async function enqueueJob(tx: SqlTarget, task: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
-  await executeSql(tx, Prisma.sql`SELECT graphile_worker.add_job(
+  await executeSql(
+    tx,
+    Prisma.sql`SELECT graphile_worker.add_job(
     ${task}::text,
     ${JSON.stringify(payload ?? {})}::json,
     queue_name => ${opts.queueName ?? null}::text,
     run_at => ${opts.runAt ?? null}::timestamptz,
     max_attempts => ${opts.maxAttempts ?? 12}::int,
     job_key => ${opts.jobKey ?? null}::text
-  )`);
+  )`,
+  );
 }
 
 export interface JobContext {
@@ -64,7 +67,8 @@ export class EventBus {
    */
   schedule(task: string, pattern: string): void {
     // graphile-worker's crontab syntax for a task name (no dots).
-    if (!/^[_a-zA-Z][_a-zA-Z0-9:/_-]*$/.test(task)) throw new Error(`A scheduled task name may not contain "${task.replace(/[_a-zA-Z0-9:/_-]/g, '')}": ${task}`);
+    if (!/^[_a-zA-Z][_a-zA-Z0-9:/_-]*$/.test(task))
+      throw new Error(`A scheduled task name may not contain "${task.replace(/[_a-zA-Z0-9:/_-]/g, '')}": ${task}`);
     this.schedules.push(`${pattern} ${task}`);
   }
 
@@ -86,7 +90,10 @@ export class EventBus {
     const subscribers = this.subscribersOf(event);
     if (subscribers.length === 0) return;
     if (subscribers.length === 1) {
-      await enqueueJob(tx, `${event}>${subscribers[0]}`, payload, { ...opts, jobKey: opts.jobKey ? `${opts.jobKey}>${subscribers[0]}` : undefined });
+      await enqueueJob(tx, `${event}>${subscribers[0]}`, payload, {
+        ...opts,
+        jobKey: opts.jobKey ? `${opts.jobKey}>${subscribers[0]}` : undefined,
+      });
       return;
     }
     const specs = subscribers.map((subscriber) => ({
@@ -97,9 +104,12 @@ export class EventBus {
       max_attempts: opts.maxAttempts ?? 12,
       job_key: opts.jobKey ? `${opts.jobKey}>${subscriber}` : null,
     }));
-    await executeSql(tx, Prisma.sql`SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
+    await executeSql(
+      tx,
+      Prisma.sql`SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
       SELECT json_populate_record(NULL::graphile_worker.job_spec, spec) FROM json_array_elements(${JSON.stringify(specs)}::json) AS spec
-    ))`);
+    ))`,
+    );
   }
 
   /**
@@ -111,7 +121,10 @@ export class EventBus {
     const subscribers = this.subscribersOf(event);
     if (subscribers.length === 0) return Prisma.sql`SELECT NULL::bigint AS job WHERE false`;
     return Prisma.join(
-      subscribers.map((s) => Prisma.sql`SELECT (graphile_worker.add_job(${`${event}>${s}`}::text, ${payload}::json, max_attempts => 12)).id AS job FROM ${from}`),
+      subscribers.map(
+        (s) =>
+          Prisma.sql`SELECT (graphile_worker.add_job(${`${event}>${s}`}::text, ${payload}::json, max_attempts => 12)).id AS job FROM ${from}`,
+      ),
       ' UNION ALL ',
     );
   }

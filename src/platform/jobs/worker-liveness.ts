@@ -28,7 +28,14 @@ export interface WorkerLiveness {
   stop(): Promise<void>;
 }
 
-export function createWorkerLiveness(opts: { pool: pg.Pool; instanceId: string; logger: Logger; staleMs?: number; heartbeatMs?: number; sweepMs?: number }): WorkerLiveness {
+export function createWorkerLiveness(opts: {
+  pool: pg.Pool;
+  instanceId: string;
+  logger: Logger;
+  staleMs?: number;
+  heartbeatMs?: number;
+  sweepMs?: number;
+}): WorkerLiveness {
   const { pool, instanceId, logger } = opts;
   const staleSeconds = (opts.staleMs ?? STALE_MS) / 1000;
   const live = new Set<string>();
@@ -86,7 +93,8 @@ export function createWorkerLiveness(opts: { pool: pg.Pool; instanceId: string; 
       timers.length = 0;
       const ids = [...live];
       live.clear();
-      if (ids.length) await pool.query(`DELETE FROM job_worker_heartbeats WHERE "workerId" = ANY($1::text[])`, [ids]).catch(() => undefined);
+      if (ids.length)
+        await pool.query(`DELETE FROM job_worker_heartbeats WHERE "workerId" = ANY($1::text[])`, [ids]).catch(() => undefined);
     },
   };
   return liveness;

@@ -16,7 +16,10 @@ function silentLogger(): GraphileLogger {
   return new GraphileLogger(() => () => {});
 }
 
-export interface WorkerHandle { stop(): Promise<void>; runner: Runner }
+export interface WorkerHandle {
+  stop(): Promise<void>;
+  runner: Runner;
+}
 
 export async function startWorker(opts: {
   connectionString: string;
@@ -41,7 +44,11 @@ export async function startWorker(opts: {
         return;
       }
       try {
-        await handler.run(parsed.data, { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts, jobId: String(helpers.job.id) });
+        await handler.run(parsed.data, {
+          attempt: helpers.job.attempts,
+          maxAttempts: helpers.job.max_attempts,
+          jobId: String(helpers.job.id),
+        });
         log.debug('job done');
       } catch (err) {
         log.warn({ err }, 'job failed; it will be retried with backoff');
@@ -58,7 +65,14 @@ export async function startWorker(opts: {
   pool.on('connect', (client) => client.on('error', (err) => opts.logger.warn({ err }, 'job queue connection error')));
   // Liveness (worker-liveness.ts): jobs of a worker that died, here or on a killed instance, are freed.
   const staleMs = opts.staleMs ?? STALE_MS;
-  const liveness = createWorkerLiveness({ pool, instanceId: opts.instanceId ?? randomUUID(), logger: opts.logger, staleMs, heartbeatMs: staleMs / 4, sweepMs: staleMs / 2 });
+  const liveness = createWorkerLiveness({
+    pool,
+    instanceId: opts.instanceId ?? randomUUID(),
+    logger: opts.logger,
+    staleMs,
+    heartbeatMs: staleMs / 4,
+    sweepMs: staleMs / 2,
+  });
   const events = new EventEmitter() as WorkerEvents;
   events.on('worker:create', ({ worker }) => liveness.add(worker.workerId));
   events.on('worker:stop', ({ worker }) => liveness.remove(worker.workerId));

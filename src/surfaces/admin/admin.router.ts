@@ -55,18 +55,40 @@ export function buildResources(services: Services, components: ReturnType<typeof
   // The engineType="client" Prisma build exports a reduced DMMF; @adminjs/prisma reads the full one
   // (ids, enums, relations) from clientModule.Prisma.dmmf.datamodel.
   const clientModule = { Prisma: { dmmf: loadDmmf() } };
-  const knownModels = new Set(['Order', 'Customer', 'Address', 'Product', 'ShippingType', 'Discount', 'DiscountAssignment', 'Tenant', 'Guild', 'AdminUser', 'ApiKey', 'RoleChange', 'PaymentConnection', 'WebhookEndpoint', 'WebhookDelivery']);
+  const knownModels = new Set([
+    'Order',
+    'Customer',
+    'Address',
+    'Product',
+    'ShippingType',
+    'Discount',
+    'DiscountAssignment',
+    'Tenant',
+    'Guild',
+    'AdminUser',
+    'ApiKey',
+    'RoleChange',
+    'PaymentConnection',
+    'WebhookEndpoint',
+    'WebhookDelivery',
+  ]);
   const make = (model: string, rule: ScopeRule, options?: ScopedResourceOptions) =>
-    new ScopedResource({ model: AdminJSPrisma.getModelByName(model, clientModule), client: services.db as never, clientModule }, rule, { knownModels, ...options });
+    new ScopedResource({ model: AdminJSPrisma.getModelByName(model, clientModule), client: services.db as never, clientModule }, rule, {
+      knownModels,
+      ...options,
+    });
   const shop: ScopeRule = { kind: 'tenant', platformAdmin: 'deny' };
   const db = services.db;
   // Settings and catalog saves are on the record (adapter/scoped-resource.ts audits them in the save's
   // transaction) and their show pages carry the readable timeline.
-  const audit = (action: string, extra: { secrets?: string[]; ignore?: string[] } = {}) => ({ audit: { service: services.audit, action, ...extra } });
+  const audit = (action: string, extra: { secrets?: string[]; ignore?: string[] } = {}) => ({
+    audit: { service: services.audit, action, ...extra },
+  });
   const timeline = (r: ResourceWithOptions) => withAuditTimeline(r, services, components);
   // Discord roles and channels by name where the bot can list them (ids otherwise).
   const discord = createDiscordDirectory({ db, rest: services.discordRest, logger: services.logger });
-  const named = (r: ResourceWithOptions, fields: Parameters<typeof discordNames>[1]) => addAfter(r, ['show', 'edit'], discordNames(discord, fields));
+  const named = (r: ResourceWithOptions, fields: Parameters<typeof discordNames>[1]) =>
+    addAfter(r, ['show', 'edit'], discordNames(discord, fields));
 
   return withShopDates(components, [
     orderResource({ services, resource: make('Order', shop, orderResourceOptions(services.db)), components }),
@@ -74,33 +96,53 @@ export function buildResources(services: Services, components: ReturnType<typeof
     addressResource(db, make('Address', shop)),
     timeline(
       named(
-        productResource(db, make('Product', shop, audit('product')), components, { roleRepair: services.roleRepair, logger: services.logger, digital: services.digitalGoods, uploadKeysComponent: components.UploadKeys }),
+        productResource(db, make('Product', shop, audit('product')), components, {
+          roleRepair: services.roleRepair,
+          logger: services.logger,
+          digital: services.digitalGoods,
+          uploadKeysComponent: components.UploadKeys,
+        }),
         { roles: ['requiredRoleIds', 'grantedRoleIds'] },
       ),
     ),
     timeline(shippingTypeResource(db, make('ShippingType', shop, audit('shipping_type')))),
     timeline(discountResource(db, make('Discount', shop, audit('discount', { ignore: ['usedCount'] })))),
     discountAssignmentResource(db, make('DiscountAssignment', shop, audit('discount_assignment', { ignore: ['usedCount'] }))),
-    timeline(named(
-      tenantResource(
-        make('Tenant', { kind: 'tenant-self' }, {
-          secrets: ['taxjarApiKey'],
-          ...audit('tenant', { secrets: ['taxjarApiKey'], ignore: ['nextOrderNumber'] }),
-          present: (values, row) => {
-            values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey ? openSecret(services.secrets, String(row.taxjarApiKey)) : null);
-            values.paymentInstructionsJson = JSON.stringify(row.paymentInstructions ?? {}, null, 2);
-            values.paymentWindowsJson = JSON.stringify(row.paymentWindowMinutes ?? {}, null, 2);
-            values.taxjarFromAddressJson = row.taxjarFromAddress ? JSON.stringify(row.taxjarFromAddress, null, 2) : '';
-            return values;
-          },
-        }),
-        components,
-        tenantSaveHooks(services),
+    timeline(
+      named(
+        tenantResource(
+          make(
+            'Tenant',
+            { kind: 'tenant-self' },
+            {
+              secrets: ['taxjarApiKey'],
+              ...audit('tenant', { secrets: ['taxjarApiKey'], ignore: ['nextOrderNumber'] }),
+              present: (values, row) => {
+                values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey ? openSecret(services.secrets, String(row.taxjarApiKey)) : null);
+                values.paymentInstructionsJson = JSON.stringify(row.paymentInstructions ?? {}, null, 2);
+                values.paymentWindowsJson = JSON.stringify(row.paymentWindowMinutes ?? {}, null, 2);
+                values.taxjarFromAddressJson = row.taxjarFromAddress ? JSON.stringify(row.taxjarFromAddress, null, 2) : '';
+                return values;
+              },
+            },
+          ),
+          components,
+          tenantSaveHooks(services),
+        ),
+        { roles: ['adminRoleIds'], channels: ['adminChannelId'] },
       ),
-      { roles: ['adminRoleIds'], channels: ['adminChannelId'] },
-    )),
+    ),
     timeline(guildResource(make('Guild', { kind: 'tenant', platformAdmin: 'all' }, audit('guild')))),
-    timeline(adminUserResource(db, make('AdminUser', { kind: 'tenant', platformAdmin: 'all' }, { secrets: ['passwordHash'], ...audit('admin_user', { secrets: ['passwordHash'], ignore: ['lastLoginAt'] }) }))),
+    timeline(
+      adminUserResource(
+        db,
+        make(
+          'AdminUser',
+          { kind: 'tenant', platformAdmin: 'all' },
+          { secrets: ['passwordHash'], ...audit('admin_user', { secrets: ['passwordHash'], ignore: ['lastLoginAt'] }) },
+        ),
+      ),
+    ),
     apiKeyResource({ services, resource: make('ApiKey', shop, { secrets: ['hash'] }), components }),
     roleChangeResource({ services, resource: make('RoleChange', shop) }),
     paymentConnectionResource({ services, resource: make('PaymentConnection', shop, { secrets: ['secrets'] }), components }),
@@ -110,7 +152,10 @@ export function buildResources(services: Services, components: ReturnType<typeof
 }
 
 /** Every date-time column of every resource is listed and shown by components/date-time.tsx (one format, the shop's zone). */
-function withShopDates(components: ReturnType<typeof createComponents>['components'], resources: ResourceWithOptions[]): ResourceWithOptions[] {
+function withShopDates(
+  components: ReturnType<typeof createComponents>['components'],
+  resources: ResourceWithOptions[],
+): ResourceWithOptions[] {
   return resources.map((r) => {
     const props = { ...(r.options.properties ?? {}) };
     for (const p of (r.resource as { properties(): { path(): string; type(): string }[] }).properties()) {
@@ -145,7 +190,11 @@ function dropStaleComponentBundle(tmpDir: string): void {
     const built = statSync(bundle).mtimeMs;
     const dir = fileURLToPath(new URL('./components/', import.meta.url));
     // Every component file, so a component added later (not only the ones there were) triggers a rebuild.
-    const newest = Math.max(...readdirSync(dir).filter((n) => /\.tsx?$/.test(n)).map((n) => statSync(join(dir, n)).mtimeMs));
+    const newest = Math.max(
+      ...readdirSync(dir)
+        .filter((n) => /\.tsx?$/.test(n))
+        .map((n) => statSync(join(dir, n)).mtimeMs),
+    );
     if (newest > built) rmSync(bundle, { force: true });
   } catch {
     // no bundle yet: nothing to drop
@@ -158,7 +207,10 @@ export async function createAdminRouter(services: Services): Promise<Router> {
   const cookieSecure = env.COOKIE_SECURE ?? env.NODE_ENV === 'production';
   // Production requires SESSION_SECRET (config/env.ts); elsewhere the generated development secret is used.
   // SESSION_SECRET_PREVIOUS (rotation): cookies it signed stay valid; new ones are signed with the first.
-  const secrets = [env.SESSION_SECRET ?? loadOrCreateDevSecrets().sessionSecret, ...(env.SESSION_SECRET_PREVIOUS ? [env.SESSION_SECRET_PREVIOUS] : [])];
+  const secrets = [
+    env.SESSION_SECRET ?? loadOrCreateDevSecrets().sessionSecret,
+    ...(env.SESSION_SECRET_PREVIOUS ? [env.SESSION_SECRET_PREVIOUS] : []),
+  ];
   const { loader, components } = createComponents();
 
   const admin = new AdminJS({
@@ -181,8 +233,23 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       language: 'en',
       translations: {
         en: {
-          pages: { [ACCOUNT_PAGE]: 'Change password', [SIGN_IN_ATTEMPTS_PAGE]: 'Sign-in attempts', [JOBS_PAGE]: 'Jobs (platform)', [TAX_PAGE]: 'Tax & exports' },
-          actions: { markAsPaid: 'Mark as paid', cancelOrder: 'Cancel order', refund: 'Refund', createKey: 'New API key', revoke: 'Revoke', createEndpoint: 'New webhook endpoint', redeliver: 'Redeliver', invoiceLink: 'Invoice link', sendInvoiceLink: 'Send invoice link by DM' },
+          pages: {
+            [ACCOUNT_PAGE]: 'Change password',
+            [SIGN_IN_ATTEMPTS_PAGE]: 'Sign-in attempts',
+            [JOBS_PAGE]: 'Jobs (platform)',
+            [TAX_PAGE]: 'Tax & exports',
+          },
+          actions: {
+            markAsPaid: 'Mark as paid',
+            cancelOrder: 'Cancel order',
+            refund: 'Refund',
+            createKey: 'New API key',
+            revoke: 'Revoke',
+            createEndpoint: 'New webhook endpoint',
+            redeliver: 'Redeliver',
+            invoiceLink: 'Invoice link',
+            sendInvoiceLink: 'Send invoice link by DM',
+          },
           components: {
             Login: {
               welcomeHeader: 'Ledgerline',
@@ -190,24 +257,56 @@ export async function createAdminRouter(services: Services): Promise<Router> {
             },
           },
           labels: {
-            Order: 'Orders', Customer: 'Customers', Address: 'Addresses', Product: 'Products', ShippingType: 'Shipping types',
-            Discount: 'Discounts', DiscountAssignment: 'Discount assignments', Tenant: 'Shop settings', Guild: 'Discord servers',
-            AdminUser: 'Admin users', ApiKey: 'API keys', PaymentConnection: 'Payments',
-            WebhookEndpoint: 'Webhook endpoints', WebhookDelivery: 'Webhook deliveries',
+            Order: 'Orders',
+            Customer: 'Customers',
+            Address: 'Addresses',
+            Product: 'Products',
+            ShippingType: 'Shipping types',
+            Discount: 'Discounts',
+            DiscountAssignment: 'Discount assignments',
+            Tenant: 'Shop settings',
+            Guild: 'Discord servers',
+            AdminUser: 'Admin users',
+            ApiKey: 'API keys',
+            PaymentConnection: 'Payments',
+            WebhookEndpoint: 'Webhook endpoints',
+            WebhookDelivery: 'Webhook deliveries',
           },
           // Headings say what the page holds ("Products", "Product", "Edit product") instead of List/Show.
           properties: {
-            auditTimeline: 'History', stockShown: 'Stock', timeZone: 'Time zone', customerOrders: 'Orders', requiredRoleIds: 'Roles needed to buy',
-            grantedRoleIds: 'Roles granted', adminRoleIds: 'Admin roles', adminChannelId: 'Admin channel', enabledPaymentMethods: 'Payment methods',
-            createdAt: 'Created', updatedAt: 'Last changed', lastLoginAt: 'Last sign-in', lastUsedAt: 'Last used', revokedAt: 'Revoked',
-            displayNameSetByAdminAt: 'Name set by an admin', displayName: 'Name', username: 'Discord username',
+            auditTimeline: 'History',
+            stockShown: 'Stock',
+            timeZone: 'Time zone',
+            customerOrders: 'Orders',
+            requiredRoleIds: 'Roles needed to buy',
+            grantedRoleIds: 'Roles granted',
+            adminRoleIds: 'Admin roles',
+            adminChannelId: 'Admin channel',
+            enabledPaymentMethods: 'Payment methods',
+            createdAt: 'Created',
+            updatedAt: 'Last changed',
+            lastLoginAt: 'Last sign-in',
+            lastUsedAt: 'Last used',
+            revokedAt: 'Revoked',
+            displayNameSetByAdminAt: 'Name set by an admin',
+            displayName: 'Name',
+            username: 'Discord username',
           },
           resources: {
             ...headings({
-              Order: ['Orders', 'Order'], Customer: ['Customers', 'Customer'], Address: ['Addresses', 'Address'], Product: ['Products', 'Product'],
-              ShippingType: ['Shipping types', 'Shipping type'], Discount: ['Discounts', 'Discount'], DiscountAssignment: ['Discount assignments', 'Discount assignment'],
-              Tenant: ['Shops', 'Shop settings'], Guild: ['Discord servers', 'Discord server'], AdminUser: ['Admin users', 'Admin user'], ApiKey: ['API keys', 'API key'],
-              WebhookEndpoint: ['Webhook endpoints', 'Webhook endpoint'], WebhookDelivery: ['Webhook deliveries', 'Webhook delivery'],
+              Order: ['Orders', 'Order'],
+              Customer: ['Customers', 'Customer'],
+              Address: ['Addresses', 'Address'],
+              Product: ['Products', 'Product'],
+              ShippingType: ['Shipping types', 'Shipping type'],
+              Discount: ['Discounts', 'Discount'],
+              DiscountAssignment: ['Discount assignments', 'Discount assignment'],
+              Tenant: ['Shops', 'Shop settings'],
+              Guild: ['Discord servers', 'Discord server'],
+              AdminUser: ['Admin users', 'Admin user'],
+              ApiKey: ['API keys', 'API key'],
+              WebhookEndpoint: ['Webhook endpoints', 'Webhook endpoint'],
+              WebhookDelivery: ['Webhook deliveries', 'Webhook delivery'],
             }),
             Tenant: {
               actions: headings({ Tenant: ['Shops', 'Shop settings'] }).Tenant!.actions,
@@ -219,8 +318,21 @@ export async function createAdminRouter(services: Services): Promise<Router> {
                 taxjarApiKeyNew: 'TaxJar API key (write-only)',
               },
             },
-            Guild: { actions: headings({ Guild: ['Discord servers', 'Discord server'] }).Guild!.actions, properties: { guildId: 'Discord server (guild) id' } },
-            Order: { actions: headings({ Order: ['Orders', 'Order'] }).Order!.actions, properties: { customerName: 'Customer', total: 'Total', lineItems: 'Line items', createdAt: 'Date', q: 'Search', paymentMethod: 'Payment method' } },
+            Guild: {
+              actions: headings({ Guild: ['Discord servers', 'Discord server'] }).Guild!.actions,
+              properties: { guildId: 'Discord server (guild) id' },
+            },
+            Order: {
+              actions: headings({ Order: ['Orders', 'Order'] }).Order!.actions,
+              properties: {
+                customerName: 'Customer',
+                total: 'Total',
+                lineItems: 'Line items',
+                createdAt: 'Date',
+                q: 'Search',
+                paymentMethod: 'Payment method',
+              },
+            },
           },
         },
       },
@@ -319,7 +431,10 @@ function adminErrorHandler(services: Services): ErrorRequestHandler {
       return;
     }
     if (isTransientDatabaseFault(err)) {
-      res.set('Retry-After', '5').status(503).json({ error: { code: 'DATABASE_UNAVAILABLE', message: 'The service is briefly unavailable. Try again in a few seconds.' } });
+      res
+        .set('Retry-After', '5')
+        .status(503)
+        .json({ error: { code: 'DATABASE_UNAVAILABLE', message: 'The service is briefly unavailable. Try again in a few seconds.' } });
       return;
     }
     const status = name === 'ForbiddenError' ? 403 : name === 'NotFoundError' ? 404 : 500;

@@ -70,7 +70,9 @@ function unavailable(req: Request, res: Response): void {
     res.json({ error: { code: 'UNAVAILABLE', message } });
     return;
   }
-  res.type('html').send(`<!doctype html><meta charset="utf-8"><title>Admin panel unavailable</title><h1>Admin panel unavailable</h1><p>${message}</p>`);
+  res
+    .type('html')
+    .send(`<!doctype html><meta charset="utf-8"><title>Admin panel unavailable</title><h1>Admin panel unavailable</h1><p>${message}</p>`);
 }
 
 /** The /admin handler: builds the panel on first use (see the header), then hands every request to it. */

@@ -11,7 +11,10 @@ const productId = prefixedId('prod');
 const orderId = prefixedId('ord');
 const paymentId = prefixedId('pay');
 const addressId = prefixedId('adr');
-const page = z.string().regex(/^\d{1,4}$/, 'a page number').transform(Number);
+const page = z
+  .string()
+  .regex(/^\d{1,4}$/, 'a page number')
+  .transform(Number);
 /** The fingerprint of the review a Confirm button belongs to (modules/checkout/quote-consent.ts). */
 const fingerprint = z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'a review fingerprint');
 

@@ -5,7 +5,14 @@
 // with type 6 (components, and modals opened from a message) or type 5 (commands, ephemeral), and the real
 // answer is delivered later through the interaction webhook: PATCH .../messages/@original, or a follow-up
 // message when the handler wanted a new message rather than an update.
-import { Routes, InteractionResponseType, MessageFlags, InteractionType, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
+import {
+  Routes,
+  InteractionResponseType,
+  MessageFlags,
+  InteractionType,
+  type APIInteraction,
+  type APIInteractionResponse,
+} from 'discord-api-types/v10';
 import type { REST } from '@discordjs/rest';
 import type { Logger } from '../../platform/logger.js';
 
@@ -28,7 +35,8 @@ export function startDeadline(ms: number): DeferralDeadline {
 }
 
 export function deferredResponseFor(interaction: APIInteraction): APIInteractionResponse {
-  const onMessage = interaction.type === InteractionType.MessageComponent || (interaction.type === InteractionType.ModalSubmit && interaction.message);
+  const onMessage =
+    interaction.type === InteractionType.MessageComponent || (interaction.type === InteractionType.ModalSubmit && interaction.message);
   return onMessage
     ? { type: InteractionResponseType.DeferredMessageUpdate }
     : { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } };
@@ -51,7 +59,9 @@ export async function answerInTime(opts: {
   const { interaction, work } = opts;
   const own = opts.deadline ? undefined : startDeadline(DEFER_AFTER_MS);
   const deadline = opts.deadline ?? own!.reached;
-  const deferNow = Promise.resolve(opts.deferNow).then((now): Promise<typeof TIMEOUT> => (now ? Promise.resolve(TIMEOUT) : new Promise<never>(() => undefined)));
+  const deferNow = Promise.resolve(opts.deferNow).then((now): Promise<typeof TIMEOUT> =>
+    now ? Promise.resolve(TIMEOUT) : new Promise<never>(() => undefined),
+  );
   const winner = await Promise.race([work, deadline.then((): typeof TIMEOUT => TIMEOUT), deferNow]);
   own?.clear();
   if (winner !== TIMEOUT) return winner;
@@ -62,12 +72,20 @@ export async function answerInTime(opts: {
   return deferred;
 }
 
-async function deliverLater(rest: REST, interaction: APIInteraction, deferred: APIInteractionResponse, result: APIInteractionResponse): Promise<void> {
+async function deliverLater(
+  rest: REST,
+  interaction: APIInteraction,
+  deferred: APIInteractionResponse,
+  result: APIInteractionResponse,
+): Promise<void> {
   const appId = interaction.application_id;
   const token = interaction.token;
   if (result.type === InteractionResponseType.Modal) {
     // A modal can only be a first response; tell the user to click again (it will be fast the second time).
-    await rest.post(Routes.webhook(appId, token), { body: { content: 'That took too long. Please try again.', flags: MessageFlags.Ephemeral }, auth: false });
+    await rest.post(Routes.webhook(appId, token), {
+      body: { content: 'That took too long. Please try again.', flags: MessageFlags.Ephemeral },
+      auth: false,
+    });
     return;
   }
   const data = 'data' in result && result.data ? (result.data as Record<string, unknown>) : {};

@@ -3,7 +3,13 @@
 // guilds get a clear ephemeral answer), the interaction id is claimed (a replay runs nothing), admin-only
 // routes are checked. Every path answers with a response Discord accepts (never a 500), within 3 s
 // (see deferral.ts).
-import { InteractionResponseType, InteractionType, type APIInteraction, type APIInteractionResponse, type APIUser } from 'discord-api-types/v10';
+import {
+  InteractionResponseType,
+  InteractionType,
+  type APIInteraction,
+  type APIInteractionResponse,
+  type APIUser,
+} from 'discord-api-types/v10';
 import type { Services } from './services.js';
 import type { Customer } from '../../generated/prisma/index.js';
 import type { Logger } from '../../platform/logger.js';
@@ -21,7 +27,7 @@ import { focusedOption } from './interaction-data.js';
 import { withMissedNotices } from './missed-notices.reply.js';
 
 export const MESSAGES = {
-  dm: 'Ledgerline works inside a shop\'s Discord server. Use its commands in the server you want to order from.',
+  dm: "Ledgerline works inside a shop's Discord server. Use its commands in the server you want to order from.",
   noTenant: 'This server is not set up for ordering.',
   replay: 'This interaction was already handled.',
   unknownComponent: 'This button or menu is not valid (it may be from an old message). Run `/order` to start again.',
@@ -51,7 +57,9 @@ async function customerFor(services: Services, tenantId: string, user: APIUser):
   const displayName = user.global_name ?? undefined;
   // A display name an admin set in the panel is kept (customer.service.ts), so it never counts as stale.
   const current = (c: Customer | null | undefined): c is Customer =>
-    !!c && c.username === user.username && (displayName === undefined || c.displayNameSetByAdminAt !== null || c.displayName === displayName);
+    !!c &&
+    c.username === user.username &&
+    (displayName === undefined || c.displayNameSetByAdminAt !== null || c.displayName === displayName);
   const cached = cache.get(tenantId, user.id);
   if (current(cached)) return cached;
   const existing = cached ? null : await services.customers.getByDiscordId(tenantId, user.id);
@@ -80,7 +88,9 @@ export async function handleInteraction(
   const deadline = startDeadline(services.env.DISCORD_DEFER_AFTER_MS);
   let decided: (deferNow: boolean) => void = () => undefined;
   const deferNow = new Promise<boolean>((resolve) => (decided = resolve));
-  const work = route(services, interaction, { requestId, log, guildId, user, decided }).catch((err: unknown) => errorReply(err, requestId, log));
+  const work = route(services, interaction, { requestId, log, guildId, user, decided }).catch((err: unknown) =>
+    errorReply(err, requestId, log),
+  );
   void work.finally(() => decided(false));
   try {
     return await answerInTime({ interaction, work, deferNow, deadline: deadline.reached, rest: services.discordRest, log });
@@ -132,14 +142,14 @@ async function route(
     const reply = await route.run(ctx, params);
     if (!missed) return reply;
     const pending = await missed.catch((err: unknown) => {
-      log.warn({ err }, 'could not read the customer\'s missed notices');
+      log.warn({ err }, "could not read the customer's missed notices");
       return [];
     });
     return withMissedNotices(services.missedNotices, tenant.id, interaction, reply, pending);
   }
 }
 
- /**
+/**
  * Autocomplete (type 4 -> 8): the command's suggestions for the focused option, in the caller's tenant.
  * Nothing is claimed or written (Discord sends one per keystroke); any failure suggests nothing.
  */
@@ -154,7 +164,10 @@ async function autocomplete(services: Services, interaction: APIInteraction, log
     const tenant = await tenantForGuild(services, guildId);
     if (!tenant) return none;
     const choices = await route.autocomplete({ services, interaction, tenant, memberRoleIds: interaction.member.roles, focused });
-    return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })) } };
+    return {
+      type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+      data: { choices: choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })) },
+    };
   } catch (err) {
     log.warn({ err }, 'autocomplete failed; no suggestions');
     return none;

@@ -28,7 +28,15 @@ export function errorMessage(err: unknown, requestId: string, log: Logger): Mess
   // click a few seconds later will work. Said plainly, and not logged as a bug.
   if (isTransientDatabaseFault(err)) {
     log.warn({ err, requestId }, 'interaction failed on a database fault; the user was asked to try again');
-    return { embeds: [{ title: 'Busy for a moment', description: 'The shop could not be reached just now and nothing was changed. Please try again in a few seconds.', color: COLORS.error }] };
+    return {
+      embeds: [
+        {
+          title: 'Busy for a moment',
+          description: 'The shop could not be reached just now and nothing was changed. Please try again in a few seconds.',
+          color: COLORS.error,
+        },
+      ],
+    };
   }
   if (isAppError(err)) {
     const session = typeof err.details?.session === 'string' ? SESSION_HINTS[err.details.session] : undefined;
@@ -37,7 +45,15 @@ export function errorMessage(err: unknown, requestId: string, log: Logger): Mess
     return { embeds: [{ title: titleFor(err.code), description: text.slice(0, 4000), color: COLORS.error }] };
   }
   log.error({ err, requestId }, 'interaction handler failed');
-  return { embeds: [{ title: 'Something went wrong', description: `Please try again in a moment. (reference ${requestId || 'n/a'})`, color: COLORS.error }] };
+  return {
+    embeds: [
+      {
+        title: 'Something went wrong',
+        description: `Please try again in a moment. (reference ${requestId || 'n/a'})`,
+        color: COLORS.error,
+      },
+    ],
+  };
 }
 
 export function errorReply(err: unknown, requestId: string, log: Logger) {

@@ -33,7 +33,13 @@ export function selectedValues(interaction: APIInteraction): string[] {
   return Array.isArray(data?.values) ? data.values.filter((v): v is string => typeof v === 'string') : [];
 }
 
-interface ModalNode { type?: number; custom_id?: string; value?: unknown; component?: ModalNode; components?: ModalNode[] }
+interface ModalNode {
+  type?: number;
+  custom_id?: string;
+  value?: unknown;
+  component?: ModalNode;
+  components?: ModalNode[];
+}
 
 /** Modal text inputs by custom id; accepts both action-row and label layouts. */
 export function modalValues(interaction: APIInteraction): Record<string, string> {

@@ -15,7 +15,10 @@ import { InteractionResponseType, InteractionType, type APIInteraction, type API
 import type { Logger } from '../../platform/logger.js';
 import { checkDiscordSignature } from './signature.js';
 
-export type InteractionHandler = (interaction: APIInteraction, ctx: { requestId: string; log: Logger }) => Promise<APIInteractionResponse | null>;
+export type InteractionHandler = (
+  interaction: APIInteraction,
+  ctx: { requestId: string; log: Logger },
+) => Promise<APIInteractionResponse | null>;
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 const PATH = '/discord/interactions';
@@ -39,7 +42,14 @@ function sendJson(res: Response, status: number, body: Buffer | string): void {
 
 /** An error the app's error handler answers as body-parser's would (413 PAYLOAD_TOO_LARGE). */
 function tooLarge(limit: number, length: number): Error {
-  return Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413, statusCode: 413, expose: true, limit, length });
+  return Object.assign(new Error('request entity too large'), {
+    type: 'entity.too.large',
+    status: 413,
+    statusCode: 413,
+    expose: true,
+    limit,
+    length,
+  });
 }
 
 /**
@@ -69,7 +79,9 @@ function readBody(req: Request, limit: number, done: (err: Error | null, body?: 
     settle(null, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
   });
   req.on('error', (err: Error) => settle(err));
-  req.on('aborted', () => settle(Object.assign(new Error('request aborted'), { type: 'request.aborted', status: 400, statusCode: 400, expose: true })));
+  req.on('aborted', () =>
+    settle(Object.assign(new Error('request aborted'), { type: 'request.aborted', status: 400, statusCode: 400, expose: true })),
+  );
 }
 
 /**
@@ -82,13 +94,23 @@ export function envelopeProblem(body: unknown): string | null {
   if (typeof b.type !== 'number' || !Number.isInteger(b.type)) return 'type is missing';
   if (b.type === InteractionType.Ping) return null;
   for (const key of ['id', 'application_id', 'token'] as const) if (typeof b[key] !== 'string' || b[key] === '') return `${key} is missing`;
-  if (b.type !== InteractionType.ApplicationCommand && b.type !== InteractionType.MessageComponent && b.type !== InteractionType.ApplicationCommandAutocomplete && b.type !== InteractionType.ModalSubmit) {
+  if (
+    b.type !== InteractionType.ApplicationCommand &&
+    b.type !== InteractionType.MessageComponent &&
+    b.type !== InteractionType.ApplicationCommandAutocomplete &&
+    b.type !== InteractionType.ModalSubmit
+  ) {
     return `unknown type ${b.type}`;
   }
   if (typeof b.data !== 'object' || b.data === null || Array.isArray(b.data)) return 'data is missing';
   const d = b.data as Record<string, unknown>;
-  if ((b.type === InteractionType.ApplicationCommand || b.type === InteractionType.ApplicationCommandAutocomplete) && typeof d.name !== 'string') return 'data.name is missing';
-  if ((b.type === InteractionType.MessageComponent || b.type === InteractionType.ModalSubmit) && typeof d.custom_id !== 'string') return 'data.custom_id is missing';
+  if (
+    (b.type === InteractionType.ApplicationCommand || b.type === InteractionType.ApplicationCommandAutocomplete) &&
+    typeof d.name !== 'string'
+  )
+    return 'data.name is missing';
+  if ((b.type === InteractionType.MessageComponent || b.type === InteractionType.ModalSubmit) && typeof d.custom_id !== 'string')
+    return 'data.custom_id is missing';
   if (b.member !== undefined && (typeof b.member !== 'object' || b.member === null)) return 'member is malformed';
   return null;
 }
@@ -108,9 +130,19 @@ export function discordInteractionsRouter(opts: {
   const { logger } = opts;
 
   const respond = async (req: Request, res: Response, requestId: string, body: Buffer): Promise<void> => {
-    const check = checkDiscordSignature(opts.publicKey, req.headers['x-signature-ed25519'] as string | undefined, req.headers['x-signature-timestamp'] as string | undefined, body, opts.maxSignatureAgeSeconds);
+    const check = checkDiscordSignature(
+      opts.publicKey,
+      req.headers['x-signature-ed25519'] as string | undefined,
+      req.headers['x-signature-timestamp'] as string | undefined,
+      body,
+      opts.maxSignatureAgeSeconds,
+    );
     if (!check.ok) {
-      sendJson(res, 401, JSON.stringify({ error: { code: 'BAD_SIGNATURE', message: `Invalid request signature (${check.reason})`, requestId } }));
+      sendJson(
+        res,
+        401,
+        JSON.stringify({ error: { code: 'BAD_SIGNATURE', message: `Invalid request signature (${check.reason})`, requestId } }),
+      );
       return;
     }
     let parsed: unknown;
@@ -150,7 +182,10 @@ export function discordInteractionsRouter(opts: {
     res.once('finish', () => {
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
       if (!logger.isLevelEnabled(level)) return;
-      logger[level]({ req: { id: requestId, method: 'POST', path: PATH }, res: { status: res.statusCode } }, `POST ${PATH} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
+      logger[level](
+        { req: { id: requestId, method: 'POST', path: PATH }, res: { status: res.statusCode } },
+        `POST ${PATH} ${res.statusCode} ${Math.round(performance.now() - started)}ms`,
+      );
     });
     const run = (body: Buffer) => respond(req, res, requestId, body).catch(next);
     const encoding = req.headers['content-encoding'];

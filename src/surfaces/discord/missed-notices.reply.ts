@@ -3,7 +3,13 @@
 // with flag 64) or an update of an ephemeral message (type 7 on a message with flag 64). Anything else
 // (a modal, a public message) leaves them for the next interaction. The notices are taken (marked shown)
 // just before the reply is returned, so two interactions at once never both show one.
-import { InteractionResponseType, MessageFlags, type APIEmbed, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
+import {
+  InteractionResponseType,
+  MessageFlags,
+  type APIEmbed,
+  type APIInteraction,
+  type APIInteractionResponse,
+} from 'discord-api-types/v10';
 import type { MissedNotice } from '../../generated/prisma/index.js';
 import type { MissedNotices } from '../../modules/notifications/missed-notices.js';
 import { clip, COLORS, embed } from './replies.js';
@@ -13,12 +19,20 @@ const MAX_EMBEDS = 10;
 const MAX_EMBED_CHARS = 6000;
 
 function embedChars(e: APIEmbed): number {
-  return (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text?.length ?? 0) + (e.author?.name?.length ?? 0)
-    + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+  return (
+    (e.title?.length ?? 0) +
+    (e.description?.length ?? 0) +
+    (e.footer?.text?.length ?? 0) +
+    (e.author?.name?.length ?? 0) +
+    (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
+  );
 }
 
 /** Whether only the acting user sees this reply. */
-function isPrivate(interaction: APIInteraction, reply: APIInteractionResponse): reply is APIInteractionResponse & { data: { embeds?: APIEmbed[]; flags?: number } } {
+function isPrivate(
+  interaction: APIInteraction,
+  reply: APIInteractionResponse,
+): reply is APIInteractionResponse & { data: { embeds?: APIEmbed[]; flags?: number } } {
   if (reply.type === InteractionResponseType.ChannelMessageWithSource) return ((reply.data?.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
   if (reply.type === InteractionResponseType.UpdateMessage) {
     const message = 'message' in interaction ? (interaction.message as { flags?: number } | undefined) : undefined;
@@ -31,9 +45,17 @@ function isPrivate(interaction: APIInteraction, reply: APIInteractionResponse): 
 function paragraph(n: MissedNotice, max: number): string {
   const message = (n.message ?? {}) as { embeds?: APIEmbed[]; components?: { components?: { url?: string; label?: string }[] }[] };
   const first = message.embeds?.[0];
-  const links = (message.components ?? []).flatMap((r) => r.components ?? []).filter((c) => c.url).map((c) => `[${c.label ?? 'Open'}](${c.url})`);
+  const links = (message.components ?? [])
+    .flatMap((r) => r.components ?? [])
+    .filter((c) => c.url)
+    .map((c) => `[${c.label ?? 'Open'}](${c.url})`);
   const when = `<t:${Math.floor(n.createdAt.getTime() / 1000)}:f>`;
-  const text = [`**${first?.title ?? n.kind}** (${when})`, first?.description ?? '', ...(first?.fields ?? []).filter((f) => /tracking|reason|cancelled by/i.test(f.name)).map((f) => `${f.name}: ${f.value}`), links.join(' · ')]
+  const text = [
+    `**${first?.title ?? n.kind}** (${when})`,
+    first?.description ?? '',
+    ...(first?.fields ?? []).filter((f) => /tracking|reason|cancelled by/i.test(f.name)).map((f) => `${f.name}: ${f.value}`),
+    links.join(' · '),
+  ]
     .filter(Boolean)
     .join('\n');
   return clip(text, max);
@@ -52,7 +74,12 @@ export async function withMissedNotices(
   const room = MAX_EMBED_CHARS - existing.reduce((n, e) => n + embedChars(e), 0) - 100;
   if (existing.length >= MAX_EMBEDS || room < 300) return reply;
   const per = Math.min(Math.floor(Math.min(room, 4000) / pending.length) - 2, 1500);
-  const taken = new Set(await notices.take(tenantId, pending.map((n) => n.id)));
+  const taken = new Set(
+    await notices.take(
+      tenantId,
+      pending.map((n) => n.id),
+    ),
+  );
   const shown = pending.filter((n) => taken.has(n.id));
   if (!shown.length) return reply;
   const notice = embed({

@@ -26,12 +26,18 @@ export const clip = (text: string, max: number): string => (text.length <= max ?
 
 /** A new ephemeral message (type 4, flag 64): only the person who acted sees it. */
 export function ephemeral(data: MessageData): APIInteractionResponse {
-  return { type: InteractionResponseType.ChannelMessageWithSource, data: { ...data, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } } };
+  return {
+    type: InteractionResponseType.ChannelMessageWithSource,
+    data: { ...data, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } },
+  };
 }
 
 /** Replaces the message the component is on (type 7): the flow's steps morph one ephemeral message. */
 export function update(data: MessageData): APIInteractionResponse {
-  return { type: InteractionResponseType.UpdateMessage, data: { components: [], embeds: [], content: '', ...data, allowed_mentions: { parse: [] } } };
+  return {
+    type: InteractionResponseType.UpdateMessage,
+    data: { components: [], embeds: [], content: '', ...data, allowed_mentions: { parse: [] } },
+  };
 }
 
 export function notice(text: string, color: number = COLORS.error): APIInteractionResponse {
@@ -49,7 +55,12 @@ export function embed(e: APIEmbed): APIEmbed {
 
 type ActionButtonStyle = ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success | ButtonStyle.Danger;
 
-export function button(customId: string, label: string, style: ActionButtonStyle = ButtonStyle.Secondary, disabled = false): APIButtonComponent {
+export function button(
+  customId: string,
+  label: string,
+  style: ActionButtonStyle = ButtonStyle.Secondary,
+  disabled = false,
+): APIButtonComponent {
   return { type: ComponentType.Button, custom_id: customId, label: clip(label, 80), style, disabled };
 }
 

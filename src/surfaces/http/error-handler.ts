@@ -31,7 +31,10 @@ export function toAppError(err: unknown): { appErr: AppError; unexpected: boolea
   // undecodable path): a 4xx from an upstream call we made is our problem, not the caller's.
   const aboutTheRequest = e?.expose === true || !!e?.type || /^Failed to decode param/.test(e?.message ?? '');
   if (typeof status === 'number' && status >= 400 && status < 500 && aboutTheRequest) {
-    return { appErr: new AppError('VALIDATION_FAILED', status === 400 ? 'Malformed request' : `Request refused (${status})`), unexpected: false };
+    return {
+      appErr: new AppError('VALIDATION_FAILED', status === 400 ? 'Malformed request' : `Request refused (${status})`),
+      unexpected: false,
+    };
   }
   if (isQueryInputError(err)) return { appErr: new AppError('VALIDATION_FAILED', 'Invalid parameters.'), unexpected: false };
   if (isTransientDatabaseFault(err)) {

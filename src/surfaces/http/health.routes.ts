@@ -18,14 +18,20 @@ export function healthRoutes(deps: { checkDatabase: () => Promise<void>; timeout
     try {
       await Promise.race([
         deps.checkDatabase(),
-        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new ReadyTimeout()), timeoutMs); }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new ReadyTimeout()), timeoutMs);
+        }),
       ]);
       res.set('Cache-Control', 'no-store').json({ status: 'ready', database: 'ok' });
     } catch (err) {
-      const database = err instanceof ReadyTimeout ? `no answer within ${timeoutMs} ms`
-        : isDatabaseTimeout(err) ? 'statement timed out'
-          : isDatabaseUnavailable(err) ? 'unreachable'
-            : 'error';
+      const database =
+        err instanceof ReadyTimeout
+          ? `no answer within ${timeoutMs} ms`
+          : isDatabaseTimeout(err)
+            ? 'statement timed out'
+            : isDatabaseUnavailable(err)
+              ? 'unreachable'
+              : 'error';
       req.log?.warn({ err: err instanceof ReadyTimeout ? undefined : err, database }, 'readiness check failed');
       res.status(503).set('Cache-Control', 'no-store').set('Retry-After', '5').json({ status: 'unavailable', database });
     } finally {

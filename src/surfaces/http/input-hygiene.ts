@@ -34,7 +34,11 @@ export function findUnsafeText(value: unknown, path = '', depth = 0): string | u
 export const rejectUnsafeText: RequestHandler = (req, _res, next) => {
   const where = findUnsafeText(req.body, 'body') ?? findUnsafeText(req.query, 'query');
   if (where) {
-    return next(new AppError('VALIDATION_FAILED', `Invalid text in ${where}: NUL bytes and unpaired surrogates are not allowed.`, { fields: [{ path: where, message: 'invalid characters' }] }));
+    return next(
+      new AppError('VALIDATION_FAILED', `Invalid text in ${where}: NUL bytes and unpaired surrogates are not allowed.`, {
+        fields: [{ path: where, message: 'invalid characters' }],
+      }),
+    );
   }
   next();
 };
@@ -50,15 +54,21 @@ export const adminListParams: RequestHandler = (req, _res, next) => {
   const q = req.query as Record<string, unknown>;
   const problems: string[] = [];
   for (const name of ['page', 'perPage'] as const) {
-    if (q[name] !== undefined && !(typeof q[name] === 'string' && POSITIVE_INT.test(q[name]))) problems.push(`${name} must be a whole number from 1`);
+    if (q[name] !== undefined && !(typeof q[name] === 'string' && POSITIVE_INT.test(q[name])))
+      problems.push(`${name} must be a whole number from 1`);
   }
   if (q.direction !== undefined && q.direction !== 'asc' && q.direction !== 'desc') problems.push('direction must be asc or desc');
-  if (q.sortBy !== undefined && (typeof q.sortBy !== 'string' || RESERVED_NAMES.has(q.sortBy) || !/^[A-Za-z_][\w.]{0,100}$/.test(q.sortBy))) problems.push('sortBy is not a field name');
+  if (q.sortBy !== undefined && (typeof q.sortBy !== 'string' || RESERVED_NAMES.has(q.sortBy) || !/^[A-Za-z_][\w.]{0,100}$/.test(q.sortBy)))
+    problems.push('sortBy is not a field name');
   for (const key of Object.keys(q)) {
     if (key.split(/[.~[\]]+/).some((part) => RESERVED_NAMES.has(part))) problems.push(`${key} is not a filter name`);
   }
   if (problems.length) {
-    return next(new AppError('VALIDATION_FAILED', `Invalid list parameters: ${problems.join('; ')}.`, { fields: problems.map((message) => ({ path: 'query', message })) }));
+    return next(
+      new AppError('VALIDATION_FAILED', `Invalid list parameters: ${problems.join('; ')}.`, {
+        fields: problems.map((message) => ({ path: 'query', message })),
+      }),
+    );
   }
   next();
 };

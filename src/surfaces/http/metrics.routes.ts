@@ -32,7 +32,13 @@ export function httpMetrics(metrics: Metrics): RequestHandler {
       const surface = surfaceOf(path);
       // The matched route's pattern (req.route is set by the router that handled it); AdminJS's own
       // frontend assets and unmatched paths are grouped.
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : res.statusCode === 404 ? 'unmatched' : surface === 'admin' ? '/admin/*' : 'other';
+      const route = req.route?.path
+        ? `${req.baseUrl}${String(req.route.path)}`
+        : res.statusCode === 404
+          ? 'unmatched'
+          : surface === 'admin'
+            ? '/admin/*'
+            : 'other';
       metrics.httpDuration.observe(
         { surface, route, method: req.method, status: String(res.statusCode) },
         Number(process.hrtime.bigint() - started) / 1e9,
@@ -49,7 +55,10 @@ export function interactionStep(interaction: APIInteraction): string {
   const data = (interaction as { data?: { name?: string; custom_id?: string } }).data;
   if (data?.name) return `/${data.name}`;
   if (data?.custom_id) {
-    const fixed = data.custom_id.split(':').filter((part) => /^[a-z][a-z-]*$/.test(part)).slice(0, 3);
+    const fixed = data.custom_id
+      .split(':')
+      .filter((part) => /^[a-z][a-z-]*$/.test(part))
+      .slice(0, 3);
     return fixed.join(':') || 'unknown';
   }
   return 'none';
@@ -60,7 +69,10 @@ export function timedInteractions<C>(
   handle: (interaction: APIInteraction, ctx: C) => Promise<APIInteractionResponse>,
 ): (interaction: APIInteraction, ctx: C) => Promise<APIInteractionResponse> {
   return async (interaction, ctx) => {
-    const end = metrics.interactionDuration.startTimer({ kind: KINDS[interaction.type] ?? String(interaction.type), step: interactionStep(interaction) });
+    const end = metrics.interactionDuration.startTimer({
+      kind: KINDS[interaction.type] ?? String(interaction.type),
+      step: interactionStep(interaction),
+    });
     try {
       const response = await handle(interaction, ctx);
       end({ outcome: 'ok' });
@@ -78,11 +90,17 @@ export function metricsRoutes(opts: { metrics: Metrics; token?: string }): Route
   const expected = Buffer.from(`Bearer ${opts.token}`);
   router.get('/metrics', async (req, res, next) => {
     if (!safeEqual(Buffer.from(req.get('authorization') ?? ''), expected)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: { code: 'UNAUTHENTICATED', message: 'Send Authorization: Bearer <METRICS_TOKEN>.' } });
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer')
+        .json({ error: { code: 'UNAUTHENTICATED', message: 'Send Authorization: Bearer <METRICS_TOKEN>.' } });
       return;
     }
     try {
-      res.set('Content-Type', opts.metrics.registry.contentType).set('Cache-Control', 'no-store').send(await opts.metrics.registry.metrics());
+      res
+        .set('Content-Type', opts.metrics.registry.contentType)
+        .set('Cache-Control', 'no-store')
+        .send(await opts.metrics.registry.metrics());
     } catch (err) {
       next(err);
     }

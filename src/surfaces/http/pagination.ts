@@ -12,18 +12,35 @@ export const MAX_CURSOR_LENGTH = 512;
 /** `pageSize` and `cursor` query parameters, for z.strictObject({...filters, ...pageQuery(25, 100)}). */
 export function pageQuery(defaultSize: number, maxSize: number) {
   return {
-    pageSize: z.coerce.number().int().min(1).max(maxSize, `at most ${maxSize} a page`).default(defaultSize).describe(`Rows per page (1-${maxSize})`),
-    cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional().describe('nextCursor of the previous page (with the same filters); omit for the first page'),
+    pageSize: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(maxSize, `at most ${maxSize} a page`)
+      .default(defaultSize)
+      .describe(`Rows per page (1-${maxSize})`),
+    cursor: z
+      .string()
+      .min(1)
+      .max(MAX_CURSOR_LENGTH)
+      .optional()
+      .describe('nextCursor of the previous page (with the same filters); omit for the first page'),
   };
 }
 
-const invalid = () => new AppError('VALIDATION_FAILED', 'Invalid cursor: pass nextCursor from the previous page of the same query unchanged', {
-  fields: [{ path: 'cursor', message: 'not a cursor this list issued for these filters' }],
-});
+const invalid = () =>
+  new AppError('VALIDATION_FAILED', 'Invalid cursor: pass nextCursor from the previous page of the same query unchanged', {
+    fields: [{ path: 'cursor', message: 'not a cursor this list issued for these filters' }],
+  });
 
 /** Filters as they are bound into a cursor: absent and empty are the same, order does not matter. */
 function filterKey(filters: Record<string, string | number | boolean | undefined>): string {
-  return JSON.stringify(Object.keys(filters).sort().filter((k) => filters[k] !== undefined && filters[k] !== '').map((k) => [k, filters[k]]));
+  return JSON.stringify(
+    Object.keys(filters)
+      .sort()
+      .filter((k) => filters[k] !== undefined && filters[k] !== '')
+      .map((k) => [k, filters[k]]),
+  );
 }
 
 export function encodeCursor(filters: Record<string, string | number | boolean | undefined>, boundary: unknown): string {
@@ -31,7 +48,11 @@ export function encodeCursor(filters: Record<string, string | number | boolean |
 }
 
 /** The boundary in `cursor`, checked with `boundary`; VALIDATION_FAILED when malformed or for other filters. */
-export function decodeCursor<S extends z.ZodType>(cursor: string, filters: Record<string, string | number | boolean | undefined>, boundary: S): z.output<S> {
+export function decodeCursor<S extends z.ZodType>(
+  cursor: string,
+  filters: Record<string, string | number | boolean | undefined>,
+  boundary: S,
+): z.output<S> {
   if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let parsed: unknown;
   try {
@@ -47,7 +68,12 @@ export function decodeCursor<S extends z.ZodType>(cursor: string, filters: Recor
 }
 
 /** One page from `rows` fetched with limit pageSize + 1: the rows to send and the cursor after them. */
-export function pageOf<T>(rows: T[], pageSize: number, filters: Record<string, string | number | boolean | undefined>, boundaryOf: (last: T) => unknown): { rows: T[]; nextCursor: string | null } {
+export function pageOf<T>(
+  rows: T[],
+  pageSize: number,
+  filters: Record<string, string | number | boolean | undefined>,
+  boundaryOf: (last: T) => unknown,
+): { rows: T[]; nextCursor: string | null } {
   const page = rows.slice(0, pageSize);
   const nextCursor = rows.length > pageSize ? encodeCursor(filters, boundaryOf(page[page.length - 1]!)) : null;
   return { rows: page, nextCursor };

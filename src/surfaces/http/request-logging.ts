@@ -18,10 +18,15 @@ export function requestLogging(logger: Logger, opts: { trustedCaller: (req: Inco
       return id;
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    customSuccessMessage: (req, res, ms) => `${req.method} ${scrubText((req.url ?? '').split('?')[0]!)} ${res.statusCode} ${Math.round(ms)}ms`,
+    customSuccessMessage: (req, res, ms) =>
+      `${req.method} ${scrubText((req.url ?? '').split('?')[0]!)} ${res.statusCode} ${Math.round(ms)}ms`,
     customErrorMessage: (req, res) => `${req.method} ${scrubText((req.url ?? '').split('?')[0]!)} ${res.statusCode}`,
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: scrubText(req.url.split('?')[0]!) }),
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: scrubText(req.url.split('?')[0]!),
+      }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' },

@@ -7,7 +7,6 @@ import { testDb } from '../../helpers/db.js';
 import { apiTenant, pendingOrder } from './api-fixtures.js';
 import { adminCtx as asAdmin } from '../../helpers/actors.js';
 
-
 let t: TestApp;
 let shop: Awaited<ReturnType<typeof apiTenant>>;
 let other: Awaited<ReturnType<typeof apiTenant>>;
@@ -53,7 +52,15 @@ describe('API authentication', () => {
   });
 
   it('refuses malformed, unknown and non-Bearer credentials', async () => {
-    const bad = ['Bearer', 'Bearer ', `Basic ${Buffer.from('a:b').toString('base64')}`, 'Bearer ll_live_short', `Bearer ll_live_${'A'.repeat(32)}`, `Bearer ${shop.key}x`, shop.key];
+    const bad = [
+      'Bearer',
+      'Bearer ',
+      `Basic ${Buffer.from('a:b').toString('base64')}`,
+      'Bearer ll_live_short',
+      `Bearer ll_live_${'A'.repeat(32)}`,
+      `Bearer ${shop.key}x`,
+      shop.key,
+    ];
     for (const authorization of bad) {
       const res = await request(t.app).get('/api/orders').set({ authorization });
       expect(res.status, authorization).toBe(401);
@@ -63,14 +70,20 @@ describe('API authentication', () => {
 
   it('accepts a valid key, records when it was last used, and refuses it once revoked', async () => {
     const fresh = await t.services.apiKeys.create(asAdmin(shop.tenant.id), 'to revoke');
-    await request(t.app).get('/api/products').set({ authorization: `Bearer ${fresh.key}` }).expect(200);
+    await request(t.app)
+      .get('/api/products')
+      .set({ authorization: `Bearer ${fresh.key}` })
+      .expect(200);
     expect((await testDb().apiKey.findUniqueOrThrow({ where: { id: fresh.record.id } })).lastUsedAt).toBeInstanceOf(Date);
     await t.services.apiKeys.revoke(asAdmin(shop.tenant.id), fresh.record.id);
-    const res = await request(t.app).get('/api/products').set({ authorization: `Bearer ${fresh.key}` }).expect(401);
+    const res = await request(t.app)
+      .get('/api/products')
+      .set({ authorization: `Bearer ${fresh.key}` })
+      .expect(401);
     expect(res.body.error.message).toMatch(/revoked/);
   });
 
-  it('answers 404 for another tenant\'s order on every order endpoint and changes nothing', async () => {
+  it("answers 404 for another tenant's order on every order endpoint and changes nothing", async () => {
     for (const [method, path, body] of endpoints(otherOrderId).filter(([, p]) => p.includes(otherOrderId))) {
       const res = await call(method, path, shop.auth, body);
       expect(res.status, `${method} ${path}`).toBe(404);
@@ -87,15 +100,29 @@ describe('API authentication', () => {
 describe('API bodies', () => {
   it('refuses an oversize body with 413 PAYLOAD_TOO_LARGE', async () => {
     const order = await pendingOrder(shop);
-    const res = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).send({ notes: 'x'.repeat(200_000) }).expect(413);
+    const res = await request(t.app)
+      .patch(`/api/orders/${order.id}`)
+      .set(shop.auth)
+      .send({ notes: 'x'.repeat(200_000) })
+      .expect(413);
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('refuses malformed JSON and non-JSON bodies with 400 instead of ignoring them', async () => {
     const order = await pendingOrder(shop, { status: 'PAID', paymentStatus: 'paid' });
-    const bad = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('content-type', 'application/json').send('{"amountCents": 5').expect(400);
+    const bad = await request(t.app)
+      .post(`/api/orders/${order.id}/refunds`)
+      .set(shop.auth)
+      .set('content-type', 'application/json')
+      .send('{"amountCents": 5')
+      .expect(400);
     expect(bad.body.error.message).toMatch(/not valid JSON/);
-    const text = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('content-type', 'text/plain').send('{"amountCents":500}').expect(400);
+    const text = await request(t.app)
+      .post(`/api/orders/${order.id}/refunds`)
+      .set(shop.auth)
+      .set('content-type', 'text/plain')
+      .send('{"amountCents":500}')
+      .expect(400);
     expect(text.body.error.message).toMatch(/Content-Type: application\/json/);
     expect(await testDb().refund.count({ where: { orderId: order.id } })).toBe(0);
   });
@@ -130,7 +157,9 @@ describe('api key service', () => {
   });
 
   it('refuses an empty name and an unknown tenant', async () => {
-    expect(((await t.services.apiKeys.create(asAdmin(shop.tenant.id), '  ').catch((e: unknown) => e)) as AppError).code).toBe('VALIDATION_FAILED');
+    expect(((await t.services.apiKeys.create(asAdmin(shop.tenant.id), '  ').catch((e: unknown) => e)) as AppError).code).toBe(
+      'VALIDATION_FAILED',
+    );
     expect(((await t.services.apiKeys.create(asAdmin('ten_nope'), 'x').catch((e: unknown) => e)) as AppError).code).toBe('NOT_FOUND');
   });
 });

@@ -29,7 +29,9 @@ describe.runIf(runBrowserTests)('API reference page (Chromium)', () => {
     const { page, trail } = browser;
     const outside: string[] = [];
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) outside.push(r.url()); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base) && !r.url().startsWith('data:')) outside.push(r.url());
+    });
     await page.goto(`${base}/api/docs`);
     await page.waitForSelector('.opblock', { state: 'attached' });
     await page.waitForFunction((n) => document.querySelectorAll('.opblock').length >= n, API_OPERATIONS.length);

@@ -27,7 +27,10 @@ export async function pendingOrder(shop: Awaited<ReturnType<typeof apiTenant>>, 
   return f.order({
     tenantId: shop.tenant.id,
     customerId: shop.customer.id,
-    lines: [{ productId: a.id, name: 'Alpha', quantity: 2, unitPriceCents: 2000 }, { productId: b.id, name: 'Beta', quantity: 1, unitPriceCents: 500 }],
+    lines: [
+      { productId: a.id, name: 'Alpha', quantity: 2, unitPriceCents: 2000 },
+      { productId: b.id, name: 'Beta', quantity: 1, unitPriceCents: 500 },
+    ],
     ...data,
   });
 }

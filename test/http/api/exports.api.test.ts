@@ -29,11 +29,27 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
   }
-  if (cell || row.length) { row.push(cell); rows.push(row); }
+  if (cell || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -45,18 +61,33 @@ async function shop(timeZone: string) {
   return { tenant, customer, product, auth: { authorization: `Bearer ${key}` } };
 }
 
-const get = (auth: Record<string, string>, path: string) => request(t.app).get(path).set(auth).buffer(true).parse((res, cb) => {
-  let body = '';
-  res.setEncoding('utf8');
-  res.on('data', (c: string) => (body += c));
-  res.on('end', () => cb(null, body));
-});
+const get = (auth: Record<string, string>, path: string) =>
+  request(t.app)
+    .get(path)
+    .set(auth)
+    .buffer(true)
+    .parse((res, cb) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => cb(null, body));
+    });
 
 describe('GET /api/exports/:kind', () => {
-  it('exports the orders of the shop\'s own days (America/New_York), escaped and formula-safe', async () => {
+  it("exports the orders of the shop's own days (America/New_York), escaped and formula-safe", async () => {
     const s = await shop('America/New_York');
     const mk = (createdAt: string, extra: Record<string, unknown> = {}) =>
-      f.order({ tenantId: s.tenant.id, customerId: s.customer.id, createdAt: new Date(createdAt), taxAmountCents: 83, discountCents: 100, shippingCents: 250, totalCents: 2233, lines: [{ productId: s.product.id, sku: 'W-L', name: 'Widget, large', quantity: 2, unitPriceCents: 1000 }], ...extra });
+      f.order({
+        tenantId: s.tenant.id,
+        customerId: s.customer.id,
+        createdAt: new Date(createdAt),
+        taxAmountCents: 83,
+        discountCents: 100,
+        shippingCents: 250,
+        totalCents: 2233,
+        lines: [{ productId: s.product.id, sku: 'W-L', name: 'Widget, large', quantity: 2, unitPriceCents: 1000 }],
+        ...extra,
+      });
     // 2026-03-01 00:30 in New York is 05:30 UTC; 2026-03-31 23:30 local is 2026-04-01 03:30 UTC (EDT).
     const before = await mk('2026-03-01T04:59:00Z'); // Feb 28, 23:59 local: outside
     const first = await mk('2026-03-01T05:30:00Z', { status: 'PAID', paidAt: new Date('2026-03-01T06:00:00Z') });
@@ -78,7 +109,13 @@ describe('GET /api/exports/:kind', () => {
     const row = rows[1]!;
     expect(col(row, 'created_at')).toBe('2026-03-01 00:30:00');
     expect(col(row, 'paid_at')).toBe('2026-03-01 01:00:00');
-    expect([col(row, 'subtotal'), col(row, 'discount'), col(row, 'shipping'), col(row, 'sales_tax'), col(row, 'total')]).toEqual(['20.00', '1.00', '2.50', '0.83', '22.33']);
+    expect([col(row, 'subtotal'), col(row, 'discount'), col(row, 'shipping'), col(row, 'sales_tax'), col(row, 'total')]).toEqual([
+      '20.00',
+      '1.00',
+      '2.50',
+      '0.83',
+      '22.33',
+    ]);
     // The formula is defused (leading quote) and the comma, quotes and line break survive the round trip.
     expect(col(row, 'customer')).toBe('\'=HYPERLINK("http://evil.example","click"), "quoted"\nname');
     expect(col(row, 'items')).toBe('2 x Widget, large (W-L)');
@@ -87,8 +124,21 @@ describe('GET /api/exports/:kind', () => {
 
   it('exports refunds with their tax part, payments, and tax events (sales positive, refunds negative)', async () => {
     const s = await shop('UTC');
-    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid', paidAt: new Date(), taxAmountCents: 160, totalCents: 2160, lines: [{ productId: s.product.id, sku: 'W-L', name: 'Widget, large', quantity: 2, unitPriceCents: 1000 }] });
-    const refund = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(s.auth).send({ items: [{ productId: s.product.id, quantity: 1 }] }).expect(201);
+    const order = await f.order({
+      tenantId: s.tenant.id,
+      customerId: s.customer.id,
+      status: 'PAID',
+      paymentStatus: 'paid',
+      paidAt: new Date(),
+      taxAmountCents: 160,
+      totalCents: 2160,
+      lines: [{ productId: s.product.id, sku: 'W-L', name: 'Widget, large', quantity: 2, unitPriceCents: 1000 }],
+    });
+    const refund = await request(t.app)
+      .post(`/api/orders/${order.id}/refunds`)
+      .set(s.auth)
+      .send({ items: [{ productId: s.product.id, quantity: 1 }] })
+      .expect(201);
     const today = new Date().toISOString().slice(0, 10);
 
     const refunds = parseCsv((await get(s.auth, `/api/exports/refunds?from=${today}&to=${today}`).expect(200)).body);
@@ -96,20 +146,44 @@ describe('GET /api/exports/:kind', () => {
     const rh = refunds[0]!;
     const r = refunds[1]!;
     expect(r[rh.indexOf('refund_id')]).toBe(refund.body.refund.id);
-    expect([r[rh.indexOf('amount')], r[rh.indexOf('items')], r[rh.indexOf('sales_tax')], r[rh.indexOf('returned_by')]]).toEqual(['10.80', '10.00', '0.80', 'VENMO_P2P']);
+    expect([r[rh.indexOf('amount')], r[rh.indexOf('items')], r[rh.indexOf('sales_tax')], r[rh.indexOf('returned_by')]]).toEqual([
+      '10.80',
+      '10.00',
+      '0.80',
+      'VENMO_P2P',
+    ]);
 
     const payments = parseCsv((await get(s.auth, `/api/exports/payments?from=${today}&to=${today}`).expect(200)).body);
-    expect(payments.slice(1).map((p) => [p[payments[0]!.indexOf('payment_id')], p[payments[0]!.indexOf('amount')], p[payments[0]!.indexOf('refunded')], p[payments[0]!.indexOf('status')]])).toEqual([[order.payment.id, '21.60', '10.80', 'partially_refunded']]);
+    expect(
+      payments
+        .slice(1)
+        .map((p) => [
+          p[payments[0]!.indexOf('payment_id')],
+          p[payments[0]!.indexOf('amount')],
+          p[payments[0]!.indexOf('refunded')],
+          p[payments[0]!.indexOf('status')],
+        ]),
+    ).toEqual([[order.payment.id, '21.60', '10.80', 'partially_refunded']]);
 
     const tax = parseCsv((await get(s.auth, `/api/exports/tax?from=${today}&to=${today}`).expect(200)).body);
     const th = tax[0]!;
-    expect(tax.slice(1).map((x) => [x[th.indexOf('type')], x[th.indexOf('transaction_id')], x[th.indexOf('amount_excluding_tax')], x[th.indexOf('sales_tax')], x[th.indexOf('ship_to_state')]])).toEqual([
+    expect(
+      tax
+        .slice(1)
+        .map((x) => [
+          x[th.indexOf('type')],
+          x[th.indexOf('transaction_id')],
+          x[th.indexOf('amount_excluding_tax')],
+          x[th.indexOf('sales_tax')],
+          x[th.indexOf('ship_to_state')],
+        ]),
+    ).toEqual([
       ['sale', order.id, '20.00', '1.60', 'IL'],
       ['refund', refund.body.refund.id, '-10.00', '-0.80', 'IL'],
     ]);
   });
 
-  it('reads only the key\'s shop', async () => {
+  it("reads only the key's shop", async () => {
     const mine = await shop('UTC');
     const theirs = await shop('UTC');
     const today = new Date().toISOString().slice(0, 10);
@@ -127,7 +201,9 @@ describe('GET /api/exports/:kind', () => {
       return res.body.error;
     };
     expect((await bad('/api/exports/customers?from=2026-01-01&to=2026-01-31', 400)).message).toMatch(/orders, payments, refunds, tax/);
-    expect((await bad('/api/exports/orders?from=2026-02-30&to=2026-03-01', 400)).details.fields).toEqual([{ path: 'from', message: 'a date, YYYY-MM-DD' }]);
+    expect((await bad('/api/exports/orders?from=2026-02-30&to=2026-03-01', 400)).details.fields).toEqual([
+      { path: 'from', message: 'a date, YYYY-MM-DD' },
+    ]);
     expect((await bad('/api/exports/orders?from=2026-03-02&to=2026-03-01', 400)).message).toMatch(/after it ends/);
     expect((await bad('/api/exports/orders?to=2026-03-01', 400)).code).toBe('VALIDATION_FAILED');
     await request(t.app).get('/api/exports/orders?from=2026-01-01&to=2026-01-31').expect(401);
@@ -141,11 +217,11 @@ describe('csvCell', () => {
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('two\r\nlines')).toBe('"two\r\nlines"');
     expect(csvCell(' padded')).toBe('" padded"');
-    expect(csvCell('=1+1')).toBe('\'=1+1');
-    expect(csvCell('+cmd')).toBe('\'+cmd');
-    expect(csvCell('-2+3')).toBe('\'-2+3');
-    expect(csvCell('@SUM(A1)')).toBe('\'@SUM(A1)');
-    expect(csvCell('\tx')).toBe('\'\tx');
+    expect(csvCell('=1+1')).toBe("'=1+1");
+    expect(csvCell('+cmd')).toBe("'+cmd");
+    expect(csvCell('-2+3')).toBe("'-2+3");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell('\tx')).toBe("'\tx");
     expect(csvCell('=A1,B1')).toBe('"\'=A1,B1"');
     expect(csvCell('-1.49')).toBe('-1.49');
     expect(csvCell(-3)).toBe('-3');

@@ -21,7 +21,11 @@ describe('POST /api/orders/:id/invoice-link', () => {
   it('returns a signed link that expires in 7 days by default, built from the request origin', async () => {
     const order = await pendingOrder(shop);
     const before = clock.now().getTime();
-    const res = await request(t.app).post(`/api/orders/${order.id}/invoice-link`).set(shop.auth).set('host', 'shop.example:8080').expect(201);
+    const res = await request(t.app)
+      .post(`/api/orders/${order.id}/invoice-link`)
+      .set(shop.auth)
+      .set('host', 'shop.example:8080')
+      .expect(201);
     expect(res.body.url).toMatch(/^http:\/\/shop\.example:8080\/invoice\/[\w-]+\.[\w-]{43}$/);
     const ttl = Date.parse(res.body.expiresAt) - before;
     expect(ttl).toBeGreaterThan(7 * 86400_000 - 5_000);
@@ -53,7 +57,11 @@ describe('POST /api/orders/:id/invoice-link', () => {
       expect(res.status, String(expiresInSeconds)).toBe(400);
       expect(res.body.error.details.fields[0].path).toBe('expiresInSeconds');
     }
-    await request(t.app).post(`/api/orders/${order.id}/invoice-link`).set(shop.auth).send({ expiresInSeconds: 90 * 86400 }).expect(201);
+    await request(t.app)
+      .post(`/api/orders/${order.id}/invoice-link`)
+      .set(shop.auth)
+      .send({ expiresInSeconds: 90 * 86400 })
+      .expect(201);
     await request(t.app).post(`/api/orders/${order.id}/invoice-link`).set(shop.auth).send({ ttl: 5 }).expect(400);
   });
 
@@ -84,7 +92,11 @@ describe('POST /api/orders/:id/invoice-link', () => {
     try {
       const s = await apiTenant(withBase);
       const order = await pendingOrder(s);
-      const res = await request(withBase.app).post(`/api/orders/${order.id}/invoice-link`).set(s.auth).set('host', 'evil.example').expect(201);
+      const res = await request(withBase.app)
+        .post(`/api/orders/${order.id}/invoice-link`)
+        .set(s.auth)
+        .set('host', 'evil.example')
+        .expect(201);
       expect(res.body.url).toMatch(/^https:\/\/pay\.moonlight\.example\/invoice\//);
       expect(await testDb().order.count({ where: { id: order.id, status: 'PENDING_PAYMENT' } })).toBe(1);
     } finally {

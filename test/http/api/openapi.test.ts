@@ -22,16 +22,24 @@ afterAll(async () => {
   await t.services.close();
 });
 
-interface Layer { rawPath?: string; slash?: boolean; route?: { path: string; methods: Record<string, boolean> }; handle: { stack?: Layer[] } }
+interface Layer {
+  rawPath?: string;
+  slash?: boolean;
+  route?: { path: string; methods: Record<string, boolean> };
+  handle: { stack?: Layer[] };
+}
 
 /** Every "METHOD /path" an Express router answers, in OpenAPI form (/orders/{id}). */
 function mountedRoutes(router: { stack: Layer[] }, prefix = ''): string[] {
   return router.stack.flatMap((layer) => {
     if (layer.route) {
       const path = `${prefix}${layer.route.path}`.replace(/:(\w+)/g, '{$1}');
-      return Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${path}`);
+      return Object.keys(layer.route.methods)
+        .filter((m) => m !== '_all')
+        .map((m) => `${m.toUpperCase()} ${path}`);
     }
-    if (layer.handle.stack) return mountedRoutes(layer.handle as { stack: Layer[] }, layer.slash ? prefix : `${prefix}${layer.rawPath ?? ''}`);
+    if (layer.handle.stack)
+      return mountedRoutes(layer.handle as { stack: Layer[] }, layer.slash ? prefix : `${prefix}${layer.rawPath ?? ''}`);
     return [];
   });
 }
@@ -40,7 +48,10 @@ const operation = (id: string) => API_OPERATIONS.find((o) => o.operationId === i
 
 describe('the OpenAPI document', () => {
   it('is served without an API key at /api/openapi.json and /api/v1/openapi.json, and validates as OpenAPI 3.1', async () => {
-    const res = await request(t.app).get('/api/openapi.json').expect(200).expect('content-type', /application\/json/);
+    const res = await request(t.app)
+      .get('/api/openapi.json')
+      .expect(200)
+      .expect('content-type', /application\/json/);
     const v1 = await request(t.app).get('/api/v1/openapi.json').expect(200);
     expect(v1.body).toEqual(res.body);
     expect(res.body.openapi).toBe('3.1.0');
@@ -55,7 +66,9 @@ describe('the OpenAPI document', () => {
   it('describes every route the REST router mounts, and nothing it does not', async () => {
     const doc = (await request(t.app).get('/api/openapi.json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
     const mounted = mountedRoutes(apiRouter(t.services) as unknown as Router & { stack: Layer[] }).sort();
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
     expect(mounted.length).toBeGreaterThanOrEqual(9);
     expect(documented).toEqual(mounted);
   });
@@ -63,9 +76,18 @@ describe('the OpenAPI document', () => {
   it('states the request schemas the handlers check: a body the document forbids is refused', async () => {
     const doc = (await request(t.app).get('/api/openapi.json').expect(200)).body;
     const reject = doc.paths['/orders/{id}/payment/reject'].post.requestBody.content['application/json'].schema;
-    expect(reject).toMatchObject({ type: 'object', properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } }, required: ['reason'], additionalProperties: false });
+    expect(reject).toMatchObject({
+      type: 'object',
+      properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
+      required: ['reason'],
+      additionalProperties: false,
+    });
     const order = await pendingOrder(shop);
-    const res = await request(t.app).post(`/api/v1/orders/${order.id}/payment/reject`).set(shop.auth).send({ reason: 'x', extra: 1 }).expect(400);
+    const res = await request(t.app)
+      .post(`/api/v1/orders/${order.id}/payment/reject`)
+      .set(shop.auth)
+      .send({ reason: 'x', extra: 1 })
+      .expect(400);
     apiError.parse(res.body);
   });
 });
@@ -75,16 +97,72 @@ describe('answers match the document', () => {
     const order = await pendingOrder(shop);
     const api = (path: string) => `/api/v1${path}`;
     operation('listOrders').success.schema.parse((await request(t.app).get(api('/orders')).set(shop.auth).expect(200)).body);
-    operation('getOrder').success.schema.parse((await request(t.app).get(api(`/orders/${order.id}`)).set(shop.auth).expect(200)).body);
+    operation('getOrder').success.schema.parse(
+      (
+        await request(t.app)
+          .get(api(`/orders/${order.id}`))
+          .set(shop.auth)
+          .expect(200)
+      ).body,
+    );
     operation('listProducts').success.schema.parse((await request(t.app).get(api('/products')).set(shop.auth).expect(200)).body);
     const partly = await pendingOrder(shop);
-    operation('recordReceipt').success.schema.parse((await request(t.app).post(api(`/orders/${partly.id}/payment/receipts`)).set(shop.auth).send({ amountCents: 1000, note: 'Cash' }).expect(201)).body);
-    operation('getOrder').success.schema.parse((await request(t.app).get(api(`/orders/${partly.id}`)).set(shop.auth).expect(200)).body);
-    operation('confirmPayment').success.schema.parse((await request(t.app).post(api(`/orders/${order.id}/payment/confirm`)).set(shop.auth).expect(200)).body);
-    operation('previewRefund').success.schema.parse((await request(t.app).post(api(`/orders/${order.id}/refunds/preview`)).set(shop.auth).send({ amountCents: 100 }).expect(200)).body);
-    operation('createRefund').success.schema.parse((await request(t.app).post(api(`/orders/${order.id}/refunds`)).set(shop.auth).send({ amountCents: 100, reason: 'Scratched' }).expect(201)).body);
-    operation('updateOrder').success.schema.parse((await request(t.app).patch(api(`/orders/${order.id}`)).set(shop.auth).send({ notes: 'Gift' }).expect(200)).body);
-    const link = await request(t.app).post(api(`/orders/${(await pendingOrder(shop)).id}/invoice-link`)).set(shop.auth).send({});
+    operation('recordReceipt').success.schema.parse(
+      (
+        await request(t.app)
+          .post(api(`/orders/${partly.id}/payment/receipts`))
+          .set(shop.auth)
+          .send({ amountCents: 1000, note: 'Cash' })
+          .expect(201)
+      ).body,
+    );
+    operation('getOrder').success.schema.parse(
+      (
+        await request(t.app)
+          .get(api(`/orders/${partly.id}`))
+          .set(shop.auth)
+          .expect(200)
+      ).body,
+    );
+    operation('confirmPayment').success.schema.parse(
+      (
+        await request(t.app)
+          .post(api(`/orders/${order.id}/payment/confirm`))
+          .set(shop.auth)
+          .expect(200)
+      ).body,
+    );
+    operation('previewRefund').success.schema.parse(
+      (
+        await request(t.app)
+          .post(api(`/orders/${order.id}/refunds/preview`))
+          .set(shop.auth)
+          .send({ amountCents: 100 })
+          .expect(200)
+      ).body,
+    );
+    operation('createRefund').success.schema.parse(
+      (
+        await request(t.app)
+          .post(api(`/orders/${order.id}/refunds`))
+          .set(shop.auth)
+          .send({ amountCents: 100, reason: 'Scratched' })
+          .expect(201)
+      ).body,
+    );
+    operation('updateOrder').success.schema.parse(
+      (
+        await request(t.app)
+          .patch(api(`/orders/${order.id}`))
+          .set(shop.auth)
+          .send({ notes: 'Gift' })
+          .expect(200)
+      ).body,
+    );
+    const link = await request(t.app)
+      .post(api(`/orders/${(await pendingOrder(shop)).id}/invoice-link`))
+      .set(shop.auth)
+      .send({});
     if (link.status === 201) operation('createInvoiceLink').success.schema.parse(link.body);
     else apiError.parse(link.body);
     apiError.parse((await request(t.app).get(api('/orders/ord_missing')).set(shop.auth).expect(404)).body);
@@ -98,7 +176,9 @@ describe('versioned paths', () => {
     const v1 = await request(t.app).get(`/api/v1/orders/${order.id}`).set(shop.auth).expect(200);
     const alias = await request(t.app).get(`/api/orders/${order.id}`).set(shop.auth).expect(200);
     expect(alias.body).toEqual(v1.body);
-    expect((await request(t.app).get('/api/v1/products').set(shop.auth).expect(200)).body).toEqual((await request(t.app).get('/api/products').set(shop.auth).expect(200)).body);
+    expect((await request(t.app).get('/api/v1/products').set(shop.auth).expect(200)).body).toEqual(
+      (await request(t.app).get('/api/products').set(shop.auth).expect(200)).body,
+    );
     await request(t.app).get('/api/v1/products').expect(401);
     await request(t.app).get('/api/v1/nothing-here').set(shop.auth).expect(404);
   });
@@ -106,8 +186,18 @@ describe('versioned paths', () => {
   it('an Idempotency-Key used on /api/v1 is the same request on /api (one refund, the answer replayed)', async () => {
     const order = await pendingOrder(shop, { status: 'PAID', paymentStatus: 'paid' });
     const key = `alias-${order.id}`;
-    const first = await request(t.app).post(`/api/v1/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', key).send({ amountCents: 300 }).expect(201);
-    const again = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', key).send({ amountCents: 300 }).expect(201);
+    const first = await request(t.app)
+      .post(`/api/v1/orders/${order.id}/refunds`)
+      .set(shop.auth)
+      .set('Idempotency-Key', key)
+      .send({ amountCents: 300 })
+      .expect(201);
+    const again = await request(t.app)
+      .post(`/api/orders/${order.id}/refunds`)
+      .set(shop.auth)
+      .set('Idempotency-Key', key)
+      .send({ amountCents: 300 })
+      .expect(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body.refund.id).toBe(first.body.refund.id);
   });

@@ -71,16 +71,35 @@ describe('GET /api/orders cursors', () => {
     const other = await f.customer({ tenantId: shop.tenant.id });
     const mine = [];
     for (let i = 0; i < 12; i++) {
-      mine.push(await pendingOrder(shop, { status: i % 2 ? 'PAID' : 'PENDING_PAYMENT', paymentStatus: i % 2 ? 'paid' : undefined, createdAt: new Date(Date.parse('2026-10-01T00:00:00Z') + i * 3_600_000) }));
-      await pendingOrder(shop, { customerId: other.id, status: 'PAID', paymentStatus: 'paid', createdAt: new Date(Date.parse('2026-10-01T00:00:00Z') + i * 3_600_000) });
+      mine.push(
+        await pendingOrder(shop, {
+          status: i % 2 ? 'PAID' : 'PENDING_PAYMENT',
+          paymentStatus: i % 2 ? 'paid' : undefined,
+          createdAt: new Date(Date.parse('2026-10-01T00:00:00Z') + i * 3_600_000),
+        }),
+      );
+      await pendingOrder(shop, {
+        customerId: other.id,
+        status: 'PAID',
+        paymentStatus: 'paid',
+        createdAt: new Date(Date.parse('2026-10-01T00:00:00Z') + i * 3_600_000),
+      });
     }
-    const paidMine = mine.filter((o) => o.status === 'PAID').reverse().map((o) => o.id);
+    const paidMine = mine
+      .filter((o) => o.status === 'PAID')
+      .reverse()
+      .map((o) => o.id);
     expect(await walk(shop, { status: 'PAID', customerId: shop.customer.id, pageSize: 2 })).toEqual(paidMine);
     const range = await walk(shop, { from: '2026-10-01T02:00:00Z', to: '2026-10-01T06:00:00Z', customerId: shop.customer.id, pageSize: 3 });
-    expect(range).toEqual(mine.slice(2, 6).reverse().map((o) => o.id));
+    expect(range).toEqual(
+      mine
+        .slice(2, 6)
+        .reverse()
+        .map((o) => o.id),
+    );
   });
 
-  it('refuses a tampered cursor, another shop\'s cursor, and a cursor with other filters (400)', async () => {
+  it("refuses a tampered cursor, another shop's cursor, and a cursor with other filters (400)", async () => {
     const a = await apiTenant(t);
     const b = await apiTenant(t);
     for (let i = 0; i < 3; i++) await pendingOrder(a);

@@ -9,7 +9,7 @@ const db = testDb();
 const { t, shop } = useApiShop();
 
 describe('GET /api/orders', () => {
-  it('lists the tenant\'s orders newest first with pagination and filters', async () => {
+  it("lists the tenant's orders newest first with pagination and filters", async () => {
     const s = await apiTenant(t);
     const o1 = await pendingOrder(s, { createdAt: new Date('2026-10-01T10:00:00Z') });
     const o2 = await pendingOrder(s, { createdAt: new Date('2026-10-15T10:00:00Z'), status: 'PAID', paymentStatus: 'paid' });
@@ -45,7 +45,10 @@ describe('GET /api/orders', () => {
   });
 
   it('answers 400 listing every bad query field', async () => {
-    const res = await request(t.app).get('/api/orders?status=SHIPPED_ISH&page=2&pageSize=1000&from=yesterday&customerId=bob&colour=red').set(shop.auth).expect(400);
+    const res = await request(t.app)
+      .get('/api/orders?status=SHIPPED_ISH&page=2&pageSize=1000&from=yesterday&customerId=bob&colour=red')
+      .set(shop.auth)
+      .expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     const fields = res.body.error.details.fields as { path: string; message: string }[];
     expect(fields.map((x) => x.path)).toEqual(expect.arrayContaining(['status', 'page', 'pageSize', 'from', 'customerId']));
@@ -82,7 +85,11 @@ describe('GET /api/orders/:id', () => {
 describe('PATCH /api/orders/:id', () => {
   it('sets tracking and shipping status on a paid order, and notes', async () => {
     const order = await pendingOrder(shop, { status: 'PAID', paymentStatus: 'paid' });
-    const res = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).send({ trackingNumber: '1Z999', shippingStatus: 'SHIPPED', notes: 'left at door' }).expect(200);
+    const res = await request(t.app)
+      .patch(`/api/orders/${order.id}`)
+      .set(shop.auth)
+      .send({ trackingNumber: '1Z999', shippingStatus: 'SHIPPED', notes: 'left at door' })
+      .expect(200);
     expect(res.body).toMatchObject({ trackingNumber: '1Z999', shippingStatus: 'SHIPPED', status: 'SHIPPED', notes: 'left at door' });
     const audit = await db.auditLog.findMany({ where: { entityId: order.id } });
     expect(audit.some((a) => a.actorType === 'API_KEY' && a.actorId === shop.keyRecord.id)).toBe(true);
@@ -92,7 +99,11 @@ describe('PATCH /api/orders/:id', () => {
     const order = await pendingOrder(shop);
     const empty = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).send({}).expect(400);
     expect(empty.body.error.message).toMatch(/at least one of/);
-    const bad = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).send({ status: 'DONE', shippingStatus: 3, notes: 7, total: 1 }).expect(400);
+    const bad = await request(t.app)
+      .patch(`/api/orders/${order.id}`)
+      .set(shop.auth)
+      .send({ status: 'DONE', shippingStatus: 3, notes: 7, total: 1 })
+      .expect(400);
     const paths = bad.body.error.details.fields.map((x: { path: string }) => x.path);
     expect(paths).toEqual(expect.arrayContaining(['status', 'shippingStatus', 'notes']));
     expect(bad.body.error.message).toMatch(/total/);
@@ -107,7 +118,7 @@ describe('PATCH /api/orders/:id', () => {
 });
 
 describe('GET /api/products', () => {
-  it('lists the tenant\'s active products only, stock only when tracked', async () => {
+  it("lists the tenant's active products only, stock only when tracked", async () => {
     const s = await apiTenant(t);
     await f.product({ tenantId: s.tenant.id, name: 'Hidden', active: false });
     await f.product({ tenantId: s.tenant.id, name: 'Counted', trackStock: true, stock: 7, sortOrder: 3 });

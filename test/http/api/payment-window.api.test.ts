@@ -23,9 +23,15 @@ afterAll(async () => {
   await t.services.close();
 });
 
-const extend = (orderId: string, body: unknown) => request(t.app).post(`/api/orders/${orderId}/payment-window`).set(shop.auth).send(body as object);
+const extend = (orderId: string, body: unknown) =>
+  request(t.app)
+    .post(`/api/orders/${orderId}/payment-window`)
+    .set(shop.auth)
+    .send(body as object);
 const jobs = (orderId: string) =>
-  db.$queryRaw<{ key: string; run_at: Date; payload: { dueAt?: string } }[]>`SELECT key, run_at, payload FROM graphile_worker._private_jobs WHERE payload->>'orderId' = ${orderId} AND key IS NOT NULL ORDER BY key`;
+  db.$queryRaw<
+    { key: string; run_at: Date; payload: { dueAt?: string } }[]
+  >`SELECT key, run_at, payload FROM graphile_worker._private_jobs WHERE payload->>'orderId' = ${orderId} AND key IS NOT NULL ORDER BY key`;
 
 async function scheduledOrder() {
   const order = await pendingOrder(shop, { paymentMethod: 'VENMO_P2P' });
@@ -51,8 +57,15 @@ describe('POST /api/orders/:id/payment-window', () => {
     // The REST order says so; the audit trail names the key.
     const got = await request(t.app).get(`/api/orders/${order.id}`).set(shop.auth).expect(200);
     expect(got.body.paymentDueAt).toBe(newDue.toISOString());
-    const [entry] = (await t.services.audit.listFor(shop.tenant.id, 'Order', order.id)).filter((a) => a.action === 'order.payment_window_extended');
-    expect(entry).toMatchObject({ actorType: 'API_KEY', actorId: shop.keyRecord.id, before: { paymentDueAt: dueAt.toISOString() }, after: { paymentDueAt: newDue.toISOString() } });
+    const [entry] = (await t.services.audit.listFor(shop.tenant.id, 'Order', order.id)).filter(
+      (a) => a.action === 'order.payment_window_extended',
+    );
+    expect(entry).toMatchObject({
+      actorType: 'API_KEY',
+      actorId: shop.keyRecord.id,
+      before: { paymentDueAt: dueAt.toISOString() },
+      after: { paymentDueAt: newDue.toISOString() },
+    });
 
     // The original deadline passes: the expiry (run as its job would) finds the order not due and keeps it.
     clock.advance(190 * 60);
@@ -77,7 +90,16 @@ describe('POST /api/orders/:id/payment-window', () => {
 
   it('refuses bad bodies, past or earlier times, and orders not waiting for payment', async () => {
     const { order, dueAt } = await scheduledOrder();
-    for (const body of [{}, { extendByMinutes: 0 }, { extendByMinutes: 1.5 }, { extendByMinutes: '60' }, { extendByMinutes: 60, until: dueAt.toISOString() }, { until: 'tomorrow' }, { until: '2026-12-01T10:00:00' }, { hours: 2 }]) {
+    for (const body of [
+      {},
+      { extendByMinutes: 0 },
+      { extendByMinutes: 1.5 },
+      { extendByMinutes: '60' },
+      { extendByMinutes: 60, until: dueAt.toISOString() },
+      { until: 'tomorrow' },
+      { until: '2026-12-01T10:00:00' },
+      { hours: 2 },
+    ]) {
       const res = await extend(order.id, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');

@@ -11,7 +11,11 @@ describe('POST /api/orders/:id/payment/confirm', () => {
   it('marks the order paid once; a repeat answers changed=false', async () => {
     const order = await pendingOrder(shop);
     const first = await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(shop.auth).expect(200);
-    expect(first.body).toMatchObject({ changed: true, order: { id: order.id, status: 'PAID' }, payment: { status: 'paid', confirmedByType: 'API_KEY' } });
+    expect(first.body).toMatchObject({
+      changed: true,
+      order: { id: order.id, status: 'PAID' },
+      payment: { status: 'paid', confirmedByType: 'API_KEY' },
+    });
     const again = await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(shop.auth).send({}).expect(200);
     expect(again.body.changed).toBe(false);
     expect(await db.payment.count({ where: { orderId: order.id, status: 'paid' } })).toBe(1);
@@ -30,8 +34,16 @@ describe('POST /api/orders/:id/payment/confirm', () => {
 describe('POST /api/orders/:id/payment/reject', () => {
   it('rejects the payment with the reason and cancels the order', async () => {
     const order = await pendingOrder(shop);
-    const res = await request(t.app).post(`/api/orders/${order.id}/payment/reject`).set(shop.auth).send({ reason: 'Venmo payment never arrived' }).expect(200);
-    expect(res.body).toMatchObject({ changed: true, order: { status: 'CANCELLED' }, payment: { status: 'rejected', rejectedReason: 'Venmo payment never arrived' } });
+    const res = await request(t.app)
+      .post(`/api/orders/${order.id}/payment/reject`)
+      .set(shop.auth)
+      .send({ reason: 'Venmo payment never arrived' })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      changed: true,
+      order: { status: 'CANCELLED' },
+      payment: { status: 'rejected', rejectedReason: 'Venmo payment never arrived' },
+    });
     const again = await request(t.app).post(`/api/orders/${order.id}/payment/reject`).set(shop.auth).send({ reason: 'again' }).expect(200);
     expect(again.body.changed).toBe(false);
   });
@@ -43,7 +55,11 @@ describe('POST /api/orders/:id/payment/reject', () => {
       expect(res.body.error.details.fields[0].path).toBe('reason');
     }
     const paid = await pendingOrder(shop, { status: 'PAID', paymentStatus: 'paid' });
-    const res = await request(t.app).post(`/api/orders/${paid.id}/payment/reject`).set(shop.auth).send({ reason: 'changed my mind' }).expect(409);
+    const res = await request(t.app)
+      .post(`/api/orders/${paid.id}/payment/reject`)
+      .set(shop.auth)
+      .send({ reason: 'changed my mind' })
+      .expect(409);
     expect(res.body.error.message).toMatch(/refund/);
     expect((await db.order.findUniqueOrThrow({ where: { id: paid.id } })).status).toBe('PAID');
   });

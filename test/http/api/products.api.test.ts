@@ -33,7 +33,14 @@ describe('GET /api/v1/products', () => {
   it('walks every active product once, in menu order, a page at a time, whatever the page size', async () => {
     const s = await apiTenant(t); // Alpha (sortOrder 1), Beta (2)
     // Ties on sortOrder and on name are ordered by name, then id.
-    for (const [name, sortOrder] of [['Gamma', 3], ['Delta', 3], ['Delta', 3], ['Epsilon', 0], ['Zeta', 9]] as const) await f.product({ tenantId: s.tenant.id, name, sortOrder });
+    for (const [name, sortOrder] of [
+      ['Gamma', 3],
+      ['Delta', 3],
+      ['Delta', 3],
+      ['Epsilon', 0],
+      ['Zeta', 9],
+    ] as const)
+      await f.product({ tenantId: s.tenant.id, name, sortOrder });
     await f.product({ tenantId: s.tenant.id, name: 'Retired', active: false, sortOrder: 1 });
     const other = await apiTenant(t);
     await f.product({ tenantId: other.tenant.id, name: 'Theirs', sortOrder: 1 });
@@ -69,7 +76,9 @@ describe('GET /api/v1/products', () => {
     await request(t.app).get(`/api/v1/products?pageSize=1&cursor=${cursor}`).set(s.auth).expect(200);
     const refused = await request(t.app).get(`/api/v1/products?pageSize=1&q=a&cursor=${cursor}`).set(s.auth).expect(400);
     expect(refused.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ path: 'cursor' }] } });
-    const edited = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(cursor, 'base64url').toString()), a: { sortOrder: 'x' } })).toString('base64url');
+    const edited = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(cursor, 'base64url').toString()), a: { sortOrder: 'x' } }),
+    ).toString('base64url');
     await request(t.app).get(`/api/v1/products?cursor=${edited}&pageSize=1`).set(s.auth).expect(400);
     for (const q of ['cursor=%%%', 'cursor=bm90IGpzb24', 'pageSize=0', 'pageSize=201', 'inStock=yes', 'sort=name']) {
       await request(t.app).get(`/api/v1/products?${q}`).set(s.auth).expect(400);

@@ -22,7 +22,13 @@ let worker: WorkerHandle;
 beforeAll(async () => {
   await fake.start();
   t = await createTestApp({ env: { TAXJAR_API_URL: fake.url } });
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: t.services.bus, logger: t.services.logger, concurrency: 2, pollIntervalMs: 50 });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: t.services.bus,
+    logger: t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -40,7 +46,13 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
   }
 }
 
-interface JobRow { id: string; attempts: number; locked_at: Date | null; run_at: Date; last_error: string | null }
+interface JobRow {
+  id: string;
+  attempts: number;
+  locked_at: Date | null;
+  run_at: Date;
+  last_error: string | null;
+}
 const syncJobs = (orderId: string) =>
   db.$queryRaw<JobRow[]>`SELECT j.id::text AS id, j.attempts, j.locked_at, j.run_at, j.last_error FROM graphile_worker._private_jobs j
     JOIN graphile_worker._private_tasks t ON t.id = j.task_id
@@ -58,10 +70,20 @@ const settled = (orderId: string) =>
  * tax code 31000): subtotal 45.00, 10% discount 4.50, shipping 5.00, tax 3.75, total 49.25, awaiting approval.
  */
 async function shop() {
-  const tenant = await f.tenant({ taxjarEnabled: true, taxjarApiKey: 'tj-test-key', taxjarFromAddress: { country: 'US', zip: '92093', state: 'CA', city: 'La Jolla', street: '9500 Gilman Drive' } });
+  const tenant = await f.tenant({
+    taxjarEnabled: true,
+    taxjarApiKey: 'tj-test-key',
+    taxjarFromAddress: { country: 'US', zip: '92093', state: 'CA', city: 'La Jolla', street: '9500 Gilman Drive' },
+  });
   const customer = await f.customer({ tenantId: tenant.id });
   const alpha = await f.product({ tenantId: tenant.id, sku: `ALPHA-${tenant.id.slice(-6)}`, name: 'Alpha', unitPriceCents: 2000 });
-  const beta = await f.product({ tenantId: tenant.id, sku: `BETA-${tenant.id.slice(-6)}`, name: 'Beta', unitPriceCents: 500, taxCode: '31000' });
+  const beta = await f.product({
+    tenantId: tenant.id,
+    sku: `BETA-${tenant.id.slice(-6)}`,
+    name: 'Beta',
+    unitPriceCents: 500,
+    taxCode: '31000',
+  });
   const { key } = await t.services.apiKeys.create(adminCtx(tenant.id), 'tax key');
   const auth = { authorization: `Bearer ${key}` };
   const order = () =>
@@ -101,15 +123,40 @@ describe('TaxJar transactions', () => {
       shipping: 5,
       sales_tax: 3.75,
       line_items: expect.arrayContaining([
-        { id: s.alpha.id, quantity: 2, product_identifier: s.alpha.sku, description: 'Alpha', unit_price: 20, discount: 4, sales_tax: 2.97 },
-        { id: s.beta.id, quantity: 1, product_identifier: s.beta.sku, description: 'Beta', product_tax_code: '31000', unit_price: 5, discount: 0.5, sales_tax: 0.37 },
+        {
+          id: s.alpha.id,
+          quantity: 2,
+          product_identifier: s.alpha.sku,
+          description: 'Alpha',
+          unit_price: 20,
+          discount: 4,
+          sales_tax: 2.97,
+        },
+        {
+          id: s.beta.id,
+          quantity: 1,
+          product_identifier: s.beta.sku,
+          description: 'Beta',
+          product_tax_code: '31000',
+          unit_price: 5,
+          discount: 0.5,
+          sales_tax: 0.37,
+        },
       ]),
     });
 
     // One Alpha back: 20.00 less half its 4.00 discount, plus round(2.97 / 2) = 1.49 of tax.
-    const preview = await request(t.app).post(`/api/orders/${order.id}/refunds/preview`).set(s.auth).send({ items: [{ productId: s.alpha.id, quantity: 1 }] }).expect(200);
+    const preview = await request(t.app)
+      .post(`/api/orders/${order.id}/refunds/preview`)
+      .set(s.auth)
+      .send({ items: [{ productId: s.alpha.id, quantity: 1 }] })
+      .expect(200);
     expect(preview.body).toMatchObject({ amountCents: 1949, goodsCents: 2000, discountCents: 200, shippingCents: 0, taxCents: 149 });
-    const partial = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(s.auth).send({ items: [{ productId: s.alpha.id, quantity: 1 }] }).expect(201);
+    const partial = await request(t.app)
+      .post(`/api/orders/${order.id}/refunds`)
+      .set(s.auth)
+      .send({ items: [{ productId: s.alpha.id, quantity: 1 }] })
+      .expect(201);
     expect(partial.body.refund).toMatchObject({ amountCents: 1949, taxCents: 149, discountCents: 200, shippingCents: 0 });
     await settled(order.id);
     expect(fake.transaction('refund', partial.body.refund.id)).toEqual({
@@ -121,24 +168,62 @@ describe('TaxJar transactions', () => {
       amount: -18,
       shipping: 0,
       sales_tax: -1.49,
-      line_items: [{ id: s.alpha.id, quantity: 1, product_identifier: s.alpha.sku, description: 'Alpha', unit_price: -20, discount: -2, sales_tax: -1.49 }],
+      line_items: [
+        {
+          id: s.alpha.id,
+          quantity: 1,
+          product_identifier: s.alpha.sku,
+          description: 'Alpha',
+          unit_price: -20,
+          discount: -2,
+          sales_tax: -1.49,
+        },
+      ],
     });
 
     // The rest: Alpha's other unit, Beta, shipping and what is left of the tax (3.75 - 1.49 = 2.26).
     const rest = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(s.auth).send({}).expect(201);
-    expect(rest.body.refund).toMatchObject({ mode: 'FULL', amountCents: 4925 - 1949, taxCents: 226, shippingCents: 500, discountCents: 250 });
+    expect(rest.body.refund).toMatchObject({
+      mode: 'FULL',
+      amountCents: 4925 - 1949,
+      taxCents: 226,
+      shippingCents: 500,
+      discountCents: 250,
+    });
     await settled(order.id);
     const full = fake.transaction('refund', rest.body.refund.id)!;
     expect(full).toMatchObject({ transaction_reference_id: order.id, amount: -27.5, shipping: -5, sales_tax: -2.26 });
     expect(full.line_items).toEqual(
       expect.arrayContaining([
-        { id: s.alpha.id, quantity: 1, product_identifier: s.alpha.sku, description: 'Alpha', unit_price: -20, discount: -2, sales_tax: -1.48 },
-        { id: s.beta.id, quantity: 1, product_identifier: s.beta.sku, description: 'Beta', product_tax_code: '31000', unit_price: -5, discount: -0.5, sales_tax: -0.37 },
+        {
+          id: s.alpha.id,
+          quantity: 1,
+          product_identifier: s.alpha.sku,
+          description: 'Alpha',
+          unit_price: -20,
+          discount: -2,
+          sales_tax: -1.48,
+        },
+        {
+          id: s.beta.id,
+          quantity: 1,
+          product_identifier: s.beta.sku,
+          description: 'Beta',
+          product_tax_code: '31000',
+          unit_price: -5,
+          discount: -0.5,
+          sales_tax: -0.37,
+        },
       ]),
     );
     // The order transaction itself is untouched by refunds, and each transaction was created once.
     expect(fake.transaction('order', order.id)).toMatchObject({ amount: 45.5, sales_tax: 3.75 });
-    const posts = fake.calls.filter((c) => c.method === 'POST' && c.path.startsWith('/v2/transactions') && [order.id, partial.body.refund.id, rest.body.refund.id].includes(String(c.body.transaction_id)));
+    const posts = fake.calls.filter(
+      (c) =>
+        c.method === 'POST' &&
+        c.path.startsWith('/v2/transactions') &&
+        [order.id, partial.body.refund.id, rest.body.refund.id].includes(String(c.body.transaction_id)),
+    );
     expect(posts.map((c) => c.path)).toEqual(['/v2/transactions/orders', '/v2/transactions/refunds', '/v2/transactions/refunds']);
     expect(await db.taxTransaction.count({ where: { orderId: order.id, removedAt: null } })).toBe(3);
   });
@@ -165,13 +250,19 @@ describe('TaxJar transactions', () => {
     await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
     const refund = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(s.auth).send({ amountCents: 1000 }).expect(201);
     await settled(order.id);
-    expect(fake.transaction('refund', refund.body.refund.id)).toMatchObject({ amount: expect.any(Number), sales_tax: expect.any(Number), line_items: [] });
+    expect(fake.transaction('refund', refund.body.refund.id)).toMatchObject({
+      amount: expect.any(Number),
+      sales_tax: expect.any(Number),
+      line_items: [],
+    });
 
     await t.services.orderAdmin.delete(adminCtx(s.tenant.id), order.id);
     await settled(order.id);
     expect(fake.transaction('refund', refund.body.refund.id)).toBeUndefined();
     expect(fake.transaction('order', order.id)).toBeUndefined();
-    const deletes = fake.calls.filter((c) => c.method === 'DELETE' && (c.path.endsWith(order.id) || c.path.endsWith(refund.body.refund.id))).map((c) => c.path);
+    const deletes = fake.calls
+      .filter((c) => c.method === 'DELETE' && (c.path.endsWith(order.id) || c.path.endsWith(refund.body.refund.id)))
+      .map((c) => c.path);
     expect(deletes).toEqual([`/v2/transactions/refunds/${refund.body.refund.id}`, `/v2/transactions/orders/${order.id}`]);
   });
 
@@ -201,14 +292,24 @@ describe('TaxJar transactions', () => {
     const s = await shop();
     const order = await s.order();
     // Filed already (as if by an attempt whose answer never came back), with an older amount.
-    await request(fake.url).post('/v2/transactions/orders').set('authorization', 'Bearer tj-test-key')
-      .send({ transaction_id: order.id, transaction_date: '2026-01-01', ...to, amount: 1, shipping: 0, sales_tax: 0 }).expect(201);
-    const dup = await request(fake.url).post('/v2/transactions/orders').set('authorization', 'Bearer tj-test-key')
-      .send({ transaction_id: order.id, transaction_date: '2026-01-01', ...to, amount: 1, shipping: 0, sales_tax: 0 }).expect(422);
+    await request(fake.url)
+      .post('/v2/transactions/orders')
+      .set('authorization', 'Bearer tj-test-key')
+      .send({ transaction_id: order.id, transaction_date: '2026-01-01', ...to, amount: 1, shipping: 0, sales_tax: 0 })
+      .expect(201);
+    const dup = await request(fake.url)
+      .post('/v2/transactions/orders')
+      .set('authorization', 'Bearer tj-test-key')
+      .send({ transaction_id: order.id, transaction_date: '2026-01-01', ...to, amount: 1, shipping: 0, sales_tax: 0 })
+      .expect(422);
     expect(dup.body).toEqual({ error: 'Unprocessable Entity', detail: expect.stringMatching(/already imported/), status: 422 });
     await request(fake.url).put('/v2/transactions/orders/nope').set('authorization', 'Bearer tj-test-key').send({ amount: 1 }).expect(404);
     await request(fake.url).delete('/v2/transactions/refunds/nope').set('authorization', 'Bearer tj-test-key').expect(404);
-    const missing = await request(fake.url).post('/v2/transactions/refunds').set('authorization', 'Bearer tj-test-key').send({ transaction_id: 'r1', ...to }).expect(400);
+    const missing = await request(fake.url)
+      .post('/v2/transactions/refunds')
+      .set('authorization', 'Bearer tj-test-key')
+      .send({ transaction_id: 'r1', ...to })
+      .expect(400);
     expect(missing.body.detail).toMatch(/transaction_reference_id/);
 
     await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);

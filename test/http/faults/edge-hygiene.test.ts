@@ -8,7 +8,6 @@ import { createTestApp } from '../../helpers/app.js';
 import { testDb } from '../../helpers/db.js';
 import { apiTenant, useApiShop, pendingOrder } from '../api/api-fixtures.js';
 
-
 const { t, shop } = useApiShop();
 // Counters are per client address, and every request here comes from loopback: start each test afresh.
 beforeEach(async () => {
@@ -32,18 +31,34 @@ describe('malformed input answers 4xx with the standard error body', () => {
 
   it('a lone surrogate in a text field', async () => {
     const order = await pendingOrder(shop);
-    const res = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).set('Content-Type', 'application/json').send('{"notes":"x\\ud800y"}');
+    const res = await request(t.app)
+      .patch(`/api/orders/${order.id}`)
+      .set(shop.auth)
+      .set('Content-Type', 'application/json')
+      .send('{"notes":"x\\ud800y"}');
     expect(res.status).toBe(400);
     standardError(res.body);
   });
 
   it('a body that says gzip but is not', async () => {
     const order = await pendingOrder(shop);
-    const res = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').serialize((b: unknown) => b as string).send(Buffer.from('this is not gzip'));
+    const res = await request(t.app)
+      .patch(`/api/orders/${order.id}`)
+      .set(shop.auth)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize((b: unknown) => b as string)
+      .send(Buffer.from('this is not gzip'));
     expect(res.status).toBe(400);
     standardError(res.body);
     // Real gzip still works.
-    const ok = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').serialize((b: unknown) => b as string).send(gzipSync('{"notes":"zipped"}'));
+    const ok = await request(t.app)
+      .patch(`/api/orders/${order.id}`)
+      .set(shop.auth)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize((b: unknown) => b as string)
+      .send(gzipSync('{"notes":"zipped"}'));
     expect(ok.body).toMatchObject({ notes: 'zipped' });
     expect(ok.status).toBe(200);
   });
@@ -89,7 +104,9 @@ describe('security headers', () => {
 
 describe('rate limits kept in PostgreSQL', () => {
   it('limits /api per key, the invoice page per client address, the webhooks per source: 429 + Retry-After', async () => {
-    const limited = await createTestApp({ env: { RATE_LIMIT_API_PER_MINUTE: '3', RATE_LIMIT_INVOICE_PER_MINUTE: '2', RATE_LIMIT_WEBHOOKS_PER_MINUTE: '2' } });
+    const limited = await createTestApp({
+      env: { RATE_LIMIT_API_PER_MINUTE: '3', RATE_LIMIT_INVOICE_PER_MINUTE: '2', RATE_LIMIT_WEBHOOKS_PER_MINUTE: '2' },
+    });
     try {
       const s = await apiTenant(limited);
       const other = await apiTenant(limited);
@@ -122,7 +139,7 @@ describe('rate limits kept in PostgreSQL', () => {
 });
 
 describe('TRUST_PROXY', () => {
-  it('behind a trusted hop: the client address from X-Forwarded-For, the caller\'s request id and HTTPS are believed', async () => {
+  it("behind a trusted hop: the client address from X-Forwarded-For, the caller's request id and HTTPS are believed", async () => {
     const app = await createTestApp({ env: { TRUST_PROXY: 'loopback', RATE_LIMIT_INVOICE_PER_MINUTE: '1', COOKIE_SECURE: 'true' } });
     try {
       // Two clients behind the proxy each get their own budget.

@@ -13,7 +13,11 @@ const paidOrder = () => pendingOrder(shop, { status: 'PAID', paymentStatus: 'pai
 describe('Idempotency-Key', () => {
   it('refuses a key reused with different parameters (422, naming the conflict) and refunds nothing more', async () => {
     const order = await paidOrder();
-    const first = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', 'k-partial').send({ amountCents: 300 });
+    const first = await request(t.app)
+      .post(`/api/orders/${order.id}/refunds`)
+      .set(shop.auth)
+      .set('Idempotency-Key', 'k-partial')
+      .send({ amountCents: 300 });
     expect(first.status).toBe(201);
     // The caller now asks for a FULL refund with the same key: it must not be told "201, done".
     const full = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', 'k-partial').send({});
@@ -25,10 +29,18 @@ describe('Idempotency-Key', () => {
 
   it('answers a replay with the first answer, marked Idempotent-Replayed, without a second refund', async () => {
     const order = await paidOrder();
-    const first = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', 'k-replay').send({ amountCents: 250 });
+    const first = await request(t.app)
+      .post(`/api/orders/${order.id}/refunds`)
+      .set(shop.auth)
+      .set('Idempotency-Key', 'k-replay')
+      .send({ amountCents: 250 });
     expect(first.status).toBe(201);
     expect(first.headers['idempotent-replayed']).toBeUndefined();
-    const again = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', 'k-replay').send({ amountCents: 250 });
+    const again = await request(t.app)
+      .post(`/api/orders/${order.id}/refunds`)
+      .set(shop.auth)
+      .set('Idempotency-Key', 'k-replay')
+      .send({ amountCents: 250 });
     expect(again.status).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
@@ -37,17 +49,36 @@ describe('Idempotency-Key', () => {
 
   it('refuses the same key on another endpoint', async () => {
     const order = await paidOrder();
-    await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', 'k-endpoint').send({ amountCents: 100 }).expect(201);
-    const patch = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).set('Idempotency-Key', 'k-endpoint').send({ notes: 'x' });
+    await request(t.app)
+      .post(`/api/orders/${order.id}/refunds`)
+      .set(shop.auth)
+      .set('Idempotency-Key', 'k-endpoint')
+      .send({ amountCents: 100 })
+      .expect(201);
+    const patch = await request(t.app)
+      .patch(`/api/orders/${order.id}`)
+      .set(shop.auth)
+      .set('Idempotency-Key', 'k-endpoint')
+      .send({ notes: 'x' });
     expect(patch.status).toBe(422);
     expect(patch.body.error.details.conflict).toBe('endpoint');
   });
 
   it('accepts a key on every state-changing call (PATCH replays too)', async () => {
     const order = await paidOrder();
-    const first = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).set('Idempotency-Key', 'k-patch').send({ notes: 'first' }).expect(200);
+    const first = await request(t.app)
+      .patch(`/api/orders/${order.id}`)
+      .set(shop.auth)
+      .set('Idempotency-Key', 'k-patch')
+      .send({ notes: 'first' })
+      .expect(200);
     await db.order.update({ where: { id: order.id }, data: { notes: 'changed meanwhile' } });
-    const again = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).set('Idempotency-Key', 'k-patch').send({ notes: 'first' }).expect(200);
+    const again = await request(t.app)
+      .patch(`/api/orders/${order.id}`)
+      .set(shop.auth)
+      .set('Idempotency-Key', 'k-patch')
+      .send({ notes: 'first' })
+      .expect(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).notes).toBe('changed meanwhile');
@@ -57,21 +88,43 @@ describe('Idempotency-Key', () => {
     const other = await apiTenant(t);
     const a = await paidOrder();
     const b = await pendingOrder(other, { status: 'PAID', paymentStatus: 'paid', paidAt: new Date() });
-    await request(t.app).post(`/api/orders/${a.id}/refunds`).set(shop.auth).set('Idempotency-Key', 'shared').send({ amountCents: 100 }).expect(201);
-    const res = await request(t.app).post(`/api/orders/${b.id}/refunds`).set(other.auth).set('Idempotency-Key', 'shared').send({ amountCents: 200 });
+    await request(t.app)
+      .post(`/api/orders/${a.id}/refunds`)
+      .set(shop.auth)
+      .set('Idempotency-Key', 'shared')
+      .send({ amountCents: 100 })
+      .expect(201);
+    const res = await request(t.app)
+      .post(`/api/orders/${b.id}/refunds`)
+      .set(other.auth)
+      .set('Idempotency-Key', 'shared')
+      .send({ amountCents: 200 });
     expect(res.status).toBe(201);
     expect(res.headers['idempotent-replayed']).toBeUndefined();
   });
 
   it('the refund service itself refuses a key reused for a different refund (when the API record is gone)', async () => {
     const order = await paidOrder();
-    await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', 'k-module').send({ amountCents: 100 }).expect(201);
+    await request(t.app)
+      .post(`/api/orders/${order.id}/refunds`)
+      .set(shop.auth)
+      .set('Idempotency-Key', 'k-module')
+      .send({ amountCents: 100 })
+      .expect(201);
     await db.idempotencyKey.deleteMany({ where: { key: 'k-module' } });
-    const res = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', 'k-module').send({ amountCents: 900 });
+    const res = await request(t.app)
+      .post(`/api/orders/${order.id}/refunds`)
+      .set(shop.auth)
+      .set('Idempotency-Key', 'k-module')
+      .send({ amountCents: 900 });
     expect(res.status).toBe(422);
     expect(res.body.error.message).toContain('amountCents (900 now, 100 then)');
     await db.idempotencyKey.deleteMany({ where: { key: 'k-module' } });
-    const same = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', 'k-module').send({ amountCents: 100 });
+    const same = await request(t.app)
+      .post(`/api/orders/${order.id}/refunds`)
+      .set(shop.auth)
+      .set('Idempotency-Key', 'k-module')
+      .send({ amountCents: 100 });
     expect(same.status).toBe(201);
     expect(same.headers['idempotent-replayed']).toBe('true');
     expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);

@@ -8,7 +8,9 @@ const appWith = (checkDatabase: () => Promise<void>) => express().use(healthRout
 
 describe('/readyz', () => {
   it('a frozen database (no answer at all): 503 within the bound, saying so', async () => {
-    const res = await request(appWith(() => new Promise<void>(() => undefined))).get('/readyz').timeout(5_000);
+    const res = await request(appWith(() => new Promise<void>(() => undefined)))
+      .get('/readyz')
+      .timeout(5_000);
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBeTruthy();
     expect(res.body).toEqual({ status: 'unavailable', database: 'no answer within 300 ms' });

@@ -16,7 +16,8 @@ import { waitFor } from '../../modules/processor-refunds/processor-refund.fixtur
 import { CHROMIUM, openBrowser, PHONE, runBrowserTests, type BrowserSession } from '../../admin/browser-session.js';
 import { connectBtcPay, connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
 
-if (!runBrowserTests) console.warn(`[invoice-browser-square-btcpay] ${CHROMIUM} is missing: browser test skipped (apt-get install -y chromium)`);
+if (!runBrowserTests)
+  console.warn(`[invoice-browser-square-btcpay] ${CHROMIUM} is missing: browser test skipped (apt-get install -y chromium)`);
 
 describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with Cash App Pay and with Bitcoin', () => {
   let env: ProvidersApp;
@@ -28,7 +29,13 @@ describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with Cash App
   beforeAll(async () => {
     discord = await new FakeDiscordApi().start();
     env = await startProvidersApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
-    worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
+    worker = await startWorker({
+      connectionString: testDatabaseUrl(),
+      bus: env.t.services.bus,
+      logger: env.t.services.logger,
+      concurrency: 2,
+      pollIntervalMs: 50,
+    });
     browser = await openBrowser('invoice-browser-square-btcpay', PHONE);
     context = browser.context;
     mkdirSync('test-output', { recursive: true });
@@ -45,9 +52,15 @@ describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with Cash App
     const { tenant, guild, customer } = await f.shop({ tenant: { name, enabledPaymentMethods: ['ZELLE'] } });
     const p1 = await f.product({ tenantId: tenant.id, name: 'Beeswax Taper (pair)', grantedRoleIds: [roleId] });
     const order = await f.order({
-      tenantId: tenant.id, customerId: customer.id, guildId: guild.id, paymentMethod: method, paymentStatus: 'pending',
+      tenantId: tenant.id,
+      customerId: customer.id,
+      guildId: guild.id,
+      paymentMethod: method,
+      paymentStatus: 'pending',
       lines: [{ productId: p1.id, name: 'Beeswax Taper (pair)', quantity: 2, unitPriceCents: 1850 }],
-      shippingCents: 500, taxAmountCents: 305, totalCents: 3700 + 500 + 305,
+      shippingCents: 500,
+      taxAmountCents: 305,
+      totalCents: 3700 + 500 + 305,
     });
     return { tenant, guild, customer, order };
   }
@@ -61,7 +74,9 @@ describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with Cash App
 
     const page = await context.newPage();
     const cspViolations: string[] = [];
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
     await page.goto(link.url);
     expect(await page.locator('button[name="method"]').allTextContents()).toEqual(['Pay with Cash App Pay']);
     await page.getByRole('button', { name: 'Pay with Cash App Pay' }).click();
@@ -79,16 +94,26 @@ describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with Cash App
     const [payment] = [...square.payments.values()].map((p) => p.json).filter((p) => p.reference_id === order.id);
     expect(payment).toMatchObject({ status: 'COMPLETED', source_type: 'WALLET', amount_money: { amount: 4505, currency: 'USD' } });
     expect(paid.payments[0]).toMatchObject({ status: 'paid', method: 'CASHAPP_PAY', providerReference: payment!.id });
-    expect(paid.checkouts).toMatchObject([{ state: 'PAID', paidAmountCents: 4505, providerCheckoutId: payment!.id, paymentReference: payment!.id }]);
+    expect(paid.checkouts).toMatchObject([
+      { state: 'PAID', paidAmountCents: 4505, providerCheckoutId: payment!.id, paymentReference: payment!.id },
+    ]);
     await discord.waitFor((c) => c.method === 'PUT' && c.path === `/guilds/${guild.id}/members/${customer.discordUserId}/roles/${roleId}`);
-    await waitFor('the receipt DM', async () => discord.directMessages().some((m) => m.userId === customer.discordUserId && JSON.stringify(m.body).includes(`#${order.number}`)));
+    await waitFor('the receipt DM', async () =>
+      discord.directMessages().some((m) => m.userId === customer.discordUserId && JSON.stringify(m.body).includes(`#${order.number}`)),
+    );
 
     const ctx = adminCtx(tenant.id);
     await t.services.refunds.refund(ctx, order.id, { amountCents: 1000, reason: 'One taper cracked' });
-    await waitFor('the partial refund at Square', async () => [...square.refunds.values()].some((r) => r.json.payment_id === payment!.id && r.json.status === 'COMPLETED'));
+    await waitFor('the partial refund at Square', async () =>
+      [...square.refunds.values()].some((r) => r.json.payment_id === payment!.id && r.json.status === 'COMPLETED'),
+    );
     await t.services.refunds.refund(ctx, order.id, { reason: 'Customer request' });
-    await waitFor('the full refund at Square', async () => square.payments.get(payment!.id)!.json.refunded_money?.amount === 4505
-      && [...square.refunds.values()].filter((r) => r.json.payment_id === payment!.id).every((r) => r.json.status === 'COMPLETED'));
+    await waitFor(
+      'the full refund at Square',
+      async () =>
+        square.payments.get(payment!.id)!.json.refunded_money?.amount === 4505 &&
+        [...square.refunds.values()].filter((r) => r.json.payment_id === payment!.id).every((r) => r.json.status === 'COMPLETED'),
+    );
     expect((await testDb().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('REFUNDED');
     await square.idle();
     // Every notification Square sent (payments, refunds) was verified and accepted.
@@ -120,19 +145,29 @@ describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with Cash App
     expect(paid.status).toBe('PAID');
     const invoice = [...btcpay.invoices.values()].find((i) => i.metadata.orderId === order.id)!;
     expect(invoice).toMatchObject({ status: 'Settled', amountCents: 4505, currency: 'USD' });
-    expect(paid.checkouts).toMatchObject([{ state: 'PAID', paidAmountCents: 4505, providerCheckoutId: invoice.id, paymentReference: invoice.id }]);
+    expect(paid.checkouts).toMatchObject([
+      { state: 'PAID', paidAmountCents: 4505, providerCheckoutId: invoice.id, paymentReference: invoice.id },
+    ]);
     await discord.waitFor((c) => c.method === 'PUT' && c.path === `/guilds/${guild.id}/members/${customer.discordUserId}/roles/${roleId}`);
 
     const ctx = adminCtx(tenant.id);
     await t.services.refunds.refund(ctx, order.id, { amountCents: 1000, reason: 'One taper cracked' });
-    await waitFor('the partial refund pull payment', async () => [...btcpay.pullPayments.values()].some((p) => p.invoiceId === invoice.id && p.amount === '10.00'));
+    await waitFor('the partial refund pull payment', async () =>
+      [...btcpay.pullPayments.values()].some((p) => p.invoiceId === invoice.id && p.amount === '10.00'),
+    );
     await t.services.refunds.refund(ctx, order.id, { reason: 'Customer request' });
-    await waitFor('the full refund pull payment', async () => [...btcpay.pullPayments.values()].some((p) => p.invoiceId === invoice.id && p.amount === '35.05'));
+    await waitFor('the full refund pull payment', async () =>
+      [...btcpay.pullPayments.values()].some((p) => p.invoiceId === invoice.id && p.amount === '35.05'),
+    );
     const pulls = [...btcpay.pullPayments.values()].filter((p) => p.invoiceId === invoice.id);
     expect(pulls.map((p) => `${p.amount} ${p.currency}`).sort()).toEqual(['10.00 USD', '35.05 USD']);
     // Each claim link went to the customer by DM, and the refunds are recorded as "claim sent".
     for (const pp of pulls) {
-      await waitFor('the claim link DM', async () => discord.directMessages().some((m) => m.userId === customer.discordUserId && JSON.stringify(m.body).includes(`/pull-payments/${pp.id}`)));
+      await waitFor('the claim link DM', async () =>
+        discord
+          .directMessages()
+          .some((m) => m.userId === customer.discordUserId && JSON.stringify(m.body).includes(`/pull-payments/${pp.id}`)),
+      );
     }
     const sent = await testDb().auditLog.findMany({ where: { entityId: order.id, action: 'payment.refund_sent' } });
     expect(sent.map((a) => (a.after as { refundState?: string }).refundState)).toEqual(['CLAIM_SENT', 'CLAIM_SENT']);

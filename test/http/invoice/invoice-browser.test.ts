@@ -27,7 +27,13 @@ describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with PayPal',
   beforeAll(async () => {
     discord = await new FakeDiscordApi().start();
     env = await startPayPalApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
-    worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
+    worker = await startWorker({
+      connectionString: testDatabaseUrl(),
+      bus: env.t.services.bus,
+      logger: env.t.services.logger,
+      concurrency: 2,
+      pollIntervalMs: 50,
+    });
     browser = await openBrowser('invoice-browser', PHONE);
     context = browser.context;
   });
@@ -42,7 +48,9 @@ describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with PayPal',
     const { t, paypal } = env;
     const f = factories();
     const roleId = '400000000000000777';
-    const { tenant, guild, customer } = await f.shop({ tenant: { name: 'Moonlight Candles', enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'] } });
+    const { tenant, guild, customer } = await f.shop({
+      tenant: { name: 'Moonlight Candles', enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'] },
+    });
     await connectPayPal(env, tenant.id);
     const p1 = await f.product({ tenantId: tenant.id, name: 'Lavender Soy Candle (16 oz)', grantedRoleIds: [roleId] });
     const p2 = await f.product({ tenantId: tenant.id, name: 'Wick Trimmer' });
@@ -52,20 +60,33 @@ describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with PayPal',
       guildId: guild.id,
       paymentMethod: 'PAYPAL',
       paymentStatus: 'pending',
-      lines: [{ productId: p1.id, name: 'Lavender Soy Candle (16 oz)', quantity: 2, unitPriceCents: 2400 }, { productId: p2.id, name: 'Wick Trimmer', quantity: 1, unitPriceCents: 1200 }],
+      lines: [
+        { productId: p1.id, name: 'Lavender Soy Candle (16 oz)', quantity: 2, unitPriceCents: 2400 },
+        { productId: p2.id, name: 'Wick Trimmer', quantity: 1, unitPriceCents: 1200 },
+      ],
       discountCents: 600,
       discountName: 'WELCOME10',
       shippingCents: 795,
       shippingTypeName: 'USPS Ground',
       taxAmountCents: 437,
       totalCents: 4800 + 1200 - 600 + 795 + 437,
-      shippingAddress: { name: 'Jordan <Lee>', line1: '742 Evergreen Terrace', line2: 'Apt 2', city: 'Springfield', state: 'OR', postalCode: '97477', country: 'US' },
+      shippingAddress: {
+        name: 'Jordan <Lee>',
+        line1: '742 Evergreen Terrace',
+        line2: 'Apt 2',
+        city: 'Springfield',
+        state: 'OR',
+        postalCode: '97477',
+        country: 'US',
+      },
     });
     const link = await t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
 
     const page = await context.newPage();
     const cspViolations: string[] = [];
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
     await page.goto(link.url);
     expect(await page.locator('h1').textContent()).toBe(`Order #${order.number}`);
     expect(await page.locator('button[name="method"]').allTextContents()).toEqual(['Pay with PayPal']);
@@ -95,7 +116,9 @@ describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with PayPal',
 
     // Roles granted and the receipt DM sent through the (fake) Discord API, by the same jobs as any payment.
     await discord.waitFor((c) => c.method === 'PUT' && c.path === `/guilds/${guild.id}/members/${customer.discordUserId}/roles/${roleId}`);
-    await waitFor('the receipt DM', async () => discord.directMessages().some((m) => m.userId === customer.discordUserId && JSON.stringify(m.body).includes(`#${order.number}`)));
+    await waitFor('the receipt DM', async () =>
+      discord.directMessages().some((m) => m.userId === customer.discordUserId && JSON.stringify(m.body).includes(`#${order.number}`)),
+    );
 
     // A partial, then a full refund from the panel's service reach PayPal through the shop's connection.
     const ctx = adminCtx(tenant.id);

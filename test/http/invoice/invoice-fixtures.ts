@@ -21,14 +21,24 @@ export class MovableClock implements Clock {
   }
 }
 
-export interface PayPalApp { t: TestApp; paypal: FakePayPal; base: string; server: Server; close(): Promise<void> }
+export interface PayPalApp {
+  t: TestApp;
+  paypal: FakePayPal;
+  base: string;
+  server: Server;
+  close(): Promise<void>;
+}
 
 export async function startPayPalApp(opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {}): Promise<PayPalApp> {
   const paypal = await new FakePayPal({ now: opts.clock ? () => opts.clock!.now() : undefined }).start();
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const t = await createTestApp({ clock: opts.clock, logger: opts.logger, env: { PAYPAL_API_BASE_URL: paypal.url, PUBLIC_BASE_URL: base, ...opts.env } });
+  const t = await createTestApp({
+    clock: opts.clock,
+    logger: opts.logger,
+    env: { PAYPAL_API_BASE_URL: paypal.url, PUBLIC_BASE_URL: base, ...opts.env },
+  });
   server.on('request', t.app);
   return {
     t,
@@ -48,19 +58,36 @@ export async function startPayPalApp(opts: { env?: Record<string, string>; clock
  * Connects the tenant's PayPal the way an owner does: a REST app at the (fake) PayPal, a webhook registered
  * there for this connection's URL, the connection saved and tested in Settings -> Payments, PAYPAL enabled.
  */
-export async function connectPayPal(env: PayPalApp, tenantId: string, opts: { enable?: PaymentMethod[] } = {}): Promise<{ connectionId: string; clientId: string; clientSecret: string; webhookId: string }> {
+export async function connectPayPal(
+  env: PayPalApp,
+  tenantId: string,
+  opts: { enable?: PaymentMethod[] } = {},
+): Promise<{ connectionId: string; clientId: string; clientSecret: string; webhookId: string }> {
   const { t, paypal, base } = env;
   const clientId = `AcL${randomBytes(8).toString('hex')}`;
   const clientSecret = `EL${randomBytes(16).toString('hex')}`;
   paypal.addApp(clientId, clientSecret);
   const ctx = adminCtx(tenantId);
-  const saved = await t.services.paymentConnections.connect(ctx, { provider: 'PAYPAL', environment: 'sandbox', config: { clientId, webhookId: 'pending' }, secrets: { clientSecret } });
+  const saved = await t.services.paymentConnections.connect(ctx, {
+    provider: 'PAYPAL',
+    environment: 'sandbox',
+    config: { clientId, webhookId: 'pending' },
+    secrets: { clientSecret },
+  });
   const webhookId = paypal.registerWebhook(clientId, `${base}/webhooks/paypal/${saved.id}`);
-  await t.services.paymentConnections.connect(ctx, { provider: 'PAYPAL', environment: 'sandbox', config: { clientId, webhookId }, secrets: {} });
+  await t.services.paymentConnections.connect(ctx, {
+    provider: 'PAYPAL',
+    environment: 'sandbox',
+    config: { clientId, webhookId },
+    secrets: {},
+  });
   const tested = await t.services.paymentConnections.test(ctx, 'PAYPAL');
   if (!tested.ok) throw new Error(`PayPal test failed: ${tested.message}`);
   const tenant = await t.services.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
   const enable = opts.enable ?? ['PAYPAL'];
-  await t.services.db.tenant.update({ where: { id: tenantId }, data: { enabledPaymentMethods: [...new Set([...tenant.enabledPaymentMethods, ...enable])] } });
+  await t.services.db.tenant.update({
+    where: { id: tenantId },
+    data: { enabledPaymentMethods: [...new Set([...tenant.enabledPaymentMethods, ...enable])] },
+  });
   return { connectionId: saved.id, clientId, clientSecret, webhookId };
 }

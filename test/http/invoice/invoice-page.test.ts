@@ -34,14 +34,24 @@ async function pendingOrder(tenantData: Record<string, unknown> = {}, opts: { co
   const order = await f.order({
     tenantId: tenant.id,
     customerId: customer.id,
-    lines: [{ productId: p1.id, name: 'Blue <b>Widget</b>', quantity: 2, unitPriceCents: 1250 }, { productId: p2.id, name: 'Gadget & Co', quantity: 1, unitPriceCents: 999 }],
+    lines: [
+      { productId: p1.id, name: 'Blue <b>Widget</b>', quantity: 2, unitPriceCents: 1250 },
+      { productId: p2.id, name: 'Gadget & Co', quantity: 1, unitPriceCents: 999 },
+    ],
     discountCents: 300,
     discountName: 'Welcome',
     shippingCents: 500,
     shippingTypeName: 'Ground',
     taxAmountCents: 271,
     totalCents: 2500 + 999 - 300 + 500 + 271,
-    shippingAddress: { name: '<script>alert("x")</script> Pat', line1: '1 "Quote" St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' },
+    shippingAddress: {
+      name: '<script>alert("x")</script> Pat',
+      line1: '1 "Quote" St',
+      city: 'Springfield',
+      state: 'IL',
+      postalCode: '62701',
+      country: 'US',
+    },
   });
   return { tenant, customer, order };
 }
@@ -72,7 +82,9 @@ describe('invoice page: happy path', () => {
   });
 
   it('offers only the processor-backed methods the tenant enabled, never the P2P ones', async () => {
-    const { tenant, order } = await pendingOrder({ enabledPaymentMethods: ['PAYPAL', 'BTC_INVOICE', 'VENMO_P2P', 'ZELLE', 'CASHAPP_P2P', 'CHIME', 'PAYPAL_MANUAL', 'BTC_MANUAL'] });
+    const { tenant, order } = await pendingOrder({
+      enabledPaymentMethods: ['PAYPAL', 'BTC_INVOICE', 'VENMO_P2P', 'ZELLE', 'CASHAPP_P2P', 'CHIME', 'PAYPAL_MANUAL', 'BTC_MANUAL'],
+    });
     const { path } = await linkFor(tenant.id, order.id);
     const res = await request(t.app).get(path).expect(200);
     const methods = [...res.text.matchAll(/name="method" value="([A-Z_]+)"/g)].map((m) => m[1]);
@@ -83,7 +95,9 @@ describe('invoice page: happy path', () => {
 
   it('tells the customer when the tenant enabled no online method', async () => {
     const { tenant, order } = await pendingOrder({ enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'] });
-    const res = await request(t.app).get((await linkFor(tenant.id, order.id)).path).expect(200);
+    const res = await request(t.app)
+      .get((await linkFor(tenant.id, order.id)).path)
+      .expect(200);
     expect(res.text).not.toContain('name="method"');
     expect(res.text).toContain('does not accept online payment');
   });
@@ -106,7 +120,7 @@ describe('invoice page: happy path', () => {
     expect((await request(t.app).get(`${path}?checkout=<x>`).expect(200)).text).not.toContain('&lt;x&gt;');
   });
 
-  it('POST /pay records a checkout and redirects (303) to PayPal\'s payer-action link for the order total', async () => {
+  it("POST /pay records a checkout and redirects (303) to PayPal's payer-action link for the order total", async () => {
     const { tenant, order } = await pendingOrder();
     const { path, token } = await linkFor(tenant.id, order.id);
     const res = await request(t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(303);
@@ -114,13 +128,27 @@ describe('invoice page: happy path', () => {
     expect(`${location.origin}${location.pathname}`).toBe(`${paypal.url}/checkoutnow`);
     const paypalOrderId = location.searchParams.get('token')!;
     const checkout = await testDb().paymentCheckout.findFirstOrThrow({ where: { orderId: order.id } });
-    expect(checkout).toMatchObject({ provider: 'PAYPAL', method: 'PAYPAL', providerCheckoutId: paypalOrderId, amountCents: order.totalCents, currency: 'USD', orderVersion: 1, state: 'OPEN' });
+    expect(checkout).toMatchObject({
+      provider: 'PAYPAL',
+      method: 'PAYPAL',
+      providerCheckoutId: paypalOrderId,
+      amountCents: order.totalCents,
+      currency: 'USD',
+      orderVersion: 1,
+      state: 'OPEN',
+    });
     const sent = paypal.orders.get(paypalOrderId)!;
-    expect(sent.purchaseUnit).toMatchObject({ invoice_id: order.id, custom_id: order.id, amount: { currency_code: 'USD', value: '39.70' } });
+    expect(sent.purchaseUnit).toMatchObject({
+      invoice_id: order.id,
+      custom_id: order.id,
+      amount: { currency_code: 'USD', value: '39.70' },
+    });
     expect(sent.returnUrl).toBe(`${env.base}/invoice/${token}/return/${checkout.id}`);
     expect(sent.cancelUrl).toBe(`${env.base}/invoice/${token}?checkout=cancelled`);
     // Our checkout id is the PayPal-Request-Id: a retried create makes one PayPal order.
-    expect(paypal.requests.find((r) => r.method === 'POST' && r.path === '/v2/checkout/orders' && r.requestId === checkout.id)).toBeTruthy();
+    expect(
+      paypal.requests.find((r) => r.method === 'POST' && r.path === '/v2/checkout/orders' && r.requestId === checkout.id),
+    ).toBeTruthy();
   });
 });
 
@@ -133,11 +161,17 @@ describe('invoice page: errors', () => {
     const swapped = JSON.parse(Buffer.from(payloadPart!, 'base64url').toString());
     swapped.orderId = other.order.id;
     swapped.tenantId = other.tenant.id;
-    const res = await request(t.app).get(`/invoice/${Buffer.from(JSON.stringify(swapped)).toString('base64url')}.${sig}`).expect(403);
+    const res = await request(t.app)
+      .get(`/invoice/${Buffer.from(JSON.stringify(swapped)).toString('base64url')}.${sig}`)
+      .expect(403);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.text).toContain('This link is not valid');
     expect(res.text).not.toContain(`#${other.order.number}`);
-    await request(t.app).post(`/invoice/${Buffer.from(JSON.stringify(swapped)).toString('base64url')}.${sig}/pay`).type('form').send({ method: 'PAYPAL' }).expect(403);
+    await request(t.app)
+      .post(`/invoice/${Buffer.from(JSON.stringify(swapped)).toString('base64url')}.${sig}/pay`)
+      .type('form')
+      .send({ method: 'PAYPAL' })
+      .expect(403);
   });
 
   it('answers an expired link with a friendly 410 page (time moved past the expiry)', async () => {
@@ -193,7 +227,11 @@ describe('invoice page: errors', () => {
 });
 
 describe('invoice links (module)', () => {
-  const codeOf = async (p: Promise<unknown>) => p.then(() => undefined, (e) => (e instanceof AppError ? e.code : String(e)));
+  const codeOf = async (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e) => (e instanceof AppError ? e.code : String(e)),
+    );
 
   it('expire after 7 days by default, and expiresInSeconds overrides it', async () => {
     const { tenant, order } = await pendingOrder();
@@ -207,7 +245,7 @@ describe('invoice links (module)', () => {
     expect(def.url.startsWith(`${env.base}/invoice/`)).toBe(true);
   });
 
-  it('refuses invalid lifetimes, other tenants\' orders and orders not waiting for payment', async () => {
+  it("refuses invalid lifetimes, other tenants' orders and orders not waiting for payment", async () => {
     const { tenant, order } = await pendingOrder();
     const ctx = { tenantId: tenant.id, actor: systemActor };
     for (const expiresInSeconds of [0, -1, 1.5, 90 * 86400 + 1]) {
@@ -236,7 +274,9 @@ describe('invoice page without a processor or a secret', () => {
 
   it('still shows the summary and explains that online payment is not configured', async () => {
     const { tenant, order } = await pendingOrder({}, { connect: false });
-    const link = await bare.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id, { fallbackBaseUrl: 'http://127.0.0.1:3000' });
+    const link = await bare.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id, {
+      fallbackBaseUrl: 'http://127.0.0.1:3000',
+    });
     expect(link.url.startsWith('http://127.0.0.1:3000/invoice/')).toBe(true);
     expect(link.paymentMethods).toEqual([]);
     const path = new URL(link.url).pathname;

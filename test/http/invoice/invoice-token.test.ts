@@ -60,7 +60,9 @@ describe('secrets configuration', () => {
   it('refuses a malformed SECRETS_ENCRYPTION_KEYS, and requires one in production', async () => {
     const { loadEnv, ConfigError } = await import('../../../src/config/env.js');
     expect(() => loadEnv({ SECRETS_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toThrow(/SECRETS_ENCRYPTION_KEYS: key k1: must be 32 random bytes/);
-    expect(() => loadEnv({ SECRETS_ENCRYPTION_KEYS: `a:${Buffer.alloc(32).toString('base64')},a:${Buffer.alloc(32).toString('base64')}` })).toThrow(/appears twice/);
+    expect(() =>
+      loadEnv({ SECRETS_ENCRYPTION_KEYS: `a:${Buffer.alloc(32).toString('base64')},a:${Buffer.alloc(32).toString('base64')}` }),
+    ).toThrow(/appears twice/);
     expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(/SECRETS_ENCRYPTION_KEYS: required when NODE_ENV=production/);
     expect(loadEnv({ SECRETS_ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 1).toString('base64')}` }).SECRETS_ENCRYPTION_KEYS).toMatch(/^k2:/);

@@ -15,7 +15,12 @@ import { factories } from '../../helpers/factories.js';
 import { connectPayPal, startPayPalApp, type PayPalApp } from './invoice-fixtures.js';
 
 let out = '';
-const sink = new Writable({ write(chunk, _enc, cb) { out += chunk; cb(); } });
+const sink = new Writable({
+  write(chunk, _enc, cb) {
+    out += chunk;
+    cb();
+  },
+});
 const logger = pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
 let env: PayPalApp;
 
@@ -24,7 +29,13 @@ let worker: WorkerHandle;
 beforeAll(async () => {
   env = await startPayPalApp({ logger });
   // The refund goes to PayPal from its job (payment.refund.send): a worker runs it.
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: env.t.services.bus,
+    logger: env.t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -41,12 +52,18 @@ it('no secret or invoice token appears in any log line', async () => {
   const token = path.split('/').at(-1)!;
 
   await request(env.t.app).get(path).expect(200);
-  await request(env.t.app).get(`${path.slice(0, -4)}xxxx`).expect(403); // a tampered link is logged too
+  await request(env.t.app)
+    .get(`${path.slice(0, -4)}xxxx`)
+    .expect(403); // a tampered link is logged too
   const pay = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(303);
   const back = new URL(env.paypal.approve(new URL(String(pay.headers.location)).searchParams.get('token')!));
   await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
   await env.paypal.settle();
-  await request(env.t.app).post(`/webhooks/paypal/${connectionId}`).set({ 'content-type': 'application/json', 'paypal-transmission-sig': 'Zm9yZ2Vk' }).send('{}').expect(401);
+  await request(env.t.app)
+    .post(`/webhooks/paypal/${connectionId}`)
+    .set({ 'content-type': 'application/json', 'paypal-transmission-sig': 'Zm9yZ2Vk' })
+    .send('{}')
+    .expect(401);
   await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 100 });
 
   await waitFor('the refund at PayPal', async () => env.paypal.refundRequests([...env.paypal.captures.keys()][0]!).length === 1);

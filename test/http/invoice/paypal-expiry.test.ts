@@ -23,7 +23,13 @@ const discord = await new FakeDiscordApi().start();
 
 beforeAll(async () => {
   env = await startPayPalApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: env.t.services.bus,
+    logger: env.t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -32,9 +38,19 @@ afterAll(async () => {
 });
 
 async function scheduledPayPalOrder() {
-  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'], paymentWindowMinutes: { PAYPAL: 60 } } });
+  const { tenant, guild, customer } = await f.shop({
+    tenant: { enabledPaymentMethods: ['VENMO_P2P'], paymentWindowMinutes: { PAYPAL: 60 } },
+  });
   const paypal = await connectPayPal(env, tenant.id);
-  const order = await f.order({ tenantId: tenant.id, customerId: customer.id, guildId: guild.id, paymentMethod: 'PAYPAL', paymentStatus: 'awaiting_admin_approval', totalCents: 4250, lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }] });
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    guildId: guild.id,
+    paymentMethod: 'PAYPAL',
+    paymentStatus: 'awaiting_admin_approval',
+    totalCents: 4250,
+    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
+  });
   const { dueAt } = (await env.t.services.paymentWindows.schedule(tenant.id, order.id))!;
   const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
   return { tenant, order, dueAt, path: new URL(link.url).pathname, ...paypal };
@@ -51,11 +67,24 @@ async function startCheckout(path: string) {
 async function passDeadline(orderId: string) {
   clock.advance(61 * 60);
   await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${`payment-expiry:${orderId}`}`;
-  await waitFor('the expiry job', async () => (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${orderId}`} AND run_at <= now()`)[0]!.n === 0);
+  await waitFor(
+    'the expiry job',
+    async () =>
+      (
+        await db.$queryRaw<
+          { n: number }[]
+        >`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${orderId}`} AND run_at <= now()`
+      )[0]!.n === 0,
+  );
 }
 
-const lastEvent = (type: string, paypalOrderId: string) => env.paypal.sent.filter((w: SentWebhook) => w.type === type && w.body.includes(paypalOrderId)).at(-1)!;
-const postWebhook = (w: SentWebhook, connectionId: string) => request(env.t.app).post(`/webhooks/paypal/${connectionId}`).set({ 'content-type': 'application/json', ...w.headers }).send(w.body);
+const lastEvent = (type: string, paypalOrderId: string) =>
+  env.paypal.sent.filter((w: SentWebhook) => w.type === type && w.body.includes(paypalOrderId)).at(-1)!;
+const postWebhook = (w: SentWebhook, connectionId: string) =>
+  request(env.t.app)
+    .post(`/webhooks/paypal/${connectionId}`)
+    .set({ 'content-type': 'application/json', ...w.headers })
+    .send(w.body);
 
 describe('PayPal and the pay window', () => {
   it('money captured at PayPal whose webhook arrives after the expiry is refunded; the order stays cancelled', async () => {
@@ -71,7 +100,10 @@ describe('PayPal and the pay window', () => {
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
 
     await postWebhook(lastEvent('PAYMENT.CAPTURE.COMPLETED', paypalOrderId), connectionId).expect(200);
-    await waitFor('the automatic refund', async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).unappliedAction === 'REFUND_SENT');
+    await waitFor(
+      'the automatic refund',
+      async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).unappliedAction === 'REFUND_SENT',
+    );
     const capture = env.paypal.orders.get(paypalOrderId)!.captures.at(-1)!;
     expect(env.paypal.refundedCents(capture.id)).toBe(4250);
     const after = await db.order.findUniqueOrThrow({ where: { id: order.id }, include: { payments: true } });
@@ -86,7 +118,10 @@ describe('PayPal and the pay window', () => {
     const { order, path } = await scheduledPayPalOrder();
     const { paypalOrderId, checkout } = await startCheckout(path);
     await passDeadline(order.id);
-    await waitFor('the checkout voided', async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).state === 'VOIDED');
+    await waitFor(
+      'the checkout voided',
+      async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).state === 'VOIDED',
+    );
     const back = new URL(env.paypal.approve(paypalOrderId));
     expect((await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303)).headers.location).toMatch(/checkout=changed$/);
     expect(env.paypal.orders.get(paypalOrderId)!.captures).toEqual([]);
@@ -106,7 +141,9 @@ describe('PayPal and the pay window', () => {
     const held = await db.order.findUniqueOrThrow({ where: { id: order.id } });
     expect(held.status).toBe('PENDING_PAYMENT');
     expect(held.paymentDueAt!.getTime()).toBeGreaterThan(dueAt.getTime());
-    const [entry] = (await env.t.services.audit.listFor(tenant.id, 'Order', order.id)).filter((e) => e.action === 'order.payment_window_held');
+    const [entry] = (await env.t.services.audit.listFor(tenant.id, 'Order', order.id)).filter(
+      (e) => e.action === 'order.payment_window_held',
+    );
     expect(entry).toMatchObject({ actorType: 'SYSTEM', before: { paymentDueAt: dueAt.toISOString() } });
 
     env.paypal.clearPendingCapture(env.paypal.orders.get(paypalOrderId)!.captures[0]!.id);

@@ -23,7 +23,13 @@ const discord = await new FakeDiscordApi().start();
 
 beforeAll(async () => {
   env = await startPayPalApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: env.t.services.bus,
+    logger: env.t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -34,7 +40,15 @@ afterAll(async () => {
 async function shopWithOrder() {
   const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
   const paypal = await connectPayPal(env, tenant.id);
-  const order = await f.order({ tenantId: tenant.id, customerId: customer.id, guildId: guild.id, paymentMethod: 'PAYPAL', paymentStatus: 'pending', totalCents: 4250, lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }] });
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    guildId: guild.id,
+    paymentMethod: 'PAYPAL',
+    paymentStatus: 'pending',
+    totalCents: 4250,
+    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
+  });
   const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
   return { tenant, order, link, path: new URL(link.url).pathname, ...paypal };
 }
@@ -47,10 +61,14 @@ async function startCheckout(path: string) {
   return { paypalOrderId, checkout };
 }
 
-const lastEvent = (type: string, predicate: (w: SentWebhook) => boolean = () => true) => env.paypal.sent.filter((w) => w.type === type && predicate(w)).at(-1)!;
+const lastEvent = (type: string, predicate: (w: SentWebhook) => boolean = () => true) =>
+  env.paypal.sent.filter((w) => w.type === type && predicate(w)).at(-1)!;
 const about = (paypalOrderId: string) => (w: SentWebhook) => w.body.includes(paypalOrderId);
 const post = (w: SentWebhook, connectionId: string, body = w.body, headers = w.headers) =>
-  request(env.t.app).post(`/webhooks/paypal/${connectionId}`).set({ 'content-type': 'application/json', ...headers }).send(body);
+  request(env.t.app)
+    .post(`/webhooks/paypal/${connectionId}`)
+    .set({ 'content-type': 'application/json', ...headers })
+    .send(body);
 
 /** Our ledger row equals what PayPal has: captured amount and id, and what was refunded of it. */
 async function expectLedgerMatchesPayPal(checkoutId: string, expected: { refundedCents?: number } = {}) {
@@ -102,8 +120,14 @@ describe('PayPal webhooks', () => {
     await post(real, connectionId, tampered).expect(401);
     // Re-serialised (same JSON, other bytes): the signature covers the raw bytes.
     await post(real, connectionId, JSON.stringify(JSON.parse(real.body), null, 1)).expect(401);
-    await post(real, connectionId, real.body, { ...real.headers, 'paypal-cert-url': 'https://evil.example/v1/notifications/certs/CERT-1' }).expect(401);
-    await post(real, connectionId, real.body, { ...real.headers, 'paypal-transmission-sig': Buffer.from('nope').toString('base64') }).expect(401);
+    await post(real, connectionId, real.body, {
+      ...real.headers,
+      'paypal-cert-url': 'https://evil.example/v1/notifications/certs/CERT-1',
+    }).expect(401);
+    await post(real, connectionId, real.body, {
+      ...real.headers,
+      'paypal-transmission-sig': Buffer.from('nope').toString('base64'),
+    }).expect(401);
     const { 'paypal-transmission-sig': _dropped, ...noSig } = real.headers;
     await post(real, connectionId, real.body, noSig).expect(401);
     // Signed for another webhook id (another shop's app): not valid for this connection.
@@ -121,7 +145,10 @@ describe('PayPal webhooks', () => {
   it('refuses an event about a checkout we did not create (404) and an unknown connection; unknown types answer 200', async () => {
     const { connectionId, clientId } = await shopWithOrder();
     const foreign = env.paypal.signedEvent(clientId, 'PAYMENT.CAPTURE.COMPLETED', 'capture', {
-      id: 'CAPTURENOTOURS01', status: 'COMPLETED', amount: { currency_code: 'USD', value: '42.50' }, custom_id: 'ord_x',
+      id: 'CAPTURENOTOURS01',
+      status: 'COMPLETED',
+      amount: { currency_code: 'USD', value: '42.50' },
+      custom_id: 'ord_x',
       supplementary_data: { related_ids: { order_id: 'NOTOURORDER00001' } },
     });
     const res = await post(foreign, connectionId).expect(404);
@@ -146,7 +173,9 @@ describe('PayPal webhooks', () => {
     const approved = lastEvent('CHECKOUT.ORDER.APPROVED', about(paypalOrderId));
     const completed = lastEvent('PAYMENT.CAPTURE.COMPLETED', about(paypalOrderId));
     const pending = env.paypal.signedEvent(clientId, 'PAYMENT.CAPTURE.PENDING', 'capture', {
-      ...JSON.parse(completed.body).resource, status: 'PENDING', status_details: { reason: 'ECHECK' },
+      ...JSON.parse(completed.body).resource,
+      status: 'PENDING',
+      status_details: { reason: 'ECHECK' },
     });
     await post(completed, connectionId).expect(200);
     await post(approved, connectionId).expect(200);
@@ -185,7 +214,10 @@ describe('money that cannot pay the order is refunded, never dropped', () => {
     const res = await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
     expect(res.headers.location).toMatch(/checkout=changed$/);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
-    await waitFor('the automatic refund', async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).unappliedAction === 'REFUND_SENT');
+    await waitFor(
+      'the automatic refund',
+      async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).unappliedAction === 'REFUND_SENT',
+    );
     const c = await expectLedgerMatchesPayPal(checkout.id, { refundedCents: 1000 });
     expect(c.unappliedReason).toMatch(/underpaid: \$10\.00 of \$42\.50/);
     const actions = (await env.t.services.audit.listFor(tenant.id, 'Order', order.id)).map((e) => e.action);
@@ -205,7 +237,10 @@ describe('money that cannot pay the order is refunded, never dropped', () => {
     // An admin edits the order (new total): the version moves and the open checkouts are voided.
     await db.order.update({ where: { id: order.id }, data: { totalCents: 5000, subtotalCents: 5000 } });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).version).toBe(2);
-    await waitFor('the stale checkout voided', async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: stale.checkout.id } })).state === 'VOIDED');
+    await waitFor(
+      'the stale checkout voided',
+      async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: stale.checkout.id } })).state === 'VOIDED',
+    );
 
     // The buyer approves the voided checkout and comes back: told the order changed; PayPal captured nothing.
     const back = new URL(env.paypal.approve(stale.paypalOrderId));
@@ -214,8 +249,14 @@ describe('money that cannot pay the order is refunded, never dropped', () => {
     await expectLedgerMatchesPayPal(stale.checkout.id);
 
     // The raced capture's webhook finally arrives: refunded in full, the order stays unpaid at its new total.
-    await post(lastEvent('PAYMENT.CAPTURE.COMPLETED', about(raced.paypalOrderId)), (await db.paymentCheckout.findUniqueOrThrow({ where: { id: raced.checkout.id } })).connectionId).expect(200);
-    await waitFor('the refund of the raced payment', async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: raced.checkout.id } })).unappliedAction === 'REFUND_SENT');
+    await post(
+      lastEvent('PAYMENT.CAPTURE.COMPLETED', about(raced.paypalOrderId)),
+      (await db.paymentCheckout.findUniqueOrThrow({ where: { id: raced.checkout.id } })).connectionId,
+    ).expect(200);
+    await waitFor(
+      'the refund of the raced payment',
+      async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: raced.checkout.id } })).unappliedAction === 'REFUND_SENT',
+    );
     await expectLedgerMatchesPayPal(raced.checkout.id, { refundedCents: 4250 });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
   });
@@ -229,7 +270,10 @@ describe('money that cannot pay the order is refunded, never dropped', () => {
     env.paypal.dropWebhooks = false;
     await env.t.services.orderAdmin.cancel(adminCtx(tenant.id), order.id, { note: 'Out of stock' });
     await post(lastEvent('PAYMENT.CAPTURE.COMPLETED', about(paypalOrderId)), connectionId).expect(200);
-    await waitFor('the refund', async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).unappliedAction === 'REFUND_SENT');
+    await waitFor(
+      'the refund',
+      async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).unappliedAction === 'REFUND_SENT',
+    );
     await expectLedgerMatchesPayPal(checkout.id, { refundedCents: 4250 });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
   });
@@ -247,7 +291,10 @@ describe('money that cannot pay the order is refunded, never dropped', () => {
     await post(lastEvent('PAYMENT.CAPTURE.COMPLETED', about(a.paypalOrderId)), connectionId).expect(200);
     await post(lastEvent('PAYMENT.CAPTURE.COMPLETED', about(b.paypalOrderId)), connectionId).expect(200);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PAID');
-    await waitFor('the second payment refunded', async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: b.checkout.id } })).unappliedAction === 'REFUND_SENT');
+    await waitFor(
+      'the second payment refunded',
+      async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: b.checkout.id } })).unappliedAction === 'REFUND_SENT',
+    );
     await expectLedgerMatchesPayPal(a.checkout.id, { refundedCents: 0 });
     await expectLedgerMatchesPayPal(b.checkout.id, { refundedCents: 4250 });
     const payments = await db.payment.findMany({ where: { orderId: order.id, status: 'paid' } });

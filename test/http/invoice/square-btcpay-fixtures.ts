@@ -12,15 +12,28 @@ import type { Logger } from '../../../src/platform/logger.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
-export interface ProvidersApp { t: TestApp; square: FakeSquare; btcpay: FakeBtcPay; base: string; server: Server; close(): Promise<void> }
+export interface ProvidersApp {
+  t: TestApp;
+  square: FakeSquare;
+  btcpay: FakeBtcPay;
+  base: string;
+  server: Server;
+  close(): Promise<void>;
+}
 
-export async function startProvidersApp(opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {}): Promise<ProvidersApp> {
+export async function startProvidersApp(
+  opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
+): Promise<ProvidersApp> {
   const square = await new FakeSquare({ merchants: [] }).start();
   const btcpay = await new FakeBtcPay({ stores: [] }).start();
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const t = await createTestApp({ clock: opts.clock, logger: opts.logger, env: { SQUARE_API_BASE_URL: square.url, SQUARE_WEB_PAYMENTS_SDK_URL: square.sdkUrl, PUBLIC_BASE_URL: base, ...opts.env } });
+  const t = await createTestApp({
+    clock: opts.clock,
+    logger: opts.logger,
+    env: { SQUARE_API_BASE_URL: square.url, SQUARE_WEB_PAYMENTS_SDK_URL: square.sdkUrl, PUBLIC_BASE_URL: base, ...opts.env },
+  });
   server.on('request', t.app);
   return {
     t,
@@ -40,20 +53,36 @@ export async function startProvidersApp(opts: { env?: Record<string, string>; cl
 
 async function enable(t: TestApp, tenantId: string, methods: PaymentMethod[]): Promise<void> {
   const tenant = await t.services.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
-  await t.services.db.tenant.update({ where: { id: tenantId }, data: { enabledPaymentMethods: [...new Set([...tenant.enabledPaymentMethods, ...methods])] } });
+  await t.services.db.tenant.update({
+    where: { id: tenantId },
+    data: { enabledPaymentMethods: [...new Set([...tenant.enabledPaymentMethods, ...methods])] },
+  });
 }
 
 /** A Square seller account at the fake, its webhook subscription pointed at this connection's URL, saved, tested, CASHAPP_PAY on. */
-export async function connectSquare(env: ProvidersApp, tenantId: string): Promise<{ connectionId: string; merchantId: string; accessToken: string; signatureKey: string }> {
+export async function connectSquare(
+  env: ProvidersApp,
+  tenantId: string,
+): Promise<{ connectionId: string; merchantId: string; accessToken: string; signatureKey: string }> {
   const { t, square, base } = env;
   const merchantId = `ML${randomBytes(6).toString('hex').toUpperCase()}`;
   const accessToken = `EAAAl${randomBytes(16).toString('hex')}`;
   const signatureKey = randomBytes(16).toString('base64url');
   const locationId = `L${randomBytes(6).toString('hex').toUpperCase()}`;
   const applicationId = `sandbox-sq0idb-${randomBytes(8).toString('hex')}`;
-  square.merchants.push({ merchantId, accessToken, applicationId, locations: [{ id: locationId, name: 'Main', country: 'US', currency: 'USD' }] });
+  square.merchants.push({
+    merchantId,
+    accessToken,
+    applicationId,
+    locations: [{ id: locationId, name: 'Main', country: 'US', currency: 'USD' }],
+  });
   const ctx = adminCtx(tenantId);
-  const saved = await t.services.paymentConnections.connect(ctx, { provider: 'SQUARE', environment: 'sandbox', config: { locationId, applicationId }, secrets: { accessToken, webhookSignatureKey: signatureKey } });
+  const saved = await t.services.paymentConnections.connect(ctx, {
+    provider: 'SQUARE',
+    environment: 'sandbox',
+    config: { locationId, applicationId },
+    secrets: { accessToken, webhookSignatureKey: signatureKey },
+  });
   square.merchants.at(-1)!.webhook = { notificationUrl: `${base}/webhooks/square/${saved.id}`, signatureKey };
   const tested = await t.services.paymentConnections.test(ctx, 'SQUARE');
   if (!tested.ok) throw new Error(`Square test failed: ${tested.message}`);
@@ -62,14 +91,22 @@ export async function connectSquare(env: ProvidersApp, tenantId: string): Promis
 }
 
 /** A store on the fake BTCPay Server with an API key and a webhook to this connection's URL, saved, tested, BTC_INVOICE on. */
-export async function connectBtcPay(env: ProvidersApp, tenantId: string): Promise<{ connectionId: string; storeId: string; apiKey: string; webhookSecret: string }> {
+export async function connectBtcPay(
+  env: ProvidersApp,
+  tenantId: string,
+): Promise<{ connectionId: string; storeId: string; apiKey: string; webhookSecret: string }> {
   const { t, btcpay, base } = env;
   const storeId = `St${randomBytes(8).toString('hex')}`;
   const apiKey = randomBytes(20).toString('hex');
   const webhookSecret = randomBytes(16).toString('hex');
   btcpay.stores.push({ id: storeId, name: 'Shop store', apiKeys: [apiKey], webhooks: [] });
   const ctx = adminCtx(tenantId);
-  const saved = await t.services.paymentConnections.connect(ctx, { provider: 'BTCPAY', environment: 'production', config: { serverUrl: btcpay.url, storeId }, secrets: { apiKey, webhookSecret } });
+  const saved = await t.services.paymentConnections.connect(ctx, {
+    provider: 'BTCPAY',
+    environment: 'production',
+    config: { serverUrl: btcpay.url, storeId },
+    secrets: { apiKey, webhookSecret },
+  });
   registerBtcPayWebhook(btcpay, storeId, `${base}/webhooks/btcpay/${saved.id}`, webhookSecret);
   const tested = await t.services.paymentConnections.test(ctx, 'BTCPAY');
   if (!tested.ok) throw new Error(`BTCPay test failed: ${tested.message}`);

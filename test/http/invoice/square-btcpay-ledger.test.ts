@@ -26,7 +26,13 @@ const discord = await new FakeDiscordApi().start();
 beforeAll(async () => {
   // The app's clock only moves for reconciliation; the fakes keep real time.
   env = await startProvidersApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: env.t.services.bus,
+    logger: env.t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -37,7 +43,15 @@ afterAll(async () => {
 async function shopWithOrder(method: 'CASHAPP_PAY' | 'BTC_INVOICE') {
   const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
   const connection = method === 'CASHAPP_PAY' ? await connectSquare(env, tenant.id) : await connectBtcPay(env, tenant.id);
-  const order = await f.order({ tenantId: tenant.id, customerId: customer.id, guildId: guild.id, paymentMethod: method, paymentStatus: 'pending', totalCents: 4250, lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }] });
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    guildId: guild.id,
+    paymentMethod: method,
+    paymentStatus: 'pending',
+    totalCents: 4250,
+    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
+  });
   const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
   return { tenant, order, path: new URL(link.url).pathname, connectionId: connection.connectionId };
 }
@@ -79,8 +93,12 @@ describe('Cash App Pay (Square) through the core', () => {
     const ok = await request(env.t.app).post(second.chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200);
     expect(ok.body.outcome).toBe('paid');
     // A repeated post (double click, page retry) charges nothing more.
-    expect((await request(env.t.app).post(second.chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200)).body.outcome).toBe('paid');
-    expect([...env.square.payments.values()].filter((p) => p.json.reference_id === order.id && p.json.status === 'COMPLETED')).toHaveLength(1);
+    expect((await request(env.t.app).post(second.chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200)).body.outcome).toBe(
+      'paid',
+    );
+    expect([...env.square.payments.values()].filter((p) => p.json.reference_id === order.id && p.json.status === 'COMPLETED')).toHaveLength(
+      1,
+    );
     expect(await orderStatus(order.id)).toBe('PAID');
     await env.square.idle();
     await expectLedgerMatchesSquare(second.checkoutId);
@@ -99,12 +117,19 @@ describe('Cash App Pay (Square) through the core', () => {
     expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
   });
 
-  it('a charge whose answer was lost is recovered from Square\'s payment webhook (the checkout is adopted by order)', async () => {
+  it("a charge whose answer was lost is recovered from Square's payment webhook (the checkout is adopted by order)", async () => {
     const { order, path } = await shopWithOrder('CASHAPP_PAY');
     const { checkoutId } = await startCashApp(path);
     const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
     // Our CreatePayment reached Square but its answer never reached us: Square still notifies.
-    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, { sourceToken: SQUARE_TEST_TOKENS.ok, amountCents: 4250, currency: 'USD', idempotencyKey: checkoutId, orderId: order.id, note: 'lost answer' });
+    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
+      sourceToken: SQUARE_TEST_TOKENS.ok,
+      amountCents: 4250,
+      currency: 'USD',
+      idempotencyKey: checkoutId,
+      orderId: order.id,
+      note: 'lost answer',
+    });
     await env.square.idle();
     expect(env.square.outbox.deliveries.slice(-2).map((d) => d.status)).toEqual([200, 200]);
     expect(await orderStatus(order.id)).toBe('PAID');
@@ -142,7 +167,11 @@ describe('Cash App Pay (Square) through the core', () => {
       const listed = listCalls().length;
       const run = await reconcileAfter(windowMinutes + 1);
       expect(run.expired).toBeGreaterThanOrEqual(1);
-      expect(await checkoutRow(checkoutId)).toMatchObject({ state: 'EXPIRED', providerStatus: 'EXPIRED: never charged', providerCheckoutId: checkoutId });
+      expect(await checkoutRow(checkoutId)).toMatchObject({
+        state: 'EXPIRED',
+        providerStatus: 'EXPIRED: never charged',
+        providerCheckoutId: checkoutId,
+      });
       // Square was asked with ListPayments for the connection's location since the checkout was made.
       const ask = listCalls().slice(listed).at(-1)!;
       expect(ask.query.get('location_id')).toBe(conn.locationId);
@@ -163,7 +192,14 @@ describe('Cash App Pay (Square) through the core', () => {
       const { checkoutId } = await startCashApp(path);
       const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
       env.square.outbox.dropNext(2); // payment.created, payment.updated
-      await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, { sourceToken: SQUARE_TEST_TOKENS.ok, amountCents: 4250, currency: 'USD', idempotencyKey: checkoutId, orderId: order.id, note: 'lost answer and webhooks' });
+      await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
+        sourceToken: SQUARE_TEST_TOKENS.ok,
+        amountCents: 4250,
+        currency: 'USD',
+        idempotencyKey: checkoutId,
+        orderId: order.id,
+        note: 'lost answer and webhooks',
+      });
       await env.square.idle();
       expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
       const run = await reconcileAfter(windowMinutes + 1);
@@ -181,8 +217,13 @@ describe('Cash App Pay (Square) through the core', () => {
     env.square.autoCompleteRefunds = false;
     try {
       const refund = await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 1000, reason: 'Broken' });
-      const sq = await waitFor('the refund at Square', async () => [...env.square.refunds.values()].find((r) => r.json.reason === 'Broken'));
-      await waitFor('the refund recorded as sent', async () => (await db.auditLog.count({ where: { entityId: order.id, action: 'payment.refund_sent' } })) === 1);
+      const sq = await waitFor('the refund at Square', async () =>
+        [...env.square.refunds.values()].find((r) => r.json.reason === 'Broken'),
+      );
+      await waitFor(
+        'the refund recorded as sent',
+        async () => (await db.auditLog.count({ where: { entityId: order.id, action: 'payment.refund_sent' } })) === 1,
+      );
       await env.square.failRefund(sq.json.id);
       await env.square.idle();
       expect(env.square.outbox.deliveries.at(-1)!.status).toBe(200);
@@ -197,13 +238,24 @@ describe('Cash App Pay (Square) through the core', () => {
     const { order, connectionId } = await shopWithOrder('CASHAPP_PAY');
     const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
     // A payment at the shop's Square account that no checkout of ours made (e.g. in person, or another app).
-    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, { sourceToken: SQUARE_TEST_TOKENS.ok, amountCents: 100, currency: 'USD', idempotencyKey: 'someone-else-1', orderId: 'not-our-order', note: 'x' });
+    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
+      sourceToken: SQUARE_TEST_TOKENS.ok,
+      amountCents: 100,
+      currency: 'USD',
+      idempotencyKey: 'someone-else-1',
+      orderId: 'not-our-order',
+      note: 'x',
+    });
     await env.square.idle();
     const [created, updated] = env.square.outbox.deliveries.slice(-2);
     expect([created!.status, updated!.status]).toEqual([404, 404]);
     const url = `/webhooks/square/${connectionId}`;
     const forged = created!.body.replace('"amount":100', '"amount":4250');
-    await request(env.t.app).post(url).set({ 'content-type': 'application/json', ...created!.headers }).send(forged).expect(401);
+    await request(env.t.app)
+      .post(url)
+      .set({ 'content-type': 'application/json', ...created!.headers })
+      .send(forged)
+      .expect(401);
     await request(env.t.app).post(url).set({ 'content-type': 'application/json' }).send(created!.body).expect(401);
     expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
   });
@@ -224,7 +276,9 @@ describe('BTCPay through the core', () => {
     const paid = inv.payments.reduce((s, p) => s + p.cents, 0);
     if (paid === 0) expect(c.state).not.toBe('PAID');
     else expect(c).toMatchObject({ state: 'PAID', paymentReference: inv.id, paidAmountCents: paid });
-    const pulled = [...env.btcpay.pullPayments.values()].filter((p) => p.invoiceId === inv.id).reduce((s, p) => s + Math.round(Number(p.amount) * 100), 0);
+    const pulled = [...env.btcpay.pullPayments.values()]
+      .filter((p) => p.invoiceId === inv.id)
+      .reduce((s, p) => s + Math.round(Number(p.amount) * 100), 0);
     expect(pulled).toBe(expected.refundPullPaymentCents ?? 0);
     return c;
   }
@@ -290,10 +344,18 @@ describe('BTCPay through the core', () => {
     const created = env.btcpay.outbox.deliveries.filter((d) => d.url.endsWith(connectionId)).at(-1)!;
     const url = `/webhooks/btcpay/${connectionId}`;
     const forged = created.body.replace('"InvoiceCreated"', '"InvoiceSettled"');
-    await request(env.t.app).post(url).set({ 'content-type': 'application/json', ...created.headers }).send(forged).expect(401);
+    await request(env.t.app)
+      .post(url)
+      .set({ 'content-type': 'application/json', ...created.headers })
+      .send(forged)
+      .expect(401);
     // An invoice made at the shop's BTCPay by something else (its point of sale), then paid.
     const store = env.btcpay.stores.find((s) => created.body.includes(s.id))!;
-    const other = await fetch(`${env.btcpay.url}/api/v1/stores/${store.id}/invoices`, { method: 'POST', headers: { authorization: `token ${store.apiKeys[0]}`, 'content-type': 'application/json' }, body: JSON.stringify({ amount: '1.00', currency: 'USD' }) }).then((r) => r.json() as Promise<{ id: string }>);
+    const other = await fetch(`${env.btcpay.url}/api/v1/stores/${store.id}/invoices`, {
+      method: 'POST',
+      headers: { authorization: `token ${store.apiKeys[0]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: '1.00', currency: 'USD' }),
+    }).then((r) => r.json() as Promise<{ id: string }>);
     await env.btcpay.pay(other.id);
     await env.btcpay.idle();
     const settledElsewhere = env.btcpay.outbox.deliveries.filter((d) => d.body.includes(other.id) && d.body.includes('"InvoiceSettled"'));

@@ -16,14 +16,25 @@ import { waitFor } from '../../modules/processor-refunds/processor-refund.fixtur
 import { connectBtcPay, connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
 
 let out = '';
-const sink = new Writable({ write(chunk, _enc, cb) { out += chunk; cb(); } });
+const sink = new Writable({
+  write(chunk, _enc, cb) {
+    out += chunk;
+    cb();
+  },
+});
 const logger = pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
 let env: ProvidersApp;
 let worker: WorkerHandle;
 
 beforeAll(async () => {
   env = await startProvidersApp({ logger });
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: env.t.services.bus,
+    logger: env.t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -46,7 +57,11 @@ it('no secret, payment token or invoice token appears in any log line', async ()
   await request(env.t.app).post(`${pay.headers.location}/charge`).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200);
   await env.square.idle();
   secrets.push(...env.square.outbox.deliveries.map((d) => d.headers['x-square-hmacsha256-signature']!));
-  await request(env.t.app).post(`/webhooks/square/${square.connectionId}`).set({ 'content-type': 'application/json', 'x-square-hmacsha256-signature': 'Zm9yZ2VkU3F1YXJl' }).send('{}').expect(401);
+  await request(env.t.app)
+    .post(`/webhooks/square/${square.connectionId}`)
+    .set({ 'content-type': 'application/json', 'x-square-hmacsha256-signature': 'Zm9yZ2VkU3F1YXJl' })
+    .send('{}')
+    .expect(401);
   await env.t.services.refunds.refund(adminCtx(tenant.id), sqOrder.id, { amountCents: 100 });
   await waitFor('the Square refund', async () => env.square.refunds.size === 1);
 
@@ -58,7 +73,11 @@ it('no secret, payment token or invoice token appears in any log line', async ()
   await env.btcpay.pay(String(go.headers.location).split('/').at(-1)!);
   await env.btcpay.idle();
   secrets.push(...env.btcpay.outbox.deliveries.map((d) => d.headers['btcpay-sig']!.replace('sha256=', '')));
-  await request(env.t.app).post(`/webhooks/btcpay/${btcpay.connectionId}`).set({ 'content-type': 'application/json', 'btcpay-sig': `sha256=${'ab'.repeat(32)}` }).send('{}').expect(401);
+  await request(env.t.app)
+    .post(`/webhooks/btcpay/${btcpay.connectionId}`)
+    .set({ 'content-type': 'application/json', 'btcpay-sig': `sha256=${'ab'.repeat(32)}` })
+    .send('{}')
+    .expect(401);
   await env.t.services.refunds.refund(adminCtx(tenant.id), btOrder.id, { amountCents: 100 });
   await waitFor('the BTCPay refund', async () => env.btcpay.pullPayments.size === 1);
 

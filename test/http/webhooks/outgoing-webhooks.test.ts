@@ -29,11 +29,21 @@ beforeAll(async () => {
   other = await apiTenant(t);
   await receiver.start();
   await otherReceiver.start();
-  const made = await t.services.webhooks.create(adminCtx(shop.tenant.id), { url: receiver.url, events: ['order.created', 'order.paid', 'order.refunded', 'order.cancelled'], description: 'ERP' });
+  const made = await t.services.webhooks.create(adminCtx(shop.tenant.id), {
+    url: receiver.url,
+    events: ['order.created', 'order.paid', 'order.refunded', 'order.cancelled'],
+    description: 'ERP',
+  });
   receiver.secret = made.secret;
   const otherMade = await t.services.webhooks.create(adminCtx(other.tenant.id), { url: otherReceiver.url, events: ['order.paid'] });
   otherReceiver.secret = otherMade.secret;
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: t.services.bus, logger: t.services.logger, concurrency: 2, pollIntervalMs: 50 });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: t.services.bus,
+    logger: t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -53,14 +63,18 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
 }
 
 const deliveriesOf = (tenantId: string, orderId: string) =>
-  db.webhookDelivery.findMany({ where: { tenantId, body: { contains: orderId } }, include: { attemptLog: { orderBy: { attempt: 'asc' } } }, orderBy: { createdAt: 'asc' } });
+  db.webhookDelivery.findMany({
+    where: { tenantId, body: { contains: orderId } },
+    include: { attemptLog: { orderBy: { attempt: 'asc' } } },
+    orderBy: { createdAt: 'asc' },
+  });
 const receivedFor = (r: WebhookReceiver, orderId: string) => r.received.filter((m) => m.body.includes(orderId));
 const deliverJobs = (deliveryId: string) => db.$queryRaw<{ id: string; attempts: number; run_at: Date; locked_at: Date | null }[]>`
   SELECT j.id::text, j.attempts, j.run_at, j.locked_at FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
   WHERE k.identifier = ${WEBHOOK_DELIVER_TASK} AND j.payload->>'deliveryId' = ${deliveryId}`;
 
 describe('outgoing webhooks', () => {
-  it('order.paid reaches the shop\'s endpoint signed (verified by the reference library), logged once', async () => {
+  it("order.paid reaches the shop's endpoint signed (verified by the reference library), logged once", async () => {
     const order = await pendingOrder(shop);
     await request(t.app).post(`/api/v1/orders/${order.id}/payment/confirm`).set(shop.auth).expect(200);
     const [delivery] = await waitFor('the delivery to succeed', async () => {
@@ -69,7 +83,10 @@ describe('outgoing webhooks', () => {
     });
     const [got] = receivedFor(receiver, order.id);
     expect(got!.verifyError).toBeUndefined();
-    expect(got!.verified).toMatchObject({ type: 'order.paid', data: { order: { id: order.id, status: 'PAID', totalCents: 4500 }, payment: { status: 'paid', amountCents: 4500 } } });
+    expect(got!.verified).toMatchObject({
+      type: 'order.paid',
+      data: { order: { id: order.id, status: 'PAID', totalCents: 4500 }, payment: { status: 'paid', amountCents: 4500 } },
+    });
     expect(got!.headers['webhook-id']).toBe(delivery!.id);
     expect(got!.headers['content-type']).toBe('application/json');
     expect(got!.body).toBe(delivery!.body);
@@ -100,12 +117,18 @@ describe('outgoing webhooks', () => {
       const ds = await deliveriesOf(shop.tenant.id, order.id);
       return ds[0]?.status === 'SUCCEEDED' ? ds : undefined;
     });
-    expect(done!.attemptLog.map((a) => [a.attempt, a.statusCode])).toEqual([[1, 500], [2, 200]]);
+    expect(done!.attemptLog.map((a) => [a.attempt, a.statusCode])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
     const got = receivedFor(receiver, order.id);
     expect(got.map((g) => g.answered)).toEqual([500, 200]);
     expect(new Set(got.map((g) => g.headers['webhook-id']))).toEqual(new Set([done!.id]));
     expect(got.every((g) => g.verifyError === undefined)).toBe(true);
-    expect(got[1]!.verified).toMatchObject({ type: 'order.cancelled', data: { order: { id: order.id, status: 'CANCELLED' }, reason: 'payment_rejected', note: 'Never arrived' } });
+    expect(got[1]!.verified).toMatchObject({
+      type: 'order.cancelled',
+      data: { order: { id: order.id, status: 'CANCELLED' }, reason: 'payment_rejected', note: 'Never arrived' },
+    });
     expect(await deliverJobs(done!.id)).toEqual([]);
   });
 
@@ -125,7 +148,10 @@ describe('outgoing webhooks', () => {
     });
     expect(ds.map((d) => d.eventType).sort()).toEqual(['order.created', 'order.paid', 'order.refunded']);
     const refunded = receivedFor(receiver, orderId).find((m) => m.body.includes('"order.refunded"'))!;
-    expect(refunded.verified).toMatchObject({ type: 'order.refunded', data: { order: { id: orderId, refundedTotalCents: 200 }, refund: { amountCents: 200, reason: 'Late' } } });
+    expect(refunded.verified).toMatchObject({
+      type: 'order.refunded',
+      data: { order: { id: orderId, refundedTotalCents: 200 }, refund: { amountCents: 200, reason: 'Late' } },
+    });
 
     for (const d of ds) webhookBodies[d.eventType as keyof typeof webhookBodies].parse(JSON.parse(d.body));
     const paid = ds.find((d) => d.eventType === 'order.paid')!;
@@ -143,24 +169,26 @@ describe('outgoing webhooks', () => {
     expect(trail).toEqual([expect.objectContaining({ action: 'webhook_delivery.redelivered', actorType: 'PANEL_ADMIN' })]);
   });
 
-  it('keeps shops apart: one shop\'s events never reach another shop\'s endpoint, nor can it redeliver or change them', async () => {
+  it("keeps shops apart: one shop's events never reach another shop's endpoint, nor can it redeliver or change them", async () => {
     const before = otherReceiver.received.length;
     const order = await pendingOrder(shop);
     await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(shop.auth).expect(200);
-    await waitFor('the shop\'s own delivery', async () => (await deliveriesOf(shop.tenant.id, order.id))[0]?.status === 'SUCCEEDED');
+    await waitFor("the shop's own delivery", async () => (await deliveriesOf(shop.tenant.id, order.id))[0]?.status === 'SUCCEEDED');
     expect(otherReceiver.received.length).toBe(before);
     expect(await db.webhookDelivery.count({ where: { tenantId: other.tenant.id, body: { contains: order.id } } })).toBe(0);
 
     const otherOrder = await pendingOrder(other);
     await request(t.app).post(`/api/orders/${otherOrder.id}/payment/confirm`).set(other.auth).expect(200);
-    await waitFor('the other shop\'s delivery', async () => receivedFor(otherReceiver, otherOrder.id).length === 1);
+    await waitFor("the other shop's delivery", async () => receivedFor(otherReceiver, otherOrder.id).length === 1);
     expect(receivedFor(otherReceiver, otherOrder.id)[0]!.verifyError).toBeUndefined();
     expect(receivedFor(receiver, otherOrder.id)).toEqual([]);
 
     const [shopDelivery] = await deliveriesOf(shop.tenant.id, order.id);
     await expect(t.services.webhooks.redeliver(adminCtx(other.tenant.id), shopDelivery!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const [endpoint] = await t.services.webhooks.list(shop.tenant.id);
-    await expect(t.services.webhooks.update(adminCtx(other.tenant.id), endpoint!.id, { enabled: false })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(t.services.webhooks.update(adminCtx(other.tenant.id), endpoint!.id, { enabled: false })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(t.services.webhooks.remove(adminCtx(other.tenant.id), endpoint!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await t.services.webhooks.list(shop.tenant.id))[0]!.enabled).toBe(true);
   });
@@ -175,9 +203,15 @@ describe('outgoing webhooks', () => {
       const order = await pendingOrder(quiet);
       await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(quiet.auth).expect(200);
       // order.paid is not subscribed: no delivery once its fan-out job ran.
-      await waitFor('the fan-out job', async () => (await db.$queryRaw<{ n: number }[]>`
+      await waitFor(
+        'the fan-out job',
+        async () =>
+          (
+            await db.$queryRaw<{ n: number }[]>`
         SELECT count(*)::int AS n FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
-        WHERE k.identifier = 'order.paid>webhooks' AND j.payload->>'orderId' = ${order.id}`)[0]!.n === 0);
+        WHERE k.identifier = 'order.paid>webhooks' AND j.payload->>'orderId' = ${order.id}`
+          )[0]!.n === 0,
+      );
       expect(await db.webhookDelivery.count({ where: { tenantId: quiet.tenant.id } })).toBe(0);
 
       // A delivery that keeps failing ends FAILED after its last attempt (here the second: the job's
@@ -208,9 +242,15 @@ describe('outgoing webhooks', () => {
       const later = await pendingOrder(quiet);
       await request(t.app).post(`/api/orders/${later.id}/payment/confirm`).set(quiet.auth).expect(200);
       await request(t.app).post(`/api/orders/${later.id}/refunds`).set(quiet.auth).send({ amountCents: 100 }).expect(201);
-      await waitFor('the refund fan-out job', async () => (await db.$queryRaw<{ n: number }[]>`
+      await waitFor(
+        'the refund fan-out job',
+        async () =>
+          (
+            await db.$queryRaw<{ n: number }[]>`
         SELECT count(*)::int AS n FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
-        WHERE k.identifier = 'order.refunded>webhooks' AND j.payload->>'orderId' = ${later.id}`)[0]!.n === 0);
+        WHERE k.identifier = 'order.refunded>webhooks' AND j.payload->>'orderId' = ${later.id}`
+          )[0]!.n === 0,
+      );
       expect(await db.webhookDelivery.count({ where: { body: { contains: later.id } } })).toBe(0);
       expect(r.received.length).toBe(count);
     } finally {

@@ -24,7 +24,9 @@ describe('customers and tenants', () => {
     expect((await customers.getByDiscordId(a.id, id))?.id).toBe(first.id);
     expect(await customers.getByDiscordId(a.id, snowflake())).toBeNull();
     await expect(customers.get(b.id, first.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(customers.upsertFromDiscord(a.id, { discordUserId: 'not-a-snowflake' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(customers.upsertFromDiscord(a.id, { discordUserId: 'not-a-snowflake' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
     // Concurrent first contact makes one customer.
     const id2 = snowflake();
     const many = await Promise.all(Array.from({ length: 5 }, () => customers.upsertFromDiscord(a.id, { discordUserId: id2 })));

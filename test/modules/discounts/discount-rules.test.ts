@@ -2,8 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { discountAmountCents, isEligible, rankDiscounts, type DiscountRule } from '../../../src/modules/discounts/discount-rules.js';
 
 const base: DiscountRule = {
-  id: 'dis_a', name: 'A', type: 'PERCENT', percentOff: 10, amountOffCents: null, scope: 'GLOBAL', startsAt: null, endsAt: null,
-  minSubtotalCents: 0, maxUses: null, maxUsesPerCustomer: null, usedCount: 0, active: true,
+  id: 'dis_a',
+  name: 'A',
+  type: 'PERCENT',
+  percentOff: 10,
+  amountOffCents: null,
+  scope: 'GLOBAL',
+  startsAt: null,
+  endsAt: null,
+  minSubtotalCents: 0,
+  maxUses: null,
+  maxUsesPerCustomer: null,
+  usedCount: 0,
+  active: true,
 };
 const now = new Date('2026-06-01T12:00:00Z');
 

@@ -31,7 +31,16 @@ const logger = createLogger({ level: 'silent', pretty: false });
 const audit = createAuditService({ db });
 const digital = createDigitalGoods({ db, bus, audit, now: () => new Date() });
 const entitlements = createEntitlementService({ db, clock: systemClock, digital });
-const deps = { db, bus, clock: systemClock, logger, audit, entitlements, inventory: createInventoryService(), discounts: createDiscountService() };
+const deps = {
+  db,
+  bus,
+  clock: systemClock,
+  logger,
+  audit,
+  entitlements,
+  inventory: createInventoryService(),
+  discounts: createDiscountService(),
+};
 const payments = createPaymentService(deps);
 const refunds = createRefundService(deps);
 const discord = new FakeDiscordApi();
@@ -42,12 +51,17 @@ afterAll(() => discord.stop());
 async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason }));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]!).then(
+          (value) => ({ status: 'fulfilled' as const, value }),
+          (reason: unknown) => ({ status: 'rejected' as const, reason }),
+        );
+      }
+    }),
+  );
   return results;
 }
 
@@ -101,16 +115,21 @@ describe('licence keys', () => {
     expect(key).toMatchObject({ status: 'REVOKED' });
     // The order was made without a reservation, so stock still said 3; the two keys left cap it.
     expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(2);
-    expect(await digital.forOrder(tenantId, o.id)).toEqual([{ productId: product.id, productName: 'Game key', code: key!.code, downloadUrl: null, revoked: true }]);
+    expect(await digital.forOrder(tenantId, o.id)).toEqual([
+      { productId: product.id, productName: 'Game key', code: key!.code, downloadUrl: null, revoked: true },
+    ]);
   });
 
   it('the admin channel is told when a sale leaves 5 keys or fewer', async () => {
     const { tenantId, product } = await keyShop(7);
-    const alertsFor = async () => (await queuedJobs(db)).filter((j) => j.task === `${DIGITAL_EVENTS.keysLow}>${PROBE}` && j.payload.productId === product.id);
+    const alertsFor = async () =>
+      (await queuedJobs(db)).filter((j) => j.task === `${DIGITAL_EVENTS.keysLow}>${PROBE}` && j.payload.productId === product.id);
     await payments.confirm(adminCtx(tenantId), { orderId: (await order(tenantId, product.id)).id });
     expect(await alertsFor()).toEqual([]); // 6 left
     await payments.confirm(adminCtx(tenantId), { orderId: (await order(tenantId, product.id)).id });
-    expect((await alertsFor()).map((a) => a.payload)).toEqual([{ tenantId, productId: product.id, productName: 'Game key', available: 5, short: 0 }]);
+    expect((await alertsFor()).map((a) => a.payload)).toEqual([
+      { tenantId, productId: product.id, productName: 'Game key', available: 5, short: 0 },
+    ]);
   });
 
   it('uploads: one per line or CSV, header and repeats dropped, keys already stocked not added twice', async () => {
@@ -128,12 +147,20 @@ describe('download links and the DM', () => {
   it('a download link is delivered with the payment; the DM lists keys and links', async () => {
     const tenant = await f.tenant();
     const product = await f.product({ tenantId: tenant.id, name: 'Sound pack' });
-    await db.product.update({ where: { id: product.id }, data: { digitalKind: 'DOWNLOAD_LINK', downloadUrl: 'https://files.example/pack.zip' } });
+    await db.product.update({
+      where: { id: product.id },
+      data: { digitalKind: 'DOWNLOAD_LINK', downloadUrl: 'https://files.example/pack.zip' },
+    });
     const o = await order(tenant.id, product.id);
     await payments.confirm(adminCtx(tenant.id), { orderId: o.id });
     const items = await digital.forOrder(tenant.id, o.id);
-    expect(items).toEqual([{ productId: product.id, productName: 'Sound pack', code: null, downloadUrl: 'https://files.example/pack.zip', revoked: false }]);
-    const dm = digitalDeliveryDm(1042, [...items, { productId: 'p', productName: 'Game key', code: 'KEY-1', downloadUrl: null, revoked: false }]);
+    expect(items).toEqual([
+      { productId: product.id, productName: 'Sound pack', code: null, downloadUrl: 'https://files.example/pack.zip', revoked: false },
+    ]);
+    const dm = digitalDeliveryDm(1042, [
+      ...items,
+      { productId: 'p', productName: 'Game key', code: 'KEY-1', downloadUrl: null, revoked: false },
+    ]);
     expect(dm.embeds![0]!.description).toContain('**Sound pack**: https://files.example/pack.zip');
     expect(dm.embeds![0]!.description).toContain('**Game key**: `KEY-1`');
   });

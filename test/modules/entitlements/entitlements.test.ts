@@ -28,17 +28,39 @@ describe('entitlement rows', () => {
     expect(again).toEqual([]);
     const ents = await s.entitlements.listForOrder(ctx.tenantId, order.id);
     expect(ents).toHaveLength(2);
-    expect(await payloadsOf(TASKS.roleAdd, ents.map((e) => e.id))).toHaveLength(2);
+    expect(
+      await payloadsOf(
+        TASKS.roleAdd,
+        ents.map((e) => e.id),
+      ),
+    ).toHaveLength(2);
   });
 
   it('revokeForOrder revokes only the given products, once', async () => {
     const { order, ctx, a, roleA } = await paidOrderFixture(db, s);
-    const first = await db.$transaction((tx) => s.entitlements.revokeForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id, productIds: [a.id], reason: 'test' }));
-    const second = await db.$transaction((tx) => s.entitlements.revokeForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id, productIds: [a.id], reason: 'test' }));
+    const first = await db.$transaction((tx) =>
+      s.entitlements.revokeForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id, productIds: [a.id], reason: 'test' }),
+    );
+    const second = await db.$transaction((tx) =>
+      s.entitlements.revokeForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id, productIds: [a.id], reason: 'test' }),
+    );
     expect(first.map((e) => e.roleId)).toEqual([roleA]);
     expect(second).toEqual([]);
-    const revokes = await payloadsOf(TASKS.roleRemove, first.map((e) => e.id));
-    expect(revokes).toEqual([{ tenantId: ctx.tenantId, entitlementId: first[0]!.id, customerId: order.customerId, roleId: roleA, orderId: order.id, guildId: order.guildId, reason: 'test' }]);
+    const revokes = await payloadsOf(
+      TASKS.roleRemove,
+      first.map((e) => e.id),
+    );
+    expect(revokes).toEqual([
+      {
+        tenantId: ctx.tenantId,
+        entitlementId: first[0]!.id,
+        customerId: order.customerId,
+        roleId: roleA,
+        orderId: order.id,
+        guildId: order.guildId,
+        reason: 'test',
+      },
+    ]);
   });
 });
 
@@ -52,7 +74,7 @@ describe('role job handlers', () => {
     expect(gateway.calls.filter((c) => c.roleId === roleA)[0]!.reason).toBe(`Order #${order.number} paid`);
   });
 
-  it('grant does nothing for a revoked entitlement or another tenant\'s id', async () => {
+  it("grant does nothing for a revoked entitlement or another tenant's id", async () => {
     const { order, ctx, roleA } = await paidOrderFixture(db, s);
     const ent = (await s.entitlements.listForOrder(ctx.tenantId, order.id)).find((e) => e.roleId === roleA)!;
     await handler(TASKS.roleAdd).run({ tenantId: (await f.tenant()).id, entitlementId: ent.id }, job());
@@ -68,10 +90,23 @@ describe('role job handlers', () => {
     await expect(handler(TASKS.roleAdd).run({ tenantId: ctx.tenantId, entitlementId: ent.id }, job(12, 12))).rejects.toThrow('Discord 502');
     const audit = await s.audit.listFor(ctx.tenantId, 'Entitlement', ent.id);
     expect(audit.map((e) => [e.action, e.after])).toEqual([
-      ['entitlement.grant_failed', { roleId: roleA, error: 'Discord 502', kind: 'TRANSIENT', reason: expect.stringContaining('(Discord 502)'), discordCode: null, permanent: false, attempt: 12 }],
+      [
+        'entitlement.grant_failed',
+        {
+          roleId: roleA,
+          error: 'Discord 502',
+          kind: 'TRANSIENT',
+          reason: expect.stringContaining('(Discord 502)'),
+          discordCode: null,
+          permanent: false,
+          attempt: 12,
+        },
+      ],
     ]);
     // Out of attempts: the panel lists it as failed, with the error.
-    expect(await db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } } })).toMatchObject({ state: 'FAILED', failureKind: 'TRANSIENT', attempts: 12 });
+    expect(
+      await db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } } }),
+    ).toMatchObject({ state: 'FAILED', failureKind: 'TRANSIENT', attempts: 12 });
   });
 
   it('a transient failure before the last attempt only throws (retried, nothing recorded)', async () => {
@@ -81,7 +116,9 @@ describe('role job handlers', () => {
     await expect(handler(TASKS.roleAdd).run({ tenantId: ctx.tenantId, entitlementId: ent.id }, job(3, 12))).rejects.toThrow('Discord 502');
     expect(await s.audit.listFor(ctx.tenantId, 'Entitlement', ent.id)).toEqual([]);
     // Still pending (it will be retried), with the last error for the panel.
-    expect(await db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } } })).toMatchObject({ state: 'PENDING', failureKind: 'TRANSIENT', attempts: 3 });
+    expect(
+      await db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } } }),
+    ).toMatchObject({ state: 'PENDING', failureKind: 'TRANSIENT', attempts: 3 });
   });
 
   it('no guild linked to the shop is a permanent failure, recorded without throwing', async () => {
@@ -89,7 +126,11 @@ describe('role job handlers', () => {
     const customer = await f.customer({ tenantId: tenant.id });
     const roleId = snowflake();
     const product = await f.product({ tenantId: tenant.id, grantedRoleIds: [roleId] });
-    const order = await f.order({ tenantId: tenant.id, customerId: customer.id, lines: [{ productId: product.id, quantity: 1, unitPriceCents: 100 }] });
+    const order = await f.order({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      lines: [{ productId: product.id, quantity: 1, unitPriceCents: 100 }],
+    });
     await s.payments.confirm({ tenantId: tenant.id, actor: { type: 'SYSTEM' } }, { orderId: order.id });
     const ent = (await s.entitlements.listForOrder(tenant.id, order.id))[0]!;
     await handler(TASKS.roleAdd).run({ tenantId: tenant.id, entitlementId: ent.id }, job());

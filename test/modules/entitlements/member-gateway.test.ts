@@ -56,7 +56,11 @@ afterAll(async () => {
   await discord.stop();
 });
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 20_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -82,7 +86,12 @@ async function entitledMember() {
   });
   discord.guilds.addMember(guild.id, customer.discordUserId);
   const product = await f.product({ tenantId: tenant.id, grantedRoleIds: [vip] });
-  const order = await f.order({ tenantId: tenant.id, customerId: customer.id, guildId: guild.id, lines: [{ productId: product.id, quantity: 1, unitPriceCents: 900 }] });
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    guildId: guild.id,
+    lines: [{ productId: product.id, quantity: 1, unitPriceCents: 900 }],
+  });
   await s.payments.confirm(adminCtx(tenant.id), { orderId: order.id });
   const userId = customer.discordUserId;
   await waitFor('the paid role', () => discord.guilds.memberRoles(guild.id, userId)?.includes(vip));
@@ -122,7 +131,9 @@ describe('the gateway listener', () => {
     discord.guilds.takeRole(m.guildId, m.userId, m.vip);
     gateway.dispatch('GUILD_MEMBER_UPDATE', member(m.guildId, m.userId, []));
     await waitFor('the role back', () => discord.guilds.memberRoles(m.guildId, m.userId)?.includes(m.vip));
-    const [entry] = await s.audit.listFor(m.tenantId, 'Entitlement', m.ent.id).then((a) => a.filter((e) => e.action === 'entitlement.role_removed_externally'));
+    const [entry] = await s.audit
+      .listFor(m.tenantId, 'Entitlement', m.ent.id)
+      .then((a) => a.filter((e) => e.action === 'entitlement.role_removed_externally'));
     expect(entry).toMatchObject({ after: { policy: 'REAPPLY', roleId: m.vip } });
   });
 
@@ -140,7 +151,10 @@ describe('the gateway listener', () => {
     expect(discord.guilds.memberRoles(m.guildId, m.userId)).toEqual([]);
     // An update that changes something else (the role is already recorded) records nothing new.
     gateway.dispatch('GUILD_MEMBER_UPDATE', member(m.guildId, m.userId, []));
-    await waitFor('the second event', async () => (await db.auditLog.count({ where: { tenantId: m.tenantId, action: 'entitlement.role_removed_externally' } })) === 2);
+    await waitFor(
+      'the second event',
+      async () => (await db.auditLog.count({ where: { tenantId: m.tenantId, action: 'entitlement.role_removed_externally' } })) === 2,
+    );
     expect(discord.guilds.memberRoles(m.guildId, m.userId)).toEqual([]);
   });
 
@@ -157,8 +171,13 @@ describe('the gateway listener', () => {
     const killed = await db.$queryRaw<{ ok: boolean }[]>`
       SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = 'advisory' AND objid = ${Number(LOCK)}::oid AND granted`;
     expect(killed).toEqual([{ ok: true }]);
-    await waitFor('the takeover', () => second.leading && !first!.leading && gateway.identifies.length > identified && gateway.connections === 1).catch((err: unknown) => {
-      throw new Error(`${String(err)}: second.leading=${second.leading} first.leading=${first!.leading} identifies=${gateway.identifies.length} connections=${gateway.connections}`);
+    await waitFor(
+      'the takeover',
+      () => second.leading && !first!.leading && gateway.identifies.length > identified && gateway.connections === 1,
+    ).catch((err: unknown) => {
+      throw new Error(
+        `${String(err)}: second.leading=${second.leading} first.leading=${first!.leading} identifies=${gateway.identifies.length} connections=${gateway.connections}`,
+      );
     });
 
     // The new holder serves events.

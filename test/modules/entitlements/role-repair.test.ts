@@ -29,8 +29,20 @@ let repair: ReturnType<typeof createRoleRepairService>;
 beforeAll(async () => {
   await discord.start();
   const rest = createDiscordRest({ apiBaseUrl: discord.apiBase, botToken: 'test-token' });
-  repair = createRoleRepairService({ db, clock: systemClock, audit: s.audit, logger: s.logger, directory: createDiscordGuildDirectory(rest) });
-  registerEntitlementJobs(s.bus, { db, audit: s.audit, logger: s.logger, gateway: createDiscordRoleGateway(rest), roleCheck: repair.roleCheck });
+  repair = createRoleRepairService({
+    db,
+    clock: systemClock,
+    audit: s.audit,
+    logger: s.logger,
+    directory: createDiscordGuildDirectory(rest),
+  });
+  registerEntitlementJobs(s.bus, {
+    db,
+    audit: s.audit,
+    logger: s.logger,
+    gateway: createDiscordRoleGateway(rest),
+    roleCheck: repair.roleCheck,
+  });
   registerReconcileJobs(s.bus, { db, roleRepair: repair });
   worker = await startWorker({ connectionString: testDatabaseUrl(), bus: s.bus, logger: s.logger, concurrency: 2, pollIntervalMs: 50 });
 });
@@ -75,7 +87,12 @@ async function shop(opts: { botPosition?: number; botPermissions?: string; membe
 }
 
 async function pay(sh: Awaited<ReturnType<typeof shop>>) {
-  const order = await f.order({ tenantId: sh.tenantId, customerId: sh.customer.id, guildId: sh.guildId, lines: [{ productId: sh.product.id, quantity: 1, unitPriceCents: 1500 }] });
+  const order = await f.order({
+    tenantId: sh.tenantId,
+    customerId: sh.customer.id,
+    guildId: sh.guildId,
+    lines: [{ productId: sh.product.id, quantity: 1, unitPriceCents: 1500 }],
+  });
   await s.payments.confirm(adminCtx(sh.tenantId), { orderId: order.id });
   return db.entitlement.findFirstOrThrow({ where: { orderId: order.id } });
 }
@@ -143,7 +160,7 @@ describe('failed role changes, in words, with Retry', () => {
     expect(failed.failureMessage).toContain(gone);
   });
 
-  it('Retry refuses a change that went through, one whose entitlement was revoked since, and another shop\'s', async () => {
+  it("Retry refuses a change that went through, one whose entitlement was revoked since, and another shop's", async () => {
     const sh = await shop();
     const ent = await pay(sh);
     const done = await settled(ent.id);
@@ -190,10 +207,19 @@ describe('role check before a product is saved', () => {
     const noPerm = await shop({ botPermissions: '0' });
     const unknown = snowflake();
     const r2 = await repair.checkRoles(noPerm.tenantId, [noPerm.vip, unknown]);
-    expect(r2).toMatchObject({ status: 'problems', problems: [{ roleId: noPerm.vip, kind: 'MISSING_PERMISSION' }, { roleId: unknown, kind: 'UNKNOWN_ROLE' }] });
+    expect(r2).toMatchObject({
+      status: 'problems',
+      problems: [
+        { roleId: noPerm.vip, kind: 'MISSING_PERMISSION' },
+        { roleId: unknown, kind: 'UNKNOWN_ROLE' },
+      ],
+    });
     const admin = await shop({ botPermissions: PERMISSIONS.ADMINISTRATOR.toString(), botPosition: 3 });
     // Administrator grants the permission but not the hierarchy.
-    expect(await repair.checkRoles(admin.tenantId, [admin.vip])).toMatchObject({ status: 'problems', problems: [{ kind: 'ROLE_TOO_LOW' }] });
+    expect(await repair.checkRoles(admin.tenantId, [admin.vip])).toMatchObject({
+      status: 'problems',
+      problems: [{ kind: 'ROLE_TOO_LOW' }],
+    });
   });
 
   it('unavailable (not a problem) when Discord cannot be asked', async () => {
@@ -213,7 +239,12 @@ describe('reconciliation', () => {
     discord.guilds.takeRole(sh.guildId, sh.userId, sh.vip);
     const leaver = await f.customer({ tenantId: sh.tenantId });
     discord.guilds.addMember(sh.guildId, leaver.discordUserId);
-    const order2 = await f.order({ tenantId: sh.tenantId, customerId: leaver.id, guildId: sh.guildId, lines: [{ productId: sh.product.id, quantity: 1, unitPriceCents: 1500 }] });
+    const order2 = await f.order({
+      tenantId: sh.tenantId,
+      customerId: leaver.id,
+      guildId: sh.guildId,
+      lines: [{ productId: sh.product.id, quantity: 1, unitPriceCents: 1500 }],
+    });
     await s.payments.confirm(adminCtx(sh.tenantId), { orderId: order2.id });
     const ent2 = await db.entitlement.findFirstOrThrow({ where: { orderId: order2.id } });
     await settled(ent2.id);

@@ -48,7 +48,11 @@ beforeAll(async () => {
 });
 afterAll(() => discord.stop());
 
-interface Due { id: bigint; task: string; payload: unknown }
+interface Due {
+  id: bigint;
+  task: string;
+  payload: unknown;
+}
 /** Runs every job due at the moved clock (and those they enqueue), oldest run_at first; others stay queued. */
 async function runDue(): Promise<string[]> {
   const ran: string[] = [];
@@ -79,7 +83,12 @@ async function shop(accessDays = 30) {
   const roleId = snowflake();
   const product = await f.product({ tenantId: tenant.id, name: 'Pro Membership', grantedRoleIds: [roleId], accessDays });
   const buy = async () => {
-    const order = await f.order({ tenantId: tenant.id, customerId: customer.id, guildId: guild.id, lines: [{ productId: product.id, quantity: 1, unitPriceCents: 500 }] });
+    const order = await f.order({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      guildId: guild.id,
+      lines: [{ productId: product.id, quantity: 1, unitPriceCents: 500 }],
+    });
     await payments.confirm(adminCtx(tenant.id), { orderId: order.id });
     await runDue(); // the grant
     return order;
@@ -87,7 +96,11 @@ async function shop(accessDays = 30) {
   return { tenantId: tenant.id, guildId: guild.id, customer, userId: customer.discordUserId, roleId, product, buy };
 }
 
-const dmsTo = (userId: string) => discord.directMessages().filter((m) => m.userId === userId).map((m) => (m.body as { embeds: { title: string; description: string }[] }).embeds[0]!);
+const dmsTo = (userId: string) =>
+  discord
+    .directMessages()
+    .filter((m) => m.userId === userId)
+    .map((m) => (m.body as { embeds: { title: string; description: string }[] }).embeds[0]!);
 const at = (t0: Date, days: number, extraMs = 0) => new Date(t0.getTime() + days * DAY + extraMs);
 
 describe('time-limited access', () => {
@@ -115,7 +128,11 @@ describe('time-limited access', () => {
     const ended = dmsTo(s.userId)[1]!;
     expect(ended.title).toBe('Your access to Pro Membership has ended');
     expect(ended.description).toContain('use `/order` and buy **Pro Membership** again');
-    expect((await audit.listFor(s.tenantId, 'Entitlement', ent!.id)).map((a) => a.action)).toEqual(['entitlement.role_added', 'entitlement.expired', 'entitlement.role_removed']);
+    expect((await audit.listFor(s.tenantId, 'Entitlement', ent!.id)).map((a) => a.action)).toEqual([
+      'entitlement.role_added',
+      'entitlement.expired',
+      'entitlement.role_removed',
+    ]);
   });
 
   it('buying again extends from the current end: no reminder or removal in between, one at the new end', async () => {
@@ -132,7 +149,11 @@ describe('time-limited access', () => {
     expect(dmsTo(s.userId)).toEqual([]);
     expect(gateway.rolesOf(s.guildId, s.userId)).toEqual([s.roleId]);
     const [old] = await db.entitlement.findMany({ where: { orderId: first.id } });
-    expect((await audit.listFor(s.tenantId, 'Entitlement', old!.id)).map((a) => a.action)).toEqual(['entitlement.role_added', 'entitlement.expired', 'entitlement.role_kept']);
+    expect((await audit.listFor(s.tenantId, 'Entitlement', old!.id)).map((a) => a.action)).toEqual([
+      'entitlement.role_added',
+      'entitlement.expired',
+      'entitlement.role_kept',
+    ]);
 
     now = at(t0, 57, 60_000);
     await runDue();
@@ -140,7 +161,10 @@ describe('time-limited access', () => {
     now = at(t0, 60, 60_000);
     await runDue();
     expect(gateway.rolesOf(s.guildId, s.userId)).toEqual([]);
-    expect(dmsTo(s.userId).map((e) => e.title)).toEqual(['Your access to Pro Membership ends soon', 'Your access to Pro Membership has ended']);
+    expect(dmsTo(s.userId).map((e) => e.title)).toEqual([
+      'Your access to Pro Membership ends soon',
+      'Your access to Pro Membership has ended',
+    ]);
   });
 
   it('a refund before the end leaves nothing to expire; a product without accessDays schedules nothing', async () => {

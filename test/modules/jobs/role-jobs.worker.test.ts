@@ -34,7 +34,13 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
   }
 }
 
-interface JobRow { id: string; attempts: number; run_at: Date; last_error: string | null; locked_at: Date | null }
+interface JobRow {
+  id: string;
+  attempts: number;
+  run_at: Date;
+  last_error: string | null;
+  locked_at: Date | null;
+}
 async function roleJobs(task: string, entitlementId: string): Promise<JobRow[]> {
   return db.$queryRaw<JobRow[]>`
     SELECT j.id::text AS id, j.attempts, j.run_at, j.last_error, j.locked_at FROM graphile_worker._private_jobs j
@@ -96,12 +102,16 @@ describe('entitlement.grant on the worker', () => {
       const rows = await s.audit.listFor(tenantId, 'Entitlement', ent.id);
       return rows.length ? rows : undefined;
     });
-    expect(entry).toMatchObject({ action: 'entitlement.grant_failed', actorType: 'SYSTEM', after: { roleId, permanent: true, discordCode: 50013, attempt: 1 } });
+    expect(entry).toMatchObject({
+      action: 'entitlement.grant_failed',
+      actorType: 'SYSTEM',
+      after: { roleId, permanent: true, discordCode: 50013, attempt: 1 },
+    });
     await waitFor('the job to leave the queue', async () => (await roleJobs(TASKS.roleAdd, ent.id)).length === 0);
     expect(gateway.calls.filter((c) => c.roleId === roleId)).toHaveLength(1);
   });
 
-  it('grants in the tenant\'s first guild when the order has none', async () => {
+  it("grants in the tenant's first guild when the order has none", async () => {
     const roleId = snowflake();
     const tenantId = (await f.tenant()).id;
     const first = await f.guild({ tenantId });
@@ -119,7 +129,9 @@ describe('entitlement.revoke on the worker', () => {
     await waitFor('both grants', async () => gateway.succeeded('add', roleId) === 2);
 
     await s.refunds.refund(adminCtx(one.tenantId), one.order.id, {});
-    await waitFor('the kept-role entry', async () => (await s.audit.listFor(one.tenantId, 'Entitlement', one.ent.id)).some((e) => e.action === 'entitlement.role_kept'));
+    await waitFor('the kept-role entry', async () =>
+      (await s.audit.listFor(one.tenantId, 'Entitlement', one.ent.id)).some((e) => e.action === 'entitlement.role_kept'),
+    );
     expect(gateway.succeeded('remove', roleId)).toBe(0);
     expect(gateway.rolesOf(one.guildId!, one.userId)).toEqual([roleId]);
 
@@ -140,7 +152,10 @@ describe('entitlement.revoke on the worker', () => {
       worker = await startWorker({ connectionString: testDatabaseUrl(), bus: s.bus, logger: s.logger, concurrency: 2, pollIntervalMs: 50 });
     }
     const { guildId, userId, ent } = made;
-    await waitFor('both jobs', async () => (await roleJobs(TASKS.roleAdd, ent.id)).length === 0 && (await roleJobs(TASKS.roleRemove, ent.id)).length === 0);
+    await waitFor(
+      'both jobs',
+      async () => (await roleJobs(TASKS.roleAdd, ent.id)).length === 0 && (await roleJobs(TASKS.roleRemove, ent.id)).length === 0,
+    );
     expect(gateway.succeeded('add', roleId)).toBe(0);
     expect(gateway.rolesOf(guildId!, userId)).toEqual([]);
   });

@@ -12,7 +12,10 @@ const s = afterSale(db);
 const f = factories(db);
 
 async function expectCode(p: Promise<unknown>, code: string): Promise<AppError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   expect((err as AppError).code).toBe(code);
   return err as AppError;
@@ -32,7 +35,10 @@ describe('orderAdmin.update: status', () => {
     const audit = (await s.audit.listFor(ctx.tenantId, 'Order', order.id)).filter((e) => e.action === 'order.updated');
     expect(audit.map((e) => [e.before, e.after])).toEqual([
       [{ status: 'PAID' }, { status: 'FULFILLING' }],
-      [{ status: 'FULFILLING', shippingStatus: 'PENDING', trackingNumber: null }, { status: 'SHIPPED', shippingStatus: 'SHIPPED', trackingNumber: '1Z999AA10123456784' }],
+      [
+        { status: 'FULFILLING', shippingStatus: 'PENDING', trackingNumber: null },
+        { status: 'SHIPPED', shippingStatus: 'SHIPPED', trackingNumber: '1Z999AA10123456784' },
+      ],
       [{ status: 'SHIPPED' }, { status: 'COMPLETE' }],
     ]);
     expect(audit.every((e) => e.actorType === 'PANEL_ADMIN' && e.actorId === 'adm_test')).toBe(true);
@@ -62,7 +68,9 @@ describe('orderAdmin.update: status', () => {
   it('refuses REFUNDED / PARTIALLY_REFUNDED (refund action only) and transitions not in the table', async () => {
     const { order, ctx } = await paidOrderFixture(db, s);
     const before = await row(order.id);
-    expect((await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'REFUNDED' }), 'INVALID_TRANSITION')).message).toMatch(/only through a refund/);
+    expect((await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'REFUNDED' }), 'INVALID_TRANSITION')).message).toMatch(
+      /only through a refund/,
+    );
     await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'PARTIALLY_REFUNDED' }), 'INVALID_TRANSITION');
     const back = await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'PENDING_PAYMENT' }), 'INVALID_TRANSITION');
     expect(back.details).toMatchObject({ from: 'PAID', to: 'PENDING_PAYMENT' });
@@ -70,7 +78,9 @@ describe('orderAdmin.update: status', () => {
     expect(await row(order.id)).toEqual(before);
     // Once fulfilment started, an order is refunded, not cancelled.
     await s.orderAdmin.update(ctx, order.id, { status: 'FULFILLING' });
-    expect((await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'CANCELLED' }), 'INVALID_TRANSITION')).message).toMatch(/refunded/);
+    expect((await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'CANCELLED' }), 'INVALID_TRANSITION')).message).toMatch(
+      /refunded/,
+    );
 
     const pending = await paidOrderFixture(db, s, { confirm: false });
     await expectCode(s.orderAdmin.update(pending.ctx, pending.order.id, { status: 'SHIPPED' }), 'INVALID_TRANSITION');
@@ -96,15 +106,28 @@ describe('orderAdmin.update: status', () => {
 describe('orderAdmin.update: shipping, tracking, notes', () => {
   it('SHIPPED with a tracking number moves the order to SHIPPED; DELIVERED completes it', async () => {
     const { order, ctx } = await paidOrderFixture(db, s);
-    expect(await s.orderAdmin.update(ctx, order.id, { shippingStatus: 'LABEL_CREATED' })).toMatchObject({ status: 'PAID', shippingStatus: 'LABEL_CREATED' });
-    expect(await s.orderAdmin.update(ctx, order.id, { shippingStatus: 'SHIPPED', trackingNumber: ' TRACK-1 ' })).toMatchObject({ status: 'SHIPPED', shippingStatus: 'SHIPPED', trackingNumber: 'TRACK-1' });
-    expect(await s.orderAdmin.update(ctx, order.id, { shippingStatus: 'DELIVERED' })).toMatchObject({ status: 'COMPLETE', shippingStatus: 'DELIVERED' });
+    expect(await s.orderAdmin.update(ctx, order.id, { shippingStatus: 'LABEL_CREATED' })).toMatchObject({
+      status: 'PAID',
+      shippingStatus: 'LABEL_CREATED',
+    });
+    expect(await s.orderAdmin.update(ctx, order.id, { shippingStatus: 'SHIPPED', trackingNumber: ' TRACK-1 ' })).toMatchObject({
+      status: 'SHIPPED',
+      shippingStatus: 'SHIPPED',
+      trackingNumber: 'TRACK-1',
+    });
+    expect(await s.orderAdmin.update(ctx, order.id, { shippingStatus: 'DELIVERED' })).toMatchObject({
+      status: 'COMPLETE',
+      shippingStatus: 'DELIVERED',
+    });
   });
 
   it('shipping of a partially refunded order goes on without touching its status', async () => {
     const { order, ctx } = await paidOrderFixture(db, s);
     await s.refunds.refund(ctx, order.id, { amountCents: 100 });
-    expect(await s.orderAdmin.update(ctx, order.id, { shippingStatus: 'SHIPPED' })).toMatchObject({ status: 'PARTIALLY_REFUNDED', shippingStatus: 'SHIPPED' });
+    expect(await s.orderAdmin.update(ctx, order.id, { shippingStatus: 'SHIPPED' })).toMatchObject({
+      status: 'PARTIALLY_REFUNDED',
+      shippingStatus: 'SHIPPED',
+    });
   });
 
   it('refuses shipping steps out of order and shipping an unpaid order', async () => {
@@ -124,8 +147,14 @@ describe('orderAdmin.update: shipping, tracking, notes', () => {
 
   it('sets and clears notes and the tracking number', async () => {
     const { order, ctx } = await paidOrderFixture(db, s);
-    expect(await s.orderAdmin.update(ctx, order.id, { notes: 'Gift wrap', trackingNumber: 'T1' })).toMatchObject({ notes: 'Gift wrap', trackingNumber: 'T1' });
-    expect(await s.orderAdmin.update(ctx, order.id, { notes: '', trackingNumber: null })).toMatchObject({ notes: null, trackingNumber: null });
+    expect(await s.orderAdmin.update(ctx, order.id, { notes: 'Gift wrap', trackingNumber: 'T1' })).toMatchObject({
+      notes: 'Gift wrap',
+      trackingNumber: 'T1',
+    });
+    expect(await s.orderAdmin.update(ctx, order.id, { notes: '', trackingNumber: null })).toMatchObject({
+      notes: null,
+      trackingNumber: null,
+    });
   });
 
   it('validates its input', async () => {
@@ -145,21 +174,39 @@ describe('orderAdmin.update: line items', () => {
     const discount = await f.discount({ tenantId: tenant.id, type: 'PERCENT', percentOff: 10 });
     // subtotal 4000, discount 400, shipping 500, tax 360 (10% of 3600) -> total 4460
     const order = await f.order({
-      tenantId: tenant.id, customerId: customer.id, discountId: discount.id, discountName: discount.name,
-      discountCents: 400, shippingCents: 500, taxAmountCents: 360, totalCents: 4460,
+      tenantId: tenant.id,
+      customerId: customer.id,
+      discountId: discount.id,
+      discountName: discount.name,
+      discountCents: 400,
+      shippingCents: 500,
+      taxAmountCents: 360,
+      totalCents: 4460,
       lines: [{ productId: a.id, quantity: 2, unitPriceCents: 2000 }],
     });
-    await db.$transaction((tx) => createInventoryService().reserveForOrder(tx, { tenantId: tenant.id, orderId: order.id, lines: [{ productId: a.id, quantity: 2 }] }));
+    await db.$transaction((tx) =>
+      createInventoryService().reserveForOrder(tx, { tenantId: tenant.id, orderId: order.id, lines: [{ productId: a.id, quantity: 2 }] }),
+    );
     return { ctx: adminCtx(tenant.id), order, a, b };
   }
 
   it('changes quantities and lines of an unpaid order: totals, payment amount and stock follow', async () => {
     const { ctx, order, a, b } = await unpaidEditable();
     expect(await stockOf(db, a.id)).toBe(8);
-    const detail = await s.orderAdmin.update(ctx, order.id, { items: [{ productId: a.id, quantity: 3 }, { productId: b.id, quantity: 1 }] });
+    const detail = await s.orderAdmin.update(ctx, order.id, {
+      items: [
+        { productId: a.id, quantity: 3 },
+        { productId: b.id, quantity: 1 },
+      ],
+    });
     // subtotal 7000, discount 700, tax 630 (rate kept), shipping 500 -> 7430
     expect(detail).toMatchObject({ subtotalCents: 7000, discountCents: 700, taxAmountCents: 630, shippingCents: 500, totalCents: 7430 });
-    expect(detail.items.map((i) => [i.productId, i.quantity, i.unitPriceCents]).sort()).toEqual([[a.id, 3, 2000], [b.id, 1, 1000]].sort());
+    expect(detail.items.map((i) => [i.productId, i.quantity, i.unitPriceCents]).sort()).toEqual(
+      [
+        [a.id, 3, 2000],
+        [b.id, 1, 1000],
+      ].sort(),
+    );
     expect(detail.payments[0]!.amountCents).toBe(7430);
     expect(await stockOf(db, a.id)).toBe(7);
     expect(await stockOf(db, b.id)).toBe(0);
@@ -175,7 +222,15 @@ describe('orderAdmin.update: line items', () => {
   it('rolls the whole edit back when stock is short', async () => {
     const { ctx, order, a, b } = await unpaidEditable();
     const before = await row(order.id);
-    await expectCode(s.orderAdmin.update(ctx, order.id, { items: [{ productId: a.id, quantity: 2 }, { productId: b.id, quantity: 2 }] }), 'OUT_OF_STOCK');
+    await expectCode(
+      s.orderAdmin.update(ctx, order.id, {
+        items: [
+          { productId: a.id, quantity: 2 },
+          { productId: b.id, quantity: 2 },
+        ],
+      }),
+      'OUT_OF_STOCK',
+    );
     expect(await row(order.id)).toEqual(before);
     expect(await stockOf(db, a.id)).toBe(8);
     expect(await stockOf(db, b.id)).toBe(1);
@@ -203,7 +258,9 @@ describe('orderAdmin.cancel', () => {
     expect(again.changed).toBe(false);
     expect(await stockOf(db, a.id)).toBe(10);
     const jobs = (await queuedJobs(db, eventJob(EVENTS.orderCancelled))).filter((j) => j.payload.orderId === order.id);
-    expect(jobs.map((j) => j.payload)).toEqual([{ tenantId: ctx.tenantId, orderId: order.id, reason: 'admin_cancelled', note: 'Customer asked' }]);
+    expect(jobs.map((j) => j.payload)).toEqual([
+      { tenantId: ctx.tenantId, orderId: order.id, reason: 'admin_cancelled', note: 'Customer asked' },
+    ]);
   });
 
   it('refuses an order whose fulfilment started and says it is refunded instead', async () => {
@@ -243,7 +300,10 @@ describe('orderAdmin.delete', () => {
     const res = await s.orderAdmin.delete(ctx, order.id);
 
     expect(res.releasedStock.sort((x, y) => x.productId.localeCompare(y.productId))).toEqual(
-      [{ productId: a.id, quantity: 2 }, { productId: b.id, quantity: 2 }].sort((x, y) => x.productId.localeCompare(y.productId)),
+      [
+        { productId: a.id, quantity: 2 },
+        { productId: b.id, quantity: 2 },
+      ].sort((x, y) => x.productId.localeCompare(y.productId)),
     );
     expect(res.revokedEntitlementIds).toHaveLength(2);
     expect(await stockOf(db, a.id)).toBe(10);
@@ -252,7 +312,11 @@ describe('orderAdmin.delete', () => {
     expect(await db.entitlement.count({ where: { orderId: order.id } })).toBe(0);
     const revokes = (await queuedJobs(db, TASKS.roleRemove)).filter((j) => j.payload.orderId === order.id);
     expect(revokes).toHaveLength(2);
-    expect(revokes.find((j) => j.payload.roleId === roleA)!.payload).toMatchObject({ customerId: customer.id, guildId: order.guildId, reason: `Order #${order.number} deleted` });
+    expect(revokes.find((j) => j.payload.roleId === roleA)!.payload).toMatchObject({
+      customerId: customer.id,
+      guildId: order.guildId,
+      reason: `Order #${order.number} deleted`,
+    });
     const audit = await s.audit.listFor(ctx.tenantId, 'Order', order.id);
     const entry = audit.find((e) => e.action === 'order.deleted')!;
     expect(entry.before).toMatchObject({ id: order.id, number: order.number, totalCents: 8600, refundedTotalCents: 538 });

@@ -1,7 +1,12 @@
 // The state machines as data and the pure total recomputation.
 import { describe, expect, it } from 'vitest';
 import { recomputeTotals } from '../../../src/modules/order-admin/edit-order-items.js';
-import { canShip, ORDER_TRANSITIONS, orderStatusAfterShipping, SHIPPING_TRANSITIONS } from '../../../src/modules/orders/order-transitions.js';
+import {
+  canShip,
+  ORDER_TRANSITIONS,
+  orderStatusAfterShipping,
+  SHIPPING_TRANSITIONS,
+} from '../../../src/modules/orders/order-transitions.js';
 import { OrderStatus, ShippingStatus } from '../../../src/generated/prisma/index.js';
 
 describe('ORDER_TRANSITIONS', () => {
@@ -15,7 +20,11 @@ describe('ORDER_TRANSITIONS', () => {
     for (const [from, list] of Object.entries(ORDER_TRANSITIONS)) {
       for (const t of list) {
         if (t.to === 'PAID') expect([from, t.via]).toEqual(['PENDING_PAYMENT', 'confirm']);
-        if (t.to === 'CANCELLED') expect([['PENDING_PAYMENT', 'cancel'], ['PAID', 'cancel']]).toContainEqual([from, t.via]);
+        if (t.to === 'CANCELLED')
+          expect([
+            ['PENDING_PAYMENT', 'cancel'],
+            ['PAID', 'cancel'],
+          ]).toContainEqual([from, t.via]);
         if (t.to === 'REFUNDED' || t.to === 'PARTIALLY_REFUNDED') expect(t.via).toBe('refund');
       }
     }
@@ -39,13 +48,26 @@ describe('recomputeTotals', () => {
 
   it('re-applies a percent discount and keeps the tax rate', () => {
     expect(recomputeTotals(order, 7000, { type: 'PERCENT', percentOff: 10, amountOffCents: null, minSubtotalCents: 0 })).toEqual({
-      subtotalCents: 7000, discountCents: 700, taxAmountCents: 630, totalCents: 7430,
+      subtotalCents: 7000,
+      discountCents: 700,
+      taxAmountCents: 630,
+      totalCents: 7430,
     });
   });
 
   it('caps a fixed discount at the subtotal and drops a discount under its minimum', () => {
-    expect(recomputeTotals({ ...order, taxAmountCents: 0 }, 300, { type: 'FIXED_AMOUNT', percentOff: null, amountOffCents: 500, minSubtotalCents: 0 })).toMatchObject({ discountCents: 300, totalCents: 500 });
-    expect(recomputeTotals(order, 1000, { type: 'PERCENT', percentOff: 10, amountOffCents: null, minSubtotalCents: 2000 })).toMatchObject({ discountCents: 0, taxAmountCents: 100 });
+    expect(
+      recomputeTotals({ ...order, taxAmountCents: 0 }, 300, {
+        type: 'FIXED_AMOUNT',
+        percentOff: null,
+        amountOffCents: 500,
+        minSubtotalCents: 0,
+      }),
+    ).toMatchObject({ discountCents: 300, totalCents: 500 });
+    expect(recomputeTotals(order, 1000, { type: 'PERCENT', percentOff: 10, amountOffCents: null, minSubtotalCents: 2000 })).toMatchObject({
+      discountCents: 0,
+      taxAmountCents: 100,
+    });
   });
 
   it('keeps the amount of a discount deleted since (capped) and rounds tax half up to whole cents', () => {

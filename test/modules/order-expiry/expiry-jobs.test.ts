@@ -19,7 +19,15 @@ const opened: { t: TestApp; worker?: WorkerHandle }[] = [];
 
 async function instance(clock: MovableClock, withWorker = true) {
   const t = await createTestApp({ clock });
-  const worker = withWorker ? await startWorker({ connectionString: testDatabaseUrl(), bus: t.services.bus, logger: t.services.logger, concurrency: 2, pollIntervalMs: 50 }) : undefined;
+  const worker = withWorker
+    ? await startWorker({
+        connectionString: testDatabaseUrl(),
+        bus: t.services.bus,
+        logger: t.services.logger,
+        concurrency: 2,
+        pollIntervalMs: 50,
+      })
+    : undefined;
   const handle = { t, worker };
   opened.push(handle);
   return handle;
@@ -39,15 +47,26 @@ async function unpaidOrder(method: 'VENMO_P2P' | 'ZELLE' = 'VENMO_P2P') {
   const tenant = await f.tenant({ paymentWindowMinutes: { VENMO_P2P: 60 } });
   const customer = await f.customer({ tenantId: tenant.id });
   const product = await f.product({ tenantId: tenant.id, trackStock: true, stock: 3, unitPriceCents: 1000 });
-  const order = await f.order({ tenantId: tenant.id, customerId: customer.id, paymentMethod: method, paymentStatus: 'awaiting_admin_approval', lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1000 }] });
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    paymentMethod: method,
+    paymentStatus: 'awaiting_admin_approval',
+    lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1000 }],
+  });
   await f.reservation({ tenantId: tenant.id, orderId: order.id, productId: product.id, quantity: 1 });
   await db.product.update({ where: { id: product.id }, data: { stock: 2 } });
   return { tenant, order, product };
 }
 
-const expiryJob = (orderId: string) => db.$queryRaw<{ run_at: Date; locked_at: Date | null }[]>`SELECT run_at, locked_at FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${orderId}`}`;
-const runNow = (orderId: string) => db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${`payment-expiry:${orderId}`}`;
-const audits = (s: Services, tenantId: string, orderId: string, action: string) => s.audit.listFor(tenantId, 'Order', orderId).then((all) => all.filter((a) => a.action === action));
+const expiryJob = (orderId: string) =>
+  db.$queryRaw<
+    { run_at: Date; locked_at: Date | null }[]
+  >`SELECT run_at, locked_at FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${orderId}`}`;
+const runNow = (orderId: string) =>
+  db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${`payment-expiry:${orderId}`}`;
+const audits = (s: Services, tenantId: string, orderId: string, action: string) =>
+  s.audit.listFor(tenantId, 'Order', orderId).then((all) => all.filter((a) => a.action === action));
 
 describe('expiry racing a payment', () => {
   it('ends PAID or CANCELLED, never both: the loser sees the winner under the row lock', async () => {
@@ -91,7 +110,10 @@ describe('expiry racing a payment', () => {
     await t.services.paymentWindows.schedule(tenant.id, order.id);
     clock.advance(61 * 60);
     expect(await t.services.paymentWindows.expire(tenant.id, order.id)).toBe('expired');
-    await expect(t.services.payments.confirm(adminCtx(tenant.id), { orderId: order.id })).rejects.toMatchObject({ code: 'ILLEGAL_STATE', message: expect.stringMatching(/cannot be marked as paid/) });
+    await expect(t.services.payments.confirm(adminCtx(tenant.id), { orderId: order.id })).rejects.toMatchObject({
+      code: 'ILLEGAL_STATE',
+      message: expect.stringMatching(/cannot be marked as paid/),
+    });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
     expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(3);
     // Running the job again (at least once delivery) changes nothing.
@@ -107,7 +129,10 @@ describe('restarts and several instances', () => {
     const { tenant, order } = await unpaidOrder();
     // As submit does: order.created in the order's own transaction; the worker's subscriber schedules.
     await first.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: tenant.id, orderId: order.id });
-    const dueAt = await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined);
+    const dueAt = await waitFor(
+      'the deadline',
+      async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined,
+    );
     expect(dueAt.getTime()).toBe(order.createdAt.getTime() + 60 * MINUTE);
     await stop(first);
 

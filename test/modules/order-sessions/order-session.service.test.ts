@@ -21,7 +21,9 @@ describe('order sessions', () => {
     expect(session.guildId).toBe(s.guild.id);
     const withItem = await fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 2, ...roles });
     expect(withItem.state).toBe('COLLECTING_SHIPPING');
-    expect(withItem.items).toEqual([expect.objectContaining({ productId: s.product.id, quantity: 2, unitPriceCents: 2500, lineTotalCents: 5000 })]);
+    expect(withItem.items).toEqual([
+      expect.objectContaining({ productId: s.product.id, quantity: 2, unitPriceCents: 2500, lineTotalCents: 5000 }),
+    ]);
     expect(withItem.subtotalCents).toBe(5000);
     const withAddress = await fx.services.orderSessions.setAddress(s.tenant.id, c.id, { address: fx.address });
     expect(withAddress.state).toBe('SELECTING_PAYMENT');
@@ -30,7 +32,9 @@ describe('order sessions', () => {
     expect(ready.state).toBe('READY_TO_SUBMIT');
     expect(ready.paymentMethod).toBe('ZELLE');
     // Changing the quantity keeps it ready; removing the last item goes back to the start.
-    expect((await fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 3, ...roles })).state).toBe('READY_TO_SUBMIT');
+    expect((await fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 3, ...roles })).state).toBe(
+      'READY_TO_SUBMIT',
+    );
     expect((await fx.services.orderSessions.removeItem(s.tenant.id, c.id, s.product.id)).state).toBe('COLLECTING_ITEMS');
   });
 
@@ -43,7 +47,11 @@ describe('order sessions', () => {
     const first = await os.setAddress(s.tenant.id, c.id, { address: fx.address });
     // The same fields again with another name, then the same place written differently, then a new place.
     const renamed = await os.setAddress(s.tenant.id, c.id, { address: { ...fx.address, name: 'Sam Other' } });
-    expect(renamed).toMatchObject({ state: 'SELECTING_PAYMENT', address: { id: first.address!.id, name: 'Sam Other', line1: fx.address.line1 }, pendingAddress: null });
+    expect(renamed).toMatchObject({
+      state: 'SELECTING_PAYMENT',
+      address: { id: first.address!.id, name: 'Sam Other', line1: fx.address.line1 },
+      pendingAddress: null,
+    });
     // Without a name the saved one is kept.
     const { name: _name, ...unnamed } = fx.address;
     const spaced = await os.setAddress(s.tenant.id, c.id, { address: { ...unnamed, line1: ` ${fx.address.line1.toUpperCase()} ` } });
@@ -70,10 +78,14 @@ describe('order sessions', () => {
 
   it('loses no change when steps on one session run concurrently (compare-and-set)', async () => {
     const s = await fx.shop();
-    const products = await Promise.all(Array.from({ length: 6 }, (_, i) => fx.f.product({ tenantId: s.tenant.id, unitPriceCents: 100 * (i + 1) })));
+    const products = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => fx.f.product({ tenantId: s.tenant.id, unitPriceCents: 100 * (i + 1) })),
+    );
     const c = await fx.f.customer({ tenantId: s.tenant.id });
     await fx.services.orderSessions.start(s.tenant.id, c.id);
-    await Promise.all(products.map((p, i) => fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: p.id, quantity: i + 1, ...roles })));
+    await Promise.all(
+      products.map((p, i) => fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: p.id, quantity: i + 1, ...roles })),
+    );
     const view = await fx.services.orderSessions.getActive(s.tenant.id, c.id);
     expect(view?.items.map((i) => [i.productId, i.quantity]).sort()).toEqual(products.map((p, i) => [p.id, i + 1]).sort());
     expect(view?.state).toBe('COLLECTING_SHIPPING');
@@ -84,21 +96,33 @@ describe('order sessions', () => {
     const s = await fx.shop();
     const c = await fx.f.customer({ tenantId: s.tenant.id });
     const os = fx.services.orderSessions;
-    await expect(os.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 1, ...roles })).rejects.toMatchObject({ code: 'NOT_FOUND' }); // no session yet
+    await expect(os.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 1, ...roles })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    }); // no session yet
     await os.start(s.tenant.id, c.id);
     await expect(os.setAddress(s.tenant.id, c.id, { address: fx.address })).rejects.toMatchObject({ code: 'ILLEGAL_STATE' });
     await expect(fx.services.orders.submit(s.tenant.id, c.id, roles)).rejects.toMatchObject({ code: 'SESSION_EMPTY' });
     await expect(os.review(s.tenant.id, c.id)).rejects.toMatchObject({ code: 'SESSION_EMPTY' });
     await os.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 1, ...roles });
-    await expect(os.setPaymentMethod(s.tenant.id, c.id, 'ZELLE')).rejects.toMatchObject({ code: 'ILLEGAL_STATE', message: expect.stringMatching(/address/) });
+    await expect(os.setPaymentMethod(s.tenant.id, c.id, 'ZELLE')).rejects.toMatchObject({
+      code: 'ILLEGAL_STATE',
+      message: expect.stringMatching(/address/),
+    });
     await expect(fx.services.orders.submit(s.tenant.id, c.id, roles)).rejects.toMatchObject({ code: 'ILLEGAL_STATE' });
     await os.setAddress(s.tenant.id, c.id, { address: fx.address });
-    await expect(os.setPaymentMethod(s.tenant.id, c.id, 'ZELLE')).rejects.toMatchObject({ code: 'ILLEGAL_STATE', message: expect.stringMatching(/shipping/) });
+    await expect(os.setPaymentMethod(s.tenant.id, c.id, 'ZELLE')).rejects.toMatchObject({
+      code: 'ILLEGAL_STATE',
+      message: expect.stringMatching(/shipping/),
+    });
     await os.setShippingType(s.tenant.id, c.id, s.shippingType.id);
     await expect(os.setPaymentMethod(s.tenant.id, c.id, 'CHIME')).rejects.toMatchObject({ code: 'PAYMENT_METHOD_NOT_ENABLED' });
     await expect(os.setPaymentMethod(s.tenant.id, c.id, 'BITCOIN')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(os.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: -1, ...roles })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(os.setAddress(s.tenant.id, c.id, { address: { ...fx.address, country: 'United States' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(os.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: -1, ...roles })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(os.setAddress(s.tenant.id, c.id, { address: { ...fx.address, country: 'United States' } })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
     expect((await os.getActive(s.tenant.id, c.id))?.state).toBe('SELECTING_PAYMENT');
   });
 
@@ -108,25 +132,37 @@ describe('order sessions', () => {
     const c = await fx.f.customer({ tenantId: s.tenant.id });
     const os = fx.services.orderSessions;
     await os.start(s.tenant.id, c.id);
-    await expect(os.setItem(s.tenant.id, c.id, { productId: vip.id, quantity: 1, memberRoleIds: ['role-other'] })).rejects.toMatchObject({ code: 'ROLE_REQUIRED' });
+    await expect(os.setItem(s.tenant.id, c.id, { productId: vip.id, quantity: 1, memberRoleIds: ['role-other'] })).rejects.toMatchObject({
+      code: 'ROLE_REQUIRED',
+    });
     // Added while the member held the role; submitted after losing it.
     await os.setItem(s.tenant.id, c.id, { productId: vip.id, quantity: 1, memberRoleIds: ['role-vip'] });
     await os.setAddress(s.tenant.id, c.id, { address: fx.address });
     await os.setShippingType(s.tenant.id, c.id, s.shippingType.id);
     await os.setPaymentMethod(s.tenant.id, c.id, 'ZELLE');
-    await expect(fx.services.orders.submit(s.tenant.id, c.id, { memberRoleIds: ['role-other'] })).rejects.toMatchObject({ code: 'ROLE_REQUIRED', details: { productId: vip.id } });
+    await expect(fx.services.orders.submit(s.tenant.id, c.id, { memberRoleIds: ['role-other'] })).rejects.toMatchObject({
+      code: 'ROLE_REQUIRED',
+      details: { productId: vip.id },
+    });
     expect(await db.order.count({ where: { tenantId: s.tenant.id } })).toBe(0);
     const ok = await fx.services.orders.submit(s.tenant.id, c.id, { memberRoleIds: ['role-vip'] });
     expect(ok.created).toBe(true);
-    expect(await fx.services.catalog.listProducts(s.tenant.id, { memberRoleIds: [] })).not.toContainEqual(expect.objectContaining({ id: vip.id }));
-    expect(await fx.services.catalog.listProducts(s.tenant.id, { memberRoleIds: ['role-vip'] })).toContainEqual(expect.objectContaining({ id: vip.id }));
+    expect(await fx.services.catalog.listProducts(s.tenant.id, { memberRoleIds: [] })).not.toContainEqual(
+      expect.objectContaining({ id: vip.id }),
+    );
+    expect(await fx.services.catalog.listProducts(s.tenant.id, { memberRoleIds: ['role-vip'] })).toContainEqual(
+      expect.objectContaining({ id: vip.id }),
+    );
   });
 
   it('refuses a product that became inactive at submit, naming it', async () => {
     const s = await fx.shop();
     const c = await fx.readyCustomer(s);
     await db.product.update({ where: { id: s.product.id }, data: { active: false } });
-    await expect(fx.services.orders.submit(s.tenant.id, c.id, roles)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(s.product.name) });
+    await expect(fx.services.orders.submit(s.tenant.id, c.id, roles)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining(s.product.name),
+    });
   });
 
   it('expires after the TTL without activity: no submit, and the next start opens a new session', async () => {
@@ -140,7 +176,9 @@ describe('order sessions', () => {
     fx.clock.advanceMinutes(2);
     try {
       await expect(fx.services.orders.submit(s.tenant.id, c.id, roles)).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
-      await expect(fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 1, ...roles })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(
+        fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 1, ...roles }),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
       expect(await fx.services.orderSessions.getActive(s.tenant.id, c.id)).toBeNull();
       const again = await fx.services.orderSessions.start(s.tenant.id, c.id);
       expect(again.resumed).toBe(false);
@@ -192,7 +230,7 @@ describe('order sessions', () => {
     expect((await os.keepOriginalAddress(s.tenant.id, c.id)).address).toMatchObject({ line1: '123 Main St', postalCode: '62701' });
   });
 
-  it('never lets one tenant touch another tenant\'s sessions, products, addresses or shipping types', async () => {
+  it("never lets one tenant touch another tenant's sessions, products, addresses or shipping types", async () => {
     const a = await fx.shop();
     const b = await fx.shop();
     const ca = await fx.readyCustomer(a);
@@ -206,7 +244,9 @@ describe('order sessions', () => {
     expect(await fx.services.customers.listAddresses(b.tenant.id, ca.id)).toEqual([]);
     // Tenant B's customer cannot use tenant A's product, address or shipping type.
     await os.start(b.tenant.id, cb.id);
-    await expect(os.setItem(b.tenant.id, cb.id, { productId: a.product.id, quantity: 1, ...roles })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(os.setItem(b.tenant.id, cb.id, { productId: a.product.id, quantity: 1, ...roles })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await os.setItem(b.tenant.id, cb.id, { productId: b.product.id, quantity: 1, ...roles });
     await expect(os.setAddress(b.tenant.id, cb.id, { addressId: addrA.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(os.setShippingType(b.tenant.id, cb.id, a.shippingType.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });

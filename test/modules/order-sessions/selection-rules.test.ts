@@ -5,7 +5,14 @@
 // the completeness check.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../../src/generated/prisma/index.js';
-import { hasItemsRule, paymentRules, productRules, shippingChosenRule, shippingTypeRules, type Rule } from '../../../src/modules/checkout/selection-rules.js';
+import {
+  hasItemsRule,
+  paymentRules,
+  productRules,
+  shippingChosenRule,
+  shippingTypeRules,
+  type Rule,
+} from '../../../src/modules/checkout/selection-rules.js';
 import { loadSessionById, type LoadedProduct } from '../../../src/modules/checkout/sessions/session-store.js';
 import { AppError } from '../../../src/platform/errors.js';
 import { testDb, testSql } from '../../helpers/db.js';
@@ -45,27 +52,66 @@ interface Case {
   step(b: Base): Promise<unknown>;
 }
 
-const setItem = (b: Base) => fx.services.orderSessions.setItem(b.tenant.id, b.customer.id, { productId: b.product.id, quantity: QTY, memberRoleIds: ROLES });
+const setItem = (b: Base) =>
+  fx.services.orderSessions.setItem(b.tenant.id, b.customer.id, { productId: b.product.id, quantity: QTY, memberRoleIds: ROLES });
 const setPayment = (b: Base) => fx.services.orderSessions.setPaymentMethod(b.tenant.id, b.customer.id, 'ZELLE');
 const setShipping = (b: Base) => fx.services.orderSessions.setShippingType(b.tenant.id, b.customer.id, b.shippingType.id);
 
 const CASES: Case[] = [
-  { rule: 'product.available', breakIt: (b) => db.product.update({ where: { id: b.product.id }, data: { active: false } }).then(() => undefined), step: setItem },
-  { rule: 'product.role', breakIt: (b) => db.product.update({ where: { id: b.product.id }, data: { requiredRoleIds: ['399999999999999999'] } }).then(() => undefined), step: setItem },
-  { rule: 'product.currency', breakIt: (b) => db.product.update({ where: { id: b.product.id }, data: { currency: 'EUR' } }).then(() => undefined), step: setItem },
-  { rule: 'product.stock', breakIt: (b) => db.product.update({ where: { id: b.product.id }, data: { stock: QTY - 1 } }).then(() => undefined), step: setItem },
-  { rule: 'session.items', breakIt: (b) => db.orderSessionItem.deleteMany({ where: { sessionId: b.sessionId } }).then(() => undefined), step: setPayment },
-  { rule: 'session.address', breakIt: (b) => db.orderSession.update({ where: { id: b.sessionId }, data: { addressId: null } }).then(() => undefined), step: setPayment },
-  { rule: 'shipping.chosen', breakIt: (b) => db.orderSession.update({ where: { id: b.sessionId }, data: { shippingTypeId: null } }).then(() => undefined), step: setPayment },
-  { rule: 'payment.enabled', breakIt: (b) => db.tenant.update({ where: { id: b.tenant.id }, data: { enabledPaymentMethods: ['VENMO_P2P'] } }).then(() => undefined), step: setPayment },
-  { rule: 'shipping.active', breakIt: (b) => db.shippingType.update({ where: { id: b.shippingType.id }, data: { active: false } }).then(() => undefined), step: setShipping },
+  {
+    rule: 'product.available',
+    breakIt: (b) => db.product.update({ where: { id: b.product.id }, data: { active: false } }).then(() => undefined),
+    step: setItem,
+  },
+  {
+    rule: 'product.role',
+    breakIt: (b) =>
+      db.product.update({ where: { id: b.product.id }, data: { requiredRoleIds: ['399999999999999999'] } }).then(() => undefined),
+    step: setItem,
+  },
+  {
+    rule: 'product.currency',
+    breakIt: (b) => db.product.update({ where: { id: b.product.id }, data: { currency: 'EUR' } }).then(() => undefined),
+    step: setItem,
+  },
+  {
+    rule: 'product.stock',
+    breakIt: (b) => db.product.update({ where: { id: b.product.id }, data: { stock: QTY - 1 } }).then(() => undefined),
+    step: setItem,
+  },
+  {
+    rule: 'session.items',
+    breakIt: (b) => db.orderSessionItem.deleteMany({ where: { sessionId: b.sessionId } }).then(() => undefined),
+    step: setPayment,
+  },
+  {
+    rule: 'session.address',
+    breakIt: (b) => db.orderSession.update({ where: { id: b.sessionId }, data: { addressId: null } }).then(() => undefined),
+    step: setPayment,
+  },
+  {
+    rule: 'shipping.chosen',
+    breakIt: (b) => db.orderSession.update({ where: { id: b.sessionId }, data: { shippingTypeId: null } }).then(() => undefined),
+    step: setPayment,
+  },
+  {
+    rule: 'payment.enabled',
+    breakIt: (b) => db.tenant.update({ where: { id: b.tenant.id }, data: { enabledPaymentMethods: ['VENMO_P2P'] } }).then(() => undefined),
+    step: setPayment,
+  },
+  {
+    rule: 'shipping.active',
+    breakIt: (b) => db.shippingType.update({ where: { id: b.shippingType.id }, data: { active: false } }).then(() => undefined),
+    step: setShipping,
+  },
 ];
 
 /** Every rule the steps use, by id, with how to evaluate both of its paths on a session. */
 function allRules(): Map<string, { rule: Rule<never>; facts: 'product' | 'session' | 'shipping' }> {
   const out = new Map<string, { rule: Rule<never>; facts: 'product' | 'session' | 'shipping' }>();
   for (const r of productRules({ quantity: QTY, memberRoleIds: ROLES })) out.set(r.id, { rule: r as Rule<never>, facts: 'product' });
-  for (const r of [hasItemsRule('x'), shippingChosenRule(), ...paymentRules('ZELLE')]) out.set(r.id, { rule: r as Rule<never>, facts: 'session' });
+  for (const r of [hasItemsRule('x'), shippingChosenRule(), ...paymentRules('ZELLE')])
+    out.set(r.id, { rule: r as Rule<never>, facts: 'session' });
   for (const r of shippingTypeRules()) out.set(r.id, { rule: r as Rule<never>, facts: 'shipping' });
   return out;
 }
@@ -84,7 +130,8 @@ async function tsSays(rule: Rule<never>, kind: 'product' | 'session' | 'shipping
   const session = (await loadSessionById(sql, b.tenant.id, b.sessionId))!;
   const product = (await db.product.findUniqueOrThrow({ where: { id: b.product.id } })) as unknown as LoadedProduct;
   const shippingType = await db.shippingType.findUniqueOrThrow({ where: { id: b.shippingType.id } });
-  const facts = kind === 'product' ? { tenant: session.tenant, product } : kind === 'session' ? { session } : { shippingType, tenantId: b.tenant.id };
+  const facts =
+    kind === 'product' ? { tenant: session.tenant, product } : kind === 'session' ? { session } : { shippingType, tenantId: b.tenant.id };
   return (rule as Rule<typeof facts>).holds(facts);
 }
 
@@ -103,7 +150,10 @@ describe('selection rules: one rule, SQL guard and readable error', () => {
       expect(await sqlSays(rule, b)).toBe(false);
       expect(await tsSays(rule, facts, b)).toBe(false);
       const before = await db.orderSession.findUniqueOrThrow({ where: { id: b.sessionId } });
-      const err = await c.step(b).then(() => undefined, (e: unknown) => e);
+      const err = await c.step(b).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).code).toBe(rule.code);
       // Neither path wrote anything.

@@ -26,8 +26,21 @@ type Op =
 
 const at = fc.nat({ max: 20 });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('place' as const), daysAgo: fc.nat({ max: 40 }), cents: fc.integer({ min: 100, max: 20_000 }) }), weight: 5 },
-  { arbitrary: fc.record({ kind: fc.constantFrom('confirm' as const, 'reject' as const, 'cancel' as const, 'delete' as const, 'refundFull' as const), at }), weight: 6 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('place' as const),
+      daysAgo: fc.nat({ max: 40 }),
+      cents: fc.integer({ min: 100, max: 20_000 }),
+    }),
+    weight: 5,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constantFrom('confirm' as const, 'reject' as const, 'cancel' as const, 'delete' as const, 'refundFull' as const),
+      at,
+    }),
+    weight: 6,
+  },
   { arbitrary: fc.record({ kind: fc.constant('refund' as const), at, cents: fc.integer({ min: 1, max: 5_000 }) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('move' as const), at, daysAgo: fc.nat({ max: 40 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('concurrent' as const), n: fc.integer({ min: 2, max: 6 }) }), weight: 1 },
@@ -63,7 +76,12 @@ describe('order daily rollups (property-based)', () => {
         const product = await f.product({ tenantId: tenant.id, unitPriceCents: 1000 });
         const orders: string[] = [];
         const place = async (daysAgo: number, cents: number) => {
-          const o = await f.order({ tenantId: tenant.id, customerId: customer.id, createdAt: new Date(NOW.getTime() - daysAgo * DAY), lines: [{ productId: product.id, quantity: 1, unitPriceCents: cents }] });
+          const o = await f.order({
+            tenantId: tenant.id,
+            customerId: customer.id,
+            createdAt: new Date(NOW.getTime() - daysAgo * DAY),
+            lines: [{ productId: product.id, quantity: 1, unitPriceCents: cents }],
+          });
           orders.push(o.id);
           return o.id;
         };
@@ -84,20 +102,34 @@ describe('order daily rollups (property-based)', () => {
           else if (o.kind === 'delete') await attempt(() => s.orderAdmin.delete(ctx, id));
           else if (o.kind === 'refundFull') await attempt(() => s.refunds.refund(ctx, id, {}));
           else if (o.kind === 'refund') await attempt(() => s.refunds.refund(ctx, id, { amountCents: o.cents }));
-          else if (o.kind === 'move') await db.order.updateMany({ where: { id, tenantId: tenant.id }, data: { createdAt: new Date(NOW.getTime() - o.daysAgo * DAY) } });
+          else if (o.kind === 'move')
+            await db.order.updateMany({
+              where: { id, tenantId: tenant.id },
+              data: { createdAt: new Date(NOW.getTime() - o.daysAgo * DAY) },
+            });
         }
 
         expect(await rollups(tenant.id)).toEqual(await recount(tenant.id));
 
         // The dashboard, from the rollups, against the same figures from a scan of the orders.
-        const dash = await dashboardData(db, { id: 'adm_x', email: 'a@x', title: 'a', role: 'TENANT_ADMIN', tenantId: tenant.id } as never, NOW);
+        const dash = await dashboardData(
+          db,
+          { id: 'adm_x', email: 'a@x', title: 'a', role: 'TENANT_ADMIN', tenantId: tenant.id } as never,
+          NOW,
+        );
         const all = await db.order.findMany({ where: { tenantId: tenant.id } });
         for (const status of ['PENDING_PAYMENT', 'PAID', 'CANCELLED', 'REFUNDED', 'PARTIALLY_REFUNDED']) {
           expect(dash.byStatus?.find((b) => b.status === status)?.count).toBe(all.filter((x) => x.status === status).length);
         }
         for (const day of dash.salesByDay ?? []) {
-          const sold = all.filter((x) => x.createdAt.toISOString().slice(0, 10) === day.day && !['PENDING_PAYMENT', 'CANCELLED'].includes(x.status));
-          expect({ day: day.day, orders: day.orders, net: day.netCents }).toEqual({ day: day.day, orders: sold.length, net: sold.reduce((sum, x) => sum + x.totalCents - x.refundedTotalCents, 0) });
+          const sold = all.filter(
+            (x) => x.createdAt.toISOString().slice(0, 10) === day.day && !['PENDING_PAYMENT', 'CANCELLED'].includes(x.status),
+          );
+          expect({ day: day.day, orders: day.orders, net: day.netCents }).toEqual({
+            day: day.day,
+            orders: sold.length,
+            net: sold.reduce((sum, x) => sum + x.totalCents - x.refundedTotalCents, 0),
+          });
         }
       }),
       { numRuns: 25 },

@@ -42,7 +42,12 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = 
   const inventory = createInventoryService();
   const customers = createCustomerService({ db, clock });
   const discounts = createDiscountService();
-  const tax = createTaxjarAdapter({ apiUrl: taxjar.url, timeoutMs: opts.taxTimeoutMs ?? 1500, logger, secrets: createSecretBox(TEST_SECRETS_KEYS) });
+  const tax = createTaxjarAdapter({
+    apiUrl: taxjar.url,
+    timeoutMs: opts.taxTimeoutMs ?? 1500,
+    logger,
+    secrets: createSecretBox(TEST_SECRETS_KEYS),
+  });
   const deps = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: 30 };
   const services = {
     tenants: createTenantService({ db }),
@@ -59,22 +64,39 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = 
   /** A tenant (TaxJar on the fake when taxjar: true) with one shipping type and a product. */
   async function shop(o: { taxjar?: boolean; stock?: number; priceCents?: number; tenant?: Record<string, unknown> } = {}) {
     const tenant = await f.tenant({
-      ...(o.taxjar ? { taxjarEnabled: true, taxjarApiKey: 'test-taxjar-key', taxjarFromAddress: { country: 'US', zip: '92093', state: 'CA', city: 'La Jolla', street: '9500 Gilman Drive' } } : {}),
+      ...(o.taxjar
+        ? {
+            taxjarEnabled: true,
+            taxjarApiKey: 'test-taxjar-key',
+            taxjarFromAddress: { country: 'US', zip: '92093', state: 'CA', city: 'La Jolla', street: '9500 Gilman Drive' },
+          }
+        : {}),
       ...o.tenant,
     });
     const guild = await f.guild({ tenantId: tenant.id });
     const shippingType = await f.shippingType({ tenantId: tenant.id, priceCents: 500, name: 'Standard' });
-    const product = await f.product({ tenantId: tenant.id, unitPriceCents: o.priceCents ?? 2500, ...(o.stock !== undefined ? { trackStock: true, stock: o.stock } : {}) });
+    const product = await f.product({
+      tenantId: tenant.id,
+      unitPriceCents: o.priceCents ?? 2500,
+      ...(o.stock !== undefined ? { trackStock: true, stock: o.stock } : {}),
+    });
     return { tenant, guild, shippingType, product };
   }
 
   const address = { name: 'Pat Customer', line1: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
 
   /** Walks a new customer to READY_TO_SUBMIT with `quantity` of the product. */
-  async function readyCustomer(s: Awaited<ReturnType<typeof shop>>, o: { quantity?: number; productId?: string; memberRoleIds?: string[] } = {}) {
+  async function readyCustomer(
+    s: Awaited<ReturnType<typeof shop>>,
+    o: { quantity?: number; productId?: string; memberRoleIds?: string[] } = {},
+  ) {
     const customer = await f.customer({ tenantId: s.tenant.id });
     await services.orderSessions.start(s.tenant.id, customer.id, { guildId: s.guild.id });
-    await services.orderSessions.setItem(s.tenant.id, customer.id, { productId: o.productId ?? s.product.id, quantity: o.quantity ?? 1, memberRoleIds: o.memberRoleIds ?? [] });
+    await services.orderSessions.setItem(s.tenant.id, customer.id, {
+      productId: o.productId ?? s.product.id,
+      quantity: o.quantity ?? 1,
+      memberRoleIds: o.memberRoleIds ?? [],
+    });
     await services.orderSessions.setAddress(s.tenant.id, customer.id, { address });
     await services.orderSessions.setShippingType(s.tenant.id, customer.id, s.shippingType.id);
     await services.orderSessions.setPaymentMethod(s.tenant.id, customer.id, 'VENMO_P2P');

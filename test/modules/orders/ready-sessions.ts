@@ -17,8 +17,13 @@ export async function readySessionsDirect(
         const c = await f.customer({ tenantId: s.tenant.id });
         const a = await f.address({ tenantId: s.tenant.id, customerId: c.id });
         const ses = await f.orderSession({
-          tenantId: s.tenant.id, customerId: c.id, guildId: s.guild.id, state: 'READY_TO_SUBMIT',
-          addressId: a.id, shippingTypeId: s.shippingType.id, paymentMethod: 'VENMO_P2P',
+          tenantId: s.tenant.id,
+          customerId: c.id,
+          guildId: s.guild.id,
+          state: 'READY_TO_SUBMIT',
+          addressId: a.id,
+          shippingTypeId: s.shippingType.id,
+          paymentMethod: 'VENMO_P2P',
         });
         await f.orderSessionItem({ sessionId: ses.id, productId: s.product.id, quantity: opts.quantity ?? 1 });
         return { customerId: c.id, sessionId: ses.id };

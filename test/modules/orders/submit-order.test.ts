@@ -23,11 +23,24 @@ describe('submit', () => {
     const { order, payment, created } = await fx.services.orders.submit(s.tenant.id, c.id, roles);
     expect(created).toBe(true);
     expect(order).toMatchObject({
-      tenantId: s.tenant.id, customerId: c.id, number: 1001, status: 'PENDING_PAYMENT', guildId: s.guild.id, sessionId: session!.id,
-      subtotalCents: 5000, discountCents: 0, shippingCents: 500, taxAmountCents: 0, totalCents: 5500, paymentMethod: 'VENMO_P2P',
-      shippingTypeName: 'Standard', shippingAddress: fx.address,
+      tenantId: s.tenant.id,
+      customerId: c.id,
+      number: 1001,
+      status: 'PENDING_PAYMENT',
+      guildId: s.guild.id,
+      sessionId: session!.id,
+      subtotalCents: 5000,
+      discountCents: 0,
+      shippingCents: 500,
+      taxAmountCents: 0,
+      totalCents: 5500,
+      paymentMethod: 'VENMO_P2P',
+      shippingTypeName: 'Standard',
+      shippingAddress: fx.address,
     });
-    expect(order.items).toEqual([expect.objectContaining({ productId: s.product.id, quantity: 2, unitPriceCents: 2500, sku: s.product.sku, name: s.product.name })]);
+    expect(order.items).toEqual([
+      expect.objectContaining({ productId: s.product.id, quantity: 2, unitPriceCents: 2500, sku: s.product.sku, name: s.product.name }),
+    ]);
     expect(payment).toMatchObject({ orderId: order.id, status: 'awaiting_admin_approval', amountCents: 5500, method: 'VENMO_P2P' });
     // What submit returns is exactly what is stored, read through Prisma (types, timestamps in any time zone).
     const stored = await db.order.findUniqueOrThrow({ where: { id: order.id }, include: { items: true, payments: true } });
@@ -35,7 +48,9 @@ describe('submit', () => {
     expect(order).toEqual(storedOrder);
     expect([payment]).toEqual(storedPayments);
     expect((await db.product.findUniqueOrThrow({ where: { id: s.product.id } })).stock).toBe(8);
-    expect(await db.inventoryReservation.findMany({ where: { orderId: order.id } })).toEqual([expect.objectContaining({ productId: s.product.id, quantity: 2 })]);
+    expect(await db.inventoryReservation.findMany({ where: { orderId: order.id } })).toEqual([
+      expect.objectContaining({ productId: s.product.id, quantity: 2 }),
+    ]);
     expect(await jobCount(db, CREATED_JOB, s.tenant.id)).toBe(1);
     expect(await db.orderSession.findUniqueOrThrow({ where: { id: session!.id } })).toMatchObject({ state: 'SUBMITTED', activeSlot: null });
     expect(await fx.services.orderSessions.getActive(s.tenant.id, c.id)).toBeNull();
@@ -140,7 +155,14 @@ describe('submit', () => {
     await fx.f.discount({ tenantId: t, name: 'inactive', type: 'PERCENT', percentOff: 90, active: false });
     await fx.f.discount({ tenantId: t, name: 'big order only', type: 'PERCENT', percentOff: 90, minSubtotalCents: 1_000_000 });
     await fx.f.discount({ tenantId: t, name: 'used up', type: 'PERCENT', percentOff: 90, maxUses: 3, usedCount: 3 });
-    const personal = await fx.f.discount({ tenantId: t, name: 'personal', type: 'FIXED_AMOUNT', amountOffCents: 2500, scope: 'ASSIGNED', maxUsesPerCustomer: 1 });
+    const personal = await fx.f.discount({
+      tenantId: t,
+      name: 'personal',
+      type: 'FIXED_AMOUNT',
+      amountOffCents: 2500,
+      scope: 'ASSIGNED',
+      maxUsesPerCustomer: 1,
+    });
     const c = await fx.readyCustomer(s);
     const other = await fx.readyCustomer(s);
     await fx.f.discountAssignment({ tenantId: t, discountId: personal.id, customerId: c.id });
@@ -153,7 +175,13 @@ describe('submit', () => {
       expect(ds.candidatesFromRows(row!.rows, input)).toEqual(await ds.candidatesFor(db, input));
     }
     const review = await fx.services.orderSessions.review(t, c.id);
-    expect(review).toMatchObject({ subtotalCents: 10_000, discountCents: 2500, discountName: 'personal', shippingCents: 500, totalCents: 8000 });
+    expect(review).toMatchObject({
+      subtotalCents: 10_000,
+      discountCents: 2500,
+      discountName: 'personal',
+      shippingCents: 500,
+      totalCents: 8000,
+    });
     const first = await fx.services.orders.submit(t, c.id, roles);
     expect(first.order).toMatchObject({ discountCents: 2500, discountName: 'personal', discountId: personal.id, totalCents: 8000 });
     // Someone without the assignment gets the global 10%.
@@ -175,8 +203,23 @@ describe('submit', () => {
     const s = await fx.shop({ priceCents: 10_000 });
     const t = s.tenant.id;
     // Both with a use limit, so their "usedCount" is kept (a discount without one keeps no counter).
-    const personal = await fx.f.discount({ tenantId: t, name: 'personal', type: 'FIXED_AMOUNT', amountOffCents: 2500, scope: 'ASSIGNED', maxUses: 100, maxUsesPerCustomer: 1 });
-    const once = await fx.f.discount({ tenantId: t, name: 'first buyer', type: 'FIXED_AMOUNT', amountOffCents: 1000, maxUses: 100, maxUsesPerCustomer: 1 });
+    const personal = await fx.f.discount({
+      tenantId: t,
+      name: 'personal',
+      type: 'FIXED_AMOUNT',
+      amountOffCents: 2500,
+      scope: 'ASSIGNED',
+      maxUses: 100,
+      maxUsesPerCustomer: 1,
+    });
+    const once = await fx.f.discount({
+      tenantId: t,
+      name: 'first buyer',
+      type: 'FIXED_AMOUNT',
+      amountOffCents: 1000,
+      maxUses: 100,
+      maxUsesPerCustomer: 1,
+    });
     const c = await fx.readyCustomer(s);
     await fx.f.discountAssignment({ tenantId: t, discountId: personal.id, customerId: c.id });
     const counts = async () => ({
@@ -219,7 +262,7 @@ describe('submit', () => {
     const fourth = await again();
     expect(fourth).toMatchObject({ discountId: once.id, discountCents: 1000 });
     await after.orderAdmin.cancel(adminCtx(t), fourth.id);
-    expect((await again())).toMatchObject({ discountId: once.id, discountCents: 1000 });
+    expect(await again()).toMatchObject({ discountId: once.id, discountCents: 1000 });
     expect(await counts()).toEqual({ personal: 1, assignment: 1, once: 1 });
   });
 
@@ -240,10 +283,20 @@ describe('submit', () => {
     const results = await Promise.all(sessions.map((x) => fx.services.orders.submit(s.tenant.id, x.customerId, roles)));
     expect(results.every((r) => r.created)).toBe(true);
     expect(results.filter((r) => r.order.discountId === limited.id)).toHaveLength(5);
-    expect(results.filter((r) => r.order.discountId === limited.id).every((r) => r.order.discountCents === 300 && r.order.totalCents === r.order.subtotalCents - 300 + r.order.shippingCents + r.order.taxAmountCents)).toBe(true);
+    expect(
+      results
+        .filter((r) => r.order.discountId === limited.id)
+        .every(
+          (r) =>
+            r.order.discountCents === 300 &&
+            r.order.totalCents === r.order.subtotalCents - 300 + r.order.shippingCents + r.order.taxAmountCents,
+        ),
+    ).toBe(true);
     expect(results.filter((r) => r.order.discountCents === 0 && r.order.discountId === null)).toHaveLength(35);
     expect((await db.discount.findUniqueOrThrow({ where: { id: limited.id } })).usedCount).toBe(5);
-    const numbers = (await db.order.findMany({ where: { tenantId: s.tenant.id }, select: { number: true }, orderBy: { number: 'asc' } })).map((o) => o.number);
+    const numbers = (
+      await db.order.findMany({ where: { tenantId: s.tenant.id }, select: { number: true }, orderBy: { number: 'asc' } })
+    ).map((o) => o.number);
     expect(numbers).toEqual(Array.from({ length: 40 }, (_, i) => 1001 + i));
     expect(await jobCount(db, CREATED_JOB, s.tenant.id)).toBe(40);
   }, 120_000);
@@ -286,15 +339,21 @@ describe('submit', () => {
     await expect(q.findByRef(a.tenant.id, 'DROP TABLE')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(q.get(b.tenant.id, oa.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const detail = await q.get(a.tenant.id, oa.id);
-    expect(detail).toMatchObject({ id: oa.id, customer: { id: ca.id }, payments: [expect.objectContaining({ status: 'awaiting_admin_approval' })], refunds: [] });
+    expect(detail).toMatchObject({
+      id: oa.id,
+      customer: { id: ca.id },
+      payments: [expect.objectContaining({ status: 'awaiting_admin_approval' })],
+      refunds: [],
+    });
     expect(detail.items).toHaveLength(1);
     expect(await q.listForCustomer(b.tenant.id, ca.id, { page: 0, pageSize: 10 })).toEqual({ orders: [], total: 0 });
   });
 
-  it('lists a customer\'s orders newest first, paginated', async () => {
+  it("lists a customer's orders newest first, paginated", async () => {
     const s = await fx.shop();
     const c = await fx.f.customer({ tenantId: s.tenant.id });
-    for (let i = 0; i < 12; i++) await fx.f.order({ tenantId: s.tenant.id, customerId: c.id, createdAt: new Date(Date.now() - (12 - i) * 60_000) });
+    for (let i = 0; i < 12; i++)
+      await fx.f.order({ tenantId: s.tenant.id, customerId: c.id, createdAt: new Date(Date.now() - (12 - i) * 60_000) });
     const p0 = await fx.services.orders.listForCustomer(s.tenant.id, c.id, { page: 0, pageSize: 10 });
     const p1 = await fx.services.orders.listForCustomer(s.tenant.id, c.id, { page: 1, pageSize: 10 });
     expect(p0.total).toBe(12);

@@ -45,7 +45,11 @@ describe('secret box', () => {
     const box = createSecretBox(`${k1},${k0}`);
     const v = box.encrypt('very-secret-token');
     const parts = v.split(':');
-    const flipped = [...parts.slice(0, 4), Buffer.from('x' + Buffer.from(parts[4]!, 'base64url').toString('latin1').slice(1), 'latin1').toString('base64url'), parts[5]].join(':');
+    const flipped = [
+      ...parts.slice(0, 4),
+      Buffer.from('x' + Buffer.from(parts[4]!, 'base64url').toString('latin1').slice(1), 'latin1').toString('base64url'),
+      parts[5],
+    ].join(':');
     expect(() => box.decrypt(flipped)).toThrow(/authentication failed/);
     const relabelled = v.replace('enc:v1:k1:', 'enc:v1:k0:');
     expect(() => box.decrypt(relabelled)).toThrow(/authentication failed/);
@@ -94,34 +98,74 @@ describe('start-up migration of plaintext secrets', () => {
 describe('connection secrets', () => {
   it('are stored encrypted, shown only as the last 4 characters, and kept when a form leaves them empty', async () => {
     const box = createSecretBox(generateKeyringEntry('c1'));
-    const connections = createConnectionService({ db, clock: systemClock, secrets: box, audit: createAuditService({ db }), adapters: {}, urls: {} });
+    const connections = createConnectionService({
+      db,
+      clock: systemClock,
+      secrets: box,
+      audit: createAuditService({ db }),
+      adapters: {},
+      urls: {},
+    });
     const tenant = await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] });
     const ctx = adminCtx(tenant.id);
-    const view = await connections.connect(ctx, { provider: 'PAYPAL', environment: 'sandbox', config: { clientId: 'AcLclient01', webhookId: 'WH-1' }, secrets: { clientSecret: 'EL-secret-value-9876' } });
+    const view = await connections.connect(ctx, {
+      provider: 'PAYPAL',
+      environment: 'sandbox',
+      config: { clientId: 'AcLclient01', webhookId: 'WH-1' },
+      secrets: { clientSecret: 'EL-secret-value-9876' },
+    });
     expect(view.secretHints).toEqual({ clientSecret: '••••9876' });
     expect(JSON.stringify(view)).not.toContain('EL-secret-value');
     const row = await db.paymentConnection.findUniqueOrThrow({ where: { id: view.id } });
     expect(row.secrets).toMatch(/^enc:v1:c1:/);
     expect(row.secrets).not.toContain('EL-secret');
-    await connections.connect(ctx, { provider: 'PAYPAL', environment: 'live', config: { clientId: 'AcLclient01', webhookId: 'WH-2' }, secrets: { clientSecret: '' } });
+    await connections.connect(ctx, {
+      provider: 'PAYPAL',
+      environment: 'live',
+      config: { clientId: 'AcLclient01', webhookId: 'WH-2' },
+      secrets: { clientSecret: '' },
+    });
     const loaded = await connections.load({ id: view.id }).catch((e: unknown) => e);
     // No PayPal adapter in this service: the secret is still there, the adapter is not.
     expect(String(loaded)).toMatch(/not available on this server/);
-    expect(JSON.parse(box.decrypt((await db.paymentConnection.findUniqueOrThrow({ where: { id: view.id } })).secrets!))).toEqual({ clientSecret: 'EL-secret-value-9876' });
+    expect(JSON.parse(box.decrypt((await db.paymentConnection.findUniqueOrThrow({ where: { id: view.id } })).secrets!))).toEqual({
+      clientSecret: 'EL-secret-value-9876',
+    });
     // The audit trail names what changed, never the values.
     const audit = await db.auditLog.findMany({ where: { entityId: view.id } });
     expect(JSON.stringify(audit)).not.toContain('EL-secret-value');
     // Bad input writes nothing.
-    await expect(connections.connect(ctx, { provider: 'PAYPAL', environment: 'prod', config: {}, secrets: {} })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(connections.connect(ctx, { provider: 'SQUARE', environment: 'sandbox', config: { locationId: 'L1' }, secrets: {} })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(connections.connect(ctx, { provider: 'PAYPAL', environment: 'prod', config: {}, secrets: {} })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(
+      connections.connect(ctx, { provider: 'SQUARE', environment: 'sandbox', config: { locationId: 'L1' }, secrets: {} }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await db.paymentConnection.count({ where: { tenantId: tenant.id } })).toBe(1);
   });
 
   it('never reach a log line (redaction of every secret field name)', () => {
     let out = '';
-    const sink = new Writable({ write(chunk, _enc, cb) { out += chunk; cb(); } });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        out += chunk;
+        cb();
+      },
+    });
     const log = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
-    log.info({ conn: { clientSecret: 'pp-secret-1', accessToken: 'sq-token-2', webhookSecret: 'btc-whsec-3', webhookSignatureKey: 'sq-sig-4', secrets: 'enc:v1:x' }, req: { headers: { 'paypal-transmission-sig': 'sig-5' } } }, 'connection');
+    log.info(
+      {
+        conn: {
+          clientSecret: 'pp-secret-1',
+          accessToken: 'sq-token-2',
+          webhookSecret: 'btc-whsec-3',
+          webhookSignatureKey: 'sq-sig-4',
+          secrets: 'enc:v1:x',
+        },
+        req: { headers: { 'paypal-transmission-sig': 'sig-5' } },
+      },
+      'connection',
+    );
     for (const secret of ['pp-secret-1', 'sq-token-2', 'btc-whsec-3', 'sq-sig-4', 'enc:v1:x', 'sig-5']) expect(out).not.toContain(secret);
   });
 });

@@ -20,7 +20,10 @@ async function pendingOrder() {
     tenantId: tenant.id,
     customerId: customer.id,
     guildId: guild.id,
-    lines: [{ productId: a.id, quantity: 2, unitPriceCents: 2500 }, { productId: b.id, quantity: 1, unitPriceCents: 500 }],
+    lines: [
+      { productId: a.id, quantity: 2, unitPriceCents: 2500 },
+      { productId: b.id, quantity: 1, unitPriceCents: 500 },
+    ],
   });
   await f.reservation({ tenantId: tenant.id, orderId: order.id, productId: a.id, quantity: 2 });
   return { tenant, customer, guild, a, b, order, roles, ctx: adminCtx(tenant.id) };
@@ -36,7 +39,10 @@ async function grantJobsFor(orderId: string) {
 }
 
 async function expectAppError(p: Promise<unknown>, code: string): Promise<AppError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   expect((err as AppError).code).toBe(code);
   return err as AppError;
@@ -60,7 +66,12 @@ describe('payments.confirm', () => {
     expect(paidJobs[0]!.payload).toEqual({ tenantId: ctx.tenantId, orderId: order.id, paymentId: order.payment.id });
     const audit = await s.audit.listFor(ctx.tenantId, 'Order', order.id);
     expect(audit.map((e) => e.action)).toEqual(['payment.confirmed']);
-    expect(audit[0]).toMatchObject({ actorType: 'PANEL_ADMIN', actorId: 'adm_test', before: { status: 'PENDING_PAYMENT' }, after: { status: 'PAID' } });
+    expect(audit[0]).toMatchObject({
+      actorType: 'PANEL_ADMIN',
+      actorId: 'adm_test',
+      before: { status: 'PENDING_PAYMENT' },
+      after: { status: 'PAID' },
+    });
   });
 
   it('accepts the payment id (the approve button) as well as the order id', async () => {
@@ -133,7 +144,9 @@ describe('payments.reject', () => {
     expect(res.payment).toMatchObject({ status: 'rejected', rejectedReason: 'Payment never arrived' });
     expect((await db.product.findUniqueOrThrow({ where: { id: a.id } })).stock).toBe(5);
     const cancelled = await jobsFor(order.id, eventJob(EVENTS.orderCancelled));
-    expect(cancelled.map((j) => j.payload)).toEqual([{ tenantId: ctx.tenantId, orderId: order.id, reason: 'payment_rejected', note: 'Payment never arrived' }]);
+    expect(cancelled.map((j) => j.payload)).toEqual([
+      { tenantId: ctx.tenantId, orderId: order.id, reason: 'payment_rejected', note: 'Payment never arrived' },
+    ]);
     const paymentAudit = await s.audit.listFor(ctx.tenantId, 'Payment', order.payment.id);
     expect(paymentAudit.map((e) => e.action)).toEqual(['payment.rejected']);
   });

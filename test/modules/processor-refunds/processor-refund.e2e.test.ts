@@ -18,7 +18,13 @@ const discord = await new FakeDiscordApi().start();
 
 beforeAll(async () => {
   env = await startPayPalApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: env.t.services.bus, logger: env.t.services.logger, concurrency: 2, pollIntervalMs: 50 });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: env.t.services.bus,
+    logger: env.t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -32,26 +38,57 @@ it('invoice checkout paid through PayPal, partial refund over the REST API: PayP
   await connectPayPal(env, shop.tenant.id);
   const order = await pendingOrder(shop);
   const link = await t.services.invoices.createLink({ tenantId: shop.tenant.id, actor: systemActor }, order.id);
-  const toPayPal = await request(t.app).post(`${new URL(link.url).pathname}/pay`).type('form').send({ method: 'PAYPAL' }).expect(303);
+  const toPayPal = await request(t.app)
+    .post(`${new URL(link.url).pathname}/pay`)
+    .type('form')
+    .send({ method: 'PAYPAL' })
+    .expect(303);
   const paypalOrderId = new URL(String(toPayPal.headers.location)).searchParams.get('token')!;
   // The buyer presses "Pay Now" on PayPal's page and is sent back to our return URL.
-  const approved = await fetch(`${paypal.url}/checkoutnow/approve`, { method: 'POST', body: new URLSearchParams({ token: paypalOrderId, funding: 'balance' }), redirect: 'manual' });
+  const approved = await fetch(`${paypal.url}/checkoutnow/approve`, {
+    method: 'POST',
+    body: new URLSearchParams({ token: paypalOrderId, funding: 'balance' }),
+    redirect: 'manual',
+  });
   expect(approved.status).toBe(302);
   const back = new URL(String(approved.headers.get('location')));
   const landed = await request(t.app).get(`${back.pathname}${back.search}`).expect(303);
   expect(landed.headers.location).toMatch(/\?checkout=paid$/);
   const captureId = [...paypal.captures.values()].find((c) => c.orderId === paypalOrderId)!.id;
 
-  const res = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', 'e2e-refund-1').send({ amountCents: 1800, reason: 'Damaged' }).expect(201);
-  expect(res.body).toMatchObject({ refund: { amountCents: 1800, reason: 'Damaged' }, order: { status: 'PARTIALLY_REFUNDED' }, moneyReturn: 'processor' });
+  const res = await request(t.app)
+    .post(`/api/orders/${order.id}/refunds`)
+    .set(shop.auth)
+    .set('Idempotency-Key', 'e2e-refund-1')
+    .send({ amountCents: 1800, reason: 'Damaged' })
+    .expect(201);
+  expect(res.body).toMatchObject({
+    refund: { amountCents: 1800, reason: 'Damaged' },
+    order: { status: 'PARTIALLY_REFUNDED' },
+    moneyReturn: 'processor',
+  });
   const refundId = res.body.refund.id as string;
   // The client retries the same call: same refund, nothing new queued.
-  await request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', 'e2e-refund-1').send({ amountCents: 1800, reason: 'Damaged' }).expect(201);
+  await request(t.app)
+    .post(`/api/orders/${order.id}/refunds`)
+    .set(shop.auth)
+    .set('Idempotency-Key', 'e2e-refund-1')
+    .send({ amountCents: 1800, reason: 'Damaged' })
+    .expect(201);
 
-  await waitFor('the PayPal refund', async () => (await refundJobs(t.services.db, refundId)).length === 0 && paypal.refundedCents(captureId) > 0);
-  expect(paypal.refundRequests(captureId).map((r) => [r.body, r.requestId])).toEqual([[{ amount: { currency_code: 'USD', value: '18.00' }, note_to_payer: 'Damaged' }, refundId]]);
+  await waitFor(
+    'the PayPal refund',
+    async () => (await refundJobs(t.services.db, refundId)).length === 0 && paypal.refundedCents(captureId) > 0,
+  );
+  expect(paypal.refundRequests(captureId).map((r) => [r.body, r.requestId])).toEqual([
+    [{ amount: { currency_code: 'USD', value: '18.00' }, note_to_payer: 'Damaged' }, refundId],
+  ]);
   const audit = await t.services.audit.listFor(shop.tenant.id, 'Order', order.id);
-  expect(audit.find((e) => e.action === 'payment.refund_sent')!.after).toMatchObject({ refundId, amountCents: 1800, providerStatus: 'COMPLETED' });
+  expect(audit.find((e) => e.action === 'payment.refund_sent')!.after).toMatchObject({
+    refundId,
+    amountCents: 1800,
+    providerStatus: 'COMPLETED',
+  });
 });
 
 it('a manually approved order refunded over the REST API is reported as manual', async () => {

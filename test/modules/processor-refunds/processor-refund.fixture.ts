@@ -20,7 +20,14 @@ export async function processorRefundSetup(db: Db, opts: { timeoutMs?: number; h
   paypal.holdMs = opts.holdMs ?? 2_000;
   const s = afterSale(db);
   const adapter = createPayPalAdapter({ timeoutMs: opts.timeoutMs ?? 5_000, now: () => new Date(), trustedCertPrefix: paypal.url });
-  const connections = createConnectionService({ db, clock: s.deps.clock, secrets: createSecretBox(TEST_SECRETS_KEYS), audit: s.audit, adapters: { PAYPAL: adapter }, urls: { paypalApiBaseUrl: paypal.url } });
+  const connections = createConnectionService({
+    db,
+    clock: s.deps.clock,
+    secrets: createSecretBox(TEST_SECRETS_KEYS),
+    audit: s.audit,
+    adapters: { PAYPAL: adapter },
+    urls: { paypalApiBaseUrl: paypal.url },
+  });
   const checkouts = createCheckoutService({ ...s.deps, connections });
   registerProcessorRefundJobs(s.bus, { db, audit: s.audit, logger: s.logger, connections });
   const f = factories(db);
@@ -31,12 +38,28 @@ export async function processorRefundSetup(db: Db, opts: { timeoutMs?: number; h
     const clientId = `AcL${randomBytes(6).toString('hex')}`;
     const clientSecret = `EL${randomBytes(12).toString('hex')}`;
     paypal.addApp(clientId, clientSecret);
-    await connections.connect(made.ctx, { provider: 'PAYPAL', environment: 'sandbox', config: { clientId, webhookId: 'WH-UNUSED' }, secrets: { clientSecret } });
+    await connections.connect(made.ctx, {
+      provider: 'PAYPAL',
+      environment: 'sandbox',
+      config: { clientId, webhookId: 'WH-UNUSED' },
+      secrets: { clientSecret },
+    });
     await connections.test(made.ctx, 'PAYPAL');
     await db.tenant.update({ where: { id: made.tenant.id }, data: { enabledPaymentMethods: ['PAYPAL', 'VENMO_P2P'] } });
-    const { checkout } = await checkouts.start({ tenantId: made.tenant.id, orderId: made.order.id, method: 'PAYPAL', returnUrl: (id) => `http://shop.test/return/${id}`, cancelUrl: 'http://shop.test/cancel' });
+    const { checkout } = await checkouts.start({
+      tenantId: made.tenant.id,
+      orderId: made.order.id,
+      method: 'PAYPAL',
+      returnUrl: (id) => `http://shop.test/return/${id}`,
+      cancelUrl: 'http://shop.test/cancel',
+    });
     paypal.approve(checkout.providerCheckoutId!);
-    const outcome = await checkouts.completeReturn({ tenantId: made.tenant.id, orderId: made.order.id, checkoutId: checkout.id, providerCheckoutId: checkout.providerCheckoutId! });
+    const outcome = await checkouts.completeReturn({
+      tenantId: made.tenant.id,
+      orderId: made.order.id,
+      checkoutId: checkout.id,
+      providerCheckoutId: checkout.providerCheckoutId!,
+    });
     if (outcome !== 'paid') throw new Error(`return outcome ${outcome}`);
     const paid = await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } });
     const payment = await db.payment.findFirstOrThrow({ where: { orderId: made.order.id, status: 'paid' } });
@@ -75,7 +98,13 @@ export async function processorRefundSetup(db: Db, opts: { timeoutMs?: number; h
 }
 
 /** payment.refund.send jobs still in graphile-worker's queue for one refund. */
-export interface RefundJobRow { id: string; attempts: number; run_at: Date; last_error: string | null; locked_at: Date | null }
+export interface RefundJobRow {
+  id: string;
+  attempts: number;
+  run_at: Date;
+  last_error: string | null;
+  locked_at: Date | null;
+}
 export async function refundJobs(db: Db, refundId: string): Promise<RefundJobRow[]> {
   return db.$queryRaw<RefundJobRow[]>`
     SELECT j.id::text AS id, j.attempts, j.run_at, j.last_error, j.locked_at FROM graphile_worker._private_jobs j

@@ -15,7 +15,12 @@ const t = await processorRefundSetup(db, { timeoutMs: 1_500, holdMs: 5_000 });
 let worker: WorkerHandle;
 // What a subscriber of refund.processor_failed (the Discord admin alert, in the service) receives.
 const alerts: RefundFailedPayload[] = [];
-t.s.bus.subscribe(EVENTS.refundFailed, 'test-alerts', { schema: refundFailedPayload, run: async (p) => { alerts.push(p); } });
+t.s.bus.subscribe(EVENTS.refundFailed, 'test-alerts', {
+  schema: refundFailedPayload,
+  run: async (p) => {
+    alerts.push(p);
+  },
+});
 const alertsFor = (refundId: string) => alerts.filter((a) => a.refundId === refundId);
 
 beforeAll(async () => {
@@ -52,7 +57,20 @@ describe('payment.refund.send', () => {
     expect(requestsFor(captureId).map((q) => [q.body, q.requestId])).toEqual([[{}, r.refund.id]]);
     const [made] = refundsAt(captureId);
     const [sent] = await entries(tenant.id, order.id, 'payment.refund_sent');
-    expect(sent).toMatchObject({ actorType: 'SYSTEM', after: { refundId: r.refund.id, providerRefundId: made!.id, providerStatus: 'COMPLETED', amountCents: 6400, currency: 'USD', full: true, paymentReference: captureId, provider: 'PAYPAL', attempt: 1 } });
+    expect(sent).toMatchObject({
+      actorType: 'SYSTEM',
+      after: {
+        refundId: r.refund.id,
+        providerRefundId: made!.id,
+        providerStatus: 'COMPLETED',
+        amountCents: 6400,
+        currency: 'USD',
+        full: true,
+        paymentReference: captureId,
+        provider: 'PAYPAL',
+        attempt: 1,
+      },
+    });
     expect(t.paypal.refundedCents(captureId)).toBe(6400);
   });
 
@@ -97,7 +115,10 @@ describe('payment.refund.send', () => {
     // PayPal-Request-Id and gets the same refund back, so the money still goes back once.
     await db.auditLog.deleteMany({ where: { tenantId: tenant.id, entityId: order.id, action: 'payment.refund_sent' } });
     await handler.run(payload, { attempt: 2, maxAttempts: 12, jobId: 'manual-rerun' });
-    expect(requestsFor(captureId).map((q) => [q.status, q.requestId])).toEqual([[201, r.refund.id], [201, r.refund.id]]);
+    expect(requestsFor(captureId).map((q) => [q.status, q.requestId])).toEqual([
+      [201, r.refund.id],
+      [201, r.refund.id],
+    ]);
     expect(refundsAt(captureId)).toHaveLength(1);
     expect(t.paypal.refundedCents(captureId)).toBe(2500);
     expect(await entries(tenant.id, order.id, 'payment.refund_sent')).toHaveLength(1);
@@ -142,7 +163,15 @@ describe('payment.refund.send', () => {
     });
     expect(failed).toMatchObject({
       actorType: 'SYSTEM',
-      after: { refundId: r.refund.id, amountCents: 1500, permanent: true, httpStatus: 422, attempt: 1, providerCode: 'UNPROCESSABLE_ENTITY/REFUND_NOT_ALLOWED', error: expect.stringMatching(/PayPal refused/) },
+      after: {
+        refundId: r.refund.id,
+        amountCents: 1500,
+        permanent: true,
+        httpStatus: 422,
+        attempt: 1,
+        providerCode: 'UNPROCESSABLE_ENTITY/REFUND_NOT_ALLOWED',
+        error: expect.stringMatching(/PayPal refused/),
+      },
     });
     await done(r.refund.id);
     expect(requestsFor(captureId)).toHaveLength(1);
@@ -152,10 +181,21 @@ describe('payment.refund.send', () => {
 
     // The admins are alerted (refund.processor_failed, enqueued with the audit entry).
     const [alert] = await waitFor('the admin alert', async () => (alertsFor(r.refund.id).length ? alertsFor(r.refund.id) : undefined));
-    expect(alert).toEqual({ tenantId: tenant.id, orderId: order.id, refundId: r.refund.id, amountCents: 1500, currency: 'USD', permanent: true, error: expect.stringMatching(/REFUND_NOT_ALLOWED/) });
+    expect(alert).toEqual({
+      tenantId: tenant.id,
+      orderId: order.id,
+      refundId: r.refund.id,
+      amountCents: 1500,
+      currency: 'USD',
+      permanent: true,
+      error: expect.stringMatching(/REFUND_NOT_ALLOWED/),
+    });
 
     // Running it again changes nothing: a permanent refusal is final, and alerted once.
-    await t.s.bus.handlers().get(PROCESSOR_REFUND_TASK)!.run({ tenantId: tenant.id, refundId: r.refund.id }, { attempt: 1, maxAttempts: 12, jobId: 'rerun' });
+    await t.s.bus
+      .handlers()
+      .get(PROCESSOR_REFUND_TASK)!
+      .run({ tenantId: tenant.id, refundId: r.refund.id }, { attempt: 1, maxAttempts: 12, jobId: 'rerun' });
     expect(requestsFor(captureId)).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(alertsFor(r.refund.id)).toHaveLength(1);
@@ -170,9 +210,17 @@ describe('payment.refund.send', () => {
       refundId = (await t.s.refunds.refund(made.ctx, made.order.id, { amountCents: 999 })).refund.id;
       t.paypal.failRefunds('5xx');
       const handler = t.s.bus.handlers().get(PROCESSOR_REFUND_TASK)!;
-      await expect(handler.run({ tenantId: made.tenant.id, refundId }, { attempt: 12, maxAttempts: 12, jobId: 'last' })).rejects.toThrow(/not reachable/);
+      await expect(handler.run({ tenantId: made.tenant.id, refundId }, { attempt: 12, maxAttempts: 12, jobId: 'last' })).rejects.toThrow(
+        /not reachable/,
+      );
     } finally {
-      worker = await startWorker({ connectionString: testDatabaseUrl(), bus: t.s.bus, logger: t.s.logger, concurrency: 2, pollIntervalMs: 50 });
+      worker = await startWorker({
+        connectionString: testDatabaseUrl(),
+        bus: t.s.bus,
+        logger: t.s.logger,
+        concurrency: 2,
+        pollIntervalMs: 50,
+      });
     }
     const [failed] = await entries(made.tenant.id, made.order.id, 'payment.refund_failed');
     expect(failed!.after).toMatchObject({ refundId, permanent: false, httpStatus: null, attempt: 12 });

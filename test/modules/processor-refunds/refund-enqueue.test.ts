@@ -23,7 +23,9 @@ describe('refund of a processor-paid order', () => {
 
     const r = await t.s.refunds.refund(ctx, order.id, { amountCents: 1000 });
     expect(r.moneyReturn).toBe('processor');
-    expect(await jobsFor(r.refund.id)).toEqual([{ task: PROCESSOR_REFUND_TASK, payload: { tenantId: tenant.id, refundId: r.refund.id }, attempts: 0, lastError: null }]);
+    expect(await jobsFor(r.refund.id)).toEqual([
+      { task: PROCESSOR_REFUND_TASK, payload: { tenantId: tenant.id, refundId: r.refund.id }, attempts: 0, lastError: null },
+    ]);
     const [entry] = (await t.s.audit.listFor(tenant.id, 'Order', order.id)).filter((e) => e.action === 'order.refunded');
     expect(entry!.after).toMatchObject({ refundId: r.refund.id, moneyReturn: 'processor' });
     expect(t.paypal.refundRequests(captureId)).toHaveLength(0); // nothing is sent from inside the transaction

@@ -26,7 +26,16 @@ export function afterSale(db: Db) {
   const logger = createLogger({ level: 'silent', pretty: false });
   const audit = createAuditService({ db });
   const entitlements = createEntitlementService({ db, clock: systemClock });
-  const deps: AfterSaleDeps = { db, bus, clock: systemClock, logger, audit, entitlements, inventory: createInventoryService(), discounts: createDiscountService() };
+  const deps: AfterSaleDeps = {
+    db,
+    bus,
+    clock: systemClock,
+    logger,
+    audit,
+    entitlements,
+    inventory: createInventoryService(),
+    discounts: createDiscountService(),
+  };
   return {
     deps,
     bus,
@@ -38,7 +47,6 @@ export function afterSale(db: Db) {
     refunds: createRefundService(deps),
   };
 }
-
 
 export interface QueuedJob {
   task: string;
@@ -53,7 +61,9 @@ export async function queuedJobs(db: Db, task?: string): Promise<QueuedJob[]> {
     SELECT t.identifier AS task, j.payload, j.attempts, j.last_error
     FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
     ORDER BY j.id`;
-  return rows.filter((r) => !task || r.task === task).map((r) => ({ task: r.task, payload: r.payload, attempts: r.attempts, lastError: r.last_error }));
+  return rows
+    .filter((r) => !task || r.task === task)
+    .map((r) => ({ task: r.task, payload: r.payload, attempts: r.attempts, lastError: r.last_error }));
 }
 
 export const eventJob = (event: string) => `${event}>${PROBE}`;
@@ -69,7 +79,14 @@ export async function paidOrderFixture(db: Db, s: ReturnType<typeof afterSale>, 
   const { tenant, guild, customer } = await f.shop();
   const roleA = snowflake();
   const roleC = snowflake();
-  const a = await f.product({ tenantId: tenant.id, name: 'Alpha', unitPriceCents: 2500, trackStock: true, stock: 8, grantedRoleIds: [roleA] });
+  const a = await f.product({
+    tenantId: tenant.id,
+    name: 'Alpha',
+    unitPriceCents: 2500,
+    trackStock: true,
+    stock: 8,
+    grantedRoleIds: [roleA],
+  });
   const b = await f.product({ tenantId: tenant.id, name: 'Bravo', unitPriceCents: 500, trackStock: true, stock: 7 });
   const c = await f.product({ tenantId: tenant.id, name: 'Charlie', unitPriceCents: 1000, grantedRoleIds: [roleC] });
   const order = await f.order({

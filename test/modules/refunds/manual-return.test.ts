@@ -15,7 +15,8 @@ afterAll(async () => {
   await t.fake.stop();
 });
 
-const doneEntries = async (tenantId: string, orderId: string) => (await s.audit.listFor(tenantId, 'Order', orderId)).filter((e) => e.action === MANUAL_RETURN_DONE_AUDIT);
+const doneEntries = async (tenantId: string, orderId: string) =>
+  (await s.audit.listFor(tenantId, 'Order', orderId)).filter((e) => e.action === MANUAL_RETURN_DONE_AUDIT);
 
 describe('manual return of a refund', () => {
   it('a refund of a P2P payment is a to-do with its method; ticking it records who and when, once, on the audit trail', async () => {
@@ -30,7 +31,11 @@ describe('manual return of a refund', () => {
     expect(done.refund.manualReturnDoneAt).toBeInstanceOf(Date);
     const entries = await doneEntries(ctx.tenantId, order.id);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ actorType: 'PANEL_ADMIN', actorId: 'adm_test', after: { refundId: refund.id, amountCents: 1500, method: 'VENMO_P2P' } });
+    expect(entries[0]).toMatchObject({
+      actorType: 'PANEL_ADMIN',
+      actorId: 'adm_test',
+      after: { refundId: refund.id, amountCents: 1500, method: 'VENMO_P2P' },
+    });
 
     const again = await s.refunds.markManualReturnDone(ctx, refund.id);
     expect(again.changed).toBe(false);
@@ -66,6 +71,8 @@ describe('manual return of a refund', () => {
   it('the database refuses a done mark without a to-do', async () => {
     const { order, ctx } = await t.processorPaidOrder();
     const { refund } = await s.refunds.refund(ctx, order.id, { amountCents: 500 });
-    await expect(db.refund.update({ where: { id: refund.id }, data: { manualReturnDoneAt: new Date(), manualReturnDoneByType: 'PANEL_ADMIN' } })).rejects.toThrow(/refunds_manual_return_done_valid/);
+    await expect(
+      db.refund.update({ where: { id: refund.id }, data: { manualReturnDoneAt: new Date(), manualReturnDoneByType: 'PANEL_ADMIN' } }),
+    ).rejects.toThrow(/refunds_manual_return_done_valid/);
   });
 });

@@ -4,9 +4,18 @@ import { AppError } from '../../../src/platform/errors.js';
 
 describe('parseRefundItems', () => {
   it('reads productId:quantity pairs, quantity 1 when omitted', () => {
-    expect(parseRefundItems('prod-1:2,prod-2:1')).toEqual([{ productId: 'prod-1', quantity: 2 }, { productId: 'prod-2', quantity: 1 }]);
-    expect(parseRefundItems(' prod_abc , prod-2 : 3 ')).toEqual([{ productId: 'prod_abc', quantity: 1 }, { productId: 'prod-2', quantity: 3 }]);
-    expect(parseRefundItems('prod-1:2\nprod-3')).toEqual([{ productId: 'prod-1', quantity: 2 }, { productId: 'prod-3', quantity: 1 }]);
+    expect(parseRefundItems('prod-1:2,prod-2:1')).toEqual([
+      { productId: 'prod-1', quantity: 2 },
+      { productId: 'prod-2', quantity: 1 },
+    ]);
+    expect(parseRefundItems(' prod_abc , prod-2 : 3 ')).toEqual([
+      { productId: 'prod_abc', quantity: 1 },
+      { productId: 'prod-2', quantity: 3 },
+    ]);
+    expect(parseRefundItems('prod-1:2\nprod-3')).toEqual([
+      { productId: 'prod-1', quantity: 2 },
+      { productId: 'prod-3', quantity: 1 },
+    ]);
   });
 
   it('gives [] for empty text', () => {

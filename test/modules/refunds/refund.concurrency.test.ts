@@ -45,7 +45,9 @@ describe('concurrent refunds', () => {
 
   it('concurrent item refunds never refund more units than bought, and stock comes back exactly once per unit', async () => {
     const { order, ctx, b } = await paidOrderFixture(db, s);
-    const settled = await Promise.allSettled(Array.from({ length: 20 }, () => s.refunds.refund(ctx, order.id, { items: [{ productId: b.id, quantity: 1 }] })));
+    const settled = await Promise.allSettled(
+      Array.from({ length: 20 }, () => s.refunds.refund(ctx, order.id, { items: [{ productId: b.id, quantity: 1 }] })),
+    );
     expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     for (const r of settled) if (r.status === 'rejected') expect((r.reason as AppError).code).toBe('REFUND_EXCEEDS_QUANTITY');
     const { order: after } = await totals(order.id);

@@ -11,12 +11,23 @@ const f = factories(db);
 
 /** Snapshot of everything a refund could touch. */
 async function state(orderId: string) {
-  const order = await db.order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true, payments: true, refunds: true, entitlements: true, reservations: true } });
+  const order = await db.order.findUniqueOrThrow({
+    where: { id: orderId },
+    include: { items: true, payments: true, refunds: true, entitlements: true, reservations: true },
+  });
   return order;
 }
 
-async function expectRefused(p: Promise<unknown>, code: string, orderId: string, before: Awaited<ReturnType<typeof state>>): Promise<AppError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+async function expectRefused(
+  p: Promise<unknown>,
+  code: string,
+  orderId: string,
+  before: Awaited<ReturnType<typeof state>>,
+): Promise<AppError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   expect((err as AppError).code).toBe(code);
   expect(await state(orderId)).toEqual(before);
@@ -36,16 +47,31 @@ describe('refund errors', () => {
     const { order, ctx, a } = await paidOrderFixture(db, s);
     await s.refunds.refund(ctx, order.id, { amountCents: 8000 });
     const before = await state(order.id);
-    await expectRefused(s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 1 }] }), 'REFUND_EXCEEDS_BALANCE', order.id, before);
+    await expectRefused(
+      s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 1 }] }),
+      'REFUND_EXCEEDS_BALANCE',
+      order.id,
+      before,
+    );
   });
 
   it('REFUND_EXCEEDS_QUANTITY: more units than bought, or than bought minus refunded', async () => {
     const { order, ctx, a } = await paidOrderFixture(db, s);
     let before = await state(order.id);
-    await expectRefused(s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 3 }] }), 'REFUND_EXCEEDS_QUANTITY', order.id, before);
+    await expectRefused(
+      s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 3 }] }),
+      'REFUND_EXCEEDS_QUANTITY',
+      order.id,
+      before,
+    );
     await s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 2 }] });
     before = await state(order.id);
-    const err = await expectRefused(s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 1 }] }), 'REFUND_EXCEEDS_QUANTITY', order.id, before);
+    const err = await expectRefused(
+      s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 1 }] }),
+      'REFUND_EXCEEDS_QUANTITY',
+      order.id,
+      before,
+    );
     expect(err.message).toContain('2 bought, 2 already refunded');
     expect(await stockOf(db, a.id)).toBe(10);
   });
@@ -54,7 +80,12 @@ describe('refund errors', () => {
     const { order, ctx, tenant } = await paidOrderFixture(db, s);
     const stranger = await f.product({ tenantId: tenant.id });
     const before = await state(order.id);
-    const err = await expectRefused(s.refunds.refund(ctx, order.id, { items: [{ productId: stranger.id, quantity: 1 }] }), 'REFUND_PRODUCT_NOT_ON_ORDER', order.id, before);
+    const err = await expectRefused(
+      s.refunds.refund(ctx, order.id, { items: [{ productId: stranger.id, quantity: 1 }] }),
+      'REFUND_PRODUCT_NOT_ON_ORDER',
+      order.id,
+      before,
+    );
     expect(err.details).toEqual({ productId: stranger.id });
   });
 
@@ -68,8 +99,18 @@ describe('refund errors', () => {
   it('VALIDATION_FAILED for a quantity below 1 or not whole', async () => {
     const { order, ctx, a } = await paidOrderFixture(db, s);
     const before = await state(order.id);
-    await expectRefused(s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 0 }] }), 'VALIDATION_FAILED', order.id, before);
-    await expectRefused(s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 1.5 }] }), 'VALIDATION_FAILED', order.id, before);
+    await expectRefused(
+      s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 0 }] }),
+      'VALIDATION_FAILED',
+      order.id,
+      before,
+    );
+    await expectRefused(
+      s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 1.5 }] }),
+      'VALIDATION_FAILED',
+      order.id,
+      before,
+    );
   });
 
   it('ORDER_NOT_PAID for an order still waiting for payment, pointing to cancel', async () => {
@@ -94,7 +135,7 @@ describe('refund errors', () => {
     await expectRefused(s.refunds.refund(ctx, order.id, { amountCents: 1 }), 'REFUND_NOTHING_LEFT', order.id, before);
   });
 
-  it('NOT_FOUND for another tenant\'s order, refund and preview alike, and nothing changes', async () => {
+  it("NOT_FOUND for another tenant's order, refund and preview alike, and nothing changes", async () => {
     const { order } = await paidOrderFixture(db, s);
     const intruder = adminCtx((await f.tenant()).id);
     const before = await state(order.id);

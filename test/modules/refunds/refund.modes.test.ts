@@ -35,9 +35,18 @@ describe('refund modes', () => {
       remainingAfterCents: 0,
       resultingStatus: 'REFUNDED',
     });
-    expect(refund).toMatchObject({ mode: 'FULL', amountCents: 8600, reason: 'Admin-initiated refund', actorType: 'PANEL_ADMIN', paymentId: order.payment.id });
+    expect(refund).toMatchObject({
+      mode: 'FULL',
+      amountCents: 8600,
+      reason: 'Admin-initiated refund',
+      actorType: 'PANEL_ADMIN',
+      paymentId: order.payment.id,
+    });
     expect(after).toMatchObject({ status: 'REFUNDED', refundedTotalCents: 8600 });
-    expect(await db.payment.findUniqueOrThrow({ where: { id: order.payment.id } })).toMatchObject({ status: 'refunded', refundedAmountCents: 8600 });
+    expect(await db.payment.findUniqueOrThrow({ where: { id: order.payment.id } })).toMatchObject({
+      status: 'refunded',
+      refundedAmountCents: 8600,
+    });
     expect((await db.orderItem.findMany({ where: { orderId: order.id } })).every((i) => i.refundedQuantity === i.quantity)).toBe(true);
     expect(await stockOf(db, a.id)).toBe(10);
     expect(await stockOf(db, b.id)).toBe(10);
@@ -46,19 +55,35 @@ describe('refund modes', () => {
     expect(ents.every((e) => e.status === 'REVOKED' && e.revokedAt)).toBe(true);
     const revokeJobs = (await queuedJobs(db, TASKS.roleRemove)).filter((j) => j.payload.orderId === order.id);
     expect(revokeJobs).toHaveLength(2);
-    expect(await refundedEvents(order.id)).toEqual([{ tenantId: ctx.tenantId, orderId: order.id, refundId: refund.id, amountCents: 8600, productIds: [a.id, b.id, c.id] }]);
+    expect(await refundedEvents(order.id)).toEqual([
+      { tenantId: ctx.tenantId, orderId: order.id, refundId: refund.id, amountCents: 8600, productIds: [a.id, b.id, c.id] },
+    ]);
     const audit = await s.audit.listFor(ctx.tenantId, 'Order', order.id);
-    expect(audit.at(-1)).toMatchObject({ action: 'order.refunded', before: { status: 'PAID', refundedTotalCents: 0 }, after: { status: 'REFUNDED', refundedTotalCents: 8600 } });
+    expect(audit.at(-1)).toMatchObject({
+      action: 'order.refunded',
+      before: { status: 'PAID', refundedTotalCents: 0 },
+      after: { status: 'REFUNDED', refundedTotalCents: 8600 },
+    });
   });
 
   it('PARTIAL_AMOUNT: only the money moves (no stock, no entitlement change)', async () => {
     const { order, ctx, a, b } = await paidOrderFixture(db, s);
     const { refund, order: after, plan } = await s.refunds.refund(ctx, order.id, { amountCents: 500, reason: 'Damage compensation' });
 
-    expect(plan).toMatchObject({ mode: 'PARTIAL_AMOUNT', amountCents: 500, items: [], refundedBeforeCents: 0, remainingAfterCents: 8100, resultingStatus: 'PARTIALLY_REFUNDED' });
+    expect(plan).toMatchObject({
+      mode: 'PARTIAL_AMOUNT',
+      amountCents: 500,
+      items: [],
+      refundedBeforeCents: 0,
+      remainingAfterCents: 8100,
+      resultingStatus: 'PARTIALLY_REFUNDED',
+    });
     expect(refund).toMatchObject({ reason: 'Damage compensation', items: [] });
     expect(after).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundedTotalCents: 500 });
-    expect(await db.payment.findUniqueOrThrow({ where: { id: order.payment.id } })).toMatchObject({ status: 'partially_refunded', refundedAmountCents: 500 });
+    expect(await db.payment.findUniqueOrThrow({ where: { id: order.payment.id } })).toMatchObject({
+      status: 'partially_refunded',
+      refundedAmountCents: 500,
+    });
     expect(await stockOf(db, a.id)).toBe(8);
     expect(await stockOf(db, b.id)).toBe(7);
     expect((await db.orderItem.findMany({ where: { orderId: order.id } })).every((i) => i.refundedQuantity === 0)).toBe(true);
@@ -66,12 +91,20 @@ describe('refund modes', () => {
     expect((await refundedEvents(order.id))[0]!.productIds).toEqual([]);
   });
 
-  it('PARTIAL_ITEMS: amount = quantity x unit price plus the units\' tax share, those units back, that product\'s entitlements revoked', async () => {
+  it("PARTIAL_ITEMS: amount = quantity x unit price plus the units' tax share, those units back, that product's entitlements revoked", async () => {
     const { order, ctx, a, b, roleA } = await paidOrderFixture(db, s);
     const { order: after, plan, refund } = await s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 1 }] });
 
     // Alpha's line carries 375 of the 600 tax; one of its two units: round(187.5) = 188.
-    expect(plan).toMatchObject({ mode: 'PARTIAL_ITEMS', amountCents: 2688, goodsCents: 2500, taxCents: 188, shippingCents: 0, items: [{ productId: a.id, name: 'Alpha', quantity: 1, amountCents: 2500, taxCents: 188 }], remainingAfterCents: 5912 });
+    expect(plan).toMatchObject({
+      mode: 'PARTIAL_ITEMS',
+      amountCents: 2688,
+      goodsCents: 2500,
+      taxCents: 188,
+      shippingCents: 0,
+      items: [{ productId: a.id, name: 'Alpha', quantity: 1, amountCents: 2500, taxCents: 188 }],
+      remainingAfterCents: 5912,
+    });
     expect(refund).toMatchObject({ amountCents: 2688, taxCents: 188, discountCents: 0, shippingCents: 0 });
     expect(after).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundedTotalCents: 2688 });
     expect(await stockOf(db, a.id)).toBe(9);
@@ -85,7 +118,11 @@ describe('refund modes', () => {
 
   it('BOTH: the items drive stock, the amount overrides their price', async () => {
     const { order, ctx, b } = await paidOrderFixture(db, s);
-    const { order: after, plan, refund } = await s.refunds.refund(ctx, order.id, { amountCents: 700, items: [{ productId: b.id, quantity: 2 }] });
+    const {
+      order: after,
+      plan,
+      refund,
+    } = await s.refunds.refund(ctx, order.id, { amountCents: 700, items: [{ productId: b.id, quantity: 2 }] });
 
     expect(plan).toMatchObject({ mode: 'BOTH', amountCents: 700, items: [{ productId: b.id, quantity: 2, amountCents: 1000 }] });
     expect(refund.amountCents).toBe(700);
@@ -96,8 +133,15 @@ describe('refund modes', () => {
 
   it('merges repeated products in one request', async () => {
     const { order, ctx, b } = await paidOrderFixture(db, s);
-    const { plan } = await s.refunds.refund(ctx, order.id, { items: [{ productId: b.id, quantity: 1 }, { productId: b.id, quantity: 1 }] });
-    expect(plan.items).toEqual([{ productId: b.id, name: 'Bravo', quantity: 2, restockQuantity: 2, amountCents: 1000, discountCents: 0, taxCents: 75 }]);
+    const { plan } = await s.refunds.refund(ctx, order.id, {
+      items: [
+        { productId: b.id, quantity: 1 },
+        { productId: b.id, quantity: 1 },
+      ],
+    });
+    expect(plan.items).toEqual([
+      { productId: b.id, name: 'Bravo', quantity: 2, restockQuantity: 2, amountCents: 1000, discountCents: 0, taxCents: 75 },
+    ]);
     expect(await stockOf(db, b.id)).toBe(9);
   });
 
@@ -111,12 +155,26 @@ describe('refund modes', () => {
     expect(mid).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundedTotalCents: 6913 });
 
     const { plan, order: after } = await s.refunds.refund(ctx, order.id, {});
-    expect(plan).toMatchObject({ mode: 'FULL', amountCents: 1687, refundedBeforeCents: 6913, remainingAfterCents: 0, resultingStatus: 'REFUNDED', taxCents: 600 - 70 - 375 - 38, shippingCents: 500 - 58 });
-    expect(plan.items.map((i) => [i.productId, i.quantity])).toEqual([[b.id, 2], [c.id, 1]]);
+    expect(plan).toMatchObject({
+      mode: 'FULL',
+      amountCents: 1687,
+      refundedBeforeCents: 6913,
+      remainingAfterCents: 0,
+      resultingStatus: 'REFUNDED',
+      taxCents: 600 - 70 - 375 - 38,
+      shippingCents: 500 - 58,
+    });
+    expect(plan.items.map((i) => [i.productId, i.quantity])).toEqual([
+      [b.id, 2],
+      [c.id, 1],
+    ]);
     expect(after).toMatchObject({ status: 'REFUNDED', refundedTotalCents: 8600 });
     expect(await stockOf(db, a.id)).toBe(10);
     expect(await stockOf(db, b.id)).toBe(10);
-    expect(await db.payment.findUniqueOrThrow({ where: { id: order.payment.id } })).toMatchObject({ status: 'refunded', refundedAmountCents: 8600 });
+    expect(await db.payment.findUniqueOrThrow({ where: { id: order.payment.id } })).toMatchObject({
+      status: 'refunded',
+      refundedAmountCents: 8600,
+    });
     const refunds = await db.refund.findMany({ where: { orderId: order.id } });
     expect(refunds.reduce((sum, r) => sum + r.amountCents, 0)).toBe(8600);
     expect(refunds.reduce((sum, r) => sum + r.taxCents, 0)).toBe(600);
@@ -154,7 +212,9 @@ describe('idempotency key', () => {
 
   it('concurrent requests with one key refund once', async () => {
     const { order, ctx } = await paidOrderFixture(db, s);
-    const results = await Promise.all(Array.from({ length: 10 }, () => s.refunds.refund(ctx, order.id, { amountCents: 250, idempotencyKey: 'double-click' })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => s.refunds.refund(ctx, order.id, { amountCents: 250, idempotencyKey: 'double-click' })),
+    );
     expect(new Set(results.map((r) => r.refund.id)).size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).refundedTotalCents).toBe(250);
@@ -163,14 +223,24 @@ describe('idempotency key', () => {
   it('refuses a key already used on another order of the tenant', async () => {
     const one = await paidOrderFixture(db, s);
     await s.refunds.refund(one.ctx, one.order.id, { amountCents: 100, idempotencyKey: 'k1' });
-    const other = await factories(db).order({ tenantId: one.tenant.id, customerId: one.customer.id, paymentStatus: 'paid', status: 'PAID' });
+    const other = await factories(db).order({
+      tenantId: one.tenant.id,
+      customerId: one.customer.id,
+      paymentStatus: 'paid',
+      status: 'PAID',
+    });
     const err = await s.refunds.refund(one.ctx, other.id, { amountCents: 100, idempotencyKey: 'k1' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CONFLICT' });
     expect((await db.order.findUniqueOrThrow({ where: { id: other.id } })).refundedTotalCents).toBe(0);
   });
   it('one key raced on two orders: one refund, the other request is told the key is taken', async () => {
     const one = await paidOrderFixture(db, s);
-    const other = await factories(db).order({ tenantId: one.tenant.id, customerId: one.customer.id, paymentStatus: 'paid', status: 'PAID' });
+    const other = await factories(db).order({
+      tenantId: one.tenant.id,
+      customerId: one.customer.id,
+      paymentStatus: 'paid',
+      status: 'PAID',
+    });
     const settled = await Promise.allSettled([
       s.refunds.refund(one.ctx, one.order.id, { amountCents: 100, idempotencyKey: 'race-key' }),
       s.refunds.refund(one.ctx, other.id, { amountCents: 100, idempotencyKey: 'race-key' }),

@@ -12,7 +12,11 @@ const s = afterSale(db);
 
 type Req = { kind: 'full' } | { kind: 'amount'; amountCents: number } | { kind: 'items'; picks: [number, number][]; amountCents?: number };
 
-const amount = fc.oneof(fc.integer({ min: -500, max: 9000 }), fc.constantFrom(0, 1, 8600, 8601), fc.double({ min: 0.1, max: 100, noNaN: true }));
+const amount = fc.oneof(
+  fc.integer({ min: -500, max: 9000 }),
+  fc.constantFrom(0, 1, 8600, 8601),
+  fc.double({ min: 0.1, max: 100, noNaN: true }),
+);
 const request: fc.Arbitrary<Req> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'full' as const }), weight: 1 },
   { arbitrary: amount.map((amountCents) => ({ kind: 'amount' as const, amountCents })), weight: 4 },
@@ -32,10 +36,20 @@ describe('refund invariants (property-based)', () => {
       fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 7 }), async (reqs) => {
         const { order, ctx, a, b, c, tenant } = await paidOrderFixture(db, s);
         const ids = [a.id, b.id, c.id, `prod_not_on_order_${tenant.id}`];
-        const expectedCodes = new Set(['REFUND_EXCEEDS_BALANCE', 'REFUND_EXCEEDS_QUANTITY', 'REFUND_PRODUCT_NOT_ON_ORDER', 'REFUND_AMOUNT_INVALID', 'REFUND_NOTHING_LEFT']);
+        const expectedCodes = new Set([
+          'REFUND_EXCEEDS_BALANCE',
+          'REFUND_EXCEEDS_QUANTITY',
+          'REFUND_PRODUCT_NOT_ON_ORDER',
+          'REFUND_AMOUNT_INVALID',
+          'REFUND_NOTHING_LEFT',
+        ]);
         for (const r of reqs) {
           const input =
-            r.kind === 'full' ? {} : r.kind === 'amount' ? { amountCents: r.amountCents } : { items: r.picks.map(([i, q]) => ({ productId: ids[i]!, quantity: q })), amountCents: r.amountCents };
+            r.kind === 'full'
+              ? {}
+              : r.kind === 'amount'
+                ? { amountCents: r.amountCents }
+                : { items: r.picks.map(([i, q]) => ({ productId: ids[i]!, quantity: q })), amountCents: r.amountCents };
           try {
             await s.refunds.refund(ctx, order.id, input);
           } catch (err) {
@@ -50,9 +64,12 @@ describe('refund invariants (property-based)', () => {
           expect(o.refunds.every((x) => Number.isInteger(x.amountCents) && x.amountCents > 0)).toBe(true);
           expect(o.payments[0]!.refundedAmountCents).toBe(o.refundedTotalCents);
           for (const i of o.items) expect(i.refundedQuantity).toBeLessThanOrEqual(i.quantity);
-          const expectedStatus = o.refundedTotalCents === 0 ? 'PAID' : o.refundedTotalCents === o.totalCents ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+          const expectedStatus =
+            o.refundedTotalCents === 0 ? 'PAID' : o.refundedTotalCents === o.totalCents ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
           expect(o.status).toBe(expectedStatus);
-          expect(o.payments[0]!.status).toBe(o.refundedTotalCents === 0 ? 'paid' : o.refundedTotalCents === o.totalCents ? 'refunded' : 'partially_refunded');
+          expect(o.payments[0]!.status).toBe(
+            o.refundedTotalCents === 0 ? 'paid' : o.refundedTotalCents === o.totalCents ? 'refunded' : 'partially_refunded',
+          );
         }
       }),
       { numRuns: 30 },

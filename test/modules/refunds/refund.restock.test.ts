@@ -13,10 +13,17 @@ const reservation = (orderId: string, productId: string) => db.inventoryReservat
 describe('refund without restock', () => {
   it('PARTIAL_ITEMS with restock: false refunds the units and revokes roles, but stock and reservation stay', async () => {
     const { order, ctx, a } = await paidOrderFixture(db, s);
-    const { refund, plan } = await s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 2, restock: false }], reason: 'Arrived broken' });
+    const { refund, plan } = await s.refunds.refund(ctx, order.id, {
+      items: [{ productId: a.id, quantity: 2, restock: false }],
+      reason: 'Arrived broken',
+    });
 
-    expect(plan.items).toEqual([{ productId: a.id, name: 'Alpha', quantity: 2, restockQuantity: 0, amountCents: 5000, discountCents: 0, taxCents: 375 }]);
-    expect(refund.items).toEqual([{ productId: a.id, quantity: 2, restockQuantity: 0, amountCents: 5000, discountCents: 0, taxCents: 375 }]);
+    expect(plan.items).toEqual([
+      { productId: a.id, name: 'Alpha', quantity: 2, restockQuantity: 0, amountCents: 5000, discountCents: 0, taxCents: 375 },
+    ]);
+    expect(refund.items).toEqual([
+      { productId: a.id, quantity: 2, restockQuantity: 0, amountCents: 5000, discountCents: 0, taxCents: 375 },
+    ]);
     expect(await stockOf(db, a.id)).toBe(8);
     expect(await reservation(order.id, a.id)).toMatchObject({ quantity: 2, releasedQuantity: 0 });
     expect((await reservation(order.id, a.id)).state).not.toBe('RELEASED'); // the units stay sold
@@ -29,14 +36,23 @@ describe('refund without restock', () => {
   it('splits one product between returned and damaged units; a later FULL refund restocks only the rest', async () => {
     const { order, ctx, a, b } = await paidOrderFixture(db, s);
     const { plan } = await s.refunds.refund(ctx, order.id, {
-      items: [{ productId: b.id, quantity: 1, restock: false }, { productId: b.id, quantity: 1, restock: true }],
+      items: [
+        { productId: b.id, quantity: 1, restock: false },
+        { productId: b.id, quantity: 1, restock: true },
+      ],
     });
-    expect(plan.items).toEqual([{ productId: b.id, name: 'Bravo', quantity: 2, restockQuantity: 1, amountCents: 1000, discountCents: 0, taxCents: 75 }]);
+    expect(plan.items).toEqual([
+      { productId: b.id, name: 'Bravo', quantity: 2, restockQuantity: 1, amountCents: 1000, discountCents: 0, taxCents: 75 },
+    ]);
     expect(await stockOf(db, b.id)).toBe(8);
     expect(await reservation(order.id, b.id)).toMatchObject({ quantity: 3, releasedQuantity: 1 });
 
     const full = await s.refunds.refund(ctx, order.id, {});
-    expect(full.plan.items.map((i) => [i.productId, i.quantity, i.restockQuantity])).toEqual([[a.id, 2, 2], [b.id, 1, 1], [expect.any(String), 1, 1]]);
+    expect(full.plan.items.map((i) => [i.productId, i.quantity, i.restockQuantity])).toEqual([
+      [a.id, 2, 2],
+      [b.id, 1, 1],
+      [expect.any(String), 1, 1],
+    ]);
     expect(await stockOf(db, a.id)).toBe(10);
     expect(await stockOf(db, b.id)).toBe(9); // 7 + 1 returned + 1 in the full refund; the damaged unit stays sold
     expect(await reservation(order.id, b.id)).toMatchObject({ quantity: 3, releasedQuantity: 2 });
@@ -54,22 +70,30 @@ describe('refund without restock', () => {
   it('the preview shows the restock split and writes nothing', async () => {
     const { order, ctx, a } = await paidOrderFixture(db, s);
     const plan = await s.refunds.preview(ctx, order.id, { items: [{ productId: a.id, quantity: 1, restock: false }] });
-    expect(plan.items).toEqual([{ productId: a.id, name: 'Alpha', quantity: 1, restockQuantity: 0, amountCents: 2500, discountCents: 0, taxCents: 188 }]);
+    expect(plan.items).toEqual([
+      { productId: a.id, name: 'Alpha', quantity: 1, restockQuantity: 0, amountCents: 2500, discountCents: 0, taxCents: 188 },
+    ]);
     expect(await db.refund.count({ where: { orderId: order.id } })).toBe(0);
   });
 
   it('rejects a restock that is not a boolean', async () => {
     const { order, ctx, a } = await paidOrderFixture(db, s);
-    await expect(s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 1, restock: 'no' as unknown as boolean }] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(
+      s.refunds.refund(ctx, order.id, { items: [{ productId: a.id, quantity: 1, restock: 'no' as unknown as boolean }] }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('concurrent item refunds, some without restock: units refunded at most once, stock back only for restocked ones', async () => {
     const { order, ctx, b } = await paidOrderFixture(db, s);
     // Bravo: 3 bought, 7 in stock. Eight requests of one unit each, alternating restock.
     const results = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) => s.refunds.refund(ctx, order.id, { items: [{ productId: b.id, quantity: 1, restock: i % 2 === 0 }] })),
+      Array.from({ length: 8 }, (_, i) =>
+        s.refunds.refund(ctx, order.id, { items: [{ productId: b.id, quantity: 1, restock: i % 2 === 0 }] }),
+      ),
     );
-    const ok = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof s.refunds.refund>>>).value);
+    const ok = results
+      .filter((r) => r.status === 'fulfilled')
+      .map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof s.refunds.refund>>>).value);
     expect(ok).toHaveLength(3);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'REFUND_EXCEEDS_QUANTITY' });
     const restocked = ok.reduce((n, r) => n + r.plan.items[0]!.restockQuantity, 0);

@@ -11,13 +11,19 @@ import { orderingFixture } from '../orders/ordering-fixture.js';
 const logger = createLogger({ level: 'silent', pretty: false });
 const fake = new FakeTaxjar({ rate: 0.1, apiKeys: ['good-key'] });
 const tenant: TaxTenant = {
-  id: 'ten_test', taxjarEnabled: true, taxjarApiKey: 'good-key', addressValidation: true,
+  id: 'ten_test',
+  taxjarEnabled: true,
+  taxjarApiKey: 'good-key',
+  addressValidation: true,
   taxjarFromAddress: { country: 'US', zip: '92093', state: 'CA', city: 'La Jolla', street: '9500 Gilman Drive' },
 };
 const to = { name: 'Pat', line1: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
 const request = {
   to,
-  lines: [{ productId: 'prod_a', quantity: 2, unitPriceCents: 1999, discountCents: 398 }, { productId: 'prod_b', quantity: 1, unitPriceCents: 500, discountCents: 0 }],
+  lines: [
+    { productId: 'prod_a', quantity: 2, unitPriceCents: 1999, discountCents: 398 },
+    { productId: 'prod_b', quantity: 1, unitPriceCents: 500, discountCents: 0 },
+  ],
   shippingCents: 750,
   amountCents: 2 * 1999 - 398 + 500,
 };
@@ -37,21 +43,39 @@ describe('TaxJar adapter against the fake TaxJar', () => {
     const call = fake.calls[0]!;
     expect(call).toMatchObject({ method: 'POST', path: '/v2/taxes', authorization: 'Bearer good-key' });
     expect(call.body).toMatchObject({
-      amount: 41, shipping: 7.5,
-      to_country: 'US', to_zip: '62701', to_state: 'IL', to_city: 'Springfield', to_street: '123 Main St',
-      from_country: 'US', from_zip: '92093', from_state: 'CA', from_city: 'La Jolla', from_street: '9500 Gilman Drive',
-      line_items: [{ id: 'prod_a', quantity: 2, unit_price: 19.99, discount: 3.98 }, { id: 'prod_b', quantity: 1, unit_price: 5, discount: 0 }],
+      amount: 41,
+      shipping: 7.5,
+      to_country: 'US',
+      to_zip: '62701',
+      to_state: 'IL',
+      to_city: 'Springfield',
+      to_street: '123 Main St',
+      from_country: 'US',
+      from_zip: '92093',
+      from_state: 'CA',
+      from_city: 'La Jolla',
+      from_street: '9500 Gilman Drive',
+      line_items: [
+        { id: 'prod_a', quantity: 2, unit_price: 19.99, discount: 3.98 },
+        { id: 'prod_b', quantity: 1, unit_price: 5, discount: 0 },
+      ],
     });
   });
 
-  it('sends each line\'s product tax code, so an exempt category (digital goods here) is not taxed', async () => {
+  it("sends each line's product tax code, so an exempt category (digital goods here) is not taxed", async () => {
     fake.reset();
     fake.exemptTaxCodes = ['31000'];
     try {
       const lines = [request.lines[0]!, { ...request.lines[1]!, productTaxCode: '31000' }];
       // (39.98 - 3.98 + 7.50 shipping) * 10% = 4.35: the 5.00 digital line is exempt.
       expect(await adapter.taxForOrder(tenant, { ...request, lines })).toBe(435);
-      expect((fake.calls[0]!.body.line_items as unknown[])[1]).toEqual({ id: 'prod_b', quantity: 1, unit_price: 5, discount: 0, product_tax_code: '31000' });
+      expect((fake.calls[0]!.body.line_items as unknown[])[1]).toEqual({
+        id: 'prod_b',
+        quantity: 1,
+        unit_price: 5,
+        discount: 0,
+        product_tax_code: '31000',
+      });
       expect((fake.calls[0]!.body.line_items as Record<string, unknown>[])[0]).not.toHaveProperty('product_tax_code');
     } finally {
       fake.exemptTaxCodes = [];
@@ -70,7 +94,10 @@ describe('TaxJar adapter against the fake TaxJar', () => {
     // The fake answers after a minute, far past the test's own timeout: only the adapter's timer can end this.
     fake.delayMs = 60_000;
     try {
-      await expect(adapter.taxForOrder(tenant, request)).rejects.toMatchObject({ code: 'TAX_SERVICE_UNAVAILABLE', message: expect.stringMatching(/try again in a minute/) });
+      await expect(adapter.taxForOrder(tenant, request)).rejects.toMatchObject({
+        code: 'TAX_SERVICE_UNAVAILABLE',
+        message: expect.stringMatching(/try again in a minute/),
+      });
     } finally {
       fake.delayMs = 0;
     }
@@ -80,17 +107,23 @@ describe('TaxJar adapter against the fake TaxJar', () => {
     fake.reset();
     fake.fail(/\/v2\/taxes/, 503);
     await expect(adapter.taxForOrder(tenant, request)).rejects.toMatchObject({ code: 'TAX_SERVICE_UNAVAILABLE' });
-    await expect(adapter.taxForOrder({ ...tenant, taxjarApiKey: 'wrong-key' }, request)).rejects.toMatchObject({ code: 'TAX_SERVICE_UNAVAILABLE' });
+    await expect(adapter.taxForOrder({ ...tenant, taxjarApiKey: 'wrong-key' }, request)).rejects.toMatchObject({
+      code: 'TAX_SERVICE_UNAVAILABLE',
+    });
     expect(fake.calls.map((c) => c.authorization)).toEqual(['Bearer good-key', 'Bearer wrong-key']);
   });
 
   it('validates an address: a suggestion when TaxJar corrects it, null when it matches, is off, or fails', async () => {
     fake.reset();
-    fake.suggest = (a) => (a.street === '123 main street' ? { ...a, street: '123 N Main St', zip: '62701-1234', city: 'Springfield' } : undefined);
+    fake.suggest = (a) =>
+      a.street === '123 main street' ? { ...a, street: '123 N Main St', zip: '62701-1234', city: 'Springfield' } : undefined;
     try {
       const input = { ...to, line1: '123 main street' };
       expect(await adapter.validateAddress(tenant, input)).toEqual({ ...input, line1: '123 N Main St', postalCode: '62701-1234' });
-      expect(fake.calls[0]).toMatchObject({ path: '/v2/addresses/validate', body: { street: '123 main street', zip: '62701', city: 'Springfield', state: 'IL', country: 'US' } });
+      expect(fake.calls[0]).toMatchObject({
+        path: '/v2/addresses/validate',
+        body: { street: '123 main street', zip: '62701', city: 'Springfield', state: 'IL', country: 'US' },
+      });
       expect(await adapter.validateAddress(tenant, to)).toBeNull();
       expect(await adapter.validateAddress({ ...tenant, addressValidation: false }, input)).toBeNull();
       expect(await adapter.validateAddress(tenant, { ...input, country: 'CA' })).toBeNull();
@@ -119,7 +152,15 @@ describe('tax in the order flow', () => {
     const c = await fx.readyCustomer(s, { quantity: 2 });
     // (40.00 - 5.00 + 5.00 shipping) * 8.25% = 3.30
     const review = await fx.services.orderSessions.review(s.tenant.id, c.id);
-    expect(review).toMatchObject({ subtotalCents: 4000, discountCents: 500, shippingCents: 500, taxAmountCents: 330, totalCents: 4330, currency: 'USD', paymentMethod: 'VENMO_P2P' });
+    expect(review).toMatchObject({
+      subtotalCents: 4000,
+      discountCents: 500,
+      shippingCents: 500,
+      taxAmountCents: 330,
+      totalCents: 4330,
+      currency: 'USD',
+      paymentMethod: 'VENMO_P2P',
+    });
     const { order } = await fx.services.orders.submit(s.tenant.id, c.id, { memberRoleIds: [] });
     expect(order).toMatchObject({ taxAmountCents: 330, totalCents: 4330 });
     expect(fx.taxjar.calls.filter((x) => x.path === '/v2/taxes').at(-1)?.body).toMatchObject({ shipping: 5, amount: 35 });
@@ -130,7 +171,9 @@ describe('tax in the order flow', () => {
     const c = await fx.readyCustomer(s);
     fx.taxjar.delayMs = 60_000;
     try {
-      await expect(fx.services.orders.submit(s.tenant.id, c.id, { memberRoleIds: [] })).rejects.toMatchObject({ code: 'TAX_SERVICE_UNAVAILABLE' });
+      await expect(fx.services.orders.submit(s.tenant.id, c.id, { memberRoleIds: [] })).rejects.toMatchObject({
+        code: 'TAX_SERVICE_UNAVAILABLE',
+      });
     } finally {
       fx.taxjar.delayMs = 0;
     }
@@ -152,9 +195,13 @@ describe('tax in the order flow', () => {
     const off = await fx.shop({ taxjar: true });
     fx.taxjar.suggest = (a) => ({ ...a, zip: '62701-1234' });
     try {
-      expect(await fx.services.addressCheck.validate(on.tenant.id, fx.address)).toEqual({ suggested: { ...fx.address, postalCode: '62701-1234' } });
+      expect(await fx.services.addressCheck.validate(on.tenant.id, fx.address)).toEqual({
+        suggested: { ...fx.address, postalCode: '62701-1234' },
+      });
       expect(await fx.services.addressCheck.validate(off.tenant.id, fx.address)).toEqual({ suggested: null });
-      await expect(fx.services.addressCheck.validate(on.tenant.id, { ...fx.address, postalCode: '' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(fx.services.addressCheck.validate(on.tenant.id, { ...fx.address, postalCode: '' })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
     } finally {
       fx.taxjar.suggest = undefined;
     }

@@ -51,6 +51,12 @@ export function registerAccessNotifications(bus: EventBus, deps: { rest: REST; l
       throw err;
     }
   };
-  bus.subscribe(ACCESS_EVENTS.ending, 'discord-notify', { schema: accessNoticePayload, run: (n) => dm(n, accessEndingDm(n), 'access-ending') });
-  bus.subscribe(ACCESS_EVENTS.ended, 'discord-notify', { schema: accessNoticePayload, run: (n) => dm(n, accessEndedDm(n), 'access-ended') });
+  bus.subscribe(ACCESS_EVENTS.ending, 'discord-notify', {
+    schema: accessNoticePayload,
+    run: (n) => dm(n, accessEndingDm(n), 'access-ending'),
+  });
+  bus.subscribe(ACCESS_EVENTS.ended, 'discord-notify', {
+    schema: accessNoticePayload,
+    run: (n) => dm(n, accessEndedDm(n), 'access-ended'),
+  });
 }

@@ -7,7 +7,13 @@ import { Routes } from 'discord-api-types/v10';
 import type { REST } from '@discordjs/rest';
 import type { EventBus } from '../../../platform/jobs/queue.js';
 import type { Logger } from '../../../platform/logger.js';
-import { DIGITAL_EVENTS, digitalDeliveredPayload, keysLowPayload, type DigitalGoods, type KeysLowPayload } from '../../../modules/entitlements/digital-goods.js';
+import {
+  DIGITAL_EVENTS,
+  digitalDeliveredPayload,
+  keysLowPayload,
+  type DigitalGoods,
+  type KeysLowPayload,
+} from '../../../modules/entitlements/digital-goods.js';
 import type { OrderService } from '../../../modules/orders/index.js';
 import type { TenantService } from '../../../modules/tenants/tenant.service.js';
 import { DiscordAPIError } from '../discord-rest.js';
@@ -16,7 +22,9 @@ import { COLORS, embed, type MessageData } from '../../../surfaces/discord/repli
 type Delivered = Awaited<ReturnType<DigitalGoods['forOrder']>>;
 
 export function digitalDeliveryDm(orderNumber: number, items: Delivered): MessageData {
-  const lines = items.filter((i) => !i.revoked).map((i) => (i.code ? `**${i.productName}**: \`${i.code.replace(/`/g, "'")}\`` : `**${i.productName}**: ${i.downloadUrl}`));
+  const lines = items
+    .filter((i) => !i.revoked)
+    .map((i) => (i.code ? `**${i.productName}**: \`${i.code.replace(/`/g, "'")}\`` : `**${i.productName}**: ${i.downloadUrl}`));
   return {
     embeds: [
       embed({
@@ -29,13 +37,25 @@ export function digitalDeliveryDm(orderNumber: number, items: Delivered): Messag
 }
 
 export function keysLowAlert(a: KeysLowPayload): MessageData {
-  const text = a.short > 0
-    ? `**${a.productName}** ran out of licence keys: ${a.short} unit(s) were paid for without a key. Upload keys in the panel (Products → Upload keys) and send them to the customer.`
-    : `**${a.productName}** has ${a.available} licence key(s) left. Upload more in the panel (Products → Upload keys); the product stops selling when they run out.`;
-  return { embeds: [embed({ title: a.short > 0 ? 'Licence keys ran out' : 'Licence keys running low', color: a.short > 0 ? COLORS.error : COLORS.warn, description: text })] };
+  const text =
+    a.short > 0
+      ? `**${a.productName}** ran out of licence keys: ${a.short} unit(s) were paid for without a key. Upload keys in the panel (Products → Upload keys) and send them to the customer.`
+      : `**${a.productName}** has ${a.available} licence key(s) left. Upload more in the panel (Products → Upload keys); the product stops selling when they run out.`;
+  return {
+    embeds: [
+      embed({
+        title: a.short > 0 ? 'Licence keys ran out' : 'Licence keys running low',
+        color: a.short > 0 ? COLORS.error : COLORS.warn,
+        description: text,
+      }),
+    ],
+  };
 }
 
-export function registerDigitalNotifications(bus: EventBus, deps: { rest: REST; logger: Logger; digital: DigitalGoods; orders: Pick<OrderService, 'get'>; tenants: Pick<TenantService, 'get'> }): void {
+export function registerDigitalNotifications(
+  bus: EventBus,
+  deps: { rest: REST; logger: Logger; digital: DigitalGoods; orders: Pick<OrderService, 'get'>; tenants: Pick<TenantService, 'get'> },
+): void {
   const send = async (fn: () => Promise<unknown>, log: Logger) => {
     try {
       await fn();
@@ -54,8 +74,12 @@ export function registerDigitalNotifications(bus: EventBus, deps: { rest: REST; 
       if (!items.some((i) => !i.revoked)) return;
       const log = deps.logger.child({ tenantId, orderId, notification: 'digital-delivery' });
       await send(async () => {
-        const channel = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: order.customer.discordUserId } })) as { id: string };
-        await deps.rest.post(Routes.channelMessages(channel.id), { body: { ...digitalDeliveryDm(order.number, items), allowed_mentions: { parse: [] } } });
+        const channel = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: order.customer.discordUserId } })) as {
+          id: string;
+        };
+        await deps.rest.post(Routes.channelMessages(channel.id), {
+          body: { ...digitalDeliveryDm(order.number, items), allowed_mentions: { parse: [] } },
+        });
       }, log);
     },
   });
@@ -65,7 +89,13 @@ export function registerDigitalNotifications(bus: EventBus, deps: { rest: REST; 
       const tenant = await deps.tenants.get(alert.tenantId);
       const log = deps.logger.child({ tenantId: alert.tenantId, productId: alert.productId, notification: 'keys-low' });
       if (!tenant.adminChannelId) return log.warn('no admin channel; the low key stock is on the product only');
-      await send(() => deps.rest.post(Routes.channelMessages(tenant.adminChannelId!), { body: { ...keysLowAlert(alert), allowed_mentions: { parse: [] } } }), log);
+      await send(
+        () =>
+          deps.rest.post(Routes.channelMessages(tenant.adminChannelId!), {
+            body: { ...keysLowAlert(alert), allowed_mentions: { parse: [] } },
+          }),
+        log,
+      );
     },
   });
 }

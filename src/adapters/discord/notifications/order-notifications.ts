@@ -115,7 +115,11 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
    * Sends at most once per `key` where we can tell (delivery-log.ts): skipped (undefined) when recorded as
    * delivered, sent with a nonce Discord de-duplicates on, recorded once Discord accepted it.
    */
-  async function once<T>(key: string, log: Logger, send: (nonce: { nonce: string; enforce_nonce: true }) => Promise<T>): Promise<T | undefined> {
+  async function once<T>(
+    key: string,
+    log: Logger,
+    send: (nonce: { nonce: string; enforce_nonce: true }) => Promise<T>,
+  ): Promise<T | undefined> {
     if (await deps.deliveries?.wasDelivered(key)) {
       log.info({ delivery: key }, 'already delivered; not sending again');
       return undefined;
@@ -128,7 +132,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   /** One message in the tenant's admin channel, mentioning nobody; failures follow the rules above. Its id, or null. */
   async function postToAdmins(channelId: string, message: MessageData, log: Logger, key: string): Promise<string | null> {
     try {
-      const posted = (await once(key, log, (nonce) => deps.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] }, ...nonce } }))) as { id?: unknown } | undefined;
+      const posted = (await once(key, log, (nonce) =>
+        deps.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] }, ...nonce } }),
+      )) as { id?: unknown } | undefined;
       return typeof posted?.id === 'string' ? posted.id : null;
     } catch (err) {
       endOnClientError(err, log);
@@ -138,20 +144,22 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
 
   /** The admin-channel message for the order as it is now: approve/reject while unpaid, the outcome after. */
   function adminMessageFor(order: OrderDetail, why?: { reason: keyof typeof CANCEL_TEXT; note?: string }): MessageData | null {
-    const payment = [...order.payments].reverse().find((p) => p.status === 'awaiting_admin_approval' || p.status === 'pending') ?? order.payments.at(-1);
+    const payment =
+      [...order.payments].reverse().find((p) => p.status === 'awaiting_admin_approval' || p.status === 'pending') ?? order.payments.at(-1);
     if (!payment) return null;
     const input = { order, customerDiscordId: order.customer.discordUserId, paymentId: payment.id, paymentMethod: payment.method };
     if (order.status === 'PENDING_PAYMENT') return adminOrderMessage(input);
     const paid = order.payments.find((p) => p.confirmedAt);
     if (order.status === 'CANCELLED' && !paid) {
       const rejected = order.payments.find((p) => p.status === 'rejected');
-      const outcome = rejected || why?.reason === 'payment_rejected'
-        ? `Payment rejected${rejected?.rejectedReason ?? why?.note ? `: ${rejected?.rejectedReason ?? why?.note}` : ''}`
-        : why?.reason === 'expired'
-          ? 'Expired: not paid in time'
-          : why?.reason === 'customer_cancelled'
-            ? 'Cancelled by the customer'
-            : `Cancelled by the shop${why?.note ? `: ${why.note}` : ''}`;
+      const outcome =
+        rejected || why?.reason === 'payment_rejected'
+          ? `Payment rejected${(rejected?.rejectedReason ?? why?.note) ? `: ${rejected?.rejectedReason ?? why?.note}` : ''}`
+          : why?.reason === 'expired'
+            ? 'Expired: not paid in time'
+            : why?.reason === 'customer_cancelled'
+              ? 'Cancelled by the customer'
+              : `Cancelled by the shop${why?.note ? `: ${why.note}` : ''}`;
       return settledAdminMessage({ ...input, outcome, paid: false });
     }
     const by = paid ? confirmedBy(paid) : '';
@@ -169,7 +177,11 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   }
 
   /** Edits the order's admin-channel message to its current state (nothing when it was never posted). */
-  async function refreshAdminMessage(tenantId: string, orderId: string, why?: { reason: keyof typeof CANCEL_TEXT; note?: string }): Promise<void> {
+  async function refreshAdminMessage(
+    tenantId: string,
+    orderId: string,
+    why?: { reason: keyof typeof CANCEL_TEXT; note?: string },
+  ): Promise<void> {
     const log = deps.logger.child({ tenantId, orderId, notification: 'admin-message' });
     const order = await deps.orders.get(tenantId, orderId).catch((err: unknown) => {
       if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
@@ -180,7 +192,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     const message = adminMessageFor(order, why);
     if (!message) return;
     try {
-      await deps.rest.patch(Routes.channelMessage(order.adminMessageChannelId, order.adminMessageId), { body: { ...message, allowed_mentions: { parse: [] } } });
+      await deps.rest.patch(Routes.channelMessage(order.adminMessageChannelId, order.adminMessageId), {
+        body: { ...message, allowed_mentions: { parse: [] } },
+      });
     } catch (err) {
       endOnClientError(err, log);
     }
@@ -188,7 +202,8 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
 
   /** The admin channel learns that a DM did not reach the customer (when the tenant has one). */
   async function tellAdminsDmClosed(tenant: Tenant, order: OrderDetail, what: DmKind, log: Logger): Promise<void> {
-    if (tenant.adminChannelId) await postToAdmins(tenant.adminChannelId, dmClosedNote(order, what), log, `admin:dm-closed:${what}:${order.id}`);
+    if (tenant.adminChannelId)
+      await postToAdmins(tenant.adminChannelId, dmClosedNote(order, what), log, `admin:dm-closed:${what}:${order.id}`);
   }
 
   /** One DM to the order's customer; 50007 is recorded and ends the job, other errors follow the rules above. */
@@ -198,7 +213,14 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     const customer = order.customer;
     const key = `dm:${what}:${about}`;
     const missed = () =>
-      deps.missed?.record({ tenantId, customerId: customer.id, orderId: order.id, kind: what, deliveryKey: key, message: JSON.parse(JSON.stringify(message)) as Prisma.InputJsonValue });
+      deps.missed?.record({
+        tenantId,
+        customerId: customer.id,
+        orderId: order.id,
+        kind: what,
+        deliveryKey: key,
+        message: JSON.parse(JSON.stringify(message)) as Prisma.InputJsonValue,
+      });
     if (customer.dmClosedAt && Date.now() - customer.dmClosedAt.getTime() < backoffMs) {
       if (await deps.deliveries?.wasDelivered(key)) return;
       await deps.dmStatus.recordDmClosed(tenantId, { orderId: order.id, customerId: customer.id });
@@ -264,10 +286,15 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.refundFailed, 'discord-admin-alert', {
     schema: refundFailedPayload,
     async run(alert) {
-      const log = deps.logger.child({ tenantId: alert.tenantId, orderId: alert.orderId, refundId: alert.refundId, notification: 'refund-failed' });
+      const log = deps.logger.child({
+        tenantId: alert.tenantId,
+        orderId: alert.orderId,
+        refundId: alert.refundId,
+        notification: 'refund-failed',
+      });
       const tenant = await deps.tenants.get(alert.tenantId);
       if (!tenant.adminChannelId) {
-        log.warn('tenant has no admin channel; the failed refund is on the order\'s audit trail only');
+        log.warn("tenant has no admin channel; the failed refund is on the order's audit trail only");
         return;
       }
       // The order may have been deleted since (its audit snapshot keeps it): the alert still goes out.
@@ -282,14 +309,24 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.paymentUnapplied, 'discord-admin-alert', {
     schema: paymentUnappliedPayload,
     async run(alert) {
-      const log = deps.logger.child({ tenantId: alert.tenantId, orderId: alert.orderId, checkoutId: alert.checkoutId, notification: 'payment-unapplied' });
+      const log = deps.logger.child({
+        tenantId: alert.tenantId,
+        orderId: alert.orderId,
+        checkoutId: alert.checkoutId,
+        notification: 'payment-unapplied',
+      });
       const tenant = await deps.tenants.get(alert.tenantId);
       if (!tenant.adminChannelId) {
-        log.warn('tenant has no admin channel; the unapplied payment is on the order\'s audit trail only');
+        log.warn("tenant has no admin channel; the unapplied payment is on the order's audit trail only");
         return;
       }
       const order = await deps.orders.get(alert.tenantId, alert.orderId).catch(() => null);
-      await postToAdmins(tenant.adminChannelId, unappliedAlert(alert, order), log, `admin:payment-unapplied:${alert.checkoutId}:${alert.action}`);
+      await postToAdmins(
+        tenant.adminChannelId,
+        unappliedAlert(alert, order),
+        log,
+        `admin:payment-unapplied:${alert.checkoutId}:${alert.action}`,
+      );
     },
   });
 
@@ -298,7 +335,13 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     async run({ tenantId, orderId, url, sendId }) {
       const { tenant, order } = await load(tenantId, orderId);
       const message: MessageData = {
-        embeds: [embed({ title: `${tenant.name}: pay for order #${order.number}`, color: COLORS.brand, description: `Your order **#${order.number}** (${money(order)(order.totalCents)}) is waiting for payment. Press **Pay now** to pay it online.` })],
+        embeds: [
+          embed({
+            title: `${tenant.name}: pay for order #${order.number}`,
+            color: COLORS.brand,
+            description: `Your order **#${order.number}** (${money(order)(order.totalCents)}) is waiting for payment. Press **Pay now** to pay it online.`,
+          }),
+        ],
       };
       // One DM per deliberate send (a re-run job does not send it twice; a second "Send invoice link" does,
       // even when it signed the same URL within the same second). Jobs enqueued before sends had ids: the URL.
@@ -344,7 +387,13 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     async run(shipped) {
       const { tenant, order } = await load(shipped.tenantId, shipped.orderId);
       // Keyed by what it says (the tracking), like its job: the same tracking is one DM.
-      await dm(tenant, order, shippedDm(tenant, order, shipped), 'order-shipped', shippedNoticeKey(order.id, shipped.trackingNumber, shipped.carrier).split(':').slice(1).join(':'));
+      await dm(
+        tenant,
+        order,
+        shippedDm(tenant, order, shipped),
+        'order-shipped',
+        shippedNoticeKey(order.id, shipped.trackingNumber, shipped.carrier).split(':').slice(1).join(':'),
+      );
     },
   });
 
@@ -514,7 +563,13 @@ function createdDm(tenant: Tenant, o: OrderDetail): MessageData {
         color: COLORS.brand,
         description: `Please pay **${money(o)(o.totalCents)}** with ${paymentMethodLabel(o.paymentMethod)}.\n\n${paymentInstructionsText(tenant, o.paymentMethod)}\n\n${paymentNoteLine(o)} We will confirm it here.`,
         fields: [
-          { name: 'Items', value: linesText(o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), o.currency) },
+          {
+            name: 'Items',
+            value: linesText(
+              o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })),
+              o.currency,
+            ),
+          },
           { name: 'Totals', value: totalsText(o) },
         ],
       }),
@@ -539,11 +594,21 @@ function receiptDm(tenant: Tenant, o: OrderDetail, delivered: DeliveredDigital):
         color: COLORS.ok,
         description: [
           `Payment received with ${paymentMethodLabel(o.paymentMethod)}. Thank you!`,
-          o.amountReceivedCents > o.totalCents ? `You sent ${money(o)(o.amountReceivedCents - o.totalCents)} more than the total; the shop will return the difference.` : undefined,
+          o.amountReceivedCents > o.totalCents
+            ? `You sent ${money(o)(o.amountReceivedCents - o.totalCents)} more than the total; the shop will return the difference.`
+            : undefined,
           digital.length ? 'Keep this message: `/orders` shows your digital items again.' : undefined,
-        ].filter(Boolean).join('\n\n'),
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
         fields: [
-          { name: 'Items', value: linesText(o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), o.currency) },
+          {
+            name: 'Items',
+            value: linesText(
+              o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })),
+              o.currency,
+            ),
+          },
           { name: 'Totals', value: totalsText(o) },
           ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
           ...digital,
@@ -566,7 +631,7 @@ const CANCELLED_BY: Record<keyof typeof CANCEL_TEXT, string> = {
   payment_rejected: 'the shop (payment not confirmed)',
   admin_cancelled: 'the shop',
   customer_cancelled: 'you',
-  expired: 'the shop\'s pay window (not paid in time)',
+  expired: "the shop's pay window (not paid in time)",
 };
 
 function cancelledDm(tenant: Tenant, o: OrderDetail, reason: keyof typeof CANCEL_TEXT, note?: string): MessageData {
@@ -606,11 +671,21 @@ function shippedDm(tenant: Tenant, o: OrderDetail, shipped: OrderShippedPayload)
         color: COLORS.brand,
         description: [
           'Your order is on its way.',
-          link ? `Follow it here: ${link.url}` : shipped.trackingNumber ? 'Use the tracking number on your carrier\'s website.' : 'The shop will send the tracking number when it has one.',
+          link
+            ? `Follow it here: ${link.url}`
+            : shipped.trackingNumber
+              ? "Use the tracking number on your carrier's website."
+              : 'The shop will send the tracking number when it has one.',
         ].join('\n'),
         fields: [
           ...tracking,
-          { name: 'Items', value: linesText(o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), o.currency) },
+          {
+            name: 'Items',
+            value: linesText(
+              o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })),
+              o.currency,
+            ),
+          },
           ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
         ],
       }),
@@ -641,10 +716,20 @@ function itemsChangedDm(tenant: Tenant, o: OrderDetail, change: OrderItemsChange
         color: COLORS.warn,
         description: [
           `The shop changed the items of your order. The total is now **${m(change.totalAfterCents)}** (it was ${m(change.totalBeforeCents)}).`,
-          o.status === 'PENDING_PAYMENT' && owed > 0 ? `Please pay **${m(owed)}**${o.amountReceivedCents > 0 ? ` (${m(o.amountReceivedCents)} already received)` : ''}. ${paymentNoteLine(o)}` : undefined,
-        ].filter(Boolean).join('\n\n'),
+          o.status === 'PENDING_PAYMENT' && owed > 0
+            ? `Please pay **${m(owed)}**${o.amountReceivedCents > 0 ? ` (${m(o.amountReceivedCents)} already received)` : ''}. ${paymentNoteLine(o)}`
+            : undefined,
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
         fields: [
-          { name: 'Items', value: linesText(o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), o.currency) },
+          {
+            name: 'Items',
+            value: linesText(
+              o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })),
+              o.currency,
+            ),
+          },
           { name: 'Totals', value: totalsText(o) },
         ],
       }),
@@ -667,7 +752,9 @@ function paymentReceivedDm(tenant: Tenant, o: OrderDetail, amountCents: number):
             : owed < 0
               ? `That is ${m(-owed)} more than the total of ${m(o.totalCents)}; the shop will return the difference.`
               : undefined,
-        ].filter(Boolean).join('\n\n'),
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
       }),
     ],
   };

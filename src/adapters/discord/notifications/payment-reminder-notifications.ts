@@ -13,7 +13,10 @@ import type { CustomerDms } from './order-notifications.js';
 import { payLinkFor, withPayNow } from '../../../surfaces/discord/views/pay-link.view.js';
 import { paymentReminderDm } from '../../../surfaces/discord/views/pay-window.view.js';
 
-export function registerPaymentReminderNotifications(bus: EventBus, deps: { dms: CustomerDms; invoices?: Pick<InvoiceService, 'createLink'>; logger: Logger }): void {
+export function registerPaymentReminderNotifications(
+  bus: EventBus,
+  deps: { dms: CustomerDms; invoices?: Pick<InvoiceService, 'createLink'>; logger: Logger },
+): void {
   bus.subscribe(EVENTS.paymentReminder, 'discord-notify', {
     schema: paymentReminderPayload,
     async run({ tenantId, orderId, dueAt }) {
@@ -27,7 +30,13 @@ export function registerPaymentReminderNotifications(bus: EventBus, deps: { dms:
       }
       const { tenant, order } = loaded;
       const payUrl = deps.invoices ? await payLinkFor(deps.invoices, tenantId, order) : null;
-      await deps.dms.dm(tenant, order, withPayNow(paymentReminderDm(tenant, order, new Date(dueAt)), payUrl), 'payment-reminder', `${order.id}:${dueAt}`);
+      await deps.dms.dm(
+        tenant,
+        order,
+        withPayNow(paymentReminderDm(tenant, order, new Date(dueAt)), payUrl),
+        'payment-reminder',
+        `${order.id}:${dueAt}`,
+      );
     },
   });
 }

@@ -78,7 +78,12 @@ export function buildQuote(
   input: { lines: QuoteLine[]; subtotalCents: number; discount: { name: string; amountCents: number } | null; taxAmountCents: number },
 ): Quote {
   const shippingCents = session.shippingType?.priceCents ?? 0;
-  const totals = composeTotals({ subtotalCents: input.subtotalCents, discountCents: input.discount?.amountCents ?? 0, shippingCents, taxAmountCents: input.taxAmountCents });
+  const totals = composeTotals({
+    subtotalCents: input.subtotalCents,
+    discountCents: input.discount?.amountCents ?? 0,
+    shippingCents,
+    taxAmountCents: input.taxAmountCents,
+  });
   return {
     lines: input.lines,
     ...totals,

@@ -20,7 +20,10 @@ export function lineTotalCents(line: PricedLine): number {
 }
 
 export function subtotalCents(lines: readonly PricedLine[]): number {
-  return assertCents(lines.reduce((s, l) => s + lineTotalCents(l), 0), 'subtotal');
+  return assertCents(
+    lines.reduce((s, l) => s + lineTotalCents(l), 0),
+    'subtotal',
+  );
 }
 
 /** The order discount split across lines in proportion to their totals (parts sum exactly to the discount). */
@@ -32,7 +35,12 @@ export function lineDiscounts(lines: readonly PricedLine[], discountCents: numbe
  * Subtotal - discount + shipping + tax. Every input must be whole non-negative cents; the discount is
  * capped at the subtotal, so the total is never negative.
  */
-export function composeTotals(input: { subtotalCents: number; discountCents: number; shippingCents: number; taxAmountCents: number }): Totals {
+export function composeTotals(input: {
+  subtotalCents: number;
+  discountCents: number;
+  shippingCents: number;
+  taxAmountCents: number;
+}): Totals {
   for (const [k, v] of Object.entries(input)) {
     assertCents(v, k);
     if (v < 0) throw new RangeError(`${k} must not be negative, got ${v}`);

@@ -50,7 +50,17 @@ export function consentOf(q: Quote): ConsentedQuote {
     totalCents: q.totalCents,
     currency: q.currency,
     paymentMethod: q.paymentMethod ?? null,
-    address: a ? { name: a.name ?? null, line1: a.line1, line2: a.line2 ?? null, city: a.city, state: a.state ?? null, postalCode: a.postalCode, country: a.country } : null,
+    address: a
+      ? {
+          name: a.name ?? null,
+          line1: a.line1,
+          line2: a.line2 ?? null,
+          city: a.city,
+          state: a.state ?? null,
+          postalCode: a.postalCode,
+          country: a.country,
+        }
+      : null,
   };
 }
 
@@ -59,7 +69,10 @@ export function consentOf(q: Quote): ConsentedQuote {
  * spare. Serialized through the schema, so the key order is the schema's (jsonb stores keys in its own order).
  */
 export function quoteFingerprint(q: ConsentedQuote): string {
-  return createHash('sha256').update(JSON.stringify(consentSchema.parse(q))).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(consentSchema.parse(q)))
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 export const FINGERPRINT = /^[A-Za-z0-9_-]{16}$/;
@@ -87,10 +100,16 @@ export function quoteChanges(before: ConsentedQuote, now: ConsentedQuote): strin
   }
   for (const b of old.values()) out.push(`${b.name} is no longer in the order.`);
   if (before.discountCents !== now.discountCents || before.discountName !== now.discountName) {
-    out.push(now.discountCents ? `Discount${now.discountName ? ` (${now.discountName})` : ''} is now −${m(now.discountCents)} (was −${m(before.discountCents)}).` : `The discount (−${m(before.discountCents)}) no longer applies.`);
+    out.push(
+      now.discountCents
+        ? `Discount${now.discountName ? ` (${now.discountName})` : ''} is now −${m(now.discountCents)} (was −${m(before.discountCents)}).`
+        : `The discount (−${m(before.discountCents)}) no longer applies.`,
+    );
   }
   if (before.shippingCents !== now.shippingCents || before.shippingTypeName !== now.shippingTypeName) {
-    out.push(`Shipping${now.shippingTypeName ? ` (${now.shippingTypeName})` : ''} is now ${m(now.shippingCents)} (was ${m(before.shippingCents)}).`);
+    out.push(
+      `Shipping${now.shippingTypeName ? ` (${now.shippingTypeName})` : ''} is now ${m(now.shippingCents)} (was ${m(before.shippingCents)}).`,
+    );
   }
   if (before.taxAmountCents !== now.taxAmountCents) out.push(`Tax is now ${m(now.taxAmountCents)} (was ${m(before.taxAmountCents)}).`);
   if (before.paymentMethod !== now.paymentMethod) out.push('The payment method changed.');
@@ -106,12 +125,17 @@ export function quoteChanges(before: ConsentedQuote, now: ConsentedQuote): strin
  */
 export function assertConsented(reviewed: ConsentedQuote | null, current: ConsentedQuote, fingerprint: string | undefined): void {
   const currentFp = quoteFingerprint(current);
-  if (!reviewed) throw new AppError('QUOTE_CHANGED', 'Review your order before placing it.', { changes: [], fingerprint: currentFp, reviewed: false });
+  if (!reviewed)
+    throw new AppError('QUOTE_CHANGED', 'Review your order before placing it.', { changes: [], fingerprint: currentFp, reviewed: false });
   const changes = quoteChanges(reviewed, current);
   if (changes.length === 0 && (fingerprint === undefined || fingerprint === currentFp)) return;
-  throw new AppError('QUOTE_CHANGED', changes.length ? `Your order changed since you reviewed it: ${changes.join(' ')}` : 'Your order changed since that review.', {
-    changes,
-    fingerprint: currentFp,
-    reviewed: true,
-  });
+  throw new AppError(
+    'QUOTE_CHANGED',
+    changes.length ? `Your order changed since you reviewed it: ${changes.join(' ')}` : 'Your order changed since that review.',
+    {
+      changes,
+      fingerprint: currentFp,
+      reviewed: true,
+    },
+  );
 }

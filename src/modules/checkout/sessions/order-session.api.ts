@@ -23,7 +23,11 @@ export interface OrderSessionService {
   /** The active, unexpired session or null (an expired one is ended). */
   getActive(tenantId: string, customerId: string): Promise<SessionView | null>;
   /** Sets a line's quantity (0 removes it). NOT_FOUND (product unknown or inactive), ROLE_REQUIRED, OUT_OF_STOCK (fewer units than asked right now). */
-  setItem(tenantId: string, customerId: string, input: { productId: string; quantity: number; memberRoleIds: string[] }): Promise<SessionView>;
+  setItem(
+    tenantId: string,
+    customerId: string,
+    input: { productId: string; quantity: number; memberRoleIds: string[] },
+  ): Promise<SessionView>;
   removeItem(tenantId: string, customerId: string, productId: string): Promise<SessionView>;
   /** A saved address of the customer, or a new one (saved for reuse). Needs at least one item (ILLEGAL_STATE). */
   setAddress(tenantId: string, customerId: string, input: { addressId: string } | { address: AddressInput }): Promise<SessionView>;

@@ -6,5 +6,9 @@ import { AppError } from '../../../platform/errors.js';
 export type SessionProblem = 'none' | 'expired' | 'cancelled';
 
 export const noSession = () => new AppError('NOT_FOUND', 'You have no order in progress.', { session: 'none' satisfies SessionProblem });
-export const sessionExpired = () => new AppError('SESSION_EXPIRED', 'Your order session expired after a period of inactivity.', { session: 'expired' satisfies SessionProblem });
-export const sessionCancelled = () => new AppError('ILLEGAL_STATE', 'This order was cancelled.', { session: 'cancelled' satisfies SessionProblem });
+export const sessionExpired = () =>
+  new AppError('SESSION_EXPIRED', 'Your order session expired after a period of inactivity.', {
+    session: 'expired' satisfies SessionProblem,
+  });
+export const sessionCancelled = () =>
+  new AppError('ILLEGAL_STATE', 'This order was cancelled.', { session: 'cancelled' satisfies SessionProblem });

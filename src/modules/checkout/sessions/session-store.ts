@@ -45,7 +45,16 @@ export interface LoadedSession {
   /** updatedAt as text (microseconds): the compare-and-set version of the session row. */
   version: string;
   items: { productId: string; quantity: number; product: LoadedProduct }[];
-  address: { id: string; name: string | null; line1: string; line2: string | null; city: string; state: string | null; postalCode: string; country: string } | null;
+  address: {
+    id: string;
+    name: string | null;
+    line1: string;
+    line2: string | null;
+    city: string;
+    state: string | null;
+    postalCode: string;
+    country: string;
+  } | null;
   shippingType: { id: string; name: string; priceCents: number; active: boolean } | null;
   /** The tenant's settings the order flow reads with the session. */
   tenant: {
@@ -113,7 +122,9 @@ export function toSessionView(s: LoadedSession): SessionView {
   };
 }
 
-type Row = Omit<LoadedSession, 'tenant'> & { tenant: Omit<LoadedSession['tenant'], 'activeShippingTypes'> & { activeShippingTypes: number } };
+type Row = Omit<LoadedSession, 'tenant'> & {
+  tenant: Omit<LoadedSession['tenant'], 'activeShippingTypes'> & { activeShippingTypes: number };
+};
 
 /** What the flow needs of a session row `s` (joined to `t`, `a`, `st` by FROM_JOINS): the LoadedSession columns. */
 const COLUMNS = Prisma.sql`
@@ -154,18 +165,34 @@ async function one<E = never>(db: SqlTarget, sql: Prisma.Sql): Promise<(LoadedSe
  * row. `extra`: one more column (a scalar subquery over the session `s` or its tenant `t`) read in the
  * same statement, returned as `extra`.
  */
-export function loadActiveSession<E = never>(db: SqlTarget, tenantId: string, customerId: string, opts: { lock?: boolean; extra?: Prisma.Sql } = {}): Promise<(LoadedSession & { extra?: E }) | null> {
-  return one<E>(db, query(Prisma.sql`s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" = 1`, opts.lock ?? false, opts.extra));
+export function loadActiveSession<E = never>(
+  db: SqlTarget,
+  tenantId: string,
+  customerId: string,
+  opts: { lock?: boolean; extra?: Prisma.Sql } = {},
+): Promise<(LoadedSession & { extra?: E }) | null> {
+  return one<E>(
+    db,
+    query(Prisma.sql`s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" = 1`, opts.lock ?? false, opts.extra),
+  );
 }
 
 /** A session of the tenant by id (active or not). `lock`: FOR UPDATE on the session row. */
-export function loadSessionById(db: SqlTarget, tenantId: string, sessionId: string, opts: { lock?: boolean } = {}): Promise<LoadedSession | null> {
+export function loadSessionById(
+  db: SqlTarget,
+  tenantId: string,
+  sessionId: string,
+  opts: { lock?: boolean } = {},
+): Promise<LoadedSession | null> {
   return one(db, query(Prisma.sql`s.id = ${sessionId} AND s."tenantId" = ${tenantId}`, opts.lock ?? false));
 }
 
 /** Ends an active session that outlived its TTL (activeSlot NULL frees the slot for a new one). */
 export async function expireSession(db: SqlTarget, sessionId: string): Promise<void> {
-  await executeSql(db, Prisma.sql`UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'EXPIRED', "updatedAt" = clock_timestamp() WHERE id = ${sessionId} AND "activeSlot" = 1`);
+  await executeSql(
+    db,
+    Prisma.sql`UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'EXPIRED', "updatedAt" = clock_timestamp() WHERE id = ${sessionId} AND "activeSlot" = 1`,
+  );
 }
 
 /**
@@ -182,10 +209,21 @@ export async function expireSession(db: SqlTarget, sessionId: string): Promise<v
  */
 export function casActiveSession<E = never>(
   db: SqlTarget,
-  input: { tenantId: string; customerId: string; now: Date; expiresAt: Date; guard: Prisma.Sql; set: Prisma.Sql; ctes?: Prisma.Sql; extra?: Prisma.Sql },
+  input: {
+    tenantId: string;
+    customerId: string;
+    now: Date;
+    expiresAt: Date;
+    guard: Prisma.Sql;
+    set: Prisma.Sql;
+    ctes?: Prisma.Sql;
+    extra?: Prisma.Sql;
+  },
 ): Promise<(LoadedSession & { extra?: E }) | null> {
   const { tenantId, customerId, now, expiresAt } = input;
-  return one<E>(db, Prisma.sql`
+  return one<E>(
+    db,
+    Prisma.sql`
     WITH cur AS (
       SELECT s.id, s."updatedAt" FROM order_sessions s JOIN tenants t ON t.id = s."tenantId"
       WHERE s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" = 1 AND s."expiresAt" > ${now}
@@ -195,5 +233,6 @@ export function casActiveSession<E = never>(
       FROM cur WHERE s.id = cur.id AND s."updatedAt" = cur."updatedAt" AND s."activeSlot" = 1
       RETURNING s.*
     )${input.ctes ?? Prisma.empty}
-    SELECT ${COLUMNS}${input.extra ? Prisma.sql`, ${input.extra} AS extra` : Prisma.empty} FROM cas s ${JOINS}`);
+    SELECT ${COLUMNS}${input.extra ? Prisma.sql`, ${input.extra} AS extra` : Prisma.empty} FROM cas s ${JOINS}`,
+  );
 }

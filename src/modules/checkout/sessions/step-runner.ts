@@ -10,10 +10,19 @@ import { assertRules, guardSql, hasItemsRule } from '../selection-rules.js';
 import type { SessionClock } from './session-clock.js';
 import { noSession, sessionExpired } from './session-errors.js';
 import { deriveState } from './session-state.js';
-import { casActiveSession, expireSession, loadActiveSession, toSessionView, type LoadedSession, type SessionView } from './session-store.js';
+import {
+  casActiveSession,
+  expireSession,
+  loadActiveSession,
+  toSessionView,
+  type LoadedSession,
+  type SessionView,
+} from './session-store.js';
 
 /** What a step changes on the session row. */
-export type Patch = Partial<Pick<LoadedSession, 'items' | 'addressId' | 'address' | 'pendingAddress' | 'shippingTypeId' | 'shippingType' | 'paymentMethod'>>;
+export type Patch = Partial<
+  Pick<LoadedSession, 'items' | 'addressId' | 'address' | 'pendingAddress' | 'shippingTypeId' | 'shippingType' | 'paymentMethod'>
+>;
 /** The item write a step makes together with the session row (same statement). */
 export type ItemWrite = { upsert: { productId: string; quantity: number } } | { remove: string };
 
@@ -53,7 +62,12 @@ export function createStepRunner(deps: { sql: SqlClient; clock: SessionClock }) 
     opts: { savedAddresses?: boolean } = {},
   ): Promise<SessionView> {
     for (let attempt = 0; attempt < 8; attempt++) {
-      const s = await loadActiveSession<SavedAddress[]>(sql, tenantId, customerId, opts.savedAddresses ? { extra: savedAddressesSql(tenantId, customerId) } : {});
+      const s = await loadActiveSession<SavedAddress[]>(
+        sql,
+        tenantId,
+        customerId,
+        opts.savedAddresses ? { extra: savedAddressesSql(tenantId, customerId) } : {},
+      );
       if (!s) throw noSession();
       const now = clock.now();
       if (clock.isExpired(s, now)) {
@@ -62,7 +76,11 @@ export function createStepRunner(deps: { sql: SqlClient; clock: SessionClock }) 
       }
       const { patch, item, address } = await plan(s);
       const next: LoadedSession = { ...s, ...patch };
-      const state = deriveState({ itemCount: next.items.length, hasAddress: next.addressId !== null || address !== undefined, hasPaymentMethod: next.paymentMethod !== null });
+      const state = deriveState({
+        itemCount: next.items.length,
+        hasAddress: next.addressId !== null || address !== undefined,
+        hasPaymentMethod: next.paymentMethod !== null,
+      });
       const expiresAt = clock.expiresAt(now);
       const pending = next.pendingAddress == null ? null : JSON.stringify(next.pendingAddress);
       const itemSql = !item
@@ -101,7 +119,11 @@ export function createStepRunner(deps: { sql: SqlClient; clock: SessionClock }) 
    * is none) the caller falls back to step(), which re-reads and decides exactly as before. Steps are the
    * bulk of the order flow's round trips, and each costs far more than its SQL (bench:orders).
    */
-  function fastStep<E = never>(tenantId: string, customerId: string, q: { guard: Prisma.Sql; set: Prisma.Sql; ctes?: Prisma.Sql; extra?: Prisma.Sql }) {
+  function fastStep<E = never>(
+    tenantId: string,
+    customerId: string,
+    q: { guard: Prisma.Sql; set: Prisma.Sql; ctes?: Prisma.Sql; extra?: Prisma.Sql },
+  ) {
     const now = clock.now();
     return casActiveSession<E>(sql, { tenantId, customerId, now, expiresAt: clock.expiresAt(now), ...q });
   }

@@ -13,7 +13,14 @@ import type { SqlClient } from '../../../platform/db/sql.js';
 import { AppError } from '../../../platform/errors.js';
 import type { EventBus } from '../../../platform/jobs/queue.js';
 import type { DiscountService } from '../../discounts/discount.service.js';
-import { checkReservedLine, mergeLines, reservedLineSql, reserveLineCtes, type InventoryService, type ReservedLine } from '../../inventory/inventory.service.js';
+import {
+  checkReservedLine,
+  mergeLines,
+  reservedLineSql,
+  reserveLineCtes,
+  type InventoryService,
+  type ReservedLine,
+} from '../../inventory/inventory.service.js';
 import type { PlacedOrder } from '../../orders/index.js';
 import { EVENTS } from '../../shared/events.js';
 import { buildQuote, priceSession, sessionAddress } from '../quote/order-quote.js';
@@ -68,7 +75,8 @@ export async function placeOrder(
     const candidate = quote.discount;
     const discountCents = Math.min(candidate?.amountCents ?? 0, subtotalCents);
     if (taxKeyOf(s, lines, discountCents) !== quote.taxKey) throw new StaleQuote();
-    const discount = candidate && discountCents > 0 ? { discountId: candidate.rule.id, name: candidate.rule.name, amountCents: discountCents } : null;
+    const discount =
+      candidate && discountCents > 0 ? { discountId: candidate.rule.id, name: candidate.rule.name, amountCents: discountCents } : null;
     const totals = buildQuote(s, { lines, subtotalCents, discount, taxAmountCents: quote.taxAmountCents });
     // The customer's consent: the amount and selections they reviewed, or nothing is written.
     if (input.reviewed) assertConsented(parseReviewed(s.reviewedQuote), consentOf(totals), input.reviewed.fingerprint);
@@ -81,24 +89,36 @@ export async function placeOrder(
     const useInput = { tenantId, customerId, subtotalCents, now };
     const use = discount && candidate ? discounts.useSql(useInput, candidate) : null;
     const jobs = bus.emitSql(EVENTS.orderCreated, Prisma.sql`json_build_object('tenantId', o."tenantId", 'orderId', o.id)`, Prisma.sql`o`);
-    const [written] = await tx.query<WrittenOrder & { reservation?: ReservedLine; discount_use?: unknown; jobs: number }>(placeOrderSql(
-      {
-        tenantId, customerId, guildId: s.guildId, sessionId: s.id, totals, currency: s.tenant.currency, discount,
-        shippingType: s.shippingType, paymentMethod: s.paymentMethod, address: sessionAddress(s), lines, now,
-      },
-      {
-        ctes: [
-          ...(oneLine ? [reserveLineCtes(tenantId, { id: Prisma.sql`o.id`, from: Prisma.sql`o` }, oneLine)] : []),
-          ...(use ? [use.ctes] : []),
-          Prisma.sql`jobs AS (${jobs})`,
-        ],
-        columns: [
-          ...(oneLine ? [Prisma.sql`${reservedLineSql(tenantId, oneLine)} AS reservation`] : []),
-          ...(use ? [Prisma.sql`${use.outcome} AS discount_use`] : []),
-          Prisma.sql`(SELECT count(*)::int FROM jobs) AS jobs`,
-        ],
-      },
-    ));
+    const [written] = await tx.query<WrittenOrder & { reservation?: ReservedLine; discount_use?: unknown; jobs: number }>(
+      placeOrderSql(
+        {
+          tenantId,
+          customerId,
+          guildId: s.guildId,
+          sessionId: s.id,
+          totals,
+          currency: s.tenant.currency,
+          discount,
+          shippingType: s.shippingType,
+          paymentMethod: s.paymentMethod,
+          address: sessionAddress(s),
+          lines,
+          now,
+        },
+        {
+          ctes: [
+            ...(oneLine ? [reserveLineCtes(tenantId, { id: Prisma.sql`o.id`, from: Prisma.sql`o` }, oneLine)] : []),
+            ...(use ? [use.ctes] : []),
+            Prisma.sql`jobs AS (${jobs})`,
+          ],
+          columns: [
+            ...(oneLine ? [Prisma.sql`${reservedLineSql(tenantId, oneLine)} AS reservation`] : []),
+            ...(use ? [Prisma.sql`${use.outcome} AS discount_use`] : []),
+            Prisma.sql`(SELECT count(*)::int FROM jobs) AS jobs`,
+          ],
+        },
+      ),
+    );
     if (!written) throw new AppError('NOT_FOUND', 'Shop not found');
     const { reservation, discount_use: discountUse, jobs: _jobs, ...row } = written;
     const { order, payment } = fromWritten(row);

@@ -21,7 +21,9 @@ export interface SubmissionQuote {
 export function checkSubmittable(s: LoadedSession): void {
   if (s.items.length === 0) throw new AppError('SESSION_EMPTY', 'Your order has no items yet: add a product first.');
   if (s.state !== 'READY_TO_SUBMIT') {
-    throw new AppError('ILLEGAL_STATE', 'Your order is not complete yet: set the shipping address and the payment method first.', { state: s.state });
+    throw new AppError('ILLEGAL_STATE', 'Your order is not complete yet: set the shipping address and the payment method first.', {
+      state: s.state,
+    });
   }
 }
 
@@ -38,7 +40,12 @@ export async function quoteSubmission(
 ): Promise<SubmissionQuote> {
   checkSubmittable(s);
   const { lines, subtotalCents } = priceSession(s, input.memberRoleIds);
-  const candidates = deps.discounts.candidatesFromRows(s.extra ?? [], { tenantId: input.tenantId, customerId: input.customerId, subtotalCents, now: input.now });
+  const candidates = deps.discounts.candidatesFromRows(s.extra ?? [], {
+    tenantId: input.tenantId,
+    customerId: input.customerId,
+    subtotalCents,
+    now: input.now,
+  });
   const discount = candidates[0] ?? null;
   const discountCents = Math.min(discount?.amountCents ?? 0, subtotalCents);
   const taxRequest = taxRequestFor(lines, discountCents, s.shippingType?.priceCents ?? 0, sessionAddress(s));

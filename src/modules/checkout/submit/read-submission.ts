@@ -27,7 +27,9 @@ export async function readSubmission(
 ): Promise<Submission> {
   const { sql, clock, discounts } = deps;
   // The discount rows come with the session (one round trip); which are eligible is decided once priced.
-  const session = await loadActiveSession<unknown>(sql, tenantId, customerId, { extra: discounts.candidateRowsSql({ tenantId, customerId, now }) });
+  const session = await loadActiveSession<unknown>(sql, tenantId, customerId, {
+    extra: discounts.candidateRowsSql({ tenantId, customerId, now }),
+  });
   if (!session) {
     // A repeat click after the session was submitted: answer with that order rather than an error.
     const [recent] = await sql.query<{ id: string }>(recentSubmittedSessionSql(tenantId, customerId, clock.withinTtlSince(now)));

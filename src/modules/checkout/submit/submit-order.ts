@@ -58,7 +58,12 @@ export function createSubmitOrder(deps: SubmitDeps): SubmitOrder {
   const clock = createSessionClock(deps.clock, deps.ttlMinutes);
   const stepDeps = { ...deps, clock };
 
-  async function attempt(tenantId: string, customerId: string, memberRoleIds: string[], reviewed: { fingerprint?: string } | undefined): Promise<PlacedOrder> {
+  async function attempt(
+    tenantId: string,
+    customerId: string,
+    memberRoleIds: string[],
+    reviewed: { fingerprint?: string } | undefined,
+  ): Promise<PlacedOrder> {
     const now = clock.now();
     const read = await readSubmission(stepDeps, tenantId, customerId, now);
     if ('placed' in read) return read.placed;
@@ -78,7 +83,8 @@ export function createSubmitOrder(deps: SubmitDeps): SubmitOrder {
         return await attempt(tenantId, customerId, memberRoleIds, reviewed);
       } catch (err) {
         if (!(err instanceof StaleQuote)) throw err;
-        if (i >= STALE_RETRIES) throw new AppError('CONFLICT', 'Your order changed while it was being submitted: review it and submit again.');
+        if (i >= STALE_RETRIES)
+          throw new AppError('CONFLICT', 'Your order changed while it was being submitted: review it and submit again.');
       }
     }
   };

@@ -6,14 +6,26 @@ import { parseUtcTimestamp as utc } from '../../../platform/db/sql.js';
 import type { PlacedOrder } from '../../orders/index.js';
 
 /** A payment row through row_to_json: its timestamps are ISO text without a zone, holding UTC. */
-type PaymentJson = Omit<Payment, 'confirmedAt' | 'createdAt' | 'updatedAt'> & { confirmedAt: string | null; createdAt: string; updatedAt: string };
+type PaymentJson = Omit<Payment, 'confirmedAt' | 'createdAt' | 'updatedAt'> & {
+  confirmedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
 /** An order row with its items and payment as JSON (json_agg / row_to_json), as the order statements return it. */
 export type WrittenOrder = Order & { items: OrderItem[]; payment: PaymentJson | null };
 
 export function fromWritten(row: WrittenOrder): Omit<PlacedOrder, 'created'> {
   const { payment: p, ...order } = row;
   if (!p) throw new Error(`order ${row.id} has no payment`);
-  return { order, payment: { ...p, confirmedAt: p.confirmedAt === null ? null : utc(p.confirmedAt), createdAt: utc(p.createdAt), updatedAt: utc(p.updatedAt) } };
+  return {
+    order,
+    payment: {
+      ...p,
+      confirmedAt: p.confirmedAt === null ? null : utc(p.confirmedAt),
+      createdAt: utc(p.createdAt),
+      updatedAt: utc(p.updatedAt),
+    },
+  };
 }
 
 /** The order a session became, with its items and first payment. */
@@ -58,11 +70,18 @@ export interface OrderValues {
  */
 /** ", a, b" (or nothing): the caller's extra CTEs or columns. */
 function list(parts: Prisma.Sql[]): Prisma.Sql {
-  return parts.length === 0 ? Prisma.empty : Prisma.join(parts.map((c) => Prisma.sql`, ${c}`), '');
+  return parts.length === 0
+    ? Prisma.empty
+    : Prisma.join(
+        parts.map((c) => Prisma.sql`, ${c}`),
+        '',
+      );
 }
 
 export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; columns: Prisma.Sql[] }): Prisma.Sql {
-  const values = Prisma.join(v.lines.map((l) => Prisma.sql`(${l.productId}, ${l.sku}, ${l.name}, ${l.quantity}::int, ${l.unitPriceCents}::int)`));
+  const values = Prisma.join(
+    v.lines.map((l) => Prisma.sql`(${l.productId}, ${l.sku}, ${l.name}, ${l.quantity}::int, ${l.unitPriceCents}::int)`),
+  );
   const t = v.totals;
   return Prisma.sql`
     WITH n AS (

@@ -23,11 +23,15 @@ export type ApplyOutcome = 'paid' | 'already_paid' | 'unapplied' | 'updated';
 /** Why money on this checkout cannot pay the order now; null when it can. */
 export function whyNotApplicable(order: Order, checkout: PaymentCheckout, paidCents: number, currency: string | undefined): string | null {
   if (checkout.state === 'VOIDED') return `the checkout was voided (${checkout.voidReason ?? 'the order changed'})`;
-  if (order.status !== 'PENDING_PAYMENT') return `the order is ${order.status}${order.status === 'PAID' ? ' (paid through another checkout)' : ''}`;
+  if (order.status !== 'PENDING_PAYMENT')
+    return `the order is ${order.status}${order.status === 'PAID' ? ' (paid through another checkout)' : ''}`;
   if (checkout.orderVersion !== order.version) return 'the order changed after this checkout was made';
-  if (currency && currency.toUpperCase() !== order.currency.trim().toUpperCase()) return `paid in ${currency}, the order is in ${order.currency}`;
-  if (paidCents < order.totalCents) return `underpaid: ${formatMoney(paidCents, order.currency)} of ${formatMoney(order.totalCents, order.currency)}`;
-  if (paidCents > order.totalCents) return `overpaid: ${formatMoney(paidCents, order.currency)} for ${formatMoney(order.totalCents, order.currency)}`;
+  if (currency && currency.toUpperCase() !== order.currency.trim().toUpperCase())
+    return `paid in ${currency}, the order is in ${order.currency}`;
+  if (paidCents < order.totalCents)
+    return `underpaid: ${formatMoney(paidCents, order.currency)} of ${formatMoney(order.totalCents, order.currency)}`;
+  if (paidCents > order.totalCents)
+    return `overpaid: ${formatMoney(paidCents, order.currency)} for ${formatMoney(order.totalCents, order.currency)}`;
   return null;
 }
 
@@ -38,7 +42,12 @@ export interface ApplyOptions {
   webhookEvent?: { provider: PaymentCheckout['provider']; eventId: string; connectionId: string; type: string };
 }
 
-export async function applyCheckoutState(deps: AfterSaleDeps, checkoutId: string, state: ProviderCheckoutState, opts: ApplyOptions): Promise<{ outcome: ApplyOutcome; checkout: PaymentCheckout }> {
+export async function applyCheckoutState(
+  deps: AfterSaleDeps,
+  checkoutId: string,
+  state: ProviderCheckoutState,
+  opts: ApplyOptions,
+): Promise<{ outcome: ApplyOutcome; checkout: PaymentCheckout }> {
   return withTransaction(deps.db, async (tx) => {
     const first = await tx.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } });
     // The order lock first: every change of the order serializes on it (order-lock.ts), then the checkout as it is now.
@@ -56,8 +65,11 @@ export async function applyCheckoutState(deps: AfterSaleDeps, checkoutId: string
 
     if (state.state !== 'PAID') {
       // A voided checkout stays voided (money may still arrive: then the PAID branch refunds it).
-      const next = checkout.state === 'VOIDED' || state.state === 'OPEN' && checkout.state !== 'CREATING' ? checkout.state : state.state;
-      const updated = await tx.paymentCheckout.update({ where: { id: checkout.id }, data: { state: next, providerStatus: state.providerStatus.slice(0, 200) } });
+      const next = checkout.state === 'VOIDED' || (state.state === 'OPEN' && checkout.state !== 'CREATING') ? checkout.state : state.state;
+      const updated = await tx.paymentCheckout.update({
+        where: { id: checkout.id },
+        data: { state: next, providerStatus: state.providerStatus.slice(0, 200) },
+      });
       return { outcome: 'updated', checkout: updated };
     }
 
@@ -79,30 +91,76 @@ export async function applyCheckoutState(deps: AfterSaleDeps, checkoutId: string
       return { outcome: 'unapplied', checkout: paidCheckout };
     }
 
-    const open = await tx.payment.findFirst({ where: { orderId: order.id, status: { in: ['pending', 'awaiting_admin_approval'] } }, orderBy: { createdAt: 'desc' } });
+    const open = await tx.payment.findFirst({
+      where: { orderId: order.id, status: { in: ['pending', 'awaiting_admin_approval'] } },
+      orderBy: { createdAt: 'desc' },
+    });
     // Through the payments service's own confirmation: roles, receipt DM and the admin embed follow as for any payment.
     const result = await confirmLockedOrder(tx, deps, ctx, order, open?.id);
-    await tx.payment.update({ where: { id: result.payment.id }, data: { method: checkout.method, providerReference: state.paymentReference ?? null, currency: order.currency } });
+    await tx.payment.update({
+      where: { id: result.payment.id },
+      data: { method: checkout.method, providerReference: state.paymentReference ?? null, currency: order.currency },
+    });
     await deps.audit.record(tx, ctx, {
       action: 'payment.checkout_paid',
       entityType: 'Order',
       entityId: order.id,
-      after: { checkoutId: checkout.id, provider: checkout.provider, providerCheckoutId: checkout.providerCheckoutId, paymentReference: state.paymentReference, amountCents: paid, source: opts.source },
+      after: {
+        checkoutId: checkout.id,
+        provider: checkout.provider,
+        providerCheckoutId: checkout.providerCheckoutId,
+        paymentReference: state.paymentReference,
+        amountCents: paid,
+        source: opts.source,
+      },
     });
     return { outcome: 'paid', checkout: paidCheckout };
   });
 }
 
-async function recordUnapplied(tx: Tx, deps: AfterSaleDeps, ctx: TenantContext, order: Order, checkout: PaymentCheckout, reason: string, source: string): Promise<void> {
+async function recordUnapplied(
+  tx: Tx,
+  deps: AfterSaleDeps,
+  ctx: TenantContext,
+  order: Order,
+  checkout: PaymentCheckout,
+  reason: string,
+  source: string,
+): Promise<void> {
   const amountCents = checkout.paidAmountCents ?? 0;
   await deps.audit.record(tx, ctx, {
     action: 'payment.unapplied',
     entityType: 'Order',
     entityId: order.id,
-    after: { checkoutId: checkout.id, provider: checkout.provider, providerCheckoutId: checkout.providerCheckoutId, paymentReference: checkout.paymentReference, amountCents, reason, source, action: 'refunding through the provider' },
+    after: {
+      checkoutId: checkout.id,
+      provider: checkout.provider,
+      providerCheckoutId: checkout.providerCheckoutId,
+      paymentReference: checkout.paymentReference,
+      amountCents,
+      reason,
+      source,
+      action: 'refunding through the provider',
+    },
   });
-  const alert: PaymentUnappliedPayload = { tenantId: order.tenantId, orderId: order.id, checkoutId: checkout.id, amountCents, currency: order.currency, reason, action: 'REFUNDING' };
+  const alert: PaymentUnappliedPayload = {
+    tenantId: order.tenantId,
+    orderId: order.id,
+    checkoutId: checkout.id,
+    amountCents,
+    currency: order.currency,
+    reason,
+    action: 'REFUNDING',
+  };
   await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied:${checkout.id}` });
-  await enqueueJob(tx, UNAPPLIED_REFUND_TASK, { tenantId: order.tenantId, checkoutId: checkout.id }, { jobKey: `unapplied-refund:${checkout.id}` });
-  deps.logger.warn({ orderId: order.id, checkoutId: checkout.id, amountCents, reason }, 'payment arrived that cannot pay the order; refunding it');
+  await enqueueJob(
+    tx,
+    UNAPPLIED_REFUND_TASK,
+    { tenantId: order.tenantId, checkoutId: checkout.id },
+    { jobKey: `unapplied-refund:${checkout.id}` },
+  );
+  deps.logger.warn(
+    { orderId: order.id, checkoutId: checkout.id, amountCents, reason },
+    'payment arrived that cannot pay the order; refunding it',
+  );
 }

@@ -51,7 +51,11 @@ export interface CheckoutService {
    */
   charge(input: { tenantId: string; orderId: string; checkoutId: string; sourceToken: string }): Promise<ReturnOutcome>;
   /** BAD_SIGNATURE, NOT_FOUND (unknown connection, or a checkout we did not create), VALIDATION_FAILED. */
-  handleWebhook(provider: PaymentProvider, connectionId: string, req: WebhookRequest): Promise<{ outcome: WebhookOutcome; applied?: ApplyOutcome }>;
+  handleWebhook(
+    provider: PaymentProvider,
+    connectionId: string,
+    req: WebhookRequest,
+  ): Promise<{ outcome: WebhookOutcome; applied?: ApplyOutcome }>;
   /** Voids the order's open checkouts made for an older version (or any, once the order is not payable). */
   voidStale(tenantId: string, orderId: string): Promise<number>;
   /**
@@ -60,7 +64,10 @@ export interface CheckoutService {
    * at the provider to ask about; once older than `chargeWindowMinutes` it is retired (EXPIRED), after a
    * last look for a payment made for it whose answer and webhooks were lost (bound and applied instead).
    */
-  reconcile(olderThanMinutes: number, opts?: { chargeWindowMinutes?: number }): Promise<{ checked: number; changed: number; errors: number; expired: number }>;
+  reconcile(
+    olderThanMinutes: number,
+    opts?: { chargeWindowMinutes?: number },
+  ): Promise<{ checked: number; changed: number; errors: number; expired: number }>;
   /** Job body: refunds a checkout's unapplied money through its provider; FLAGGED when the provider refuses. */
   refundUnapplied(checkoutId: string, job: { attempt: number; maxAttempts: number }): Promise<void>;
 }
@@ -80,7 +87,10 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
   /** Renames a checkout named by our own id (Square before its charge) to the provider's payment id. */
   async function bindProviderId(checkoutId: string, current: string | null, providerId: string): Promise<void> {
     if (!current || current === providerId || current !== checkoutId) return;
-    await db.paymentCheckout.updateMany({ where: { id: checkoutId, providerCheckoutId: checkoutId }, data: { providerCheckoutId: providerId } });
+    await db.paymentCheckout.updateMany({
+      where: { id: checkoutId, providerCheckoutId: checkoutId },
+      data: { providerCheckoutId: providerId },
+    });
   }
 
   /**
@@ -91,8 +101,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
    */
   async function adoptUncharged(connectionId: string, state: ProviderCheckoutState): Promise<PaymentCheckout | null> {
     if (!state.orderId) return null;
-    const candidates = (await db.paymentCheckout.findMany({ where: { connectionId, orderId: state.orderId, state: { in: [...OPEN_CHECKOUT_STATES] } } }))
-      .filter((c) => c.providerCheckoutId === c.id);
+    const candidates = (
+      await db.paymentCheckout.findMany({ where: { connectionId, orderId: state.orderId, state: { in: [...OPEN_CHECKOUT_STATES] } } })
+    ).filter((c) => c.providerCheckoutId === c.id);
     if (candidates.length !== 1) return null;
     const [c] = candidates as [PaymentCheckout];
     await bindProviderId(c.id, c.providerCheckoutId, state.providerCheckoutId);
@@ -109,7 +120,14 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     const loaded = await connections.load({ id: c.connectionId });
     if (loaded.adapter.paymentsForOrder) {
       const payments = await loaded.adapter.paymentsForOrder(loaded.conn, { orderId: c.orderId, since: c.createdAt, limit: 500 });
-      const held = new Set((await db.paymentCheckout.findMany({ where: { connectionId: c.connectionId, orderId: c.orderId, providerCheckoutId: { not: null } }, select: { providerCheckoutId: true } })).map((x) => x.providerCheckoutId));
+      const held = new Set(
+        (
+          await db.paymentCheckout.findMany({
+            where: { connectionId: c.connectionId, orderId: c.orderId, providerCheckoutId: { not: null } },
+            select: { providerCheckoutId: true },
+          })
+        ).map((x) => x.providerCheckoutId),
+      );
       const free = payments.filter((p) => !held.has(p.providerCheckoutId));
       // Prefer the payment for exactly this checkout's amount (another uncharged checkout of the order may
       // be for another version of it); any other is still applied, and refunded if it cannot pay the order.
@@ -130,18 +148,32 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
 
   const service: CheckoutService = {
     async start(input) {
-      if (!isProcessorMethod(input.method)) throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'That payment method is not available for this invoice.');
+      if (!isProcessorMethod(input.method))
+        throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'That payment method is not available for this invoice.');
       const method: ProcessorMethod = input.method;
       const provider = providerOfMethod(method);
       const { checkout, order } = await withTransaction(db, async (tx) => {
         const order = await lockOrder(tx, input.tenantId, input.orderId);
-        if (order.status !== 'PENDING_PAYMENT') throw new AppError('ILLEGAL_STATE', `Order #${order.number} is not waiting for payment (${order.status}).`);
+        if (order.status !== 'PENDING_PAYMENT')
+          throw new AppError('ILLEGAL_STATE', `Order #${order.number} is not waiting for payment (${order.status}).`);
         const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: { enabledPaymentMethods: true } });
         const usable = await connections.usableMethods(input.tenantId, tenant.enabledPaymentMethods);
-        if (!usable.includes(method)) throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'That payment method is not available for this invoice.');
-        const connection = await tx.paymentConnection.findUniqueOrThrow({ where: { tenantId_provider: { tenantId: input.tenantId, provider } } });
+        if (!usable.includes(method))
+          throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'That payment method is not available for this invoice.');
+        const connection = await tx.paymentConnection.findUniqueOrThrow({
+          where: { tenantId_provider: { tenantId: input.tenantId, provider } },
+        });
         const checkout = await tx.paymentCheckout.create({
-          data: { tenantId: input.tenantId, orderId: order.id, connectionId: connection.id, provider, method, amountCents: order.totalCents, currency: order.currency.trim().toUpperCase(), orderVersion: order.version },
+          data: {
+            tenantId: input.tenantId,
+            orderId: order.id,
+            connectionId: connection.id,
+            provider,
+            method,
+            amountCents: order.totalCents,
+            currency: order.currency.trim().toUpperCase(),
+            orderVersion: order.version,
+          },
         });
         return { checkout, order };
       });
@@ -160,20 +192,33 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         });
         const updated = await db.paymentCheckout.update({
           where: { id: checkout.id },
-          data: { providerCheckoutId: created.providerCheckoutId, state: checkout.state === 'CREATING' ? 'OPEN' : checkout.state, providerStatus: created.providerStatus.slice(0, 200) },
+          data: {
+            providerCheckoutId: created.providerCheckoutId,
+            state: checkout.state === 'CREATING' ? 'OPEN' : checkout.state,
+            providerStatus: created.providerStatus.slice(0, 200),
+          },
         });
         // The order may have changed while the provider answered: the trigger only voids what it saw open.
         await service.voidStale(input.tenantId, order.id);
         return { checkout: updated, redirectUrl: created.redirectUrl };
       } catch (err) {
-        await db.paymentCheckout.update({ where: { id: checkout.id }, data: { state: 'FAILED', providerStatus: err instanceof Error ? err.message.slice(0, 200) : 'create failed' } });
+        await db.paymentCheckout.update({
+          where: { id: checkout.id },
+          data: { state: 'FAILED', providerStatus: err instanceof Error ? err.message.slice(0, 200) : 'create failed' },
+        });
         throw err;
       }
     },
 
     async completeReturn(input) {
-      const checkout = await db.paymentCheckout.findFirst({ where: { id: input.checkoutId, tenantId: input.tenantId, orderId: input.orderId } });
-      if (!checkout || !checkout.providerCheckoutId || (input.providerCheckoutId && input.providerCheckoutId !== checkout.providerCheckoutId)) {
+      const checkout = await db.paymentCheckout.findFirst({
+        where: { id: input.checkoutId, tenantId: input.tenantId, orderId: input.orderId },
+      });
+      if (
+        !checkout ||
+        !checkout.providerCheckoutId ||
+        (input.providerCheckoutId && input.providerCheckoutId !== checkout.providerCheckoutId)
+      ) {
         throw new AppError('NOT_FOUND', 'This payment was not started from this invoice.');
       }
       if (checkout.state === 'PAID') return checkout.unappliedAction ? 'changed' : 'paid';
@@ -190,7 +235,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     },
 
     async charge(input) {
-      const checkout = await db.paymentCheckout.findFirst({ where: { id: input.checkoutId, tenantId: input.tenantId, orderId: input.orderId } });
+      const checkout = await db.paymentCheckout.findFirst({
+        where: { id: input.checkoutId, tenantId: input.tenantId, orderId: input.orderId },
+      });
       if (!checkout) throw new AppError('NOT_FOUND', 'This payment was not started from this invoice.');
       if (checkout.state === 'PAID') return checkout.unappliedAction ? 'changed' : 'paid';
       if (checkout.state === 'VOIDED') return 'changed';
@@ -218,7 +265,10 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       } catch (err) {
         if (!(err instanceof ProviderRejectedError)) throw err;
         // Square keeps the key with the refused request: this checkout cannot be charged again.
-        await db.paymentCheckout.updateMany({ where: { id: checkout.id, state: { in: [...OPEN_CHECKOUT_STATES] } }, data: { state: 'FAILED', providerStatus: err.providerCode.slice(0, 200) } });
+        await db.paymentCheckout.updateMany({
+          where: { id: checkout.id, state: { in: [...OPEN_CHECKOUT_STATES] } },
+          data: { state: 'FAILED', providerStatus: err.providerCode.slice(0, 200) },
+        });
         return 'declined';
       }
       // From now on the provider's payment id names the checkout (webhooks and reconciliation use it).
@@ -240,10 +290,13 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       const record = { provider, eventId: event.eventId, connectionId, type: event.type.slice(0, 100) };
 
       if (event.checkout) {
-        const checkout = await db.paymentCheckout.findFirst({ where: { provider, providerCheckoutId: event.checkout.providerCheckoutId, connectionId } })
-          ?? await adoptUncharged(connectionId, event.checkout);
+        const checkout =
+          (await db.paymentCheckout.findFirst({
+            where: { provider, providerCheckoutId: event.checkout.providerCheckoutId, connectionId },
+          })) ?? (await adoptUncharged(connectionId, event.checkout));
         if (!checkout) throw new AppError('NOT_FOUND', 'This checkout was not created by this shop; the event was refused.');
-        if (event.checkout.orderId && event.checkout.orderId !== checkout.orderId) throw new AppError('CONFLICT', 'The event names another order than the checkout; the event was refused.');
+        if (event.checkout.orderId && event.checkout.orderId !== checkout.orderId)
+          throw new AppError('CONFLICT', 'The event names another order than the checkout; the event was refused.');
         const state = await settle(loaded, checkout, event.checkout);
         try {
           const { outcome } = await applyCheckoutState(deps, checkout.id, state, { source: `webhook ${event.type}`, webhookEvent: record });
@@ -266,13 +319,25 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             action: event.refund!.reversal ? 'payment.reversed_by_provider' : 'payment.provider_refund',
             entityType: 'Order',
             entityId: checkout.orderId,
-            after: { checkoutId: checkout.id, providerRefundId: event.refund!.providerRefundId, state: event.refund!.state, amountCents: event.refund!.amountCents, type: event.type },
+            after: {
+              checkoutId: checkout.id,
+              providerRefundId: event.refund!.providerRefundId,
+              state: event.refund!.state,
+              amountCents: event.refund!.amountCents,
+              type: event.type,
+            },
           });
           if (event.refund!.state === 'FAILED' && !event.refund!.reversal) {
             // A refund the provider took and later failed (Square refund.updated FAILED): the money did not
             // go back. Recorded and announced as any refused refund is, so an admin returns it another way.
             const sent = await tx.auditLog.findFirst({
-              where: { tenantId: checkout.tenantId, entityType: 'Order', entityId: checkout.orderId, action: PROCESSOR_REFUND_AUDIT.sent, after: { path: ['providerRefundId'], equals: event.refund!.providerRefundId } },
+              where: {
+                tenantId: checkout.tenantId,
+                entityType: 'Order',
+                entityId: checkout.orderId,
+                action: PROCESSOR_REFUND_AUDIT.sent,
+                after: { path: ['providerRefundId'], equals: event.refund!.providerRefundId },
+              },
             });
             const refundId = (sent?.after as { refundId?: string } | null)?.refundId;
             if (refundId) {
@@ -283,16 +348,40 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
                 action: PROCESSOR_REFUND_AUDIT.failed,
                 entityType: 'Order',
                 entityId: checkout.orderId,
-                after: { refundId, providerRefundId: event.refund!.providerRefundId, amountCents, currency: order.currency, error, permanent: true, action: 'The money was NOT returned by the processor: return it to the customer another way.' },
+                after: {
+                  refundId,
+                  providerRefundId: event.refund!.providerRefundId,
+                  amountCents,
+                  currency: order.currency,
+                  error,
+                  permanent: true,
+                  action: 'The money was NOT returned by the processor: return it to the customer another way.',
+                },
               });
-              const alert: RefundFailedPayload = { tenantId: checkout.tenantId, orderId: checkout.orderId, refundId, amountCents, currency: order.currency, error, permanent: true };
+              const alert: RefundFailedPayload = {
+                tenantId: checkout.tenantId,
+                orderId: checkout.orderId,
+                refundId,
+                amountCents,
+                currency: order.currency,
+                error,
+                permanent: true,
+              };
               await deps.bus.emit(tx, EVENTS.refundFailed, alert, { jobKey: `refund-failed:${refundId}` });
             }
           }
           if (event.refund!.reversal) {
             // Money taken back by PayPal or the payer's bank: the admins must know (the order stays as it is).
             const order = await tx.order.findUniqueOrThrow({ where: { id: checkout.orderId } });
-            const alert: PaymentUnappliedPayload = { tenantId: checkout.tenantId, orderId: checkout.orderId, checkoutId: checkout.id, amountCents: event.refund!.amountCents ?? 0, currency: order.currency, reason: `${provider} reversed the payment (${event.type})`, action: 'FLAGGED' };
+            const alert: PaymentUnappliedPayload = {
+              tenantId: checkout.tenantId,
+              orderId: checkout.orderId,
+              checkoutId: checkout.id,
+              amountCents: event.refund!.amountCents ?? 0,
+              currency: order.currency,
+              reason: `${provider} reversed the payment (${event.type})`,
+              action: 'FLAGGED',
+            };
             await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `reversed:${event.eventId}` });
           }
         }).catch((err) => {
@@ -313,7 +402,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       const stale = open.filter((c) => order.status !== 'PENDING_PAYMENT' || c.orderVersion !== order.version);
       let voided = 0;
       for (const c of stale) {
-        const reason = order.status !== 'PENDING_PAYMENT' ? `order ${order.status}` : `order changed (version ${c.orderVersion} -> ${order.version})`;
+        const reason =
+          order.status !== 'PENDING_PAYMENT' ? `order ${order.status}` : `order changed (version ${c.orderVersion} -> ${order.version})`;
         if (c.providerCheckoutId) {
           const loaded = await connections.load({ id: c.connectionId });
           await loaded.adapter.voidCheckout(loaded.conn, c.providerCheckoutId);
@@ -333,7 +423,11 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       const now = clock.now().getTime();
       const cutoff = new Date(now - olderThanMinutes * 60_000);
       const windowClosed = new Date(now - (opts.chargeWindowMinutes ?? UNCHARGED_CHECKOUT_WINDOW_MINUTES) * 60_000);
-      const open = await db.paymentCheckout.findMany({ where: { state: { in: [...OPEN_CHECKOUT_STATES] }, createdAt: { lt: cutoff } }, orderBy: { createdAt: 'asc' }, take: 200 });
+      const open = await db.paymentCheckout.findMany({
+        where: { state: { in: [...OPEN_CHECKOUT_STATES] }, createdAt: { lt: cutoff } },
+        orderBy: { createdAt: 'asc' },
+        take: 200,
+      });
       let changed = 0;
       let errors = 0;
       let expired = 0;
@@ -341,7 +435,10 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         try {
           if (!c.providerCheckoutId) {
             // The provider call never answered: nothing the buyer could pay exists on our side.
-            await db.paymentCheckout.updateMany({ where: { id: c.id, state: 'CREATING' }, data: { state: 'FAILED', providerStatus: 'never created' } });
+            await db.paymentCheckout.updateMany({
+              where: { id: c.id, state: 'CREATING' },
+              data: { state: 'FAILED', providerStatus: 'never created' },
+            });
             continue;
           }
           if (c.providerCheckoutId === c.id) {
@@ -381,13 +478,42 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           reason: `Payment could not be applied: ${c.unappliedReason ?? 'order changed'}`,
         });
         await withTransaction(db, async (tx) => {
-          await tx.paymentCheckout.update({ where: { id: c.id }, data: { unappliedAction: refund.state === 'CLAIM_SENT' ? 'CLAIM_SENT' : 'REFUND_SENT' } });
-          await deps.audit.record(tx, ctx, { action: 'payment.unapplied_refunded', entityType: 'Order', entityId: c.orderId, after: { checkoutId: c.id, amountCents, providerRefundId: refund.providerRefundId, providerStatus: refund.providerStatus, claimUrl: refund.claimUrl ? 'sent' : undefined } });
-          const alert: PaymentUnappliedPayload = { tenantId: c.tenantId, orderId: c.orderId, checkoutId: c.id, amountCents, currency: c.currency, reason: c.unappliedReason ?? '', action: 'REFUNDED' };
+          await tx.paymentCheckout.update({
+            where: { id: c.id },
+            data: { unappliedAction: refund.state === 'CLAIM_SENT' ? 'CLAIM_SENT' : 'REFUND_SENT' },
+          });
+          await deps.audit.record(tx, ctx, {
+            action: 'payment.unapplied_refunded',
+            entityType: 'Order',
+            entityId: c.orderId,
+            after: {
+              checkoutId: c.id,
+              amountCents,
+              providerRefundId: refund.providerRefundId,
+              providerStatus: refund.providerStatus,
+              claimUrl: refund.claimUrl ? 'sent' : undefined,
+            },
+          });
+          const alert: PaymentUnappliedPayload = {
+            tenantId: c.tenantId,
+            orderId: c.orderId,
+            checkoutId: c.id,
+            amountCents,
+            currency: c.currency,
+            reason: c.unappliedReason ?? '',
+            action: 'REFUNDED',
+          };
           await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-done:${c.id}` });
           // BTCPay: the customer receives it only by claiming it with their address: they get the link by DM.
           if (refund.state === 'CLAIM_SENT' && refund.claimUrl) {
-            const claim: RefundClaimLinkPayload = { tenantId: c.tenantId, orderId: c.orderId, refundId: c.id, amountCents, currency: c.currency, claimUrl: refund.claimUrl };
+            const claim: RefundClaimLinkPayload = {
+              tenantId: c.tenantId,
+              orderId: c.orderId,
+              refundId: c.id,
+              amountCents,
+              currency: c.currency,
+              claimUrl: refund.claimUrl,
+            };
             await deps.bus.emit(tx, EVENTS.refundClaimLink, claim, { jobKey: `refund-claim:${c.id}` });
           }
         });
@@ -401,9 +527,23 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             action: 'payment.unapplied_flagged',
             entityType: 'Order',
             entityId: c.orderId,
-            after: { checkoutId: c.id, amountCents, error, action: `The provider did not refund ${formatMoney(amountCents, c.currency)}: return it to the customer another way.` },
+            after: {
+              checkoutId: c.id,
+              amountCents,
+              error,
+              action: `The provider did not refund ${formatMoney(amountCents, c.currency)}: return it to the customer another way.`,
+            },
           });
-          const alert: PaymentUnappliedPayload = { tenantId: c.tenantId, orderId: c.orderId, checkoutId: c.id, amountCents, currency: c.currency, reason: c.unappliedReason ?? '', action: 'FLAGGED', error };
+          const alert: PaymentUnappliedPayload = {
+            tenantId: c.tenantId,
+            orderId: c.orderId,
+            checkoutId: c.id,
+            amountCents,
+            currency: c.currency,
+            reason: c.unappliedReason ?? '',
+            action: 'FLAGGED',
+            error,
+          };
           await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-flagged:${c.id}` });
         });
         if (!permanent) throw err;

@@ -24,7 +24,17 @@ export async function flaggedPayments(db: Db, tenantId: string, orderId: string)
   const [checkouts, reversals] = await Promise.all([
     db.paymentCheckout.findMany({
       where: { tenantId, orderId },
-      select: { id: true, provider: true, paidAmountCents: true, amountCents: true, currency: true, unappliedAction: true, unappliedReason: true, paymentReference: true, updatedAt: true },
+      select: {
+        id: true,
+        provider: true,
+        paidAmountCents: true,
+        amountCents: true,
+        currency: true,
+        unappliedAction: true,
+        unappliedReason: true,
+        paymentReference: true,
+        updatedAt: true,
+      },
     }),
     db.auditLog.findMany({
       where: { tenantId, entityType: 'Order', entityId: orderId, action: 'payment.reversed_by_provider' },
@@ -33,15 +43,17 @@ export async function flaggedPayments(db: Db, tenantId: string, orderId: string)
   ]);
   const byId = new Map(checkouts.map((c) => [c.id, c]));
   const flagged: FlaggedPayment[] = [
-    ...checkouts.filter((c) => c.unappliedAction !== null).map((c) => ({
-      kind: (KINDS.has(c.unappliedAction!) ? c.unappliedAction : 'FLAGGED') as FlaggedPaymentKind,
-      provider: c.provider,
-      amountCents: c.paidAmountCents ?? c.amountCents,
-      currency: c.currency,
-      reason: c.unappliedReason ?? 'the payment could not be applied to the order',
-      paymentReference: c.paymentReference,
-      at: c.updatedAt,
-    })),
+    ...checkouts
+      .filter((c) => c.unappliedAction !== null)
+      .map((c) => ({
+        kind: (KINDS.has(c.unappliedAction!) ? c.unappliedAction : 'FLAGGED') as FlaggedPaymentKind,
+        provider: c.provider,
+        amountCents: c.paidAmountCents ?? c.amountCents,
+        currency: c.currency,
+        reason: c.unappliedReason ?? 'the payment could not be applied to the order',
+        paymentReference: c.paymentReference,
+        at: c.updatedAt,
+      })),
     ...reversals.map((r) => {
       const after = (r.after ?? {}) as { checkoutId?: string; amountCents?: number; type?: string };
       const checkout = after.checkoutId ? byId.get(after.checkoutId) : undefined;

@@ -43,7 +43,11 @@ export interface ConnectionView {
   methods: PaymentMethod[];
 }
 
-export interface LoadedConnection { row: PaymentConnection; conn: ProviderConnection; adapter: ProviderAdapter }
+export interface LoadedConnection {
+  row: PaymentConnection;
+  conn: ProviderConnection;
+  adapter: ProviderAdapter;
+}
 
 export interface ConnectionService {
   list(ctx: TenantContext): Promise<ConnectionView[]>;
@@ -58,11 +62,21 @@ export interface ConnectionService {
   /** The tenant's enabled methods minus processor-backed ones without a working connection. */
   usableMethods(tenantId: string, enabled: readonly PaymentMethod[]): Promise<PaymentMethod[]>;
   /** The connection an adapter call needs (decrypted); NOT_FOUND / PAYMENT_METHOD_NOT_ENABLED when unusable. */
-  load(where: { id: string } | { tenantId: string; provider: ProviderId }, opts?: { requireConnected?: boolean }): Promise<LoadedConnection>;
+  load(
+    where: { id: string } | { tenantId: string; provider: ProviderId },
+    opts?: { requireConnected?: boolean },
+  ): Promise<LoadedConnection>;
   adapterFor(provider: ProviderId): ProviderAdapter;
 }
 
-export function createConnectionService(deps: { db: Db; clock: Clock; secrets: SecretBox; audit: Pick<AuditService, 'record'>; adapters: ProviderAdapters; urls: ProviderUrlOverrides }): ConnectionService {
+export function createConnectionService(deps: {
+  db: Db;
+  clock: Clock;
+  secrets: SecretBox;
+  audit: Pick<AuditService, 'record'>;
+  adapters: ProviderAdapters;
+  urls: ProviderUrlOverrides;
+}): ConnectionService {
   const { db, clock, secrets: box, audit, adapters, urls } = deps;
 
   const view = (row: PaymentConnection): ConnectionView => {
@@ -84,21 +98,38 @@ export function createConnectionService(deps: { db: Db; clock: Clock; secrets: S
 
   const adapterFor = (provider: ProviderId): ProviderAdapter => {
     const adapter = adapters[provider];
-    if (!adapter) throw new AppError('PAYMENT_METHOD_NOT_ENABLED', `${PROVIDER_DEFINITIONS[provider].label} is not available on this server yet.`);
+    if (!adapter)
+      throw new AppError('PAYMENT_METHOD_NOT_ENABLED', `${PROVIDER_DEFINITIONS[provider].label} is not available on this server yet.`);
     return adapter;
   };
 
   const toConnection = (row: PaymentConnection): ProviderConnection => {
-    if (!row.secrets) throw new AppError('PAYMENT_METHOD_NOT_ENABLED', `The shop's ${PROVIDER_DEFINITIONS[row.provider].label} connection is disconnected.`);
+    if (!row.secrets)
+      throw new AppError(
+        'PAYMENT_METHOD_NOT_ENABLED',
+        `The shop's ${PROVIDER_DEFINITIONS[row.provider].label} connection is disconnected.`,
+      );
     const secrets = JSON.parse(openSecret(box, row.secrets)) as Record<string, string>;
-    return PROVIDER_DEFINITIONS[row.provider].toConnection({ environment: row.environment, config: (row.config ?? {}) as Record<string, unknown> }, secrets, urls);
+    return PROVIDER_DEFINITIONS[row.provider].toConnection(
+      { environment: row.environment, config: (row.config ?? {}) as Record<string, unknown> },
+      secrets,
+      urls,
+    );
   };
 
   /** Switches the provider's methods off for the tenant (inside tx); returns the ones that were on. */
-  async function switchOff(tx: Parameters<Parameters<typeof withTransaction>[1]>[0], tenantId: string, provider: ProviderId): Promise<PaymentMethod[]> {
+  async function switchOff(
+    tx: Parameters<Parameters<typeof withTransaction>[1]>[0],
+    tenantId: string,
+    provider: ProviderId,
+  ): Promise<PaymentMethod[]> {
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { enabledPaymentMethods: true } });
     const off = PROVIDER_DEFINITIONS[provider].methods.filter((m) => tenant.enabledPaymentMethods.includes(m));
-    if (off.length) await tx.tenant.update({ where: { id: tenantId }, data: { enabledPaymentMethods: tenant.enabledPaymentMethods.filter((m) => !off.includes(m)) } });
+    if (off.length)
+      await tx.tenant.update({
+        where: { id: tenantId },
+        data: { enabledPaymentMethods: tenant.enabledPaymentMethods.filter((m) => !off.includes(m)) },
+      });
     return off;
   }
 
@@ -114,16 +145,33 @@ export function createConnectionService(deps: { db: Db; clock: Clock; secrets: S
       const input = parseInput(connectInput, raw, 'connection');
       const def = PROVIDER_DEFINITIONS[input.provider];
       if (!def.environments.includes(input.environment)) {
-        throw new AppError('VALIDATION_FAILED', `environment must be one of ${def.environments.join(', ')}.`, { fields: [{ path: 'environment', message: `one of ${def.environments.join(', ')}` }] });
+        throw new AppError('VALIDATION_FAILED', `environment must be one of ${def.environments.join(', ')}.`, {
+          fields: [{ path: 'environment', message: `one of ${def.environments.join(', ')}` }],
+        });
       }
       const config = parseInput(def.config, input.config, `${def.label} settings`) as Record<string, unknown>;
       return withTransaction(db, async (tx) => {
-        const existing = await tx.paymentConnection.findUnique({ where: { tenantId_provider: { tenantId: ctx.tenantId, provider: input.provider } } });
+        const existing = await tx.paymentConnection.findUnique({
+          where: { tenantId_provider: { tenantId: ctx.tenantId, provider: input.provider } },
+        });
         const stored = existing?.secrets ? (JSON.parse(openSecret(box, existing.secrets)) as Record<string, string>) : {};
-        const given = Object.fromEntries(Object.entries(input.secrets).filter(([k, v]) => def.secretFields.includes(k) && v && v.trim()).map(([k, v]) => [k, v!.trim()]));
+        const given = Object.fromEntries(
+          Object.entries(input.secrets)
+            .filter(([k, v]) => def.secretFields.includes(k) && v && v.trim())
+            .map(([k, v]) => [k, v!.trim()]),
+        );
         const merged = parseInput(def.secrets, { ...stored, ...given }, `${def.label} secrets`) as Record<string, string>;
         const hints = Object.fromEntries(def.secretFields.map((f) => [f, maskLast4(merged[f]) ?? '']));
-        const data = { environment: input.environment, config: config as object, secrets: box.encrypt(JSON.stringify(merged)), secretHints: hints, status: 'UNTESTED' as const, lastTestOk: null, lastTestMessage: null, lastTestedAt: null };
+        const data = {
+          environment: input.environment,
+          config: config as object,
+          secrets: box.encrypt(JSON.stringify(merged)),
+          secretHints: hints,
+          status: 'UNTESTED' as const,
+          lastTestOk: null,
+          lastTestMessage: null,
+          lastTestedAt: null,
+        };
         const row = existing
           ? await tx.paymentConnection.update({ where: { id: existing.id }, data })
           : await tx.paymentConnection.create({ data: { tenantId: ctx.tenantId, provider: input.provider, ...data } });
@@ -134,7 +182,14 @@ export function createConnectionService(deps: { db: Db; clock: Clock; secrets: S
           entityType: 'PaymentConnection',
           entityId: row.id,
           before: existing ? { environment: existing.environment, config: existing.config, secretHints: existing.secretHints } : undefined,
-          after: { provider: row.provider, environment: row.environment, config, secretHints: hints, secretsChanged: Object.keys(given), methodsSwitchedOff: switchedOff },
+          after: {
+            provider: row.provider,
+            environment: row.environment,
+            config,
+            secretHints: hints,
+            secretsChanged: Object.keys(given),
+            methodsSwitchedOff: switchedOff,
+          },
         });
         return view(row);
       });
@@ -157,7 +212,12 @@ export function createConnectionService(deps: { db: Db; clock: Clock; secrets: S
           data: { status: result.ok ? 'CONNECTED' : 'FAILED', lastTestOk: result.ok, lastTestMessage: message, lastTestedAt: clock.now() },
         });
         const switchedOff = count && !result.ok ? await switchOff(tx, ctx.tenantId, provider) : [];
-        await audit.record(tx, ctx, { action: 'payment_connection.tested', entityType: 'PaymentConnection', entityId: row.id, after: { ok: result.ok, message, methodsSwitchedOff: switchedOff, applied: count === 1 } });
+        await audit.record(tx, ctx, {
+          action: 'payment_connection.tested',
+          entityType: 'PaymentConnection',
+          entityId: row.id,
+          after: { ok: result.ok, message, methodsSwitchedOff: switchedOff, applied: count === 1 },
+        });
         return tx.paymentConnection.findUniqueOrThrow({ where: { id: row.id } });
       });
       return { ok: result.ok, message, view: view(updated) };
@@ -167,9 +227,17 @@ export function createConnectionService(deps: { db: Db; clock: Clock; secrets: S
       return withTransaction(db, async (tx) => {
         const row = await tx.paymentConnection.findUnique({ where: { tenantId_provider: { tenantId: ctx.tenantId, provider } } });
         if (!row) throw new AppError('NOT_FOUND', `${PROVIDER_DEFINITIONS[provider].label} is not connected.`);
-        const updated = await tx.paymentConnection.update({ where: { id: row.id }, data: { secrets: null, secretHints: {}, status: 'DISCONNECTED' } });
+        const updated = await tx.paymentConnection.update({
+          where: { id: row.id },
+          data: { secrets: null, secretHints: {}, status: 'DISCONNECTED' },
+        });
         const switchedOff = await switchOff(tx, ctx.tenantId, provider);
-        await audit.record(tx, ctx, { action: 'payment_connection.disconnected', entityType: 'PaymentConnection', entityId: row.id, after: { provider, methodsSwitchedOff: switchedOff } });
+        await audit.record(tx, ctx, {
+          action: 'payment_connection.disconnected',
+          entityType: 'PaymentConnection',
+          entityId: row.id,
+          after: { provider, methodsSwitchedOff: switchedOff },
+        });
         return view(updated);
       });
     },
@@ -179,24 +247,37 @@ export function createConnectionService(deps: { db: Db; clock: Clock; secrets: S
       const refused = methods.filter((m) => !usable.includes(m));
       if (refused.length) {
         const names = refused.map((m) => PROVIDER_DEFINITIONS[providerOfMethod(m as never)].label);
-        throw new AppError('PAYMENT_METHOD_NOT_ENABLED', `${refused.join(', ')} can be enabled only while the shop's ${[...new Set(names)].join(' / ')} connection works: connect it and pass "Test connection" in Settings -> Payments first.`, { methods: refused });
+        throw new AppError(
+          'PAYMENT_METHOD_NOT_ENABLED',
+          `${refused.join(', ')} can be enabled only while the shop's ${[...new Set(names)].join(' / ')} connection works: connect it and pass "Test connection" in Settings -> Payments first.`,
+          { methods: refused },
+        );
       }
     },
 
     async usableMethods(tenantId, enabled) {
       if (!enabled.some(isProcessorMethod)) return [...enabled];
-      const connected = await db.paymentConnection.findMany({ where: { tenantId, status: 'CONNECTED', secrets: { not: null } }, select: { provider: true } });
+      const connected = await db.paymentConnection.findMany({
+        where: { tenantId, status: 'CONNECTED', secrets: { not: null } },
+        select: { provider: true },
+      });
       const providers = new Set(connected.map((c) => c.provider));
-      return enabled.filter((m) => !isProcessorMethod(m) || (providers.has(providerOfMethod(m)) && adapters[providerOfMethod(m)] !== undefined));
+      return enabled.filter(
+        (m) => !isProcessorMethod(m) || (providers.has(providerOfMethod(m)) && adapters[providerOfMethod(m)] !== undefined),
+      );
     },
 
     async load(where, opts = {}) {
-      const row = 'id' in where
-        ? await db.paymentConnection.findUnique({ where: { id: where.id } })
-        : await db.paymentConnection.findUnique({ where: { tenantId_provider: { tenantId: where.tenantId, provider: where.provider } } });
+      const row =
+        'id' in where
+          ? await db.paymentConnection.findUnique({ where: { id: where.id } })
+          : await db.paymentConnection.findUnique({ where: { tenantId_provider: { tenantId: where.tenantId, provider: where.provider } } });
       if (!row) throw new AppError('NOT_FOUND', 'Payment connection not found.');
       if (opts.requireConnected && row.status !== 'CONNECTED') {
-        throw new AppError('PAYMENT_METHOD_NOT_ENABLED', `The shop's ${PROVIDER_DEFINITIONS[row.provider].label} connection is not working right now.`);
+        throw new AppError(
+          'PAYMENT_METHOD_NOT_ENABLED',
+          `The shop's ${PROVIDER_DEFINITIONS[row.provider].label} connection is not working right now.`,
+        );
       }
       return { row, conn: toConnection(row), adapter: adapterFor(row.provider) };
     },

@@ -7,7 +7,10 @@ import type { PaymentMethod } from '../../../generated/prisma/index.js';
 import { PROVIDER_FOR_METHOD, type ProviderConnection, type ProviderId } from '../providers/provider.port.js';
 
 const text = (max: number) => z.string().trim().min(1, 'required').max(max);
-const httpsUrl = z.url({ protocol: /^https?$/ }).max(300).transform((u) => u.replace(/\/+$/, ''));
+const httpsUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(300)
+  .transform((u) => u.replace(/\/+$/, ''));
 
 /** Base URLs that replace the providers' real hosts (local fakes in development and tests). */
 export interface ProviderUrlOverrides {
@@ -26,7 +29,11 @@ export interface ProviderDefinition {
   secrets: z.ZodObject;
   /** Secret field names, for masking and for "leave empty to keep". */
   secretFields: readonly string[];
-  toConnection(row: { environment: string; config: Record<string, unknown> }, secrets: Record<string, string>, urls: ProviderUrlOverrides): ProviderConnection;
+  toConnection(
+    row: { environment: string; config: Record<string, unknown> },
+    secrets: Record<string, string>,
+    urls: ProviderUrlOverrides,
+  ): ProviderConnection;
 }
 
 export const PROVIDER_DEFINITIONS: Record<ProviderId, ProviderDefinition> = {
@@ -58,8 +65,12 @@ export const PROVIDER_DEFINITIONS: Record<ProviderId, ProviderDefinition> = {
     toConnection: (row, secrets, urls) => ({
       provider: 'SQUARE',
       environment: row.environment === 'production' ? 'production' : 'sandbox',
-      apiBaseUrl: urls.squareApiBaseUrl ?? (row.environment === 'production' ? 'https://connect.squareup.com' : 'https://connect.squareupsandbox.com'),
-      webPaymentsSdkUrl: urls.squareWebPaymentsSdkUrl ?? (row.environment === 'production' ? 'https://web.squarecdn.com/v1/square.js' : 'https://sandbox.web.squarecdn.com/v1/square.js'),
+      apiBaseUrl:
+        urls.squareApiBaseUrl ??
+        (row.environment === 'production' ? 'https://connect.squareup.com' : 'https://connect.squareupsandbox.com'),
+      webPaymentsSdkUrl:
+        urls.squareWebPaymentsSdkUrl ??
+        (row.environment === 'production' ? 'https://web.squarecdn.com/v1/square.js' : 'https://sandbox.web.squarecdn.com/v1/square.js'),
       locationId: String(row.config.locationId),
       applicationId: String(row.config.applicationId),
       accessToken: secrets.accessToken!,

@@ -181,7 +181,10 @@ export interface ProviderAdapter<C extends ProviderConnection = ProviderConnecti
    */
   createCheckout(conn: C, input: CreateCheckoutInput): Promise<CreatedCheckout>;
   /** Square only: CreatePayment with the Web Payments SDK token (source_id) for the checkout's amount. */
-  charge?(conn: C, input: { sourceToken: string; amountCents: number; currency: string; idempotencyKey: string; orderId: string; note: string }): Promise<ProviderCheckoutState>;
+  charge?(
+    conn: C,
+    input: { sourceToken: string; amountCents: number; currency: string; idempotencyKey: string; orderId: string; note: string },
+  ): Promise<ProviderCheckoutState>;
   /**
    * Square only: the payments made for our order (reference_id) since `since`, oldest first, at most
    * `limit`. For a checkout still named by our own id whose charge answer and webhooks were both lost: the

@@ -39,7 +39,10 @@ export interface ScopedResourceOptions {
    * value becomes this where-clause, AND-ed with the other filters and the tenant scope. It gets the scope,
    * to look up what the term names (e.g. the shop's matching customers) within the admin's tenant only.
    */
-  textSearch?: { param: string; where: (term: string, scope: Record<string, string>) => Record<string, unknown> | null | Promise<Record<string, unknown> | null> };
+  textSearch?: {
+    param: string;
+    where: (term: string, scope: Record<string, string>) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
+  };
   /**
    * Counting stops at `at`: count() answers at most at + 1 (a LIMIT inside the count), which the list shows
    * as "10,000+" (components/estimated-count-list.tsx). Paging still works up to that point; on a large
@@ -92,7 +95,12 @@ export function defineScopedResource(lib: PrismaLib) {
       // @adminjs/prisma does not tell AdminJS that a Prisma list column (String[], PaymentMethod[]) is an
       // array: AdminJS then edits it as one scalar (shown blank, marked required) and the save replaces the
       // whole list with what that one input held. Declare them as the optional arrays they are.
-      for (const prop of Object.values(this.propertiesObject as Record<string, { column?: { isList?: boolean; kind?: string }; isArray(): boolean; isRequired(): boolean }>)) {
+      for (const prop of Object.values(
+        this.propertiesObject as Record<
+          string,
+          { column?: { isList?: boolean; kind?: string }; isArray(): boolean; isRequired(): boolean }
+        >,
+      )) {
         if (prop.column?.isList && prop.column.kind !== 'object') {
           prop.isArray = () => true;
           prop.isRequired = () => false;
@@ -118,7 +126,9 @@ export function defineScopedResource(lib: PrismaLib) {
     private safeFilter(filter: Filter | undefined): Filter | undefined {
       if (!filter) return filter;
       const secrets = this.scopeOptions.secrets ?? [];
-      const kept = Object.fromEntries(Object.entries(filter.filters ?? {}).filter(([path, f]) => f.property && !secrets.includes(path.split('.')[0]!)));
+      const kept = Object.fromEntries(
+        Object.entries(filter.filters ?? {}).filter(([path, f]) => f.property && !secrets.includes(path.split('.')[0]!)),
+      );
       return { ...filter, filters: kept } as Filter;
     }
 
@@ -140,7 +150,10 @@ export function defineScopedResource(lib: PrismaLib) {
           // The pg driver adapter reports the constraint's fields in meta (shape varies): search all of it.
           const target = `${JSON.stringify((err as { meta?: unknown }).meta ?? {})} ${(err as Error).message ?? ''}`;
           const field = ['sku', 'email', 'id', 'customer', 'discordUserId'].find((f) => target.includes(f)) ?? 'form';
-          throw new ValidationError({ [field === 'customer' ? 'customer' : field]: { message: 'This value is already used by another record.' } }, { message: 'A record with these values already exists.' });
+          throw new ValidationError(
+            { [field === 'customer' ? 'customer' : field]: { message: 'This value is already used by another record.' } },
+            { message: 'A record with these values already exists.' },
+          );
         }
         throw err;
       }
@@ -176,7 +189,10 @@ export function defineScopedResource(lib: PrismaLib) {
     private async audited(
       verb: 'created' | 'updated' | 'deleted',
       context: Ctx,
-      fn: (m: Manager, lock: (id: string | number) => Promise<void>) => Promise<{ before: Record<string, unknown> | null; after: Record<string, unknown> | null }>,
+      fn: (
+        m: Manager,
+        lock: (id: string | number) => Promise<void>,
+      ) => Promise<{ before: Record<string, unknown> | null; after: Record<string, unknown> | null }>,
     ): Promise<Record<string, unknown> | null> {
       const audit = this.scopeOptions.audit;
       if (!audit) return (await fn(this.db, async () => undefined)).after;
@@ -188,13 +204,17 @@ export function defineScopedResource(lib: PrismaLib) {
         // Rows outside any shop (a platform admin's account) have no tenant trail to go on.
         const tenantId = (row?.tenantId as string | null | undefined) ?? (this.model.name === 'Tenant' ? (row?.id as string) : null);
         if (row && changes && tenantId) {
-          await audit.service.record(tx, { tenantId, actor: { type: 'PANEL_ADMIN', id: admin.id, label: admin.email } }, {
-            action: `${audit.action}.${verb}`,
-            entityType: this.model.name,
-            entityId: String(row.id),
-            before: verb === 'created' ? undefined : changes.before,
-            after: verb === 'deleted' ? undefined : changes.after,
-          });
+          await audit.service.record(
+            tx,
+            { tenantId, actor: { type: 'PANEL_ADMIN', id: admin.id, label: admin.email } },
+            {
+              action: `${audit.action}.${verb}`,
+              entityType: this.model.name,
+              entityId: String(row.id),
+              before: verb === 'created' ? undefined : changes.before,
+              after: verb === 'deleted' ? undefined : changes.after,
+            },
+          );
         }
         return after;
       });
@@ -239,9 +259,18 @@ export function defineScopedResource(lib: PrismaLib) {
       return this.db.count({ where: await this.where(filter, context), ...(cap ? { take: cap.at + 1, orderBy: cap.orderBy } : {}) });
     }
 
-    override async find(filter: Filter, params: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } } = {}, context?: Ctx): Promise<BaseRecord[]> {
+    override async find(
+      filter: Filter,
+      params: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } } = {},
+      context?: Ctx,
+    ): Promise<BaseRecord[]> {
       const { limit = 10, offset = 0, sort = {} } = params;
-      const rows = await this.db.findMany({ where: await this.where(filter, context), skip: offset, take: limit, orderBy: this.buildSortBy(this.safeSort(sort)) });
+      const rows = await this.db.findMany({
+        where: await this.where(filter, context),
+        skip: offset,
+        take: limit,
+        orderBy: this.buildSortBy(this.safeSort(sort)),
+      });
       return rows.map((row) => new BaseRecord(this.prepareReturnValues(row), this));
     }
 
@@ -260,7 +289,9 @@ export function defineScopedResource(lib: PrismaLib) {
       if (this.rule.kind === 'tenant-self' && scope.id) throw new ForbiddenError('Only a platform admin can create tenants.');
       // The tenant of a new row is the admin's, whatever the form said.
       const data = { ...this.prepareParams(params), ...(scope.tenantId ? { tenantId: scope.tenantId } : {}) };
-      const row = await this.write(() => this.audited('created', context, async (m) => ({ before: null, after: await m.create({ data }) })));
+      const row = await this.write(() =>
+        this.audited('created', context, async (m) => ({ before: null, after: await m.create({ data }) })),
+      );
       return this.prepareReturnValues(row ?? {});
     }
 

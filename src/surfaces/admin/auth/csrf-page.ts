@@ -19,7 +19,11 @@ function inlineScript(js: string): string {
  * `pageContext` adds what the panel's components need on every page (the shop's time zone and the one
  * date format), as window.LEDGERLINE_PAGE.
  */
-export function csrfInPage(opts: { script: string; secure: boolean; pageContext?: (req: Request) => Promise<Record<string, unknown>> }): RequestHandler {
+export function csrfInPage(opts: {
+  script: string;
+  secure: boolean;
+  pageContext?: (req: Request) => Promise<Record<string, unknown>>;
+}): RequestHandler {
   return async (req, res, next) => {
     if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path.startsWith('/frontend/')) return next();
     try {

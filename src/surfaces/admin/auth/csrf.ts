@@ -68,7 +68,9 @@ export function csrfProtection(opts: { publicBaseUrl?: string }): RequestHandler
     if (SAFE_METHODS.has(req.method) && !isApi) return next();
     const origin = req.get('origin');
     // Same-origin GETs may come without Origin; an Origin that is present must be ours.
-    const originOk = SAFE_METHODS.has(req.method) ? !origin || isSameOrigin(req, opts.publicBaseUrl) : isSameOrigin(req, opts.publicBaseUrl);
+    const originOk = SAFE_METHODS.has(req.method)
+      ? !origin || isSameOrigin(req, opts.publicBaseUrl)
+      : isSameOrigin(req, opts.publicBaseUrl);
     if (!originOk) return csrfRefusal(res, 'Cross-site request refused (Origin/Referer is not this panel).');
     if (!tokenMatches(req, req.get(CSRF_HEADER))) {
       return csrfRefusal(res, 'Missing or invalid CSRF token. Reload the page and try again.');

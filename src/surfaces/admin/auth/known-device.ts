@@ -26,5 +26,11 @@ export function isKnownDevice(req: Request, email: string, secrets: readonly str
 }
 
 export function rememberDevice(res: Response, email: string, secret: string, secure: boolean): void {
-  res.cookie(KNOWN_DEVICE_COOKIE, proofOf(secret, email), { httpOnly: true, secure, sameSite: 'strict', path: '/admin/login', maxAge: MAX_AGE_MS });
+  res.cookie(KNOWN_DEVICE_COOKIE, proofOf(secret, email), {
+    httpOnly: true,
+    secure,
+    sameSite: 'strict',
+    path: '/admin/login',
+    maxAge: MAX_AGE_MS,
+  });
 }

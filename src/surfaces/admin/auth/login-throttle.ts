@@ -47,7 +47,12 @@ export interface LoginThrottle {
   recordSuccess(keys: ThrottleKeys): Promise<void>;
 }
 
-interface Row { key: string; failures: number; windowStart: Date; lockedUntil: Date | null }
+interface Row {
+  key: string;
+  failures: number;
+  windowStart: Date;
+  lockedUntil: Date | null;
+}
 
 export function createLoginThrottle(deps: { db: Db; clock: Clock }): LoginThrottle {
   const { db, clock } = deps;
@@ -61,12 +66,16 @@ export function createLoginThrottle(deps: { db: Db; clock: Clock }): LoginThrott
       const counted = keys.knownDevice ? [k.ip] : [k.ip, k.email].sort();
       // Counters of guessed emails would otherwise pile up: drop the ones idle for a day and not locked.
       const dayAgo = new Date(now.getTime() - 24 * 3600_000);
-      await db.loginThrottle.deleteMany({ where: { windowStart: { lt: dayAgo }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] } });
+      await db.loginThrottle.deleteMany({
+        where: { windowStart: { lt: dayAgo }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+      });
       return withTransaction(db, async (tx) => {
         await tx.loginThrottle.createMany({ data: counted.map((key) => ({ key, failures: 0, windowStart: now })), skipDuplicates: true });
         // Both rows locked, in key order (no deadlock between two attempts): the checks and the counting
         // below see every earlier attempt and no later one.
-        const rows = await tx.$queryRaw<Row[]>`SELECT key, failures, "windowStart", "lockedUntil" FROM login_throttles WHERE key IN (${Prisma.join(counted)}) ORDER BY key FOR UPDATE`;
+        const rows = await tx.$queryRaw<
+          Row[]
+        >`SELECT key, failures, "windowStart", "lockedUntil" FROM login_throttles WHERE key IN (${Prisma.join(counted)}) ORDER BY key FOR UPDATE`;
         const locked = rows
           .filter((r) => r.lockedUntil && r.lockedUntil > now)
           .map((r) => ({ until: r.lockedUntil!, reason: r.key === k.ip ? ('ip' as const) : ('account' as const) }))
@@ -82,7 +91,10 @@ export function createLoginThrottle(deps: { db: Db; clock: Clock }): LoginThrott
             const wait = backoffSeconds(failures);
             if (wait > 0) lockedUntil = new Date(now.getTime() + wait * 1000);
           }
-          await tx.loginThrottle.update({ where: { key: row.key }, data: { failures, windowStart: fresh ? now : row.windowStart, lockedUntil } });
+          await tx.loginThrottle.update({
+            where: { key: row.key },
+            data: { failures, windowStart: fresh ? now : row.windowStart, lockedUntil },
+          });
         }
         return { ok: true };
       });

@@ -31,7 +31,13 @@ export interface LoginRoutesDeps {
 }
 
 export function toPanelAdmin(u: { id: string; email: string; role: PanelAdmin['role']; tenantId: string | null }): PanelAdmin {
-  return { id: u.id, email: u.email, title: u.role === 'PLATFORM_ADMIN' ? 'Platform admin' : u.role === 'TENANT_STAFF' ? 'Staff' : 'Shop admin', role: u.role, tenantId: u.tenantId };
+  return {
+    id: u.id,
+    email: u.email,
+    title: u.role === 'PLATFORM_ADMIN' ? 'Platform admin' : u.role === 'TENANT_STAFF' ? 'Staff' : 'Shop admin',
+    role: u.role,
+    tenantId: u.tenantId,
+  };
 }
 
 const PRE_LOGIN_SESSION_MS = 30 * 60_000;
@@ -138,5 +144,7 @@ function lockMessage(until: Date, now: Date, reason: 'account' | 'ip'): string {
 
 /** Every attempt is kept for the owners to review (sign-in-attempts.routes.ts); a failure to write it never blocks sign-in. */
 async function recordAttempt(db: Db, logger: Logger, a: { email: string; ip: string; outcome: string }): Promise<void> {
-  await db.loginAttempt.create({ data: { email: a.email.slice(0, 254), ip: a.ip.slice(0, 64), outcome: a.outcome } }).catch((err: unknown) => logger.warn({ err }, 'could not record a sign-in attempt'));
+  await db.loginAttempt
+    .create({ data: { email: a.email.slice(0, 254), ip: a.ip.slice(0, 64), outcome: a.outcome } })
+    .catch((err: unknown) => logger.warn({ err }, 'could not record a sign-in attempt'));
 }

@@ -25,7 +25,12 @@ export async function visibleEmails(db: Db, admin: PanelAdmin): Promise<string[]
   return [admin.email.toLowerCase()];
 }
 
-export interface SignInAttemptRow { at: string; email: string; ip: string; outcome: string }
+export interface SignInAttemptRow {
+  at: string;
+  email: string;
+  ip: string;
+  outcome: string;
+}
 
 /** The latest 100 attempts on the accounts the admin may see, newest first, outcomes in words. */
 export async function recentSignInAttempts(db: Db, admin: PanelAdmin): Promise<{ scope: 'all' | 'shop'; attempts: SignInAttemptRow[] }> {
@@ -47,9 +52,13 @@ export function signInAttemptsRoute(router: Router, deps: { db: Db }): void {
     try {
       const { scope, attempts } = await recentSignInAttempts(deps.db, req.session.adminUser!);
       const rows = attempts
-        .map((a) => `<tr><td>${esc(a.at.replace('T', ' ').slice(0, 19))} UTC</td><td>${esc(a.email)}</td><td>${esc(a.ip)}</td><td>${esc(a.outcome)}</td></tr>`)
+        .map(
+          (a) =>
+            `<tr><td>${esc(a.at.replace('T', ' ').slice(0, 19))} UTC</td><td>${esc(a.email)}</td><td>${esc(a.ip)}</td><td>${esc(a.outcome)}</td></tr>`,
+        )
         .join('');
-      res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+      res.type('html')
+        .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Sign-in attempts - Ledgerline</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1c1c38}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #ddd}th{background:#f4f4f8}</style></head>
 <body><p><a href="/admin">&larr; Back to the panel</a></p><h1>Recent sign-in attempts</h1>

@@ -3,7 +3,12 @@ import React, { useEffect, useState } from 'react';
 import { Box, Button, H3, Input, Label, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';
 
-interface PageData { email?: string; minLength?: number; changed?: boolean; notice?: { message: string; type: string } }
+interface PageData {
+  email?: string;
+  minLength?: number;
+  changed?: boolean;
+  notice?: { message: string; type: string };
+}
 
 const api = new ApiClient();
 const PAGE = 'changePassword';
@@ -15,7 +20,10 @@ const AccountPassword: React.FC = () => {
   const [notice, setNotice] = useState<PageData['notice'] | null>(null);
 
   useEffect(() => {
-    api.getPage({ pageName: PAGE }).then((res) => setInfo(res.data as PageData)).catch(() => undefined);
+    api
+      .getPage({ pageName: PAGE })
+      .then((res) => setInfo(res.data as PageData))
+      .catch(() => undefined);
   }, []);
 
   const field = (name: keyof typeof form) => ({
@@ -48,15 +56,30 @@ const AccountPassword: React.FC = () => {
     <Box variant="white" m="xl" as="form" onSubmit={submit} data-testid="account-password-form">
       <H3>Change your password</H3>
       <Text mb="lg">Signed in as {info.email ?? '…'}. Your other signed-in browsers are signed out when the password changes.</Text>
-      <Label htmlFor="account-currentPassword" required>Current password</Label>
+      <Label htmlFor="account-currentPassword" required>
+        Current password
+      </Label>
       <Input {...field('currentPassword')} autoComplete="current-password" />
-      <Label mt="default" htmlFor="account-newPassword" required>New password (at least {info.minLength ?? 12} characters)</Label>
+      <Label mt="default" htmlFor="account-newPassword" required>
+        New password (at least {info.minLength ?? 12} characters)
+      </Label>
       <Input {...field('newPassword')} autoComplete="new-password" />
-      <Label mt="default" htmlFor="account-confirmPassword" required>New password again</Label>
+      <Label mt="default" htmlFor="account-confirmPassword" required>
+        New password again
+      </Label>
       <Input {...field('confirmPassword')} autoComplete="new-password" />
-      {notice ? <MessageBox mt="default" variant={notice.type === 'error' ? 'danger' : 'success'} message={notice.message} data-testid="account-password-notice" /> : null}
+      {notice ? (
+        <MessageBox
+          mt="default"
+          variant={notice.type === 'error' ? 'danger' : 'success'}
+          message={notice.message}
+          data-testid="account-password-notice"
+        />
+      ) : null}
       <Box mt="lg">
-        <Button type="submit" variant="contained" disabled={busy || !form.currentPassword || !form.newPassword}>{busy ? 'Saving…' : 'Change password'}</Button>
+        <Button type="submit" variant="contained" disabled={busy || !form.currentPassword || !form.newPassword}>
+          {busy ? 'Saving…' : 'Change password'}
+        </Button>
       </Box>
     </Box>
   );

@@ -4,8 +4,17 @@ import React, { useState } from 'react';
 import { Box, Button, H3, Input, Label, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient, useNotice, type ActionProps } from 'adminjs';
 
-interface Created { id: string; name: string; prefix: string; secret: string }
-interface CreateResponse { created?: Created; listUrl?: string; notice?: { message: string; type: string } }
+interface Created {
+  id: string;
+  name: string;
+  prefix: string;
+  secret: string;
+}
+interface CreateResponse {
+  created?: Created;
+  listUrl?: string;
+  notice?: { message: string; type: string };
+}
 
 const api = new ApiClient();
 
@@ -55,14 +64,32 @@ const ApiKeyCreate: React.FC<ActionProps> = ({ resource }) => {
     return (
       <Box variant="white" data-testid="api-key-created">
         <H3>API key “{created.name}” created</H3>
-        <MessageBox variant="info" mb="lg" message="Copy the secret now and store it somewhere safe. It is shown only on this page: Ledgerline keeps just a hash of it." />
+        <MessageBox
+          variant="info"
+          mb="lg"
+          message="Copy the secret now and store it somewhere safe. It is shown only on this page: Ledgerline keeps just a hash of it."
+        />
         <Label htmlFor="api-key-secret">Secret</Label>
-        <Input id="api-key-secret" data-testid="api-key-secret" readOnly value={created.secret} width={1} onFocus={(e: React.FocusEvent<HTMLInputElement>) => e.target.select()} />
+        <Input
+          id="api-key-secret"
+          data-testid="api-key-secret"
+          readOnly
+          value={created.secret}
+          width={1}
+          onFocus={(e: React.FocusEvent<HTMLInputElement>) => e.target.select()}
+        />
         <Box mt="default" flex flexDirection="row" style={{ gap: 8 }}>
-          <Button type="button" variant="contained" onClick={copy}>{copied ? 'Copied' : 'Copy secret'}</Button>
-          <Button type="button" as="a" href={listUrl || undefined}>I stored it: back to API keys</Button>
+          <Button type="button" variant="contained" onClick={copy}>
+            {copied ? 'Copied' : 'Copy secret'}
+          </Button>
+          <Button type="button" as="a" href={listUrl || undefined}>
+            I stored it: back to API keys
+          </Button>
         </Box>
-        <Text mt="lg">Send it with every request to the shop's REST API: <code>Authorization: Bearer &lt;secret&gt;</code>. It is listed as <code>{created.prefix}…</code>.</Text>
+        <Text mt="lg">
+          Send it with every request to the shop's REST API: <code>Authorization: Bearer &lt;secret&gt;</code>. It is listed as{' '}
+          <code>{created.prefix}…</code>.
+        </Text>
         {error ? <MessageBox mt="default" variant="danger" message={error} /> : null}
       </Box>
     );
@@ -70,12 +97,27 @@ const ApiKeyCreate: React.FC<ActionProps> = ({ resource }) => {
 
   return (
     <Box as="form" variant="white" onSubmit={create} data-testid="api-key-form">
-      <Text mb="lg">A key lets a program use the shop's REST API (orders, products, invoice links) as this shop. Name it after what will use it, so you know which one to revoke later.</Text>
-      <Label htmlFor="api-key-name" required>Name</Label>
-      <Input id="api-key-name" name="name" value={name} maxLength={100} width={1} placeholder="e.g. Accounting export" onChange={(e: React.ChangeEvent<HTMLInputElement>) => setName(e.target.value)} />
+      <Text mb="lg">
+        A key lets a program use the shop's REST API (orders, products, invoice links) as this shop. Name it after what will use it, so you
+        know which one to revoke later.
+      </Text>
+      <Label htmlFor="api-key-name" required>
+        Name
+      </Label>
+      <Input
+        id="api-key-name"
+        name="name"
+        value={name}
+        maxLength={100}
+        width={1}
+        placeholder="e.g. Accounting export"
+        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setName(e.target.value)}
+      />
       {error ? <MessageBox mt="default" variant="danger" message={error} /> : null}
       <Box mt="lg">
-        <Button type="submit" variant="contained" disabled={busy || name.trim() === ''}>{busy ? 'Creating…' : 'Create key'}</Button>
+        <Button type="submit" variant="contained" disabled={busy || name.trim() === ''}>
+          {busy ? 'Creating…' : 'Create key'}
+        </Button>
       </Box>
     </Box>
   );

@@ -50,7 +50,8 @@ const AuditTimeline: React.FC<Partial<ShowPropertyProps> & { items?: Item[]; tit
                 <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
                   {item.changes.map((c) => (
                     <li key={c.field} style={{ margin: '2px 0' }}>
-                      <span style={{ color: '#454655' }}>{c.label}:</span> <span style={{ textDecoration: c.before === '—' ? 'none' : 'line-through', color: '#6B1D1D' }}>{c.before}</span>
+                      <span style={{ color: '#454655' }}>{c.label}:</span>{' '}
+                      <span style={{ textDecoration: c.before === '—' ? 'none' : 'line-through', color: '#6B1D1D' }}>{c.before}</span>
                       {' → '}
                       <span style={{ color: '#14532D', fontWeight: 600 }}>{c.after}</span>
                     </li>

@@ -45,7 +45,18 @@ const CustomerOrders: React.FC<ShowPropertyProps> = ({ record }) => {
                 </td>
                 <td style={cell}>{r.when}</td>
                 <td style={cell}>
-                  <span style={{ background: r.badge.background, color: r.badge.text, borderRadius: 12, padding: '2px 10px', fontSize: 13, fontWeight: 600 }}>{r.status}</span>
+                  <span
+                    style={{
+                      background: r.badge.background,
+                      color: r.badge.text,
+                      borderRadius: 12,
+                      padding: '2px 10px',
+                      fontSize: 13,
+                      fontWeight: 600,
+                    }}
+                  >
+                    {r.status}
+                  </span>
                 </td>
                 <td style={cell}>{r.total}</td>
               </tr>

@@ -21,7 +21,16 @@ const StatusBadge: React.FC<{ row: NonNullable<Data['byStatus']>[number] }> = ({
   <span
     data-testid={`dashboard-status-${row.status}`}
     data-value={row.status}
-    style={{ display: 'inline-block', padding: '2px 10px', borderRadius: 12, fontSize: 12, fontWeight: 600, whiteSpace: 'nowrap', background: row.badge?.background ?? '#ECEDF1', color: row.badge?.text ?? '#2F3140' }}
+    style={{
+      display: 'inline-block',
+      padding: '2px 10px',
+      borderRadius: 12,
+      fontSize: 12,
+      fontWeight: 600,
+      whiteSpace: 'nowrap',
+      background: row.badge?.background ?? '#ECEDF1',
+      color: row.badge?.text ?? '#2F3140',
+    }}
   >
     {row.label ?? row.status}
   </span>
@@ -54,7 +63,9 @@ const SalesChart: React.FC<{ days: NonNullable<Data['salesByDay']> }> = ({ days 
               <title>{`${d.day}: ${d.net} (${d.orders} order${d.orders === 1 ? '' : 's'})`}</title>
             </rect>
             {(i % 5 === 0 || i === days.length - 1) && (
-              <text x={x + barW / 2} y={height - 10} fontSize="10" textAnchor="middle" fill="#6c6c80">{d.day.slice(5)}</text>
+              <text x={x + barW / 2} y={height - 10} fontSize="10" textAnchor="middle" fill="#6c6c80">
+                {d.day.slice(5)}
+              </text>
             )}
           </g>
         );
@@ -69,11 +80,25 @@ const StatusBars: React.FC<{ rows: NonNullable<Data['byStatus']> }> = ({ rows })
     <Box data-testid="status-chart">
       {rows.map((r) => (
         <Box key={r.status} flex flexDirection="row" alignItems="center" mb="sm">
-          <Box width="180px"><StatusBadge row={r} /></Box>
-          <Box flexGrow={1} mr="default" style={{ background: '#f1f1f5', height: 16, borderRadius: 3 }}>
-            <div style={{ width: `${(r.count / max) * 100}%`, height: 16, borderRadius: 3, background: r.badge?.background ?? '#3040d6', ...(r.count > 0 ? { border: `1px solid ${r.badge?.text ?? '#3040d6'}`, boxSizing: 'border-box' as const } : {}) }} />
+          <Box width="180px">
+            <StatusBadge row={r} />
           </Box>
-          <Box width="40px"><Text fontSize="sm" textAlign="right">{r.count}</Text></Box>
+          <Box flexGrow={1} mr="default" style={{ background: '#f1f1f5', height: 16, borderRadius: 3 }}>
+            <div
+              style={{
+                width: `${(r.count / max) * 100}%`,
+                height: 16,
+                borderRadius: 3,
+                background: r.badge?.background ?? '#3040d6',
+                ...(r.count > 0 ? { border: `1px solid ${r.badge?.text ?? '#3040d6'}`, boxSizing: 'border-box' as const } : {}),
+              }}
+            />
+          </Box>
+          <Box width="40px">
+            <Text fontSize="sm" textAlign="right">
+              {r.count}
+            </Text>
+          </Box>
         </Box>
       ))}
     </Box>
@@ -84,9 +109,17 @@ const Dashboard: React.FC = () => {
   const [data, setData] = useState<Data | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
-    api.getDashboard().then((res) => setData(res.data as Data)).catch(() => setFailed(true));
+    api
+      .getDashboard()
+      .then((res) => setData(res.data as Data))
+      .catch(() => setFailed(true));
   }, []);
-  if (failed) return <Box variant="container"><Text>The dashboard could not be loaded. Reload the page.</Text></Box>;
+  if (failed)
+    return (
+      <Box variant="container">
+        <Text>The dashboard could not be loaded. Reload the page.</Text>
+      </Box>
+    );
   if (!data) return <Loader />;
   if (data.kind === 'platform') {
     return (
@@ -96,13 +129,19 @@ const Dashboard: React.FC = () => {
       </Box>
     );
   }
-  if (data.kind !== 'tenant') return <Box variant="container"><Text>No shop is linked to this account.</Text></Box>;
+  if (data.kind !== 'tenant')
+    return (
+      <Box variant="container">
+        <Text>No shop is linked to this account.</Text>
+      </Box>
+    );
   return (
     <Box variant="grey" data-testid="dashboard">
       <Box variant="container" mb="xl">
         <H2>{data.tenantName}</H2>
         <Text>
-          Last 30 days: <strong>{data.totals?.net}</strong> net sales from {data.totals?.orders} paid order(s). {data.totals?.pendingPayment} order(s) awaiting payment.
+          Last 30 days: <strong>{data.totals?.net}</strong> net sales from {data.totals?.orders} paid order(s).{' '}
+          {data.totals?.pendingPayment} order(s) awaiting payment.
         </Text>
       </Box>
       <Box variant="container" mb="xl">

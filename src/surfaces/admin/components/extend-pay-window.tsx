@@ -6,7 +6,11 @@ import { ApiClient, useNotice, type ActionProps } from 'adminjs';
 
 const api = new ApiClient();
 
-interface PayWindowContext { dueAt: string | null; dueAtText: string; status: string }
+interface PayWindowContext {
+  dueAt: string | null;
+  dueAtText: string;
+  status: string;
+}
 
 const ExtendPayWindow: React.FC<ActionProps> = ({ resource, record }) => {
   const addNotice = useNotice();
@@ -22,7 +26,13 @@ const ExtendPayWindow: React.FC<ActionProps> = ({ resource, record }) => {
     setBusy(true);
     setError(null);
     try {
-      const res = await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: 'extendPayWindow', method: 'post', data: { extendByHours: hours } });
+      const res = await api.recordAction({
+        resourceId: resource.id,
+        recordId: record.id,
+        actionName: 'extendPayWindow',
+        method: 'post',
+        data: { extendByHours: hours },
+      });
       const data = res.data as { notice?: { message: string; type: 'success' | 'error' }; payWindow?: PayWindowContext };
       if (data.notice?.type === 'error') return setError(data.notice.message);
       if (data.notice) addNotice(data.notice);
@@ -36,12 +46,29 @@ const ExtendPayWindow: React.FC<ActionProps> = ({ resource, record }) => {
 
   return (
     <Box as="form" variant="white" onSubmit={extend} data-testid="extend-pay-window-form">
-      <Text mb="lg" data-testid="pay-window-due">{due ? `Unpaid orders are cancelled when their pay window ends. This one is due by ${due}.` : 'This order is not waiting for payment.'}</Text>
-      <Label htmlFor="extendByHours" required>Give the customer more time (hours)</Label>
-      <Input id="extendByHours" name="extendByHours" type="number" min="1" max="2160" step="1" value={hours} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setHours(e.target.value)} />
+      <Text mb="lg" data-testid="pay-window-due">
+        {due
+          ? `Unpaid orders are cancelled when their pay window ends. This one is due by ${due}.`
+          : 'This order is not waiting for payment.'}
+      </Text>
+      <Label htmlFor="extendByHours" required>
+        Give the customer more time (hours)
+      </Label>
+      <Input
+        id="extendByHours"
+        name="extendByHours"
+        type="number"
+        min="1"
+        max="2160"
+        step="1"
+        value={hours}
+        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setHours(e.target.value)}
+      />
       {error ? <MessageBox mt="default" variant="danger" message={error} /> : null}
       <Box mt="lg">
-        <Button type="submit" variant="contained" disabled={busy || hours.trim() === ''}>{busy ? 'Extending…' : 'Extend pay window'}</Button>
+        <Button type="submit" variant="contained" disabled={busy || hours.trim() === ''}>
+          {busy ? 'Extending…' : 'Extend pay window'}
+        </Button>
       </Box>
     </Box>
   );

@@ -59,7 +59,12 @@ const SingleValueEdit: React.FC<EditPropertyProps> = ({ property, record, onChan
     <FormGroup error={Boolean(error)} data-testid={`multi-value-${property.path}`}>
       <PropertyLabel property={property} />
       {all ? (
-        <select name={property.path} value={value} onChange={(e) => set(e.target.value)} style={{ width: '100%', padding: 8, border: '1px solid #C0C0CA', borderRadius: 4, background: '#fff' }}>
+        <select
+          name={property.path}
+          value={value}
+          onChange={(e) => set(e.target.value)}
+          style={{ width: '100%', padding: 8, border: '1px solid #C0C0CA', borderRadius: 4, background: '#fff' }}
+        >
           <option value="">None</option>
           {all.map((o) => (
             <option key={o.value} value={o.value}>
@@ -68,7 +73,12 @@ const SingleValueEdit: React.FC<EditPropertyProps> = ({ property, record, onChan
           ))}
         </select>
       ) : (
-        <Input name={property.path} value={value} placeholder="Discord id" onChange={(e: React.ChangeEvent<HTMLInputElement>) => set(e.target.value)} />
+        <Input
+          name={property.path}
+          value={value}
+          placeholder="Discord id"
+          onChange={(e: React.ChangeEvent<HTMLInputElement>) => set(e.target.value)}
+        />
       )}
       <FormMessage>{error?.message ?? property.description ?? ''}</FormMessage>
     </FormGroup>
@@ -77,14 +87,19 @@ const SingleValueEdit: React.FC<EditPropertyProps> = ({ property, record, onChan
 
 const MultiValue: React.FC<EditPropertyProps> = (props) => {
   if (props.where !== 'edit') return <MultiValueShow {...props} />;
-  return (props.property.custom as { single?: boolean } | undefined)?.single ? <SingleValueEdit {...props} /> : <MultiValueEdit {...props} />;
+  return (props.property.custom as { single?: boolean } | undefined)?.single ? (
+    <SingleValueEdit {...props} />
+  ) : (
+    <MultiValueEdit {...props} />
+  );
 };
 
 const MultiValueEdit: React.FC<EditPropertyProps> = ({ property, record, onChange }) => {
   const values = valuesOf(record?.params, property.path);
   const options = optionsFor(property, record?.params);
   const [draft, setDraft] = useState('');
-  const error = record?.errors?.[property.path] ?? Object.entries(record?.errors ?? {}).find(([k]) => k.startsWith(`${property.path}.`))?.[1];
+  const error =
+    record?.errors?.[property.path] ?? Object.entries(record?.errors ?? {}).find(([k]) => k.startsWith(`${property.path}.`))?.[1];
   const set = (next: string[]) => onChange(property.path, [...new Set(next)]);
   const testid = `multi-value-${property.path}`;
 
@@ -114,7 +129,10 @@ const MultiValueEdit: React.FC<EditPropertyProps> = ({ property, record, onChang
   }
 
   const add = () => {
-    const parts = draft.split(/[\s,]+/).map((p) => p.trim()).filter(Boolean);
+    const parts = draft
+      .split(/[\s,]+/)
+      .map((p) => p.trim())
+      .filter(Boolean);
     if (parts.length) set([...values, ...parts]);
     setDraft('');
   };
@@ -123,9 +141,26 @@ const MultiValueEdit: React.FC<EditPropertyProps> = ({ property, record, onChang
       <PropertyLabel property={property} />
       <Box flex flexDirection="row" style={{ flexWrap: 'wrap', gap: 8, marginBottom: values.length ? 8 : 0 }}>
         {values.map((v) => (
-          <span key={v} data-testid={`${testid}-item`} style={{ display: 'inline-flex', alignItems: 'center', gap: 6, border: '1px solid #898A9A', borderRadius: 4, padding: '4px 8px', fontFamily: 'monospace' }}>
+          <span
+            key={v}
+            data-testid={`${testid}-item`}
+            style={{
+              display: 'inline-flex',
+              alignItems: 'center',
+              gap: 6,
+              border: '1px solid #898A9A',
+              borderRadius: 4,
+              padding: '4px 8px',
+              fontFamily: 'monospace',
+            }}
+          >
             {v}
-            <button type="button" aria-label={`Remove ${v}`} onClick={() => set(values.filter((x) => x !== v))} style={{ border: 0, background: 'none', cursor: 'pointer', fontSize: 16, lineHeight: 1 }}>
+            <button
+              type="button"
+              aria-label={`Remove ${v}`}
+              onClick={() => set(values.filter((x) => x !== v))}
+              style={{ border: 0, background: 'none', cursor: 'pointer', fontSize: 16, lineHeight: 1 }}
+            >
               ×
             </button>
           </span>

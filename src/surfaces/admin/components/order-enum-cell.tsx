@@ -14,7 +14,16 @@ const OrderEnumCell: React.FC<BasePropertyProps> = ({ record, property }) => {
   return (
     <span
       data-testid={`order-${property.path}-badge`}
-      style={{ display: 'inline-block', padding: '2px 8px', borderRadius: 12, fontSize: 12, fontWeight: 600, whiteSpace: 'nowrap', background: colours.background, color: colours.text }}
+      style={{
+        display: 'inline-block',
+        padding: '2px 8px',
+        borderRadius: 12,
+        fontSize: 12,
+        fontWeight: 600,
+        whiteSpace: 'nowrap',
+        background: colours.background,
+        color: colours.text,
+      }}
     >
       {label}
     </span>

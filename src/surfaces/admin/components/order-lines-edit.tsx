@@ -4,12 +4,39 @@
 // read-only. The edit action puts the lines and the shop's products in record.params.lineItemsContextJson;
 // this posts `lineItems` as JSON ([{ productId, quantity }]) only once something was changed.
 import React, { useMemo, useState } from 'react';
-import { Box, Button, FormGroup, FormMessage, Input, Label, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import {
+  Box,
+  Button,
+  FormGroup,
+  FormMessage,
+  Input,
+  Label,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Text,
+} from '@adminjs/design-system';
 import type { EditPropertyProps } from 'adminjs';
 
-interface Line { productId: string; name: string; quantity: number; unitPrice: string }
-interface Product { productId: string; name: string; unitPrice: string; stock: number | null }
-interface LinesContext { editable: boolean; lines: Line[]; products: Product[] }
+interface Line {
+  productId: string;
+  name: string;
+  quantity: number;
+  unitPrice: string;
+}
+interface Product {
+  productId: string;
+  name: string;
+  unitPrice: string;
+  stock: number | null;
+}
+interface LinesContext {
+  editable: boolean;
+  lines: Line[];
+  products: Product[];
+}
 
 const OrderLinesEdit: React.FC<EditPropertyProps> = ({ property, record, onChange }) => {
   const ctx: LinesContext = useMemo(() => {
@@ -45,7 +72,11 @@ const OrderLinesEdit: React.FC<EditPropertyProps> = ({ property, record, onChang
       <Box style={{ overflowX: 'auto' }}>
         <Table>
           <TableHead>
-            <TableRow><TableCell>Product</TableCell><TableCell>Unit price</TableCell><TableCell>Quantity</TableCell></TableRow>
+            <TableRow>
+              <TableCell>Product</TableCell>
+              <TableCell>Unit price</TableCell>
+              <TableCell>Quantity</TableCell>
+            </TableRow>
           </TableHead>
           <TableBody>
             {lines.map((l) => (
@@ -75,15 +106,24 @@ const OrderLinesEdit: React.FC<EditPropertyProps> = ({ property, record, onChang
       </Box>
       {ctx.editable && (
         <Box flex flexDirection="row" flexWrap="wrap" mt="default" style={{ gap: 8 }}>
-          <select aria-label="Product to add" data-testid="add-product-select" value={picked} onChange={(e) => setPicked(e.target.value)} style={{ minWidth: 220, padding: 6 }}>
+          <select
+            aria-label="Product to add"
+            data-testid="add-product-select"
+            value={picked}
+            onChange={(e) => setPicked(e.target.value)}
+            style={{ minWidth: 220, padding: 6 }}
+          >
             <option value="">Add a product…</option>
             {addable.map((p) => (
               <option key={p.productId} value={p.productId}>
-                {p.name} ({p.unitPrice}{p.stock === null ? '' : `, ${p.stock} in stock`})
+                {p.name} ({p.unitPrice}
+                {p.stock === null ? '' : `, ${p.stock} in stock`})
               </option>
             ))}
           </select>
-          <Button type="button" size="sm" variant="outlined" disabled={!picked} onClick={add} data-testid="add-product-button">Add</Button>
+          <Button type="button" size="sm" variant="outlined" disabled={!picked} onClick={add} data-testid="add-product-button">
+            Add
+          </Button>
         </Box>
       )}
       <FormMessage>

@@ -18,12 +18,24 @@ const OrderNumberCell: React.FC<BasePropertyProps> = ({ record, property }) => {
       <Box display={['block', 'block', 'none']} data-testid="order-row-phone-summary">
         <Text>{String(p.customerName ?? '')}</Text>
         <Text>
-          <span style={{ display: 'inline-block', padding: '1px 6px', borderRadius: 10, fontSize: 12, fontWeight: 600, background: colours?.background ?? '#ECEDF1', color: colours?.text ?? '#2F3140' }}>
+          <span
+            style={{
+              display: 'inline-block',
+              padding: '1px 6px',
+              borderRadius: 10,
+              fontSize: 12,
+              fontWeight: 600,
+              background: colours?.background ?? '#ECEDF1',
+              color: colours?.text ?? '#2F3140',
+            }}
+          >
             {String(p.statusLabel ?? status)}
           </span>{' '}
           <strong>{String(p.total ?? '')}</strong>
         </Text>
-        <Text fontSize="sm" color="grey60">{[String(p.paymentMethodLabel ?? ''), date].filter(Boolean).join(' · ')}</Text>
+        <Text fontSize="sm" color="grey60">
+          {[String(p.paymentMethodLabel ?? ''), date].filter(Boolean).join(' · ')}
+        </Text>
       </Box>
     </Box>
   );

@@ -10,9 +10,26 @@ import React, { useEffect, useState } from 'react';
 import { Box, Button, H3, H4, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
 import { ApiClient, useNotice, type ActionProps } from 'adminjs';
 
-interface Shown { value: string; label: string; badge: { background: string; text: string } | null }
-interface ManualReturn { method: string; methodLabel: string; instruction: string; doneAt: string | null; doneAtShown: string | null; doneBy: string | null }
-interface TimelineItem { id: string; when: string; who: string; what: string; changes: { field: string; label: string; before: string; after: string }[] }
+interface Shown {
+  value: string;
+  label: string;
+  badge: { background: string; text: string } | null;
+}
+interface ManualReturn {
+  method: string;
+  methodLabel: string;
+  instruction: string;
+  doneAt: string | null;
+  doneAtShown: string | null;
+  doneBy: string | null;
+}
+interface TimelineItem {
+  id: string;
+  when: string;
+  who: string;
+  what: string;
+  changes: { field: string; label: string; before: string; after: string }[];
+}
 
 interface View {
   number: number;
@@ -32,7 +49,10 @@ interface View {
     overpaid: string | null;
     receipts: { id: string; amount: string; note: string | null; by: string; at: string; atShown: string }[];
   };
-  customerNotReached: { atShown: string; notices: { id: string; what: string; atShown: string; shownInDiscordAtShown: string | null }[] } | null;
+  customerNotReached: {
+    atShown: string;
+    notices: { id: string; what: string; atShown: string; shownInDiscordAtShown: string | null }[];
+  } | null;
   createdAt: string;
   createdAtShown: string;
   paidAt: string | null;
@@ -40,10 +60,48 @@ interface View {
   customer: { name: string; discordUserId: string; username: string | null };
   paymentMethod: string;
   shippingAddress: Record<string, string | undefined> | null;
-  lines: { productId: string; sku: string; name: string; quantity: number; refundedQuantity: number; unitPrice: string; lineTotal: string }[];
-  totals: { subtotal: string; discount: string; discountName: string | null; shipping: string; shippingTypeName: string | null; tax: string; total: string; refunded: string; remaining: string };
-  payments: { id: string; method: string; methodLabel: string; statusShown: Shown; amount: string; refunded: string; reference: string | null; confirmedAt: string | null; confirmedAtShown: string | null }[];
-  refunds: { id: string; modeLabel: string; amount: string; reason: string; items: string; at: string; atShown: string; by: string; manualReturn: ManualReturn | null }[];
+  lines: {
+    productId: string;
+    sku: string;
+    name: string;
+    quantity: number;
+    refundedQuantity: number;
+    unitPrice: string;
+    lineTotal: string;
+  }[];
+  totals: {
+    subtotal: string;
+    discount: string;
+    discountName: string | null;
+    shipping: string;
+    shippingTypeName: string | null;
+    tax: string;
+    total: string;
+    refunded: string;
+    remaining: string;
+  };
+  payments: {
+    id: string;
+    method: string;
+    methodLabel: string;
+    statusShown: Shown;
+    amount: string;
+    refunded: string;
+    reference: string | null;
+    confirmedAt: string | null;
+    confirmedAtShown: string | null;
+  }[];
+  refunds: {
+    id: string;
+    modeLabel: string;
+    amount: string;
+    reason: string;
+    items: string;
+    at: string;
+    atShown: string;
+    by: string;
+    manualReturn: ManualReturn | null;
+  }[];
   /** The audit trail as the readable timeline (resources/audit-trail.ts auditTimelineOf). */
   timeline: TimelineItem[];
   /** Processor money the admin must know about (resources/order-view.ts flaggedPaymentBanner). */
@@ -55,7 +113,9 @@ const when = (shown: string | null | undefined) => shown || '—';
 
 /** The shared timeline component (components/audit-timeline.tsx), registered as AdminJS.UserComponents.AuditTimeline. */
 const Timeline: React.FC<{ items: TimelineItem[] }> = ({ items }) => {
-  const C = (window as unknown as { AdminJS?: { UserComponents?: Record<string, React.ComponentType<{ items: TimelineItem[]; title?: string }>> } }).AdminJS?.UserComponents?.AuditTimeline;
+  const C = (
+    window as unknown as { AdminJS?: { UserComponents?: Record<string, React.ComponentType<{ items: TimelineItem[]; title?: string }>> } }
+  ).AdminJS?.UserComponents?.AuditTimeline;
   return C ? <C items={items} title="History" /> : null;
 };
 
@@ -65,9 +125,17 @@ const api = new ApiClient();
 const NotReached: React.FC<{ info: View['customerNotReached']; customer: string }> = ({ info, customer }) => {
   if (!info) return null;
   return (
-    <Box mb="xl" p="lg" data-testid="order-customer-not-reached" style={{ border: '1px solid #C0392B', borderRadius: 6, background: '#FDEDEC' }}>
+    <Box
+      mb="xl"
+      p="lg"
+      data-testid="order-customer-not-reached"
+      style={{ border: '1px solid #C0392B', borderRadius: 6, background: '#FDEDEC' }}
+    >
       <H4 mb="default">Customer not reached</H4>
-      <Text mb="default">{customer} does not accept direct messages from the bot (since {info.atShown}). These messages about this order did not reach them; they see them the next time they use the bot.</Text>
+      <Text mb="default">
+        {customer} does not accept direct messages from the bot (since {info.atShown}). These messages about this order did not reach them;
+        they see them the next time they use the bot.
+      </Text>
       <Box as="ul" style={{ margin: 0, paddingLeft: 20 }}>
         {info.notices.map((n) => (
           <li key={n.id}>
@@ -85,9 +153,32 @@ const RecordReceipt: React.FC<{ busy: boolean; onRecord: (amount: string, note: 
   const [note, setNote] = useState('');
   return (
     <Box mt="default" style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center' }}>
-      <input aria-label="Amount received" data-testid="receipt-amount" placeholder="Amount received, e.g. 20.00" value={amount} onChange={(e) => setAmount(e.target.value)} style={{ padding: 6, minWidth: 180 }} />
-      <input aria-label="Note" data-testid="receipt-note" placeholder="Note (optional)" value={note} onChange={(e) => setNote(e.target.value)} style={{ padding: 6, minWidth: 180 }} />
-      <Button size="sm" disabled={busy || !amount.trim()} data-testid="receipt-record" onClick={() => { onRecord(amount, note); setAmount(''); setNote(''); }}>
+      <input
+        aria-label="Amount received"
+        data-testid="receipt-amount"
+        placeholder="Amount received, e.g. 20.00"
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
+        style={{ padding: 6, minWidth: 180 }}
+      />
+      <input
+        aria-label="Note"
+        data-testid="receipt-note"
+        placeholder="Note (optional)"
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+        style={{ padding: 6, minWidth: 180 }}
+      />
+      <Button
+        size="sm"
+        disabled={busy || !amount.trim()}
+        data-testid="receipt-record"
+        onClick={() => {
+          onRecord(amount, note);
+          setAmount('');
+          setNote('');
+        }}
+      >
         Record money received
       </Button>
     </Box>
@@ -106,24 +197,57 @@ const StatusBadge: React.FC<{ shown: Shown; testId?: string }> = ({ shown, testI
   <span
     data-testid={testId}
     data-value={shown.value}
-    style={{ display: 'inline-block', padding: '2px 10px', borderRadius: 12, fontSize: 13, fontWeight: 600, verticalAlign: 'middle', background: shown.badge?.background ?? '#ECEDF1', color: shown.badge?.text ?? '#2F3140' }}
+    style={{
+      display: 'inline-block',
+      padding: '2px 10px',
+      borderRadius: 12,
+      fontSize: 13,
+      fontWeight: 600,
+      verticalAlign: 'middle',
+      background: shown.badge?.background ?? '#ECEDF1',
+      color: shown.badge?.text ?? '#2F3140',
+    }}
   >
     {shown.label}
   </span>
 );
 
 /** The by-hand refunds still to send, each with its "I sent it" tick. */
-const ManualRefundTodos: React.FC<{ refunds: View['refunds']; busy: string | null; onDone: (refundId: string) => void }> = ({ refunds, busy, onDone }) => {
+const ManualRefundTodos: React.FC<{ refunds: View['refunds']; busy: string | null; onDone: (refundId: string) => void }> = ({
+  refunds,
+  busy,
+  onDone,
+}) => {
   const open = refunds.filter((r) => r.manualReturn && !r.manualReturn.doneAt);
   if (!open.length) return null;
   return (
     <Box mb="xl" p="lg" data-testid="manual-refund-todos" style={{ border: '2px solid #B45309', borderRadius: 8, background: '#FFF7E6' }}>
       <H4 mb="default">Money to send back by hand</H4>
-      <Text mb="default">Ledgerline recorded these refunds but did not send any money: the payment came by a method it cannot pay back through.</Text>
+      <Text mb="default">
+        Ledgerline recorded these refunds but did not send any money: the payment came by a method it cannot pay back through.
+      </Text>
       {open.map((r) => (
-        <Box key={r.id} mb="default" flex flexDirection="row" flexWrap="wrap" alignItems="center" style={{ gap: 12 }} data-testid={`manual-refund-${r.id}`}>
-          <Text fontWeight="bold" style={{ color: '#6B3A00' }}>{r.manualReturn!.instruction}</Text>
-          <Button type="button" size="sm" variant="contained" disabled={busy === r.id} onClick={() => onDone(r.id)} data-testid={`manual-refund-done-${r.id}`}>
+        <Box
+          key={r.id}
+          mb="default"
+          flex
+          flexDirection="row"
+          flexWrap="wrap"
+          alignItems="center"
+          style={{ gap: 12 }}
+          data-testid={`manual-refund-${r.id}`}
+        >
+          <Text fontWeight="bold" style={{ color: '#6B3A00' }}>
+            {r.manualReturn!.instruction}
+          </Text>
+          <Button
+            type="button"
+            size="sm"
+            variant="contained"
+            disabled={busy === r.id}
+            onClick={() => onDone(r.id)}
+            data-testid={`manual-refund-done-${r.id}`}
+          >
             I sent it
           </Button>
         </Box>
@@ -146,9 +270,18 @@ const FlaggedPayments: React.FC<{ items: NonNullable<View['flaggedPayments']> }>
       {items.map((f, i) => {
         const tone = TONES[f.tone];
         return (
-          <Box key={`${f.kind}-${i}`} mb="default" p="lg" role={f.tone === 'danger' ? 'alert' : 'status'} data-testid={`flagged-payment-${f.kind}`} data-tone={f.tone}
-            style={{ border: `2px solid ${tone.border}`, borderRadius: 8, background: tone.background }}>
-            <Text fontWeight="bold" style={{ color: tone.text }}>{f.title}</Text>
+          <Box
+            key={`${f.kind}-${i}`}
+            mb="default"
+            p="lg"
+            role={f.tone === 'danger' ? 'alert' : 'status'}
+            data-testid={`flagged-payment-${f.kind}`}
+            data-tone={f.tone}
+            style={{ border: `2px solid ${tone.border}`, borderRadius: 8, background: tone.background }}
+          >
+            <Text fontWeight="bold" style={{ color: tone.text }}>
+              {f.title}
+            </Text>
             <Text style={{ color: tone.text }}>{f.text}</Text>
             <Text style={{ color: tone.text, fontSize: 12 }}>{f.atShown}</Text>
           </Box>
@@ -160,7 +293,9 @@ const FlaggedPayments: React.FC<{ items: NonNullable<View['flaggedPayments']> }>
 
 const Row: React.FC<{ label: string; value: React.ReactNode }> = ({ label, value }) => (
   <TableRow>
-    <TableCell width="220px"><Text fontWeight="bold">{label}</Text></TableCell>
+    <TableCell width="220px">
+      <Text fontWeight="bold">{label}</Text>
+    </TableCell>
     <TableCell>{value}</TableCell>
   </TableRow>
 );
@@ -171,14 +306,24 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
   const [busy, setBusy] = useState<string | null>(null);
   // A fresh record (after an action, or ?refresh) replaces what a tick left here.
   useEffect(() => setRaw(record?.params?.detailJson), [record?.params?.detailJson]);
-  if (!raw) return <Box variant="container"><Text>Loading order…</Text></Box>;
+  if (!raw)
+    return (
+      <Box variant="container">
+        <Text>Loading order…</Text>
+      </Box>
+    );
   const o = JSON.parse(String(raw)) as View;
   const a = o.shippingAddress;
 
   const markSent = async (refundId: string) => {
     setBusy(refundId);
     try {
-      const res = await api.recordAction({ resourceId: resource.id, recordId: String(record?.id), actionName: 'markRefundReturned', data: { refundId } });
+      const res = await api.recordAction({
+        resourceId: resource.id,
+        recordId: String(record?.id),
+        actionName: 'markRefundReturned',
+        data: { refundId },
+      });
       const data = res.data as { notice?: { message: string; type: 'success' | 'error' }; record?: { params?: Record<string, unknown> } };
       if (data.notice) addNotice({ message: data.notice.message, type: data.notice.type });
       if (data.notice?.type !== 'error' && data.record?.params?.detailJson) setRaw(data.record.params.detailJson);
@@ -192,7 +337,12 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
   const recordReceipt = async (amount: string, note: string) => {
     setBusy('receipt');
     try {
-      const res = await api.recordAction({ resourceId: resource.id, recordId: String(record?.id), actionName: 'recordReceipt', data: { amount, note } });
+      const res = await api.recordAction({
+        resourceId: resource.id,
+        recordId: String(record?.id),
+        actionName: 'recordReceipt',
+        data: { amount, note },
+      });
       const data = res.data as { notice?: { message: string; type: 'success' | 'error' }; record?: { params?: Record<string, unknown> } };
       if (data.notice) addNotice({ message: data.notice.message, type: data.notice.type });
       if (data.notice?.type !== 'error' && data.record?.params?.detailJson) setRaw(data.record.params.detailJson);
@@ -210,11 +360,14 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
         Order #{o.number} <StatusBadge shown={o.statusShown} testId="order-status" />
       </H3>
       <Text mb="default">
-        Placed <span data-testid="order-placed-at">{when(o.createdAtShown)}</span> by <strong data-testid="order-customer">{o.customer.name}</strong>
-        {o.customer.username && o.customer.username !== o.customer.name ? ` (@${o.customer.username})` : ''} · Discord {o.customer.discordUserId}
+        Placed <span data-testid="order-placed-at">{when(o.createdAtShown)}</span> by{' '}
+        <strong data-testid="order-customer">{o.customer.name}</strong>
+        {o.customer.username && o.customer.username !== o.customer.name ? ` (@${o.customer.username})` : ''} · Discord{' '}
+        {o.customer.discordUserId}
       </Text>
       <Text mb="xl">
-        Total <strong>{o.totals.total}</strong> · paid by {o.paymentMethodLabel} · shipping: <StatusBadge shown={o.shippingStatusShown} testId="order-shipping-status" />
+        Total <strong>{o.totals.total}</strong> · paid by {o.paymentMethodLabel} · shipping:{' '}
+        <StatusBadge shown={o.shippingStatusShown} testId="order-shipping-status" />
       </Text>
 
       <FlaggedPayments items={o.flaggedPayments ?? []} />
@@ -225,15 +378,23 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
         <Table>
           <TableHead>
             <TableRow>
-              <TableCell>Product</TableCell><TableCell>SKU</TableCell>
-              <TableCell>Qty</TableCell><TableCell>Refunded</TableCell><TableCell>Unit price</TableCell><TableCell>Line total</TableCell>
+              <TableCell>Product</TableCell>
+              <TableCell>SKU</TableCell>
+              <TableCell>Qty</TableCell>
+              <TableCell>Refunded</TableCell>
+              <TableCell>Unit price</TableCell>
+              <TableCell>Line total</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {o.lines.map((l) => (
               <TableRow key={l.productId}>
-                <TableCell>{l.name}</TableCell><TableCell>{l.sku}</TableCell>
-                <TableCell>{l.quantity}</TableCell><TableCell>{l.refundedQuantity}</TableCell><TableCell>{l.unitPrice}</TableCell><TableCell>{l.lineTotal}</TableCell>
+                <TableCell>{l.name}</TableCell>
+                <TableCell>{l.sku}</TableCell>
+                <TableCell>{l.quantity}</TableCell>
+                <TableCell>{l.refundedQuantity}</TableCell>
+                <TableCell>{l.unitPrice}</TableCell>
+                <TableCell>{l.lineTotal}</TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -257,10 +418,34 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
       <Section title="Shipping">
         <Table>
           <TableBody>
-            <Row label="Address" value={a ? [a.name, a.line1, a.line2, [a.city, a.state, a.postalCode].filter(Boolean).join(' '), a.country].filter(Boolean).join(', ') : '—'} />
+            <Row
+              label="Address"
+              value={
+                a
+                  ? [a.name, a.line1, a.line2, [a.city, a.state, a.postalCode].filter(Boolean).join(' '), a.country]
+                      .filter(Boolean)
+                      .join(', ')
+                  : '—'
+              }
+            />
             <Row label="Shipping status" value={<StatusBadge shown={o.shippingStatusShown} />} />
             <Row label="Carrier" value={o.carrierLabel ?? '—'} />
-            <Row label="Tracking number" value={o.trackingNumber ? (o.trackingUrl ? <a href={o.trackingUrl} target="_blank" rel="noreferrer noopener" data-testid="order-tracking-link">{o.trackingNumber}</a> : o.trackingNumber) : '—'} />
+            <Row
+              label="Tracking number"
+              value={
+                o.trackingNumber ? (
+                  o.trackingUrl ? (
+                    <a href={o.trackingUrl} target="_blank" rel="noreferrer noopener" data-testid="order-tracking-link">
+                      {o.trackingNumber}
+                    </a>
+                  ) : (
+                    o.trackingNumber
+                  )
+                ) : (
+                  '—'
+                )
+              }
+            />
           </TableBody>
         </Table>
       </Section>
@@ -271,17 +456,36 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
             <Row label="Payment reference" value={<strong data-testid="order-payment-reference">{o.received.reference ?? '—'}</strong>} />
             <Row label="Received" value={<span data-testid="order-received-amount">{o.received.amount}</span>} />
             {o.received.remaining ? <Row label="Still owed" value={o.received.remaining} /> : null}
-            {o.received.overpaid ? <Row label="Overpaid" value={<strong data-testid="order-overpaid" style={{ color: '#C0392B' }}>{o.received.overpaid}: return it to the customer</strong>} /> : null}
+            {o.received.overpaid ? (
+              <Row
+                label="Overpaid"
+                value={
+                  <strong data-testid="order-overpaid" style={{ color: '#C0392B' }}>
+                    {o.received.overpaid}: return it to the customer
+                  </strong>
+                }
+              />
+            ) : null}
           </TableBody>
         </Table>
         {o.received.receipts.length ? (
           <Table data-testid="order-receipts">
             <TableHead>
-              <TableRow><TableCell>Received</TableCell><TableCell>Amount</TableCell><TableCell>Note</TableCell><TableCell>Recorded by</TableCell></TableRow>
+              <TableRow>
+                <TableCell>Received</TableCell>
+                <TableCell>Amount</TableCell>
+                <TableCell>Note</TableCell>
+                <TableCell>Recorded by</TableCell>
+              </TableRow>
             </TableHead>
             <TableBody>
               {o.received.receipts.map((r) => (
-                <TableRow key={r.id}><TableCell>{when(r.atShown)}</TableCell><TableCell>{r.amount}</TableCell><TableCell>{r.note ?? '—'}</TableCell><TableCell>{r.by}</TableCell></TableRow>
+                <TableRow key={r.id}>
+                  <TableCell>{when(r.atShown)}</TableCell>
+                  <TableCell>{r.amount}</TableCell>
+                  <TableCell>{r.note ?? '—'}</TableCell>
+                  <TableCell>{r.by}</TableCell>
+                </TableRow>
               ))}
             </TableBody>
           </Table>
@@ -289,13 +493,26 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
         {canRecord ? <RecordReceipt busy={busy === 'receipt'} onRecord={recordReceipt} /> : null}
         <Table>
           <TableHead>
-            <TableRow><TableCell>Method</TableCell><TableCell>Status</TableCell><TableCell>Amount</TableCell><TableCell>Refunded</TableCell><TableCell>Reference</TableCell><TableCell>Confirmed</TableCell></TableRow>
+            <TableRow>
+              <TableCell>Method</TableCell>
+              <TableCell>Status</TableCell>
+              <TableCell>Amount</TableCell>
+              <TableCell>Refunded</TableCell>
+              <TableCell>Reference</TableCell>
+              <TableCell>Confirmed</TableCell>
+            </TableRow>
           </TableHead>
           <TableBody>
             {o.payments.map((p) => (
               <TableRow key={p.id}>
-                <TableCell>{p.methodLabel}</TableCell><TableCell><StatusBadge shown={p.statusShown} /></TableCell><TableCell>{p.amount}</TableCell>
-                <TableCell>{p.refunded}</TableCell><TableCell>{p.reference ?? '—'}</TableCell><TableCell>{when(p.confirmedAtShown)}</TableCell>
+                <TableCell>{p.methodLabel}</TableCell>
+                <TableCell>
+                  <StatusBadge shown={p.statusShown} />
+                </TableCell>
+                <TableCell>{p.amount}</TableCell>
+                <TableCell>{p.refunded}</TableCell>
+                <TableCell>{p.reference ?? '—'}</TableCell>
+                <TableCell>{when(p.confirmedAtShown)}</TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -307,16 +524,30 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
       </Section>
 
       <Section title="Refunds">
-        {o.refunds.length === 0 ? <Text>No refunds.</Text> : (
+        {o.refunds.length === 0 ? (
+          <Text>No refunds.</Text>
+        ) : (
           <Table data-testid="order-refunds">
             <TableHead>
-              <TableRow><TableCell>When</TableCell><TableCell>Kind</TableCell><TableCell>Amount</TableCell><TableCell>Items</TableCell><TableCell>Reason</TableCell><TableCell>By</TableCell><TableCell>Money back</TableCell></TableRow>
+              <TableRow>
+                <TableCell>When</TableCell>
+                <TableCell>Kind</TableCell>
+                <TableCell>Amount</TableCell>
+                <TableCell>Items</TableCell>
+                <TableCell>Reason</TableCell>
+                <TableCell>By</TableCell>
+                <TableCell>Money back</TableCell>
+              </TableRow>
             </TableHead>
             <TableBody>
               {o.refunds.map((r) => (
                 <TableRow key={r.id}>
-                  <TableCell>{when(r.atShown)}</TableCell><TableCell>{r.modeLabel}</TableCell><TableCell>{r.amount}</TableCell>
-                  <TableCell>{r.items || '—'}</TableCell><TableCell>{r.reason}</TableCell><TableCell>{r.by}</TableCell>
+                  <TableCell>{when(r.atShown)}</TableCell>
+                  <TableCell>{r.modeLabel}</TableCell>
+                  <TableCell>{r.amount}</TableCell>
+                  <TableCell>{r.items || '—'}</TableCell>
+                  <TableCell>{r.reason}</TableCell>
+                  <TableCell>{r.by}</TableCell>
                   <TableCell data-testid={`refund-money-back-${r.id}`}>
                     {!r.manualReturn
                       ? 'Through the payment processor'

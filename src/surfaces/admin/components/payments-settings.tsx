@@ -5,17 +5,44 @@ import React, { useEffect, useState } from 'react';
 import { Box, Button, H3, Input, Label, MessageBox, Select, Text } from '@adminjs/design-system';
 import { ApiClient, type ActionProps } from 'adminjs';
 
-interface Field { name: string; label: string }
-interface Form { provider: string; label: string; methods: string[]; environments: string[]; configFields: Field[]; secretFields: Field[] }
-interface Connection {
-  id: string; provider: string; environment: string; config: Record<string, string>; secretHints: Record<string, string>;
-  status: string; lastTestOk: boolean | null; lastTestMessage: string | null; lastTestedAt: string | null; webhookUrl: string;
+interface Field {
+  name: string;
+  label: string;
 }
-interface PageData { forms: Form[]; connections: Connection[]; result?: { ok: boolean; message: string } }
+interface Form {
+  provider: string;
+  label: string;
+  methods: string[];
+  environments: string[];
+  configFields: Field[];
+  secretFields: Field[];
+}
+interface Connection {
+  id: string;
+  provider: string;
+  environment: string;
+  config: Record<string, string>;
+  secretHints: Record<string, string>;
+  status: string;
+  lastTestOk: boolean | null;
+  lastTestMessage: string | null;
+  lastTestedAt: string | null;
+  webhookUrl: string;
+}
+interface PageData {
+  forms: Form[];
+  connections: Connection[];
+  result?: { ok: boolean; message: string };
+}
 
 const api = new ApiClient();
 
-const ProviderCard: React.FC<{ form: Form; connection?: Connection; busy: boolean; run: (data: Record<string, unknown>) => Promise<void> }> = ({ form, connection, busy, run }) => {
+const ProviderCard: React.FC<{
+  form: Form;
+  connection?: Connection;
+  busy: boolean;
+  run: (data: Record<string, unknown>) => Promise<void>;
+}> = ({ form, connection, busy, run }) => {
   const [environment, setEnvironment] = useState(connection?.environment ?? form.environments[0]!);
   const [config, setConfig] = useState<Record<string, string>>(connection?.config ?? {});
   const [secrets, setSecrets] = useState<Record<string, string>>({});
@@ -28,38 +55,76 @@ const ProviderCard: React.FC<{ form: Form; connection?: Connection; busy: boolea
   return (
     <Box as="form" variant="white" mb="xl" onSubmit={save} data-testid={`payments-${form.provider}`}>
       <H3>{form.label}</H3>
-      <Text mb="default">Settles: {form.methods.join(', ')} · Status: <strong data-testid={`status-${form.provider}`}>{status}</strong></Text>
+      <Text mb="default">
+        Settles: {form.methods.join(', ')} · Status: <strong data-testid={`status-${form.provider}`}>{status}</strong>
+      </Text>
       {connection?.lastTestMessage ? (
-        <MessageBox mb="default" variant={connection.lastTestOk ? 'success' : 'danger'} message={`Last test: ${connection.lastTestMessage}`} data-testid={`test-${form.provider}`} />
+        <MessageBox
+          mb="default"
+          variant={connection.lastTestOk ? 'success' : 'danger'}
+          message={`Last test: ${connection.lastTestMessage}`}
+          data-testid={`test-${form.provider}`}
+        />
       ) : null}
       {form.environments.length > 1 ? (
         <Box mb="default">
           <Label htmlFor={id('environment')}>Environment</Label>
-          <Select inputId={id('environment')} value={{ value: environment, label: environment }} options={form.environments.map((e) => ({ value: e, label: e }))}
-            onChange={(o: { value: string } | null) => o && setEnvironment(o.value)} />
+          <Select
+            inputId={id('environment')}
+            value={{ value: environment, label: environment }}
+            options={form.environments.map((e) => ({ value: e, label: e }))}
+            onChange={(o: { value: string } | null) => o && setEnvironment(o.value)}
+          />
         </Box>
       ) : null}
       {form.configFields.map((f) => (
         <Box mb="default" key={f.name}>
-          <Label htmlFor={id(f.name)} required>{f.label}</Label>
-          <Input id={id(f.name)} name={f.name} width={1} value={config[f.name] ?? ''} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setConfig({ ...config, [f.name]: e.target.value })} />
+          <Label htmlFor={id(f.name)} required>
+            {f.label}
+          </Label>
+          <Input
+            id={id(f.name)}
+            name={f.name}
+            width={1}
+            value={config[f.name] ?? ''}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setConfig({ ...config, [f.name]: e.target.value })}
+          />
         </Box>
       ))}
       {form.secretFields.map((f) => (
         <Box mb="default" key={f.name}>
-          <Label htmlFor={id(f.name)} required={!connection?.secretHints[f.name]}>{f.label} (write-only)</Label>
-          <Input id={id(f.name)} name={f.name} type="password" autoComplete="new-password" width={1} value={secrets[f.name] ?? ''}
+          <Label htmlFor={id(f.name)} required={!connection?.secretHints[f.name]}>
+            {f.label} (write-only)
+          </Label>
+          <Input
+            id={id(f.name)}
+            name={f.name}
+            type="password"
+            autoComplete="new-password"
+            width={1}
+            value={secrets[f.name] ?? ''}
             placeholder={connection?.secretHints[f.name] ? `stored: ${connection.secretHints[f.name]} (leave empty to keep)` : ''}
-            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSecrets({ ...secrets, [f.name]: e.target.value })} />
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSecrets({ ...secrets, [f.name]: e.target.value })}
+          />
         </Box>
       ))}
-      {connection ? <Text mb="default">Webhook URL to register at the provider: <code data-testid={`webhook-${form.provider}`}>{connection.webhookUrl}</code></Text> : null}
+      {connection ? (
+        <Text mb="default">
+          Webhook URL to register at the provider: <code data-testid={`webhook-${form.provider}`}>{connection.webhookUrl}</code>
+        </Text>
+      ) : null}
       <Box flex flexDirection="row" style={{ gap: 8 }}>
-        <Button type="submit" variant="contained" disabled={busy}>Save</Button>
+        <Button type="submit" variant="contained" disabled={busy}>
+          Save
+        </Button>
         {connection && connection.status !== 'DISCONNECTED' ? (
           <>
-            <Button type="button" disabled={busy} onClick={() => void run({ op: 'test', provider: form.provider })}>Test connection</Button>
-            <Button type="button" disabled={busy} onClick={() => void run({ op: 'disconnect', provider: form.provider })}>Disconnect</Button>
+            <Button type="button" disabled={busy} onClick={() => void run({ op: 'test', provider: form.provider })}>
+              Test connection
+            </Button>
+            <Button type="button" disabled={busy} onClick={() => void run({ op: 'disconnect', provider: form.provider })}>
+              Disconnect
+            </Button>
           </>
         ) : null}
       </Box>
@@ -84,17 +149,35 @@ const PaymentsSettings: React.FC<ActionProps> = ({ resource }) => {
       setBusy(false);
     }
   }
-  useEffect(() => { void call('get'); }, []);
+  useEffect(() => {
+    void call('get');
+  }, []);
 
-  if (!data) return <Box variant="white"><Text>Loading…</Text>{error ? <MessageBox variant="danger" message={error} /> : null}</Box>;
+  if (!data)
+    return (
+      <Box variant="white">
+        <Text>Loading…</Text>
+        {error ? <MessageBox variant="danger" message={error} /> : null}
+      </Box>
+    );
   return (
     <Box>
-      <Text mb="lg">Connect the shop's own accounts: payments land in the shop's account, never in Ledgerline's. A processor-backed method can be switched on in Shop settings only while its connection passes "Test connection".</Text>
-      {data.result ? <MessageBox mb="lg" variant={data.result.ok ? 'success' : 'danger'} message={data.result.message} data-testid="payments-result" /> : null}
+      <Text mb="lg">
+        Connect the shop's own accounts: payments land in the shop's account, never in Ledgerline's. A processor-backed method can be
+        switched on in Shop settings only while its connection passes "Test connection".
+      </Text>
+      {data.result ? (
+        <MessageBox mb="lg" variant={data.result.ok ? 'success' : 'danger'} message={data.result.message} data-testid="payments-result" />
+      ) : null}
       {error ? <MessageBox mb="lg" variant="danger" message={error} /> : null}
       {data.forms.map((form) => (
-        <ProviderCard key={`${form.provider}-${data.connections.find((c) => c.provider === form.provider)?.id ?? 'new'}`} form={form} busy={busy}
-          connection={data.connections.find((c) => c.provider === form.provider)} run={(payload) => call('post', payload)} />
+        <ProviderCard
+          key={`${form.provider}-${data.connections.find((c) => c.provider === form.provider)?.id ?? 'new'}`}
+          form={form}
+          busy={busy}
+          connection={data.connections.find((c) => c.provider === form.provider)}
+          run={(payload) => call('post', payload)}
+        />
       ))}
     </Box>
   );

@@ -6,13 +6,43 @@
 // request refunds once. After the refund the panel navigates to the order page in-app (no full reload) and
 // shows the server's notice, which for a by-hand payment method says that no money was sent.
 import React, { useMemo, useState } from 'react';
-import { Box, Button, H3, Input, Label, MessageBox, Table, TableBody, TableCell, TableHead, TableRow, Text, TextArea } from '@adminjs/design-system';
+import {
+  Box,
+  Button,
+  H3,
+  Input,
+  Label,
+  MessageBox,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Text,
+  TextArea,
+} from '@adminjs/design-system';
 import { ApiClient, useActionResponseHandler, type ActionProps } from 'adminjs';
 
 type Mode = 'FULL' | 'PARTIAL_AMOUNT' | 'PARTIAL_ITEMS' | 'BOTH';
 
-interface Line { productId: string; name: string; quantity: number; refundedQuantity: number; left: number; unitPrice: string }
-interface RefundContext { number: number; statusLabel: string; customer: string; moneyReturn: string; total: string; refunded: string; remaining: string; lines: Line[] }
+interface Line {
+  productId: string;
+  name: string;
+  quantity: number;
+  refundedQuantity: number;
+  left: number;
+  unitPrice: string;
+}
+interface RefundContext {
+  number: number;
+  statusLabel: string;
+  customer: string;
+  moneyReturn: string;
+  total: string;
+  refunded: string;
+  remaining: string;
+  lines: Line[];
+}
 interface Preview {
   mode: Mode;
   amount: string;
@@ -24,12 +54,19 @@ interface Preview {
   tax: string;
   items: { productId: string; name: string; quantity: number; restockQuantity: number; amount: string }[];
 }
-interface Choice { quantity: number; restock: boolean }
+interface Choice {
+  quantity: number;
+  restock: boolean;
+}
 
 const MODES: { value: Mode; label: string; hint: string }[] = [
   { value: 'FULL', label: 'Full', hint: 'Refund the entire remaining balance; every unit back in stock, all roles revoked.' },
   { value: 'PARTIAL_AMOUNT', label: 'Partial by amount', hint: 'Refund an amount in cents; no stock or role change.' },
-  { value: 'PARTIAL_ITEMS', label: 'Partial by items', hint: 'Refund these units at their price, less their share of the discount, plus their share of the sales tax; their roles are revoked, and the units you mark as returned go back into stock.' },
+  {
+    value: 'PARTIAL_ITEMS',
+    label: 'Partial by items',
+    hint: 'Refund these units at their price, less their share of the discount, plus their share of the sales tax; their roles are revoked, and the units you mark as returned go back into stock.',
+  },
   { value: 'BOTH', label: 'Both', hint: 'The items drive stock and roles; the amount you enter is what is refunded.' },
 ];
 
@@ -37,7 +74,9 @@ const api = new ApiClient();
 
 function newKey(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  return c?.randomUUID ? c.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+  return c?.randomUUID
+    ? c.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
 }
 
 function restockText(i: Preview['items'][number]): string {
@@ -67,12 +106,15 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
   };
   const choiceOf = (productId: string): Choice => choices[productId] ?? { quantity: 0, restock: true };
   const setChoice = (line: Line, patch: Partial<Choice>) =>
-    changed(() => setChoices((c) => {
-      const next = { ...choiceOf(line.productId), ...patch };
-      next.quantity = Math.max(0, Math.min(line.left, Math.floor(Number(next.quantity) || 0)));
-      return { ...c, [line.productId]: next };
-    }));
-  const lines = () => JSON.stringify(ctx.lines.map((l) => ({ productId: l.productId, ...choiceOf(l.productId) })).filter((l) => l.quantity > 0));
+    changed(() =>
+      setChoices((c) => {
+        const next = { ...choiceOf(line.productId), ...patch };
+        next.quantity = Math.max(0, Math.min(line.left, Math.floor(Number(next.quantity) || 0)));
+        return { ...c, [line.productId]: next };
+      }),
+    );
+  const lines = () =>
+    JSON.stringify(ctx.lines.map((l) => ({ productId: l.productId, ...choiceOf(l.productId) })).filter((l) => l.quantity > 0));
 
   const call = async (intent: 'preview' | 'refund') =>
     api.recordAction({
@@ -174,7 +216,9 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
                         value={String(c.quantity)}
                         onChange={(e: React.ChangeEvent<HTMLInputElement>) => setChoice(l, { quantity: Number(e.target.value) })}
                       />{' '}
-                      <Text as="span" fontSize="sm">of {l.left}</Text>
+                      <Text as="span" fontSize="sm">
+                        of {l.left}
+                      </Text>
                     </TableCell>
                   )}
                   {showItems && (
@@ -201,12 +245,26 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
       {showAmount && (
         <Box mb="lg">
           <Label htmlFor="refund-amount">Amount (cents)</Label>
-          <Input id="refund-amount" name="amountCents" width={1} inputMode="numeric" placeholder="e.g. 1250 for $12.50" value={amountCents} onChange={(e: React.ChangeEvent<HTMLInputElement>) => changed(() => setAmountCents(e.target.value))} />
+          <Input
+            id="refund-amount"
+            name="amountCents"
+            width={1}
+            inputMode="numeric"
+            placeholder="e.g. 1250 for $12.50"
+            value={amountCents}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => changed(() => setAmountCents(e.target.value))}
+          />
         </Box>
       )}
       <Box mb="lg">
         <Label htmlFor="refund-reason">Reason</Label>
-        <TextArea id="refund-reason" name="reason" width={1} value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => changed(() => setReason(e.target.value))} />
+        <TextArea
+          id="refund-reason"
+          name="reason"
+          width={1}
+          value={reason}
+          onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => changed(() => setReason(e.target.value))}
+        />
       </Box>
 
       {error && <MessageBox mb="lg" variant="danger" message={error} data-testid="refund-error" />}
@@ -218,9 +276,13 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
             Refund <strong>{preview.amount}</strong>. Refunded before {preview.refundedBefore}; remaining after {preview.remainingAfter}.
           </Text>
           <Text data-testid="refund-breakdown">Of it: {preview.breakdown}</Text>
-          <Text>The order will be: <strong>{preview.resultingStatusLabel}</strong></Text>
+          <Text>
+            The order will be: <strong>{preview.resultingStatusLabel}</strong>
+          </Text>
           {preview.items.length > 0 && (
-            <Text>Roles revoked for: {preview.items.map((i) => `${i.name} × ${i.quantity} (${i.amount}, ${restockText(i)})`).join(', ')}</Text>
+            <Text>
+              Roles revoked for: {preview.items.map((i) => `${i.name} × ${i.quantity} (${i.amount}, ${restockText(i)})`).join(', ')}
+            </Text>
           )}
         </Box>
       )}
@@ -229,7 +291,14 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
         <Button type="button" variant="outlined" disabled={busy} onClick={onPreview} data-testid="refund-preview-button">
           Preview refund
         </Button>
-        <Button type="button" variant="contained" color="danger" disabled={busy || !preview} onClick={onRefund} data-testid="refund-submit-button">
+        <Button
+          type="button"
+          variant="contained"
+          color="danger"
+          disabled={busy || !preview}
+          onClick={onRefund}
+          data-testid="refund-submit-button"
+        >
           {preview ? `Refund ${preview.amount}` : 'Refund (preview first)'}
         </Button>
       </Box>

@@ -1,9 +1,29 @@
 // "Tax & exports" page: tax collected per month (collected, refunded, net) and the CSV downloads.
 import React, { useEffect, useState } from 'react';
-import { Box, H3, H4, Input, Label, MessageBox, Select, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import {
+  Box,
+  H3,
+  H4,
+  Input,
+  Label,
+  MessageBox,
+  Select,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Text,
+} from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';
 
-interface Month { month: string; ordersPaid: number; collected: string; refunded: string; net: string }
+interface Month {
+  month: string;
+  ordersPaid: number;
+  collected: string;
+  refunded: string;
+  net: string;
+}
 interface Data {
   forbidden?: boolean;
   notice?: { type: string; message: string };
@@ -33,7 +53,10 @@ const TaxReport: React.FC = () => {
   const [to, setTo] = useState(today());
 
   useEffect(() => {
-    api.getPage({ pageName: 'tax' }).then((res) => setData(res.data as Data)).catch(() => setData({ notice: { type: 'error', message: 'The tax report could not be loaded.' } }));
+    api
+      .getPage({ pageName: 'tax' })
+      .then((res) => setData(res.data as Data))
+      .catch(() => setData({ notice: { type: 'error', message: 'The tax report could not be loaded.' } }));
   }, []);
 
   const href = `${data.exportPath ?? '/admin/exports'}/${encodeURIComponent(kind)}.csv?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
@@ -42,19 +65,50 @@ const TaxReport: React.FC = () => {
   return (
     <Box variant="white" m="xl" data-testid="tax-page">
       <H3>Tax &amp; exports</H3>
-      {data.notice ? <MessageBox mb="default" variant={data.notice.type === 'error' ? 'danger' : 'success'} message={data.notice.message} /> : null}
+      {data.notice ? (
+        <MessageBox mb="default" variant={data.notice.type === 'error' ? 'danger' : 'success'} message={data.notice.message} />
+      ) : null}
       {data.forbidden || !data.months ? null : (
         <>
           <H4>Sales tax per month</H4>
-          <Text mb="default">Months in the shop&apos;s time zone ({data.timeZone}). Collected: tax on orders paid that month. Refunded: tax returned by refunds made that month.</Text>
+          <Text mb="default">
+            Months in the shop&apos;s time zone ({data.timeZone}). Collected: tax on orders paid that month. Refunded: tax returned by
+            refunds made that month.
+          </Text>
           <Table mb="xl" data-testid="tax-months">
-            <TableHead><TableRow><TableCell>Month</TableCell><TableCell>Orders paid</TableCell><TableCell>Collected</TableCell><TableCell>Refunded</TableCell><TableCell>Net</TableCell></TableRow></TableHead>
+            <TableHead>
+              <TableRow>
+                <TableCell>Month</TableCell>
+                <TableCell>Orders paid</TableCell>
+                <TableCell>Collected</TableCell>
+                <TableCell>Refunded</TableCell>
+                <TableCell>Net</TableCell>
+              </TableRow>
+            </TableHead>
             <TableBody>
               {data.months.map((m) => (
-                <TableRow key={m.month}><TableCell>{m.month}</TableCell><TableCell>{m.ordersPaid}</TableCell><TableCell>{m.collected}</TableCell><TableCell>{m.refunded}</TableCell><TableCell><strong>{m.net}</strong></TableCell></TableRow>
+                <TableRow key={m.month}>
+                  <TableCell>{m.month}</TableCell>
+                  <TableCell>{m.ordersPaid}</TableCell>
+                  <TableCell>{m.collected}</TableCell>
+                  <TableCell>{m.refunded}</TableCell>
+                  <TableCell>
+                    <strong>{m.net}</strong>
+                  </TableCell>
+                </TableRow>
               ))}
               {data.total ? (
-                <TableRow><TableCell><strong>Total</strong></TableCell><TableCell /><TableCell>{data.total.collected}</TableCell><TableCell>{data.total.refunded}</TableCell><TableCell><strong>{data.total.net}</strong></TableCell></TableRow>
+                <TableRow>
+                  <TableCell>
+                    <strong>Total</strong>
+                  </TableCell>
+                  <TableCell />
+                  <TableCell>{data.total.collected}</TableCell>
+                  <TableCell>{data.total.refunded}</TableCell>
+                  <TableCell>
+                    <strong>{data.total.net}</strong>
+                  </TableCell>
+                </TableRow>
               ) : null}
             </TableBody>
           </Table>
@@ -62,17 +116,34 @@ const TaxReport: React.FC = () => {
           <Box flex flexDirection="row" alignItems="flex-end" mb="lg">
             <Box mr="lg" width={280}>
               <Label htmlFor="export-kind">What</Label>
-              <Select inputId="export-kind" value={options.find((o) => o.value === kind)} options={options} onChange={(o: { value: string } | null) => o && setKind(o.value)} />
+              <Select
+                inputId="export-kind"
+                value={options.find((o) => o.value === kind)}
+                options={options}
+                onChange={(o: { value: string } | null) => o && setKind(o.value)}
+              />
             </Box>
             <Box mr="lg">
               <Label htmlFor="export-from">From</Label>
-              <Input id="export-from" type="date" value={from} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFrom(e.target.value)} />
+              <Input
+                id="export-from"
+                type="date"
+                value={from}
+                onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFrom(e.target.value)}
+              />
             </Box>
             <Box mr="lg">
               <Label htmlFor="export-to">To (inclusive)</Label>
               <Input id="export-to" type="date" value={to} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTo(e.target.value)} />
             </Box>
-            <a href={href} download data-testid="export-download" style={{ padding: '10px 16px', background: '#3040D6', color: '#fff', borderRadius: 4, textDecoration: 'none' }}>Download CSV</a>
+            <a
+              href={href}
+              download
+              data-testid="export-download"
+              style={{ padding: '10px 16px', background: '#3040D6', color: '#fff', borderRadius: 4, textDecoration: 'none' }}
+            >
+              Download CSV
+            </a>
           </Box>
           <Text>Dates are the shop&apos;s days ({data.timeZone}); amounts are decimals in the shop&apos;s currency.</Text>
         </>

@@ -23,15 +23,22 @@ const TransitionSelect: React.FC<EditPropertyProps> = ({ property, record, onCha
   const options = values.map((v) => ({ value: v, label: words.get(v) ?? v }));
   const selected = options.find((o) => o.value === current) ?? null;
   const error = record?.errors?.[property.path];
-  const hint = values.length <= 1
-    ? 'No other value can be set from here.'
-    : property.path === 'status'
-      ? 'Only the statuses this order can move to are offered. Refunds: use the Refund action.'
-      : 'Only the shipping steps that can follow the current one are offered.';
+  const hint =
+    values.length <= 1
+      ? 'No other value can be set from here.'
+      : property.path === 'status'
+        ? 'Only the statuses this order can move to are offered. Refunds: use the Refund action.'
+        : 'Only the shipping steps that can follow the current one are offered.';
   return (
     <FormGroup error={Boolean(error)} data-testid={`transition-select-${property.path}`}>
       <PropertyLabel property={property} />
-      <Select inputId={property.path} value={selected} options={options} isClearable={false} onChange={(s: { value: string } | null) => onChange(property.path, s?.value ?? current)} />
+      <Select
+        inputId={property.path}
+        value={selected}
+        options={options}
+        isClearable={false}
+        onChange={(s: { value: string } | null) => onChange(property.path, s?.value ?? current)}
+      />
       <FormMessage>{error ? error.message : hint}</FormMessage>
     </FormGroup>
   );

@@ -18,7 +18,13 @@ const UploadKeys: React.FC<ActionProps> = ({ resource, record }) => {
     setBusy(true);
     setError(null);
     try {
-      const res = await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: 'uploadKeys', method: 'post', data: { keys } });
+      const res = await api.recordAction({
+        resourceId: resource.id,
+        recordId: record.id,
+        actionName: 'uploadKeys',
+        method: 'post',
+        data: { keys },
+      });
       const notice = (res.data as { notice?: { message: string; type: 'success' | 'error' } }).notice;
       if (notice?.type === 'error') return setError(notice.message);
       if (notice) addNotice(notice);
@@ -32,12 +38,26 @@ const UploadKeys: React.FC<ActionProps> = ({ resource, record }) => {
 
   return (
     <Box as="form" variant="white" onSubmit={upload} data-testid="upload-keys-form">
-      <Text mb="lg">One key per line, or a CSV with the key in the first column. Each key is given out once, by DM, when an order is paid; the product's stock grows by the keys added.</Text>
-      <Label htmlFor="keys" required>Keys</Label>
-      <TextArea id="keys" name="keys" rows={12} width={1} value={keys} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setKeys(e.target.value)} />
+      <Text mb="lg">
+        One key per line, or a CSV with the key in the first column. Each key is given out once, by DM, when an order is paid; the product's
+        stock grows by the keys added.
+      </Text>
+      <Label htmlFor="keys" required>
+        Keys
+      </Label>
+      <TextArea
+        id="keys"
+        name="keys"
+        rows={12}
+        width={1}
+        value={keys}
+        onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setKeys(e.target.value)}
+      />
       {error ? <MessageBox mt="default" variant="danger" message={error} /> : null}
       <Box mt="lg">
-        <Button type="submit" variant="contained" disabled={busy || keys.trim() === ''}>{busy ? 'Uploading…' : 'Upload keys'}</Button>
+        <Button type="submit" variant="contained" disabled={busy || keys.trim() === ''}>
+          {busy ? 'Uploading…' : 'Upload keys'}
+        </Button>
       </Box>
     </Box>
   );

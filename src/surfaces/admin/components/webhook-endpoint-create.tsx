@@ -4,8 +4,18 @@ import React, { useState } from 'react';
 import { Box, Button, CheckBox, H3, Input, Label, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient, useNotice, type ActionProps } from 'adminjs';
 
-interface Created { id: string; url: string; events: string[]; secret: string }
-interface CreateResponse { created?: Created; listUrl?: string; events?: string[]; notice?: { message: string; type: string } }
+interface Created {
+  id: string;
+  url: string;
+  events: string[];
+  secret: string;
+}
+interface CreateResponse {
+  created?: Created;
+  listUrl?: string;
+  events?: string[];
+  notice?: { message: string; type: string };
+}
 
 const EVENTS = ['order.created', 'order.paid', 'order.refunded', 'order.cancelled'];
 const api = new ApiClient();
@@ -28,7 +38,12 @@ const WebhookEndpointCreate: React.FC<ActionProps> = ({ resource }) => {
     setBusy(true);
     setError(null);
     try {
-      const res = await api.resourceAction({ resourceId: resource.id, actionName: 'createEndpoint', method: 'post', data: { url, description, events } });
+      const res = await api.resourceAction({
+        resourceId: resource.id,
+        actionName: 'createEndpoint',
+        method: 'post',
+        data: { url, description, events },
+      });
       const data = res.data as CreateResponse;
       if (data.notice?.type === 'error' || !data.created) {
         setError(data.notice?.message ?? 'The endpoint was not created. Try again.');
@@ -48,33 +63,81 @@ const WebhookEndpointCreate: React.FC<ActionProps> = ({ resource }) => {
     return (
       <Box variant="white" data-testid="webhook-endpoint-created">
         <H3>Webhook endpoint created</H3>
-        <Text mb="default">{created.url} receives {created.events.join(', ')}.</Text>
-        <MessageBox variant="info" mb="lg" message="Copy the signing secret now and give it to the receiving program. It is shown only on this page." />
+        <Text mb="default">
+          {created.url} receives {created.events.join(', ')}.
+        </Text>
+        <MessageBox
+          variant="info"
+          mb="lg"
+          message="Copy the signing secret now and give it to the receiving program. It is shown only on this page."
+        />
         <Label htmlFor="webhook-secret">Signing secret</Label>
-        <Input id="webhook-secret" data-testid="webhook-secret" readOnly value={created.secret} width={1} onFocus={(ev: React.FocusEvent<HTMLInputElement>) => ev.target.select()} />
-        <Text mt="lg">Every request carries the Standard Webhooks headers webhook-id, webhook-timestamp and webhook-signature: verify the signature with this secret (any Standard Webhooks library does it) before trusting the body.</Text>
-        <Box mt="default"><Button type="button" as="a" href={listUrl || undefined}>I stored it: back to webhook endpoints</Button></Box>
+        <Input
+          id="webhook-secret"
+          data-testid="webhook-secret"
+          readOnly
+          value={created.secret}
+          width={1}
+          onFocus={(ev: React.FocusEvent<HTMLInputElement>) => ev.target.select()}
+        />
+        <Text mt="lg">
+          Every request carries the Standard Webhooks headers webhook-id, webhook-timestamp and webhook-signature: verify the signature with
+          this secret (any Standard Webhooks library does it) before trusting the body.
+        </Text>
+        <Box mt="default">
+          <Button type="button" as="a" href={listUrl || undefined}>
+            I stored it: back to webhook endpoints
+          </Button>
+        </Box>
       </Box>
     );
   }
 
   return (
     <Box as="form" variant="white" onSubmit={create} data-testid="webhook-endpoint-form">
-      <Text mb="lg">Ledgerline POSTs a signed JSON message to this URL when an order event happens, and retries for about 28 hours until it answers 2xx.</Text>
-      <Label htmlFor="webhook-url" required>URL (https://)</Label>
-      <Input id="webhook-url" name="url" value={url} maxLength={2000} width={1} placeholder="https://example.com/webhooks/ledgerline" onChange={(ev: React.ChangeEvent<HTMLInputElement>) => setUrl(ev.target.value)} />
-      <Label mt="default" htmlFor="webhook-description">Description</Label>
-      <Input id="webhook-description" name="description" value={description} maxLength={200} width={1} placeholder="e.g. Accounting system" onChange={(ev: React.ChangeEvent<HTMLInputElement>) => setDescription(ev.target.value)} />
-      <Label mt="default" required>Events</Label>
+      <Text mb="lg">
+        Ledgerline POSTs a signed JSON message to this URL when an order event happens, and retries for about 28 hours until it answers 2xx.
+      </Text>
+      <Label htmlFor="webhook-url" required>
+        URL (https://)
+      </Label>
+      <Input
+        id="webhook-url"
+        name="url"
+        value={url}
+        maxLength={2000}
+        width={1}
+        placeholder="https://example.com/webhooks/ledgerline"
+        onChange={(ev: React.ChangeEvent<HTMLInputElement>) => setUrl(ev.target.value)}
+      />
+      <Label mt="default" htmlFor="webhook-description">
+        Description
+      </Label>
+      <Input
+        id="webhook-description"
+        name="description"
+        value={description}
+        maxLength={200}
+        width={1}
+        placeholder="e.g. Accounting system"
+        onChange={(ev: React.ChangeEvent<HTMLInputElement>) => setDescription(ev.target.value)}
+      />
+      <Label mt="default" required>
+        Events
+      </Label>
       {EVENTS.map((event) => (
         <Box key={event} flex flexDirection="row" alignItems="center" mb="sm">
           <CheckBox id={`event-${event}`} checked={events.includes(event)} onChange={() => toggle(event)} />
-          <Label inline htmlFor={`event-${event}`} ml="default">{event}</Label>
+          <Label inline htmlFor={`event-${event}`} ml="default">
+            {event}
+          </Label>
         </Box>
       ))}
       {error ? <MessageBox mt="default" variant="danger" message={error} /> : null}
       <Box mt="lg">
-        <Button type="submit" variant="contained" disabled={busy || url.trim() === '' || events.length === 0}>{busy ? 'Creating…' : 'Create endpoint'}</Button>
+        <Button type="submit" variant="contained" disabled={busy || url.trim() === '' || events.length === 0}>
+          {busy ? 'Creating…' : 'Create endpoint'}
+        </Button>
       </Box>
     </Box>
   );

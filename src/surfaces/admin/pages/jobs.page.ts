@@ -12,7 +12,8 @@ export function jobsPage(services: Services, component: string): { handler: Page
   const jobs = createJobAdmin((text, params = []) => services.db.$queryRawUnsafe(text, ...params));
   const handler: PageHandler = async (request, _response, context) => {
     const admin = context.currentAdmin as PanelAdmin | undefined;
-    if (!isPlatformAdmin(admin)) return { forbidden: true, notice: { type: 'error', message: 'Only platform admins can see the job queue.' } };
+    if (!isPlatformAdmin(admin))
+      return { forbidden: true, notice: { type: 'error', message: 'Only platform admins can see the job queue.' } };
     let notice: { type: string; message: string } | undefined;
     if (request.method === 'post') {
       const body = (request.payload ?? {}) as { action?: unknown; jobId?: unknown };

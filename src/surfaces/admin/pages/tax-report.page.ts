@@ -14,12 +14,16 @@ export const TAX_PAGE = 'tax';
 export function taxReportPage(services: Services, component: string): { handler: PageHandler; component: string; icon: string } {
   const handler: PageHandler = async (request, _response, context) => {
     const admin = context.currentAdmin as PanelAdmin | undefined;
-    if (!admin?.tenantId) return { forbidden: true, notice: { type: 'error', message: 'Tax reports belong to a shop: sign in as one of its admins.' } };
+    if (!admin?.tenantId)
+      return { forbidden: true, notice: { type: 'error', message: 'Tax reports belong to a shop: sign in as one of its admins.' } };
     const raw = (request.query as Record<string, unknown> | undefined)?.months;
     try {
       const report = await services.taxReport.monthly(admin.tenantId, raw === undefined ? 12 : Number(raw));
       const m = (c: number) => formatMoney(c, report.currency);
-      const total = report.months.reduce((s, x) => ({ collected: s.collected + x.collectedCents, refunded: s.refunded + x.refundedCents }), { collected: 0, refunded: 0 });
+      const total = report.months.reduce(
+        (s, x) => ({ collected: s.collected + x.collectedCents, refunded: s.refunded + x.refundedCents }),
+        { collected: 0, refunded: 0 },
+      );
       return {
         timeZone: report.timeZone,
         currency: report.currency,

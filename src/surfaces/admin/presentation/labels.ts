@@ -64,7 +64,11 @@ export const REFUND_MODE_LABELS: Record<RefundMode, string> = {
 
 export const DISCOUNT_TYPE_LABELS: Record<DiscountType, string> = { PERCENT: 'Percent off', FIXED_AMOUNT: 'Fixed amount off' };
 export const DISCOUNT_SCOPE_LABELS: Record<DiscountScope, string> = { GLOBAL: 'Every customer', ASSIGNED: 'Assigned customers only' };
-export const ADMIN_ROLE_LABELS: Record<AdminRole, string> = { PLATFORM_ADMIN: 'Platform admin', TENANT_ADMIN: 'Shop admin', TENANT_STAFF: 'Staff' };
+export const ADMIN_ROLE_LABELS: Record<AdminRole, string> = {
+  PLATFORM_ADMIN: 'Platform admin',
+  TENANT_ADMIN: 'Shop admin',
+  TENANT_STAFF: 'Staff',
+};
 export const ACTOR_TYPE_LABELS: Record<ActorType, string> = {
   SYSTEM: 'Ledgerline',
   CUSTOMER: 'Customer',

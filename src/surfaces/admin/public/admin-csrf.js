@@ -50,16 +50,20 @@
       return origFetch.call(this, input, init);
     };
   }
-  document.addEventListener('submit', function (event) {
-    var form = event.target;
-    if (!form || !form.method || form.method.toLowerCase() !== 'post' || !sameOrigin(form.action)) return;
-    var field = form.querySelector('input[name="_csrf"]');
-    if (!field) {
-      field = document.createElement('input');
-      field.type = 'hidden';
-      field.name = '_csrf';
-      form.appendChild(field);
-    }
-    field.value = token();
-  }, true);
+  document.addEventListener(
+    'submit',
+    function (event) {
+      var form = event.target;
+      if (!form || !form.method || form.method.toLowerCase() !== 'post' || !sameOrigin(form.action)) return;
+      var field = form.querySelector('input[name="_csrf"]');
+      if (!field) {
+        field = document.createElement('input');
+        field.type = 'hidden';
+        field.name = '_csrf';
+        form.appendChild(field);
+      }
+      field.value = token();
+    },
+    true,
+  );
 })();

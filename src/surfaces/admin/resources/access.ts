@@ -18,8 +18,10 @@ function ownRecord(ctx: Ctx): boolean {
 export const canRead: IsFunction = (ctx) => isTenantMember(ctx.currentAdmin) && ownRecord(ctx);
 export const canManage: IsFunction = (ctx) => isTenantAdmin(ctx.currentAdmin) && ownRecord(ctx);
 export const platformOnly: IsFunction = (ctx) => isPlatformAdmin(ctx.currentAdmin);
-export const platformOrTenantAdmin: IsFunction = (ctx) => isPlatformAdmin(ctx.currentAdmin) || (isTenantAdmin(ctx.currentAdmin) && ownRecord(ctx));
-export const platformOrTenantMember: IsFunction = (ctx) => isPlatformAdmin(ctx.currentAdmin) || (isTenantMember(ctx.currentAdmin) && ownRecord(ctx));
+export const platformOrTenantAdmin: IsFunction = (ctx) =>
+  isPlatformAdmin(ctx.currentAdmin) || (isTenantAdmin(ctx.currentAdmin) && ownRecord(ctx));
+export const platformOrTenantMember: IsFunction = (ctx) =>
+  isPlatformAdmin(ctx.currentAdmin) || (isTenantMember(ctx.currentAdmin) && ownRecord(ctx));
 export const never: IsFunction = () => false;
 
 /** Actions of a resource that tenant staff may read and tenant admins may change. */

@@ -21,7 +21,11 @@ export interface CreatedApiKey {
   secret: string;
 }
 
-export function apiKeyResource(deps: { services: Services; resource: ScopedPrismaResource; components: AdminComponents }): ResourceWithOptions {
+export function apiKeyResource(deps: {
+  services: Services;
+  resource: ScopedPrismaResource;
+  components: AdminComponents;
+}): ResourceWithOptions {
   const { services, resource, components } = deps;
   const logger = services.logger.child({ surface: 'admin', resource: 'ApiKey' });
   const listUrl = (context: ActionContext) => context.h.resourceUrl({ resourceId: context.resource.id() });
@@ -32,7 +36,11 @@ export function apiKeyResource(deps: { services: Services; resource: ScopedPrism
       const { name } = parseInput(newKeyForm, request.payload ?? {}, 'API key');
       const { key, record } = await services.apiKeys.create(tenantContextOf(context), name);
       const created: CreatedApiKey = { id: record.id, name: record.name, prefix: record.prefix, secret: key };
-      return { created, listUrl: listUrl(context), notice: { message: `API key "${record.name}" created. Copy the secret now: it is shown only once.`, type: 'success' } };
+      return {
+        created,
+        listUrl: listUrl(context),
+        notice: { message: `API key "${record.name}" created. Copy the secret now: it is shown only once.`, type: 'success' },
+      };
     } catch (err) {
       return errorNotice(err, context, logger);
     }

@@ -16,7 +16,10 @@ async function actorNames(services: Services, tenantId: string, entries: readonl
   const keyIds = ids('API_KEY');
   const [admins, keys] = await Promise.all([
     adminIds.length
-      ? services.db.adminUser.findMany({ where: { id: { in: adminIds }, OR: [{ tenantId }, { role: 'PLATFORM_ADMIN' }] }, select: { id: true, email: true } })
+      ? services.db.adminUser.findMany({
+          where: { id: { in: adminIds }, OR: [{ tenantId }, { role: 'PLATFORM_ADMIN' }] },
+          select: { id: true, email: true },
+        })
       : [],
     keyIds.length ? services.db.apiKey.findMany({ where: { id: { in: keyIds }, tenantId }, select: { id: true, name: true } }) : [],
   ]);
@@ -24,7 +27,13 @@ async function actorNames(services: Services, tenantId: string, entries: readonl
 }
 
 /** The timeline of one entity, as the shop reads it. */
-export async function auditTimelineOf(services: Services, tenantId: string, entityType: string, entityId: string, words: Record<string, Record<string, string>> = {}): Promise<TimelineItem[]> {
+export async function auditTimelineOf(
+  services: Services,
+  tenantId: string,
+  entityType: string,
+  entityId: string,
+  words: Record<string, Record<string, string>> = {},
+): Promise<TimelineItem[]> {
   const [entries, tenant] = await Promise.all([
     services.audit.listFor(tenantId, entityType, entityId),
     services.db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true, currency: true } }),
@@ -58,7 +67,11 @@ export function withAuditTimeline(resource: ResourceWithOptions, services: Servi
         showProperties: [...(options.showProperties ?? []), 'auditTimeline'],
         properties: {
           ...options.properties,
-          auditTimeline: { type: 'string', components: { show: components.AuditTimeline }, isVisible: { list: false, filter: false, edit: false, show: true } },
+          auditTimeline: {
+            type: 'string',
+            components: { show: components.AuditTimeline },
+            isVisible: { list: false, filter: false, edit: false, show: true },
+          },
           auditTimelineJson: { isVisible: false },
         },
       },

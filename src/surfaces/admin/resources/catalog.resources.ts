@@ -32,7 +32,8 @@ export function productResource(
   roles?: { roleRepair: RoleRepairService; logger: Logger; digital?: DigitalGoods; uploadKeysComponent?: string },
 ): ResourceWithOptions {
   const prices = moneyColumns(db, { unitPriceCents: 'price' });
-  const money: After<ActionResponse> = async (response, request, context) => stockShown(await prices(response, request, context), request, context);
+  const money: After<ActionResponse> = async (response, request, context) =>
+    stockShown(await prices(response, request, context), request, context);
   const validate = roles ? withRoleCheck(validatePayload(productForm), roles.roleRepair) : validatePayload(productForm);
   return {
     resource,
@@ -41,8 +42,43 @@ export function productResource(
       navigation: catalog,
       sort: { sortBy: 'sortOrder', direction: 'asc' },
       listProperties: ['sku', 'name', 'price', 'active', 'stockShown'],
-      showProperties: ['id', 'sku', 'name', 'description', 'price', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'accessDays', 'digitalKind', 'downloadUrl', 'taxCode', 'trackStock', 'stockShown', 'sortOrder', 'createdAt', 'updatedAt'],
-      editProperties: ['sku', 'name', 'description', 'unitPriceCents', 'currency', 'active', 'requiredRoleIds', 'grantedRoleIds', 'accessDays', 'digitalKind', 'downloadUrl', 'taxCode', 'trackStock', 'stock', 'sortOrder'],
+      showProperties: [
+        'id',
+        'sku',
+        'name',
+        'description',
+        'price',
+        'currency',
+        'active',
+        'requiredRoleIds',
+        'grantedRoleIds',
+        'accessDays',
+        'digitalKind',
+        'downloadUrl',
+        'taxCode',
+        'trackStock',
+        'stockShown',
+        'sortOrder',
+        'createdAt',
+        'updatedAt',
+      ],
+      editProperties: [
+        'sku',
+        'name',
+        'description',
+        'unitPriceCents',
+        'currency',
+        'active',
+        'requiredRoleIds',
+        'grantedRoleIds',
+        'accessDays',
+        'digitalKind',
+        'downloadUrl',
+        'taxCode',
+        'trackStock',
+        'stock',
+        'sortOrder',
+      ],
       filterProperties: ['sku', 'name', 'active'],
       properties: {
         name: { isTitle: true },
@@ -57,16 +93,42 @@ export function productResource(
           components: { edit: components.MultiValue, show: components.MultiValue },
           description: 'Discord roles granted when an order with this product is paid.',
         },
-        digitalKind: { description: 'Delivered on payment by DM: LICENSE_KEY (one key per unit; upload them with "Upload keys"; the stock is the keys) or DOWNLOAD_LINK.' },
+        digitalKind: {
+          description:
+            'Delivered on payment by DM: LICENSE_KEY (one key per unit; upload them with "Upload keys"; the stock is the keys) or DOWNLOAD_LINK.',
+        },
         accessDays: { description: 'Days the granted roles last (empty: for good). Buying again extends from the current end.' },
         stock: { description: 'Units available to sell (used when stock tracking is on).' },
-        taxCode: { description: 'TaxJar product tax code, sent with tax calculation and the TaxJar transactions (e.g. 31000 digital goods, 20010 clothing, 40030 food). Empty: taxed as general goods.' },
+        taxCode: {
+          description:
+            'TaxJar product tax code, sent with tax calculation and the TaxJar transactions (e.g. 31000 digital goods, 20010 clothing, 40030 food). Empty: taxed as general goods.',
+        },
         stockShown: { type: 'string', isSortable: false },
       },
       actions: {
         ...validatedTenantCrud({ validate, money }),
-        ...(roles ? { checkRoles: { actionType: 'record', icon: 'Shield', component: false, isAccessible: canManage, handler: checkRolesAction(roles.roleRepair, roles.logger) } } : {}),
-        ...(roles?.digital ? { uploadKeys: { actionType: 'record', icon: 'Key', component: roles.uploadKeysComponent, isAccessible: canManage, handler: uploadKeysAction(roles.digital, roles.logger) } } : {}),
+        ...(roles
+          ? {
+              checkRoles: {
+                actionType: 'record',
+                icon: 'Shield',
+                component: false,
+                isAccessible: canManage,
+                handler: checkRolesAction(roles.roleRepair, roles.logger),
+              },
+            }
+          : {}),
+        ...(roles?.digital
+          ? {
+              uploadKeys: {
+                actionType: 'record',
+                icon: 'Key',
+                component: roles.uploadKeysComponent,
+                isAccessible: canManage,
+                handler: uploadKeysAction(roles.digital, roles.logger),
+              },
+            }
+          : {}),
       },
     },
   };

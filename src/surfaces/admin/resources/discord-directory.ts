@@ -23,7 +23,14 @@ export interface DiscordDirectory {
 
 const TEXT_CHANNEL_TYPES = new Set([0, 5]);
 
-export function createDiscordDirectory(deps: { db: Db; rest: REST; logger: Logger; now?: () => number; ttlMs?: number; timeoutMs?: number }): DiscordDirectory {
+export function createDiscordDirectory(deps: {
+  db: Db;
+  rest: REST;
+  logger: Logger;
+  now?: () => number;
+  ttlMs?: number;
+  timeoutMs?: number;
+}): DiscordDirectory {
   const now = deps.now ?? Date.now;
   const ttl = deps.ttlMs ?? 60_000;
   const cache = new Map<string, { at: number; value: NamedOption[] | null }>();
@@ -51,12 +58,16 @@ export function createDiscordDirectory(deps: { db: Db; rest: REST; logger: Logge
   return {
     roles: (tenantId) =>
       cached(`roles:${tenantId}`, async () => {
-        const roles = await forEachGuild(tenantId, async (guildId) => (await get<APIRole[]>(Routes.guildRoles(guildId))).filter((r) => r.id !== guildId && !r.managed));
+        const roles = await forEachGuild(tenantId, async (guildId) =>
+          (await get<APIRole[]>(Routes.guildRoles(guildId))).filter((r) => r.id !== guildId && !r.managed),
+        );
         return roles && [...roles].sort((a, b) => b.position - a.position).map((r) => ({ value: r.id, label: r.name }));
       }),
     channels: (tenantId) =>
       cached(`channels:${tenantId}`, async () => {
-        const channels = await forEachGuild(tenantId, async (guildId) => (await get<APIChannel[]>(Routes.guildChannels(guildId))).filter((c) => TEXT_CHANNEL_TYPES.has(c.type)));
+        const channels = await forEachGuild(tenantId, async (guildId) =>
+          (await get<APIChannel[]>(Routes.guildChannels(guildId))).filter((c) => TEXT_CHANNEL_TYPES.has(c.type)),
+        );
         return channels && channels.map((c) => ({ value: c.id, label: `#${(c as { name?: string }).name ?? c.id}` }));
       }),
   };
@@ -66,7 +77,10 @@ export function createDiscordDirectory(deps: { db: Db; rest: REST; logger: Logge
  * After-hook for show/edit pages: puts the known roles/channels beside the id fields as `<path>Options`
  * (JSON), which components/multi-value.tsx shows by name; without them the fields take ids.
  */
-export function discordNames(directory: DiscordDirectory, fields: { roles?: readonly string[]; channels?: readonly string[] }): After<ActionResponse> {
+export function discordNames(
+  directory: DiscordDirectory,
+  fields: { roles?: readonly string[]; channels?: readonly string[] },
+): After<ActionResponse> {
   return async (response, _request, context) => {
     const record = response.record as { id?: string; params: Record<string, unknown> } | undefined;
     if (!record) return response;

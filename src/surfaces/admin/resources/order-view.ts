@@ -42,7 +42,16 @@ interface DetailLike extends OrderTotals {
   paidAt: Date | null;
   cancelledAt: Date | null;
   items: { productId: string; sku: string; name: string; quantity: number; unitPriceCents: number; refundedQuantity: number }[];
-  payments: { id: string; method: string; status: string; amountCents: number; refundedAmountCents: number; providerReference: string | null; confirmedAt: Date | null; createdAt: Date }[];
+  payments: {
+    id: string;
+    method: string;
+    status: string;
+    amountCents: number;
+    refundedAmountCents: number;
+    providerReference: string | null;
+    confirmedAt: Date | null;
+    createdAt: Date;
+  }[];
   refunds: {
     id: string;
     mode: string;
@@ -126,11 +135,31 @@ export function flaggedPaymentBanner(f: FlaggedPayment, timeZone = 'UTC') {
   const arrived = `${amount} arrived through ${provider} but could not pay this order (${f.reason})`;
   const ref = f.paymentReference ? ` ${provider} reference: ${f.paymentReference}.` : '';
   const texts: Record<FlaggedPayment['kind'], { tone: 'danger' | 'warning' | 'info'; title: string; text: string }> = {
-    FLAGGED: { tone: 'danger', title: `Return ${amount} to the customer by hand`, text: `${arrived}, and ${provider} refused the automatic refund. Send it back yourself.${ref}` },
-    REVERSED: { tone: 'danger', title: `${provider} took back ${amount}`, text: `The payment was reversed (${f.reason}): a chargeback or a reversal by ${provider}. Check it in your ${provider} account.${ref}` },
-    REFUND_PENDING: { tone: 'warning', title: `Refunding ${amount} automatically`, text: `${arrived}: it is being refunded through ${provider}.${ref}` },
-    REFUND_SENT: { tone: 'info', title: `${amount} refunded automatically`, text: `${arrived}: ${provider} refunded it to the customer.${ref}` },
-    CLAIM_SENT: { tone: 'info', title: `${amount} refund claim sent`, text: `${arrived}: the customer was sent a link by DM to claim it back from ${provider}.${ref}` },
+    FLAGGED: {
+      tone: 'danger',
+      title: `Return ${amount} to the customer by hand`,
+      text: `${arrived}, and ${provider} refused the automatic refund. Send it back yourself.${ref}`,
+    },
+    REVERSED: {
+      tone: 'danger',
+      title: `${provider} took back ${amount}`,
+      text: `The payment was reversed (${f.reason}): a chargeback or a reversal by ${provider}. Check it in your ${provider} account.${ref}`,
+    },
+    REFUND_PENDING: {
+      tone: 'warning',
+      title: `Refunding ${amount} automatically`,
+      text: `${arrived}: it is being refunded through ${provider}.${ref}`,
+    },
+    REFUND_SENT: {
+      tone: 'info',
+      title: `${amount} refunded automatically`,
+      text: `${arrived}: ${provider} refunded it to the customer.${ref}`,
+    },
+    CLAIM_SENT: {
+      tone: 'info',
+      title: `${amount} refund claim sent`,
+      text: `${arrived}: the customer was sent a link by DM to claim it back from ${provider}.${ref}`,
+    },
   };
   return { kind: f.kind, ...texts[f.kind], at: f.at.toISOString(), atShown: formatDateTime(f.at, timeZone) };
 }
@@ -139,7 +168,13 @@ export function flaggedPaymentBanner(f: FlaggedPayment, timeZone = 'UTC') {
  * `timeline` is the order's audit trail as read (resources/audit-trail.ts auditTimelineOf); dates are shown in
  * `timeZone` (the shop's) in the panel's one format (platform/time-format.ts), next to their ISO values.
  */
-export function orderView(o: DetailLike, timeline: TimelineItem[], adminEmails: ReadonlyMap<string, string> = new Map(), timeZone = 'UTC', flagged: FlaggedPayment[] = []) {
+export function orderView(
+  o: DetailLike,
+  timeline: TimelineItem[],
+  adminEmails: ReadonlyMap<string, string> = new Map(),
+  timeZone = 'UTC',
+  flagged: FlaggedPayment[] = [],
+) {
   const m = (c: number) => formatMoney(c, o.currency);
   const shownAt = (d: Date | null | undefined) => (d ? formatDateTime(d, timeZone) : null);
   const names = new Map(o.items.map((i) => [i.productId, i.name]));
@@ -162,13 +197,25 @@ export function orderView(o: DetailLike, timeline: TimelineItem[], adminEmails: 
       amount: m(o.amountReceivedCents),
       remaining: o.amountReceivedCents < o.totalCents ? m(o.totalCents - o.amountReceivedCents) : null,
       overpaid: o.amountReceivedCents > o.totalCents ? m(o.amountReceivedCents - o.totalCents) : null,
-      receipts: o.receipts.map((r) => ({ id: r.id, amount: m(r.amountCents), note: r.note, by: actorOf(r.actorType, r.actorId, adminEmails), at: r.createdAt.toISOString(), atShown: formatDateTime(r.createdAt, timeZone) })),
+      receipts: o.receipts.map((r) => ({
+        id: r.id,
+        amount: m(r.amountCents),
+        note: r.note,
+        by: actorOf(r.actorType, r.actorId, adminEmails),
+        at: r.createdAt.toISOString(),
+        atShown: formatDateTime(r.createdAt, timeZone),
+      })),
     },
     // DMs about this order the customer never got (DMs closed): say so, so someone reaches them another way.
     customerNotReached: o.customerDmFailedAt
       ? {
           atShown: formatDateTime(o.customerDmFailedAt, timeZone),
-          notices: o.missedNotices.map((n) => ({ id: n.id, what: DM_LABELS[n.kind] ?? n.kind, atShown: formatDateTime(n.createdAt, timeZone), shownInDiscordAtShown: shownAt(n.shownAt) })),
+          notices: o.missedNotices.map((n) => ({
+            id: n.id,
+            what: DM_LABELS[n.kind] ?? n.kind,
+            atShown: formatDateTime(n.createdAt, timeZone),
+            shownInDiscordAtShown: shownAt(n.shownAt),
+          })),
         }
       : null,
     createdAt: o.createdAt.toISOString(),

@@ -19,7 +19,14 @@ import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, canRead, never } from './access.js';
 import { errorNotice } from './admin-errors.js';
 import { EVENTS } from '../../../modules/shared/events.js';
-import { availableValues, labelOf, ORDER_STATUS_BADGES, ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS, SHIPPING_STATUS_LABELS } from '../presentation/labels.js';
+import {
+  availableValues,
+  labelOf,
+  ORDER_STATUS_BADGES,
+  ORDER_STATUS_LABELS,
+  PAYMENT_METHOD_LABELS,
+  SHIPPING_STATUS_LABELS,
+} from '../presentation/labels.js';
 import { customerLabel, manualReturnInstruction, methodWord, orderView } from './order-view.js';
 import { flaggedPayments } from '../../../modules/payments-processor/checkouts/flagged-payments.query.js';
 import { auditTimelineOf } from './audit-trail.js';
@@ -55,7 +62,11 @@ function jsonField<T extends z.ZodType>(schema: T, text: string, field: string, 
 export function lineItemsFromForm(text: string | null | undefined): { productId: string; quantity: number }[] | undefined {
   if (!text || text.trim() === '') return undefined;
   const lines = jsonField(z.array(quantityLine).max(100), text, 'lineItems', 'line items').filter((l) => l.quantity > 0);
-  if (!lines.length) throw validationError([{ path: ['lineItems'], message: 'an order needs at least one item; to stop it, cancel the order instead' }], 'order');
+  if (!lines.length)
+    throw validationError(
+      [{ path: ['lineItems'], message: 'an order needs at least one item; to stop it, cancel the order instead' }],
+      'order',
+    );
   return lines;
 }
 
@@ -64,7 +75,10 @@ const editOrderForm = z.object({
   status: z.enum(OrderStatus).optional(),
   shippingStatus: z.enum(ShippingStatus).optional(),
   trackingNumber: optionalText,
-  shippingCarrier: z.union([z.enum(CARRIER_CODES), z.literal('')]).nullable().optional(),
+  shippingCarrier: z
+    .union([z.enum(CARRIER_CODES), z.literal('')])
+    .nullable()
+    .optional(),
   notes: optionalText,
   lineItems: optionalText,
 });
@@ -101,7 +115,8 @@ export function refundInputFromForm(payload: unknown): { intent: 'preview' | 're
   }
   if (form.mode === 'PARTIAL_ITEMS' || form.mode === 'BOTH') {
     const items = jsonField(z.array(refundLine).max(100), form.lines ?? '[]', 'lines', 'refund lines').filter((l) => l.quantity > 0);
-    if (!items.length) throw validationError([{ path: ['lines'], message: 'set the quantity to refund on at least one line' }], 'refund form');
+    if (!items.length)
+      throw validationError([{ path: ['lines'], message: 'set the quantity to refund on at least one line' }], 'refund form');
     input.items = items;
   }
   return { intent: form.intent, input };
@@ -129,7 +144,11 @@ export function orderSearch(db: Db) {
       { discordUserId: t },
     ];
     const number = /^\d{1,9}$/.test(t) ? [{ number: Number(t) }] : [];
-    const customers = await db.customer.findMany({ where: { AND: [scope, { OR: names }] }, select: { id: true }, take: SEARCH_CUSTOMER_LIMIT + 1 });
+    const customers = await db.customer.findMany({
+      where: { AND: [scope, { OR: names }] },
+      select: { id: true },
+      take: SEARCH_CUSTOMER_LIMIT + 1,
+    });
     if (customers.length > SEARCH_CUSTOMER_LIMIT) return { OR: [...names.map((n) => ({ customer: n })), ...number] };
     return { OR: [{ customerId: { in: customers.map((c) => c.id) } }, ...number] };
   };
@@ -145,7 +164,11 @@ export function orderResourceOptions(db: Db): ScopedResourceOptions {
   };
 }
 
-export function orderResource(deps: { services: Services; resource: ScopedPrismaResource; components: AdminComponents }): ResourceWithOptions {
+export function orderResource(deps: {
+  services: Services;
+  resource: ScopedPrismaResource;
+  components: AdminComponents;
+}): ResourceWithOptions {
   const { services, components } = deps;
   const { logger } = services;
 
@@ -160,15 +183,21 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
       services.db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }),
       flaggedPayments(services.db, tenantId, orderId),
     ]);
-    const adminIds = [...new Set([
-      ...detail.refunds.flatMap((r) => [
-        ...(r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : []),
-        ...(r.manualReturnDoneByType === 'PANEL_ADMIN' && r.manualReturnDoneById ? [r.manualReturnDoneById] : []),
+    const adminIds = [
+      ...new Set([
+        ...detail.refunds.flatMap((r) => [
+          ...(r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : []),
+          ...(r.manualReturnDoneByType === 'PANEL_ADMIN' && r.manualReturnDoneById ? [r.manualReturnDoneById] : []),
+        ]),
+        ...detail.receipts.flatMap((r) => (r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : [])),
       ]),
-      ...detail.receipts.flatMap((r) => (r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : [])),
-    ])];
-    const admins = adminIds.length ? await services.db.adminUser.findMany({ where: { id: { in: adminIds }, tenantId }, select: { id: true, email: true } }) : [];
-    params.detailJson = JSON.stringify(orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), tenant?.timeZone ?? 'UTC', flagged));
+    ];
+    const admins = adminIds.length
+      ? await services.db.adminUser.findMany({ where: { id: { in: adminIds }, tenantId }, select: { id: true, email: true } })
+      : [];
+    params.detailJson = JSON.stringify(
+      orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), tenant?.timeZone ?? 'UTC', flagged),
+    );
     params.total = formatMoney(detail.totalCents, detail.currency);
   };
 
@@ -187,9 +216,8 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
     const admin = panelAdminOf(context);
     const records = (response.records ?? []) as { params: Record<string, unknown> }[];
     const ids = [...new Set(records.map((r) => String(r.params.customer ?? '')))].filter(Boolean);
-    const customers = admin.tenantId && ids.length
-      ? await services.db.customer.findMany({ where: { tenantId: admin.tenantId, id: { in: ids } } })
-      : [];
+    const customers =
+      admin.tenantId && ids.length ? await services.db.customer.findMany({ where: { tenantId: admin.tenantId, id: { in: ids } } }) : [];
     const byId = new Map(customers.map((c) => [c.id, customerLabel(c)]));
     for (const r of records) {
       r.params.customerName = byId.get(String(r.params.customer)) ?? '';
@@ -223,8 +251,18 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
         : [];
       record.params.lineItemsContextJson = JSON.stringify({
         editable,
-        lines: detail.items.map((i) => ({ productId: i.productId, name: i.name, quantity: i.quantity, unitPrice: money(i.unitPriceCents) })),
-        products: products.map((p) => ({ productId: p.id, name: p.name, unitPrice: money(p.unitPriceCents), stock: p.trackStock ? p.stock : null })),
+        lines: detail.items.map((i) => ({
+          productId: i.productId,
+          name: i.name,
+          quantity: i.quantity,
+          unitPrice: money(i.unitPriceCents),
+        })),
+        products: products.map((p) => ({
+          productId: p.id,
+          name: p.name,
+          unitPrice: money(p.unitPriceCents),
+          stock: p.trackStock ? p.stock : null,
+        })),
       });
       // The selects offer only where this order can go (components/transition-select.tsx).
       record.params.statusOptions = JSON.stringify(editableOrderStatuses(detail.status));
@@ -241,7 +279,10 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
         notes: form.notes,
         items: lineItemsFromForm(form.lineItems),
       });
-      return { ...(await recordJson(context, { message: `Order #${String(record.params.number)} saved.`, type: 'success' })), redirectUrl: showUrl(context) };
+      return {
+        ...(await recordJson(context, { message: `Order #${String(record.params.number)} saved.`, type: 'success' })),
+        redirectUrl: showUrl(context),
+      };
     } catch (err) {
       // A refused save keeps what was typed (and says why, in the notice).
       keepTyped(context.record, request.payload);
@@ -261,20 +302,35 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
 
   // The order page's "Record money received" (components/order-show.tsx); POST only. The amount as typed
   // in the order's currency ("20.00"); parts accumulate and the order is paid once they cover the total.
-  const recordReceiptHandler = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+  const recordReceiptHandler = async (
+    request: ActionRequest,
+    _response: unknown,
+    context: ActionContext,
+  ): Promise<RecordActionResponse> => {
     if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
     try {
-      const form = parseInput(z.object({ amount: z.string().trim().min(1).max(40), note: z.string().trim().max(500).optional() }), request.payload ?? {}, 'receipt');
+      const form = parseInput(
+        z.object({ amount: z.string().trim().min(1).max(40), note: z.string().trim().max(500).optional() }),
+        request.payload ?? {},
+        'receipt',
+      );
       const currency = String(context.record!.params.currency ?? 'USD');
       const amountCents = parseMoneyInput(form.amount, currency);
-      if (!amountCents) throw validationError([{ path: ['amount'], message: `type the amount received like 20.00 (${currency})` }], 'receipt');
-      const r = await services.payments.recordReceipt(tenantContextOf(context), { orderId: context.record!.id() }, { amountCents, note: form.note || undefined });
+      if (!amountCents)
+        throw validationError([{ path: ['amount'], message: `type the amount received like 20.00 (${currency})` }], 'receipt');
+      const r = await services.payments.recordReceipt(
+        tenantContextOf(context),
+        { orderId: context.record!.id() },
+        { amountCents, note: form.note || undefined },
+      );
       const money = (c: number) => formatMoney(c, r.order.currency);
       const message = [
         `Recorded ${money(amountCents)} received on order #${r.order.number}.`,
         r.paid ? 'The order is now paid.' : r.remainingCents > 0 ? `${money(r.remainingCents)} still owed.` : '',
         r.overpaidCents ? `Overpaid by ${money(r.overpaidCents)}: return the difference to the customer.` : '',
-      ].filter(Boolean).join(' ');
+      ]
+        .filter(Boolean)
+        .join(' ');
       return recordJson(context, { message, type: 'success' });
     } catch (err) {
       return errorNotice(err, context, logger);
@@ -283,31 +339,49 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
 
   // "Invoice link": a signed link to the order's invoice page, shown to copy; with ?send=1 also sent to the
   // customer by DM (order.invoice_link_sent, a retried job on the Discord surface).
-  const invoiceLink = (send: boolean) => async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
-    try {
-      const ctx = tenantContextOf(context);
-      const link = await services.invoices.createLink(ctx, context.record!.id());
-      // Each press is its own DM (sendId), even when the link signed is the same as the last one's.
-      const sendId = randomUUID();
-      if (send) await services.bus.emit(services.db, EVENTS.invoiceLinkSent, { tenantId: ctx.tenantId, orderId: context.record!.id(), url: link.url, sendId }, { jobKey: `invoice-link:${sendId}` });
-      const message = send ? `Invoice link sent to the customer by DM (valid until ${link.expiresAt.toUTCString()}).` : `Invoice link (valid until ${link.expiresAt.toUTCString()}): ${link.url}`;
-      return { ...(await recordJson(context, { message, type: 'success' })), invoiceLink: link.url } as RecordActionResponse;
-    } catch (err) {
-      return errorNotice(err, context, logger);
-    }
-  };
+  const invoiceLink =
+    (send: boolean) =>
+    async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+      try {
+        const ctx = tenantContextOf(context);
+        const link = await services.invoices.createLink(ctx, context.record!.id());
+        // Each press is its own DM (sendId), even when the link signed is the same as the last one's.
+        const sendId = randomUUID();
+        if (send)
+          await services.bus.emit(
+            services.db,
+            EVENTS.invoiceLinkSent,
+            { tenantId: ctx.tenantId, orderId: context.record!.id(), url: link.url, sendId },
+            { jobKey: `invoice-link:${sendId}` },
+          );
+        const message = send
+          ? `Invoice link sent to the customer by DM (valid until ${link.expiresAt.toUTCString()}).`
+          : `Invoice link (valid until ${link.expiresAt.toUTCString()}): ${link.url}`;
+        return { ...(await recordJson(context, { message, type: 'success' })), invoiceLink: link.url } as RecordActionResponse;
+      } catch (err) {
+        return errorNotice(err, context, logger);
+      }
+    };
 
   const cancelOrder = async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
     try {
-      const { order, changed } = await services.orderAdmin.cancel(tenantContextOf(context), context.record!.id(), { note: 'Cancelled in the admin panel' });
-      const message = changed ? `Order #${order.number} cancelled; reserved stock was released.` : `Order #${order.number} was already cancelled.`;
+      const { order, changed } = await services.orderAdmin.cancel(tenantContextOf(context), context.record!.id(), {
+        note: 'Cancelled in the admin panel',
+      });
+      const message = changed
+        ? `Order #${order.number} cancelled; reserved stock was released.`
+        : `Order #${order.number} was already cancelled.`;
       return { ...(await recordJson(context, { message, type: 'success' })), redirectUrl: showUrl(context) };
     } catch (err) {
       return errorNotice(err, context, logger);
     }
   };
 
-  const refundHandler = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse & { preview?: unknown; result?: unknown }> => {
+  const refundHandler = async (
+    request: ActionRequest,
+    _response: unknown,
+    context: ActionContext,
+  ): Promise<RecordActionResponse & { preview?: unknown; result?: unknown }> => {
     const ctx = tenantContextOf(context);
     const record = context.record!;
     if (request.method !== 'post') {
@@ -366,7 +440,11 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
       if (refund.manualReturnMethod) {
         // Nothing left the shop's account: say so, and what to do (the order page keeps the to-do).
         const customer = await services.db.customer.findFirst({ where: { id: order.customerId, tenantId: ctx.tenantId } });
-        const instruction = manualReturnInstruction(money(refund.amountCents), customer ? customerLabel(customer) : 'the customer', refund.manualReturnMethod);
+        const instruction = manualReturnInstruction(
+          money(refund.amountCents),
+          customer ? customerLabel(customer) : 'the customer',
+          refund.manualReturnMethod,
+        );
         message = `Refund of ${money(refund.amountCents)}${parts} recorded on order #${order.number} (now ${status}). No money was sent: ${instruction} Then tick it done on the order page.`;
       } else {
         message = `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). The payment processor returns the money to the customer; the outcome appears in the order's history.`;
@@ -392,7 +470,9 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
       if (!owned) throw new AppError('NOT_FOUND', `Refund ${refundId} is not on this order.`, { refundId });
       const { refund, changed } = await services.refunds.markManualReturnDone(ctx, refundId);
       const amount = formatMoney(refund.amountCents, String(context.record!.params.currency ?? 'USD'));
-      const message = changed ? `Marked as sent: ${amount} returned to the customer by ${methodWord(refund.manualReturnMethod ?? '')}.` : 'This refund was already marked as sent.';
+      const message = changed
+        ? `Marked as sent: ${amount} returned to the customer by ${methodWord(refund.manualReturnMethod ?? '')}.`
+        : 'This refund was already marked as sent.';
       return recordJson(context, { message, type: 'success' });
     } catch (err) {
       return errorNotice(err, context, logger);
@@ -413,7 +493,8 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
     }
   };
 
-  const statusIs = (ctx: { record?: { params: Record<string, unknown> } }, statuses: readonly string[]) => statuses.includes(String(ctx.record?.params.status ?? ''));
+  const statusIs = (ctx: { record?: { params: Record<string, unknown> } }, statuses: readonly string[]) =>
+    statuses.includes(String(ctx.record?.params.status ?? ''));
 
   return {
     resource: deps.resource,
@@ -438,7 +519,11 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
           custom: { badges: ORDER_STATUS_BADGES },
         },
         shippingStatus: { availableValues: availableValues(SHIPPING_STATUS_LABELS), components: { edit: components.TransitionSelect } },
-        paymentMethod: { availableValues: availableValues(PAYMENT_METHOD_LABELS), position: 4, components: { list: components.OrderEnumCell } },
+        paymentMethod: {
+          availableValues: availableValues(PAYMENT_METHOD_LABELS),
+          position: 4,
+          components: { list: components.OrderEnumCell },
+        },
         q: {
           type: 'string',
           isVisible: { list: false, show: false, edit: false, filter: true },
@@ -447,7 +532,7 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
         lineItems: { components: { edit: components.OrderLinesEdit } },
         shippingCarrier: {
           availableValues: CARRIER_CODES.map((code) => ({ value: code, label: CARRIERS[code].name })),
-          description: 'For the tracking link in the customer\'s shipping message',
+          description: "For the tracking link in the customer's shipping message",
         },
         tenant: { isVisible: false },
       },
@@ -461,7 +546,8 @@ export function orderResource(deps: { services: Services; resource: ScopedPrisma
         edit: { isAccessible: canRead, handler: editHandler },
         delete: {
           isAccessible: canManage,
-          guard: 'Delete this order permanently? Its lines, payments and refunds go with it. To stop an unpaid order, use Cancel instead (it keeps the record).',
+          guard:
+            'Delete this order permanently? Its lines, payments and refunds go with it. To stop an unpaid order, use Cancel instead (it keeps the record).',
           handler: deleteHandler,
         },
         markAsPaid: {

@@ -12,7 +12,12 @@ import { errorNotice } from './admin-errors.js';
 
 /** The form posts a string; at most 90 days in one go (the service's own bound). */
 const extendForm = z.object({
-  extendByHours: z.string().trim().regex(/^\d{1,4}$/, 'a whole number of hours').transform(Number).pipe(z.number().int().min(1, 'at least 1 hour').max(2160, 'at most 2160 hours (90 days)')),
+  extendByHours: z
+    .string()
+    .trim()
+    .regex(/^\d{1,4}$/, 'a whole number of hours')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'at least 1 hour').max(2160, 'at most 2160 hours (90 days)')),
 });
 
 type RecordJson = (context: ActionContext, notice?: RecordActionResponse['notice']) => Promise<RecordActionResponse>;
@@ -40,7 +45,10 @@ export function extendPayWindowAction(services: Services, recordJson: RecordJson
       const { extendByHours } = parseInput(extendForm, request.payload ?? {}, 'pay window extension');
       const { order } = await services.paymentWindows.extend(ctx, record.id(), { extendByMinutes: extendByHours * 60 });
       const payWindow = await payWindowOf(ctx.tenantId, record.id());
-      const response = await recordJson(context, { message: `Order #${order.number} now has until ${payWindow.dueAtText} to be paid.`, type: 'success' });
+      const response = await recordJson(context, {
+        message: `Order #${order.number} now has until ${payWindow.dueAtText} to be paid.`,
+        type: 'success',
+      });
       return { ...response, payWindow } as RecordActionResponse;
     } catch (err) {
       return errorNotice(err, context, logger);

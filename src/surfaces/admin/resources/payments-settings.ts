@@ -17,16 +17,30 @@ import { never } from './access.js';
 import type { TenantSaveHooks } from './settings.resources.js';
 
 const command = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('save'), provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']), environment: z.string().max(20), config: z.record(z.string(), z.string().max(500)), secrets: z.record(z.string(), z.string().max(1000)).default({}) }),
+  z.object({
+    op: z.literal('save'),
+    provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']),
+    environment: z.string().max(20),
+    config: z.record(z.string(), z.string().max(500)),
+    secrets: z.record(z.string(), z.string().max(1000)).default({}),
+  }),
   z.object({ op: z.literal('test'), provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']) }),
   z.object({ op: z.literal('disconnect'), provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']) }),
 ]);
 
 /** The form each provider needs (labels for the panel), from the one definition per provider. */
 const FIELD_LABELS: Record<string, string> = {
-  clientId: 'Client ID', webhookId: 'Webhook ID', clientSecret: 'Secret',
-  locationId: 'Location ID', applicationId: 'Application ID', accessToken: 'Access token', webhookSignatureKey: 'Webhook signature key',
-  serverUrl: 'Server URL (https://…)', storeId: 'Store ID', apiKey: 'API key', webhookSecret: 'Webhook secret',
+  clientId: 'Client ID',
+  webhookId: 'Webhook ID',
+  clientSecret: 'Secret',
+  locationId: 'Location ID',
+  applicationId: 'Application ID',
+  accessToken: 'Access token',
+  webhookSignatureKey: 'Webhook signature key',
+  serverUrl: 'Server URL (https://…)',
+  storeId: 'Store ID',
+  apiKey: 'API key',
+  webhookSecret: 'Webhook secret',
 };
 
 export function providerForms() {
@@ -47,7 +61,8 @@ export function tenantSaveHooks(services: Services): TenantSaveHooks {
     async refuseMethods(tenantId, methods) {
       const processor = methods.filter(isProcessorMethod);
       if (!processor.length) return null;
-      if (!tenantId) return 'Connect the shop\'s payment provider in Settings -> Payments before enabling PayPal, Cash App Pay or Bitcoin invoices.';
+      if (!tenantId)
+        return "Connect the shop's payment provider in Settings -> Payments before enabling PayPal, Cash App Pay or Bitcoin invoices.";
       try {
         await services.paymentConnections.assertMethodsUsable(tenantId, processor);
         return null;
@@ -59,7 +74,11 @@ export function tenantSaveHooks(services: Services): TenantSaveHooks {
   };
 }
 
-export function paymentConnectionResource(deps: { services: Services; resource: ScopedPrismaResource; components: AdminComponents }): ResourceWithOptions {
+export function paymentConnectionResource(deps: {
+  services: Services;
+  resource: ScopedPrismaResource;
+  components: AdminComponents;
+}): ResourceWithOptions {
   const { services, resource, components } = deps;
   const logger = services.logger.child({ surface: 'admin', resource: 'PaymentConnection' });
 
@@ -75,14 +94,25 @@ export function paymentConnectionResource(deps: { services: Services; resource: 
         const c = parsed.data;
         try {
           if (c.op === 'save') {
-            await services.paymentConnections.connect(ctx, { provider: c.provider, environment: c.environment, config: c.config, secrets: c.secrets });
-            result = { ok: true, message: `${PROVIDER_DEFINITIONS[c.provider].label} saved. Press "Test connection" to switch its payment method on.` };
+            await services.paymentConnections.connect(ctx, {
+              provider: c.provider,
+              environment: c.environment,
+              config: c.config,
+              secrets: c.secrets,
+            });
+            result = {
+              ok: true,
+              message: `${PROVIDER_DEFINITIONS[c.provider].label} saved. Press "Test connection" to switch its payment method on.`,
+            };
           } else if (c.op === 'test') {
             const tested = await services.paymentConnections.test(ctx, c.provider);
             result = { ok: tested.ok, message: tested.message };
           } else {
             await services.paymentConnections.disconnect(ctx, c.provider);
-            result = { ok: true, message: `${PROVIDER_DEFINITIONS[c.provider].label} disconnected: its payment method is switched off and its secrets erased.` };
+            result = {
+              ok: true,
+              message: `${PROVIDER_DEFINITIONS[c.provider].label} disconnected: its payment method is switched off and its secrets erased.`,
+            };
           }
         } catch (err) {
           if (!isAppError(err)) logger.error({ err }, 'payments settings action failed');

@@ -33,7 +33,10 @@ export function roleChangeResource(deps: { services: Services; resource: ScopedP
       const fresh = await context.resource.findOne(row.id, context);
       return {
         record: (fresh ?? context.record!).toJSON(context.currentAdmin),
-        notice: { message: `${row.action === 'GRANT' ? 'Grant' : 'Removal'} queued again: it runs in a few seconds; this page shows the outcome.`, type: 'success' },
+        notice: {
+          message: `${row.action === 'GRANT' ? 'Grant' : 'Removal'} queued again: it runs in a few seconds; this page shows the outcome.`,
+          type: 'success',
+        },
       };
     } catch (err) {
       return errorNotice(err, context, logger);
@@ -44,7 +47,10 @@ export function roleChangeResource(deps: { services: Services; resource: ScopedP
     if (request.method !== 'post') return {};
     try {
       const report = await services.roleRepair.reconcile(tenantContextOf(context));
-      return { notice: { message: reconcileSummary(report), type: 'success' as const }, redirectUrl: context.h.resourceUrl({ resourceId: context.resource.id() }) };
+      return {
+        notice: { message: reconcileSummary(report), type: 'success' as const },
+        redirectUrl: context.h.resourceUrl({ resourceId: context.resource.id() }),
+      };
     } catch (err) {
       return errorNotice(err, context, logger);
     }
@@ -57,7 +63,24 @@ export function roleChangeResource(deps: { services: Services; resource: ScopedP
       navigation: { name: 'Catalog', icon: 'Package' },
       sort: { sortBy: 'state', direction: 'asc' },
       listProperties: ['state', 'action', 'roleId', 'customer', 'failureMessage', 'attempts', 'updatedAt'],
-      showProperties: ['id', 'state', 'action', 'roleId', 'guildId', 'customer', 'orderId', 'productId', 'entitlementId', 'failureKind', 'failureMessage', 'discordCode', 'attempts', 'reason', 'createdAt', 'updatedAt'],
+      showProperties: [
+        'id',
+        'state',
+        'action',
+        'roleId',
+        'guildId',
+        'customer',
+        'orderId',
+        'productId',
+        'entitlementId',
+        'failureKind',
+        'failureMessage',
+        'discordCode',
+        'attempts',
+        'reason',
+        'createdAt',
+        'updatedAt',
+      ],
       filterProperties: ['state', 'action', 'failureKind', 'roleId', 'customer'],
       properties: {
         failureMessage: { type: 'textarea', description: 'What went wrong and how to fix it.' },

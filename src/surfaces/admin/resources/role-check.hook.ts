@@ -17,7 +17,10 @@ const CHECK_TIMEOUT_MS = 5000;
 async function checkWithin(roleRepair: RoleRepairService, tenantId: string, roleIds: string[]): Promise<RoleCheckResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<RoleCheckResult>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'unavailable', message: 'Discord did not answer in time; the roles were not checked.' }), CHECK_TIMEOUT_MS);
+    timer = setTimeout(
+      () => resolve({ status: 'unavailable', message: 'Discord did not answer in time; the roles were not checked.' }),
+      CHECK_TIMEOUT_MS,
+    );
   });
   try {
     return await Promise.race([roleRepair.checkRoles(tenantId, roleIds), timeout]);
@@ -33,14 +36,18 @@ export function withRoleCheck(validate: Before, roleRepair: RoleRepairService): 
     if (validated.method !== 'post') return validated;
     const data = flat.unflatten<Record<string, unknown>, Record<string, unknown>>(validated.payload ?? {});
     const roles = arrayOf(data.grantedRoleIds).map(String);
-    const before = new Set(arrayOf(flat.unflatten<Record<string, unknown>, Record<string, unknown>>(context.record?.params ?? {}).grantedRoleIds).map(String));
+    const before = new Set(
+      arrayOf(flat.unflatten<Record<string, unknown>, Record<string, unknown>>(context.record?.params ?? {}).grantedRoleIds).map(String),
+    );
     const added = roles.filter((r) => !before.has(r));
     if (added.length === 0) return validated;
     const result = await checkWithin(roleRepair, tenantContextOf(context).tenantId, added);
     if (result.status !== 'problems') return validated;
     const errors: Record<string, { message: string }> = {};
     for (const p of result.problems) errors[`grantedRoleIds.${roles.indexOf(p.roleId)}`] ??= { message: p.message };
-    throw new ValidationError(errors, { message: `The bot cannot give ${result.problems.length === 1 ? 'this role' : 'these roles'}: ${result.problems.map((p) => p.message).join(' ')}` });
+    throw new ValidationError(errors, {
+      message: `The bot cannot give ${result.problems.length === 1 ? 'this role' : 'these roles'}: ${result.problems.map((p) => p.message).join(' ')}`,
+    });
   };
 }
 
@@ -53,7 +60,10 @@ export function checkRolesAction(roleRepair: RoleRepairService, logger: Logger) 
       const result = roles.length ? await checkWithin(roleRepair, tenantContextOf(context).tenantId, roles) : ({ status: 'ok' } as const);
       const notice =
         result.status === 'ok'
-          ? { message: roles.length ? 'The bot can give every role of this product.' : 'This product grants no roles.', type: 'success' as const }
+          ? {
+              message: roles.length ? 'The bot can give every role of this product.' : 'This product grants no roles.',
+              type: 'success' as const,
+            }
           : result.status === 'unavailable'
             ? { message: result.message, type: 'info' as const }
             : { message: result.problems.map((p) => p.message).join(' '), type: 'error' as const };
@@ -75,7 +85,10 @@ export function uploadKeysAction(digital: DigitalGoods, logger: Logger) {
       const fresh = await context.resource.findOne(record.id(), context);
       return {
         record: (fresh ?? record).toJSON(context.currentAdmin),
-        notice: { message: `${r.added} key(s) added${r.duplicates ? `, ${r.duplicates} already there skipped` : ''}; ${r.available} available.`, type: 'success' },
+        notice: {
+          message: `${r.added} key(s) added${r.duplicates ? `, ${r.duplicates} already there skipped` : ''}; ${r.available} available.`,
+          type: 'success',
+        },
       };
     } catch (err) {
       return errorNotice(err, context, logger);

@@ -15,7 +15,14 @@ import { canManage, never, tenantCrud, tenantReadOnly, validatedTenantCrud } fro
 import { moneyColumns } from './money-columns.js';
 import { assertOwnedReference } from './owned-references.js';
 import { validatePayload } from './validation.js';
-import { availableValues, DISCOUNT_SCOPE_LABELS, DISCOUNT_TYPE_LABELS, labelOf, ORDER_STATUS_BADGES, ORDER_STATUS_LABELS } from '../presentation/labels.js';
+import {
+  availableValues,
+  DISCOUNT_SCOPE_LABELS,
+  DISCOUNT_TYPE_LABELS,
+  labelOf,
+  ORDER_STATUS_BADGES,
+  ORDER_STATUS_LABELS,
+} from '../presentation/labels.js';
 
 const sales = { name: 'Sales', icon: 'ShoppingCart' };
 const catalog = { name: 'Catalog', icon: 'Package' };
@@ -43,7 +50,12 @@ function customerOrders(db: Db): After<ActionResponse> {
     if (!record?.id) return response;
     const { tenantId } = tenantContextOf(context);
     const [orders, tenant] = await Promise.all([
-      db.order.findMany({ where: { tenantId, customerId: record.id }, orderBy: { createdAt: 'desc' }, take: 100, select: { id: true, number: true, status: true, totalCents: true, currency: true, createdAt: true } }),
+      db.order.findMany({
+        where: { tenantId, customerId: record.id },
+        orderBy: { createdAt: 'desc' },
+        take: 100,
+        select: { id: true, number: true, status: true, totalCents: true, currency: true, createdAt: true },
+      }),
       db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }),
     ]);
     record.params.customerOrdersJson = JSON.stringify(
@@ -69,13 +81,30 @@ export function customerResource(resource: ScopedPrismaResource, db: Db, compone
       navigation: sales,
       sort: { sortBy: 'createdAt', direction: 'desc' },
       listProperties: ['displayName', 'username', 'discordUserId', 'createdAt'],
-      showProperties: ['id', 'displayName', 'displayNameSetByAdminAt', 'username', 'discordUserId', 'dmClosedAt', 'createdAt', 'updatedAt', 'customerOrders'],
+      showProperties: [
+        'id',
+        'displayName',
+        'displayNameSetByAdminAt',
+        'username',
+        'discordUserId',
+        'dmClosedAt',
+        'createdAt',
+        'updatedAt',
+        'customerOrders',
+      ],
       editProperties: ['displayName'],
       filterProperties: ['displayName', 'username', 'discordUserId'],
       properties: {
-        displayName: { isTitle: true, description: 'While set here, the customer\'s Discord name no longer replaces it. Leave empty to follow their Discord name again.' },
+        displayName: {
+          isTitle: true,
+          description: "While set here, the customer's Discord name no longer replaces it. Leave empty to follow their Discord name again.",
+        },
         displayNameSetByAdminAt: { isVisible: { list: false, filter: false, edit: false, show: true } },
-        customerOrders: { type: 'string', components: { show: components.CustomerOrders }, isVisible: { list: false, filter: false, edit: false, show: true } },
+        customerOrders: {
+          type: 'string',
+          components: { show: components.CustomerOrders },
+          isVisible: { list: false, filter: false, edit: false, show: true },
+        },
         customerOrdersJson: { isVisible: false },
       },
       actions: {
@@ -119,8 +148,35 @@ export function discountResource(db: Db, resource: ScopedPrismaResource): Resour
       id: 'Discount',
       navigation: catalog,
       listProperties: ['name', 'type', 'percentOff', 'amountOff', 'scope', 'active', 'usedCount'],
-      showProperties: ['id', 'name', 'type', 'percentOff', 'amountOff', 'scope', 'startsAt', 'endsAt', 'minSubtotal', 'maxUses', 'maxUsesPerCustomer', 'usedCount', 'active', 'createdAt'],
-      editProperties: ['name', 'type', 'percentOff', 'amountOffCents', 'scope', 'startsAt', 'endsAt', 'minSubtotalCents', 'maxUses', 'maxUsesPerCustomer', 'active'],
+      showProperties: [
+        'id',
+        'name',
+        'type',
+        'percentOff',
+        'amountOff',
+        'scope',
+        'startsAt',
+        'endsAt',
+        'minSubtotal',
+        'maxUses',
+        'maxUsesPerCustomer',
+        'usedCount',
+        'active',
+        'createdAt',
+      ],
+      editProperties: [
+        'name',
+        'type',
+        'percentOff',
+        'amountOffCents',
+        'scope',
+        'startsAt',
+        'endsAt',
+        'minSubtotalCents',
+        'maxUses',
+        'maxUsesPerCustomer',
+        'active',
+      ],
       properties: {
         name: { isTitle: true },
         amountOff: { type: 'string', isSortable: false },
@@ -128,7 +184,10 @@ export function discountResource(db: Db, resource: ScopedPrismaResource): Resour
         type: { availableValues: availableValues(DISCOUNT_TYPE_LABELS) },
         percentOff: { description: '1-100, for percent-off discounts.' },
         amountOffCents: { description: 'In cents, for fixed-amount discounts.' },
-        scope: { availableValues: availableValues(DISCOUNT_SCOPE_LABELS), description: 'Every customer, or only the customers it is assigned to.' },
+        scope: {
+          availableValues: availableValues(DISCOUNT_SCOPE_LABELS),
+          description: 'Every customer, or only the customers it is assigned to.',
+        },
       },
       actions: validatedTenantCrud({ validate, money }),
     },

@@ -57,8 +57,42 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
       id: 'Tenant',
       navigation: settings,
       listProperties: ['name', 'currency', 'inventoryTracking', 'taxjarEnabled', 'createdAt'],
-      showProperties: ['id', 'name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'paymentWindowsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyMasked', 'taxjarFromAddressJson', 'addressValidation', 'roleRemovalPolicy', 'timeZone', 'nextOrderNumber', 'createdAt', 'updatedAt'],
-      editProperties: ['name', 'currency', 'enabledPaymentMethods', 'paymentInstructionsJson', 'paymentWindowsJson', 'adminChannelId', 'adminRoleIds', 'inventoryTracking', 'taxjarEnabled', 'taxjarApiKeyNew', 'taxjarFromAddressJson', 'addressValidation', 'roleRemovalPolicy', 'timeZone'],
+      showProperties: [
+        'id',
+        'name',
+        'currency',
+        'enabledPaymentMethods',
+        'paymentInstructionsJson',
+        'paymentWindowsJson',
+        'adminChannelId',
+        'adminRoleIds',
+        'inventoryTracking',
+        'taxjarEnabled',
+        'taxjarApiKeyMasked',
+        'taxjarFromAddressJson',
+        'addressValidation',
+        'roleRemovalPolicy',
+        'timeZone',
+        'nextOrderNumber',
+        'createdAt',
+        'updatedAt',
+      ],
+      editProperties: [
+        'name',
+        'currency',
+        'enabledPaymentMethods',
+        'paymentInstructionsJson',
+        'paymentWindowsJson',
+        'adminChannelId',
+        'adminRoleIds',
+        'inventoryTracking',
+        'taxjarEnabled',
+        'taxjarApiKeyNew',
+        'taxjarFromAddressJson',
+        'addressValidation',
+        'roleRemovalPolicy',
+        'timeZone',
+      ],
       properties: {
         name: { isTitle: true },
         paymentInstructionsJson: {
@@ -69,7 +103,10 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
           type: 'textarea',
           description: `Minutes an unpaid order waits before it is cancelled, per method (15 to 43200). Left out: ${PROCESSOR_PAY_WINDOW_MINUTES / 60} hours for PayPal, Cash App Pay and Bitcoin invoices, ${MANUAL_PAY_WINDOW_MINUTES / 1440} days for the manual methods. The customer is reminded halfway. Example: {"PAYPAL": 120, "VENMO_P2P": 1440}`,
         },
-        taxjarFromAddressJson: { type: 'textarea', description: '{"country": "US", "zip": "94103", "state": "CA", "city": "San Francisco", "street": "1 Main St"}' },
+        taxjarFromAddressJson: {
+          type: 'textarea',
+          description: '{"country": "US", "zip": "94103", "state": "CA", "city": "San Francisco", "street": "1 Main St"}',
+        },
         taxjarApiKeyMasked: { type: 'string' },
         taxjarApiKeyNew: { type: 'password', description: 'Leave empty to keep the current key; enter - to remove it.' },
         enabledPaymentMethods: {
@@ -88,7 +125,10 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
         },
         inventoryTracking: { description: 'Reserve stock at submit and release it on cancel/refund.' },
         addressValidation: { description: 'Check shipping addresses with TaxJar and suggest corrections.' },
-        roleRemovalPolicy: { description: 'When someone other than the bot removes a paid role: REAPPLY gives it back, RECORD lists it under Role changes (with Retry).' },
+        roleRemovalPolicy: {
+          description:
+            'When someone other than the bot removes a paid role: REAPPLY gives it back, RECORD lists it under Role changes (with Retry).',
+        },
         timeZone: { description: 'Dates in this panel are shown in this time zone (an IANA name such as America/New_York; default UTC).' },
         paymentInstructions: { isVisible: false },
         paymentWindowMinutes: { isVisible: false },
@@ -101,7 +141,10 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
         search: { isAccessible: platformOrTenantAdmin },
         edit: { isAccessible: platformOrTenantAdmin, before: validate, after: hideKey },
         new: { isAccessible: platformOnly, before: validate, after: hideKey },
-        delete: { isAccessible: platformOnly, guard: 'Delete this tenant and ALL its data (orders, customers, products)? This cannot be undone.' },
+        delete: {
+          isAccessible: platformOnly,
+          guard: 'Delete this tenant and ALL its data (orders, customers, products)? This cannot be undone.',
+        },
         bulkDelete: { isAccessible: never },
       },
     },
@@ -152,16 +195,19 @@ export function adminUserResource(db: Db, resource: ScopedPrismaResource): Resou
       map: async (d, _request, context) => {
         const me = panelAdminOf(context);
         const role = d.role as PanelAdmin['role'];
-        if (!isPlatformAdmin(me) && role === 'PLATFORM_ADMIN') throw new ValidationError({ role: { message: 'Only a platform admin can grant this role.' } });
+        if (!isPlatformAdmin(me) && role === 'PLATFORM_ADMIN')
+          throw new ValidationError({ role: { message: 'Only a platform admin can grant this role.' } });
         // Platform admins belong to no tenant; every other admin belongs to exactly one.
         let tenant = (d.tenant as string | null) ?? null;
         if (!isPlatformAdmin(me)) tenant = me.tenantId;
         if (role === 'PLATFORM_ADMIN') tenant = null;
         else if (!tenant) throw new ValidationError({ tenant: { message: 'Pick the shop this admin works for.' } });
-        else if ((await db.tenant.count({ where: { id: tenant } })) === 0) throw new ValidationError({ tenant: { message: 'No such tenant.' } });
+        else if ((await db.tenant.count({ where: { id: tenant } })) === 0)
+          throw new ValidationError({ tenant: { message: 'No such tenant.' } });
         const password = (d.password as string | undefined) ?? '';
         if (creating && !password) throw new ValidationError({ password: { message: 'required' } });
-        if (password && password.length < MIN_PASSWORD_LENGTH) throw new ValidationError({ password: { message: `at least ${MIN_PASSWORD_LENGTH} characters` } });
+        if (password && password.length < MIN_PASSWORD_LENGTH)
+          throw new ValidationError({ password: { message: `at least ${MIN_PASSWORD_LENGTH} characters` } });
         return {
           email: d.email,
           role,
@@ -170,7 +216,8 @@ export function adminUserResource(db: Db, resource: ScopedPrismaResource): Resou
         };
       },
     });
-  const notSelf = (ctx: { currentAdmin?: unknown; record?: { id(): string } }) => ctx.record?.id() !== (ctx.currentAdmin as PanelAdmin | undefined)?.id;
+  const notSelf = (ctx: { currentAdmin?: unknown; record?: { id(): string } }) =>
+    ctx.record?.id() !== (ctx.currentAdmin as PanelAdmin | undefined)?.id;
   const manage = (ctx: Parameters<typeof canManage>[0]) => isPlatformAdmin(ctx.currentAdmin) || canManage(ctx);
   const hideHash = stripSecrets('passwordHash', 'password');
   return {
@@ -184,7 +231,10 @@ export function adminUserResource(db: Db, resource: ScopedPrismaResource): Resou
       properties: {
         email: { isTitle: true },
         role: { availableValues: availableValues(ADMIN_ROLE_LABELS) },
-        password: { type: 'password', description: `At least ${MIN_PASSWORD_LENGTH} characters. On edit, leave empty to keep the current password.` },
+        password: {
+          type: 'password',
+          description: `At least ${MIN_PASSWORD_LENGTH} characters. On edit, leave empty to keep the current password.`,
+        },
         passwordHash: { isVisible: false },
       },
       actions: {

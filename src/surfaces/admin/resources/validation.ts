@@ -8,9 +8,16 @@ import type { z } from 'zod';
 /** Form values arrive as strings; '' means "empty". */
 export const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 
-export type PayloadMapper = (data: Record<string, unknown>, request: ActionRequest, context: ActionContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
+export type PayloadMapper = (
+  data: Record<string, unknown>,
+  request: ActionRequest,
+  context: ActionContext,
+) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
-export function validatePayload(schema: z.ZodType, opts: { map?: PayloadMapper; prepare?: (raw: Record<string, unknown>, context: ActionContext) => Record<string, unknown> } = {}): Before {
+export function validatePayload(
+  schema: z.ZodType,
+  opts: { map?: PayloadMapper; prepare?: (raw: Record<string, unknown>, context: ActionContext) => Record<string, unknown> } = {},
+): Before {
   return async (request, context) => {
     // AdminJS runs before-hooks ahead of its isAccessible check: check access first, so nothing is
     // validated, looked up or hashed for someone who may not perform the action.
@@ -32,7 +39,11 @@ export function validatePayload(schema: z.ZodType, opts: { map?: PayloadMapper; 
       }
       // The form comes back with what was typed (AdminJS would refill it from the database otherwise).
       keepTyped(context.record, request.payload);
-      throw new ValidationError(errors, { message: Object.entries(errors).map(([k, v]) => `${k}: ${v.message}`).join('; ') });
+      throw new ValidationError(errors, {
+        message: Object.entries(errors)
+          .map(([k, v]) => `${k}: ${v.message}`)
+          .join('; '),
+      });
     }
     let data = result.data as Record<string, unknown>;
     if (opts.map) data = await opts.map(data, request, context);

@@ -5,7 +5,14 @@
 //   Webhook deliveries  the delivery log, newest first: event, endpoint, status, attempts, last status code;
 //                       the show page lists every attempt (status, duration, response excerpt or error) and
 //                       has Redeliver (sends it again now, same webhook-id, fresh retry schedule).
-import { flat, type ActionContext, type ActionRequest, type ActionResponse, type RecordActionResponse, type ResourceWithOptions } from 'adminjs';
+import {
+  flat,
+  type ActionContext,
+  type ActionRequest,
+  type ActionResponse,
+  type RecordActionResponse,
+  type ResourceWithOptions,
+} from 'adminjs';
 import type { Services } from '../services.js';
 import { WEBHOOK_EVENTS } from '../../../modules/webhooks/webhook-events.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
@@ -17,7 +24,11 @@ import { errorNotice } from './admin-errors.js';
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : []);
 const asBool = (v: unknown): boolean | undefined => (v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined);
 
-export function webhookEndpointResource(deps: { services: Services; resource: ScopedPrismaResource; components: AdminComponents }): ResourceWithOptions {
+export function webhookEndpointResource(deps: {
+  services: Services;
+  resource: ScopedPrismaResource;
+  components: AdminComponents;
+}): ResourceWithOptions {
   const { services, resource, components } = deps;
   const logger = services.logger.child({ surface: 'admin', resource: 'WebhookEndpoint' });
   const listUrl = (context: ActionContext) => context.h.resourceUrl({ resourceId: context.resource.id() });
@@ -26,7 +37,11 @@ export function webhookEndpointResource(deps: { services: Services; resource: Sc
     if (request.method !== 'post') return {};
     try {
       const p = flat.unflatten<Record<string, unknown>, Record<string, unknown>>(request.payload ?? {});
-      const { secret, endpoint } = await services.webhooks.create(tenantContextOf(context), { url: String(p.url ?? ''), events: asList(p.events) as never, description: typeof p.description === 'string' ? p.description : undefined });
+      const { secret, endpoint } = await services.webhooks.create(tenantContextOf(context), {
+        url: String(p.url ?? ''),
+        events: asList(p.events) as never,
+        description: typeof p.description === 'string' ? p.description : undefined,
+      });
       return {
         created: { id: endpoint.id, url: endpoint.url, events: endpoint.events, secret },
         listUrl: listUrl(context),
@@ -52,7 +67,10 @@ export function webhookEndpointResource(deps: { services: Services; resource: Sc
       return {
         record: (fresh ?? record).toJSON(context.currentAdmin),
         redirectUrl: context.h.recordActionUrl({ resourceId: context.resource.id(), recordId: updated.id, actionName: 'show' }),
-        notice: { message: updated.enabled ? 'Webhook endpoint saved.' : 'Webhook endpoint saved. It is disabled: nothing is sent to it.', type: 'success' },
+        notice: {
+          message: updated.enabled ? 'Webhook endpoint saved.' : 'Webhook endpoint saved. It is disabled: nothing is sent to it.',
+          type: 'success',
+        },
       };
     } catch (err) {
       return errorNotice(err, context, logger);
@@ -64,7 +82,11 @@ export function webhookEndpointResource(deps: { services: Services; resource: Sc
     if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
     try {
       const gone = await services.webhooks.remove(tenantContextOf(context), record.id());
-      return { record: record.toJSON(context.currentAdmin), redirectUrl: listUrl(context), notice: { message: `Webhook endpoint ${gone.url} deleted with its delivery log.`, type: 'success' } };
+      return {
+        record: record.toJSON(context.currentAdmin),
+        redirectUrl: listUrl(context),
+        notice: { message: `Webhook endpoint ${gone.url} deleted with its delivery log.`, type: 'success' },
+      };
     } catch (err) {
       return errorNotice(err, context, logger);
     }
@@ -79,7 +101,11 @@ export function webhookEndpointResource(deps: { services: Services; resource: Sc
       showProperties: ['id', 'url', 'events', 'enabled', 'description', 'createdAt', 'updatedAt'],
       editProperties: ['url', 'events', 'description', 'enabled'],
       properties: {
-        url: { isTitle: true, description: 'https:// (plain http:// only to localhost outside production). Private and local network addresses are refused in production.' },
+        url: {
+          isTitle: true,
+          description:
+            'https:// (plain http:// only to localhost outside production). Private and local network addresses are refused in production.',
+        },
         events: { availableValues: WEBHOOK_EVENTS.map((e) => ({ value: e, label: e })), description: 'The order events sent to this URL.' },
         enabled: { description: 'Disabled endpoints are sent nothing; deliveries waiting for a retry stop.' },
         secret: { isVisible: false },
@@ -90,9 +116,19 @@ export function webhookEndpointResource(deps: { services: Services; resource: Sc
         show: { isAccessible: canManage },
         search: { isAccessible: canManage },
         new: { isAccessible: never },
-        createEndpoint: { actionType: 'resource', icon: 'Plus', component: components.WebhookEndpointCreate, isAccessible: canManage, handler: createEndpoint },
+        createEndpoint: {
+          actionType: 'resource',
+          icon: 'Plus',
+          component: components.WebhookEndpointCreate,
+          isAccessible: canManage,
+          handler: createEndpoint,
+        },
         edit: { isAccessible: canManage, handler: edit },
-        delete: { isAccessible: canManage, guard: 'Delete this endpoint and its delivery log? Nothing more is sent to it.', handler: remove },
+        delete: {
+          isAccessible: canManage,
+          guard: 'Delete this endpoint and its delivery log? Nothing more is sent to it.',
+          handler: remove,
+        },
       },
     },
   };
@@ -118,13 +154,26 @@ export function webhookDeliveryResource(deps: { services: Services; resource: Sc
   };
 
   /** The attempt log on the show page, one line per attempt. */
-  const withAttempts = async (response: RecordActionResponse, _request: ActionRequest, context: ActionContext): Promise<RecordActionResponse> => {
+  const withAttempts = async (
+    response: RecordActionResponse,
+    _request: ActionRequest,
+    context: ActionContext,
+  ): Promise<RecordActionResponse> => {
     const record = response.record;
     if (!record?.id) return response;
-    const attempts = await services.db.webhookAttempt.findMany({ where: { deliveryId: String(record.id), tenantId: tenantContextOf(context).tenantId }, orderBy: { attempt: 'asc' } });
-    record.params.attemptLog = attempts.length === 0
-      ? 'No attempt yet.'
-      : attempts.map((a) => `#${a.attempt}  ${a.createdAt.toISOString()}  ${a.statusCode ?? 'no answer'}  ${a.durationMs} ms  ${(a.error ?? a.responseExcerpt ?? '').replace(/\s+/g, ' ').slice(0, 300)}`).join('\n');
+    const attempts = await services.db.webhookAttempt.findMany({
+      where: { deliveryId: String(record.id), tenantId: tenantContextOf(context).tenantId },
+      orderBy: { attempt: 'asc' },
+    });
+    record.params.attemptLog =
+      attempts.length === 0
+        ? 'No attempt yet.'
+        : attempts
+            .map(
+              (a) =>
+                `#${a.attempt}  ${a.createdAt.toISOString()}  ${a.statusCode ?? 'no answer'}  ${a.durationMs} ms  ${(a.error ?? a.responseExcerpt ?? '').replace(/\s+/g, ' ').slice(0, 300)}`,
+            )
+            .join('\n');
     return response;
   };
 
@@ -135,12 +184,28 @@ export function webhookDeliveryResource(deps: { services: Services; resource: Sc
       navigation: { name: 'Settings', icon: 'Settings' },
       sort: { sortBy: 'createdAt', direction: 'desc' },
       listProperties: ['eventType', 'endpoint', 'status', 'attempts', 'lastStatusCode', 'lastAttemptAt', 'createdAt'],
-      showProperties: ['id', 'eventType', 'endpoint', 'status', 'attempts', 'lastStatusCode', 'lastAttemptAt', 'deliveredAt', 'createdAt', 'attemptLog', 'body'],
+      showProperties: [
+        'id',
+        'eventType',
+        'endpoint',
+        'status',
+        'attempts',
+        'lastStatusCode',
+        'lastAttemptAt',
+        'deliveredAt',
+        'createdAt',
+        'attemptLog',
+        'body',
+      ],
       filterProperties: ['status', 'eventType', 'endpoint', 'createdAt'],
       properties: {
         id: { description: 'The webhook-id header: the same on every attempt, so the receiver can drop duplicates.' },
         body: { type: 'textarea', description: 'Exactly the bytes sent and signed.' },
-        attemptLog: { type: 'textarea', isVisible: { list: false, show: true, edit: false, filter: false }, description: 'Attempt, time, status code, duration, and the start of the answer (or why there was none).' },
+        attemptLog: {
+          type: 'textarea',
+          isVisible: { list: false, show: true, edit: false, filter: false },
+          description: 'Attempt, time, status code, duration, and the start of the answer (or why there was none).',
+        },
         eventKey: { isVisible: false },
       },
       actions: {

@@ -17,7 +17,10 @@ export const productForm = z.object({
   digitalKind: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.enum(['LICENSE_KEY', 'DOWNLOAD_LINK']).nullable()),
   downloadUrl: formOptionalText(2000).refine((v) => v === null || /^https?:\/\//.test(v), 'a link starting with https:// or http://'),
   /** TaxJar product tax code (five digits, e.g. 31000 digital goods, 20010 clothing); empty: fully taxable. */
-  taxCode: formOptionalText(20).refine((v) => v === null || /^[0-9]{5}$/.test(v), 'a TaxJar product tax code: five digits, e.g. 31000 (digital goods) or 20010 (clothing)'),
+  taxCode: formOptionalText(20).refine(
+    (v) => v === null || /^[0-9]{5}$/.test(v),
+    'a TaxJar product tax code: five digits, e.g. 31000 (digital goods) or 20010 (clothing)',
+  ),
   trackStock: formBool,
   stock: formInt(0, 10_000_000),
   sortOrder: formInt(-10_000, 10_000),

@@ -18,11 +18,18 @@ export const discountForm = z
     active: formBool,
   })
   .superRefine((d, ctx) => {
-    if (d.type === 'PERCENT' && d.percentOff === null) ctx.addIssue({ code: 'custom', path: ['percentOff'], message: 'required for a percent discount' });
-    if (d.type === 'FIXED_AMOUNT' && d.amountOffCents === null) ctx.addIssue({ code: 'custom', path: ['amountOffCents'], message: 'required for a fixed-amount discount' });
-    if (d.startsAt && d.endsAt && d.endsAt <= d.startsAt) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after the start' });
+    if (d.type === 'PERCENT' && d.percentOff === null)
+      ctx.addIssue({ code: 'custom', path: ['percentOff'], message: 'required for a percent discount' });
+    if (d.type === 'FIXED_AMOUNT' && d.amountOffCents === null)
+      ctx.addIssue({ code: 'custom', path: ['amountOffCents'], message: 'required for a fixed-amount discount' });
+    if (d.startsAt && d.endsAt && d.endsAt <= d.startsAt)
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after the start' });
   })
-  .transform((d) => ({ ...d, percentOff: d.type === 'PERCENT' ? d.percentOff : null, amountOffCents: d.type === 'FIXED_AMOUNT' ? d.amountOffCents : null }));
+  .transform((d) => ({
+    ...d,
+    percentOff: d.type === 'PERCENT' ? d.percentOff : null,
+    amountOffCents: d.type === 'FIXED_AMOUNT' ? d.amountOffCents : null,
+  }));
 
 export const discountAssignmentForm = z.object({
   discount: formId,

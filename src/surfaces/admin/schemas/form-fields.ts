@@ -6,27 +6,47 @@ import { arrayOf } from '../resources/validation.js';
 
 const empty = (v: unknown) => v === '' || v === null || v === undefined;
 
-export const formBool = z.preprocess((v) => (v === true || v === 'true' ? true : v === false || v === 'false' || empty(v) ? false : v), z.boolean());
+export const formBool = z.preprocess(
+  (v) => (v === true || v === 'true' ? true : v === false || v === 'false' || empty(v) ? false : v),
+  z.boolean(),
+);
 
 export const formInt = (min: number, max: number) =>
-  z.preprocess((v) => (empty(v) ? undefined : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), z.number({ error: 'a whole number' }).int().min(min).max(max));
+  z.preprocess(
+    (v) => (empty(v) ? undefined : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
+    z.number({ error: 'a whole number' }).int().min(min).max(max),
+  );
 
 export const formOptionalInt = (min: number, max: number) =>
-  z.preprocess((v) => (empty(v) ? null : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), z.number({ error: 'a whole number' }).int().min(min).max(max).nullable());
+  z.preprocess(
+    (v) => (empty(v) ? null : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
+    z.number({ error: 'a whole number' }).int().min(min).max(max).nullable(),
+  );
 
 export const formText = (max: number, min = 1) => z.string().trim().min(min, 'required').max(max);
 
-export const formOptionalText = (max: number) => z.preprocess((v) => (empty(v) ? null : v), z.string().trim().max(max).nullable()).transform((v) => (v === '' ? null : v));
+export const formOptionalText = (max: number) =>
+  z.preprocess((v) => (empty(v) ? null : v), z.string().trim().max(max).nullable()).transform((v) => (v === '' ? null : v));
 
-export const formOptionalDate = z.preprocess((v) => (empty(v) ? null : v instanceof Date ? v : new Date(String(v))), z.date({ error: 'a date' }).nullable());
+export const formOptionalDate = z.preprocess(
+  (v) => (empty(v) ? null : v instanceof Date ? v : new Date(String(v))),
+  z.date({ error: 'a date' }).nullable(),
+);
 
-export const snowflake = z.string().trim().regex(/^\d{15,21}$/, 'a Discord id (15-21 digits)');
+export const snowflake = z
+  .string()
+  .trim()
+  .regex(/^\d{15,21}$/, 'a Discord id (15-21 digits)');
 
 export const snowflakeList = z.preprocess((v) => arrayOf(v).map((x) => String(x).trim()), z.array(snowflake).max(50));
 
 export const formOptionalSnowflake = z.preprocess((v) => (empty(v) ? null : v), snowflake.nullable());
 
-export const currencyCode = z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'a 3-letter currency code such as USD');
+export const currencyCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{3}$/, 'a 3-letter currency code such as USD');
 
 /** A reference field (AdminJS sends the id of the picked record). */
 export const formId = z.string().trim().min(1, 'required').max(64);

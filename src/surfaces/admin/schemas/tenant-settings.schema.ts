@@ -25,7 +25,13 @@ const instructions = z.partialRecord(
 );
 
 const fromAddress = z
-  .object({ country: z.string().trim().length(2), zip: z.string().trim().min(1).max(20), state: z.string().trim().max(50).optional(), city: z.string().trim().max(100).optional(), street: z.string().trim().max(200).optional() })
+  .object({
+    country: z.string().trim().length(2),
+    zip: z.string().trim().min(1).max(20),
+    state: z.string().trim().max(50).optional(),
+    city: z.string().trim().max(100).optional(),
+    street: z.string().trim().max(200).optional(),
+  })
   .strict()
   .nullable();
 
@@ -52,7 +58,8 @@ export const tenantSettingsForm = z
     ),
   })
   .superRefine((t, ctx) => {
-    if (t.taxjarEnabled && !t.taxjarFromAddressJson) ctx.addIssue({ code: 'custom', path: ['taxjarFromAddressJson'], message: 'TaxJar needs the address you ship from' });
+    if (t.taxjarEnabled && !t.taxjarFromAddressJson)
+      ctx.addIssue({ code: 'custom', path: ['taxjarFromAddressJson'], message: 'TaxJar needs the address you ship from' });
   });
 
 /** Masks a secret for display: only its last 4 characters. */

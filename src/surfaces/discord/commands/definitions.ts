@@ -20,10 +20,27 @@ const guildOnly = { type: ApplicationCommandType.ChatInput as const, contexts: [
 const adminPerm = PermissionFlagsBits.ManageGuild.toString();
 
 export const COMMAND_DEFINITIONS: Def[] = [
-  { ...guildOnly, name: 'order', description: 'Place an order step by step', options: [{ type: S, name: 'productid', description: 'Skip the product list and order this product', required: false, max_length: 64 }] },
+  {
+    ...guildOnly,
+    name: 'order',
+    description: 'Place an order step by step',
+    options: [{ type: S, name: 'productid', description: 'Skip the product list and order this product', required: false, max_length: 64 }],
+  },
   { ...guildOnly, name: 'catalog', description: 'Browse the products you can buy' },
   { ...guildOnly, name: 'orders', description: 'See your orders' },
-  { ...guildOnly, name: 'help', description: 'What Ledgerline can do', options: [{ type: ApplicationCommandOptionType.Boolean, name: 'legacy', description: 'Also list the older step-by-step commands', required: false }] },
+  {
+    ...guildOnly,
+    name: 'help',
+    description: 'What Ledgerline can do',
+    options: [
+      {
+        type: ApplicationCommandOptionType.Boolean,
+        name: 'legacy',
+        description: 'Also list the older step-by-step commands',
+        required: false,
+      },
+    ],
+  },
   {
     ...guildOnly,
     name: 'refund',
@@ -32,8 +49,20 @@ export const COMMAND_DEFINITIONS: Def[] = [
     options: [
       { type: S, name: 'order', description: 'Order id (ord_…) or number (1001)', required: true, max_length: 64 },
       { type: S, name: 'reason', description: 'Reason (default: Admin-initiated refund)', required: false, max_length: 500 },
-      { type: I, name: 'amount', description: 'Amount in cents (no inventory change). Not together with items.', required: false, min_value: 1 },
-      { type: S, name: 'items', description: 'productId:qty pairs, e.g. prod-1:2,prod-2 (qty 1 if omitted). Not with amount.', required: false, max_length: 1000 },
+      {
+        type: I,
+        name: 'amount',
+        description: 'Amount in cents (no inventory change). Not together with items.',
+        required: false,
+        min_value: 1,
+      },
+      {
+        type: S,
+        name: 'items',
+        description: 'productId:qty pairs, e.g. prod-1:2,prod-2 (qty 1 if omitted). Not with amount.',
+        required: false,
+        max_length: 1000,
+      },
     ],
   },
   {
@@ -43,7 +72,13 @@ export const COMMAND_DEFINITIONS: Def[] = [
     default_member_permissions: adminPerm,
     options: [
       { type: S, name: 'orderid', description: 'Order id (ord_…), number (1001) or payment reference', required: true, max_length: 64 },
-      { type: I, name: 'amount', description: 'Amount received in cents (default: the full amount still owed)', required: false, min_value: 1 },
+      {
+        type: I,
+        name: 'amount',
+        description: 'Amount received in cents (default: the full amount still owed)',
+        required: false,
+        min_value: 1,
+      },
     ],
   },
   // Legacy flow (spec 004), not shown in /help by default.
@@ -83,7 +118,15 @@ export const COMMAND_DEFINITIONS: Def[] = [
     ...guildOnly,
     name: 'order-payment',
     description: 'Set the payment method',
-    options: [{ type: S, name: 'paymentmethod', description: 'Payment method', required: true, choices: PAYMENT_METHODS.map((m) => ({ name: paymentMethodLabel(m), value: m })) }],
+    options: [
+      {
+        type: S,
+        name: 'paymentmethod',
+        description: 'Payment method',
+        required: true,
+        choices: PAYMENT_METHODS.map((m) => ({ name: paymentMethodLabel(m), value: m })),
+      },
+    ],
   },
   { ...guildOnly, name: 'order-submit', description: 'Place your order' },
 ];

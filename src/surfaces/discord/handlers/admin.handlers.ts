@@ -37,7 +37,8 @@ export const adminCommands: CommandRoutes = {
         );
       }
       const items = opts.items !== undefined ? parseRefundItems(opts.items) : undefined;
-      if (opts.items !== undefined && !items?.length) throw new AppError('VALIDATION_FAILED', 'Invalid refund items: list at least one productId:quantity pair, e.g. prod-1:2,prod-2.');
+      if (opts.items !== undefined && !items?.length)
+        throw new AppError('VALIDATION_FAILED', 'Invalid refund items: list at least one productId:quantity pair, e.g. prod-1:2,prod-2.');
       const order = await ctx.services.orders.findByRef(ctx.tenant.id, opts.order);
       const { plan, order: after } = await ctx.services.refunds.refund(ctx.adminContext(), order.id, {
         amountCents: opts.amount,
@@ -78,7 +79,11 @@ export const adminCommands: CommandRoutes = {
       );
       const order = await ctx.services.orders.findByRef(ctx.tenant.id, opts.orderid);
       // Without an amount: the full amount (what is still owed), as before amounts existed.
-      const r = await ctx.services.payments.recordReceipt(ctx.adminContext(), { orderId: order.id }, { amountCents: opts.amount, idempotencyKey: `discord:${ctx.interaction.id}` });
+      const r = await ctx.services.payments.recordReceipt(
+        ctx.adminContext(),
+        { orderId: order.id },
+        { amountCents: opts.amount, idempotencyKey: `discord:${ctx.interaction.id}` },
+      );
       return ephemeral({ embeds: [receiptEmbed(r, opts.amount !== undefined)] });
     },
   },
@@ -101,13 +106,18 @@ function receiptEmbed(r: ReceiptResult, withAmount: boolean) {
       r.remainingCents > 0 ? `Still owed: ${m(r.remainingCents)}. The order stays unpaid until the rest arrives.` : undefined,
       r.overpaidCents ? `**Overpaid by ${m(r.overpaidCents)}**: return the difference to the customer.` : undefined,
       `Status: ${o.status}`,
-    ].filter(Boolean).join('\n'),
+    ]
+      .filter(Boolean)
+      .join('\n'),
   });
 }
 
 /** The admin message the buttons sit on, updated in place (type 7) with the decision. */
 function decided(ctx: HandlerContext, outcome: Parameters<typeof decidedAdminMessage>[1]) {
-  const original = ctx.interaction.type === InteractionType.MessageComponent || ctx.interaction.type === InteractionType.ModalSubmit ? ctx.interaction.message?.embeds?.[0] : undefined;
+  const original =
+    ctx.interaction.type === InteractionType.MessageComponent || ctx.interaction.type === InteractionType.ModalSubmit
+      ? ctx.interaction.message?.embeds?.[0]
+      : undefined;
   const data = decidedAdminMessage(original, outcome);
   return ctx.interaction.type === InteractionType.ModalSubmit && !ctx.interaction.message ? ephemeral(data) : update(data);
 }
@@ -134,7 +144,7 @@ export const adminComponents: ComponentRoutes = {
           maxLength: 20,
           placeholder: owed ? (owed / 100).toFixed(2) : '0.00',
         },
-        { id: 'note', label: 'Note (e.g. the payment\'s id)', required: false, maxLength: 500 },
+        { id: 'note', label: "Note (e.g. the payment's id)", required: false, maxLength: 500 },
       ]);
     },
   },
@@ -142,20 +152,42 @@ export const adminComponents: ComponentRoutes = {
     kind: 'modal',
     adminOnly: true,
     async run(ctx, [paymentId]) {
-      const values = parseInput(z.object({ amount: z.string().trim().min(1, 'the amount received'), note: z.string().trim().max(500).optional() }), modalValues(ctx.interaction), 'amount');
+      const values = parseInput(
+        z.object({ amount: z.string().trim().min(1, 'the amount received'), note: z.string().trim().max(500).optional() }),
+        modalValues(ctx.interaction),
+        'amount',
+      );
       const order = await ctx.services.payments.orderOfPayment(ctx.tenant.id, paymentId);
       const amountCents = parseMoneyInput(values.amount, order.currency);
-      if (!amountCents) throw new AppError('VALIDATION_FAILED', `"${values.amount}" is not an amount: type it like 20.00 (${order.currency}).`);
-      const r = await ctx.services.payments.recordReceipt(ctx.adminContext(), { paymentId }, { amountCents, note: values.note || undefined, idempotencyKey: `discord:${ctx.interaction.id}` });
+      if (!amountCents)
+        throw new AppError('VALIDATION_FAILED', `"${values.amount}" is not an amount: type it like 20.00 (${order.currency}).`);
+      const r = await ctx.services.payments.recordReceipt(
+        ctx.adminContext(),
+        { paymentId },
+        { amountCents, note: values.note || undefined, idempotencyKey: `discord:${ctx.interaction.id}` },
+      );
       if (r.paid || r.order.status !== 'PENDING_PAYMENT') {
         const extra = r.overpaidCents ? ` · overpaid by ${formatMoney(r.overpaidCents, r.order.currency)}: return the difference` : '';
-        const reply = decided(ctx, { approved: true, by: ctx.user.id, number: r.order.number, already: !r.changed, detail: `${receivedText(r.order) ?? ''}${extra}` });
+        const reply = decided(ctx, {
+          approved: true,
+          by: ctx.user.id,
+          number: r.order.number,
+          already: !r.changed,
+          detail: `${receivedText(r.order) ?? ''}${extra}`,
+        });
         return reply;
       }
       // Still owed: the order's message again, with what was received (the buttons stay).
       const detail = await ctx.services.orders.get(ctx.tenant.id, r.order.id);
-      const message = adminOrderMessage({ order: detail, customerDiscordId: detail.customer.discordUserId, paymentId, paymentMethod: r.payment?.method ?? detail.paymentMethod });
-      return ctx.interaction.type === InteractionType.ModalSubmit && ctx.interaction.message ? update(message) : ephemeral({ embeds: [receiptEmbed(r, true)] });
+      const message = adminOrderMessage({
+        order: detail,
+        customerDiscordId: detail.customer.discordUserId,
+        paymentId,
+        paymentMethod: r.payment?.method ?? detail.paymentMethod,
+      });
+      return ctx.interaction.type === InteractionType.ModalSubmit && ctx.interaction.message
+        ? update(message)
+        : ephemeral({ embeds: [receiptEmbed(r, true)] });
     },
   },
   'payment:reject': {
@@ -163,7 +195,13 @@ export const adminComponents: ComponentRoutes = {
     adminOnly: true,
     async run(_ctx, [paymentId]) {
       return modal(customId('payment:reject-modal', paymentId), 'Reject payment', [
-        { id: 'reason', label: 'Reason (sent to the customer)', style: TextInputStyle.Paragraph, maxLength: 500, placeholder: 'No payment received' },
+        {
+          id: 'reason',
+          label: 'Reason (sent to the customer)',
+          style: TextInputStyle.Paragraph,
+          maxLength: 500,
+          placeholder: 'No payment received',
+        },
       ]);
     },
   },
@@ -171,7 +209,11 @@ export const adminComponents: ComponentRoutes = {
     kind: 'modal',
     adminOnly: true,
     async run(ctx, [paymentId]) {
-      const { reason } = parseInput(z.object({ reason: z.string().trim().min(1, 'a reason').max(500) }), modalValues(ctx.interaction), 'reason');
+      const { reason } = parseInput(
+        z.object({ reason: z.string().trim().min(1, 'a reason').max(500) }),
+        modalValues(ctx.interaction),
+        'reason',
+      );
       const { order, changed } = await ctx.services.payments.reject(ctx.adminContext(), { paymentId, reason });
       return decided(ctx, { approved: false, by: ctx.user.id, number: order.number, reason, already: !changed });
     },

@@ -12,28 +12,43 @@ import { orderableProduct } from './order-flow.js';
 const PER_PAGE = 10; // a message carries at most 10 embeds
 
 export function catalogPage(products: Product[], page: number): MessageData {
-  if (!products.length) return { embeds: [embed({ title: 'Catalog', description: 'No products are available to you right now.', color: COLORS.warn })], components: [] };
+  if (!products.length)
+    return {
+      embeds: [embed({ title: 'Catalog', description: 'No products are available to you right now.', color: COLORS.warn })],
+      components: [],
+    };
   const pages = Math.ceil(products.length / PER_PAGE);
   const p = Math.min(Math.max(page, 0), pages - 1);
   const slice = products.slice(p * PER_PAGE, (p + 1) * PER_PAGE);
   const embeds = slice.map((prod) =>
     embed({
       title: prod.name,
-      description: [prod.description, `**${formatMoney(prod.unitPriceCents, prod.currency)}**`, prod.trackStock ? (prod.stock > 0 ? `${prod.stock} in stock` : 'Out of stock') : undefined]
+      description: [
+        prod.description,
+        `**${formatMoney(prod.unitPriceCents, prod.currency)}**`,
+        prod.trackStock ? (prod.stock > 0 ? `${prod.stock} in stock` : 'Out of stock') : undefined,
+      ]
         .filter(Boolean)
         .join('\n'),
       color: COLORS.brand,
       footer: { text: `SKU ${prod.sku}` },
     }),
   );
-  const buttons = slice.map((prod) => button(customId('catalog:order', prod.id), `Order ${prod.name}`, ButtonStyle.Primary, prod.trackStock && prod.stock <= 0));
+  const buttons = slice.map((prod) =>
+    button(customId('catalog:order', prod.id), `Order ${prod.name}`, ButtonStyle.Primary, prod.trackStock && prod.stock <= 0),
+  );
   const components: Row[] = [];
   for (let i = 0; i < buttons.length; i += 5) components.push(row(...buttons.slice(i, i + 5)));
   if (pages > 1) {
     components.push(
       row(
         button(customId('catalog:page', Math.max(p - 1, 0)), 'Previous', ButtonStyle.Secondary, p === 0),
-        button(customId('catalog:page', Math.min(p + 1, pages - 1)), `Next (page ${p + 1} of ${pages})`, ButtonStyle.Secondary, p >= pages - 1),
+        button(
+          customId('catalog:page', Math.min(p + 1, pages - 1)),
+          `Next (page ${p + 1} of ${pages})`,
+          ButtonStyle.Secondary,
+          p >= pages - 1,
+        ),
       ),
     );
   }

@@ -11,7 +11,10 @@ const MODERN = [
 ];
 const ADMIN = [
   ['/refund', 'Refund an order: full, by amount (`amount`), or by items (`items: prod-1:2,prod-2`).'],
-  ['/payment-confirm', 'Mark an order as paid (by id, number or payment reference), or record a part received with `amount` (cents): the order is paid once the parts cover the total. The admin-channel buttons do the same.'],
+  [
+    '/payment-confirm',
+    'Mark an order as paid (by id, number or payment reference), or record a part received with `amount` (cents): the order is paid once the parts cover the total. The admin-channel buttons do the same.',
+  ],
 ];
 const LEGACY = [
   ['/register, /order-start', 'Start or resume an order session.'],
@@ -32,7 +35,16 @@ export const helpCommands: CommandRoutes = {
       const fields = [{ name: 'Commands', value: list(MODERN) }];
       if (ctx.isAdmin) fields.push({ name: 'Admin commands', value: list(ADMIN) });
       if (showLegacy) fields.push({ name: 'Legacy commands', value: list(LEGACY) });
-      return ephemeral({ embeds: [embed({ title: `${ctx.tenant.name} · Ledgerline help`, color: COLORS.brand, fields, footer: showLegacy ? undefined : { text: 'Older step-by-step commands: /help legacy:true' } })] });
+      return ephemeral({
+        embeds: [
+          embed({
+            title: `${ctx.tenant.name} · Ledgerline help`,
+            color: COLORS.brand,
+            fields,
+            footer: showLegacy ? undefined : { text: 'Older step-by-step commands: /help legacy:true' },
+          }),
+        ],
+      });
     },
   },
 };

@@ -42,13 +42,20 @@ function productList(products: Product[], page: number): MessageData {
   const pages = Math.ceil(products.length / PER_PAGE);
   const p = Math.min(Math.max(page, 0), pages - 1);
   const slice = products.slice(p * PER_PAGE, (p + 1) * PER_PAGE);
-  const description = slice.map((x) => `**${x.name}** · ${formatMoney(x.unitPriceCents, x.currency)} · \`${x.id}\`${x.description ? `\n${x.description}` : ''}`).join('\n\n');
+  const description = slice
+    .map((x) => `**${x.name}** · ${formatMoney(x.unitPriceCents, x.currency)} · \`${x.id}\`${x.description ? `\n${x.description}` : ''}`)
+    .join('\n\n');
   const components: Row[] = [row(...slice.map((x) => button(customId('legacy:add', x.id), `Add ${x.name}`, ButtonStyle.Primary)))];
   if (pages > 1) {
     components.push(
       row(
         button(customId('legacy:browse', Math.max(p - 1, 0)), 'Previous', ButtonStyle.Secondary, p === 0),
-        button(customId('legacy:browse', Math.min(p + 1, pages - 1)), `Next (page ${p + 1} of ${pages})`, ButtonStyle.Secondary, p >= pages - 1),
+        button(
+          customId('legacy:browse', Math.min(p + 1, pages - 1)),
+          `Next (page ${p + 1} of ${pages})`,
+          ButtonStyle.Secondary,
+          p >= pages - 1,
+        ),
       ),
     );
   }
@@ -63,7 +70,11 @@ const orderItemOptions = z.object({
   sku: z.string().trim().min(1).max(100),
   quantity: z.number().int().min(1).max(999),
   unitpricecents: z.number().int().min(0),
-  currency: z.string().trim().regex(/^[A-Za-z]{3}$/, 'a 3-letter currency code such as USD').transform((c) => c.toUpperCase()),
+  currency: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{3}$/, 'a 3-letter currency code such as USD')
+    .transform((c) => c.toUpperCase()),
 });
 
 const shippingOptions = z.object({
@@ -73,7 +84,10 @@ const shippingOptions = z.object({
   city: z.string().trim().min(1).max(100),
   state: z.string().trim().max(100).optional(),
   zip: z.string().trim().min(1).max(20),
-  country: z.string().trim().regex(/^[A-Za-z]{2}$/, 'a two-letter country code such as US'),
+  country: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, 'a two-letter country code such as US'),
 });
 
 /**
@@ -81,7 +95,12 @@ const shippingOptions = z.object({
  * chosen (the `shipping` option), or the shop's only one taken as the default, or, when the shop has
  * several and none was given, the rich flow's shipping select. A shop without shipping types skips it.
  */
-async function afterAddress(ctx: HandlerContext, address: AddressLike, asUpdate = false, chosen: { name: string } | null = null): Promise<Reply> {
+async function afterAddress(
+  ctx: HandlerContext,
+  address: AddressLike,
+  asUpdate = false,
+  chosen: { name: string } | null = null,
+): Promise<Reply> {
   let shipping = chosen;
   let data: MessageData | null = null;
   if (!shipping) {
@@ -92,7 +111,10 @@ async function afterAddress(ctx: HandlerContext, address: AddressLike, asUpdate 
       shipping = types[0]!;
     } else if (types.length > 1) data = shippingStep(address, types, ctx.tenant.currency);
   }
-  data ??= info('Address saved', `Shipping to:\n${formatAddress(address)}${shipping ? `\nShipping: ${shipping.name}` : ''}\n\nNext: \`/order-payment\`.`);
+  data ??= info(
+    'Address saved',
+    `Shipping to:\n${formatAddress(address)}${shipping ? `\nShipping: ${shipping.name}` : ''}\n\nNext: \`/order-payment\`.`,
+  );
   return asUpdate ? update(data) : ephemeral(data);
 }
 
@@ -102,7 +124,10 @@ async function shippingTypeOption(ctx: HandlerContext, value: string): Promise<S
   const v = value.trim().toLowerCase();
   const found = types.find((t) => t.id === value.trim()) ?? types.find((t) => t.name.trim().toLowerCase() === v);
   if (!found) {
-    throw new AppError('NOT_FOUND', `"${value}" is not a shipping option of this shop.${types.length ? ` Choose one of: ${types.map((t) => t.name).join(', ')}.` : ''}`);
+    throw new AppError(
+      'NOT_FOUND',
+      `"${value}" is not a shipping option of this shop.${types.length ? ` Choose one of: ${types.map((t) => t.name).join(', ')}.` : ''}`,
+    );
   }
   return found;
 }
@@ -123,13 +148,22 @@ export const legacyCommands: CommandRoutes = {
         o.currency !== product.currency && `currency is ${product.currency}`,
       ].filter(Boolean);
       if (mismatches.length) {
-        throw new AppError('VALIDATION_FAILED', `These fields do not match the catalog for ${o.productid}: ${mismatches.join(', ')}. Prices come from the catalog; use /product-list to see them.`);
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `These fields do not match the catalog for ${o.productid}: ${mismatches.join(', ')}. Prices come from the catalog; use /product-list to see them.`,
+        );
       }
       const customer = await ctx.customer();
       await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
-      const session = await ctx.services.orderSessions.setItem(ctx.tenant.id, customer.id, { productId: product.id, quantity: o.quantity, memberRoleIds: ctx.memberRoleIds });
+      const session = await ctx.services.orderSessions.setItem(ctx.tenant.id, customer.id, {
+        productId: product.id,
+        quantity: o.quantity,
+        memberRoleIds: ctx.memberRoleIds,
+      });
       const lines = session.items.map((i) => `• ${i.quantity} × ${i.name} — ${formatMoney(i.lineTotalCents, session.currency)}`).join('\n');
-      return ephemeral(info('Item added', `${lines}\n\nSubtotal: ${formatMoney(session.subtotalCents, session.currency)}\nNext: \`/order-shipping\`.`));
+      return ephemeral(
+        info('Item added', `${lines}\n\nSubtotal: ${formatMoney(session.subtotalCents, session.currency)}\nNext: \`/order-shipping\`.`),
+      );
     },
   },
   'order-shipping': {
@@ -146,7 +180,8 @@ export const legacyCommands: CommandRoutes = {
       const customer = await ctx.customer();
       const session = await ctx.services.orderSessions.getActive(ctx.tenant.id, customer.id);
       if (!session) throw new AppError('NOT_FOUND', 'You have no order in progress: start one with /order-start.');
-      if (session.items.length === 0) throw new AppError('ILLEGAL_STATE', 'Add an item before the shipping address (/order-item or /product-list).');
+      if (session.items.length === 0)
+        throw new AppError('ILLEGAL_STATE', 'Add an item before the shipping address (/order-item or /product-list).');
       let shipping: ShippingType | null = null;
       if (shippingValue !== undefined) {
         shipping = await shippingTypeOption(ctx, String(shippingValue));
@@ -154,7 +189,15 @@ export const legacyCommands: CommandRoutes = {
       }
       if (Object.keys(raw).length > 0) {
         const o = parseInput(shippingOptions, raw, 'address');
-        const address = { name: o.name || displayName(ctx.user).slice(0, 100), line1: o.street, line2: o.line2, city: o.city, state: o.state, postalCode: o.zip, country: o.country.toUpperCase() };
+        const address = {
+          name: o.name || displayName(ctx.user).slice(0, 100),
+          line1: o.street,
+          line2: o.line2,
+          city: o.city,
+          state: o.state,
+          postalCode: o.zip,
+          country: o.country.toUpperCase(),
+        };
         await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { address });
         return afterAddress(ctx, address, false, shipping);
       }
@@ -162,7 +205,11 @@ export const legacyCommands: CommandRoutes = {
       if (!addresses.length) return addressModal(customId('legacy:address-modal'));
       return ephemeral(
         info('Shipping address', 'Pick a saved address, or add a new one.', [
-          select(customId('legacy:address-select'), 'Saved addresses', addresses.slice(0, 25).map((a) => ({ label: `${a.line1}, ${a.city}`, value: a.id, description: formatAddress(a, ', ') }))),
+          select(
+            customId('legacy:address-select'),
+            'Saved addresses',
+            addresses.slice(0, 25).map((a) => ({ label: `${a.line1}, ${a.city}`, value: a.id, description: formatAddress(a, ', ') })),
+          ),
           row(button(customId('legacy:address-new'), 'Add new address', ButtonStyle.Primary)),
         ]),
       );
@@ -172,18 +219,35 @@ export const legacyCommands: CommandRoutes = {
     // It answers with the review, which may compute tax.
     deferIf: (ctx) => ctx.tenant.taxjarEnabled,
     async run(ctx) {
-      const { paymentmethod: paymentMethod } = parseInput(z.object({ paymentmethod: z.enum(PaymentMethod) }), commandOptions(ctx.interaction), 'options');
+      const { paymentmethod: paymentMethod } = parseInput(
+        z.object({ paymentmethod: z.enum(PaymentMethod) }),
+        commandOptions(ctx.interaction),
+        'options',
+      );
       const customer = await ctx.customer();
       await ctx.services.orderSessions.setPaymentMethod(ctx.tenant.id, customer.id, paymentMethod);
       // The review (with its total) is what /order-submit places: the customer sees the amount first.
       const quote = await ctx.services.orderSessions.review(ctx.tenant.id, customer.id);
-      return ephemeral(reviewStep(quote, ctx.tenant, 'Payment method set. Your order is ready: run `/order-submit` (or click **Confirm & submit**) to place it at these amounts.'));
+      return ephemeral(
+        reviewStep(
+          quote,
+          ctx.tenant,
+          'Payment method set. Your order is ready: run `/order-submit` (or click **Confirm & submit**) to place it at these amounts.',
+        ),
+      );
     },
   },
   'order-submit': {
     deferIf: (ctx) => ctx.tenant.taxjarEnabled,
     async run(ctx) {
-      return ephemeral(await submitReviewed(ctx, undefined, (order, created) => submittedMessage(ctx, order, created), 'Run `/order-submit` again (or click **Confirm & submit**) to place it at these amounts.'));
+      return ephemeral(
+        await submitReviewed(
+          ctx,
+          undefined,
+          (order, created) => submittedMessage(ctx, order, created),
+          'Run `/order-submit` again (or click **Confirm & submit**) to place it at these amounts.',
+        ),
+      );
     },
   },
 };
@@ -199,7 +263,11 @@ export const legacyComponents: ComponentRoutes = {
   'legacy:address-select': {
     kind: 'component',
     async run(ctx) {
-      const [addressId] = parseInput(z.tuple([z.string().regex(/^adr_[A-Za-z0-9]{1,60}$/, 'a saved address')]), selectedValues(ctx.interaction), 'address');
+      const [addressId] = parseInput(
+        z.tuple([z.string().regex(/^adr_[A-Za-z0-9]{1,60}$/, 'a saved address')]),
+        selectedValues(ctx.interaction),
+        'address',
+      );
       const customer = await ctx.customer();
       const chosen = (await ctx.services.customers.listAddresses(ctx.tenant.id, customer.id)).find((a) => a.id === addressId);
       if (!chosen) throw new AppError('NOT_FOUND', 'That address is not one of your saved addresses.');
@@ -237,12 +305,17 @@ export const legacyComponents: ComponentRoutes = {
     kind: 'modal',
     async run(ctx) {
       const fromMessage = Boolean('message' in ctx.interaction && ctx.interaction.message);
-      return keepTypedAddress(ctx, customId('legacy:address-retry'), (data) => (fromMessage ? update(data) : ephemeral(data)), async () => {
-        const address = addressFromModal(ctx);
-        const customer = await ctx.customer();
-        const session = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { address });
-        return afterAddress(ctx, address, fromMessage, session.shippingType);
-      });
+      return keepTypedAddress(
+        ctx,
+        customId('legacy:address-retry'),
+        (data) => (fromMessage ? update(data) : ephemeral(data)),
+        async () => {
+          const address = addressFromModal(ctx);
+          const customer = await ctx.customer();
+          const session = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { address });
+          return afterAddress(ctx, address, fromMessage, session.shippingType);
+        },
+      );
     },
   },
   'legacy:address-retry': { kind: 'component', run: async (ctx) => reopenAddressModal(ctx, customId('legacy:address-modal')) },

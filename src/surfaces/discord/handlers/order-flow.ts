@@ -25,7 +25,8 @@ import type { SubmitResult } from '../../../modules/checkout/index.js';
  */
 export async function orderableProduct(ctx: HandlerContext, productId: string): Promise<Product> {
   const product = await ctx.services.catalog.getProduct(ctx.tenant.id, productId);
-  if (!product.active || !memberMayBuy(product, ctx.memberRoleIds)) throw new AppError('NOT_FOUND', 'That product is not available to you.');
+  if (!product.active || !memberMayBuy(product, ctx.memberRoleIds))
+    throw new AppError('NOT_FOUND', 'That product is not available to you.');
   // No quantity to ask for when there is none to sell (the menus mark such products already).
   if (!inStock(ctx.tenant, product)) throw outOfStockError(product);
   return product;
@@ -35,7 +36,11 @@ export async function orderableProduct(ctx: HandlerContext, productId: string): 
 export function isFlowMessage(interaction: APIInteraction): boolean {
   if (interaction.type !== InteractionType.MessageComponent && interaction.type !== InteractionType.ModalSubmit) return false;
   const rows = (interaction.message?.components ?? []) as { components?: { type: number; custom_id?: string }[] }[];
-  return rows.some((r) => r.components?.some((c) => (c.type === ComponentType.Button || c.type === ComponentType.StringSelect) && c.custom_id?.startsWith('order:')));
+  return rows.some((r) =>
+    r.components?.some(
+      (c) => (c.type === ComponentType.Button || c.type === ComponentType.StringSelect) && c.custom_id?.startsWith('order:'),
+    ),
+  );
 }
 
 /** Updates the flow message in place when the interaction came from it; otherwise a new ephemeral message. */
@@ -52,7 +57,12 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
     return productStep(products, 0, note, tenant);
   }
   const withNote = (data: MessageData): MessageData =>
-    note && data.embeds?.[0] ? { ...data, embeds: [{ ...data.embeds[0], description: `${note}\n\n${data.embeds[0].description ?? ''}`.trim() }, ...data.embeds.slice(1)] } : data;
+    note && data.embeds?.[0]
+      ? {
+          ...data,
+          embeds: [{ ...data.embeds[0], description: `${note}\n\n${data.embeds[0].description ?? ''}`.trim() }, ...data.embeds.slice(1)],
+        }
+      : data;
   if (session.pendingAddress) {
     return withNote(correctedAddressStep(session.pendingAddress.original, session.pendingAddress.suggested));
   }
@@ -66,7 +76,8 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
     if (types.length) return withNote(shippingStep(session.address as AddressLike, types, session.currency));
   }
   // Only what the shop enabled AND (for PayPal, Cash App Pay, Bitcoin invoices) has a working connection for.
-  if (!session.paymentMethod) return withNote(paymentStep(await services.paymentConnections.usableMethods(tenant.id, tenant.enabledPaymentMethods)));
+  if (!session.paymentMethod)
+    return withNote(paymentStep(await services.paymentConnections.usableMethods(tenant.id, tenant.enabledPaymentMethods)));
   const quote = await services.orderSessions.review(tenant.id, customer.id);
   return withNote(reviewStep(quote, tenant));
 }
@@ -76,18 +87,27 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
  * When the order changed since (a price, the discount, the tax, a selection), nothing is placed: the new
  * review is shown with what changed, and the customer is asked again.
  */
-export async function submitReviewed(ctx: HandlerContext, fingerprint: string | undefined, placed: (order: SubmitResult['order'], created: boolean) => MessageData | Promise<MessageData>, again: string): Promise<MessageData> {
+export async function submitReviewed(
+  ctx: HandlerContext,
+  fingerprint: string | undefined,
+  placed: (order: SubmitResult['order'], created: boolean) => MessageData | Promise<MessageData>,
+  again: string,
+): Promise<MessageData> {
   const customer = await ctx.customer();
   try {
-    const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, { memberRoleIds: ctx.memberRoleIds, reviewed: { fingerprint } });
+    const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, {
+      memberRoleIds: ctx.memberRoleIds,
+      reviewed: { fingerprint },
+    });
     return await placed(order, created);
   } catch (err) {
     if (!isAppError(err) || err.code !== 'QUOTE_CHANGED') throw err;
     const changes = Array.isArray(err.details?.changes) ? (err.details.changes as string[]) : [];
     const quote = await ctx.services.orderSessions.review(ctx.tenant.id, customer.id);
-    const head = err.details?.reviewed === false
-      ? 'Here is your order with its total. Check it before placing it.'
-      : `**Your order changed since you reviewed it:**\n${changes.length ? changes.map((c) => `• ${c}`).join('\n') : '• The review you confirmed is not the latest one.'}`;
+    const head =
+      err.details?.reviewed === false
+        ? 'Here is your order with its total. Check it before placing it.'
+        : `**Your order changed since you reviewed it:**\n${changes.length ? changes.map((c) => `• ${c}`).join('\n') : '• The review you confirmed is not the latest one.'}`;
     return reviewStep(quote, ctx.tenant, `${head}\n\n${again}`);
   }
 }

@@ -14,7 +14,10 @@ import { submittedStep } from '../views/order-steps.view.js';
 import { payLinkFor } from '../views/pay-link.view.js';
 import { confirmCancelStep, customerCancelledStep, payByLine, unpaidOrderRow } from '../views/pay-window.view.js';
 
-type SubmittedOrder = Pick<Order, 'id' | 'number' | 'status' | 'totalCents' | 'currency' | 'paymentMethod' | 'taxAmountCents' | 'createdAt' | 'paymentDueAt'>;
+type SubmittedOrder = Pick<
+  Order,
+  'id' | 'number' | 'status' | 'totalCents' | 'currency' | 'paymentMethod' | 'taxAmountCents' | 'createdAt' | 'paymentDueAt'
+>;
 import { orderDetail } from './orders-list.handlers.js';
 
 function customerContext(ctx: HandlerContext): TenantContext {

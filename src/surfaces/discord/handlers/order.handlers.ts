@@ -10,7 +10,16 @@ import type { CommandRoutes, ComponentRoutes, HandlerContext, Reply } from '../c
 import { displayName } from '../context.js';
 import { commandOptions, modalValues, selectedValues } from '../interaction-data.js';
 import { customId } from '../custom-id.js';
-import { addressModal, addressRetryStep, addressTypedFrom, cancelledStep, correctedAddressStep, productStep, quantityModal, type TypedAddress } from '../views/order-steps.view.js';
+import {
+  addressModal,
+  addressRetryStep,
+  addressTypedFrom,
+  cancelledStep,
+  correctedAddressStep,
+  productStep,
+  quantityModal,
+  type TypedAddress,
+} from '../views/order-steps.view.js';
 import { submittedMessage } from './order-self-service.handlers.js';
 import { flowReply, nextScreen, orderableProduct, submitReviewed } from './order-flow.js';
 
@@ -24,14 +33,20 @@ const quantitySchema = z.object({
     .pipe(z.number().int().min(1, 'at least 1').max(999, 'at most 999')),
 });
 
-const one = (ctx: HandlerContext, schema: z.ZodType<string>, what: string) => parseInput(z.tuple([schema]), selectedValues(ctx.interaction), what)[0];
+const one = (ctx: HandlerContext, schema: z.ZodType<string>, what: string) =>
+  parseInput(z.tuple([schema]), selectedValues(ctx.interaction), what)[0];
 
 /**
  * Runs an address modal's work; a refused address (VALIDATION_FAILED: the postal code and country, or a
  * field the address rules refuse) answers with what was wrong and a button that reopens the form with
  * what was typed, instead of an error that loses it.
  */
-export async function keepTypedAddress(ctx: HandlerContext, retryId: string, reply: (data: ReturnType<typeof addressRetryStep>) => Reply, work: () => Promise<Reply>): Promise<Reply> {
+export async function keepTypedAddress(
+  ctx: HandlerContext,
+  retryId: string,
+  reply: (data: ReturnType<typeof addressRetryStep>) => Reply,
+  work: () => Promise<Reply>,
+): Promise<Reply> {
   try {
     return await work();
   } catch (err) {
@@ -62,7 +77,6 @@ export function addressFromModal(ctx: HandlerContext) {
   };
 }
 
-
 const slowTax = (ctx: HandlerContext) => ctx.tenant.taxjarEnabled;
 
 export const orderCommands: CommandRoutes = {
@@ -74,7 +88,10 @@ export const orderCommands: CommandRoutes = {
       const customer = await ctx.customer();
       if (opts.productid) return quantityModal(await orderableProduct(ctx, opts.productid));
       const { session, resumed } = await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
-      return flowReply(ctx, await nextScreen(ctx, session, resumed && session.items.length ? 'Welcome back: continuing your order.' : undefined));
+      return flowReply(
+        ctx,
+        await nextScreen(ctx, session, resumed && session.items.length ? 'Welcome back: continuing your order.' : undefined),
+      );
     },
   },
 };
@@ -133,20 +150,25 @@ export const orderComponents: ComponentRoutes = {
     kind: 'modal',
     deferIf: (ctx) => ctx.tenant.addressValidation,
     async run(ctx) {
-      return keepTypedAddress(ctx, customId('order:address:retry'), (data) => flowReply(ctx, data), async () => {
-        const address = addressFromModal(ctx);
-        const customer = await ctx.customer();
-        const { tenant, services } = ctx;
-        if (tenant.addressValidation) {
-          const { suggested } = await services.addressCheck.validate(tenant.id, address);
-          if (suggested) {
-            await services.orderSessions.setPendingAddress(tenant.id, customer.id, { original: address, suggested });
-            return flowReply(ctx, correctedAddressStep(address, suggested));
+      return keepTypedAddress(
+        ctx,
+        customId('order:address:retry'),
+        (data) => flowReply(ctx, data),
+        async () => {
+          const address = addressFromModal(ctx);
+          const customer = await ctx.customer();
+          const { tenant, services } = ctx;
+          if (tenant.addressValidation) {
+            const { suggested } = await services.addressCheck.validate(tenant.id, address);
+            if (suggested) {
+              await services.orderSessions.setPendingAddress(tenant.id, customer.id, { original: address, suggested });
+              return flowReply(ctx, correctedAddressStep(address, suggested));
+            }
           }
-        }
-        const session = await services.orderSessions.setAddress(tenant.id, customer.id, { address });
-        return flowReply(ctx, await nextScreen(ctx, session));
-      });
+          const session = await services.orderSessions.setAddress(tenant.id, customer.id, { address });
+          return flowReply(ctx, await nextScreen(ctx, session));
+        },
+      );
     },
   },
   'order:address:retry': {
@@ -175,7 +197,10 @@ export const orderComponents: ComponentRoutes = {
     async run(ctx) {
       const shippingTypeId = one(ctx, z.string().regex(/^shp_[A-Za-z0-9]{1,60}$/, 'a shipping option'), 'shipping option');
       const customer = await ctx.customer();
-      return flowReply(ctx, await nextScreen(ctx, await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, shippingTypeId)));
+      return flowReply(
+        ctx,
+        await nextScreen(ctx, await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, shippingTypeId)),
+      );
     },
   },
   'order:payment-method-select': {
@@ -193,7 +218,15 @@ export const orderComponents: ComponentRoutes = {
     async run(ctx, params) {
       const [fingerprint] = params;
       // While unpaid: the deadline, "Cancel order" and, for processor-backed methods, "Pay now" (order-self-service.handlers.ts).
-      return flowReply(ctx, await submitReviewed(ctx, fingerprint, (order, created) => submittedMessage(ctx, order, created), 'Click **Confirm & submit** to place it at these amounts.'));
+      return flowReply(
+        ctx,
+        await submitReviewed(
+          ctx,
+          fingerprint,
+          (order, created) => submittedMessage(ctx, order, created),
+          'Click **Confirm & submit** to place it at these amounts.',
+        ),
+      );
     },
   },
   'order:cancel': {

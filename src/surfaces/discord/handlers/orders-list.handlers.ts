@@ -29,7 +29,11 @@ async function listPage(ctx: HandlerContext, asked: number): Promise<MessageData
     page = last;
     ({ orders, total } = await ctx.services.orders.listForCustomer(ctx.tenant.id, customer.id, { page, pageSize: ORDERS_PAGE_SIZE }));
   }
-  if (total === 0) return { embeds: [embed({ title: 'Your orders', description: 'You have no orders yet. Run `/order` to place one.', color: COLORS.muted })], components: [] };
+  if (total === 0)
+    return {
+      embeds: [embed({ title: 'Your orders', description: 'You have no orders yet. Run `/order` to place one.', color: COLORS.muted })],
+      components: [],
+    };
   const pages = Math.max(1, Math.ceil(total / ORDERS_PAGE_SIZE));
   const lines = orders.map((o) => `**#${o.number}** · ${o.status} · ${formatMoney(o.totalCents, o.currency)} · ${date(o.createdAt)}`);
   const components: Row[] = [];
@@ -44,7 +48,14 @@ async function listPage(ctx: HandlerContext, asked: number): Promise<MessageData
     );
   }
   return {
-    embeds: [embed({ title: 'Your orders', description: lines.join('\n') || 'No orders on this page.', color: COLORS.brand, footer: { text: `Page ${page + 1} of ${pages} · ${total} orders` } })],
+    embeds: [
+      embed({
+        title: 'Your orders',
+        description: lines.join('\n') || 'No orders on this page.',
+        color: COLORS.brand,
+        footer: { text: `Page ${page + 1} of ${pages} · ${total} orders` },
+      }),
+    ],
     components,
   };
 }
@@ -56,7 +67,13 @@ export async function orderDetail(ctx: HandlerContext, orderId: string, page: nu
   // Custom ids can be crafted: only the order's own customer may see it.
   if (d.customerId !== customer.id) throw new AppError('NOT_FOUND', 'Order not found.');
   const fields = [
-    { name: 'Items', value: linesText(d.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })), d.currency) },
+    {
+      name: 'Items',
+      value: linesText(
+        d.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })),
+        d.currency,
+      ),
+    },
     { name: 'Totals', value: totalsText(d) + (d.refundedTotalCents ? `\nRefunded: ${formatMoney(d.refundedTotalCents, d.currency)}` : '') },
     { name: 'Status', value: d.status, inline: true },
     { name: 'Shipping', value: `${d.shippingStatus}${d.trackingNumber ? ` · tracking ${d.trackingNumber}` : ''}`, inline: true },
@@ -64,7 +81,9 @@ export async function orderDetail(ctx: HandlerContext, orderId: string, page: nu
   ];
   if (d.shippingAddress) fields.push({ name: 'Ship to', value: formatAddress(d.shippingAddress as unknown as AddressLike), inline: false });
   // What the order delivered (keys in full: only its own customer sees this ephemeral reply; revoked ones marked).
-  fields.push(...digitalItemFields(await ctx.services.digitalGoods.forOrder(ctx.tenant.id, d.id), { name: 'Digital items', includeRevoked: true }));
+  fields.push(
+    ...digitalItemFields(await ctx.services.digitalGoods.forOrder(ctx.tenant.id, d.id), { name: 'Digital items', includeRevoked: true }),
+  );
   // While unpaid: the deadline, "Cancel order" and, for a processor-backed order, its "Pay now" link.
   const unpaid = d.status === 'PENDING_PAYMENT';
   if (unpaid) fields.push({ name: 'Pay by', value: payByLine(expectedDueAt(d, ctx.tenant, ctx.services.clock)), inline: false });

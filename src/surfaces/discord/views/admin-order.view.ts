@@ -23,7 +23,8 @@ export function receivedText(o: Pick<Order, 'totalCents' | 'amountReceivedCents'
   if (o.amountReceivedCents <= 0) return null;
   const m = (c: number) => formatMoney(c, o.currency);
   const base = `${m(o.amountReceivedCents)} of ${m(o.totalCents)} received`;
-  if (o.amountReceivedCents > o.totalCents) return `${base} · **overpaid by ${m(o.amountReceivedCents - o.totalCents)}**: return the difference`;
+  if (o.amountReceivedCents > o.totalCents)
+    return `${base} · **overpaid by ${m(o.amountReceivedCents - o.totalCents)}**: return the difference`;
   if (o.amountReceivedCents < o.totalCents) return `${base} · ${m(o.totalCents - o.amountReceivedCents)} still owed`;
   return base;
 }
@@ -45,7 +46,13 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
     color: COLORS.warn,
     description: `Customer: <@${i.customerDiscordId}>\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**\nApprove once the money has arrived, or record a part of it.`,
     fields: [
-      { name: 'Items', value: linesText(o.items.map((it) => ({ ...it, lineTotalCents: it.quantity * it.unitPriceCents })), o.currency) },
+      {
+        name: 'Items',
+        value: linesText(
+          o.items.map((it) => ({ ...it, lineTotalCents: it.quantity * it.unitPriceCents })),
+          o.currency,
+        ),
+      },
       { name: 'Totals', value: totalsText(o) },
       ...paymentFields(o),
       ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
@@ -87,7 +94,10 @@ export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid
 }
 
 /** The admin message after a decision: same embed, new title/colour, a line saying who decided, no buttons. */
-export function decidedAdminMessage(original: APIEmbed | undefined, outcome: { approved: boolean; by: string; number: number; reason?: string; already?: boolean; detail?: string }): MessageData {
+export function decidedAdminMessage(
+  original: APIEmbed | undefined,
+  outcome: { approved: boolean; by: string; number: number; reason?: string; already?: boolean; detail?: string },
+): MessageData {
   const base = original ?? {};
   const line = outcome.approved
     ? `${outcome.already ? 'Already approved' : 'Approved'} by <@${outcome.by}>${outcome.detail ? `: ${outcome.detail}` : ''}`

@@ -14,7 +14,10 @@ function line(i: DeliveredDigital[number]): string {
 }
 
 /** Fields titled `name` holding one line per item, split at Discord's 1024-character field limit. */
-export function digitalItemFields(items: DeliveredDigital, opts: { name: string; includeRevoked: boolean }): { name: string; value: string; inline: false }[] {
+export function digitalItemFields(
+  items: DeliveredDigital,
+  opts: { name: string; includeRevoked: boolean },
+): { name: string; value: string; inline: false }[] {
   const lines = items.filter((i) => opts.includeRevoked || !i.revoked).map(line);
   if (lines.length === 0) return [];
   const values: string[] = [];

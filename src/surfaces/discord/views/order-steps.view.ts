@@ -10,7 +10,15 @@ import { inStock } from '../../../modules/checkout/index.js';
 
 export const PRODUCTS_PER_PAGE = 25;
 
-export interface AddressLike { name?: string | null; line1: string; line2?: string | null; city: string; state?: string | null; postalCode: string; country: string }
+export interface AddressLike {
+  name?: string | null;
+  line1: string;
+  line2?: string | null;
+  city: string;
+  state?: string | null;
+  postalCode: string;
+  country: string;
+}
 
 export function formatAddress(a: AddressLike, sep = '\n'): string {
   return [a.name, a.line1, a.line2, [a.city, a.state, a.postalCode].filter(Boolean).join(' '), a.country].filter(Boolean).join(sep);
@@ -25,7 +33,16 @@ const cancelButton = () => button(customId('order:cancel'), 'Cancel order', Butt
  */
 export function productStep(products: Product[], page: number, note?: string, tenant?: { inventoryTracking: boolean }): MessageData {
   if (products.length === 0) {
-    return { embeds: [embed({ title: 'Nothing to order right now', description: 'This shop has no products you can buy at the moment.', color: COLORS.warn })], components: [row(cancelButton())] };
+    return {
+      embeds: [
+        embed({
+          title: 'Nothing to order right now',
+          description: 'This shop has no products you can buy at the moment.',
+          color: COLORS.warn,
+        }),
+      ],
+      components: [row(cancelButton())],
+    };
   }
   const pages = Math.ceil(products.length / PRODUCTS_PER_PAGE);
   const p = Math.min(Math.max(page, 0), pages - 1);
@@ -51,7 +68,11 @@ export function productStep(products: Product[], page: number, note?: string, te
   }
   nav.push(cancelButton());
   components.push(row(...nav));
-  const description = [note, 'Pick a product; you will choose the quantity next.', pages > 1 ? `Page ${p + 1} of ${pages} · ${products.length} products` : undefined]
+  const description = [
+    note,
+    'Pick a product; you will choose the quantity next.',
+    pages > 1 ? `Page ${p + 1} of ${pages} · ${products.length} products` : undefined,
+  ]
     .filter(Boolean)
     .join('\n\n');
   return { embeds: [embed({ title: 'New order · 1. Product', description, color: COLORS.brand })], components };
@@ -60,11 +81,22 @@ export function productStep(products: Product[], page: number, note?: string, te
 /** Step 2: the quantity modal for one product. */
 export function quantityModal(product: Product) {
   return modal(customId('order:qty-modal', product.id), `Quantity · ${product.name}`, [
-    { id: 'quantity', label: `How many? (${formatMoney(product.unitPriceCents, product.currency)} each)`, value: '1', minLength: 1, maxLength: 4, placeholder: '1' },
+    {
+      id: 'quantity',
+      label: `How many? (${formatMoney(product.unitPriceCents, product.currency)} each)`,
+      value: '1',
+      minLength: 1,
+      maxLength: 4,
+      placeholder: '1',
+    },
   ]);
 }
 
-export interface CartLine { name: string; quantity: number; unitPriceCents: number }
+export interface CartLine {
+  name: string;
+  quantity: number;
+  unitPriceCents: number;
+}
 
 export function cartSummary(lines: CartLine[], currency: string): string {
   return lines.map((l) => `• ${l.quantity} × ${l.name} — ${formatMoney(l.quantity * l.unitPriceCents, currency)}`).join('\n') || '(empty)';
@@ -113,7 +145,17 @@ export type TypedAddress = Partial<Record<(typeof ADDRESS_INPUTS)[number][0], st
 
 /** Step 3a: the new-address modal (5 inputs: Discord's maximum), prefilled from an address or from what was typed. */
 export function addressModal(customIdValue: string, prefill?: AddressLike, typed?: TypedAddress) {
-  const v: TypedAddress = typed ?? (prefill ? { line1: prefill.line1, line2: prefill.line2 ?? undefined, city: prefill.city, state: prefill.state ?? undefined, postal_country: `${prefill.postalCode} ${prefill.country}` } : {});
+  const v: TypedAddress =
+    typed ??
+    (prefill
+      ? {
+          line1: prefill.line1,
+          line2: prefill.line2 ?? undefined,
+          city: prefill.city,
+          state: prefill.state ?? undefined,
+          postal_country: `${prefill.postalCode} ${prefill.country}`,
+        }
+      : {});
   const [l1, l2, city, state, pc] = ADDRESS_INPUTS;
   return modal(customIdValue, 'Shipping address', [
     { id: l1[0], label: l1[1], maxLength: 200, value: v.line1 || undefined, placeholder: '123 Main St' },
@@ -192,7 +234,11 @@ export function shippingStep(address: AddressLike | null, types: ShippingType[],
       }),
     ],
     components: [
-      select(customId('order:shipping-type-select'), 'Choose shipping', shown.map((t) => ({ label: t.name, value: t.id, description: formatMoney(t.priceCents, currency) }))),
+      select(
+        customId('order:shipping-type-select'),
+        'Choose shipping',
+        shown.map((t) => ({ label: t.name, value: t.id, description: formatMoney(t.priceCents, currency) })),
+      ),
       row(cancelButton()),
     ],
   };
@@ -201,11 +247,27 @@ export function shippingStep(address: AddressLike | null, types: ShippingType[],
 /** Step 5: only the tenant's enabled payment methods. */
 export function paymentStep(methods: PaymentMethod[]): MessageData {
   if (methods.length === 0) {
-    return { embeds: [embed({ title: 'No payment methods', description: 'This shop has not enabled any payment method yet. Please contact the shop.', color: COLORS.warn })], components: [row(cancelButton())] };
+    return {
+      embeds: [
+        embed({
+          title: 'No payment methods',
+          description: 'This shop has not enabled any payment method yet. Please contact the shop.',
+          color: COLORS.warn,
+        }),
+      ],
+      components: [row(cancelButton())],
+    };
   }
   return {
     embeds: [embed({ title: 'New order · 4. Payment', description: 'How will you pay?', color: COLORS.brand })],
-    components: [select(customId('order:payment-method-select'), 'Choose a payment method', methods.slice(0, 25).map((m) => ({ label: paymentMethodLabel(m), value: m }))), row(cancelButton())],
+    components: [
+      select(
+        customId('order:payment-method-select'),
+        'Choose a payment method',
+        methods.slice(0, 25).map((m) => ({ label: paymentMethodLabel(m), value: m })),
+      ),
+      row(cancelButton()),
+    ],
   };
 }
 
@@ -236,7 +298,12 @@ export function totalsText(q: Omit<QuoteView, 'lines'>): string {
 }
 
 export function linesText(lines: QuoteView['lines'], currency: string): string {
-  return clip(lines.map((l) => `• ${l.quantity} × ${l.name} @ ${formatMoney(l.unitPriceCents, currency)} = ${formatMoney(l.lineTotalCents, currency)}`).join('\n'), 1024);
+  return clip(
+    lines
+      .map((l) => `• ${l.quantity} × ${l.name} @ ${formatMoney(l.unitPriceCents, currency)} = ${formatMoney(l.lineTotalCents, currency)}`)
+      .join('\n'),
+    1024,
+  );
 }
 
 /** Step 6: the review summary and the instruction embed. */
@@ -256,7 +323,9 @@ export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): Message
     title: 'What happens next',
     description: [
       'Click **Confirm & submit** to place the order. Stock is held for you once it is placed.',
-      q.paymentMethod ? `Then pay with ${paymentMethodLabel(q.paymentMethod)}: ${paymentInstructionsText(tenant, q.paymentMethod)}` : undefined,
+      q.paymentMethod
+        ? `Then pay with ${paymentMethodLabel(q.paymentMethod)}: ${paymentInstructionsText(tenant, q.paymentMethod)}`
+        : undefined,
       'An admin confirms your payment; you will get a receipt by DM.',
     ]
       .filter(Boolean)
@@ -265,11 +334,26 @@ export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): Message
   });
   return {
     embeds: [summary, instructions],
-    components: [row(button(q.fingerprint ? customId('order:confirm', q.fingerprint) : customId('order:confirm'), 'Confirm & submit', ButtonStyle.Success), button(customId('order:cancel'), 'Cancel', ButtonStyle.Danger))],
+    components: [
+      row(
+        button(
+          q.fingerprint ? customId('order:confirm', q.fingerprint) : customId('order:confirm'),
+          'Confirm & submit',
+          ButtonStyle.Success,
+        ),
+        button(customId('order:cancel'), 'Cancel', ButtonStyle.Danger),
+      ),
+    ],
   };
 }
 
-export interface SubmittedOrderView { number: number; totalCents: number; currency: string; paymentMethod: PaymentMethod; taxAmountCents: number }
+export interface SubmittedOrderView {
+  number: number;
+  totalCents: number;
+  currency: string;
+  paymentMethod: PaymentMethod;
+  taxAmountCents: number;
+}
 
 /** Step 7: "Order submitted". */
 export function submittedStep(order: SubmittedOrderView, tenant: Tenant, alreadySubmitted = false): MessageData {
@@ -278,7 +362,9 @@ export function submittedStep(order: SubmittedOrderView, tenant: Tenant, already
       embed({
         title: 'Order submitted',
         description: [
-          alreadySubmitted ? 'This order was already submitted; here it is again.' : `Thank you! Your order **#${order.number}** is placed.`,
+          alreadySubmitted
+            ? 'This order was already submitted; here it is again.'
+            : `Thank you! Your order **#${order.number}** is placed.`,
           `Total: **${formatMoney(order.totalCents, order.currency)}**`,
           `Pay with ${paymentMethodLabel(order.paymentMethod)}: ${paymentInstructionsText(tenant, order.paymentMethod)}`,
           'Include your order number with the payment. An admin will confirm it and you will get a receipt by DM.',
@@ -293,6 +379,24 @@ export function submittedStep(order: SubmittedOrderView, tenant: Tenant, already
 
 export function cancelledStep(cancelled = true): MessageData {
   return cancelled
-    ? { embeds: [embed({ title: 'Order cancelled', description: 'Nothing was ordered. Run `/order` whenever you want to start again.', color: COLORS.muted })], components: [] }
-    : { embeds: [embed({ title: 'No order in progress', description: 'There was nothing to cancel. Run `/order` to start one.', color: COLORS.muted })], components: [] };
+    ? {
+        embeds: [
+          embed({
+            title: 'Order cancelled',
+            description: 'Nothing was ordered. Run `/order` whenever you want to start again.',
+            color: COLORS.muted,
+          }),
+        ],
+        components: [],
+      }
+    : {
+        embeds: [
+          embed({
+            title: 'No order in progress',
+            description: 'There was nothing to cancel. Run `/order` to start one.',
+            color: COLORS.muted,
+          }),
+        ],
+        components: [],
+      };
 }

@@ -13,7 +13,11 @@ export function payNowButton(url: string): APIButtonComponent {
 }
 
 /** The signed invoice URL for a processor-backed order waiting for payment, or null (manual methods, no config). */
-export async function payLinkFor(invoices: Pick<InvoiceService, 'createLink'>, tenantId: string, order: { id: string; status: string; paymentMethod: PaymentMethod }): Promise<string | null> {
+export async function payLinkFor(
+  invoices: Pick<InvoiceService, 'createLink'>,
+  tenantId: string,
+  order: { id: string; status: string; paymentMethod: PaymentMethod },
+): Promise<string | null> {
   if (!isProcessorMethod(order.paymentMethod) || order.status !== 'PENDING_PAYMENT') return null;
   try {
     return (await invoices.createLink({ tenantId, actor: { ...systemActor, label: 'Discord pay link' } }, order.id)).url;

@@ -22,7 +22,10 @@ export function payByLine(dueAt: Date): string {
 
 /** The unpaid order's buttons: Cancel order (asks first) and, when there is a link, Pay now. `page` is the /orders page to come back to. */
 export function unpaidOrderRow(order: { id: string }, page: number, payUrl: string | null): Row {
-  return row(button(customId('orders:cancel', order.id, page), 'Cancel order', ButtonStyle.Danger), ...(payUrl ? [payNowButton(payUrl)] : []));
+  return row(
+    button(customId('orders:cancel', order.id, page), 'Cancel order', ButtonStyle.Danger),
+    ...(payUrl ? [payNowButton(payUrl)] : []),
+  );
 }
 
 /** The confirmation step of "Cancel order": the customer says yes, or keeps the order (back to its detail). */
@@ -35,7 +38,12 @@ export function confirmCancelStep(order: { id: string; number: number; totalCent
         description: `Order **#${order.number}** (${formatMoney(order.totalCents, order.currency)}) will be cancelled and its items released. If you already sent the money, keep the order and tell the shop instead.`,
       }),
     ],
-    components: [row(button(customId('orders:cancel-confirm', order.id, page), 'Yes, cancel the order', ButtonStyle.Danger), button(customId('orders:detail', order.id, page), 'Keep the order'))],
+    components: [
+      row(
+        button(customId('orders:cancel-confirm', order.id, page), 'Yes, cancel the order', ButtonStyle.Danger),
+        button(customId('orders:detail', order.id, page), 'Keep the order'),
+      ),
+    ],
   };
 }
 
@@ -45,14 +53,26 @@ export function customerCancelledStep(order: { id: string; number: number }, pag
       embed({
         title: `Order #${order.number} cancelled`,
         color: COLORS.muted,
-        description: changed ? 'Your order is cancelled and its items were released. Run `/order` whenever you want to order again.' : 'This order was already cancelled.',
+        description: changed
+          ? 'Your order is cancelled and its items were released. Run `/order` whenever you want to order again.'
+          : 'This order was already cancelled.',
       }),
     ],
-    components: [row(button(customId('orders:detail', order.id, page), `View #${order.number}`), button(customId('orders:page', page), 'Back to orders'))],
+    components: [
+      row(
+        button(customId('orders:detail', order.id, page), `View #${order.number}`),
+        button(customId('orders:page', page), 'Back to orders'),
+      ),
+    ],
   };
 }
 
-export interface ReminderOrder { number: number; totalCents: number; currency: string; paymentMethod: PaymentMethod }
+export interface ReminderOrder {
+  number: number;
+  totalCents: number;
+  currency: string;
+  paymentMethod: PaymentMethod;
+}
 
 /** The reminder DM at half the window. */
 export function paymentReminderDm(tenant: Tenant, order: ReminderOrder, dueAt: Date): MessageData {

@@ -13,7 +13,10 @@ export function apiKeyAuth(apiKeys: ApiKeyService): RequestHandler {
     if (!match) return next(new AppError('UNAUTHENTICATED', 'Missing API key. Send "Authorization: Bearer <api key>".'));
     const principal = await apiKeys.authenticate(match[1]!);
     res.removeHeader('WWW-Authenticate');
-    const ctx: TenantContext = { tenantId: principal.tenantId, actor: { type: 'API_KEY', id: principal.apiKeyId, label: `API key ${principal.name}` } };
+    const ctx: TenantContext = {
+      tenantId: principal.tenantId,
+      actor: { type: 'API_KEY', id: principal.apiKeyId, label: `API key ${principal.name}` },
+    };
     res.locals.ctx = ctx;
     next();
   };

@@ -1,5 +1,14 @@
 // The REST API's JSON shapes. Explicit, so a new column never leaks by accident and names stay stable.
-import type { Customer, MissedNotice, Order, OrderItem, Payment, PaymentReceipt, Product, Refund } from '../../../generated/prisma/index.js';
+import type {
+  Customer,
+  MissedNotice,
+  Order,
+  OrderItem,
+  Payment,
+  PaymentReceipt,
+  Product,
+  Refund,
+} from '../../../generated/prisma/index.js';
 import { trackingLink } from '../../../modules/shipping/carriers.js';
 
 export function orderSummaryDto(o: Order) {
@@ -70,18 +79,47 @@ export function refundDto(r: Refund) {
 }
 
 export function receiptDto(r: PaymentReceipt) {
-  return { id: r.id, paymentId: r.paymentId, amountCents: r.amountCents, currency: r.currency, note: r.note, actorType: r.actorType, createdAt: r.createdAt };
+  return {
+    id: r.id,
+    paymentId: r.paymentId,
+    amountCents: r.amountCents,
+    currency: r.currency,
+    note: r.note,
+    actorType: r.actorType,
+    createdAt: r.createdAt,
+  };
 }
 
 type NoticeRow = Pick<MissedNotice, 'id' | 'kind' | 'createdAt' | 'shownAt'>;
 
-export function orderDetailDto(o: Order & { items: OrderItem[]; payments: Payment[]; refunds: Refund[]; receipts: PaymentReceipt[]; missedNotices: NoticeRow[]; customer: Customer }) {
+export function orderDetailDto(
+  o: Order & {
+    items: OrderItem[];
+    payments: Payment[];
+    refunds: Refund[];
+    receipts: PaymentReceipt[];
+    missedNotices: NoticeRow[];
+    customer: Customer;
+  },
+) {
   return {
     ...orderSummaryDto(o),
     notes: o.notes,
     shippingAddress: o.shippingAddress,
-    customer: { id: o.customer.id, discordUserId: o.customer.discordUserId, username: o.customer.username, displayName: o.customer.displayName },
-    items: o.items.map((i) => ({ productId: i.productId, sku: i.sku, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents, refundedQuantity: i.refundedQuantity })),
+    customer: {
+      id: o.customer.id,
+      discordUserId: o.customer.discordUserId,
+      username: o.customer.username,
+      displayName: o.customer.displayName,
+    },
+    items: o.items.map((i) => ({
+      productId: i.productId,
+      sku: i.sku,
+      name: i.name,
+      quantity: i.quantity,
+      unitPriceCents: i.unitPriceCents,
+      refundedQuantity: i.refundedQuantity,
+    })),
     payments: o.payments.map(paymentDto),
     refunds: o.refunds.map(refundDto),
     receipts: o.receipts.map(receiptDto),

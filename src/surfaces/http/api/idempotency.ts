@@ -29,7 +29,9 @@ export function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.get(IDEMPOTENCY_HEADER);
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 printable ASCII characters without spaces.', { fields: [{ path: 'Idempotency-Key', message: 'invalid' }] });
+    throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 printable ASCII characters without spaces.', {
+      fields: [{ path: 'Idempotency-Key', message: 'invalid' }],
+    });
   }
   return key;
 }
@@ -38,7 +40,10 @@ export function idempotencyKeyOf(req: Request): string | undefined {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
@@ -47,13 +52,26 @@ function fingerprintOf(req: Request): { fingerprint: string; path: string } {
   // /api/v1/... and its alias /api/... are one endpoint: one fingerprint.
   const path = req.originalUrl.split('?')[0]!.replace(/^\/api\/v1(?=\/|$)/, '/api');
   const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-  const fingerprint = createHash('sha256').update(`${req.method} ${path}${query}\n${canonical(req.body ?? {})}`).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(`${req.method} ${path}${query}\n${canonical(req.body ?? {})}`)
+    .digest('hex');
   return { fingerprint, path };
 }
 
-interface Row { fingerprint: string; method: string; path: string; status: number | null; responseBody: unknown; expired: boolean; abandoned: boolean }
+interface Row {
+  fingerprint: string;
+  method: string;
+  path: string;
+  status: number | null;
+  responseBody: unknown;
+  expired: boolean;
+  abandoned: boolean;
+}
 
-const inUse = (key: string) => new AppError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still running. Retry in a moment.', { idempotencyKey: key });
+const inUse = (key: string) =>
+  new AppError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still running. Retry in a moment.', {
+    idempotencyKey: key,
+  });
 
 // Times are the database's (now()), so every instance agrees on what is expired or abandoned.
 export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
@@ -73,28 +91,37 @@ export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
       VALUES (${tenantId}, ${key}, ${fingerprint}, ${req.method}, ${path})
       ON CONFLICT ("tenantId", key) DO NOTHING`;
     if (claimed === 0) {
-      const read = async () => (await db.$queryRaw<Row[]>`
+      const read = async () =>
+        (
+          await db.$queryRaw<Row[]>`
         SELECT fingerprint, method, path, status, "responseBody",
                "createdAt" < now() - ${keep} AS expired,
                (status IS NULL AND "createdAt" < now() - ${stale}) AS abandoned
-        FROM idempotency_keys WHERE "tenantId" = ${tenantId} AND key = ${key}`)[0];
+        FROM idempotency_keys WHERE "tenantId" = ${tenantId} AND key = ${key}`
+        )[0];
       let row = await read();
       // The same request sent twice at once (a client's eager retry): wait briefly for the first one's
       // answer and give it to both, rather than a 409 the caller must retry.
-      for (let waited = 0; row && row.status === null && !row.abandoned && row.fingerprint === fingerprint && waited < IN_FLIGHT_WAIT_MS; waited += 50) {
+      for (
+        let waited = 0;
+        row && row.status === null && !row.abandoned && row.fingerprint === fingerprint && waited < IN_FLIGHT_WAIT_MS;
+        waited += 50
+      ) {
         await new Promise((r) => setTimeout(r, 50));
         row = await read();
       }
       if (!row) return next(inUse(key));
       if (!row.expired && row.fingerprint !== fingerprint) {
         const same = row.method === req.method && row.path === path;
-        return next(new AppError(
-          'IDEMPOTENCY_KEY_REUSED',
-          same
-            ? `This Idempotency-Key was already used for ${row.method} ${row.path} with different parameters. Use a new key for a different request.`
-            : `This Idempotency-Key was already used for ${row.method} ${row.path}, not ${req.method} ${path}. Use a new key for a different request.`,
-          { idempotencyKey: key, firstRequest: { method: row.method, path: row.path }, conflict: same ? 'body' : 'endpoint' },
-        ));
+        return next(
+          new AppError(
+            'IDEMPOTENCY_KEY_REUSED',
+            same
+              ? `This Idempotency-Key was already used for ${row.method} ${row.path} with different parameters. Use a new key for a different request.`
+              : `This Idempotency-Key was already used for ${row.method} ${row.path}, not ${req.method} ${path}. Use a new key for a different request.`,
+            { idempotencyKey: key, firstRequest: { method: row.method, path: row.path }, conflict: same ? 'body' : 'endpoint' },
+          ),
+        );
       }
       if (!row.expired && row.status !== null) {
         res.set(REPLAYED_HEADER, 'true');
@@ -122,13 +149,13 @@ export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
 function keepAnswer(res: Response, deps: { db: Db; logger: Logger }, tenantId: string, key: string): void {
   const json = res.json.bind(res);
   res.json = (body: unknown) => {
-    const write = res.statusCode < 500
-      ? deps.db.$executeRaw`UPDATE idempotency_keys SET status = ${res.statusCode}, "responseBody" = ${JSON.stringify(body ?? null)}::jsonb WHERE "tenantId" = ${tenantId} AND key = ${key}`
-      : deps.db.$executeRaw`DELETE FROM idempotency_keys WHERE "tenantId" = ${tenantId} AND key = ${key} AND status IS NULL`;
+    const write =
+      res.statusCode < 500
+        ? deps.db
+            .$executeRaw`UPDATE idempotency_keys SET status = ${res.statusCode}, "responseBody" = ${JSON.stringify(body ?? null)}::jsonb WHERE "tenantId" = ${tenantId} AND key = ${key}`
+        : deps.db.$executeRaw`DELETE FROM idempotency_keys WHERE "tenantId" = ${tenantId} AND key = ${key} AND status IS NULL`;
     // If the write fails (database gone), the unfinished row is taken over after IN_FLIGHT_STALE_MS.
-    write
-      .catch((err: unknown) => deps.logger.warn({ err }, 'could not record the idempotent answer'))
-      .finally(() => json(body));
+    write.catch((err: unknown) => deps.logger.warn({ err }, 'could not record the idempotent answer')).finally(() => json(body));
     return res;
   };
 }

@@ -8,10 +8,19 @@ import { MAX_EXTENSION_MINUTES } from '../../../modules/order-expiry/pay-window.
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 
-export const paymentWindowBody = z.union([
-  z.strictObject({ extendByMinutes: z.number().int('a whole number of minutes').min(1).max(MAX_EXTENSION_MINUTES, `at most ${MAX_EXTENSION_MINUTES} (90 days)`) }),
-  z.strictObject({ until: z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with a zone, e.g. 2026-12-01T18:00:00Z' }) }),
-], { error: 'send either extendByMinutes (a whole number of minutes) or until (an ISO 8601 date-time)' });
+export const paymentWindowBody = z.union(
+  [
+    z.strictObject({
+      extendByMinutes: z
+        .number()
+        .int('a whole number of minutes')
+        .min(1)
+        .max(MAX_EXTENSION_MINUTES, `at most ${MAX_EXTENSION_MINUTES} (90 days)`),
+    }),
+    z.strictObject({ until: z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with a zone, e.g. 2026-12-01T18:00:00Z' }) }),
+  ],
+  { error: 'send either extendByMinutes (a whole number of minutes) or until (an ISO 8601 date-time)' },
+);
 
 export function paymentWindowRoutes(services: Services): Router {
   const router = Router();

@@ -42,7 +42,11 @@ export function paymentsRoutes(services: Services): Router {
   router.post('/orders/:id/payment/receipts', async (req, res) => {
     const body = parseInput(receiptBody, jsonBody(req), 'body');
     const idempotencyKey = req.get('idempotency-key')?.trim() || undefined;
-    const r = await services.payments.recordReceipt(ctxOf(res), { orderId: orderIdParam(req) }, { ...body, ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}) });
+    const r = await services.payments.recordReceipt(
+      ctxOf(res),
+      { orderId: orderIdParam(req) },
+      { ...body, ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}) },
+    );
     res.status(r.changed && r.receipt ? 201 : 200).json(receiptJson(r));
   });
 

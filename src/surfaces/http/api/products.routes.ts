@@ -10,7 +10,11 @@ import { productDto } from './api.presenters.js';
 
 export const listProductsQuery = z.strictObject({
   q: z.string().trim().min(1).max(100).optional().describe('Matches the name or the SKU (case-insensitive)'),
-  inStock: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: untracked products and those with stock; false: tracked products out of stock'),
+  inStock: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('true: untracked products and those with stock; false: tracked products out of stock'),
   ...pageQuery(100, 200),
 });
 

@@ -14,10 +14,24 @@ import { orderSummaryDto, refundDto } from './api.presenters.js';
 
 export const refundBody = z.strictObject({
   amountCents: z.number().int('whole cents').positive().optional(),
-  items: z.union([
-    z.array(z.strictObject({ productId: z.string().min(1).max(100), quantity: z.number().int().positive(), restock: z.boolean().optional() })).min(1).max(100),
-    z.string().trim().min(1).max(2000),
-  ], { error: 'an array of {productId, quantity, restock?} or a "productId:qty,productId:qty" string' }).optional(),
+  items: z
+    .union(
+      [
+        z
+          .array(
+            z.strictObject({
+              productId: z.string().min(1).max(100),
+              quantity: z.number().int().positive(),
+              restock: z.boolean().optional(),
+            }),
+          )
+          .min(1)
+          .max(100),
+        z.string().trim().min(1).max(2000),
+      ],
+      { error: 'an array of {productId, quantity, restock?} or a "productId:qty,productId:qty" string' },
+    )
+    .optional(),
   restock: z.boolean().optional(),
   reason: z.string().trim().min(1).max(500).optional(),
 });
@@ -25,7 +39,11 @@ export const refundBody = z.strictObject({
 function refundInput(req: Request) {
   const body = parseInput(refundBody, jsonBody(req), 'refund');
   if (body.restock !== undefined && body.items === undefined) {
-    throw new AppError('VALIDATION_FAILED', 'restock applies to refunded items: give items with it (a refund by amount alone puts nothing back in stock).', { fields: [{ path: 'restock', message: 'needs items' }] });
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'restock applies to refunded items: give items with it (a refund by amount alone puts nothing back in stock).',
+      { fields: [{ path: 'restock', message: 'needs items' }] },
+    );
   }
   const lines = typeof body.items === 'string' ? parseRefundItems(body.items) : body.items;
   // A line's own restock wins over the top-level one; neither means restocked (the module's default).

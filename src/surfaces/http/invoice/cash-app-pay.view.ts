@@ -22,7 +22,7 @@ export function cashAppPayCsp(sdkUrl: string): string {
     `frame-src ${sdk} ${SQUARE_ORIGINS}`,
     "style-src 'self' 'unsafe-inline' https:",
     "img-src 'self' data: https:",
-    "font-src https: data:",
+    'font-src https: data:',
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
@@ -31,7 +31,9 @@ export function cashAppPayCsp(sdkUrl: string): string {
 export function renderCashAppPayPage(v: CashAppPayView, token: string): string {
   const amount = (v.totalCents / 100).toFixed(2);
   const back = `/invoice/${encodeURIComponent(token)}`;
-  return layout(`Cash App Pay · Order #${v.orderNumber}`, `
+  return layout(
+    `Cash App Pay · Order #${v.orderNumber}`,
+    `
 <section class="card pay">
 <h1>Pay ${esc(formatMoney(v.totalCents, v.currency))} with Cash App Pay</h1>
 <p class="shop">${esc(v.shopName)} · Order #${esc(v.orderNumber)}</p>
@@ -44,7 +46,8 @@ export function renderCashAppPayPage(v: CashAppPayView, token: string): string {
 <p><a href="${esc(back)}">Back to the invoice</a></p>
 </section>
 <script src="${esc(v.webPaymentsSdkUrl)}"></script>
-<script src="${CASH_APP_SCRIPT_PATH}"></script>`);
+<script src="${CASH_APP_SCRIPT_PATH}"></script>`,
+  );
 }
 
 /** Runs in the buyer's browser, served from our origin (CSP 'self'). */

@@ -72,10 +72,15 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
   const paid = PAID_STATUSES.has(view.status);
   const badgeClass = paid ? 'badge paid' : view.payable ? 'badge' : 'badge closed';
 
-  const rows = view.items.map((i) => `<tr class="item"><td>${esc(i.name)}<div class="muted">${esc(i.quantity)} × ${money(i.unitPriceCents)}</div></td><td class="num">${money(i.lineTotalCents)}</td></tr>`);
+  const rows = view.items.map(
+    (i) =>
+      `<tr class="item"><td>${esc(i.name)}<div class="muted">${esc(i.quantity)} × ${money(i.unitPriceCents)}</div></td><td class="num">${money(i.lineTotalCents)}</td></tr>`,
+  );
   const summary = [
     `<tr><td>Subtotal</td><td class="num">${money(view.subtotalCents)}</td></tr>`,
-    view.discountCents > 0 ? `<tr><td>Discount${view.discountName ? ` <span class="muted">(${esc(view.discountName)})</span>` : ''}</td><td class="num">−${money(view.discountCents)}</td></tr>` : '',
+    view.discountCents > 0
+      ? `<tr><td>Discount${view.discountName ? ` <span class="muted">(${esc(view.discountName)})</span>` : ''}</td><td class="num">−${money(view.discountCents)}</td></tr>`
+      : '',
     `<tr><td>Shipping${view.shippingTypeName ? ` <span class="muted">(${esc(view.shippingTypeName)})</span>` : ''}</td><td class="num">${money(view.shippingCents)}</td></tr>`,
     `<tr><td>Sales tax</td><td class="num">${money(view.taxAmountCents)}</td></tr>`,
     `<tr class="total"><td>Total</td><td class="num">${money(view.totalCents)}</td></tr>`,
@@ -84,22 +89,34 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
 
   let notice = '';
   if (paid) notice = '<div class="notice success" id="paid">Paid — thank you</div>';
-  else if (view.status === 'CANCELLED') notice = '<div class="notice">This order was cancelled. Contact the shop if you still want it.</div>';
+  else if (view.status === 'CANCELLED')
+    notice = '<div class="notice">This order was cancelled. Contact the shop if you still want it.</div>';
   else if (view.status === 'REFUNDED') notice = '<div class="notice">This order was refunded.</div>';
-  else if (opts.checkout === 'success' || opts.checkout === 'pending') notice = '<div class="notice" id="pending">Thanks! The payment provider has not confirmed your payment yet. We will mark the order paid as soon as it does; refresh this page in a moment.</div>';
-  else if (opts.checkout === 'cancelled' || opts.checkout === 'open') notice = '<div class="notice">Payment was not completed. You can choose a payment method again below.</div>';
-  else if (opts.checkout === 'declined') notice = '<div class="notice" id="declined">Your payment method was declined. Please try again with another one.</div>';
-  else if (opts.checkout === 'failed') notice = '<div class="notice" id="failed">The payment did not go through. You can try again below.</div>';
-  else if (opts.checkout === 'changed') notice = '<div class="notice" id="changed">This order changed after you started paying, so that payment was not used (any money taken is returned automatically). Please pay the current total below.</div>';
+  else if (opts.checkout === 'success' || opts.checkout === 'pending')
+    notice =
+      '<div class="notice" id="pending">Thanks! The payment provider has not confirmed your payment yet. We will mark the order paid as soon as it does; refresh this page in a moment.</div>';
+  else if (opts.checkout === 'cancelled' || opts.checkout === 'open')
+    notice = '<div class="notice">Payment was not completed. You can choose a payment method again below.</div>';
+  else if (opts.checkout === 'declined')
+    notice = '<div class="notice" id="declined">Your payment method was declined. Please try again with another one.</div>';
+  else if (opts.checkout === 'failed')
+    notice = '<div class="notice" id="failed">The payment did not go through. You can try again below.</div>';
+  else if (opts.checkout === 'changed')
+    notice =
+      '<div class="notice" id="changed">This order changed after you started paying, so that payment was not used (any money taken is returned automatically). Please pay the current total below.</div>';
 
   let pay = '';
   if (view.payable) {
     if (!view.onlinePaymentConfigured) {
-      pay = '<section class="card"><h2>Payment</h2><p>Online payment is not configured for this shop yet. Please pay the way the shop told you in Discord, or contact the shop.</p></section>';
+      pay =
+        '<section class="card"><h2>Payment</h2><p>Online payment is not configured for this shop yet. Please pay the way the shop told you in Discord, or contact the shop.</p></section>';
     } else if (view.methods.length === 0) {
-      pay = '<section class="card"><h2>Payment</h2><p>This shop does not accept online payment at the moment. Please contact the shop to pay.</p></section>';
+      pay =
+        '<section class="card"><h2>Payment</h2><p>This shop does not accept online payment at the moment. Please contact the shop to pay.</p></section>';
     } else {
-      const buttons = view.methods.map((m) => `<button type="submit" name="method" value="${esc(m)}">${esc(METHOD_LABELS[m])}</button>`).join('');
+      const buttons = view.methods
+        .map((m) => `<button type="submit" name="method" value="${esc(m)}">${esc(METHOD_LABELS[m])}</button>`)
+        .join('');
       pay = `<section class="card pay"><h2>Pay ${money(view.totalCents)}</h2><form method="post" action="/invoice/${esc(opts.token)}/pay">${buttons}</form><p class="muted">You will finish paying on the payment processor's secure page.</p></section>`;
     }
   }
@@ -111,7 +128,9 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
 
   const expires = view.payable ? `<footer>This link expires on ${esc(view.expiresAt.toUTCString())}.</footer>` : '';
 
-  return layout(`Invoice #${view.orderNumber} · ${view.shopName}`, `
+  return layout(
+    `Invoice #${view.orderNumber} · ${view.shopName}`,
+    `
 ${notice}
 <section class="card">
 <h1>Order #${esc(view.orderNumber)}</h1>
@@ -121,7 +140,8 @@ ${notice}
 </section>
 ${pay}
 ${address}
-${expires}`);
+${expires}`,
+  );
 }
 
 export function renderInvoiceErrorPage(title: string, message: string): string {

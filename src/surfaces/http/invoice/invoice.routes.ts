@@ -11,7 +11,10 @@ import { INVOICE_STYLE_HASH, renderInvoiceErrorPage, renderInvoicePage } from '.
 import { CASH_APP_SCRIPT, CASH_APP_SCRIPT_PATH, cashAppPayCsp, renderCashAppPayPage } from './cash-app-pay.view.js';
 
 const payForm = z.object({ method: z.string().min(1).max(40) });
-const checkoutParam = z.enum(['success', 'cancelled', 'paid', 'pending', 'open', 'declined', 'failed', 'changed']).optional().catch(undefined);
+const checkoutParam = z
+  .enum(['success', 'cancelled', 'paid', 'pending', 'open', 'declined', 'failed', 'changed'])
+  .optional()
+  .catch(undefined);
 const chargeBody = z.object({ sourceToken: z.string().min(1).max(500) });
 const returnQuery = z.object({ token: z.string().min(1).max(100).optional() }).catch({});
 
@@ -51,13 +54,24 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
   const fail = (req: Request, res: Response, err: unknown) => {
     if (err instanceof ProviderRejectedError) {
       (req.log ?? logger).warn({ providerCode: err.providerCode }, 'provider refused a checkout call');
-      res.status(502).type('html').send(renderInvoiceErrorPage('The payment provider refused', 'The shop\'s payment provider did not accept this payment. Try another method or contact the shop.'));
+      res
+        .status(502)
+        .type('html')
+        .send(
+          renderInvoiceErrorPage(
+            'The payment provider refused',
+            "The shop's payment provider did not accept this payment. Try another method or contact the shop.",
+          ),
+        );
       return;
     }
     const page = isAppError(err) ? ERROR_PAGES[err.code] : undefined;
     if (!page || !isAppError(err)) {
       (req.log ?? logger).error({ err }, 'invoice page failed');
-      res.status(500).type('html').send(renderInvoiceErrorPage('Something went wrong', 'Please try again in a minute. If it keeps happening, contact the shop.'));
+      res
+        .status(500)
+        .type('html')
+        .send(renderInvoiceErrorPage('Something went wrong', 'Please try again in a minute. If it keeps happening, contact the shop.'));
       return;
     }
     res.status(page.status).type('html').send(renderInvoiceErrorPage(page.title, err.message));
@@ -78,7 +92,10 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
     try {
       const form = payForm.safeParse(req.body ?? {});
       if (!form.success) {
-        res.status(400).type('html').send(renderInvoiceErrorPage('Choose a payment method', 'Go back and press one of the payment buttons.'));
+        res
+          .status(400)
+          .type('html')
+          .send(renderInvoiceErrorPage('Choose a payment method', 'Go back and press one of the payment buttons.'));
         return;
       }
       const { url, checkoutId } = await invoices.startCheckout(token, form.data.method, { fallbackBaseUrl: requestOrigin(req) });
@@ -92,7 +109,10 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
   });
 
   router.get(CASH_APP_SCRIPT_PATH, (_req, res) => {
-    res.set({ 'Cache-Control': 'public, max-age=300', 'X-Content-Type-Options': 'nosniff' }).type('application/javascript').send(CASH_APP_SCRIPT);
+    res
+      .set({ 'Cache-Control': 'public, max-age=300', 'X-Content-Type-Options': 'nosniff' })
+      .type('application/javascript')
+      .send(CASH_APP_SCRIPT);
   });
 
   router.get('/invoice/:token/cash-app/:checkoutId', async (req, res) => {
@@ -120,7 +140,9 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
     } catch (err) {
       const page = isAppError(err) ? ERROR_PAGES[err.code] : undefined;
       if (!page) (req.log ?? logger).error({ err }, 'Cash App Pay charge failed');
-      res.status(page?.status ?? 500).json({ message: page && isAppError(err) ? err.message : 'Something went wrong. Please try again in a minute.' });
+      res
+        .status(page?.status ?? 500)
+        .json({ message: page && isAppError(err) ? err.message : 'Something went wrong. Please try again in a minute.' });
     }
   });
 

@@ -7,7 +7,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { FakeBtcPay } from '../../../../src/dev/fakes/fake-btcpay.js';
 import { AppError } from '../../../../src/platform/errors.js';
 import { BtcPayAdapter } from '../../../../src/modules/payments-processor/providers/btcpay/btcpay.adapter.js';
-import { ProviderRejectedError, type BtcPayConnection, type CreateCheckoutInput } from '../../../../src/modules/payments-processor/providers/provider.port.js';
+import {
+  ProviderRejectedError,
+  type BtcPayConnection,
+  type CreateCheckoutInput,
+} from '../../../../src/modules/payments-processor/providers/provider.port.js';
 import { WebhookSink } from './webhook-sink.js';
 
 const SECRET = 'btcpay-webhook-secret-for-tests';
@@ -43,8 +47,15 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
   });
 
   const input = (over: Partial<CreateCheckoutInput> = {}): CreateCheckoutInput => ({
-    orderId: 'order_abc', orderNumber: 1001, amountCents: 1234, currency: 'USD', returnUrl: 'http://shop.test/pay/return?o=order_abc',
-    cancelUrl: 'http://shop.test/pay/cancel', idempotencyKey: 'chk_0001', description: 'Test Shop order #1001', ...over,
+    orderId: 'order_abc',
+    orderNumber: 1001,
+    amountCents: 1234,
+    currency: 'USD',
+    returnUrl: 'http://shop.test/pay/return?o=order_abc',
+    cancelUrl: 'http://shop.test/pay/cancel',
+    idempotencyKey: 'chk_0001',
+    description: 'Test Shop order #1001',
+    ...over,
   });
 
   const verifyAll = async () => {
@@ -76,11 +87,19 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
   describe('invoices', () => {
     it('creates an invoice carrying our order id and sends the buyer to its checkoutLink', async () => {
       const c = await adapter.createCheckout(conn, input());
-      expect(c).toMatchObject({ state: 'OPEN', currency: 'USD', orderId: 'order_abc', providerStatus: 'New', redirectUrl: `${fake.url}/i/${c.providerCheckoutId}` });
+      expect(c).toMatchObject({
+        state: 'OPEN',
+        currency: 'USD',
+        orderId: 'order_abc',
+        providerStatus: 'New',
+        redirectUrl: `${fake.url}/i/${c.providerCheckoutId}`,
+      });
       const call = fake.calls.find((x) => x.method === 'POST' && x.path === '/api/v1/stores/StoreA/invoices')!;
       expect(call.authorization).toBe('token key-a');
       expect(call.body).toMatchObject({
-        amount: '12.34', currency: 'USD', metadata: { orderId: 'order_abc', orderNumber: 1001 },
+        amount: '12.34',
+        currency: 'USD',
+        metadata: { orderId: 'order_abc', orderNumber: 1001 },
         checkout: { redirectURL: 'http://shop.test/pay/return?o=order_abc', expirationMinutes: 30 },
       });
     });
@@ -88,7 +107,12 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
     it('paid in full: Settled is PAID with the amount BTCPay received', async () => {
       const c = await adapter.createCheckout(conn, input());
       await fake.pay(c.providerCheckoutId);
-      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'PAID', paidAmountCents: 1234, orderId: 'order_abc', providerStatus: 'Settled' });
+      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({
+        state: 'PAID',
+        paidAmountCents: 1234,
+        orderId: 'order_abc',
+        providerStatus: 'Settled',
+      });
     });
 
     it('the checkout page takes the payment and sends the browser back to our return URL', async () => {
@@ -96,7 +120,9 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       const pageHtml = await (await fetch(c.redirectUrl!)).text();
       expect(pageHtml).toContain('12.34 USD');
       const res = await fetch(`${c.redirectUrl!}/pay`, {
-        method: 'POST', body: new URLSearchParams({ amount: 'full' }), redirect: 'manual',
+        method: 'POST',
+        body: new URLSearchParams({ amount: 'full' }),
+        redirect: 'manual',
       });
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('http://shop.test/pay/return?o=order_abc');
@@ -106,9 +132,17 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
     it('paid in part: OPEN with what was paid; once expired, final with only that (the core refunds an underpayment)', async () => {
       const c = await adapter.createCheckout(conn, input());
       await fake.pay(c.providerCheckoutId, 500);
-      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'OPEN', paidAmountCents: 500, providerStatus: 'New/PaidPartial' });
+      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({
+        state: 'OPEN',
+        paidAmountCents: 500,
+        providerStatus: 'New/PaidPartial',
+      });
       clock += 31 * 60_000;
-      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'PAID', paidAmountCents: 500, providerStatus: 'Expired/PaidPartial' });
+      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({
+        state: 'PAID',
+        paidAmountCents: 500,
+        providerStatus: 'Expired/PaidPartial',
+      });
     });
 
     it('expired unpaid is EXPIRED', async () => {
@@ -125,14 +159,22 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       await fake.pay(c.providerCheckoutId);
       expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'PENDING', providerStatus: 'Expired/PaidLate' });
       fake.confirm(c.providerCheckoutId);
-      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'PAID', paidAmountCents: 1234, providerStatus: 'Settled/PaidLate' });
+      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({
+        state: 'PAID',
+        paidAmountCents: 1234,
+        providerStatus: 'Settled/PaidLate',
+      });
     });
 
     it('processing (unconfirmed) is PENDING, not PAID', async () => {
       fake.autoConfirm = false;
       const c = await adapter.createCheckout(conn, input());
       await fake.pay(c.providerCheckoutId);
-      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'PENDING', paidAmountCents: 1234, providerStatus: 'Processing' });
+      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({
+        state: 'PENDING',
+        paidAmountCents: 1234,
+        providerStatus: 'Processing',
+      });
     });
 
     it('voiding marks an unpaid invoice Invalid; a paid one is left alone; voiding twice is fine', async () => {
@@ -152,17 +194,24 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       const c = await adapter.createCheckout(conn, input());
       await adapter.voidCheckout(conn, c.providerCheckoutId);
       await fake.pay(c.providerCheckoutId);
-      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'PAID', paidAmountCents: 1234, providerStatus: 'Invalid/Marked' });
+      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({
+        state: 'PAID',
+        paidAmountCents: 1234,
+        providerStatus: 'Invalid/Marked',
+      });
     });
 
-    it('errors: bad key and 5xx are UPSTREAM_UNAVAILABLE; a refused body is ProviderRejectedError with BTCPay\'s words; unknown invoice 404', async () => {
+    it("errors: bad key and 5xx are UPSTREAM_UNAVAILABLE; a refused body is ProviderRejectedError with BTCPay's words; unknown invoice 404", async () => {
       await expect(adapter.createCheckout({ ...conn, apiKey: 'nope' }, input())).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
       fake.fail(/\/invoices$/, 502);
       await expect(adapter.createCheckout(conn, input())).rejects.toBeInstanceOf(AppError);
       const zero = await adapter.createCheckout(conn, input({ amountCents: 0 })).catch((e: unknown) => e);
       expect(zero).toBeInstanceOf(ProviderRejectedError);
       expect(zero).toMatchObject({ httpStatus: 422, providerCode: 'validation', message: expect.stringContaining('amount') });
-      await expect(adapter.getCheckout(conn, 'NoSuchInvoice')).rejects.toMatchObject({ httpStatus: 404, providerCode: 'invoice-not-found' });
+      await expect(adapter.getCheckout(conn, 'NoSuchInvoice')).rejects.toMatchObject({
+        httpStatus: 404,
+        providerCode: 'invoice-not-found',
+      });
     });
   });
 
@@ -171,9 +220,20 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       const c = await adapter.createCheckout(conn, input());
       await fake.pay(c.providerCheckoutId);
       const events = await verifyAll();
-      expect(events.map((e) => e.type)).toEqual(['InvoiceCreated', 'InvoiceReceivedPayment', 'InvoiceProcessing', 'InvoicePaymentSettled', 'InvoiceSettled']);
+      expect(events.map((e) => e.type)).toEqual([
+        'InvoiceCreated',
+        'InvoiceReceivedPayment',
+        'InvoiceProcessing',
+        'InvoicePaymentSettled',
+        'InvoiceSettled',
+      ]);
       expect(events[0]!.checkout).toBeNull();
-      expect(events.at(-1)!.checkout).toMatchObject({ providerCheckoutId: c.providerCheckoutId, state: 'PAID', paidAmountCents: 1234, orderId: 'order_abc' });
+      expect(events.at(-1)!.checkout).toMatchObject({
+        providerCheckoutId: c.providerCheckoutId,
+        state: 'PAID',
+        paidAmountCents: 1234,
+        orderId: 'order_abc',
+      });
       expect(events.map((e) => e.eventId)).toEqual(sink.received.map((w) => w.json.deliveryId));
     });
 
@@ -183,8 +243,14 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       fake.expire(a.providerCheckoutId);
       await adapter.voidCheckout(conn, b.providerCheckoutId);
       const events = await verifyAll();
-      expect(events.find((e) => e.type === 'InvoiceExpired')!.checkout).toMatchObject({ providerCheckoutId: a.providerCheckoutId, state: 'EXPIRED' });
-      expect(events.find((e) => e.type === 'InvoiceInvalid')!.checkout).toMatchObject({ providerCheckoutId: b.providerCheckoutId, state: 'VOIDED' });
+      expect(events.find((e) => e.type === 'InvoiceExpired')!.checkout).toMatchObject({
+        providerCheckoutId: a.providerCheckoutId,
+        state: 'EXPIRED',
+      });
+      expect(events.find((e) => e.type === 'InvoiceInvalid')!.checkout).toMatchObject({
+        providerCheckoutId: b.providerCheckoutId,
+        state: 'VOIDED',
+      });
     });
 
     it('a redelivery keeps the original delivery id as its event id, so it is de-duplicated', async () => {
@@ -208,16 +274,28 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       const w = sink.ofType('InvoiceSettled')[0]!;
       const forged = Buffer.from(w.rawBody.toString('utf8').replace(c.providerCheckoutId, 'SomeOtherInvoice'));
       await expect(adapter.verifyWebhook(conn, { ...sink.asRequest(w), rawBody: forged })).rejects.toMatchObject({ code: 'BAD_SIGNATURE' });
-      await expect(adapter.verifyWebhook({ ...conn, webhookSecret: 'other' }, sink.asRequest(w))).rejects.toMatchObject({ code: 'BAD_SIGNATURE' });
+      await expect(adapter.verifyWebhook({ ...conn, webhookSecret: 'other' }, sink.asRequest(w))).rejects.toMatchObject({
+        code: 'BAD_SIGNATURE',
+      });
       for (const header of [undefined, 'sha256=', 'sha1=abcd', (w.headers['btcpay-sig'] ?? '').replace('sha256=', '')]) {
-        await expect(adapter.verifyWebhook(conn, { ...sink.asRequest(w), headers: { 'btcpay-sig': header } })).rejects.toMatchObject({ code: 'BAD_SIGNATURE' });
+        await expect(adapter.verifyWebhook(conn, { ...sink.asRequest(w), headers: { 'btcpay-sig': header } })).rejects.toMatchObject({
+          code: 'BAD_SIGNATURE',
+        });
       }
     });
 
     it('a signed delivery about another store is refused; an event type we do not act on has no checkout', async () => {
-      const sign = (body: string) => ({ rawBody: Buffer.from(body), headers: { 'btcpay-sig': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }, notificationUrl: sink.url });
-      await expect(adapter.verifyWebhook(conn, sign(JSON.stringify({ deliveryId: 'd1', type: 'InvoiceSettled', storeId: 'StoreB', invoiceId: 'X' })))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-      expect(await adapter.verifyWebhook(conn, sign(JSON.stringify({ deliveryId: 'd2', type: 'PayoutCreated', storeId: 'StoreA' })))).toEqual({ eventId: 'd2', type: 'PayoutCreated', checkout: null });
+      const sign = (body: string) => ({
+        rawBody: Buffer.from(body),
+        headers: { 'btcpay-sig': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
+        notificationUrl: sink.url,
+      });
+      await expect(
+        adapter.verifyWebhook(conn, sign(JSON.stringify({ deliveryId: 'd1', type: 'InvoiceSettled', storeId: 'StoreB', invoiceId: 'X' }))),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect(
+        await adapter.verifyWebhook(conn, sign(JSON.stringify({ deliveryId: 'd2', type: 'PayoutCreated', storeId: 'StoreA' }))),
+      ).toEqual({ eventId: 'd2', type: 'PayoutCreated', checkout: null });
     });
 
     it('the fake signs on its own as BTCPay documents (checked here with node:crypto, not the adapter)', async () => {
@@ -234,13 +312,23 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       const c = await adapter.createCheckout(conn, input());
       await fake.pay(c.providerCheckoutId);
       const partial = await adapter.refund(conn, {
-        paymentReference: c.providerCheckoutId, providerCheckoutId: c.providerCheckoutId, amountCents: 234, currency: 'USD', full: false,
-        idempotencyKey: 'ref_0001', reason: 'one item returned',
+        paymentReference: c.providerCheckoutId,
+        providerCheckoutId: c.providerCheckoutId,
+        amountCents: 234,
+        currency: 'USD',
+        full: false,
+        idempotencyKey: 'ref_0001',
+        reason: 'one item returned',
       });
       expect(partial).toMatchObject({ state: 'CLAIM_SENT', claimUrl: `${fake.url}/pull-payments/${partial.providerRefundId}` });
       const full = await adapter.refund(conn, {
-        paymentReference: c.providerCheckoutId, providerCheckoutId: c.providerCheckoutId, amountCents: 1000, currency: 'USD', full: true,
-        idempotencyKey: 'ref_0002', reason: 'order cancelled',
+        paymentReference: c.providerCheckoutId,
+        providerCheckoutId: c.providerCheckoutId,
+        amountCents: 1000,
+        currency: 'USD',
+        full: true,
+        idempotencyKey: 'ref_0002',
+        reason: 'order cancelled',
       });
       expect([...fake.pullPayments.values()].map((p) => ({ amount: p.amount, currency: p.currency, invoiceId: p.invoiceId }))).toEqual([
         { amount: '2.34', currency: 'USD', invoiceId: c.providerCheckoutId },
@@ -255,8 +343,13 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       const c = await adapter.createCheckout(conn, input());
       await fake.pay(c.providerCheckoutId);
       const args = {
-        paymentReference: c.providerCheckoutId, providerCheckoutId: c.providerCheckoutId, amountCents: 1234, currency: 'USD', full: true,
-        idempotencyKey: 'ref_0001', reason: 'cancelled',
+        paymentReference: c.providerCheckoutId,
+        providerCheckoutId: c.providerCheckoutId,
+        amountCents: 1234,
+        currency: 'USD',
+        full: true,
+        idempotencyKey: 'ref_0001',
+        reason: 'cancelled',
       };
       const a = await adapter.refund(conn, args);
       const b = await adapter.refund(conn, args);
@@ -264,12 +357,19 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       expect(fake.pullPayments.size).toBe(1);
     });
 
-    it('an unpaid invoice cannot be refunded: BTCPay\'s refusal comes back as ProviderRejectedError', async () => {
+    it("an unpaid invoice cannot be refunded: BTCPay's refusal comes back as ProviderRejectedError", async () => {
       const c = await adapter.createCheckout(conn, input());
-      await expect(adapter.refund(conn, {
-        paymentReference: c.providerCheckoutId, providerCheckoutId: c.providerCheckoutId, amountCents: 100, currency: 'USD', full: false,
-        idempotencyKey: 'ref_0001', reason: 'x',
-      })).rejects.toMatchObject({ name: 'ProviderRejectedError', httpStatus: 400, providerCode: 'non-refundable' });
+      await expect(
+        adapter.refund(conn, {
+          paymentReference: c.providerCheckoutId,
+          providerCheckoutId: c.providerCheckoutId,
+          amountCents: 100,
+          currency: 'USD',
+          full: false,
+          idempotencyKey: 'ref_0001',
+          reason: 'x',
+        }),
+      ).rejects.toMatchObject({ name: 'ProviderRejectedError', httpStatus: 400, providerCode: 'non-refundable' });
     });
   });
 

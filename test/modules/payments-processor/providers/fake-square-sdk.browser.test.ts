@@ -6,7 +6,6 @@ import { openBrowser, runBrowserTests, type BrowserSession } from '../../../admi
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSquare, SQUARE_TEST_TOKENS } from '../../../../src/dev/fakes/fake-square.js';
 
-
 describe.skipIf(!runBrowserTests)('fake Square Web Payments SDK in Chromium', () => {
   let fake: FakeSquare;
   let context: BrowserContext;
@@ -53,7 +52,9 @@ describe.skipIf(!runBrowserTests)('fake Square Web Payments SDK in Chromium', ()
     await page.setContent(pageHtml(fake.sdkUrl));
     await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
     await page.getByRole('button', { name: 'Cash App Pay' }).click();
-    expect(await page.evaluate(() => (window as unknown as { tokens: { token: string }[] }).tokens[0]?.token)).toBe(SQUARE_TEST_TOKENS.declined);
+    expect(await page.evaluate(() => (window as unknown as { tokens: { token: string }[] }).tokens[0]?.token)).toBe(
+      SQUARE_TEST_TOKENS.declined,
+    );
     await page.close();
   });
 });

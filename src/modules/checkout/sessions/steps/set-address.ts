@@ -9,13 +9,12 @@ import { toSessionView, type LoadedSession } from '../session-store.js';
 import type { OrderSessionService } from '../order-session.api.js';
 import { HAS_ITEMS, requireItems, type Patch, type StepContext } from '../step-runner.js';
 
-const setAddressSchema = z.union([
-  z.object({ addressId: z.string().min(1).max(64) }),
-  z.object({ address: addressInputSchema }),
-]);
+const setAddressSchema = z.union([z.object({ addressId: z.string().min(1).max(64) }), z.object({ address: addressInputSchema })]);
 const pendingAddressSchema = z.object({ original: addressInputSchema, suggested: addressInputSchema });
 
-export function createAddressSteps(ctx: StepContext): Pick<OrderSessionService, 'setAddress' | 'setPendingAddress' | 'acceptCorrectedAddress' | 'keepOriginalAddress'> {
+export function createAddressSteps(
+  ctx: StepContext,
+): Pick<OrderSessionService, 'setAddress' | 'setPendingAddress' | 'acceptCorrectedAddress' | 'keepOriginalAddress'> {
   const { clock, step, fastStep } = ctx;
 
   /**
@@ -23,7 +22,10 @@ export function createAddressSteps(ctx: StepContext): Pick<OrderSessionService, 
    * marking one used or saving a new one is part of the session's write (address.store.ts), with the same
    * rules as customers.useSavedAddress / saveAddress (NOT_FOUND for an address not the customer's).
    */
-  async function useAddress(s: LoadedSession & { extra?: SavedAddress[] }, input: { addressId: string } | { address: AddressInput }): Promise<{ patch: Patch; address: Prisma.Sql }> {
+  async function useAddress(
+    s: LoadedSession & { extra?: SavedAddress[] },
+    input: { addressId: string } | { address: AddressInput },
+  ): Promise<{ patch: Patch; address: Prisma.Sql }> {
     const address = useAddressSql(s.tenantId, s.customerId, s.extra ?? [], input, clock.now());
     return { patch: { pendingAddress: null }, address };
   }
@@ -52,10 +54,15 @@ export function createAddressSteps(ctx: StepContext): Pick<OrderSessionService, 
         }
         if (fast) return toSessionView(fast);
       }
-      return step(tenantId, customerId, async (s) => {
-        requireItems(s, 'the shipping address');
-        return useAddress(s, parsed);
-      }, { savedAddresses: true });
+      return step(
+        tenantId,
+        customerId,
+        async (s) => {
+          requireItems(s, 'the shipping address');
+          return useAddress(s, parsed);
+        },
+        { savedAddresses: true },
+      );
     },
 
     async setPendingAddress(tenantId, customerId, input) {
@@ -67,20 +74,30 @@ export function createAddressSteps(ctx: StepContext): Pick<OrderSessionService, 
     },
 
     async acceptCorrectedAddress(tenantId, customerId) {
-      return step(tenantId, customerId, async (s) => {
-        const pending = pendingAddressSchema.safeParse(s.pendingAddress);
-        if (!pending.success) throw new AppError('ILLEGAL_STATE', 'There is no suggested address to accept: enter your address again.');
-        return useAddress(s, { address: pending.data.suggested });
-      }, { savedAddresses: true });
+      return step(
+        tenantId,
+        customerId,
+        async (s) => {
+          const pending = pendingAddressSchema.safeParse(s.pendingAddress);
+          if (!pending.success) throw new AppError('ILLEGAL_STATE', 'There is no suggested address to accept: enter your address again.');
+          return useAddress(s, { address: pending.data.suggested });
+        },
+        { savedAddresses: true },
+      );
     },
 
     async keepOriginalAddress(tenantId, customerId) {
-      return step(tenantId, customerId, async (s) => {
-        const pending = pendingAddressSchema.safeParse(s.pendingAddress);
-        if (!pending.success) throw new AppError('ILLEGAL_STATE', 'There is no address waiting for confirmation: enter your address again.');
-        return useAddress(s, { address: pending.data.original });
-      }, { savedAddresses: true });
+      return step(
+        tenantId,
+        customerId,
+        async (s) => {
+          const pending = pendingAddressSchema.safeParse(s.pendingAddress);
+          if (!pending.success)
+            throw new AppError('ILLEGAL_STATE', 'There is no address waiting for confirmation: enter your address again.');
+          return useAddress(s, { address: pending.data.original });
+        },
+        { savedAddresses: true },
+      );
     },
-
   };
 }

@@ -40,7 +40,9 @@ export function createItemSteps(ctx: StepContext): Pick<OrderSessionService, 'se
         if (fast) {
           // `extra` is the product the guard just matched, read in the same statement.
           const line = { productId, quantity, product: fast.extra as LoadedProduct };
-          const items = fast.items.some((i) => i.productId === productId) ? fast.items.map((i) => (i.productId === productId ? line : i)) : [...fast.items, line];
+          const items = fast.items.some((i) => i.productId === productId)
+            ? fast.items.map((i) => (i.productId === productId ? line : i))
+            : [...fast.items, line];
           return toSessionView({ ...fast, items });
         }
       }
@@ -53,15 +55,19 @@ export function createItemSteps(ctx: StepContext): Pick<OrderSessionService, 'se
         if (!product) throw new AppError('NOT_FOUND', 'That product is not available.', { productId });
         assertRules(rules, { tenant: s.tenant, product, choosing: true });
         const line = { productId, quantity, product };
-        const items = s.items.some((i) => i.productId === productId) ? s.items.map((i) => (i.productId === productId ? line : i)) : [...s.items, line];
+        const items = s.items.some((i) => i.productId === productId)
+          ? s.items.map((i) => (i.productId === productId ? line : i))
+          : [...s.items, line];
         return { patch: { items }, item: { upsert: { productId, quantity } } };
       });
     },
 
     async removeItem(tenantId, customerId, productId) {
       const id = String(productId);
-      return step(tenantId, customerId, async (s) => ({ patch: { items: s.items.filter((i) => i.productId !== id) }, item: { remove: id } }));
+      return step(tenantId, customerId, async (s) => ({
+        patch: { items: s.items.filter((i) => i.productId !== id) },
+        item: { remove: id },
+      }));
     },
-
   };
 }

@@ -29,6 +29,5 @@ export function createPaymentMethodSteps(ctx: StepContext): Pick<OrderSessionSer
         return { patch: { paymentMethod: m } };
       });
     },
-
   };
 }

@@ -30,6 +30,5 @@ export function createShippingTypeSteps(ctx: StepContext): Pick<OrderSessionServ
         return { patch: { shippingTypeId: type!.id, shippingType: type } };
       });
     },
-
   };
 }

@@ -43,8 +43,20 @@ export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 's
     const row = created[0];
     if (!row) return null;
     return {
-      id: row.id, tenantId, customerId, guildId, state: 'COLLECTING_ITEMS', items: [], subtotalCents: 0, currency: row.currency.trim(),
-      address: null, pendingAddress: null, shippingType: null, paymentMethod: null, lastActivityAt: now, expiresAt,
+      id: row.id,
+      tenantId,
+      customerId,
+      guildId,
+      state: 'COLLECTING_ITEMS',
+      items: [],
+      subtotalCents: 0,
+      currency: row.currency.trim(),
+      address: null,
+      pendingAddress: null,
+      shippingType: null,
+      paymentMethod: null,
+      lastActivityAt: now,
+      expiresAt,
     };
   }
   return {
@@ -56,7 +68,9 @@ export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 's
         if (opened) return { session: opened, resumed: false };
         const resumed = await resume(tenantId, customerId);
         if (resumed) return { session: resumed, resumed: true };
-        const [customer] = await sql.query<{ id: string }>(Prisma.sql`SELECT id FROM customers WHERE id = ${customerId} AND "tenantId" = ${tenantId}`);
+        const [customer] = await sql.query<{ id: string }>(
+          Prisma.sql`SELECT id FROM customers WHERE id = ${customerId} AND "tenantId" = ${tenantId}`,
+        );
         if (!customer) throw new AppError('NOT_FOUND', 'Customer not found');
       }
       throw new AppError('CONFLICT', 'Your order session is busy: try again.');
@@ -78,6 +92,5 @@ export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 's
         WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1`);
       return { cancelled: done > 0 };
     },
-
   };
 }

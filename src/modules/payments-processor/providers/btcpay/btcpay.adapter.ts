@@ -83,7 +83,9 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
     if (current.state !== 'OPEN' && current.state !== 'EXPIRED') return;
     const gf = this.client(conn);
     try {
-      await gf.request('POST', gf.storePath(`/invoices/${encodeURIComponent(providerCheckoutId)}/status`), invoiceSchema, { status: 'Invalid' });
+      await gf.request('POST', gf.storePath(`/invoices/${encodeURIComponent(providerCheckoutId)}/status`), invoiceSchema, {
+        status: 'Invalid',
+      });
     } catch (err) {
       // BTCPay refuses (422) when the invoice moved on meanwhile (paid, or already invalid): fine if so.
       if (!(err instanceof ProviderRejectedError)) throw err;
@@ -107,13 +109,12 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
   async refund(conn: BtcPayConnection, input: RefundInput): Promise<ProviderRefund> {
     const gf = this.client(conn);
     const name = `Refund ${input.idempotencyKey}`;
-    const existing = (await gf.request('GET', `${gf.storePath('/pull-payments')}?includeArchived=true`, z.array(pullPaymentSchema)))
-      .find((pp) => pp.name === name);
-    const pp = existing ?? (await gf.request(
-      'POST',
-      gf.storePath(`/invoices/${encodeURIComponent(input.providerCheckoutId)}/refund`),
-      pullPaymentSchema,
-      {
+    const existing = (await gf.request('GET', `${gf.storePath('/pull-payments')}?includeArchived=true`, z.array(pullPaymentSchema))).find(
+      (pp) => pp.name === name,
+    );
+    const pp =
+      existing ??
+      (await gf.request('POST', gf.storePath(`/invoices/${encodeURIComponent(input.providerCheckoutId)}/refund`), pullPaymentSchema, {
         name,
         description: input.reason.slice(0, 500),
         // Custom in the invoice currency: exactly the amount the core decided, full or partial, with the
@@ -121,9 +122,13 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
         refundVariant: 'Custom',
         customAmount: centsToDecimalString(input.amountCents),
         customCurrency: input.currency,
-      },
-    ));
-    return { providerRefundId: pp.id, state: 'CLAIM_SENT', claimUrl: pp.viewLink, providerStatus: existing ? 'PullPaymentExisting' : 'PullPaymentCreated' };
+      }));
+    return {
+      providerRefundId: pp.id,
+      state: 'CLAIM_SENT',
+      claimUrl: pp.viewLink,
+      providerStatus: existing ? 'PullPaymentExisting' : 'PullPaymentCreated',
+    };
   }
 }
 
@@ -133,7 +138,8 @@ function describeFailure(err: unknown, conn: BtcPayConnection): string {
     if (err.httpStatus === 404) return `BTCPay Server at ${conn.serverUrl} has no store ${conn.storeId} (${err.providerCode}).`;
     return `BTCPay Server refused: ${err.message}`;
   }
-  if (why?.startsWith('401')) return `BTCPay Server refused the API key (${why}). Create a key with the store's invoice and pull payment permissions.`;
+  if (why?.startsWith('401'))
+    return `BTCPay Server refused the API key (${why}). Create a key with the store's invoice and pull payment permissions.`;
   if (why?.startsWith('403')) return `BTCPay Server says the API key lacks a permission for store ${conn.storeId} (${why}).`;
   if (why) return `Could not use BTCPay Server at ${conn.serverUrl} (${why}).`;
   return `Could not reach BTCPay Server at ${conn.serverUrl}.`;

@@ -48,7 +48,10 @@ const validationProblems = z.array(z.object({ path: z.string().nullish(), messag
 export class GreenfieldClient {
   private readonly base: string;
 
-  constructor(private readonly conn: BtcPayConnection, private readonly timeoutMs: number) {
+  constructor(
+    private readonly conn: BtcPayConnection,
+    private readonly timeoutMs: number,
+  ) {
     this.base = conn.serverUrl.replace(/\/+$/, '');
   }
 

@@ -27,7 +27,9 @@ export function certUrlAllowed(url: string, trustedPrefix?: string): boolean {
   } catch {
     return false;
   }
-  return parsed.protocol === 'https:' && PAYPAL_CERT_HOSTS.has(parsed.hostname) && !parsed.username && !parsed.password && parsed.port === '';
+  return (
+    parsed.protocol === 'https:' && PAYPAL_CERT_HOSTS.has(parsed.hostname) && !parsed.username && !parsed.password && parsed.port === ''
+  );
 }
 
 export function signedMessage(transmissionId: string, transmissionTime: string, webhookId: string, rawBody: Buffer): string {
@@ -70,11 +72,16 @@ export function createPayPalSignatureVerifier(source: CertSource) {
       const algo = headers['paypal-auth-algo'];
       if (!id || !time || !sig || !certUrl || !algo) throw bad('PayPal transmission headers missing');
       if (algo !== 'SHA256withRSA') throw bad(`unsupported algorithm ${algo.slice(0, 40)}`);
-      if (!certUrlAllowed(certUrl, source.trustedPrefix)) throw bad('the certificate URL is not PayPal\'s');
+      if (!certUrlAllowed(certUrl, source.trustedPrefix)) throw bad("the certificate URL is not PayPal's");
       const cert = await certificate(certUrl);
       const now = source.now().getTime();
       if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) throw bad('the certificate is not valid now');
-      const ok = verifySignature('sha256', Buffer.from(signedMessage(id, time, webhookId, rawBody)), cert.publicKey, Buffer.from(sig, 'base64'));
+      const ok = verifySignature(
+        'sha256',
+        Buffer.from(signedMessage(id, time, webhookId, rawBody)),
+        cert.publicKey,
+        Buffer.from(sig, 'base64'),
+      );
       if (!ok) throw bad('the signature does not match');
     },
   };

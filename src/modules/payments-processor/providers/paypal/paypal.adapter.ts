@@ -10,7 +10,16 @@ import {
   type ProviderCheckoutState,
   type ProviderWebhookEvent,
 } from '../provider.port.js';
-import { capture as captureSchema, centsToValue, createPayPalClient, order as orderSchema, refund as refundSchema, valueToCents, type PayPalCapture, type PayPalOrder } from './paypal.client.js';
+import {
+  capture as captureSchema,
+  centsToValue,
+  createPayPalClient,
+  order as orderSchema,
+  refund as refundSchema,
+  valueToCents,
+  type PayPalCapture,
+  type PayPalOrder,
+} from './paypal.client.js';
 import { createPayPalSignatureVerifier } from './paypal-webhook.js';
 
 export const PAYPAL_HOSTS = { sandbox: 'https://api-m.sandbox.paypal.com', live: 'https://api-m.paypal.com' } as const;
@@ -62,7 +71,13 @@ export function fromOrder(o: PayPalOrder): ProviderCheckoutState {
   if (decisive) return { ...fromCapture(o.id, decisive), orderId: decisive.custom_id ?? unit?.custom_id ?? unit?.invoice_id };
   const state: ProviderCheckoutState['state'] =
     o.status === 'APPROVED' ? 'APPROVED' : o.status === 'VOIDED' ? 'VOIDED' : o.status === 'COMPLETED' ? 'FAILED' : 'OPEN';
-  return { providerCheckoutId: o.id, state, orderId: unit?.custom_id ?? unit?.invoice_id, currency: unit?.amount?.currency_code, providerStatus: `ORDER ${o.status}` };
+  return {
+    providerCheckoutId: o.id,
+    state,
+    orderId: unit?.custom_id ?? unit?.invoice_id,
+    currency: unit?.amount?.currency_code,
+    providerStatus: `ORDER ${o.status}`,
+  };
 }
 
 export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter<PayPalConnection> {
@@ -75,10 +90,14 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
     async testConnection(conn) {
       try {
         const t = await client.token(conn, true);
-        return { ok: true, message: `Connected to PayPal ${conn.environment}${t.appId ? ` (app ${t.appId})` : ''}: the client id and secret were accepted.` };
+        return {
+          ok: true,
+          message: `Connected to PayPal ${conn.environment}${t.appId ? ` (app ${t.appId})` : ''}: the client id and secret were accepted.`,
+        };
       } catch (err) {
         if (err instanceof ProviderRejectedError) return { ok: false, message: err.message };
-        if (err instanceof AppError) return { ok: false, message: `PayPal could not be reached: ${String(err.details?.why ?? err.message)}` };
+        if (err instanceof AppError)
+          return { ok: false, message: `PayPal could not be reached: ${String(err.details?.why ?? err.message)}` };
         throw err;
       }
     },
@@ -88,13 +107,15 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
         requestId: input.idempotencyKey,
         body: {
           intent: 'CAPTURE',
-          purchase_units: [{
-            reference_id: input.orderId,
-            invoice_id: input.orderId,
-            custom_id: input.orderId,
-            description: input.description.slice(0, 127),
-            amount: { currency_code: input.currency.toUpperCase(), value: centsToValue(input.amountCents) },
-          }],
+          purchase_units: [
+            {
+              reference_id: input.orderId,
+              invoice_id: input.orderId,
+              custom_id: input.orderId,
+              description: input.description.slice(0, 127),
+              amount: { currency_code: input.currency.toUpperCase(), value: centsToValue(input.amountCents) },
+            },
+          ],
           payment_source: {
             paypal: {
               experience_context: {
@@ -108,22 +129,33 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
         },
       });
       const next = created.links?.find((l) => l.rel === 'payer-action') ?? created.links?.find((l) => l.rel === 'approve');
-      if (!next) throw new AppError('UPSTREAM_UNAVAILABLE', 'PayPal did not answer an approval link.', { why: `order ${created.status} without approve/payer-action link` });
+      if (!next)
+        throw new AppError('UPSTREAM_UNAVAILABLE', 'PayPal did not answer an approval link.', {
+          why: `order ${created.status} without approve/payer-action link`,
+        });
       return { ...fromOrder(created), orderId: input.orderId, redirectUrl: next.href };
     },
 
     async capture(conn, providerCheckoutId, idempotencyKey) {
       try {
-        const captured = await client.call(conn, 'POST', `/v2/checkout/orders/${encodeURIComponent(providerCheckoutId)}/capture`, orderSchema, { requestId: idempotencyKey });
+        const captured = await client.call(
+          conn,
+          'POST',
+          `/v2/checkout/orders/${encodeURIComponent(providerCheckoutId)}/capture`,
+          orderSchema,
+          { requestId: idempotencyKey },
+        );
         return fromOrder(captured);
       } catch (err) {
         if (!(err instanceof ProviderRejectedError)) throw err;
         // Already captured (by a webhook-triggered capture or an earlier return): read what happened.
         if (err.providerCode.endsWith('/ORDER_ALREADY_CAPTURED')) return adapter.getCheckout(conn, providerCheckoutId);
         // Not approved yet: still waiting for the buyer.
-        if (err.providerCode.endsWith('/ORDER_NOT_APPROVED')) return { providerCheckoutId, state: 'OPEN', providerStatus: 'ORDER_NOT_APPROVED' };
+        if (err.providerCode.endsWith('/ORDER_NOT_APPROVED'))
+          return { providerCheckoutId, state: 'OPEN', providerStatus: 'ORDER_NOT_APPROVED' };
         // The buyer's funding source was declined: PayPal lets them approve again with another one.
-        if (err.providerCode.endsWith('/INSTRUMENT_DECLINED')) return { providerCheckoutId, state: 'OPEN', providerStatus: 'INSTRUMENT_DECLINED' };
+        if (err.providerCode.endsWith('/INSTRUMENT_DECLINED'))
+          return { providerCheckoutId, state: 'OPEN', providerStatus: 'INSTRUMENT_DECLINED' };
         throw err;
       }
     },
@@ -133,7 +165,8 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
         return fromOrder(await client.call(conn, 'GET', `/v2/checkout/orders/${encodeURIComponent(providerCheckoutId)}`, orderSchema));
       } catch (err) {
         // PayPal forgets orders that were never approved after a while.
-        if (err instanceof ProviderRejectedError && err.httpStatus === 404) return { providerCheckoutId, state: 'EXPIRED', providerStatus: 'RESOURCE_NOT_FOUND' };
+        if (err instanceof ProviderRejectedError && err.httpStatus === 404)
+          return { providerCheckoutId, state: 'EXPIRED', providerStatus: 'RESOURCE_NOT_FOUND' };
         throw err;
       }
     },
@@ -176,11 +209,22 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
     },
 
     async refund(conn, input) {
-      const r = await client.call(conn, 'POST', `/v2/payments/captures/${encodeURIComponent(input.paymentReference)}/refund`, refundSchema, {
-        requestId: input.idempotencyKey,
-        // Empty body = everything still unrefunded; an amount = partial.
-        body: input.full ? {} : { amount: { currency_code: input.currency.toUpperCase(), value: centsToValue(input.amountCents) }, note_to_payer: input.reason.slice(0, 255) },
-      });
+      const r = await client.call(
+        conn,
+        'POST',
+        `/v2/payments/captures/${encodeURIComponent(input.paymentReference)}/refund`,
+        refundSchema,
+        {
+          requestId: input.idempotencyKey,
+          // Empty body = everything still unrefunded; an amount = partial.
+          body: input.full
+            ? {}
+            : {
+                amount: { currency_code: input.currency.toUpperCase(), value: centsToValue(input.amountCents) },
+                note_to_payer: input.reason.slice(0, 255),
+              },
+        },
+      );
       return { providerRefundId: r.id, state: r.status === 'COMPLETED' ? 'COMPLETED' : 'PENDING', providerStatus: r.status };
     },
   };

@@ -14,38 +14,52 @@ import { ProviderRejectedError, type PayPalConnection } from '../provider.port.j
 const RETRYABLE_4XX = new Set([401, 403, 408, 429]);
 
 const tokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive(), app_id: z.string().optional() });
-const errorBody = z.object({
-  name: z.string().optional(),
-  message: z.string().optional(),
-  error: z.string().optional(),
-  error_description: z.string().optional(),
-  details: z.array(z.object({ issue: z.string().optional(), description: z.string().optional() })).optional(),
-}).passthrough();
+const errorBody = z
+  .object({
+    name: z.string().optional(),
+    message: z.string().optional(),
+    error: z.string().optional(),
+    error_description: z.string().optional(),
+    details: z.array(z.object({ issue: z.string().optional(), description: z.string().optional() })).optional(),
+  })
+  .passthrough();
 
 export const money = z.object({ currency_code: z.string().length(3), value: z.string().regex(/^\d+(\.\d{1,2})?$/) });
 export const link = z.object({ href: z.string(), rel: z.string(), method: z.string().optional() });
-export const capture = z.object({
-  id: z.string().min(1),
-  status: z.string().min(1),
-  amount: money.optional(),
-  invoice_id: z.string().optional(),
-  custom_id: z.string().optional(),
-  status_details: z.object({ reason: z.string().optional() }).optional(),
-  supplementary_data: z.object({ related_ids: z.object({ order_id: z.string().optional() }).optional() }).optional(),
-  links: z.array(link).optional(),
-}).passthrough();
-export const order = z.object({
-  id: z.string().min(1),
-  status: z.string().min(1),
-  purchase_units: z.array(z.object({
+export const capture = z
+  .object({
+    id: z.string().min(1),
+    status: z.string().min(1),
+    amount: money.optional(),
     invoice_id: z.string().optional(),
     custom_id: z.string().optional(),
-    amount: money.optional(),
-    payments: z.object({ captures: z.array(capture).optional() }).optional(),
-  }).passthrough()).optional(),
-  links: z.array(link).optional(),
-}).passthrough();
-export const refund = z.object({ id: z.string().min(1), status: z.string().min(1), amount: money.optional(), links: z.array(link).optional() }).passthrough();
+    status_details: z.object({ reason: z.string().optional() }).optional(),
+    supplementary_data: z.object({ related_ids: z.object({ order_id: z.string().optional() }).optional() }).optional(),
+    links: z.array(link).optional(),
+  })
+  .passthrough();
+export const order = z
+  .object({
+    id: z.string().min(1),
+    status: z.string().min(1),
+    purchase_units: z
+      .array(
+        z
+          .object({
+            invoice_id: z.string().optional(),
+            custom_id: z.string().optional(),
+            amount: money.optional(),
+            payments: z.object({ captures: z.array(capture).optional() }).optional(),
+          })
+          .passthrough(),
+      )
+      .optional(),
+    links: z.array(link).optional(),
+  })
+  .passthrough();
+export const refund = z
+  .object({ id: z.string().min(1), status: z.string().min(1), amount: money.optional(), links: z.array(link).optional() })
+  .passthrough();
 
 export type PayPalOrder = z.infer<typeof order>;
 export type PayPalCapture = z.infer<typeof capture>;
@@ -70,7 +84,13 @@ export interface PayPalClientOptions {
 export interface PayPalClient {
   /** The token's app id (for "Test connection"); throws like every call. */
   token(conn: PayPalConnection, forceNew?: boolean): Promise<{ accessToken: string; appId?: string }>;
-  call<T extends z.ZodType>(conn: PayPalConnection, method: 'GET' | 'POST', path: string, schema: T, opts?: { body?: unknown; requestId?: string; headers?: Record<string, string> }): Promise<z.infer<T>>;
+  call<T extends z.ZodType>(
+    conn: PayPalConnection,
+    method: 'GET' | 'POST',
+    path: string,
+    schema: T,
+    opts?: { body?: unknown; requestId?: string; headers?: Record<string, string> },
+  ): Promise<z.infer<T>>;
 }
 
 export function createPayPalClient(opts: PayPalClientOptions): PayPalClient {
@@ -117,12 +137,17 @@ export function createPayPalClient(opts: PayPalClientOptions): PayPalClient {
       });
       if (!res.ok) {
         // A wrong client id or secret is 401 invalid_client: permanent for "Test connection", so say it plainly.
-        if (res.status === 401) throw new ProviderRejectedError('PayPal refused the client id or secret (401 invalid_client).', 401, 'invalid_client');
+        if (res.status === 401)
+          throw new ProviderRejectedError('PayPal refused the client id or secret (401 invalid_client).', 401, 'invalid_client');
         throw await failure(res, 'the OAuth token request');
       }
       const parsed = tokenResponse.safeParse(await res.json().catch(() => null));
       if (!parsed.success) throw unavailable('PayPal answered an unexpected token body');
-      const entry = { accessToken: parsed.data.access_token, appId: parsed.data.app_id, expiresAt: now() + Math.max(0, parsed.data.expires_in - 60) * 1000 };
+      const entry = {
+        accessToken: parsed.data.access_token,
+        appId: parsed.data.app_id,
+        expiresAt: now() + Math.max(0, parsed.data.expires_in - 60) * 1000,
+      };
       if (tokens.size > 500) tokens.clear();
       tokens.set(key, entry);
       return entry;
@@ -138,7 +163,11 @@ export function createPayPalClient(opts: PayPalClientOptions): PayPalClient {
           ...(callOpts.headers ?? {}),
         };
         if (method === 'POST') headers['content-type'] = 'application/json';
-        const res = await send(`${base(conn)}${path}`, { method, headers, body: method === 'POST' ? JSON.stringify(callOpts.body ?? {}) : undefined });
+        const res = await send(`${base(conn)}${path}`, {
+          method,
+          headers,
+          body: method === 'POST' ? JSON.stringify(callOpts.body ?? {}) : undefined,
+        });
         // An expired or revoked token: one fresh token, then the normal mapping.
         if (res.status === 401 && attempt === 1) continue;
         if (!res.ok) throw await failure(res, `${method} ${path.replace(/\/[A-Z0-9-]{10,}/g, '/{id}')}`);

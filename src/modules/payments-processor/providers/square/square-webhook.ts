@@ -41,11 +41,14 @@ const notification = z.object({
   type: z.string().min(1),
   event_id: z.string().min(1).max(200),
   created_at: z.string().optional(),
-  data: z.object({
-    type: z.string().optional(),
-    id: z.string().optional(),
-    object: z.object({ payment: paymentJson.optional(), refund: refundJson.optional() }).loose().optional(),
-  }).loose().optional(),
+  data: z
+    .object({
+      type: z.string().optional(),
+      id: z.string().optional(),
+      object: z.object({ payment: paymentJson.optional(), refund: refundJson.optional() }).loose().optional(),
+    })
+    .loose()
+    .optional(),
 });
 
 /** Parses a verified notification. Event types we do not act on come back with checkout null (answer 200). */

@@ -205,7 +205,9 @@ function facts(p: Square.Payment): SquarePaymentFacts {
 
 function firstError(err: SquareError): { code: string; detail: string } {
   const e = err.errors[0];
-  return e ? { code: `${e.category}/${e.code}`, detail: e.detail ?? e.code } : { code: String(err.statusCode ?? 'NO_ANSWER'), detail: 'no error body' };
+  return e
+    ? { code: `${e.category}/${e.code}`, detail: e.detail ?? e.code }
+    : { code: String(err.statusCode ?? 'NO_ANSWER'), detail: 'no error body' };
 }
 
 /** SDK failures to the port's contract. Messages carry Square's error codes, never the token or bodies. */
@@ -224,7 +226,8 @@ function toPortError(err: unknown): unknown {
 function describeFailure(err: unknown, conn: SquareConnection): string {
   if (err instanceof SquareError && err.statusCode !== undefined) {
     const { code, detail } = firstError(err);
-    if (err.statusCode === 401) return `Square refused the access token (401 ${code}: ${detail}). Check the token and that it is for ${conn.environment}.`;
+    if (err.statusCode === 401)
+      return `Square refused the access token (401 ${code}: ${detail}). Check the token and that it is for ${conn.environment}.`;
     if (err.statusCode === 403) return `Square says the access token may not read locations (403 ${code}: ${detail}).`;
     if (err.statusCode === 404) return `Square has no location ${conn.locationId} for this access token (404 ${code}).`;
     return `Square answered ${err.statusCode} ${code}: ${detail}`;

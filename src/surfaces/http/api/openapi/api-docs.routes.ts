@@ -76,7 +76,8 @@ export function apiDocsRoutes(): Router {
   });
   const assets = express.static(assetDir, { index: false, fallthrough: false, maxAge: '1d' });
   router.use('/docs/assets', (req, res, next) => {
-    if (!ASSETS.has(req.path.replace(/^\//, ''))) return next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.originalUrl.split('?')[0]}`));
+    if (!ASSETS.has(req.path.replace(/^\//, '')))
+      return next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.originalUrl.split('?')[0]}`));
     assets(req, res, next);
   });
   return router;

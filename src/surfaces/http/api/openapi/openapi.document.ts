@@ -16,7 +16,7 @@ export const API_VERSION = '1.0.0';
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message and details.fields say what to fix',
   401: 'Missing, invalid or revoked API key',
-  404: 'No such order (or not this shop\'s)',
+  404: "No such order (or not this shop's)",
   409: 'The order is not in a state that allows this (or a request with this Idempotency-Key is still running)',
   422: 'This Idempotency-Key was already used for a different request',
   429: 'Too many requests: wait for Retry-After seconds',
@@ -27,15 +27,22 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 function pointRefsAtComponents(value: unknown, io: 'input' | 'output'): unknown {
   if (Array.isArray(value)) return value.map((v) => pointRefsAtComponents(v, io));
   if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [
-    k,
-    k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/') ? `#/components/schemas/${v.slice(8)}${io === 'input' ? 'Input' : ''}` : pointRefsAtComponents(v, io),
-  ]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/')
+        ? `#/components/schemas/${v.slice(8)}${io === 'input' ? 'Input' : ''}`
+        : pointRefsAtComponents(v, io),
+    ]),
+  );
 }
 
 function converter(components: Record<string, JsonSchema>) {
   return (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
-    const json = pointRefsAtComponents(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }), io) as JsonSchema & { $defs?: Record<string, JsonSchema>; $schema?: string; id?: string };
+    const json = pointRefsAtComponents(
+      z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }),
+      io,
+    ) as JsonSchema & { $defs?: Record<string, JsonSchema>; $schema?: string; id?: string };
     const { $defs, $schema: _dialect, ...rest } = json;
     for (const [id, def] of Object.entries($defs ?? {})) components[io === 'input' ? `${id}Input` : id] ??= def;
     // A schema that is itself named is referenced, not repeated.
@@ -52,33 +59,52 @@ function converter(components: Record<string, JsonSchema>) {
 function queryParameters(schema: JsonSchema): JsonSchema[] {
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema.required as string[] | undefined) ?? []);
-  return Object.entries(properties)
-    // A parameter declared z.never() exists only to refuse it with a clear message: not documented.
-    .filter(([, s]) => !(s.not && Object.keys(s.not as object).length === 0))
-    .map(([name, s]) => {
-      const { description, ...rest } = s;
-      return { name, in: 'query', required: required.has(name), ...(description ? { description } : {}), schema: rest };
-    });
+  return (
+    Object.entries(properties)
+      // A parameter declared z.never() exists only to refuse it with a clear message: not documented.
+      .filter(([, s]) => !(s.not && Object.keys(s.not as object).length === 0))
+      .map(([name, s]) => {
+        const { description, ...rest } = s;
+        return { name, in: 'query', required: required.has(name), ...(description ? { description } : {}), schema: rest };
+      })
+  );
 }
 
 function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>): JsonSchema {
   const parameters: JsonSchema[] = [];
-  if (op.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, description: 'The order id (ord_…)', schema: { type: 'string' } });
-  if (op.path.includes('{kind}')) parameters.push({ name: 'kind', in: 'path', required: true, description: 'What to export', schema: { type: 'string', enum: ['orders', 'payments', 'refunds', 'tax'] } });
+  if (op.path.includes('{id}'))
+    parameters.push({ name: 'id', in: 'path', required: true, description: 'The order id (ord_…)', schema: { type: 'string' } });
+  if (op.path.includes('{kind}'))
+    parameters.push({
+      name: 'kind',
+      in: 'path',
+      required: true,
+      description: 'What to export',
+      schema: { type: 'string', enum: ['orders', 'payments', 'refunds', 'tax'] },
+    });
   if (op.query) parameters.push(...queryParameters(convert(op.query, 'input')));
   if (op.idempotent) {
     parameters.push({
-      name: IDEMPOTENCY_HEADER.replace(/(^|-)\w/g, (c) => c.toUpperCase()), in: 'header', required: false,
-      description: 'Any unique string (1-200 printable ASCII characters). A retry with the same key and body gets the first answer again (header Idempotent-Replayed: true) for 24 hours.',
+      name: IDEMPOTENCY_HEADER.replace(/(^|-)\w/g, (c) => c.toUpperCase()),
+      in: 'header',
+      required: false,
+      description:
+        'Any unique string (1-200 printable ASCII characters). A retry with the same key and body gets the first answer again (header Idempotent-Replayed: true) for 24 hours.',
       schema: { type: 'string', minLength: 1, maxLength: 200 },
     });
   }
   const errorRef = { $ref: '#/components/responses/Error' };
   const responses: Record<string, unknown> = {
-    [op.success.status]: { description: op.success.description, content: { [op.success.contentType ?? 'application/json']: { schema: convert(op.success.schema, 'output') } } },
+    [op.success.status]: {
+      description: op.success.description,
+      content: { [op.success.contentType ?? 'application/json']: { schema: convert(op.success.schema, 'output') } },
+    },
   };
   for (const status of [...new Set([400, 401, ...(op.errors ?? []), 429])].sort()) {
-    responses[status] = status === 400 || status === 401 || status === 429 ? errorRef : { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    responses[status] =
+      status === 400 || status === 401 || status === 429
+        ? errorRef
+        : { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   }
   return {
     operationId: op.operationId,
@@ -104,8 +130,14 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonSch
         operationId: `webhook_${type.replace('.', '_')}`,
         tags: ['Webhooks'],
         summary: `${type} (sent to your endpoint)`,
-        description: 'Signed with Standard Webhooks: verify webhook-signature (v1,base64 HMAC-SHA256 of "webhook-id.webhook-timestamp.body" with the endpoint\'s whsec_ secret) before trusting the body. Answer 2xx within 10 seconds; anything else is retried with exponential backoff for about 28 hours, with the same webhook-id.',
-        parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+        description:
+          'Signed with Standard Webhooks: verify webhook-signature (v1,base64 HMAC-SHA256 of "webhook-id.webhook-timestamp.body" with the endpoint\'s whsec_ secret) before trusting the body. Answer 2xx within 10 seconds; anything else is retried with exponential backoff for about 28 hours, with the same webhook-id.',
+        parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+          name,
+          in: 'header',
+          required: true,
+          schema: { type: 'string' },
+        })),
         requestBody: { required: true, content: { 'application/json': { schema: convert(webhookBodies[type], 'output') } } },
         responses: { '2XX': { description: 'Received' } },
       },
@@ -116,19 +148,29 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonSch
     info: {
       title: 'Ledgerline REST API',
       version: API_VERSION,
-      description: 'A shop\'s orders, payments, refunds, invoice links and products. Authenticate with an API key from the admin panel (Settings -> API keys): `Authorization: Bearer <key>`. Every path is also served under /api (an alias of /api/v1).',
+      description:
+        "A shop's orders, payments, refunds, invoice links and products. Authenticate with an API key from the admin panel (Settings -> API keys): `Authorization: Bearer <key>`. Every path is also served under /api (an alias of /api/v1).",
     },
     servers: [{ url: opts.serverUrl ?? API_BASE_PATH }],
     security: [{ apiKey: [] }],
     tags: [
-      { name: 'Orders' }, { name: 'Payments' }, { name: 'Refunds' }, { name: 'Invoice links' }, { name: 'Products' },
-      { name: 'Webhooks', description: 'What Ledgerline POSTs to a shop\'s webhook endpoints (Settings -> Webhooks in the panel).' },
+      { name: 'Orders' },
+      { name: 'Payments' },
+      { name: 'Refunds' },
+      { name: 'Invoice links' },
+      { name: 'Products' },
+      { name: 'Webhooks', description: "What Ledgerline POSTs to a shop's webhook endpoints (Settings -> Webhooks in the panel)." },
     ],
     paths,
     webhooks,
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (ll_live_…) from the admin panel' } },
-      responses: { Error: { description: 'An error: a code, a message and the request id', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+      responses: {
+        Error: {
+          description: 'An error: a code, a message and the request id',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
       schemas: components,
     },
   };

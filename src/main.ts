@@ -278,19 +278,17 @@ function printBanner(
   // It is written whatever LOG_LEVEL says (a child at level info): an operator running at warn still learns
   // that the service is up and where, and process supervisors (and npm run chaos) wait for this line.
   if (env.NODE_ENV === 'production') {
-    logger
-      .child({}, { level: 'info' })
-      .info(
-        {
-          port,
-          url: base,
-          admin: `${base}/admin`,
-          api: `${base}/api`,
-          discord: `${base}/discord/interactions`,
-          metrics: env.METRICS_TOKEN ? `${base}/metrics` : undefined,
-        },
-        `Ledgerline is running at ${base}`,
-      );
+    logger.child({}, { level: 'info' }).info(
+      {
+        port,
+        url: base,
+        admin: `${base}/admin`,
+        api: `${base}/api`,
+        discord: `${base}/discord/interactions`,
+        metrics: env.METRICS_TOKEN ? `${base}/metrics` : undefined,
+      },
+      `Ledgerline is running at ${base}`,
+    );
     return;
   }
   if (seeded) {

@@ -263,17 +263,15 @@ export class FakeDiscordApi {
     if (url.pathname === '/__calls' && method === 'GET') {
       // For the simulator: every recorded call after index `since` (not itself recorded).
       const since = Number(url.searchParams.get('since') ?? 0) || 0;
-      const calls = this.calls
-        .slice(since)
-        .map((c, i) => ({
-          index: since + i,
-          method: c.method,
-          path: c.path,
-          status: c.status,
-          body: c.body,
-          reason: c.headers['x-audit-log-reason'],
-          at: c.at,
-        }));
+      const calls = this.calls.slice(since).map((c, i) => ({
+        index: since + i,
+        method: c.method,
+        path: c.path,
+        status: c.status,
+        body: c.body,
+        reason: c.headers['x-audit-log-reason'],
+        at: c.at,
+      }));
       const dm = Object.fromEntries(this.dmChannels);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ total: this.calls.length, calls, dmChannels: dm }));

@@ -392,18 +392,16 @@ export class FakePayPal {
 
   private routes(app: express.Express): void {
     const error = (res: Response, status: number, name: string, issue: string, description: string) =>
-      res
-        .status(status)
-        .json({
-          name,
-          message:
-            name === 'UNPROCESSABLE_ENTITY'
-              ? 'The requested action could not be performed, semantically incorrect, or failed business validation.'
-              : description,
-          debug_id: id('', 13).toLowerCase(),
-          details: [{ issue, description }],
-          links: [],
-        });
+      res.status(status).json({
+        name,
+        message:
+          name === 'UNPROCESSABLE_ENTITY'
+            ? 'The requested action could not be performed, semantically incorrect, or failed business validation.'
+            : description,
+        debug_id: id('', 13).toLowerCase(),
+        details: [{ issue, description }],
+        links: [],
+      });
     const auth = (req: Request, res: Response): string | null => {
       const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
       const clientId = m ? this.tokens.get(m[1]!) : undefined;

@@ -45,15 +45,13 @@ export function rateLimit(opts: RateLimitOptions): RequestHandler {
       if (err instanceof RateLimiterRes) {
         const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
         res.set('Retry-After', String(seconds));
-        res
-          .status(429)
-          .json({
-            error: {
-              code: 'RATE_LIMITED',
-              message: `Too many requests. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
-              requestId: requestIdOf(req),
-            },
-          });
+        res.status(429).json({
+          error: {
+            code: 'RATE_LIMITED',
+            message: `Too many requests. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+            requestId: requestIdOf(req),
+          },
+        });
         return;
       }
       opts.logger.warn({ err, limit: opts.name }, 'rate limit store unavailable; request let through');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decimalToCents, formatMoney, percentOfCents, prorateCents } from '../../src/platform/money.js';
+import { decimalToCents, formatMoney, percentOfCents, prorateCents } from './money.js';
 
 describe('money', () => {
   it('rounds percentages half up to whole cents', () => {

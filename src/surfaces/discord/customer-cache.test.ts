@@ -1,8 +1,8 @@
 // The per-process customer cache (customer-cache.ts): entries expire, and the map never holds more than
 // its bound (the least recently written entry goes first).
 import { describe, expect, it } from 'vitest';
-import type { Customer } from '../../src/generated/prisma/index.js';
-import { createCustomerCache } from '../../src/surfaces/discord/customer-cache.js';
+import type { Customer } from '../../generated/prisma/index.js';
+import { createCustomerCache } from './customer-cache.js';
 
 const customer = (tenantId: string, discordUserId: string) =>
   ({ id: `cus_${discordUserId}`, tenantId, discordUserId, username: 'u', displayName: null }) as unknown as Customer;

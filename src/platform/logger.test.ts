@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { REDACT_PATHS } from '../../src/platform/logger.js';
+import { REDACT_PATHS } from './logger.js';
 
 describe('log redaction', () => {
   it('never writes tokens, keys, passwords or signatures', () => {

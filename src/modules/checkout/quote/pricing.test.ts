@@ -2,10 +2,10 @@
 // non-negative cents, the discount never exceeds the subtotal, and the parts add up to the total.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { discountAmountCents } from '../../../src/modules/discounts/discount-rules.js';
-import { taxRequestFor, type QuoteLine } from '../../../src/modules/checkout/quote/order-quote.js';
-import { composeTotals, lineDiscounts, subtotalCents } from '../../../src/modules/checkout/quote/pricing.js';
-import { decimalToCents } from '../../../src/platform/money.js';
+import { discountAmountCents } from '../../discounts/discount-rules.js';
+import { taxRequestFor, type QuoteLine } from './order-quote.js';
+import { composeTotals, lineDiscounts, subtotalCents } from './pricing.js';
+import { decimalToCents } from '../../../platform/money.js';
 
 const line = fc.record({ quantity: fc.integer({ min: 1, max: 999 }), unitPriceCents: fc.integer({ min: 0, max: 10_000_000 }) });
 const lines = fc.array(line, { minLength: 1, maxLength: 20 });

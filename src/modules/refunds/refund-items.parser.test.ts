@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRefundItems } from '../../../src/modules/refunds/refund-items.parser.js';
-import { AppError } from '../../../src/platform/errors.js';
+import { parseRefundItems } from './refund-items.parser.js';
+import { AppError } from '../../platform/errors.js';
 
 describe('parseRefundItems', () => {
   it('reads productId:quantity pairs, quantity 1 when omitted', () => {

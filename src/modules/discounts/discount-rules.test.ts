@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discountAmountCents, isEligible, rankDiscounts, type DiscountRule } from '../../../src/modules/discounts/discount-rules.js';
+import { discountAmountCents, isEligible, rankDiscounts, type DiscountRule } from './discount-rules.js';
 
 const base: DiscountRule = {
   id: 'dis_a',

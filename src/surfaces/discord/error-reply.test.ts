@@ -1,8 +1,8 @@
 // A Discord interaction whose work failed on a database fault says "try again" (also as the follow-up after a
 // deferral, which delivers the same reply), not "Something went wrong", and is not logged as a bug.
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/platform/logger.js';
-import { errorMessage } from '../../src/surfaces/discord/error-reply.js';
+import { createLogger } from '../../platform/logger.js';
+import { errorMessage } from './error-reply.js';
 
 const log = createLogger({ level: 'silent', pretty: false });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { signInvoiceToken, verifyInvoiceToken } from '../../../src/modules/invoices/invoice-token.js';
-import { AppError } from '../../../src/platform/errors.js';
+import { signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
+import { ConfigError, loadEnv } from '../../config/env.js';
+import { AppError } from '../../platform/errors.js';
 
 const secret = 'test-invoice-secret-test-invoice-secret';
 const now = new Date('2026-11-24T12:00:00Z');
@@ -57,8 +58,7 @@ describe('invoice token', () => {
 });
 
 describe('secrets configuration', () => {
-  it('refuses a malformed SECRETS_ENCRYPTION_KEYS, and requires one in production', async () => {
-    const { loadEnv, ConfigError } = await import('../../../src/config/env.js');
+  it('refuses a malformed SECRETS_ENCRYPTION_KEYS, and requires one in production', () => {
     expect(() => loadEnv({ SECRETS_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toThrow(/SECRETS_ENCRYPTION_KEYS: key k1: must be 32 random bytes/);
     expect(() =>
       loadEnv({ SECRETS_ENCRYPTION_KEYS: `a:${Buffer.alloc(32).toString('base64')},a:${Buffer.alloc(32).toString('base64')}` }),
@@ -66,5 +66,27 @@ describe('secrets configuration', () => {
     expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(/SECRETS_ENCRYPTION_KEYS: required when NODE_ENV=production/);
     expect(loadEnv({ SECRETS_ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 1).toString('base64')}` }).SECRETS_ENCRYPTION_KEYS).toMatch(/^k2:/);
+  });
+});
+
+// Rotation: a link signed with the previous INVOICE_LINK_SIGNING_SECRET keeps working while it is
+// configured as INVOICE_LINK_SIGNING_SECRET_PREVIOUS; new links are signed with the current one.
+const OLD = 'old-invoice-secret-old-invoice-secret-0';
+const NEW = 'new-invoice-secret-new-invoice-secret-1';
+const rotatedAt = new Date('2026-11-30T00:00:00Z');
+const rotationPayload = { tenantId: 't1', orderId: 'o1', exp: Math.floor(rotatedAt.getTime() / 1000) + 3600 };
+
+describe('secret rotation', () => {
+  it('accepts a link signed with the previous invoice secret during the grace period, and only then', () => {
+    const oldLink = signInvoiceToken(OLD, rotationPayload);
+    expect(verifyInvoiceToken([NEW, OLD], oldLink, rotatedAt)).toMatchObject({ orderId: 'o1' });
+    expect(() => verifyInvoiceToken(NEW, oldLink, rotatedAt)).toThrow(/not valid/);
+    expect(verifyInvoiceToken([NEW, OLD], signInvoiceToken(NEW, rotationPayload), rotatedAt)).toMatchObject({ orderId: 'o1' });
+  });
+
+  it('reads the *_PREVIOUS variables', () => {
+    const env = loadEnv({ INVOICE_LINK_SIGNING_SECRET_PREVIOUS: OLD, SESSION_SECRET_PREVIOUS: OLD });
+    expect(env.INVOICE_LINK_SIGNING_SECRET_PREVIOUS).toBe(OLD);
+    expect(env.SESSION_SECRET_PREVIOUS).toBe(OLD);
   });
 });

@@ -1,6 +1,6 @@
 // Decimal strings at the provider boundary <-> integer cents, on the digits (never through floats).
 import { describe, expect, it } from 'vitest';
-import { centsToDecimalString, decimalStringToCents } from '../../../../src/modules/payments-processor/providers/decimal-amount.js';
+import { centsToDecimalString, decimalStringToCents } from './decimal-amount.js';
 
 describe('decimal amounts', () => {
   it('formats cents as the providers want them', () => {

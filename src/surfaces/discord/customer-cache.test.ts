@@ -1,6 +1,6 @@
 // The per-process customer cache (customer-cache.ts): entries expire, and the map never holds more than
 // its bound (the least recently written entry goes first).
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Customer } from '../../generated/prisma/index.js';
 import { createCustomerCache } from './customer-cache.js';
 
@@ -8,12 +8,20 @@ const customer = (tenantId: string, discordUserId: string) =>
   ({ id: `cus_${discordUserId}`, tenantId, discordUserId, username: 'u', displayName: null }) as unknown as Customer;
 
 describe('customer cache', () => {
-  it('keys by tenant and Discord user, and forgets entries after the TTL', async () => {
-    const cache = createCustomerCache(30);
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keys by tenant and Discord user, and forgets entries after the TTL', () => {
+    // The clock is moved, not waited on: on a busy machine a real 30 ms could pass between set and get.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const cache = createCustomerCache(30_000);
     cache.set(customer('ten_a', '1'));
     expect(cache.get('ten_a', '1')?.id).toBe('cus_1');
     expect(cache.get('ten_b', '1')).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 50));
+    vi.advanceTimersByTime(29_999);
+    expect(cache.get('ten_a', '1')?.id).toBe('cus_1');
+    vi.advanceTimersByTime(1);
     expect(cache.get('ten_a', '1')).toBeUndefined();
     expect(cache.size).toBe(0);
   });

@@ -28,8 +28,12 @@
 // 5. The admin panel is loaded once (login, dashboard, order list), then peak RSS (VmHWM) of the web process
 //    and of the worker process.
 //
+// --layout split runs the deployment docs/decisions/process-roles.md describes for scale instead: the
+// interaction process alone (PROCESS_ROLES=web), the panel in its own process (PROCESS_ROLES=admin, another
+// port; step 5 loads it there) and the worker alone (PROCESS_ROLES=worker); each process's peak RSS is printed.
+//
 // Options: --rates 100,200  --seconds 10  --target 200  --ping-seconds 5  --taxjar-ms 150  --flash-rate 100
-// --flash-seconds 8  --server dist|src  --profile <dir> (node --cpu-prof of the web process)
+// --flash-seconds 8  --server dist|src  --layout one|split  --profile <dir> (node --cpu-prof of the web process)
 // Last lines: `flash sale p99: <N> ms at <R> req/s`, then
 // `p99 worst step: X ms at R req/s  ping ratio: Y  peak rss: Z MB`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -59,6 +63,8 @@ const { values: opts } = parseArgs({
     'flash-rate': { type: 'string', default: '100' },
     'flash-seconds': { type: 'string', default: '8' },
     server: { type: 'string', default: 'dist' },
+    /** one: `npm start`'s layout (web + panel in one process, the worker as its child); split: three processes. */
+    layout: { type: 'string', default: 'one' },
     /** Writes a V8 CPU profile of the web process into this folder (node --cpu-prof). */
     profile: { type: 'string' },
   },
@@ -77,6 +83,8 @@ const APP_ID = '100000000000000099';
 const P99_LIMIT_MS = 50;
 const FLASH_GUILD = '100000000000000777';
 const ROOT = join(import.meta.dirname, '..');
+if (opts.layout !== 'one' && opts.layout !== 'split') throw new Error('--layout is one or split');
+const SPLIT = opts.layout === 'split';
 
 // ------------------------------------------------------------------ infrastructure
 
@@ -615,7 +623,7 @@ async function main(): Promise<void> {
     const publicKeyHex = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex');
     const port = await findFreePort();
     const entry = opts.server === 'dist' ? ['--enable-source-maps', 'dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
-    const server = startChild([...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : []), ...entry], {
+    const serverEnv: Record<string, string> = {
       NODE_ENV: 'production',
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -632,21 +640,37 @@ async function main(): Promise<void> {
       SECRETS_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
       INVOICE_LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
       TAXJAR_API_URL: taxjar.url,
+    };
+    // split: the interaction process serves only the endpoint (PROCESS_ROLES=web), the panel runs in its own
+    // process on another port, and the worker alone (npm run worker:prod); see docs/decisions/process-roles.md.
+    const adminPort = SPLIT ? await findFreePort() : port;
+    const server = startChild([...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : []), ...entry], {
+      ...serverEnv,
+      ...(SPLIT ? { PROCESS_ROLES: 'web' } : {}),
     });
+    const splitChildren = SPLIT
+      ? {
+          admin: startChild(entry, { ...serverEnv, PORT: String(adminPort), PROCESS_ROLES: 'admin' }),
+          worker: startChild(entry, { ...serverEnv, PORT: String(await findFreePort()), PROCESS_ROLES: 'worker' }),
+        }
+      : undefined;
+    if (splitChildren) children.push(splitChildren.admin, splitChildren.worker);
     children.push(server);
     const barePort = await findFreePort();
     const bare = startChild(['--import', 'tsx', 'src/dev/bench-bare-server.ts'], { PORT: String(barePort) });
     children.push(bare);
     const base = `http://127.0.0.1:${port}`;
     const url = `${base}/discord/interactions`;
+    const adminBase = `http://127.0.0.1:${adminPort}`;
     await waitForHttp(`${base}/readyz`);
+    if (SPLIT) await waitForHttp(`${adminBase}/readyz`);
     await waitForHttp(`http://127.0.0.1:${barePort}/discord/interactions`);
     await probe.connect();
     const signBody = signer(privateKey);
-    const worker = workerPid(server.pid!);
+    const worker = splitChildren ? splitChildren.worker.pid : workerPid(server.pid!);
 
     console.log(
-      `web process pid ${server.pid} (${opts.server}), job worker process pid ${worker ?? 'not found'}; TaxJar fake answers after ${TAXJAR_MS} ms; address validation on; demo discount on`,
+      `layout ${opts.layout}: web process pid ${server.pid} (${opts.server}), job worker process pid ${worker ?? 'not found'}${splitChildren ? `, admin panel process pid ${splitChildren.admin.pid}` : ''}; TaxJar fake answers after ${TAXJAR_MS} ms; address validation on; demo discount on`,
     );
     console.log(`web rss after start-up ${rssMb(server.pid!, 'VmRSS')} MB; steps: ${STEPS.join(' → ')}`);
     // Warm-up: JIT, connection pools, prepared statements.
@@ -743,7 +767,7 @@ async function main(): Promise<void> {
     console.log(`\nsigned PING: ${real.toFixed(0)} req/s; bare Express handler: ${baseline.toFixed(0)} req/s (best of 2 alternating runs)`);
 
     // The admin panel, loaded once: login, dashboard, the order list.
-    const agent = request.agent(base);
+    const agent = request.agent(adminBase);
     const t0 = performance.now();
     await agent.get('/admin/login').expect(200);
     const jar = (agent as unknown as { jar: { getCookie(name: string, access: unknown): { value: string } | undefined } }).jar;
@@ -752,11 +776,11 @@ async function main(): Promise<void> {
     const login = await agent
       .post('/admin/login')
       .type('form')
-      .set('Origin', base)
+      .set('Origin', adminBase)
       .send({ email: shops.admin.email, password: shops.admin.password, _csrf: csrf });
     if (login.status !== 303) throw new Error(`admin login answered ${login.status}`);
     const panel = () => ({
-      Origin: base,
+      Origin: adminBase,
       'X-CSRF-Token':
         jar.getCookie('ledgerline_admin_csrf', { domain: '127.0.0.1', path: '/admin/', secure: false, script: false })?.value ?? '',
     });
@@ -768,6 +792,8 @@ async function main(): Promise<void> {
     const rss = rssMb(server.pid!);
     const workerRss = worker ? rssMb(worker) : NaN;
     console.log(`web process rss now ${rssMb(server.pid!, 'VmRSS')} MB, peak ${rss} MB; job worker process peak ${workerRss} MB`);
+    if (splitChildren)
+      console.log(`admin panel process peak ${rssMb(splitChildren.admin.pid!)} MB (the panel was loaded there, not in the web process)`);
     const atTarget = results.find((r) => r.rate === TARGET) ?? results[results.length - 1]!;
     console.log(`flash sale p99: ${Math.round(pct(flash.ms, 99))} ms at ${FLASH_RATE} req/s`);
     console.log(

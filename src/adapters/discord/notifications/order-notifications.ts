@@ -110,6 +110,12 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     const [tenant, order] = await Promise.all([deps.tenants.get(tenantId), deps.orders.get(tenantId, orderId)]);
     return { tenant, order };
   };
+  /** The order, or null when it is gone (deleted since the event): for the admin-channel jobs, which still speak then. */
+  const orderOrNull = (tenantId: string, orderId: string): Promise<OrderDetail | null> =>
+    deps.orders.get(tenantId, orderId).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    });
 
   /**
    * Sends at most once per `key` where we can tell (delivery-log.ts): skipped (undefined) when recorded as
@@ -183,10 +189,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     why?: { reason: keyof typeof CANCEL_TEXT; note?: string },
   ): Promise<void> {
     const log = deps.logger.child({ tenantId, orderId, notification: 'admin-message' });
-    const order = await deps.orders.get(tenantId, orderId).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
-      throw err;
-    });
+    const order = await orderOrNull(tenantId, orderId);
     // Not posted yet: the post job, when it runs, posts the order as it is then.
     if (!order?.adminMessageId || !order.adminMessageChannelId) return;
     const message = adminMessageFor(order, why);
@@ -298,10 +301,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         return;
       }
       // The order may have been deleted since (its audit snapshot keeps it): the alert still goes out.
-      const order = await deps.orders.get(alert.tenantId, alert.orderId).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
-        throw err;
-      });
+      const order = await orderOrNull(alert.tenantId, alert.orderId);
       await postToAdmins(tenant.adminChannelId, refundFailedAlert(alert, order), log, `admin:refund-failed:${alert.refundId}`);
     },
   });

@@ -320,7 +320,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         log.warn("tenant has no admin channel; the unapplied payment is on the order's audit trail only");
         return;
       }
-      const order = await deps.orders.get(alert.tenantId, alert.orderId).catch(() => null);
+      // Only a deleted order is expected (the alert still goes out, naming the order by id). A database or
+      // programming error throws, so the job is retried; a refused Discord post is logged by postToAdmins.
+      const order = await orderOrNull(alert.tenantId, alert.orderId);
       await postToAdmins(
         tenant.adminChannelId,
         unappliedAlert(alert, order),

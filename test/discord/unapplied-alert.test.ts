@@ -31,6 +31,7 @@ function alertJob(orders: Parameters<typeof registerDiscordNotifications>[1]['or
     logger: createLogger({ level: 'info', pretty: false, destination }),
     tenants: h.t.services.tenants,
     orders,
+    customers: h.t.services.customers,
     dmStatus: { recordDmClosed: async () => undefined, recordDmDelivered: async () => undefined },
   });
   const handler = bus.handlers().get(`${EVENTS.paymentUnapplied}>discord-admin-alert`)!;

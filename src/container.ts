@@ -299,6 +299,7 @@ export function createContainer(opts: ContainerOptions): Services {
     logger,
     tenants: services.tenants,
     orders: services.orders,
+    customers,
     dmStatus,
     deliveries: createDeliveryLog({ db }),
     invoices: services.invoices,
@@ -306,7 +307,7 @@ export function createContainer(opts: ContainerOptions): Services {
     missed: missedNotices,
   });
   registerPaymentReminderNotifications(bus, { dms: customerDms, invoices: services.invoices, logger });
-  registerAccessNotifications(bus, { rest: discordRest, logger });
+  registerAccessNotifications(bus, { dms: customerDms });
   registerTaxJobs(bus, {
     db,
     clock,
@@ -325,7 +326,7 @@ export function createContainer(opts: ContainerOptions): Services {
     rest: discordRest,
     logger,
     digital: digitalGoods,
-    orders: services.orders,
+    dms: customerDms,
     tenants: services.tenants,
   });
   return services;

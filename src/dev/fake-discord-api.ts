@@ -135,6 +135,8 @@ export class FakeDiscordApi {
   /** Requests past a rate limit (answered 429), in arrival order. */
   readonly overshoot: Overshoot[] = [];
   private readonly dmChannels = new Map<string, string>(); // channel id -> user id
+  /** Users whose DMs are closed: a message to their DM channel gets 403 with code 50007, as Discord answers. */
+  private readonly closedDms = new Set<string>();
   /** channel id + nonce -> the message created with it (Discord's enforce_nonce de-duplication). */
   private readonly byNonce = new Map<string, unknown>();
   /** Roles and channels of servers not set up in `guilds` (GET /guilds/{id}/roles and /channels). */
@@ -183,6 +185,7 @@ export class FakeDiscordApi {
     this.limits.length = 0;
     this.windows.clear();
     this.overshoot.length = 0;
+    this.closedDms.clear();
   }
 
   /**
@@ -200,6 +203,11 @@ export class FakeDiscordApi {
       this.directory.set(guildId, g);
     }
     return g;
+  }
+
+  /** From now on, messages to this user's DM channel are refused as Discord refuses them (403, code 50007). */
+  closeDms(userId: string): void {
+    this.closedDms.add(userId);
   }
 
   /** The user a DM channel created through POST /users/@me/channels belongs to. */
@@ -350,6 +358,8 @@ export class FakeDiscordApi {
       return send(200, { id: channelId, type: 1, recipients: [{ id: recipient, username: `user${recipient.slice(-4)}` }] });
     }
     if ((match = m(/^\/channels\/(\d+)\/messages$/)) && method === 'POST') {
+      if (this.closedDms.has(this.dmChannels.get(match[1]!) ?? ''))
+        return send(403, { message: 'Cannot send messages to this user', code: 50007 });
       // Discord: with enforce_nonce, a nonce seen in this channel recently returns the existing message.
       const { nonce, enforce_nonce: enforce } = (body ?? {}) as { nonce?: string; enforce_nonce?: boolean };
       const nonceKey = enforce && nonce ? `${match[1]}:${nonce}` : undefined;

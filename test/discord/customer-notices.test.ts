@@ -15,6 +15,8 @@ import { commandInteraction, interact, member, startHarness, textOf, type Harnes
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
 import type { Clock } from '../../src/platform/clock.js';
+import { DIGITAL_EVENTS } from '../../src/modules/entitlements/digital-goods.js';
+import { ACCESS_EVENTS } from '../../src/modules/entitlements/timed-access.js';
 
 let h: Harness;
 let server: Server;
@@ -294,6 +296,101 @@ describe('DMs closed (50007)', () => {
     await queueDrained(order.id);
     expect(await db.missedNotice.count({ where: { orderId: order.id } })).toBe(1);
     expect(dmsTo(s.customer.discordUserId, '')).toHaveLength(0);
+  });
+});
+
+describe('DMs closed (50007): digital goods and timed access', () => {
+  /** The customer's next /orders (ephemeral): its missed-notice embed, and the reply after it (which has none). */
+  async function nextReplies(s: Awaited<ReturnType<typeof shop>>) {
+    const buyer = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId, username: s.customer.username ?? 'buyer' }) };
+    const next = await interact(h, commandInteraction(buyer, 'orders'));
+    const after = await interact(h, commandInteraction(buyer, 'orders'));
+    return { notice: next.data.embeds![0]!, next, after };
+  }
+
+  it('a paid key order: the receipt is kept as a missed notice and the next reply shows the key itself, once', async () => {
+    const s = await shop();
+    const product = await f.product({ tenantId: s.tenant.id, name: 'Game key', trackStock: true, stock: 0 });
+    await h.t.services.digitalGoods.uploadKeys(adminCtx(s.tenant.id), product.id, 'KEY-CLOSED-0001');
+    const order = await f.order({
+      tenantId: s.tenant.id,
+      customerId: s.customer.id,
+      guildId: s.guild.id,
+      lines: [{ productId: product.id, name: 'Game key', quantity: 1, unitPriceCents: 1000 }],
+    });
+    h.fake.closeDms(s.customer.discordUserId);
+    await s.api.post(`/orders/${order.id}/payment/confirm`, {}).expect(200);
+    const row = await until(() => db.missedNotice.findFirst({ where: { orderId: order.id, kind: 'order-paid' } }));
+    expect(JSON.stringify(row.message)).toContain('KEY-CLOSED-0001');
+    expect(dmsTo(s.customer.discordUserId, 'KEY-CLOSED-0001')).toHaveLength(0);
+
+    const { notice, next, after } = await nextReplies(s);
+    expect(notice.title).toBe('A message we could not send you');
+    expect(notice.description).toContain(`receipt for order #${order.number}`);
+    expect(notice.description).toContain('KEY-CLOSED-0001');
+    expect(textOf(next)).toContain(`#${order.number}`);
+    expect(textOf(after)).not.toContain('KEY-CLOSED-0001');
+  });
+
+  it('the digital-delivery DM (jobs queued before receipts carried keys) is kept as a missed notice with the key, shown once', async () => {
+    const s = await shop();
+    const product = await f.product({ tenantId: s.tenant.id, name: 'Game key', trackStock: true, stock: 0 });
+    await h.t.services.digitalGoods.uploadKeys(adminCtx(s.tenant.id), product.id, 'KEY-LEGACY-0001');
+    const order = await f.order({
+      tenantId: s.tenant.id,
+      customerId: s.customer.id,
+      guildId: s.guild.id,
+      lines: [{ productId: product.id, name: 'Game key', quantity: 1, unitPriceCents: 1000 }],
+    });
+    await h.t.services.payments.confirm(adminCtx(s.tenant.id), { orderId: order.id });
+    await until(() => dmsTo(s.customer.discordUserId, `receipt for order #${order.number}`)[0]);
+    await queueDrained(order.id);
+    h.fake.closeDms(s.customer.discordUserId);
+    await withTransaction(db, (tx) => h.t.services.bus.emit(tx, DIGITAL_EVENTS.delivered, { tenantId: s.tenant.id, orderId: order.id }));
+    const row = await until(() => db.missedNotice.findFirst({ where: { orderId: order.id, kind: 'digital-delivery' } }));
+    expect(JSON.stringify(row.message)).toContain('KEY-LEGACY-0001');
+    expect(JSON.stringify(row.message)).toContain(`Your digital items for order #${order.number}`);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).customerDmFailedAt).not.toBeNull();
+
+    const { notice, after } = await nextReplies(s);
+    expect(notice.description).toContain(`Your digital items for order #${order.number}`);
+    expect(notice.description).toContain('KEY-LEGACY-0001');
+    expect(textOf(after)).not.toContain('KEY-LEGACY-0001');
+  });
+
+  it('the timed-access "ends soon" and "ended" DMs are kept as missed notices and shown once', async () => {
+    const s = await shop();
+    const order = await paidOrder(s);
+    const productId = s.products[0]!.id;
+    h.fake.closeDms(s.customer.discordUserId);
+    const notice = {
+      tenantId: s.tenant.id,
+      orderId: order.id,
+      productId,
+      customerId: s.customer.id,
+      discordUserId: s.customer.discordUserId,
+      productName: 'VIP pass',
+      endsAt: '2026-12-24T12:00:00.000Z',
+    };
+    await withTransaction(db, (tx) => h.t.services.bus.emit(tx, ACCESS_EVENTS.ending, notice));
+    const ending = await until(() => db.missedNotice.findFirst({ where: { orderId: order.id, kind: 'access-ending' } }));
+    expect(JSON.stringify(ending.message)).toContain('Your access to VIP pass ends soon');
+    // The same job again (its worker died after the DM) keeps no second notice.
+    await queueDrained(order.id);
+    await withTransaction(db, (tx) => h.t.services.bus.emit(tx, ACCESS_EVENTS.ending, notice));
+    await withTransaction(db, (tx) => h.t.services.bus.emit(tx, ACCESS_EVENTS.ended, notice));
+    const ended = await until(() => db.missedNotice.findFirst({ where: { orderId: order.id, kind: 'access-ended' } }));
+    expect(JSON.stringify(ended.message)).toContain('Your access to VIP pass has ended');
+    await queueDrained(order.id);
+    expect(await db.missedNotice.count({ where: { orderId: order.id } })).toBe(2);
+    const rest = (await s.api.get(`/orders/${order.id}`).expect(200)).body;
+    expect(rest.customerNotices.undelivered.map((n: { kind: string }) => n.kind).sort()).toEqual(['access-ended', 'access-ending']);
+
+    const { notice: shown, after } = await nextReplies(s);
+    expect(shown.title).toBe('Messages we could not send you');
+    expect(shown.description).toContain('Your access to VIP pass ends soon');
+    expect(shown.description).toContain('Your access to VIP pass has ended');
+    expect(textOf(after)).not.toContain('VIP pass');
   });
 });
 

@@ -41,7 +41,10 @@ function isPrivate(
   return false;
 }
 
-/** One missed message as a paragraph: its title, its text, and the links of its buttons (Track package, Pay now). */
+/**
+ * One missed message as a paragraph: its title, its text, the fields the customer needs (tracking, the
+ * reason, the licence keys and download links a receipt carries) and the links of its buttons.
+ */
 function paragraph(n: MissedNotice, max: number): string {
   const message = (n.message ?? {}) as { embeds?: APIEmbed[]; components?: { components?: { url?: string; label?: string }[] }[] };
   const first = message.embeds?.[0];
@@ -53,7 +56,7 @@ function paragraph(n: MissedNotice, max: number): string {
   const text = [
     `**${first?.title ?? n.kind}** (${when})`,
     first?.description ?? '',
-    ...(first?.fields ?? []).filter((f) => /tracking|reason|cancelled by/i.test(f.name)).map((f) => `${f.name}: ${f.value}`),
+    ...(first?.fields ?? []).filter((f) => /tracking|reason|cancelled by|digital items/i.test(f.name)).map((f) => `${f.name}: ${f.value}`),
     links.join(' · '),
   ]
     .filter(Boolean)

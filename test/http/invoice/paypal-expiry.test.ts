@@ -4,63 +4,23 @@
 // nothing; and a payment on its way at the deadline (an eCheck capture PENDING) holds the order instead of
 // cancelling it, until the money clears and pays it. Time is moved (clock + run_at), not waited for.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
-import type { SentWebhook } from '../../../src/dev/fakes/fake-paypal.js';
-import { systemActor } from '../../../src/modules/shared/actor.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
-import { factories } from '../../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { testDb } from '../../helpers/db.js';
 import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
-import { connectPayPal, MovableClock, startPayPalApp, type PayPalApp } from './invoice-fixtures.js';
+import { MovableClock } from './invoice-fixtures.js';
+import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const f = factories();
-let env: PayPalApp;
-let worker: WorkerHandle;
-const discord = await new FakeDiscordApi().start();
-
-beforeAll(async () => {
-  env = await startPayPalApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
-  worker = await startWorker({
-    connectionString: testDatabaseUrl(),
-    bus: env.t.services.bus,
-    logger: env.t.services.logger,
-    concurrency: 2,
-    pollIntervalMs: 50,
-  });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.close();
-  await discord.stop();
-});
+const { env, payPalOrder, startCheckout, lastEvent, about, postWebhook } = usePayPalApp(clock);
 
 async function scheduledPayPalOrder() {
-  const { tenant, guild, customer } = await f.shop({
+  const s = await payPalOrder({
     tenant: { enabledPaymentMethods: ['VENMO_P2P'], paymentWindowMinutes: { PAYPAL: 60 } },
-  });
-  const paypal = await connectPayPal(env, tenant.id);
-  const order = await f.order({
-    tenantId: tenant.id,
-    customerId: customer.id,
-    guildId: guild.id,
-    paymentMethod: 'PAYPAL',
     paymentStatus: 'awaiting_admin_approval',
-    totalCents: 4250,
-    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
   });
-  const { dueAt } = (await env.t.services.paymentWindows.schedule(tenant.id, order.id))!;
-  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
-  return { tenant, order, dueAt, path: new URL(link.url).pathname, ...paypal };
-}
-
-async function startCheckout(path: string) {
-  const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(303);
-  const paypalOrderId = new URL(String(res.headers.location)).searchParams.get('token')!;
-  const checkout = await db.paymentCheckout.findFirstOrThrow({ where: { providerCheckoutId: paypalOrderId } });
-  return { paypalOrderId, checkout };
+  const { dueAt } = (await env.t.services.paymentWindows.schedule(s.tenant.id, s.order.id))!;
+  return { ...s, dueAt };
 }
 
 /** The deadline passes and the expiry job runs (brought forward: the clock is moved, nothing sleeps). */
@@ -78,14 +38,6 @@ async function passDeadline(orderId: string) {
   );
 }
 
-const lastEvent = (type: string, paypalOrderId: string) =>
-  env.paypal.sent.filter((w: SentWebhook) => w.type === type && w.body.includes(paypalOrderId)).at(-1)!;
-const postWebhook = (w: SentWebhook, connectionId: string) =>
-  request(env.t.app)
-    .post(`/webhooks/paypal/${connectionId}`)
-    .set({ 'content-type': 'application/json', ...w.headers })
-    .send(w.body);
-
 describe('PayPal and the pay window', () => {
   it('money captured at PayPal whose webhook arrives after the expiry is refunded; the order stays cancelled', async () => {
     const { tenant, order, path, connectionId } = await scheduledPayPalOrder();
@@ -99,7 +51,7 @@ describe('PayPal and the pay window', () => {
     await passDeadline(order.id);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
 
-    await postWebhook(lastEvent('PAYMENT.CAPTURE.COMPLETED', paypalOrderId), connectionId).expect(200);
+    await postWebhook(lastEvent('PAYMENT.CAPTURE.COMPLETED', about(paypalOrderId)), connectionId).expect(200);
     await waitFor(
       'the automatic refund',
       async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).unappliedAction === 'REFUND_SENT',

@@ -3,72 +3,18 @@
 // after an edit, after a cancel, and two checkouts both paid; a lost webhook recovered by reconciliation
 // (the clock moved, no sleeping). Each ends with our ledger equal to PayPal's record.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
-import type { SentWebhook } from '../../../src/dev/fakes/fake-paypal.js';
-import { systemActor } from '../../../src/modules/shared/actor.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { describe, expect, it } from 'vitest';
 import { adminCtx } from '../../helpers/actors.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
-import { factories } from '../../helpers/factories.js';
+import { testDb } from '../../helpers/db.js';
 import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
-import { connectPayPal, MovableClock, startPayPalApp, type PayPalApp } from './invoice-fixtures.js';
+import { MovableClock } from './invoice-fixtures.js';
+import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const f = factories();
-let env: PayPalApp;
-let worker: WorkerHandle;
-const discord = await new FakeDiscordApi().start();
+const { env, payPalOrder, startCheckout, lastEvent, about, postWebhook: post } = usePayPalApp(clock);
 
-beforeAll(async () => {
-  env = await startPayPalApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
-  worker = await startWorker({
-    connectionString: testDatabaseUrl(),
-    bus: env.t.services.bus,
-    logger: env.t.services.logger,
-    concurrency: 2,
-    pollIntervalMs: 50,
-  });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.close();
-  await discord.stop();
-});
-
-async function shopWithOrder() {
-  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
-  const paypal = await connectPayPal(env, tenant.id);
-  const order = await f.order({
-    tenantId: tenant.id,
-    customerId: customer.id,
-    guildId: guild.id,
-    paymentMethod: 'PAYPAL',
-    paymentStatus: 'pending',
-    totalCents: 4250,
-    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-  });
-  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
-  return { tenant, order, link, path: new URL(link.url).pathname, ...paypal };
-}
-
-/** The buyer presses "Pay with PayPal": our checkout and PayPal's order id. */
-async function startCheckout(path: string) {
-  const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(303);
-  const paypalOrderId = new URL(String(res.headers.location)).searchParams.get('token')!;
-  const checkout = await db.paymentCheckout.findFirstOrThrow({ where: { providerCheckoutId: paypalOrderId } });
-  return { paypalOrderId, checkout };
-}
-
-const lastEvent = (type: string, predicate: (w: SentWebhook) => boolean = () => true) =>
-  env.paypal.sent.filter((w) => w.type === type && predicate(w)).at(-1)!;
-const about = (paypalOrderId: string) => (w: SentWebhook) => w.body.includes(paypalOrderId);
-const post = (w: SentWebhook, connectionId: string, body = w.body, headers = w.headers) =>
-  request(env.t.app)
-    .post(`/webhooks/paypal/${connectionId}`)
-    .set({ 'content-type': 'application/json', ...headers })
-    .send(body);
+const shopWithOrder = () => payPalOrder({ paymentStatus: 'pending' });
 
 /** Our ledger row equals what PayPal has: captured amount and id, and what was refunded of it. */
 async function expectLedgerMatchesPayPal(checkoutId: string, expected: { refundedCents?: number } = {}) {

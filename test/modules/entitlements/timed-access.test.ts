@@ -18,6 +18,11 @@ import { EventBus } from '../../../src/platform/jobs/queue.js';
 import { createLogger } from '../../../src/platform/logger.js';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { registerAccessNotifications } from '../../../src/adapters/discord/notifications/access-notifications.js';
+import { registerDiscordNotifications } from '../../../src/adapters/discord/notifications/order-notifications.js';
+import { createCustomerService } from '../../../src/modules/customers/customer.service.js';
+import { createDmStatusService } from '../../../src/modules/notifications/dm-status.service.js';
+import { createOrderQueryService } from '../../../src/modules/orders/order-query.service.js';
+import { createTenantService } from '../../../src/modules/tenants/tenant.service.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';
@@ -44,7 +49,16 @@ registerTimedAccessJobs(bus, { db, clock, audit, logger });
 
 beforeAll(async () => {
   await discord.start();
-  registerAccessNotifications(bus, { rest: createDiscordRest({ apiBaseUrl: discord.apiBase, botToken: 't' }), logger });
+  // The customer-DM machinery, on a bus of its own (this file runs the access jobs only, not the order DMs).
+  const dms = registerDiscordNotifications(new EventBus(), {
+    rest: createDiscordRest({ apiBaseUrl: discord.apiBase, botToken: 't' }),
+    logger,
+    tenants: createTenantService({ db }),
+    orders: { ...createOrderQueryService({ db }), recordAdminMessage: async () => undefined },
+    customers: createCustomerService({ db, clock }),
+    dmStatus: createDmStatusService({ db, clock }),
+  });
+  registerAccessNotifications(bus, { dms });
 });
 afterAll(() => discord.stop());
 

@@ -1,14 +1,13 @@
 // DMs about time-limited access (modules/entitlements/timed-access.ts emits the events):
 //   entitlement.access_ending > discord-notify : the access ends on <date>; /order the product to extend it
 //   entitlement.access_ended  > discord-notify : the access ended and the role was removed; /order to renew
-// Same failure rules as the order DMs: DMs closed (50007) and other 4xx end the job (logged); 429 is waited
-// out by @discordjs/rest; 5xx and network errors throw, so the queue retries.
-import { Routes } from 'discord-api-types/v10';
-import type { REST } from '@discordjs/rest';
+// Sent through the shared customer-DM machinery (order-notifications.ts): once per (order, product), and
+// when the customer's DMs are closed (50007) the notice is kept as a missed notice (shown on the order and
+// at their next interaction), recorded on the customer and told to the admins. 429 is waited out by
+// @discordjs/rest; 5xx and network errors throw, so the queue retries.
 import type { EventBus } from '../../../platform/jobs/queue.js';
-import type { Logger } from '../../../platform/logger.js';
 import { ACCESS_EVENTS, accessNoticePayload, type AccessNoticePayload } from '../../../modules/entitlements/timed-access.js';
-import { DiscordAPIError } from '../discord-rest.js';
+import type { CustomerDms } from './order-notifications.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 
 const day = (iso: string) => `<t:${Math.floor(new Date(iso).getTime() / 1000)}:D>`;
@@ -37,20 +36,10 @@ export function accessEndedDm(n: AccessNoticePayload): MessageData {
   };
 }
 
-export function registerAccessNotifications(bus: EventBus, deps: { rest: REST; logger: Logger }): void {
-  const dm = async (n: AccessNoticePayload, message: MessageData, what: string) => {
-    const log = deps.logger.child({ tenantId: n.tenantId, orderId: n.orderId, notification: what });
-    try {
-      const channel = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: n.discordUserId } })) as { id: string };
-      await deps.rest.post(Routes.channelMessages(channel.id), { body: { ...message, allowed_mentions: { parse: [] } } });
-    } catch (err) {
-      if (err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429) {
-        log.warn({ status: err.status, code: err.code }, 'Discord refused the access DM; not retrying');
-        return;
-      }
-      throw err;
-    }
-  };
+export function registerAccessNotifications(bus: EventBus, deps: { dms: Pick<CustomerDms, 'dmCustomer'> }): void {
+  // Keyed like the jobs that emit them: one DM per (order, product) and kind.
+  const dm = (n: AccessNoticePayload, message: MessageData, what: 'access-ending' | 'access-ended') =>
+    deps.dms.dmCustomer(n.tenantId, { customerId: n.customerId, orderId: n.orderId }, message, what, `${n.orderId}:${n.productId}`);
   bus.subscribe(ACCESS_EVENTS.ending, 'discord-notify', {
     schema: accessNoticePayload,
     run: (n) => dm(n, accessEndingDm(n), 'access-ending'),

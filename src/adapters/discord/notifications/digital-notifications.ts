@@ -2,7 +2,10 @@
 //   entitlement.digital_delivered > discord-notify      : DM with the order's licence keys / download links, for
 //                                                         jobs queued before the receipt carried them (no longer emitted)
 //   entitlement.keys_low          > discord-admin-alert : the admin channel learns a key stock is low or short
-// Failure rules as for the order DMs: 4xx other than 429 end the job (logged), anything else is retried.
+// The DM goes through the shared customer-DM machinery (order-notifications.ts): once, and when the
+// customer's DMs are closed (50007) it is kept as a missed notice with the keys (shown at their next
+// interaction; /orders detail shows them too) and the admins are told. The admin alert: 4xx other than 429
+// end the job (logged), anything else is retried.
 import { Routes } from 'discord-api-types/v10';
 import type { REST } from '@discordjs/rest';
 import type { EventBus } from '../../../platform/jobs/queue.js';
@@ -14,10 +17,10 @@ import {
   type DigitalGoods,
   type KeysLowPayload,
 } from '../../../modules/entitlements/digital-goods.js';
-import type { OrderService } from '../../../modules/orders/index.js';
 import type { TenantService } from '../../../modules/tenants/tenant.service.js';
 import { DiscordAPIError } from '../discord-rest.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
+import type { CustomerDms } from './order-notifications.js';
 
 type Delivered = Awaited<ReturnType<DigitalGoods['forOrder']>>;
 
@@ -54,7 +57,7 @@ export function keysLowAlert(a: KeysLowPayload): MessageData {
 
 export function registerDigitalNotifications(
   bus: EventBus,
-  deps: { rest: REST; logger: Logger; digital: DigitalGoods; orders: Pick<OrderService, 'get'>; tenants: Pick<TenantService, 'get'> },
+  deps: { rest: REST; logger: Logger; digital: Pick<DigitalGoods, 'forOrder'>; dms: CustomerDms; tenants: Pick<TenantService, 'get'> },
 ): void {
   const send = async (fn: () => Promise<unknown>, log: Logger) => {
     try {
@@ -70,17 +73,9 @@ export function registerDigitalNotifications(
   bus.subscribe(DIGITAL_EVENTS.delivered, 'discord-notify', {
     schema: digitalDeliveredPayload,
     async run({ tenantId, orderId }) {
-      const [order, items] = await Promise.all([deps.orders.get(tenantId, orderId), deps.digital.forOrder(tenantId, orderId)]);
+      const [{ tenant, order }, items] = await Promise.all([deps.dms.load(tenantId, orderId), deps.digital.forOrder(tenantId, orderId)]);
       if (!items.some((i) => !i.revoked)) return;
-      const log = deps.logger.child({ tenantId, orderId, notification: 'digital-delivery' });
-      await send(async () => {
-        const channel = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: order.customer.discordUserId } })) as {
-          id: string;
-        };
-        await deps.rest.post(Routes.channelMessages(channel.id), {
-          body: { ...digitalDeliveryDm(order.number, items), allowed_mentions: { parse: [] } },
-        });
-      }, log);
+      await deps.dms.dm(tenant, order, digitalDeliveryDm(order.number, items), 'digital-delivery');
     },
   });
   bus.subscribe(DIGITAL_EVENTS.keysLow, 'discord-admin-alert', {

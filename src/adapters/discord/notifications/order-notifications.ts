@@ -27,13 +27,14 @@
 import { partsOfRefund, refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
 import { Routes } from 'discord-api-types/v10';
 import type { REST } from '@discordjs/rest';
-import type { Tenant } from '../../../generated/prisma/index.js';
+import type { Customer, Tenant } from '../../../generated/prisma/index.js';
 import type { EventBus } from '../../../platform/jobs/queue.js';
 import type { Logger } from '../../../platform/logger.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { DmStatusService } from '../../../modules/notifications/dm-status.service.js';
 import type { OrderService } from '../../../modules/orders/index.js';
 import type { TenantService } from '../../../modules/tenants/tenant.service.js';
+import type { CustomerService } from '../../../modules/customers/customer.service.js';
 import {
   EVENTS,
   orderCancelledPayload,
@@ -77,6 +78,8 @@ export interface NotificationDeps {
   logger: Logger;
   tenants: Pick<TenantService, 'get'>;
   orders: Pick<OrderService, 'get' | 'recordAdminMessage'>;
+  /** Reads the customer of a DM whose order was deleted since (timed access). */
+  customers: Pick<CustomerService, 'get'>;
   dmStatus: DmStatusService;
   /** Signs the "Pay now" link in the order-created DM of processor-backed orders (optional). */
   invoices?: Pick<InvoiceService, 'createLink'>;
@@ -93,12 +96,29 @@ export interface NotificationDeps {
 type OrderDetail = Awaited<ReturnType<OrderService['get']>>;
 
 /**
- * The customer-DM machinery, for notification jobs registered in other files (payment-reminder-notifications.ts):
+ * The customer-DM machinery, for notification jobs registered in other files (payment reminders, digital
+ * goods, timed access):
  * `load` reads the tenant and the order, `dm` sends once per (kind, about) with the closed-DMs handling above.
  */
 export interface CustomerDms {
   load(tenantId: string, orderId: string): Promise<{ tenant: Tenant; order: OrderDetail }>;
   dm(tenant: Tenant, order: OrderDetail, message: MessageData, what: DmKind, about?: string): Promise<void>;
+  /** For a DM whose order may be gone by the time it runs (timed access): the customer is read by id then. */
+  dmCustomer(
+    tenantId: string,
+    about: { customerId: string; orderId: string },
+    message: MessageData,
+    what: DmKind,
+    key: string,
+  ): Promise<void>;
+}
+
+/** Who a DM goes to and the order it is about (orderNumber null: the order was deleted since). */
+interface DmRecipient {
+  tenant: Tenant;
+  customer: Pick<Customer, 'id' | 'discordUserId' | 'dmClosedAt'>;
+  orderId: string;
+  orderNumber: number | null;
 }
 
 const DM_CLOSED = 50007;
@@ -110,6 +130,12 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     const [tenant, order] = await Promise.all([deps.tenants.get(tenantId), deps.orders.get(tenantId, orderId)]);
     return { tenant, order };
   };
+  /** The order, or null when it is gone (deleted since the event): for the admin-channel jobs, which still speak then. */
+  const orderOrNull = (tenantId: string, orderId: string): Promise<OrderDetail | null> =>
+    deps.orders.get(tenantId, orderId).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    });
 
   /**
    * Sends at most once per `key` where we can tell (delivery-log.ts): skipped (undefined) when recorded as
@@ -183,10 +209,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     why?: { reason: keyof typeof CANCEL_TEXT; note?: string },
   ): Promise<void> {
     const log = deps.logger.child({ tenantId, orderId, notification: 'admin-message' });
-    const order = await deps.orders.get(tenantId, orderId).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
-      throw err;
-    });
+    const order = await orderOrNull(tenantId, orderId);
     // Not posted yet: the post job, when it runs, posts the order as it is then.
     if (!order?.adminMessageId || !order.adminMessageChannelId) return;
     const message = adminMessageFor(order, why);
@@ -201,32 +224,36 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   }
 
   /** The admin channel learns that a DM did not reach the customer (when the tenant has one). */
-  async function tellAdminsDmClosed(tenant: Tenant, order: OrderDetail, what: DmKind, log: Logger): Promise<void> {
-    if (tenant.adminChannelId)
-      await postToAdmins(tenant.adminChannelId, dmClosedNote(order, what), log, `admin:dm-closed:${what}:${order.id}`);
+  async function tellAdminsDmClosed(to: DmRecipient, what: DmKind, log: Logger): Promise<void> {
+    if (to.tenant.adminChannelId)
+      await postToAdmins(to.tenant.adminChannelId, dmClosedNote(to, what), log, `admin:dm-closed:${what}:${to.orderId}`);
   }
 
-  /** One DM to the order's customer; 50007 is recorded and ends the job, other errors follow the rules above. */
-  async function dm(tenant: Tenant, order: OrderDetail, message: MessageData, what: DmKind, about = order.id): Promise<void> {
+  /**
+   * One DM to a customer, sent once per (what, about); 50007 (or DMs known closed) is recorded on the order
+   * and the customer, kept as a missed notice and told to the admins, and ends the job; other errors follow
+   * the rules above.
+   */
+  async function send(to: DmRecipient, message: MessageData, what: DmKind, about: string): Promise<void> {
+    const { tenant, customer, orderId } = to;
     const tenantId = tenant.id;
-    const log = deps.logger.child({ tenantId, orderId: order.id, notification: what });
-    const customer = order.customer;
+    const log = deps.logger.child({ tenantId, orderId, notification: what });
     const key = `dm:${what}:${about}`;
     const missed = () =>
       deps.missed?.record({
         tenantId,
         customerId: customer.id,
-        orderId: order.id,
+        orderId: to.orderNumber === null ? null : orderId,
         kind: what,
         deliveryKey: key,
         message: JSON.parse(JSON.stringify(message)) as Prisma.InputJsonValue,
       });
     if (customer.dmClosedAt && Date.now() - customer.dmClosedAt.getTime() < backoffMs) {
       if (await deps.deliveries?.wasDelivered(key)) return;
-      await deps.dmStatus.recordDmClosed(tenantId, { orderId: order.id, customerId: customer.id });
+      await deps.dmStatus.recordDmClosed(tenantId, { orderId, customerId: customer.id });
       await missed();
       log.info('customer DMs were recently closed; not trying again, recorded on the order');
-      await tellAdminsDmClosed(tenant, order, what, log);
+      await tellAdminsDmClosed(to, what, log);
       return;
     }
     try {
@@ -237,14 +264,31 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       if (customer.dmClosedAt) await deps.dmStatus.recordDmDelivered(tenantId, customer.id);
     } catch (err) {
       if (discordErrorCode(err) === DM_CLOSED) {
-        await deps.dmStatus.recordDmClosed(tenantId, { orderId: order.id, customerId: customer.id });
+        await deps.dmStatus.recordDmClosed(tenantId, { orderId, customerId: customer.id });
         await missed();
         log.info('customer does not accept DMs (50007); recorded on the order, not retried');
-        await tellAdminsDmClosed(tenant, order, what, log);
+        await tellAdminsDmClosed(to, what, log);
         return;
       }
       endOnClientError(err, log);
     }
+  }
+
+  /** One DM to the order's customer about the order (see send). */
+  const dm = (tenant: Tenant, order: OrderDetail, message: MessageData, what: DmKind, about = order.id): Promise<void> =>
+    send({ tenant, customer: order.customer, orderId: order.id, orderNumber: order.number }, message, what, about);
+
+  /** One DM to a customer about one of their orders, which may be gone since (see send). */
+  async function dmCustomer(
+    tenantId: string,
+    about: { customerId: string; orderId: string },
+    message: MessageData,
+    what: DmKind,
+    key: string,
+  ): Promise<void> {
+    const [tenant, order] = await Promise.all([deps.tenants.get(tenantId), orderOrNull(tenantId, about.orderId)]);
+    const customer = order?.customer ?? (await deps.customers.get(tenantId, about.customerId));
+    await send({ tenant, customer, orderId: about.orderId, orderNumber: order?.number ?? null }, message, what, key);
   }
 
   bus.subscribe(EVENTS.orderCreated, 'discord-admin-embed', {
@@ -298,10 +342,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         return;
       }
       // The order may have been deleted since (its audit snapshot keeps it): the alert still goes out.
-      const order = await deps.orders.get(alert.tenantId, alert.orderId).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
-        throw err;
-      });
+      const order = await orderOrNull(alert.tenantId, alert.orderId);
       await postToAdmins(tenant.adminChannelId, refundFailedAlert(alert, order), log, `admin:refund-failed:${alert.refundId}`);
     },
   });
@@ -320,7 +361,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         log.warn("tenant has no admin channel; the unapplied payment is on the order's audit trail only");
         return;
       }
-      const order = await deps.orders.get(alert.tenantId, alert.orderId).catch(() => null);
+      // Only a deleted order is expected (the alert still goes out, naming the order by id). A database or
+      // programming error throws, so the job is retried; a refused Discord post is logged by postToAdmins.
+      const order = await orderOrNull(alert.tenantId, alert.orderId);
       await postToAdmins(
         tenant.adminChannelId,
         unappliedAlert(alert, order),
@@ -440,7 +483,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     },
   });
 
-  return { load, dm };
+  return { load, dm, dmCustomer };
 }
 
 /** 4xx other than 429 cannot be fixed by retrying: log and end the job. Anything else throws (retried). */
@@ -481,7 +524,10 @@ export type DmKind =
   | 'order-delivered'
   | 'order-updated'
   | 'payment-received'
-  | 'payment-reminder';
+  | 'payment-reminder'
+  | 'digital-delivery'
+  | 'access-ending'
+  | 'access-ended';
 export const DM_WHAT: Record<DmKind, string> = {
   'order-created': 'the payment instructions',
   'order-paid': 'the payment receipt',
@@ -494,15 +540,19 @@ export const DM_WHAT: Record<DmKind, string> = {
   'order-updated': 'the notice that the order was changed',
   'payment-received': 'the notice of a payment received',
   'payment-reminder': 'the reminder to pay',
+  'digital-delivery': 'the licence keys / download links',
+  'access-ending': 'the notice that their timed access ends soon',
+  'access-ended': 'the notice that their timed access ended',
 };
 
-function dmClosedNote(order: OrderDetail, what: DmKind): MessageData {
+function dmClosedNote(to: DmRecipient, what: DmKind): MessageData {
+  const order = to.orderNumber === null ? '' : ` for order #${to.orderNumber}`;
   return {
     embeds: [
       embed({
-        title: `Customer not reached: order #${order.number}`,
+        title: `Customer not reached${to.orderNumber === null ? '' : `: order #${to.orderNumber}`}`,
         color: COLORS.warn,
-        description: `<@${order.customer.discordUserId}> does not accept direct messages, so ${DM_WHAT[what]} for order #${order.number} was not delivered. Reach them another way (or ask them to allow DMs from this server).`,
+        description: `<@${to.customer.discordUserId}> does not accept direct messages, so ${DM_WHAT[what]}${order} was not delivered. Reach them another way (or ask them to allow DMs from this server).`,
       }),
     ],
   };

@@ -103,6 +103,10 @@ const DM_LABELS: Record<string, string> = {
   'order-delivered': 'Delivery notice',
   'order-updated': 'Order changed notice',
   'payment-received': 'Payment received notice',
+  'payment-reminder': 'Payment reminder',
+  'digital-delivery': 'Licence keys / download links',
+  'access-ending': 'Timed access ending notice',
+  'access-ended': 'Timed access ended notice',
 };
 
 export const methodWord = (method: string) => labelOf(PAYMENT_METHOD_LABELS satisfies Record<PaymentMethod, string>, method);

@@ -5,6 +5,7 @@ import type { Services } from '../services.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 import { orderDetailDto, orderSummaryDto } from './api.presenters.js';
+import { orderSummary } from './openapi/api.schemas.js';
 import { CARRIER_CODES } from '../../../modules/shipping/carriers.js';
 import { ORDER_PAGE_SIZE_MAX } from '../../../modules/orders/index.js';
 
@@ -49,36 +50,14 @@ export const listOrdersQuery = z
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { path: ['from'], message: 'must be before "to"' });
 
-/** One order as the list returns it (api.presenters.ts orderSummaryDto). */
-export const orderSummarySchema = z.object({
-  id: z.string(),
-  number: z.number().int(),
-  status: z.enum(ORDER_STATUSES),
-  shippingStatus: z.enum(SHIPPING_STATUSES),
-  trackingNumber: z.string().nullable(),
-  customerId: z.string(),
-  paymentMethod: z.string(),
-  currency: z.string(),
-  subtotalCents: z.number().int(),
-  discountCents: z.number().int(),
-  discountName: z.string().nullable(),
-  shippingCents: z.number().int(),
-  shippingTypeName: z.string().nullable(),
-  taxAmountCents: z.number().int(),
-  totalCents: z.number().int(),
-  refundedTotalCents: z.number().int(),
-  paidAt: z.iso.datetime().nullable(),
-  cancelledAt: z.iso.datetime().nullable(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-});
-
-export const listOrdersResponse = z.object({
-  data: z.array(orderSummarySchema),
-  pageSize: z.number().int(),
-  /** Pass as `cursor` (with the same filters) for the next page; null on the last page. */
-  nextCursor: z.string().nullable(),
-});
+/** GET /api/orders' answer (documented as OrderList; its orders are api.presenters.ts orderSummaryDto). */
+export const listOrdersResponse = z
+  .strictObject({
+    data: z.array(orderSummary),
+    pageSize: z.number().int(),
+    nextCursor: z.string().nullable().describe('Pass as cursor (with the same filters) for the next page; null on the last page'),
+  })
+  .meta({ id: 'OrderList' });
 
 export const updateOrderBody = z
   .strictObject({

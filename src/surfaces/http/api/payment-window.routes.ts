@@ -22,6 +22,11 @@ export const paymentWindowBody = z.union(
   { error: 'send either extendByMinutes (a whole number of minutes) or until (an ISO 8601 date-time)' },
 );
 
+/** The answer (documented as PaymentWindow). */
+export const paymentWindowResponse = z
+  .strictObject({ orderId: z.string(), paymentDueAt: z.iso.datetime(), previousDueAt: z.iso.datetime().nullable() })
+  .meta({ id: 'PaymentWindow' });
+
 export function paymentWindowRoutes(services: Services): Router {
   const router = Router();
   router.post('/orders/:id/payment-window', async (req, res) => {

@@ -1,0 +1,104 @@
+// The set-up the PayPal invoice tests share (paypal-webhooks.test.ts, paypal-expiry.test.ts): the app on a
+// real port with the fake PayPal (invoice-fixtures.ts) and a fake Discord, a job worker, and the buyer's and
+// PayPal's steps: a shop with PayPal connected and an order to pay, "Pay with PayPal", the webhooks PayPal
+// sent, and posting one to us.
+import request from 'supertest';
+import { afterAll, beforeAll } from 'vitest';
+import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import type { SentWebhook } from '../../../src/dev/fakes/fake-paypal.js';
+import { systemActor } from '../../../src/modules/shared/actor.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+import { connectPayPal, startPayPalApp, type MovableClock, type PayPalApp } from './invoice-fixtures.js';
+
+type ShopOptions = NonNullable<Parameters<ReturnType<typeof factories>['shop']>[0]>;
+type OrderOptions = Parameters<ReturnType<typeof factories>['order']>[0];
+
+/**
+ * Starts the app, the fakes and a worker before the file's tests and stops them after. `env` reads the
+ * running app (use it inside tests and hooks); the helpers are bound to it.
+ */
+export function usePayPalApp(clock: MovableClock) {
+  const db = testDb();
+  const f = factories();
+  let current: PayPalApp | undefined;
+  let worker: WorkerHandle | undefined;
+  let discord: FakeDiscordApi | undefined;
+
+  beforeAll(async () => {
+    discord = await new FakeDiscordApi().start();
+    current = await startPayPalApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
+    worker = await startWorker({
+      connectionString: testDatabaseUrl(),
+      bus: current.t.services.bus,
+      logger: current.t.services.logger,
+      concurrency: 2,
+      pollIntervalMs: 50,
+    });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await current?.close();
+    await discord?.stop();
+  });
+
+  const running = (): PayPalApp => {
+    if (!current) throw new Error('the PayPal app is not started: use it inside a test or a hook');
+    return current;
+  };
+  const env: PayPalApp = {
+    get t() {
+      return running().t;
+    },
+    get paypal() {
+      return running().paypal;
+    },
+    get base() {
+      return running().base;
+    },
+    get server() {
+      return running().server;
+    },
+    close: () => running().close(),
+  };
+
+  /** A shop with PayPal connected and an unpaid PayPal order of 42.50, with its invoice link. */
+  async function payPalOrder(opts: { tenant?: ShopOptions['tenant']; paymentStatus: OrderOptions['paymentStatus'] }) {
+    const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'], ...opts.tenant } });
+    const paypal = await connectPayPal(env, tenant.id);
+    const order = await f.order({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      guildId: guild.id,
+      paymentMethod: 'PAYPAL',
+      paymentStatus: opts.paymentStatus,
+      totalCents: 4250,
+      lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
+    });
+    const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
+    return { tenant, order, link, path: new URL(link.url).pathname, ...paypal };
+  }
+
+  /** The buyer presses "Pay with PayPal": our checkout and PayPal's order id. */
+  async function startCheckout(path: string) {
+    const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(303);
+    const paypalOrderId = new URL(String(res.headers.location)).searchParams.get('token')!;
+    const checkout = await db.paymentCheckout.findFirstOrThrow({ where: { providerCheckoutId: paypalOrderId } });
+    return { paypalOrderId, checkout };
+  }
+
+  /** The last webhook of `type` PayPal sent (that `predicate` accepts). */
+  const lastEvent = (type: string, predicate: (w: SentWebhook) => boolean = () => true) =>
+    env.paypal.sent.filter((w) => w.type === type && predicate(w)).at(-1)!;
+  /** Webhooks about one PayPal order. */
+  const about = (paypalOrderId: string) => (w: SentWebhook) => w.body.includes(paypalOrderId);
+  /** Posts a webhook PayPal sent (or a changed body / headers) to our endpoint for `connectionId`. */
+  const postWebhook = (w: SentWebhook, connectionId: string, body = w.body, headers = w.headers) =>
+    request(env.t.app)
+      .post(`/webhooks/paypal/${connectionId}`)
+      .set({ 'content-type': 'application/json', ...headers })
+      .send(body);
+
+  return { env, payPalOrder, startCheckout, lastEvent, about, postWebhook };
+}

@@ -81,12 +81,30 @@ describe('Jobs page', () => {
     expect(await testDb().$queryRawUnsafe('SELECT id FROM graphile_worker.jobs WHERE id = $1::bigint', hopeless)).toEqual([]);
   });
 
-  it('refuses a shop admin, who cannot act on a job either', async () => {
+  it('refuses a shop admin (403), who cannot act on a job either', async () => {
     const failed = await addJob('discord.role.remove', { failedWith: 'boom' });
     const res = await page(shopAdmin);
-    expect(res.body).toMatchObject({ forbidden: true });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
     expect(res.body.failed).toBeUndefined();
-    expect((await act(shopAdmin, 'discard', failed)).body.forbidden).toBe(true);
+    expect((await act(shopAdmin, 'discard', failed)).status).toBe(403);
     expect(await testDb().$queryRawUnsafe('SELECT id FROM graphile_worker.jobs WHERE id = $1::bigint', failed)).toHaveLength(1);
+    // The page's own URL too, not only its API.
+    expect((await shopAdmin.agent.get('/admin/pages/jobs')).status).toBe(403);
+  });
+
+  it("is in a platform admin's menu and not in a shop admin's (the pages the layout hands the browser)", async () => {
+    // AdminJS's navigation renders window.REDUX_STATE.pages; the panel's home page is where it is written.
+    const menu = async (who: AdminAgent) => {
+      const html = (await who.agent.get('/admin')).text;
+      const state = JSON.parse(/window\.REDUX_STATE = (.*);$/m.exec(html)![1]!) as { pages: { name: string }[] };
+      return state.pages.map((p) => p.name);
+    };
+    expect(await menu(platform)).toContain('jobs');
+    expect(await menu(shopAdmin)).not.toContain('jobs');
+    // A shop's page the other way round: Tax & exports is a shop admin's, not the platform's.
+    expect(await menu(shopAdmin)).toEqual(expect.arrayContaining(['tax', 'changePassword', 'signInAttempts']));
+    expect(await menu(platform)).not.toContain('tax');
+    expect((await page(platform)).status).toBe(200);
   });
 });

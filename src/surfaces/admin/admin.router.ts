@@ -1,7 +1,7 @@
 // Builds the AdminJS instance and the Express router mounted at /admin. Request order:
 //   session (PostgreSQL) -> CSRF script asset -> login/logout -> AdminJS static assets
 //   -> authentication (admin re-read from admin_users on every request) -> CSRF check
-//   -> CSRF script and token written into each page's <head> (auth/csrf-page.ts) -> AdminJS routes.
+//   -> who may see which custom page (pages/page-access.ts) -> CSRF script and token written into each page's <head> (auth/csrf-page.ts) -> AdminJS routes.
 // @adminjs/express's buildRouter is given this router, so its routes come after our guards.
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,9 +40,21 @@ import { JOBS_PAGE, jobsPage } from './pages/jobs.page.js';
 import { SIGN_IN_ATTEMPTS_PAGE, signInAttemptsPage } from './pages/sign-in-attempts.page.js';
 import { TAX_PAGE, taxReportPage } from './pages/tax-report.page.js';
 import { exportsRoute } from './pages/exports.route.js';
+import { pageAccess, type PageAccess } from './pages/page-access.js';
+import { isPlatformAdmin, isTenantMember } from './auth/panel-admin.js';
 import { DATE_TIME_FORMAT } from '../../platform/time-format.js';
 
 export const ADMIN_ROOT = '/admin';
+
+/**
+ * Who sees each custom page (pages/page-access.ts): in the menu and through its API. The job queue is shared
+ * by every shop, so it is the platform operator's alone; the tax report and exports are a shop's. Pages not
+ * listed (change password, sign-in attempts) are every admin's.
+ */
+export const PAGE_ACCESS: Readonly<Record<string, PageAccess>> = {
+  [JOBS_PAGE]: isPlatformAdmin,
+  [TAX_PAGE]: isTenantMember,
+};
 const CSRF_SCRIPT_PATH = '/frontend/assets/ledgerline-csrf.js';
 const CSRF_SCRIPT = readFileSync(fileURLToPath(new URL('./public/admin-csrf.js', import.meta.url)), 'utf8');
 
@@ -359,6 +371,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
   signInAttemptsRoute(router, { db });
   exportsRoute(router, services);
   router.use(csrfProtection({ publicBaseUrl: env.PUBLIC_BASE_URL }));
+  router.use(pageAccess(PAGE_ACCESS));
   router.use(
     csrfInPage({
       script: CSRF_SCRIPT,

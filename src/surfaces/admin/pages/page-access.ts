@@ -1,0 +1,54 @@
+// Who may open which custom page of the panel (Jobs, Tax & exports, ...). AdminJS 7 pages have no
+// isAccessible/isVisible: every page is in every admin's menu and its API answers anyone signed in. This is
+// the one rule for both, applied on the server:
+// - GET/POST /pages/:name and /api/pages/:name answer 403 to an admin the page is not for;
+// - the page is dropped from the menu the layout hands the browser (window.REDUX_STATE.pages), so the
+//   navigation never shows it.
+// The page handlers keep their own check as well (defence in depth).
+import type { RequestHandler } from 'express';
+import type { PanelAdmin } from '../auth/panel-admin.js';
+
+export type PageAccess = (admin: PanelAdmin | undefined) => boolean;
+
+const PAGE_PATH = /^\/(api\/)?pages\/([^/]+)\/?$/;
+/** AdminJS's layout-template.js writes the store as one line: `window.REDUX_STATE = {...};` (JSON has no raw newline). */
+const REDUX_STATE = /(window\.REDUX_STATE = )(.*);$/m;
+
+function pageName(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Pages missing from `access` are open to every signed-in admin. Mount after authentication, before AdminJS. */
+export function pageAccess(access: Readonly<Record<string, PageAccess>>): RequestHandler {
+  const allowed = (name: string, admin: PanelAdmin | undefined) => {
+    const rule = Object.hasOwn(access, name) ? access[name] : undefined;
+    return rule ? rule(admin) : true;
+  };
+  return (req, res, next) => {
+    const admin = req.session.adminUser;
+    const page = PAGE_PATH.exec(req.path);
+    if (page && !allowed(pageName(page[2]!), admin)) {
+      const message = 'This page is not available to your account.';
+      if (page[1]) res.status(403).json({ error: { code: 'FORBIDDEN', message } });
+      else res.status(403).type('text/plain').send(message);
+      return;
+    }
+    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path.startsWith('/frontend/')) return next();
+    const send = res.send.bind(res);
+    res.send = ((body: unknown) => {
+      if (typeof body === 'string' && REDUX_STATE.test(body)) {
+        body = body.replace(REDUX_STATE, (_all, head: string, json: string) => {
+          const state = JSON.parse(json) as { pages?: { name: string }[] };
+          if (Array.isArray(state.pages)) state.pages = state.pages.filter((p) => allowed(p.name, admin));
+          return `${head}${JSON.stringify(state)};`;
+        });
+      }
+      return send(body);
+    }) as typeof res.send;
+    next();
+  };
+}

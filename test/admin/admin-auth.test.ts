@@ -257,10 +257,12 @@ describe('session secret rotation', () => {
     const user = await shopAdmin();
     const a = await loggedIn(app.baseUrl, user.email);
     const oldSecret = 'test-session-secret-test-session-secret'; // createTestApp's
+    // The same clock as the instance that signed the session in (the store decides expiry by it).
     const rotated = await startAdminApp({
+      clock,
       env: { SESSION_SECRET: 'rotated-session-secret-rotated-session-1', SESSION_SECRET_PREVIOUS: oldSecret },
     });
-    const without = await startAdminApp({ env: { SESSION_SECRET: 'rotated-session-secret-rotated-session-1' } });
+    const without = await startAdminApp({ clock, env: { SESSION_SECRET: 'rotated-session-secret-rotated-session-1' } });
     try {
       // The same browser session, presented to the rotated instances.
       const cookie = `ledgerline_admin=${cookieValue(a.agent, app.baseUrl, 'ledgerline_admin')}; ledgerline_admin_csrf=${a.csrf()}`;

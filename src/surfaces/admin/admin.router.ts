@@ -41,7 +41,7 @@ import { SIGN_IN_ATTEMPTS_PAGE, signInAttemptsPage } from './pages/sign-in-attem
 import { TAX_PAGE, taxReportPage } from './pages/tax-report.page.js';
 import { exportsRoute } from './pages/exports.route.js';
 import { pageAccess, type PageAccess } from './pages/page-access.js';
-import { isPlatformAdmin, isTenantMember } from './auth/panel-admin.js';
+import { isPlatformAdmin, isTenantMember, samePanelAdmin } from './auth/panel-admin.js';
 import { DATE_TIME_FORMAT } from '../../platform/time-format.js';
 
 export const ADMIN_ROOT = '/admin';
@@ -353,7 +353,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
 
   const router = express.Router();
   router.use(securityHeaders);
-  router.use(adminSessionMiddleware({ databaseUrl: services.databaseUrl, secret: secrets, secure: cookieSecure }));
+  router.use(adminSessionMiddleware({ databaseUrl: services.databaseUrl, secret: secrets, secure: cookieSecure, clock: services.clock }));
   router.get(CSRF_SCRIPT_PATH, (_req, res) => {
     res.type('application/javascript').set('Cache-Control', 'no-cache').send(CSRF_SCRIPT);
   });
@@ -425,7 +425,9 @@ function requireAdmin(services: Services): RequestHandler {
         return;
       }
       const fresh = toPanelAdmin(user);
-      if (JSON.stringify(fresh) !== JSON.stringify(sessionAdmin)) req.session.adminUser = fresh;
+      // Compared field by field: the session comes back from jsonb with its keys reordered, so comparing
+      // JSON text saw a change (and rewrote the session row) on every request.
+      if (!samePanelAdmin(fresh, sessionAdmin)) req.session.adminUser = fresh;
       next();
     } catch (err) {
       next(err);

@@ -14,6 +14,13 @@ export interface PanelAdmin {
   tenantId: string | null;
 }
 
+/** Same fields, same values (key order ignored: a session read back from jsonb has its keys reordered). */
+export function samePanelAdmin(a: PanelAdmin, b: PanelAdmin | undefined): boolean {
+  if (!b) return false;
+  const keys = Object.keys(a) as (keyof PanelAdmin)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
 export function isPlatformAdmin(admin: unknown): boolean {
   return (admin as PanelAdmin | undefined)?.role === 'PLATFORM_ADMIN';
 }

@@ -37,6 +37,8 @@ interface View {
   shippingStatus: string;
   statusShown: Shown;
   shippingStatusShown: Shown;
+  /** Unpaid orders with a deadline only (resources/order-view.ts payDeadlineView). */
+  payDeadline?: { at: string; atShown: string; ended: boolean; text: string } | null;
   paymentMethodLabel: string;
   trackingNumber: string | null;
   carrierLabel: string | null;
@@ -358,6 +360,15 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
     <Box variant="container" data-testid="order-detail">
       <H3>
         Order #{o.number} <StatusBadge shown={o.statusShown} testId="order-status" />
+        {o.payDeadline ? (
+          <span
+            data-testid="order-pay-deadline"
+            title={o.payDeadline.at}
+            style={{ fontSize: 14, fontWeight: 400, marginLeft: 12, color: o.payDeadline.ended ? '#C0392B' : undefined }}
+          >
+            {o.payDeadline.text}
+          </span>
+        ) : null}
       </H3>
       <Text mb="default">
         Placed <span data-testid="order-placed-at">{when(o.createdAtShown)}</span> by{' '}

@@ -41,6 +41,7 @@ interface DetailLike extends OrderTotals {
   createdAt: Date;
   paidAt: Date | null;
   cancelledAt: Date | null;
+  paymentDueAt: Date | null;
   items: { productId: string; sku: string; name: string; quantity: number; unitPriceCents: number; refundedQuantity: number }[];
   payments: {
     id: string;
@@ -168,6 +169,33 @@ export function flaggedPaymentBanner(f: FlaggedPayment, timeZone = 'UTC') {
   return { kind: f.kind, ...texts[f.kind], at: f.at.toISOString(), atShown: formatDateTime(f.at, timeZone) };
 }
 
+/** "3 h", "25 min", "4 days": the distance between two instants, rounded to the nearest unit shown. */
+export function roughDuration(ms: number): string {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h`;
+  return `${Math.round(minutes / (24 * 60))} days`;
+}
+
+/**
+ * The pay deadline next to an unpaid order's status (docs/decisions/pay-windows.md): "Pay by <time> (in 3 h)",
+ * or "Pay window ended <time> (2 h ago)" until the expiry job cancels it. Null for any other status and for an
+ * unpaid order the scheduler has not given a deadline yet. `now` is the injected clock's.
+ */
+export function payDeadlineView(o: Pick<DetailLike, 'status' | 'paymentDueAt'>, timeZone: string, now: Date) {
+  if (o.status !== 'PENDING_PAYMENT' || !o.paymentDueAt) return null;
+  const left = o.paymentDueAt.getTime() - now.getTime();
+  const atShown = formatDateTime(o.paymentDueAt, timeZone);
+  const ended = left <= 0;
+  return {
+    at: o.paymentDueAt.toISOString(),
+    atShown,
+    ended,
+    text: ended ? `Pay window ended ${atShown} (${roughDuration(left)} ago)` : `Pay by ${atShown} (in ${roughDuration(left)})`,
+  };
+}
+
 /**
  * `timeline` is the order's audit trail as read (resources/audit-trail.ts auditTimelineOf); dates are shown in
  * `timeZone` (the shop's) in the panel's one format (platform/time-format.ts), next to their ISO values.
@@ -178,6 +206,7 @@ export function orderView(
   adminEmails: ReadonlyMap<string, string> = new Map(),
   timeZone = 'UTC',
   flagged: FlaggedPayment[] = [],
+  now: Date = new Date(),
 ) {
   const m = (c: number) => formatMoney(c, o.currency);
   const shownAt = (d: Date | null | undefined) => (d ? formatDateTime(d, timeZone) : null);
@@ -189,6 +218,7 @@ export function orderView(
     status: o.status,
     shippingStatus: o.shippingStatus,
     statusShown: shown(o.status, ORDER_STATUS_LABELS satisfies Record<OrderStatus, string>, ORDER_STATUS_BADGES),
+    payDeadline: payDeadlineView(o, timeZone, now),
     shippingStatusShown: shown(o.shippingStatus, SHIPPING_STATUS_LABELS satisfies Record<ShippingStatus, string>, SHIPPING_STATUS_BADGES),
     paymentMethodLabel: methodWord(o.paymentMethod),
     trackingNumber: o.trackingNumber,

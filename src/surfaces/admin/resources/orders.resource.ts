@@ -196,7 +196,7 @@ export function orderResource(deps: {
       ? await services.db.adminUser.findMany({ where: { id: { in: adminIds }, tenantId }, select: { id: true, email: true } })
       : [];
     params.detailJson = JSON.stringify(
-      orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), tenant?.timeZone ?? 'UTC', flagged),
+      orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), tenant?.timeZone ?? 'UTC', flagged, services.clock.now()),
     );
     params.total = formatMoney(detail.totalCents, detail.currency);
   };

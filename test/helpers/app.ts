@@ -33,6 +33,9 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     DISCORD_DEFER_AFTER_MS: '600000',
     // Likewise /readyz: its own bound is tested in test/http/faults/readyz.test.ts.
     READY_TIMEOUT_MS: '30000',
+    // Likewise waiting for a pooled connection ("busy, try again" after 5 s in production): on a busy machine a
+    // storm of submits can queue longer than that. The bound's own behaviour is tested in db-faults.test.ts.
+    DATABASE_ACQUIRE_TIMEOUT_MS: '60000',
     ...opts.env,
   });
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL, pretty: false });

@@ -109,7 +109,12 @@ async function storm(cluster: Cluster): Promise<{ overshoot: Overshoot[]; adminC
   const results = await Promise.allSettled(
     sessions.flatMap((s) => instances.map((t) => t.services.orders.submit(tenant.id, s.customerId, { memberRoleIds: [] }))),
   );
-  const refusals = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason?.code);
+  const refusals = results
+    .filter((r) => r.status === 'rejected')
+    .map((r) => {
+      const reason = (r as PromiseRejectedResult).reason as { code?: string; message?: string } | undefined;
+      return reason?.code ?? `no code: ${reason?.message}`;
+    });
   expect(new Set(refusals)).toEqual(new Set(['OUT_OF_STOCK']));
   const orders = await db.order.findMany({ where: { tenantId: tenant.id }, include: { customer: true } });
   expect(orders).toHaveLength(UNITS);

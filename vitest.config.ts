@@ -8,8 +8,12 @@ export default defineConfig({
     setupFiles: ['test/setup-file.ts'],
     pool: 'forks',
     maxWorkers: 3,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Budgets for a test or hook that hangs, not speed checks: a two-core machine with both cores busy runs
+    // everything several times slower, and no test may fail only because of that.
+    testTimeout: 90_000,
+    hookTimeout: 180_000,
+    // expect.poll waits 1 s by default: a speed check. The same budget as test/helpers/wait-for.ts instead.
+    expect: { poll: { timeout: 45_000 } },
     reporters: ['default'],
     sequence: { sequencer: LongFirstSequencer },
     // Far from UTC on purpose: timestamps are stored as UTC, and a test run in UTC would hide any code

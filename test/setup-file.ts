@@ -12,13 +12,15 @@ async function adminQuery(sql: string) {
   c.on('error', () => undefined);
   await c.connect();
   try {
-    // CREATE DATABASE ... TEMPLATE fails if another session is connected to the template at that moment.
-    for (let attempt = 0; ; attempt++) {
+    // CREATE DATABASE ... TEMPLATE fails if another session is connected to the template at that moment
+    // (another file's worker cloning it): try again, for as long as a busy machine may need.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
       try {
         await c.query(sql);
         return;
       } catch (err) {
-        if (attempt < 20 && /being accessed by other users/.test((err as Error).message)) {
+        if (Date.now() < deadline && /being accessed by other users/.test((err as Error).message)) {
           await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
           continue;
         }

@@ -234,14 +234,17 @@ export class FakeDiscordApi {
     return this.calls.filter((c) => c.method === method && path.test(c.path));
   }
 
-  /** Resolves when a call matching the predicate arrives (or has arrived). */
-  waitFor(pred: (c: RecordedCall) => boolean, timeoutMs = 10_000): Promise<RecordedCall> {
+  /**
+   * Resolves when a call matching the predicate arrives (or has arrived). The timeout is a budget for a call
+   * that never comes, not a speed check: generous, as a busy machine is several times slower.
+   */
+  waitFor(pred: (c: RecordedCall) => boolean, timeoutMs = 45_000): Promise<RecordedCall> {
     const found = this.calls.find(pred);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         off();
-        reject(new Error('FakeDiscordApi.waitFor: timed out'));
+        reject(new Error(`FakeDiscordApi.waitFor: no matching call within ${timeoutMs} ms`));
       }, timeoutMs);
       const off = this.onCall((c) => {
         if (pred(c)) {

@@ -5,6 +5,7 @@ import { factories, snowflake } from '../helpers/factories.js';
 import pg from 'pg';
 import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let app: RunningAdmin;
 let owner: AdminAgent;
@@ -107,13 +108,16 @@ describe('audited saves', () => {
         sortOrder: '0',
       }).then((r) => r);
       // Wait (by state, not by time) until the panel's save is queued behind that lock, then let it through.
-      for (;;) {
-        const { rows } = await other.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-        );
-        if (rows[0].n > 0) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor(
+        "the panel's save waiting on the lock",
+        async () =>
+          (
+            await other.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+            )
+          ).rows[0].n > 0,
+        { intervalMs: 20 },
+      );
       await other.query('COMMIT');
       expect((await save).body.notice).toMatchObject({ type: 'success' });
     } finally {

@@ -152,14 +152,14 @@ describe('login throttling', () => {
     const attempts = await testDb().loginAttempt.groupBy({ by: ['outcome'], where: { email: user.email }, _count: true });
     expect(Object.fromEntries(attempts.map((a) => [a.outcome, a._count]))).toEqual({ wrong_password: 5, throttled: 25 });
     expect((await login(app.baseUrl, user.email, PASSWORD)).res.status).toBe(429);
-  }, 90_000);
+  }, 180_000);
 
   it('the right password sent among 30 parallel wrong ones does not get in once the account is backed off', async () => {
     const user = await shopAdmin();
     for (let i = 0; i < 5; i++) await login(app.baseUrl, user.email, 'wrong');
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => login(app.baseUrl, user.email, i === 15 ? PASSWORD : 'wrong')));
     expect(results.every((r) => r.res.status === 429)).toBe(true);
-  }, 90_000);
+  }, 180_000);
 
   it('a browser that signed in before is not held back by a stranger guessing at the account', async () => {
     const user = await shopAdmin();
@@ -193,7 +193,7 @@ describe('login throttling', () => {
     const res = await login(app.baseUrl, user.email, PASSWORD);
     expect(res.res.status).toBe(429);
     expect(res.res.text).toContain('Too many failed sign-in attempts from your network');
-  }, 90_000);
+  }, 180_000);
 
   it("owners see recent sign-in attempts on their shop's accounts, not other shops'", async () => {
     const user = await shopAdmin();

@@ -40,7 +40,7 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
     });
     // The first page load builds the component bundle; on a busy 2-core machine that can take a while.
     page.setDefaultTimeout(60_000);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -159,7 +159,7 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
     const after = await testDb().order.findUniqueOrThrow({ where: { id: order.id } });
     expect(after.refundedTotalCents).toBe(12500);
     expect((await testDb().product.findUniqueOrThrow({ where: { id: hoodie.id } })).stock).toBe(4);
-  }, 180_000);
+  }, 450_000);
 
   it('creates an API key, shows its secret once, and revokes it', async () => {
     onTestFailed(async () => {
@@ -207,5 +207,5 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
     await expect.poll(async () => (await testDb().apiKey.findUniqueOrThrow({ where: { id: key.id } })).revokedAt).not.toBeNull();
     await products(secret).expect(401);
     await page.screenshot({ path: join(OUT, '10-api-key-revoked.png'), fullPage: true });
-  }, 120_000);
+  }, 300_000);
 });

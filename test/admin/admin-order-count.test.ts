@@ -45,7 +45,7 @@ beforeAll(async () => {
   const other = await f.tenant();
   await bulkOrders(other.id, (await f.customer({ tenantId: other.id, displayName: 'Robin Search' })).id, 2, 1);
   a = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId })).email);
-}, 180_000);
+}, 300_000);
 afterAll(async () => {
   await app?.close();
 });

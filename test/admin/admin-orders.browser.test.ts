@@ -63,7 +63,7 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     await page.fill('input[name="password"]', PASSWORD);
     await Promise.all([page.waitForURL(`${app.baseUrl}/admin`), page.click('form button')]);
     await page.waitForSelector('[data-testid="dashboard"]', { timeout: 120_000 });
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -137,7 +137,7 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
       })
       .toBe(true);
     await shot(page, '04-sorted-by-total');
-  }, 180_000);
+  }, 450_000);
 
   it('on a phone (390x844) the list and the order page show customer, status and total, not only the number', async () => {
     const phone = await context.newPage();
@@ -171,7 +171,7 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     } finally {
       await phone.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('refunds one unit as not returned (stock unchanged), says no money moved, and keeps the Venmo to-do until ticked', async () => {
     onFailure('refund', () => page);
@@ -231,7 +231,7 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     expect(history).toMatch(/NZDT|GMT\+13/); // Auckland in November, as this runtime's ICU names it
     expect(await page.textContent('[data-testid="order-placed-at"]')).toBe(formatDateTime(order.createdAt, 'Pacific/Auckland'));
     await shot(page, '09-venmo-todo-done');
-  }, 180_000);
+  }, 450_000);
 
   it("edits an unpaid order's lines with quantity inputs and the product picker; notices after edit, cancel and delete", async () => {
     onFailure('edit', () => page);
@@ -278,5 +278,5 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     await notice(page, `Order #${order.number} was deleted`);
     expect(await testDb().order.count({ where: { id: order.id } })).toBe(0);
     await shot(page, '13-deleted');
-  }, 180_000);
+  }, 450_000);
 });

@@ -50,7 +50,7 @@ describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
       await new Promise((resolve) => setTimeout(resolve, SLOW_ASSET_MS));
       await route.continue();
     });
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -65,7 +65,7 @@ describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
       browser.trail.length = 0;
       // Not waiting for the load event: it waits for the (deliberately slow) script at the end of <body>.
       await page.goto(target.url, { waitUntil: 'commit' });
-      const ready = await page.waitForSelector(target.ready, { timeout: 15_000 }).then(
+      const ready = await page.waitForSelector(target.ready, { timeout: 45_000 }).then(
         () => true,
         () => false,
       );

@@ -18,7 +18,7 @@ describe.skipIf(!runBrowserTests)('pay deadline on the order page, in a browser'
   beforeAll(async () => {
     app = await startAdminApp({ clock: { now: () => now }, env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-pay-deadline' } });
     browser = await openBrowser('admin-pay-deadline');
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await app?.close();
@@ -50,5 +50,5 @@ describe.skipIf(!runBrowserTests)('pay deadline on the order page, in a browser'
     expect(await (await open(paid.id)).count()).toBe(0);
     await browser.shot('paid');
     expect(browser.trail.filter((t) => !t.startsWith('console:'))).toEqual([]);
-  }, 180_000);
+  }, 450_000);
 });

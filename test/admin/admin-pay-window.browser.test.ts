@@ -17,7 +17,7 @@ describe.skipIf(!runBrowserTests)('Extend pay window, in a browser', () => {
   beforeAll(async () => {
     app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-pay-window' } });
     browser = await openBrowser('admin-pay-window');
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await app?.close();
@@ -51,5 +51,5 @@ describe.skipIf(!runBrowserTests)('Extend pay window, in a browser', () => {
     expect(job!.run_at).toEqual(moved);
     // No failed panel request (console lines are the public font host, blocked offline).
     expect(browser.trail.filter((t) => !t.startsWith('console:'))).toEqual([]);
-  }, 180_000);
+  }, 450_000);
 });

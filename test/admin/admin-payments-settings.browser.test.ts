@@ -59,7 +59,7 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     app = await startAdminApp({
       env: { PAYPAL_API_BASE_URL: paypal.url, SQUARE_API_BASE_URL: square.url, SQUARE_WEB_PAYMENTS_SDK_URL: square.sdkUrl },
     });
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await app?.close();
@@ -92,7 +92,7 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
   /** Presses a card's button and waits for the page's answer (the result message says what happened). */
   async function press(provider: string, button: 'Save' | 'Test connection', expected: RegExp) {
     await card(provider).getByRole('button', { name: button, exact: true }).click();
-    await expect.poll(async () => ((await result().count()) ? result().innerText() : ''), { timeout: 30_000 }).toMatch(expected);
+    await expect.poll(async () => ((await result().count()) ? result().innerText() : ''), { timeout: 45_000 }).toMatch(expected);
   }
 
   async function fill(provider: string, values: Record<string, string>) {
@@ -209,7 +209,7 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     });
     // No panel request failed (the trail also lists console noise such as the blocked font host).
     expect(browser.trail.filter((t) => /^\d{3} /.test(t))).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 
   it('refuses to switch on a processor method while its connection fails, and allows it once the test passes', async () => {
     fail('enable');
@@ -237,7 +237,7 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     };
     await enableCashAppPay();
     const field = browser.page.locator('[data-testid="multi-value-enabledPaymentMethods"]');
-    await expect.poll(() => field.innerText(), { timeout: 30_000 }).toMatch(/Square|Cash App Pay|connect/i);
+    await expect.poll(() => field.innerText(), { timeout: 45_000 }).toMatch(/Square|Cash App Pay|connect/i);
     await browser.shot('04-enable-refused');
     expect((await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).enabledPaymentMethods).toEqual(['VENMO_P2P']);
 
@@ -248,9 +248,9 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     await press('SQUARE', 'Test connection', /Connected to Square/);
     await enableCashAppPay();
     await expect
-      .poll(async () => (await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).enabledPaymentMethods, { timeout: 30_000 })
+      .poll(async () => (await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).enabledPaymentMethods, { timeout: 45_000 })
       .toEqual(['VENMO_P2P', 'CASHAPP_PAY']);
-  }, 240_000);
+  }, 600_000);
 
   it('around it: "Sign-in attempts" in the menu, status badges on the dashboard, the flagged-payment banner on an order', async () => {
     fail('panel');
@@ -305,5 +305,5 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     await banner.waitFor();
     expect(await banner.innerText()).toMatch(/Return \$15\.00 to the customer by hand[\s\S]*PayPal refused the automatic refund/);
     await browser.shot('06-flagged-banner');
-  }, 240_000);
+  }, 600_000);
 });

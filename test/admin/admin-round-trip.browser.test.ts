@@ -147,7 +147,7 @@ describe.skipIf(!runBrowserTests)('every panel form saves exactly what it shows'
     app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-round-trip' } });
     browser = await openBrowser('admin-round-trip');
     shop = await seedShop();
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -190,7 +190,7 @@ describe.skipIf(!runBrowserTests)('every panel form saves exactly what it shows'
       // Saved: the changed column holds what was typed ...
       await expect
         .poll(async () => String((await c.read(id))[column]), {
-          timeout: 20_000,
+          timeout: 45_000,
           message: `${c.resource}.${column} was not saved; notices: ${await page
             .locator('[data-testid="notice-wrapper"]')
             .allTextContents()

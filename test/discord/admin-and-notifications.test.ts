@@ -7,6 +7,7 @@ import { testDb } from '../helpers/db.js';
 import { commandInteraction, componentInteraction, interact, member, modalInteraction, useHarness, textOf } from './harness.js';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const f = factories();
 const db = testDb();
@@ -162,16 +163,6 @@ async function emitPaid(tenantId: string, orderId: string, paymentId: string) {
   await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.orderPaid, { tenantId, orderId, paymentId }));
 }
 
-async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Message posts to the DM channel of one user containing `text`, in order. */
 function dmPostsTo(userId: string, text: string) {
   return h.fake.calls.filter(
@@ -196,26 +187,33 @@ describe('notification failures', () => {
     });
     const before = h.fake.calls.length;
     await emitPaid(s.tenant.id, order.id, order.payment.id);
-    const o = await until(async () => {
+    const o = await waitFor('customerDmFailedAt set on the order', async () => {
       const row = await db.order.findUniqueOrThrow({ where: { id: order.id } });
       return row.customerDmFailedAt ? row : undefined;
     });
     expect(o.customerDmFailedAt).toBeInstanceOf(Date);
     expect((await db.customer.findUniqueOrThrow({ where: { id: s.customer.id } })).dmClosedAt).toBeInstanceOf(Date);
-    await new Promise((r) => setTimeout(r, 500));
+    // The job ends (no retry pending) once it has told the admins who was not reached about what.
+    const jobsLeft = async () =>
+      Number(
+        (
+          await db.$queryRaw<
+            { n: bigint }[]
+          >`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`
+        )[0]!.n,
+      );
+    const notesToAdmins = () =>
+      h.fake.calls.filter(
+        (c) =>
+          c.method === 'POST' &&
+          c.path === `/channels/${s.tenant.adminChannelId}/messages` &&
+          JSON.stringify(c.body).includes('Customer not reached'),
+      );
+    await waitFor('the receipt job to end after telling the admins', async () => notesToAdmins().length > 0 && (await jobsLeft()) === 0);
     expect(h.fake.calls.length).toBeGreaterThan(before);
     expect(dmPostsTo(s.customer.discordUserId, '').map((c) => c.status)).toEqual([403]);
-    const jobs = await db.$queryRaw<
-      { n: bigint }[]
-    >`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`;
-    expect(Number(jobs[0]!.n)).toBe(0); // the job ended (no retry pending)
-    // The admins are told who was not reached about what, once.
-    const notes = h.fake.calls.filter(
-      (c) =>
-        c.method === 'POST' &&
-        c.path === `/channels/${s.tenant.adminChannelId}/messages` &&
-        JSON.stringify(c.body).includes('Customer not reached'),
-    );
+    // Told once.
+    const notes = notesToAdmins();
     expect(notes).toHaveLength(1);
     expect(JSON.stringify(notes[0]!.body)).toContain(`<@${s.customer.discordUserId}>`);
     expect(JSON.stringify(notes[0]!.body)).toContain(`the payment receipt for order #${order.number}`);
@@ -249,7 +247,7 @@ describe('notification failures', () => {
       times: 1,
     });
     await emitPaid(s.tenant.id, order.id, order.payment.id);
-    await until(async () =>
+    await waitFor('the DM about the order', async () =>
       h.fake
         .directMessages()
         .some((m) => m.userId === s.customer.discordUserId && JSON.stringify(m.body).includes(`order #${order.number}`)),
@@ -272,7 +270,8 @@ describe('notification failures', () => {
     });
     await emitPaid(s.tenant.id, order.id, order.payment.id);
     const receipt = `receipt for order #${order.number}`;
-    await until(
+    await waitFor(
+      'the first failed attempt of the receipt job',
       async () =>
         (
           await db.$queryRaw<
@@ -282,7 +281,7 @@ describe('notification failures', () => {
     );
     // graphile-worker schedules the retry ~e^1 s later; pull it forward instead of waiting.
     await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE payload::text LIKE ${`%${order.id}%`}`;
-    await until(async () => dmPostsTo(s.customer.discordUserId, receipt).some((c) => c.status === 200));
+    await waitFor('the receipt delivered', async () => dmPostsTo(s.customer.discordUserId, receipt).some((c) => c.status === 200));
     await new Promise((r) => setTimeout(r, 300));
     const posts = dmPostsTo(s.customer.discordUserId, receipt);
     expect(posts.map((c) => c.status)).toEqual([500, 500, 200]); // retried, delivered once
@@ -344,10 +343,11 @@ describe('notifications run again after a crash', () => {
     const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid' });
     await emitPaid(s.tenant.id, order.id, order.payment.id);
     const receipt = `receipt for order #${order.number}`;
-    await until(async () => dmPostsTo(s.customer.discordUserId, receipt).some((c) => c.status === 200));
+    await waitFor('the receipt delivered', async () => dmPostsTo(s.customer.discordUserId, receipt).some((c) => c.status === 200));
     // The same job again, as the liveness sweeper would release it after its worker was killed.
     await emitPaid(s.tenant.id, order.id, order.payment.id);
-    await until(
+    await waitFor(
+      'no job about the order left in the queue',
       async () =>
         (
           await db.$queryRaw<

@@ -6,6 +6,7 @@ import { EVENTS } from '../../src/modules/shared/events.js';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { commandInteraction, interact, member, useHarness, textOf } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const f = factories();
 const db = testDb();
@@ -28,20 +29,12 @@ async function postedOrder() {
       c.path === `/channels/${s.tenant.adminChannelId}/messages` &&
       JSON.stringify(c.body).includes(`#${order.number}`),
   );
-  const stored = await waitUntil(async () => {
+  const stored = await waitFor("the admin message's id on the order", async () => {
     const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
     return o.adminMessageId ? o : null;
   });
   expect(stored.adminMessageChannelId).toBe(s.tenant.adminChannelId);
   return { s, order, messagePath: `/channels/${stored.adminMessageChannelId}/messages/${stored.adminMessageId}` };
-}
-
-async function waitUntil<T>(probe: () => Promise<T | null>): Promise<T> {
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const edited = (path: string, text: string) =>

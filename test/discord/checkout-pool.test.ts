@@ -16,6 +16,7 @@ import {
   textOf,
   type Harness,
 } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let h: Harness;
 const f = factories();
@@ -92,10 +93,10 @@ describe('checkout pool', () => {
           ).rows[0]!.n,
         );
       // Wait (polling the server, no fixed sleep) until the checkout pool is full of waiting submits.
-      while ((await lockWaiters()) < CHECKOUT) {
+      await waitFor(`${CHECKOUT} submits waiting on the lock`, async () => {
         if (settled) throw new Error(`a submit finished while its session was locked: ${textOf(await Promise.race(confirms))}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+        return (await lockWaiters()) >= CHECKOUT;
+      });
 
       // Another customer's /order is answered while those submits still wait.
       const start = await interact(
@@ -116,5 +117,5 @@ describe('checkout pool', () => {
       await blocker.end();
       await watcher.end();
     }
-  }, 120_000);
+  }, 300_000);
 });

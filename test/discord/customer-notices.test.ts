@@ -17,6 +17,7 @@ import { withTransaction } from '../../src/platform/db/prisma.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { DIGITAL_EVENTS } from '../../src/modules/entitlements/digital-goods.js';
 import { ACCESS_EVENTS } from '../../src/modules/entitlements/timed-access.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let h: Harness;
 let server: Server;
@@ -73,16 +74,6 @@ async function paidOrder(s: Awaited<ReturnType<typeof shop>>) {
   });
 }
 
-async function until<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Delivered DMs to one user whose JSON contains `text`. */
 function dmsTo(userId: string, text: string) {
   return h.fake.directMessages().filter((m) => m.userId === userId && JSON.stringify(m.body).includes(text));
@@ -90,7 +81,8 @@ function dmsTo(userId: string, text: string) {
 
 /** No job about this order is left in the queue (every notice ran to its end). */
 async function queueDrained(orderId: string) {
-  await until(
+  await waitFor(
+    'no job about the order left in the queue',
     async () =>
       (
         await db.$queryRaw<
@@ -118,7 +110,7 @@ describe('shipped and delivered', () => {
       status: 'SHIPPED',
       trackingUrl: 'https://www.ups.com/track?loc=en_US&tracknum=1Z999AA10123456784',
     });
-    const first = await until(() => dmsTo(user, `order #${order.number} shipped`)[0]);
+    const first = await waitFor('the shipped DM', () => dmsTo(user, `order #${order.number} shipped`)[0]);
     const body = first.body as DmBody;
     expect(JSON.stringify(body.embeds)).toContain('1Z999AA10123456784');
     expect(JSON.stringify(body.embeds)).toContain('(UPS)');
@@ -129,14 +121,14 @@ describe('shipped and delivered', () => {
 
     // The shop corrects the tracking (FedEx, named): a second shipping DM with FedEx's link.
     await s.api.patch(`/orders/${order.id}`, { trackingNumber: '449044304137821', shippingCarrier: 'FEDEX' }).expect(200);
-    await until(() => dmsTo(user, 'fedextrack/?trknbr=449044304137821')[0]);
+    await waitFor('the DM with the FedEx tracking link', () => dmsTo(user, 'fedextrack/?trknbr=449044304137821')[0]);
 
     // Saving the same values again is no change: no DM.
     await s.api
       .patch(`/orders/${order.id}`, { trackingNumber: '449044304137821', shippingCarrier: 'FEDEX', shippingStatus: 'SHIPPED' })
       .expect(200);
     await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'DELIVERED' }).expect(200);
-    await until(() => dmsTo(user, `order #${order.number} delivered`)[0]);
+    await waitFor('the delivered DM', () => dmsTo(user, `order #${order.number} delivered`)[0]);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('COMPLETE');
     await queueDrained(order.id);
 
@@ -167,7 +159,7 @@ describe('shipped and delivered', () => {
     const s = await shop();
     const order = await paidOrder(s);
     await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'SHIPPED', trackingNumber: '123456789012' }).expect(200);
-    const dm = await until(() => dmsTo(s.customer.discordUserId, `order #${order.number} shipped`)[0]);
+    const dm = await waitFor('the shipped DM', () => dmsTo(s.customer.discordUserId, `order #${order.number} shipped`)[0]);
     expect(JSON.stringify(dm.body)).toContain('123456789012');
     expect(JSON.stringify(dm.body)).toContain("carrier's website");
     expect((dm.body as DmBody).components ?? []).toEqual([]);
@@ -186,7 +178,7 @@ describe('cancelled and changed', () => {
     const s = await shop();
     const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id });
     await s.api.post(`/orders/${order.id}/payment/reject`, { reason: 'Nothing arrived on Venmo' }).expect(200);
-    const dm = await until(() => dmsTo(s.customer.discordUserId, `order #${order.number} cancelled`)[0]);
+    const dm = await waitFor('the cancelled DM', () => dmsTo(s.customer.discordUserId, `order #${order.number} cancelled`)[0]);
     const fields = (dm.body as DmBody).embeds![0]!.fields!;
     expect(fields).toEqual(
       expect.arrayContaining([
@@ -210,7 +202,7 @@ describe('cancelled and changed', () => {
     const edit = (lines: unknown) =>
       a.agent.post(`/admin/api/resources/Order/records/${order.id}/edit`).set(a.headers()).field('lineItems', JSON.stringify(lines));
     expect((await edit([{ productId: p1!.id, quantity: 2 }])).body.notice).toMatchObject({ type: 'success' });
-    const dm = await until(() => dmsTo(s.customer.discordUserId, `order #${order.number} was changed`)[0]);
+    const dm = await waitFor('the items-changed DM', () => dmsTo(s.customer.discordUserId, `order #${order.number} was changed`)[0]);
     expect(JSON.stringify(dm.body)).toContain('The total is now **$50.00** (it was $25.00)');
     expect(JSON.stringify(dm.body)).toContain('Please pay **$50.00**');
     // A second edit is a second notice; the same edit's job again is not.
@@ -222,7 +214,7 @@ describe('cancelled and changed', () => {
         ])
       ).body.notice,
     ).toMatchObject({ type: 'success' });
-    await until(() => dmsTo(s.customer.discordUserId, 'The total is now **$55.00**')[0]);
+    await waitFor('the second items-changed DM ($55.00)', () => dmsTo(s.customer.discordUserId, 'The total is now **$55.00**')[0]);
     await queueDrained(order.id);
     const entry = await db.auditLog.findFirstOrThrow({
       where: { entityId: order.id, action: 'order.items_changed' },
@@ -254,7 +246,7 @@ describe('DMs closed (50007)', () => {
       times: 1,
     });
     await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'SHIPPED', trackingNumber: 'RR123456785GB' }).expect(200);
-    const rest = await until(async () => {
+    const rest = await waitFor('an undelivered notice on the order', async () => {
       const res = await s.api.get(`/orders/${order.id}`).expect(200);
       return res.body.customerNotices.undelivered.length ? res.body : undefined;
     });
@@ -320,7 +312,9 @@ describe('DMs closed (50007): digital goods and timed access', () => {
     });
     h.fake.closeDms(s.customer.discordUserId);
     await s.api.post(`/orders/${order.id}/payment/confirm`, {}).expect(200);
-    const row = await until(() => db.missedNotice.findFirst({ where: { orderId: order.id, kind: 'order-paid' } }));
+    const row = await waitFor('the missed order-paid notice', () =>
+      db.missedNotice.findFirst({ where: { orderId: order.id, kind: 'order-paid' } }),
+    );
     expect(JSON.stringify(row.message)).toContain('KEY-CLOSED-0001');
     expect(dmsTo(s.customer.discordUserId, 'KEY-CLOSED-0001')).toHaveLength(0);
 
@@ -343,11 +337,13 @@ describe('DMs closed (50007): digital goods and timed access', () => {
       lines: [{ productId: product.id, name: 'Game key', quantity: 1, unitPriceCents: 1000 }],
     });
     await h.t.services.payments.confirm(adminCtx(s.tenant.id), { orderId: order.id });
-    await until(() => dmsTo(s.customer.discordUserId, `receipt for order #${order.number}`)[0]);
+    await waitFor('the receipt DM', () => dmsTo(s.customer.discordUserId, `receipt for order #${order.number}`)[0]);
     await queueDrained(order.id);
     h.fake.closeDms(s.customer.discordUserId);
     await withTransaction(db, (tx) => h.t.services.bus.emit(tx, DIGITAL_EVENTS.delivered, { tenantId: s.tenant.id, orderId: order.id }));
-    const row = await until(() => db.missedNotice.findFirst({ where: { orderId: order.id, kind: 'digital-delivery' } }));
+    const row = await waitFor('the missed digital-delivery notice', () =>
+      db.missedNotice.findFirst({ where: { orderId: order.id, kind: 'digital-delivery' } }),
+    );
     expect(JSON.stringify(row.message)).toContain('KEY-LEGACY-0001');
     expect(JSON.stringify(row.message)).toContain(`Your digital items for order #${order.number}`);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).customerDmFailedAt).not.toBeNull();
@@ -373,13 +369,17 @@ describe('DMs closed (50007): digital goods and timed access', () => {
       endsAt: '2026-12-24T12:00:00.000Z',
     };
     await withTransaction(db, (tx) => h.t.services.bus.emit(tx, ACCESS_EVENTS.ending, notice));
-    const ending = await until(() => db.missedNotice.findFirst({ where: { orderId: order.id, kind: 'access-ending' } }));
+    const ending = await waitFor('the missed access-ending notice', () =>
+      db.missedNotice.findFirst({ where: { orderId: order.id, kind: 'access-ending' } }),
+    );
     expect(JSON.stringify(ending.message)).toContain('Your access to VIP pass ends soon');
     // The same job again (its worker died after the DM) keeps no second notice.
     await queueDrained(order.id);
     await withTransaction(db, (tx) => h.t.services.bus.emit(tx, ACCESS_EVENTS.ending, notice));
     await withTransaction(db, (tx) => h.t.services.bus.emit(tx, ACCESS_EVENTS.ended, notice));
-    const ended = await until(() => db.missedNotice.findFirst({ where: { orderId: order.id, kind: 'access-ended' } }));
+    const ended = await waitFor('the missed access-ended notice', () =>
+      db.missedNotice.findFirst({ where: { orderId: order.id, kind: 'access-ended' } }),
+    );
     expect(JSON.stringify(ended.message)).toContain('Your access to VIP pass has ended');
     await queueDrained(order.id);
     expect(await db.missedNotice.count({ where: { orderId: order.id } })).toBe(2);
@@ -410,7 +410,7 @@ describe('invoice link by DM', () => {
     } finally {
       frozen = null;
     }
-    await until(() => dmsTo(s.customer.discordUserId, `pay for order #${order.number}`).length === 2);
+    await waitFor('two pay reminders', () => dmsTo(s.customer.discordUserId, `pay for order #${order.number}`).length === 2);
     await queueDrained(order.id);
     expect(dmsTo(s.customer.discordUserId, `pay for order #${order.number}`)).toHaveLength(2);
   });

@@ -6,20 +6,11 @@ import { expect, it } from 'vitest';
 import { adminCtx } from '../helpers/actors.js';
 import { factories } from '../helpers/factories.js';
 import { commandInteraction, componentInteraction, interact, member, messageOf, useHarness, textOf } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const f = factories();
 
 const h = useHarness({ worker: true });
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 it('the receipt DM carries the licence key and download link; /orders detail shows them; a refund marks the key revoked', async () => {
   const s = await f.shop();
@@ -44,7 +35,9 @@ it('the receipt DM carries the licence key and download link; /orders detail sho
 
   await h.t.services.payments.confirm(adminCtx(tenantId), { orderId: order.id });
   const dmsOf = () => h.fake.directMessages().filter((m) => m.userId === s.customer.discordUserId);
-  const receipt = await until(() => dmsOf().find((m) => JSON.stringify(m.body).includes(`receipt for order #${order.number}`)));
+  const receipt = await waitFor('the receipt DM', () =>
+    dmsOf().find((m) => JSON.stringify(m.body).includes(`receipt for order #${order.number}`)),
+  );
   const body = JSON.stringify(receipt.body);
   // Which of the two keys is taken is not ordered (SKIP LOCKED takes any free one): the one given to this order.
   const given = await h.t.services.db.productKey.findMany({ where: { orderId: order.id }, select: { code: true } });

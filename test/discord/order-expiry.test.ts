@@ -11,7 +11,7 @@ import { adminCtx } from '../helpers/actors.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { MovableClock } from '../http/invoice/invoice-fixtures.js';
-import { waitFor } from '../modules/processor-refunds/processor-refund.fixture.js';
+import { waitFor } from '../helpers/wait-for.js';
 import {
   commandInteraction,
   componentInteraction,
@@ -232,7 +232,7 @@ describe('pay window: reminder and expiry', () => {
     );
     expect(textOf(approve)).toMatch(/cannot be marked as paid/);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
-  }, 90_000);
+  }, 180_000);
 
   it('a PayPal order: its reminder DM carries the Pay now link; the default window is 4 hours', async () => {
     const s = await shop({ paypal: true });
@@ -249,7 +249,7 @@ describe('pay window: reminder and expiry', () => {
     const reminder = await waitFor('the reminder DM', async () => dmsTo(s.customer.id).find((d) => /waiting for payment/.test(d.title)));
     expect(reminder.description).toMatch(/Press \*\*Pay now\*\*/);
     expect(reminder.links).toEqual([expect.stringMatching(/^http:\/\/shop\.example\/invoice\//)]);
-  }, 60_000);
+  }, 180_000);
 
   it('a reminder for a deadline that moved, or an order paid meanwhile, is not sent', async () => {
     const s = await shop();
@@ -325,7 +325,7 @@ describe('customer self-service: Cancel order', () => {
     const after = await interact(h, componentInteraction(as, `orders:detail:${order.id}:0`));
     expect(customIdsOf(after).filter((id) => id.startsWith('orders:cancel'))).toEqual([]);
     expect(dmsTo(s.customer.id).filter((d) => /cancelled/.test(d.title))).toHaveLength(1);
-  }, 60_000);
+  }, 180_000);
 
   it('/orders detail: Cancel order while unpaid, Pay now only for a processor method; a paid order cannot be cancelled by its customer', async () => {
     const s = await shop({ paypal: true });
@@ -350,7 +350,7 @@ describe('customer self-service: Cancel order', () => {
     const refused = await interact(h, componentInteraction(venmo.as, `orders:cancel-confirm:${venmo.order.id}:0`));
     expect(textOf(refused)).toMatch(/already paid/);
     expect((await db.order.findUniqueOrThrow({ where: { id: venmo.order.id } })).status).toBe('PAID');
-  }, 60_000);
+  }, 180_000);
 
   it('malformed self-service ids are refused before any handler runs', async () => {
     const s = await shop();

@@ -15,6 +15,7 @@ import {
   useHarness,
   textOf,
 } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const f = factories();
 const db = testDb();
@@ -266,12 +267,9 @@ describe('rich /order flow', () => {
 });
 
 async function waitForDm(customerDiscordId: string, pattern: RegExp) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const found = h.fake.directMessages().find((m) => m.userId === customerDiscordId && pattern.test(JSON.stringify(m.body)));
-    if (found) return found.body;
-    if (Date.now() > deadline)
-      throw new Error(`no DM to ${customerDiscordId} matching ${pattern}: ${JSON.stringify(h.fake.directMessages())}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const found = await waitFor(
+    () => `a DM to ${customerDiscordId} matching ${pattern}; DMs sent: ${JSON.stringify(h.fake.directMessages())}`,
+    () => h.fake.directMessages().find((m) => m.userId === customerDiscordId && pattern.test(JSON.stringify(m.body))),
+  );
+  return found.body;
 }

@@ -68,5 +68,5 @@ describe('/orders with 500 orders', () => {
     // A page past the end shows the last page.
     const past = await interact(h, componentInteraction(as, 'orders:page:400', { message: messageOf(reply) }));
     expect(textOf(past)).toContain('Page 50 of 50 · 500 orders');
-  }, 120_000);
+  }, 300_000);
 });

@@ -23,6 +23,7 @@ import {
 } from './harness.js';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let h: Harness;
 let server: Server;
@@ -44,16 +45,6 @@ afterAll(async () => {
 });
 
 const REFERENCE = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/;
-
-async function until<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function dmsTo(userId: string, text: string) {
   return h.fake.directMessages().filter((m) => m.userId === userId && JSON.stringify(m.body).includes(text));
@@ -91,9 +82,12 @@ describe('payment reference', () => {
   it('is given to every order, unique in the shop, and shown in the instructions DM and the admin embed', async () => {
     const s = await placedOrder();
     expect(s.order.paymentReference).toMatch(REFERENCE);
-    const dm = await until(() => dmsTo(s.customer.discordUserId, `order #${s.order.number} received`)[0]);
+    const dm = await waitFor('the order-received DM', () => dmsTo(s.customer.discordUserId, `order #${s.order.number} received`)[0]);
     expect(JSON.stringify(dm.body)).toContain(`Put the payment reference **${s.order.paymentReference}** in the payment note`);
-    const embed = await until(() => adminPosts(s.tenant.adminChannelId!, `New order #${s.order.number}`)[0]);
+    const embed = await waitFor(
+      'the new-order post in the admin channel',
+      () => adminPosts(s.tenant.adminChannelId!, `New order #${s.order.number}`)[0],
+    );
     expect(JSON.stringify(embed.body)).toContain(`\`${s.order.paymentReference}\``);
     expect(JSON.stringify(embed.body)).toContain(`payment:receipt:${s.order.payment.id}`);
 
@@ -133,8 +127,11 @@ describe('payment reference', () => {
 describe('recording money received', () => {
   it('/payment-confirm amount: part + part = PAID; the customer hears what is left, the embed shows what came in', async () => {
     const s = await placedOrder();
-    await until(() => adminPosts(s.tenant.adminChannelId!, `New order #${s.order.number}`)[0]);
-    await until(async () => (await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).adminMessageId);
+    await waitFor('the new-order post in the admin channel', () => adminPosts(s.tenant.adminChannelId!, `New order #${s.order.number}`)[0]);
+    await waitFor(
+      "the admin message's id on the order",
+      async () => (await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).adminMessageId,
+    );
 
     const part = await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: String(s.order.number), amount: 2000 }));
     expect(part.data.flags).toBe(64);
@@ -143,10 +140,16 @@ describe('recording money received', () => {
     let row = await db.order.findUniqueOrThrow({ where: { id: s.order.id } });
     expect(row).toMatchObject({ status: 'PENDING_PAYMENT', amountReceivedCents: 2000 });
 
-    const dm = await until(() => dmsTo(s.customer.discordUserId, `payment received for order #${s.order.number}`)[0]);
+    const dm = await waitFor(
+      'the payment-received DM',
+      () => dmsTo(s.customer.discordUserId, `payment received for order #${s.order.number}`)[0],
+    );
     expect(JSON.stringify(dm.body)).toContain('$20.00 of $45.00 received');
     expect(JSON.stringify(dm.body)).toContain('Please send the remaining **$25.00**');
-    const edited = await until(() => adminEdits('$20.00 of $45.00 received')[0]);
+    const edited = await waitFor(
+      'the admin message edited to "$20.00 of $45.00 received"',
+      () => adminEdits('$20.00 of $45.00 received')[0],
+    );
     expect(JSON.stringify(edited.body)).toContain('partly paid');
 
     const rest = await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: s.order.id, amount: 2500 }));
@@ -154,7 +157,7 @@ describe('recording money received', () => {
     row = await db.order.findUniqueOrThrow({ where: { id: s.order.id } });
     expect(row).toMatchObject({ status: 'PAID', amountReceivedCents: 4500 });
     expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(2);
-    await until(() => dmsTo(s.customer.discordUserId, `receipt for order #${s.order.number}`)[0]);
+    await waitFor('the receipt DM', () => dmsTo(s.customer.discordUserId, `receipt for order #${s.order.number}`)[0]);
     // The part that completed it is told by the receipt, not by a second "payment received".
     expect(dmsTo(s.customer.discordUserId, `payment received for order #${s.order.number}`)).toHaveLength(1);
 
@@ -208,7 +211,7 @@ describe('recording money received', () => {
       [1000, 'venmo 1'],
       [4000, 'venmo 2'],
     ]);
-    const receipt = await until(() => dmsTo(s.customer.discordUserId, `receipt for order #${s.order.number}`)[0]);
+    const receipt = await waitFor('the receipt DM', () => dmsTo(s.customer.discordUserId, `receipt for order #${s.order.number}`)[0]);
     expect(JSON.stringify(receipt.body)).toContain('You sent $5.00 more than the total; the shop will return the difference.');
     const audit = await db.auditLog.findFirstOrThrow({
       where: { entityId: s.order.id, action: 'payment.receipt_recorded' },

@@ -11,6 +11,7 @@ import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { signDiscordBody } from '../helpers/discord-signer.js';
 import { factories, snowflake } from '../helpers/factories.js';
 import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 let t: TestApp;
@@ -112,13 +113,10 @@ describe('/metrics', () => {
       onJobFailure: (task) => jobFailures.inc({ task }),
     });
     await db.$executeRaw`SELECT graphile_worker.add_job('metrics.flaky', '{}'::json, max_attempts => 1)`;
-    for (
-      let i = 0;
-      i < 200 && !(failed && value(await t.services.metrics.registry.metrics(), 'ledgerline_job_failures_total{task="metrics.flaky"}') > 0);
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(
+      'the flaky job to fail and be counted',
+      async () => failed && value(await t.services.metrics.registry.metrics(), 'ledgerline_job_failures_total{task="metrics.flaky"}') > 0,
+    );
 
     const after = await scrape();
     const moved = (series: string) => expect(value(after, series), series).toBeGreaterThan(value(before, series));

@@ -38,5 +38,5 @@ describe('npm run chaos (short)', () => {
     expect(output, output).toContain('Violations: 0');
     expect(code, output).toBe(0);
     expect(output).toMatch(/PostgreSQL restarts\s+1/);
-  }, 180_000);
+  }, 450_000);
 });

@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe.skipIf(!asRoot)('embedded PostgreSQL cloned into a private folder (as root)', () => {
   // initdb, and a copy of the binaries on first use: slow on a loaded machine.
-  it('starts with binaries and data the postgres user can reach, and says where the data went', { timeout: 180_000 }, async () => {
+  it('starts with binaries and data the postgres user can reach, and says where the data went', { timeout: 450_000 }, async () => {
     // A clone in a 0700 folder: node_modules' PostgreSQL binaries and the data folder are both inside it.
     const home = await mkdtemp(join(tmpdir(), 'll-private-'));
     made.push(home);

@@ -10,20 +10,25 @@ let svc: ServiceProcess;
 
 beforeAll(async () => {
   db = await throwAwayPostgres();
-  svc = await startService('service', {
-    NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    DISCORD_PUBLIC_KEY: 'a'.repeat(64),
-    DISCORD_APPLICATION_ID: '123456789012345678',
-    DISCORD_BOT_TOKEN: 'test-bot-token-xxxxxxxxxxxxxxxxxxxx',
-    DISCORD_API_BASE_URL: 'http://127.0.0.1:9/api',
-    SESSION_SECRET: 'test-session-secret-test-session-secret',
-    INVOICE_LINK_SIGNING_SECRET: 'test-invoice-secret-test-invoice-secret',
-    PAYPAL_API_BASE_URL: 'http://127.0.0.1:9',
-    DATABASE_ACQUIRE_TIMEOUT_MS: '1000',
-    WORKER_CONCURRENCY: '2',
-  });
-}, 120_000);
+  svc = await startService(
+    'service',
+    {
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      DISCORD_PUBLIC_KEY: 'a'.repeat(64),
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_BOT_TOKEN: 'test-bot-token-xxxxxxxxxxxxxxxxxxxx',
+      DISCORD_API_BASE_URL: 'http://127.0.0.1:9/api',
+      SESSION_SECRET: 'test-session-secret-test-session-secret',
+      INVOICE_LINK_SIGNING_SECRET: 'test-invoice-secret-test-invoice-secret',
+      PAYPAL_API_BASE_URL: 'http://127.0.0.1:9',
+      DATABASE_ACQUIRE_TIMEOUT_MS: '1000',
+      WORKER_CONCURRENCY: '2',
+      READY_TIMEOUT_MS: '900',
+    },
+    { timeoutMs: 150_000 },
+  );
+}, 240_000);
 afterAll(async () => {
   await svc?.kill('SIGKILL');
   await db?.destroy();
@@ -54,8 +59,8 @@ describe('the service survives database faults', () => {
       statuses.filter((s) => s !== 401 && s !== 503),
       svc.output().slice(-3000),
     ).toEqual([]);
-    expect((await until(api, (r) => r.status === 401, 10_000)).status).toBe(401);
-  }, 60_000);
+    expect((await until(api, (r) => r.status === 401, 45_000)).status).toBe(401);
+  }, 240_000);
 
   it('answers 503 + Retry-After while PostgreSQL is down, and serves again after each restart', async () => {
     for (let round = 0; round < 2; round++) {
@@ -64,7 +69,8 @@ describe('the service survives database faults', () => {
       expect(down.status).toBe(503);
       expect(down.headers.get('retry-after')).toBeTruthy();
       expect(JSON.parse(down.body).error.code).toBe('DATABASE_UNAVAILABLE');
-      const ready = await call(`${svc.baseUrl}/readyz`, { timeoutMs: 1_500 });
+      // The bound is the service's own timer (READY_TIMEOUT_MS); the client's is a budget for a hang.
+      const ready = await call(`${svc.baseUrl}/readyz`, { timeoutMs: 30_000 });
       expect(ready.status).toBe(503);
       expect(JSON.parse(ready.body).database).toBeTruthy();
       // Let the job workers hit the dead database for a while too.
@@ -75,12 +81,12 @@ describe('the service survives database faults', () => {
       const back = await until(
         () => call(`${svc.baseUrl}/readyz`),
         (r) => r.status === 200,
-        30_000,
+        90_000,
       );
       expect(back.status, svc.output().slice(-3000)).toBe(200);
       expect((await api()).status).toBe(401);
       expect(alive(), svc.output()).toBe(true);
     }
     expect(svc.exits).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });

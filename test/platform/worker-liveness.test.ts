@@ -9,6 +9,7 @@ import { startWorker } from '../../src/platform/jobs/worker.js';
 import { createWorkerLiveness, STALE_MS } from '../../src/platform/jobs/worker-liveness.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { testDatabaseUrl, testDb } from '../helpers/db.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const db = testDb();
 const pool = createPool(testDatabaseUrl(), 3);
@@ -81,8 +82,7 @@ describe('worker liveness', () => {
       await createWorkerLiveness({ pool, instanceId: 'sweeper', logger }).sweep();
       // graphile-worker records a finished job a moment after it ran (completions are batched), so wait for the
       // row to go, not only for the task to have run.
-      const until = Date.now() + 60_000;
-      while ((ran.length === 0 || (await job(orphan))) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      await waitFor('the freed job to run and its row to go', async () => ran.length > 0 && !(await job(orphan)));
       expect(ran).toEqual([1]);
       expect(await job(orphan)).toBeUndefined(); // done and removed
     } finally {
@@ -100,12 +100,10 @@ describe('worker liveness', () => {
       instanceId: 'hb-test',
     });
     try {
-      let rows: unknown[] = [];
-      const until = Date.now() + 5_000;
-      while (rows.length < 2 && Date.now() < until) {
-        rows = await db.jobWorkerHeartbeat.findMany({ where: { instanceId: 'hb-test' } });
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      const rows = await waitFor('a heartbeat row for each of the two worker slots', async () => {
+        const found = await db.jobWorkerHeartbeat.findMany({ where: { instanceId: 'hb-test' } });
+        return found.length >= 2 && found;
+      });
       expect(rows).toHaveLength(2);
     } finally {
       await worker.stop();

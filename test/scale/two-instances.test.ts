@@ -20,6 +20,7 @@ import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { factories, snowflake } from '../helpers/factories.js';
 import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
 import { readySessionsDirect } from '../modules/orders/ready-sessions.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const UNITS = 12;
 const SESSIONS = 30;
@@ -78,14 +79,6 @@ afterAll(async () => {
   for (const c of clusters) await stopCluster(c);
 });
 
-async function until(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Overshoot per bucket window: "bucket#window" -> requests past the limit. */
 function perWindow(overshoot: Overshoot[]): Map<string, number> {
   const counts = new Map<string, number>();
@@ -131,7 +124,7 @@ async function storm(cluster: Cluster): Promise<{ overshoot: Overshoot[]; adminC
         )
       )[0]!.n,
     );
-  await until('the notification jobs to finish', async () => (await pending()) === 0);
+  await waitFor('the notification jobs to finish', async () => (await pending()) === 0, { timeoutMs: 120_000, intervalMs: 100 });
 
   // Each admin message posted once (a 429'd attempt is retried by the client, not duplicated).
   const adminPosts = discord.find('POST', new RegExp(`^/channels/${adminChannelId}/messages$`)).filter((c) => c.status === 200);
@@ -159,7 +152,7 @@ describe('two instances, one database', () => {
 
     it(
       'an order storm makes one order per unit and one notification of each kind per order; rate-limit overshoot stays within the bound',
-      { timeout: 180_000 },
+      { timeout: 450_000 },
       async () => {
         const { overshoot, adminChannelId } = await storm(cluster);
         // The admin channel took 12 messages at 5 per window: at least three windows, every one limited.
@@ -186,7 +179,7 @@ describe('two instances, one database', () => {
       await stopCluster(cluster);
     });
 
-    it('the same storm sends no request past any rate limit', { timeout: 180_000 }, async () => {
+    it('the same storm sends no request past any rate limit', { timeout: 450_000 }, async () => {
       const { overshoot } = await storm(cluster);
       console.info(`rate-limit overshoot through the proxy: ${overshoot.length}`);
       expect(overshoot).toEqual([]);

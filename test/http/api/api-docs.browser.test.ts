@@ -25,7 +25,7 @@ describe.runIf(runBrowserTests)('API reference page (Chromium)', () => {
     await t?.services.close();
   });
 
-  it('renders every operation with no CSP violation or outside request', { timeout: 120_000 }, async () => {
+  it('renders every operation with no CSP violation or outside request', { timeout: 300_000 }, async () => {
     const { page, trail } = browser;
     const outside: string[] = [];
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -64,7 +64,7 @@ describe('GET /api/orders cursors', () => {
     expect(new Set(seen).size).toBe(seen.length); // no duplicates
     const older = seen.filter((id) => expected.includes(id));
     expect(older).toEqual(expected); // none skipped, in order
-  }, 120_000);
+  }, 300_000);
 
   it('keeps the filters a walk started with, across pages', async () => {
     const shop = await apiTenant(t);

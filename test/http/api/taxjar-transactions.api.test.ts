@@ -12,6 +12,7 @@ import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { adminCtx } from '../../helpers/actors.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const db = testDb();
 const f = factories(db);
@@ -35,16 +36,6 @@ afterAll(async () => {
   await t?.services.close();
   await fake.stop();
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface JobRow {
   id: string;

@@ -12,7 +12,7 @@ import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worke
 import { adminCtx } from '../../helpers/actors.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
-import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { CHROMIUM, openBrowser, PHONE, runBrowserTests, type BrowserSession } from '../../admin/browser-session.js';
 import { connectBtcPay, connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
 

@@ -11,7 +11,7 @@ import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worke
 import { adminCtx } from '../../helpers/actors.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
-import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { CHROMIUM, openBrowser, PHONE, runBrowserTests, type BrowserSession } from '../../admin/browser-session.js';
 import { connectPayPal, startPayPalApp, type PayPalApp } from './invoice-fixtures.js';
 

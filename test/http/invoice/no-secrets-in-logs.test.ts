@@ -9,7 +9,7 @@ import { systemActor } from '../../../src/modules/shared/actor.js';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import { REDACT_PATHS } from '../../../src/platform/logger.js';
 import { testDatabaseUrl } from '../../helpers/db.js';
-import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { factories } from '../../helpers/factories.js';
 import { connectPayPal, startPayPalApp, type PayPalApp } from './invoice-fixtures.js';

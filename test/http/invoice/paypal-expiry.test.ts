@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
-import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 
@@ -64,7 +64,7 @@ describe('PayPal and the pay window', () => {
     const actions = (await env.t.services.audit.listFor(tenant.id, 'Order', order.id)).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['order.cancelled', 'payment.unapplied', 'payment.unapplied_refunded']));
     expect(actions).not.toContain('payment.confirmed');
-  }, 60_000);
+  }, 180_000);
 
   it('a checkout left open at the expiry is voided: approving it afterwards captures nothing', async () => {
     const { order, path } = await scheduledPayPalOrder();

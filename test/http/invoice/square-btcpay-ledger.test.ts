@@ -11,7 +11,7 @@ import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worke
 import { adminCtx } from '../../helpers/actors.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
-import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { UNCHARGED_CHECKOUT_WINDOW_MINUTES } from '../../../src/modules/payments-processor/checkouts/checkout.service.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { connectBtcPay, connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';

@@ -12,7 +12,7 @@ import { REDACT_PATHS } from '../../../src/platform/logger.js';
 import { testDatabaseUrl } from '../../helpers/db.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { factories } from '../../helpers/factories.js';
-import { waitFor } from '../../modules/processor-refunds/processor-refund.fixture.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { connectBtcPay, connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
 
 let out = '';

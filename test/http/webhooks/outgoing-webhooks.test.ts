@@ -14,6 +14,7 @@ import { WebhookReceiver } from '../../fakes/webhook-receiver.js';
 import { webhookBodies } from '../../../src/surfaces/http/api/openapi/api.schemas.js';
 import { readySessionsDirect } from '../../modules/orders/ready-sessions.js';
 import { apiTenant, pendingOrder } from '../api/api-fixtures.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const db = testDb();
 let t: TestApp;
@@ -51,16 +52,6 @@ afterAll(async () => {
   await otherReceiver.stop();
   await t?.services.close();
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const deliveriesOf = (tenantId: string, orderId: string) =>
   db.webhookDelivery.findMany({

@@ -17,6 +17,7 @@ import { createDiscordRoleGateway } from '../../../src/adapters/discord/role-gat
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';
 import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const db = testDb(30);
 const f = factories(db);
@@ -55,20 +56,6 @@ afterAll(async () => {
   await gateway?.stop();
   await discord.stop();
 });
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** A shop whose customer bought VIP and holds it. */
 async function entitledMember() {

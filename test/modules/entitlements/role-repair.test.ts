@@ -18,6 +18,7 @@ import { createDiscordRoleGateway } from '../../../src/adapters/discord/role-gat
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';
 import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const db = testDb(30);
 const f = factories(db);
@@ -51,16 +52,6 @@ afterAll(async () => {
   await discord.stop();
 });
 beforeEach(() => discord.reset());
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const MANAGE = PERMISSIONS.MANAGE_ROLES.toString();
 

@@ -9,6 +9,7 @@ import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';
 import { FakeRoleGateway } from '../entitlements/fake-role-gateway.js';
 import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const db = testDb(30);
 const f = factories(db);
@@ -23,16 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface JobRow {
   id: string;

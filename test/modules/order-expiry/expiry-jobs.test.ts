@@ -10,7 +10,7 @@ import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { MovableClock } from '../../http/invoice/invoice-fixtures.js';
-import { waitFor } from '../processor-refunds/processor-refund.fixture.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const db = testDb();
 const f = factories();

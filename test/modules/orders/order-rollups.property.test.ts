@@ -134,7 +134,7 @@ describe('order daily rollups (property-based)', () => {
       }),
       { numRuns: 25 },
     );
-  }, 180_000);
+  }, 450_000);
 
   it('deleting a shop takes its rollups with it (the order triggers do not get in the way)', async () => {
     const { tenant, customer } = await f.shop();

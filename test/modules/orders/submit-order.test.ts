@@ -143,7 +143,7 @@ describe('submit', () => {
     const loser = sessions.find((x) => !orders.some((o) => o.sessionId === x.sessionId))!;
     const later = await fx.services.orders.submit(s.tenant.id, loser.customerId, roles);
     expect(later).toMatchObject({ created: true, order: { number: 1006, sessionId: loser.sessionId } });
-  }, 120_000);
+  }, 300_000);
 
   it('applies the best eligible discount and counts its use', async () => {
     const s = await fx.shop({ priceCents: 10_000 });
@@ -299,7 +299,7 @@ describe('submit', () => {
     ).map((o) => o.number);
     expect(numbers).toEqual(Array.from({ length: 40 }, (_, i) => 1001 + i));
     expect(await jobCount(db, CREATED_JOB, s.tenant.id)).toBe(40);
-  }, 120_000);
+  }, 300_000);
 
   it('a discount without a use limit is never written by submit; setting a limit counts the uses so far', async () => {
     const s = await fx.shop({ priceCents: 1000 });
@@ -319,7 +319,7 @@ describe('submit', () => {
     const later = await Promise.all(more.map((x) => fx.services.orders.submit(s.tenant.id, x.customerId, roles)));
     expect(later.filter((r) => r.order.discountId === open.id)).toHaveLength(2);
     expect((await db.discount.findUniqueOrThrow({ where: { id: open.id } })).usedCount).toBe(5);
-  }, 60_000);
+  }, 180_000);
 
   it('reads orders per tenant only: get, findByRef (id, number, #number), lists newest first with filters', async () => {
     const a = await fx.shop();

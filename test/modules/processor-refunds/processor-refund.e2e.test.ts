@@ -9,7 +9,8 @@ import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worke
 import { testDatabaseUrl } from '../../helpers/db.js';
 import { apiTenant, pendingOrder } from '../../http/api/api-fixtures.js';
 import { connectPayPal, startPayPalApp, type PayPalApp } from '../../http/invoice/invoice-fixtures.js';
-import { refundJobs, waitFor } from './processor-refund.fixture.js';
+import { refundJobs } from './processor-refund.fixture.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 let env: PayPalApp;
 let worker: WorkerHandle;

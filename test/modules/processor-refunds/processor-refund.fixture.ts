@@ -19,7 +19,7 @@ export async function processorRefundSetup(db: Db, opts: { timeoutMs?: number; h
   const paypal = await new FakePayPal().start();
   paypal.holdMs = opts.holdMs ?? 2_000;
   const s = afterSale(db);
-  const adapter = createPayPalAdapter({ timeoutMs: opts.timeoutMs ?? 5_000, now: () => new Date(), trustedCertPrefix: paypal.url });
+  const adapter = createPayPalAdapter({ timeoutMs: opts.timeoutMs ?? 30_000, now: () => new Date(), trustedCertPrefix: paypal.url });
   const connections = createConnectionService({
     db,
     clock: s.deps.clock,
@@ -110,14 +110,4 @@ export async function refundJobs(db: Db, refundId: string): Promise<RefundJobRow
     SELECT j.id::text AS id, j.attempts, j.run_at, j.last_error, j.locked_at FROM graphile_worker._private_jobs j
     JOIN graphile_worker._private_tasks t ON t.id = j.task_id
     WHERE t.identifier = 'payment.refund.send' AND j.payload->>'refundId' = ${refundId}`;
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -7,11 +7,13 @@ import { PROCESSOR_REFUND_TASK } from '../../../src/modules/payments-processor/p
 import { EVENTS, refundFailedPayload, type RefundFailedPayload } from '../../../src/modules/shared/events.js';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
-import { processorRefundSetup, refundJobs, waitFor } from './processor-refund.fixture.js';
+import { processorRefundSetup, refundJobs } from './processor-refund.fixture.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const db = testDb(30);
-// A short client timeout and a longer hold make the fake's 'timeout' failure a lost answer.
-const t = await processorRefundSetup(db, { timeoutMs: 1_500, holdMs: 5_000 });
+// A client timeout (short, but long enough for a busy machine's slow answer) and a much longer hold make the
+// fake's 'timeout' failure a lost answer.
+const t = await processorRefundSetup(db, { timeoutMs: 5_000, holdMs: 15_000 });
 let worker: WorkerHandle;
 // What a subscriber of refund.processor_failed (the Discord admin alert, in the service) receives.
 const alerts: RefundFailedPayload[] = [];

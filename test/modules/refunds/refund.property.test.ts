@@ -74,5 +74,5 @@ describe('refund invariants (property-based)', () => {
       }),
       { numRuns: 30 },
     );
-  }, 120_000);
+  }, 300_000);
 });

@@ -15,7 +15,7 @@ describe.skipIf(!runBrowserTests)('fake Square Web Payments SDK in Chromium', ()
     fake = await new FakeSquare().start();
     browser = await openBrowser('fake-square-sdk', { viewport: { width: 390, height: 844 } });
     context = browser.context;
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();

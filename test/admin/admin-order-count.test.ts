@@ -1,6 +1,6 @@
 // The orders list on a large shop, through the AdminJS API: the count stops at ORDER_COUNT_CAP + 1 (shown as
 // "10,000+") while paging keeps working; filtered and searched lists count exactly; the customer search reads
-// only the admin's own shop.
+// only the admin's own shop, and its lookup of the matching customers is served by the trigram indexes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_COUNT_CAP } from '../../src/surfaces/admin/resources/orders.resource.js';
 import { factories } from '../helpers/factories.js';
@@ -33,6 +33,25 @@ async function bulkOrders(tenant: string, customerId: string, n: number, first: 
   }
 }
 
+/**
+ * `n` more customers of `tenant` ("Crowd Member <i>", username crowd<i>) by one INSERT, then VACUUM ANALYZE:
+ * the statistics, and the trigram indexes' pending list flushed (autovacuum does this on a live shop).
+ */
+async function bulkCustomers(tenant: string, n: number) {
+  const c = new pg.Client({ connectionString: testDatabaseUrl() });
+  await c.connect();
+  try {
+    await c.query(
+      `INSERT INTO customers (id, "tenantId", "discordUserId", username, "displayName", "updatedAt")
+       SELECT 'cus_crowd' || g, $1, (500000000000000000 + g)::text, 'crowd' || g, 'Crowd Member ' || g, now() FROM generate_series(1, $2::int) g`,
+      [tenant, n],
+    );
+    await c.query('VACUUM ANALYZE customers');
+  } finally {
+    await c.end();
+  }
+}
+
 beforeAll(async () => {
   app = await startAdminApp();
   const tenant = await f.tenant();
@@ -44,6 +63,8 @@ beforeAll(async () => {
   // Another shop's customer of the same name: never found from this shop.
   const other = await f.tenant();
   await bulkOrders(other.id, (await f.customer({ tenantId: other.id, displayName: 'Robin Search' })).id, 2, 1);
+  // A shop with thousands of customers: reading them all is what the search must not do.
+  await bulkCustomers(tenantId, 5_000);
   a = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId })).email);
 }, 300_000);
 afterAll(async () => {
@@ -88,5 +109,28 @@ describe('orders list at scale', () => {
     // Search and status together.
     const both = await list(`filters.q=robin&filters.status=PENDING_PAYMENT`).expect(200);
     expect(both.body.meta.total).toBe(0);
+  });
+
+  it("finds the search's customers through the trigram indexes, not by reading every customer", async () => {
+    // The statement orderSearch's customer lookup sends, as Prisma writes it (contains + insensitive is ILIKE).
+    // The planner's own choice on a shop of 5,000 customers (a b-tree cannot answer '%term%': without the
+    // trigram indexes this is a sequential scan of every shop's customers). Plans: docs/perf/list-queries.md.
+    const c = new pg.Client({ connectionString: testDatabaseUrl() });
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT "public"."customers"."id" FROM "public"."customers"
+         WHERE ("public"."customers"."tenantId" = $1 AND ("public"."customers"."displayName" ILIKE $2
+           OR "public"."customers"."username" ILIKE $3 OR "public"."customers"."discordUserId" = $4))
+         ORDER BY "public"."customers"."id" ASC LIMIT $5 OFFSET $6`,
+        [tenantId, '%robin sea%', '%robin sea%', 'robin sea', 201, 0],
+      );
+      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toContain('customers_displayName_trgm_idx');
+      expect(plan).toContain('customers_username_trgm_idx');
+      expect(plan).not.toContain('Seq Scan');
+    } finally {
+      await c.end();
+    }
   });
 });

@@ -210,6 +210,44 @@ describe('Cash App Pay (Square) through the core', () => {
     });
   });
 
+  it('a webhook that read before charge() bound the payment, and adopted nothing after, is applied, not refused', async () => {
+    const { order, path } = await shopWithOrder('CASHAPP_PAY');
+    const { chargeUrl } = await startCashApp(path);
+    env.square.outbox.dropNext(2); // held back, to be delivered at the moment below
+    expect((await request(env.t.app).post(chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200)).body.outcome).toBe('paid');
+    const paymentId = (await db.paymentCheckout.findFirstOrThrow({ where: { orderId: order.id } })).providerCheckoutId!;
+    const created = env.square.outbox.deliveries.find(
+      (d) => d.dropped && d.body.includes('"payment.created"') && d.body.includes(paymentId),
+    )!;
+    // The interleaving seen under load: the webhook's read by payment id ran just before charge() bound that id
+    // (it missed), and its look for an uncharged checkout ran just after (nothing unbound is left). The real
+    // read is answered "not found" once, for this payment only; everything else runs on the real database.
+    const checkouts = env.t.services.db.paymentCheckout;
+    const findFirst = checkouts.findFirst;
+    let missed = false;
+    checkouts.findFirst = ((args: { where?: { providerCheckoutId?: unknown } }) => {
+      if (!missed && args?.where?.providerCheckoutId === paymentId) {
+        missed = true;
+        return Promise.resolve(null);
+      }
+      return findFirst.call(checkouts, args as never);
+    }) as unknown as typeof findFirst;
+    let status: number;
+    try {
+      const res = await fetch(created.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...created.headers },
+        body: created.body,
+      });
+      status = res.status;
+    } finally {
+      checkouts.findFirst = findFirst;
+    }
+    expect(missed).toBe(true);
+    expect(status).toBe(200); // was 404 "This checkout was not created by this shop"
+    expect(await orderStatus(order.id)).toBe('PAID');
+  });
+
   it('a refund Square fails later (refund.updated FAILED) is recorded as not returned and the admins are told', async () => {
     const { tenant, order, path } = await shopWithOrder('CASHAPP_PAY');
     const { chargeUrl } = await startCashApp(path);

@@ -290,10 +290,11 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       const record = { provider, eventId: event.eventId, connectionId, type: event.type.slice(0, 100) };
 
       if (event.checkout) {
-        const checkout =
-          (await db.paymentCheckout.findFirst({
-            where: { provider, providerCheckoutId: event.checkout.providerCheckoutId, connectionId },
-          })) ?? (await adoptUncharged(connectionId, event.checkout));
+        const providerCheckoutId = event.checkout.providerCheckoutId;
+        const byProviderId = () => db.paymentCheckout.findFirst({ where: { provider, providerCheckoutId, connectionId } });
+        // Read by the provider's id, else adopted as an uncharged checkout of ours, else read once more: a charge()
+        // that bound this payment between the first two reads leaves it neither unbound nor missed by the third.
+        const checkout = (await byProviderId()) ?? (await adoptUncharged(connectionId, event.checkout)) ?? (await byProviderId());
         if (!checkout) throw new AppError('NOT_FOUND', 'This checkout was not created by this shop; the event was refused.');
         if (event.checkout.orderId && event.checkout.orderId !== checkout.orderId)
           throw new AppError('CONFLICT', 'The event names another order than the checkout; the event was refused.');

@@ -12,7 +12,7 @@ import type { Logger } from './platform/logger.js';
 import { createMetrics, readJobQueueStats, type Metrics } from './platform/metrics.js';
 import { importDiscordPublicKey } from './surfaces/discord/signature.js';
 import type { REST } from '@discordjs/rest';
-import { createDiscordRest } from './adapters/discord/discord-rest.js';
+import { createDiscordRest, createInteractionRest } from './adapters/discord/discord-rest.js';
 import { createDiscordRoleGateway } from './adapters/discord/role-gateway.discord.js';
 import { registerDiscordNotifications } from './adapters/discord/notifications/order-notifications.js';
 import { createDeliveryLog } from './modules/notifications/delivery-log.js';
@@ -110,6 +110,8 @@ export interface Services {
   discordPublicKey: KeyObject;
   /** Discord REST (bot token; DISCORD_API_BASE_URL, the fake in tests and the simulator). */
   discordRest: REST;
+  /** Interaction follow-ups only (no global cap: Discord does not count them against the bot's limit). */
+  interactionRest: REST;
   /** Records closed DMs (50007) on orders and customers. */
   dmStatus: DmStatusService;
   /** DMs that did not reach their customer: listed on the order, shown at the customer's next interaction. */
@@ -193,6 +195,8 @@ export function createContainer(opts: ContainerOptions): Services {
   metrics.observePool(database.pool);
   metrics.observeJobs(() => readJobQueueStats((text) => database.pool.query(text)));
   metrics.observeDiscordRest(discordRest);
+  const interactionRest = createInteractionRest({ apiBaseUrl: env.DISCORD_API_BASE_URL });
+  metrics.observeDiscordRest(interactionRest);
   const dmStatus = createDmStatusService({ db, clock });
   const missedNotices = createMissedNotices({ db, clock });
   const roleRepair = createRoleRepairService({
@@ -252,6 +256,7 @@ export function createContainer(opts: ContainerOptions): Services {
     metrics,
     discordPublicKey: importDiscordPublicKey(opts.discordPublicKeyHex),
     discordRest,
+    interactionRest,
     dmStatus,
     missedNotices,
     apiKeys: createApiKeyService({ db, clock, audit }),

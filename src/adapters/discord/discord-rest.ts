@@ -11,6 +11,19 @@ export function createDiscordRest(opts: { apiBaseUrl: string; botToken?: string 
   return rest;
 }
 
+/**
+ * The client for interaction follow-ups (PATCH @original, POST a follow-up: /webhooks/<app>/<interaction token>),
+ * authorised by the interaction's token, not the bot's. Discord does not count these against the bot's global
+ * rate limit ("Interaction endpoints are not bound to the bot's Global Rate Limit", Receiving and Responding >
+ * Endpoints), but @discordjs/rest applies its 50 requests/s global cap to every request of a client: sharing
+ * the bot's client, a flash sale's deferred answers queued behind each other and behind DMs for seconds. This
+ * client has no global cap; each interaction token's own bucket still applies (Discord's per-route limits).
+ * It calls Discord directly, not through a shared REST proxy: the proxy exists to share the bot's limits.
+ */
+export function createInteractionRest(opts: { apiBaseUrl: string }): REST {
+  return new REST({ version: '10', api: opts.apiBaseUrl, retries: 1, timeout: 10_000, globalRequestsPerSecond: Number.MAX_SAFE_INTEGER });
+}
+
 /** Discord's JSON error code (50007 DMs closed, 50013 missing permissions, 10011 unknown role...). */
 export function discordErrorCode(err: unknown): number | undefined {
   return err instanceof DiscordAPIError && typeof err.code === 'number' ? err.code : undefined;

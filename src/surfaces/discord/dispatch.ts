@@ -93,7 +93,7 @@ export async function handleInteraction(
   );
   void work.finally(() => decided(false));
   try {
-    return await answerInTime({ interaction, work, deferNow, deadline: deadline.reached, rest: services.discordRest, log });
+    return await answerInTime({ interaction, work, deferNow, deadline: deadline.reached, rest: services.interactionRest, log });
   } finally {
     deadline.clear();
   }

@@ -32,6 +32,8 @@ export interface Services {
   db: Db;
   digitalGoods: DigitalGoods;
   discordRest: REST;
+  /** Interaction follow-ups (deferred answers): see adapters/discord/discord-rest.ts createInteractionRest. */
+  interactionRest: REST;
   env: Env;
   invoices: InvoiceService;
   logger: Logger;

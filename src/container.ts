@@ -273,7 +273,7 @@ export function createContainer(opts: ContainerOptions): Services {
     orderSessions: createOrderSessionService(ordering),
     // Submits' transactions on the checkout pool (database.ts: lock waits must not starve other requests).
     orders: createOrderService({ db, submit: createSubmitOrder({ ...ordering, sql: database.checkoutSql }) }),
-    orderList: createOrderListService({ sql, cursors: createOrderCursorCodec(secrets.deriveKey('order-list-cursor')) }),
+    orderList: createOrderListService({ sql, cursors: createOrderCursorCodec(secrets.deriveKeys('order-list-cursor')) }),
     audit,
     entitlements,
     roleRepair,

@@ -30,6 +30,11 @@ export interface SecretBox {
    * and `label`: purposes never share a key, and none of them can decrypt secrets.
    */
   deriveKey(label: string): Buffer;
+  /**
+   * The same purpose's key derived from every key of the keyring, current first: what was signed before a
+   * rotation (a list cursor a client still holds) still verifies while the old key stays in the keyring.
+   */
+  deriveKeys(label: string): Buffer[];
 }
 
 /** "kid1:base64key,kid0:oldkey" -> keyring; first = current. Each key must decode to exactly 32 bytes. */
@@ -56,6 +61,8 @@ export function parseKeyring(spec: string): { id: string; key: Buffer }[] {
 export function generateKeyringEntry(id = 'dev1'): string {
   return `${id}:${randomBytes(32).toString('base64')}`;
 }
+
+const derive = (key: Buffer, label: string): Buffer => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `ledgerline:${label}`, 32));
 
 export function createSecretBox(keyringSpec: string): SecretBox {
   const keys = parseKeyring(keyringSpec);
@@ -89,7 +96,8 @@ export function createSecretBox(keyringSpec: string): SecretBox {
     },
     isEncrypted: (value) => value.startsWith(PREFIX),
     keyIdOf: (value) => (value.startsWith(PREFIX) ? (value.slice(PREFIX.length).split(':')[0] ?? null) : null),
-    deriveKey: (label) => Buffer.from(hkdfSync('sha256', current.key, Buffer.alloc(0), `ledgerline:${label}`, 32)),
+    deriveKey: (label) => derive(current.key, label),
+    deriveKeys: (label) => keys.map((k) => derive(k.key, label)),
   };
   return box;
 }

@@ -47,20 +47,30 @@ function signedText(tenantId: string, filter: OrderListFilter, payload: string):
   ].join('\n');
 }
 
-export function createOrderCursorCodec(key: Buffer): OrderCursorCodec {
-  const mac = (text: string) => createHmac('sha256', key).update(text).digest();
+/**
+ * `keys`: the signing key, or the keyring's keys current first. Cursors are signed with the first and
+ * verified against each, so a cursor issued before a secrets-key rotation still works while the old key is
+ * in the keyring (docs/decisions/list-pagination.md).
+ */
+export function createOrderCursorCodec(keys: Buffer | readonly Buffer[]): OrderCursorCodec {
+  const ring = Buffer.isBuffer(keys) ? [keys] : [...keys];
+  if (ring.length === 0) throw new Error('createOrderCursorCodec needs at least one key');
+  const mac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest();
+  const verifies = (given: Buffer, text: string) =>
+    ring.some((key) => {
+      const expected = mac(key, text);
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    });
   return {
     encode(tenantId, filter, boundary) {
       const payload = Buffer.from(JSON.stringify({ c: boundary.createdAt.getTime(), i: boundary.id })).toString('base64url');
-      return `${payload}.${mac(signedText(tenantId, filter, payload)).toString('base64url')}`;
+      return `${payload}.${mac(ring[0]!, signedText(tenantId, filter, payload)).toString('base64url')}`;
     },
     decode(tenantId, filter, cursor) {
       if (cursor.length > MAX_CURSOR_LENGTH) throw invalid();
       const [payload, signature, ...rest] = cursor.split('.');
       if (!payload || !signature || rest.length) throw invalid();
-      const given = Buffer.from(signature, 'base64url');
-      const expected = mac(signedText(tenantId, filter, payload));
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+      if (!verifies(Buffer.from(signature, 'base64url'), signedText(tenantId, filter, payload))) throw invalid();
       let parsed: unknown;
       try {
         parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

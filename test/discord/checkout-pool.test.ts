@@ -5,17 +5,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDatabaseUrl } from '../helpers/db.js';
-import {
-  commandInteraction,
-  componentInteraction,
-  interact,
-  member,
-  messageOf,
-  modalInteraction,
-  startHarness,
-  textOf,
-  type Harness,
-} from './harness.js';
+import { commandInteraction, componentInteraction, interact, member, messageOf, startHarness, textOf, type Harness } from './harness.js';
+import { walkToReview } from './flows.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 let h: Harness;
@@ -37,26 +28,7 @@ afterAll(async () => {
 async function customerAtReview() {
   const s = await f.shop();
   const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) };
-  const start = await interact(h, commandInteraction(as, 'order'));
-  await interact(h, componentInteraction(as, 'order:product-select', { values: [s.products[0]!.id], message: messageOf(start) }));
-  const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${s.products[0]!.id}`, { quantity: '1' }, messageOf(start)));
-  const shipping = await interact(
-    h,
-    modalInteraction(
-      as,
-      'order:address:modal',
-      { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' },
-      messageOf(addressStep),
-    ),
-  );
-  const payment = await interact(
-    h,
-    componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }),
-  );
-  const review = await interact(
-    h,
-    componentInteraction(as, 'order:payment-method-select', { values: ['VENMO_P2P'], message: messageOf(payment) }),
-  );
+  const { review } = await walkToReview(h, as, { productId: s.products[0]!.id, shippingTypeId: s.shippingType.id });
   expect(textOf(review)).toContain('Confirm');
   return { s, as, review };
 }

@@ -4,17 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import {
-  commandInteraction,
-  componentInteraction,
-  customIdsOf,
-  interact,
-  member,
-  messageOf,
-  modalInteraction,
-  useHarness,
-  textOf,
-} from './harness.js';
+import { commandInteraction, componentInteraction, customIdsOf, interact, member, messageOf, useHarness, textOf } from './harness.js';
+import { walkToReview } from './flows.js';
 
 const f = factories();
 const db = testDb();
@@ -26,25 +17,14 @@ async function toReview() {
   const product = s.products[1]!;
   await db.product.update({ where: { id: product.id }, data: { name: 'Sticker Pack', unitPriceCents: 800 } });
   const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) };
-  const start = await interact(h, commandInteraction(as, 'order'));
-  const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${product.id}`, { quantity: '2' }, messageOf(start)));
-  const shipping = await interact(
-    h,
-    modalInteraction(
-      as,
-      'order:address:modal',
-      { line1: '1 Elm St', city: 'Springfield', state: 'IL', postal_country: '62701 US' },
-      messageOf(addressStep),
-    ),
-  );
-  const payment = await interact(
-    h,
-    componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }),
-  );
-  const review = await interact(
-    h,
-    componentInteraction(as, 'order:payment-method-select', { values: ['VENMO_P2P'], message: messageOf(payment) }),
-  );
+  // Straight to the quantity modal (no product menu, no "Enter new address"); the address has no line2, and "US".
+  const { review } = await walkToReview(h, as, {
+    productId: product.id,
+    quantity: '2',
+    shippingTypeId: s.shippingType.id,
+    address: { line1: '1 Elm St', city: 'Springfield', state: 'IL', postal_country: '62701 US' },
+    pickProduct: false,
+  });
   expect(textOf(review)).toContain('2 × Sticker Pack @ $8.00');
   return { s, as, product, review, confirmId: customIdsOf(review)[0]! };
 }

@@ -107,7 +107,8 @@ export function member(over: Partial<Member> = {}): Member {
 /** Administrator (1 << 3) and Manage Server (1 << 5) as Discord encodes them. */
 export const PERMS = { administrator: (1n << 3n).toString(), manageGuild: (1n << 5n).toString() };
 
-interface Base {
+/** Who sends an interaction: the guild (null for a DM) and the member. */
+export interface Base {
   guildId: string | null;
   user: Member;
   id?: string;

@@ -19,13 +19,13 @@ import {
   interact,
   member,
   messageOf,
-  modalInteraction,
   PERMS,
   startHarness,
   textOf,
   type Harness,
   type Member,
 } from './harness.js';
+import { walkToReview } from './flows.js';
 
 const clock = new MovableClock();
 const db = testDb();
@@ -82,27 +82,13 @@ async function shop(opts: { windows?: Record<string, number>; paypal?: boolean }
 /** The whole rich flow, as the customer clicks it: /order ... Confirm & submit. */
 async function placeOrder(s: Shop, method: PaymentMethod = 'VENMO_P2P') {
   const as = { guildId: s.guildId, user: s.customer };
-  const start = await interact(h, commandInteraction(as, 'order'));
-  await interact(h, componentInteraction(as, 'order:product-select', { values: [s.productId], message: messageOf(start) }));
-  const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${s.productId}`, { quantity: '2' }, messageOf(start)));
-  await interact(h, componentInteraction(as, 'order:address:new', { message: messageOf(addressStep) }));
-  const shipping = await interact(
-    h,
-    modalInteraction(
-      as,
-      'order:address:modal',
-      { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' },
-      messageOf(addressStep),
-    ),
-  );
-  const payment = await interact(
-    h,
-    componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingTypeId], message: messageOf(shipping) }),
-  );
-  const review = await interact(
-    h,
-    componentInteraction(as, 'order:payment-method-select', { values: [method], message: messageOf(payment) }),
-  );
+  const { review } = await walkToReview(h, as, {
+    productId: s.productId,
+    quantity: '2',
+    shippingTypeId: s.shippingTypeId,
+    paymentMethod: method,
+    openAddressForm: true,
+  });
   const submitted = await interact(h, componentInteraction(as, 'order:confirm', { message: messageOf(review) }));
   const order = await db.order.findFirstOrThrow({
     where: { tenantId: s.tenantId },

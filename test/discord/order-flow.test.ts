@@ -15,6 +15,7 @@ import {
   useHarness,
   textOf,
 } from './harness.js';
+import { walkToReview } from './flows.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const f = factories();
@@ -29,33 +30,12 @@ async function shop() {
   return { ...s, customerRow: s.customer, customer, admin, as: (user = customer) => ({ guildId: s.guild.id, user }) };
 }
 
-/** Drives /order through to the review screen; returns the last flow response. */
+/** Drives /order through to the review screen (opening the address form); returns every step's response. */
 async function orderUntilReview(s: Awaited<ReturnType<typeof shop>>, productId: string, quantity = '2') {
-  const as = s.as();
-  const start = await interact(h, commandInteraction(as, 'order'));
-  const modal = await interact(h, componentInteraction(as, 'order:product-select', { values: [productId], message: messageOf(start) }));
-  expect(modal.type).toBe(9);
-  const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${productId}`, { quantity }, messageOf(start)));
-  const addrModal = await interact(h, componentInteraction(as, 'order:address:new', { message: messageOf(addressStep) }));
-  expect(addrModal.type).toBe(9);
-  const shipping = await interact(
-    h,
-    modalInteraction(
-      as,
-      'order:address:modal',
-      { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' },
-      messageOf(addressStep),
-    ),
-  );
-  const payment = await interact(
-    h,
-    componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }),
-  );
-  const review = await interact(
-    h,
-    componentInteraction(as, 'order:payment-method-select', { values: ['VENMO_P2P'], message: messageOf(payment) }),
-  );
-  return { start, addressStep, shipping, payment, review };
+  const steps = await walkToReview(h, s.as(), { productId, quantity, shippingTypeId: s.shippingType.id, openAddressForm: true });
+  expect(steps.productModal?.type).toBe(9);
+  expect(steps.addressForm?.type).toBe(9);
+  return steps;
 }
 
 describe('rich /order flow', () => {

@@ -6,17 +6,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakePayPal } from '../../src/dev/fakes/fake-paypal.js';
 import { adminCtx } from '../helpers/actors.js';
 import { factories } from '../helpers/factories.js';
-import {
-  commandInteraction,
-  componentInteraction,
-  interact,
-  member,
-  messageOf,
-  modalInteraction,
-  optionsOf,
-  startHarness,
-  type Harness,
-} from './harness.js';
+import { commandInteraction, componentInteraction, interact, member, messageOf, optionsOf, startHarness, type Harness } from './harness.js';
+import { walkToReview } from './flows.js';
 
 let h: Harness;
 let paypal: FakePayPal;
@@ -53,29 +44,13 @@ async function placeOrder(method: string) {
     data: { enabledPaymentMethods: ['VENMO_P2P', 'BTC_INVOICE', 'PAYPAL'] },
   });
   const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId, roles: [] }) };
-  const productId = s.products[0]!.id;
-  const start = await interact(h, commandInteraction(as, 'order'));
-  await interact(h, componentInteraction(as, 'order:product-select', { values: [productId], message: messageOf(start) }));
-  const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${productId}`, { quantity: '1' }, messageOf(start)));
-  await interact(h, componentInteraction(as, 'order:address:new', { message: messageOf(addressStep) }));
-  const shipping = await interact(
-    h,
-    modalInteraction(
-      as,
-      'order:address:modal',
-      { line1: '1 Elm St', line2: '', city: 'Springfield', state: 'IL', postal_country: '62701 us' },
-      messageOf(addressStep),
-    ),
-  );
-  const payment = await interact(
-    h,
-    componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }),
-  );
+  const { payment, review } = await walkToReview(h, as, {
+    productId: s.products[0]!.id,
+    shippingTypeId: s.shippingType.id,
+    paymentMethod: method,
+    openAddressForm: true,
+  });
   const offered = optionsOf(payment, 'order:payment-method-select').map((o) => o.value);
-  const review = await interact(
-    h,
-    componentInteraction(as, 'order:payment-method-select', { values: [method], message: messageOf(payment) }),
-  );
   const submitted = await interact(h, componentInteraction(as, 'order:confirm', { message: messageOf(review) }));
   return { s, offered, submitted };
 }

@@ -1,0 +1,54 @@
+// Customer flows the Discord tests share: walking /order to the review screen the way a customer clicks it.
+import { commandInteraction, componentInteraction, interact, messageOf, modalInteraction, type Base, type Harness } from './harness.js';
+
+/** The address most tests type into the new-address modal (its fields by custom id). */
+export const ELM_ST: Record<string, string> = {
+  line1: '1 Elm St',
+  line2: '',
+  city: 'Springfield',
+  state: 'IL',
+  postal_country: '62701 us',
+};
+
+export interface WalkOptions {
+  productId: string;
+  /** What the customer types into the quantity modal. */
+  quantity?: string;
+  shippingTypeId: string;
+  paymentMethod?: string;
+  /** The new-address modal's fields. */
+  address?: Record<string, string>;
+  /** Pick the product in /order's menu first (the quantity modal opens); false submits the modal straight after /order. */
+  pickProduct?: boolean;
+  /** Click "Enter new address" before submitting the address modal (the address modal opens). */
+  openAddressForm?: boolean;
+}
+
+/**
+ * Drives /order to the review screen: /order, the product menu, the quantity modal, optionally "Enter new
+ * address", the address modal, the shipping type and the payment method. Returns every step's response, so
+ * a caller makes its own assertions (the payment step's options, the review's Confirm button). A step that
+ * only opens a modal (`productModal`, `addressForm`) is undefined when it was skipped.
+ */
+export async function walkToReview(h: Harness, as: Base, opts: WalkOptions) {
+  const { productId, quantity = '1', shippingTypeId, paymentMethod = 'VENMO_P2P', address = ELM_ST } = opts;
+  const start = await interact(h, commandInteraction(as, 'order'));
+  const productModal =
+    (opts.pickProduct ?? true)
+      ? await interact(h, componentInteraction(as, 'order:product-select', { values: [productId], message: messageOf(start) }))
+      : undefined;
+  const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${productId}`, { quantity }, messageOf(start)));
+  const addressForm = opts.openAddressForm
+    ? await interact(h, componentInteraction(as, 'order:address:new', { message: messageOf(addressStep) }))
+    : undefined;
+  const shipping = await interact(h, modalInteraction(as, 'order:address:modal', address, messageOf(addressStep)));
+  const payment = await interact(
+    h,
+    componentInteraction(as, 'order:shipping-type-select', { values: [shippingTypeId], message: messageOf(shipping) }),
+  );
+  const review = await interact(
+    h,
+    componentInteraction(as, 'order:payment-method-select', { values: [paymentMethod], message: messageOf(payment) }),
+  );
+  return { start, productModal, addressStep, addressForm, shipping, payment, review };
+}

@@ -40,10 +40,15 @@ export interface AdminSessionOptions {
   clock: Clock;
 }
 
-/** The session's lifetime: its cookie's (30 min before login, 8 h after), as express-session stores it. */
+/**
+ * The session's lifetime: its cookie's (30 min before login, 8 h after), as express-session stores it, to the
+ * nearest second. express-session sets `originalMaxAge` by reading back `expires - Date.now()` just after
+ * setting `expires = Date.now() + maxAge`, so on a busy machine it comes out a few milliseconds short of the
+ * configured lifetime (e.g. 28,799,994 for 8 h); the lifetimes are whole minutes.
+ */
 function lifetimeMs(sess: SessionData): number {
   const max = (sess.cookie as { originalMaxAge?: number | null } | undefined)?.originalMaxAge;
-  return typeof max === 'number' && max > 0 ? max : SESSION_TTL_SECONDS * 1000;
+  return typeof max === 'number' && max > 0 ? Math.round(max / 1000) * 1000 : SESSION_TTL_SECONDS * 1000;
 }
 
 /** Epoch seconds for to_timestamp(), as connect-pg-simple writes `expire` (a timestamp without time zone). */

@@ -42,15 +42,48 @@ const UNAVAILABLE_MESSAGE = new RegExp(
 /** 57014: statement_timeout (or a lock wait it bounds) fired; the work did not happen. */
 const TIMEOUT_CODES = new Set(['57014', '55P03']);
 
+/** The error, its causes, and Prisma's driver-adapter error with its cause (where pg's SQLSTATE is kept). */
 function* causes(err: unknown): Generator<Record<string, unknown>> {
   let current: unknown = err;
   for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
     const e = current as Record<string, unknown>;
     yield e;
     const meta = e.meta as Record<string, unknown> | undefined;
-    if (meta?.driverAdapterError) yield meta.driverAdapterError as Record<string, unknown>;
+    const adapterError = meta?.driverAdapterError as Record<string, unknown> | undefined;
+    if (adapterError) {
+      yield adapterError;
+      if (adapterError.cause && typeof adapterError.cause === 'object') yield adapterError.cause as Record<string, unknown>;
+    }
     current = e.cause;
   }
+}
+
+/**
+ * An error's own words. Prisma starts its messages with the caller's source ("Invalid `x` invocation in
+ * <file>:<line>" and a code frame of the lines around it), and that frame can hold any text at all: in a
+ * bundled runtime, Prisma's own strings ("could not serialize", "Can't reach database server"). Only what
+ * follows the frame is the error; matching the whole message once made a dead connection look like a
+ * serialization failure and retried it past its bound.
+ */
+function ownMessage(e: Record<string, unknown>): string | undefined {
+  const m = e.message;
+  if (typeof m !== 'string') return undefined;
+  return /^\s*Invalid `/.test(m) && m.includes('\n\n') ? m.slice(m.lastIndexOf('\n\n') + 2) : m;
+}
+
+/** True when any cause carries one of `codes` (SQLSTATE, Prisma code, errno). */
+export function hasErrorCode(err: unknown, codes: ReadonlySet<string>): boolean {
+  for (const e of causes(err)) if (codesOf(e).some((c) => codes.has(c))) return true;
+  return false;
+}
+
+/** True when any cause's own message (never a code frame) matches. */
+export function hasErrorMessage(err: unknown, pattern: RegExp): boolean {
+  for (const e of causes(err)) {
+    const m = ownMessage(e);
+    if (m !== undefined && pattern.test(m)) return true;
+  }
+  return false;
 }
 
 function codesOf(e: Record<string, unknown>): string[] {
@@ -65,7 +98,8 @@ function codesOf(e: Record<string, unknown>): string[] {
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (const e of causes(err)) {
     if (codesOf(e).some((c) => UNAVAILABLE_CODES.has(c) || c.startsWith('08'))) return true;
-    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+    const m = ownMessage(e);
+    if (m !== undefined && UNAVAILABLE_MESSAGE.test(m)) return true;
   }
   return false;
 }
@@ -74,8 +108,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 export function isDatabaseTimeout(err: unknown): boolean {
   for (const e of causes(err)) {
     if (codesOf(e).some((c) => TIMEOUT_CODES.has(c))) return true;
-    if (typeof e.message === 'string' && /canceling statement due to statement timeout|lock timeout|Query read timeout/i.test(e.message))
-      return true;
+    const m = ownMessage(e);
+    if (m !== undefined && /canceling statement due to statement timeout|lock timeout|Query read timeout/i.test(m)) return true;
   }
   return false;
 }

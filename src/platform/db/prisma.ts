@@ -1,5 +1,5 @@
 import { Prisma, PrismaClient } from '../../generated/prisma/index.js';
-import { isDatabaseTimeout, isDatabaseUnavailable } from './db-faults.js';
+import { hasErrorCode, hasErrorMessage, isDatabaseTimeout, isDatabaseUnavailable } from './db-faults.js';
 import { FaultTolerantPrismaPg } from './prisma-pg-adapter.js';
 
 export { Prisma, PrismaClient };
@@ -14,12 +14,15 @@ export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
 }
 
 /** Serialization failures and deadlocks are safe to retry: the transaction did nothing. Prisma's errors or pg's. */
+const RETRYABLE_TX_CODES = new Set(['P2034', '40001', '40P01']);
+
+/**
+ * A serialization failure or a deadlock: the transaction did nothing and may run again. Read from the error's
+ * codes (Prisma's P2034; pg's SQLSTATE, also inside Prisma's driver-adapter error) and its own message, never
+ * from Prisma's code frame (db-faults.ts ownMessage).
+ */
 export function isRetryableTxError(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; meta?: { code?: string } } | undefined;
-  if (!e) return false;
-  if (e.code === 'P2034' || e.code === '40001' || e.code === '40P01') return true;
-  const msg = `${e.message ?? ''} ${e.meta?.code ?? ''}`;
-  return /40001|40P01|could not serialize|deadlock detected/i.test(msg);
+  return hasErrorCode(err, RETRYABLE_TX_CODES) || hasErrorMessage(err, /could not serialize access|deadlock detected/i);
 }
 
 /** True when the error (Prisma's or pg's) is a unique-constraint violation (optionally on a given constraint/field). */

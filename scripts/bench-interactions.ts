@@ -52,6 +52,7 @@ import { createPrisma, type Db } from '../src/platform/db/prisma.js';
 import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { DEMO, seedDemo } from '../src/seed/demo-seed.js';
 import { benchDatabase } from './lib/bench-database.js';
+import { dueJobs } from './lib/job-backlog.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -587,23 +588,14 @@ async function pingThroughput(url: string, body: string, headers: Record<string,
   return result.requests.average;
 }
 
-async function queuedJobs(c: pg.Client): Promise<number> {
-  // Jobs scheduled for later on purpose (each order's pay-window reminder and expiry, hours ahead) are not a
-  // backlog; a job waiting on its retry backoff is.
-  const { rows } = await c.query<{ n: string }>(
-    'SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE attempts < max_attempts AND NOT (attempts = 0 AND run_at > now())',
-  );
-  return Number(rows[0]!.n);
-}
-
 /** Waits for the queue to empty; jobs/s while it drained (from the first sample with work to the last). */
 async function drainJobs(c: pg.Client, timeoutMs = 120_000): Promise<{ jobs: number; seconds: number; left: number }> {
   const start = performance.now();
-  const first = await queuedJobs(c);
+  const first = await dueJobs(c);
   let left = first;
   while (left > 0 && performance.now() - start < timeoutMs) {
     await new Promise((r) => setTimeout(r, 250));
-    left = await queuedJobs(c);
+    left = await dueJobs(c);
   }
   return { jobs: first - left, seconds: (performance.now() - start) / 1000, left };
 }
@@ -698,9 +690,7 @@ async function main(): Promise<void> {
         ),
       );
       for (const f of r.failures) console.log(`  failure: ${f}`);
-      console.log(
-        `  web rss ${rssMb(server.pid!, 'VmRSS')} MB (peak ${rssMb(server.pid!)} MB); jobs queued now ${await queuedJobs(probe)}`,
-      );
+      console.log(`  web rss ${rssMb(server.pid!, 'VmRSS')} MB (peak ${rssMb(server.pid!)} MB); jobs queued now ${await dueJobs(probe)}`);
     }
     const sustained = (r: RunResult) =>
       r.failed === 0 && r.safetyNet === 0 && r.answered >= 0.95 * r.sent && worstAnswerP99(r) <= P99_LIMIT_MS;
@@ -723,7 +713,7 @@ async function main(): Promise<void> {
     console.log(
       `\nflash sale: ${ready.length} distinct customers of one shop walked to the review in ${((performance.now() - prepStart) / 1000).toFixed(1)} s; stock set to ${stock}`,
     );
-    const jobsBefore = await queuedJobs(probe);
+    const jobsBefore = await dueJobs(probe);
     const flash = await flashSale(url, signBody, followUps, shops.flash, ready, FLASH_RATE);
     const checks = await probe.query<{
       orders: number;

@@ -22,6 +22,7 @@ import { createPrisma } from '../src/platform/db/prisma.js';
 import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { DEMO, seedDemo } from '../src/seed/demo-seed.js';
 import { call, startService, throwAwayPostgres, type ServiceProcess } from './chaos-lib.js';
+import { dueJobs } from './lib/job-backlog.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -410,15 +411,7 @@ async function main(): Promise<void> {
     const drainDeadline = lastFaultAt + DRAIN_SECONDS * 1000;
     let pending = -1;
     while (Date.now() < drainDeadline) {
-      // Jobs scheduled for later on purpose (a pay window's reminder and expiry, timed access: never tried,
-      // run_at ahead) are not a backlog; a job waiting on its retry backoff is.
-      pending = Number(
-        (
-          await c.query<{ n: string }>(
-            'SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE attempts < max_attempts AND NOT (attempts = 0 AND run_at > now())',
-          )
-        ).rows[0]!.n,
-      );
+      pending = await dueJobs(c); // scheduled-for-later jobs are not a backlog (lib/job-backlog.ts)
       if (pending === 0) break;
       await sleep(1000);
     }

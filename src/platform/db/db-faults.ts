@@ -106,12 +106,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 
 /** A statement (or a lock wait) ran out of its time budget. */
 export function isDatabaseTimeout(err: unknown): boolean {
-  for (const e of causes(err)) {
-    if (codesOf(e).some((c) => TIMEOUT_CODES.has(c))) return true;
-    const m = ownMessage(e);
-    if (m !== undefined && /canceling statement due to statement timeout|lock timeout|Query read timeout/i.test(m)) return true;
-  }
-  return false;
+  return (
+    hasErrorCode(err, TIMEOUT_CODES) ||
+    hasErrorMessage(err, /canceling statement due to statement timeout|lock timeout|Query read timeout/i)
+  );
 }
 
 /** Either of the above: the caller should be told to try again shortly, not that something broke. */

@@ -39,6 +39,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -53,6 +54,7 @@ import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { DEMO, seedDemo } from '../src/seed/demo-seed.js';
 import { benchDatabase } from './lib/bench-database.js';
 import { dueJobs } from './lib/job-backlog.js';
+import { cpuBetween, sampleCpu, type CpuSample } from './lib/process-cpu.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -311,6 +313,36 @@ interface Answer {
   error?: string;
 }
 
+// The driver's HTTP client: node:http on kept-alive sockets. fetch (undici's web streams) cost this process
+// ~4 ms of CPU per interaction, on the same 2 cores as the server it measures; this costs a fraction of that.
+const driverAgent = new Agent({ keepAlive: true, maxSockets: 512 });
+
+/** POSTs a body; the status and the parsed JSON answer ({} when it is not JSON). */
+function postJson(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      { method: 'POST', agent: driverAgent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          let json: unknown = {};
+          try {
+            json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            // not JSON: the caller reports the status
+          }
+          resolve({ status: res.statusCode ?? 0, json });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Sends one step and waits for its answer (and, when deferred, for the real answer by webhook). */
 async function send(
   url: string,
@@ -325,8 +357,8 @@ async function send(
   const body = stepBody(shop, step, userId, token);
   const later = followUps.expect(token);
   later.catch(() => undefined);
-  const res = await fetch(url, { method: 'POST', headers: signBody(body), body });
-  const json = (await res.json().catch(() => ({}))) as { type?: number; data?: { embeds?: { title?: string; description?: string }[] } };
+  const res = await postJson(url, signBody(body), body);
+  const json = res.json as { type?: number; data?: { embeds?: { title?: string; description?: string }[] } };
   const answerMs = performance.now() - scheduled;
   const expected = EXPECTED_TYPE[STEPS[step]!];
   if (res.status === 200 && json.type === expected) {
@@ -429,6 +461,16 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
+/** The CPU each process spent per request in a phase: what the latencies cost, independent of the machine's load. */
+function cpuLine(before: CpuSample, after: CpuSample, requests: number, who: { label: string; pid: number | undefined }[]): string {
+  const used = cpuBetween(before, after);
+  const per = (ms: number) => (requests > 0 ? (ms / requests).toFixed(2) : '—');
+  const parts = who.filter((w) => w.pid !== undefined).map((w) => `${w.label} ${per(used.byPid.get(w.pid!) ?? NaN)}`);
+  parts.push(`postgres ${per(used.postgres)}`);
+  let all = used.postgres;
+  for (const ms of used.byPid.values()) if (Number.isFinite(ms)) all += ms;
+  return `  CPU ms per request: ${parts.join(', ')}; these processes kept ${((100 * all) / used.wallMs).toFixed(0)}% of one core busy`;
+}
 const worstAnswerP99 = (r: RunResult) => Math.max(...r.answer.map((xs) => pct(xs, 99)).filter(Number.isFinite));
 
 // ------------------------------------------------------------------ flash sale
@@ -664,6 +706,18 @@ async function main(): Promise<void> {
     await probe.connect();
     const signBody = signer(privateKey);
     const worker = splitChildren ? splitChildren.worker.pid : workerPid(server.pid!);
+    const dbName = new URL(db.url).pathname.slice(1);
+    const measured = [
+      { label: 'web', pid: server.pid },
+      { label: 'worker', pid: worker },
+      ...(splitChildren ? [{ label: 'panel', pid: splitChildren.admin.pid }] : []),
+      { label: 'bench driver and fakes', pid: process.pid },
+    ];
+    const cpuNow = () =>
+      sampleCpu(
+        measured.flatMap((m) => (m.pid === undefined ? [] : [m.pid])),
+        dbName,
+      );
 
     console.log(
       `layout ${opts.layout}: web process pid ${server.pid} (${opts.server}), job worker process pid ${worker ?? 'not found'}${splitChildren ? `, admin panel process pid ${splitChildren.admin.pid}` : ''}; TaxJar fake answers after ${TAXJAR_MS} ms; address validation on; demo discount on`,
@@ -676,7 +730,9 @@ async function main(): Promise<void> {
     const results: RunResult[] = [];
     let userBase = 0;
     for (const rate of RATES) {
+      const cpuBefore = cpuNow();
       const r = await runAtRate(url, signBody, followUps, shops.demo, rate, SECONDS, (userBase += 100_000));
+      const cpuAfter = cpuNow();
       results.push(r);
       console.log(
         `\n${rate} req/s offered for ${SECONDS}s (demo shop): sent ${r.sent}, answered ${r.answered}, deferred by the 2 s safety net ${r.safetyNet}, failed ${r.failed}; worst answer p99 ${f1(worstAnswerP99(r))} ms`,
@@ -690,6 +746,7 @@ async function main(): Promise<void> {
         ),
       );
       for (const f of r.failures) console.log(`  failure: ${f}`);
+      console.log(cpuLine(cpuBefore, cpuAfter, r.answered, measured));
       console.log(`  web rss ${rssMb(server.pid!, 'VmRSS')} MB (peak ${rssMb(server.pid!)} MB); jobs queued now ${await dueJobs(probe)}`);
     }
     const sustained = (r: RunResult) =>
@@ -714,7 +771,9 @@ async function main(): Promise<void> {
       `\nflash sale: ${ready.length} distinct customers of one shop walked to the review in ${((performance.now() - prepStart) / 1000).toFixed(1)} s; stock set to ${stock}`,
     );
     const jobsBefore = await dueJobs(probe);
+    const flashCpuBefore = cpuNow();
     const flash = await flashSale(url, signBody, followUps, shops.flash, ready, FLASH_RATE);
+    const flashCpuAfter = cpuNow();
     const checks = await probe.query<{
       orders: number;
       numbers: number;
@@ -740,6 +799,7 @@ async function main(): Promise<void> {
       `  sent ${flash.sent} confirms at ${FLASH_RATE}/s: placed ${flash.placed}, sold out ${flash.soldOut}, failed ${flash.failed}; p50 ${f1(pct(flash.ms, 50))} ms, p99 ${f1(pct(flash.ms, 99))} ms, max ${f1(pct(flash.ms, 100))} ms`,
     );
     for (const f of flash.failures) console.log(`  failure: ${f}`);
+    console.log(cpuLine(flashCpuBefore, flashCpuAfter, flash.sent, measured));
     console.log(
       `  database: ${c.orders} orders, ${c.sold} units sold of ${stock} (stock left ${c.stock}): ${oversold ? 'OVERSOLD' : 'no oversell'}; order numbers ${unique ? 'unique' : 'NOT UNIQUE'} and ${gapless ? 'gapless' : `with gaps (${c.lo}..${c.hi})`}; ${c.discounted} of ${c.orders} orders carry the global discount`,
     );
@@ -748,6 +808,7 @@ async function main(): Promise<void> {
     console.log(
       `  job worker: ${flashDrain.left ? `${flashDrain.left} jobs still queued` : 'queue empty'} ${flashDrain.seconds.toFixed(1)} s after the sale (${flashJobs} jobs queued by it)`,
     );
+    console.log(`  web rss ${rssMb(server.pid!, 'VmRSS')} MB (peak so far ${rssMb(server.pid!)} MB)`);
 
     // PING against the bare baseline, alternating, best of two each.
     const pingBody = JSON.stringify({ id: '1', application_id: APP_ID, type: 1, token: 'ping', version: 1 });
@@ -759,6 +820,7 @@ async function main(): Promise<void> {
       real = Math.max(real, await pingThroughput(url, pingBody, signBody(pingBody), PING_SECONDS));
     }
     console.log(`\nsigned PING: ${real.toFixed(0)} req/s; bare Express handler: ${baseline.toFixed(0)} req/s (best of 2 alternating runs)`);
+    console.log(`  web rss ${rssMb(server.pid!, 'VmRSS')} MB (peak so far ${rssMb(server.pid!)} MB)`);
 
     // The admin panel, loaded once: login, dashboard, the order list.
     const agent = request.agent(adminBase);

@@ -6,10 +6,10 @@ import type { Services } from './container.js';
 import { errorHandler, notFoundHandler } from './surfaces/http/error-handler.js';
 import { healthRoutes } from './surfaces/http/health.routes.js';
 import { requestLogging } from './surfaces/http/request-logging.js';
-import { securityHeaders } from './surfaces/http/security-headers.js';
+import { securityHeaders, strictHeaderList } from './surfaces/http/security-headers.js';
 import { adminListParams, rejectUnsafeText } from './surfaces/http/input-hygiene.js';
 import { byApiKey, byClientAddress, rateLimit } from './surfaces/http/rate-limit.js';
-import { discordInteractionsRouter } from './surfaces/discord/interactions.endpoint.js';
+import { discordInteractionsEndpoint } from './surfaces/discord/interactions.endpoint.js';
 import { handleInteraction } from './surfaces/discord/dispatch.js';
 import { invoiceRoutes } from './surfaces/http/invoice/invoice.routes.js';
 import { providerWebhooksRoutes } from './surfaces/http/provider-webhooks.routes.js';
@@ -36,19 +36,21 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
   app.set('trust proxy', env.TRUST_PROXY);
   const trustProxy = app.get('trust proxy fn') as (addr: string, hop: number) => boolean;
   const trustedCaller = (req: IncomingMessage): boolean => trustProxy(req.socket.remoteAddress ?? '', 0);
-  app.use(securityHeaders);
-  // The Discord endpoint comes first and logs its own requests (cheaper than pino-http on the hot path).
+  // The Discord endpoint comes first: it logs its own requests (cheaper than pino-http on the hot path) and
+  // writes the same security headers as securityHeaders in one call (strictHeaderList, from helmet itself).
   if (surfaces.web)
     app.use(
-      discordInteractionsRouter({
+      discordInteractionsEndpoint({
         publicKey: services.discordPublicKey,
         maxSignatureAgeSeconds: env.DISCORD_MAX_SIGNATURE_AGE_SECONDS,
         bodyLimit: env.BODY_LIMIT,
         handle: timedInteractions(services.metrics, (interaction, ctx) => handleInteraction(services, interaction, ctx)),
         logger,
         trustedCaller,
+        responseHeaders: strictHeaderList,
       }),
     );
+  app.use(securityHeaders);
   // After the Discord endpoint: its PINGs and interactions never pass through the HTTP timer.
   app.use(httpMetrics(services.metrics));
   app.use(metricsRoutes({ metrics: services.metrics, token: env.METRICS_TOKEN }));

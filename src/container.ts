@@ -15,7 +15,7 @@ import type { REST } from '@discordjs/rest';
 import { createDiscordRest, createInteractionRest } from './adapters/discord/discord-rest.js';
 import { createDiscordRoleGateway } from './adapters/discord/role-gateway.discord.js';
 import { registerDiscordNotifications } from './adapters/discord/notifications/order-notifications.js';
-import { createDeliveryLog } from './modules/notifications/delivery-log.js';
+import { createDeliveryLog, DELIVERY_RECORD_KEEP_MS } from './modules/notifications/delivery-log.js';
 import { createDmStatusService, type DmStatusService } from './modules/notifications/dm-status.service.js';
 import { createMissedNotices, type MissedNotices } from './modules/notifications/missed-notices.js';
 import { createApiKeyService, type ApiKeyService } from './modules/api-keys/api-key.service.js';
@@ -59,6 +59,9 @@ import { registerEntitlementJobs } from './modules/entitlements/role-jobs.js';
 import type { GuildDirectory } from './modules/entitlements/guild-directory.port.js';
 import { createRoleRepairService, type RoleRepairService } from './modules/entitlements/role-repair.service.js';
 import { registerReconcileJobs } from './modules/entitlements/reconcile-jobs.js';
+import { registerHousekeepingJobs } from './modules/housekeeping/housekeeping-jobs.js';
+import { PROCESSED_INTERACTION_KEEP_MS } from './surfaces/discord/interaction-dedup.js';
+import { KEEP_HOURS } from './surfaces/http/api/idempotency.js';
 import { registerTimedAccessJobs } from './modules/entitlements/timed-access.js';
 import { createMemberEvents, type MemberEvents } from './modules/entitlements/member-events.js';
 import { connectMemberGateway } from './adapters/discord/member-gateway.discord.js';
@@ -198,7 +201,7 @@ export function createContainer(opts: ContainerOptions): Services {
   const interactionRest = createInteractionRest({ apiBaseUrl: env.DISCORD_API_BASE_URL });
   metrics.observeDiscordRest(interactionRest);
   const dmStatus = createDmStatusService({ db, clock });
-  const missedNotices = createMissedNotices({ db, clock });
+  const missedNotices = createMissedNotices({ db, sql, clock });
   const roleRepair = createRoleRepairService({
     db,
     clock,
@@ -215,6 +218,17 @@ export function createContainer(opts: ContainerOptions): Services {
     roleCheck: roleRepair.roleCheck,
   });
   registerReconcileJobs(bus, { db, roleRepair });
+  // Each table's retention is the rule of the code that writes it.
+  registerHousekeepingJobs(bus, {
+    sql,
+    clock,
+    logger,
+    rules: [
+      { table: 'processed_interactions', column: 'createdAt', keepMs: PROCESSED_INTERACTION_KEEP_MS },
+      { table: 'idempotency_keys', column: 'createdAt', keepMs: KEEP_HOURS * 3600_000 },
+      { table: 'notification_deliveries', column: 'sentAt', keepMs: DELIVERY_RECORD_KEEP_MS },
+    ],
+  });
   registerTimedAccessJobs(bus, { db, clock, audit, logger });
   // Payment providers, one adapter each; every call names the shop's own connection.
   const adapters: ProviderAdapters = {
@@ -265,14 +279,14 @@ export function createContainer(opts: ContainerOptions): Services {
     paymentConnections,
     checkouts,
     inventory,
-    tenants: createTenantService({ db }),
+    tenants: createTenantService({ db, sql }),
     customers,
     catalog: createCatalogService({ db, sql }),
     tax,
-    addressCheck: createAddressCheckService({ db, tax }),
+    addressCheck: createAddressCheckService({ tax }),
     orderSessions: createOrderSessionService(ordering),
     // Submits' transactions on the checkout pool (database.ts: lock waits must not starve other requests).
-    orders: createOrderService({ db, submit: createSubmitOrder({ ...ordering, sql: database.checkoutSql }) }),
+    orders: createOrderService({ db, sql, submit: createSubmitOrder({ ...ordering, sql: database.checkoutSql }) }),
     orderList: createOrderListService({ sql, cursors: createOrderCursorCodec(secrets.deriveKeys('order-list-cursor')) }),
     audit,
     entitlements,
@@ -306,7 +320,7 @@ export function createContainer(opts: ContainerOptions): Services {
     orders: services.orders,
     customers,
     dmStatus,
-    deliveries: createDeliveryLog({ db }),
+    deliveries: createDeliveryLog({ db, sql }),
     invoices: services.invoices,
     digital: digitalGoods,
     missed: missedNotices,

@@ -19,6 +19,7 @@ import { migrateJobQueue, startWorker, type WorkerHandle } from './platform/jobs
 import { isSupervisedWorker, superviseWorkerProcess, watchSupervisor, type SupervisedWorker } from './platform/jobs/worker-process.js';
 import { resolveProcessRoles } from './config/process-roles.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import { lowerCpuPriority } from './platform/process-priority.js';
 import { seedDemoIfEmpty } from './seed/demo-seed.js';
 import { simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
 import type { FakeDiscordApi } from './dev/fake-discord-api.js';
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
       const app = await buildApp(services, { web: roles.web, admin: roles.admin });
       server = await listen(app, env.PORT, env.HOST);
     }
+    if (roles.worker && !http && env.WORKER_NICE > 0) lowerCpuPriority(env.WORKER_NICE, logger);
     if (roles.worker) {
       const jobFailures = services.metrics.jobFailures;
       worker = await startWorker({

@@ -133,6 +133,12 @@ const envSchema = z
     /** Jobs one worker process runs at once (notifications wait on Discord, so mostly I/O). */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(10),
     WORKERS_ENABLED: bool.default(true),
+    /**
+     * How much a process that only runs jobs lowers its own CPU priority (nice value, 0-19; 0 keeps it). On a
+     * machine the worker shares with the interaction process (`npm start`, or a small host), interactions,
+     * which Discord gives 3 seconds, get the CPU first and the jobs catch up when it is free.
+     */
+    WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
     /** Connections of the pool that only checkout submits use (their transactions wait on row locks). */
     DATABASE_CHECKOUT_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
     /** A job worker silent for this long is taken for dead and its jobs are run again (worker-liveness.ts). */

@@ -10,7 +10,7 @@ import { CHROMIUM, openBrowser, runBrowserTests, type BrowserSession } from './b
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
+import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
 
 if (!runBrowserTests) {
   console.warn(`[admin browser tests] SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium). They always run with CI=true.`);
@@ -73,14 +73,8 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
     await f.reservation({ tenantId: tenant.id, orderId: order.id, productId: hoodie.id, quantity: 2, state: 'COMMITTED' });
     const admin = await f.adminUser({ tenantId: tenant.id, email: 'owner@browser.test' });
 
-    // Sign in.
-    await page.goto(`${app.baseUrl}/admin/login`);
-    await page.waitForSelector('input[name="email"]');
-    await page.screenshot({ path: join(OUT, '00-login.png') });
-    await page.fill('input[name="email"]', admin.email);
-    await page.fill('input[name="password"]', PASSWORD);
-    await Promise.all([page.waitForURL(`${app.baseUrl}/admin`), page.click('form button')]);
-    await page.waitForSelector('[data-testid="dashboard"]', { timeout: 60_000 });
+    await browser.signIn(app.baseUrl, admin.email);
+    await page.waitForSelector('[data-testid="dashboard"]');
     await page.screenshot({ path: join(OUT, '01-dashboard.png'), fullPage: true });
 
     // Mark as paid (a component-less action: AdminJS calls it with GET after its confirmation modal;
@@ -176,11 +170,7 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
         .get('/api/products')
         .set({ authorization: `Bearer ${secret}` });
 
-    await context.clearCookies();
-    await page.goto(`${app.baseUrl}/admin/login`);
-    await page.fill('input[name="email"]', admin.email);
-    await page.fill('input[name="password"]', PASSWORD);
-    await Promise.all([page.waitForURL(`${app.baseUrl}/admin`), page.click('form button')]);
+    await browser.signIn(app.baseUrl, admin.email);
 
     // New API key: a name in, the secret out, once.
     await page.goto(`${app.baseUrl}/admin/resources/ApiKey/actions/createKey`);

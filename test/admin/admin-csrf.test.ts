@@ -1,9 +1,11 @@
 // CSRF protection of the panel: state-changing requests and API calls need a same-origin Origin/Referer
 // and the per-session token; the login form needs its token too. A refused request changes nothing.
+import http from 'node:http';
+import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
-import { testDb } from '../helpers/db.js';
+import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { cookieValue, loggedIn, PASSWORD, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
@@ -109,6 +111,44 @@ describe('CSRF', () => {
       .set('Origin', app.baseUrl)
       .send({ email: user.email, password: PASSWORD, _csrf: token });
     expect(ok.status).toBe(303);
+  });
+
+  it('a login form sent the moment its page arrives finds its session stored (the table held meanwhile)', async () => {
+    const user = await f.adminUser({ tenantId: (await f.tenant()).id });
+    // Another connection holds admin_sessions against writes (reads still go through), as a busy database would.
+    const holder = new pg.Client({ connectionString: testDatabaseUrl() });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE admin_sessions IN EXCLUSIVE MODE');
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await holder.query('COMMIT');
+      await holder.end();
+    };
+    try {
+      // The form is posted as soon as the login page's headers arrive, with the token its cookie carries.
+      const page = new Promise<http.IncomingMessage>((resolve, reject) =>
+        http.get(`${app.baseUrl}/admin/login`, resolve).on('error', reject),
+      );
+      // Writes are let through after a while, or once the form's answer is in, whichever comes first.
+      const letGo = new Promise((resolve) => setTimeout(resolve, 2_000)).then(release);
+      const head = await page;
+      head.resume();
+      const cookies = (head.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]!);
+      const token = decodeURIComponent(cookies.find((c) => c.startsWith('ledgerline_admin_csrf='))!.split('=')[1]!);
+      const posted = await request(app.baseUrl)
+        .post('/admin/login')
+        .type('form')
+        .set({ Origin: app.baseUrl, Cookie: cookies.join('; ') })
+        .send({ email: user.email, password: PASSWORD, _csrf: token });
+      await release();
+      await letGo;
+      expect(posted.status, posted.text.slice(0, 200)).toBe(303);
+    } finally {
+      await release();
+    }
   });
 
   it('gives a new token at login (the pre-login token is not valid afterwards)', async () => {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { formatDateTime } from '../../src/platform/time-format.js';
-import { PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
+import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
 
 const OUT = join(process.cwd(), 'test-output', 'admin-orders');
 
@@ -58,12 +58,8 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     const tenant = await f.tenant({ inventoryTracking: true, timeZone: 'Pacific/Auckland' });
     tenantId = tenant.id;
     ownerEmail = (await f.adminUser({ tenantId, email: 'owner@orders-browser.test' })).email;
-    await page.goto(`${app.baseUrl}/admin/login`);
-    await page.fill('input[name="email"]', ownerEmail);
-    await page.fill('input[name="password"]', PASSWORD);
-    await Promise.all([page.waitForURL(`${app.baseUrl}/admin`), page.click('form button')]);
-    await page.waitForSelector('[data-testid="dashboard"]', { timeout: 120_000 });
-  }, 300_000);
+    await browser.signIn(app.baseUrl, ownerEmail);
+  }, 360_000);
 
   afterAll(async () => {
     await browser?.close();

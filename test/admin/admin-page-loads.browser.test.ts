@@ -2,14 +2,20 @@
 // settings) in one Chromium context, with zero failed loads: no API response >= 400, no error banner
 // ("There was an error fetching records", "Page not found"), and every page shows its data.
 // The anti-forgery script is made slow to arrive (an injected delay, as on a busy machine or a cold cache):
-// the panel's first API calls must not depend on it arriving first (see src/surfaces/admin/auth/csrf-page.ts).
+// the panel's first API calls must not depend on it arriving first (see src/surfaces/admin/auth/csrf-page.ts),
+// nor may the login form, sent before it arrives. And a script of the login page answered after the sign-in
+// must not put the pre-login session back (the last test).
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
-import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
+import { PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
 
 const LOADS = 150;
 const SLOW_ASSET_MS = 400;
+/** While signing in: longer than the login form takes to show on a busy machine. */
+const SIGN_IN_SLOW_ASSET_MS = 15_000;
 const BANNERS = ['There was an error fetching records', 'Page not found', 'Missing or invalid CSRF token'];
 
 describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
@@ -45,12 +51,16 @@ describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
       { url: r(`/resources/Tenant/records/${tenant.id}/edit`), ready: '[data-testid="button-save"]' },
       { url: r('/resources/Customer'), ready: 'table tbody tr' },
     );
-    await browser.signIn(app.baseUrl, owner.email);
+    let delayMs = SIGN_IN_SLOW_ASSET_MS;
     await browser.context.route('**/ledgerline-csrf.js', async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, SLOW_ASSET_MS));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
       await route.continue();
     });
-  }, 180_000);
+    // Signed in while the script is far from arriving: the form shows and is sent long before it (signIn
+    // does not wait for the page's load event), so its token must already be in the page.
+    await browser.signIn(app.baseUrl, owner.email);
+    delayMs = SLOW_ASSET_MS;
+  }, 360_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -80,5 +90,97 @@ describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
       }
     }
     expect(failures).toEqual([]);
-  }, 900_000);
+  }, 1_800_000);
+
+  // A script of the login page that answers after the sign-in must not sign the admin out. The session cookie
+  // is rolling (re-sent with every answer), and a static asset asked for with the pre-login session used to
+  // carry that session's cookie back: arriving after the sign-in's 303, it replaced the new session in the
+  // browser, and the admin landed on the login page again (or, in the other order, the form was refused as
+  // expired). Here a second tab still loading the login page is that late answer: a proxy in front of the app
+  // holds its script's answer until the first tab has signed in.
+  describe('a late answer from the login page', () => {
+    let second: BrowserSession;
+    let proxy: Server;
+    let releaseHeld: () => void = () => undefined;
+    let held: Promise<void> | undefined;
+    /** The Set-Cookie header of the held answer, as the app sent it. */
+    let heldSetCookie: string[] | undefined;
+    const HELD_PATH = '/admin/frontend/assets/ledgerline-csrf.js';
+
+    beforeAll(async () => {
+      second = await openBrowser('admin-sign-in-late-answer');
+      const upstream = new URL(app.baseUrl);
+      // Passes everything through (Host unchanged, so the app sees the proxy's origin as its own), except that
+      // the first answer to a request with `?held` waits for releaseHeld().
+      proxy = createServer((req, res) => {
+        const hold = req.url?.startsWith(`${HELD_PATH}?held`) && !held;
+        if (hold) held = new Promise<void>((resolve) => (releaseHeld = resolve));
+        const gate = hold ? held! : Promise.resolve();
+        const up = httpRequest(
+          { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+          (answer) => {
+            if (hold) heldSetCookie = answer.headers['set-cookie'] ?? [];
+            void gate.then(() => {
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              answer.pipe(res);
+            });
+          },
+        );
+        up.on('error', () => res.destroy());
+        req.pipe(up);
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    }, 60_000);
+
+    afterAll(async () => {
+      releaseHeld();
+      await second?.close();
+      proxy?.closeAllConnections();
+      await new Promise((resolve) => proxy?.close(resolve));
+    });
+
+    it('leaves the admin signed in, and its answer carries no cookie', async () => {
+      const f = factories();
+      const owner = await f.adminUser({ tenantId: (await f.tenant()).id });
+      const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const { context, page } = second;
+
+      // Tab 1 opens the login page (a pre-login session) and asks for a script whose answer is held.
+      const tab = await context.newPage();
+      await tab.goto(`${base}/admin/login`);
+      const late = tab.evaluate(
+        (url) =>
+          new Promise<{ status: number }>((resolve) => {
+            const el = document.createElement('script');
+            el.src = url;
+            el.onload = () => resolve({ status: 200 });
+            el.onerror = () => resolve({ status: 0 });
+            document.head.appendChild(el);
+          }),
+        `${HELD_PATH}?held=1`,
+      );
+      await expect.poll(() => held !== undefined).toBe(true);
+      const preLogin = (await context.cookies()).find((c) => c.name === 'ledgerline_admin')?.value;
+
+      // Tab 2 signs in (the same browser, so the same pre-login session, now replaced by a signed-in one).
+      await page.goto(`${base}/admin/login`);
+      await page.fill('input[name="email"]', owner.email);
+      await page.fill('input[name="password"]', PASSWORD);
+      await Promise.all([page.waitForURL(`${base}/admin`), page.click('form button')]);
+      const signedIn = (await context.cookies()).find((c) => c.name === 'ledgerline_admin')?.value;
+      expect(signedIn).not.toBe(preLogin);
+      // The dashboard's own requests done: their answers carry the (new) session cookie too.
+      await page.waitForSelector('[data-testid="dashboard"]');
+      await page.waitForLoadState('networkidle');
+
+      // The script's answer arrives now.
+      releaseHeld();
+      expect(await late).toEqual({ status: 200 });
+      expect((await context.cookies()).find((c) => c.name === 'ledgerline_admin')?.value).toBe(signedIn);
+      await page.goto(`${base}/admin`);
+      await page.waitForSelector('[data-testid="dashboard"]');
+      expect(new URL(page.url()).pathname).toBe('/admin');
+      expect(heldSetCookie).toEqual([]);
+    }, 360_000);
+  });
 });

@@ -225,6 +225,6 @@ describe.skipIf(!runBrowserTests)('every panel form saves exactly what it shows'
         'failed requests',
       ).toEqual([]);
     },
-    120_000,
+    360_000,
   );
 });

@@ -109,4 +109,21 @@ describe('admin session writes', () => {
     expect((await agent.get('/admin/login')).status).toBe(200);
     expect(expireOf(await row(sidOf(agent)))).toBe(now.getTime() + 30 * MIN);
   });
+
+  it('static assets are answered without the session: no cookie, no write of its row', async () => {
+    const { admin, sid } = await signedInShopAdmin();
+    advance(SESSION_TOUCH_INTERVAL_MS + MIN); // an API call now would write the expiry
+    const before = await row(sid);
+    for (const path of ['global.bundle.js', 'icomoon.css', 'ledgerline-csrf.js']) {
+      for (const method of ['get', 'head'] as const) {
+        const res = await admin.agent[method](`/admin/frontend/assets/${path}`);
+        expect([path, method, res.status, res.headers['set-cookie']]).toEqual([path, method, 200, undefined]);
+      }
+    }
+    expect(await row(sid)).toEqual(before);
+    // An API call still answers with the rolling cookie and writes the expiry: the session is in use there.
+    const api = await apiCalls(admin)[0]!();
+    expect(String(api.headers['set-cookie'])).toContain('ledgerline_admin=');
+    expect((await row(sid))!.version).not.toBe(before!.version);
+  });
 });

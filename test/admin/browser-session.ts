@@ -22,6 +22,9 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
+/** Signing in until the dashboard shows, the component bundle's first build included (a budget for a hang). */
+const SIGNED_IN_BUDGET_MS = 240_000;
+
 /** A phone (the invoice page's tests): 390x844 CSS pixels, 2x, touch. */
 export const PHONE = { viewport: { width: 390, height: 844 }, mobile: true } as const;
 
@@ -74,13 +77,34 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
       await page.screenshot({ path: join(out, `${name}.png`), fullPage: true }).catch(() => undefined);
     },
     async signIn(baseUrl, email) {
-      await page.goto(`${baseUrl}/admin/logout`);
+      // Page loads here wait only for the document ('commit'), not for its scripts: the first page of a test
+      // file asks for the component bundle, which AdminJS builds on that request (tens of seconds when
+      // several files build theirs at once on a busy machine; the login page's <head> waits for it too). The
+      // waits that cover it have the sign-in budget: the form showing, the dashboard and its load event.
+      await page.goto(`${baseUrl}/admin/logout`, { waitUntil: 'commit' });
       await context.clearCookies();
-      await page.goto(`${baseUrl}/admin/login`);
-      await page.fill('input[name="email"]', email);
+      // As a quick person does: the form is filled and sent as soon as it shows, without waiting for the
+      // page's load event (the scripts at the end of <body> may still be on their way).
+      await page.goto(`${baseUrl}/admin/login`, { waitUntil: 'commit' });
+      await page.fill('input[name="email"]', email, { timeout: SIGNED_IN_BUDGET_MS });
       await page.fill('input[name="password"]', PASSWORD);
-      await Promise.all([page.waitForURL(`${baseUrl}/admin`), page.click('form button')]);
-      await page.waitForSelector('[data-testid="dashboard"], [data-css="sidebar"]', { state: 'attached' });
+      const [posted] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/admin/login'),
+        page.click('form button'),
+      ]);
+      if (posted.status() !== 303) {
+        // Say why: the status and the message the login page shows (expired form, wrong password, throttled...).
+        const message = await page
+          .locator('form')
+          .innerText({ timeout: 10_000 })
+          .catch(() => '(no form)');
+        throw new Error(`sign-in as ${email} was refused: ${posted.status()} ${message.replace(/\s+/g, ' ').slice(0, 300)}`);
+      }
+      await page.waitForURL(`${baseUrl}/admin`, { waitUntil: 'commit' });
+      await page.waitForSelector('[data-testid="dashboard"], [data-css="sidebar"]', { state: 'attached', timeout: SIGNED_IN_BUDGET_MS });
+      // The sidebar shows before the component bundle has arrived: the next page load must not be the one
+      // that waits for its build.
+      await page.waitForLoadState('load', { timeout: SIGNED_IN_BUDGET_MS });
     },
     async close() {
       await context.close();

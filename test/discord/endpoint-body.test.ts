@@ -7,7 +7,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/logger.js';
 import { errorHandler } from '../../src/surfaces/http/error-handler.js';
-import { discordInteractionsRouter, parseBodyLimit } from '../../src/surfaces/discord/interactions.endpoint.js';
+import { discordInteractionsEndpoint, parseBodyLimit } from '../../src/surfaces/discord/interactions.endpoint.js';
 import { importDiscordPublicKey } from '../../src/surfaces/discord/signature.js';
 import { generateDiscordTestKeys, signDiscordBody } from '../helpers/discord-signer.js';
 
@@ -15,7 +15,7 @@ const keys = generateDiscordTestKeys();
 const seen: unknown[] = [];
 const app = express();
 app.use(
-  discordInteractionsRouter({
+  discordInteractionsEndpoint({
     publicKey: importDiscordPublicKey(keys.publicKeyHex),
     maxSignatureAgeSeconds: 300,
     bodyLimit: '1kb',

@@ -1,8 +1,8 @@
 // The start command's bad-input paths: each ends with one clear message and a non-zero exit.
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../helpers/db.js';
+import { spawnMain } from '../helpers/main-process.js';
 
 // Each start compiles src/main.ts with tsx: seconds on a quiet machine, much longer on a busy one. The budget is
 // for a start that hangs, not a speed check.
@@ -10,17 +10,7 @@ const START_BUDGET_MS = 100_000;
 
 function start(env: Record<string, string>, timeoutMs = START_BUDGET_MS): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        LOG_LEVEL: 'warn',
-        LOG_PRETTY: 'false',
-        WORKERS_ENABLED: 'false',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnMain({ LOG_LEVEL: 'warn', WORKERS_ENABLED: 'false', ...env });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

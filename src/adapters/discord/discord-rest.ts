@@ -19,9 +19,24 @@ export function createDiscordRest(opts: { apiBaseUrl: string; botToken?: string 
  * the bot's client, a flash sale's deferred answers queued behind each other and behind DMs for seconds. This
  * client has no global cap; each interaction token's own bucket still applies (Discord's per-route limits).
  * It calls Discord directly, not through a shared REST proxy: the proxy exists to share the bot's limits.
+ *
+ * Each interaction token is a route of its own to @discordjs/rest (its major parameter is `<app>/<token>`), so
+ * every deferred answer creates a request handler, which the client keeps until a sweep finds it idle: by
+ * default once an hour, i.e. every deferred answer of the last hour in memory (a busy shop's interaction
+ * process grew by hundreds of MB). Idle handlers are swept every INTERACTION_HANDLER_SWEEP_MS instead; a
+ * handler still waiting on its token's rate limit is not idle and stays.
  */
-export function createInteractionRest(opts: { apiBaseUrl: string }): REST {
-  return new REST({ version: '10', api: opts.apiBaseUrl, retries: 1, timeout: 10_000, globalRequestsPerSecond: Number.MAX_SAFE_INTEGER });
+export const INTERACTION_HANDLER_SWEEP_MS = 30_000;
+
+export function createInteractionRest(opts: { apiBaseUrl: string; handlerSweepMs?: number }): REST {
+  return new REST({
+    version: '10',
+    api: opts.apiBaseUrl,
+    retries: 1,
+    timeout: 10_000,
+    globalRequestsPerSecond: Number.MAX_SAFE_INTEGER,
+    handlerSweepInterval: opts.handlerSweepMs ?? INTERACTION_HANDLER_SWEEP_MS,
+  });
 }
 
 /** Discord's JSON error code (50007 DMs closed, 50013 missing permissions, 10011 unknown role...). */

@@ -5,21 +5,39 @@
 // - Discord's own de-duplication for the gap between the two: each message carries a nonce derived from
 //   its key with enforce_nonce, so Discord returns the existing message instead of creating a second one
 //   when the same nonce is sent again within a few minutes.
+// Both are plain SQL (prepared statements on the plain-SQL client when given): every notification job makes
+// both calls, and through Prisma each cost about a millisecond of the worker's CPU in the query compiler.
 import { createHash } from 'node:crypto';
-import type { Db } from '../../platform/db/prisma.js';
+import { Prisma, type Db } from '../../platform/db/prisma.js';
+import { executeSql, queryRows, type SqlRunner } from '../../platform/db/sql.js';
+
+/**
+ * How long a delivery is remembered: far past the last retry of a notification job (graphile-worker's backoff
+ * spreads 25 attempts over about three days). Housekeeping deletes older records (container.ts).
+ */
+export const DELIVERY_RECORD_KEEP_MS = 30 * 24 * 3600_000;
 
 export interface DeliveryLog {
   wasDelivered(key: string): Promise<boolean>;
   recordDelivered(key: string): Promise<void>;
 }
 
-export function createDeliveryLog(deps: { db: Db }): DeliveryLog {
+export function createDeliveryLog(deps: { db: Db; sql?: SqlRunner }): DeliveryLog {
+  const target = deps.sql ?? deps.db;
   return {
     async wasDelivered(key) {
-      return (await deps.db.notificationDelivery.count({ where: { key } })) > 0;
+      const rows = await queryRows<{ found: number }>(
+        target,
+        Prisma.sql`SELECT 1 AS found FROM notification_deliveries WHERE key = ${key}`,
+      );
+      return rows.length > 0;
     },
     async recordDelivered(key) {
-      await deps.db.notificationDelivery.createMany({ data: [{ key }], skipDuplicates: true });
+      // "sentAt" is a timestamp without time zone holding UTC, as Prisma writes it (not the column's local-time default).
+      await executeSql(
+        target,
+        Prisma.sql`INSERT INTO notification_deliveries (key, "sentAt") VALUES (${key}, now() AT TIME ZONE 'UTC') ON CONFLICT (key) DO NOTHING`,
+      );
     },
   };
 }

@@ -4,9 +4,13 @@
 // - the customer's next interaction with the bot shows them, once: take() marks what it returns as shown
 //   in one UPDATE ... RETURNING, so two interactions at the same moment never both show the same notice.
 // One row per delivery key (the notification's send-once key): a job that runs again records nothing new.
-import type { MissedNotice, Prisma } from '../../generated/prisma/index.js';
+// pending() runs on every customer interaction, so it is one prepared plain-SQL statement (platform/db/sql.ts),
+// not a Prisma query: through Prisma's query compiler it was the largest Prisma cost left on the interaction
+// path (docs/perf/interaction-profile.md). It reads the (customerId, shownAt) index.
+import type { MissedNotice } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
-import type { Db } from '../../platform/db/prisma.js';
+import { Prisma, type Db } from '../../platform/db/prisma.js';
+import type { SqlRunner } from '../../platform/db/sql.js';
 
 /** At most this many notices are shown in one reply (the rest wait for the next interaction). */
 export const MAX_NOTICES_PER_REPLY = 3;
@@ -28,18 +32,19 @@ export interface MissedNotices {
   take(tenantId: string, ids: string[]): Promise<string[]>;
 }
 
-export function createMissedNotices(deps: { db: Db; clock: Clock }): MissedNotices {
-  const { db, clock } = deps;
+export function createMissedNotices(deps: { db: Db; sql: SqlRunner; clock: Clock }): MissedNotices {
+  const { db, sql, clock } = deps;
   return {
     async record(input) {
       await db.missedNotice.createMany({ data: [input], skipDuplicates: true });
     },
     async pending(tenantId, customerId) {
-      return db.missedNotice.findMany({
-        where: { tenantId, customerId, shownAt: null },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        take: MAX_NOTICES_PER_REPLY,
-      });
+      return sql.query<MissedNotice>(Prisma.sql`
+        SELECT id, "tenantId", "customerId", "orderId", kind, "deliveryKey", message, "createdAt", "shownAt"
+        FROM missed_notices
+        WHERE "customerId" = ${customerId} AND "tenantId" = ${tenantId} AND "shownAt" IS NULL
+        ORDER BY "createdAt", id
+        LIMIT ${MAX_NOTICES_PER_REPLY}`);
     },
     async take(tenantId, ids) {
       if (!ids.length) return [];

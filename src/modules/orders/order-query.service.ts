@@ -5,11 +5,14 @@ import type { Order, Prisma } from '../../generated/prisma/index.js';
 import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
+import type { SqlRunner } from '../../platform/db/sql.js';
+import { readOrderDetail } from './order-detail.sql.js';
 
+/** What an order's detail holds; order-detail.sql.ts reads the same in one statement (same orders, same ties). */
 export const orderDetailInclude = {
-  items: { orderBy: { name: 'asc' } },
-  payments: { orderBy: { createdAt: 'asc' } },
-  refunds: { orderBy: { createdAt: 'asc' } },
+  items: { orderBy: [{ name: 'asc' }, { id: 'asc' }] },
+  payments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+  refunds: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
   receipts: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
   /** DMs that did not reach the customer (DMs closed), for the order page and the REST order. */
   missedNotices: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true, kind: true, createdAt: true, shownAt: true } },
@@ -40,7 +43,8 @@ export interface OrderQueryService {
   ): Promise<{ orders: Order[]; total: number }>;
 }
 
-export function createOrderQueryService(deps: { db: Db }): OrderQueryService {
+/** `sql` (the plain-SQL client) serves `get` when given; Prisma's client otherwise (tests that build the service alone). */
+export function createOrderQueryService(deps: { db: Db; sql?: SqlRunner }): OrderQueryService {
   const { db } = deps;
   // The order of the list indexes (docs/perf/list-queries.md): no sort step.
   const newestFirst = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
@@ -55,7 +59,7 @@ export function createOrderQueryService(deps: { db: Db }): OrderQueryService {
 
   return {
     async get(tenantId, orderId) {
-      const order = await db.order.findFirst({ where: { id: String(orderId), tenantId }, include: orderDetailInclude });
+      const order = await readOrderDetail(deps.sql ?? db, tenantId, String(orderId));
       if (!order) throw new AppError('NOT_FOUND', 'Order not found');
       return order;
     },

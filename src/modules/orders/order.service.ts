@@ -3,6 +3,7 @@
 // orders core never imports checkout (checkout builds on the core, not the other way round).
 import type { Order, OrderItem, Payment } from '../../generated/prisma/index.js';
 import type { Db } from '../../platform/db/prisma.js';
+import type { SqlRunner } from '../../platform/db/sql.js';
 import { createOrderQueryService, type OrderQueryService } from './order-query.service.js';
 
 /** An order as checkout placed it: its items and its first payment. */
@@ -31,10 +32,13 @@ export interface OrderService extends OrderQueryService {
   recordAdminMessage(tenantId: string, orderId: string, where: { channelId: string; messageId: string }): Promise<void>;
 }
 
-/** `db` (Prisma) serves the reads; `submit` is checkout's (createSubmitOrder), on the plain-SQL client of the same pool. */
-export function createOrderService(deps: { db: Db; submit: SubmitOrder }): OrderService {
+/**
+ * `db` (Prisma) and `sql` (plain SQL, the order detail's one statement) serve the reads; `submit` is checkout's
+ * (createSubmitOrder), on the plain-SQL client of the same pool.
+ */
+export function createOrderService(deps: { db: Db; sql?: SqlRunner; submit: SubmitOrder }): OrderService {
   return {
-    ...createOrderQueryService({ db: deps.db }),
+    ...createOrderQueryService({ db: deps.db, sql: deps.sql }),
     submit: deps.submit,
     async recordAdminMessage(tenantId, orderId, where) {
       await deps.db.order.updateMany({

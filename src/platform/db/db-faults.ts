@@ -96,12 +96,9 @@ function codesOf(e: Record<string, unknown>): string[] {
 
 /** The database cannot be used now (down, restarting, connection lost or pool exhausted). */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (const e of causes(err)) {
-    if (codesOf(e).some((c) => UNAVAILABLE_CODES.has(c) || c.startsWith('08'))) return true;
-    const m = ownMessage(e);
-    if (m !== undefined && UNAVAILABLE_MESSAGE.test(m)) return true;
-  }
-  return false;
+  // Any SQLSTATE of class 08 (connection exception) too, so not a fixed set of codes: hasErrorCode cannot say it.
+  for (const e of causes(err)) if (codesOf(e).some((c) => UNAVAILABLE_CODES.has(c) || c.startsWith('08'))) return true;
+  return hasErrorMessage(err, UNAVAILABLE_MESSAGE);
 }
 
 /** A statement (or a lock wait) ran out of its time budget. */

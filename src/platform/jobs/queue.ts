@@ -5,6 +5,9 @@ import type { z } from 'zod';
 import { Prisma } from '../db/prisma.js';
 import { executeSql, type SqlTarget } from '../db/sql.js';
 
+/** Attempts a job gets unless its caller says otherwise (graphile-worker's own default is 25). */
+const DEFAULT_MAX_ATTEMPTS = 12;
+
 export interface EnqueueOptions {
   /** Deduplicates: a pending job with the same key is replaced instead of added twice. */
   jobKey?: string;
@@ -23,7 +26,7 @@ export async function enqueueJob(tx: SqlTarget, task: string, payload: unknown, 
     ${JSON.stringify(payload ?? {})}::json,
     queue_name => ${opts.queueName ?? null}::text,
     run_at => ${opts.runAt ?? null}::timestamptz,
-    max_attempts => ${opts.maxAttempts ?? 12}::int,
+    max_attempts => ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::int,
     job_key => ${opts.jobKey ?? null}::text
   )`,
   );
@@ -101,7 +104,7 @@ export class EventBus {
       payload: payload ?? {},
       queue_name: opts.queueName ?? null,
       run_at: opts.runAt?.toISOString() ?? null,
-      max_attempts: opts.maxAttempts ?? 12,
+      max_attempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       job_key: opts.jobKey ? `${opts.jobKey}>${subscriber}` : null,
     }));
     await executeSql(
@@ -114,19 +117,23 @@ export class EventBus {
 
   /**
    * emit as SQL, for a caller that enqueues in a statement it makes anyway (one round trip less): a SELECT
-   * calling graphile_worker.add_job once per subscriber for each row of `from`, with `payload` (a JSON
-   * expression over those rows). Use it as a CTE and reference it (a SELECT in WITH runs only when read).
+   * calling graphile_worker.add_jobs once for each row of `from`, with one job per subscriber and `payload` (a
+   * JSON expression over those rows). Use it as a CTE and reference it (a SELECT in WITH runs only when read).
+   * One add_jobs per row, not one add_job per subscriber: each call inserts its tasks and queues, writes the
+   * jobs and sends one NOTIFY, about a millisecond of the database's CPU, and the order's submit runs it while
+   * it holds the shop's hot rows (docs/perf/interaction-profile.md).
    */
   emitSql(event: string, payload: Prisma.Sql, from: Prisma.Sql): Prisma.Sql {
     const subscribers = this.subscribersOf(event);
     if (subscribers.length === 0) return Prisma.sql`SELECT NULL::bigint AS job WHERE false`;
-    return Prisma.join(
+    const specs = Prisma.join(
       subscribers.map(
         (s) =>
-          Prisma.sql`SELECT (graphile_worker.add_job(${`${event}>${s}`}::text, ${payload}::json, max_attempts => 12)).id AS job FROM ${from}`,
+          Prisma.sql`ROW(${`${event}>${s}`}::text, (${payload})::json, NULL::text, NULL::timestamptz, ${DEFAULT_MAX_ATTEMPTS}::smallint, NULL::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`,
       ),
-      ' UNION ALL ',
+      ', ',
     );
+    return Prisma.sql`SELECT added.id AS job FROM ${from}, LATERAL graphile_worker.add_jobs(ARRAY[${specs}]) AS added`;
   }
 
   /** Every task name with its handler: event subscribers and plain tasks. */

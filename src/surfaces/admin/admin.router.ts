@@ -1,5 +1,5 @@
 // Builds the AdminJS instance and the Express router mounted at /admin. Request order:
-//   session (PostgreSQL) -> CSRF script asset -> login/logout -> AdminJS static assets
+//   session (PostgreSQL; not for static assets) -> CSRF script asset -> login/logout -> AdminJS static assets
 //   -> authentication (admin re-read from admin_users on every request) -> CSRF check
 //   -> who may see which custom page (pages/page-access.ts) -> CSRF script and token written into each page's <head> (auth/csrf-page.ts) -> AdminJS routes.
 // @adminjs/express's buildRouter is given this router, so its routes come after our guards.
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import * as AdminJSPrisma from '@adminjs/prisma';
 import { buildRouter } from '@adminjs/express';
 import AdminJS, { type ResourceWithOptions } from 'adminjs';
-import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
 import type { Services } from './services.js';
 import { loadOrCreateDevSecrets } from '../../config/dev-secrets.js';
 import { defineScopedResource, type ScopedResourceOptions, type ScopeRule } from './adapter/scoped-resource.js';
@@ -55,7 +55,10 @@ export const PAGE_ACCESS: Readonly<Record<string, PageAccess>> = {
   [JOBS_PAGE]: isPlatformAdmin,
   [TAX_PAGE]: isTenantMember,
 };
-const CSRF_SCRIPT_PATH = '/frontend/assets/ledgerline-csrf.js';
+const ASSETS_PATH = '/frontend/assets/';
+const CSRF_SCRIPT_PATH = `${ASSETS_PATH}ledgerline-csrf.js`;
+/** AdminJS's scripts and styles (and ours among them): the same for everyone, answered without a session. */
+const isPublicAsset = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && req.path.startsWith(ASSETS_PATH);
 const CSRF_SCRIPT = readFileSync(fileURLToPath(new URL('./public/admin-csrf.js', import.meta.url)), 'utf8');
 
 function loadDmmf(): unknown {
@@ -353,7 +356,18 @@ export async function createAdminRouter(services: Services): Promise<Router> {
 
   const router = express.Router();
   router.use(securityHeaders);
-  router.use(adminSessionMiddleware({ databaseUrl: services.databaseUrl, secret: secrets, secure: cookieSecure, clock: services.clock }));
+  const sessions = adminSessionMiddleware({
+    databaseUrl: services.databaseUrl,
+    secret: secrets,
+    secure: cookieSecure,
+    clock: services.clock,
+  });
+  // Static assets are answered without the session: no read of admin_sessions, and above all no Set-Cookie.
+  // The session cookie is rolling (re-sent with every answer), so a script of the login page that was asked
+  // for with the pre-login session and answered after the sign-in put that old session back in the browser:
+  // the admin was sent back to the login page, or the form was refused as expired (its token was the new
+  // page's). A cookie on a static answer would also let a shared cache hand one admin's session to another.
+  router.use((req, res, next) => (isPublicAsset(req) ? next() : sessions(req, res, next)));
   router.get(CSRF_SCRIPT_PATH, (_req, res) => {
     res.type('application/javascript').set('Cache-Control', 'no-cache').send(CSRF_SCRIPT);
   });
@@ -366,6 +380,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
     publicBaseUrl: env.PUBLIC_BASE_URL,
     now: () => services.clock.now(),
     secrets,
+    csrfScript: CSRF_SCRIPT,
   });
   router.use(requireAdmin(services));
   signInAttemptsRoute(router, { db });
@@ -401,7 +416,7 @@ const securityHeaders: RequestHandler = (req, res, next) => {
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'same-origin',
   });
-  if (!req.path.startsWith('/frontend/assets/')) res.set('Cache-Control', 'no-store');
+  if (!isPublicAsset(req)) res.set('Cache-Control', 'no-store');
   next();
 };
 
@@ -411,7 +426,7 @@ const securityHeaders: RequestHandler = (req, res, next) => {
  */
 function requireAdmin(services: Services): RequestHandler {
   return async (req, res, next) => {
-    if (req.method === 'GET' && req.path.startsWith('/frontend/assets/')) return next();
+    if (isPublicAsset(req)) return next();
     try {
       const sessionAdmin = req.session.adminUser;
       const user = sessionAdmin ? await services.db.adminUser.findUnique({ where: { id: sessionAdmin.id } }) : null;

@@ -7,18 +7,13 @@
 import { Prisma } from '../../platform/db/prisma.js';
 import type { SqlRunner } from '../../platform/db/sql.js';
 
-const RETAIN_MS = 24 * 3600_000;
+/** Interaction tokens live 15 minutes, so a day of ids is plenty: housekeeping deletes older ones (container.ts). */
+export const PROCESSED_INTERACTION_KEEP_MS = 24 * 3600_000;
 
 /** True when this call claimed the id (first delivery); false for a replay. */
 export async function claimInteraction(sql: SqlRunner, interactionId: string, tenantId: string | null): Promise<boolean> {
   const inserted = await sql.execute(
     Prisma.sql`INSERT INTO processed_interactions (id, "tenantId") VALUES (${interactionId}, ${tenantId}) ON CONFLICT (id) DO NOTHING`,
   );
-  // Interaction tokens live 15 minutes, so a day of ids is plenty; prune now and then instead of on a schedule.
-  if (inserted === 1 && Math.random() < 0.001) {
-    void sql
-      .execute(Prisma.sql`DELETE FROM processed_interactions WHERE "createdAt" < ${new Date(Date.now() - RETAIN_MS)}`)
-      .catch(() => undefined);
-  }
   return inserted === 1;
 }

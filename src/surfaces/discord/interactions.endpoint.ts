@@ -9,7 +9,10 @@
 //   Content-Encoding (Discord never compresses requests) goes through express.raw, which inflates it.
 // - Answers are written with a precomputed PONG and JSON.stringify + end(): Express's res.json() also looks up
 //   the content type and hashes the body for an ETag, which no Discord client uses (~15% of a PING).
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+// - It is a plain middleware mounted first (app.ts), matching its one path itself: a Router layer and helmet's
+//   per-request setHeader calls were a fifth of a PING's CPU. The security headers every other JSON answer
+//   gets (app.ts passes helmet's own list) are written with the status line in one writeHead call.
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { InteractionResponseType, InteractionType, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
 import type { Logger } from '../../platform/logger.js';
@@ -33,11 +36,24 @@ export function parseBodyLimit(limit: string): number {
   return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
 }
 
-function sendJson(res: Response, status: number, body: Buffer | string): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', JSON_TYPE);
-  res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+/** Writes the status line and every header at once: `headers` (security headers and the request id), then the body's. */
+function sendJson(res: Response, status: number, headers: readonly string[], body: Buffer | string): void {
+  res.writeHead(status, [
+    ...headers,
+    'Content-Type',
+    JSON_TYPE,
+    'Content-Length',
+    String(typeof body === 'string' ? Buffer.byteLength(body) : body.length),
+  ]);
   res.end(body);
+}
+
+/** The request's path as Express routes it (case-insensitive, one trailing slash allowed), query left off. */
+function isInteractionsPath(url: string): boolean {
+  const q = url.indexOf('?');
+  let path = q < 0 ? url : url.slice(0, q);
+  if (path.length === PATH.length + 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return path.length === PATH.length && (path === PATH || path.toLowerCase() === PATH);
 }
 
 /** An error the app's error handler answers as body-parser's would (413 PAYLOAD_TOO_LARGE). */
@@ -115,7 +131,11 @@ export function envelopeProblem(body: unknown): string | null {
   return null;
 }
 
-export function discordInteractionsRouter(opts: {
+/**
+ * POST /discord/interactions, as a middleware to mount before any other: every other request goes on to
+ * `next()` untouched.
+ */
+export function discordInteractionsEndpoint(opts: {
   publicKey: KeyObject;
   maxSignatureAgeSeconds: number;
   bodyLimit: string;
@@ -123,13 +143,16 @@ export function discordInteractionsRouter(opts: {
   logger: Logger;
   /** True when the caller is a proxy we trust (TRUST_PROXY): only then is its X-Request-Id kept. */
   trustedCaller?: (req: Request) => boolean;
-}): Router {
-  const router = Router();
+  /** Headers every answer carries (flat name, value list): the app's security headers. */
+  responseHeaders?: readonly string[];
+}): RequestHandler {
   const limit = parseBodyLimit(opts.bodyLimit);
+  const baseHeaders = opts.responseHeaders ?? [];
   const encodedBody = express.raw({ type: () => true, limit: opts.bodyLimit });
   const { logger } = opts;
 
   const respond = async (req: Request, res: Response, requestId: string, body: Buffer): Promise<void> => {
+    const headers = [...baseHeaders, 'x-request-id', requestId];
     const check = checkDiscordSignature(
       opts.publicKey,
       req.headers['x-signature-ed25519'] as string | undefined,
@@ -141,6 +164,7 @@ export function discordInteractionsRouter(opts: {
       sendJson(
         res,
         401,
+        headers,
         JSON.stringify({ error: { code: 'BAD_SIGNATURE', message: `Invalid request signature (${check.reason})`, requestId } }),
       );
       return;
@@ -149,35 +173,50 @@ export function discordInteractionsRouter(opts: {
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      sendJson(res, 400, JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: 'Body is not JSON', requestId } }));
+      sendJson(res, 400, headers, JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: 'Body is not JSON', requestId } }));
       return;
     }
     // Signed is not well formed: `null`, an array or an interaction without its envelope is a 400, never a
     // handler crash (a 500).
     const problem = envelopeProblem(parsed);
     if (problem) {
-      sendJson(res, 400, JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: `Not an interaction: ${problem}`, requestId } }));
+      sendJson(
+        res,
+        400,
+        headers,
+        JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: `Not an interaction: ${problem}`, requestId } }),
+      );
       return;
     }
     const interaction = parsed as APIInteraction;
     if (interaction?.type === InteractionType.Ping) {
-      sendJson(res, 200, PONG);
+      sendJson(res, 200, headers, PONG);
       return;
     }
     const response = await opts.handle(interaction, { requestId, log: logger.child({ req: { id: requestId } }) });
     if (response === null) {
-      res.status(204).end();
+      res.writeHead(204, headers);
+      res.end();
       return;
     }
-    sendJson(res, 200, JSON.stringify(response));
+    sendJson(res, 200, headers, JSON.stringify(response));
   };
 
-  router.post(PATH, (req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST' || !isInteractionsPath(req.url)) return next();
     const incoming = req.headers['x-request-id'];
     // A caller's id is used only from a proxy we trust (TRUST_PROXY); anyone else gets ours.
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) && opts.trustedCaller?.(req) ? incoming : randomUUID();
     (req as { id?: unknown }).id = requestId;
-    res.setHeader('x-request-id', requestId);
+    // An error passed on (413, an aborted or undecodable body) is answered by the app's error handler: give
+    // it the same headers first.
+    const fail = (err: unknown) => {
+      if (!res.headersSent) {
+        for (let i = 0; i < baseHeaders.length; i += 2) res.setHeader(baseHeaders[i]!, baseHeaders[i + 1]!);
+        res.setHeader('x-request-id', requestId);
+      }
+      next(err);
+    };
     const started = performance.now();
     res.once('finish', () => {
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
@@ -187,13 +226,12 @@ export function discordInteractionsRouter(opts: {
         `POST ${PATH} ${res.statusCode} ${Math.round(performance.now() - started)}ms`,
       );
     });
-    const run = (body: Buffer) => respond(req, res, requestId, body).catch(next);
+    const run = (body: Buffer) => respond(req, res, requestId, body).catch(fail);
     const encoding = req.headers['content-encoding'];
     if (encoding && encoding.toLowerCase() !== 'identity') {
-      encodedBody(req, res, (err?: unknown) => (err ? next(err) : void run(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0))));
+      encodedBody(req, res, (err?: unknown) => (err ? fail(err) : void run(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0))));
       return;
     }
-    readBody(req, limit, (err, body) => (err ? next(err) : void run(body!)));
-  });
-  return router;
+    readBody(req, limit, (err, body) => (err ? fail(err) : void run(body!)));
+  };
 }

@@ -45,6 +45,27 @@ const adminPanel = helmet({
 
 const NO_STORE = /^\/(api|healthz|readyz|invoice)(\/|$)/;
 
+/**
+ * The headers `strict` sets, as a flat [name, value, ...] list for res.writeHead, for the Discord endpoint:
+ * it answers before this middleware runs (app.ts) and writes them in one call instead of helmet's dozen
+ * setHeader calls per request. Read from helmet itself, once, so the list cannot drift from the policy above.
+ */
+export const strictHeaderList: readonly string[] = (() => {
+  const headers: string[] = [];
+  const recorder = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers.push(name, String(value));
+    },
+    removeHeader(name: string) {
+      for (let i = headers.length - 2; i >= 0; i -= 2) if (headers[i]!.toLowerCase() === name.toLowerCase()) headers.splice(i, 2);
+    },
+  };
+  let ran = false;
+  void strict({ method: 'POST', headers: {}, url: '/' } as never, recorder as never, () => void (ran = true));
+  if (!ran) throw new Error('helmet did not finish synchronously; the Discord endpoint cannot copy its headers');
+  return Object.freeze(headers);
+})();
+
 export const securityHeaders: RequestHandler = (req, res, next) => {
   if (NO_STORE.test(req.path)) res.set('Cache-Control', 'no-store');
   if (req.path === '/admin' || req.path.startsWith('/admin/')) return adminPanel(req, res, next);

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../helpers/app.js';
+import { signDiscordBody } from '../../helpers/discord-signer.js';
 import { testDb } from '../../helpers/db.js';
 import { apiTenant, useApiShop, pendingOrder } from '../api/api-fixtures.js';
 
@@ -92,6 +93,44 @@ describe('security headers', () => {
     expect(csp).toContain("script-src 'self' 'unsafe-inline'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('the Discord endpoint (mounted before the header middleware): the same headers as every JSON answer, on each outcome', async () => {
+    const api = await request(t.app).get('/healthz').expect(200);
+    const security = [
+      'content-security-policy',
+      'cross-origin-opener-policy',
+      'cross-origin-resource-policy',
+      'origin-agent-cluster',
+      'referrer-policy',
+      'strict-transport-security',
+      'x-content-type-options',
+      'x-dns-prefetch-control',
+      'x-download-options',
+      'x-frame-options',
+      'x-permitted-cross-domain-policies',
+      'x-xss-protection',
+    ];
+    const ping = JSON.stringify({ id: '1', type: 1, application_id: '123456789012345678', token: 't', version: 1 });
+    const answers = [
+      await request(t.app).post('/discord/interactions').set(signDiscordBody(t.keys, ping)).send(ping).expect(200),
+      await request(t.app).post('/discord/interactions').set('content-type', 'application/json').send(ping).expect(401),
+      await request(t.app).post('/discord/interactions').set(signDiscordBody(t.keys, '[]')).send('[]').expect(400),
+      // Over the body limit: answered by the app's error handler, after the endpoint passed the error on.
+      await request(t.app)
+        .post('/discord/interactions')
+        .set('content-type', 'application/json')
+        .send(JSON.stringify({ pad: 'x'.repeat(200_000) }))
+        .expect(413),
+    ];
+    for (const res of answers) {
+      for (const h of security) expect([res.status, h, res.headers[h]]).toEqual([res.status, h, api.headers[h]]);
+      expect(res.headers['x-request-id']).toMatch(/^[\w.-]{1,64}$/);
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+    // Express's routing rules still apply to its path: case and a trailing slash do not matter; GET is a 404.
+    await request(t.app).post('/Discord/Interactions/').set(signDiscordBody(t.keys, ping)).send(ping).expect(200);
+    await request(t.app).get('/discord/interactions').expect(404);
   });
 
   it('the invoice page: no-store and its own CSP', async () => {

@@ -2,15 +2,43 @@ import { describe, expect, it } from 'vitest';
 import { createCustomerService } from '../../../src/modules/customers/customer.service.js';
 import { createTenantService } from '../../../src/modules/tenants/tenant.service.js';
 import { systemClock } from '../../../src/platform/clock.js';
-import { testDb } from '../../helpers/db.js';
+import { testDb, testSql } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';
 
 const db = testDb(10);
 const f = factories(db);
 const customers = createCustomerService({ db, clock: systemClock });
 const tenants = createTenantService({ db });
+const tenantsOnSql = createTenantService({ db, sql: testSql() });
 
 describe('customers and tenants', () => {
+  it('reads a tenant through plain SQL exactly as Prisma reads it (every column, by id and by guild)', async () => {
+    const t = await f.tenant();
+    const guild = await f.guild({ tenantId: t.id });
+    await db.tenant.update({
+      where: { id: t.id },
+      data: {
+        enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'],
+        paymentInstructions: { VENMO_P2P: { handle: '@shop' } },
+        adminChannelId: snowflake(),
+        adminRoleIds: [snowflake(), snowflake()],
+        inventoryTracking: false,
+        taxjarEnabled: true,
+        taxjarApiKey: 'enc:v1:abc',
+        taxjarFromAddress: { country: 'US', zip: '62701' },
+        addressValidation: true,
+        roleRemovalPolicy: 'RECORD',
+        timeZone: 'America/Chicago',
+        paymentWindowMinutes: { VENMO_P2P: 120 },
+      },
+    });
+    const viaPrisma = await db.tenant.findUniqueOrThrow({ where: { id: t.id } });
+    expect(await tenantsOnSql.get(t.id)).toEqual(viaPrisma);
+    expect(await tenantsOnSql.byGuild(guild.id)).toEqual(viaPrisma);
+    expect(await tenantsOnSql.byGuild(snowflake())).toBeNull();
+    await expect(tenantsOnSql.get('ten_missing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('upserts a customer per tenant and Discord user, refreshing the profile', async () => {
     const a = await f.tenant();
     const b = await f.tenant();

@@ -86,8 +86,11 @@ describe('licence keys', () => {
     const made = await inParallel(Array.from({ length: 200 }), 10, () => order(tenantId, product.id));
     const orders = made.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof order>>>).value);
 
-    // All 200 at once, as far as the test's pool of connections lets them (the rest queue for a connection).
-    const results = await inParallel(orders, 30, (o) => payments.confirm(adminCtx(tenantId), { orderId: o.id }));
+    // 200 confirmations racing for 50 keys, 10 in flight at a time. Not 30: every transaction runs on this test
+    // process's one event loop, so with 30 in flight on a loaded CI machine the one holding the product's row
+    // waited for the CPU behind the other 29's Prisma work, and one transaction outlived Prisma's 15 s
+    // interactive-transaction timeout (P2028). Ten still race for every key (FOR UPDATE SKIP LOCKED).
+    const results = await inParallel(orders, 10, (o) => payments.confirm(adminCtx(tenantId), { orderId: o.id }));
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
 
     const keys = await db.productKey.findMany({ where: { productId: product.id } });

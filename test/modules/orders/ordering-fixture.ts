@@ -54,7 +54,7 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = 
     tenants: createTenantService({ db }),
     customers,
     catalog: createCatalogService({ db }),
-    addressCheck: createAddressCheckService({ db, tax }),
+    addressCheck: createAddressCheckService({ tax }),
     orderSessions: createOrderSessionService(deps),
     orders: createOrderService({ db, submit: createSubmitOrder(deps) }),
     inventory,

@@ -200,11 +200,11 @@ describe('tax in the order flow', () => {
     const off = await fx.shop({ taxjar: true });
     fx.taxjar.suggest = (a) => ({ ...a, zip: '62701-1234' });
     try {
-      expect(await fx.services.addressCheck.validate(on.tenant.id, fx.address)).toEqual({
+      expect(await fx.services.addressCheck.validate(on.tenant, fx.address)).toEqual({
         suggested: { ...fx.address, postalCode: '62701-1234' },
       });
-      expect(await fx.services.addressCheck.validate(off.tenant.id, fx.address)).toEqual({ suggested: null });
-      await expect(fx.services.addressCheck.validate(on.tenant.id, { ...fx.address, postalCode: '' })).rejects.toMatchObject({
+      expect(await fx.services.addressCheck.validate(off.tenant, fx.address)).toEqual({ suggested: null });
+      await expect(fx.services.addressCheck.validate(on.tenant, { ...fx.address, postalCode: '' })).rejects.toMatchObject({
         code: 'VALIDATION_FAILED',
       });
     } finally {

@@ -16,6 +16,19 @@ function inlineScript(js: string): string {
 }
 
 /**
+ * An HTML page with the token (window.LEDGERLINE_CSRF), the page context (window.LEDGERLINE_PAGE) and the
+ * anti-forgery script first in its <head>; anything that is not an HTML document is returned unchanged.
+ * Panel pages get it from csrfInPage, the login page from login.routes.ts: on the login page too, React
+ * renders the form before the script at the end of <body> has arrived, and a form posted in between went
+ * without its _csrf field ("Your sign-in form expired").
+ */
+export function withCsrfInHead(html: string, page: { script: string; token: string; context?: Record<string, unknown> }): string {
+  if (!/^\s*<!DOCTYPE html>/i.test(html)) return html;
+  const globals = `window.LEDGERLINE_CSRF=${JSON.stringify(page.token)};window.LEDGERLINE_PAGE=${JSON.stringify(page.context ?? {})};`;
+  return html.replace(/<head>/i, `<head>${inlineScript(globals)}${inlineScript(page.script)}`);
+}
+
+/**
  * `pageContext` adds what the panel's components need on every page (the shop's time zone and the one
  * date format), as window.LEDGERLINE_PAGE.
  */
@@ -30,13 +43,8 @@ export function csrfInPage(opts: {
       const token = ensureCsrfToken(req, res, opts.secure);
       const context = opts.pageContext ? await opts.pageContext(req) : {};
       const send = res.send.bind(res);
-      res.send = ((body: unknown) => {
-        if (typeof body === 'string' && /^\s*<!DOCTYPE html>/i.test(body)) {
-          const globals = `window.LEDGERLINE_CSRF=${JSON.stringify(token)};window.LEDGERLINE_PAGE=${JSON.stringify(context)};`;
-          body = body.replace(/<head>/i, `<head>${inlineScript(globals)}${inlineScript(opts.script)}`);
-        }
-        return send(body);
-      }) as typeof res.send;
+      res.send = ((body: unknown) =>
+        send(typeof body === 'string' ? withCsrfInHead(body, { script: opts.script, token, context }) : body)) as typeof res.send;
       next();
     } catch (err) {
       next(err);

@@ -8,6 +8,7 @@ import { hashPassword, verifyPassword } from '../../../platform/crypto.js';
 import type { Logger } from '../../../platform/logger.js';
 import { CSRF_COOKIE, CSRF_FIELD, ensureCsrfToken, isSameOrigin, tokenMatches } from './csrf.js';
 import { SESSION_COOKIE } from './admin-session.js';
+import { withCsrfInHead } from './csrf-page.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { isKnownDevice, rememberDevice } from './known-device.js';
 import type { PanelAdmin } from './panel-admin.js';
@@ -28,6 +29,8 @@ export interface LoginRoutesDeps {
   now: () => Date;
   /** The session secrets, current first (the previous one during a rotation): sign the known-device proof. */
   secrets: readonly string[];
+  /** The anti-forgery script (public/admin-csrf.js), put first in the login page's <head>. */
+  csrfScript: string;
 }
 
 export function toPanelAdmin(u: { id: string; email: string; role: PanelAdmin['role']; tenantId: string | null }): PanelAdmin {
@@ -42,6 +45,9 @@ export function toPanelAdmin(u: { id: string; email: string; role: PanelAdmin['r
 
 const PRE_LOGIN_SESSION_MS = 30 * 60_000;
 
+/** Writes the session to the store now, not when the response ends. */
+const saveSession = (req: Request) => new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+
 // Compared against when the email is unknown, so a wrong email costs the same scrypt time as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
@@ -53,10 +59,17 @@ export function loginRoutes(router: Router, deps: LoginRoutesDeps): void {
     // A visitor who is not signed in gets a short-lived session (it only carries the login form's token),
     // so anonymous page views do not leave 8-hour rows in admin_sessions.
     if (!req.session.adminUser) req.session.cookie.maxAge = PRE_LOGIN_SESSION_MS;
-    ensureCsrfToken(req, res, deps.cookieSecure);
+    const token = ensureCsrfToken(req, res, deps.cookieSecure);
+    // Stored before the page goes out: express-session would save it only while ending the response, after
+    // sending all of the page but its last byte, and a form sent in between (autofill, a busy database)
+    // found no session and was refused as expired.
+    await saveSession(req);
     // AdminJS embeds these props in a single-quoted JS string: keep messages free of quotes.
     const html = await admin.renderLogin({ action, errorMessage: errorMessage?.replace(/['"\\]/g, '') ?? null });
-    res.status(status).type('html').send(html);
+    res
+      .status(status)
+      .type('html')
+      .send(withCsrfInHead(html, { script: deps.csrfScript, token }));
   };
 
   // With Secure cookies over plain HTTP the browser would drop the session cookie and sign-in would fail
@@ -113,7 +126,7 @@ export function loginRoutes(router: Router, deps: LoginRoutesDeps): void {
       await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
       req.session.adminUser = toPanelAdmin(user);
       ensureCsrfToken(req, res, deps.cookieSecure);
-      await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+      await saveSession(req);
       await db.adminUser.update({ where: { id: user.id }, data: { lastLoginAt: deps.now() } });
       logger.info({ adminId: user.id }, 'admin signed in');
       res.redirect(303, admin.options.rootPath);

@@ -29,15 +29,16 @@ export function pageAccess(access: Readonly<Record<string, PageAccess>>): Reques
     return rule ? rule(admin) : true;
   };
   return (req, res, next) => {
-    const admin = req.session.adminUser;
+    // Read after the path checks: static assets come without a session (admin.router.ts).
     const page = PAGE_PATH.exec(req.path);
-    if (page && !allowed(pageName(page[2]!), admin)) {
+    if (page && !allowed(pageName(page[2]!), req.session.adminUser)) {
       const message = 'This page is not available to your account.';
       if (page[1]) res.status(403).json({ error: { code: 'FORBIDDEN', message } });
       else res.status(403).type('text/plain').send(message);
       return;
     }
     if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path.startsWith('/frontend/')) return next();
+    const admin = req.session.adminUser;
     const send = res.send.bind(res);
     res.send = ((body: unknown) => {
       if (typeof body === 'string' && REDUX_STATE.test(body)) {

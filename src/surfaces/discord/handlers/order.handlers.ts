@@ -159,7 +159,7 @@ export const orderComponents: ComponentRoutes = {
           const customer = await ctx.customer();
           const { tenant, services } = ctx;
           if (tenant.addressValidation) {
-            const { suggested } = await services.addressCheck.validate(tenant.id, address);
+            const { suggested } = await services.addressCheck.validate(tenant, address);
             if (suggested) {
               await services.orderSessions.setPendingAddress(tenant.id, customer.id, { original: address, suggested });
               return flowReply(ctx, correctedAddressStep(address, suggested));

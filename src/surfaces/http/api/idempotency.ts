@@ -159,8 +159,3 @@ function keepAnswer(res: Response, deps: { db: Db; logger: Logger }, tenantId: s
     return res;
   };
 }
-
-/** Deletes answers older than KEEP_HOURS (expired rows are also taken over on use). */
-export async function pruneIdempotencyKeys(db: Db): Promise<number> {
-  return db.$executeRaw`DELETE FROM idempotency_keys WHERE "createdAt" < now() - ${Prisma.raw(`interval '${KEEP_HOURS} hours'`)}`;
-}

@@ -8,8 +8,10 @@
 // payment for its order (paymentsForOrder).
 // Every call uses the shop's own access token and location; the SDK retries nothing (maxRetries 0): the
 // job queue and the buyer's own retry do that, with the same idempotency key.
+// The SDK is loaded on the first Square call, not at start-up: importing it takes ~1.5 s of CPU and tens of
+// MB in every process (web, worker, every test file), most of which never speak to Square.
 import { createHash } from 'node:crypto';
-import { SquareClient, SquareError, SquareTimeoutError, type Square } from 'square';
+import type { Square, SquareClient, SquareError } from 'square';
 import { AppError } from '../../../../platform/errors.js';
 import type {
   ConnectionTestResult,
@@ -40,6 +42,19 @@ const REASON_MAX = 192;
 /** Square's idempotency keys are at most 45 characters. */
 const KEY_MAX = 45;
 
+type SquareSdk = typeof import('square');
+let sdkLoading: Promise<SquareSdk> | undefined;
+/** Set once the SDK is loaded; an SDK error can only exist after that. */
+let sdk: SquareSdk | undefined;
+
+function loadSdk(): Promise<SquareSdk> {
+  sdkLoading ??= import('square').then((m) => (sdk = m));
+  return sdkLoading;
+}
+
+const isSquareError = (err: unknown): err is SquareError => !!sdk && err instanceof sdk.SquareError;
+const isSquareTimeout = (err: unknown): boolean => !!sdk && err instanceof sdk.SquareTimeoutError;
+
 /** Longer keys are hashed: the same key always maps to the same Square key, so retries stay idempotent. */
 export function squareIdempotencyKey(key: string): string {
   return key.length <= KEY_MAX ? key : createHash('sha256').update(key).digest('base64url').slice(0, KEY_MAX);
@@ -53,7 +68,8 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
   }
 
-  private client(conn: SquareConnection): SquareClient {
+  private async client(conn: SquareConnection): Promise<SquareClient> {
+    const { SquareClient } = await loadSdk();
     return new SquareClient({
       token: conn.accessToken,
       baseUrl: conn.apiBaseUrl.replace(/\/+$/, ''),
@@ -64,7 +80,8 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
 
   async testConnection(conn: SquareConnection): Promise<ConnectionTestResult> {
     try {
-      const { location } = await this.client(conn).locations.get({ locationId: conn.locationId });
+      const square = await this.client(conn);
+      const { location } = await square.locations.get({ locationId: conn.locationId });
       if (!location) return { ok: false, message: `Square answered without the location ${conn.locationId}.` };
       const where = `location "${location.name ?? location.id}" (${location.id}, ${location.country ?? '?'}, ${location.currency ?? '?'})`;
       if (location.status && location.status !== 'ACTIVE') {
@@ -92,7 +109,8 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
     input: { sourceToken: string; amountCents: number; currency: string; idempotencyKey: string; orderId: string; note: string },
   ): Promise<ProviderCheckoutState> {
     try {
-      const { payment } = await this.client(conn).payments.create({
+      const square = await this.client(conn);
+      const { payment } = await square.payments.create({
         sourceId: input.sourceToken,
         idempotencyKey: squareIdempotencyKey(input.idempotencyKey),
         amountMoney: { amount: BigInt(input.amountCents), currency: input.currency as Square.Currency },
@@ -116,7 +134,8 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
     const reference = input.orderId.slice(0, REFERENCE_MAX);
     const found: ProviderCheckoutState[] = [];
     try {
-      const page = await this.client(conn).payments.list({
+      const square = await this.client(conn);
+      const page = await square.payments.list({
         beginTime: new Date(input.since.getTime() - 60_000).toISOString(),
         sortOrder: 'ASC',
         locationId: conn.locationId,
@@ -139,11 +158,12 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
    */
   async getCheckout(conn: SquareConnection, providerCheckoutId: string): Promise<ProviderCheckoutState> {
     try {
-      const { payment } = await this.client(conn).payments.get({ paymentId: providerCheckoutId });
+      const square = await this.client(conn);
+      const { payment } = await square.payments.get({ paymentId: providerCheckoutId });
       if (!payment?.id) throw upstreamUnavailable('SQUARE', 'GetPayment answered without a payment');
       return squarePaymentState(facts(payment));
     } catch (err) {
-      if (err instanceof SquareError && err.statusCode === 404) {
+      if (isSquareError(err) && err.statusCode === 404) {
         return { providerCheckoutId, state: 'OPEN', providerStatus: 'NO_PAYMENT' };
       }
       throw toPortError(err);
@@ -158,7 +178,8 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
     const current = await this.getCheckout(conn, providerCheckoutId);
     if (current.state !== 'APPROVED') return;
     try {
-      await this.client(conn).payments.cancel({ paymentId: providerCheckoutId });
+      const square = await this.client(conn);
+      await square.payments.cancel({ paymentId: providerCheckoutId });
     } catch (err) {
       throw toPortError(err);
     }
@@ -173,7 +194,8 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
 
   async refund(conn: SquareConnection, input: RefundInput): Promise<ProviderRefund> {
     try {
-      const { refund } = await this.client(conn).refunds.refundPayment({
+      const square = await this.client(conn);
+      const { refund } = await square.refunds.refundPayment({
         idempotencyKey: squareIdempotencyKey(input.idempotencyKey),
         paymentId: input.paymentReference,
         amountMoney: { amount: BigInt(input.amountCents), currency: input.currency as Square.Currency },
@@ -213,8 +235,8 @@ function firstError(err: SquareError): { code: string; detail: string } {
 /** SDK failures to the port's contract. Messages carry Square's error codes, never the token or bodies. */
 function toPortError(err: unknown): unknown {
   if (err instanceof AppError || err instanceof ProviderRejectedError) return err;
-  if (err instanceof SquareTimeoutError) return upstreamUnavailable('SQUARE', 'timeout', err);
-  if (err instanceof SquareError) {
+  if (isSquareTimeout(err)) return upstreamUnavailable('SQUARE', 'timeout', err);
+  if (isSquareError(err)) {
     if (err.statusCode === undefined) return upstreamUnavailable('SQUARE', 'no answer (network)', err);
     const { code, detail } = firstError(err);
     return providerHttpError('SQUARE', err.statusCode, code, detail);
@@ -224,7 +246,7 @@ function toPortError(err: unknown): unknown {
 
 /** What "Test connection" shows the owner: Square's own words, and what to check. */
 function describeFailure(err: unknown, conn: SquareConnection): string {
-  if (err instanceof SquareError && err.statusCode !== undefined) {
+  if (isSquareError(err) && err.statusCode !== undefined) {
     const { code, detail } = firstError(err);
     if (err.statusCode === 401)
       return `Square refused the access token (401 ${code}: ${detail}). Check the token and that it is for ${conn.environment}.`;

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "notification_deliveries_sentAt_idx" ON "notification_deliveries"("sentAt");
+

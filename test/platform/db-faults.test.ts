@@ -7,6 +7,7 @@ import { createDatabase } from '../../src/platform/db/database.js';
 import { isDatabaseUnavailable, isTransientDatabaseFault } from '../../src/platform/db/db-faults.js';
 import { LOST_CONNECTION_RETRIES, Prisma, withTransaction } from '../../src/platform/db/prisma.js';
 import { testDatabaseUrl } from '../helpers/db.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const database = createDatabase(testDatabaseUrl(), 6, { acquireTimeoutMs: 2_000, statementTimeoutMs: 5_000 });
 const admin = new pg.Client({ connectionString: testDatabaseUrl() });
@@ -149,7 +150,21 @@ describe('connection faults', () => {
   it('waiting for a connection is bounded: an exhausted pool fails fast with a database fault', async () => {
     const small = createDatabase(testDatabaseUrl(), 1, { acquireTimeoutMs: 200 });
     try {
-      const holder = small.sql.transaction(async (tx) => tx.query(Prisma.sql`SELECT pg_sleep(1)`));
+      // The bound also covers opening a connection, which takes longer than 200 ms on a busy machine: the
+      // pool's one connection is opened first (retried), so the holder below takes it idle, at once.
+      await waitFor('the pool to open its one connection', () =>
+        small.sql.query(Prisma.sql`SELECT 1 AS ok`).then(
+          () => true,
+          () => false,
+        ),
+      );
+      let held!: () => void;
+      const holding = new Promise<void>((resolve) => (held = resolve));
+      const holder = small.sql.transaction(async (tx) => {
+        held();
+        return tx.query(Prisma.sql`SELECT pg_sleep(1)`);
+      });
+      await holding;
       const err = await small.sql.query(Prisma.sql`SELECT 1`).catch((e: unknown) => e);
       expect(isDatabaseUnavailable(err)).toBe(true);
       await holder;

@@ -59,9 +59,10 @@ import { registerEntitlementJobs } from './modules/entitlements/role-jobs.js';
 import type { GuildDirectory } from './modules/entitlements/guild-directory.port.js';
 import { createRoleRepairService, type RoleRepairService } from './modules/entitlements/role-repair.service.js';
 import { registerReconcileJobs } from './modules/entitlements/reconcile-jobs.js';
-import { registerHousekeepingJobs } from './modules/housekeeping/housekeeping-jobs.js';
+import { registerHousekeepingJobs, type RetentionRule } from './modules/housekeeping/housekeeping-jobs.js';
 import { PROCESSED_INTERACTION_KEEP_MS } from './surfaces/discord/interaction-dedup.js';
 import { KEEP_HOURS } from './surfaces/http/api/idempotency.js';
+import { LOGIN_ATTEMPT_KEEP_MS } from './surfaces/admin/auth/login-attempts.js';
 import { registerTimedAccessJobs } from './modules/entitlements/timed-access.js';
 import { createMemberEvents, type MemberEvents } from './modules/entitlements/member-events.js';
 import { connectMemberGateway } from './adapters/discord/member-gateway.discord.js';
@@ -161,6 +162,14 @@ export interface Services {
   close(): Promise<void>;
 }
 
+/** What daily housekeeping deletes: each table's retention is the rule of the code that writes it. */
+export const RETENTION_RULES: readonly RetentionRule[] = [
+  { table: 'processed_interactions', column: 'createdAt', keepMs: PROCESSED_INTERACTION_KEEP_MS },
+  { table: 'idempotency_keys', column: 'createdAt', keepMs: KEEP_HOURS * 3600_000 },
+  { table: 'notification_deliveries', column: 'sentAt', keepMs: DELIVERY_RECORD_KEEP_MS },
+  { table: 'login_attempts', column: 'at', keepMs: LOGIN_ATTEMPT_KEEP_MS },
+];
+
 export function createContainer(opts: ContainerOptions): Services {
   const { env, logger } = opts;
   // One pool: Prisma for most of the code, the plain-SQL client for the order flow (platform/db/sql.ts).
@@ -218,17 +227,7 @@ export function createContainer(opts: ContainerOptions): Services {
     roleCheck: roleRepair.roleCheck,
   });
   registerReconcileJobs(bus, { db, roleRepair });
-  // Each table's retention is the rule of the code that writes it.
-  registerHousekeepingJobs(bus, {
-    sql,
-    clock,
-    logger,
-    rules: [
-      { table: 'processed_interactions', column: 'createdAt', keepMs: PROCESSED_INTERACTION_KEEP_MS },
-      { table: 'idempotency_keys', column: 'createdAt', keepMs: KEEP_HOURS * 3600_000 },
-      { table: 'notification_deliveries', column: 'sentAt', keepMs: DELIVERY_RECORD_KEEP_MS },
-    ],
-  });
+  registerHousekeepingJobs(bus, { sql, clock, logger, rules: RETENTION_RULES });
   registerTimedAccessJobs(bus, { db, clock, audit, logger });
   // Payment providers, one adapter each; every call names the shop's own connection.
   const adapters: ProviderAdapters = {

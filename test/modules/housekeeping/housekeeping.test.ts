@@ -1,6 +1,7 @@
 // Daily housekeeping deletes what is past its retention and nothing else: replayed-interaction ids after a day,
-// API idempotency answers after a day, delivery records after 30 days, in batches (a backlog larger than one
-// batch goes too), and a second run deletes nothing. Other test files write to these tables at the same time,
+// API idempotency answers after a day, delivery records after 30 days, admin sign-in attempts after 90 days, in
+// batches (a backlog larger than one batch goes too), and a second run deletes nothing. The rules are the
+// composition root's own (RETENTION_RULES), so a table dropped from them fails here. Other test files write to these tables at the same time,
 // so only this file's rows are counted.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,8 +13,8 @@ import {
   HOUSEKEEPING_TASK,
   pruneExpiredRows,
   registerHousekeepingJobs,
-  type RetentionRule,
 } from '../../../src/modules/housekeeping/housekeeping-jobs.js';
+import { RETENTION_RULES } from '../../../src/container.js';
 import { testDb, testSql } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 
@@ -23,17 +24,14 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const now = new Date('2026-12-15T12:00:00Z');
 const clock = { now: () => now };
-const rules: RetentionRule[] = [
-  { table: 'processed_interactions', column: 'createdAt', keepMs: DAY },
-  { table: 'idempotency_keys', column: 'createdAt', keepMs: DAY },
-  { table: 'notification_deliveries', column: 'sentAt', keepMs: 30 * DAY },
-];
+const rules = RETENTION_RULES;
 const ago = (ms: number) => new Date(now.getTime() - ms);
 const tag = `hk-${randomUUID().slice(0, 8)}`;
 
 afterAll(async () => {
   await db.processedInteraction.deleteMany({ where: { id: { startsWith: tag } } });
   await db.notificationDelivery.deleteMany({ where: { key: { startsWith: tag } } });
+  await db.loginAttempt.deleteMany({ where: { email: { startsWith: tag } } });
 });
 
 describe('housekeeping', () => {
@@ -53,6 +51,10 @@ describe('housekeeping', () => {
     await key('new', ago(DAY - HOUR));
     await db.notificationDelivery.create({ data: { key: `${tag}-old`, sentAt: ago(31 * DAY) } });
     await db.notificationDelivery.create({ data: { key: `${tag}-new`, sentAt: ago(29 * DAY) } });
+    await db.loginAttempt.create({
+      data: { email: `${tag}-old@example.com`, ip: '192.0.2.1', outcome: 'wrong_password', at: ago(91 * DAY) },
+    });
+    await db.loginAttempt.create({ data: { email: `${tag}-new@example.com`, ip: '192.0.2.1', outcome: 'ok', at: ago(89 * DAY) } });
 
     const deleted = await pruneExpiredRows({ sql, clock, rules });
     expect(deleted.processed_interactions).toBeGreaterThanOrEqual(12000);
@@ -64,6 +66,9 @@ describe('housekeeping', () => {
     expect(
       (await db.notificationDelivery.findMany({ where: { key: { startsWith: tag } }, select: { key: true } })).map((d) => d.key),
     ).toEqual([`${tag}-new`]);
+    expect(
+      (await db.loginAttempt.findMany({ where: { email: { startsWith: tag } }, select: { email: true } })).map((a) => a.email),
+    ).toEqual([`${tag}-new@example.com`]);
 
     // Our rows are all within their retention now: a second run leaves them.
     await pruneExpiredRows({ sql, clock, rules });

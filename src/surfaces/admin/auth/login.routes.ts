@@ -11,6 +11,7 @@ import { SESSION_COOKIE } from './admin-session.js';
 import { withCsrfInHead } from './csrf-page.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { isKnownDevice, rememberDevice } from './known-device.js';
+import { recordAttempt } from './login-attempts.js';
 import type { PanelAdmin } from './panel-admin.js';
 
 const loginForm = z.object({
@@ -153,11 +154,4 @@ function lockMessage(until: Date, now: Date, reason: 'account' | 'ip'): string {
   return reason === 'ip'
     ? `Too many failed sign-in attempts from your network. Try again in ${wait}.`
     : `Too many failed sign-in attempts for this account. Try again in ${wait}, or sign in from a browser you have used here before.`;
-}
-
-/** Every attempt is kept for the owners to review (sign-in-attempts.routes.ts); a failure to write it never blocks sign-in. */
-async function recordAttempt(db: Db, logger: Logger, a: { email: string; ip: string; outcome: string }): Promise<void> {
-  await db.loginAttempt
-    .create({ data: { email: a.email.slice(0, 254), ip: a.ip.slice(0, 64), outcome: a.outcome } })
-    .catch((err: unknown) => logger.warn({ err }, 'could not record a sign-in attempt'));
 }

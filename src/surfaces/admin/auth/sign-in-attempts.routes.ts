@@ -4,6 +4,7 @@
 import type { Router } from 'express';
 import type { Db } from '../../../platform/db/prisma.js';
 import type { PanelAdmin } from './panel-admin.js';
+import { LOGIN_ATTEMPT_KEEP_MS } from './login-attempts.js';
 
 export const SIGN_IN_ATTEMPTS_PATH = '/sign-in-attempts';
 
@@ -71,4 +72,4 @@ export function signInAttemptsRoute(router: Router, deps: { db: Db }): void {
 }
 
 export const SIGN_IN_ATTEMPTS_INTRO = (count: number, scope: 'all' | 'shop') =>
-  `The last ${count} attempts on ${scope === 'all' ? 'every account' : 'your shop\u2019s accounts'}. Attempts from an unknown address you do not recognise mean someone is guessing: the account slows them down automatically.`;
+  `The last ${count} attempts on ${scope === 'all' ? 'every account' : 'your shop\u2019s accounts'} (attempts are kept ${LOGIN_ATTEMPT_KEEP_MS / 86_400_000} days). Attempts from an unknown address you do not recognise mean someone is guessing: the account slows them down automatically.`;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import * as AdminJSPrisma from '@adminjs/prisma';
 import { buildRouter } from '@adminjs/express';
 import AdminJS, { type ResourceWithOptions } from 'adminjs';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { Services } from './services.js';
 import { loadOrCreateDevSecrets } from '../../config/dev-secrets.js';
 import { defineScopedResource, type ScopedResourceOptions, type ScopeRule } from './adapter/scoped-resource.js';
@@ -43,6 +43,7 @@ import { exportsRoute } from './pages/exports.route.js';
 import { pageAccess, type PageAccess } from './pages/page-access.js';
 import { isPlatformAdmin, isTenantMember, samePanelAdmin } from './auth/panel-admin.js';
 import { DATE_TIME_FORMAT } from '../../platform/time-format.js';
+import { ASSETS_PATH, isPublicAsset } from './panel-requests.js';
 
 export const ADMIN_ROOT = '/admin';
 
@@ -55,10 +56,7 @@ export const PAGE_ACCESS: Readonly<Record<string, PageAccess>> = {
   [JOBS_PAGE]: isPlatformAdmin,
   [TAX_PAGE]: isTenantMember,
 };
-const ASSETS_PATH = '/frontend/assets/';
 const CSRF_SCRIPT_PATH = `${ASSETS_PATH}ledgerline-csrf.js`;
-/** AdminJS's scripts and styles (and ours among them): the same for everyone, answered without a session. */
-const isPublicAsset = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && req.path.startsWith(ASSETS_PATH);
 const CSRF_SCRIPT = readFileSync(fileURLToPath(new URL('./public/admin-csrf.js', import.meta.url)), 'utf8');
 
 function loadDmmf(): unknown {

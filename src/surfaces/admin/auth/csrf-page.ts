@@ -9,6 +9,7 @@
 // older than its token) cannot leave the first call without one.
 import type { Request, RequestHandler } from 'express';
 import { ensureCsrfToken } from './csrf.js';
+import { isPageRequest } from '../panel-requests.js';
 
 /** `<` is escaped so that nothing in the token or the script can close the inline <script> element. */
 function inlineScript(js: string): string {
@@ -38,7 +39,7 @@ export function csrfInPage(opts: {
   pageContext?: (req: Request) => Promise<Record<string, unknown>>;
 }): RequestHandler {
   return async (req, res, next) => {
-    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path.startsWith('/frontend/')) return next();
+    if (!isPageRequest(req)) return next();
     try {
       const token = ensureCsrfToken(req, res, opts.secure);
       const context = opts.pageContext ? await opts.pageContext(req) : {};

@@ -7,6 +7,7 @@
 // The page handlers keep their own check as well (defence in depth).
 import type { RequestHandler } from 'express';
 import type { PanelAdmin } from '../auth/panel-admin.js';
+import { isPageRequest } from '../panel-requests.js';
 
 export type PageAccess = (admin: PanelAdmin | undefined) => boolean;
 
@@ -37,7 +38,7 @@ export function pageAccess(access: Readonly<Record<string, PageAccess>>): Reques
       else res.status(403).type('text/plain').send(message);
       return;
     }
-    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path.startsWith('/frontend/')) return next();
+    if (!isPageRequest(req)) return next();
     const admin = req.session.adminUser;
     const send = res.send.bind(res);
     res.send = ((body: unknown) => {

@@ -210,7 +210,7 @@ export function createContainer(opts: ContainerOptions): Services {
   const interactionRest = createInteractionRest({ apiBaseUrl: env.DISCORD_API_BASE_URL });
   metrics.observeDiscordRest(interactionRest);
   const dmStatus = createDmStatusService({ db, clock });
-  const missedNotices = createMissedNotices({ db, sql, clock });
+  const missedNotices = createMissedNotices({ db, clock });
   const roleRepair = createRoleRepairService({
     db,
     clock,

@@ -4,13 +4,13 @@
 // - the customer's next interaction with the bot shows them, once: take() marks what it returns as shown
 //   in one UPDATE ... RETURNING, so two interactions at the same moment never both show the same notice.
 // One row per delivery key (the notification's send-once key): a job that runs again records nothing new.
-// pending() runs on every customer interaction, so it is one prepared plain-SQL statement (platform/db/sql.ts),
-// not a Prisma query: through Prisma's query compiler it was the largest Prisma cost left on the interaction
-// path (docs/perf/interaction-profile.md). It reads the (customerId, shownAt) index.
-import type { MissedNotice } from '../../generated/prisma/index.js';
+// The pending notices are read on every customer interaction, so their query is a plain-SQL fragment
+// (pendingNoticesSql) that the Discord surface runs inside its interaction claim: one prepared statement
+// and one round trip for both (surfaces/discord/interaction-dedup.ts; through Prisma's query compiler it was
+// the largest Prisma cost left on the interaction path, docs/perf/interaction-profile.md). It reads the
+// (customerId, shownAt) index.
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, type Db } from '../../platform/db/prisma.js';
-import type { SqlRunner } from '../../platform/db/sql.js';
 
 /** At most this many notices are shown in one reply (the rest wait for the next interaction). */
 export const MAX_NOTICES_PER_REPLY = 3;
@@ -24,27 +24,30 @@ export interface MissedNoticeInput {
   message: Prisma.InputJsonValue;
 }
 
+/**
+ * The notices the customer has not been shown yet, oldest first, at most MAX_NOTICES_PER_REPLY: every column
+ * of the row (a MissedNotice), to run inside a larger statement.
+ */
+export function pendingNoticesSql(tenantId: string, customerId: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT id, "tenantId", "customerId", "orderId", kind, "deliveryKey", message, "createdAt", "shownAt"
+    FROM missed_notices
+    WHERE "customerId" = ${customerId} AND "tenantId" = ${tenantId} AND "shownAt" IS NULL
+    ORDER BY "createdAt", id
+    LIMIT ${MAX_NOTICES_PER_REPLY}`;
+}
+
 export interface MissedNotices {
   record(input: MissedNoticeInput): Promise<void>;
-  /** Notices the customer has not been shown yet, oldest first (at most MAX_NOTICES_PER_REPLY). */
-  pending(tenantId: string, customerId: string): Promise<MissedNotice[]>;
   /** Marks these as shown; returns the ones this call marked (another interaction may have taken some). */
   take(tenantId: string, ids: string[]): Promise<string[]>;
 }
 
-export function createMissedNotices(deps: { db: Db; sql: SqlRunner; clock: Clock }): MissedNotices {
-  const { db, sql, clock } = deps;
+export function createMissedNotices(deps: { db: Db; clock: Clock }): MissedNotices {
+  const { db, clock } = deps;
   return {
     async record(input) {
       await db.missedNotice.createMany({ data: [input], skipDuplicates: true });
-    },
-    async pending(tenantId, customerId) {
-      return sql.query<MissedNotice>(Prisma.sql`
-        SELECT id, "tenantId", "customerId", "orderId", kind, "deliveryKey", message, "createdAt", "shownAt"
-        FROM missed_notices
-        WHERE "customerId" = ${customerId} AND "tenantId" = ${tenantId} AND "shownAt" IS NULL
-        ORDER BY "createdAt", id
-        LIMIT ${MAX_NOTICES_PER_REPLY}`);
     },
     async take(tenantId, ids) {
       if (!ids.length) return [];

@@ -116,14 +116,16 @@ async function route(
     const isAdmin = isDiscordAdmin(member, tenant, services.env.DISCORD_ADMIN_PERMISSION);
     if (route.adminOnly && !isAdmin) return notice(MESSAGES.notAdmin);
 
-    // Read the customer while the id is being claimed (one database round trip less per click); admin
-    // routes and routes marked noCustomer skip it. A rejection is observed when a handler awaits it.
+    // The customer (usually from the cache, no database read); admin routes and routes marked noCustomer
+    // skip it. A rejection is observed when a handler awaits it: the claim below then goes without notices.
     let customer: Promise<Customer> | undefined = route.adminOnly || route.noCustomer ? undefined : customerFor(services, tenant.id, user);
-    customer?.catch(() => undefined);
-    // Messages the customer missed while their DMs were closed, read alongside (shown with the reply).
-    const missed = customer?.then((c) => services.missedNotices.pending(tenant.id, c.id));
-    missed?.catch(() => undefined);
-    if (!(await claimInteraction(services.sql, interaction.id, tenant.id))) return notice(MESSAGES.replay, COLORS.muted);
+    const customerId = await customer?.then(
+      (c) => c.id,
+      () => undefined,
+    );
+    // The claim also reads the messages the customer missed while their DMs were closed (shown with the reply).
+    const claim = await claimInteraction(services.sql, interaction.id, tenant.id, customerId);
+    if (!claim.claimed) return notice(MESSAGES.replay, COLORS.muted);
 
     const ctx: HandlerContext = {
       services,
@@ -140,12 +142,7 @@ async function route(
     };
     r.decided(route.deferIf?.(ctx) ?? false);
     const reply = await route.run(ctx, params);
-    if (!missed) return reply;
-    const pending = await missed.catch((err: unknown) => {
-      log.warn({ err }, "could not read the customer's missed notices");
-      return [];
-    });
-    return withMissedNotices(services.missedNotices, tenant.id, interaction, reply, pending);
+    return withMissedNotices(services.missedNotices, tenant.id, interaction, reply, claim.notices);
   }
 }
 

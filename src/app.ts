@@ -10,6 +10,7 @@ import { securityHeaders, strictHeaderList } from './surfaces/http/security-head
 import { adminListParams, rejectUnsafeText } from './surfaces/http/input-hygiene.js';
 import { byApiKey, byClientAddress, rateLimit } from './surfaces/http/rate-limit.js';
 import { discordInteractionsEndpoint } from './surfaces/discord/interactions.endpoint.js';
+import { aheadOfExpress } from './surfaces/http/ahead-of-express.js';
 import { handleInteraction } from './surfaces/discord/dispatch.js';
 import { invoiceRoutes } from './surfaces/http/invoice/invoice.routes.js';
 import { providerWebhooksRoutes } from './surfaces/http/provider-webhooks.routes.js';
@@ -36,19 +37,23 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
   app.set('trust proxy', env.TRUST_PROXY);
   const trustProxy = app.get('trust proxy fn') as (addr: string, hop: number) => boolean;
   const trustedCaller = (req: IncomingMessage): boolean => trustProxy(req.socket.remoteAddress ?? '', 0);
-  // The Discord endpoint comes first: it logs its own requests (cheaper than pino-http on the hot path) and
-  // writes the same security headers as securityHeaders in one call (strictHeaderList, from helmet itself).
+  // The Discord endpoint comes first, ahead of Express's own per-request set-up (ahead-of-express.ts): it
+  // logs its own requests (cheaper than pino-http on the hot path) and writes the same security headers as
+  // securityHeaders in one call (strictHeaderList, from helmet itself). What it passes on enters the app here.
   if (surfaces.web)
     app.use(
-      discordInteractionsEndpoint({
-        publicKey: services.discordPublicKey,
-        maxSignatureAgeSeconds: env.DISCORD_MAX_SIGNATURE_AGE_SECONDS,
-        bodyLimit: env.BODY_LIMIT,
-        handle: timedInteractions(services.metrics, (interaction, ctx) => handleInteraction(services, interaction, ctx)),
-        logger,
-        trustedCaller,
-        responseHeaders: strictHeaderList,
-      }),
+      aheadOfExpress(
+        app,
+        discordInteractionsEndpoint({
+          publicKey: services.discordPublicKey,
+          maxSignatureAgeSeconds: env.DISCORD_MAX_SIGNATURE_AGE_SECONDS,
+          bodyLimit: env.BODY_LIMIT,
+          handle: timedInteractions(services.metrics, (interaction, ctx) => handleInteraction(services, interaction, ctx)),
+          logger,
+          trustedCaller,
+          responseHeaders: strictHeaderList,
+        }),
+      ),
     );
   app.use(securityHeaders);
   // After the Discord endpoint: its PINGs and interactions never pass through the HTTP timer.

@@ -1,5 +1,7 @@
 // How the interactions endpoint reads bodies (interactions.endpoint.ts reads the stream itself): the limit,
-// bodies in several chunks, a compressed body (inflated by express.raw, as before), and the request id.
+// bodies in several chunks, a compressed body (inflated by express.raw, as before), and the request id. It is
+// mounted ahead of Express as app.ts mounts it (http/ahead-of-express.ts): it sees plain Node requests, what it
+// passes on reaches the app's routes, and an error it passes on reaches the app's error handler.
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import express from 'express';
@@ -8,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/logger.js';
 import { errorHandler } from '../../src/surfaces/http/error-handler.js';
 import { discordInteractionsEndpoint, parseBodyLimit } from '../../src/surfaces/discord/interactions.endpoint.js';
+import { aheadOfExpress } from '../../src/surfaces/http/ahead-of-express.js';
 import { importDiscordPublicKey } from '../../src/surfaces/discord/signature.js';
 import { generateDiscordTestKeys, signDiscordBody } from '../helpers/discord-signer.js';
 
@@ -15,19 +18,24 @@ const keys = generateDiscordTestKeys();
 const seen: unknown[] = [];
 const app = express();
 app.use(
-  discordInteractionsEndpoint({
-    publicKey: importDiscordPublicKey(keys.publicKeyHex),
-    maxSignatureAgeSeconds: 300,
-    bodyLimit: '1kb',
-    logger: createLogger({ level: 'silent', pretty: false }),
-    // Only a trusted proxy's X-Request-Id is kept (TRUST_PROXY); here: callers with x-trusted: yes.
-    trustedCaller: (req) => req.headers['x-trusted'] === 'yes',
-    handle: async (interaction, ctx) => {
-      seen.push({ interaction, requestId: ctx.requestId });
-      return { type: 4, data: { content: 'ok' } };
-    },
-  }),
+  aheadOfExpress(
+    app,
+    discordInteractionsEndpoint({
+      publicKey: importDiscordPublicKey(keys.publicKeyHex),
+      maxSignatureAgeSeconds: 300,
+      bodyLimit: '1kb',
+      logger: createLogger({ level: 'silent', pretty: false }),
+      // Only a trusted proxy's X-Request-Id is kept (TRUST_PROXY); here: callers with x-trusted: yes.
+      trustedCaller: (req) => req.headers['x-trusted'] === 'yes',
+      handle: async (interaction, ctx) => {
+        seen.push({ interaction, requestId: ctx.requestId });
+        return { type: 4, data: { content: 'ok' } };
+      },
+    }),
+  ),
 );
+// What the endpoint passes on: any other path or method, reached through Express with its req and res.
+app.all('/{*rest}', (req, res) => void res.json({ through: 'express', method: req.method, path: req.path }));
 app.use(errorHandler);
 
 describe('interactions endpoint body', () => {
@@ -93,6 +101,19 @@ describe('interactions endpoint body', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('passes any other path or method on to the Express app, which sees an Express request', async () => {
+    expect((await request(app).get('/discord/interactions').expect(200)).body).toEqual({
+      through: 'express',
+      method: 'GET',
+      path: '/discord/interactions',
+    });
+    expect((await request(app).post('/api/orders').send({}).expect(200)).body).toEqual({
+      through: 'express',
+      method: 'POST',
+      path: '/api/orders',
+    });
   });
 
   it('refuses a signature made over other bytes with 401 and never calls the handler', async () => {

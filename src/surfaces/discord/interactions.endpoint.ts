@@ -9,10 +9,12 @@
 //   Content-Encoding (Discord never compresses requests) goes through express.raw, which inflates it.
 // - Answers are written with a precomputed PONG and JSON.stringify + end(): Express's res.json() also looks up
 //   the content type and hashes the body for an ETag, which no Discord client uses (~15% of a PING).
-// - It is a plain middleware mounted first (app.ts), matching its one path itself: a Router layer and helmet's
-//   per-request setHeader calls were a fifth of a PING's CPU. The security headers every other JSON answer
+// - It is a plain Node handler put ahead of Express (app.ts, http/ahead-of-express.ts), matching its one path
+//   itself: a Router layer and helmet's per-request setHeader calls were a fifth of a PING's CPU, and
+//   Express's per-request set-up (prototype swap, router walk) about a tenth. The security headers every other JSON answer
 //   gets (app.ts passes helmet's own list) are written with the status line in one writeHead call.
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request as ExpressRequest, type Response as ExpressResponse } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { InteractionResponseType, InteractionType, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
 import type { Logger } from '../../platform/logger.js';
@@ -37,7 +39,7 @@ export function parseBodyLimit(limit: string): number {
 }
 
 /** Writes the status line and every header at once: `headers` (security headers and the request id), then the body's. */
-function sendJson(res: Response, status: number, headers: readonly string[], body: Buffer | string): void {
+function sendJson(res: ServerResponse, status: number, headers: readonly string[], body: Buffer | string): void {
   res.writeHead(status, [
     ...headers,
     'Content-Type',
@@ -72,7 +74,7 @@ function tooLarge(limit: number, length: number): Error {
  * Reads the whole body, at most `limit` bytes. Over the limit (announced by Content-Length or found while
  * reading), the rest is read off and discarded and a 413 error is passed on, so the client gets the answer.
  */
-function readBody(req: Request, limit: number, done: (err: Error | null, body?: Buffer) => void): void {
+function readBody(req: IncomingMessage, limit: number, done: (err: Error | null, body?: Buffer) => void): void {
   const declared = Number(req.headers['content-length']);
   let received = 0;
   let over = Number.isFinite(declared) && declared > limit;
@@ -142,16 +144,16 @@ export function discordInteractionsEndpoint(opts: {
   handle: InteractionHandler;
   logger: Logger;
   /** True when the caller is a proxy we trust (TRUST_PROXY): only then is its X-Request-Id kept. */
-  trustedCaller?: (req: Request) => boolean;
+  trustedCaller?: (req: IncomingMessage) => boolean;
   /** Headers every answer carries (flat name, value list): the app's security headers. */
   responseHeaders?: readonly string[];
-}): RequestHandler {
+}): (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void {
   const limit = parseBodyLimit(opts.bodyLimit);
   const baseHeaders = opts.responseHeaders ?? [];
   const encodedBody = express.raw({ type: () => true, limit: opts.bodyLimit });
   const { logger } = opts;
 
-  const respond = async (req: Request, res: Response, requestId: string, body: Buffer): Promise<void> => {
+  const respond = async (req: IncomingMessage, res: ServerResponse, requestId: string, body: Buffer): Promise<void> => {
     const headers = [...baseHeaders, 'x-request-id', requestId];
     const check = checkDiscordSignature(
       opts.publicKey,
@@ -202,8 +204,8 @@ export function discordInteractionsEndpoint(opts: {
     sendJson(res, 200, headers, JSON.stringify(response));
   };
 
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'POST' || !isInteractionsPath(req.url)) return next();
+  return (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => {
+    if (req.method !== 'POST' || !isInteractionsPath(req.url ?? '')) return next();
     const incoming = req.headers['x-request-id'];
     // A caller's id is used only from a proxy we trust (TRUST_PROXY); anyone else gets ours.
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) && opts.trustedCaller?.(req) ? incoming : randomUUID();
@@ -229,7 +231,11 @@ export function discordInteractionsEndpoint(opts: {
     const run = (body: Buffer) => respond(req, res, requestId, body).catch(fail);
     const encoding = req.headers['content-encoding'];
     if (encoding && encoding.toLowerCase() !== 'identity') {
-      encodedBody(req, res, (err?: unknown) => (err ? fail(err) : void run(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0))));
+      // express.raw (body-parser) reads a plain Node request too; it sets req.body.
+      const parsed = req as ExpressRequest;
+      encodedBody(parsed, res as ExpressResponse, (err?: unknown) =>
+        err ? fail(err) : void run(Buffer.isBuffer(parsed.body) ? parsed.body : Buffer.alloc(0)),
+      );
       return;
     }
     readBody(req, limit, (err, body) => (err ? fail(err) : void run(body!)));

@@ -4,7 +4,7 @@
 // The result has the shape of Prisma's read with `orderDetailInclude`, field for field:
 // test/modules/orders/order-detail-sql.test.ts compares the two on a fully populated order.
 import { Prisma } from '../../platform/db/prisma.js';
-import { parseUtcTimestamp as utc, queryRows, type SqlTarget } from '../../platform/db/sql.js';
+import { queryRows, withUtcDates, type SqlTarget } from '../../platform/db/sql.js';
 import type { OrderDetail } from './order-query.service.js';
 
 /**
@@ -36,22 +36,13 @@ const NESTED_DATES = {
   customer: ['displayNameSetByAdminAt', 'dmClosedAt', 'createdAt', 'updatedAt'],
 } as const satisfies { [K in keyof OrderDetail]?: readonly string[] };
 
-function withDates<T>(row: Record<string, unknown>, fields: readonly string[]): T {
-  const out = { ...row };
-  for (const f of fields) {
-    const v = out[f];
-    if (typeof v === 'string') out[f] = utc(v);
-  }
-  return out as T;
-}
-
 type Nested = keyof typeof NESTED_DATES;
 type DetailRow = Omit<OrderDetail, Nested> & { [K in Nested]: K extends 'customer' ? Record<string, unknown> : Record<string, unknown>[] };
 
 function fromDetailRow(row: DetailRow): OrderDetail {
   // Prisma's raw queries already give Dates for the order's own columns but not inside JSON: the same here.
   const list = <K extends Exclude<Nested, 'customer'>>(key: K) =>
-    row[key].map((r) => withDates<OrderDetail[K][number]>(r, NESTED_DATES[key]));
+    row[key].map((r) => withUtcDates<OrderDetail[K][number]>(r, NESTED_DATES[key]));
   return {
     ...row,
     items: list('items'),
@@ -59,7 +50,7 @@ function fromDetailRow(row: DetailRow): OrderDetail {
     refunds: list('refunds'),
     receipts: list('receipts'),
     missedNotices: list('missedNotices'),
-    customer: withDates<OrderDetail['customer']>(row.customer, NESTED_DATES.customer),
+    customer: withUtcDates<OrderDetail['customer']>(row.customer, NESTED_DATES.customer),
   };
 }
 

@@ -73,6 +73,19 @@ const TIMESTAMP_OID = 1114;
  * Also for timestamps inside JSON built in SQL (row_to_json gives "2026-01-02T03:04:05.678", no zone).
  */
 export const parseUtcTimestamp = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+
+/**
+ * A row from JSON (json_agg, row_to_json) with its timestamp `fields` turned into Dates: JSON carries them as
+ * text without a zone, holding UTC, where a plain column comes back a Date. Null stays null.
+ */
+export function withUtcDates<T>(row: Record<string, unknown>, fields: readonly string[]): T {
+  const out = { ...row };
+  for (const f of fields) {
+    const v = out[f];
+    if (typeof v === 'string') out[f] = parseUtcTimestamp(v);
+  }
+  return out as T;
+}
 const resultTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === TIMESTAMP_OID && format !== 'binary'

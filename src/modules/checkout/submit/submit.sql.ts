@@ -2,7 +2,7 @@
 // (prisma/schema.prisma, the one schema of these tables): an order row with its items and payment as JSON.
 import type { Order, OrderItem, Payment } from '../../../generated/prisma/index.js';
 import { Prisma } from '../../../platform/db/prisma.js';
-import { parseUtcTimestamp as utc } from '../../../platform/db/sql.js';
+import { withUtcDates } from '../../../platform/db/sql.js';
 import type { PlacedOrder } from '../../orders/index.js';
 
 /** A payment row through row_to_json: its timestamps are ISO text without a zone, holding UTC. */
@@ -19,12 +19,7 @@ export function fromWritten(row: WrittenOrder): Omit<PlacedOrder, 'created'> {
   if (!p) throw new Error(`order ${row.id} has no payment`);
   return {
     order,
-    payment: {
-      ...p,
-      confirmedAt: p.confirmedAt === null ? null : utc(p.confirmedAt),
-      createdAt: utc(p.createdAt),
-      updatedAt: utc(p.updatedAt),
-    },
+    payment: withUtcDates<Payment>(p, ['confirmedAt', 'createdAt', 'updatedAt'] satisfies (keyof PaymentJson)[]),
   };
 }
 

@@ -4,11 +4,11 @@ import type { TenantContext } from '../shared/actor.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import { cancelOrder, cancelOrderForCustomer } from './cancel-order.command.js';
 import { deleteOrder, type DeleteOrderResult } from './delete-order.command.js';
-import type { OrderDetail } from './order-detail.query.js';
+import type { OrderDetail } from '../orders/index.js';
 import { updateOrder, type UpdateOrderInput } from './update-order.command.js';
 
 export { ORDER_TRANSITIONS, SHIPPING_TRANSITIONS } from '../orders/index.js';
-export type { OrderDetail } from './order-detail.query.js';
+export type { OrderDetail } from '../orders/index.js';
 
 export interface OrderAdminService {
   /** See update-order.command.ts for the rules. Codes: NOT_FOUND, VALIDATION_FAILED, INVALID_TRANSITION, ORDER_NOT_PAID, ILLEGAL_STATE, OUT_OF_STOCK, CURRENCY_MISMATCH. */

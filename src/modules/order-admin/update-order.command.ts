@@ -19,7 +19,7 @@ import type { TenantContext } from '../shared/actor.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import { cancelLockedOrder, cancelPaidOrder } from './cancel-order.command.js';
 import { editOrderItems } from './edit-order-items.js';
-import { loadOrderDetail, type OrderDetail } from './order-detail.query.js';
+import { requireOrderDetail, type OrderDetail } from '../orders/index.js';
 import { lockOrder, orderLabel } from '../orders/index.js';
 import {
   canShip,
@@ -120,7 +120,8 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
     if (changed) await deps.audit.record(tx, ctx, { action: 'order.updated', entityType: 'Order', entityId: orderId, ...changed });
     await enqueueShippingNotices(tx, deps, ctx, initial, order);
   });
-  return loadOrderDetail(deps.db, ctx.tenantId, orderId);
+  // The order as the admin surfaces show it after the change: what services.orders.get returns, read after the commit.
+  return requireOrderDetail(deps.db, ctx.tenantId, orderId);
 }
 
 /** A plain fulfilment step's other columns: marking SHIPPED also marks the parcel shipped unless the update says otherwise. */

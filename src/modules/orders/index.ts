@@ -6,7 +6,7 @@ export { cancelLockedOrder, OPEN_PAYMENT_STATUSES } from './cancel-unpaid.js';
 export { lockOrder, orderLabel } from './order-lock.js';
 export * from './order-transitions.js';
 export { orderDetailInclude, type OrderDetail, type OrderQueryService } from './order-query.service.js';
-export { readOrderDetail } from './order-detail.sql.js';
+export { readOrderDetail, requireOrderDetail } from './order-detail.sql.js';
 export { createOrderService, type OrderService, type PlacedOrder, type SubmitOrder } from './order.service.js';
 export type { OrderTotals } from './order-totals.js';
 export { createOrderListService, ORDER_PAGE_SIZE_MAX, type OrderListPage, type OrderListService } from './order-list.query.js';

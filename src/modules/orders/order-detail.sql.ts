@@ -5,6 +5,7 @@
 // test/modules/orders/order-detail-sql.test.ts compares the two on a fully populated order.
 import { Prisma } from '../../platform/db/prisma.js';
 import { queryRows, withUtcDates, type SqlTarget } from '../../platform/db/sql.js';
+import { AppError } from '../../platform/errors.js';
 import type { OrderDetail } from './order-query.service.js';
 
 /**
@@ -58,4 +59,11 @@ function fromDetailRow(row: DetailRow): OrderDetail {
 export async function readOrderDetail(target: SqlTarget, tenantId: string, orderId: string): Promise<OrderDetail | null> {
   const [row] = await queryRows<DetailRow>(target, orderDetailSql(tenantId, orderId));
   return row ? fromDetailRow(row) : null;
+}
+
+/** The tenant's order detail; NOT_FOUND when the shop has no such order (services.orders.get, an admin change's answer). */
+export async function requireOrderDetail(target: SqlTarget, tenantId: string, orderId: string): Promise<OrderDetail> {
+  const order = await readOrderDetail(target, tenantId, orderId);
+  if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} was not found.`, { orderId });
+  return order;
 }

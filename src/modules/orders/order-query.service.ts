@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import type { SqlRunner } from '../../platform/db/sql.js';
-import { readOrderDetail } from './order-detail.sql.js';
+import { requireOrderDetail } from './order-detail.sql.js';
 
 /** What an order's detail holds; order-detail.sql.ts reads the same in one statement (same orders, same ties). */
 export const orderDetailInclude = {
@@ -58,11 +58,7 @@ export function createOrderQueryService(deps: { db: Db; sql?: SqlRunner }): Orde
   }
 
   return {
-    async get(tenantId, orderId) {
-      const order = await readOrderDetail(deps.sql ?? db, tenantId, String(orderId));
-      if (!order) throw new AppError('NOT_FOUND', 'Order not found');
-      return order;
-    },
+    get: (tenantId, orderId) => requireOrderDetail(deps.sql ?? db, tenantId, String(orderId)),
 
     async findByRef(tenantId, ref) {
       const r = String(ref ?? '').trim();

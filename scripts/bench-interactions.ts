@@ -33,7 +33,8 @@
 // port; step 5 loads it there) and the worker alone (PROCESS_ROLES=worker); each process's peak RSS is printed.
 //
 // Options: --rates 100,200  --seconds 10  --target 200  --ping-seconds 5  --taxjar-ms 150  --flash-rate 100
-// --flash-seconds 8  --server dist|src  --layout one|split  --profile <dir> (node --cpu-prof of the web process)
+// --flash-seconds 8  --server dist|src  --layout one|split  --profile <dir> (node --cpu-prof of the web process
+// into <dir>/web, and with --layout split of the worker into <dir>/worker)
 // Last lines: `flash sale p99: <N> ms at <R> req/s`, then
 // `p99 worst step: X ms at R req/s  ping ratio: Y  peak rss: Z MB`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -682,14 +683,20 @@ async function main(): Promise<void> {
     // split: the interaction process serves only the endpoint (PROCESS_ROLES=web), the panel runs in its own
     // process on another port, and the worker alone (npm run worker:prod); see docs/decisions/process-roles.md.
     const adminPort = SPLIT ? await findFreePort() : port;
-    const server = startChild([...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : []), ...entry], {
+    // --profile: the web process's profile in <dir>/web, the split worker's in <dir>/worker.
+    const profiled = (name: string) => (opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.profile, name)}`] : []);
+    const server = startChild([...profiled('web'), ...entry], {
       ...serverEnv,
       ...(SPLIT ? { PROCESS_ROLES: 'web' } : {}),
     });
     const splitChildren = SPLIT
       ? {
           admin: startChild(entry, { ...serverEnv, PORT: String(adminPort), PROCESS_ROLES: 'admin' }),
-          worker: startChild(entry, { ...serverEnv, PORT: String(await findFreePort()), PROCESS_ROLES: 'worker' }),
+          worker: startChild([...profiled('worker'), ...entry], {
+            ...serverEnv,
+            PORT: String(await findFreePort()),
+            PROCESS_ROLES: 'worker',
+          }),
         }
       : undefined;
     if (splitChildren) children.push(splitChildren.admin, splitChildren.worker);

@@ -4,13 +4,19 @@ import type { Order } from '../../generated/prisma/index.js';
 import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 
-/** Locks the tenant's order (SELECT ... FOR UPDATE) and returns it; NOT_FOUND for another tenant's order. */
+/**
+ * Locks the tenant's order (SELECT ... FOR UPDATE) and returns it; NOT_FOUND for another tenant's order.
+ * One raw statement, not the lock and then Prisma's findUnique: every after-sale command and the worker's
+ * pay-window job start here, and the ORM read was compiled anew each time (docs/perf/interaction-profile.md).
+ * The row is the one the lock was taken on: when it waited for another transaction, PostgreSQL returns the
+ * version that transaction committed (READ COMMITTED re-reads a row locked FOR UPDATE), so the caller sees
+ * every change committed before it got the lock.
+ */
 export async function lockOrder(tx: Tx, tenantId: string, orderId: string): Promise<Order> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM orders WHERE id = ${orderId} AND "tenantId" = ${tenantId} FOR UPDATE`;
-  if (rows.length === 0) throw new AppError('NOT_FOUND', `Order ${orderId} was not found.`, { orderId });
-  // Read after the lock: in READ COMMITTED this statement sees every change committed before we got it.
-  return tx.order.findUniqueOrThrow({ where: { id: orderId } });
+  const [order] = await tx.$queryRaw<Order[]>`
+    SELECT * FROM orders WHERE id = ${orderId} AND "tenantId" = ${tenantId} FOR UPDATE`;
+  if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} was not found.`, { orderId });
+  return order;
 }
 
 /** "#1001", how people refer to an order. */

@@ -1,10 +1,14 @@
 // The order detail read in one statement (src/modules/orders/order-detail.sql.ts) gives exactly what Prisma's
 // include gives: every field of the order and of each nested row, the same types (Dates, JSON, enums as text,
-// nulls) and the same order, on the plain-SQL client and through Prisma's raw query alike.
+// nulls) and the same order, on the plain-SQL client and through Prisma's raw query alike. Likewise the order row
+// lockOrder (orders/order-lock.ts) reads with its lock, in one raw statement.
 import { describe, expect, it } from 'vitest';
 import { orderDetailInclude, readOrderDetail } from '../../../src/modules/orders/index.js';
 import { createOrderQueryService } from '../../../src/modules/orders/order-query.service.js';
+import { lockOrder } from '../../../src/modules/orders/order-lock.js';
+import { withTransaction } from '../../../src/platform/db/prisma.js';
 import { testDb, testSql } from '../../helpers/db.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { factories, snowflake } from '../../helpers/factories.js';
 
 const db = testDb(10);
@@ -147,5 +151,40 @@ describe('the order detail in one statement', () => {
     expect(await readOrderDetail(testSql(), other.id, order.id)).toBeNull();
     expect(await readOrderDetail(testSql(), tenant.id, 'ord_missing')).toBeNull();
     await expect(createOrderQueryService({ db, sql: testSql() }).get(other.id, order.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('lockOrder returns the locked row exactly as Prisma reads it, and NOT_FOUND for another shop', async () => {
+    const { tenant, order } = await populatedOrder();
+    const other = await f.tenant();
+    const viaPrisma = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+    expect(viaPrisma.paidAt).toBeInstanceOf(Date);
+    expect(viaPrisma.shippingAddress).not.toBeNull();
+    await withTransaction(db, async (tx) => expect(await lockOrder(tx, tenant.id, order.id)).toEqual(viaPrisma));
+    await expect(withTransaction(db, (tx) => lockOrder(tx, other.id, order.id))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('lockOrder waits for a transaction holding the row and returns what it committed', async () => {
+    const { tenant, order } = await populatedOrder();
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const holder = withTransaction(db, async (tx) => {
+      await lockOrder(tx, tenant.id, order.id);
+      await tx.order.update({ where: { id: order.id }, data: { notes: 'changed while locked' } });
+      locked();
+      await released;
+    });
+    await holding;
+    const waiter = withTransaction(db, (tx) => lockOrder(tx, tenant.id, order.id));
+    // The waiter is blocked on the row lock until the holder commits.
+    await waitFor('the second lock to wait on the first', async () => {
+      const [row] = await db.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM orders WHERE id = %FOR UPDATE%'`;
+      return row!.n > 0;
+    });
+    release();
+    await holder;
+    expect((await waiter).notes).toBe('changed while locked');
   });
 });

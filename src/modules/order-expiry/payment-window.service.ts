@@ -8,7 +8,7 @@
 // instances. The expiry re-checks everything under the order's row lock, so it never cancels an order a
 // payment confirmed first, and a payment arriving after it finds the order cancelled (manual confirm:
 // ILLEGAL_STATE; processor money: refunded through the provider by the checkout ledger).
-import type { Order } from '../../generated/prisma/index.js';
+import type { Order, Tenant } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { AppError, isAppError } from '../../platform/errors.js';
@@ -70,8 +70,12 @@ export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowSe
   const { db, clock } = deps;
   const system = (tenantId: string): TenantContext => ({ tenantId, actor: { ...systemActor, label: 'Pay window' } });
 
+  // schedule() runs once per order placed (a worker job): its reads and writes are raw statements, not ORM
+  // queries compiled anew for every order (docs/perf/interaction-profile.md).
   async function windowOf(tx: Tx, order: Order): Promise<number> {
-    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: order.tenantId }, select: { paymentWindowMinutes: true } });
+    const [tenant] = await tx.$queryRaw<Pick<Tenant, 'paymentWindowMinutes'>[]>`
+      SELECT "paymentWindowMinutes" FROM tenants WHERE id = ${order.tenantId}`;
+    if (!tenant) throw new AppError('NOT_FOUND', `Shop ${order.tenantId} was not found.`);
     return payWindowMinutes(tenant.paymentWindowMinutes, order.paymentMethod);
   }
 
@@ -104,8 +108,9 @@ export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowSe
         if (order.paymentDueAt) return { dueAt: order.paymentDueAt };
         const windowMin = await windowOf(tx, order);
         const dueAt = initialDueAt(order.createdAt, windowMin, clock.now());
-        const updated = await tx.order.update({ where: { id: order.id }, data: { paymentDueAt: dueAt } });
-        await scheduleJobs(tx, updated, dueAt, windowMin);
+        // updatedAt as Prisma's @updatedAt sets it: the time of the write.
+        await tx.$executeRaw`UPDATE orders SET "paymentDueAt" = ${dueAt}, "updatedAt" = ${new Date()} WHERE id = ${order.id}`;
+        await scheduleJobs(tx, order, dueAt, windowMin);
         return { dueAt };
       }),
 

@@ -2,8 +2,8 @@
 // is the checkout module's work (checkout/submit/): the composition root hands its submit in, so the
 // orders core never imports checkout (checkout builds on the core, not the other way round).
 import type { Order, OrderItem, Payment } from '../../generated/prisma/index.js';
-import type { Db } from '../../platform/db/prisma.js';
-import type { SqlRunner } from '../../platform/db/sql.js';
+import { Prisma, type Db } from '../../platform/db/prisma.js';
+import { executeSql, type SqlRunner } from '../../platform/db/sql.js';
 import { createOrderQueryService, type OrderQueryService } from './order-query.service.js';
 
 /** An order as checkout placed it: its items and its first payment. */
@@ -40,11 +40,14 @@ export function createOrderService(deps: { db: Db; sql?: SqlRunner; submit: Subm
   return {
     ...createOrderQueryService({ db: deps.db, sql: deps.sql }),
     submit: deps.submit,
+    // A worker job per order placed: one raw statement, not an ORM write compiled for every order.
+    // updatedAt as Prisma's @updatedAt sets it: the time of the write.
     async recordAdminMessage(tenantId, orderId, where) {
-      await deps.db.order.updateMany({
-        where: { id: orderId, tenantId, adminMessageId: null },
-        data: { adminMessageChannelId: where.channelId, adminMessageId: where.messageId },
-      });
+      await executeSql(
+        deps.sql ?? deps.db,
+        Prisma.sql`UPDATE orders SET "adminMessageChannelId" = ${where.channelId}, "adminMessageId" = ${where.messageId}, "updatedAt" = ${new Date()}
+          WHERE id = ${orderId} AND "tenantId" = ${tenantId} AND "adminMessageId" IS NULL`,
+      );
     },
   };
 }

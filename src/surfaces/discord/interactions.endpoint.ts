@@ -11,8 +11,9 @@
 //   the content type and hashes the body for an ETag, which no Discord client uses (~15% of a PING).
 // - It is a plain Node handler put ahead of Express (app.ts, http/ahead-of-express.ts), matching its one path
 //   itself: a Router layer and helmet's per-request setHeader calls were a fifth of a PING's CPU, and
-//   Express's per-request set-up (prototype swap, router walk) about a tenth. The security headers every other JSON answer
-//   gets (app.ts passes helmet's own list) are written with the status line in one writeHead call.
+//   Express's own per-request set-up (prototype swap, router walk) more than the signature check. The
+//   security headers every other JSON answer gets (app.ts passes helmet's own list) are written with the
+//   status line in one writeHead call.
 import express, { type Request as ExpressRequest, type Response as ExpressResponse } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID, type KeyObject } from 'node:crypto';

@@ -108,8 +108,11 @@ describe('Tax & exports page', () => {
     const buyer = await f.customer({ tenantId: shop.id });
     const who = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: shop.id })).email);
     const now = new Date();
-    // 03:00 UTC on the 1st of this UTC month is still the previous month in Los Angeles.
-    const early = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1, 3, 0, 0));
+    // 03:00 UTC on the 1st of the shop's current local month is still the previous month in Los Angeles, and
+    // always in the past: that local month began at 07:00 or 08:00 UTC that day. (Taken from the UTC month
+    // instead, it was in the future and in this local month during the first hours of every UTC month.)
+    const [year, month] = localMonth(now).split('-').map(Number) as [number, number];
+    const early = new Date(Date.UTC(year, month - 1, 1, 3, 0, 0));
     const a = await f.order({
       tenantId: shop.id,
       customerId: buyer.id,

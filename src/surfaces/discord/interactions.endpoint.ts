@@ -39,6 +39,9 @@ export function parseBodyLimit(limit: string): number {
   return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
 }
 
+/** A plain Node request handler with a next(): app.ts puts it ahead of Express (http/ahead-of-express.ts). */
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
 /** Writes the status line and every header at once: `headers` (security headers and the request id), then the body's. */
 function sendJson(res: ServerResponse, status: number, headers: readonly string[], body: Buffer | string): void {
   res.writeHead(status, [
@@ -148,7 +151,7 @@ export function discordInteractionsEndpoint(opts: {
   trustedCaller?: (req: IncomingMessage) => boolean;
   /** Headers every answer carries (flat name, value list): the app's security headers. */
   responseHeaders?: readonly string[];
-}): (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void {
+}): NodeHandler {
   const limit = parseBodyLimit(opts.bodyLimit);
   const baseHeaders = opts.responseHeaders ?? [];
   const encodedBody = express.raw({ type: () => true, limit: opts.bodyLimit });
@@ -205,7 +208,7 @@ export function discordInteractionsEndpoint(opts: {
     sendJson(res, 200, headers, JSON.stringify(response));
   };
 
-  return (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => {
+  return (req, res, next) => {
     if (req.method !== 'POST' || !isInteractionsPath(req.url ?? '')) return next();
     const incoming = req.headers['x-request-id'];
     // A caller's id is used only from a proxy we trust (TRUST_PROXY); anyone else gets ours.

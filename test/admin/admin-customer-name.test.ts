@@ -70,8 +70,7 @@ describe("a customer's name corrected in the panel", () => {
       displayName: null,
       displayNameSetByAdminAt: null,
     });
-    // (The surface's per-process customer cache may hold the row for CUSTOMER_CACHE_TTL_MS, so the rule is
-    // read where it lives: the write each click makes once the cache has let go.)
+    // (The write a click makes: modules/customers/discord-customer.sql.ts, run by every customer click.)
     await app.services.customers.upsertFromDiscord(tenant.id, { discordUserId: user.id, username: 'jane_d', displayName: 'Janie' });
     expect(await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({ displayName: 'Janie', username: 'jane_d' });
   });

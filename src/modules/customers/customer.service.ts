@@ -1,26 +1,20 @@
 // Customers are Discord members of a tenant's guild, created on first contact; their saved addresses are
 // offered again in the order flow (most recently used first).
-import { z } from 'zod';
 import type { Address, Customer } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, type Db, type Tx } from '../../platform/db/prisma.js';
 import { queryRows, type SqlRunner } from '../../platform/db/sql.js';
 import { AppError } from '../../platform/errors.js';
-import { parseInput } from '../../platform/validate.js';
 import { sameAddress, toAddressInput, type AddressInput } from './address.schema.js';
-
-const discordProfileSchema = z.object({
-  discordUserId: z.string().regex(/^\d{15,21}$/, 'a Discord user id'),
-  username: z.string().trim().max(100).optional(),
-  displayName: z.string().trim().max(100).optional(),
-});
+import { DISCORD_CUSTOMER_CTE, discordCustomerCtes, type DiscordProfile } from './discord-customer.sql.js';
 
 export interface CustomerService {
   /**
    * Creates the customer on first contact; refreshes username when given, and displayName when given unless
-   * an admin set it in the panel (displayNameSetByAdminAt).
+   * an admin set it in the panel (displayNameSetByAdminAt); writes nothing when neither changed
+   * (discord-customer.sql.ts).
    */
-  upsertFromDiscord(tenantId: string, profile: { discordUserId: string; username?: string; displayName?: string }): Promise<Customer>;
+  upsertFromDiscord(tenantId: string, profile: DiscordProfile): Promise<Customer>;
   getByDiscordId(tenantId: string, discordUserId: string): Promise<Customer | null>;
   /** Throws NOT_FOUND when the customer is not the tenant's. */
   get(tenantId: string, customerId: string): Promise<Customer>;
@@ -44,22 +38,11 @@ export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Cl
   const target = deps.sql ?? db;
   return {
     async upsertFromDiscord(tenantId, profile) {
-      const p = parseInput(discordProfileSchema, profile, 'Discord profile');
-      // One statement, so first contact twice at once is decided by the unique (tenantId, discordUserId).
-      // The Discord username is always Discord's; the display name follows Discord only until an admin names
-      // the customer in the panel (displayNameSetByAdminAt), so their correction survives the next click.
+      // One statement (discord-customer.sql.ts): first contact twice at once makes one customer, and a
+      // customer whose Discord names did not change is only read.
       const [row] = await queryRows<Customer>(
         target,
-        Prisma.sql`
-        INSERT INTO customers ("tenantId", "discordUserId", username, "displayName", "updatedAt")
-        VALUES (${tenantId}, ${p.discordUserId}, ${p.username || null}, ${p.displayName || null}, ${clock.now()})
-        ON CONFLICT ("tenantId", "discordUserId") DO UPDATE SET
-          username = COALESCE(EXCLUDED.username, customers.username),
-          "displayName" = CASE WHEN customers."displayNameSetByAdminAt" IS NULL
-                               THEN COALESCE(EXCLUDED."displayName", customers."displayName")
-                               ELSE customers."displayName" END,
-          "updatedAt" = EXCLUDED."updatedAt"
-        RETURNING *`,
+        Prisma.sql`WITH ${discordCustomerCtes(tenantId, profile, clock.now())} SELECT * FROM ${DISCORD_CUSTOMER_CTE}`,
       );
       return row!;
     },

@@ -26,9 +26,10 @@ export interface MissedNoticeInput {
 
 /**
  * The notices the customer has not been shown yet, oldest first, at most MAX_NOTICES_PER_REPLY: every column
- * of the row (a MissedNotice), to run inside a larger statement.
+ * of the row (a MissedNotice), to run inside a larger statement. `customerId` may be SQL (a subquery of
+ * that statement giving the id).
  */
-export function pendingNoticesSql(tenantId: string, customerId: string): Prisma.Sql {
+export function pendingNoticesSql(tenantId: string, customerId: string | Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
     SELECT id, "tenantId", "customerId", "orderId", kind, "deliveryKey", message, "createdAt", "shownAt"
     FROM missed_notices

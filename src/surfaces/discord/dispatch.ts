@@ -18,10 +18,9 @@ import type { HandlerContext, Route } from './context.js';
 import { parseCustomId } from './custom-id.js';
 import { answerInTime, startDeadline } from './deferral.js';
 import { errorReply } from './error-reply.js';
-import { claimInteraction } from './interaction-dedup.js';
+import { claimCustomerInteraction, claimInteraction, type Claim } from './interaction-dedup.js';
 import { COLORS, notice } from './replies.js';
 import { COMMAND_ROUTES, COMPONENT_ROUTES } from './routes.js';
-import { createCustomerCache } from './customer-cache.js';
 import { createTenantCache } from './tenant-cache.js';
 import { focusedOption } from './interaction-data.js';
 import { withMissedNotices } from './missed-notices.reply.js';
@@ -43,32 +42,8 @@ function tenantForGuild(services: Services, guildId: string) {
   return cache(guildId);
 }
 
-// One customer cache per Services instance too (customer-cache.ts: bounded, 30-second entries).
-const customerCaches = new WeakMap<Services, ReturnType<typeof createCustomerCache>>();
-
-/**
- * The caller's customer: from the cache, else read; written only on first contact or when their Discord
- * name changed (checked against the cached row too, so a rename is written on the next click). A display
- * name an admin set in the panel is not compared: Discord's no longer replaces it.
- */
-async function customerFor(services: Services, tenantId: string, user: APIUser): Promise<Customer> {
-  let cache = customerCaches.get(services);
-  if (!cache) customerCaches.set(services, (cache = createCustomerCache()));
-  const displayName = user.global_name ?? undefined;
-  // A display name an admin set in the panel is kept (customer.service.ts), so it never counts as stale.
-  const current = (c: Customer | null | undefined): c is Customer =>
-    !!c &&
-    c.username === user.username &&
-    (displayName === undefined || c.displayNameSetByAdminAt !== null || c.displayName === displayName);
-  const cached = cache.get(tenantId, user.id);
-  if (current(cached)) return cached;
-  const existing = cached ? null : await services.customers.getByDiscordId(tenantId, user.id);
-  const customer = current(existing)
-    ? existing
-    : await services.customers.upsertFromDiscord(tenantId, { discordUserId: user.id, username: user.username, displayName });
-  cache.set(customer);
-  return customer;
-}
+/** The caller's Discord names, as the customer row keeps them (modules/customers/discord-customer.sql.ts). */
+const profileOf = (user: APIUser) => ({ discordUserId: user.id, username: user.username, displayName: user.global_name ?? undefined });
 
 export async function handleInteraction(
   services: Services,
@@ -116,15 +91,17 @@ async function route(
     const isAdmin = isDiscordAdmin(member, tenant, services.env.DISCORD_ADMIN_PERMISSION);
     if (route.adminOnly && !isAdmin) return notice(MESSAGES.notAdmin);
 
-    // The customer (usually from the cache, no database read); admin routes and routes marked noCustomer
-    // skip it. A rejection is observed when a handler awaits it: the claim below then goes without notices.
-    let customer: Promise<Customer> | undefined = route.adminOnly || route.noCustomer ? undefined : customerFor(services, tenant.id, user);
-    const customerId = await customer?.then(
-      (c) => c.id,
-      () => undefined,
-    );
-    // The claim also reads the messages the customer missed while their DMs were closed (shown with the reply).
-    const claim = await claimInteraction(services.sql, interaction.id, tenant.id, customerId);
+    // One statement claims the interaction id and, for a customer's click (not admin routes, nor routes
+    // marked noCustomer), finds or makes the customer and reads the notices they missed (interaction-dedup.ts).
+    let customer: Promise<Customer> | undefined;
+    let claim: Claim;
+    if (route.adminOnly || route.noCustomer) {
+      claim = await claimInteraction(services.sql, interaction.id, tenant.id);
+    } else {
+      const withCustomer = await claimCustomerInteraction(services.sql, interaction.id, tenant.id, profileOf(user), services.clock.now());
+      claim = withCustomer;
+      customer = Promise.resolve(withCustomer.customer);
+    }
     if (!claim.claimed) return notice(MESSAGES.replay, COLORS.muted);
 
     const ctx: HandlerContext = {
@@ -137,7 +114,7 @@ async function route(
       isAdmin,
       requestId,
       log,
-      customer: () => (customer ??= customerFor(services, tenant.id, user)),
+      customer: () => (customer ??= services.customers.upsertFromDiscord(tenant.id, profileOf(user))),
       adminContext: () => ({ tenantId: tenant.id, actor: { type: 'DISCORD_ADMIN', id: user.id, label: user.username } }),
     };
     r.decided(route.deferIf?.(ctx) ?? false);

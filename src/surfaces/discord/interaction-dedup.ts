@@ -4,12 +4,20 @@
 //
 // One prepared plain-SQL statement (platform/db/sql.ts), not Prisma: it runs on every interaction, and
 // through Prisma's query compiler it was a measurable share of the endpoint's CPU (docs/perf/interaction-profile.md).
-// When the customer is known, the same statement also reads the messages they missed while their DMs were
-// closed (modules/notifications/missed-notices.ts): one round trip and one statement per click instead of two.
-import type { MissedNotice } from '../../generated/prisma/index.js';
+// For a customer's click the same statement also finds or makes the customer behind the Discord user
+// (modules/customers/discord-customer.sql.ts) and reads the messages they missed while their DMs were closed
+// (modules/notifications/missed-notices.ts): one round trip before the handler runs, instead of up to four
+// (customer read, first-contact write, claim, notices).
+import type { Customer, MissedNotice } from '../../generated/prisma/index.js';
+import {
+  CUSTOMER_DATE_FIELDS,
+  DISCORD_CUSTOMER_CTE,
+  discordCustomerCtes,
+  type DiscordProfile,
+} from '../../modules/customers/discord-customer.sql.js';
 import { pendingNoticesSql } from '../../modules/notifications/missed-notices.js';
 import { Prisma } from '../../platform/db/prisma.js';
-import type { SqlRunner } from '../../platform/db/sql.js';
+import { withUtcDates, type SqlRunner } from '../../platform/db/sql.js';
 
 /** Interaction tokens live 15 minutes, so a day of ids is plenty: housekeeping deletes older ones (container.ts). */
 export const PROCESSED_INTERACTION_KEEP_MS = 24 * 3600_000;
@@ -17,31 +25,43 @@ export const PROCESSED_INTERACTION_KEEP_MS = 24 * 3600_000;
 export interface Claim {
   /** This call claimed the id (first delivery); false for a replay. */
   claimed: boolean;
-  /** The customer's missed notices not yet shown, oldest first (none when no customer was given). */
+  /** The customer's missed notices not yet shown, oldest first (none when no customer was asked for). */
   notices: MissedNotice[];
 }
 
-type ClaimRow = { claimed: number } & ({ [K in keyof MissedNotice]: MissedNotice[K] } | { [K in keyof MissedNotice]: null });
+const NOTICE_DATE_FIELDS = ['createdAt', 'shownAt'] as const;
 
-/** Claims the interaction id and, for a customer, reads their pending missed notices in the same statement. */
-export async function claimInteraction(
+/** Claims the interaction id (nothing else: admin routes, routes that need no customer). */
+export async function claimInteraction(sql: SqlRunner, interactionId: string, tenantId: string | null): Promise<Claim> {
+  return { claimed: (await sql.execute(claimSql(interactionId, tenantId))) === 1, notices: [] };
+}
+
+/**
+ * Claims the interaction id, finds or makes the customer of `profile` in the tenant, and reads their pending
+ * missed notices, in one statement. The customer is resolved on a replay too (as a separate read would have
+ * been); the notices are then not to be shown. Throws VALIDATION_FAILED for a malformed profile (nothing run).
+ */
+export async function claimCustomerInteraction(
   sql: SqlRunner,
   interactionId: string,
-  tenantId: string | null,
-  customerId?: string,
-): Promise<Claim> {
-  const insert = Prisma.sql`INSERT INTO processed_interactions (id, "tenantId") VALUES (${interactionId}, ${tenantId}) ON CONFLICT (id) DO NOTHING`;
-  if (!customerId || !tenantId) return { claimed: (await sql.execute(insert)) === 1, notices: [] };
-  // One row when there is no notice (its notice columns null), else one row per notice. The read runs on a
-  // replay too; its rows are then ignored.
-  const rows = await sql.query<ClaimRow>(Prisma.sql`
-    WITH claim AS (${insert} RETURNING 1)
-    SELECT c.claimed, m.*
-    FROM (SELECT count(*)::int AS claimed FROM claim) c
-    LEFT JOIN (${pendingNoticesSql(tenantId, customerId)}) m ON true
-    ORDER BY m."createdAt", m.id`);
+  tenantId: string,
+  profile: DiscordProfile,
+  now: Date,
+): Promise<Claim & { customer: Customer }> {
+  const [row] = await sql.query<{ claimed: number; customer: Record<string, unknown>; notices: Record<string, unknown>[] }>(Prisma.sql`
+    WITH claim AS (${claimSql(interactionId, tenantId)} RETURNING 1),
+    ${discordCustomerCtes(tenantId, profile, now)}
+    SELECT (SELECT count(*)::int FROM claim) AS claimed,
+      (SELECT row_to_json(c) FROM ${DISCORD_CUSTOMER_CTE} c) AS customer,
+      (SELECT COALESCE(json_agg(n ORDER BY n."createdAt", n.id), '[]'::json)
+       FROM (${pendingNoticesSql(tenantId, Prisma.sql`(SELECT id FROM ${DISCORD_CUSTOMER_CTE})`)}) n) AS notices`);
   return {
-    claimed: rows[0]!.claimed === 1,
-    notices: rows.flatMap(({ claimed: _claimed, ...n }) => (n.id === null ? [] : [n as MissedNotice])),
+    claimed: row!.claimed === 1,
+    customer: withUtcDates<Customer>(row!.customer, CUSTOMER_DATE_FIELDS),
+    notices: row!.notices.map((n) => withUtcDates<MissedNotice>(n, NOTICE_DATE_FIELDS)),
   };
+}
+
+function claimSql(interactionId: string, tenantId: string | null): Prisma.Sql {
+  return Prisma.sql`INSERT INTO processed_interactions (id, "tenantId") VALUES (${interactionId}, ${tenantId}) ON CONFLICT (id) DO NOTHING`;
 }

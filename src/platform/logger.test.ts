@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { REDACT_PATHS } from './logger.js';
+import { REDACT_PATHS, lazyChild } from './logger.js';
 
 describe('log redaction', () => {
   it('never writes tokens, keys, passwords or signatures', () => {
@@ -23,5 +23,46 @@ describe('log redaction', () => {
     );
     for (const secret of ['ll_live_secret', 'sid=abc', 'deadbeef', 'hunter2', 'tok"', 'tj_secret']) expect(out).not.toContain(secret);
     expect(out).toContain('[redacted]');
+  });
+});
+
+describe('lazyChild', () => {
+  const capture = () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
+        cb();
+      },
+    });
+    return { lines, log: pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink) };
+  };
+
+  it('makes the child only when it is used, and logs with its bindings then', () => {
+    const { lines, log } = capture();
+    let made = 0;
+    const child = log.child.bind(log);
+    log.child = ((...args: Parameters<typeof log.child>) => (made++, child(...args))) as typeof log.child;
+    const req = lazyChild(log, { req: { id: 'r-1' }, token: 'secret-token' });
+    expect(made).toBe(0);
+    req.debug('below the level');
+    req.warn({ step: 'confirm' }, 'slow');
+    req.error('failed');
+    expect(made).toBe(1);
+    expect(lines.map((l) => [l.msg, l.req, l.step, l.token])).toEqual([
+      ['slow', { id: 'r-1' }, 'confirm', '[redacted]'],
+      ['failed', { id: 'r-1' }, undefined, '[redacted]'],
+    ]);
+  });
+
+  it('is the child for everything else a logger does: level, isLevelEnabled, its own children', () => {
+    const { lines, log } = capture();
+    const req = lazyChild(log, { req: { id: 'r-2' } });
+    expect(req.isLevelEnabled('debug')).toBe(false);
+    req.level = 'debug';
+    expect(req.level).toBe('debug');
+    expect(log.level).toBe('info');
+    req.child({ job: 'j' }).debug('deeper');
+    expect(lines).toEqual([expect.objectContaining({ msg: 'deeper', req: { id: 'r-2' }, job: 'j' })]);
   });
 });

@@ -2,7 +2,7 @@
 // tokens inside strings (invoice links, Discord interaction/webhook tokens: scrubText), customers'
 // addresses; and no error may flood the log (a Prisma error carries its whole query: ~69 KB): every string
 // in a logged error is cut to a bounded size.
-import { pino, stdSerializers, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { pino, stdSerializers, type Bindings, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -118,4 +118,24 @@ export function createLogger(opts: { level: string; pretty: boolean; name?: stri
     });
   }
   return opts.destination ? pino(options, opts.destination) : pino(options);
+}
+
+/**
+ * `parent.child(bindings)`, made only when first used (a method called, a property read). pino builds a
+ * child's bindings at once, through the redaction of every REDACT_PATHS entry: on the Discord endpoint, which
+ * made a child per request for the request id, that was ~7% of the interaction process's allocations while
+ * most requests log nothing (docs/perf/interactions.md, 2026-12-01). Methods come bound to the child.
+ */
+export function lazyChild(parent: Logger, bindings: Bindings): Logger {
+  let real: Logger | undefined;
+  const child = () => (real ??= parent.child(bindings));
+  return new Proxy({} as Logger, {
+    get(_target, key) {
+      const target = child();
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+    set: (_target, key, value) => Reflect.set(child(), key, value),
+    has: (_target, key) => Reflect.has(child(), key),
+  });
 }

@@ -3,7 +3,8 @@
 // what it must, measured with `npm run bench:interactions`:
 // - Its own request logging (mounted before pino-http in app.ts): pino-http builds a child logger with
 //   serialized bindings for every request, which cost about a third of the PING throughput; here the request
-//   id is set at once and the handler gets a plain child logger bound to it (PINGs get none).
+//   id is set at once and the handler gets a child logger bound to it, made only if something logs
+//   (lazyChild: a pino child runs the redaction of its bindings when made; PINGs get none).
 // - The body is read straight from the request stream with the same limit as express.raw (413 through the
 //   error handler, the rest of the body read off first, like body-parser). Only a body with a
 //   Content-Encoding (Discord never compresses requests) goes through express.raw, which inflates it.
@@ -18,7 +19,7 @@ import express, { type Request as ExpressRequest, type Response as ExpressRespon
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { InteractionResponseType, InteractionType, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
-import type { Logger } from '../../platform/logger.js';
+import { lazyChild, type Logger } from '../../platform/logger.js';
 import { checkDiscordSignature } from './signature.js';
 
 export type InteractionHandler = (
@@ -199,7 +200,7 @@ export function discordInteractionsEndpoint(opts: {
       sendJson(res, 200, headers, PONG);
       return;
     }
-    const response = await opts.handle(interaction, { requestId, log: logger.child({ req: { id: requestId } }) });
+    const response = await opts.handle(interaction, { requestId, log: lazyChild(logger, { req: { id: requestId } }) });
     if (response === null) {
       res.writeHead(204, headers);
       res.end();

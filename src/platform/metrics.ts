@@ -5,7 +5,8 @@
 //   graphile-worker's tables when scraped (true across every instance sharing the database); attempt
 //   failures are counted by this instance's worker.
 // - Discord REST: every response by route and status (429s included), from @discordjs/rest's events.
-// - Database pool: total, idle and waiting clients of the service's one pg pool, read when scraped.
+// - Database pool: total, idle and waiting clients of the service's one pg pool, read when scraped, and how
+//   long each statement or transaction waited for a connection (a histogram: saturation between scrapes shows).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type pg from 'pg';
 
@@ -53,7 +54,13 @@ export function createMetrics() {
     registers,
   });
 
-  let pool: Pick<pg.Pool, 'totalCount' | 'idleCount' | 'waitingCount' | 'options'> | undefined;
+  let pool: Pick<pg.Pool, 'totalCount' | 'idleCount' | 'waitingCount' | 'options' | 'connect'> | undefined;
+  const poolWait = new Histogram({
+    name: 'ledgerline_db_pool_wait_seconds',
+    help: 'Time a statement or transaction waited for a connection of the service pool (about 0 while one is idle). A rising tail means every connection is checked out: statements hold them longer than they run (a busy CPU makes round trips slow), see docs/perf/interactions.md.',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
   new Gauge({
     name: 'ledgerline_db_pool_connections',
     help: 'Connections of the service pool (shared by Prisma and the order flow) by state; max is DATABASE_POOL_SIZE.',
@@ -118,9 +125,24 @@ export function createMetrics() {
     httpDuration,
     interactionDuration,
     jobFailures,
-    /** Reads pool use at every scrape. */
+    /**
+     * Reads pool use at every scrape, and times every wait for one of its connections: `connect` is wrapped,
+     * which Prisma's adapter, the plain-SQL client and `pool.query` all go through.
+     */
     observePool(p: NonNullable<typeof pool>) {
       pool = p;
+      const connect = p.connect.bind(p) as (cb?: (err: Error | undefined, ...rest: unknown[]) => void) => Promise<unknown> | void;
+      const timed = (cb?: (err: Error | undefined, ...rest: unknown[]) => void) => {
+        const started = performance.now();
+        const waited = () => poolWait.observe((performance.now() - started) / 1000);
+        if (typeof cb === 'function')
+          return connect((err, ...rest) => {
+            waited();
+            cb(err, ...rest);
+          });
+        return (connect() as Promise<unknown>).finally(waited);
+      };
+      p.connect = timed as typeof p.connect;
     },
     /** Reads the job queue at every scrape. */
     observeJobs(read: () => Promise<JobQueueStats>) {

@@ -126,6 +126,7 @@ describe('/metrics', () => {
     moved('ledgerline_discord_rest_responses_total{method="POST",route="/channels/:id/messages",status="429"}');
     moved('ledgerline_discord_rest_responses_total{method="POST",route="/channels/:id/messages",status="200"}');
     moved('ledgerline_job_failures_total{task="metrics.flaky"}');
+    moved('ledgerline_db_pool_wait_seconds_count');
     moved('ledgerline_jobs_waiting{task="metrics.waiting"}');
     moved('ledgerline_jobs_failed{task="metrics.dead"}');
     expect(value(after, 'ledgerline_jobs_oldest_waiting_age_seconds{task="metrics.waiting"}')).toBeGreaterThanOrEqual(0);

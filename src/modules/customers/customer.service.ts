@@ -15,7 +15,6 @@ export interface CustomerService {
    * (discord-customer.sql.ts).
    */
   upsertFromDiscord(tenantId: string, profile: DiscordProfile): Promise<Customer>;
-  getByDiscordId(tenantId: string, discordUserId: string): Promise<Customer | null>;
   /** Throws NOT_FOUND when the customer is not the tenant's. */
   get(tenantId: string, customerId: string): Promise<Customer>;
   /** Saved addresses, most recently used first. */
@@ -30,8 +29,9 @@ export interface CustomerService {
 }
 
 /**
- * `sql` (the plain-SQL client) serves the Discord surface's per-click customer lookup, first-contact
- * upsert and saved-address list when given (no Prisma query compiler on the interaction path; see catalog.service.ts).
+ * `sql` (the plain-SQL client) serves upsertFromDiscord and the saved-address list when given (no Prisma query
+ * compiler on the interaction path; see catalog.service.ts). A customer's click resolves its customer inside the
+ * interaction claim instead (surfaces/discord/interaction-dedup.ts, with discord-customer.sql.ts).
  */
 export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Clock }): CustomerService {
   const { db, clock } = deps;
@@ -45,13 +45,6 @@ export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Cl
         Prisma.sql`WITH ${discordCustomerCtes(tenantId, profile, clock.now())} SELECT * FROM ${DISCORD_CUSTOMER_CTE}`,
       );
       return row!;
-    },
-    async getByDiscordId(tenantId, discordUserId) {
-      const [row] = await queryRows<Customer>(
-        target,
-        Prisma.sql`SELECT * FROM customers WHERE "tenantId" = ${tenantId} AND "discordUserId" = ${discordUserId}`,
-      );
-      return row ?? null;
     },
     async get(tenantId, customerId) {
       const c = await db.customer.findFirst({ where: { id: customerId, tenantId } });

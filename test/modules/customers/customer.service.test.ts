@@ -49,8 +49,9 @@ describe('customers and tenants', () => {
     expect(again.id).toBe(first.id);
     expect(again).toMatchObject({ username: 'pat', displayName: 'Pat C' });
     expect(inB.id).not.toBe(first.id);
-    expect((await customers.getByDiscordId(a.id, id))?.id).toBe(first.id);
-    expect(await customers.getByDiscordId(a.id, snowflake())).toBeNull();
+    expect(await db.customer.findUniqueOrThrow({ where: { tenantId_discordUserId: { tenantId: a.id, discordUserId: id } } })).toEqual(
+      again,
+    );
     await expect(customers.get(b.id, first.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(customers.upsertFromDiscord(a.id, { discordUserId: 'not-a-snowflake' })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',

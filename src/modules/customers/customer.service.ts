@@ -8,6 +8,9 @@ import { AppError } from '../../platform/errors.js';
 import { sameAddress, toAddressInput, type AddressInput } from './address.schema.js';
 import { DISCORD_CUSTOMER_CTE, discordCustomerCtes, type DiscordProfile } from './discord-customer.sql.js';
 
+/** The customer row's timestamp columns (for a row read back as JSON: platform/db/sql.ts withUtcDates). */
+export const CUSTOMER_DATE_FIELDS = ['displayNameSetByAdminAt', 'dmClosedAt', 'createdAt', 'updatedAt'] as const;
+
 export interface CustomerService {
   /**
    * Creates the customer on first contact; refreshes username when given, and displayName when given unless

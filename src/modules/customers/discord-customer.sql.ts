@@ -24,9 +24,6 @@ export type DiscordProfile = z.input<typeof discordProfileSchema>;
 /** The name of the CTE that holds the customer's row (every column of `customers`), exactly one row. */
 export const DISCORD_CUSTOMER_CTE = Prisma.raw('discord_customer');
 
-/** The customer's timestamp columns (for a row read back as JSON: platform/db/sql.ts withUtcDates). */
-export const CUSTOMER_DATE_FIELDS = ['displayNameSetByAdminAt', 'dmClosedAt', 'createdAt', 'updatedAt'] as const;
-
 /**
  * The CTEs (without WITH, to put first in a statement's WITH list) that find or make the customer: the last
  * one, DISCORD_CUSTOMER_CTE, holds its row. Throws VALIDATION_FAILED for a malformed profile.

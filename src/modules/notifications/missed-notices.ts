@@ -15,6 +15,9 @@ import { Prisma, type Db } from '../../platform/db/prisma.js';
 /** At most this many notices are shown in one reply (the rest wait for the next interaction). */
 export const MAX_NOTICES_PER_REPLY = 3;
 
+/** A missed notice's timestamp columns (for a row read back as JSON: platform/db/sql.ts withUtcDates). */
+export const MISSED_NOTICE_DATE_FIELDS = ['createdAt', 'shownAt'] as const;
+
 export interface MissedNoticeInput {
   tenantId: string;
   customerId: string;

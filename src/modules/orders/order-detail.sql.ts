@@ -6,6 +6,8 @@
 import { Prisma } from '../../platform/db/prisma.js';
 import { queryRows, withUtcDates, type SqlTarget } from '../../platform/db/sql.js';
 import { AppError } from '../../platform/errors.js';
+import { CUSTOMER_DATE_FIELDS } from '../customers/customer.service.js';
+import { MISSED_NOTICE_DATE_FIELDS } from '../notifications/missed-notices.js';
 import type { OrderDetail } from './order-query.service.js';
 
 /**
@@ -33,8 +35,8 @@ const NESTED_DATES = {
   payments: ['confirmedAt', 'createdAt', 'updatedAt'],
   refunds: ['manualReturnDoneAt', 'createdAt'],
   receipts: ['createdAt'],
-  missedNotices: ['createdAt', 'shownAt'],
-  customer: ['displayNameSetByAdminAt', 'dmClosedAt', 'createdAt', 'updatedAt'],
+  missedNotices: MISSED_NOTICE_DATE_FIELDS,
+  customer: CUSTOMER_DATE_FIELDS,
 } as const satisfies { [K in keyof OrderDetail]?: readonly string[] };
 
 type Nested = keyof typeof NESTED_DATES;

@@ -9,13 +9,9 @@
 // (modules/notifications/missed-notices.ts): one round trip before the handler runs, instead of up to four
 // (customer read, first-contact write, claim, notices).
 import type { Customer, MissedNotice } from '../../generated/prisma/index.js';
-import {
-  CUSTOMER_DATE_FIELDS,
-  DISCORD_CUSTOMER_CTE,
-  discordCustomerCtes,
-  type DiscordProfile,
-} from '../../modules/customers/discord-customer.sql.js';
-import { pendingNoticesSql } from '../../modules/notifications/missed-notices.js';
+import { CUSTOMER_DATE_FIELDS } from '../../modules/customers/customer.service.js';
+import { DISCORD_CUSTOMER_CTE, discordCustomerCtes, type DiscordProfile } from '../../modules/customers/discord-customer.sql.js';
+import { MISSED_NOTICE_DATE_FIELDS, pendingNoticesSql } from '../../modules/notifications/missed-notices.js';
 import { Prisma } from '../../platform/db/prisma.js';
 import { withUtcDates, type SqlRunner } from '../../platform/db/sql.js';
 
@@ -28,8 +24,6 @@ export interface Claim {
   /** The customer's missed notices not yet shown, oldest first (none when no customer was asked for). */
   notices: MissedNotice[];
 }
-
-const NOTICE_DATE_FIELDS = ['createdAt', 'shownAt'] as const;
 
 /** Claims the interaction id (nothing else: admin routes, routes that need no customer). */
 export async function claimInteraction(sql: SqlRunner, interactionId: string, tenantId: string | null): Promise<Claim> {
@@ -58,7 +52,7 @@ export async function claimCustomerInteraction(
   return {
     claimed: row!.claimed === 1,
     customer: withUtcDates<Customer>(row!.customer, CUSTOMER_DATE_FIELDS),
-    notices: row!.notices.map((n) => withUtcDates<MissedNotice>(n, NOTICE_DATE_FIELDS)),
+    notices: row!.notices.map((n) => withUtcDates<MissedNotice>(n, MISSED_NOTICE_DATE_FIELDS)),
   };
 }
 

@@ -190,13 +190,20 @@ describe('rich /order flow', () => {
 
   it('reuses a saved address through order:use-existing', async () => {
     const s = await shop();
-    const saved = await f.address({ tenantId: s.tenant.id, customerId: s.customerRow.id });
+    const older = await f.address({
+      tenantId: s.tenant.id,
+      customerId: s.customerRow.id,
+      line1: '1 Old Rd',
+      lastUsedAt: new Date('2026-01-01T00:00:00Z'),
+    });
+    const saved = await f.address({ tenantId: s.tenant.id, customerId: s.customerRow.id, lastUsedAt: new Date('2026-06-01T00:00:00Z') });
     const as = s.as();
     const start = await interact(h, commandInteraction(as, 'order', { productid: s.products[0]!.id }));
     expect(start).toMatchObject({ type: 9, data: { custom_id: `order:qty-modal:${s.products[0]!.id}` } });
     const step = await interact(h, modalInteraction(as, `order:qty-modal:${s.products[0]!.id}`, { quantity: '1' }));
     expect(step.type).toBe(4); // the modal came from a slash command: a new ephemeral message
-    expect(optionsOf(step, 'order:use-existing').map((o) => o.value)).toEqual([saved.id]);
+    // Most recently used first (read with the quantity step's own write).
+    expect(optionsOf(step, 'order:use-existing').map((o) => o.value)).toEqual([saved.id, older.id]);
     const next = await interact(h, componentInteraction(as, 'order:use-existing', { values: [saved.id], message: messageOf(step) }));
     expect(customIdsOf(next)).toContain('order:shipping-type-select');
   });

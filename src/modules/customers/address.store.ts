@@ -18,10 +18,13 @@ export interface SavedAddress {
   country: string;
 }
 
-/** A scalar subquery: the customer's saved addresses as a JSON array of SavedAddress. */
+/** The order saved addresses are offered in (over `addresses a`): the last used first, then the newest. */
+export const SAVED_ADDRESS_ORDER = Prisma.sql`a."lastUsedAt" DESC, a."createdAt" DESC, a.id`;
+
+/** A scalar subquery: the customer's saved addresses as a JSON array of SavedAddress, in SAVED_ADDRESS_ORDER. */
 export function savedAddressesSql(tenantId: string, customerId: string): Prisma.Sql {
   return Prisma.sql`COALESCE((SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
-      'state', a.state, 'postalCode', a."postalCode", 'country', a.country)) FROM addresses a
+      'state', a.state, 'postalCode', a."postalCode", 'country', a.country) ORDER BY ${SAVED_ADDRESS_ORDER}) FROM addresses a
     WHERE a."tenantId" = ${tenantId} AND a."customerId" = ${customerId}), '[]'::json)`;
 }
 

@@ -6,6 +6,7 @@ import { Prisma, type Db, type Tx } from '../../platform/db/prisma.js';
 import { queryRows, type SqlRunner } from '../../platform/db/sql.js';
 import { AppError } from '../../platform/errors.js';
 import { sameAddress, toAddressInput, type AddressInput } from './address.schema.js';
+import { SAVED_ADDRESS_ORDER } from './address.store.js';
 import { DISCORD_CUSTOMER_CTE, discordCustomerCtes, type DiscordProfile } from './discord-customer.sql.js';
 
 /** The customer row's timestamp columns (for a row read back as JSON: platform/db/sql.ts withUtcDates). */
@@ -58,7 +59,7 @@ export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Cl
       return queryRows<Address>(
         target,
         Prisma.sql`
-        SELECT * FROM addresses WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} ORDER BY "lastUsedAt" DESC, "createdAt" DESC`,
+        SELECT * FROM addresses a WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} ORDER BY ${SAVED_ADDRESS_ORDER}`,
       );
     },
     async saveAddress(tx, tenantId, customerId, input) {

@@ -211,6 +211,49 @@ describe('order sessions', () => {
     expect(await os.getActive(s.tenant.id, c.id)).toBeNull();
   });
 
+  it('setItem reads the saved addresses with its write when the address step comes next, in listAddresses order', async () => {
+    const s = await fx.shop();
+    const c = await fx.f.customer({ tenantId: s.tenant.id });
+    const other = await fx.f.customer({ tenantId: s.tenant.id });
+    const at = (iso: string) => new Date(iso);
+    const old = await fx.f.address({ tenantId: s.tenant.id, customerId: c.id, line1: '1 Old Rd', lastUsedAt: at('2026-01-01T00:00:00Z') });
+    const recent = await fx.f.address({
+      tenantId: s.tenant.id,
+      customerId: c.id,
+      line1: '2 New Rd',
+      lastUsedAt: at('2026-06-01T00:00:00Z'),
+    });
+    await fx.f.address({ tenantId: s.tenant.id, customerId: other.id, line1: '3 Not Yours Rd' });
+    const os = fx.services.orderSessions;
+    await os.start(s.tenant.id, c.id);
+    const first = await os.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 2, ...roles });
+    const listed = await fx.services.customers.listAddresses(s.tenant.id, c.id);
+    expect(listed.map((a) => a.id)).toEqual([recent.id, old.id]);
+    // Exactly what the address screen would have read on its own: same rows, same order, same fields.
+    expect(first.savedAddresses).toEqual(
+      listed.map(({ id, name, line1, line2, city, state, postalCode, country }) => ({
+        id,
+        name,
+        line1,
+        line2,
+        city,
+        state,
+        postalCode,
+        country,
+      })),
+    );
+    expect(first.items).toMatchObject([{ productId: s.product.id, quantity: 2 }]);
+    // Once the session has an address, the next screen is not the address step: nothing extra is read.
+    await os.setAddress(s.tenant.id, c.id, { addressId: old.id });
+    const second = await os.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 3, ...roles });
+    expect(second.savedAddresses).toBeUndefined();
+    expect(second.address?.id).toBe(old.id);
+    // A customer with none gets an empty list (the address screen then only offers "Enter new address").
+    const fresh = await fx.f.customer({ tenantId: s.tenant.id });
+    await os.start(s.tenant.id, fresh.id);
+    expect((await os.setItem(s.tenant.id, fresh.id, { productId: s.product.id, quantity: 1, ...roles })).savedAddresses).toEqual([]);
+  });
+
   it('holds a suggested address until the customer accepts it or keeps the original', async () => {
     const s = await fx.shop();
     const c = await fx.f.customer({ tenantId: s.tenant.id });

@@ -8,6 +8,7 @@
 import { Prisma, type OrderSessionEndReason, type OrderSessionState, type PaymentMethod } from '../../../generated/prisma/index.js';
 import { executeSql, queryRows, type SqlTarget } from '../../../platform/db/sql.js';
 import { toAddressInput, type AddressInput } from '../../customers/address.schema.js';
+import type { SavedAddress } from '../../customers/address.store.js';
 import type { QuoteLine } from '../quote/quote-line.js';
 import { lineTotalCents } from '../quote/pricing.js';
 
@@ -92,6 +93,11 @@ export interface SessionView {
   paymentMethod: PaymentMethod | null;
   lastActivityAt: Date;
   expiresAt: Date;
+  /**
+   * The customer's saved addresses (most recently used first), when the step read them in its own statement
+   * because the address step comes next; absent otherwise (read them with CustomerService.listAddresses).
+   */
+  savedAddresses?: SavedAddress[];
 }
 
 export function toSessionView(s: LoadedSession): SessionView {

@@ -67,7 +67,7 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
     return withNote(correctedAddressStep(session.pendingAddress.original, session.pendingAddress.suggested));
   }
   if (!session.address) {
-    const addresses = await services.customers.listAddresses(tenant.id, customer.id);
+    const addresses = session.savedAddresses ?? (await services.customers.listAddresses(tenant.id, customer.id));
     return withNote(addressStep(session.items, session.currency, addresses));
   }
   if (!session.shippingType) {

@@ -1,12 +1,13 @@
 // The rich /order flow's screens (spec 001): pure functions from data to message payloads, so the handlers
 // stay thin and every screen respects Discord's limits (25 options per select, 5 rows, 5 text inputs).
 import { ButtonStyle, TextInputStyle, type APIEmbed } from 'discord-api-types/v10';
-import type { Address, PaymentMethod, Product, ShippingType, Tenant } from '../../../generated/prisma/index.js';
+import type { PaymentMethod, Product, ShippingType, Tenant } from '../../../generated/prisma/index.js';
 import { formatMoney } from '../../../platform/money.js';
 import { customId } from '../custom-id.js';
 import { button, clip, COLORS, embed, modal, row, select, type MessageData, type Row } from '../replies.js';
 import { paymentMethodLabel, paymentInstructionsText } from './payment-methods.view.js';
 import { inStock } from '../../../modules/checkout/index.js';
+import type { SavedAddress } from '../../../modules/customers/address.store.js';
 
 export const PRODUCTS_PER_PAGE = 25;
 
@@ -103,7 +104,7 @@ export function cartSummary(lines: CartLine[], currency: string): string {
 }
 
 /** Step 3: saved addresses (most recent first) and an "Enter new address" button. */
-export function addressStep(lines: CartLine[], currency: string, addresses: Address[]): MessageData {
+export function addressStep(lines: CartLine[], currency: string, addresses: readonly SavedAddress[]): MessageData {
   const components: Row[] = [];
   if (addresses.length) {
     components.push(

@@ -4,6 +4,7 @@ import { Prisma } from '../../../../platform/db/prisma.js';
 import { AppError } from '../../../../platform/errors.js';
 import { parseInput } from '../../../../platform/validate.js';
 import { assertRules, guardSql, productRules } from '../../selection-rules.js';
+import { savedAddressesSql, type SavedAddress } from '../../../customers/address.store.js';
 import { toSessionView, type LoadedProduct } from '../session-store.js';
 import type { OrderSessionService } from '../order-session.api.js';
 import { STATE_WITH_ITEMS, type StepContext } from '../step-runner.js';
@@ -25,25 +26,29 @@ export function createItemSteps(ctx: StepContext): Pick<OrderSessionService, 'se
       const rules = productRules({ quantity, memberRoleIds });
       if (quantity > 0) {
         // Fast path: the same checks as below (product active and the tenant's, role gate, currency, early
-        // stock check), the session write and the item upsert in one statement.
-        const fast = await fastStep<LoadedProduct>(tenantId, customerId, {
+        // stock check), the session write and the item upsert in one statement. It also reads the product
+        // and, when the session has no address yet (the address step comes next), the saved addresses.
+        const fast = await fastStep<{ product: LoadedProduct; addresses: SavedAddress[] | null }>(tenantId, customerId, {
           guard: Prisma.sql`EXISTS (SELECT 1 FROM products p WHERE p.id = ${productId} AND ${guardSql(rules)})`,
           set: Prisma.sql`state = ${STATE_WITH_ITEMS}`,
           ctes: Prisma.sql`, item AS (
               INSERT INTO order_session_items ("sessionId", "productId", quantity)
               SELECT id, ${productId}, ${quantity} FROM cas
               ON CONFLICT ("sessionId", "productId") DO UPDATE SET quantity = EXCLUDED.quantity RETURNING 1)`,
-          extra: Prisma.sql`(SELECT json_build_object('id', p.id, 'tenantId', p."tenantId", 'sku', p.sku, 'name', p.name, 'unitPriceCents', p."unitPriceCents",
+          extra: Prisma.sql`json_build_object(
+            'product', (SELECT json_build_object('id', p.id, 'tenantId', p."tenantId", 'sku', p.sku, 'name', p.name, 'unitPriceCents', p."unitPriceCents",
               'currency', p.currency, 'active', p.active, 'requiredRoleIds', p."requiredRoleIds", 'trackStock', p."trackStock", 'stock', p.stock)
-            FROM products p WHERE p.id = ${productId})`,
+              FROM products p WHERE p.id = ${productId}),
+            'addresses', CASE WHEN s."addressId" IS NULL AND s."pendingAddress" IS NULL THEN ${savedAddressesSql(tenantId, customerId)} END)`,
         });
         if (fast) {
-          // `extra` is the product the guard just matched, read in the same statement.
-          const line = { productId, quantity, product: fast.extra as LoadedProduct };
+          // `extra.product` is the product the guard just matched, read in the same statement.
+          const { product, addresses } = fast.extra!;
+          const line = { productId, quantity, product };
           const items = fast.items.some((i) => i.productId === productId)
             ? fast.items.map((i) => (i.productId === productId ? line : i))
             : [...fast.items, line];
-          return toSessionView({ ...fast, items });
+          return { ...toSessionView({ ...fast, items }), ...(addresses ? { savedAddresses: addresses } : {}) };
         }
       }
       return step(tenantId, customerId, async (s) => {

@@ -318,8 +318,13 @@ interface Answer {
 // ~4 ms of CPU per interaction, on the same 2 cores as the server it measures; this costs a fraction of that.
 const driverAgent = new Agent({ keepAlive: true, maxSockets: 512 });
 
-/** POSTs a body; the status and the parsed JSON answer ({} when it is not JSON). */
-function postJson(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; json: unknown }> {
+/**
+ * POSTs a body; the status and the parsed JSON answer ({} when it is not JSON). A kept-alive socket the server
+ * closed as idle (its keepAliveTimeout, 5 s: the pauses between phases are that long) while this request was
+ * being written to it fails with ECONNRESET before the server read anything; that one case is sent again on a
+ * new socket, as Node's http documentation advises (`request.reusedSocket`). Any other error is the run's.
+ */
+function postJson(url: string, headers: Record<string, string>, body: string, retried = false): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
@@ -339,7 +344,10 @@ function postJson(url: string, headers: Record<string, string>, body: string): P
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (!retried && req.reusedSocket && err.code === 'ECONNRESET') postJson(url, headers, body, true).then(resolve, reject);
+      else reject(err);
+    });
     req.end(body);
   });
 }

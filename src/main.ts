@@ -169,11 +169,13 @@ async function main(): Promise<void> {
 
     const seeded = embedded ? await seedDemoIfEmpty(services) : undefined;
 
+    // Before AdminJS loads: its start-up (component bundling) and every later collection run at the lower priority.
+    if (roles.admin && !roles.web && !roles.worker && env.ADMIN_NICE > 0) lowerCpuPriority(env.ADMIN_NICE, logger, 'admin panel');
     if (http) {
       const app = await buildApp(services, { web: roles.web, admin: roles.admin });
       server = await listen(app, env.PORT, env.HOST);
     }
-    if (roles.worker && !http && env.WORKER_NICE > 0) lowerCpuPriority(env.WORKER_NICE, logger);
+    if (roles.worker && !http && env.WORKER_NICE > 0) lowerCpuPriority(env.WORKER_NICE, logger, 'job worker');
     if (roles.worker) {
       const jobFailures = services.metrics.jobFailures;
       worker = await startWorker({

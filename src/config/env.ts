@@ -139,6 +139,12 @@ const envSchema = z
      * which Discord gives 3 seconds, get the CPU first and the jobs catch up when it is free.
      */
     WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+    /**
+     * The same for a process that only serves the admin panel (PROCESS_ROLES=admin): a person at a browser can
+     * wait a little; a Discord interaction cannot. AdminJS's page loads, and V8's collections of its large heap
+     * (tens of ms on every core), then yield to the interaction process on a shared machine.
+     */
+    ADMIN_NICE: z.coerce.number().int().min(0).max(19).default(5),
     /** Connections of the pool that only checkout submits use (their transactions wait on row locks). */
     DATABASE_CHECKOUT_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
     /** A job worker silent for this long is taken for dead and its jobs are run again (worker-liveness.ts). */

@@ -1,6 +1,6 @@
-// WORKER_NICE: a process that only runs jobs lowers its CPU priority at start-up, on every thread, so that on
-// a machine it shares with the interaction process the interactions get the CPU first. A process that
-// answers HTTP keeps its priority.
+// WORKER_NICE / ADMIN_NICE: a process that only runs jobs, or only serves the admin panel, lowers its CPU
+// priority at start-up, on every thread, so that on a machine it shares with the interaction process the
+// interactions get the CPU first. A process that answers Discord keeps its priority.
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ function threadNiceValues(pid: number): number[] {
   });
 }
 
-describe.runIf(process.platform === 'linux')('job worker CPU priority', { timeout: 150_000 }, () => {
+describe.runIf(process.platform === 'linux')('CPU priority by process role', { timeout: 150_000 }, () => {
   it('a worker-only process runs every thread at nice 10 by default; WORKER_NICE=0 keeps it at 0', async () => {
     const worker = await start({ PROCESS_ROLES: 'worker' }, 'job worker running');
     const nice = threadNiceValues(worker.pid!);
@@ -51,5 +51,20 @@ describe.runIf(process.platform === 'linux')('job worker CPU priority', { timeou
   it('a process that serves HTTP and runs jobs too keeps its priority', async () => {
     const both = await start({ PROCESS_ROLES: 'web,worker' }, 'job worker running');
     expect(new Set(threadNiceValues(both.pid!))).toEqual(new Set([0]));
+  });
+
+  it('a panel-only process runs every thread at nice 5 by default (ADMIN_NICE=0 keeps 0); web with the panel keeps 0', async () => {
+    const admin = await start({ PROCESS_ROLES: 'admin' }, '"listening"');
+    const nice = threadNiceValues(admin.pid!);
+    expect(nice.length).toBeGreaterThan(1);
+    expect(new Set(nice)).toEqual(new Set([5]));
+    admin.kill('SIGKILL');
+
+    const equal = await start({ PROCESS_ROLES: 'admin', ADMIN_NICE: '0' }, '"listening"');
+    expect(new Set(threadNiceValues(equal.pid!))).toEqual(new Set([0]));
+    equal.kill('SIGKILL');
+
+    const withWeb = await start({ PROCESS_ROLES: 'web,admin' }, '"listening"');
+    expect(new Set(threadNiceValues(withWeb.pid!))).toEqual(new Set([0]));
   });
 });

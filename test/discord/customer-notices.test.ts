@@ -2,7 +2,8 @@
 // and observed as DMs in the fake Discord API: shipped (tracking number and the carrier's tracking link),
 // delivered, cancelled (by whom and why), items changed; each once even when its job runs twice. When the
 // customer's DMs are closed (50007) the order shows it (panel, REST) and their next interaction with the
-// bot shows the missed message, once. A second "Send invoice link" is a second DM.
+// bot shows the missed message, once. A second "Send invoice link" is a second DM. The customer's DM channel
+// is opened once and remembered (opened again when Discord no longer knows it).
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
@@ -170,6 +171,45 @@ describe('shipped and delivered', () => {
     const order = await paidOrder(s);
     const res = await s.api.patch(`/orders/${order.id}`, { shippingCarrier: 'PIGEON' });
     expect(res.status).toBe(400);
+  });
+});
+
+describe("the customer's DM channel", () => {
+  /** Create DM calls for this user (POST /users/@me/channels). */
+  const opens = (userId: string) =>
+    h.fake.find('POST', /^\/users\/@me\/channels$/).filter((c) => (c.body as { recipient_id?: string }).recipient_id === userId);
+  const dmChannelOf = (userId: string) =>
+    h.fake
+      .find('POST', /^\/channels\/\d+\/messages$/)
+      .map((c) => c.path.split('/')[2]!)
+      .find((id) => h.fake.dmRecipient(id) === userId)!;
+
+  it("is opened once for a customer's notices (Discord keeps one per user), and again once when Discord no longer knows it (10003)", async () => {
+    const s = await shop();
+    const order = await paidOrder(s);
+    const user = s.customer.discordUserId;
+    await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'SHIPPED', trackingNumber: '123456789012' }).expect(200);
+    await waitFor('the shipped DM', () => dmsTo(user, `order #${order.number} shipped`)[0]);
+    await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'DELIVERED' }).expect(200);
+    await waitFor('the delivered DM', () => dmsTo(user, 'delivered')[0]);
+    expect(opens(user)).toHaveLength(1);
+
+    // The channel is gone on Discord's side: the message is refused as Discord refuses it, the channel is
+    // opened afresh and the notice still arrives, once.
+    const channel = dmChannelOf(user);
+    h.fake.fail({
+      method: 'POST',
+      path: new RegExp(`^/channels/${channel}/messages$`),
+      status: 404,
+      body: { message: 'Unknown Channel', code: 10003 },
+    });
+    const other = await paidOrder(s);
+    await s.api.patch(`/orders/${other.id}`, { shippingStatus: 'SHIPPED', trackingNumber: '123456789013' }).expect(200);
+    await waitFor('the shipped DM of the second order', () => dmsTo(user, `order #${other.number} shipped`)[0]);
+    await queueDrained(other.id);
+    expect(dmsTo(user, `order #${other.number} shipped`)).toHaveLength(1);
+    expect(opens(user)).toHaveLength(2);
+    expect(h.fake.find('POST', new RegExp(`^/channels/${channel}/messages$`)).filter((c) => c.status === 404)).toHaveLength(1);
   });
 });
 

@@ -62,6 +62,7 @@ import { isProcessorMethod } from '../../../modules/payments-processor/connectio
 import type { Prisma } from '../../../generated/prisma/index.js';
 import { AppError } from '../../../platform/errors.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
+import { createDirectMessages } from '../dm-channels.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
 import { adminOrderMessage, receivedText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
@@ -125,6 +126,7 @@ const DM_CLOSED = 50007;
 
 export function registerDiscordNotifications(bus: EventBus, deps: NotificationDeps): CustomerDms {
   const backoffMs = deps.dmClosedBackoffMs ?? 24 * 3600_000;
+  const directMessages = createDirectMessages(deps.rest);
   const load = async (tenantId: string, orderId: string) => {
     // Two independent reads: in parallel (one round trip of latency per job instead of two).
     const [tenant, order] = await Promise.all([deps.tenants.get(tenantId), deps.orders.get(tenantId, orderId)]);
@@ -258,8 +260,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     }
     try {
       await once(key, log, async (nonce) => {
-        const channel = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: customer.discordUserId } })) as { id: string };
-        await deps.rest.post(Routes.channelMessages(channel.id), { body: { ...message, allowed_mentions: { parse: [] }, ...nonce } });
+        await directMessages.send(customer.discordUserId, { ...message, allowed_mentions: { parse: [] }, ...nonce });
       });
       if (customer.dmClosedAt) await deps.dmStatus.recordDmDelivered(tenantId, customer.id);
     } catch (err) {

@@ -17,6 +17,7 @@ import {
   textOf,
 } from './harness.js';
 import { parseCustomId, customId } from '../../src/surfaces/discord/custom-id.js';
+import { COMMAND_ROUTES, COMPONENT_ROUTES } from '../../src/surfaces/discord/routes.js';
 
 const f = factories();
 const db = testDb();
@@ -57,6 +58,41 @@ describe('signature and replay', () => {
     expect(textOf(replay)).toMatch(/already handled/);
     // The replay did not open a new session after the cancel.
     expect(await db.orderSession.count({ where: { tenantId: s.tenant.id, activeSlot: 1 } })).toBe(0);
+  });
+
+  it('a route that only shows something is not claimed: a replay shows it again, and nothing is written', async () => {
+    const s = await shop();
+    const product = s.products?.[0] ?? (await f.product({ tenantId: s.tenant.id }));
+    const customersBefore = await db.customer.count({ where: { tenantId: s.tenant.id } });
+    const newAddress = componentInteraction(s.as(member()), 'order:address:new');
+    const pick = componentInteraction(s.as(member()), 'order:product-select', { values: [product.id] });
+    for (const i of [newAddress, newAddress, pick, pick]) {
+      const res = await interact(h, i);
+      expect(res.type).toBe(9); // the modal, both times
+    }
+    const ids = [newAddress.id, pick.id];
+    expect(await db.processedInteraction.count({ where: { id: { in: ids } } })).toBe(0);
+    // Two new Discord users clicked: neither became a customer (a first contact is a write).
+    expect(await db.customer.count({ where: { tenantId: s.tenant.id } })).toBe(customersBefore);
+  });
+
+  it('only read-only, non-admin routes are marked showsOnly', () => {
+    const showsOnly = Object.entries({ ...COMMAND_ROUTES, ...COMPONENT_ROUTES })
+      .filter(([, r]) => r.showsOnly)
+      .map(([name, r]) => ({ name, adminOnly: r.adminOnly ?? false }));
+    expect(showsOnly.filter((r) => r.adminOnly)).toEqual([]);
+    expect(showsOnly.map((r) => r.name).sort()).toEqual(
+      [
+        'catalog',
+        'catalog:order',
+        'catalog:page',
+        'help',
+        'order:address:new',
+        'order:address:retry',
+        'order:product-select',
+        'order:products',
+      ].sort(),
+    );
   });
 });
 

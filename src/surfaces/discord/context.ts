@@ -30,8 +30,12 @@ export interface Route<P = void> {
   run(ctx: HandlerContext, params: P): Promise<Reply>;
   /** Admin-only: refused with an ephemeral message before `run` for anyone else. */
   adminOnly?: boolean;
-  /** The handler never reads the caller's customer record (skips the read dispatch does up front). */
-  noCustomer?: boolean;
+  /**
+   * The handler only shows something (a page, a modal) and writes nothing, so running it again for a replayed
+   * delivery is harmless: dispatch makes no de-duplication claim for it (no statement, no commit) and reads
+   * no customer (`ctx.customer()` throws: a first contact would be a write). Never on an admin route.
+   */
+  showsOnly?: true;
   /** True when this call will reach a slow outside service (tax, address validation): defer up front. */
   deferIf?(ctx: HandlerContext): boolean;
   /**

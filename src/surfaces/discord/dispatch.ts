@@ -1,7 +1,7 @@
 // Routes a verified interaction to its handler: by command name, by custom-id prefix (components) and by
 // modal id. Before any handler runs: the tenant is resolved from the signed guild id (DMs and unlinked
-// guilds get a clear ephemeral answer), the interaction id is claimed (a replay runs nothing), admin-only
-// routes are checked. Every path answers with a response Discord accepts (never a 500), within 3 s
+// guilds get a clear ephemeral answer), the interaction id is claimed (a replay runs nothing; a route that only
+// shows something is not claimed, and a replay shows it again), admin-only routes are checked. Every path answers with a response Discord accepts (never a 500), within 3 s
 // (see deferral.ts).
 import {
   InteractionResponseType,
@@ -91,11 +91,17 @@ async function route(
     const isAdmin = isDiscordAdmin(member, tenant, services.env.DISCORD_ADMIN_PERMISSION);
     if (route.adminOnly && !isAdmin) return notice(MESSAGES.notAdmin);
 
-    // One statement claims the interaction id and, for a customer's click (not admin routes, nor routes
-    // marked noCustomer), finds or makes the customer and reads the notices they missed (interaction-dedup.ts).
+    // One statement claims the interaction id and, for a customer's click (not admin routes), finds or makes
+    // the customer and reads the notices they missed (interaction-dedup.ts). A route that only shows something
+    // (showsOnly) is not claimed: a replay shows it again.
     let customer: Promise<Customer> | undefined;
     let claim: Claim;
-    if (route.adminOnly || route.noCustomer) {
+    const showsOnly = route.showsOnly === true && !route.adminOnly;
+    if (showsOnly) {
+      claim = { claimed: true, notices: [] };
+      customer = Promise.reject(new Error('a showsOnly route asked for the customer (it would write a first contact)'));
+      customer.catch(() => undefined);
+    } else if (route.adminOnly) {
       claim = await claimInteraction(services.sql, interaction.id, tenant.id);
     } else {
       const withCustomer = await claimCustomerInteraction(services.sql, interaction.id, tenant.id, profileOf(user), services.clock.now());

@@ -1,5 +1,6 @@
 // Discord does not promise to deliver an interaction once. The first request to claim an interaction id runs
-// its handler; a replay finds the row and is answered without running anything. This is the only write the
+// its handler; a replay finds the row and is answered without running anything. (Routes that only show
+// something, `showsOnly`, are not claimed: dispatch.ts.) This is the only write the
 // Discord surface makes itself (a platform concern, not a business one).
 //
 // One prepared plain-SQL statement (platform/db/sql.ts), not Prisma: it runs on every interaction, and
@@ -25,7 +26,7 @@ export interface Claim {
   notices: MissedNotice[];
 }
 
-/** Claims the interaction id (nothing else: admin routes, routes that need no customer). */
+/** Claims the interaction id (nothing else: admin routes). */
 export async function claimInteraction(sql: SqlRunner, interactionId: string, tenantId: string | null): Promise<Claim> {
   return { claimed: (await sql.execute(claimSql(interactionId, tenantId))) === 1, notices: [] };
 }

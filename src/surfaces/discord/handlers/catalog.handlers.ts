@@ -58,14 +58,14 @@ export function catalogPage(products: Product[], page: number): MessageData {
 const visible = (ctx: HandlerContext) => ctx.services.catalog.listProducts(ctx.tenant.id, { memberRoleIds: ctx.memberRoleIds });
 
 export const catalogCommands: CommandRoutes = {
-  catalog: { noCustomer: true, run: async (ctx) => ephemeral(catalogPage(await visible(ctx), 0)) },
+  catalog: { showsOnly: true, run: async (ctx) => ephemeral(catalogPage(await visible(ctx), 0)) },
 };
 
 export const catalogComponents: ComponentRoutes = {
-  'catalog:page': { kind: 'component', noCustomer: true, run: async (ctx, [page]) => update(catalogPage(await visible(ctx), page)) },
+  'catalog:page': { kind: 'component', showsOnly: true, run: async (ctx, [page]) => update(catalogPage(await visible(ctx), page)) },
   'catalog:order': {
     kind: 'component',
-    noCustomer: true,
+    showsOnly: true,
     async run(ctx, [productId]) {
       return quantityModal(await orderableProduct(ctx, productId));
     },

@@ -29,7 +29,7 @@ const list = (rows: string[][]) => rows.map(([c, d]) => `**${c}** — ${d}`).joi
 
 export const helpCommands: CommandRoutes = {
   help: {
-    noCustomer: true,
+    showsOnly: true,
     async run(ctx) {
       const showLegacy = commandOptions(ctx.interaction).legacy === true;
       const fields = [{ name: 'Commands', value: list(MODERN) }];

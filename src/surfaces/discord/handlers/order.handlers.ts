@@ -99,7 +99,7 @@ export const orderCommands: CommandRoutes = {
 export const orderComponents: ComponentRoutes = {
   'order:products': {
     kind: 'component',
-    noCustomer: true,
+    showsOnly: true,
     async run(ctx, [page]) {
       const products = await ctx.services.catalog.listProducts(ctx.tenant.id, { memberRoleIds: ctx.memberRoleIds });
       return flowReply(ctx, productStep(products, page, undefined, ctx.tenant));
@@ -107,7 +107,7 @@ export const orderComponents: ComponentRoutes = {
   },
   'order:product-select': {
     kind: 'component',
-    noCustomer: true,
+    showsOnly: true,
     async run(ctx) {
       return quantityModal(await orderableProduct(ctx, one(ctx, productIdSchema, 'product')));
     },
@@ -141,7 +141,7 @@ export const orderComponents: ComponentRoutes = {
   },
   'order:address:new': {
     kind: 'component',
-    noCustomer: true,
+    showsOnly: true,
     async run() {
       return addressModal(customId('order:address:modal'));
     },
@@ -173,7 +173,7 @@ export const orderComponents: ComponentRoutes = {
   },
   'order:address:retry': {
     kind: 'component',
-    noCustomer: true,
+    showsOnly: true,
     async run(ctx) {
       return reopenAddressModal(ctx, customId('order:address:modal'));
     },

@@ -1,8 +1,8 @@
 // Routes a verified interaction to its handler: by command name, by custom-id prefix (components) and by
 // modal id. Before any handler runs: the tenant is resolved from the signed guild id (DMs and unlinked
 // guilds get a clear ephemeral answer), the interaction id is claimed (a replay runs nothing; a route that only
-// shows something is not claimed, and a replay shows it again), admin-only routes are checked. Every path answers with a response Discord accepts (never a 500), within 3 s
-// (see deferral.ts).
+// shows something is not claimed, and a replay shows it again), admin-only routes are checked. Every path
+// answers with a response Discord accepts (never a 500), within 3 s (see deferral.ts).
 import {
   InteractionResponseType,
   InteractionType,

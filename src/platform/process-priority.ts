@@ -1,6 +1,6 @@
 // A process that only runs background jobs (WORKER_NICE) or only serves the admin panel (ADMIN_NICE) yields
-// the CPU to one that answers Discord interactions (docs/decisions/process-roles.md). Raising one's own nice value needs no privilege; lowering it back does,
-// so this is done once, at start-up, and never undone.
+// the CPU to one that answers Discord interactions (docs/decisions/process-roles.md). Raising one's own nice
+// value needs no privilege; lowering it back does, so this is done once, at start-up, and never undone.
 import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import type { Logger } from './logger.js';

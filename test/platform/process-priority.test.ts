@@ -36,35 +36,31 @@ function threadNiceValues(pid: number): number[] {
   });
 }
 
+/** Starts src/main.ts with `env` until it logs `line`; its thread count and their distinct nice values. */
+async function niceOf(env: Record<string, string>, line: string): Promise<{ threads: number; values: Set<number> }> {
+  const child = await start(env, line);
+  const nice = threadNiceValues(child.pid!);
+  child.kill('SIGKILL');
+  return { threads: nice.length, values: new Set(nice) };
+}
+
 describe.runIf(process.platform === 'linux')('CPU priority by process role', { timeout: 150_000 }, () => {
   it('a worker-only process runs every thread at nice 10 by default; WORKER_NICE=0 keeps it at 0', async () => {
-    const worker = await start({ PROCESS_ROLES: 'worker' }, 'job worker running');
-    const nice = threadNiceValues(worker.pid!);
-    expect(nice.length).toBeGreaterThan(1);
-    expect(new Set(nice)).toEqual(new Set([10]));
-    worker.kill('SIGKILL');
-
-    const equal = await start({ PROCESS_ROLES: 'worker', WORKER_NICE: '0' }, 'job worker running');
-    expect(new Set(threadNiceValues(equal.pid!))).toEqual(new Set([0]));
+    const worker = await niceOf({ PROCESS_ROLES: 'worker' }, 'job worker running');
+    expect(worker.threads).toBeGreaterThan(1);
+    expect(worker.values).toEqual(new Set([10]));
+    expect((await niceOf({ PROCESS_ROLES: 'worker', WORKER_NICE: '0' }, 'job worker running')).values).toEqual(new Set([0]));
   });
 
   it('a process that serves HTTP and runs jobs too keeps its priority', async () => {
-    const both = await start({ PROCESS_ROLES: 'web,worker' }, 'job worker running');
-    expect(new Set(threadNiceValues(both.pid!))).toEqual(new Set([0]));
+    expect((await niceOf({ PROCESS_ROLES: 'web,worker' }, 'job worker running')).values).toEqual(new Set([0]));
   });
 
   it('a panel-only process runs every thread at nice 5 by default (ADMIN_NICE=0 keeps 0); web with the panel keeps 0', async () => {
-    const admin = await start({ PROCESS_ROLES: 'admin' }, '"listening"');
-    const nice = threadNiceValues(admin.pid!);
-    expect(nice.length).toBeGreaterThan(1);
-    expect(new Set(nice)).toEqual(new Set([5]));
-    admin.kill('SIGKILL');
-
-    const equal = await start({ PROCESS_ROLES: 'admin', ADMIN_NICE: '0' }, '"listening"');
-    expect(new Set(threadNiceValues(equal.pid!))).toEqual(new Set([0]));
-    equal.kill('SIGKILL');
-
-    const withWeb = await start({ PROCESS_ROLES: 'web,admin' }, '"listening"');
-    expect(new Set(threadNiceValues(withWeb.pid!))).toEqual(new Set([0]));
+    const admin = await niceOf({ PROCESS_ROLES: 'admin' }, '"listening"');
+    expect(admin.threads).toBeGreaterThan(1);
+    expect(admin.values).toEqual(new Set([5]));
+    expect((await niceOf({ PROCESS_ROLES: 'admin', ADMIN_NICE: '0' }, '"listening"')).values).toEqual(new Set([0]));
+    expect((await niceOf({ PROCESS_ROLES: 'web,admin' }, '"listening"')).values).toEqual(new Set([0]));
   });
 });

@@ -8,7 +8,7 @@ import type { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import { discordErrorCode } from './discord-rest.js';
 
-export const UNKNOWN_CHANNEL = 10003;
+const UNKNOWN_CHANNEL = 10003;
 const DEFAULT_MAX_USERS = 10_000;
 
 export interface DirectMessages {

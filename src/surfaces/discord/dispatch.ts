@@ -99,8 +99,6 @@ async function route(
     const showsOnly = route.showsOnly === true && !route.adminOnly;
     if (showsOnly) {
       claim = { claimed: true, notices: [] };
-      customer = Promise.reject(new Error('a showsOnly route asked for the customer (it would write a first contact)'));
-      customer.catch(() => undefined);
     } else if (route.adminOnly) {
       claim = await claimInteraction(services.sql, interaction.id, tenant.id);
     } else {
@@ -120,7 +118,10 @@ async function route(
       isAdmin,
       requestId,
       log,
-      customer: () => (customer ??= services.customers.upsertFromDiscord(tenant.id, profileOf(user))),
+      customer: () =>
+        (customer ??= showsOnly
+          ? Promise.reject(new Error('a showsOnly route asked for the customer (it would write a first contact)'))
+          : services.customers.upsertFromDiscord(tenant.id, profileOf(user))),
       adminContext: () => ({ tenantId: tenant.id, actor: { type: 'DISCORD_ADMIN', id: user.id, label: user.username } }),
     };
     r.decided(route.deferIf?.(ctx) ?? false);

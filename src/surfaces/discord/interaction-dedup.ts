@@ -1,7 +1,7 @@
 // Discord does not promise to deliver an interaction once. The first request to claim an interaction id runs
 // its handler; a replay finds the row and is answered without running anything. (Routes that only show
-// something, `showsOnly`, are not claimed: dispatch.ts.) This is the only write the
-// Discord surface makes itself (a platform concern, not a business one).
+// something, `showsOnly`, are not claimed: dispatch.ts.) This is the only write the Discord surface makes
+// itself (a platform concern, not a business one).
 //
 // One prepared plain-SQL statement (platform/db/sql.ts), not Prisma: it runs on every interaction, and
 // through Prisma's query compiler it was a measurable share of the endpoint's CPU (docs/perf/interaction-profile.md).

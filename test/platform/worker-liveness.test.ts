@@ -90,6 +90,42 @@ describe('worker liveness', () => {
     }
   });
 
+  it('a job running for longer than a minute on a live worker keeps its lock through a sweep (it is not run twice)', async () => {
+    // graphile-worker 0.17 locks a job with its worker *pool*'s id, not the id of the worker slot running it:
+    // the heartbeat must be for that id, or every job older than STALE_MS would be freed while it runs.
+    const bus = new EventBus();
+    let starts = 0;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    bus.registerTask('test.long', {
+      schema: z.object({ n: z.number() }),
+      run: async () => {
+        starts += 1;
+        await released;
+      },
+    });
+    const worker = await startWorker({ connectionString: testDatabaseUrl(), bus, logger, concurrency: 2, pollIntervalMs: 50 });
+    try {
+      await enqueueJob(db, 'test.long', { n: 1 });
+      const running = await waitFor('the job to start', async () => {
+        const rows = await db.$queryRaw<JobRow[]>`
+          SELECT id::text AS id, locked_by, attempts FROM graphile_worker._private_jobs
+          WHERE task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'test.long') AND locked_by IS NOT NULL`;
+        return starts === 1 && rows[0];
+      });
+      // As if it had been running for ten minutes.
+      await db.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = now() - interval '10 minutes' WHERE id = ${BigInt(running.id)}`;
+      const freed = await createWorkerLiveness({ pool, instanceId: 'sweeper', logger }).sweep();
+      expect(freed).not.toContain(running.locked_by);
+      expect((await job(running.id))!.locked_by).toBe(running.locked_by);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(starts).toBe(1);
+    } finally {
+      release();
+      await worker.stop();
+    }
+  });
+
   it('a running worker heartbeats: its rows exist while it runs and are gone after a clean stop', async () => {
     const worker = await startWorker({
       connectionString: testDatabaseUrl(),
@@ -100,11 +136,12 @@ describe('worker liveness', () => {
       instanceId: 'hb-test',
     });
     try {
-      const rows = await waitFor('a heartbeat row for each of the two worker slots', async () => {
+      // One row for the worker pool: its id is what locks the jobs its two slots run.
+      const rows = await waitFor('a heartbeat row for the worker pool', async () => {
         const found = await db.jobWorkerHeartbeat.findMany({ where: { instanceId: 'hb-test' } });
-        return found.length >= 2 && found;
+        return found.length >= 1 && found;
       });
-      expect(rows).toHaveLength(2);
+      expect(rows.map((r) => r.workerId)).toEqual([expect.stringMatching(/^pool-/)]);
     } finally {
       await worker.stop();
     }

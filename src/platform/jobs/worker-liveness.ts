@@ -1,10 +1,11 @@
 // Jobs held by an instance that died are picked up again within two minutes, not graphile-worker's four hours.
 //
-// graphile-worker locks a job with its worker's id (locked_by) and, on its own, frees locks only once they
-// are four hours old: it cannot tell a dead worker from a slow job. So each worker's liveness is recorded:
-// every instance upserts a heartbeat row per live worker (job_worker_heartbeats) every HEARTBEAT_MS, and a
-// sweeper (every instance runs one; they are idempotent) frees the jobs and queues locked by workers with
-// no heartbeat for STALE_MS through the queue's own admin function, graphile_worker.force_unlock_workers.
+// graphile-worker locks a job with an id (locked_by: in 0.17 its worker pool's id, `pool-...`, shared by the
+// pool's worker slots) and, on its own, frees locks only once they are four hours old: it cannot tell a dead
+// worker from a slow job. So each lock holder's liveness is recorded: every instance upserts a heartbeat row
+// per live pool (job_worker_heartbeats; worker.ts adds and removes them) every HEARTBEAT_MS, and a sweeper
+// (every instance runs one; they are idempotent) frees the jobs and queues locked by ids with no heartbeat
+// for STALE_MS through the queue's own admin function, graphile_worker.force_unlock_workers.
 // A job freed that way runs again: handlers are idempotent (see queue.ts). A slow job on a live worker keeps
 // its lock, because its worker keeps heartbeating. The tables read (_private_jobs, _private_job_queues) are
 // graphile-worker 0.17's; force_unlock_workers is its documented way to release them.
@@ -16,9 +17,9 @@ export const STALE_MS = 60_000;
 export const SWEEP_MS = 30_000;
 
 export interface WorkerLiveness {
-  /** A worker started on this instance: heartbeat for it. */
+  /** A lock holder (a worker pool) started on this instance: heartbeat for it. */
   add(workerId: string): void;
-  /** A worker stopped (or died) on this instance: stop heartbeating for it. */
+  /** A lock holder stopped on this instance: stop heartbeating for it. */
   remove(workerId: string): void;
   heartbeat(): Promise<void>;
   /** Frees the locks of workers silent for staleMs; the worker ids freed. */

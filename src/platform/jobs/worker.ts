@@ -74,8 +74,10 @@ export async function startWorker(opts: {
     sweepMs: staleMs / 2,
   });
   const events = new EventEmitter() as WorkerEvents;
-  events.on('worker:create', ({ worker }) => liveness.add(worker.workerId));
-  events.on('worker:stop', ({ worker }) => liveness.remove(worker.workerId));
+  // graphile-worker 0.17 locks a job (and a named queue) with its worker pool's id, not the id of the worker
+  // slot that runs it, so the pool is what heartbeats.
+  events.on('pool:create', ({ workerPool }) => liveness.add(workerPool.id));
+  events.on('pool:release', ({ workerPool }) => liveness.remove(workerPool.id));
   const runner = await run({
     pgPool: pool,
     concurrency: opts.concurrency,

@@ -1,9 +1,30 @@
 // The tenant's catalog: active products and shipping types, sorted for menus.
 import type { Product, ShippingType } from '../../generated/prisma/index.js';
 import { Prisma, type Db } from '../../platform/db/prisma.js';
-import { queryRows, type SqlRunner } from '../../platform/db/sql.js';
+import { queryRows, withUtcDates, type SqlRunner } from '../../platform/db/sql.js';
 import { AppError } from '../../platform/errors.js';
 import { memberMayBuy } from './role-gate.js';
+
+/** The order products are offered in (over `products p`): sortOrder, then name, then id. */
+const MENU_ORDER = Prisma.sql`p."sortOrder", p.name, p.id`;
+const PRODUCT_DATE_FIELDS = ['createdAt', 'updatedAt'] as const;
+
+/**
+ * A scalar subquery: the tenant's active products as a JSON array in menu order, for a statement that reads
+ * them along with its own work (the session step before the product menu); `productsFromJson` turns it into
+ * the rows `listProducts` returns. `tenantId` may be a column reference.
+ */
+export function activeProductsJsonSql(tenantId: string | Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`COALESCE((SELECT json_agg(p ORDER BY ${MENU_ORDER}) FROM products p WHERE p."tenantId" = ${tenantId} AND p.active), '[]'::json)`;
+}
+export function productsFromJson(rows: Record<string, unknown>[]): Product[] {
+  return rows.map((r) => withUtcDates<Product>(r, PRODUCT_DATE_FIELDS));
+}
+
+/** The products a member may buy (role gates), in the order given. */
+export function visibleTo(products: Product[], memberRoleIds: readonly string[]): Product[] {
+  return products.filter((p) => memberMayBuy(p, memberRoleIds));
+}
 
 /** Where a page of products ends: the menu order's sort key of its last product. */
 export interface ProductBoundary {
@@ -37,11 +58,9 @@ export function createCatalogService(deps: { db: Db; sql?: SqlRunner }): Catalog
     async listProducts(tenantId, opts = {}) {
       const products = await queryRows<Product>(
         target,
-        Prisma.sql`
-        SELECT * FROM products WHERE "tenantId" = ${tenantId} AND active ORDER BY "sortOrder", name, id`,
+        Prisma.sql`SELECT * FROM products p WHERE p."tenantId" = ${tenantId} AND p.active ORDER BY ${MENU_ORDER}`,
       );
-      const roles = opts.memberRoleIds;
-      return roles ? products.filter((p) => memberMayBuy(p, roles)) : products;
+      return opts.memberRoleIds ? visibleTo(products, opts.memberRoleIds) : products;
     },
     async listProductsPage(tenantId, opts) {
       const and: Prisma.ProductWhereInput[] = [];

@@ -254,6 +254,28 @@ describe('order sessions', () => {
     expect((await os.setItem(s.tenant.id, fresh.id, { productId: s.product.id, quantity: 1, ...roles })).savedAddresses).toEqual([]);
   });
 
+  it("a new session comes with the shop's active products, exactly as the product menu would read them", async () => {
+    const s = await fx.shop();
+    const other = await fx.shop();
+    const c = await fx.f.customer({ tenantId: s.tenant.id });
+    await fx.f.product({ tenantId: s.tenant.id, name: 'Aardvark mug', sortOrder: 5 });
+    await fx.f.product({ tenantId: s.tenant.id, name: 'Retired', active: false });
+    await fx.f.product({ tenantId: s.tenant.id, name: 'VIP hoodie', requiredRoleIds: ['role-vip'], sortOrder: -1 });
+    await fx.f.product({ tenantId: other.tenant.id, name: 'Not this shop' });
+    const os = fx.services.orderSessions;
+    const { session, resumed } = await os.start(s.tenant.id, c.id);
+    expect(resumed).toBe(false);
+    // Same rows, order, fields and types as listProducts (role gates are the caller's, as with listProducts' option).
+    const listed = await fx.services.catalog.listProducts(s.tenant.id);
+    expect(listed.map((p) => p.name)).toEqual(['VIP hoodie', s.product.name, 'Aardvark mug']);
+    expect(session.activeProducts).toEqual(listed);
+    expect(session.activeProducts![0]!.createdAt).toBeInstanceOf(Date);
+    // A resumed session is past the menu or reads it itself: nothing extra.
+    const again = await os.start(s.tenant.id, c.id);
+    expect(again.resumed).toBe(true);
+    expect(again.session.activeProducts).toBeUndefined();
+  });
+
   it('holds a suggested address until the customer accepts it or keeps the original', async () => {
     const s = await fx.shop();
     const c = await fx.f.customer({ tenantId: s.tenant.id });

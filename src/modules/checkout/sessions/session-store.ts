@@ -5,7 +5,13 @@
 // order flow needs come back in ONE query (json_agg for the items): every order step loads a session, and
 // each round trip costs far more than the SQL itself (see bench:orders). The order flow runs these on the
 // plain-SQL client (platform/db/sql.ts); they take any SqlTarget, so a Prisma transaction can use them too.
-import { Prisma, type OrderSessionEndReason, type OrderSessionState, type PaymentMethod } from '../../../generated/prisma/index.js';
+import {
+  Prisma,
+  type OrderSessionEndReason,
+  type OrderSessionState,
+  type PaymentMethod,
+  type Product,
+} from '../../../generated/prisma/index.js';
 import { executeSql, queryRows, type SqlTarget } from '../../../platform/db/sql.js';
 import { toAddressInput, type AddressInput } from '../../customers/address.schema.js';
 import type { SavedAddress } from '../../customers/address.store.js';
@@ -98,6 +104,12 @@ export interface SessionView {
    * because the address step comes next; absent otherwise (read them with CustomerService.listAddresses).
    */
   savedAddresses?: SavedAddress[];
+  /**
+   * The tenant's active products in menu order (role gates not applied), when the step read them in its own
+   * statement because the product menu comes next (a session just opened); absent otherwise (read them with
+   * CatalogService.listProducts).
+   */
+  activeProducts?: Product[];
 }
 
 export function toSessionView(s: LoadedSession): SessionView {

@@ -3,6 +3,7 @@
 import { ComponentType, InteractionType, type APIInteraction } from 'discord-api-types/v10';
 import { AppError, isAppError } from '../../../platform/errors.js';
 import { memberMayBuy } from '../../../modules/catalog/role-gate.js';
+import { visibleTo } from '../../../modules/catalog/catalog.service.js';
 import { inStock, outOfStockError } from '../../../modules/checkout/index.js';
 import type { Product } from '../../../generated/prisma/index.js';
 import type { HandlerContext, Reply } from '../context.js';
@@ -53,7 +54,9 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
   const { services, tenant } = ctx;
   const customer = await ctx.customer();
   if (session.items.length === 0) {
-    const products = await services.catalog.listProducts(tenant.id, { memberRoleIds: ctx.memberRoleIds });
+    const products = session.activeProducts
+      ? visibleTo(session.activeProducts, ctx.memberRoleIds)
+      : await services.catalog.listProducts(tenant.id, { memberRoleIds: ctx.memberRoleIds });
     return productStep(products, 0, note, tenant);
   }
   const withNote = (data: MessageData): MessageData =>

@@ -1,5 +1,6 @@
 // Session steps: opening (or resuming) the customer's session, reading it, and cancelling it.
 import { Prisma } from '../../../../platform/db/prisma.js';
+import { activeProductsJsonSql, productsFromJson } from '../../../catalog/catalog.service.js';
 import { AppError } from '../../../../platform/errors.js';
 import { expireSession, loadActiveSession, loadSessionById, toSessionView, type SessionView } from '../session-store.js';
 import type { OrderSessionService } from '../order-session.api.js';
@@ -30,8 +31,9 @@ export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 's
   async function open(tenantId: string, customerId: string, guildId: string | null): Promise<SessionView | null> {
     const now = clock.now();
     const expiresAt = clock.expiresAt(now);
-    // INSERT ... SELECT FROM customers: the customer must be this tenant's.
-    const created = await sql.query<{ id: string; currency: string }>(Prisma.sql`
+    // INSERT ... SELECT FROM customers: the customer must be this tenant's. A new session's next screen is
+    // the product menu, so its products come back with it (one statement before the answer, not two).
+    const created = await sql.query<{ id: string; currency: string; products: Record<string, unknown>[] }>(Prisma.sql`
       WITH ins AS (
         INSERT INTO order_sessions ("tenantId", "customerId", "guildId", "lastActivityAt", "expiresAt", "createdAt", "updatedAt")
         SELECT c."tenantId", c.id, ${guildId}, ${now}, ${expiresAt}, ${now}, clock_timestamp()
@@ -39,7 +41,8 @@ export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 's
         ON CONFLICT ("tenantId", "customerId", "activeSlot") DO NOTHING
         RETURNING id, "tenantId"
       )
-      SELECT ins.id, t.currency FROM ins JOIN tenants t ON t.id = ins."tenantId"`);
+      SELECT ins.id, t.currency, ${activeProductsJsonSql(Prisma.sql`ins."tenantId"`)} AS products
+      FROM ins JOIN tenants t ON t.id = ins."tenantId"`);
     const row = created[0];
     if (!row) return null;
     return {
@@ -57,6 +60,7 @@ export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 's
       paymentMethod: null,
       lastActivityAt: now,
       expiresAt,
+      activeProducts: productsFromJson(row.products),
     };
   }
   return {

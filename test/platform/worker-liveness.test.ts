@@ -41,25 +41,34 @@ async function lockedJob(task: string, worker: string, ageSeconds: number): Prom
 }
 
 describe('worker liveness', () => {
-  it('frees the jobs of a worker silent for more than a minute, and only those', async () => {
+  it('frees the job locks nobody refreshed for more than a minute, and only those', async () => {
     const liveness = createWorkerLiveness({ pool, instanceId: 'test', logger });
-    const dead = `worker-dead-${randomUUID()}`;
-    const alive = `worker-alive-${randomUUID()}`;
-    const fresh = `worker-fresh-${randomUUID()}`;
+    const dead = `pool-dead-${randomUUID()}`;
+    const alive = `pool-alive-${randomUUID()}`;
+    const fresh = `pool-fresh-${randomUUID()}`;
     const orphan = await lockedJob('test.liveness', dead, STALE_MS / 1000 + 30);
-    // A slow job on a live worker: locked long ago, but its worker heartbeats.
-    liveness.add(alive);
-    await liveness.heartbeat();
+    // A slow job running on this instance: locked long ago, its lock refreshed by the heartbeat.
     const slow = await lockedJob('test.liveness', alive, 600);
-    // Locked a moment ago by a worker that has not heartbeated yet.
+    liveness.add(alive);
+    liveness.running({ id: slow, queueId: null, lockedBy: alive });
+    await liveness.heartbeat();
+    // Locked a moment ago.
     const young = await lockedJob('test.liveness', fresh, 5);
+    // Locked long ago by a pool that heartbeats but does not run it (its outcome was never recorded).
+    const unrecorded = await lockedJob('test.liveness', alive, STALE_MS / 1000 + 30);
 
     const freed = await liveness.sweep();
-    expect(freed).toContain(dead);
-    expect(freed).not.toContain(alive);
+    expect(freed.sort()).toEqual([alive, dead].sort());
     expect((await job(orphan))!.locked_by).toBeNull();
+    expect((await job(unrecorded))!.locked_by).toBeNull();
     expect((await job(slow))!.locked_by).toBe(alive);
     expect((await job(young))!.locked_by).toBe(fresh);
+    // Once it finished, the slow job's lock is no longer refreshed.
+    liveness.finished(slow);
+    await db.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = now() - interval '10 minutes' WHERE id = ${BigInt(slow)}`;
+    await liveness.heartbeat();
+    await liveness.sweep();
+    expect((await job(slow))!.locked_by).toBeNull();
     await liveness.stop();
   });
 
@@ -90,9 +99,8 @@ describe('worker liveness', () => {
     }
   });
 
-  it('a job running for longer than a minute on a live worker keeps its lock through a sweep (it is not run twice)', async () => {
-    // graphile-worker 0.17 locks a job with its worker *pool*'s id, not the id of the worker slot running it:
-    // the heartbeat must be for that id, or every job older than STALE_MS would be freed while it runs.
+  it('a job running for longer than the stale time keeps its lock through sweeps (it is not run twice)', async () => {
+    // graphile-worker 0.17 locks a job with its worker *pool*'s id; the running instance keeps that lock fresh.
     const bus = new EventBus();
     let starts = 0;
     let release!: () => void;
@@ -104,7 +112,8 @@ describe('worker liveness', () => {
         await released;
       },
     });
-    const worker = await startWorker({ connectionString: testDatabaseUrl(), bus, logger, concurrency: 2, pollIntervalMs: 50 });
+    const staleMs = 2_000;
+    const worker = await startWorker({ connectionString: testDatabaseUrl(), bus, logger, concurrency: 2, pollIntervalMs: 50, staleMs });
     try {
       await enqueueJob(db, 'test.long', { n: 1 });
       const running = await waitFor('the job to start', async () => {
@@ -113,15 +122,54 @@ describe('worker liveness', () => {
           WHERE task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'test.long') AND locked_by IS NOT NULL`;
         return starts === 1 && rows[0];
       });
-      // As if it had been running for ten minutes.
+      expect(running.locked_by).toMatch(/^pool-/);
+      // As if it had been running for ten minutes: the next heartbeat (every staleMs / 4) refreshes the lock.
       await db.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = now() - interval '10 minutes' WHERE id = ${BigInt(running.id)}`;
-      const freed = await createWorkerLiveness({ pool, instanceId: 'sweeper', logger }).sweep();
+      await waitFor('the lock to be refreshed', async () => {
+        const [row] = await db.$queryRaw<{ fresh: boolean }[]>`
+          SELECT locked_at > now() - interval '2 seconds' AS fresh FROM graphile_worker._private_jobs WHERE id = ${BigInt(running.id)}`;
+        return row?.fresh;
+      });
+      const freed = await createWorkerLiveness({ pool, instanceId: 'sweeper', logger, staleMs }).sweep();
       expect(freed).not.toContain(running.locked_by);
       expect((await job(running.id))!.locked_by).toBe(running.locked_by);
       await new Promise((r) => setTimeout(r, 300));
       expect(starts).toBe(1);
     } finally {
       release();
+      await worker.stop();
+    }
+  });
+
+  it('a job its live pool holds but no longer runs (its outcome was not recorded) is freed and runs again', async () => {
+    const bus = new EventBus();
+    const ran: number[] = [];
+    bus.registerTask('test.unrecorded', {
+      schema: z.object({ n: z.number() }),
+      run: async (p) => {
+        ran.push(p.n);
+      },
+    });
+    const staleMs = 2_000;
+    const worker = await startWorker({
+      connectionString: testDatabaseUrl(),
+      bus,
+      logger,
+      concurrency: 1,
+      pollIntervalMs: 50,
+      staleMs,
+      instanceId: 'unrecorded-test',
+    });
+    try {
+      const { workerId: poolId } = await waitFor('the pool heartbeat', () =>
+        db.jobWorkerHeartbeat.findFirst({ where: { instanceId: 'unrecorded-test' } }),
+      );
+      // What graphile-worker 0.17 leaves when the write of a job's outcome fails: the job locked by the pool.
+      const orphan = await lockedJob('test.unrecorded', poolId, 30);
+      await createWorkerLiveness({ pool, instanceId: 'sweeper', logger, staleMs }).sweep();
+      await waitFor('the job to run and its row to go', async () => ran.length > 0 && !(await job(orphan)));
+      expect(ran).toEqual([1]);
+    } finally {
       await worker.stop();
     }
   });

@@ -75,9 +75,13 @@ export async function startWorker(opts: {
   });
   const events = new EventEmitter() as WorkerEvents;
   // graphile-worker 0.17 locks a job (and a named queue) with its worker pool's id, not the id of the worker
-  // slot that runs it, so the pool is what heartbeats.
+  // slot that runs it: the pool heartbeats, and the locks of the jobs its slots run are kept fresh.
   events.on('pool:create', ({ workerPool }) => liveness.add(workerPool.id));
   events.on('pool:release', ({ workerPool }) => liveness.remove(workerPool.id));
+  events.on('job:start', ({ worker, job }) =>
+    liveness.running({ id: String(job.id), queueId: job.job_queue_id ?? null, lockedBy: worker.workerPool.id }),
+  );
+  events.on('job:complete', ({ job }) => liveness.finished(String(job.id)));
   const runner = await run({
     pgPool: pool,
     concurrency: opts.concurrency,

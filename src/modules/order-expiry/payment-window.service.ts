@@ -10,9 +10,9 @@
 // ILLEGAL_STATE; processor money: refunded through the provider by the checkout ledger).
 import type { Order, Tenant } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
-import { withTransaction, type Tx } from '../../platform/db/prisma.js';
+import { Prisma, withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { AppError, isAppError } from '../../platform/errors.js';
-import { enqueueJob } from '../../platform/jobs/queue.js';
+import { addJobSql, enqueueJob } from '../../platform/jobs/queue.js';
 import { parseInput } from '../../platform/validate.js';
 import { cancelLockedOrder, lockOrder, orderLabel, type AfterSaleDeps } from '../orders/index.js';
 import { systemActor, type TenantContext } from '../shared/actor.js';
@@ -100,19 +100,43 @@ export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowSe
   }
 
   const service: PaymentWindowService = {
-    schedule: (tenantId, orderId) =>
-      withTransaction(db, async (tx) => {
-        const order = await lockIfExists(tx, tenantId, orderId);
+    // Two statements and no lock held between them: a read, then one compare-and-set that writes the deadline
+    // only on an order still unpaid without one and enqueues both jobs in the same statement (so they exist
+    // if and only if the deadline was written). It ran as a locking transaction of seven statements once per
+    // order placed, holding the order's row meanwhile (issue 16: the worker's share of PostgreSQL's CPU).
+    async schedule(tenantId, orderId) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const [order] = await db.$queryRaw<
+          (Pick<Order, 'id' | 'tenantId' | 'status' | 'paymentDueAt' | 'createdAt' | 'paymentMethod'> &
+            Pick<Tenant, 'paymentWindowMinutes'>)[]
+        >`SELECT o.id, o."tenantId", o.status::text AS status, o."paymentDueAt", o."createdAt", o."paymentMethod"::text AS "paymentMethod",
+            t."paymentWindowMinutes"
+          FROM orders o JOIN tenants t ON t.id = o."tenantId" WHERE o.id = ${orderId} AND o."tenantId" = ${tenantId}`;
         if (!order || order.status !== 'PENDING_PAYMENT') return null;
-        // Set by an earlier run (or an extension): its jobs were enqueued in that same transaction.
+        // Set by an earlier run (or an extension): its jobs were enqueued with it.
         if (order.paymentDueAt) return { dueAt: order.paymentDueAt };
-        const windowMin = await windowOf(tx, order);
-        const dueAt = initialDueAt(order.createdAt, windowMin, clock.now());
+        const windowMin = payWindowMinutes(order.paymentWindowMinutes, order.paymentMethod);
+        const now = clock.now();
+        const dueAt = initialDueAt(order.createdAt, windowMin, now);
+        const reminder: PaymentReminderPayload = { tenantId, orderId, dueAt: dueAt.toISOString() };
         // updatedAt as Prisma's @updatedAt sets it: the time of the write.
-        await tx.$executeRaw`UPDATE orders SET "paymentDueAt" = ${dueAt}, "updatedAt" = ${new Date()} WHERE id = ${order.id}`;
-        await scheduleJobs(tx, order, dueAt, windowMin);
-        return { dueAt };
-      }),
+        const [written] = await db.$queryRaw<{ n: number; jobs: number }[]>`
+          WITH due AS (
+            UPDATE orders SET "paymentDueAt" = ${dueAt}, "updatedAt" = ${new Date()}
+            WHERE id = ${orderId} AND "tenantId" = ${tenantId} AND status = 'PENDING_PAYMENT' AND "paymentDueAt" IS NULL
+            RETURNING id
+          ), reminder AS (${deps.bus.emitSql(EVENTS.paymentReminder, Prisma.sql`${JSON.stringify(reminder)}::json`, Prisma.sql`due`, {
+            runAt: reminderAt(dueAt, windowMin, now),
+            jobKey: reminderKey(orderId),
+          })}), expire AS (
+            SELECT ${addJobSql(EXPIRE_TASK, { tenantId, orderId }, { runAt: dueAt, jobKey: expiryKey(orderId) })} AS job FROM due
+          )
+          SELECT (SELECT count(*)::int FROM due) AS n, (SELECT count(*)::int FROM reminder) + (SELECT count(*)::int FROM expire) AS jobs`;
+        if (written!.n === 1) return { dueAt };
+        // Paid, cancelled or given a deadline (an extension) since the read: decide again on what is there now.
+      }
+      throw new AppError('CONFLICT', `Order ${orderId} kept changing while its pay window was set; the job will retry.`);
+    },
 
     async extend(ctx, orderId, raw) {
       const input = parseInput(extendInput, raw, 'pay window extension');

@@ -19,17 +19,22 @@ export interface EnqueueOptions {
 
 /** Enqueues `task` in the caller's transaction: a Prisma one, or the plain-SQL client's (sql.ts). */
 export async function enqueueJob(tx: SqlTarget, task: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
-  await executeSql(
-    tx,
-    Prisma.sql`SELECT graphile_worker.add_job(
+  await executeSql(tx, Prisma.sql`SELECT ${addJobSql(task, payload, opts)}`);
+}
+
+/**
+ * enqueueJob as an SQL expression (the graphile_worker.add_job call, its job row as value), for a caller that
+ * enqueues in a statement it makes anyway, e.g. `SELECT ${addJobSql(...)} FROM changed` in a CTE.
+ */
+export function addJobSql(task: string, payload: unknown, opts: EnqueueOptions = {}): Prisma.Sql {
+  return Prisma.sql`graphile_worker.add_job(
     ${task}::text,
     ${JSON.stringify(payload ?? {})}::json,
     queue_name => ${opts.queueName ?? null}::text,
     run_at => ${opts.runAt ?? null}::timestamptz,
     max_attempts => ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::int,
     job_key => ${opts.jobKey ?? null}::text
-  )`,
-  );
+  )`;
 }
 
 export interface JobContext {
@@ -121,15 +126,16 @@ export class EventBus {
    * JSON expression over those rows). Use it as a CTE and reference it (a SELECT in WITH runs only when read).
    * One add_jobs per row, not one add_job per subscriber: each call inserts its tasks and queues, writes the
    * jobs and sends one NOTIFY, about a millisecond of the database's CPU, and the order's submit runs it while
-   * it holds the shop's hot rows (docs/perf/interaction-profile.md).
+   * it holds the shop's hot rows (docs/perf/interaction-profile.md). `runAt` and `jobKey` as emit takes them
+   * (each subscriber's job key is `jobKey>subscriber`); no queue name.
    */
-  emitSql(event: string, payload: Prisma.Sql, from: Prisma.Sql): Prisma.Sql {
+  emitSql(event: string, payload: Prisma.Sql, from: Prisma.Sql, opts: Pick<EnqueueOptions, 'runAt' | 'jobKey'> = {}): Prisma.Sql {
     const subscribers = this.subscribersOf(event);
     if (subscribers.length === 0) return Prisma.sql`SELECT NULL::bigint AS job WHERE false`;
     const specs = Prisma.join(
       subscribers.map(
         (s) =>
-          Prisma.sql`ROW(${`${event}>${s}`}::text, (${payload})::json, NULL::text, NULL::timestamptz, ${DEFAULT_MAX_ATTEMPTS}::smallint, NULL::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`,
+          Prisma.sql`ROW(${`${event}>${s}`}::text, (${payload})::json, NULL::text, ${opts.runAt ?? null}::timestamptz, ${DEFAULT_MAX_ATTEMPTS}::smallint, ${opts.jobKey ? `${opts.jobKey}>${s}` : null}::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`,
       ),
       ', ',
     );

@@ -153,6 +153,37 @@ describe('restarts and several instances', () => {
     await stop(b);
   });
 
+  it('scheduling sets one deadline with exactly one reminder and one expiry job, however many runs race; none for a paid order', async () => {
+    const clock = new MovableClock();
+    const { t } = await instance(clock, false);
+    const { order } = await unpaidOrder();
+    const runs = await Promise.all(Array.from({ length: 6 }, () => t.services.paymentWindows.schedule(order.tenantId, order.id)));
+    const dueAt = runs[0]!.dueAt;
+    // Placed now with a 60-minute window: due an hour after placement, the reminder at half-time.
+    expect(dueAt.getTime()).toBe(order.createdAt.getTime() + 60 * MINUTE);
+    expect(runs.map((r) => r!.dueAt.getTime())).toEqual(runs.map(() => dueAt.getTime()));
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt).toEqual(dueAt);
+    const jobs = await db.$queryRaw<{ key: string; task: string; run_at: Date; payload: Record<string, unknown> }[]>`
+      SELECT j.key, t.identifier AS task, j.run_at, j.payload FROM graphile_worker._private_jobs j
+      JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key LIKE ${`%:${order.id}%`} ORDER BY j.run_at`;
+    expect(jobs.map((j) => [j.key, j.task])).toEqual([
+      [`payment-reminder:${order.id}>discord-notify`, 'order.payment_reminder>discord-notify'],
+      [`payment-expiry:${order.id}`, 'order.payment_window.expire'],
+    ]);
+    expect(jobs[0]!.run_at.getTime()).toBe(dueAt.getTime() - 30 * MINUTE);
+    expect(jobs[0]!.payload).toEqual({ tenantId: order.tenantId, orderId: order.id, dueAt: dueAt.toISOString() });
+    expect(jobs[1]!.run_at.getTime()).toBe(dueAt.getTime());
+    expect(jobs[1]!.payload).toEqual({ tenantId: order.tenantId, orderId: order.id });
+
+    const paid = await unpaidOrder();
+    await db.order.update({ where: { id: paid.order.id }, data: { status: 'PAID' } });
+    expect(await t.services.paymentWindows.schedule(paid.order.tenantId, paid.order.id)).toBeNull();
+    expect((await db.order.findUniqueOrThrow({ where: { id: paid.order.id } })).paymentDueAt).toBeNull();
+    expect(await expiryJob(paid.order.id)).toHaveLength(0);
+    // Another shop's id finds nothing.
+    expect(await t.services.paymentWindows.schedule(paid.order.tenantId, order.id)).toBeNull();
+  });
+
   it('the sweep gives a deadline to unpaid orders that never got one, with half a window left at least', async () => {
     const clock = new MovableClock();
     const { t } = await instance(clock, false);

@@ -70,8 +70,6 @@ export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowSe
   const { db, clock } = deps;
   const system = (tenantId: string): TenantContext => ({ tenantId, actor: { ...systemActor, label: 'Pay window' } });
 
-  // schedule() runs once per order placed (a worker job): its reads and writes are raw statements, not ORM
-  // queries compiled anew for every order (docs/perf/interaction-profile.md).
   async function windowOf(tx: Tx, order: Order): Promise<number> {
     const [tenant] = await tx.$queryRaw<Pick<Tenant, 'paymentWindowMinutes'>[]>`
       SELECT "paymentWindowMinutes" FROM tenants WHERE id = ${order.tenantId}`;
@@ -79,14 +77,29 @@ export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowSe
     return payWindowMinutes(tenant.paymentWindowMinutes, order.paymentMethod);
   }
 
-  /** Both jobs for `dueAt`, replacing any pending ones of this order (job keys). */
-  async function scheduleJobs(tx: Tx, order: Order, dueAt: Date, windowMin: number): Promise<void> {
+  /**
+   * Both jobs for `dueAt`, replacing any pending ones of the order (job keys), as the CTEs `reminder` and
+   * `expire` of one statement, added once for each row of `from`. A SELECT in WITH runs only when read: the
+   * statement must select JOBS_ADDED.
+   */
+  function jobsSql(order: { tenantId: string; id: string }, dueAt: Date, windowMin: number, from: Prisma.Sql): Prisma.Sql {
     const reminder: PaymentReminderPayload = { tenantId: order.tenantId, orderId: order.id, dueAt: dueAt.toISOString() };
-    await deps.bus.emit(tx, EVENTS.paymentReminder, reminder, {
+    const reminderJobs = deps.bus.emitSql(EVENTS.paymentReminder, Prisma.sql`${JSON.stringify(reminder)}::json`, from, {
       runAt: reminderAt(dueAt, windowMin, clock.now()),
       jobKey: reminderKey(order.id),
     });
-    await enqueueJob(tx, EXPIRE_TASK, { tenantId: order.tenantId, orderId: order.id }, { runAt: dueAt, jobKey: expiryKey(order.id) });
+    const expireJob = addJobSql(
+      EXPIRE_TASK,
+      { tenantId: order.tenantId, orderId: order.id },
+      { runAt: dueAt, jobKey: expiryKey(order.id) },
+    );
+    return Prisma.sql`reminder AS (${reminderJobs}), expire AS (SELECT ${expireJob} AS job FROM ${from})`;
+  }
+  const JOBS_ADDED = Prisma.sql`(SELECT count(*)::int FROM reminder) + (SELECT count(*)::int FROM expire)`;
+
+  /** Both jobs for `dueAt` in the caller's transaction (an extension). */
+  async function scheduleJobs(tx: Tx, order: Order, dueAt: Date, windowMin: number): Promise<void> {
+    await tx.$queryRaw`WITH ${jobsSql(order, dueAt, windowMin, Prisma.sql`(SELECT 1) AS one`)} SELECT ${JOBS_ADDED} AS jobs`;
   }
 
   /** The order under its row lock, or null when it was deleted. */
@@ -116,22 +129,15 @@ export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowSe
         // Set by an earlier run (or an extension): its jobs were enqueued with it.
         if (order.paymentDueAt) return { dueAt: order.paymentDueAt };
         const windowMin = payWindowMinutes(order.paymentWindowMinutes, order.paymentMethod);
-        const now = clock.now();
-        const dueAt = initialDueAt(order.createdAt, windowMin, now);
-        const reminder: PaymentReminderPayload = { tenantId, orderId, dueAt: dueAt.toISOString() };
+        const dueAt = initialDueAt(order.createdAt, windowMin, clock.now());
         // updatedAt as Prisma's @updatedAt sets it: the time of the write.
         const [written] = await db.$queryRaw<{ n: number; jobs: number }[]>`
           WITH due AS (
             UPDATE orders SET "paymentDueAt" = ${dueAt}, "updatedAt" = ${new Date()}
             WHERE id = ${orderId} AND "tenantId" = ${tenantId} AND status = 'PENDING_PAYMENT' AND "paymentDueAt" IS NULL
             RETURNING id
-          ), reminder AS (${deps.bus.emitSql(EVENTS.paymentReminder, Prisma.sql`${JSON.stringify(reminder)}::json`, Prisma.sql`due`, {
-            runAt: reminderAt(dueAt, windowMin, now),
-            jobKey: reminderKey(orderId),
-          })}), expire AS (
-            SELECT ${addJobSql(EXPIRE_TASK, { tenantId, orderId }, { runAt: dueAt, jobKey: expiryKey(orderId) })} AS job FROM due
-          )
-          SELECT (SELECT count(*)::int FROM due) AS n, (SELECT count(*)::int FROM reminder) + (SELECT count(*)::int FROM expire) AS jobs`;
+          ), ${jobsSql(order, dueAt, windowMin, Prisma.sql`due`)}
+          SELECT (SELECT count(*)::int FROM due) AS n, ${JOBS_ADDED} AS jobs`;
         if (written!.n === 1) return { dueAt };
         // Paid, cancelled or given a deadline (an extension) since the read: decide again on what is there now.
       }

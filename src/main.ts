@@ -20,6 +20,7 @@ import { isSupervisedWorker, superviseWorkerProcess, watchSupervisor, type Super
 import { resolveProcessRoles } from './config/process-roles.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { lowerCpuPriority } from './platform/process-priority.js';
+import { limitHeapGrowth } from './platform/heap-growth.js';
 import { seedDemoIfEmpty } from './seed/demo-seed.js';
 import { simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
 import type { FakeDiscordApi } from './dev/fake-discord-api.js';
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // First: the heap's growth limit holds for everything this process allocates from here on.
+  limitHeapGrowth(env.HEAP_GROWING_PERCENT);
   const logger = createLogger({ level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' });
 
   let embedded: EmbeddedPostgresHandle | undefined;

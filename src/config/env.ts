@@ -145,6 +145,12 @@ const envSchema = z
      * (tens of ms on every core), then yield to the interaction process on a shared machine.
      */
     ADMIN_NICE: z.coerce.number().int().min(0).max(19).default(5),
+    /**
+     * How far V8 may grow this process's heap past what was live at its last full collection, in percent
+     * (platform/heap-growth.ts). 0 leaves V8's own choice (up to 300% under a burst of requests, which took the
+     * web process past 250 MB with ~30 MB live); 50 keeps the peak near the live size for a little more GC work.
+     */
+    HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
     /** Connections of the pool that only checkout submits use (their transactions wait on row locks). */
     DATABASE_CHECKOUT_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
     /** A job worker silent for this long is taken for dead and its jobs are run again (worker-liveness.ts). */

@@ -55,6 +55,7 @@ import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { DEMO, seedDemo } from '../src/seed/demo-seed.js';
 import { benchDatabase } from './lib/bench-database.js';
 import { dueJobs } from './lib/job-backlog.js';
+import { startProdNodeFlags } from './lib/start-commands.js';
 import { cpuBetween, sampleCpu, type CpuSample } from './lib/process-cpu.js';
 
 const { values: opts } = parseArgs({
@@ -669,7 +670,9 @@ async function main(): Promise<void> {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const publicKeyHex = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex');
     const port = await findFreePort();
-    const entry = opts.server === 'dist' ? ['--enable-source-maps', 'dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+    // The node flags of `npm run start:prod` (the Docker image's too), so the benchmark runs what production runs.
+    const prodFlags = startProdNodeFlags();
+    const entry = opts.server === 'dist' ? [...prodFlags, 'dist/src/main.js'] : [...prodFlags, '--import', 'tsx', 'src/main.ts'];
     const serverEnv: Record<string, string> = {
       NODE_ENV: 'production',
       PORT: String(port),

@@ -188,6 +188,7 @@ async function main(): Promise<void> {
         concurrency: env.WORKER_CONCURRENCY,
         staleMs: env.JOB_WORKER_STALE_SECONDS * 1000,
         onJobFailure: (task) => jobFailures.inc({ task }),
+        vacuumEveryMs: env.JOB_TABLE_VACUUM_SECONDS * 1000,
       });
       logger.info({ concurrency: env.WORKER_CONCURRENCY, supervised }, 'job worker running');
     }

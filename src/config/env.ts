@@ -155,6 +155,12 @@ const envSchema = z
     DATABASE_CHECKOUT_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
     /** A job worker silent for this long is taken for dead and its jobs are run again (worker-liveness.ts). */
     JOB_WORKER_STALE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+    /**
+     * A worker process vacuums graphile-worker's job table this often, when at least 100 jobs finished since
+     * (platform/jobs/job-table-vacuum.ts): autovacuum visits it at most once a minute, and the dead rows of a
+     * burst of jobs slow every fetch of the next one. 0 leaves the table to autovacuum.
+     */
+    JOB_TABLE_VACUUM_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
 
     ORDER_SESSION_TTL_MINUTES: z.coerce.number().int().positive().default(30),
   })

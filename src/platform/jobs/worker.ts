@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { Logger as GraphileLogger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
+import { createJobTableVacuum } from './job-table-vacuum.js';
 import { createWorkerLiveness, STALE_MS } from './worker-liveness.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './queue.js';
@@ -33,6 +34,10 @@ export async function startWorker(opts: {
   staleMs?: number;
   /** Called on every failed attempt (metrics). */
   onJobFailure?: (task: string) => void;
+  /** Vacuums graphile-worker's job table this often when jobs finished since (job-table-vacuum.ts); 0: never. */
+  vacuumEveryMs?: number;
+  /** Jobs that must finish between two vacuums (default job-table-vacuum.ts's MIN_JOBS). */
+  vacuumMinJobs?: number;
 }): Promise<WorkerHandle> {
   const taskList: TaskList = {};
   for (const [name, handler] of opts.bus.handlers()) {
@@ -82,6 +87,8 @@ export async function startWorker(opts: {
     liveness.running({ id: String(job.id), queueId: job.job_queue_id ?? null, lockedBy: worker.workerPool.id }),
   );
   events.on('job:complete', ({ job }) => liveness.finished(String(job.id)));
+  const vacuum = createJobTableVacuum({ pool, logger: opts.logger, everyMs: opts.vacuumEveryMs ?? 0, minJobs: opts.vacuumMinJobs });
+  events.on('job:complete', () => vacuum.finished());
   const runner = await run({
     pgPool: pool,
     concurrency: opts.concurrency,
@@ -95,6 +102,7 @@ export async function startWorker(opts: {
     preset: { plugins: [replaceDeadWorkers(opts.logger)] },
   });
   liveness.start();
+  vacuum.start();
   // The pool should never stop on its own now; if it does, say so rather than leave an unhandled rejection.
   runner.promise.catch((err: unknown) => opts.logger.error({ err }, 'the job worker pool stopped'));
   return {
@@ -102,6 +110,7 @@ export async function startWorker(opts: {
     async stop() {
       try {
         await liveness.stop();
+        await vacuum.stop();
         await runner.stop();
       } finally {
         await pool.end();

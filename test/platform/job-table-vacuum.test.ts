@@ -37,6 +37,35 @@ describe('job table vacuum', () => {
     expect(await vacuum.tick()).toBe(false); // the count starts again
   });
 
+  it('a failed vacuum keeps the count, is tried again at the next tick, and is logged once per run of failures', async () => {
+    // A pool whose queries fail while `down` (a database outage), then reach the real database again.
+    let down = true;
+    let attempts = 0;
+    const flaky = {
+      query: async (sql: string) => {
+        attempts++;
+        if (down) throw new Error('connection refused');
+        return pool.query(sql);
+      },
+    } as unknown as typeof pool;
+    const warnings: string[] = [];
+    const counting = { ...logger, warn: (_o: unknown, msg: string) => void warnings.push(msg) } as unknown as typeof logger;
+    const vacuum = createJobTableVacuum({ pool: flaky, logger: counting, everyMs: 0, minJobs: 2 });
+    vacuum.finished();
+    vacuum.finished();
+    expect(await vacuum.tick()).toBe(false);
+    expect(await vacuum.tick()).toBe(false);
+    expect(attempts).toBe(2); // the finished jobs were kept, so the second tick tried again
+    expect(warnings).toHaveLength(1);
+    down = false;
+    expect(await vacuum.tick()).toBe(true);
+    down = true;
+    vacuum.finished();
+    vacuum.finished();
+    expect(await vacuum.tick()).toBe(false);
+    expect(warnings).toHaveLength(2); // a new run of failures is logged again
+  });
+
   it('a running worker vacuums the table after a burst of jobs', async () => {
     const bus = new EventBus();
     let ran = 0;

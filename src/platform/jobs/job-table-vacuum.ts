@@ -34,16 +34,20 @@ export function createJobTableVacuum(opts: { pool: pg.Pool; logger: Logger; ever
   let finished = 0;
   let running: Promise<boolean> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let failing = false;
 
   const vacuum = async (): Promise<boolean> => {
     const jobs = finished;
     finished = 0;
     try {
       await opts.pool.query(`VACUUM (SKIP_LOCKED) ${TABLES}`);
+      failing = false;
       return true;
     } catch (err) {
       finished += jobs; // tried again at the next tick
-      opts.logger.warn({ err }, 'could not vacuum the job table');
+      // Once per run of failures (a database outage would otherwise log this every few seconds).
+      if (!failing) opts.logger.warn({ err }, 'could not vacuum the job table; trying again at the next tick');
+      failing = true;
       return false;
     }
   };

@@ -86,9 +86,11 @@ export async function startWorker(opts: {
   events.on('job:start', ({ worker, job }) =>
     liveness.running({ id: String(job.id), queueId: job.job_queue_id ?? null, lockedBy: worker.workerPool.id }),
   );
-  events.on('job:complete', ({ job }) => liveness.finished(String(job.id)));
   const vacuum = createJobTableVacuum({ pool, logger: opts.logger, everyMs: opts.vacuumEveryMs ?? 0, minJobs: opts.vacuumMinJobs });
-  events.on('job:complete', () => vacuum.finished());
+  events.on('job:complete', ({ job }) => {
+    liveness.finished(String(job.id));
+    vacuum.finished();
+  });
   const runner = await run({
     pgPool: pool,
     concurrency: opts.concurrency,

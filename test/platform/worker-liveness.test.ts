@@ -30,14 +30,20 @@ async function job(id: string): Promise<JobRow | undefined> {
   return rows[0];
 }
 
-/** Adds a job and marks it as taken by `worker` `ageSeconds` ago (what a killed instance leaves behind). */
+/**
+ * Adds a job and marks it as taken by `worker` `ageSeconds` ago (what a killed instance leaves behind), in one
+ * transaction: a worker already running in the test never sees the job unlocked (it would run it at once, on
+ * add_job's notification, before the lock was set: the job then ran twice).
+ */
 async function lockedJob(task: string, worker: string, ageSeconds: number): Promise<string> {
-  await enqueueJob(db, task, { n: 1 });
-  const [row] = await db.$queryRaw<{ id: string }[]>`
-    UPDATE graphile_worker._private_jobs SET locked_by = ${worker}, locked_at = now() - make_interval(secs => ${ageSeconds}), attempts = 1
-    WHERE id = (SELECT max(id) FROM graphile_worker._private_jobs WHERE task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = ${task}))
-    RETURNING id::text AS id`;
-  return row!.id;
+  return db.$transaction(async (tx) => {
+    await enqueueJob(tx, task, { n: 1 });
+    const [row] = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE graphile_worker._private_jobs SET locked_by = ${worker}, locked_at = now() - make_interval(secs => ${ageSeconds}), attempts = 1
+      WHERE id = (SELECT max(id) FROM graphile_worker._private_jobs WHERE task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = ${task}))
+      RETURNING id::text AS id`;
+    return row!.id;
+  });
 }
 
 describe('worker liveness', () => {

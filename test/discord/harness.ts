@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import request from 'supertest';
 import { FakeDiscordApi } from '../../src/dev/fake-discord-api.js';
 import type { Clock } from '../../src/platform/clock.js';
+import type { Logger } from '../../src/platform/logger.js';
 import { startWorker, type WorkerHandle } from '../../src/platform/jobs/worker.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { testDatabaseUrl } from '../helpers/db.js';
@@ -33,9 +34,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(opts: { worker?: boolean; env?: Record<string, string>; clock?: Clock } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { worker?: boolean; env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
+): Promise<Harness> {
   const fake = await new FakeDiscordApi().start();
-  const t = await createTestApp({ env: { DISCORD_API_BASE_URL: fake.apiBase, ...opts.env }, clock: opts.clock });
+  const t = await createTestApp({ env: { DISCORD_API_BASE_URL: fake.apiBase, ...opts.env }, clock: opts.clock, logger: opts.logger });
   const worker = opts.worker
     ? await startWorker({
         connectionString: testDatabaseUrl(),

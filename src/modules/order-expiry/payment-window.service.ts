@@ -12,7 +12,7 @@ import type { Order, Tenant } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { AppError, isAppError } from '../../platform/errors.js';
-import { addJobSql, enqueueJob } from '../../platform/jobs/queue.js';
+import { addJobsSql, enqueueJob, jobSpecSql } from '../../platform/jobs/queue.js';
 import { parseInput } from '../../platform/validate.js';
 import { cancelLockedOrder, lockOrder, orderLabel, type AfterSaleDeps } from '../orders/index.js';
 import { systemActor, type TenantContext } from '../shared/actor.js';
@@ -78,24 +78,23 @@ export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowSe
   }
 
   /**
-   * Both jobs for `dueAt`, replacing any pending ones of the order (job keys), as the CTEs `reminder` and
-   * `expire` of one statement, added once for each row of `from`. A SELECT in WITH runs only when read: the
-   * statement must select JOBS_ADDED.
+   * Both jobs for `dueAt` (the reminder's subscribers and the expiry), replacing any pending ones of the order
+   * (job keys), as the CTE `jobs` of one statement: one graphile_worker.add_jobs call for each row of `from`. A
+   * SELECT in WITH runs only when read: the statement must select JOBS_ADDED.
    */
   function jobsSql(order: { tenantId: string; id: string }, dueAt: Date, windowMin: number, from: Prisma.Sql): Prisma.Sql {
     const reminder: PaymentReminderPayload = { tenantId: order.tenantId, orderId: order.id, dueAt: dueAt.toISOString() };
-    const reminderJobs = deps.bus.emitSql(EVENTS.paymentReminder, Prisma.sql`${JSON.stringify(reminder)}::json`, from, {
+    const reminderJobs = deps.bus.jobSpecsSql(EVENTS.paymentReminder, Prisma.sql`${JSON.stringify(reminder)}::json`, {
       runAt: reminderAt(dueAt, windowMin, clock.now()),
       jobKey: reminderKey(order.id),
     });
-    const expireJob = addJobSql(
-      EXPIRE_TASK,
-      { tenantId: order.tenantId, orderId: order.id },
-      { runAt: dueAt, jobKey: expiryKey(order.id) },
-    );
-    return Prisma.sql`reminder AS (${reminderJobs}), expire AS (SELECT ${expireJob} AS job FROM ${from})`;
+    const expireJob = jobSpecSql(EXPIRE_TASK, Prisma.sql`${JSON.stringify({ tenantId: order.tenantId, orderId: order.id })}::json`, {
+      runAt: dueAt,
+      jobKey: expiryKey(order.id),
+    });
+    return Prisma.sql`jobs AS (${addJobsSql([...reminderJobs, expireJob], from)})`;
   }
-  const JOBS_ADDED = Prisma.sql`(SELECT count(*)::int FROM reminder) + (SELECT count(*)::int FROM expire)`;
+  const JOBS_ADDED = Prisma.sql`(SELECT count(*)::int FROM jobs)`;
 
   /** Both jobs for `dueAt` in the caller's transaction (an extension). */
   async function scheduleJobs(tx: Tx, order: Order, dueAt: Date, windowMin: number): Promise<void> {

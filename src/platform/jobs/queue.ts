@@ -23,10 +23,10 @@ export async function enqueueJob(tx: SqlTarget, task: string, payload: unknown, 
 }
 
 /**
- * enqueueJob as an SQL expression (the graphile_worker.add_job call, its job row as value), for a caller that
- * enqueues in a statement it makes anyway, e.g. `SELECT ${addJobSql(...)} FROM changed` in a CTE.
+ * enqueueJob's graphile_worker.add_job call as an SQL expression. A caller that enqueues in a statement it makes
+ * anyway uses addJobsSql (below), one call for all its jobs.
  */
-export function addJobSql(task: string, payload: unknown, opts: EnqueueOptions = {}): Prisma.Sql {
+function addJobSql(task: string, payload: unknown, opts: EnqueueOptions = {}): Prisma.Sql {
   return Prisma.sql`graphile_worker.add_job(
     ${task}::text,
     ${JSON.stringify(payload ?? {})}::json,
@@ -35,6 +35,25 @@ export function addJobSql(task: string, payload: unknown, opts: EnqueueOptions =
     max_attempts => ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::int,
     job_key => ${opts.jobKey ?? null}::text
   )`;
+}
+
+/**
+ * One job as a graphile_worker.job_spec value, for graphile_worker.add_jobs (addJobsSql); `payload` is a JSON
+ * SQL expression, so it may read the rows the statement adds the job for.
+ */
+export function jobSpecSql(task: string, payload: Prisma.Sql, opts: EnqueueOptions = {}): Prisma.Sql {
+  return Prisma.sql`ROW(${task}::text, (${payload})::json, ${opts.queueName ?? null}::text, ${opts.runAt ?? null}::timestamptz, ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::smallint, ${opts.jobKey ?? null}::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`;
+}
+
+/**
+ * A SELECT calling graphile_worker.add_jobs once for each row of `from` with `specs` (jobSpecSql), one row per
+ * job added (`job`, its id). One add_jobs call for several jobs, not one add_job each: each call inserts its
+ * tasks and queues, writes the jobs and sends one NOTIFY. A job_key replaces a pending job of that key, as
+ * add_job's default mode does. Use it as a CTE and reference it (a SELECT in WITH runs only when read).
+ */
+export function addJobsSql(specs: Prisma.Sql[], from: Prisma.Sql): Prisma.Sql {
+  if (specs.length === 0) return Prisma.sql`SELECT NULL::bigint AS job WHERE false`;
+  return Prisma.sql`SELECT added.id AS job FROM ${from}, LATERAL graphile_worker.add_jobs(ARRAY[${Prisma.join(specs, ', ')}]) AS added`;
 }
 
 export interface JobContext {
@@ -130,16 +149,17 @@ export class EventBus {
    * (each subscriber's job key is `jobKey>subscriber`); no queue name.
    */
   emitSql(event: string, payload: Prisma.Sql, from: Prisma.Sql, opts: Pick<EnqueueOptions, 'runAt' | 'jobKey'> = {}): Prisma.Sql {
-    const subscribers = this.subscribersOf(event);
-    if (subscribers.length === 0) return Prisma.sql`SELECT NULL::bigint AS job WHERE false`;
-    const specs = Prisma.join(
-      subscribers.map(
-        (s) =>
-          Prisma.sql`ROW(${`${event}>${s}`}::text, (${payload})::json, NULL::text, ${opts.runAt ?? null}::timestamptz, ${DEFAULT_MAX_ATTEMPTS}::smallint, ${opts.jobKey ? `${opts.jobKey}>${s}` : null}::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`,
-      ),
-      ', ',
+    return addJobsSql(this.jobSpecsSql(event, payload, opts), from);
+  }
+
+  /**
+   * The jobs emit would add for `event`, as graphile_worker.job_spec values (jobSpecSql) for a caller that adds
+   * them with other jobs in one add_jobs call (addJobsSql). None when the event has no subscriber.
+   */
+  jobSpecsSql(event: string, payload: Prisma.Sql, opts: Pick<EnqueueOptions, 'runAt' | 'jobKey'> = {}): Prisma.Sql[] {
+    return this.subscribersOf(event).map((s) =>
+      jobSpecSql(`${event}>${s}`, payload, { runAt: opts.runAt, jobKey: opts.jobKey ? `${opts.jobKey}>${s}` : undefined }),
     );
-    return Prisma.sql`SELECT added.id AS job FROM ${from}, LATERAL graphile_worker.add_jobs(ARRAY[${specs}]) AS added`;
   }
 
   /** Every task name with its handler: event subscribers and plain tasks. */

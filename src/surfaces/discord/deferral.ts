@@ -34,6 +34,18 @@ export function startDeadline(ms: number): DeferralDeadline {
   return { reached, clear: () => clearTimeout(timer) };
 }
 
+// Answers that make sense only as the immediate answer to their request (a replay's "already handled"): once
+// that request was deferred, they are not delivered. A replayed delivery's deferral does not reach the user
+// (Discord takes the first answer to an interaction); its webhook edit would overwrite what the first
+// delivery answered on the same token.
+const immediateOnlyAnswers = new WeakSet<APIInteractionResponse>();
+
+/** Marks `answer` as immediate-only (see above) and returns it. */
+export function immediateOnly(answer: APIInteractionResponse): APIInteractionResponse {
+  immediateOnlyAnswers.add(answer);
+  return answer;
+}
+
 export function deferredResponseFor(interaction: APIInteraction): APIInteractionResponse {
   const onMessage =
     interaction.type === InteractionType.MessageComponent || (interaction.type === InteractionType.ModalSubmit && interaction.message);
@@ -67,7 +79,13 @@ export async function answerInTime(opts: {
   if (winner !== TIMEOUT) return winner;
   const deferred = deferredResponseFor(interaction);
   void work
-    .then((result) => deliverLater(opts.rest, interaction, deferred, result))
+    .then((result) => {
+      if (immediateOnlyAnswers.has(result)) {
+        opts.log.info({ interactionId: interaction.id }, 'a replayed interaction was deferred: its first delivery answers it');
+        return;
+      }
+      return deliverLater(opts.rest, interaction, deferred, result);
+    })
     .catch((err) => opts.log.error({ err, interactionId: interaction.id }, 'could not deliver a deferred interaction answer'));
   return deferred;
 }

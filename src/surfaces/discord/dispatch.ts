@@ -1,8 +1,9 @@
 // Routes a verified interaction to its handler: by command name, by custom-id prefix (components) and by
 // modal id. Before any handler runs: the tenant is resolved from the signed guild id (DMs and unlinked
-// guilds get a clear ephemeral answer), the interaction id is claimed (a replay runs nothing; a route that only
-// shows something is not claimed, and a replay shows it again), admin-only routes are checked. Every path
-// answers with a response Discord accepts (never a 500), within 3 s (see deferral.ts).
+// guilds get a clear ephemeral answer), admin-only routes are checked, a route that will wait on a slow outside
+// service is deferred, and the interaction id is claimed (a replay runs nothing; a route that only shows
+// something is not claimed, and a replay shows it again). Every path answers with a response Discord accepts
+// (never a 500), within 3 s (see deferral.ts).
 import {
   InteractionResponseType,
   InteractionType,
@@ -16,7 +17,7 @@ import type { Logger } from '../../platform/logger.js';
 import { isDiscordAdmin } from './admin-check.js';
 import type { HandlerContext, Route } from './context.js';
 import { parseCustomId } from './custom-id.js';
-import { answerInTime, startDeadline } from './deferral.js';
+import { answerInTime, immediateOnly, startDeadline } from './deferral.js';
 import { errorReply } from './error-reply.js';
 import { claimCustomerInteraction, claimInteraction, type Claim } from './interaction-dedup.js';
 import { COLORS, notice } from './replies.js';
@@ -91,23 +92,10 @@ async function route(
     const isAdmin = isDiscordAdmin(member, tenant, services.env.DISCORD_ADMIN_PERMISSION);
     if (route.adminOnly && !isAdmin) return notice(MESSAGES.notAdmin);
 
-    // One statement claims the interaction id and, for a customer's click (not admin routes), finds or makes
-    // the customer and reads the notices they missed (interaction-dedup.ts). A route that only shows something
-    // (showsOnly) is not claimed: a replay shows it again.
+    // A route that will reach a slow outside service (deferIf) is deferred now, before the claim and the
+    // customer: that answer needs nothing from the database, so Discord's 3 s are never spent waiting on it.
     let customer: Promise<Customer> | undefined;
-    let claim: Claim;
     const showsOnly = route.showsOnly === true && !route.adminOnly;
-    if (showsOnly) {
-      claim = { claimed: true, notices: [] };
-    } else if (route.adminOnly) {
-      claim = await claimInteraction(services.sql, interaction.id, tenant.id);
-    } else {
-      const withCustomer = await claimCustomerInteraction(services.sql, interaction.id, tenant.id, profileOf(user), services.clock.now());
-      claim = withCustomer;
-      customer = Promise.resolve(withCustomer.customer);
-    }
-    if (!claim.claimed) return notice(MESSAGES.replay, COLORS.muted);
-
     const ctx: HandlerContext = {
       services,
       interaction,
@@ -125,6 +113,24 @@ async function route(
       adminContext: () => ({ tenantId: tenant.id, actor: { type: 'DISCORD_ADMIN', id: user.id, label: user.username } }),
     };
     r.decided(route.deferIf?.(ctx) ?? false);
+
+    // One statement claims the interaction id and, for a customer's click (not admin routes), finds or makes
+    // the customer and reads the notices they missed (interaction-dedup.ts). A route that only shows something
+    // (showsOnly) is not claimed: a replay shows it again. A replay's notice is an immediate answer only: once
+    // the interaction is deferred (up front, or by the safety net while the claim waited), the first delivery
+    // answers it and the replay delivers nothing (deferral.ts).
+    let claim: Claim;
+    if (showsOnly) {
+      claim = { claimed: true, notices: [] };
+    } else if (route.adminOnly) {
+      claim = await claimInteraction(services.sql, interaction.id, tenant.id);
+    } else {
+      const withCustomer = await claimCustomerInteraction(services.sql, interaction.id, tenant.id, profileOf(user), services.clock.now());
+      claim = withCustomer;
+      customer = Promise.resolve(withCustomer.customer);
+    }
+    if (!claim.claimed) return immediateOnly(notice(MESSAGES.replay, COLORS.muted));
+
     const reply = await route.run(ctx, params);
     return withMissedNotices(services.missedNotices, tenant.id, interaction, reply, claim.notices);
   }

@@ -1,6 +1,7 @@
 // The expiry job against real PostgreSQL and real graphile-workers: racing a payment it never leaves an
 // order cancelled-and-paid; its job row survives the instance that scheduled it and runs on the next one;
 // with several instances running it runs once; the sweep schedules orders that never got a deadline.
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../../src/container.js';
 import { EVENTS } from '../../../src/modules/shared/events.js';
@@ -65,6 +66,30 @@ const expiryJob = (orderId: string) =>
   >`SELECT run_at, locked_at FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${orderId}`}`;
 const runNow = (orderId: string) =>
   db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${`payment-expiry:${orderId}`}`;
+/**
+ * Counts graphile_worker.add_jobs/add_job calls from now on: each sends one NOTIFY on jobs:insert with the number
+ * of jobs it added. stop() returns the counts once every notification committed before it has arrived.
+ */
+async function listenForJobInserts(): Promise<{ stop: () => Promise<number[]> }> {
+  const listener = new pg.Client({ connectionString: testDatabaseUrl() });
+  await listener.connect();
+  const counts: number[] = [];
+  let marker = false;
+  listener.on('notification', (n) => {
+    const body = JSON.parse(n.payload ?? '{}') as { count?: number; marker?: boolean };
+    if (body.marker) marker = true;
+    else if (typeof body.count === 'number') counts.push(body.count);
+  });
+  await listener.query('LISTEN "jobs:insert"');
+  return {
+    async stop() {
+      await db.$executeRaw`SELECT pg_notify('jobs:insert', '{"marker":true}')`;
+      await waitFor('the marker notification', () => marker);
+      await listener.end();
+      return counts;
+    },
+  };
+}
 const audits = (s: Services, tenantId: string, orderId: string, action: string) =>
   s.audit.listFor(tenantId, 'Order', orderId).then((all) => all.filter((a) => a.action === action));
 
@@ -157,18 +182,21 @@ describe('restarts and several instances', () => {
     const clock = new MovableClock();
     const { t } = await instance(clock, false);
     const { order } = await unpaidOrder();
+    const added = await listenForJobInserts();
     const runs = await Promise.all(Array.from({ length: 6 }, () => t.services.paymentWindows.schedule(order.tenantId, order.id)));
+    // Both jobs in one graphile_worker.add_jobs call (one NOTIFY with both): the winning run's statement.
+    expect(await added.stop()).toEqual([2]);
     const dueAt = runs[0]!.dueAt;
     // Placed now with a 60-minute window: due an hour after placement, the reminder at half-time.
     expect(dueAt.getTime()).toBe(order.createdAt.getTime() + 60 * MINUTE);
     expect(runs.map((r) => r!.dueAt.getTime())).toEqual(runs.map(() => dueAt.getTime()));
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt).toEqual(dueAt);
-    const jobs = await db.$queryRaw<{ key: string; task: string; run_at: Date; payload: Record<string, unknown> }[]>`
-      SELECT j.key, t.identifier AS task, j.run_at, j.payload FROM graphile_worker._private_jobs j
+    const jobs = await db.$queryRaw<{ key: string; task: string; run_at: Date; payload: Record<string, unknown>; max_attempts: number }[]>`
+      SELECT j.key, t.identifier AS task, j.run_at, j.payload, j.max_attempts FROM graphile_worker._private_jobs j
       JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key LIKE ${`%:${order.id}%`} ORDER BY j.run_at`;
-    expect(jobs.map((j) => [j.key, j.task])).toEqual([
-      [`payment-reminder:${order.id}>discord-notify`, 'order.payment_reminder>discord-notify'],
-      [`payment-expiry:${order.id}`, 'order.payment_window.expire'],
+    expect(jobs.map((j) => [j.key, j.task, j.max_attempts])).toEqual([
+      [`payment-reminder:${order.id}>discord-notify`, 'order.payment_reminder>discord-notify', 12],
+      [`payment-expiry:${order.id}`, 'order.payment_window.expire', 12],
     ]);
     expect(jobs[0]!.run_at.getTime()).toBe(dueAt.getTime() - 30 * MINUTE);
     expect(jobs[0]!.payload).toEqual({ tenantId: order.tenantId, orderId: order.id, dueAt: dueAt.toISOString() });

@@ -11,6 +11,7 @@ import { adminListParams, rejectUnsafeText } from './surfaces/http/input-hygiene
 import { byApiKey, byClientAddress, rateLimit } from './surfaces/http/rate-limit.js';
 import { discordInteractionsEndpoint } from './surfaces/discord/interactions.endpoint.js';
 import { aheadOfExpress } from './surfaces/http/ahead-of-express.js';
+import { answerOutcome } from './surfaces/discord/deferral.js';
 import { handleInteraction } from './surfaces/discord/dispatch.js';
 import { invoiceRoutes } from './surfaces/http/invoice/invoice.routes.js';
 import { providerWebhooksRoutes } from './surfaces/http/provider-webhooks.routes.js';
@@ -48,7 +49,7 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
           publicKey: services.discordPublicKey,
           maxSignatureAgeSeconds: env.DISCORD_MAX_SIGNATURE_AGE_SECONDS,
           bodyLimit: env.BODY_LIMIT,
-          handle: timedInteractions(services.metrics, (interaction, ctx) => handleInteraction(services, interaction, ctx)),
+          handle: timedInteractions(services.metrics, (interaction, ctx) => handleInteraction(services, interaction, ctx), answerOutcome),
           logger,
           trustedCaller,
           responseHeaders: strictHeaderList,

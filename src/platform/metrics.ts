@@ -30,7 +30,7 @@ export function createMetrics() {
   });
   const interactionDuration = new Histogram({
     name: 'ledgerline_discord_interaction_duration_seconds',
-    help: 'Time to handle a Discord interaction, by kind (command, component, modal, autocomplete) and step (command name or component route).',
+    help: 'Time to answer a Discord interaction, by kind (command, component, modal, autocomplete), step (command name or component route) and outcome: ok (answered), deferred (up front: the step waits on a slow outside service), deferred_late (the DISCORD_DEFER_AFTER_MS safety net: the service was slow), error.',
     labelNames: ['kind', 'step', 'outcome'],
     buckets: LATENCY_BUCKETS,
     registers,

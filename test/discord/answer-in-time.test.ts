@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InteractionResponseType, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
 import { FakeDiscordApi } from '../../src/dev/fake-discord-api.js';
-import { answerInTime } from '../../src/surfaces/discord/deferral.js';
+import { answerInTime, answerOutcome } from '../../src/surfaces/discord/deferral.js';
 import { createDiscordRest } from '../../src/adapters/discord/discord-rest.js';
 import { ephemeral, update } from '../../src/surfaces/discord/replies.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -64,6 +64,7 @@ describe('answerInTime', () => {
       log,
     });
     expect(res.type).toBe(InteractionResponseType.UpdateMessage);
+    expect(answerOutcome(res)).toBe('ok');
   });
 
   it('defers at once when the route asks to, even before the deadline', async () => {
@@ -78,13 +79,17 @@ describe('answerInTime', () => {
       log,
     });
     expect(res).toEqual({ type: 6 });
+    // /metrics tells this from the safety net's deferral (below): one is by design, the other a slow service.
+    expect(answerOutcome(res)).toBe('deferred');
     work.resolve(update({ content: 'now done' }));
     const call = await fake.waitFor((c) => c.method === 'PATCH' && c.path === '/webhooks/123456789012345678/defer-now/messages/@original');
     expect(call.body).toMatchObject({ content: 'now done' });
   });
 
   it('defers a slow component (type 6) and edits the original message', async () => {
-    expect(await slow(3, 'slow-update', update({ content: 'done late' }), {})).toEqual({ type: 6 });
+    const res = await slow(3, 'slow-update', update({ content: 'done late' }), {});
+    expect(res).toEqual({ type: 6 });
+    expect(answerOutcome(res)).toBe('deferred_late');
     const call = await fake.waitFor(
       (c) => c.method === 'PATCH' && c.path === '/webhooks/123456789012345678/slow-update/messages/@original',
     );

@@ -40,17 +40,18 @@ function value(text: string, series: string): number {
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
 
-async function interaction() {
+/** A signed slash command: `name` in a guild (a random one, set up for no shop, unless given) by a user. */
+async function interaction(name = 'catalog', guildId = snowflake(), userId = snowflake()) {
   const body = JSON.stringify({
     id: snowflake(),
     application_id: '123456789012345678',
     type: 2,
-    token: 'tok',
+    token: `tok${snowflake()}`,
     version: 1,
-    guild_id: snowflake(),
+    guild_id: guildId,
     channel_id: snowflake(),
-    member: { user: { id: snowflake(), username: 'u' }, roles: [], permissions: '0' },
-    data: { id: snowflake(), name: 'catalog', type: 1 },
+    member: { user: { id: userId, username: 'u' }, roles: [], permissions: '0' },
+    data: { id: snowflake(), name, type: 1 },
   });
   return request(t.app).post('/discord/interactions').set(signDiscordBody(t.keys, body)).send(body);
 }
@@ -78,8 +79,18 @@ describe('/metrics', () => {
     // HTTP surfaces: REST API (route pattern, not the raw path) and health.
     await request(t.app).get('/api/products').set('Authorization', `Bearer ${key}`).expect(200);
     await request(t.app).get('/healthz').expect(200);
-    // Discord: a signed command, timed by kind and step.
+    // Discord: a signed command, timed by kind and step; a step deferred up front (its shop uses TaxJar) is told
+    // from a direct answer by its outcome (the safety net's deferral is "deferred_late": answer-in-time.test.ts).
     expect((await interaction()).status).toBe(200);
+    const taxShop = await factories().shop({
+      tenant: {
+        taxjarEnabled: true,
+        taxjarApiKey: 'k',
+        taxjarFromAddress: { country: 'US', zip: '62701', state: 'IL', city: 'Springfield', street: '1 Shop Rd' },
+      },
+    });
+    expect((await interaction('order', taxShop.guild.id, taxShop.customer.discordUserId)).body).toEqual({ type: 5, data: { flags: 64 } });
+    await discord.waitFor((c) => c.method === 'PATCH' && c.path.startsWith('/webhooks/123456789012345678/'));
     // Discord REST: one 429 (retried by @discordjs/rest after retry_after), then success.
     const channel = snowflake();
     discord.fail({
@@ -123,6 +134,7 @@ describe('/metrics', () => {
     moved('ledgerline_http_request_duration_seconds_count{surface="api",route="/api/products",method="GET",status="200"}');
     moved('ledgerline_http_request_duration_seconds_count{surface="health",route="/healthz",method="GET",status="200"}');
     moved('ledgerline_discord_interaction_duration_seconds_count{kind="command",step="/catalog",outcome="ok"}');
+    moved('ledgerline_discord_interaction_duration_seconds_count{kind="command",step="/order",outcome="deferred"}');
     moved('ledgerline_discord_rest_responses_total{method="POST",route="/channels/:id/messages",status="429"}');
     moved('ledgerline_discord_rest_responses_total{method="POST",route="/channels/:id/messages",status="200"}');
     moved('ledgerline_job_failures_total{task="metrics.flaky"}');

@@ -17,7 +17,20 @@ import type { REST } from '@discordjs/rest';
 import type { Logger } from '../../platform/logger.js';
 
 export const DEFER_AFTER_MS = 2000;
-const TIMEOUT = Symbol('timeout');
+const UP_FRONT = Symbol('deferred up front');
+const DEADLINE = Symbol('deadline reached');
+
+// Why an answer is a deferral: the route asked (a slow outside service), or the safety net's deadline came.
+const deferrals = new WeakMap<APIInteractionResponse, 'up_front' | 'deadline'>();
+
+/**
+ * The metrics outcome of answerInTime's result: ok (a direct answer), deferred (up front) or deferred_late (the
+ * safety net's deadline came first: the service was slow).
+ */
+export function answerOutcome(answer: APIInteractionResponse): 'ok' | 'deferred' | 'deferred_late' {
+  const reason = deferrals.get(answer);
+  return reason === 'deadline' ? 'deferred_late' : reason === 'up_front' ? 'deferred' : 'ok';
+}
 
 /** A running deferral timer: `reached` resolves when the time is up; `clear` stops it. */
 export interface DeferralDeadline {
@@ -71,13 +84,14 @@ export async function answerInTime(opts: {
   const { interaction, work } = opts;
   const own = opts.deadline ? undefined : startDeadline(DEFER_AFTER_MS);
   const deadline = opts.deadline ?? own!.reached;
-  const deferNow = Promise.resolve(opts.deferNow).then((now): Promise<typeof TIMEOUT> =>
-    now ? Promise.resolve(TIMEOUT) : new Promise<never>(() => undefined),
+  const deferNow = Promise.resolve(opts.deferNow).then((now): Promise<typeof UP_FRONT> =>
+    now ? Promise.resolve(UP_FRONT) : new Promise<never>(() => undefined),
   );
-  const winner = await Promise.race([work, deadline.then((): typeof TIMEOUT => TIMEOUT), deferNow]);
+  const winner = await Promise.race([work, deadline.then((): typeof DEADLINE => DEADLINE), deferNow]);
   own?.clear();
-  if (winner !== TIMEOUT) return winner;
+  if (winner !== UP_FRONT && winner !== DEADLINE) return winner;
   const deferred = deferredResponseFor(interaction);
+  deferrals.set(deferred, winner === UP_FRONT ? 'up_front' : 'deadline');
   void work
     .then((result) => {
       if (immediateOnlyAnswers.has(result)) {

@@ -64,9 +64,14 @@ export function interactionStep(interaction: APIInteraction): string {
   return 'none';
 }
 
+/**
+ * Times `handle`'s answers. `outcomeOf` names a successful answer's outcome label (the Discord surface tells a
+ * direct answer, "ok", from its two kinds of deferral); a thrown error is "error".
+ */
 export function timedInteractions<C>(
   metrics: Metrics,
   handle: (interaction: APIInteraction, ctx: C) => Promise<APIInteractionResponse>,
+  outcomeOf: (response: APIInteractionResponse) => string = () => 'ok',
 ): (interaction: APIInteraction, ctx: C) => Promise<APIInteractionResponse> {
   return async (interaction, ctx) => {
     const end = metrics.interactionDuration.startTimer({
@@ -75,7 +80,7 @@ export function timedInteractions<C>(
     });
     try {
       const response = await handle(interaction, ctx);
-      end({ outcome: 'ok' });
+      end({ outcome: outcomeOf(response) });
       return response;
     } catch (err) {
       end({ outcome: 'error' });

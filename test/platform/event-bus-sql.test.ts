@@ -2,13 +2,12 @@
 // per row of the statement, whatever the number of subscribers (it was one add_job per subscriber: one set of
 // inserts and one NOTIFY each, while the order's submit holds the shop's hot rows), and one job per
 // subscriber with the row's payload.
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Prisma } from '../../src/platform/db/prisma.js';
 import { EventBus } from '../../src/platform/jobs/queue.js';
-import { closeTestDb, testDatabaseUrl, testDb, testSql } from '../helpers/db.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { closeTestDb, testDb, testSql } from '../helpers/db.js';
+import { listenForJobInserts } from '../helpers/job-inserts.js';
 
 afterAll(() => closeTestDb());
 
@@ -21,18 +20,7 @@ describe('EventBus.emitSql', () => {
     const db = testDb();
     const sql = testSql();
     await db.$executeRawUnsafe('DELETE FROM graphile_worker._private_jobs');
-    // Each add_jobs call sends one NOTIFY on jobs:insert with the number of jobs it added (graphile-worker's
-    // SQL): listening counts the calls and what each added.
-    const listener = new pg.Client({ connectionString: testDatabaseUrl() });
-    await listener.connect();
-    const notices: number[] = [];
-    let marker = false;
-    listener.on('notification', (n) => {
-      const body = JSON.parse(n.payload ?? '{}') as { count?: number; marker?: boolean };
-      if (body.marker) marker = true;
-      else if (n.channel === 'jobs:insert' && typeof body.count === 'number') notices.push(body.count);
-    });
-    await listener.query('LISTEN "jobs:insert"');
+    const added = await listenForJobInserts();
 
     const jobs = bus.emitSql('bus-test.happened', Prisma.sql`json_build_object('n', r.n)`, Prisma.sql`r`);
     const [row] = await sql.transaction(async (tx) =>
@@ -56,10 +44,6 @@ describe('EventBus.emitSql', () => {
       ['bus-test.happened>gamma', 2, 12, true],
     ]);
     // Two rows: two add_jobs calls of three jobs each (the old add_job per subscriber sent six of one).
-    // Notifications arrive in commit order: once a marker sent after that commit is in, all of its are.
-    await db.$executeRaw`SELECT pg_notify('jobs:insert', '{"marker":true}')`;
-    await waitFor('the marker notification', () => marker);
-    await listener.end();
-    expect(notices).toEqual([3, 3]);
+    expect(await added.stop()).toEqual([3, 3]);
   });
 });

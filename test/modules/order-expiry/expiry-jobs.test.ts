@@ -1,7 +1,6 @@
 // The expiry job against real PostgreSQL and real graphile-workers: racing a payment it never leaves an
 // order cancelled-and-paid; its job row survives the instance that scheduled it and runs on the next one;
 // with several instances running it runs once; the sweep schedules orders that never got a deadline.
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../../src/container.js';
 import { EVENTS } from '../../../src/modules/shared/events.js';
@@ -12,6 +11,7 @@ import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { MovableClock } from '../../http/invoice/invoice-fixtures.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { listenForJobInserts } from '../../helpers/job-inserts.js';
 
 const db = testDb();
 const f = factories();
@@ -66,30 +66,6 @@ const expiryJob = (orderId: string) =>
   >`SELECT run_at, locked_at FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${orderId}`}`;
 const runNow = (orderId: string) =>
   db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${`payment-expiry:${orderId}`}`;
-/**
- * Counts graphile_worker.add_jobs/add_job calls from now on: each sends one NOTIFY on jobs:insert with the number
- * of jobs it added. stop() returns the counts once every notification committed before it has arrived.
- */
-async function listenForJobInserts(): Promise<{ stop: () => Promise<number[]> }> {
-  const listener = new pg.Client({ connectionString: testDatabaseUrl() });
-  await listener.connect();
-  const counts: number[] = [];
-  let marker = false;
-  listener.on('notification', (n) => {
-    const body = JSON.parse(n.payload ?? '{}') as { count?: number; marker?: boolean };
-    if (body.marker) marker = true;
-    else if (typeof body.count === 'number') counts.push(body.count);
-  });
-  await listener.query('LISTEN "jobs:insert"');
-  return {
-    async stop() {
-      await db.$executeRaw`SELECT pg_notify('jobs:insert', '{"marker":true}')`;
-      await waitFor('the marker notification', () => marker);
-      await listener.end();
-      return counts;
-    },
-  };
-}
 const audits = (s: Services, tenantId: string, orderId: string, action: string) =>
   s.audit.listFor(tenantId, 'Order', orderId).then((all) => all.filter((a) => a.action === action));
 

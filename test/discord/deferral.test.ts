@@ -156,7 +156,8 @@ describe('deferred steps', () => {
       const cmd = commandInteraction({ guildId: s.guild.id, user: member({ id: s.customer.discordUserId }), id: snowflake() }, 'order');
       const blocker = await otherDelivery(cmd.id, s.tenant.id);
       try {
-        // The harness's safety net is 10 minutes: the old order (claim, then decide) answered only once the lock went.
+        // The harness's safety net is 10 minutes: the old order (claim, then decide) answered only when the claim
+        // returned (here at the 15-s statement timeout, with an error).
         const answered = interact(h, cmd);
         const res = await Promise.race([answered, new Promise<'stuck'>((r) => setTimeout(() => r('stuck'), 30_000))]);
         expect(res).toEqual({ type: 5, data: { flags: 64 } });

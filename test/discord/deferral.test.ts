@@ -58,6 +58,16 @@ function bodyText(call: RecordedCall): string {
   return JSON.stringify(call.body);
 }
 
+/** A shop that computes tax with TaxJar (the fake above): its review, confirm and /order defer up front. */
+const taxShop = () =>
+  f.shop({
+    tenant: {
+      taxjarEnabled: true,
+      taxjarApiKey: 'k',
+      taxjarFromAddress: { country: 'US', zip: '62701', state: 'IL', city: 'Springfield', street: '1 Shop Rd' },
+    },
+  });
+
 async function patchedOriginal(token: string): Promise<RecordedCall> {
   return h.fake.waitFor((c) => c.method === 'PATCH' && c.path === `/webhooks/${APP_ID}/${token}/messages/@original`);
 }
@@ -118,13 +128,7 @@ describe('deferred steps', () => {
   });
 
   it('a deferred slash command is answered with type 5 (ephemeral) and edited later', async () => {
-    const s = await f.shop({
-      tenant: {
-        taxjarEnabled: true,
-        taxjarApiKey: 'k',
-        taxjarFromAddress: { country: 'US', zip: '62701', state: 'IL', city: 'Springfield', street: '1 Shop Rd' },
-      },
-    });
+    const s = await taxShop();
     const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) };
     const cmd = commandInteraction(as, 'order');
     expect(await interact(h, cmd)).toEqual({ type: 5, data: { flags: 64 } });
@@ -133,15 +137,6 @@ describe('deferred steps', () => {
   });
 
   describe('before the de-duplication claim', () => {
-    const taxShop = () =>
-      f.shop({
-        tenant: {
-          taxjarEnabled: true,
-          taxjarApiKey: 'k',
-          taxjarFromAddress: { country: 'US', zip: '62701', state: 'IL', city: 'Springfield', street: '1 Shop Rd' },
-        },
-      });
-
     /** Another delivery of `id` that has claimed it and not committed yet: the claim's INSERT waits on it. */
     async function otherDelivery(id: string, tenantId: string) {
       const blocker = new pg.Client({ connectionString: testDatabaseUrl() });

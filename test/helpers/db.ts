@@ -24,6 +24,12 @@ export function testSql(poolSize = 20): SqlClient {
   return database.sql;
 }
 
+/** The checkout submits' client on testDb's database: statements on its pool, transactions on the pipelining checkout pool. */
+export function testCheckoutSql(poolSize = 20): SqlClient {
+  database ??= createDatabase(testDatabaseUrl(), poolSize);
+  return database.checkoutSql;
+}
+
 export async function closeTestDb(): Promise<void> {
   await database?.close();
   database = undefined;

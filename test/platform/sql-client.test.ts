@@ -1,9 +1,13 @@
 // The plain-SQL client of the order flow (src/platform/db/sql.ts), against the real database: it must
 // read and write exactly what Prisma does, roll back and retry like withTransaction, and survive a
-// migration that changes a prepared statement's result columns.
+// migration that changes a prepared statement's result columns; and send a transaction's last statement with
+// its COMMIT (queryThenCommit).
+import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma, isUniqueViolation } from '../../src/platform/db/prisma.js';
+import { checkFailure, raiseIfSql } from '../../src/platform/db/check-failure.js';
+import { createDatabase } from '../../src/platform/db/database.js';
 import { queryRows } from '../../src/platform/db/sql.js';
 import { closeTestDb, testDatabaseUrl, testDb, testSql } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
@@ -127,4 +131,105 @@ describe('plain-SQL client', () => {
       await admin.end();
     }
   });
+});
+
+describe('queryThenCommit (a statement sent with its COMMIT)', () => {
+  /** Waits, from another process, until backend `pid` no longer waits on a lock: that process runs while this one is blocked. */
+  function waitOutsideForLockRelease(pid: number): string {
+    const script = `
+      const pg = require('pg');
+      (async () => {
+        const c = new pg.Client({ connectionString: process.env.URL });
+        await c.connect();
+        const until = Date.now() + 20000;
+        let state = 'still waiting';
+        while (Date.now() < until) {
+          const r = await c.query('SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1', [Number(process.env.PID)]);
+          if (r.rows[0]?.wait_event_type !== 'Lock') { state = 'released'; break; }
+          await new Promise((res) => setTimeout(res, 20));
+        }
+        await c.end();
+        process.stdout.write(state);
+      })();`;
+    return execFileSync(process.execPath, ['-e', script], {
+      env: { ...process.env, URL: testDatabaseUrl(), PID: String(pid) },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+  }
+
+  it('releases the rows it locked while this process is still busy: the COMMIT does not wait for its event loop', async () => {
+    const database = createDatabase(testDatabaseUrl(), 2);
+    const waiter = new pg.Client({ connectionString: testDatabaseUrl() });
+    await waiter.connect();
+    try {
+      const { tenant } = await f.shop();
+      const [{ pid }] = (await waiter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [{ pid: number }];
+      let outside = '';
+      const rows = await database.checkoutSql.transaction(async (tx) => {
+        await tx.execute(Prisma.sql`UPDATE tenants SET name = 'first' WHERE id = ${tenant.id}`);
+        // Another buyer waits on the row this transaction holds.
+        const waiting = waiter.query('UPDATE tenants SET name = $2 WHERE id = $1', [tenant.id, 'waiter']);
+        await waitForLockWait(pid);
+        const done = tx.queryThenCommit<{ name: string }>(
+          Prisma.sql`UPDATE tenants SET name = 'last' WHERE id = ${tenant.id} RETURNING name`,
+        );
+        // From here this process does not run its event loop until the other process has seen the lock go
+        // (or gave up after 20 s): only a COMMIT already on the wire can release it.
+        outside = waitOutsideForLockRelease(pid);
+        const result = await done;
+        await waiting;
+        return result;
+      });
+      expect(outside).toBe('released');
+      expect(rows).toEqual([{ name: 'last' }]);
+      expect((await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).name).toBe('waiter');
+    } finally {
+      await waiter.end();
+      await database.close();
+    }
+  });
+
+  async function waitForLockWait(pid: number): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      const [row] = await sql.query<{ w: string | null }>(Prisma.sql`SELECT wait_event_type AS w FROM pg_stat_activity WHERE pid = ${pid}`);
+      if (row?.w === 'Lock') return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`backend ${pid} never waited on the lock`);
+  }
+
+  for (const pipelining of [true, false]) {
+    it(`a failed check rolls the whole transaction back and throws the statement's error (${pipelining ? 'pipelining' : 'plain'} pool)`, async () => {
+      const database = createDatabase(testDatabaseUrl(), 1, { checkoutPoolSize: 1 });
+      try {
+        const client = pipelining ? database.checkoutSql : database.sql;
+        const { tenant } = await f.shop();
+        let attempts = 0;
+        const err = await client
+          .transaction(async (tx) => {
+            attempts += 1;
+            await tx.execute(Prisma.sql`UPDATE tenants SET name = 'changed' WHERE id = ${tenant.id}`);
+            return tx.queryThenCommit(Prisma.sql`
+              WITH u AS (UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1 WHERE id = ${tenant.id} RETURNING "nextOrderNumber" AS n)
+              SELECT ${raiseIfSql(Prisma.sql`(SELECT n FROM u) > 0`, 'probe', Prisma.sql`(SELECT json_build_object('n', n) FROM u)`)} AS checked`);
+          })
+          .catch((e: unknown) => e);
+        expect(checkFailure(err)).toEqual({ name: 'probe', found: { n: tenant.nextOrderNumber + 1 } });
+        expect(attempts).toBe(1);
+        const after = await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
+        expect([after.name, after.nextOrderNumber]).toEqual([tenant.name, tenant.nextOrderNumber]);
+        // The pool's one connection went back clean and usable.
+        for (let i = 0; i < 3; i++) {
+          const rows = await client.transaction((tx) =>
+            tx.queryThenCommit<{ name: string }>(Prisma.sql`UPDATE tenants SET name = ${`n${i}`} WHERE id = ${tenant.id} RETURNING name`),
+          );
+          expect(rows).toEqual([{ name: `n${i}` }]);
+        }
+        expect((await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).name).toBe('n2');
+      } finally {
+        await database.close();
+      }
+    });
+  }
 });

@@ -46,20 +46,17 @@ export interface DiscountService {
   candidatesFromRows(rows: unknown, input: Input): DiscountCandidate[];
   /**
    * The check (and count) of one use of `candidate` as CTEs of the caller's statement (submit's order
-   * statement, the last before COMMIT), plus a column reporting the outcome for checkUse. Every rule is
-   * re-checked by the statement itself (active, window, minimum subtotal, maxUses, maxUsesPerCustomer):
+   * statement, sent with its COMMIT), plus `stale`: a SQL condition, true when the discount can no longer be
+   * used as quoted (used up, edited, ended, or the customer's use taken); the caller's statement must then
+   * fail (raiseIfSql) and submit price the order again. Every rule is re-checked by the statement itself
+   * (active, window, minimum subtotal, maxUses, maxUsesPerCustomer):
    *  - no use limit: a read, no write (the discount must still have no limit);
    *  - a use limit: "usedCount" + 1 only while below "maxUses" (READ COMMITTED re-checks it against the
    *    committed count after waiting on the row: the limit is never exceeded);
-   *  - assigned: the customer's own assignment counted against maxUsesPerCustomer (a per-customer row).
+   *  - assigned: the customer's own assignment counted against maxUsesPerCustomer (a per-customer row);
+   *  - edited: its name or what it takes off (type, percent, amount) differ from the quote's.
    */
-  useSql(input: Input, candidate: DiscountCandidate): { ctes: Prisma.Sql; outcome: Prisma.Sql };
-  /**
-   * What useSql's outcome column says: the discount as applied, or null when it can no longer be used as
-   * quoted (used up, edited, ended, or the customer's use taken): the caller's transaction must roll back
-   * and price the order again.
-   */
-  checkUse(outcome: unknown, input: Input, candidate: DiscountCandidate): AppliedDiscount | null;
+  useSql(input: Input, candidate: DiscountCandidate): { ctes: Prisma.Sql; stale: Prisma.Sql };
   /**
    * Inside the transaction that cancels (or deletes) an unpaid order: gives back the use its discount
    * counted (the discount's usedCount while it has a limit and, for an assigned one, the customer's). Call once per order;
@@ -157,23 +154,14 @@ export function createDiscountService(): DiscountService {
               AND (d."maxUsesPerCustomer" IS NULL OR a."usedCount" < d."maxUsesPerCustomer")
             RETURNING 1)`
         : Prisma.empty;
+      // What it takes off is the quote's when these four are (discountAmountCents depends on nothing else
+      // but the subtotal, which submit re-checks itself).
+      const asQuoted = Prisma.sql`EXISTS (SELECT 1 FROM disc_use u WHERE u.name = ${c.rule.name}::text AND u.type = ${c.rule.type}::text
+        AND u."percentOff" IS NOT DISTINCT FROM ${c.rule.percentOff}::int AND u."amountOffCents" IS NOT DISTINCT FROM ${c.rule.amountOffCents}::int)`;
       return {
         ctes: Prisma.sql`${use}${assigned}`,
-        outcome: Prisma.sql`(SELECT json_build_object('discount', (SELECT row_to_json(disc_use) FROM disc_use),
-          'assigned', ${c.assignmentId ? Prisma.sql`(SELECT count(*)::int FROM disc_assigned)` : Prisma.sql`1`}))`,
+        stale: c.assignmentId ? Prisma.sql`(NOT ${asQuoted} OR (SELECT count(*) FROM disc_assigned) <> 1)` : Prisma.sql`(NOT ${asQuoted})`,
       };
-    },
-
-    checkUse(outcome, input, c) {
-      const o = outcome as {
-        discount: Pick<DiscountRule, 'name' | 'type' | 'percentOff' | 'amountOffCents'> | null;
-        assigned: number;
-      } | null;
-      if (!o?.discount || o.assigned !== 1) return null;
-      // Recomputed from the row the statement read: a discount edited since the quote is not applied on stale data.
-      const amountCents = discountAmountCents(o.discount, input.subtotalCents);
-      if (amountCents !== c.amountCents || o.discount.name !== c.rule.name) return null;
-      return { discountId: c.rule.id, name: o.discount.name, amountCents };
     },
 
     async returnUse(tx, { tenantId, customerId, discountId }) {

@@ -73,6 +73,15 @@ export function reservedLineSql(tenantId: string, line: StockLine): Prisma.Sql {
     FROM (SELECT 1) AS one LEFT JOIN products p ON p.id = ${line.productId} AND p."tenantId" = ${tenantId})`;
 }
 
+/**
+ * reservedLineSql's JSON `r` as a SQL condition: true when checkReservedLine would throw (the same two cases:
+ * no such product; the reservation is new and the units were not there). For a statement that must fail
+ * whole (raiseIfSql), with `r` as what it found for checkReservedLine.
+ */
+export function reservedLineFailedSql(r: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`((${r})->>'name' IS NULL OR (((${r})->>'inserted')::int = 1 AND ((${r})->>'taken')::int = 0))`;
+}
+
 /** NOT_FOUND (unknown product) or OUT_OF_STOCK (fewer units than asked); the caller's transaction must then roll back. */
 export function checkReservedLine(r: ReservedLine | undefined | null, line: StockLine): void {
   if (!r?.name) throw new AppError('NOT_FOUND', `Product ${line.productId} not found`);

@@ -10,6 +10,8 @@
 // connection; the rest wait in the pool's queue, in memory, bounded by DATABASE_ACQUIRE_TIMEOUT_MS, and the
 // shared pool keeps serving everything else. More connections would not make submits of one shop faster
 // (they serialise on the same rows); a few let submits of different shops, which share no rows, overlap.
+// The checkout pool's connections pipeline (pg's `pipeline`): a submit sends its last statement and COMMIT
+// together (sql.ts queryThenCommit), so the shop's hot rows are held only while PostgreSQL runs them.
 //
 // Faults (see db-faults.ts): every connection gets an 'error' listener when the pool opens it, so a
 // connection dropped while checked out (pg_terminate_backend, a PostgreSQL restart) fails the one query
@@ -43,11 +45,12 @@ export interface DatabaseOptions {
   checkoutPoolSize?: number;
 }
 
-export function createPool(databaseUrl: string, max: number, opts: DatabaseOptions = {}): pg.Pool {
+export function createPool(databaseUrl: string, max: number, opts: DatabaseOptions & { pipeline?: boolean } = {}): pg.Pool {
   const statementTimeout = opts.statementTimeoutMs ?? 15_000;
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,
+    pipeline: opts.pipeline ?? false,
     connectionTimeoutMillis: opts.acquireTimeoutMs ?? 5_000,
     statement_timeout: statementTimeout,
     // A transaction left open by a caller that died must not hold its locks forever.
@@ -66,7 +69,7 @@ export function createDatabase(databaseUrl: string, poolSize = 10, opts: Databas
   const options = typeof opts === 'function' ? { onConnectionError: opts } : opts;
   const pool = createPool(databaseUrl, poolSize, options);
   // Opens connections only when a submit needs one (pg pools are lazy).
-  const checkoutPool = createPool(databaseUrl, options.checkoutPoolSize ?? 4, options);
+  const checkoutPool = createPool(databaseUrl, options.checkoutPoolSize ?? 4, { ...options, pipeline: true });
   const db = new PrismaClient({ adapter: new FaultTolerantPrismaPg(pool) });
   return {
     db,

@@ -28,6 +28,20 @@ export interface SqlRunner {
   execute(statement: Prisma.Sql): Promise<number>;
 }
 
+/** A transaction's statements (SqlClient.transaction). */
+export interface TxRunner extends SqlRunner {
+  /**
+   * The transaction's last statement and its COMMIT, sent together: on a pipelining connection (the
+   * checkout pool's, database.ts) the server commits as soon as the statement is done, so the row locks
+   * the statement takes are held for the statement and the commit only, not also for a round trip to this
+   * process (which, on a busy machine, waits for its event loop). The rows once committed. When the
+   * statement fails, the server answers the COMMIT with a rollback and the statement's error is thrown, so
+   * a statement whose checks must hold raises when they do not (raise_check_failed, check-failure.ts)
+   * rather than reporting it for the caller to roll back. Nothing may run in the transaction after it.
+   */
+  queryThenCommit<T>(statement: Prisma.Sql): Promise<T[]>;
+}
+
 export interface SqlClient extends SqlRunner {
   /**
    * Runs `fn` in one transaction (READ COMMITTED) on one connection, retrying it whole on serialization
@@ -35,7 +49,7 @@ export interface SqlClient extends SqlRunner {
    * `timeoutMs` (default 15 s, as withTransaction's) bounds each statement, lock waits included: a
    * transaction stuck behind a lock fails with PostgreSQL's 57014 instead of hanging.
    */
-  transaction<T>(fn: (tx: SqlRunner) => Promise<T>, opts?: { retries?: number; timeoutMs?: number }): Promise<T>;
+  transaction<T>(fn: (tx: TxRunner) => Promise<T>, opts?: { retries?: number; timeoutMs?: number }): Promise<T>;
 }
 
 /** Where a shared SQL helper can run: Prisma (client or interactive transaction) or this layer. */
@@ -93,6 +107,17 @@ const resultTypes = {
       : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/** The checkout pool's connections pipeline (database.ts): queries are sent without waiting for the one before. */
+function isPipelining(client: pg.PoolClient): boolean {
+  return (client as pg.PoolClient & { pipeline?: boolean }).pipeline === true;
+}
+
+/** COMMIT, checked: PostgreSQL answers a COMMIT of a failed transaction with ROLLBACK, not an error. */
+async function commit(client: pg.PoolClient): Promise<void> {
+  const result = await client.query('COMMIT');
+  if (result.command !== 'COMMIT') throw new Error(`COMMIT was answered ${result.command}: the transaction was rolled back`);
+}
+
 /** A plan cached for a statement whose result columns changed (a migration ran meanwhile): re-prepare. */
 function isStalePlan(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | undefined;
@@ -149,7 +174,7 @@ export function createSqlClient(pool: pg.Pool, opts: { transactionPool?: pg.Pool
 
   return {
     ...runner(pool),
-    async transaction<T>(fn: (tx: SqlRunner) => Promise<T>, opts: { retries?: number; timeoutMs?: number } = {}): Promise<T> {
+    async transaction<T>(fn: (tx: TxRunner) => Promise<T>, opts: { retries?: number; timeoutMs?: number } = {}): Promise<T> {
       const retries = opts.retries ?? 5;
       const timeoutMs = Math.max(1, Math.floor(opts.timeoutMs ?? 15_000));
       // One round trip: BEGIN and the transaction-local timeout as one simple query.
@@ -157,18 +182,43 @@ export function createSqlClient(pool: pg.Pool, opts: { transactionPool?: pg.Pool
       for (let attempt = 0; ; attempt++) {
         const client = await txPool.connect();
         let broken: Error | undefined;
+        // Set once COMMIT is sent (here, or by queryThenCommit): from then on it cannot be retried.
         let committing = false;
+        // The server ended the transaction (queryThenCommit's COMMIT was answered): nothing to roll back.
+        let ended = false;
+        const tx: TxRunner = {
+          ...runner(client),
+          async queryThenCommit<R>(statement: Prisma.Sql): Promise<R[]> {
+            if (committing) throw new Error('queryThenCommit: the transaction is already committing');
+            committing = true;
+            if (!isPipelining(client)) {
+              const rows = (await run<R>(client, statement)).rows;
+              await commit(client);
+              return rows;
+            }
+            // Both on the wire now; the COMMIT's answer tells whether the statement's work was kept.
+            const [done, committed] = await Promise.allSettled([run<R>(client, statement), commit(client)]);
+            ended = committed.status === 'fulfilled' || !isDatabaseUnavailable(committed.reason);
+            if (done.status === 'rejected') throw done.reason;
+            if (committed.status === 'rejected') throw committed.reason;
+            return done.value.rows;
+          },
+        };
         try {
           await client.query(begin);
-          const result = await fn(runner(client));
-          committing = true;
-          await client.query('COMMIT');
+          const result = await fn(tx);
+          if (!committing) {
+            committing = true;
+            await commit(client);
+          }
           return result;
         } catch (err) {
           // A connection that cannot even roll back is discarded, not returned to the pool.
-          await client.query('ROLLBACK').catch((e: unknown) => {
-            broken = e instanceof Error ? e : new Error(String(e));
-          });
+          if (!ended) {
+            await client.query('ROLLBACK').catch((e: unknown) => {
+              broken = e instanceof Error ? e : new Error(String(e));
+            });
+          }
           if (isDatabaseUnavailable(err)) broken ??= err instanceof Error ? err : new Error(String(err));
           // A connection lost before COMMIT was sent took the whole transaction with it: safe to run again
           // on a fresh connection. Lost during COMMIT, the outcome is unknown: the caller must find out.

@@ -18,7 +18,7 @@ import type { Clock } from '../../../src/platform/clock.js';
 import type { Db } from '../../../src/platform/db/prisma.js';
 import { EventBus } from '../../../src/platform/jobs/queue.js';
 import { createLogger } from '../../../src/platform/logger.js';
-import { testSql } from '../../helpers/db.js';
+import { testCheckoutSql, testSql } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 
 export class MovableClock implements Clock {
@@ -56,7 +56,8 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = 
     catalog: createCatalogService({ db }),
     addressCheck: createAddressCheckService({ tax }),
     orderSessions: createOrderSessionService(deps),
-    orders: createOrderService({ db, submit: createSubmitOrder(deps) }),
+    // As the container wires it: submits' transactions on the checkout pool, whose connections pipeline.
+    orders: createOrderService({ db, submit: createSubmitOrder({ ...deps, sql: testCheckoutSql() }) }),
     inventory,
     tax,
   };

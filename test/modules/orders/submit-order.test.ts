@@ -276,6 +276,20 @@ describe('submit', () => {
     expect((await db.discount.findUniqueOrThrow({ where: { id: limited.id } })).usedCount).toBe(3);
   });
 
+  it('honours maxUses under concurrency in orders of two stock-tracked products (their transaction commits after the reservations)', async () => {
+    const s = await fx.shop({ priceCents: 1000, stock: 50 });
+    const second = await fx.f.product({ tenantId: s.tenant.id, unitPriceCents: 700, trackStock: true, stock: 50 });
+    const limited = await fx.f.discount({ tenantId: s.tenant.id, type: 'FIXED_AMOUNT', amountOffCents: 300, maxUses: 3 });
+    const sessions = await readySessionsDirect(db, s, 12);
+    for (const x of sessions) await fx.f.orderSessionItem({ sessionId: x.sessionId, productId: second.id, quantity: 2 });
+    const results = await Promise.all(sessions.map((x) => fx.services.orders.submit(s.tenant.id, x.customerId, roles)));
+    expect(results.filter((r) => r.order.discountId === limited.id)).toHaveLength(3);
+    expect(results.filter((r) => r.order.discountCents === 0 && r.order.subtotalCents === 2400)).toHaveLength(9);
+    expect((await db.discount.findUniqueOrThrow({ where: { id: limited.id } })).usedCount).toBe(3);
+    const stock = await db.product.findMany({ where: { id: { in: [s.product.id, second.id] } }, select: { id: true, stock: true } });
+    expect(Object.fromEntries(stock.map((p) => [p.id, p.stock]))).toEqual({ [s.product.id]: 38, [second.id]: 26 });
+  });
+
   it('at its limit under a flash sale: exactly maxUses orders get the discount, the rest pay full price, numbers stay gapless', async () => {
     const s = await fx.shop({ priceCents: 1000, stock: 1000 });
     const limited = await fx.f.discount({ tenantId: s.tenant.id, type: 'FIXED_AMOUNT', amountOffCents: 300, maxUses: 5 });

@@ -1,13 +1,17 @@
-// Submit, step 3: the one transaction that places the order. Three round trips: BEGIN with the session
-// lock, the order statement, COMMIT.
+// Submit, step 3: the one transaction that places the order. Round trips: BEGIN, the session lock, then
+// the order statement sent with its COMMIT (a one-product order; several products: the statement, their
+// reservations, COMMIT).
 //   lock the session (FOR UPDATE) -> re-check state and expiry, re-price (every selection rule again)
 //   -> the quote must be the one the tax call was made for (StaleQuote otherwise: start over)
 //   -> the customer's consent (the review they saw, when given)
 //   -> ONE statement, the last: order number, order + items + payment, session SUBMITTED, the stock of a
 //      one-product order, the discount's use (checked; counted only when it has a limit), order.created.
+//      Its checks (stock, discount) fail the statement, so nothing is committed when one does not hold.
 // Locks on rows other buyers share (the tenant's order counter, a limited discount, a product's stock) are
-// taken by that last statement and held only until COMMIT: no hot row for the length of the transaction
+// taken by that last statement and held only while PostgreSQL runs it and the COMMIT sent with it: no hot
+// row for the length of the transaction, nor for a round trip to this process
 // (docs/decisions/order-numbers.md, docs/decisions/discount-usage.md).
+import { checkFailure, raiseIfSql } from '../../../platform/db/check-failure.js';
 import { Prisma } from '../../../platform/db/prisma.js';
 import type { SqlClient } from '../../../platform/db/sql.js';
 import { AppError } from '../../../platform/errors.js';
@@ -17,6 +21,7 @@ import {
   checkReservedLine,
   mergeLines,
   reservedLineSql,
+  reservedLineFailedSql,
   reserveLineCtes,
   type InventoryService,
   type ReservedLine,
@@ -30,7 +35,7 @@ import { noSession, sessionCancelled, sessionExpired } from '../sessions/session
 import { expireSession, loadSessionById, type LoadedSession } from '../sessions/session-store.js';
 import { checkSubmittable, taxKeyOf, type SubmissionQuote } from './quote-submission.js';
 import { existingOrder } from './read-submission.js';
-import { fromWritten, placeOrderSql, type WrittenOrder } from './submit.sql.js';
+import { fromWritten, PLACE_ORDER_CHECKS, placeOrderSql, type WrittenOrder } from './submit.sql.js';
 
 /** What was quoted no longer holds (a price, the discount or the address changed, or the discount was used up): start over. */
 export class StaleQuote extends Error {}
@@ -82,53 +87,73 @@ export async function placeOrder(
     if (input.reviewed) assertConsented(parseReviewed(s.reviewedQuote), consentOf(totals), input.reviewed.fingerprint);
 
     // The usual order has one product: its stock reservation is part of the statement (the inventory
-    // module's SQL). Several products are reserved by inventory.reserveForOrder afterwards, one
-    // product-id-ordered statement each, so concurrent orders lock product rows in one order.
+    // module's SQL), and the statement goes with its COMMIT (queryThenCommit): the rows every buyer of the
+    // shop shares (its order counter, the product's stock, a limited discount) are held only while
+    // PostgreSQL runs the statement and the commit. Several products are reserved by
+    // inventory.reserveForOrder after the statement, one product-id-ordered statement each, so concurrent
+    // orders lock product rows in one order; that transaction commits after them.
     const stockLines = mergeLines(lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
     const oneLine = stockLines.length === 1 ? stockLines[0]! : null;
     const useInput = { tenantId, customerId, subtotalCents, now };
     const use = discount && candidate ? discounts.useSql(useInput, candidate) : null;
     const jobs = bus.emitSql(EVENTS.orderCreated, Prisma.sql`json_build_object('tenantId', o."tenantId", 'orderId', o.id)`, Prisma.sql`o`);
-    const [written] = await tx.query<WrittenOrder & { reservation?: ReservedLine; discount_use?: unknown; jobs: number }>(
-      placeOrderSql(
-        {
-          tenantId,
-          customerId,
-          guildId: s.guildId,
-          sessionId: s.id,
-          totals,
-          currency: s.tenant.currency,
-          discount,
-          shippingType: s.shippingType,
-          paymentMethod: s.paymentMethod,
-          address: sessionAddress(s),
-          lines,
-          now,
-        },
-        {
-          ctes: [
-            ...(oneLine ? [reserveLineCtes(tenantId, { id: Prisma.sql`o.id`, from: Prisma.sql`o` }, oneLine)] : []),
-            ...(use ? [use.ctes] : []),
-            Prisma.sql`jobs AS (${jobs})`,
-          ],
-          columns: [
-            ...(oneLine ? [Prisma.sql`${reservedLineSql(tenantId, oneLine)} AS reservation`] : []),
-            ...(use ? [Prisma.sql`${use.outcome} AS discount_use`] : []),
-            Prisma.sql`(SELECT count(*)::int FROM jobs) AS jobs`,
-          ],
-        },
-      ),
+    const reservation = Prisma.sql`(SELECT r FROM reservation)`;
+    const statement = placeOrderSql(
+      {
+        tenantId,
+        customerId,
+        guildId: s.guildId,
+        sessionId: s.id,
+        totals,
+        currency: s.tenant.currency,
+        discount,
+        shippingType: s.shippingType,
+        paymentMethod: s.paymentMethod,
+        address: sessionAddress(s),
+        lines,
+        now,
+      },
+      {
+        ctes: [
+          ...(oneLine
+            ? [
+                reserveLineCtes(tenantId, { id: Prisma.sql`o.id`, from: Prisma.sql`o` }, oneLine),
+                Prisma.sql`reservation AS (SELECT ${reservedLineSql(tenantId, oneLine)} AS r)`,
+              ]
+            : []),
+          ...(use ? [use.ctes] : []),
+          Prisma.sql`jobs AS (${jobs})`,
+        ],
+        columns: [Prisma.sql`(SELECT count(*)::int FROM jobs) AS jobs`],
+        checks: [
+          ...(oneLine ? [raiseIfSql(reservedLineFailedSql(reservation), PLACE_ORDER_CHECKS.stock, reservation)] : []),
+          ...(use ? [raiseIfSql(use.stale, PLACE_ORDER_CHECKS.discount)] : []),
+        ],
+      },
     );
-    if (!written) throw new AppError('NOT_FOUND', 'Shop not found');
-    const { reservation, discount_use: discountUse, jobs: _jobs, ...row } = written;
-    const { order, payment } = fromWritten(row);
-    // OUT_OF_STOCK (or a product gone) throws here and the whole transaction rolls back.
-    if (oneLine) checkReservedLine(reservation, oneLine);
-    // Used up (or edited, or ended) since the quote: roll back, and price again without it.
-    if (use && candidate && !discounts.checkUse(discountUse, useInput, candidate)) throw new StaleQuote();
+    let written: WrittenOrder | undefined;
+    try {
+      [written] = oneLine ? await tx.queryThenCommit<WrittenOrder>(statement) : await tx.query<WrittenOrder>(statement);
+    } catch (err) {
+      const failed = checkFailure(err);
+      if (!failed) throw err;
+      // The statement wrote nothing (and, sent with its COMMIT, the transaction is over).
+      if (failed.name === PLACE_ORDER_CHECKS.stock) checkReservedLine(failed.found as ReservedLine, oneLine!);
+      // Used up (or edited, or ended) since the quote: price again without it.
+      if (failed.name === PLACE_ORDER_CHECKS.discount) throw new StaleQuote();
+      if (failed.name === PLACE_ORDER_CHECKS.shop) throw new AppError('NOT_FOUND', 'Shop not found');
+      throw err;
+    }
+    const { order, payment } = fromWritten(stripReport(written!));
     if (!oneLine) await inventory.reserveForOrder(tx, { tenantId, orderId: order.id, lines: stockLines });
     return { result: { order, payment, created: true } };
   });
   if ('expired' in outcome) throw sessionExpired();
   return outcome.result;
+}
+
+/** The order row without the statement's report columns. */
+function stripReport(row: WrittenOrder & { jobs?: unknown; checked?: unknown }): WrittenOrder {
+  const { jobs: _jobs, checked: _checked, ...order } = row;
+  return order;
 }

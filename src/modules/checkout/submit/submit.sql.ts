@@ -2,6 +2,7 @@
 // (prisma/schema.prisma, the one schema of these tables): an order row with its items and payment as JSON.
 import type { Order, OrderItem, Payment } from '../../../generated/prisma/index.js';
 import { Prisma } from '../../../platform/db/prisma.js';
+import { raiseIfSql } from '../../../platform/db/check-failure.js';
 import { withUtcDates } from '../../../platform/db/sql.js';
 import type { PlacedOrder } from '../../orders/index.js';
 
@@ -39,6 +40,9 @@ export function recentSubmittedSessionSql(tenantId: string, customerId: string, 
     ORDER BY "updatedAt" DESC LIMIT 1`;
 }
 
+/** The checks placeOrderSql's statement fails on (raiseIfSql names): the shop, a one-product order's stock, the discount. */
+export const PLACE_ORDER_CHECKS = { shop: 'shop', stock: 'stock', discount: 'discount' } as const;
+
 export interface OrderValues {
   tenantId: string;
   customerId: string;
@@ -59,7 +63,10 @@ export interface OrderValues {
  * snapshot, its items, its payment (straight into awaiting_admin_approval: its "pending" moment would exist
  * only inside this transaction, spec 001 step 3), the session marked SUBMITTED (activeSlot NULL frees the
  * customer's slot), plus the caller's CTEs (`tail`: the stock reservation of a one-product order, the
- * discount's use, the order.created jobs) and their report columns (`columns`).
+ * discount's use, the order.created jobs), their report columns (`columns`) and their `checks`
+ * (raiseIfSql expressions: a check that does not hold fails the whole statement, which is what lets the
+ * caller send it with its COMMIT). It always returns one row, so the checks are always evaluated; when the
+ * shop is gone (no order written) it fails too.
  * The order number comes from the tenant's counter in the same statement: its row lock is taken here, in
  * the last statement, and held only until COMMIT (docs/decisions/order-numbers.md).
  */
@@ -73,7 +80,7 @@ function list(parts: Prisma.Sql[]): Prisma.Sql {
       );
 }
 
-export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; columns: Prisma.Sql[] }): Prisma.Sql {
+export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; columns: Prisma.Sql[]; checks: Prisma.Sql[] }): Prisma.Sql {
   const values = Prisma.join(
     v.lines.map((l) => Prisma.sql`(${l.productId}, ${l.sku}, ${l.name}, ${l.quantity}::int, ${l.unitPriceCents}::int)`),
   );
@@ -106,6 +113,8 @@ export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; column
       WHERE id = ${v.sessionId} RETURNING id
     )${list(tail.ctes)}
     SELECT o.*, (SELECT json_agg(i ORDER BY i.id) FROM i) AS items, (SELECT row_to_json(p) FROM p) AS payment
-      ${list(tail.columns)}
-    FROM o`;
+      ${list(tail.columns)},
+      -- Each check is NULL when it holds (COALESCE evaluates them in order, up to one that raises).
+      COALESCE(${Prisma.join([raiseIfSql(Prisma.sql`o.id IS NULL`, PLACE_ORDER_CHECKS.shop), ...tail.checks])}, 0) AS checked
+    FROM (SELECT 1) AS one LEFT JOIN o ON true`;
 }

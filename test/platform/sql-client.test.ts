@@ -199,6 +199,56 @@ describe('queryThenCommit (a statement sent with its COMMIT)', () => {
     throw new Error(`backend ${pid} never waited on the lock`);
   }
 
+  it('the checkout pool keeps its connections through a quiet spell; the shared pool closes idle ones (10 s)', async () => {
+    const database = createDatabase(testDatabaseUrl(), 3, { checkoutPoolSize: 3 });
+    try {
+      const hold = (client: typeof database.sql) =>
+        Promise.all([1, 2, 3].map(() => client.transaction((tx) => tx.query(Prisma.sql`SELECT pg_sleep(0.2)`))));
+      await Promise.all([hold(database.checkoutSql), hold(database.sql)]);
+      expect([database.checkoutPool.totalCount, database.pool.totalCount]).toEqual([3, 3]);
+      await new Promise((r) => setTimeout(r, 11_000));
+      // A burst after the spell starts on backends that have the submit's statements prepared and caches warm.
+      expect([database.checkoutPool.totalCount, database.pool.totalCount]).toEqual([3, 0]);
+    } finally {
+      await database.close();
+    }
+  }, 30_000);
+
+  it("sends BEGIN, a checkout transaction's statement and its COMMIT in one round trip", async () => {
+    const database = createDatabase(testDatabaseUrl(), 1, { checkoutPoolSize: 1 });
+    try {
+      const { tenant } = await f.shop();
+      // What goes over the checkout connection, in order: what was written, and each answer read.
+      const wire: string[] = [];
+      const watched = new WeakSet<object>();
+      database.checkoutPool.on('acquire', (client) => {
+        const stream = (client as unknown as { connection: { stream: NodeJS.ReadWriteStream & { write: (...a: unknown[]) => boolean } } })
+          .connection.stream;
+        if (watched.has(stream)) return;
+        watched.add(stream);
+        const write = stream.write.bind(stream);
+        stream.write = (chunk: unknown, ...rest: unknown[]) => {
+          wire.push(`write ${Buffer.from(chunk as Uint8Array).toString('latin1')}`);
+          return write(chunk, ...rest);
+        };
+        stream.on('data', () => wire.push('read'));
+      });
+      const rows = await database.checkoutSql.transaction((tx) =>
+        tx.queryThenCommit<{ name: string }>(Prisma.sql`UPDATE tenants SET name = 'piped' WHERE id = ${tenant.id} RETURNING name`),
+      );
+      expect(rows).toEqual([{ name: 'piped' }]);
+      // BEGIN, the statement and its COMMIT all went out before any answer came back: one round trip.
+      const firstRead = wire.indexOf('read');
+      const writes = wire.slice(0, firstRead === -1 ? wire.length : firstRead);
+      expect(writes[0]).toContain('BEGIN');
+      expect(writes.some((w) => w.includes('UPDATE tenants'))).toBe(true);
+      expect(writes.some((w) => w.includes('COMMIT'))).toBe(true);
+      expect(wire.slice(firstRead).some((w) => w.startsWith('write'))).toBe(false);
+    } finally {
+      await database.close();
+    }
+  });
+
   for (const pipelining of [true, false]) {
     it(`a failed check rolls the whole transaction back and throws the statement's error (${pipelining ? 'pipelining' : 'plain'} pool)`, async () => {
       const database = createDatabase(testDatabaseUrl(), 1, { checkoutPoolSize: 1 });

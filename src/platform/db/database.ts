@@ -45,12 +45,20 @@ export interface DatabaseOptions {
   checkoutPoolSize?: number;
 }
 
-export function createPool(databaseUrl: string, max: number, opts: DatabaseOptions & { pipeline?: boolean } = {}): pg.Pool {
+export function createPool(
+  databaseUrl: string,
+  max: number,
+  opts: DatabaseOptions & { pipeline?: boolean; keepOpen?: boolean } = {},
+): pg.Pool {
   const statementTimeout = opts.statementTimeoutMs ?? 15_000;
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,
     pipeline: opts.pipeline ?? false,
+    // keepOpen: connections once opened stay open (pg closes idle ones above `min` after 10 s), so a burst
+    // after a quiet spell does not start on new backends that must load their caches and prepare and plan
+    // every statement again.
+    ...(opts.keepOpen ? { min: max } : {}),
     connectionTimeoutMillis: opts.acquireTimeoutMs ?? 5_000,
     statement_timeout: statementTimeout,
     // A transaction left open by a caller that died must not hold its locks forever.
@@ -69,7 +77,7 @@ export function createDatabase(databaseUrl: string, poolSize = 10, opts: Databas
   const options = typeof opts === 'function' ? { onConnectionError: opts } : opts;
   const pool = createPool(databaseUrl, poolSize, options);
   // Opens connections only when a submit needs one (pg pools are lazy).
-  const checkoutPool = createPool(databaseUrl, options.checkoutPoolSize ?? 4, { ...options, pipeline: true });
+  const checkoutPool = createPool(databaseUrl, options.checkoutPoolSize ?? 4, { ...options, pipeline: true, keepOpen: true });
   const db = new PrismaClient({ adapter: new FaultTolerantPrismaPg(pool) });
   return {
     db,

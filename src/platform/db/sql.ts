@@ -186,6 +186,11 @@ export function createSqlClient(pool: pg.Pool, opts: { transactionPool?: pg.Pool
         let committing = false;
         // The server ended the transaction (queryThenCommit's COMMIT was answered): nothing to roll back.
         let ended = false;
+        // On a pipelining connection the transaction's first statement follows BEGIN without waiting for
+        // its answer (one round trip less); BEGIN can then only fail with the connection, which fails that
+        // statement too. Its outcome is still awaited before anything is committed.
+        const began = client.query(begin).then(() => undefined);
+        if (isPipelining(client)) began.catch(() => undefined);
         const tx: TxRunner = {
           ...runner(client),
           async queryThenCommit<R>(statement: Prisma.Sql): Promise<R[]> {
@@ -199,14 +204,16 @@ export function createSqlClient(pool: pg.Pool, opts: { transactionPool?: pg.Pool
             // Both on the wire now; the COMMIT's answer tells whether the statement's work was kept.
             const [done, committed] = await Promise.allSettled([run<R>(client, statement), commit(client)]);
             ended = committed.status === 'fulfilled' || !isDatabaseUnavailable(committed.reason);
+            await began;
             if (done.status === 'rejected') throw done.reason;
             if (committed.status === 'rejected') throw committed.reason;
             return done.value.rows;
           },
         };
         try {
-          await client.query(begin);
+          if (!isPipelining(client)) await began;
           const result = await fn(tx);
+          await began;
           if (!committing) {
             committing = true;
             await commit(client);

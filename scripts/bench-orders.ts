@@ -140,7 +140,8 @@ async function main() {
       ttlMinutes: 30,
     };
     const sessions = createOrderSessionService(deps);
-    const orders = createOrderService({ db, submit: createSubmitOrder(deps) });
+    // Submits' transactions on the checkout pool, whose connections pipeline (as the container wires it).
+    const orders = createOrderService({ db, submit: createSubmitOrder({ ...deps, sql: database.checkoutSql }) });
 
     const flow = (shop: Awaited<ReturnType<typeof seedTenant>>) => async (w: number) => {
       const t = shop.tenant.id;

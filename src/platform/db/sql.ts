@@ -189,19 +189,21 @@ export function createSqlClient(pool: pg.Pool, opts: { transactionPool?: pg.Pool
         // On a pipelining connection the transaction's first statement follows BEGIN without waiting for
         // its answer (one round trip less); BEGIN can then only fail with the connection, which fails that
         // statement too. Its outcome is still awaited before anything is committed.
+        const pipelined = isPipelining(client);
         const began = client.query(begin).then(() => undefined);
-        if (isPipelining(client)) began.catch(() => undefined);
+        if (pipelined) began.catch(() => undefined);
         const tx: TxRunner = {
           ...runner(client),
           async queryThenCommit<R>(statement: Prisma.Sql): Promise<R[]> {
             if (committing) throw new Error('queryThenCommit: the transaction is already committing');
-            committing = true;
-            if (!isPipelining(client)) {
+            if (!pipelined) {
               const rows = (await run<R>(client, statement)).rows;
+              committing = true;
               await commit(client);
               return rows;
             }
             // Both on the wire now; the COMMIT's answer tells whether the statement's work was kept.
+            committing = true;
             const [done, committed] = await Promise.allSettled([run<R>(client, statement), commit(client)]);
             ended = committed.status === 'fulfilled' || !isDatabaseUnavailable(committed.reason);
             await began;
@@ -211,7 +213,7 @@ export function createSqlClient(pool: pg.Pool, opts: { transactionPool?: pg.Pool
           },
         };
         try {
-          if (!isPipelining(client)) await began;
+          if (!pipelined) await began;
           const result = await fn(tx);
           await began;
           if (!committing) {

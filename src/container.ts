@@ -251,7 +251,7 @@ export function createContainer(opts: ContainerOptions): Services {
   registerCheckoutJobs(bus, { checkouts, reconcileAfterMinutes: env.CHECKOUT_RECONCILE_AFTER_MINUTES });
   // Refunds of processor-paid orders send the money back through the shop's connection (a job; see refund.command.ts).
   registerProcessorRefundJobs(bus, { db, audit, logger, connections: paymentConnections });
-  const paymentWindows = createPaymentWindowService(afterSale);
+  const paymentWindows = createPaymentWindowService({ ...afterSale, sql });
   registerPaymentWindowJobs(bus, { paymentWindows });
 
   // Outgoing webhooks: https and public targets only in production (modules/webhooks/webhook-url.ts).
@@ -334,6 +334,7 @@ export function createContainer(opts: ContainerOptions): Services {
   });
   registerWebhookJobs(bus, {
     db,
+    sql,
     secrets,
     clock,
     logger,

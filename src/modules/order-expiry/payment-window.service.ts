@@ -11,6 +11,7 @@
 import type { Order, Tenant } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, withTransaction, type Tx } from '../../platform/db/prisma.js';
+import { queryRows, type SqlRunner } from '../../platform/db/sql.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import { addJobsSql, enqueueJob, jobSpecSql } from '../../platform/jobs/queue.js';
 import { parseInput } from '../../platform/validate.js';
@@ -66,8 +67,13 @@ export interface PaymentWindowService {
   sweep(limit?: number): Promise<number>;
 }
 
-export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowService {
+/**
+ * `sql` (plain SQL on the same pool) runs the two statements `schedule` makes for every order placed, as
+ * prepared statements; without it they go through Prisma, compiled and planned on every call.
+ */
+export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunner }): PaymentWindowService {
   const { db, clock } = deps;
+  const perOrder = deps.sql ?? db;
   const system = (tenantId: string): TenantContext => ({ tenantId, actor: { ...systemActor, label: 'Pay window' } });
 
   async function windowOf(tx: Tx, order: Order): Promise<number> {
@@ -118,25 +124,30 @@ export function createPaymentWindowService(deps: AfterSaleDeps): PaymentWindowSe
     // order placed, holding the order's row meanwhile (issue 16: the worker's share of PostgreSQL's CPU).
     async schedule(tenantId, orderId) {
       for (let attempt = 0; attempt < 3; attempt++) {
-        const [order] = await db.$queryRaw<
-          (Pick<Order, 'id' | 'tenantId' | 'status' | 'paymentDueAt' | 'createdAt' | 'paymentMethod'> &
-            Pick<Tenant, 'paymentWindowMinutes'>)[]
-        >`SELECT o.id, o."tenantId", o.status::text AS status, o."paymentDueAt", o."createdAt", o."paymentMethod"::text AS "paymentMethod",
+        const [order] = await queryRows<
+          Pick<Order, 'id' | 'tenantId' | 'status' | 'paymentDueAt' | 'createdAt' | 'paymentMethod'> & Pick<Tenant, 'paymentWindowMinutes'>
+        >(
+          perOrder,
+          Prisma.sql`SELECT o.id, o."tenantId", o.status::text AS status, o."paymentDueAt", o."createdAt", o."paymentMethod"::text AS "paymentMethod",
             t."paymentWindowMinutes"
-          FROM orders o JOIN tenants t ON t.id = o."tenantId" WHERE o.id = ${orderId} AND o."tenantId" = ${tenantId}`;
+          FROM orders o JOIN tenants t ON t.id = o."tenantId" WHERE o.id = ${orderId} AND o."tenantId" = ${tenantId}`,
+        );
         if (!order || order.status !== 'PENDING_PAYMENT') return null;
         // Set by an earlier run (or an extension): its jobs were enqueued with it.
         if (order.paymentDueAt) return { dueAt: order.paymentDueAt };
         const windowMin = payWindowMinutes(order.paymentWindowMinutes, order.paymentMethod);
         const dueAt = initialDueAt(order.createdAt, windowMin, clock.now());
         // updatedAt as Prisma's @updatedAt sets it: the time of the write.
-        const [written] = await db.$queryRaw<{ n: number; jobs: number }[]>`
+        const [written] = await queryRows<{ n: number; jobs: number }>(
+          perOrder,
+          Prisma.sql`
           WITH due AS (
             UPDATE orders SET "paymentDueAt" = ${dueAt}, "updatedAt" = ${new Date()}
             WHERE id = ${orderId} AND "tenantId" = ${tenantId} AND status = 'PENDING_PAYMENT' AND "paymentDueAt" IS NULL
             RETURNING id
           ), ${jobsSql(order, dueAt, windowMin, Prisma.sql`due`)}
-          SELECT (SELECT count(*)::int FROM due) AS n, ${JOBS_ADDED} AS jobs`;
+          SELECT (SELECT count(*)::int FROM due) AS n, ${JOBS_ADDED} AS jobs`,
+        );
         if (written!.n === 1) return { dueAt };
         // Paid, cancelled or given a deadline (an extension) since the read: decide again on what is there now.
       }

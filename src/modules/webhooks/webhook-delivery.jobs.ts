@@ -10,7 +10,8 @@
 //                              (about 28 hours in all); then the delivery is FAILED and can be redelivered.
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
-import { withTransaction, type Db } from '../../platform/db/prisma.js';
+import { Prisma, withTransaction, type Db } from '../../platform/db/prisma.js';
+import { queryRows, type SqlRunner } from '../../platform/db/sql.js';
 import { enqueueJob, type EventBus } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/logger.js';
 import { openSecret, type SecretBox } from '../../platform/secret-box.js';
@@ -65,6 +66,8 @@ const deliverPayload = z.object({ tenantId: z.string(), deliveryId: z.string() }
 
 export interface WebhookJobDeps {
   db: Db;
+  /** Plain SQL on the same pool (a prepared statement): the endpoint lookup every order event makes. */
+  sql?: SqlRunner;
   secrets: SecretBox;
   clock: Clock;
   logger: Logger;
@@ -81,9 +84,12 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
       schema: eventSchemas[type],
       async run(payload) {
         const p = payload as WebhookEventPayloads[typeof type];
-        // Every order event of every shop asks this: a raw statement, not an ORM query compiled each time.
-        const endpoints = await db.$queryRaw<{ id: string }[]>`
-          SELECT id FROM webhook_endpoints WHERE "tenantId" = ${p.tenantId} AND enabled AND ${type} = ANY (events)`;
+        // Every order event of every shop asks this: a prepared statement (planned once per connection), not
+        // an ORM query compiled, sent unprepared and planned again each time.
+        const endpoints = await queryRows<{ id: string }>(
+          deps.sql ?? db,
+          Prisma.sql`SELECT id FROM webhook_endpoints WHERE "tenantId" = ${p.tenantId} AND enabled AND ${type} = ANY (events)`,
+        );
         if (endpoints.length === 0) return;
         const body = JSON.stringify({ type, timestamp: clock.now().toISOString(), data: await deps.data.build(type, p) });
         const eventKey = occurrenceKey(type, p);

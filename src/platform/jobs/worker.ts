@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { Logger as GraphileLogger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
-import pg from 'pg';
+import { createJobPool } from './job-pool.js';
 import { createJobTableVacuum } from './job-table-vacuum.js';
 import { createWorkerLiveness, STALE_MS } from './worker-liveness.js';
 import type { Logger } from '../logger.js';
@@ -62,12 +62,7 @@ export async function startWorker(opts: {
       }
     };
   }
-  // Our own pool, not one graphile-worker makes from the connection string: its own pool is ended without
-  // being awaited and its idle clients have no 'error' listener, so a database going away during shutdown
-  // (the embedded one stops right after the worker) crashed the process with an unhandled 'error' event.
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.concurrency + 2 });
-  pool.on('error', (err) => opts.logger.warn({ err }, 'job queue connection error'));
-  pool.on('connect', (client) => client.on('error', (err) => opts.logger.warn({ err }, 'job queue connection error')));
+  const pool = createJobPool({ connectionString: opts.connectionString, max: opts.concurrency + 2, logger: opts.logger });
   // Liveness (worker-liveness.ts): jobs of a worker that died, here or on a killed instance, are freed.
   const staleMs = opts.staleMs ?? STALE_MS;
   const liveness = createWorkerLiveness({

@@ -70,6 +70,8 @@ export class FakeTaxjar {
   rate: number;
   freightTaxable: boolean;
   delayMs: number;
+  /** While set, every answer waits for it (after `delayMs`): a test holds the caller mid-call, deterministically. */
+  hold: Promise<void> | undefined;
   apiKeys: string[];
   exemptTaxCodes: string[];
   suggest: FakeTaxjarOptions['suggest'];
@@ -122,6 +124,7 @@ export class FakeTaxjar {
     this.calls.length = 0;
     this.failures = [];
     this.delayMs = 0;
+    this.hold = undefined;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -145,6 +148,7 @@ export class FakeTaxjar {
         this.delays.add(t);
       });
     }
+    if (this.hold) await this.hold;
     if (res.destroyed) return;
 
     const token = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];

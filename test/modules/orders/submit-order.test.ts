@@ -1,9 +1,11 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscountService } from '../../../src/modules/discounts/discount.service.js';
-import { testDb } from '../../helpers/db.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
 import { orderingFixture } from './ordering-fixture.js';
 import { jobCount, readySessionsDirect } from './ready-sessions.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const db = testDb(40);
 let fx: Awaited<ReturnType<typeof orderingFixture>>;
@@ -13,6 +15,16 @@ beforeAll(async () => {
 afterAll(() => fx.close());
 
 const roles = { memberRoleIds: [] as string[] };
+
+/** The fake TaxJar's answers wait until the returned function is called (submit is held mid-quote). */
+function holdTaxAnswers(): () => void {
+  let release!: () => void;
+  fx.taxjar.hold = new Promise<void>((r) => (release = r));
+  return () => {
+    fx.taxjar.hold = undefined;
+    release();
+  };
+}
 const CREATED_JOB = 'order.created>test-observer';
 
 describe('submit', () => {
@@ -82,6 +94,85 @@ describe('submit', () => {
         expect(order.items[0]?.quantity).toBe(1);
       }
       expect(order.subtotalCents).toBe(order.items[0]!.quantity * 1000);
+    }
+  });
+
+  // A one-product order is placed from the lock-free read of step 1 (place-order.ts): its statement marks the
+  // session SUBMITTED only if the session is still the version read, and otherwise submit starts over.
+  it('a change that lands while submit waits on the tax service is in the order, not lost under it', async () => {
+    const s = await fx.shop({ taxjar: true, priceCents: 1000 });
+    const c = await fx.readyCustomer(s, { quantity: 1 });
+    const before = fx.taxjar.calls.length;
+    const release = holdTaxAnswers();
+    try {
+      const submitting = fx.services.orders.submit(s.tenant.id, c.id, roles);
+      await waitFor('submit to ask for the tax', () => fx.taxjar.calls.length > before);
+      await fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 3, ...roles });
+      release();
+      const { order } = await submitting;
+      expect(order.items).toEqual([expect.objectContaining({ productId: s.product.id, quantity: 3 })]);
+      expect(order.subtotalCents).toBe(3000);
+    } finally {
+      release();
+    }
+    // The quote was made again for what was placed.
+    expect(fx.taxjar.calls.length - before).toBe(2);
+    expect(await db.order.count({ where: { tenantId: s.tenant.id } })).toBe(1);
+  });
+
+  it('a review stored while submit waits on the tax service is the one the consent is checked against', async () => {
+    const s = await fx.shop({ taxjar: true, priceCents: 1000 });
+    const c = await fx.readyCustomer(s, { quantity: 1 });
+    const shown = await fx.services.orderSessions.review(s.tenant.id, c.id);
+    const before = fx.taxjar.calls.length;
+    const release = holdTaxAnswers();
+    try {
+      const submitting = fx.services.orders.submit(s.tenant.id, c.id, { ...roles, reviewed: { fingerprint: shown.fingerprint } });
+      submitting.catch(() => undefined);
+      await waitFor('submit to ask for the tax', () => fx.taxjar.calls.length > before);
+      // Another review, in another window, showed a different total (a review writes only reviewedQuote: the
+      // session's version does not change).
+      await db.$executeRaw`UPDATE order_sessions SET "reviewedQuote" = jsonb_set("reviewedQuote", '{totalCents}', '1'::jsonb)
+        WHERE "tenantId" = ${s.tenant.id} AND "customerId" = ${c.id} AND "activeSlot" = 1`;
+      release();
+      await expect(submitting).rejects.toMatchObject({ code: 'QUOTE_CHANGED' });
+    } finally {
+      release();
+    }
+    expect(await db.order.count({ where: { tenantId: s.tenant.id } })).toBe(0);
+    expect(await fx.services.orderSessions.getActive(s.tenant.id, c.id)).toMatchObject({ state: 'READY_TO_SUBMIT' });
+  });
+
+  it("a submit waiting for its session's row lock does not hold the shop's order counter: the next customer's order goes through", async () => {
+    const s = await fx.shop({ priceCents: 1000 });
+    const a = await fx.readyCustomer(s);
+    const b = await fx.readyCustomer(s);
+    const blocker = new pg.Client({ connectionString: testDatabaseUrl() });
+    const watcher = new pg.Client({ connectionString: testDatabaseUrl() });
+    await blocker.connect();
+    await watcher.connect();
+    try {
+      // Another transaction holds customer a's session row (as a step's write does for a moment).
+      await blocker.query('BEGIN');
+      await blocker.query(`SELECT id FROM order_sessions WHERE "customerId" = $1 AND "activeSlot" = 1 FOR UPDATE`, [a.id]);
+      const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const first = fx.services.orders.submit(s.tenant.id, a.id, roles);
+      first.catch(() => undefined);
+      await waitFor("a's submit to wait on its session", async () => {
+        const { rows } = await watcher.query<{ n: string }>(
+          'SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+          [blockerPid],
+        );
+        return Number(rows[0]!.n) === 1;
+      });
+      const second = await fx.services.orders.submit(s.tenant.id, b.id, roles);
+      expect(second.order.number).toBe(1001);
+      await blocker.query('COMMIT');
+      expect((await first).order.number).toBe(1002);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+      await watcher.end();
     }
   });
 

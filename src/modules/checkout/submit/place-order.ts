@@ -1,18 +1,22 @@
-// Submit, step 3: the one transaction that places the order. Round trips: BEGIN, the session lock, then
-// the order statement sent with its COMMIT (a one-product order; several products: the statement, their
-// reservations, COMMIT).
+// Submit, step 3: the one transaction that places the order.
+//   A one-product order whose session, as step 1 read it, passes every rule below is placed from that read:
+//   its transaction is the order statement alone, sent with BEGIN and COMMIT (one round trip), and the
+//   statement marks the session SUBMITTED only if the session is still the version read, failing otherwise
+//   (then submit starts over). No session lock, no wait on this process between two statements.
+//   Otherwise (several products, or a rule the read breaks): BEGIN, the session lock, then the statement:
 //   lock the session (FOR UPDATE) -> re-check state and expiry, re-price (every selection rule again)
 //   -> the quote must be the one the tax call was made for (StaleQuote otherwise: start over)
 //   -> the customer's consent (the review they saw, when given)
 //   -> ONE statement, the last: order number, order + items + payment, session SUBMITTED, the stock of a
 //      one-product order, the discount's use (checked; counted only when it has a limit), order.created.
-//      Its checks (stock, discount) fail the statement, so nothing is committed when one does not hold.
+//      Its checks (session, stock, discount) fail the statement, so nothing is committed when one does not
+//      hold. Several products: the statement, their reservations, COMMIT.
 // Locks on rows other buyers share (the tenant's order counter, a limited discount, a product's stock) are
 // taken by that last statement and held only while PostgreSQL runs it and the COMMIT sent with it: no hot
 // row for the length of the transaction, nor for a round trip to this process
 // (docs/decisions/order-numbers.md, docs/decisions/discount-usage.md).
 import { checkFailure, raiseIfSql } from '../../../platform/db/check-failure.js';
-import { Prisma } from '../../../platform/db/prisma.js';
+import { isUniqueViolation, Prisma } from '../../../platform/db/prisma.js';
 import type { SqlClient } from '../../../platform/db/sql.js';
 import { AppError } from '../../../platform/errors.js';
 import type { EventBus } from '../../../platform/jobs/queue.js';
@@ -25,6 +29,7 @@ import {
   reserveLineCtes,
   type InventoryService,
   type ReservedLine,
+  type StockLine,
 } from '../../inventory/inventory.service.js';
 import type { PlacedOrder } from '../../orders/index.js';
 import { EVENTS } from '../../shared/events.js';
@@ -48,96 +53,149 @@ export interface PlaceOrderDeps {
   discounts: DiscountService;
 }
 
+type PlaceInput = {
+  tenantId: string;
+  customerId: string;
+  memberRoleIds: readonly string[];
+  reviewed?: { fingerprint?: string };
+  now: Date;
+};
+
+/** The order statement for session `s` (every rule checked again on it), or `expired`. */
+type Planned = { expired: true } | { statement: Prisma.Sql; oneLine: StockLine | null; stockLines: StockLine[] };
+
+function planOrder(
+  deps: PlaceOrderDeps,
+  s: LoadedSession,
+  quote: SubmissionQuote,
+  input: PlaceInput,
+  readAs: { version: string; reviewedQuote: unknown } | undefined,
+): Planned {
+  const { clock, bus, discounts } = deps;
+  const { tenantId, customerId, now } = input;
+  if (s.activeSlot === null) {
+    if (s.endReason === 'CANCELLED') throw sessionCancelled();
+    throw sessionExpired();
+  }
+  if (clock.isExpired(s, now)) return { expired: true };
+  checkSubmittable(s);
+  const { lines, subtotalCents } = priceSession(s, input.memberRoleIds);
+  const candidate = quote.discount;
+  const discountCents = Math.min(candidate?.amountCents ?? 0, subtotalCents);
+  if (taxKeyOf(s, lines, discountCents) !== quote.taxKey) throw new StaleQuote();
+  const discount =
+    candidate && discountCents > 0 ? { discountId: candidate.rule.id, name: candidate.rule.name, amountCents: discountCents } : null;
+  const totals = buildQuote(s, { lines, subtotalCents, discount, taxAmountCents: quote.taxAmountCents });
+  // The customer's consent: the amount and selections they reviewed, or nothing is written.
+  if (input.reviewed) assertConsented(parseReviewed(s.reviewedQuote), consentOf(totals), input.reviewed.fingerprint);
+
+  // The usual order has one product: its stock reservation is part of the statement (the inventory
+  // module's SQL), and the statement goes with its COMMIT (queryThenCommit): the rows every buyer of the
+  // shop shares (its order counter, the product's stock, a limited discount) are held only while
+  // PostgreSQL runs the statement and the commit. Several products are reserved by
+  // inventory.reserveForOrder after the statement, one product-id-ordered statement each, so concurrent
+  // orders lock product rows in one order; that transaction commits after them.
+  const stockLines = mergeLines(lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
+  const oneLine = stockLines.length === 1 ? stockLines[0]! : null;
+  const useInput = { tenantId, customerId, subtotalCents, now };
+  const use = discount && candidate ? discounts.useSql(useInput, candidate) : null;
+  const jobs = bus.emitSql(EVENTS.orderCreated, Prisma.sql`json_build_object('tenantId', o."tenantId", 'orderId', o.id)`, Prisma.sql`o`);
+  const reservation = Prisma.sql`(SELECT r FROM reservation)`;
+  const statement = placeOrderSql(
+    {
+      tenantId,
+      customerId,
+      guildId: s.guildId,
+      sessionId: s.id,
+      totals,
+      currency: s.tenant.currency,
+      discount,
+      shippingType: s.shippingType,
+      paymentMethod: s.paymentMethod,
+      address: sessionAddress(s),
+      lines,
+      now,
+      readAs,
+    },
+    {
+      ctes: [
+        ...(oneLine
+          ? [
+              reserveLineCtes(tenantId, { id: Prisma.sql`o.id`, from: Prisma.sql`o` }, oneLine),
+              Prisma.sql`reservation AS (SELECT ${reservedLineSql(tenantId, oneLine)} AS r)`,
+            ]
+          : []),
+        ...(use ? [use.ctes] : []),
+        Prisma.sql`jobs AS (${jobs})`,
+      ],
+      columns: [Prisma.sql`(SELECT count(*)::int FROM jobs) AS jobs`],
+      checks: [
+        ...(oneLine ? [raiseIfSql(reservedLineFailedSql(reservation), PLACE_ORDER_CHECKS.stock, reservation)] : []),
+        ...(use ? [raiseIfSql(use.stale, PLACE_ORDER_CHECKS.discount)] : []),
+      ],
+    },
+  );
+  return { statement, oneLine, stockLines };
+}
+
+/**
+ * The order statement for the session as step 1 read it, placed without taking the session's lock: only for
+ * a one-product order (one statement, sent with BEGIN and its COMMIT: one round trip) that passes every rule
+ * on that read. The statement marks the session SUBMITTED only if it is still that version (placeOrderSql's
+ * `readAs`) and fails otherwise. Null: take the session's lock and check again (the usual path).
+ */
+function planFromRead(deps: PlaceOrderDeps, pre: LoadedSession, quote: SubmissionQuote, input: PlaceInput): Planned | null {
+  try {
+    const planned = planOrder(deps, pre, quote, input, { version: pre.version, reviewedQuote: pre.reviewedQuote });
+    return 'statement' in planned && planned.oneLine ? planned : null;
+  } catch {
+    // A rule the read breaks is reported from the locked read, as it stands then.
+    return null;
+  }
+}
+
 export async function placeOrder(
   deps: PlaceOrderDeps,
   pre: LoadedSession,
   quote: SubmissionQuote,
-  input: { tenantId: string; customerId: string; memberRoleIds: readonly string[]; reviewed?: { fingerprint?: string }; now: Date },
+  input: PlaceInput,
 ): Promise<PlacedOrder> {
-  const { sql, clock, bus, inventory, discounts } = deps;
-  const { tenantId, customerId, now } = input;
+  const { sql, inventory } = deps;
+  const { tenantId } = input;
+  const fromRead = planFromRead(deps, pre, quote, input);
   const outcome = await sql.transaction(async (tx) => {
-    const locked = await loadSessionById(tx, tenantId, pre.id, { lock: true });
-    if (!locked) throw noSession();
-    // FOR UPDATE re-reads the session row once a concurrent writer commits, but the items in the same
-    // statement keep its start snapshot. When the row changed since the pre-read, read everything again
-    // (a new statement sees what was committed; the lock we now hold keeps it so).
-    const s = locked.version === pre.version ? locked : (await loadSessionById(tx, tenantId, pre.id))!;
-    if (s.state === 'SUBMITTED') {
-      const existing = await existingOrder(tx, tenantId, s.id);
-      if (existing) return { result: existing };
+    let planned = fromRead;
+    if (!planned) {
+      const locked = await loadSessionById(tx, tenantId, pre.id, { lock: true });
+      if (!locked) throw noSession();
+      // FOR UPDATE re-reads the session row once a concurrent writer commits, but the items in the same
+      // statement keep its start snapshot. When the row changed since the pre-read, read everything again
+      // (a new statement sees what was committed; the lock we now hold keeps it so).
+      const s = locked.version === pre.version ? locked : (await loadSessionById(tx, tenantId, pre.id))!;
+      if (s.state === 'SUBMITTED') {
+        const existing = await existingOrder(tx, tenantId, s.id);
+        if (existing) return { result: existing };
+      }
+      planned = planOrder(deps, s, quote, input, undefined);
+      if ('expired' in planned) {
+        await expireSession(tx, s.id);
+        return { expired: true as const };
+      }
     }
-    if (s.activeSlot === null) {
-      if (s.endReason === 'CANCELLED') throw sessionCancelled();
-      throw sessionExpired();
-    }
-    if (clock.isExpired(s, now)) {
-      await expireSession(tx, s.id);
-      return { expired: true as const };
-    }
-    checkSubmittable(s);
-    const { lines, subtotalCents } = priceSession(s, input.memberRoleIds);
-    const candidate = quote.discount;
-    const discountCents = Math.min(candidate?.amountCents ?? 0, subtotalCents);
-    if (taxKeyOf(s, lines, discountCents) !== quote.taxKey) throw new StaleQuote();
-    const discount =
-      candidate && discountCents > 0 ? { discountId: candidate.rule.id, name: candidate.rule.name, amountCents: discountCents } : null;
-    const totals = buildQuote(s, { lines, subtotalCents, discount, taxAmountCents: quote.taxAmountCents });
-    // The customer's consent: the amount and selections they reviewed, or nothing is written.
-    if (input.reviewed) assertConsented(parseReviewed(s.reviewedQuote), consentOf(totals), input.reviewed.fingerprint);
-
-    // The usual order has one product: its stock reservation is part of the statement (the inventory
-    // module's SQL), and the statement goes with its COMMIT (queryThenCommit): the rows every buyer of the
-    // shop shares (its order counter, the product's stock, a limited discount) are held only while
-    // PostgreSQL runs the statement and the commit. Several products are reserved by
-    // inventory.reserveForOrder after the statement, one product-id-ordered statement each, so concurrent
-    // orders lock product rows in one order; that transaction commits after them.
-    const stockLines = mergeLines(lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
-    const oneLine = stockLines.length === 1 ? stockLines[0]! : null;
-    const useInput = { tenantId, customerId, subtotalCents, now };
-    const use = discount && candidate ? discounts.useSql(useInput, candidate) : null;
-    const jobs = bus.emitSql(EVENTS.orderCreated, Prisma.sql`json_build_object('tenantId', o."tenantId", 'orderId', o.id)`, Prisma.sql`o`);
-    const reservation = Prisma.sql`(SELECT r FROM reservation)`;
-    const statement = placeOrderSql(
-      {
-        tenantId,
-        customerId,
-        guildId: s.guildId,
-        sessionId: s.id,
-        totals,
-        currency: s.tenant.currency,
-        discount,
-        shippingType: s.shippingType,
-        paymentMethod: s.paymentMethod,
-        address: sessionAddress(s),
-        lines,
-        now,
-      },
-      {
-        ctes: [
-          ...(oneLine
-            ? [
-                reserveLineCtes(tenantId, { id: Prisma.sql`o.id`, from: Prisma.sql`o` }, oneLine),
-                Prisma.sql`reservation AS (SELECT ${reservedLineSql(tenantId, oneLine)} AS r)`,
-              ]
-            : []),
-          ...(use ? [use.ctes] : []),
-          Prisma.sql`jobs AS (${jobs})`,
-        ],
-        columns: [Prisma.sql`(SELECT count(*)::int FROM jobs) AS jobs`],
-        checks: [
-          ...(oneLine ? [raiseIfSql(reservedLineFailedSql(reservation), PLACE_ORDER_CHECKS.stock, reservation)] : []),
-          ...(use ? [raiseIfSql(use.stale, PLACE_ORDER_CHECKS.discount)] : []),
-        ],
-      },
-    );
+    if ('expired' in planned) throw new Error('unreachable: an expired plan is never placed');
+    const { statement, oneLine, stockLines } = planned;
     let written: WrittenOrder | undefined;
     try {
       [written] = oneLine ? await tx.queryThenCommit<WrittenOrder>(statement) : await tx.query<WrittenOrder>(statement);
     } catch (err) {
+      // Placed from the read: another submit of this session placed its order first (orders.sessionId is
+      // unique). Start over: the read then finds that order.
+      if (fromRead && isUniqueViolation(err, 'sessionId')) throw new StaleQuote();
       const failed = checkFailure(err);
       if (!failed) throw err;
       // The statement wrote nothing (and, sent with its COMMIT, the transaction is over).
+      // Placed from the read: the session changed since (a step, a review, another submit). Start over.
+      if (failed.name === PLACE_ORDER_CHECKS.session) throw new StaleQuote();
       if (failed.name === PLACE_ORDER_CHECKS.stock) checkReservedLine(failed.found as ReservedLine, oneLine!);
       // Used up (or edited, or ended) since the quote: price again without it.
       if (failed.name === PLACE_ORDER_CHECKS.discount) throw new StaleQuote();

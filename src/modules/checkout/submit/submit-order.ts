@@ -3,14 +3,16 @@
 //   1. readSubmission (read-submission.ts): the session and the discount rows, nothing locked;
 //   2. quoteSubmission (quote-submission.ts): priced from the catalog, the best eligible discount, the tax
 //      provider asked (never under a lock);
-//   3. placeOrder (place-order.ts): one transaction that re-checks everything under the session lock and
-//      writes the order in its last statement (SQL in submit.sql.ts).
-// When what was quoted no longer holds at step 3 (a price, discount or address changed in between, or the
-// discount was used up), the transaction is abandoned and submit starts over.
+//   3. placeOrder (place-order.ts): one transaction that re-checks everything (on the read, or under the
+//      session lock) and writes the order in its last statement (SQL in submit.sql.ts).
+// When what was quoted no longer holds at step 3 (a price, discount or address changed in between, the
+// discount was used up, or the session changed since a lock-free read), the transaction is abandoned and
+// submit starts over.
 //
-// Idempotent per session: a second submit, even concurrent, waits for the session lock, finds it
-// SUBMITTED and returns the same order and payment (created: false). After the session is gone, a repeat
-// within the session TTL returns the customer's latest submitted order the same way.
+// Idempotent per session: a second submit, even concurrent, either waits for the session lock and finds it
+// SUBMITTED, or fails its statement's session check (or the unique order per session) and starts over; both
+// return the same order and payment (created: false). After the session is gone, a repeat within the
+// session TTL returns the customer's latest submitted order the same way.
 import { z } from 'zod';
 import type { Clock } from '../../../platform/clock.js';
 import type { SqlClient } from '../../../platform/db/sql.js';

@@ -40,8 +40,11 @@ export function recentSubmittedSessionSql(tenantId: string, customerId: string, 
     ORDER BY "updatedAt" DESC LIMIT 1`;
 }
 
-/** The checks placeOrderSql's statement fails on (raiseIfSql names): the shop, a one-product order's stock, the discount. */
-export const PLACE_ORDER_CHECKS = { shop: 'shop', stock: 'stock', discount: 'discount' } as const;
+/**
+ * The checks placeOrderSql's statement fails on (raiseIfSql names): the shop, the session as read (a
+ * statement placed without the session lock), a one-product order's stock, the discount.
+ */
+export const PLACE_ORDER_CHECKS = { shop: 'shop', session: 'session', stock: 'stock', discount: 'discount' } as const;
 
 export interface OrderValues {
   tenantId: string;
@@ -56,20 +59,14 @@ export interface OrderValues {
   address: unknown;
   lines: readonly { productId: string; sku: string; name: string; quantity: number; unitPriceCents: number }[];
   now: Date;
+  /**
+   * The session as it was read, when the caller does not hold its lock: the session is marked SUBMITTED only
+   * if it is still that version (updatedAt) with that stored review (a review updates only reviewedQuote),
+   * and the statement fails its `session` check otherwise.
+   */
+  readAs?: { version: string; reviewedQuote: unknown };
 }
 
-/**
- * The statement that places the order, the last of the submit transaction: the order with its address
- * snapshot, its items, its payment (straight into awaiting_admin_approval: its "pending" moment would exist
- * only inside this transaction, spec 001 step 3), the session marked SUBMITTED (activeSlot NULL frees the
- * customer's slot), plus the caller's CTEs (`tail`: the stock reservation of a one-product order, the
- * discount's use, the order.created jobs), their report columns (`columns`) and their `checks`
- * (raiseIfSql expressions: a check that does not hold fails the whole statement, which is what lets the
- * caller send it with its COMMIT). It always returns one row, so the checks are always evaluated; when the
- * shop is gone (no order written) it fails too.
- * The order number comes from the tenant's counter in the same statement: its row lock is taken here, in
- * the last statement, and held only until COMMIT (docs/decisions/order-numbers.md).
- */
 /** ", a, b" (or nothing): the caller's extra CTEs or columns. */
 function list(parts: Prisma.Sql[]): Prisma.Sql {
   return parts.length === 0
@@ -80,15 +77,37 @@ function list(parts: Prisma.Sql[]): Prisma.Sql {
       );
 }
 
+/**
+ * The statement that places the order, the last of the submit transaction: the order with its address
+ * snapshot, its items, its payment (straight into awaiting_admin_approval: its "pending" moment would exist
+ * only inside this transaction, spec 001 step 3), the session marked SUBMITTED (activeSlot NULL frees the
+ * customer's slot), plus the caller's CTEs (`tail`: the stock reservation of a one-product order, the
+ * discount's use, the order.created jobs), their report columns (`columns`) and their `checks`
+ * (raiseIfSql expressions: a check that does not hold fails the whole statement, which is what lets the
+ * caller send it with its COMMIT). It always returns one row, so the checks are always evaluated; when the
+ * session is no longer the version read (`readAs`) or the shop is gone (no order written) it fails too.
+ * The order number comes from the tenant's counter in the same statement: its row lock is taken here, in
+ * the last statement, after the session's row, and held only until COMMIT (docs/decisions/order-numbers.md).
+ */
 export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; columns: Prisma.Sql[]; checks: Prisma.Sql[] }): Prisma.Sql {
   const values = Prisma.join(
     v.lines.map((l) => Prisma.sql`(${l.productId}, ${l.sku}, ${l.name}, ${l.quantity}::int, ${l.unitPriceCents}::int)`),
   );
   const t = v.totals;
+  const readAs = v.readAs
+    ? Prisma.sql` AND "activeSlot" = 1 AND "updatedAt"::text = ${v.readAs.version}
+        AND "reviewedQuote" IS NOT DISTINCT FROM ${v.readAs.reviewedQuote == null ? null : JSON.stringify(v.readAs.reviewedQuote)}::jsonb`
+    : Prisma.empty;
+  const sessionCheck = v.readAs ? [raiseIfSql(Prisma.sql`NOT EXISTS (SELECT 1 FROM ses)`, PLACE_ORDER_CHECKS.session)] : [];
   return Prisma.sql`
-    WITH n AS (
+    WITH ses AS (
+      UPDATE order_sessions SET state = 'SUBMITTED', "activeSlot" = NULL, "lastActivityAt" = ${v.now}, "updatedAt" = ${v.now}
+      WHERE id = ${v.sessionId}${readAs} RETURNING id
+    ), n AS (
+      -- After the session (an uncorrelated EXISTS is evaluated before the tenant row is read): a statement
+      -- that waits for the session's row lock does so before it holds the shop's order counter.
       UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1, "updatedAt" = ${v.now}
-      WHERE id = ${v.tenantId} RETURNING "nextOrderNumber" - 1 AS number
+      WHERE id = ${v.tenantId} AND EXISTS (SELECT 1 FROM ses) RETURNING "nextOrderNumber" - 1 AS number
     ), o AS (
       INSERT INTO orders ("tenantId", number, "customerId", "guildId", "sessionId", status, "subtotalCents", "discountCents", "shippingCents",
         "taxAmountCents", "totalCents", currency, "discountId", "discountName", "shippingTypeId", "shippingTypeName", "paymentMethod",
@@ -107,14 +126,10 @@ export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; column
       INSERT INTO payments ("tenantId", "orderId", method, status, "amountCents", currency, "createdAt", "updatedAt")
       SELECT ${v.tenantId}, o.id, o."paymentMethod", 'awaiting_admin_approval', o."totalCents", o.currency, ${v.now}, ${v.now} FROM o
       RETURNING *
-    ), ses AS (
-      -- A data-modifying CTE always runs, referenced or not.
-      UPDATE order_sessions SET state = 'SUBMITTED', "activeSlot" = NULL, "lastActivityAt" = ${v.now}, "updatedAt" = ${v.now}
-      WHERE id = ${v.sessionId} RETURNING id
     )${list(tail.ctes)}
     SELECT o.*, (SELECT json_agg(i ORDER BY i.id) FROM i) AS items, (SELECT row_to_json(p) FROM p) AS payment
       ${list(tail.columns)},
       -- Each check is NULL when it holds (COALESCE evaluates them in order, up to one that raises).
-      COALESCE(${Prisma.join([raiseIfSql(Prisma.sql`o.id IS NULL`, PLACE_ORDER_CHECKS.shop), ...tail.checks])}, 0) AS checked
+      COALESCE(${Prisma.join([...sessionCheck, raiseIfSql(Prisma.sql`o.id IS NULL`, PLACE_ORDER_CHECKS.shop), ...tail.checks])}, 0) AS checked
     FROM (SELECT 1) AS one LEFT JOIN o ON true`;
 }

@@ -120,6 +120,26 @@ describe('submit', () => {
     expect(await db.order.count({ where: { tenantId: s.tenant.id } })).toBe(1);
   });
 
+  it('a price or shipping change that lands while submit waits on the tax service is what the order charges', async () => {
+    const s = await fx.shop({ taxjar: true, priceCents: 1000 });
+    const c = await fx.readyCustomer(s, { quantity: 2 });
+    const before = fx.taxjar.calls.length;
+    const release = holdTaxAnswers();
+    try {
+      const submitting = fx.services.orders.submit(s.tenant.id, c.id, roles);
+      await waitFor('submit to ask for the tax', () => fx.taxjar.calls.length > before);
+      await db.product.update({ where: { id: s.product.id }, data: { unitPriceCents: 1200 } });
+      await db.shippingType.update({ where: { id: s.shippingType.id }, data: { priceCents: 700 } });
+      release();
+      const { order } = await submitting;
+      expect(order).toMatchObject({ subtotalCents: 2400, shippingCents: 700 });
+      expect(order.items).toEqual([expect.objectContaining({ quantity: 2, unitPriceCents: 1200 })]);
+    } finally {
+      release();
+    }
+    expect(fx.taxjar.calls.length - before).toBe(2);
+  });
+
   it('a review stored while submit waits on the tax service is the one the consent is checked against', async () => {
     const s = await fx.shop({ taxjar: true, priceCents: 1000 });
     const c = await fx.readyCustomer(s, { quantity: 1 });

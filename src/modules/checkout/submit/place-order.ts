@@ -1,8 +1,9 @@
 // Submit, step 3: the one transaction that places the order.
 //   A one-product order whose session, as step 1 read it, passes every rule below is placed from that read:
 //   its transaction is the order statement alone, sent with BEGIN and COMMIT (one round trip), and the
-//   statement marks the session SUBMITTED only if the session is still the version read, failing otherwise
-//   (then submit starts over). No session lock, no wait on this process between two statements.
+//   statement marks the session SUBMITTED only if the session is still the version read and the products and
+//   shipping type it was priced from are still as read, failing otherwise (then submit starts over). No
+//   session lock, no wait on this process between two statements.
 //   Otherwise (several products, or a rule the read breaks): BEGIN, the session lock, then the statement:
 //   lock the session (FOR UPDATE) -> re-check state and expiry, re-price (every selection rule again)
 //   -> the quote must be the one the tax call was made for (StaleQuote otherwise: start over)
@@ -40,7 +41,7 @@ import { noSession, sessionCancelled, sessionExpired } from '../sessions/session
 import { expireSession, loadSessionById, type LoadedSession } from '../sessions/session-store.js';
 import { checkSubmittable, taxKeyOf, type SubmissionQuote } from './quote-submission.js';
 import { existingOrder } from './read-submission.js';
-import { fromWritten, PLACE_ORDER_CHECKS, placeOrderSql, type WrittenOrder } from './submit.sql.js';
+import { catalogAsReadSql, fromWritten, PLACE_ORDER_CHECKS, placeOrderSql, type OrderValues, type WrittenOrder } from './submit.sql.js';
 
 /** What was quoted no longer holds (a price, the discount or the address changed, or the discount was used up): start over. */
 export class StaleQuote extends Error {}
@@ -69,7 +70,7 @@ function planOrder(
   s: LoadedSession,
   quote: SubmissionQuote,
   input: PlaceInput,
-  readAs: { version: string; reviewedQuote: unknown } | undefined,
+  readAs: OrderValues['readAs'],
 ): Planned {
   const { clock, bus, discounts } = deps;
   const { tenantId, customerId, now } = input;
@@ -146,7 +147,11 @@ function planOrder(
  */
 function planFromRead(deps: PlaceOrderDeps, pre: LoadedSession, quote: SubmissionQuote, input: PlaceInput): Planned | null {
   try {
-    const planned = planOrder(deps, pre, quote, input, { version: pre.version, reviewedQuote: pre.reviewedQuote });
+    const planned = planOrder(deps, pre, quote, input, {
+      version: pre.version,
+      reviewedQuote: pre.reviewedQuote,
+      catalog: catalogAsReadSql(pre),
+    });
     return 'statement' in planned && planned.oneLine ? planned : null;
   } catch {
     // A rule the read breaks is reported from the locked read, as it stands then.

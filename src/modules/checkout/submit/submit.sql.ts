@@ -61,10 +61,35 @@ export interface OrderValues {
   now: Date;
   /**
    * The session as it was read, when the caller does not hold its lock: the session is marked SUBMITTED only
-   * if it is still that version (updatedAt) with that stored review (a review updates only reviewedQuote),
-   * and the statement fails its `session` check otherwise.
+   * if it is still that version (updatedAt) with that stored review (a review updates only reviewedQuote)
+   * and the catalog it was priced from is still as read (`catalog`, catalogAsReadSql), and the statement fails
+   * its `session` check otherwise.
    */
-  readAs?: { version: string; reviewedQuote: unknown };
+  readAs?: { version: string; reviewedQuote: unknown; catalog: Prisma.Sql };
+}
+
+/**
+ * The catalog rows a session read was priced and checked from, still as read (a condition): each product
+ * active at the price, required roles and tax code read, and the shipping type active at the price read.
+ * For an order placed from a lock-free read: the locked path reads them again after the tax call instead.
+ */
+export function catalogAsReadSql(s: {
+  tenantId: string;
+  items: readonly { product: { id: string; unitPriceCents: number; requiredRoleIds: string[]; taxCode?: string | null } }[];
+  shippingType: { id: string; priceCents: number } | null;
+}): Prisma.Sql {
+  const products = s.items.map(({ product: p }) => {
+    const taxCode = 'taxCode' in p ? Prisma.sql` AND c."taxCode" IS NOT DISTINCT FROM ${p.taxCode ?? null}::text` : Prisma.empty;
+    return Prisma.sql`EXISTS (SELECT 1 FROM products c WHERE c.id = ${p.id} AND c."tenantId" = ${s.tenantId} AND c.active
+      AND c."unitPriceCents" = ${p.unitPriceCents}::int AND c."requiredRoleIds" = ${p.requiredRoleIds}::text[]${taxCode})`;
+  });
+  const shipping = s.shippingType
+    ? [
+        Prisma.sql`EXISTS (SELECT 1 FROM shipping_types c WHERE c.id = ${s.shippingType.id} AND c."tenantId" = ${s.tenantId} AND c.active
+          AND c."priceCents" = ${s.shippingType.priceCents}::int)`,
+      ]
+    : [];
+  return Prisma.join([...products, ...shipping], ' AND ');
 }
 
 /** ", a, b" (or nothing): the caller's extra CTEs or columns. */
@@ -96,7 +121,8 @@ export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; column
   const t = v.totals;
   const readAs = v.readAs
     ? Prisma.sql` AND "activeSlot" = 1 AND "updatedAt"::text = ${v.readAs.version}
-        AND "reviewedQuote" IS NOT DISTINCT FROM ${v.readAs.reviewedQuote == null ? null : JSON.stringify(v.readAs.reviewedQuote)}::jsonb`
+        AND "reviewedQuote" IS NOT DISTINCT FROM ${v.readAs.reviewedQuote == null ? null : JSON.stringify(v.readAs.reviewedQuote)}::jsonb
+        AND ${v.readAs.catalog}`
     : Prisma.empty;
   const sessionCheck = v.readAs ? [raiseIfSql(Prisma.sql`NOT EXISTS (SELECT 1 FROM ses)`, PLACE_ORDER_CHECKS.session)] : [];
   return Prisma.sql`

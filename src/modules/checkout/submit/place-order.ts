@@ -62,8 +62,10 @@ type PlaceInput = {
   now: Date;
 };
 
-/** The order statement for session `s` (every rule checked again on it), or `expired`. */
-type Planned = { expired: true } | { statement: Prisma.Sql; oneLine: StockLine | null; stockLines: StockLine[] };
+/** The order statement for a session (every rule checked again on it). */
+type OrderPlan = { statement: Prisma.Sql; oneLine: StockLine | null; stockLines: StockLine[] };
+/** The plan, or `expired` (the session's time ran out). */
+type Planned = { expired: true } | OrderPlan;
 
 function planOrder(
   deps: PlaceOrderDeps,
@@ -145,7 +147,7 @@ function planOrder(
  * on that read. The statement marks the session SUBMITTED only if it is still that version (placeOrderSql's
  * `readAs`) and fails otherwise. Null: take the session's lock and check again (the usual path).
  */
-function planFromRead(deps: PlaceOrderDeps, pre: LoadedSession, quote: SubmissionQuote, input: PlaceInput): Planned | null {
+function planFromRead(deps: PlaceOrderDeps, pre: LoadedSession, quote: SubmissionQuote, input: PlaceInput): OrderPlan | null {
   try {
     const planned = planOrder(deps, pre, quote, input, {
       version: pre.version,
@@ -169,7 +171,7 @@ export async function placeOrder(
   const { tenantId } = input;
   const fromRead = planFromRead(deps, pre, quote, input);
   const outcome = await sql.transaction(async (tx) => {
-    let planned = fromRead;
+    let planned: OrderPlan | null = fromRead;
     if (!planned) {
       const locked = await loadSessionById(tx, tenantId, pre.id, { lock: true });
       if (!locked) throw noSession();
@@ -181,13 +183,13 @@ export async function placeOrder(
         const existing = await existingOrder(tx, tenantId, s.id);
         if (existing) return { result: existing };
       }
-      planned = planOrder(deps, s, quote, input, undefined);
-      if ('expired' in planned) {
+      const replanned = planOrder(deps, s, quote, input, undefined);
+      if ('expired' in replanned) {
         await expireSession(tx, s.id);
         return { expired: true as const };
       }
+      planned = replanned;
     }
-    if ('expired' in planned) throw new Error('unreachable: an expired plan is never placed');
     const { statement, oneLine, stockLines } = planned;
     let written: WrittenOrder | undefined;
     try {

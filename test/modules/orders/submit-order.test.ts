@@ -16,14 +16,30 @@ afterAll(() => fx.close());
 
 const roles = { memberRoleIds: [] as string[] };
 
-/** The fake TaxJar's answers wait until the returned function is called (submit is held mid-quote). */
-function holdTaxAnswers(): () => void {
+/**
+ * Submits while the fake TaxJar holds its answers: `meanwhile` runs after submit asked for the tax and before
+ * the answer comes back (the window between step 1's read and the order statement), then the answers go.
+ * Returns the submit's promise and a count of the tax calls made since.
+ */
+async function submitDuringTaxCall(
+  tenantId: string,
+  customerId: string,
+  input: Parameters<typeof fx.services.orders.submit>[2],
+  meanwhile: () => Promise<unknown>,
+) {
+  const before = fx.taxjar.calls.length;
   let release!: () => void;
   fx.taxjar.hold = new Promise<void>((r) => (release = r));
-  return () => {
+  const submitted = fx.services.orders.submit(tenantId, customerId, input);
+  submitted.catch(() => undefined);
+  try {
+    await waitFor('submit to ask for the tax', () => fx.taxjar.calls.length > before);
+    await meanwhile();
+  } finally {
     fx.taxjar.hold = undefined;
     release();
-  };
+  }
+  return { submitted, taxCalls: () => fx.taxjar.calls.length - before };
 }
 const CREATED_JOB = 'order.created>test-observer';
 
@@ -102,63 +118,45 @@ describe('submit', () => {
   it('a change that lands while submit waits on the tax service is in the order, not lost under it', async () => {
     const s = await fx.shop({ taxjar: true, priceCents: 1000 });
     const c = await fx.readyCustomer(s, { quantity: 1 });
-    const before = fx.taxjar.calls.length;
-    const release = holdTaxAnswers();
-    try {
-      const submitting = fx.services.orders.submit(s.tenant.id, c.id, roles);
-      await waitFor('submit to ask for the tax', () => fx.taxjar.calls.length > before);
-      await fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 3, ...roles });
-      release();
-      const { order } = await submitting;
-      expect(order.items).toEqual([expect.objectContaining({ productId: s.product.id, quantity: 3 })]);
-      expect(order.subtotalCents).toBe(3000);
-    } finally {
-      release();
-    }
+    const { submitted, taxCalls } = await submitDuringTaxCall(s.tenant.id, c.id, roles, () =>
+      fx.services.orderSessions.setItem(s.tenant.id, c.id, { productId: s.product.id, quantity: 3, ...roles }),
+    );
+    const { order } = await submitted;
+    expect(order.items).toEqual([expect.objectContaining({ productId: s.product.id, quantity: 3 })]);
+    expect(order.subtotalCents).toBe(3000);
     // The quote was made again for what was placed.
-    expect(fx.taxjar.calls.length - before).toBe(2);
+    expect(taxCalls()).toBe(2);
     expect(await db.order.count({ where: { tenantId: s.tenant.id } })).toBe(1);
   });
 
   it('a price or shipping change that lands while submit waits on the tax service is what the order charges', async () => {
     const s = await fx.shop({ taxjar: true, priceCents: 1000 });
     const c = await fx.readyCustomer(s, { quantity: 2 });
-    const before = fx.taxjar.calls.length;
-    const release = holdTaxAnswers();
-    try {
-      const submitting = fx.services.orders.submit(s.tenant.id, c.id, roles);
-      await waitFor('submit to ask for the tax', () => fx.taxjar.calls.length > before);
+    const { submitted, taxCalls } = await submitDuringTaxCall(s.tenant.id, c.id, roles, async () => {
       await db.product.update({ where: { id: s.product.id }, data: { unitPriceCents: 1200 } });
       await db.shippingType.update({ where: { id: s.shippingType.id }, data: { priceCents: 700 } });
-      release();
-      const { order } = await submitting;
-      expect(order).toMatchObject({ subtotalCents: 2400, shippingCents: 700 });
-      expect(order.items).toEqual([expect.objectContaining({ quantity: 2, unitPriceCents: 1200 })]);
-    } finally {
-      release();
-    }
-    expect(fx.taxjar.calls.length - before).toBe(2);
+    });
+    const { order } = await submitted;
+    expect(order).toMatchObject({ subtotalCents: 2400, shippingCents: 700 });
+    expect(order.items).toEqual([expect.objectContaining({ quantity: 2, unitPriceCents: 1200 })]);
+    expect(taxCalls()).toBe(2);
   });
 
   it('a review stored while submit waits on the tax service is the one the consent is checked against', async () => {
     const s = await fx.shop({ taxjar: true, priceCents: 1000 });
     const c = await fx.readyCustomer(s, { quantity: 1 });
     const shown = await fx.services.orderSessions.review(s.tenant.id, c.id);
-    const before = fx.taxjar.calls.length;
-    const release = holdTaxAnswers();
-    try {
-      const submitting = fx.services.orders.submit(s.tenant.id, c.id, { ...roles, reviewed: { fingerprint: shown.fingerprint } });
-      submitting.catch(() => undefined);
-      await waitFor('submit to ask for the tax', () => fx.taxjar.calls.length > before);
-      // Another review, in another window, showed a different total (a review writes only reviewedQuote: the
-      // session's version does not change).
-      await db.$executeRaw`UPDATE order_sessions SET "reviewedQuote" = jsonb_set("reviewedQuote", '{totalCents}', '1'::jsonb)
-        WHERE "tenantId" = ${s.tenant.id} AND "customerId" = ${c.id} AND "activeSlot" = 1`;
-      release();
-      await expect(submitting).rejects.toMatchObject({ code: 'QUOTE_CHANGED' });
-    } finally {
-      release();
-    }
+    const { submitted } = await submitDuringTaxCall(
+      s.tenant.id,
+      c.id,
+      { ...roles, reviewed: { fingerprint: shown.fingerprint } },
+      () =>
+        // Another review, in another window, showed a different total (a review writes only reviewedQuote: the
+        // session's version does not change).
+        db.$executeRaw`UPDATE order_sessions SET "reviewedQuote" = jsonb_set("reviewedQuote", '{totalCents}', '1'::jsonb)
+        WHERE "tenantId" = ${s.tenant.id} AND "customerId" = ${c.id} AND "activeSlot" = 1`,
+    );
+    await expect(submitted).rejects.toMatchObject({ code: 'QUOTE_CHANGED' });
     expect(await db.order.count({ where: { tenantId: s.tenant.id } })).toBe(0);
     expect(await fx.services.orderSessions.getActive(s.tenant.id, c.id)).toMatchObject({ state: 'READY_TO_SUBMIT' });
   });

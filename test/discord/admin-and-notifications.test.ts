@@ -270,14 +270,13 @@ describe('notification failures', () => {
     });
     await emitPaid(s.tenant.id, order.id, order.payment.id);
     const receipt = `receipt for order #${order.number}`;
-    await waitFor(
-      'the first failed attempt of the receipt job',
-      async () =>
-        (
-          await db.$queryRaw<
-            { attempts: number }[]
-          >`SELECT attempts FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`
-        )[0]?.attempts === 1,
+    // attempts goes up when the worker takes the job; wait until that attempt has failed and been unlocked.
+    await waitFor('the first failed attempt of the receipt job', async () =>
+      (
+        await db.$queryRaw<
+          { attempts: number; locked_at: Date | null }[]
+        >`SELECT attempts, locked_at FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`
+      ).some((j) => j.attempts === 1 && !j.locked_at),
     );
     // graphile-worker schedules the retry ~e^1 s later; pull it forward instead of waiting.
     await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE payload::text LIKE ${`%${order.id}%`}`;
@@ -344,6 +343,11 @@ describe('notifications run again after a crash', () => {
     await emitPaid(s.tenant.id, order.id, order.payment.id);
     const receipt = `receipt for order #${order.number}`;
     await waitFor('the receipt delivered', async () => dmPostsTo(s.customer.discordUserId, receipt).some((c) => c.status === 200));
+    // The first run records the delivery only after Discord answered; a run that ended had done so.
+    await waitFor(
+      'the first run to record the delivery',
+      async () => (await db.notificationDelivery.count({ where: { key: `dm:order-paid:${order.id}` } })) === 1,
+    );
     // The same job again, as the liveness sweeper would release it after its worker was killed.
     await emitPaid(s.tenant.id, order.id, order.payment.id);
     await waitFor(

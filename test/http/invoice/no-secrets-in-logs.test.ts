@@ -13,6 +13,7 @@ import { waitFor } from '../../helpers/wait-for.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { factories } from '../../helpers/factories.js';
 import { connectPayPal, startPayPalApp, type PayPalApp } from './invoice-fixtures.js';
+import { refundJobs } from '../../modules/processor-refunds/processor-refund.fixture.js';
 
 let out = '';
 const sink = new Writable({
@@ -64,9 +65,11 @@ it('no secret or invoice token appears in any log line', async () => {
     .set({ 'content-type': 'application/json', 'paypal-transmission-sig': 'Zm9yZ2Vk' })
     .send('{}')
     .expect(401);
-  await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 100 });
+  const { refund } = await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 100 });
 
   await waitFor('the refund at PayPal', async () => env.paypal.refundRequests([...env.paypal.captures.keys()][0]!).length === 1);
+  // The job logs its outcome after PayPal answered; its row goes only once it returned.
+  await waitFor('the refund job to finish', async () => (await refundJobs(env.t.services.db, refund.id)).length === 0);
   expect(out).toContain('/invoice/[redacted]');
   for (const secret of [token, token.split('.')[1]!, clientSecret, 'Zm9yZ2Vk']) expect(out).not.toContain(secret);
   expect(out).not.toMatch(/A21AA[\w-]{20,}/); // the fake's access tokens

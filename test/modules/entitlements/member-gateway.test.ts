@@ -83,6 +83,13 @@ async function entitledMember() {
   const userId = customer.discordUserId;
   await waitFor('the paid role', () => discord.guilds.memberRoles(guild.id, userId)?.includes(vip));
   const ent = await db.entitlement.findFirstOrThrow({ where: { orderId: order.id } });
+  // The grant job marks its change DONE only after Discord answered; until then a missing role counts as
+  // "on its way" (member-events.ts), not as removed.
+  await waitFor(
+    'the grant to be recorded as done',
+    async () =>
+      (await db.roleChange.findUnique({ where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } } }))?.state === 'DONE',
+  );
   return { tenantId: tenant.id, guildId: guild.id, userId, vip, ent };
 }
 

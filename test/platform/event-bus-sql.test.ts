@@ -46,4 +46,47 @@ describe('EventBus.emitSql', () => {
     // Two rows: two add_jobs calls of three jobs each (the old add_job per subscriber sent six of one).
     expect(await added.stop()).toEqual([3, 3]);
   });
+
+  it("adds a subscriber's job only where its onlyWhen holds; a row left with no job makes no add_jobs call", async () => {
+    const bus = new EventBus();
+    bus.subscribe('bus-test.filtered', 'always', handler);
+    bus.subscribe('bus-test.filtered', 'from-two', { ...handler, onlyWhen: (p) => Prisma.sql`((${p})->>'n')::int >= 2` });
+    bus.subscribe('bus-test.only-three', 'three', { ...handler, onlyWhen: (p) => Prisma.sql`((${p})->>'n')::int = 3` });
+    const db = testDb();
+    const sql = testSql();
+    await db.$executeRawUnsafe('DELETE FROM graphile_worker._private_jobs');
+    const added = await listenForJobInserts();
+
+    const mixed = bus.emitSql('bus-test.filtered', Prisma.sql`json_build_object('n', r.n)`, Prisma.sql`r`);
+    const onlyThree = bus.emitSql('bus-test.only-three', Prisma.sql`json_build_object('n', r.n)`, Prisma.sql`r`);
+    const [row] = await sql.transaction(async (tx) =>
+      tx.query<{ mixed: number; three: number }>(Prisma.sql`
+        WITH r AS (SELECT n FROM generate_series(1, 3) AS n), mixed AS (${mixed}), three AS (${onlyThree})
+        SELECT (SELECT count(*)::int FROM mixed) AS mixed, (SELECT count(*)::int FROM three) AS three`),
+    );
+    expect(row).toEqual({ mixed: 5, three: 1 });
+    // emit (a JSON payload, not rows) follows the same conditions.
+    await sql.transaction(async (tx) => {
+      await bus.emit(tx, 'bus-test.filtered', { n: 1 });
+      await bus.emit(tx, 'bus-test.only-three', { n: 2 });
+      await bus.emit(tx, 'bus-test.only-three', { n: 3 });
+    });
+
+    const queued = await db.$queryRaw<{ identifier: string; n: number }[]>`
+      SELECT t.identifier, (j.payload->>'n')::int AS n
+      FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+      WHERE t.identifier LIKE 'bus-test.%' ORDER BY j.id`;
+    expect(queued.map((q) => [q.identifier, q.n])).toEqual([
+      ['bus-test.filtered>always', 1],
+      ['bus-test.filtered>always', 2],
+      ['bus-test.filtered>from-two', 2],
+      ['bus-test.filtered>always', 3],
+      ['bus-test.filtered>from-two', 3],
+      ['bus-test.only-three>three', 3],
+      ['bus-test.filtered>always', 1],
+      ['bus-test.only-three>three', 3],
+    ]);
+    // One call per row with a job (rows 1 and 2 of only-three, and the emit of n = 2, make none).
+    expect(await added.stop()).toEqual([1, 2, 2, 1, 1, 1]);
+  });
 });

@@ -82,6 +82,10 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
   for (const type of Object.keys(eventSchemas) as WebhookEventType[]) {
     bus.subscribe(type, WEBHOOK_SUBSCRIBER, {
       schema: eventSchemas[type],
+      // Most shops have no endpoint: their events add no fan-out job at all (an endpoint made after the event
+      // is not sent it, as a subscription starts when it is made).
+      onlyWhen: (event) => Prisma.sql`EXISTS (SELECT 1 FROM webhook_endpoints e
+        WHERE e."tenantId" = (${event})->>'tenantId' AND e.enabled AND ${type} = ANY (e.events))`,
       async run(payload) {
         const p = payload as WebhookEventPayloads[typeof type];
         // Every order event of every shop asks this: a prepared statement (planned once per connection), not

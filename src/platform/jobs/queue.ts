@@ -38,11 +38,23 @@ function addJobSql(task: string, payload: unknown, opts: EnqueueOptions = {}): P
 }
 
 /**
+ * One job for graphile_worker.add_jobs (addJobsSql): `spec`, a graphile_worker.job_spec value, and `when`, an SQL
+ * condition the job is added under (none: always). The condition is evaluated in the statement that adds the
+ * job, so it sees what that statement's transaction sees.
+ */
+export interface JobSpec {
+  spec: Prisma.Sql;
+  when?: Prisma.Sql;
+}
+
+/**
  * One job as a graphile_worker.job_spec value, for graphile_worker.add_jobs (addJobsSql); `payload` is a JSON
  * SQL expression, so it may read the rows the statement adds the job for.
  */
-export function jobSpecSql(task: string, payload: Prisma.Sql, opts: EnqueueOptions = {}): Prisma.Sql {
-  return Prisma.sql`ROW(${task}::text, (${payload})::json, ${opts.queueName ?? null}::text, ${opts.runAt ?? null}::timestamptz, ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::smallint, ${opts.jobKey ?? null}::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`;
+export function jobSpecSql(task: string, payload: Prisma.Sql, opts: EnqueueOptions = {}): JobSpec {
+  return {
+    spec: Prisma.sql`ROW(${task}::text, (${payload})::json, ${opts.queueName ?? null}::text, ${opts.runAt ?? null}::timestamptz, ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::smallint, ${opts.jobKey ?? null}::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`,
+  };
 }
 
 /**
@@ -50,10 +62,22 @@ export function jobSpecSql(task: string, payload: Prisma.Sql, opts: EnqueueOptio
  * job added (`job`, its id). One add_jobs call for several jobs, not one add_job each: each call inserts its
  * tasks and queues, writes the jobs and sends one NOTIFY. A job_key replaces a pending job of that key, as
  * add_job's default mode does. Use it as a CTE and reference it (a SELECT in WITH runs only when read).
+ * Jobs with a `when` are left out of a row's call where it is not true; a row left with no job makes no call
+ * (add_jobs would still notify the workers).
  */
-export function addJobsSql(specs: Prisma.Sql[], from: Prisma.Sql): Prisma.Sql {
+export function addJobsSql(specs: JobSpec[], from: Prisma.Sql): Prisma.Sql {
   if (specs.length === 0) return Prisma.sql`SELECT NULL::bigint AS job WHERE false`;
-  return Prisma.sql`SELECT added.id AS job FROM ${from}, LATERAL graphile_worker.add_jobs(ARRAY[${Prisma.join(specs, ', ')}]) AS added`;
+  if (specs.every((s) => !s.when))
+    return Prisma.sql`SELECT added.id AS job FROM ${from}, LATERAL graphile_worker.add_jobs(ARRAY[${Prisma.join(
+      specs.map((s) => s.spec),
+      ', ',
+    )}]) AS added`;
+  const arms = specs.map((s) => (s.when ? Prisma.sql`SELECT ${s.spec} WHERE ${s.when}` : Prisma.sql`SELECT ${s.spec}`));
+  // A condition on the row alone (no column of add_jobs) is checked before the call, once per row.
+  const someJob = specs.some((s) => !s.when) ? Prisma.empty : Prisma.sql`WHERE cardinality(chosen.specs) > 0`;
+  return Prisma.sql`SELECT added.id AS job FROM ${from},
+    LATERAL (SELECT ARRAY(${Prisma.join(arms, ' UNION ALL ')}) AS specs) AS chosen,
+    LATERAL (SELECT a.id FROM graphile_worker.add_jobs(chosen.specs) AS a ${someJob}) AS added`;
 }
 
 export interface JobContext {
@@ -68,18 +92,28 @@ export interface JobHandler<S extends z.ZodType = z.ZodType> {
   run(payload: z.output<S>, ctx: JobContext): Promise<void>;
 }
 
+/** An event subscriber's handler. */
+export interface SubscriberHandler<S extends z.ZodType = z.ZodType> extends JobHandler<S> {
+  /**
+   * Enqueue the job only where this SQL condition holds, given the event's payload as a JSON SQL expression.
+   * For a subscriber that has nothing to do unless something exists (the shop's webhook endpoints), so an
+   * event that concerns nobody adds no job; checked in the emitting statement, in the change's transaction.
+   */
+  onlyWhen?: (payload: Prisma.Sql) => Prisma.Sql;
+}
+
 /**
  * Domain events. Each subscriber becomes its own job (`event>subscriber`), so one failing subscriber is
  * retried alone. Subscribers are registered by the composition root before anything is emitted.
  */
 export class EventBus {
-  private readonly subscribers = new Map<string, Map<string, JobHandler>>();
+  private readonly subscribers = new Map<string, Map<string, SubscriberHandler>>();
   private readonly tasks = new Map<string, JobHandler>();
   private readonly schedules: string[] = [];
 
-  subscribe<S extends z.ZodType>(event: string, subscriber: string, handler: JobHandler<S>): void {
-    const byName = this.subscribers.get(event) ?? new Map<string, JobHandler>();
-    byName.set(subscriber, handler as unknown as JobHandler);
+  subscribe<S extends z.ZodType>(event: string, subscriber: string, handler: SubscriberHandler<S>): void {
+    const byName = this.subscribers.get(event) ?? new Map<string, SubscriberHandler>();
+    byName.set(subscriber, handler as unknown as SubscriberHandler);
     this.subscribers.set(event, byName);
   }
 
@@ -104,39 +138,16 @@ export class EventBus {
     return this.schedules.join('\n');
   }
 
-  subscribersOf(event: string): string[] {
-    return [...(this.subscribers.get(event)?.keys() ?? [])];
-  }
-
   /**
    * Enqueues one job per subscriber of `event`, inside `tx`: one statement whatever the number of
    * subscribers (graphile_worker.add_jobs, which treats a job_key as add_job's default "replace" mode does),
-   * so a submit's transaction, which holds its row locks meanwhile, makes one round trip for its events.
+   * so a submit's transaction, which holds its row locks meanwhile, makes one round trip for its events. A
+   * subscriber with an `onlyWhen` gets its job only where that holds.
    */
   async emit(tx: SqlTarget, event: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<void> {
-    const subscribers = this.subscribersOf(event);
-    if (subscribers.length === 0) return;
-    if (subscribers.length === 1) {
-      await enqueueJob(tx, `${event}>${subscribers[0]}`, payload, {
-        ...opts,
-        jobKey: opts.jobKey ? `${opts.jobKey}>${subscribers[0]}` : undefined,
-      });
-      return;
-    }
-    const specs = subscribers.map((subscriber) => ({
-      identifier: `${event}>${subscriber}`,
-      payload: payload ?? {},
-      queue_name: opts.queueName ?? null,
-      run_at: opts.runAt?.toISOString() ?? null,
-      max_attempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      job_key: opts.jobKey ? `${opts.jobKey}>${subscriber}` : null,
-    }));
-    await executeSql(
-      tx,
-      Prisma.sql`SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
-      SELECT json_populate_record(NULL::graphile_worker.job_spec, spec) FROM json_array_elements(${JSON.stringify(specs)}::json) AS spec
-    ))`,
-    );
+    const jobs = this.jobSpecsSql(event, Prisma.sql`${JSON.stringify(payload ?? {})}::json`, opts);
+    if (jobs.length === 0) return;
+    await executeSql(tx, Prisma.sql`WITH jobs AS (${addJobsSql(jobs, Prisma.sql`(SELECT 1) AS one`)}) SELECT count(*) FROM jobs`);
   }
 
   /**
@@ -153,13 +164,15 @@ export class EventBus {
   }
 
   /**
-   * The jobs emit would add for `event`, as graphile_worker.job_spec values (jobSpecSql) for a caller that adds
-   * them with other jobs in one add_jobs call (addJobsSql). None when the event has no subscriber.
+   * The jobs emit would add for `event`, as JobSpecs (jobSpecSql, with each subscriber's `onlyWhen`) for a
+   * caller that adds them with other jobs in one add_jobs call (addJobsSql). None when the event has no
+   * subscriber. A `jobKey` becomes `jobKey>subscriber`.
    */
-  jobSpecsSql(event: string, payload: Prisma.Sql, opts: Pick<EnqueueOptions, 'runAt' | 'jobKey'> = {}): Prisma.Sql[] {
-    return this.subscribersOf(event).map((s) =>
-      jobSpecSql(`${event}>${s}`, payload, { runAt: opts.runAt, jobKey: opts.jobKey ? `${opts.jobKey}>${s}` : undefined }),
-    );
+  jobSpecsSql(event: string, payload: Prisma.Sql, opts: EnqueueOptions = {}): JobSpec[] {
+    return [...(this.subscribers.get(event) ?? [])].map(([s, handler]) => ({
+      ...jobSpecSql(`${event}>${s}`, payload, { ...opts, jobKey: opts.jobKey ? `${opts.jobKey}>${s}` : undefined }),
+      when: handler.onlyWhen?.(payload),
+    }));
   }
 
   /** Every task name with its handler: event subscribers and plain tasks. */

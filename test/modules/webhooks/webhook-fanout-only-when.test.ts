@@ -4,6 +4,7 @@
 // emit (order.paid). No worker runs here, so every job added is still in the table.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebhookEventType } from '../../../src/modules/webhooks/webhook-events.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { testDb } from '../../helpers/db.js';
@@ -18,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.services.close());
 
-async function shopWith(endpoint?: { events: string[]; enabled?: boolean }): Promise<ApiShop> {
+async function shopWith(endpoint?: { events: WebhookEventType[]; enabled?: boolean }): Promise<ApiShop> {
   const shop = await apiTenant(t);
   if (endpoint) {
     const made = await t.services.webhooks.create(adminCtx(shop.tenant.id), { url: 'http://127.0.0.1:9/hook', events: endpoint.events });

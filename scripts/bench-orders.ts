@@ -24,6 +24,8 @@ import { createCustomerService } from '../src/modules/customers/customer.service
 import { createDiscountService } from '../src/modules/discounts/discount.service.js';
 import { createInventoryService } from '../src/modules/inventory/inventory.service.js';
 import { createOrderSessionService, createSubmitOrder } from '../src/modules/checkout/index.js';
+import { MANUAL_PAY_WINDOW_MINUTES } from '../src/modules/order-expiry/pay-window.js';
+import { createNewOrderPayWindow } from '../src/modules/order-expiry/payment-window.service.js';
 import { createOrderService } from '../src/modules/orders/index.js';
 import { EVENTS } from '../src/modules/shared/events.js';
 import { createTaxjarAdapter } from '../src/modules/tax/taxjar.adapter.js';
@@ -141,7 +143,8 @@ async function main() {
     };
     const sessions = createOrderSessionService(deps);
     // Submits' transactions on the checkout pool, whose connections pipeline (as the container wires it).
-    const orders = createOrderService({ db, submit: createSubmitOrder({ ...deps, sql: database.checkoutSql }) });
+    const payWindows = createNewOrderPayWindow({ bus, clock: systemClock });
+    const orders = createOrderService({ db, submit: createSubmitOrder({ ...deps, sql: database.checkoutSql, payWindows }) });
 
     const flow = (shop: Awaited<ReturnType<typeof seedTenant>>) => async (w: number) => {
       const t = shop.tenant.id;
@@ -201,6 +204,8 @@ async function main() {
         await taxFor(discountCents);
         const taxCents = await taxFor(discountCents);
         const total = subtotal - discountCents + 500 + taxCents;
+        // The pay window the services set with the order (Venmo: 2 days), with its expiry job.
+        const dueAt = new Date(Date.now() + MANUAL_PAY_WINDOW_MINUTES * 60_000);
         await client.query('BEGIN');
         const addr = await client.query<{ id: string }>(
           `INSERT INTO addresses ("tenantId", "customerId", name, line1, city, state, "postalCode", country) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`,
@@ -221,8 +226,8 @@ async function main() {
           [t],
         );
         const order = await client.query<{ id: string }>(
-          `INSERT INTO orders ("tenantId", number, "customerId", "guildId", "sessionId", "subtotalCents", "discountCents", "discountId", "discountName", "shippingCents", "taxAmountCents", "totalCents", "paymentMethod", "shippingTypeId", "shippingTypeName", "shippingAddress", "updatedAt")
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,500,$10,$11,'VENMO_P2P',$12,'Standard',$13, now()) RETURNING id`,
+          `INSERT INTO orders ("tenantId", number, "customerId", "guildId", "sessionId", "subtotalCents", "discountCents", "discountId", "discountName", "shippingCents", "taxAmountCents", "totalCents", "paymentMethod", "shippingTypeId", "shippingTypeName", "shippingAddress", "paymentDueAt", "updatedAt")
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,500,$10,$11,'VENMO_P2P',$12,'Standard',$13, $14, now()) RETURNING id`,
           [
             t,
             num.rows[0]!.n,
@@ -237,6 +242,7 @@ async function main() {
             total,
             shop.shippingType.id,
             JSON.stringify(ADDRESS),
+            dueAt,
           ],
         );
         const orderId = order.rows[0]!.id;
@@ -253,7 +259,12 @@ async function main() {
           [t, orderId, shop.product.id],
         );
         await client.query(`UPDATE products SET stock = stock - 2 WHERE id = $1 AND stock >= 2`, [shop.product.id]);
-        await client.query(`SELECT graphile_worker.add_job('order.created>bench', $1::json)`, [JSON.stringify({ tenantId: t, orderId })]);
+        await client.query(
+          `SELECT graphile_worker.add_jobs(ARRAY[
+             ROW('order.created>bench', $1::json, NULL, NULL, 12, NULL, NULL, NULL)::graphile_worker.job_spec,
+             ROW('order.payment_window.expire', $1::json, NULL, $2::timestamptz, 12, 'payment-expiry:' || $3, NULL, NULL)::graphile_worker.job_spec])`,
+          [JSON.stringify({ tenantId: t, orderId }), dueAt, orderId],
+        );
         await client.query(`UPDATE order_sessions SET state = 'SUBMITTED', "activeSlot" = NULL WHERE id = $1`, [sessionId]);
         await client.query('COMMIT');
       } catch (err) {

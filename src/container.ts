@@ -79,7 +79,11 @@ import { createWebhookEndpointService, type WebhookEndpointService } from './mod
 import { registerWebhookJobs } from './modules/webhooks/webhook-delivery.jobs.js';
 import { createWebhookSender, WEBHOOK_TIMEOUT_MS } from './adapters/http/webhook-sender.js';
 import { createWebhookDataBuilder } from './surfaces/http/webhooks/webhook-data.js';
-import { createPaymentWindowService, type PaymentWindowService } from './modules/order-expiry/payment-window.service.js';
+import {
+  createNewOrderPayWindow,
+  createPaymentWindowService,
+  type PaymentWindowService,
+} from './modules/order-expiry/payment-window.service.js';
 import { registerPaymentWindowJobs } from './modules/order-expiry/payment-window.jobs.js';
 import { registerPaymentReminderNotifications } from './adapters/discord/notifications/payment-reminder-notifications.js';
 
@@ -285,7 +289,11 @@ export function createContainer(opts: ContainerOptions): Services {
     addressCheck: createAddressCheckService({ tax }),
     orderSessions: createOrderSessionService(ordering),
     // Submits' transactions on the checkout pool (database.ts: lock waits must not starve other requests).
-    orders: createOrderService({ db, sql, submit: createSubmitOrder({ ...ordering, sql: database.checkoutSql }) }),
+    orders: createOrderService({
+      db,
+      sql,
+      submit: createSubmitOrder({ ...ordering, sql: database.checkoutSql, payWindows: createNewOrderPayWindow({ bus, clock }) }),
+    }),
     orderList: createOrderListService({ sql, cursors: createOrderCursorCodec(secrets.deriveKeys('order-list-cursor')) }),
     audit,
     entitlements,

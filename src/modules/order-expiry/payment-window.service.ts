@@ -1,6 +1,7 @@
 // services.paymentWindows: unpaid orders expire. Each order waiting for payment gets a deadline
 // (orders.paymentDueAt, from the shop's pay window for its method: pay-window.ts) and two jobs scheduled with
-// graphile-worker's own run_at, both in the transaction that sets the deadline:
+// graphile-worker's own run_at, both in the transaction that sets the deadline (for a new order, submit's
+// statement that inserts it: createNewOrderPayWindow; for an order without one, `schedule`):
 //   order.payment_reminder>…          at half the window: the customer is reminded (a Discord DM job)
 //   order.payment_window.expire       at the deadline: the order is cancelled as expired
 // Each has a job_key per order, so moving the deadline (an admin's extension) replaces the pending jobs
@@ -8,16 +9,16 @@
 // instances. The expiry re-checks everything under the order's row lock, so it never cancels an order a
 // payment confirmed first, and a payment arriving after it finds the order cancelled (manual confirm:
 // ILLEGAL_STATE; processor money: refunded through the provider by the checkout ledger).
-import type { Order, Tenant } from '../../generated/prisma/index.js';
+import type { Order, PaymentMethod, Tenant } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { queryRows, type SqlRunner } from '../../platform/db/sql.js';
 import { AppError, isAppError } from '../../platform/errors.js';
-import { addJobsSql, enqueueJob, jobSpecSql } from '../../platform/jobs/queue.js';
+import { addJobsSql, enqueueJob, jobSpecSql, type EventBus, type JobSpec } from '../../platform/jobs/queue.js';
 import { parseInput } from '../../platform/validate.js';
 import { cancelLockedOrder, lockOrder, orderLabel, type AfterSaleDeps } from '../orders/index.js';
 import { systemActor, type TenantContext } from '../shared/actor.js';
-import { EVENTS, type PaymentReminderPayload } from '../shared/events.js';
+import { EVENTS } from '../shared/events.js';
 import {
   extendedDueAt,
   extendInput,
@@ -32,8 +33,9 @@ export const EXPIRE_TASK = 'order.payment_window.expire';
 /** graphile-worker's crontab allows no dots in task names. */
 export const SWEEP_TASK = 'order:payment_windows:sweep';
 
-const expiryKey = (orderId: string) => `payment-expiry:${orderId}`;
-const reminderKey = (orderId: string) => `payment-reminder:${orderId}`;
+/** Job keys, one per order: `payment-expiry:<order id>`, `payment-reminder:<order id>>subscriber`. */
+const EXPIRY_KEY_PREFIX = 'payment-expiry:';
+const REMINDER_KEY_PREFIX = 'payment-reminder:';
 const MINUTE = 60_000;
 /** An expiry job that finds its deadline this close ahead ran a moment early (clocks differ): retried with backoff. */
 const EARLY_TOLERANCE_MS = 5 * MINUTE;
@@ -41,13 +43,61 @@ const EARLY_TOLERANCE_MS = 5 * MINUTE;
 /** Checkouts in these states have money on its way (PayPal approved, BTCPay paid and confirming, Square pending). */
 const IN_FLIGHT_CHECKOUT_STATES = ['APPROVED', 'PENDING'] as const;
 
+/**
+ * Both jobs for `dueAt` (the reminder's subscribers and the expiry), replacing any pending ones of the order
+ * (job keys). `orderId` is a value or an SQL expression over the rows of the statement that adds them (an
+ * order being inserted).
+ */
+function windowJobs(
+  deps: { bus: EventBus; clock: Clock },
+  tenantId: string,
+  orderId: string | Prisma.Sql,
+  dueAt: Date,
+  windowMin: number,
+): JobSpec[] {
+  const id = typeof orderId === 'string' ? Prisma.sql`${orderId}::text` : Prisma.sql`(${orderId})`;
+  const reminder = Prisma.sql`json_build_object('tenantId', ${tenantId}::text, 'orderId', ${id}, 'dueAt', ${dueAt.toISOString()}::text)`;
+  const reminderJobs = deps.bus.jobSpecsSql(EVENTS.paymentReminder, reminder, {
+    runAt: reminderAt(dueAt, windowMin, deps.clock.now()),
+    jobKey: Prisma.sql`${REMINDER_KEY_PREFIX} || ${id}`,
+  });
+  const expireJob = jobSpecSql(EXPIRE_TASK, Prisma.sql`json_build_object('tenantId', ${tenantId}::text, 'orderId', ${id})`, {
+    runAt: dueAt,
+    jobKey: Prisma.sql`${EXPIRY_KEY_PREFIX} || ${id}`,
+  });
+  return [...reminderJobs, expireJob];
+}
+
+/** What submit needs to place an order with its pay window already set. */
+export interface NewOrderPayWindow {
+  /**
+   * The deadline of an order being placed at `placedAt` (the shop's window for its method; `windows` is
+   * tenants.paymentWindowMinutes) and its reminder and expiry jobs, for the statement that inserts the order:
+   * `orderId` is the order's id as an SQL expression over that statement's rows.
+   */
+  forNewOrder(order: { tenantId: string; orderId: Prisma.Sql; paymentMethod: PaymentMethod; windows: unknown; placedAt: Date }): {
+    dueAt: Date;
+    jobs: JobSpec[];
+  };
+}
+
+export function createNewOrderPayWindow(deps: { bus: EventBus; clock: Clock }): NewOrderPayWindow {
+  return {
+    forNewOrder({ tenantId, orderId, paymentMethod, windows, placedAt }) {
+      const windowMin = payWindowMinutes(windows, paymentMethod);
+      const dueAt = initialDueAt(placedAt, windowMin, placedAt);
+      return { dueAt, jobs: windowJobs(deps, tenantId, orderId, dueAt, windowMin) };
+    },
+  };
+}
+
 export type ExpireOutcome = 'expired' | 'settled' | 'not_due' | 'held';
 
 export interface PaymentWindowService {
   /**
    * Sets the order's deadline once (from when it was placed and the shop's window for its method) and
-   * schedules its reminder and expiry. Run by the order.created>payment-window job; idempotent. Null when
-   * the order is gone or no longer waiting for payment.
+   * schedules its reminder and expiry, for an order placed without one (the sweep; orders placed before
+   * submit set it). Idempotent. Null when the order is gone or no longer waiting for payment.
    */
   schedule(tenantId: string, orderId: string): Promise<{ dueAt: Date } | null>;
   /**
@@ -68,8 +118,8 @@ export interface PaymentWindowService {
 }
 
 /**
- * `sql` (plain SQL on the same pool) runs the two statements `schedule` makes for every order placed, as
- * prepared statements; without it they go through Prisma, compiled and planned on every call.
+ * `sql` (plain SQL on the same pool) runs the two statements `schedule` makes, as prepared statements; without
+ * it they go through Prisma, compiled and planned on every call.
  */
 export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunner }): PaymentWindowService {
   const { db, clock } = deps;
@@ -83,22 +133,9 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
     return payWindowMinutes(tenant.paymentWindowMinutes, order.paymentMethod);
   }
 
-  /**
-   * Both jobs for `dueAt` (the reminder's subscribers and the expiry), replacing any pending ones of the order
-   * (job keys), as the CTE `jobs` of one statement: one graphile_worker.add_jobs call for each row of `from`. A
-   * SELECT in WITH runs only when read: the statement must select JOBS_ADDED.
-   */
+  /** Both jobs as the CTE `jobs` of one statement: one add_jobs call for each row of `from` (see JOBS_ADDED). */
   function jobsSql(order: { tenantId: string; id: string }, dueAt: Date, windowMin: number, from: Prisma.Sql): Prisma.Sql {
-    const reminder: PaymentReminderPayload = { tenantId: order.tenantId, orderId: order.id, dueAt: dueAt.toISOString() };
-    const reminderJobs = deps.bus.jobSpecsSql(EVENTS.paymentReminder, Prisma.sql`${JSON.stringify(reminder)}::json`, {
-      runAt: reminderAt(dueAt, windowMin, clock.now()),
-      jobKey: reminderKey(order.id),
-    });
-    const expireJob = jobSpecSql(EXPIRE_TASK, Prisma.sql`${JSON.stringify({ tenantId: order.tenantId, orderId: order.id })}::json`, {
-      runAt: dueAt,
-      jobKey: expiryKey(order.id),
-    });
-    return Prisma.sql`jobs AS (${addJobsSql([...reminderJobs, expireJob], from)})`;
+    return Prisma.sql`jobs AS (${addJobsSql(windowJobs(deps, order.tenantId, order.id, dueAt, windowMin), from)})`;
   }
   const JOBS_ADDED = Prisma.sql`(SELECT count(*)::int FROM jobs)`;
 
@@ -205,7 +242,7 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
           // A moment early (this process's clock is behind the database's): throw, graphile-worker retries.
           if (dueAt.getTime() - now.getTime() <= EARLY_TOLERANCE_MS)
             throw new Error(`order ${order.id} is due at ${dueAt.toISOString()}, not yet; retrying`);
-          await enqueueJob(tx, EXPIRE_TASK, { tenantId, orderId }, { runAt: dueAt, jobKey: expiryKey(order.id) });
+          await enqueueJob(tx, EXPIRE_TASK, { tenantId, orderId }, { runAt: dueAt, jobKey: `${EXPIRY_KEY_PREFIX}${order.id}` });
           return 'not_due';
         }
         const inFlight = await tx.paymentCheckout.count({
@@ -216,7 +253,7 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
           // mean refunding it. Look again after a grace period.
           const heldUntil = new Date(now.getTime() + IN_FLIGHT_GRACE_MINUTES * MINUTE);
           await tx.order.update({ where: { id: order.id }, data: { paymentDueAt: heldUntil } });
-          await enqueueJob(tx, EXPIRE_TASK, { tenantId, orderId }, { runAt: heldUntil, jobKey: expiryKey(order.id) });
+          await enqueueJob(tx, EXPIRE_TASK, { tenantId, orderId }, { runAt: heldUntil, jobKey: `${EXPIRY_KEY_PREFIX}${order.id}` });
           await deps.audit.record(tx, system(tenantId), {
             action: 'order.payment_window_held',
             entityType: 'Order',
@@ -231,7 +268,8 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
       }),
 
     async sweep(limit = 200) {
-      const graceMs = 10 * MINUTE; // the order.created job normally schedules within seconds
+      // Orders are placed with their deadline; an order without one is older, or its (legacy) job is queued.
+      const graceMs = 10 * MINUTE;
       const rows = await db.order.findMany({
         where: { status: 'PENDING_PAYMENT', paymentDueAt: null, createdAt: { lt: new Date(clock.now().getTime() - graceMs) } },
         select: { id: true, tenantId: true },

@@ -47,14 +47,25 @@ export interface JobSpec {
   when?: Prisma.Sql;
 }
 
+/** EnqueueOptions for a job added by SQL: its key may be an SQL expression over the statement's rows. */
+export type SqlEnqueueOptions = Omit<EnqueueOptions, 'jobKey'> & { jobKey?: string | Prisma.Sql };
+
 /**
  * One job as a graphile_worker.job_spec value, for graphile_worker.add_jobs (addJobsSql); `payload` is a JSON
- * SQL expression, so it may read the rows the statement adds the job for.
+ * SQL expression and `jobKey` a string or a text SQL expression, so both may read the rows the statement adds
+ * the job for.
  */
-export function jobSpecSql(task: string, payload: Prisma.Sql, opts: EnqueueOptions = {}): JobSpec {
+export function jobSpecSql(task: string, payload: Prisma.Sql, opts: SqlEnqueueOptions = {}): JobSpec {
+  const key = typeof opts.jobKey === 'object' ? Prisma.sql`(${opts.jobKey})` : Prisma.sql`${opts.jobKey ?? null}`;
   return {
-    spec: Prisma.sql`ROW(${task}::text, (${payload})::json, ${opts.queueName ?? null}::text, ${opts.runAt ?? null}::timestamptz, ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::smallint, ${opts.jobKey ?? null}::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`,
+    spec: Prisma.sql`ROW(${task}::text, (${payload})::json, ${opts.queueName ?? null}::text, ${opts.runAt ?? null}::timestamptz, ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::smallint, ${key}::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`,
   };
+}
+
+/** A subscriber's job key: `key>subscriber`. */
+function subscriberKey(key: string | Prisma.Sql | undefined, subscriber: string): string | Prisma.Sql | undefined {
+  if (key === undefined || key === '') return undefined;
+  return typeof key === 'object' ? Prisma.sql`(${key}) || ${`>${subscriber}`}` : `${key}>${subscriber}`;
 }
 
 /**
@@ -159,18 +170,18 @@ export class EventBus {
    * it holds the shop's hot rows (docs/perf/interaction-profile.md). `runAt` and `jobKey` as emit takes them
    * (each subscriber's job key is `jobKey>subscriber`); no queue name.
    */
-  emitSql(event: string, payload: Prisma.Sql, from: Prisma.Sql, opts: Pick<EnqueueOptions, 'runAt' | 'jobKey'> = {}): Prisma.Sql {
+  emitSql(event: string, payload: Prisma.Sql, from: Prisma.Sql, opts: Pick<SqlEnqueueOptions, 'runAt' | 'jobKey'> = {}): Prisma.Sql {
     return addJobsSql(this.jobSpecsSql(event, payload, opts), from);
   }
 
   /**
    * The jobs emit would add for `event`, as JobSpecs (jobSpecSql, with each subscriber's `onlyWhen`) for a
    * caller that adds them with other jobs in one add_jobs call (addJobsSql). None when the event has no
-   * subscriber. A `jobKey` becomes `jobKey>subscriber`.
+   * subscriber. A `jobKey` (a string or a text SQL expression) becomes `jobKey>subscriber`.
    */
-  jobSpecsSql(event: string, payload: Prisma.Sql, opts: EnqueueOptions = {}): JobSpec[] {
+  jobSpecsSql(event: string, payload: Prisma.Sql, opts: SqlEnqueueOptions = {}): JobSpec[] {
     return [...(this.subscribers.get(event) ?? [])].map(([s, handler]) => ({
-      ...jobSpecSql(`${event}>${s}`, payload, { ...opts, jobKey: opts.jobKey ? `${opts.jobKey}>${s}` : undefined }),
+      ...jobSpecSql(`${event}>${s}`, payload, { ...opts, jobKey: subscriberKey(opts.jobKey, s) }),
       when: handler.onlyWhen?.(payload),
     }));
   }

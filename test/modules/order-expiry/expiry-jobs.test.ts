@@ -3,7 +3,8 @@
 // with several instances running it runs once; the sweep schedules orders that never got a deadline.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../../src/container.js';
-import { EVENTS } from '../../../src/modules/shared/events.js';
+import { LEGACY_SCHEDULE_TASK } from '../../../src/modules/order-expiry/payment-window.jobs.js';
+import { enqueueJob } from '../../../src/platform/jobs/queue.js';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
@@ -128,8 +129,9 @@ describe('restarts and several instances', () => {
     const clock = new MovableClock();
     const first = await instance(clock);
     const { tenant, order } = await unpaidOrder();
-    // As submit does: order.created in the order's own transaction; the worker's subscriber schedules.
-    await first.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: tenant.id, orderId: order.id });
+    // A job the release before submit set deadlines itself queued (order.created>payment-window) still
+    // schedules the order on a worker of this release.
+    await enqueueJob(db, LEGACY_SCHEDULE_TASK, { tenantId: tenant.id, orderId: order.id });
     const dueAt = await waitFor(
       'the deadline',
       async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined,

@@ -9,6 +9,7 @@ import { createCustomerService } from '../../../src/modules/customers/customer.s
 import { createDiscountService } from '../../../src/modules/discounts/discount.service.js';
 import { createInventoryService } from '../../../src/modules/inventory/inventory.service.js';
 import { createOrderSessionService, createSubmitOrder } from '../../../src/modules/checkout/index.js';
+import { createNewOrderPayWindow } from '../../../src/modules/order-expiry/payment-window.service.js';
 import { createOrderService } from '../../../src/modules/orders/index.js';
 import { EVENTS } from '../../../src/modules/shared/events.js';
 import { createAddressCheckService } from '../../../src/modules/tax/address-check.service.js';
@@ -39,6 +40,7 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = 
   const bus = new EventBus();
   // A subscriber, so emit() really enqueues a job the tests can count.
   bus.subscribe(EVENTS.orderCreated, 'test-observer', { schema: z.object({}).passthrough(), run: async () => undefined });
+  bus.subscribe(EVENTS.paymentReminder, 'test-observer', { schema: z.object({}).passthrough(), run: async () => undefined });
   const inventory = createInventoryService();
   const customers = createCustomerService({ db, clock });
   const discounts = createDiscountService();
@@ -57,7 +59,10 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = 
     addressCheck: createAddressCheckService({ tax }),
     orderSessions: createOrderSessionService(deps),
     // As the container wires it: submits' transactions on the checkout pool, whose connections pipeline.
-    orders: createOrderService({ db, submit: createSubmitOrder({ ...deps, sql: testCheckoutSql() }) }),
+    orders: createOrderService({
+      db,
+      submit: createSubmitOrder({ ...deps, sql: testCheckoutSql(), payWindows: createNewOrderPayWindow({ bus, clock }) }),
+    }),
     inventory,
     tax,
   };

@@ -6,6 +6,10 @@ import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
 import { orderingFixture } from './ordering-fixture.js';
 import { jobCount, readySessionsDirect } from './ready-sessions.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { listenForJobInserts } from '../../helpers/job-inserts.js';
+import { paymentReminderPayload } from '../../../src/modules/shared/events.js';
+
+const MINUTE = 60_000;
 
 const db = testDb(40);
 let fx: Awaited<ReturnType<typeof orderingFixture>>;
@@ -92,6 +96,42 @@ describe('submit', () => {
     await fx.services.orderSessions.setShippingType(s.tenant.id, c.id, s.shippingType.id);
     await fx.services.orderSessions.setPaymentMethod(s.tenant.id, c.id, 'ZELLE');
     expect((await fx.services.orders.submit(s.tenant.id, c.id, roles)).order.number).toBe(1002);
+  });
+
+  it("places the order with its pay window: the shop's deadline for the method, and the reminder and expiry jobs in the order's one add_jobs call", async () => {
+    const s = await fx.shop({ tenant: { paymentWindowMinutes: { VENMO_P2P: 90 } } });
+    const c = await fx.readyCustomer(s);
+    const inserts = await listenForJobInserts();
+    const { order } = await fx.services.orders.submit(s.tenant.id, c.id, roles);
+    // order.created's subscriber, the reminder's subscriber and the expiry: three jobs, one call, one NOTIFY.
+    expect(await inserts.stop()).toEqual([3]);
+    const dueAt = new Date(order.createdAt.getTime() + 90 * MINUTE);
+    expect(order.paymentDueAt).toEqual(dueAt);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt).toEqual(dueAt);
+    const jobs = await db.$queryRaw<{ task: string; key: string | null; run_at: Date; payload: unknown }[]>`
+      SELECT t.identifier AS task, j.key, j.run_at, j.payload FROM graphile_worker._private_jobs j
+      JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'orderId' = ${order.id} ORDER BY t.identifier`;
+    expect(jobs).toEqual([
+      { task: CREATED_JOB, key: null, run_at: expect.any(Date), payload: { tenantId: s.tenant.id, orderId: order.id } },
+      {
+        task: 'order.payment_reminder>test-observer',
+        key: `payment-reminder:${order.id}>test-observer`,
+        run_at: new Date(order.createdAt.getTime() + 45 * MINUTE),
+        payload: { tenantId: s.tenant.id, orderId: order.id, dueAt: dueAt.toISOString() },
+      },
+      {
+        task: 'order.payment_window.expire',
+        key: `payment-expiry:${order.id}`,
+        run_at: dueAt,
+        payload: { tenantId: s.tenant.id, orderId: order.id },
+      },
+    ]);
+    // The reminder's payload is what its subscribers parse.
+    expect(paymentReminderPayload.parse(jobs[1]!.payload)).toEqual({
+      tenantId: s.tenant.id,
+      orderId: order.id,
+      dueAt: dueAt.toISOString(),
+    });
   });
 
   it('a step racing submit either lands before the order (and is in it) or fails: never a change lost after it', async () => {

@@ -73,6 +73,8 @@ export interface LoadedSession {
     taxjarApiKey: string | null;
     taxjarFromAddress: Prisma.JsonValue;
     addressValidation: boolean;
+    /** tenants.paymentWindowMinutes: the shop's pay windows, set on the order submit places. */
+    paymentWindowMinutes: Prisma.JsonValue;
     activeShippingTypes: number;
   };
 }
@@ -159,7 +161,7 @@ const COLUMNS = Prisma.sql`
       CASE WHEN st.id IS NULL THEN NULL ELSE json_build_object('id', st.id, 'name', st.name, 'priceCents', st."priceCents", 'active', st.active) END AS "shippingType",
       json_build_object('id', t.id, 'currency', t.currency, 'enabledPaymentMethods', t."enabledPaymentMethods", 'inventoryTracking', t."inventoryTracking",
         'taxjarEnabled', t."taxjarEnabled", 'taxjarApiKey', t."taxjarApiKey", 'taxjarFromAddress', t."taxjarFromAddress",
-        'addressValidation', t."addressValidation",
+        'addressValidation', t."addressValidation", 'paymentWindowMinutes', t."paymentWindowMinutes",
         'activeShippingTypes', (SELECT count(*) FROM shipping_types x WHERE x."tenantId" = t.id AND x.active)) AS tenant`;
 const JOINS = Prisma.sql`
     JOIN tenants t ON t.id = s."tenantId"

@@ -9,7 +9,8 @@
 //   -> the quote must be the one the tax call was made for (StaleQuote otherwise: start over)
 //   -> the customer's consent (the review they saw, when given)
 //   -> ONE statement, the last: order number, order + items + payment, session SUBMITTED, the stock of a
-//      one-product order, the discount's use (checked; counted only when it has a limit), order.created.
+//      one-product order, the discount's use (checked; counted only when it has a limit), the pay window's
+//      deadline, and the jobs of order.created and of the pay window (reminder, expiry) in one add_jobs call.
 //      Its checks (session, stock, discount) fail the statement, so nothing is committed when one does not
 //      hold. Several products: the statement, their reservations, COMMIT.
 // Locks on rows other buyers share (the tenant's order counter, a limited discount, a product's stock) are
@@ -20,7 +21,7 @@ import { checkFailure, raiseIfSql } from '../../../platform/db/check-failure.js'
 import { isUniqueViolation, Prisma } from '../../../platform/db/prisma.js';
 import type { SqlClient } from '../../../platform/db/sql.js';
 import { AppError } from '../../../platform/errors.js';
-import type { EventBus } from '../../../platform/jobs/queue.js';
+import { addJobsSql, type EventBus } from '../../../platform/jobs/queue.js';
 import type { DiscountService } from '../../discounts/discount.service.js';
 import {
   checkReservedLine,
@@ -32,6 +33,7 @@ import {
   type ReservedLine,
   type StockLine,
 } from '../../inventory/inventory.service.js';
+import type { NewOrderPayWindow } from '../../order-expiry/payment-window.service.js';
 import type { PlacedOrder } from '../../orders/index.js';
 import { EVENTS } from '../../shared/events.js';
 import { buildQuote, priceSession, sessionAddress } from '../quote/order-quote.js';
@@ -52,6 +54,8 @@ export interface PlaceOrderDeps {
   bus: EventBus;
   inventory: InventoryService;
   discounts: DiscountService;
+  /** The order's pay window: its deadline and the jobs of its reminder and expiry, written with the order. */
+  payWindows: NewOrderPayWindow;
 }
 
 type PlaceInput = {
@@ -74,7 +78,7 @@ function planOrder(
   input: PlaceInput,
   readAs: OrderValues['readAs'],
 ): Planned {
-  const { clock, bus, discounts } = deps;
+  const { clock, bus, discounts, payWindows } = deps;
   const { tenantId, customerId, now } = input;
   if (s.activeSlot === null) {
     if (s.endReason === 'CANCELLED') throw sessionCancelled();
@@ -102,7 +106,18 @@ function planOrder(
   const oneLine = stockLines.length === 1 ? stockLines[0]! : null;
   const useInput = { tenantId, customerId, subtotalCents, now };
   const use = discount && candidate ? discounts.useSql(useInput, candidate) : null;
-  const jobs = bus.emitSql(EVENTS.orderCreated, Prisma.sql`json_build_object('tenantId', o."tenantId", 'orderId', o.id)`, Prisma.sql`o`);
+  // order.created, and the pay window's reminder and expiry: one add_jobs call with the order.
+  const payWindow = s.paymentMethod
+    ? payWindows.forNewOrder({
+        tenantId,
+        orderId: Prisma.sql`o.id`,
+        paymentMethod: s.paymentMethod,
+        windows: s.tenant.paymentWindowMinutes,
+        placedAt: now,
+      })
+    : null;
+  const created = bus.jobSpecsSql(EVENTS.orderCreated, Prisma.sql`json_build_object('tenantId', o."tenantId", 'orderId', o.id)`);
+  const jobs = addJobsSql([...created, ...(payWindow?.jobs ?? [])], Prisma.sql`o`);
   const reservation = Prisma.sql`(SELECT r FROM reservation)`;
   const statement = placeOrderSql(
     {
@@ -115,6 +130,7 @@ function planOrder(
       discount,
       shippingType: s.shippingType,
       paymentMethod: s.paymentMethod,
+      paymentDueAt: payWindow?.dueAt ?? null,
       address: sessionAddress(s),
       lines,
       now,

@@ -25,6 +25,7 @@ import type { PlacedOrder, SubmitOrder } from '../../orders/index.js';
 import type { TaxPort } from '../../tax/tax.port.js';
 import { FINGERPRINT } from '../quote/quote-consent.js';
 import { createSessionClock } from '../sessions/session-clock.js';
+import type { NewOrderPayWindow } from '../../order-expiry/payment-window.service.js';
 import { placeOrder, StaleQuote } from './place-order.js';
 import { quoteSubmission } from './quote-submission.js';
 import { readSubmission } from './read-submission.js';
@@ -38,6 +39,8 @@ export interface SubmitDeps {
   discounts: DiscountService;
   tax: TaxPort;
   ttlMinutes: number;
+  /** The new order's pay window (order-expiry), written with the order. */
+  payWindows: NewOrderPayWindow;
 }
 
 /** The order placed (or found placed) for the session: the orders core's PlacedOrder. */

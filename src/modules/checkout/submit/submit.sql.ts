@@ -56,6 +56,8 @@ export interface OrderValues {
   discount: { discountId: string; name: string } | null;
   shippingType: { id: string; name: string } | null;
   paymentMethod: string | null;
+  /** The pay window's deadline (order-expiry), set with the order. */
+  paymentDueAt: Date | null;
   address: unknown;
   lines: readonly { productId: string; sku: string; name: string; quantity: number; unitPriceCents: number }[];
   now: Date;
@@ -137,11 +139,11 @@ export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; column
     ), o AS (
       INSERT INTO orders ("tenantId", number, "customerId", "guildId", "sessionId", status, "subtotalCents", "discountCents", "shippingCents",
         "taxAmountCents", "totalCents", currency, "discountId", "discountName", "shippingTypeId", "shippingTypeName", "paymentMethod",
-        "shippingAddress", "createdAt", "updatedAt")
+        "shippingAddress", "paymentDueAt", "createdAt", "updatedAt")
       SELECT ${v.tenantId}, n.number, ${v.customerId}, ${v.guildId}, ${v.sessionId}, 'PENDING_PAYMENT', ${t.subtotalCents}, ${t.discountCents},
         ${t.shippingCents}, ${t.taxAmountCents}, ${t.totalCents}, ${v.currency}, ${v.discount?.discountId ?? null},
         ${v.discount?.name ?? null}, ${v.shippingType?.id ?? null}, ${v.shippingType?.name ?? null}, ${v.paymentMethod}::"PaymentMethod",
-        ${JSON.stringify(v.address)}::jsonb, ${v.now}, ${v.now}
+        ${JSON.stringify(v.address)}::jsonb, ${v.paymentDueAt}, ${v.now}, ${v.now}
       FROM n
       RETURNING *
     ), i AS (

@@ -133,7 +133,10 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
     return payWindowMinutes(tenant.paymentWindowMinutes, order.paymentMethod);
   }
 
-  /** Both jobs as the CTE `jobs` of one statement: one add_jobs call for each row of `from` (see JOBS_ADDED). */
+  /**
+   * Both jobs as the CTE `jobs` of one statement: one add_jobs call for each row of `from`. A SELECT in WITH
+   * runs only when read: the statement must select JOBS_ADDED.
+   */
   function jobsSql(order: { tenantId: string; id: string }, dueAt: Date, windowMin: number, from: Prisma.Sql): Prisma.Sql {
     return Prisma.sql`jobs AS (${addJobsSql(windowJobs(deps, order.tenantId, order.id, dueAt, windowMin), from)})`;
   }

@@ -242,7 +242,7 @@ async function main() {
             total,
             shop.shippingType.id,
             JSON.stringify(ADDRESS),
-            dueAt,
+            dueAt.toISOString(),
           ],
         );
         const orderId = order.rows[0]!.id;
@@ -263,7 +263,7 @@ async function main() {
           `SELECT graphile_worker.add_jobs(ARRAY[
              ROW('order.created>bench', $1::json, NULL, NULL, 12, NULL, NULL, NULL)::graphile_worker.job_spec,
              ROW('order.payment_window.expire', $1::json, NULL, $2::timestamptz, 12, 'payment-expiry:' || $3, NULL, NULL)::graphile_worker.job_spec])`,
-          [JSON.stringify({ tenantId: t, orderId }), dueAt, orderId],
+          [JSON.stringify({ tenantId: t, orderId }), dueAt.toISOString(), orderId],
         );
         await client.query(`UPDATE order_sessions SET state = 'SUBMITTED', "activeSlot" = NULL WHERE id = $1`, [sessionId]);
         await client.query('COMMIT');

@@ -149,7 +149,7 @@ describe('pay window: reminder and expiry', () => {
     expect((await db.product.findUniqueOrThrow({ where: { id: s.productId } })).stock).toBe(3);
     expect((await db.discount.findUniqueOrThrow({ where: { id: s.discountId } })).usedCount).toBe(1);
 
-    // The order.created job sets the deadline (placed + 120 min) and schedules both jobs with run_at.
+    // Submit placed the order with its deadline (placed + 120 min) and both jobs with run_at.
     const scheduled = await waitFor(
       'the deadline',
       async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined,

@@ -1,11 +1,11 @@
-// EventBus.emitSql: the jobs of an event enqueued inside a caller's statement. One graphile_worker.add_jobs call
+// EventBus.jobSpecsSql + addJobsSql: the jobs of an event enqueued inside a caller's statement. One graphile_worker.add_jobs call
 // per row of the statement, whatever the number of subscribers (it was one add_job per subscriber: one set of
 // inserts and one NOTIFY each, while the order's submit holds the shop's hot rows), and one job per
 // subscriber with the row's payload.
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Prisma } from '../../src/platform/db/prisma.js';
-import { EventBus } from '../../src/platform/jobs/queue.js';
+import { addJobsSql, EventBus } from '../../src/platform/jobs/queue.js';
 import { closeTestDb, testDb, testSql } from '../helpers/db.js';
 import { listenForJobInserts } from '../helpers/job-inserts.js';
 
@@ -13,7 +13,7 @@ afterAll(() => closeTestDb());
 
 const handler = { schema: z.object({ n: z.number() }), run: async () => undefined };
 
-describe('EventBus.emitSql', () => {
+describe('EventBus.jobSpecsSql with addJobsSql', () => {
   it('enqueues one job per subscriber for each row, with one add_jobs call per row', async () => {
     const bus = new EventBus();
     for (const s of ['alpha', 'beta', 'gamma']) bus.subscribe('bus-test.happened', s, handler);
@@ -22,7 +22,7 @@ describe('EventBus.emitSql', () => {
     await db.$executeRawUnsafe('DELETE FROM graphile_worker._private_jobs');
     const added = await listenForJobInserts();
 
-    const jobs = bus.emitSql('bus-test.happened', Prisma.sql`json_build_object('n', r.n)`, Prisma.sql`r`);
+    const jobs = addJobsSql(bus.jobSpecsSql('bus-test.happened', Prisma.sql`json_build_object('n', r.n)`), Prisma.sql`r`);
     const [row] = await sql.transaction(async (tx) =>
       tx.query<{ jobs: number }>(Prisma.sql`
         WITH r AS (SELECT n FROM generate_series(1, 2) AS n), jobs AS (${jobs})
@@ -57,8 +57,8 @@ describe('EventBus.emitSql', () => {
     await db.$executeRawUnsafe('DELETE FROM graphile_worker._private_jobs');
     const added = await listenForJobInserts();
 
-    const mixed = bus.emitSql('bus-test.filtered', Prisma.sql`json_build_object('n', r.n)`, Prisma.sql`r`);
-    const onlyThree = bus.emitSql('bus-test.only-three', Prisma.sql`json_build_object('n', r.n)`, Prisma.sql`r`);
+    const mixed = addJobsSql(bus.jobSpecsSql('bus-test.filtered', Prisma.sql`json_build_object('n', r.n)`), Prisma.sql`r`);
+    const onlyThree = addJobsSql(bus.jobSpecsSql('bus-test.only-three', Prisma.sql`json_build_object('n', r.n)`), Prisma.sql`r`);
     const [row] = await sql.transaction(async (tx) =>
       tx.query<{ mixed: number; three: number }>(Prisma.sql`
         WITH r AS (SELECT n FROM generate_series(1, 3) AS n), mixed AS (${mixed}), three AS (${onlyThree})

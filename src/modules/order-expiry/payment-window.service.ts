@@ -18,7 +18,7 @@ import { addJobsSql, enqueueJob, jobSpecSql, type EventBus, type JobSpec } from 
 import { parseInput } from '../../platform/validate.js';
 import { cancelLockedOrder, lockOrder, orderLabel, type AfterSaleDeps } from '../orders/index.js';
 import { systemActor, type TenantContext } from '../shared/actor.js';
-import { EVENTS } from '../shared/events.js';
+import { EVENTS, type PaymentReminderPayload } from '../shared/events.js';
 import {
   extendedDueAt,
   extendInput,
@@ -56,7 +56,15 @@ function windowJobs(
   windowMin: number,
 ): JobSpec[] {
   const id = typeof orderId === 'string' ? Prisma.sql`${orderId}::text` : Prisma.sql`(${orderId})`;
-  const reminder = Prisma.sql`json_build_object('tenantId', ${tenantId}::text, 'orderId', ${id}, 'dueAt', ${dueAt.toISOString()}::text)`;
+  // The reminder's payload, field by field: exactly a PaymentReminderPayload (its subscribers parse it).
+  const fields = { tenantId: Prisma.sql`${tenantId}::text`, orderId: id, dueAt: Prisma.sql`${dueAt.toISOString()}::text` } satisfies Record<
+    keyof PaymentReminderPayload,
+    Prisma.Sql
+  >;
+  const reminder = Prisma.sql`json_build_object(${Prisma.join(
+    Object.entries(fields).map(([k, v]) => Prisma.sql`${k}::text, ${v}`),
+    ', ',
+  )})`;
   const reminderJobs = deps.bus.jobSpecsSql(EVENTS.paymentReminder, reminder, {
     runAt: reminderAt(dueAt, windowMin, deps.clock.now()),
     jobKey: Prisma.sql`${REMINDER_KEY_PREFIX} || ${id}`,
@@ -113,7 +121,7 @@ export interface PaymentWindowService {
    * passed. A deadline that moved later is rescheduled; money on its way holds the order for a grace period.
    */
   expire(tenantId: string, orderId: string): Promise<ExpireOutcome>;
-  /** Schedules unpaid orders that have no deadline yet (placed before pay windows, or whose job failed). */
+  /** Schedules unpaid orders that have no deadline yet (placed before submit set it). */
   sweep(limit?: number): Promise<number>;
 }
 
@@ -137,7 +145,7 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
    * Both jobs as the CTE `jobs` of one statement: one add_jobs call for each row of `from`. A SELECT in WITH
    * runs only when read: the statement must select JOBS_ADDED.
    */
-  function jobsSql(order: { tenantId: string; id: string }, dueAt: Date, windowMin: number, from: Prisma.Sql): Prisma.Sql {
+  function jobsSql(order: { tenantId: string; id: string | Prisma.Sql }, dueAt: Date, windowMin: number, from: Prisma.Sql): Prisma.Sql {
     return Prisma.sql`jobs AS (${addJobsSql(windowJobs(deps, order.tenantId, order.id, dueAt, windowMin), from)})`;
   }
   const JOBS_ADDED = Prisma.sql`(SELECT count(*)::int FROM jobs)`;
@@ -185,7 +193,7 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
             UPDATE orders SET "paymentDueAt" = ${dueAt}, "updatedAt" = ${new Date()}
             WHERE id = ${orderId} AND "tenantId" = ${tenantId} AND status = 'PENDING_PAYMENT' AND "paymentDueAt" IS NULL
             RETURNING id
-          ), ${jobsSql(order, dueAt, windowMin, Prisma.sql`due`)}
+          ), ${jobsSql({ tenantId, id: Prisma.sql`due.id` }, dueAt, windowMin, Prisma.sql`due`)}
           SELECT (SELECT count(*)::int FROM due) AS n, ${JOBS_ADDED} AS jobs`,
         );
         if (written!.n === 1) return { dueAt };
@@ -293,7 +301,7 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
   return service;
 }
 
-/** For display before the order.created job has set the deadline: when an order placed at `placedAt` is due. */
+/** For display of an order without a deadline (placed before submit set it): when it is due. */
 export function expectedDueAt(
   order: Pick<Order, 'createdAt' | 'paymentMethod' | 'paymentDueAt'>,
   tenant: { paymentWindowMinutes: unknown },

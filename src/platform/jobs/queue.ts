@@ -1,5 +1,5 @@
-// Jobs and events on graphile-worker (PostgreSQL). A job is enqueued with the SQL function
-// graphile_worker.add_job inside the caller's transaction, so it exists if and only if the state change
+// Jobs and events on graphile-worker (PostgreSQL). A job is enqueued with graphile-worker's SQL functions
+// (add_job, add_jobs) inside the caller's transaction, so it exists if and only if the state change
 // committed. Handlers run at least once and must be idempotent; failures retry with exponential backoff.
 import type { z } from 'zod';
 import { Prisma } from '../db/prisma.js';
@@ -84,10 +84,11 @@ export function addJobsSql(specs: JobSpec[], from: Prisma.Sql): Prisma.Sql {
       ', ',
     )}]) AS added`;
   const arms = specs.map((s) => (s.when ? Prisma.sql`SELECT ${s.spec} WHERE ${s.when}` : Prisma.sql`SELECT ${s.spec}`));
-  // A condition on the row alone (no column of add_jobs) is checked before the call, once per row.
+  // A condition on the row alone (no column of add_jobs) is checked before the call, once per row. OFFSET 0
+  // keeps `chosen` a subquery, so its conditions are evaluated once, not copied into both uses of `specs`.
   const someJob = specs.some((s) => !s.when) ? Prisma.empty : Prisma.sql`WHERE cardinality(chosen.specs) > 0`;
   return Prisma.sql`SELECT added.id AS job FROM ${from},
-    LATERAL (SELECT ARRAY(${Prisma.join(arms, ' UNION ALL ')}) AS specs) AS chosen,
+    LATERAL (SELECT ARRAY(${Prisma.join(arms, ' UNION ALL ')}) AS specs OFFSET 0) AS chosen,
     LATERAL (SELECT a.id FROM graphile_worker.add_jobs(chosen.specs) AS a ${someJob}) AS added`;
 }
 
@@ -109,6 +110,7 @@ export interface SubscriberHandler<S extends z.ZodType = z.ZodType> extends JobH
    * Enqueue the job only where this SQL condition holds, given the event's payload as a JSON SQL expression.
    * For a subscriber that has nothing to do unless something exists (the shop's webhook endpoints), so an
    * event that concerns nobody adds no job; checked in the emitting statement, in the change's transaction.
+   * Where it does not hold nothing is enqueued, so a pending job of the same `jobKey` is not replaced either.
    */
   onlyWhen?: (payload: Prisma.Sql) => Prisma.Sql;
 }
@@ -151,9 +153,8 @@ export class EventBus {
 
   /**
    * Enqueues one job per subscriber of `event`, inside `tx`: one statement whatever the number of
-   * subscribers (graphile_worker.add_jobs, which treats a job_key as add_job's default "replace" mode does),
-   * so a submit's transaction, which holds its row locks meanwhile, makes one round trip for its events. A
-   * subscriber with an `onlyWhen` gets its job only where that holds.
+   * subscribers (graphile_worker.add_jobs, which treats a job_key as add_job's default "replace" mode does).
+   * A subscriber with an `onlyWhen` gets its job only where that holds.
    */
   async emit(tx: SqlTarget, event: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<void> {
     const jobs = this.jobSpecsSql(event, Prisma.sql`${JSON.stringify(payload ?? {})}::json`, opts);
@@ -162,27 +163,18 @@ export class EventBus {
   }
 
   /**
-   * emit as SQL, for a caller that enqueues in a statement it makes anyway (one round trip less): a SELECT
-   * calling graphile_worker.add_jobs once for each row of `from`, with one job per subscriber and `payload` (a
-   * JSON expression over those rows). Use it as a CTE and reference it (a SELECT in WITH runs only when read).
-   * One add_jobs per row, not one add_job per subscriber: each call inserts its tasks and queues, writes the
-   * jobs and sends one NOTIFY, about a millisecond of the database's CPU, and the order's submit runs it while
-   * it holds the shop's hot rows (docs/perf/interaction-profile.md). `runAt` and `jobKey` as emit takes them
-   * (each subscriber's job key is `jobKey>subscriber`); no queue name.
-   */
-  emitSql(event: string, payload: Prisma.Sql, from: Prisma.Sql, opts: Pick<SqlEnqueueOptions, 'runAt' | 'jobKey'> = {}): Prisma.Sql {
-    return addJobsSql(this.jobSpecsSql(event, payload, opts), from);
-  }
-
-  /**
-   * The jobs emit would add for `event`, as JobSpecs (jobSpecSql, with each subscriber's `onlyWhen`) for a
-   * caller that adds them with other jobs in one add_jobs call (addJobsSql). None when the event has no
-   * subscriber. A `jobKey` (a string or a text SQL expression) becomes `jobKey>subscriber`.
+   * The jobs emit would add for `event`, as JobSpecs (jobSpecSql, with each subscriber's `onlyWhen`), for a
+   * caller that enqueues in a statement it makes anyway (one round trip less), maybe with other jobs in the
+   * same add_jobs call: `addJobsSql(bus.jobSpecsSql(event, payload), from)`. `payload` is a JSON expression,
+   * possibly over the rows of `from`. One add_jobs per row, not one add_job per job: each call inserts its
+   * tasks and queues, writes the jobs and sends one NOTIFY, about a millisecond of the database's CPU, and the
+   * order's submit runs it while it holds the shop's hot rows (docs/perf/interaction-profile.md). None when the
+   * event has no subscriber. A `jobKey` (a string or a text SQL expression) becomes `jobKey>subscriber`.
    */
   jobSpecsSql(event: string, payload: Prisma.Sql, opts: SqlEnqueueOptions = {}): JobSpec[] {
     return [...(this.subscribers.get(event) ?? [])].map(([s, handler]) => ({
       ...jobSpecSql(`${event}>${s}`, payload, { ...opts, jobKey: subscriberKey(opts.jobKey, s) }),
-      when: handler.onlyWhen?.(payload),
+      when: handler.onlyWhen?.(Prisma.sql`(${payload})::json`),
     }));
   }
 

@@ -84,7 +84,7 @@ describe('POST /api/orders/:id/payment-window', () => {
     const res = await extend(order.id, { until: until.toISOString() }).expect(200);
     expect(res.body).toMatchObject({ paymentDueAt: until.toISOString(), previousDueAt: null });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt).toEqual(until);
-    // The order.created job arriving late keeps the admin's deadline.
+    // A late scheduling (the sweep, or a job an older release queued) keeps the admin's deadline.
     expect(await t.services.paymentWindows.schedule(shop.tenant.id, order.id)).toEqual({ dueAt: until });
   });
 

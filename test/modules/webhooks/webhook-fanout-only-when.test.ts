@@ -1,6 +1,6 @@
 // An order event adds its webhook fan-out job only for a shop with an enabled endpoint subscribed to that
 // event (the subscriber's onlyWhen, checked in the emitting statement): a shop without webhooks pays nothing
-// for them. Both ways an event is emitted: the submit's statement (order.created, emitSql) and a command's
+// for them. Both ways an event is emitted: the submit's statement (order.created, jobSpecsSql) and a command's
 // emit (order.paid). No worker runs here, so every job added is still in the table.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

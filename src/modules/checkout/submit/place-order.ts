@@ -106,18 +106,18 @@ function planOrder(
   const oneLine = stockLines.length === 1 ? stockLines[0]! : null;
   const useInput = { tenantId, customerId, subtotalCents, now };
   const use = discount && candidate ? discounts.useSql(useInput, candidate) : null;
-  // order.created, and the pay window's reminder and expiry: one add_jobs call with the order.
-  const payWindow = s.paymentMethod
-    ? payWindows.forNewOrder({
-        tenantId,
-        orderId: Prisma.sql`o.id`,
-        paymentMethod: s.paymentMethod,
-        windows: s.tenant.paymentWindowMinutes,
-        placedAt: now,
-      })
-    : null;
+  // order.created, and the pay window's reminder and expiry: one add_jobs call with the order. Every order
+  // is placed with its deadline (a READY_TO_SUBMIT session has a payment method; orders.paymentMethod is NOT NULL).
+  if (!s.paymentMethod) throw new Error(`session ${s.id} is ready to submit without a payment method`);
+  const payWindow = payWindows.forNewOrder({
+    tenantId,
+    orderId: Prisma.sql`o.id`,
+    paymentMethod: s.paymentMethod,
+    windows: s.tenant.paymentWindowMinutes,
+    placedAt: now,
+  });
   const created = bus.jobSpecsSql(EVENTS.orderCreated, Prisma.sql`json_build_object('tenantId', o."tenantId", 'orderId', o.id)`);
-  const jobs = addJobsSql([...created, ...(payWindow?.jobs ?? [])], Prisma.sql`o`);
+  const jobs = addJobsSql([...created, ...payWindow.jobs], Prisma.sql`o`);
   const reservation = Prisma.sql`(SELECT r FROM reservation)`;
   const statement = placeOrderSql(
     {
@@ -130,7 +130,7 @@ function planOrder(
       discount,
       shippingType: s.shippingType,
       paymentMethod: s.paymentMethod,
-      paymentDueAt: payWindow?.dueAt ?? null,
+      paymentDueAt: payWindow.dueAt,
       address: sessionAddress(s),
       lines,
       now,

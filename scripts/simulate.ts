@@ -17,6 +17,8 @@
 //   as customer | as admin            switch who is acting
 //   open admin | open dm              make the bot's latest admin-channel message / DM the current message
 //   wait [ms]                         wait for the background jobs (notifications) to settle
+//   wait until <text>                 wait (up to 60 s) until the bot's calls since the last step show <text>
+//                                     (a script's way to wait for a job, however busy the machine is)
 //   calls                             print the bot's Discord calls since the last time
 //   expect <text>                     fail (exit 1) unless the last screen or bot calls contain <text>
 // `$order` in a line is replaced by the last order number shown (e.g. /refund order:$order).
@@ -318,6 +320,22 @@ async function printCalls(): Promise<string> {
   return lines.join('\n');
 }
 
+/**
+ * Waits until the bot's calls since the last step (printed as they come) contain `text`, or fails after `maxMs`:
+ * what a script waits for, where `settle`'s quiet moment may come before a busy machine's job has run.
+ */
+async function waitUntil(text: string, maxMs = 60_000): Promise<string> {
+  const start = Date.now();
+  let seen = lastCallsText;
+  for (;;) {
+    const printed = await printCalls();
+    if (printed) seen = `${seen}\n${printed}`;
+    if (seen.toLowerCase().includes(text.toLowerCase())) return seen;
+    if (Date.now() - start > maxMs) throw new Error(`waited ${maxMs} ms for the bot's calls to show "${text}"`);
+    await sleep(150);
+  }
+}
+
 /** Waits until the bot's calls stop changing for a moment (notification jobs run in the background). */
 async function settle(maxMs = 8000, quietMs = 1500): Promise<string> {
   const start = Date.now();
@@ -424,7 +442,13 @@ async function runStep(raw: string, interactive: boolean): Promise<boolean> {
     persona = rest;
     console.log(c(32, `\n> now acting as the ${rest} (user ${personas[rest].id})`));
   } else if (verb === 'open') await openLatest(rest === 'dm' ? 'dm' : 'admin');
-  else if (verb === 'wait') {
+  else if (verb === 'wait' && restParts[0] === 'until') {
+    const text = restParts.slice(1).join(' ');
+    if (!text) throw new Error('wait until <text>');
+    lastCallsText = await waitUntil(text);
+    console.log(c(2, `(ok: the bot showed "${text}")`));
+    return true;
+  } else if (verb === 'wait') {
     lastCallsText = await settle(rest ? Number(rest) : 8000);
     return true;
   } else if (verb === 'calls') lastCallsText = await printCalls();

@@ -70,14 +70,16 @@ describe('simulator', { timeout: SIMULATE_BUDGET_MS + 60_000 }, () => {
         'select Zelle',
         'click Confirm & submit',
         'expect Order submitted',
-        'wait 4000',
+        // The admin-channel post and the customer's DM are jobs: wait for them, not for a quiet moment.
+        'wait until message in channel',
+        'wait until DM to user',
         'as admin',
         'open admin',
         'click Approve payment',
         'expect Approved by',
         '/refund order:$order reason:"Changed mind"',
         'expect REFUNDED',
-        'wait 4000',
+        'wait until refund on order',
         'expect refund on order',
       ].join('\n'),
     );
@@ -102,7 +104,7 @@ describe('simulator', { timeout: SIMULATE_BUDGET_MS + 60_000 }, () => {
     ]);
     expect(out).toContain('Order submitted');
     expect(out).toContain('[bot] DM to user');
-    expect(code).toBe(0);
+    expect(code, out).toBe(0);
     const order = await db.order.findFirstOrThrow({ where: { tenantId: s.tenant.id } });
     expect(order.status).toBe('REFUNDED');
   });

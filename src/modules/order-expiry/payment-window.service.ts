@@ -36,6 +36,7 @@ export const SWEEP_TASK = 'order:payment_windows:sweep';
 /** Job keys, one per order: `payment-expiry:<order id>`, `payment-reminder:<order id>>subscriber`. */
 const EXPIRY_KEY_PREFIX = 'payment-expiry:';
 const REMINDER_KEY_PREFIX = 'payment-reminder:';
+const expiryKey = (orderId: string) => `${EXPIRY_KEY_PREFIX}${orderId}`;
 const MINUTE = 60_000;
 /** An expiry job that finds its deadline this close ahead ran a moment early (clocks differ): retried with backoff. */
 const EARLY_TOLERANCE_MS = 5 * MINUTE;
@@ -253,7 +254,7 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
           // A moment early (this process's clock is behind the database's): throw, graphile-worker retries.
           if (dueAt.getTime() - now.getTime() <= EARLY_TOLERANCE_MS)
             throw new Error(`order ${order.id} is due at ${dueAt.toISOString()}, not yet; retrying`);
-          await enqueueJob(tx, EXPIRE_TASK, { tenantId, orderId }, { runAt: dueAt, jobKey: `${EXPIRY_KEY_PREFIX}${order.id}` });
+          await enqueueJob(tx, EXPIRE_TASK, { tenantId, orderId }, { runAt: dueAt, jobKey: expiryKey(order.id) });
           return 'not_due';
         }
         const inFlight = await tx.paymentCheckout.count({
@@ -264,7 +265,7 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
           // mean refunding it. Look again after a grace period.
           const heldUntil = new Date(now.getTime() + IN_FLIGHT_GRACE_MINUTES * MINUTE);
           await tx.order.update({ where: { id: order.id }, data: { paymentDueAt: heldUntil } });
-          await enqueueJob(tx, EXPIRE_TASK, { tenantId, orderId }, { runAt: heldUntil, jobKey: `${EXPIRY_KEY_PREFIX}${order.id}` });
+          await enqueueJob(tx, EXPIRE_TASK, { tenantId, orderId }, { runAt: heldUntil, jobKey: expiryKey(order.id) });
           await deps.audit.record(tx, system(tenantId), {
             action: 'order.payment_window_held',
             entityType: 'Order',

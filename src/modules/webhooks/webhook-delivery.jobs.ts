@@ -82,8 +82,9 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
   for (const type of Object.keys(eventSchemas) as WebhookEventType[]) {
     bus.subscribe(type, WEBHOOK_SUBSCRIBER, {
       schema: eventSchemas[type],
-      // Most shops have no endpoint: their events add no fan-out job at all (an endpoint made after the event
-      // is not sent it, as a subscription starts when it is made).
+      // Most shops have no endpoint: their events add no fan-out job at all. An endpoint saved after the event's
+      // transaction read the endpoints gets the event only if another endpoint was subscribed to it then
+      // (docs/decisions/outgoing-webhooks.md).
       onlyWhen: (event) => Prisma.sql`EXISTS (SELECT 1 FROM webhook_endpoints e
         WHERE e."tenantId" = (${event})->>'tenantId' AND e.enabled AND ${type} = ANY (e.events))`,
       async run(payload) {

@@ -34,8 +34,9 @@ export interface InventoryService {
   restockItems(tx: SqlTarget, input: { tenantId: string; orderId: string; items: StockLine[] }): Promise<StockLine[]>;
 }
 
-/** What reserving one line found: the product's name and stock, whether a reservation was recorded and the units taken. */
+/** What reserving one line found (a row of reserveLinesSql's report): the product's name and stock, whether a reservation was recorded and the units taken. */
 export interface ReservedLine {
+  productId: string;
   name: string | null;
   inserted: number;
   taken: number;
@@ -43,55 +44,75 @@ export interface ReservedLine {
 }
 
 /**
- * Reserving ONE line as CTEs (`res_ins`, `res_upd`) of a caller's statement, for an order whose id is
- * `orderId` (an expression; `from` adds what it needs, e.g. a CTE that inserted the order), plus the column
- * `reservedLineSql` that reports the result for checkReservedLine. reserveForOrder runs exactly these per
- * line; submit embeds them in its order statement when the order has a single stock line (one round trip
- * less on the hot path; with several lines, reserveForOrder keeps the product-id lock order).
+ * Reserving an order's stock lines (mergeLines: summed per product, in product-id order) as CTEs of ONE
+ * statement: submit's order statement, and reserveForOrder's own.
+ * - `lock` (res_lines, res_lock): locks the lines' stock-tracked products (when the tenant tracks inventory),
+ *   in product-id order, only when `gate` holds (submit: its session write matched). `locked` is a condition
+ *   that holds once they are locked: submit's order-counter write waits on it, so every statement that places
+ *   an order takes its product rows first, in one order, and the shop's counter after them. No deadlock
+ *   between two orders, and a statement that waits for a product does not hold the counter meanwhile.
+ * - `write(order)` (res_ins, res_upd): records one reservation per (order, product) for the locked products
+ *   (the unique (orderId, productId) makes a repeat a no-op) and, only for the new ones, takes the units with
+ *   a conditional decrement. Under READ COMMITTED the decrement re-checks `stock >= quantity` against the
+ *   committed row it holds: no overselling.
+ * - `report` (res_report): one ReservedLine per line; `failed`: a condition, true when checkReservedLine
+ *   would throw for one of them (an unknown product; a new reservation whose units were not there), with
+ *   `firstFailure` that line as JSON, for a statement that must fail whole (raiseIfSql).
+ * Ids are compared and sorted in the "C" collation, the byte order mergeLines and every other stock writer use.
  */
-export function reserveLineCtes(tenantId: string, order: { id: Prisma.Sql; from?: Prisma.Sql }, line: StockLine): Prisma.Sql {
-  // Record the reservation when the tenant tracks inventory and the product tracks stock (the unique
-  // (orderId, productId) makes a repeat a no-op) and, only if it is new, take the units with a conditional
-  // decrement. The row lock the UPDATE takes serialises concurrent buyers, and READ COMMITTED re-checks
-  // `stock >= quantity` against the committed value after waiting: no overselling.
-  return Prisma.sql`res_ins AS (
-      INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt")
-      SELECT p."tenantId", ${order.id}, p.id, ${line.quantity}, now()
-      FROM ${order.from ? Prisma.sql`${order.from}, ` : Prisma.empty}products p JOIN tenants t ON t.id = p."tenantId"
-      WHERE p.id = ${line.productId} AND p."tenantId" = ${tenantId} AND p."trackStock" AND t."inventoryTracking"
-      ON CONFLICT ("orderId", "productId") DO NOTHING RETURNING 1
-    ), res_upd AS (
-      UPDATE products SET stock = stock - ${line.quantity}, "updatedAt" = now()
-      WHERE id = ${line.productId} AND "tenantId" = ${tenantId} AND stock >= ${line.quantity} AND EXISTS (SELECT 1 FROM res_ins)
-      RETURNING stock
-    )`;
-}
-
-/** A JSON column reporting what reserveLineCtes did (a ReservedLine). */
-export function reservedLineSql(tenantId: string, line: StockLine): Prisma.Sql {
-  return Prisma.sql`(SELECT json_build_object('name', p.name, 'inserted', (SELECT count(*)::int FROM res_ins), 'taken', (SELECT count(*)::int FROM res_upd), 'stock', p.stock)
-    FROM (SELECT 1) AS one LEFT JOIN products p ON p.id = ${line.productId} AND p."tenantId" = ${tenantId})`;
+export function reserveLinesSql(tenantId: string, lines: StockLine[], gate?: Prisma.Sql) {
+  const ids = lines.map((l) => l.productId);
+  const quantities = lines.map((l) => l.quantity);
+  const failedRow = Prisma.sql`(r.name IS NULL OR (r.inserted = 1 AND r.taken = 0))`;
+  return {
+    lock: Prisma.sql`res_lines AS (
+        SELECT * FROM unnest(${ids}::text[], ${quantities}::int[]) AS l("productId", quantity)
+      ), res_lock AS MATERIALIZED (
+        SELECT p.id, p.stock FROM products p
+        WHERE p.id = ANY(${ids}::text[]) AND p."tenantId" = ${tenantId} AND p."trackStock"
+          AND EXISTS (SELECT 1 FROM tenants t WHERE t.id = ${tenantId} AND t."inventoryTracking")${gate ? Prisma.sql` AND ${gate}` : Prisma.empty}
+        ORDER BY p.id COLLATE "C" FOR UPDATE
+      )`,
+    // Always true; evaluated once, it makes the caller's write wait until every product above is locked.
+    locked: Prisma.sql`(SELECT count(*) FROM res_lock) >= 0`,
+    write: (order: { id: Prisma.Sql; from?: Prisma.Sql }) => Prisma.sql`res_ins AS (
+        INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt")
+        SELECT ${tenantId}, ${order.id}, k.id, l.quantity, now()
+        FROM ${order.from ? Prisma.sql`${order.from}, ` : Prisma.empty}res_lock k JOIN res_lines l ON l."productId" = k.id
+        ON CONFLICT ("orderId", "productId") DO NOTHING RETURNING "productId"
+      ), res_upd AS (
+        UPDATE products p SET stock = p.stock - l.quantity, "updatedAt" = now()
+        FROM res_lines l
+        WHERE p.id = l."productId" AND p."tenantId" = ${tenantId} AND p.stock >= l.quantity
+          AND p.id IN (SELECT "productId" FROM res_ins)
+        RETURNING p.id
+      ), res_report AS (
+        SELECT l."productId", c.name, (l."productId" IN (SELECT "productId" FROM res_ins))::int AS inserted,
+          (l."productId" IN (SELECT id FROM res_upd))::int AS taken, COALESCE(k.stock, c.stock) AS stock
+        FROM res_lines l
+          LEFT JOIN products c ON c.id = l."productId" AND c."tenantId" = ${tenantId}
+          LEFT JOIN res_lock k ON k.id = l."productId"
+      )`,
+    failed: Prisma.sql`EXISTS (SELECT 1 FROM res_report r WHERE ${failedRow})`,
+    firstFailure: Prisma.sql`(SELECT row_to_json(r) FROM res_report r WHERE ${failedRow} ORDER BY r."productId" COLLATE "C" LIMIT 1)`,
+  };
 }
 
 /**
- * reservedLineSql's JSON `r` as a SQL condition: true when checkReservedLine would throw (the same two cases:
- * no such product; the reservation is new and the units were not there). For a statement that must fail
- * whole (raiseIfSql), with `r` as what it found for checkReservedLine.
+ * NOT_FOUND (unknown product) or OUT_OF_STOCK (fewer units than asked) for the line `r` reports, if it failed;
+ * the caller's transaction must then roll back.
  */
-export function reservedLineFailedSql(r: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`((${r})->>'name' IS NULL OR (((${r})->>'inserted')::int = 1 AND ((${r})->>'taken')::int = 0))`;
-}
-
-/** NOT_FOUND (unknown product) or OUT_OF_STOCK (fewer units than asked); the caller's transaction must then roll back. */
-export function checkReservedLine(r: ReservedLine | undefined | null, line: StockLine): void {
-  if (!r?.name) throw new AppError('NOT_FOUND', `Product ${line.productId} not found`);
+export function checkReservedLine(r: ReservedLine | undefined | null, lines: readonly StockLine[]): void {
+  if (!r) return;
+  const requested = lines.find((l) => l.productId === r.productId)?.quantity ?? 0;
+  if (!r.name) throw new AppError('NOT_FOUND', `Product ${r.productId} not found`);
   if (r.inserted === 1 && r.taken === 0) {
     const available = r.stock ?? 0;
-    throw new AppError('OUT_OF_STOCK', `${r.name} is out of stock (${available} left, ${line.quantity} requested)`, {
-      productId: line.productId,
+    throw new AppError('OUT_OF_STOCK', `${r.name} is out of stock (${available} left, ${requested} requested)`, {
+      productId: r.productId,
       name: r.name,
       available,
-      requested: line.quantity,
+      requested,
     });
   }
 }
@@ -113,16 +134,15 @@ export function mergeLines(lines: StockLine[]): StockLine[] {
 export function createInventoryService(): InventoryService {
   return {
     async reserveForOrder(tx, { tenantId, orderId, lines }) {
-      for (const line of mergeLines(lines)) {
-        // One statement per line, lines in product-id order, so concurrent orders lock products in one order.
-        const [r] = await queryRows<{ r: ReservedLine }>(
-          tx,
-          Prisma.sql`
-          WITH ${reserveLineCtes(tenantId, { id: Prisma.sql`${orderId}` }, line)}
-          SELECT ${reservedLineSql(tenantId, line)} AS r`,
-        );
-        checkReservedLine(r?.r, line);
-      }
+      const merged = mergeLines(lines);
+      if (merged.length === 0) return;
+      // One statement: the products locked in id order, then the reservations and the decrements.
+      const r = reserveLinesSql(tenantId, merged);
+      const [row] = await queryRows<{ failed: ReservedLine | null }>(
+        tx,
+        Prisma.sql`WITH ${r.lock}, ${r.write({ id: Prisma.sql`${orderId}` })} SELECT ${r.firstFailure} AS failed`,
+      );
+      checkReservedLine(row?.failed, merged);
     },
 
     async releaseForOrder(tx, { tenantId, orderId }) {

@@ -17,6 +17,7 @@ import { createTaxjarAdapter } from '../../../src/modules/tax/taxjar.adapter.js'
 import { createTenantService } from '../../../src/modules/tenants/tenant.service.js';
 import type { Clock } from '../../../src/platform/clock.js';
 import type { Db } from '../../../src/platform/db/prisma.js';
+import type { SqlClient } from '../../../src/platform/db/sql.js';
 import { EventBus } from '../../../src/platform/jobs/queue.js';
 import { createLogger } from '../../../src/platform/logger.js';
 import { testCheckoutSql, testSql } from '../../helpers/db.js';
@@ -32,7 +33,11 @@ export class MovableClock implements Clock {
   }
 }
 
-export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = {}) {
+/**
+ * `txRetries`: how many times submit's transaction is run again after a deadlock (default: as in production);
+ * 0 makes a deadlock the caller's error, for a test that proves there is none.
+ */
+export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number; txRetries?: number } = {}) {
   const sql = testSql();
   const clock = new MovableClock();
   const taxjar = await new FakeTaxjar().start();
@@ -52,6 +57,10 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = 
     secrets: createSecretBox(TEST_SECRETS_KEYS),
   });
   const deps = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: 30 };
+  const checkoutSql = testCheckoutSql();
+  const retries = opts.txRetries;
+  const submitSql: SqlClient =
+    retries === undefined ? checkoutSql : { ...checkoutSql, transaction: (fn, o) => checkoutSql.transaction(fn, { ...o, retries }) };
   const services = {
     tenants: createTenantService({ db }),
     customers,
@@ -61,7 +70,7 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number } = 
     // As the container wires it: submits' transactions on the checkout pool, whose connections pipeline.
     orders: createOrderService({
       db,
-      submit: createSubmitOrder({ ...deps, sql: testCheckoutSql(), payWindows: createNewOrderPayWindow({ bus, clock }) }),
+      submit: createSubmitOrder({ ...deps, sql: submitSql, payWindows: createNewOrderPayWindow({ bus, clock }) }),
     }),
     inventory,
     tax,

@@ -234,6 +234,105 @@ describe('submit', () => {
     }
   });
 
+  it.each([1, 2])(
+    "an order of %i product(s) waiting for a product's row lock does not hold the shop's order counter: another product's order goes through",
+    async (products) => {
+      const s = await fx.shop({ priceCents: 1000, stock: 10 });
+      const other = await fx.f.product({ tenantId: s.tenant.id, unitPriceCents: 700, trackStock: true, stock: 10 });
+      const second = await fx.f.product({ tenantId: s.tenant.id, unitPriceCents: 300, trackStock: true, stock: 10 });
+      const [a, b] = await readySessionsDirect(db, s, 2);
+      if (products === 2) await fx.f.orderSessionItem({ sessionId: a!.sessionId, productId: second.id, quantity: 2 });
+      // b buys only `other`, a product nobody holds.
+      await db.orderSessionItem.updateMany({ where: { sessionId: b!.sessionId }, data: { productId: other.id } });
+      const blocker = new pg.Client({ connectionString: testDatabaseUrl() });
+      const watcher = new pg.Client({ connectionString: testDatabaseUrl() });
+      await blocker.connect();
+      await watcher.connect();
+      try {
+        // Another transaction holds a's product row (as an admin's stock edit does for a moment).
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT id FROM products WHERE id = $1 FOR UPDATE', [s.product.id]);
+        const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+        const first = fx.services.orders.submit(s.tenant.id, a!.customerId, roles);
+        first.catch(() => undefined);
+        await waitFor("a's submit to wait on its product", async () => {
+          const { rows } = await watcher.query<{ n: string }>(
+            'SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+            [blockerPid],
+          );
+          return Number(rows[0]!.n) === 1;
+        });
+        const next = await fx.services.orders.submit(s.tenant.id, b!.customerId, roles);
+        expect(next.order.number).toBe(1001);
+        await blocker.query('COMMIT');
+        const placed = await first;
+        expect(placed.order.number).toBe(1002);
+        expect(placed.order.items.map((i) => [i.productId, i.quantity]).sort()).toEqual(
+          [[s.product.id, 1], ...(products === 2 ? [[second.id, 2]] : [])].sort(),
+        );
+        const stock = await db.product.findMany({ where: { tenantId: s.tenant.id }, select: { id: true, stock: true } });
+        expect(Object.fromEntries(stock.map((p) => [p.id, p.stock]))).toEqual({
+          [s.product.id]: 9,
+          [other.id]: 9,
+          [second.id]: products === 2 ? 8 : 10,
+        });
+        expect(await db.inventoryReservation.count({ where: { orderId: placed.order.id } })).toBe(products);
+      } finally {
+        await blocker.query('ROLLBACK').catch(() => undefined);
+        await blocker.end();
+        await watcher.end();
+      }
+    },
+  );
+
+  it('concurrent orders of several products, whatever their line order, neither deadlock nor oversell, and their numbers stay gapless', async () => {
+    // Submit's transaction is not run again after a deadlock here: one would fail its submit.
+    const strict = await orderingFixture(db, { txRetries: 0 });
+    try {
+      const s = await strict.shop({ priceCents: 1000, stock: 15 });
+      const t = s.tenant.id;
+      const p2 = await strict.f.product({ tenantId: t, unitPriceCents: 500, trackStock: true, stock: 15 });
+      const p3 = await strict.f.product({ tenantId: t, unitPriceCents: 300, trackStock: true, stock: 15 });
+      const untracked = await strict.f.product({ tenantId: t, unitPriceCents: 200 });
+      const tracked = [s.product.id, p2.id, p3.id];
+      const sessions = await readySessionsDirect(db, s, 60);
+      // Each cart: the shop's product plus one or two others, added in an order that differs between carts.
+      const carts = sessions.map((x, i) => {
+        const others = i % 3 === 0 ? [p2.id, p3.id] : i % 3 === 1 ? [p3.id, untracked.id] : [p3.id, p2.id];
+        return { ...x, lines: [[s.product.id, 1], ...others.map((id, k) => [id, 1 + ((i + k) % 2)] as const)] as const };
+      });
+      for (const c of carts) {
+        await db.orderSessionItem.deleteMany({ where: { sessionId: c.sessionId } });
+        for (const [productId, quantity] of [...c.lines].reverse())
+          await strict.f.orderSessionItem({ sessionId: c.sessionId, productId, quantity });
+      }
+      const results = await Promise.allSettled(carts.map((c) => strict.services.orders.submit(t, c.customerId, roles)));
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      for (const f of failed) expect(f.reason).toMatchObject({ code: 'OUT_OF_STOCK' });
+      const placed = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.order] : []));
+      expect(placed.length).toBeGreaterThan(5);
+      expect(failed.length).toBeGreaterThan(0);
+      const numbers = placed.map((o) => o.number).sort((x, y) => x - y);
+      expect(numbers).toEqual(numbers.map((_, i) => 1001 + i));
+      // Every unit sold is a unit taken from stock, and a reservation records it.
+      const stock = await db.product.findMany({ where: { id: { in: tracked } }, select: { id: true, stock: true } });
+      for (const p of stock) {
+        const sold = placed
+          .flatMap((o) => o.items)
+          .filter((i) => i.productId === p.id)
+          .reduce((n, i) => n + i.quantity, 0);
+        expect(p.stock).toBeGreaterThanOrEqual(0);
+        expect(p.stock + sold).toBe(15);
+        const reserved = await db.inventoryReservation.aggregate({ where: { productId: p.id }, _sum: { quantity: true } });
+        expect(reserved._sum.quantity ?? 0).toBe(sold);
+      }
+      expect(await db.inventoryReservation.count({ where: { productId: untracked.id } })).toBe(0);
+      expect(await db.order.count({ where: { tenantId: t } })).toBe(placed.length);
+    } finally {
+      await strict.close();
+    }
+  }, 120_000);
+
   it('a cancelled session cannot be submitted', async () => {
     const s = await fx.shop();
     const c = await fx.readyCustomer(s);

@@ -1,38 +1,30 @@
 // Submit, step 3: the one transaction that places the order.
-//   A one-product order whose session, as step 1 read it, passes every rule below is placed from that read:
-//   its transaction is the order statement alone, sent with BEGIN and COMMIT (one round trip), and the
-//   statement marks the session SUBMITTED only if the session is still the version read and the products and
-//   shipping type it was priced from are still as read, failing otherwise (then submit starts over). No
-//   session lock, no wait on this process between two statements.
-//   Otherwise (several products, or a rule the read breaks): BEGIN, the session lock, then the statement:
+//   An order whose session, as step 1 read it, passes every rule below is placed from that read: its
+//   transaction is the order statement alone, sent with BEGIN and COMMIT (one round trip), and the statement
+//   marks the session SUBMITTED only if the session is still the version read and the products and shipping
+//   type it was priced from are still as read, failing otherwise (then submit starts over). No session lock,
+//   no wait on this process between two statements.
+//   Otherwise (a rule the read breaks): BEGIN, the session lock, then the statement:
 //   lock the session (FOR UPDATE) -> re-check state and expiry, re-price (every selection rule again)
 //   -> the quote must be the one the tax call was made for (StaleQuote otherwise: start over)
 //   -> the customer's consent (the review they saw, when given)
-//   -> ONE statement, the last: order number, order + items + payment, session SUBMITTED, the stock of a
-//      one-product order, the discount's use (checked; counted only when it has a limit), the pay window's
-//      deadline, and the jobs of order.created and of the pay window (reminder, expiry) in one add_jobs call.
-//      Its checks (session, stock, discount) fail the statement, so nothing is committed when one does not
-//      hold. Several products: the statement, their reservations, COMMIT.
-// Locks on rows other buyers share (the tenant's order counter, a limited discount, a product's stock) are
-// taken by that last statement and held only while PostgreSQL runs it and the COMMIT sent with it: no hot
-// row for the length of the transaction, nor for a round trip to this process
-// (docs/decisions/order-numbers.md, docs/decisions/discount-usage.md).
+//   -> ONE statement, the last, sent with its COMMIT: the stock-tracked products' row locks (in product-id
+//      order), then the order number, order + items + payment, session SUBMITTED, the stock reservations, the
+//      discount's use (checked; counted only when it has a limit), the pay window's deadline, and the jobs of
+//      order.created and of the pay window (reminder, expiry) in one add_jobs call. Its checks (session,
+//      stock, discount) fail the statement, so nothing is committed when one does not hold.
+// Locks on rows other buyers share (the products' stock, the tenant's order counter, a limited discount) are
+// taken by that last statement, in that order, and held only while PostgreSQL runs it and the COMMIT sent
+// with it: no hot row for the length of the transaction, nor for a round trip to this process, and the
+// counter is not held while the statement waits for a product (docs/decisions/order-numbers.md,
+// docs/decisions/discount-usage.md).
 import { checkFailure, raiseIfSql } from '../../../platform/db/check-failure.js';
 import { isUniqueViolation, Prisma } from '../../../platform/db/prisma.js';
 import type { SqlClient } from '../../../platform/db/sql.js';
 import { AppError } from '../../../platform/errors.js';
 import { addJobsSql, type EventBus } from '../../../platform/jobs/queue.js';
 import type { DiscountService } from '../../discounts/discount.service.js';
-import {
-  checkReservedLine,
-  mergeLines,
-  reservedLineSql,
-  reservedLineFailedSql,
-  reserveLineCtes,
-  type InventoryService,
-  type ReservedLine,
-  type StockLine,
-} from '../../inventory/inventory.service.js';
+import { checkReservedLine, mergeLines, reserveLinesSql, type ReservedLine, type StockLine } from '../../inventory/inventory.service.js';
 import type { NewOrderPayWindow } from '../../order-expiry/payment-window.service.js';
 import type { PlacedOrder } from '../../orders/index.js';
 import { EVENTS } from '../../shared/events.js';
@@ -43,7 +35,15 @@ import { noSession, sessionCancelled, sessionExpired } from '../sessions/session
 import { expireSession, loadSessionById, type LoadedSession } from '../sessions/session-store.js';
 import { checkSubmittable, taxKeyOf, type SubmissionQuote } from './quote-submission.js';
 import { existingOrder } from './read-submission.js';
-import { catalogAsReadSql, fromWritten, PLACE_ORDER_CHECKS, placeOrderSql, type OrderValues, type WrittenOrder } from './submit.sql.js';
+import {
+  catalogAsReadSql,
+  fromWritten,
+  PLACE_ORDER_CHECKS,
+  placeOrderSql,
+  SESSION_WRITTEN,
+  type OrderValues,
+  type WrittenOrder,
+} from './submit.sql.js';
 
 /** What was quoted no longer holds (a price, the discount or the address changed, or the discount was used up): start over. */
 export class StaleQuote extends Error {}
@@ -52,7 +52,6 @@ export interface PlaceOrderDeps {
   sql: SqlClient;
   clock: SessionClock;
   bus: EventBus;
-  inventory: InventoryService;
   discounts: DiscountService;
   /** The order's pay window: its deadline and the jobs of its reminder and expiry, written with the order. */
   payWindows: NewOrderPayWindow;
@@ -67,7 +66,7 @@ type PlaceInput = {
 };
 
 /** The order statement for a session (every rule checked again on it). */
-type OrderPlan = { statement: Prisma.Sql; oneLine: StockLine | null; stockLines: StockLine[] };
+type OrderPlan = { statement: Prisma.Sql; stockLines: StockLine[] };
 /** The plan, or `expired` (the session's time ran out). */
 type Planned = { expired: true } | OrderPlan;
 
@@ -96,14 +95,10 @@ function planOrder(
   // The customer's consent: the amount and selections they reviewed, or nothing is written.
   if (input.reviewed) assertConsented(parseReviewed(s.reviewedQuote), consentOf(totals), input.reviewed.fingerprint);
 
-  // The usual order has one product: its stock reservation is part of the statement (the inventory
-  // module's SQL), and the statement goes with its COMMIT (queryThenCommit): the rows every buyer of the
-  // shop shares (its order counter, the product's stock, a limited discount) are held only while
-  // PostgreSQL runs the statement and the commit. Several products are reserved by
-  // inventory.reserveForOrder after the statement, one product-id-ordered statement each, so concurrent
-  // orders lock product rows in one order; that transaction commits after them.
+  // The stock-tracked products are locked first (product-id order), before the order counter, by the same
+  // statement that reserves them (the inventory module's SQL).
   const stockLines = mergeLines(lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
-  const oneLine = stockLines.length === 1 ? stockLines[0]! : null;
+  const stock = stockLines.length > 0 ? reserveLinesSql(tenantId, stockLines, SESSION_WRITTEN) : null;
   const useInput = { tenantId, customerId, subtotalCents, now };
   const use = discount && candidate ? discounts.useSql(useInput, candidate) : null;
   // order.created, and the pay window's reminder and expiry: one add_jobs call with the order. Every order
@@ -118,7 +113,6 @@ function planOrder(
   });
   const created = bus.jobSpecsSql(EVENTS.orderCreated, Prisma.sql`json_build_object('tenantId', o."tenantId", 'orderId', o.id)`);
   const jobs = addJobsSql([...created, ...payWindow.jobs], Prisma.sql`o`);
-  const reservation = Prisma.sql`(SELECT r FROM reservation)`;
   const statement = placeOrderSql(
     {
       tenantId,
@@ -137,31 +131,27 @@ function planOrder(
       readAs,
     },
     {
+      first: stock ? { ctes: stock.lock, done: stock.locked } : undefined,
       ctes: [
-        ...(oneLine
-          ? [
-              reserveLineCtes(tenantId, { id: Prisma.sql`o.id`, from: Prisma.sql`o` }, oneLine),
-              Prisma.sql`reservation AS (SELECT ${reservedLineSql(tenantId, oneLine)} AS r)`,
-            ]
-          : []),
+        ...(stock ? [stock.write({ id: Prisma.sql`o.id`, from: Prisma.sql`o` })] : []),
         ...(use ? [use.ctes] : []),
         Prisma.sql`jobs AS (${jobs})`,
       ],
       columns: [Prisma.sql`(SELECT count(*)::int FROM jobs) AS jobs`],
       checks: [
-        ...(oneLine ? [raiseIfSql(reservedLineFailedSql(reservation), PLACE_ORDER_CHECKS.stock, reservation)] : []),
+        ...(stock ? [raiseIfSql(stock.failed, PLACE_ORDER_CHECKS.stock, stock.firstFailure)] : []),
         ...(use ? [raiseIfSql(use.stale, PLACE_ORDER_CHECKS.discount)] : []),
       ],
     },
   );
-  return { statement, oneLine, stockLines };
+  return { statement, stockLines };
 }
 
 /**
- * The order statement for the session as step 1 read it, placed without taking the session's lock: only for
- * a one-product order (one statement, sent with BEGIN and its COMMIT: one round trip) that passes every rule
- * on that read. The statement marks the session SUBMITTED only if it is still that version (placeOrderSql's
- * `readAs`) and fails otherwise. Null: take the session's lock and check again (the usual path).
+ * The order statement for the session as step 1 read it, placed without taking the session's lock (one
+ * statement, sent with BEGIN and its COMMIT: one round trip), when the session passes every rule on that read.
+ * The statement marks the session SUBMITTED only if it is still that version (placeOrderSql's `readAs`) and
+ * fails otherwise. Null: take the session's lock and check again.
  */
 function planFromRead(deps: PlaceOrderDeps, pre: LoadedSession, quote: SubmissionQuote, input: PlaceInput): OrderPlan | null {
   try {
@@ -170,7 +160,7 @@ function planFromRead(deps: PlaceOrderDeps, pre: LoadedSession, quote: Submissio
       reviewedQuote: pre.reviewedQuote,
       catalog: catalogAsReadSql(pre),
     });
-    return 'statement' in planned && planned.oneLine ? planned : null;
+    return 'statement' in planned ? planned : null;
   } catch {
     // A rule the read breaks is reported from the locked read, as it stands then.
     return null;
@@ -183,7 +173,7 @@ export async function placeOrder(
   quote: SubmissionQuote,
   input: PlaceInput,
 ): Promise<PlacedOrder> {
-  const { sql, inventory } = deps;
+  const { sql } = deps;
   const { tenantId } = input;
   const fromRead = planFromRead(deps, pre, quote, input);
   const outcome = await sql.transaction(async (tx) => {
@@ -206,10 +196,10 @@ export async function placeOrder(
       }
       planned = replanned;
     }
-    const { statement, oneLine, stockLines } = planned;
+    const { statement, stockLines } = planned;
     let written: WrittenOrder | undefined;
     try {
-      [written] = oneLine ? await tx.queryThenCommit<WrittenOrder>(statement) : await tx.query<WrittenOrder>(statement);
+      [written] = await tx.queryThenCommit<WrittenOrder>(statement);
     } catch (err) {
       // Placed from the read: another submit of this session placed its order first (orders.sessionId is
       // unique). Start over: the read then finds that order.
@@ -219,14 +209,13 @@ export async function placeOrder(
       // The statement wrote nothing (and, sent with its COMMIT, the transaction is over).
       // Placed from the read: the session changed since (a step, a review, another submit). Start over.
       if (failed.name === PLACE_ORDER_CHECKS.session) throw new StaleQuote();
-      if (failed.name === PLACE_ORDER_CHECKS.stock) checkReservedLine(failed.found as ReservedLine, oneLine!);
+      if (failed.name === PLACE_ORDER_CHECKS.stock) checkReservedLine(failed.found as ReservedLine, stockLines);
       // Used up (or edited, or ended) since the quote: price again without it.
       if (failed.name === PLACE_ORDER_CHECKS.discount) throw new StaleQuote();
       if (failed.name === PLACE_ORDER_CHECKS.shop) throw new AppError('NOT_FOUND', 'Shop not found');
       throw err;
     }
     const { order, payment } = fromWritten(stripReport(written!));
-    if (!oneLine) await inventory.reserveForOrder(tx, { tenantId, orderId: order.id, lines: stockLines });
     return { result: { order, payment, created: true } };
   });
   if ('expired' in outcome) throw sessionExpired();

@@ -20,7 +20,6 @@ import { AppError } from '../../../platform/errors.js';
 import type { EventBus } from '../../../platform/jobs/queue.js';
 import { parseInput } from '../../../platform/validate.js';
 import type { DiscountService } from '../../discounts/discount.service.js';
-import type { InventoryService } from '../../inventory/inventory.service.js';
 import type { PlacedOrder, SubmitOrder } from '../../orders/index.js';
 import type { TaxPort } from '../../tax/tax.port.js';
 import { FINGERPRINT } from '../quote/quote-consent.js';
@@ -35,7 +34,6 @@ export interface SubmitDeps {
   sql: SqlClient;
   clock: Clock;
   bus: EventBus;
-  inventory: InventoryService;
   discounts: DiscountService;
   tax: TaxPort;
   ttlMinutes: number;

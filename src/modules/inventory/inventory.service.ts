@@ -46,19 +46,20 @@ export interface ReservedLine {
 /**
  * Reserving an order's stock lines (mergeLines: summed per product, in product-id order) as CTEs of ONE
  * statement: submit's order statement, and reserveForOrder's own.
- * - `lock` (res_lines, res_lock): locks the lines' stock-tracked products (when the tenant tracks inventory),
- *   in product-id order, only when `gate` holds (submit: its session write matched). `locked` is a condition
- *   that holds once they are locked: submit's order-counter write waits on it, so every statement that places
- *   an order takes its product rows first, in one order, and the shop's counter after them. No deadlock
- *   between two orders, and a statement that waits for a product does not hold the counter meanwhile.
- * - `write(order)` (res_ins, res_upd): records one reservation per (order, product) for the locked products
- *   (the unique (orderId, productId) makes a repeat a no-op) and, only for the new ones, takes the units with
- *   a conditional decrement. Under READ COMMITTED the decrement re-checks `stock >= quantity` against the
- *   committed row it holds: no overselling.
- * - `report` (res_report): one ReservedLine per line; `failed`: a condition, true when checkReservedLine
- *   would throw for one of them (an unknown product; a new reservation whose units were not there), with
- *   `firstFailure` that line as JSON, for a statement that must fail whole (raiseIfSql).
- * Ids are compared and sorted in the "C" collation, the byte order mergeLines and every other stock writer use.
+ * - `lock` (res_lines, res_lock): locks the lines' stock-tracked products (when the tenant tracks inventory)
+ *   in product-id order, only when `gate` holds (submit: the statement took the order number, so the shop's
+ *   counter is always locked before its products and every submit of the shop waits on the counter first:
+ *   two submits never wait on each other's products). FOR NO KEY UPDATE, the lock the decrement takes: a
+ *   cart step's foreign-key check (FOR KEY SHARE) on the product is not blocked by it.
+ * - `write(order)` (res_ins, res_upd, res_report): records one reservation per (order, product) for the
+ *   locked products (the unique (orderId, productId) makes a repeat a no-op) and, only for the new ones,
+ *   takes the units with a conditional decrement (under READ COMMITTED it re-checks `stock >= quantity`
+ *   against the committed row it holds: no overselling); res_report has one ReservedLine per line.
+ * - `failed`: a condition, true when checkReservedLine would throw for a line (an unknown product; a new
+ *   reservation whose units were not there), and `firstFailure` that line as JSON, for a statement that
+ *   must fail whole (raiseIfSql).
+ * Ids are sorted in the "C" collation, the byte order of mergeLines, by which the other stock writers
+ * (release, restock: one product per statement) lock them.
  */
 export function reserveLinesSql(tenantId: string, lines: StockLine[], gate?: Prisma.Sql) {
   const ids = lines.map((l) => l.productId);
@@ -71,10 +72,8 @@ export function reserveLinesSql(tenantId: string, lines: StockLine[], gate?: Pri
         SELECT p.id, p.stock FROM products p
         WHERE p.id = ANY(${ids}::text[]) AND p."tenantId" = ${tenantId} AND p."trackStock"
           AND EXISTS (SELECT 1 FROM tenants t WHERE t.id = ${tenantId} AND t."inventoryTracking")${gate ? Prisma.sql` AND ${gate}` : Prisma.empty}
-        ORDER BY p.id COLLATE "C" FOR UPDATE
+        ORDER BY p.id COLLATE "C" FOR NO KEY UPDATE
       )`,
-    // Always true; evaluated once, it makes the caller's write wait until every product above is locked.
-    locked: Prisma.sql`(SELECT count(*) FROM res_lock) >= 0`,
     write: (order: { id: Prisma.Sql; from?: Prisma.Sql }) => Prisma.sql`res_ins AS (
         INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt")
         SELECT ${tenantId}, ${order.id}, k.id, l.quantity, now()

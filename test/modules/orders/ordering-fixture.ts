@@ -58,9 +58,26 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number; txR
   });
   const deps = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: 30 };
   const checkoutSql = testCheckoutSql();
-  const retries = opts.txRetries;
-  const submitSql: SqlClient =
-    retries === undefined ? checkoutSql : { ...checkoutSql, transaction: (fn, o) => checkoutSql.transaction(fn, { ...o, retries }) };
+  // Each submit transaction's statements in order, as the transaction's runner was called: 'query' (any
+  // statement awaited on its own) or 'queryThenCommit' (the last one, sent with its COMMIT).
+  const txLog: ('query' | 'queryThenCommit')[][] = [];
+  const submitSql: SqlClient = {
+    ...checkoutSql,
+    transaction: (fn, o) =>
+      checkoutSql.transaction(
+        (tx) => {
+          const log: (typeof txLog)[number] = [];
+          txLog.push(log);
+          return fn({
+            ...tx,
+            query: (st) => (log.push('query'), tx.query(st)),
+            execute: (st) => (log.push('query'), tx.execute(st)),
+            queryThenCommit: (st) => (log.push('queryThenCommit'), tx.queryThenCommit(st)),
+          });
+        },
+        { ...o, ...(opts.txRetries === undefined ? {} : { retries: opts.txRetries }) },
+      ),
+  };
   const services = {
     tenants: createTenantService({ db }),
     customers,
@@ -119,5 +136,5 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number; txR
     return customer;
   }
 
-  return { clock, taxjar, services, f, shop, readyCustomer, address, close: () => taxjar.stop() };
+  return { clock, taxjar, services, f, shop, readyCustomer, address, txLog, close: () => taxjar.stop() };
 }

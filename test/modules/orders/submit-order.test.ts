@@ -234,56 +234,50 @@ describe('submit', () => {
     }
   });
 
-  it.each([1, 2])(
-    "an order of %i product(s) waiting for a product's row lock does not hold the shop's order counter: another product's order goes through",
-    async (products) => {
-      const s = await fx.shop({ priceCents: 1000, stock: 10 });
-      const other = await fx.f.product({ tenantId: s.tenant.id, unitPriceCents: 700, trackStock: true, stock: 10 });
-      const second = await fx.f.product({ tenantId: s.tenant.id, unitPriceCents: 300, trackStock: true, stock: 10 });
-      const [a, b] = await readySessionsDirect(db, s, 2);
-      if (products === 2) await fx.f.orderSessionItem({ sessionId: a!.sessionId, productId: second.id, quantity: 2 });
-      // b buys only `other`, a product nobody holds.
-      await db.orderSessionItem.updateMany({ where: { sessionId: b!.sessionId }, data: { productId: other.id } });
-      const blocker = new pg.Client({ connectionString: testDatabaseUrl() });
-      const watcher = new pg.Client({ connectionString: testDatabaseUrl() });
-      await blocker.connect();
-      await watcher.connect();
-      try {
-        // Another transaction holds a's product row (as an admin's stock edit does for a moment).
-        await blocker.query('BEGIN');
-        await blocker.query('SELECT id FROM products WHERE id = $1 FOR UPDATE', [s.product.id]);
-        const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-        const first = fx.services.orders.submit(s.tenant.id, a!.customerId, roles);
-        first.catch(() => undefined);
-        await waitFor("a's submit to wait on its product", async () => {
-          const { rows } = await watcher.query<{ n: string }>(
-            'SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
-            [blockerPid],
-          );
-          return Number(rows[0]!.n) === 1;
-        });
-        const next = await fx.services.orders.submit(s.tenant.id, b!.customerId, roles);
-        expect(next.order.number).toBe(1001);
-        await blocker.query('COMMIT');
-        const placed = await first;
-        expect(placed.order.number).toBe(1002);
-        expect(placed.order.items.map((i) => [i.productId, i.quantity]).sort()).toEqual(
-          [[s.product.id, 1], ...(products === 2 ? [[second.id, 2]] : [])].sort(),
-        );
-        const stock = await db.product.findMany({ where: { tenantId: s.tenant.id }, select: { id: true, stock: true } });
-        expect(Object.fromEntries(stock.map((p) => [p.id, p.stock]))).toEqual({
-          [s.product.id]: 9,
-          [other.id]: 9,
-          [second.id]: products === 2 ? 8 : 10,
-        });
-        expect(await db.inventoryReservation.count({ where: { orderId: placed.order.id } })).toBe(products);
-      } finally {
-        await blocker.query('ROLLBACK').catch(() => undefined);
-        await blocker.end();
-        await watcher.end();
-      }
-    },
-  );
+  it('an order of several products is placed in one statement sent with its COMMIT: the counter and stock rows are held for no round trip', async () => {
+    const s = await fx.shop({ priceCents: 1000, stock: 10 });
+    const second = await fx.f.product({ tenantId: s.tenant.id, unitPriceCents: 300, trackStock: true, stock: 10 });
+    const untracked = await fx.f.product({ tenantId: s.tenant.id, unitPriceCents: 200 });
+    const [x] = await readySessionsDirect(db, s, 1);
+    await fx.f.orderSessionItem({ sessionId: x!.sessionId, productId: second.id, quantity: 2 });
+    await fx.f.orderSessionItem({ sessionId: x!.sessionId, productId: untracked.id, quantity: 3 });
+    fx.txLog.length = 0;
+    const { order } = await fx.services.orders.submit(s.tenant.id, x!.customerId, roles);
+    // Placed from the lock-free read: no session lock, no reservation statements after the order's.
+    expect(fx.txLog).toEqual([['queryThenCommit']]);
+    expect(order.items.map((i) => [i.productId, i.quantity]).sort()).toEqual(
+      [
+        [s.product.id, 1],
+        [second.id, 2],
+        [untracked.id, 3],
+      ].sort(),
+    );
+    const stock = await db.product.findMany({ where: { tenantId: s.tenant.id }, select: { id: true, stock: true } });
+    expect(Object.fromEntries(stock.map((p) => [p.id, p.stock]))).toEqual({ [s.product.id]: 9, [second.id]: 8, [untracked.id]: 0 });
+    const reserved = await db.inventoryReservation.findMany({ where: { orderId: order.id }, select: { productId: true, quantity: true } });
+    expect(reserved.map((r) => [r.productId, r.quantity]).sort()).toEqual(
+      [
+        [s.product.id, 1],
+        [second.id, 2],
+      ].sort(),
+    );
+  });
+
+  it('an order of several products short of one of them writes nothing and names that product', async () => {
+    const s = await fx.shop({ priceCents: 1000, stock: 10 });
+    const second = await fx.f.product({ tenantId: s.tenant.id, unitPriceCents: 300, trackStock: true, stock: 1, name: 'Last Mug' });
+    const [x] = await readySessionsDirect(db, s, 1);
+    await fx.f.orderSessionItem({ sessionId: x!.sessionId, productId: second.id, quantity: 2 });
+    await expect(fx.services.orders.submit(s.tenant.id, x!.customerId, roles)).rejects.toMatchObject({
+      code: 'OUT_OF_STOCK',
+      details: { productId: second.id, name: 'Last Mug', available: 1, requested: 2 },
+    });
+    expect(await db.order.count({ where: { tenantId: s.tenant.id } })).toBe(0);
+    expect(await db.inventoryReservation.count({ where: { tenantId: s.tenant.id } })).toBe(0);
+    const stock = await db.product.findMany({ where: { tenantId: s.tenant.id }, select: { id: true, stock: true } });
+    expect(Object.fromEntries(stock.map((p) => [p.id, p.stock]))).toEqual({ [s.product.id]: 10, [second.id]: 1 });
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: s.tenant.id } })).nextOrderNumber).toBe(1001);
+  });
 
   it('concurrent orders of several products, whatever their line order, neither deadlock nor oversell, and their numbers stay gapless', async () => {
     // Submit's transaction is not run again after a deadlock here: one would fail its submit.
@@ -524,7 +518,7 @@ describe('submit', () => {
     expect((await db.discount.findUniqueOrThrow({ where: { id: limited.id } })).usedCount).toBe(3);
   });
 
-  it('honours maxUses under concurrency in orders of two stock-tracked products (their transaction commits after the reservations)', async () => {
+  it('honours maxUses under concurrency in orders of two stock-tracked products (reserved by the order statement itself)', async () => {
     const s = await fx.shop({ priceCents: 1000, stock: 50 });
     const second = await fx.f.product({ tenantId: s.tenant.id, unitPriceCents: 700, trackStock: true, stock: 50 });
     const limited = await fx.f.discount({ tenantId: s.tenant.id, type: 'FIXED_AMOUNT', amountOffCents: 300, maxUses: 3 });

@@ -8,16 +8,15 @@
 //   lock the session (FOR UPDATE) -> re-check state and expiry, re-price (every selection rule again)
 //   -> the quote must be the one the tax call was made for (StaleQuote otherwise: start over)
 //   -> the customer's consent (the review they saw, when given)
-//   -> ONE statement, the last, sent with its COMMIT: the stock-tracked products' row locks (in product-id
-//      order), then the order number, order + items + payment, session SUBMITTED, the stock reservations, the
-//      discount's use (checked; counted only when it has a limit), the pay window's deadline, and the jobs of
-//      order.created and of the pay window (reminder, expiry) in one add_jobs call. Its checks (session,
-//      stock, discount) fail the statement, so nothing is committed when one does not hold.
-// Locks on rows other buyers share (the products' stock, the tenant's order counter, a limited discount) are
+//   -> ONE statement, the last, sent with its COMMIT: session SUBMITTED, the order number, order + items +
+//      payment, the stock reservations of every product (locked in product-id order), the discount's use
+//      (checked; counted only when it has a limit), the pay window's deadline, and the jobs of order.created
+//      and of the pay window (reminder, expiry) in one add_jobs call. Its checks (session, stock, discount)
+//      fail the statement, so nothing is committed when one does not hold.
+// Locks on rows other buyers share (the tenant's order counter, the products' stock, a limited discount) are
 // taken by that last statement, in that order, and held only while PostgreSQL runs it and the COMMIT sent
-// with it: no hot row for the length of the transaction, nor for a round trip to this process, and the
-// counter is not held while the statement waits for a product (docs/decisions/order-numbers.md,
-// docs/decisions/discount-usage.md).
+// with it: no hot row for the length of the transaction, nor for a round trip to this process, whatever the
+// number of products (docs/decisions/order-numbers.md, docs/decisions/discount-usage.md).
 import { checkFailure, raiseIfSql } from '../../../platform/db/check-failure.js';
 import { isUniqueViolation, Prisma } from '../../../platform/db/prisma.js';
 import type { SqlClient } from '../../../platform/db/sql.js';
@@ -40,7 +39,7 @@ import {
   fromWritten,
   PLACE_ORDER_CHECKS,
   placeOrderSql,
-  SESSION_WRITTEN,
+  NUMBER_TAKEN,
   type OrderValues,
   type WrittenOrder,
 } from './submit.sql.js';
@@ -95,10 +94,10 @@ function planOrder(
   // The customer's consent: the amount and selections they reviewed, or nothing is written.
   if (input.reviewed) assertConsented(parseReviewed(s.reviewedQuote), consentOf(totals), input.reviewed.fingerprint);
 
-  // The stock-tracked products are locked first (product-id order), before the order counter, by the same
-  // statement that reserves them (the inventory module's SQL).
+  // The stock, reserved by the same statement (the inventory module's SQL): its products locked in
+  // product-id order, after the order counter.
   const stockLines = mergeLines(lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
-  const stock = stockLines.length > 0 ? reserveLinesSql(tenantId, stockLines, SESSION_WRITTEN) : null;
+  const stock = stockLines.length > 0 ? reserveLinesSql(tenantId, stockLines, NUMBER_TAKEN) : null;
   const useInput = { tenantId, customerId, subtotalCents, now };
   const use = discount && candidate ? discounts.useSql(useInput, candidate) : null;
   // order.created, and the pay window's reminder and expiry: one add_jobs call with the order. Every order
@@ -131,9 +130,8 @@ function planOrder(
       readAs,
     },
     {
-      first: stock ? { ctes: stock.lock, done: stock.locked } : undefined,
       ctes: [
-        ...(stock ? [stock.write({ id: Prisma.sql`o.id`, from: Prisma.sql`o` })] : []),
+        ...(stock ? [stock.lock, stock.write({ id: Prisma.sql`o.id`, from: Prisma.sql`o` })] : []),
         ...(use ? [use.ctes] : []),
         Prisma.sql`jobs AS (${jobs})`,
       ],

@@ -108,23 +108,20 @@ function list(parts: Prisma.Sql[]): Prisma.Sql {
  * The statement that places the order, the last of the submit transaction: the order with its address
  * snapshot, its items, its payment (straight into awaiting_admin_approval: its "pending" moment would exist
  * only inside this transaction, spec 001 step 3), the session marked SUBMITTED (activeSlot NULL frees the
- * customer's slot), plus the caller's CTEs: `first`, run after the session's write and before the order
- * number is taken (the stock rows' locks), with `done` a condition that holds once they have run; `ctes`
- * (the stock reservations, the discount's use, the order.created jobs), their report columns (`columns`) and their `checks`
+ * customer's slot), plus the caller's CTEs (`tail`: the stock reservations, gated on NUMBER_TAKEN so that the
+ * products are locked after the counter, the discount's use, the order.created jobs), their report columns
+ * (`columns`) and their `checks`
  * (raiseIfSql expressions: a check that does not hold fails the whole statement, which is what lets the
  * caller send it with its COMMIT). It always returns one row, so the checks are always evaluated; when the
  * session is no longer the version read (`readAs`) or the shop is gone (no order written) it fails too.
  * The order number comes from the tenant's counter in the same statement: its row lock is taken here, in
- * the last statement, after the session's row and the `first` CTEs' rows, and held only until COMMIT
+ * the last statement, after the session's row and before the products' rows, and held only until COMMIT
  * (docs/decisions/order-numbers.md).
  */
-/** A condition for the caller's `first` CTEs: placeOrderSql's session write matched (nothing else is written otherwise). */
-export const SESSION_WRITTEN = Prisma.sql`EXISTS (SELECT 1 FROM ses)`;
+/** A condition for the caller's CTEs: placeOrderSql's statement took the order number (its session write matched). */
+export const NUMBER_TAKEN = Prisma.sql`EXISTS (SELECT 1 FROM n)`;
 
-export function placeOrderSql(
-  v: OrderValues,
-  tail: { first?: { ctes: Prisma.Sql; done: Prisma.Sql }; ctes: Prisma.Sql[]; columns: Prisma.Sql[]; checks: Prisma.Sql[] },
-): Prisma.Sql {
+export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; columns: Prisma.Sql[]; checks: Prisma.Sql[] }): Prisma.Sql {
   const values = Prisma.join(
     v.lines.map((l) => Prisma.sql`(${l.productId}, ${l.sku}, ${l.name}, ${l.quantity}::int, ${l.unitPriceCents}::int)`),
   );
@@ -134,18 +131,16 @@ export function placeOrderSql(
         AND "reviewedQuote" IS NOT DISTINCT FROM ${v.readAs.reviewedQuote == null ? null : JSON.stringify(v.readAs.reviewedQuote)}::jsonb
         AND ${v.readAs.catalog}`
     : Prisma.empty;
-  const sessionCheck = v.readAs ? [raiseIfSql(Prisma.sql`NOT ${SESSION_WRITTEN}`, PLACE_ORDER_CHECKS.session)] : [];
+  const sessionCheck = v.readAs ? [raiseIfSql(Prisma.sql`NOT EXISTS (SELECT 1 FROM ses)`, PLACE_ORDER_CHECKS.session)] : [];
   return Prisma.sql`
     WITH ses AS (
       UPDATE order_sessions SET state = 'SUBMITTED', "activeSlot" = NULL, "lastActivityAt" = ${v.now}, "updatedAt" = ${v.now}
       WHERE id = ${v.sessionId}${readAs} RETURNING id
-    )${tail.first ? Prisma.sql`, ${tail.first.ctes}` : Prisma.empty}, n AS (
-      -- After the session and the caller's "first" CTEs (the products' row locks: uncorrelated conditions are
-      -- evaluated before the tenant row is read): a statement that waits for the session's row or a product's
-      -- does so before it holds the shop's order counter.
+    ), n AS (
+      -- After the session (an uncorrelated EXISTS is evaluated before the tenant row is read): a statement
+      -- that waits for the session's row lock does so before it holds the shop's order counter.
       UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1, "updatedAt" = ${v.now}
-      WHERE id = ${v.tenantId} AND ${SESSION_WRITTEN}${tail.first ? Prisma.sql` AND ${tail.first.done}` : Prisma.empty}
-      RETURNING "nextOrderNumber" - 1 AS number
+      WHERE id = ${v.tenantId} AND EXISTS (SELECT 1 FROM ses) RETURNING "nextOrderNumber" - 1 AS number
     ), o AS (
       INSERT INTO orders ("tenantId", number, "customerId", "guildId", "sessionId", status, "subtotalCents", "discountCents", "shippingCents",
         "taxAmountCents", "totalCents", currency, "discountId", "discountName", "shippingTypeId", "shippingTypeName", "paymentMethod",

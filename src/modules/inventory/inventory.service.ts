@@ -45,39 +45,70 @@ export interface ReservedLine {
 
 /**
  * Reserving an order's stock lines (mergeLines: summed per product, in product-id order) as CTEs of ONE
- * statement: submit's order statement, and reserveForOrder's own.
- * - `lock` (res_lines, res_lock): locks the lines' stock-tracked products (when the tenant tracks inventory)
- *   in product-id order, only when `gate` holds (submit: the statement took the order number, so the shop's
- *   counter is always locked before its products and every submit of the shop waits on the counter first:
- *   two submits never wait on each other's products). FOR NO KEY UPDATE, the lock the decrement takes: a
- *   cart step's foreign-key check (FOR KEY SHARE) on the product is not blocked by it.
- * - `write(order)` (res_ins, res_upd, res_report): records one reservation per (order, product) for the
- *   locked products (the unique (orderId, productId) makes a repeat a no-op) and, only for the new ones,
- *   takes the units with a conditional decrement (under READ COMMITTED it re-checks `stock >= quantity`
- *   against the committed row it holds: no overselling); res_report has one ReservedLine per line.
- * - `failed`: a condition, true when checkReservedLine would throw for a line (an unknown product; a new
- *   reservation whose units were not there), and `firstFailure` that line as JSON, for a statement that
- *   must fail whole (raiseIfSql).
- * Ids are sorted in the "C" collation, the byte order of mergeLines, by which the other stock writers
- * (release, restock: one product per statement) lock them.
+ * statement (`ctes`): submit's order statement, and reserveForOrder's own. For the order `order.id` (an
+ * expression; `order.from` adds what it needs, e.g. the CTE that inserted the order), it records one
+ * reservation per stock-tracked product (when the tenant tracks inventory; the unique (orderId, productId)
+ * makes a repeat a no-op) and, only for the new ones, takes the units with a conditional decrement: under
+ * READ COMMITTED it re-checks `stock >= quantity` against the committed row it holds, so nothing is oversold.
+ * `res_report` has one ReservedLine per line; `failed` is a condition, true when checkReservedLine would
+ * throw for a line (an unknown product; a new reservation whose units were not there), and `firstFailure`
+ * that line as JSON, for a statement that must fail whole (raiseIfSql).
+ * - One line (the usual order, and every order of a flash sale): its one row is locked by its decrement, run
+ *   after the reservation (so, in submit, after the order counter the order's insert took).
+ * - Several lines: `res_lock` first locks the stock-tracked products in product-id order ("C" collation, the
+ *   byte order of mergeLines, by which release and restock lock them one statement each), only when `gate`
+ *   holds (submit: the statement took the order number, so a shop's counter is always locked before its
+ *   products), with FOR NO KEY UPDATE, the lock the decrement takes (a cart step's foreign-key check, FOR KEY
+ *   SHARE, is not blocked by it). Locking the single line that way too was measured slower: a row locked
+ *   twice is re-checked twice under contention (docs/decisions/ordering-and-submit.md).
  */
-export function reserveLinesSql(tenantId: string, lines: StockLine[], gate?: Prisma.Sql) {
+export function reserveLinesSql(
+  tenantId: string,
+  lines: StockLine[],
+  order: { id: Prisma.Sql; from?: Prisma.Sql },
+  gate?: Prisma.Sql,
+): { ctes: Prisma.Sql; failed: Prisma.Sql; firstFailure: Prisma.Sql } {
+  const from = order.from ? Prisma.sql`${order.from}, ` : Prisma.empty;
+  const failedRow = Prisma.sql`(r.name IS NULL OR (r.inserted = 1 AND r.taken = 0))`;
+  const reported = {
+    failed: Prisma.sql`EXISTS (SELECT 1 FROM res_report r WHERE ${failedRow})`,
+    firstFailure: Prisma.sql`(SELECT row_to_json(r) FROM res_report r WHERE ${failedRow} ORDER BY r."productId" COLLATE "C" LIMIT 1)`,
+  };
+  if (lines.length === 1) {
+    const { productId, quantity } = lines[0]!;
+    return {
+      ctes: Prisma.sql`res_ins AS (
+        INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt")
+        SELECT p."tenantId", ${order.id}, p.id, ${quantity}, now()
+        FROM ${from}products p JOIN tenants t ON t.id = p."tenantId"
+        WHERE p.id = ${productId} AND p."tenantId" = ${tenantId} AND p."trackStock" AND t."inventoryTracking"
+        ON CONFLICT ("orderId", "productId") DO NOTHING RETURNING 1
+      ), res_upd AS (
+        UPDATE products SET stock = stock - ${quantity}, "updatedAt" = now()
+        WHERE id = ${productId} AND "tenantId" = ${tenantId} AND stock >= ${quantity} AND EXISTS (SELECT 1 FROM res_ins)
+        RETURNING 1
+      ), res_report AS (
+        SELECT ${productId}::text AS "productId", p.name, (SELECT count(*)::int FROM res_ins) AS inserted,
+          (SELECT count(*)::int FROM res_upd) AS taken, p.stock
+        FROM (SELECT 1) AS one LEFT JOIN products p ON p.id = ${productId} AND p."tenantId" = ${tenantId}
+      )`,
+      ...reported,
+    };
+  }
   const ids = lines.map((l) => l.productId);
   const quantities = lines.map((l) => l.quantity);
-  const failedRow = Prisma.sql`(r.name IS NULL OR (r.inserted = 1 AND r.taken = 0))`;
   return {
-    lock: Prisma.sql`res_lines AS (
+    ctes: Prisma.sql`res_lines AS (
         SELECT * FROM unnest(${ids}::text[], ${quantities}::int[]) AS l("productId", quantity)
       ), res_lock AS MATERIALIZED (
         SELECT p.id, p.stock FROM products p
         WHERE p.id = ANY(${ids}::text[]) AND p."tenantId" = ${tenantId} AND p."trackStock"
           AND EXISTS (SELECT 1 FROM tenants t WHERE t.id = ${tenantId} AND t."inventoryTracking")${gate ? Prisma.sql` AND ${gate}` : Prisma.empty}
         ORDER BY p.id COLLATE "C" FOR NO KEY UPDATE
-      )`,
-    write: (order: { id: Prisma.Sql; from?: Prisma.Sql }) => Prisma.sql`res_ins AS (
+      ), res_ins AS (
         INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt")
         SELECT ${tenantId}, ${order.id}, k.id, l.quantity, now()
-        FROM ${order.from ? Prisma.sql`${order.from}, ` : Prisma.empty}res_lock k JOIN res_lines l ON l."productId" = k.id
+        FROM ${from}res_lock k JOIN res_lines l ON l."productId" = k.id
         ON CONFLICT ("orderId", "productId") DO NOTHING RETURNING "productId"
       ), res_upd AS (
         UPDATE products p SET stock = p.stock - l.quantity, "updatedAt" = now()
@@ -92,8 +123,7 @@ export function reserveLinesSql(tenantId: string, lines: StockLine[], gate?: Pri
           LEFT JOIN products c ON c.id = l."productId" AND c."tenantId" = ${tenantId}
           LEFT JOIN res_lock k ON k.id = l."productId"
       )`,
-    failed: Prisma.sql`EXISTS (SELECT 1 FROM res_report r WHERE ${failedRow})`,
-    firstFailure: Prisma.sql`(SELECT row_to_json(r) FROM res_report r WHERE ${failedRow} ORDER BY r."productId" COLLATE "C" LIMIT 1)`,
+    ...reported,
   };
 }
 
@@ -136,11 +166,8 @@ export function createInventoryService(): InventoryService {
       const merged = mergeLines(lines);
       if (merged.length === 0) return;
       // One statement: the products locked in id order, then the reservations and the decrements.
-      const r = reserveLinesSql(tenantId, merged);
-      const [row] = await queryRows<{ failed: ReservedLine | null }>(
-        tx,
-        Prisma.sql`WITH ${r.lock}, ${r.write({ id: Prisma.sql`${orderId}` })} SELECT ${r.firstFailure} AS failed`,
-      );
+      const r = reserveLinesSql(tenantId, merged, { id: Prisma.sql`${orderId}` });
+      const [row] = await queryRows<{ failed: ReservedLine | null }>(tx, Prisma.sql`WITH ${r.ctes} SELECT ${r.firstFailure} AS failed`);
       checkReservedLine(row?.failed, merged);
     },
 

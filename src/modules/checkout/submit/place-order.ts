@@ -97,7 +97,8 @@ function planOrder(
   // The stock, reserved by the same statement (the inventory module's SQL): its products locked in
   // product-id order, after the order counter.
   const stockLines = mergeLines(lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
-  const stock = stockLines.length > 0 ? reserveLinesSql(tenantId, stockLines, NUMBER_TAKEN) : null;
+  const stock =
+    stockLines.length > 0 ? reserveLinesSql(tenantId, stockLines, { id: Prisma.sql`o.id`, from: Prisma.sql`o` }, NUMBER_TAKEN) : null;
   const useInput = { tenantId, customerId, subtotalCents, now };
   const use = discount && candidate ? discounts.useSql(useInput, candidate) : null;
   // order.created, and the pay window's reminder and expiry: one add_jobs call with the order. Every order
@@ -130,11 +131,7 @@ function planOrder(
       readAs,
     },
     {
-      ctes: [
-        ...(stock ? [stock.lock, stock.write({ id: Prisma.sql`o.id`, from: Prisma.sql`o` })] : []),
-        ...(use ? [use.ctes] : []),
-        Prisma.sql`jobs AS (${jobs})`,
-      ],
+      ctes: [...(stock ? [stock.ctes] : []), ...(use ? [use.ctes] : []), Prisma.sql`jobs AS (${jobs})`],
       columns: [Prisma.sql`(SELECT count(*)::int FROM jobs) AS jobs`],
       checks: [
         ...(stock ? [raiseIfSql(stock.failed, PLACE_ORDER_CHECKS.stock, stock.firstFailure)] : []),

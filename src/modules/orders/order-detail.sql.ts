@@ -8,7 +8,7 @@ import { queryRows, withUtcDates, type SqlTarget } from '../../platform/db/sql.j
 import { AppError } from '../../platform/errors.js';
 import { CUSTOMER_DATE_FIELDS } from '../customers/customer.service.js';
 import { MISSED_NOTICE_DATE_FIELDS } from '../notifications/missed-notices.js';
-import type { OrderDetail } from './order-query.service.js';
+import type { OrderDetail } from './order-detail.js';
 
 /**
  * The nested rows come through json_agg/row_to_json: the order's own columns are read as usual; in the nested

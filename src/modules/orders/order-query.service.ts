@@ -6,20 +6,8 @@ import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import type { SqlRunner } from '../../platform/db/sql.js';
+import type { OrderDetail } from './order-detail.js';
 import { requireOrderDetail } from './order-detail.sql.js';
-
-/** What an order's detail holds; order-detail.sql.ts reads the same in one statement (same orders, same ties). */
-export const orderDetailInclude = {
-  items: { orderBy: [{ name: 'asc' }, { id: 'asc' }] },
-  payments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-  refunds: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-  receipts: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-  /** DMs that did not reach the customer (DMs closed), for the order page and the REST order. */
-  missedNotices: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true, kind: true, createdAt: true, shownAt: true } },
-  customer: true,
-} satisfies Prisma.OrderInclude;
-
-export type OrderDetail = Prisma.OrderGetPayload<{ include: typeof orderDetailInclude }>;
 
 /** page is 0-based (Discord's orders:page:<n> is 0-indexed); pageSize 1..100. */
 const pageSchema = z.object({

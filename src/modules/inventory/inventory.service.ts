@@ -59,8 +59,9 @@ export interface ReservedLine {
  *   byte order of mergeLines, by which release and restock lock them one statement each), only when `gate`
  *   holds (submit: the statement took the order number, so a shop's counter is always locked before its
  *   products), with FOR NO KEY UPDATE, the lock the decrement takes (a cart step's foreign-key check, FOR KEY
- *   SHARE, is not blocked by it). Locking the single line that way too was measured slower: a row locked
- *   twice is re-checked twice under contention (docs/decisions/ordering-and-submit.md).
+ *   SHARE, is not blocked by it). One line is not locked that way too: that would lock a flash sale's hot
+ *   row twice, and the runs of 2026-12-02 could not tell the two apart, so it keeps the SQL the flash sale was
+ *   measured with (docs/decisions/ordering-and-submit.md, step 5).
  */
 export function reserveLinesSql(
   tenantId: string,

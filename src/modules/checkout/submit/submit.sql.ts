@@ -104,6 +104,9 @@ function list(parts: Prisma.Sql[]): Prisma.Sql {
       );
 }
 
+/** A condition for the caller's CTEs: placeOrderSql's statement took the order number (its session write matched). */
+export const NUMBER_TAKEN = Prisma.sql`EXISTS (SELECT 1 FROM n)`;
+
 /**
  * The statement that places the order, the last of the submit transaction: the order with its address
  * snapshot, its items, its payment (straight into awaiting_admin_approval: its "pending" moment would exist
@@ -118,9 +121,6 @@ function list(parts: Prisma.Sql[]): Prisma.Sql {
  * the last statement, after the session's row and before the products' rows, and held only until COMMIT
  * (docs/decisions/order-numbers.md).
  */
-/** A condition for the caller's CTEs: placeOrderSql's statement took the order number (its session write matched). */
-export const NUMBER_TAKEN = Prisma.sql`EXISTS (SELECT 1 FROM n)`;
-
 export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; columns: Prisma.Sql[]; checks: Prisma.Sql[] }): Prisma.Sql {
   const values = Prisma.join(
     v.lines.map((l) => Prisma.sql`(${l.productId}, ${l.sku}, ${l.name}, ${l.quantity}::int, ${l.unitPriceCents}::int)`),

@@ -13,6 +13,11 @@
 // (review and submit) to the same fake, the discount read, and one transaction per order writing the same
 // rows (session + item + address, order number, order + item with the discount, payment, reservation and
 // stock, the order.created job, session submitted). Prints: orders/s: X  baseline/s: Y  ratio: Z
+//
+// BENCH_PRODUCTS=N (default 1): every order is a cart of N stock-tracked products, 2 of each (the customer
+// adds them in a different order each time, as people do); the baseline writes N items, N reservations and N
+// stock decrements in product-id order. With N > 1 the services take the several-products path of
+// inventory.reserveLinesSql (its row locks in product-id order), which the default run does not.
 import { createSecretBox, generateKeyringEntry } from '../src/platform/secret-box.js';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -41,6 +46,11 @@ import { benchDatabase } from './lib/bench-database.js';
 const CONCURRENCY = 8;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 1);
+if (!Number.isInteger(PRODUCTS) || PRODUCTS < 1 || PRODUCTS > 20) throw new Error('BENCH_PRODUCTS must be an integer from 1 to 20');
+const QUANTITY = 2;
+const UNIT_CENTS = 1999;
+const SUBTOTAL = PRODUCTS * QUANTITY * UNIT_CENTS;
 const ADDRESS = { name: 'Bench Buyer', line1: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
 
 /** The fake TaxJar in its own process, as the real one is remote: its CPU is not the services' CPU. */
@@ -73,9 +83,22 @@ async function seedTenant(db: Db, label: string) {
   const guild = await db.guild.create({
     data: { id: `${Date.now()}${Math.floor(Math.random() * 1e6)}`, tenantId: tenant.id, name: 'Bench guild' },
   });
-  const product = await db.product.create({
-    data: { tenantId: tenant.id, sku: `BENCH-${label}`, name: 'Bench widget', unitPriceCents: 1999, trackStock: true, stock: 10_000_000 },
-  });
+  const products = [];
+  for (let i = 0; i < PRODUCTS; i++)
+    products.push(
+      await db.product.create({
+        data: {
+          tenantId: tenant.id,
+          sku: `BENCH-${label}-${i}`,
+          name: `Bench widget ${i}`,
+          unitPriceCents: UNIT_CENTS,
+          trackStock: true,
+          stock: 10_000_000,
+        },
+      }),
+    );
+  // The baseline locks stock rows in id order, as the services do (inventory.reserveLinesSql).
+  const byId = [...products].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const shippingType = await db.shippingType.create({ data: { tenantId: tenant.id, name: 'Standard', priceCents: 500 } });
   // The demo seed's discount (src/seed/demo-seed.ts): global, no use limit.
   const discount = await db.discount.create({
@@ -93,7 +116,7 @@ async function seedTenant(db: Db, label: string) {
       db.customer.create({ data: { tenantId: tenant.id, discordUserId: `10000000000000000${i}`, username: `bench${i}` } }),
     ),
   );
-  return { tenant, guild, product, shippingType, discount, customers };
+  return { tenant, guild, products, byId, shippingType, discount, customers };
 }
 
 /** Runs `once` in CONCURRENCY loops for `seconds`; returns completed operations per second. */
@@ -146,17 +169,24 @@ async function main() {
     const payWindows = createNewOrderPayWindow({ bus, clock: systemClock });
     const orders = createOrderService({ db, submit: createSubmitOrder({ ...deps, sql: database.checkoutSql, payWindows }) });
 
+    let carts = 0;
     const flow = (shop: Awaited<ReturnType<typeof seedTenant>>) => async (w: number) => {
       const t = shop.tenant.id;
       const c = shop.customers[w]!.id;
       await sessions.start(t, c, { guildId: shop.guild.id });
-      await sessions.setItem(t, c, { productId: shop.product.id, quantity: 2, memberRoleIds: [] });
+      // The cart's lines in a rotating order, so concurrent submits list the same products differently.
+      const shift = carts++ % PRODUCTS;
+      for (let i = 0; i < PRODUCTS; i++) {
+        const product = shop.products[(i + shift) % PRODUCTS]!;
+        await sessions.setItem(t, c, { productId: product.id, quantity: QUANTITY, memberRoleIds: [] });
+      }
       await sessions.setAddress(t, c, { address: ADDRESS });
       await sessions.setShippingType(t, c, shop.shippingType.id);
       await sessions.setPaymentMethod(t, c, 'VENMO_P2P');
       const { fingerprint } = await sessions.review(t, c);
       const r = await orders.submit(t, c, { memberRoleIds: [], reviewed: { fingerprint } });
       if (!r.created || r.order.discountId !== shop.discount.id) throw new Error('submit did not create a discounted order');
+      if (r.order.subtotalCents !== SUBTOTAL) throw new Error(`submit charged a subtotal of ${r.order.subtotalCents}, not ${SUBTOTAL}`);
     };
 
     // The tax call the baseline makes by hand: TaxJar's POST /v2/taxes with the order's lines.
@@ -172,9 +202,18 @@ async function main() {
         to_state: ADDRESS.state,
         to_city: ADDRESS.city,
         to_street: ADDRESS.line1,
-        amount: 2 * 1999 - discountCents,
+        amount: SUBTOTAL - discountCents,
         shipping: 5,
-        line_items: [{ id: '1', quantity: 2, unit_price: 19.99, discount: discountCents / 100 }],
+        line_items: Array.from({ length: PRODUCTS }, (_, i) => ({
+          id: String(i + 1),
+          quantity: QUANTITY,
+          unit_price: UNIT_CENTS / 100,
+          // The discount spread over the lines, the last one taking the remainder.
+          discount:
+            (i < PRODUCTS - 1
+              ? Math.floor(discountCents / PRODUCTS)
+              : discountCents - Math.floor(discountCents / PRODUCTS) * (PRODUCTS - 1)) / 100,
+        })),
       });
     const taxFor = async (discountCents: number): Promise<number> => {
       const res = await fetch(`${taxjar.url}/v2/taxes`, {
@@ -193,7 +232,7 @@ async function main() {
       const c = shop.customers[w]!.id;
       const client = await pool.connect();
       try {
-        const subtotal = 2 * 1999;
+        const subtotal = SUBTOTAL;
         // The discount, and tax at review and again at submit (the services ask twice as well), outside the transaction.
         const disc = await client.query<{ id: string; name: string; percentOff: number }>(
           `SELECT id, name, "percentOff" FROM discounts WHERE "tenantId" = $1 AND active AND scope = 'GLOBAL' AND "minSubtotalCents" <= $2 ORDER BY "percentOff" DESC LIMIT 1`,
@@ -217,10 +256,12 @@ async function main() {
           [t, c, shop.guild.id, addr.rows[0]!.id, shop.shippingType.id],
         );
         const sessionId = ses.rows[0]!.id;
-        await client.query(`INSERT INTO order_session_items ("sessionId", "productId", quantity) VALUES ($1,$2,2)`, [
-          sessionId,
-          shop.product.id,
-        ]);
+        for (const product of shop.products)
+          await client.query(`INSERT INTO order_session_items ("sessionId", "productId", quantity) VALUES ($1,$2,$3)`, [
+            sessionId,
+            product.id,
+            QUANTITY,
+          ]);
         const num = await client.query<{ n: number }>(
           `UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1 WHERE id = $1 RETURNING "nextOrderNumber" - 1 AS n`,
           [t],
@@ -246,19 +287,23 @@ async function main() {
           ],
         );
         const orderId = order.rows[0]!.id;
-        await client.query(
-          `INSERT INTO order_items ("orderId", "productId", sku, name, quantity, "unitPriceCents") VALUES ($1,$2,$3,'Bench widget',2,1999)`,
-          [orderId, shop.product.id, shop.product.sku],
-        );
+        for (const product of shop.products)
+          await client.query(
+            `INSERT INTO order_items ("orderId", "productId", sku, name, quantity, "unitPriceCents") VALUES ($1,$2,$3,$4,$5,$6)`,
+            [orderId, product.id, product.sku, product.name, QUANTITY, UNIT_CENTS],
+          );
         await client.query(
           `INSERT INTO payments ("tenantId", "orderId", method, status, "amountCents", "updatedAt") VALUES ($1,$2,'VENMO_P2P','awaiting_admin_approval',$3, now())`,
           [t, orderId, total],
         );
-        await client.query(
-          `INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt") VALUES ($1,$2,$3,2, now())`,
-          [t, orderId, shop.product.id],
-        );
-        await client.query(`UPDATE products SET stock = stock - 2 WHERE id = $1 AND stock >= 2`, [shop.product.id]);
+        for (const product of shop.byId) {
+          await client.query(
+            `INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt") VALUES ($1,$2,$3,$4, now())`,
+            [t, orderId, product.id, QUANTITY],
+          );
+          const dec = await client.query(`UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2`, [product.id, QUANTITY]);
+          if (dec.rowCount !== 1) throw new Error('baseline: out of stock');
+        }
         await client.query(
           `SELECT graphile_worker.add_jobs(ARRAY[
              ROW('order.created>bench', $1::json, NULL, NULL, 12, NULL, NULL, NULL)::graphile_worker.job_spec,
@@ -302,7 +347,7 @@ async function main() {
       `node cpu ms/order: services ${(cpu.services / made).toFixed(2)}  baseline ${(cpu.baseline / madeBaseline).toFixed(2)} (orders made: ${made} / ${madeBaseline}, incl. warm-up)`,
     );
     console.log(
-      `fake TaxJar latency: ${TAXJAR_DELAY_MS} ms per call (2 calls an order, both sides); every order has the shop's 10% discount`,
+      `fake TaxJar latency: ${TAXJAR_DELAY_MS} ms per call (2 calls an order, both sides); every order has the shop's 10% discount; ${PRODUCTS} product(s) per order, ${QUANTITY} of each`,
     );
     console.log(
       `orders/s: ${servicesRate.toFixed(1)}  baseline/s: ${baselineRate.toFixed(1)}  ratio: ${(servicesRate / baselineRate).toFixed(2)}`,
@@ -316,7 +361,12 @@ async function main() {
       const c = shopA.customers[0]!.id;
       const steps: [string, () => Promise<unknown>][] = [
         ['start', () => sessions.start(t, c, { guildId: shopA.guild.id })],
-        ['setItem', () => sessions.setItem(t, c, { productId: shopA.product.id, quantity: 2, memberRoleIds: [] })],
+        [
+          'setItem',
+          async () => {
+            for (const p of shopA.products) await sessions.setItem(t, c, { productId: p.id, quantity: QUANTITY, memberRoleIds: [] });
+          },
+        ],
         ['setAddress', () => sessions.setAddress(t, c, { address: ADDRESS })],
         ['setShippingType', () => sessions.setShippingType(t, c, shopA.shippingType.id)],
         ['setPaymentMethod', () => sessions.setPaymentMethod(t, c, 'VENMO_P2P')],

@@ -73,7 +73,7 @@ export function createPool(
   return pool;
 }
 
-export function createDatabase(databaseUrl: string, poolSize = 10, opts: DatabaseOptions | ((err: Error) => void) = {}): Database {
+export function createDatabase(databaseUrl: string, poolSize: number, opts: DatabaseOptions | ((err: Error) => void) = {}): Database {
   const options = typeof opts === 'function' ? { onConnectionError: opts } : opts;
   const pool = createPool(databaseUrl, poolSize, options);
   // Opens connections only when a submit needs one (pg pools are lazy).

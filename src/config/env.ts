@@ -38,7 +38,7 @@ const envSchema = z
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     /**
      * Connections of the process's service pool. 5, not pg's 10: on a 2-core host the interaction process's
-     * every-step p99 at 200 req/s was lower with 5 in 12 of 14 alternating benchmark pairs (fewer backends
+     * every-step p99 at 200 req/s was lower with 5 in 14 of 17 alternating benchmark pairs (fewer backends
      * competing for the cores the process needs); docs/decisions/pool-size.md.
      */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),

@@ -27,7 +27,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createCustomerService } from '../src/modules/customers/customer.service.js';
 import { createDiscountService } from '../src/modules/discounts/discount.service.js';
-import { createInventoryService } from '../src/modules/inventory/inventory.service.js';
+import { createInventoryService, mergeLines } from '../src/modules/inventory/inventory.service.js';
 import { createOrderSessionService, createSubmitOrder } from '../src/modules/checkout/index.js';
 import { MANUAL_PAY_WINDOW_MINUTES } from '../src/modules/order-expiry/pay-window.js';
 import { createNewOrderPayWindow } from '../src/modules/order-expiry/payment-window.service.js';
@@ -97,8 +97,8 @@ async function seedTenant(db: Db, label: string) {
         },
       }),
     );
-  // The baseline locks stock rows in id order, as the services do (inventory.reserveLinesSql).
-  const byId = [...products].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // The baseline reserves in the services' lock order: mergeLines's (product id, byte order).
+  const stockLines = mergeLines(products.map((p) => ({ productId: p.id, quantity: QUANTITY })));
   const shippingType = await db.shippingType.create({ data: { tenantId: tenant.id, name: 'Standard', priceCents: 500 } });
   // The demo seed's discount (src/seed/demo-seed.ts): global, no use limit.
   const discount = await db.discount.create({
@@ -116,7 +116,7 @@ async function seedTenant(db: Db, label: string) {
       db.customer.create({ data: { tenantId: tenant.id, discordUserId: `10000000000000000${i}`, username: `bench${i}` } }),
     ),
   );
-  return { tenant, guild, products, byId, shippingType, discount, customers };
+  return { tenant, guild, products, stockLines, shippingType, discount, customers };
 }
 
 /** Runs `once` in CONCURRENCY loops for `seconds`; returns completed operations per second. */
@@ -296,12 +296,15 @@ async function main() {
           `INSERT INTO payments ("tenantId", "orderId", method, status, "amountCents", "updatedAt") VALUES ($1,$2,'VENMO_P2P','awaiting_admin_approval',$3, now())`,
           [t, orderId, total],
         );
-        for (const product of shop.byId) {
+        for (const line of shop.stockLines) {
           await client.query(
             `INSERT INTO inventory_reservations ("tenantId", "orderId", "productId", quantity, "updatedAt") VALUES ($1,$2,$3,$4, now())`,
-            [t, orderId, product.id, QUANTITY],
+            [t, orderId, line.productId, line.quantity],
           );
-          const dec = await client.query(`UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2`, [product.id, QUANTITY]);
+          const dec = await client.query(`UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2`, [
+            line.productId,
+            line.quantity,
+          ]);
           if (dec.rowCount !== 1) throw new Error('baseline: out of stock');
         }
         await client.query(

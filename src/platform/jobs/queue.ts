@@ -47,18 +47,25 @@ export interface JobSpec {
   when?: Prisma.Sql;
 }
 
-/** EnqueueOptions for a job added by SQL: its key may be an SQL expression over the statement's rows. */
-export type SqlEnqueueOptions = Omit<EnqueueOptions, 'jobKey'> & { jobKey?: string | Prisma.Sql };
+/** EnqueueOptions for a job added by SQL: its key and its queue may be SQL expressions over the statement's rows. */
+export type SqlEnqueueOptions = Omit<EnqueueOptions, 'jobKey' | 'queueName'> & {
+  jobKey?: string | Prisma.Sql;
+  queueName?: string | Prisma.Sql;
+};
+
+/** A string, or a text SQL expression, as a text SQL value. */
+function textSql(value: string | Prisma.Sql | undefined): Prisma.Sql {
+  return typeof value === 'object' ? Prisma.sql`(${value})` : Prisma.sql`${value ?? null}`;
+}
 
 /**
  * One job as a graphile_worker.job_spec value, for graphile_worker.add_jobs (addJobsSql); `payload` is a JSON
- * SQL expression and `jobKey` a string or a text SQL expression, so both may read the rows the statement adds
- * the job for.
+ * SQL expression, and `jobKey` and `queueName` strings or text SQL expressions, so all may read the rows the
+ * statement adds the job for.
  */
 export function jobSpecSql(task: string, payload: Prisma.Sql, opts: SqlEnqueueOptions = {}): JobSpec {
-  const key = typeof opts.jobKey === 'object' ? Prisma.sql`(${opts.jobKey})` : Prisma.sql`${opts.jobKey ?? null}`;
   return {
-    spec: Prisma.sql`ROW(${task}::text, (${payload})::json, ${opts.queueName ?? null}::text, ${opts.runAt ?? null}::timestamptz, ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::smallint, ${key}::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`,
+    spec: Prisma.sql`ROW(${task}::text, (${payload})::json, ${textSql(opts.queueName)}::text, ${opts.runAt ?? null}::timestamptz, ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::smallint, ${textSql(opts.jobKey)}::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`,
   };
 }
 
@@ -113,6 +120,18 @@ export interface SubscriberHandler<S extends z.ZodType = z.ZodType> extends JobH
    * Where it does not hold nothing is enqueued, so a pending job of the same `jobKey` is not replaced either.
    */
   onlyWhen?: (payload: Prisma.Sql) => Prisma.Sql;
+  /**
+   * The queue its jobs join, as a text SQL expression over the event's payload (a JSON SQL expression); see
+   * perTenantQueue. graphile-worker runs the jobs of one queue one at a time, in order, so they take at most one
+   * worker slot however many are waiting: for a subscriber whose calls share an outside rate limit (a shop's
+   * admin channel), which would otherwise fill every slot with jobs waiting on it and hold back all other jobs.
+   */
+  queue?: (payload: Prisma.Sql) => Prisma.Sql;
+}
+
+/** SubscriberHandler.queue for one queue per shop: `name:<tenantId>`, from the payload's tenantId. */
+export function perTenantQueue(name: string): (payload: Prisma.Sql) => Prisma.Sql {
+  return (payload) => Prisma.sql`${`${name}:`}::text || (${payload}->>'tenantId')`;
 }
 
 /**
@@ -163,7 +182,7 @@ export class EventBus {
   }
 
   /**
-   * The jobs emit would add for `event`, as JobSpecs (jobSpecSql, with each subscriber's `onlyWhen`), for a
+   * The jobs emit would add for `event`, as JobSpecs (jobSpecSql, with each subscriber's `onlyWhen` and `queue`), for a
    * caller that enqueues in a statement it makes anyway (one round trip less), maybe with other jobs in the
    * same add_jobs call: `addJobsSql(bus.jobSpecsSql(event, payload), from)`. `payload` is a JSON expression,
    * possibly over the rows of `from`. One add_jobs per row, not one add_job per job: each call inserts its
@@ -172,9 +191,14 @@ export class EventBus {
    * event has no subscriber. A `jobKey` (a string or a text SQL expression) becomes `jobKey>subscriber`.
    */
   jobSpecsSql(event: string, payload: Prisma.Sql, opts: SqlEnqueueOptions = {}): JobSpec[] {
+    const json = Prisma.sql`(${payload})::json`;
     return [...(this.subscribers.get(event) ?? [])].map(([s, handler]) => ({
-      ...jobSpecSql(`${event}>${s}`, payload, { ...opts, jobKey: subscriberKey(opts.jobKey, s) }),
-      when: handler.onlyWhen?.(Prisma.sql`(${payload})::json`),
+      ...jobSpecSql(`${event}>${s}`, payload, {
+        ...opts,
+        jobKey: subscriberKey(opts.jobKey, s),
+        queueName: handler.queue?.(json) ?? opts.queueName,
+      }),
+      when: handler.onlyWhen?.(json),
     }));
   }
 

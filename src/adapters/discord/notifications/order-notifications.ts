@@ -21,14 +21,17 @@
 // Failure handling: DMs closed (50007) are not retried and are recorded on the order and the customer,
 // the message itself is kept as a missed notice (shown on the order, and to the customer at their next
 // interaction with the bot), and the admin channel is told which message did not reach whom;
-// 429 is waited out by @discordjs/rest (Retry-After); 5xx and network errors throw, so graphile-worker
-// retries with backoff and the job is never lost; other 4xx (a deleted channel, missing access) are logged
-// and end the job, since retrying cannot fix them and Discord bans IPs that repeat invalid requests.
+// 429 is waited out by @discordjs/rest (Retry-After), inside the job: so the admin-channel jobs run in a
+// queue per shop (admin-channel-queue.ts) and hold at most one worker slot while they wait; 5xx and network
+// errors throw, so graphile-worker retries with backoff and the job is never lost; other 4xx (a deleted
+// channel, missing access) are logged and end the job, since retrying cannot fix them and Discord bans IPs
+// that repeat invalid requests.
 import { partsOfRefund, refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
 import { Routes } from 'discord-api-types/v10';
 import type { REST } from '@discordjs/rest';
 import type { Customer, Tenant } from '../../../generated/prisma/index.js';
 import type { EventBus } from '../../../platform/jobs/queue.js';
+import { ADMIN_CHANNEL_QUEUE } from './admin-channel-queue.js';
 import type { Logger } from '../../../platform/logger.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { DmStatusService } from '../../../modules/notifications/dm-status.service.js';
@@ -293,6 +296,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   }
 
   bus.subscribe(EVENTS.orderCreated, 'discord-admin-embed', {
+    queue: ADMIN_CHANNEL_QUEUE,
     schema: orderCreatedPayload,
     async run({ tenantId, orderId }) {
       const { tenant, order } = await load(tenantId, orderId);
@@ -313,22 +317,26 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   });
 
   bus.subscribe(EVENTS.orderPaid, 'discord-admin-message', {
+    queue: ADMIN_CHANNEL_QUEUE,
     schema: orderPaidPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
   });
 
   // Every refund (from Discord, the panel, REST or a processor) shows on the admin-channel message too.
   bus.subscribe(EVENTS.orderRefunded, 'discord-admin-message', {
+    queue: ADMIN_CHANNEL_QUEUE,
     schema: orderRefundedPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
   });
 
   bus.subscribe(EVENTS.orderCancelled, 'discord-admin-message', {
+    queue: ADMIN_CHANNEL_QUEUE,
     schema: orderCancelledPayload,
     run: ({ tenantId, orderId, reason, note }) => refreshAdminMessage(tenantId, orderId, { reason, note }),
   });
 
   bus.subscribe(EVENTS.refundFailed, 'discord-admin-alert', {
+    queue: ADMIN_CHANNEL_QUEUE,
     schema: refundFailedPayload,
     async run(alert) {
       const log = deps.logger.child({
@@ -349,6 +357,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   });
 
   bus.subscribe(EVENTS.paymentUnapplied, 'discord-admin-alert', {
+    queue: ADMIN_CHANNEL_QUEUE,
     schema: paymentUnappliedPayload,
     async run(alert) {
       const log = deps.logger.child({
@@ -459,6 +468,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   });
 
   bus.subscribe(EVENTS.paymentReceiptRecorded, 'discord-admin-message', {
+    queue: ADMIN_CHANNEL_QUEUE,
     schema: paymentReceiptRecordedPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
   });

@@ -649,8 +649,8 @@ async function pingThroughput(url: string, body: string, headers: Record<string,
 
 /** The admin channels' jobs (a queue per shop), which go at Discord's per-channel pace: counted apart. */
 const ADMIN_QUEUES = `${ADMIN_CHANNEL_QUEUE_NAME}:`;
-const otherJobs = (c: pg.Client) => dueJobs(c, { exceptQueues: ADMIN_QUEUES });
-const adminChannelJobs = (c: pg.Client) => dueJobs(c, { inQueues: ADMIN_QUEUES });
+const otherJobs = (c: pg.Client) => dueJobs(c, { prefix: ADMIN_QUEUES, inside: false });
+const adminChannelJobs = (c: pg.Client) => dueJobs(c, { prefix: ADMIN_QUEUES, inside: true });
 
 /**
  * Waits for every job but the admin channels' to finish (those post at most ADMIN_CHANNEL_LIMIT per window

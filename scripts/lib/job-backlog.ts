@@ -2,18 +2,18 @@
 // for later on purpose (each order's pay-window reminder and expiry, timed access: never tried, run_at ahead)
 // are not a backlog; a job waiting on its retry backoff is.
 //
-// `inQueues` counts only the jobs of the named graphile-worker queues whose name starts with it, `exceptQueues`
-// leaves them out: a shop's admin-channel jobs (queue `discord-admin:<tenant>`) go at Discord's per-channel
-// pace, a few a second at most, so a benchmark counts them apart from the rest.
+// `queues` splits them by named graphile-worker queue: `{ prefix, inside: true }` counts only the jobs of the
+// queues whose name starts with `prefix`, `inside: false` the others. A shop's admin-channel jobs (queue
+// `discord-admin:<tenant>`) go at Discord's per-channel pace, a few a second at most, so a benchmark counts them
+// apart from the rest.
 import type pg from 'pg';
 
-export async function dueJobs(c: pg.Client, opts: { inQueues?: string; exceptQueues?: string } = {}): Promise<number> {
-  const prefix = opts.inQueues ?? opts.exceptQueues;
-  const queued = `EXISTS (SELECT 1 FROM graphile_worker._private_job_queues q WHERE q.id = j.job_queue_id AND starts_with(q.queue_name, $1))`;
-  const where = prefix === undefined ? '' : ` AND ${opts.inQueues !== undefined ? '' : 'NOT '}${queued}`;
+export async function dueJobs(c: pg.Client, queues?: { prefix: string; inside: boolean }): Promise<number> {
+  const inQueue = `EXISTS (SELECT 1 FROM graphile_worker._private_job_queues q WHERE q.id = j.job_queue_id AND starts_with(q.queue_name, $1))`;
+  const where = queues ? ` AND ${queues.inside ? '' : 'NOT '}${inQueue}` : '';
   const { rows } = await c.query<{ n: string }>(
     `SELECT count(*) AS n FROM graphile_worker._private_jobs j WHERE attempts < max_attempts AND NOT (attempts = 0 AND run_at > now())${where}`,
-    prefix === undefined ? [] : [prefix],
+    queues ? [queues.prefix] : [],
   );
   return Number(rows[0]!.n);
 }

@@ -213,7 +213,7 @@ export function createContainer(opts: ContainerOptions): Services {
   metrics.observeDiscordRest(discordRest);
   const interactionRest = createInteractionRest({ apiBaseUrl: env.DISCORD_API_BASE_URL });
   metrics.observeDiscordRest(interactionRest);
-  const dmStatus = createDmStatusService({ db, clock });
+  const dmStatus = createDmStatusService({ db, clock, bus });
   const missedNotices = createMissedNotices({ db, clock });
   const roleRepair = createRoleRepairService({
     db,
@@ -330,7 +330,6 @@ export function createContainer(opts: ContainerOptions): Services {
     deliveries: createDeliveryLog({ db, sql }),
     invoices: services.invoices,
     digital: digitalGoods,
-    missed: missedNotices,
   });
   registerPaymentReminderNotifications(bus, { dms: customerDms, invoices: services.invoices, logger });
   registerAccessNotifications(bus, { dms: customerDms });

@@ -32,7 +32,7 @@ function alertJob(orders: Parameters<typeof registerDiscordNotifications>[1]['or
     tenants: h.t.services.tenants,
     orders,
     customers: h.t.services.customers,
-    dmStatus: { recordDmClosed: async () => undefined, recordDmDelivered: async () => undefined },
+    dmStatus: { recordNotDelivered: async () => undefined, recordDmDelivered: async () => undefined },
   });
   const handler = bus.handlers().get(`${EVENTS.paymentUnapplied}>discord-admin-alert`)!;
   return { run: (p: PaymentUnappliedPayload) => handler.run(p, job), lines };

@@ -1,5 +1,5 @@
 // DMs that did not reach their customer (Discord 50007: DMs closed). Each is kept with the message it
-// would have been, so that:
+// would have been (kept by dm-status.service.ts, with the rest of what a missed DM records), so that:
 // - the shop sees on the order (panel, REST) which notices the customer never got;
 // - the customer's next interaction with the bot shows them, once: take() marks what it returns as shown
 //   in one UPDATE ... RETURNING, so two interactions at the same moment never both show the same notice.
@@ -42,7 +42,6 @@ export function pendingNoticesSql(tenantId: string, customerId: string | Prisma.
 }
 
 export interface MissedNotices {
-  record(input: MissedNoticeInput): Promise<void>;
   /** Marks these as shown; returns the ones this call marked (another interaction may have taken some). */
   take(tenantId: string, ids: string[]): Promise<string[]>;
 }
@@ -50,9 +49,6 @@ export interface MissedNotices {
 export function createMissedNotices(deps: { db: Db; clock: Clock }): MissedNotices {
   const { db, clock } = deps;
   return {
-    async record(input) {
-      await db.missedNotice.createMany({ data: [input], skipDuplicates: true });
-    },
     async take(tenantId, ids) {
       if (!ids.length) return [];
       const rows = await db.$queryRaw<{ id: string }[]>`

@@ -25,6 +25,8 @@ export const EVENTS = {
   paymentReceiptRecorded: 'payment.receipt_recorded',
   /** Half of an unpaid order's pay window is left: the customer is reminded (scheduled with run_at, modules/order-expiry). */
   paymentReminder: 'order.payment_reminder',
+  /** A DM did not reach its customer (DMs closed): kept as a missed notice; the shop's admins are told. */
+  dmNotDelivered: 'customer.dm_not_delivered',
 } as const;
 
 export const TASKS = {
@@ -119,9 +121,20 @@ export const paymentReminderPayload = z.object({
   /** The deadline this reminder is about (ISO): a reminder for a deadline since moved is not sent. */
   dueAt: z.iso.datetime(),
 });
+export const dmNotDeliveredPayload = z.object({
+  tenantId: z.string(),
+  customerId: z.string(),
+  /** The order the DM was about; null when it was deleted before the DM ran (timed access). */
+  orderId: z.string().nullable(),
+  /** What the DM was (order-paid, order-shipped...), as on the missed notice. */
+  kind: z.string(),
+  /** The missed notice: one event, and one note to the admins, per missed message. */
+  noticeId: z.string(),
+});
 export const rolePayload = z.object({ tenantId: z.string(), entitlementId: z.string() });
 
 export type OrderCreatedPayload = z.infer<typeof orderCreatedPayload>;
+export type DmNotDeliveredPayload = z.infer<typeof dmNotDeliveredPayload>;
 export type OrderPaidPayload = z.infer<typeof orderPaidPayload>;
 export type OrderCancelledPayload = z.infer<typeof orderCancelledPayload>;
 export type OrderRefundedPayload = z.infer<typeof orderRefundedPayload>;

@@ -50,13 +50,14 @@ registerTimedAccessJobs(bus, { db, clock, audit, logger });
 beforeAll(async () => {
   await discord.start();
   // The customer-DM machinery, on a bus of its own (this file runs the access jobs only, not the order DMs).
-  const dms = registerDiscordNotifications(new EventBus(), {
+  const dmBus = new EventBus();
+  const dms = registerDiscordNotifications(dmBus, {
     rest: createDiscordRest({ apiBaseUrl: discord.apiBase, botToken: 't' }),
     logger,
     tenants: createTenantService({ db }),
     orders: { ...createOrderQueryService({ db }), recordAdminMessage: async () => undefined },
     customers: createCustomerService({ db, clock }),
-    dmStatus: createDmStatusService({ db, clock }),
+    dmStatus: createDmStatusService({ db, clock, bus: dmBus }),
   });
   registerAccessNotifications(bus, { dms });
 });

@@ -18,9 +18,12 @@
 //                                          admin message shows the new received amount
 //   refund.processor_failed > discord-admin-alert : the processor did not return a refund's money; the
 //                                                   admin channel is told to return it another way
+//   customer.dm_not_delivered > discord-admin-alert : a DM did not reach its customer; the admin channel is
+//                                          told which message did not reach whom
 // Failure handling: DMs closed (50007) are not retried and are recorded on the order and the customer,
 // the message itself is kept as a missed notice (shown on the order, and to the customer at their next
-// interaction with the bot), and the admin channel is told which message did not reach whom;
+// interaction with the bot), and the admins are told by the event above, all in one transaction
+// (modules/notifications/dm-status.service.ts): the note waits for the admin channel in its queue, not in the DM's job;
 // 429 is waited out by @discordjs/rest (Retry-After), inside the job: so the admin-channel jobs run in a
 // queue per shop (admin-channel-queue.ts) and hold at most one worker slot while they wait; 5xx and network
 // errors throw, so graphile-worker retries with backoff and the job is never lost; other 4xx (a deleted
@@ -50,6 +53,7 @@ import {
   type RefundFailedPayload,
   paymentUnappliedPayload,
   invoiceLinkSentPayload,
+  dmNotDeliveredPayload,
   orderDeliveredPayload,
   orderItemsChangedPayload,
   orderShippedPayload,
@@ -58,7 +62,6 @@ import {
   type OrderShippedPayload,
   type PaymentUnappliedPayload,
 } from '../../../modules/shared/events.js';
-import type { MissedNotices } from '../../../modules/notifications/missed-notices.js';
 import { shippedNoticeKey } from '../../../modules/order-admin/shipping-notices.js';
 import { trackingLink } from '../../../modules/shipping/carriers.js';
 import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
@@ -93,8 +96,6 @@ export interface NotificationDeps {
   deliveries?: DeliveryLog;
   /** How long a recorded "DMs closed" makes later DMs skip the call (default 24 h). */
   dmClosedBackoffMs?: number;
-  /** Keeps DMs that could not be delivered, for the order page and the customer's next interaction. */
-  missed?: MissedNotices;
 }
 
 type OrderDetail = Awaited<ReturnType<OrderService['get']>>;
@@ -127,6 +128,14 @@ interface DmRecipient {
 
 const DM_CLOSED = 50007;
 
+/** What `read` finds, or null when it is gone (NOT_FOUND: deleted since the event); other errors throw. */
+function orNull<T>(read: Promise<T>): Promise<T | null> {
+  return read.catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+    throw err;
+  });
+}
+
 export function registerDiscordNotifications(bus: EventBus, deps: NotificationDeps): CustomerDms {
   const backoffMs = deps.dmClosedBackoffMs ?? 24 * 3600_000;
   const directMessages = createDirectMessages(deps.rest);
@@ -136,11 +145,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     return { tenant, order };
   };
   /** The order, or null when it is gone (deleted since the event): for the admin-channel jobs, which still speak then. */
-  const orderOrNull = (tenantId: string, orderId: string): Promise<OrderDetail | null> =>
-    deps.orders.get(tenantId, orderId).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
-      throw err;
-    });
+  const orderOrNull = (tenantId: string, orderId: string): Promise<OrderDetail | null> => orNull(deps.orders.get(tenantId, orderId));
 
   /**
    * Sends at most once per `key` where we can tell (delivery-log.ts): skipped (undefined) when recorded as
@@ -228,24 +233,18 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     }
   }
 
-  /** The admin channel learns that a DM did not reach the customer (when the tenant has one). */
-  async function tellAdminsDmClosed(to: DmRecipient, what: DmKind, log: Logger): Promise<void> {
-    if (to.tenant.adminChannelId)
-      await postToAdmins(to.tenant.adminChannelId, dmClosedNote(to, what), log, `admin:dm-closed:${what}:${to.orderId}`);
-  }
-
   /**
    * One DM to a customer, sent once per (what, about); 50007 (or DMs known closed) is recorded on the order
-   * and the customer, kept as a missed notice and told to the admins, and ends the job; other errors follow
-   * the rules above.
+   * and the customer, kept as a missed notice and told to the admins (one transaction: recordNotDelivered),
+   * and ends the job; other errors follow the rules above.
    */
   async function send(to: DmRecipient, message: MessageData, what: DmKind, about: string): Promise<void> {
     const { tenant, customer, orderId } = to;
     const tenantId = tenant.id;
     const log = deps.logger.child({ tenantId, orderId, notification: what });
     const key = `dm:${what}:${about}`;
-    const missed = () =>
-      deps.missed?.record({
+    const notDelivered = () =>
+      deps.dmStatus.recordNotDelivered({
         tenantId,
         customerId: customer.id,
         orderId: to.orderNumber === null ? null : orderId,
@@ -255,10 +254,8 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       });
     if (customer.dmClosedAt && Date.now() - customer.dmClosedAt.getTime() < backoffMs) {
       if (await deps.deliveries?.wasDelivered(key)) return;
-      await deps.dmStatus.recordDmClosed(tenantId, { orderId, customerId: customer.id });
-      await missed();
+      await notDelivered();
       log.info('customer DMs were recently closed; not trying again, recorded on the order');
-      await tellAdminsDmClosed(to, what, log);
       return;
     }
     try {
@@ -268,10 +265,8 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       if (customer.dmClosedAt) await deps.dmStatus.recordDmDelivered(tenantId, customer.id);
     } catch (err) {
       if (discordErrorCode(err) === DM_CLOSED) {
-        await deps.dmStatus.recordDmClosed(tenantId, { orderId, customerId: customer.id });
-        await missed();
+        await notDelivered();
         log.info('customer does not accept DMs (50007); recorded on the order, not retried');
-        await tellAdminsDmClosed(to, what, log);
         return;
       }
       endOnClientError(err, log);
@@ -380,6 +375,30 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         log,
         `admin:payment-unapplied:${alert.checkoutId}:${alert.action}`,
       );
+    },
+  });
+
+  bus.subscribe(EVENTS.dmNotDelivered, 'discord-admin-alert', {
+    queue: ADMIN_CHANNEL_QUEUE,
+    schema: dmNotDeliveredPayload,
+    async run(missed) {
+      const { tenantId, orderId, noticeId } = missed;
+      const log = deps.logger.child({ tenantId, orderId, noticeId, notification: 'dm-not-delivered' });
+      const [tenant, customer, order] = await Promise.all([
+        deps.tenants.get(tenantId),
+        orNull(deps.customers.get(tenantId, missed.customerId)),
+        orderId ? orderOrNull(tenantId, orderId) : null,
+      ]);
+      if (!tenant.adminChannelId) {
+        log.info('tenant has no admin channel; the missed DM shows on the order only');
+        return;
+      }
+      if (!customer) {
+        log.info('the customer was deleted since; nobody left to reach');
+        return;
+      }
+      const note = dmClosedNote(customer.discordUserId, order?.number ?? null, missed.kind);
+      await postToAdmins(tenant.adminChannelId, note, log, `admin:dm-not-delivered:${noticeId}`);
     },
   });
 
@@ -556,14 +575,16 @@ export const DM_WHAT: Record<DmKind, string> = {
   'access-ended': 'the notice that their timed access ended',
 };
 
-function dmClosedNote(to: DmRecipient, what: DmKind): MessageData {
-  const order = to.orderNumber === null ? '' : ` for order #${to.orderNumber}`;
+/** The admins' note that a DM did not reach its customer; `kind` is a DmKind (as kept on the missed notice). */
+function dmClosedNote(discordUserId: string, orderNumber: number | null, kind: string): MessageData {
+  const order = orderNumber === null ? '' : ` for order #${orderNumber}`;
+  const what = (DM_WHAT as Record<string, string | undefined>)[kind] ?? 'a message';
   return {
     embeds: [
       embed({
-        title: `Customer not reached${to.orderNumber === null ? '' : `: order #${to.orderNumber}`}`,
+        title: `Customer not reached${orderNumber === null ? '' : `: order #${orderNumber}`}`,
         color: COLORS.warn,
-        description: `<@${to.customer.discordUserId}> does not accept direct messages, so ${DM_WHAT[what]}${order} was not delivered. Reach them another way (or ask them to allow DMs from this server).`,
+        description: `<@${discordUserId}> does not accept direct messages, so ${what}${order} was not delivered. Reach them another way (or ask them to allow DMs from this server).`,
       }),
     ],
   };

@@ -25,7 +25,7 @@
 // 3. Signed PING throughput (autocannon, 10 connections) against the real server and the same-sized request
 //    against a bare Express handler (src/dev/bench-bare-server.ts) in the same run; the ratio is real/bare.
 // 4. The job worker: how fast it drained the notifications the orders queued. The fake enforces Discord's
-//    message limit per channel (5 per 5 s), so a shop's admin-channel posts (a job queue per shop,
+//    message limit per channel (5 per 5 s), so a shop's admin-channel posts (in job queues by shop,
 //    docs/decisions/admin-channel-queue.md) outlast the phase that queued them, as in production: they are
 //    counted apart, as still queued, and not waited for.
 // 5. The admin panel is loaded once (login, dashboard, order list), then peak RSS (VmHWM) of the web process
@@ -647,7 +647,7 @@ async function pingThroughput(url: string, body: string, headers: Record<string,
   return result.requests.average;
 }
 
-/** The admin channels' jobs (a queue per shop), which go at Discord's per-channel pace: counted apart. */
+/** The admin channels' jobs (in queues by shop), which go at Discord's per-channel pace: counted apart. */
 const ADMIN_QUEUES = `${ADMIN_CHANNEL_QUEUE_NAME}:`;
 const otherJobs = (c: pg.Client) => dueJobs(c, { prefix: ADMIN_QUEUES, inside: false });
 const adminChannelJobs = (c: pg.Client) => dueJobs(c, { prefix: ADMIN_QUEUES, inside: true });

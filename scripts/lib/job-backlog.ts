@@ -4,7 +4,7 @@
 //
 // `queues` splits them by named graphile-worker queue: `{ prefix, inside: true }` counts only the jobs of the
 // queues whose name starts with `prefix`, `inside: false` the others. A shop's admin-channel jobs (queue
-// `discord-admin:<tenant>`) go at Discord's per-channel pace, a few a second at most, so a benchmark counts them
+// `discord-admin:<shard>`) go at Discord's per-channel pace, a few a second at most, so a benchmark counts them
 // apart from the rest.
 import type pg from 'pg';
 

@@ -5,7 +5,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Prisma } from '../../src/platform/db/prisma.js';
-import { addJobsSql, EventBus } from '../../src/platform/jobs/queue.js';
+import { randomUUID } from 'node:crypto';
+import { addJobsSql, EventBus, tenantShard, tenantShardQueue } from '../../src/platform/jobs/queue.js';
 import { closeTestDb, testDb, testSql } from '../helpers/db.js';
 import { listenForJobInserts } from '../helpers/job-inserts.js';
 
@@ -88,5 +89,39 @@ describe('EventBus.jobSpecsSql with addJobsSql', () => {
     ]);
     // One call per row with a job (rows 1 and 2 of only-three, and the emit of n = 2, make none).
     expect(await added.stop()).toEqual([1, 2, 2, 1, 1, 1]);
+  });
+});
+
+describe('tenantShardQueue', () => {
+  it("puts a subscriber's jobs in the queue of the shop's shard, as tenantShard computes it, over every shard", async () => {
+    const shards = 8;
+    const bus = new EventBus();
+    bus.subscribe('bus-test.sharded', 'admin', {
+      ...handler,
+      schema: z.object({ tenantId: z.string() }),
+      queue: tenantShardQueue('bus-test-q', shards),
+    });
+    const tenants = Array.from({ length: 200 }, () => `tnt_${randomUUID()}`);
+    const db = testDb();
+    await testSql().transaction(async (tx) => {
+      for (const tenantId of tenants) await bus.emit(tx, 'bus-test.sharded', { tenantId });
+    });
+    const queued = await db.$queryRaw<{ tenantId: string; queue: string }[]>`
+      SELECT j.payload->>'tenantId' AS "tenantId", q.queue_name AS queue
+      FROM graphile_worker._private_jobs j
+        JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+        JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id
+      WHERE t.identifier = 'bus-test.sharded>admin' AND j.payload->>'tenantId' = ANY(${tenants})`;
+    expect(queued).toHaveLength(tenants.length);
+    for (const { tenantId, queue } of queued) expect(queue).toBe(`bus-test-q:${tenantShard(tenantId, shards)}`);
+    // 200 shops over 8 queues: every queue is used, and no more than 8 exist.
+    expect(new Set(queued.map((q) => q.queue)).size).toBe(shards);
+    const made = await db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM graphile_worker._private_job_queues WHERE queue_name LIKE 'bus-test-q:%'`;
+    expect(made[0]!.n).toBe(shards);
+  });
+
+  it('refuses a number of shards that is not a positive integer', () => {
+    for (const bad of [0, -1, 1.5, 70_000]) expect(() => tenantShardQueue('q', bad)).toThrow(/shards must be/);
   });
 });

@@ -1,6 +1,7 @@
 // Jobs and events on graphile-worker (PostgreSQL). A job is enqueued with graphile-worker's SQL functions
 // (add_job, add_jobs) inside the caller's transaction, so it exists if and only if the state change
 // committed. Handlers run at least once and must be idempotent; failures retry with exponential backoff.
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { Prisma } from '../db/prisma.js';
 import { executeSql, type SqlTarget } from '../db/sql.js';
@@ -122,16 +123,31 @@ export interface SubscriberHandler<S extends z.ZodType = z.ZodType> extends JobH
   onlyWhen?: (payload: Prisma.Sql) => Prisma.Sql;
   /**
    * The queue its jobs join, as a text SQL expression over the event's payload (a JSON SQL expression); see
-   * perTenantQueue. graphile-worker runs the jobs of one queue one at a time, in order, so they take at most one
+   * tenantShardQueue. graphile-worker runs the jobs of one queue one at a time, in order, so they take at most one
    * worker slot however many are waiting: for a subscriber whose calls share an outside rate limit (a shop's
    * admin channel), which would otherwise fill every slot with jobs waiting on it and hold back all other jobs.
    */
   queue?: (payload: Prisma.Sql) => Prisma.Sql;
 }
 
-/** SubscriberHandler.queue for one queue per shop: `name:<tenantId>`, from the payload's tenantId. */
-export function perTenantQueue(name: string): (payload: Prisma.Sql) => Prisma.Sql {
-  return (payload) => Prisma.sql`${`${name}:`}::text || (${payload}->>'tenantId')`;
+/**
+ * A tenant's shard among `shards` (0 to shards - 1): the first 16 bits of the MD5 of its id, modulo `shards`.
+ * tenantShardQueue computes the same in SQL.
+ */
+export function tenantShard(tenantId: string, shards: number): number {
+  return parseInt(createHash('md5').update(tenantId).digest('hex').slice(0, 4), 16) % shards;
+}
+
+/**
+ * SubscriberHandler.queue for a fixed number of queues shared by the shops: `name:<shard>`, the tenantShard of the
+ * payload's tenantId. A shop's jobs are always in the same queue, so they run one at a time and in order. Not
+ * one queue per shop: graphile-worker's job fetch locks every idle queue row while any queued job waits, so its
+ * cost would grow with the number of shops (docs/decisions/admin-channel-queue.md).
+ */
+export function tenantShardQueue(name: string, shards: number): (payload: Prisma.Sql) => Prisma.Sql {
+  if (!Number.isInteger(shards) || shards < 1 || shards > 65_536) throw new Error(`shards must be an integer from 1 to 65536: ${shards}`);
+  return (payload) =>
+    Prisma.sql`${`${name}:`}::text || ((('x' || substr(md5(${payload}->>'tenantId'), 1, 4))::bit(16)::int % ${Prisma.raw(String(shards))})::text)`;
 }
 
 /**

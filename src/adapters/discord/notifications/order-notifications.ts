@@ -25,7 +25,7 @@
 // interaction with the bot), and the admins are told by the event above, all in one transaction
 // (modules/notifications/dm-status.service.ts): the note waits for the admin channel in its queue, not in the DM's job;
 // 429 is waited out by @discordjs/rest (Retry-After), inside the job: so the admin-channel jobs run in a
-// queue per shop (admin-channel-queue.ts) and hold at most one worker slot while they wait; 5xx and network
+// queue by shop (admin-channel-queue.ts) and hold at most one worker slot while they wait; 5xx and network
 // errors throw, so graphile-worker retries with backoff and the job is never lost; other 4xx (a deleted
 // channel, missing access) are logged and end the job, since retrying cannot fix them and Discord bans IPs
 // that repeat invalid requests.

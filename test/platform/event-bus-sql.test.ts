@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Prisma } from '../../src/platform/db/prisma.js';
 import { randomUUID } from 'node:crypto';
-import { addJobsSql, EventBus, tenantShard, tenantShardQueue } from '../../src/platform/jobs/queue.js';
+import { addJobsSql, EventBus, shardOf, tenantShardQueue } from '../../src/platform/jobs/queue.js';
 import { closeTestDb, testDb, testSql } from '../helpers/db.js';
 import { listenForJobInserts } from '../helpers/job-inserts.js';
 
@@ -93,7 +93,7 @@ describe('EventBus.jobSpecsSql with addJobsSql', () => {
 });
 
 describe('tenantShardQueue', () => {
-  it("puts a subscriber's jobs in the queue of the shop's shard, as tenantShard computes it, over every shard", async () => {
+  it("puts a subscriber's jobs in the queue of the shop's shard, as shardOf computes it, over every shard", async () => {
     const shards = 8;
     const bus = new EventBus();
     bus.subscribe('bus-test.sharded', 'admin', {
@@ -113,7 +113,7 @@ describe('tenantShardQueue', () => {
         JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id
       WHERE t.identifier = 'bus-test.sharded>admin' AND j.payload->>'tenantId' = ANY(${tenants})`;
     expect(queued).toHaveLength(tenants.length);
-    for (const { tenantId, queue } of queued) expect(queue).toBe(`bus-test-q:${tenantShard(tenantId, shards)}`);
+    for (const { tenantId, queue } of queued) expect(queue).toBe(`bus-test-q:${shardOf(tenantId, shards)}`);
     // 200 shops over 8 queues: every queue is used, and no more than 8 exist.
     expect(new Set(queued.map((q) => q.queue)).size).toBe(shards);
     const made = await db.$queryRaw<{ n: number }[]>`

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { RoleChangeAction } from '../../generated/prisma/index.js';
 import type { Db, Tx } from '../../platform/db/prisma.js';
-import { enqueueJob } from '../../platform/jobs/queue.js';
+import { enqueueJob, shardOf } from '../../platform/jobs/queue.js';
 import { rolePayload, TASKS } from '../shared/events.js';
 
 /**
@@ -20,9 +20,18 @@ export const roleRevokePayload = rolePayload.extend({
 });
 export type RoleRevokePayload = z.infer<typeof roleRevokePayload>;
 
-/** Role jobs of one customer run one at a time, in order, so a removal never overtakes a later grant. */
+/** How many queues the customers' role jobs are spread over. */
+export const ROLE_QUEUES = 64;
+
+/**
+ * Role jobs of one customer run one at a time, in order, so a removal never overtakes a later grant: they are
+ * always in the same queue, `roles:<shard>`, one of ROLE_QUEUES shared by all customers. Not a queue per
+ * customer (`roles:<tenant>:<customer>` until 2026-12-02): graphile-worker's job fetch locks every idle queue
+ * row whenever a queued job waits, and a queue's row outlives its jobs, so each customer who ever had a role
+ * change made every job fetch of the worker cost more (docs/decisions/admin-channel-queue.md).
+ */
 export function roleQueueName(tenantId: string, customerId: string): string {
-  return `roles:${tenantId}:${customerId}`;
+  return `roles:${shardOf(`${tenantId}:${customerId}`, ROLE_QUEUES)}`;
 }
 
 interface EntitlementRef {

@@ -130,22 +130,28 @@ export interface SubscriberHandler<S extends z.ZodType = z.ZodType> extends JobH
   queue?: (payload: Prisma.Sql) => Prisma.Sql;
 }
 
-/**
- * A tenant's shard among `shards` (0 to shards - 1): the first 16 bits of the MD5 of its id, modulo `shards`.
- * tenantShardQueue computes the same in SQL.
- */
-export function tenantShard(tenantId: string, shards: number): number {
-  return parseInt(createHash('md5').update(tenantId).digest('hex').slice(0, 4), 16) % shards;
+/** A shard count: 16 bits of a hash are split among them. */
+function checkShards(shards: number): void {
+  if (!Number.isInteger(shards) || shards < 1 || shards > 65_536) throw new Error(`shards must be an integer from 1 to 65536: ${shards}`);
 }
 
 /**
- * SubscriberHandler.queue for a fixed number of queues shared by the shops: `name:<shard>`, the tenantShard of the
- * payload's tenantId. A shop's jobs are always in the same queue, so they run one at a time and in order. Not
- * one queue per shop: graphile-worker's job fetch locks every idle queue row while any queued job waits, so its
- * cost would grow with the number of shops (docs/decisions/admin-channel-queue.md).
+ * `key`'s shard among `shards` (0 to shards - 1): the first 16 bits of the MD5 of `key`, modulo `shards`. For a
+ * named queue shared by many keys (shops, customers) instead of a queue per key: graphile-worker's job fetch
+ * locks every idle queue row whenever a queued job waits, so the number of queues must stay small
+ * (docs/decisions/admin-channel-queue.md). tenantShardQueue computes the same in SQL.
+ */
+export function shardOf(key: string, shards: number): number {
+  checkShards(shards);
+  return parseInt(createHash('md5').update(key).digest('hex').slice(0, 4), 16) % shards;
+}
+
+/**
+ * SubscriberHandler.queue for a fixed number of queues shared by the shops: `name:<shard>`, the shardOf the
+ * payload's tenantId. A shop's jobs are always in the same queue, so they run one at a time and in order.
  */
 export function tenantShardQueue(name: string, shards: number): (payload: Prisma.Sql) => Prisma.Sql {
-  if (!Number.isInteger(shards) || shards < 1 || shards > 65_536) throw new Error(`shards must be an integer from 1 to 65536: ${shards}`);
+  checkShards(shards);
   return (payload) =>
     Prisma.sql`${`${name}:`}::text || ((('x' || substr(md5(${payload}->>'tenantId'), 1, 4))::bit(16)::int % ${Prisma.raw(String(shards))})::text)`;
 }

@@ -1,6 +1,8 @@
 // Entitlement rows and role-job handlers, called directly (no worker): idempotency, the revoke rule,
 // failures on the last attempt, no guild.
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ROLE_QUEUES, roleQueueName } from '../../../src/modules/entitlements/role-changes.js';
 import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
 import { TASKS } from '../../../src/modules/shared/events.js';
 import type { JobContext } from '../../../src/platform/jobs/queue.js';
@@ -61,6 +63,29 @@ describe('entitlement rows', () => {
         reason: 'test',
       },
     ]);
+  });
+});
+
+describe('role job queues', () => {
+  it("a customer's grants and revokes share one queue, one of ROLE_QUEUES however many customers there are", async () => {
+    const { order, ctx, a } = await paidOrderFixture(db, s);
+    const revoked = await db.$transaction((tx) =>
+      s.entitlements.revokeForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id, productIds: [a.id], reason: 'test' }),
+    );
+    const ids = [...(await s.entitlements.listForOrder(ctx.tenantId, order.id)).map((e) => e.id), ...revoked.map((e) => e.id)];
+    const queues = await db.$queryRaw<{ task: string; queue: string | null }[]>`
+      SELECT t.identifier AS task, q.queue_name AS queue
+      FROM graphile_worker._private_jobs j
+        JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+        LEFT JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id
+      WHERE j.payload->>'entitlementId' = ANY(${ids})`;
+    expect(queues.map((q) => q.task).sort()).toEqual([TASKS.roleAdd, TASKS.roleAdd, TASKS.roleRemove]);
+    expect(new Set(queues.map((q) => q.queue))).toEqual(new Set([roleQueueName(ctx.tenantId, order.customerId)]));
+
+    // Not a queue per customer: graphile-worker locks every idle queue row on each job fetch.
+    const names = new Set(Array.from({ length: 1000 }, () => roleQueueName(ctx.tenantId, `cus_${randomUUID()}`)));
+    expect(names.size).toBeLessThanOrEqual(ROLE_QUEUES);
+    for (const name of names) expect(name).toMatch(/^roles:\d+$/);
   });
 });
 

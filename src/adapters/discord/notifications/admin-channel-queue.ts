@@ -13,7 +13,7 @@
 // locks every idle queue row on each job fetch while a queued job waits, so a queue per shop made every fetch
 // cost more with each shop that had ever posted (1,000 shops: 75 KB of WAL per fetch instead of 1 KB). The
 // price: a shop in a storm delays the admin posts of the shops that share its queue, 1 in 64 of them.
-import { tenantShard, tenantShardQueue } from '../../../platform/jobs/queue.js';
+import { shardOf, tenantShardQueue } from '../../../platform/jobs/queue.js';
 
 /** The queues' name before `:<shard>` (benchmarks count these jobs apart: scripts/lib/job-backlog.ts). */
 export const ADMIN_CHANNEL_QUEUE_NAME = 'discord-admin';
@@ -25,5 +25,5 @@ export const ADMIN_CHANNEL_QUEUE = tenantShardQueue(ADMIN_CHANNEL_QUEUE_NAME, AD
 
 /** The queue a shop's admin-channel jobs join (what ADMIN_CHANNEL_QUEUE computes in SQL). */
 export function adminChannelQueueOf(tenantId: string): string {
-  return `${ADMIN_CHANNEL_QUEUE_NAME}:${tenantShard(tenantId, ADMIN_CHANNEL_QUEUES)}`;
+  return `${ADMIN_CHANNEL_QUEUE_NAME}:${shardOf(tenantId, ADMIN_CHANNEL_QUEUES)}`;
 }

@@ -1,7 +1,8 @@
 // One shop's order storm against Discord's per-channel message limit (the fake enforces it as Discord does:
 // 429 past the bucket, X-RateLimit headers). The admin channel takes its posts at the channel's pace whatever
-// the worker does; the customers' DMs must not wait for them. Before the admin-channel jobs had a queue per
-// shop, every worker slot filled with admin posts waiting on that one channel and the DMs came at its pace.
+// the worker does; the customers' DMs must not wait for them. Before the admin-channel jobs had queues (a
+// shop's jobs always in the same one), every worker slot filled with admin posts waiting on that one channel
+// and the DMs came at its pace.
 // The note telling the admins that a DM did not reach its customer (DMs closed) is an admin post too: it is a
 // job of that queue, not a call made by the DM's job.
 import { randomUUID } from 'node:crypto';

@@ -54,6 +54,7 @@ import { createPrisma } from '../src/platform/db/prisma.js';
 import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { DEMO, seedDemo } from '../src/seed/demo-seed.js';
 import { benchDatabase } from './lib/bench-database.js';
+import { stopChildren } from './lib/stop-children.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -854,8 +855,7 @@ async function main(): Promise<void> {
     console.log(`target: every p95 <= ${TARGET_P95_MS} ms: ${worst <= TARGET_P95_MS ? 'met' : 'NOT met'}`);
     console.log(`worst p95: ${worst.toFixed(1)} ms`);
   } finally {
-    server?.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1500));
+    await stopChildren([server]);
     await fake.stop();
     // A --keep run whose load did not finish leaves nothing half-loaded behind.
     if (opts.keep && !loaded) await db.drop().catch(() => undefined);

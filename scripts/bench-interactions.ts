@@ -25,8 +25,8 @@
 // 3. Signed PING throughput (autocannon, 10 connections) against the real server and the same-sized request
 //    against a bare Express handler (src/dev/bench-bare-server.ts) in the same run; the ratio is real/bare.
 // 4. The job worker: how fast it drained the notifications the orders queued. The fake enforces Discord's
-//    message limit per channel (5 per 5 s), so a shop's admin-channel posts (in job queues by shop,
-//    docs/decisions/admin-channel-queue.md) outlast the phase that queued them, as in production: they are
+//    message limit per channel (5 per 5 s), so a shop's admin-channel posts (in the shop's lane,
+//    docs/decisions/admin-channel-lanes.md) outlast the phase that queued them, as in production: they are
 //    counted apart, as still queued, and not waited for.
 // 5. The admin panel is loaded once (login, dashboard, order list), then peak RSS (VmHWM) of the web process
 //    and of the worker process.
@@ -54,11 +54,13 @@ import { FakeTaxjar } from '../src/dev/fake-taxjar.js';
 import { findFreePort } from '../src/platform/db/embedded-postgres.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createPrisma, type Db } from '../src/platform/db/prisma.js';
+import { LANE_DRAIN_TASK } from '../src/platform/jobs/lanes.js';
 import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { DEMO, seedDemo } from '../src/seed/demo-seed.js';
 import { benchDatabase } from './lib/bench-database.js';
-import { dueJobs } from './lib/job-backlog.js';
-import { ADMIN_CHANNEL_QUEUE_NAME } from '../src/adapters/discord/notifications/admin-channel-queue.js';
+import { dueJobs, laneBacklog } from './lib/job-backlog.js';
+import { stopChildren } from './lib/stop-children.js';
+import { ADMIN_CHANNEL_LANE } from '../src/adapters/discord/notifications/admin-channel-lane.js';
 import { startProdNodeFlags } from './lib/start-commands.js';
 import { cpuBetween, sampleCpu, type CpuSample } from './lib/process-cpu.js';
 
@@ -647,10 +649,9 @@ async function pingThroughput(url: string, body: string, headers: Record<string,
   return result.requests.average;
 }
 
-/** The admin channels' jobs (in queues by shop), which go at Discord's per-channel pace: counted apart. */
-const ADMIN_QUEUES = `${ADMIN_CHANNEL_QUEUE_NAME}:`;
-const otherJobs = (c: pg.Client) => dueJobs(c, { prefix: ADMIN_QUEUES, inside: false });
-const adminChannelJobs = (c: pg.Client) => dueJobs(c, { prefix: ADMIN_QUEUES, inside: true });
+/** The admin channels' jobs (in the shops' lanes), which go at Discord's per-channel pace: counted apart. */
+const otherJobs = (c: pg.Client) => dueJobs(c, { exceptTask: LANE_DRAIN_TASK });
+const adminChannelJobs = (c: pg.Client) => laneBacklog(c, ADMIN_CHANNEL_LANE.name);
 
 /**
  * Waits for every job but the admin channels' to finish (those post at most ADMIN_CHANNEL_LIMIT per window
@@ -895,8 +896,7 @@ async function main(): Promise<void> {
     await prisma.$disconnect();
   } finally {
     await probe.end().catch(() => undefined);
-    for (const c of children) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 2500));
+    await stopChildren(children);
     await fake.stop();
     await taxjar.stop();
     await db.cleanup();

@@ -22,7 +22,7 @@ import { createPrisma } from '../src/platform/db/prisma.js';
 import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { DEMO, seedDemo } from '../src/seed/demo-seed.js';
 import { call, startService, throwAwayPostgres, type ServiceProcess } from './chaos-lib.js';
-import { dueJobs } from './lib/job-backlog.js';
+import { dueJobs, laneBacklog } from './lib/job-backlog.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -411,7 +411,8 @@ async function main(): Promise<void> {
     const drainDeadline = lastFaultAt + DRAIN_SECONDS * 1000;
     let pending = -1;
     while (Date.now() < drainDeadline) {
-      pending = await dueJobs(c); // scheduled-for-later jobs are not a backlog (lib/job-backlog.ts)
+      // Scheduled-for-later jobs are not a backlog; the shops' lanes are (lib/job-backlog.ts).
+      pending = (await dueJobs(c)) + (await laneBacklog(c));
       if (pending === 0) break;
       await sleep(1000);
     }

@@ -2,18 +2,24 @@
 // for later on purpose (each order's pay-window reminder and expiry, timed access: never tried, run_at ahead)
 // are not a backlog; a job waiting on its retry backoff is.
 //
-// `queues` splits them by named graphile-worker queue: `{ prefix, inside: true }` counts only the jobs of the
-// queues whose name starts with `prefix`, `inside: false` the others. A shop's admin-channel jobs (queue
-// `discord-admin:<shard>`) go at Discord's per-channel pace, a few a second at most, so a benchmark counts them
-// apart from the rest.
+// A shop's admin-channel jobs are in its lane (src/platform/jobs/lanes.ts: rows of lane_jobs, drained by
+// "lane:drain" jobs) and go at Discord's per-channel pace, a few a second at most, so a benchmark counts them
+// apart from the rest: `exceptTask` leaves the drains out of dueJobs, and laneBacklog counts a lane's jobs.
 import type pg from 'pg';
 
-export async function dueJobs(c: pg.Client, queues?: { prefix: string; inside: boolean }): Promise<number> {
-  const inQueue = `EXISTS (SELECT 1 FROM graphile_worker._private_job_queues q WHERE q.id = j.job_queue_id AND starts_with(q.queue_name, $1))`;
-  const where = queues ? ` AND ${queues.inside ? '' : 'NOT '}${inQueue}` : '';
+export async function dueJobs(c: pg.Client, opts: { exceptTask?: string } = {}): Promise<number> {
+  const except = opts.exceptTask
+    ? ` AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_tasks t WHERE t.id = j.task_id AND t.identifier = $1)`
+    : '';
   const { rows } = await c.query<{ n: string }>(
-    `SELECT count(*) AS n FROM graphile_worker._private_jobs j WHERE attempts < max_attempts AND NOT (attempts = 0 AND run_at > now())${where}`,
-    queues ? [queues.prefix] : [],
+    `SELECT count(*) AS n FROM graphile_worker._private_jobs j WHERE attempts < max_attempts AND NOT (attempts = 0 AND run_at > now())${except}`,
+    opts.exceptTask ? [opts.exceptTask] : [],
   );
+  return Number(rows[0]!.n);
+}
+
+/** The jobs waiting in the lanes named `lane` (every lane when none is named), of every shop. */
+export async function laneBacklog(c: pg.Client, lane?: string): Promise<number> {
+  const { rows } = await c.query<{ n: string }>('SELECT count(*) AS n FROM lane_jobs WHERE $1::text IS NULL OR lane = $1', [lane ?? null]);
   return Number(rows[0]!.n);
 }

@@ -9,11 +9,13 @@
 //   long each statement or transaction waited for a connection (a histogram: saturation between scrapes shows).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type pg from 'pg';
+import type { BacklogRow } from './jobs/job-admin.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** Queue depth, failed jobs and oldest waiting age per task (JobAdmin.backlog). */
 export interface JobQueueStats {
-  byTask: { task: string; waiting: number; failed: number; oldestWaitingSeconds: number }[];
+  byTask: BacklogRow[];
 }
 
 export function createMetrics() {
@@ -161,21 +163,3 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
-
-/** Queue depth, failed jobs and oldest waiting age per task, from graphile-worker's jobs view. */
-export async function readJobQueueStats(query: (text: string) => Promise<{ rows: Record<string, unknown>[] }>): Promise<JobQueueStats> {
-  const { rows } = await query(`
-    SELECT task_identifier AS task,
-           count(*) FILTER (WHERE attempts < max_attempts)::int AS waiting,
-           count(*) FILTER (WHERE attempts >= max_attempts)::int AS failed,
-           coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE attempts < max_attempts)), 0)::float8 AS oldest
-      FROM graphile_worker.jobs GROUP BY task_identifier`);
-  return {
-    byTask: rows.map((r) => ({
-      task: String(r.task),
-      waiting: Number(r.waiting),
-      failed: Number(r.failed),
-      oldestWaitingSeconds: Number(r.oldest),
-    })),
-  };
-}

@@ -105,6 +105,8 @@ describe('/metrics', () => {
     const db = testDb();
     await db.$executeRaw`SELECT graphile_worker.add_job('metrics.waiting', '{}'::json, run_at => now() + interval '1 hour')`;
     await db.$executeRaw`SELECT graphile_worker.add_job('metrics.dead', '{}'::json, max_attempts => 1)`;
+    // A job waiting in a shop's lane (a rate-limited admin channel's, say) counts under its own task.
+    await db.$executeRaw`INSERT INTO lane_jobs ("tenantId", lane, task, payload, "notBefore") VALUES (${tenantId}, 'metrics-lane', 'metrics.laned', '{}', now() + interval '1 hour')`;
     await db.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = 1, last_error = 'boom' WHERE task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'metrics.dead')`;
     let failed = false;
     t.services.bus.registerTask('metrics.flaky', {
@@ -141,6 +143,7 @@ describe('/metrics', () => {
     moved('ledgerline_db_pool_wait_seconds_count');
     moved('ledgerline_jobs_waiting{task="metrics.waiting"}');
     moved('ledgerline_jobs_failed{task="metrics.dead"}');
+    moved('ledgerline_jobs_waiting{task="metrics.laned"}');
     expect(value(after, 'ledgerline_jobs_oldest_waiting_age_seconds{task="metrics.waiting"}')).toBeGreaterThanOrEqual(0);
     expect(after).toContain('ledgerline_jobs_oldest_waiting_age_seconds{task="metrics.waiting"}');
     expect(value(after, 'ledgerline_db_pool_connections{state="total"}')).toBeGreaterThan(0);

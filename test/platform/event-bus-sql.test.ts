@@ -5,9 +5,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Prisma } from '../../src/platform/db/prisma.js';
-import { randomUUID } from 'node:crypto';
-import { addJobsSql, EventBus, shardOf, tenantShardQueue } from '../../src/platform/jobs/queue.js';
+import { defineLane, LANE_DRAIN_TASK, laneDrainKey } from '../../src/platform/jobs/lanes.js';
+import { addJobsSql, EventBus } from '../../src/platform/jobs/queue.js';
 import { closeTestDb, testDb, testSql } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
 import { listenForJobInserts } from '../helpers/job-inserts.js';
 
 afterAll(() => closeTestDb());
@@ -92,36 +93,47 @@ describe('EventBus.jobSpecsSql with addJobsSql', () => {
   });
 });
 
-describe('tenantShardQueue', () => {
-  it("puts a subscriber's jobs in the queue of the shop's shard, as shardOf computes it, over every shard", async () => {
-    const shards = 8;
+describe('a subscriber in a lane', () => {
+  it("puts each row's job in its shop's lane once, with one drain job per shop and no named queue", async () => {
     const bus = new EventBus();
-    bus.subscribe('bus-test.sharded', 'admin', {
-      ...handler,
-      schema: z.object({ tenantId: z.string() }),
-      queue: tenantShardQueue('bus-test-q', shards),
-    });
-    const tenants = Array.from({ length: 200 }, () => `tnt_${randomUUID()}`);
+    const withTenant = { ...handler, schema: z.object({ tenantId: z.string(), n: z.number() }) };
+    bus.subscribe('bus-test.laned', 'admin', { ...withTenant, lane: defineLane('bus-test-lane') });
+    bus.subscribe('bus-test.laned', 'plain', withTenant);
     const db = testDb();
-    await testSql().transaction(async (tx) => {
-      for (const tenantId of tenants) await bus.emit(tx, 'bus-test.sharded', { tenantId });
-    });
-    const queued = await db.$queryRaw<{ tenantId: string; queue: string }[]>`
-      SELECT j.payload->>'tenantId' AS "tenantId", q.queue_name AS queue
-      FROM graphile_worker._private_jobs j
-        JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-        JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id
-      WHERE t.identifier = 'bus-test.sharded>admin' AND j.payload->>'tenantId' = ANY(${tenants})`;
-    expect(queued).toHaveLength(tenants.length);
-    for (const { tenantId, queue } of queued) expect(queue).toBe(`bus-test-q:${shardOf(tenantId, shards)}`);
-    // 200 shops over 8 queues: every queue is used, and no more than 8 exist.
-    expect(new Set(queued.map((q) => q.queue)).size).toBe(shards);
-    const made = await db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM graphile_worker._private_job_queues WHERE queue_name LIKE 'bus-test-q:%'`;
-    expect(made[0]!.n).toBe(shards);
-  });
+    const f = factories(db);
+    const shops = [(await f.tenant()).id, (await f.tenant()).id, (await f.tenant()).id];
+    await db.$executeRawUnsafe('DELETE FROM graphile_worker._private_jobs');
+    await db.$executeRawUnsafe('DELETE FROM graphile_worker._private_job_queues');
 
-  it('refuses a number of shards that is not a positive integer', () => {
-    for (const bad of [0, -1, 1.5, 70_000]) expect(() => tenantShardQueue('q', bad)).toThrow(/shards must be/);
+    const jobs = addJobsSql(
+      bus.jobSpecsSql('bus-test.laned', Prisma.sql`json_build_object('tenantId', r.tenant, 'n', r.n)`),
+      Prisma.sql`r`,
+    );
+    await testSql().transaction(async (tx) =>
+      tx.query(Prisma.sql`
+        WITH r AS (SELECT s.tenant, n FROM unnest(${shops}::text[]) AS s(tenant), generate_series(1, 2) AS n ORDER BY s.tenant, n),
+          jobs AS (${jobs})
+        SELECT count(*) FROM jobs`),
+    );
+
+    // Two jobs in each shop's lane, in order (lane_push ran once per row)...
+    const laned = await db.$queryRaw<{ tenantId: string; task: string; n: number }[]>`
+      SELECT "tenantId", task, (payload->>'n')::int AS n FROM lane_jobs WHERE lane = 'bus-test-lane' ORDER BY id`;
+    expect(laned).toHaveLength(6);
+    for (const shop of shops) expect(laned.filter((j) => j.tenantId === shop).map((j) => j.n)).toEqual([1, 2]);
+    expect(new Set(laned.map((j) => j.task))).toEqual(new Set(['bus-test.laned>admin']));
+    // ...one drain job per shop (the second row's replaced the first's), the other subscriber's jobs as ever,
+    // and no named queue.
+    const queued = await db.$queryRaw<{ identifier: string; key: string | null }[]>`
+      SELECT t.identifier, j.key FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id`;
+    expect(
+      queued
+        .filter((q) => q.identifier === LANE_DRAIN_TASK)
+        .map((q) => q.key)
+        .sort(),
+    ).toEqual(shops.map((s) => laneDrainKey('bus-test-lane', s)).sort());
+    expect(queued.filter((q) => q.identifier === 'bus-test.laned>plain')).toHaveLength(6);
+    const named = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_job_queues`;
+    expect(named[0]!.n).toBe(0);
   });
 });

@@ -113,13 +113,14 @@ async function storm(cluster: Cluster): Promise<{ overshoot: Overshoot[]; adminC
   expect(orders).toHaveLength(UNITS);
   expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(0);
 
-  // Both workers drain the queue; each job runs once.
+  // Both workers drain the queue and the shop's admin-channel lane; each job runs once.
   const pending = async () =>
     Number(
       (
         await db.$queryRawUnsafe<{ n: number }[]>(
-          `SELECT count(*)::int AS n FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-      WHERE t.identifier LIKE 'order.created>%' AND j.payload->>'tenantId' = $1`,
+          `SELECT (SELECT count(*)::int FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+            WHERE t.identifier LIKE 'order.created>%' AND j.payload->>'tenantId' = $1)
+          + (SELECT count(*)::int FROM lane_jobs WHERE "tenantId" = $1) AS n`,
           tenant.id,
         )
       )[0]!.n,

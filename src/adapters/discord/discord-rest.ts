@@ -1,14 +1,22 @@
 // The one Discord REST client (@discordjs/rest: per-route rate-limit buckets, waits `Retry-After` on 429).
 // `api` comes from DISCORD_API_BASE_URL so tests and the simulator talk to src/dev/fake-discord-api.ts.
 // 5xx: one immediate retry here, then the error is thrown so the job queue retries with its backoff.
-import { REST, DiscordAPIError, HTTPError } from '@discordjs/rest';
+// Inside a lane job (platform/jobs/lanes.ts) a rate limit is thrown instead of waited out (rejectOnRateLimit),
+// and the lane waits for the reset with no worker slot held (discordRateLimitWait).
+import { REST, DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
+import { insideLane } from '../../platform/jobs/lanes.js';
 
 export { DiscordAPIError, HTTPError };
 
 export function createDiscordRest(opts: { apiBaseUrl: string; botToken?: string }): REST {
-  const rest = new REST({ version: '10', api: opts.apiBaseUrl, retries: 1, timeout: 10_000 });
+  const rest = new REST({ version: '10', api: opts.apiBaseUrl, retries: 1, timeout: 10_000, rejectOnRateLimit: () => insideLane() });
   if (opts.botToken) rest.setToken(opts.botToken);
   return rest;
+}
+
+/** How long to wait (ms) when `err` is a Discord rate limit thrown inside a lane; undefined for any other error. */
+export function discordRateLimitWait(err: unknown): number | undefined {
+  return err instanceof RateLimitError ? Math.max(err.retryAfter, err.timeToReset, 0) : undefined;
 }
 
 /**

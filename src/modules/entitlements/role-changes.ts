@@ -28,7 +28,7 @@ export const ROLE_QUEUES = 64;
  * always in the same queue, `roles:<shard>`, one of ROLE_QUEUES shared by all customers. Not a queue per
  * customer (`roles:<tenant>:<customer>` until 2026-12-02): graphile-worker's job fetch locks every idle queue
  * row whenever a queued job waits, and a queue's row outlives its jobs, so each customer who ever had a role
- * change made every job fetch of the worker cost more (docs/decisions/admin-channel-queue.md).
+ * change made every job fetch of the worker cost more (docs/decisions/admin-channel-lanes.md).
  */
 export function roleQueueName(tenantId: string, customerId: string): string {
   return `roles:${shardOf(`${tenantId}:${customerId}`, ROLE_QUEUES)}`;

@@ -1,5 +1,5 @@
-// The job queue as an operator sees it (the panel's Jobs page): the backlog per task, the jobs that used up
-// their attempts with their last error, and Retry / Discard for one of those. graphile-worker's own SQL
+// The job queue as an operator sees it (the panel's Jobs page and the metrics): the backlog per task, the jobs
+// that used up their attempts with their last error, and Retry / Discard for one of those. graphile-worker's own SQL
 // functions do the writes (reschedule_jobs, complete_jobs): both skip a job a worker holds right now.
 
 export interface BacklogRow {
@@ -31,13 +31,20 @@ export function createJobAdmin(query: RowQuery) {
     return rows[0]?.failed === true;
   };
   return {
+    /**
+     * graphile-worker's jobs, and the jobs waiting in the shops' lanes (lanes.ts) under their own tasks. A lane
+     * job is dropped (with an error in the log), not kept, after its last attempt, so none counts as failed.
+     */
     async backlog(): Promise<BacklogRow[]> {
       const rows = await query<{ task: string; waiting: number; failed: number; oldest: number }>(`
         SELECT task_identifier AS task,
                count(*) FILTER (WHERE attempts < max_attempts)::int AS waiting,
                count(*) FILTER (WHERE attempts >= max_attempts)::int AS failed,
                coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE attempts < max_attempts)), 0)::float8 AS oldest
-          FROM graphile_worker.jobs GROUP BY task_identifier ORDER BY task_identifier`);
+          FROM graphile_worker.jobs GROUP BY task_identifier
+        UNION ALL
+        SELECT task, count(*)::int, 0, extract(epoch FROM now() - min("createdAt"))::float8 FROM lane_jobs GROUP BY task
+        ORDER BY task`);
       return rows.map((r) => ({
         task: r.task,
         waiting: Number(r.waiting),

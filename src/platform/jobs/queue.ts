@@ -48,10 +48,11 @@ export interface JobSpec {
   when?: Prisma.Sql;
 }
 
-/** EnqueueOptions for a job added by SQL: its key and its queue may be SQL expressions over the statement's rows. */
-export type SqlEnqueueOptions = Omit<EnqueueOptions, 'jobKey' | 'queueName'> & {
+/** EnqueueOptions for a job added by SQL: its key, queue and time may be SQL expressions over the statement's rows. */
+export type SqlEnqueueOptions = Omit<EnqueueOptions, 'jobKey' | 'queueName' | 'runAt'> & {
   jobKey?: string | Prisma.Sql;
   queueName?: string | Prisma.Sql;
+  runAt?: Date | Prisma.Sql;
 };
 
 /** A string, or a text SQL expression, as a text SQL value. */
@@ -59,14 +60,19 @@ function textSql(value: string | Prisma.Sql | undefined): Prisma.Sql {
   return typeof value === 'object' ? Prisma.sql`(${value})` : Prisma.sql`${value ?? null}`;
 }
 
+/** A Date, or a timestamptz SQL expression, as a timestamptz SQL value. */
+function timeSql(value: Date | Prisma.Sql | undefined): Prisma.Sql {
+  return value instanceof Date || value === undefined ? Prisma.sql`${value ?? null}` : Prisma.sql`(${value})`;
+}
+
 /**
  * One job as a graphile_worker.job_spec value, for graphile_worker.add_jobs (addJobsSql); `payload` is a JSON
- * SQL expression, and `jobKey` and `queueName` strings or text SQL expressions, so all may read the rows the
- * statement adds the job for.
+ * SQL expression, `jobKey` and `queueName` strings or text SQL expressions, and `runAt` a Date or an SQL
+ * expression, so all may read the rows the statement adds the job for.
  */
 export function jobSpecSql(task: string, payload: Prisma.Sql, opts: SqlEnqueueOptions = {}): JobSpec {
   return {
-    spec: Prisma.sql`ROW(${task}::text, (${payload})::json, ${textSql(opts.queueName)}::text, ${opts.runAt ?? null}::timestamptz, ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::smallint, ${textSql(opts.jobKey)}::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`,
+    spec: Prisma.sql`ROW(${task}::text, (${payload})::json, ${textSql(opts.queueName)}::text, ${timeSql(opts.runAt)}::timestamptz, ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::smallint, ${textSql(opts.jobKey)}::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`,
   };
 }
 
@@ -122,38 +128,29 @@ export interface SubscriberHandler<S extends z.ZodType = z.ZodType> extends JobH
    */
   onlyWhen?: (payload: Prisma.Sql) => Prisma.Sql;
   /**
-   * The queue its jobs join, as a text SQL expression over the event's payload (a JSON SQL expression); see
-   * tenantShardQueue. graphile-worker runs the jobs of one queue one at a time, in order, so they take at most one
-   * worker slot however many are waiting: for a subscriber whose calls share an outside rate limit (a shop's
-   * admin channel), which would otherwise fill every slot with jobs waiting on it and hold back all other jobs.
+   * The shop's lane its jobs run in instead (lanes.ts): one at a time and in order per shop, a rate limit
+   * waited out of the worker slot. The event's payload must carry the tenantId. A lane job has no job key of
+   * its own (its handler must be idempotent) and cannot be delayed.
    */
-  queue?: (payload: Prisma.Sql) => Prisma.Sql;
+  lane?: JobLane;
 }
 
-/** A shard count: 16 bits of a hash are split among them. */
-function checkShards(shards: number): void {
-  if (!Number.isInteger(shards) || shards < 1 || shards > 65_536) throw new Error(`shards must be an integer from 1 to 65536: ${shards}`);
+/** A lane (lanes.ts defineLane): how a job joins it, as the JobSpec that adds the lane's drain. */
+export interface JobLane {
+  readonly name: string;
+  jobSpec(task: string, payload: Prisma.Sql): JobSpec;
 }
 
 /**
  * `key`'s shard among `shards` (0 to shards - 1): the first 16 bits of the MD5 of `key`, modulo `shards`. For a
- * named queue shared by many keys (shops, customers) instead of a queue per key: graphile-worker's job fetch
- * locks every idle queue row whenever a queued job waits, so the number of queues must stay small
- * (docs/decisions/admin-channel-queue.md). tenantShardQueue computes the same in SQL.
+ * named queue shared by many keys (customers) instead of a queue per key: graphile-worker's job fetch locks
+ * every idle queue row whenever a queued job waits, so the number of queues must stay small
+ * (docs/decisions/admin-channel-lanes.md).
  */
 export function shardOf(key: string, shards: number): number {
-  checkShards(shards);
+  // 16 bits of the hash are split among the shards.
+  if (!Number.isInteger(shards) || shards < 1 || shards > 65_536) throw new Error(`shards must be an integer from 1 to 65536: ${shards}`);
   return parseInt(createHash('md5').update(key).digest('hex').slice(0, 4), 16) % shards;
-}
-
-/**
- * SubscriberHandler.queue for a fixed number of queues shared by the shops: `name:<shard>`, the shardOf the
- * payload's tenantId. A shop's jobs are always in the same queue, so they run one at a time and in order.
- */
-export function tenantShardQueue(name: string, shards: number): (payload: Prisma.Sql) => Prisma.Sql {
-  checkShards(shards);
-  return (payload) =>
-    Prisma.sql`${`${name}:`}::text || ((('x' || substr(md5(${payload}->>'tenantId'), 1, 4))::bit(16)::int % ${Prisma.raw(String(shards))})::text)`;
 }
 
 /**
@@ -167,6 +164,10 @@ export class EventBus {
 
   subscribe<S extends z.ZodType>(event: string, subscriber: string, handler: SubscriberHandler<S>): void {
     const byName = this.subscribers.get(event) ?? new Map<string, SubscriberHandler>();
+    const { lane } = handler;
+    // One add_jobs call gets every subscriber's job, and two of one lane would add its drain's key twice.
+    if (lane && [...byName].some(([name, h]) => name !== subscriber && h.lane?.name === lane.name))
+      throw new Error(`${event} has a subscriber in lane ${lane.name} already: ${event}>${subscriber} cannot join it too`);
     byName.set(subscriber, handler as unknown as SubscriberHandler);
     this.subscribers.set(event, byName);
   }
@@ -204,7 +205,7 @@ export class EventBus {
   }
 
   /**
-   * The jobs emit would add for `event`, as JobSpecs (jobSpecSql, with each subscriber's `onlyWhen` and `queue`), for a
+   * The jobs emit would add for `event`, as JobSpecs (jobSpecSql, with each subscriber's `onlyWhen`, or its lane's), for a
    * caller that enqueues in a statement it makes anyway (one round trip less), maybe with other jobs in the
    * same add_jobs call: `addJobsSql(bus.jobSpecsSql(event, payload), from)`. `payload` is a JSON expression,
    * possibly over the rows of `from`. One add_jobs per row, not one add_job per job: each call inserts its
@@ -214,14 +215,16 @@ export class EventBus {
    */
   jobSpecsSql(event: string, payload: Prisma.Sql, opts: SqlEnqueueOptions = {}): JobSpec[] {
     const json = Prisma.sql`(${payload})::json`;
-    return [...(this.subscribers.get(event) ?? [])].map(([s, handler]) => ({
-      ...jobSpecSql(`${event}>${s}`, payload, {
-        ...opts,
-        jobKey: subscriberKey(opts.jobKey, s),
-        queueName: handler.queue?.(json) ?? opts.queueName,
-      }),
-      when: handler.onlyWhen?.(json),
-    }));
+    return [...(this.subscribers.get(event) ?? [])].map(([s, handler]) => {
+      if (handler.lane && opts.runAt) throw new Error(`${event}>${s} runs in lane ${handler.lane.name}: it cannot be delayed`);
+      const spec = handler.lane
+        ? handler.lane.jobSpec(`${event}>${s}`, json)
+        : jobSpecSql(`${event}>${s}`, payload, {
+            ...opts,
+            jobKey: subscriberKey(opts.jobKey, s),
+          });
+      return { ...spec, when: handler.onlyWhen?.(json) };
+    });
   }
 
   /** Every task name with its handler: event subscribers and plain tasks. */

@@ -9,7 +9,7 @@
 import { Routes } from 'discord-api-types/v10';
 import type { REST } from '@discordjs/rest';
 import type { EventBus } from '../../../platform/jobs/queue.js';
-import { ADMIN_CHANNEL_QUEUE } from './admin-channel-queue.js';
+import { ADMIN_CHANNEL_LANE } from './admin-channel-lane.js';
 import type { Logger } from '../../../platform/logger.js';
 import {
   DIGITAL_EVENTS,
@@ -80,7 +80,7 @@ export function registerDigitalNotifications(
     },
   });
   bus.subscribe(DIGITAL_EVENTS.keysLow, 'discord-admin-alert', {
-    queue: ADMIN_CHANNEL_QUEUE,
+    lane: ADMIN_CHANNEL_LANE,
     schema: keysLowPayload,
     async run(alert) {
       const tenant = await deps.tenants.get(alert.tenantId);

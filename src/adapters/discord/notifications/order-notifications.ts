@@ -23,10 +23,10 @@
 // Failure handling: DMs closed (50007) are not retried and are recorded on the order and the customer,
 // the message itself is kept as a missed notice (shown on the order, and to the customer at their next
 // interaction with the bot), and the admins are told by the event above, all in one transaction
-// (modules/notifications/dm-status.service.ts): the note waits for the admin channel in its queue, not in the DM's job;
-// 429 is waited out by @discordjs/rest (Retry-After), inside the job: so the admin-channel jobs run in a
-// queue by shop (admin-channel-queue.ts) and hold at most one worker slot while they wait; 5xx and network
-// errors throw, so graphile-worker retries with backoff and the job is never lost; other 4xx (a deleted
+// (modules/notifications/dm-status.service.ts): the note waits for the admin channel in its lane, not in the DM's job;
+// 429 is waited out by @discordjs/rest (Retry-After) inside a DM's job, while the admin-channel jobs run in
+// the shop's lane (admin-channel-lane.ts), which waits for the reset with no worker slot held; 5xx and network
+// errors throw, so the job is retried with backoff and never lost; other 4xx (a deleted
 // channel, missing access) are logged and end the job, since retrying cannot fix them and Discord bans IPs
 // that repeat invalid requests.
 import { partsOfRefund, refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
@@ -34,7 +34,7 @@ import { Routes } from 'discord-api-types/v10';
 import type { REST } from '@discordjs/rest';
 import type { Customer, Tenant } from '../../../generated/prisma/index.js';
 import type { EventBus } from '../../../platform/jobs/queue.js';
-import { ADMIN_CHANNEL_QUEUE } from './admin-channel-queue.js';
+import { ADMIN_CHANNEL_LANE } from './admin-channel-lane.js';
 import type { Logger } from '../../../platform/logger.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { DmStatusService } from '../../../modules/notifications/dm-status.service.js';
@@ -291,7 +291,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   }
 
   bus.subscribe(EVENTS.orderCreated, 'discord-admin-embed', {
-    queue: ADMIN_CHANNEL_QUEUE,
+    lane: ADMIN_CHANNEL_LANE,
     schema: orderCreatedPayload,
     async run({ tenantId, orderId }) {
       const { tenant, order } = await load(tenantId, orderId);
@@ -312,26 +312,26 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   });
 
   bus.subscribe(EVENTS.orderPaid, 'discord-admin-message', {
-    queue: ADMIN_CHANNEL_QUEUE,
+    lane: ADMIN_CHANNEL_LANE,
     schema: orderPaidPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
   });
 
   // Every refund (from Discord, the panel, REST or a processor) shows on the admin-channel message too.
   bus.subscribe(EVENTS.orderRefunded, 'discord-admin-message', {
-    queue: ADMIN_CHANNEL_QUEUE,
+    lane: ADMIN_CHANNEL_LANE,
     schema: orderRefundedPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
   });
 
   bus.subscribe(EVENTS.orderCancelled, 'discord-admin-message', {
-    queue: ADMIN_CHANNEL_QUEUE,
+    lane: ADMIN_CHANNEL_LANE,
     schema: orderCancelledPayload,
     run: ({ tenantId, orderId, reason, note }) => refreshAdminMessage(tenantId, orderId, { reason, note }),
   });
 
   bus.subscribe(EVENTS.refundFailed, 'discord-admin-alert', {
-    queue: ADMIN_CHANNEL_QUEUE,
+    lane: ADMIN_CHANNEL_LANE,
     schema: refundFailedPayload,
     async run(alert) {
       const log = deps.logger.child({
@@ -352,7 +352,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   });
 
   bus.subscribe(EVENTS.paymentUnapplied, 'discord-admin-alert', {
-    queue: ADMIN_CHANNEL_QUEUE,
+    lane: ADMIN_CHANNEL_LANE,
     schema: paymentUnappliedPayload,
     async run(alert) {
       const log = deps.logger.child({
@@ -379,7 +379,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   });
 
   bus.subscribe(EVENTS.dmNotDelivered, 'discord-admin-alert', {
-    queue: ADMIN_CHANNEL_QUEUE,
+    lane: ADMIN_CHANNEL_LANE,
     schema: dmNotDeliveredPayload,
     async run(missed) {
       const { tenantId, orderId, noticeId } = missed;
@@ -487,7 +487,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   });
 
   bus.subscribe(EVENTS.paymentReceiptRecorded, 'discord-admin-message', {
-    queue: ADMIN_CHANNEL_QUEUE,
+    lane: ADMIN_CHANNEL_LANE,
     schema: paymentReceiptRecordedPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
   });

@@ -1,0 +1,38 @@
+-- A shop's lanes (src/platform/jobs/lanes.ts, docs/decisions/admin-channel-lanes.md): the jobs of one lane of
+-- one shop run one at a time, in order, drained by one "lane:drain" job per shop and lane.
+
+-- CreateTable
+CREATE TABLE "lane_jobs" (
+    "id" BIGSERIAL NOT NULL,
+    "tenantId" TEXT NOT NULL,
+    "lane" TEXT NOT NULL,
+    "task" TEXT NOT NULL,
+    "payload" JSONB NOT NULL,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "lastError" TEXT,
+    "leasedUntil" TIMESTAMPTZ(3),
+    "notBefore" TIMESTAMPTZ(3),
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "lane_jobs_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "lane_jobs_tenantId_lane_id_idx" ON "lane_jobs"("tenantId", "lane", "id");
+
+-- AddForeignKey
+ALTER TABLE "lane_jobs" ADD CONSTRAINT "lane_jobs_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Puts a job in a shop's lane and returns when that lane's drain job is to run: now, or later while the lane
+-- waits (a rate limit's reset, a failure's backoff: its first job's "notBefore"). Called in the statement
+-- that adds the drain job (laneJobSpec), so a job exists in the lane if and only if its transaction commits,
+-- and a drain put off to a rate limit's reset is not brought forward by each new job.
+CREATE FUNCTION "lane_push"(tenant_id TEXT, lane_name TEXT, task TEXT, payload JSONB) RETURNS TIMESTAMPTZ LANGUAGE plpgsql AS $$
+DECLARE
+  waits_until TIMESTAMPTZ;
+BEGIN
+  INSERT INTO "lane_jobs" ("tenantId", "lane", "task", "payload") VALUES (tenant_id, lane_name, task, payload);
+  SELECT j."notBefore" INTO waits_until FROM "lane_jobs" j
+    WHERE j."tenantId" = tenant_id AND j."lane" = lane_name ORDER BY j."id" LIMIT 1;
+  RETURN greatest(now(), waits_until);
+END $$;

@@ -1,0 +1,200 @@
+// Lanes: a shop's jobs of one kind that run one at a time, in order, without a graphile-worker named queue
+// (docs/decisions/admin-channel-lanes.md). For jobs that share an outside rate limit per shop (its admin
+// channel: Discord lets a channel take 5 messages per 5 s).
+//
+// - A subscriber with a `lane` gets no job of its own: its event puts a row in `lane_jobs` (lane_push, in the
+//   emitting statement, so the row exists if and only if the change committed) and adds the lane's drain job,
+//   one per shop and lane (job key `lane:drain:<lane>:<tenant>`).
+// - The drain takes the lane's first row under a lease, runs the subscriber's handler, deletes the row, and
+//   goes on to the next, up to DRAIN_BATCH rows a run. Two drains of one lane never run its jobs at once: the
+//   lease is taken by one conditional UPDATE of the first row.
+// - A handler that meets a rate limit (what `waitFor` reads off its error: Discord's, as @discordjs/rest
+//   rejects inside a lane, see insideLane) ends the run: the lane waits until the limit's reset (the first
+//   row's notBefore) and its drain is added to run then. The worker slot is free meanwhile, and other shops'
+//   lanes go on. A failure waits graphile-worker's backoff (exp(attempts) s) the same way, the lane's later
+//   jobs behind it, in order; after MAX_ATTEMPTS the job is dropped with an error in the log.
+// - A drain that dies leaves its lease; the next drain of the lane (its job freed by the worker liveness
+//   sweep, or the next event's) waits for the lease to run out (LEASE_SECONDS) and takes the row again.
+//   Handlers run at least once, so they must be idempotent (the admin posts are, by their delivery keys).
+//
+// Unlike a named queue, a lane costs nothing once empty: graphile-worker's job fetch locks every idle queue
+// row on each fetch, so a queue per shop made every fetch dearer with each shop; a lane is rows of one table.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Prisma } from '../db/prisma.js';
+import type { SqlRunner } from '../db/sql.js';
+import type { Logger } from '../logger.js';
+import { z } from 'zod';
+import { jobSpecSql, type EventBus, type JobHandler, type JobLane, type JobSpec } from './queue.js';
+
+export const LANE_DRAIN_TASK = 'lane:drain';
+/** A lane job's runs before it is dropped (as the other jobs: queue.ts DEFAULT_MAX_ATTEMPTS). */
+export const LANE_MAX_ATTEMPTS = 12;
+/** How long a drain holds the row it runs; a drain that died is taken over after it. */
+export const LANE_LEASE_SECONDS = 60;
+/** Rows one drain run takes before it hands over to a new run (so a stopping worker is not held up long). */
+export const DRAIN_BATCH = 20;
+
+const drainPayload = z.object({ tenantId: z.string().min(1), lane: z.string().min(1) });
+
+/** The drain job's key for a shop's lane. */
+export function laneDrainKey(lane: string, tenantId: string): string {
+  return `${LANE_DRAIN_TASK}:${lane}:${tenantId}`;
+}
+
+/**
+ * A job of `task` in the lane of the shop named by `payload` (a JSON SQL expression with a tenantId), as the
+ * JobSpec of the lane's drain: evaluating it puts the job in the lane (lane_push), and the drain it adds runs
+ * now, or when the lane's wait ends. One add_jobs call must not hold two of one shop's lane (one key twice).
+ */
+export function laneJobSpec(lane: string, task: string, payload: Prisma.Sql): JobSpec {
+  const tenant = Prisma.sql`((${payload})::json->>'tenantId')`;
+  return jobSpecSql(LANE_DRAIN_TASK, Prisma.sql`json_build_object('tenantId', ${tenant}, 'lane', ${lane}::text)`, {
+    jobKey: Prisma.sql`${`${LANE_DRAIN_TASK}:${lane}:`}::text || ${tenant}`,
+    runAt: Prisma.sql`lane_push(${tenant}, ${lane}::text, ${task}::text, (${payload})::jsonb)`,
+  });
+}
+
+/** A lane named `name` (a subscriber's `lane`). */
+export function defineLane(name: string): JobLane {
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`A lane's name is lowercase letters, digits and dashes: ${name}`);
+  return { name, jobSpec: (task, payload) => laneJobSpec(name, task, payload) };
+}
+
+const lane = new AsyncLocalStorage<true>();
+
+/** True inside a lane job's handler: a rate limit there must be thrown (and the lane wait), not waited out. */
+export function insideLane(): boolean {
+  return lane.getStore() === true;
+}
+
+/** Runs `fn` as a lane job's handler runs (insideLane() is true in it). */
+export function inLane<T>(fn: () => Promise<T>): Promise<T> {
+  return lane.run(true, fn);
+}
+
+export interface LaneDrainDeps {
+  sql: SqlRunner;
+  logger: Logger;
+  /** The milliseconds to wait when `err` is a rate limit (the lane waits, the attempt is not counted); else undefined. */
+  waitFor: (err: unknown) => number | undefined;
+  /** Called on every failed attempt (metrics), with the job's task. */
+  onFailure?: (task: string) => void;
+}
+
+interface Head {
+  id: string;
+  task: string;
+  payload: unknown;
+  attempts: number;
+}
+
+/** Registers the drain task on `bus`; it runs the lane jobs with the handlers of `bus`'s subscribers. */
+export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
+  let handlers: Map<string, JobHandler> | undefined;
+  const handlerOf = (task: string) => (handlers ??= bus.handlers()).get(task);
+  const { sql } = deps;
+
+  /** The lane's first row, leased to this drain; none when the lane is empty, leased or waiting. */
+  async function takeHead(tenantId: string, laneName: string): Promise<Head | undefined> {
+    const [head] = await sql.query<Head>(Prisma.sql`
+      UPDATE lane_jobs SET "leasedUntil" = now() + make_interval(secs => ${LANE_LEASE_SECONDS}), attempts = attempts + 1
+      WHERE id = (SELECT id FROM lane_jobs WHERE "tenantId" = ${tenantId} AND lane = ${laneName} ORDER BY id LIMIT 1)
+        AND ("leasedUntil" IS NULL OR "leasedUntil" <= now())
+        AND ("notBefore" IS NULL OR "notBefore" <= now())
+      RETURNING id::text AS id, task, payload, attempts`);
+    return head;
+  }
+
+  /** The lane's first row: none (empty), busy (leased to a drain, or waiting), or free. */
+  async function headState(tenantId: string, laneName: string): Promise<'empty' | 'busy' | 'free'> {
+    const [first] = await sql.query<{ busy: boolean }>(Prisma.sql`
+      SELECT coalesce(greatest("leasedUntil", "notBefore") > now(), false) AS busy
+      FROM lane_jobs WHERE "tenantId" = ${tenantId} AND lane = ${laneName} ORDER BY id LIMIT 1`);
+    return first ? (first.busy ? 'busy' : 'free') : 'empty';
+  }
+
+  /**
+   * Adds the lane's drain (replacing a pending one: one per lane, by its key) to run when the lane's first row
+   * is free: its lease run out (a drain that died) or its wait over. Read from the row in the same statement,
+   * so of two drains scheduling at once, the later statement sees what the other wrote.
+   */
+  const drainWhenFree = (tenantId: string, laneName: string, atLeastMs = 0) =>
+    sql.execute(Prisma.sql`SELECT graphile_worker.add_job(
+      ${LANE_DRAIN_TASK}::text,
+      json_build_object('tenantId', ${tenantId}::text, 'lane', ${laneName}::text),
+      run_at => greatest(now() + make_interval(secs => ${atLeastMs / 1000}), (
+        SELECT greatest("leasedUntil", "notBefore") FROM lane_jobs
+        WHERE "tenantId" = ${tenantId} AND lane = ${laneName} ORDER BY id LIMIT 1)),
+      max_attempts => ${LANE_MAX_ATTEMPTS}::int,
+      job_key => ${laneDrainKey(laneName, tenantId)}::text)`);
+
+  const remove = (id: string) => sql.execute(Prisma.sql`DELETE FROM lane_jobs WHERE id = ${id}::bigint`);
+
+  /** Gives the row back, the lane waiting `ms` before it. */
+  async function wait(head: Head, ms: number, opts: { counted: boolean; error?: string }): Promise<'wait'> {
+    await sql.execute(Prisma.sql`
+      UPDATE lane_jobs SET "leasedUntil" = NULL, "notBefore" = now() + make_interval(secs => ${ms / 1000}),
+        attempts = attempts - ${opts.counted ? 0 : 1}, "lastError" = coalesce(${opts.error ?? null}::text, "lastError")
+      WHERE id = ${head.id}::bigint`);
+    return 'wait';
+  }
+
+  /** Runs one leased row: 'next' when it is done with (ran or dropped), 'wait' when the lane waits before it. */
+  async function runOne(head: Head, log: Logger): Promise<'next' | 'wait'> {
+    const jobLog = log.child({ laneJob: head.id, job: head.task, attempt: head.attempts });
+    const handler = handlerOf(head.task);
+    const parsed = handler?.schema.safeParse(head.payload);
+    if (!handler || !parsed?.success) {
+      jobLog.error(
+        { issues: parsed?.error?.issues },
+        handler ? 'lane job payload is invalid; dropping it' : 'no handler for the lane job; dropping it',
+      );
+      await remove(head.id);
+      return 'next';
+    }
+    try {
+      await inLane(() => handler.run(parsed.data, { attempt: head.attempts, maxAttempts: LANE_MAX_ATTEMPTS, jobId: `lane:${head.id}` }));
+    } catch (err) {
+      const waitMs = deps.waitFor(err);
+      if (waitMs !== undefined) {
+        jobLog.debug({ waitMs }, 'rate limited; the lane waits for the reset');
+        return wait(head, Math.max(waitMs, 50), { counted: false });
+      }
+      deps.onFailure?.(head.task);
+      if (head.attempts >= LANE_MAX_ATTEMPTS) {
+        jobLog.error({ err }, 'lane job failed its last attempt; dropping it');
+        await remove(head.id);
+        return 'next';
+      }
+      jobLog.warn({ err }, 'lane job failed; the lane waits and retries it with backoff');
+      // graphile-worker's backoff, so a lane job retries as the other jobs do.
+      return wait(head, Math.exp(Math.min(head.attempts, 10)) * 1000, { counted: true, error: String(err) });
+    }
+    await remove(head.id);
+    return 'next';
+  }
+
+  bus.registerTask(LANE_DRAIN_TASK, {
+    schema: drainPayload,
+    async run({ tenantId, lane: laneName }) {
+      const log = deps.logger.child({ tenantId, lane: laneName });
+      let taken = 0;
+      let races = 0;
+      while (taken < DRAIN_BATCH) {
+        const head = await takeHead(tenantId, laneName);
+        if (!head) {
+          const state = await headState(tenantId, laneName);
+          if (state === 'empty') return;
+          // Free but not taken: another drain took and finished it in between; look again, a few times.
+          if (state === 'free' && ++races <= 3) continue;
+          await drainWhenFree(tenantId, laneName, state === 'free' ? 1000 : 0);
+          return;
+        }
+        taken += 1;
+        if ((await runOne(head, log)) === 'wait') break;
+      }
+      // The lane waits (a rate limit, a failure's backoff), or a full batch is done: a new run goes on.
+      await drainWhenFree(tenantId, laneName);
+    },
+  });
+}

@@ -1,0 +1,208 @@
+// Lanes (src/platform/jobs/lanes.ts): a shop's jobs of one lane run one at a time and in order, a rate limit
+// is waited out with no worker slot held and without holding up other shops, a failure retries with backoff
+// with the lane behind it, and a drain that died is taken over once its lease runs out. The drain task is run
+// directly here (as graphile-worker would run it), against the real database; the Discord side is proven in
+// test/scale/admin-channel-lane.test.ts.
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Prisma } from '../../src/platform/db/prisma.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { defineLane, LANE_DRAIN_TASK, LANE_MAX_ATTEMPTS, laneDrainKey, registerLaneDrain } from '../../src/platform/jobs/lanes.js';
+import { EventBus } from '../../src/platform/jobs/queue.js';
+import { closeTestDb, testDb, testSql } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
+
+const db = testDb();
+const f = factories(db);
+afterAll(() => closeTestDb());
+beforeEach(async () => {
+  await db.$executeRawUnsafe('DELETE FROM lane_jobs');
+  await db.$executeRawUnsafe('DELETE FROM graphile_worker._private_jobs');
+});
+
+const LANE = defineLane('test-lane');
+const EVENT = 'lane-test.happened';
+const payload = z.object({ tenantId: z.string(), n: z.number() });
+
+class RateLimited extends Error {
+  constructor(readonly ms: number) {
+    super('rate limited');
+  }
+}
+
+/** A bus whose one subscriber runs in LANE with `run`; `drain(tenantId)` runs the lane's drain task once. */
+function laneBus(run: (p: z.infer<typeof payload>) => Promise<void>) {
+  const bus = new EventBus();
+  bus.subscribe(EVENT, 'record', { lane: LANE, schema: payload, run });
+  registerLaneDrain(bus, {
+    sql: testSql(),
+    logger: createLogger({ level: 'silent', pretty: false }),
+    waitFor: (err) => (err instanceof RateLimited ? err.ms : undefined),
+  });
+  const task = bus.handlers().get(LANE_DRAIN_TASK)!;
+  return {
+    bus,
+    emit: async (tenantId: string, ...ns: number[]) => {
+      for (const n of ns) await bus.emit(db, EVENT, { tenantId, n });
+    },
+    drain: (tenantId: string) => task.run({ tenantId, lane: LANE.name }, { attempt: 1, maxAttempts: 12, jobId: 'test' }),
+  };
+}
+
+/** The lane's rows, oldest first. */
+const rows = (tenantId: string) =>
+  db.$queryRaw<{ n: number; attempts: number; lastError: string | null; leased: boolean; waitMs: number | null }[]>`
+    SELECT (payload->>'n')::int AS n, attempts, "lastError", coalesce("leasedUntil" > now(), false) AS leased,
+      (extract(epoch FROM "notBefore" - now()) * 1000)::int AS "waitMs"
+    FROM lane_jobs WHERE "tenantId" = ${tenantId} ORDER BY id`;
+
+/** The shop's pending drain jobs, with how far ahead (ms) each is to run. */
+const drains = (tenantId: string) =>
+  db.$queryRaw<{ inMs: number }[]>`
+    SELECT (extract(epoch FROM j.run_at - now()) * 1000)::int AS "inMs"
+    FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+    WHERE t.identifier = ${LANE_DRAIN_TASK} AND j.key = ${laneDrainKey(LANE.name, tenantId)} AND j.locked_at IS NULL`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('a lane', () => {
+  it("runs a shop's jobs one at a time and in order, however many drains run at once", async () => {
+    const shop = await f.tenant();
+    const ran: number[] = [];
+    let active = 0;
+    let mostActive = 0;
+    const { emit, drain } = laneBus(async ({ n }) => {
+      mostActive = Math.max(mostActive, ++active);
+      await sleep(5);
+      ran.push(n);
+      active -= 1;
+    });
+    await emit(shop.id, ...Array.from({ length: 12 }, (_, i) => i + 1));
+    // Twelve jobs in the lane, and one drain job for it (its key replaced, not added twice).
+    expect(await rows(shop.id)).toHaveLength(12);
+    expect(await drains(shop.id)).toHaveLength(1);
+
+    await Promise.all([drain(shop.id), drain(shop.id), drain(shop.id), drain(shop.id)]);
+    expect(mostActive).toBe(1);
+    expect(ran).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(await rows(shop.id)).toEqual([]);
+  });
+
+  it('waits out a rate limit without counting it as an attempt; a new job does not bring its drain forward; other shops go on', async () => {
+    const [shop, other] = [await f.tenant(), await f.tenant()];
+    const ran: string[] = [];
+    let limited = false;
+    const { emit, drain } = laneBus(async ({ tenantId, n }) => {
+      if (tenantId === shop.id && n === 2 && !limited) {
+        limited = true;
+        throw new RateLimited(1500);
+      }
+      ran.push(`${tenantId === shop.id ? 'shop' : 'other'}:${n}`);
+    });
+    await emit(shop.id, 1, 2, 3);
+    await drain(shop.id);
+    expect(ran).toEqual(['shop:1']);
+    const [second, third] = await rows(shop.id);
+    expect(second).toMatchObject({ n: 2, attempts: 0, leased: false });
+    expect(second!.waitMs).toBeGreaterThan(500);
+    expect(second!.waitMs).toBeLessThanOrEqual(1500);
+    expect(third).toMatchObject({ n: 3, attempts: 0 });
+    // The lane's drain is to run at the reset...
+    const [pending] = await drains(shop.id);
+    expect(pending!.inMs).toBeGreaterThan(500);
+    // ...and a job that joins the lane meanwhile does not bring it forward (it would only find the lane waiting).
+    await emit(shop.id, 4);
+    const after = await drains(shop.id);
+    expect(after).toHaveLength(1);
+    expect(after[0]!.inMs).toBeGreaterThan(500);
+
+    // Run early, the drain does nothing; another shop's lane goes on.
+    await drain(shop.id);
+    await emit(other.id, 1);
+    await drain(other.id);
+    expect(ran).toEqual(['shop:1', 'other:1']);
+
+    await sleep(1600);
+    await drain(shop.id);
+    expect(ran).toEqual(['shop:1', 'other:1', 'shop:2', 'shop:3', 'shop:4']);
+    expect(await rows(shop.id)).toEqual([]);
+  });
+
+  it('retries a failing job with backoff, the lane waiting behind it, and drops it after its last attempt', async () => {
+    const shop = await f.tenant();
+    const ran: number[] = [];
+    const { emit, drain } = laneBus(async ({ n }) => {
+      if (n === 1) throw new Error('Discord is down');
+      ran.push(n);
+    });
+    await emit(shop.id, 1, 2);
+    await drain(shop.id);
+    expect(ran).toEqual([]);
+    const [first] = await rows(shop.id);
+    expect(first).toMatchObject({ n: 1, attempts: 1, leased: false });
+    expect(first!.lastError).toContain('Discord is down');
+    // graphile-worker's backoff after a first failure: e^1 s.
+    expect(first!.waitMs).toBeGreaterThan(2000);
+    expect(first!.waitMs).toBeLessThanOrEqual(2719);
+    expect((await drains(shop.id))[0]!.inMs).toBeGreaterThan(2000);
+
+    // Its last attempt: it fails, is dropped, and the lane goes on.
+    await db.$executeRaw`UPDATE lane_jobs SET attempts = ${LANE_MAX_ATTEMPTS - 1}, "notBefore" = NULL WHERE "tenantId" = ${shop.id}`;
+    await drain(shop.id);
+    expect(ran).toEqual([2]);
+    expect(await rows(shop.id)).toEqual([]);
+  });
+
+  it('takes over the job of a drain that died once its lease has run out', async () => {
+    const shop = await f.tenant();
+    const ran: number[] = [];
+    const { emit, drain } = laneBus(async ({ n }) => void ran.push(n));
+    await emit(shop.id, 1);
+    // A drain took the job and died (its process killed): the row is leased, counted once.
+    await db.$executeRaw`UPDATE lane_jobs SET attempts = 1, "leasedUntil" = now() + interval '30 seconds' WHERE "tenantId" = ${shop.id}`;
+    await drain(shop.id);
+    expect(ran).toEqual([]);
+    // The next drain is to run when the lease runs out.
+    const [pending] = await drains(shop.id);
+    expect(pending!.inMs).toBeGreaterThan(25_000);
+
+    await db.$executeRaw`UPDATE lane_jobs SET "leasedUntil" = now() - interval '1 second' WHERE "tenantId" = ${shop.id}`;
+    await drain(shop.id);
+    expect(ran).toEqual([1]);
+    expect(await rows(shop.id)).toEqual([]);
+  });
+
+  it('drops a job it cannot run (no handler, or a payload its handler refuses) and goes on', async () => {
+    const shop = await f.tenant();
+    const ran: number[] = [];
+    const { emit, drain } = laneBus(async ({ n }) => void ran.push(n));
+    await db.$executeRaw`INSERT INTO lane_jobs ("tenantId", lane, task, payload) VALUES
+      (${shop.id}, ${LANE.name}, 'no-such-task', '{}'), (${shop.id}, ${LANE.name}, ${`${EVENT}>record`}, '{"n": "one"}')`;
+    await emit(shop.id, 3);
+    await drain(shop.id);
+    expect(ran).toEqual([3]);
+    expect(await rows(shop.id)).toEqual([]);
+  });
+
+  it('holds a job if and only if the change that emitted it committed', async () => {
+    const shop = await f.tenant();
+    const { bus } = laneBus(async () => undefined);
+    await expect(
+      db.$transaction(async (tx) => {
+        await bus.emit(tx, EVENT, { tenantId: shop.id, n: 1 });
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await rows(shop.id)).toEqual([]);
+    expect(await drains(shop.id)).toEqual([]);
+  });
+
+  it('is refused to a second subscriber of the same event, and to a delayed job', () => {
+    const { bus } = laneBus(async () => undefined);
+    expect(() => bus.subscribe(EVENT, 'again', { lane: LANE, schema: payload, run: async () => undefined })).toThrow(
+      /lane test-lane already/,
+    );
+    expect(() => bus.jobSpecsSql(EVENT, Prisma.sql`'{}'`, { runAt: new Date() })).toThrow(/cannot be delayed/);
+    expect(() => defineLane('Not A Lane')).toThrow(/lowercase/);
+  });
+});

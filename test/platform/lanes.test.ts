@@ -7,7 +7,14 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Prisma } from '../../src/platform/db/prisma.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { defineLane, LANE_DRAIN_TASK, LANE_MAX_ATTEMPTS, laneDrainKey, registerLaneDrain } from '../../src/platform/jobs/lanes.js';
+import {
+  defineLane,
+  LANE_DRAIN_TASK,
+  LANE_MAX_ATTEMPTS,
+  LANE_SWEEP_TASK,
+  laneDrainKey,
+  registerLaneDrain,
+} from '../../src/platform/jobs/lanes.js';
 import { EventBus } from '../../src/platform/jobs/queue.js';
 import { closeTestDb, testDb, testSql } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
@@ -46,6 +53,7 @@ function laneBus(run: (p: z.infer<typeof payload>) => Promise<void>) {
       for (const n of ns) await bus.emit(db, EVENT, { tenantId, n });
     },
     drain: (tenantId: string) => task.run({ tenantId, lane: LANE.name }, { attempt: 1, maxAttempts: 12, jobId: 'test' }),
+    sweep: () => bus.handlers().get(LANE_SWEEP_TASK)!.run({}, { attempt: 1, maxAttempts: 12, jobId: 'test' }),
   };
 }
 
@@ -182,6 +190,31 @@ describe('a lane', () => {
     await drain(shop.id);
     expect(ran).toEqual([3]);
     expect(await rows(shop.id)).toEqual([]);
+  });
+
+  it('is swept every minute: drains that gave up are deleted, and a lane with jobs and no drain gets one', async () => {
+    const [shop, other, idle] = [await f.tenant(), await f.tenant(), await f.tenant()];
+    const { bus, emit, sweep } = laneBus(async () => undefined);
+    expect(bus.crontab()).toContain(`* * * * * ${LANE_SWEEP_TASK}`);
+    await emit(shop.id, 1, 2);
+    await emit(other.id, 1);
+    // The shop's drain was discarded by an operator, and a drain that lost its key to a newer one while it
+    // ran then failed (graphile-worker marked it as on its last attempt): it shows as a job that gave up.
+    await db.$executeRaw`SELECT graphile_worker.remove_job(${laneDrainKey(LANE.name, shop.id)})`;
+    await db.$executeRaw`SELECT graphile_worker.add_job(${LANE_DRAIN_TASK}, json_build_object('tenantId', ${idle.id}::text, 'lane', ${LANE.name}::text), max_attempts => 1)`;
+    await db.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = max_attempts, last_error = 'terminating connection' WHERE key IS NULL`;
+    expect(await drains(shop.id)).toEqual([]);
+
+    await sweep();
+    const left = await db.$queryRaw<{ key: string | null; failed: boolean }[]>`
+      SELECT key, attempts >= max_attempts AS failed FROM graphile_worker.jobs WHERE task_identifier = ${LANE_DRAIN_TASK} ORDER BY key`;
+    expect(left).toEqual(
+      [laneDrainKey(LANE.name, shop.id), laneDrainKey(LANE.name, other.id)].sort().map((key) => ({ key, failed: false })),
+    );
+    // A second sweep finds nothing to do.
+    await sweep();
+    expect(await drains(shop.id)).toHaveLength(1);
+    expect(await drains(other.id)).toHaveLength(1);
   });
 
   it('holds a job if and only if the change that emitted it committed', async () => {

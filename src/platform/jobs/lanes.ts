@@ -15,6 +15,12 @@
 //   jobs behind it, in order; after MAX_ATTEMPTS the job is dropped with an error in the log.
 // - A drain that dies leaves its lease; the next drain of the lane (its job freed by the worker liveness
 //   sweep, or the next event's) waits for the lease to run out (LEASE_SECONDS) and takes the row again.
+// - A drain job is disposable; the lane's rows are the work. When a drain is added while one runs (a new job
+//   in the lane, or the drain scheduling its successor), graphile-worker takes the key from the running one
+//   and marks it as on its last attempt, so if that one then fails or its process dies, it shows as a job
+//   that gave up. The sweep (LANE_SWEEP_TASK, every minute) deletes drains that gave up and gives every lane
+//   that has jobs and no drain a new one, so no lane is left without (after an operator discarded its drain,
+//   or a drain out of attempts while the database was down).
 //   Handlers run at least once, so they must be idempotent (the admin posts are, by their delivery keys).
 //
 // Unlike a named queue, a lane costs nothing once empty: graphile-worker's job fetch locks every idle queue
@@ -27,6 +33,8 @@ import { z } from 'zod';
 import { jobSpecSql, type EventBus, type JobHandler, type JobLane, type JobSpec } from './queue.js';
 
 export const LANE_DRAIN_TASK = 'lane:drain';
+/** Every minute: drains that gave up are deleted, and every lane with jobs and no drain gets one. */
+export const LANE_SWEEP_TASK = 'lane:sweep';
 /** A lane job's runs before it is dropped (as the other jobs: queue.ts DEFAULT_MAX_ATTEMPTS). */
 export const LANE_MAX_ATTEMPTS = 12;
 /** How long a drain holds the row it runs; a drain that died is taken over after it. */
@@ -52,6 +60,23 @@ export function laneJobSpec(lane: string, task: string, payload: Prisma.Sql): Jo
     jobKey: Prisma.sql`${`${LANE_DRAIN_TASK}:${lane}:`}::text || ${tenant}`,
     runAt: Prisma.sql`lane_push(${tenant}, ${lane}::text, ${task}::text, (${payload})::jsonb)`,
   });
+}
+
+/**
+ * graphile_worker.add_job of the drain of the lane (`tenant` and `lane`: text SQL expressions), replacing a
+ * pending one (one per lane, by its key), to run when the lane's first row is free: its lease run out (a
+ * drain that died) or its wait over, and no sooner than `atLeastMs` from now. Read from the row in the same
+ * statement, so of two drains scheduling at once, the later statement sees what the other wrote.
+ */
+function addDrainSql(tenant: Prisma.Sql, lane: Prisma.Sql, atLeastMs: number): Prisma.Sql {
+  return Prisma.sql`graphile_worker.add_job(
+      ${LANE_DRAIN_TASK}::text,
+      json_build_object('tenantId', ${tenant}, 'lane', ${lane}),
+      run_at => greatest(now() + make_interval(secs => ${atLeastMs / 1000}), (
+        SELECT greatest(h."leasedUntil", h."notBefore") FROM lane_jobs h
+        WHERE h."tenantId" = ${tenant} AND h.lane = ${lane} ORDER BY h.id LIMIT 1)),
+      max_attempts => ${LANE_MAX_ATTEMPTS}::int,
+      job_key => ${`${LANE_DRAIN_TASK}:`}::text || ${lane} || ':' || ${tenant})`;
 }
 
 /** A lane named `name` (a subscriber's `lane`). */
@@ -113,20 +138,9 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
     return first ? (first.busy ? 'busy' : 'free') : 'empty';
   }
 
-  /**
-   * Adds the lane's drain (replacing a pending one: one per lane, by its key) to run when the lane's first row
-   * is free: its lease run out (a drain that died) or its wait over. Read from the row in the same statement,
-   * so of two drains scheduling at once, the later statement sees what the other wrote.
-   */
+  /** Adds the lane's drain (replacing a pending one: one per lane, by its key); see addDrainSql. */
   const drainWhenFree = (tenantId: string, laneName: string, atLeastMs = 0) =>
-    sql.execute(Prisma.sql`SELECT graphile_worker.add_job(
-      ${LANE_DRAIN_TASK}::text,
-      json_build_object('tenantId', ${tenantId}::text, 'lane', ${laneName}::text),
-      run_at => greatest(now() + make_interval(secs => ${atLeastMs / 1000}), (
-        SELECT greatest("leasedUntil", "notBefore") FROM lane_jobs
-        WHERE "tenantId" = ${tenantId} AND lane = ${laneName} ORDER BY id LIMIT 1)),
-      max_attempts => ${LANE_MAX_ATTEMPTS}::int,
-      job_key => ${laneDrainKey(laneName, tenantId)}::text)`);
+    sql.execute(Prisma.sql`SELECT ${addDrainSql(Prisma.sql`${tenantId}::text`, Prisma.sql`${laneName}::text`, atLeastMs)}`);
 
   const remove = (id: string) => sql.execute(Prisma.sql`DELETE FROM lane_jobs WHERE id = ${id}::bigint`);
 
@@ -197,4 +211,25 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
       await drainWhenFree(tenantId, laneName);
     },
   });
+
+  bus.registerTask(LANE_SWEEP_TASK, {
+    schema: z.unknown(),
+    async run() {
+      const [swept] = await sql.query<{ deleted: number; added: number }>(Prisma.sql`
+        WITH gave_up AS (
+          SELECT count(*)::int AS n FROM graphile_worker.complete_jobs(ARRAY(
+            SELECT id FROM graphile_worker.jobs
+            WHERE task_identifier = ${LANE_DRAIN_TASK} AND attempts >= max_attempts AND locked_at IS NULL))
+        ), lanes AS (SELECT DISTINCT "tenantId", lane FROM lane_jobs)
+        SELECT (SELECT n FROM gave_up) AS deleted, (
+          SELECT count(${addDrainSql(Prisma.sql`l."tenantId"`, Prisma.sql`l.lane`, 0)})::int FROM lanes l
+          WHERE NOT EXISTS (
+            SELECT 1 FROM graphile_worker.jobs j
+            WHERE j.key = ${`${LANE_DRAIN_TASK}:`}::text || l.lane || ':' || l."tenantId" AND j.attempts < j.max_attempts)
+        ) AS added`);
+      if (swept && (swept.deleted > 0 || swept.added > 0))
+        deps.logger.info(swept, 'lane sweep: drains that gave up deleted, lanes without a drain given one');
+    },
+  });
+  bus.schedule(LANE_SWEEP_TASK, '* * * * *');
 }

@@ -59,9 +59,9 @@ function laneBus(run: (p: z.infer<typeof payload>) => Promise<void>) {
 
 /** The lane's rows, oldest first. */
 const rows = (tenantId: string) =>
-  db.$queryRaw<{ n: number; attempts: number; lastError: string | null; leased: boolean; waitMs: number | null }[]>`
+  db.$queryRaw<{ n: number; attempts: number; lastError: string | null; leased: boolean; waitMs: number | null; retryMs: number | null }[]>`
     SELECT (payload->>'n')::int AS n, attempts, "lastError", coalesce("leasedUntil" > now(), false) AS leased,
-      (extract(epoch FROM "notBefore" - now()) * 1000)::int AS "waitMs"
+      (extract(epoch FROM "notBefore" - now()) * 1000)::int AS "waitMs", (extract(epoch FROM "retryAt" - now()) * 1000)::int AS "retryMs"
     FROM lane_jobs WHERE "tenantId" = ${tenantId} ORDER BY id`;
 
 /** The shop's pending drain jobs, with how far ahead (ms) each is to run. */
@@ -136,29 +136,71 @@ describe('a lane', () => {
     expect(await rows(shop.id)).toEqual([]);
   });
 
-  it('retries a failing job with backoff, the lane waiting behind it, and drops it after its last attempt', async () => {
+  it('retries a failing job with backoff while the lane goes on past it, and drops it after its last attempt', async () => {
     const shop = await f.tenant();
     const ran: number[] = [];
+    let failing = true;
     const { emit, drain } = laneBus(async ({ n }) => {
-      if (n === 1) throw new Error('Discord is down');
+      if (n === 1 && failing) throw new Error('Discord is down');
       ran.push(n);
     });
-    await emit(shop.id, 1, 2);
+    await emit(shop.id, 1, 2, 3);
     await drain(shop.id);
-    expect(ran).toEqual([]);
-    const [first] = await rows(shop.id);
-    expect(first).toMatchObject({ n: 1, attempts: 1, leased: false });
+    // The shop's other jobs did not wait for the failing one (it could keep failing for hours).
+    expect(ran).toEqual([2, 3]);
+    const [first, ...others] = await rows(shop.id);
+    expect(others).toEqual([]);
+    expect(first).toMatchObject({ n: 1, attempts: 1, leased: false, waitMs: null });
     expect(first!.lastError).toContain('Discord is down');
-    // graphile-worker's backoff after a first failure: e^1 s.
-    expect(first!.waitMs).toBeGreaterThan(2000);
-    expect(first!.waitMs).toBeLessThanOrEqual(2719);
+    // graphile-worker's backoff after a first failure: e^1 s; the lane's drain is scheduled for it.
+    expect(first!.retryMs).toBeGreaterThan(2000);
+    expect(first!.retryMs).toBeLessThanOrEqual(2719);
     expect((await drains(shop.id))[0]!.inMs).toBeGreaterThan(2000);
 
-    // Its last attempt: it fails, is dropped, and the lane goes on.
-    await db.$executeRaw`UPDATE lane_jobs SET attempts = ${LANE_MAX_ATTEMPTS - 1}, "notBefore" = NULL WHERE "tenantId" = ${shop.id}`;
+    // A job that joins meanwhile runs at once, ahead of the retry.
+    await emit(shop.id, 4);
+    expect((await drains(shop.id))[0]!.inMs).toBeLessThanOrEqual(0);
     await drain(shop.id);
-    expect(ran).toEqual([2]);
+    expect(ran).toEqual([2, 3, 4]);
+
+    // Run again when due, it succeeds.
+    await db.$executeRaw`UPDATE lane_jobs SET "retryAt" = now() WHERE "tenantId" = ${shop.id}`;
+    failing = false;
+    await drain(shop.id);
+    expect(ran).toEqual([2, 3, 4, 1]);
     expect(await rows(shop.id)).toEqual([]);
+
+    // At its last attempt a failing job is dropped.
+    failing = true;
+    await emit(shop.id, 1);
+    await db.$executeRaw`UPDATE lane_jobs SET attempts = ${LANE_MAX_ATTEMPTS - 1} WHERE "tenantId" = ${shop.id}`;
+    await drain(shop.id);
+    expect(await rows(shop.id)).toEqual([]);
+  });
+
+  it('waits out a rate limit met behind a job that waits for its retry', async () => {
+    const shop = await f.tenant();
+    const ran: number[] = [];
+    let limited = true;
+    const { emit, drain } = laneBus(async ({ n }) => {
+      if (n === 1) throw new Error('Discord is down');
+      if (n === 2 && limited) {
+        limited = false;
+        throw new RateLimited(60_000);
+      }
+      ran.push(n);
+    });
+    await emit(shop.id, 1, 2, 3);
+    await drain(shop.id);
+    await drain(shop.id);
+    // Job 1 waits for its retry, job 2 met the channel's limit: job 3 waits for the reset too.
+    expect(ran).toEqual([]);
+    expect((await rows(shop.id)).map((r) => [r.n, r.retryMs !== null, r.waitMs !== null])).toEqual([
+      [1, true, false],
+      [2, false, true],
+      [3, false, false],
+    ]);
+    expect((await drains(shop.id))[0]!.inMs).toBeGreaterThan(50_000);
   });
 
   it('takes over the job of a drain that died once its lease has run out', async () => {

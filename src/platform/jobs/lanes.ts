@@ -5,23 +5,25 @@
 // - A subscriber with a `lane` gets no job of its own: its event puts a row in `lane_jobs` (lane_push, in the
 //   emitting statement, so the row exists if and only if the change committed) and adds the lane's drain job,
 //   one per shop and lane (job key `lane:drain:<lane>:<tenant>`).
-// - The drain takes the lane's first row under a lease, runs the subscriber's handler, deletes the row, and
-//   goes on to the next, up to DRAIN_BATCH rows a run. Two drains of one lane never run its jobs at once: the
-//   lease is taken by one conditional UPDATE of the first row.
+// - The drain takes the lane's next job (its first row not waiting for a retry) under a lease, runs the
+//   subscriber's handler, deletes the row, and goes on, up to DRAIN_BATCH rows a run. Two drains of one lane
+//   never run its jobs at once: the lease is taken by one conditional UPDATE of the row.
 // - A handler that meets a rate limit (what `waitFor` reads off its error: Discord's, as @discordjs/rest
-//   rejects inside a lane, see insideLane) ends the run: the lane waits until the limit's reset (the first
+//   rejects inside a lane, see insideLane) ends the run: the whole lane waits until the limit's reset (the
 //   row's notBefore) and its drain is added to run then. The worker slot is free meanwhile, and other shops'
-//   lanes go on. A failure waits graphile-worker's backoff (exp(attempts) s) the same way, the lane's later
-//   jobs behind it, in order; after MAX_ATTEMPTS the job is dropped with an error in the log.
+//   lanes go on.
+// - A job that fails is retried after graphile-worker's backoff (exp(attempts) s, its row's retryAt), and the
+//   lane goes on past it meanwhile, so one job that keeps failing does not hold up the shop's others for hours;
+//   after LANE_MAX_ATTEMPTS it is dropped with an error in the log.
 // - A drain that dies leaves its lease; the next drain of the lane (its job freed by the worker liveness
-//   sweep, or the next event's) waits for the lease to run out (LEASE_SECONDS) and takes the row again.
+//   sweep, or the next event's) waits for the lease to run out (LANE_LEASE_SECONDS) and takes the row again.
 // - A drain job is disposable; the lane's rows are the work. When a drain is added while one runs (a new job
 //   in the lane, or the drain scheduling its successor), graphile-worker takes the key from the running one
 //   and marks it as on its last attempt, so if that one then fails or its process dies, it shows as a job
 //   that gave up. The sweep (LANE_SWEEP_TASK, every minute) deletes drains that gave up and gives every lane
 //   that has jobs and no drain a new one, so no lane is left without (after an operator discarded its drain,
 //   or a drain out of attempts while the database was down).
-//   Handlers run at least once, so they must be idempotent (the admin posts are, by their delivery keys).
+// - Handlers run at least once, so they must be idempotent (the admin posts are, by their delivery keys).
 //
 // Unlike a named queue, a lane costs nothing once empty: graphile-worker's job fetch locks every idle queue
 // row on each fetch, so a queue per shop made every fetch dearer with each shop; a lane is rows of one table.
@@ -63,18 +65,37 @@ export function laneJobSpec(lane: string, task: string, payload: Prisma.Sql): Jo
 }
 
 /**
+ * The lane's next job (`alias.id`): its first row not waiting for a retry. The lane runs it unless a row up to it
+ * is leased (a drain runs it) or waits for a rate limit's reset.
+ */
+function nextJobSql(tenant: Prisma.Sql, lane: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`SELECT n.id FROM lane_jobs n WHERE n."tenantId" = ${tenant} AND n.lane = ${lane}
+    AND (n."retryAt" IS NULL OR n."retryAt" <= now()) ORDER BY n.id LIMIT 1`;
+}
+
+/**
+ * When the lane can run a job next (a timestamptz; null when it is empty): when the lease or rate-limit wait
+ * of the rows up to its next job ends, or, when every job waits for a retry, when the first retry is due.
+ */
+function laneFreeAtSql(tenant: Prisma.Sql, lane: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(SELECT CASE WHEN nx.id IS NOT NULL
+      THEN (SELECT greatest(now(), max(greatest(o."leasedUntil", o."notBefore"))) FROM lane_jobs o
+            WHERE o."tenantId" = ${tenant} AND o.lane = ${lane} AND o.id <= nx.id)
+      ELSE (SELECT min(o."retryAt") FROM lane_jobs o WHERE o."tenantId" = ${tenant} AND o.lane = ${lane}) END
+    FROM (SELECT (${nextJobSql(tenant, lane)}) AS id) nx)`;
+}
+
+/**
  * graphile_worker.add_job of the drain of the lane (`tenant` and `lane`: text SQL expressions), replacing a
- * pending one (one per lane, by its key), to run when the lane's first row is free: its lease run out (a
- * drain that died) or its wait over, and no sooner than `atLeastMs` from now. Read from the row in the same
- * statement, so of two drains scheduling at once, the later statement sees what the other wrote.
+ * pending one (one per lane, by its key), to run when the lane can run a job next (laneFreeAtSql), and no
+ * sooner than `atLeastMs` from now. Read in the same statement, so of two drains scheduling at once, the
+ * later statement sees what the other wrote.
  */
 function addDrainSql(tenant: Prisma.Sql, lane: Prisma.Sql, atLeastMs: number): Prisma.Sql {
   return Prisma.sql`graphile_worker.add_job(
       ${LANE_DRAIN_TASK}::text,
       json_build_object('tenantId', ${tenant}, 'lane', ${lane}),
-      run_at => greatest(now() + make_interval(secs => ${atLeastMs / 1000}), (
-        SELECT greatest(h."leasedUntil", h."notBefore") FROM lane_jobs h
-        WHERE h."tenantId" = ${tenant} AND h.lane = ${lane} ORDER BY h.id LIMIT 1)),
+      run_at => greatest(now() + make_interval(secs => ${atLeastMs / 1000}), ${laneFreeAtSql(tenant, lane)}),
       max_attempts => ${LANE_MAX_ATTEMPTS}::int,
       job_key => ${`${LANE_DRAIN_TASK}:`}::text || ${lane} || ':' || ${tenant})`;
 }
@@ -119,23 +140,30 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
   const handlerOf = (task: string) => (handlers ??= bus.handlers()).get(task);
   const { sql } = deps;
 
-  /** The lane's first row, leased to this drain; none when the lane is empty, leased or waiting. */
-  async function takeHead(tenantId: string, laneName: string): Promise<Head | undefined> {
+  /** The lane's next job (nextJobSql), leased to this drain; none when the lane is empty, leased or waiting. */
+  async function takeNext(tenantId: string, laneName: string): Promise<Head | undefined> {
+    const [t, l] = [Prisma.sql`${tenantId}::text`, Prisma.sql`${laneName}::text`];
+    // The row's own lease is checked on the row: of two drains updating it at once, the second sees the
+    // first's lease when PostgreSQL re-checks the row after the first commits.
     const [head] = await sql.query<Head>(Prisma.sql`
-      UPDATE lane_jobs SET "leasedUntil" = now() + make_interval(secs => ${LANE_LEASE_SECONDS}), attempts = attempts + 1
-      WHERE id = (SELECT id FROM lane_jobs WHERE "tenantId" = ${tenantId} AND lane = ${laneName} ORDER BY id LIMIT 1)
-        AND ("leasedUntil" IS NULL OR "leasedUntil" <= now())
-        AND ("notBefore" IS NULL OR "notBefore" <= now())
-      RETURNING id::text AS id, task, payload, attempts`);
+      UPDATE lane_jobs j SET "leasedUntil" = now() + make_interval(secs => ${LANE_LEASE_SECONDS}), attempts = j.attempts + 1
+      WHERE j.id = (${nextJobSql(t, l)})
+        AND (j."leasedUntil" IS NULL OR j."leasedUntil" <= now())
+        AND NOT EXISTS (
+          SELECT 1 FROM lane_jobs o WHERE o."tenantId" = ${tenantId} AND o.lane = ${laneName} AND o.id <= j.id
+            AND greatest(o."leasedUntil", o."notBefore") > now())
+      RETURNING j.id::text AS id, j.task, j.payload, j.attempts`);
     return head;
   }
 
-  /** The lane's first row: none (empty), busy (leased to a drain, or waiting), or free. */
-  async function headState(tenantId: string, laneName: string): Promise<'empty' | 'busy' | 'free'> {
-    const [first] = await sql.query<{ busy: boolean }>(Prisma.sql`
-      SELECT coalesce(greatest("leasedUntil", "notBefore") > now(), false) AS busy
-      FROM lane_jobs WHERE "tenantId" = ${tenantId} AND lane = ${laneName} ORDER BY id LIMIT 1`);
-    return first ? (first.busy ? 'busy' : 'free') : 'empty';
+  /** Whether the lane has jobs, and whether one can run now (none leased or waiting up to its next one). */
+  async function laneState(tenantId: string, laneName: string): Promise<'empty' | 'busy' | 'free'> {
+    const [t, l] = [Prisma.sql`${tenantId}::text`, Prisma.sql`${laneName}::text`];
+    const [state] = await sql.query<{ freeAt: Date | null; now: Date }>(
+      Prisma.sql`SELECT ${laneFreeAtSql(t, l)} AS "freeAt", now() AS now`,
+    );
+    if (!state?.freeAt) return 'empty';
+    return state.freeAt > state.now ? 'busy' : 'free';
   }
 
   /** Adds the lane's drain (replacing a pending one: one per lane, by its key); see addDrainSql. */
@@ -144,16 +172,23 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
 
   const remove = (id: string) => sql.execute(Prisma.sql`DELETE FROM lane_jobs WHERE id = ${id}::bigint`);
 
-  /** Gives the row back, the lane waiting `ms` before it. */
-  async function wait(head: Head, ms: number, opts: { counted: boolean; error?: string }): Promise<'wait'> {
+  /** Gives the row back, the whole lane waiting `ms` (a rate limit's reset); the run is not counted. */
+  async function waitForReset(head: Head, ms: number): Promise<'wait'> {
     await sql.execute(Prisma.sql`
-      UPDATE lane_jobs SET "leasedUntil" = NULL, "notBefore" = now() + make_interval(secs => ${ms / 1000}),
-        attempts = attempts - ${opts.counted ? 0 : 1}, "lastError" = coalesce(${opts.error ?? null}::text, "lastError")
+      UPDATE lane_jobs SET "leasedUntil" = NULL, "notBefore" = now() + make_interval(secs => ${ms / 1000}), attempts = attempts - 1
       WHERE id = ${head.id}::bigint`);
     return 'wait';
   }
 
-  /** Runs one leased row: 'next' when it is done with (ran or dropped), 'wait' when the lane waits before it. */
+  /** Gives the row back to be retried in `ms`; the lane goes on with its other jobs meanwhile. */
+  async function retryLater(head: Head, ms: number, error: string): Promise<'next'> {
+    await sql.execute(Prisma.sql`
+      UPDATE lane_jobs SET "leasedUntil" = NULL, "retryAt" = now() + make_interval(secs => ${ms / 1000}), "lastError" = ${error}
+      WHERE id = ${head.id}::bigint`);
+    return 'next';
+  }
+
+  /** Runs one leased row: 'next' when the lane goes on (it ran, was dropped, or waits for a retry), 'wait' when the lane waits. */
   async function runOne(head: Head, log: Logger): Promise<'next' | 'wait'> {
     const jobLog = log.child({ laneJob: head.id, job: head.task, attempt: head.attempts });
     const handler = handlerOf(head.task);
@@ -172,7 +207,7 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
       const waitMs = deps.waitFor(err);
       if (waitMs !== undefined) {
         jobLog.debug({ waitMs }, 'rate limited; the lane waits for the reset');
-        return wait(head, Math.max(waitMs, 50), { counted: false });
+        return waitForReset(head, Math.max(waitMs, 50));
       }
       deps.onFailure?.(head.task);
       if (head.attempts >= LANE_MAX_ATTEMPTS) {
@@ -180,9 +215,9 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
         await remove(head.id);
         return 'next';
       }
-      jobLog.warn({ err }, 'lane job failed; the lane waits and retries it with backoff');
+      jobLog.warn({ err }, 'lane job failed; it is retried with backoff, and the lane goes on');
       // graphile-worker's backoff, so a lane job retries as the other jobs do.
-      return wait(head, Math.exp(Math.min(head.attempts, 10)) * 1000, { counted: true, error: String(err) });
+      return retryLater(head, Math.exp(Math.min(head.attempts, 10)) * 1000, String(err));
     }
     await remove(head.id);
     return 'next';
@@ -195,9 +230,9 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
       let taken = 0;
       let races = 0;
       while (taken < DRAIN_BATCH) {
-        const head = await takeHead(tenantId, laneName);
+        const head = await takeNext(tenantId, laneName);
         if (!head) {
-          const state = await headState(tenantId, laneName);
+          const state = await laneState(tenantId, laneName);
           if (state === 'empty') return;
           // Free but not taken: another drain took and finished it in between; look again, a few times.
           if (state === 'free' && ++races <= 3) continue;
@@ -207,7 +242,7 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
         taken += 1;
         if ((await runOne(head, log)) === 'wait') break;
       }
-      // The lane waits (a rate limit, a failure's backoff), or a full batch is done: a new run goes on.
+      // The lane waits (a rate limit), or a full batch is done: a new run goes on when the lane is free.
       await drainWhenFree(tenantId, laneName);
     },
   });

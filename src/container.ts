@@ -234,6 +234,7 @@ export function createContainer(opts: ContainerOptions): Services {
     logger,
     gateway: opts.roleGateway ?? createDiscordRoleGateway(discordRest),
     roleCheck: roleRepair.roleCheck,
+    isRateLimit: (err) => discordRateLimitWait(err) !== undefined,
   });
   registerReconcileJobs(bus, { db, roleRepair });
   registerHousekeepingJobs(bus, { sql, clock, logger, rules: RETENTION_RULES });

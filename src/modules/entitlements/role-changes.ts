@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { RoleChangeAction } from '../../generated/prisma/index.js';
 import type { Db, Tx } from '../../platform/db/prisma.js';
-import { enqueueJob, shardOf } from '../../platform/jobs/queue.js';
+import { defineLane, enqueueInLane } from '../../platform/jobs/lanes.js';
 import { rolePayload, TASKS } from '../shared/events.js';
 
 /**
@@ -20,19 +20,17 @@ export const roleRevokePayload = rolePayload.extend({
 });
 export type RoleRevokePayload = z.infer<typeof roleRevokePayload>;
 
-/** How many queues the customers' role jobs are spread over. */
-export const ROLE_QUEUES = 64;
-
 /**
- * Role jobs of one customer run one at a time, in order, so a removal never overtakes a later grant: they are
- * always in the same queue, `roles:<shard>`, one of ROLE_QUEUES shared by all customers. Not a queue per
- * customer (`roles:<tenant>:<customer>` until 2026-12-02): graphile-worker's job fetch locks every idle queue
- * row whenever a queued job waits, and a queue's row outlives its jobs, so each customer who ever had a role
- * change made every job fetch of the worker cost more (docs/decisions/admin-channel-lanes.md).
+ * A shop's role jobs run in its lane (platform/jobs/lanes.ts): one at a time, oldest first, and at Discord's pace
+ * for the shop's server without holding a worker slot while they wait. A job that failed is retried after the
+ * lane's later jobs; each acts on what it reads when it runs (a grant whose entitlement was revoked meanwhile does
+ * nothing, a removal keeps a role another order still justifies), so a retried job never undoes a later one. Discord limits role changes per server (PUT/DELETE /guilds/{guild}/members/{user}/roles/{role}, one
+ * bucket per server, 10 a window): in graphile-worker queues (`roles:<shard>`, 64 shared by all shops, until
+ * 2026-12-03) each job waiting on that bucket held its slot, so a shop selling a role in a rush filled every
+ * slot and every DM and role of every shop waited (test/scale/role-lane.test.ts;
+ * docs/decisions/admin-channel-lanes.md).
  */
-export function roleQueueName(tenantId: string, customerId: string): string {
-  return `roles:${shardOf(`${tenantId}:${customerId}`, ROLE_QUEUES)}`;
-}
+export const ROLE_LANE = defineLane('discord-roles');
 
 interface EntitlementRef {
   id: string;
@@ -61,12 +59,7 @@ export async function enqueueRoleGrant(tx: Tx, ent: EntitlementRef, guildId: str
     },
     update: { ...cleared, guildId },
   });
-  await enqueueJob(
-    tx,
-    TASKS.roleAdd,
-    { tenantId: ent.tenantId, entitlementId: ent.id },
-    { queueName: roleQueueName(ent.tenantId, ent.customerId) },
-  );
+  await enqueueInLane(tx, ROLE_LANE, TASKS.roleAdd, { tenantId: ent.tenantId, entitlementId: ent.id });
 }
 
 /** Records a pending removal and enqueues entitlement.revoke with its snapshot, in `tx`. */
@@ -87,7 +80,7 @@ export async function enqueueRoleRevoke(tx: Tx, payload: RoleRevokePayload & { p
     },
     update: { ...cleared, guildId: job.guildId, reason: job.reason },
   });
-  await enqueueJob(tx, TASKS.roleRemove, job, { queueName: roleQueueName(job.tenantId, job.customerId) });
+  await enqueueInLane(tx, ROLE_LANE, TASKS.roleRemove, job);
 }
 
 export interface RoleChangeOutcome {

@@ -1,7 +1,8 @@
-// The role jobs: entitlement.grant adds a Discord role, entitlement.revoke removes one. Both run at least
-// once, re-read the database and are safe to run twice (adding a role twice or removing a missing one
-// changes nothing). Transient gateway errors throw, so graphile-worker retries with exponential backoff;
-// a RoleGatewayPermanentError (or running out of attempts) is recorded in the audit log and the job ends.
+// The role jobs: entitlement.grant adds a Discord role, entitlement.revoke removes one. They run in the shop's
+// lane (role-changes.ts ROLE_LANE). Both run at least once, re-read the database and are safe to run twice
+// (adding a role twice or removing a missing one changes nothing). Transient gateway errors throw, so the lane
+// retries them with exponential backoff; a RoleGatewayPermanentError (or running out of attempts) is recorded in
+// the audit log and the job ends. A rate limit is the lane's to wait out, not a failure.
 import { withTransaction, type Db } from '../../platform/db/prisma.js';
 import type { EventBus, JobContext } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/logger.js';
@@ -21,6 +22,11 @@ export interface RoleJobDeps {
   gateway: RoleGateway;
   /** Puts a 50013 into words (which permission or which two roles); without it the words are generic. */
   roleCheck?: RoleCheck;
+  /**
+   * Whether `err` is a rate limit the job's lane waits out (the REST client throws one inside a lane): not a
+   * failure, so it is rethrown as it is, with nothing recorded.
+   */
+  isRateLimit?: (err: unknown) => boolean;
 }
 
 type RoleAction = 'grant' | 'revoke';
@@ -119,6 +125,7 @@ async function attempt(
       });
     });
   } catch (err) {
+    if (deps.isRateLimit?.(err)) throw err;
     const permanent = isRoleGatewayPermanentError(err);
     const lastAttempt = job.attempt >= job.maxAttempts;
     const words = await failureInWords(err, { guildId, roleId: what.roleId, roleCheck: deps.roleCheck });

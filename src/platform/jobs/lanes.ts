@@ -29,7 +29,7 @@
 // row on each fetch, so a queue per shop made every fetch dearer with each shop; a lane is rows of one table.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Prisma } from '../db/prisma.js';
-import type { SqlRunner } from '../db/sql.js';
+import { executeSql, type SqlRunner, type SqlTarget } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import { z } from 'zod';
 import { jobSpecSql, type EventBus, type JobHandler, type JobLane, type JobSpec } from './queue.js';
@@ -62,6 +62,21 @@ export function laneJobSpec(lane: string, task: string, payload: Prisma.Sql): Jo
     jobKey: Prisma.sql`${`${LANE_DRAIN_TASK}:${lane}:`}::text || ${tenant}`,
     runAt: Prisma.sql`lane_push(${tenant}, ${lane}::text, ${task}::text, (${payload})::jsonb)`,
   });
+}
+
+/**
+ * Puts a job of the plain task `task` (not an event's subscriber: those join by their `lane`) in the lane of the
+ * shop `payload.tenantId`, in the caller's transaction: the job is in the lane if and only if the transaction
+ * commits, and the lane's drain runs when the lane is free.
+ */
+export async function enqueueInLane(
+  tx: SqlTarget,
+  lane: JobLane,
+  task: string,
+  payload: { tenantId: string } & Record<string, unknown>,
+): Promise<void> {
+  const { spec } = lane.jobSpec(task, Prisma.sql`${JSON.stringify(payload)}::json`);
+  await executeSql(tx, Prisma.sql`SELECT count(*) FROM graphile_worker.add_jobs(ARRAY[${spec}])`);
 }
 
 /**

@@ -1,7 +1,6 @@
 // Jobs and events on graphile-worker (PostgreSQL). A job is enqueued with graphile-worker's SQL functions
 // (add_job, add_jobs) inside the caller's transaction, so it exists if and only if the state change
 // committed. Handlers run at least once and must be idempotent; failures retry with exponential backoff.
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { Prisma } from '../db/prisma.js';
 import { executeSql, type SqlTarget } from '../db/sql.js';
@@ -139,18 +138,6 @@ export interface SubscriberHandler<S extends z.ZodType = z.ZodType> extends JobH
 export interface JobLane {
   readonly name: string;
   jobSpec(task: string, payload: Prisma.Sql): JobSpec;
-}
-
-/**
- * `key`'s shard among `shards` (0 to shards - 1): the first 16 bits of the MD5 of `key`, modulo `shards`. For a
- * named queue shared by many keys (customers) instead of a queue per key: graphile-worker's job fetch locks
- * every idle queue row whenever a queued job waits, so the number of queues must stay small
- * (docs/decisions/admin-channel-lanes.md).
- */
-export function shardOf(key: string, shards: number): number {
-  // 16 bits of the hash are split among the shards.
-  if (!Number.isInteger(shards) || shards < 1 || shards > 65_536) throw new Error(`shards must be an integer from 1 to 65536: ${shards}`);
-  return parseInt(createHash('md5').update(key).digest('hex').slice(0, 4), 16) % shards;
 }
 
 /**

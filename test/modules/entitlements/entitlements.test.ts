@@ -1,10 +1,10 @@
 // Entitlement rows and role-job handlers, called directly (no worker): idempotency, the revoke rule,
 // failures on the last attempt, no guild.
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ROLE_QUEUES, roleQueueName } from '../../../src/modules/entitlements/role-changes.js';
+import { ROLE_LANE } from '../../../src/modules/entitlements/role-changes.js';
 import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
 import { TASKS } from '../../../src/modules/shared/events.js';
+import { LANE_DRAIN_TASK, laneDrainKey } from '../../../src/platform/jobs/lanes.js';
 import type { JobContext } from '../../../src/platform/jobs/queue.js';
 import { testDb } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';
@@ -66,26 +66,48 @@ describe('entitlement rows', () => {
   });
 });
 
-describe('role job queues', () => {
-  it("a customer's grants and revokes share one queue, one of ROLE_QUEUES however many customers there are", async () => {
+describe("a shop's role jobs", () => {
+  it("are in the shop's lane, oldest first: no graphile-worker job or named queue of their own", async () => {
     const { order, ctx, a } = await paidOrderFixture(db, s);
     const revoked = await db.$transaction((tx) =>
       s.entitlements.revokeForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id, productIds: [a.id], reason: 'test' }),
     );
     const ids = [...(await s.entitlements.listForOrder(ctx.tenantId, order.id)).map((e) => e.id), ...revoked.map((e) => e.id)];
-    const queues = await db.$queryRaw<{ task: string; queue: string | null }[]>`
-      SELECT t.identifier AS task, q.queue_name AS queue
+    const laned = await db.laneJob.findMany({ where: { tenantId: ctx.tenantId }, orderBy: { id: 'asc' } });
+    expect(laned.map((j) => [j.lane, j.task])).toEqual([
+      [ROLE_LANE.name, TASKS.roleAdd],
+      [ROLE_LANE.name, TASKS.roleAdd],
+      [ROLE_LANE.name, TASKS.roleRemove],
+    ]);
+    const asJobs = await db.$queryRaw<{ task: string; queue: string | null; key: string | null }[]>`
+      SELECT t.identifier AS task, q.queue_name AS queue, j.key
       FROM graphile_worker._private_jobs j
         JOIN graphile_worker._private_tasks t ON t.id = j.task_id
         LEFT JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id
-      WHERE j.payload->>'entitlementId' = ANY(${ids})`;
-    expect(queues.map((q) => q.task).sort()).toEqual([TASKS.roleAdd, TASKS.roleAdd, TASKS.roleRemove]);
-    expect(new Set(queues.map((q) => q.queue))).toEqual(new Set([roleQueueName(ctx.tenantId, order.customerId)]));
+      WHERE j.payload->>'entitlementId' = ANY(${ids}) OR (t.identifier = ${LANE_DRAIN_TASK} AND j.payload->>'tenantId' = ${ctx.tenantId})`;
+    // One drain for the shop's role lane, in no named queue.
+    expect(asJobs).toEqual([{ task: LANE_DRAIN_TASK, queue: null, key: laneDrainKey(ROLE_LANE.name, ctx.tenantId) }]);
+  });
+});
 
-    // Not a queue per customer: graphile-worker locks every idle queue row on each job fetch.
-    const names = new Set(Array.from({ length: 1000 }, () => roleQueueName(ctx.tenantId, `cus_${randomUUID()}`)));
-    expect(names.size).toBeLessThanOrEqual(ROLE_QUEUES);
-    for (const name of names) expect(name).toMatch(/^roles:\d+$/);
+describe('a rate limit met by a role job', () => {
+  class RateLimited extends Error {}
+  const t = afterSale(db);
+  const gw = new FakeRoleGateway();
+  registerEntitlementJobs(t.bus, { db, audit: t.audit, logger: t.logger, gateway: gw, isRateLimit: (err) => err instanceof RateLimited });
+
+  it('is thrown as it is, with nothing recorded (the lane waits for the reset; not a failure, not an attempt)', async () => {
+    const { order, ctx, roleA } = await paidOrderFixture(db, t);
+    const ent = (await t.entitlements.listForOrder(ctx.tenantId, order.id)).find((e) => e.roleId === roleA)!;
+    gw.failNext(new RateLimited('rate limited'), new RateLimited('rate limited'));
+    const grant = t.bus.handlers().get(TASKS.roleAdd)!;
+    // Even on what would be the last attempt: a rate limit does not make the change FAILED.
+    for (const attempt of [1, 12])
+      await expect(grant.run({ tenantId: ctx.tenantId, entitlementId: ent.id }, job(attempt, 12))).rejects.toBeInstanceOf(RateLimited);
+    expect(await t.audit.listFor(ctx.tenantId, 'Entitlement', ent.id)).toEqual([]);
+    expect(
+      await db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } } }),
+    ).toMatchObject({ state: 'PENDING', failureKind: null, failureMessage: null, attempts: 0 });
   });
 });
 

@@ -14,6 +14,7 @@ import { createInventoryService } from '../../../src/modules/inventory/inventory
 import { createPaymentService } from '../../../src/modules/payments/payment.service.js';
 import { createRefundService } from '../../../src/modules/refunds/refund.service.js';
 import type { Clock } from '../../../src/platform/clock.js';
+import { registerLaneDrain } from '../../../src/platform/jobs/lanes.js';
 import { EventBus } from '../../../src/platform/jobs/queue.js';
 import { createLogger } from '../../../src/platform/logger.js';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
@@ -24,7 +25,7 @@ import { createDmStatusService } from '../../../src/modules/notifications/dm-sta
 import { createOrderQueryService } from '../../../src/modules/orders/order-query.service.js';
 import { createTenantService } from '../../../src/modules/tenants/tenant.service.js';
 import { adminCtx } from '../../helpers/actors.js';
-import { testDb } from '../../helpers/db.js';
+import { testDb, testSql } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';
 import { FakeRoleGateway } from './fake-role-gateway.js';
 
@@ -45,6 +46,7 @@ const refunds = createRefundService(deps);
 const gateway = new FakeRoleGateway();
 const discord = new FakeDiscordApi();
 registerEntitlementJobs(bus, { db, audit, logger, gateway });
+registerLaneDrain(bus, { sql: testSql(), logger, waitFor: () => undefined }); // the role jobs run in the shop's lane
 registerTimedAccessJobs(bus, { db, clock, audit, logger });
 
 beforeAll(async () => {

@@ -1,9 +1,11 @@
-// The role jobs on a real graphile-worker: retry with backoff, permanent failures recorded and not
+// The role jobs on a real graphile-worker, in their shop's lane: retry with backoff, permanent failures recorded and not
 // retried, revocation that keeps a role another order still justifies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLE_LANE } from '../../../src/modules/entitlements/role-changes.js';
 import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
 import { RoleGatewayPermanentError } from '../../../src/modules/entitlements/role-gateway.port.js';
 import { TASKS } from '../../../src/modules/shared/events.js';
+import { laneDrainKey } from '../../../src/platform/jobs/lanes.js';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';
@@ -28,15 +30,21 @@ afterAll(async () => {
 interface JobRow {
   id: string;
   attempts: number;
-  run_at: Date;
-  last_error: string | null;
-  locked_at: Date | null;
+  retryAt: Date | null;
+  lastError: string | null;
+  leasedUntil: Date | null;
 }
+/** The role job of the entitlement in its shop's lane (ROLE_LANE). */
 async function roleJobs(task: string, entitlementId: string): Promise<JobRow[]> {
   return db.$queryRaw<JobRow[]>`
-    SELECT j.id::text AS id, j.attempts, j.run_at, j.last_error, j.locked_at FROM graphile_worker._private_jobs j
-    JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-    WHERE t.identifier = ${task} AND j.payload->>'entitlementId' = ${entitlementId}`;
+    SELECT id::text AS id, attempts, "retryAt", "lastError", "leasedUntil" FROM lane_jobs
+    WHERE lane = ${ROLE_LANE.name} AND task = ${task} AND payload->>'entitlementId' = ${entitlementId}`;
+}
+
+/** Skips the wait for the lane job's retry (its backoff is e^attempts seconds): it is due, and so is its lane's drain. */
+async function retryNow(tenantId: string, row: JobRow): Promise<void> {
+  await db.$executeRaw`UPDATE lane_jobs SET "retryAt" = now() WHERE id = ${BigInt(row.id)}`;
+  await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${laneDrainKey(ROLE_LANE.name, tenantId)}`;
 }
 
 /** A paid order of one product that grants `roleId`. */
@@ -57,24 +65,24 @@ describe('entitlement.grant on the worker', () => {
     gateway.failNext(new Error('Discord 503'), new Error('socket hang up'));
     const { ent, guildId, userId, tenantId } = await paidOrderGranting(roleId);
 
-    // First attempt fails: the job stays queued with its error, scheduled later (exponential backoff).
+    // First attempt fails: the job stays in the lane with its error, to be retried later (exponential backoff).
     const [afterFirst] = await waitFor('the first failure', async () => {
       const rows = await roleJobs(TASKS.roleAdd, ent.id);
-      // attempts goes up when the worker takes the job; wait until that attempt has failed and been unlocked.
-      return rows[0]?.attempts === 1 && !rows[0].locked_at ? rows : undefined;
+      // attempts goes up when a drain takes the job; wait until that attempt has failed and been given back.
+      return rows[0]?.attempts === 1 && !rows[0].leasedUntil ? rows : undefined;
     });
-    expect(afterFirst!.last_error).toMatch(/Discord 503/);
-    expect(afterFirst!.run_at.getTime()).toBeGreaterThan(Date.now());
+    expect(afterFirst!.lastError).toMatch(/Discord 503/);
+    expect(afterFirst!.retryAt!.getTime()).toBeGreaterThan(Date.now());
 
-    // Skip the wait (graphile-worker's backoff is e^attempts seconds) and let it run again: fails again.
-    await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE id = ${BigInt(afterFirst!.id)}`;
+    // Skip the wait and let it run again: fails again.
+    await retryNow(tenantId, afterFirst!);
     const [afterSecond] = await waitFor('the second failure', async () => {
       const rows = await roleJobs(TASKS.roleAdd, ent.id);
-      return rows[0]?.attempts === 2 && !rows[0].locked_at ? rows : undefined;
+      return rows[0]?.attempts === 2 && !rows[0].leasedUntil ? rows : undefined;
     });
-    expect(afterSecond!.run_at.getTime()).toBeGreaterThan(Date.now());
+    expect(afterSecond!.retryAt!.getTime()).toBeGreaterThan(Date.now());
 
-    await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE id = ${BigInt(afterSecond!.id)}`;
+    await retryNow(tenantId, afterSecond!);
     await waitFor('the job to complete', async () => (await roleJobs(TASKS.roleAdd, ent.id)).length === 0);
 
     expect(gateway.calls.filter((c) => c.roleId === roleId).map((c) => c.ok)).toEqual([false, false, true]);
@@ -98,7 +106,7 @@ describe('entitlement.grant on the worker', () => {
       actorType: 'SYSTEM',
       after: { roleId, permanent: true, discordCode: 50013, attempt: 1 },
     });
-    await waitFor('the job to leave the queue', async () => (await roleJobs(TASKS.roleAdd, ent.id)).length === 0);
+    await waitFor('the job to leave the lane', async () => (await roleJobs(TASKS.roleAdd, ent.id)).length === 0);
     expect(gateway.calls.filter((c) => c.roleId === roleId)).toHaveLength(1);
   });
 

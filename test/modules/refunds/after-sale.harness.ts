@@ -1,5 +1,6 @@
 // Builds the after-sale services (payments, order admin, refunds, entitlements, audit) on the test file's
-// database, with probe subscribers on every event so emitted jobs can be counted in the real job queue.
+// database, with probe subscribers on every event so emitted jobs can be counted in the real job queue, and the
+// lanes' drain task (a worker started on the bus runs the lane jobs: the role jobs).
 import { createAuditService } from '../../../src/modules/audit/audit.service.js';
 import { createEntitlementService } from '../../../src/modules/entitlements/entitlement.service.js';
 import { createDiscountService } from '../../../src/modules/discounts/discount.service.js';
@@ -11,10 +12,12 @@ import { createRefundService } from '../../../src/modules/refunds/refund.service
 import { EVENTS } from '../../../src/modules/shared/events.js';
 import { systemClock } from '../../../src/platform/clock.js';
 import type { Db } from '../../../src/platform/db/prisma.js';
+import { LANE_DRAIN_TASK, registerLaneDrain } from '../../../src/platform/jobs/lanes.js';
 import { EventBus } from '../../../src/platform/jobs/queue.js';
 import { createLogger } from '../../../src/platform/logger.js';
 import { z } from 'zod';
 import { adminCtx } from '../../helpers/actors.js';
+import { testSql } from '../../helpers/db.js';
 
 export const PROBE = 'test-probe';
 
@@ -24,6 +27,8 @@ export function afterSale(db: Db) {
   const bus = new EventBus();
   for (const event of Object.values(EVENTS)) bus.subscribe(event, PROBE, { schema: z.unknown(), run: async () => undefined });
   const logger = createLogger({ level: 'silent', pretty: false });
+  // The lanes' drain, as the composition root registers it (a shop's role jobs run in its lane); no rate limits here.
+  registerLaneDrain(bus, { sql: testSql(), logger, waitFor: () => undefined });
   const audit = createAuditService({ db });
   const entitlements = createEntitlementService({ db, clock: systemClock });
   const deps: AfterSaleDeps = {
@@ -55,12 +60,19 @@ export interface QueuedJob {
   lastError: string | null;
 }
 
-/** Jobs waiting in graphile-worker's queue, oldest first (optionally only one task). */
+/**
+ * Jobs waiting, oldest first (optionally only one task): graphile-worker's, then the lanes' (lanes.ts: a shop's
+ * role jobs, say), without the lanes' drain jobs (the lane's rows are its work).
+ */
 export async function queuedJobs(db: Db, task?: string): Promise<QueuedJob[]> {
   const rows = await db.$queryRaw<{ task: string; payload: Record<string, unknown>; attempts: number; last_error: string | null }[]>`
-    SELECT t.identifier AS task, j.payload, j.attempts, j.last_error
-    FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-    ORDER BY j.id`;
+    SELECT task, payload, attempts, last_error FROM (
+      SELECT 0 AS kind, j.id, t.identifier AS task, j.payload::jsonb AS payload, j.attempts::int AS attempts, j.last_error
+      FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+      WHERE t.identifier <> ${LANE_DRAIN_TASK}
+      UNION ALL
+      SELECT 1, l.id, l.task, l.payload, l.attempts, l."lastError" FROM lane_jobs l
+    ) jobs ORDER BY kind, id`;
   return rows
     .filter((r) => !task || r.task === task)
     .map((r) => ({ task: r.task, payload: r.payload, attempts: r.attempts, lastError: r.last_error }));

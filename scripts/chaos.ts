@@ -429,6 +429,12 @@ async function main(): Promise<void> {
       )
     ).rows;
     for (const j of failedJobs) violations.push(`job ${j.task} gave up: ${j.last_error}`);
+    const failedLaneJobs = (
+      await c.query<{ task: string; last_error: string }>(
+        `SELECT task, left("lastError", 200) AS last_error FROM lane_jobs WHERE "failedAt" IS NOT NULL`,
+      )
+    ).rows;
+    for (const j of failedLaneJobs) violations.push(`lane job ${j.task} gave up: ${j.last_error}`);
 
     // --- invariants
     const q = async <T extends pg.QueryResultRow>(sql: string) => (await c.query<T>(sql)).rows;

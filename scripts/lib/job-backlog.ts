@@ -18,8 +18,11 @@ export async function dueJobs(c: pg.Client, opts: { exceptTask?: string } = {}):
   return Number(rows[0]!.n);
 }
 
-/** The jobs waiting in the lanes named `lane` (every lane when none is named), of every shop. */
+/** The jobs waiting in the lanes named `lane` (every lane when none is named), of every shop; not those failed for good. */
 export async function laneBacklog(c: pg.Client, lane?: string): Promise<number> {
-  const { rows } = await c.query<{ n: string }>('SELECT count(*) AS n FROM lane_jobs WHERE $1::text IS NULL OR lane = $1', [lane ?? null]);
+  const { rows } = await c.query<{ n: string }>(
+    'SELECT count(*) AS n FROM lane_jobs WHERE "failedAt" IS NULL AND ($1::text IS NULL OR lane = $1)',
+    [lane ?? null],
+  );
   return Number(rows[0]!.n);
 }

@@ -81,6 +81,48 @@ describe('Jobs page', () => {
     expect(await testDb().$queryRawUnsafe('SELECT id FROM graphile_worker.jobs WHERE id = $1::bigint', hopeless)).toEqual([]);
   });
 
+  it("lists a shop's lane job that used up its attempts, and puts it back in its lane or discards it", async () => {
+    const db = testDb();
+    const tenant = await f.tenant();
+    const task = 'order.created>discord-admin-embed';
+    const failedLaneJob = async (error: string) => {
+      const [row] = await db.$queryRaw<{ id: string }[]>`
+        INSERT INTO lane_jobs ("tenantId", lane, task, payload, attempts, "lastError", "failedAt")
+        VALUES (${tenant.id}, 'discord-admin', ${task}, ${JSON.stringify({ tenantId: tenant.id })}::jsonb, 12, ${error}, now())
+        RETURNING id::text AS id`;
+      return `lane:${row!.id}`;
+    };
+    const broken = await failedLaneJob('HTTPError: Service Unavailable');
+    const hopeless = await failedLaneJob('Error: a bug');
+
+    const res = await page(platform);
+    expect(res.body.backlog).toEqual(expect.arrayContaining([expect.objectContaining({ task, waiting: 0, failed: 2 })]));
+    expect(res.body.failed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: broken, task, attempts: 12, maxAttempts: 12, lastError: 'HTTPError: Service Unavailable' }),
+      ]),
+    );
+
+    // Retry: back in its lane with fresh attempts, and the lane's drain added to run it now.
+    const retried = await act(platform, 'retry', broken);
+    expect(retried.body.notice).toEqual({ type: 'success', message: `Job ${broken} will run again now.` });
+    const [back] = await db.$queryRaw<{ failed: boolean; attempts: number }[]>`
+      SELECT "failedAt" IS NOT NULL AS failed, attempts FROM lane_jobs WHERE id = ${BigInt(broken.slice('lane:'.length))}`;
+    expect(back).toEqual({ failed: false, attempts: 0 });
+    const drains = await db.$queryRaw<{ due: boolean }[]>`
+      SELECT run_at <= now() AS due FROM graphile_worker.jobs WHERE key = ${`lane:drain:discord-admin:${tenant.id}`}`;
+    expect(drains).toEqual([{ due: true }]);
+    expect(retried.body.failed.map((j: { id: string }) => j.id)).not.toContain(broken);
+    expect(retried.body.backlog).toEqual(expect.arrayContaining([expect.objectContaining({ task, waiting: 1, failed: 1 })]));
+    // It is not a failed job any more: left alone.
+    expect((await act(platform, 'discard', broken)).body.notice.type).toBe('error');
+
+    expect((await act(platform, 'discard', hopeless)).body.notice.type).toBe('success');
+    expect(await db.laneJob.count({ where: { id: BigInt(hopeless.slice('lane:'.length)) } })).toBe(0);
+    expect((await act(platform, 'retry', hopeless)).body.notice.type).toBe('error');
+    expect((await act(platform, 'retry', 'lane:not-a-number')).body.notice.type).toBe('error');
+  });
+
   it('refuses a shop admin (403), who cannot act on a job either', async () => {
     const failed = await addJob('discord.role.remove', { failedWith: 'boom' });
     const res = await page(shopAdmin);

@@ -71,6 +71,10 @@ const drains = (tenantId: string) =>
     FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
     WHERE t.identifier = ${LANE_DRAIN_TASK} AND j.key = ${laneDrainKey(LANE.name, tenantId)} AND j.locked_at IS NULL`;
 
+/** Deletes the shop's pending drain jobs (a test that runs the drain task itself, to see what a run schedules). */
+const clearDrains = (tenantId: string) =>
+  db.$executeRaw`DELETE FROM graphile_worker._private_jobs WHERE key = ${laneDrainKey(LANE.name, tenantId)}`;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a lane', () => {
@@ -136,7 +140,7 @@ describe('a lane', () => {
     expect(await rows(shop.id)).toEqual([]);
   });
 
-  it('retries a failing job with backoff while the lane goes on past it, and drops it after its last attempt', async () => {
+  it('retries a failing job with backoff while the lane goes on past it, and keeps it as failed after its last attempt', async () => {
     const shop = await f.tenant();
     const ran: number[] = [];
     let failing = true;
@@ -170,12 +174,25 @@ describe('a lane', () => {
     expect(ran).toEqual([2, 3, 4, 1]);
     expect(await rows(shop.id)).toEqual([]);
 
-    // At its last attempt a failing job is dropped.
+    // At its last attempt a failing job is kept as failed, with its error, for the Jobs page; the lane goes on.
     failing = true;
     await emit(shop.id, 1);
     await db.$executeRaw`UPDATE lane_jobs SET attempts = ${LANE_MAX_ATTEMPTS - 1} WHERE "tenantId" = ${shop.id}`;
+    await clearDrains(shop.id); // the one the emit added (this test runs the drain task itself)
     await drain(shop.id);
-    expect(await rows(shop.id)).toEqual([]);
+    const [failed] = await db.$queryRaw<{ id: bigint; failed: boolean; retryAt: Date | null; attempts: number; lastError: string }[]>`
+      SELECT id, "failedAt" IS NOT NULL AS failed, "retryAt", attempts, "lastError" FROM lane_jobs WHERE "tenantId" = ${shop.id}`;
+    expect(failed).toMatchObject({ failed: true, retryAt: null, attempts: LANE_MAX_ATTEMPTS });
+    expect(failed!.lastError).toContain('Discord is down');
+    // The drain scheduled no successor for it; a job joining later runs at once, and the drain leaves the failed one alone.
+    expect(await drains(shop.id)).toEqual([]);
+    await emit(shop.id, 5);
+    expect((await drains(shop.id))[0]!.inMs).toBeLessThanOrEqual(0);
+    await clearDrains(shop.id);
+    await drain(shop.id);
+    expect(ran).toEqual([2, 3, 4, 1, 5]);
+    expect((await rows(shop.id)).map((r) => r.n)).toEqual([1]);
+    expect(await drains(shop.id)).toEqual([]);
   });
 
   it('waits out a rate limit met behind a job that waits for its retry', async () => {
@@ -222,16 +239,20 @@ describe('a lane', () => {
     expect(await rows(shop.id)).toEqual([]);
   });
 
-  it('drops a job it cannot run (no handler, or a payload its handler refuses) and goes on', async () => {
+  it('drops a job whose payload its handler refuses, retries one it has no handler for, and goes on', async () => {
     const shop = await f.tenant();
     const ran: number[] = [];
     const { emit, drain } = laneBus(async ({ n }) => void ran.push(n));
+    // A task this worker does not know (a newer version's, in a rolling upgrade): failed, to be retried by a
+    // worker that knows it. A payload the handler refuses is a bug: dropped, as for every job.
     await db.$executeRaw`INSERT INTO lane_jobs ("tenantId", lane, task, payload) VALUES
-      (${shop.id}, ${LANE.name}, 'no-such-task', '{}'), (${shop.id}, ${LANE.name}, ${`${EVENT}>record`}, '{"n": "one"}')`;
+      (${shop.id}, ${LANE.name}, 'no-such-task', '{"n": 1}'), (${shop.id}, ${LANE.name}, ${`${EVENT}>record`}, '{"n": "one"}')`;
     await emit(shop.id, 3);
     await drain(shop.id);
     expect(ran).toEqual([3]);
-    expect(await rows(shop.id)).toEqual([]);
+    const left = await db.$queryRaw<{ task: string; attempts: number; lastError: string; retrying: boolean }[]>`
+      SELECT task, attempts, "lastError", "retryAt" > now() AS retrying FROM lane_jobs WHERE "tenantId" = ${shop.id}`;
+    expect(left).toEqual([{ task: 'no-such-task', attempts: 1, lastError: expect.stringContaining('No handler'), retrying: true }]);
   });
 
   it('is swept every minute: drains that gave up are deleted, and a lane with jobs and no drain gets one', async () => {
@@ -257,6 +278,12 @@ describe('a lane', () => {
     await sweep();
     expect(await drains(shop.id)).toHaveLength(1);
     expect(await drains(other.id)).toHaveLength(1);
+
+    // A lane holding only a job failed for good needs no drain.
+    await db.$executeRaw`INSERT INTO lane_jobs ("tenantId", lane, task, payload, attempts, "failedAt")
+      VALUES (${idle.id}, ${LANE.name}, ${`${EVENT}>record`}, '{"n": 1}', ${LANE_MAX_ATTEMPTS}, now())`;
+    await sweep();
+    expect(await drains(idle.id)).toEqual([]);
   });
 
   it('holds a job if and only if the change that emitted it committed', async () => {

@@ -1,6 +1,9 @@
 // The job queue as an operator sees it (the panel's Jobs page and the metrics): the backlog per task, the jobs
 // that used up their attempts with their last error, and Retry / Discard for one of those. graphile-worker's own SQL
-// functions do the writes (reschedule_jobs, complete_jobs): both skip a job a worker holds right now.
+// functions do the writes (reschedule_jobs, complete_jobs): both skip a job a worker holds right now. The shops'
+// lanes (lanes.ts) keep their failed jobs too, listed with ids `lane:<id>` and retried or discarded there.
+import type { Prisma } from '../db/prisma.js';
+import { discardFailedLaneJobSql, failedLaneJobsSql, laneRowId, retryFailedLaneJobSql } from './lanes.js';
 
 export interface BacklogRow {
   task: string;
@@ -22,6 +25,7 @@ export interface FailedJob {
 export type RowQuery = <T>(text: string, params?: unknown[]) => Promise<T[]>;
 
 export function createJobAdmin(query: RowQuery) {
+  const run = <T>(statement: Prisma.Sql) => query<T>(statement.text, statement.values);
   const isFailed = async (jobId: string) => {
     if (!/^\d{1,18}$/.test(jobId)) return false;
     const rows = await query<{ failed: boolean }>(
@@ -31,10 +35,7 @@ export function createJobAdmin(query: RowQuery) {
     return rows[0]?.failed === true;
   };
   return {
-    /**
-     * graphile-worker's jobs, and the jobs waiting in the shops' lanes (lanes.ts) under their own tasks. A lane
-     * job is dropped (with an error in the log), not kept, after its last attempt, so none counts as failed.
-     */
+    /** graphile-worker's jobs, and the jobs in the shops' lanes (lanes.ts) under their own tasks. */
     async backlog(): Promise<BacklogRow[]> {
       const rows = await query<{ task: string; waiting: number; failed: number; oldest: number }>(`
         SELECT task_identifier AS task,
@@ -43,7 +44,9 @@ export function createJobAdmin(query: RowQuery) {
                coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE attempts < max_attempts)), 0)::float8 AS oldest
           FROM graphile_worker.jobs GROUP BY task_identifier
         UNION ALL
-        SELECT task, count(*)::int, 0, extract(epoch FROM now() - min("createdAt"))::float8 FROM lane_jobs GROUP BY task
+        SELECT task, count(*) FILTER (WHERE "failedAt" IS NULL)::int, count(*) FILTER (WHERE "failedAt" IS NOT NULL)::int,
+               coalesce(extract(epoch FROM now() - min("createdAt") FILTER (WHERE "failedAt" IS NULL)), 0)::float8
+          FROM lane_jobs GROUP BY task
         ORDER BY task`);
       return rows.map((r) => ({
         task: r.task,
@@ -68,6 +71,9 @@ export function createJobAdmin(query: RowQuery) {
           FROM graphile_worker.jobs WHERE attempts >= max_attempts ORDER BY updated_at DESC LIMIT $1::int`,
         [limit],
       );
+      rows.push(...(await run<(typeof rows)[number]>(failedLaneJobsSql(limit))));
+      rows.sort((a, b) => b.updated_at.getTime() - a.updated_at.getTime());
+      rows.splice(limit);
       return rows.map((r) => ({
         id: r.id,
         task: r.task,
@@ -82,6 +88,8 @@ export function createJobAdmin(query: RowQuery) {
 
     /** Runs a failed job again now, with a fresh set of attempts. False when it is not a failed job (any more). */
     async retry(jobId: string): Promise<boolean> {
+      const laneRow = laneRowId(jobId);
+      if (laneRow) return (await run(retryFailedLaneJobSql(laneRow))).length > 0;
       if (!(await isFailed(jobId))) return false;
       return (
         (await query('SELECT id FROM graphile_worker.reschedule_jobs(ARRAY[$1::bigint], run_at => now(), attempts => 0)', [jobId])).length >
@@ -91,6 +99,8 @@ export function createJobAdmin(query: RowQuery) {
 
     /** Deletes a failed job for good. False when it is not a failed job (any more). */
     async discard(jobId: string): Promise<boolean> {
+      const laneRow = laneRowId(jobId);
+      if (laneRow) return (await run(discardFailedLaneJobSql(laneRow))).length > 0;
       if (!(await isFailed(jobId))) return false;
       return (await query('SELECT id FROM graphile_worker.complete_jobs(ARRAY[$1::bigint])', [jobId])).length > 0;
     },

@@ -14,7 +14,8 @@
 //   lanes go on.
 // - A job that fails is retried after graphile-worker's backoff (exp(attempts) s, its row's retryAt), and the
 //   lane goes on past it meanwhile, so one job that keeps failing does not hold up the shop's others for hours;
-//   after LANE_MAX_ATTEMPTS it is dropped with an error in the log.
+//   after LANE_MAX_ATTEMPTS it is kept as failed (failedAt), out of the lane's way, for the panel's Jobs page to
+//   retry or discard (retryFailedLaneJobSql, discardFailedLaneJobSql), as graphile-worker keeps its own.
 // - A drain that dies leaves its lease; the next drain of the lane (its job freed by the worker liveness
 //   sweep, or the next event's) waits for the lease to run out (LANE_LEASE_SECONDS) and takes the row again.
 // - A drain job is disposable; the lane's rows are the work. When a drain is added while one runs (a new job
@@ -80,23 +81,23 @@ export async function enqueueInLane(
 }
 
 /**
- * The lane's next job (`alias.id`): its first row not waiting for a retry. The lane runs it unless a row up to it
+ * The lane's next job (`alias.id`): its first row not waiting for a retry (nor failed for good). The lane runs it unless a row up to it
  * is leased (a drain runs it) or waits for a rate limit's reset.
  */
 function nextJobSql(tenant: Prisma.Sql, lane: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`SELECT n.id FROM lane_jobs n WHERE n."tenantId" = ${tenant} AND n.lane = ${lane}
+  return Prisma.sql`SELECT n.id FROM lane_jobs n WHERE n."tenantId" = ${tenant} AND n.lane = ${lane} AND n."failedAt" IS NULL
     AND (n."retryAt" IS NULL OR n."retryAt" <= now()) ORDER BY n.id LIMIT 1`;
 }
 
 /**
- * When the lane can run a job next (a timestamptz; null when it is empty): when the lease or rate-limit wait
+ * When the lane can run a job next (a timestamptz; null when it has no job but failed ones): when the lease or rate-limit wait
  * of the rows up to its next job ends, or, when every job waits for a retry, when the first retry is due.
  */
 function laneFreeAtSql(tenant: Prisma.Sql, lane: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(SELECT CASE WHEN nx.id IS NOT NULL
       THEN (SELECT greatest(now(), max(greatest(o."leasedUntil", o."notBefore"))) FROM lane_jobs o
-            WHERE o."tenantId" = ${tenant} AND o.lane = ${lane} AND o.id <= nx.id)
-      ELSE (SELECT min(o."retryAt") FROM lane_jobs o WHERE o."tenantId" = ${tenant} AND o.lane = ${lane}) END
+            WHERE o."tenantId" = ${tenant} AND o.lane = ${lane} AND o."failedAt" IS NULL AND o.id <= nx.id)
+      ELSE (SELECT min(o."retryAt") FROM lane_jobs o WHERE o."tenantId" = ${tenant} AND o.lane = ${lane} AND o."failedAt" IS NULL) END
     FROM (SELECT (${nextJobSql(tenant, lane)}) AS id) nx)`;
 }
 
@@ -113,6 +114,40 @@ function addDrainSql(tenant: Prisma.Sql, lane: Prisma.Sql, atLeastMs: number): P
       run_at => greatest(now() + make_interval(secs => ${atLeastMs / 1000}), ${laneFreeAtSql(tenant, lane)}),
       max_attempts => ${LANE_MAX_ATTEMPTS}::int,
       job_key => ${`${LANE_DRAIN_TASK}:`}::text || ${lane} || ':' || ${tenant})`;
+}
+
+/** How a lane job's id reads where graphile-worker's jobs are listed too (the Jobs page, a handler's JobContext). */
+export const laneJobId = (id: string | bigint) => `lane:${id}`;
+
+/** The row id in a laneJobId; undefined for any other id. */
+export function laneRowId(jobId: string): string | undefined {
+  return /^lane:(\d{1,18})$/.exec(jobId)?.[1];
+}
+
+/**
+ * The lane jobs failed for good, newest first, as the Jobs page lists failed jobs (id is a laneJobId, updatedAt
+ * when it failed).
+ */
+export function failedLaneJobsSql(limit: number): Prisma.Sql {
+  return Prisma.sql`SELECT 'lane:' || id AS id, task, attempts, ${LANE_MAX_ATTEMPTS}::int AS max_attempts, "lastError" AS last_error,
+      "createdAt" AS created_at, "failedAt" AS updated_at
+    FROM lane_jobs WHERE "failedAt" IS NOT NULL ORDER BY "failedAt" DESC, id DESC LIMIT ${limit}::int`;
+}
+
+/**
+ * Puts a lane job failed for good (row `id`) back in its lane with fresh attempts, and adds the lane's drain. It
+ * keeps its place: ahead of the lane's later jobs. One row when it was a failed job; none otherwise (any more).
+ */
+export function retryFailedLaneJobSql(id: string): Prisma.Sql {
+  return Prisma.sql`WITH back AS (
+      UPDATE lane_jobs SET "failedAt" = NULL, attempts = 0, "retryAt" = NULL, "notBefore" = NULL
+      WHERE id = ${id}::bigint AND "failedAt" IS NOT NULL RETURNING id, "tenantId", lane)
+    SELECT back.id::text AS id, ${addDrainSql(Prisma.sql`back."tenantId"`, Prisma.sql`back.lane`, 0)} AS drain FROM back`;
+}
+
+/** Deletes a lane job failed for good (row `id`). One row when it was one; none otherwise (any more). */
+export function discardFailedLaneJobSql(id: string): Prisma.Sql {
+  return Prisma.sql`DELETE FROM lane_jobs WHERE id = ${id}::bigint AND "failedAt" IS NOT NULL RETURNING id::text AS id`;
 }
 
 /** A lane named `name` (a subscriber's `lane`). */
@@ -166,7 +201,7 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
         AND (j."leasedUntil" IS NULL OR j."leasedUntil" <= now())
         AND NOT EXISTS (
           SELECT 1 FROM lane_jobs o WHERE o."tenantId" = ${tenantId} AND o.lane = ${laneName} AND o.id <= j.id
-            AND greatest(o."leasedUntil", o."notBefore") > now())
+            AND o."failedAt" IS NULL AND greatest(o."leasedUntil", o."notBefore") > now())
       RETURNING j.id::text AS id, j.task, j.payload, j.attempts`);
     return head;
   }
@@ -195,6 +230,14 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
     return 'wait';
   }
 
+  /** Keeps the row as failed for good (the Jobs page lists it); the lane goes on without it. */
+  async function failForGood(head: Head, error: string): Promise<'next'> {
+    await sql.execute(Prisma.sql`
+      UPDATE lane_jobs SET "leasedUntil" = NULL, "retryAt" = NULL, "failedAt" = now(), "lastError" = ${error}
+      WHERE id = ${head.id}::bigint`);
+    return 'next';
+  }
+
   /** Gives the row back to be retried in `ms`; the lane goes on with its other jobs meanwhile. */
   async function retryLater(head: Head, ms: number, error: string): Promise<'next'> {
     await sql.execute(Prisma.sql`
@@ -208,16 +251,18 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
     const jobLog = log.child({ laneJob: head.id, job: head.task, attempt: head.attempts });
     const handler = handlerOf(head.task);
     const parsed = handler?.schema.safeParse(head.payload);
-    if (!handler || !parsed?.success) {
-      jobLog.error(
-        { issues: parsed?.error?.issues },
-        handler ? 'lane job payload is invalid; dropping it' : 'no handler for the lane job; dropping it',
-      );
+    if (parsed && !parsed.success) {
+      // A bug, as for every job (queue.ts JobHandler.schema): logged, not retried.
+      jobLog.error({ issues: parsed.error.issues }, 'lane job payload is invalid; dropping it');
       await remove(head.id);
       return 'next';
     }
     try {
-      await inLane(() => handler.run(parsed.data, { attempt: head.attempts, maxAttempts: LANE_MAX_ATTEMPTS, jobId: `lane:${head.id}` }));
+      // No handler here (a worker of an older version, in a rolling upgrade): a failure, so a worker that has one
+      // takes it on a retry, and if none ever comes it is left failed on the Jobs page, not lost.
+      if (!handler || !parsed) throw new Error(`No handler for the lane job's task ${head.task} on this worker`);
+      const { data } = parsed;
+      await inLane(() => handler.run(data, { attempt: head.attempts, maxAttempts: LANE_MAX_ATTEMPTS, jobId: laneJobId(head.id) }));
     } catch (err) {
       const waitMs = deps.waitFor(err);
       if (waitMs !== undefined) {
@@ -226,9 +271,8 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
       }
       deps.onFailure?.(head.task);
       if (head.attempts >= LANE_MAX_ATTEMPTS) {
-        jobLog.error({ err }, 'lane job failed its last attempt; dropping it');
-        await remove(head.id);
-        return 'next';
+        jobLog.error({ err }, 'lane job failed its last attempt; kept as failed for the Jobs page (Retry, Discard)');
+        return failForGood(head, String(err));
       }
       jobLog.warn({ err }, 'lane job failed; it is retried with backoff, and the lane goes on');
       // graphile-worker's backoff, so a lane job retries as the other jobs do.
@@ -270,7 +314,7 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
           SELECT count(*)::int AS n FROM graphile_worker.complete_jobs(ARRAY(
             SELECT id FROM graphile_worker.jobs
             WHERE task_identifier = ${LANE_DRAIN_TASK} AND attempts >= max_attempts AND locked_at IS NULL))
-        ), lanes AS (SELECT DISTINCT "tenantId", lane FROM lane_jobs)
+        ), lanes AS (SELECT DISTINCT "tenantId", lane FROM lane_jobs WHERE "failedAt" IS NULL)
         SELECT (SELECT n FROM gave_up) AS deleted, (
           SELECT count(${addDrainSql(Prisma.sql`l."tenantId"`, Prisma.sql`l.lane`, 0)})::int FROM lanes l
           WHERE NOT EXISTS (

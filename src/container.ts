@@ -8,6 +8,7 @@ import { createDatabase } from './platform/db/database.js';
 import type { Db } from './platform/db/prisma.js';
 import type { SqlClient } from './platform/db/sql.js';
 import { registerLaneDrain } from './platform/jobs/lanes.js';
+import type { RunApart } from './platform/jobs/worker.js';
 import { EventBus } from './platform/jobs/queue.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
@@ -78,7 +79,7 @@ import { createPaymentService, type PaymentService } from './modules/payments/pa
 import { createRefundService, type RefundService } from './modules/refunds/refund.service.js';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { createWebhookEndpointService, type WebhookEndpointService } from './modules/webhooks/webhook-endpoint.service.js';
-import { registerWebhookJobs } from './modules/webhooks/webhook-delivery.jobs.js';
+import { registerWebhookJobs, WEBHOOK_DELIVER_TASK } from './modules/webhooks/webhook-delivery.jobs.js';
 import { createWebhookSender, WEBHOOK_TIMEOUT_MS } from './adapters/http/webhook-sender.js';
 import { createWebhookDataBuilder } from './surfaces/http/webhooks/webhook-data.js';
 import {
@@ -113,6 +114,12 @@ export interface Services {
   /** Plain SQL on the same pool (prepared statements, no Prisma): the interaction hot path (platform/db/sql.ts). */
   sql: SqlClient;
   bus: EventBus;
+  /**
+   * The bus's tasks that run on a job runner of their own (platform/jobs/worker.ts startJobWorkers): the webhook
+   * deliveries, so a shop's endpoint that does not answer holds only their slots, not the DMs', roles' and admin
+   * posts' of every shop (docs/decisions/outgoing-webhooks.md).
+   */
+  runApart: RunApart[];
   clock: Clock;
   databaseUrl: string;
   /** Prometheus metrics of this instance (GET /metrics). */
@@ -274,6 +281,7 @@ export function createContainer(opts: ContainerOptions): Services {
     pool: database.pool,
     sql,
     bus,
+    runApart: [{ name: 'webhooks', tasks: [WEBHOOK_DELIVER_TASK], concurrency: env.WEBHOOK_WORKER_CONCURRENCY }],
     clock,
     databaseUrl: opts.databaseUrl,
     metrics,

@@ -15,7 +15,7 @@ import { createContainer, startMemberGatewayLeader, type Services } from './cont
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './platform/db/embedded-postgres.js';
 import { describeDatabaseError, waitForDatabase } from './platform/db/connect.js';
 import { migrate } from './platform/db/migrate.js';
-import { migrateJobQueue, startWorker, type WorkerHandle } from './platform/jobs/worker.js';
+import { migrateJobQueue, startJobWorkers, type WorkerHandle } from './platform/jobs/worker.js';
 import { isSupervisedWorker, superviseWorkerProcess, watchSupervisor, type SupervisedWorker } from './platform/jobs/worker-process.js';
 import { resolveProcessRoles } from './config/process-roles.js';
 import { createLogger, type Logger } from './platform/logger.js';
@@ -181,16 +181,20 @@ async function main(): Promise<void> {
     if (roles.worker && !http && env.WORKER_NICE > 0) lowerCpuPriority(env.WORKER_NICE, logger, 'job worker');
     if (roles.worker) {
       const jobFailures = services.metrics.jobFailures;
-      worker = await startWorker({
+      worker = await startJobWorkers({
         connectionString: databaseUrl,
         bus: services.bus,
+        apart: services.runApart,
         logger,
         concurrency: env.WORKER_CONCURRENCY,
         staleMs: env.JOB_WORKER_STALE_SECONDS * 1000,
         onJobFailure: (task) => jobFailures.inc({ task }),
         vacuumEveryMs: env.JOB_TABLE_VACUUM_SECONDS * 1000,
       });
-      logger.info({ concurrency: env.WORKER_CONCURRENCY, supervised }, 'job worker running');
+      logger.info(
+        { concurrency: env.WORKER_CONCURRENCY, apart: services.runApart.map((a) => `${a.name}: ${a.concurrency}`), supervised },
+        'job worker running',
+      );
     }
     if (roles.superviseWorker) {
       // The same program with PROCESS_ROLES=worker, given what this process decided at start-up (the

@@ -137,6 +137,11 @@ const envSchema = z
       .transform((v, ctx) => parseProcessRoles(v, ctx)),
     /** Jobs one worker process runs at once (notifications wait on Discord, so mostly I/O). */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(10),
+    /**
+     * Webhook deliveries one worker process sends at once, on slots of their own (each waits up to 10 s on the
+     * shop's endpoint): an endpoint that does not answer holds these, never WORKER_CONCURRENCY's.
+     */
+    WEBHOOK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(8),
     WORKERS_ENABLED: bool.default(true),
     /**
      * How much a process that only runs jobs lowers its own CPU priority (nice value, 0-19; 0 keeps it). On a

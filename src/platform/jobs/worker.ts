@@ -22,7 +22,7 @@ export interface WorkerHandle {
   runner: Runner;
 }
 
-export async function startWorker(opts: {
+export interface WorkerOptions {
   connectionString: string;
   bus: EventBus;
   logger: Logger;
@@ -38,9 +38,79 @@ export async function startWorker(opts: {
   vacuumEveryMs?: number;
   /** Jobs that must finish between two vacuums (default job-table-vacuum.ts's MIN_JOBS). */
   vacuumMinJobs?: number;
-}): Promise<WorkerHandle> {
+}
+
+/**
+ * Tasks that run on a runner of their own, with `concurrency` slots of their own: their jobs never take the
+ * slots of the other jobs, nor wait for them. For jobs that spend their time waiting on someone else's server,
+ * each attempt holding its slot for as long as that server takes (a shop's webhook endpoint: up to its timeout).
+ */
+export interface RunApart {
+  name: string;
+  tasks: readonly string[];
+  concurrency: number;
+}
+
+/**
+ * A runner's own connections (job-pool.ts) when it runs apart: graphile-worker's LISTEN holds one, and its slots
+ * take one only to fetch or finish a job (the handlers use the service pool), so slots that mostly wait on
+ * someone else's server share a few.
+ */
+export const apartPoolMax = (concurrency: number) => Math.min(concurrency, 3) + 2;
+
+/**
+ * The instance's job worker: a runner for every task but those run apart, and one for each group in `apart`
+ * (its own slots, pool and liveness; no schedule). One handle stops them all.
+ */
+export async function startJobWorkers(opts: WorkerOptions & { apart?: readonly RunApart[] }): Promise<WorkerHandle> {
+  const apart = opts.apart ?? [];
+  const apartTasks = new Set(apart.flatMap((a) => a.tasks));
+  const instanceId = opts.instanceId ?? randomUUID();
+  const main = await startWorker({ ...opts, instanceId, tasks: (task) => !apartTasks.has(task) });
+  const others: WorkerHandle[] = [];
+  try {
+    for (const a of apart) {
+      const only = new Set(a.tasks);
+      others.push(
+        await startWorker({
+          ...opts,
+          concurrency: a.concurrency,
+          instanceId: `${instanceId}:${a.name}`,
+          logger: opts.logger.child({ runner: a.name }),
+          tasks: (task) => only.has(task),
+          crontab: false,
+          poolMax: apartPoolMax(a.concurrency),
+          vacuumEveryMs: 0,
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.allSettled([main, ...others].map((w) => w.stop()));
+    throw err;
+  }
+  return {
+    runner: main.runner,
+    async stop() {
+      const stopped = await Promise.allSettled([main, ...others].map((w) => w.stop()));
+      const failed = stopped.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
+}
+
+export async function startWorker(
+  opts: WorkerOptions & {
+    /** Which of the bus's tasks this runner runs (default: all). */
+    tasks?: (task: string) => boolean;
+    /** Whether it runs the bus's schedule (default true; one runner of an instance does). */
+    crontab?: boolean;
+    /** Its own connections (default concurrency + 2). */
+    poolMax?: number;
+  },
+): Promise<WorkerHandle> {
   const taskList: TaskList = {};
   for (const [name, handler] of opts.bus.handlers()) {
+    if (opts.tasks && !opts.tasks(name)) continue;
     taskList[name] = async (payload, helpers) => {
       const parsed = handler.schema.safeParse(payload);
       const log = opts.logger.child({ job: name, jobId: helpers.job.id, attempt: helpers.job.attempts });
@@ -62,7 +132,7 @@ export async function startWorker(opts: {
       }
     };
   }
-  const pool = createJobPool({ connectionString: opts.connectionString, max: opts.concurrency + 2, logger: opts.logger });
+  const pool = createJobPool({ connectionString: opts.connectionString, max: opts.poolMax ?? opts.concurrency + 2, logger: opts.logger });
   // Liveness (worker-liveness.ts): jobs of a worker that died, here or on a killed instance, are freed.
   const staleMs = opts.staleMs ?? STALE_MS;
   const liveness = createWorkerLiveness({
@@ -93,7 +163,7 @@ export async function startWorker(opts: {
     pollInterval: opts.pollIntervalMs ?? 1000,
     taskList,
     // Always a string, so graphile-worker never reads a `crontab` file from the working directory.
-    crontab: opts.bus.crontab(),
+    crontab: opts.crontab === false ? '' : opts.bus.crontab(),
     logger: silentLogger(),
     events,
     preset: { plugins: [replaceDeadWorkers(opts.logger)] },

@@ -215,8 +215,8 @@ export class FakeDiscordApi {
     return this.dmChannels.get(channelId);
   }
 
-  /** Messages posted to DM channels, with the recipient. */
-  directMessages(): { userId: string; body: unknown }[] {
+  /** Messages posted to DM channels, with the recipient and when they arrived (ms since the epoch). */
+  directMessages(): { userId: string; body: unknown; at: number }[] {
     return this.calls
       .filter(
         (c) =>
@@ -225,7 +225,7 @@ export class FakeDiscordApi {
           (c.status === undefined || c.status < 300) &&
           !c.deduplicated,
       )
-      .map((c) => ({ userId: this.dmChannels.get(c.path.split('/')[2]!) ?? '', body: c.body }))
+      .map((c) => ({ userId: this.dmChannels.get(c.path.split('/')[2]!) ?? '', body: c.body, at: c.at }))
       .filter((m) => m.userId);
   }
 

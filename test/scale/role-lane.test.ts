@@ -11,11 +11,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type WorkerHandle } from '../../src/platform/jobs/worker.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { adminCtx } from '../helpers/actors.js';
 import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { factories, snowflake } from '../helpers/factories.js';
 import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { paidOrders } from './paid-orders.js';
 
 /** Per server, as Discord's role bucket (10 per window), smaller and shorter to keep the test short. */
 const LIMIT = 3;
@@ -49,34 +49,13 @@ async function shopSellingARole(orders: number) {
   const guild = await f.guild({ tenantId: tenant.id });
   const roleId = snowflake();
   const product = await f.product({ tenantId: tenant.id, unitPriceCents: 1500, grantedRoleIds: [roleId] });
-  const customers: string[] = [];
-  for (let i = 0; i < orders; i++) {
-    const customer = await f.customer({ tenantId: tenant.id });
-    const order = await f.order({
-      tenantId: tenant.id,
-      customerId: customer.id,
-      guildId: guild.id,
-      lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1500 }],
-    });
-    await t.services.payments.confirm(adminCtx(tenant.id), { orderId: order.id });
-    customers.push(customer.discordUserId);
-  }
+  const customers = await paidOrders(t.services, f, { tenantId: tenant.id, guildId: guild.id, productId: product.id }, orders);
   return { tenant, guildId: guild.id, roleId, customers };
 }
 
 /** Role changes Discord took for a server, in order. */
 const roleCalls = (guildId: string) =>
   discord.calls.filter((c) => c.method === 'PUT' && c.status === 204 && ROLE_ROUTE.exec(c.path)?.[1] === guildId);
-
-/** DMs posted (to a DM channel, not to any admin channel). */
-const dmPosts = () =>
-  discord.calls.filter(
-    (c) =>
-      c.method === 'POST' &&
-      c.status === 200 &&
-      /^\/channels\/\d+\/messages$/.test(c.path) &&
-      discord.dmRecipient(c.path.split('/')[2]!) !== undefined,
-  );
 
 describe("a shop's role changes under Discord's limit per server", () => {
   it(
@@ -112,8 +91,8 @@ describe("a shop's role changes under Discord's limit per server", () => {
       const secondWindow = roleCalls(busy.guildId)[LIMIT]!.at;
 
       // Every customer's "paid" DM arrived before it, and so did the other shop's role.
-      await waitFor('every DM', async () => dmPosts().length === orders + 1, { timeoutMs: 30_000, intervalMs: 50 });
-      expect(Math.max(...dmPosts().map((c) => c.at))).toBeLessThan(secondWindow);
+      await waitFor('every DM', async () => discord.directMessages().length === orders + 1, { timeoutMs: 30_000, intervalMs: 50 });
+      expect(Math.max(...discord.directMessages().map((c) => c.at))).toBeLessThan(secondWindow);
       expect(roleCalls(quiet.guildId)[0]!.at).toBeLessThan(secondWindow);
 
       // The rush's customers got their role once each, in the order they paid (one job at a time, oldest first).

@@ -13,6 +13,7 @@ import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { paidOrders } from './paid-orders.js';
 
 const CONCURRENCY = 4;
 const WEBHOOK_CONCURRENCY = 2;
@@ -55,25 +56,10 @@ async function shopWithPaidOrders(orders: number, webhookUrl?: string): Promise<
   const guild = await f.guild({ tenantId: tenant.id });
   if (webhookUrl) await t.services.webhooks.create(adminCtx(tenant.id), { url: webhookUrl, events: ['order.paid'] });
   const product = await f.product({ tenantId: tenant.id, unitPriceCents: 1500 });
-  const users: string[] = [];
-  for (let i = 0; i < orders; i++) {
-    const customer = await f.customer({ tenantId: tenant.id });
-    const order = await f.order({
-      tenantId: tenant.id,
-      customerId: customer.id,
-      guildId: guild.id,
-      lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1500 }],
-    });
-    await t.services.payments.confirm(adminCtx(tenant.id), { orderId: order.id });
-    users.push(customer.discordUserId);
-  }
-  return users;
+  return paidOrders(t.services, f, { tenantId: tenant.id, guildId: guild.id, productId: product.id }, orders);
 }
 
-const dmsTo = (users: string[]) =>
-  discord.calls.filter(
-    (c) => c.method === 'POST' && c.status === 200 && users.includes(discord.dmRecipient(c.path.split('/')[2] ?? '') ?? ''),
-  );
+const dmsTo = (users: string[]) => discord.directMessages().filter((m) => users.includes(m.userId));
 
 /** The most connections the endpoint held open at once. */
 function mostHeldAtOnce(): number {

@@ -1,6 +1,6 @@
 // The admin panel in a real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core):
 // sign in, open an order, refund part of it by items (a quantity per line), see "Partially refunded", the
-// success notice and the stock back, refund the rest, see "Refunded"; create an API key (secret shown once) and revoke it. Screenshots are kept in test-output/admin/ (git-ignored) to look at what an admin sees.
+// success notice and the stock back, refund the rest, see "Refunded"; create an API key (secret shown once) and revoke it; as a platform admin, retry a shop's failed lane job on the Jobs page. Screenshots are kept in test-output/admin/ (git-ignored) to look at what an admin sees.
 // Without Chromium the file is skipped with a notice, except under CI=true, where it must run.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -197,5 +197,36 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
     await expect.poll(async () => (await testDb().apiKey.findUniqueOrThrow({ where: { id: key.id } })).revokedAt).not.toBeNull();
     await products(secret).expect(401);
     await page.screenshot({ path: join(OUT, '10-api-key-revoked.png'), fullPage: true });
+  }, 300_000);
+
+  it("shows a platform admin a shop's lane job that used up its attempts, and Retry puts it back in its lane", async () => {
+    onTestFailed(async () => {
+      await page.screenshot({ path: join(OUT, 'failure-jobs.png'), fullPage: true }).catch(() => undefined);
+      console.error(`[admin browser test] failed at ${page.url()}\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`);
+    });
+    const f = factories();
+    const tenant = await f.tenant();
+    const platform = await f.adminUser({ role: 'PLATFORM_ADMIN', tenantId: null, email: 'jobs@browser.test' });
+    const [row] = await testDb().$queryRaw<{ id: bigint }[]>`
+      INSERT INTO lane_jobs ("tenantId", lane, task, payload, attempts, "lastError", "failedAt")
+      VALUES (${tenant.id}, 'discord-roles', 'entitlement.grant', ${JSON.stringify({ tenantId: tenant.id, entitlementId: 'ent_1' })}::jsonb,
+        12, 'HTTPError: Service Unavailable', now())
+      RETURNING id`;
+    const jobId = `lane:${row!.id}`;
+
+    await browser.signIn(app.baseUrl, platform.email);
+    await page.goto(`${app.baseUrl}/admin/pages/jobs`);
+    const failedRow = page.locator(`[data-testid="failed-job-${jobId}"]`);
+    await failedRow.waitFor();
+    expect(await failedRow.textContent()).toContain('HTTPError: Service Unavailable');
+    expect(await failedRow.textContent()).toContain('12/12');
+    await page.screenshot({ path: join(OUT, '11-jobs-failed-lane-job.png'), fullPage: true });
+
+    await failedRow.getByRole('button', { name: 'Retry' }).click();
+    await page.waitForSelector(`text=Job ${jobId} will run again now.`);
+    await failedRow.waitFor({ state: 'detached' });
+    const back = await testDb().laneJob.findUniqueOrThrow({ where: { id: row!.id } });
+    expect(back).toMatchObject({ failedAt: null, attempts: 0 });
+    await page.screenshot({ path: join(OUT, '12-jobs-retried.png'), fullPage: true });
   }, 300_000);
 });

@@ -22,13 +22,16 @@ export type RoleRevokePayload = z.infer<typeof roleRevokePayload>;
 
 /**
  * A shop's role jobs run in its lane (platform/jobs/lanes.ts): one at a time, oldest first, and at Discord's pace
- * for the shop's server without holding a worker slot while they wait. A job that failed is retried after the
- * lane's later jobs; each acts on what it reads when it runs (a grant whose entitlement was revoked meanwhile does
- * nothing, a removal keeps a role another order still justifies), so a retried job never undoes a later one. Discord limits role changes per server (PUT/DELETE /guilds/{guild}/members/{user}/roles/{role}, one
- * bucket per server, 10 a window): in graphile-worker queues (`roles:<shard>`, 64 shared by all shops, until
- * 2026-12-03) each job waiting on that bucket held its slot, so a shop selling a role in a rush filled every
- * slot and every DM and role of every shop waited (test/scale/role-lane.test.ts;
- * docs/decisions/admin-channel-lanes.md).
+ * for the shop's server without holding a worker slot while they wait.
+ *
+ * Discord limits role changes per server (PUT/DELETE /guilds/{guild}/members/{user}/roles/{role}, one bucket per
+ * server, 10 a window). In graphile-worker queues (`roles:<shard>`, 64 shared by all shops, until 2026-12-03)
+ * each job waiting on that bucket held its slot, so a shop selling a role in a rush filled every slot and every
+ * DM and role of every shop waited (test/scale/role-lane.test.ts; docs/decisions/admin-channel-lanes.md).
+ *
+ * A job that failed is retried after the lane's later jobs. Each acts on what it reads when it runs (a grant
+ * whose entitlement was revoked meanwhile does nothing, a removal keeps a role another order still justifies),
+ * so a retried job never undoes a later one.
  */
 export const ROLE_LANE = defineLane('discord-roles');
 

@@ -81,8 +81,8 @@ export async function enqueueInLane(
 }
 
 /**
- * The lane's next job (`alias.id`): its first row not waiting for a retry (nor failed for good). The lane runs it unless a row up to it
- * is leased (a drain runs it) or waits for a rate limit's reset.
+ * The lane's next job (`alias.id`): its first row not waiting for a retry (nor failed for good). The lane runs it
+ * unless a row up to it is leased (a drain runs it) or waits for a rate limit's reset.
  */
 function nextJobSql(tenant: Prisma.Sql, lane: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`SELECT n.id FROM lane_jobs n WHERE n."tenantId" = ${tenant} AND n.lane = ${lane} AND n."failedAt" IS NULL
@@ -90,8 +90,9 @@ function nextJobSql(tenant: Prisma.Sql, lane: Prisma.Sql): Prisma.Sql {
 }
 
 /**
- * When the lane can run a job next (a timestamptz; null when it has no job but failed ones): when the lease or rate-limit wait
- * of the rows up to its next job ends, or, when every job waits for a retry, when the first retry is due.
+ * When the lane can run a job next (a timestamptz; null when it has no job but failed ones): when the lease or
+ * rate-limit wait of the rows up to its next job ends, or, when every job waits for a retry, when the first retry
+ * is due.
  */
 function laneFreeAtSql(tenant: Prisma.Sql, lane: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(SELECT CASE WHEN nx.id IS NOT NULL

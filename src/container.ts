@@ -360,6 +360,7 @@ export function createContainer(opts: ContainerOptions): Services {
     clock,
     logger,
     send: createWebhookSender({ timeoutMs: WEBHOOK_TIMEOUT_MS, blockPrivate: webhookPolicy.production }),
+    probeSeconds: WEBHOOK_TIMEOUT_MS / 1000 + 5,
     data: createWebhookDataBuilder({ orders: services.orders }),
   });
   registerDigitalNotifications(bus, {

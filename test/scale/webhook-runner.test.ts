@@ -2,8 +2,10 @@
 // replies): each delivery attempt waits for the sender's timeout (WEBHOOK_TIMEOUT_MS, 10 s) on a worker slot.
 // Sharing the job worker's slots, a shop with such an endpoint and a few orders a second kept every slot
 // waiting, and every shop's DMs, roles and admin posts waited for those timeouts. The deliveries now run on a
-// runner of their own (Services.runApart, startJobWorkers): the endpoint holds only those slots.
-import { createServer, type Socket } from 'node:net';
+// runner of their own (Services.runApart, startJobWorkers): the endpoint holds only those slots. And once it
+// has failed three attempts in a row its circuit breaker pauses it (webhook-breaker.ts): its other deliveries'
+// attempts are not sent, so other shops' deliveries get the runner's slots.
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_DELIVER_TASK } from '../../src/modules/webhooks/webhook-delivery.jobs.js';
 import { startJobWorkers, type WorkerHandle } from '../../src/platform/jobs/worker.js';
@@ -13,6 +15,8 @@ import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { WebhookReceiver } from '../fakes/webhook-receiver.js';
+import { BREAKER_THRESHOLD } from '../../src/modules/webhooks/webhook-breaker.js';
 import { paidOrders } from './paid-orders.js';
 
 const CONCURRENCY = 4;
@@ -24,28 +28,42 @@ let worker: WorkerHandle | undefined;
 const db = testDb();
 const f = factories(db);
 
-/** Takes connections and never answers; records when each opened and closed (our sender gave up). */
-const silent = createServer((socket) => {
-  const conn = { socket, openedAt: Date.now(), closedAt: undefined as number | undefined };
-  held.push(conn);
-  socket.on('close', () => (conn.closedAt = Date.now()));
-  socket.resume(); // read (and drop) the request, so the sender's hang-up is seen
-  socket.on('error', () => undefined);
-});
-const held: { socket: Socket; openedAt: number; closedAt?: number }[] = [];
+interface Held {
+  socket: Socket;
+  openedAt: number;
+  closedAt?: number;
+}
+
+/** An endpoint that takes connections and never answers; records when each opened and closed (our sender gave up). */
+async function silentEndpoint() {
+  const held: Held[] = [];
+  const server = createServer((socket) => {
+    const conn: Held = { socket, openedAt: Date.now() };
+    held.push(conn);
+    socket.on('close', () => (conn.closedAt = Date.now()));
+    socket.resume(); // read (and drop) the request, so the sender's hang-up is seen
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, held, server };
+  silent.push(endpoint);
+  return endpoint;
+}
+const silent: { held: Held[]; server: Server }[] = [];
 
 beforeAll(async () => {
   discord = await new FakeDiscordApi().start();
   t = await createTestApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
 });
 afterEach(async () => {
   await worker?.stop();
   worker = undefined;
 });
 afterAll(async () => {
-  for (const c of held) c.socket.destroy();
-  silent.close();
+  for (const s of silent) {
+    for (const c of s.held) c.socket.destroy();
+    s.server.close();
+  }
   await t.services.close();
   await discord.stop();
 });
@@ -62,7 +80,7 @@ async function shopWithPaidOrders(orders: number, webhookUrl?: string): Promise<
 const dmsTo = (users: string[]) => discord.directMessages().filter((m) => users.includes(m.userId));
 
 /** The most connections the endpoint held open at once. */
-function mostHeldAtOnce(): number {
+function mostHeldAtOnce(held: Held[]): number {
   const edges = held.flatMap((c) => [
     { at: c.openedAt, d: 1 },
     { at: c.closedAt ?? Infinity, d: -1 },
@@ -77,8 +95,9 @@ function mostHeldAtOnce(): number {
 describe('webhook deliveries to an endpoint that never answers', () => {
   it("hold only the webhook runner's slots: another shop's DMs go out before any of them times out", { timeout: 120_000 }, async () => {
     expect(t.services.runApart.map((a) => a.tasks)).toEqual([[WEBHOOK_DELIVER_TASK]]);
-    const port = (silent.address() as { port: number }).port;
-    const busy = await shopWithPaidOrders(6, `http://127.0.0.1:${port}/hook`);
+    const dead = await silentEndpoint();
+    const { held } = dead;
+    const busy = await shopWithPaidOrders(6, dead.url);
 
     worker = await startJobWorkers({
       connectionString: testDatabaseUrl(),
@@ -108,9 +127,49 @@ describe('webhook deliveries to an endpoint that never answers', () => {
 
     // The endpoint never held more than the webhook runner's slots; every delivery still pending, to be retried.
     await waitFor('a first timeout', async () => held.some((c) => c.closedAt !== undefined), { timeoutMs: 30_000, intervalMs: 50 });
-    expect(mostHeldAtOnce()).toBeLessThanOrEqual(WEBHOOK_CONCURRENCY);
-    const deliveries = await db.webhookDelivery.findMany({ where: { endpoint: { url: { contains: `:${port}/` } } } });
+    expect(mostHeldAtOnce(held)).toBeLessThanOrEqual(WEBHOOK_CONCURRENCY);
+    const deliveries = await db.webhookDelivery.findMany({ where: { endpoint: { url: dead.url } } });
     expect(deliveries).toHaveLength(6);
     expect(new Set(deliveries.map((d) => d.status))).toEqual(new Set(['PENDING']));
   });
+  it(
+    "stop taking the runner's slots once the endpoint has failed three attempts in a row: another shop's delivery goes out",
+    { timeout: 180_000 },
+    async () => {
+      const dead = await silentEndpoint();
+      const receiver = await new WebhookReceiver().start();
+      try {
+        // Eight deliveries to the dead endpoint, then one of another shop to an endpoint that answers.
+        await shopWithPaidOrders(8, dead.url);
+        const other = await f.tenant();
+        const otherGuild = await f.guild({ tenantId: other.id });
+        receiver.secret = (await t.services.webhooks.create(adminCtx(other.id), { url: receiver.url, events: ['order.paid'] })).secret;
+        const product = await f.product({ tenantId: other.id, unitPriceCents: 1500 });
+        await paidOrders(t.services, f, { tenantId: other.id, guildId: otherGuild.id, productId: product.id }, 1);
+
+        worker = await startJobWorkers({
+          connectionString: testDatabaseUrl(),
+          bus: t.services.bus,
+          logger: t.services.logger,
+          concurrency: CONCURRENCY,
+          pollIntervalMs: 50,
+          apart: t.services.runApart.map((a) => ({ ...a, concurrency: WEBHOOK_CONCURRENCY })),
+        });
+        await waitFor("the other shop's delivery", async () => receiver.received.length === 1, { timeoutMs: 120_000, intervalMs: 50 });
+        const deliveredAt = Date.now();
+        // Before it, the dead endpoint got the attempts that tripped its breaker (the third failure in a row) and
+        // those already running then: not one attempt of each of its eight deliveries (on the runner's two slots,
+        // a timeout each, the other shop's delivery would have waited for all eight).
+        const before = dead.held.filter((c) => c.openedAt < deliveredAt);
+        expect(before.length).toBeLessThanOrEqual(BREAKER_THRESHOLD + WEBHOOK_CONCURRENCY - 1);
+        expect(receiver.received[0]!.verified).toBeTruthy();
+        const skipped = await db.webhookAttempt.count({
+          where: { delivery: { endpoint: { url: dead.url } }, error: { startsWith: 'not sent: the endpoint failed' } },
+        });
+        expect(skipped).toBeGreaterThan(0);
+      } finally {
+        await receiver.stop();
+      }
+    },
+  );
 });

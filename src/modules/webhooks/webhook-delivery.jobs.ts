@@ -8,6 +8,8 @@
 //                              duration, response excerpt). A non-2xx answer or no answer throws, so
 //                              graphile-worker retries with its exponential backoff, up to WEBHOOK_MAX_ATTEMPTS
 //                              (about 28 hours in all); then the delivery is FAILED and can be redelivered.
+//                              An endpoint that keeps failing is paused by its circuit breaker
+//                              (webhook-breaker.ts): its attempts meanwhile are logged, not sent.
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, withTransaction, type Db } from '../../platform/db/prisma.js';
@@ -25,7 +27,8 @@ import {
   type OrderPaidPayload,
   type OrderRefundedPayload,
 } from '../shared/events.js';
-import type { WebhookSender } from './webhook-sender.port.js';
+import { gateAttempt, recordOutcome } from './webhook-breaker.js';
+import type { WebhookSender, WebhookSendResult } from './webhook-sender.port.js';
 import type { WebhookEventType } from './webhook-events.js';
 import { webhookHeaders } from './webhook-signature.js';
 
@@ -73,7 +76,11 @@ export interface WebhookJobDeps {
   logger: Logger;
   send: WebhookSender;
   data: WebhookDataBuilder;
+  /** How long a probe of a paused endpoint holds it paused: at least the sender's timeout (default 15 s). */
+  probeSeconds?: number;
 }
+
+const DEFAULT_PROBE_SECONDS = 15;
 
 export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
   const { db, clock } = deps;
@@ -128,8 +135,12 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
         log.info({ deliveryId, endpointId: d.endpointId }, 'webhook endpoint disabled; delivery stopped');
         return;
       }
+      // The endpoint's circuit breaker (webhook-breaker.ts): while it is paused, the attempt is logged, not sent.
+      const gate = await gateAttempt(db, d.endpoint, deps.probeSeconds ?? DEFAULT_PROBE_SECONDS);
       const headers = webhookHeaders(openSecret(deps.secrets, d.endpoint.secret), d.id, clock.now(), d.body);
-      const r = await deps.send({ url: d.endpoint.url, headers, body: d.body });
+      const r: WebhookSendResult = gate.send
+        ? await deps.send({ url: d.endpoint.url, headers, body: d.body })
+        : { error: gate.reason, durationMs: 0 };
       const ok = r.statusCode !== undefined && r.statusCode >= 200 && r.statusCode < 300;
       const last = job.attempt >= job.maxAttempts;
       const now = clock.now();
@@ -160,6 +171,7 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
             error: r.error ?? null,
           },
         });
+        if (gate.send) await recordOutcome(tx, d.endpointId, ok);
         return updated.attempts;
       });
       if (attempt === undefined || ok) return;

@@ -6,6 +6,7 @@ import type { WebhookDelivery, WebhookEndpoint } from '../../generated/prisma/in
 import { withTransaction, type Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { enqueueJob } from '../../platform/jobs/queue.js';
+import { closeBreaker } from './webhook-breaker.js';
 import type { SecretBox } from '../../platform/secret-box.js';
 import { parseInput } from '../../platform/validate.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -116,7 +117,15 @@ export function createWebhookEndpointService(deps: {
         if (!before) throw notFound(endpointId);
         const after = await tx.webhookEndpoint.update({
           where: { id: before.id },
-          data: { url, events: input.events, description: input.description, enabled: input.enabled },
+          // Saved by someone who wants it tried: its circuit breaker closes (webhook-breaker.ts).
+          data: {
+            url,
+            events: input.events,
+            description: input.description,
+            enabled: input.enabled,
+            consecutiveFailures: 0,
+            pausedUntil: null,
+          },
         });
         const pick = (e: WebhookEndpoint) => ({ url: e.url, events: e.events, description: e.description, enabled: e.enabled });
         await audit.record(tx, ctx, {
@@ -156,12 +165,14 @@ export function createWebhookEndpointService(deps: {
 
     async redeliver(ctx, deliveryId) {
       return withTransaction(db, async (tx) => {
-        const [row] = await tx.$queryRaw<{ id: string; enabled: boolean; url: string }[]>`
-          SELECT d.id, e.enabled, e.url FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d."endpointId"
+        const [row] = await tx.$queryRaw<{ id: string; endpointId: string; enabled: boolean; url: string }[]>`
+          SELECT d.id, d."endpointId", e.enabled, e.url FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d."endpointId"
           WHERE d.id = ${deliveryId} AND d."tenantId" = ${ctx.tenantId} FOR UPDATE OF d`;
         if (!row) throw new AppError('NOT_FOUND', `Webhook delivery ${deliveryId} not found.`);
         if (!row.enabled) throw new AppError('ILLEGAL_STATE', `The endpoint ${row.url} is disabled. Enable it first, then redeliver.`);
         const delivery = await tx.webhookDelivery.update({ where: { id: row.id }, data: { status: 'PENDING' } });
+        // "Send it now" is sent: the endpoint's circuit breaker closes (webhook-breaker.ts).
+        await closeBreaker(tx, row.endpointId);
         // The same job key as the automatic attempts: a retry waiting for its turn is replaced by this one (now).
         await enqueueJob(
           tx,

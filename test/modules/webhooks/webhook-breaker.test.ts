@@ -1,0 +1,145 @@
+// The circuit breaker of a webhook endpoint (src/modules/webhooks/webhook-breaker.ts), through the delivery
+// job's handler on the real database, with a scripted sender in place of the network: after three attempts in
+// a row without a 2xx the endpoint is paused and its deliveries' attempts are logged, not sent; when the pause
+// is over one attempt probes it; a 2xx closes the breaker; saving the endpoint or a Redeliver closes it too.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BREAKER_THRESHOLD } from '../../../src/modules/webhooks/webhook-breaker.js';
+import { registerWebhookJobs, WEBHOOK_DELIVER_TASK } from '../../../src/modules/webhooks/webhook-delivery.jobs.js';
+import type { WebhookSendResult } from '../../../src/modules/webhooks/webhook-sender.port.js';
+import { EventBus, type JobContext } from '../../../src/platform/jobs/queue.js';
+import { adminCtx } from '../../helpers/actors.js';
+import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+
+const db = testDb();
+const f = factories(db);
+let t: TestApp;
+/** What the endpoint answers to each send, in order (then 200); every send is counted. */
+const answers: WebhookSendResult[] = [];
+const sent: string[] = [];
+const bus = new EventBus();
+
+beforeAll(async () => {
+  t = await createTestApp();
+  registerWebhookJobs(bus, {
+    db,
+    secrets: t.services.secrets,
+    clock: t.services.clock,
+    logger: t.services.logger,
+    send: async (req) => {
+      sent.push(req.url);
+      return answers.shift() ?? { statusCode: 200, durationMs: 1 };
+    },
+    data: { build: async () => ({}) },
+  });
+});
+afterAll(() => t?.services.close());
+
+const job = (attempt = 1, maxAttempts = 14): JobContext => ({ attempt, maxAttempts, jobId: 'test' });
+const deliver = (tenantId: string, deliveryId: string, ctx = job()) =>
+  bus.handlers().get(WEBHOOK_DELIVER_TASK)!.run({ tenantId, deliveryId }, ctx);
+
+/** A shop with an endpoint and `n` pending deliveries to it. */
+async function endpointWith(n: number) {
+  const tenant = await f.tenant();
+  const { endpoint } = await t.services.webhooks.create(adminCtx(tenant.id), {
+    url: `http://127.0.0.1:9/${tenant.id}`,
+    events: ['order.paid'],
+  });
+  const deliveries: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const d = await db.webhookDelivery.create({
+      data: { tenantId: tenant.id, endpointId: endpoint.id, eventType: 'order.paid', eventKey: `order.paid:pay_${i}`, body: '{}' },
+    });
+    deliveries.push(d.id);
+  }
+  const breaker = async () =>
+    await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id }, select: { consecutiveFailures: true, pausedUntil: true } });
+  const sentHere = () => sent.filter((u) => u.endsWith(tenant.id)).length;
+  const lastLog = async (deliveryId: string) =>
+    (await db.webhookAttempt.findFirstOrThrow({ where: { deliveryId }, orderBy: { attempt: 'desc' } })).error;
+  return { tenant, endpoint, deliveries, breaker, sentHere, lastLog };
+}
+
+const noAnswer: WebhookSendResult = { error: 'no answer within 10000 ms', durationMs: 10_000 };
+
+describe("a webhook endpoint's circuit breaker", () => {
+  it('pauses the endpoint after three failures in a row: attempts are then logged and retried, not sent', async () => {
+    const e = await endpointWith(5);
+    answers.push(noAnswer, { statusCode: 503, durationMs: 5 }, noAnswer);
+    for (const id of e.deliveries.slice(0, BREAKER_THRESHOLD)) await expect(deliver(e.tenant.id, id)).rejects.toThrow();
+    expect(e.sentHere()).toBe(3);
+    const paused = await e.breaker();
+    expect(paused.consecutiveFailures).toBe(3);
+    expect(paused.pausedUntil!.getTime()).toBeGreaterThan(Date.now());
+
+    // The fourth delivery's attempt is not sent: logged as such, counted, and retried (the job throws).
+    await expect(deliver(e.tenant.id, e.deliveries[3]!)).rejects.toThrow(/not sent/);
+    expect(e.sentHere()).toBe(3);
+    expect(await e.lastLog(e.deliveries[3]!)).toMatch(/^not sent: the endpoint failed 3 attempts in a row and is paused until /);
+    expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: e.deliveries[3]! } })).toMatchObject({
+      status: 'PENDING',
+      attempts: 1,
+    });
+    expect(await e.breaker()).toEqual(paused); // a skipped attempt is not a failure of the endpoint
+
+    // On its last attempt a delivery ends FAILED without being sent, as after a failed send.
+    await deliver(e.tenant.id, e.deliveries[4]!, job(14, 14));
+    expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: e.deliveries[4]! } })).toMatchObject({ status: 'FAILED' });
+    expect(e.sentHere()).toBe(3);
+  });
+
+  it('lets one attempt probe the endpoint when the pause is over; a 2xx closes the breaker', async () => {
+    const e = await endpointWith(4);
+    answers.push(noAnswer, noAnswer, noAnswer);
+    for (const id of e.deliveries.slice(0, 3)) await expect(deliver(e.tenant.id, id)).rejects.toThrow();
+    await db.$executeRaw`UPDATE webhook_endpoints SET "pausedUntil" = now() - interval '1 second' WHERE id = ${e.endpoint.id}`;
+
+    // Two attempts at once: one probes (sent, answered 200), the other finds the endpoint held by the probe.
+    const results = await Promise.allSettled([deliver(e.tenant.id, e.deliveries[0]!), deliver(e.tenant.id, e.deliveries[1]!)]);
+    expect(e.sentHere()).toBe(4);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await e.breaker()).toEqual({ consecutiveFailures: 0, pausedUntil: null });
+
+    // Closed: the next attempts are sent.
+    await deliver(e.tenant.id, e.deliveries[2]!);
+    await deliver(e.tenant.id, e.deliveries[3]!);
+    expect(e.sentHere()).toBe(6);
+  });
+
+  it('pauses longer after a failed probe, and counts only failures in a row', async () => {
+    const e = await endpointWith(3);
+    answers.push(noAnswer, noAnswer, { statusCode: 200, durationMs: 1 }, noAnswer, noAnswer);
+    for (const id of [...e.deliveries, e.deliveries[0]!, e.deliveries[1]!]) await deliver(e.tenant.id, id).catch(() => undefined);
+    // Two failures, a success, two failures: not three in a row.
+    expect(await e.breaker()).toEqual({ consecutiveFailures: 2, pausedUntil: null });
+
+    answers.push(noAnswer);
+    await deliver(e.tenant.id, e.deliveries[1]!).catch(() => undefined);
+    const first = (await e.breaker()).pausedUntil!.getTime() - Date.now();
+    await db.$executeRaw`UPDATE webhook_endpoints SET "pausedUntil" = now() - interval '1 second' WHERE id = ${e.endpoint.id}`;
+    answers.push(noAnswer);
+    await deliver(e.tenant.id, e.deliveries[1]!).catch(() => undefined); // the probe, failing
+    const after = await e.breaker();
+    expect(after.consecutiveFailures).toBe(4);
+    // e^1 s after the third failure in a row, e^2 s after the fourth.
+    expect(first).toBeLessThanOrEqual(2_719);
+    expect(after.pausedUntil!.getTime() - Date.now()).toBeGreaterThan(first);
+  });
+
+  it('closes when the shop saves the endpoint or redelivers one of its deliveries', async () => {
+    const e = await endpointWith(2);
+    const pause = () =>
+      db.$executeRaw`UPDATE webhook_endpoints SET "consecutiveFailures" = 5, "pausedUntil" = now() + interval '5 minutes' WHERE id = ${e.endpoint.id}`;
+    await pause();
+    await t.services.webhooks.update(adminCtx(e.tenant.id), e.endpoint.id, { description: 'ERP, fixed' });
+    expect(await e.breaker()).toEqual({ consecutiveFailures: 0, pausedUntil: null });
+
+    await pause();
+    await t.services.webhooks.redeliver(adminCtx(e.tenant.id), e.deliveries[0]!);
+    expect(await e.breaker()).toEqual({ consecutiveFailures: 0, pausedUntil: null });
+    await deliver(e.tenant.id, e.deliveries[0]!);
+    expect(e.sentHere()).toBe(1);
+  });
+});

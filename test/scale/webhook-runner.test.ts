@@ -79,6 +79,17 @@ async function shopWithPaidOrders(orders: number, webhookUrl?: string): Promise<
 
 const dmsTo = (users: string[]) => discord.directMessages().filter((m) => users.includes(m.userId));
 
+/** The job worker as an instance starts it (the webhook deliveries on a runner of their own), smaller. */
+const startWorkers = () =>
+  startJobWorkers({
+    connectionString: testDatabaseUrl(),
+    bus: t.services.bus,
+    logger: t.services.logger,
+    concurrency: CONCURRENCY,
+    pollIntervalMs: 50,
+    apart: t.services.runApart.map((a) => ({ ...a, concurrency: WEBHOOK_CONCURRENCY })),
+  });
+
 /** The most connections the endpoint held open at once. */
 function mostHeldAtOnce(held: Held[]): number {
   const edges = held.flatMap((c) => [
@@ -99,14 +110,7 @@ describe('webhook deliveries to an endpoint that never answers', () => {
     const { held } = dead;
     const busy = await shopWithPaidOrders(6, dead.url);
 
-    worker = await startJobWorkers({
-      connectionString: testDatabaseUrl(),
-      bus: t.services.bus,
-      logger: t.services.logger,
-      concurrency: CONCURRENCY,
-      pollIntervalMs: 50,
-      apart: t.services.runApart.map((a) => ({ ...a, concurrency: WEBHOOK_CONCURRENCY })),
-    });
+    worker = await startWorkers();
     // Six deliveries ("paid", six orders) are waiting on the endpoint, as many at once as the webhook runner has
     // slots.
     await waitFor(
@@ -147,14 +151,7 @@ describe('webhook deliveries to an endpoint that never answers', () => {
         const product = await f.product({ tenantId: other.id, unitPriceCents: 1500 });
         await paidOrders(t.services, f, { tenantId: other.id, guildId: otherGuild.id, productId: product.id }, 1);
 
-        worker = await startJobWorkers({
-          connectionString: testDatabaseUrl(),
-          bus: t.services.bus,
-          logger: t.services.logger,
-          concurrency: CONCURRENCY,
-          pollIntervalMs: 50,
-          apart: t.services.runApart.map((a) => ({ ...a, concurrency: WEBHOOK_CONCURRENCY })),
-        });
+        worker = await startWorkers();
         await waitFor("the other shop's delivery", async () => receiver.received.length === 1, { timeoutMs: 120_000, intervalMs: 50 });
         const deliveredAt = Date.now();
         // Before it, the dead endpoint got the attempts that tripped its breaker (the third failure in a row) and

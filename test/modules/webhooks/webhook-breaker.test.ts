@@ -18,6 +18,8 @@ let t: TestApp;
 /** What the endpoint answers to each send, in order (then 200); every send is counted. */
 const answers: WebhookSendResult[] = [];
 const sent: string[] = [];
+/** While set, a send waits for it before answering (a probe still running). */
+let holdSends: Promise<void> | undefined;
 const bus = new EventBus();
 
 beforeAll(async () => {
@@ -29,7 +31,9 @@ beforeAll(async () => {
     logger: t.services.logger,
     send: async (req) => {
       sent.push(req.url);
-      return answers.shift() ?? { statusCode: 200, durationMs: 1 };
+      const answer = answers.shift() ?? { statusCode: 200, durationMs: 1 };
+      await holdSends;
+      return answer;
     },
     data: { build: async () => ({}) },
   });
@@ -96,10 +100,22 @@ describe("a webhook endpoint's circuit breaker", () => {
     for (const id of e.deliveries.slice(0, 3)) await expect(deliver(e.tenant.id, id)).rejects.toThrow();
     await db.$executeRaw`UPDATE webhook_endpoints SET "pausedUntil" = now() - interval '1 second' WHERE id = ${e.endpoint.id}`;
 
-    // Two attempts at once: one probes (sent, answered 200), the other finds the endpoint held by the probe.
-    const results = await Promise.allSettled([deliver(e.tenant.id, e.deliveries[0]!), deliver(e.tenant.id, e.deliveries[1]!)]);
+    // Two attempts at once while the probe's answer is still coming: one probes, the other is not sent.
+    let release!: () => void;
+    holdSends = new Promise<void>((resolve) => (release = resolve));
+    const attempts = [deliver(e.tenant.id, e.deliveries[0]!), deliver(e.tenant.id, e.deliveries[1]!)].map((p) =>
+      p.then(
+        () => 'sent',
+        (err: Error) => err.message,
+      ),
+    );
+    const first = await Promise.race(attempts);
+    expect(first).toMatch(/not sent: the endpoint failed 3 attempts in a row/);
     expect(e.sentHere()).toBe(4);
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    release();
+    holdSends = undefined;
+    expect((await Promise.all(attempts)).filter((r) => r === 'sent')).toHaveLength(1);
+    // The probe's 200 closed the breaker.
     expect(await e.breaker()).toEqual({ consecutiveFailures: 0, pausedUntil: null });
 
     // Closed: the next attempts are sent.

@@ -50,12 +50,7 @@ export async function gateAttempt(db: Db, endpoint: BreakerState, probeSeconds: 
 
 /** Records a sent attempt's outcome on the endpoint's breaker, in the attempt's transaction. */
 export async function recordOutcome(tx: Tx, endpointId: string, ok: boolean): Promise<void> {
-  if (ok) {
-    await tx.$executeRaw`
-      UPDATE webhook_endpoints SET "consecutiveFailures" = 0, "pausedUntil" = NULL
-      WHERE id = ${endpointId} AND ("consecutiveFailures" <> 0 OR "pausedUntil" IS NOT NULL)`;
-    return;
-  }
+  if (ok) return closeBreaker(tx, endpointId);
   // On the right of SET, "consecutiveFailures" is the count before this failure.
   await tx.$executeRaw`
     UPDATE webhook_endpoints SET "consecutiveFailures" = "consecutiveFailures" + 1,

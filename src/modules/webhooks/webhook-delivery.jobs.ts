@@ -137,9 +137,12 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
       }
       // The endpoint's circuit breaker (webhook-breaker.ts): while it is paused, the attempt is logged, not sent.
       const gate = await gateAttempt(db, d.endpoint, deps.probeSeconds ?? DEFAULT_PROBE_SECONDS);
-      const headers = webhookHeaders(openSecret(deps.secrets, d.endpoint.secret), d.id, clock.now(), d.body);
       const r: WebhookSendResult = gate.send
-        ? await deps.send({ url: d.endpoint.url, headers, body: d.body })
+        ? await deps.send({
+            url: d.endpoint.url,
+            headers: webhookHeaders(openSecret(deps.secrets, d.endpoint.secret), d.id, clock.now(), d.body),
+            body: d.body,
+          })
         : { error: gate.reason, durationMs: 0 };
       const ok = r.statusCode !== undefined && r.statusCode >= 200 && r.statusCode < 300;
       const last = job.attempt >= job.maxAttempts;

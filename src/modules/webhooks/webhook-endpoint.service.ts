@@ -117,16 +117,10 @@ export function createWebhookEndpointService(deps: {
         if (!before) throw notFound(endpointId);
         const after = await tx.webhookEndpoint.update({
           where: { id: before.id },
-          // Saved by someone who wants it tried: its circuit breaker closes (webhook-breaker.ts).
-          data: {
-            url,
-            events: input.events,
-            description: input.description,
-            enabled: input.enabled,
-            consecutiveFailures: 0,
-            pausedUntil: null,
-          },
+          data: { url, events: input.events, description: input.description, enabled: input.enabled },
         });
+        // Saved by someone who wants it tried: its circuit breaker closes (webhook-breaker.ts).
+        await closeBreaker(tx, before.id);
         const pick = (e: WebhookEndpoint) => ({ url: e.url, events: e.events, description: e.description, enabled: e.enabled });
         await audit.record(tx, ctx, {
           action: 'webhook_endpoint.updated',

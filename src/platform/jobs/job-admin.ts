@@ -3,7 +3,7 @@
 // functions do the writes (reschedule_jobs, complete_jobs): both skip a job a worker holds right now. The shops'
 // lanes (lanes.ts) keep their failed jobs too, listed with ids `lane:<id>` and retried or discarded there.
 import type { Prisma } from '../db/prisma.js';
-import { discardFailedLaneJobSql, failedLaneJobsSql, laneRowId, retryFailedLaneJobSql } from './lanes.js';
+import { discardFailedLaneJobSql, failedLaneJobsSql, laneJobId, laneRowId, retryFailedLaneJobSql } from './lanes.js';
 
 export interface BacklogRow {
   task: string;
@@ -71,7 +71,7 @@ export function createJobAdmin(query: RowQuery) {
           FROM graphile_worker.jobs WHERE attempts >= max_attempts ORDER BY updated_at DESC LIMIT $1::int`,
         [limit],
       );
-      rows.push(...(await run<(typeof rows)[number]>(failedLaneJobsSql(limit))));
+      rows.push(...(await run<(typeof rows)[number]>(failedLaneJobsSql(limit))).map((r) => ({ ...r, id: laneJobId(r.id) })));
       rows.sort((a, b) => b.updated_at.getTime() - a.updated_at.getTime());
       rows.splice(limit);
       return rows.map((r) => ({

@@ -126,11 +126,11 @@ export function laneRowId(jobId: string): string | undefined {
 }
 
 /**
- * The lane jobs failed for good, newest first, as the Jobs page lists failed jobs (id is a laneJobId, updatedAt
- * when it failed).
+ * The lane jobs failed for good, newest first, in the columns the Jobs page lists failed jobs in (id is the row's:
+ * laneJobId makes it the page's; updatedAt is when it failed).
  */
 export function failedLaneJobsSql(limit: number): Prisma.Sql {
-  return Prisma.sql`SELECT 'lane:' || id AS id, task, attempts, ${LANE_MAX_ATTEMPTS}::int AS max_attempts, "lastError" AS last_error,
+  return Prisma.sql`SELECT id::text AS id, task, attempts, ${LANE_MAX_ATTEMPTS}::int AS max_attempts, "lastError" AS last_error,
       "createdAt" AS created_at, "failedAt" AS updated_at
     FROM lane_jobs WHERE "failedAt" IS NOT NULL ORDER BY "failedAt" DESC, id DESC LIMIT ${limit}::int`;
 }

@@ -1,6 +1,7 @@
 // The admin panel in a real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core):
 // sign in, open an order, refund part of it by items (a quantity per line), see "Partially refunded", the
-// success notice and the stock back, refund the rest, see "Refunded"; create an API key (secret shown once) and revoke it; as a platform admin, retry a shop's failed lane job on the Jobs page. Screenshots are kept in test-output/admin/ (git-ignored) to look at what an admin sees.
+// success notice and the stock back, refund the rest, see "Refunded"; create an API key (secret shown once) and revoke it; as a platform admin, retry a shop's failed lane job on the Jobs page; retry a failed role grant and
+// "Reconcile now" on Role changes (buttons AdminJS sends as GETs). Screenshots are kept in test-output/admin/ (git-ignored) to look at what an admin sees.
 // Without Chromium the file is skipped with a notice, except under CI=true, where it must run.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,11 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
+import { FakeDiscordApi } from '../../src/dev/fake-discord-api.js';
+import { PERMISSIONS } from '../../src/dev/fakes/fake-discord-guilds.js';
+import { TASKS } from '../../src/modules/shared/events.js';
+import { snowflake } from '../helpers/factories.js';
+import { queuedJobs } from '../modules/refunds/after-sale.harness.js';
 
 if (!runBrowserTests) {
   console.warn(`[admin browser tests] SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium). They always run with CI=true.`);
@@ -24,10 +30,12 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
   let browser: BrowserSession;
   let page: Page;
   const trail: string[] = [];
+  const discord = new FakeDiscordApi();
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    app = await startAdminApp();
+    await discord.start();
+    app = await startAdminApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
     browser = await openBrowser('admin-browser');
     context = browser.context;
     page = context.pages()[0] ?? (await context.newPage());
@@ -45,6 +53,7 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await discord.stop();
   });
 
   it('signs in, refunds part of an order by items, then the rest', async () => {
@@ -228,5 +237,74 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
     const back = await testDb().laneJob.findUniqueOrThrow({ where: { id: row!.id } });
     expect(back).toMatchObject({ failedAt: null, attempts: 0 });
     await page.screenshot({ path: join(OUT, '12-jobs-retried.png'), fullPage: true });
+  }, 300_000);
+
+  it('retries a failed role grant and reconciles roles from Role changes (buttons sent as GETs)', async () => {
+    onTestFailed(async () => {
+      await page.screenshot({ path: join(OUT, 'failure-role-changes.png'), fullPage: true }).catch(() => undefined);
+      console.error(`[admin browser test] failed at ${page.url()}\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`);
+    });
+    const f = factories();
+    const tenant = await f.tenant();
+    const owner = await f.adminUser({ tenantId: tenant.id });
+    const guild = await f.guild({ tenantId: tenant.id, name: 'Hobby Hub' });
+    const vip = snowflake();
+    const botRole = snowflake();
+    discord.guilds.addGuild(guild.id, {
+      roles: [
+        { id: vip, name: 'VIP', position: 5, permissions: '0' },
+        { id: botRole, name: 'Ledgerline', position: 2, permissions: PERMISSIONS.MANAGE_ROLES.toString() },
+      ],
+      botRoleIds: [botRole],
+    });
+    const customer = await f.customer({ tenantId: tenant.id });
+    const product = await f.product({ tenantId: tenant.id, grantedRoleIds: [vip] });
+    const order = await f.order({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      guildId: guild.id,
+      status: 'PAID',
+      lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1500 }],
+    });
+    const ent = await testDb().entitlement.create({
+      data: { tenantId: tenant.id, customerId: customer.id, productId: product.id, roleId: vip, orderId: order.id },
+    });
+    const change = await testDb().roleChange.create({
+      data: {
+        tenantId: tenant.id,
+        entitlementId: ent.id,
+        customerId: customer.id,
+        orderId: order.id,
+        productId: product.id,
+        roleId: vip,
+        guildId: guild.id,
+        action: 'GRANT',
+        state: 'FAILED',
+        failureKind: 'ROLE_TOO_LOW',
+        discordCode: 50013,
+        attempts: 1,
+        failureMessage: 'The bot\'s role "Ledgerline" is below the product\'s role "VIP".',
+      },
+    });
+    discord.guilds.addMember(guild.id, customer.discordUserId);
+    const grantJobs = async () => (await queuedJobs(testDb(), TASKS.roleAdd)).filter((j) => j.payload.entitlementId === ent.id).length;
+
+    await browser.signIn(app.baseUrl, owner.email);
+    await page.goto(`${app.baseUrl}/admin/resources/RoleChange/records/${change.id}/show`);
+    await page.waitForSelector('text=is below the product');
+    await page.getByText('Retry', { exact: true }).click();
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.waitForSelector('[data-testid="notice-wrapper"] >> text=Grant queued again');
+    expect((await testDb().roleChange.findUniqueOrThrow({ where: { id: change.id } })).state).toBe('PENDING');
+    expect(await grantJobs()).toBe(1);
+    await page.screenshot({ path: join(OUT, '13-role-change-retried.png'), fullPage: true });
+
+    await page.goto(`${app.baseUrl}/admin/resources/RoleChange`);
+    await page.getByText('Reconcile now', { exact: true }).click();
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    const reconciled = await page.waitForSelector('[data-testid="notice-wrapper"] >> text=Reconciled:');
+    expect(await reconciled.textContent()).toMatch(/^Reconciled: 2 members read, 1 missing role\(s\) given back/);
+    expect(await testDb().auditLog.count({ where: { tenantId: tenant.id, action: 'entitlement.reconciled' } })).toBe(1);
+    await page.screenshot({ path: join(OUT, '14-roles-reconciled.png'), fullPage: true });
   }, 300_000);
 });

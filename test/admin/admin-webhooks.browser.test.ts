@@ -1,5 +1,6 @@
 // Settings -> Webhook endpoints in Chromium: "New webhook endpoint" takes a URL and events and shows the
-// signing secret once; the endpoint then lists; a delivery's page shows its attempt log and Redeliver.
+// signing secret once; the endpoint then lists; a delivery's page shows its attempt log, and Redeliver queues it; an endpoint
+// paused by its circuit breaker says so until when, and "Resume sending" sends it its waiting deliveries now.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
@@ -74,7 +75,75 @@ describe.runIf(runBrowserTests)('webhook endpoints in the panel (Chromium)', () 
     await page.waitForSelector('text=upstream exploded');
     expect(await page.content()).toContain('42 ms');
     await browser.shot('delivery');
+
+    // Redeliver is a button: AdminJS sends it as a GET once its question is confirmed (it did nothing on a GET).
+    await page.getByText('Redeliver', { exact: true }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.waitForSelector('[data-testid="notice-wrapper"] >> text=Queued: it is sent again in a few seconds');
+    expect(await testDb().webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: 'PENDING' });
+    const [job] = await testDb().$queryRaw<
+      { due: boolean }[]
+    >`SELECT run_at <= now() AS due FROM graphile_worker.jobs WHERE key = ${`webhook:${delivery.id}`}`;
+    expect(job).toEqual({ due: true });
     // Failed panel requests or console errors, except the outside font requests the browser session aborts.
+    expect(trail.filter((t) => !t.includes('net::ERR_FAILED'))).toEqual([]);
+  });
+
+  it('shows an endpoint paused by its breaker, and Resume sending sends it the waiting deliveries now', { timeout: 600_000 }, async () => {
+    const tenant = await factories().tenant();
+    const owner = await factories().adminUser({ tenantId: tenant.id });
+    const { page, trail } = browser;
+    await browser.signIn(app.baseUrl, owner.email);
+    const until = new Date(Date.now() + 4 * 60_000);
+    const endpoint = await testDb().webhookEndpoint.create({
+      data: {
+        tenantId: tenant.id,
+        url: 'https://erp.example.com/hook',
+        events: ['order.paid'],
+        secret: 'unused',
+        consecutiveFailures: 5,
+        pausedUntil: until,
+      },
+    });
+    const delivery = await testDb().webhookDelivery.create({
+      data: {
+        tenantId: tenant.id,
+        endpointId: endpoint.id,
+        eventType: 'order.paid',
+        eventKey: 'order.paid:pay_p',
+        body: '{}',
+        attempts: 5,
+      },
+    });
+    await testDb().$executeRaw`SELECT graphile_worker.add_job('webhook.deliver', json_build_object('deliveryId', ${delivery.id}::text),
+      job_key => ${`webhook:${delivery.id}`}, run_at => now() + interval '2 hours')`;
+    const pausedWords = `Paused until ${until.toISOString().slice(0, 19).replace('T', ' ')} UTC: 5 attempts in a row failed.`;
+
+    await page.goto(`${app.baseUrl}/admin/resources/WebhookEndpoint`);
+    await page.waitForSelector(`tr[data-id="${endpoint.id}"] >> text=${pausedWords}`);
+    await page.goto(`${app.baseUrl}/admin/resources/WebhookEndpoint/records/${endpoint.id}/show`);
+    await page.waitForSelector(`text=${pausedWords}`);
+    await browser.shot('paused');
+    await page.getByText('Resume sending', { exact: true }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.waitForSelector('[data-testid="notice-wrapper"] >> text=Sending resumed: its waiting delivery is sent now.');
+    await page.waitForSelector('section >> text=Yes');
+    expect(await page.content()).not.toContain('Paused until');
+    await browser.shot('resumed');
+
+    // Read back: the breaker closed, the delivery's retry due now, the resume audited.
+    expect(await testDb().webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({
+      consecutiveFailures: 0,
+      pausedUntil: null,
+      enabled: true,
+      url: 'https://erp.example.com/hook',
+      events: ['order.paid'],
+    });
+    const [job] = await testDb().$queryRaw<
+      { due: boolean }[]
+    >`SELECT run_at <= now() AS due FROM graphile_worker.jobs WHERE key = ${`webhook:${delivery.id}`}`;
+    expect(job).toEqual({ due: true });
+    expect(await testDb().auditLog.count({ where: { entityId: endpoint.id, action: 'webhook_endpoint.resumed' } })).toBe(1);
     expect(trail.filter((t) => !t.includes('net::ERR_FAILED'))).toEqual([]);
   });
 });

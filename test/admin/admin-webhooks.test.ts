@@ -1,7 +1,8 @@
 // Settings -> Webhook endpoints and Webhook deliveries through the AdminJS API, as the panel's frontend
 // calls it: a tenant admin creates an endpoint (the signing secret comes back once, is kept encrypted and
 // never shown again; a URL the policy refuses creates nothing), edits and disables it, reads the delivery
-// log (status code, attempt, duration, response excerpt) and redelivers. Staff and other shops cannot.
+// log (status code, attempt, duration, response excerpt) and redelivers; sees whether an endpoint is paused by
+// its circuit breaker and resumes it. Staff and other shops cannot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { WEBHOOK_DELIVER_TASK } from '../../src/modules/webhooks/webhook-delivery.jobs.js';
@@ -158,6 +159,51 @@ describe('webhook endpoints in the admin panel', () => {
     expect(jobs).toEqual([{ key: `webhook:${delivery.id}` }]);
   });
 
+  it('shows whether an endpoint is sent to, and "Resume sending" on a paused one sends its waiting deliveries now', async () => {
+    const { created } = (await createEndpoint(admin, { url: 'https://example.com/paused', events: ['order.paid'] })).body as {
+      created: { id: string };
+    };
+    const sending = async () => {
+      const list = await get(admin, '/resources/WebhookEndpoint/actions/list');
+      const row = (list.body.records as { id: string; params: Record<string, unknown> }[]).find((r) => r.id === created.id);
+      const show = await get(admin, `/resources/WebhookEndpoint/records/${created.id}/show`);
+      expect(show.body.record.params.sending).toBe(row?.params.sending);
+      return { words: String(row?.params.sending), actions: (show.body.record.recordActions as { name: string }[]).map((a) => a.name) };
+    };
+    expect(await sending()).toMatchObject({ words: 'Yes' });
+    expect((await sending()).actions).not.toContain('resumeSending');
+
+    await db.webhookEndpoint.update({ where: { id: created.id }, data: { consecutiveFailures: 2 } });
+    expect((await sending()).words).toBe('Yes (the last 2 attempts failed; paused after 3 in a row)');
+
+    const until = new Date(Date.now() + 4 * 60_000);
+    await db.webhookEndpoint.update({ where: { id: created.id }, data: { consecutiveFailures: 6, pausedUntil: until } });
+    const paused = await sending();
+    expect(paused.words).toBe(
+      `Paused until ${until.toISOString().slice(0, 19).replace('T', ' ')} UTC: 6 attempts in a row failed. Attempts meanwhile are logged, not sent, and retried on their schedule.`,
+    );
+    expect(paused.actions).toContain('resumeSending');
+
+    const delivery = await db.webhookDelivery.create({
+      data: { tenantId, endpointId: created.id, eventType: 'order.paid', eventKey: 'order.paid:pay_wait', body: '{}', attempts: 5 },
+    });
+    await db.$executeRaw`SELECT graphile_worker.add_job(${WEBHOOK_DELIVER_TASK}, json_build_object('deliveryId', ${delivery.id}::text),
+      job_key => ${`webhook:${delivery.id}`}, run_at => now() + interval '2 hours')`;
+    const res = await post(admin, `/resources/WebhookEndpoint/records/${created.id}/resumeSending`);
+    expect(res.body.notice).toEqual({ message: 'Sending resumed: its waiting delivery is sent now.', type: 'success' });
+    expect(res.body.record.params.sending).toBe('Yes');
+    expect(await sending()).toMatchObject({ words: 'Yes' });
+    const [job] = await db.$queryRaw<
+      { due: boolean }[]
+    >`SELECT run_at <= now() AS due FROM graphile_worker.jobs WHERE key = ${`webhook:${delivery.id}`}`;
+    expect(job).toEqual({ due: true });
+
+    await post(admin, `/resources/WebhookEndpoint/records/${created.id}/edit`).send({ enabled: 'false' }).expect(200);
+    const refused = await post(admin, `/resources/WebhookEndpoint/records/${created.id}/resumeSending`);
+    expect(refused.body.notice).toMatchObject({ type: 'error', message: expect.stringContaining('disabled. Enable it first') });
+    expect((await sending()).words).toBe('No: disabled');
+  });
+
   it('staff and other shops can neither see nor change endpoints and deliveries', async () => {
     const { created } = (await createEndpoint(admin, { url: 'https://example.com/guarded', events: ['order.paid'] })).body as {
       created: { id: string };
@@ -182,6 +228,7 @@ describe('webhook endpoints in the admin panel', () => {
         (await post(who, `/resources/WebhookEndpoint/records/${created.id}/edit`).send({ enabled: 'false' })).body.notice?.type,
       ).not.toBe('success');
       expect((await post(who, `/resources/WebhookEndpoint/records/${created.id}/delete`)).body.notice?.type).not.toBe('success');
+      expect((await post(who, `/resources/WebhookEndpoint/records/${created.id}/resumeSending`)).body.notice?.type).not.toBe('success');
     }
     expect((await createEndpoint(staff, { url: 'https://example.com/x', events: ['order.paid'] })).body.created).toBeUndefined();
     expect(await db.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ enabled: true });

@@ -9,7 +9,8 @@
 //   and the delivery is retried on its usual schedule (or ends FAILED on its last attempt, as after a failure).
 // - When the pause is over, one attempt is the probe: it claims the endpoint (pausing it for as long as an
 //   attempt can take) and is sent. A 2xx closes the breaker; a failure pauses the endpoint again, longer.
-// - Saving the endpoint or redelivering one of its deliveries closes the breaker: someone asks to try now.
+// - Saving the endpoint, "Resume sending" (which also sends its waiting deliveries now) or redelivering one of
+//   its deliveries closes the breaker: someone asks to try now.
 // The breaker's columns are written with plain SQL, so the endpoint's updatedAt still says when it was edited.
 import type { Db, Tx } from '../../platform/db/prisma.js';
 
@@ -60,7 +61,25 @@ export async function recordOutcome(tx: Tx, endpointId: string, ok: boolean): Pr
     WHERE id = ${endpointId}`;
 }
 
-/** Closes the breaker (the endpoint saved, or a delivery redelivered), in the caller's transaction. */
+/** Where an endpoint's breaker stands, for the surfaces that show it. */
+export type BreakerStatus =
+  /** Sending; its last attempt (if any) got a 2xx. */
+  | { kind: 'closed' }
+  /** Sending; its last `failures` attempts failed, fewer than BREAKER_THRESHOLD. */
+  | { kind: 'failing'; failures: number }
+  /** Not sending until `until` (a probe being sent holds it paused too). */
+  | { kind: 'paused'; failures: number; until: Date }
+  /** The pause is over: the next attempt is sent, and decides whether it pauses again. */
+  | { kind: 'probing'; failures: number };
+
+export function breakerStatus(state: Omit<BreakerState, 'id'>, now: Date): BreakerStatus {
+  const failures = state.consecutiveFailures;
+  if (state.pausedUntil)
+    return state.pausedUntil > now ? { kind: 'paused', failures, until: state.pausedUntil } : { kind: 'probing', failures };
+  return failures > 0 ? { kind: 'failing', failures } : { kind: 'closed' };
+}
+
+/** Closes the breaker (the endpoint saved or resumed, or a delivery redelivered), in the caller's transaction. */
 export async function closeBreaker(tx: Tx, endpointId: string): Promise<void> {
   await tx.$executeRaw`
     UPDATE webhook_endpoints SET "consecutiveFailures" = 0, "pausedUntil" = NULL

@@ -1,6 +1,6 @@
 // A shop's webhook endpoints (Settings -> Webhooks in the panel): create (the signing secret is returned
-// this once and kept encrypted), change URL / events / description / enabled, delete, and Redeliver a
-// delivery. Every write is tenant-scoped, checked inside its transaction, and audited in it.
+// this once and kept encrypted), change URL / events / description / enabled, delete, resume sending after its
+// circuit breaker paused it (webhook-breaker.ts), and Redeliver a delivery. Every write is tenant-scoped, checked inside its transaction, and audited in it.
 import { z } from 'zod';
 import type { WebhookDelivery, WebhookEndpoint } from '../../generated/prisma/index.js';
 import { withTransaction, type Db } from '../../platform/db/prisma.js';
@@ -53,6 +53,11 @@ export interface WebhookEndpointService {
   update(ctx: TenantContext, endpointId: string, input: z.input<typeof updateEndpointInput>): Promise<WebhookEndpointRecord>;
   remove(ctx: TenantContext, endpointId: string): Promise<WebhookEndpointRecord>;
   list(tenantId: string): Promise<WebhookEndpointRecord[]>;
+  /**
+   * "Resume sending": closes the endpoint's circuit breaker and sends its waiting deliveries now, each with a fresh
+   * retry schedule (as Redeliver does for one). `resent`: how many were brought forward.
+   */
+  resume(ctx: TenantContext, endpointId: string): Promise<{ endpoint: WebhookEndpointRecord; resent: number }>;
   /** Sends a delivery again now (same webhook-id, so receivers can tell it is the same event), with a fresh retry schedule. */
   redeliver(ctx: TenantContext, deliveryId: string): Promise<WebhookDelivery>;
 }
@@ -155,6 +160,38 @@ export function createWebhookEndpointService(deps: {
     async list(tenantId) {
       const rows = await db.webhookEndpoint.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
       return rows.map(publicRecord);
+    },
+
+    async resume(ctx, endpointId) {
+      return withTransaction(db, async (tx) => {
+        const [row] = await tx.$queryRaw<
+          WebhookEndpoint[]
+        >`SELECT * FROM webhook_endpoints WHERE id = ${endpointId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
+        if (!row) throw notFound(endpointId);
+        if (!row.enabled) throw new AppError('ILLEGAL_STATE', `The endpoint ${row.url} is disabled. Enable it first (Edit).`);
+        await closeBreaker(tx, row.id);
+        // Its deliveries waiting for a retry (PENDING) are run now with fresh attempts. A job a worker holds right
+        // now is left alone by reschedule_jobs: that attempt is being sent already.
+        const waiting = await tx.webhookDelivery.findMany({
+          where: { endpointId: row.id, tenantId: ctx.tenantId, status: 'PENDING' },
+          select: { id: true },
+        });
+        const keys = waiting.map((d) => deliverJobKey(d.id));
+        const resent =
+          keys.length === 0
+            ? []
+            : await tx.$queryRaw<{ id: bigint }[]>`
+                SELECT id FROM graphile_worker.reschedule_jobs(
+                  ARRAY(SELECT id FROM graphile_worker.jobs WHERE key = ANY (${keys}::text[])), run_at => now(), attempts => 0)`;
+        await audit.record(tx, ctx, {
+          action: 'webhook_endpoint.resumed',
+          entityType: 'WebhookEndpoint',
+          entityId: row.id,
+          before: { consecutiveFailures: row.consecutiveFailures, pausedUntil: row.pausedUntil?.toISOString() ?? null },
+          after: { consecutiveFailures: 0, pausedUntil: null, deliveriesResent: resent.length },
+        });
+        return { endpoint: publicRecord({ ...row, consecutiveFailures: 0, pausedUntil: null }), resent: resent.length };
+      });
     },
 
     async redeliver(ctx, deliveryId) {

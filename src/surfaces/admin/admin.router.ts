@@ -260,6 +260,12 @@ export async function createAdminRouter(services: Services): Promise<Router> {
             revoke: 'Revoke',
             createEndpoint: 'New webhook endpoint',
             redeliver: 'Redeliver',
+            resumeSending: 'Resume sending',
+            retry: 'Retry',
+            reconcileNow: 'Reconcile now',
+            checkRoles: 'Check roles',
+            uploadKeys: 'Upload keys',
+            extendPayWindow: 'Extend pay window',
             invoiceLink: 'Invoice link',
             sendInvoiceLink: 'Send invoice link by DM',
           },
@@ -284,6 +290,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
             PaymentConnection: 'Payments',
             WebhookEndpoint: 'Webhook endpoints',
             WebhookDelivery: 'Webhook deliveries',
+            RoleChange: 'Role changes',
           },
           // Headings say what the page holds ("Products", "Product", "Edit product") instead of List/Show.
           properties: {

@@ -1,10 +1,16 @@
 // The circuit breaker of a webhook endpoint (src/modules/webhooks/webhook-breaker.ts), through the delivery
 // job's handler on the real database, with a scripted sender in place of the network: after three attempts in
 // a row without a 2xx the endpoint is paused and its deliveries' attempts are logged, not sent; when the pause
-// is over one attempt probes it; a 2xx closes the breaker; saving the endpoint or a Redeliver closes it too.
+// is over one attempt probes it; a 2xx closes the breaker; saving the endpoint or a Redeliver closes it too;
+// "Resume sending" closes it and runs the endpoint's waiting deliveries now.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BREAKER_THRESHOLD } from '../../../src/modules/webhooks/webhook-breaker.js';
-import { registerWebhookJobs, WEBHOOK_DELIVER_TASK } from '../../../src/modules/webhooks/webhook-delivery.jobs.js';
+import { BREAKER_THRESHOLD, breakerStatus } from '../../../src/modules/webhooks/webhook-breaker.js';
+import {
+  deliverJobKey,
+  registerWebhookJobs,
+  WEBHOOK_DELIVER_TASK,
+  WEBHOOK_MAX_ATTEMPTS,
+} from '../../../src/modules/webhooks/webhook-delivery.jobs.js';
 import type { WebhookSendResult } from '../../../src/modules/webhooks/webhook-sender.port.js';
 import { EventBus, type JobContext } from '../../../src/platform/jobs/queue.js';
 import { adminCtx } from '../../helpers/actors.js';
@@ -157,5 +163,54 @@ describe("a webhook endpoint's circuit breaker", () => {
     expect(await e.breaker()).toEqual({ consecutiveFailures: 0, pausedUntil: null });
     await deliver(e.tenant.id, e.deliveries[0]!);
     expect(e.sentHere()).toBe(1);
+  });
+
+  it('"Resume sending" closes the breaker and runs the waiting deliveries now, with fresh attempts', async () => {
+    const e = await endpointWith(4);
+    const other = await endpointWith(1);
+    const [waiting, running, failed, alsoWaiting] = e.deliveries as [string, string, string, string];
+    await db.webhookDelivery.update({ where: { id: failed }, data: { status: 'FAILED' } });
+    // Each delivery's retry job, waiting an hour after 9 attempts; one of them held by a worker right now.
+    for (const id of [...e.deliveries, other.deliveries[0]!])
+      await db.$executeRaw`SELECT graphile_worker.add_job(${WEBHOOK_DELIVER_TASK}, json_build_object('deliveryId', ${id}::text),
+        job_key => ${deliverJobKey(id)}, run_at => now() + interval '1 hour', max_attempts => ${WEBHOOK_MAX_ATTEMPTS}::int)`;
+    await db.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = 9 WHERE key = ANY (${e.deliveries.map(deliverJobKey)}::text[])`;
+    await db.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'another-worker' WHERE key = ${deliverJobKey(running)}`;
+    await db.$executeRaw`UPDATE webhook_endpoints SET "consecutiveFailures" = 7, "pausedUntil" = now() + interval '5 minutes' WHERE id = ${e.endpoint.id}`;
+
+    // Another shop cannot; a disabled endpoint is refused with the reason.
+    await expect(t.services.webhooks.resume(adminCtx(other.tenant.id), e.endpoint.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await db.webhookEndpoint.update({ where: { id: e.endpoint.id }, data: { enabled: false } });
+    await expect(t.services.webhooks.resume(adminCtx(e.tenant.id), e.endpoint.id)).rejects.toThrow(/disabled. Enable it first/);
+    await db.webhookEndpoint.update({ where: { id: e.endpoint.id }, data: { enabled: true } });
+    expect((await e.breaker()).consecutiveFailures).toBe(7);
+
+    const { resent, endpoint } = await t.services.webhooks.resume(adminCtx(e.tenant.id), e.endpoint.id);
+    expect(resent).toBe(2);
+    expect(endpoint).toMatchObject({ consecutiveFailures: 0, pausedUntil: null });
+    expect(await e.breaker()).toEqual({ consecutiveFailures: 0, pausedUntil: null });
+    const jobs = await db.$queryRaw<{ key: string; due: boolean; attempts: number }[]>`
+      SELECT key, run_at <= now() AS due, attempts FROM graphile_worker.jobs
+      WHERE key = ANY (${[...e.deliveries, other.deliveries[0]!].map(deliverJobKey)}::text[])`;
+    const byKey = new Map(jobs.map((j) => [j.key, { due: j.due, attempts: j.attempts }]));
+    expect(byKey.get(deliverJobKey(waiting))).toEqual({ due: true, attempts: 0 });
+    expect(byKey.get(deliverJobKey(alsoWaiting))).toEqual({ due: true, attempts: 0 });
+    // The attempt a worker is sending now, a delivery that ended FAILED and another shop's are left as they were.
+    expect(byKey.get(deliverJobKey(running))).toEqual({ due: false, attempts: 9 });
+    expect(byKey.get(deliverJobKey(failed))).toEqual({ due: false, attempts: 9 });
+    expect(byKey.get(deliverJobKey(other.deliveries[0]!))).toEqual({ due: false, attempts: 0 });
+
+    const audit = await db.auditLog.findFirstOrThrow({ where: { entityId: e.endpoint.id, action: 'webhook_endpoint.resumed' } });
+    expect(audit.after).toMatchObject({ consecutiveFailures: 0, pausedUntil: null, deliveriesResent: 2 });
+    expect(audit.before).toMatchObject({ consecutiveFailures: 7 });
+  });
+
+  it('says where an endpoint stands: closed, failing, paused till when, or about to probe', () => {
+    const now = new Date('2026-12-03T07:00:00Z');
+    const until = new Date('2026-12-03T07:02:00Z');
+    expect(breakerStatus({ consecutiveFailures: 0, pausedUntil: null }, now)).toEqual({ kind: 'closed' });
+    expect(breakerStatus({ consecutiveFailures: 2, pausedUntil: null }, now)).toEqual({ kind: 'failing', failures: 2 });
+    expect(breakerStatus({ consecutiveFailures: 4, pausedUntil: until }, now)).toEqual({ kind: 'paused', failures: 4, until });
+    expect(breakerStatus({ consecutiveFailures: 4, pausedUntil: now }, now)).toEqual({ kind: 'probing', failures: 4 });
   });
 });

@@ -10,6 +10,7 @@ import { tenantContextOf } from '../auth/panel-admin.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, never, tenantReadOnly } from './access.js';
 import { errorNotice } from './admin-errors.js';
+import { buttonAction } from './button-action.js';
 
 const newKeyForm = z.object({ name: z.string().trim().min(1, 'Give the key a name (what uses it).').max(100) });
 
@@ -82,15 +83,14 @@ export function apiKeyResource(deps: {
           isAccessible: canManage,
           handler: createKey,
         },
-        revoke: {
+        revoke: buttonAction({
           actionType: 'record',
           icon: 'Slash',
-          component: false,
           variant: 'danger',
           guard: 'Revoke this API key? Everything using it is refused from now on. This cannot be undone: create a new key instead.',
           isAccessible: (c) => canManage(c) && !c.record?.params.revokedAt,
           handler: revoke,
-        },
+        }),
       },
     },
   };

@@ -11,6 +11,7 @@ import type { Logger } from '../../../platform/logger.js';
 import { checkRolesAction, uploadKeysAction, withRoleCheck } from './role-check.hook.js';
 import type { DigitalGoods } from '../../../modules/entitlements/digital-goods.js';
 import type { AdminComponents } from '../components/component-loader.js';
+import { buttonAction } from './button-action.js';
 
 const catalog = { name: 'Catalog', icon: 'Package' };
 
@@ -109,13 +110,12 @@ export function productResource(
         ...validatedTenantCrud({ validate, money }),
         ...(roles
           ? {
-              checkRoles: {
+              checkRoles: buttonAction({
                 actionType: 'record',
                 icon: 'Shield',
-                component: false,
                 isAccessible: canManage,
                 handler: checkRolesAction(roles.roleRepair, roles.logger),
-              },
+              }),
             }
           : {}),
         ...(roles?.digital

@@ -34,6 +34,7 @@ import type { ScopedResourceOptions } from '../adapter/scoped-resource.js';
 import type { Db } from '../../../platform/db/prisma.js';
 import { keepTyped } from './validation.js';
 import { extendPayWindowAction } from './pay-window.action.js';
+import { buttonAction } from './button-action.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
 const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'];
@@ -550,37 +551,33 @@ export function orderResource(deps: {
             'Delete this order permanently? Its lines, payments and refunds go with it. To stop an unpaid order, use Cancel instead (it keeps the record).',
           handler: deleteHandler,
         },
-        markAsPaid: {
+        markAsPaid: buttonAction({
           actionType: 'record',
           icon: 'CheckCircle',
-          component: false,
           guard: 'Mark this order as paid? Do this only after you have verified the funds arrived.',
           isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
           handler: markAsPaid,
-        },
-        invoiceLink: {
+        }),
+        invoiceLink: buttonAction({
           actionType: 'record',
           icon: 'Link',
-          component: false,
           isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
           handler: invoiceLink(false),
-        },
-        sendInvoiceLink: {
+        }),
+        sendInvoiceLink: buttonAction({
           actionType: 'record',
           icon: 'Send',
-          component: false,
           guard: 'Send the customer a DM with a link to pay this order?',
           isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
           handler: invoiceLink(true),
-        },
-        cancelOrder: {
+        }),
+        cancelOrder: buttonAction({
           actionType: 'record',
           icon: 'XCircle',
-          component: false,
           guard: 'Cancel this order? Reserved stock is released and the customer is told.',
           isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
           handler: cancelOrder,
-        },
+        }),
         recordReceipt: {
           actionType: 'record',
           isVisible: false,

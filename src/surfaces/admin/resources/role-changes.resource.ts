@@ -9,6 +9,7 @@ import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import { canManage, canRead, tenantReadOnly } from './access.js';
 import { errorNotice } from './admin-errors.js';
+import { buttonAction } from './button-action.js';
 
 export function reconcileSummary(r: ReconcileReport): string {
   const parts = [
@@ -25,9 +26,8 @@ export function roleChangeResource(deps: { services: Services; resource: ScopedP
   const { services, resource } = deps;
   const logger = services.logger.child({ surface: 'admin', resource: 'RoleChange' });
 
-  const retry = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
-    // A GET only asks AdminJS to show the action (the guard); the change happens on POST.
-    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
+  // Retry and "Reconcile now" are buttons: AdminJS calls them with GET once the guard is confirmed (button-action.ts).
+  const retry = async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
     try {
       const row = await services.roleRepair.retry(tenantContextOf(context), context.record!.id());
       const fresh = await context.resource.findOne(row.id, context);
@@ -43,8 +43,7 @@ export function roleChangeResource(deps: { services: Services; resource: ScopedP
     }
   };
 
-  const reconcile = async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-    if (request.method !== 'post') return {};
+  const reconcile = async (_request: ActionRequest, _response: unknown, context: ActionContext) => {
     try {
       const report = await services.roleRepair.reconcile(tenantContextOf(context));
       return {
@@ -88,23 +87,21 @@ export function roleChangeResource(deps: { services: Services; resource: ScopedP
       },
       actions: {
         ...tenantReadOnly,
-        retry: {
+        retry: buttonAction({
           actionType: 'record',
           icon: 'RefreshCw',
-          component: false,
           guard: 'Run this role change again now?',
           // Staff work orders, and a role owed for an order is part of that work.
           isAccessible: (c) => canRead(c) && c.record?.params.state !== 'DONE',
           handler: retry,
-        },
-        reconcileNow: {
+        }),
+        reconcileNow: buttonAction({
           actionType: 'resource',
           icon: 'Shuffle',
-          component: false,
           guard: "Compare every member's roles with what was bought, and give back missing roles?",
           isAccessible: canManage,
           handler: reconcile,
-        },
+        }),
       },
     },
   };

@@ -1,7 +1,9 @@
 // Outgoing webhooks in the panel (Settings):
-//   Webhook endpoints   list / show; "New webhook endpoint" (the signing secret shown once), Edit (URL,
-//                       events, description, enabled) and Delete, all through services.webhooks (checked,
-//                       audited). Tenant admins only: an endpoint receives the shop's order data.
+//   Webhook endpoints   list / show, with "Sending" (whether its circuit breaker paused it, and till when);
+//                       "New webhook endpoint" (the signing secret shown once), Edit (URL, events,
+//                       description, enabled), Delete, and "Resume sending" (on an endpoint whose attempts
+//                       failed: sends now, with its waiting deliveries), all through services.webhooks
+//                       (checked, audited). Tenant admins only: an endpoint receives the shop's order data.
 //   Webhook deliveries  the delivery log, newest first: event, endpoint, status, attempts, last status code;
 //                       the show page lists every attempt (status, duration, response excerpt or error) and
 //                       has Redeliver (sends it again now, same webhook-id, fresh retry schedule).
@@ -10,19 +12,52 @@ import {
   type ActionContext,
   type ActionRequest,
   type ActionResponse,
+  type After,
   type RecordActionResponse,
   type ResourceWithOptions,
 } from 'adminjs';
 import type { Services } from '../services.js';
 import { WEBHOOK_EVENTS } from '../../../modules/webhooks/webhook-events.js';
+import { BREAKER_THRESHOLD, breakerStatus } from '../../../modules/webhooks/webhook-breaker.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, never, tenantReadOnly } from './access.js';
 import { errorNotice } from './admin-errors.js';
+import { buttonAction } from './button-action.js';
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : []);
 const asBool = (v: unknown): boolean | undefined => (v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined);
+const asDate = (v: unknown): Date | null => {
+  if (v === null || v === undefined || v === '') return null;
+  const d = v instanceof Date ? v : new Date(String(v));
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+const utc = (d: Date) => `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+type Params = Record<string, unknown>;
+
+/** Whether the endpoint's attempts failed lately, so "Resume sending" has something to do. */
+const hasFailures = (params: Params | undefined) => Number(params?.consecutiveFailures ?? 0) > 0 || asDate(params?.pausedUntil) !== null;
+
+/** "Sending", in words: whether the endpoint is sent to now, and if not, why and till when. */
+export function sendingWords(params: Params, now: Date): string {
+  if (asBool(params.enabled) === false) return 'No: disabled';
+  const status = breakerStatus(
+    { consecutiveFailures: Number(params.consecutiveFailures ?? 0), pausedUntil: asDate(params.pausedUntil) },
+    now,
+  );
+  switch (status.kind) {
+    case 'closed':
+      return 'Yes';
+    case 'failing':
+      return `Yes (the last ${status.failures === 1 ? 'attempt' : `${status.failures} attempts`} failed; paused after ${BREAKER_THRESHOLD} in a row)`;
+    case 'probing':
+      return `Yes: the next attempt tests it, after ${status.failures} failed in a row`;
+    case 'paused':
+      return `Paused until ${utc(status.until)}: ${status.failures} attempts in a row failed. Attempts meanwhile are logged, not sent, and retried on their schedule.`;
+  }
+}
 
 export function webhookEndpointResource(deps: {
   services: Services;
@@ -77,6 +112,36 @@ export function webhookEndpointResource(deps: {
     }
   };
 
+  // A button: AdminJS calls it with GET once the guard is confirmed (button-action.ts).
+  const resume = async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+    const record = context.record!;
+    try {
+      const { endpoint, resent } = await services.webhooks.resume(tenantContextOf(context), record.id());
+      const fresh = await context.resource.findOne(endpoint.id, context);
+      return {
+        record: (fresh ?? record).toJSON(context.currentAdmin),
+        redirectUrl: context.h.recordActionUrl({ resourceId: context.resource.id(), recordId: endpoint.id, actionName: 'show' }),
+        notice: {
+          message:
+            resent === 0
+              ? 'Sending resumed: the next event is sent. No delivery was waiting for a retry.'
+              : `Sending resumed: ${resent === 1 ? 'its waiting delivery is' : `its ${resent} waiting deliveries are`} sent now.`,
+          type: 'success',
+        },
+      };
+    } catch (err) {
+      return errorNotice(err, context, logger);
+    }
+  };
+
+  /** "Sending" on the list and show pages and after a resume (a virtual column: the breaker's two columns, in words). */
+  const withSending: After<ActionResponse> = async (response) => {
+    const now = services.clock.now();
+    const { record, records } = response as { record?: { params: Params }; records?: { params: Params }[] };
+    for (const r of [...(records ?? []), ...(record ? [record] : [])]) r.params.sending = sendingWords(r.params, now);
+    return response;
+  };
+
   const remove = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
     const record = context.record!;
     if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
@@ -97,8 +162,8 @@ export function webhookEndpointResource(deps: {
     options: {
       id: 'WebhookEndpoint',
       navigation: { name: 'Settings', icon: 'Settings' },
-      listProperties: ['url', 'events', 'enabled', 'description', 'createdAt'],
-      showProperties: ['id', 'url', 'events', 'enabled', 'description', 'createdAt', 'updatedAt'],
+      listProperties: ['url', 'events', 'enabled', 'sending', 'description', 'createdAt'],
+      showProperties: ['id', 'url', 'events', 'enabled', 'sending', 'description', 'createdAt', 'updatedAt'],
       editProperties: ['url', 'events', 'description', 'enabled'],
       properties: {
         url: {
@@ -109,11 +174,18 @@ export function webhookEndpointResource(deps: {
         events: { availableValues: WEBHOOK_EVENTS.map((e) => ({ value: e, label: e })), description: 'The order events sent to this URL.' },
         enabled: { description: 'Disabled endpoints are sent nothing; deliveries waiting for a retry stop.' },
         secret: { isVisible: false },
+        sending: {
+          type: 'string',
+          isVisible: { list: true, show: true, edit: false, filter: false },
+          description: `After ${BREAKER_THRESHOLD} attempts in a row without a 2xx answer, the endpoint is paused for a while (at most 5 minutes), then tried again. "Resume sending" tries it now.`,
+        },
+        consecutiveFailures: { isVisible: false },
+        pausedUntil: { isVisible: false },
       },
       actions: {
         ...tenantReadOnly,
-        list: { isAccessible: canManage },
-        show: { isAccessible: canManage },
+        list: { isAccessible: canManage, after: withSending },
+        show: { isAccessible: canManage, after: withSending },
         search: { isAccessible: canManage },
         new: { isAccessible: never },
         createEndpoint: {
@@ -124,6 +196,15 @@ export function webhookEndpointResource(deps: {
           handler: createEndpoint,
         },
         edit: { isAccessible: canManage, handler: edit },
+        resumeSending: buttonAction({
+          actionType: 'record',
+          icon: 'Play',
+          guard: 'Send to this endpoint again now, with its deliveries waiting for a retry?',
+          isAccessible: canManage,
+          isVisible: (c) => hasFailures(c.record?.params),
+          handler: resume,
+          after: withSending,
+        }),
         delete: {
           isAccessible: canManage,
           guard: 'Delete this endpoint and its delivery log? Nothing more is sent to it.',
@@ -138,8 +219,8 @@ export function webhookDeliveryResource(deps: { services: Services; resource: Sc
   const { services, resource } = deps;
   const logger = services.logger.child({ surface: 'admin', resource: 'WebhookDelivery' });
 
-  const redeliver = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
-    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
+  // A button: AdminJS calls it with GET once the guard is confirmed (button-action.ts).
+  const redeliver = async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
     try {
       const row = await services.webhooks.redeliver(tenantContextOf(context), context.record!.id());
       const fresh = await context.resource.findOne(row.id, context);
@@ -213,14 +294,13 @@ export function webhookDeliveryResource(deps: { services: Services; resource: Sc
         list: { isAccessible: canManage },
         show: { isAccessible: canManage, after: withAttempts },
         search: { isAccessible: canManage },
-        redeliver: {
+        redeliver: buttonAction({
           actionType: 'record',
           icon: 'RefreshCw',
-          component: false,
           guard: 'Send this message to the endpoint again now?',
           isAccessible: canManage,
           handler: redeliver,
-        },
+        }),
       },
     },
   };

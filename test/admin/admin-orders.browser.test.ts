@@ -48,7 +48,7 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    app = await startAdminApp();
+    app = await startAdminApp({ env: { PUBLIC_BASE_URL: 'http://shop.test' } });
     browser = await openBrowser('admin-orders');
     context = browser.context;
     page = context.pages()[0] ?? (await context.newPage());
@@ -275,4 +275,28 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     expect(await testDb().order.count({ where: { id: order.id } })).toBe(0);
     await shot(page, '13-deleted');
   }, 450_000);
+
+  it('Invoice link shows a signed link to copy on its own page, and the link opens the invoice', async () => {
+    onFailure('invoice-link', () => page);
+    const customer = await f.customer({ tenantId, displayName: 'Ivy Invoice' });
+    const order = await f.order({ tenantId, customerId: customer.id });
+    await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/show`);
+    await page.waitForSelector('[data-testid="order-detail"]');
+    await page.getByText('Invoice link', { exact: true }).click();
+    const field = page.locator('[data-testid="invoice-link-url"]');
+    await field.waitFor();
+    const url = await field.inputValue();
+    expect(url).toMatch(/\/invoice\/[\w-]+\.[\w-]{43}$/);
+    expect(await page.textContent('[data-testid="invoice-link"]')).toContain(`Invoice link for order #${order.number}`);
+    await shot(page, 'invoice-link');
+    // Still there after the notices would have gone: nothing on this page times out.
+    expect(url.startsWith('http://shop.test/invoice/')).toBe(true);
+    const invoice = await page.context().request.get(`${app.baseUrl}${new URL(url).pathname}`);
+    expect(invoice.status()).toBe(200);
+    expect(await invoice.text()).toContain(`#${order.number}`);
+    expect(await testDb().auditLog.count({ where: { entityId: order.id, action: 'order.invoice_link_created' } })).toBe(1);
+    await page.getByText('Back to the order', { exact: true }).click();
+    await page.waitForSelector('[data-testid="order-detail"]');
+    expect(trail.filter((t) => !t.startsWith('console:'))).toEqual([]);
+  }, 300_000);
 });

@@ -341,7 +341,12 @@ describe('record actions', () => {
     expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).toEqual(
       expect.arrayContaining(['invoiceLink', 'sendInvoiceLink']),
     );
-    const res = await get(`/resources/Order/records/${order.id}/invoiceLink`);
+    // A GET (the action's page loading) signs nothing; its component POSTs.
+    const page = await get(`/resources/Order/records/${order.id}/invoiceLink`);
+    expect(page.body.invoiceLink).toBeUndefined();
+    expect(page.body.record.params.number).toBe(order.number);
+    const res = await post(`/resources/Order/records/${order.id}/invoiceLink`).send({});
+    expect(new Date(res.body.invoiceLinkExpiresAt).getTime()).toBeGreaterThan(Date.now());
     expect(res.body.notice).toMatchObject({
       type: 'success',
       message: expect.stringMatching(/Invoice link \(valid until .+\): http.+\/invoice\/[\w-]+\.[\w-]{43}$/),

@@ -31,6 +31,7 @@ export function createComponents() {
     EstimatedCountList: loader.add('EstimatedCountList', file('estimated-count-list')),
     WebhookEndpointCreate: loader.add('WebhookEndpointCreate', file('webhook-endpoint-create')),
     ExtendPayWindow: loader.add('ExtendPayWindow', file('extend-pay-window')),
+    InvoiceLink: loader.add('InvoiceLink', file('invoice-link')),
   };
   return { loader, components };
 }

@@ -338,11 +338,13 @@ export function orderResource(deps: {
     }
   };
 
-  // "Invoice link": a signed link to the order's invoice page, shown to copy; with ?send=1 also sent to the
-  // customer by DM (order.invoice_link_sent, a retried job on the Discord surface).
+  // "Invoice link": a signed link to the order's invoice page, shown to copy on its own page
+  // (components/invoice-link.tsx, which POSTs when it opens: a GET only loads the order); "Send invoice link by
+  // DM" (a button) also sends it to the customer (order.invoice_link_sent, a retried job on the Discord surface).
   const invoiceLink =
     (send: boolean) =>
-    async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+    async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+      if (!send && request.method !== 'post') return recordJson(context);
       try {
         const ctx = tenantContextOf(context);
         const link = await services.invoices.createLink(ctx, context.record!.id());
@@ -358,7 +360,11 @@ export function orderResource(deps: {
         const message = send
           ? `Invoice link sent to the customer by DM (valid until ${link.expiresAt.toUTCString()}).`
           : `Invoice link (valid until ${link.expiresAt.toUTCString()}): ${link.url}`;
-        return { ...(await recordJson(context, { message, type: 'success' })), invoiceLink: link.url } as RecordActionResponse;
+        return {
+          ...(await recordJson(context, { message, type: 'success' })),
+          invoiceLink: link.url,
+          invoiceLinkExpiresAt: link.expiresAt.toISOString(),
+        } as RecordActionResponse;
       } catch (err) {
         return errorNotice(err, context, logger);
       }
@@ -558,12 +564,15 @@ export function orderResource(deps: {
           isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
           handler: markAsPaid,
         }),
-        invoiceLink: buttonAction({
+        invoiceLink: {
           actionType: 'record',
           icon: 'Link',
+          component: components.InvoiceLink,
+          // The page has its own heading; AdminJS's header would repeat it over a row of the order's buttons.
+          hideActionHeader: true,
           isAccessible: (c) => canRead(c) && statusIs(c, ['PENDING_PAYMENT']),
           handler: invoiceLink(false),
-        }),
+        },
         sendInvoiceLink: buttonAction({
           actionType: 'record',
           icon: 'Send',

@@ -307,4 +307,50 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
     expect(await testDb().auditLog.count({ where: { tenantId: tenant.id, action: 'entitlement.reconciled' } })).toBe(1);
     await page.screenshot({ path: join(OUT, '14-roles-reconciled.png'), fullPage: true });
   }, 300_000);
+
+  it('Tax & exports: an admin downloads a CSV, a backwards range is explained, staff are told exports are for admins', async () => {
+    onTestFailed(async () => {
+      await page.screenshot({ path: join(OUT, 'failure-exports.png'), fullPage: true }).catch(() => undefined);
+      console.error(`[admin browser test] failed at ${page.url()}\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`);
+    });
+    const f = factories();
+    const tenant = await f.tenant();
+    const owner = await f.adminUser({ tenantId: tenant.id });
+    const staff = await f.adminUser({ tenantId: tenant.id, role: 'TENANT_STAFF' });
+    const customer = await f.customer({ tenantId: tenant.id });
+    const order = await f.order({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      status: 'PAID',
+      paymentStatus: 'paid',
+      paidAt: new Date(),
+    });
+
+    await browser.signIn(app.baseUrl, owner.email);
+    await page.goto(`${app.baseUrl}/admin/pages/tax`);
+    const link = page.locator('[data-testid="export-download"]');
+    await link.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const csv = await new Promise<string>((resolve, reject) => {
+      void download.createReadStream().then((stream) => {
+        const parts: Buffer[] = [];
+        stream.on('data', (c: Buffer) => parts.push(c));
+        stream.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+        stream.on('error', reject);
+      }, reject);
+    });
+    expect(csv).toContain(String(order.number));
+    expect(page.url()).toContain('/admin/pages/tax'); // saved without leaving the page
+
+    await page.fill('#export-from', '2026-12-31');
+    await page.fill('#export-to', '2026-01-01');
+    await page.waitForSelector('[data-testid="export-range-problem"] >> text=The range starts after it ends');
+    expect(await link.getAttribute('href')).toBeNull();
+    await page.screenshot({ path: join(OUT, '15-export-range.png'), fullPage: true });
+
+    await browser.signIn(app.baseUrl, staff.email);
+    await page.goto(`${app.baseUrl}/admin/pages/tax`);
+    await page.waitForSelector('[data-testid="export-admins-only"]');
+    expect(await page.locator('[data-testid="export-download"]').count()).toBe(0);
+  }, 300_000);
 });

@@ -32,6 +32,8 @@ interface Data {
   total?: { collected: string; refunded: string; net: string };
   exportKinds?: string[];
   exportPath?: string;
+  /** Shop admins only (the files carry every customer's orders). */
+  canExport?: boolean;
 }
 
 const api = new ApiClient();
@@ -48,9 +50,6 @@ function today(): string {
 
 const TaxReport: React.FC = () => {
   const [data, setData] = useState<Data>({});
-  const [kind, setKind] = useState('orders');
-  const [from, setFrom] = useState(monthStart());
-  const [to, setTo] = useState(today());
 
   useEffect(() => {
     api
@@ -58,9 +57,6 @@ const TaxReport: React.FC = () => {
       .then((res) => setData(res.data as Data))
       .catch(() => setData({ notice: { type: 'error', message: 'The tax report could not be loaded.' } }));
   }, []);
-
-  const href = `${data.exportPath ?? '/admin/exports'}/${encodeURIComponent(kind)}.csv?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
-  const options = (data.exportKinds ?? []).map((k) => ({ value: k, label: LABELS[k] ?? k }));
 
   return (
     <Box variant="white" m="xl" data-testid="tax-page">
@@ -113,42 +109,70 @@ const TaxReport: React.FC = () => {
             </TableBody>
           </Table>
           <H4>Exports (CSV)</H4>
-          <Box flex flexDirection="row" alignItems="flex-end" mb="lg">
-            <Box mr="lg" width={280}>
-              <Label htmlFor="export-kind">What</Label>
-              <Select
-                inputId="export-kind"
-                value={options.find((o) => o.value === kind)}
-                options={options}
-                onChange={(o: { value: string } | null) => o && setKind(o.value)}
-              />
-            </Box>
-            <Box mr="lg">
-              <Label htmlFor="export-from">From</Label>
-              <Input
-                id="export-from"
-                type="date"
-                value={from}
-                onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFrom(e.target.value)}
-              />
-            </Box>
-            <Box mr="lg">
-              <Label htmlFor="export-to">To (inclusive)</Label>
-              <Input id="export-to" type="date" value={to} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTo(e.target.value)} />
-            </Box>
-            <a
-              href={href}
-              download
-              data-testid="export-download"
-              style={{ padding: '10px 16px', background: '#3040D6', color: '#fff', borderRadius: 4, textDecoration: 'none' }}
-            >
-              Download CSV
-            </a>
-          </Box>
+          {data.canExport ? (
+            <ExportForm kinds={data.exportKinds ?? []} exportPath={data.exportPath ?? '/admin/exports'} />
+          ) : (
+            <Text mb="lg" data-testid="export-admins-only">
+              The CSV exports are for the shop&apos;s admins: they carry every customer&apos;s orders. Ask an admin for one.
+            </Text>
+          )}
           <Text>Dates are the shop&apos;s days ({data.timeZone}); amounts are decimals in the shop&apos;s currency.</Text>
         </>
       )}
     </Box>
+  );
+};
+
+/** The CSV downloads, for a shop admin: what, from, to (inclusive); the link is live once the range is. */
+const ExportForm: React.FC<{ kinds: string[]; exportPath: string }> = ({ kinds, exportPath }) => {
+  const [kind, setKind] = useState('orders');
+  const [from, setFrom] = useState(monthStart());
+  const [to, setTo] = useState(today());
+  const href = `${exportPath}/${encodeURIComponent(kind)}.csv?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+  // The server refuses these too; said here so the button is not pressed for nothing.
+  const rangeProblem =
+    !from || !to ? 'Choose both dates.' : from > to ? 'The range starts after it ends: choose a From on or before To.' : null;
+  const options = kinds.map((k) => ({ value: k, label: LABELS[k] ?? k }));
+  return (
+    <>
+      <Box flex flexDirection="row" alignItems="flex-end" mb="lg">
+        <Box mr="lg" width={280}>
+          <Label htmlFor="export-kind">What</Label>
+          <Select
+            inputId="export-kind"
+            value={options.find((o) => o.value === kind)}
+            options={options}
+            onChange={(o: { value: string } | null) => o && setKind(o.value)}
+          />
+        </Box>
+        <Box mr="lg">
+          <Label htmlFor="export-from">From</Label>
+          <Input id="export-from" type="date" value={from} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFrom(e.target.value)} />
+        </Box>
+        <Box mr="lg">
+          <Label htmlFor="export-to">To (inclusive)</Label>
+          <Input id="export-to" type="date" value={to} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTo(e.target.value)} />
+        </Box>
+        {/* No `download` attribute: the CSV is an attachment (saved without leaving the page), and a refusal
+          is a plain-text page the admin can read, not a silently failed download. */}
+        <a
+          href={rangeProblem ? undefined : href}
+          aria-disabled={rangeProblem ? true : undefined}
+          data-testid="export-download"
+          style={{
+            padding: '10px 16px',
+            background: rangeProblem ? '#9AA0B5' : '#3040D6',
+            color: '#fff',
+            borderRadius: 4,
+            textDecoration: 'none',
+            cursor: rangeProblem ? 'not-allowed' : undefined,
+          }}
+        >
+          Download CSV
+        </a>
+      </Box>
+      {rangeProblem ? <MessageBox mb="lg" variant="danger" message={rangeProblem} data-testid="export-range-problem" /> : null}
+    </>
   );
 };
 

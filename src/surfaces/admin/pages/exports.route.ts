@@ -1,16 +1,22 @@
 // GET /admin/exports/:kind?from=YYYY-MM-DD&to=YYYY-MM-DD: the "Tax & exports" page's CSV downloads, for
 // the signed-in shop admin's shop (staff and platform admins are refused: the files carry every customer's
 // orders). Same export service and streaming as the REST API (GET /api/exports/:kind); a bad request
-// answers a short plain-text error, since the browser shows it as the download's page.
+// answers a short plain-text error, which the browser shows as a page: the page's link has no `download`
+// attribute, so a CSV (Content-Disposition: attachment) is saved without leaving the page and an error is read.
 import type { Router } from 'express';
 import type { Services } from '../services.js';
 import { isAppError } from '../../../platform/errors.js';
 import { streamExport } from '../../../modules/exports/export.service.js';
 
+/** Who may download a shop's exports: its admins (the files carry every customer's orders). The page asks it too. */
+export function canDownloadExports(admin: { tenantId?: string | null; role?: string } | undefined): boolean {
+  return Boolean(admin?.tenantId) && admin?.role === 'TENANT_ADMIN';
+}
+
 export function exportsRoute(router: Router, services: Services): void {
   router.get('/exports/:kind', async (req, res, next) => {
     const admin = req.session.adminUser;
-    if (!admin?.tenantId || admin.role !== 'TENANT_ADMIN') {
+    if (!admin?.tenantId || !canDownloadExports(admin)) {
       res.status(403).type('text/plain').send('Only a shop admin can download its exports.');
       return;
     }

@@ -1,13 +1,14 @@
 // "Tax & exports" page, shop admins: the sales tax collected per month in the shop's time zone (collected
 // on orders paid that month, minus what refunds made that month returned), and the bookkeeping CSV
-// downloads (orders, payments, refunds, tax) for a date range, served by exports.route.ts. A platform
-// admin has no shop and is told so.
+// downloads (orders, payments, refunds, tax) for a date range, served by exports.route.ts (shop admins only:
+// staff see the report and are told the exports are for admins). A platform admin has no shop and is told so.
 import type { PageHandler } from 'adminjs';
 import type { Services } from '../services.js';
 import { EXPORT_KINDS } from '../../../modules/exports/export.service.js';
 import { isAppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
+import { canDownloadExports } from './exports.route.js';
 
 export const TAX_PAGE = 'tax';
 
@@ -31,6 +32,7 @@ export function taxReportPage(services: Services, component: string): { handler:
         total: { collected: m(total.collected), refunded: m(total.refunded), net: m(total.collected - total.refunded) },
         exportKinds: EXPORT_KINDS,
         exportPath: '/admin/exports',
+        canExport: canDownloadExports(admin),
       };
     } catch (err) {
       if (isAppError(err)) return { notice: { type: 'error', message: err.message } };

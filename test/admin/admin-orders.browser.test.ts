@@ -299,4 +299,24 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     await page.waitForSelector('[data-testid="order-detail"]');
     expect(trail.filter((t) => !t.startsWith('console:'))).toEqual([]);
   }, 300_000);
+
+  it('a receipt that pays the order from its page leaves the buttons of a paid order, and keeps the notice', async () => {
+    onFailure('receipt', () => page);
+    const customer = await f.customer({ tenantId, displayName: 'Rhea Receipt' });
+    const order = await f.order({ tenantId, customerId: customer.id, paymentMethod: 'ZELLE', totalCents: 2500 });
+    await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/show`);
+    await page.waitForSelector('[data-testid="order-detail"]');
+    expect(await page.getByText('Mark as paid', { exact: true }).count()).toBe(1);
+    await page.fill('[data-testid="receipt-amount"]', '25.00');
+    await page.click('[data-testid="receipt-record"]');
+    // The page reloads with the paid order's buttons; the notice survives it.
+    await notice(page, 'The order is now paid.');
+    await page.waitForSelector('[data-testid="order-status"] >> text=Paid');
+    await page.getByText('Refund', { exact: true }).waitFor();
+    expect(await page.getByText('Mark as paid', { exact: true }).count()).toBe(0);
+    expect(await page.getByText('Cancel order', { exact: true }).count()).toBe(0);
+    await shot(page, 'receipt-paid');
+    expect((await testDb().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PAID');
+    expect(trail.filter((t) => !t.startsWith('console:'))).toEqual([]);
+  }, 300_000);
 });

@@ -302,12 +302,45 @@ const Row: React.FC<{ label: string; value: React.ReactNode }> = ({ label, value
   </TableRow>
 );
 
+/** A notice kept across the reload that refreshes the page's buttons (see `applied`). */
+const NOTICE_KEY = 'ledgerline:order-notice';
+
+const actionNames = (r: { recordActions?: { name: string }[] } | undefined) =>
+  (r?.recordActions ?? [])
+    .map((a) => a.name)
+    .sort()
+    .join(',');
+
 const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
   const addNotice = useNotice();
   const [raw, setRaw] = useState<unknown>(record?.params?.detailJson);
   const [busy, setBusy] = useState<string | null>(null);
   // A fresh record (after an action, or ?refresh) replaces what a tick left here.
   useEffect(() => setRaw(record?.params?.detailJson), [record?.params?.detailJson]);
+  // The notice of a change that reloaded the page (below), shown once it is back.
+  useEffect(() => {
+    const kept = window.sessionStorage.getItem(NOTICE_KEY);
+    if (!kept) return;
+    window.sessionStorage.removeItem(NOTICE_KEY);
+    const notice = JSON.parse(kept) as { recordId: string; message: string; type: 'success' | 'error' };
+    if (notice.recordId === String(record?.id)) addNotice({ message: notice.message, type: notice.type });
+  }, [record?.id]);
+
+  /**
+   * Shows what a change made here answered. The buttons above this page (Mark as paid, Cancel order, Refund...)
+   * come from the record AdminJS loaded and no component can replace it: when the change altered which apply
+   * (a receipt that paid the order), the page reloads, keeping the notice, so no button is left that the
+   * order no longer allows.
+   */
+  const applied = (data: { notice?: { message: string; type: 'success' | 'error' }; record?: ActionProps['record'] }) => {
+    if (data.notice?.type !== 'error' && data.record && actionNames(data.record) !== actionNames(record)) {
+      if (data.notice) window.sessionStorage.setItem(NOTICE_KEY, JSON.stringify({ recordId: String(record?.id), ...data.notice }));
+      window.location.reload();
+      return;
+    }
+    if (data.notice) addNotice({ message: data.notice.message, type: data.notice.type });
+    if (data.notice?.type !== 'error' && data.record?.params?.detailJson) setRaw(data.record.params.detailJson);
+  };
   if (!raw)
     return (
       <Box variant="container">
@@ -326,9 +359,7 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
         actionName: 'markRefundReturned',
         data: { refundId },
       });
-      const data = res.data as { notice?: { message: string; type: 'success' | 'error' }; record?: { params?: Record<string, unknown> } };
-      if (data.notice) addNotice({ message: data.notice.message, type: data.notice.type });
-      if (data.notice?.type !== 'error' && data.record?.params?.detailJson) setRaw(data.record.params.detailJson);
+      applied(res.data as Parameters<typeof applied>[0]);
     } catch {
       addNotice({ message: 'That did not save. Check your connection and try again.', type: 'error' });
     } finally {
@@ -345,9 +376,7 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
         actionName: 'recordReceipt',
         data: { amount, note },
       });
-      const data = res.data as { notice?: { message: string; type: 'success' | 'error' }; record?: { params?: Record<string, unknown> } };
-      if (data.notice) addNotice({ message: data.notice.message, type: data.notice.type });
-      if (data.notice?.type !== 'error' && data.record?.params?.detailJson) setRaw(data.record.params.detailJson);
+      applied(res.data as Parameters<typeof applied>[0]);
     } catch {
       addNotice({ message: 'That did not save. Check your connection and try again.', type: 'error' });
     } finally {

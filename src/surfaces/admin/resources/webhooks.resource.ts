@@ -18,7 +18,7 @@ import {
 } from 'adminjs';
 import type { Services } from '../services.js';
 import { WEBHOOK_EVENTS } from '../../../modules/webhooks/webhook-events.js';
-import { BREAKER_THRESHOLD, breakerStatus } from '../../../modules/webhooks/webhook-breaker.js';
+import { BREAKER_MAX_PAUSE_SECONDS, BREAKER_THRESHOLD, breakerStatus } from '../../../modules/webhooks/webhook-breaker.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import type { AdminComponents } from '../components/component-loader.js';
@@ -41,7 +41,7 @@ type Params = Record<string, unknown>;
 const hasFailures = (params: Params | undefined) => Number(params?.consecutiveFailures ?? 0) > 0 || asDate(params?.pausedUntil) !== null;
 
 /** "Sending", in words: whether the endpoint is sent to now, and if not, why and till when. */
-export function sendingWords(params: Params, now: Date): string {
+function sendingWords(params: Params, now: Date): string {
   if (asBool(params.enabled) === false) return 'No: disabled';
   const status = breakerStatus(
     { consecutiveFailures: Number(params.consecutiveFailures ?? 0), pausedUntil: asDate(params.pausedUntil) },
@@ -177,7 +177,7 @@ export function webhookEndpointResource(deps: {
         sending: {
           type: 'string',
           isVisible: { list: true, show: true, edit: false, filter: false },
-          description: `After ${BREAKER_THRESHOLD} attempts in a row without a 2xx answer, the endpoint is paused for a while (at most 5 minutes), then tried again. "Resume sending" tries it now.`,
+          description: `After ${BREAKER_THRESHOLD} attempts in a row without a 2xx answer, the endpoint is paused for a while (at most ${BREAKER_MAX_PAUSE_SECONDS / 60} minutes), then tried again. "Resume sending" tries it now.`,
         },
         consecutiveFailures: { isVisible: false },
         pausedUntil: { isVisible: false },

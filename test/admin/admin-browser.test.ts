@@ -50,6 +50,13 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
     page.setDefaultTimeout(60_000);
   }, 180_000);
 
+  /** On failure: a screenshot (test-output/admin/failure-<name>.png), the page's address, failed requests and console errors. */
+  const onFailure = (name: string) =>
+    onTestFailed(async () => {
+      await page.screenshot({ path: join(OUT, `failure-${name}.png`), fullPage: true }).catch(() => undefined);
+      console.error(`[admin browser test] failed at ${page.url()}\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`);
+    });
+
   afterAll(async () => {
     await browser?.close();
     await app?.close();
@@ -209,10 +216,7 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
   }, 300_000);
 
   it("shows a platform admin a shop's lane job that used up its attempts, and Retry puts it back in its lane", async () => {
-    onTestFailed(async () => {
-      await page.screenshot({ path: join(OUT, 'failure-jobs.png'), fullPage: true }).catch(() => undefined);
-      console.error(`[admin browser test] failed at ${page.url()}\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`);
-    });
+    onFailure('jobs');
     const f = factories();
     const tenant = await f.tenant();
     const platform = await f.adminUser({ role: 'PLATFORM_ADMIN', tenantId: null, email: 'jobs@browser.test' });
@@ -240,10 +244,7 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
   }, 300_000);
 
   it('retries a failed role grant and reconciles roles from Role changes (buttons sent as GETs)', async () => {
-    onTestFailed(async () => {
-      await page.screenshot({ path: join(OUT, 'failure-role-changes.png'), fullPage: true }).catch(() => undefined);
-      console.error(`[admin browser test] failed at ${page.url()}\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`);
-    });
+    onFailure('role-changes');
     const f = factories();
     const tenant = await f.tenant();
     const owner = await f.adminUser({ tenantId: tenant.id });
@@ -309,10 +310,7 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
   }, 300_000);
 
   it('Tax & exports: an admin downloads a CSV, a backwards range is explained, staff are told exports are for admins', async () => {
-    onTestFailed(async () => {
-      await page.screenshot({ path: join(OUT, 'failure-exports.png'), fullPage: true }).catch(() => undefined);
-      console.error(`[admin browser test] failed at ${page.url()}\nfailed requests and console errors:\n${trail.join('\n') || '(none)'}`);
-    });
+    onFailure('exports');
     const f = factories();
     const tenant = await f.tenant();
     const owner = await f.adminUser({ tenantId: tenant.id });

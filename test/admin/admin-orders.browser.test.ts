@@ -244,6 +244,11 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/edit`);
     await page.waitForSelector('[data-testid="order-lines-edit"]');
     expect(await page.textContent('[data-testid="order-lines-edit"]')).toContain('Plain Tee');
+    // Every line at 0 is refused; the reason shows under the lines too, not only in a notice that goes away.
+    await page.fill(`[data-testid="line-qty-${tee.id}"]`, '0');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-testid="order-lines-edit"] >> text=an order needs at least one item');
+    expect(page.url()).toMatch(/\/edit(\?|$)/);
     await page.fill(`[data-testid="line-qty-${tee.id}"]`, '2');
     await page.selectOption('[data-testid="add-product-select"]', sticker.id);
     await page.click('[data-testid="add-product-button"]');

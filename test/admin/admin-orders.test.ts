@@ -284,6 +284,7 @@ describe('updating an order', () => {
       JSON.stringify([{ productId: 'prod_x', quantity: -1 }]),
     );
     expect(negative.body.notice.type).toBe('error');
+    expect(negative.body.record.errors.lineItems.message).toBeTruthy();
   });
 
   it('a quantity of 0 removes a line; all lines at 0 is refused (cancel instead); a paid order shows its lines read-only', async () => {
@@ -303,6 +304,8 @@ describe('updating an order', () => {
       JSON.stringify([{ productId: other.id, quantity: 0 }]),
     );
     expect(none.body.notice.message).toMatch(/at least one item/);
+    // Under the field too, where the admin looks after pressing Save.
+    expect(none.body.record.errors.lineItems.message).toMatch(/at least one item; to stop it, cancel the order instead/);
     expect((await orderRow(order.id)).items).toHaveLength(1);
     const { order: paid } = await paidOrder();
     const form = await get(`/resources/Order/records/${paid.id}/edit`);

@@ -53,7 +53,14 @@ function jsonField<T extends z.ZodType>(schema: T, text: string, field: string, 
   } catch {
     throw validationError([{ path: [field], message: `${what} could not be read; reload the page and try again` }], 'order');
   }
-  return parseInput(schema, raw, what);
+  const parsed = schema.safeParse(raw);
+  // The issues' places are inside the field ("lineItems.0.quantity"), so the form shows them under it.
+  if (!parsed.success)
+    throw validationError(
+      parsed.error.issues.map((i) => ({ path: [field, ...i.path], message: i.message })),
+      what,
+    );
+  return parsed.data as z.infer<T>;
 }
 
 /**
@@ -70,6 +77,14 @@ export function lineItemsFromForm(text: string | null | undefined): { productId:
     );
   return lines;
 }
+
+/** The edit form's field a refusal is about: the service's `items` are the form's `lineItems`. */
+const EDIT_FIELDS = new Set(['status', 'shippingStatus', 'trackingNumber', 'shippingCarrier', 'notes', 'lineItems']);
+const editFieldOf = (path: string): string | undefined => {
+  const head = path.split('.')[0] ?? '';
+  const field = head === 'items' ? 'lineItems' : head;
+  return EDIT_FIELDS.has(field) ? field : undefined;
+};
 
 /** The edit form as AdminJS posts it (strings, null for empty). Unchanged values are sent too; the service ignores them. */
 const editOrderForm = z.object({
@@ -285,9 +300,9 @@ export function orderResource(deps: {
         redirectUrl: showUrl(context),
       };
     } catch (err) {
-      // A refused save keeps what was typed (and says why, in the notice).
+      // A refused save keeps what was typed, and says why in the notice and under the field it is about.
       keepTyped(context.record, request.payload);
-      return errorNotice(err, context, logger);
+      return errorNotice(err, context, logger, editFieldOf);
     }
   };
 

@@ -1,6 +1,7 @@
 // A shop's webhook endpoints (Settings -> Webhooks in the panel): create (the signing secret is returned
-// this once and kept encrypted), change URL / events / description / enabled, delete, resume sending after its
-// circuit breaker paused it (webhook-breaker.ts), and Redeliver a delivery. Every write is tenant-scoped, checked inside its transaction, and audited in it.
+// this once and kept encrypted), change URL / events / description / enabled, delete, resume sending after
+// its circuit breaker paused it (webhook-breaker.ts), and Redeliver a delivery. Every write is
+// tenant-scoped, checked inside its transaction, and audited in it.
 import { z } from 'zod';
 import type { WebhookDelivery, WebhookEndpoint } from '../../generated/prisma/index.js';
 import { withTransaction, type Db } from '../../platform/db/prisma.js';

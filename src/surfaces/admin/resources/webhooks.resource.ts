@@ -37,16 +37,17 @@ const utc = (d: Date) => `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`
 
 type Params = Record<string, unknown>;
 
+/** The endpoint's breaker as its record's params hold it. */
+const breakerOf = (params: Params | undefined, now: Date) =>
+  breakerStatus({ consecutiveFailures: Number(params?.consecutiveFailures ?? 0), pausedUntil: asDate(params?.pausedUntil) }, now);
+
 /** Whether the endpoint's attempts failed lately, so "Resume sending" has something to do. */
-const hasFailures = (params: Params | undefined) => Number(params?.consecutiveFailures ?? 0) > 0 || asDate(params?.pausedUntil) !== null;
+const hasFailures = (params: Params | undefined) => breakerOf(params, new Date()).kind !== 'closed';
 
 /** "Sending", in words: whether the endpoint is sent to now, and if not, why and till when. */
 function sendingWords(params: Params, now: Date): string {
   if (asBool(params.enabled) === false) return 'No: disabled';
-  const status = breakerStatus(
-    { consecutiveFailures: Number(params.consecutiveFailures ?? 0), pausedUntil: asDate(params.pausedUntil) },
-    now,
-  );
+  const status = breakerOf(params, now);
   switch (status.kind) {
     case 'closed':
       return 'Yes';
@@ -57,6 +58,15 @@ function sendingWords(params: Params, now: Date): string {
     case 'paused':
       return `Paused until ${utc(status.until)}: ${status.failures} attempts in a row failed. Attempts meanwhile are logged, not sent, and retried on their schedule.`;
   }
+}
+
+/** What an action that changed a record answers: the record as saved now, and its page to go back to. */
+async function savedRecord(context: ActionContext, id: string): Promise<Pick<RecordActionResponse, 'record' | 'redirectUrl'>> {
+  const fresh = await context.resource.findOne(id, context);
+  return {
+    record: (fresh ?? context.record!).toJSON(context.currentAdmin),
+    redirectUrl: context.h.recordActionUrl({ resourceId: context.resource.id(), recordId: id, actionName: 'show' }),
+  };
 }
 
 export function webhookEndpointResource(deps: {
@@ -98,10 +108,8 @@ export function webhookEndpointResource(deps: {
         description: typeof p.description === 'string' ? p.description : p.description === null ? null : undefined,
         enabled: asBool(p.enabled),
       });
-      const fresh = await context.resource.findOne(updated.id, context);
       return {
-        record: (fresh ?? record).toJSON(context.currentAdmin),
-        redirectUrl: context.h.recordActionUrl({ resourceId: context.resource.id(), recordId: updated.id, actionName: 'show' }),
+        ...(await savedRecord(context, updated.id)),
         notice: {
           message: updated.enabled ? 'Webhook endpoint saved.' : 'Webhook endpoint saved. It is disabled: nothing is sent to it.',
           type: 'success',
@@ -117,10 +125,8 @@ export function webhookEndpointResource(deps: {
     const record = context.record!;
     try {
       const { endpoint, resent } = await services.webhooks.resume(tenantContextOf(context), record.id());
-      const fresh = await context.resource.findOne(endpoint.id, context);
       return {
-        record: (fresh ?? record).toJSON(context.currentAdmin),
-        redirectUrl: context.h.recordActionUrl({ resourceId: context.resource.id(), recordId: endpoint.id, actionName: 'show' }),
+        ...(await savedRecord(context, endpoint.id)),
         notice: {
           message:
             resent === 0
@@ -223,10 +229,8 @@ export function webhookDeliveryResource(deps: { services: Services; resource: Sc
   const redeliver = async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
     try {
       const row = await services.webhooks.redeliver(tenantContextOf(context), context.record!.id());
-      const fresh = await context.resource.findOne(row.id, context);
       return {
-        record: (fresh ?? context.record!).toJSON(context.currentAdmin),
-        redirectUrl: context.h.recordActionUrl({ resourceId: context.resource.id(), recordId: row.id, actionName: 'show' }),
+        ...(await savedRecord(context, row.id)),
         notice: { message: 'Queued: it is sent again in a few seconds (same webhook-id). This page shows the answer.', type: 'success' },
       };
     } catch (err) {

@@ -9,14 +9,16 @@ import { isAppError } from '../../../platform/errors.js';
 import { streamExport } from '../../../modules/exports/export.service.js';
 
 /** Who may download a shop's exports: its admins (the files carry every customer's orders). The page asks it too. */
-export function canDownloadExports(admin: { tenantId?: string | null; role?: string } | undefined): boolean {
+export function canDownloadExports<A extends { tenantId?: string | null; role?: string }>(
+  admin: A | undefined,
+): admin is A & { tenantId: string } {
   return Boolean(admin?.tenantId) && admin?.role === 'TENANT_ADMIN';
 }
 
 export function exportsRoute(router: Router, services: Services): void {
   router.get('/exports/:kind', async (req, res, next) => {
     const admin = req.session.adminUser;
-    if (!admin?.tenantId || !canDownloadExports(admin)) {
+    if (!canDownloadExports(admin)) {
       res.status(403).type('text/plain').send('Only a shop admin can download its exports.');
       return;
     }

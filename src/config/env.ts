@@ -88,6 +88,8 @@ const envSchema = z
     TRUST_PROXY: z.string().trim().min(1).default('loopback').transform(parseTrustProxy),
     COOKIE_SECURE: bool.optional(),
     ADMIN_JS_TMP_DIR: z.string().min(1).default('admin-bundle'),
+    /** Serve AdminJS's development build of its own scripts (26 MB a page) instead of its production build. */
+    ADMIN_DEV_BUNDLES: bool.default(false),
     /** Bearer token a Prometheus scraper sends to GET /metrics; unset: no /metrics endpoint. */
     METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 

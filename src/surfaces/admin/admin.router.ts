@@ -15,6 +15,7 @@ import { loadOrCreateDevSecrets } from '../../config/dev-secrets.js';
 import { defineScopedResource, type ScopedResourceOptions, type ScopeRule } from './adapter/scoped-resource.js';
 import { adminSessionMiddleware } from './auth/admin-session.js';
 import { csrfProtection } from './auth/csrf.js';
+import { productionBundlesRouter } from './frontend-bundles.js';
 import { isQueryInputError, isTransientDatabaseFault } from '../../platform/db/db-faults.js';
 import { csrfInPage } from './auth/csrf-page.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
@@ -373,6 +374,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
   // the admin was sent back to the login page, or the form was refused as expired (its token was the new
   // page's). A cookie on a static answer would also let a shared cache hand one admin's session to another.
   router.use((req, res, next) => (isPublicAsset(req) ? next() : sessions(req, res, next)));
+  if (!env.ADMIN_DEV_BUNDLES) router.use(productionBundlesRouter());
   router.get(CSRF_SCRIPT_PATH, (_req, res) => {
     res.type('application/javascript').set('Cache-Control', 'no-cache').send(CSRF_SCRIPT);
   });

@@ -159,6 +159,40 @@ describe('webhook endpoints in the admin panel', () => {
     expect(jobs).toEqual([{ key: `webhook:${delivery.id}` }]);
   });
 
+  it('offers no Redeliver on the deliveries of a disabled endpoint (list and page), and refuses it sent anyway', async () => {
+    const { created } = (await createEndpoint(admin, { url: 'https://example.com/off', events: ['order.paid'] })).body as {
+      created: { id: string };
+    };
+    const delivery = await db.webhookDelivery.create({
+      data: {
+        tenantId,
+        endpointId: created.id,
+        eventType: 'order.paid',
+        eventKey: 'order.paid:pay_off',
+        body: '{}',
+        status: 'FAILED',
+        attempts: 1,
+      },
+    });
+    const actions = async () => {
+      const list = await get(admin, '/resources/WebhookDelivery/actions/list?perPage=100');
+      const listed = (list.body.records as { id: string; recordActions: { name: string }[] }[]).find((r) => r.id === delivery.id);
+      const show = await get(admin, `/resources/WebhookDelivery/records/${delivery.id}/show`);
+      return {
+        list: listed?.recordActions.map((a) => a.name).includes('redeliver'),
+        show: (show.body.record.recordActions as { name: string }[]).map((a) => a.name).includes('redeliver'),
+      };
+    };
+    expect(await actions()).toEqual({ list: true, show: true });
+
+    await db.webhookEndpoint.update({ where: { id: created.id }, data: { enabled: false } });
+    expect(await actions()).toEqual({ list: false, show: false });
+    const res = await post(admin, `/resources/WebhookDelivery/records/${delivery.id}/redeliver`);
+    expect(res.body.notice?.type).toBe('error');
+    expect(res.body.notice?.message).toMatch(/disabled/);
+    expect((await db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).status).toBe('FAILED');
+  });
+
   it('shows whether an endpoint is sent to, and "Resume sending" on a paused one sends its waiting deliveries now', async () => {
     const { created } = (await createEndpoint(admin, { url: 'https://example.com/paused', events: ['order.paid'] })).body as {
       created: { id: string };

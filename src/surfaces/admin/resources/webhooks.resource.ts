@@ -303,6 +303,9 @@ export function webhookDeliveryResource(deps: { services: Services; resource: Sc
           icon: 'RefreshCw',
           guard: 'Send this message to the endpoint again now?',
           isAccessible: canManage,
+          // Not offered for a disabled endpoint, which the service refuses ("Enable it first"). AdminJS
+          // populates the record's endpoint before it lists a record's actions; unknown means offered.
+          isVisible: (c) => c.record?.populated?.endpoint?.params?.enabled !== false,
           handler: redeliver,
         }),
       },

@@ -155,6 +155,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
           { kind: 'tenant', platformAdmin: 'all' },
           { secrets: ['passwordHash'], ...audit('admin_user', { secrets: ['passwordHash'], ignore: ['lastLoginAt'] }) },
         ),
+        components,
       ),
     ),
     apiKeyResource({ services, resource: make('ApiKey', shop, { secrets: ['hash'] }), components }),

@@ -32,6 +32,8 @@ export function createComponents() {
     WebhookEndpointCreate: loader.add('WebhookEndpointCreate', file('webhook-endpoint-create')),
     ExtendPayWindow: loader.add('ExtendPayWindow', file('extend-pay-window')),
     InvoiceLink: loader.add('InvoiceLink', file('invoice-link')),
+    AdminRoleSelect: loader.add('AdminRoleSelect', file('admin-role-select')),
+    AdminShopField: loader.add('AdminShopField', file('admin-shop-field')),
   };
   return { loader, components };
 }

@@ -5,6 +5,7 @@
 import type {
   ActorType,
   AdminRole,
+  DigitalKind,
   DiscountScope,
   DiscountType,
   OrderStatus,
@@ -64,6 +65,10 @@ export const REFUND_MODE_LABELS: Record<RefundMode, string> = {
 
 export const DISCOUNT_TYPE_LABELS: Record<DiscountType, string> = { PERCENT: 'Percent off', FIXED_AMOUNT: 'Fixed amount off' };
 export const DISCOUNT_SCOPE_LABELS: Record<DiscountScope, string> = { GLOBAL: 'Every customer', ASSIGNED: 'Assigned customers only' };
+export const DIGITAL_KIND_LABELS: Record<DigitalKind, string> = {
+  LICENSE_KEY: 'Licence key (one per unit)',
+  DOWNLOAD_LINK: 'Download link',
+};
 export const ADMIN_ROLE_LABELS: Record<AdminRole, string> = {
   PLATFORM_ADMIN: 'Platform admin',
   TENANT_ADMIN: 'Shop admin',
@@ -161,4 +166,5 @@ export const FIELD_VALUE_WORDS: Readonly<Record<string, Readonly<Record<string, 
   role: ADMIN_ROLE_LABELS,
   type: DISCOUNT_TYPE_LABELS,
   scope: DISCOUNT_SCOPE_LABELS,
+  digitalKind: DIGITAL_KIND_LABELS,
 };

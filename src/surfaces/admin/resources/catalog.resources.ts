@@ -12,6 +12,7 @@ import { checkRolesAction, uploadKeysAction, withRoleCheck } from './role-check.
 import type { DigitalGoods } from '../../../modules/entitlements/digital-goods.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { buttonAction } from './button-action.js';
+import { availableValues, DIGITAL_KIND_LABELS } from '../presentation/labels.js';
 
 const catalog = { name: 'Catalog', icon: 'Package' };
 
@@ -95,8 +96,9 @@ export function productResource(
           description: 'Discord roles granted when an order with this product is paid.',
         },
         digitalKind: {
+          availableValues: availableValues(DIGITAL_KIND_LABELS),
           description:
-            'Delivered on payment by DM: LICENSE_KEY (one key per unit; upload them with "Upload keys"; the stock is the keys) or DOWNLOAD_LINK.',
+            'Delivered on payment by DM: a licence key (one key per unit; upload them with "Upload keys"; the stock is the keys) or the download link below.',
         },
         accessDays: { description: 'Days the granted roles last (empty: for good). Buying again extends from the current end.' },
         stock: { description: 'Units available to sell (used when stock tracking is on).' },

@@ -35,6 +35,7 @@ import type { Db } from '../../../platform/db/prisma.js';
 import { keepTyped } from './validation.js';
 import { extendPayWindowAction } from './pay-window.action.js';
 import { buttonAction } from './button-action.js';
+import { lines } from '../schemas/form-fields.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
 const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'];
@@ -95,7 +96,7 @@ const editOrderForm = z.object({
     .union([z.enum(CARRIER_CODES), z.literal('')])
     .nullable()
     .optional(),
-  notes: optionalText,
+  notes: lines().nullable().optional(),
   lineItems: optionalText,
 });
 

@@ -189,7 +189,7 @@ export function guildResource(resource: ScopedPrismaResource): ResourceWithOptio
   };
 }
 
-export function adminUserResource(db: Db, resource: ScopedPrismaResource): ResourceWithOptions {
+export function adminUserResource(db: Db, resource: ScopedPrismaResource, components: AdminComponents): ResourceWithOptions {
   const validate = (creating: boolean) =>
     validatePayload(adminUserForm, {
       map: async (d, _request, context) => {
@@ -230,7 +230,10 @@ export function adminUserResource(db: Db, resource: ScopedPrismaResource): Resou
       editProperties: ['email', 'role', 'tenant', 'password'],
       properties: {
         email: { isTitle: true },
-        role: { availableValues: availableValues(ADMIN_ROLE_LABELS) },
+        // The form offers only the roles the signed-in admin may give, and says which shop the admin will work
+        // for (the rule is the validation above; the components only show it).
+        role: { availableValues: availableValues(ADMIN_ROLE_LABELS), components: { edit: components.AdminRoleSelect } },
+        tenant: { components: { edit: components.AdminShopField } },
         password: {
           type: 'password',
           description: `At least ${MIN_PASSWORD_LENGTH} characters. On edit, leave empty to keep the current password.`,

@@ -23,10 +23,16 @@ export const formOptionalInt = (min: number, max: number) =>
     z.number({ error: 'a whole number' }).int().min(min).max(max).nullable(),
   );
 
-export const formText = (max: number, min = 1) => z.string().trim().min(min, 'required').max(max);
+/**
+ * A browser sends every line break of a form's text as CRLF (HTML's form submission rules); the text is kept
+ * as typed, with \n line breaks, as everything else that writes it (Discord, the API) does.
+ */
+export const lines = () => z.string().overwrite((s) => s.replace(/\r\n?/g, '\n'));
+
+export const formText = (max: number, min = 1) => lines().trim().min(min, 'required').max(max);
 
 export const formOptionalText = (max: number) =>
-  z.preprocess((v) => (empty(v) ? null : v), z.string().trim().max(max).nullable()).transform((v) => (v === '' ? null : v));
+  z.preprocess((v) => (empty(v) ? null : v), lines().trim().max(max).nullable()).transform((v) => (v === '' ? null : v));
 
 export const formOptionalDate = z.preprocess(
   (v) => (empty(v) ? null : v instanceof Date ? v : new Date(String(v))),

@@ -1,0 +1,244 @@
+// The panel's "New" forms, in Chromium: fill every field of a product, a shipping type, a discount and an admin
+// user as a shop owner does, save, and read the row back from the database (every column as typed) and from its
+// show page. The edit forms have their own round trip (admin-round-trip.browser.test.ts); these create.
+// The admin user form offers only what the signed-in admin may give: a shop admin is not offered "Platform admin"
+// and is told the new person works for the shop; the new person then signs in with the password typed.
+// Screenshots are kept in test-output/admin-new-forms/ (git-ignored).
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { factories, snowflake } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
+import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+
+const db = () => testDb();
+const f = () => factories();
+
+describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () => {
+  let app: RunningAdmin;
+  let browser: BrowserSession;
+  let tenantId: string;
+  let ownerEmail: string;
+  let platformEmail: string;
+  let signedInAs = '';
+
+  beforeAll(async () => {
+    // Its own component bundle directory, as every browser file that runs beside others (round-trip's note).
+    app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-new-forms' } });
+    browser = await openBrowser('admin-new-forms');
+    const tenant = await f().tenant({ enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'] });
+    tenantId = tenant.id;
+    ownerEmail = (await f().adminUser({ tenantId })).email;
+    platformEmail = (await f().adminUser({ role: 'PLATFORM_ADMIN', tenantId: null })).email;
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** Signs in as `email` (unless already), opens the resource's New form and waits for its first field. */
+  async function openNew(resource: string, email: string, firstField: string, name: string) {
+    const { page } = browser;
+    browser.trail.length = 0;
+    onTestFailed(async () => {
+      await browser.shot(`${name}-failure`);
+      const notices = await page
+        .locator('[data-testid="notice-wrapper"]')
+        .allTextContents()
+        .catch(() => []);
+      console.error(`[new form ${name}] failed at ${page.url()}; notices: ${notices.join(' | ')}\n${browser.trail.join('\n')}`);
+    });
+    if (signedInAs !== email) {
+      await browser.signIn(app.baseUrl, email);
+      signedInAs = email;
+    }
+    await page.goto(`${app.baseUrl}/admin/resources/${resource}/actions/new`);
+    await page.locator(`[name="${firstField}"], #${firstField}`).first().waitFor();
+    return page;
+  }
+
+  const fill = (name: string, value: string) => browser.page.locator(`[name="${name}"]`).first().fill(value);
+  /** AdminJS's select (react-select): type the option's words and take it. */
+  async function pick(id: string, label: string) {
+    await browser.page.locator(`#${id}, [data-testid="property-edit-${id}"] input`).first().fill(label);
+    await browser.page.keyboard.press('Enter');
+  }
+  /** AdminJS's checkbox is a hidden input under a drawn box: a click event on the input is what a click on the box sends. */
+  async function tick(name: string) {
+    const box = browser.page.locator(`input[type="checkbox"][name="${name}"]`).first();
+    await box.dispatchEvent('click');
+    await expect.poll(() => box.isChecked()).toBe(true);
+  }
+  /** AdminJS's date picker takes the digits through its mask (YYYY/MM/DD HH:mm), read in the browser's time zone. */
+  async function typeDate(name: string, digits: string) {
+    const input = browser.page.locator(`[data-css$="-${name}"] input, [data-testid="property-edit-${name}"] input`).first();
+    await input.click();
+    await browser.page.keyboard.type(digits);
+    await browser.page.keyboard.press('Escape');
+  }
+  /**
+   * Saves; AdminJS then shows the list with a notice. Returns the new row (found by `find`, which must match
+   * nothing before the save) once it exists, and opens its show page.
+   */
+  async function save<T extends { id: string }>(resource: string, find: () => Promise<T | null>): Promise<T> {
+    const { page } = browser;
+    expect(await find(), `${resource}: a row already matched before the save`).toBeNull();
+    await browser.shot(`${resource}-1-filled`);
+    await page.locator('[data-testid="button-save"], form button[type="submit"]').first().click();
+    await page.waitForURL((u) => !u.pathname.endsWith('/actions/new'), { timeout: 60_000 });
+    const row = await waitFor(`${resource} saved`, find);
+    await page.goto(`${app.baseUrl}/admin/resources/${resource}/records/${row.id}/show`);
+    return row;
+  }
+  /** The show page holds every text. */
+  async function shows(texts: string[], resource: string) {
+    const { page } = browser;
+    await page.waitForSelector('[data-testid="audit-timeline-item"], section');
+    const body = (await page.textContent('body')) ?? '';
+    for (const t of texts) expect(body, `${resource} show page`).toContain(t);
+    await browser.shot(`${resource}-2-show`);
+    expect(
+      browser.trail.filter((t) => !t.startsWith('console:')),
+      'failed requests',
+    ).toEqual([]);
+  }
+
+  it('Product: every field, role ids included, is saved and shown', { timeout: 420_000 }, async () => {
+    await openNew('Product', ownerEmail, 'sku', 'Product');
+    const role = snowflake();
+    await fill('sku', 'TEE-NAVY-L');
+    await fill('name', 'Navy tee (L)');
+    await fill('description', 'Heavy cotton, screen printed.\nShips folded.');
+    await fill('unitPriceCents', '2450');
+    await fill('currency', 'USD');
+    await tick('active');
+    await browser.page.getByTestId('multi-value-requiredRoleIds-input').fill(role);
+    await browser.page.keyboard.press('Enter');
+    await fill('accessDays', '30');
+    await pick('digitalKind', 'Download link');
+    await fill('downloadUrl', 'https://files.example.com/tee-pattern.pdf');
+    await fill('taxCode', '20010');
+    await tick('trackStock');
+    await fill('stock', '12');
+    await fill('sortOrder', '4');
+    const row = await save('Product', () => db().product.findFirst({ where: { tenantId, sku: 'TEE-NAVY-L' } }));
+    expect(row).toMatchObject({
+      tenantId,
+      sku: 'TEE-NAVY-L',
+      name: 'Navy tee (L)',
+      description: 'Heavy cotton, screen printed.\nShips folded.',
+      unitPriceCents: 2450,
+      currency: 'USD',
+      active: true,
+      requiredRoleIds: [role],
+      grantedRoleIds: [],
+      accessDays: 30,
+      digitalKind: 'DOWNLOAD_LINK',
+      downloadUrl: 'https://files.example.com/tee-pattern.pdf',
+      taxCode: '20010',
+      trackStock: true,
+      stock: 12,
+      sortOrder: 4,
+    });
+    await shows(
+      ['TEE-NAVY-L', 'Navy tee (L)', '$24.50', role, 'Download link', 'https://files.example.com/tee-pattern.pdf', '20010', '12'],
+      'Product',
+    );
+  });
+
+  it('Shipping type: name, price, active and order are saved and shown', { timeout: 420_000 }, async () => {
+    await openNew('ShippingType', ownerEmail, 'name', 'ShippingType');
+    await fill('name', 'Tracked courier');
+    await fill('priceCents', '895');
+    await tick('active');
+    await fill('sortOrder', '-2');
+    const row = await save('ShippingType', () => db().shippingType.findFirst({ where: { tenantId, name: 'Tracked courier' } }));
+    expect(row).toMatchObject({
+      tenantId,
+      name: 'Tracked courier',
+      priceCents: 895,
+      active: true,
+      sortOrder: -2,
+    });
+    await shows(['Tracked courier', '$8.95'], 'ShippingType');
+  });
+
+  it('Discount: a fixed amount with its dates, minimum and limits is saved and shown', { timeout: 420_000 }, async () => {
+    await openNew('Discount', ownerEmail, 'name', 'Discount');
+    await fill('name', 'Winter five');
+    await pick('type', 'Fixed amount');
+    await fill('amountOffCents', '500');
+    await pick('scope', 'Assigned');
+    await typeDate('startsAt', '202612150900');
+    await typeDate('endsAt', '202701312359');
+    await fill('minSubtotalCents', '2000');
+    await fill('maxUses', '100');
+    await fill('maxUsesPerCustomer', '1');
+    await tick('active');
+    const row = await save('Discount', () => db().discount.findFirst({ where: { tenantId, name: 'Winter five' } }));
+    // The date picker reads what is typed in the browser's time zone (the test's, Pacific/Auckland).
+    expect(row).toMatchObject({
+      tenantId,
+      name: 'Winter five',
+      type: 'FIXED_AMOUNT',
+      percentOff: null,
+      amountOffCents: 500,
+      scope: 'ASSIGNED',
+      startsAt: new Date(2026, 11, 15, 9, 0),
+      endsAt: new Date(2027, 0, 31, 23, 59),
+      minSubtotalCents: 2000,
+      maxUses: 100,
+      maxUsesPerCustomer: 1,
+      active: true,
+    });
+    await shows(['Winter five', '$5.00', '$20.00', '100'], 'Discount');
+  });
+
+  it(
+    'Admin user: a shop admin is offered Shop admin and Staff only, the person works for the shop, and signs in',
+    { timeout: 420_000 },
+    async () => {
+      const page = await openNew('AdminUser', ownerEmail, 'email', 'AdminUser');
+      // The role select offers the two shop roles, not "Platform admin".
+      await page.locator('#role').click();
+      const offered = await page.locator('[class*="option"]').allTextContents();
+      expect(offered).toEqual(['Shop admin', 'Staff']);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.getByTestId('admin-shop-field').textContent()).toContain('Your shop');
+
+      await fill('email', 'Sam.Staff@Shop.Example');
+      await pick('role', 'Staff');
+      await expect.poll(() => page.getByTestId('admin-role-select').textContent()).toContain('Handles orders');
+      await fill('password', PASSWORD);
+      const row = await save('AdminUser', () => db().adminUser.findUnique({ where: { email: 'sam.staff@shop.example' } }));
+      expect(row).toMatchObject({ tenantId, email: 'sam.staff@shop.example', role: 'TENANT_STAFF' });
+      expect(row.passwordHash).not.toContain(PASSWORD);
+      await shows(['sam.staff@shop.example', 'Staff'], 'AdminUser');
+
+      // The password typed is the one saved: the new person signs in, as staff of this shop.
+      await browser.signIn(app.baseUrl, 'sam.staff@shop.example');
+      signedInAs = 'sam.staff@shop.example';
+      expect(await page.textContent('body')).toContain('sam.staff@shop.example');
+    },
+  );
+
+  it('Admin user: a platform admin picks the shop for a shop role, and none for a platform admin', { timeout: 420_000 }, async () => {
+    const page = await openNew('AdminUser', platformEmail, 'email', 'AdminUser-platform');
+    await page.locator('#role').click();
+    expect(await page.locator('[class*="option"]').allTextContents()).toEqual(['Platform admin', 'Shop admin', 'Staff']);
+    await page.keyboard.press('Escape');
+
+    await fill('email', 'ops@platform.example');
+    await pick('role', 'Platform admin');
+    await expect.poll(() => page.getByTestId('admin-shop-field').textContent()).toContain('belongs to no shop');
+    await fill('password', PASSWORD);
+    const row = await save('AdminUser', () => db().adminUser.findUnique({ where: { email: 'ops@platform.example' } }));
+    expect(row).toMatchObject({
+      email: 'ops@platform.example',
+      role: 'PLATFORM_ADMIN',
+      tenantId: null,
+    });
+    await shows(['ops@platform.example', 'Platform admin'], 'AdminUser');
+  });
+});

@@ -94,7 +94,8 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
   /** The show page holds every text. */
   async function shows(texts: string[], resource: string) {
     const { page } = browser;
-    await page.waitForSelector('[data-testid="audit-timeline-item"], section');
+    // The page's frame shows before the record arrives: wait for the record's first text.
+    await page.getByText(texts[0]!, { exact: false }).first().waitFor();
     const body = (await page.textContent('body')) ?? '';
     for (const t of texts) expect(body, `${resource} show page`).toContain(t);
     await browser.shot(`${resource}-2-show`);

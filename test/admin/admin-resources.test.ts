@@ -198,6 +198,60 @@ describe('admin users', () => {
   });
 });
 
+describe('a shop keeps a shop admin', () => {
+  const demote = (who: AdminAgent, user: { id: string; email: string; tenantId: string | null }) =>
+    post(who, `/resources/AdminUser/records/${user.id}/edit`)
+      .field('email', user.email)
+      .field('role', 'TENANT_STAFF')
+      .field('tenant', user.tenantId ?? '')
+      .field('password', '');
+
+  it("the shop's only shop admin cannot make themselves staff; with a second one they can", async () => {
+    const shop = (await f.tenant()).id;
+    const owner = await f.adminUser({ tenantId: shop });
+    const agent = await loggedIn(app.baseUrl, owner.email);
+    const refused = await demote(agent, owner);
+    expect(refused.body.record.errors.role.message).toBe('A shop needs at least one shop admin: make another person shop admin first.');
+    expect(refused.body.notice.type).toBe('error');
+    expect((await testDb().adminUser.findUniqueOrThrow({ where: { id: owner.id } })).role).toBe('TENANT_ADMIN');
+    expect(await testDb().auditLog.count({ where: { tenantId: shop, action: 'admin_user.updated' } })).toBe(0);
+
+    await f.adminUser({ tenantId: shop });
+    expect((await demote(agent, owner)).body.notice.type).toBe('success');
+    expect((await testDb().adminUser.findUniqueOrThrow({ where: { id: owner.id } })).role).toBe('TENANT_STAFF');
+  });
+
+  it('two shop admins making each other staff at once: one of them stays shop admin', async () => {
+    for (let round = 0; round < 5; round++) {
+      const shop = (await f.tenant()).id;
+      const [x, y] = [await f.adminUser({ tenantId: shop }), await f.adminUser({ tenantId: shop })];
+      const [ax, ay] = [await loggedIn(app.baseUrl, x.email), await loggedIn(app.baseUrl, y.email)];
+      const answers = await Promise.all([demote(ax, y), demote(ay, x)]);
+      const ok = answers.filter((r) => r.body.notice?.type === 'success');
+      expect(ok.length, `round ${round}`).toBeLessThanOrEqual(1);
+      expect(await testDb().adminUser.count({ where: { tenantId: shop, role: 'TENANT_ADMIN' } }), `round ${round}`).toBeGreaterThanOrEqual(
+        1,
+      );
+    }
+  });
+
+  it("a platform admin cannot delete a shop's only shop admin, nor make them staff", async () => {
+    const shop = (await f.tenant()).id;
+    const owner = await f.adminUser({ tenantId: shop });
+    const staff = await f.adminUser({ tenantId: shop, role: 'TENANT_STAFF' });
+    const boss = await loggedIn(app.baseUrl, (await f.adminUser({ role: 'PLATFORM_ADMIN', tenantId: null })).email);
+    const res = await post(boss, `/resources/AdminUser/records/${owner.id}/delete`);
+    expect(res.body.notice).toMatchObject({
+      type: 'error',
+      message: 'A shop needs at least one shop admin: make another person shop admin first.',
+    });
+    expect(await testDb().adminUser.count({ where: { id: owner.id } })).toBe(1);
+    expect((await demote(boss, owner)).body.record.errors.role).toBeDefined();
+    // Staff are not shop admins: deleting one is not this rule's business.
+    expect((await post(boss, `/resources/AdminUser/records/${staff.id}/delete`)).body.notice.type).toBe('success');
+  });
+});
+
 describe('guilds', () => {
   it('the platform admin links a Discord server to a tenant; tenant admins only read', async () => {
     const boss = await loggedIn(app.baseUrl, (await f.adminUser({ role: 'PLATFORM_ADMIN', tenantId: null })).email);

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { AdminRole } from '../../generated/prisma/index.js';
 import { hashPassword, randomToken, verifyPassword } from '../../platform/crypto.js';
-import { withTransaction, type Db } from '../../platform/db/prisma.js';
+import { withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 
 export const MIN_ADMIN_PASSWORD_LENGTH = 12;
@@ -37,6 +37,20 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
   if (!r.success) throw new AppError('VALIDATION_FAILED', `${what}: ${r.error.issues.map((i) => i.message).join('; ')}`);
   return r.data;
+}
+
+export const LAST_SHOP_ADMIN_MESSAGE = 'A shop needs at least one shop admin: make another person shop admin first.';
+
+/**
+ * A shop keeps at least one shop admin: the people who can change its settings, payments and people. Called
+ * in the transaction of a write that takes the role away (a change of role, a deletion), after that write;
+ * throws CONFLICT to undo it. The shop's row is locked first, so two such writes at once are decided one after
+ * the other and the second sees the first (two shop admins demoting each other cannot leave none).
+ */
+export async function assertShopKeepsAnAdmin(tx: Tx, tenantId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM tenants WHERE id = ${tenantId} FOR NO KEY UPDATE`;
+  const admins = await tx.adminUser.count({ where: { tenantId, role: 'TENANT_ADMIN' } });
+  if (admins === 0) throw new AppError('CONFLICT', LAST_SHOP_ADMIN_MESSAGE);
 }
 
 /** Ends the admin's panel sessions (all, or all but `keepSid`). */

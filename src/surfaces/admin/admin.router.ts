@@ -32,7 +32,7 @@ import { roleChangeResource } from './resources/role-changes.resource.js';
 import { withAuditTimeline } from './resources/audit-trail.js';
 import { addAfter } from './resources/add-after.js';
 import { createDiscordDirectory, discordNames } from './resources/discord-directory.js';
-import { adminUserResource, guildResource, tenantResource } from './resources/settings.resources.js';
+import { adminUserResource, guildResource, keepsAShopAdmin, tenantResource } from './resources/settings.resources.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
 import { openSecret } from '../../platform/secret-box.js';
 import { paymentConnectionResource, tenantSaveHooks } from './resources/payments-settings.js';
@@ -153,7 +153,11 @@ export function buildResources(services: Services, components: ReturnType<typeof
         make(
           'AdminUser',
           { kind: 'tenant', platformAdmin: 'all' },
-          { secrets: ['passwordHash'], ...audit('admin_user', { secrets: ['passwordHash'], ignore: ['lastLoginAt'] }) },
+          {
+            secrets: ['passwordHash'],
+            ...audit('admin_user', { secrets: ['passwordHash'], ignore: ['lastLoginAt'] }),
+            keeps: keepsAShopAdmin,
+          },
         ),
         components,
       ),

@@ -59,6 +59,12 @@ export interface ScopedResourceOptions {
    * (who, the changed fields before -> after, secrets masked) are one transaction.
    */
   audit?: AuditOptions;
+  /**
+   * A rule over other rows that an update or delete must keep (a shop keeps a shop admin): called in the
+   * write's transaction, after the write, with the row before and after it (after: null when deleted). It
+   * throws to undo the write.
+   */
+  keeps?: (tx: Tx, change: { before: Record<string, unknown> | null; after: Record<string, unknown> | null }) => Promise<void>;
 }
 
 export interface AuditOptions {
@@ -184,7 +190,7 @@ export function defineScopedResource(lib: PrismaLib) {
     /**
      * Runs an audited write: `fn` gets this model's delegate in a transaction and returns the row before and
      * after; the audit entry is written in the same transaction (no entry without the change, or vice versa).
-     * Without audit options the write runs on the client directly.
+     * A `keeps` rule is checked in the same transaction. Without either the write runs on the client directly.
      */
     private async audited(
       verb: 'created' | 'updated' | 'deleted',
@@ -195,10 +201,13 @@ export function defineScopedResource(lib: PrismaLib) {
       ) => Promise<{ before: Record<string, unknown> | null; after: Record<string, unknown> | null }>,
     ): Promise<Record<string, unknown> | null> {
       const audit = this.scopeOptions.audit;
-      if (!audit) return (await fn(this.db, async () => undefined)).after;
+      const keeps = this.scopeOptions.keeps;
+      if (!audit && !keeps) return (await fn(this.db, async () => undefined)).after;
       const admin = context?.currentAdmin as PanelAdmin;
       return withTransaction(this.client as unknown as Db, async (tx) => {
         const { before, after } = await fn(this.managerIn(tx), (id) => this.lockRow(tx, id));
+        if (keeps && verb !== 'created') await keeps(tx, { before, after });
+        if (!audit) return after;
         const row = after ?? before;
         const changes = changedFields(before, after, { secrets: audit.secrets, ignore: audit.ignore });
         // Rows outside any shop (a platform admin's account) have no tenant trail to go on.
@@ -304,7 +313,7 @@ export function defineScopedResource(lib: PrismaLib) {
       const row = await this.write(() =>
         this.audited('updated', context, async (m, lock) => {
           await lock(id);
-          const before = this.scopeOptions.audit ? await m.findFirst({ where }) : null;
+          const before = this.scopeOptions.audit || this.scopeOptions.keeps ? await m.findFirst({ where }) : null;
           // One conditional statement: the tenant check and the write cannot be separated by another request.
           const { count } = await m.updateMany({ where, data });
           if (count === 0) throw new NotFoundError(`No such record: ${String(id)}`, 'update');
@@ -318,7 +327,7 @@ export function defineScopedResource(lib: PrismaLib) {
       const where = this.idWhere(id, this.scopeWhere(context));
       await this.audited('deleted', context, async (m, lock) => {
         await lock(id);
-        const before = this.scopeOptions.audit ? await m.findFirst({ where }) : null;
+        const before = this.scopeOptions.audit || this.scopeOptions.keeps ? await m.findFirst({ where }) : null;
         const { count } = await m.deleteMany({ where });
         if (count === 0) throw new NotFoundError(`No such record: ${String(id)}`, 'delete');
         return { before, after: null };

@@ -2,7 +2,9 @@
 // guilds and admin users (API keys: api-keys.resource.ts). Secrets never leave the server (see ScopedResourceOptions.present).
 import { ValidationError, type ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
-import type { Db } from '../../../platform/db/prisma.js';
+import type { Db, Tx } from '../../../platform/db/prisma.js';
+import { AppError } from '../../../platform/errors.js';
+import { assertShopKeepsAnAdmin } from '../../../modules/admin-accounts/admin-accounts.service.js';
 import { hashPassword } from '../../../platform/crypto.js';
 import { isPlatformAdmin, panelAdminOf, type PanelAdmin } from '../auth/panel-admin.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
@@ -187,6 +189,26 @@ export function guildResource(resource: ScopedPrismaResource): ResourceWithOptio
       },
     },
   };
+}
+
+/**
+ * The AdminUser resource's `keeps` rule (ScopedResourceOptions): a write that takes the shop admin role away
+ * (a change of role, a deletion) must leave the shop another shop admin. The rule is the module's; a refusal
+ * is shown under the role field, or as the delete's notice.
+ */
+export async function keepsAShopAdmin(
+  tx: Tx,
+  { before, after }: { before: Record<string, unknown> | null; after: Record<string, unknown> | null },
+): Promise<void> {
+  const tenantId = before?.tenantId;
+  if (before?.role !== 'TENANT_ADMIN' || typeof tenantId !== 'string') return;
+  if (after?.role === 'TENANT_ADMIN' && after.tenantId === tenantId) return;
+  try {
+    await assertShopKeepsAnAdmin(tx, tenantId);
+  } catch (err) {
+    if (err instanceof AppError) throw new ValidationError({ role: { message: err.message } }, { message: err.message });
+    throw err;
+  }
 }
 
 export function adminUserResource(db: Db, resource: ScopedPrismaResource, components: AdminComponents): ResourceWithOptions {

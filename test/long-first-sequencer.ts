@@ -5,11 +5,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** The files that take longest, longest first (figures from the CI log, quiet machine). */
 const LONG_FIRST = [
-  'test/admin/admin-page-loads.browser.test.ts', // ~3 min
+  'test/admin/admin-page-loads.browser.test.ts', // ~2-3 min
   'test/platform/chaos-short.test.ts', // ~40 s
   'test/platform/start-failures.test.ts',
   'test/admin/admin-order-count.test.ts',
   'test/admin/admin-webhooks.browser.test.ts',
+  'test/admin/admin-new-forms.browser.test.ts',
   'test/admin/admin-pay-window.browser.test.ts',
   'test/platform/survive-restart.test.ts',
   'test/admin/admin-odd-params.test.ts',

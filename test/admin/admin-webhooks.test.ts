@@ -36,6 +36,15 @@ const get = (who: AdminAgent, path: string) => who.agent.get(`/admin/api${path}`
 const createEndpoint = (who: AdminAgent, data: Record<string, unknown>) =>
   post(who, '/resources/WebhookEndpoint/actions/createEndpoint').send(data);
 
+/** An endpoint created through the panel, with one FAILED order.paid delivery to it. */
+async function failedDelivery(url: string, delivery: { eventKey: string; attempts: number; lastStatusCode?: number }) {
+  const { created } = (await createEndpoint(admin, { url, events: ['order.paid'] })).body as { created: { id: string } };
+  const row = await db.webhookDelivery.create({
+    data: { tenantId, endpointId: created.id, eventType: 'order.paid', body: '{"type":"order.paid"}', status: 'FAILED', ...delivery },
+  });
+  return { created, delivery: row };
+}
+
 describe('webhook endpoints in the admin panel', () => {
   it('a tenant admin creates an endpoint: the secret is returned once, stored encrypted, and signs deliveries', async () => {
     const res = await createEndpoint(admin, {
@@ -119,20 +128,10 @@ describe('webhook endpoints in the admin panel', () => {
   });
 
   it('shows the delivery log with every attempt, and Redeliver queues the delivery again', async () => {
-    const { created } = (await createEndpoint(admin, { url: 'https://example.com/log', events: ['order.paid'] })).body as {
-      created: { id: string };
-    };
-    const delivery = await db.webhookDelivery.create({
-      data: {
-        tenantId,
-        endpointId: created.id,
-        eventType: 'order.paid',
-        eventKey: 'order.paid:pay_log',
-        body: '{"type":"order.paid"}',
-        status: 'FAILED',
-        attempts: 2,
-        lastStatusCode: 502,
-      },
+    const { delivery } = await failedDelivery('https://example.com/log', {
+      eventKey: 'order.paid:pay_log',
+      attempts: 2,
+      lastStatusCode: 502,
     });
     await db.webhookAttempt.createMany({
       data: [
@@ -160,20 +159,7 @@ describe('webhook endpoints in the admin panel', () => {
   });
 
   it('offers no Redeliver on the deliveries of a disabled endpoint (list and page), and refuses it sent anyway', async () => {
-    const { created } = (await createEndpoint(admin, { url: 'https://example.com/off', events: ['order.paid'] })).body as {
-      created: { id: string };
-    };
-    const delivery = await db.webhookDelivery.create({
-      data: {
-        tenantId,
-        endpointId: created.id,
-        eventType: 'order.paid',
-        eventKey: 'order.paid:pay_off',
-        body: '{}',
-        status: 'FAILED',
-        attempts: 1,
-      },
-    });
+    const { created, delivery } = await failedDelivery('https://example.com/off', { eventKey: 'order.paid:pay_off', attempts: 1 });
     const actions = async () => {
       const list = await get(admin, '/resources/WebhookDelivery/actions/list?perPage=100');
       const listed = (list.body.records as { id: string; recordActions: { name: string }[] }[]).find((r) => r.id === delivery.id);

@@ -207,6 +207,8 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
       expect(offered).toEqual(['Shop admin', 'Staff']);
       await page.keyboard.press('Escape');
       await expect.poll(() => page.getByTestId('admin-shop-field').textContent()).toContain('Your shop');
+      // Labelled "Shop", as the panel names tenants everywhere a shop owner reads.
+      expect(await page.getByTestId('admin-shop-field').locator('label').first().textContent()).toBe('Shop');
 
       await fill('email', 'Sam.Staff@Shop.Example');
       await pick('role', 'Staff');

@@ -301,6 +301,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
           // Headings say what the page holds ("Products", "Product", "Edit product") instead of List/Show.
           properties: {
             auditTimeline: 'History',
+            tenant: 'Shop',
             stockShown: 'Stock',
             timeZone: 'Time zone',
             customerOrders: 'Orders',

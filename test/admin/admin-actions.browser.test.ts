@@ -52,8 +52,8 @@ describe.skipIf(!runBrowserTests)('panel actions, clicked', () => {
     await page.locator('[data-testid="upload-keys-form"] textarea[name="keys"]').fill('AAAA-1111\nBBBB-2222\nAAAA-1111\nCCCC-3333');
     await page.locator('[data-testid="upload-keys-form"] button[type="submit"]').click();
     await waitFor('the keys stored', async () => (await db().productKey.count({ where: { productId: product.id } })) >= 3);
-    const notice = await page.locator('[data-testid="notice-wrapper"]').first().textContent();
-    expect(notice).toMatch(/3 key\(s\) added.*3 available/);
+    // The notice says so too (it comes with the answer, just after the commit).
+    await expect.poll(() => page.locator('[data-testid="notice-wrapper"]').first().textContent()).toMatch(/3 key\(s\) added.*3 available/);
     await browser.shot('upload-keys');
 
     const keys = await db().productKey.findMany({ where: { productId: product.id }, orderBy: { code: 'asc' } });

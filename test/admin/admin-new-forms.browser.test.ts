@@ -203,8 +203,7 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
       const page = await openNew('AdminUser', ownerEmail, 'email', 'AdminUser');
       // The role select offers the two shop roles, not "Platform admin".
       await page.locator('#role').click();
-      const offered = await page.locator('[class*="option"]').allTextContents();
-      expect(offered).toEqual(['Shop admin', 'Staff']);
+      await expect.poll(() => page.locator('[class*="option"]').allTextContents()).toEqual(['Shop admin', 'Staff']);
       await page.keyboard.press('Escape');
       await expect.poll(() => page.getByTestId('admin-shop-field').textContent()).toContain('Your shop');
       // Labelled "Shop", as the panel names tenants everywhere a shop owner reads.
@@ -229,7 +228,7 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
   it('Admin user: a platform admin picks the shop for a shop role, and none for a platform admin', { timeout: 420_000 }, async () => {
     const page = await openNew('AdminUser', platformEmail, 'email', 'AdminUser-platform');
     await page.locator('#role').click();
-    expect(await page.locator('[class*="option"]').allTextContents()).toEqual(['Platform admin', 'Shop admin', 'Staff']);
+    await expect.poll(() => page.locator('[class*="option"]').allTextContents()).toEqual(['Platform admin', 'Shop admin', 'Staff']);
     await page.keyboard.press('Escape');
 
     await fill('email', 'ops@platform.example');

@@ -1,7 +1,7 @@
 // Panel actions that no other browser test clicks, in Chromium as an owner uses them: change the password,
 // upload licence keys on a product, and delete a record from its page after the question. Each is read back
 // from the database, not only from the notice. Screenshots are kept in test-output/admin-actions/ (git-ignored).
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/platform/crypto.js';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
@@ -34,10 +34,7 @@ describe.skipIf(!runBrowserTests)('panel actions, clicked', () => {
 
   function onFailure(name: string) {
     browser.trail.length = 0;
-    onTestFailed(async () => {
-      await browser.shot(`${name}-failure`);
-      console.error(`[actions ${name}] failed at ${browser.page.url()}\n${browser.trail.join('\n')}`);
-    });
+    browser.reportFailure(name);
   }
   const failedRequests = () => browser.trail.filter((t) => !t.startsWith('console:'));
 

@@ -4,7 +4,7 @@
 // The admin user form offers only what the signed-in admin may give: a shop admin is not offered "Platform admin"
 // and is told the new person works for the shop; the new person then signs in with the password typed.
 // Screenshots are kept in test-output/admin-new-forms/ (git-ignored).
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -41,14 +41,7 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
   async function openNew(resource: string, email: string, firstField: string, name: string) {
     const { page } = browser;
     browser.trail.length = 0;
-    onTestFailed(async () => {
-      await browser.shot(`${name}-failure`);
-      const notices = await page
-        .locator('[data-testid="notice-wrapper"]')
-        .allTextContents()
-        .catch(() => []);
-      console.error(`[new form ${name}] failed at ${page.url()}; notices: ${notices.join(' | ')}\n${browser.trail.join('\n')}`);
-    });
+    browser.reportFailure(name);
     if (signedInAs !== email) {
       await browser.signIn(app.baseUrl, email);
       signedInAs = email;

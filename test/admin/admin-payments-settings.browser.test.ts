@@ -5,7 +5,7 @@
 // answered; and a processor method cannot be switched on in Shop settings while its connection fails. Also
 // the panel pieces around it: the "Sign-in attempts" menu entry, the dashboard's status badges and the order
 // page's flagged-payment banner. Every wait is on page state. Skipped without Chromium unless CI=true.
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { FakeBtcPay } from '../../src/dev/fakes/fake-btcpay.js';
 import { FakePayPal } from '../../src/dev/fakes/fake-paypal.js';
@@ -68,13 +68,7 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     await btcpay?.stop();
   });
 
-  const fail = (name: string) =>
-    onTestFailed(async () => {
-      await browser.shot(`failure-${name}`);
-      console.error(
-        `[payments settings browser test] ${name} failed at ${browser.page.url()}\n${browser.trail.join('\n') || '(no failed requests)'}`,
-      );
-    });
+  const fail = (name: string) => browser.reportFailure(name);
 
   const card = (provider: string): Locator => browser.page.locator(`[data-testid="payments-${provider}"]`);
   const result = () => browser.page.locator('[data-testid="payments-result"]');

@@ -2,7 +2,7 @@
 // the record back from the database (every other column unchanged, the changed one as typed) and from its
 // show page (what the form saved is what the page shows). Driven by CASES: a new resource is one more entry.
 // Screenshots of each edit and show page are kept in test-output/admin-round-trip/ (git-ignored).
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
@@ -159,10 +159,7 @@ describe.skipIf(!runBrowserTests)('every panel form saves exactly what it shows'
     async (_name, c) => {
       const { page } = browser;
       browser.trail.length = 0;
-      onTestFailed(async () => {
-        await browser.shot(`${c.resource}-failure`);
-        console.error(`[round trip ${c.resource}] failed at ${page.url()}\n${browser.trail.join('\n') || '(no failed requests)'}`);
-      });
+      browser.reportFailure(c.resource);
       const who = c.as === 'platform' ? shop.platform : shop.owner;
       if (signedInAs !== who.email) {
         await browser.signIn(app.baseUrl, who.email);

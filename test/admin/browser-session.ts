@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { onTestFailed } from 'vitest';
 import { PASSWORD } from './admin-helpers.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -18,6 +19,11 @@ export interface BrowserSession {
   trail: string[];
   out: string;
   shot(name: string): Promise<void>;
+  /**
+   * For the test running now: if it fails, keep a screenshot (`<label>-failure.png`) and print where the page
+   * was, the notices it showed and the trail.
+   */
+  reportFailure(label: string): void;
   signIn(baseUrl: string, email: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -75,6 +81,18 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
     out,
     shot: async (name) => {
       await page.screenshot({ path: join(out, `${name}.png`), fullPage: true }).catch(() => undefined);
+    },
+    reportFailure(label) {
+      onTestFailed(async () => {
+        await page.screenshot({ path: join(out, `${label}-failure.png`), fullPage: true }).catch(() => undefined);
+        const notices = await page
+          .locator('[data-testid="notice-wrapper"]')
+          .allTextContents()
+          .catch(() => []);
+        console.error(
+          `[${outDir}] ${label} failed at ${page.url()}; notices: ${notices.join(' | ') || '(none)'}\n${trail.join('\n') || '(no failed requests)'}`,
+        );
+      });
     },
     async signIn(baseUrl, email) {
       // Page loads here wait only for the document ('commit'), not for its scripts: the first page of a test

@@ -26,7 +26,8 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
     // Its own component bundle directory, as every browser file that runs beside others (round-trip's note).
     app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-new-forms' } });
     browser = await openBrowser('admin-new-forms');
-    const tenant = await f().tenant({ enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'] });
+    // The shop keeps New York time; the browser is in Pacific/Auckland (vitest.config.ts), 18 hours ahead.
+    const tenant = await f().tenant({ enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'], timeZone: 'America/New_York' });
     tenantId = tenant.id;
     ownerEmail = (await f().adminUser({ tenantId })).email;
     platformEmail = (await f().adminUser({ role: 'PLATFORM_ADMIN', tenantId: null })).email;
@@ -63,13 +64,8 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
     await box.dispatchEvent('click');
     await expect.poll(() => box.isChecked()).toBe(true);
   }
-  /** AdminJS's date picker takes the digits through its mask (YYYY/MM/DD HH:mm), read in the browser's time zone. */
-  async function typeDate(name: string, digits: string) {
-    const input = browser.page.locator(`[data-css$="-${name}"] input, [data-testid="property-edit-${name}"] input`).first();
-    await input.click();
-    await browser.page.keyboard.type(digits);
-    await browser.page.keyboard.press('Escape');
-  }
+  /** The panel's date field is a native date-time input of the shop's wall clock: a date and time as a phone picks one. */
+  const typeDate = (name: string, wall: string) => browser.page.locator(`input[type="datetime-local"][name="${name}"]`).fill(wall);
   /**
    * Saves; AdminJS then shows the list with a notice. Returns the new row (found by `find`, which must match
    * nothing before the save) once it exists, and opens its show page.
@@ -158,36 +154,62 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
     await shows(['Tracked courier', '$8.95'], 'ShippingType');
   });
 
-  it('Discount: a fixed amount with its dates, minimum and limits is saved and shown', { timeout: 420_000 }, async () => {
-    await openNew('Discount', ownerEmail, 'name', 'Discount');
-    await fill('name', 'Winter five');
-    await pick('type', 'Fixed amount');
-    await fill('amountOffCents', '500');
-    await pick('scope', 'Assigned');
-    await typeDate('startsAt', '202612150900');
-    await typeDate('endsAt', '202701312359');
-    await fill('minSubtotalCents', '2000');
-    await fill('maxUses', '100');
-    await fill('maxUsesPerCustomer', '1');
-    await tick('active');
-    const row = await save('Discount', () => db().discount.findFirst({ where: { tenantId, name: 'Winter five' } }));
-    // The date picker reads what is typed in the browser's time zone (the test's, Pacific/Auckland).
-    expect(row).toMatchObject({
-      tenantId,
-      name: 'Winter five',
-      type: 'FIXED_AMOUNT',
-      percentOff: null,
-      amountOffCents: 500,
-      scope: 'ASSIGNED',
-      startsAt: new Date(2026, 11, 15, 9, 0),
-      endsAt: new Date(2027, 0, 31, 23, 59),
-      minSubtotalCents: 2000,
-      maxUses: 100,
-      maxUsesPerCustomer: 1,
-      active: true,
-    });
-    await shows(['Winter five', '$5.00', '$20.00', '100'], 'Discount');
-  });
+  it(
+    'Discount: a fixed amount with its dates (typed in shop time, wherever the admin is), minimum and limits is saved and shown',
+    { timeout: 420_000 },
+    async () => {
+      const page = await openNew('Discount', ownerEmail, 'name', 'Discount');
+      await fill('name', 'Winter five');
+      await pick('type', 'Fixed amount');
+      await fill('amountOffCents', '500');
+      await pick('scope', 'Assigned');
+      await typeDate('startsAt', '2026-12-15T09:00');
+      await typeDate('endsAt', '2027-01-31T23:59');
+      await page.getByText('Shop time (America/New_York).').first().waitFor();
+      await fill('minSubtotalCents', '2000');
+      await fill('maxUses', '100');
+      await fill('maxUsesPerCustomer', '1');
+      await tick('active');
+      const row = await save('Discount', () => db().discount.findFirst({ where: { tenantId, name: 'Winter five' } }));
+      // 09:00 and 23:59 on the shop's clock (EST, UTC-5), not the browser's (NZDT, UTC+13).
+      expect(row).toMatchObject({
+        tenantId,
+        name: 'Winter five',
+        type: 'FIXED_AMOUNT',
+        percentOff: null,
+        amountOffCents: 500,
+        scope: 'ASSIGNED',
+        startsAt: new Date('2026-12-15T14:00:00Z'),
+        endsAt: new Date('2027-02-01T04:59:00Z'),
+        minSubtotalCents: 2000,
+        maxUses: 100,
+        maxUsesPerCustomer: 1,
+        active: true,
+      });
+      await shows(['Winter five', '$5.00', '$20.00', '100', 'Dec 15, 2026, 9:00 AM EST', 'Jan 31, 2027, 11:59 PM EST'], 'Discount');
+
+      // The edit form shows the same wall times; clearing the end and saving keeps the start as it was.
+      await page.goto(`${app.baseUrl}/admin/resources/Discount/records/${row.id}/edit`);
+      const start = page.locator('input[type="datetime-local"][name="startsAt"]');
+      await expect.poll(() => start.inputValue()).toBe('2026-12-15T09:00');
+      expect(await page.locator('input[type="datetime-local"][name="endsAt"]').inputValue()).toBe('2027-01-31T23:59');
+      // A half-typed start (its month wiped) is not saved as "no start": the browser holds the form and says why.
+      await start.focus();
+      await page.keyboard.press('Backspace');
+      await page.locator('[data-testid="button-save"], form button[type="submit"]').first().click();
+      expect(await start.evaluate((el: HTMLInputElement) => [el.validity.badInput, el.validationMessage !== ''])).toEqual([true, true]);
+      expect(page.url()).toMatch(/\/edit$/);
+      expect((await db().discount.findUniqueOrThrow({ where: { id: row.id } })).startsAt).toEqual(new Date('2026-12-15T14:00:00Z'));
+      await page.goto(`${app.baseUrl}/admin/resources/Discount/records/${row.id}/edit`);
+      await expect.poll(() => start.inputValue()).toBe('2026-12-15T09:00');
+      await page.locator('[data-testid="property-edit-endsAt"]').getByRole('button', { name: 'Clear' }).click();
+      await page.locator('[data-testid="button-save"], form button[type="submit"]').first().click();
+      await waitFor('end cleared', async () =>
+        (await db().discount.findUniqueOrThrow({ where: { id: row.id } })).endsAt === null ? true : null,
+      );
+      expect((await db().discount.findUniqueOrThrow({ where: { id: row.id } })).startsAt).toEqual(new Date('2026-12-15T14:00:00Z'));
+    },
+  );
 
   it(
     'Admin user: a shop admin is offered Shop admin and Staff only, the person works for the shop, and signs in',

@@ -170,7 +170,10 @@ export function buildResources(services: Services, components: ReturnType<typeof
   ]);
 }
 
-/** Every date-time column of every resource is listed and shown by components/date-time.tsx (one format, the shop's zone). */
+/**
+ * Every date-time column of every resource is listed, shown and edited by components/date-time.tsx: one format,
+ * and the shop's zone, also for what an admin types into a form.
+ */
 function withShopDates(
   components: ReturnType<typeof createComponents>['components'],
   resources: ResourceWithOptions[],
@@ -180,7 +183,7 @@ function withShopDates(
     for (const p of (r.resource as { properties(): { path(): string; type(): string }[] }).properties()) {
       if (p.type() !== 'datetime') continue;
       const own = props[p.path()] ?? {};
-      props[p.path()] = { ...own, components: { list: components.DateTime, show: components.DateTime, ...own.components } };
+      props[p.path()] = { ...own, components: { list: components.DateTime, show: components.DateTime, edit: components.DateTime, ...own.components } };
     }
     return { ...r, options: { ...r.options, properties: props } };
   });

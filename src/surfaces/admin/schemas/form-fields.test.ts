@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formOptionalText, formText, lines } from './form-fields.js';
+import { formOptionalDate, formOptionalText, formText, lines } from './form-fields.js';
 import { productForm } from './catalog.schema.js';
 
 describe('form text as a browser sends it', () => {
@@ -35,5 +35,21 @@ describe('form text as a browser sends it', () => {
       sortOrder: '0',
     });
     expect(parsed.description).toBe('Heavy cotton.\nShips folded.');
+  });
+});
+
+describe('date-time fields as the panel sends them', () => {
+  it('reads the typed wall time in the zone sent with it, keeps an unchanged ISO value, and empty as null', () => {
+    expect(formOptionalDate.parse('2026-12-15T09:00[America/New_York]')).toEqual(new Date('2026-12-15T14:00:00Z'));
+    expect(formOptionalDate.parse('2026-01-02T03:04:00.000Z')).toEqual(new Date('2026-01-02T03:04:00Z'));
+    expect(formOptionalDate.parse('')).toBeNull();
+  });
+
+  it('refuses a date-time without zone or offset, and words, with a clear error', () => {
+    for (const bad of ['2026-12-15T09:00', 'next friday']) {
+      const r = formOptionalDate.safeParse(bad);
+      expect(r.success, bad).toBe(false);
+      expect(r.error?.issues[0]?.message).toBe('a date and time');
+    }
   });
 });

@@ -2,6 +2,7 @@
 // The module owners have no shared schemas for these admin-only writes (products, shipping types,
 // discounts, tenant settings, admin users), so they live here, next to the only surface that writes them.
 import { z } from 'zod';
+import { parseInstant } from '../../../platform/zoned-time.js';
 import { arrayOf } from '../resources/validation.js';
 
 const empty = (v: unknown) => v === '' || v === null || v === undefined;
@@ -34,9 +35,13 @@ export const formText = (max: number, min = 1) => lines().trim().min(min, 'requi
 export const formOptionalText = (max: number) =>
   z.preprocess((v) => (empty(v) ? null : v), lines().trim().max(max).nullable()).transform((v) => (v === '' ? null : v));
 
+/**
+ * A date-time field: the panel's date fields (components/date-time-edit.tsx) send the wall time typed with the
+ * shop's zone, "2026-12-15T09:00[America/New_York]"; a stored value sent back unchanged is an ISO instant.
+ */
 export const formOptionalDate = z.preprocess(
-  (v) => (empty(v) ? null : v instanceof Date ? v : new Date(String(v))),
-  z.date({ error: 'a date' }).nullable(),
+  (v) => (empty(v) ? null : v instanceof Date ? v : (parseInstant(String(v)) ?? v)),
+  z.date({ error: 'a date and time' }).nullable(),
 );
 
 export const snowflake = z

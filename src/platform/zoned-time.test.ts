@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { parseInstant } from './zoned-time.js';
+
+describe('parseInstant: a typed wall time in the shop zone, or an instant', () => {
+  it('reads the wall time in the zone named, whatever the server zone', () => {
+    expect(parseInstant('2026-12-15T09:00[America/New_York]')?.toISOString()).toBe('2026-12-15T14:00:00.000Z');
+    expect(parseInstant('2026-12-15T09:00[Pacific/Auckland]')?.toISOString()).toBe('2026-12-14T20:00:00.000Z');
+    expect(parseInstant('2027-01-31T23:59[UTC]')?.toISOString()).toBe('2027-01-31T23:59:00.000Z');
+    expect(parseInstant(' 2026-07-01T12:30:45[Europe/Berlin] ')?.toISOString()).toBe('2026-07-01T10:30:45.000Z');
+  });
+
+  it('a wall time the spring-forward change skips moves forward by the gap', () => {
+    // New York, 8 March 2026: 02:00 EST becomes 03:00 EDT; 02:30 does not exist and is read as 03:30 EDT.
+    expect(parseInstant('2026-03-08T02:30[America/New_York]')?.toISOString()).toBe('2026-03-08T07:30:00.000Z');
+    expect(parseInstant('2026-03-08T03:30[America/New_York]')?.toISOString()).toBe('2026-03-08T07:30:00.000Z');
+  });
+
+  it('a wall time the fall-back change repeats is the first of the two', () => {
+    // New York, 1 November 2026: 01:30 happens at -04:00, then again at -05:00.
+    expect(parseInstant('2026-11-01T01:30[America/New_York]')?.toISOString()).toBe('2026-11-01T05:30:00.000Z');
+  });
+
+  it('takes an instant as it is (the stored value sent back by an unchanged form)', () => {
+    expect(parseInstant('2026-01-02T03:04:00.000Z')?.toISOString()).toBe('2026-01-02T03:04:00.000Z');
+    expect(parseInstant('2026-01-02T04:04:00+01:00')?.toISOString()).toBe('2026-01-02T03:04:00.000Z');
+  });
+
+  it('refuses what names no instant, an unknown zone, and an offset that contradicts its zone', () => {
+    for (const bad of [
+      '2026-12-15T09:00', // no zone, no offset: 24 possible instants
+      '2026-12-15',
+      '15/12/2026 09:00',
+      'tomorrow',
+      '',
+      '2026-12-15T09:00[Mars/Olympus_Mons]',
+      '2026-02-30T09:00[UTC]',
+      '2026-12-15T09:00+01:00[America/New_York]',
+    ])
+      expect(parseInstant(bad), bad).toBeNull();
+  });
+});

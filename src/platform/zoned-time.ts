@@ -1,0 +1,24 @@
+// A time a person typed as the shop's wall clock ("15 Dec 2026, 09:00 in America/New_York") made into the
+// instant stored (UTC). The admin panel's date fields send what was typed with the shop's zone attached, in the
+// RFC 9557 form "2026-12-15T09:00[America/New_York]"; a value that already names its instant ("...Z",
+// "...+01:00") is taken as it is. Temporal (the TC39 reference polyfill) does the parsing and the zone rules.
+import { Temporal } from '@js-temporal/polyfill';
+
+/**
+ * The instant of `text`, or null if it is not a date-time that names its instant or its zone.
+ * A wall time that a daylight-saving change skips (02:30 on a spring-forward night) is moved forward by the
+ * gap (03:30); one it repeats (01:30 on a fall-back night) is the first of the two. That is Temporal's
+ * 'compatible' rule, the one calendars and RFC 5545 use. A date-time with neither zone nor offset is refused:
+ * it could mean any of 24 instants.
+ */
+export function parseInstant(text: string): Date | null {
+  const value = text.trim();
+  try {
+    const ms = value.includes('[')
+      ? Temporal.ZonedDateTime.from(value, { disambiguation: 'compatible', offset: 'reject' }).epochMilliseconds
+      : Temporal.Instant.from(value).epochMilliseconds;
+    return new Date(ms);
+  } catch {
+    return null;
+  }
+}

@@ -183,7 +183,10 @@ function withShopDates(
     for (const p of (r.resource as { properties(): { path(): string; type(): string }[] }).properties()) {
       if (p.type() !== 'datetime') continue;
       const own = props[p.path()] ?? {};
-      props[p.path()] = { ...own, components: { list: components.DateTime, show: components.DateTime, edit: components.DateTime, ...own.components } };
+      props[p.path()] = {
+        ...own,
+        components: { list: components.DateTime, show: components.DateTime, edit: components.DateTime, ...own.components },
+      };
     }
     return { ...r, options: { ...r.options, properties: props } };
   });

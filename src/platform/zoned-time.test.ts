@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInstant } from './zoned-time.js';
+import { dayBound, parseInstant } from './zoned-time.js';
 
 describe('parseInstant: a typed wall time in the shop zone, or an instant', () => {
   it('reads the wall time in the zone named, whatever the server zone', () => {
@@ -37,5 +37,27 @@ describe('parseInstant: a typed wall time in the shop zone, or an instant', () =
       '2026-12-15T09:00+01:00[America/New_York]',
     ])
       expect(parseInstant(bad), bad).toBeNull();
+  });
+});
+
+describe('dayBound: a date filter is the shop day, start to end', () => {
+  it('a day in the zone runs from its first instant to its last millisecond', () => {
+    expect(dayBound('2026-12-01[America/New_York]', 'start')?.toISOString()).toBe('2026-12-01T05:00:00.000Z');
+    expect(dayBound('2026-12-01[America/New_York]', 'end')?.toISOString()).toBe('2026-12-02T04:59:59.999Z');
+    expect(dayBound('2026-12-01[Pacific/Auckland]', 'start')?.toISOString()).toBe('2026-11-30T11:00:00.000Z');
+  });
+
+  it('a daylight-saving day is 23 or 25 hours long', () => {
+    const length = (day: string) => dayBound(day, 'end')!.getTime() + 1 - dayBound(day, 'start')!.getTime();
+    expect(length('2026-03-08[America/New_York]')).toBe(23 * 3_600_000);
+    expect(length('2026-11-01[America/New_York]')).toBe(25 * 3_600_000);
+    expect(length('2026-07-01[America/New_York]')).toBe(24 * 3_600_000);
+  });
+
+  it('an instant is taken as it is; a wrong day or zone is null', () => {
+    expect(dayBound('2026-12-01T05:00:00.000Z', 'end')?.toISOString()).toBe('2026-12-01T05:00:00.000Z');
+    for (const bad of ['2026-02-30[UTC]', '2026-12-01[Nowhere/Town]', 'not-a-date', '2026-12-01']) {
+      expect(dayBound(bad, 'start'), bad).toBeNull();
+    }
   });
 });

@@ -22,3 +22,23 @@ export function parseInstant(text: string): Date | null {
     return null;
   }
 }
+
+const DAY_IN_ZONE = /^(\d{4}-\d{2}-\d{2})\[([^\]]+)\]$/;
+
+/**
+ * One end of a date range filter. A day in a zone, "2026-12-01[America/New_York]", starts at that day's first
+ * instant (`edge` 'start') or ends at its last millisecond ('end'), so "from 1 Dec to 1 Dec" is the whole of the
+ * shop's 1 December, daylight-saving days included (23 or 25 hours). Anything else is read by `parseInstant`.
+ */
+export function dayBound(text: string, edge: 'start' | 'end'): Date | null {
+  const day = DAY_IN_ZONE.exec(text.trim());
+  if (!day) return parseInstant(text);
+  try {
+    const date = Temporal.PlainDate.from(day[1]!, { overflow: 'reject' });
+    const timeZone = day[2]!;
+    if (edge === 'start') return new Date(date.toZonedDateTime({ timeZone }).epochMilliseconds);
+    return new Date(date.add({ days: 1 }).toZonedDateTime({ timeZone }).epochMilliseconds - 1);
+  } catch {
+    return null;
+  }
+}

@@ -135,6 +135,34 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     await shot(page, '04-sorted-by-total');
   }, 450_000);
 
+  it('filters by date in whole shop days, typed in the filter drawer', async () => {
+    onFailure('date-filter', () => page);
+    const eli = await f.customer({ tenantId, displayName: 'Eli Early' });
+    const at = async (iso: string) => (await f.order({ tenantId, customerId: eli.id, createdAt: new Date(iso) })).id;
+    // 10 June 2025 in Auckland (NZST, UTC+12) is 2025-06-09T12:00Z to 2025-06-10T11:59:59.999Z.
+    const before = await at('2025-06-09T11:59:00Z');
+    const first = await at('2025-06-09T12:00:00Z');
+    const last = await at('2025-06-10T11:59:00Z');
+    await at('2025-06-10T12:00:00Z');
+
+    await page.goto(`${app.baseUrl}/admin/resources/Order`);
+    await page.waitForSelector('tr[data-id]');
+    await page.click('text=Filter');
+    await page.getByText('Shop days (Pacific/Auckland), both included.').waitFor();
+    await page.fill('[data-testid="date-filter-createdAt-from"]', '2025-06-10');
+    await page.fill('[data-testid="date-filter-createdAt-to"]', '2025-06-10');
+    await shot(page, '05-date-filter-drawer');
+    await page.click('[data-css="Order-filter-drawer-button-apply"]');
+    await page.waitForURL(/createdAt(~~|%7E%7E)to=/i);
+    await expect.poll(async () => (await rowIds(page)).sort()).toEqual([first, last].sort());
+    expect(await rowIds(page)).not.toContain(before);
+    // The page opened again from its address shows the days chosen in its drawer.
+    await page.goto(page.url());
+    await page.waitForSelector(`tr[data-id="${first}"]`);
+    await page.click('[data-css="Order-filter-button"]');
+    expect(await page.inputValue('[data-testid="date-filter-createdAt-from"]')).toBe('2025-06-10');
+  }, 300_000);
+
   it('on a phone (390x844) the list and the order page show customer, status and total, not only the number', async () => {
     const phone = await context.newPage();
     watch(phone);

@@ -171,8 +171,8 @@ export function buildResources(services: Services, components: ReturnType<typeof
 }
 
 /**
- * Every date-time column of every resource is listed, shown and edited by components/date-time.tsx: one format,
- * and the shop's zone, also for what an admin types into a form.
+ * Every date-time column of every resource is listed, shown, edited and filtered by components/date-time.tsx:
+ * one format, and the shop's zone, also for what an admin types into a form or a filter.
  */
 function withShopDates(
   components: ReturnType<typeof createComponents>['components'],
@@ -185,7 +185,13 @@ function withShopDates(
       const own = props[p.path()] ?? {};
       props[p.path()] = {
         ...own,
-        components: { list: components.DateTime, show: components.DateTime, edit: components.DateTime, ...own.components },
+        components: {
+          list: components.DateTime,
+          show: components.DateTime,
+          edit: components.DateTime,
+          filter: components.DateTime,
+          ...own.components,
+        },
       };
     }
     return { ...r, options: { ...r.options, properties: props } };

@@ -7,6 +7,7 @@
 import type * as AdminJSPrisma from '@adminjs/prisma';
 import { BaseRecord, ForbiddenError, NotFoundError, ValidationError, type Filter } from 'adminjs';
 import { isUniqueViolation, withTransaction, type Db, type Tx } from '../../../platform/db/prisma.js';
+import { dayBound } from '../../../platform/zoned-time.js';
 import { changedFields } from '../../../modules/audit/audit-diff.js';
 import type { AuditService } from '../../../modules/audit/audit.service.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
@@ -128,12 +129,18 @@ export function defineScopedResource(lib: PrismaLib) {
       return this.scopeOptions.present ? this.scopeOptions.present(values, row) : values;
     }
 
-    /** Filters on known, non-secret properties only (an unknown path would crash the adapter). */
+    /**
+     * Filters on known, non-secret properties only (an unknown path would crash the adapter). A date range's ends
+     * are the shop's days as the filter sends them (components/date-time.tsx), made instants here; an end that
+     * is no date is left out rather than read as "Invalid Date".
+     */
     private safeFilter(filter: Filter | undefined): Filter | undefined {
       if (!filter) return filter;
       const secrets = this.scopeOptions.secrets ?? [];
       const kept = Object.fromEntries(
-        Object.entries(filter.filters ?? {}).filter(([path, f]) => f.property && !secrets.includes(path.split('.')[0]!)),
+        Object.entries(filter.filters ?? {})
+          .filter(([path, f]) => f.property && !secrets.includes(path.split('.')[0]!))
+          .map(([path, f]) => [path, f.property?.type() === 'datetime' ? { ...f, value: dateRange(f.value) } : f]),
       );
       return { ...filter, filters: kept } as Filter;
     }
@@ -337,3 +344,12 @@ export function defineScopedResource(lib: PrismaLib) {
 }
 
 export type ScopedPrismaResource = InstanceType<ReturnType<typeof defineScopedResource>>;
+
+/** A date filter's { from, to } with each end an ISO instant: the start of the 'from' day, the end of the 'to' day. */
+function dateRange(value: unknown): { from?: string; to?: string } {
+  const range = (value && typeof value === 'object' ? value : {}) as { from?: unknown; to?: unknown };
+  const end = (v: unknown, edge: 'start' | 'end') => (typeof v === 'string' ? dayBound(v, edge)?.toISOString() : undefined);
+  const from = end(range.from, 'start');
+  const to = end(range.to, 'end');
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}

@@ -1,4 +1,4 @@
-// A date-time field of the panel, in lists, show pages and forms: one format, in the shop's time zone.
+// A date-time field of the panel, in lists, show pages, forms and list filters: one format, in the shop's time zone.
 // Both come from the page (window.LEDGERLINE_PAGE, written by auth/csrf-page.ts from platform/time-format.ts),
 // so the browser formats exactly as the server's formatDateTime does.
 // In a form, the admin types the shop's wall clock (a native date-time input, which phones show as their own
@@ -6,7 +6,7 @@
 // the instant (platform/zoned-time.ts), so what the form shows is what the show page reads, wherever the admin is.
 import React from 'react';
 import { Box, Button, FormGroup, FormMessage, Input, Label } from '@adminjs/design-system';
-import { PropertyLabel, useTranslation, type EditPropertyProps, type ShowPropertyProps } from 'adminjs';
+import { PropertyLabel, useTranslation, type EditPropertyProps, type FilterPropertyProps, type ShowPropertyProps } from 'adminjs';
 
 interface PageContext {
   timeZone?: string;
@@ -86,10 +86,47 @@ const DateTimeEdit: React.FC<EditPropertyProps> = ({ property, record, onChange 
   );
 };
 
-const DateTime: React.FC<(ShowPropertyProps | EditPropertyProps) & { where?: string }> = (props) => {
+/** A day filter ends with the zone: "2026-12-01[America/New_York]"; the input shows the day. */
+const filterDay = (value: unknown) => /^(\d{4}-\d{2}-\d{2})/.exec(typeof value === 'string' ? value : '')?.[1] ?? '';
+
+/**
+ * The list filter: from one shop day to another, both included. Each end is sent as the day with the shop's
+ * zone; the server makes it the day's first or last instant (adapter/scoped-resource.ts, platform/zoned-time.ts).
+ */
+const DateRangeFilter: React.FC<FilterPropertyProps> = ({ property, filter, onChange }) => {
+  const zone = shopZone();
+  const end = (edge: 'from' | 'to', label: string) => {
+    const key = `${property.path}~~${edge}`;
+    return (
+      <Box flex flexDirection="row" alignItems="center" mt="sm">
+        <Label htmlFor={`filter-${key}`} mr="default" mb="0" style={{ minWidth: '3em' }}>
+          {label}
+        </Label>
+        <Input
+          type="date"
+          id={`filter-${key}`}
+          data-testid={`date-filter-${property.path}-${edge}`}
+          value={filterDay(filter?.[key])}
+          onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(key, e.target.value ? `${e.target.value}[${zone}]` : '')}
+        />
+      </Box>
+    );
+  };
+  return (
+    <FormGroup variant="filter">
+      <PropertyLabel property={property} filter />
+      {end('from', 'From')}
+      {end('to', 'To')}
+      <FormMessage>Shop days ({zone}), both included.</FormMessage>
+    </FormGroup>
+  );
+};
+
+const DateTime: React.FC<(ShowPropertyProps | EditPropertyProps | FilterPropertyProps) & { where?: string }> = (props) => {
   const { translateProperty } = useTranslation();
-  const { property, record, where } = props;
+  const { property, record, where } = props as ShowPropertyProps & { where?: string };
   if (where === 'edit') return <DateTimeEdit {...(props as EditPropertyProps)} />;
+  if (where === 'filter') return <DateRangeFilter {...(props as FilterPropertyProps)} />;
   const text = formatShopDate(record?.params?.[property.path]);
   if (where === 'list') return <span>{text}</span>;
   return (

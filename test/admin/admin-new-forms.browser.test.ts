@@ -67,17 +67,18 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
   /** The panel's date field is a native date-time input of the shop's wall clock: a date and time as a phone picks one. */
   const typeDate = (name: string, wall: string) => browser.page.locator(`input[type="datetime-local"][name="${name}"]`).fill(wall);
   /**
-   * Saves; AdminJS then shows the list with a notice. Returns the new row (found by `find`, which must match
-   * nothing before the save) once it exists, and opens its show page.
+   * Saves; the panel then opens the new record's page with a notice. Returns the new row (found by `find`, which
+   * must match nothing before the save) once it exists.
    */
   async function save<T extends { id: string }>(resource: string, find: () => Promise<T | null>): Promise<T> {
     const { page } = browser;
     expect(await find(), `${resource}: a row already matched before the save`).toBeNull();
     await browser.shot(`${resource}-1-filled`);
     await page.locator('[data-testid="button-save"], form button[type="submit"]').first().click();
-    await page.waitForURL((u) => !u.pathname.endsWith('/actions/new'), { timeout: 60_000 });
+    // The panel opens the record created (resources/open-new-record.ts).
+    await page.waitForURL(/\/records\/[^/]+\/show(\?|$)/, { timeout: 60_000 });
     const row = await waitFor(`${resource} saved`, find);
-    await page.goto(`${app.baseUrl}/admin/resources/${resource}/records/${row.id}/show`);
+    expect(new URL(page.url()).pathname).toBe(`/admin/resources/${resource}/records/${row.id}/show`);
     return row;
   }
   /** The show page holds every text. */

@@ -52,6 +52,8 @@ describe('products', () => {
       requiredRoleIds: [],
       description: null,
     });
+    // The panel then opens the new product, not the list.
+    expect(res.body.redirectUrl).toBe(`/admin/resources/Product/records/${row.id}/show`);
     const list = await get(a, '/resources/Product/actions/list');
     expect(list.body.records.find((r: { id: string }) => r.id === row.id).params.price).toBe('$19.99');
   });
@@ -61,6 +63,7 @@ describe('products', () => {
     for (const [k, v] of Object.entries({ ...base, sku: 'bad sku!', unitPriceCents: '-5', stock: 'lots' })) req = req.field(k, v);
     const res = await req.field('grantedRoleIds.0', 'not-a-role');
     expect(res.body.notice.type).toBe('error');
+    expect(res.body.redirectUrl).toBeUndefined();
     expect(Object.keys(res.body.record.errors)).toEqual(expect.arrayContaining(['sku', 'unitPriceCents', 'stock', 'grantedRoleIds.0']));
     expect(await testDb().product.count({ where: { tenantId, sku: 'bad sku!' } })).toBe(0);
   });

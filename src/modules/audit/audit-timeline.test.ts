@@ -61,6 +61,18 @@ describe('audit timeline presenter', () => {
     ]);
   });
 
+  it("a creation lists what was typed, not the record's new id or its shop; a later change of shop is shown", () => {
+    const [created, moved] = presentTimeline(
+      [
+        entry({ id: 'c', action: 'shipping_type.created', before: null, after: { id: 'shp_1', tenant: 'ten_1', name: 'Courier' } }),
+        entry({ id: 'm', action: 'admin_user.updated', before: { tenantId: 'ten_1' }, after: { tenantId: 'ten_2' } }),
+      ].map((e, i) => ({ ...e, createdAt: new Date(Date.UTC(2026, 0, 2 - i)) })),
+      { timeZone: 'UTC', currency: 'USD' },
+    );
+    expect(created!.changes.map((c) => c.field)).toEqual(['name']);
+    expect(moved!.changes.map((c) => c.field)).toEqual(['tenantId']);
+  });
+
   it('words for actions and fields', () => {
     expect(describeAction('payment.confirmed')).toBe('Payment confirmed');
     expect(describeAction('order.items_changed')).toBe("Changed the order's items");

@@ -127,6 +127,9 @@ export function formatValue(field: string, value: unknown, opts: TimelineOptions
   return JSON.stringify(value);
 }
 
+/** Fields a creation's entry holds (for the record) but its timeline does not show. */
+const ON_CREATION_ONLY_NOISE = new Set(['id', 'tenant', 'tenantId']);
+
 type Entry = Pick<AuditLog, 'id' | 'action' | 'actorType' | 'actorId' | 'before' | 'after' | 'createdAt'>;
 
 function asRecord(v: unknown): Record<string, unknown> {
@@ -140,7 +143,11 @@ export function presentTimeline(entries: readonly Entry[], opts: TimelineOptions
     .map((e) => {
       const before = asRecord(e.before);
       const after = asRecord(e.after);
-      const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+      // A record's creation lists what was typed: its new id and its shop are the page it is on, not news.
+      const created = e.before === null || Object.keys(before).length === 0;
+      const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+        (f) => !(created && ON_CREATION_ONLY_NOISE.has(f)),
+      );
       const named = e.actorId ? opts.actors?.get(e.actorId) : undefined;
       return {
         id: e.id,

@@ -31,6 +31,7 @@ import { webhookDeliveryResource, webhookEndpointResource } from './resources/we
 import { roleChangeResource } from './resources/role-changes.resource.js';
 import { withAuditTimeline } from './resources/audit-trail.js';
 import { addAfter } from './resources/add-after.js';
+import { openTheNewRecord } from './resources/open-new-record.js';
 import { createDiscordDirectory, discordNames } from './resources/discord-directory.js';
 import { adminUserResource, guildResource, keepsAShopAdmin, tenantResource } from './resources/settings.resources.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
@@ -104,7 +105,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
   const named = (r: ResourceWithOptions, fields: Parameters<typeof discordNames>[1]) =>
     addAfter(r, ['show', 'edit'], discordNames(discord, fields));
 
-  return withShopDates(components, [
+  const resources = withShopDates(components, [
     orderResource({ services, resource: make('Order', shop, orderResourceOptions(services.db)), components }),
     timeline(customerResource(make('Customer', shop, audit('customer', { ignore: ['dmClosedAt'] })), db, components, services.clock)),
     addressResource(db, make('Address', shop)),
@@ -168,6 +169,8 @@ export function buildResources(services: Services, components: ReturnType<typeof
     webhookEndpointResource({ services, resource: make('WebhookEndpoint', shop, { secrets: ['secret'] }), components }),
     webhookDeliveryResource({ services, resource: make('WebhookDelivery', shop) }),
   ]);
+  // A record made with New opens on its own page (resources/open-new-record.ts).
+  return resources.map((r) => addAfter(r, ['new'], openTheNewRecord));
 }
 
 /**

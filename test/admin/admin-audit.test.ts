@@ -41,7 +41,7 @@ describe('audited saves', () => {
       sku: 'AUD-1',
       name: 'Hoodie',
       description: '',
-      unitPriceCents: '3000',
+      price: '30.00',
       currency: 'USD',
       active: 'true',
       trackStock: 'true',
@@ -100,7 +100,7 @@ describe('audited saves', () => {
         sku: 'AUD-LOCK',
         name: 'Cap',
         description: '',
-        unitPriceCents: '3000',
+        price: '30.00',
         currency: 'USD',
         active: 'true',
         trackStock: 'false',
@@ -131,12 +131,12 @@ describe('audited saves', () => {
   it('shipping types, discounts, admin users: created, changed and deleted are all on the record', async () => {
     const created = await post('/resources/ShippingType/actions/new', {
       name: 'Courier',
-      priceCents: '900',
+      price: '9.00',
       active: 'true',
       sortOrder: '0',
     });
     const shipId = created.body.record.id as string;
-    await post(`/resources/ShippingType/records/${shipId}/edit`, { name: 'Courier', priceCents: '950', active: 'true', sortOrder: '0' });
+    await post(`/resources/ShippingType/records/${shipId}/edit`, { name: 'Courier', price: '9.50', active: 'true', sortOrder: '0' });
     await post(`/resources/ShippingType/records/${shipId}/delete`, {});
     expect((await entries('ShippingType', shipId)).map((e) => e.action)).toEqual([
       'shipping_type.created',
@@ -150,7 +150,7 @@ describe('audited saves', () => {
       type: 'PERCENT',
       percentOff: '15',
       scope: 'GLOBAL',
-      minSubtotalCents: '0',
+      minSubtotal: '0.00',
       active: 'true',
     });
     expect((await entries('Discount', d.id))[0]).toMatchObject({
@@ -181,7 +181,7 @@ describe('audited saves', () => {
       sku: 'TAKEN',
       name: 'X',
       description: '',
-      unitPriceCents: '100',
+      price: '1.00',
       currency: 'USD',
       active: 'true',
       trackStock: 'false',

@@ -101,7 +101,7 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
     await fill('sku', 'TEE-NAVY-L');
     await fill('name', 'Navy tee (L)');
     await fill('description', 'Heavy cotton, screen printed.\nShips folded.');
-    await fill('unitPriceCents', '2450');
+    await fill('price', '24.50');
     await fill('currency', 'USD');
     await tick('active');
     await browser.page.getByTestId('multi-value-requiredRoleIds-input').fill(role);
@@ -141,7 +141,7 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
   it('Shipping type: name, price, active and order are saved and shown', { timeout: 420_000 }, async () => {
     await openNew('ShippingType', ownerEmail, 'name', 'ShippingType');
     await fill('name', 'Tracked courier');
-    await fill('priceCents', '895');
+    await fill('price', '8.95');
     await tick('active');
     await fill('sortOrder', '-2');
     const row = await save('ShippingType', () => db().shippingType.findFirst({ where: { tenantId, name: 'Tracked courier' } }));
@@ -162,12 +162,12 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
       const page = await openNew('Discount', ownerEmail, 'name', 'Discount');
       await fill('name', 'Winter five');
       await pick('type', 'Fixed amount');
-      await fill('amountOffCents', '500');
+      await fill('amountOff', '5.00');
       await pick('scope', 'Assigned');
       await typeDate('startsAt', '2026-12-15T09:00');
       await typeDate('endsAt', '2027-01-31T23:59');
       await page.getByText('Shop time (America/New_York).').first().waitFor();
-      await fill('minSubtotalCents', '2000');
+      await fill('minSubtotal', '20');
       await fill('maxUses', '100');
       await fill('maxUsesPerCustomer', '1');
       await tick('active');

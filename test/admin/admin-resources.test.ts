@@ -28,7 +28,7 @@ describe('products', () => {
     sku: 'HAT-1',
     name: 'Hat',
     description: '',
-    unitPriceCents: '1999',
+    price: '19.99',
     currency: 'usd',
     active: 'true',
     trackStock: 'true',
@@ -60,11 +60,11 @@ describe('products', () => {
 
   it('returns field errors for invalid values and writes nothing', async () => {
     let req = post(a, '/resources/Product/actions/new');
-    for (const [k, v] of Object.entries({ ...base, sku: 'bad sku!', unitPriceCents: '-5', stock: 'lots' })) req = req.field(k, v);
+    for (const [k, v] of Object.entries({ ...base, sku: 'bad sku!', price: '-5', stock: 'lots' })) req = req.field(k, v);
     const res = await req.field('grantedRoleIds.0', 'not-a-role');
     expect(res.body.notice.type).toBe('error');
     expect(res.body.redirectUrl).toBeUndefined();
-    expect(Object.keys(res.body.record.errors)).toEqual(expect.arrayContaining(['sku', 'unitPriceCents', 'stock', 'grantedRoleIds.0']));
+    expect(Object.keys(res.body.record.errors)).toEqual(expect.arrayContaining(['sku', 'price', 'stock', 'grantedRoleIds.0']));
     expect(await testDb().product.count({ where: { tenantId, sku: 'bad sku!' } })).toBe(0);
   });
 
@@ -84,11 +84,11 @@ describe('discounts', () => {
       name: 'Spring',
       type: 'PERCENT',
       percentOff: '',
-      amountOffCents: '500',
+      amountOff: '5.00',
       scope: 'GLOBAL',
       startsAt: '',
       endsAt: '',
-      minSubtotalCents: '0',
+      minSubtotal: '0.00',
       maxUses: '',
       maxUsesPerCustomer: '',
       active: 'true',

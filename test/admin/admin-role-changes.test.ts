@@ -125,7 +125,7 @@ describe('products: the role check', () => {
   const base = {
     name: 'VIP pass',
     description: '',
-    unitPriceCents: '999',
+    price: '9.99',
     currency: 'usd',
     active: 'true',
     trackStock: 'false',
@@ -214,7 +214,7 @@ describe('products: digital goods', () => {
       sku: 'PACK-1',
       name: 'Sound pack',
       description: '',
-      unitPriceCents: '500',
+      price: '5.00',
       currency: 'usd',
       active: 'true',
       trackStock: 'false',

@@ -104,7 +104,7 @@ describe('tenant scoping', () => {
     const created = await post(a, '/resources/Product/actions/new')
       .field('sku', 'SCOPE-1')
       .field('name', 'Scoped')
-      .field('unitPriceCents', '100')
+      .field('price', '1.00')
       .field('currency', 'USD')
       .field('active', 'true')
       .field('trackStock', 'false')

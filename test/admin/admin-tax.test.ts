@@ -40,7 +40,7 @@ describe('product tax code', () => {
       sku: 'TEE-1',
       name: 'T-shirt',
       description: '',
-      unitPriceCents: '2000',
+      price: '20.00',
       currency: 'usd',
       active: 'true',
       trackStock: 'false',

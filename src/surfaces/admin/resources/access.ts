@@ -37,15 +37,16 @@ export const tenantCrud = {
 
 /**
  * tenantCrud with the writes validated (`validate` runs before new and edit) and, when given, amounts shown
- * as money (`money` runs after list and show).
+ * as money (`money` runs after list, show and edit: resources/money-columns.ts).
  */
 export function validatedTenantCrud(opts: { validate: Before; money?: After<ActionResponse> }) {
-  const shown = opts.money ? { list: { ...tenantCrud.list, after: opts.money }, show: { ...tenantCrud.show, after: opts.money } } : {};
+  const after = opts.money ? { after: opts.money } : {};
   return {
     ...tenantCrud,
-    ...shown,
+    list: { ...tenantCrud.list, ...after },
+    show: { ...tenantCrud.show, ...after },
     new: { ...tenantCrud.new, before: opts.validate },
-    edit: { ...tenantCrud.edit, before: opts.validate },
+    edit: { ...tenantCrud.edit, before: opts.validate, ...after },
   };
 }
 

@@ -4,7 +4,7 @@ import type { Db } from '../../../platform/db/prisma.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { productForm, shippingTypeForm } from '../schemas/catalog.schema.js';
 import { canManage, validatedTenantCrud } from './access.js';
-import { moneyColumns } from './money-columns.js';
+import { moneyColumns, shopCurrency } from './money-columns.js';
 import { validatePayload } from './validation.js';
 import type { RoleRepairService } from '../../../modules/entitlements/role-repair.service.js';
 import type { Logger } from '../../../platform/logger.js';
@@ -36,7 +36,9 @@ export function productResource(
   const prices = moneyColumns(db, { unitPriceCents: 'price' });
   const money: After<ActionResponse> = async (response, request, context) =>
     stockShown(await prices(response, request, context), request, context);
-  const validate = roles ? withRoleCheck(validatePayload(productForm), roles.roleRepair) : validatePayload(productForm);
+  // The price is read in the currency typed in the same form.
+  const form = validatePayload((raw) => productForm(typedCurrency(raw.currency)));
+  const validate = roles ? withRoleCheck(form, roles.roleRepair) : form;
   return {
     resource,
     options: {
@@ -68,7 +70,7 @@ export function productResource(
         'sku',
         'name',
         'description',
-        'unitPriceCents',
+        'price',
         'currency',
         'active',
         'requiredRoleIds',
@@ -85,8 +87,7 @@ export function productResource(
       properties: {
         name: { isTitle: true },
         description: { type: 'textarea' },
-        price: { type: 'string', isSortable: false },
-        unitPriceCents: { description: 'Price in cents (2500 = $25.00).' },
+        price: { type: 'string', isSortable: false, isRequired: true, description: 'In the currency below, e.g. 24.50.' },
         requiredRoleIds: {
           components: { edit: components.MultiValue, show: components.MultiValue },
           description: 'Discord roles: a member needs one of them to buy this (none: anyone can).',
@@ -138,7 +139,7 @@ export function productResource(
 
 export function shippingTypeResource(db: Db, resource: ScopedPrismaResource): ResourceWithOptions {
   const money = moneyColumns(db, { priceCents: 'price' });
-  const validate = validatePayload(shippingTypeForm);
+  const validate = validatePayload(async (_raw, context) => shippingTypeForm(await shopCurrency(db, context)));
   return {
     resource,
     options: {
@@ -147,13 +148,18 @@ export function shippingTypeResource(db: Db, resource: ScopedPrismaResource): Re
       sort: { sortBy: 'sortOrder', direction: 'asc' },
       listProperties: ['name', 'price', 'active', 'sortOrder'],
       showProperties: ['id', 'name', 'price', 'active', 'sortOrder', 'createdAt'],
-      editProperties: ['name', 'priceCents', 'active', 'sortOrder'],
+      editProperties: ['name', 'price', 'active', 'sortOrder'],
       properties: {
         name: { isTitle: true },
-        price: { type: 'string', isSortable: false },
-        priceCents: { description: 'Price in cents.' },
+        price: { type: 'string', isSortable: false, isRequired: true, description: "In the shop's currency, e.g. 4.95." },
       },
       actions: validatedTenantCrud({ validate, money }),
     },
   };
+}
+
+/** The currency typed in a product form, or USD while it is not one yet (the currency field says so). */
+function typedCurrency(value: unknown): string {
+  const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
+  return /^[A-Z]{3}$/.test(code) ? code : 'USD';
 }

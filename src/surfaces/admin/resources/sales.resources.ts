@@ -12,7 +12,7 @@ import { tenantContextOf } from '../auth/panel-admin.js';
 import { discountAssignmentForm, discountForm } from '../schemas/discount.schema.js';
 import { formId, formOptionalText } from '../schemas/form-fields.js';
 import { canManage, never, tenantCrud, tenantReadOnly, validatedTenantCrud } from './access.js';
-import { moneyColumns } from './money-columns.js';
+import { moneyColumns, shopCurrency } from './money-columns.js';
 import { assertOwnedReference } from './owned-references.js';
 import { validatePayload } from './validation.js';
 import {
@@ -141,7 +141,7 @@ export function addressResource(db: Db, resource: ScopedPrismaResource): Resourc
 
 export function discountResource(db: Db, resource: ScopedPrismaResource): ResourceWithOptions {
   const money = moneyColumns(db, { amountOffCents: 'amountOff', minSubtotalCents: 'minSubtotal' });
-  const validate = validatePayload(discountForm);
+  const validate = validatePayload(async (_raw, context) => discountForm(await shopCurrency(db, context)));
   return {
     resource,
     options: {
@@ -168,22 +168,25 @@ export function discountResource(db: Db, resource: ScopedPrismaResource): Resour
         'name',
         'type',
         'percentOff',
-        'amountOffCents',
+        'amountOff',
         'scope',
         'startsAt',
         'endsAt',
-        'minSubtotalCents',
+        'minSubtotal',
         'maxUses',
         'maxUsesPerCustomer',
         'active',
       ],
       properties: {
         name: { isTitle: true },
-        amountOff: { type: 'string', isSortable: false },
-        minSubtotal: { type: 'string', isSortable: false },
+        amountOff: { type: 'string', isSortable: false, description: "For fixed-amount discounts, in the shop's currency, e.g. 5.00." },
+        minSubtotal: {
+          type: 'string',
+          isSortable: false,
+          description: 'The order subtotal needed to use it, e.g. 20.00. Empty: no minimum.',
+        },
         type: { availableValues: availableValues(DISCOUNT_TYPE_LABELS) },
         percentOff: { description: '1-100, for percent-off discounts.' },
-        amountOffCents: { description: 'In cents, for fixed-amount discounts.' },
         scope: {
           availableValues: availableValues(DISCOUNT_SCOPE_LABELS),
           description: 'Every customer, or only the customers it is assigned to.',

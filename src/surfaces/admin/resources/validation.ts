@@ -14,8 +14,11 @@ export type PayloadMapper = (
   context: ActionContext,
 ) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
+/** A form's schema, or one built per request (from what was typed, or the shop's currency). */
+export type FormSchema = z.ZodType | ((raw: Record<string, unknown>, context: ActionContext) => z.ZodType | Promise<z.ZodType>);
+
 export function validatePayload(
-  schema: z.ZodType,
+  schema: FormSchema,
   opts: { map?: PayloadMapper; prepare?: (raw: Record<string, unknown>, context: ActionContext) => Record<string, unknown> } = {},
 ): Before {
   return async (request, context) => {
@@ -25,7 +28,7 @@ export function validatePayload(
     if (request.method !== 'post') return request;
     const raw = flat.unflatten<Record<string, unknown>, Record<string, unknown>>(request.payload ?? {});
     const input = opts.prepare ? opts.prepare(raw, context) : raw;
-    const result = schema.safeParse(input);
+    const result = (typeof schema === 'function' ? await schema(input, context) : schema).safeParse(input);
     if (!result.success) {
       const errors: Record<string, { message: string }> = {};
       for (const issue of result.error.issues) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formOptionalDate, formOptionalText, formText, lines } from './form-fields.js';
+import { formMoney, formOptionalDate, formOptionalText, formText, lines } from './form-fields.js';
+import { shippingTypeForm } from './catalog.schema.js';
+import { discountForm } from './discount.schema.js';
 import { productForm } from './catalog.schema.js';
 
 describe('form text as a browser sends it', () => {
@@ -17,11 +19,11 @@ describe('form text as a browser sends it', () => {
   });
 
   it('a product description saved from the panel has no carriage returns', () => {
-    const parsed = productForm.parse({
+    const parsed = productForm('USD').parse({
       sku: 'TEE',
       name: 'Tee',
       description: 'Heavy cotton.\r\nShips folded.',
-      unitPriceCents: '100',
+      price: '1.00',
       currency: 'usd',
       active: 'true',
       requiredRoleIds: [],
@@ -51,5 +53,48 @@ describe('date-time fields as the panel sends them', () => {
       expect(r.success, bad).toBe(false);
       expect(r.error?.issues[0]?.message).toBe('a date and time');
     }
+  });
+});
+
+describe('money fields are typed in the currency, never in cents', () => {
+  it('"25" is $25.00; decimals, a sign and thousands separators as people type them', () => {
+    const usd = formMoney('USD', 100_000_000);
+    expect(usd.parse('25')).toBe(2500);
+    expect(usd.parse('24.5')).toBe(2450);
+    expect(usd.parse(' $1,250.99 ')).toBe(125099);
+    expect(usd.parse('0')).toBe(0);
+    // Yen have no minor unit: 2450 is ¥2,450.
+    expect(formMoney('JPY', 100_000_000).parse('2450')).toBe(2450);
+  });
+
+  it('refuses cents-like and wrong amounts with the form of a right one', () => {
+    const usd = formMoney('USD', 10_000_000);
+    for (const bad of ['24.505', '-5', 'ten', '12,34'])
+      expect(usd.safeParse(bad).error?.issues[0]?.message, bad).toBe('an amount in USD, such as 24.50');
+    expect(formMoney('JPY', 100).safeParse('24.50').error?.issues[0]?.message).toBe('an amount in JPY, such as 2450');
+    expect(usd.safeParse('100000.01').error?.issues[0]?.message).toBe('at most $100,000.00');
+    expect(usd.safeParse('').error?.issues[0]?.message).toBe('required');
+    expect(formMoney('USD', 100, { optional: true }).parse('')).toBeNull();
+  });
+
+  it('the shipping and discount forms store cents read in the shop currency', () => {
+    expect(shippingTypeForm('EUR').parse({ name: 'Courier', price: '8.95', active: 'true', sortOrder: '0' })).toMatchObject({
+      priceCents: 895,
+    });
+    const discount = discountForm('USD').parse({
+      name: 'Five off',
+      type: 'FIXED_AMOUNT',
+      percentOff: '',
+      amountOff: '5',
+      scope: 'GLOBAL',
+      startsAt: '',
+      endsAt: '',
+      minSubtotal: '',
+      maxUses: '',
+      maxUsesPerCustomer: '',
+      active: 'true',
+    });
+    expect(discount).toMatchObject({ amountOffCents: 500, minSubtotalCents: 0, percentOff: null });
+    expect(discount).not.toHaveProperty('amountOff');
   });
 });

@@ -2,6 +2,7 @@
 // The module owners have no shared schemas for these admin-only writes (products, shipping types,
 // discounts, tenant settings, admin users), so they live here, next to the only surface that writes them.
 import { z } from 'zod';
+import { centsToDecimalString, formatMoney, parseMoneyInput } from '../../../platform/money.js';
 import { parseInstant } from '../../../platform/zoned-time.js';
 import { arrayOf } from '../resources/validation.js';
 
@@ -43,6 +44,37 @@ export const formOptionalDate = z.preprocess(
   (v) => (empty(v) ? null : v instanceof Date ? v : (parseInstant(String(v)) ?? v)),
   z.date({ error: 'a date and time' }).nullable(),
 );
+
+/**
+ * An amount as the owner types it, in the currency's major units ("24.50", "$1,250", "2450" for yen), as
+ * cents. The panel's money fields are never typed in cents: "25" is $25.00, not $0.25. Empty is null (the
+ * field says whether that is allowed); `max` is in cents.
+ */
+export function moneyField(value: unknown, currency: string, max: number): { cents: number | null } | { error: string } {
+  if (empty(value)) return { cents: null };
+  const cents = typeof value === 'number' ? null : parseMoneyInput(String(value), currency);
+  if (cents === null) return { error: `an amount in ${currency.toUpperCase()}, such as ${centsToDecimalString(2450, currency)}` };
+  if (cents > max) return { error: `at most ${formatMoney(max, currency)}` };
+  return { cents };
+}
+
+/** A money field of a form whose currency is known when the form is built (the shop's). */
+export const formMoney = (currency: string, max: number, opts: { optional?: boolean } = {}) =>
+  z
+    .unknown()
+    .optional()
+    .transform((v, ctx) => {
+      const r = moneyField(v, currency, max);
+      if ('error' in r) {
+        ctx.addIssue({ code: 'custom', message: r.error });
+        return z.NEVER;
+      }
+      if (r.cents === null && !opts.optional) {
+        ctx.addIssue({ code: 'custom', message: 'required' });
+        return z.NEVER;
+      }
+      return r.cents;
+    });
 
 export const snowflake = z
   .string()

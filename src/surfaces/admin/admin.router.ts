@@ -25,7 +25,13 @@ import { createComponents } from './components/component-loader.js';
 import { dashboardHandler } from './dashboard/dashboard.handler.js';
 import { productResource, shippingTypeResource } from './resources/catalog.resources.js';
 import { orderResource, orderResourceOptions } from './resources/orders.resource.js';
-import { addressResource, customerResource, discountAssignmentResource, discountResource } from './resources/sales.resources.js';
+import {
+  addressResource,
+  customerResource,
+  customerResourceOptions,
+  discountAssignmentResource,
+  discountResource,
+} from './resources/sales.resources.js';
 import { apiKeyResource } from './resources/api-keys.resource.js';
 import { webhookDeliveryResource, webhookEndpointResource } from './resources/webhooks.resource.js';
 import { roleChangeResource } from './resources/role-changes.resource.js';
@@ -107,7 +113,14 @@ export function buildResources(services: Services, components: ReturnType<typeof
 
   const resources = withShopDates(components, [
     orderResource({ services, resource: make('Order', shop, orderResourceOptions(services.db)), components }),
-    timeline(customerResource(make('Customer', shop, audit('customer', { ignore: ['dmClosedAt'] })), db, components, services.clock)),
+    timeline(
+      customerResource(
+        make('Customer', shop, { ...customerResourceOptions(), ...audit('customer', { ignore: ['dmClosedAt'] }) }),
+        db,
+        components,
+        services.clock,
+      ),
+    ),
     addressResource(db, make('Address', shop)),
     timeline(
       named(

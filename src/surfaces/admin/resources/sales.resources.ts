@@ -7,12 +7,13 @@ import { z } from 'zod';
 import type { Clock } from '../../../platform/clock.js';
 import type { Db } from '../../../platform/db/prisma.js';
 import { addressInputSchema } from '../../../modules/customers/address.schema.js';
-import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
+import type { ScopedPrismaResource, ScopedResourceOptions } from '../adapter/scoped-resource.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import { discountAssignmentForm, discountForm } from '../schemas/discount.schema.js';
 import { formId, formOptionalText } from '../schemas/form-fields.js';
 import { canManage, never, tenantCrud, tenantReadOnly, validatedTenantCrud } from './access.js';
 import { moneyColumns, shopCurrency } from './money-columns.js';
+import { customerLabel } from './order-view.js';
 import { assertOwnedReference } from './owned-references.js';
 import { validatePayload } from './validation.js';
 import {
@@ -73,6 +74,30 @@ function customerOrders(db: Db): After<ActionResponse> {
   };
 }
 
+/**
+ * The Customer resource's adapter options (admin.router.ts passes them to the scoped resource). A customer is
+ * named as everywhere in the panel (order-view.ts customerLabel): the name, else the Discord username, else the
+ * Discord id; Discord users without a global name arrive with a username only. That label (`name`) is the
+ * customer's title, so the customer selects of other forms (discount assignments, addresses) find a customer by
+ * name, username or id and name them by it, and a page that links a customer names them instead of showing an id.
+ */
+export function customerResourceOptions(): ScopedResourceOptions {
+  return {
+    present: (values, row) => ({ ...values, name: customerLabel(row as Parameters<typeof customerLabel>[0]) }),
+    textSearch: {
+      param: 'name',
+      where: (term) => ({
+        OR: [
+          { displayName: { contains: term, mode: 'insensitive' } },
+          { username: { contains: term, mode: 'insensitive' } },
+          { discordUserId: term },
+        ],
+      }),
+    },
+    sortAliases: { name: 'displayName' },
+  };
+}
+
 export function customerResource(resource: ScopedPrismaResource, db: Db, components: AdminComponents, clock: Clock): ResourceWithOptions {
   return {
     resource,
@@ -80,7 +105,7 @@ export function customerResource(resource: ScopedPrismaResource, db: Db, compone
       id: 'Customer',
       navigation: sales,
       sort: { sortBy: 'createdAt', direction: 'desc' },
-      listProperties: ['displayName', 'username', 'discordUserId', 'createdAt'],
+      listProperties: ['name', 'username', 'discordUserId', 'createdAt'],
       showProperties: [
         'id',
         'displayName',
@@ -95,8 +120,9 @@ export function customerResource(resource: ScopedPrismaResource, db: Db, compone
       editProperties: ['displayName'],
       filterProperties: ['displayName', 'username', 'discordUserId'],
       properties: {
+        // The customer as the panel names them (customerResourceOptions); the name an admin sets is displayName.
+        name: { isTitle: true, type: 'string', isVisible: { list: true, filter: false, edit: false, show: false } },
         displayName: {
-          isTitle: true,
           description: "While set here, the customer's Discord name no longer replaces it. Leave empty to follow their Discord name again.",
         },
         displayNameSetByAdminAt: { isVisible: { list: false, filter: false, edit: false, show: true } },

@@ -1,0 +1,257 @@
+// The panel's other "New" forms, in Chromium: a discount assignment and an address (a shop admin), a shop and a
+// Discord server (a platform admin). Every field is filled as the person does (reference fields are the
+// searching selects: type part of the name, take the option), saved, and the row is read back from the
+// database (every column as typed) and from its show page. admin-new-forms.browser.test.ts covers products,
+// shipping types, discounts and admin users the same way.
+// The reference selects offer only the signed-in admin's shop: another shop's customer is not offered.
+// Screenshots are kept in test-output/admin-more-new-forms/ (git-ignored).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factories, snowflake } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { openSecret } from '../../src/platform/secret-box.js';
+import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
+import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+
+const db = () => testDb();
+const f = () => factories();
+
+describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shops and Discord servers save every field as typed', () => {
+  let app: RunningAdmin;
+  let browser: BrowserSession;
+  let tenantId: string;
+  let otherTenantId: string;
+  let ownerEmail: string;
+  let platformEmail: string;
+  let signedInAs = '';
+  /** Words unique to this run, so names typed into a search match only this file's rows. */
+  const run = Math.random().toString(36).slice(2, 7);
+
+  beforeAll(async () => {
+    // Its own component bundle directory, as every browser file that runs beside others (round-trip's note).
+    app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-more-new-forms' } });
+    browser = await openBrowser('admin-more-new-forms');
+    const tenant = await f().tenant({ name: `Harbor Goods ${run}`, enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'] });
+    tenantId = tenant.id;
+    otherTenantId = (await f().tenant({ name: `Other Goods ${run}`, enabledPaymentMethods: ['ZELLE'] })).id;
+    ownerEmail = (await f().adminUser({ tenantId })).email;
+    platformEmail = (await f().adminUser({ role: 'PLATFORM_ADMIN', tenantId: null })).email;
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** Signs in as `email` (unless already), opens the resource's New form and waits for its first field. */
+  async function openNew(resource: string, email: string, firstField: string, name: string) {
+    const { page } = browser;
+    browser.trail.length = 0;
+    browser.reportFailure(name);
+    if (signedInAs !== email) {
+      await browser.signIn(app.baseUrl, email);
+      signedInAs = email;
+    }
+    await page.goto(`${app.baseUrl}/admin/resources/${resource}/actions/new`);
+    await page.locator(`[name="${firstField}"], #${firstField}, [data-testid="property-edit-${firstField}"] input`).first().waitFor();
+    return page;
+  }
+
+  const fill = (name: string, value: string) => browser.page.locator(`[name="${name}"]`).first().fill(value);
+  /** AdminJS's select (react-select): type the option's words and take it. */
+  async function pick(id: string, label: string) {
+    await browser.page.locator(`#${id}, [data-testid="property-edit-${id}"] input`).first().fill(label);
+    await browser.page.keyboard.press('Enter');
+  }
+  /** The select offers exactly `expected` for what was typed (a reference select asks the server: wait for its answer). */
+  async function expectOffered(id: string, typed: string, expected: string[]) {
+    const { page } = browser;
+    const field = page.locator(`[data-testid="property-edit-${id}"]`);
+    await field.locator('input').first().fill(typed);
+    await expect
+      .poll(() => field.locator('[class*="option"]').allTextContents(), { message: `${id} options for "${typed}"` })
+      .toEqual(expected);
+    await field.locator('input').first().fill('');
+    await page.keyboard.press('Escape');
+  }
+  /** A reference select: type part of the record's name and take the option that names it. */
+  async function pickReference(id: string, typed: string, title: string) {
+    const { page } = browser;
+    const field = page.locator(`[data-testid="property-edit-${id}"]`);
+    await field.locator('input').first().fill(typed);
+    await field.locator('[class*="option"]', { hasText: title }).first().click();
+    await expect.poll(() => field.textContent()).toContain(title);
+  }
+  /** AdminJS's checkbox is a hidden input under a drawn box: a click event on the input is what a click on the box sends. */
+  async function tick(name: string) {
+    const box = browser.page.locator(`input[type="checkbox"][name="${name}"]`).first();
+    await box.dispatchEvent('click');
+    await expect.poll(() => box.isChecked()).toBe(true);
+  }
+  /**
+   * Saves; the panel then opens the new record's page with a notice. Returns the new row (found by `find`, which
+   * must match nothing before the save) once it exists.
+   */
+  async function save<T extends { id: string }>(resource: string, find: () => Promise<T | null>): Promise<T> {
+    const { page } = browser;
+    expect(await find(), `${resource}: a row already matched before the save`).toBeNull();
+    await browser.shot(`${resource}-1-filled`);
+    await page.locator('[data-testid="button-save"], form button[type="submit"]').first().click();
+    // The panel opens the record created (resources/open-new-record.ts).
+    await page.waitForURL(/\/records\/[^/]+\/show(\?|$)/, { timeout: 60_000 });
+    const row = await waitFor(`${resource} saved`, find);
+    expect(new URL(page.url()).pathname).toBe(`/admin/resources/${resource}/records/${row.id}/show`);
+    return row;
+  }
+  /** The show page holds every text. */
+  async function shows(texts: string[], resource: string) {
+    const { page } = browser;
+    // The page's frame shows before the record arrives: wait for the record's first text.
+    await page.getByText(texts[0]!, { exact: false }).first().waitFor();
+    const body = (await page.textContent('body')) ?? '';
+    for (const t of texts) expect(body, `${resource} show page`).toContain(t);
+    await browser.shot(`${resource}-2-show`);
+    expect(
+      browser.trail.filter((t) => !t.startsWith('console:')),
+      'failed requests',
+    ).toEqual([]);
+  }
+
+  it(
+    "Discount assignment: the discount and the customer are picked by name, the shop's own only, and saved",
+    { timeout: 420_000 },
+    async () => {
+      const discount = await f().discount({ tenantId, name: `Loyal ten ${run}`, scope: 'ASSIGNED' });
+      await f().discount({ tenantId: otherTenantId, name: `Loyal twenty ${run}`, scope: 'ASSIGNED' });
+      const customer = await f().customer({ tenantId, displayName: `Robin Reyes ${run}` });
+      await f().customer({ tenantId: otherTenantId, displayName: `Robin Rivera ${run}` });
+
+      await openNew('DiscountAssignment', ownerEmail, 'discount', 'DiscountAssignment');
+      // Each select offers this shop's records only: the other shop's "Loyal twenty" and "Robin Rivera" are not offered.
+      await expectOffered('discount', `Loyal`, [`Loyal ten ${run}`]);
+      await expectOffered('customer', `Robin`, [`Robin Reyes ${run}`]);
+      // Their Discord username finds them too, named as the shop named them.
+      await expectOffered('customer', customer.username!, [`Robin Reyes ${run}`]);
+
+      await pickReference('discount', 'Loyal ten', `Loyal ten ${run}`);
+      await pickReference('customer', 'Reyes', `Robin Reyes ${run}`);
+      const row = await save('DiscountAssignment', () =>
+        db().discountAssignment.findFirst({ where: { discountId: discount.id, customerId: customer.id } }),
+      );
+      expect(row).toMatchObject({ tenantId, discountId: discount.id, customerId: customer.id, usedCount: 0 });
+      await shows([`Loyal ten ${run}`, `Robin Reyes ${run}`], 'DiscountAssignment');
+    },
+  );
+
+  it(
+    'Discount assignment: a customer Discord gave no display name is found and named by their Discord username',
+    { timeout: 420_000 },
+    async () => {
+      // Discord users without a global name arrive with a username only (surfaces/discord/dispatch.ts profileOf).
+      const discount = await f().discount({ tenantId, name: `Welcome back ${run}`, scope: 'ASSIGNED' });
+      const customer = await f().customer({ tenantId, username: `quinn_${run}`, displayName: null });
+      await f().customer({ tenantId: otherTenantId, username: `quinn_${run}x`, displayName: null });
+
+      await openNew('DiscountAssignment', ownerEmail, 'discount', 'DiscountAssignment-username');
+      await expectOffered('customer', `quinn_${run}`, [`quinn_${run}`]);
+      await pickReference('discount', 'Welcome back', `Welcome back ${run}`);
+      await pickReference('customer', `quinn_${run}`, `quinn_${run}`);
+      const row = await save('DiscountAssignment', () =>
+        db().discountAssignment.findFirst({ where: { discountId: discount.id, customerId: customer.id } }),
+      );
+      expect(row).toMatchObject({ tenantId, discountId: discount.id, customerId: customer.id, usedCount: 0 });
+      // The page names the customer, not their internal id.
+      await shows([`Welcome back ${run}`, `quinn_${run}`], 'DiscountAssignment-username');
+    },
+  );
+
+  it('Address: the customer picked by name and every line typed are saved and shown', { timeout: 420_000 }, async () => {
+    const customer = await f().customer({ tenantId, displayName: `Jordan Lake ${run}` });
+    await f().customer({ tenantId: otherTenantId, displayName: `Jordan Lamb ${run}` });
+
+    await openNew('Address', ownerEmail, 'customer', 'Address');
+    await expectOffered('customer', 'Jordan', [`Jordan Lake ${run}`]);
+    await pickReference('customer', 'Jordan Lake', `Jordan Lake ${run}`);
+    await fill('name', 'Jordan Lake');
+    await fill('line1', '400 Queen St W');
+    await fill('line2', 'Unit 12');
+    await fill('city', 'Toronto');
+    await fill('state', 'ON');
+    await fill('postalCode', 'M5V 2A8');
+    await fill('country', 'CA');
+    const row = await save('Address', () => db().address.findFirst({ where: { customerId: customer.id } }));
+    expect(row).toMatchObject({
+      tenantId,
+      customerId: customer.id,
+      name: 'Jordan Lake',
+      line1: '400 Queen St W',
+      line2: 'Unit 12',
+      city: 'Toronto',
+      state: 'ON',
+      postalCode: 'M5V 2A8',
+      country: 'CA',
+    });
+    await shows(['400 Queen St W', `Jordan Lake ${run}`, 'Unit 12', 'Toronto', 'ON', 'M5V 2A8', 'CA'], 'Address');
+  });
+
+  it('Shop: a platform admin fills every field of a new shop, and it is saved and shown', { timeout: 420_000 }, async () => {
+    const page = await openNew('Tenant', platformEmail, 'name', 'Tenant');
+    const channel = snowflake();
+    const roles = [snowflake(), snowflake()];
+    const name = `Maple Supply ${run}`;
+    await fill('name', name);
+    await fill('currency', 'CAD');
+    await page.locator('input[type="checkbox"][name="enabledPaymentMethods"][value="VENMO_P2P"]').check();
+    await page.locator('input[type="checkbox"][name="enabledPaymentMethods"][value="CHIME"]').check();
+    await fill('paymentInstructionsJson', '{"VENMO_P2P": {"handle": "@maple", "instructions": "Pay @maple with your order number"}}');
+    await fill('paymentWindowsJson', '{"VENMO_P2P": 1440, "CHIME": 720}');
+    await fill('adminChannelId', channel);
+    for (const role of roles) {
+      await page.getByTestId('multi-value-adminRoleIds-input').fill(role);
+      await page.keyboard.press('Enter');
+    }
+    await expect.poll(() => page.getByTestId('multi-value-adminRoleIds-item').allTextContents()).toHaveLength(2);
+    await tick('inventoryTracking');
+    await tick('taxjarEnabled');
+    await fill('taxjarApiKeyNew', 'tj_live_5f3e9a7c21d4');
+    await fill('taxjarFromAddressJson', '{"country": "US", "zip": "98101", "state": "WA", "city": "Seattle", "street": "1 Pike St"}');
+    await tick('addressValidation');
+    await pick('roleRemovalPolicy', 'RECORD');
+    await fill('timeZone', 'America/Toronto');
+    const row = await save('Tenant', () => db().tenant.findFirst({ where: { name } }));
+    expect(row).toMatchObject({
+      name,
+      currency: 'CAD',
+      enabledPaymentMethods: ['VENMO_P2P', 'CHIME'],
+      paymentInstructions: { VENMO_P2P: { handle: '@maple', instructions: 'Pay @maple with your order number' } },
+      paymentWindowMinutes: { VENMO_P2P: 1440, CHIME: 720 },
+      adminChannelId: channel,
+      adminRoleIds: roles,
+      inventoryTracking: true,
+      taxjarEnabled: true,
+      taxjarFromAddress: { country: 'US', zip: '98101', state: 'WA', city: 'Seattle', street: '1 Pike St' },
+      addressValidation: true,
+      roleRemovalPolicy: 'RECORD',
+      timeZone: 'America/Toronto',
+      nextOrderNumber: 1001,
+    });
+    // The key is stored sealed, and opens to the key typed.
+    expect(row.taxjarApiKey).not.toContain('tj_live_5f3e9a7c21d4');
+    expect(openSecret(app.services.secrets, String(row.taxjarApiKey))).toBe('tj_live_5f3e9a7c21d4');
+    await shows(
+      [name, 'CAD', 'Venmo, Chime', '@maple', '1440', channel, ...roles, '98101', '•••• 21d4', 'RECORD', 'America/Toronto'],
+      'Tenant',
+    );
+  });
+
+  it('Discord server: a platform admin links a server id to a shop picked by name', { timeout: 420_000 }, async () => {
+    await openNew('Guild', platformEmail, 'guildId', 'Guild');
+    const guildId = snowflake();
+    await fill('guildId', guildId);
+    await fill('name', `Harbor Discord ${run}`);
+    await pickReference('tenant', 'Harbor Goods', `Harbor Goods ${run}`);
+    const row = await save('Guild', () => db().guild.findUnique({ where: { id: guildId } }));
+    expect(row).toMatchObject({ id: guildId, name: `Harbor Discord ${run}`, tenantId });
+    await shows([`Harbor Discord ${run}`, guildId, `Harbor Goods ${run}`], 'Guild');
+  });
+});

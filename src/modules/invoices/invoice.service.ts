@@ -51,6 +51,10 @@ export interface InvoiceView extends OrderTotals {
   refundedTotalCents: number;
   shipTo: InvoiceAddress | null;
   expiresAt: Date;
+  /** When an unpaid order is cancelled (its pay window, `orders.paymentDueAt`); null once paid or closed. */
+  payBy: Date | null;
+  /** The shop's time zone (IANA name), which the page's times are written in. */
+  timeZone: string;
   /** Only PENDING_PAYMENT orders can be paid through the link. */
   payable: boolean;
   /** Processor-backed methods the tenant enabled AND connected, in a fixed order; empty when not payable. */
@@ -174,7 +178,7 @@ export function createInvoiceService(deps: {
       const link = service.verify(token);
       const order = await db.order.findFirst({
         where: { id: link.orderId, tenantId: link.tenantId },
-        include: { items: { orderBy: { name: 'asc' } }, tenant: { select: { name: true, enabledPaymentMethods: true } } },
+        include: { items: { orderBy: { name: 'asc' } }, tenant: { select: { name: true, enabledPaymentMethods: true, timeZone: true } } },
       });
       if (!order) throw new AppError('NOT_FOUND', 'This order no longer exists. Contact the shop.');
       const payable = order.status === 'PENDING_PAYMENT';
@@ -202,6 +206,8 @@ export function createInvoiceService(deps: {
         refundedTotalCents: order.refundedTotalCents,
         shipTo: toAddress(order.shippingAddress),
         expiresAt: link.expiresAt,
+        payBy: payable ? order.paymentDueAt : null,
+        timeZone: order.tenant.timeZone,
         payable,
         methods: payable ? methods : [],
         onlinePaymentConfigured:

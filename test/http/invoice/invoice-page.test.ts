@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakePayPal } from '../../../src/dev/fakes/fake-paypal.js';
 import { systemActor } from '../../../src/modules/shared/actor.js';
 import { AppError } from '../../../src/platform/errors.js';
+import { formatDateTime } from '../../../src/platform/time-format.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
@@ -79,6 +80,26 @@ describe('invoice page: happy path', () => {
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toMatch(/script-src|unsafe-inline/);
+  });
+
+  it("says when to pay by and how long the link works, in the shop's time zone; no deadline once paid", async () => {
+    const { tenant, order } = await pendingOrder({ timeZone: 'America/New_York' });
+    await testDb().order.update({ where: { id: order.id }, data: { paymentDueAt: new Date('2026-12-05T02:30:00Z') } });
+    const { path, expiresAt } = await linkFor(tenant.id, order.id);
+    const page = (await request(t.app).get(path).expect(200)).text;
+    // 02:30Z on 5 December is 9:30 PM on the 4th in New York.
+    expect(page).toContain(
+      'Please pay by <time datetime="2026-12-05T02:30:00.000Z">Dec 4, 2026, 9:30 PM EST</time>. An order not paid by then is cancelled.',
+    );
+    expect(page).toContain(
+      `This link works until <time datetime="${expiresAt.toISOString()}">${formatDateTime(expiresAt, 'America/New_York')}</time>.`,
+    );
+    expect(page).not.toContain('GMT');
+
+    await testDb().order.update({ where: { id: order.id }, data: { status: 'PAID', paidAt: new Date() } });
+    const paid = (await request(t.app).get(path).expect(200)).text;
+    expect(paid).not.toContain('Please pay by');
+    expect(paid).not.toContain('This link works until');
   });
 
   it('offers only the processor-backed methods the tenant enabled, never the P2P ones', async () => {

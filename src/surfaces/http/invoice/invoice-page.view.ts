@@ -5,6 +5,7 @@ import type { OrderStatus } from '../../../generated/prisma/index.js';
 import type { InvoiceView } from '../../../modules/invoices/invoice.service.js';
 import type { ProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import { formatMoney } from '../../../platform/money.js';
+import { formatDateTime } from '../../../platform/time-format.js';
 import { esc } from './html.js';
 
 const CSS = `
@@ -18,6 +19,7 @@ h2{font-size:1.15rem;margin:0 0 .75rem}
 .badge{display:inline-block;padding:.2rem .6rem;border-radius:999px;font-size:.9rem;font-weight:600;background:#fff8c5;color:#6b4f00}
 .badge.paid{background:#dafbe1;color:#116329}.badge.closed{background:#eaeef2;color:#424a53}
 .notice{padding:.75rem 1rem;border-radius:8px;background:#ddf4ff;color:#0a3069;margin-bottom:1rem}
+.due{font-weight:600;margin:0 0 .5rem}
 .notice.success{background:#dafbe1;color:#116329;font-size:1.15rem;font-weight:600}
 table{width:100%;border-collapse:collapse}
 td{padding:.4rem 0;vertical-align:top}
@@ -105,19 +107,23 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
     notice =
       '<div class="notice" id="changed">This order changed after you started paying, so that payment was not used (any money taken is returned automatically). Please pay the current total below.</div>';
 
+  // Times in the shop's zone, in the panel's one format; the instant itself for machines and screen readers.
+  const when = (d: Date) => `<time datetime="${d.toISOString()}">${esc(formatDateTime(d, view.timeZone))}</time>`;
+  const payBy = view.payBy
+    ? `<p class="due" id="pay-by">Please pay by ${when(view.payBy)}. An order not paid by then is cancelled.</p>`
+    : '';
+
   let pay = '';
   if (view.payable) {
     if (!view.onlinePaymentConfigured) {
-      pay =
-        '<section class="card"><h2>Payment</h2><p>Online payment is not configured for this shop yet. Please pay the way the shop told you in Discord, or contact the shop.</p></section>';
+      pay = `<section class="card"><h2>Payment</h2>${payBy}<p>Online payment is not configured for this shop yet. Please pay the way the shop told you in Discord, or contact the shop.</p></section>`;
     } else if (view.methods.length === 0) {
-      pay =
-        '<section class="card"><h2>Payment</h2><p>This shop does not accept online payment at the moment. Please contact the shop to pay.</p></section>';
+      pay = `<section class="card"><h2>Payment</h2>${payBy}<p>This shop does not accept online payment at the moment. Please contact the shop to pay.</p></section>`;
     } else {
       const buttons = view.methods
         .map((m) => `<button type="submit" name="method" value="${esc(m)}">${esc(METHOD_LABELS[m])}</button>`)
         .join('');
-      pay = `<section class="card pay"><h2>Pay ${money(view.totalCents)}</h2><form method="post" action="/invoice/${esc(opts.token)}/pay">${buttons}</form><p class="muted">You will finish paying on the payment processor's secure page.</p></section>`;
+      pay = `<section class="card pay"><h2>Pay ${money(view.totalCents)}</h2>${payBy}<form method="post" action="/invoice/${esc(opts.token)}/pay">${buttons}</form><p class="muted">You will finish paying on the payment processor's secure page.</p></section>`;
     }
   }
 
@@ -126,7 +132,7 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
     ? `<section class="card"><h2>Ship to</h2><address>${[a.name, a.line1, a.line2, [a.city, [a.state, a.postalCode].filter(Boolean).join(' ')].filter(Boolean).join(', '), a.country].filter(Boolean).map(esc).join('<br>')}</address></section>`
     : '';
 
-  const expires = view.payable ? `<footer>This link expires on ${esc(view.expiresAt.toUTCString())}.</footer>` : '';
+  const expires = view.payable ? `<footer>This link works until ${when(view.expiresAt)}.</footer>` : '';
 
   return layout(
     `Invoice #${view.orderNumber} · ${view.shopName}`,

@@ -216,7 +216,7 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
     await fill('taxjarApiKeyNew', 'tj_live_5f3e9a7c21d4');
     await fill('taxjarFromAddressJson', '{"country": "US", "zip": "98101", "state": "WA", "city": "Seattle", "street": "1 Pike St"}');
     await tick('addressValidation');
-    await pick('roleRemovalPolicy', 'RECORD');
+    await pick('roleRemovalPolicy', 'Record it under Role changes');
     await fill('timeZone', 'America/Toronto');
     const row = await save('Tenant', () => db().tenant.findFirst({ where: { name } }));
     expect(row).toMatchObject({
@@ -239,7 +239,19 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
     expect(row.taxjarApiKey).not.toContain('tj_live_5f3e9a7c21d4');
     expect(openSecret(app.services.secrets, String(row.taxjarApiKey))).toBe('tj_live_5f3e9a7c21d4');
     await shows(
-      [name, 'CAD', 'Venmo, Chime', '@maple', '1440', channel, ...roles, '98101', '•••• 21d4', 'RECORD', 'America/Toronto'],
+      [
+        name,
+        'CAD',
+        'Venmo, Chime',
+        '@maple',
+        '1440',
+        channel,
+        ...roles,
+        '98101',
+        '•••• 21d4',
+        'Record it under Role changes',
+        'America/Toronto',
+      ],
       'Tenant',
     );
   });

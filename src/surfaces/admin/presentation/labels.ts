@@ -12,6 +12,7 @@ import type {
   PaymentMethod,
   PaymentStatus,
   RefundMode,
+  RoleRemovalPolicy,
   ShippingStatus,
 } from '../../../generated/prisma/index.js';
 
@@ -68,6 +69,10 @@ export const DISCOUNT_SCOPE_LABELS: Record<DiscountScope, string> = { GLOBAL: 'E
 export const DIGITAL_KIND_LABELS: Record<DigitalKind, string> = {
   LICENSE_KEY: 'Licence key (one per unit)',
   DOWNLOAD_LINK: 'Download link',
+};
+export const ROLE_REMOVAL_POLICY_LABELS: Record<RoleRemovalPolicy, string> = {
+  REAPPLY: 'Give the role back',
+  RECORD: 'Record it under Role changes',
 };
 export const ADMIN_ROLE_LABELS: Record<AdminRole, string> = {
   PLATFORM_ADMIN: 'Platform admin',
@@ -167,4 +172,5 @@ export const FIELD_VALUE_WORDS: Readonly<Record<string, Readonly<Record<string, 
   type: DISCOUNT_TYPE_LABELS,
   scope: DISCOUNT_SCOPE_LABELS,
   digitalKind: DIGITAL_KIND_LABELS,
+  roleRemovalPolicy: ROLE_REMOVAL_POLICY_LABELS,
 };

@@ -15,7 +15,7 @@ import { canManage, never, platformOnly, platformOrTenantAdmin, platformOrTenant
 import { stripSecrets } from './strip-secrets.js';
 import { validatePayload } from './validation.js';
 import type { AdminComponents } from '../components/component-loader.js';
-import { ADMIN_ROLE_LABELS, availableValues, PAYMENT_METHOD_LABELS } from '../presentation/labels.js';
+import { ADMIN_ROLE_LABELS, availableValues, PAYMENT_METHOD_LABELS, ROLE_REMOVAL_POLICY_LABELS } from '../presentation/labels.js';
 import { MANUAL_PAY_WINDOW_MINUTES, PROCESSOR_PAY_WINDOW_MINUTES } from '../../../modules/order-expiry/pay-window.js';
 
 const settings = { name: 'Settings', icon: 'Settings' };
@@ -128,8 +128,9 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
         inventoryTracking: { description: 'Reserve stock at submit and release it on cancel/refund.' },
         addressValidation: { description: 'Check shipping addresses with TaxJar and suggest corrections.' },
         roleRemovalPolicy: {
+          availableValues: availableValues(ROLE_REMOVAL_POLICY_LABELS),
           description:
-            'When someone other than the bot removes a paid role: REAPPLY gives it back, RECORD lists it under Role changes (with Retry).',
+            'When someone other than the bot removes a paid role: give it back, or list it under Role changes (with Retry). Left empty: give it back.',
         },
         timeZone: { description: 'Dates in this panel are shown in this time zone (an IANA name such as America/New_York; default UTC).' },
         paymentInstructions: { isVisible: false },

@@ -23,8 +23,9 @@ import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, never, tenantReadOnly } from './access.js';
-import { errorNotice } from './admin-errors.js';
+import { errorNotice, type FieldOf } from './admin-errors.js';
 import { buttonAction } from './button-action.js';
+import { keepTyped } from './validation.js';
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : []);
 const asBool = (v: unknown): boolean | undefined => (v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined);
@@ -34,6 +35,13 @@ const asDate = (v: unknown): Date | null => {
   return Number.isNaN(d.getTime()) ? null : d;
 };
 const utc = (d: Date) => `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+/** The edit form's fields: a refused URL or events list is also shown under its input (`events.0` under events). */
+const EDIT_FIELDS = ['url', 'events', 'description', 'enabled'];
+const editFieldOf: FieldOf = (path) => {
+  const field = path.split('.')[0]!;
+  return EDIT_FIELDS.includes(field) ? field : undefined;
+};
 
 type Params = Record<string, unknown>;
 
@@ -116,7 +124,10 @@ export function webhookEndpointResource(deps: {
         },
       };
     } catch (err) {
-      return errorNotice(err, context, logger);
+      // A refused save keeps what was typed, and says why in the notice and under the field it is about
+      // (as every other form: validation.ts, the order edit).
+      keepTyped(context.record, request.payload);
+      return errorNotice(err, context, logger, editFieldOf);
     }
   };
 
@@ -170,7 +181,7 @@ export function webhookEndpointResource(deps: {
       navigation: { name: 'Settings', icon: 'Settings' },
       listProperties: ['url', 'events', 'enabled', 'sending', 'description', 'createdAt'],
       showProperties: ['id', 'url', 'events', 'enabled', 'sending', 'description', 'createdAt', 'updatedAt'],
-      editProperties: ['url', 'events', 'description', 'enabled'],
+      editProperties: EDIT_FIELDS,
       properties: {
         url: {
           isTitle: true,

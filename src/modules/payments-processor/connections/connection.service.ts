@@ -229,7 +229,8 @@ export function createConnectionService(deps: {
         if (!row) throw new AppError('NOT_FOUND', `${PROVIDER_DEFINITIONS[provider].label} is not connected.`);
         const updated = await tx.paymentConnection.update({
           where: { id: row.id },
-          data: { secrets: null, secretHints: {}, status: 'DISCONNECTED' },
+          // The last test was of the credentials erased here: it no longer says anything (as a save resets it).
+          data: { secrets: null, secretHints: {}, status: 'DISCONNECTED', lastTestOk: null, lastTestMessage: null, lastTestedAt: null },
         });
         const switchedOff = await switchOff(tx, ctx.tenantId, provider);
         await audit.record(tx, ctx, {

@@ -13,6 +13,7 @@ const LONG_FIRST = [
   'test/admin/admin-new-forms.browser.test.ts',
   'test/admin/admin-more-new-forms.browser.test.ts',
   'test/admin/admin-actions.browser.test.ts',
+  'test/admin/admin-more-actions.browser.test.ts',
   'test/admin/admin-pay-window.browser.test.ts',
   'test/platform/survive-restart.test.ts',
   'test/admin/admin-odd-params.test.ts',

@@ -351,6 +351,17 @@ describe.skipIf(!runBrowserTests)('more panel actions, clicked', () => {
       const card = page.locator('[data-testid="payments-PAYPAL"]');
       await card.waitFor();
       expect(await page.locator('[data-testid="status-PAYPAL"]').innerText()).toBe('CONNECTED');
+      // It asks first: dismissed, nothing changes.
+      const questions: string[] = [];
+      page.once('dialog', (d) => {
+        questions.push(d.message());
+        void d.dismiss();
+      });
+      await card.getByRole('button', { name: 'Disconnect', exact: true }).click();
+      await expect.poll(() => questions.length).toBe(1);
+      expect(questions[0]).toMatch(/^Disconnect PAYPAL\? Its secrets are erased/);
+      expect((await db().paymentConnection.findUniqueOrThrow({ where: { id: before.id } })).status).toBe('CONNECTED');
+      page.once('dialog', (d) => void d.accept());
       await card.getByRole('button', { name: 'Disconnect', exact: true }).click();
       await expect
         .poll(async () =>

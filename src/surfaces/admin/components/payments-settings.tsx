@@ -122,7 +122,15 @@ const ProviderCard: React.FC<{
             <Button type="button" disabled={busy} onClick={() => void run({ op: 'test', provider: form.provider })}>
               Test connection
             </Button>
-            <Button type="button" disabled={busy} onClick={() => void run({ op: 'disconnect', provider: form.provider })}>
+            <Button
+              type="button"
+              disabled={busy}
+              onClick={() => {
+                // Erases the credentials and switches the method off for customers: ask, as every destructive button does.
+                const question = `Disconnect ${form.provider}? Its secrets are erased and customers can no longer pay with it until it is connected again.`;
+                if (window.confirm(question)) void run({ op: 'disconnect', provider: form.provider });
+              }}
+            >
               Disconnect
             </Button>
           </>

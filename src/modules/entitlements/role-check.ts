@@ -40,16 +40,23 @@ export function createRoleCheck(deps: { db: Db; directory: GuildDirectory }): Ro
           message:
             'The shop has no Discord server linked yet, so the roles could not be checked. Link the server (Settings → Discord servers).',
         };
-      let views: GuildView[];
-      try {
-        views = await Promise.all(guilds.map((g) => view(g.id, g.name)));
-      } catch (err) {
+      // Each server is asked on its own: one that Discord cannot answer for (removed, the bot kicked out of it,
+      // an outage of that call) does not stop the check of the roles that live in the others.
+      const asked = await Promise.allSettled(guilds.map((g) => view(g.id, g.name)));
+      const views = asked.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+      const unreachable = guilds.flatMap((g, i) => {
+        const a = asked[i]!;
+        return a.status === 'rejected'
+          ? [{ name: g.name || g.id, reason: a.reason instanceof Error ? a.reason.message : String(a.reason) }]
+          : [];
+      });
+      if (views.length === 0)
         return {
           status: 'unavailable',
-          message: `Discord could not be asked (${err instanceof Error ? err.message : String(err)}); the roles were not checked.`,
+          message: `Discord could not be asked (${unreachable[0]?.reason ?? 'no answer'}); the roles were not checked.`,
         };
-      }
       const problems: RoleProblem[] = [];
+      const unchecked: string[] = [];
       for (const roleId of wanted) {
         // A role id belongs to one server: check it where it exists.
         const home = views.find((v) => v.roles.some((r) => r.id === roleId));
@@ -57,6 +64,11 @@ export function createRoleCheck(deps: { db: Db; directory: GuildDirectory }): Ro
           problems.push(
             ...roleProblems({ guildId: home.guildId, guildName: home.name, bot: home.bot, roles: home.roles, roleIds: [roleId] }),
           );
+          continue;
+        }
+        // Not in any server that answered: it may live in one that did not.
+        if (unreachable.length > 0) {
+          unchecked.push(roleId);
           continue;
         }
         const first = views[0]!;
@@ -71,6 +83,11 @@ export function createRoleCheck(deps: { db: Db; directory: GuildDirectory }): Ro
           }),
         );
       }
+      if (problems.length === 0 && unchecked.length > 0)
+        return {
+          status: 'unavailable',
+          message: `Discord could not be asked about ${unreachable.map((u) => `"${u.name}" (${u.reason})`).join(', ')}; role ${unchecked.join(', ')} was not found in the other servers and was not checked.`,
+        };
       return problems.length ? { status: 'problems', problems } : { status: 'ok' };
     },
 

@@ -220,6 +220,26 @@ describe('role check before a product is saved', () => {
   });
 });
 
+describe('role check with a server Discord cannot answer for', () => {
+  it("still checks the roles of the shop's other servers; a role found in none of them is said to be unchecked", async () => {
+    const sh = await shop({ botPosition: 3 });
+    // A second server the shop linked, which Discord no longer knows (the fake answers 404 Unknown Guild).
+    await f.guild({ tenantId: sh.tenantId, name: 'Old server' });
+    // VIP lives in the server that answers, and the bot is below it there: that problem is found.
+    expect(await repair.checkRoles(sh.tenantId, [sh.vip])).toMatchObject({
+      status: 'problems',
+      problems: [{ roleId: sh.vip, kind: 'ROLE_TOO_LOW' }],
+    });
+    discord.guilds.updateRole(sh.guildId, sh.botRole, { position: 9 });
+    expect(await repair.checkRoles(sh.tenantId, [sh.vip])).toEqual({ status: 'ok' });
+    // A role in no answering server may be in the one that did not answer: not called unknown.
+    const elsewhere = snowflake();
+    const r = await repair.checkRoles(sh.tenantId, [sh.vip, elsewhere]);
+    expect(r).toMatchObject({ status: 'unavailable' });
+    expect((r as { message: string }).message).toMatch(new RegExp(`"Old server".*role ${elsewhere} was not found in the other servers`));
+  });
+});
+
 describe('reconciliation', () => {
   it('re-grants a role that went missing, reports absent members and unentitled roles, audited', async () => {
     const sh = await shop();

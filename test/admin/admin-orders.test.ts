@@ -4,6 +4,7 @@ import request from 'supertest';
 // (stock released), refund (preview, every mode, errors as notices, idempotent), delete.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
+import { formatDateTime } from '../../src/platform/time-format.js';
 import { testDb } from '../helpers/db.js';
 import { ORDER_STATUS_BADGES, ORDER_STATUS_LABELS } from '../../src/surfaces/admin/presentation/labels.js';
 import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
@@ -383,6 +384,8 @@ describe('record actions', () => {
       type: 'success',
       message: expect.stringMatching(/Invoice link \(valid until .+\): http.+\/invoice\/[\w-]+\.[\w-]{43}$/),
     });
+    // The time in the shop's zone and the panel's one format (this shop keeps UTC), not GMT.
+    expect(res.body.notice.message).toContain(`valid until ${formatDateTime(new Date(res.body.invoiceLinkExpiresAt), 'UTC')}):`);
     const path = new URL(res.body.invoiceLink).pathname;
     await request(app.app).get(path).expect(200);
     const sent = await get(`/resources/Order/records/${order.id}/sendInvoiceLink`);

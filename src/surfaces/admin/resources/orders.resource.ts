@@ -9,6 +9,7 @@ import type { Services } from '../services.js';
 import { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js';
 import { AppError, validationError } from '../../../platform/errors.js';
 import { formatMoney, parseMoneyInput } from '../../../platform/money.js';
+import { formatDateTime } from '../../../platform/time-format.js';
 import { CARRIER_CODES, CARRIERS } from '../../../modules/shipping/carriers.js';
 import { parseInput } from '../../../platform/validate.js';
 import { editableOrderStatuses, editableShippingStatuses } from '../../../modules/orders/index.js';
@@ -373,9 +374,12 @@ export function orderResource(deps: {
             { tenantId: ctx.tenantId, orderId: context.record!.id(), url: link.url, sendId },
             { jobKey: `invoice-link:${sendId}` },
           );
+        // In the shop's time zone and the panel's one format, as every other time on the page.
+        const tenant = await services.db.tenant.findUnique({ where: { id: ctx.tenantId }, select: { timeZone: true } });
+        const until = formatDateTime(link.expiresAt, tenant?.timeZone);
         const message = send
-          ? `Invoice link sent to the customer by DM (valid until ${link.expiresAt.toUTCString()}).`
-          : `Invoice link (valid until ${link.expiresAt.toUTCString()}): ${link.url}`;
+          ? `Invoice link sent to the customer by DM (valid until ${until}).`
+          : `Invoice link (valid until ${until}): ${link.url}`;
         return {
           ...(await recordJson(context, { message, type: 'success' })),
           invoiceLink: link.url,

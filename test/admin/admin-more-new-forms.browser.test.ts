@@ -8,10 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { openSecret } from '../../src/platform/secret-box.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { newFormDriver } from './new-form-driver.js';
 
 const db = () => testDb();
 const f = () => factories();
@@ -23,7 +23,6 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
   let otherTenantId: string;
   let ownerEmail: string;
   let platformEmail: string;
-  let signedInAs = '';
   /** Words unique to this run, so names typed into a search match only this file's rows. */
   const run = Math.random().toString(36).slice(2, 7);
 
@@ -43,79 +42,8 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
     await app?.close();
   });
 
-  /** Signs in as `email` (unless already), opens the resource's New form and waits for its first field. */
-  async function openNew(resource: string, email: string, firstField: string, name: string) {
-    const { page } = browser;
-    browser.trail.length = 0;
-    browser.reportFailure(name);
-    if (signedInAs !== email) {
-      await browser.signIn(app.baseUrl, email);
-      signedInAs = email;
-    }
-    await page.goto(`${app.baseUrl}/admin/resources/${resource}/actions/new`);
-    await page.locator(`[name="${firstField}"], #${firstField}, [data-testid="property-edit-${firstField}"] input`).first().waitFor();
-    return page;
-  }
-
-  const fill = (name: string, value: string) => browser.page.locator(`[name="${name}"]`).first().fill(value);
-  /** AdminJS's select (react-select): type the option's words and take it. */
-  async function pick(id: string, label: string) {
-    await browser.page.locator(`#${id}, [data-testid="property-edit-${id}"] input`).first().fill(label);
-    await browser.page.keyboard.press('Enter');
-  }
-  /** The select offers exactly `expected` for what was typed (a reference select asks the server: wait for its answer). */
-  async function expectOffered(id: string, typed: string, expected: string[]) {
-    const { page } = browser;
-    const field = page.locator(`[data-testid="property-edit-${id}"]`);
-    await field.locator('input').first().fill(typed);
-    await expect
-      .poll(() => field.locator('[class*="option"]').allTextContents(), { message: `${id} options for "${typed}"` })
-      .toEqual(expected);
-    await field.locator('input').first().fill('');
-    await page.keyboard.press('Escape');
-  }
-  /** A reference select: type part of the record's name and take the option that names it. */
-  async function pickReference(id: string, typed: string, title: string) {
-    const { page } = browser;
-    const field = page.locator(`[data-testid="property-edit-${id}"]`);
-    await field.locator('input').first().fill(typed);
-    await field.locator('[class*="option"]', { hasText: title }).first().click();
-    await expect.poll(() => field.textContent()).toContain(title);
-  }
-  /** AdminJS's checkbox is a hidden input under a drawn box: a click event on the input is what a click on the box sends. */
-  async function tick(name: string) {
-    const box = browser.page.locator(`input[type="checkbox"][name="${name}"]`).first();
-    await box.dispatchEvent('click');
-    await expect.poll(() => box.isChecked()).toBe(true);
-  }
-  /**
-   * Saves; the panel then opens the new record's page with a notice. Returns the new row (found by `find`, which
-   * must match nothing before the save) once it exists.
-   */
-  async function save<T extends { id: string }>(resource: string, find: () => Promise<T | null>): Promise<T> {
-    const { page } = browser;
-    expect(await find(), `${resource}: a row already matched before the save`).toBeNull();
-    await browser.shot(`${resource}-1-filled`);
-    await page.locator('[data-testid="button-save"], form button[type="submit"]').first().click();
-    // The panel opens the record created (resources/open-new-record.ts).
-    await page.waitForURL(/\/records\/[^/]+\/show(\?|$)/, { timeout: 60_000 });
-    const row = await waitFor(`${resource} saved`, find);
-    expect(new URL(page.url()).pathname).toBe(`/admin/resources/${resource}/records/${row.id}/show`);
-    return row;
-  }
-  /** The show page holds every text. */
-  async function shows(texts: string[], resource: string) {
-    const { page } = browser;
-    // The page's frame shows before the record arrives: wait for the record's first text.
-    await page.getByText(texts[0]!, { exact: false }).first().waitFor();
-    const body = (await page.textContent('body')) ?? '';
-    for (const t of texts) expect(body, `${resource} show page`).toContain(t);
-    await browser.shot(`${resource}-2-show`);
-    expect(
-      browser.trail.filter((t) => !t.startsWith('console:')),
-      'failed requests',
-    ).toEqual([]);
-  }
+  const form = newFormDriver({ browser: () => browser, baseUrl: () => app.baseUrl });
+  const { openNew, fill, pick, expectOffered, pickReference, tick, save, shows } = form;
 
   it(
     "Discount assignment: the discount and the customer are picked by name, the shop's own only, and saved",

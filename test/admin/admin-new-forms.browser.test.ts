@@ -10,6 +10,7 @@ import { testDb } from '../helpers/db.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { newFormDriver } from './new-form-driver.js';
 
 const db = () => testDb();
 const f = () => factories();
@@ -20,7 +21,6 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
   let tenantId: string;
   let ownerEmail: string;
   let platformEmail: string;
-  let signedInAs = '';
 
   beforeAll(async () => {
     // Its own component bundle directory, as every browser file that runs beside others (round-trip's note).
@@ -38,62 +38,10 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
     await app?.close();
   });
 
-  /** Signs in as `email` (unless already), opens the resource's New form and waits for its first field. */
-  async function openNew(resource: string, email: string, firstField: string, name: string) {
-    const { page } = browser;
-    browser.trail.length = 0;
-    browser.reportFailure(name);
-    if (signedInAs !== email) {
-      await browser.signIn(app.baseUrl, email);
-      signedInAs = email;
-    }
-    await page.goto(`${app.baseUrl}/admin/resources/${resource}/actions/new`);
-    await page.locator(`[name="${firstField}"], #${firstField}`).first().waitFor();
-    return page;
-  }
-
-  const fill = (name: string, value: string) => browser.page.locator(`[name="${name}"]`).first().fill(value);
-  /** AdminJS's select (react-select): type the option's words and take it. */
-  async function pick(id: string, label: string) {
-    await browser.page.locator(`#${id}, [data-testid="property-edit-${id}"] input`).first().fill(label);
-    await browser.page.keyboard.press('Enter');
-  }
-  /** AdminJS's checkbox is a hidden input under a drawn box: a click event on the input is what a click on the box sends. */
-  async function tick(name: string) {
-    const box = browser.page.locator(`input[type="checkbox"][name="${name}"]`).first();
-    await box.dispatchEvent('click');
-    await expect.poll(() => box.isChecked()).toBe(true);
-  }
+  const form = newFormDriver({ browser: () => browser, baseUrl: () => app.baseUrl });
+  const { openNew, fill, pick, tick, save, shows } = form;
   /** The panel's date field is a native date-time input of the shop's wall clock: a date and time as a phone picks one. */
   const typeDate = (name: string, wall: string) => browser.page.locator(`input[type="datetime-local"][name="${name}"]`).fill(wall);
-  /**
-   * Saves; the panel then opens the new record's page with a notice. Returns the new row (found by `find`, which
-   * must match nothing before the save) once it exists.
-   */
-  async function save<T extends { id: string }>(resource: string, find: () => Promise<T | null>): Promise<T> {
-    const { page } = browser;
-    expect(await find(), `${resource}: a row already matched before the save`).toBeNull();
-    await browser.shot(`${resource}-1-filled`);
-    await page.locator('[data-testid="button-save"], form button[type="submit"]').first().click();
-    // The panel opens the record created (resources/open-new-record.ts).
-    await page.waitForURL(/\/records\/[^/]+\/show(\?|$)/, { timeout: 60_000 });
-    const row = await waitFor(`${resource} saved`, find);
-    expect(new URL(page.url()).pathname).toBe(`/admin/resources/${resource}/records/${row.id}/show`);
-    return row;
-  }
-  /** The show page holds every text. */
-  async function shows(texts: string[], resource: string) {
-    const { page } = browser;
-    // The page's frame shows before the record arrives: wait for the record's first text.
-    await page.getByText(texts[0]!, { exact: false }).first().waitFor();
-    const body = (await page.textContent('body')) ?? '';
-    for (const t of texts) expect(body, `${resource} show page`).toContain(t);
-    await browser.shot(`${resource}-2-show`);
-    expect(
-      browser.trail.filter((t) => !t.startsWith('console:')),
-      'failed requests',
-    ).toEqual([]);
-  }
 
   it('Product: every field, role ids included, is saved and shown', { timeout: 420_000 }, async () => {
     await openNew('Product', ownerEmail, 'sku', 'Product');
@@ -236,7 +184,7 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
 
       // The password typed is the one saved: the new person signs in, as staff of this shop.
       await browser.signIn(app.baseUrl, 'sam.staff@shop.example');
-      signedInAs = 'sam.staff@shop.example';
+      form.signedIn('sam.staff@shop.example');
       expect(await page.textContent('body')).toContain('sam.staff@shop.example');
     },
   );

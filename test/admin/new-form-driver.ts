@@ -80,10 +80,13 @@ export function newFormDriver(ctx: { browser: () => BrowserSession; baseUrl: () 
 
     /** The show page holds every text, and no panel request failed. */
     async shows(texts: string[], resource: string) {
-      // The page's frame shows before the record arrives: wait for the record's first text.
-      await page().getByText(texts[0]!, { exact: false }).first().waitFor();
-      const body = (await page().textContent('body')) ?? '';
-      for (const t of texts) expect(body, `${resource} show page`).toContain(t);
+      // The page's frame shows before the record arrives, and the page opened after a save (?refresh=true) loads
+      // the record again: wait until every text shows at once, not for one read.
+      const missing = async () => {
+        const body = (await page().textContent('body')) ?? '';
+        return texts.filter((t) => !body.includes(t));
+      };
+      await expect.poll(missing, { message: `${resource} show page: texts missing`, timeout: 60_000 }).toEqual([]);
       await ctx.browser().shot(`${resource}-2-show`);
       expect(
         ctx.browser().trail.filter((t) => !t.startsWith('console:')),

@@ -50,7 +50,7 @@ export const formOptionalDate = z.preprocess(
  * cents. The panel's money fields are never typed in cents: "25" is $25.00, not $0.25. Empty is null (the
  * field says whether that is allowed); `max` is in cents.
  */
-export function moneyField(value: unknown, currency: string, max: number): { cents: number | null } | { error: string } {
+function moneyField(value: unknown, currency: string, max: number): { cents: number | null } | { error: string } {
   if (empty(value)) return { cents: null };
   const cents = typeof value === 'number' ? null : parseMoneyInput(String(value), currency);
   if (cents === null) return { error: `an amount in ${currency.toUpperCase()}, such as ${centsToDecimalString(2450, currency)}` };

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Services } from './container.js';
 import { errorHandler, notFoundHandler } from './surfaces/http/error-handler.js';
 import { healthRoutes } from './surfaces/http/health.routes.js';
+import { faviconRoutes } from './surfaces/http/favicon.routes.js';
 import { requestLogging } from './surfaces/http/request-logging.js';
 import { securityHeaders, strictHeaderList } from './surfaces/http/security-headers.js';
 import { adminListParams, rejectUnsafeText } from './surfaces/http/input-hygiene.js';
@@ -62,6 +63,7 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
   app.use(metricsRoutes({ metrics: services.metrics, token: env.METRICS_TOKEN }));
   app.use(requestLogging(logger, { trustedCaller }));
   app.use(healthRoutes({ checkDatabase: services.checkDatabase, timeoutMs: services.env.READY_TIMEOUT_MS }));
+  app.use(faviconRoutes());
   // Abuse limits, per path prefix so every route under it is covered (counters in PostgreSQL: rate-limit.ts).
   const minute = { pool, logger, windowSeconds: 60 };
   if (surfaces.web) {

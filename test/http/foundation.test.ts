@@ -19,6 +19,17 @@ describe('health', () => {
   });
 });
 
+describe('the tab icon', () => {
+  it('is an SVG at /favicon.svg and at /favicon.ico, where every browser asks for it', async () => {
+    for (const path of ['/favicon.svg', '/favicon.ico']) {
+      const res = await request(t.app).get(path).buffer(true).expect(200);
+      expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
+      expect(res.headers['cache-control']).toBe('public, max-age=86400');
+      expect(String(res.body)).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    }
+  });
+});
+
 describe('errors', () => {
   it('answers unknown routes with the JSON error body and a request id', async () => {
     const res = await request(t.app).get('/nope').expect(404);

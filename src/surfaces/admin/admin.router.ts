@@ -3,6 +3,7 @@
 //   -> authentication (admin re-read from admin_users on every request) -> CSRF check
 //   -> who may see which custom page (pages/page-access.ts) -> CSRF script and token written into each page's <head> (auth/csrf-page.ts) -> AdminJS routes.
 // @adminjs/express's buildRouter is given this router, so its routes come after our guards.
+import { FAVICON_PATH } from '../../platform/favicon.js';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -273,7 +274,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       [JOBS_PAGE]: jobsPage(services, components.Jobs),
       [TAX_PAGE]: taxReportPage(services, components.TaxReport),
     },
-    branding: { companyName: 'Ledgerline', withMadeWithLove: false, logo: false },
+    branding: { companyName: 'Ledgerline', withMadeWithLove: false, logo: false, favicon: FAVICON_PATH },
     assets: { scripts: [`${ADMIN_ROOT}${CSRF_SCRIPT_PATH}`] },
     settings: { defaultPerPage: 20 },
     locale: {

@@ -75,6 +75,8 @@ describe('invoice page: happy path', () => {
     expect(res.text).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Pat');
     for (const amount of ['$25.00', '$34.99', '$3.00', '$5.00', '$2.71', '$39.70']) expect(res.text).toContain(amount);
     expect(res.text).toContain('Awaiting payment');
+    // The tab icon, from this origin (img-src 'self'): a phone's tab shows it instead of asking for a missing one.
+    expect(res.text).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['cache-control']).toBe('no-store');
     const csp = String(res.headers['content-security-policy']);

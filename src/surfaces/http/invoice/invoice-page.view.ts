@@ -1,5 +1,6 @@
 // Server-rendered invoice page and its error page: no scripts, no external assets, one inline stylesheet
 // allowed by its hash in the Content-Security-Policy. Readable on a phone (fluid layout, large buttons).
+import { FAVICON_PATH } from '../../../platform/favicon.js';
 import { createHash } from 'node:crypto';
 import type { OrderStatus } from '../../../generated/prisma/index.js';
 import type { InvoiceView } from '../../../modules/invoices/invoice.service.js';
@@ -60,6 +61,7 @@ export function layout(title: string, body: string): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex,nofollow">
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
 <title>${esc(title)}</title>
 <style>${CSS}</style>
 </head><body><main>

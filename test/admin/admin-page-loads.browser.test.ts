@@ -1,10 +1,12 @@
 // 150 page loads of the panel's main pages (dashboard; list, show and edit of orders and products; shop
 // settings) in one Chromium context, with zero failed loads: no API response >= 400, no error banner
 // ("There was an error fetching records", "Page not found"), and every page shows its data.
-// The anti-forgery script is made slow to arrive (an injected delay, as on a busy machine or a cold cache):
-// the panel's first API calls must not depend on it arriving first (see src/surfaces/admin/auth/csrf-page.ts),
-// nor may the login form, sent before it arrives. And a script of the login page answered after the sign-in
-// must not put the pre-login session back (the last test).
+// The anti-forgery script is made slow to arrive (a proxy in front of the app delays its answers, as a busy
+// machine or a slow network does): the panel's first API calls must not depend on it arriving first (see
+// src/surfaces/admin/auth/csrf-page.ts), nor may the login form, sent before it arrives. And a script of the
+// login page answered after the sign-in must not put the pre-login session back (the last test).
+// The delay is the proxy's, not a Playwright route: routing switches off Chromium's HTTP cache, and the pages
+// would then download and compile the panel's scripts on every load, which no person's browser does.
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,16 +20,54 @@ const SLOW_ASSET_MS = 400;
 const SIGN_IN_SLOW_ASSET_MS = 15_000;
 const BANNERS = ['There was an error fetching records', 'Page not found', 'Missing or invalid CSRF token'];
 
+const CSRF_SCRIPT = '/admin/frontend/assets/ledgerline-csrf.js';
+
 describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
   let app: RunningAdmin;
   let browser: BrowserSession;
   const pages: { url: string; ready: string }[] = [];
+  let proxy: Server;
+  /** The proxy's address: the browser's only way to the app. */
+  let base = '';
+  /** How long the proxy holds every answer to the anti-forgery script. */
+  let csrfDelayMs = SIGN_IN_SLOW_ASSET_MS;
+  /** Requests for the anti-forgery script that reached the proxy (so were slow), cached or not. */
+  let csrfAsked = 0;
+  /** The last test's gate: the first answer to a request with `?held` waits for releaseHeld(). */
+  let releaseHeld: () => void = () => undefined;
+  let held: Promise<void> | undefined;
+  /** The Set-Cookie header of the held answer, as the app sent it. */
+  let heldSetCookie: string[] | undefined;
 
   beforeAll(async () => {
     // Its own component bundle directory: browser test files run in parallel, and AdminJS rebuilds and
     // rewrites bundle.js in place, so a shared directory can serve one file a half-written bundle.
     app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-page-loads' } });
     browser = await openBrowser('admin-page-loads');
+    // Passes everything through (Host unchanged, so the app sees the proxy's origin as its own); answers to the
+    // anti-forgery script come csrfDelayMs late, and the first to a request with `?held` waits for releaseHeld().
+    const upstream = new URL(app.baseUrl);
+    proxy = createServer((req, res) => {
+      const script = req.url?.startsWith(CSRF_SCRIPT) ?? false;
+      const hold = script && req.url!.startsWith(`${CSRF_SCRIPT}?held`) && !held;
+      if (hold) held = new Promise<void>((resolve) => (releaseHeld = resolve));
+      if (script) csrfAsked++;
+      const gate = hold ? held! : script ? new Promise((resolve) => setTimeout(resolve, csrfDelayMs)) : Promise.resolve();
+      const up = httpRequest(
+        { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          if (hold) heldSetCookie = answer.headers['set-cookie'] ?? [];
+          void gate.then(() => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          });
+        },
+      );
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const f = factories();
     const tenant = await f.tenant();
     const owner = await f.adminUser({ tenantId: tenant.id });
@@ -38,7 +78,7 @@ describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
       customerId: customer.id,
       lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1500 }],
     });
-    const r = (path: string) => `${app.baseUrl}/admin${path}`;
+    const r = (path: string) => `${base}/admin${path}`;
     pages.push(
       { url: r(''), ready: '[data-testid="dashboard"]' },
       { url: r('/resources/Order'), ready: 'table tbody tr' },
@@ -51,25 +91,24 @@ describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
       { url: r(`/resources/Tenant/records/${tenant.id}/edit`), ready: '[data-testid="button-save"]' },
       { url: r('/resources/Customer'), ready: 'table tbody tr' },
     );
-    let delayMs = SIGN_IN_SLOW_ASSET_MS;
-    await browser.context.route('**/ledgerline-csrf.js', async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      await route.continue();
-    });
     // Signed in while the script is far from arriving: the form shows and is sent long before it (signIn
     // does not wait for the page's load event), so its token must already be in the page.
-    await browser.signIn(app.baseUrl, owner.email);
-    delayMs = SLOW_ASSET_MS;
+    await browser.signIn(base, owner.email);
+    csrfDelayMs = SLOW_ASSET_MS;
   }, 360_000);
 
   afterAll(async () => {
+    releaseHeld();
     await browser?.close();
+    proxy?.closeAllConnections();
+    await new Promise((resolve) => proxy?.close(resolve));
     await app?.close();
   });
 
   it(`${LOADS} loads of the main pages, none failed`, async () => {
     const { page } = browser;
     const failures: string[] = [];
+    const askedBefore = csrfAsked;
     for (let i = 0; i < LOADS && failures.length < 5; i++) {
       const target = pages[i % pages.length]!;
       browser.trail.length = 0;
@@ -90,6 +129,8 @@ describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
       }
     }
     expect(failures).toEqual([]);
+    // Every load asked for the script (the browser revalidates it: no-cache), so every load ran with it slow.
+    expect(csrfAsked - askedBefore).toBeGreaterThanOrEqual(LOADS);
   }, 1_800_000);
 
   // A script of the login page that answers after the sign-in must not sign the admin out. The session cookie
@@ -100,49 +141,19 @@ describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
   // holds its script's answer until the first tab has signed in.
   describe('a late answer from the login page', () => {
     let second: BrowserSession;
-    let proxy: Server;
-    let releaseHeld: () => void = () => undefined;
-    let held: Promise<void> | undefined;
-    /** The Set-Cookie header of the held answer, as the app sent it. */
-    let heldSetCookie: string[] | undefined;
-    const HELD_PATH = '/admin/frontend/assets/ledgerline-csrf.js';
 
     beforeAll(async () => {
       second = await openBrowser('admin-sign-in-late-answer');
-      const upstream = new URL(app.baseUrl);
-      // Passes everything through (Host unchanged, so the app sees the proxy's origin as its own), except that
-      // the first answer to a request with `?held` waits for releaseHeld().
-      proxy = createServer((req, res) => {
-        const hold = req.url?.startsWith(`${HELD_PATH}?held`) && !held;
-        if (hold) held = new Promise<void>((resolve) => (releaseHeld = resolve));
-        const gate = hold ? held! : Promise.resolve();
-        const up = httpRequest(
-          { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
-          (answer) => {
-            if (hold) heldSetCookie = answer.headers['set-cookie'] ?? [];
-            void gate.then(() => {
-              res.writeHead(answer.statusCode ?? 502, answer.headers);
-              answer.pipe(res);
-            });
-          },
-        );
-        up.on('error', () => res.destroy());
-        req.pipe(up);
-      });
-      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     }, 60_000);
 
     afterAll(async () => {
       releaseHeld();
       await second?.close();
-      proxy?.closeAllConnections();
-      await new Promise((resolve) => proxy?.close(resolve));
     });
 
     it('leaves the admin signed in, and its answer carries no cookie', async () => {
       const f = factories();
       const owner = await f.adminUser({ tenantId: (await f.tenant()).id });
-      const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
       const { context, page } = second;
 
       // Tab 1 opens the login page (a pre-login session) and asks for a script whose answer is held.
@@ -157,7 +168,7 @@ describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
             el.onerror = () => resolve({ status: 0 });
             document.head.appendChild(el);
           }),
-        `${HELD_PATH}?held=1`,
+        `${CSRF_SCRIPT}?held=1`,
       );
       await expect.poll(() => held !== undefined).toBe(true);
       const preLogin = (await context.cookies()).find((c) => c.name === 'ledgerline_admin')?.value;

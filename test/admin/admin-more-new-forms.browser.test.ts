@@ -43,7 +43,7 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
   });
 
   const form = newFormDriver({ browser: () => browser, baseUrl: () => app.baseUrl });
-  const { openNew, fill, pick, expectOffered, pickReference, tick, save, shows } = form;
+  const { openNew, fill, pick, expectOffered, pickReference, tick, opensTicked, opensWith, save, shows } = form;
 
   it(
     "Discount assignment: the discount and the customer are picked by name, the shop's own only, and saved",
@@ -139,7 +139,7 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
       await page.keyboard.press('Enter');
     }
     await expect.poll(() => page.getByTestId('multi-value-adminRoleIds-item').allTextContents()).toHaveLength(2);
-    await tick('inventoryTracking');
+    await opensTicked('inventoryTracking');
     await tick('taxjarEnabled');
     await fill('taxjarApiKeyNew', 'tj_live_5f3e9a7c21d4');
     await fill('taxjarFromAddressJson', '{"country": "US", "zip": "98101", "state": "WA", "city": "Seattle", "street": "1 Pike St"}');
@@ -182,6 +182,26 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
       ],
       'Tenant',
     );
+  });
+
+  it('Shop: a new shop left as the form opened tracks its stock, in USD and UTC, and gives roles back', { timeout: 420_000 }, async () => {
+    const page = await openNew('Tenant', platformEmail, 'name', 'Tenant defaults');
+    const name = `Plain Shop ${run}`;
+    await opensTicked('inventoryTracking');
+    await opensWith('currency', 'USD');
+    await opensWith('timeZone', 'UTC');
+    await expect.poll(() => page.getByTestId('property-edit-roleRemovalPolicy').first().textContent()).toContain('Give the role back');
+    await fill('name', name);
+    const row = await save('Tenant', () => db().tenant.findFirst({ where: { name } }));
+    expect(row).toMatchObject({
+      currency: 'USD',
+      inventoryTracking: true,
+      taxjarEnabled: false,
+      addressValidation: false,
+      roleRemovalPolicy: 'REAPPLY',
+      timeZone: 'UTC',
+    });
+    await shows([name, 'USD', 'Give the role back'], 'Tenant');
   });
 
   it('Discord server: a platform admin links a server id to a shop picked by name', { timeout: 420_000 }, async () => {

@@ -39,7 +39,7 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
   });
 
   const form = newFormDriver({ browser: () => browser, baseUrl: () => app.baseUrl });
-  const { openNew, fill, pick, tick, save, shows } = form;
+  const { openNew, fill, pick, tick, opensTicked, opensWith, save, shows } = form;
   /** The panel's date field is a native date-time input of the shop's wall clock: a date and time as a phone picks one. */
   const typeDate = (name: string, wall: string) => browser.page.locator(`input[type="datetime-local"][name="${name}"]`).fill(wall);
 
@@ -51,7 +51,7 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
     await fill('description', 'Heavy cotton, screen printed.\nShips folded.');
     await fill('price', '24.50');
     await fill('currency', 'USD');
-    await tick('active');
+    await opensTicked('active');
     await browser.page.getByTestId('multi-value-requiredRoleIds-input').fill(role);
     await browser.page.keyboard.press('Enter');
     await fill('accessDays', '30');
@@ -86,11 +86,41 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
     );
   });
 
+  it(
+    "Product: the form opens on sale, in the shop's currency, with stock and order 0, and saves that as it opened",
+    { timeout: 420_000 },
+    async () => {
+      // A shop that sells in euros, and an owner of its own.
+      const shop = await f().tenant({ currency: 'EUR' });
+      const email = (await f().adminUser({ tenantId: shop.id })).email;
+      const page = await openNew('Product', email, 'sku', 'Product defaults');
+      await opensTicked('active');
+      await opensWith('currency', 'EUR');
+      await opensWith('stock', '0');
+      await opensWith('sortOrder', '0');
+      expect(await page.locator('input[type="checkbox"][name="trackStock"]').isChecked()).toBe(false);
+      await fill('sku', 'SCARF-RED');
+      await fill('name', 'Red scarf');
+      await fill('price', '19');
+      const row = await save('Product', () => db().product.findFirst({ where: { tenantId: shop.id, sku: 'SCARF-RED' } }));
+      expect(row).toMatchObject({
+        name: 'Red scarf',
+        unitPriceCents: 1900,
+        currency: 'EUR',
+        active: true,
+        trackStock: false,
+        stock: 0,
+        sortOrder: 0,
+      });
+      await shows(['SCARF-RED', 'Red scarf', '€19.00'], 'Product');
+    },
+  );
+
   it('Shipping type: name, price, active and order are saved and shown', { timeout: 420_000 }, async () => {
     await openNew('ShippingType', ownerEmail, 'name', 'ShippingType');
     await fill('name', 'Tracked courier');
     await fill('price', '8.95');
-    await tick('active');
+    await opensTicked('active');
     await fill('sortOrder', '-2');
     const row = await save('ShippingType', () => db().shippingType.findFirst({ where: { tenantId, name: 'Tracked courier' } }));
     expect(row).toMatchObject({
@@ -118,7 +148,7 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
       await fill('minSubtotal', '20');
       await fill('maxUses', '100');
       await fill('maxUsesPerCustomer', '1');
-      await tick('active');
+      await opensTicked('active');
       const row = await save('Discount', () => db().discount.findFirst({ where: { tenantId, name: 'Winter five' } }));
       // 09:00 and 23:59 on the shop's clock (EST, UTC-5), not the browser's (NZDT, UTC+13).
       expect(row).toMatchObject({

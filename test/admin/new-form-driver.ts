@@ -63,6 +63,18 @@ export function newFormDriver(ctx: { browser: () => BrowserSession; baseUrl: () 
       await expect.poll(() => box.isChecked()).toBe(true);
     },
 
+    /** A tick box the New form opens ticked, as its column's default is (components/filled-when-new.tsx). */
+    async opensTicked(name: string) {
+      const box = page().locator(`input[type="checkbox"][name="${name}"]`).first();
+      await expect.poll(() => box.isChecked(), { message: `${name} opens ticked` }).toBe(true);
+    },
+
+    /** A text field the New form opens holding `value`. */
+    async opensWith(name: string, value: string) {
+      const input = page().locator(`[name="${name}"]`).first();
+      await expect.poll(() => input.inputValue(), { message: `${name} opens with ${value}` }).toBe(value);
+    },
+
     /**
      * Saves; the panel then opens the new record's page with a notice. Returns the new row (found by `find`, which
      * must match nothing before the save) once it exists.

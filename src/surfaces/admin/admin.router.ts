@@ -38,6 +38,7 @@ import { webhookDeliveryResource, webhookEndpointResource } from './resources/we
 import { roleChangeResource } from './resources/role-changes.resource.js';
 import { withAuditTimeline } from './resources/audit-trail.js';
 import { addAfter } from './resources/add-after.js';
+import { withNewFormDefaults } from './resources/new-form-defaults.js';
 import { openTheNewRecord } from './resources/open-new-record.js';
 import { createDiscordDirectory, discordNames } from './resources/discord-directory.js';
 import { adminUserResource, guildResource, keepsAShopAdmin, tenantResource } from './resources/settings.resources.js';
@@ -183,8 +184,9 @@ export function buildResources(services: Services, components: ReturnType<typeof
     webhookEndpointResource({ services, resource: make('WebhookEndpoint', shop, { secrets: ['secret'] }), components }),
     webhookDeliveryResource({ services, resource: make('WebhookDelivery', shop) }),
   ]);
-  // A record made with New opens on its own page (resources/open-new-record.ts).
-  return resources.map((r) => addAfter(r, ['new'], openTheNewRecord));
+  // A record made with New opens on its own page (resources/open-new-record.ts); its form opens with the
+  // values a field left as it is gets (resources/new-form-defaults.ts).
+  return withNewFormDefaults(components, resources).map((r) => addAfter(r, ['new'], openTheNewRecord));
 }
 
 /**
@@ -433,11 +435,14 @@ export async function createAdminRouter(services: Services): Promise<Router> {
     csrfInPage({
       script: CSRF_SCRIPT,
       secure: cookieSecure,
-      // Dates on every page in the shop's time zone, in the one format (platform/time-format.ts).
+      // Dates on every page in the shop's time zone, in the one format (platform/time-format.ts); the shop's
+      // currency, which a New form's currency field opens with (components/filled-when-new.tsx).
       pageContext: async (req) => {
         const tenantId = req.session.adminUser?.tenantId;
-        const tenant = tenantId ? await db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }) : null;
-        return { timeZone: tenant?.timeZone ?? 'UTC', dateFormat: DATE_TIME_FORMAT };
+        const tenant = tenantId
+          ? await db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true, currency: true } })
+          : null;
+        return { timeZone: tenant?.timeZone ?? 'UTC', dateFormat: DATE_TIME_FORMAT, ...(tenant ? { currency: tenant.currency } : {}) };
       },
     }),
   );

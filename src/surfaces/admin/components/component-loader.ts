@@ -28,6 +28,7 @@ export function createComponents() {
     AuditTimeline: loader.add('AuditTimeline', file('audit-timeline')),
     CustomerOrders: loader.add('CustomerOrders', file('customer-orders')),
     DateTime: loader.add('DateTime', file('date-time')),
+    FilledWhenNew: loader.add('FilledWhenNew', file('filled-when-new')),
     EstimatedCountList: loader.add('EstimatedCountList', file('estimated-count-list')),
     WebhookEndpointCreate: loader.add('WebhookEndpointCreate', file('webhook-endpoint-create')),
     ExtendPayWindow: loader.add('ExtendPayWindow', file('extend-pay-window')),

@@ -256,9 +256,10 @@ describe.skipIf(!runBrowserTests)('more panel actions, clicked', () => {
       await page.goto(`${app.baseUrl}/admin/resources/WebhookEndpoint/records/${endpoint.id}/show`);
       await page.getByText('https://erp.example.com/hooks/v2').first().waitFor();
       const shown = (await page.textContent('body')) ?? '';
-      // (AdminJS's show page prints an event as words: order.cancelled is "Order Cancelled".)
-      for (const text of ['Order Cancelled', 'Order Refunded', 'ERP, version 2', 'No: disabled']) expect(shown).toContain(text);
-      expect(shown).not.toContain('Order Paid');
+      // The events as the form and the wire name them.
+      for (const text of ['order.cancelled, order.refunded', 'ERP, version 2', 'No: disabled']) expect(shown).toContain(text);
+      expect(shown).not.toContain('order.paid');
+      expect(shown).not.toContain('Order Cancelled');
 
       // Every event removed: the save is refused with the reason, and nothing changes.
       await page.goto(`${app.baseUrl}/admin/resources/WebhookEndpoint/records/${endpoint.id}/edit`);

@@ -188,7 +188,12 @@ export function webhookEndpointResource(deps: {
           description:
             'https:// (plain http:// only to localhost outside production). Private and local network addresses are refused in production.',
         },
-        events: { availableValues: WEBHOOK_EVENTS.map((e) => ({ value: e, label: e })), description: 'The order events sent to this URL.' },
+        events: {
+          availableValues: WEBHOOK_EVENTS.map((e) => ({ value: e, label: e })),
+          description: 'The order events sent to this URL.',
+          // As the form and the wire name them (order.cancelled), not AdminJS's words for an array's values ("Order Cancelled").
+          components: { show: components.MultiValue, list: components.MultiValue },
+        },
         enabled: { description: 'Disabled endpoints are sent nothing; deliveries waiting for a retry stop.' },
         secret: { isVisible: false },
         sending: {

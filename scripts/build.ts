@@ -7,9 +7,10 @@
 //      panel's React components into dist/admin-bundle/bundle.js once, here, instead of in every
 //      instance on its first /admin request (10-44 s and ~200 MB there; see src/surfaces/admin/index.ts).
 import { spawnSync } from 'node:child_process';
-import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleAdminComponents } from './admin-components-bundle.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -42,22 +43,9 @@ await cp(join(root, 'prisma', 'migrations'), join(dist, 'prisma', 'migrations'),
 await cp(join(root, 'src', 'generated'), join(dist, 'src', 'generated'), { recursive: true });
 
 step('bundling the admin panel components with AdminJS');
-// AdminJS reads NODE_ENV and ADMIN_JS_TMP_DIR when its modules are first evaluated: set them first.
+// Minified, as in production (AdminJS reads NODE_ENV when its modules are first evaluated).
 process.env.NODE_ENV = 'production';
-process.env.ADMIN_JS_TMP_DIR = ADMIN_BUNDLE_DIR;
-await mkdir(ADMIN_BUNDLE_DIR, { recursive: true });
-const { default: AdminJS } = await import('adminjs');
-// adminjs/bundler ships no type declarations: the two functions used, as they are declared in its source.
-const bundlerModule = 'adminjs/bundler';
-const { componentsBundler, generateUserComponentEntry } = (await import(bundlerModule)) as {
-  componentsBundler: { createEntry(o: { content: string }): Promise<void>; build(): Promise<void> };
-  generateUserComponentEntry(admin: unknown, dir: string): string;
-};
-const { createComponents } = await import(join(dist, 'src', 'surfaces', 'admin', 'components', 'component-loader.js'));
-const admin = new AdminJS({ componentLoader: (createComponents as () => { loader: never })().loader });
-await componentsBundler.createEntry({ content: generateUserComponentEntry(admin, ADMIN_BUNDLE_DIR) });
-await componentsBundler.build();
-const size = (await stat(join(ADMIN_BUNDLE_DIR, 'bundle.js'))).size;
+const size = await bundleAdminComponents(ADMIN_BUNDLE_DIR, join(dist, 'src', 'surfaces', 'admin', 'components', 'component-loader.js'));
 // The marker src/surfaces/admin/index.ts looks for before serving this bundle instead of building one.
 await writeFile(join(ADMIN_BUNDLE_DIR, 'prebuilt.json'), `${JSON.stringify({ builtAt: new Date().toISOString(), bytes: size })}\n`);
 step(`done: dist/ with dist/admin-bundle/bundle.js (${Math.round(size / 1024)} KiB)`);

@@ -1,8 +1,12 @@
 // Runs once per `vitest run`: finds a PostgreSQL server (DATABASE_URL's, or an embedded one started here),
 // builds a template database with every migration applied, and hands its coordinates to the test files.
+// Meanwhile it bundles the admin panel's components once (a child process: AdminJS reads its bundle directory
+// when first imported), which each test app that serves the panel copies instead of building its own.
 // Each test file then clones the template into its own database (see setup-file.ts), so files run in
 // parallel without seeing each other's rows.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -14,6 +18,8 @@ import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     pg: { adminUrl: string; template: string; prefix: string };
+    /** The admin components' bundle.js built for this run, or '' when its build failed (each app then builds its own). */
+    adminBundle: string;
   }
 }
 
@@ -26,7 +32,26 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
+/** Where the run's one admin component bundle is built (test-output/ is git-ignored). */
+const ADMIN_BUNDLE_DIR = join(process.cwd(), 'test-output', 'admin-bundle-prebuilt');
+
+async function bundleAdminComponents(): Promise<string> {
+  try {
+    await rm(ADMIN_BUNDLE_DIR, { recursive: true, force: true });
+    // NODE_ENV as the test apps run (not minified): the bundle they would have built themselves.
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/admin-components-bundle.ts', ADMIN_BUNDLE_DIR], {
+      env: { ...process.env, NODE_ENV: 'test' },
+      timeout: 300_000,
+    });
+    return join(ADMIN_BUNDLE_DIR, 'bundle.js');
+  } catch (err) {
+    console.warn(`global set-up: the admin components were not bundled; each test app builds its own (${String(err).slice(0, 300)})`);
+    return '';
+  }
+}
+
 export async function setup(project: TestProject) {
+  const adminBundle = bundleAdminComponents();
   let adminUrl: string;
   if (process.env.DATABASE_URL) {
     adminUrl = withDatabase(process.env.DATABASE_URL, 'postgres');
@@ -46,6 +71,7 @@ export async function setup(project: TestProject) {
   await migrate(templateUrl);
   await migrateJobQueue(templateUrl);
   project.provide('pg', { adminUrl, template, prefix });
+  project.provide('adminBundle', await adminBundle);
 
   return async () => {
     const c = new pg.Client({ connectionString: adminUrl });

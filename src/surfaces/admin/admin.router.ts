@@ -3,7 +3,6 @@
 //   -> authentication (admin re-read from admin_users on every request) -> CSRF check
 //   -> who may see which custom page (pages/page-access.ts) -> CSRF script and token written into each page's <head> (auth/csrf-page.ts) -> AdminJS routes.
 // @adminjs/express's buildRouter is given this router, so its routes come after our guards.
-import { FAVICON_PATH } from '../../platform/favicon.js';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +53,7 @@ import { pageAccess, type PageAccess } from './pages/page-access.js';
 import { isPlatformAdmin, isTenantMember, samePanelAdmin } from './auth/panel-admin.js';
 import { DATE_TIME_FORMAT } from '../../platform/time-format.js';
 import { ASSETS_PATH, isPublicAsset } from './panel-requests.js';
+import { FAVICON_PATH } from '../../platform/favicon.js';
 
 export const ADMIN_ROOT = '/admin';
 

@@ -1,6 +1,5 @@
 // Server-rendered invoice page and its error page: no scripts, no external assets, one inline stylesheet
 // allowed by its hash in the Content-Security-Policy. Readable on a phone (fluid layout, large buttons).
-import { FAVICON_PATH } from '../../../platform/favicon.js';
 import { createHash } from 'node:crypto';
 import type { OrderStatus } from '../../../generated/prisma/index.js';
 import type { InvoiceView } from '../../../modules/invoices/invoice.service.js';
@@ -8,6 +7,7 @@ import type { ProcessorMethod } from '../../../modules/payments-processor/connec
 import { formatMoney } from '../../../platform/money.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import { esc } from './html.js';
+import { FAVICON_PATH } from '../../../platform/favicon.js';
 
 const CSS = `
 *{box-sizing:border-box}

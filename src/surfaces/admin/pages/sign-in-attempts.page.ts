@@ -5,6 +5,7 @@ import type { Services } from '../services.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import { recentSignInAttempts, SIGN_IN_ATTEMPTS_INTRO } from '../auth/sign-in-attempts.routes.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
+import { shopTimeZone } from '../shop-time-zone.js';
 
 export const SIGN_IN_ATTEMPTS_PAGE = 'signInAttempts';
 
@@ -12,13 +13,13 @@ export function signInAttemptsPage(services: Services, component: string): { han
   const handler: PageHandler = async (_request, _response, context) => {
     const admin = context.currentAdmin as PanelAdmin | undefined;
     if (!admin?.id) return { notice: { type: 'error', message: 'You are not signed in.' } };
-    const [{ scope, attempts }, tenant] = await Promise.all([
+    const [{ scope, attempts }, timeZone] = await Promise.all([
       recentSignInAttempts(services.db, admin),
-      admin.tenantId ? services.db.tenant.findUnique({ where: { id: admin.tenantId }, select: { timeZone: true } }) : null,
+      shopTimeZone(services.db, admin.tenantId),
     ]);
     return {
       intro: SIGN_IN_ATTEMPTS_INTRO(attempts.length, scope),
-      attempts: attempts.map((a) => ({ ...a, when: formatDateTime(new Date(a.at), tenant?.timeZone) })),
+      attempts: attempts.map((a) => ({ ...a, when: formatDateTime(new Date(a.at), timeZone) })),
     };
   };
   return { handler, component, icon: 'Shield' };

@@ -37,6 +37,7 @@ import { keepTyped } from './validation.js';
 import { extendPayWindowAction } from './pay-window.action.js';
 import { buttonAction } from './button-action.js';
 import { lines } from '../schemas/form-fields.js';
+import { shopTimeZone } from '../shop-time-zone.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
 const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'];
@@ -196,9 +197,9 @@ export function orderResource(deps: {
     // The audit trail as the readable timeline (who, what, before -> after, money as money, shop time zone);
     // product ids in it (refunded lines, item edits) read as the order's product names.
     const productNames = Object.fromEntries(detail.items.map((i) => [i.productId, i.name]));
-    const [timeline, tenant, flagged] = await Promise.all([
+    const [timeline, timeZone, flagged] = await Promise.all([
       auditTimelineOf(services, tenantId, 'Order', orderId, { productId: productNames }),
-      services.db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }),
+      shopTimeZone(services.db, tenantId),
       flaggedPayments(services.db, tenantId, orderId),
     ]);
     const adminIds = [
@@ -214,7 +215,7 @@ export function orderResource(deps: {
       ? await services.db.adminUser.findMany({ where: { id: { in: adminIds }, tenantId }, select: { id: true, email: true } })
       : [];
     params.detailJson = JSON.stringify(
-      orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), tenant?.timeZone ?? 'UTC', flagged, services.clock.now()),
+      orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), timeZone, flagged, services.clock.now()),
     );
     params.total = formatMoney(detail.totalCents, detail.currency);
   };
@@ -375,8 +376,7 @@ export function orderResource(deps: {
             { jobKey: `invoice-link:${sendId}` },
           );
         // In the shop's time zone and the panel's one format, as every other time on the page.
-        const tenant = await services.db.tenant.findUnique({ where: { id: ctx.tenantId }, select: { timeZone: true } });
-        const until = formatDateTime(link.expiresAt, tenant?.timeZone);
+        const until = formatDateTime(link.expiresAt, await shopTimeZone(services.db, ctx.tenantId));
         const message = send
           ? `Invoice link sent to the customer by DM (valid until ${until}).`
           : `Invoice link (valid until ${until}): ${link.url}`;

@@ -24,6 +24,7 @@ import {
   ORDER_STATUS_BADGES,
   ORDER_STATUS_LABELS,
 } from '../presentation/labels.js';
+import { shopTimeZone } from '../shop-time-zone.js';
 
 const sales = { name: 'Sales', icon: 'ShoppingCart' };
 const catalog = { name: 'Catalog', icon: 'Package' };
@@ -50,21 +51,21 @@ function customerOrders(db: Db): After<ActionResponse> {
     const record = response.record as { id?: string; params: Record<string, unknown> } | undefined;
     if (!record?.id) return response;
     const { tenantId } = tenantContextOf(context);
-    const [orders, tenant] = await Promise.all([
+    const [orders, timeZone] = await Promise.all([
       db.order.findMany({
         where: { tenantId, customerId: record.id },
         orderBy: { createdAt: 'desc' },
         take: 100,
         select: { id: true, number: true, status: true, totalCents: true, currency: true, createdAt: true },
       }),
-      db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }),
+      shopTimeZone(db, tenantId),
     ]);
     record.params.customerOrdersJson = JSON.stringify(
       orders.map((o) => ({
         id: o.id,
         number: o.number,
         url: context.h.recordActionUrl({ resourceId: 'Order', recordId: o.id, actionName: 'show' }),
-        when: formatDateTime(o.createdAt, tenant?.timeZone),
+        when: formatDateTime(o.createdAt, timeZone),
         status: labelOf(ORDER_STATUS_LABELS, o.status),
         badge: ORDER_STATUS_BADGES[o.status],
         total: formatMoney(o.totalCents, o.currency),

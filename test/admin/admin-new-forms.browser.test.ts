@@ -39,7 +39,7 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
   });
 
   const form = newFormDriver({ browser: () => browser, baseUrl: () => app.baseUrl });
-  const { openNew, fill, pick, tick, opensTicked, opensWith, save, shows } = form;
+  const { openNew, fill, pick, tick, opensTicked, isTicked, opensWith, save, shows } = form;
   /** The panel's date field is a native date-time input of the shop's wall clock: a date and time as a phone picks one. */
   const typeDate = (name: string, wall: string) => browser.page.locator(`input[type="datetime-local"][name="${name}"]`).fill(wall);
 
@@ -93,12 +93,12 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
       // A shop that sells in euros, and an owner of its own.
       const shop = await f().tenant({ currency: 'EUR' });
       const email = (await f().adminUser({ tenantId: shop.id })).email;
-      const page = await openNew('Product', email, 'sku', 'Product defaults');
+      await openNew('Product', email, 'sku', 'Product defaults');
       await opensTicked('active');
       await opensWith('currency', 'EUR');
       await opensWith('stock', '0');
       await opensWith('sortOrder', '0');
-      expect(await page.locator('input[type="checkbox"][name="trackStock"]').isChecked()).toBe(false);
+      expect(await isTicked('trackStock')).toBe(false);
       await fill('sku', 'SCARF-RED');
       await fill('name', 'Red scarf');
       await fill('price', '19');

@@ -8,6 +8,8 @@ import type { BrowserSession } from './browser-session.js';
 export function newFormDriver(ctx: { browser: () => BrowserSession; baseUrl: () => string }) {
   let signedInAs = '';
   const page = () => ctx.browser().page;
+  /** AdminJS's checkbox: a hidden input under a drawn box. */
+  const checkbox = (name: string) => page().locator(`input[type="checkbox"][name="${name}"]`).first();
 
   return {
     /** Who the browser is signed in as, for a test that signed in by itself. */
@@ -58,16 +60,18 @@ export function newFormDriver(ctx: { browser: () => BrowserSession; baseUrl: () 
 
     /** AdminJS's checkbox is a hidden input under a drawn box: a click event on the input is what a click on the box sends. */
     async tick(name: string) {
-      const box = page().locator(`input[type="checkbox"][name="${name}"]`).first();
+      const box = checkbox(name);
       await box.dispatchEvent('click');
       await expect.poll(() => box.isChecked()).toBe(true);
     },
 
     /** A tick box the New form opens ticked, as its column's default is (components/filled-when-new.tsx). */
     async opensTicked(name: string) {
-      const box = page().locator(`input[type="checkbox"][name="${name}"]`).first();
-      await expect.poll(() => box.isChecked(), { message: `${name} opens ticked` }).toBe(true);
+      await expect.poll(() => checkbox(name).isChecked(), { message: `${name} opens ticked` }).toBe(true);
     },
+
+    /** Whether a tick box is ticked now. */
+    isTicked: (name: string) => checkbox(name).isChecked(),
 
     /** A text field the New form opens holding `value`. */
     async opensWith(name: string, value: string) {

@@ -79,7 +79,7 @@ import { createPaymentService, type PaymentService } from './modules/payments/pa
 import { createRefundService, type RefundService } from './modules/refunds/refund.service.js';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { createWebhookEndpointService, type WebhookEndpointService } from './modules/webhooks/webhook-endpoint.service.js';
-import { registerWebhookJobs, WEBHOOK_DELIVER_TASK } from './modules/webhooks/webhook-delivery.jobs.js';
+import { registerWebhookJobs, WEBHOOK_DELIVER_TASK, WEBHOOK_ENDPOINT_FLAG } from './modules/webhooks/webhook-delivery.jobs.js';
 import { createWebhookSender, WEBHOOK_TIMEOUT_MS } from './adapters/http/webhook-sender.js';
 import { createWebhookDataBuilder } from './surfaces/http/webhooks/webhook-data.js';
 import {
@@ -281,7 +281,14 @@ export function createContainer(opts: ContainerOptions): Services {
     pool: database.pool,
     sql,
     bus,
-    runApart: [{ name: 'webhooks', tasks: [WEBHOOK_DELIVER_TASK], concurrency: env.WEBHOOK_WORKER_CONCURRENCY }],
+    runApart: [
+      {
+        name: 'webhooks',
+        tasks: [WEBHOOK_DELIVER_TASK],
+        concurrency: env.WEBHOOK_WORKER_CONCURRENCY,
+        capPerFlag: { prefix: WEBHOOK_ENDPOINT_FLAG, max: env.WEBHOOK_ENDPOINT_CONCURRENCY },
+      },
+    ],
     clock,
     databaseUrl: opts.databaseUrl,
     metrics,

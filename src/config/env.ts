@@ -144,6 +144,11 @@ const envSchema = z
      * shop's endpoint): an endpoint that does not answer holds these, never WORKER_CONCURRENCY's.
      */
     WEBHOOK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(8),
+    /**
+     * Of those, how many one endpoint may hold at once (per worker process): an endpoint that answers, but
+     * slowly, takes at most these, and the others stay free for every other endpoint's deliveries.
+     */
+    WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),
     WORKERS_ENABLED: bool.default(true),
     /**
      * How much a process that only runs jobs lowers its own CPU priority (nice value, 0-19; 0 keeps it). On a

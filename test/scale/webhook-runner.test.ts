@@ -80,14 +80,14 @@ async function shopWithPaidOrders(orders: number, webhookUrl?: string): Promise<
 const dmsTo = (users: string[]) => discord.directMessages().filter((m) => users.includes(m.userId));
 
 /** The job worker as an instance starts it (the webhook deliveries on a runner of their own), smaller. */
-const startWorkers = () =>
+const startWorkers = (webhookConcurrency = WEBHOOK_CONCURRENCY) =>
   startJobWorkers({
     connectionString: testDatabaseUrl(),
     bus: t.services.bus,
     logger: t.services.logger,
     concurrency: CONCURRENCY,
     pollIntervalMs: 50,
-    apart: t.services.runApart.map((a) => ({ ...a, concurrency: WEBHOOK_CONCURRENCY })),
+    apart: t.services.runApart.map((a) => ({ ...a, concurrency: webhookConcurrency })),
   });
 
 /** The most connections the endpoint held open at once. */
@@ -166,6 +166,63 @@ describe('webhook deliveries to an endpoint that never answers', () => {
         expect(skipped).toBeGreaterThan(0);
       } finally {
         await receiver.stop();
+      }
+    },
+  );
+});
+
+describe('webhook deliveries to an endpoint that answers, slowly', () => {
+  it(
+    "take at most WEBHOOK_ENDPOINT_CONCURRENCY of the runner's slots: another shop's delivery goes out meanwhile, and no attempt is spent waiting",
+    { timeout: 120_000 },
+    async () => {
+      expect(t.env.WEBHOOK_ENDPOINT_CONCURRENCY).toBe(2);
+      const slow = await new WebhookReceiver().start();
+      const quick = await new WebhookReceiver().start();
+      try {
+        // Eight deliveries to an endpoint that answers each request only when the test says so, then one of another
+        // shop; the runner has four slots.
+        const busy = await f.tenant();
+        const busyGuild = await f.guild({ tenantId: busy.id });
+        slow.secret = (await t.services.webhooks.create(adminCtx(busy.id), { url: slow.url, events: ['order.paid'] })).secret;
+        const busyProduct = await f.product({ tenantId: busy.id, unitPriceCents: 1500 });
+        await paidOrders(t.services, f, { tenantId: busy.id, guildId: busyGuild.id, productId: busyProduct.id }, 8);
+        const other = await f.tenant();
+        const otherGuild = await f.guild({ tenantId: other.id });
+        quick.secret = (await t.services.webhooks.create(adminCtx(other.id), { url: quick.url, events: ['order.paid'] })).secret;
+        const otherProduct = await f.product({ tenantId: other.id, unitPriceCents: 1500 });
+        await paidOrders(t.services, f, { tenantId: other.id, guildId: otherGuild.id, productId: otherProduct.id }, 1);
+        slow.hold();
+
+        worker = await startWorkers(4);
+        // The other shop's delivery arrives while the slow endpoint still holds its first requests unanswered: it
+        // holds two slots, not all four (before the cap it held every slot until the sender's 10 s timeout).
+        await waitFor(
+          "the other shop's delivery, and two requests held by the slow endpoint",
+          async () => quick.received.length === 1 && slow.waiting === 2,
+          { timeoutMs: 60_000, intervalMs: 20 },
+        );
+        expect(quick.received[0]!.verified).toBeTruthy();
+        expect(slow.received).toHaveLength(0);
+        expect(slow.mostOpenAtOnce).toBe(2);
+
+        // Answered, the slow endpoint gets its other deliveries, still two at a time. A delivery that waited for a
+        // slot was not attempted meanwhile: every attempt logged is a request the endpoint answered.
+        slow.release();
+        const mine = { endpoint: { url: slow.url } };
+        await waitFor(
+          'every delivery to the slow endpoint',
+          async () => (await db.webhookDelivery.count({ where: { ...mine, status: 'SUCCEEDED' } })) === 8,
+          { timeoutMs: 60_000, intervalMs: 50 },
+        );
+        expect(slow.mostOpenAtOnce).toBe(2);
+        expect(slow.received).toHaveLength(8);
+        expect(slow.received.every((r) => r.verified && r.answered === 200)).toBe(true);
+        expect(await db.webhookAttempt.count({ where: { delivery: mine } })).toBe(8);
+      } finally {
+        slow.release();
+        await slow.stop();
+        await quick.stop();
       }
     },
   );

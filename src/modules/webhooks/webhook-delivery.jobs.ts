@@ -37,6 +37,19 @@ export const WEBHOOK_DELIVER_TASK = 'webhook.deliver';
 export const WEBHOOK_MAX_ATTEMPTS = 14;
 export const WEBHOOK_SUBSCRIBER = 'webhooks';
 export const deliverJobKey = (deliveryId: string) => `webhook:${deliveryId}`;
+/**
+ * Every delivery job is flagged with its endpoint, so the webhook runner sends at most
+ * WEBHOOK_ENDPOINT_CONCURRENCY attempts to one endpoint at once (Services.runApart's capPerFlag): an endpoint
+ * that answers, slowly, does not take every slot from the other shops' deliveries.
+ */
+export const WEBHOOK_ENDPOINT_FLAG = 'webhook-endpoint:';
+
+/** How a delivery's job is added, by the fan-out and by Redeliver alike (the same key replaces a waiting retry). */
+export const deliverJobOptions = (deliveryId: string, endpointId: string) => ({
+  jobKey: deliverJobKey(deliveryId),
+  maxAttempts: WEBHOOK_MAX_ATTEMPTS,
+  flags: [`${WEBHOOK_ENDPOINT_FLAG}${endpointId}`],
+});
 
 /** What each event carries to its webhook, by event type (the envelope is added here). */
 export interface WebhookEventPayloads {
@@ -116,7 +129,7 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
                 tx,
                 WEBHOOK_DELIVER_TASK,
                 { tenantId: p.tenantId, deliveryId: created.id },
-                { jobKey: deliverJobKey(created.id), maxAttempts: WEBHOOK_MAX_ATTEMPTS },
+                deliverJobOptions(created.id, e.id),
               );
           }
         });

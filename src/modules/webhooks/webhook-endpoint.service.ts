@@ -12,7 +12,7 @@ import type { SecretBox } from '../../platform/secret-box.js';
 import { parseInput } from '../../platform/validate.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
-import { WEBHOOK_DELIVER_TASK, WEBHOOK_MAX_ATTEMPTS, deliverJobKey } from './webhook-delivery.jobs.js';
+import { WEBHOOK_DELIVER_TASK, deliverJobKey, deliverJobOptions } from './webhook-delivery.jobs.js';
 import { WEBHOOK_EVENTS } from './webhook-events.js';
 import { generateWebhookSecret } from './webhook-signature.js';
 import { checkWebhookTarget, type WebhookUrlPolicy } from './webhook-url.js';
@@ -210,7 +210,7 @@ export function createWebhookEndpointService(deps: {
           tx,
           WEBHOOK_DELIVER_TASK,
           { tenantId: ctx.tenantId, deliveryId: row.id },
-          { jobKey: deliverJobKey(row.id), maxAttempts: WEBHOOK_MAX_ATTEMPTS },
+          deliverJobOptions(row.id, row.endpointId),
         );
         await audit.record(tx, ctx, {
           action: 'webhook_delivery.redelivered',

@@ -15,6 +15,8 @@ export interface EnqueueOptions {
   runAt?: Date;
   /** Jobs with the same queue name run one at a time, in order. */
   queueName?: string;
+  /** graphile-worker's flags: a runner may skip jobs by flag (a runner's capPerFlag, platform/jobs/flag-cap.ts). */
+  flags?: string[];
 }
 
 /** Enqueues `task` in the caller's transaction: a Prisma one, or the plain-SQL client's (sql.ts). */
@@ -33,7 +35,8 @@ function addJobSql(task: string, payload: unknown, opts: EnqueueOptions = {}): P
     queue_name => ${opts.queueName ?? null}::text,
     run_at => ${opts.runAt ?? null}::timestamptz,
     max_attempts => ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::int,
-    job_key => ${opts.jobKey ?? null}::text
+    job_key => ${opts.jobKey ?? null}::text,
+    flags => ${opts.flags ?? null}::text[]
   )`;
 }
 
@@ -71,7 +74,7 @@ function timeSql(value: Date | Prisma.Sql | undefined): Prisma.Sql {
  */
 export function jobSpecSql(task: string, payload: Prisma.Sql, opts: SqlEnqueueOptions = {}): JobSpec {
   return {
-    spec: Prisma.sql`ROW(${task}::text, (${payload})::json, ${textSql(opts.queueName)}::text, ${timeSql(opts.runAt)}::timestamptz, ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::smallint, ${textSql(opts.jobKey)}::text, NULL::smallint, NULL::text[])::graphile_worker.job_spec`,
+    spec: Prisma.sql`ROW(${task}::text, (${payload})::json, ${textSql(opts.queueName)}::text, ${timeSql(opts.runAt)}::timestamptz, ${opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::smallint, ${textSql(opts.jobKey)}::text, NULL::smallint, ${opts.flags ?? null}::text[])::graphile_worker.job_spec`,
   };
 }
 

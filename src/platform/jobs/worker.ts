@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { Logger as GraphileLogger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import { capRunningPerFlag, type FlagCap } from './flag-cap.js';
 import { createJobPool } from './job-pool.js';
 import { createJobTableVacuum } from './job-table-vacuum.js';
 import { createWorkerLiveness, STALE_MS } from './worker-liveness.js';
@@ -49,6 +50,8 @@ export interface RunApart {
   name: string;
   tasks: readonly string[];
   concurrency: number;
+  /** At most `max` of its jobs that share a flag with this prefix run at once (flag-cap.ts). */
+  capPerFlag?: FlagCap;
 }
 
 /**
@@ -75,6 +78,7 @@ export async function startJobWorkers(opts: WorkerOptions & { apart?: readonly R
         await startWorker({
           ...opts,
           concurrency: a.concurrency,
+          capPerFlag: a.capPerFlag,
           instanceId: `${instanceId}:${a.name}`,
           logger: opts.logger.child({ runner: a.name }),
           tasks: (task) => only.has(task),
@@ -106,6 +110,8 @@ export async function startWorker(
     crontab?: boolean;
     /** Its own connections (default concurrency + 2). */
     poolMax?: number;
+    /** At most `max` jobs sharing a flag with this prefix run at once (flag-cap.ts). */
+    capPerFlag?: FlagCap;
   },
 ): Promise<WorkerHandle> {
   const taskList: TaskList = {};
@@ -166,6 +172,7 @@ export async function startWorker(
     crontab: opts.crontab === false ? '' : opts.bus.crontab(),
     logger: silentLogger(),
     events,
+    forbiddenFlags: opts.capPerFlag ? capRunningPerFlag(events, opts.capPerFlag) : null,
     preset: { plugins: [replaceDeadWorkers(opts.logger)] },
   });
   liveness.start();

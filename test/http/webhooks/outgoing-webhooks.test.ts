@@ -5,7 +5,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { WEBHOOK_DELIVER_TASK, WEBHOOK_MAX_ATTEMPTS } from '../../../src/modules/webhooks/webhook-delivery.jobs.js';
+import { WEBHOOK_DELIVER_TASK, WEBHOOK_ENDPOINT_FLAG, WEBHOOK_MAX_ATTEMPTS } from '../../../src/modules/webhooks/webhook-delivery.jobs.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
@@ -60,8 +60,10 @@ const deliveriesOf = (tenantId: string, orderId: string) =>
     orderBy: { createdAt: 'asc' },
   });
 const receivedFor = (r: WebhookReceiver, orderId: string) => r.received.filter((m) => m.body.includes(orderId));
-const deliverJobs = (deliveryId: string) => db.$queryRaw<{ id: string; attempts: number; run_at: Date; locked_at: Date | null }[]>`
-  SELECT j.id::text, j.attempts, j.run_at, j.locked_at FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
+const deliverJobs = (deliveryId: string) => db.$queryRaw<
+  { id: string; attempts: number; run_at: Date; locked_at: Date | null; flags: unknown }[]
+>`
+  SELECT j.id::text, j.attempts, j.run_at, j.locked_at, j.flags FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
   WHERE k.identifier = ${WEBHOOK_DELIVER_TASK} AND j.payload->>'deliveryId' = ${deliveryId}`;
 
 describe('outgoing webhooks', () => {
@@ -102,6 +104,8 @@ describe('outgoing webhooks', () => {
     expect(failed!.attemptLog).toEqual([expect.objectContaining({ attempt: 1, statusCode: 500, responseExcerpt: 'database down' })]);
     const [job] = await deliverJobs(failed!.id);
     expect(job!.run_at.getTime()).toBeGreaterThan(Date.now()); // the retry waits: backoff
+    // Flagged with its endpoint, for the webhook runner's cap per endpoint (WEBHOOK_ENDPOINT_CONCURRENCY).
+    expect(job!.flags).toEqual({ [`${WEBHOOK_ENDPOINT_FLAG}${failed!.endpointId}`]: true });
     await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE id = ${BigInt(job!.id)}`;
 
     const [done] = await waitFor('the retry to succeed', async () => {

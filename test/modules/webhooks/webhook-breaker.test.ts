@@ -9,6 +9,7 @@ import {
   deliverJobKey,
   registerWebhookJobs,
   WEBHOOK_DELIVER_TASK,
+  WEBHOOK_ENDPOINT_FLAG,
   WEBHOOK_MAX_ATTEMPTS,
 } from '../../../src/modules/webhooks/webhook-delivery.jobs.js';
 import type { WebhookSendResult } from '../../../src/modules/webhooks/webhook-sender.port.js';
@@ -161,6 +162,11 @@ describe("a webhook endpoint's circuit breaker", () => {
     await pause();
     await t.services.webhooks.redeliver(adminCtx(e.tenant.id), e.deliveries[0]!);
     expect(await e.breaker()).toEqual({ consecutiveFailures: 0, pausedUntil: null });
+    // Its job is flagged with its endpoint, as the fan-out's are: the webhook runner's cap per endpoint counts it.
+    const [job] = await db.$queryRaw<
+      { flags: unknown }[]
+    >`SELECT flags FROM graphile_worker.jobs WHERE key = ${deliverJobKey(e.deliveries[0]!)}`;
+    expect(job?.flags).toEqual({ [`${WEBHOOK_ENDPOINT_FLAG}${e.endpoint.id}`]: true });
     await deliver(e.tenant.id, e.deliveries[0]!);
     expect(e.sentHere()).toBe(1);
   });

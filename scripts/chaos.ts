@@ -23,7 +23,7 @@ import { LANE_DRAIN_TASK } from '../src/platform/jobs/lanes.js';
 import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { DEMO, seedDemo } from '../src/seed/demo-seed.js';
 import { call, startService, throwAwayPostgres, type ServiceProcess } from './chaos-lib.js';
-import { dueJobs, laneBacklog } from './lib/job-backlog.js';
+import { describeBacklog, dueJobs, laneBacklog } from './lib/job-backlog.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -418,7 +418,10 @@ async function main(): Promise<void> {
       await sleep(1000);
     }
     const drainedIn = Math.round((Date.now() - lastFaultAt) / 1000);
-    if (pending !== 0) violations.push(`${pending} job(s) still pending ${DRAIN_SECONDS}s after the last fault`);
+    if (pending !== 0)
+      violations.push(
+        [`${pending} job(s) still pending ${DRAIN_SECONDS}s after the last fault:`, ...(await describeBacklog(c))].join('\n      '),
+      );
     // A lane's drain that gave up is not work given up: graphile-worker marks a running drain as on its last
     // attempt when a newer one takes its key, so one killed or cut off then shows as given up, and the lane
     // sweep deletes it within a minute. The lanes' own jobs are counted in `pending` above.

@@ -26,3 +26,29 @@ export async function laneBacklog(c: pg.Client, lane?: string): Promise<number> 
   );
   return Number(rows[0]!.n);
 }
+
+/**
+ * What dueJobs and laneBacklog count, one line per job (at most `limit`): its task, attempts, when it is due,
+ * whether and since when a worker holds it, and its last error. For a driver that found a backlog that did not
+ * drain, to say which jobs and why.
+ */
+export async function describeBacklog(c: pg.Client, limit = 20): Promise<string[]> {
+  const { rows } = await c.query<{ line: string }>(
+    `(SELECT format('%s (job %s): attempt %s of %s, due in %s s, %s; last error: %s', t.identifier, j.id, j.attempts, j.max_attempts,
+        round(extract(epoch FROM j.run_at - now())),
+        CASE WHEN j.locked_at IS NULL THEN 'not held' ELSE format('held by %s for %s s', j.locked_by, round(extract(epoch FROM now() - j.locked_at))) END,
+        coalesce(left(j.last_error, 160), 'none')) AS line
+      FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+      WHERE j.attempts < j.max_attempts AND NOT (j.attempts = 0 AND j.run_at > now())
+      ORDER BY j.id LIMIT $1)
+     UNION ALL
+     (SELECT format('lane %s job %s (%s): attempt %s, lease %s, retry %s, lane waits %s; last error: %s', lane, id, task, attempts,
+        coalesce(round(extract(epoch FROM "leasedUntil" - now()))::text || ' s', 'none'),
+        coalesce('in ' || round(extract(epoch FROM "retryAt" - now()))::text || ' s', 'none'),
+        coalesce(round(extract(epoch FROM "notBefore" - now()))::text || ' s', 'no'),
+        coalesce(left("lastError", 160), 'none'))
+      FROM lane_jobs WHERE "failedAt" IS NULL ORDER BY id LIMIT $1)`,
+    [limit],
+  );
+  return rows.map((r) => r.line);
+}

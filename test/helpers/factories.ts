@@ -16,10 +16,17 @@ const uniq = () => `${next()}${randomBytes(3).toString('hex')}`;
 
 type Data<T> = Partial<T> & Record<string, unknown>;
 
-export function factories(db: Db = testDb()) {
+/**
+ * `given`, or else the test file's database. Without one, each call reads testDb() when it runs,
+ * not when factories() is called: a helper module that keeps `factories()` at its top level (api-fixtures.ts) is
+ * evaluated once per test worker (test files share modules, vitest.config.ts `isolate: false`), while each file
+ * has its own database.
+ */
+export function factories(given?: Db) {
+  const current = () => given ?? testDb();
   return {
     async tenant(data: Data<Prisma.TenantUncheckedCreateInput> = {}) {
-      return db.tenant.create({
+      return current().tenant.create({
         data: {
           name: `Shop ${uniq()}`,
           enabledPaymentMethods: ['VENMO_P2P', 'ZELLE', 'PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'],
@@ -34,11 +41,11 @@ export function factories(db: Db = testDb()) {
       });
     },
     async guild(data: Data<Prisma.GuildUncheckedCreateInput> & { tenantId: string }) {
-      return db.guild.create({ data: { id: snowflake(), name: `Guild ${uniq()}`, ...data } as Prisma.GuildUncheckedCreateInput });
+      return current().guild.create({ data: { id: snowflake(), name: `Guild ${uniq()}`, ...data } as Prisma.GuildUncheckedCreateInput });
     },
     async adminUser(data: Data<Prisma.AdminUserUncheckedCreateInput> & { password?: string } = {}) {
       const { password = 'correct horse battery staple', ...rest } = data;
-      return db.adminUser.create({
+      return current().adminUser.create({
         data: {
           email: `admin-${uniq()}@test.local`,
           passwordHash: await hashPassword(password),
@@ -48,7 +55,7 @@ export function factories(db: Db = testDb()) {
       });
     },
     async apiKey(data: Data<Prisma.ApiKeyUncheckedCreateInput> & { tenantId: string }) {
-      return db.apiKey.create({
+      return current().apiKey.create({
         data: {
           name: 'test key',
           prefix: `ll_${uniq()}`,
@@ -58,12 +65,12 @@ export function factories(db: Db = testDb()) {
       });
     },
     async customer(data: Data<Prisma.CustomerUncheckedCreateInput> & { tenantId: string }) {
-      return db.customer.create({
+      return current().customer.create({
         data: { discordUserId: snowflake(), username: `user${uniq()}`, ...data } as Prisma.CustomerUncheckedCreateInput,
       });
     },
     async address(data: Data<Prisma.AddressUncheckedCreateInput> & { tenantId: string; customerId: string }) {
-      return db.address.create({
+      return current().address.create({
         data: {
           name: 'Pat Customer',
           line1: '123 Main St',
@@ -76,32 +83,32 @@ export function factories(db: Db = testDb()) {
       });
     },
     async product(data: Data<Prisma.ProductUncheckedCreateInput> & { tenantId: string }) {
-      return db.product.create({
+      return current().product.create({
         data: { sku: `SKU-${uniq()}`, name: `Product ${uniq()}`, unitPriceCents: 1500, ...data } as Prisma.ProductUncheckedCreateInput,
       });
     },
     async shippingType(data: Data<Prisma.ShippingTypeUncheckedCreateInput> & { tenantId: string }) {
-      return db.shippingType.create({
+      return current().shippingType.create({
         data: { name: `Ship ${uniq()}`, priceCents: 500, ...data } as Prisma.ShippingTypeUncheckedCreateInput,
       });
     },
     async discount(data: Data<Prisma.DiscountUncheckedCreateInput> & { tenantId: string }) {
-      return db.discount.create({
+      return current().discount.create({
         data: { name: `Discount ${uniq()}`, type: 'PERCENT', percentOff: 10, ...data } as Prisma.DiscountUncheckedCreateInput,
       });
     },
     async discountAssignment(
       data: Data<Prisma.DiscountAssignmentUncheckedCreateInput> & { tenantId: string; discountId: string; customerId: string },
     ) {
-      return db.discountAssignment.create({ data: data as Prisma.DiscountAssignmentUncheckedCreateInput });
+      return current().discountAssignment.create({ data: data as Prisma.DiscountAssignmentUncheckedCreateInput });
     },
     async orderSession(data: Data<Prisma.OrderSessionUncheckedCreateInput> & { tenantId: string; customerId: string }) {
-      return db.orderSession.create({
+      return current().orderSession.create({
         data: { expiresAt: new Date(Date.now() + 30 * 60_000), ...data } as Prisma.OrderSessionUncheckedCreateInput,
       });
     },
     async orderSessionItem(data: Data<Prisma.OrderSessionItemUncheckedCreateInput> & { sessionId: string; productId: string }) {
-      return db.orderSessionItem.create({ data: { quantity: 1, ...data } as Prisma.OrderSessionItemUncheckedCreateInput });
+      return current().orderSessionItem.create({ data: { quantity: 1, ...data } as Prisma.OrderSessionItemUncheckedCreateInput });
     },
     /** An order with one line per product given (default: one new product), a payment and reservations as submit makes them. */
     async order(
@@ -115,9 +122,9 @@ export function factories(db: Db = testDb()) {
       const { lines: givenLines, paymentStatus, ...rest } = data;
       const lines = givenLines ?? [{ productId: (await this.product({ tenantId: data.tenantId })).id, quantity: 1, unitPriceCents: 1500 }];
       const subtotal = lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0);
-      const t = await db.tenant.update({ where: { id: data.tenantId }, data: { nextOrderNumber: { increment: 1 } } });
+      const t = await current().tenant.update({ where: { id: data.tenantId }, data: { nextOrderNumber: { increment: 1 } } });
       const totalCents = (rest.totalCents as number | undefined) ?? subtotal;
-      const order = await db.order.create({
+      const order = await current().order.create({
         data: {
           number: t.nextOrderNumber - 1,
           subtotalCents: subtotal,
@@ -137,7 +144,7 @@ export function factories(db: Db = testDb()) {
         } as Prisma.OrderUncheckedCreateInput,
         include: { items: true },
       });
-      const payment = await db.payment.create({
+      const payment = await current().payment.create({
         data: {
           tenantId: data.tenantId,
           orderId: order.id,
@@ -149,25 +156,25 @@ export function factories(db: Db = testDb()) {
       return { ...order, payment };
     },
     async payment(data: Data<Prisma.PaymentUncheckedCreateInput> & { tenantId: string; orderId: string }) {
-      return db.payment.create({ data: { method: 'VENMO_P2P', amountCents: 1500, ...data } as Prisma.PaymentUncheckedCreateInput });
+      return current().payment.create({ data: { method: 'VENMO_P2P', amountCents: 1500, ...data } as Prisma.PaymentUncheckedCreateInput });
     },
     async refund(data: Data<Prisma.RefundUncheckedCreateInput> & { tenantId: string; orderId: string }) {
-      return db.refund.create({
+      return current().refund.create({
         data: { mode: 'PARTIAL_AMOUNT', amountCents: 100, actorType: 'PANEL_ADMIN', ...data } as Prisma.RefundUncheckedCreateInput,
       });
     },
     async reservation(
       data: Data<Prisma.InventoryReservationUncheckedCreateInput> & { tenantId: string; orderId: string; productId: string },
     ) {
-      return db.inventoryReservation.create({ data: { quantity: 1, ...data } as Prisma.InventoryReservationUncheckedCreateInput });
+      return current().inventoryReservation.create({ data: { quantity: 1, ...data } as Prisma.InventoryReservationUncheckedCreateInput });
     },
     async entitlement(
       data: Data<Prisma.EntitlementUncheckedCreateInput> & { tenantId: string; customerId: string; productId: string; orderId: string },
     ) {
-      return db.entitlement.create({ data: { roleId: snowflake(), ...data } as Prisma.EntitlementUncheckedCreateInput });
+      return current().entitlement.create({ data: { roleId: snowflake(), ...data } as Prisma.EntitlementUncheckedCreateInput });
     },
     async auditLog(data: Data<Prisma.AuditLogUncheckedCreateInput> & { tenantId: string }) {
-      return db.auditLog.create({
+      return current().auditLog.create({
         data: {
           actorType: 'SYSTEM',
           action: 'test',
@@ -178,7 +185,9 @@ export function factories(db: Db = testDb()) {
       });
     },
     async processedInteraction(data: Data<Prisma.ProcessedInteractionUncheckedCreateInput> = {}) {
-      return db.processedInteraction.create({ data: { id: snowflake(), ...data } as Prisma.ProcessedInteractionUncheckedCreateInput });
+      return current().processedInteraction.create({
+        data: { id: snowflake(), ...data } as Prisma.ProcessedInteractionUncheckedCreateInput,
+      });
     },
     /** A tenant with a linked guild, a customer and two products: the usual starting point. */
     async shop(opts: { tenant?: Data<Prisma.TenantUncheckedCreateInput> } = {}) {

@@ -68,11 +68,18 @@ afterAll(async () => {
   await discord.stop();
 });
 
-/** A shop with `orders` paid orders (optionally with a webhook endpoint for them); returns its customers' user ids. */
-async function shopWithPaidOrders(orders: number, webhookUrl?: string): Promise<string[]> {
+/**
+ * A shop with `orders` paid orders, optionally with a webhook endpoint for them: a URL, or a receiver (which is
+ * given the endpoint's signing secret, to verify what it gets). Returns its customers' user ids.
+ */
+async function shopWithPaidOrders(orders: number, webhook?: string | WebhookReceiver): Promise<string[]> {
   const tenant = await f.tenant();
   const guild = await f.guild({ tenantId: tenant.id });
-  if (webhookUrl) await t.services.webhooks.create(adminCtx(tenant.id), { url: webhookUrl, events: ['order.paid'] });
+  if (webhook) {
+    const url = typeof webhook === 'string' ? webhook : webhook.url;
+    const { secret } = await t.services.webhooks.create(adminCtx(tenant.id), { url, events: ['order.paid'] });
+    if (typeof webhook !== 'string') webhook.secret = secret;
+  }
   const product = await f.product({ tenantId: tenant.id, unitPriceCents: 1500 });
   return paidOrders(t.services, f, { tenantId: tenant.id, guildId: guild.id, productId: product.id }, orders);
 }
@@ -145,11 +152,7 @@ describe('webhook deliveries to an endpoint that never answers', () => {
       try {
         // Eight deliveries to the dead endpoint, then one of another shop to an endpoint that answers.
         await shopWithPaidOrders(8, dead.url);
-        const other = await f.tenant();
-        const otherGuild = await f.guild({ tenantId: other.id });
-        receiver.secret = (await t.services.webhooks.create(adminCtx(other.id), { url: receiver.url, events: ['order.paid'] })).secret;
-        const product = await f.product({ tenantId: other.id, unitPriceCents: 1500 });
-        await paidOrders(t.services, f, { tenantId: other.id, guildId: otherGuild.id, productId: product.id }, 1);
+        await shopWithPaidOrders(1, receiver);
 
         worker = await startWorkers();
         await waitFor("the other shop's delivery", async () => receiver.received.length === 1, { timeoutMs: 120_000, intervalMs: 50 });
@@ -182,16 +185,8 @@ describe('webhook deliveries to an endpoint that answers, slowly', () => {
       try {
         // Eight deliveries to an endpoint that answers each request only when the test says so, then one of another
         // shop; the runner has four slots.
-        const busy = await f.tenant();
-        const busyGuild = await f.guild({ tenantId: busy.id });
-        slow.secret = (await t.services.webhooks.create(adminCtx(busy.id), { url: slow.url, events: ['order.paid'] })).secret;
-        const busyProduct = await f.product({ tenantId: busy.id, unitPriceCents: 1500 });
-        await paidOrders(t.services, f, { tenantId: busy.id, guildId: busyGuild.id, productId: busyProduct.id }, 8);
-        const other = await f.tenant();
-        const otherGuild = await f.guild({ tenantId: other.id });
-        quick.secret = (await t.services.webhooks.create(adminCtx(other.id), { url: quick.url, events: ['order.paid'] })).secret;
-        const otherProduct = await f.product({ tenantId: other.id, unitPriceCents: 1500 });
-        await paidOrders(t.services, f, { tenantId: other.id, guildId: otherGuild.id, productId: otherProduct.id }, 1);
+        await shopWithPaidOrders(8, slow);
+        await shopWithPaidOrders(1, quick);
         slow.hold();
 
         worker = await startWorkers(4);

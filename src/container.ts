@@ -222,7 +222,14 @@ export function createContainer(opts: ContainerOptions): Services {
   metrics.observeJobs(async () => ({ byTask: await jobAdmin.backlog() }));
   metrics.observeDiscordRest(discordRest);
   // Shops' lanes (the admin channels' jobs) wait out Discord's rate limits with no worker slot held.
-  registerLaneDrain(bus, { sql, logger, waitFor: discordRateLimitWait, onFailure: (task) => metrics.jobFailures.inc({ task }) });
+  registerLaneDrain(bus, {
+    sql,
+    logger,
+    waitFor: discordRateLimitWait,
+    onFailure: (task) => metrics.jobFailures.inc({ task }),
+    // A drain that died holds its shop's lane as long as a dead worker holds its jobs.
+    leaseMs: env.JOB_WORKER_STALE_SECONDS * 1000,
+  });
   const interactionRest = createInteractionRest({ apiBaseUrl: env.DISCORD_API_BASE_URL });
   metrics.observeDiscordRest(interactionRest);
   const dmStatus = createDmStatusService({ db, clock, bus });

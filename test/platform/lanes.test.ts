@@ -6,6 +6,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Prisma } from '../../src/platform/db/prisma.js';
+import type { SqlRunner } from '../../src/platform/db/sql.js';
 import { createLogger } from '../../src/platform/logger.js';
 import {
   defineLane,
@@ -37,14 +38,18 @@ class RateLimited extends Error {
   }
 }
 
-/** A bus whose one subscriber runs in LANE with `run`; `drain(tenantId)` runs the lane's drain task once. */
-function laneBus(run: (p: z.infer<typeof payload>) => Promise<void>) {
+/**
+ * A bus whose one subscriber runs in LANE with `run`; `drain(tenantId)` runs the lane's drain task once. The drain
+ * uses `opts.sql` (default the test database's) and leases a row for `opts.leaseMs` (default the service's).
+ */
+function laneBus(run: (p: z.infer<typeof payload>) => Promise<void>, opts: { sql?: SqlRunner; leaseMs?: number } = {}) {
   const bus = new EventBus();
   bus.subscribe(EVENT, 'record', { lane: LANE, schema: payload, run });
   registerLaneDrain(bus, {
-    sql: testSql(),
+    sql: opts.sql ?? testSql(),
     logger: createLogger({ level: 'silent', pretty: false }),
     waitFor: (err) => (err instanceof RateLimited ? err.ms : undefined),
+    leaseMs: opts.leaseMs,
   });
   const task = bus.handlers().get(LANE_DRAIN_TASK)!;
   return {
@@ -235,6 +240,70 @@ describe('a lane', () => {
 
     await db.$executeRaw`UPDATE lane_jobs SET "leasedUntil" = now() - interval '1 second' WHERE "tenantId" = ${shop.id}`;
     await drain(shop.id);
+    expect(ran).toEqual([1]);
+    expect(await rows(shop.id)).toEqual([]);
+  });
+
+  it("holds the lane no longer than its lease when a drain's release of the row is lost (its connection broke)", async () => {
+    // The fault the chaos suite injects: the handler ran, then the connection died under the DELETE that ends
+    // the job. The lease, the job worker's staleness (1 s here), is all that holds the lane; it used to be a
+    // fixed 60 s whatever the staleness, so a shop's admin posts stalled a minute after an instance's fault.
+    const shop = await f.tenant();
+    const ran: number[] = [];
+    const sql = testSql();
+    let breakNextDelete = true;
+    const broken: SqlRunner = {
+      query: (statement) => sql.query(statement),
+      execute: (statement) => {
+        if (breakNextDelete && statement.sql.trimStart().startsWith('DELETE FROM lane_jobs')) {
+          breakNextDelete = false;
+          return Promise.reject(new Error('Connection terminated unexpectedly'));
+        }
+        return sql.execute(statement);
+      },
+    };
+    const { emit, drain } = laneBus(async ({ n }) => void ran.push(n), { sql: broken, leaseMs: 1_000 });
+    await emit(shop.id, 1, 2);
+    await expect(drain(shop.id)).rejects.toThrow('Connection terminated');
+    expect(ran).toEqual([1]);
+    expect((await rows(shop.id)).map((r) => r.leased)).toEqual([true, false]);
+
+    // The drain run again (its job retried) finds the lane leased and schedules the next run for the lease's end.
+    await clearDrains(shop.id);
+    await drain(shop.id);
+    expect(ran).toEqual([1]);
+    const [next] = await drains(shop.id);
+    expect(next!.inMs).toBeLessThanOrEqual(1_000);
+
+    await sleep(1_100);
+    await drain(shop.id);
+    // At least once: the job whose outcome was lost runs again (the handlers are idempotent), then the rest.
+    expect(ran).toEqual([1, 1, 2]);
+    expect(await rows(shop.id)).toEqual([]);
+  });
+
+  it('keeps its lease while a handler runs longer than the lease: a second drain does not run the job again', async () => {
+    const shop = await f.tenant();
+    const ran: number[] = [];
+    let finish!: () => void;
+    const held = new Promise<void>((r) => (finish = r));
+    const { emit, drain } = laneBus(
+      async ({ n }) => {
+        ran.push(n);
+        if (n === 1) await held;
+      },
+      { leaseMs: 1_000 },
+    );
+    await emit(shop.id, 1);
+    const first = drain(shop.id);
+    // Two and a half leases: the renewals (every 250 ms) keep the row leased throughout.
+    await sleep(2_500);
+    expect((await rows(shop.id))[0]!.leased).toBe(true);
+    await clearDrains(shop.id);
+    await drain(shop.id);
+    expect(ran).toEqual([1]);
+    finish();
+    await first;
     expect(ran).toEqual([1]);
     expect(await rows(shop.id)).toEqual([]);
   });

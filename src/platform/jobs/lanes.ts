@@ -16,8 +16,11 @@
 //   lane goes on past it meanwhile, so one job that keeps failing does not hold up the shop's others for hours;
 //   after LANE_MAX_ATTEMPTS it is kept as failed (failedAt), out of the lane's way, for the panel's Jobs page to
 //   retry or discard (retryFailedLaneJobSql, discardFailedLaneJobSql), as graphile-worker keeps its own.
-// - A drain that dies leaves its lease; the next drain of the lane (its job freed by the worker liveness
-//   sweep, or the next event's) waits for the lease to run out (LANE_LEASE_SECONDS) and takes the row again.
+// - A drain that dies, or whose release of the row is lost (its connection broke), leaves its lease; the next
+//   drain of the lane (its job freed by the worker liveness sweep, or the next event's) waits for the lease to
+//   run out and takes the row again. The lease is the job worker's staleness (JOB_WORKER_STALE_SECONDS, as a
+//   graphile-worker job's lock), renewed while the handler runs, so a slow handler keeps its row and a dead
+//   drain holds its shop's lane no longer than a dead worker holds its jobs.
 // - A drain job is disposable; the lane's rows are the work. When a drain is added while one runs (a new job
 //   in the lane, or the drain scheduling its successor), graphile-worker takes the key from the running one
 //   and marks it as on its last attempt, so if that one then fails or its process dies, it shows as a job
@@ -34,14 +37,15 @@ import { executeSql, type SqlRunner, type SqlTarget } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import { z } from 'zod';
 import { jobSpecSql, type EventBus, type JobHandler, type JobLane, type JobSpec } from './queue.js';
+import { STALE_MS } from './worker-liveness.js';
 
 export const LANE_DRAIN_TASK = 'lane:drain';
 /** Every minute: drains that gave up are deleted, and every lane with jobs and no drain gets one. */
 export const LANE_SWEEP_TASK = 'lane:sweep';
 /** A lane job's runs before it is dropped (as the other jobs: queue.ts DEFAULT_MAX_ATTEMPTS). */
 export const LANE_MAX_ATTEMPTS = 12;
-/** How long a drain holds the row it runs; a drain that died is taken over after it. */
-export const LANE_LEASE_SECONDS = 60;
+/** How long a drain's lease on the row it runs lasts unless renewed, by default (the job worker's STALE_MS). */
+export const LANE_LEASE_MS = STALE_MS;
 /** Rows one drain run takes before it hands over to a new run (so a stopping worker is not held up long). */
 export const DRAIN_BATCH = 20;
 
@@ -176,6 +180,11 @@ export interface LaneDrainDeps {
   waitFor: (err: unknown) => number | undefined;
   /** Called on every failed attempt (metrics), with the job's task. */
   onFailure?: (task: string) => void;
+  /**
+   * A drain's lease on the row it runs (default LANE_LEASE_MS), renewed every quarter of it while the handler
+   * runs: a drain that died holds its lane this long. The job worker's staleness (JOB_WORKER_STALE_SECONDS).
+   */
+  leaseMs?: number;
 }
 
 interface Head {
@@ -190,6 +199,7 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
   let handlers: Map<string, JobHandler> | undefined;
   const handlerOf = (task: string) => (handlers ??= bus.handlers()).get(task);
   const { sql } = deps;
+  const leaseSeconds = (deps.leaseMs ?? LANE_LEASE_MS) / 1000;
 
   /** The lane's next job (nextJobSql), leased to this drain; none when the lane is empty, leased or waiting. */
   async function takeNext(tenantId: string, laneName: string): Promise<Head | undefined> {
@@ -197,7 +207,7 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
     // The row's own lease is checked on the row: of two drains updating it at once, the second sees the
     // first's lease when PostgreSQL re-checks the row after the first commits.
     const [head] = await sql.query<Head>(Prisma.sql`
-      UPDATE lane_jobs j SET "leasedUntil" = now() + make_interval(secs => ${LANE_LEASE_SECONDS}), attempts = j.attempts + 1
+      UPDATE lane_jobs j SET "leasedUntil" = now() + make_interval(secs => ${leaseSeconds}), attempts = j.attempts + 1
       WHERE j.id = (${nextJobSql(t, l)})
         AND (j."leasedUntil" IS NULL OR j."leasedUntil" <= now())
         AND NOT EXISTS (
@@ -220,6 +230,23 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
   /** Adds the lane's drain (replacing a pending one: one per lane, by its key); see addDrainSql. */
   const drainWhenFree = (tenantId: string, laneName: string, atLeastMs = 0) =>
     sql.execute(Prisma.sql`SELECT ${addDrainSql(Prisma.sql`${tenantId}::text`, Prisma.sql`${laneName}::text`, atLeastMs)}`);
+
+  /**
+   * Renews the lease on `head` every quarter of it until the returned function is called. Only a row still
+   * leased is renewed: a renewal that lands after the row was given back (or deleted) changes nothing.
+   */
+  function keepLeased(head: Head, log: Logger): () => void {
+    const renew = () =>
+      sql
+        .execute(
+          Prisma.sql`UPDATE lane_jobs SET "leasedUntil" = now() + make_interval(secs => ${leaseSeconds})
+            WHERE id = ${head.id}::bigint AND "leasedUntil" IS NOT NULL`,
+        )
+        .catch((err: unknown) => log.warn({ err }, "could not renew the lane job's lease; it is taken over if it runs out"));
+    const timer = setInterval(() => void renew(), (leaseSeconds * 1000) / 4);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
 
   const remove = (id: string) => sql.execute(Prisma.sql`DELETE FROM lane_jobs WHERE id = ${id}::bigint`);
 
@@ -263,7 +290,12 @@ export function registerLaneDrain(bus: EventBus, deps: LaneDrainDeps): void {
       // takes it on a retry, and if none ever comes it is left failed on the Jobs page, not lost.
       if (!handler || !parsed) throw new Error(`No handler for the lane job's task ${head.task} on this worker`);
       const { data } = parsed;
-      await inLane(() => handler.run(data, { attempt: head.attempts, maxAttempts: LANE_MAX_ATTEMPTS, jobId: laneJobId(head.id) }));
+      const stopRenewing = keepLeased(head, jobLog);
+      try {
+        await inLane(() => handler.run(data, { attempt: head.attempts, maxAttempts: LANE_MAX_ATTEMPTS, jobId: laneJobId(head.id) }));
+      } finally {
+        stopRenewing();
+      }
     } catch (err) {
       const waitMs = deps.waitFor(err);
       if (waitMs !== undefined) {

@@ -240,17 +240,24 @@ async function load(url: string, tenantId: string, orders: number): Promise<[str
     await step(`rebuild ${secondary.length} secondary indexes`, async () => {
       for (const ix of secondary) await c.query(ix.def);
     });
-    // The dashboard rollups, exactly as the migration backfills them.
+    // The dashboard rollups, exactly as the migrations backfill them (each migration's last statement).
     await step('dashboard rollups', async () => {
-      const dir = readdirSync(MIGRATIONS_DIR).find((d) => d.endsWith('_list_indexes_and_daily_rollups'));
-      const migration = readFileSync(join(MIGRATIONS_DIR, dir!, 'migration.sql'), 'utf8');
-      const backfill = migration.slice(migration.lastIndexOf('INSERT INTO "order_daily_rollups"'));
-      await c.query(`DELETE FROM order_daily_rollups WHERE "tenantId" = $1`, [tenantId]);
-      await c.query(backfill);
+      for (const [migrationName, table] of [
+        ['_list_indexes_and_daily_rollups', 'order_daily_rollups'],
+        ['_dashboard_days_in_shop_time_zone', 'order_sales_rollups'],
+      ] as const) {
+        const dir = readdirSync(MIGRATIONS_DIR).find((d) => d.endsWith(migrationName));
+        const migration = readFileSync(join(MIGRATIONS_DIR, dir!, 'migration.sql'), 'utf8');
+        const backfill = migration.slice(migration.lastIndexOf(`INSERT INTO "${table}"`));
+        await c.query(`DELETE FROM ${table} WHERE "tenantId" = $1`, [tenantId]);
+        await c.query(backfill);
+      }
     });
     await step('commit', () => c.query('COMMIT'));
     // Statistics for the planner, the visibility map for index-only scans, and the GIN pending lists merged.
-    await step('VACUUM ANALYZE', () => c.query(`VACUUM ANALYZE ${[...LOADED_TABLES, 'order_daily_rollups'].join(', ')}`));
+    await step('VACUUM ANALYZE', () =>
+      c.query(`VACUUM ANALYZE ${[...LOADED_TABLES, 'order_daily_rollups', 'order_sales_rollups'].join(', ')}`),
+    );
     return steps;
   } catch (err) {
     await c.query('ROLLBACK').catch(() => undefined);
@@ -594,8 +601,8 @@ async function explainAll(url: string, tenantId: string, boundary: { createdAt: 
     ],
     ['Discord /orders, the count', `SELECT count(*) FROM orders WHERE "tenantId" = $1 AND "customerId" = 'cus_benchwhale'`, [tenantId]],
     [
-      'Dashboard, sales by day (rollups)',
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(orders)::int, coalesce(sum("totalCents" - "refundedCents"), 0)::bigint FROM order_daily_rollups WHERE "tenantId" = $1 AND status NOT IN ('PENDING_PAYMENT', 'CANCELLED') AND day >= (now() AT TIME ZONE 'UTC')::date - 29 GROUP BY day HAVING sum(orders) <> 0`,
+      "Dashboard, sales by the shop's day (quarter-hour rollups; a shop in America/New_York)",
+      `SELECT to_char((r."quarterHour" AT TIME ZONE 'UTC') AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') AS day, sum(r.orders)::int, coalesce(sum(r."totalCents" - r."refundedCents"), 0)::bigint FROM order_sales_rollups r WHERE r."tenantId" = $1 AND r.status NOT IN ('PENDING_PAYMENT', 'CANCELLED') AND r."quarterHour" >= (date_trunc('day', now() AT TIME ZONE 'America/New_York') - interval '29 days') AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' AND r."quarterHour" < (date_trunc('day', now() AT TIME ZONE 'America/New_York') + interval '1 day') AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' GROUP BY 1 HAVING sum(r.orders) <> 0`,
       [tenantId],
     ],
     [

@@ -54,6 +54,7 @@ import {
   createOrderCursorCodec,
   createOrderListService,
   type OrderListService,
+  registerRollupJobs,
 } from './modules/orders/index.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { createEntitlementService, type EntitlementService } from './modules/entitlements/entitlement.service.js';
@@ -252,6 +253,7 @@ export function createContainer(opts: ContainerOptions): Services {
   });
   registerReconcileJobs(bus, { db, roleRepair });
   registerHousekeepingJobs(bus, { sql, clock, logger, rules: RETENTION_RULES });
+  registerRollupJobs(bus, { sql, clock, logger });
   registerTimedAccessJobs(bus, { db, clock, audit, logger });
   // Payment providers, one adapter each; every call names the shop's own connection.
   const adapters: ProviderAdapters = {

@@ -71,7 +71,7 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
       );
     });
     const f = factories();
-    const tenant = await f.tenant({ inventoryTracking: true });
+    const tenant = await f.tenant({ inventoryTracking: true, timeZone: 'America/Chicago' });
     const customer = await f.customer({ tenantId: tenant.id, displayName: 'Casey Customer' });
     const hoodie = await f.product({ tenantId: tenant.id, name: 'Limited Hoodie', unitPriceCents: 6000, trackStock: true, stock: 2 });
     const sticker = await f.product({ tenantId: tenant.id, name: 'Sticker Pack', unitPriceCents: 500 });
@@ -91,6 +91,8 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
 
     await browser.signIn(app.baseUrl, admin.email);
     await page.waitForSelector('[data-testid="dashboard"]');
+    // The days are the shop's (its time zone), and the page says so.
+    expect(await page.textContent('[data-testid="dashboard"]')).toContain('Net sales per day (last 30 days, America/Chicago)');
     await page.screenshot({ path: join(OUT, '01-dashboard.png'), fullPage: true });
 
     // Mark as paid (a component-less action: AdminJS calls it with GET after its confirmation modal;

@@ -2,6 +2,7 @@ import request from 'supertest';
 // The Orders resource end to end through the AdminJS API (as the panel's frontend calls it): list and
 // detail as money, update (transitions validated, line items recompute totals), mark as paid, cancel
 // (stock released), refund (preview, every mode, errors as notices, idempotent), delete.
+import { Temporal } from '@js-temporal/polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { formatDateTime } from '../../src/platform/time-format.js';
@@ -588,6 +589,34 @@ describe('dashboard', () => {
     const net = await testDb().order.findMany({ where: { tenantId, status: { notIn: ['PENDING_PAYMENT', 'CANCELLED'] } } });
     const expected = net.reduce((s, o) => s + o.totalCents - o.refundedTotalCents, 0);
     expect(res.body.salesByDay.reduce((s: number, d: { netCents: number }) => s + d.netCents, 0)).toBe(expected);
+  });
+
+  it("shows the shop's days: a sale at 23:59 in New York is on that New York day", async () => {
+    const timeZone = 'America/New_York';
+    const nyToday = Temporal.Now.plainDateISO(timeZone);
+    const lastMinuteOfYesterday = new Date(nyToday.toZonedDateTime({ timeZone }).epochMilliseconds - 60_000);
+    await testDb().tenant.update({ where: { id: tenantId }, data: { timeZone } });
+    try {
+      const before = (await get('/dashboard')).body;
+      await f.order({
+        tenantId,
+        customerId,
+        status: 'PAID',
+        paymentStatus: 'paid',
+        createdAt: lastMinuteOfYesterday,
+        lines: [{ productId: (await f.product({ tenantId })).id, quantity: 1, unitPriceCents: 4321 }],
+      });
+      const after = (await get('/dashboard')).body;
+      expect(after.timeZone).toBe(timeZone);
+      expect(after.salesByDay.at(-1).day).toBe(nyToday.toString());
+      // The one day whose figures moved is New York's yesterday (in UTC the sale is on today's 04:59 or 03:59).
+      const moved = (after.salesByDay as { day: string; orders: number; netCents: number }[])
+        .map((d, i) => ({ day: d.day, orders: d.orders - before.salesByDay[i].orders, net: d.netCents - before.salesByDay[i].netCents }))
+        .filter((d) => d.orders !== 0 || d.net !== 0);
+      expect(moved).toEqual([{ day: nyToday.subtract({ days: 1 }).toString(), orders: 1, net: 4321 }]);
+    } finally {
+      await testDb().tenant.update({ where: { id: tenantId }, data: { timeZone: 'UTC' } });
+    }
   });
 
   it('gives each status its words and badge colours, the same as the orders list', async () => {

@@ -1,6 +1,6 @@
 // The orders core, as other modules, adapters and surfaces see it: what an order is (totals, placed
-// order), its lifecycle (lock, transition table, unpaid cancellation) and its reads. Everything else in
-// this folder is internal (lint: no-restricted-imports in eslint.config.js).
+// order), its lifecycle (lock, transition table, unpaid cancellation), its reads and the daily fold of the
+// dashboard's rollups. Everything else in this folder is internal (lint: no-restricted-imports in eslint.config.js).
 export type { AfterSaleDeps, ItemQuantity } from './after-sale.deps.js';
 export { cancelLockedOrder, OPEN_PAYMENT_STATUSES } from './cancel-unpaid.js';
 export { lockOrder, orderLabel } from './order-lock.js';
@@ -12,3 +12,4 @@ export { createOrderService, type OrderService, type PlacedOrder, type SubmitOrd
 export type { OrderTotals } from './order-totals.js';
 export { createOrderListService, ORDER_PAGE_SIZE_MAX, type OrderListPage, type OrderListService } from './order-list.query.js';
 export { createOrderCursorCodec, type OrderListFilter } from './order-cursor.js';
+export { foldRollupSlots, registerRollupJobs, ROLLUP_FOLD_TASK } from './rollup-slots.jobs.js';

@@ -1,4 +1,4 @@
-// The panel's home page: net sales per day (last 30 days) as a bar chart and orders by status as
+// The panel's home page: net sales per day (the shop's last 30 days, in its time zone) as a bar chart and orders by status as
 // horizontal bars, each status as its badge (words on its colours, as the orders list shows it), drawn as
 // inline SVG/CSS (no chart library, no network assets).
 import React, { useEffect, useState } from 'react';
@@ -8,6 +8,8 @@ import { ApiClient } from 'adminjs';
 interface Data {
   kind: 'tenant' | 'platform' | 'none';
   tenantName?: string;
+  /** The shop's time zone: the days of salesByDay are its days. */
+  timeZone?: string;
   salesByDay?: { day: string; orders: number; netCents: number; net: string }[];
   byStatus?: { status: string; count: number; label?: string; badge?: { background: string; text: string } | null }[];
   totals?: { orders: number; net: string; pendingPayment: number };
@@ -145,7 +147,7 @@ const Dashboard: React.FC = () => {
         </Text>
       </Box>
       <Box variant="container" mb="xl">
-        <H4 mb="lg">Net sales per day (last 30 days, UTC)</H4>
+        <H4 mb="lg">Net sales per day (last 30 days, {data.timeZone ?? 'UTC'})</H4>
         <SalesChart days={data.salesByDay ?? []} />
       </Box>
       <Box variant="container">

@@ -8,6 +8,8 @@ export interface DashboardData {
   kind: 'tenant' | 'platform' | 'none';
   tenantName?: string;
   currency?: string;
+  /** The shop's time zone: the days of salesByDay are its days. */
+  timeZone?: string;
   salesByDay?: { day: string; orders: number; netCents: number; net: string }[];
   byStatus?: { status: string; count: number }[];
   totals?: { orders: number; net: string; pendingPayment: number };

@@ -1,6 +1,8 @@
 // Data of the panel's dashboard for the signed-in admin's tenant: net sales per day over the last 30 days
-// (paid orders, refunds subtracted, by order date in UTC) and the number of orders in each status.
-// Read from the order_daily_rollups the order triggers maintain, always filtered by the tenant from the session.
+// (paid orders, refunds subtracted, by order date in the shop's time zone) and the number of orders in each
+// status. Read from the rollups the order triggers maintain (order_sales_rollups by quarter hour for the days,
+// order_daily_rollups for the counts), always filtered by the tenant from the session.
+import { Temporal } from '@js-temporal/polyfill';
 import type { PageHandler } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import { formatMoney } from '../../../platform/money.js';
@@ -18,30 +20,39 @@ export async function dashboardData(db: Db, admin: PanelAdmin | undefined, now =
   if (admin.role === 'PLATFORM_ADMIN') return { kind: 'platform', tenants: await db.tenant.count() };
   if (!admin.tenantId) return { kind: 'none' };
   const tenantId = admin.tenantId;
-  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true, currency: true } });
+  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true, currency: true, timeZone: true } });
+  const timeZone = tenant.timeZone;
 
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const firstDay = new Date(today - (DASHBOARD_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
-  // Both figures come from the per-day rollups the order triggers keep (docs/decisions/dashboard-rollups.md):
-  // a few hundred rows per tenant-year at most, never a scan of the orders.
+  // The shop's last DASHBOARD_DAYS days, today included, and the instants they start and end at (a day of a
+  // daylight-saving change has 23 or 25 hours).
+  const today = Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate();
+  const days = Array.from({ length: DASHBOARD_DAYS }, (_, i) => today.subtract({ days: DASHBOARD_DAYS - 1 - i }));
+  const startOf = (day: Temporal.PlainDate) => new Date(day.toZonedDateTime({ timeZone }).epochMilliseconds).toISOString();
+  // From the per-quarter-hour rollups the order triggers keep (docs/decisions/dashboard-rollups.md), never a scan
+  // of the orders: every zone's midnight falls on a quarter hour, so a day's quarter hours hold exactly its
+  // orders. quarterHour is UTC wall time, as createdAt. Summed per quarter hour first (over statuses and slots),
+  // so the zone's conversion runs on 2,880 rows at most.
   const rows = await db.$queryRaw<{ day: string; orders: number; net: bigint }[]>`
-    SELECT to_char(day, 'YYYY-MM-DD') AS day,
-           sum(orders)::int AS orders,
-           coalesce(sum("totalCents" - "refundedCents"), 0)::bigint AS net
-    FROM order_daily_rollups
-    WHERE "tenantId" = ${tenantId}
-      AND status NOT IN ('PENDING_PAYMENT', 'CANCELLED')
-      AND day >= ${firstDay}::date
-    GROUP BY day
-    HAVING sum(orders) <> 0`;
+    SELECT to_char((q."quarterHour" AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day,
+           sum(q.orders)::int AS orders, sum(q.net)::bigint AS net
+    FROM (
+      SELECT r."quarterHour", sum(r.orders) AS orders, sum(r."totalCents" - r."refundedCents") AS net
+      FROM order_sales_rollups r
+      WHERE r."tenantId" = ${tenantId}
+        AND r.status NOT IN ('PENDING_PAYMENT', 'CANCELLED')
+        AND r."quarterHour" >= ${startOf(days[0]!)}::timestamptz AT TIME ZONE 'UTC'
+        AND r."quarterHour" < ${startOf(today.add({ days: 1 }))}::timestamptz AT TIME ZONE 'UTC'
+      GROUP BY r."quarterHour"
+    ) q
+    GROUP BY 1
+    HAVING sum(q.orders) <> 0`;
   const byDay = new Map(rows.map((r) => [r.day, r]));
-  const salesByDay: NonNullable<DashboardData['salesByDay']> = [];
-  for (let i = DASHBOARD_DAYS - 1; i >= 0; i--) {
-    const day = new Date(today - i * 86_400_000).toISOString().slice(0, 10);
+  const salesByDay: NonNullable<DashboardData['salesByDay']> = days.map((d) => {
+    const day = d.toString();
     const r = byDay.get(day);
     const netCents = r ? Number(r.net) : 0;
-    salesByDay.push({ day, orders: r?.orders ?? 0, netCents, net: formatMoney(netCents, tenant.currency) });
-  }
+    return { day, orders: r?.orders ?? 0, netCents, net: formatMoney(netCents, tenant.currency) };
+  });
 
   const grouped = await db.$queryRaw<{ status: string; count: number }[]>`
     SELECT status::text AS status, sum(orders)::int AS count FROM order_daily_rollups WHERE "tenantId" = ${tenantId} GROUP BY status`;
@@ -53,6 +64,7 @@ export async function dashboardData(db: Db, admin: PanelAdmin | undefined, now =
     kind: 'tenant',
     tenantName: tenant.name,
     currency: tenant.currency,
+    timeZone,
     salesByDay,
     byStatus,
     totals: {

@@ -1,0 +1,152 @@
+// The daily fold of the dashboard's rollups (src/modules/orders/rollup-slots.jobs.ts): a past bucket's slots become
+// one row, rows at zero go, the totals and the dashboard do not move, a bucket still in its hour is left alone,
+// and a row an order write holds is not waited for.
+import { afterAll, describe, expect, it } from 'vitest';
+import { foldRollupSlots } from '../../../src/modules/orders/index.js';
+import { systemClock } from '../../../src/platform/clock.js';
+import { Prisma } from '../../../src/generated/prisma/index.js';
+import { dashboardData } from '../../../src/surfaces/admin/dashboard/dashboard.handler.js';
+import { closeTestDb, testDb, testSql } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+
+const db = testDb();
+const sql = testSql();
+const f = factories(db);
+afterAll(() => closeTestDb());
+
+const HOUR = 3_600_000;
+const TABLES = [
+  ['order_daily_rollups', 'day'],
+  ['order_sales_rollups', 'quarterHour'],
+] as const;
+
+/** Per table, the shop's rows: how many, how many outside slot 0, and the sums per bucket and status. */
+async function state(tenantId: string) {
+  const out: Record<string, { rows: number; slotted: number; zero: number; sums: unknown[] }> = {};
+  for (const [table, bucket] of TABLES) {
+    const t = Prisma.raw(table);
+    const b = Prisma.raw(`"${bucket}"`);
+    const [n] = await db.$queryRaw<{ rows: number; slotted: number; zero: number }[]>`
+      SELECT count(*)::int AS rows, count(*) FILTER (WHERE slot <> 0)::int AS slotted,
+        count(*) FILTER (WHERE orders = 0 AND "totalCents" = 0 AND "refundedCents" = 0)::int AS zero
+      FROM ${t} WHERE "tenantId" = ${tenantId}`;
+    const sums = await db.$queryRaw<unknown[]>`
+      SELECT ${b}::text AS bucket, status::text AS status, sum(orders)::int AS orders, sum("totalCents")::bigint AS total, sum("refundedCents")::bigint AS refunded
+      FROM ${t} WHERE "tenantId" = ${tenantId} GROUP BY 1, 2 HAVING sum(orders) <> 0 OR sum("totalCents") <> 0 ORDER BY 1, 2`;
+    out[table] = { ...n!, sums };
+  }
+  return out;
+}
+
+/**
+ * A shop whose rollups look like a busy one's: besides the order triggers' rows (in their connection's slot),
+ * every bucket gets rows in slots 0 and 11 that cancel out, and a bucket with no order left gets two more (rows
+ * that sum to zero).
+ */
+async function busyShop(createdAt: Date[]) {
+  const { tenant, customer } = await f.shop();
+  for (const at of createdAt) await f.order({ tenantId: tenant.id, customerId: customer.id, createdAt: at, totalCents: 1500 });
+  const empty = new Date(createdAt[0]!.getTime() - 3 * 24 * HOUR).toISOString();
+  for (const [table, bucket] of TABLES) {
+    const t = Prisma.raw(table);
+    const b = Prisma.raw(`"${bucket}"`);
+    const emptyBucket =
+      table === 'order_daily_rollups'
+        ? Prisma.sql`(${empty}::timestamptz AT TIME ZONE 'UTC')::date`
+        : Prisma.sql`date_bin('15 minutes', ${empty}::timestamptz AT TIME ZONE 'UTC', TIMESTAMP '2000-01-01')`;
+    await db.$executeRaw`
+      INSERT INTO ${t} AS r ("tenantId", ${b}, status, slot, orders, "totalCents", "refundedCents")
+      SELECT DISTINCT "tenantId", ${b}, status, s.slot, s.sign * 2, s.sign * 700, 0
+      FROM ${t}, (VALUES (0::smallint, 1), (11::smallint, -1)) s(slot, sign) WHERE "tenantId" = ${tenant.id}
+      UNION ALL
+      SELECT ${tenant.id}, ${emptyBucket}, 'PAID', s.slot, s.sign, s.sign * 900, 0 FROM (VALUES (5::smallint, 1), (9::smallint, -1)) s(slot, sign)
+      ON CONFLICT ("tenantId", ${b}, status, slot) DO UPDATE
+        SET orders = r.orders + EXCLUDED.orders, "totalCents" = r."totalCents" + EXCLUDED."totalCents"`;
+  }
+  return tenant;
+}
+
+/** The shop's quarter-hour rows since `since`, slot by slot. */
+const recentRows = (tenantId: string, since: Date) =>
+  db.$queryRaw<unknown[]>`
+    SELECT "quarterHour"::text, status::text, slot, orders, "totalCents" FROM order_sales_rollups
+    WHERE "tenantId" = ${tenantId} AND "quarterHour" >= ${since.toISOString()}::timestamptz AT TIME ZONE 'UTC' ORDER BY 1, 2, 3`;
+
+const admin = (tenantId: string) => ({ id: 'adm_x', email: 'a@x', title: 'a', role: 'TENANT_ADMIN', tenantId }) as never;
+
+describe("the dashboard rollups' daily fold", () => {
+  it("sums a past bucket's slots into one row and drops rows at zero; totals and the dashboard do not move", async () => {
+    const now = new Date();
+    const tenant = await busyShop([
+      new Date(now.getTime() - 50 * HOUR),
+      new Date(now.getTime() - 26 * HOUR),
+      new Date(now.getTime() - 5 * HOUR),
+    ]);
+    const before = await state(tenant.id);
+    const dashBefore = await dashboardData(db, admin(tenant.id), now);
+    expect(before.order_sales_rollups!.slotted).toBeGreaterThan(0);
+    expect(before.order_sales_rollups!.zero).toBe(0);
+
+    const folded = await foldRollupSlots({ sql, clock: systemClock });
+    expect(folded.order_sales_rollups!.stoppedOnLock).toBe(false);
+
+    const after = await state(tenant.id);
+    for (const [table] of TABLES) {
+      expect(after[table]!.sums, table).toEqual(before[table]!.sums);
+      expect(after[table]!.slotted, table).toBe(0);
+      expect(after[table]!.zero, table).toBe(0);
+    }
+    // One row per bucket and status: three quarter hours with one order each.
+    expect(after.order_sales_rollups!.rows).toBe(3);
+    expect(folded.order_sales_rollups!.rows).toBeGreaterThan(0);
+    expect(await dashboardData(db, admin(tenant.id), now)).toEqual(dashBefore);
+
+    // Again: nothing left to fold.
+    await foldRollupSlots({ sql, clock: systemClock });
+    expect(await state(tenant.id)).toEqual(after);
+  });
+
+  it('leaves the buckets of the last hour (and the daily rows of today) in their slots', async () => {
+    const now = new Date();
+    const tenant = await busyShop([new Date(now.getTime() - 10 * 60_000)]);
+    const since = new Date(now.getTime() - HOUR);
+    const before = await state(tenant.id);
+    const recent = await recentRows(tenant.id, since);
+    expect(recent.length).toBeGreaterThan(1);
+    await foldRollupSlots({ sql, clock: systemClock });
+    // The quarter hour of 10 minutes ago keeps its rows as they were; the empty bucket three days back is gone.
+    expect(await recentRows(tenant.id, since)).toEqual(recent);
+    const after = await state(tenant.id);
+    expect(after.order_sales_rollups!.sums).toEqual(before.order_sales_rollups!.sums);
+    expect(after.order_sales_rollups!.zero).toBe(0);
+  });
+
+  it("does not wait on a row an order write holds: it gives up on it, and the order's transaction goes on", async () => {
+    const now = new Date();
+    const tenant = await busyShop([new Date(now.getTime() - 30 * HOUR)]);
+    const before = await state(tenant.id);
+    // An order write of that shop, in progress: it holds the quarter hour's slot-0 row (the fold writes there).
+    let release!: () => void;
+    const holding = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const isHeld = new Promise<void>((r) => (held = r));
+    const writer = sql.transaction(async (tx) => {
+      await tx.execute(Prisma.sql`
+        SELECT 1 FROM order_sales_rollups WHERE "tenantId" = ${tenant.id} AND slot = 0 FOR UPDATE`);
+      held();
+      await holding;
+      return tx.execute(Prisma.sql`UPDATE order_sales_rollups SET orders = orders WHERE "tenantId" = ${tenant.id} AND slot = 0`);
+    });
+    await isHeld;
+    // The writer lets go only after the fold has returned: a fold that waited for it would never return.
+    const folded = await foldRollupSlots({ sql, clock: systemClock });
+    release();
+    expect(await writer).toBeGreaterThan(0);
+    expect(folded.order_sales_rollups!.stoppedOnLock).toBe(true);
+    // Whatever it did fold or not, the sums are the same.
+    expect((await state(tenant.id)).order_sales_rollups!.sums).toEqual(before.order_sales_rollups!.sums);
+    // The next run, with nobody holding the row, folds it.
+    expect((await foldRollupSlots({ sql, clock: systemClock })).order_sales_rollups!.stoppedOnLock).toBe(false);
+    expect((await state(tenant.id)).order_sales_rollups!.slotted).toBe(0);
+  });
+});

@@ -91,9 +91,14 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
 
     await browser.signIn(app.baseUrl, admin.email);
     await page.waitForSelector('[data-testid="dashboard"]');
-    // The days are the shop's (its time zone), and the page says so.
+    // The days are the shop's (its time zone), and the page says so, with the way to its Settings form.
     expect(await page.textContent('[data-testid="dashboard"]')).toContain('Net sales per day (last 30 days, America/Chicago)');
     await page.screenshot({ path: join(OUT, '01-dashboard.png'), fullPage: true });
+    await page.click('[data-testid="dashboard-time-zone-link"]');
+    await page.waitForURL(`**/admin/resources/Tenant/records/${tenant.id}/edit`);
+    await expect.poll(() => page.locator('[name="timeZone"]').first().inputValue()).toBe('America/Chicago');
+    await page.goto(`${app.baseUrl}/admin`);
+    await page.waitForSelector('[data-testid="dashboard"]');
 
     // Mark as paid (a component-less action: AdminJS calls it with GET after its confirmation modal;
     // the CSRF token must ride along for it to work).

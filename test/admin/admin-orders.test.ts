@@ -589,6 +589,12 @@ describe('dashboard', () => {
     const net = await testDb().order.findMany({ where: { tenantId, status: { notIn: ['PENDING_PAYMENT', 'CANCELLED'] } } });
     const expected = net.reduce((s, o) => s + o.totalCents - o.refundedTotalCents, 0);
     expect(res.body.salesByDay.reduce((s: number, d: { netCents: number }) => s + d.netCents, 0)).toBe(expected);
+    // The shop's admin is shown where its time zone (the days' zone) is changed; staff, who may not change it, are not.
+    expect(res.body.timeZoneSettingsUrl).toBe(`/admin/resources/Tenant/records/${tenantId}/edit`);
+    const staff = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId, role: 'TENANT_STAFF' })).email);
+    const staffView = (await staff.agent.get('/admin/api/dashboard').set(staff.headers())).body;
+    expect(staffView.kind).toBe('tenant');
+    expect(staffView.timeZoneSettingsUrl).toBeUndefined();
   });
 
   it("shows the shop's days: a sale at 23:59 in New York is on that New York day", async () => {

@@ -10,6 +10,8 @@ interface Data {
   tenantName?: string;
   /** The shop's time zone: the days of salesByDay are its days. */
   timeZone?: string;
+  /** Where the shop's time zone is changed; only for an admin who may change it. */
+  timeZoneSettingsUrl?: string;
   salesByDay?: { day: string; orders: number; netCents: number; net: string }[];
   byStatus?: { status: string; count: number; label?: string; badge?: { background: string; text: string } | null }[];
   totals?: { orders: number; net: string; pendingPayment: number };
@@ -147,7 +149,15 @@ const Dashboard: React.FC = () => {
         </Text>
       </Box>
       <Box variant="container" mb="xl">
-        <H4 mb="lg">Net sales per day (last 30 days, {data.timeZone ?? 'UTC'})</H4>
+        <H4 mb={data.timeZoneSettingsUrl ? 'sm' : 'lg'}>Net sales per day (last 30 days, {data.timeZone ?? 'UTC'})</H4>
+        {data.timeZoneSettingsUrl && (
+          <Text mb="lg" fontSize="sm">
+            Days run midnight to midnight in your shop&apos;s time zone.{' '}
+            <a href={data.timeZoneSettingsUrl} data-testid="dashboard-time-zone-link">
+              Change the time zone
+            </a>
+          </Text>
+        )}
         <SalesChart days={data.salesByDay ?? []} />
       </Box>
       <Box variant="container">

@@ -10,6 +10,8 @@ export interface DashboardData {
   currency?: string;
   /** The shop's time zone: the days of salesByDay are its days. */
   timeZone?: string;
+  /** Where the shop's time zone is changed (its Settings form); only for an admin who may change it. */
+  timeZoneSettingsUrl?: string;
   salesByDay?: { day: string; orders: number; netCents: number; net: string }[];
   byStatus?: { status: string; count: number }[];
   totals?: { orders: number; net: string; pendingPayment: number };

@@ -6,7 +6,7 @@ import { Temporal } from '@js-temporal/polyfill';
 import type { PageHandler } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import { formatMoney } from '../../../platform/money.js';
-import type { PanelAdmin } from '../auth/panel-admin.js';
+import { isTenantAdmin, type PanelAdmin } from '../auth/panel-admin.js';
 import { dashboardView, type DashboardData } from './dashboard-view.js';
 
 export const DASHBOARD_DAYS = 30;
@@ -75,7 +75,15 @@ export async function dashboardData(db: Db, admin: PanelAdmin | undefined, now =
   };
 }
 
-// Statuses in words on their badge colours (dashboard-view.ts).
+// Statuses in words on their badge colours (dashboard-view.ts); for a shop's admin, where its time zone is set.
 export function dashboardHandler(db: Db): PageHandler {
-  return async (_request, _response, context) => dashboardView(await dashboardData(db, context.currentAdmin as PanelAdmin | undefined));
+  return async (_request, _response, context) => {
+    const admin = context.currentAdmin as PanelAdmin | undefined;
+    const data = await dashboardData(db, admin);
+    const timeZoneSettingsUrl =
+      data.kind === 'tenant' && isTenantAdmin(admin)
+        ? context.h.recordActionUrl({ resourceId: 'Tenant', recordId: admin!.tenantId!, actionName: 'edit' })
+        : undefined;
+    return dashboardView({ ...data, timeZoneSettingsUrl });
+  };
 }

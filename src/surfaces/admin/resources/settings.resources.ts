@@ -132,7 +132,10 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
           description:
             'When someone other than the bot removes a paid role: give it back, or list it under Role changes (with Retry). Left empty: give it back.',
         },
-        timeZone: { description: 'Dates in this panel are shown in this time zone (an IANA name such as America/New_York; default UTC).' },
+        timeZone: {
+          description:
+            "The shop's time zone (an IANA name such as America/New_York; default UTC): the panel's dates, the dashboard's days, the tax report's months, the exports' date ranges and the invoice page's pay-by time follow it.",
+        },
         paymentInstructions: { isVisible: false },
         paymentWindowMinutes: { isVisible: false },
         taxjarFromAddress: { isVisible: false },

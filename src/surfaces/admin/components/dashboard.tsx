@@ -1,6 +1,6 @@
-// The panel's home page: net sales per day (the shop's last 30 days, in its time zone) as a bar chart and orders by status as
-// horizontal bars, each status as its badge (words on its colours, as the orders list shows it), drawn as
-// inline SVG/CSS (no chart library, no network assets).
+// The panel's home page: net sales per day (the shop's last 30 days, in its time zone) as a bar chart and
+// orders by status as horizontal bars, each status as its badge (words on its colours, as the orders list shows
+// it), drawn as inline SVG/CSS (no chart library, no network assets).
 import React, { useEffect, useState } from 'react';
 import { Box, H2, H4, Loader, Text } from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';

@@ -72,22 +72,30 @@ const recentRows = (tenantId: string, since: Date) =>
     SELECT "quarterHour"::text, status::text, slot, orders, "totalCents" FROM order_sales_rollups
     WHERE "tenantId" = ${tenantId} AND "quarterHour" >= ${since.toISOString()}::timestamptz AT TIME ZONE 'UTC' ORDER BY 1, 2, 3`;
 
+/** The shop's daily rows of the UTC day of `at`, slot by slot. */
+const dayRows = (tenantId: string, at: Date) =>
+  db.$queryRaw<unknown[]>`
+    SELECT day::text, status::text, slot, orders, "totalCents" FROM order_daily_rollups
+    WHERE "tenantId" = ${tenantId} AND day = (${at.toISOString()}::timestamptz AT TIME ZONE 'UTC')::date ORDER BY 1, 2, 3`;
+
 const admin = (tenantId: string) => ({ id: 'adm_x', email: 'a@x', title: 'a', role: 'TENANT_ADMIN', tenantId }) as never;
 
 describe("the dashboard rollups' daily fold", () => {
   it("sums a past bucket's slots into one row and drops rows at zero; totals and the dashboard do not move", async () => {
+    // Orders on days that have ended, folded as the cron would at 01:00 UTC today: every bucket, daily ones
+    // included, ended at least an hour before, whatever the time of day the test runs (at 05:00 UTC an order
+    // placed "5 hours ago" fell on today, whose daily row a fold rightly leaves alone).
     const now = new Date();
-    const tenant = await busyShop([
-      new Date(now.getTime() - 50 * HOUR),
-      new Date(now.getTime() - 26 * HOUR),
-      new Date(now.getTime() - 5 * HOUR),
-    ]);
+    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    const tenant = await busyShop([new Date(today - 50 * HOUR), new Date(today - 26 * HOUR), new Date(today - 5 * HOUR)]);
     const before = await state(tenant.id);
     const dashBefore = await dashboardData(db, admin(tenant.id), now);
     expect(before.order_sales_rollups!.slotted).toBeGreaterThan(0);
+    expect(before.order_daily_rollups!.slotted).toBeGreaterThan(0);
     expect(before.order_sales_rollups!.zero).toBe(0);
 
-    const folded = await foldRollupSlots({ sql, clock: systemClock });
+    const atOneAm = { now: () => new Date(today + HOUR) };
+    const folded = await foldRollupSlots({ sql, clock: atOneAm });
     expect(folded.order_sales_rollups!.stoppedOnLock).toBe(false);
 
     const after = await state(tenant.id);
@@ -102,20 +110,25 @@ describe("the dashboard rollups' daily fold", () => {
     expect(await dashboardData(db, admin(tenant.id), now)).toEqual(dashBefore);
 
     // Again: nothing left to fold.
-    await foldRollupSlots({ sql, clock: systemClock });
+    await foldRollupSlots({ sql, clock: atOneAm });
     expect(await state(tenant.id)).toEqual(after);
   });
 
   it('leaves the buckets of the last hour (and the daily rows of today) in their slots', async () => {
     const now = new Date();
-    const tenant = await busyShop([new Date(now.getTime() - 10 * 60_000)]);
+    const placed = new Date(now.getTime() - 10 * 60_000);
+    const tenant = await busyShop([placed]);
     const since = new Date(now.getTime() - HOUR);
     const before = await state(tenant.id);
     const recent = await recentRows(tenant.id, since);
+    const day = await dayRows(tenant.id, placed);
     expect(recent.length).toBeGreaterThan(1);
+    expect(day.length).toBeGreaterThan(1);
     await foldRollupSlots({ sql, clock: systemClock });
-    // The quarter hour of 10 minutes ago keeps its rows as they were; the empty bucket three days back is gone.
+    // The quarter hour of 10 minutes ago keeps its rows as they were, and so does its day (it has not ended, or
+    // ended less than an hour ago); the empty bucket three days back is gone.
     expect(await recentRows(tenant.id, since)).toEqual(recent);
+    expect(await dayRows(tenant.id, placed)).toEqual(day);
     const after = await state(tenant.id);
     expect(after.order_sales_rollups!.sums).toEqual(before.order_sales_rollups!.sums);
     expect(after.order_sales_rollups!.zero).toBe(0);

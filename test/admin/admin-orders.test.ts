@@ -580,14 +580,30 @@ describe('refunds: restock choice and money sent back by hand', () => {
 });
 
 describe('dashboard', () => {
-  it('sums net sales per day and counts orders by status for the own tenant', async () => {
+  it('sums net sales per day over its 30 days and counts orders by status for the own tenant', async () => {
+    // The shop keeps UTC here. A paid order a day before the 30 days is counted by status but is no sale of
+    // theirs; one on the second of the days is. (Both a whole day from the window's edges, so a midnight that
+    // passes during the test moves no order across.) Earlier tests' orders are dated now, or 2026-11-30 (the
+    // detail test), which is inside the 30 days until 29 December 2026 and outside after it.
+    const firstDay = Temporal.Now.plainDateISO('UTC').subtract({ days: 29 });
+    const at = (d: Temporal.PlainDate, hours: number) => new Date(d.toZonedDateTime('UTC').epochMilliseconds + hours * 3_600_000);
+    const paidAt = async (createdAt: Date) =>
+      f.order({ tenantId, customerId, status: 'PAID', paymentStatus: 'paid', paidAt: createdAt, createdAt });
+    const before = await paidAt(at(firstDay, -24));
+    const inside = await paidAt(at(firstDay, 25));
     const res = await get('/dashboard');
     expect(res.body.kind).toBe('tenant');
     expect(res.body.salesByDay).toHaveLength(30);
     const rows = await testDb().order.groupBy({ by: ['status'], where: { tenantId }, _count: { _all: true } });
     for (const r of rows) expect(res.body.byStatus.find((s: { status: string }) => s.status === r.status).count).toBe(r._count._all);
-    const net = await testDb().order.findMany({ where: { tenantId, status: { notIn: ['PENDING_PAYMENT', 'CANCELLED'] } } });
+    const shownFrom = new Date(`${res.body.salesByDay[0].day}T00:00:00Z`);
+    expect(before.createdAt.getTime()).toBeLessThan(shownFrom.getTime());
+    expect(inside.createdAt.getTime()).toBeGreaterThan(shownFrom.getTime());
+    const net = await testDb().order.findMany({
+      where: { tenantId, status: { notIn: ['PENDING_PAYMENT', 'CANCELLED'] }, createdAt: { gte: shownFrom } },
+    });
     const expected = net.reduce((s, o) => s + o.totalCents - o.refundedTotalCents, 0);
+    expect(net.map((o) => o.id)).toContain(inside.id);
     expect(res.body.salesByDay.reduce((s: number, d: { netCents: number }) => s + d.netCents, 0)).toBe(expected);
     // The shop's admin is shown where its time zone (the days' zone) is changed; staff, who may not change it, are not.
     expect(res.body.timeZoneSettingsUrl).toBe(`/admin/resources/Tenant/records/${tenantId}/edit`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayBound, parseInstant } from './zoned-time.js';
+import { dayBound, parseInstant, todayIn } from './zoned-time.js';
 
 describe('parseInstant: a typed wall time in the shop zone, or an instant', () => {
   it('reads the wall time in the zone named, whatever the server zone', () => {
@@ -59,5 +59,15 @@ describe('dayBound: a date filter is the shop day, start to end', () => {
     for (const bad of ['2026-02-30[UTC]', '2026-12-01[Nowhere/Town]', 'not-a-date', '2026-12-01']) {
       expect(dayBound(bad, 'start'), bad).toBeNull();
     }
+  });
+});
+
+describe("todayIn: the date it is in a zone, not the server's", () => {
+  it('gives the same instant a different date on either side of the date line', () => {
+    const at = new Date('2026-12-31T10:30:00Z');
+    expect(todayIn('UTC', at).toString()).toBe('2026-12-31');
+    expect(todayIn('Pacific/Kiritimati', at).toString()).toBe('2027-01-01'); // UTC+14
+    expect(todayIn('Pacific/Pago_Pago', at).toString()).toBe('2026-12-30'); // UTC-11
+    expect(todayIn('America/New_York', new Date('2026-12-01T04:59:59.999Z')).toString()).toBe('2026-11-30');
   });
 });

@@ -42,3 +42,8 @@ export function dayBound(text: string, edge: 'start' | 'end'): Date | null {
     return null;
   }
 }
+
+/** The date it is in `timeZone` at `now`: the shop's today, whatever zone the server or the admin's browser is in. */
+export function todayIn(timeZone: string, now: Date = new Date()): Temporal.PlainDate {
+  return Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate();
+}

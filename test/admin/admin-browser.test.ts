@@ -3,11 +3,12 @@
 // success notice and the stock back, refund the rest, see "Refunded"; create an API key (secret shown once) and revoke it; as a platform admin, retry a shop's failed lane job on the Jobs page; retry a failed role grant and
 // "Reconcile now" on Role changes (buttons AdminJS sends as GETs). Screenshots are kept in test-output/admin/ (git-ignored) to look at what an admin sees.
 // Without Chromium the file is skipped with a notice, except under CI=true, where it must run.
+import { Temporal } from '@js-temporal/polyfill';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
-import { CHROMIUM, openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { BROWSER_TIME_ZONE, CHROMIUM, openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
@@ -316,10 +317,14 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
     await page.screenshot({ path: join(OUT, '14-roles-reconciled.png'), fullPage: true });
   }, 300_000);
 
-  it('Tax & exports: an admin downloads a CSV, a backwards range is explained, staff are told exports are for admins', async () => {
+  it("Tax & exports: an admin downloads a CSV of this month so far in the shop's days, a backwards range is explained, staff are told exports are for admins", async () => {
     onFailure('exports');
     const f = factories();
-    const tenant = await f.tenant();
+    // The shop is at UTC+14 and the admin's browser at UTC-11 (BROWSER_TIME_ZONE): their dates always differ,
+    // by one day or two. The form opened on the browser's month and today once, so today's order was not in it.
+    const zone = 'Pacific/Kiritimati';
+    expect(BROWSER_TIME_ZONE).toBe('Pacific/Pago_Pago');
+    const tenant = await f.tenant({ timeZone: zone });
     const owner = await f.adminUser({ tenantId: tenant.id });
     const staff = await f.adminUser({ tenantId: tenant.id, role: 'TENANT_STAFF' });
     const customer = await f.customer({ tenantId: tenant.id });
@@ -332,9 +337,14 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
     });
 
     await browser.signIn(app.baseUrl, owner.email);
+    const shopToday = () => Temporal.Now.plainDateISO(zone);
+    const before = shopToday();
     await page.goto(`${app.baseUrl}/admin/pages/tax`);
     const link = page.locator('[data-testid="export-download"]');
     await link.waitFor();
+    // The shop's today when the page opened (read before and after, in case its midnight passed meanwhile).
+    const opened = [before, shopToday()].map((d) => ({ from: d.with({ day: 1 }).toString(), to: d.toString() }));
+    expect(opened).toContainEqual({ from: await page.inputValue('#export-from'), to: await page.inputValue('#export-to') });
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const csv = await new Promise<string>((resolve, reject) => {
       void download.createReadStream().then((stream) => {

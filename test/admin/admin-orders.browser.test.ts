@@ -163,7 +163,7 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     expect(await page.inputValue('[data-testid="date-filter-createdAt-from"]')).toBe('2025-06-10');
   }, 300_000);
 
-  it('on a phone (390x844) the list and the order page show customer, status and total, not only the number', async () => {
+  it("on a phone (390x844) the list and the order page show customer, status, total and the shop's date, not only the number", async () => {
     const phone = await context.newPage();
     watch(phone);
     onFailure('phone', () => phone);
@@ -172,6 +172,9 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
       const customer = await f.customer({ tenantId, displayName: 'Pat Phone' });
       const lamp = await f.product({ tenantId, name: 'Desk Lamp', unitPriceCents: 4200 });
       const order = await paidOrder(customer.id, lamp.id);
+      // 11:30 UTC on 15 December: 16 December in the shop's Auckland, still 15 December where the browser is
+      // (BROWSER_TIME_ZONE, UTC-11). The row's date is the shop's, as every other date of the panel.
+      await testDb().order.update({ where: { id: order.id }, data: { createdAt: new Date('2026-12-15T11:30:00Z') } });
 
       await phone.goto(`${app.baseUrl}/admin/resources/Order?filters.q=${encodeURIComponent('Pat Phone')}`);
       const summary = phone.locator(`tr[data-id="${order.id}"] [data-testid="order-row-phone-summary"]`);
@@ -180,6 +183,7 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
       expect(text).toContain('Pat Phone');
       expect(text).toContain('$42.00');
       expect(text).toContain('Paid');
+      expect(text).toContain('Dec 16, 2026');
       await shot(phone, '05-phone-list');
 
       await phone.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/show`);

@@ -39,7 +39,17 @@ export interface BrowserOptions {
   viewport?: { width: number; height: number };
   /** A phone: device scale 2, isMobile, touch. */
   mobile?: boolean;
+  /** The browser's own time zone (the admin's, not the shop's); BROWSER_TIME_ZONE by default. */
+  timezoneId?: string;
 }
+
+/**
+ * Where the tests' browser is: Pago Pago (UTC-11, no daylight saving), a day away from the test process's
+ * Auckland (vitest.config.ts) and from every shop zone the tests use (UTC, New York, Auckland). A page that
+ * used the browser's clock or zone for a shop's day or time (an export's default range, a list's date) shows
+ * another day than the shop's there, at any hour the suite runs.
+ */
+export const BROWSER_TIME_ZONE = 'Pacific/Pago_Pago';
 
 /** A request that left this machine (only the public font host's, which the resolver refuses). */
 const isOutside = (url: string) => /^https?:\/\//.test(url) && !/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url);
@@ -68,6 +78,7 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
     ],
     viewport: opts.viewport ?? { width: 1400, height: 1000 },
+    timezoneId: opts.timezoneId ?? BROWSER_TIME_ZONE,
     ...(opts.mobile ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());

@@ -6,11 +6,25 @@ import type { BasePropertyProps } from 'adminjs';
 
 type Badges = Record<string, { background: string; text: string }>;
 
+/** The order's date as the shop's day ("Dec 16, 2026"), in the shop's zone from the page (auth/csrf-page.ts), as
+ * every other date of the panel: not the day wherever the admin's phone happens to be. */
+function shopDay(value: unknown): string {
+  if (!value) return '';
+  const date = new Date(String(value));
+  if (Number.isNaN(date.getTime())) return '';
+  const zone = (window as unknown as { LEDGERLINE_PAGE?: { timeZone?: string } }).LEDGERLINE_PAGE?.timeZone ?? 'UTC';
+  try {
+    return new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: zone }).format(date);
+  } catch {
+    return date.toISOString().slice(0, 10);
+  }
+}
+
 const OrderNumberCell: React.FC<BasePropertyProps> = ({ record, property }) => {
   const p = record?.params ?? {};
   const status = String(p.status ?? '');
   const colours = (property.custom as { badges?: Badges } | undefined)?.badges?.[status];
-  const date = p.createdAt ? new Date(String(p.createdAt)).toLocaleDateString() : '';
+  const date = shopDay(p.createdAt);
   return (
     <Box>
       <Text fontWeight="bold">#{String(p.number ?? '')}</Text>

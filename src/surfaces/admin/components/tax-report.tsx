@@ -34,19 +34,12 @@ interface Data {
   exportPath?: string;
   /** Shop admins only (the files carry every customer's orders). */
   canExport?: boolean;
+  /** The range the downloads open on: this month so far, in the shop's days (decided by the server). */
+  exportRange?: { from: string; to: string };
 }
 
 const api = new ApiClient();
 const LABELS: Record<string, string> = { orders: 'Orders', payments: 'Payments', refunds: 'Refunds', tax: 'Sales tax (sales and refunds)' };
-
-function monthStart(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-01`;
-}
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 const TaxReport: React.FC = () => {
   const [data, setData] = useState<Data>({});
@@ -110,7 +103,7 @@ const TaxReport: React.FC = () => {
           </Table>
           <H4>Exports (CSV)</H4>
           {data.canExport ? (
-            <ExportForm kinds={data.exportKinds ?? []} exportPath={data.exportPath ?? '/admin/exports'} />
+            <ExportForm kinds={data.exportKinds ?? []} exportPath={data.exportPath ?? '/admin/exports'} range={data.exportRange} />
           ) : (
             <Text mb="lg" data-testid="export-admins-only">
               The CSV exports are for the shop&apos;s admins: they carry every customer&apos;s orders. Ask an admin for one.
@@ -124,10 +117,14 @@ const TaxReport: React.FC = () => {
 };
 
 /** The CSV downloads, for a shop admin: what, from, to (inclusive); the link is live once the range is. */
-const ExportForm: React.FC<{ kinds: string[]; exportPath: string }> = ({ kinds, exportPath }) => {
+const ExportForm: React.FC<{ kinds: string[]; exportPath: string; range?: { from: string; to: string } }> = ({
+  kinds,
+  exportPath,
+  range,
+}) => {
   const [kind, setKind] = useState('orders');
-  const [from, setFrom] = useState(monthStart());
-  const [to, setTo] = useState(today());
+  const [from, setFrom] = useState(range?.from ?? '');
+  const [to, setTo] = useState(range?.to ?? '');
   const href = `${exportPath}/${encodeURIComponent(kind)}.csv?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
   // The server refuses these too; said here so the button is not pressed for nothing.
   const rangeProblem =

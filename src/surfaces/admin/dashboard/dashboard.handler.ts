@@ -2,10 +2,11 @@
 // (paid orders, refunds subtracted, by order date in the shop's time zone) and the number of orders in each
 // status. Read from the rollups the order triggers maintain (order_sales_rollups by quarter hour for the days,
 // order_daily_rollups for the counts), always filtered by the tenant from the session.
-import { Temporal } from '@js-temporal/polyfill';
+import type { Temporal } from '@js-temporal/polyfill';
 import type { PageHandler } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import { formatMoney } from '../../../platform/money.js';
+import { todayIn } from '../../../platform/zoned-time.js';
 import { isTenantAdmin, type PanelAdmin } from '../auth/panel-admin.js';
 import { dashboardView, type DashboardData } from './dashboard-view.js';
 
@@ -25,7 +26,7 @@ export async function dashboardData(db: Db, admin: PanelAdmin | undefined, now =
 
   // The shop's last DASHBOARD_DAYS days, today included, and the instants they start and end at (a day of a
   // daylight-saving change has 23 or 25 hours).
-  const today = Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate();
+  const today = todayIn(timeZone, now);
   const days = Array.from({ length: DASHBOARD_DAYS }, (_, i) => today.subtract({ days: DASHBOARD_DAYS - 1 - i }));
   const startOf = (day: Temporal.PlainDate) => new Date(day.toZonedDateTime({ timeZone }).epochMilliseconds).toISOString();
   // From the per-quarter-hour rollups the order triggers keep (docs/decisions/dashboard-rollups.md), never a scan

@@ -7,6 +7,7 @@ import type { Services } from '../services.js';
 import { EXPORT_KINDS } from '../../../modules/exports/export.service.js';
 import { isAppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
+import { todayIn } from '../../../platform/zoned-time.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
 import { canDownloadExports } from './exports.route.js';
 
@@ -25,6 +26,9 @@ export function taxReportPage(services: Services, component: string): { handler:
         (s, x) => ({ collected: s.collected + x.collectedCents, refunded: s.refunded + x.refundedCents }),
         { collected: 0, refunded: 0 },
       );
+      // The downloads open on this month so far, in the shop's days (the days the export reads), not the days
+      // of wherever the admin's browser is: a New York shop's owner in Auckland would otherwise miss today.
+      const today = todayIn(report.timeZone);
       return {
         timeZone: report.timeZone,
         currency: report.currency,
@@ -33,6 +37,7 @@ export function taxReportPage(services: Services, component: string): { handler:
         exportKinds: EXPORT_KINDS,
         exportPath: '/admin/exports',
         canExport: canDownloadExports(admin),
+        exportRange: { from: today.with({ day: 1 }).toString(), to: today.toString() },
       };
     } catch (err) {
       if (isAppError(err)) return { notice: { type: 'error', message: err.message } };

@@ -1,10 +1,26 @@
 // Runs in every test file's worker before its tests: clones the migrated template into a database of the
-// file's own and exposes its URL as TEST_DATABASE_URL (test/helpers/db.ts reads it).
+// file's own and exposes its URL as TEST_DATABASE_URL (test/helpers/db.ts reads it), and gives the admin panel
+// the run's component bundle.
 import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 
 const { adminUrl, template, prefix } = inject('pg');
+
+// AdminJS fixes the directory of the component bundle it serves (ADMIN_JS_TMP_DIR) when its module is first
+// evaluated in a process, and a worker's process runs file after file (vitest.config.ts, isolate: false). So
+// the directory is the worker's, named here before any file of it imports AdminJS, and holds the bundle the
+// global set-up built from this checkout's components. (Named per file, it held only for a worker's first file:
+// the others were served whatever bundle that directory had, one of an earlier run's components included.)
+const adminBundleDir = join(process.cwd(), 'test-output', `admin-bundle-worker-${process.env.VITEST_POOL_ID ?? process.pid}`);
+process.env.ADMIN_JS_TMP_DIR = adminBundleDir;
+const prebuiltBundle = inject('adminBundle');
+if (prebuiltBundle) {
+  mkdirSync(adminBundleDir, { recursive: true });
+  copyFileSync(prebuiltBundle, join(adminBundleDir, 'bundle.js'));
+}
 const database = `${prefix}_${randomBytes(5).toString('hex')}`;
 
 async function adminQuery(sql: string) {

@@ -19,8 +19,7 @@ describe.skipIf(!runBrowserTests)('panel actions, clicked', () => {
   let owner: { id: string; email: string };
 
   beforeAll(async () => {
-    // Its own component bundle directory, as every browser file that runs beside others (round-trip's note).
-    app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-actions' } });
+    app = await startAdminApp();
     browser = await openBrowser('admin-actions');
     tenantId = (await f().tenant()).id;
     owner = await f().adminUser({ tenantId });

@@ -1,9 +1,6 @@
 // Helpers for the admin panel tests: the real app listening on a loopback port (so Origin checks see a
 // stable origin), a signed-in supertest agent, and the CSRF token the panel's script would send.
-import { copyFile, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { inject } from 'vitest';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -17,8 +14,6 @@ export interface RunningAdmin extends TestApp {
 }
 
 export async function startAdminApp(opts: Parameters<typeof createTestApp>[0] = {}): Promise<RunningAdmin> {
-  const bundleDir = opts.env?.ADMIN_JS_TMP_DIR;
-  if (bundleDir) await usePrebuiltBundle(bundleDir);
   const t = await createTestApp(opts);
   const server = await new Promise<Server>((resolve) => {
     const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
@@ -34,18 +29,6 @@ export async function startAdminApp(opts: Parameters<typeof createTestApp>[0] = 
       await t.services.close();
     },
   };
-}
-
-/**
- * The run's one component bundle (test/global-setup.ts) copied into an app's own bundle directory, which AdminJS
- * then serves instead of building one (rollup and babel: 10-44 s of CPU, once per browser file before). A copy
- * per directory, as each file keeps its own: AdminJS rewrites bundle.js in place when it does build.
- */
-async function usePrebuiltBundle(dir: string): Promise<void> {
-  const prebuilt = inject('adminBundle');
-  if (!prebuilt) return;
-  await mkdir(dir, { recursive: true });
-  await copyFile(prebuilt, join(dir, 'bundle.js'));
 }
 
 export function cookieValue(agent: request.Agent, baseUrl: string, name: string): string | undefined {

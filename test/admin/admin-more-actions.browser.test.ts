@@ -42,10 +42,8 @@ describe.skipIf(!runBrowserTests)('more panel actions, clicked', () => {
     discord = await new FakeDiscordApi().start();
     paypal = await new FakePayPal().start();
     paypal.addApp(PAYPAL_APP.clientId, PAYPAL_APP.clientSecret);
-    // Its own component bundle directory, as every browser file that runs beside others (round-trip's note).
     app = await startAdminApp({
       env: {
-        ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-more-actions',
         DISCORD_API_BASE_URL: discord.apiBase,
         PAYPAL_API_BASE_URL: paypal.url,
         PUBLIC_BASE_URL: 'http://shop.test',

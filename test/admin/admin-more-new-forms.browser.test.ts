@@ -27,8 +27,7 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
   const run = Math.random().toString(36).slice(2, 7);
 
   beforeAll(async () => {
-    // Its own component bundle directory, as every browser file that runs beside others (round-trip's note).
-    app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-more-new-forms' } });
+    app = await startAdminApp();
     browser = await openBrowser('admin-more-new-forms');
     const tenant = await f().tenant({ name: `Harbor Goods ${run}`, enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'] });
     tenantId = tenant.id;

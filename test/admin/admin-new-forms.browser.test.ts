@@ -23,8 +23,7 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
   let platformEmail: string;
 
   beforeAll(async () => {
-    // Its own component bundle directory, as every browser file that runs beside others (round-trip's note).
-    app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-new-forms' } });
+    app = await startAdminApp();
     browser = await openBrowser('admin-new-forms');
     // The shop keeps New York time; the browser is in Pacific/Auckland (vitest.config.ts), 18 hours ahead.
     const tenant = await f().tenant({ enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'], timeZone: 'America/New_York' });

@@ -40,9 +40,7 @@ describe.skipIf(!runBrowserTests)('the panel loads every time', () => {
   let heldSetCookie: string[] | undefined;
 
   beforeAll(async () => {
-    // Its own component bundle directory: browser test files run in parallel, and AdminJS rebuilds and
-    // rewrites bundle.js in place, so a shared directory can serve one file a half-written bundle.
-    app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-page-loads' } });
+    app = await startAdminApp();
     browser = await openBrowser('admin-page-loads');
     // Passes everything through (Host unchanged, so the app sees the proxy's origin as its own); answers to the
     // anti-forgery script come csrfDelayMs late, and the first to a request with `?held` waits for releaseHeld().

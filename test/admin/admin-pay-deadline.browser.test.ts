@@ -16,7 +16,7 @@ describe.skipIf(!runBrowserTests)('pay deadline on the order page, in a browser'
   let browser: BrowserSession;
 
   beforeAll(async () => {
-    app = await startAdminApp({ clock: { now: () => now }, env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-pay-deadline' } });
+    app = await startAdminApp({ clock: { now: () => now } });
     browser = await openBrowser('admin-pay-deadline');
   }, 180_000);
   afterAll(async () => {

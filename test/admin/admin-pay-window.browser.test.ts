@@ -15,7 +15,7 @@ describe.skipIf(!runBrowserTests)('Extend pay window, in a browser', () => {
   let browser: BrowserSession;
 
   beforeAll(async () => {
-    app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-pay-window' } });
+    app = await startAdminApp();
     browser = await openBrowser('admin-pay-window');
   }, 180_000);
   afterAll(async () => {

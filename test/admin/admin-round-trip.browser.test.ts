@@ -142,9 +142,7 @@ describe.skipIf(!runBrowserTests)('every panel form saves exactly what it shows'
   let signedInAs = '';
 
   beforeAll(async () => {
-    // Its own component bundle directory: browser test files run in parallel, and AdminJS rebuilds and
-    // rewrites bundle.js in place, so a shared directory can serve one file a half-written bundle.
-    app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-round-trip' } });
+    app = await startAdminApp();
     browser = await openBrowser('admin-round-trip');
     shop = await seedShop();
   }, 180_000);

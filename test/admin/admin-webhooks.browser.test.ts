@@ -12,8 +12,7 @@ let browser: BrowserSession;
 
 describe.runIf(runBrowserTests)('webhook endpoints in the panel (Chromium)', () => {
   beforeAll(async () => {
-    // Its own bundle directory (browser test files run in parallel; see admin-page-loads.browser.test.ts).
-    app = await startAdminApp({ env: { ADMIN_JS_TMP_DIR: 'test-output/admin-bundle-webhooks' } });
+    app = await startAdminApp();
     browser = await openBrowser('admin-webhooks');
     // The first panel page builds the component bundle: slow on a busy machine.
     browser.page.setDefaultTimeout(240_000);

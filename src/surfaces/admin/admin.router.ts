@@ -230,12 +230,13 @@ function headings(names: Record<string, [plural: string, singular: string]>): Re
 }
 
 /**
- * Outside production AdminJS serves ADMIN_JS_TMP_DIR/bundle.js if it exists and builds it only when it
- * does not, so a bundle older than the components would be served stale: remove it so the first request
- * rebuilds it. (In production AdminJS rebuilds the bundle at start-up.)
+ * Outside production AdminJS serves its bundle.js if it exists and builds it only when it does not, so a
+ * bundle older than the components would be served stale: remove it so the first request rebuilds it. (In
+ * production AdminJS rebuilds the bundle at start-up.) `bundle` is the file AdminJS itself serves: AdminJS
+ * fixes its directory from ADMIN_JS_TMP_DIR when its module is first evaluated in the process, which need not
+ * be the directory the environment names now (another module may have loaded AdminJS first).
  */
-function dropStaleComponentBundle(tmpDir: string): void {
-  const bundle = join(tmpDir, 'bundle.js');
+function dropStaleComponentBundle(bundle: string): void {
   try {
     const built = statSync(bundle).mtimeMs;
     const dir = fileURLToPath(new URL('./components/', import.meta.url));
@@ -251,9 +252,16 @@ function dropStaleComponentBundle(tmpDir: string): void {
   }
 }
 
+/** The components bundle AdminJS serves (its own constant; adminjs/bundler ships no type declarations). */
+async function adminComponentsBundlePath(): Promise<string> {
+  const bundlerModule = 'adminjs/bundler';
+  const { COMPONENTS_OUTPUT_PATH } = (await import(bundlerModule)) as { COMPONENTS_OUTPUT_PATH: string };
+  return COMPONENTS_OUTPUT_PATH;
+}
+
 export async function createAdminRouter(services: Services): Promise<Router> {
   const { env, db, logger } = services;
-  if (env.NODE_ENV !== 'production') dropStaleComponentBundle(process.env.ADMIN_JS_TMP_DIR ?? env.ADMIN_JS_TMP_DIR);
+  if (env.NODE_ENV !== 'production') dropStaleComponentBundle(await adminComponentsBundlePath());
   const cookieSecure = env.COOKIE_SECURE ?? env.NODE_ENV === 'production';
   // Production requires SESSION_SECRET (config/env.ts); elsewhere the generated development secret is used.
   // SESSION_SECRET_PREVIOUS (rotation): cookies it signed stay valid; new ones are signed with the first.

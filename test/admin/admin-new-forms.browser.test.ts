@@ -25,7 +25,7 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
   beforeAll(async () => {
     app = await startAdminApp();
     browser = await openBrowser('admin-new-forms');
-    // The shop keeps New York time; the browser is in Pacific/Auckland (vitest.config.ts), 18 hours ahead.
+    // The shop keeps New York time; the browser is in Pacific/Pago_Pago (browser-session.ts BROWSER_TIME_ZONE), 6 hours behind.
     const tenant = await f().tenant({ enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'], timeZone: 'America/New_York' });
     tenantId = tenant.id;
     ownerEmail = (await f().adminUser({ tenantId })).email;

@@ -39,8 +39,6 @@ export interface BrowserOptions {
   viewport?: { width: number; height: number };
   /** A phone: device scale 2, isMobile, touch. */
   mobile?: boolean;
-  /** The browser's own time zone (the admin's, not the shop's); BROWSER_TIME_ZONE by default. */
-  timezoneId?: string;
 }
 
 /**
@@ -78,7 +76,7 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
     ],
     viewport: opts.viewport ?? { width: 1400, height: 1000 },
-    timezoneId: opts.timezoneId ?? BROWSER_TIME_ZONE,
+    timezoneId: BROWSER_TIME_ZONE,
     ...(opts.mobile ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());

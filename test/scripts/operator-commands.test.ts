@@ -38,17 +38,34 @@ describe('operator commands', { timeout: 2 * RUN_BUDGET_MS + 20_000 }, () => {
   let shopId: string;
 
   it('shop:create makes a shop linked to a Discord server, and refuses a server that already has one', async () => {
-    const r = await run('shop-create', ['--name', 'Moth & Lamp', '--guild', guildId, '--currency', 'EUR']);
+    const r = await run('shop-create', ['--name', 'Moth & Lamp', '--guild', guildId, '--currency', 'EUR', '--time-zone', 'Europe/Lisbon']);
     expect(r.code, r.out).toBe(0);
     const guild = await testDb().guild.findUniqueOrThrow({ where: { id: guildId }, include: { tenant: true } });
     shopId = guild.tenantId;
-    expect(guild.tenant).toMatchObject({ name: 'Moth & Lamp', currency: 'EUR' });
-    expect(r.out).toContain(`Created shop Moth & Lamp (${shopId}, EUR) linked to Discord server Moth & Lamp (${guildId})`);
+    expect(guild.tenant).toMatchObject({ name: 'Moth & Lamp', currency: 'EUR', timeZone: 'Europe/Lisbon' });
+    expect(r.out).toContain(`Created shop Moth & Lamp (${shopId}, EUR, Europe/Lisbon) linked to Discord server Moth & Lamp (${guildId})`);
+    expect(r.out).not.toContain('UTC until');
 
     const again = await run('shop-create', ['--name', 'Other', '--guild', guildId]);
     expect(again.code).toBe(1);
     expect(again.out).toContain(`already linked to the shop Moth & Lamp (${shopId})`);
     expect(await testDb().tenant.count({ where: { name: 'Other' } })).toBe(0);
+  });
+
+  it('shop:create without a time zone says the shop is on UTC until one is set, and refuses a zone that is not one', async () => {
+    const plainGuild = snowflake();
+    const r = await run('shop-create', ['--name', 'Plain Shop', '--guild', plainGuild]);
+    expect(r.code, r.out).toBe(0);
+    const guild = await testDb().guild.findUniqueOrThrow({ where: { id: plainGuild }, include: { tenant: true } });
+    expect(guild.tenant).toMatchObject({ currency: 'USD', timeZone: 'UTC' });
+    expect(r.out).toContain('(dashboard, exports, tax report) are UTC until its time zone is set');
+
+    const badGuild = snowflake();
+    const bad = await run('shop-create', ['--name', 'Mars Shop', '--guild', badGuild, '--time-zone', 'Mars/Olympus_Mons']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('an IANA time zone name');
+    expect(await testDb().guild.count({ where: { id: badGuild } })).toBe(0);
+    expect(await testDb().tenant.count({ where: { name: 'Mars Shop' } })).toBe(0);
   });
 
   it('admin:create makes a shop admin for a named shop with a generated password printed once', async () => {

@@ -6,6 +6,7 @@ import type { AdminRole } from '../../generated/prisma/index.js';
 import { hashPassword, randomToken, verifyPassword } from '../../platform/crypto.js';
 import { withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
+import { isValidTimeZone } from '../../platform/time-format.js';
 
 export const MIN_ADMIN_PASSWORD_LENGTH = 12;
 
@@ -19,6 +20,13 @@ const shopInput = z.object({
     .string()
     .regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD')
     .default('USD'),
+  /** The shop's days (dashboard, exports, tax report): an IANA name; left out, UTC until an admin sets it. */
+  timeZone: z
+    .string()
+    .trim()
+    .max(64)
+    .refine(isValidTimeZone, 'an IANA time zone name such as America/New_York or Europe/Berlin')
+    .default('UTC'),
 });
 
 export interface AdminAccount {
@@ -120,7 +128,7 @@ export function createAdminAccountsService(deps: { db: Db }) {
     },
 
     /** A shop linked to a Discord server, in one transaction; CONFLICT when the server already has a shop. */
-    async createShop(input: { name: string; guildId: string; guildName?: string; currency?: string }) {
+    async createShop(input: { name: string; guildId: string; guildName?: string; currency?: string; timeZone?: string }) {
       const shop = parse(shopInput, input, 'shop');
       return withTransaction(db, async (tx) => {
         const linked = await tx.guild.findUnique({
@@ -133,8 +141,8 @@ export function createAdminAccountsService(deps: { db: Db }) {
             `the Discord server ${shop.guildId} is already linked to the shop ${linked.tenant.name} (${linked.tenant.id})`,
           );
         const tenant = await tx.tenant.create({
-          data: { name: shop.name, currency: shop.currency },
-          select: { id: true, name: true, currency: true },
+          data: { name: shop.name, currency: shop.currency, timeZone: shop.timeZone },
+          select: { id: true, name: true, currency: true, timeZone: true },
         });
         const guild = await tx.guild.create({
           data: { id: shop.guildId, name: shop.guildName ?? shop.name, tenantId: tenant.id },

@@ -1,8 +1,9 @@
 // The panel's home page: net sales per day (the shop's last 30 days, in its time zone) as a bar chart and
 // orders by status as horizontal bars, each status as its badge (words on its colours, as the orders list shows
-// it), drawn as inline SVG/CSS (no chart library, no network assets).
+// it), drawn as inline SVG/CSS (no chart library, no network assets). A shop still on the default time zone
+// (UTC) while the admin's browser is elsewhere gets a notice offering the change (TimeZoneNotice).
 import React, { useEffect, useState } from 'react';
-import { Box, H2, H4, Loader, Text } from '@adminjs/design-system';
+import { Box, Button, H2, H4, Loader, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';
 
 interface Data {
@@ -109,6 +110,60 @@ const StatusBars: React.FC<{ rows: NonNullable<Data['byStatus']> }> = ({ rows })
   );
 };
 
+/** Zone names that mean UTC itself: a browser in one of them has nothing to suggest. */
+const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu', 'Etc/UCT', 'UCT']);
+
+function browserTimeZone(): string | null {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A new shop's time zone is UTC until someone sets it, and every day of the panel (the chart, the exports' ranges,
+ * the tax report's months) then runs midnight to midnight UTC. When the shop is on UTC and the admin's browser
+ * is not, say so once, with the way to change it; "Keep UTC" hides the notice in this browser.
+ */
+const TimeZoneNotice: React.FC<{ shopZone: string; settingsUrl: string }> = ({ shopZone, settingsUrl }) => {
+  const dismissKey = `ledgerline.keep-time-zone:${settingsUrl}`;
+  const [dismissed, setDismissed] = useState(() => {
+    try {
+      return window.localStorage.getItem(dismissKey) === shopZone;
+    } catch {
+      return false;
+    }
+  });
+  const browserZone = browserTimeZone();
+  if (dismissed || shopZone !== 'UTC' || !browserZone || UTC_NAMES.has(browserZone)) return null;
+  const keep = () => {
+    try {
+      window.localStorage.setItem(dismissKey, shopZone);
+    } catch {
+      // A browser without storage shows the notice again next time.
+    }
+    setDismissed(true);
+  };
+  return (
+    <MessageBox variant="info" mb="xl" data-testid="dashboard-time-zone-notice">
+      <Text>
+        Your shop&apos;s days and times are in <strong>UTC</strong>, the default. Your browser is in{' '}
+        <strong data-testid="dashboard-browser-time-zone">{browserZone}</strong>. If your shop runs on that time, set it as the shop&apos;s
+        time zone: the sales chart, exports, tax report and invoice pages follow it.
+      </Text>
+      <Box mt="default" flex flexDirection="row" style={{ gap: 8, flexWrap: 'wrap' }}>
+        <Button as="a" href={settingsUrl} size="sm" variant="contained" data-testid="dashboard-time-zone-set">
+          Set the time zone
+        </Button>
+        <Button type="button" size="sm" variant="text" onClick={keep} data-testid="dashboard-time-zone-keep">
+          Keep UTC
+        </Button>
+      </Box>
+    </MessageBox>
+  );
+};
+
 const Dashboard: React.FC = () => {
   const [data, setData] = useState<Data | null>(null);
   const [failed, setFailed] = useState(false);
@@ -148,6 +203,7 @@ const Dashboard: React.FC = () => {
           {data.totals?.pendingPayment} order(s) awaiting payment.
         </Text>
       </Box>
+      {data.timeZoneSettingsUrl && <TimeZoneNotice shopZone={data.timeZone ?? 'UTC'} settingsUrl={data.timeZoneSettingsUrl} />}
       <Box variant="container" mb="xl">
         <H4 mb={data.timeZoneSettingsUrl ? 'sm' : 'lg'}>Net sales per day (last 30 days, {data.timeZone ?? 'UTC'})</H4>
         {data.timeZoneSettingsUrl && (

@@ -10,6 +10,9 @@ export const DATE_TIME_FORMAT: Readonly<Intl.DateTimeFormatOptions> = {
   timeZoneName: 'short',
 };
 
+/** A day alone, "Dec 16, 2026": where a row has room for the date but not the time (the orders list on a phone). */
+export const DATE_FORMAT: Readonly<Intl.DateTimeFormatOptions> = { year: 'numeric', month: 'short', day: 'numeric' };
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** True for a time zone name the runtime knows ("Europe/Berlin", "UTC"). */
@@ -23,14 +26,24 @@ export function isValidTimeZone(name: string): boolean {
 }
 
 export function formatDateTime(value: Date | string | number | null | undefined, timeZone = 'UTC'): string {
+  return format(value, timeZone, 'date-time');
+}
+
+/** The shop's day of an instant, "Dec 16, 2026" (DATE_FORMAT): the day in the shop's zone, not the server's or the admin's. */
+export function formatDate(value: Date | string | number | null | undefined, timeZone = 'UTC'): string {
+  return format(value, timeZone, 'date');
+}
+
+function format(value: Date | string | number | null | undefined, timeZone: string, kind: 'date' | 'date-time'): string {
   if (value === null || value === undefined || value === '') return '';
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return '';
   const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
-  let f = formatters.get(zone);
+  const key = `${kind} ${zone}`;
+  let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { ...DATE_TIME_FORMAT, timeZone: zone });
-    formatters.set(zone, f);
+    f = new Intl.DateTimeFormat('en-US', { ...(kind === 'date' ? DATE_FORMAT : DATE_TIME_FORMAT), timeZone: zone });
+    formatters.set(key, f);
   }
   return f.format(date);
 }

@@ -9,7 +9,7 @@ import type { Services } from '../services.js';
 import { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js';
 import { AppError, validationError } from '../../../platform/errors.js';
 import { formatMoney, parseMoneyInput } from '../../../platform/money.js';
-import { formatDateTime } from '../../../platform/time-format.js';
+import { formatDate, formatDateTime } from '../../../platform/time-format.js';
 import { CARRIER_CODES, CARRIERS } from '../../../modules/shipping/carriers.js';
 import { parseInput } from '../../../platform/validate.js';
 import { editableOrderStatuses, editableShippingStatuses } from '../../../modules/orders/index.js';
@@ -235,15 +235,19 @@ export function orderResource(deps: {
     const admin = panelAdminOf(context);
     const records = (response.records ?? []) as { params: Record<string, unknown> }[];
     const ids = [...new Set(records.map((r) => String(r.params.customer ?? '')))].filter(Boolean);
-    const customers =
-      admin.tenantId && ids.length ? await services.db.customer.findMany({ where: { tenantId: admin.tenantId, id: { in: ids } } }) : [];
+    const [customers, timeZone] = await Promise.all([
+      admin.tenantId && ids.length ? services.db.customer.findMany({ where: { tenantId: admin.tenantId, id: { in: ids } } }) : [],
+      records.length ? shopTimeZone(services.db, admin.tenantId) : 'UTC',
+    ]);
     const byId = new Map(customers.map((c) => [c.id, customerLabel(c)]));
     for (const r of records) {
       r.params.customerName = byId.get(String(r.params.customer)) ?? '';
       r.params.total = formatMoney(Number(r.params.totalCents ?? 0), String(r.params.currency ?? 'USD'));
-      // Words for the status cell and the phone summary under the order number (components/order-list-cells.tsx).
+      // Words for the status cell and the phone summary under the order number (components/order-number-cell.tsx),
+      // and the order's day in the shop's zone for that summary.
       r.params.statusLabel = labelOf(ORDER_STATUS_LABELS, r.params.status);
       r.params.paymentMethodLabel = labelOf(PAYMENT_METHOD_LABELS, r.params.paymentMethod);
+      r.params.createdDay = formatDate(r.params.createdAt as string | Date | undefined, timeZone);
     }
     return response;
   };

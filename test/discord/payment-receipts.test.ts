@@ -167,6 +167,55 @@ describe('recording money received', () => {
     expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(2);
   });
 
+  it('a part payment is owed back when the order is cancelled: a to-do to send it, the DM and /refund say so', async () => {
+    const s = await placedOrder();
+    await waitFor(
+      "the admin message's id on the order",
+      async () => (await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).adminMessageId,
+    );
+    await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: String(s.order.number), amount: 2000 }));
+
+    // The customer cancels it from /orders (the confirmation button).
+    const customer = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) };
+    const done = await interact(h, componentInteraction(customer, `orders:cancel-confirm:${s.order.id}:0`));
+    expect(textOf(done)).toMatch(/Your order is cancelled/);
+
+    const row = await db.order.findUniqueOrThrow({ where: { id: s.order.id }, include: { refunds: true } });
+    expect(row).toMatchObject({ status: 'CANCELLED', amountReceivedCents: 2000, refundedTotalCents: 2000 });
+    expect(row.refunds).toHaveLength(1);
+    expect(row.refunds[0]).toMatchObject({
+      mode: 'PARTIAL_AMOUNT',
+      amountCents: 2000,
+      taxCents: 0,
+      manualReturnMethod: row.paymentMethod,
+      manualReturnDoneAt: null,
+      actorType: 'CUSTOMER',
+    });
+    const entry = (await h.t.services.audit.listFor(s.tenant.id, 'Order', s.order.id)).find((x) => x.action === 'order.cancelled');
+    expect(entry?.after).toMatchObject({ owedBack: { refundId: row.refunds[0]!.id, amountCents: 2000 } });
+
+    const dm = await waitFor('the cancelled DM', () => dmsTo(s.customer.discordUserId, `order #${s.order.number} cancelled`)[0]);
+    expect(JSON.stringify(dm.body)).toContain('Your payment of $20.00 is being returned to you.');
+
+    // /refund does not pretend nothing came in; a second refund of the same money is refused.
+    const refund = await interact(h, commandInteraction(s.admin, 'refund', { order: String(s.order.number) }));
+    expect(textOf(refund)).toContain('The $20.00 received was recorded to send back to the customer');
+    expect(await db.refund.count({ where: { orderId: s.order.id } })).toBe(1);
+
+    // The order page has the to-do; ticking it done clears it.
+    const a = await loggedIn(baseUrl, (await f.adminUser({ tenantId: s.tenant.id })).email);
+    const page = await a.agent.get(`/admin/api/resources/Order/records/${s.order.id}/show`).set(a.headers()).expect(200);
+    const detail = JSON.parse(page.body.record.params.detailJson);
+    expect(detail.refunds[0].manualReturn).toMatchObject({ doneAt: null });
+    expect(detail.refunds[0].manualReturn.instruction).toMatch(/^Send \$20\.00 back to .+ by /);
+    await a.agent
+      .post(`/admin/api/resources/Order/records/${s.order.id}/markRefundReturned`)
+      .set(a.headers())
+      .send({ refundId: row.refunds[0]!.id })
+      .expect(200);
+    expect((await db.refund.findUniqueOrThrow({ where: { id: row.refunds[0]!.id } })).manualReturnDoneAt).not.toBeNull();
+  });
+
   it('the embed\'s "Record amount received" modal: more than the total pays the order and flags the difference', async () => {
     const s = await placedOrder();
     const onMessage = {

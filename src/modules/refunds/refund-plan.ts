@@ -90,7 +90,12 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
     );
   }
   if (order.status === 'CANCELLED') {
-    throw new AppError('ORDER_NOT_PAID', `Order ${label} was cancelled before it was paid, so there is nothing to refund.`, {
+    // A part payment received before the cancel was recorded then as owed back (orders/cancel-unpaid.ts).
+    const owed =
+      order.refundedTotalCents > 0
+        ? ` The ${money(order.refundedTotalCents)} received was recorded to send back to the customer: the order page has it.`
+        : '';
+    throw new AppError('ORDER_NOT_PAID', `Order ${label} was cancelled before it was paid, so there is nothing to refund.${owed}`, {
       status: order.status,
     });
   }

@@ -205,6 +205,7 @@ export function createContainer(opts: ContainerOptions): Services {
     previousSigningSecret: env.INVOICE_LINK_SIGNING_SECRET_PREVIOUS,
     defaultTtlSeconds: env.INVOICE_LINK_DEFAULT_TTL_SECONDS,
     publicBaseUrl: env.PUBLIC_BASE_URL,
+    developmentBaseUrl: env.NODE_ENV === 'production' ? undefined : `http://localhost:${env.PORT}`,
   };
   const inventory = createInventoryService();
   const customers = createCustomerService({ db, sql, clock });

@@ -164,6 +164,10 @@ async function main(): Promise<void> {
     // BTCPay Server is each shop's own (its URL is part of the connection): the demo shop gets a local fake one.
     if (http && env.NODE_ENV !== 'production') fakeBtcPay = await startDevBtcPay();
     services = createContainer({ env, logger, databaseUrl, discordPublicKeyHex, devSecrets: dev });
+    if (http && !services.invoices.linksAvailable())
+      logger.warn(
+        'invoice links cannot be sent from Discord (set PUBLIC_BASE_URL and INVOICE_LINK_SIGNING_SECRET): customers are not offered PayPal, Cash App Pay or Bitcoin there',
+      );
     // Secrets written before encryption existed (or under an older key) are encrypted with the current key.
     if (!supervised) {
       const encrypted = await migrateSecretsAtRest(services.db, services.secrets);

@@ -23,6 +23,11 @@ export interface InvoiceConfig {
   defaultTtlSeconds: number;
   /** PUBLIC_BASE_URL; when unset the caller's origin is used. */
   publicBaseUrl?: string;
+  /**
+   * Outside production, where a link is made without a caller's origin (a Discord "Pay now" button), the
+   * address the server prints in its banner (http://localhost:$PORT), as .env.example says.
+   */
+  developmentBaseUrl?: string;
 }
 
 export interface InvoiceLink {
@@ -81,6 +86,12 @@ export interface InvoiceService {
    * order), ILLEGAL_STATE (paid, cancelled or refunded order).
    */
   createLink(ctx: TenantContext, orderId: string, opts?: { expiresInSeconds?: number; fallbackBaseUrl?: string }): Promise<InvoiceLink>;
+  /**
+   * Whether a link can be made without a caller's origin (a signing secret and a public address): without
+   * one, nothing can send a customer to the invoice page, so Discord does not offer PayPal, Cash App Pay
+   * or Bitcoin (a "Pay now" would be promised and never shown).
+   */
+  linksAvailable(): boolean;
   /** INVOICE_LINK_DISABLED, INVOICE_LINK_INVALID (tampered, other secret) or INVOICE_LINK_EXPIRED. */
   verify(token: string): { tenantId: string; orderId: string; expiresAt: Date };
   /** What the invoice page shows. verify's errors, NOT_FOUND when the order was deleted. */
@@ -123,7 +134,7 @@ export function createInvoiceService(deps: {
     return config.signingSecret;
   };
   const baseUrl = (fallback?: string): string => {
-    const base = config.publicBaseUrl ?? fallback;
+    const base = config.publicBaseUrl ?? fallback ?? config.developmentBaseUrl;
     if (!base) throw new AppError('ILLEGAL_STATE', 'Set PUBLIC_BASE_URL so invoice links can be built.');
     return base.replace(/\/+$/, '');
   };
@@ -159,13 +170,19 @@ export function createInvoiceService(deps: {
       const exp = Math.floor(clock.now().getTime() / 1000) + ttl;
       const token = signInvoiceToken(key, { tenantId: ctx.tenantId, orderId: order.id, exp });
       const expiresAt = new Date(exp * 1000);
+      // Built before the audit entry: a link that cannot be made (no public address) is not recorded as sent.
+      const url = `${baseUrl(opts.fallbackBaseUrl)}/invoice/${token}`;
       // Links are not stored (the signature is the proof), so the audit trail is the record of who sent one.
       await audit.record(db, ctx, { action: 'order.invoice_link_created', entityType: 'Order', entityId: order.id, after: { expiresAt } });
       return {
-        url: `${baseUrl(opts.fallbackBaseUrl)}/invoice/${token}`,
+        url,
         expiresAt,
         paymentMethods: await enabledMethods(ctx.tenantId, order.tenant.enabledPaymentMethods),
       };
+    },
+
+    linksAvailable() {
+      return Boolean(config.signingSecret && (config.publicBaseUrl ?? config.developmentBaseUrl));
     },
 
     verify(token) {

@@ -216,6 +216,30 @@ describe('recording money received', () => {
     expect((await db.refund.findUniqueOrThrow({ where: { id: row.refunds[0]!.id } })).manualReturnDoneAt).not.toBeNull();
   });
 
+  it('an amount that would make more than twice the total received is refused as a slip, and nothing is recorded', async () => {
+    const s = await placedOrder();
+    const typo = await interact(
+      h,
+      commandInteraction(s.admin, 'payment-confirm', { orderid: String(s.order.number), amount: 999_999_999 }),
+    );
+    expect(textOf(typo)).toContain(
+      `$9,999,999.99 would make $9,999,999.99 received on order #${s.order.number}, more than twice its total of $45.00. Check the amount.`,
+    );
+    expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      amountReceivedCents: 0,
+    });
+    expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(0);
+
+    // Paid in full, then paid again by mistake: up to twice the total is recorded (and flagged), not beyond.
+    await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: String(s.order.number), amount: 4500 }));
+    const twice = await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: String(s.order.number), amount: 4500 }));
+    expect(textOf(twice)).not.toContain('Check the amount');
+    const more = await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: String(s.order.number), amount: 1 }));
+    expect(textOf(more)).toContain('($90.00 is recorded already)');
+    expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 9000 });
+  });
+
   it('the embed\'s "Record amount received" modal: more than the total pays the order and flags the difference', async () => {
     const s = await placedOrder();
     const onMessage = {

@@ -17,6 +17,9 @@ import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type PaymentReceiptRecordedPayload } from '../shared/events.js';
 import { confirmLockedOrder, orderIdOfPayment, paymentRef } from './confirm-payment.command.js';
 
+/** The most an order can have received, as a multiple of its total: paid twice over. */
+export const MAX_RECEIVED_TIMES_TOTAL = 2;
+
 export const receiptInput = z
   .object({
     /** Whole cents received; omitted: everything still owed (a plain confirm). */
@@ -103,6 +106,18 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
         { status: order.status },
       );
     }
+    // A slip of the keyboard (an amount in dollars typed as cents, a few zeros too many) is refused before it
+    // marks an order paid and tells the customer they overpaid: a customer who paid twice is the most a
+    // real receipt adds up to.
+    const receivedCents = order.amountReceivedCents + input.amountCents;
+    if (receivedCents > MAX_RECEIVED_TIMES_TOTAL * order.totalCents) {
+      const m = (c: number) => formatMoney(c, order.currency);
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `${m(input.amountCents)} would make ${m(receivedCents)} received on order ${orderLabel(order)}, more than twice its total of ${m(order.totalCents)}. Check the amount${order.amountReceivedCents > 0 ? ` (${m(order.amountReceivedCents)} is recorded already)` : ''}.`,
+        { amountCents: input.amountCents, receivedCents: order.amountReceivedCents, totalCents: order.totalCents },
+      );
+    }
     const payments = await tx.payment.findMany({
       where: { orderId: order.id, tenantId: ctx.tenantId },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -125,7 +140,6 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
         createdAt: now,
       },
     });
-    const receivedCents = order.amountReceivedCents + input.amountCents;
     let updated = await tx.order.update({ where: { id: order.id }, data: { amountReceivedCents: receivedCents } });
     let settled: Payment | null = payment;
     let paid = false;

@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.js';
 import type { ConnectionService } from '../payments-processor/connections/connection.service.js';
 import { isProcessorMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
 import type { CheckoutService, ReturnOutcome } from '../payments-processor/checkouts/checkout.service.js';
+import { owedCents } from '../payments-processor/checkouts/checkout-ledger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import { signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
@@ -54,6 +55,10 @@ export interface InvoiceView extends OrderTotals {
   shippingStatus: ShippingStatus;
   items: { name: string; sku: string; quantity: number; unitPriceCents: number; lineTotalCents: number }[];
   refundedTotalCents: number;
+  /** Recorded as received already (an admin's receipts of a part payment). */
+  receivedCents: number;
+  /** What a checkout charges: the total less receivedCents (checkout-ledger.ts owedCents). */
+  owedCents: number;
   shipTo: InvoiceAddress | null;
   expiresAt: Date;
   /** When an unpaid order is cancelled (its pay window, `orders.paymentDueAt`); null once paid or closed. */
@@ -221,6 +226,8 @@ export function createInvoiceService(deps: {
         taxAmountCents: order.taxAmountCents,
         totalCents: order.totalCents,
         refundedTotalCents: order.refundedTotalCents,
+        receivedCents: order.amountReceivedCents,
+        owedCents: owedCents(order),
         shipTo: toAddress(order.shippingAddress),
         expiresAt: link.expiresAt,
         payBy: payable ? order.paymentDueAt : null,

@@ -150,6 +150,29 @@ describe('PayPal webhooks', () => {
   });
 });
 
+describe('a part recorded by the shop before the customer pays online', () => {
+  it('the page and PayPal ask for the rest only; paying it pays the order with nothing over', async () => {
+    const { tenant, order, path } = await shopWithOrder();
+    // The customer sent $10.00 by Venmo first; an admin recorded it.
+    await env.t.services.payments.recordReceipt(adminCtx(tenant.id), { orderId: order.id }, { amountCents: 1000, note: 'venmo' });
+    const page = await request(env.t.app).get(path).expect(200);
+    expect(page.text).toContain('Pay $32.50');
+    expect(page.text).toContain('$10.00 of $42.50 already received: this is the rest.');
+
+    const { paypalOrderId, checkout } = await startCheckout(path);
+    expect(checkout.amountCents).toBe(3250);
+    expect(env.paypal.orders.get(paypalOrderId)!.purchaseUnit.amount.value).toBe('32.50');
+    const back = new URL(env.paypal.approve(paypalOrderId));
+    const res = await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+    expect(res.headers.location).toMatch(/checkout=paid$/);
+    const paid = await db.order.findUniqueOrThrow({ where: { id: order.id }, include: { receipts: { orderBy: { createdAt: 'asc' } } } });
+    expect(paid).toMatchObject({ status: 'PAID', amountReceivedCents: 4250 });
+    expect(paid.receipts.map((r) => r.amountCents)).toEqual([1000, 3250]);
+    const c = await expectLedgerMatchesPayPal(checkout.id);
+    expect(c.unappliedAction).toBeNull();
+  });
+});
+
 describe('money that cannot pay the order is refunded, never dropped', () => {
   it('underpayment never marks the order PAID: the capture is refunded through PayPal and flagged', async () => {
     const { tenant, order, path } = await shopWithOrder();

@@ -20,7 +20,12 @@ export const OPEN_CHECKOUT_STATES = ['CREATING', 'OPEN', 'APPROVED', 'PENDING'] 
 
 export type ApplyOutcome = 'paid' | 'already_paid' | 'unapplied' | 'updated';
 
-/** Why money on this checkout cannot pay the order now; null when it can. */
+/** What the order still waits for: its total less what was recorded as received (receipts of a part payment). */
+export function owedCents(order: Pick<Order, 'totalCents' | 'amountReceivedCents'>): number {
+  return Math.max(order.totalCents - order.amountReceivedCents, 0);
+}
+
+/** Why money on this checkout cannot pay the order now; null when it can (exactly what is still owed). */
 export function whyNotApplicable(order: Order, checkout: PaymentCheckout, paidCents: number, currency: string | undefined): string | null {
   if (checkout.state === 'VOIDED') return `the checkout was voided (${checkout.voidReason ?? 'the order changed'})`;
   if (order.status !== 'PENDING_PAYMENT')
@@ -28,10 +33,9 @@ export function whyNotApplicable(order: Order, checkout: PaymentCheckout, paidCe
   if (checkout.orderVersion !== order.version) return 'the order changed after this checkout was made';
   if (currency && currency.toUpperCase() !== order.currency.trim().toUpperCase())
     return `paid in ${currency}, the order is in ${order.currency}`;
-  if (paidCents < order.totalCents)
-    return `underpaid: ${formatMoney(paidCents, order.currency)} of ${formatMoney(order.totalCents, order.currency)}`;
-  if (paidCents > order.totalCents)
-    return `overpaid: ${formatMoney(paidCents, order.currency)} for ${formatMoney(order.totalCents, order.currency)}`;
+  const owed = owedCents(order);
+  if (paidCents < owed) return `underpaid: ${formatMoney(paidCents, order.currency)} of ${formatMoney(owed, order.currency)}`;
+  if (paidCents > owed) return `overpaid: ${formatMoney(paidCents, order.currency)} for ${formatMoney(owed, order.currency)}`;
   return null;
 }
 

@@ -14,7 +14,7 @@ import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
 import type { ConnectionService, LoadedConnection } from '../connections/connection.service.js';
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
 import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
-import { applyCheckoutState, OPEN_CHECKOUT_STATES, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
+import { applyCheckoutState, OPEN_CHECKOUT_STATES, owedCents, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
 
 /** How long a buyer has to approve a checkout that is charged from our page (Square's Cash App Pay). */
 export const UNCHARGED_CHECKOUT_WINDOW_MINUTES = 60;
@@ -170,7 +170,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             connectionId: connection.id,
             provider,
             method,
-            amountCents: order.totalCents,
+            // What is still owed: a part the shop already recorded (a receipt) is not asked for again.
+            amountCents: owedCents(order),
             currency: order.currency.trim().toUpperCase(),
             orderVersion: order.version,
           },

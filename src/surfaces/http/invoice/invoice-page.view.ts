@@ -125,7 +125,12 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
       const buttons = view.methods
         .map((m) => `<button type="submit" name="method" value="${esc(m)}">${esc(METHOD_LABELS[m])}</button>`)
         .join('');
-      pay = `<section class="card pay"><h2>Pay ${money(view.totalCents)}</h2>${payBy}<form method="post" action="/invoice/${esc(opts.token)}/pay">${buttons}</form><p class="muted">You will finish paying on the payment processor's secure page.</p></section>`;
+      // A part the shop already recorded as received is not asked for again (checkouts charge what is owed).
+      const received =
+        view.receivedCents > 0
+          ? `<p id="received">${money(view.receivedCents)} of ${money(view.totalCents)} already received: this is the rest.</p>`
+          : '';
+      pay = `<section class="card pay"><h2>Pay ${money(view.owedCents)}</h2>${received}${payBy}<form method="post" action="/invoice/${esc(opts.token)}/pay">${buttons}</form><p class="muted">You will finish paying on the payment processor's secure page.</p></section>`;
     }
   }
 

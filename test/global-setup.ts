@@ -5,7 +5,7 @@
 // Each test file then clones the template into its own database (see setup-file.ts), so files run in
 // parallel without seeing each other's rows.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,10 +32,14 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** Where the run's one admin component bundle is built (test-output/ is git-ignored). */
-const ADMIN_BUNDLE_DIR = join(process.cwd(), 'test-output', 'admin-bundle-prebuilt');
+/**
+ * Where the run's one admin component bundle is built (test-output/ is git-ignored): the run's own directory
+ * (`prefix` is unique per run), so two test commands at once never replace each other's bundle mid-copy.
+ */
+const adminBundleDirOf = (prefix: string) => join(process.cwd(), 'test-output', `admin-bundle-${prefix}`);
 
-async function bundleAdminComponents(): Promise<string> {
+async function bundleAdminComponents(prefix: string): Promise<string> {
+  const ADMIN_BUNDLE_DIR = adminBundleDirOf(prefix);
   try {
     await rm(ADMIN_BUNDLE_DIR, { recursive: true, force: true });
     // NODE_ENV as the test apps run (not minified): the bundle they would have built themselves.
@@ -51,7 +55,8 @@ async function bundleAdminComponents(): Promise<string> {
 }
 
 export async function setup(project: TestProject) {
-  const adminBundle = bundleAdminComponents();
+  const prefix = `lltest_${process.pid}_${Date.now().toString(36)}`;
+  const adminBundle = bundleAdminComponents(prefix);
   let adminUrl: string;
   if (process.env.DATABASE_URL) {
     adminUrl = withDatabase(process.env.DATABASE_URL, 'postgres');
@@ -60,7 +65,6 @@ export async function setup(project: TestProject) {
     embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), durable: false });
     adminUrl = embedded.adminUrl;
   }
-  const prefix = `lltest_${process.pid}_${Date.now().toString(36)}`;
   const template = `${prefix}_tpl`;
   const admin = new pg.Client({ connectionString: adminUrl });
   admin.on('error', () => undefined);
@@ -83,6 +87,11 @@ export async function setup(project: TestProject) {
       await c.end();
     } catch {
       // best effort: an embedded server is thrown away below anyway
+    }
+    // The run's bundle and its workers' copies (setup-file.ts): named by the run's prefix.
+    const outputs = await readdir(join(process.cwd(), 'test-output')).catch(() => [] as string[]);
+    for (const name of outputs.filter((n) => n.startsWith(`admin-bundle-${prefix}`))) {
+      await rm(join(process.cwd(), 'test-output', name), { recursive: true, force: true });
     }
     if (embedded) await embedded.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });

@@ -14,7 +14,8 @@ const { adminUrl, template, prefix } = inject('pg');
 // the directory is the worker's, named here before any file of it imports AdminJS, and holds the bundle the
 // global set-up built from this checkout's components. (Named per file, it held only for a worker's first file:
 // the others were served whatever bundle that directory had, one of an earlier run's components included.)
-const adminBundleDir = join(process.cwd(), 'test-output', `admin-bundle-worker-${process.env.VITEST_POOL_ID ?? process.pid}`);
+// Named by the run too, so a second test command at the same time has workers of its own.
+const adminBundleDir = join(process.cwd(), 'test-output', `admin-bundle-${prefix}-worker-${process.env.VITEST_POOL_ID ?? process.pid}`);
 process.env.ADMIN_JS_TMP_DIR = adminBundleDir;
 const prebuiltBundle = inject('adminBundle');
 if (prebuiltBundle) {

@@ -12,4 +12,5 @@ export type { SessionItemView, SessionView } from './sessions/session-store.js';
 export type { SessionProblem } from './sessions/session-errors.js';
 export type { Quote, QuoteLine } from './quote/order-quote.js';
 export { inStock, outOfStockError } from './selection-rules.js';
+export { MAX_LINE_QUANTITY } from './sessions/steps/set-item.js';
 export { createSubmitOrder, type SubmitDeps, type SubmitResult } from './submit/submit-order.js';

@@ -11,6 +11,7 @@ import {
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
+import { MAX_LINE_QUANTITY } from '../../../modules/checkout/index.js';
 import { PAYMENT_METHODS, paymentMethodLabel } from '../views/payment-methods.view.js';
 
 type Def = RESTPostAPIChatInputApplicationCommandsJSONBody;
@@ -93,7 +94,7 @@ export const COMMAND_DEFINITIONS: Def[] = [
       { type: S, name: 'productid', description: 'Product id', required: true, max_length: 64 },
       { type: S, name: 'name', description: 'Product name', required: true, max_length: 200 },
       { type: S, name: 'sku', description: 'SKU', required: true, max_length: 100 },
-      { type: I, name: 'quantity', description: 'Units', required: true, min_value: 1, max_value: 999 },
+      { type: I, name: 'quantity', description: 'Units', required: true, min_value: 1, max_value: MAX_LINE_QUANTITY },
       { type: I, name: 'unitpricecents', description: 'Price per unit in cents (must match the catalog)', required: true, min_value: 0 },
       { type: S, name: 'currency', description: 'ISO 4217 code, e.g. USD', required: true, min_length: 3, max_length: 3 },
     ],

@@ -9,6 +9,12 @@ import { PaymentMethod, type Product, type ShippingType } from '../../../generat
 import { AppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import { parseInput } from '../../../platform/validate.js';
+import {
+  ADDRESS_MAX_LENGTH,
+  addressProblemsError,
+  checkAddressInput,
+  type AddressInput,
+} from '../../../modules/customers/address.schema.js';
 import type { CommandRoutes, ComponentRoutes, HandlerContext, Reply } from '../context.js';
 import { displayName } from '../context.js';
 import { customId } from '../custom-id.js';
@@ -77,18 +83,37 @@ const orderItemOptions = z.object({
     .transform((c) => c.toUpperCase()),
 });
 
-const shippingOptions = z.object({
-  name: z.string().trim().max(100).optional(),
-  street: z.string().trim().min(1).max(200),
-  line2: z.string().trim().max(200).optional(),
-  city: z.string().trim().min(1).max(100),
-  state: z.string().trim().max(100).optional(),
-  zip: z.string().trim().min(1).max(20),
-  country: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z]{2}$/, 'a two-letter country code such as US'),
-});
+/** The /order-shipping option that fills each address field. */
+const ADDRESS_OPTIONS: Record<string, string> = {
+  name: 'name',
+  line1: 'street',
+  line2: 'line2',
+  city: 'city',
+  state: 'state',
+  postalCode: 'zip',
+  country: 'country',
+};
+
+/**
+ * /order-shipping's address options, checked with the address rules every surface shares. A refusal says
+ * what is wrong in the rules' sentences, then which options to correct: the slash command's own names.
+ */
+function addressFromOptions(ctx: HandlerContext, o: Record<string, unknown>): AddressInput {
+  const checked = checkAddressInput({
+    name: (typeof o.name === 'string' && o.name.trim()) || displayName(ctx.user).slice(0, ADDRESS_MAX_LENGTH.name),
+    line1: o.street ?? '',
+    line2: o.line2,
+    city: o.city ?? '',
+    state: o.state,
+    postalCode: o.zip ?? '',
+    country: o.country ?? '',
+  });
+  if (checked.ok) return checked.address;
+  const options = [...new Set(checked.problems.map((p) => ADDRESS_OPTIONS[p.field] ?? p.field))];
+  const named = options.length > 1 ? `${options.slice(0, -1).join(', ')} and ${options.at(-1)} options` : `${options[0]} option`;
+  const error = addressProblemsError(checked.problems);
+  throw new AppError('VALIDATION_FAILED', `${error.message} Correct the ${named} of \`/order-shipping\`.`, error.details);
+}
 
 /**
  * After the address, the shipping type (spec 004's sequence goes straight on to /order-payment): already
@@ -188,16 +213,7 @@ export const legacyCommands: CommandRoutes = {
         await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, shipping.id);
       }
       if (Object.keys(raw).length > 0) {
-        const o = parseInput(shippingOptions, raw, 'address');
-        const address = {
-          name: o.name || displayName(ctx.user).slice(0, 100),
-          line1: o.street,
-          line2: o.line2,
-          city: o.city,
-          state: o.state,
-          postalCode: o.zip,
-          country: o.country.toUpperCase(),
-        };
+        const address = addressFromOptions(ctx, raw);
         await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { address });
         return afterAddress(ctx, address, false, shipping);
       }

@@ -6,6 +6,13 @@ import { z } from 'zod';
 import { PaymentMethod } from '../../../generated/prisma/index.js';
 import { AppError, isAppError } from '../../../platform/errors.js';
 import { parseInput } from '../../../platform/validate.js';
+import { MAX_LINE_QUANTITY } from '../../../modules/checkout/index.js';
+import {
+  ADDRESS_MAX_LENGTH,
+  addressProblemsError,
+  checkAddressInput,
+  type AddressInput,
+} from '../../../modules/customers/address.schema.js';
 import type { CommandRoutes, ComponentRoutes, HandlerContext, Reply } from '../context.js';
 import { displayName } from '../context.js';
 import { commandOptions, modalValues, selectedValues } from '../interaction-data.js';
@@ -24,14 +31,23 @@ import { submittedMessage } from './order-self-service.handlers.js';
 import { flowReply, nextScreen, orderableProduct, submitReviewed } from './order-flow.js';
 
 const productIdSchema = z.string().regex(/^prod_[A-Za-z0-9]{1,60}$/, 'a product id');
+/** A line's quantity as the quantity modal takes it: 1 to the session's own limit (checkout's MAX_LINE_QUANTITY). */
+const QUANTITY_PROBLEM = `Quantity must be a whole number from 1 to ${MAX_LINE_QUANTITY}.`;
 const quantitySchema = z.object({
   quantity: z
     .string()
     .trim()
-    .regex(/^\d{1,4}$/, 'a whole number such as 2')
+    .regex(/^\d{1,4}$/)
     .transform(Number)
-    .pipe(z.number().int().min(1, 'at least 1').max(999, 'at most 999')),
+    .pipe(z.number().int().min(1).max(MAX_LINE_QUANTITY)),
 });
+
+/** The quantity typed in the modal; any problem is the one sentence the customer can act on. */
+function quantityFromModal(ctx: HandlerContext): number {
+  const parsed = quantitySchema.safeParse(modalValues(ctx.interaction));
+  if (!parsed.success) throw new AppError('VALIDATION_FAILED', QUANTITY_PROBLEM);
+  return parsed.data.quantity;
+}
 
 const one = (ctx: HandlerContext, schema: z.ZodType<string>, what: string) =>
   parseInput(z.tuple([schema]), selectedValues(ctx.interaction), what)[0];
@@ -61,20 +77,37 @@ export function reopenAddressModal(ctx: HandlerContext, modalId: string): Reply 
   return addressModal(modalId, undefined, addressTypedFrom(message?.embeds));
 }
 
-/** Turns the new-address modal into an AddressInput; the recipient is the Discord display name. */
-export function addressFromModal(ctx: HandlerContext) {
+const POSTAL_COUNTRY_PROBLEM = 'Enter the postal code and the two-letter country, for example "62701 US".';
+
+/**
+ * Turns the new-address modal into an AddressInput (the recipient is the Discord display name), checked
+ * with the address rules; a refused one is VALIDATION_FAILED listing every problem as a sentence at once,
+ * so one retry can fix them all.
+ */
+export function addressFromModal(ctx: HandlerContext): AddressInput {
   const v = modalValues(ctx.interaction);
+  // The postal code and the country share one input (a modal holds five): "62701 US" or "SW1A 1AA, GB".
   const pc = (v.postal_country ?? '').trim().match(/^(.+?)[\s,]+([A-Za-z]{2})$/);
-  if (!pc) throw new AppError('VALIDATION_FAILED', 'Enter the postal code and the two-letter country, for example "62701 US".');
-  return {
-    name: displayName(ctx.user).slice(0, 100),
+  const checked = checkAddressInput({
+    name: displayName(ctx.user).slice(0, ADDRESS_MAX_LENGTH.name),
     line1: v.line1 ?? '',
     line2: v.line2 || undefined,
     city: v.city ?? '',
     state: v.state || undefined,
-    postalCode: pc[1]!.trim(),
-    country: pc[2]!.toUpperCase(),
-  };
+    postalCode: pc ? pc[1]!.trim() : '',
+    country: pc ? pc[2]! : '',
+  });
+  if (pc && checked.ok) return checked.address;
+  const problems = checked.ok ? [] : checked.problems;
+  // Without both parts the input's own problem says what to type; the split fields' problems would not.
+  throw addressProblemsError(
+    pc
+      ? problems
+      : [
+          ...problems.filter((p) => p.field !== 'postalCode' && p.field !== 'country'),
+          { field: 'postal_country', message: POSTAL_COUNTRY_PROBLEM },
+        ],
+  );
 }
 
 const slowTax = (ctx: HandlerContext) => ctx.tenant.taxjarEnabled;
@@ -115,7 +148,7 @@ export const orderComponents: ComponentRoutes = {
   'order:qty-modal': {
     kind: 'modal',
     async run(ctx, [productId]) {
-      const { quantity } = parseInput(quantitySchema, modalValues(ctx.interaction), 'quantity');
+      const quantity = quantityFromModal(ctx);
       const customer = await ctx.customer();
       const input = { productId, quantity, memberRoleIds: ctx.memberRoleIds };
       // Usually a session is already open (the modal came from /order's menu): set the item straight away,
@@ -127,7 +160,9 @@ export const orderComponents: ComponentRoutes = {
         return ctx.services.orderSessions.setItem(ctx.tenant.id, customer.id, input);
       });
       const line = session.items.find((i) => i.productId === productId);
-      return flowReply(ctx, await nextScreen(ctx, session, line ? `Added ${line.quantity} × ${line.name}.` : undefined));
+      // The modal sets the line's quantity (choosing a product already in the order changes its count, it does
+      // not add to it), so the note says what the order now holds, not "Added".
+      return flowReply(ctx, await nextScreen(ctx, session, line ? `Your order now has ${line.quantity} × ${line.name}.` : undefined));
     },
   },
   'order:use-existing': {

@@ -53,7 +53,7 @@ async function listPage(ctx: HandlerContext, asked: number): Promise<MessageData
         title: 'Your orders',
         description: lines.join('\n') || 'No orders on this page.',
         color: COLORS.brand,
-        footer: { text: `Page ${page + 1} of ${pages} · ${total} orders` },
+        footer: { text: `Page ${page + 1} of ${pages} · ${total} ${total === 1 ? 'order' : 'orders'}` },
       }),
     ],
     components,

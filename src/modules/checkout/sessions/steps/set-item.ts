@@ -9,10 +9,13 @@ import { toSessionView, type LoadedProduct } from '../session-store.js';
 import type { OrderSessionService } from '../order-session.api.js';
 import { STATE_WITH_ITEMS, type StepContext } from '../step-runner.js';
 
+/** The most units of one product an order line may hold (the quantity modal and the slash options say so too). */
+export const MAX_LINE_QUANTITY = 999;
+
 const setItemSchema = z.object({
   productId: z.string().min(1).max(64),
   /** The new quantity of the line; 0 removes it. */
-  quantity: z.coerce.number().int().min(0).max(999),
+  quantity: z.coerce.number().int().min(0).max(MAX_LINE_QUANTITY),
   memberRoleIds: z.array(z.string()).max(250),
 });
 

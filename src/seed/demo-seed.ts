@@ -36,11 +36,11 @@ export async function seedDemo(db: Db): Promise<SeededAdmin> {
         // shop's connection passes its test (demo-processors.ts).
         enabledPaymentMethods: ['VENMO_P2P', 'CASHAPP_P2P', 'ZELLE'],
         paymentInstructions: {
-          VENMO_P2P: { handle: '@demo-shop', instructions: 'Send the total to @demo-shop on Venmo with your order number in the note.' },
-          CASHAPP_P2P: { handle: '$demoshop', instructions: 'Send the total to $demoshop on Cash App with your order number in the note.' },
+          VENMO_P2P: { handle: '@demo-shop', instructions: 'Send the total to @demo-shop on Venmo.' },
+          CASHAPP_P2P: { handle: '$demoshop', instructions: 'Send the total to $demoshop on Cash App.' },
           ZELLE: {
             handle: 'pay@demo.ledgerline.local',
-            instructions: 'Send the total by Zelle to pay@demo.ledgerline.local with your order number.',
+            instructions: 'Send the total by Zelle to pay@demo.ledgerline.local.',
           },
           PAYPAL: { instructions: 'Press "Pay now" to pay with PayPal on the invoice page.' },
           BTC_INVOICE: { instructions: 'You will get a Bitcoin invoice link for your order.' },

@@ -53,8 +53,10 @@ export async function confirmLockedOrder(
 
   if (order.status === 'CANCELLED') {
     const rejected = payments.find((p) => p.status === 'rejected');
-    const why = rejected ? `its payment was rejected${rejected.rejectedReason ? ` (${rejected.rejectedReason})` : ''}` : 'it was cancelled';
-    throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} cannot be marked as paid: ${why} and the order is cancelled.`, {
+    const why = rejected
+      ? `its payment was rejected${rejected.rejectedReason ? ` (${rejected.rejectedReason})` : ''}, so it is cancelled`
+      : 'it was cancelled';
+    throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} cannot be marked as paid: ${why}.`, {
       status: order.status,
     });
   }

@@ -65,7 +65,7 @@ export async function handleInteraction(
   let decided: (deferNow: boolean) => void = () => undefined;
   const deferNow = new Promise<boolean>((resolve) => (decided = resolve));
   const work = route(services, interaction, { requestId, log, guildId, user, decided }).catch((err: unknown) =>
-    errorReply(err, requestId, log),
+    errorReply(err, requestId, log, interaction),
   );
   void work.finally(() => decided(false));
   try {

@@ -71,8 +71,15 @@ import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
 import { createDirectMessages } from '../dm-channels.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
-import { adminOrderMessage, receivedText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
-import { formatAddress, linesText, totalsText, type AddressLike } from '../../../surfaces/discord/views/order-steps.view.js';
+import { adminOrderMessage, receivedAmountText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
+import {
+  formatAddress,
+  howToPayText,
+  paymentNoteText,
+  totalsText,
+  type AddressLike,
+} from '../../../surfaces/discord/views/order-steps.view.js';
+import { withItemFields } from '../../../surfaces/discord/views/item-fields.view.js';
 import { paymentInstructionsText, paymentMethodLabel } from '../../../surfaces/discord/views/payment-methods.view.js';
 import { payLinkFor, withPayNow } from '../../../surfaces/discord/views/pay-link.view.js';
 import { digitalItemFields, type DeliveredDigital } from '../../../surfaces/discord/views/digital-items.view.js';
@@ -426,7 +433,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     async run({ tenantId, orderId }) {
       const { tenant, order } = await load(tenantId, orderId);
       const payUrl = deps.invoices ? await payLinkFor(deps.invoices, tenantId, order) : null;
-      await dm(tenant, order, withPayNow(createdDm(tenant, order), payUrl), 'order-created');
+      await dm(tenant, order, withPayNow(createdDm(tenant, order, payUrl !== null), payUrl), 'order-created');
     },
   });
 
@@ -637,39 +644,42 @@ function unappliedAlert(alert: PaymentUnappliedPayload, order: OrderDetail | nul
   };
 }
 
-function createdDm(tenant: Tenant, o: OrderDetail): MessageData {
-  return {
+/**
+ * The payment instructions, in the words of the review and "Order submitted" (howToPayText): Pay now on the
+ * invoice page for a processor-backed method (`payNow`: the DM carries the button), the payment reference in
+ * the note for a manual one.
+ */
+function createdDm(tenant: Tenant, o: OrderDetail, payNow: boolean): MessageData {
+  const howToPay =
+    isProcessorMethod(o.paymentMethod) && !payNow
+      ? [`Pay with ${paymentMethodLabel(o.paymentMethod)}: ${paymentInstructionsText(tenant, o.paymentMethod)}`]
+      : howToPayText(tenant, o.paymentMethod, o, 'here');
+  return withOrderItems(o, {
     embeds: [
       embed({
         title: `${tenant.name}: order #${o.number} received`,
         color: COLORS.brand,
-        description: `Please pay **${money(o)(o.totalCents)}** with ${paymentMethodLabel(o.paymentMethod)}.\n\n${paymentInstructionsText(tenant, o.paymentMethod)}\n\n${paymentNoteLine(o)} We will confirm it here.`,
-        fields: [
-          {
-            name: 'Items',
-            value: linesText(
-              o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })),
-              o.currency,
-            ),
-          },
-          { name: 'Totals', value: totalsText(o) },
-        ],
+        description: [`Please pay **${money(o)(o.totalCents)}** for order **#${o.number}**.`, ...howToPay].join('\n\n'),
+        fields: [{ name: 'Totals', value: totalsText(o) }],
       }),
     ],
-  };
+  });
 }
 
-/** What the customer writes in a manual payment's note: the order's payment reference (its number as a fallback). */
+/** The message with the order's lines as its first embed's leading fields: every line, by the one rule of item-fields.view.ts. */
+function withOrderItems(o: OrderDetail, message: MessageData, at = 0): MessageData {
+  return withItemFields(message, o.items, o.currency, { seeAll: 'ask the shop for the full list', at });
+}
+
+/** What the customer writes in a manual payment's note: the order's payment reference (paymentNoteText). */
 function paymentNoteLine(o: OrderDetail): string {
   if (isProcessorMethod(o.paymentMethod)) return `Your order number is **#${o.number}**.`;
-  return o.paymentReference
-    ? `Put the payment reference **${o.paymentReference}** in the payment note, so the shop can match your payment to order #${o.number}.`
-    : `Put **#${o.number}** in the payment note.`;
+  return paymentNoteText(o);
 }
 
 function receiptDm(tenant: Tenant, o: OrderDetail, delivered: DeliveredDigital): MessageData {
   const digital = digitalItemFields(delivered, { name: 'Your digital items', includeRevoked: false });
-  return {
+  return withOrderItems(o, {
     embeds: [
       embed({
         title: `${tenant.name}: receipt for order #${o.number}`,
@@ -684,13 +694,6 @@ function receiptDm(tenant: Tenant, o: OrderDetail, delivered: DeliveredDigital):
           .filter(Boolean)
           .join('\n\n'),
         fields: [
-          {
-            name: 'Items',
-            value: linesText(
-              o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })),
-              o.currency,
-            ),
-          },
           { name: 'Totals', value: totalsText(o) },
           ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
           ...digital,
@@ -698,7 +701,7 @@ function receiptDm(tenant: Tenant, o: OrderDetail, delivered: DeliveredDigital):
         timestamp: (o.paidAt ?? new Date()).toISOString(),
       }),
     ],
-  };
+  });
 }
 
 const CANCEL_TEXT = {
@@ -746,7 +749,7 @@ function shippedDm(tenant: Tenant, o: OrderDetail, shipped: OrderShippedPayload)
   const tracking = shipped.trackingNumber
     ? [{ name: 'Tracking number', value: `\`${shipped.trackingNumber}\`${link ? ` (${link.name})` : ''}`, inline: false }]
     : [];
-  return {
+  const message: MessageData = {
     embeds: [
       embed({
         title: `${tenant.name}: order #${o.number} shipped`,
@@ -761,19 +764,13 @@ function shippedDm(tenant: Tenant, o: OrderDetail, shipped: OrderShippedPayload)
         ].join('\n'),
         fields: [
           ...tracking,
-          {
-            name: 'Items',
-            value: linesText(
-              o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })),
-              o.currency,
-            ),
-          },
           ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
         ],
       }),
     ],
     ...(link ? { components: [{ type: 1, components: [{ type: 2, style: 5, label: 'Track package', url: link.url }] }] } : {}),
   };
+  return withOrderItems(o, message, tracking.length);
 }
 
 function deliveredDm(tenant: Tenant, o: OrderDetail): MessageData {
@@ -791,7 +788,7 @@ function deliveredDm(tenant: Tenant, o: OrderDetail): MessageData {
 function itemsChangedDm(tenant: Tenant, o: OrderDetail, change: OrderItemsChangedPayload): MessageData {
   const m = money(o);
   const owed = o.totalCents - o.amountReceivedCents;
-  return {
+  return withOrderItems(o, {
     embeds: [
       embed({
         title: `${tenant.name}: order #${o.number} was changed`,
@@ -804,19 +801,10 @@ function itemsChangedDm(tenant: Tenant, o: OrderDetail, change: OrderItemsChange
         ]
           .filter(Boolean)
           .join('\n\n'),
-        fields: [
-          {
-            name: 'Items',
-            value: linesText(
-              o.items.map((i) => ({ ...i, lineTotalCents: i.quantity * i.unitPriceCents })),
-              o.currency,
-            ),
-          },
-          { name: 'Totals', value: totalsText(o) },
-        ],
+        fields: [{ name: 'Totals', value: totalsText(o) }],
       }),
     ],
-  };
+  });
 }
 
 function paymentReceivedDm(tenant: Tenant, o: OrderDetail, amountCents: number): MessageData {
@@ -830,7 +818,7 @@ function paymentReceivedDm(tenant: Tenant, o: OrderDetail, amountCents: number):
         description: [
           `The shop received **${m(amountCents)}** from you.`,
           owed > 0
-            ? `${receivedText(o)}. Please send the remaining **${m(owed)}**. ${paymentNoteLine(o)}`
+            ? `${receivedAmountText(o)}. Please send the remaining **${m(owed)}**. ${paymentNoteLine(o)}`
             : owed < 0
               ? `That is ${m(-owed)} more than the total of ${m(o.totalCents)}; the shop will return the difference.`
               : undefined,

@@ -29,20 +29,19 @@ export interface Quote extends OrderTotals {
 export function priceSession(session: LoadedSession, memberRoleIds?: readonly string[]): { lines: QuoteLine[]; subtotalCents: number } {
   if (session.items.length === 0) throw new AppError('SESSION_EMPTY', 'Your order has no items yet: add a product first.');
   assertSessionSelectable(session, memberRoleIds);
-  const lines = [...session.items]
-    .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0))
-    .map((i) => {
-      const p = i.product;
-      return {
-        productId: p.id,
-        sku: p.sku,
-        name: p.name,
-        quantity: i.quantity,
-        unitPriceCents: p.unitPriceCents,
-        lineTotalCents: lineTotalCents({ quantity: i.quantity, unitPriceCents: p.unitPriceCents }),
-        ...(p.taxCode ? { productTaxCode: p.taxCode } : {}),
-      };
-    });
+  // In the order the customer added them (the session's items are read that way): what the review lists.
+  const lines = session.items.map((i) => {
+    const p = i.product;
+    return {
+      productId: p.id,
+      sku: p.sku,
+      name: p.name,
+      quantity: i.quantity,
+      unitPriceCents: p.unitPriceCents,
+      lineTotalCents: lineTotalCents({ quantity: i.quantity, unitPriceCents: p.unitPriceCents }),
+      ...(p.taxCode ? { productTaxCode: p.taxCode } : {}),
+    };
+  });
   return { lines, subtotalCents: subtotalCents(lines) };
 }
 
@@ -52,12 +51,18 @@ export function sessionAddress(session: LoadedSession): AddressInput {
   return toAddressInput(session.address);
 }
 
+/**
+ * The tax request for the lines. They are taken in product id order, whatever order the customer added them
+ * in: a tie of the discount split then goes to the same line as in the refund shares and the TaxJar filing
+ * (refunds/refund-shares.ts), and the request is the same for the same cart.
+ */
 export function taxRequestFor(lines: readonly QuoteLine[], discountCents: number, shippingCents: number, to: AddressInput): TaxRequest {
-  const shares = lineDiscounts(lines, discountCents);
-  const sub = subtotalCents(lines);
+  const sorted = [...lines].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+  const shares = lineDiscounts(sorted, discountCents);
+  const sub = subtotalCents(sorted);
   return {
     to,
-    lines: lines.map((l, i) => ({
+    lines: sorted.map((l, i) => ({
       productId: l.productId,
       quantity: l.quantity,
       unitPriceCents: l.unitPriceCents,

@@ -99,7 +99,8 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
         name: { isTitle: true },
         paymentInstructionsJson: {
           type: 'textarea',
-          description: 'Per method: {"VENMO_P2P": {"handle": "@shop", "instructions": "Pay @shop with your order number"}}',
+          description:
+            'Per method: {"VENMO_P2P": {"handle": "@shop", "instructions": "Pay @shop on Venmo"}}. Customers are told separately to put their order\'s payment reference in the note.',
         },
         paymentWindowsJson: {
           type: 'textarea',

@@ -13,7 +13,7 @@ import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.
 import { customId } from '../custom-id.js';
 import { commandOptions, modalValues } from '../interaction-data.js';
 import { COLORS, embed, ephemeral, modal, update } from '../replies.js';
-import { adminOrderMessage, decidedAdminMessage, receivedText } from '../views/admin-order.view.js';
+import { adminOrderMessage, decidedAdminMessage, receivedAmountText, receivedText } from '../views/admin-order.view.js';
 import type { ReceiptResult } from '../../../modules/payments/record-receipt.command.js';
 
 export const DEFAULT_REFUND_REASON = 'Admin-initiated refund';
@@ -89,10 +89,11 @@ export const adminCommands: CommandRoutes = {
   },
 };
 
-/** The admin's answer after recording money: what came in, what is owed, and the order's status. */
+/** The admin's answer after recording money: what came in, what is owed or overpaid (each said once), and the order's status. */
 function receiptEmbed(r: ReceiptResult, withAmount: boolean) {
   const o = r.order;
   const m = (c: number) => formatMoney(c, o.currency);
+  const received = withAmount || r.receipt ? receivedAmountText(o) : null;
   const title = r.paid
     ? `Order #${o.number} marked as paid`
     : !r.changed
@@ -102,7 +103,7 @@ function receiptEmbed(r: ReceiptResult, withAmount: boolean) {
     title,
     color: r.overpaidCents ? COLORS.warn : COLORS.ok,
     description: [
-      withAmount || r.receipt ? receivedText(o) : undefined,
+      received ? `${received}.` : undefined,
       r.remainingCents > 0 ? `Still owed: ${m(r.remainingCents)}. The order stays unpaid until the rest arrives.` : undefined,
       r.overpaidCents ? `**Overpaid by ${m(r.overpaidCents)}**: return the difference to the customer.` : undefined,
       `Status: ${o.status}`,
@@ -167,15 +168,14 @@ export const adminComponents: ComponentRoutes = {
         { amountCents, note: values.note || undefined, idempotencyKey: `discord:${ctx.interaction.id}` },
       );
       if (r.paid || r.order.status !== 'PENDING_PAYMENT') {
-        const extra = r.overpaidCents ? ` · overpaid by ${formatMoney(r.overpaidCents, r.order.currency)}: return the difference` : '';
-        const reply = decided(ctx, {
+        // receivedText already names an overpayment and says to return it.
+        return decided(ctx, {
           approved: true,
           by: ctx.user.id,
           number: r.order.number,
           already: !r.changed,
-          detail: `${receivedText(r.order) ?? ''}${extra}`,
+          detail: receivedText(r.order) ?? undefined,
         });
-        return reply;
       }
       // Still owed: the order's message again, with what was received (the buttons stay).
       const detail = await ctx.services.orders.get(ctx.tenant.id, r.order.id);

@@ -5,7 +5,8 @@ import type { Order, OrderItem, PaymentMethod } from '../../../generated/prisma/
 import { customId } from '../custom-id.js';
 import { button, COLORS, embed, row, type MessageData } from '../replies.js';
 import { formatMoney } from '../../../platform/money.js';
-import { formatAddress, linesText, totalsText, type AddressLike } from './order-steps.view.js';
+import { formatAddress, totalsText, type AddressLike } from './order-steps.view.js';
+import { withItemFields } from './item-fields.view.js';
 import { paymentMethodLabel } from './payment-methods.view.js';
 
 export interface AdminOrderInput {
@@ -15,19 +16,32 @@ export interface AdminOrderInput {
   paymentMethod: PaymentMethod;
 }
 
+/** "$20.00 of $50.00 received": what came in against the total, or null while nothing was recorded. */
+export function receivedAmountText(o: Pick<Order, 'totalCents' | 'amountReceivedCents' | 'currency'>): string | null {
+  if (o.amountReceivedCents <= 0) return null;
+  const m = (c: number) => formatMoney(c, o.currency);
+  return `${m(o.amountReceivedCents)} of ${m(o.totalCents)} received`;
+}
+
 /**
  * What came in against the total, in words: "$20.00 of $50.00 received · $30.00 still owed", or the
  * overpayment the shop must return. Null while nothing was recorded.
  */
 export function receivedText(o: Pick<Order, 'totalCents' | 'amountReceivedCents' | 'currency'>): string | null {
-  if (o.amountReceivedCents <= 0) return null;
+  const base = receivedAmountText(o);
+  if (!base) return null;
   const m = (c: number) => formatMoney(c, o.currency);
-  const base = `${m(o.amountReceivedCents)} of ${m(o.totalCents)} received`;
   if (o.amountReceivedCents > o.totalCents)
     return `${base} · **overpaid by ${m(o.amountReceivedCents - o.totalCents)}**: return the difference`;
   if (o.amountReceivedCents < o.totalCents) return `${base} · ${m(o.totalCents - o.amountReceivedCents)} still owed`;
   return base;
 }
+
+/**
+ * Room kept free on the admin post for the decision added later, in place (decidedAdminMessage,
+ * settledAdminMessage): one field, whose longest text is a rejection with its 500-character reason.
+ */
+const DECISION_RESERVE = { fields: 1, chars: 600 };
 
 /** The reference customers put in their payment note, and what was received so far. */
 function paymentFields(o: Order): { name: string; value: string; inline?: boolean }[] {
@@ -46,13 +60,6 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
     color: COLORS.warn,
     description: `Customer: <@${i.customerDiscordId}>\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**\nApprove once the money has arrived, or record a part of it.`,
     fields: [
-      {
-        name: 'Items',
-        value: linesText(
-          o.items.map((it) => ({ ...it, lineTotalCents: it.quantity * it.unitPriceCents })),
-          o.currency,
-        ),
-      },
       { name: 'Totals', value: totalsText(o) },
       ...paymentFields(o),
       ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
@@ -60,7 +67,7 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
     footer: { text: `${o.id} · ${i.paymentId}` },
     timestamp: o.createdAt.toISOString(),
   });
-  return {
+  const message: MessageData = {
     embeds: [e],
     components: [
       row(
@@ -70,6 +77,10 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
       ),
     ],
   };
+  return withItemFields(message, o.items, o.currency, {
+    seeAll: `see order #${o.number} in the admin panel`,
+    reserve: DECISION_RESERVE,
+  });
 }
 
 /**

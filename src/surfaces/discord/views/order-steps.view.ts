@@ -6,7 +6,10 @@ import { formatMoney } from '../../../platform/money.js';
 import { customId } from '../custom-id.js';
 import { button, clip, COLORS, embed, modal, row, select, type MessageData, type Row } from '../replies.js';
 import { paymentMethodLabel, paymentInstructionsText } from './payment-methods.view.js';
-import { inStock } from '../../../modules/checkout/index.js';
+import { FIELD_VALUE_MAX, itemFields, itemLineText, withItemFields, type ItemLine } from './item-fields.view.js';
+import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
+import { inStock, MAX_LINE_QUANTITY } from '../../../modules/checkout/index.js';
+import { ADDRESS_MAX_LENGTH } from '../../../modules/customers/address.schema.js';
 import type { SavedAddress } from '../../../modules/customers/address.store.js';
 
 export const PRODUCTS_PER_PAGE = 25;
@@ -87,7 +90,7 @@ export function quantityModal(product: Product) {
       label: `How many? (${formatMoney(product.unitPriceCents, product.currency)} each)`,
       value: '1',
       minLength: 1,
-      maxLength: 4,
+      maxLength: String(MAX_LINE_QUANTITY).length,
       placeholder: '1',
     },
   ]);
@@ -159,11 +162,19 @@ export function addressModal(customIdValue: string, prefill?: AddressLike, typed
       : {});
   const [l1, l2, city, state, pc] = ADDRESS_INPUTS;
   return modal(customIdValue, 'Shipping address', [
-    { id: l1[0], label: l1[1], maxLength: 200, value: v.line1 || undefined, placeholder: '123 Main St' },
-    { id: l2[0], label: l2[1], required: false, maxLength: 200, value: v.line2 || undefined },
-    { id: city[0], label: city[1], maxLength: 100, value: v.city || undefined },
-    { id: state[0], label: state[1], required: false, maxLength: 100, value: v.state || undefined },
-    { id: pc[0], label: pc[1], maxLength: 30, placeholder: '62701 US', value: v.postal_country || undefined, style: TextInputStyle.Short },
+    { id: l1[0], label: l1[1], maxLength: ADDRESS_MAX_LENGTH.line1, value: v.line1 || undefined, placeholder: '123 Main St' },
+    { id: l2[0], label: l2[1], required: false, maxLength: ADDRESS_MAX_LENGTH.line2, value: v.line2 || undefined },
+    { id: city[0], label: city[1], maxLength: ADDRESS_MAX_LENGTH.city, value: v.city || undefined },
+    { id: state[0], label: state[1], required: false, maxLength: ADDRESS_MAX_LENGTH.state, value: v.state || undefined },
+    // "<postal code> <country>": the code's limit, a separator and the two letters.
+    {
+      id: pc[0],
+      label: pc[1],
+      maxLength: ADDRESS_MAX_LENGTH.postalCode + 3,
+      placeholder: '62701 US',
+      value: v.postal_country || undefined,
+      style: TextInputStyle.Short,
+    },
   ]);
 }
 
@@ -298,14 +309,54 @@ export function totalsText(q: Omit<QuoteView, 'lines'>): string {
   return rows.join('\n');
 }
 
-export function linesText(lines: QuoteView['lines'], currency: string): string {
-  return clip(
-    lines
-      .map((l) => `• ${l.quantity} × ${l.name} @ ${formatMoney(l.unitPriceCents, currency)} = ${formatMoney(l.lineTotalCents, currency)}`)
-      .join('\n'),
-    1024,
-  );
+/**
+ * The lines as one field's value (1,024 characters), whole lines only: for a message with room for one
+ * field. Messages that list an order use withItemFields (item-fields.view.ts), which splits instead.
+ */
+export function linesText(lines: readonly ItemLine[], currency: string, seeAll = 'too many to list here'): string {
+  const room = { fields: 1, chars: FIELD_VALUE_MAX + 'Items'.length };
+  return itemFields(
+    lines.map((l) => itemLineText(l, currency)),
+    room,
+    seeAll,
+  )[0]!.value;
 }
+
+/** What goes in a manual payment's note: the order's payment reference, the one the order's DM names too. */
+export function paymentNoteText(order: { number: number; paymentReference?: string | null }): string {
+  return order.paymentReference
+    ? `Put the payment reference **${order.paymentReference}** in the payment note, so the shop can match your payment to order #${order.number}.`
+    : `Put your order number **#${order.number}** in the payment note.`;
+}
+
+/**
+ * How to pay, as the review, "Order submitted" and the order's DM say it. A processor-backed method (PayPal,
+ * Cash App Pay, Bitcoin invoice) is paid with Pay now on the order's invoice page and confirmed by the
+ * processor; a manual one is matched by the payment reference in its note and confirmed by an admin.
+ * Without `order` (the review) nothing is placed yet, so there is no button and no reference to name.
+ */
+export function howToPayText(
+  tenant: Pick<Tenant, 'paymentInstructions'>,
+  method: PaymentMethod,
+  order?: { number: number; paymentReference?: string | null },
+  receiptWhere = 'by DM',
+): string[] {
+  const label = paymentMethodLabel(method);
+  if (isProcessorMethod(method)) {
+    return [
+      order
+        ? `Pay with ${label}: press **Pay now** to pay on the order's invoice page. The payment is confirmed automatically and you will get a receipt ${receiptWhere}.`
+        : `Then pay with ${label}: once the order is placed, press **Pay now** to pay on its invoice page. The payment is confirmed automatically and you will get a receipt ${receiptWhere}.`,
+    ];
+  }
+  return [
+    `${order ? 'Pay' : 'Then pay'} with ${label}: ${paymentInstructionsText(tenant, method)}`,
+    `${order ? paymentNoteText(order) : 'Put the payment reference you get with the order in the payment note.'} An admin will confirm the payment and you will get a receipt ${receiptWhere}.`,
+  ];
+}
+
+/** Room kept free on the review for the note the flow may put in front of it (order-flow.ts, withNote). */
+const REVIEW_NOTE_RESERVE = 300;
 
 /** Step 6: the review summary and the instruction embed. */
 export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): MessageData {
@@ -314,7 +365,6 @@ export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): Message
     color: COLORS.brand,
     ...(note ? { description: note } : {}),
     fields: [
-      { name: 'Items', value: linesText(q.lines, q.currency) },
       { name: 'Totals', value: totalsText(q) },
       ...(q.address ? [{ name: 'Ship to', value: formatAddress(q.address), inline: true }] : []),
       ...(q.paymentMethod ? [{ name: 'Payment', value: paymentMethodLabel(q.paymentMethod), inline: true }] : []),
@@ -324,16 +374,11 @@ export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): Message
     title: 'What happens next',
     description: [
       'Click **Confirm & submit** to place the order. Stock is held for you once it is placed.',
-      q.paymentMethod
-        ? `Then pay with ${paymentMethodLabel(q.paymentMethod)}: ${paymentInstructionsText(tenant, q.paymentMethod)}`
-        : undefined,
-      'An admin confirms your payment; you will get a receipt by DM.',
-    ]
-      .filter(Boolean)
-      .join('\n\n'),
+      ...(q.paymentMethod ? howToPayText(tenant, q.paymentMethod) : []),
+    ].join('\n\n'),
     color: COLORS.muted,
   });
-  return {
+  const message: MessageData = {
     embeds: [summary, instructions],
     components: [
       row(
@@ -346,6 +391,11 @@ export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): Message
       ),
     ],
   };
+  // Every line the customer confirms, in the order they added them, before the totals.
+  return withItemFields(message, q.lines, q.currency, {
+    seeAll: 'they are in the totals below',
+    reserve: { chars: REVIEW_NOTE_RESERVE },
+  });
 }
 
 export interface SubmittedOrderView {
@@ -354,21 +404,29 @@ export interface SubmittedOrderView {
   currency: string;
   paymentMethod: PaymentMethod;
   taxAmountCents: number;
+  /** What the customer puts in a manual payment's note (every placed order has one). */
+  paymentReference?: string | null;
+  /** A repeated submit can find the order paid or cancelled since: then there is nothing left to pay. */
+  status?: string;
 }
 
-/** Step 7: "Order submitted". */
+/** Step 7: "Order submitted", the same answer every time it is asked for (a double click, `/order-submit` again). */
 export function submittedStep(order: SubmittedOrderView, tenant: Tenant, alreadySubmitted = false): MessageData {
+  const waiting = !order.status || order.status === 'PENDING_PAYMENT';
   return {
     embeds: [
       embed({
         title: 'Order submitted',
         description: [
           alreadySubmitted
-            ? 'This order was already submitted; here it is again.'
+            ? `Your order **#${order.number}** was already submitted; here it is again.`
             : `Thank you! Your order **#${order.number}** is placed.`,
           `Total: **${formatMoney(order.totalCents, order.currency)}**`,
-          `Pay with ${paymentMethodLabel(order.paymentMethod)}: ${paymentInstructionsText(tenant, order.paymentMethod)}`,
-          'Include your order number with the payment. An admin will confirm it and you will get a receipt by DM.',
+          ...(waiting
+            ? howToPayText(tenant, order.paymentMethod, order)
+            : [
+                `It is no longer waiting for payment (${order.status!.toLowerCase().replace(/_/g, ' ')}); \`/orders\` shows where it stands.`,
+              ]),
         ].join('\n\n'),
         color: COLORS.ok,
         footer: { text: 'See your orders any time with /orders' },

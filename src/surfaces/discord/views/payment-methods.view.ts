@@ -26,6 +26,6 @@ export function paymentInstructionsText(tenant: Pick<Tenant, 'paymentInstruction
   const instructions = typeof entry?.instructions === 'string' ? entry.instructions : undefined;
   const handle = typeof entry?.handle === 'string' ? entry.handle : undefined;
   if (instructions) return instructions;
-  if (handle) return `send the total to ${handle} with your order number.`;
+  if (handle) return `send the total to ${handle}.`; // what to write in the note: howToPayText (order-steps.view.ts)
   return 'the shop will send you payment details.';
 }

@@ -360,10 +360,28 @@ describe('BTCPay through the core', () => {
     expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
   });
 
+  it('a part paid, then "Pay with Bitcoin" again: back to the same invoice for the rest, not a second one', async () => {
+    const { order, path } = await shopWithOrder('BTC_INVOICE');
+    const first = await startInvoice(path);
+    await env.btcpay.pay(first.invoiceId, 1000);
+    await env.btcpay.idle();
+    expect((await checkoutRow(first.checkout.id)).providerStatus).toBe('New/PaidPartial');
+    const again = await startInvoice(path);
+    expect(again.invoiceId).toBe(first.invoiceId);
+    expect(await db.paymentCheckout.count({ where: { orderId: order.id } })).toBe(1);
+    await env.btcpay.pay(first.invoiceId, 3250);
+    await env.btcpay.idle();
+    expect(await orderStatus(order.id)).toBe('PAID');
+    await expectLedgerMatchesBtcPay(first.checkout.id);
+  });
+
   it('two invoices both paid: the first pays the order, the second is refunded', async () => {
     const { order, path } = await shopWithOrder('BTC_INVOICE');
     const a = await startInvoice(path);
+    // BTCPay does not answer when the buyer asks again: a second invoice is made (as before resuming existed).
+    env.btcpay.fail(new RegExp(`/invoices/${a.invoiceId}$`), 503);
     const b = await startInvoice(path);
+    expect(b.invoiceId).not.toBe(a.invoiceId);
     await env.btcpay.pay(a.invoiceId);
     await env.btcpay.idle();
     await env.btcpay.pay(b.invoiceId);

@@ -146,12 +146,42 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     return count === 1 ? 'expired' : 'open';
   }
 
+  /**
+   * An open checkout of this order and method, made for the order as it is now (same version, same amount
+   * owed), that its provider still takes money on (resumeUrl): the buyer goes back to it. A Bitcoin invoice
+   * paid in part keeps what arrived and asks for the rest there; a second invoice for the whole amount would
+   * let the buyer pay more than the order (the first's part refunded only when it expires).
+   */
+  async function resumable(tenantId: string, orderId: string, method: ProcessorMethod) {
+    const order = await db.order.findFirst({
+      where: { id: orderId, tenantId },
+      select: { status: true, version: true, totalCents: true, amountReceivedCents: true },
+    });
+    if (!order || order.status !== 'PENDING_PAYMENT') return null;
+    const open = await db.paymentCheckout.findFirst({
+      where: { tenantId, orderId, method, state: 'OPEN', orderVersion: order.version, amountCents: owedCents(order) },
+      orderBy: { createdAt: 'desc' },
+    });
+    if (!open?.providerCheckoutId || open.providerCheckoutId === open.id) return null;
+    try {
+      const loaded = await connections.load({ id: open.connectionId }, { requireConnected: true });
+      const state = await loaded.adapter.getCheckout(loaded.conn, open.providerCheckoutId);
+      return state.state === 'OPEN' && state.resumeUrl ? { checkout: open, redirectUrl: state.resumeUrl } : null;
+    } catch (err) {
+      // The provider did not answer, or the connection changed: a new checkout, as before.
+      logger.warn({ err, checkoutId: open.id }, 'could not check an open checkout before opening another');
+      return null;
+    }
+  }
+
   const service: CheckoutService = {
     async start(input) {
       if (!isProcessorMethod(input.method))
         throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'That payment method is not available for this invoice.');
       const method: ProcessorMethod = input.method;
       const provider = providerOfMethod(method);
+      const resumed = await resumable(input.tenantId, input.orderId, method);
+      if (resumed) return resumed;
       const { checkout, order } = await withTransaction(db, async (tx) => {
         const order = await lockOrder(tx, input.tenantId, input.orderId);
         if (order.status !== 'PENDING_PAYMENT')

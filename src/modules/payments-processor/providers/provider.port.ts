@@ -97,6 +97,12 @@ export interface ProviderCheckoutState {
   orderId?: string;
   /** The provider's own words for the state (e.g. "COMPLETED", "Settled/PaidLate"), kept for the record. */
   providerStatus: string;
+  /**
+   * Where the buyer can go on paying this checkout, while it still takes money (BTCPay: the invoice's
+   * checkoutLink, which shows what already arrived). A new press of the pay button goes there instead of
+   * opening a second checkout for the whole amount. Absent: a new checkout is made.
+   */
+  resumeUrl?: string;
 }
 
 export interface CreatedCheckout extends ProviderCheckoutState {

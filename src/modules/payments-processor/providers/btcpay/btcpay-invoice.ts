@@ -49,5 +49,7 @@ export function btcpayInvoiceState(inv: GreenfieldInvoice): ProviderCheckoutStat
     paymentReference: inv.id,
     ...(orderId ? { orderId } : {}),
     providerStatus: extra === 'None' ? inv.status : `${inv.status}/${extra}`,
+    // Still taking money (a part may have arrived): the buyer goes back to this invoice, not to a new one.
+    ...(state === 'OPEN' && inv.checkoutLink ? { resumeUrl: inv.checkoutLink } : {}),
   };
 }

@@ -115,6 +115,40 @@ describe.skipIf(!runBrowserTests)('the New forms save every field as typed', () 
     },
   );
 
+  it(
+    'Product and Discount: a number out of range is refused under its field with the range, and the form keeps it',
+    { timeout: 420_000 },
+    async () => {
+      const page = await openNew('Product', ownerEmail, 'sku', 'Product out of range');
+      const saveButton = page.locator('[data-testid="button-save"], form button[type="submit"]').first();
+      /** The message under a field once the save is refused, and the value the field kept. */
+      const refused = async (field: string, message: string, typed: string) => {
+        await page.getByTestId(`property-edit-${field}`).filter({ hasText: message }).first().waitFor();
+        expect(await page.locator(`[name="${field}"]`).first().inputValue()).toBe(typed);
+      };
+      await fill('sku', 'MUG-MINUS');
+      await fill('name', 'Mug');
+      await fill('price', '9');
+      await fill('stock', '-1');
+      await saveButton.click();
+      await refused('stock', 'a whole number from 0 to 10,000,000', '-1');
+      expect(await db().product.count({ where: { tenantId, sku: 'MUG-MINUS' } })).toBe(0);
+      await browser.shot('Product-out-of-range');
+
+      await openNew('Discount', ownerEmail, 'name', 'Discount out of range');
+      await fill('name', 'Too generous');
+      await pick('type', 'Percent');
+      await fill('percentOff', '150');
+      await pick('scope', 'Every customer');
+      await fill('maxUses', '0');
+      await saveButton.click();
+      await refused('percentOff', 'a whole number from 1 to 100', '150');
+      await refused('maxUses', 'a whole number from 1 to 10,000,000', '0');
+      expect(await db().discount.count({ where: { tenantId, name: 'Too generous' } })).toBe(0);
+      await browser.shot('Discount-out-of-range');
+    },
+  );
+
   it('Shipping type: name, price, active and order are saved and shown', { timeout: 420_000 }, async () => {
     await openNew('ShippingType', ownerEmail, 'name', 'ShippingType');
     await fill('name', 'Tracked courier');

@@ -329,7 +329,13 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     await field.waitFor();
     const url = await field.inputValue();
     expect(url).toMatch(/\/invoice\/[\w-]+\.[\w-]{43}$/);
-    expect(await page.textContent('[data-testid="invoice-link"]')).toContain(`Invoice link for order #${order.number}`);
+    const shown = (await page.textContent('[data-testid="invoice-link"]')) ?? '';
+    expect(shown).toContain(`Invoice link for order #${order.number}`);
+    // When it stops working: in the shop's zone (Auckland) and the panel's one format, as every other date here;
+    // not the browser's zone (Pago Pago) nor UTC's "Fri, 11 Dec 2026 13:41:05 GMT". The expiry is the token's `exp`.
+    const exp = (JSON.parse(Buffer.from(url.split('/').at(-1)!.split('.')[0]!, 'base64url').toString()) as { exp: number }).exp;
+    expect(shown).toContain(`It works until ${formatDateTime(new Date(exp * 1000), 'Pacific/Auckland')}.`);
+    expect(shown).not.toContain(new Date(exp * 1000).toUTCString());
     await shot(page, 'invoice-link');
     // Still there after the notices would have gone: nothing on this page times out.
     expect(url.startsWith('http://shop.test/invoice/')).toBe(true);
@@ -340,6 +346,30 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     await page.getByText('Back to the order', { exact: true }).click();
     await page.waitForSelector('[data-testid="order-detail"]');
     expect(trail.filter((t) => !t.startsWith('console:'))).toEqual([]);
+  }, 300_000);
+
+  it('a refused receipt keeps what was typed to correct it; a saved one empties the fields', async () => {
+    onFailure('receipt-refused', () => page);
+    const customer = await f.customer({ tenantId, displayName: 'Tess Typo' });
+    const order = await f.order({ tenantId, customerId: customer.id, paymentMethod: 'ZELLE', totalCents: 2500 });
+    await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/show`);
+    await page.waitForSelector('[data-testid="order-detail"]');
+    const amount = page.locator('[data-testid="receipt-amount"]');
+    const note = page.locator('[data-testid="receipt-note"]');
+    await amount.fill('12.345');
+    await note.fill('Zelle from Tess, first half');
+    await page.click('[data-testid="receipt-record"]');
+    await notice(page, 'type the amount received like 20.00');
+    // Still there once the answer came back, to be corrected rather than typed again.
+    expect(await amount.inputValue()).toBe('12.345');
+    expect(await note.inputValue()).toBe('Zelle from Tess, first half');
+    expect(await testDb().paymentReceipt.count({ where: { orderId: order.id } })).toBe(0);
+    await amount.fill('12.34');
+    await page.click('[data-testid="receipt-record"]');
+    await page.waitForSelector('[data-testid="order-receipts"] >> text=Zelle from Tess, first half');
+    await expect.poll(() => amount.inputValue()).toBe('');
+    expect(await note.inputValue()).toBe('');
+    await shot(page, 'receipt-refused-then-saved');
   }, 300_000);
 
   it('a receipt that pays the order from its page leaves the buttons of a paid order, and keeps the notice', async () => {

@@ -387,6 +387,8 @@ describe('record actions', () => {
     });
     // The time in the shop's zone and the panel's one format (this shop keeps UTC), not GMT.
     expect(res.body.notice.message).toContain(`valid until ${formatDateTime(new Date(res.body.invoiceLinkExpiresAt), 'UTC')}):`);
+    // The link's page shows the same words, sent with the link (components/invoice-link.tsx formats no date itself).
+    expect(res.body.invoiceLinkExpiresShown).toBe(formatDateTime(new Date(res.body.invoiceLinkExpiresAt), 'UTC'));
     const path = new URL(res.body.invoiceLink).pathname;
     await request(app.app).get(path).expect(200);
     const sent = await get(`/resources/Order/records/${order.id}/sendInvoiceLink`);

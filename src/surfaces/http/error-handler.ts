@@ -18,6 +18,14 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json({ error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${req.path}`, requestId: requestIdOf(req) } });
 };
 
+/**
+ * A path Express could not percent-decode (%ZZ, or a link cut in the middle of "%E0%A4%A5"): its router raises
+ * a URIError with status 400 before any route runs.
+ */
+export function isUndecodablePath(err: unknown): boolean {
+  return err instanceof URIError && (err as { status?: unknown }).status === 400 && /^Failed to decode param/.test(err.message);
+}
+
 /** The AppError an error answers as (shared by the REST API and the invoice page). */
 export function toAppError(err: unknown): { appErr: AppError; unexpected: boolean; retryAfter?: number } {
   const e = err as { type?: string; status?: number; statusCode?: number; message?: string; expose?: boolean } | undefined;
@@ -29,7 +37,7 @@ export function toAppError(err: unknown): { appErr: AppError; unexpected: boolea
   const status = e?.status ?? e?.statusCode;
   // Only errors Express and its parsers raise about the request (http-errors' `expose`, the router's
   // undecodable path): a 4xx from an upstream call we made is our problem, not the caller's.
-  const aboutTheRequest = e?.expose === true || !!e?.type || /^Failed to decode param/.test(e?.message ?? '');
+  const aboutTheRequest = e?.expose === true || !!e?.type || isUndecodablePath(err);
   if (typeof status === 'number' && status >= 400 && status < 500 && aboutTheRequest) {
     return {
       appErr: new AppError('VALIDATION_FAILED', status === 400 ? 'Malformed request' : `Request refused (${status})`),

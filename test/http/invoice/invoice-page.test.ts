@@ -197,6 +197,28 @@ describe('invoice page: errors', () => {
       .expect(403);
   });
 
+  it('answers a mangled link (percent-encoding cut short) with the friendly page, not the JSON error body', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id);
+    // A chat app that cut the link inside an escape, one that mangled a character, and the same under /pay.
+    const answers = [
+      await request(t.app).get('/invoice/%E0%A4%A'),
+      await request(t.app).get(`${path.slice(0, 20)}%ZZ${path.slice(20)}`),
+      await request(t.app).post('/invoice/%E0%A4%A/pay').type('form').send({ method: 'PAYPAL' }),
+    ];
+    for (const [i, res] of answers.entries()) {
+      expect(res.status, `answer ${i}`).toBe(400);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.text).toContain('<h1>This link is not valid</h1>');
+      expect(res.text).toContain('This invoice link is not valid. Ask the shop for a new link.');
+      // The page's own layout: readable on the customer's phone, with the invoice pages' headers.
+      expect(res.text).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+      expect(res.text).not.toContain('VALIDATION_FAILED');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+  });
+
   it('answers an expired link with a friendly 410 page (time moved past the expiry)', async () => {
     const { tenant, order } = await pendingOrder();
     const { path } = await linkFor(tenant.id, order.id, 60);

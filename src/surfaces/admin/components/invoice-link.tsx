@@ -1,7 +1,8 @@
 // "Invoice link" on an unpaid order: a page that signs a new link when it opens (a POST: a GET of the action only
 // loads the order) and shows it to copy or open, with when it stops working. The link opens the order's invoice
 // page, where the customer can pay online; anyone holding it can see that invoice. The link lived only in a
-// notice before, which disappears after a few seconds, too soon to copy a long URL.
+// notice before, which disappears after a few seconds, too soon to copy a long URL. When it stops working comes
+// formatted by the server (the shop's time zone, the panel's one format), as every other time in the panel.
 import React, { useEffect, useState } from 'react';
 import { Box, Button, H3, Input, Label, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient, type ActionProps } from 'adminjs';
@@ -9,6 +10,7 @@ import { ApiClient, type ActionProps } from 'adminjs';
 interface LinkResponse {
   invoiceLink?: string;
   invoiceLinkExpiresAt?: string;
+  invoiceLinkExpiresShown?: string;
   notice?: { message: string; type: string };
 }
 
@@ -29,7 +31,7 @@ function signOnce(resourceId: string, recordId: string): Promise<LinkResponse> {
 }
 
 const InvoiceLink: React.FC<ActionProps> = ({ resource, record }) => {
-  const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
+  const [link, setLink] = useState<{ url: string; expiresShown: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const recordId = String(record?.id ?? '');
@@ -42,7 +44,7 @@ const InvoiceLink: React.FC<ActionProps> = ({ resource, record }) => {
       .then((data) => {
         if (!current) return;
         if (data.notice?.type === 'error' || !data.invoiceLink) setError(data.notice?.message ?? 'No link was made. Try again.');
-        else setLink({ url: data.invoiceLink, expiresAt: data.invoiceLinkExpiresAt ?? '' });
+        else setLink({ url: data.invoiceLink, expiresShown: data.invoiceLinkExpiresShown ?? '' });
       })
       .catch(() => current && setError('The request failed, so no link was made. Check your connection and reload this page.'));
     return () => {
@@ -69,7 +71,7 @@ const InvoiceLink: React.FC<ActionProps> = ({ resource, record }) => {
           <MessageBox
             variant="info"
             mb="lg"
-            message={`Send this link to the customer: it opens the order's invoice, where they can pay online. It works until ${new Date(link.expiresAt).toUTCString()}. Anyone who has it can see the invoice.`}
+            message={`Send this link to the customer: it opens the order's invoice, where they can pay online. It works until ${link.expiresShown}. Anyone who has it can see the invoice.`}
           />
           <Label htmlFor="invoice-link-url">Link</Label>
           <Input

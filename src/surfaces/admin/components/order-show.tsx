@@ -149,8 +149,11 @@ const NotReached: React.FC<{ info: View['customerNotReached']; customer: string 
   );
 };
 
-/** Record money received: the amount as typed ("20.00"), an optional note. */
-const RecordReceipt: React.FC<{ busy: boolean; onRecord: (amount: string, note: string) => void }> = ({ busy, onRecord }) => {
+/**
+ * Record money received: the amount as typed ("20.00"), an optional note. `onRecord` answers whether the receipt
+ * was saved: the fields are emptied only then, so an amount refused ("12.345") is corrected, not typed again.
+ */
+const RecordReceipt: React.FC<{ busy: boolean; onRecord: (amount: string, note: string) => Promise<boolean> }> = ({ busy, onRecord }) => {
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
   return (
@@ -175,8 +178,8 @@ const RecordReceipt: React.FC<{ busy: boolean; onRecord: (amount: string, note: 
         size="sm"
         disabled={busy || !amount.trim()}
         data-testid="receipt-record"
-        onClick={() => {
-          onRecord(amount, note);
+        onClick={async () => {
+          if (!(await onRecord(amount, note))) return;
           setAmount('');
           setNote('');
         }}
@@ -330,16 +333,18 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
    * Shows what a change made here answered. The buttons above this page (Mark as paid, Cancel order, Refund...)
    * come from the record AdminJS loaded and no component can replace it: when the change altered which apply
    * (a receipt that paid the order), the page reloads, keeping the notice, so no button is left that the
-   * order no longer allows.
+   * order no longer allows. Answers whether the change was saved (an error notice: it was refused).
    */
-  const applied = (data: { notice?: { message: string; type: 'success' | 'error' }; record?: ActionProps['record'] }) => {
-    if (data.notice?.type !== 'error' && data.record && actionNames(data.record) !== actionNames(record)) {
+  const applied = (data: { notice?: { message: string; type: 'success' | 'error' }; record?: ActionProps['record'] }): boolean => {
+    const saved = data.notice?.type !== 'error';
+    if (saved && data.record && actionNames(data.record) !== actionNames(record)) {
       if (data.notice) window.sessionStorage.setItem(NOTICE_KEY, JSON.stringify({ recordId: String(record?.id), ...data.notice }));
       window.location.reload();
-      return;
+      return true;
     }
     if (data.notice) addNotice({ message: data.notice.message, type: data.notice.type });
-    if (data.notice?.type !== 'error' && data.record?.params?.detailJson) setRaw(data.record.params.detailJson);
+    if (saved && data.record?.params?.detailJson) setRaw(data.record.params.detailJson);
+    return saved;
   };
   if (!raw)
     return (
@@ -367,7 +372,7 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
     }
   };
 
-  const recordReceipt = async (amount: string, note: string) => {
+  const recordReceipt = async (amount: string, note: string): Promise<boolean> => {
     setBusy('receipt');
     try {
       const res = await api.recordAction({
@@ -376,9 +381,10 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
         actionName: 'recordReceipt',
         data: { amount, note },
       });
-      applied(res.data as Parameters<typeof applied>[0]);
+      return applied(res.data as Parameters<typeof applied>[0]);
     } catch {
       addNotice({ message: 'That did not save. Check your connection and try again.', type: 'error' });
+      return false;
     } finally {
       setBusy(null);
     }

@@ -388,6 +388,8 @@ export function orderResource(deps: {
           ...(await recordJson(context, { message, type: 'success' })),
           invoiceLink: link.url,
           invoiceLinkExpiresAt: link.expiresAt.toISOString(),
+          // The invoice link page shows this as it comes: one date rule, the server's.
+          invoiceLinkExpiresShown: until,
         } as RecordActionResponse;
       } catch (err) {
         return errorNotice(err, context, logger);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formMoney, formOptionalDate, formOptionalText, formText, lines } from './form-fields.js';
+import { formInt, formMoney, formOptionalDate, formOptionalInt, formOptionalText, formText, lines } from './form-fields.js';
 import { shippingTypeForm } from './catalog.schema.js';
 import { discountForm } from './discount.schema.js';
 import { productForm } from './catalog.schema.js';
@@ -96,5 +96,59 @@ describe('money fields are typed in the currency, never in cents', () => {
     });
     expect(discount).toMatchObject({ amountOffCents: 500, minSubtotalCents: 0, percentOff: null });
     expect(discount).not.toHaveProperty('amountOff');
+  });
+});
+
+describe('whole-number fields say the rule that was broken', () => {
+  const message = (r: { error?: { issues: { message: string }[] } }) => r.error?.issues.map((i) => i.message);
+
+  it('a number out of range gets its range; only what is not a whole number gets "a whole number"', () => {
+    expect(message(formInt(0, 10_000_000).safeParse('-1'))).toEqual(['a whole number from 0 to 10,000,000']);
+    expect(message(formInt(-10_000, 10_000).safeParse('10001'))).toEqual(['a whole number from -10,000 to 10,000']);
+    expect(message(formOptionalInt(1, 100).safeParse('150'))).toEqual(['a whole number from 1 to 100']);
+    expect(message(formOptionalInt(1, 10_000_000).safeParse('0'))).toEqual(['a whole number from 1 to 10,000,000']);
+    for (const bad of ['ten', '1.5', ' 2 apples']) expect(message(formOptionalInt(1, 100).safeParse(bad)), bad).toEqual(['a whole number']);
+    expect(message(formInt(0, 10).safeParse(2.5))).toEqual(['a whole number from 0 to 10']);
+    expect(formInt(-10_000, 10_000).parse(' -3 ')).toBe(-3);
+    expect(formOptionalInt(1, 100).parse('')).toBeNull();
+  });
+
+  it('the product and discount forms name each field with its own range', () => {
+    const product = productForm('USD').safeParse({
+      sku: 'TEE',
+      name: 'Tee',
+      price: '1.00',
+      currency: 'USD',
+      active: 'true',
+      accessDays: '4000',
+      digitalKind: '',
+      downloadUrl: '',
+      taxCode: '',
+      trackStock: 'true',
+      stock: '-1',
+      sortOrder: '0',
+    });
+    expect(product.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'accessDays: a whole number from 1 to 3,650',
+      'stock: a whole number from 0 to 10,000,000',
+    ]);
+    const discount = discountForm('USD').safeParse({
+      name: 'Too much',
+      type: 'PERCENT',
+      percentOff: '150',
+      amountOff: '',
+      scope: 'GLOBAL',
+      startsAt: '',
+      endsAt: '',
+      minSubtotal: '',
+      maxUses: '0',
+      maxUsesPerCustomer: 'x',
+      active: 'true',
+    });
+    expect(discount.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'percentOff: a whole number from 1 to 100',
+      'maxUses: a whole number from 1 to 10,000,000',
+      'maxUsesPerCustomer: a whole number',
+    ]);
   });
 });

@@ -13,17 +13,23 @@ export const formBool = z.preprocess(
   z.boolean(),
 );
 
-export const formInt = (min: number, max: number) =>
-  z.preprocess(
-    (v) => (empty(v) ? undefined : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
-    z.number({ error: 'a whole number' }).int().min(min).max(max),
-  );
+/**
+ * A whole number between two bounds. The type's own message is for a non-number only: in zod 4 a schema's
+ * `error` also replaces the messages of its checks, so each check says the whole rule itself ("stock: a whole
+ * number from 0 to 10,000,000", not "a whole number" for -1).
+ */
+const wholeNumber = (min: number, max: number) => {
+  const rule = `a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}`;
+  return z.number({ error: 'a whole number' }).int(rule).min(min, rule).max(max, rule);
+};
+
+/** Digits as typed ("12", " -3 ") become the number; anything else is left for the number check to refuse. */
+const typedInt = (v: unknown) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v);
+
+export const formInt = (min: number, max: number) => z.preprocess((v) => (empty(v) ? undefined : typedInt(v)), wholeNumber(min, max));
 
 export const formOptionalInt = (min: number, max: number) =>
-  z.preprocess(
-    (v) => (empty(v) ? null : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
-    z.number({ error: 'a whole number' }).int().min(min).max(max).nullable(),
-  );
+  z.preprocess((v) => (empty(v) ? null : typedInt(v)), wholeNumber(min, max).nullable());
 
 /**
  * A browser sends every line break of a form's text as CRLF (HTML's form submission rules); the text is kept

@@ -6,6 +6,7 @@ import type { InvoiceService } from '../../../modules/invoices/invoice.service.j
 import { isAppError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
 import { ProviderRejectedError } from '../../../modules/payments-processor/providers/provider.port.js';
+import { isUndecodablePath } from '../error-handler.js';
 import { requestOrigin } from '../request-origin.js';
 import { INVOICE_STYLE_HASH, renderInvoiceErrorPage, renderInvoicePage } from './invoice-page.view.js';
 import { CASH_APP_SCRIPT, CASH_APP_SCRIPT_PATH, cashAppPayCsp, renderCashAppPayPage } from './cash-app-pay.view.js';
@@ -45,6 +46,9 @@ const ERROR_PAGES: Record<string, { status: number; title: string }> = {
   VALIDATION_FAILED: { status: 400, title: 'Something was missing' },
   UPSTREAM_UNAVAILABLE: { status: 503, title: 'Payment is temporarily unavailable' },
 };
+
+/** The words of a link that is not valid (modules/invoices/invoice-token.ts), for one the router could not read. */
+const MANGLED_LINK = 'This invoice link is not valid. Ask the shop for a new link.';
 
 export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }): Router {
   const { invoices, logger } = deps;
@@ -156,6 +160,14 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
     } catch (err) {
       fail(req, res, err);
     }
+  });
+
+  // A link broken on its way to the customer (cut in the middle of "%E0%A4%A5", or retyped): Express cannot
+  // decode the token and refuses the request before any route above runs. The customer gets the page of a link
+  // that is not valid, as for a tampered one, not the API's JSON; 400 because the address itself is malformed.
+  router.use('/invoice', (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!isUndecodablePath(err)) return next(err);
+    res.status(400).type('html').send(renderInvoiceErrorPage(ERROR_PAGES.INVOICE_LINK_INVALID!.title, MANGLED_LINK));
   });
 
   return router;

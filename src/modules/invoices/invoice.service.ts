@@ -7,7 +7,7 @@ import { AppError } from '../../platform/errors.js';
 import type { ConnectionService } from '../payments-processor/connections/connection.service.js';
 import { isProcessorMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
 import type { CheckoutService, ReturnOutcome } from '../payments-processor/checkouts/checkout.service.js';
-import { owedCents } from '../payments-processor/checkouts/checkout-ledger.js';
+import { owedCents } from '../orders/index.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import { signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
@@ -57,7 +57,7 @@ export interface InvoiceView extends OrderTotals {
   refundedTotalCents: number;
   /** Recorded as received already (an admin's receipts of a part payment). */
   receivedCents: number;
-  /** What a checkout charges: the total less receivedCents (checkout-ledger.ts owedCents). */
+  /** What a checkout charges: the total less receivedCents (orders' owedCents). */
   owedCents: number;
   shipTo: InvoiceAddress | null;
   expiresAt: Date;

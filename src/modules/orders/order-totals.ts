@@ -9,3 +9,11 @@ export interface OrderTotals {
   taxAmountCents: number;
   totalCents: number;
 }
+
+/**
+ * What an order still waits for: its total less what was recorded as received (orders.amountReceivedCents, the
+ * receipts of a part payment), never below 0. A confirm records this much; a processor checkout charges it.
+ */
+export function owedCents(order: { totalCents: number; amountReceivedCents: number }): number {
+  return Math.max(order.totalCents - order.amountReceivedCents, 0);
+}

@@ -10,7 +10,7 @@ import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import { OPEN_PAYMENT_STATUSES } from '../orders/index.js';
-import { lockOrder, orderLabel } from '../orders/index.js';
+import { lockOrder, orderLabel, owedCents } from '../orders/index.js';
 import { transitionOrder } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderPaidPayload } from '../shared/events.js';
@@ -90,7 +90,7 @@ export async function confirmLockedOrder(
         },
       });
   // What was still owed arrived now (all of it when no part was recorded before).
-  const owed = order.totalCents - order.amountReceivedCents;
+  const owed = owedCents(order);
   const receipt =
     owed > 0
       ? await tx.paymentReceipt.create({
@@ -107,7 +107,7 @@ export async function confirmLockedOrder(
           },
         })
       : null;
-  const receivedCents = order.amountReceivedCents + Math.max(owed, 0);
+  const receivedCents = order.amountReceivedCents + owed;
   const updated = await transitionOrder(tx, order, 'PAID', 'confirm', { paidAt: now, amountReceivedCents: receivedCents });
   await deps.entitlements.grantForOrder(tx, { tenantId: ctx.tenantId, orderId: order.id });
   const paidPayload: OrderPaidPayload = { tenantId: ctx.tenantId, orderId: order.id, paymentId: payment.id };

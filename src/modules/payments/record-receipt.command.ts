@@ -12,7 +12,7 @@ import { withTransaction } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
 import { parseInput } from '../../platform/validate.js';
-import { lockOrder, OPEN_PAYMENT_STATUSES, orderLabel, PAID_STATUSES, type AfterSaleDeps } from '../orders/index.js';
+import { lockOrder, OPEN_PAYMENT_STATUSES, orderLabel, owedCents, PAID_STATUSES, type AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type PaymentReceiptRecordedPayload } from '../shared/events.js';
 import { confirmLockedOrder, orderIdOfPayment, paymentRef } from './confirm-payment.command.js';
@@ -58,7 +58,7 @@ export function receiptSummary(order: Pick<Order, 'totalCents' | 'amountReceived
   return {
     totalCents: order.totalCents,
     receivedCents,
-    remainingCents: Math.max(order.totalCents - receivedCents, 0),
+    remainingCents: owedCents(order),
     overpaidCents: Math.max(receivedCents - order.totalCents, 0),
   };
 }

@@ -9,7 +9,7 @@ import { withTransaction, type Tx } from '../../../platform/db/prisma.js';
 import { enqueueJob } from '../../../platform/jobs/queue.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
-import { lockOrder } from '../../orders/index.js';
+import { lockOrder, owedCents } from '../../orders/index.js';
 import { confirmLockedOrder } from '../../payments/confirm-payment.command.js';
 import { systemActor, type TenantContext } from '../../shared/actor.js';
 import { EVENTS, type PaymentUnappliedPayload } from '../../shared/events.js';
@@ -19,11 +19,6 @@ export const UNAPPLIED_REFUND_TASK = 'payment.checkout.refund_unapplied';
 export const OPEN_CHECKOUT_STATES = ['CREATING', 'OPEN', 'APPROVED', 'PENDING'] as const;
 
 export type ApplyOutcome = 'paid' | 'already_paid' | 'unapplied' | 'updated';
-
-/** What the order still waits for: its total less what was recorded as received (receipts of a part payment). */
-export function owedCents(order: Pick<Order, 'totalCents' | 'amountReceivedCents'>): number {
-  return Math.max(order.totalCents - order.amountReceivedCents, 0);
-}
 
 /** Why money on this checkout cannot pay the order now; null when it can (exactly what is still owed). */
 export function whyNotApplicable(order: Order, checkout: PaymentCheckout, paidCents: number, currency: string | undefined): string | null {

@@ -7,14 +7,14 @@ import { withTransaction } from '../../../platform/db/prisma.js';
 import { AppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
-import { lockOrder } from '../../orders/index.js';
+import { lockOrder, owedCents } from '../../orders/index.js';
 import { systemActor } from '../../shared/actor.js';
 import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload, type RefundFailedPayload } from '../../shared/events.js';
 import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
 import type { ConnectionService, LoadedConnection } from '../connections/connection.service.js';
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
 import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
-import { applyCheckoutState, OPEN_CHECKOUT_STATES, owedCents, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
+import { applyCheckoutState, OPEN_CHECKOUT_STATES, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
 
 /** How long a buyer has to approve a checkout that is charged from our page (Square's Cash App Pay). */
 export const UNCHARGED_CHECKOUT_WINDOW_MINUTES = 60;

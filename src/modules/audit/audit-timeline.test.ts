@@ -100,4 +100,18 @@ describe('changedFields', () => {
       after: { name: 'New', passwordHash: SECRET_MASK },
     });
   });
+
+  it('leaves out a field recorded on both sides with the same value (a part payment keeps the status)', () => {
+    const [item] = presentTimeline(
+      [
+        entry({
+          action: 'payment.receipt_recorded',
+          before: { amountReceivedCents: 0, status: 'PENDING_PAYMENT' },
+          after: { amountReceivedCents: 1000, status: 'PENDING_PAYMENT', note: 'venmo' },
+        }),
+      ],
+      { timeZone: 'UTC', currency: 'USD' },
+    );
+    expect(item!.changes.map((c) => c.field)).toEqual(['amountReceivedCents', 'note']);
+  });
 });

@@ -145,8 +145,11 @@ export function presentTimeline(entries: readonly Entry[], opts: TimelineOptions
       const after = asRecord(e.after);
       // A record's creation lists what was typed: its new id and its shop are the page it is on, not news.
       const created = e.before === null || Object.keys(before).length === 0;
+      // A field an entry records on both sides with the same value did not change ("Status: Awaiting payment ->
+      // Awaiting payment" on a part payment): left out.
+      const same = (f: string) => f in before && f in after && JSON.stringify(before[f]) === JSON.stringify(after[f]);
       const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
-        (f) => !(created && ON_CREATION_ONLY_NOISE.has(f)),
+        (f) => !(created && ON_CREATION_ONLY_NOISE.has(f)) && !same(f),
       );
       const named = e.actorId ? opts.actors?.get(e.actorId) : undefined;
       return {

@@ -15,6 +15,7 @@ import type {
   RoleRemovalPolicy,
   ShippingStatus,
 } from '../../../generated/prisma/index.js';
+import type { OrderCancelledPayload } from '../../../modules/shared/events.js';
 
 export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
   PAYPAL: 'PayPal',
@@ -62,6 +63,14 @@ export const REFUND_MODE_LABELS: Record<RefundMode, string> = {
   PARTIAL_AMOUNT: 'Partial amount',
   PARTIAL_ITEMS: 'Selected items',
   BOTH: 'Items and an amount',
+};
+
+/** Why an order was cancelled (order.cancelled's reason); a refund's reason is the admin's own text and stays as typed. */
+export const CANCEL_REASON_LABELS: Record<OrderCancelledPayload['reason'], string> = {
+  payment_rejected: 'Payment rejected',
+  admin_cancelled: 'Cancelled by the shop',
+  customer_cancelled: 'Cancelled by the customer',
+  expired: 'Not paid in time',
 };
 
 export const DISCOUNT_TYPE_LABELS: Record<DiscountType, string> = { PERCENT: 'Percent off', FIXED_AMOUNT: 'Fixed amount off' };
@@ -173,4 +182,5 @@ export const FIELD_VALUE_WORDS: Readonly<Record<string, Readonly<Record<string, 
   scope: DISCOUNT_SCOPE_LABELS,
   digitalKind: DIGITAL_KIND_LABELS,
   roleRemovalPolicy: ROLE_REMOVAL_POLICY_LABELS,
+  reason: CANCEL_REASON_LABELS,
 };

@@ -219,6 +219,21 @@ describe('invoice page: errors', () => {
     }
   });
 
+  it('answers an address under /invoice that is no page (a link cut short, a piece added) with the friendly page, 404', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id);
+    for (const url of ['/invoice', '/invoice/', `${path}/extra`, `${path}/return`]) {
+      const res = await request(t.app).get(url);
+      expect(res.status, url).toBe(404);
+      expect(res.headers['content-type'], url).toMatch(/text\/html/);
+      expect(res.text, url).toContain('This invoice link is not valid. Ask the shop for a new link.');
+      expect(res.headers['cache-control'], url).toBe('no-store');
+    }
+    // The API keeps its JSON.
+    const api = await request(t.app).get('/api/nothing-here');
+    expect(api.headers['content-type']).toMatch(/json/);
+  });
+
   it('answers an expired link with a friendly 410 page (time moved past the expiry)', async () => {
     const { tenant, order } = await pendingOrder();
     const { path } = await linkFor(tenant.id, order.id, 60);

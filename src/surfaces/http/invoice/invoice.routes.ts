@@ -162,6 +162,12 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
     }
   });
 
+  // An address under /invoice that is no page of ours (a link cut after "/invoice/", or with a piece added):
+  // the page of a link that is not valid, 404, instead of the API's JSON.
+  router.all(['/invoice', '/invoice/{*rest}'], (_req, res) => {
+    res.status(404).type('html').send(renderInvoiceErrorPage(ERROR_PAGES.INVOICE_LINK_INVALID!.title, MANGLED_LINK));
+  });
+
   // A link broken on its way to the customer (cut in the middle of "%E0%A4%A5", or retyped): Express cannot
   // decode the token and refuses the request before any route above runs. The customer gets the page of a link
   // that is not valid, as for a tampered one, not the API's JSON; 400 because the address itself is malformed.

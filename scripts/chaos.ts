@@ -480,7 +480,10 @@ async function main(): Promise<void> {
     let repeatedRoleCalls = 0;
     for (const o of orders) {
       const mine = dms.filter((d) => d.userId === o.user);
-      const created = mine.filter((d) => !/receipt|refund/i.test(JSON.stringify(d.body))).length;
+      // By the DM's title ("<shop>: order #N received"), not by words its body may also use ("a receipt by DM").
+      const created = mine.filter((d) =>
+        ((d.body as { embeds?: { title?: string }[] }).embeds ?? []).some((e) => e.title?.endsWith(`order #${o.number} received`)),
+      ).length;
       if (created !== 1) violations.push(`order #${o.number}: ${created} order-created DMs`);
       const posts = adminPosts.filter(
         (p) => JSON.stringify(p.body).includes(`#${o.number}`) && !JSON.stringify(p.body).includes('not reached'),

@@ -12,21 +12,10 @@ import {
 } from 'discord-api-types/v10';
 import type { MissedNotice } from '../../generated/prisma/index.js';
 import type { MissedNotices } from '../../modules/notifications/missed-notices.js';
-import { clip, COLORS, embed } from './replies.js';
+import { clip, COLORS, embed, embedChars, MESSAGE_EMBED_CHARS_MAX } from './replies.js';
 
 /** Discord's limits for one message: 10 embeds, 6000 characters across them. */
 const MAX_EMBEDS = 10;
-const MAX_EMBED_CHARS = 6000;
-
-function embedChars(e: APIEmbed): number {
-  return (
-    (e.title?.length ?? 0) +
-    (e.description?.length ?? 0) +
-    (e.footer?.text?.length ?? 0) +
-    (e.author?.name?.length ?? 0) +
-    (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
-  );
-}
 
 /** Whether only the acting user sees this reply. */
 function isPrivate(
@@ -74,7 +63,7 @@ export async function withMissedNotices(
 ): Promise<APIInteractionResponse> {
   if (!pending.length || !isPrivate(interaction, reply)) return reply;
   const existing = reply.data.embeds ?? [];
-  const room = MAX_EMBED_CHARS - existing.reduce((n, e) => n + embedChars(e), 0) - 100;
+  const room = MESSAGE_EMBED_CHARS_MAX - embedChars(existing) - 100;
   if (existing.length >= MAX_EMBEDS || room < 300) return reply;
   const per = Math.min(Math.floor(Math.min(room, 4000) / pending.length) - 2, 1500);
   const taken = new Set(

@@ -24,6 +24,23 @@ export type MessageData = Pick<APIInteractionResponseCallbackData, 'content' | '
 
 export const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
+/** Discord refuses a message whose embeds hold more than this many characters together. */
+export const MESSAGE_EMBED_CHARS_MAX = 6000;
+
+/** The characters Discord counts toward a message's 6,000: titles, descriptions, field names and values, footers, authors. */
+export function embedChars(embeds: readonly APIEmbed[]): number {
+  return embeds.reduce(
+    (n, e) =>
+      n +
+      (e.title?.length ?? 0) +
+      (e.description?.length ?? 0) +
+      (e.footer?.text?.length ?? 0) +
+      (e.author?.name?.length ?? 0) +
+      (e.fields ?? []).reduce((k, f) => k + f.name.length + f.value.length, 0),
+    0,
+  );
+}
+
 /** A new ephemeral message (type 4, flag 64): only the person who acted sees it. */
 export function ephemeral(data: MessageData): APIInteractionResponse {
   return {

@@ -6,14 +6,25 @@ import type { Product } from '../../../generated/prisma/index.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.js';
 import { customId } from '../custom-id.js';
-import { button, clip, COLORS, embed, ephemeral, row, update, type MessageData, type Row } from '../replies.js';
+import {
+  button,
+  clip,
+  COLORS,
+  embed,
+  embedChars,
+  ephemeral,
+  MESSAGE_EMBED_CHARS_MAX,
+  row,
+  update,
+  type MessageData,
+  type Row,
+} from '../replies.js';
 import { quantityModal } from '../views/order-steps.view.js';
 import { orderableProduct } from './order-flow.js';
 
 // A message carries at most 10 embeds, and Discord refuses it ("This interaction failed") when its embeds
 // hold more than 6000 characters together (docs: shared/docs/discord.md).
 const MAX_EMBEDS = 10;
-const MAX_EMBED_CHARS = 6000;
 const SKU_SHOWN = 100; // a footer may hold 2048; a SKU that long is a typo, and one product must fit a page
 
 function productEmbed(prod: Product): APIEmbed {
@@ -28,12 +39,6 @@ function productEmbed(prod: Product): APIEmbed {
   return embed({ title: prod.name, description: about + facts, color: COLORS.brand, footer: { text: clip(`SKU ${prod.sku}`, SKU_SHOWN) } });
 }
 
-/** The characters Discord counts toward a message's 6000: titles, descriptions, fields, footers, authors. */
-export function embedChars(e: APIEmbed): number {
-  const fields = (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
-  return (e.title?.length ?? 0) + (e.description?.length ?? 0) + fields + (e.footer?.text.length ?? 0) + (e.author?.name.length ?? 0);
-}
-
 /**
  * Splits the products' embeds into pages, in order: each page takes products while both limits hold, so a
  * page of long descriptions holds fewer products, and no product is dropped nor its description shortened
@@ -45,8 +50,8 @@ function splitPages(embeds: APIEmbed[]): APIEmbed[][] {
   let page: APIEmbed[] = [];
   let chars = 0;
   for (const e of embeds) {
-    const n = embedChars(e);
-    if (page.length && (page.length === MAX_EMBEDS || chars + n > MAX_EMBED_CHARS)) {
+    const n = embedChars([e]);
+    if (page.length && (page.length === MAX_EMBEDS || chars + n > MESSAGE_EMBED_CHARS_MAX)) {
       pages.push(page);
       page = [];
       chars = 0;

@@ -2,7 +2,8 @@
 // split over fields within the room a message leaves, and past that a line that counts the rest.
 import { describe, expect, it } from 'vitest';
 import { embed } from '../replies.js';
-import { FIELD_VALUE_MAX, embedChars, itemFields, withItemFields } from './item-fields.view.js';
+import { FIELD_VALUE_MAX, itemFields, withItemFields } from './item-fields.view.js';
+import { embedChars } from '../replies.js';
 
 const lines = (n: number) =>
   Array.from({ length: n }, (_, i) => `• 1 × Pin number ${String(i + 1).padStart(3, '0')} of a long series @ $1.00 = $1.00`);

@@ -4,13 +4,12 @@
 // message's 25 fields per embed and 6,000 characters in all (shared/docs/discord.md). When even that is too
 // little, the last field ends with "and N more items (…)", saying where the rest can be seen: a line is
 // never cut in the middle, and no line is dropped without saying so.
-import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
+import type { APIEmbedField } from 'discord-api-types/v10';
 import { formatMoney } from '../../../platform/money.js';
-import { clip, type MessageData } from '../replies.js';
+import { clip, embedChars, MESSAGE_EMBED_CHARS_MAX, type MessageData } from '../replies.js';
 
 export const FIELD_VALUE_MAX = 1024;
 export const FIELDS_MAX = 25;
-export const MESSAGE_CHARS_MAX = 6000;
 
 export interface ItemLine {
   name: string;
@@ -33,20 +32,6 @@ export function itemLineText(l: ItemLine, currency: string): string {
   const tail = ` @ ${m(l.unitPriceCents)} = ${m(l.lineTotalCents ?? l.quantity * l.unitPriceCents)}`;
   // Only a name too long for a field of its own is shortened: the quantity and the amounts always show.
   return `${head}${clip(l.name, FIELD_VALUE_MAX - head.length - tail.length)}${tail}`;
-}
-
-/** The characters Discord counts toward a message's 6,000: titles, descriptions, field names and values, footers, authors. */
-export function embedChars(embeds: readonly APIEmbed[]): number {
-  return embeds.reduce(
-    (n, e) =>
-      n +
-      (e.title?.length ?? 0) +
-      (e.description?.length ?? 0) +
-      (e.footer?.text?.length ?? 0) +
-      (e.author?.name?.length ?? 0) +
-      (e.fields ?? []).reduce((k, f) => k + f.name.length + f.value.length, 0),
-    0,
-  );
 }
 
 /** Whole lines, greedily, into values of at most 1,024 characters. */
@@ -114,7 +99,7 @@ export function withItemFields(
   const others = target.fields ?? [];
   const room = {
     fields: FIELDS_MAX - others.length - (opts.reserve?.fields ?? 0),
-    chars: MESSAGE_CHARS_MAX - embedChars(embeds) - (opts.reserve?.chars ?? 0),
+    chars: MESSAGE_EMBED_CHARS_MAX - embedChars(embeds) - (opts.reserve?.chars ?? 0),
   };
   const items = itemFields(
     lines.map((l) => itemLineText(l, currency)),

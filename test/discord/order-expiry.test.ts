@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePayPal } from '../../src/dev/fakes/fake-paypal.js';
 import type { PaymentMethod } from '../../src/generated/prisma/index.js';
+import { formatMoney } from '../../src/platform/money.js';
 import { adminCtx } from '../helpers/actors.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
@@ -172,6 +173,9 @@ describe('pay window: reminder and expiry', () => {
       `${(await db.tenant.findUniqueOrThrow({ where: { id: s.tenantId } })).name}: order #${order.number} is waiting for payment`,
     );
     expect(reminder.description).toContain('Pay @shop on Venmo');
+    expect(reminder.description).toContain(`Please pay **${formatMoney(order.totalCents, 'USD')}** with Venmo by`);
+    // The note names the payment reference, as the order's other messages do (it said "Put #N in the note").
+    expect(reminder.description).toContain(`Put the payment reference **${order.paymentReference}** in the payment note`);
     expect(reminder.description).toContain(`<t:${Math.floor(scheduled.getTime() / 1000)}:f>`);
     expect(reminder.links).toEqual([]);
 
@@ -236,6 +240,19 @@ describe('pay window: reminder and expiry', () => {
     expect(reminder.description).toMatch(/Press \*\*Pay now\*\*/);
     expect(reminder.links).toEqual([expect.stringMatching(/^http:\/\/shop\.example\/invoice\//)]);
   }, 180_000);
+
+  it('a part-paid order is reminded of what is still owed, not of its whole total', async () => {
+    const s = await shop();
+    const { order } = await placeOrder(s);
+    await waitFor('the deadline', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt ?? undefined);
+    await h.t.services.payments.recordReceipt(adminCtx(s.tenantId), { orderId: order.id }, { amountCents: 500, note: 'venmo' });
+    await runNow(`payment-reminder:${order.id}>discord-notify`);
+    const reminder = await waitFor('the reminder DM', async () => dmsTo(s.customer.id).find((d) => /waiting for payment/.test(d.title)));
+    const m = (cents: number) => formatMoney(cents, 'USD');
+    expect(reminder.description).toContain(
+      `Please pay **${m(order.totalCents - 500)}** (${m(500)} of ${m(order.totalCents)} already received) with Venmo by`,
+    );
+  });
 
   it('a reminder for a deadline that moved, or an order paid meanwhile, is not sent', async () => {
     const s = await shop();

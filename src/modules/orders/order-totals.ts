@@ -17,3 +17,8 @@ export interface OrderTotals {
 export function owedCents(order: { totalCents: number; amountReceivedCents: number }): number {
   return Math.max(order.totalCents - order.amountReceivedCents, 0);
 }
+
+/** What came in beyond the total (a customer who paid twice or too much), which the shop owes back; 0 if none. */
+export function overpaidCents(order: { totalCents: number; amountReceivedCents: number }): number {
+  return Math.max(order.amountReceivedCents - order.totalCents, 0);
+}

@@ -38,7 +38,7 @@ import { ADMIN_CHANNEL_LANE } from './admin-channel-lane.js';
 import type { Logger } from '../../../platform/logger.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { DmStatusService } from '../../../modules/notifications/dm-status.service.js';
-import type { OrderService } from '../../../modules/orders/index.js';
+import { overpaidCents, owedCents, type OrderService } from '../../../modules/orders/index.js';
 import type { TenantService } from '../../../modules/tenants/tenant.service.js';
 import type { CustomerService } from '../../../modules/customers/customer.service.js';
 import {
@@ -686,8 +686,8 @@ function receiptDm(tenant: Tenant, o: OrderDetail, delivered: DeliveredDigital):
         color: COLORS.ok,
         description: [
           `Payment received with ${paymentMethodLabel(o.paymentMethod)}. Thank you!`,
-          o.amountReceivedCents > o.totalCents
-            ? `You sent ${money(o)(o.amountReceivedCents - o.totalCents)} more than the total; the shop will return the difference.`
+          overpaidCents(o) > 0
+            ? `You sent ${money(o)(overpaidCents(o))} more than the total; the shop will return the difference.`
             : undefined,
           digital.length ? 'Keep this message: `/orders` shows your digital items again.' : undefined,
         ]
@@ -787,7 +787,7 @@ function deliveredDm(tenant: Tenant, o: OrderDetail): MessageData {
 
 function itemsChangedDm(tenant: Tenant, o: OrderDetail, change: OrderItemsChangedPayload): MessageData {
   const m = money(o);
-  const owed = o.totalCents - o.amountReceivedCents;
+  const owed = owedCents(o);
   return withOrderItems(o, {
     embeds: [
       embed({
@@ -809,7 +809,8 @@ function itemsChangedDm(tenant: Tenant, o: OrderDetail, change: OrderItemsChange
 
 function paymentReceivedDm(tenant: Tenant, o: OrderDetail, amountCents: number): MessageData {
   const m = money(o);
-  const owed = o.totalCents - o.amountReceivedCents;
+  const owed = owedCents(o);
+  const over = overpaidCents(o);
   return {
     embeds: [
       embed({
@@ -819,8 +820,8 @@ function paymentReceivedDm(tenant: Tenant, o: OrderDetail, amountCents: number):
           `The shop received **${m(amountCents)}** from you.`,
           owed > 0
             ? `${receivedAmountText(o)}. Please send the remaining **${m(owed)}**. ${paymentNoteLine(o)}`
-            : owed < 0
-              ? `That is ${m(-owed)} more than the total of ${m(o.totalCents)}; the shop will return the difference.`
+            : over > 0
+              ? `That is ${m(over)} more than the total of ${m(o.totalCents)}; the shop will return the difference.`
               : undefined,
         ]
           .filter(Boolean)

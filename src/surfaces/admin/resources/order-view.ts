@@ -5,7 +5,7 @@ import type { OrderStatus, PaymentMethod, PaymentStatus, RefundMode, ShippingSta
 import { formatMoney } from '../../../platform/money.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import type { TimelineItem } from '../../../modules/audit/audit-timeline.js';
-import type { OrderTotals } from '../../../modules/orders/index.js';
+import { overpaidCents, owedCents, type OrderTotals } from '../../../modules/orders/index.js';
 import { PROVIDER_DEFINITIONS } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import type { FlaggedPayment } from '../../../modules/payments-processor/checkouts/flagged-payments.query.js';
 import { carrierName, trackingLink } from '../../../modules/shipping/carriers.js';
@@ -229,8 +229,8 @@ export function orderView(
     received: {
       reference: o.paymentReference,
       amount: m(o.amountReceivedCents),
-      remaining: o.amountReceivedCents < o.totalCents ? m(o.totalCents - o.amountReceivedCents) : null,
-      overpaid: o.amountReceivedCents > o.totalCents ? m(o.amountReceivedCents - o.totalCents) : null,
+      remaining: owedCents(o) > 0 ? m(owedCents(o)) : null,
+      overpaid: overpaidCents(o) > 0 ? m(overpaidCents(o)) : null,
       receipts: o.receipts.map((r) => ({
         id: r.id,
         amount: m(r.amountCents),

@@ -9,6 +9,7 @@ import { formatMoney, parseMoneyInput } from '../../../platform/money.js';
 import { parseInput } from '../../../platform/validate.js';
 import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
 import { refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
+import { owedCents } from '../../../modules/orders/index.js';
 import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.js';
 import { customId } from '../custom-id.js';
 import { commandOptions, modalValues } from '../interaction-data.js';
@@ -137,7 +138,7 @@ export const adminComponents: ComponentRoutes = {
     adminOnly: true,
     async run(ctx, [paymentId]) {
       const order = await ctx.services.payments.orderOfPayment(ctx.tenant.id, paymentId);
-      const owed = Math.max(order.totalCents - order.amountReceivedCents, 0);
+      const owed = owedCents(order);
       return modal(customId('payment:receipt-modal', paymentId), `Money received: order #${order.number}`, [
         {
           id: 'amount',

@@ -5,6 +5,7 @@ import type { Order, OrderItem, PaymentMethod } from '../../../generated/prisma/
 import { customId } from '../custom-id.js';
 import { button, COLORS, embed, row, type MessageData } from '../replies.js';
 import { formatMoney } from '../../../platform/money.js';
+import { overpaidCents, owedCents } from '../../../modules/orders/index.js';
 import { formatAddress, totalsText, type AddressLike } from './order-steps.view.js';
 import { withItemFields } from './item-fields.view.js';
 import { paymentMethodLabel } from './payment-methods.view.js';
@@ -31,9 +32,8 @@ export function receivedText(o: Pick<Order, 'totalCents' | 'amountReceivedCents'
   const base = receivedAmountText(o);
   if (!base) return null;
   const m = (c: number) => formatMoney(c, o.currency);
-  if (o.amountReceivedCents > o.totalCents)
-    return `${base} · **overpaid by ${m(o.amountReceivedCents - o.totalCents)}**: return the difference`;
-  if (o.amountReceivedCents < o.totalCents) return `${base} · ${m(o.totalCents - o.amountReceivedCents)} still owed`;
+  if (overpaidCents(o) > 0) return `${base} · **overpaid by ${m(overpaidCents(o))}**: return the difference`;
+  if (owedCents(o) > 0) return `${base} · ${m(owedCents(o))} still owed`;
   return base;
 }
 
@@ -54,7 +54,7 @@ function paymentFields(o: Order): { name: string; value: string; inline?: boolea
 
 export function adminOrderMessage(i: AdminOrderInput): MessageData {
   const o = i.order;
-  const partly = o.amountReceivedCents > 0 && o.amountReceivedCents < o.totalCents;
+  const partly = o.amountReceivedCents > 0 && owedCents(o) > 0;
   const e: APIEmbed = embed({
     title: `New order #${o.number} · ${partly ? 'partly paid' : 'awaiting payment'}`,
     color: COLORS.warn,

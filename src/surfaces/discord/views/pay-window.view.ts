@@ -8,6 +8,8 @@ import { isProcessorMethod } from '../../../modules/payments-processor/connectio
 import { customId } from '../custom-id.js';
 import { button, COLORS, embed, row, type MessageData, type Row } from '../replies.js';
 import { payNowButton } from './pay-link.view.js';
+import { owedCents } from '../../../modules/orders/index.js';
+import { paymentNoteText } from './order-steps.view.js';
 import { paymentInstructionsText, paymentMethodLabel } from './payment-methods.view.js';
 
 /** "<t:…:f> (<t:…:R>)": the moment in the reader's time zone, and how far away it is. */
@@ -70,22 +72,26 @@ export function customerCancelledStep(order: { id: string; number: number }, pag
 export interface ReminderOrder {
   number: number;
   totalCents: number;
+  amountReceivedCents: number;
   currency: string;
   paymentMethod: PaymentMethod;
+  paymentReference: string | null;
 }
 
-/** The reminder DM at half the window. */
+/** The reminder DM at half the window: what is still owed (a part may have come in), how, and by when. */
 export function paymentReminderDm(tenant: Tenant, order: ReminderOrder, dueAt: Date): MessageData {
+  const m = (cents: number) => formatMoney(cents, order.currency);
   const how = isProcessorMethod(order.paymentMethod)
     ? 'Press **Pay now** to pay it online.'
-    : `${paymentInstructionsText(tenant, order.paymentMethod)}\nPut **#${order.number}** in the payment note.`;
+    : `${paymentInstructionsText(tenant, order.paymentMethod)}\n${paymentNoteText(order)}`;
+  const already = order.amountReceivedCents > 0 ? ` (${m(order.amountReceivedCents)} of ${m(order.totalCents)} already received)` : '';
   return {
     embeds: [
       embed({
         title: `${tenant.name}: order #${order.number} is waiting for payment`,
         color: COLORS.warn,
         description: [
-          `Please pay **${formatMoney(order.totalCents, order.currency)}** with ${paymentMethodLabel(order.paymentMethod)} by ${discordTime(dueAt)}.`,
+          `Please pay **${m(owedCents(order))}**${already} with ${paymentMethodLabel(order.paymentMethod)} by ${discordTime(dueAt)}.`,
           how,
           'If it is still unpaid then, the order is cancelled and its items are released. Changed your mind? `/orders` lets you cancel it.',
         ].join('\n\n'),

@@ -10,6 +10,7 @@ import type {
   Refund,
 } from '../../../generated/prisma/index.js';
 import { trackingLink } from '../../../modules/shipping/carriers.js';
+import { overpaidCents } from '../../../modules/orders/index.js';
 
 export function orderSummaryDto(o: Order) {
   return {
@@ -34,7 +35,7 @@ export function orderSummaryDto(o: Order) {
     refundedTotalCents: o.refundedTotalCents,
     amountReceivedCents: o.amountReceivedCents,
     /** Received beyond the total: the shop owes it back. */
-    overpaidCents: Math.max(o.amountReceivedCents - o.totalCents, 0),
+    overpaidCents: overpaidCents(o),
     paidAt: o.paidAt,
     cancelledAt: o.cancelledAt,
     /** While PENDING_PAYMENT: when the order is cancelled as expired (null until scheduled, moments after it is placed). */

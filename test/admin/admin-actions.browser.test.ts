@@ -84,6 +84,53 @@ describe.skipIf(!runBrowserTests)('panel actions, clicked', () => {
     expect(failedRequests()).toEqual([]);
   });
 
+  it(
+    'Delete: a product on an order is refused with the reason and kept with its roles; one never ordered is deleted',
+    { timeout: 300_000 },
+    async () => {
+      onFailure('delete-ordered-product');
+      const { page } = browser;
+      const sold = await f().product({ tenantId, name: 'VIP pass', grantedRoleIds: ['1578447662171029512'] });
+      const customer = await f().customer({ tenantId });
+      const order = await f().order({
+        tenantId,
+        customerId: customer.id,
+        status: 'PAID',
+        lines: [{ productId: sold.id, quantity: 1, unitPriceCents: 900 }],
+      });
+      const ent = await f().entitlement({
+        tenantId,
+        customerId: customer.id,
+        productId: sold.id,
+        orderId: order.id,
+        roleId: '1578447662171029512',
+      });
+
+      await page.goto(`${app.baseUrl}/admin/resources/Product/records/${sold.id}/show`);
+      await page.getByText('VIP pass').first().waitFor();
+      await page.locator('[data-testid="action-delete"]').first().click();
+      await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+      // Before: the delete went through and took the order's entitlement with it (a later refund kept the role).
+      await expect
+        .poll(() => page.locator('[data-testid="notice-wrapper"]').first().textContent())
+        .toContain('"VIP pass" is on an order, so it cannot be deleted: refunds of those orders still need it');
+      await browser.shot('delete-ordered-product');
+      expect(await db().product.count({ where: { id: sold.id } })).toBe(1);
+      expect((await db().entitlement.findUniqueOrThrow({ where: { id: ent.id } })).status).toBe('GRANTED');
+      expect(await db().auditLog.count({ where: { tenantId, action: 'product.deleted', entityId: sold.id } })).toBe(0);
+
+      // Turning it off is what the notice says to do, and a product made by mistake still goes.
+      const mistake = await f().product({ tenantId, name: 'Typo product' });
+      await page.goto(`${app.baseUrl}/admin/resources/Product/records/${mistake.id}/show`);
+      await page.getByText('Typo product').first().waitFor();
+      await page.locator('[data-testid="action-delete"]').first().click();
+      await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+      await page.waitForURL((u) => u.pathname.endsWith('/resources/Product'), { timeout: 60_000 });
+      await waitFor('the product deleted', async () => (await db().product.count({ where: { id: mistake.id } })) === 0);
+      expect(failedRequests()).toEqual([]);
+    },
+  );
+
   it('Change password: the new password is the one stored, and the old one no longer matches', { timeout: 300_000 }, async () => {
     onFailure('change-password');
     const { page } = browser;

@@ -23,7 +23,7 @@ import { signInAttemptsRoute } from './auth/sign-in-attempts.routes.js';
 import { loginRoutes, toPanelAdmin } from './auth/login.routes.js';
 import { createComponents } from './components/component-loader.js';
 import { dashboardHandler } from './dashboard/dashboard.handler.js';
-import { productResource, shippingTypeResource } from './resources/catalog.resources.js';
+import { productResource, refusesOrderedProductDelete, shippingTypeResource } from './resources/catalog.resources.js';
 import { orderResource, orderResourceOptions } from './resources/orders.resource.js';
 import {
   addressResource,
@@ -126,7 +126,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
     addressResource(db, make('Address', shop)),
     timeline(
       named(
-        productResource(db, make('Product', shop, audit('product')), components, {
+        productResource(db, make('Product', shop, { ...audit('product'), refusesDelete: refusesOrderedProductDelete }), components, {
           roleRepair: services.roleRepair,
           logger: services.logger,
           digital: services.digitalGoods,

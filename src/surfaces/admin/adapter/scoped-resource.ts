@@ -66,6 +66,11 @@ export interface ScopedResourceOptions {
    * throws to undo the write.
    */
   keeps?: (tx: Tx, change: { before: Record<string, unknown> | null; after: Record<string, unknown> | null }) => Promise<void>;
+  /**
+   * A delete this row must not have (a product on an order): called in the delete's transaction, before it,
+   * with the row locked. It throws (a ValidationError: the delete's notice) and nothing is deleted.
+   */
+  refusesDelete?: (tx: Tx, row: Record<string, unknown>) => Promise<void>;
 }
 
 export interface AuditOptions {
@@ -205,14 +210,16 @@ export function defineScopedResource(lib: PrismaLib) {
       fn: (
         m: Manager,
         lock: (id: string | number) => Promise<void>,
+        tx: Tx | null,
       ) => Promise<{ before: Record<string, unknown> | null; after: Record<string, unknown> | null }>,
     ): Promise<Record<string, unknown> | null> {
       const audit = this.scopeOptions.audit;
       const keeps = this.scopeOptions.keeps;
-      if (!audit && !keeps) return (await fn(this.db, async () => undefined)).after;
+      const refuses = verb === 'deleted' && this.scopeOptions.refusesDelete;
+      if (!audit && !keeps && !refuses) return (await fn(this.db, async () => undefined, null)).after;
       const admin = context?.currentAdmin as PanelAdmin;
       return withTransaction(this.client as unknown as Db, async (tx) => {
-        const { before, after } = await fn(this.managerIn(tx), (id) => this.lockRow(tx, id));
+        const { before, after } = await fn(this.managerIn(tx), (id) => this.lockRow(tx, id), tx);
         if (keeps && verb !== 'created') await keeps(tx, { before, after });
         if (!audit) return after;
         const row = after ?? before;
@@ -332,9 +339,11 @@ export function defineScopedResource(lib: PrismaLib) {
 
     override async delete(id: string | number, context?: Ctx): Promise<void> {
       const where = this.idWhere(id, this.scopeWhere(context));
-      await this.audited('deleted', context, async (m, lock) => {
+      const { audit, keeps, refusesDelete } = this.scopeOptions;
+      await this.audited('deleted', context, async (m, lock, tx) => {
         await lock(id);
-        const before = this.scopeOptions.audit || this.scopeOptions.keeps ? await m.findFirst({ where }) : null;
+        const before = audit || keeps || refusesDelete ? await m.findFirst({ where }) : null;
+        if (before && tx && refusesDelete) await refusesDelete(tx, before);
         const { count } = await m.deleteMany({ where });
         if (count === 0) throw new NotFoundError(`No such record: ${String(id)}`, 'delete');
         return { before, after: null };

@@ -1,6 +1,8 @@
 // Catalog: products and shipping types (tenant admins write, staff read), validated with zod.
-import type { ActionResponse, After, ResourceWithOptions } from 'adminjs';
-import type { Db } from '../../../platform/db/prisma.js';
+import { ValidationError, type ActionResponse, type After, type ResourceWithOptions } from 'adminjs';
+import type { Db, Tx } from '../../../platform/db/prisma.js';
+import { AppError } from '../../../platform/errors.js';
+import { assertProductNotOrdered } from '../../../modules/catalog/ordered-product.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { productForm, shippingTypeForm } from '../schemas/catalog.schema.js';
 import { canManage, validatedTenantCrud } from './access.js';
@@ -25,6 +27,19 @@ const stockShown: After<ActionResponse> = async (response) => {
   }
   return response;
 };
+
+/**
+ * The Product resource's `refusesDelete` rule (ScopedResourceOptions): a product on an order is not deleted
+ * (the catalog module's rule); the refusal is the delete's notice and nothing is deleted.
+ */
+export async function refusesOrderedProductDelete(tx: Tx, product: Record<string, unknown>): Promise<void> {
+  try {
+    await assertProductNotOrdered(tx, { tenantId: String(product.tenantId), id: String(product.id), name: String(product.name) });
+  } catch (err) {
+    if (err instanceof AppError) throw new ValidationError({}, { message: err.message });
+    throw err;
+  }
+}
 
 /** `roles`: the entitlements' role check, run before a save adds granted roles and as "Check roles". */
 export function productResource(

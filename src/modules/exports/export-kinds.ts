@@ -184,7 +184,11 @@ const refunds: ExportDefinition = {
   ],
 };
 
-/** Sales tax events: a sale when an order was paid, a refund (negative) when money went back. */
+/**
+ * Sales tax events: a sale when an order was paid, a refund (negative) when money of a sale went back. Money
+ * returned for an order that was never paid (a part payment when it was cancelled unpaid, orders/cancel-unpaid.ts)
+ * was never a sale, so it is in the refunds export only.
+ */
 const tax: ExportDefinition = {
   header: [
     'date',
@@ -209,7 +213,7 @@ const tax: ExportDefinition = {
       SELECT r."createdAt", 'refund', o.number, r.id, o.currency, o."shippingAddress",
              -(r."amountCents" - r."taxCents"), -r."shippingCents", -r."taxCents"
       FROM refunds r JOIN orders o ON o.id = r."orderId"
-      WHERE r."tenantId" = ${s.tenantId} AND ${within('r."createdAt"', s)}
+      WHERE r."tenantId" = ${s.tenantId} AND o."paidAt" IS NOT NULL AND ${within('r."createdAt"', s)}
     ) t
     ORDER BY t.at, t.transaction_id`,
   row: (r) => {

@@ -1,6 +1,7 @@
 // services.taxReport.monthly: the sales tax a shop collected per month, in its time zone: tax on orders
 // paid that month, minus the tax returned by refunds made that month (refunds carry their tax part:
-// docs/decisions/refund-tax-share.md). The same events as the "tax" CSV export, so the two agree.
+// docs/decisions/refund-tax-share.md). The same events as the "tax" CSV export, so the two agree: money
+// returned for an order never paid was no sale, and is in neither.
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, type Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
@@ -42,7 +43,8 @@ export function createTaxReportService(deps: { db: Db; clock: Clock }): TaxRepor
           FROM orders o, utc WHERE o."tenantId" = ${tenantId} AND o."paidAt" >= utc.first_utc AND o."paidAt" < utc.end_utc
           UNION ALL
           SELECT r."createdAt", 0, r."taxCents", 0
-          FROM refunds r, utc WHERE r."tenantId" = ${tenantId} AND r."createdAt" >= utc.first_utc AND r."createdAt" < utc.end_utc
+          FROM refunds r JOIN orders o ON o.id = r."orderId", utc
+          WHERE r."tenantId" = ${tenantId} AND o."paidAt" IS NOT NULL AND r."createdAt" >= utc.first_utc AND r."createdAt" < utc.end_utc
         ), months AS (
           SELECT generate_series(first_local, first_local + make_interval(months => ${months - 1}::int), interval '1 month') AS m FROM utc
         )

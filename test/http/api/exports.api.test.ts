@@ -183,6 +183,28 @@ describe('GET /api/exports/:kind', () => {
     ]);
   });
 
+  it('a part payment returned when an unpaid order is cancelled is in the refunds export, not in the tax export (there was no sale)', async () => {
+    const s = await shop('UTC');
+    const order = await f.order({
+      tenantId: s.tenant.id,
+      customerId: s.customer.id,
+      taxAmountCents: 100,
+      totalCents: 1600,
+      lines: [{ productId: s.product.id, quantity: 1, unitPriceCents: 1500 }],
+    });
+    const ctx = adminCtx(s.tenant.id);
+    await t.services.payments.recordReceipt(ctx, { orderId: order.id }, { amountCents: 800, note: 'venmo' });
+    await t.services.orderAdmin.cancel(ctx, order.id, { note: 'customer asked' });
+    const today = new Date().toISOString().slice(0, 10);
+    const refunds = parseCsv((await get(s.auth, `/api/exports/refunds?from=${today}&to=${today}`).expect(200)).body);
+    expect(refunds.slice(1).map((r) => [r[refunds[0]!.indexOf('order_number')], r[refunds[0]!.indexOf('amount')]])).toEqual([
+      [String(order.number), '8.00'],
+    ]);
+    // Before: a "refund" line of -8.00 with no sale, lowering the period's sales by money that was never a sale.
+    const tax = parseCsv((await get(s.auth, `/api/exports/tax?from=${today}&to=${today}`).expect(200)).body);
+    expect(tax.slice(1)).toEqual([]);
+  });
+
   it("reads only the key's shop", async () => {
     const mine = await shop('UTC');
     const theirs = await shop('UTC');

@@ -55,7 +55,7 @@ export async function syncOrderTaxes(deps: TaxSyncDeps, tenantId: string, orderI
     include: { items: true, refunds: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
   });
   const reportable = order !== null && order.status !== 'PENDING_PAYMENT' && order.status !== 'CANCELLED';
-  if (reportable && !tenant.taxjarEnabled && filed.length === 0) return; // TaxJar off and never filed: leave it off
+  if (reportable && filed.length === 0 && !filesFromNowOn(tenant, order)) return; // never filed, and not to be now
   const wanted = reportable ? await wantedFor(db, order, (tenant.taxjarFromAddress ?? {}) as FromAddress) : [];
 
   // Removals first, refunds before their order (TaxJar refunds reference the order).
@@ -72,6 +72,16 @@ export async function syncOrderTaxes(deps: TaxSyncDeps, tenantId: string, orderI
     if (current && canonical(current.payload) === canonical(w.body)) continue;
     await file(deps, tenant, orderId, w, current);
   }
+}
+
+/**
+ * Whether an order never filed is filed now: TaxJar is on and the order was paid while it was (not before it
+ * was last switched on: a refund of an older order must not file a sale the shop may have reported itself for a
+ * period it already closed). Filing is not backfilled; an order already filed is kept in line whatever this says.
+ */
+function filesFromNowOn(tenant: Tenant, order: Order): boolean {
+  if (!tenant.taxjarEnabled) return false;
+  return !tenant.taxjarEnabledAt || !order.paidAt || order.paidAt >= tenant.taxjarEnabledAt;
 }
 
 async function file(deps: TaxSyncDeps, tenant: Tenant, orderId: string, w: Wanted, current: TaxTransaction | undefined): Promise<void> {

@@ -235,6 +235,34 @@ describe('TaxJar transactions', () => {
     expect(await db.taxTransaction.findFirstOrThrow({ where: { transactionId: order.id } })).toMatchObject({ removedAt: expect.any(Date) });
   });
 
+  it('an order paid while TaxJar was off is not filed when it is refunded after TaxJar is switched on; one paid after is', async () => {
+    const s = await shop();
+    await db.tenant.update({ where: { id: s.tenant.id }, data: { taxjarEnabled: false } });
+    const before = await s.order();
+    await request(t.app).post(`/api/orders/${before.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    await settled(before.id);
+    expect(fake.transaction('order', before.id)).toBeUndefined();
+
+    // Switched on (any path stamps when): a refund of the older order files nothing for it.
+    await db.tenant.update({ where: { id: s.tenant.id }, data: { taxjarEnabled: true } });
+    const { taxjarEnabledAt } = await db.tenant.findUniqueOrThrow({ where: { id: s.tenant.id } });
+    expect(taxjarEnabledAt).toBeInstanceOf(Date);
+    const refund = await request(t.app).post(`/api/orders/${before.id}/refunds`).set(s.auth).send({ amountCents: 500 }).expect(201);
+    await settled(before.id);
+    // Before: the refund filed the whole older order (a sale the shop may have reported itself) and the refund.
+    expect(fake.transaction('order', before.id)).toBeUndefined();
+    expect(fake.transaction('refund', refund.body.refund.id)).toBeUndefined();
+    expect(fake.calls.filter((c) => c.path.includes(before.id) || c.path.includes(refund.body.refund.id))).toEqual([]);
+
+    const after = await s.order();
+    await request(t.app).post(`/api/orders/${after.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    await settled(after.id);
+    expect(fake.transaction('order', after.id)).toMatchObject({ transaction_id: after.id, sales_tax: 3.75 });
+    // Saving settings with TaxJar still on does not move the stamp.
+    await db.tenant.update({ where: { id: s.tenant.id }, data: { taxjarEnabled: true, name: 'Renamed' } });
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: s.tenant.id } })).taxjarEnabledAt).toEqual(taxjarEnabledAt);
+  });
+
   it('deleting a paid, partly refunded order deletes its refund and order transactions', async () => {
     const s = await shop();
     const order = await s.order();

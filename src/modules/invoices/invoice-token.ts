@@ -26,12 +26,15 @@ export function signInvoiceToken(secret: string, payload: InvoiceTokenPayload): 
   return `${payloadPart}.${sign(secret, payloadPart).toString('base64url')}`;
 }
 
+/** What a customer is told of a link that is not valid (tampered, cut, retyped, or signed with a retired secret). */
+export const INVALID_LINK_MESSAGE = 'This invoice link is not valid. Ask the shop for a new link.';
+
 /**
  * INVOICE_LINK_INVALID for anything not signed with `secret` (or one of `secret`'s list: the current one and,
  * during a rotation's grace period, the previous one); INVOICE_LINK_EXPIRED once `now` reaches exp.
  */
 export function verifyInvoiceToken(secret: string | readonly string[], token: string, now: Date): InvoiceTokenPayload {
-  const invalid = () => new AppError('INVOICE_LINK_INVALID', 'This invoice link is not valid. Ask the shop for a new link.');
+  const invalid = () => new AppError('INVOICE_LINK_INVALID', INVALID_LINK_MESSAGE);
   const match = TOKEN_SHAPE.exec(token);
   if (!match) throw invalid();
   const [, payloadPart, signaturePart] = match as unknown as [string, string, string];

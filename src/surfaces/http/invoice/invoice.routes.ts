@@ -3,6 +3,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
+import { INVALID_LINK_MESSAGE } from '../../../modules/invoices/invoice-token.js';
 import { isAppError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
 import { ProviderRejectedError } from '../../../modules/payments-processor/providers/provider.port.js';
@@ -47,8 +48,10 @@ const ERROR_PAGES: Record<string, { status: number; title: string }> = {
   UPSTREAM_UNAVAILABLE: { status: 503, title: 'Payment is temporarily unavailable' },
 };
 
-/** The words of a link that is not valid (modules/invoices/invoice-token.ts), for one the router could not read. */
-const MANGLED_LINK = 'This invoice link is not valid. Ask the shop for a new link.';
+/** The page of a link that is not valid, for one the router could not read (no such page, or undecodable). */
+function sendInvalidLinkPage(res: Response, status: 400 | 404): void {
+  res.status(status).type('html').send(renderInvoiceErrorPage(ERROR_PAGES.INVOICE_LINK_INVALID!.title, INVALID_LINK_MESSAGE));
+}
 
 export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }): Router {
   const { invoices, logger } = deps;
@@ -164,16 +167,14 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
 
   // An address under /invoice that is no page of ours (a link cut after "/invoice/", or with a piece added):
   // the page of a link that is not valid, 404, instead of the API's JSON.
-  router.all(['/invoice', '/invoice/{*rest}'], (_req, res) => {
-    res.status(404).type('html').send(renderInvoiceErrorPage(ERROR_PAGES.INVOICE_LINK_INVALID!.title, MANGLED_LINK));
-  });
+  router.all(['/invoice', '/invoice/{*rest}'], (_req, res) => sendInvalidLinkPage(res, 404));
 
   // A link broken on its way to the customer (cut in the middle of "%E0%A4%A5", or retyped): Express cannot
   // decode the token and refuses the request before any route above runs. The customer gets the page of a link
   // that is not valid, as for a tampered one, not the API's JSON; 400 because the address itself is malformed.
   router.use('/invoice', (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!isUndecodablePath(err)) return next(err);
-    res.status(400).type('html').send(renderInvoiceErrorPage(ERROR_PAGES.INVOICE_LINK_INVALID!.title, MANGLED_LINK));
+    sendInvalidLinkPage(res, 400);
   });
 
   return router;

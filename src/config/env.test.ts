@@ -26,4 +26,35 @@ describe('loadEnv', () => {
   it('requires the production secrets in production', () => {
     expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: required when NODE_ENV=production/);
   });
+
+  it('lists the missing production variables beside a malformed one, all at once (they were hidden behind it)', () => {
+    for (const bad of [{ PORT: 'abc' }, { LOG_LEVEL: 'verbose' }, { PROCESS_ROLES: 'webb' }, { WORKERS_ENABLED: 'maybe' }]) {
+      const err = (() => {
+        try {
+          loadEnv({ NODE_ENV: 'production', DISCORD_BOT_TOKEN: 'x'.repeat(40), ...bad });
+        } catch (e) {
+          return e as ConfigError;
+        }
+      })();
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = err!.problems;
+      expect(problems.filter((p) => p.startsWith(`${Object.keys(bad)[0]}:`))).toHaveLength(1);
+      expect(problems.filter((p) => p.endsWith('required when NODE_ENV=production')).map((p) => p.split(':')[0])).toEqual([
+        'DISCORD_PUBLIC_KEY',
+        'DISCORD_APPLICATION_ID',
+        'SESSION_SECRET',
+        'DATABASE_URL',
+        'SECRETS_ENCRYPTION_KEYS',
+      ]);
+    }
+    // When the refinement does run (a value out of range), each variable is still named once.
+    const once = (() => {
+      try {
+        loadEnv({ NODE_ENV: 'production', DATABASE_POOL_SIZE: '0' });
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    })()!;
+    expect(once.filter((p) => p === 'SESSION_SECRET: required when NODE_ENV=production')).toHaveLength(1);
+  });
 });

@@ -19,6 +19,17 @@ export function parseTrustProxy(v: string): boolean | number | string[] {
     .filter(Boolean);
 }
 
+/** Variables a production process cannot run without. */
+const PRODUCTION_REQUIRED = [
+  'DISCORD_PUBLIC_KEY',
+  'DISCORD_APPLICATION_ID',
+  'DISCORD_BOT_TOKEN',
+  'SESSION_SECRET',
+  'DATABASE_URL',
+  'SECRETS_ENCRYPTION_KEYS',
+] as const;
+const PRODUCTION_REQUIRED_MESSAGE = 'required when NODE_ENV=production';
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -193,15 +204,8 @@ const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['DISCORD_DEFER_AFTER_MS'], message: 'at most 2500 (Discord drops answers after 3 s)' });
     }
     if (env.NODE_ENV === 'production') {
-      for (const key of [
-        'DISCORD_PUBLIC_KEY',
-        'DISCORD_APPLICATION_ID',
-        'DISCORD_BOT_TOKEN',
-        'SESSION_SECRET',
-        'DATABASE_URL',
-        'SECRETS_ENCRYPTION_KEYS',
-      ] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when NODE_ENV=production' });
+      for (const key of PRODUCTION_REQUIRED) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: PRODUCTION_REQUIRED_MESSAGE });
       }
     }
   });
@@ -220,7 +224,16 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    // zod skips the refinement above when a field fails to parse (PORT=abc), so the missing production variables
+    // are listed here from the raw environment too: one message with every problem, not one at a time.
+    if (cleaned.NODE_ENV === 'production') {
+      for (const key of PRODUCTION_REQUIRED) {
+        const problem = `${key}: ${PRODUCTION_REQUIRED_MESSAGE}`;
+        if (!cleaned[key] && !problems.includes(problem)) problems.push(problem);
+      }
+    }
+    throw new ConfigError(problems);
   }
   return result.data;
 }

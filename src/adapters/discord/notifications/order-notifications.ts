@@ -848,9 +848,21 @@ function refundClaimDm(tenant: Tenant, o: OrderDetail, claim: RefundClaimLinkPay
   };
 }
 
+/**
+ * What had been refunded once `refundId` was made: the order's refunds up to and including it (they are in the
+ * order they were made). The DM may be sent after later refunds (a worker backlog, Discord rate limits), and
+ * must tell the state this refund left, not the order's latest ("fully refunded" on the first of two refunds).
+ */
+function refundedThrough(o: OrderDetail, refundId: string): number {
+  const at = o.refunds.findIndex((r) => r.id === refundId);
+  if (at < 0) return o.refundedTotalCents;
+  return o.refunds.slice(0, at + 1).reduce((sum, r) => sum + r.amountCents, 0);
+}
+
 function refundedDm(tenant: Tenant, o: OrderDetail, refundId: string, amountCents: number): MessageData {
   const m = money(o);
   const refund = o.refunds.find((r) => r.id === refundId);
+  const soFar = refundedThrough(o, refundId);
   return {
     embeds: [
       embed({
@@ -860,8 +872,8 @@ function refundedDm(tenant: Tenant, o: OrderDetail, refundId: string, amountCent
           `We refunded **${m(amountCents)}** on your order.`,
           refund ? `${refundBreakdown(partsOfRefund(refund), o.currency)}.` : undefined,
           refund?.reason ? `Reason: ${refund.reason}` : undefined,
-          `Refunded so far: ${m(o.refundedTotalCents)} of ${m(o.totalCents)}.`,
-          o.status === 'REFUNDED' ? 'The order is now fully refunded.' : undefined,
+          `Refunded so far: ${m(soFar)} of ${m(o.totalCents)}.`,
+          soFar >= o.totalCents ? 'The order is now fully refunded.' : undefined,
         ]
           .filter(Boolean)
           .join('\n'),

@@ -103,19 +103,24 @@ grep -q "bundling user components" "$tmp/prod.log" && { kill -KILL $prod_pid; fa
 kill -TERM $prod_pid; wait $prod_pid; rc=$?
 [ "$rc" -eq 0 ] || fail "production build: exit code after SIGTERM was $rc"
 echo "smoke: production build served /readyz and the panel (first /admin/login ${first#* } s, pre-built bundle), SIGTERM -> exit 0"
-# The production job worker alone, as a deployment runs it beside its web processes.
+# The production job worker alone, as a deployment runs it beside its web processes, with the README's command
+# (npm run worker:prod) and SIGTERM sent to npm, as a supervisor that signals only its main process does: the
+# script execs node, so the signal reaches the worker (it used to stop npm and orphan the worker, still running).
 NODE_ENV=production LOG_LEVEL=info \
   DATABASE_URL="postgresql://postgres:ledgerline@127.0.0.1:$pg_port/ledgerline" \
   DISCORD_APPLICATION_ID=100000000000000001 DISCORD_PUBLIC_KEY=$(printf '0%.0s' {1..64}) \
   DISCORD_BOT_TOKEN=smoke-test-token-not-real-000000 DISCORD_API_BASE_URL=http://127.0.0.1:9/api DISCORD_GATEWAY_ENABLED=false \
   SESSION_SECRET=smoke-test-session-secret-0123456789 \
   SECRETS_ENCRYPTION_KEYS="$(node -p "require('./data/dev-secrets.json').secretsEncryptionKeys")" \
-  node dist/src/worker.js >"$tmp/prod-worker.log" 2>&1 &
+  npm run -s worker:prod >"$tmp/prod-worker.log" 2>&1 &
 prod_worker=$!
 for _ in $(seq 1 120); do grep -qs "job worker is running" "$tmp/prod-worker.log" && break; sleep 0.5; done
 grep -q "job worker is running" "$tmp/prod-worker.log" || { kill -KILL $prod_worker; fail "production build: the job worker (dist/src/worker.js) did not start"; }
 kill -TERM $prod_worker; wait $prod_worker; rc=$?
 [ "$rc" -eq 0 ] || fail "production build: job worker exit code after SIGTERM was $rc"
+grep -q "shutting down\|stopped" "$tmp/prod-worker.log" || fail "production build: the job worker did not shut down on npm's SIGTERM"
+sleep 0.5
+pgrep -f -- "dist/src/worker.js" >/dev/null && { pkill -KILL -f -- "dist/src/worker.js"; fail "production build: npm run worker:prod left its worker running after SIGTERM"; }
 echo "smoke: production job worker (PROCESS_ROLES=worker) started and stopped on SIGTERM with exit 0"
 w=$(worker_pid) || fail "no job worker child before SIGTERM"
 kill -TERM "$(app_pid)"

@@ -5,12 +5,17 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** A package.json script's words, e.g. ['node', '--max-semi-space-size=16', 'dist/src/main.js']. */
+/**
+ * The words of the command a package.json script runs, e.g. ['node', '--max-semi-space-size=16', 'dist/src/main.js'].
+ * A leading `exec` (the production scripts': the shell npm starts becomes node, so a SIGTERM sent to npm reaches
+ * the service instead of orphaning it) is how it is run, not a word of the command.
+ */
 export function scriptWords(name: string): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const script = pkg.scripts[name];
   if (!script) throw new Error(`package.json has no script "${name}"`);
-  return script.trim().split(/\s+/);
+  const words = script.trim().split(/\s+/);
+  return words[0] === 'exec' ? words.slice(1) : words;
 }
 
 /** The flags `npm run start:prod` gives node before the entry file. */

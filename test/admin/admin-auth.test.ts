@@ -275,4 +275,29 @@ describe('session secret rotation', () => {
       await without.close();
     }
   });
+
+  it('rolled through several instances in passes, a session signed by an instance in either pass is accepted by the other', async () => {
+    const user = await shopAdmin();
+    const oldSecret = 'test-session-secret-test-session-secret'; // createTestApp's
+    const newSecret = 'rotated-session-secret-rotated-session-2';
+    // Pass 1: the new secret accepted, the old one still signs. Pass 2: swapped. (docs/decisions/operating.md)
+    const pass1 = await startAdminApp({ clock, env: { SESSION_SECRET: oldSecret, SESSION_SECRET_PREVIOUS: newSecret } });
+    const pass2 = await startAdminApp({ clock, env: { SESSION_SECRET: newSecret, SESSION_SECRET_PREVIOUS: oldSecret } });
+    try {
+      for (const [signedBy, readBy] of [
+        [pass2, pass1],
+        [pass1, pass2],
+      ] as const) {
+        const a = await loggedIn(signedBy.baseUrl, user.email);
+        const cookie = `ledgerline_admin=${cookieValue(a.agent, signedBy.baseUrl, 'ledgerline_admin')}; ledgerline_admin_csrf=${a.csrf()}`;
+        const res = await request(readBy.baseUrl)
+          .get('/admin/api/resources/Order/actions/list')
+          .set({ Cookie: cookie, Origin: readBy.baseUrl, 'X-CSRF-Token': a.csrf() });
+        expect(res.status).toBe(200);
+      }
+    } finally {
+      await pass1.close();
+      await pass2.close();
+    }
+  });
 });

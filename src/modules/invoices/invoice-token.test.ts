@@ -84,6 +84,13 @@ describe('secret rotation', () => {
     expect(verifyInvoiceToken([NEW, OLD], signInvoiceToken(NEW, rotationPayload), rotatedAt)).toMatchObject({ orderId: 'o1' });
   });
 
+  it('rolled through several instances in passes, an instance in either pass accepts the links the other signs', () => {
+    const pass1 = [OLD, NEW]; // INVOICE_LINK_SIGNING_SECRET=old, ..._PREVIOUS=new
+    const pass2 = [NEW, OLD]; // swapped
+    expect(verifyInvoiceToken(pass1, signInvoiceToken(pass2[0]!, rotationPayload), rotatedAt)).toMatchObject({ orderId: 'o1' });
+    expect(verifyInvoiceToken(pass2, signInvoiceToken(pass1[0]!, rotationPayload), rotatedAt)).toMatchObject({ orderId: 'o1' });
+  });
+
   it('reads the *_PREVIOUS variables', () => {
     const env = loadEnv({ INVOICE_LINK_SIGNING_SECRET_PREVIOUS: OLD, SESSION_SECRET_PREVIOUS: OLD });
     expect(env.INVOICE_LINK_SIGNING_SECRET_PREVIOUS).toBe(OLD);

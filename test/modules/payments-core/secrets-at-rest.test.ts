@@ -41,6 +41,26 @@ describe('secret box', () => {
     expect(() => createSecretBox(k1).decrypt(old)).toThrow(/key id k0 is not in the keyring/);
   });
 
+  it('rotates across instances in passes: whichever pass an instance is in, it reads what any other wrote (docs/decisions/operating.md)', async () => {
+    const tenant = await f.tenant({ taxjarApiKey: createSecretBox(k0).encrypt('tj_live_rolling_0001') });
+    const before = createSecretBox(k0); // not restarted yet
+    const pass1 = createSecretBox(`${k0},${k1}`); // knows the new key, still encrypts with the old
+    const pass2 = createSecretBox(`${k1},${k0}`); // encrypts with the new; re-encrypts at start
+    expect(await migrateSecretsAtRest(db, pass1)).toMatchObject({ taxjarKeys: 0 }); // nothing to re-encrypt yet
+    const stored = async () => (await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).taxjarApiKey!;
+    expect(before.decrypt(await stored())).toBe('tj_live_rolling_0001');
+    // Pass 2 starts on one instance once every instance runs pass 1: it re-encrypts with k1 ...
+    expect((await migrateSecretsAtRest(db, pass2)).taxjarKeys).toBeGreaterThanOrEqual(1);
+    expect(pass2.keyIdOf(await stored())).toBe('k1');
+    // ... which an instance still in pass 1 reads; one that skipped pass 1 could not (what the old advice did).
+    const now = await stored();
+    expect(pass1.decrypt(now)).toBe('tj_live_rolling_0001');
+    expect(() => before.decrypt(now)).toThrow(/key id k1 is not in the keyring/);
+    expect(pass2.decrypt(pass1.encrypt('written-in-pass-1'))).toBe('written-in-pass-1');
+    // The migration tests below run their own keyrings over the whole table.
+    await db.tenant.delete({ where: { id: tenant.id } });
+  });
+
   it('refuses tampered ciphertext and a relabelled key id, without echoing the value', () => {
     const box = createSecretBox(`${k1},${k0}`);
     const v = box.encrypt('very-secret-token');

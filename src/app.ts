@@ -14,7 +14,7 @@ import { discordInteractionsEndpoint } from './surfaces/discord/interactions.end
 import { aheadOfExpress } from './surfaces/http/ahead-of-express.js';
 import { answerOutcome } from './surfaces/discord/deferral.js';
 import { handleInteraction } from './surfaces/discord/dispatch.js';
-import { invoiceRoutes } from './surfaces/http/invoice/invoice.routes.js';
+import { invoiceRoutes, sendInvoiceRateLimitedPage } from './surfaces/http/invoice/invoice.routes.js';
 import { providerWebhooksRoutes } from './surfaces/http/provider-webhooks.routes.js';
 import { apiRouter } from './surfaces/http/api/api.router.js';
 import { apiDocsRoutes } from './surfaces/http/api/openapi/api-docs.routes.js';
@@ -70,7 +70,13 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
     const webhookLimit = rateLimit({ ...minute, name: 'webhooks', points: env.RATE_LIMIT_WEBHOOKS_PER_MINUTE, keyOf: byClientAddress });
     app.use('/webhooks', webhookLimit);
     app.use('/api', rateLimit({ ...minute, name: 'api', points: env.RATE_LIMIT_API_PER_MINUTE, keyOf: byApiKey }));
-    app.use('/invoice', rateLimit({ ...minute, name: 'invoice', points: env.RATE_LIMIT_INVOICE_PER_MINUTE, keyOf: byClientAddress }));
+    const invoiceLimit = {
+      name: 'invoice',
+      points: env.RATE_LIMIT_INVOICE_PER_MINUTE,
+      keyOf: byClientAddress,
+      refuse: sendInvoiceRateLimitedPage,
+    };
+    app.use('/invoice', rateLimit({ ...minute, ...invoiceLimit }));
     // Before the JSON parser: the providers' signatures cover the raw bytes.
     app.use(providerWebhooksRoutes({ checkouts: services.checkouts, bodyLimit: env.BODY_LIMIT, publicBaseUrl: env.PUBLIC_BASE_URL }));
   }

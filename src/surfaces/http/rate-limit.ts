@@ -6,7 +6,7 @@
 // When the counter store itself cannot be reached the request goes through (fail open) with a warning:
 // the database being down fails the request anyway, and a limiter must not turn a blip into an outage.
 import { createHash } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../../platform/logger.js';
@@ -24,6 +24,14 @@ export interface RateLimitOptions {
   windowSeconds: number;
   /** Whose counter a request counts against (an API key, a client address...). */
   keyOf(req: Request): string;
+  /** The answer over the limit, after Retry-After is set (default: 429 with the API's JSON error body). */
+  refuse?(req: Request, res: Response, seconds: number): void;
+}
+
+const tooMany = (seconds: number) => `Too many requests. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+
+function refuseWithJson(req: Request, res: Response, seconds: number): void {
+  res.status(429).json({ error: { code: 'RATE_LIMITED', message: tooMany(seconds), requestId: requestIdOf(req) } });
 }
 
 export function rateLimit(opts: RateLimitOptions): RequestHandler {
@@ -45,13 +53,7 @@ export function rateLimit(opts: RateLimitOptions): RequestHandler {
       if (err instanceof RateLimiterRes) {
         const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
         res.set('Retry-After', String(seconds));
-        res.status(429).json({
-          error: {
-            code: 'RATE_LIMITED',
-            message: `Too many requests. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
-            requestId: requestIdOf(req),
-          },
-        });
+        (opts.refuse ?? refuseWithJson)(req, res, seconds);
         return;
       }
       opts.logger.warn({ err, limit: opts.name }, 'rate limit store unavailable; request let through');

@@ -170,7 +170,16 @@ describe('rate limits kept in PostgreSQL', () => {
       }
 
       for (let i = 0; i < 2; i++) await request(limited.app).get('/invoice/x.y');
-      expect((await request(limited.app).get('/invoice/x.y')).status).toBe(429);
+      const page = await request(limited.app).get('/invoice/x.y');
+      expect(page.status).toBe(429);
+      expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
+      // A page in the customer's browser, with the invoice page's headers (it was the API's JSON).
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.text).toMatch(
+        /<h1>Too many requests<\/h1><p>This page was opened too many times from your network\. Try again in \d+ seconds?\.<\/p>/,
+      );
+      expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(page.headers['referrer-policy']).toBe('no-referrer');
 
       for (let i = 0; i < 2; i++) await request(limited.app).post('/webhooks/paypal/x').send({});
       const hook = await request(limited.app).post('/webhooks/paypal/x').send({});

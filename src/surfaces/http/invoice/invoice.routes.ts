@@ -48,6 +48,19 @@ const ERROR_PAGES: Record<string, { status: number; title: string }> = {
   UPSTREAM_UNAVAILABLE: { status: 503, title: 'Payment is temporarily unavailable' },
 };
 
+/**
+ * The invoice page's answer over its rate limit (app.ts mounts the limit before this router): a page in the
+ * customer's browser, with the page's own headers, not the API's JSON.
+ */
+export function sendInvoiceRateLimitedPage(req: Request, res: Response, seconds: number): void {
+  securityHeaders(req, res, () => undefined);
+  const wait = seconds <= 90 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minutes`;
+  res
+    .status(429)
+    .type('html')
+    .send(renderInvoiceErrorPage('Too many requests', `This page was opened too many times from your network. Try again in ${wait}.`));
+}
+
 /** The page of a link that is not valid, for one the router could not read (no such page, or undecodable). */
 function sendInvalidLinkPage(res: Response, status: 400 | 404): void {
   res.status(status).type('html').send(renderInvoiceErrorPage(ERROR_PAGES.INVOICE_LINK_INVALID!.title, INVALID_LINK_MESSAGE));

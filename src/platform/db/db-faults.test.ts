@@ -36,6 +36,23 @@ describe('database fault classification', () => {
     expect(isDatabaseUnavailable(err)).toBe(true);
   });
 
+  it('a connection the server closed under a query (adapter kind ConnectionClosed, no SQLSTATE) is "unavailable"', () => {
+    // As logged by /readyz while the database's connections were cut: it was classified "error" (and a request, 500).
+    const err = Object.assign(
+      new Error(
+        '\nInvalid `prisma.$queryRaw()` invocation:\n\n\nRaw query failed. Code: `N/A`. Message: `Server has closed the connection.`',
+      ),
+      { code: 'P2010', meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } } } },
+    );
+    expect(isDatabaseUnavailable(err)).toBe(true);
+    expect(isRetryableTxError(err)).toBe(false);
+    const unique = Object.assign(new Error('Unique constraint failed'), {
+      code: 'P2002',
+      meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { kind: 'UniqueConstraintViolation' } } },
+    });
+    expect(isDatabaseUnavailable(unique)).toBe(false);
+  });
+
   it('a serialization failure or deadlock inside the adapter error is retryable', () => {
     expect(isRetryableTxError(prismaError('', '40001', 'could not serialize access due to concurrent update'))).toBe(true);
     expect(isRetryableTxError(prismaError('', '40P01', 'deadlock detected'))).toBe(true);

@@ -21,6 +21,19 @@ const UNAVAILABLE_CODES = new Set([
   'P2024', // Prisma: timed out fetching a connection from the pool
 ]);
 
+/**
+ * Prisma's driver-adapter error kinds for a connection lost or never made. A connection closed under a query
+ * comes as P2010 with cause { kind: 'ConnectionClosed' } and no SQLSTATE ("Server has closed the connection."):
+ * before this set, /readyz called it "error" and a request that hit it was answered 500 instead of 503.
+ */
+const UNAVAILABLE_KINDS = new Set([
+  'ConnectionClosed',
+  'DatabaseNotReachable',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TlsConnectionError',
+]);
+
 const UNAVAILABLE_MESSAGE = new RegExp(
   [
     'Connection terminated',
@@ -97,7 +110,10 @@ function codesOf(e: Record<string, unknown>): string[] {
 /** The database cannot be used now (down, restarting, connection lost or pool exhausted). */
 export function isDatabaseUnavailable(err: unknown): boolean {
   // Any SQLSTATE of class 08 (connection exception) too, so not a fixed set of codes: hasErrorCode cannot say it.
-  for (const e of causes(err)) if (codesOf(e).some((c) => UNAVAILABLE_CODES.has(c) || c.startsWith('08'))) return true;
+  for (const e of causes(err)) {
+    if (codesOf(e).some((c) => UNAVAILABLE_CODES.has(c) || c.startsWith('08'))) return true;
+    if (typeof e.kind === 'string' && UNAVAILABLE_KINDS.has(e.kind)) return true;
+  }
   return hasErrorMessage(err, UNAVAILABLE_MESSAGE);
 }
 

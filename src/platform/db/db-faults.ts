@@ -26,13 +26,7 @@ const UNAVAILABLE_CODES = new Set([
  * comes as P2010 with cause { kind: 'ConnectionClosed' } and no SQLSTATE ("Server has closed the connection."):
  * before this set, /readyz called it "error" and a request that hit it was answered 500 instead of 503.
  */
-const UNAVAILABLE_KINDS = new Set([
-  'ConnectionClosed',
-  'DatabaseNotReachable',
-  'SocketTimeout',
-  'TooManyConnections',
-  'TlsConnectionError',
-]);
+const UNAVAILABLE_KINDS = new Set(['ConnectionClosed', 'DatabaseNotReachable', 'TooManyConnections', 'TlsConnectionError']);
 
 const UNAVAILABLE_MESSAGE = new RegExp(
   [

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createConnectionService } from '../../../src/modules/payments-processor/connections/connection.service.js';
-import { migrateSecretsAtRest } from '../../../src/modules/tenants/secrets-at-rest.migration.js';
+import { migrateSecretsAtRest, UnreadableSecretsError } from '../../../src/modules/tenants/secrets-at-rest.migration.js';
 import { systemClock } from '../../../src/platform/clock.js';
 import { REDACT_PATHS } from '../../../src/platform/logger.js';
 import { createSecretBox, generateKeyringEntry, maskLast4, openSecret, parseKeyring } from '../../../src/platform/secret-box.js';
@@ -112,6 +112,26 @@ describe('start-up migration of plaintext secrets', () => {
     const second = await migrateSecretsAtRest(db, box);
     expect(second).toEqual({ taxjarKeys: 0, connections: 0 });
     expect((await db.tenant.findUniqueOrThrow({ where: { id: plain.id } })).taxjarApiKey).toBe(byId.get(plain.id));
+  });
+
+  it('names every shop whose secret the keyring cannot read, and still re-encrypts the others (it stopped at the first, naming none)', async () => {
+    const gone = generateKeyringEntry('gone');
+    const k0 = generateKeyringEntry('k0');
+    const k1 = generateKeyringEntry('k1');
+    const lost = await f.tenant({ name: 'Lost Key Shop', taxjarApiKey: createSecretBox(gone).encrypt('tj_lost_0001') });
+    const fine = await f.tenant({ name: 'Fine Shop', taxjarApiKey: createSecretBox(k0).encrypt('tj_fine_0002') });
+    const box = createSecretBox(`${k1},${k0}`);
+    const err = await migrateSecretsAtRest(db, box).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnreadableSecretsError);
+    expect((err as UnreadableSecretsError).unreadable).toContain(
+      `shop "Lost Key Shop" (${lost.id}): its TaxJar API key: key id gone is not in the keyring`,
+    );
+    expect((err as Error).message).toMatch(/Put the missing key back in SECRETS_ENCRYPTION_KEYS/);
+    const after = (await db.tenant.findUniqueOrThrow({ where: { id: fine.id } })).taxjarApiKey!;
+    expect(box.decrypt(after)).toBe('tj_fine_0002');
+    expect(box.keyIdOf(after)).toBe('k1');
+    // The migration tests run their keyrings over the whole table.
+    await db.tenant.deleteMany({ where: { id: { in: [lost.id, fine.id] } } });
   });
 });
 

@@ -25,13 +25,22 @@ if (values['dry-run']) {
 }
 
 try {
-  const env = loadEnv();
+  // Only the Discord variables matter here: not the production ones a server needs (a database, secrets), so an
+  // operator can register from any shell with the application's id and token.
+  const env = loadEnv({ ...process.env, NODE_ENV: 'development' });
   const problems: string[] = [];
   if (!env.DISCORD_APPLICATION_ID) problems.push('DISCORD_APPLICATION_ID: required (the application id from the Discord developer portal)');
   if (!env.DISCORD_BOT_TOKEN) problems.push('DISCORD_BOT_TOKEN: required (the bot token)');
   if (values.guild !== undefined && !/^\d{15,21}$/.test(values.guild)) problems.push('--guild: a Discord guild id (snowflake)');
   if (problems.length) throw new ConfigError(problems);
   const rest = createDiscordRest({ apiBaseUrl: env.DISCORD_API_BASE_URL, botToken: env.DISCORD_BOT_TOKEN });
+  // @discordjs/rest waits a rate limit out by itself; say so instead of sitting silent (a global limit can be minutes).
+  rest.on('rateLimited', (info) => {
+    const seconds = Math.ceil(Math.max(info.retryAfter, info.timeToReset) / 1000);
+    console.error(
+      `Discord is rate limiting ${info.global ? 'this bot (global limit)' : info.route}: waiting ${seconds} s, then trying again (Ctrl-C to stop).`,
+    );
+  });
   const appId = env.DISCORD_APPLICATION_ID!;
   const route = values.guild ? Routes.applicationGuildCommands(appId, values.guild) : Routes.applicationCommands(appId);
   const saved = (await rest.put(route, { body: COMMAND_DEFINITIONS })) as { name: string }[];

@@ -6,14 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/platform/crypto.js';
 import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { snowflake } from '../helpers/factories.js';
+import { FakeDiscordApi } from '../../src/dev/fake-discord-api.js';
 
 // A budget for a command that hangs: starting tsx took over 25 s with the machine's two cores busy.
 const RUN_BUDGET_MS = 100_000;
 
-function run(script: string, args: string[], stdin?: string): Promise<{ code: number | null; out: string }> {
+function run(
+  script: string,
+  args: string[],
+  stdin?: string,
+  env: Record<string, string> = { DATABASE_URL: testDatabaseUrl() },
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent' },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'silent', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
@@ -32,6 +38,35 @@ function run(script: string, args: string[], stdin?: string): Promise<{ code: nu
 }
 
 const printedPassword = (out: string) => /\n {2}(\S{20,})\n/.exec(out)?.[1];
+
+describe('discord:register', { timeout: RUN_BUDGET_MS + 20_000 }, () => {
+  it('runs in production with only the Discord variables, and says when Discord makes it wait', async () => {
+    const fake = await new FakeDiscordApi().start();
+    try {
+      // A global rate limit first: @discordjs/rest waits it out; the command used to sit silent meanwhile.
+      fake.fail({
+        method: 'PUT',
+        path: /^\/applications\/\d+\/guilds\/\d+\/commands$/,
+        status: 429,
+        body: { message: 'You are being rate limited.', retry_after: 1, global: true },
+        headers: { 'retry-after': '1', 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+      });
+      const guild = snowflake();
+      const r = await run('discord-register', ['--guild', guild], undefined, {
+        NODE_ENV: 'production', // no DATABASE_URL, no SESSION_SECRET...: it used to refuse to run
+        DISCORD_APPLICATION_ID: '100000000000000001',
+        DISCORD_BOT_TOKEN: 'register-test-token-not-real-0000',
+        DISCORD_API_BASE_URL: fake.apiBase,
+      });
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Discord is rate limiting this bot \(global limit\): waiting \d+ s, then trying again/);
+      expect(r.out).toContain(`in guild ${guild} (available now)`);
+      expect(r.out).not.toContain('required when NODE_ENV=production');
+    } finally {
+      await fake.stop();
+    }
+  });
+});
 
 describe('operator commands', { timeout: 2 * RUN_BUDGET_MS + 20_000 }, () => {
   const guildId = snowflake();

@@ -5,6 +5,7 @@
 import { Prisma } from '../../platform/db/prisma.js';
 import { centsToDecimalString } from '../../platform/money.js';
 import type { CsvCell } from './csv.js';
+import { ORDER_ITEMS_SQL_ORDER } from '../orders/index.js';
 
 export const EXPORT_KINDS = ['orders', 'payments', 'refunds', 'tax'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
@@ -70,7 +71,7 @@ const orders: ExportDefinition = {
            o."refundedTotalCents" AS refunded, ${local('o."paidAt"', s.timeZone)} AS paid, ${local('o."cancelledAt"', s.timeZone)} AS cancelled,
            o."shippingAddress"->>'name' AS ship_name, o."shippingAddress"->>'country' AS ship_country, o."shippingAddress"->>'state' AS ship_state,
            o."shippingAddress"->>'postalCode' AS ship_zip, o."shippingAddress"->>'city' AS ship_city,
-           (SELECT string_agg(i.quantity || ' x ' || i.name || ' (' || i.sku || ')', '; ' ORDER BY i.name, i.id) FROM order_items i WHERE i."orderId" = o.id) AS items
+           (SELECT string_agg(i.quantity || ' x ' || i.name || ' (' || i.sku || ')', '; ' ORDER BY ${ORDER_ITEMS_SQL_ORDER}) FROM order_items i WHERE i."orderId" = o.id) AS items
     FROM orders o JOIN customers c ON c.id = o."customerId"
     WHERE o."tenantId" = ${s.tenantId} AND ${within('o."createdAt"', s)}
     ORDER BY o."createdAt", o.id`,

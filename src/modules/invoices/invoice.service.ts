@@ -7,7 +7,7 @@ import { AppError } from '../../platform/errors.js';
 import type { ConnectionService } from '../payments-processor/connections/connection.service.js';
 import { isProcessorMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
 import type { CheckoutService, ReturnOutcome } from '../payments-processor/checkouts/checkout.service.js';
-import { owedCents } from '../orders/index.js';
+import { ORDER_ITEMS_ORDER_BY, owedCents } from '../orders/index.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import { signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
@@ -200,7 +200,10 @@ export function createInvoiceService(deps: {
       const link = service.verify(token);
       const order = await db.order.findFirst({
         where: { id: link.orderId, tenantId: link.tenantId },
-        include: { items: { orderBy: { name: 'asc' } }, tenant: { select: { name: true, enabledPaymentMethods: true, timeZone: true } } },
+        include: {
+          items: { orderBy: ORDER_ITEMS_ORDER_BY },
+          tenant: { select: { name: true, enabledPaymentMethods: true, timeZone: true } },
+        },
       });
       if (!order) throw new AppError('NOT_FOUND', 'This order no longer exists. Contact the shop.');
       const payable = order.status === 'PENDING_PAYMENT';

@@ -74,6 +74,8 @@ export async function editOrderItems(tx: Tx, deps: AfterSaleDeps, ctx: TenantCon
 
   await tx.orderItem.deleteMany({ where: { orderId: order.id, productId: { notIn: wanted.map((l) => l.productId) } } });
   let subtotalCents = 0;
+  // A line the admin adds goes after the customer's (positions: order-detail.ts, ORDER_ITEMS_ORDER_BY).
+  let nextPosition = Math.max(-1, ...current.map((c) => c.position)) + 1;
   for (const l of wanted) {
     const existing = byProduct.get(l.productId);
     if (existing) {
@@ -82,7 +84,15 @@ export async function editOrderItems(tx: Tx, deps: AfterSaleDeps, ctx: TenantCon
     } else {
       const p = products.find((x) => x.id === l.productId)!;
       await tx.orderItem.create({
-        data: { orderId: order.id, productId: p.id, sku: p.sku, name: p.name, quantity: l.quantity, unitPriceCents: p.unitPriceCents },
+        data: {
+          orderId: order.id,
+          productId: p.id,
+          sku: p.sku,
+          name: p.name,
+          quantity: l.quantity,
+          unitPriceCents: p.unitPriceCents,
+          position: nextPosition++,
+        },
       });
       subtotalCents += p.unitPriceCents * l.quantity;
     }

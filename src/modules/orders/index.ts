@@ -5,7 +5,7 @@ export type { AfterSaleDeps, ItemQuantity } from './after-sale.deps.js';
 export { cancelLockedOrder, OPEN_PAYMENT_STATUSES } from './cancel-unpaid.js';
 export { lockOrder, orderLabel } from './order-lock.js';
 export * from './order-transitions.js';
-export { orderDetailInclude, type OrderDetail } from './order-detail.js';
+export { ORDER_ITEMS_ORDER_BY, ORDER_ITEMS_SQL_ORDER, orderDetailInclude, type OrderDetail } from './order-detail.js';
 export type { OrderQueryService } from './order-query.service.js';
 export { readOrderDetail, requireOrderDetail } from './order-detail.sql.js';
 export { createOrderService, type OrderService, type PlacedOrder, type SubmitOrder } from './order.service.js';

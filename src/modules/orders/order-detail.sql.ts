@@ -8,7 +8,7 @@ import { queryRows, withUtcDates, type SqlTarget } from '../../platform/db/sql.j
 import { AppError } from '../../platform/errors.js';
 import { CUSTOMER_DATE_FIELDS } from '../customers/customer.service.js';
 import { MISSED_NOTICE_DATE_FIELDS } from '../notifications/missed-notices.js';
-import type { OrderDetail } from './order-detail.js';
+import { ORDER_ITEMS_SQL_ORDER, type OrderDetail } from './order-detail.js';
 
 /**
  * The nested rows come through json_agg/row_to_json: the order's own columns are read as usual; in the nested
@@ -18,7 +18,7 @@ import type { OrderDetail } from './order-detail.js';
 function orderDetailSql(tenantId: string, orderId: string): Prisma.Sql {
   return Prisma.sql`
     SELECT o.*,
-      COALESCE((SELECT json_agg(i ORDER BY i.name, i.id) FROM order_items i WHERE i."orderId" = o.id), '[]'::json) AS items,
+      COALESCE((SELECT json_agg(i ORDER BY ${ORDER_ITEMS_SQL_ORDER}) FROM order_items i WHERE i."orderId" = o.id), '[]'::json) AS items,
       COALESCE((SELECT json_agg(p ORDER BY p."createdAt", p.id) FROM payments p WHERE p."orderId" = o.id), '[]'::json) AS payments,
       COALESCE((SELECT json_agg(r ORDER BY r."createdAt", r.id) FROM refunds r WHERE r."orderId" = o.id), '[]'::json) AS refunds,
       COALESCE((SELECT json_agg(x ORDER BY x."createdAt", x.id) FROM payment_receipts x WHERE x."orderId" = o.id), '[]'::json) AS receipts,

@@ -4,7 +4,7 @@ import type { Order, OrderItem, Payment } from '../../../generated/prisma/index.
 import { Prisma } from '../../../platform/db/prisma.js';
 import { raiseIfSql } from '../../../platform/db/check-failure.js';
 import { withUtcDates } from '../../../platform/db/sql.js';
-import type { PlacedOrder } from '../../orders/index.js';
+import { ORDER_ITEMS_SQL_ORDER, type PlacedOrder } from '../../orders/index.js';
 
 /** A payment row through row_to_json: its timestamps are ISO text without a zone, holding UTC. */
 type PaymentJson = Omit<Payment, 'confirmedAt' | 'createdAt' | 'updatedAt'> & {
@@ -27,7 +27,7 @@ export function fromWritten(row: WrittenOrder): Omit<PlacedOrder, 'created'> {
 /** The order a session became, with its items and first payment. */
 export function existingOrderSql(tenantId: string, sessionId: string): Prisma.Sql {
   return Prisma.sql`
-    SELECT o.*, COALESCE((SELECT json_agg(i ORDER BY i.id) FROM order_items i WHERE i."orderId" = o.id), '[]'::json) AS items,
+    SELECT o.*, COALESCE((SELECT json_agg(i ORDER BY ${ORDER_ITEMS_SQL_ORDER}) FROM order_items i WHERE i."orderId" = o.id), '[]'::json) AS items,
       (SELECT row_to_json(p) FROM payments p WHERE p."orderId" = o.id ORDER BY p."createdAt", p.id LIMIT 1) AS payment
     FROM orders o WHERE o."sessionId" = ${sessionId} AND o."tenantId" = ${tenantId}`;
 }
@@ -123,7 +123,9 @@ export const NUMBER_TAKEN = Prisma.sql`EXISTS (SELECT 1 FROM n)`;
  */
 export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; columns: Prisma.Sql[]; checks: Prisma.Sql[] }): Prisma.Sql {
   const values = Prisma.join(
-    v.lines.map((l) => Prisma.sql`(${l.productId}, ${l.sku}, ${l.name}, ${l.quantity}::int, ${l.unitPriceCents}::int)`),
+    v.lines.map(
+      (l, position) => Prisma.sql`(${l.productId}, ${l.sku}, ${l.name}, ${l.quantity}::int, ${l.unitPriceCents}::int, ${position}::int)`,
+    ),
   );
   const t = v.totals;
   const readAs = v.readAs
@@ -152,15 +154,16 @@ export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; column
       FROM n
       RETURNING *
     ), i AS (
-      INSERT INTO order_items ("orderId", "productId", sku, name, quantity, "unitPriceCents")
-      SELECT o.id, v.product_id, v.sku, v.name, v.quantity, v.unit_price FROM o, (VALUES ${values}) AS v(product_id, sku, name, quantity, unit_price)
+      INSERT INTO order_items ("orderId", "productId", sku, name, quantity, "unitPriceCents", position)
+      SELECT o.id, v.product_id, v.sku, v.name, v.quantity, v.unit_price, v.position
+      FROM o, (VALUES ${values}) AS v(product_id, sku, name, quantity, unit_price, position)
       RETURNING *
     ), p AS (
       INSERT INTO payments ("tenantId", "orderId", method, status, "amountCents", currency, "createdAt", "updatedAt")
       SELECT ${v.tenantId}, o.id, o."paymentMethod", 'awaiting_admin_approval', o."totalCents", o.currency, ${v.now}, ${v.now} FROM o
       RETURNING *
     )${list(tail.ctes)}
-    SELECT o.*, (SELECT json_agg(i ORDER BY i.id) FROM i) AS items, (SELECT row_to_json(p) FROM p) AS payment
+    SELECT o.*, (SELECT json_agg(i ORDER BY i.position) FROM i) AS items, (SELECT row_to_json(p) FROM p) AS payment
       ${list(tail.columns)},
       -- Each check is NULL when it holds (COALESCE evaluates them in order, up to one that raises).
       COALESCE(${Prisma.join([...sessionCheck, raiseIfSql(Prisma.sql`o.id IS NULL`, PLACE_ORDER_CHECKS.shop), ...tail.checks])}, 0) AS checked

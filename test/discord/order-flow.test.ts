@@ -208,6 +208,20 @@ describe('rich /order flow', () => {
     expect(customIdsOf(next)).toContain('order:shipping-type-select');
   });
 
+  it('does not offer a saved address whose country is no country code (saved before the check), and refuses a crafted pick of it', async () => {
+    const s = await shop();
+    const bad = await f.address({ tenantId: s.tenant.id, customerId: s.customerRow.id, line1: '9 Nowhere Ln', country: 'ZZ' });
+    const good = await f.address({ tenantId: s.tenant.id, customerId: s.customerRow.id, lastUsedAt: new Date('2026-01-01T00:00:00Z') });
+    const as = s.as();
+    await interact(h, commandInteraction(as, 'order', { productid: s.products[0]!.id }));
+    const step = await interact(h, modalInteraction(as, `order:qty-modal:${s.products[0]!.id}`, { quantity: '1' }));
+    // Before: both were offered, the ZZ one first (most recently used), and picking it went through to checkout.
+    expect(optionsOf(step, 'order:use-existing').map((o) => o.value)).toEqual([good.id]);
+    const crafted = await interact(h, componentInteraction(as, 'order:use-existing', { values: [bad.id], message: messageOf(step) }));
+    expect(textOf(crafted)).toContain('That saved address has the country "ZZ", which is not a country code');
+    expect(customIdsOf(crafted)).not.toContain('order:shipping-type-select');
+  });
+
   it('hides role-gated products and refuses a crafted interaction for one at the service', async () => {
     const s = await shop();
     const gated = await f.product({ tenantId: s.tenant.id, requiredRoleIds: ['900000000000000001'], name: 'VIP thing' });

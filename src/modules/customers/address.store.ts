@@ -5,7 +5,7 @@
 // are the dominant cost of the order flow (see bench:orders).
 import { Prisma } from '../../generated/prisma/index.js';
 import { AppError } from '../../platform/errors.js';
-import { sameAddress, toAddressInput, type AddressInput } from './address.schema.js';
+import { isCountryCode, sameAddress, toAddressInput, type AddressInput } from './address.schema.js';
 
 export interface SavedAddress {
   id: string;
@@ -16,6 +16,23 @@ export interface SavedAddress {
   state: string | null;
   postalCode: string;
   country: string;
+}
+
+/**
+ * The saved addresses a customer can still pick: those whose country is an ISO 3166-1 code. Addresses saved
+ * before the country was checked (ZZ, UK) are not offered (they would be refused at checkout and by TaxJar);
+ * the customer types the address again and it is saved anew.
+ */
+export function offerableAddresses<T extends { country: string }>(saved: readonly T[]): T[] {
+  return saved.filter((a) => isCountryCode(a.country));
+}
+
+/** What a pick of a saved address that is not offerable is told. */
+export function unusableSavedAddress(country: string): AppError {
+  return new AppError(
+    'VALIDATION_FAILED',
+    `That saved address has the country "${country}", which is not a country code: enter the address again with a two-letter country code, such as US, GB or DE.`,
+  );
 }
 
 /** The order saved addresses are offered in (over `addresses a`): the last used first, then the newest. */
@@ -42,7 +59,9 @@ export function useAddressSql(
   now: Date,
 ): Prisma.Sql {
   if ('addressId' in input) {
-    if (!saved.some((a) => a.id === input.addressId)) throw new AppError('NOT_FOUND', 'That saved address was not found');
+    const chosen = saved.find((a) => a.id === input.addressId);
+    if (!chosen) throw new AppError('NOT_FOUND', 'That saved address was not found');
+    if (!isCountryCode(chosen.country)) throw unusableSavedAddress(chosen.country);
     return Prisma.sql`UPDATE addresses SET "lastUsedAt" = ${now}
       WHERE id = ${input.addressId} AND "tenantId" = ${tenantId} AND "customerId" = ${customerId} RETURNING *`;
   }

@@ -21,7 +21,7 @@ export interface TenantService {
 /** Every column of `tenants` as Prisma's Tenant has it. */
 const TENANT_COLUMNS = Prisma.sql`t.id, t.name, t.currency, t."enabledPaymentMethods"::text[] AS "enabledPaymentMethods",
   t."paymentInstructions", t."adminChannelId", t."adminRoleIds", t."inventoryTracking", t."taxjarEnabled", t."taxjarApiKey",
-  t."taxjarFromAddress", t."addressValidation", t."roleRemovalPolicy"::text AS "roleRemovalPolicy", t."timeZone",
+  t."taxjarEnabledAt", t."taxjarFromAddress", t."addressValidation", t."roleRemovalPolicy"::text AS "roleRemovalPolicy", t."timeZone",
   t."paymentWindowMinutes", t."nextOrderNumber", t."createdAt", t."updatedAt"`;
 
 /** `sql` (the plain-SQL client) when given; Prisma's client otherwise (tests that build the service alone). */

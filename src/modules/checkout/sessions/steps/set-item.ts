@@ -4,7 +4,7 @@ import { Prisma } from '../../../../platform/db/prisma.js';
 import { AppError } from '../../../../platform/errors.js';
 import { parseInput } from '../../../../platform/validate.js';
 import { assertRules, guardSql, productRules } from '../../selection-rules.js';
-import { savedAddressesSql, type SavedAddress } from '../../../customers/address.store.js';
+import { offerableAddresses, savedAddressesSql, type SavedAddress } from '../../../customers/address.store.js';
 import { toSessionView, type LoadedProduct } from '../session-store.js';
 import type { OrderSessionService } from '../order-session.api.js';
 import { STATE_WITH_ITEMS, type StepContext } from '../step-runner.js';
@@ -51,7 +51,7 @@ export function createItemSteps(ctx: StepContext): Pick<OrderSessionService, 'se
           const items = fast.items.some((i) => i.productId === productId)
             ? fast.items.map((i) => (i.productId === productId ? line : i))
             : [...fast.items, line];
-          return { ...toSessionView({ ...fast, items }), ...(addresses ? { savedAddresses: addresses } : {}) };
+          return { ...toSessionView({ ...fast, items }), ...(addresses ? { savedAddresses: offerableAddresses(addresses) } : {}) };
         }
       }
       return step(tenantId, customerId, async (s) => {

@@ -133,6 +133,12 @@ describe('Jobs page', () => {
     expect(await testDb().$queryRawUnsafe('SELECT id FROM graphile_worker.jobs WHERE id = $1::bigint', failed)).toHaveLength(1);
     // The page's own URL too, not only its API.
     expect((await shopAdmin.agent.get('/admin/pages/jobs')).status).toBe(403);
+    // In any case: Express matches routes regardless of it, and /api/Pages/jobs went past the check.
+    for (const path of ['/admin/api/Pages/jobs', '/admin/api/pages/JOBS', '/admin/Pages/Jobs']) {
+      const other = await shopAdmin.agent.get(path).set(shopAdmin.headers());
+      expect(other.status, path).toBe(403);
+      expect(JSON.stringify(other.body ?? '')).not.toContain('"failed"');
+    }
   });
 
   it("is in a platform admin's menu and not in a shop admin's (the pages the layout hands the browser)", async () => {

@@ -11,7 +11,9 @@ import { isPageRequest } from '../panel-requests.js';
 
 export type PageAccess = (admin: PanelAdmin | undefined) => boolean;
 
-const PAGE_PATH = /^\/(api\/)?pages\/([^/]+)\/?$/;
+// Case-insensitive, as Express routes (and so AdminJS's) are: /api/Pages/jobs reached the page past a
+// case-sensitive check (a security review, 2026-12-04; the page's own check still refused).
+const PAGE_PATH = /^\/(api\/)?pages\/([^/]+)\/?$/i;
 /** AdminJS's layout-template.js writes the store as one line: `window.REDUX_STATE = {...};` (JSON has no raw newline). */
 const REDUX_STATE = /(window\.REDUX_STATE = )(.*);$/m;
 
@@ -25,8 +27,10 @@ function pageName(raw: string): string {
 
 /** Pages missing from `access` are open to every signed-in admin. Mount after authentication, before AdminJS. */
 export function pageAccess(access: Readonly<Record<string, PageAccess>>): RequestHandler {
+  // By name in any case too: whatever case reaches a page is held to that page's rule.
+  const rules = new Map(Object.entries(access).map(([name, rule]) => [name.toLowerCase(), rule]));
   const allowed = (name: string, admin: PanelAdmin | undefined) => {
-    const rule = Object.hasOwn(access, name) ? access[name] : undefined;
+    const rule = rules.get(name.toLowerCase());
     return rule ? rule(admin) : true;
   };
   return (req, res, next) => {

@@ -36,11 +36,13 @@ export const TASKS = {
 
 export const orderCreatedPayload = z.object({ tenantId: z.string(), orderId: z.string() });
 export const orderPaidPayload = z.object({ tenantId: z.string(), orderId: z.string(), paymentId: z.string() });
+/** Why an order was cancelled: payment_rejected | admin_cancelled | customer_cancelled | expired (the pay window ended unpaid). */
+export const CANCEL_REASONS = ['payment_rejected', 'admin_cancelled', 'customer_cancelled', 'expired'] as const;
+
 export const orderCancelledPayload = z.object({
   tenantId: z.string(),
   orderId: z.string(),
-  /** payment_rejected | admin_cancelled | customer_cancelled | expired (the pay window ended unpaid) */
-  reason: z.enum(['payment_rejected', 'admin_cancelled', 'customer_cancelled', 'expired']),
+  reason: z.enum(CANCEL_REASONS),
   /** Free text shown to the customer (the rejection reason an admin typed). */
   note: z.string().optional(),
 });

@@ -165,6 +165,17 @@ describe('outgoing webhooks', () => {
     expect(trail).toEqual([expect.objectContaining({ action: 'webhook_delivery.redelivered', actorType: 'PANEL_ADMIN' })]);
   });
 
+  it('an order cancelled as expired (its pay window ended) is sent with reason "expired", which the documented schema accepts', async () => {
+    const order = await pendingOrder(shop, { paymentDueAt: new Date(Date.now() - 60_000) });
+    expect(await t.services.paymentWindows.expire(shop.tenant.id, order.id)).toBe('expired');
+    const [d] = await waitFor('the delivery', async () => {
+      const rows = await deliveriesOf(shop.tenant.id, order.id);
+      return rows[0]?.status === 'SUCCEEDED' ? rows : undefined;
+    });
+    // Before: the OpenAPI document's enum lacked "expired", so a receiver built from it refused the commonest cancellation.
+    expect(webhookBodies['order.cancelled'].parse(JSON.parse(d!.body))).toMatchObject({ data: { reason: 'expired' } });
+  });
+
   it("keeps shops apart: one shop's events never reach another shop's endpoint, nor can it redeliver or change them", async () => {
     const before = otherReceiver.received.length;
     const order = await pendingOrder(shop);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { $Enums } from '../../../../generated/prisma/index.js';
 import { ERROR_CODES } from '../../../../platform/errors.js';
 import type { WEBHOOK_EVENTS } from '../../../../modules/webhooks/webhook-events.js';
+import { CANCEL_REASONS } from '../../../../modules/shared/events.js';
 
 const values = <T extends Record<string, string>>(e: T) => Object.values(e) as [T[keyof T], ...T[keyof T][]];
 const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time (UTC)');
@@ -222,7 +223,8 @@ export const webhookBodies = {
     'order.cancelled',
     z.strictObject({
       order: orderSummary,
-      reason: z.enum(['payment_rejected', 'admin_cancelled', 'customer_cancelled']),
+      // The event's own list (it lacked 'expired', the pay window's: a receiver built from this section refused it).
+      reason: z.enum(CANCEL_REASONS),
       note: z.string().nullable(),
     }),
   ),

@@ -113,5 +113,8 @@ describe('POST /api/orders/:id/payment-window', () => {
     await t.services.payments.confirm(shop.ctx, { orderId: order.id });
     const paid = await extend(order.id, { extendByMinutes: 60 }).expect(409);
     expect(paid.body.error).toMatchObject({ code: 'ILLEGAL_STATE', message: expect.stringMatching(/only an order waiting for payment/) });
+    // Paid: the order says it is no longer due, as documented ("null once paid or cancelled"); it kept the deadline.
+    const got = await request(t.app).get(`/api/orders/${order.id}`).set(shop.auth).expect(200);
+    expect(got.body).toMatchObject({ status: 'PAID', paymentDueAt: null });
   });
 });

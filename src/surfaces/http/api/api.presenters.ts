@@ -38,8 +38,11 @@ export function orderSummaryDto(o: Order) {
     overpaidCents: overpaidCents(o),
     paidAt: o.paidAt,
     cancelledAt: o.cancelledAt,
-    /** While PENDING_PAYMENT: when the order is cancelled as expired (null until scheduled, moments after it is placed). */
-    paymentDueAt: o.paymentDueAt,
+    /**
+     * While PENDING_PAYMENT: when the order is cancelled as expired (null until scheduled, moments after it is
+     * placed); null once paid or cancelled, as documented (the column keeps the deadline the order had).
+     */
+    paymentDueAt: o.status === 'PENDING_PAYMENT' ? o.paymentDueAt : null,
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
   };

@@ -12,7 +12,15 @@ import { withTransaction } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
 import { parseInput } from '../../platform/validate.js';
-import { lockOrder, OPEN_PAYMENT_STATUSES, orderLabel, owedCents, PAID_STATUSES, type AfterSaleDeps } from '../orders/index.js';
+import {
+  lockOrder,
+  OPEN_PAYMENT_STATUSES,
+  orderLabel,
+  overpaidCents,
+  owedCents,
+  PAID_STATUSES,
+  type AfterSaleDeps,
+} from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type PaymentReceiptRecordedPayload } from '../shared/events.js';
 import { confirmLockedOrder, orderIdOfPayment, paymentRef } from './confirm-payment.command.js';
@@ -59,7 +67,7 @@ export function receiptSummary(order: Pick<Order, 'totalCents' | 'amountReceived
     totalCents: order.totalCents,
     receivedCents,
     remainingCents: owedCents(order),
-    overpaidCents: Math.max(receivedCents - order.totalCents, 0),
+    overpaidCents: overpaidCents(order),
   };
 }
 

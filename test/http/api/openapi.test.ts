@@ -116,6 +116,22 @@ describe('answers match the document', () => {
           .expect(201)
       ).body,
     );
+    // The rest (no amount) pays it; asked again, nothing new is recorded: 200, documented, and "paid" says the order is.
+    const rest = await request(t.app)
+      .post(api(`/orders/${partly.id}/payment/receipts`))
+      .set(shop.auth)
+      .send({})
+      .expect(201);
+    expect(rest.body).toMatchObject({ changed: true, paid: true, remainingCents: 0 });
+    const again = await request(t.app)
+      .post(api(`/orders/${partly.id}/payment/receipts`))
+      .set(shop.auth)
+      .send({})
+      .expect(200);
+    expect(operation('recordReceipt').success.schema.parse(again.body)).toMatchObject({ changed: false, paid: true, remainingCents: 0 });
+    const documented = (await request(t.app).get(api('/openapi.json')).expect(200)).body.paths['/orders/{id}/payment/receipts'].post
+      .responses;
+    expect(Object.keys(documented)).toEqual(expect.arrayContaining(['200', '201']));
     operation('getOrder').success.schema.parse(
       (
         await request(t.app)

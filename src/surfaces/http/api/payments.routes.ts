@@ -19,7 +19,8 @@ export const receiptBody = z.strictObject({
 function receiptJson(r: ReceiptResult) {
   return {
     changed: r.changed,
-    paid: r.paid,
+    // The order's state, as documented: a second call on a paid order said false (r.paid is "this call paid it").
+    paid: r.order.paidAt !== null,
     receipt: r.receipt ? receiptDto(r.receipt) : null,
     receivedCents: r.receivedCents,
     remainingCents: r.remainingCents,

@@ -24,8 +24,8 @@ export interface ApiOperation {
   body?: z.ZodType;
   /** Accepts an Idempotency-Key header (every state-changing call does). */
   idempotent?: boolean;
-  /** The success answer. */
-  success: { status: number; description: string; schema: z.ZodType; contentType?: string };
+  /** The success answer; `also`: another status the same body comes with (e.g. 200 when nothing new was done). */
+  success: { status: number; description: string; schema: z.ZodType; contentType?: string; also?: { status: number; description: string } };
   /** The error answers this operation can give besides 400/401/429 (every operation has those). */
   errors?: number[];
 }
@@ -108,10 +108,18 @@ export const API_OPERATIONS: ApiOperation[] = [
     tag: 'Payments',
     summary: 'Record money received',
     description:
-      'Records a payment received by hand (all or part of what is owed; amountCents omitted records what is still owed). When the receipts cover the total the order becomes PAID. 201 when a receipt was recorded, 200 when nothing new was (a replayed Idempotency-Key).',
+      'Records a payment received by hand (all or part of what is owed; amountCents omitted records what is still owed). When the receipts cover the total the order becomes PAID. 201 when a receipt was recorded, 200 when nothing new was (the order was already paid and no amount was given, or a replayed Idempotency-Key).',
     body: receiptBody,
     idempotent: true,
-    success: { status: 201, description: "The receipt and the order's balance", schema: receiptRecorded },
+    success: {
+      status: 201,
+      description: "The receipt recorded, and the order's balance",
+      schema: receiptRecorded,
+      also: {
+        status: 200,
+        description: "Nothing new was recorded (the order was already paid, or a replayed Idempotency-Key): the order's balance",
+      },
+    },
     errors: [404, 409, 422],
   },
   {

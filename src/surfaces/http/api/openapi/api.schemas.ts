@@ -166,7 +166,7 @@ export const refundPlan = z
 export const receiptRecorded = z
   .strictObject({
     changed: z.boolean().describe('false when this Idempotency-Key already recorded a receipt (the first one is returned)'),
-    paid: z.boolean().describe('true once the receipts cover the total: the order is then PAID'),
+    paid: z.boolean().describe('true once the order is paid (the receipts cover the total), whether by this call or before'),
     receipt: receipt.nullable(),
     receivedCents: cents('Received so far'),
     remainingCents: cents('Still owed'),

@@ -94,11 +94,10 @@ function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>
     });
   }
   const errorRef = { $ref: '#/components/responses/Error' };
+  const content = { [op.success.contentType ?? 'application/json']: { schema: convert(op.success.schema, 'output') } };
   const responses: Record<string, unknown> = {
-    [op.success.status]: {
-      description: op.success.description,
-      content: { [op.success.contentType ?? 'application/json']: { schema: convert(op.success.schema, 'output') } },
-    },
+    [op.success.status]: { description: op.success.description, content },
+    ...(op.success.also ? { [op.success.also.status]: { description: op.success.also.description, content } } : {}),
   };
   for (const status of [...new Set([400, 401, ...(op.errors ?? []), 429])].sort()) {
     responses[status] =

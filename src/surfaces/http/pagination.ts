@@ -1,13 +1,18 @@
 // Cursor pagination of the REST API's lists (keyset: a page starts after the last row of the previous one,
 // so a deep page costs what the first does and rows added meanwhile neither repeat nor go missing).
-// A cursor is opaque to callers: base64url of JSON {f: the filters it was issued for, a: the boundary}.
+// A cursor is opaque to callers: base64url of JSON {f: a digest of the filters it was issued for, a: the
+// boundary}. The digest, not the filters: with a 100-character search and a product name of 200 (non-ASCII
+// names take up to 4 bytes a character) the cursor grew past the length the API accepts back, and a client
+// walking the list stopped at that page (an integrator review, 2026-12-04). MAX_CURSOR_LENGTH is sized for the
+// longest boundary a list has (the products list's name).
 // It is refused (400) when malformed or replayed with other filters. The order list's cursor is signed
 // (modules/orders, it hides nothing secret either but binds the shop); lists whose boundary reveals nothing
 // and whose query is always scoped to the API key's shop use this unsigned form.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
 
-export const MAX_CURSOR_LENGTH = 512;
+export const MAX_CURSOR_LENGTH = 2048;
 
 /** `pageSize` and `cursor` query parameters, for z.strictObject({...filters, ...pageQuery(25, 100)}). */
 export function pageQuery(defaultSize: number, maxSize: number) {
@@ -33,14 +38,15 @@ const invalid = () =>
     fields: [{ path: 'cursor', message: 'not a cursor this list issued for these filters' }],
   });
 
-/** Filters as they are bound into a cursor: absent and empty are the same, order does not matter. */
+/** Filters as they are bound into a cursor (a digest): absent and empty are the same, order does not matter. */
 function filterKey(filters: Record<string, string | number | boolean | undefined>): string {
-  return JSON.stringify(
+  const canonical = JSON.stringify(
     Object.keys(filters)
       .sort()
       .filter((k) => filters[k] !== undefined && filters[k] !== '')
       .map((k) => [k, filters[k]]),
   );
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 22);
 }
 
 export function encodeCursor(filters: Record<string, string | number | boolean | undefined>, boundary: unknown): string {

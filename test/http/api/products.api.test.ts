@@ -56,6 +56,17 @@ describe('GET /api/v1/products', () => {
     }
   });
 
+  it('walks past products with the longest names the panel allows, non-ASCII too, under the longest search (the cursor it gave was refused)', async () => {
+    const s = await apiTenant(t);
+    const q = 'ゲーム'.repeat(33); // 99 characters, within q's 100
+    const long = (i: number) => `${q}${'限定版'.repeat(33)}${String(i).padStart(2, '0')}`.slice(0, 200);
+    const expected = [1, 2, 3].map(long);
+    for (const name of expected) await f.product({ tenantId: s.tenant.id, name, sortOrder: 5 });
+    const { names, pages } = await allPages(s.auth, `pageSize=1&q=${encodeURIComponent(q)}`);
+    expect(names).toEqual(expected);
+    expect(pages).toBe(3);
+  });
+
   it('filters by text (name or SKU) and by stock, across pages', async () => {
     const s = await apiTenant(t);
     await f.product({ tenantId: s.tenant.id, name: 'Blue mug', sku: 'MUG-B', trackStock: true, stock: 0, sortOrder: 5 });

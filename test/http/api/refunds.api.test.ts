@@ -124,6 +124,20 @@ describe('POST /api/orders/:id/refunds', () => {
     expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
   });
 
+  it('a key sent with a body refused as invalid (400) may be used again for the corrected body (it was kept, and the fix got 422)', async () => {
+    const order = await paidOrder();
+    const send = (body: object) =>
+      request(t.app).post(`/api/orders/${order.id}/refunds`).set(shop.auth).set('Idempotency-Key', `fix-${order.id}`).send(body);
+    const bad = await send({ amountCents: 12.5 }).expect(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    const fixed = await send({ amountCents: 1250 }).expect(201);
+    expect(fixed.body.refund).toMatchObject({ amountCents: 1250 });
+    // From then on the key is the refund's, as before: replayed, not run twice.
+    const replay = await send({ amountCents: 1250 }).expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
+  });
+
   it('answers business errors with their codes and leaves the order alone', async () => {
     const pending = await pendingOrder(shop);
     expect((await request(t.app).post(`/api/orders/${pending.id}/refunds`).set(shop.auth).send({}).expect(409)).body.error.code).toBe(

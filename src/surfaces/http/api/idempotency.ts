@@ -7,6 +7,9 @@
 //   then answers 409 IDEMPOTENCY_KEY_IN_USE (retry later);
 // - a 5xx is not kept (nothing, or nothing certain, happened): the key may be retried. A record left
 //   unfinished by a process that died is taken over after IN_FLIGHT_STALE_MS.
+// - a 400 (the request itself was refused: a malformed body, a value out of range; nothing was done) is not
+//   kept either, as Stripe saves no result for a request that failed validation: the client fixes the body and
+//   retries with the same key. It was kept, and the corrected request got 422 IDEMPOTENCY_KEY_REUSED.
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Db } from '../../../platform/db/prisma.js';
@@ -144,13 +147,13 @@ export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
 
 /**
  * Records the answer before it is sent (so a retry that follows the answer always finds it): kept below
- * 500, released otherwise (nothing, or nothing certain, happened; the caller may retry with the key).
+ * 500 but for 400, released otherwise (nothing, or nothing certain, happened; the caller may retry with the key).
  */
 function keepAnswer(res: Response, deps: { db: Db; logger: Logger }, tenantId: string, key: string): void {
   const json = res.json.bind(res);
   res.json = (body: unknown) => {
     const write =
-      res.statusCode < 500
+      res.statusCode < 500 && res.statusCode !== 400
         ? deps.db
             .$executeRaw`UPDATE idempotency_keys SET status = ${res.statusCode}, "responseBody" = ${JSON.stringify(body ?? null)}::jsonb WHERE "tenantId" = ${tenantId} AND key = ${key}`
         : deps.db.$executeRaw`DELETE FROM idempotency_keys WHERE "tenantId" = ${tenantId} AND key = ${key} AND status IS NULL`;

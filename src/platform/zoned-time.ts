@@ -25,6 +25,22 @@ export function parseInstant(text: string): Date | null {
 
 const DAY_IN_ZONE = /^(\d{4}-\d{2}-\d{2})\[([^\]]+)\]$/;
 
+/** The earliest year a date filter or export range may name (no order is older; PostgreSQL has no year 0). */
+const FIRST_YEAR = 1900;
+
+/**
+ * True for a calendar day written YYYY-MM-DD that exists (not 2026-02-30, which Date rolls over to 2 March)
+ * and is no earlier than FIRST_YEAR. The one check of a day a REST filter or an export range names.
+ */
+export function isCalendarDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  try {
+    return Temporal.PlainDate.from(text, { overflow: 'reject' }).year >= FIRST_YEAR;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * One end of a date range filter. A day in a zone, "2026-12-01[America/New_York]", starts at that day's first
  * instant (`edge` 'start') or ends at its last millisecond ('end'), so "from 1 Dec to 1 Dec" is the whole of the

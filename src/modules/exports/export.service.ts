@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
+import { isCalendarDay } from '../../platform/zoned-time.js';
 import { csvRow } from './csv.js';
 import { EXPORT_KINDS, EXPORTS, type ExportKind } from './export-kinds.js';
 
@@ -41,14 +42,6 @@ export interface ExportService {
   open(tenantId: string, req: ExportRequest): Promise<OpenExport>;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function validDate(s: string): boolean {
-  if (!DATE.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
 export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: number }): ExportService {
   let running = 0;
   const batch = deps.batchRows ?? EXPORT_BATCH_ROWS;
@@ -60,7 +53,7 @@ export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: n
           fields: [{ path: 'kind', message: `one of ${EXPORT_KINDS.join(', ')}` }],
         });
       }
-      const bad = (['from', 'to'] as const).filter((k) => !validDate(req[k]));
+      const bad = (['from', 'to'] as const).filter((k) => !isCalendarDay(req[k]));
       if (bad.length) {
         throw new AppError('VALIDATION_FAILED', `Give the dates as YYYY-MM-DD (${bad.join(' and ')}).`, {
           fields: bad.map((path) => ({ path, message: 'a date, YYYY-MM-DD' })),

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
+import { isCalendarDay } from '../../../platform/zoned-time.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 import { orderDetailDto, orderSummaryDto } from './api.presenters.js';
@@ -26,6 +27,9 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'an ISO 8601 date such as 2026-11-01 or 2026-11-01T12:00:00Z')
+  // The day must exist (2026-02-30 was read as 2 March) and be no earlier than 1900 (0000-01-01 reached the
+  // database and came back as a 400 naming no field): the exports' rule, isCalendarDay.
+  .refine((s) => isCalendarDay(s.slice(0, 10)), 'not a real date (YYYY-MM-DD, from 1900)')
   .transform((s) => ({ date: new Date(s), dateOnly: DATE_ONLY.test(s) }))
   .refine((d) => !Number.isNaN(d.date.getTime()), 'not a real date');
 

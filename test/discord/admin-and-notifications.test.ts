@@ -8,29 +8,14 @@ import { commandInteraction, componentInteraction, interact, member, modalIntera
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { paidShopOrder } from './flows.js';
 
 const f = factories();
 const db = testDb();
 
 const h = useHarness({ worker: true });
 
-async function paidOrder() {
-  const s = await f.shop();
-  const [p1, p2] = s.products;
-  const order = await f.order({
-    tenantId: s.tenant.id,
-    customerId: s.customer.id,
-    guildId: s.guild.id,
-    status: 'PAID',
-    paymentStatus: 'paid',
-    lines: [
-      { productId: p1!.id, name: p1!.name, quantity: 2, unitPriceCents: 2500 },
-      { productId: p2!.id, name: p2!.name, quantity: 1, unitPriceCents: 500 },
-    ],
-  });
-  const admin = member({ roles: [s.tenant.adminRoleIds[0]!] });
-  return { ...s, order, p1: p1!, p2: p2!, admin, asAdmin: { guildId: s.guild.id, user: admin } };
-}
+const paidOrder = () => paidShopOrder(f);
 
 describe('/refund', () => {
   it('refunds partially by amount (no inventory change), then by items, then the rest in full', async () => {

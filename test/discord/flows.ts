@@ -1,5 +1,37 @@
-// Customer flows the Discord tests share: walking /order to the review screen the way a customer clicks it.
-import { commandInteraction, componentInteraction, interact, messageOf, modalInteraction, type Base, type Harness } from './harness.js';
+// Flows the Discord tests share: walking /order to the review screen the way a customer clicks it, and a paid order with an admin.
+import type { factories } from '../helpers/factories.js';
+import {
+  commandInteraction,
+  componentInteraction,
+  interact,
+  member,
+  messageOf,
+  modalInteraction,
+  type Base,
+  type Harness,
+} from './harness.js';
+
+/**
+ * A shop with a PAID order of 2 x 25.00 + 1 x 5.00 (55.00) of its first two products, and a member with the
+ * shop's admin role (`asAdmin`: to send admin commands as).
+ */
+export async function paidShopOrder(f: ReturnType<typeof factories>) {
+  const s = await f.shop();
+  const [p1, p2] = s.products;
+  const order = await f.order({
+    tenantId: s.tenant.id,
+    customerId: s.customer.id,
+    guildId: s.guild.id,
+    status: 'PAID',
+    paymentStatus: 'paid',
+    lines: [
+      { productId: p1!.id, name: p1!.name, quantity: 2, unitPriceCents: 2500 },
+      { productId: p2!.id, name: p2!.name, quantity: 1, unitPriceCents: 500 },
+    ],
+  });
+  const admin = member({ roles: [s.tenant.adminRoleIds[0]!] });
+  return { ...s, order, p1: p1!, p2: p2!, admin, asAdmin: { guildId: s.guild.id, user: admin } };
+}
 
 /** The address most tests type into the new-address modal (its fields by custom id). */
 export const ELM_ST: Record<string, string> = {

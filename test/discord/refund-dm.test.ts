@@ -7,7 +7,8 @@ import { startWorker, type WorkerHandle } from '../../src/platform/jobs/worker.j
 import { factories } from '../helpers/factories.js';
 import { testDatabaseUrl } from '../helpers/db.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { commandInteraction, interact, member, textOf, useHarness } from './harness.js';
+import { paidShopOrder } from './flows.js';
+import { commandInteraction, interact, textOf, useHarness } from './harness.js';
 
 const f = factories();
 const h = useHarness({ worker: false });
@@ -20,22 +21,10 @@ afterAll(async () => {
 
 describe('refund DMs sent late', () => {
   it('each says what was refunded up to it, and only the last one says the order is fully refunded', async () => {
-    const s = await f.shop();
-    const [p1, p2] = s.products;
-    const order = await f.order({
-      tenantId: s.tenant.id,
-      customerId: s.customer.id,
-      guildId: s.guild.id,
-      status: 'PAID',
-      paymentStatus: 'paid',
-      lines: [
-        { productId: p1!.id, name: p1!.name, quantity: 2, unitPriceCents: 2500 },
-        { productId: p2!.id, name: p2!.name, quantity: 1, unitPriceCents: 500 },
-      ],
-    });
-    const asAdmin = { guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) };
+    const { order, p2, asAdmin, customer } = await paidShopOrder(f);
+    const customerDiscordId = customer.discordUserId;
     expect(textOf(await interact(h, commandInteraction(asAdmin, 'refund', { order: order.id, amount: 500 })))).toContain('Refunded $5.00');
-    expect(textOf(await interact(h, commandInteraction(asAdmin, 'refund', { order: order.id, items: `${p2!.id}:1` })))).toContain(
+    expect(textOf(await interact(h, commandInteraction(asAdmin, 'refund', { order: order.id, items: `${p2.id}:1` })))).toContain(
       'Refunded $5.00',
     );
     expect(textOf(await interact(h, commandInteraction(asAdmin, 'refund', { order: order.id })))).toContain('Refunded $45.00');
@@ -50,7 +39,7 @@ describe('refund DMs sent late', () => {
     const refundDms = () =>
       h.fake
         .directMessages()
-        .filter((d) => d.userId === s.customer.discordUserId)
+        .filter((d) => d.userId === customerDiscordId)
         .map((d) => (d.body as { embeds?: { title?: string; description?: string }[] }).embeds?.[0])
         .filter((e) => e?.title?.includes('refund on order'))
         .map((e) => e!.description ?? '');

@@ -19,6 +19,11 @@ export { EXPORT_KINDS, type ExportKind } from './export-kinds.js';
 /** Rows per FETCH: large enough to amortise the round trip, small enough to keep memory flat. */
 export const EXPORT_BATCH_ROWS = 500;
 export const EXPORT_CONCURRENCY = 3;
+/**
+ * Exports one shop may have open at once in a process. Without it one shop (an API key opening three and reading
+ * slowly: a slot is held until the reader finishes, up to the 10-minute idle bound) refused every other shop's.
+ */
+export const EXPORT_CONCURRENCY_PER_SHOP = 1;
 
 export interface ExportRequest {
   kind: string;
@@ -37,13 +42,21 @@ export interface OpenExport {
 export interface ExportService {
   /**
    * Opens the cursor (so a bad request fails before any byte is sent). VALIDATION_FAILED (kind, dates),
-   * NOT_FOUND (tenant), RATE_LIMITED (EXPORT_CONCURRENCY exports already running).
+   * NOT_FOUND (tenant), RATE_LIMITED (EXPORT_CONCURRENCY exports already running in the process, or this shop's
+   * EXPORT_CONCURRENCY_PER_SHOP).
    */
   open(tenantId: string, req: ExportRequest): Promise<OpenExport>;
 }
 
 export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: number }): ExportService {
   let running = 0;
+  const runningByShop = new Map<string, number>();
+  const release = (tenantId: string) => {
+    running -= 1;
+    const left = (runningByShop.get(tenantId) ?? 1) - 1;
+    if (left > 0) runningByShop.set(tenantId, left);
+    else runningByShop.delete(tenantId);
+  };
   const batch = deps.batchRows ?? EXPORT_BATCH_ROWS;
 
   return {
@@ -65,9 +78,14 @@ export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: n
         });
       const tenant = await deps.db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, timeZone: true } });
       if (!tenant) throw new AppError('NOT_FOUND', 'Shop not found.');
+      if ((runningByShop.get(tenantId) ?? 0) >= EXPORT_CONCURRENCY_PER_SHOP)
+        throw new AppError('RATE_LIMITED', "This shop's other export is still being downloaded: try again when it has finished.", {
+          retryAfterSeconds: 30,
+        });
       if (running >= EXPORT_CONCURRENCY)
         throw new AppError('RATE_LIMITED', 'Other exports are running: try again in a minute.', { retryAfterSeconds: 30 });
       running += 1;
+      runningByShop.set(tenantId, (runningByShop.get(tenantId) ?? 0) + 1);
       const kind = req.kind as ExportKind;
       const def = EXPORTS[kind];
       let client: pg.PoolClient | undefined;
@@ -80,7 +98,7 @@ export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: n
       } catch (err) {
         await client?.query('ROLLBACK').catch(() => undefined);
         client?.release();
-        running -= 1;
+        release(tenantId);
         throw err;
       }
       const conn = client;
@@ -94,7 +112,7 @@ export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: n
           // the connection broke: releasing it below discards it
         } finally {
           conn.release();
-          running -= 1;
+          release(tenantId);
         }
       };
       async function* chunks(): AsyncGenerator<string> {

@@ -205,6 +205,23 @@ describe('GET /api/exports/:kind', () => {
     expect(tax.slice(1)).toEqual([]);
   });
 
+  it("one shop's open exports do not refuse another shop's (one slot a shop; the process's cap still holds)", async () => {
+    const [a, b, c, d] = [await shop('UTC'), await shop('UTC'), await shop('UTC'), await shop('UTC')];
+    const range = { kind: 'orders', from: '2026-01-01', to: '2026-01-31' };
+    // Shop A holds an export open (a slow reader): before, its three open exports refused every other shop.
+    const held = await t.services.exports.open(a.tenant.id, range);
+    const again = await get(a.auth, '/api/exports/orders?from=2026-01-01&to=2026-01-31').expect(429);
+    expect(JSON.parse(again.body).error.message).toMatch(/This shop's other export is still being downloaded/);
+    await get(b.auth, '/api/exports/orders?from=2026-01-01&to=2026-01-31').expect(200);
+    // The process's cap (3) holds across shops: with A, B and C each holding one, D waits.
+    const more = [await t.services.exports.open(b.tenant.id, range), await t.services.exports.open(c.tenant.id, range)];
+    const full = await get(d.auth, '/api/exports/orders?from=2026-01-01&to=2026-01-31').expect(429);
+    expect(JSON.parse(full.body).error.message).toMatch(/Other exports are running/);
+    for (const e of [held, ...more]) await e.close();
+    await get(a.auth, '/api/exports/orders?from=2026-01-01&to=2026-01-31').expect(200);
+    await get(d.auth, '/api/exports/orders?from=2026-01-01&to=2026-01-31').expect(200);
+  });
+
   it("reads only the key's shop", async () => {
     const mine = await shop('UTC');
     const theirs = await shop('UTC');

@@ -14,7 +14,7 @@ import { discordInteractionsEndpoint } from './surfaces/discord/interactions.end
 import { aheadOfExpress } from './surfaces/http/ahead-of-express.js';
 import { answerOutcome } from './surfaces/discord/deferral.js';
 import { handleInteraction } from './surfaces/discord/dispatch.js';
-import { invoiceRoutes, sendInvoiceRateLimitedPage } from './surfaces/http/invoice/invoice.routes.js';
+import { invoiceErrorPages, invoiceRoutes, sendInvoiceRateLimitedPage } from './surfaces/http/invoice/invoice.routes.js';
 import { providerWebhooksRoutes } from './surfaces/http/provider-webhooks.routes.js';
 import { apiRouter } from './surfaces/http/api/api.router.js';
 import { apiDocsRoutes } from './surfaces/http/api/openapi/api-docs.routes.js';
@@ -91,6 +91,8 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
     app.use(express.json({ limit: env.BODY_LIMIT }));
     app.use(rejectUnsafeText);
     app.use(invoiceRoutes({ invoices: services.invoices, logger }));
+    // What the parsers above refused on an invoice address answers as the invoice page does (HTML, its headers).
+    app.use('/invoice', invoiceErrorPages);
     // The REST API, versioned: /api/v1 is the address to use; /api stays as its alias (the same routes).
     // Its description (/api/openapi.json, /api/docs) needs no API key, so it comes first.
     app.use(['/api/v1', '/api'], apiDocsRoutes());

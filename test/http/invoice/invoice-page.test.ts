@@ -219,6 +219,35 @@ describe('invoice page: errors', () => {
     }
   });
 
+  it('answers what the parsers refuse on an invoice address (bad JSON, NUL in the query, a body too large) with a page and its headers', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id);
+    const answers = [
+      [400, await request(t.app).post(`${path}/pay`).set('Content-Type', 'application/json').send('{')],
+      [400, await request(t.app).get(`${path}?checkout=%00`)],
+      [
+        413,
+        await request(t.app)
+          .post(`${path}/pay`)
+          .type('form')
+          .send({ method: 'PAYPAL', pad: 'x'.repeat(4000) }),
+      ],
+    ] as const;
+    for (const [i, [status, res]] of answers.entries()) {
+      // Before: the API's JSON error body with the generic headers (Referrer-Policy same-origin).
+      expect(res.status, `answer ${i}`).toBe(status);
+      expect(res.headers['content-type'], `answer ${i}`).toMatch(/text\/html/);
+      expect(res.text).toContain('<h1>This request could not be read</h1>');
+      expect(res.text).not.toContain('VALIDATION_FAILED');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+    // The REST API keeps its JSON.
+    const api = await request(t.app).post('/api/orders').set('Content-Type', 'application/json').send('{');
+    expect(api.headers['content-type']).toMatch(/application\/json/);
+  });
+
   it('answers an address under /invoice that is no page (a link cut short, a piece added) with the friendly page, 404', async () => {
     const { tenant, order } = await pendingOrder();
     const { path } = await linkFor(tenant.id, order.id);

@@ -7,7 +7,7 @@ import { INVALID_LINK_MESSAGE } from '../../../modules/invoices/invoice-token.js
 import { isAppError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
 import { ProviderRejectedError } from '../../../modules/payments-processor/providers/provider.port.js';
-import { isUndecodablePath } from '../error-handler.js';
+import { isUndecodablePath, toAppError } from '../error-handler.js';
 import { requestOrigin } from '../request-origin.js';
 import { INVOICE_STYLE_HASH, renderInvoiceErrorPage, renderInvoicePage } from './invoice-page.view.js';
 import { CASH_APP_SCRIPT, CASH_APP_SCRIPT_PATH, cashAppPayCsp, renderCashAppPayPage } from './cash-app-pay.view.js';
@@ -182,13 +182,35 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
   // the page of a link that is not valid, 404, instead of the API's JSON.
   router.all(['/invoice', '/invoice/{*rest}'], (_req, res) => sendInvalidLinkPage(res, 404));
 
-  // A link broken on its way to the customer (cut in the middle of "%E0%A4%A5", or retyped): Express cannot
-  // decode the token and refuses the request before any route above runs. The customer gets the page of a link
-  // that is not valid, as for a tampered one, not the API's JSON; 400 because the address itself is malformed.
-  router.use('/invoice', (err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (!isUndecodablePath(err)) return next(err);
-    sendInvalidLinkPage(res, 400);
-  });
+  router.use('/invoice', invoiceErrorPages);
 
   return router;
+}
+
+/**
+ * A request to /invoice refused before any page answered it, as a page with the invoice page's headers, not the
+ * API's JSON. Mounted in the router (a path Express cannot decode) and after it in app.ts, for what the app's own
+ * parsers refuse before the router runs (a malformed or oversized body, NUL bytes in the query): those came back
+ * as JSON with the generic headers (a security review, 2026-12-04). A link broken on its way to the customer (cut
+ * in the middle of "%E0%A4%A5", or retyped) gets the page of a link that is not valid, as a tampered one does.
+ * Server faults go on to the app's error handler.
+ */
+export function invoiceErrorPages(err: unknown, req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) return next(err);
+  if (isUndecodablePath(err)) {
+    securityHeaders(req, res, () => undefined);
+    return sendInvalidLinkPage(res, 400);
+  }
+  const { appErr, unexpected } = toAppError(err);
+  if (unexpected || appErr.httpStatus >= 500) return next(err);
+  securityHeaders(req, res, () => undefined);
+  res
+    .status(appErr.httpStatus)
+    .type('html')
+    .send(
+      renderInvoiceErrorPage(
+        'This request could not be read',
+        'Open the invoice link again and try once more. If it keeps happening, contact the shop.',
+      ),
+    );
 }

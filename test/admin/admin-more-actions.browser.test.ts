@@ -227,8 +227,12 @@ describe.skipIf(!runBrowserTests)('more panel actions, clicked', () => {
       await page.getByTestId('events.1').locator('input').first().fill('order.cancelled');
       await page.keyboard.press('Enter');
       await page.locator('[name="description"]').first().fill('ERP, version 2');
+      // The box shows the stored value before it is clicked, and the click is read once React has re-rendered
+      // (read at once, it failed one CI run on a busy machine: the click had not been rendered yet).
+      const enabled = page.locator('#enabled');
+      await expect.poll(() => enabled.isChecked()).toBe(true);
       await page.locator('label[for="enabled"]').first().click();
-      expect(await page.locator('#enabled').isChecked()).toBe(false);
+      await expect.poll(() => enabled.isChecked()).toBe(false);
       await browser.shot('webhook-edit-2-filled');
       await page.locator('[data-testid="button-save"], form button[type="submit"]').first().click();
       await noticeSays('Webhook endpoint saved. It is disabled: nothing is sent to it.');

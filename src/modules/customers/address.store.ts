@@ -24,14 +24,17 @@ export interface SavedAddress {
  * the customer types the address again and it is saved anew.
  */
 export function offerableAddresses<T extends { country: string }>(saved: readonly T[]): T[] {
-  return saved.filter((a) => isCountryCode(a.country));
+  return saved.filter(isOfferable);
 }
 
-/** What a pick of a saved address that is not offerable is told. */
-export function unusableSavedAddress(country: string): AppError {
-  return new AppError(
+const isOfferable = (a: { country: string }): boolean => isCountryCode(a.country);
+
+/** Refuses a picked saved address that is not offerable (a crafted pick: the menu does not show it), saying what to do. */
+export function assertOfferable(a: { country: string }): void {
+  if (isOfferable(a)) return;
+  throw new AppError(
     'VALIDATION_FAILED',
-    `That saved address has the country "${country}", which is not a country code: enter the address again with a two-letter country code, such as US, GB or DE.`,
+    `That saved address has the country "${a.country}", which is not a country code: enter the address again with a two-letter country code, such as US, GB or DE.`,
   );
 }
 
@@ -61,7 +64,7 @@ export function useAddressSql(
   if ('addressId' in input) {
     const chosen = saved.find((a) => a.id === input.addressId);
     if (!chosen) throw new AppError('NOT_FOUND', 'That saved address was not found');
-    if (!isCountryCode(chosen.country)) throw unusableSavedAddress(chosen.country);
+    assertOfferable(chosen);
     return Prisma.sql`UPDATE addresses SET "lastUsedAt" = ${now}
       WHERE id = ${input.addressId} AND "tenantId" = ${tenantId} AND "customerId" = ${customerId} RETURNING *`;
   }

@@ -6,7 +6,7 @@ import { Prisma, type Db, type Tx } from '../../platform/db/prisma.js';
 import { queryRows, type SqlRunner } from '../../platform/db/sql.js';
 import { AppError } from '../../platform/errors.js';
 import { sameAddress, toAddressInput, type AddressInput } from './address.schema.js';
-import { offerableAddresses, SAVED_ADDRESS_ORDER, unusableSavedAddress } from './address.store.js';
+import { assertOfferable, offerableAddresses, SAVED_ADDRESS_ORDER } from './address.store.js';
 import { DISCORD_CUSTOMER_CTE, discordCustomerCtes, type DiscordProfile } from './discord-customer.sql.js';
 
 /** The customer row's timestamp columns (for a row read back as JSON: platform/db/sql.ts withUtcDates). */
@@ -86,7 +86,7 @@ export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Cl
         UPDATE addresses SET "lastUsedAt" = ${clock.now()}
         WHERE id = ${addressId} AND "tenantId" = ${tenantId} AND "customerId" = ${customerId} RETURNING *`;
       if (!rows[0]) throw new AppError('NOT_FOUND', 'That saved address was not found');
-      if (offerableAddresses(rows).length === 0) throw unusableSavedAddress(rows[0].country);
+      assertOfferable(rows[0]);
       return rows[0];
     },
   };

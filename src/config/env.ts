@@ -203,11 +203,6 @@ const envSchema = z
     if (env.NODE_ENV !== 'test' && env.DISCORD_DEFER_AFTER_MS > 2500) {
       ctx.addIssue({ code: 'custom', path: ['DISCORD_DEFER_AFTER_MS'], message: 'at most 2500 (Discord drops answers after 3 s)' });
     }
-    if (env.NODE_ENV === 'production') {
-      for (const key of PRODUCTION_REQUIRED) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: PRODUCTION_REQUIRED_MESSAGE });
-      }
-    }
   });
 
 export type Env = z.output<typeof envSchema>;
@@ -223,18 +218,13 @@ export class ConfigError extends Error {
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = envSchema.safeParse(cleaned);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
-    // zod skips the refinement above when a field fails to parse (PORT=abc), so the missing production variables
-    // are listed here from the raw environment too: one message with every problem, not one at a time.
-    if (cleaned.NODE_ENV === 'production') {
-      for (const key of PRODUCTION_REQUIRED) {
-        const problem = `${key}: ${PRODUCTION_REQUIRED_MESSAGE}`;
-        if (!cleaned[key] && !problems.includes(problem)) problems.push(problem);
-      }
-    }
-    throw new ConfigError(problems);
+  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  // Read from the raw environment, not in the schema's refinement: zod skips a refinement when a field fails to
+  // parse (PORT=abc hid every missing variable), and the message lists every problem at once.
+  if (cleaned.NODE_ENV === 'production') {
+    for (const key of PRODUCTION_REQUIRED) if (!cleaned[key]) problems.push(`${key}: ${PRODUCTION_REQUIRED_MESSAGE}`);
   }
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }
 

@@ -28,7 +28,10 @@ export interface RateLimitOptions {
   refuse?(req: Request, res: Response, seconds: number): void;
 }
 
-const tooMany = (seconds: number) => `Too many requests. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+/** How long to wait, in words ("1 second", "42 seconds"): the limits' windows are a minute at most. */
+export const waitWords = (seconds: number): string => `${seconds} second${seconds === 1 ? '' : 's'}`;
+
+const tooMany = (seconds: number) => `Too many requests. Try again in ${waitWords(seconds)}.`;
 
 function refuseWithJson(req: Request, res: Response, seconds: number): void {
   res.status(429).json({ error: { code: 'RATE_LIMITED', message: tooMany(seconds), requestId: requestIdOf(req) } });

@@ -8,6 +8,7 @@ import { isAppError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
 import { ProviderRejectedError } from '../../../modules/payments-processor/providers/provider.port.js';
 import { isUndecodablePath, toAppError } from '../error-handler.js';
+import { waitWords } from '../rate-limit.js';
 import { requestOrigin } from '../request-origin.js';
 import { INVOICE_STYLE_HASH, renderInvoiceErrorPage, renderInvoicePage } from './invoice-page.view.js';
 import { CASH_APP_SCRIPT, CASH_APP_SCRIPT_PATH, cashAppPayCsp, renderCashAppPayPage } from './cash-app-pay.view.js';
@@ -54,11 +55,15 @@ const ERROR_PAGES: Record<string, { status: number; title: string }> = {
  */
 export function sendInvoiceRateLimitedPage(req: Request, res: Response, seconds: number): void {
   securityHeaders(req, res, () => undefined);
-  const wait = seconds <= 90 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minutes`;
   res
     .status(429)
     .type('html')
-    .send(renderInvoiceErrorPage('Too many requests', `This page was opened too many times from your network. Try again in ${wait}.`));
+    .send(
+      renderInvoiceErrorPage(
+        'Too many requests',
+        `This page was opened too many times from your network. Try again in ${waitWords(seconds)}.`,
+      ),
+    );
 }
 
 /** The page of a link that is not valid, for one the router could not read (no such page, or undecodable). */

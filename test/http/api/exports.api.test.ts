@@ -262,6 +262,12 @@ describe('csvCell', () => {
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvCell('\tx')).toBe("'\tx");
     expect(csvCell('=A1,B1')).toBe('"\'=A1,B1"');
+    // Behind blanks a spreadsheet may trim on import, and in the full-width forms Excel also reads as formulas.
+    expect(csvCell(' =1+1')).toBe("' =1+1");
+    expect(csvCell('\n=1+1')).toBe('"\'\n=1+1"');
+    expect(csvCell('\u00a0@SUM(A1)')).toBe("'\u00a0@SUM(A1)");
+    expect(csvCell('＝1+1')).toBe("'＝1+1");
+    expect(csvCell('1 = 1')).toBe('1 = 1');
     expect(csvCell('-1.49')).toBe('-1.49');
     expect(csvCell(-3)).toBe('-3');
     expect(csvCell(null)).toBe('');

@@ -60,6 +60,22 @@ describe('signature and replay', () => {
     expect(await db.orderSession.count({ where: { tenantId: s.tenant.id, activeSlot: 1 } })).toBe(0);
   });
 
+  it('a replayed id writes no customer: not for another user, not in another shop, not a changed name', async () => {
+    const s = await shop();
+    const other = await shop();
+    const first = commandInteraction(s.as(), 'orders');
+    await interact(h, first);
+    const before = await db.customer.findMany({ orderBy: { id: 'asc' } });
+    const stranger = member();
+    const replays = [
+      commandInteraction({ guildId: s.guild.id, user: { ...s.customer, username: 'renamed_by_replay' }, id: first.id }, 'orders'),
+      commandInteraction({ guildId: s.guild.id, user: stranger, id: first.id }, 'orders'),
+      commandInteraction({ guildId: other.guild.id, user: stranger, id: first.id }, 'orders'),
+    ];
+    for (const replay of replays) expect(textOf(await interact(h, replay))).toMatch(/already handled/);
+    expect(await db.customer.findMany({ orderBy: { id: 'asc' } })).toEqual(before);
+  });
+
   it('a route that only shows something is not claimed: a replay shows it again, and nothing is written', async () => {
     const s = await shop();
     const product = s.products?.[0] ?? (await f.product({ tenantId: s.tenant.id }));

@@ -5,13 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MAX_NOTICES_PER_REPLY } from '../../src/modules/notifications/missed-notices.js';
-import { claimCustomerInteraction, claimInteraction } from '../../src/surfaces/discord/interaction-dedup.js';
+import { claimCustomerInteraction, claimInteraction, type CustomerClaim } from '../../src/surfaces/discord/interaction-dedup.js';
 import { testDb, testSql } from '../helpers/db.js';
 import { factories, snowflake } from '../helpers/factories.js';
 
 const db = testDb(3);
 const sql = testSql(3);
 const now = () => new Date();
+
+/** The claim of a first delivery, narrowed (a replay has no customer). */
+function claimed(c: CustomerClaim): Extract<CustomerClaim, { claimed: true }> {
+  if (!c.claimed) throw new Error('expected the first delivery to claim the id');
+  return c;
+}
 
 describe('interaction claim with the customer and their missed notices', () => {
   it('claims once, and returns the customer and the oldest unshown notices of this customer in this shop', async () => {
@@ -44,8 +50,7 @@ describe('interaction claim with the customer and their missed notices', () => {
     const profile = { discordUserId: customer.discordUserId, username: 'pat', displayName: 'Pat' };
 
     const id = snowflake();
-    const first = await claimCustomerInteraction(sql, id, shop.id, profile, now());
-    expect(first.claimed).toBe(true);
+    const first = claimed(await claimCustomerInteraction(sql, id, shop.id, profile, now()));
     // The row as Prisma reads it, every column (dates as UTC Dates), and unchanged: nothing was written.
     expect(first.customer).toEqual(customer);
     expect(await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).toEqual(customer);
@@ -54,9 +59,7 @@ describe('interaction claim with the customer and their missed notices', () => {
     const stored = await db.missedNotice.findMany({ where: { id: { in: first.notices.map((n) => n.id) } }, orderBy: { createdAt: 'asc' } });
     expect(first.notices).toEqual(stored);
 
-    const replay = await claimCustomerInteraction(sql, id, shop.id, profile, now());
-    expect(replay.claimed).toBe(false);
-    expect(replay.customer.id).toBe(customer.id);
+    expect(await claimCustomerInteraction(sql, id, shop.id, profile, now())).toEqual({ claimed: false, notices: [] });
 
     const stranger = await f.customer({ tenantId: other.id });
     const none = await claimCustomerInteraction(sql, snowflake(), other.id, { discordUserId: stranger.discordUserId }, now());
@@ -70,11 +73,10 @@ describe('interaction claim with the customer and their missed notices', () => {
     const clicks = await Promise.all(
       Array.from({ length: 6 }, () => claimCustomerInteraction(sql, snowflake(), shop.id, { discordUserId: user, username: 'sam' }, at)),
     );
-    expect(clicks.every((c) => c.claimed)).toBe(true);
-    expect(new Set(clicks.map((c) => c.customer.id)).size).toBe(1);
+    expect(new Set(clicks.map((c) => claimed(c).customer.id)).size).toBe(1);
     const rows = await db.customer.findMany({ where: { tenantId: shop.id, discordUserId: user } });
     expect(rows).toHaveLength(1);
-    expect(clicks[0]!.customer).toEqual(rows[0]);
+    expect(claimed(clicks[0]!).customer).toEqual(rows[0]);
     expect(rows[0]).toMatchObject({ username: 'sam', displayName: null, updatedAt: at });
   });
 
@@ -84,8 +86,8 @@ describe('interaction claim with the customer and their missed notices', () => {
     const before = new Date(Date.UTC(2026, 0, 1));
     const later = new Date(Date.UTC(2026, 11, 1, 4));
     const c = await f.customer({ tenantId: shop.id, username: 'jo', displayName: 'Jo', updatedAt: before });
-    const claim = (profile: { username?: string; displayName?: string }) =>
-      claimCustomerInteraction(sql, snowflake(), shop.id, { discordUserId: c.discordUserId, ...profile }, later);
+    const claim = async (profile: { username?: string; displayName?: string }) =>
+      claimed(await claimCustomerInteraction(sql, snowflake(), shop.id, { discordUserId: c.discordUserId, ...profile }, later));
 
     // Same names, or names the interaction does not carry: read only.
     expect((await claim({ username: 'jo', displayName: 'Jo' })).customer.updatedAt).toEqual(before);
@@ -101,6 +103,25 @@ describe('interaction claim with the customer and their missed notices', () => {
     const renamed = await claim({ username: 'jo_2', displayName: 'Someone' });
     expect(renamed.customer).toMatchObject({ username: 'jo_2', displayName: 'Jo (VIP)', updatedAt: later });
     expect(await db.customer.findUniqueOrThrow({ where: { id: c.id } })).toEqual(renamed.customer);
+  });
+
+  it('a replayed id makes and renames no customer, whoever it names', async () => {
+    const f = factories(db);
+    const shop = await f.tenant();
+    const other = await f.tenant();
+    const c = await f.customer({ tenantId: shop.id, username: 'kim' });
+    const id = snowflake();
+    claimed(await claimCustomerInteraction(sql, id, shop.id, { discordUserId: c.discordUserId, username: 'kim' }, now()));
+    const before = await db.customer.findMany({ orderBy: { id: 'asc' } });
+    const replays = [
+      [shop.id, { discordUserId: c.discordUserId, username: 'kim_renamed' }],
+      [shop.id, { discordUserId: snowflake(), username: 'newcomer' }],
+      [other.id, { discordUserId: snowflake(), username: 'elsewhere' }],
+    ] as const;
+    for (const [tenantId, profile] of replays) {
+      expect(await claimCustomerInteraction(sql, id, tenantId, profile, now())).toEqual({ claimed: false, notices: [] });
+    }
+    expect(await db.customer.findMany({ orderBy: { id: 'asc' } })).toEqual(before);
   });
 
   it('refuses a malformed Discord user id without claiming anything', async () => {

@@ -9,6 +9,8 @@
 // - A changed Discord username is written; the display name follows Discord only until an admin names the
 //   customer in the panel (displayNameSetByAdminAt), so their correction survives the next click. A name the
 //   profile does not carry (undefined) is neither compared nor written.
+// - `writeOnlyIf` (a boolean SQL condition) holds back any write: the interaction claim passes "this statement
+//   claimed the id", so a replayed interaction id never makes or renames a customer.
 import { z } from 'zod';
 import { Prisma } from '../../platform/db/prisma.js';
 import { parseInput } from '../../platform/validate.js';
@@ -26,9 +28,10 @@ export const DISCORD_CUSTOMER_CTE = Prisma.raw('discord_customer');
 
 /**
  * The CTEs (without WITH, to put first in a statement's WITH list) that find or make the customer: the last
- * one, DISCORD_CUSTOMER_CTE, holds its row. Throws VALIDATION_FAILED for a malformed profile.
+ * one, DISCORD_CUSTOMER_CTE, holds its row (none when `writeOnlyIf` is false and there is no customer yet).
+ * Throws VALIDATION_FAILED for a malformed profile.
  */
-export function discordCustomerCtes(tenantId: string, profile: DiscordProfile, now: Date): Prisma.Sql {
+export function discordCustomerCtes(tenantId: string, profile: DiscordProfile, now: Date, writeOnlyIf: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
   const p = parseInput(discordProfileSchema, profile, 'Discord profile');
   const username = p.username || null;
   const displayName = p.displayName || null;
@@ -39,7 +42,7 @@ export function discordCustomerCtes(tenantId: string, profile: DiscordProfile, n
     discord_customer_written AS (
       INSERT INTO customers ("tenantId", "discordUserId", username, "displayName", "updatedAt")
       SELECT ${tenantId}, ${p.discordUserId}, ${username}::text, ${displayName}::text, ${now}::timestamp
-      WHERE NOT EXISTS (
+      WHERE (${writeOnlyIf}) AND NOT EXISTS (
         SELECT 1 FROM discord_customer_found f
         WHERE (${username}::text IS NULL OR f.username IS NOT DISTINCT FROM ${username}::text)
           AND (${displayName}::text IS NULL OR f."displayNameSetByAdminAt" IS NOT NULL

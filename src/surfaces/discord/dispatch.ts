@@ -127,7 +127,7 @@ async function route(
     } else {
       const withCustomer = await claimCustomerInteraction(services.sql, interaction.id, tenant.id, profileOf(user), services.clock.now());
       claim = withCustomer;
-      customer = Promise.resolve(withCustomer.customer);
+      if (withCustomer.claimed) customer = Promise.resolve(withCustomer.customer);
     }
     if (!claim.claimed) return immediateOnly(notice(MESSAGES.replay, COLORS.muted));
 

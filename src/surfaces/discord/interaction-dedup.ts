@@ -31,10 +31,14 @@ export async function claimInteraction(sql: SqlRunner, interactionId: string, te
   return { claimed: (await sql.execute(claimSql(interactionId, tenantId))) === 1, notices: [] };
 }
 
+/** A customer's click: claimed, with the customer and their notices; or a replay, which has neither. */
+export type CustomerClaim = { claimed: true; customer: Customer; notices: MissedNotice[] } | { claimed: false; notices: [] };
+
 /**
  * Claims the interaction id, finds or makes the customer of `profile` in the tenant, and reads their pending
- * missed notices, in one statement. The customer is resolved on a replay too (as a separate read would have
- * been); the notices are then not to be shown. Throws VALIDATION_FAILED for a malformed profile (nothing run).
+ * missed notices, in one statement. The customer's write (first contact, changed names) is made only when
+ * this statement claimed the id: a replay of an id, whatever user or guild it names, writes nothing but
+ * the attempted claim. Throws VALIDATION_FAILED for a malformed profile (nothing run).
  */
 export async function claimCustomerInteraction(
   sql: SqlRunner,
@@ -42,16 +46,17 @@ export async function claimCustomerInteraction(
   tenantId: string,
   profile: DiscordProfile,
   now: Date,
-): Promise<Claim & { customer: Customer }> {
+): Promise<CustomerClaim> {
   const [row] = await sql.query<{ claimed: number; customer: Record<string, unknown>; notices: Record<string, unknown>[] }>(Prisma.sql`
     WITH claim AS (${claimSql(interactionId, tenantId)} RETURNING 1),
-    ${discordCustomerCtes(tenantId, profile, now)}
+    ${discordCustomerCtes(tenantId, profile, now, Prisma.sql`EXISTS (SELECT 1 FROM claim)`)}
     SELECT (SELECT count(*)::int FROM claim) AS claimed,
       (SELECT row_to_json(c) FROM ${DISCORD_CUSTOMER_CTE} c) AS customer,
       (SELECT COALESCE(json_agg(n ORDER BY n."createdAt", n.id), '[]'::json)
        FROM (${pendingNoticesSql(tenantId, Prisma.sql`(SELECT id FROM ${DISCORD_CUSTOMER_CTE})`)}) n) AS notices`);
+  if (row!.claimed !== 1) return { claimed: false, notices: [] };
   return {
-    claimed: row!.claimed === 1,
+    claimed: true,
     customer: withUtcDates<Customer>(row!.customer, CUSTOMER_DATE_FIELDS),
     notices: row!.notices.map((n) => withUtcDates<MissedNotice>(n, MISSED_NOTICE_DATE_FIELDS)),
   };

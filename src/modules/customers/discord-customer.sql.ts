@@ -31,7 +31,12 @@ export const DISCORD_CUSTOMER_CTE = Prisma.raw('discord_customer');
  * one, DISCORD_CUSTOMER_CTE, holds its row (none when `writeOnlyIf` is false and there is no customer yet).
  * Throws VALIDATION_FAILED for a malformed profile.
  */
-export function discordCustomerCtes(tenantId: string, profile: DiscordProfile, now: Date, writeOnlyIf: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
+export function discordCustomerCtes(
+  tenantId: string,
+  profile: DiscordProfile,
+  now: Date,
+  writeOnlyIf: Prisma.Sql = Prisma.sql`true`,
+): Prisma.Sql {
   const p = parseInput(discordProfileSchema, profile, 'Discord profile');
   const username = p.username || null;
   const displayName = p.displayName || null;

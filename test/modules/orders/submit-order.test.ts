@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertProductNotOrdered } from '../../../src/modules/catalog/ordered-product.js';
 import { createDiscountService } from '../../../src/modules/discounts/discount.service.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
@@ -326,6 +327,73 @@ describe('submit', () => {
       await strict.close();
     }
   }, 120_000);
+
+  // The panel deletes a product only when no order has it (catalog/ordered-product.ts, checked under the row's
+  // FOR UPDATE). An order submitted in the same instant must not slip past that check: its statement holds
+  // its products (FOR KEY SHARE), so the delete either sees the order or deletes first and the submit fails.
+  async function deleteAsThePanel(productId: string, meanwhile: (pid: number) => Promise<void>) {
+    await db.$transaction(
+      async (tx) => {
+        const [me] = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+        await tx.$queryRaw`SELECT 1 FROM products WHERE id = ${productId} FOR UPDATE`;
+        const product = await tx.product.findUniqueOrThrow({ where: { id: productId } });
+        await assertProductNotOrdered(tx, product);
+        await meanwhile(me!.pid);
+        await tx.product.delete({ where: { id: productId } });
+      },
+      { timeout: 30_000 },
+    );
+  }
+  async function orphanLines(tenantId: string): Promise<number> {
+    const [row] = await db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM order_items i JOIN orders o ON o.id = i."orderId"
+      WHERE o."tenantId" = ${tenantId} AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = i."productId")`;
+    return row!.n;
+  }
+
+  it('a product deleted in the panel while its order is submitted: the submit waits and fails, no order names a deleted product', async () => {
+    const s = await fx.shop({ priceCents: 1000 }); // not stock-tracked: no reservation locks it
+    const c = await fx.readyCustomer(s);
+    const watcher = new pg.Client({ connectionString: testDatabaseUrl() });
+    await watcher.connect();
+    let submitted!: Promise<unknown>;
+    try {
+      await deleteAsThePanel(s.product.id, async (pid) => {
+        submitted = fx.services.orders.submit(s.tenant.id, c.id, roles);
+        submitted.catch(() => undefined);
+        let settled = false;
+        void submitted.finally(() => (settled = true)).catch(() => undefined);
+        await waitFor('the submit to settle or to wait on the delete', async () => {
+          if (settled) return true;
+          const { rows } = await watcher.query<{ n: string }>(
+            'SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+            [pid],
+          );
+          return Number(rows[0]!.n) >= 1;
+        });
+      });
+    } finally {
+      await watcher.end();
+    }
+    // It starts over, and the session has lost the product with it (its cart line goes with the product).
+    await expect(submitted).rejects.toMatchObject({ code: 'SESSION_EMPTY' });
+    expect(await db.order.count({ where: { tenantId: s.tenant.id } })).toBe(0);
+    expect(await orphanLines(s.tenant.id)).toBe(0);
+  });
+
+  it('deletes racing submits never leave an order naming a deleted product', async () => {
+    for (let round = 0; round < 10; round++) {
+      const s = await fx.shop({ priceCents: 1000 });
+      const c = await fx.readyCustomer(s);
+      const [submitted, deleted] = await Promise.allSettled([
+        fx.services.orders.submit(s.tenant.id, c.id, roles),
+        deleteAsThePanel(s.product.id, async () => undefined),
+      ]);
+      // One of the two wins; the loser is refused (the order is there, so the product stays; or it is gone).
+      expect([submitted.status, deleted.status].sort()).toEqual(['fulfilled', 'rejected']);
+      expect(await orphanLines(s.tenant.id)).toBe(0);
+    }
+  });
 
   it('a cancelled session cannot be submitted', async () => {
     const s = await fx.shop();

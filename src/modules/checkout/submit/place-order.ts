@@ -9,10 +9,11 @@
 //   -> the quote must be the one the tax call was made for (StaleQuote otherwise: start over)
 //   -> the customer's consent (the review they saw, when given)
 //   -> ONE statement, the last, sent with its COMMIT: session SUBMITTED, the order number, order + items +
-//      payment, the stock reservations of every product (locked in product-id order), the discount's use
-//      (checked; counted only when it has a limit), the pay window's deadline, and the jobs of order.created
-//      and of the pay window (reminder, expiry) in one add_jobs call. Its checks (session, stock, discount)
-//      fail the statement, so nothing is committed when one does not hold.
+//      payment, its products held against a delete (FOR KEY SHARE), the stock reservations of every product
+//      (locked in product-id order), the discount's use (checked; counted only when it has a limit), the pay
+//      window's deadline, and the jobs of order.created and of the pay window (reminder, expiry) in one
+//      add_jobs call. Its checks (session, products, stock, discount) fail the statement, so nothing is
+//      committed when one does not hold.
 // Locks on rows other buyers share (the tenant's order counter, the products' stock, a limited discount) are
 // taken by that last statement, in that order, and held only while PostgreSQL runs it and the COMMIT sent
 // with it: no hot row for the length of the transaction, nor for a round trip to this process, whatever the
@@ -204,6 +205,9 @@ export async function placeOrder(
       // The statement wrote nothing (and, sent with its COMMIT, the transaction is over).
       // Placed from the read: the session changed since (a step, a review, another submit). Start over.
       if (failed.name === PLACE_ORDER_CHECKS.session) throw new StaleQuote();
+      // A product was deleted since it was priced (the panel's delete committed first): start over, and the
+      // read then finds the session without it.
+      if (failed.name === PLACE_ORDER_CHECKS.products) throw new StaleQuote();
       if (failed.name === PLACE_ORDER_CHECKS.stock) checkReservedLine(failed.found as ReservedLine, stockLines);
       // Used up (or edited, or ended) since the quote: price again without it.
       if (failed.name === PLACE_ORDER_CHECKS.discount) throw new StaleQuote();

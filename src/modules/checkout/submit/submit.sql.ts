@@ -42,9 +42,10 @@ export function recentSubmittedSessionSql(tenantId: string, customerId: string, 
 
 /**
  * The checks placeOrderSql's statement fails on (raiseIfSql names): the shop, the session as read (a
- * statement placed without the session lock), the order's stock, the discount.
+ * statement placed without the session lock), a product of the order gone (deleted since it was priced), the
+ * order's stock, the discount.
  */
-export const PLACE_ORDER_CHECKS = { shop: 'shop', session: 'session', stock: 'stock', discount: 'discount' } as const;
+export const PLACE_ORDER_CHECKS = { shop: 'shop', session: 'session', products: 'products', stock: 'stock', discount: 'discount' } as const;
 
 export interface OrderValues {
   tenantId: string;
@@ -134,6 +135,8 @@ export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; column
         AND ${v.readAs.catalog}`
     : Prisma.empty;
   const sessionCheck = v.readAs ? [raiseIfSql(Prisma.sql`NOT EXISTS (SELECT 1 FROM ses)`, PLACE_ORDER_CHECKS.session)] : [];
+  const productIds = [...new Set(v.lines.map((l) => l.productId))];
+  const productsCheck = raiseIfSql(Prisma.sql`(SELECT count(*) FROM line_products) < ${productIds.length}`, PLACE_ORDER_CHECKS.products);
   return Prisma.sql`
     WITH ses AS (
       UPDATE order_sessions SET state = 'SUBMITTED', "activeSlot" = NULL, "lastActivityAt" = ${v.now}, "updatedAt" = ${v.now}
@@ -158,6 +161,14 @@ export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; column
       SELECT o.id, v.product_id, v.sku, v.name, v.quantity, v.unit_price, v.position
       FROM o, (VALUES ${values}) AS v(product_id, sku, name, quantity, unit_price, position)
       RETURNING *
+    ), line_products AS (
+      -- Every product of the order, held (FOR KEY SHARE) until COMMIT: a product delete in the panel
+      -- (catalog/ordered-product.ts, under FOR UPDATE) either waits for this order and then sees it, or
+      -- commits first and this statement finds the product gone and fails. It blocks no other buyer and no
+      -- edit of the product (those take weaker locks), and is taken after the counter, like the stock.
+      SELECT lp.id FROM products lp
+      WHERE lp.id = ANY(${productIds}::text[]) AND lp."tenantId" = ${v.tenantId} AND ${NUMBER_TAKEN}
+      FOR KEY SHARE OF lp
     ), p AS (
       INSERT INTO payments ("tenantId", "orderId", method, status, "amountCents", currency, "createdAt", "updatedAt")
       SELECT ${v.tenantId}, o.id, o."paymentMethod", 'awaiting_admin_approval', o."totalCents", o.currency, ${v.now}, ${v.now} FROM o
@@ -166,6 +177,6 @@ export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; column
     SELECT o.*, (SELECT json_agg(i ORDER BY i.position) FROM i) AS items, (SELECT row_to_json(p) FROM p) AS payment
       ${list(tail.columns)},
       -- Each check is NULL when it holds (COALESCE evaluates them in order, up to one that raises).
-      COALESCE(${Prisma.join([...sessionCheck, raiseIfSql(Prisma.sql`o.id IS NULL`, PLACE_ORDER_CHECKS.shop), ...tail.checks])}, 0) AS checked
+      COALESCE(${Prisma.join([...sessionCheck, raiseIfSql(Prisma.sql`o.id IS NULL`, PLACE_ORDER_CHECKS.shop), productsCheck, ...tail.checks])}, 0) AS checked
     FROM (SELECT 1) AS one LEFT JOIN o ON true`;
 }

@@ -4,7 +4,8 @@
 // (DECLARE ... CURSOR in a REPEATABLE READ, READ ONLY transaction on its own pooled connection: one
 // consistent snapshot, never the whole result in memory). The HTTP surfaces pipe it to the response with
 // stream.pipeline, so a slow client slows the reads (backpressure) and a client that goes away ends the
-// transaction and frees the connection. At most EXPORT_CONCURRENCY exports per process hold a connection.
+// transaction and frees the connection. At most EXPORT_CONCURRENCY exports per process hold a connection, and
+// one per shop in the whole deployment (EXPORT_CONCURRENCY_PER_SHOP).
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -20,10 +21,15 @@ export { EXPORT_KINDS, type ExportKind } from './export-kinds.js';
 export const EXPORT_BATCH_ROWS = 500;
 export const EXPORT_CONCURRENCY = 3;
 /**
- * Exports one shop may have open at once in a process. Without it one shop (an API key opening three and reading
- * slowly: a slot is held until the reader finishes, up to the 10-minute idle bound) refused every other shop's.
+ * Exports one shop may have open at once, in the whole deployment. Without it one shop (an API key opening
+ * three and reading slowly: a slot is held until the reader finishes, up to the 10-minute idle bound) refused
+ * every other shop's. Counted in the process first (no connection taken), then across instances by a
+ * transaction advisory lock on the shop (EXPORT_LOCK_CLASS, hashtext of its id), held by the export's
+ * transaction: N instances no longer allow N exports of one shop at once.
  */
 export const EXPORT_CONCURRENCY_PER_SHOP = 1;
+/** The advisory lock class of "a shop's export is open" (pg_try_advisory_xact_lock(int, int); any constant). */
+const EXPORT_LOCK_CLASS = 0x4c4c4558;
 
 export interface ExportRequest {
   kind: string;
@@ -43,7 +49,7 @@ export interface ExportService {
   /**
    * Opens the cursor (so a bad request fails before any byte is sent). VALIDATION_FAILED (kind, dates),
    * NOT_FOUND (tenant), RATE_LIMITED (EXPORT_CONCURRENCY exports already running in the process, or this shop's
-   * EXPORT_CONCURRENCY_PER_SHOP).
+   * export already open in any instance).
    */
   open(tenantId: string, req: ExportRequest): Promise<OpenExport>;
 }
@@ -78,10 +84,11 @@ export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: n
         });
       const tenant = await deps.db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, timeZone: true } });
       if (!tenant) throw new AppError('NOT_FOUND', 'Shop not found.');
-      if ((runningByShop.get(tenantId) ?? 0) >= EXPORT_CONCURRENCY_PER_SHOP)
-        throw new AppError('RATE_LIMITED', "This shop's other export is still being downloaded: try again when it has finished.", {
+      const shopBusy = () =>
+        new AppError('RATE_LIMITED', "This shop's other export is still being downloaded: try again when it has finished.", {
           retryAfterSeconds: 30,
         });
+      if ((runningByShop.get(tenantId) ?? 0) >= EXPORT_CONCURRENCY_PER_SHOP) throw shopBusy();
       if (running >= EXPORT_CONCURRENCY)
         throw new AppError('RATE_LIMITED', 'Other exports are running: try again in a minute.', { retryAfterSeconds: 30 });
       running += 1;
@@ -93,6 +100,12 @@ export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: n
         client = await deps.pool.connect();
         // A slow reader may pause between batches longer than the pool's idle-in-transaction bound.
         await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL idle_in_transaction_session_timeout = '10min'");
+        // The shop's slot across instances: held by this transaction, so it ends with it however it ends.
+        const { rows } = await client.query<{ free: boolean }>('SELECT pg_try_advisory_xact_lock($1::int, hashtext($2)) AS free', [
+          EXPORT_LOCK_CLASS,
+          tenantId,
+        ]);
+        if (!rows[0]?.free) throw shopBusy();
         const sql = def.query({ tenantId, timeZone: tenant.timeZone, from: req.from, to: req.to });
         await client.query({ text: `DECLARE ledgerline_export NO SCROLL CURSOR FOR ${sql.text}`, values: sql.values as unknown[] });
       } catch (err) {

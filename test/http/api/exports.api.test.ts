@@ -222,6 +222,23 @@ describe('GET /api/exports/:kind', () => {
     await get(d.auth, '/api/exports/orders?from=2026-01-01&to=2026-01-31').expect(200);
   });
 
+  it("a shop's one export slot holds across instances: a second instance refuses it, and frees it when the first ends", async () => {
+    const [a, b] = [await shop('UTC'), await shop('UTC')];
+    const other = await createTestApp(); // a second instance on the same database
+    const held = await t.services.exports.open(a.tenant.id, { kind: 'orders', from: '2026-01-01', to: '2026-01-31' });
+    try {
+      const path = '/api/exports/orders?from=2026-01-01&to=2026-01-31';
+      const refused = await request(other.app).get(path).set(a.auth).expect(429);
+      expect(refused.body.error.message).toMatch(/This shop's other export is still being downloaded/);
+      await request(other.app).get(path).set(b.auth).expect(200);
+      await held.close();
+      await request(other.app).get(path).set(a.auth).expect(200);
+    } finally {
+      await held.close();
+      await other.services.close();
+    }
+  });
+
   it("reads only the key's shop", async () => {
     const mine = await shop('UTC');
     const theirs = await shop('UTC');

@@ -46,17 +46,19 @@ export interface DiscountService {
   candidatesFromRows(rows: unknown, input: Input): DiscountCandidate[];
   /**
    * The check (and count) of one use of `candidate` as CTEs of the caller's statement (submit's order
-   * statement, sent with its COMMIT), plus `stale`: a SQL condition, true when the discount can no longer be
+   * statement, sent with its COMMIT; `gate`, a condition the caller's statement makes true once it holds
+   * its earlier locks), plus `stale`: a SQL condition, true when the discount can no longer be
    * used as quoted (used up, edited, ended, or the customer's use taken); the caller's statement must then
    * fail (raiseIfSql) and submit price the order again. Every rule is re-checked by the statement itself
    * (active, window, minimum subtotal, maxUses, maxUsesPerCustomer):
-   *  - no use limit: a read, no write (the discount must still have no limit);
+   *  - no use limit: a read under FOR SHARE, no write (the discount must still have no limit; an admin
+   *    setting a limit waits for the order, so the limit's recount sees it);
    *  - a use limit: "usedCount" + 1 only while below "maxUses" (READ COMMITTED re-checks it against the
    *    committed count after waiting on the row: the limit is never exceeded);
    *  - assigned: the customer's own assignment counted against maxUsesPerCustomer (a per-customer row);
    *  - edited: its name or what it takes off (type, percent, amount) differ from the quote's.
    */
-  useSql(input: Input, candidate: DiscountCandidate): { ctes: Prisma.Sql; stale: Prisma.Sql };
+  useSql(input: Input, candidate: DiscountCandidate, gate?: Prisma.Sql): { ctes: Prisma.Sql; stale: Prisma.Sql };
   /**
    * Inside the transaction that cancels (or deletes) an unpaid order: gives back the use its discount
    * counted (the discount's usedCount while it has a limit and, for an assigned one, the customer's). Call once per order;
@@ -134,13 +136,20 @@ export function createDiscountService(): DiscountService {
     candidateRowsSql,
     candidatesFromRows,
 
-    useSql(input, c) {
+    useSql(input, c, gate) {
       const { tenantId, customerId, subtotalCents, now } = input;
       const rules = eligibilitySql({ tenantId, customerId, now, subtotalCents, limits: true });
       const returned = Prisma.sql`d.name, d.type::text AS type, d."percentOff", d."amountOffCents"`;
+      // No limit: read under FOR SHARE (no write, no new row version), so an admin setting a limit meanwhile
+      // waits for this order, and the limit's recount (the discounts_recount_on_limit trigger) then counts it;
+      // an order placed after the limit finds "maxUses" set and is priced again. Without the lock the recount
+      // missed the orders still committing and the limit could be exceeded. FOR SHARE, not FOR KEY SHARE:
+      // only the former makes that UPDATE wait. Taken after the order counter (`gate`), like the stock.
       const use =
         c.rule.maxUses === null
-          ? Prisma.sql`disc_use AS (SELECT ${returned} FROM discounts d WHERE d.id = ${c.rule.id} AND d."maxUses" IS NULL AND ${rules})`
+          ? Prisma.sql`disc_use AS (SELECT ${returned} FROM discounts d
+              WHERE d.id = ${c.rule.id} AND d."maxUses" IS NULL AND ${rules}${gate ? Prisma.sql` AND ${gate}` : Prisma.empty}
+              FOR SHARE OF d)`
           : Prisma.sql`disc_use AS (
             UPDATE discounts d SET "usedCount" = d."usedCount" + 1, "updatedAt" = now()
             WHERE d.id = ${c.rule.id} AND d."maxUses" IS NOT NULL AND ${rules}

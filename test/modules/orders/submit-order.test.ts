@@ -632,7 +632,7 @@ describe('submit', () => {
     const sessions = await readySessionsDirect(db, s, 4);
     const results = await Promise.all(sessions.map((x) => fx.services.orders.submit(s.tenant.id, x.customerId, roles)));
     expect(results.every((r) => r.order.discountId === open.id)).toBe(true);
-    // Not even touched: no row lock, no new row version.
+    // Not written: no new row version (it is only read, under FOR SHARE).
     expect(await db.discount.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({ usedCount: 0, updatedAt: before.updatedAt });
     // A rejected one does not count; the shop then limits the discount to 5 uses: 3 are taken already.
     const after = afterSale(db);
@@ -643,6 +643,62 @@ describe('submit', () => {
     const later = await Promise.all(more.map((x) => fx.services.orders.submit(s.tenant.id, x.customerId, roles)));
     expect(later.filter((r) => r.order.discountId === open.id)).toHaveLength(2);
     expect((await db.discount.findUniqueOrThrow({ where: { id: open.id } })).usedCount).toBe(5);
+  }, 180_000);
+
+  it('a use limit set while an order with the discount commits counts that order (the recount used to miss it)', async () => {
+    const s = await fx.shop({ priceCents: 1000 });
+    const open = await fx.f.discount({ tenantId: s.tenant.id, type: 'FIXED_AMOUNT', amountOffCents: 100 });
+    const [session] = await readySessionsDirect(db, s, 1);
+    const admin = new pg.Client({ connectionString: testDatabaseUrl() });
+    const watcher = new pg.Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    await watcher.connect();
+    try {
+      // The panel's save of "Max uses" (its recount runs now and finds no order yet), not yet committed.
+      await admin.query('BEGIN');
+      await admin.query(`UPDATE discounts SET "maxUses" = 5 WHERE id = $1`, [open.id]);
+      const adminPid = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const submitted = fx.services.orders.submit(s.tenant.id, session!.customerId, roles);
+      submitted.catch(() => undefined);
+      let settled = false;
+      void submitted.finally(() => (settled = true)).catch(() => undefined);
+      await waitFor('the submit to settle or to wait on the limit', async () => {
+        if (settled) return true;
+        const { rows } = await watcher.query<{ n: string }>(
+          'SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+          [adminPid],
+        );
+        return Number(rows[0]!.n) >= 1;
+      });
+      await admin.query('COMMIT');
+      const { order } = await submitted;
+      expect(order.discountId).toBe(open.id);
+    } finally {
+      await admin.query('ROLLBACK').catch(() => undefined);
+      await admin.end();
+      await watcher.end();
+    }
+    const stored = await db.discount.findUniqueOrThrow({ where: { id: open.id } });
+    expect(stored.usedCount).toBe(await db.order.count({ where: { discountId: open.id } }));
+    expect(stored.usedCount).toBe(1);
+  });
+
+  it('a use limit set during a burst of orders is counted exactly and never exceeded', async () => {
+    for (let round = 0; round < 6; round++) {
+      const s = await fx.shop({ priceCents: 1000 });
+      const d = await fx.f.discount({ tenantId: s.tenant.id, type: 'FIXED_AMOUNT', amountOffCents: 100 });
+      const first = await readySessionsDirect(db, s, 4);
+      await Promise.allSettled([
+        ...first.map((x) => fx.services.orders.submit(s.tenant.id, x.customerId, roles)),
+        new Promise((r) => setTimeout(r, (round % 3) * 10)).then(() => db.discount.update({ where: { id: d.id }, data: { maxUses: 5 } })),
+      ]);
+      const later = await readySessionsDirect(db, s, 3);
+      for (const x of later) await fx.services.orders.submit(s.tenant.id, x.customerId, roles);
+      const used = (await db.discount.findUniqueOrThrow({ where: { id: d.id } })).usedCount;
+      const orders = await db.order.count({ where: { discountId: d.id } });
+      expect({ round, used }).toEqual({ round, used: orders });
+      expect(orders).toBe(5);
+    }
   }, 180_000);
 
   it('reads orders per tenant only: get, findByRef (id, number, #number), lists newest first with filters', async () => {

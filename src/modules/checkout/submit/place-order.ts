@@ -101,7 +101,7 @@ function planOrder(
   const stock =
     stockLines.length > 0 ? reserveLinesSql(tenantId, stockLines, { id: Prisma.sql`o.id`, from: Prisma.sql`o` }, NUMBER_TAKEN) : null;
   const useInput = { tenantId, customerId, subtotalCents, now };
-  const use = discount && candidate ? discounts.useSql(useInput, candidate) : null;
+  const use = discount && candidate ? discounts.useSql(useInput, candidate, NUMBER_TAKEN) : null;
   // order.created, and the pay window's reminder and expiry: one add_jobs call with the order. Every order
   // is placed with its deadline (a READY_TO_SUBMIT session has a payment method; orders.paymentMethod is NOT NULL).
   if (!s.paymentMethod) throw new Error(`session ${s.id} is ready to submit without a payment method`);

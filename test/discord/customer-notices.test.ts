@@ -454,4 +454,28 @@ describe('invoice link by DM', () => {
     await queueDrained(order.id);
     expect(dmsTo(s.customer.discordUserId, `pay for order #${order.number}`)).toHaveLength(2);
   });
+
+  it('for a part-paid order the DM asks for what is still owed, not the total', async () => {
+    const s = await shop();
+    const order = await f.order({
+      tenantId: s.tenant.id,
+      customerId: s.customer.id,
+      guildId: s.guild.id,
+      paymentMethod: 'PAYPAL',
+      totalCents: 6400,
+      lines: [{ productId: (await f.product({ tenantId: s.tenant.id })).id, quantity: 1, unitPriceCents: 6400 }],
+    });
+    await h.t.services.payments.recordReceipt(adminCtx(s.tenant.id), { orderId: order.id }, { amountCents: 2000, note: 'venmo' });
+    const adminUser = await f.adminUser({ tenantId: s.tenant.id });
+    const a = await loggedIn(baseUrl, adminUser.email);
+    const sent = await a.agent.get(`/admin/api/resources/Order/records/${order.id}/sendInvoiceLink`).set(a.headers());
+    expect(sent.body.notice).toMatchObject({ type: 'success' });
+    await waitFor('the invoice link DM', () => dmsTo(s.customer.discordUserId, `pay for order #${order.number}`).length === 1);
+    const [dm] = dmsTo(s.customer.discordUserId, `pay for order #${order.number}`);
+    const description = (dm!.body as { embeds: { description: string }[] }).embeds[0]!.description;
+    expect(description).toContain('**$44.00**');
+    expect(description).toContain('$20.00 already received');
+    expect(description).not.toContain('$64.00)');
+    await queueDrained(order.id);
+  });
 });

@@ -413,12 +413,19 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     schema: invoiceLinkSentPayload,
     async run({ tenantId, orderId, url, sendId }) {
       const { tenant, order } = await load(tenantId, orderId);
+      // What Pay now charges: what is still owed (a part payment already recorded is not asked for again).
+      const m = money(order);
+      const owed = owedCents(order);
+      const amount =
+        order.amountReceivedCents > 0 && owed < order.totalCents
+          ? `**${m(owed)}** of ${m(order.totalCents)} (${m(order.amountReceivedCents)} already received)`
+          : `**${m(order.totalCents)}**`;
       const message: MessageData = {
         embeds: [
           embed({
             title: `${tenant.name}: pay for order #${order.number}`,
             color: COLORS.brand,
-            description: `Your order **#${order.number}** (${money(order)(order.totalCents)}) is waiting for payment. Press **Pay now** to pay it online.`,
+            description: `Your order **#${order.number}** is waiting for payment: ${amount}. Press **Pay now** to pay it online.`,
           }),
         ],
       };

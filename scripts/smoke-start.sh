@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the README's start command on a fresh embedded database:
 #  1. `npm start` boots, prints the admin credentials, /readyz answers 200;
-#  2. SIGTERM stops it with exit code 0 and leaves no postgres process behind;
+#  2. SIGTERM sent to npm stops it with exit code 0 and leaves no node or postgres process behind;
 #  3. after a SIGKILL (which orphans postgres), `npm start` recovers and serves again;
 #  4. a second start on the same data directory is refused with a clear message and a non-zero exit;
 #  5. the production build (npm run build; built here when dist/ is missing) starts with NODE_ENV=production
@@ -22,8 +22,9 @@ pg_port=$(free_port)
 export PORT=$port EMBEDDED_PG_PORT=$pg_port
 fail() { echo "SMOKE FAIL: $*"; echo "--- log"; tail -n 40 "$tmp"/*.log 2>/dev/null; pkill -f "$tmp/pg" 2>/dev/null; exit 1; }
 postgres_left() { pgrep -f -- "$tmp/pg" >/dev/null; }
-# npm start runs `node --import tsx src/main.ts`; signals go to that process (as a process manager or
-# Docker would send them), and npm then exits with its exit code.
+# npm start execs `node --import tsx src/main.ts` (the shell npm starts becomes node), so a SIGTERM sent to npm, as a
+# process manager or `kill <pid>` sends it to the one process it knows, reaches the service, and npm then exits
+# with its exit code. Without the exec the shell died of it and left node, its worker and postgres running.
 app_pid() {
   local queue=("$pid") p c
   while [ ${#queue[@]} -gt 0 ]; do
@@ -120,16 +121,22 @@ kill -TERM $prod_worker; wait $prod_worker; rc=$?
 [ "$rc" -eq 0 ] || fail "production build: job worker exit code after SIGTERM was $rc"
 grep -q "shutting down\|stopped" "$tmp/prod-worker.log" || fail "production build: the job worker did not shut down on npm's SIGTERM"
 sleep 0.5
-pgrep -f -- "dist/src/worker.js" >/dev/null && { pkill -KILL -f -- "dist/src/worker.js"; fail "production build: npm run worker:prod left its worker running after SIGTERM"; }
+# Only a worker of this checkout counts (and is killed): another checkout's dist/src/worker.js may be running.
+for p in $(pgrep -f -- "dist/src/worker.js"); do
+  [ "$(readlink "/proc/$p/cwd" 2>/dev/null)" = "$PWD" ] || continue
+  kill -KILL "$p"; fail "production build: npm run worker:prod left its worker running after SIGTERM"
+done
 echo "smoke: production job worker (PROCESS_ROLES=worker) started and stopped on SIGTERM with exit 0"
 w=$(worker_pid) || fail "no job worker child before SIGTERM"
-kill -TERM "$(app_pid)"
+app=$(app_pid) || fail "no node process found before SIGTERM"
+kill -TERM "$pid"
 wait "$pid"; rc=$?
-[ "$rc" -eq 0 ] || fail "exit code after SIGTERM was $rc"
+[ "$rc" -eq 0 ] || fail "exit code of npm start after SIGTERM to npm was $rc"
+gone "$app" || fail "the server process ($app) was left running after SIGTERM to npm"
 sleep 0.5
 postgres_left && fail "a postgres process was left behind after SIGTERM"
 kill -0 "$w" 2>/dev/null && fail "the job worker process ($w) was left behind after SIGTERM"
-echo "smoke: SIGTERM -> exit 0, no postgres or job worker left"
+echo "smoke: SIGTERM to npm -> exit 0, no server, postgres or job worker left"
 
 npm start >"$tmp/start2.log" 2>&1 &
 pid=$!
@@ -154,9 +161,11 @@ rc=$?
 grep -q "already using the embedded database" "$tmp/start4.log" || fail "second start did not say why it stopped"
 echo "smoke: second start on the same data directory refused (exit $rc)"
 
-kill -TERM "$(app_pid)"
+app=$(app_pid) || fail "no node process found before SIGTERM"
+kill -TERM "$pid"
 wait "$pid"; rc=$?
-[ "$rc" -eq 0 ] || fail "exit code after SIGTERM was $rc"
+[ "$rc" -eq 0 ] || fail "exit code of npm start after SIGTERM to npm was $rc"
+gone "$app" || fail "the server process ($app) was left running after SIGTERM to npm"
 sleep 0.5
 postgres_left && fail "a postgres process was left behind"
 rm -rf "$tmp"

@@ -31,7 +31,7 @@ await withScriptDatabase(async (url) => {
       ? 'platform admin (every shop)'
       : `${role === 'TENANT_STAFF' ? 'staff member' : 'shop admin'} of ${shop.name} (${shop.id})`;
     console.log(`Created ${what}: ${admin.email}, id ${admin.id}.`);
-    if (generated) console.log(`Password (generated, shown once; they can change it in the panel under Account):\n  ${generated}`);
+    if (generated) console.log(`Password (generated, shown once; they can change it in the panel under Change password):\n  ${generated}`);
     else console.log('Password: the one read from stdin (not shown).');
   } finally {
     await db.$disconnect();

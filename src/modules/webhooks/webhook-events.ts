@@ -4,7 +4,3 @@ import { EVENTS } from '../shared/events.js';
 
 export const WEBHOOK_EVENTS = [EVENTS.orderCreated, EVENTS.orderPaid, EVENTS.orderRefunded, EVENTS.orderCancelled] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
-
-export function isWebhookEvent(value: string): value is WebhookEventType {
-  return (WEBHOOK_EVENTS as readonly string[]).includes(value);
-}

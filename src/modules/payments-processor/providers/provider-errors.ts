@@ -30,7 +30,3 @@ export function providerHttpError(provider: ProviderId, status: number, code: st
   if (isRetryableStatus(status)) return upstreamUnavailable(provider, `${status} ${code}: ${detail}`);
   return new ProviderRejectedError(`${PROVIDER_NAME[provider]} refused: ${detail} (${code})`, status, code);
 }
-
-export function providerName(provider: ProviderId): string {
-  return PROVIDER_NAME[provider];
-}

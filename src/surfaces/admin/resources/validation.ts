@@ -5,9 +5,6 @@
 import { flat, ValidationError, type ActionContext, type ActionRequest, type Before } from 'adminjs';
 import type { z } from 'zod';
 
-/** Form values arrive as strings; '' means "empty". */
-export const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
-
 export type PayloadMapper = (
   data: Record<string, unknown>,
   request: ActionRequest,

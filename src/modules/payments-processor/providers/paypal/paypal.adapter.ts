@@ -22,8 +22,6 @@ import {
 } from './paypal.client.js';
 import { createPayPalSignatureVerifier } from './paypal-webhook.js';
 
-export const PAYPAL_HOSTS = { sandbox: 'https://api-m.sandbox.paypal.com', live: 'https://api-m.paypal.com' } as const;
-
 export interface PayPalAdapterOptions {
   timeoutMs: number;
   now: () => Date;

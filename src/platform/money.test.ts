@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decimalToCents, formatMoney, percentOfCents, prorateCents } from './money.js';
+import { centsToDecimalString, decimalStringToCents, decimalToCents, formatMoney, percentOfCents, prorateCents } from './money.js';
 
 describe('money', () => {
   it('rounds percentages half up to whole cents', () => {
@@ -27,6 +27,35 @@ describe('money', () => {
     expect(decimalToCents(1.005)).toBe(101);
     expect(decimalToCents(0.1 + 0.2)).toBe(30);
     expect(decimalToCents(12.34)).toBe(1234);
+  });
+
+  it("writes provider amounts in the currency's major unit (yen have no minor unit)", () => {
+    expect([0, 5, 29, 1234, 100000, -50].map((c) => centsToDecimalString(c, 'USD'))).toEqual([
+      '0.00',
+      '0.05',
+      '0.29',
+      '12.34',
+      '1000.00',
+      '-0.50',
+    ]);
+    expect(centsToDecimalString(2450, 'JPY')).toBe('2450');
+    expect(centsToDecimalString(1200, 'huf')).toBe('1200');
+  });
+
+  it('reads provider amounts exactly in the currency, rounding below its minor unit half away from zero', () => {
+    expect(decimalStringToCents('0.29', 'USD')).toBe(29);
+    expect(decimalStringToCents('12.3', 'USD')).toBe(1230);
+    expect(decimalStringToCents('5.000000', 'USD')).toBe(500);
+    expect(decimalStringToCents('4.994', 'USD')).toBe(499);
+    expect(decimalStringToCents('4.995', 'USD')).toBe(500);
+    expect(decimalStringToCents('10', 'USD')).toBe(1000);
+    expect(decimalStringToCents('-0.50', 'USD')).toBe(-50);
+    expect(decimalStringToCents('-0.004', 'USD')).toBe(0);
+    expect(decimalStringToCents('2450', 'JPY')).toBe(2450);
+    expect(decimalStringToCents('2450.00', 'JPY')).toBe(2450);
+    expect(decimalStringToCents('2449.5', 'JPY')).toBe(2450);
+    expect(decimalStringToCents('1200.00', 'HUF')).toBe(1200);
+    for (const bad of ['', 'abc', '1,00', '1e3', '.5', '99999999999999999999']) expect(decimalStringToCents(bad, 'USD')).toBeNull();
   });
 
   it('formats money', () => {

@@ -42,8 +42,9 @@ export function centsToDecimal(cents: number): number {
 }
 
 /**
- * Cents as a plain decimal string in the currency's minor unit ("-12.30", "1200" for JPY): exports and
- * reports, where a number column must not carry a currency sign.
+ * Cents as a plain decimal string in the currency's major unit ("-12.30"; "1200" for ¥1,200, JPY having no
+ * minor unit): exports and reports, where a number column must not carry a currency sign, and every amount
+ * sent to a payment provider (PayPal's and BTCPay's "value"/"amount").
  */
 export function centsToDecimalString(cents: number, currency = 'USD'): string {
   assertCents(cents);
@@ -51,6 +52,26 @@ export function centsToDecimalString(cents: number, currency = 'USD'): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+const DECIMAL_STRING = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * The inverse of centsToDecimalString, for amounts a provider answers ("12.34" USD -> 1234, "1200" JPY ->
+ * 1200). Worked on the digits, never through floating point ("0.29" is 29, not 28). Digits below the
+ * currency's minor unit (BTCPay's "5.000000", a rate-converted "4.996", "1200.4" yen) round half away from
+ * zero; the sign is kept ("-0.50" is -50). Null for anything that is not a plain decimal number, or too large.
+ */
+export function decimalStringToCents(value: string, currency: string): number | null {
+  const m = DECIMAL_STRING.exec(value.trim());
+  if (!m) return null;
+  const [, sign, whole = '', frac = ''] = m;
+  const places = ZERO_DECIMAL.has(currency.toUpperCase()) ? 0 : 2;
+  const kept = frac.slice(0, places).padEnd(places, '0');
+  let cents = Number(`${whole}${kept}`);
+  if (Number(frac[places] ?? '0') >= 5) cents += 1;
+  if (!Number.isSafeInteger(cents)) return null;
+  return sign === '-' && cents !== 0 ? -cents : cents;
 }
 
 const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF', 'TWD', 'UGX']);

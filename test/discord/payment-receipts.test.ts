@@ -240,6 +240,15 @@ describe('recording money received', () => {
     expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 9000 });
   });
 
+  it('the "Record amount received" modal of a yen order suggests what is owed in whole yen', async () => {
+    const s = await placedOrder();
+    await db.order.update({ where: { id: s.order.id }, data: { currency: 'JPY' } });
+    const onMessage = { id: '1', channel_id: s.tenant.adminChannelId, embeds: [{ title: `New order #${s.order.number}` }], components: [] };
+    const opened = await interact(h, componentInteraction(s.admin, `payment:receipt:${s.order.payment.id}`, { message: onMessage }));
+    const amount = JSON.stringify(opened.data).match(/"placeholder":"([^"]*)"/)?.[1];
+    expect(amount).toBe('4500');
+  });
+
   it('the embed\'s "Record amount received" modal: more than the total pays the order and flags the difference', async () => {
     const s = await placedOrder();
     const onMessage = {

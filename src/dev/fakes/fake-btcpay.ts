@@ -53,6 +53,7 @@ type Additional = 'None' | 'PaidLate' | 'PaidPartial' | 'Marked' | 'Invalid' | '
 export interface FakeBtcPayInvoice {
   id: string;
   storeId: string;
+  /** In the currency's smallest unit by BTCPay's divisibility (cents; whole yen). */
   amountCents: number;
   currency: string;
   metadata: Record<string, unknown>;
@@ -267,10 +268,11 @@ export class FakeBtcPay {
   }
 
   private createInvoice(res: ServerResponse, store: FakeBtcPayStore, body: Record<string, unknown>): void {
-    const amountCents = typeof body.amount === 'string' || typeof body.amount === 'number' ? decimalToCents(String(body.amount)) : null;
+    const currency = typeof body.currency === 'string' && body.currency ? body.currency.toUpperCase() : (store.defaultCurrency ?? 'USD');
+    const amountCents =
+      typeof body.amount === 'string' || typeof body.amount === 'number' ? decimalToUnits(String(body.amount), currency) : null;
     if (amountCents === null || amountCents <= 0)
       return sendJson(res, 422, [{ path: 'amount', message: 'The amount should be more than 0.' }]);
-    const currency = typeof body.currency === 'string' && body.currency ? body.currency.toUpperCase() : (store.defaultCurrency ?? 'USD');
     const checkout = (body.checkout && typeof body.checkout === 'object' ? body.checkout : {}) as Record<string, unknown>;
     const expirationMinutes =
       typeof checkout.expirationMinutes === 'number' && checkout.expirationMinutes > 0 ? checkout.expirationMinutes : 15;
@@ -327,12 +329,12 @@ export class FakeBtcPay {
       case 'RateThen':
       case 'CurrentRate':
         currency = 'BTC';
-        amount = (paid / 100 / this.btcRate).toFixed(8);
+        amount = (toMajor(paid, inv.currency) / this.btcRate).toFixed(8);
         autoApproveClaims = true;
         break;
       case 'Fiat':
         currency = inv.currency;
-        amount = centsToDecimal(paid);
+        amount = unitsToDecimal(paid, inv.currency);
         autoApproveClaims = false;
         break;
       case 'Custom': {
@@ -381,11 +383,11 @@ export class FakeBtcPay {
     if (inv.status === 'New') {
       const half = Math.max(Math.floor(due / 2), 1);
       content = `
-        <p class="amount" data-testid="amount-due">${centsToDecimal(due)} ${escapeHtml(inv.currency)}</p>
-        <p class="muted">${(due / 100 / this.btcRate).toFixed(8)} BTC to bcrt1qfakeaddress${escapeHtml(inv.id.slice(0, 8).toLowerCase())}</p>
-        ${inv.additionalStatus === 'PaidPartial' ? `<p data-testid="partial">Partially paid: ${centsToDecimal(paidCents(inv))} ${escapeHtml(inv.currency)} received.</p>` : ''}
+        <p class="amount" data-testid="amount-due">${unitsToDecimal(due, inv.currency)} ${escapeHtml(inv.currency)}</p>
+        <p class="muted">${(toMajor(due, inv.currency) / this.btcRate).toFixed(8)} BTC to bcrt1qfakeaddress${escapeHtml(inv.id.slice(0, 8).toLowerCase())}</p>
+        ${inv.additionalStatus === 'PaidPartial' ? `<p data-testid="partial">Partially paid: ${unitsToDecimal(paidCents(inv), inv.currency)} ${escapeHtml(inv.currency)} received.</p>` : ''}
         <form method="post" action="/i/${encodeURIComponent(inv.id)}/pay"><button name="amount" value="full" type="submit">Pay with wallet</button></form>
-        <form method="post" action="/i/${encodeURIComponent(inv.id)}/pay"><button name="amount" value="${half}" type="submit" class="secondary">Pay ${centsToDecimal(half)} only (partial)</button></form>
+        <form method="post" action="/i/${encodeURIComponent(inv.id)}/pay"><button name="amount" value="${half}" type="submit" class="secondary">Pay ${unitsToDecimal(half, inv.currency)} only (partial)</button></form>
         ${backLink}`;
     } else if (inv.status === 'Expired' && inv.additionalStatus !== 'PaidLate') {
       content = `<p data-testid="invoice-status">This invoice has expired.</p>${backLink}`;
@@ -478,8 +480,8 @@ export class FakeBtcPay {
       receipt: { enabled: true, showQR: null, showPayments: null },
       id: inv.id,
       storeId: inv.storeId,
-      amount: centsToDecimal(inv.amountCents),
-      paidAmount: centsToDecimal(paidCents(inv)),
+      amount: unitsToDecimal(inv.amountCents, inv.currency),
+      paidAmount: unitsToDecimal(paidCents(inv), inv.currency),
       currency: inv.currency,
       type: 'Standard',
       checkoutLink: `${this.url}/i/${inv.id}`,
@@ -497,7 +499,7 @@ export class FakeBtcPay {
     return {
       id: p.id,
       receivedDate: p.receivedDate,
-      value: (p.cents / 100 / this.btcRate).toFixed(8),
+      value: (toMajor(p.cents, inv.currency) / this.btcRate).toFixed(8),
       fee: '0.00000000',
       status: p.status,
       destination: `bcrt1qfakeaddress${inv.id.slice(0, 8).toLowerCase()}`,
@@ -505,7 +507,7 @@ export class FakeBtcPay {
   }
 
   private paymentMethodJson(inv: FakeBtcPayInvoice) {
-    const btc = (c: number) => (c / 100 / this.btcRate).toFixed(8);
+    const btc = (c: number) => (toMajor(c, inv.currency) / this.btcRate).toFixed(8);
     const paid = paidCents(inv);
     return {
       paymentMethodId: 'BTC-CHAIN',
@@ -613,14 +615,25 @@ function canRefund(inv: FakeBtcPayInvoice): boolean {
   );
 }
 
-function decimalToCents(s: string): number | null {
+// Amounts are kept in the invoice currency's smallest unit by BTCPay's currency table
+// (BTCPayServer.Rating/Currencies.json "divisibility"): none for these, 2 for the other fiat currencies used here.
+const NO_DIVISIBILITY = new Set(['CLP', 'ISK', 'JPY', 'KRW', 'UGX', 'VND']);
+const divisibility = (currency: string) => (NO_DIVISIBILITY.has(currency.toUpperCase()) ? 0 : 2);
+
+/** "12.34" USD -> 1234, "4250" JPY -> 4250; digits past the currency's divisibility round half up. */
+function decimalToUnits(s: string, currency: string): number | null {
   const m = /^(\d+)(?:\.(\d{1,8}))?$/.exec(s.trim());
   if (!m) return null;
-  return Number(m[1]) * 100 + Math.round(Number(`0.${m[2] ?? '0'}`) * 100);
+  const scale = 10 ** divisibility(currency);
+  return Number(m[1]) * scale + Math.round(Number(`0.${m[2] ?? '0'}`) * scale);
 }
 
-function centsToDecimal(c: number): string {
-  return `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
+function unitsToDecimal(units: number, currency: string): string {
+  return toMajor(units, currency).toFixed(divisibility(currency));
+}
+
+function toMajor(units: number, currency: string): number {
+  return units / 10 ** divisibility(currency);
 }
 
 function page(title: string, body: string): string {

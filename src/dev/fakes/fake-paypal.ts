@@ -73,8 +73,24 @@ export interface SentWebhook {
 }
 
 const id = (prefix = '', n = 17) => prefix + randomBytes(n).toString('hex').toUpperCase().slice(0, n);
-const cents = (m: Money) => Math.round(Number(m.value) * 100);
-const value = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
+// PayPal's currency codes page: HUF, JPY and TWD take no decimals ("Decimal amounts cause an error":
+// DECIMALS_NOT_SUPPORTED); every other currency takes at most two. Amounts are kept here in the currency's
+// smallest unit PayPal accepts (cents, whole yen).
+const NO_DECIMALS = new Set(['HUF', 'JPY', 'TWD']);
+const places = (currency: string) => (NO_DECIMALS.has(currency.toUpperCase()) ? 0 : 2);
+const cents = (m: Money) => Math.round(Number(m.value) * 10 ** places(m.currency_code));
+const value = (c: number, currency: string) => (places(currency) === 0 ? String(c) : (c / 100).toFixed(2));
+/** The issue PayPal names for an amount it refuses, or null when it takes it. */
+const amountIssue = (m: { currency_code?: unknown; value?: unknown }): 'DECIMALS_NOT_SUPPORTED' | 'DECIMAL_PRECISION' | null => {
+  const digits = /\.(\d*)$/.exec(String(m.value ?? ''))?.[1];
+  if (digits === undefined) return null;
+  if (places(String(m.currency_code ?? '')) === 0) return 'DECIMALS_NOT_SUPPORTED';
+  return digits.length > 2 ? 'DECIMAL_PRECISION' : null;
+};
+const AMOUNT_ISSUES = {
+  DECIMALS_NOT_SUPPORTED: 'Currency does not support decimals.',
+  DECIMAL_PRECISION: 'If the currency supports decimals, only two decimal place precision is supported.',
+} as const;
 
 export class FakePayPal {
   url = '';
@@ -177,7 +193,7 @@ export class FakePayPal {
     return this.requests.filter((r) => r.method === 'POST' && r.path === `/v2/payments/captures/${captureId}/refund`);
   }
 
-  /** What PayPal has refunded of a capture, in cents. */
+  /** What PayPal has refunded of a capture, in the currency's smallest unit PayPal takes (cents, whole yen). */
   refundedCents(captureId: string): number {
     return (this.captures.get(captureId)?.refunds ?? []).reduce((sum, r) => sum + cents(r.amount), 0);
   }
@@ -469,6 +485,23 @@ export class FakePayPal {
               details: [{ issue: 'MISSING_REQUIRED_PARAMETER', field: "/purchase_units/@reference_id=='default'/amount" }],
             },
           };
+        const decimals = amountIssue(unit.amount);
+        if (decimals)
+          return {
+            status: 422,
+            body: {
+              name: 'UNPROCESSABLE_ENTITY',
+              message: 'The requested action could not be performed, semantically incorrect, or failed business validation.',
+              details: [
+                {
+                  field: "/purchase_units/@reference_id=='default'/amount/value",
+                  value: String(unit.amount.value),
+                  issue: decimals,
+                  description: AMOUNT_ISSUES[decimals],
+                },
+              ],
+            },
+          };
         if (!ctx?.return_url || !ctx?.cancel_url)
           return { status: 422, body: { name: 'UNPROCESSABLE_ENTITY', details: [{ issue: 'MISSING_RETURN_URL' }] } };
         const order: FakeOrder = {
@@ -589,6 +622,8 @@ export class FakePayPal {
           const asked = req.body?.amount;
           if (asked && asked.currency_code !== c.amount.currency_code)
             return issue('REFUND_CAPTURE_CURRENCY_MISMATCH', 'Refund must be in the same currency as the capture');
+          const decimals = asked ? amountIssue(asked) : null;
+          if (decimals) return issue(decimals, AMOUNT_ISSUES[decimals]);
           const amount = asked ? cents(asked) : left;
           if (amount <= 0) return issue('CANNOT_BE_ZERO_OR_NEGATIVE', 'Must be greater than zero.');
           if (amount > left)
@@ -599,7 +634,7 @@ export class FakePayPal {
           const r: FakeRefund = {
             id: id('', 17),
             status: 'COMPLETED',
-            amount: { currency_code: c.amount.currency_code, value: value(amount) },
+            amount: { currency_code: c.amount.currency_code, value: value(amount, c.amount.currency_code) },
             captureId: c.id,
             note_to_payer: req.body?.note_to_payer,
             create_time: this.now().toISOString(),

@@ -173,6 +173,25 @@ describe('a part recorded by the shop before the customer pays online', () => {
   });
 });
 
+describe('a yen shop (JPY has no minor unit; PayPal refuses decimals in it)', () => {
+  it('PayPal is asked for the ¥3,250 still owed as "3250", and paying it pays the ¥4,250 order', async () => {
+    const { tenant, order, path } = await payPalOrder({ paymentStatus: 'pending', tenant: { currency: 'JPY' } });
+    await db.order.update({ where: { id: order.id }, data: { currency: 'JPY' } });
+    await env.t.services.payments.recordReceipt(adminCtx(tenant.id), { orderId: order.id }, { amountCents: 1000, note: 'cash' });
+
+    const { paypalOrderId, checkout } = await startCheckout(path);
+    expect(env.paypal.orders.get(paypalOrderId)!.purchaseUnit.amount).toEqual({ currency_code: 'JPY', value: '3250' });
+    const back = new URL(env.paypal.approve(paypalOrderId));
+    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 4250 });
+    expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({
+      state: 'PAID',
+      paidAmountCents: 3250,
+      unappliedAction: null,
+    });
+  });
+});
+
 describe('money that cannot pay the order is refunded, never dropped', () => {
   it('underpayment never marks the order PAID: the capture is refunded through PayPal and flagged', async () => {
     const { tenant, order, path } = await shopWithOrder();

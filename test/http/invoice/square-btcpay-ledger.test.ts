@@ -393,6 +393,52 @@ describe('BTCPay through the core', () => {
     expect(await db.payment.count({ where: { orderId: order.id, status: 'paid' } })).toBe(1);
   });
 
+  describe('a yen shop (JPY has no minor unit)', () => {
+    async function yenOrder() {
+      const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'], currency: 'JPY' } });
+      await connectBtcPay(env, tenant.id);
+      const product = await f.product({ tenantId: tenant.id, unitPriceCents: 4250 });
+      const order = await f.order({
+        tenantId: tenant.id,
+        customerId: customer.id,
+        guildId: guild.id,
+        currency: 'JPY',
+        paymentMethod: 'BTC_INVOICE',
+        paymentStatus: 'pending',
+        totalCents: 4250,
+        lines: [{ productId: product.id, quantity: 1, unitPriceCents: 4250 }],
+      });
+      const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
+      return { order, path: new URL(link.url).pathname };
+    }
+    const createdAmount = (invoiceId: string) => env.btcpay.invoices.get(invoiceId)!;
+
+    it('a ¥4,250 order is invoiced at BTCPay for 4250 JPY and paying it pays the order', async () => {
+      const { order, path } = await yenOrder();
+      const { invoiceId, checkout } = await startInvoice(path);
+      const call = env.btcpay.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/invoices')).at(-1)!;
+      expect(call.body).toMatchObject({ amount: '4250', currency: 'JPY' });
+      expect(createdAmount(invoiceId)).toMatchObject({ amountCents: 4250, currency: 'JPY' });
+      await env.btcpay.pay(invoiceId);
+      await env.btcpay.idle();
+      expect(await orderStatus(order.id)).toBe('PAID');
+      expect(await checkoutRow(checkout.id)).toMatchObject({ state: 'PAID', paidAmountCents: 4250, unappliedAction: null });
+    });
+
+    it('¥1,000 paid of ¥4,250, then expired: the ¥1,000 is refunded as a claim for 1000 JPY', async () => {
+      const { order, path } = await yenOrder();
+      const { invoiceId, checkout } = await startInvoice(path);
+      await env.btcpay.pay(invoiceId, 1000);
+      env.btcpay.expire(invoiceId);
+      await env.btcpay.idle();
+      await waitFor('the refund claim of the part paid', async () => (await checkoutRow(checkout.id)).unappliedAction === 'CLAIM_SENT');
+      expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+      expect((await checkoutRow(checkout.id)).unappliedReason).toMatch(/underpaid: ￥1,000 of ￥4,250|underpaid: ¥1,000 of ¥4,250/);
+      const pulled = [...env.btcpay.pullPayments.values()].filter((p) => p.invoiceId === invoiceId);
+      expect(pulled.map((p) => `${p.amount} ${p.currency}`)).toEqual(['1000 JPY']);
+    });
+  });
+
   it('refuses forged deliveries (401) and invoices we did not create (404)', async () => {
     const { order, path, connectionId } = await shopWithOrder('BTC_INVOICE');
     const { invoiceId } = await startInvoice(path);

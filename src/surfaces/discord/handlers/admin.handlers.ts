@@ -5,7 +5,7 @@
 import { InteractionType, TextInputStyle } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { AppError } from '../../../platform/errors.js';
-import { formatMoney, parseMoneyInput } from '../../../platform/money.js';
+import { centsToDecimalString, formatMoney, parseMoneyInput } from '../../../platform/money.js';
 import { parseInput } from '../../../platform/validate.js';
 import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
 import { refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
@@ -144,7 +144,7 @@ export const adminComponents: ComponentRoutes = {
           id: 'amount',
           label: `Amount received (${order.currency})`,
           maxLength: 20,
-          placeholder: owed ? (owed / 100).toFixed(2) : '0.00',
+          placeholder: centsToDecimalString(owed, order.currency),
         },
         { id: 'note', label: "Note (e.g. the payment's id)", required: false, maxLength: 500 },
       ]);

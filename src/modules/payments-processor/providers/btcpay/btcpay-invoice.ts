@@ -8,7 +8,7 @@
 // paidAmountCents is what BTCPay says was paid in the invoice currency (paidAmount), so a partial payment is
 // never taken for the whole: the core compares it with the order before marking anything paid.
 import type { ProviderCheckoutState } from '../provider.port.js';
-import { decimalStringToCents } from '../decimal-amount.js';
+import { decimalStringToCents } from '../../../../platform/money.js';
 import type { GreenfieldInvoice } from './greenfield.client.js';
 
 export function btcpayInvoiceState(inv: GreenfieldInvoice): ProviderCheckoutState {
@@ -33,9 +33,9 @@ export function btcpayInvoiceState(inv: GreenfieldInvoice): ProviderCheckoutStat
     default:
       state = 'PENDING'; // an unknown future status: not final, ask again later
   }
-  let paid = inv.paidAmount === undefined ? null : decimalStringToCents(inv.paidAmount);
+  let paid = inv.paidAmount === undefined ? null : decimalStringToCents(inv.paidAmount, inv.currency);
   // A merchant who marks an invoice settled by hand says it was paid in full (BTCPay's refunds assume so too).
-  if (state === 'PAID' && extra === 'Marked' && !paid) paid = decimalStringToCents(inv.amount);
+  if (state === 'PAID' && extra === 'Marked' && !paid) paid = decimalStringToCents(inv.amount, inv.currency);
   // Money that arrived on an invoice that can no longer settle (expired part-paid, or invalidated: voided by
   // us, or payments that never confirmed) is final as it is: reported as PAID with what arrived, so the
   // core's ledger sees it cannot pay the order and refunds it, instead of it sitting at BTCPay unnoticed.

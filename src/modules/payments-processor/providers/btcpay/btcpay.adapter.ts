@@ -6,6 +6,7 @@
 // no idempotency key in Greenfield, so the pull payment is named after our refund id and a retried call finds
 // the first one instead of creating a second.
 import { AppError } from '../../../../platform/errors.js';
+import { centsToDecimalString } from '../../../../platform/money.js';
 import type {
   BtcPayConnection,
   ConnectionTestResult,
@@ -19,7 +20,6 @@ import type {
   WebhookRequest,
 } from '../provider.port.js';
 import { ProviderRejectedError } from '../provider.port.js';
-import { centsToDecimalString } from '../decimal-amount.js';
 import { z } from 'zod';
 import { GreenfieldClient, invoiceSchema, pullPaymentSchema, storeSchema } from './greenfield.client.js';
 import { btcpayInvoiceState } from './btcpay-invoice.js';
@@ -59,7 +59,7 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
   async createCheckout(conn: BtcPayConnection, input: CreateCheckoutInput): Promise<CreatedCheckout> {
     const gf = this.client(conn);
     const invoice = await gf.request('POST', gf.storePath('/invoices'), invoiceSchema, {
-      amount: centsToDecimalString(input.amountCents),
+      amount: centsToDecimalString(input.amountCents, input.currency),
       currency: input.currency,
       metadata: { orderId: input.orderId, orderNumber: input.orderNumber, itemDesc: input.description, checkoutRef: input.idempotencyKey },
       checkout: { redirectURL: input.returnUrl, redirectAutomatically: true, expirationMinutes: this.expirationMinutes },
@@ -120,7 +120,7 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
         // Custom in the invoice currency: exactly the amount the core decided, full or partial, with the
         // crypto amount worked out by BTCPay at the rate when the customer claims.
         refundVariant: 'Custom',
-        customAmount: centsToDecimalString(input.amountCents),
+        customAmount: centsToDecimalString(input.amountCents, input.currency),
         customCurrency: input.currency,
       }));
     return {

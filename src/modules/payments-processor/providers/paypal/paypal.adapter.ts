@@ -2,6 +2,7 @@
 // contract and paypal.client.ts / paypal-webhook.ts for the HTTP client and signature verification.
 import { z } from 'zod';
 import { AppError } from '../../../../platform/errors.js';
+import { centsToDecimalString, decimalStringToCents } from '../../../../platform/money.js';
 import { parseInput } from '../../../../platform/validate.js';
 import {
   ProviderRejectedError,
@@ -12,11 +13,9 @@ import {
 } from '../provider.port.js';
 import {
   capture as captureSchema,
-  centsToValue,
   createPayPalClient,
   order as orderSchema,
   refund as refundSchema,
-  valueToCents,
   type PayPalCapture,
   type PayPalOrder,
 } from './paypal.client.js';
@@ -36,6 +35,11 @@ const webhookEnvelope = z.object({
   resource: z.unknown(),
 });
 
+/** A PayPal Money in our integer minor units (whole yen for JPY); undefined when absent or unreadable. */
+function moneyCents(m: { currency_code: string; value: string } | undefined): number | undefined {
+  return m ? (decimalStringToCents(m.value, m.currency_code) ?? undefined) : undefined;
+}
+
 function captureState(status: string): ProviderCheckoutState['state'] {
   switch (status) {
     case 'COMPLETED':
@@ -53,7 +57,7 @@ function fromCapture(orderId: string, c: PayPalCapture): ProviderCheckoutState {
   return {
     providerCheckoutId: orderId,
     state: captureState(c.status),
-    paidAmountCents: c.amount ? valueToCents(c.amount.value) : undefined,
+    paidAmountCents: moneyCents(c.amount),
     currency: c.amount?.currency_code,
     paymentReference: c.id,
     orderId: c.custom_id ?? c.invoice_id,
@@ -111,7 +115,7 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
               invoice_id: input.orderId,
               custom_id: input.orderId,
               description: input.description.slice(0, 127),
-              amount: { currency_code: input.currency.toUpperCase(), value: centsToValue(input.amountCents) },
+              amount: { currency_code: input.currency.toUpperCase(), value: centsToDecimalString(input.amountCents, input.currency) },
             },
           ],
           payment_source: {
@@ -198,7 +202,7 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
         out.refund = {
           providerRefundId: r.id,
           state: r.status === 'COMPLETED' ? 'COMPLETED' : r.status === 'PENDING' ? 'PENDING' : 'FAILED',
-          amountCents: r.amount ? valueToCents(r.amount.value) : undefined,
+          amountCents: moneyCents(r.amount),
           paymentReference: captureId,
           reversal: event.event_type === 'PAYMENT.CAPTURE.REVERSED',
         };
@@ -218,7 +222,7 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
           body: input.full
             ? {}
             : {
-                amount: { currency_code: input.currency.toUpperCase(), value: centsToValue(input.amountCents) },
+                amount: { currency_code: input.currency.toUpperCase(), value: centsToDecimalString(input.amountCents, input.currency) },
                 note_to_payer: input.reason.slice(0, 255),
               },
         },

@@ -24,7 +24,9 @@ const errorBody = z
   })
   .passthrough();
 
-export const money = z.object({ currency_code: z.string().length(3), value: z.string().regex(/^\d+(\.\d{1,2})?$/) });
+// PayPal's Money: value is a decimal string in the currency's major unit, with no decimals for JPY, HUF and TWD
+// (https://developer.paypal.com/docs/api/reference/currency-codes/); read with platform/money.ts's converter.
+export const money = z.object({ currency_code: z.string().length(3), value: z.string().regex(/^-?\d+(\.\d+)?$/) });
 export const link = z.object({ href: z.string(), rel: z.string(), method: z.string().optional() });
 export const capture = z
   .object({
@@ -64,17 +66,6 @@ export const refund = z
 export type PayPalOrder = z.infer<typeof order>;
 export type PayPalCapture = z.infer<typeof capture>;
 export type PayPalRefund = z.infer<typeof refund>;
-
-/** "12.34" for 1234 cents. PayPal's two-decimal currencies only (the shop currencies we support). */
-export function centsToValue(cents: number): string {
-  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-}
-
-/** 1234 for "12.34", exactly (no floating point). */
-export function valueToCents(value: string): number {
-  const [whole, frac = ''] = value.split('.');
-  return Number(whole) * 100 + Number(frac.padEnd(2, '0').slice(0, 2));
-}
 
 export interface PayPalClientOptions {
   timeoutMs: number;

@@ -39,12 +39,14 @@ export interface FakeBtcPayStore {
 
 export interface FakeBtcPayOptions {
   stores?: FakeBtcPayStore[];
-  /** Paying in full confirms at once (Processing -> Settled); off: call confirm(invoiceId). Default true. */
+  /** Every payment confirms at once (a full one: Processing -> Settled); off: call confirm(invoiceId). Default true. */
   autoConfirm?: boolean;
   /** Milliseconds since the epoch; invoices expire against it (default Date.now). */
   now?: () => number;
   /** Fiat per BTC for the payment-methods endpoint and crypto refunds (default 100000). */
   btcRate?: number;
+  /** Answer invoices as BTCPay before 2.1.2 does: without `paidAmount` (added in btcpayserver PR #6747). Default true. */
+  paidAmountInInvoice?: boolean;
 }
 
 type Status = 'New' | 'Processing' | 'Expired' | 'Invalid' | 'Settled';
@@ -88,6 +90,7 @@ export class FakeBtcPay {
   autoConfirm: boolean;
   now: () => number;
   btcRate: number;
+  paidAmountInInvoice: boolean;
   private readonly http = new FakeHttpServer((req, res) => this.handle(req, res));
   private readonly sent = new Map<string, { webhook: FakeBtcPayWebhook; payload: Record<string, unknown> }>();
   private failures: { path: RegExp; status: number; times: number }[] = [];
@@ -97,6 +100,7 @@ export class FakeBtcPay {
     this.autoConfirm = opts.autoConfirm ?? true;
     this.now = opts.now ?? Date.now;
     this.btcRate = opts.btcRate ?? 100_000;
+    this.paidAmountInInvoice = opts.paidAmountInInvoice ?? true;
   }
 
   get url(): string {
@@ -145,20 +149,28 @@ export class FakeBtcPay {
       } else {
         inv.additionalStatus = 'PaidPartial';
         this.emit(inv, 'InvoiceReceivedPayment', received);
+        if (this.autoConfirm) this.confirm(inv.id);
       }
     } else if (inv.status === 'Expired') {
+      // BTCPay never moves an expired invoice on (InvoiceWatcher.cs): paid in full it stays Expired/PaidLate.
+      const late = full && inv.additionalStatus !== 'PaidLate';
       inv.additionalStatus = full ? 'PaidLate' : 'PaidPartial';
       this.emit(inv, 'InvoiceReceivedPayment', received);
-      if (full && this.autoConfirm) this.confirm(inv.id);
+      if (late) this.emit(inv, 'InvoicePaidAfterExpiration', {});
+      if (this.autoConfirm) this.confirm(inv.id);
     } else {
       // Processing, Settled or Invalid: the money still arrives at the store's wallet; BTCPay records it.
       if (inv.status !== 'Invalid' && overPaid) inv.additionalStatus = 'PaidOver';
       this.emit(inv, 'InvoiceReceivedPayment', received);
+      if (this.autoConfirm) this.confirm(inv.id);
     }
     return inv;
   }
 
-  /** The payments get their confirmations: Processing (or a late full payment) becomes Settled. */
+  /**
+   * The payments get their confirmations (whatever the invoice's status) and a Processing invoice paid in full
+   * becomes Settled. An Expired or Invalid invoice keeps its status: BTCPay only settles Processing ones.
+   */
   confirm(invoiceId: string): FakeBtcPayInvoice {
     const inv = this.mustInvoice(invoiceId);
     for (const p of inv.payments) {
@@ -172,10 +184,23 @@ export class FakeBtcPay {
       }
     }
     const full = paidCents(inv) >= inv.amountCents;
-    if (full && (inv.status === 'Processing' || inv.status === 'Expired')) {
+    if (full && inv.status === 'Processing') {
       inv.status = 'Settled';
       this.emit(inv, 'InvoiceSettled', { manuallyMarked: false, overPaid: inv.additionalStatus === 'PaidOver' });
     }
+    return inv;
+  }
+
+  /**
+   * The monitoring window ends with the payments of a Processing invoice still unconfirmed: BTCPay marks it
+   * Invalid (FailedToConfirm, InvoiceWatcher.cs) and sends InvoiceInvalid with manuallyMarked false. The
+   * payments stay as they were (Processing), so its paidAmount still counts them.
+   */
+  failToConfirm(invoiceId: string): FakeBtcPayInvoice {
+    const inv = this.mustInvoice(invoiceId);
+    if (inv.status !== 'Processing') throw new Error(`invoice ${invoiceId} is ${inv.status}, not Processing`);
+    inv.status = 'Invalid';
+    this.emit(inv, 'InvoiceInvalid', { manuallyMarked: false });
     return inv;
   }
 
@@ -481,7 +506,7 @@ export class FakeBtcPay {
       id: inv.id,
       storeId: inv.storeId,
       amount: unitsToDecimal(inv.amountCents, inv.currency),
-      paidAmount: unitsToDecimal(paidCents(inv), inv.currency),
+      ...(this.paidAmountInInvoice ? { paidAmount: unitsToDecimal(paidCents(inv), inv.currency) } : {}),
       currency: inv.currency,
       type: 'Standard',
       checkoutLink: `${this.url}/i/${inv.id}`,

@@ -393,6 +393,60 @@ describe('BTCPay through the core', () => {
     expect(await db.payment.count({ where: { orderId: order.id, status: 'paid' } })).toBe(1);
   });
 
+  describe('confirmations, late payments and older servers', () => {
+    it('a full payment after the invoice expired (BTCPay keeps it Expired/PaidLate) pays the order once it settles', async () => {
+      env.btcpay.autoConfirm = false;
+      try {
+        const { order, path } = await shopWithOrder('BTC_INVOICE');
+        const { invoiceId, checkout } = await startInvoice(path);
+        env.btcpay.expire(invoiceId);
+        await env.btcpay.pay(invoiceId);
+        await env.btcpay.idle();
+        expect(await checkoutRow(checkout.id)).toMatchObject({ state: 'PENDING', providerStatus: 'Expired/PaidLate' });
+        env.btcpay.confirm(invoiceId);
+        await env.btcpay.idle();
+        expect(env.btcpay.invoices.get(invoiceId)).toMatchObject({ status: 'Expired', additionalStatus: 'PaidLate' });
+        expect(await orderStatus(order.id)).toBe('PAID');
+        await expectLedgerMatchesBtcPay(checkout.id);
+      } finally {
+        env.btcpay.autoConfirm = true;
+      }
+    });
+
+    it('a payment that never confirms (Processing -> Invalid, FailedToConfirm) leaves the order unpaid and refunds nothing', async () => {
+      env.btcpay.autoConfirm = false;
+      try {
+        const { order, path } = await shopWithOrder('BTC_INVOICE');
+        const { invoiceId, checkout } = await startInvoice(path);
+        await env.btcpay.pay(invoiceId);
+        await env.btcpay.idle();
+        expect((await checkoutRow(checkout.id)).state).toBe('PENDING');
+        env.btcpay.failToConfirm(invoiceId);
+        await env.btcpay.idle();
+        await waitFor('the checkout failed', async () => (await checkoutRow(checkout.id)).state === 'FAILED');
+        expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+        expect(await checkoutRow(checkout.id)).toMatchObject({ paidAmountCents: null, unappliedAction: null, providerStatus: 'Invalid' });
+        expect([...env.btcpay.pullPayments.values()].filter((p) => p.invoiceId === invoiceId)).toEqual([]);
+      } finally {
+        env.btcpay.autoConfirm = true;
+      }
+    });
+
+    it('a BTCPay older than 2.1.2 (no paidAmount on invoices): connects, and a payment in full pays the order', async () => {
+      env.btcpay.paidAmountInInvoice = false;
+      try {
+        const { order, path } = await shopWithOrder('BTC_INVOICE');
+        const { invoiceId, checkout } = await startInvoice(path);
+        await env.btcpay.pay(invoiceId);
+        await env.btcpay.idle();
+        expect(await orderStatus(order.id)).toBe('PAID');
+        expect(await checkoutRow(checkout.id)).toMatchObject({ state: 'PAID', paidAmountCents: 4250, unappliedAction: null });
+      } finally {
+        env.btcpay.paidAmountInInvoice = true;
+      }
+    });
+  });
+
   describe('a yen shop (JPY has no minor unit)', () => {
     async function yenOrder() {
       const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'], currency: 'JPY' } });

@@ -151,7 +151,7 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'EXPIRED', providerStatus: 'Expired' });
     });
 
-    it('paid late: PENDING while confirming, then PAID (Settled/PaidLate)', async () => {
+    it('paid late: PENDING while confirming, then PAID once settled, the invoice staying Expired/PaidLate as BTCPay leaves it', async () => {
       fake.autoConfirm = false;
       const c = await adapter.createCheckout(conn, input());
       fake.expire(c.providerCheckoutId);
@@ -162,7 +162,31 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({
         state: 'PAID',
         paidAmountCents: 1234,
-        providerStatus: 'Settled/PaidLate',
+        providerStatus: 'Expired/PaidLate',
+      });
+    });
+
+    it('payments that never confirm (Processing -> Invalid, FailedToConfirm) are FAILED, never PAID', async () => {
+      fake.autoConfirm = false;
+      const c = await adapter.createCheckout(conn, input());
+      await fake.pay(c.providerCheckoutId);
+      fake.failToConfirm(c.providerCheckoutId);
+      const state = await adapter.getCheckout(conn, c.providerCheckoutId);
+      expect(state).toMatchObject({ state: 'FAILED', providerStatus: 'Invalid' });
+      expect(state.paidAmountCents).toBeUndefined();
+    });
+
+    it('a BTCPay before 2.1.2 (no paidAmount): the connection tests fine, and a Settled invoice is PAID for what settled', async () => {
+      fake.paidAmountInInvoice = false;
+      expect(await adapter.testConnection(conn)).toMatchObject({ ok: true });
+      const c = await adapter.createCheckout(conn, input());
+      await fake.pay(c.providerCheckoutId, 500);
+      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({ state: 'OPEN', paidAmountCents: 500 });
+      await fake.pay(c.providerCheckoutId);
+      expect(await adapter.getCheckout(conn, c.providerCheckoutId)).toMatchObject({
+        state: 'PAID',
+        paidAmountCents: 1234,
+        providerStatus: 'Settled',
       });
     });
 

@@ -1,19 +1,37 @@
-// A Greenfield invoice mapped to the port's checkout state. The rules, from BTCPay's status model:
+// A Greenfield invoice mapped to the port's checkout state. The rules, from BTCPay's status model
+// (BTCPayServer/HostedServices/InvoiceWatcher.cs):
 //   New                  -> OPEN (PaidPartial: some money in, still waiting for the rest)
 //   Processing           -> PENDING (paid in full, waiting for confirmations; PaidOver too)
-//   Settled              -> PAID (None, PaidOver, PaidLate; Marked: the merchant settled it by hand)
-//   Expired              -> EXPIRED, except PaidLate (money arrived after expiry, confirming) -> PENDING
-//   Invalid              -> VOIDED when Marked (we or the merchant invalidated it), else FAILED
-//   ...except that Expired or Invalid with money received is PAID for what was received (see below)
-// paidAmountCents is what BTCPay says was paid in the invoice currency (paidAmount), so a partial payment is
-// never taken for the whole: the core compares it with the order before marking anything paid.
-import type { ProviderCheckoutState } from '../provider.port.js';
+//   Settled              -> PAID (None, PaidOver; Marked: the merchant settled it by hand)
+//   Expired              -> EXPIRED; BTCPay never moves an expired invoice on: money that arrives after
+//                           expiry leaves it Expired/PaidLate (or PaidPartial) however it confirms. While such
+//                           a payment confirms -> PENDING; once settled -> PAID for what settled.
+//   Invalid              -> VOIDED when Marked (we or the merchant invalidated it), else FAILED (BTCPay's
+//                           FailedToConfirm: the payments did not confirm before monitoring ended); with
+//                           settled money -> PAID for what settled.
+// A closed invoice (Settled, Expired, Invalid) is PAID only for settled money (`received.settledCents`, from
+// its payment methods): BTCPay's paidAmount also counts unconfirmed (Processing) payments
+// (InvoiceEntity.cs: Accounted => Settled or Processing), which an Invalid invoice has by definition. The
+// core compares the settled amount with the order, so a part is never taken for the whole, and money that
+// cannot pay the order (a part, or money for a voided invoice) is refunded instead of sitting at BTCPay.
+// Open invoices report paidAmount, or the accounted total where a BTCPay before 2.1.2 sends no paidAmount.
 import { decimalStringToCents } from '../../../../platform/money.js';
+import type { ProviderCheckoutState } from '../provider.port.js';
+import type { BtcPayReceived } from './btcpay-received.js';
 import type { GreenfieldInvoice } from './greenfield.client.js';
 
-export function btcpayInvoiceState(inv: GreenfieldInvoice): ProviderCheckoutState {
+/** Whether the invoice's state depends on its payments (closed, or no paidAmount from an older BTCPay). */
+export function needsPayments(inv: GreenfieldInvoice): boolean {
+  return inv.paidAmount === undefined || ['Settled', 'Expired', 'Invalid'].includes(inv.status);
+}
+
+export function btcpayInvoiceState(inv: GreenfieldInvoice, received?: BtcPayReceived): ProviderCheckoutState {
   const extra = inv.additionalStatus ?? 'None';
+  const settled = received?.settledCents ?? 0;
+  const confirming = received ? received.accountedCents > received.settledCents : false;
   let state: ProviderCheckoutState['state'];
+  let paid: number | null =
+    inv.paidAmount !== undefined ? decimalStringToCents(inv.paidAmount, inv.currency) : (received?.accountedCents ?? null);
   switch (inv.status) {
     case 'New':
       state = 'OPEN';
@@ -23,23 +41,21 @@ export function btcpayInvoiceState(inv: GreenfieldInvoice): ProviderCheckoutStat
       break;
     case 'Settled':
       state = 'PAID';
+      paid = settled;
+      // A merchant who marks an invoice settled by hand says it was paid in full (BTCPay's refunds assume so too).
+      if (extra === 'Marked' && !paid) paid = decimalStringToCents(inv.amount, inv.currency);
       break;
     case 'Expired':
-      state = extra === 'PaidLate' ? 'PENDING' : 'EXPIRED';
+      state = confirming ? 'PENDING' : settled > 0 ? 'PAID' : 'EXPIRED';
+      paid = settled;
       break;
     case 'Invalid':
-      state = extra === 'Marked' ? 'VOIDED' : 'FAILED';
+      state = settled > 0 ? 'PAID' : extra === 'Marked' ? 'VOIDED' : 'FAILED';
+      paid = settled;
       break;
     default:
       state = 'PENDING'; // an unknown future status: not final, ask again later
   }
-  let paid = inv.paidAmount === undefined ? null : decimalStringToCents(inv.paidAmount, inv.currency);
-  // A merchant who marks an invoice settled by hand says it was paid in full (BTCPay's refunds assume so too).
-  if (state === 'PAID' && extra === 'Marked' && !paid) paid = decimalStringToCents(inv.amount, inv.currency);
-  // Money that arrived on an invoice that can no longer settle (expired part-paid, or invalidated: voided by
-  // us, or payments that never confirmed) is final as it is: reported as PAID with what arrived, so the
-  // core's ledger sees it cannot pay the order and refunds it, instead of it sitting at BTCPay unnoticed.
-  if ((state === 'EXPIRED' || state === 'VOIDED' || state === 'FAILED') && paid !== null && paid > 0) state = 'PAID';
   const orderId = typeof inv.metadata?.orderId === 'string' ? inv.metadata.orderId : undefined;
   return {
     providerCheckoutId: inv.id,

@@ -16,6 +16,8 @@ export const BTCPAY_INVOICE_EVENTS = new Set([
   'InvoiceProcessing',
   'InvoiceSettled',
   'InvoiceExpired',
+  'InvoiceExpiredPaidPartial',
+  'InvoicePaidAfterExpiration',
   'InvoiceInvalid',
 ]);
 

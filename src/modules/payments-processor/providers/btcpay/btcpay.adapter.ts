@@ -21,8 +21,9 @@ import type {
 } from '../provider.port.js';
 import { ProviderRejectedError } from '../provider.port.js';
 import { z } from 'zod';
-import { GreenfieldClient, invoiceSchema, pullPaymentSchema, storeSchema } from './greenfield.client.js';
-import { btcpayInvoiceState } from './btcpay-invoice.js';
+import { GreenfieldClient, invoiceSchema, paymentMethodSchema, pullPaymentSchema, storeSchema } from './greenfield.client.js';
+import { btcpayInvoiceState, needsPayments } from './btcpay-invoice.js';
+import { receivedOnInvoice } from './btcpay-received.js';
 import { BTCPAY_INVOICE_EVENTS, isValidBtcPaySignature, parseBtcPayDelivery } from './btcpay-webhook.js';
 
 export interface BtcPayAdapterOptions {
@@ -69,8 +70,15 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
 
   async getCheckout(conn: BtcPayConnection, providerCheckoutId: string): Promise<ProviderCheckoutState> {
     const gf = this.client(conn);
-    const invoice = await gf.request('GET', gf.storePath(`/invoices/${encodeURIComponent(providerCheckoutId)}`), invoiceSchema);
-    return btcpayInvoiceState(invoice);
+    const path = gf.storePath(`/invoices/${encodeURIComponent(providerCheckoutId)}`);
+    const invoice = await gf.request('GET', path, invoiceSchema);
+    if (!needsPayments(invoice)) return btcpayInvoiceState(invoice);
+    // Closed, or an older BTCPay without paidAmount: what settled decides, read from the payment methods.
+    const methods = await gf.request('GET', `${path}/payment-methods`, z.array(paymentMethodSchema));
+    const received = receivedOnInvoice(methods, invoice.currency);
+    if (!received)
+      throw new AppError('UPSTREAM_UNAVAILABLE', 'BTCPay answered payment amounts we cannot read.', { why: 'payment-methods amounts' });
+    return btcpayInvoiceState(invoice, received);
   }
 
   /**

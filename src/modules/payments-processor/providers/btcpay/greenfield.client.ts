@@ -27,7 +27,9 @@ export const paymentMethodSchema = z.object({
   totalPaid: z.string().optional(),
   due: z.string().optional(),
   amount: z.string().optional(),
+  payments: z.array(z.object({ value: z.string(), fee: z.string().optional(), status: z.string() })).optional(),
 });
+export type GreenfieldPaymentMethod = z.infer<typeof paymentMethodSchema>;
 
 export const storeSchema = z.object({ id: z.string(), name: z.string().optional(), defaultCurrency: z.string().optional() });
 

@@ -68,6 +68,18 @@ describe('products', () => {
     expect(await testDb().product.count({ where: { tenantId, sku: 'bad sku!' } })).toBe(0);
   });
 
+  it('refuses a price with letters or a Unicode minus before it (not read as the number after them)', async () => {
+    const p = await f.product({ tenantId, unitPriceCents: 999 });
+    for (const price of ['abc 12', 'N/A 3', '\u22125', 'EUR 12']) {
+      let req = post(a, `/resources/Product/records/${p.id}/edit`);
+      for (const [k, v] of Object.entries({ ...base, sku: p.sku, price })) req = req.field(k, v);
+      const res = await req;
+      expect(res.body.notice.type, price).toBe('error');
+      expect(res.body.record.errors.price.message, price).toBe('an amount in USD, such as 24.50');
+    }
+    expect((await testDb().product.findUniqueOrThrow({ where: { id: p.id } })).unitPriceCents).toBe(999);
+  });
+
   it('reports a duplicate SKU as a form error', async () => {
     await f.product({ tenantId, sku: 'DUP-1' });
     let req = post(a, '/resources/Product/actions/new');

@@ -10,6 +10,7 @@ import type { PaymentWindowService } from '../../modules/order-expiry/payment-wi
 import type { PaymentService } from '../../modules/payments/payment.service.js';
 import type { RefundService } from '../../modules/refunds/refund.service.js';
 import type { ExportService } from '../../modules/exports/export.service.js';
+import type { TenantService } from '../../modules/tenants/tenant.service.js';
 
 /**
  * What the http surface uses of the composition root: the services it calls, nothing more. The
@@ -30,4 +31,6 @@ export interface Services {
   orderList: OrderListService;
   payments: PaymentService;
   refunds: RefundService;
+  /** The shop's settings (its time zone: the days the order list's date filters name). */
+  tenants: Pick<TenantService, 'get'>;
 }

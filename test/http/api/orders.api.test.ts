@@ -44,6 +44,25 @@ describe('GET /api/orders', () => {
     expect(exclusive.body.data.map((o: { id: string }) => o.id)).toEqual([o1.id]);
   });
 
+  it("reads a bare date as the shop's day, as the orders export does (a New York shop's evening of 28 February)", async () => {
+    const s = await apiTenant(t, { timeZone: 'America/New_York' });
+    // 00:30 and 23:30 on 28 February in New York; 23:30 on 27 February; 00:30 on 1 March.
+    const early = await pendingOrder(s, { createdAt: new Date('2026-02-28T05:30:00Z') });
+    const evening = await pendingOrder(s, { createdAt: new Date('2026-03-01T04:30:00Z') });
+    await pendingOrder(s, { createdAt: new Date('2026-02-28T04:30:00Z') });
+    await pendingOrder(s, { createdAt: new Date('2026-03-01T05:30:00Z') });
+    const day = await request(t.app).get('/api/orders?from=2026-02-28&to=2026-02-28').set(s.auth).expect(200);
+    expect(day.body.data.map((o: { id: string }) => o.id)).toEqual([evening.id, early.id]);
+    const csv = await request(t.app).get('/api/exports/orders?from=2026-02-28&to=2026-02-28').set(s.auth).expect(200);
+    expect(csv.text.split('\n').filter((l) => l.includes(evening.id) || l.includes(early.id))).toHaveLength(2);
+    expect(csv.text.trim().split('\n')).toHaveLength(3); // the header and the same two orders
+    // A date-time keeps naming its instant; a day and a date-time mix, the day read in the shop's zone.
+    const mixed = await request(t.app).get('/api/orders?from=2026-02-28&to=2026-03-01T04:00:00Z').set(s.auth).expect(200);
+    expect(mixed.body.data.map((o: { id: string }) => o.id)).toEqual([early.id]);
+    const reversed = await request(t.app).get('/api/orders?from=2026-03-01&to=2026-03-01T04:30:00Z').set(s.auth).expect(400);
+    expect(reversed.body.error.message).toMatch(/from: must be before "to"/);
+  });
+
   it('answers 400 listing every bad query field', async () => {
     const res = await request(t.app)
       .get('/api/orders?status=SHIPPED_ISH&page=2&pageSize=1000&from=yesterday&customerId=bob&colour=red')

@@ -2,7 +2,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
-import { isCalendarDay } from '../../../platform/zoned-time.js';
+import { dayBound, isCalendarDay } from '../../../platform/zoned-time.js';
+import { validationError } from '../../../platform/errors.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 import { orderDetailDto, orderSummaryDto } from './api.presenters.js';
@@ -23,36 +24,51 @@ const ORDER_STATUSES = [
 const SHIPPING_STATUSES = ['PENDING', 'LABEL_CREATED', 'SHIPPED', 'DELIVERED', 'FAILED'] as const;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-/** An ISO 8601 date or date-time ("2026-11-01" or "2026-11-01T12:00:00Z"); a bare date is midnight UTC. */
+/**
+ * An ISO 8601 date or date-time ("2026-11-01" or "2026-11-01T12:00:00Z"). A date-time is that instant; a bare
+ * date is a day of the shop, in its time zone (resolved by the handler, filterBound), as the exports and the
+ * panel's date filters read it.
+ */
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'an ISO 8601 date such as 2026-11-01 or 2026-11-01T12:00:00Z')
   // The day must exist (2026-02-30 was read as 2 March) and be no earlier than 1900 (0000-01-01 reached the
   // database and came back as a 400 naming no field): the exports' rule, isCalendarDay.
   .refine((s) => isCalendarDay(s.slice(0, 10)), 'not a real date (YYYY-MM-DD, from 1900)')
-  .transform((s) => ({ date: new Date(s), dateOnly: DATE_ONLY.test(s) }))
-  .refine((d) => !Number.isNaN(d.date.getTime()), 'not a real date');
+  .transform((s): DateFilter => (DATE_ONLY.test(s) ? { day: s } : { instant: new Date(s) }))
+  .refine((d) => 'day' in d || !Number.isNaN(d.instant.getTime()), 'not a real date');
+type DateFilter = { day: string } | { instant: Date };
+
+/**
+ * One end of the date filter as the service takes it (`to` exclusive): an instant as it is; a bare date is
+ * the shop's day in `timeZone` (platform/zoned-time.ts dayBound, the panel's and the exports' rule), `from`
+ * from its first instant and `to` through its last (a daylight-saving day is 23 or 25 hours).
+ */
+function filterBound(d: DateFilter, edge: 'from' | 'to', timeZone: string): Date {
+  if ('instant' in d) return d.instant;
+  const bound = dayBound(`${d.day}[${timeZone}]`, edge === 'from' ? 'start' : 'end')!;
+  return edge === 'from' ? bound : new Date(bound.getTime() + 1);
+}
+
+const DAY_NOTE = " A bare date (YYYY-MM-DD) is the shop's day, in its time zone (Settings), as in the exports.";
 
 /**
  * GET /api/orders: keyset pages, newest first. The first page takes no cursor; each next one passes the
  * previous response's nextCursor with the same filters (a cursor is bound to the shop and the filters).
  */
-export const listOrdersQuery = z
-  .strictObject({
-    status: z.enum(ORDER_STATUSES).optional(),
-    customerId: z
-      .string()
-      .regex(/^cus_[A-Za-z0-9]{1,64}$/, 'a customer id such as cus_…')
-      .optional(),
-    from: isoDate.transform((d) => d.date).optional(),
-    // The service's `to` is exclusive; a bare date means "through that day", so it becomes the next midnight.
-    to: isoDate.transform((d) => (d.dateOnly ? new Date(d.date.getTime() + 86_400_000) : d.date)).optional(),
-    pageSize: z.coerce.number().int().min(1).max(ORDER_PAGE_SIZE_MAX, `at most ${ORDER_PAGE_SIZE_MAX} orders a page`).default(25),
-    cursor: z.string().min(1).max(512).optional(),
-    // Numbered pages are gone (a deep page read every order before it): say what replaced them.
-    page: z.never({ error: 'numbered pages are not supported: pass cursor=<nextCursor of the previous page>' }).optional(),
-  })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { path: ['from'], message: 'must be before "to"' });
+export const listOrdersQuery = z.strictObject({
+  status: z.enum(ORDER_STATUSES).optional(),
+  customerId: z
+    .string()
+    .regex(/^cus_[A-Za-z0-9]{1,64}$/, 'a customer id such as cus_…')
+    .optional(),
+  from: isoDate.optional().describe(`Orders created at or after this date-time.${DAY_NOTE}`),
+  to: isoDate.optional().describe(`Orders created before this date-time; a bare date includes that whole day.${DAY_NOTE}`),
+  pageSize: z.coerce.number().int().min(1).max(ORDER_PAGE_SIZE_MAX, `at most ${ORDER_PAGE_SIZE_MAX} orders a page`).default(25),
+  cursor: z.string().min(1).max(512).optional(),
+  // Numbered pages are gone (a deep page read every order before it): say what replaced them.
+  page: z.never({ error: 'numbered pages are not supported: pass cursor=<nextCursor of the previous page>' }).optional(),
+});
 
 /** GET /api/orders' answer (documented as OrderList; its orders are api.presenters.ts orderSummaryDto). */
 export const listOrdersResponse = z
@@ -79,14 +95,19 @@ export function ordersRoutes(services: Services): Router {
   const router = Router();
 
   router.get('/orders', async (req, res) => {
-    const { pageSize, cursor, status, customerId, from, to } = parseInput(listOrdersQuery, req.query, 'query');
+    const q = parseInput(listOrdersQuery, req.query, 'query');
+    const { tenantId } = ctxOf(res);
+    const timeZone = (q.from && 'day' in q.from) || (q.to && 'day' in q.to) ? (await services.tenants.get(tenantId)).timeZone : 'UTC';
+    const from = q.from && filterBound(q.from, 'from', timeZone);
+    const to = q.to && filterBound(q.to, 'to', timeZone);
+    if (from && to && from >= to) throw validationError([{ path: ['from'], message: 'must be before "to"' }], 'query');
     const { orders, nextCursor } = await services.orderList.page(
-      ctxOf(res).tenantId,
-      { status, customerId, from, to },
-      { pageSize, cursor },
+      tenantId,
+      { status: q.status, customerId: q.customerId, from, to },
+      { pageSize: q.pageSize, cursor: q.cursor },
     );
     // The JSON shape is listOrdersResponse (dates as ISO 8601 strings).
-    res.json({ data: orders.map(orderSummaryDto), pageSize, nextCursor });
+    res.json({ data: orders.map(orderSummaryDto), pageSize: q.pageSize, nextCursor });
   });
 
   router.get('/orders/:id', async (req, res) => {

@@ -63,7 +63,8 @@ export const API_OPERATIONS: ApiOperation[] = [
     operationId: 'listOrders',
     tag: 'Orders',
     summary: 'List orders',
-    description: "The shop's orders, newest first, filtered by status and creation date.",
+    description:
+      "The shop's orders, newest first, filtered by status, customer and creation date (a bare date in from or to is the shop's day, in its time zone, as in the exports).",
     query: listOrdersQuery,
     success: { status: 200, description: 'A page of orders', schema: listOrdersResponse },
   },

@@ -163,6 +163,7 @@ async function main() {
       tax,
       customers,
       ttlMinutes: 30,
+      reach: { invoiceLinks: false, providers: [] },
     };
     const sessions = createOrderSessionService(deps);
     // Submits' transactions on the checkout pool, whose connections pipeline (as the container wires it).

@@ -29,6 +29,7 @@ import {
   type ConnectionService,
   type ProviderAdapters,
 } from './modules/payments-processor/connections/connection.service.js';
+import type { ProviderId } from './modules/payments-processor/providers/provider.port.js';
 import { createCheckoutService, type CheckoutService } from './modules/payments-processor/checkouts/checkout.service.js';
 import { registerCheckoutJobs } from './modules/payments-processor/checkouts/checkout.jobs.js';
 import { createPayPalAdapter } from './modules/payments-processor/providers/paypal/paypal.adapter.js';
@@ -47,7 +48,7 @@ import { createTaxReportService, type TaxReportService } from './modules/tax/tax
 import { createExportService, type ExportService } from './modules/exports/export.service.js';
 import type { TaxPort } from './modules/tax/tax.port.js';
 import { createAddressCheckService, type AddressCheckService } from './modules/tax/address-check.service.js';
-import { createOrderSessionService, createSubmitOrder, type OrderSessionService } from './modules/checkout/index.js';
+import { createOrderSessionService, createSubmitOrder, type OrderSessionService, type PaymentReach } from './modules/checkout/index.js';
 import {
   createOrderService,
   type OrderService,
@@ -275,6 +276,13 @@ export function createContainer(opts: ContainerOptions): Services {
     },
   });
   const checkouts = createCheckoutService({ ...afterSale, connections: paymentConnections });
+  const invoices = createInvoiceService({ db, clock, config: invoiceConfig, connections: paymentConnections, checkouts, audit });
+  // What this server can take payment through: the order flow offers and accepts a processor-backed method
+  // only with it (checkout/selection-rules.ts methodRules).
+  const paymentReach: PaymentReach = {
+    invoiceLinks: invoices.linksAvailable(),
+    providers: (Object.keys(adapters) as ProviderId[]).filter((p) => adapters[p] !== undefined),
+  };
   registerCheckoutJobs(bus, { checkouts, reconcileAfterMinutes: env.CHECKOUT_RECONCILE_AFTER_MINUTES });
   // Refunds of processor-paid orders send the money back through the shop's connection (a job; see refund.command.ts).
   registerProcessorRefundJobs(bus, { db, audit, logger, connections: paymentConnections });
@@ -308,7 +316,7 @@ export function createContainer(opts: ContainerOptions): Services {
     dmStatus,
     missedNotices,
     apiKeys: createApiKeyService({ db, clock, audit }),
-    invoices: createInvoiceService({ db, clock, config: invoiceConfig, connections: paymentConnections, checkouts, audit }),
+    invoices,
     secrets,
     paymentConnections,
     checkouts,
@@ -318,12 +326,17 @@ export function createContainer(opts: ContainerOptions): Services {
     catalog: createCatalogService({ db, sql }),
     tax,
     addressCheck: createAddressCheckService({ tax }),
-    orderSessions: createOrderSessionService(ordering),
+    orderSessions: createOrderSessionService({ ...ordering, reach: paymentReach }),
     // Submits' transactions on the checkout pool (database.ts: lock waits must not starve other requests).
     orders: createOrderService({
       db,
       sql,
-      submit: createSubmitOrder({ ...ordering, sql: database.checkoutSql, payWindows: createNewOrderPayWindow({ bus, clock }) }),
+      submit: createSubmitOrder({
+        ...ordering,
+        reach: paymentReach,
+        sql: database.checkoutSql,
+        payWindows: createNewOrderPayWindow({ bus, clock }),
+      }),
     }),
     orderList: createOrderListService({ sql, cursors: createOrderCursorCodec(secrets.deriveKeys('order-list-cursor')) }),
     audit,

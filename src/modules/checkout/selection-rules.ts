@@ -1,5 +1,5 @@
 // Whether a customer's selections are valid: product available, role held, currency, stock, shipping type,
-// payment method enabled. Each rule is written ONCE here, as a pair: its SQL (the order steps' one-statement
+// payment method enabled and payable here. Each rule is written ONCE here, as a pair: its SQL (the order steps' one-statement
 // guards, over the session `s`, its tenant `t` and, for a product rule, the product `p`) and its check on
 // what a step or submit read (which throws the readable error). The same rules run when the customer
 // chooses (the session steps) and again at review and submit (assertSessionSelectable), so a selection that
@@ -8,6 +8,8 @@
 import { Prisma, type PaymentMethod } from '../../generated/prisma/index.js';
 import { AppError, type ErrorCode } from '../../platform/errors.js';
 import { memberMayBuy } from '../catalog/role-gate.js';
+import { isProcessorMethod, PROVIDER_DEFINITIONS, providerOfMethod } from '../payments-processor/connections/provider-definitions.js';
+import type { ProviderId } from '../payments-processor/providers/provider.port.js';
 import type { LoadedProduct, LoadedSession } from './sessions/session-store.js';
 
 /** One precondition: its SQL guard and the same rule in TypeScript with the error it raises. */
@@ -144,8 +146,62 @@ export function hasItemsRule(what: string): Rule<SessionFacts> {
   };
 }
 
-/** The rules for choosing a payment method (and for submitting: the method must still be enabled). */
-export function paymentRules(method: PaymentMethod | null): Rule<SessionFacts>[] {
+/**
+ * What this server can take payment through (the composition root's facts, container.ts): whether it can
+ * send a customer to the invoice page, where PayPal, Cash App Pay and Bitcoin are paid (INVOICE_LINK_SIGNING_SECRET
+ * and a base URL: InvoiceService.linksAvailable), and the providers it has an adapter for.
+ */
+export interface PaymentReach {
+  invoiceLinks: boolean;
+  providers: readonly ProviderId[];
+}
+
+/** A connection that works: tested CONNECTED, with its secrets (connection.service.ts keeps it so). */
+export const WORKING_CONNECTION_SQL = Prisma.sql`c.status = 'CONNECTED'::"ConnectionStatus" AND c.secrets IS NOT NULL`;
+
+/**
+ * The rules of the method itself, checked when it is chosen and again at review and submit: the shop
+ * enabled it, and it can be paid here (a processor-backed method needs the invoice page and the shop's
+ * working connection to its provider; the other methods are paid outside).
+ */
+export function methodRules(method: PaymentMethod | null, reach: PaymentReach): Rule<SessionFacts>[] {
+  const provider = method !== null && isProcessorMethod(method) ? providerOfMethod(method) : null;
+  const serverCan = provider !== null && reach.invoiceLinks && reach.providers.includes(provider);
+  return [
+    {
+      id: 'payment.enabled',
+      code: 'PAYMENT_METHOD_NOT_ENABLED',
+      sql: Prisma.sql`${method}::"PaymentMethod" = ANY(t."enabledPaymentMethods")`,
+      holds: ({ session }) => method !== null && session.tenant.enabledPaymentMethods.includes(method),
+      error: () => new AppError('PAYMENT_METHOD_NOT_ENABLED', 'This shop does not accept that payment method (any more).', { method }),
+    },
+    {
+      id: 'payment.payable',
+      code: 'PAYMENT_METHOD_NOT_ENABLED',
+      sql:
+        provider === null
+          ? Prisma.sql`TRUE`
+          : serverCan
+            ? Prisma.sql`EXISTS (SELECT 1 FROM payment_connections c WHERE c."tenantId" = t.id AND c.provider = ${provider}::"PaymentProvider" AND ${WORKING_CONNECTION_SQL})`
+            : Prisma.sql`FALSE`,
+      holds: ({ session }) => provider === null || (serverCan && session.tenant.connectedProviders.includes(provider)),
+      error: () =>
+        new AppError(
+          'PAYMENT_METHOD_NOT_ENABLED',
+          `${provider ? PROVIDER_DEFINITIONS[provider].label : 'That method'} cannot take payments for this shop right now: choose another way to pay.`,
+          { method, reason: serverCan ? 'connection' : 'server' },
+        ),
+    },
+  ];
+}
+
+/** The shop's enabled methods the customer can choose and pay now: what the payment menu offers. */
+export function payableMethods(session: LoadedSession, reach: PaymentReach): PaymentMethod[] {
+  return session.tenant.enabledPaymentMethods.filter((m) => methodRules(m, reach).every((r) => r.holds({ session })));
+}
+
+/** The rules for choosing a payment method (and for submitting: methodRules must still hold). */
+export function paymentRules(method: PaymentMethod | null, reach: PaymentReach): Rule<SessionFacts>[] {
   return [
     hasItemsRule('choosing how to pay'),
     {
@@ -156,13 +212,7 @@ export function paymentRules(method: PaymentMethod | null): Rule<SessionFacts>[]
       error: () => new AppError('ILLEGAL_STATE', 'Set the shipping address before choosing how to pay.', { missing: 'address' }),
     },
     shippingChosenRule(),
-    {
-      id: 'payment.enabled',
-      code: 'PAYMENT_METHOD_NOT_ENABLED',
-      sql: Prisma.sql`${method}::"PaymentMethod" = ANY(t."enabledPaymentMethods")`,
-      holds: ({ session }) => method !== null && session.tenant.enabledPaymentMethods.includes(method),
-      error: () => new AppError('PAYMENT_METHOD_NOT_ENABLED', 'This shop does not accept that payment method (any more).', { method }),
-    },
+    ...methodRules(method, reach),
   ];
 }
 
@@ -206,12 +256,12 @@ export function shippingTypeRules(): Rule<{
 
 /**
  * Every selection of the session, checked again (review and submit): each line's product (available,
- * role when `memberRoleIds` is given, currency, stock), the shipping type, the payment method. Throws the
- * first rule's error, naming what to change.
+ * role when `memberRoleIds` is given, currency, stock), the shipping type, the payment method (enabled and
+ * payable with `reach`). Throws the first rule's error, naming what to change.
  */
-export function assertSessionSelectable(session: LoadedSession, memberRoleIds?: readonly string[]): void {
+export function assertSessionSelectable(session: LoadedSession, reach: PaymentReach, memberRoleIds?: readonly string[]): void {
   for (const item of session.items)
     assertRules(productRules({ quantity: item.quantity, memberRoleIds }), { tenant: session.tenant, product: item.product });
   if (session.shippingType) assertRules(shippingTypeRules(), { shippingType: session.shippingType, tenantId: session.tenantId });
-  if (session.paymentMethod) assertRules(paymentRules(session.paymentMethod).slice(-1), { session });
+  if (session.paymentMethod) assertRules(methodRules(session.paymentMethod, reach), { session });
 }

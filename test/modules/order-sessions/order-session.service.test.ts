@@ -170,7 +170,7 @@ describe('order sessions', () => {
     const c = await fx.readyCustomer(s);
     const first = await fx.services.orderSessions.getActive(s.tenant.id, c.id);
     fx.clock.advanceMinutes(29);
-    await fx.services.orderSessions.setPaymentMethod(s.tenant.id, c.id, 'PAYPAL'); // activity extends the session
+    await fx.services.orderSessions.setPaymentMethod(s.tenant.id, c.id, 'VENMO_P2P'); // activity extends the session
     fx.clock.advanceMinutes(29);
     expect((await fx.services.orderSessions.getActive(s.tenant.id, c.id))?.id).toBe(first?.id);
     fx.clock.advanceMinutes(2);

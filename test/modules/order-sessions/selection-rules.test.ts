@@ -27,6 +27,7 @@ beforeAll(async () => {
 afterAll(() => fx.close());
 
 const ROLES = ['300000000000000001'];
+const REACH = { invoiceLinks: true, providers: ['PAYPAL', 'SQUARE', 'BTCPAY'] as const };
 const QTY = 2;
 
 /** A READY_TO_SUBMIT session (ZELLE) with QTY of a role-gated, tracked product; every rule holds on it. */
@@ -46,6 +47,10 @@ type Base = Awaited<ReturnType<typeof baseline>>;
 
 interface Case {
   rule: string;
+  /** The payment method the rules are built for and the step chooses (ZELLE when not given). */
+  method?: 'PAYPAL';
+  /** Makes the rule hold on the baseline first (the method enabled and payable). */
+  prepare?(b: Base): Promise<void>;
   /** Breaks this rule only. */
   breakIt(b: Base): Promise<void>;
   /** The step whose preconditions include the rule. */
@@ -100,6 +105,19 @@ const CASES: Case[] = [
     step: setPayment,
   },
   {
+    // PayPal needs the shop's working connection (and, in the fixture's reach, the invoice page and the adapter).
+    rule: 'payment.payable',
+    method: 'PAYPAL',
+    prepare: async (b) => {
+      await db.tenant.update({ where: { id: b.tenant.id }, data: { enabledPaymentMethods: ['ZELLE', 'PAYPAL'] } });
+      await db.paymentConnection.create({
+        data: { tenantId: b.tenant.id, provider: 'PAYPAL', environment: 'sandbox', status: 'CONNECTED', secrets: 'sealed' },
+      });
+    },
+    breakIt: (b) => db.paymentConnection.updateMany({ where: { tenantId: b.tenant.id }, data: { status: 'FAILED' } }).then(() => undefined),
+    step: (b) => fx.services.orderSessions.setPaymentMethod(b.tenant.id, b.customer.id, 'PAYPAL'),
+  },
+  {
     rule: 'shipping.active',
     breakIt: (b) => db.shippingType.update({ where: { id: b.shippingType.id }, data: { active: false } }).then(() => undefined),
     step: setShipping,
@@ -107,10 +125,10 @@ const CASES: Case[] = [
 ];
 
 /** Every rule the steps use, by id, with how to evaluate both of its paths on a session. */
-function allRules(): Map<string, { rule: Rule<never>; facts: 'product' | 'session' | 'shipping' }> {
+function allRules(method: 'ZELLE' | 'PAYPAL' = 'ZELLE'): Map<string, { rule: Rule<never>; facts: 'product' | 'session' | 'shipping' }> {
   const out = new Map<string, { rule: Rule<never>; facts: 'product' | 'session' | 'shipping' }>();
   for (const r of productRules({ quantity: QTY, memberRoleIds: ROLES })) out.set(r.id, { rule: r as Rule<never>, facts: 'product' });
-  for (const r of [hasItemsRule('x'), shippingChosenRule(), ...paymentRules('ZELLE')])
+  for (const r of [hasItemsRule('x'), shippingChosenRule(), ...paymentRules(method, REACH)])
     out.set(r.id, { rule: r as Rule<never>, facts: 'session' });
   for (const r of shippingTypeRules()) out.set(r.id, { rule: r as Rule<never>, facts: 'shipping' });
   return out;
@@ -142,8 +160,9 @@ describe('selection rules: one rule, SQL guard and readable error', () => {
 
   for (const c of CASES) {
     it(`${c.rule}: the SQL guard and the check agree, and the step answers with its code`, async () => {
-      const { rule, facts } = allRules().get(c.rule)!;
+      const { rule, facts } = allRules(c.method).get(c.rule)!;
       const b = await baseline();
+      await c.prepare?.(b);
       expect(await sqlSays(rule, b)).toBe(true);
       expect(await tsSays(rule, facts, b)).toBe(true);
       await c.breakIt(b);

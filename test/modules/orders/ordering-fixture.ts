@@ -56,7 +56,9 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number; txR
     logger,
     secrets: createSecretBox(TEST_SECRETS_KEYS),
   });
-  const deps = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: 30 };
+  // A server that can link to the invoice page and has every provider's adapter (selection-rules.ts PaymentReach).
+  const reach = { invoiceLinks: true, providers: ['PAYPAL', 'SQUARE', 'BTCPAY'] as const };
+  const deps = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: 30, reach };
   const checkoutSql = testCheckoutSql();
   // Each submit transaction's statements in order, as the transaction's runner was called: 'query' (any
   // statement awaited on its own) or 'queryThenCommit' (the last one, sent with its COMMIT).

@@ -3,7 +3,7 @@
 // charged), so both compute the same numbers the same way.
 import type { PaymentMethod } from '../../../generated/prisma/index.js';
 import { AppError } from '../../../platform/errors.js';
-import { assertSessionSelectable } from '../selection-rules.js';
+import { assertSessionSelectable, type PaymentReach } from '../selection-rules.js';
 import { toAddressInput, type AddressInput } from '../../customers/address.schema.js';
 import type { LoadedSession } from '../sessions/session-store.js';
 import type { TaxRequest } from '../../tax/tax.port.js';
@@ -24,11 +24,16 @@ export interface Quote extends OrderTotals {
  * when it was chosen (checkout/selection-rules.ts). Throws SESSION_EMPTY (no items), NOT_FOUND (a product
  * deactivated or a shipping type withdrawn: the message names it), ROLE_REQUIRED (when memberRoleIds is
  * given and the member no longer holds a role a product requires), CURRENCY_MISMATCH, OUT_OF_STOCK (early;
- * the binding check is the reservation), PAYMENT_METHOD_NOT_ENABLED (disabled since it was chosen).
+ * the binding check is the reservation), PAYMENT_METHOD_NOT_ENABLED (disabled since it was chosen, or no longer
+ * payable with `reach`: the shop's connection stopped working, or the server cannot link to the invoice page).
  */
-export function priceSession(session: LoadedSession, memberRoleIds?: readonly string[]): { lines: QuoteLine[]; subtotalCents: number } {
+export function priceSession(
+  session: LoadedSession,
+  reach: PaymentReach,
+  memberRoleIds?: readonly string[],
+): { lines: QuoteLine[]; subtotalCents: number } {
   if (session.items.length === 0) throw new AppError('SESSION_EMPTY', 'Your order has no items yet: add a product first.');
-  assertSessionSelectable(session, memberRoleIds);
+  assertSessionSelectable(session, reach, memberRoleIds);
   // In the order the customer added them (the session's items are read that way): what the review lists.
   const lines = session.items.map((i) => {
     const p = i.product;

@@ -6,6 +6,8 @@ import type { DiscountService } from '../../discounts/discount.service.js';
 import type { TaxPort } from '../../tax/tax.port.js';
 import type { Quote } from '../quote/order-quote.js';
 import type { SessionView } from './session-store.js';
+import type { PaymentMethod } from '../../../generated/prisma/index.js';
+import type { PaymentReach } from '../selection-rules.js';
 
 export interface OrderSessionDeps {
   /** The plain-SQL client: every statement of the order flow runs on it (platform/db/sql.ts). */
@@ -15,6 +17,8 @@ export interface OrderSessionDeps {
   tax: TaxPort;
   /** ORDER_SESSION_TTL_MINUTES (default 30). */
   ttlMinutes: number;
+  /** What this server can take payment through (the payment method's rules, selection-rules.ts). */
+  reach: PaymentReach;
 }
 
 export interface OrderSessionService {
@@ -39,9 +43,15 @@ export interface OrderSessionService {
   setShippingType(tenantId: string, customerId: string, shippingTypeId: string): Promise<SessionView>;
   /**
    * Needs items, an address and, when the tenant has active shipping types, a chosen one (ILLEGAL_STATE);
-   * the method must be one the tenant enabled (PAYMENT_METHOD_NOT_ENABLED). Moves to READY_TO_SUBMIT.
+   * the method must be one the tenant enabled and one that can be paid here, see paymentChoices
+   * (PAYMENT_METHOD_NOT_ENABLED). Moves to READY_TO_SUBMIT.
    */
   setPaymentMethod(tenantId: string, customerId: string, method: string): Promise<SessionView>;
+  /**
+   * The methods the payment menu offers: the shop's enabled ones that can be paid now (the rules
+   * setPaymentMethod, review and submit check: selection-rules.ts methodRules). NOT_FOUND without a session.
+   */
+  paymentChoices(tenantId: string, customerId: string): Promise<PaymentMethod[]>;
   /** Ends the active session (no-op when there is none). */
   cancel(tenantId: string, customerId: string): Promise<{ cancelled: boolean }>;
   /**

@@ -20,7 +20,14 @@ export type { OrderSessionDeps, OrderSessionService, ReviewedQuote } from './ord
 
 export function createOrderSessionService(deps: OrderSessionDeps): OrderSessionService {
   const clock = createSessionClock(deps.clock, deps.ttlMinutes);
-  const ctx = { sql: deps.sql, clock, discounts: deps.discounts, tax: deps.tax, ...createStepRunner({ sql: deps.sql, clock }) };
+  const ctx = {
+    sql: deps.sql,
+    clock,
+    discounts: deps.discounts,
+    tax: deps.tax,
+    reach: deps.reach,
+    ...createStepRunner({ sql: deps.sql, clock }),
+  };
   return {
     ...createStartSteps(ctx),
     ...createItemSteps(ctx),

@@ -17,6 +17,8 @@ import { toAddressInput, type AddressInput } from '../../customers/address.schem
 import type { SavedAddress } from '../../customers/address.store.js';
 import type { QuoteLine } from '../quote/quote-line.js';
 import { lineTotalCents } from '../quote/pricing.js';
+import { WORKING_CONNECTION_SQL } from '../selection-rules.js';
+import type { ProviderId } from '../../payments-processor/providers/provider.port.js';
 
 export interface LoadedProduct {
   id: string;
@@ -76,6 +78,8 @@ export interface LoadedSession {
     /** tenants.paymentWindowMinutes: the shop's pay windows, set on the order submit places. */
     paymentWindowMinutes: Prisma.JsonValue;
     activeShippingTypes: number;
+    /** The providers the shop has a working connection to (the payment.payable rule's fact). */
+    connectedProviders: ProviderId[];
   };
 }
 
@@ -162,7 +166,9 @@ const COLUMNS = Prisma.sql`
       json_build_object('id', t.id, 'currency', t.currency, 'enabledPaymentMethods', t."enabledPaymentMethods", 'inventoryTracking', t."inventoryTracking",
         'taxjarEnabled', t."taxjarEnabled", 'taxjarApiKey', t."taxjarApiKey", 'taxjarFromAddress', t."taxjarFromAddress",
         'addressValidation', t."addressValidation", 'paymentWindowMinutes', t."paymentWindowMinutes",
-        'activeShippingTypes', (SELECT count(*) FROM shipping_types x WHERE x."tenantId" = t.id AND x.active)) AS tenant`;
+        'activeShippingTypes', (SELECT count(*) FROM shipping_types x WHERE x."tenantId" = t.id AND x.active),
+        'connectedProviders', (SELECT COALESCE(json_agg(c.provider), '[]'::json) FROM payment_connections c
+          WHERE c."tenantId" = t.id AND ${WORKING_CONNECTION_SQL})) AS tenant`;
 const JOINS = Prisma.sql`
     JOIN tenants t ON t.id = s."tenantId"
     LEFT JOIN addresses a ON a.id = s."addressId"

@@ -6,7 +6,7 @@ import { AppError } from '../../../platform/errors.js';
 import { savedAddressesSql, type SavedAddress } from '../../customers/address.store.js';
 import type { DiscountService } from '../../discounts/discount.service.js';
 import type { TaxPort } from '../../tax/tax.port.js';
-import { assertRules, guardSql, hasItemsRule } from '../selection-rules.js';
+import { assertRules, guardSql, hasItemsRule, type PaymentReach } from '../selection-rules.js';
 import type { SessionClock } from './session-clock.js';
 import { noSession, sessionExpired } from './session-errors.js';
 import { deriveState } from './session-state.js';
@@ -41,6 +41,7 @@ export interface StepContext {
   clock: SessionClock;
   discounts: DiscountService;
   tax: TaxPort;
+  reach: PaymentReach;
   step: ReturnType<typeof createStepRunner>['step'];
   fastStep: ReturnType<typeof createStepRunner>['fastStep'];
 }

@@ -35,6 +35,7 @@ import { noSession, sessionCancelled, sessionExpired } from '../sessions/session
 import { expireSession, loadSessionById, type LoadedSession } from '../sessions/session-store.js';
 import { checkSubmittable, taxKeyOf, type SubmissionQuote } from './quote-submission.js';
 import { existingOrder } from './read-submission.js';
+import type { PaymentReach } from '../selection-rules.js';
 import {
   catalogAsReadSql,
   fromWritten,
@@ -50,6 +51,8 @@ export class StaleQuote extends Error {}
 
 export interface PlaceOrderDeps {
   sql: SqlClient;
+  /** What this server can take payment through: the payment method is checked again with it. */
+  reach: PaymentReach;
   clock: SessionClock;
   bus: EventBus;
   discounts: DiscountService;
@@ -85,7 +88,7 @@ function planOrder(
   }
   if (clock.isExpired(s, now)) return { expired: true };
   checkSubmittable(s);
-  const { lines, subtotalCents } = priceSession(s, input.memberRoleIds);
+  const { lines, subtotalCents } = priceSession(s, deps.reach, input.memberRoleIds);
   const candidate = quote.discount;
   const discountCents = Math.min(candidate?.amountCents ?? 0, subtotalCents);
   if (taxKeyOf(s, lines, discountCents) !== quote.taxKey) throw new StaleQuote();

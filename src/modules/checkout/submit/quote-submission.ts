@@ -6,6 +6,7 @@ import type { DiscountCandidate, DiscountService } from '../../discounts/discoun
 import type { TaxPort, TaxRequest } from '../../tax/tax.port.js';
 import { priceSession, sessionAddress, taxRequestFor, type QuoteLine } from '../quote/order-quote.js';
 import type { LoadedSession } from '../sessions/session-store.js';
+import type { PaymentReach } from '../selection-rules.js';
 
 export interface SubmissionQuote {
   lines: QuoteLine[];
@@ -32,14 +33,14 @@ export function taxKeyOf(s: LoadedSession, lines: readonly QuoteLine[], discount
   return JSON.stringify(taxRequestFor(lines, discountCents, s.shippingType?.priceCents ?? 0, sessionAddress(s)) satisfies TaxRequest);
 }
 
-/** ROLE_REQUIRED, NOT_FOUND (a product gone), SESSION_EMPTY, ILLEGAL_STATE, TAX_SERVICE_UNAVAILABLE. */
+/** ROLE_REQUIRED, NOT_FOUND (a product gone), SESSION_EMPTY, ILLEGAL_STATE, PAYMENT_METHOD_NOT_ENABLED, TAX_SERVICE_UNAVAILABLE. */
 export async function quoteSubmission(
-  deps: { discounts: DiscountService; tax: TaxPort },
+  deps: { discounts: DiscountService; tax: TaxPort; reach: PaymentReach },
   s: LoadedSession & { extra?: unknown },
   input: { tenantId: string; customerId: string; memberRoleIds: readonly string[]; now: Date },
 ): Promise<SubmissionQuote> {
   checkSubmittable(s);
-  const { lines, subtotalCents } = priceSession(s, input.memberRoleIds);
+  const { lines, subtotalCents } = priceSession(s, deps.reach, input.memberRoleIds);
   const candidates = deps.discounts.candidatesFromRows(s.extra ?? [], {
     tenantId: input.tenantId,
     customerId: input.customerId,

@@ -23,6 +23,7 @@ import type { DiscountService } from '../../discounts/discount.service.js';
 import type { PlacedOrder, SubmitOrder } from '../../orders/index.js';
 import type { TaxPort } from '../../tax/tax.port.js';
 import { FINGERPRINT } from '../quote/quote-consent.js';
+import type { PaymentReach } from '../selection-rules.js';
 import { createSessionClock } from '../sessions/session-clock.js';
 import type { NewOrderPayWindow } from '../../order-expiry/payment-window.service.js';
 import { placeOrder, StaleQuote } from './place-order.js';
@@ -39,6 +40,8 @@ export interface SubmitDeps {
   ttlMinutes: number;
   /** The new order's pay window (order-expiry), written with the order. */
   payWindows: NewOrderPayWindow;
+  /** What this server can take payment through (the payment method's rules, selection-rules.ts). */
+  reach: PaymentReach;
 }
 
 /** The order placed (or found placed) for the session: the orders core's PlacedOrder. */

@@ -6,7 +6,6 @@ import { memberMayBuy } from '../../../modules/catalog/role-gate.js';
 import { visibleTo } from '../../../modules/catalog/catalog.service.js';
 import { inStock, outOfStockError } from '../../../modules/checkout/index.js';
 import type { Product } from '../../../generated/prisma/index.js';
-import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import type { HandlerContext, Reply } from '../context.js';
 import { ephemeral, update, type MessageData } from '../replies.js';
 import {
@@ -79,11 +78,10 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
     const types = await services.catalog.listShippingTypes(tenant.id);
     if (types.length) return withNote(shippingStep(session.address as AddressLike, types, session.currency));
   }
-  // Only what the shop enabled AND (for PayPal, Cash App Pay, Bitcoin invoices) has a working connection for,
-  // and only while the server can send the customer to the invoice page those are paid on.
+  // The methods the session's rules accept (enabled, and payable here: checkout/selection-rules.ts), so the
+  // menu, /order-payment, review and submit agree.
   if (!session.paymentMethod) {
-    const usable = await services.paymentConnections.usableMethods(tenant.id, tenant.enabledPaymentMethods);
-    return withNote(paymentStep(services.invoices.linksAvailable() ? usable : usable.filter((m) => !isProcessorMethod(m))));
+    return withNote(paymentStep(await services.orderSessions.paymentChoices(tenant.id, customer.id)));
   }
   const quote = await services.orderSessions.review(tenant.id, customer.id);
   return withNote(reviewStep(quote, tenant));

@@ -19,7 +19,7 @@ export function createReviewStep(ctx: StepContext): Pick<OrderSessionService, 'r
         await expireSession(sql, s.id);
         throw sessionExpired();
       }
-      const { lines, subtotalCents } = priceSession(s);
+      const { lines, subtotalCents } = priceSession(s, ctx.reach);
       const address = sessionAddress(s);
       const discount = await discounts.resolveBestForCustomer(sql, { tenantId, customerId, subtotalCents, now });
       const shippingCents = s.shippingType?.priceCents ?? 0;

@@ -80,6 +80,16 @@ describe('products', () => {
     expect((await testDb().product.findUniqueOrThrow({ where: { id: p.id } })).unitPriceCents).toBe(999);
   });
 
+  it('refuses a currency code that names no currency ("USS") and writes nothing', async () => {
+    const p = await f.product({ tenantId, unitPriceCents: 999 });
+    let req = post(a, `/resources/Product/records/${p.id}/edit`);
+    for (const [k, v] of Object.entries({ ...base, sku: p.sku, currency: 'uss' })) req = req.field(k, v);
+    const res = await req;
+    expect(res.body.notice.type).toBe('error');
+    expect(res.body.record.errors.currency.message).toMatch(/not an ISO 4217 currency code/);
+    expect((await testDb().product.findUniqueOrThrow({ where: { id: p.id } })).currency).toBe('USD');
+  });
+
   it('reports a duplicate SKU as a form error', async () => {
     await f.product({ tenantId, sku: 'DUP-1' });
     let req = post(a, '/resources/Product/actions/new');
@@ -136,6 +146,13 @@ describe('tenant settings', () => {
     for (const [k, v] of Object.entries({ ...settings, ...over })) req = req.field(k, v);
     return req;
   };
+
+  it('refuses a shop currency that names no currency ("USS")', async () => {
+    const res = await save({ currency: 'USS' });
+    expect(res.body.notice.type).toBe('error');
+    expect(res.body.record.errors.currency.message).toMatch(/not an ISO 4217 currency code/);
+    expect((await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } })).currency).toBe('USD');
+  });
 
   it('saves settings; an empty TaxJar field keeps the key, which is never sent back', async () => {
     const res = await save({});

@@ -91,11 +91,16 @@ export const snowflakeList = z.preprocess((v) => arrayOf(v).map((x) => String(x)
 
 export const formOptionalSnowflake = z.preprocess((v) => (empty(v) ? null : v), snowflake.nullable());
 
+/** The ISO 4217 codes this Node knows (the ones Intl can format). */
+const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+/** An ISO 4217 currency code ("usd" is USD); three letters that name no currency ("USS") are refused. */
 export const currencyCode = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z]{3}$/, 'a 3-letter currency code such as USD');
+  .regex(/^[A-Z]{3}$/, 'a 3-letter currency code such as USD')
+  .refine((c) => ISO_CURRENCIES.has(c), 'not an ISO 4217 currency code: use one such as USD, EUR or JPY');
 
 /** A reference field (AdminJS sends the id of the picked record). */
 export const formId = z.string().trim().min(1, 'required').max(64);

@@ -12,6 +12,7 @@ import type { AfterSaleDeps } from '../orders/index.js';
 import { OPEN_PAYMENT_STATUSES } from '../orders/index.js';
 import { lockOrder, orderLabel, owedCents } from '../orders/index.js';
 import { transitionOrder } from '../orders/index.js';
+import { inFlightCheckout, inFlightWords } from '../payments-processor/checkouts/money-in-flight.query.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderPaidPayload } from '../shared/events.js';
 
@@ -37,7 +38,11 @@ export async function orderIdOfPayment(tx: Tx, tenantId: string, paymentId: stri
 /**
  * Confirms payment of `order` (locked by the caller). PENDING_PAYMENT -> PAID, the payment -> paid,
  * entitlements granted (role jobs), order.paid enqueued, audit entry. Already paid: changed=false.
- * Cancelled (rejected or cancelled): ILLEGAL_STATE.
+ * Cancelled (rejected or cancelled): ILLEGAL_STATE. ILLEGAL_STATE too while a processor checkout of the
+ * order has money on its way (BTCPay confirming, a PayPal eCheck): that money pays the order when it
+ * settles, and confirming by hand first would have the ledger refund it as unapplied. The ledger itself,
+ * applying a checkout's money, passes `paidByCheckoutId` (another checkout still in flight is then a second
+ * payment, refunded when it settles).
  */
 export async function confirmLockedOrder(
   tx: Tx,
@@ -45,7 +50,7 @@ export async function confirmLockedOrder(
   ctx: TenantContext,
   order: Order,
   paymentId?: string,
-  opts: { note?: string } = {},
+  opts: { note?: string; paidByCheckoutId?: string } = {},
 ): Promise<PaymentResult> {
   const payments = await tx.payment.findMany({ where: { orderId: order.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
   const named = paymentId ? payments.find((p) => p.id === paymentId) : undefined;
@@ -68,6 +73,15 @@ export async function confirmLockedOrder(
       payments[0];
     if (!paid) throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} is ${order.status} but has no payment record.`);
     return { order, payment: paid, changed: false };
+  }
+
+  const inFlight = opts.paidByCheckoutId ? null : await inFlightCheckout(tx, order.id);
+  if (inFlight) {
+    throw new AppError(
+      'ILLEGAL_STATE',
+      `${inFlightWords(inFlight)}; it will mark order ${orderLabel(order)} paid when it settles. Wait for it; if it fails instead, mark the order paid then.`,
+      { checkoutId: inFlight.id, checkoutState: inFlight.state },
+    );
   }
 
   const open = named ?? payments.find((p) => OPEN_PAYMENT_STATUSES.includes(p.status));

@@ -95,7 +95,7 @@ export async function applyCheckoutState(
       orderBy: { createdAt: 'desc' },
     });
     // Through the payments service's own confirmation: roles, receipt DM and the admin embed follow as for any payment.
-    const result = await confirmLockedOrder(tx, deps, ctx, order, open?.id);
+    const result = await confirmLockedOrder(tx, deps, ctx, order, open?.id, { paidByCheckoutId: checkout.id });
     await tx.payment.update({
       where: { id: result.payment.id },
       data: { method: checkout.method, providerReference: state.paymentReference ?? null, currency: order.currency },

@@ -1,0 +1,108 @@
+// What an admin may not do while a shop's BTCPay money is on its way, through the surfaces they use (the
+// REST API, the panel's actions over HTTP), against the fake BTCPay on the wire:
+// - mark the order paid by hand while its Bitcoin payment is confirming (the ledger would refund the real
+//   money when it settled): refused with what to do, and the order is paid by the Bitcoin when it settles.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { systemActor } from '../../../src/modules/shared/actor.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { adminCtx } from '../../helpers/actors.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { loggedIn } from '../../admin/admin-helpers.js';
+import { MovableClock } from './invoice-fixtures.js';
+import { connectBtcPay, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
+
+const clock = new MovableClock();
+const db = testDb();
+const f = factories();
+let env: ProvidersApp;
+let worker: WorkerHandle;
+let discord: FakeDiscordApi;
+
+beforeAll(async () => {
+  discord = await new FakeDiscordApi().start();
+  env = await startProvidersApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: env.t.services.bus,
+    logger: env.t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await env?.close();
+  await discord?.stop();
+});
+
+/** A shop with BTCPay connected, an API key, a logged-in admin, and an unpaid $42.50 Bitcoin order whose invoice the customer opened. */
+async function openInvoice() {
+  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+  await connectBtcPay(env, tenant.id);
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    guildId: guild.id,
+    paymentMethod: 'BTC_INVOICE',
+    paymentStatus: 'pending',
+    totalCents: 4250,
+    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
+  });
+  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
+  const res = await request(env.t.app)
+    .post(`${new URL(link.url).pathname}/pay`)
+    .type('form')
+    .send({ method: 'BTC_INVOICE' })
+    .expect(303);
+  const invoiceId = /\/i\/([^/?]+)$/.exec(String(res.headers.location))![1]!;
+  await env.btcpay.idle();
+  const { key } = await env.t.services.apiKeys.create(adminCtx(tenant.id), 'test key');
+  const admin = await loggedIn(env.base, (await f.adminUser({ tenantId: tenant.id })).email);
+  const panel = {
+    get: (path: string) => admin.agent.get(`/admin/api${path}`).set(admin.headers()),
+    post: (path: string) => admin.agent.post(`/admin/api${path}`).set(admin.headers()),
+  };
+  return { tenant, order, invoiceId, auth: { authorization: `Bearer ${key}` }, panel };
+}
+
+const CONFIRMING = /A Bitcoin payment of \$42\.50 for this order is confirming at BTCPay; it will mark order #\d+ paid when it settles/;
+
+describe('marking an order paid by hand while its Bitcoin payment is confirming', () => {
+  it('is refused on every surface, and the Bitcoin pays the order when it settles (nothing refunded)', async () => {
+    const { order, invoiceId, auth, panel } = await openInvoice();
+    env.btcpay.autoConfirm = false;
+    try {
+      await env.btcpay.pay(invoiceId); // BTCPay: Processing (waiting for confirmations)
+      await env.btcpay.idle();
+      await waitFor(
+        'the checkout to be PENDING',
+        async () => (await db.paymentCheckout.findFirst({ where: { providerCheckoutId: invoiceId, state: 'PENDING' } })) ?? undefined,
+      );
+
+      const confirm = await request(env.t.app).post(`/api/orders/${order.id}/payment/confirm`).set(auth).expect(409);
+      expect(confirm.body.error).toMatchObject({ code: 'ILLEGAL_STATE', message: expect.stringMatching(CONFIRMING) });
+      const patch = await request(env.t.app).patch(`/api/orders/${order.id}`).set(auth).send({ status: 'PAID' }).expect(409);
+      expect(patch.body.error.message).toMatch(CONFIRMING);
+      const marked = await panel.get(`/resources/Order/records/${order.id}/markAsPaid`);
+      expect(marked.body.notice).toMatchObject({ type: 'error', message: expect.stringMatching(CONFIRMING) });
+      expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
+
+      env.btcpay.confirm(invoiceId);
+      await env.btcpay.idle();
+      const paid = await waitFor('the order to be paid by the Bitcoin', async () => {
+        const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+        return o.status === 'PAID' ? o : undefined;
+      });
+      expect(paid.amountReceivedCents).toBe(4250);
+      const checkout = await db.paymentCheckout.findFirstOrThrow({ where: { providerCheckoutId: invoiceId } });
+      expect(checkout).toMatchObject({ state: 'PAID', unappliedAction: null });
+      expect([...env.btcpay.pullPayments.values()].filter((p) => p.invoiceId === invoiceId)).toHaveLength(0);
+    } finally {
+      env.btcpay.autoConfirm = true;
+    }
+  });
+});

@@ -1,0 +1,63 @@
+// What an admin may not do while a shop's PayPal money is on its way, through the REST API and the panel's
+// actions over HTTP, against the fake PayPal on the wire:
+// - mark the order paid by hand while its eCheck capture is PENDING (the ledger would refund the real money
+//   when it cleared): refused with what to do, and the order is paid by PayPal when it clears.
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { adminCtx } from '../../helpers/actors.js';
+import { testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { loggedIn } from '../../admin/admin-helpers.js';
+import { MovableClock } from './invoice-fixtures.js';
+import { usePayPalApp } from './paypal-fixtures.js';
+
+const clock = new MovableClock();
+const db = testDb();
+const f = factories();
+const { env, payPalOrder, startCheckout } = usePayPalApp(clock);
+
+async function surfaces(tenantId: string) {
+  const { key } = await env.t.services.apiKeys.create(adminCtx(tenantId), 'test key');
+  const admin = await loggedIn(env.base, (await f.adminUser({ tenantId })).email);
+  return {
+    auth: { authorization: `Bearer ${key}` },
+    panel: {
+      get: (path: string) => admin.agent.get(`/admin/api${path}`).set(admin.headers()),
+      post: (path: string) => admin.agent.post(`/admin/api${path}`).set(admin.headers()),
+    },
+  };
+}
+
+describe('marking an order paid by hand while its PayPal eCheck is clearing', () => {
+  it('is refused, and the eCheck pays the order when it clears (nothing refunded)', async () => {
+    const { tenant, order, path } = await payPalOrder({ paymentStatus: 'pending' });
+    const { auth, panel } = await surfaces(tenant.id);
+    const { paypalOrderId, checkout } = await startCheckout(path);
+    const back = new URL(env.paypal.approve(paypalOrderId, 'echeck'));
+    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+    await env.paypal.settle();
+    expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).state).toBe('PENDING');
+
+    const clearing =
+      /A PayPal payment of \$42\.50 for this order is still clearing at PayPal .*it will mark order #\d+ paid when it settles/;
+    const confirm = await request(env.t.app).post(`/api/orders/${order.id}/payment/confirm`).set(auth).expect(409);
+    expect(confirm.body.error).toMatchObject({ code: 'ILLEGAL_STATE', message: expect.stringMatching(clearing) });
+    const marked = await panel.get(`/resources/Order/records/${order.id}/markAsPaid`);
+    expect(marked.body.notice).toMatchObject({ type: 'error', message: expect.stringMatching(clearing) });
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
+
+    const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
+    env.paypal.clearPendingCapture(captureId);
+    await env.paypal.settle();
+    await waitFor(
+      'the order to be paid by PayPal',
+      async () => (await db.order.findFirst({ where: { id: order.id, status: 'PAID' } })) ?? undefined,
+    );
+    expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({
+      state: 'PAID',
+      unappliedAction: null,
+    });
+    expect(env.paypal.refundedCents(captureId)).toBe(0);
+  });
+});

@@ -1,5 +1,9 @@
-// orderAdmin.delete: removes the order for good (its lines, payments, refunds, reservations and
-// entitlements go with it). Before the row goes, in the same transaction:
+// orderAdmin.delete: removes the order for good (its lines, payments, refunds, reservations, checkouts and
+// entitlements go with it). Refused (ILLEGAL_STATE, saying what to do) while processor money of the order is
+// still moving, since the rows it needs go with the order: a checkout the customer can still pay or is paying
+// (its webhooks would find nothing), money that could not pay the order and is being refunded, or a refund
+// not yet sent (its job would find no refund). Checked under the order's row lock, which those writers take.
+// Before the row goes, in the same transaction:
 // - reserved units not yet released go back to stock (inventory.releaseForOrder);
 // - an unpaid order's discount use is given back (a cancelled one gave it back when it was cancelled);
 // - GRANTED entitlements are revoked and their role-removal jobs enqueued (the job payload carries a
@@ -7,6 +11,8 @@
 // - an audit entry keeps a full snapshot of what was deleted (audit rows are not tied to the order);
 // - the TaxJar sync is enqueued: a paid order's transactions filed there are deleted (tax-sync.job.ts).
 import { withTransaction } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+import { whyOrderMoneyIsMoving } from '../payments-processor/checkouts/money-in-flight.query.js';
 import type { TenantContext } from '../shared/actor.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import { lockOrder, orderLabel } from '../orders/index.js';
@@ -23,6 +29,8 @@ export interface DeleteOrderResult {
 export async function deleteOrder(deps: AfterSaleDeps, ctx: TenantContext, orderId: string): Promise<DeleteOrderResult> {
   return withTransaction(deps.db, async (tx) => {
     const order = await lockOrder(tx, ctx.tenantId, orderId);
+    const moving = await whyOrderMoneyIsMoving(tx, order);
+    if (moving) throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} cannot be deleted yet. ${moving}`, { orderId });
     const snapshot = await tx.order.findUniqueOrThrow({
       where: { id: orderId },
       include: { items: true, payments: true, refunds: true, reservations: true, entitlements: true },

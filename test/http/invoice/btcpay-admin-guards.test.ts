@@ -1,7 +1,9 @@
 // What an admin may not do while a shop's BTCPay money is on its way, through the surfaces they use (the
 // REST API, the panel's actions over HTTP), against the fake BTCPay on the wire:
 // - mark the order paid by hand while its Bitcoin payment is confirming (the ledger would refund the real
-//   money when it settled): refused with what to do, and the order is paid by the Bitcoin when it settles.
+//   money when it settled): refused with what to do, and the order is paid by the Bitcoin when it settles;
+// - delete an order whose invoice can still be paid: refused until the order is cancelled (the invoice is
+//   then closed at BTCPay).
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
@@ -104,5 +106,50 @@ describe('marking an order paid by hand while its Bitcoin payment is confirming'
     } finally {
       env.btcpay.autoConfirm = true;
     }
+  });
+});
+
+describe('deleting an order whose Bitcoin invoice is open', () => {
+  it('is refused until the order is cancelled (which closes the invoice at BTCPay)', async () => {
+    const { order, invoiceId, panel } = await openInvoice();
+    const refused = await panel.post(`/resources/Order/records/${order.id}/delete`);
+    expect(refused.body.notice).toMatchObject({
+      type: 'error',
+      message: expect.stringMatching(/cannot be deleted yet\. The customer can still pay this order at BTCPay.*Cancel the order first/),
+    });
+    expect(await db.order.count({ where: { id: order.id } })).toBe(1);
+
+    await panel.get(`/resources/Order/records/${order.id}/cancelOrder`);
+    await waitFor(
+      'the invoice to be closed',
+      async () => (await db.paymentCheckout.findFirst({ where: { providerCheckoutId: invoiceId, state: 'VOIDED' } })) ?? undefined,
+    );
+    expect(env.btcpay.invoices.get(invoiceId)!.status).toBe('Invalid');
+    const deleted = await panel.post(`/resources/Order/records/${order.id}/delete`);
+    expect(deleted.body.notice.message).toMatch(/was deleted/);
+    expect(await db.order.count({ where: { id: order.id } })).toBe(0);
+  });
+
+  it('is refused while a payment that could not pay the order is being refunded', async () => {
+    const { tenant, order, invoiceId, panel } = await openInvoice();
+    await env.t.services.orderAdmin.cancel(adminCtx(tenant.id), order.id, {});
+    // BTCPay is busy for a while: the refund of what the wallet still paid waits for a retry.
+    env.btcpay.fail(/refund$/, 503, 1);
+    await env.btcpay.pay(invoiceId);
+    await env.btcpay.idle();
+    await waitFor(
+      'the payment to be unapplied',
+      async () =>
+        (await db.paymentCheckout.findFirst({ where: { providerCheckoutId: invoiceId, unappliedAction: 'REFUND_PENDING' } })) ?? undefined,
+    );
+    const refused = await panel.post(`/resources/Order/records/${order.id}/delete`);
+    expect(refused.body.notice).toMatchObject({
+      type: 'error',
+      message: expect.stringMatching(/\$42\.50 that arrived at BTCPay .* is still being refunded/),
+    });
+    expect(await db.order.count({ where: { id: order.id } })).toBe(1);
+    await waitFor('the refund to go out', async () => [...env.btcpay.pullPayments.values()].find((p) => p.invoiceId === invoiceId), {
+      timeoutMs: 20_000,
+    });
   });
 });

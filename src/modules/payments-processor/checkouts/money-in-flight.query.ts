@@ -1,13 +1,19 @@
 // What processor money of an order (or a connection) is still on its way, read inside the caller's
 // transaction, so an admin's action that would lose it is refused with what to do instead:
 // - a manual confirm while a checkout is APPROVED/PENDING (BTCPay confirming, a PayPal eCheck) would make
-//   that money unapplied when it settles, and the ledger would refund it (payments.confirm refuses).
+//   that money unapplied when it settles, and the ledger would refund it (payments.confirm refuses);
+// - a delete takes the order's checkouts and refunds with it: webhooks for an open checkout then find
+//   nothing, and a refund job waiting to retry finds no refund (orderAdmin.delete refuses).
 import type { PaymentCheckout } from '../../../generated/prisma/index.js';
 import type { Tx } from '../../../platform/db/prisma.js';
 import { formatMoney } from '../../../platform/money.js';
+import { moneyReturnFor, PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
+import { PROVIDER_DEFINITIONS } from '../connections/provider-definitions.js';
 
 /** Money on its way: PayPal approved or its capture pending (eCheck), BTCPay paid and confirming, Square pending. */
 export const IN_FLIGHT_CHECKOUT_STATES = ['APPROVED', 'PENDING'] as const;
+/** A checkout the buyer can still pay, or is paying (CREATING: the provider is being asked to open it). */
+export const LIVE_CHECKOUT_STATES = ['CREATING', 'OPEN', ...IN_FLIGHT_CHECKOUT_STATES] as const;
 
 type CheckoutFacts = Pick<PaymentCheckout, 'provider' | 'state' | 'amountCents' | 'currency'>;
 
@@ -28,4 +34,50 @@ export async function inFlightCheckout(tx: Tx, orderId: string): Promise<Payment
     where: { orderId, state: { in: [...IN_FLIGHT_CHECKOUT_STATES] } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
   });
+}
+
+/**
+ * Why the order cannot be deleted now (money still moving through a processor, either way), with what to
+ * do; null when nothing is. Refunds are pending until the job recorded them sent or failed.
+ */
+export async function whyOrderMoneyIsMoving(tx: Tx, order: { id: string; status: string }): Promise<string | null> {
+  const orderId = order.id;
+  const live = await tx.paymentCheckout.findFirst({
+    where: { orderId, state: { in: [...LIVE_CHECKOUT_STATES] } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  });
+  if (live && (IN_FLIGHT_CHECKOUT_STATES as readonly string[]).includes(live.state)) {
+    return `${inFlightWords(live)}; it will pay the order or be refunded when it settles. Delete the order after that.`;
+  }
+  if (live) {
+    const provider = PROVIDER_DEFINITIONS[live.provider].label;
+    const open = `The customer can still pay this order at ${provider} (an open ${formatMoney(live.amountCents, live.currency.trim())} checkout).`;
+    // Cancelling voids the order's open checkouts at the provider (the payment.checkouts.void_stale job).
+    return order.status === 'CANCELLED'
+      ? `${open} The cancel is closing it there: try the delete again in a minute.`
+      : `${open} Cancel the order first (that closes the checkout), then delete it.`;
+  }
+  const unapplied = await tx.paymentCheckout.findFirst({ where: { orderId, unappliedAction: 'REFUND_PENDING' } });
+  if (unapplied) {
+    const amount = formatMoney(unapplied.paidAmountCents ?? unapplied.amountCents, unapplied.currency.trim());
+    return `${amount} that arrived at ${PROVIDER_DEFINITIONS[unapplied.provider].label} but could not pay this order is still being refunded. Delete the order once the order page shows the refund sent or failed.`;
+  }
+  const refunds = await tx.refund.findMany({
+    where: { orderId },
+    select: { id: true, amountCents: true, payment: { select: { method: true, providerReference: true, currency: true } } },
+  });
+  const processorRefunds = refunds.filter((r) => moneyReturnFor(r.payment) === 'processor');
+  if (!processorRefunds.length) return null;
+  const done = await tx.auditLog.findMany({
+    where: {
+      entityType: 'Order',
+      entityId: orderId,
+      action: { in: [PROCESSOR_REFUND_AUDIT.sent, PROCESSOR_REFUND_AUDIT.failed] },
+    },
+    select: { after: true },
+  });
+  const settled = new Set(done.map((e) => (e.after as { refundId?: string } | null)?.refundId));
+  const pending = processorRefunds.find((r) => !settled.has(r.id));
+  if (!pending) return null;
+  return `A refund of ${formatMoney(pending.amountCents, pending.payment!.currency.trim())} is still being sent through the payment processor. Delete the order once the order page shows it sent or failed.`;
 }

@@ -3,7 +3,8 @@
 // - mark the order paid by hand while its Bitcoin payment is confirming (the ledger would refund the real
 //   money when it settled): refused with what to do, and the order is paid by the Bitcoin when it settles;
 // - delete an order whose invoice can still be paid: refused until the order is cancelled (the invoice is
-//   then closed at BTCPay).
+//   then closed at BTCPay);
+// - disconnect BTCPay while an invoice on it is open: refused, naming how many orders and what to do.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
@@ -151,5 +152,20 @@ describe('deleting an order whose Bitcoin invoice is open', () => {
     await waitFor('the refund to go out', async () => [...env.btcpay.pullPayments.values()].find((p) => p.invoiceId === invoiceId), {
       timeoutMs: 20_000,
     });
+  });
+});
+
+describe('disconnecting BTCPay while an invoice on it is open', () => {
+  it('is refused in Settings -> Payments with how many orders and what to do; the payment still reaches the order', async () => {
+    const { order, invoiceId, panel } = await openInvoice();
+    const res = await panel.post('/resources/PaymentConnection/actions/list').send({ op: 'disconnect', provider: 'BTCPAY' });
+    expect(res.body.payments.result).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/cannot be disconnected while 1 order has a checkout open on it.*Cancel that order/),
+    });
+    expect(res.body.payments.connections[0]).toMatchObject({ provider: 'BTCPAY', status: 'CONNECTED' });
+    await env.btcpay.pay(invoiceId);
+    await env.btcpay.idle();
+    await waitFor('the order to be paid', async () => (await db.order.findFirst({ where: { id: order.id, status: 'PAID' } })) ?? undefined);
   });
 });

@@ -3,7 +3,8 @@
 // - a manual confirm while a checkout is APPROVED/PENDING (BTCPay confirming, a PayPal eCheck) would make
 //   that money unapplied when it settles, and the ledger would refund it (payments.confirm refuses);
 // - a delete takes the order's checkouts and refunds with it: webhooks for an open checkout then find
-//   nothing, and a refund job waiting to retry finds no refund (orderAdmin.delete refuses).
+//   nothing, and a refund job waiting to retry finds no refund (orderAdmin.delete refuses);
+// - a disconnect erases the credentials open checkouts need (paymentConnections.disconnect refuses).
 import type { PaymentCheckout } from '../../../generated/prisma/index.js';
 import type { Tx } from '../../../platform/db/prisma.js';
 import { formatMoney } from '../../../platform/money.js';
@@ -80,4 +81,14 @@ export async function whyOrderMoneyIsMoving(tx: Tx, order: { id: string; status:
   const pending = processorRefunds.find((r) => !settled.has(r.id));
   if (!pending) return null;
   return `A refund of ${formatMoney(pending.amountCents, pending.payment!.currency.trim())} is still being sent through the payment processor. Delete the order once the order page shows it sent or failed.`;
+}
+
+/** How many orders have a checkout on this connection that the buyer can still pay or is paying. */
+export async function ordersWithLiveCheckouts(tx: Tx, connectionId: string): Promise<number> {
+  const rows = await tx.paymentCheckout.findMany({
+    where: { connectionId, state: { in: [...LIVE_CHECKOUT_STATES] } },
+    distinct: ['orderId'],
+    select: { orderId: true },
+  });
+  return rows.length;
 }

@@ -3,17 +3,20 @@
 // - assertMethodsUsable refuses to enable PAYPAL / CASHAPP_PAY / BTC_INVOICE without a CONNECTED connection
 //   (the settings save calls it);
 // - a failed test or a disconnect switches the provider's methods off in the same transaction;
+// - a disconnect is refused while checkouts on the connection can still be paid or are being paid: their
+//   webhooks, voiding and reconciliation need the credentials it erases;
 // - usableMethods is what the invoice page and the Discord select offer (enabled AND connected).
 // Secrets are one encrypted JSON value (platform/secret-box.ts); surfaces only ever see secretHints.
 import { z } from 'zod';
 import type { PaymentConnection, PaymentMethod } from '../../../generated/prisma/index.js';
 import type { Clock } from '../../../platform/clock.js';
-import { withTransaction, type Db } from '../../../platform/db/prisma.js';
+import { Prisma, withTransaction, type Db } from '../../../platform/db/prisma.js';
 import { AppError } from '../../../platform/errors.js';
 import { maskLast4, openSecret, type SecretBox } from '../../../platform/secret-box.js';
 import { parseInput } from '../../../platform/validate.js';
 import type { AuditService } from '../../audit/audit.service.js';
 import type { TenantContext } from '../../shared/actor.js';
+import { ordersWithLiveCheckouts } from '../checkouts/money-in-flight.query.js';
 import type { ConnectionTestResult, ProviderAdapter, ProviderConnection, ProviderId } from '../providers/provider.port.js';
 import { isProcessorMethod, PROVIDER_DEFINITIONS, providerOfMethod, type ProviderUrlOverrides } from './provider-definitions.js';
 
@@ -55,7 +58,10 @@ export interface ConnectionService {
   connect(ctx: TenantContext, input: unknown): Promise<ConnectionView>;
   /** Calls the provider with the stored credentials and records what it answered. */
   test(ctx: TenantContext, provider: ProviderId): Promise<ConnectionTestResult & { view: ConnectionView }>;
-  /** Erases the secrets, marks it DISCONNECTED and switches its methods off. */
+  /**
+   * Erases the secrets, marks it DISCONNECTED and switches its methods off. ILLEGAL_STATE while orders have a
+   * checkout on it that is open or being paid (naming how many and what to do).
+   */
   disconnect(ctx: TenantContext, provider: ProviderId): Promise<ConnectionView>;
   /** PAYMENT_METHOD_NOT_ENABLED when a processor-backed method in `methods` has no working connection. */
   assertMethodsUsable(tenantId: string, methods: readonly PaymentMethod[]): Promise<void>;
@@ -227,6 +233,17 @@ export function createConnectionService(deps: {
       return withTransaction(db, async (tx) => {
         const row = await tx.paymentConnection.findUnique({ where: { tenantId_provider: { tenantId: ctx.tenantId, provider } } });
         if (!row) throw new AppError('NOT_FOUND', `${PROVIDER_DEFINITIONS[provider].label} is not connected.`);
+        // FOR UPDATE waits for a checkout being inserted on it (its foreign key holds KEY SHARE) and holds the next.
+        await tx.$queryRaw(Prisma.sql`SELECT id FROM payment_connections WHERE id = ${row.id} FOR UPDATE`);
+        const orders = await ordersWithLiveCheckouts(tx, row.id);
+        if (orders) {
+          const label = PROVIDER_DEFINITIONS[provider].label;
+          throw new AppError(
+            'ILLEGAL_STATE',
+            `${label} cannot be disconnected while ${orders === 1 ? '1 order has a checkout' : `${orders} orders have checkouts`} open on it: its customer${orders === 1 ? '' : 's'} can still pay there, and that money reaches the shop's books only through this connection. Cancel ${orders === 1 ? 'that order' : 'those orders'} (that closes the checkout${orders === 1 ? '' : 's'}) or wait until ${orders === 1 ? 'it is' : 'they are'} paid or ${orders === 1 ? 'its' : 'their'} pay window ends, then disconnect. To stop new payments now, switch the method off in Shop settings.`,
+            { orders },
+          );
+        }
         const updated = await tx.paymentConnection.update({
           where: { id: row.id },
           // The last test was of the credentials erased here: it no longer says anything (as a save resets it).

@@ -110,6 +110,36 @@ describe('Settings -> Payments', () => {
     ]);
   });
 
+  it('an unchanged Save changes nothing; after a changed one, a passing test switches the method back on', async () => {
+    const shopId = (await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] })).id;
+    const owner = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: shopId })).email);
+    const form = (clientSecret = '') => ({
+      op: 'save',
+      provider: 'PAYPAL',
+      environment: 'sandbox',
+      config: { clientId: 'AcLpanel0001', webhookId: 'WH-PANEL' },
+      secrets: { clientSecret },
+    });
+    const methods = async () => (await testDb().tenant.findUniqueOrThrow({ where: { id: shopId } })).enabledPaymentMethods;
+    await page(owner, form('EL-panel-secret-4321')).expect(200);
+    await page(owner, { op: 'test', provider: 'PAYPAL' }).expect(200);
+    await testDb().tenant.update({ where: { id: shopId }, data: { enabledPaymentMethods: ['VENMO_P2P', 'PAYPAL'] } });
+
+    // The form saved as the page shows it (secret left empty): nothing written, PayPal stays on.
+    const same = await page(owner, form()).expect(200);
+    expect(same.body.payments.result).toMatchObject({ ok: true, message: expect.stringMatching(/PayPal: nothing changed/) });
+    expect(same.body.payments.connections[0]).toMatchObject({ status: 'CONNECTED', lastTestOk: true });
+    expect(await methods()).toEqual(['VENMO_P2P', 'PAYPAL']);
+
+    // A changed save switches PayPal off until the test passes; the passing test switches it back on.
+    const changed = await page(owner, { ...form(), config: { clientId: 'AcLpanel0001', webhookId: 'WH-PANEL-2' } }).expect(200);
+    expect(changed.body.payments.result.message).toMatch(/saved\. Press "Test connection" to switch its payment method on/);
+    expect(await methods()).toEqual(['VENMO_P2P']);
+    const tested = await page(owner, { op: 'test', provider: 'PAYPAL' }).expect(200);
+    expect(tested.body.payments.result).toMatchObject({ ok: true, message: expect.stringMatching(/PAYPAL switched back on\./) });
+    expect(await methods()).toEqual(['VENMO_P2P', 'PAYPAL']);
+  });
+
   it('bad input gets a clear error and writes nothing; staff cannot open the page', async () => {
     const bad = await page(admin, {
       op: 'save',

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { PaymentConnection, PaymentMethod } from '../../../generated/prisma/index.js';
 import type { Clock } from '../../../platform/clock.js';
-import { Prisma, withTransaction, type Db } from '../../../platform/db/prisma.js';
+import { Prisma, withTransaction, type Db, type Tx } from '../../../platform/db/prisma.js';
 import { AppError } from '../../../platform/errors.js';
 import { maskLast4, openSecret, type SecretBox } from '../../../platform/secret-box.js';
 import { parseInput } from '../../../platform/validate.js';
@@ -21,6 +21,21 @@ import type { ConnectionTestResult, ProviderAdapter, ProviderConnection, Provide
 import { isProcessorMethod, PROVIDER_DEFINITIONS, providerOfMethod, type ProviderUrlOverrides } from './provider-definitions.js';
 
 export type ProviderAdapters = Partial<Record<ProviderId, ProviderAdapter>>;
+
+/** Equal as JSON values, whatever the order of their keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+        )
+      : Array.isArray(v)
+        ? v.map(canonical)
+        : v;
+  return JSON.stringify(canonical(a ?? {})) === JSON.stringify(canonical(b ?? {}));
+}
 
 const providerId = z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']);
 const connectInput = z.object({
@@ -54,10 +69,21 @@ export interface LoadedConnection {
 
 export interface ConnectionService {
   list(ctx: TenantContext): Promise<ConnectionView[]>;
-  /** Creates or updates the tenant's connection for a provider (status back to UNTESTED). VALIDATION_FAILED for bad fields. */
-  connect(ctx: TenantContext, input: unknown): Promise<ConnectionView>;
-  /** Calls the provider with the stored credentials and records what it answered. */
-  test(ctx: TenantContext, provider: ProviderId): Promise<ConnectionTestResult & { view: ConnectionView }>;
+  /**
+   * Creates or updates the tenant's connection for a provider (status back to UNTESTED, its methods off).
+   * A save that changes nothing (same environment, settings and secrets) writes nothing: changed=false.
+   * VALIDATION_FAILED for bad fields.
+   */
+  connect(ctx: TenantContext, input: unknown): Promise<ConnectionView & { changed: boolean }>;
+  /**
+   * Calls the provider with the stored credentials and records what it answered. A passing test switches
+   * back on the methods that saves and failed tests switched off since the last passing test
+   * (methodsSwitchedOn); a failing one switches the provider's methods off.
+   */
+  test(
+    ctx: TenantContext,
+    provider: ProviderId,
+  ): Promise<ConnectionTestResult & { view: ConnectionView; methodsSwitchedOn: PaymentMethod[] }>;
   /**
    * Erases the secrets, marks it DISCONNECTED and switches its methods off. ILLEGAL_STATE while orders have a
    * checkout on it that is open or being paid (naming how many and what to do).
@@ -139,6 +165,31 @@ export function createConnectionService(deps: {
     return off;
   }
 
+  /**
+   * After a passing test (inside its tx): switches back on what saves and failed tests of this connection
+   * switched off since its last passing test (a disconnect's switch-off is the admin's choice and stays).
+   */
+  async function switchBackOn(tx: Tx, tenantId: string, connectionId: string): Promise<PaymentMethod[]> {
+    const entries = await tx.auditLog.findMany({
+      where: { tenantId, entityType: 'PaymentConnection', entityId: connectionId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { action: true, after: true },
+      take: 100,
+    });
+    const off = new Set<PaymentMethod>();
+    for (const e of entries) {
+      const after = (e.after ?? {}) as { ok?: boolean; applied?: boolean; methodsSwitchedOff?: PaymentMethod[] };
+      if (e.action === 'payment_connection.disconnected') break;
+      if (e.action === 'payment_connection.tested' && after.ok && after.applied) break;
+      for (const m of after.methodsSwitchedOff ?? []) off.add(m);
+    }
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { enabledPaymentMethods: true } });
+    const on = [...off].filter((m) => !tenant.enabledPaymentMethods.includes(m));
+    if (on.length)
+      await tx.tenant.update({ where: { id: tenantId }, data: { enabledPaymentMethods: [...tenant.enabledPaymentMethods, ...on] } });
+    return on;
+  }
+
   const service: ConnectionService = {
     adapterFor,
 
@@ -167,6 +218,15 @@ export function createConnectionService(deps: {
             .map(([k, v]) => [k, v!.trim()]),
         );
         const merged = parseInput(def.secrets, { ...stored, ...given }, `${def.label} secrets`) as Record<string, string>;
+        if (
+          existing?.secrets &&
+          existing.environment === input.environment &&
+          sameJson(existing.config, config) &&
+          sameJson(stored, merged)
+        ) {
+          // Nothing changed: the connection keeps its tested status and its methods stay as they are.
+          return { ...view(existing), changed: false };
+        }
         const hints = Object.fromEntries(def.secretFields.map((f) => [f, maskLast4(merged[f]) ?? '']));
         const data = {
           environment: input.environment,
@@ -197,7 +257,7 @@ export function createConnectionService(deps: {
             methodsSwitchedOff: switchedOff,
           },
         });
-        return view(row);
+        return { ...view(row), changed: true };
       });
     },
 
@@ -218,15 +278,16 @@ export function createConnectionService(deps: {
           data: { status: result.ok ? 'CONNECTED' : 'FAILED', lastTestOk: result.ok, lastTestMessage: message, lastTestedAt: clock.now() },
         });
         const switchedOff = count && !result.ok ? await switchOff(tx, ctx.tenantId, provider) : [];
+        const switchedOn = count && result.ok ? await switchBackOn(tx, ctx.tenantId, row.id) : [];
         await audit.record(tx, ctx, {
           action: 'payment_connection.tested',
           entityType: 'PaymentConnection',
           entityId: row.id,
-          after: { ok: result.ok, message, methodsSwitchedOff: switchedOff, applied: count === 1 },
+          after: { ok: result.ok, message, methodsSwitchedOff: switchedOff, methodsSwitchedOn: switchedOn, applied: count === 1 },
         });
-        return tx.paymentConnection.findUniqueOrThrow({ where: { id: row.id } });
+        return { row: await tx.paymentConnection.findUniqueOrThrow({ where: { id: row.id } }), switchedOn };
       });
-      return { ok: result.ok, message, view: view(updated) };
+      return { ok: result.ok, message, view: view(updated.row), methodsSwitchedOn: updated.switchedOn };
     },
 
     async disconnect(ctx, provider) {

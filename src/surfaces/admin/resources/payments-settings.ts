@@ -94,7 +94,7 @@ export function paymentConnectionResource(deps: {
         const c = parsed.data;
         try {
           if (c.op === 'save') {
-            await services.paymentConnections.connect(ctx, {
+            const saved = await services.paymentConnections.connect(ctx, {
               provider: c.provider,
               environment: c.environment,
               config: c.config,
@@ -102,11 +102,14 @@ export function paymentConnectionResource(deps: {
             });
             result = {
               ok: true,
-              message: `${PROVIDER_DEFINITIONS[c.provider].label} saved. Press "Test connection" to switch its payment method on.`,
+              message: saved.changed
+                ? `${PROVIDER_DEFINITIONS[c.provider].label} saved. Press "Test connection" to switch its payment method on.`
+                : `${PROVIDER_DEFINITIONS[c.provider].label}: nothing changed, so nothing was saved; the connection and its payment method stay as they were.`,
             };
           } else if (c.op === 'test') {
             const tested = await services.paymentConnections.test(ctx, c.provider);
-            result = { ok: tested.ok, message: tested.message };
+            const on = tested.methodsSwitchedOn.length ? ` ${tested.methodsSwitchedOn.join(', ')} switched back on.` : '';
+            result = { ok: tested.ok, message: `${tested.message}${on}` };
           } else {
             await services.paymentConnections.disconnect(ctx, c.provider);
             result = {

@@ -3,7 +3,7 @@
 // and unknown webhooks, underpayment, payment after an edit, two invoices both paid, and lost webhooks
 // recovered by reconciliation (clock moved, no sleeping). Each ends with our ledger equal to the provider's.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
 import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
 import { systemActor } from '../../../src/modules/shared/actor.js';
@@ -269,6 +269,39 @@ describe('Cash App Pay (Square) through the core', () => {
       expect(failed?.after).toMatchObject({ refundId: refund.refund.id, providerRefundId: sq.json.id, permanent: true });
     } finally {
       env.square.autoCompleteRefunds = true;
+    }
+  });
+
+  it('money refunded as unapplied (underpaid) that Square fails later is FLAGGED and the admins are told to return it by hand', async () => {
+    const { tenant, order, path } = await shopWithOrder('CASHAPP_PAY');
+    const { checkoutId } = await startCashApp(path);
+    const conn = await env.t.services.paymentConnections.load({ tenantId: tenant.id, provider: 'SQUARE' });
+    const emit = vi.spyOn(env.t.services.bus, 'emit');
+    env.square.autoCompleteRefunds = false;
+    try {
+      // $10.00 of $42.50 arrives (a charge whose answer was lost): it cannot pay the order and is refunded.
+      await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
+        sourceToken: SQUARE_TEST_TOKENS.ok,
+        amountCents: 1000,
+        currency: 'USD',
+        idempotencyKey: checkoutId,
+        orderId: order.id,
+        note: 'underpaid',
+      });
+      await env.square.idle();
+      await waitFor('the unapplied money refunded', async () => (await checkoutRow(checkoutId)).unappliedAction === 'REFUND_SENT');
+      const sq = [...env.square.refunds.values()].at(-1)!;
+      await env.square.failRefund(sq.json.id);
+      await env.square.idle();
+      expect(env.square.outbox.deliveries.at(-1)!.status).toBe(200);
+      expect((await checkoutRow(checkoutId)).unappliedAction).toBe('FLAGGED');
+      const flagged = await db.auditLog.findFirst({ where: { entityId: order.id, action: 'payment.unapplied_flagged' } });
+      expect(flagged?.after).toMatchObject({ checkoutId, amountCents: 1000, error: expect.stringContaining(sq.json.id) });
+      const alerts = emit.mock.calls.filter(([, event, payload]) => event === 'payment.unapplied' && payload.action === 'FLAGGED');
+      expect(alerts.map(([, , payload]) => payload)).toEqual([expect.objectContaining({ checkoutId, amountCents: 1000 })]);
+    } finally {
+      env.square.autoCompleteRefunds = true;
+      emit.mockRestore();
     }
   });
 

@@ -16,6 +16,12 @@ import { EVENTS, type PaymentUnappliedPayload } from '../../shared/events.js';
 import type { ProviderCheckoutState } from '../providers/provider.port.js';
 
 export const UNAPPLIED_REFUND_TASK = 'payment.checkout.refund_unapplied';
+/** Audit actions on the order (entityType "Order") for money that could not pay it; `after.checkoutId` names the checkout. */
+export const UNAPPLIED_AUDIT = {
+  recorded: 'payment.unapplied',
+  refunded: 'payment.unapplied_refunded',
+  flagged: 'payment.unapplied_flagged',
+} as const;
 export const OPEN_CHECKOUT_STATES = ['CREATING', 'OPEN', 'APPROVED', 'PENDING'] as const;
 
 export type ApplyOutcome = 'paid' | 'already_paid' | 'unapplied' | 'updated';
@@ -128,7 +134,7 @@ async function recordUnapplied(
 ): Promise<void> {
   const amountCents = checkout.paidAmountCents ?? 0;
   await deps.audit.record(tx, ctx, {
-    action: 'payment.unapplied',
+    action: UNAPPLIED_AUDIT.recorded,
     entityType: 'Order',
     entityId: order.id,
     after: {

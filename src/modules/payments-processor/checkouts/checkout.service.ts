@@ -3,18 +3,18 @@
 // the order outgrew, reconciles open checkouts whose webhook never came, and refunds money that arrived but
 // could not pay the order. Every state change goes through checkout-ledger.ts (one write path).
 import type { PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
-import { withTransaction } from '../../../platform/db/prisma.js';
+import { withTransaction, type Tx } from '../../../platform/db/prisma.js';
 import { AppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
 import { lockOrder, owedCents } from '../../orders/index.js';
-import { systemActor } from '../../shared/actor.js';
+import { systemActor, type TenantContext } from '../../shared/actor.js';
 import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload, type RefundFailedPayload } from '../../shared/events.js';
 import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
 import type { ConnectionService, LoadedConnection } from '../connections/connection.service.js';
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
 import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
-import { applyCheckoutState, OPEN_CHECKOUT_STATES, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
+import { applyCheckoutState, OPEN_CHECKOUT_STATES, UNAPPLIED_AUDIT, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
 
 /** How long a buyer has to approve a checkout that is charged from our page (Square's Cash App Pay). */
 export const UNCHARGED_CHECKOUT_WINDOW_MINUTES = 60;
@@ -74,6 +74,37 @@ export interface CheckoutService {
 
 export function createCheckoutService(deps: AfterSaleDeps & { connections: ConnectionService }): CheckoutService {
   const { db, clock, connections, logger } = deps;
+
+  /**
+   * Money that could not pay the order and that the provider did not return (refused, or failed later):
+   * the checkout is FLAGGED, the order's audit trail says so and the shop's admins are told to return it by hand.
+   */
+  async function flagUnapplied(tx: Tx, c: PaymentCheckout, ctx: TenantContext, error: string): Promise<void> {
+    const amountCents = c.paidAmountCents ?? 0;
+    await tx.paymentCheckout.update({ where: { id: c.id }, data: { unappliedAction: 'FLAGGED' } });
+    await deps.audit.record(tx, ctx, {
+      action: UNAPPLIED_AUDIT.flagged,
+      entityType: 'Order',
+      entityId: c.orderId,
+      after: {
+        checkoutId: c.id,
+        amountCents,
+        error,
+        action: `The provider did not refund ${formatMoney(amountCents, c.currency)}: return it to the customer another way.`,
+      },
+    });
+    const alert: PaymentUnappliedPayload = {
+      tenantId: c.tenantId,
+      orderId: c.orderId,
+      checkoutId: c.id,
+      amountCents,
+      currency: c.currency,
+      reason: c.unappliedReason ?? '',
+      action: 'FLAGGED',
+      error,
+    };
+    await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-flagged:${c.id}` });
+  }
 
   /** Capture when the provider needs it (PayPal APPROVED) and the money can still pay the order; else read it. */
   async function settle(loaded: LoadedConnection, checkout: PaymentCheckout, state: ProviderCheckoutState): Promise<ProviderCheckoutState> {
@@ -372,6 +403,23 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
               },
             });
             const refundId = (sent?.after as { refundId?: string } | null)?.refundId;
+            // Or the refund of money that could not pay the order (refundUnapplied): flagged for an admin instead.
+            const unapplied =
+              !refundId && checkout.unappliedAction === 'REFUND_SENT'
+                ? await tx.auditLog.findFirst({
+                    where: {
+                      tenantId: checkout.tenantId,
+                      entityType: 'Order',
+                      entityId: checkout.orderId,
+                      action: UNAPPLIED_AUDIT.refunded,
+                      after: { path: ['providerRefundId'], equals: event.refund!.providerRefundId },
+                    },
+                  })
+                : null;
+            if (unapplied) {
+              const error = `${provider} reported refund ${event.refund!.providerRefundId} as failed (${event.type})`;
+              await flagUnapplied(tx, checkout, ctx, error);
+            }
             if (refundId) {
               const order = await tx.order.findUniqueOrThrow({ where: { id: checkout.orderId } });
               const amountCents = event.refund!.amountCents ?? 0;
@@ -515,7 +563,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             data: { unappliedAction: refund.state === 'CLAIM_SENT' ? 'CLAIM_SENT' : 'REFUND_SENT' },
           });
           await deps.audit.record(tx, ctx, {
-            action: 'payment.unapplied_refunded',
+            action: UNAPPLIED_AUDIT.refunded,
             entityType: 'Order',
             entityId: c.orderId,
             after: {
@@ -553,31 +601,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         const permanent = err instanceof ProviderRejectedError;
         if (!permanent && job.attempt < job.maxAttempts) throw err;
         const error = err instanceof Error ? err.message : String(err);
-        await withTransaction(db, async (tx) => {
-          await tx.paymentCheckout.update({ where: { id: c.id }, data: { unappliedAction: 'FLAGGED' } });
-          await deps.audit.record(tx, ctx, {
-            action: 'payment.unapplied_flagged',
-            entityType: 'Order',
-            entityId: c.orderId,
-            after: {
-              checkoutId: c.id,
-              amountCents,
-              error,
-              action: `The provider did not refund ${formatMoney(amountCents, c.currency)}: return it to the customer another way.`,
-            },
-          });
-          const alert: PaymentUnappliedPayload = {
-            tenantId: c.tenantId,
-            orderId: c.orderId,
-            checkoutId: c.id,
-            amountCents,
-            currency: c.currency,
-            reason: c.unappliedReason ?? '',
-            action: 'FLAGGED',
-            error,
-          };
-          await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-flagged:${c.id}` });
-        });
+        await withTransaction(db, (tx) => flagUnapplied(tx, c, ctx, error));
         if (!permanent) throw err;
       }
     },

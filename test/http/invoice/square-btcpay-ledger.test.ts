@@ -137,6 +137,37 @@ describe('Cash App Pay (Square) through the core', () => {
     expect(c.providerCheckoutId).not.toBe(checkoutId);
   });
 
+  it('a charge whose answer was lost, on a checkout voided meanwhile (paid in another tab), is adopted from the webhook and refunded', async () => {
+    const { order, path } = await shopWithOrder('CASHAPP_PAY');
+    const tabA = await startCashApp(path);
+    const tabB = await startCashApp(path);
+    expect((await request(env.t.app).post(tabA.chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200)).body.outcome).toBe(
+      'paid',
+    );
+    await waitFor('the other tab voided', async () => (await checkoutRow(tabB.checkoutId)).state === 'VOIDED');
+    const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
+    // Tab B's token was charged too; its answer never reached us. Square still notifies.
+    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
+      sourceToken: SQUARE_TEST_TOKENS.ok,
+      amountCents: 4250,
+      currency: 'USD',
+      idempotencyKey: tabB.checkoutId,
+      orderId: order.id,
+      note: 'lost answer, second tab',
+    });
+    await env.square.idle();
+    const created = env.square.outbox.deliveries.find((d) => d.body.includes('"payment.created"') && d.body.includes('second tab'));
+    expect(created?.status).toBe(200); // was 404: no open checkout of the order was left to adopt
+    const b = await waitFor('the second payment refunded', async () => {
+      const row = await checkoutRow(tabB.checkoutId);
+      return row.unappliedAction === 'REFUND_SENT' ? row : undefined;
+    });
+    expect(b).toMatchObject({ state: 'PAID', paidAmountCents: 4250, unappliedReason: expect.stringContaining('voided') });
+    expect(b.providerCheckoutId).not.toBe(tabB.checkoutId);
+    expect([...env.square.refunds.values()].filter((r) => r.json.payment_id === b.paymentReference)).toHaveLength(1);
+    expect(await orderStatus(order.id)).toBe('PAID');
+  });
+
   describe('a checkout opened but never charged', () => {
     const windowMinutes = UNCHARGED_CHECKOUT_WINDOW_MINUTES;
     /** Runs the reconciliation as the cron does, with the app's clock `minutes` ahead. */

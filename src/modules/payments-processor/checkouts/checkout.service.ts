@@ -16,6 +16,9 @@ import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../co
 import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
 import { applyCheckoutState, OPEN_CHECKOUT_STATES, UNAPPLIED_AUDIT, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
 
+/** Closed before any charge answered; a payment made for one is still bound to it (and refunded by the ledger). */
+const CLOSED_UNCHARGED_STATES = ['VOIDED', 'EXPIRED'] as const;
+
 /** How long a buyer has to approve a checkout that is charged from our page (Square's Cash App Pay). */
 export const UNCHARGED_CHECKOUT_WINDOW_MINUTES = 60;
 
@@ -128,13 +131,21 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
    * A payment event for an id we have not bound yet: Square's payment.created can arrive before our charge
    * call has its answer, or instead of it (the answer was lost). Such a checkout is still named by our own id,
    * and the event names our order (reference_id): when exactly one checkout of this connection for that order
-   * is in that state, it is the one, and it is bound now. Anything else stays refused.
+   * is in that state, it is the one, and it is bound now. A checkout voided or expired meanwhile (the buyer
+   * paid in another tab, the order changed) still counts: the money reached the provider all the same, and
+   * bound, the ledger refunds it. Several such: the one for exactly the amount paid, if only one is. Anything
+   * else stays refused.
    */
   async function adoptUncharged(connectionId: string, state: ProviderCheckoutState): Promise<PaymentCheckout | null> {
     if (!state.orderId) return null;
-    const candidates = (
-      await db.paymentCheckout.findMany({ where: { connectionId, orderId: state.orderId, state: { in: [...OPEN_CHECKOUT_STATES] } } })
+    const unbound = (
+      await db.paymentCheckout.findMany({
+        where: { connectionId, orderId: state.orderId, state: { in: [...OPEN_CHECKOUT_STATES, ...CLOSED_UNCHARGED_STATES] } },
+      })
     ).filter((c) => c.providerCheckoutId === c.id);
+    const open = unbound.filter((c) => (OPEN_CHECKOUT_STATES as readonly string[]).includes(c.state));
+    const forAmount = unbound.filter((c) => c.amountCents === state.paidAmountCents);
+    const candidates = open.length === 1 ? open : unbound.length === 1 ? unbound : forAmount;
     if (candidates.length !== 1) return null;
     const [c] = candidates as [PaymentCheckout];
     await bindProviderId(c.id, c.providerCheckoutId, state.providerCheckoutId);

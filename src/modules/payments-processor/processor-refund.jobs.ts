@@ -6,9 +6,11 @@
 //   idempotency_key), so a retry after a lost answer gets the provider's first refund back, not a second one.
 // 5xx, timeouts, network errors and auth failures throw: graphile-worker retries with exponential backoff (12
 // attempts); the last failed attempt is recorded (`permanent: false`). A refusal (ProviderRejectedError, a
-// 4xx such as CAPTURE_FULLY_REFUNDED) is recorded (`permanent: true`) and not retried: the admin sees
+// 4xx such as REFUND_NOT_ALLOWED) is recorded (`permanent: true`) and not retried: the admin sees
 // "payment.refund_failed" with the provider's reason on the order's audit trail and must return the money
 // another way (the refund row itself stays: Ledgerline's books already show the order refunded).
+// A payment already fully refunded at the provider (CAPTURE_FULLY_REFUNDED: refunded in the shop's PayPal
+// dashboard) is no failure: recorded as sent with refundState ALREADY_REFUNDED, nothing to return by hand.
 // Either failure also emits refund.processor_failed in the audit entry's transaction, so the shop's admins
 // are told where they work (the Discord admin channel), not only in the audit trail and the log.
 import { withTransaction, type Db } from '../../platform/db/prisma.js';
@@ -118,6 +120,33 @@ async function sendRefund(
       "refund sent through the shop's processor connection",
     );
   } catch (err) {
+    if (err instanceof ProviderRejectedError && alreadyRefundedAtProvider(err)) {
+      // Refunded at the provider outside Ledgerline (the shop's PayPal dashboard): the money already went
+      // back. Recorded as returned, not as a failure: "return it another way" would pay the customer twice.
+      await withTransaction(deps.db, (tx) =>
+        deps.audit.record(tx, ctx, {
+          action: PROCESSOR_REFUND_AUDIT.sent,
+          entityType: 'Order',
+          entityId: refund.orderId,
+          after: {
+            refundId,
+            paymentId: payment.id,
+            provider: checkout?.provider ?? null,
+            paymentReference: request.paymentReference,
+            amountCents: request.amountCents,
+            currency: request.currency,
+            full: request.full,
+            providerRefundId: null,
+            providerStatus: err.providerCode,
+            refundState: 'ALREADY_REFUNDED',
+            note: 'The payment was already fully refunded at the provider (outside Ledgerline): nothing more was sent.',
+            attempt: job.attempt,
+          },
+        }),
+      );
+      log.warn({ providerCode: err.providerCode }, 'the payment was already fully refunded at the provider; recorded as returned');
+      return;
+    }
     const permanent = err instanceof ProviderRejectedError;
     const lastAttempt = job.attempt >= job.maxAttempts;
     if (permanent || lastAttempt) {
@@ -161,6 +190,15 @@ async function sendRefund(
     }
     throw err;
   }
+}
+
+/**
+ * The provider says the payment has nothing left to refund (PayPal CAPTURE_FULLY_REFUNDED, or
+ * CAPTURED_AMOUNT_FULLY_REFUNDED): refunded at the provider itself, e.g. in the shop's PayPal dashboard.
+ */
+function alreadyRefundedAtProvider(err: ProviderRejectedError): boolean {
+  const issue = err.providerCode.split('/').at(-1);
+  return issue === 'CAPTURE_FULLY_REFUNDED' || issue === 'CAPTURED_AMOUNT_FULLY_REFUNDED';
 }
 
 /** True once this refund was sent, or refused for good (a transient last-attempt failure may be re-run). */

@@ -21,7 +21,13 @@ import { systemActor } from '../shared/actor.js';
 import { EVENTS, type RefundClaimLinkPayload, type RefundFailedPayload } from '../shared/events.js';
 import type { ConnectionService } from './connections/connection.service.js';
 import { ProviderRejectedError } from './providers/provider.port.js';
-import { moneyReturnFor, PROCESSOR_REFUND_AUDIT, PROCESSOR_REFUND_TASK, processorRefundPayload } from './processor-refund.task.js';
+import {
+  moneyReturnFor,
+  PROCESSOR_REFUND_AUDIT,
+  PROCESSOR_REFUND_TASK,
+  processorCentsOf,
+  processorRefundPayload,
+} from './processor-refund.task.js';
 
 export interface ProcessorRefundJobDeps {
   db: Db;
@@ -65,11 +71,12 @@ async function sendRefund(
   const request = {
     paymentReference: payment.providerReference!,
     providerCheckoutId: checkout?.providerCheckoutId ?? payment.providerReference!,
-    amountCents: refund.amountCents,
+    // Less the part returned by hand (splitMoneyReturn: the checkout took less than the order).
+    amountCents: processorCentsOf(refund),
     currency: payment.currency.trim().toUpperCase(),
-    // One refund of the whole payment goes as PayPal's empty body ("everything"); any other as an amount, so
+    // One refund of the whole capture goes as PayPal's empty body ("everything"); any other as an amount, so
     // two partial refunds running out of order can never take more than each one's share.
-    full: refund.amountCents === payment.amountCents,
+    full: processorCentsOf(refund) === (checkout?.paidAmountCents ?? payment.amountCents),
     reason: refund.reason.slice(0, 500),
     idempotencyKey: refund.id,
   };
@@ -95,6 +102,9 @@ async function sendRefund(
           amountCents: request.amountCents,
           currency: request.currency,
           full: request.full,
+          ...(refund.manualReturnCents
+            ? { manualReturnCents: refund.manualReturnCents, manualReturnMethod: refund.manualReturnMethod }
+            : {}),
           providerRefundId: sent.providerRefundId,
           providerStatus: sent.providerStatus,
           refundState: sent.state,

@@ -20,6 +20,7 @@ import { enqueueJob } from '../../platform/jobs/queue.js';
 import {
   moneyReturnFor,
   PROCESSOR_REFUND_TASK,
+  splitMoneyReturn,
   type MoneyReturn,
   type ProcessorRefundPayload,
 } from '../payments-processor/processor-refund.task.js';
@@ -113,7 +114,7 @@ export async function applyRefund(
       reason: `Order #${order.number} refunded`,
     });
   }
-  const moneyReturn = moneyReturnFor(payment);
+  const { moneyReturn, manualReturnMethod, manualReturnCents } = await splitMoneyReturn(tx, payment, plan.amountCents, order.paymentMethod);
   const refund = await tx.refund.create({
     data: {
       tenantId: ctx.tenantId,
@@ -137,7 +138,9 @@ export async function applyRefund(
       actorId: ctx.actor.id ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
       // A to-do for the admin (refunds.markManualReturnDone): the processor will not send this money back.
-      manualReturnMethod: moneyReturn === 'manual' ? (payment?.method ?? order.paymentMethod) : null,
+      // All of it, or the part the processor cannot return (splitMoneyReturn).
+      manualReturnMethod,
+      manualReturnCents,
     },
   });
   if (moneyReturn === 'processor') {
@@ -168,6 +171,7 @@ export async function applyRefund(
       items: plan.items,
       reason: refund.reason,
       moneyReturn,
+      ...(manualReturnCents ? { manualReturnCents, manualReturnMethod } : {}),
     },
   });
   return { refund, order: updated, plan, replayed: false, moneyReturn };

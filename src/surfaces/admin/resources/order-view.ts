@@ -63,6 +63,7 @@ interface DetailLike extends OrderTotals {
     actorType: string;
     actorId: string | null;
     manualReturnMethod: string | null;
+    manualReturnCents?: number | null;
     manualReturnDoneAt: Date | null;
     manualReturnDoneByType: string | null;
     manualReturnDoneById: string | null;
@@ -308,7 +309,7 @@ export function orderView(
         ? {
             method: r.manualReturnMethod,
             methodLabel: methodWord(r.manualReturnMethod),
-            instruction: manualReturnInstruction(m(r.amountCents), customerName, r.manualReturnMethod),
+            instruction: manualReturnInstruction(m(r.manualReturnCents ?? r.amountCents), customerName, r.manualReturnMethod),
             doneAt: r.manualReturnDoneAt?.toISOString() ?? null,
             doneAtShown: shownAt(r.manualReturnDoneAt),
             doneBy: r.manualReturnDoneByType ? actorOf(r.manualReturnDoneByType, r.manualReturnDoneById, adminEmails) : null,

@@ -474,11 +474,13 @@ export function orderResource(deps: {
         // Nothing left the shop's account: say so, and what to do (the order page keeps the to-do).
         const customer = await services.db.customer.findFirst({ where: { id: order.customerId, tenantId: ctx.tenantId } });
         const instruction = manualReturnInstruction(
-          money(refund.amountCents),
+          money(refund.manualReturnCents ?? refund.amountCents),
           customer ? customerLabel(customer) : 'the customer',
           refund.manualReturnMethod,
         );
-        message = `Refund of ${money(refund.amountCents)}${parts} recorded on order #${order.number} (now ${status}). No money was sent: ${instruction} Then tick it done on the order page.`;
+        message = refund.manualReturnCents
+          ? `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). The payment processor returns ${money(refund.amountCents - refund.manualReturnCents)}, what it took; the rest was paid by hand: ${instruction} Then tick it done on the order page.`
+          : `Refund of ${money(refund.amountCents)}${parts} recorded on order #${order.number} (now ${status}). No money was sent: ${instruction} Then tick it done on the order page.`;
       } else {
         message = `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). The payment processor returns the money to the customer; the outcome appears in the order's history.`;
       }
@@ -502,7 +504,7 @@ export function orderResource(deps: {
       const owned = await services.db.refund.count({ where: { id: refundId, orderId: context.record!.id(), tenantId: ctx.tenantId } });
       if (!owned) throw new AppError('NOT_FOUND', `Refund ${refundId} is not on this order.`, { refundId });
       const { refund, changed } = await services.refunds.markManualReturnDone(ctx, refundId);
-      const amount = formatMoney(refund.amountCents, String(context.record!.params.currency ?? 'USD'));
+      const amount = formatMoney(refund.manualReturnCents ?? refund.amountCents, String(context.record!.params.currency ?? 'USD'));
       const message = changed
         ? `Marked as sent: ${amount} returned to the customer by ${methodWord(refund.manualReturnMethod ?? '')}.`
         : 'This refund was already marked as sent.';

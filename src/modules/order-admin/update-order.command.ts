@@ -5,7 +5,10 @@
 // - shippingStatus moves along SHIPPING_TRANSITIONS on a paid order; SHIPPED moves a PAID/FULFILLING order
 //   to SHIPPED, DELIVERED completes it;
 // - items change only while PENDING_PAYMENT (totals, payment amount and stock follow);
-// - trackingNumber, shippingCarrier and notes can always be set.
+// - trackingNumber, shippingCarrier and notes can always be set;
+// - with `shown` (the values the panel's edit form showed), a field posted as shown is no change, whatever the
+//   order holds now, and a field changed both in the form and on the order since is refused (CONFLICT):
+//   a stale form never undoes what the API or a colleague did meanwhile (platform/form-edits.ts).
 // Everything happens in one transaction under the order's row lock, with an audit entry per change, and
 // the customer's notices (shipped with tracking, delivered) are enqueued in it (shipping-notices.ts).
 import { z } from 'zod';
@@ -30,6 +33,7 @@ import {
   transitionOrder,
 } from '../orders/index.js';
 import { CARRIER_CODES } from '../shipping/carriers.js';
+import { conflictWords, formEdits } from '../../platform/form-edits.js';
 import { enqueueShippingNotices } from './shipping-notices.js';
 
 /** An empty string clears an optional text field. */
@@ -63,15 +67,30 @@ export const updateOrderInput = z
       .min(1, 'an order needs at least one line')
       .max(100)
       .optional(),
+    /** The order's fields as the edit form showed them (stored values: null for empty). */
+    shown: z
+      .object({
+        status: z.enum(OrderStatus),
+        shippingStatus: z.enum(ShippingStatus),
+        trackingNumber: z.string().nullable(),
+        shippingCarrier: z.string().nullable(),
+        notes: z.string().nullable(),
+      })
+      .partial()
+      .strict()
+      .optional(),
   })
   .strict();
 export type UpdateOrderInput = z.input<typeof updateOrderInput>;
 
+const SHOWN_FIELDS = ['status', 'shippingStatus', 'trackingNumber', 'shippingCarrier', 'notes'] as const;
+
 export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, orderId: string, raw: unknown): Promise<OrderDetail> {
-  const input = parseInput(updateOrderInput, raw, 'order update');
+  const parsed = parseInput(updateOrderInput, raw, 'order update');
   await withTransaction(deps.db, async (tx) => {
     let order = await lockOrder(tx, ctx.tenantId, orderId);
     const initial = order;
+    const input = parsed.shown ? changedFromShown(order, parsed, parsed.shown) : parsed;
     // Confirm and cancel write their own audit entries; this one covers what the update itself changed.
     let auditBase = order;
 
@@ -122,6 +141,23 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
   });
   // The order as the admin surfaces show it after the change: what services.orders.get returns, read after the commit.
   return requireOrderDetail(deps.db, ctx.tenantId, orderId);
+}
+
+/** The update without the fields posted as the form showed them; CONFLICT when a changed one changed since. */
+function changedFromShown(order: Order, input: z.output<typeof updateOrderInput>, shown: Record<string, unknown>) {
+  const posted = Object.fromEntries(SHOWN_FIELDS.map((k) => [k, input[k]]));
+  const { edits, conflicts } = formEdits(posted, shown, order);
+  if (conflicts.length) {
+    const words = conflicts.map(conflictWords).join(', ');
+    throw new AppError(
+      'CONFLICT',
+      `Order ${orderLabel(order)} changed since you opened it (${words}). Reload the page, make your change again and save.`,
+      {
+        fields: conflicts.map((c) => ({ path: c.field, message: `changed since you opened the form (${conflictWords(c)})` })),
+      },
+    );
+  }
+  return { ...input, ...Object.fromEntries(SHOWN_FIELDS.map((k) => [k, edits[k]])) } as typeof input;
 }
 
 /** A plain fulfilment step's other columns: marking SHIPPED also marks the parcel shipped unless the update says otherwise. */

@@ -11,6 +11,14 @@ import { dayBound } from '../../../platform/zoned-time.js';
 import { changedFields } from '../../../modules/audit/audit-diff.js';
 import type { AuditService } from '../../../modules/audit/audit.service.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
+import { conflictWords, formEdits, parseShown } from '../../../platform/form-edits.js';
+
+/**
+ * The record's columns as its edit form loaded them (JSON), a param of every record the edit action reads.
+ * AdminJS's form posts every param back, this one unchanged: update() then writes only the fields the admin
+ * changed from these, and refuses a change to a field that someone else changed since (platform/form-edits.ts).
+ */
+export const SHOWN_PARAM = 'shownValuesJson';
 
 /**
  * tenant: rows carry tenantId; tenant admins see their tenant's rows; a platform admin sees every row
@@ -216,7 +224,8 @@ export function defineScopedResource(lib: PrismaLib) {
       const audit = this.scopeOptions.audit;
       const keeps = this.scopeOptions.keeps;
       const refuses = verb === 'deleted' && this.scopeOptions.refusesDelete;
-      if (!audit && !keeps && !refuses) return (await fn(this.db, async () => undefined, null)).after;
+      // An update always runs in a transaction: it compares the locked row with what the form showed.
+      if (!audit && !keeps && !refuses && verb !== 'updated') return (await fn(this.db, async () => undefined, null)).after;
       const admin = context?.currentAdmin as PanelAdmin;
       return withTransaction(this.client as unknown as Db, async (tx) => {
         const { before, after } = await fn(this.managerIn(tx), (id) => this.lockRow(tx, id), tx);
@@ -299,7 +308,16 @@ export function defineScopedResource(lib: PrismaLib) {
 
     override async findOne(id: string | number, context?: Ctx): Promise<BaseRecord | null> {
       const row = await this.db.findFirst({ where: this.idWhere(id, this.scopeWhere(context)) });
-      return row ? new BaseRecord(this.prepareReturnValues(row), this) : null;
+      if (!row) return null;
+      const values = this.prepareReturnValues(row);
+      if ((context as { action?: { name?: string } } | undefined)?.action?.name === 'edit') values[SHOWN_PARAM] = this.shownValues(row);
+      return new BaseRecord(values, this);
+    }
+
+    /** The row's columns as an edit form shows them, secrets left out (SHOWN_PARAM). */
+    private shownValues(row: Record<string, unknown>): string {
+      const secrets = new Set([...(this.scopeOptions.secrets ?? []), ...(this.scopeOptions.audit?.secrets ?? [])]);
+      return JSON.stringify(Object.fromEntries(Object.entries(row).filter(([column]) => !secrets.has(column))));
     }
 
     override async findMany(ids: (string | number)[], context?: Ctx): Promise<BaseRecord[]> {
@@ -318,16 +336,30 @@ export function defineScopedResource(lib: PrismaLib) {
       return this.prepareReturnValues(row ?? {});
     }
 
+    /**
+     * A save of the edit form. With the values the form showed (SHOWN_PARAM) it writes only the fields the
+     * admin changed from them, under the row's lock, and refuses (ValidationError) a changed field that someone
+     * else changed since; without them (a client that did not load the form) every posted field is written.
+     */
     override async update(id: string | number, params: Record<string, unknown> = {}, context?: Ctx): Promise<Record<string, unknown>> {
       const scope = this.scopeWhere(context);
-      const data = this.prepareParams(params);
+      const { [SHOWN_PARAM]: shownRaw, ...posted } = params;
+      const shown = parseShown(shownRaw);
+      let data = this.prepareParams(posted);
       // A record never moves to another tenant from the panel.
       if (scope.tenantId) delete data.tenantId;
       const where = this.idWhere(id, scope);
       const row = await this.write(() =>
         this.audited('updated', context, async (m, lock) => {
           await lock(id);
-          const before = this.scopeOptions.audit || this.scopeOptions.keeps ? await m.findFirst({ where }) : null;
+          const before = this.scopeOptions.audit || this.scopeOptions.keeps || shown ? await m.findFirst({ where }) : null;
+          if (shown) {
+            if (!before) throw new NotFoundError(`No such record: ${String(id)}`, 'update');
+            const { edits, conflicts } = formEdits(data, shown, before);
+            if (conflicts.length) throw this.staleForm(conflicts);
+            data = edits;
+            if (!Object.keys(data).length) return { before, after: before };
+          }
           // One conditional statement: the tenant check and the write cannot be separated by another request.
           const { count } = await m.updateMany({ where, data });
           if (count === 0) throw new NotFoundError(`No such record: ${String(id)}`, 'update');
@@ -335,6 +367,16 @@ export function defineScopedResource(lib: PrismaLib) {
         }),
       );
       return this.prepareReturnValues(row ?? {});
+    }
+
+    /** The refusal of a save whose changed fields someone else changed since the form opened. */
+    private staleForm(conflicts: Parameters<typeof conflictWords>[0][]): ValidationError {
+      const what = this.model.name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+      const message = `This ${what} changed since you opened it (${conflicts.map(conflictWords).join(', ')}). Reload the page, make your change again and save.`;
+      const fields = Object.fromEntries(
+        conflicts.map((c) => [c.field, { message: `Changed since you opened the form (${conflictWords(c)}).` }]),
+      );
+      return new ValidationError(fields, { message });
     }
 
     override async delete(id: string | number, context?: Ctx): Promise<void> {

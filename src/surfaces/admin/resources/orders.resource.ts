@@ -15,7 +15,8 @@ import { parseInput } from '../../../platform/validate.js';
 import { editableOrderStatuses, editableShippingStatuses } from '../../../modules/orders/index.js';
 import { moneyReturnFor } from '../../../modules/payments-processor/processor-refund.task.js';
 import { panelAdminOf, tenantContextOf } from '../auth/panel-admin.js';
-import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
+import { SHOWN_PARAM, type ScopedPrismaResource } from '../adapter/scoped-resource.js';
+import { parseShown } from '../../../platform/form-edits.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, canRead, never } from './access.js';
 import { errorNotice } from './admin-errors.js';
@@ -89,7 +90,10 @@ const editFieldOf = (path: string): string | undefined => {
   return EDIT_FIELDS.has(field) ? field : undefined;
 };
 
-/** The edit form as AdminJS posts it (strings, null for empty). Unchanged values are sent too; the service ignores them. */
+/**
+ * The edit form as AdminJS posts it (strings, null for empty). Unchanged values are sent too, with the values the
+ * form showed (SHOWN_PARAM): the service writes only what was changed from those (platform/form-edits.ts).
+ */
 const editOrderForm = z.object({
   status: z.enum(OrderStatus).optional(),
   shippingStatus: z.enum(ShippingStatus).optional(),
@@ -101,6 +105,12 @@ const editOrderForm = z.object({
   notes: lines().nullable().optional(),
   lineItems: optionalText,
 });
+
+/** The order's editable fields as the edit form showed them. */
+function pickShown(shown: Record<string, unknown>) {
+  const keys = ['status', 'shippingStatus', 'trackingNumber', 'shippingCarrier', 'notes'] as const;
+  return Object.fromEntries(keys.filter((k) => k in shown).map((k) => [k, shown[k]]));
+}
 
 /** The refund form (components/refund-form.tsx): `lines` is the JSON of its per-line inputs. */
 const refundForm = z.object({
@@ -294,7 +304,9 @@ export function orderResource(deps: {
     }
     try {
       const form = parseInput(editOrderForm, request.payload ?? {}, 'order');
+      const shown = parseShown(request.payload?.[SHOWN_PARAM]);
       await services.orderAdmin.update(ctx, record.id(), {
+        ...(shown ? { shown: pickShown(shown) } : {}),
         status: form.status,
         shippingStatus: form.shippingStatus,
         trackingNumber: form.trackingNumber,

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { Clock } from '../../../platform/clock.js';
 import type { Db } from '../../../platform/db/prisma.js';
 import { addressInputSchema } from '../../../modules/customers/address.schema.js';
-import type { ScopedPrismaResource, ScopedResourceOptions } from '../adapter/scoped-resource.js';
+import { SHOWN_PARAM, type ScopedPrismaResource, type ScopedResourceOptions } from '../adapter/scoped-resource.js';
+import { parseShown } from '../../../platform/form-edits.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import { discountAssignmentForm, discountForm } from '../schemas/discount.schema.js';
 import { formId, formOptionalText } from '../schemas/form-fields.js';
@@ -38,8 +39,11 @@ const customerForm = z.object({ displayName: formOptionalText(100) });
  */
 function customerName(clock: Clock) {
   return validatePayload(customerForm, {
-    map: (data) => {
+    map: (data, request, context) => {
       const name = (data.displayName as string | null | undefined) ?? null;
+      // Saved as the form showed it (or, without that, as stored), the name is not the admin's: nothing changes.
+      const shown = parseShown(request.payload?.[SHOWN_PARAM]) ?? context.record?.params ?? {};
+      if (name === ((shown.displayName as string | null | undefined) ?? null)) return { displayName: name };
       return { displayName: name, displayNameSetByAdminAt: name === null ? null : clock.now().toISOString() };
     },
   });

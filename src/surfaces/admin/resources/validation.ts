@@ -4,6 +4,7 @@
 // under each input.
 import { flat, ValidationError, type ActionContext, type ActionRequest, type Before } from 'adminjs';
 import type { z } from 'zod';
+import { SHOWN_PARAM } from '../adapter/scoped-resource.js';
 
 export type PayloadMapper = (
   data: Record<string, unknown>,
@@ -47,7 +48,9 @@ export function validatePayload(
     }
     let data = result.data as Record<string, unknown>;
     if (opts.map) data = await opts.map(data, request, context);
-    return { ...request, payload: flat.flatten(data) };
+    // What the edit form showed travels on to the save, which writes only what was changed from it.
+    const shown = request.payload?.[SHOWN_PARAM];
+    return { ...request, payload: { ...flat.flatten(data), ...(typeof shown === 'string' ? { [SHOWN_PARAM]: shown } : {}) } };
   };
 }
 

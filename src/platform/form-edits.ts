@@ -1,0 +1,74 @@
+// A form's save against the values the form showed when it opened (docs/decisions/admin-forms.md, "Stale
+// forms"). A form posts every field, changed or not; a field posted as it was shown is not the person's change,
+// so the database's current value stands (units sold meanwhile, a tracking number set through the API). A field
+// the person changed while someone else changed it too is a conflict: refused, never silently overwritten.
+
+export interface FormConflict {
+  field: string;
+  shown: unknown;
+  now: unknown;
+}
+
+/** Equal as stored values: dates by instant, JSON objects whatever their key order. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v: unknown) => {
+    if (typeof v === 'bigint') return v.toString();
+    if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)));
+    }
+    return v;
+  });
+}
+
+/**
+ * The fields of `posted` the person changed from `shown`, to write; and the conflicts: changed fields whose
+ * `current` value is no longer the one shown (and not already what was typed). A posted field the form did not
+ * show (a new secret) counts as changed.
+ */
+export function formEdits(
+  posted: Record<string, unknown>,
+  shown: Record<string, unknown>,
+  current: Record<string, unknown>,
+): { edits: Record<string, unknown>; conflicts: FormConflict[] } {
+  const edits: Record<string, unknown> = {};
+  const conflicts: FormConflict[] = [];
+  for (const [field, value] of Object.entries(posted)) {
+    if (value === undefined) continue;
+    if (!(field in shown)) {
+      edits[field] = value;
+      continue;
+    }
+    if (sameValue(value, shown[field])) continue;
+    if (!sameValue(current[field], shown[field]) && !sameValue(current[field], value)) {
+      conflicts.push({ field, shown: shown[field], now: current[field] });
+    }
+    edits[field] = value;
+  }
+  return { edits, conflicts };
+}
+
+/** The values a form showed, as posted back (a JSON object), or null when the form did not carry them. */
+export function parseShown(raw: unknown): Record<string, unknown> | null {
+  if (typeof raw !== 'string' || raw === '') return null;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** "stock 10 -> 7": a conflict in words, for the refusal. */
+export function conflictWords(c: FormConflict): string {
+  const word = (v: unknown) => (v === null || v === undefined || v === '' ? '(empty)' : typeof v === 'string' ? v : JSON.stringify(v));
+  const name = c.field
+    .replace(/Cents$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+  // An amount in cents means nothing to the reader without its currency: the field is named, not its values.
+  return c.field.endsWith('Cents') ? `${name} changed` : `${name} ${word(c.shown)} -> ${word(c.now)}`;
+}

@@ -116,3 +116,17 @@ describe('words, not internals', () => {
     expect((await testDb().tenant.findUniqueOrThrow({ where: { id: tenant.id } })).name).toBe(tenant.name);
   });
 });
+
+describe('list filters', () => {
+  it('offers no money filter that cannot work: no raw "Price Cents", no formatted price or amount', async () => {
+    const { owner } = await shopWithOwner();
+    // The filter drawer draws the resource's filterProperties from the state the panel's page hands the browser.
+    const html = (await owner.agent.get('/admin')).text;
+    const state = JSON.parse(/window\.REDUX_STATE = (.*);$/m.exec(html)![1]!) as {
+      resources: { id: string; filterProperties: { propertyPath: string }[] }[];
+    };
+    const filters = (id: string) => state.resources.find((r) => r.id === id)!.filterProperties.map((p) => p.propertyPath);
+    expect(filters('ShippingType')).toEqual(['name', 'active']);
+    expect(filters('Discount')).toEqual(['name', 'type', 'scope', 'active', 'startsAt', 'endsAt']);
+  });
+});

@@ -164,6 +164,8 @@ export function shippingTypeResource(db: Db, resource: ScopedPrismaResource): Re
       listProperties: ['name', 'price', 'active', 'sortOrder'],
       showProperties: ['id', 'name', 'price', 'active', 'sortOrder', 'createdAt'],
       editProperties: ['name', 'price', 'active', 'sortOrder'],
+      // No money filter: the list's price is a formatted column, and the raw cents one reads as "Price Cents".
+      filterProperties: ['name', 'active'],
       properties: {
         name: { isTitle: true },
         price: { type: 'string', isSortable: false, isRequired: true, description: "In the shop's currency, e.g. 4.95." },

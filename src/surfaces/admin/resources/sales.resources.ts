@@ -208,6 +208,8 @@ export function discountResource(db: Db, resource: ScopedPrismaResource): Resour
         'maxUsesPerCustomer',
         'active',
       ],
+      // No money filters (amount off, minimum subtotal): formatted columns, which AdminJS cannot filter by.
+      filterProperties: ['name', 'type', 'scope', 'active', 'startsAt', 'endsAt'],
       properties: {
         name: { isTitle: true },
         amountOff: { type: 'string', isSortable: false, description: "For fixed-amount discounts, in the shop's currency, e.g. 5.00." },

@@ -222,6 +222,31 @@ describe('admin users', () => {
     expect(short.body.record.errors.password.message).toMatch(/at least 12/);
   });
 
+  it("a new password set in Admin users signs that account out everywhere; the module's length rule applies", async () => {
+    const staff = await f.adminUser({ tenantId, role: 'TENANT_STAFF' });
+    // Whoever holds the old (leaked) password is signed in.
+    const holder = await loggedIn(app.baseUrl, staff.email);
+    expect((await get(holder, '/resources/Order/actions/list')).status).toBe(200);
+    const tooLong = await post(a, `/resources/AdminUser/records/${staff.id}/edit`)
+      .field('email', staff.email)
+      .field('role', 'TENANT_STAFF')
+      .field('password', 'x'.repeat(201));
+    expect(tooLong.body.record.errors.password.message).toMatch(/200/);
+    expect((await testDb().adminUser.findUniqueOrThrow({ where: { id: staff.id } })).passwordHash).toBe(staff.passwordHash);
+    expect((await get(holder, '/resources/Order/actions/list')).status).toBe(200);
+
+    const edit = await post(a, `/resources/AdminUser/records/${staff.id}/edit`)
+      .field('email', staff.email)
+      .field('role', 'TENANT_STAFF')
+      .field('password', 'a brand new long password');
+    expect(edit.body.notice.type).toBe('success');
+    const row = await testDb().adminUser.findUniqueOrThrow({ where: { id: staff.id } });
+    expect(await verifyPassword('a brand new long password', row.passwordHash)).toBe(true);
+    expect((await get(holder, '/resources/Order/actions/list')).status).toBe(401);
+    // The admin who set it stays signed in.
+    expect((await get(a, '/resources/Order/actions/list')).status).toBe(200);
+  });
+
   it('an admin cannot delete their own account', async () => {
     const me = await testDb().adminUser.findFirstOrThrow({ where: { tenantId, role: 'TENANT_ADMIN', email: { startsWith: 'admin-' } } });
     const res = await post(a, `/resources/AdminUser/records/${me.id}/delete`);

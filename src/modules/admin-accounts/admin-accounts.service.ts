@@ -11,7 +11,9 @@ import { isValidTimeZone } from '../../platform/time-format.js';
 export const MIN_ADMIN_PASSWORD_LENGTH = 12;
 
 const email = z.string().trim().toLowerCase().pipe(z.email());
-const password = z.string().min(MIN_ADMIN_PASSWORD_LENGTH, `at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`).max(200);
+/** The one rule for an admin's password: the operator's reset, Change password and the panel's Admin users form. */
+export const adminPassword = z.string().min(MIN_ADMIN_PASSWORD_LENGTH, `at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`).max(200);
+const password = adminPassword;
 const shopInput = z.object({
   name: z.string().trim().min(1).max(100),
   guildId: z.string().regex(/^\d{17,20}$/, 'a Discord server id (17 to 20 digits)'),
@@ -61,8 +63,11 @@ export async function assertShopKeepsAnAdmin(tx: Tx, tenantId: string): Promise<
   if (admins === 0) throw new AppError('CONFLICT', LAST_SHOP_ADMIN_MESSAGE);
 }
 
-/** Ends the admin's panel sessions (all, or all but `keepSid`). */
-async function endSessions(db: Db, adminId: string, keepSid?: string): Promise<number> {
+/**
+ * Ends the admin's panel sessions (all, or all but `keepSid`); in the caller's transaction when given one (the
+ * panel's Admin users form, whose save of a new password and this are one transaction).
+ */
+export async function endSessions(db: Db | Tx, adminId: string, keepSid?: string): Promise<number> {
   return db.$executeRaw`DELETE FROM admin_sessions WHERE sess->'adminUser'->>'id' = ${adminId} AND sid IS DISTINCT FROM ${keepSid ?? null}`;
 }
 

@@ -40,7 +40,7 @@ import { addAfter } from './resources/add-after.js';
 import { withNewFormDefaults } from './resources/new-form-defaults.js';
 import { openTheNewRecord } from './resources/open-new-record.js';
 import { createDiscordDirectory, discordNames } from './resources/discord-directory.js';
-import { adminUserResource, guildResource, keepsAShopAdmin, tenantResource } from './resources/settings.resources.js';
+import { adminUserResource, adminUserRules, guildResource, tenantResource } from './resources/settings.resources.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
 import { openSecret } from '../../platform/secret-box.js';
 import { paymentConnectionResource, tenantSaveHooks } from './resources/payments-settings.js';
@@ -172,7 +172,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
           {
             secrets: ['passwordHash'],
             ...audit('admin_user', { secrets: ['passwordHash'], ignore: ['lastLoginAt'] }),
-            keeps: keepsAShopAdmin,
+            keeps: adminUserRules,
           },
         ),
         components,

@@ -4,11 +4,11 @@ import { ValidationError, type ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
 import type { Db, Tx } from '../../../platform/db/prisma.js';
 import { AppError } from '../../../platform/errors.js';
-import { assertShopKeepsAnAdmin } from '../../../modules/admin-accounts/admin-accounts.service.js';
+import { assertShopKeepsAnAdmin, endSessions, MIN_ADMIN_PASSWORD_LENGTH } from '../../../modules/admin-accounts/admin-accounts.service.js';
 import { hashPassword } from '../../../platform/crypto.js';
 import { isPlatformAdmin, panelAdminOf, type PanelAdmin } from '../auth/panel-admin.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
-import { adminUserForm, MIN_PASSWORD_LENGTH } from '../schemas/admin-user.schema.js';
+import { adminUserForm } from '../schemas/admin-user.schema.js';
 import { formId, formText, snowflake } from '../schemas/form-fields.js';
 import { tenantSettingsForm } from '../schemas/tenant-settings.schema.js';
 import { canManage, never, platformOnly, platformOrTenantAdmin, platformOrTenantMember } from './access.js';
@@ -216,6 +216,20 @@ export async function keepsAShopAdmin(
   }
 }
 
+/**
+ * The AdminUser resource's `keeps` rules, in the save's transaction: the shop keeps a shop admin, and a new
+ * password set here signs the account out everywhere (as the operator's reset does), so a password changed after
+ * a leak locks the old holder out.
+ */
+export async function adminUserRules(
+  tx: Tx,
+  change: { before: Record<string, unknown> | null; after: Record<string, unknown> | null },
+): Promise<void> {
+  await keepsAShopAdmin(tx, change);
+  const { before, after } = change;
+  if (before && after && before.passwordHash !== after.passwordHash) await endSessions(tx, String(after.id));
+}
+
 export function adminUserResource(db: Db, resource: ScopedPrismaResource, components: AdminComponents): ResourceWithOptions {
   const validate = (creating: boolean) =>
     validatePayload(adminUserForm, {
@@ -233,8 +247,6 @@ export function adminUserResource(db: Db, resource: ScopedPrismaResource, compon
           throw new ValidationError({ tenant: { message: 'No such tenant.' } });
         const password = (d.password as string | undefined) ?? '';
         if (creating && !password) throw new ValidationError({ password: { message: 'required' } });
-        if (password && password.length < MIN_PASSWORD_LENGTH)
-          throw new ValidationError({ password: { message: `at least ${MIN_PASSWORD_LENGTH} characters` } });
         return {
           email: d.email,
           role,
@@ -263,7 +275,7 @@ export function adminUserResource(db: Db, resource: ScopedPrismaResource, compon
         tenant: { components: { edit: components.AdminShopField } },
         password: {
           type: 'password',
-          description: `At least ${MIN_PASSWORD_LENGTH} characters. On edit, leave empty to keep the current password.`,
+          description: `At least ${MIN_ADMIN_PASSWORD_LENGTH} characters. On edit, leave empty to keep the current password.`,
         },
         passwordHash: { isVisible: false },
       },

@@ -129,20 +129,4 @@ describe.skipIf(!runBrowserTests)('a stale edit form keeps what others changed',
     expectOnly(before, after, {});
     expect(after.displayNameSetByAdminAt).toBeNull();
   });
-
-  it(
-    "a paid order's Status offers fulfilment steps only and names the actions for paying, cancelling and refunds",
-    { timeout: 300_000 },
-    async () => {
-      browser.reportFailure('status-steps');
-      const o = await f().order({ tenantId, customerId, status: 'PAID', paidAt: new Date(), paymentStatus: 'paid' });
-      await open('Order', o.id, 'status');
-      const { page } = browser;
-      const field = page.locator('[data-testid="transition-select-status"]');
-      expect(await field.textContent()).toMatch(/"Mark as paid".*"Cancel".*"Refund"/);
-      await page.locator('#status').click();
-      const options = await page.locator('[id^="react-select"][id*="-option-"]').allTextContents();
-      expect(options).toEqual(['Paid', 'Being prepared', 'Shipped', 'Complete']);
-    },
-  );
 });

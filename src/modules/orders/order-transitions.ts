@@ -133,12 +133,12 @@ export function orderStatusAfterShipping(status: OrderStatus, shipping: Shipping
 }
 
 /**
- * The statuses the admin panel's edit form may set from `from`: the current one and the plain fulfilment
- * steps. Paying, cancelling (of a paid order: a full refund) and refunding are left out: each has its own
- * guarded action (Mark as paid with its confirmation, Cancel, Refund with its preview), not a select and Save.
+ * The statuses an order edit may set from `from`: the current one and every transition the update
+ * performs (itself, or by delegating to confirm / cancel). Refund transitions are left out: only the
+ * refund action makes them. The admin panel offers exactly these in its edit form.
  */
 export function editableOrderStatuses(from: OrderStatus): OrderStatus[] {
-  return [from, ...ORDER_TRANSITIONS[from].filter((t) => t.via === 'update').map((t) => t.to)];
+  return [from, ...ORDER_TRANSITIONS[from].filter((t) => t.via !== 'refund').map((t) => t.to)];
 }
 
 /** The shipping statuses an edit may set from `from`: the current one and its allowed next ones. */

@@ -1,7 +1,6 @@
 // The order edit form's status and shipping-status fields: a select offering only the statuses this order
 // can move to from where it is (the edit action puts them in `<field>Options`, from the module's
-// transition tables), instead of every status with a refusal after saving. Status offers fulfilment steps only:
-// paying, cancelling and refunding have their own guarded actions.
+// transition tables), instead of every status with a refusal after saving. Refunds have their own action.
 // Options read as words: the property's availableValues (presentation/labels.ts) give each value its label.
 import React from 'react';
 import { FormGroup, FormMessage, Select } from '@adminjs/design-system';
@@ -24,12 +23,11 @@ const TransitionSelect: React.FC<EditPropertyProps> = ({ property, record, onCha
   const options = values.map((v) => ({ value: v, label: words.get(v) ?? v }));
   const selected = options.find((o) => o.value === current) ?? null;
   const error = record?.errors?.[property.path];
-  // Status: fulfilment steps only; paying, cancelling and refunding are the order page's guarded actions.
   const hint =
-    property.path === 'status'
-      ? `${values.length <= 1 ? 'No fulfilment step can follow from here.' : 'Only the fulfilment steps this order can take are offered.'} To mark it paid use "Mark as paid", to cancel an unpaid order "Cancel", to return money "Refund".`
-      : values.length <= 1
-        ? 'No other value can be set from here.'
+    values.length <= 1
+      ? 'No other value can be set from here.'
+      : property.path === 'status'
+        ? 'Only the statuses this order can move to are offered. Refunds: use the Refund action.'
         : 'Only the shipping steps that can follow the current one are offered.';
   return (
     <FormGroup error={Boolean(error)} data-testid={`transition-select-${property.path}`}>

@@ -12,7 +12,7 @@ import { formatMoney, parseMoneyInput } from '../../../platform/money.js';
 import { formatDate, formatDateTime } from '../../../platform/time-format.js';
 import { CARRIER_CODES, CARRIERS } from '../../../modules/shipping/carriers.js';
 import { parseInput } from '../../../platform/validate.js';
-import { editableOrderStatuses, editableShippingStatuses, findTransition } from '../../../modules/orders/index.js';
+import { editableOrderStatuses, editableShippingStatuses } from '../../../modules/orders/index.js';
 import { moneyReturnFor } from '../../../modules/payments-processor/processor-refund.task.js';
 import { panelAdminOf, tenantContextOf } from '../auth/panel-admin.js';
 import { SHOWN_PARAM, type ScopedPrismaResource } from '../adapter/scoped-resource.js';
@@ -105,10 +105,6 @@ const editOrderForm = z.object({
   notes: lines().nullable().optional(),
   lineItems: optionalText,
 });
-
-/** Why the Status select does not offer paying or cancelling (also its hint, components/transition-select.tsx). */
-const STATUS_BY_ACTION =
-  'this field takes fulfilment steps only: to mark the order paid use "Mark as paid", to cancel an unpaid order "Cancel", to return money "Refund" (buttons on the order page)';
 
 /** The order's editable fields as the edit form showed them. */
 function pickShown(shown: Record<string, unknown>) {
@@ -309,13 +305,6 @@ export function orderResource(deps: {
     try {
       const form = parseInput(editOrderForm, request.payload ?? {}, 'order');
       const shown = parseShown(request.payload?.[SHOWN_PARAM]);
-      // The form's Status takes plain fulfilment steps only; paying and cancelling have their guarded actions.
-      const from = z.enum(OrderStatus).parse(shown?.status ?? record.params.status);
-      // (Any other step it does not offer is refused by the service, which names the allowed ones.)
-      const via = form.status && !editableOrderStatuses(from).includes(form.status) ? findTransition(from, form.status)?.via : undefined;
-      if (via === 'confirm' || via === 'cancel') {
-        throw validationError([{ path: ['status'], message: STATUS_BY_ACTION }], 'order');
-      }
       await services.orderAdmin.update(ctx, record.id(), {
         ...(shown ? { shown: pickShown(shown) } : {}),
         status: form.status,

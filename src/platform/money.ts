@@ -46,7 +46,7 @@ export function centsToDecimal(cents: number): number {
  * minor unit): exports and reports, where a number column must not carry a currency sign, and every amount
  * sent to a payment provider (PayPal's and BTCPay's "value"/"amount").
  */
-export function centsToDecimalString(cents: number, currency = 'USD'): string {
+export function centsToDecimalString(cents: number, currency: string): string {
   assertCents(cents);
   if (ZERO_DECIMAL.has(currency.toUpperCase())) return String(cents);
   const sign = cents < 0 ? '-' : '';

@@ -17,6 +17,7 @@ import { AppError, isAppError } from '../../platform/errors.js';
 import { addJobsSql, enqueueJob, jobSpecSql, type EventBus, type JobSpec } from '../../platform/jobs/queue.js';
 import { parseInput } from '../../platform/validate.js';
 import { cancelLockedOrder, lockOrder, orderLabel, type AfterSaleDeps } from '../orders/index.js';
+import { IN_FLIGHT_CHECKOUT_STATES } from '../payments-processor/checkouts/money-in-flight.query.js';
 import { systemActor, type TenantContext } from '../shared/actor.js';
 import { EVENTS, type PaymentReminderPayload } from '../shared/events.js';
 import {
@@ -40,9 +41,6 @@ const expiryKey = (orderId: string) => `${EXPIRY_KEY_PREFIX}${orderId}`;
 const MINUTE = 60_000;
 /** An expiry job that finds its deadline this close ahead ran a moment early (clocks differ): retried with backoff. */
 const EARLY_TOLERANCE_MS = 5 * MINUTE;
-
-/** Checkouts in these states have money on its way (PayPal approved, BTCPay paid and confirming, Square pending). */
-const IN_FLIGHT_CHECKOUT_STATES = ['APPROVED', 'PENDING'] as const;
 
 /**
  * Both jobs for `dueAt` (the reminder's subscribers and the expiry), replacing any pending ones of the order

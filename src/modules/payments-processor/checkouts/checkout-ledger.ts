@@ -22,7 +22,7 @@ export const UNAPPLIED_AUDIT = {
   refunded: 'payment.unapplied_refunded',
   flagged: 'payment.unapplied_flagged',
 } as const;
-export const OPEN_CHECKOUT_STATES = ['CREATING', 'OPEN', 'APPROVED', 'PENDING'] as const;
+export { OPEN_CHECKOUT_STATES } from './money-in-flight.query.js';
 
 export type ApplyOutcome = 'paid' | 'already_paid' | 'unapplied' | 'updated';
 

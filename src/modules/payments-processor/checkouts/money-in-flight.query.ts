@@ -13,8 +13,11 @@ import { PROVIDER_DEFINITIONS } from '../connections/provider-definitions.js';
 
 /** Money on its way: PayPal approved or its capture pending (eCheck), BTCPay paid and confirming, Square pending. */
 export const IN_FLIGHT_CHECKOUT_STATES = ['APPROVED', 'PENDING'] as const;
-/** A checkout the buyer can still pay, or is paying (CREATING: the provider is being asked to open it). */
-export const LIVE_CHECKOUT_STATES = ['CREATING', 'OPEN', ...IN_FLIGHT_CHECKOUT_STATES] as const;
+/**
+ * A checkout the buyer can still pay, or is paying (CREATING: the provider is being asked to open it): the
+ * states the ledger and the voiding treat as open (checkout-ledger.ts re-exports this list).
+ */
+export const OPEN_CHECKOUT_STATES = ['CREATING', 'OPEN', ...IN_FLIGHT_CHECKOUT_STATES] as const;
 
 type CheckoutFacts = Pick<PaymentCheckout, 'provider' | 'state' | 'amountCents' | 'currency'>;
 
@@ -44,7 +47,7 @@ export async function inFlightCheckout(tx: Tx, orderId: string): Promise<Payment
 export async function whyOrderMoneyIsMoving(tx: Tx, order: { id: string; status: string }): Promise<string | null> {
   const orderId = order.id;
   const live = await tx.paymentCheckout.findFirst({
-    where: { orderId, state: { in: [...LIVE_CHECKOUT_STATES] } },
+    where: { orderId, state: { in: [...OPEN_CHECKOUT_STATES] } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
   });
   if (live && (IN_FLIGHT_CHECKOUT_STATES as readonly string[]).includes(live.state)) {
@@ -86,7 +89,7 @@ export async function whyOrderMoneyIsMoving(tx: Tx, order: { id: string; status:
 /** How many orders have a checkout on this connection that the buyer can still pay or is paying. */
 export async function ordersWithLiveCheckouts(tx: Tx, connectionId: string): Promise<number> {
   const rows = await tx.paymentCheckout.findMany({
-    where: { connectionId, state: { in: [...LIVE_CHECKOUT_STATES] } },
+    where: { connectionId, state: { in: [...OPEN_CHECKOUT_STATES] } },
     distinct: ['orderId'],
     select: { orderId: true },
   });

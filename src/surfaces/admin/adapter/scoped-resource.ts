@@ -69,11 +69,15 @@ export interface ScopedResourceOptions {
    */
   audit?: AuditOptions;
   /**
-   * A rule over other rows that an update or delete must keep (a shop keeps a shop admin): called in the
-   * write's transaction, after the write, with the row before and after it (after: null when deleted). It
-   * throws to undo the write.
+   * A rule a create, update or delete must keep (a shop keeps a shop admin; a price is in the shop's currency):
+   * called in the write's transaction, after the write, with the row before and after it (before: null when
+   * created, after: null when deleted) and the action's context. It throws to undo the write.
    */
-  keeps?: (tx: Tx, change: { before: Record<string, unknown> | null; after: Record<string, unknown> | null }) => Promise<void>;
+  keeps?: (
+    tx: Tx,
+    change: { before: Record<string, unknown> | null; after: Record<string, unknown> | null },
+    context?: Ctx,
+  ) => Promise<void>;
   /**
    * A delete this row must not have (a product on an order): called in the delete's transaction, before it,
    * with the row locked. It throws (a ValidationError: the delete's notice) and nothing is deleted.
@@ -91,7 +95,7 @@ export interface AuditOptions {
   ignore?: readonly string[];
 }
 
-type Ctx = { currentAdmin?: unknown } | undefined;
+export type Ctx = { currentAdmin?: unknown } | undefined;
 type PrismaLib = typeof AdminJSPrisma;
 type ResourceArgs = ConstructorParameters<PrismaLib['Resource']>[0];
 type Manager = {
@@ -229,7 +233,7 @@ export function defineScopedResource(lib: PrismaLib) {
       const admin = context?.currentAdmin as PanelAdmin;
       return withTransaction(this.client as unknown as Db, async (tx) => {
         const { before, after } = await fn(this.managerIn(tx), (id) => this.lockRow(tx, id), tx);
-        if (keeps && verb !== 'created') await keeps(tx, { before, after });
+        if (keeps) await keeps(tx, { before, after }, context);
         if (!audit) return after;
         const row = after ?? before;
         const changes = changedFields(before, after, { secrets: audit.secrets, ignore: audit.ignore });

@@ -52,6 +52,7 @@ export async function seedDemo(db: Db): Promise<SeededAdmin> {
       },
     });
     const t = tenant.id;
+    // Priced in the shop's currency, as every product must be (modules/tenants/shop-currency.ts).
     await tx.product.createMany({
       data: [
         {
@@ -92,7 +93,7 @@ export async function seedDemo(db: Db): Promise<SeededAdmin> {
           grantedRoleIds: [DEMO.supporterRoleId],
           sortOrder: 5,
         },
-      ],
+      ].map((product) => ({ ...product, currency: tenant.currency })),
     });
     await tx.shippingType.createMany({
       data: [

@@ -41,6 +41,7 @@ import { withNewFormDefaults } from './resources/new-form-defaults.js';
 import { openTheNewRecord } from './resources/open-new-record.js';
 import { createDiscordDirectory, discordNames } from './resources/discord-directory.js';
 import { adminUserResource, adminUserRules, guildResource, tenantResource } from './resources/settings.resources.js';
+import { amountsInShopCurrency, productInShopCurrency, tenantCurrencyRules } from './resources/shop-currency.rules.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
 import { openSecret } from '../../platform/secret-box.js';
 import { paymentConnectionResource, tenantSaveHooks } from './resources/payments-settings.js';
@@ -126,17 +127,35 @@ export function buildResources(services: Services, components: ReturnType<typeof
     addressResource(db, make('Address', shop)),
     timeline(
       named(
-        productResource(db, make('Product', shop, { ...audit('product'), refusesDelete: refusesOrderedProductDelete }), components, {
-          roleRepair: services.roleRepair,
-          logger: services.logger,
-          digital: services.digitalGoods,
-          uploadKeysComponent: components.UploadKeys,
-        }),
+        productResource(
+          db,
+          make('Product', shop, { ...audit('product'), refusesDelete: refusesOrderedProductDelete, keeps: productInShopCurrency }),
+          components,
+          {
+            roleRepair: services.roleRepair,
+            logger: services.logger,
+            digital: services.digitalGoods,
+            uploadKeysComponent: components.UploadKeys,
+          },
+        ),
         { roles: ['requiredRoleIds', 'grantedRoleIds'] },
       ),
     ),
-    timeline(shippingTypeResource(db, make('ShippingType', shop, audit('shipping_type')))),
-    timeline(discountResource(db, make('Discount', shop, audit('discount', { ignore: ['usedCount'] })))),
+    timeline(
+      shippingTypeResource(
+        db,
+        make('ShippingType', shop, { ...audit('shipping_type'), keeps: amountsInShopCurrency('A shipping type', 'price') }),
+      ),
+    ),
+    timeline(
+      discountResource(
+        db,
+        make('Discount', shop, {
+          ...audit('discount', { ignore: ['usedCount'] }),
+          keeps: amountsInShopCurrency('A discount', 'amountOff'),
+        }),
+      ),
+    ),
     discountAssignmentResource(db, make('DiscountAssignment', shop, audit('discount_assignment', { ignore: ['usedCount'] }))),
     timeline(
       named(
@@ -147,6 +166,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
             {
               secrets: ['taxjarApiKey'],
               ...audit('tenant', { secrets: ['taxjarApiKey'], ignore: ['nextOrderNumber'] }),
+              keeps: tenantCurrencyRules,
               present: (values, row) => {
                 values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey ? openSecret(services.secrets, String(row.taxjarApiKey)) : null);
                 values.paymentInstructionsJson = JSON.stringify(row.paymentInstructions ?? {}, null, 2);

@@ -6,7 +6,8 @@ import { assertProductNotOrdered } from '../../../modules/catalog/ordered-produc
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { productForm, shippingTypeForm } from '../schemas/catalog.schema.js';
 import { canManage, validatedTenantCrud } from './access.js';
-import { moneyColumns, shopCurrency } from './money-columns.js';
+import { moneyColumns } from './money-columns.js';
+import { amountsCurrency } from './shop-currency.rules.js';
 import { validatePayload } from './validation.js';
 import type { RoleRepairService } from '../../../modules/entitlements/role-repair.service.js';
 import type { Logger } from '../../../platform/logger.js';
@@ -154,7 +155,7 @@ export function productResource(
 
 export function shippingTypeResource(db: Db, resource: ScopedPrismaResource): ResourceWithOptions {
   const money = moneyColumns(db, { priceCents: 'price' });
-  const validate = validatePayload(async (_raw, context) => shippingTypeForm(await shopCurrency(db, context)));
+  const validate = validatePayload(async (_raw, context) => shippingTypeForm(await amountsCurrency(db, context)));
   return {
     resource,
     options: {

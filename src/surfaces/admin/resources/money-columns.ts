@@ -1,17 +1,35 @@
 // Integer-cent columns as money. Lists and show pages read them formatted ("$25.00") in a display field beside
 // the cents column; an edit form holds the same display field as the amount to type ("25.00"), which the form's
 // schema reads back into cents (schemas/form-fields.ts formMoney): the owner never types cents.
-// The currency is the record's own, or the shop's.
+// The currency is the record's own, or its shop's.
 import type { ActionContext, ActionResponse, After } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
+import { AppError } from '../../../platform/errors.js';
 import { centsToDecimalString, formatMoney } from '../../../platform/money.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
 
-/** The signed-in admin's shop currency (USD for a platform admin, who has no shop). */
+/**
+ * The currency of the shop a record belongs to: the tenant of the record being edited or shown (a platform
+ * admin belongs to no shop), else the signed-in admin's shop. FORBIDDEN when neither names a shop.
+ */
 export async function shopCurrency(db: Db, context: ActionContext): Promise<string> {
   const admin = context.currentAdmin as PanelAdmin | undefined;
-  if (!admin?.tenantId) return 'USD';
-  return (await db.tenant.findUnique({ where: { id: admin.tenantId }, select: { currency: true } }))?.currency ?? 'USD';
+  const ofRecord = tenantOf(context.record?.params ?? {});
+  const tenantId = ofRecord ?? admin?.tenantId;
+  if (!tenantId) throw new AppError('FORBIDDEN', 'Amounts are read in the currency of a shop, and this form belongs to none.');
+  return currencyOfShop(db, tenantId);
+}
+
+/** A record's shop: its `tenant` reference (the relation's property), or the raw column. */
+function tenantOf(params: Record<string, unknown>): string | undefined {
+  const id = params.tenant ?? params.tenantId;
+  return typeof id === 'string' && id ? id : undefined;
+}
+
+async function currencyOfShop(db: Db, tenantId: string): Promise<string> {
+  const row = await db.tenant.findUnique({ where: { id: tenantId }, select: { currency: true } });
+  if (!row) throw new AppError('NOT_FOUND', 'Shop not found');
+  return row.currency.trim();
 }
 
 /** `columns`: cents column -> display field, e.g. { unitPriceCents: 'price' }. */
@@ -21,12 +39,20 @@ export function moneyColumns(db: Db, columns: Record<string, string>): After<Act
     if (!records.length) return response;
     // The edit form as it opens; a refused save keeps what was typed.
     const form = context.action.name === 'edit' && request.method === 'get';
-    const tenantCurrency = records.some((r) => !r.params.currency) ? await shopCurrency(db, context) : undefined;
+    // A record without a currency of its own (a shipping type, a discount) is in its shop's.
+    const shops = new Map<string, Promise<string>>();
+    const currencyOf = (r: { params: Record<string, unknown> }): Promise<string> => {
+      if (r.params.currency) return Promise.resolve(String(r.params.currency));
+      const tenantId = tenantOf(r.params) ?? '';
+      if (!tenantId) return shopCurrency(db, context);
+      if (!shops.has(tenantId)) shops.set(tenantId, currencyOfShop(db, tenantId));
+      return shops.get(tenantId)!;
+    };
     for (const r of records) {
       for (const [cents, display] of Object.entries(columns)) {
         const value = r.params[cents];
         if (value === null || value === undefined || value === '') continue;
-        const currency = String(r.params.currency ?? tenantCurrency ?? 'USD');
+        const currency = await currencyOf(r);
         r.params[display] = form ? centsToDecimalString(Number(value), currency) : formatMoney(Number(value), currency);
       }
     }

@@ -13,7 +13,8 @@ import { tenantContextOf } from '../auth/panel-admin.js';
 import { discountAssignmentForm, discountForm } from '../schemas/discount.schema.js';
 import { formId, formOptionalText } from '../schemas/form-fields.js';
 import { canManage, never, tenantCrud, tenantReadOnly, validatedTenantCrud } from './access.js';
-import { moneyColumns, shopCurrency } from './money-columns.js';
+import { moneyColumns } from './money-columns.js';
+import { amountsCurrency } from './shop-currency.rules.js';
 import { customerLabel } from './order-view.js';
 import { assertOwnedReference } from './owned-references.js';
 import { validatePayload } from './validation.js';
@@ -172,7 +173,7 @@ export function addressResource(db: Db, resource: ScopedPrismaResource): Resourc
 
 export function discountResource(db: Db, resource: ScopedPrismaResource): ResourceWithOptions {
   const money = moneyColumns(db, { amountOffCents: 'amountOff', minSubtotalCents: 'minSubtotal' });
-  const validate = validatePayload(async (_raw, context) => discountForm(await shopCurrency(db, context)));
+  const validate = validatePayload(async (_raw, context) => discountForm(await amountsCurrency(db, context)));
   return {
     resource,
     options: {

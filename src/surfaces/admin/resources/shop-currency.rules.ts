@@ -1,0 +1,61 @@
+// The panel's side of "a shop prices everything in its currency" (modules/tenants/shop-currency.ts): the `keeps`
+// rules of the Product, ShippingType, Discount and Tenant resources, run in the save's transaction
+// (adapter/scoped-resource.ts), with the module's refusal shown under the field it is about.
+import { ValidationError, type ActionContext } from 'adminjs';
+import type { Db, Tx } from '../../../platform/db/prisma.js';
+import { AppError } from '../../../platform/errors.js';
+import { assertCurrencyChangeable, assertShopCurrency } from '../../../modules/tenants/shop-currency.js';
+import type { Ctx } from '../adapter/scoped-resource.js';
+import { shopCurrency } from './money-columns.js';
+
+type Change = { before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+
+/** The module's refusal as a form error under `field` (and the save's notice). */
+async function under(field: string, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (err) {
+    if (err instanceof AppError) throw new ValidationError({ [field]: { message: err.message } }, { message: err.message });
+    throw err;
+  }
+}
+
+/** Whether the save wrote anything (an unchanged form writes nothing, and is not refused for what it did not do). */
+const wrote = ({ before, after }: Change) => !!after && (!before || JSON.stringify(before) !== JSON.stringify(after));
+
+/** Product: its currency is its shop's, on every save that writes it. */
+export async function productInShopCurrency(tx: Tx, change: Change): Promise<void> {
+  const { after } = change;
+  if (!after || !wrote(change)) return;
+  await under('currency', () => assertShopCurrency(tx, String(after.tenantId), String(after.currency), 'A product'));
+}
+
+/** The currency a form's amounts were read in, kept for the save's rule (the same context reaches both). */
+const amountsRead = new WeakMap<object, string>();
+
+/** The shop's currency for a shipping type's or discount's form, remembered as what its amounts are read in. */
+export async function amountsCurrency(db: Db, context: ActionContext): Promise<string> {
+  const currency = await shopCurrency(db, context);
+  amountsRead.set(context, currency);
+  return currency;
+}
+
+/**
+ * ShippingType and Discount (no currency of their own): the currency their amounts were read in is still the
+ * shop's when they are written. A currency change that commits between reading the form and the save would
+ * otherwise store dollars' cents as yen.
+ */
+export function amountsInShopCurrency(what: string, field: string) {
+  return async (tx: Tx, change: Change, context?: Ctx): Promise<void> => {
+    const { after } = change;
+    const currency = context ? amountsRead.get(context) : undefined;
+    if (!after || !currency || !wrote(change)) return;
+    await under(field, () => assertShopCurrency(tx, String(after.tenantId), currency, what));
+  };
+}
+
+/** Tenant: a change of currency is refused while anything is priced or owed in the old one. */
+export async function tenantCurrencyRules(tx: Tx, { before, after }: Change): Promise<void> {
+  if (!after || !before) return;
+  await under('currency', () => assertCurrencyChangeable(tx, String(after.id), String(before.currency), String(after.currency)));
+}

@@ -32,15 +32,6 @@ export function prorateCents(totalCents: number, weights: readonly number[]): nu
   return parts;
 }
 
-/** Converts a decimal amount from an outside API (TaxJar answers in dollars) to cents, rounding half up. */
-export function decimalToCents(amount: number): number {
-  return Math.round(Math.round(amount * 1000) / 10);
-}
-
-export function centsToDecimal(cents: number): number {
-  return Math.round(cents) / 100;
-}
-
 /**
  * Cents as a plain decimal string in the currency's major unit ("-12.30"; "1200" for ¥1,200, JPY having no
  * minor unit): exports and reports, where a number column must not carry a currency sign, and every amount

@@ -182,6 +182,38 @@ describe("changing a shop's currency", () => {
   });
 });
 
+describe('TaxJar, which taxes US sales in US dollars', () => {
+  const withTaxjar = (currency: string) => ({
+    ...settings('TaxJar shop', currency),
+    taxjarEnabled: 'true',
+    taxjarApiKeyNew: 'tj_key_1234',
+    taxjarFromAddressJson: '{"country": "US", "zip": "94103", "state": "CA"}',
+  });
+
+  it('is not switched on for a shop that sells in another currency', async () => {
+    const { tenantId, admin } = await shop('JPY');
+    const res = await post(admin, `/resources/Tenant/records/${tenantId}/edit`, withTaxjar('JPY'));
+    expect(res.body.notice.type).toBe('error');
+    expect(res.body.record.errors.taxjarEnabled.message).toBe(
+      'TaxJar calculates US sales tax in US dollars, and this shop sells in JPY: switch TaxJar off, or sell in USD.',
+    );
+    expect(await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } })).toMatchObject({
+      taxjarEnabled: false,
+      taxjarApiKey: null,
+    });
+  });
+
+  it('is not kept on through a change of currency; switched on in a USD shop it saves', async () => {
+    const { tenantId, admin } = await shop('USD');
+    expect((await post(admin, `/resources/Tenant/records/${tenantId}/edit`, withTaxjar('USD'))).body.notice.type).toBe('success');
+    const res = await post(admin, `/resources/Tenant/records/${tenantId}/edit`, withTaxjar('EUR'));
+    expect(res.body.record.errors.taxjarEnabled.message).toMatch(
+      /^TaxJar calculates US sales tax in US dollars, and this shop sells in EUR/,
+    );
+    expect(await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } })).toMatchObject({ taxjarEnabled: true, currency: 'USD' });
+  });
+});
+
 describe("a price in another currency than its shop's", () => {
   it('is refused for a new product, under its currency; the shop currency is taken', async () => {
     const { tenantId, admin } = await shop('JPY');

@@ -17,6 +17,7 @@ import { EVENTS, orderPaidPayload, orderRefundedPayload } from '../shared/events
 import type { TaxFilingPort, TransactionKind } from './tax-filing.port.js';
 import { enqueueTaxSync, TAX_SYNC_TASK, taxSyncPayload } from './tax-sync.enqueue.js';
 import { orderTransaction, refundTransaction, type FromAddress } from './tax-transactions.js';
+import { taxjarCovers } from './taxjar-money.js';
 
 export interface TaxSyncDeps {
   db: Db;
@@ -80,7 +81,8 @@ export async function syncOrderTaxes(deps: TaxSyncDeps, tenantId: string, orderI
  * period it already closed). Filing is not backfilled; an order already filed is kept in line whatever this says.
  */
 function filesFromNowOn(tenant: Tenant, order: Order): boolean {
-  if (!tenant.taxjarEnabled) return false;
+  // TaxJar files US sales in US dollars (taxjar-money.ts): an order in another currency is not its to file.
+  if (!tenant.taxjarEnabled || !taxjarCovers(order.currency)) return false;
   return !tenant.taxjarEnabledAt || !order.paidAt || order.paidAt >= tenant.taxjarEnabledAt;
 }
 

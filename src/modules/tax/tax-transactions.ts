@@ -1,5 +1,5 @@
 // TaxJar transaction bodies (POST/PUT /v2/transactions/orders and /refunds) built from our rows. Pure.
-// Money is whole cents everywhere else; `dollars` below is the one conversion to TaxJar's decimal dollars.
+// Money is whole cents everywhere else; `dollars` below is TaxJar's decimal dollars (taxjar-money.ts, through platform/money.ts).
 // - Order: amount = goods - discount + shipping (sales tax excluded, as TaxJar defines it), shipping,
 //   sales_tax; one line per order line (id = product id, product_identifier = SKU, product_tax_code) with
 //   its unit price, its share of the discount and of the tax (refunds/refund-shares.ts, the rule refunds use).
@@ -9,7 +9,7 @@
 // - Addresses: the order's shipping address as to_*; none (digital goods) falls back to the shop's own
 //   address (origin-sourced). from_* is the shop's taxjarFromAddress.
 import type { Order, OrderItem, Refund } from '../../generated/prisma/index.js';
-import { centsToDecimal } from '../../platform/money.js';
+import { taxjarDollars } from './taxjar-money.js';
 import { lineShares } from '../refunds/refund-shares.js';
 
 export interface FromAddress {
@@ -29,7 +29,7 @@ export interface TransactionInput {
 
 /** Cents to TaxJar's decimal dollars; `negative` for refunds (never -0). */
 export function dollars(cents: number, negative = false): number {
-  const d = centsToDecimal(cents);
+  const d = taxjarDollars(cents);
   return negative && d !== 0 ? -d : d;
 }
 

@@ -21,7 +21,8 @@ export interface TaxRequest {
   amountCents: number;
 }
 
-export type TaxTenant = Pick<Tenant, 'id' | 'taxjarEnabled' | 'taxjarApiKey' | 'taxjarFromAddress' | 'addressValidation'>;
+/** `currency`: TaxJar taxes US dollars only (taxjar-money.ts). */
+export type TaxTenant = Pick<Tenant, 'id' | 'currency' | 'taxjarEnabled' | 'taxjarApiKey' | 'taxjarFromAddress' | 'addressValidation'>;
 
 export interface TaxPort {
   /**

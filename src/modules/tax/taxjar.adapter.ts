@@ -7,9 +7,9 @@ import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import { openSecret, type SecretBox } from '../../platform/secret-box.js';
-import { centsToDecimal, decimalToCents } from '../../platform/money.js';
 import { sameAddress, type AddressInput } from '../customers/address.schema.js';
 import type { TaxPort, TaxRequest, TaxTenant } from './tax.port.js';
+import { centsOfTaxjarDollars, taxjarCovers, taxjarDollars } from './taxjar-money.js';
 
 const fromAddressSchema = z
   .object({ country: z.string(), zip: z.string(), state: z.string(), city: z.string(), street: z.string() })
@@ -73,6 +73,14 @@ export function createTaxjarAdapter(opts: TaxjarAdapterOptions): TaxPort {
   return {
     async taxForOrder(tenant: TaxTenant, req: TaxRequest) {
       if (!tenant.taxjarEnabled || !tenant.taxjarApiKey) return 0;
+      if (!taxjarCovers(tenant.currency)) {
+        // Settings refuse this (taxjar-money.ts); a shop saved before the rule is not charged US tax on yen.
+        logger.warn(
+          { tenantId: tenant.id, currency: tenant.currency },
+          'TaxJar is on for a shop that does not sell in USD: no sales tax asked for (TaxJar taxes US sales in US dollars)',
+        );
+        return 0;
+      }
       const from = fromAddressSchema.safeParse(tenant.taxjarFromAddress ?? {});
       const f = from.success ? from.data : {};
       const params = {
@@ -86,19 +94,21 @@ export function createTaxjarAdapter(opts: TaxjarAdapterOptions): TaxPort {
         ...(req.to.state ? { to_state: req.to.state } : {}),
         to_city: req.to.city,
         to_street: req.to.line1,
-        amount: centsToDecimal(req.amountCents),
-        shipping: centsToDecimal(req.shippingCents),
+        amount: taxjarDollars(req.amountCents),
+        shipping: taxjarDollars(req.shippingCents),
         line_items: req.lines.map((l) => ({
           id: l.productId,
           quantity: l.quantity,
-          unit_price: centsToDecimal(l.unitPriceCents),
-          discount: centsToDecimal(l.discountCents),
+          unit_price: taxjarDollars(l.unitPriceCents),
+          discount: taxjarDollars(l.discountCents),
           ...(l.productTaxCode ? { product_tax_code: l.productTaxCode } : {}),
         })),
       };
       try {
         const res = taxResponseSchema.parse(await withTimeout(clientFor(tenant.taxjarApiKey).taxForOrder(params)));
-        return decimalToCents(res.tax.amount_to_collect);
+        const cents = centsOfTaxjarDollars(res.tax.amount_to_collect);
+        if (cents === null) throw new Error(`TaxJar answered an amount_to_collect that is no amount: ${res.tax.amount_to_collect}`);
+        return cents;
       } catch (err) {
         logger.warn({ err: describe(err), tenantId: tenant.id }, 'TaxJar tax calculation failed');
         throw new AppError('TAX_SERVICE_UNAVAILABLE', 'Sales tax could not be calculated, try again in a minute.', undefined, {

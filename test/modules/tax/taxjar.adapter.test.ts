@@ -12,6 +12,7 @@ const logger = createLogger({ level: 'silent', pretty: false });
 const fake = new FakeTaxjar({ rate: 0.1, apiKeys: ['good-key'] });
 const tenant: TaxTenant = {
   id: 'ten_test',
+  currency: 'USD',
   taxjarEnabled: true,
   taxjarApiKey: 'good-key',
   addressValidation: true,
@@ -65,6 +66,13 @@ describe('TaxJar adapter against the fake TaxJar', () => {
         { id: 'prod_b', quantity: 1, unit_price: 5, discount: 0 },
       ],
     });
+  });
+
+  it('asks nothing for a shop that does not sell in US dollars, and taxes it 0 (TaxJar taxes US sales in USD)', async () => {
+    fake.reset();
+    // ¥3,998 of goods would have gone to TaxJar as 39.98 "dollars", and ¥485 of US tax come back.
+    expect(await adapter.taxForOrder({ ...tenant, currency: 'JPY' }, request)).toBe(0);
+    expect(fake.calls).toEqual([]);
   });
 
   it("sends each line's product tax code, so an exempt category (digital goods here) is not taxed", async () => {

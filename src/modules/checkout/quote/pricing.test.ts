@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { discountAmountCents } from '../../discounts/discount-rules.js';
 import { taxRequestFor, type QuoteLine } from './order-quote.js';
 import { composeTotals, lineDiscounts, subtotalCents } from './pricing.js';
-import { decimalToCents } from '../../../platform/money.js';
+import { centsOfTaxjarDollars } from '../../tax/taxjar-money.js';
 
 const line = fc.record({ quantity: fc.integer({ min: 1, max: 999 }), unitPriceCents: fc.integer({ min: 0, max: 10_000_000 }) });
 const lines = fc.array(line, { minLength: 1, maxLength: 20 });
@@ -31,7 +31,7 @@ describe('order totals (property-based)', () => {
           const sub = subtotalCents(ls);
           const off = discountAmountCents(d, sub);
           // Tax as TaxJar would answer it: a dollar amount with decimals, converted once to cents.
-          const taxAmountCents = decimalToCents(((sub - off + shippingCents) * rate) / 100);
+          const taxAmountCents = centsOfTaxjarDollars(((sub - off + shippingCents) * rate) / 100)!;
           const t = composeTotals({ subtotalCents: sub, discountCents: off, shippingCents, taxAmountCents });
           for (const v of Object.values(t)) expect(isWholeNonNegative(v)).toBe(true);
           expect(t.discountCents).toBeLessThanOrEqual(t.subtotalCents);

@@ -1,10 +1,12 @@
-// The panel's side of "a shop prices everything in its currency" (modules/tenants/shop-currency.ts): the `keeps`
-// rules of the Product, ShippingType, Discount and Tenant resources, run in the save's transaction
-// (adapter/scoped-resource.ts), with the module's refusal shown under the field it is about.
+// The panel's side of "a shop prices everything in its currency" (modules/tenants/shop-currency.ts), and of
+// TaxJar's US dollars (modules/tax/taxjar-money.ts): the `keeps` rules of the Product, ShippingType, Discount and
+// Tenant resources, run in the save's transaction (adapter/scoped-resource.ts), with the module's refusal shown
+// under the field it is about.
 import { ValidationError, type ActionContext } from 'adminjs';
 import type { Db, Tx } from '../../../platform/db/prisma.js';
 import { AppError } from '../../../platform/errors.js';
 import { assertCurrencyChangeable, assertShopCurrency } from '../../../modules/tenants/shop-currency.js';
+import { taxjarCurrencyRefusal } from '../../../modules/tax/taxjar-money.js';
 import type { Ctx } from '../adapter/scoped-resource.js';
 import { shopCurrency } from './money-columns.js';
 
@@ -54,8 +56,15 @@ export function amountsInShopCurrency(what: string, field: string) {
   };
 }
 
-/** Tenant: a change of currency is refused while anything is priced or owed in the old one. */
+/**
+ * Tenant: a change of currency is refused while anything is priced or owed in the old one; TaxJar is on only for
+ * a shop that sells in US dollars (switched on, or kept on through a change of currency).
+ */
 export async function tenantCurrencyRules(tx: Tx, { before, after }: Change): Promise<void> {
-  if (!after || !before) return;
-  await under('currency', () => assertCurrencyChangeable(tx, String(after.id), String(before.currency), String(after.currency)));
+  if (!after) return;
+  if (before)
+    await under('currency', () => assertCurrencyChangeable(tx, String(after.id), String(before.currency), String(after.currency)));
+  const turnsOn = !before || !before.taxjarEnabled || before.currency !== after.currency;
+  const refusal = after.taxjarEnabled === true && turnsOn ? taxjarCurrencyRefusal(String(after.currency)) : null;
+  if (refusal) throw new ValidationError({ taxjarEnabled: { message: refusal } }, { message: refusal });
 }

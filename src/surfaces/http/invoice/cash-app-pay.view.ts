@@ -3,7 +3,7 @@
 // which it posts to /invoice/:token/cash-app/:checkoutId/charge; our server charges it (CreatePayment) and
 // answers where to go next. The page's settings travel in data attributes: no inline script.
 import type { CashAppPayView } from '../../../modules/invoices/invoice.service.js';
-import { formatMoney } from '../../../platform/money.js';
+import { centsToDecimalString, formatMoney } from '../../../platform/money.js';
 import { esc } from './html.js';
 import { layout } from './invoice-page.view.js';
 
@@ -29,7 +29,8 @@ export function cashAppPayCsp(sdkUrl: string): string {
 }
 
 export function renderCashAppPayPage(v: CashAppPayView, token: string): string {
-  const amount = (v.totalCents / 100).toFixed(2);
+  // Square's paymentRequest takes the total as a display amount in the currency's major unit ("5.79"; yen have none).
+  const amount = centsToDecimalString(v.totalCents, v.currency);
   const back = `/invoice/${encodeURIComponent(token)}`;
   return layout(
     `Cash App Pay · Order #${v.orderNumber}`,

@@ -10,6 +10,7 @@ import { AppError, type ErrorCode } from '../../platform/errors.js';
 import { memberMayBuy } from '../catalog/role-gate.js';
 import { isProcessorMethod, PROVIDER_DEFINITIONS, providerOfMethod } from '../payments-processor/connections/provider-definitions.js';
 import type { ProviderId } from '../payments-processor/providers/provider.port.js';
+import { WORKING_CONNECTION_SQL } from '../payments-processor/connections/working-connection.js';
 import type { LoadedProduct, LoadedSession } from './sessions/session-store.js';
 
 /** One precondition: its SQL guard and the same rule in TypeScript with the error it raises. */
@@ -155,9 +156,6 @@ export interface PaymentReach {
   invoiceLinks: boolean;
   providers: readonly ProviderId[];
 }
-
-/** A connection that works: tested CONNECTED, with its secrets (connection.service.ts keeps it so). */
-export const WORKING_CONNECTION_SQL = Prisma.sql`c.status = 'CONNECTED'::"ConnectionStatus" AND c.secrets IS NOT NULL`;
 
 /**
  * The rules of the method itself, checked when it is chosen and again at review and submit: the shop

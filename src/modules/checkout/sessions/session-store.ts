@@ -17,7 +17,7 @@ import { toAddressInput, type AddressInput } from '../../customers/address.schem
 import type { SavedAddress } from '../../customers/address.store.js';
 import type { QuoteLine } from '../quote/quote-line.js';
 import { lineTotalCents } from '../quote/pricing.js';
-import { WORKING_CONNECTION_SQL } from '../selection-rules.js';
+import { WORKING_CONNECTION_SQL } from '../../payments-processor/connections/working-connection.js';
 import type { ProviderId } from '../../payments-processor/providers/provider.port.js';
 
 export interface LoadedProduct {

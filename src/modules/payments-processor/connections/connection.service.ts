@@ -5,7 +5,8 @@
 // - a failed test or a disconnect switches the provider's methods off in the same transaction;
 // - a disconnect is refused while checkouts on the connection can still be paid or are being paid: their
 //   webhooks, voiding and reconciliation need the credentials it erases;
-// - usableMethods is what the invoice page and the Discord select offer (enabled AND connected).
+// - usableMethods is what the invoice page and checkouts offer (enabled AND a working connection, the one rule of
+//   working-connection.ts, which the Discord payment menu and the order steps read too).
 // Secrets are one encrypted JSON value (platform/secret-box.ts); surfaces only ever see secretHints.
 import { z } from 'zod';
 import type { PaymentConnection, PaymentMethod } from '../../../generated/prisma/index.js';
@@ -19,6 +20,7 @@ import type { TenantContext } from '../../shared/actor.js';
 import { ordersWithLiveCheckouts } from '../checkouts/money-in-flight.query.js';
 import type { ConnectionTestResult, ProviderAdapter, ProviderConnection, ProviderId } from '../providers/provider.port.js';
 import { isProcessorMethod, PROVIDER_DEFINITIONS, providerOfMethod, type ProviderUrlOverrides } from './provider-definitions.js';
+import { WORKING_CONNECTION_SQL } from './working-connection.js';
 
 export type ProviderAdapters = Partial<Record<ProviderId, ProviderAdapter>>;
 
@@ -336,10 +338,8 @@ export function createConnectionService(deps: {
 
     async usableMethods(tenantId, enabled) {
       if (!enabled.some(isProcessorMethod)) return [...enabled];
-      const connected = await db.paymentConnection.findMany({
-        where: { tenantId, status: 'CONNECTED', secrets: { not: null } },
-        select: { provider: true },
-      });
+      const connected = await db.$queryRaw<{ provider: ProviderId }[]>`
+        SELECT c.provider::text AS provider FROM payment_connections c WHERE c."tenantId" = ${tenantId} AND ${WORKING_CONNECTION_SQL}`;
       const providers = new Set(connected.map((c) => c.provider));
       return enabled.filter(
         (m) => !isProcessorMethod(m) || (providers.has(providerOfMethod(m)) && adapters[providerOfMethod(m)] !== undefined),

@@ -263,6 +263,22 @@ describe('TaxJar transactions', () => {
     expect((await db.tenant.findUniqueOrThrow({ where: { id: s.tenant.id } })).taxjarEnabledAt).toEqual(taxjarEnabledAt);
   });
 
+  it('a yen shop that has TaxJar on (saved before Settings refused it) files nothing: TaxJar files US dollars', async () => {
+    const s = await shop();
+    await db.tenant.update({ where: { id: s.tenant.id }, data: { currency: 'JPY' } });
+    const order = await f.order({
+      tenantId: s.tenant.id,
+      customerId: (await f.customer({ tenantId: s.tenant.id })).id,
+      currency: 'JPY',
+      lines: [{ productId: s.alpha.id, sku: s.alpha.sku, name: 'Alpha', quantity: 2, unitPriceCents: 2000 }],
+    });
+    await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    await settled(order.id);
+    // Before: ¥4,000 was filed as 40.00 dollars of US sales.
+    expect(fake.transaction('order', order.id)).toBeUndefined();
+    expect(fake.calls.filter((c) => c.path.includes(order.id))).toEqual([]);
+  });
+
   it('deleting a paid, partly refunded order deletes its refund and order transactions', async () => {
     const s = await shop();
     const order = await s.order();

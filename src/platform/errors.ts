@@ -27,6 +27,11 @@ export const ERROR_CODES = {
   IDEMPOTENCY_KEY_REUSED: 422,
   /** The order's amount or selections changed since the customer reviewed it (checkout/quote-consent.ts). */
   QUOTE_CHANGED: 409,
+  /**
+   * The change would send money back (cancelling a paid order refunds it) and the caller did not confirm that
+   * refund's amount, or confirmed another one: nothing was changed (order-admin/cancel-refund-consent.ts).
+   */
+  REFUND_CONFIRMATION_REQUIRED: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INVOICE_LINK_DISABLED: 503,

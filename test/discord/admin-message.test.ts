@@ -73,7 +73,7 @@ describe('admin-channel order message', () => {
     const { changed } = await h.t.services.orderAdmin.cancel(
       { tenantId: s.tenant.id, actor: { type: 'PANEL_ADMIN', id: 'adm_1' } },
       order.id,
-      { note: 'Cannot ship' },
+      { note: 'Cannot ship', confirmRefundCents: order.totalCents },
     );
     expect(changed).toBe(true);
     const after = await db.order.findUniqueOrThrow({ where: { id: order.id } });

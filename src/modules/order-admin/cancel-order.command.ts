@@ -4,7 +4,8 @@
 // - PAID (not yet FULFILLING): refunded in full through the refund engine in the same transaction (money
 //   back through the processor job, or recorded as owed by hand for manual methods; every unit back in
 //   stock; roles revoked; order.refunded), then CANCELLED with order.cancelled. Its discount use stays
-//   (a paid order keeps its use, refunded or not).
+//   (a paid order keeps its use, refunded or not). Only with the refund's amount confirmed
+//   (`confirmRefundCents`, cancel-refund-consent.ts): otherwise REFUND_CONFIRMATION_REQUIRED and nothing written.
 // Later statuses are refunded, not cancelled (the transition table says so).
 import { z } from 'zod';
 import type { Order } from '../../generated/prisma/index.js';
@@ -18,11 +19,16 @@ import { lockOrder, orderLabel } from '../orders/index.js';
 import { assertTransition } from '../orders/index.js';
 import { applyRefund } from '../refunds/refund.command.js';
 import { cancelLockedOrder } from '../orders/index.js';
+import { processorCentsOf } from '../payments-processor/processor-refund.task.js';
+import { requireRefundConsent } from './cancel-refund-consent.js';
 
 // The unpaid cancellation is the order core's (payments' reject uses it too): re-exported for this module's callers.
 export { cancelLockedOrder, OPEN_PAYMENT_STATUSES } from '../orders/index.js';
 
-export const cancelInput = z.object({ note: z.string().trim().max(1000).optional() }).strict();
+/** The refund a paid order's cancel makes, as the caller was shown it (cancel-refund-consent.ts). */
+export const confirmRefundCents = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional();
+
+export const cancelInput = z.object({ note: z.string().trim().max(1000).optional(), confirmRefundCents }).strict();
 
 /** Refuses to cancel an order the transition table does not let go to CANCELLED, with the way forward. */
 export function assertCancellable(order: Order): void {
@@ -31,16 +37,20 @@ export function assertCancellable(order: Order): void {
 
 /**
  * Cancels a PAID order (locked by the caller): a full refund through the refund engine that ends the order
- * CANCELLED instead of REFUNDED, then order.cancelled and the audit entry.
+ * CANCELLED instead of REFUNDED, then order.cancelled and the audit entry. Unless `why.confirmRefundCents` is
+ * that refund's amount it throws REFUND_CONFIRMATION_REQUIRED, which rolls the caller's transaction back: the
+ * refund is computed by the engine that makes it, under the lock it is made under, so what the refusal says is
+ * exactly what a confirmed cancel does (no second copy of the engine's rules to drift from it).
  */
 export async function cancelPaidOrder(
   tx: Tx,
   deps: AfterSaleDeps,
   ctx: TenantContext,
   order: Order,
-  why: { note?: string },
+  why: { note?: string; confirmRefundCents?: number },
 ): Promise<Order> {
   assertTransition(order, 'CANCELLED', 'cancel');
+  const releasedBefore = await releasedUnits(tx, ctx, order.id);
   const {
     order: updated,
     refund,
@@ -52,6 +62,21 @@ export async function cancelPaidOrder(
     order.id,
     { reason: why.note || 'Order cancelled by the shop' },
     { status: 'CANCELLED', data: { cancelledAt: deps.clock.now() } },
+  );
+  const processorCents = moneyReturn === 'processor' ? processorCentsOf(refund) : 0;
+  const paidWith = refund.paymentId ? await tx.payment.findUnique({ where: { id: refund.paymentId }, select: { method: true } }) : null;
+  requireRefundConsent(
+    {
+      orderNumber: order.number,
+      currency: order.currency,
+      refundCents: refund.amountCents,
+      processorCents,
+      processorMethod: processorCents > 0 ? (paidWith?.method ?? order.paymentMethod) : null,
+      byHandCents: refund.amountCents - processorCents,
+      byHandMethod: refund.manualReturnMethod,
+      restockedUnits: (await releasedUnits(tx, ctx, order.id)) - releasedBefore,
+    },
+    why.confirmRefundCents,
   );
   const payload: OrderCancelledPayload = {
     tenantId: ctx.tenantId,
@@ -77,6 +102,12 @@ export async function cancelPaidOrder(
   return updated;
 }
 
+/** Units of the order's reservations given back to stock so far (by cancels and refunds). */
+async function releasedUnits(tx: Tx, ctx: TenantContext, orderId: string): Promise<number> {
+  const sum = await tx.inventoryReservation.aggregate({ where: { orderId, tenantId: ctx.tenantId }, _sum: { releasedQuantity: true } });
+  return sum._sum.releasedQuantity ?? 0;
+}
+
 /** orderAdmin.cancel: idempotent (an already cancelled order is returned with changed=false). */
 export async function cancelOrder(
   deps: AfterSaleDeps,
@@ -84,12 +115,12 @@ export async function cancelOrder(
   orderId: string,
   input: unknown = {},
 ): Promise<{ order: Order; changed: boolean }> {
-  const { note } = parseInput(cancelInput, input ?? {}, 'cancel request');
+  const { note, confirmRefundCents } = parseInput(cancelInput, input ?? {}, 'cancel request');
   return withTransaction(deps.db, async (tx) => {
     const order = await lockOrder(tx, ctx.tenantId, orderId);
     if (order.status === 'CANCELLED') return { order, changed: false };
     assertCancellable(order);
-    if (order.status === 'PAID') return { order: await cancelPaidOrder(tx, deps, ctx, order, { note }), changed: true };
+    if (order.status === 'PAID') return { order: await cancelPaidOrder(tx, deps, ctx, order, { note, confirmRefundCents }), changed: true };
     return { order: await cancelLockedOrder(tx, deps, ctx, order, { reason: 'admin_cancelled', note }), changed: true };
   });
 }

@@ -11,10 +11,22 @@ export { ORDER_TRANSITIONS, SHIPPING_TRANSITIONS } from '../orders/index.js';
 export type { OrderDetail } from '../orders/index.js';
 
 export interface OrderAdminService {
-  /** See update-order.command.ts for the rules. Codes: NOT_FOUND, VALIDATION_FAILED, INVALID_TRANSITION, ORDER_NOT_PAID, ILLEGAL_STATE, OUT_OF_STOCK, CURRENCY_MISMATCH. */
+  /**
+   * See update-order.command.ts for the rules. Codes: NOT_FOUND, VALIDATION_FAILED, INVALID_TRANSITION, ORDER_NOT_PAID, ILLEGAL_STATE,
+   * OUT_OF_STOCK, CURRENCY_MISMATCH, CONFLICT (a stale form), REFUND_CONFIRMATION_REQUIRED (status CANCELLED of a paid order without
+   * `confirmRefundCents` equal to the refund it makes: nothing written; details say what it would do, cancel-refund-consent.ts).
+   */
   update(ctx: TenantContext, orderId: string, input: UpdateOrderInput): Promise<OrderDetail>;
-  /** PENDING_PAYMENT -> CANCELLED, stock released, order.cancelled (admin_cancelled). Idempotent. Paid orders: INVALID_TRANSITION (refund instead). */
-  cancel(ctx: TenantContext, orderId: string, input?: { note?: string }): Promise<{ order: Order; changed: boolean }>;
+  /**
+   * PENDING_PAYMENT -> CANCELLED, stock released, order.cancelled (admin_cancelled). Idempotent. PAID: refunded in full and
+   * CANCELLED, only with `confirmRefundCents` (REFUND_CONFIRMATION_REQUIRED otherwise, nothing written); later statuses:
+   * INVALID_TRANSITION (refund instead).
+   */
+  cancel(
+    ctx: TenantContext,
+    orderId: string,
+    input?: { note?: string; confirmRefundCents?: number },
+  ): Promise<{ order: Order; changed: boolean }>;
   /**
    * The customer's own cancel (Discord): PENDING_PAYMENT -> CANCELLED like cancel (stock and discount use
    * back, order.cancelled customer_cancelled). NOT_FOUND unless `customerId` owns the order; ILLEGAL_STATE

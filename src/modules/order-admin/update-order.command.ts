@@ -1,7 +1,8 @@
 // orderAdmin.update: the admin panel's Save. Every field is optional; a field equal to its current value
 // is no change. Rules (docs/decisions/order-lifecycle.md):
 // - status moves only along ORDER_TRANSITIONS: PAID runs payments.confirm, CANCELLED runs cancel (stock
-//   released), REFUNDED/PARTIALLY_REFUNDED are refused (use the Refund action), the rest are plain steps;
+//   released; a PAID order only with its refund confirmed, `confirmRefundCents`: cancel-refund-consent.ts),
+//   REFUNDED/PARTIALLY_REFUNDED are refused (use the Refund action), the rest are plain steps;
 // - shippingStatus moves along SHIPPING_TRANSITIONS on a paid order; SHIPPED moves a PAID/FULFILLING order
 //   to SHIPPED, DELIVERED completes it;
 // - items change only while PENDING_PAYMENT (totals, payment amount and stock follow);
@@ -20,7 +21,7 @@ import { parseInput } from '../../platform/validate.js';
 import { confirmLockedOrder } from '../payments/confirm-payment.command.js';
 import type { TenantContext } from '../shared/actor.js';
 import type { AfterSaleDeps } from '../orders/index.js';
-import { cancelLockedOrder, cancelPaidOrder } from './cancel-order.command.js';
+import { cancelLockedOrder, cancelPaidOrder, confirmRefundCents } from './cancel-order.command.js';
 import { editOrderItems } from './edit-order-items.js';
 import { requireOrderDetail, type OrderDetail } from '../orders/index.js';
 import { lockOrder, orderLabel } from '../orders/index.js';
@@ -67,6 +68,8 @@ export const updateOrderInput = z
       .min(1, 'an order needs at least one line')
       .max(100)
       .optional(),
+    /** Status CANCELLED of a paid order refunds it: the amount of that refund, as shown to the admin (cancel-refund-consent.ts). */
+    confirmRefundCents,
     /** The order's fields as the edit form showed them (stored values: null for empty). */
     shown: z
       .object({
@@ -102,7 +105,8 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
       // The table says which operation performs the change (transitionOrder refuses anything else).
       const via = findTransition(order.status, input.status)?.via ?? 'update';
       if (via === 'confirm') auditBase = order = (await confirmLockedOrder(tx, deps, ctx, order)).order;
-      else if (via === 'cancel' && order.status === 'PAID') auditBase = order = await cancelPaidOrder(tx, deps, ctx, order, {});
+      else if (via === 'cancel' && order.status === 'PAID')
+        auditBase = order = await cancelPaidOrder(tx, deps, ctx, order, { confirmRefundCents: input.confirmRefundCents });
       else if (via === 'cancel') auditBase = order = await cancelLockedOrder(tx, deps, ctx, order, { reason: 'admin_cancelled' });
       else order = await transitionOrder(tx, order, input.status, 'update', stepData(order, input.status, input.shippingStatus));
     }

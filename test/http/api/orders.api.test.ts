@@ -141,6 +141,51 @@ describe('PATCH /api/orders/:id', () => {
     expect(bad.body.error.message).toMatch(/total/);
   });
 
+  it('cancels a paid order only with confirmRefundCents, the refund it makes: 409 and nothing changed without it', async () => {
+    const order = await pendingOrder(shop, { status: 'PAID', paidAt: new Date(), paymentStatus: 'paid', paymentMethod: 'VENMO_P2P' });
+    const state = async () => ({
+      order: await db.order.findUniqueOrThrow({ where: { id: order.id } }),
+      payments: await db.payment.findMany({ where: { orderId: order.id } }),
+      refunds: await db.refund.findMany({ where: { orderId: order.id } }),
+    });
+    const before = await state();
+    const asked = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).send({ status: 'CANCELLED' }).expect(409);
+    expect(asked.body.error).toMatchObject({
+      code: 'REFUND_CONFIRMATION_REQUIRED',
+      message: `Cancelling order #${order.number} refunds $45.00 to the customer (no money is sent: the shop sends it back by hand). Nothing was changed: to go ahead, send the change again with confirmRefundCents 4500.`,
+      details: {
+        refundCents: 4500,
+        processorCents: 0,
+        byHandCents: 4500,
+        byHandMethod: 'VENMO_P2P',
+        confirmedCents: null,
+        restockedUnits: 0,
+      },
+    });
+    // Another amount than the refund (what a client was shown before something changed) is refused the same way.
+    const wrong = await request(t.app)
+      .patch(`/api/orders/${order.id}`)
+      .set(shop.auth)
+      .send({ status: 'CANCELLED', confirmRefundCents: 4000 })
+      .expect(409);
+    expect(wrong.body.error.message).toMatch(/^The refund is no longer the \$40\.00 that was confirmed\. Cancelling order/);
+    expect(await state()).toEqual(before);
+
+    const done = await request(t.app)
+      .patch(`/api/orders/${order.id}`)
+      .set(shop.auth)
+      .send({ status: 'CANCELLED', confirmRefundCents: 4500 })
+      .expect(200);
+    expect(done.body).toMatchObject({ status: 'CANCELLED', refundedTotalCents: 4500 });
+    expect((await state()).refunds).toEqual([expect.objectContaining({ amountCents: 4500, manualReturnMethod: 'VENMO_P2P' })]);
+  });
+
+  it('cancels an unpaid order without a confirmation', async () => {
+    const order = await pendingOrder(shop);
+    await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).send({ status: 'CANCELLED' }).expect(200);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
+  });
+
   it('refuses a transition the order cannot make with 409', async () => {
     const order = await pendingOrder(shop);
     const res = await request(t.app).patch(`/api/orders/${order.id}`).set(shop.auth).send({ status: 'SHIPPED' }).expect(409);

@@ -226,7 +226,8 @@ describe('TaxJar transactions', () => {
     await settled(order.id);
     expect(fake.transaction('order', order.id)).toBeDefined();
 
-    await request(t.app).patch(`/api/orders/${order.id}`).set(s.auth).send({ status: 'CANCELLED' }).expect(200);
+    const total = (await db.order.findUniqueOrThrow({ where: { id: order.id } })).totalCents;
+    await request(t.app).patch(`/api/orders/${order.id}`).set(s.auth).send({ status: 'CANCELLED', confirmRefundCents: total }).expect(200);
     await settled(order.id);
     expect(fake.transaction('order', order.id)).toBeUndefined();
     const cancelRefund = await db.refund.findFirstOrThrow({ where: { orderId: order.id } });

@@ -269,9 +269,50 @@ describe('orderAdmin.cancel', () => {
     expect((await expectCode(s.orderAdmin.cancel(ctx, order.id), 'INVALID_TRANSITION')).message).toMatch(/refunded/);
   });
 
+  it('cancels a PAID order only with the refund it makes confirmed: without it, or with another amount, nothing is written', async () => {
+    const { order, ctx } = await paidOrderFixture(db, s);
+    const state = async () => ({
+      order: await row(order.id),
+      refunds: await db.refund.findMany({ where: { orderId: order.id } }),
+      reservations: await db.inventoryReservation.findMany({ where: { orderId: order.id }, orderBy: { productId: 'asc' } }),
+      entitlements: await db.entitlement.findMany({ where: { orderId: order.id }, orderBy: { id: 'asc' } }),
+      audit: await s.audit.listFor(ctx.tenantId, 'Order', order.id),
+      jobs: (await queuedJobs(db, eventJob(EVENTS.orderCancelled))).filter((j) => j.payload.orderId === order.id),
+    });
+    const before = await state();
+    const asked = await expectCode(s.orderAdmin.cancel(ctx, order.id), 'REFUND_CONFIRMATION_REQUIRED');
+    expect(asked.message).toBe(
+      `Cancelling order #${order.number} refunds $86.00 to the customer (no money is sent: the shop sends it back by hand) and puts 5 items back in stock. Nothing was changed: to go ahead, send the change again with confirmRefundCents 8600.`,
+    );
+    expect(asked.details).toEqual({
+      orderNumber: order.number,
+      currency: 'USD',
+      refundCents: 8600,
+      processorCents: 0,
+      processorMethod: null,
+      byHandCents: 8600,
+      byHandMethod: 'VENMO_P2P',
+      restockedUnits: 5,
+      confirmedCents: null,
+    });
+    // The edit's Save (status CANCELLED) asks the same; an amount that is not the refund's is no confirmation.
+    await expectCode(s.orderAdmin.update(ctx, order.id, { status: 'CANCELLED', notes: 'bye' }), 'REFUND_CONFIRMATION_REQUIRED');
+    const other = await expectCode(
+      s.orderAdmin.update(ctx, order.id, { status: 'CANCELLED', confirmRefundCents: 6400 }),
+      'REFUND_CONFIRMATION_REQUIRED',
+    );
+    expect(other.message).toMatch(/^The refund is no longer the \$64\.00 that was confirmed\. Cancelling order #\d+ refunds \$86\.00/);
+    expect(other.details).toMatchObject({ refundCents: 8600, confirmedCents: 6400 });
+    expect(await state()).toEqual(before);
+
+    const detail = await s.orderAdmin.update(ctx, order.id, { status: 'CANCELLED', confirmRefundCents: 8600 });
+    expect(detail).toMatchObject({ status: 'CANCELLED', refundedTotalCents: 8600 });
+    expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
+  });
+
   it('cancels a PAID order: refunded in full (owed by hand for a manual method), stock back, roles revoked, CANCELLED', async () => {
     const { order, ctx, a, b, roleA } = await paidOrderFixture(db, s);
-    const { changed } = await s.orderAdmin.cancel(ctx, order.id, { note: 'Out of business' });
+    const { changed } = await s.orderAdmin.cancel(ctx, order.id, { note: 'Out of business', confirmRefundCents: 8600 });
     expect(changed).toBe(true);
     const detail = await db.order.findUniqueOrThrow({ where: { id: order.id }, include: { refunds: true, payments: true } });
     expect(detail.status).toBe('CANCELLED');

@@ -14,6 +14,7 @@ export function createComponents() {
     RefundForm: loader.add('RefundForm', file('refund-form')),
     ApiKeyCreate: loader.add('ApiKeyCreate', file('api-key-create')),
     TransitionSelect: loader.add('TransitionSelect', file('transition-select')),
+    CancelRefundConfirm: loader.add('CancelRefundConfirm', file('cancel-refund-confirm')),
     PaymentsSettings: loader.add('PaymentsSettings', file('payments-settings')),
     UploadKeys: loader.add('UploadKeys', file('upload-keys')),
     AccountPassword: loader.add('AccountPassword', file('account-password')),

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js';
-import { AppError, validationError } from '../../../platform/errors.js';
+import { AppError, isAppError, validationError } from '../../../platform/errors.js';
 import { formatMoney, parseMoneyInput } from '../../../platform/money.js';
 import { formatDate, formatDateTime } from '../../../platform/time-format.js';
 import { CARRIER_CODES, CARRIERS } from '../../../modules/shipping/carriers.js';
@@ -17,6 +17,8 @@ import { moneyReturnFor } from '../../../modules/payments-processor/processor-re
 import { panelAdminOf, tenantContextOf } from '../auth/panel-admin.js';
 import { SHOWN_PARAM, type ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { parseShown } from '../../../platform/form-edits.js';
+import type { RefundConfirmationDetails } from '../../../modules/order-admin/cancel-refund-consent.js';
+import { cancelRefundAsk } from './order-cancel-refund.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, canRead, never } from './access.js';
 import { errorNotice } from './admin-errors.js';
@@ -104,6 +106,14 @@ const editOrderForm = z.object({
     .optional(),
   notes: lines().nullable().optional(),
   lineItems: optionalText,
+  /** The tick box under Status after a Save that would refund (components/cancel-refund-confirm.tsx): the cents it confirms. */
+  confirmRefundCents: z
+    .string()
+    .trim()
+    .regex(/^\d{0,15}$/, 'reload the page and try again')
+    .nullable()
+    .optional()
+    .transform((v) => (v ? Number(v) : undefined)),
 });
 
 /** The order's editable fields as the edit form showed them. */
@@ -307,6 +317,7 @@ export function orderResource(deps: {
       const shown = parseShown(request.payload?.[SHOWN_PARAM]);
       await services.orderAdmin.update(ctx, record.id(), {
         ...(shown ? { shown: pickShown(shown) } : {}),
+        confirmRefundCents: form.confirmRefundCents,
         status: form.status,
         shippingStatus: form.shippingStatus,
         trackingNumber: form.trackingNumber,
@@ -321,6 +332,14 @@ export function orderResource(deps: {
     } catch (err) {
       // A refused save keeps what was typed, and says why in the notice and under the field it is about.
       keepTyped(context.record, request.payload);
+      if (isAppError(err) && err.code === 'REFUND_CONFIRMATION_REQUIRED' && context.record) {
+        // The Save would refund: say what, and offer the tick box that confirms this amount (unticked: an earlier
+        // tick confirmed another amount, or none).
+        const ask = cancelRefundAsk(err.details as unknown as RefundConfirmationDetails);
+        context.record.params.refundConfirmationJson = JSON.stringify(ask);
+        context.record.params.confirmRefundCents = '';
+        return errorNotice(new AppError(err.code, ask.text), context, logger);
+      }
       return errorNotice(err, context, logger, editFieldOf);
     }
   };
@@ -551,7 +570,7 @@ export function orderResource(deps: {
       sort: { sortBy: 'createdAt', direction: 'desc' },
       listProperties: ['number', 'customerName', 'status', 'paymentMethod', 'total', 'createdAt'],
       filterProperties: ['q', 'status', 'paymentMethod', 'shippingStatus', 'createdAt'],
-      editProperties: ['status', 'shippingStatus', 'shippingCarrier', 'trackingNumber', 'notes', 'lineItems'],
+      editProperties: ['status', 'confirmRefundCents', 'shippingStatus', 'shippingCarrier', 'trackingNumber', 'notes', 'lineItems'],
       showProperties: ['number', 'status', 'total', 'createdAt'],
       properties: {
         // On a phone AdminJS shows only the title column: its cell adds the customer, status and total there.
@@ -577,6 +596,8 @@ export function orderResource(deps: {
           description: 'Customer name, Discord username or user id, or order number',
         },
         lineItems: { components: { edit: components.OrderLinesEdit } },
+        // Shown only after a Save that would refund the order (a paid order's cancel) was refused for its confirmation.
+        confirmRefundCents: { components: { edit: components.CancelRefundConfirm } },
         shippingCarrier: {
           availableValues: CARRIER_CODES.map((code) => ({ value: code, label: CARRIERS[code].name })),
           description: "For the tracking link in the customer's shipping message",

@@ -88,6 +88,18 @@ export const updateOrderBody = z
     /** The carrier, for the tracking link in the customer's shipping DM; null clears it. */
     shippingCarrier: z.enum(CARRIER_CODES).nullable().optional(),
     notes: z.string().max(5000).nullable().optional(),
+    confirmRefundCents: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe(
+        'Cancelling a PAID order (status CANCELLED) refunds it in full: send the amount of that refund, in cents, to confirm it. ' +
+          'Without it, or with another amount, the answer is 409 REFUND_CONFIRMATION_REQUIRED, nothing is changed, and ' +
+          'error.details says what the cancel would do (refundCents, processorCents, byHandCents, restockedUnits). ' +
+          'An unpaid order is cancelled without it.',
+      ),
   })
   .refine((b) => Object.keys(b).length > 0, 'send at least one of status, shippingStatus, trackingNumber, shippingCarrier, notes');
 

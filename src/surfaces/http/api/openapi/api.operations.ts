@@ -84,7 +84,10 @@ export const API_OPERATIONS: ApiOperation[] = [
     operationId: 'updateOrder',
     tag: 'Orders',
     summary: 'Update an order',
-    description: "Moves the order's status or shipping status (allowed transitions only), sets the tracking number or the notes.",
+    description:
+      "Moves the order's status or shipping status (allowed transitions only), sets the tracking number or the notes. " +
+      'Status CANCELLED of a PAID order refunds it in full and needs confirmRefundCents, the amount of that refund ' +
+      '(409 REFUND_CONFIRMATION_REQUIRED without it, with what the cancel would do in error.details; nothing is changed).',
     body: updateOrderBody,
     idempotent: true,
     success: { status: 200, description: 'The updated order', schema: orderDetail },

@@ -51,6 +51,13 @@ export function formEdits(
   return { edits, conflicts };
 }
 
+/**
+ * The refusal of an edit save that does not carry the values its form showed (a page opened before forms carried
+ * them, a hand-made POST): without them a field posted unchanged cannot be told from the person's change, so
+ * the save would write back values someone else changed meanwhile.
+ */
+export const FORM_OUT_OF_DATE = 'This form is out of date: reload the page and make your change again.';
+
 /** The values a form showed, as posted back (a JSON object), or null when the form did not carry them. */
 export function parseShown(raw: unknown): Record<string, unknown> | null {
   if (typeof raw !== 'string' || raw === '') return null;

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDatabaseUrl, testDb } from '../helpers/db.js';
-import { cookieValue, loggedIn, PASSWORD, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { cookieValue, loadedRow, loggedIn, PASSWORD, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
 let a: AdminAgent;
@@ -29,7 +29,8 @@ const notes = async () => (await testDb().order.findUniqueOrThrow({ where: { id:
 
 describe('CSRF', () => {
   it('accepts a same-origin POST carrying the session token', async () => {
-    const res = await a.agent.post(editUrl()).set(a.headers()).field('notes', 'packed with care');
+    const { shownValuesJson } = await loadedRow(a, 'Order', orderId);
+    const res = await a.agent.post(editUrl()).set(a.headers()).field('notes', 'packed with care').field('shownValuesJson', shownValuesJson);
     expect(res.status).toBe(200);
     expect(res.body.notice.type).toBe('success');
     expect(await notes()).toBe('packed with care');
@@ -67,10 +68,12 @@ describe('CSRF', () => {
   });
 
   it('accepts a same-origin Referer when Origin is absent', async () => {
+    const { shownValuesJson } = await loadedRow(a, 'Order', orderId);
     const res = await a.agent
       .post(editUrl())
       .set({ Referer: `${app.baseUrl}/admin/resources/Order`, 'X-CSRF-Token': a.csrf() })
-      .field('notes', 'via referer');
+      .field('notes', 'via referer')
+      .field('shownValuesJson', shownValuesJson);
     expect(res.status).toBe(200);
     expect(await notes()).toBe('via referer');
   });

@@ -7,7 +7,7 @@ import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { signDiscordBody } from '../helpers/discord-signer.js';
 import { commandInteraction, member } from '../discord/harness.js';
-import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
 const f = factories();
@@ -31,10 +31,12 @@ async function clickAs(guildId: string, user: { id: string; username: string; gl
 }
 
 async function rename(owner: AdminAgent, customerId: string, displayName: string) {
+  const { shownValuesJson } = await loadedRow(owner, 'Customer', customerId);
   const res = await owner.agent
     .post(`/admin/api/resources/Customer/records/${customerId}/edit`)
     .set(owner.headers())
-    .field('displayName', displayName);
+    .field('displayName', displayName)
+    .field('shownValuesJson', shownValuesJson);
   expect(res.status).toBe(200);
   expect(res.body.notice?.type).toBe('success');
   return res;
@@ -79,9 +81,11 @@ describe("a customer's name corrected in the panel", () => {
     const tenant = await f.tenant();
     const owner = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: tenant.id })).email);
     const customer = await f.customer({ tenantId: tenant.id, username: 'real_handle', displayName: 'Old' });
+    const { shownValuesJson } = await loadedRow(owner, 'Customer', customer.id);
     await owner.agent
       .post(`/admin/api/resources/Customer/records/${customer.id}/edit`)
       .set(owner.headers())
+      .field('shownValuesJson', shownValuesJson)
       .field('displayName', 'New')
       .field('username', 'forged')
       .field('displayNameSetByAdminAt', '2000-01-01T00:00:00Z');

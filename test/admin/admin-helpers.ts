@@ -71,3 +71,15 @@ export async function loggedIn(baseUrl: string, email: string, password = PASSWO
   if (res.status !== 303) throw new Error(`login failed: ${res.status} ${res.text.slice(0, 300)}`);
   return admin;
 }
+
+/**
+ * The record as its edit form loaded it (the hidden SHOWN_PARAM field), to post back with an edit as the panel's
+ * form does: a save without it is refused as out of date (docs/decisions/admin-forms.md).
+ */
+export async function loadedRow(admin: AdminAgent, resource: string, id: string): Promise<{ shownValuesJson: string }> {
+  const res = await admin.agent.get(`/admin/api/resources/${resource}/records/${id}/edit`).set(admin.headers());
+  const shown = res.body?.record?.params?.shownValuesJson;
+  if (typeof shown !== 'string')
+    throw new Error(`no edit form for ${resource} ${id}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  return { shownValuesJson: shown };
+}

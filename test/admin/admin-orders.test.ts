@@ -8,7 +8,7 @@ import { factories } from '../helpers/factories.js';
 import { formatDateTime } from '../../src/platform/time-format.js';
 import { testDb } from '../helpers/db.js';
 import { ORDER_STATUS_BADGES, ORDER_STATUS_LABELS } from '../../src/surfaces/admin/presentation/labels.js';
-import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
 let a: AdminAgent;
@@ -32,6 +32,8 @@ afterAll(async () => {
 
 const get = (path: string) => a.agent.get(`/admin/api${path}`).set(a.headers());
 const post = (path: string) => a.agent.post(`/admin/api${path}`).set(a.headers());
+/** The order as its edit form loaded it, which the form posts back (a save without it is refused as out of date). */
+const loaded = async (orderId: string) => (await loadedRow(a, 'Order', orderId)).shownValuesJson;
 const orderRow = (id: string) =>
   testDb().order.findUniqueOrThrow({ where: { id }, include: { items: true, payments: true, refunds: true } });
 
@@ -233,6 +235,7 @@ describe('updating an order', () => {
   it('saves tracking, shipping status and notes; the change is in the audit trail', async () => {
     const { order } = await paidOrder();
     const res = await post(`/resources/Order/records/${order.id}/edit`)
+      .field('shownValuesJson', await loaded(order.id))
       .field('status', 'PAID')
       .field('shippingStatus', 'SHIPPED')
       .field('trackingNumber', '1Z999')
@@ -259,6 +262,7 @@ describe('updating an order', () => {
     expect(JSON.parse(pendingForm.body.record.params.statusOptions)).toEqual(['PENDING_PAYMENT', 'PAID', 'CANCELLED']);
     // Posting the form back with the option lists in it changes nothing they would name.
     const saved = await post(`/resources/Order/records/${order.id}/edit`)
+      .field('shownValuesJson', await loaded(order.id))
       .field('status', 'FULFILLING')
       .field('statusOptions', '["PAID"]')
       .field('shippingStatusOptions', '[]');
@@ -268,7 +272,10 @@ describe('updating an order', () => {
 
   it("refuses an invalid transition with the service's message and changes nothing", async () => {
     const { order } = await pendingOrder();
-    const res = await post(`/resources/Order/records/${order.id}/edit`).field('status', 'SHIPPED').field('notes', 'should not stick');
+    const res = await post(`/resources/Order/records/${order.id}/edit`)
+      .field('shownValuesJson', await loaded(order.id))
+      .field('status', 'SHIPPED')
+      .field('notes', 'should not stick');
     expect(res.body.notice.type).toBe('error');
     expect(res.body.notice.message).toMatch(/cannot go from PENDING_PAYMENT to SHIPPED/);
     const row = await orderRow(order.id);
@@ -284,6 +291,7 @@ describe('updating an order', () => {
     expect(linesCtx).toMatchObject({ editable: true, lines: [{ productId: tracked.id, quantity: 2, unitPrice: '$25.00' }] });
     expect(linesCtx.products.map((p: { productId: string }) => p.productId)).toEqual(expect.arrayContaining([tracked.id, other.id]));
     const res = await post(`/resources/Order/records/${order.id}/edit`)
+      .field('shownValuesJson', await loaded(order.id))
       .field('status', 'PENDING_PAYMENT')
       .field(
         'lineItems',
@@ -320,13 +328,15 @@ describe('updating an order', () => {
 
   it('a quantity of 0 removes a line; all lines at 0 is refused (cancel instead); a paid order shows its lines read-only', async () => {
     const { order, tracked, other } = await pendingOrder();
-    const res = await post(`/resources/Order/records/${order.id}/edit`).field(
-      'lineItems',
-      JSON.stringify([
-        { productId: tracked.id, quantity: 0 },
-        { productId: other.id, quantity: 2 },
-      ]),
-    );
+    const res = await post(`/resources/Order/records/${order.id}/edit`)
+      .field('shownValuesJson', await loaded(order.id))
+      .field(
+        'lineItems',
+        JSON.stringify([
+          { productId: tracked.id, quantity: 0 },
+          { productId: other.id, quantity: 2 },
+        ]),
+      );
     expect(res.body.notice).toMatchObject({ type: 'success', message: `Order #${order.number} saved.` });
     expect((await orderRow(order.id)).items.map((i) => [i.productId, i.quantity])).toEqual([[other.id, 2]]);
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(12); // its reservation went back
@@ -345,7 +355,9 @@ describe('updating an order', () => {
 
   it('cancelling through the form releases reserved stock', async () => {
     const { order, tracked } = await pendingOrder();
-    const res = await post(`/resources/Order/records/${order.id}/edit`).field('status', 'CANCELLED');
+    const res = await post(`/resources/Order/records/${order.id}/edit`)
+      .field('shownValuesJson', await loaded(order.id))
+      .field('status', 'CANCELLED');
     expect(res.body.notice).toMatchObject({ type: 'success' });
     expect((await orderRow(order.id)).status).toBe('CANCELLED');
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(12);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { MovableClock } from '../http/invoice/invoice-fixtures.js';
-import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 const clock = new MovableClock();
 const f = factories();
@@ -46,8 +46,9 @@ describe('Shop settings: pay windows', () => {
     timeZone: 'America/New_York',
   };
   const save = async (over: Record<string, string>) => {
+    const loaded = await loadedRow(a, 'Tenant', tenantId);
     let req = post(`/resources/Tenant/records/${tenantId}/edit`);
-    for (const [k, v] of Object.entries({ ...settings, ...over })) req = req.field(k, v);
+    for (const [k, v] of Object.entries({ ...settings, ...over, ...loaded })) req = req.field(k, v);
     return req;
   };
 

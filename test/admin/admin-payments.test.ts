@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePayPal } from '../../src/dev/fakes/fake-paypal.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
 let paypal: FakePayPal;
@@ -32,7 +32,8 @@ const page = (who: AdminAgent, data?: Record<string, unknown>) =>
   data
     ? who.agent.post('/admin/api/resources/PaymentConnection/actions/list').set(who.headers()).send(data)
     : who.agent.get('/admin/api/resources/PaymentConnection/actions/list').set(who.headers());
-const enable = (methods: string[]) => {
+const enable = async (methods: string[]) => {
+  const loaded = await loadedRow(admin, 'Tenant', tenantId);
   let req = admin.agent.post(`/admin/api/resources/Tenant/records/${tenantId}/edit`).set(admin.headers());
   const fields: Record<string, string> = {
     name: 'Shop',
@@ -48,7 +49,7 @@ const enable = (methods: string[]) => {
   methods.forEach((m, i) => {
     fields[`enabledPaymentMethods.${i}`] = m;
   });
-  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  for (const [k, v] of Object.entries({ ...fields, ...loaded })) req = req.field(k, v);
   return req;
 };
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/platform/crypto.js';
 import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
 let a: AdminAgent;
@@ -142,8 +142,9 @@ describe('tenant settings', () => {
     addressValidation: 'false',
   };
   const save = async (over: Record<string, string>) => {
+    const loaded = await loadedRow(a, 'Tenant', tenantId);
     let req = post(a, `/resources/Tenant/records/${tenantId}/edit`);
-    for (const [k, v] of Object.entries({ ...settings, ...over })) req = req.field(k, v);
+    for (const [k, v] of Object.entries({ ...settings, ...over, ...loaded })) req = req.field(k, v);
     return req;
   };
 
@@ -207,6 +208,7 @@ describe('admin users', () => {
     expect(await verifyPassword('a very long password', row.passwordHash)).toBe(true);
 
     const edit = await post(a, `/resources/AdminUser/records/${row.id}/edit`)
+      .field('shownValuesJson', (await loadedRow(a, 'AdminUser', row.id)).shownValuesJson)
       .field('email', 'staffer@shop.test')
       .field('role', 'TENANT_ADMIN')
       .field('password', '');
@@ -236,6 +238,7 @@ describe('admin users', () => {
     expect((await get(holder, '/resources/Order/actions/list')).status).toBe(200);
 
     const edit = await post(a, `/resources/AdminUser/records/${staff.id}/edit`)
+      .field('shownValuesJson', (await loadedRow(a, 'AdminUser', staff.id)).shownValuesJson)
       .field('email', staff.email)
       .field('role', 'TENANT_STAFF')
       .field('password', 'a brand new long password');
@@ -256,8 +259,9 @@ describe('admin users', () => {
 });
 
 describe('a shop keeps a shop admin', () => {
-  const demote = (who: AdminAgent, user: { id: string; email: string; tenantId: string | null }) =>
+  const demote = async (who: AdminAgent, user: { id: string; email: string; tenantId: string | null }) =>
     post(who, `/resources/AdminUser/records/${user.id}/edit`)
+      .field('shownValuesJson', (await loadedRow(who, 'AdminUser', user.id)).shownValuesJson)
       .field('email', user.email)
       .field('role', 'TENANT_STAFF')
       .field('tenant', user.tenantId ?? '')

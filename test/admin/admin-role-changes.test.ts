@@ -9,7 +9,7 @@ import { TASKS } from '../../src/modules/shared/events.js';
 import { testDb } from '../helpers/db.js';
 import { factories, snowflake } from '../helpers/factories.js';
 import { queuedJobs } from '../modules/refunds/after-sale.harness.js';
-import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 const discord = new FakeDiscordApi();
 let app: RunningAdmin;
@@ -174,6 +174,7 @@ describe('products: the role check', () => {
 
 describe('settings: what to do when someone else removes a paid role', () => {
   it('a tenant admin switches the shop to RECORD', async () => {
+    const loaded = await loadedRow(admin, 'Tenant', tenantId);
     let req = post(admin, `/resources/Tenant/records/${tenantId}/edit`);
     const fields = {
       name: 'Hobby Shop',
@@ -186,6 +187,7 @@ describe('settings: what to do when someone else removes a paid role', () => {
       taxjarFromAddressJson: '',
       addressValidation: 'false',
       roleRemovalPolicy: 'RECORD',
+      ...loaded,
     };
     for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
     const res = await req;

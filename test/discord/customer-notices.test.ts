@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { adminCtx } from '../helpers/actors.js';
-import { loggedIn, type AdminAgent } from '../admin/admin-helpers.js';
+import { loadedRow, loggedIn, type AdminAgent } from '../admin/admin-helpers.js';
 import { commandInteraction, interact, member, startHarness, textOf, type Harness } from './harness.js';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
@@ -239,8 +239,12 @@ describe('cancelled and changed', () => {
     });
     const adminUser = await f.adminUser({ tenantId: s.tenant.id });
     const a: AdminAgent = await loggedIn(baseUrl, adminUser.email);
-    const edit = (lines: unknown) =>
-      a.agent.post(`/admin/api/resources/Order/records/${order.id}/edit`).set(a.headers()).field('lineItems', JSON.stringify(lines));
+    const edit = async (lines: unknown) =>
+      a.agent
+        .post(`/admin/api/resources/Order/records/${order.id}/edit`)
+        .set(a.headers())
+        .field('shownValuesJson', (await loadedRow(a, 'Order', order.id)).shownValuesJson)
+        .field('lineItems', JSON.stringify(lines));
     expect((await edit([{ productId: p1!.id, quantity: 2 }])).body.notice).toMatchObject({ type: 'success' });
     const dm = await waitFor('the items-changed DM', () => dmsTo(s.customer.discordUserId, `order #${order.number} was changed`)[0]);
     expect(JSON.stringify(dm.body)).toContain('The total is now **$50.00** (it was $25.00)');

@@ -11,7 +11,7 @@ import { dayBound } from '../../../platform/zoned-time.js';
 import { changedFields } from '../../../modules/audit/audit-diff.js';
 import type { AuditService } from '../../../modules/audit/audit.service.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
-import { conflictWords, formEdits, parseShown } from '../../../platform/form-edits.js';
+import { conflictWords, FORM_OUT_OF_DATE, formEdits, parseShown } from '../../../platform/form-edits.js';
 
 /**
  * The record's columns as its edit form loaded them (JSON), a param of every record the edit action reads.
@@ -343,12 +343,16 @@ export function defineScopedResource(lib: PrismaLib) {
     /**
      * A save of the edit form. With the values the form showed (SHOWN_PARAM) it writes only the fields the
      * admin changed from them, under the row's lock, and refuses (ValidationError) a changed field that someone
-     * else changed since; without them (a client that did not load the form) every posted field is written.
+     * else changed since. Without them (a page opened before forms carried them, a hand-made POST) nothing tells
+     * the admin's changes from values posted back as they were loaded, so the save is refused (FORM_OUT_OF_DATE)
+     * rather than writing every posted field over what others changed meanwhile. The edit form is the only caller.
      */
     override async update(id: string | number, params: Record<string, unknown> = {}, context?: Ctx): Promise<Record<string, unknown>> {
       const scope = this.scopeWhere(context);
       const { [SHOWN_PARAM]: shownRaw, ...posted } = params;
       const shown = parseShown(shownRaw);
+      // (AdminJS counts a save as failed only with a field error: the hidden field's stands for the whole form.)
+      if (!shown) throw new ValidationError({ [SHOWN_PARAM]: { message: FORM_OUT_OF_DATE } }, { message: FORM_OUT_OF_DATE });
       let data = this.prepareParams(posted);
       // A record never moves to another tenant from the panel.
       if (scope.tenantId) delete data.tenantId;
@@ -356,14 +360,12 @@ export function defineScopedResource(lib: PrismaLib) {
       const row = await this.write(() =>
         this.audited('updated', context, async (m, lock) => {
           await lock(id);
-          const before = this.scopeOptions.audit || this.scopeOptions.keeps || shown ? await m.findFirst({ where }) : null;
-          if (shown) {
-            if (!before) throw new NotFoundError(`No such record: ${String(id)}`, 'update');
-            const { edits, conflicts } = formEdits(data, shown, before);
-            if (conflicts.length) throw this.staleForm(conflicts);
-            data = edits;
-            if (!Object.keys(data).length) return { before, after: before };
-          }
+          const before = await m.findFirst({ where });
+          if (!before) throw new NotFoundError(`No such record: ${String(id)}`, 'update');
+          const { edits, conflicts } = formEdits(data, shown, before);
+          if (conflicts.length) throw this.staleForm(conflicts);
+          data = edits;
+          if (!Object.keys(data).length) return { before, after: before };
           // One conditional statement: the tenant check and the write cannot be separated by another request.
           const { count } = await m.updateMany({ where, data });
           if (count === 0) throw new NotFoundError(`No such record: ${String(id)}`, 'update');

@@ -16,7 +16,7 @@ import { editableOrderStatuses, editableShippingStatuses } from '../../../module
 import { moneyReturnFor } from '../../../modules/payments-processor/processor-refund.task.js';
 import { panelAdminOf, tenantContextOf } from '../auth/panel-admin.js';
 import { SHOWN_PARAM, type ScopedPrismaResource } from '../adapter/scoped-resource.js';
-import { parseShown } from '../../../platform/form-edits.js';
+import { FORM_OUT_OF_DATE, parseShown } from '../../../platform/form-edits.js';
 import type { RefundConfirmationDetails } from '../../../modules/order-admin/cancel-refund-consent.js';
 import { cancelRefundAsk } from './order-cancel-refund.js';
 import type { AdminComponents } from '../components/component-loader.js';
@@ -314,16 +314,20 @@ export function orderResource(deps: {
     }
     try {
       const form = parseInput(editOrderForm, request.payload ?? {}, 'order');
+      const items = lineItemsFromForm(form.lineItems);
+      // A save without the order as the form loaded it (a tab opened before forms carried it, a hand-made POST)
+      // cannot tell the admin's changes from values someone else changed since: refused, nothing written.
       const shown = parseShown(request.payload?.[SHOWN_PARAM]);
+      if (!shown) throw new AppError('CONFLICT', FORM_OUT_OF_DATE);
       await services.orderAdmin.update(ctx, record.id(), {
-        ...(shown ? { shown: pickShown(shown) } : {}),
+        shown: pickShown(shown),
         confirmRefundCents: form.confirmRefundCents,
         status: form.status,
         shippingStatus: form.shippingStatus,
         trackingNumber: form.trackingNumber,
         shippingCarrier: form.shippingCarrier,
         notes: form.notes,
-        items: lineItemsFromForm(form.lineItems),
+        items,
       });
       return {
         ...(await recordJson(context, { message: `Order #${String(record.params.number)} saved.`, type: 'success' })),

@@ -71,7 +71,8 @@ export interface ScopedResourceOptions {
   /**
    * A rule a create, update or delete must keep (a shop keeps a shop admin; a price is in the shop's currency):
    * called in the write's transaction, after the write, with the row before and after it (before: null when
-   * created, after: null when deleted) and the action's context. It throws to undo the write.
+   * created, after: null when deleted) and the action's context. It throws to undo the write. The
+   * context carries the admin and the session (auth/panel-session.ts).
    */
   keeps?: (
     tx: Tx,

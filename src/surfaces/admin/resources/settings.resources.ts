@@ -7,6 +7,7 @@ import { AppError } from '../../../platform/errors.js';
 import { assertShopKeepsAnAdmin, endSessions, MIN_ADMIN_PASSWORD_LENGTH } from '../../../modules/admin-accounts/admin-accounts.service.js';
 import { hashPassword } from '../../../platform/crypto.js';
 import { isPlatformAdmin, panelAdminOf, type PanelAdmin } from '../auth/panel-admin.js';
+import { panelSessionIdOf, rememberPanelSession } from '../auth/panel-session.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { adminUserForm } from '../schemas/admin-user.schema.js';
 import { formId, formText, snowflake } from '../schemas/form-fields.js';
@@ -218,16 +219,18 @@ export async function keepsAShopAdmin(
 
 /**
  * The AdminUser resource's `keeps` rules, in the save's transaction: the shop keeps a shop admin, and a new
- * password set here signs the account out everywhere (as the operator's reset does), so a password changed after
- * a leak locks the old holder out.
+ * password set here signs the account out everywhere but in the session it was set in (as Change password and the
+ * operator's reset do), so a password changed after a leak locks the old holder out, and an admin who changes their
+ * own password here stays signed in. (Another admin's account has no session of the signed-in admin's to keep.)
  */
 export async function adminUserRules(
   tx: Tx,
   change: { before: Record<string, unknown> | null; after: Record<string, unknown> | null },
+  context?: unknown,
 ): Promise<void> {
   await keepsAShopAdmin(tx, change);
   const { before, after } = change;
-  if (before && after && before.passwordHash !== after.passwordHash) await endSessions(tx, String(after.id));
+  if (before && after && before.passwordHash !== after.passwordHash) await endSessions(tx, String(after.id), panelSessionIdOf(context));
 }
 
 export function adminUserResource(db: Db, resource: ScopedPrismaResource, components: AdminComponents): ResourceWithOptions {
@@ -284,7 +287,8 @@ export function adminUserResource(db: Db, resource: ScopedPrismaResource, compon
         show: { isAccessible: manage },
         search: { isAccessible: manage },
         new: { isAccessible: manage, before: validate(true), after: hideHash },
-        edit: { isAccessible: manage, before: validate(false), after: hideHash },
+        // The session the save is made in stays signed in when it sets this account's password (adminUserRules).
+        edit: { isAccessible: manage, before: [rememberPanelSession, validate(false)], after: hideHash },
         // Nobody deletes their own account from here (no accidental lock-out).
         delete: { isAccessible: (ctx) => manage(ctx) && notSelf(ctx) },
         bulkDelete: { isAccessible: never },

@@ -135,8 +135,12 @@ describe('order daily rollups (property-based)', () => {
           else if (o.kind === 'reject') {
             const payment = await db.payment.findFirst({ where: { orderId: id } });
             if (payment) await attempt(() => s.payments.reject(ctx, { paymentId: payment.id, reason: 'not received' }));
-          } else if (o.kind === 'cancel') await attempt(() => s.orderAdmin.cancel(ctx, id));
-          else if (o.kind === 'delete') await attempt(() => s.orderAdmin.delete(ctx, id));
+          } else if (o.kind === 'cancel') {
+            // A paid order's cancel refunds what is left of it, which the admin confirms (cancel-refund-consent.ts).
+            const left = await db.order.findFirst({ where: { id }, select: { totalCents: true, refundedTotalCents: true } });
+            const confirmRefundCents = left ? left.totalCents - left.refundedTotalCents : undefined;
+            await attempt(() => s.orderAdmin.cancel(ctx, id, { confirmRefundCents }));
+          } else if (o.kind === 'delete') await attempt(() => s.orderAdmin.delete(ctx, id));
           else if (o.kind === 'refundFull') await attempt(() => s.refunds.refund(ctx, id, {}));
           else if (o.kind === 'refund') await attempt(() => s.refunds.refund(ctx, id, { amountCents: o.cents }));
           else if (o.kind === 'move')

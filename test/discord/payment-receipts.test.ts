@@ -335,6 +335,44 @@ describe('recording money received', () => {
     await request(h.t.app).post(`/api/orders/${s.order.id}/payment/receipts`).set(s.auth).send({ amountCents: -5 }).expect(400);
   });
 
+  it('a part received while a PayPal payment of the order is clearing is refused: /payment-confirm amount and the modal', async () => {
+    const s = await placedOrder();
+    const connection = await db.paymentConnection.create({
+      data: { tenantId: s.tenant.id, provider: 'PAYPAL', environment: 'sandbox', status: 'CONNECTED' },
+    });
+    // The customer paid the whole $45.00 by eCheck: the capture is PENDING at PayPal until it clears.
+    await db.paymentCheckout.create({
+      data: {
+        tenantId: s.tenant.id,
+        orderId: s.order.id,
+        connectionId: connection.id,
+        provider: 'PAYPAL',
+        method: 'PAYPAL',
+        providerCheckoutId: `PAYPAL-${s.order.id}`,
+        amountCents: 4500,
+        currency: 'USD',
+        orderVersion: (await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).version,
+        state: 'PENDING',
+      },
+    });
+    const clearing =
+      /A PayPal payment of \$45\.00 for this order is still clearing at PayPal .*it will mark order #\d+ paid when it settles/;
+
+    const command = await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: String(s.order.number), amount: 2000 }));
+    expect(textOf(command)).toMatch(clearing);
+    expect(textOf(command)).toMatch(/if it fails instead, record the money received then/);
+    const submitted = await interact(
+      h,
+      modalInteraction(s.admin, `payment:receipt-modal:${s.order.payment.id}`, { amount: '20.00', note: 'venmo' }),
+    );
+    expect(textOf(submitted)).toMatch(clearing);
+    expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(0);
+    expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      amountReceivedCents: 0,
+    });
+  });
+
   it('the panel records a part from the order page; the page shows the reference, what came in and what is owed', async () => {
     const s = await placedOrder();
     const adminUser = await f.adminUser({ tenantId: s.tenant.id });

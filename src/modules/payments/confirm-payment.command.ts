@@ -36,6 +36,23 @@ export async function orderIdOfPayment(tx: Tx, tenantId: string, paymentId: stri
 }
 
 /**
+ * The one rule for money recorded by hand while a processor payment of the order is on its way (a checkout
+ * APPROVED/PENDING: BTCPay confirming, a PayPal eCheck clearing): refused (ILLEGAL_STATE), for a confirm and
+ * for a part received alike. That checkout was made for what was owed when it opened; money recorded by hand
+ * meanwhile makes it more than is owed when it settles, and the ledger then refunds all of it as unapplied.
+ * `instead` says what to do if the payment fails ("mark the order paid then").
+ */
+export async function refuseWhileMoneyInFlight(tx: Tx, order: Order, instead: string): Promise<void> {
+  const inFlight = await inFlightCheckout(tx, order.id);
+  if (!inFlight) return;
+  throw new AppError(
+    'ILLEGAL_STATE',
+    `${inFlightWords(inFlight)}; it will mark order ${orderLabel(order)} paid when it settles. Wait for it; if it fails instead, ${instead}.`,
+    { checkoutId: inFlight.id, checkoutState: inFlight.state },
+  );
+}
+
+/**
  * Confirms payment of `order` (locked by the caller). PENDING_PAYMENT -> PAID, the payment -> paid,
  * entitlements granted (role jobs), order.paid enqueued, audit entry. Already paid: changed=false.
  * Cancelled (rejected or cancelled): ILLEGAL_STATE. ILLEGAL_STATE too while a processor checkout of the
@@ -75,14 +92,7 @@ export async function confirmLockedOrder(
     return { order, payment: paid, changed: false };
   }
 
-  const inFlight = opts.paidByCheckoutId ? null : await inFlightCheckout(tx, order.id);
-  if (inFlight) {
-    throw new AppError(
-      'ILLEGAL_STATE',
-      `${inFlightWords(inFlight)}; it will mark order ${orderLabel(order)} paid when it settles. Wait for it; if it fails instead, mark the order paid then.`,
-      { checkoutId: inFlight.id, checkoutState: inFlight.state },
-    );
-  }
+  if (!opts.paidByCheckoutId) await refuseWhileMoneyInFlight(tx, order, 'mark the order paid then');
 
   const open = named ?? payments.find((p) => OPEN_PAYMENT_STATUSES.includes(p.status));
   if (open && !OPEN_PAYMENT_STATUSES.includes(open.status)) {

@@ -23,7 +23,7 @@ import {
 } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type PaymentReceiptRecordedPayload } from '../shared/events.js';
-import { confirmLockedOrder, orderIdOfPayment, paymentRef } from './confirm-payment.command.js';
+import { confirmLockedOrder, orderIdOfPayment, paymentRef, refuseWhileMoneyInFlight } from './confirm-payment.command.js';
 
 /** The most an order can have received, as a multiple of its total: paid twice over. */
 export const MAX_RECEIVED_TIMES_TOTAL = 2;
@@ -114,6 +114,14 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
         { status: order.status },
       );
     }
+    // A part received while a processor payment of the order is confirming would make that payment more
+    // than is owed when it settles, and the ledger would refund it all: refused as a confirm is.
+    if (pending)
+      await refuseWhileMoneyInFlight(
+        tx,
+        order,
+        'record the money received then (if it settles, money received by hand is extra: record it then, and return it)',
+      );
     // A slip of the keyboard (an amount in dollars typed as cents, a few zeros too many) is refused before it
     // marks an order paid and tells the customer they overpaid: a customer who paid twice is the most a
     // real receipt adds up to.

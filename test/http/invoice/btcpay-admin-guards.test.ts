@@ -2,6 +2,7 @@
 // REST API, the panel's actions over HTTP), against the fake BTCPay on the wire:
 // - mark the order paid by hand while its Bitcoin payment is confirming (the ledger would refund the real
 //   money when it settled): refused with what to do, and the order is paid by the Bitcoin when it settles;
+// - record a part received by hand meanwhile (the REST API, the panel's form): refused the same way;
 // - delete an order whose invoice can still be paid: refused until the order is cancelled (the invoice is
 //   then closed at BTCPay);
 // - disconnect BTCPay while an invoice on it is open: refused, naming how many orders and what to do.
@@ -104,6 +105,56 @@ describe('marking an order paid by hand while its Bitcoin payment is confirming'
       const checkout = await db.paymentCheckout.findFirstOrThrow({ where: { providerCheckoutId: invoiceId } });
       expect(checkout).toMatchObject({ state: 'PAID', unappliedAction: null });
       expect([...env.btcpay.pullPayments.values()].filter((p) => p.invoiceId === invoiceId)).toHaveLength(0);
+    } finally {
+      env.btcpay.autoConfirm = true;
+    }
+  });
+});
+
+describe('recording a part received by hand while the Bitcoin payment is confirming', () => {
+  it('is refused through the REST API and the panel, and the Bitcoin pays the order in full (nothing refunded)', async () => {
+    const { order, invoiceId, auth, panel } = await openInvoice();
+    env.btcpay.autoConfirm = false;
+    try {
+      await env.btcpay.pay(invoiceId); // BTCPay: Processing (waiting for confirmations)
+      await env.btcpay.idle();
+      await waitFor(
+        'the checkout to be PENDING',
+        async () => (await db.paymentCheckout.findFirst({ where: { providerCheckoutId: invoiceId, state: 'PENDING' } })) ?? undefined,
+      );
+
+      // Accepted, this part made the $42.50 invoice more than was owed when it settled: all of it was refunded.
+      const api = await request(env.t.app)
+        .post(`/api/orders/${order.id}/payment/receipts`)
+        .set(auth)
+        .send({ amountCents: 2000 })
+        .expect(409);
+      expect(api.body.error).toMatchObject({
+        code: 'ILLEGAL_STATE',
+        message: expect.stringMatching(new RegExp(`${CONFIRMING.source}.*if it fails instead, record the money received then`)),
+      });
+      const form = await panel.post(`/resources/Order/records/${order.id}/recordReceipt`).send({ amount: '20.00', note: 'Venmo' });
+      expect(form.body.notice).toMatchObject({ type: 'error', message: expect.stringMatching(CONFIRMING) });
+      expect(await db.paymentReceipt.count({ where: { orderId: order.id } })).toBe(0);
+      expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).amountReceivedCents).toBe(0);
+
+      env.btcpay.confirm(invoiceId);
+      await env.btcpay.idle();
+      const paid = await waitFor('the order to be paid by the Bitcoin', async () => {
+        const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+        return o.status === 'PAID' ? o : undefined;
+      });
+      expect(paid.amountReceivedCents).toBe(4250);
+      expect(await db.paymentCheckout.findFirstOrThrow({ where: { providerCheckoutId: invoiceId } })).toMatchObject({
+        state: 'PAID',
+        unappliedAction: null,
+      });
+      expect([...env.btcpay.pullPayments.values()].filter((p) => p.invoiceId === invoiceId)).toHaveLength(0);
+
+      // Once paid, money received by hand is recorded as extra (to return), as on any paid order.
+      const extra = await request(env.t.app).post(`/api/orders/${order.id}/payment/receipts`).set(auth).send({ amountCents: 2000 });
+      expect(extra.status).toBe(201);
+      expect(extra.body).toMatchObject({ overpaidCents: 2000 });
     } finally {
       env.btcpay.autoConfirm = true;
     }

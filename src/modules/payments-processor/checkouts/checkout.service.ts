@@ -15,6 +15,7 @@ import type { ConnectionService, LoadedConnection } from '../connections/connect
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
 import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
 import { applyCheckoutState, OPEN_CHECKOUT_STATES, UNAPPLIED_AUDIT, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
+import { closedCheckoutsDue } from './late-money.js';
 
 /** Closed before any charge answered; a payment made for one is still bound to it (and refunded by the ledger). */
 const CLOSED_UNCHARGED_STATES = ['VOIDED', 'EXPIRED'] as const;
@@ -66,11 +67,13 @@ export interface CheckoutService {
    * A checkout never charged (Square before its token was charged: still named by our own id) has nothing
    * at the provider to ask about; once older than `chargeWindowMinutes` it is retired (EXPIRED), after a
    * last look for a payment made for it whose answer and webhooks were lost (bound and applied instead).
+   * Closed checkouts (FAILED/VOIDED/EXPIRED) that can still end up with money are asked about too, less and
+   * less often, within their provider's window (`late`: how many were asked; late-money.ts).
    */
   reconcile(
     olderThanMinutes: number,
     opts?: { chargeWindowMinutes?: number },
-  ): Promise<{ checked: number; changed: number; errors: number; expired: number }>;
+  ): Promise<{ checked: number; changed: number; errors: number; expired: number; late: number }>;
   /** Job body: refunds a checkout's unapplied money through its provider; FLAGGED when the provider refuses. */
   refundUnapplied(checkoutId: string, job: { attempt: number; maxAttempts: number }): Promise<void>;
 }
@@ -212,6 +215,36 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       data: { state: 'EXPIRED', providerStatus: 'EXPIRED: never charged' },
     });
     return count === 1 ? 'expired' : 'open';
+  }
+
+  /**
+   * A closed checkout (late-money.ts) asked once more: money the provider reports on it (or in flight again)
+   * goes through the ledger, which pays the order if the checkout still can, else refunds it and tells the
+   * admins. True when the checkout changed.
+   */
+  async function lookForLateMoney(c: PaymentCheckout): Promise<boolean> {
+    if (c.providerCheckoutId === c.id) {
+      // Never bound (Square): a payment for its order that no checkout holds is one its charge made after all.
+      // While the order has a checkout still being charged, that payment may be its own: left to it (its own
+      // retirement looks at ListPayments too).
+      const charging = await db.paymentCheckout.findMany({
+        where: { orderId: c.orderId, connectionId: c.connectionId, state: { in: [...OPEN_CHECKOUT_STATES] } },
+        select: { id: true, providerCheckoutId: true },
+      });
+      if (charging.some((o) => o.providerCheckoutId === o.id)) return false;
+      return (await retireUncharged(c)) === 'applied';
+    }
+    const loaded = await connections.load({ id: c.connectionId });
+    const state = await settle(loaded, c, await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId!));
+    if (state.state !== 'PAID' && state.state !== 'PENDING' && state.state !== 'APPROVED') return false;
+    const { checkout } = await applyCheckoutState(deps, c.id, state, { source: 'reconciliation (closed checkout)' });
+    if (checkout.state !== c.state) {
+      logger.warn(
+        { checkoutId: c.id, orderId: c.orderId, from: c.state, to: checkout.state, providerStatus: state.providerStatus },
+        'money reported on a closed checkout whose webhooks were lost',
+      );
+    }
+    return checkout.state !== c.state;
   }
 
   /**
@@ -597,7 +630,18 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           logger.warn({ err, checkoutId: c.id }, 'reconciliation could not check a checkout; next run tries again');
         }
       }
-      return { checked: open.length, changed, errors, expired };
+      let late = 0;
+      for (const c of await closedCheckoutsDue(db, clock.now(), olderThanMinutes, 200)) {
+        late++;
+        try {
+          if (await lookForLateMoney(c)) changed++;
+        } catch (err) {
+          errors++;
+          logger.warn({ err, checkoutId: c.id }, 'reconciliation could not check a closed checkout; it is asked again later');
+        }
+        await db.paymentCheckout.updateMany({ where: { id: c.id }, data: { lateCheckedAt: clock.now() } });
+      }
+      return { checked: open.length, changed, errors, expired, late };
     },
 
     async refundUnapplied(checkoutId, job) {

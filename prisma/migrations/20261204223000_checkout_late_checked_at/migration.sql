@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "payment_checkouts" ADD COLUMN     "lateCheckedAt" TIMESTAMP(3);

@@ -1,0 +1,65 @@
+// Closed checkouts that can still end up with money: which ones the reconciliation keeps asking about, for
+// how long, and how often. A checkout we closed (VOIDED), that failed (FAILED) or that expired (EXPIRED) is
+// not always closed at the provider, and its webhooks can be lost like any other's:
+// - PayPal: an order stays capturable for 29 days. A capture made as the checkout was voided (the buyer
+//   returned in another tab, the capture's answer was lost), an eCheck capture still PENDING when the order
+//   changed (it clears in up to 4-7 business days), or a FAILED checkout the buyer approved again with another
+//   funding source and the return page captured: money at PayPal, nothing on our side. An EXPIRED one is gone
+//   at PayPal (RESOURCE_NOT_FOUND).
+// - Square: a payment FAILED or CANCELED at Square is final, but a checkout still named by our own id (never
+//   bound to a payment) may have a charge that reached Square while the checkout failed, was voided or was
+//   retired (a second press of the page's button answered IDEMPOTENCY_KEY_REUSED, a charge that raced the
+//   void), with its answer and webhooks lost: ListPayments finds it. A bound VOIDED payment may have been
+//   PENDING when voided and complete later.
+// - BTCPay: an expired or invalid invoice is still watched for payments (the store's monitoring time, 1 day
+//   by default, after expiry), and a merchant may mark an Invalid invoice settled by hand at any time.
+// Money found goes through the ledger as any report does: it pays the order if the checkout can still pay
+// it (not voided, the order unpaid at the checkout's version and amount), else it is refunded through the
+// provider and the admins are told (checkout-ledger.ts).
+import type { CheckoutState, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
+import { Prisma, type Db } from '../../../platform/db/prisma.js';
+
+/** Per provider: which closed states can still take money, and for how many days after the checkout was made. */
+export const LATE_MONEY: Record<PaymentProvider, { states: readonly CheckoutState[]; days: number }> = {
+  // The order's 29 days, and the eCheck clearing inside them.
+  PAYPAL: { states: ['FAILED', 'VOIDED'], days: 30 },
+  // A payment that raced the close (Web Payments tokens live 24 hours) or was pending when voided.
+  SQUARE: { states: ['FAILED', 'VOIDED', 'EXPIRED'], days: 7 },
+  // The store's monitoring after expiry (1 day by default, a store may set more), and invoices marked settled by hand.
+  BTCPAY: { states: ['FAILED', 'VOIDED', 'EXPIRED'], days: 14 },
+};
+
+/** Asked again after an eighth of its age, at least the cron's 3 minutes and at most 12 hours apart. */
+const RECHECK = { ageDivisor: 8, minSeconds: 3 * 60, maxSeconds: 12 * 3600 } as const;
+
+/**
+ * The closed checkouts due a look now, least recently asked first: made more than `olderThanMinutes` ago
+ * and inside their provider's window (LATE_MONEY), known to the provider (it answered their creation), not
+ * asked within their interval (RECHECK). A Square checkout bound to a payment only while VOIDED (a FAILED or
+ * CANCELED Square payment is final); one still named by our own id in any closed state (its charge may
+ * have reached Square all the same).
+ */
+export async function closedCheckoutsDue(db: Db, now: Date, olderThanMinutes: number, limit: number): Promise<PaymentCheckout[]> {
+  const windows = Object.entries(LATE_MONEY).map(
+    ([provider, w]) => Prisma.sql`(${provider}::text, ${w.days}::int, ${[...w.states]}::text[])`,
+  );
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    WITH t AS (SELECT (to_timestamp(${now.getTime()}::float8 / 1000) AT TIME ZONE 'UTC') AS now)
+    SELECT c.id FROM payment_checkouts c
+    CROSS JOIN t
+    JOIN (VALUES ${Prisma.join(windows)}) AS w(provider, days, states) ON w.provider = c.provider::text
+    WHERE c.state::text = ANY (w.states)
+      AND c."providerCheckoutId" IS NOT NULL
+      AND NOT (c.provider = 'SQUARE' AND c."providerCheckoutId" <> c.id AND c.state <> 'VOIDED')
+      AND c."createdAt" < t.now - make_interval(mins => ${olderThanMinutes}::int)
+      AND c."createdAt" > t.now - make_interval(days => w.days)
+      AND (c."lateCheckedAt" IS NULL OR c."lateCheckedAt" <= t.now - make_interval(secs =>
+            LEAST(${RECHECK.maxSeconds}::int, GREATEST(${RECHECK.minSeconds}::int,
+              EXTRACT(EPOCH FROM (t.now - c."createdAt")) / ${RECHECK.ageDivisor}::int))))
+    ORDER BY c."lateCheckedAt" ASC NULLS FIRST, c."createdAt" ASC
+    LIMIT ${limit}::int`;
+  if (!rows.length) return [];
+  const found = await db.paymentCheckout.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
+  const position = new Map(rows.map((r, i) => [r.id, i]));
+  return found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+}

@@ -1,0 +1,160 @@
+// Money that reaches a checkout we had closed (FAILED, VOIDED, EXPIRED), with every webhook about it lost:
+// the reconciliation job (payment:checkouts:reconcile, run by the worker as the cron runs it) keeps asking
+// the provider about such checkouts within the provider's window (checkouts/late-money.ts), and the ledger
+// then pays the order if it still can, else refunds the money and tells the admins. Against the fake BTCPay
+// and the fake Square over real HTTP; the app's clock moves, nothing sleeps.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
+import { LATE_MONEY } from '../../../src/modules/payments-processor/checkouts/late-money.js';
+import { systemActor } from '../../../src/modules/shared/actor.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { adminCtx } from '../../helpers/actors.js';
+import { factories } from '../../helpers/factories.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { MovableClock } from './invoice-fixtures.js';
+import { connectBtcPay, connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
+import { runReconcileJob } from './reconcile-job.js';
+
+const clock = new MovableClock();
+const db = testDb();
+const f = factories();
+let env: ProvidersApp;
+let worker: WorkerHandle;
+let discord: FakeDiscordApi;
+
+beforeAll(async () => {
+  discord = await new FakeDiscordApi().start();
+  env = await startProvidersApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: env.t.services.bus,
+    logger: env.t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await env?.close();
+  await discord?.stop();
+});
+
+async function shopWithOrder(method: 'CASHAPP_PAY' | 'BTC_INVOICE') {
+  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+  if (method === 'CASHAPP_PAY') await connectSquare(env, tenant.id);
+  else await connectBtcPay(env, tenant.id);
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    guildId: guild.id,
+    paymentMethod: method,
+    paymentStatus: 'pending',
+    totalCents: 4250,
+    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
+  });
+  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
+  return { tenant, order, path: new URL(link.url).pathname };
+}
+
+/** The reconciliation job as the cron runs it, with the app's clock `minutes` ahead. */
+async function reconcileAfter(minutes: number) {
+  clock.advance(minutes * 60);
+  try {
+    await runReconcileJob(db);
+  } finally {
+    clock.advance(-minutes * 60);
+  }
+}
+
+const orderRow = (id: string) => db.order.findUniqueOrThrow({ where: { id } });
+const checkoutRow = (id: string) => db.paymentCheckout.findUniqueOrThrow({ where: { id } });
+
+describe('a BTCPay invoice that failed to confirm and was then marked settled by the merchant, its webhooks lost', () => {
+  it('is found by the reconciliation and pays the order, which was still waiting for it', async () => {
+    const { tenant, order, path } = await shopWithOrder('BTC_INVOICE');
+    const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'BTC_INVOICE' }).expect(303);
+    const invoiceId = /\/i\/([^/?]+)$/.exec(String(res.headers.location))![1]!;
+    const checkout = await db.paymentCheckout.findFirstOrThrow({ where: { providerCheckoutId: invoiceId } });
+    env.btcpay.autoConfirm = false;
+    try {
+      await env.btcpay.pay(invoiceId);
+      await env.btcpay.idle();
+      env.btcpay.failToConfirm(invoiceId); // BTCPay: Invalid (FailedToConfirm), delivered
+      await env.btcpay.idle();
+    } finally {
+      env.btcpay.autoConfirm = true;
+    }
+    await waitFor('the checkout to be FAILED', async () => (await checkoutRow(checkout.id)).state === 'FAILED');
+
+    // The merchant sees the payment confirmed after all and marks the invoice settled; that webhook is lost.
+    const store = env.btcpay.stores.find((s) => env.btcpay.invoices.get(invoiceId)!.storeId === s.id)!;
+    env.btcpay.outbox.dropNext(1);
+    const marked = await fetch(`${env.btcpay.url}/api/v1/stores/${store.id}/invoices/${invoiceId}/status`, {
+      method: 'POST',
+      headers: { authorization: `token ${store.apiKeys[0]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'Settled' }),
+    });
+    expect(marked.status).toBe(200);
+    await env.btcpay.idle();
+    expect((await orderRow(order.id)).status).toBe('PENDING_PAYMENT');
+
+    await reconcileAfter(10);
+    expect(await orderRow(order.id)).toMatchObject({ status: 'PAID', amountReceivedCents: 4250 });
+    expect(await checkoutRow(checkout.id)).toMatchObject({ state: 'PAID', paidAmountCents: 4250, unappliedAction: null });
+    const paid = await db.auditLog.findFirst({ where: { tenantId: tenant.id, entityId: order.id, action: 'payment.checkout_paid' } });
+    expect(paid?.after).toMatchObject({ source: 'reconciliation (closed checkout)' });
+  });
+
+  it('is no longer asked about after its window', async () => {
+    const { order, path } = await shopWithOrder('BTC_INVOICE');
+    const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'BTC_INVOICE' }).expect(303);
+    const invoiceId = /\/i\/([^/?]+)$/.exec(String(res.headers.location))![1]!;
+    await env.t.services.orderAdmin.cancel(adminCtx(order.tenantId), order.id, {});
+    await waitFor(
+      'the invoice voided',
+      async () => (await db.paymentCheckout.findFirst({ where: { providerCheckoutId: invoiceId, state: 'VOIDED' } })) ?? undefined,
+    );
+    const asked = () => env.btcpay.calls.filter((c) => c.method === 'GET' && c.path.endsWith(`/invoices/${invoiceId}`)).length;
+    const before = asked();
+    await reconcileAfter((LATE_MONEY.BTCPAY.days + 1) * 24 * 60);
+    expect(asked()).toBe(before);
+    await reconcileAfter(10);
+    expect(asked()).toBeGreaterThan(before);
+  });
+});
+
+describe('a Cash App Pay checkout that failed while its first charge reached Square, answer and webhooks lost', () => {
+  it('is found by the reconciliation (ListPayments) and pays the order', async () => {
+    const { order, path } = await shopWithOrder('CASHAPP_PAY');
+    const started = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
+    const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(started.headers.location))![1]!;
+    // The first press: CreatePayment reached Square and completed; its answer and both webhooks were lost.
+    const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
+    env.square.outbox.dropNext(2);
+    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
+      sourceToken: SQUARE_TEST_TOKENS.ok,
+      amountCents: 4250,
+      currency: 'USD',
+      idempotencyKey: checkoutId,
+      orderId: order.id,
+      note: 'first press, answer lost',
+    });
+    await env.square.idle();
+    // The page's second press, with a new token and the same key: Square refuses it (IDEMPOTENCY_KEY_REUSED).
+    const second = await request(env.t.app)
+      .post(`${path}/cash-app/${checkoutId}/charge`)
+      .send({ sourceToken: `${SQUARE_TEST_TOKENS.ok}-again` });
+    expect(second.status).toBe(200);
+    expect(await checkoutRow(checkoutId)).toMatchObject({ state: 'FAILED', providerCheckoutId: checkoutId });
+    expect((await orderRow(order.id)).status).toBe('PENDING_PAYMENT');
+
+    await reconcileAfter(10);
+    expect(await orderRow(order.id)).toMatchObject({ status: 'PAID', amountReceivedCents: 4250 });
+    const c = await checkoutRow(checkoutId);
+    expect(c).toMatchObject({ state: 'PAID', paidAmountCents: 4250, unappliedAction: null });
+    expect(env.square.payments.get(c.providerCheckoutId!)?.json).toMatchObject({ status: 'COMPLETED', reference_id: order.id });
+  });
+});

@@ -1,8 +1,9 @@
 // POST /webhooks/{paypal,square,btcpay}/:connectionId: each shop's connection has its own webhook URL (the
 // owner registers it at the provider), so the connection (and its webhook id / signature key) is known
 // before the body is read. Mounted before any body parser: signatures cover the raw bytes.
-// Answers: 200 for an applied, duplicate or ignored event; 401 for a bad signature; 404 for an unknown
-// connection or a checkout we did not create; 503 when a provider call failed (the provider retries).
+// Answers: 200 for an applied, duplicate or ignored event, and for a payment we did not start (not_ours);
+// 401 for a bad signature; 404 for an unknown connection or a payment of an order of ours that no checkout
+// holds yet (the provider retries); 503 when a provider call failed (the provider retries).
 import express, { Router } from 'express';
 import type { PaymentProvider } from '../../generated/prisma/index.js';
 import type { CheckoutService } from '../../modules/payments-processor/checkouts/checkout.service.js';

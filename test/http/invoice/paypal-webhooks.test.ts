@@ -88,18 +88,33 @@ describe('PayPal webhooks', () => {
     await expectLedgerMatchesPayPal(checkout.id);
   });
 
-  it('refuses an event about a checkout we did not create (404) and an unknown connection; unknown types answer 200', async () => {
-    const { connectionId, clientId } = await shopWithOrder();
-    const foreign = env.paypal.signedEvent(clientId, 'PAYMENT.CAPTURE.COMPLETED', 'capture', {
-      id: 'CAPTURENOTOURS01',
-      status: 'COMPLETED',
-      amount: { currency_code: 'USD', value: '42.50' },
-      custom_id: 'ord_x',
-      supplementary_data: { related_ids: { order_id: 'NOTOURORDER00001' } },
-    });
-    const res = await post(foreign, connectionId).expect(404);
-    expect(res.body.error.message).toMatch(/not created by this shop/);
-    await post(foreign, 'pcn_doesnotexist').expect(404);
+  it('answers 200 to a payment we did not start (PayPal stops retrying); refuses one of our orders no checkout holds yet (404, retried) and an unknown connection; unknown types answer 200', async () => {
+    const { order, path, connectionId, clientId } = await shopWithOrder();
+    const capture = (id: string, customId: string | undefined, paypalOrderId: string) =>
+      env.paypal.signedEvent(clientId, 'PAYMENT.CAPTURE.COMPLETED', 'capture', {
+        id,
+        status: 'COMPLETED',
+        amount: { currency_code: 'USD', value: '42.50' },
+        ...(customId ? { custom_id: customId, invoice_id: customId } : {}),
+        supplementary_data: { related_ids: { order_id: paypalOrderId } },
+      });
+    // Sold elsewhere with the same PayPal account: no custom_id, another system's, or an order id of ours this shop never opened a checkout for.
+    for (const foreign of [
+      capture('CAPTURENOTOURS01', undefined, 'NOTOURORDER00001'),
+      capture('CAPTURENOTOURS02', 'INV-2024-0042', 'NOTOURORDER00002'),
+      capture('CAPTURENOTOURS03', 'ord_0123456789abcdef0123456789abcdef', 'NOTOURORDER00003'),
+    ]) {
+      const res = await post(foreign, connectionId).expect(200);
+      expect(res.body.outcome).toBe('not_ours');
+      expect(await db.providerWebhookEvent.count({ where: { eventId: foreign.eventId } })).toBe(0);
+    }
+    await post(capture('CAPTURENOTOURS01', undefined, 'NOTOURORDER00001'), 'pcn_doesnotexist').expect(404);
+    // Our order, with a checkout on this connection, but no checkout bound to this PayPal order (yet): sent again later.
+    await startCheckout(path);
+    const early = capture('CAPTUREOURS00001', order.id, 'OURSNOTBOUND0001');
+    const res = await post(early, connectionId).expect(404);
+    expect(res.body.error.message).toMatch(/No checkout of this shop holds this payment yet/);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
     const dispute = env.paypal.signedEvent(clientId, 'CUSTOMER.DISPUTE.CREATED', 'dispute', { dispute_id: 'PP-D-1' });
     expect((await post(dispute, connectionId).expect(200)).body.outcome).toBe('ignored');
     expect((await post(dispute, connectionId).expect(200)).body.outcome).toBe('duplicate');

@@ -336,7 +336,7 @@ describe('Cash App Pay (Square) through the core', () => {
     }
   });
 
-  it('refuses forged notifications (401) and payments we did not start (404)', async () => {
+  it('refuses forged notifications (401) and answers 200 to payments we did not start (Square stops retrying)', async () => {
     const { order, connectionId } = await shopWithOrder('CASHAPP_PAY');
     const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
     // A payment at the shop's Square account that no checkout of ours made (e.g. in person, or another app).
@@ -350,7 +350,8 @@ describe('Cash App Pay (Square) through the core', () => {
     });
     await env.square.idle();
     const [created, updated] = env.square.outbox.deliveries.slice(-2);
-    expect([created!.status, updated!.status]).toEqual([404, 404]);
+    expect([created!.status, updated!.status]).toEqual([200, 200]);
+    expect(await db.providerWebhookEvent.count({ where: { connectionId } })).toBe(0);
     const url = `/webhooks/square/${connectionId}`;
     const forged = created!.body.replace('"amount":100', '"amount":4250');
     await request(env.t.app)
@@ -557,7 +558,7 @@ describe('BTCPay through the core', () => {
     });
   });
 
-  it('refuses forged deliveries (401) and invoices we did not create (404)', async () => {
+  it('refuses forged deliveries (401) and answers 200 to invoices we did not create (BTCPay stops redelivering)', async () => {
     const { order, path, connectionId } = await shopWithOrder('BTC_INVOICE');
     const { invoiceId } = await startInvoice(path);
     await env.btcpay.idle();
@@ -579,9 +580,46 @@ describe('BTCPay through the core', () => {
     await env.btcpay.pay(other.id);
     await env.btcpay.idle();
     const settledElsewhere = env.btcpay.outbox.deliveries.filter((d) => d.body.includes(other.id) && d.body.includes('"InvoiceSettled"'));
-    expect(settledElsewhere.map((d) => d.status)).toEqual([404]);
+    expect(settledElsewhere.map((d) => d.status)).toEqual([200]);
     expect(env.btcpay.invoices.get(invoiceId)!.status).toBe('New');
     expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+  });
+
+  it("an invoice of our order whose checkout is not bound yet (the webhook beat start's own write) is refused, then applied when redelivered", async () => {
+    const { order, connectionId } = await shopWithOrder('BTC_INVOICE');
+    // Our checkout row is committed before BTCPay is asked (CREATING, no invoice id yet); BTCPay made the
+    // invoice, and its webhook arrives before we wrote the invoice id on the row.
+    const row = await db.paymentCheckout.create({
+      data: {
+        tenantId: order.tenantId,
+        orderId: order.id,
+        connectionId,
+        provider: 'BTCPAY',
+        method: 'BTC_INVOICE',
+        amountCents: 4250,
+        currency: 'USD',
+        orderVersion: (await db.order.findUniqueOrThrow({ where: { id: order.id } })).version,
+      },
+    });
+    const { config } = await db.paymentConnection.findUniqueOrThrow({ where: { id: connectionId } });
+    const store = env.btcpay.stores.find((s) => s.id === (config as { storeId: string }).storeId)!;
+    const invoice = await fetch(`${env.btcpay.url}/api/v1/stores/${store.id}/invoices`, {
+      method: 'POST',
+      headers: { authorization: `token ${store.apiKeys[0]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: '42.50', currency: 'USD', metadata: { orderId: order.id, checkoutRef: row.id } }),
+    }).then((r) => r.json() as Promise<{ id: string }>);
+    await env.btcpay.pay(invoice.id);
+    await env.btcpay.idle();
+    const settled = env.btcpay.outbox.deliveries.filter((d) => d.body.includes(invoice.id) && d.body.includes('"InvoiceSettled"'));
+    expect(settled.map((d) => d.status)).toEqual([404]); // BTCPay redelivers it
+    expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+
+    await db.paymentCheckout.update({ where: { id: row.id }, data: { providerCheckoutId: invoice.id, state: 'OPEN' } });
+    const deliveryId = (JSON.parse(settled[0]!.body) as { deliveryId: string }).deliveryId;
+    await env.btcpay.redeliver(deliveryId);
+    await env.btcpay.idle();
+    expect(await orderStatus(order.id)).toBe('PAID');
+    expect(await checkoutRow(row.id)).toMatchObject({ state: 'PAID', paidAmountCents: 4250, unappliedAction: null });
   });
 
   it('reconciliation recovers a payment whose webhooks were lost and whose buyer never came back', async () => {

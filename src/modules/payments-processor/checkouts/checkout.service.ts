@@ -16,6 +16,7 @@ import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../co
 import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
 import { applyCheckoutState, OPEN_CHECKOUT_STATES, UNAPPLIED_AUDIT, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
 import { closedCheckoutsDue } from './late-money.js';
+import { namesOurOrder } from './webhook-ownership.js';
 
 /** Closed before any charge answered; a payment made for one is still bound to it (and refunded by the ledger). */
 const CLOSED_UNCHARGED_STATES = ['VOIDED', 'EXPIRED'] as const;
@@ -24,7 +25,7 @@ const CLOSED_UNCHARGED_STATES = ['VOIDED', 'EXPIRED'] as const;
 export const UNCHARGED_CHECKOUT_WINDOW_MINUTES = 60;
 
 export type ReturnOutcome = 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed';
-export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'recorded';
+export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'recorded' | 'not_ours';
 
 export interface StartCheckoutInput {
   tenantId: string;
@@ -54,7 +55,10 @@ export interface CheckoutService {
    * 'declined' when Square refused the payment (the checkout is FAILED: a new one gets a new key).
    */
   charge(input: { tenantId: string; orderId: string; checkoutId: string; sourceToken: string }): Promise<ReturnOutcome>;
-  /** BAD_SIGNATURE, NOT_FOUND (unknown connection, or a checkout we did not create), VALIDATION_FAILED. */
+  /**
+   * BAD_SIGNATURE, NOT_FOUND (unknown connection, or a payment of an order of ours that no checkout holds yet:
+   * the provider retries), VALIDATION_FAILED. A payment we did not start at all is 'not_ours' (answered 200).
+   */
   handleWebhook(
     provider: PaymentProvider,
     connectionId: string,
@@ -427,7 +431,18 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         // Read by the provider's id, else adopted as an uncharged checkout of ours, else read once more: a charge()
         // that bound this payment between the first two reads leaves it neither unbound nor missed by the third.
         const checkout = (await byProviderId()) ?? (await adoptUncharged(connectionId, event.checkout)) ?? (await byProviderId());
-        if (!checkout) throw new AppError('NOT_FOUND', 'This checkout was not created by this shop; the event was refused.');
+        if (!checkout) {
+          if (!(await namesOurOrder(db, connectionId, event.checkout.orderId))) {
+            // A payment we did not start (webhook-ownership.ts): answered 200 so the provider stops retrying.
+            logger.info(
+              { provider, connectionId, eventId: event.eventId, type: event.type, providerCheckoutId },
+              'provider webhook about a payment this shop did not start through us; ignored',
+            );
+            return { outcome: 'not_ours' };
+          }
+          // Ours, but not matched yet (its provider id not bound): refused so that the provider sends it again.
+          throw new AppError('NOT_FOUND', 'No checkout of this shop holds this payment yet; the event was refused, to be sent again.');
+        }
         if (event.checkout.orderId && event.checkout.orderId !== checkout.orderId)
           throw new AppError('CONFLICT', 'The event names another order than the checkout; the event was refused.');
         const state = await settle(loaded, checkout, event.checkout);

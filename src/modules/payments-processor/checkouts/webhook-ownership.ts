@@ -1,0 +1,24 @@
+// Whose payment is a verified provider event about, when no checkout of the connection holds it? The shop's
+// PayPal, Square or BTCPay account also takes payments we did not start (its point of sale, another app,
+// another shop connected to the same account), and the providers retry every non-2xx answer for days
+// (PayPal up to 25 times over 3 days, Square for 72 hours, BTCPay redelivers). So:
+// - not ours: the event names no order of ours that has a checkout on this connection (no order id, one not
+//   in our id format, or an order this connection never opened a checkout for). Answered 200, logged at
+//   info, nothing recorded: it will never match anything.
+// - ours, not matched yet: it names an order with a checkout on this connection. Every checkout is recorded
+//   and committed before the provider is asked to open it (checkout.service.ts `start`), so such an event can
+//   only be early (the provider's id not bound to our row yet: PayPal and BTCPay while `start` waits for the
+//   answer; Square while `charge` does, or with several checkouts of the order unbound) or about money the
+//   order's checkouts cannot place. Answered with a retryable refusal, so the provider sends it again.
+// What each provider echoes as our order id (ProviderCheckoutState.orderId): PayPal custom_id (invoice_id of
+// older checkouts), Square reference_id, BTCPay metadata.orderId: all set by the adapters' createCheckout/charge.
+import type { Db } from '../../../platform/db/prisma.js';
+
+/** Our order ids: `ord_` and a UUID's 32 hex digits (the orders table's default). */
+const OUR_ORDER_ID = /^ord_[0-9a-f]{32}$/;
+
+/** True when the event's order id names an order this connection opened a checkout for. */
+export async function namesOurOrder(db: Db, connectionId: string, orderId: string | undefined): Promise<boolean> {
+  if (!orderId || !OUR_ORDER_ID.test(orderId)) return false;
+  return (await db.paymentCheckout.count({ where: { connectionId, orderId } })) > 0;
+}

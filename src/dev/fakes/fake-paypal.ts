@@ -62,6 +62,13 @@ interface FakeApp {
   clientId: string;
   secret: string;
   webhooks: { id: string; url: string; event_types: { name: string }[] }[];
+  /**
+   * The merchant's "Block accidental payments: yes, block multiple payments per invoice ID" setting: a create
+   * order whose invoice_id an earlier order of this account already carries is refused, 422
+   * UNPROCESSABLE_ENTITY / DUPLICATE_INVOICE_ID (an idempotent replay with the same PayPal-Request-Id still
+   * answers the first order).
+   */
+  blockDuplicateInvoiceId?: boolean;
 }
 export interface SentWebhook {
   eventId: string;
@@ -124,8 +131,15 @@ export class FakePayPal {
     return this.opts.now?.() ?? new Date();
   }
 
-  addApp(clientId: string, secret: string): void {
-    this.apps.set(clientId, { clientId, secret, webhooks: [] });
+  addApp(clientId: string, secret: string, opts: { blockDuplicateInvoiceId?: boolean } = {}): void {
+    this.apps.set(clientId, { clientId, secret, webhooks: [], ...opts });
+  }
+
+  /** Turns the account's "block multiple payments per invoice ID" setting on or off. */
+  setBlockDuplicateInvoiceId(clientId: string, on: boolean): void {
+    const app = this.apps.get(clientId);
+    if (!app) throw new Error(`no app ${clientId}`);
+    app.blockDuplicateInvoiceId = on;
   }
 
   /** What a shop owner does in the developer dashboard: returns the webhook id. */
@@ -504,6 +518,35 @@ export class FakePayPal {
           };
         if (!ctx?.return_url || !ctx?.cancel_url)
           return { status: 422, body: { name: 'UNPROCESSABLE_ENTITY', details: [{ issue: 'MISSING_RETURN_URL' }] } };
+        if (
+          unit.invoice_id !== undefined &&
+          this.apps.get(clientId)?.blockDuplicateInvoiceId &&
+          [...this.orders.values()].some((o) => o.clientId === clientId && o.purchaseUnit.invoice_id === unit.invoice_id)
+        )
+          return {
+            status: 422,
+            body: {
+              name: 'UNPROCESSABLE_ENTITY',
+              message: 'The requested action could not be performed, semantically incorrect, or failed business validation.',
+              debug_id: id('', 13).toLowerCase(),
+              details: [
+                {
+                  field: "/purchase_units/@reference_id=='default'/invoice_id",
+                  location: 'body',
+                  issue: 'DUPLICATE_INVOICE_ID',
+                  description:
+                    'Duplicate Invoice ID detected. To avoid a potential duplicate transaction your account setting requires that Invoice Id be unique for each transaction.',
+                },
+              ],
+              links: [
+                {
+                  href: 'https://developer.paypal.com/docs/api/orders/v2/#error-DUPLICATE_INVOICE_ID',
+                  rel: 'information_link',
+                  method: 'GET',
+                },
+              ],
+            },
+          };
         const order: FakeOrder = {
           id: id('', 17),
           clientId,

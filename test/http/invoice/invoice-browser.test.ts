@@ -109,7 +109,11 @@ describe.skipIf(!runBrowserTests)('invoice page in a browser, paid with PayPal',
     const paid = await testDb().order.findUniqueOrThrow({ where: { id: order.id }, include: { payments: true, checkouts: true } });
     expect(paid.status).toBe('PAID');
     const capture = [...paypal.captures.values()].find((c) => c.orderId === paid.checkouts[0]!.providerCheckoutId)!;
-    expect(capture).toMatchObject({ status: 'COMPLETED', amount: { currency_code: 'USD', value: '66.32' }, invoice_id: order.id });
+    expect(capture).toMatchObject({
+      status: 'COMPLETED',
+      amount: { currency_code: 'USD', value: '66.32' },
+      invoice_id: `${order.id}:${paid.checkouts[0]!.id}`,
+    });
     expect(paid.payments[0]).toMatchObject({ status: 'paid', method: 'PAYPAL', providerReference: capture.id });
     // Our ledger equals PayPal's record.
     expect(paid.checkouts).toMatchObject([{ state: 'PAID', paidAmountCents: 6632, paymentReference: capture.id }]);

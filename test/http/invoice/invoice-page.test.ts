@@ -162,7 +162,8 @@ describe('invoice page: happy path', () => {
     });
     const sent = paypal.orders.get(paypalOrderId)!;
     expect(sent.purchaseUnit).toMatchObject({
-      invoice_id: order.id,
+      // Each checkout its own invoice_id (accounts that block reused ones), led by the order id.
+      invoice_id: `${order.id}:${checkout.id}`,
       custom_id: order.id,
       amount: { currency_code: 'USD', value: '39.70' },
     });

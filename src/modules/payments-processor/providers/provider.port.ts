@@ -64,7 +64,7 @@ export interface ConnectionTestResult {
 }
 
 export interface CreateCheckoutInput {
-  /** Our order id: PayPal invoice_id/custom_id, Square reference_id, BTCPay metadata.orderId. */
+  /** Our order id: PayPal custom_id (and the start of invoice_id), Square reference_id, BTCPay metadata.orderId. */
   orderId: string;
   orderNumber: number;
   amountCents: number;
@@ -93,7 +93,7 @@ export interface ProviderCheckoutState {
   currency?: string;
   /** What a refund must name: PayPal capture id, Square payment id, BTCPay invoice id. */
   paymentReference?: string;
-  /** Our order id as the provider echoes it back (invoice_id/custom_id, reference_id, metadata.orderId). */
+  /** Our order id as the provider echoes it back (custom_id or invoice_id's order part, reference_id, metadata.orderId). */
   orderId?: string;
   /** The provider's own words for the state (e.g. "COMPLETED", "Settled/PaidLate"), kept for the record. */
   providerStatus: string;

@@ -35,6 +35,22 @@ const webhookEnvelope = z.object({
   resource: z.unknown(),
 });
 
+/**
+ * The purchase unit's invoice_id: our order id and this checkout's id (`ord_…:chk_…`), so each checkout of an
+ * order carries its own. An account that blocks multiple payments per invoice ID (PayPal answers a reused one
+ * with 422 DUPLICATE_INVOICE_ID) could otherwise never take a second checkout of an order whose first was
+ * paid and refunded, voided or expired. custom_id stays the bare order id; the order id still leads the
+ * invoice id, so it is found by it in PayPal's activity and reports.
+ */
+export function payPalInvoiceId(orderId: string, checkoutId: string): string {
+  return `${orderId}:${checkoutId}`;
+}
+
+/** Our order id from what PayPal echoes: custom_id, else the invoice_id's order part (older checkouts sent the bare order id). */
+function ourOrderId(ids: { custom_id?: string | null; invoice_id?: string | null }): string | undefined {
+  return ids.custom_id ?? ids.invoice_id?.split(':')[0] ?? undefined;
+}
+
 /** A PayPal Money in our integer minor units (whole yen for JPY); undefined when absent or unreadable. */
 function moneyCents(m: { currency_code: string; value: string } | undefined): number | undefined {
   return m ? (decimalStringToCents(m.value, m.currency_code) ?? undefined) : undefined;
@@ -60,7 +76,7 @@ function fromCapture(orderId: string, c: PayPalCapture): ProviderCheckoutState {
     paidAmountCents: moneyCents(c.amount),
     currency: c.amount?.currency_code,
     paymentReference: c.id,
-    orderId: c.custom_id ?? c.invoice_id,
+    orderId: ourOrderId(c),
     providerStatus: `CAPTURE ${c.status}${c.status_details?.reason ? ` (${c.status_details.reason})` : ''}`,
   };
 }
@@ -70,13 +86,13 @@ export function fromOrder(o: PayPalOrder): ProviderCheckoutState {
   const unit = o.purchase_units?.[0];
   const captures = unit?.payments?.captures ?? [];
   const decisive = captures.find((c) => captureState(c.status) === 'PAID') ?? captures.at(-1);
-  if (decisive) return { ...fromCapture(o.id, decisive), orderId: decisive.custom_id ?? unit?.custom_id ?? unit?.invoice_id };
+  if (decisive) return { ...fromCapture(o.id, decisive), orderId: ourOrderId(decisive) ?? ourOrderId(unit ?? {}) };
   const state: ProviderCheckoutState['state'] =
     o.status === 'APPROVED' ? 'APPROVED' : o.status === 'VOIDED' ? 'VOIDED' : o.status === 'COMPLETED' ? 'FAILED' : 'OPEN';
   return {
     providerCheckoutId: o.id,
     state,
-    orderId: unit?.custom_id ?? unit?.invoice_id,
+    orderId: ourOrderId(unit ?? {}),
     currency: unit?.amount?.currency_code,
     providerStatus: `ORDER ${o.status}`,
   };
@@ -112,7 +128,7 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
           purchase_units: [
             {
               reference_id: input.orderId,
-              invoice_id: input.orderId,
+              invoice_id: payPalInvoiceId(input.orderId, input.idempotencyKey),
               custom_id: input.orderId,
               description: input.description.slice(0, 127),
               amount: { currency_code: input.currency.toUpperCase(), value: centsToDecimalString(input.amountCents, input.currency) },

@@ -70,7 +70,7 @@ async function openInvoice() {
     get: (path: string) => admin.agent.get(`/admin/api${path}`).set(admin.headers()),
     post: (path: string) => admin.agent.post(`/admin/api${path}`).set(admin.headers()),
   };
-  return { tenant, order, invoiceId, auth: { authorization: `Bearer ${key}` }, panel };
+  return { tenant, order, invoiceId, invoicePath: new URL(link.url).pathname, auth: { authorization: `Bearer ${key}` }, panel };
 }
 
 const CONFIRMING = /A Bitcoin payment of \$42\.50 for this order is confirming at BTCPay; it will mark order #\d+ paid when it settles/;
@@ -158,6 +158,33 @@ describe('recording a part received by hand while the Bitcoin payment is confirm
     } finally {
       env.btcpay.autoConfirm = true;
     }
+  });
+});
+
+describe('recording a part received by hand while the Bitcoin invoice is open (nothing paid on it yet)', () => {
+  it('closes that invoice at BTCPay; the next "Pay with Bitcoin" asks for the rest, which pays the order (nothing refunded)', async () => {
+    const { order, invoiceId, auth, invoicePath } = await openInvoice();
+    const part = await request(env.t.app).post(`/api/orders/${order.id}/payment/receipts`).set(auth).send({ amountCents: 2000 });
+    expect(part.status).toBe(201);
+    // The open invoice asked for $42.50, no longer what is owed: it is closed before the customer pays it.
+    await waitFor(
+      'the $42.50 invoice voided',
+      async () => (await db.paymentCheckout.findFirst({ where: { providerCheckoutId: invoiceId, state: 'VOIDED' } })) ?? undefined,
+    );
+    expect(env.btcpay.invoices.get(invoiceId)!.status).toBe('Invalid');
+
+    const again = await request(env.t.app).post(`${invoicePath}/pay`).type('form').send({ method: 'BTC_INVOICE' }).expect(303);
+    const rest = /\/i\/([^/?]+)$/.exec(String(again.headers.location))![1]!;
+    expect(rest).not.toBe(invoiceId);
+    expect(await db.paymentCheckout.findFirstOrThrow({ where: { providerCheckoutId: rest } })).toMatchObject({ amountCents: 2250 });
+    await env.btcpay.pay(rest);
+    await env.btcpay.idle();
+    const paid = await waitFor('the order to be paid', async () => {
+      const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+      return o.status === 'PAID' ? o : undefined;
+    });
+    expect(paid.amountReceivedCents).toBe(4250);
+    expect([...env.btcpay.pullPayments.values()].filter((p) => p.invoiceId === rest || p.invoiceId === invoiceId)).toHaveLength(0);
   });
 });
 

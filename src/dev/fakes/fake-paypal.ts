@@ -202,6 +202,12 @@ export class FakePayPal {
     this.refundFailure = kind;
   }
 
+  /** One-shot: the next create order is refused 422 UNPROCESSABLE_ENTITY with this issue (e.g. PAYEE_ACCOUNT_RESTRICTED). */
+  refuseNextCreate(issue: string): void {
+    this.createRefusal = issue;
+  }
+  private createRefusal?: string;
+
   /** Refund requests for one capture, in order. */
   refundRequests(captureId: string) {
     return this.requests.filter((r) => r.method === 'POST' && r.path === `/v2/payments/captures/${captureId}/refund`);
@@ -489,6 +495,17 @@ export class FakePayPal {
         const b = req.body ?? {};
         const unit = b.purchase_units?.[0];
         const ctx = b.payment_source?.paypal?.experience_context;
+        const refusal = this.createRefusal;
+        this.createRefusal = undefined;
+        if (refusal)
+          return {
+            status: 422,
+            body: {
+              name: 'UNPROCESSABLE_ENTITY',
+              message: 'The requested action could not be performed, semantically incorrect, or failed business validation.',
+              details: [{ issue: refusal, description: 'Refused by a test control.' }],
+            },
+          };
         if (b.intent !== 'CAPTURE' && b.intent !== 'AUTHORIZE')
           return { status: 400, body: { name: 'INVALID_REQUEST', details: [{ issue: 'INVALID_PARAMETER_VALUE', field: '/intent' }] } };
         if (!unit?.amount?.currency_code || !/^\d+(\.\d{2})?$/.test(String(unit.amount.value ?? '')))

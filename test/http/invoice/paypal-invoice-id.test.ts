@@ -64,4 +64,28 @@ describe('an account that blocks multiple payments per invoice ID', () => {
       unappliedAction: null,
     });
   });
+
+  it('a create PayPal refuses for another reason (422) leaves a failed checkout with nothing at PayPal, a clear page, and the next press works', async () => {
+    const { order, path, clientId } = await payPalOrder({ paymentStatus: 'pending' });
+    env.paypal.setBlockDuplicateInvoiceId(clientId, true);
+    const ordersBefore = env.paypal.orders.size;
+    env.paypal.refuseNextCreate('PAYEE_ACCOUNT_RESTRICTED');
+    const refused = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(502);
+    expect(refused.text).toContain('The payment provider refused');
+    expect(env.paypal.orders.size).toBe(ordersBefore);
+    const failed = await db.paymentCheckout.findFirstOrThrow({ where: { orderId: order.id } });
+    expect(failed).toMatchObject({ state: 'FAILED', providerCheckoutId: null });
+    expect(failed.providerStatus).toContain('PAYEE_ACCOUNT_RESTRICTED');
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      amountReceivedCents: 0,
+    });
+
+    const next = await startCheckout(path);
+    expect(env.paypal.orders.get(next.paypalOrderId)!.purchaseUnit.invoice_id).toBe(`${order.id}:${next.checkout.id}`);
+    const back = new URL(env.paypal.approve(next.paypalOrderId));
+    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+    await env.paypal.settle();
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PAID');
+  });
 });

@@ -40,22 +40,23 @@ const RECHECK = { ageDivisor: 8, minSeconds: 3 * 60, maxSeconds: 12 * 3600 } as 
  * have reached Square all the same).
  */
 export async function closedCheckoutsDue(db: Db, now: Date, olderThanMinutes: number, limit: number): Promise<PaymentCheckout[]> {
+  // The injected clock's now, as a timestamp in UTC (the columns' zone); one branch per provider, each served
+  // by the (state, createdAt) index.
+  const t = Prisma.sql`(to_timestamp(${now.getTime()}::float8 / 1000) AT TIME ZONE 'UTC')`;
   const windows = Object.entries(LATE_MONEY).map(
-    ([provider, w]) => Prisma.sql`(${provider}::text, ${w.days}::int, ${[...w.states]}::text[])`,
+    ([provider, w]) => Prisma.sql`(c.provider = ${provider}::"PaymentProvider"
+      AND c.state = ANY (${[...w.states]}::"CheckoutState"[])
+      AND c."createdAt" > ${t} - make_interval(days => ${w.days}::int))`,
   );
   const rows = await db.$queryRaw<{ id: string }[]>`
-    WITH t AS (SELECT (to_timestamp(${now.getTime()}::float8 / 1000) AT TIME ZONE 'UTC') AS now)
     SELECT c.id FROM payment_checkouts c
-    CROSS JOIN t
-    JOIN (VALUES ${Prisma.join(windows)}) AS w(provider, days, states) ON w.provider = c.provider::text
-    WHERE c.state::text = ANY (w.states)
+    WHERE (${Prisma.join(windows, ' OR ')})
       AND c."providerCheckoutId" IS NOT NULL
       AND NOT (c.provider = 'SQUARE' AND c."providerCheckoutId" <> c.id AND c.state <> 'VOIDED')
-      AND c."createdAt" < t.now - make_interval(mins => ${olderThanMinutes}::int)
-      AND c."createdAt" > t.now - make_interval(days => w.days)
-      AND (c."lateCheckedAt" IS NULL OR c."lateCheckedAt" <= t.now - make_interval(secs =>
+      AND c."createdAt" < ${t} - make_interval(mins => ${olderThanMinutes}::int)
+      AND (c."lateCheckedAt" IS NULL OR c."lateCheckedAt" <= ${t} - make_interval(secs =>
             LEAST(${RECHECK.maxSeconds}::int, GREATEST(${RECHECK.minSeconds}::int,
-              EXTRACT(EPOCH FROM (t.now - c."createdAt")) / ${RECHECK.ageDivisor}::int))))
+              EXTRACT(EPOCH FROM (${t} - c."createdAt")) / ${RECHECK.ageDivisor}::int))))
     ORDER BY c."lateCheckedAt" ASC NULLS FIRST, c."createdAt" ASC
     LIMIT ${limit}::int`;
   if (!rows.length) return [];

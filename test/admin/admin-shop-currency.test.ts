@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
 const f = factories();
@@ -19,9 +19,12 @@ afterAll(async () => {
   await app?.close();
 });
 
-const post = (who: AdminAgent, path: string, fields: Record<string, string>) => {
+/** A form posted as the panel posts it: an edit carries the record as its form loaded it (loadedRow). */
+const post = async (who: AdminAgent, path: string, fields: Record<string, string>) => {
+  const edit = /^\/resources\/(\w+)\/records\/([^/]+)\/edit$/.exec(path);
+  const loaded: Record<string, string> = edit ? await loadedRow(who, edit[1]!, edit[2]!) : {};
   let req = who.agent.post(`/admin/api${path}`).set(who.headers());
-  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  for (const [k, v] of Object.entries({ ...fields, ...loaded })) req = req.field(k, v);
   return req;
 };
 

@@ -64,6 +64,9 @@ export async function refundOrder(deps: AfterSaleDeps, ctx: TenantContext, order
 /**
  * Applies a refund inside the caller's transaction (it locks the order). `then`: cancelling a paid order
  * refunds it in full and ends it CANCELLED instead of REFUNDED (order-admin/cancel-order.command.ts).
+ * `madeAtProvider`: the money already went back at the provider, outside Ledgerline (a refund in the shop's
+ * PayPal or Square dashboard, provider-refund.command.ts): the refund row names the provider's refund id and
+ * nothing is sent, by the processor or by hand.
  */
 export async function applyRefund(
   tx: Tx,
@@ -72,6 +75,7 @@ export async function applyRefund(
   orderId: string,
   input: ReturnType<typeof refundInput.parse>,
   then?: { status: 'CANCELLED'; data: { cancelledAt: Date } },
+  madeAtProvider?: { providerRefundId: string },
 ): Promise<RefundResult> {
   const order = await lockOrder(tx, ctx.tenantId, orderId);
   if (input.idempotencyKey) {
@@ -114,7 +118,9 @@ export async function applyRefund(
       reason: `Order #${order.number} refunded`,
     });
   }
-  const { moneyReturn, manualReturnMethod, manualReturnCents } = await splitMoneyReturn(tx, payment, plan.amountCents, order.paymentMethod);
+  const { moneyReturn, manualReturnMethod, manualReturnCents } = madeAtProvider
+    ? { moneyReturn: 'processor' as const, manualReturnMethod: null, manualReturnCents: null }
+    : await splitMoneyReturn(tx, payment, plan.amountCents, order.paymentMethod);
   const refund = await tx.refund.create({
     data: {
       tenantId: ctx.tenantId,
@@ -141,9 +147,10 @@ export async function applyRefund(
       // All of it, or the part the processor cannot return (splitMoneyReturn).
       manualReturnMethod,
       manualReturnCents,
+      externalRefundId: madeAtProvider?.providerRefundId ?? null,
     },
   });
-  if (moneyReturn === 'processor') {
+  if (moneyReturn === 'processor' && !madeAtProvider) {
     const job: ProcessorRefundPayload = { tenantId: ctx.tenantId, refundId: refund.id };
     await enqueueJob(tx, PROCESSOR_REFUND_TASK, job);
   }
@@ -172,6 +179,7 @@ export async function applyRefund(
       reason: refund.reason,
       moneyReturn,
       ...(manualReturnCents ? { manualReturnCents, manualReturnMethod } : {}),
+      ...(madeAtProvider ? { madeAtProvider: madeAtProvider.providerRefundId } : {}),
     },
   });
   return { refund, order: updated, plan, replayed: false, moneyReturn };

@@ -11,6 +11,8 @@ export const EVENTS = {
   refundFailed: 'refund.processor_failed',
   /** Money arrived through a provider that could not pay the order (stale checkout, wrong amount): refunded or flagged. */
   paymentUnapplied: 'payment.unapplied',
+  /** A refund the shop made at the provider, outside Ledgerline (its PayPal or Square dashboard): recorded, or why not. */
+  refundMadeAtProvider: 'refund.made_at_provider',
   /** A refund went out as a claim (BTCPay pull payment): the customer must open the link to receive it. */
   refundClaimLink: 'refund.claim_link',
   /** An admin sent the customer the order's invoice link (admin panel "Send invoice link"). */
@@ -78,6 +80,22 @@ export const paymentUnappliedPayload = z.object({
   /** The provider's answer when FLAGGED. */
   error: z.string().optional(),
 });
+export const refundMadeAtProviderPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']),
+  providerRefundId: z.string(),
+  /** What the provider refunded. */
+  amountCents: z.number().int(),
+  currency: z.string(),
+  /** The Refund row it was recorded as; absent when it was not recorded (`why`). */
+  refundId: z.string().optional(),
+  /** FULL when it covered what was left (stock back, entitlements revoked), else PARTIAL_AMOUNT. */
+  mode: z.enum(['FULL', 'PARTIAL_AMOUNT']).optional(),
+  /** Refunded at the provider beyond what the order still had to refund. */
+  excessCents: z.number().int().optional(),
+  why: z.string().optional(),
+});
 export const refundClaimLinkPayload = z.object({
   tenantId: z.string(),
   orderId: z.string(),
@@ -143,6 +161,7 @@ export type OrderRefundedPayload = z.infer<typeof orderRefundedPayload>;
 export type RefundFailedPayload = z.infer<typeof refundFailedPayload>;
 export type PaymentUnappliedPayload = z.infer<typeof paymentUnappliedPayload>;
 export type RefundClaimLinkPayload = z.infer<typeof refundClaimLinkPayload>;
+export type RefundMadeAtProviderPayload = z.infer<typeof refundMadeAtProviderPayload>;
 export type PaymentReminderPayload = z.infer<typeof paymentReminderPayload>;
 export type RolePayload = z.infer<typeof rolePayload>;
 export type OrderShippedPayload = z.infer<typeof orderShippedPayload>;

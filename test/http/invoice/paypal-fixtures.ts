@@ -100,5 +100,11 @@ export function usePayPalApp(clock: MovableClock) {
       .set({ 'content-type': 'application/json', ...headers })
       .send(body);
 
-  return { env, payPalOrder, startCheckout, lastEvent, about, postWebhook };
+  /** The fake Discord API the app's notification jobs post to (admin channel alerts, DMs). */
+  const discordApi = (): FakeDiscordApi => {
+    if (!discord) throw new Error('the fake Discord is not started: use it inside a test or a hook');
+    return discord;
+  };
+
+  return { env, payPalOrder, startCheckout, lastEvent, about, postWebhook, discordApi };
 }

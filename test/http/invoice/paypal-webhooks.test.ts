@@ -3,7 +3,7 @@
 // after an edit, after a cancel, and two checkouts both paid; a lost webhook recovered by reconciliation
 // (the clock moved, no sleeping). Each ends with our ledger equal to PayPal's record.
 import request from 'supertest';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -333,59 +333,4 @@ describe('reconciliation', () => {
   });
 });
 
-describe('a refund made in the PayPal dashboard, outside Ledgerline', () => {
-  /** What the shop owner's dashboard does: POST captures/{id}/refund with the shop's own credentials. */
-  async function dashboardRefund(clientId: string, clientSecret: string, captureId: string) {
-    const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
-    const token = (await fetch(`${env.paypal.url}/v1/oauth2/token`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    }).then((r) => r.json())) as { access_token: string };
-    const res = await fetch(`${env.paypal.url}/v2/payments/captures/${captureId}/refund`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(res.status).toBe(201);
-  }
-
-  it('the admins are told it is already back with the customer; a Ledgerline refund then records it as returned, not "return it another way"', async () => {
-    const { tenant, order, path, clientId, clientSecret } = await shopWithOrder();
-    const { paypalOrderId, checkout } = await startCheckout(path);
-    const back = new URL(env.paypal.approve(paypalOrderId));
-    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
-    await env.paypal.settle();
-    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PAID');
-    const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
-    const emit = vi.spyOn(env.t.services.bus, 'emit');
-    try {
-      await dashboardRefund(clientId, clientSecret, captureId);
-      await env.paypal.settle();
-      const alerts = emit.mock.calls.filter(([, event]) => event === 'payment.unapplied').map(([, , payload]) => payload);
-      expect(alerts).toEqual([
-        expect.objectContaining({
-          checkoutId: checkout.id,
-          amountCents: 4250,
-          action: 'FLAGGED',
-          reason: expect.stringContaining('do not return it again'),
-        }),
-      ]);
-    } finally {
-      emit.mockRestore();
-    }
-    const ours = await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { reason: 'asked' });
-    const outcome = await waitFor('the refund job outcome', () =>
-      db.auditLog.findFirst({ where: { entityId: order.id, action: { in: ['payment.refund_sent', 'payment.refund_failed'] } } }),
-    );
-    expect(outcome).toMatchObject({
-      action: 'payment.refund_sent',
-      after: {
-        refundId: ours.refund.id,
-        refundState: 'ALREADY_REFUNDED',
-        providerStatus: expect.stringContaining('CAPTURE_FULLY_REFUNDED'),
-      },
-    });
-    expect(env.paypal.refundedCents(captureId)).toBe(4250);
-  });
-});
+// A refund made in the PayPal dashboard, outside Ledgerline: paypal-dashboard-refund.test.ts.

@@ -49,6 +49,7 @@ import {
   orderRefundedPayload,
   refundClaimLinkPayload,
   refundFailedPayload,
+  refundMadeAtProviderPayload,
   type RefundClaimLinkPayload,
   type RefundFailedPayload,
   paymentUnappliedPayload,
@@ -70,6 +71,7 @@ import { AppError } from '../../../platform/errors.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
 import { createDirectMessages } from '../dm-channels.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
+import { refundMadeAtProviderAlert } from '../../../surfaces/discord/views/provider-refund.view.js';
 import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
 import { adminOrderMessage, receivedAmountText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
 import {
@@ -355,6 +357,27 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       // The order may have been deleted since (its audit snapshot keeps it): the alert still goes out.
       const order = await orderOrNull(alert.tenantId, alert.orderId);
       await postToAdmins(tenant.adminChannelId, refundFailedAlert(alert, order), log, `admin:refund-failed:${alert.refundId}`);
+    },
+  });
+
+  bus.subscribe(EVENTS.refundMadeAtProvider, 'discord-admin-alert', {
+    lane: ADMIN_CHANNEL_LANE,
+    schema: refundMadeAtProviderPayload,
+    async run(alert) {
+      const log = deps.logger.child({ tenantId: alert.tenantId, orderId: alert.orderId, notification: 'refund-made-at-provider' });
+      const tenant = await deps.tenants.get(alert.tenantId);
+      if (!tenant.adminChannelId) {
+        log.warn('tenant has no admin channel; the refund made at the provider shows on the order only');
+        return;
+      }
+      const order = await orderOrNull(alert.tenantId, alert.orderId);
+      const facts = order ? { ...order, customerDiscordUserId: order.customer.discordUserId } : null;
+      await postToAdmins(
+        tenant.adminChannelId,
+        refundMadeAtProviderAlert(alert, facts),
+        log,
+        `admin:refund-made-at-provider:${alert.providerRefundId}`,
+      );
     },
   });
 

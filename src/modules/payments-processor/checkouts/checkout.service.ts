@@ -17,6 +17,7 @@ import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest 
 import { applyCheckoutState, OPEN_CHECKOUT_STATES, UNAPPLIED_AUDIT, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
 import { closedCheckoutsDue } from './late-money.js';
 import { namesOurOrder } from './webhook-ownership.js';
+import { handleRefundMadeAtProvider } from './outside-refund.js';
 
 /** Closed before any charge answered; a payment made for one is still bound to it (and refunded by the ledger). */
 const CLOSED_UNCHARGED_STATES = ['VOIDED', 'EXPIRED'] as const;
@@ -114,32 +115,6 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       error,
     };
     await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-flagged:${c.id}` });
-  }
-
-  /**
-   * True when no refund of ours explains this provider refund: no refund job or unapplied-money refund names
-   * its id, none of the order's processor refunds is still on its way (its webhook may beat our record of it),
-   * and no unapplied money of the checkout is waiting for its refund.
-   */
-  async function refundedOutsideLedgerline(tx: Tx, checkout: PaymentCheckout, providerRefundId: string): Promise<boolean> {
-    if (checkout.unappliedAction === 'REFUND_PENDING') return false;
-    const where = { tenantId: checkout.tenantId, entityType: 'Order', entityId: checkout.orderId };
-    const named = await tx.auditLog.count({
-      where: {
-        ...where,
-        action: { in: [PROCESSOR_REFUND_AUDIT.sent, UNAPPLIED_AUDIT.refunded] },
-        after: { path: ['providerRefundId'], equals: providerRefundId },
-      },
-    });
-    if (named > 0) return false;
-    const ours = await tx.refund.findMany({ where: { orderId: checkout.orderId, manualReturnMethod: null }, select: { id: true } });
-    if (ours.length === 0) return true;
-    const settled = await tx.auditLog.findMany({
-      where: { ...where, action: { in: [PROCESSOR_REFUND_AUDIT.sent, PROCESSOR_REFUND_AUDIT.failed] } },
-      select: { after: true },
-    });
-    const done = new Set(settled.map((e) => (e.after as { refundId?: string } | null)?.refundId));
-    return ours.every((r) => done.has(r.id));
   }
 
   /** Capture when the provider needs it (PayPal APPROVED) and the money can still pay the order; else read it. */
@@ -535,27 +510,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
               await deps.bus.emit(tx, EVENTS.refundFailed, alert, { jobKey: `refund-failed:${refundId}` });
             }
           }
-          if (
-            event.refund!.state === 'COMPLETED' &&
-            !event.refund!.reversal &&
-            (await refundedOutsideLedgerline(tx, checkout, event.refund!.providerRefundId))
-          ) {
-            // Refunded in the provider's dashboard: the order does not show it, so the admins must know.
-            const order = await tx.order.findUniqueOrThrow({ where: { id: checkout.orderId } });
-            const amount = formatMoney(event.refund!.amountCents ?? 0, order.currency);
-            const alert: PaymentUnappliedPayload = {
-              tenantId: checkout.tenantId,
-              orderId: checkout.orderId,
-              checkoutId: checkout.id,
-              amountCents: event.refund!.amountCents ?? 0,
-              currency: order.currency,
-              reason:
-                `${amount} was refunded at ${provider} outside Ledgerline (refund ${event.refund!.providerRefundId}): it is already back with ` +
-                `the customer, do not return it again. The order does not show it yet: record it with a refund in Ledgerline (a payment ` +
-                `${provider} has fully refunded is not refunded twice).`,
-              action: 'FLAGGED',
-            };
-            await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `provider-refund:${event.refund!.providerRefundId}` });
+          if (event.refund!.state === 'COMPLETED' && !event.refund!.reversal) {
+            // Refunded in the provider's dashboard: recorded as a refund of the order, and the admins are told.
+            await handleRefundMadeAtProvider(tx, deps, ctx, checkout, event.refund!);
           }
           if (event.refund!.reversal) {
             // Money taken back by PayPal or the payer's bank: the admins must know (the order stays as it is).

@@ -1,0 +1,98 @@
+// A provider's refund webhook (PayPal PAYMENT.CAPTURE.REFUNDED, Square refund.updated) for a refund that no
+// refund of ours explains: the shop refunded in the provider's own dashboard. It is recorded as a Refund of
+// the order (refunds/provider-refund.command.ts) when the checkout's money paid the order, and the admins are
+// told, in the webhook's transaction, under the order's row lock (taken first, so a Ledgerline refund of the
+// same order runs wholly before or after: each sees the other's share).
+import type { PaymentCheckout } from '../../../generated/prisma/index.js';
+import type { Tx } from '../../../platform/db/prisma.js';
+import type { AfterSaleDeps } from '../../orders/index.js';
+import { lockOrder } from '../../orders/index.js';
+import { recordRefundMadeAtProvider } from '../../refunds/provider-refund.command.js';
+import type { TenantContext } from '../../shared/actor.js';
+import { EVENTS, type RefundMadeAtProviderPayload } from '../../shared/events.js';
+import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
+import type { ProviderWebhookEvent } from '../providers/provider.port.js';
+import { UNAPPLIED_AUDIT } from './checkout-ledger.js';
+
+type ProviderRefundEvent = NonNullable<ProviderWebhookEvent['refund']>;
+
+const WHERE: Record<PaymentCheckout['provider'], string> = {
+  PAYPAL: "PayPal's dashboard",
+  SQUARE: "Square's dashboard",
+  BTCPAY: 'BTCPay Server',
+};
+
+/**
+ * True when no refund of ours explains this provider refund: no refund job or unapplied-money refund names
+ * its id, none of the order's refunds that go through the processor (wholly or in part) is still on its way
+ * (its webhook may beat our record of it), and no unapplied money of the checkout is waiting for its refund.
+ * Refunds recorded from the provider's own webhook (externalRefundId) are not ours to wait for.
+ */
+export async function refundedOutsideLedgerline(tx: Tx, checkout: PaymentCheckout, providerRefundId: string): Promise<boolean> {
+  if (checkout.unappliedAction === 'REFUND_PENDING') return false;
+  const where = { tenantId: checkout.tenantId, entityType: 'Order', entityId: checkout.orderId };
+  const named = await tx.auditLog.count({
+    where: {
+      ...where,
+      action: { in: [PROCESSOR_REFUND_AUDIT.sent, UNAPPLIED_AUDIT.refunded] },
+      after: { path: ['providerRefundId'], equals: providerRefundId },
+    },
+  });
+  if (named > 0) return false;
+  const ours = await tx.refund.findMany({
+    where: { orderId: checkout.orderId, externalRefundId: null, OR: [{ manualReturnMethod: null }, { manualReturnCents: { not: null } }] },
+    select: { id: true },
+  });
+  if (ours.length === 0) return true;
+  const settled = await tx.auditLog.findMany({
+    where: { ...where, action: { in: [PROCESSOR_REFUND_AUDIT.sent, PROCESSOR_REFUND_AUDIT.failed] } },
+    select: { after: true },
+  });
+  const done = new Set(settled.map((e) => (e.after as { refundId?: string } | null)?.refundId));
+  return ours.every((r) => done.has(r.id));
+}
+
+/**
+ * A COMPLETED provider refund: when it was made outside Ledgerline, recorded as a Refund of the order (if the
+ * checkout's money paid it; money that could not pay the order is no refund of it) and announced
+ * (refund.made_at_provider, one alert per provider refund). Returns what was done, for the webhook's answer.
+ */
+export async function handleRefundMadeAtProvider(
+  tx: Tx,
+  deps: AfterSaleDeps,
+  ctx: TenantContext,
+  checkout: PaymentCheckout,
+  refund: ProviderRefundEvent,
+): Promise<'ours' | 'recorded' | 'duplicate' | 'announced'> {
+  const order = await lockOrder(tx, checkout.tenantId, checkout.orderId);
+  if (!(await refundedOutsideLedgerline(tx, checkout, refund.providerRefundId))) return 'ours';
+  const amountCents = refund.amountCents ?? 0;
+  const alert: RefundMadeAtProviderPayload = {
+    tenantId: checkout.tenantId,
+    orderId: checkout.orderId,
+    provider: checkout.provider,
+    providerRefundId: refund.providerRefundId,
+    amountCents,
+    currency: order.currency,
+  };
+  const recorded =
+    checkout.unappliedAction === null && refund.paymentReference
+      ? await recordRefundMadeAtProvider(tx, deps, ctx, {
+          orderId: checkout.orderId,
+          paymentReference: refund.paymentReference,
+          providerRefundId: refund.providerRefundId,
+          amountCents,
+          where: WHERE[checkout.provider],
+        })
+      : ({ outcome: 'not_recorded', why: 'the money it returns never paid the order (it was money the order could not use)' } as const);
+  if (recorded.outcome === 'duplicate') return 'duplicate';
+  if (recorded.outcome === 'recorded') {
+    alert.refundId = recorded.refund.id;
+    alert.mode = recorded.refund.mode === 'FULL' ? 'FULL' : 'PARTIAL_AMOUNT';
+    if (recorded.excessCents > 0) alert.excessCents = recorded.excessCents;
+  } else {
+    alert.why = recorded.why;
+  }
+  await deps.bus.emit(tx, EVENTS.refundMadeAtProvider, alert, { jobKey: `provider-refund:${refund.providerRefundId}` });
+  return recorded.outcome === 'recorded' ? 'recorded' : 'announced';
+}

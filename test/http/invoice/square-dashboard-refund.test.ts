@@ -1,0 +1,125 @@
+// A refund the seller makes in Square's own dashboard, outside Ledgerline, reaches us as Square's refund.created
+// (PENDING) and refund.updated (COMPLETED) notifications, signed as Square signs them and posted to our real
+// endpoint by the fake. Once completed it is recorded as a refund of the order, and a later Full refund from
+// /refund (a signed Discord interaction) asks Square for what is left only: asking for the whole payment again
+// is refused by Square (the amount exceeds what is left), which told the admins to return it by hand.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
+import { systemActor } from '../../../src/modules/shared/actor.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { commandInteraction, interact, member, textOf, type Harness } from '../../discord/harness.js';
+import { connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
+
+const db = testDb();
+const f = factories();
+let env: ProvidersApp;
+let worker: WorkerHandle;
+const discord = await new FakeDiscordApi().start();
+
+beforeAll(async () => {
+  env = await startProvidersApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: env.t.services.bus,
+    logger: env.t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await env?.close();
+  await discord.stop();
+});
+
+/** A 42.50 order paid with Cash App Pay on the invoice page. */
+async function paidOrder() {
+  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+  await connectSquare(env, tenant.id);
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    guildId: guild.id,
+    paymentMethod: 'CASHAPP_PAY',
+    paymentStatus: 'pending',
+    totalCents: 4250,
+    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
+  });
+  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
+  const path = new URL(link.url).pathname;
+  const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
+  const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(res.headers.location))![1]!;
+  const paid = await request(env.t.app)
+    .post(`${path}/cash-app/${checkoutId}/charge`)
+    .send({ sourceToken: SQUARE_TEST_TOKENS.ok })
+    .expect(200);
+  expect(paid.body.outcome).toBe('paid');
+  await env.square.idle();
+  const paymentId = (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).paymentReference!;
+  return { tenant, guild, order, paymentId };
+}
+
+/** What the seller's Square dashboard does: RefundPayment with the seller's own access token. */
+async function dashboardRefund(paymentId: string, amount: number) {
+  const payment = env.square.payments.get(paymentId)!;
+  const merchant = env.square.merchants.find((m) => m.merchantId === payment.merchantId)!;
+  const res = await fetch(`${env.square.url}/v2/refunds`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${merchant.accessToken}`, 'content-type': 'application/json', 'square-version': '2026-09-16' },
+    body: JSON.stringify({
+      idempotency_key: `dash-${paymentId.slice(0, 20)}-${amount}`,
+      payment_id: paymentId,
+      amount_money: { amount, currency: 'USD' },
+      reason: 'Refunded from the Square Dashboard',
+    }),
+  });
+  expect(res.status).toBe(200);
+  const refundId = ((await res.json()) as { refund: { id: string } }).refund.id;
+  // refund.created (PENDING), then refund.updated (COMPLETED) a moment later.
+  await waitFor('the refund completed at Square', async () => env.square.refunds.get(refundId)?.json.status === 'COMPLETED');
+  await env.square.idle();
+  return refundId;
+}
+
+describe("a refund made in Square's dashboard, outside Ledgerline", () => {
+  it('is recorded once completed (PARTIALLY_REFUNDED); a Full refund from /refund then asks Square for the rest only', async () => {
+    const { tenant, guild, order, paymentId } = await paidOrder();
+    const squareRefundId = await dashboardRefund(paymentId, 1000);
+
+    expect(await db.refund.findMany({ where: { orderId: order.id } })).toEqual([
+      expect.objectContaining({ mode: 'PARTIAL_AMOUNT', amountCents: 1000, externalRefundId: squareRefundId }),
+    ]);
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({
+      status: 'PARTIALLY_REFUNDED',
+      refundedTotalCents: 1000,
+    });
+    const notice = await waitFor('the admin notice', async () =>
+      discord
+        .find('POST', new RegExp(`/channels/${tenant.adminChannelId}/messages$`))
+        .map((c) => (c.body as { embeds?: { title?: string }[] }).embeds?.[0]?.title ?? '')
+        .find((t) => t.includes("Square's dashboard")),
+    );
+    expect(notice).toContain("refunded in Square's dashboard: recorded");
+
+    const asAdmin = { guildId: guild.id, user: member({ roles: [tenant.adminRoleIds[0]!] }) };
+    const reply = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
+    expect(textOf(reply)).toContain('Refunded $32.50');
+    const outcome = await waitFor('the refund job outcome', () =>
+      db.auditLog.findFirst({ where: { entityId: order.id, action: { in: ['payment.refund_sent', 'payment.refund_failed'] } } }),
+    );
+    expect(outcome).toMatchObject({ action: 'payment.refund_sent', after: { amountCents: 3250 } });
+    const atSquare = [...env.square.refunds.values()].filter((r) => r.json.payment_id === paymentId);
+    expect(atSquare.map((r) => r.json.amount_money.amount).sort()).toEqual([1000, 3250]);
+    await waitFor('our refund completed at Square', async () => atSquare.every((r) => r.json.status === 'COMPLETED'));
+    await env.square.idle();
+    // Our own refund's notifications are not a second dashboard refund.
+    expect(await db.refund.count({ where: { orderId: order.id } })).toBe(2);
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: 'REFUNDED', refundedTotalCents: 4250 });
+    expect(await db.auditLog.count({ where: { entityId: order.id, action: 'payment.refund_failed' } })).toBe(0);
+  });
+});

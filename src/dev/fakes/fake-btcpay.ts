@@ -1,7 +1,10 @@
 // A local stand-in for a shop's BTCPay Server, speaking the Greenfield API v1 as its swagger documents it:
 // GET /api/v1/stores/{storeId}; POST/GET /api/v1/stores/{storeId}/invoices[/{id}]; GET .../payment-methods;
 // POST .../invoices/{id}/status (mark Invalid/Settled, BTCPay's rules); POST .../invoices/{id}/refund (a pull
-// payment, BTCPay's refund variants); GET /api/v1/stores/{storeId}/pull-payments; GET /api/v1/pull-payments/{id}.
+// payment, BTCPay's refund variants); GET /api/v1/stores/{storeId}/pull-payments; GET /api/v1/pull-payments/{id};
+// GET /api/v1/stores/{storeId}/payouts/{id}. A claim on a pull payment is a payout (AwaitingApproval unless the
+// pull payment auto-approves, then AwaitingPayment -> InProgress -> Completed, or Cancelled), moved by the test
+// controls approvePayout / payPayout / cancelPayout, each announced by PayoutCreated / PayoutApproved / PayoutUpdated.
 // Authorization: token <apiKey> (401 {code: "unauthenticated"}, 403 {code: "missing-permission"}); errors are
 // {code, message} or, for 422, [{path, message}].
 // Browser pages: the invoice checkout at /i/{id} (pay in full, or partly, then back to redirectURL) and a pull
@@ -76,7 +79,17 @@ export interface FakePullPayment {
   currency: string;
   amount: string;
   autoApproveClaims: boolean;
-  payouts: { id: string; destination: string; state: 'AwaitingApproval' | 'AwaitingPayment' }[];
+  payouts: FakePayout[];
+}
+
+/** A claim on a pull payment (Greenfield PayoutData, the fields we model). */
+export interface FakePayout {
+  id: string;
+  pullPaymentId: string;
+  destination: string;
+  state: 'AwaitingApproval' | 'AwaitingPayment' | 'InProgress' | 'Completed' | 'Cancelled';
+  date: number;
+  revision: number;
 }
 
 const unauthenticated = { code: 'unauthenticated', message: 'Authentication is required for accessing this endpoint' };
@@ -274,6 +287,16 @@ export class FakeBtcPay {
 
     if (req.method === 'GET' && rest === '') return sendJson(res, 200, this.storeJson(store));
     if (req.method === 'POST' && rest === '/invoices') return this.createInvoice(res, store, body!);
+    const pm = /^\/payouts\/([^/]+)$/.exec(rest);
+    if (req.method === 'GET' && pm) {
+      const found = [...this.pullPayments.values()]
+        .filter((p) => p.storeId === store.id)
+        .flatMap((p) => p.payouts.map((payout) => ({ pp: p, payout })))
+        .find((x) => x.payout.id === decodeURIComponent(pm[1]!));
+      return found
+        ? sendJson(res, 200, this.payoutJson(found.pp, found.payout))
+        : sendJson(res, 404, { code: 'payout-not-found', message: 'The payout was not found' });
+    }
     if (req.method === 'GET' && rest === '/pull-payments') {
       const list = [...this.pullPayments.values()].filter((p) => p.storeId === store.id).map((p) => this.pullPaymentJson(p));
       return sendJson(res, 200, list);
@@ -465,8 +488,56 @@ export class FakeBtcPay {
     if (!pp) return sendHtml(res, 404, page('Not found', '<p>This pull payment does not exist.</p>'));
     const destination = new URLSearchParams(req.rawBody.toString('utf8')).get('destination')?.trim();
     if (!destination) return sendHtml(res, 400, page('Address needed', '<p>Enter the address to send the refund to.</p>'));
-    pp.payouts.push({ id: randomId(22), destination, state: pp.autoApproveClaims ? 'AwaitingPayment' : 'AwaitingApproval' });
+    const payout: FakePayout = {
+      id: randomId(22),
+      pullPaymentId: pp.id,
+      destination,
+      state: pp.autoApproveClaims ? 'AwaitingPayment' : 'AwaitingApproval',
+      date: this.seconds(),
+      revision: 0,
+    };
+    pp.payouts.push(payout);
+    this.emitPayout(pp, payout, 'PayoutCreated');
     redirect(res, `/pull-payments/${encodeURIComponent(pp.id)}`);
+  }
+
+  /** The store owner approves a claim in BTCPay (Payouts, "Awaiting approval" -> Approve): AwaitingPayment. */
+  approvePayout(payoutId: string): FakePayout {
+    const { pp, payout } = this.mustPayout(payoutId);
+    if (payout.state !== 'AwaitingApproval') throw new Error(`payout ${payoutId} is ${payout.state}, not AwaitingApproval`);
+    this.movePayout(pp, payout, 'AwaitingPayment', 'PayoutApproved');
+    return payout;
+  }
+
+  /** The store pays an approved claim (a payout processor, or "Send" in BTCPay): InProgress, then Completed once confirmed. */
+  payPayout(payoutId: string, opts: { confirmed?: boolean } = {}): FakePayout {
+    const { pp, payout } = this.mustPayout(payoutId);
+    if (payout.state !== 'AwaitingPayment') throw new Error(`payout ${payoutId} is ${payout.state}, not AwaitingPayment`);
+    this.movePayout(pp, payout, 'InProgress', 'PayoutUpdated');
+    if (opts.confirmed !== false) this.movePayout(pp, payout, 'Completed', 'PayoutUpdated');
+    return payout;
+  }
+
+  /** The store cancels a claim that was not paid yet (BTCPay: Payouts -> Cancel). */
+  cancelPayout(payoutId: string): FakePayout {
+    const { pp, payout } = this.mustPayout(payoutId);
+    if (payout.state === 'Completed' || payout.state === 'InProgress') throw new Error(`payout ${payoutId} is ${payout.state}`);
+    this.movePayout(pp, payout, 'Cancelled', 'PayoutUpdated');
+    return payout;
+  }
+
+  private mustPayout(payoutId: string): { pp: FakePullPayment; payout: FakePayout } {
+    for (const pp of this.pullPayments.values()) {
+      const payout = pp.payouts.find((p) => p.id === payoutId);
+      if (payout) return { pp, payout };
+    }
+    throw new Error(`no payout ${payoutId}`);
+  }
+
+  private movePayout(pp: FakePullPayment, payout: FakePayout, state: FakePayout['state'], type: string): void {
+    payout.state = state;
+    payout.revision += 1;
+    this.emitPayout(pp, payout, type);
   }
 
   // ---- JSON shapes ----
@@ -551,6 +622,26 @@ export class FakeBtcPay {
     };
   }
 
+  /** Greenfield PayoutData: amounts in the pull payment's currency until approval sets the payout's. */
+  private payoutJson(pp: FakePullPayment, p: FakePayout) {
+    const approved = p.state !== 'AwaitingApproval' && p.state !== 'Cancelled';
+    return {
+      id: p.id,
+      revision: p.revision,
+      pullPaymentId: pp.id,
+      date: p.date,
+      destination: p.destination,
+      originalCurrency: pp.currency,
+      originalAmount: pp.amount,
+      payoutCurrency: 'BTC',
+      payoutAmount: approved ? (pp.currency === 'BTC' ? pp.amount : (Number(pp.amount) / this.btcRate).toFixed(8)) : null,
+      payoutMethodId: 'BTC-CHAIN',
+      state: p.state,
+      paymentProof: null,
+      metadata: {},
+    };
+  }
+
   private pullPaymentJson(pp: FakePullPayment) {
     return {
       id: pp.id,
@@ -589,6 +680,30 @@ export class FakeBtcPay {
   private redirectUrl(inv: FakeBtcPayInvoice): string | null {
     const orderId = typeof inv.metadata.orderId === 'string' ? inv.metadata.orderId : '';
     return inv.checkout.redirectURL?.replaceAll('{InvoiceId}', inv.id).replaceAll('{OrderId}', encodeURIComponent(orderId)) ?? null;
+  }
+
+  /** PayoutCreated / PayoutApproved / PayoutUpdated as BTCPay's PayoutTriggerProvider sends them (WebhookPayoutEvent). */
+  private emitPayout(pp: FakePullPayment, payout: FakePayout, type: string): void {
+    this.emitStore(pp.storeId, type, { payoutId: payout.id, pullPaymentId: pp.id, payoutState: payout.state });
+  }
+
+  private emitStore(storeId: string, type: string, fields: Record<string, unknown>): void {
+    const store = this.stores.find((s) => s.id === storeId);
+    for (const webhook of store?.webhooks ?? []) {
+      const deliveryId = randomId(22);
+      const payload = {
+        deliveryId,
+        webhookId: webhook.id,
+        originalDeliveryId: deliveryId,
+        isRedelivery: false,
+        type,
+        timestamp: this.seconds(),
+        storeId,
+        ...fields,
+      };
+      this.sent.set(deliveryId, { webhook, payload });
+      void this.deliver(webhook, payload);
+    }
   }
 
   private emit(inv: FakeBtcPayInvoice, type: string, extra: Record<string, unknown>): void {

@@ -18,7 +18,7 @@ import type { EventBus, JobContext } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { systemActor } from '../shared/actor.js';
-import { EVENTS, type RefundClaimLinkPayload, type RefundFailedPayload } from '../shared/events.js';
+import { EVENTS, type RefundClaimLinkPayload, type RefundClaimStatePayload, type RefundFailedPayload } from '../shared/events.js';
 import type { ConnectionService } from './connections/connection.service.js';
 import { ProviderRejectedError } from './providers/provider.port.js';
 import {
@@ -108,7 +108,9 @@ async function sendRefund(
           providerRefundId: sent.providerRefundId,
           providerStatus: sent.providerStatus,
           refundState: sent.state,
-          ...(sent.state === 'CLAIM_SENT' ? { claim: 'claim link sent to the customer' } : {}),
+          ...(sent.state === 'CLAIM_SENT'
+            ? { claim: 'claim link sent to the customer', awaitsApproval: sent.awaitsApproval ?? false, adminUrl: sent.adminUrl }
+            : {}),
           attempt: job.attempt,
         },
       });
@@ -123,6 +125,20 @@ async function sendRefund(
           claimUrl: sent.claimUrl,
         };
         await deps.bus.emit(tx, EVENTS.refundClaimLink, claim, { jobKey: `refund-claim:${refundId}` });
+        // The admins: the money has not left yet. It waits on the customer's claim, then (usually) on their approval.
+        const waiting: RefundClaimStatePayload = {
+          tenantId,
+          orderId: refund.orderId,
+          refundId,
+          amountCents: request.amountCents,
+          currency: request.currency,
+          pullPaymentId: sent.providerRefundId,
+          state: 'Unclaimed',
+          awaitsApproval: sent.awaitsApproval ?? false,
+          adminUrl: sent.adminUrl,
+          claimUrl: sent.claimUrl,
+        };
+        await deps.bus.emit(tx, EVENTS.refundClaimState, waiting, { jobKey: `refund-claim-state:${sent.providerRefundId}:Unclaimed` });
       }
     });
     log.info(

@@ -13,6 +13,8 @@ export const EVENTS = {
   paymentUnapplied: 'payment.unapplied',
   /** A refund the shop made at the provider, outside Ledgerline (its PayPal or Square dashboard): recorded, or why not. */
   refundMadeAtProvider: 'refund.made_at_provider',
+  /** A refund's claim (BTCPay pull payment) waits on the customer or on the shop's approval, was paid, or was cancelled. */
+  refundClaimState: 'refund.claim_state',
   /** A refund went out as a claim (BTCPay pull payment): the customer must open the link to receive it. */
   refundClaimLink: 'refund.claim_link',
   /** An admin sent the customer the order's invoice link (admin panel "Send invoice link"). */
@@ -96,6 +98,25 @@ export const refundMadeAtProviderPayload = z.object({
   excessCents: z.number().int().optional(),
   why: z.string().optional(),
 });
+export const refundClaimStatePayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  /** Our refund id; the checkout id when it returns money that could not pay the order. */
+  refundId: z.string(),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  pullPaymentId: z.string(),
+  /** The claim (BTCPay payout); absent while Unclaimed. */
+  payoutId: z.string().optional(),
+  /** Unclaimed: the customer has not claimed it yet; else BTCPay's PayoutState of the claim. */
+  state: z.enum(['Unclaimed', 'AwaitingApproval', 'AwaitingPayment', 'InProgress', 'Completed', 'Cancelled']),
+  /** Unclaimed: the claim will wait for the shop's approval in BTCPay once made. */
+  awaitsApproval: z.boolean().optional(),
+  /** BTCPay's page of the pull payment's payouts (approve, pay). */
+  adminUrl: z.string().optional(),
+  /** The customer's claim page. */
+  claimUrl: z.string().optional(),
+});
 export const refundClaimLinkPayload = z.object({
   tenantId: z.string(),
   orderId: z.string(),
@@ -162,6 +183,7 @@ export type RefundFailedPayload = z.infer<typeof refundFailedPayload>;
 export type PaymentUnappliedPayload = z.infer<typeof paymentUnappliedPayload>;
 export type RefundClaimLinkPayload = z.infer<typeof refundClaimLinkPayload>;
 export type RefundMadeAtProviderPayload = z.infer<typeof refundMadeAtProviderPayload>;
+export type RefundClaimStatePayload = z.infer<typeof refundClaimStatePayload>;
 export type PaymentReminderPayload = z.infer<typeof paymentReminderPayload>;
 export type RolePayload = z.infer<typeof rolePayload>;
 export type OrderShippedPayload = z.infer<typeof orderShippedPayload>;

@@ -50,6 +50,7 @@ import {
   refundClaimLinkPayload,
   refundFailedPayload,
   refundMadeAtProviderPayload,
+  refundClaimStatePayload,
   type RefundClaimLinkPayload,
   type RefundFailedPayload,
   paymentUnappliedPayload,
@@ -72,6 +73,7 @@ import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
 import { createDirectMessages } from '../dm-channels.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 import { refundMadeAtProviderAlert } from '../../../surfaces/discord/views/provider-refund.view.js';
+import { refundClaimStateAlert } from '../../../surfaces/discord/views/refund-claim.view.js';
 import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
 import { adminOrderMessage, receivedAmountText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
 import {
@@ -377,6 +379,26 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         refundMadeAtProviderAlert(alert, facts),
         log,
         `admin:refund-made-at-provider:${alert.providerRefundId}`,
+      );
+    },
+  });
+
+  bus.subscribe(EVENTS.refundClaimState, 'discord-admin-alert', {
+    lane: ADMIN_CHANNEL_LANE,
+    schema: refundClaimStatePayload,
+    async run(alert) {
+      const log = deps.logger.child({ tenantId: alert.tenantId, orderId: alert.orderId, notification: 'refund-claim-state' });
+      const tenant = await deps.tenants.get(alert.tenantId);
+      if (!tenant.adminChannelId) {
+        log.warn("tenant has no admin channel; the refund claim's state shows on the order page only");
+        return;
+      }
+      const order = await orderOrNull(alert.tenantId, alert.orderId);
+      await postToAdmins(
+        tenant.adminChannelId,
+        refundClaimStateAlert(alert, order?.number ?? null),
+        log,
+        `admin:refund-claim-state:${alert.payoutId ?? alert.pullPaymentId}:${alert.state}`,
       );
     },
   });

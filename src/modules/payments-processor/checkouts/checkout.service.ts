@@ -18,6 +18,7 @@ import { applyCheckoutState, OPEN_CHECKOUT_STATES, UNAPPLIED_AUDIT, whyNotApplic
 import { closedCheckoutsDue } from './late-money.js';
 import { namesOurOrder } from './webhook-ownership.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
+import { applyPayoutEvent } from './refund-claims.js';
 
 /** Closed before any charge answered; a payment made for one is still bound to it (and refunded by the ledger). */
 const CLOSED_UNCHARGED_STATES = ['VOIDED', 'EXPIRED'] as const;
@@ -532,6 +533,11 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           if ((err as { code?: string }).code !== 'P2002') throw err;
         });
         return { outcome: 'recorded' };
+      }
+
+      if (event.payout !== undefined) {
+        // A claim on a BTCPay refund's pull payment: followed until the money reached the customer (refund-claims.ts).
+        return { outcome: await applyPayoutEvent(deps, loaded.row.tenantId, record, event.payout) };
       }
 
       // An event type we do not act on: remembered (de-duplication), answered 200.

@@ -1,10 +1,19 @@
 // What the order page must put in front of the admin about processor money: payments that arrived but could
 // not pay the order (payment_checkouts.unappliedAction: stale checkout, underpaid, overpaid, paid after a
 // cancel or twice) with where their refund stands, and payments the provider took back (PayPal
-// PAYMENT.CAPTURE.REVERSED: a chargeback), newest first.
+// PAYMENT.CAPTURE.REVERSED: a chargeback), and refunds sent as BTCPay claims until the customer has the money,
+// newest first.
 import type { Db } from '../../../platform/db/prisma.js';
+import { refundClaims, type RefundClaimState } from './refund-claims.query.js';
 
-export type FlaggedPaymentKind = 'REFUND_PENDING' | 'REFUND_SENT' | 'CLAIM_SENT' | 'FLAGGED' | 'REVERSED';
+export type FlaggedPaymentKind =
+  | 'REFUND_PENDING'
+  | 'REFUND_SENT'
+  | 'CLAIM_SENT'
+  | 'FLAGGED'
+  | 'REVERSED'
+  // A refund of the order sent as a BTCPay claim (refund-claims.query.ts), by where it stands.
+  | `REFUND_CLAIM_${RefundClaimState}`;
 
 export interface FlaggedPayment {
   kind: FlaggedPaymentKind;
@@ -16,12 +25,14 @@ export interface FlaggedPayment {
   /** The provider's payment id (PayPal capture, Square payment, BTCPay invoice), for looking it up there. */
   paymentReference: string | null;
   at: Date;
+  /** Where the admin acts on it at the provider (BTCPay's payouts page of a refund's pull payment). */
+  link?: string | null;
 }
 
 const KINDS = new Set<string>(['REFUND_PENDING', 'REFUND_SENT', 'CLAIM_SENT', 'FLAGGED']);
 
 export async function flaggedPayments(db: Db, tenantId: string, orderId: string): Promise<FlaggedPayment[]> {
-  const [checkouts, reversals] = await Promise.all([
+  const [checkouts, reversals, claims] = await Promise.all([
     db.paymentCheckout.findMany({
       where: { tenantId, orderId },
       select: {
@@ -40,6 +51,7 @@ export async function flaggedPayments(db: Db, tenantId: string, orderId: string)
       where: { tenantId, entityType: 'Order', entityId: orderId, action: 'payment.reversed_by_provider' },
       select: { after: true, createdAt: true },
     }),
+    refundClaims(db, tenantId, orderId),
   ]);
   const byId = new Map(checkouts.map((c) => [c.id, c]));
   const flagged: FlaggedPayment[] = [
@@ -67,6 +79,16 @@ export async function flaggedPayments(db: Db, tenantId: string, orderId: string)
         at: r.createdAt,
       };
     }),
+    ...claims.map((c) => ({
+      kind: `REFUND_CLAIM_${c.state}` as const,
+      provider: 'BTCPAY',
+      amountCents: c.amountCents,
+      currency: c.currency,
+      reason: c.awaitsApproval ? 'each claim waits for your approval in BTCPay' : '',
+      paymentReference: c.pullPaymentId,
+      at: c.at,
+      link: c.adminUrl,
+    })),
   ];
   return flagged.sort((a, b) => b.at.getTime() - a.at.getTime());
 }

@@ -130,6 +130,23 @@ export interface ProviderWebhookEvent {
     /** True for money taken back by the provider or the payer's bank (PayPal PAYMENT.CAPTURE.REVERSED), not by us. */
     reversal?: boolean;
   } | null;
+  /**
+   * BTCPay PayoutCreated / PayoutApproved / PayoutUpdated: a claim on a refund's pull payment (the payout) and
+   * its state as BTCPay reads it now (the webhook is only a hint: the adapter reads the payout back).
+   */
+  payout?: RefundPayout | null;
+}
+
+/** BTCPay's PayoutState, as Greenfield spells it. */
+export type PayoutState = 'AwaitingApproval' | 'AwaitingPayment' | 'InProgress' | 'Completed' | 'Cancelled';
+
+export interface RefundPayout {
+  /** The refund's pull payment: ProviderRefund.providerRefundId. */
+  pullPaymentId: string;
+  payoutId: string;
+  state: PayoutState;
+  /** The store's page of this pull payment's payouts, where the merchant approves and pays them. */
+  adminUrl: string;
 }
 
 export interface RefundInput {
@@ -153,6 +170,10 @@ export interface ProviderRefund {
   state: 'COMPLETED' | 'PENDING' | 'CLAIM_SENT';
   claimUrl?: string;
   providerStatus: string;
+  /** CLAIM_SENT: the claim will wait for the merchant's approval at the provider (BTCPay autoApproveClaims false). */
+  awaitsApproval?: boolean;
+  /** CLAIM_SENT: where the merchant follows (approves, pays) the claims: BTCPay's payouts page of the pull payment. */
+  adminUrl?: string;
 }
 
 export interface WebhookRequest {

@@ -8,6 +8,7 @@ import type { TimelineItem } from '../../../modules/audit/audit-timeline.js';
 import { overpaidCents, owedCents, type OrderTotals } from '../../../modules/orders/index.js';
 import { PROVIDER_DEFINITIONS } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import type { FlaggedPayment } from '../../../modules/payments-processor/checkouts/flagged-payments.query.js';
+import type { RefundClaimState } from '../../../modules/payments-processor/checkouts/refund-claims.query.js';
 import { carrierName, trackingLink } from '../../../modules/shipping/carriers.js';
 import {
   labelOf,
@@ -166,8 +167,51 @@ export function flaggedPaymentBanner(f: FlaggedPayment, timeZone = 'UTC') {
       title: `${amount} refund claim sent`,
       text: `${arrived}: the customer was sent a link by DM to claim it back from ${provider}.${ref}`,
     },
+    // A refund of this order sent as a BTCPay claim (pull payment): where it stands until the customer has it.
+    ...refundClaimBanners(amount, f.reason, f.link ?? null),
   };
   return { kind: f.kind, ...texts[f.kind], at: f.at.toISOString(), atShown: formatDateTime(f.at, timeZone) };
+}
+
+/** The banners of a refund sent as a BTCPay claim, by its state (refund-claims.query.ts). */
+function refundClaimBanners(amount: string, approval: string, link: string | null) {
+  const at = link ? ` In BTCPay: ${link}` : '';
+  type Banner = { tone: 'danger' | 'warning' | 'info'; title: string; text: string };
+  const banners: Record<`REFUND_CLAIM_${RefundClaimState}`, Banner> = {
+    REFUND_CLAIM_Unclaimed: {
+      tone: 'warning',
+      title: `Refund of ${amount} not claimed yet`,
+      text:
+        `The customer was sent a BTCPay link by DM and has not claimed the refund with their address yet: the money has not left. ` +
+        `${approval ? 'Once they claim it, approve the payout in BTCPay.' : 'BTCPay pays it once they claim it.'}${at}`,
+    },
+    REFUND_CLAIM_AwaitingApproval: {
+      tone: 'danger',
+      title: `Approve the ${amount} refund in BTCPay`,
+      text: `The customer claimed the refund; BTCPay waits for your approval of the payout before it sends anything.${at}`,
+    },
+    REFUND_CLAIM_AwaitingPayment: {
+      tone: 'warning',
+      title: `Pay the ${amount} refund in BTCPay`,
+      text: `The payout is approved and waits to be paid: BTCPay sends it when your payout processor runs, or pay it from the payouts page.${at}`,
+    },
+    REFUND_CLAIM_InProgress: {
+      tone: 'info',
+      title: `Refund of ${amount} on its way`,
+      text: `BTCPay has sent the payout; it is waiting for confirmations.${at}`,
+    },
+    REFUND_CLAIM_Completed: {
+      tone: 'info',
+      title: `Refund of ${amount} paid out`,
+      text: `BTCPay paid the customer's claim: the money reached them.${at}`,
+    },
+    REFUND_CLAIM_Cancelled: {
+      tone: 'danger',
+      title: `Refund of ${amount} cancelled in BTCPay`,
+      text: `The customer's claim was cancelled: they have not received the money. Return it another way, or let them claim again.${at}`,
+    },
+  };
+  return banners;
 }
 
 /** "3 h", "25 min", "4 days": the distance between two instants, rounded to the nearest unit shown. */

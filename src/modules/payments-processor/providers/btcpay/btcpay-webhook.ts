@@ -21,6 +21,9 @@ export const BTCPAY_INVOICE_EVENTS = new Set([
   'InvoiceInvalid',
 ]);
 
+/** The payout events (a claim on a pull payment, e.g. a refund's): the payout is read back and handed to the core. */
+export const BTCPAY_PAYOUT_EVENTS = new Set(['PayoutCreated', 'PayoutApproved', 'PayoutUpdated']);
+
 export function isValidBtcPaySignature(secret: string, req: WebhookRequest): boolean {
   const match = /^sha256=([0-9a-fA-F]{64})$/.exec((req.headers[BTCPAY_SIGNATURE_HEADER] ?? '').trim());
   if (!match) return false;
@@ -36,6 +39,8 @@ const delivery = z.object({
   timestamp: z.number().optional(),
   storeId: z.string().optional(),
   invoiceId: z.string().optional(),
+  payoutId: z.string().optional(),
+  pullPaymentId: z.string().optional(),
 });
 export type BtcPayDelivery = z.infer<typeof delivery>;
 

@@ -17,14 +17,15 @@ import type {
   ProviderRefund,
   ProviderWebhookEvent,
   RefundInput,
+  RefundPayout,
   WebhookRequest,
 } from '../provider.port.js';
 import { ProviderRejectedError } from '../provider.port.js';
 import { z } from 'zod';
-import { GreenfieldClient, invoiceSchema, paymentMethodSchema, pullPaymentSchema, storeSchema } from './greenfield.client.js';
+import { GreenfieldClient, invoiceSchema, paymentMethodSchema, payoutSchema, pullPaymentSchema, storeSchema } from './greenfield.client.js';
 import { btcpayInvoiceState, needsPayments } from './btcpay-invoice.js';
 import { receivedOnInvoice } from './btcpay-received.js';
-import { BTCPAY_INVOICE_EVENTS, isValidBtcPaySignature, parseBtcPayDelivery } from './btcpay-webhook.js';
+import { BTCPAY_INVOICE_EVENTS, BTCPAY_PAYOUT_EVENTS, isValidBtcPaySignature, parseBtcPayDelivery } from './btcpay-webhook.js';
 
 export interface BtcPayAdapterOptions {
   /** Per request, in milliseconds (default 10 s). */
@@ -107,11 +108,21 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
       throw new AppError('BAD_SIGNATURE', 'The BTCPay-Sig webhook signature does not match.');
     }
     const d = parseBtcPayDelivery(req.rawBody);
-    if (!BTCPAY_INVOICE_EVENTS.has(d.type) || !d.invoiceId) return { eventId: d.eventId, type: d.type, checkout: null };
+    const payout = BTCPAY_PAYOUT_EVENTS.has(d.type) && d.payoutId;
+    if (!payout && (!BTCPAY_INVOICE_EVENTS.has(d.type) || !d.invoiceId)) return { eventId: d.eventId, type: d.type, checkout: null };
     if (d.storeId && d.storeId !== conn.storeId) {
       throw new AppError('VALIDATION_FAILED', 'The BTCPay webhook is for another store than this connection.');
     }
-    return { eventId: d.eventId, type: d.type, checkout: await this.getCheckout(conn, d.invoiceId) };
+    if (payout) return { eventId: d.eventId, type: d.type, checkout: null, payout: await this.getPayout(conn, d.payoutId!) };
+    return { eventId: d.eventId, type: d.type, checkout: await this.getCheckout(conn, d.invoiceId!) };
+  }
+
+  /** A claim on a pull payment as BTCPay has it now (GET …/payouts/{id}), with the store's page to act on it. */
+  async getPayout(conn: BtcPayConnection, payoutId: string): Promise<RefundPayout | null> {
+    const gf = this.client(conn);
+    const p = await gf.request('GET', gf.storePath(`/payouts/${encodeURIComponent(payoutId)}`), payoutSchema);
+    if (!p.pullPaymentId) return null;
+    return { pullPaymentId: p.pullPaymentId, payoutId: p.id, state: p.state, adminUrl: payoutsPage(conn, p.pullPaymentId) };
   }
 
   async refund(conn: BtcPayConnection, input: RefundInput): Promise<ProviderRefund> {
@@ -136,8 +147,17 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
       state: 'CLAIM_SENT',
       claimUrl: pp.viewLink,
       providerStatus: existing ? 'PullPaymentExisting' : 'PullPaymentCreated',
+      // BTCPay auto-approves a refund's claims only when it is in the crypto paid (RateThen, CurrentRate):
+      // a Custom refund in the invoice's fiat waits for the merchant's approval of each claim.
+      awaitsApproval: pp.autoApproveClaims === false,
+      adminUrl: payoutsPage(conn, pp.id),
     };
   }
+}
+
+/** BTCPay's own page of a pull payment's payouts (UIStorePullPaymentsController), where they are approved and paid. */
+function payoutsPage(conn: BtcPayConnection, pullPaymentId: string): string {
+  return `${conn.serverUrl.replace(/\/+$/, '')}/stores/${encodeURIComponent(conn.storeId)}/pull-payments/${encodeURIComponent(pullPaymentId)}/payouts`;
 }
 
 function describeFailure(err: unknown, conn: BtcPayConnection): string {

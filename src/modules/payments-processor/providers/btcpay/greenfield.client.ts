@@ -41,8 +41,16 @@ export const pullPaymentSchema = z.object({
   amount: z.string().optional(),
   archived: z.boolean().optional(),
   viewLink: z.string().min(1),
+  /** False: each claim (payout) waits in AwaitingApproval until the merchant approves it. */
+  autoApproveClaims: z.boolean().optional(),
 });
 export type GreenfieldPullPayment = z.infer<typeof pullPaymentSchema>;
+
+export const payoutSchema = z.object({
+  id: z.string().min(1),
+  pullPaymentId: z.string().nullish(),
+  state: z.enum(['AwaitingApproval', 'AwaitingPayment', 'InProgress', 'Completed', 'Cancelled']),
+});
 
 const problem = z.object({ code: z.string(), message: z.string() });
 const validationProblems = z.array(z.object({ path: z.string().nullish(), message: z.string() }));

@@ -1,0 +1,160 @@
+// A BTCPay refund is a pull payment the customer must claim, and our Custom refunds in the invoice's fiat are
+// never auto-approved by BTCPay (GreenfieldInvoiceController.RefundInvoice): each claim waits for the shop's
+// approval, then its payment. Against the fake BTCPay over real HTTP (its PayoutCreated / PayoutApproved /
+// PayoutUpdated webhooks signed and posted to our endpoint): the admins are told the refund waits for the
+// customer, then for their approval (with BTCPay's payouts page), then that it was paid; the order page shows
+// where it stands at each step.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { systemActor } from '../../../src/modules/shared/actor.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { adminCtx } from '../../helpers/actors.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { loggedIn } from '../../admin/admin-helpers.js';
+import { connectBtcPay, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
+
+const db = testDb();
+const f = factories();
+let env: ProvidersApp;
+let worker: WorkerHandle;
+const discord = await new FakeDiscordApi().start();
+
+beforeAll(async () => {
+  env = await startProvidersApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: env.t.services.bus,
+    logger: env.t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await env?.close();
+  await discord.stop();
+});
+
+/** A 42.50 order paid in full with a BTCPay invoice. */
+async function paidOrder() {
+  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+  const { storeId, connectionId } = await connectBtcPay(env, tenant.id);
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    guildId: guild.id,
+    paymentMethod: 'BTC_INVOICE',
+    paymentStatus: 'pending',
+    totalCents: 4250,
+    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
+  });
+  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
+  const res = await request(env.t.app)
+    .post(`${new URL(link.url).pathname}/pay`)
+    .type('form')
+    .send({ method: 'BTC_INVOICE' })
+    .expect(303);
+  const invoiceId = /\/i\/([^/?]+)$/.exec(String(res.headers.location))![1]!;
+  await env.btcpay.pay(invoiceId);
+  await env.btcpay.idle();
+  expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PAID');
+  return { tenant, order, storeId, connectionId };
+}
+
+const adminTitles = (channelId: string) =>
+  discord
+    .find('POST', new RegExp(`/channels/${channelId}/messages$`))
+    .map((c) => (c.body as { embeds?: { title?: string; description?: string }[] }).embeds?.[0])
+    .map((e) => ({ title: e?.title ?? '', description: e?.description ?? '' }));
+
+describe('a refund sent as a BTCPay claim is followed until the customer has the money', () => {
+  it('waits for the claim, then for the shop approval, then is paid: the admins are told each step and the order page shows it', async () => {
+    const { tenant, order, storeId } = await paidOrder();
+    const owner = await loggedIn(env.base, (await f.adminUser({ tenantId: tenant.id })).email);
+    const banners = async () => {
+      const res = await owner.agent.get(`/admin/api/resources/Order/records/${order.id}/show`).set(owner.headers()).expect(200);
+      return (JSON.parse(res.body.record.params.detailJson) as { flaggedPayments: { kind: string; title: string; text: string }[] })
+        .flaggedPayments;
+    };
+
+    const { refund } = await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 1500, reason: 'Late' });
+    const sent = await waitFor('the refund sent as a claim', () =>
+      db.auditLog.findFirst({ where: { entityId: order.id, action: 'payment.refund_sent' } }),
+    );
+    const pullPaymentId = (sent.after as { providerRefundId: string }).providerRefundId;
+    const payouts = `${env.btcpay.url}/stores/${storeId}/pull-payments/${pullPaymentId}/payouts`;
+    expect(sent.after).toMatchObject({ refundId: refund.id, refundState: 'CLAIM_SENT', awaitsApproval: true, adminUrl: payouts });
+
+    const waiting = await waitFor('the "waits for the customer" notice', async () =>
+      adminTitles(tenant.adminChannelId!).find((m) => m.title.includes('waits for the customer')),
+    );
+    expect(waiting.description).toContain('your approval');
+    expect(waiting.description).toContain(payouts);
+    expect(await banners()).toEqual([
+      expect.objectContaining({ kind: 'REFUND_CLAIM_Unclaimed', title: 'Refund of $15.00 not claimed yet' }),
+    ]);
+
+    // The customer claims it on BTCPay's claim page: the payout waits for the shop's approval.
+    const claim = await fetch(`${env.btcpay.url}/pull-payments/${pullPaymentId}/claim`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'destination=bc1qcustomeraddress0000000000000000000000',
+      redirect: 'manual',
+    });
+    expect(claim.status).toBe(303);
+    await env.btcpay.idle();
+    const payout = env.btcpay.pullPayments.get(pullPaymentId)!.payouts[0]!;
+    expect(payout.state).toBe('AwaitingApproval');
+    const approve = await waitFor('the "approve it" alert', async () =>
+      adminTitles(tenant.adminChannelId!).find((m) => m.title.startsWith('Approve the BTCPay refund')),
+    );
+    expect(approve.description).toContain(payouts);
+    expect((await banners()).map((b) => b.kind)).toEqual(['REFUND_CLAIM_AwaitingApproval']);
+    expect((await banners())[0]!.text).toContain(payouts);
+
+    // The shop approves it in BTCPay, which pays it: the admins hear it reached the customer.
+    env.btcpay.approvePayout(payout.id);
+    await env.btcpay.idle();
+    env.btcpay.payPayout(payout.id);
+    await env.btcpay.idle();
+    await waitFor('the "paid out" notice', async () => adminTitles(tenant.adminChannelId!).find((m) => m.title.includes('paid out')));
+    expect((await banners()).map((b) => b.kind)).toEqual(['REFUND_CLAIM_Completed']);
+    const states = (
+      await db.auditLog.findMany({ where: { entityId: order.id, action: 'payment.refund_claim' }, orderBy: { createdAt: 'asc' } })
+    ).map((e) => (e.after as { state: string }).state);
+    // Each delivery is a hint: the payout is read back, so both PayoutUpdated (InProgress, Completed) read Completed.
+    expect(states).toEqual(['AwaitingApproval', 'AwaitingPayment', 'Completed']);
+
+    // A redelivered payout webhook changes nothing.
+    const created = env.btcpay.outbox.deliveries.filter((d) => d.body.includes('"PayoutCreated"')).at(-1)!;
+    await env.btcpay.redeliver(JSON.parse(created.body).deliveryId as string);
+    await env.btcpay.idle();
+    expect(env.btcpay.outbox.deliveries.at(-1)!.status).toBe(200);
+    expect(await db.auditLog.count({ where: { entityId: order.id, action: 'payment.refund_claim' } })).toBe(3);
+  });
+
+  it('a claim the shop cancels in BTCPay: the admins are told the customer has not received the money', async () => {
+    const { tenant, order } = await paidOrder();
+    await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { reason: 'Cancelled order' });
+    const sent = await waitFor('the refund sent as a claim', () =>
+      db.auditLog.findFirst({ where: { entityId: order.id, action: 'payment.refund_sent' } }),
+    );
+    const pullPaymentId = (sent.after as { providerRefundId: string }).providerRefundId;
+    await fetch(`${env.btcpay.url}/pull-payments/${pullPaymentId}/claim`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'destination=bc1qcustomeraddress0000000000000000000000',
+      redirect: 'manual',
+    });
+    await env.btcpay.idle();
+    env.btcpay.cancelPayout(env.btcpay.pullPayments.get(pullPaymentId)!.payouts[0]!.id);
+    await env.btcpay.idle();
+    const cancelled = await waitFor('the "cancelled" alert', async () =>
+      adminTitles(tenant.adminChannelId!).find((m) => m.title.includes('cancelled')),
+    );
+    expect(cancelled.description).toContain('have not received the money');
+  });
+});

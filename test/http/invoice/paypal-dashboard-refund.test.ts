@@ -145,4 +145,24 @@ describe('a refund made in the PayPal dashboard, outside Ledgerline', () => {
     });
     expect(env.paypal.refundedCents(captureId)).toBe(4250);
   });
+
+  it('of money that could not pay the order and that PayPal refused to refund for us: the order page stops saying "return it by hand"', async () => {
+    const { order, path, clientId, clientSecret } = await payPalOrder({ paymentStatus: 'pending' });
+    const { paypalOrderId, checkout } = await startCheckout(path);
+    // PayPal captured less than the order total, and refuses our automatic refund of it: FLAGGED.
+    env.paypal.orders.get(paypalOrderId)!.purchaseUnit.amount.value = '10.00';
+    env.paypal.failRefunds('reject');
+    const back = new URL(env.paypal.approve(paypalOrderId));
+    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+    await waitFor(
+      'the refused automatic refund',
+      async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).unappliedAction === 'FLAGGED',
+    );
+    const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
+    await dashboardRefund(clientId, clientSecret, captureId);
+    expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).unappliedAction).toBe('REFUND_SENT');
+    // It never paid the order: no refund of the order, which stays unpaid.
+    expect(await db.refund.count({ where: { orderId: order.id } })).toBe(0);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
+  });
 });

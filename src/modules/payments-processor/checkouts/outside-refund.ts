@@ -75,6 +75,25 @@ export async function handleRefundMadeAtProvider(
     amountCents,
     currency: order.currency,
   };
+  if (checkout.unappliedAction === 'FLAGGED' && amountCents >= (checkout.paidAmountCents ?? 0)) {
+    // Money that could not pay the order, which the provider refused to refund for us: the shop refunded it in
+    // its dashboard. The order page's "return it by hand" becomes "refunded", so nobody returns it twice.
+    await tx.paymentCheckout.update({ where: { id: checkout.id }, data: { unappliedAction: 'REFUND_SENT' } });
+    await deps.audit.record(tx, ctx, {
+      action: UNAPPLIED_AUDIT.refunded,
+      entityType: 'Order',
+      entityId: checkout.orderId,
+      after: {
+        checkoutId: checkout.id,
+        amountCents,
+        providerRefundId: refund.providerRefundId,
+        providerStatus: `refunded in ${WHERE[checkout.provider]} outside Ledgerline`,
+      },
+    });
+    alert.why = 'it returned money that could not pay the order, which the order page now shows as refunded';
+    await deps.bus.emit(tx, EVENTS.refundMadeAtProvider, alert, { jobKey: `provider-refund:${refund.providerRefundId}` });
+    return 'announced';
+  }
   const recorded =
     checkout.unappliedAction === null && refund.paymentReference
       ? await recordRefundMadeAtProvider(tx, deps, ctx, {

@@ -165,4 +165,37 @@ describe('a refund made in the PayPal dashboard, outside Ledgerline', () => {
     expect(await db.refund.count({ where: { orderId: order.id } })).toBe(0);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
   });
+
+  it('our own refund, returned partly by PayPal and partly by hand: its webhook, before we record it sent, is not a dashboard refund', async () => {
+    const { tenant, order, path } = await payPalOrder({ paymentStatus: 'pending' });
+    const ctx = adminCtx(tenant.id);
+    await env.t.services.payments.recordReceipt(ctx, { orderId: order.id }, { amountCents: 1000, note: 'venmo' });
+    const { paypalOrderId } = await startCheckout(path);
+    const back = new URL(env.paypal.approve(paypalOrderId));
+    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+    await env.paypal.settle();
+    const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
+    // PayPal refunds (and sends its webhook) at once, but answers our job 5 s later.
+    env.paypal.holdMs = 5_000;
+    env.paypal.failRefunds('timeout');
+    try {
+      // $40.00 of $42.50: PayPal returns all it took ($32.50), $7.50 goes back by hand, $2.50 is left to refund.
+      const ours = await env.t.services.refunds.refund(ctx, order.id, { amountCents: 4000 });
+      expect(ours.refund).toMatchObject({ amountCents: 4000, manualReturnMethod: 'PAYPAL_MANUAL', manualReturnCents: 750 });
+      await waitFor('PayPal refunded its part', async () => env.paypal.refundedCents(captureId) === 3250);
+      await env.paypal.settle();
+      expect(await db.auditLog.count({ where: { entityId: order.id, action: 'payment.refund_sent' } })).toBe(0);
+      expect(await db.refund.findMany({ where: { orderId: order.id } })).toEqual([expect.objectContaining({ id: ours.refund.id })]);
+      await waitFor('our refund recorded as sent', () =>
+        db.auditLog.findFirst({ where: { entityId: order.id, action: 'payment.refund_sent' } }),
+      );
+    } finally {
+      env.paypal.holdMs = 2_000;
+    }
+    expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({
+      status: 'PARTIALLY_REFUNDED',
+      refundedTotalCents: 4000,
+    });
+  });
 });

@@ -84,4 +84,7 @@ it('$20.00 recorded by hand, $44.00 through PayPal, then refunds of $50.00 and $
   ]);
   // Every cent recorded as refunded is either returned by PayPal or on the admin's by-hand list.
   expect(t.paypal.refundedCents(captureId) + 600 + 1400).toBe(6400);
+  // Nothing is on its way through PayPal any more (the $14.00 was never sent there): the order can be deleted.
+  await expect(t.s.orderAdmin.delete(ctx, order.id)).resolves.toBeTruthy();
+  expect(await db.order.count({ where: { id: order.id } })).toBe(0);
 });

@@ -67,8 +67,9 @@ export async function whyOrderMoneyIsMoving(tx: Tx, order: { id: string; status:
     return `${amount} that arrived at ${PROVIDER_DEFINITIONS[unapplied.provider].label} but could not pay this order is still being refunded. Delete the order once the order page shows the refund sent or failed.`;
   }
   const refunds = await tx.refund.findMany({
-    // A refund made at the provider (externalRefundId) was never ours to send.
-    where: { orderId, externalRefundId: null },
+    // Only refunds the processor sends (wholly, or all but a part returned by hand): one returned wholly by hand
+    // (manualReturnMethod without manualReturnCents) or made at the provider (externalRefundId) has no job.
+    where: { orderId, externalRefundId: null, OR: [{ manualReturnMethod: null }, { manualReturnCents: { not: null } }] },
     select: { id: true, amountCents: true, payment: { select: { method: true, providerReference: true, currency: true } } },
   });
   const processorRefunds = refunds.filter((r) => moneyReturnFor(r.payment) === 'processor');

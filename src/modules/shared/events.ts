@@ -94,6 +94,8 @@ export const refundMadeAtProviderPayload = z.object({
   refundId: z.string().optional(),
   /** FULL when it covered what was left (stock back, entitlements revoked), else PARTIAL_AMOUNT. */
   mode: z.enum(['FULL', 'PARTIAL_AMOUNT']).optional(),
+  /** `refundId` is a refund of ours the processor had refused: this returned its money (no new refund). */
+  returnsRefused: z.boolean().optional(),
   /** Refunded at the provider beyond what the order still had to refund. */
   excessCents: z.number().int().optional(),
   why: z.string().optional(),

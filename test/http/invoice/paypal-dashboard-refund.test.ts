@@ -198,4 +198,24 @@ describe('a refund made in the PayPal dashboard, outside Ledgerline', () => {
       refundedTotalCents: 4000,
     });
   });
+
+  it('returning a refund PayPal refused ("return it another way") in the dashboard: that refund is now returned, no second refund', async () => {
+    const { tenant, order, clientId, clientSecret, captureId } = await paidOrder();
+    env.paypal.failRefunds('reject');
+    const ours = await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 1000, reason: 'Broken' });
+    await waitFor('the refusal', () => db.auditLog.findFirst({ where: { entityId: order.id, action: 'payment.refund_failed' } }));
+    const paypalRefundId = await dashboardRefund(clientId, clientSecret, captureId, '10.00');
+
+    expect(await db.refund.findMany({ where: { orderId: order.id } })).toEqual([expect.objectContaining({ id: ours.refund.id })]);
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({
+      status: 'PARTIALLY_REFUNDED',
+      refundedTotalCents: 1000,
+    });
+    const sent = await db.auditLog.findFirst({ where: { entityId: order.id, action: 'payment.refund_sent' } });
+    expect(sent?.after).toMatchObject({ refundId: ours.refund.id, providerRefundId: paypalRefundId, amountCents: 1000 });
+    const notice = await waitFor('the admin notice', async () =>
+      adminTexts(tenant.adminChannelId!).find((t) => t.includes("refunded in PayPal's dashboard")),
+    );
+    expect(notice).toContain(`the money of refund ${ours.refund.id}`);
+  });
 });

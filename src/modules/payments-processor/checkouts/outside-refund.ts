@@ -53,6 +53,29 @@ export async function refundedOutsideLedgerline(tx: Tx, checkout: PaymentCheckou
 }
 
 /**
+ * The oldest refund of the order whose processor part the provider refused (payment.refund_failed, never sent
+ * since) for exactly this amount: the money the admins were told to return another way.
+ */
+async function refusedRefundFor(tx: Tx, checkout: PaymentCheckout, amountCents: number): Promise<string | null> {
+  const entries = await tx.auditLog.findMany({
+    where: {
+      tenantId: checkout.tenantId,
+      entityType: 'Order',
+      entityId: checkout.orderId,
+      action: { in: [PROCESSOR_REFUND_AUDIT.sent, PROCESSOR_REFUND_AUDIT.failed] },
+    },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { action: true, after: true },
+  });
+  const after = (e: { after: unknown }) => (e.after ?? {}) as { refundId?: string; amountCents?: number };
+  const sent = new Set(entries.filter((e) => e.action === PROCESSOR_REFUND_AUDIT.sent).map((e) => after(e).refundId));
+  const refused = entries.find(
+    (e) => e.action === PROCESSOR_REFUND_AUDIT.failed && !sent.has(after(e).refundId) && after(e).amountCents === amountCents,
+  );
+  return refused ? (after(refused).refundId ?? null) : null;
+}
+
+/**
  * A COMPLETED provider refund: when it was made outside Ledgerline, recorded as a Refund of the order (if the
  * checkout's money paid it; money that could not pay the order is no refund of it) and announced
  * (refund.made_at_provider, one alert per provider refund). Returns what was done, for the webhook's answer.
@@ -93,6 +116,31 @@ export async function handleRefundMadeAtProvider(
     alert.why = 'it returned money that could not pay the order, which the order page now shows as refunded';
     await deps.bus.emit(tx, EVENTS.refundMadeAtProvider, alert, { jobKey: `provider-refund:${refund.providerRefundId}` });
     return 'announced';
+  }
+  const refused = checkout.unappliedAction === null ? await refusedRefundFor(tx, checkout, amountCents) : null;
+  if (refused) {
+    // A refund of ours the processor refused ("return it another way"), returned in the dashboard: that refund's
+    // money is back. Recorded as sent (so nothing re-sends it), not as a second refund of the order.
+    await deps.audit.record(tx, ctx, {
+      action: PROCESSOR_REFUND_AUDIT.sent,
+      entityType: 'Order',
+      entityId: checkout.orderId,
+      after: {
+        refundId: refused,
+        provider: checkout.provider,
+        paymentReference: refund.paymentReference ?? null,
+        amountCents,
+        currency: order.currency.trim(),
+        providerRefundId: refund.providerRefundId,
+        providerStatus: `refunded in ${WHERE[checkout.provider]} outside Ledgerline`,
+        refundState: 'COMPLETED',
+        note: 'The processor had refused this refund; the shop returned it at the provider.',
+      },
+    });
+    alert.refundId = refused;
+    alert.returnsRefused = true;
+    await deps.bus.emit(tx, EVENTS.refundMadeAtProvider, alert, { jobKey: `provider-refund:${refund.providerRefundId}` });
+    return 'recorded';
   }
   const recorded =
     checkout.unappliedAction === null && refund.paymentReference

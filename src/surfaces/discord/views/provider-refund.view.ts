@@ -26,7 +26,12 @@ export function refundMadeAtProviderAlert(alert: RefundMadeAtProviderPayload, or
   const customer = order ? ` to <@${order.customerDiscordUserId}>` : '';
   const recorded = alert.refundId !== undefined;
   const lines = [`**${money(alert.amountCents)}** was refunded${customer} in ${where}, outside Ledgerline.`];
-  if (recorded) {
+  if (recorded && alert.returnsRefused) {
+    lines.push(
+      `Recorded as the money of refund ${alert.refundId} on ${which}, which the payment processor had refused: that refund is now returned, and no second refund was recorded.`,
+    );
+    lines.push('Nothing more to send.');
+  } else if (recorded) {
     lines.push(
       order
         ? `Recorded on ${which} as a refund: ${money(order.refundedTotalCents)} of ${money(order.totalCents)} refunded, status ${order.status}.`

@@ -259,9 +259,14 @@ describe('admin users', () => {
 });
 
 describe('a shop keeps a shop admin', () => {
-  const demote = async (who: AdminAgent, user: { id: string; email: string; tenantId: string | null }) =>
+  /** Makes `user` staff through the edit form, as loaded (`shown`, loaded now when not given). */
+  const demote = async (
+    who: AdminAgent,
+    user: { id: string; email: string; tenantId: string | null },
+    shown?: { shownValuesJson: string },
+  ) =>
     post(who, `/resources/AdminUser/records/${user.id}/edit`)
-      .field('shownValuesJson', (await loadedRow(who, 'AdminUser', user.id)).shownValuesJson)
+      .field('shownValuesJson', (shown ?? (await loadedRow(who, 'AdminUser', user.id))).shownValuesJson)
       .field('email', user.email)
       .field('role', 'TENANT_STAFF')
       .field('tenant', user.tenantId ?? '')
@@ -287,7 +292,10 @@ describe('a shop keeps a shop admin', () => {
       const shop = (await f.tenant()).id;
       const [x, y] = [await f.adminUser({ tenantId: shop }), await f.adminUser({ tenantId: shop })];
       const [ax, ay] = [await loggedIn(app.baseUrl, x.email), await loggedIn(app.baseUrl, y.email)];
-      const answers = await Promise.all([demote(ax, y), demote(ay, x)]);
+      // Both forms open first, as two admins would have them; then both saves at once (a form loaded after the
+      // other's save committed would be refused to its new staff member before any save).
+      const [shownY, shownX] = [await loadedRow(ax, 'AdminUser', y.id), await loadedRow(ay, 'AdminUser', x.id)];
+      const answers = await Promise.all([demote(ax, y, shownY), demote(ay, x, shownX)]);
       const ok = answers.filter((r) => r.body.notice?.type === 'success');
       expect(ok.length, `round ${round}`).toBeLessThanOrEqual(1);
       expect(await testDb().adminUser.count({ where: { tenantId: shop, role: 'TENANT_ADMIN' } }), `round ${round}`).toBeGreaterThanOrEqual(

@@ -706,25 +706,9 @@ export class FakeBtcPay {
     }
   }
 
+  /** An invoice's webhook (InvoiceCreated, InvoiceSettled ...): the store's envelope with the invoice's id and metadata. */
   private emit(inv: FakeBtcPayInvoice, type: string, extra: Record<string, unknown>): void {
-    const store = this.stores.find((s) => s.id === inv.storeId);
-    for (const webhook of store?.webhooks ?? []) {
-      const deliveryId = randomId(22);
-      const payload = {
-        deliveryId,
-        webhookId: webhook.id,
-        originalDeliveryId: deliveryId,
-        isRedelivery: false,
-        type,
-        timestamp: this.seconds(),
-        storeId: inv.storeId,
-        invoiceId: inv.id,
-        metadata: inv.metadata,
-        ...extra,
-      };
-      this.sent.set(deliveryId, { webhook, payload });
-      void this.deliver(webhook, payload);
-    }
+    this.emitStore(inv.storeId, type, { invoiceId: inv.id, metadata: inv.metadata, ...extra });
   }
 
   private async deliver(webhook: FakeBtcPayWebhook, payload: Record<string, unknown>): Promise<void> {

@@ -69,6 +69,21 @@ export function parseShown(raw: unknown): Record<string, unknown> | null {
   }
 }
 
+/**
+ * The refusal of a save whose changed fields someone else changed since the form opened, in the words every form
+ * uses: `message` for the notice ("Order #1001 changed since you opened it (notes (empty) -> Gift). Reload the
+ * page, make your change again and save.") and one message per field, to show under its input.
+ */
+export function staleFormRefusal(
+  subject: string,
+  conflicts: FormConflict[],
+): { message: string; fields: { path: string; message: string }[] } {
+  return {
+    message: `${subject} changed since you opened it (${conflicts.map(conflictWords).join(', ')}). Reload the page, make your change again and save.`,
+    fields: conflicts.map((c) => ({ path: c.field, message: `Changed since you opened the form (${conflictWords(c)}).` })),
+  };
+}
+
 /** "stock 10 -> 7": a conflict in words, for the refusal. */
 export function conflictWords(c: FormConflict): string {
   const word = (v: unknown) => (v === null || v === undefined || v === '' ? '(empty)' : typeof v === 'string' ? v : JSON.stringify(v));

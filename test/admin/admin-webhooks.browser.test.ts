@@ -1,7 +1,9 @@
 // Settings -> Webhook endpoints in Chromium: "New webhook endpoint" takes a URL and events and shows the
 // signing secret once; the endpoint then lists; a delivery's page shows its attempt log, and Redeliver queues it; an endpoint
-// paused by its circuit breaker says so until when, and "Resume sending" sends it its waiting deliveries now.
+// paused by its circuit breaker says so until when, and "Resume sending" sends it its waiting deliveries now; an
+// edit form opened before a colleague disabled the endpoint saves its description and leaves it disabled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminCtx } from '../helpers/actors.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
@@ -87,6 +89,47 @@ describe.runIf(runBrowserTests)('webhook endpoints in the panel (Chromium)', () 
     // No failed panel request, no console error (the outside font host's refusal is not collected).
     expect(trail).toEqual([]);
   });
+
+  it(
+    'an edit form opened before a colleague disabled the endpoint saves the description and keeps it disabled',
+    { timeout: 600_000 },
+    async () => {
+      const tenant = await factories().tenant();
+      const owner = await factories().adminUser({ tenantId: tenant.id });
+      const { page, trail } = browser;
+      browser.reportFailure('webhook-stale-edit');
+      await browser.signIn(app.baseUrl, owner.email);
+      const { endpoint } = await app.services.webhooks.create(adminCtx(tenant.id), {
+        url: 'https://erp.example.com/orders',
+        events: ['order.paid', 'order.refunded'],
+      });
+      await page.goto(`${app.baseUrl}/admin/resources/WebhookEndpoint/records/${endpoint.id}/edit`);
+      const description = page.locator('[name="description"]');
+      await description.waitFor();
+      // Another admin disables it while this form is open.
+      await app.services.webhooks.update(adminCtx(tenant.id), endpoint.id, { enabled: false });
+      const before = await testDb().webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+
+      await description.fill('ERP');
+      const [resp] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${endpoint.id}/edit`)),
+        page.locator('[data-testid="button-save"]').first().click(),
+      ]);
+      expect(((await resp.json()) as { notice?: unknown }).notice).toEqual({
+        type: 'success',
+        message: 'Webhook endpoint saved. It is disabled: nothing is sent to it.',
+      });
+      await page.waitForSelector('[data-testid="notice-wrapper"] >> text=Webhook endpoint saved. It is disabled');
+      await page.waitForSelector('section >> text=No: disabled');
+      await browser.shot('stale-edit-saved');
+
+      // Every column read back: only the description changed; the endpoint stays disabled.
+      const after = await testDb().webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+      expect({ ...after, updatedAt: before.updatedAt }).toEqual({ ...before, description: 'ERP' });
+      expect(after).toMatchObject({ enabled: false, url: 'https://erp.example.com/orders', events: ['order.paid', 'order.refunded'] });
+      expect(trail).toEqual([]);
+    },
+  );
 
   it('shows an endpoint paused by its breaker, and Resume sending sends it the waiting deliveries now', { timeout: 600_000 }, async () => {
     const tenant = await factories().tenant();

@@ -34,7 +34,7 @@ import {
   transitionOrder,
 } from '../orders/index.js';
 import { CARRIER_CODES } from '../shipping/carriers.js';
-import { conflictWords, formEdits } from '../../platform/form-edits.js';
+import { formEdits, staleFormRefusal } from '../../platform/form-edits.js';
 import { enqueueShippingNotices } from './shipping-notices.js';
 
 /** An empty string clears an optional text field. */
@@ -152,14 +152,8 @@ function changedFromShown(order: Order, input: z.output<typeof updateOrderInput>
   const posted = Object.fromEntries(SHOWN_FIELDS.map((k) => [k, input[k]]));
   const { edits, conflicts } = formEdits(posted, shown, order);
   if (conflicts.length) {
-    const words = conflicts.map(conflictWords).join(', ');
-    throw new AppError(
-      'CONFLICT',
-      `Order ${orderLabel(order)} changed since you opened it (${words}). Reload the page, make your change again and save.`,
-      {
-        fields: conflicts.map((c) => ({ path: c.field, message: `changed since you opened the form (${conflictWords(c)})` })),
-      },
-    );
+    const { message, fields } = staleFormRefusal(`Order ${orderLabel(order)}`, conflicts);
+    throw new AppError('CONFLICT', message, { fields });
   }
   return { ...input, ...Object.fromEntries(SHOWN_FIELDS.map((k) => [k, edits[k]])) } as typeof input;
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { WebhookDelivery, WebhookEndpoint } from '../../generated/prisma/index.js';
 import { withTransaction, type Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
+import { formEdits, staleFormRefusal } from '../../platform/form-edits.js';
 import { enqueueJob } from '../../platform/jobs/queue.js';
 import { closeBreaker } from './webhook-breaker.js';
 import type { SecretBox } from '../../platform/secret-box.js';
@@ -43,14 +44,28 @@ export const updateEndpointInput = z
     events: events.optional(),
     description: description.optional(),
     enabled: z.boolean().optional(),
+    /**
+     * The endpoint as the panel's edit form showed it (stored values). Given, a field posted as shown is no change,
+     * whatever the endpoint holds now, and a field changed both in the form and on the endpoint since is refused
+     * (CONFLICT): a stale form never undoes what a colleague did meanwhile (platform/form-edits.ts).
+     */
+    shown: z
+      .strictObject({ url: z.string(), events: z.array(z.string()), description: z.string().nullable(), enabled: z.boolean() })
+      .partial()
+      .optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'change at least one of url, events, description, enabled');
+  .refine((b) => Object.keys(b).some((k) => k !== 'shown'), 'change at least one of url, events, description, enabled');
 
 /** Where the per-endpoint limit stops a shop from fanning one event out to an unbounded list. */
 export const MAX_ENDPOINTS_PER_SHOP = 20;
 
 export interface WebhookEndpointService {
   create(ctx: TenantContext, input: z.input<typeof createEndpointInput>): Promise<{ secret: string; endpoint: WebhookEndpointRecord }>;
+  /**
+   * Changes the given fields under the endpoint's row lock, audited, and closes its circuit breaker. With `shown`
+   * (the panel's edit form) only the fields changed from it are written, nothing when none was; CONFLICT when a
+   * changed field was changed on the endpoint since the form opened.
+   */
   update(ctx: TenantContext, endpointId: string, input: z.input<typeof updateEndpointInput>): Promise<WebhookEndpointRecord>;
   remove(ctx: TenantContext, endpointId: string): Promise<WebhookEndpointRecord>;
   list(tenantId: string): Promise<WebhookEndpointRecord[]>;
@@ -61,6 +76,18 @@ export interface WebhookEndpointService {
   resume(ctx: TenantContext, endpointId: string): Promise<{ endpoint: WebhookEndpointRecord; resent: number }>;
   /** Sends a delivery again now (same webhook-id, so receivers can tell it is the same event), with a fresh retry schedule. */
   redeliver(ctx: TenantContext, deliveryId: string): Promise<WebhookDelivery>;
+}
+
+type EndpointFields = { url?: string; events?: string[]; description?: string | null; enabled?: boolean };
+
+/** The fields the form changed from what it showed; CONFLICT when one of them changed on the endpoint since. */
+function changedFromShown(row: WebhookEndpoint, posted: EndpointFields, shown: Record<string, unknown>): EndpointFields {
+  const { edits, conflicts } = formEdits(posted, shown, row as unknown as Record<string, unknown>);
+  if (conflicts.length) {
+    const { message, fields } = staleFormRefusal(`Webhook endpoint ${row.url}`, conflicts);
+    throw new AppError('CONFLICT', message, { fields });
+  }
+  return edits as EndpointFields;
 }
 
 function publicRecord(e: WebhookEndpoint): WebhookEndpointRecord {
@@ -121,12 +148,12 @@ export function createWebhookEndpointService(deps: {
           WebhookEndpoint[]
         >`SELECT * FROM webhook_endpoints WHERE id = ${endpointId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
         if (!before) throw notFound(endpointId);
-        const after = await tx.webhookEndpoint.update({
-          where: { id: before.id },
-          data: { url, events: input.events, description: input.description, enabled: input.enabled },
-        });
+        const posted = { url, events: input.events, description: input.description, enabled: input.enabled };
+        const data = input.shown ? changedFromShown(before, posted, input.shown) : posted;
         // Saved by someone who wants it tried: its circuit breaker closes (webhook-breaker.ts).
         await closeBreaker(tx, before.id);
+        if (Object.values(data).every((v) => v === undefined)) return { ...before, consecutiveFailures: 0, pausedUntil: null };
+        const after = await tx.webhookEndpoint.update({ where: { id: before.id }, data });
         const pick = (e: WebhookEndpoint) => ({ url: e.url, events: e.events, description: e.description, enabled: e.enabled });
         await audit.record(tx, ctx, {
           action: 'webhook_endpoint.updated',

@@ -11,7 +11,7 @@ import { dayBound } from '../../../platform/zoned-time.js';
 import { changedFields } from '../../../modules/audit/audit-diff.js';
 import type { AuditService } from '../../../modules/audit/audit.service.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
-import { conflictWords, FORM_OUT_OF_DATE, formEdits, parseShown } from '../../../platform/form-edits.js';
+import { FORM_OUT_OF_DATE, formEdits, parseShown, staleFormRefusal, type FormConflict } from '../../../platform/form-edits.js';
 
 /**
  * The record's columns as its edit form loaded them (JSON), a param of every record the edit action reads.
@@ -377,13 +377,10 @@ export function defineScopedResource(lib: PrismaLib) {
     }
 
     /** The refusal of a save whose changed fields someone else changed since the form opened. */
-    private staleForm(conflicts: Parameters<typeof conflictWords>[0][]): ValidationError {
+    private staleForm(conflicts: FormConflict[]): ValidationError {
       const what = this.model.name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-      const message = `This ${what} changed since you opened it (${conflicts.map(conflictWords).join(', ')}). Reload the page, make your change again and save.`;
-      const fields = Object.fromEntries(
-        conflicts.map((c) => [c.field, { message: `Changed since you opened the form (${conflictWords(c)}).` }]),
-      );
-      return new ValidationError(fields, { message });
+      const { message, fields } = staleFormRefusal(`This ${what}`, conflicts);
+      return new ValidationError(Object.fromEntries(fields.map((f) => [f.path, { message: f.message }])), { message });
     }
 
     override async delete(id: string | number, context?: Ctx): Promise<void> {

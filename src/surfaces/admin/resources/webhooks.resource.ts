@@ -1,7 +1,8 @@
 // Outgoing webhooks in the panel (Settings):
 //   Webhook endpoints   list / show, with "Sending" (whether its circuit breaker paused it, and till when);
 //                       "New webhook endpoint" (the signing secret shown once), Edit (URL, events,
-//                       description, enabled), Delete, and "Resume sending" (on an endpoint whose attempts
+//                       description, enabled; only what the admin changed is written, platform/form-edits.ts),
+//                       Delete, and "Resume sending" (on an endpoint whose attempts
 //                       failed: sends now, with its waiting deliveries), all through services.webhooks
 //                       (checked, audited). Tenant admins only: an endpoint receives the shop's order data.
 //   Webhook deliveries  the delivery log, newest first: event, endpoint, status, attempts, last status code;
@@ -19,7 +20,9 @@ import {
 import type { Services } from '../services.js';
 import { WEBHOOK_EVENTS } from '../../../modules/webhooks/webhook-events.js';
 import { BREAKER_MAX_PAUSE_SECONDS, BREAKER_THRESHOLD, breakerStatus } from '../../../modules/webhooks/webhook-breaker.js';
-import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
+import { SHOWN_PARAM, type ScopedPrismaResource } from '../adapter/scoped-resource.js';
+import { AppError } from '../../../platform/errors.js';
+import { FORM_OUT_OF_DATE, parseShown } from '../../../platform/form-edits.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, never, tenantReadOnly } from './access.js';
@@ -110,7 +113,12 @@ export function webhookEndpointResource(deps: {
     if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
     try {
       const p = flat.unflatten<Record<string, unknown>, Record<string, unknown>>(request.payload ?? {});
+      // A save without the endpoint as the form loaded it (a tab opened before forms carried it, a hand-made POST)
+      // cannot tell the admin's changes from values someone else changed since: refused, nothing written.
+      const shown = parseShown(request.payload?.[SHOWN_PARAM]);
+      if (!shown) throw new AppError('CONFLICT', FORM_OUT_OF_DATE);
       const updated = await services.webhooks.update(tenantContextOf(context), record.id(), {
+        shown: Object.fromEntries(EDIT_FIELDS.filter((k) => k in shown).map((k) => [k, shown[k]])),
         url: typeof p.url === 'string' ? p.url : undefined,
         events: p.events === undefined ? undefined : (asList(p.events) as never),
         description: typeof p.description === 'string' ? p.description : p.description === null ? null : undefined,

@@ -3,7 +3,9 @@
 // HTTP), Status "Cancelled" and Save is refused with what the cancel would do, and nothing is written (every column
 // of the order, its lines, payments, reservations and products read back; no refund, no job, nothing at PayPal);
 // ticking "Confirm the refund of $64.00" and saving again cancels it, and PayPal receives one refund of $64.00 (the
-// refund job run by a worker of this file's database). An unpaid order is still cancelled with one Save.
+// refund job run by a worker of this file's database), and the notice says so ("Order #N cancelled: $64.00 refunded
+// to the customer through PayPal; 3 items back in stock."); paid by hand, it says the shop must send the money back.
+// An unpaid order is still cancelled with one Save.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { FakePayPal } from '../../src/dev/fakes/fake-paypal.js';
@@ -172,7 +174,10 @@ describe.skipIf(!runBrowserTests)('a Save that cancels a paid order asks to conf
 
       await browser.page.getByLabel('Confirm the refund of $64.00').check();
       const second = await save(order.id);
-      expect(second.notice?.type).toBe('success');
+      // The notice says what was done, in the question's words.
+      const done = `Order #${order.number} cancelled: $64.00 refunded to the customer through PayPal; 3 items back in stock.`;
+      expect(second.notice).toEqual({ type: 'success', message: done });
+      await expect.poll(() => browser.page.getByTestId('notice-wrapper').textContent()).toContain(done);
       const after = await everything(order.id, products);
       expect(after.order).toEqual({
         ...before.order,
@@ -194,6 +199,34 @@ describe.skipIf(!runBrowserTests)('a Save that cancels a paid order asks to conf
       await browser.shot('2-cancelled');
     },
   );
+
+  it('a paid order paid by hand: the confirmed Save says the shop must send the money back itself', { timeout: 300_000 }, async () => {
+    browser.reportFailure('by-hand-cancel');
+    const { order, owner, products, ctx } = await shopWithOrder('VENMO_P2P');
+    await app.services.payments.confirm(ctx, { orderId: order.id });
+    await browser.signIn(app.baseUrl, owner.email);
+    const before = await everything(order.id, products);
+    await openEdit(order.id);
+    await chooseStatus('Cancelled');
+    expect((await save(order.id)).notice?.type).toBe('error');
+    await browser.page.getByLabel('Confirm the refund of $64.00').check();
+    const saved = await save(order.id);
+    const done = `Order #${order.number} cancelled: a refund of $64.00 recorded; 3 items back in stock. No money was sent: you must send $64.00 back to the customer by Venmo yourself.`;
+    expect(saved.notice).toEqual({ type: 'success', message: done });
+    await expect.poll(() => browser.page.getByTestId('notice-wrapper').textContent()).toContain(done);
+    await browser.shot('3-by-hand-cancelled');
+    const after = await everything(order.id, products);
+    expect(after.order).toEqual({
+      ...before.order,
+      status: 'CANCELLED',
+      cancelledAt: expect.any(Date),
+      refundedTotalCents: 6400,
+      version: after.order.version,
+      updatedAt: after.order.updatedAt,
+    });
+    expect(after.refunds).toEqual([expect.objectContaining({ mode: 'FULL', amountCents: 6400, manualReturnMethod: 'VENMO_P2P' })]);
+    expect(stockOf(after)).toEqual({ Alpha: 10, Bravo: 5 });
+  });
 
   it('an unpaid order is cancelled with one Save, nothing asked', { timeout: 300_000 }, async () => {
     browser.reportFailure('unpaid-cancel');

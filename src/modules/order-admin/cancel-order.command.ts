@@ -20,7 +20,7 @@ import { assertTransition } from '../orders/index.js';
 import { applyRefund } from '../refunds/refund.command.js';
 import { cancelLockedOrder } from '../orders/index.js';
 import { processorCentsOf } from '../payments-processor/processor-refund.task.js';
-import { requireRefundConsent } from './cancel-refund-consent.js';
+import { requireRefundConsent, type CancelRefund } from './cancel-refund-consent.js';
 
 // The unpaid cancellation is the order core's (payments' reject uses it too): re-exported for this module's callers.
 export { cancelLockedOrder, OPEN_PAYMENT_STATUSES } from '../orders/index.js';
@@ -37,7 +37,8 @@ export function assertCancellable(order: Order): void {
 
 /**
  * Cancels a PAID order (locked by the caller): a full refund through the refund engine that ends the order
- * CANCELLED instead of REFUNDED, then order.cancelled and the audit entry. Unless `why.confirmRefundCents` is
+ * CANCELLED instead of REFUNDED, then order.cancelled and the audit entry. Returns the order and what the cancel
+ * did (the refund, who sends it back, the units back in stock), for the caller's words. Unless `why.confirmRefundCents` is
  * that refund's amount it throws REFUND_CONFIRMATION_REQUIRED, which rolls the caller's transaction back: the
  * refund is computed by the engine that makes it, under the lock it is made under, so what the refusal says is
  * exactly what a confirmed cancel does (no second copy of the engine's rules to drift from it).
@@ -48,7 +49,7 @@ export async function cancelPaidOrder(
   ctx: TenantContext,
   order: Order,
   why: { note?: string; confirmRefundCents?: number },
-): Promise<Order> {
+): Promise<{ order: Order; refund: CancelRefund }> {
   assertTransition(order, 'CANCELLED', 'cancel');
   const releasedBefore = await releasedUnits(tx, ctx, order.id);
   const {
@@ -65,19 +66,17 @@ export async function cancelPaidOrder(
   );
   const processorCents = moneyReturn === 'processor' ? processorCentsOf(refund) : 0;
   const paidWith = refund.paymentId ? await tx.payment.findUnique({ where: { id: refund.paymentId }, select: { method: true } }) : null;
-  requireRefundConsent(
-    {
-      orderNumber: order.number,
-      currency: order.currency,
-      refundCents: refund.amountCents,
-      processorCents,
-      processorMethod: processorCents > 0 ? (paidWith?.method ?? order.paymentMethod) : null,
-      byHandCents: refund.amountCents - processorCents,
-      byHandMethod: refund.manualReturnMethod,
-      restockedUnits: (await releasedUnits(tx, ctx, order.id)) - releasedBefore,
-    },
-    why.confirmRefundCents,
-  );
+  const made: CancelRefund = {
+    orderNumber: order.number,
+    currency: order.currency,
+    refundCents: refund.amountCents,
+    processorCents,
+    processorMethod: processorCents > 0 ? (paidWith?.method ?? order.paymentMethod) : null,
+    byHandCents: refund.amountCents - processorCents,
+    byHandMethod: refund.manualReturnMethod,
+    restockedUnits: (await releasedUnits(tx, ctx, order.id)) - releasedBefore,
+  };
+  requireRefundConsent(made, why.confirmRefundCents);
   const payload: OrderCancelledPayload = {
     tenantId: ctx.tenantId,
     orderId: order.id,
@@ -99,7 +98,7 @@ export async function cancelPaidOrder(
       moneyReturn,
     },
   });
-  return updated;
+  return { order: updated, refund: made };
 }
 
 /** Units of the order's reservations given back to stock so far (by cancels and refunds). */
@@ -120,7 +119,8 @@ export async function cancelOrder(
     const order = await lockOrder(tx, ctx.tenantId, orderId);
     if (order.status === 'CANCELLED') return { order, changed: false };
     assertCancellable(order);
-    if (order.status === 'PAID') return { order: await cancelPaidOrder(tx, deps, ctx, order, { note, confirmRefundCents }), changed: true };
+    if (order.status === 'PAID')
+      return { order: (await cancelPaidOrder(tx, deps, ctx, order, { note, confirmRefundCents })).order, changed: true };
     return { order: await cancelLockedOrder(tx, deps, ctx, order, { reason: 'admin_cancelled', note }), changed: true };
   });
 }

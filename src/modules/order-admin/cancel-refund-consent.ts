@@ -58,5 +58,10 @@ export function cancelRefundConsequence(refund: CancelRefund): string {
 }
 
 export function stockWords(units: number): string {
-  return units > 0 ? ` and puts ${units} ${units === 1 ? 'item' : 'items'} back in stock` : '';
+  return units > 0 ? ` and puts ${unitWords(units)} back in stock` : '';
+}
+
+/** "1 item", "3 items". */
+export function unitWords(units: number): string {
+  return `${units} ${units === 1 ? 'item' : 'items'}`;
 }

@@ -4,8 +4,7 @@ import type { TenantContext } from '../shared/actor.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import { cancelOrder, cancelOrderForCustomer } from './cancel-order.command.js';
 import { deleteOrder, type DeleteOrderResult } from './delete-order.command.js';
-import type { OrderDetail } from '../orders/index.js';
-import { updateOrder, type UpdateOrderInput } from './update-order.command.js';
+import { updateOrder, type UpdatedOrder, type UpdateOrderInput } from './update-order.command.js';
 
 export { ORDER_TRANSITIONS, SHIPPING_TRANSITIONS } from '../orders/index.js';
 export type { OrderDetail } from '../orders/index.js';
@@ -15,8 +14,9 @@ export interface OrderAdminService {
    * See update-order.command.ts for the rules. Codes: NOT_FOUND, VALIDATION_FAILED, INVALID_TRANSITION, ORDER_NOT_PAID, ILLEGAL_STATE,
    * OUT_OF_STOCK, CURRENCY_MISMATCH, CONFLICT (a stale form), REFUND_CONFIRMATION_REQUIRED (status CANCELLED of a paid order without
    * `confirmRefundCents` equal to the refund it makes: nothing written; details say what it would do, cancel-refund-consent.ts).
+   * A confirmed cancel of a paid order answers what it did as `cancelRefund` (the same figures).
    */
-  update(ctx: TenantContext, orderId: string, input: UpdateOrderInput): Promise<OrderDetail>;
+  update(ctx: TenantContext, orderId: string, input: UpdateOrderInput): Promise<UpdatedOrder>;
   /**
    * PENDING_PAYMENT -> CANCELLED, stock released, order.cancelled (admin_cancelled). Idempotent. PAID: refunded in full and
    * CANCELLED, only with `confirmRefundCents` (REFUND_CONFIRMATION_REQUIRED otherwise, nothing written); later statuses:

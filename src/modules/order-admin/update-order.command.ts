@@ -22,6 +22,7 @@ import { confirmLockedOrder } from '../payments/confirm-payment.command.js';
 import type { TenantContext } from '../shared/actor.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import { cancelLockedOrder, cancelPaidOrder, confirmRefundCents } from './cancel-order.command.js';
+import type { CancelRefund } from './cancel-refund-consent.js';
 import { editOrderItems } from './edit-order-items.js';
 import { requireOrderDetail, type OrderDetail } from '../orders/index.js';
 import { lockOrder, orderLabel } from '../orders/index.js';
@@ -88,9 +89,13 @@ export type UpdateOrderInput = z.input<typeof updateOrderInput>;
 
 const SHOWN_FIELDS = ['status', 'shippingStatus', 'trackingNumber', 'shippingCarrier', 'notes'] as const;
 
-export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, orderId: string, raw: unknown): Promise<OrderDetail> {
+/** The order after the update; `cancelRefund`: what cancelling the paid order did, when the update did that. */
+export type UpdatedOrder = OrderDetail & { cancelRefund?: CancelRefund };
+
+export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, orderId: string, raw: unknown): Promise<UpdatedOrder> {
   const parsed = parseInput(updateOrderInput, raw, 'order update');
-  await withTransaction(deps.db, async (tx) => {
+  const cancelRefund = await withTransaction(deps.db, async (tx) => {
+    let made: CancelRefund | undefined;
     let order = await lockOrder(tx, ctx.tenantId, orderId);
     const initial = order;
     const input = parsed.shown ? changedFromShown(order, parsed, parsed.shown) : parsed;
@@ -105,9 +110,11 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
       // The table says which operation performs the change (transitionOrder refuses anything else).
       const via = findTransition(order.status, input.status)?.via ?? 'update';
       if (via === 'confirm') auditBase = order = (await confirmLockedOrder(tx, deps, ctx, order)).order;
-      else if (via === 'cancel' && order.status === 'PAID')
-        auditBase = order = await cancelPaidOrder(tx, deps, ctx, order, { confirmRefundCents: input.confirmRefundCents });
-      else if (via === 'cancel') auditBase = order = await cancelLockedOrder(tx, deps, ctx, order, { reason: 'admin_cancelled' });
+      else if (via === 'cancel' && order.status === 'PAID') {
+        const cancelled = await cancelPaidOrder(tx, deps, ctx, order, { confirmRefundCents: input.confirmRefundCents });
+        auditBase = order = cancelled.order;
+        made = cancelled.refund;
+      } else if (via === 'cancel') auditBase = order = await cancelLockedOrder(tx, deps, ctx, order, { reason: 'admin_cancelled' });
       else order = await transitionOrder(tx, order, input.status, 'update', stepData(order, input.status, input.shippingStatus));
     }
 
@@ -142,9 +149,11 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
     const changed = diff(auditBase, order, ['status', 'shippingStatus', 'trackingNumber', 'shippingCarrier', 'notes']);
     if (changed) await deps.audit.record(tx, ctx, { action: 'order.updated', entityType: 'Order', entityId: orderId, ...changed });
     await enqueueShippingNotices(tx, deps, ctx, initial, order);
+    return made;
   });
   // The order as the admin surfaces show it after the change: what services.orders.get returns, read after the commit.
-  return requireOrderDetail(deps.db, ctx.tenantId, orderId);
+  const detail = await requireOrderDetail(deps.db, ctx.tenantId, orderId);
+  return cancelRefund ? { ...detail, cancelRefund } : detail;
 }
 
 /** The update without the fields posted as the form showed them; CONFLICT when a changed one changed since. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cancelRefundAsk } from './order-cancel-refund.js';
+import { cancelRefundAsk, cancelRefundDone } from './order-cancel-refund.js';
 
 describe("the edit form's question before a Save that cancels a paid order", () => {
   const base = {
@@ -48,6 +48,34 @@ describe("the edit form's question before a Save that cancels a paid order", () 
     });
     expect(ask.text).toBe(
       'The refund is no longer the $50.00 you confirmed. Cancelling order #1042 refunds $64.00 to the customer: Cash App Pay returns $50.00, and you send $14.00 back by Cash App (manual) yourself. Nothing was changed. To go ahead, tick "Confirm the refund of $64.00" and save again.',
+    );
+  });
+
+  it('after the confirmed Save, the notice says what was done, in the same words, past tense', () => {
+    expect(cancelRefundDone(base)).toBe('Order #1042 cancelled: $64.00 refunded to the customer through PayPal; 2 items back in stock.');
+    expect(
+      cancelRefundDone({
+        ...base,
+        processorCents: 0,
+        processorMethod: null,
+        byHandCents: 6400,
+        byHandMethod: 'VENMO_P2P',
+        restockedUnits: 1,
+      }),
+    ).toBe(
+      'Order #1042 cancelled: a refund of $64.00 recorded; 1 item back in stock. No money was sent: you must send $64.00 back to the customer by Venmo yourself.',
+    );
+    expect(
+      cancelRefundDone({
+        ...base,
+        processorCents: 5000,
+        processorMethod: 'CASHAPP_PAY',
+        byHandCents: 1400,
+        byHandMethod: 'CASHAPP_P2P',
+        restockedUnits: 0,
+      }),
+    ).toBe(
+      'Order #1042 cancelled: $64.00 refunded to the customer. Cash App Pay returns $50.00; you must send $14.00 back by Cash App (manual) yourself.',
     );
   });
 });

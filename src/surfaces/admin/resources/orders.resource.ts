@@ -18,7 +18,7 @@ import { panelAdminOf, tenantContextOf } from '../auth/panel-admin.js';
 import { SHOWN_PARAM, type ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { FORM_OUT_OF_DATE, parseShown } from '../../../platform/form-edits.js';
 import type { RefundConfirmationDetails } from '../../../modules/order-admin/cancel-refund-consent.js';
-import { cancelRefundAsk } from './order-cancel-refund.js';
+import { cancelRefundAsk, cancelRefundDone } from './order-cancel-refund.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, canRead, never } from './access.js';
 import { errorNotice } from './admin-errors.js';
@@ -319,7 +319,7 @@ export function orderResource(deps: {
       // cannot tell the admin's changes from values someone else changed since: refused, nothing written.
       const shown = parseShown(request.payload?.[SHOWN_PARAM]);
       if (!shown) throw new AppError('CONFLICT', FORM_OUT_OF_DATE);
-      await services.orderAdmin.update(ctx, record.id(), {
+      const saved = await services.orderAdmin.update(ctx, record.id(), {
         shown: pickShown(shown),
         confirmRefundCents: form.confirmRefundCents,
         status: form.status,
@@ -330,7 +330,11 @@ export function orderResource(deps: {
         items,
       });
       return {
-        ...(await recordJson(context, { message: `Order #${String(record.params.number)} saved.`, type: 'success' })),
+        ...(await recordJson(context, {
+          // A paid order cancelled: what its refund did, in the words of the question that confirmed it.
+          message: saved.cancelRefund ? cancelRefundDone(saved.cancelRefund) : `Order #${String(record.params.number)} saved.`,
+          type: 'success',
+        })),
         redirectUrl: showUrl(context),
       };
     } catch (err) {

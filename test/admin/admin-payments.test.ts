@@ -3,6 +3,7 @@
 // PayPal can be enabled in Shop settings only while the connection works; a wrong secret fails the test
 // and switches the method off; staff cannot open the page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeBtcPay } from '../../src/dev/fakes/fake-btcpay.js';
 import { FakePayPal } from '../../src/dev/fakes/fake-paypal.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
@@ -10,6 +11,7 @@ import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin 
 
 let app: RunningAdmin;
 let paypal: FakePayPal;
+let btcpay: FakeBtcPay;
 let admin: AdminAgent;
 let staff: AdminAgent;
 let tenantId: string;
@@ -18,6 +20,9 @@ const f = factories();
 beforeAll(async () => {
   paypal = await new FakePayPal().start();
   paypal.addApp('AcLpanel0001', 'EL-panel-secret-4321');
+  btcpay = await new FakeBtcPay({
+    stores: [{ id: 'PanelStore', name: 'Panel store', apiKeys: ['panel-btcpay-key'], webhooks: [] }],
+  }).start();
   app = await startAdminApp({ env: { PAYPAL_API_BASE_URL: paypal.url } });
   tenantId = (await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] })).id;
   admin = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId })).email);
@@ -26,15 +31,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await paypal?.stop();
+  await btcpay?.stop();
 });
 
 const page = (who: AdminAgent, data?: Record<string, unknown>) =>
   data
     ? who.agent.post('/admin/api/resources/PaymentConnection/actions/list').set(who.headers()).send(data)
     : who.agent.get('/admin/api/resources/PaymentConnection/actions/list').set(who.headers());
-const enable = async (methods: string[]) => {
-  const loaded = await loadedRow(admin, 'Tenant', tenantId);
-  let req = admin.agent.post(`/admin/api/resources/Tenant/records/${tenantId}/edit`).set(admin.headers());
+const enable = async (methods: string[], who = admin, shopId = tenantId) => {
+  const loaded = await loadedRow(who, 'Tenant', shopId);
+  let req = who.agent.post(`/admin/api/resources/Tenant/records/${shopId}/edit`).set(who.headers());
   const fields: Record<string, string> = {
     name: 'Shop',
     currency: 'USD',
@@ -139,6 +145,46 @@ describe('Settings -> Payments', () => {
     const tested = await page(owner, { op: 'test', provider: 'PAYPAL' }).expect(200);
     expect(tested.body.payments.result).toMatchObject({ ok: true, message: expect.stringMatching(/PAYPAL switched back on\./) });
     expect(await methods()).toEqual(['VENMO_P2P', 'PAYPAL']);
+  });
+
+  it('BTCPay: Test connection refuses a key without the refund and payout permissions, naming each and what it is for', async () => {
+    const shopId = (await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] })).id;
+    const owner = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: shopId })).email);
+    // A key made for checkouts only: BTCPay lets it open and read invoices, and refuses refunds and payouts.
+    btcpay.setApiKeyPermissions('panel-btcpay-key', ['btcpay.store.canmodifyinvoices:PanelStore']);
+    await page(owner, {
+      op: 'save',
+      provider: 'BTCPAY',
+      environment: 'production',
+      config: { serverUrl: btcpay.url, storeId: 'PanelStore' },
+      secrets: { apiKey: 'panel-btcpay-key', webhookSecret: 'panel-btcpay-webhook-secret' },
+    }).expect(200);
+    const refused = await page(owner, { op: 'test', provider: 'BTCPAY' }).expect(200);
+    const message: string = refused.body.payments.result.message;
+    expect(refused.body.payments.result.ok).toBe(false);
+    expect(message).toMatch(/The BTCPay API key lacks 3 permissions for store PanelStore/);
+    expect(message).toContain('"Create non-approved pull payments" (btcpay.store.cancreatenonapprovedpullpayments), for refunds');
+    expect(message).toContain('"View payouts" (btcpay.store.canviewpayouts), for following refunds');
+    expect(message).toContain('"View your stores" (btcpay.store.canviewstoresettings)');
+    expect(message).not.toContain('canmodifyinvoices');
+    expect(message).not.toContain('panel-btcpay-key');
+    expect(refused.body.payments.connections[0]).toMatchObject({ provider: 'BTCPAY', status: 'FAILED', lastTestMessage: message });
+    const notYet = await enable(['VENMO_P2P', 'BTC_INVOICE'], owner, shopId);
+    expect(notYet.body.record.errors.enabledPaymentMethods.message).toMatch(/Settings -> Payments/);
+
+    // One more still missing: only that one is named.
+    btcpay.setApiKeyPermissions('panel-btcpay-key', [
+      'btcpay.store.canviewstoresettings:PanelStore',
+      'btcpay.store.canmodifyinvoices:PanelStore',
+    ]);
+    const one = await page(owner, { op: 'test', provider: 'BTCPAY' }).expect(200);
+    expect(one.body.payments.result.message).toMatch(/lacks a permission for store PanelStore: "Create non-approved pull payments"/);
+
+    // The key given what it needs (BTCPay's "Manage selected stores"): the test passes and BTC_INVOICE can be enabled.
+    btcpay.setApiKeyPermissions('panel-btcpay-key', ['btcpay.store.canmodifystoresettings:PanelStore']);
+    const ok = await page(owner, { op: 'test', provider: 'BTCPAY' }).expect(200);
+    expect(ok.body.payments.result).toMatchObject({ ok: true, message: expect.stringContaining('store "Panel store" (PanelStore)') });
+    expect((await enable(['VENMO_P2P', 'BTC_INVOICE'], owner, shopId)).body.notice.type).toBe('success');
   });
 
   it('bad input gets a clear error and writes nothing; staff cannot open the page', async () => {

@@ -2,11 +2,14 @@
 // GET /api/v1/stores/{storeId}; POST/GET /api/v1/stores/{storeId}/invoices[/{id}]; GET .../payment-methods;
 // POST .../invoices/{id}/status (mark Invalid/Settled, BTCPay's rules); POST .../invoices/{id}/refund (a pull
 // payment, BTCPay's refund variants); GET /api/v1/stores/{storeId}/pull-payments; GET /api/v1/pull-payments/{id};
-// GET /api/v1/stores/{storeId}/payouts/{id}. A claim on a pull payment is a payout (AwaitingApproval unless the
+// GET /api/v1/stores/{storeId}/payouts/{id}; GET /api/v1/api-keys/current. A claim on a pull payment is a payout (AwaitingApproval unless the
 // pull payment auto-approves, then AwaitingPayment -> InProgress -> Completed, or Cancelled), moved by the test
 // controls approvePayout / payPayout / cancelPayout, each announced by PayoutCreated / PayoutApproved / PayoutUpdated.
-// Authorization: token <apiKey> (401 {code: "unauthenticated"}, 403 {code: "missing-permission"}); errors are
-// {code, message} or, for 422, [{path, message}].
+// Authorization: token <apiKey> (401 {code: "unauthenticated"}, 403 {code: "missing-permission", missingPermission}).
+// Each API key has BTCPay's permissions (`policy` for all its user's stores, `policy:storeId` for one, or
+// `unrestricted`; settable with setApiKeyPermissions, by default "Manage selected stores" for the stores listing
+// it), and each route asks for the policy its Greenfield controller names, with BTCPay's "includes" tree
+// (PolicyDefinitions in BTCPayServerServices.cs). Errors are {code, message} or, for 422, [{path, message}].
 // Browser pages: the invoice checkout at /i/{id} (pay in full, or partly, then back to redirectURL) and a pull
 // payment's claim page at /pull-payments/{id}. Webhooks go to each store's registered URLs with
 // `BTCPay-Sig: sha256=<hex HMAC-SHA256(secret, body)>`, signed here with node:crypto, not our verifier's code.
@@ -48,6 +51,8 @@ export interface FakeBtcPayOptions {
   now?: () => number;
   /** Fiat per BTC for the payment-methods endpoint and crypto refunds (default 100000). */
   btcRate?: number;
+  /** Permissions per API key (GET /api/v1/api-keys/current), instead of "Manage selected stores" for its stores. */
+  apiKeyPermissions?: Record<string, string[]>;
   /** Answer invoices as BTCPay before 2.1.2 does: without `paidAmount` (added in btcpayserver PR #6747). Default true. */
   paidAmountInInvoice?: boolean;
 }
@@ -107,6 +112,7 @@ export class FakeBtcPay {
   private readonly http = new FakeHttpServer((req, res) => this.handle(req, res));
   private readonly sent = new Map<string, { webhook: FakeBtcPayWebhook; payload: Record<string, unknown> }>();
   private failures: { path: RegExp; status: number; times: number }[] = [];
+  private readonly keyPermissions = new Map<string, string[]>();
 
   constructor(opts: FakeBtcPayOptions = {}) {
     this.stores = opts.stores ?? [{ id: 'FakeStore1', name: 'Demo Shop', apiKeys: ['fake-btcpay-api-key'], webhooks: [] }];
@@ -114,6 +120,31 @@ export class FakeBtcPay {
     this.now = opts.now ?? Date.now;
     this.btcRate = opts.btcRate ?? 100_000;
     this.paidAmountInInvoice = opts.paidAmountInInvoice ?? true;
+    for (const [key, permissions] of Object.entries(opts.apiKeyPermissions ?? {})) this.setApiKeyPermissions(key, permissions);
+  }
+
+  /** The key's permissions as BTCPay stores them (the user picked them when creating the key). */
+  setApiKeyPermissions(apiKey: string, permissions: string[]): void {
+    this.keyPermissions.set(apiKey, [...permissions]);
+  }
+
+  /** What GET /api/v1/api-keys/current lists: the set ones, else "Manage selected stores" for each store listing the key. */
+  permissionsOf(apiKey: string): string[] {
+    return (
+      this.keyPermissions.get(apiKey) ??
+      this.stores.filter((s) => s.apiKeys.includes(apiKey)).map((s) => `btcpay.store.canmodifystoresettings:${s.id}`)
+    );
+  }
+
+  /** BTCPay's check: a permission of the key includes the policy for the store, and the key's user is in the store. */
+  private allowed(apiKey: string, policy: string, store: FakeBtcPayStore | undefined): boolean {
+    if (!store || !store.apiKeys.includes(apiKey)) return false;
+    return this.permissionsOf(apiKey).some((raw) => {
+      const at = raw.indexOf(':');
+      const held = (at === -1 ? raw : raw.slice(0, at)).toLowerCase();
+      const scope = at === -1 ? null : raw.slice(at + 1);
+      return scope !== '' && (scope === null || scope === store.id) && policyIncludes(held, policy);
+    });
   }
 
   get url(): string {
@@ -263,7 +294,9 @@ export class FakeBtcPay {
     this.calls.push({ method: req.method, path: req.path, body, authorization: req.headers.authorization });
     const key = /^token (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const keyStores = this.stores.filter((s) => key && s.apiKeys.includes(key));
-    if (keyStores.length === 0) return sendJson(res, 401, unauthenticated);
+    if (!key || keyStores.length === 0) return sendJson(res, 401, unauthenticated);
+    if (req.path === '/api/v1/api-keys/current' && req.method === 'GET')
+      return sendJson(res, 200, { apiKey: key, label: 'Ledgerline', permissions: this.permissionsOf(key) });
     const failure = this.failures.find((f) => f.path.test(req.path) && f.times > 0);
     if (failure) {
       failure.times -= 1;
@@ -273,13 +306,14 @@ export class FakeBtcPay {
     if (!m) return sendJson(res, 404, { code: 'not-found', message: 'Not found' });
     const storeId = decodeURIComponent(m[1]!);
     const rest = m[2] ?? '';
-    const store = keyStores.find((s) => s.id === storeId);
-    if (!store) {
+    const store = this.stores.find((s) => s.id === storeId);
+    const policy = routePolicy(req.method, rest);
+    if (!policy) return sendJson(res, 404, { code: 'not-found', message: 'Not found' });
+    if (!this.allowed(key, policy, store) || !store) {
       return sendJson(res, 403, {
         code: 'missing-permission',
-        message:
-          'Insufficient API Permissions. Please use an API key with permission "btcpay.store.canviewstoresettings". You can create an API key in your account\'s settings / Api Keys.',
-        missingPermission: 'btcpay.store.canviewstoresettings',
+        message: `Insufficient API Permissions. Please use an API key with permission "${policy}". You can create an API key in your account's settings / Api Keys.`,
+        missingPermission: policy,
       });
     }
     if (req.method === 'POST' && body === null)
@@ -310,7 +344,8 @@ export class FakeBtcPay {
       if (req.method === 'GET' && sub === '') return sendJson(res, 200, this.invoiceJson(inv));
       if (req.method === 'GET' && sub === '/payment-methods') return sendJson(res, 200, [this.paymentMethodJson(inv)]);
       if (req.method === 'POST' && sub === '/status') return this.markStatus(res, inv, body!);
-      if (req.method === 'POST' && sub === '/refund') return this.refund(res, inv, body!);
+      if (req.method === 'POST' && sub === '/refund')
+        return this.refund(res, inv, body!, this.allowed(key, 'btcpay.store.cancreatepullpayments', store));
     }
     return sendJson(res, 404, { code: 'not-found', message: 'Not found' });
   }
@@ -364,7 +399,8 @@ export class FakeBtcPay {
     );
   }
 
-  private refund(res: ServerResponse, inv: FakeBtcPayInvoice, body: Record<string, unknown>): void {
+  /** `mayAutoApprove`: the key may create approved pull payments (BTCPay ANDs the variant's auto-approval with it). */
+  private refund(res: ServerResponse, inv: FakeBtcPayInvoice, body: Record<string, unknown>, mayAutoApprove: boolean): void {
     if (!canRefund(inv)) return sendJson(res, 400, { code: 'non-refundable', message: 'Cannot refund this invoice' });
     const variant = body.refundVariant;
     if (variant === undefined || variant === null)
@@ -400,6 +436,7 @@ export class FakeBtcPay {
       default:
         return sendJson(res, 422, [{ path: 'RefundVariant', message: 'Please select a valid refund option' }]);
     }
+    autoApproveClaims = autoApproveClaims && mayAutoApprove;
     const pp: FakePullPayment = {
       id: randomId(22),
       storeId: inv.storeId,
@@ -716,6 +753,50 @@ export class FakeBtcPay {
     const sig = createHmac('sha256', webhook.secret).update(body, 'utf8').digest('hex');
     await this.outbox.send(webhook.url, body, { 'btcpay-sig': `sha256=${sig}`, 'user-agent': 'BTCPayServer' });
   }
+}
+
+// BTCPay's policies: what each route asks for ([Authorize(Policy = …)] in the Greenfield controllers) and
+// what each policy includes (PolicyDefinitions in BTCPayServerServices.cs, the part these routes reach).
+function routePolicy(method: string, rest: string): string | null {
+  if (method === 'GET' && rest === '') return 'btcpay.store.canviewstoresettings';
+  if (method === 'POST' && rest === '/invoices') return 'btcpay.store.cancreateinvoice';
+  if (method === 'GET' && /^\/payouts\/[^/]+$/.test(rest)) return 'btcpay.store.canviewpayouts';
+  if (method === 'GET' && rest === '/pull-payments') return 'btcpay.store.canviewpullpayments';
+  if (method === 'GET' && /^\/invoices\/[^/]+(\/payment-methods)?$/.test(rest)) return 'btcpay.store.canviewinvoices';
+  if (method === 'POST' && /^\/invoices\/[^/]+\/status$/.test(rest)) return 'btcpay.store.canmodifyinvoices';
+  if (method === 'POST' && /^\/invoices\/[^/]+\/refund$/.test(rest)) return 'btcpay.store.cancreatenonapprovedpullpayments';
+  return null;
+}
+const POLICY_CHILDREN: Record<string, string[]> = {
+  'btcpay.store.canmodifystoresettings': [
+    'btcpay.store.canmanagepullpayments',
+    'btcpay.store.canmodifyinvoices',
+    'btcpay.store.canviewstoresettings',
+    'btcpay.store.canmodifywebhooks',
+    'btcpay.store.canmodifypaymentrequests',
+    'btcpay.store.canmanagepayouts',
+    'btcpay.store.canuselightningnode',
+    'btcpay.store.cansendstoreemails',
+  ],
+  'btcpay.store.canviewstoresettings': [
+    'btcpay.store.canviewinvoices',
+    'btcpay.store.canviewpaymentrequests',
+    'btcpay.store.canviewreports',
+    'btcpay.store.canviewpullpayments',
+    'btcpay.store.canviewpayouts',
+  ],
+  'btcpay.store.canmodifyinvoices': [
+    'btcpay.store.canviewinvoices',
+    'btcpay.store.cancreateinvoice',
+    'btcpay.store.cancreatelightninginvoice',
+  ],
+  'btcpay.store.canmanagepullpayments': ['btcpay.store.cancreatepullpayments', 'btcpay.store.canarchivepullpayments'],
+  'btcpay.store.cancreatepullpayments': ['btcpay.store.cancreatenonapprovedpullpayments'],
+  'btcpay.store.cancreatenonapprovedpullpayments': ['btcpay.store.canviewpullpayments'],
+  'btcpay.store.canmanagepayouts': ['btcpay.store.canviewpayouts'],
+};
+function policyIncludes(held: string, wanted: string): boolean {
+  return held === 'unrestricted' || held === wanted || (POLICY_CHILDREN[held] ?? []).some((c) => policyIncludes(c, wanted));
 }
 
 function paidCents(inv: FakeBtcPayInvoice): number {

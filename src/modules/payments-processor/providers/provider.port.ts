@@ -199,7 +199,7 @@ export class ProviderRejectedError extends Error {
 
 export interface ProviderAdapter<C extends ProviderConnection = ProviderConnection> {
   readonly provider: C['provider'];
-  /** Calls the provider with the credentials (PayPal: OAuth token; Square: GET location; BTCPay: GET store). */
+  /** Calls the provider with the credentials (PayPal: OAuth token; Square: GET location; BTCPay: the key's permissions, then GET store). */
   testConnection(conn: C): Promise<ConnectionTestResult>;
   /**
    * Opens a checkout for the amount. PayPal: POST /v2/checkouts/orders (intent CAPTURE). BTCPay: POST invoice.

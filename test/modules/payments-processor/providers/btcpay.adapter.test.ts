@@ -72,8 +72,64 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       const bad = await adapter.testConnection({ ...conn, apiKey: 'wrong-key' });
       expect(bad).toEqual({ ok: false, message: expect.stringContaining('401 unauthenticated') });
       expect(bad.message).not.toContain('wrong-key');
+      // key-b can do everything in StoreB and nothing in StoreA: every permission is named as missing there.
       const otherStore = await adapter.testConnection({ ...conn, apiKey: 'key-b' });
-      expect(otherStore).toEqual({ ok: false, message: expect.stringContaining('403 missing-permission') });
+      expect(otherStore.ok).toBe(false);
+      expect(otherStore.message).toMatch(/lacks 4 permissions for store StoreA/);
+    });
+
+    it('refuses a key that opens checkouts but cannot refund, naming each missing permission and what it is for', async () => {
+      fake.setApiKeyPermissions('key-a', ['btcpay.store.canviewstoresettings:StoreA', 'btcpay.store.canmodifyinvoices:StoreA']);
+      const res = await adapter.testConnection(conn);
+      expect(res.ok).toBe(false);
+      expect(res.message).toContain('"Create non-approved pull payments" (btcpay.store.cancreatenonapprovedpullpayments), for refunds');
+      expect(res.message).not.toContain('canviewpayouts'); // included in "View your stores"
+      // The same key as BTCPay would treat it: checkouts work, a refund is refused 403.
+      const c = await adapter.createCheckout(conn, input());
+      await fake.pay(c.providerCheckoutId);
+      const refused = await adapter
+        .refund(conn, {
+          paymentReference: c.providerCheckoutId,
+          providerCheckoutId: c.providerCheckoutId,
+          amountCents: 1234,
+          currency: 'USD',
+          reason: 'r',
+          idempotencyKey: 'ref_1',
+          full: true,
+        })
+        .catch((e: unknown) => e);
+      expect((refused as AppError).details?.why).toMatch(/403 missing-permission/);
+
+      fake.setApiKeyPermissions('key-a', ['btcpay.store.canmodifyinvoices:StoreA', 'btcpay.store.cancreatenonapprovedpullpayments:StoreA']);
+      const noView = await adapter.testConnection(conn);
+      expect(noView.message).toContain('"View your stores" (btcpay.store.canviewstoresettings)');
+      expect(noView.message).toContain('"View payouts" (btcpay.store.canviewpayouts), for following refunds');
+      expect(noView.message).not.toContain('canmodifyinvoices');
+    });
+
+    it('takes the forms BTCPay grants: one store, every store (unscoped), unrestricted, "Manage selected stores"', async () => {
+      const grants = [
+        [
+          'btcpay.store.canviewstoresettings:StoreA',
+          'btcpay.store.canmodifyinvoices:StoreA',
+          'btcpay.store.cancreatenonapprovedpullpayments:StoreA',
+        ],
+        [
+          'btcpay.store.canviewstoresettings',
+          'btcpay.store.canmodifyinvoices',
+          'btcpay.store.canmanagepullpayments',
+          'btcpay.store.canmanagepayouts',
+        ],
+        ['unrestricted'],
+        ['btcpay.store.canmodifystoresettings:StoreA'],
+      ];
+      for (const permissions of grants) {
+        fake.setApiKeyPermissions('key-a', permissions);
+        expect(await adapter.testConnection(conn), permissions.join()).toMatchObject({ ok: true });
+      }
+      // Scoped to another store: nothing counts for this one (the store id is compared as BTCPay does).
+      fake.setApiKeyPermissions('key-a', ['btcpay.store.canmodifystoresettings:storea']);
+      expect((await adapter.testConnection(conn)).message).toMatch(/lacks 4 permissions/);
     });
 
     it('reports a server it cannot reach', async () => {

@@ -22,8 +22,17 @@ import type {
 } from '../provider.port.js';
 import { ProviderRejectedError } from '../provider.port.js';
 import { z } from 'zod';
-import { GreenfieldClient, invoiceSchema, paymentMethodSchema, payoutSchema, pullPaymentSchema, storeSchema } from './greenfield.client.js';
+import {
+  apiKeySchema,
+  GreenfieldClient,
+  invoiceSchema,
+  paymentMethodSchema,
+  payoutSchema,
+  pullPaymentSchema,
+  storeSchema,
+} from './greenfield.client.js';
 import { btcpayInvoiceState, needsPayments } from './btcpay-invoice.js';
+import { describeMissingPermissions, missingBtcPayPermissions } from './btcpay-permissions.js';
 import { receivedOnInvoice } from './btcpay-received.js';
 import { BTCPAY_INVOICE_EVENTS, BTCPAY_PAYOUT_EVENTS, isValidBtcPaySignature, parseBtcPayDelivery } from './btcpay-webhook.js';
 
@@ -51,6 +60,14 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
   async testConnection(conn: BtcPayConnection): Promise<ConnectionTestResult> {
     const gf = this.client(conn);
     try {
+      // The key's permissions first: a key that opens checkouts but cannot refund or read a refund's claims
+      // must not pass (btcpay-permissions.ts).
+      const key = await gf.request('GET', '/api/v1/api-keys/current', apiKeySchema).catch((err: unknown) => {
+        if (err instanceof ProviderRejectedError) throw new KeyUnreadable(err.message);
+        throw err;
+      });
+      const missing = missingBtcPayPermissions(key.permissions, conn.storeId);
+      if (missing.length) return { ok: false, message: describeMissingPermissions(missing, conn.storeId) };
       const store = await gf.request('GET', gf.storePath(), storeSchema);
       return { ok: true, message: `Connected to BTCPay Server at ${conn.serverUrl}: store "${store.name ?? store.id}" (${store.id}).` };
     } catch (err) {
@@ -160,7 +177,12 @@ function payoutsPage(conn: BtcPayConnection, pullPaymentId: string): string {
   return `${conn.serverUrl.replace(/\/+$/, '')}/stores/${encodeURIComponent(conn.storeId)}/pull-payments/${encodeURIComponent(pullPaymentId)}/payouts`;
 }
 
+/** BTCPay answered GET /api/v1/api-keys/current with a refusal (not 401/403): the key's permissions are unknown. */
+class KeyUnreadable extends Error {}
+
 function describeFailure(err: unknown, conn: BtcPayConnection): string {
+  if (err instanceof KeyUnreadable)
+    return `BTCPay Server at ${conn.serverUrl} did not show the API key's permissions (${err.message}), so they cannot be checked.`;
   const why = err instanceof AppError && typeof err.details?.why === 'string' ? err.details.why : undefined;
   if (err instanceof ProviderRejectedError) {
     if (err.httpStatus === 404) return `BTCPay Server at ${conn.serverUrl} has no store ${conn.storeId} (${err.providerCode}).`;

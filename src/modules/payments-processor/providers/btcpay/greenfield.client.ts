@@ -33,6 +33,9 @@ export type GreenfieldPaymentMethod = z.infer<typeof paymentMethodSchema>;
 
 export const storeSchema = z.object({ id: z.string(), name: z.string().optional(), defaultCurrency: z.string().optional() });
 
+/** GET /api/v1/api-keys/current (ApiKeyData): `permissions` are `policy` or `policy:storeId` strings. */
+export const apiKeySchema = z.object({ label: z.string().nullish(), permissions: z.array(z.string()) });
+
 export const pullPaymentSchema = z.object({
   id: z.string().min(1),
   name: z.string().nullish(),

@@ -38,12 +38,12 @@ const page = (who: AdminAgent, data?: Record<string, unknown>) =>
   data
     ? who.agent.post('/admin/api/resources/PaymentConnection/actions/list').set(who.headers()).send(data)
     : who.agent.get('/admin/api/resources/PaymentConnection/actions/list').set(who.headers());
-const enable = async (methods: string[], who = admin, shopId = tenantId) => {
+const enable = async (methods: string[], who = admin, shopId = tenantId, currency = 'USD') => {
   const loaded = await loadedRow(who, 'Tenant', shopId);
   let req = who.agent.post(`/admin/api/resources/Tenant/records/${shopId}/edit`).set(who.headers());
   const fields: Record<string, string> = {
     name: 'Shop',
-    currency: 'USD',
+    currency,
     paymentInstructionsJson: '{}',
     adminChannelId: '',
     inventoryTracking: 'true',
@@ -185,6 +185,31 @@ describe('Settings -> Payments', () => {
     const ok = await page(owner, { op: 'test', provider: 'BTCPAY' }).expect(200);
     expect(ok.body.payments.result).toMatchObject({ ok: true, message: expect.stringContaining('store "Panel store" (PanelStore)') });
     expect((await enable(['VENMO_P2P', 'BTC_INVOICE'], owner, shopId)).body.notice.type).toBe('success');
+  });
+
+  it('Cash App Pay cannot be enabled for a shop that does not sell in US dollars, nor the currency changed under it', async () => {
+    const yenId = (await f.tenant({ currency: 'JPY', enabledPaymentMethods: ['VENMO_P2P'] })).id;
+    const owner = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: yenId })).email);
+    await testDb().paymentConnection.create({
+      data: { tenantId: yenId, provider: 'SQUARE', environment: 'production', status: 'CONNECTED', secrets: 'sealed' },
+    });
+    const methods = async (id: string) => (await testDb().tenant.findUniqueOrThrow({ where: { id } })).enabledPaymentMethods;
+    const refused = await enable(['VENMO_P2P', 'CASHAPP_PAY'], owner, yenId, 'JPY');
+    expect(refused.body.record.errors.enabledPaymentMethods.message).toBe(
+      'Cash App Pay takes USD only, and this shop sells in JPY. Switch CASHAPP_PAY off, or sell in a currency it takes.',
+    );
+    expect(await methods(yenId)).toEqual(['VENMO_P2P']);
+
+    // A dollar shop with Cash App Pay on cannot move to yen while it stays on.
+    const usdId = (await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] })).id;
+    const usdOwner = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: usdId })).email);
+    await testDb().paymentConnection.create({
+      data: { tenantId: usdId, provider: 'SQUARE', environment: 'production', status: 'CONNECTED', secrets: 'sealed' },
+    });
+    expect((await enable(['VENMO_P2P', 'CASHAPP_PAY'], usdOwner, usdId)).body.notice.type).toBe('success');
+    const moved = await enable(['VENMO_P2P', 'CASHAPP_PAY'], usdOwner, usdId, 'JPY');
+    expect(moved.body.record.errors.enabledPaymentMethods.message).toMatch(/Cash App Pay takes USD only, and this shop sells in JPY/);
+    expect((await testDb().tenant.findUniqueOrThrow({ where: { id: usdId } })).currency).toBe('USD');
   });
 
   it('bad input gets a clear error and writes nothing; staff cannot open the page', async () => {

@@ -11,6 +11,7 @@ import { memberMayBuy } from '../catalog/role-gate.js';
 import { isProcessorMethod, PROVIDER_DEFINITIONS, providerOfMethod } from '../payments-processor/connections/provider-definitions.js';
 import type { ProviderId } from '../payments-processor/providers/provider.port.js';
 import { WORKING_CONNECTION_SQL } from '../payments-processor/connections/working-connection.js';
+import { currencyRefusal, methodTakesCurrency, methodTakesCurrencySql } from '../payments-processor/connections/method-currency.js';
 import type { LoadedProduct, LoadedSession } from './sessions/session-store.js';
 
 /** One precondition: its SQL guard and the same rule in TypeScript with the error it raises. */
@@ -174,21 +175,30 @@ export function methodRules(method: PaymentMethod | null, reach: PaymentReach): 
       error: () => new AppError('PAYMENT_METHOD_NOT_ENABLED', 'This shop does not accept that payment method (any more).', { method }),
     },
     {
+      // The provider takes payments for this shop: the server can reach it, the shop's connection works, and
+      // it takes the shop's currency (method-currency.ts: Cash App Pay is US dollars only).
       id: 'payment.payable',
       code: 'PAYMENT_METHOD_NOT_ENABLED',
       sql:
         provider === null
           ? Prisma.sql`TRUE`
           : serverCan
-            ? Prisma.sql`EXISTS (SELECT 1 FROM payment_connections c WHERE c."tenantId" = t.id AND c.provider = ${provider}::"PaymentProvider" AND ${WORKING_CONNECTION_SQL})`
+            ? Prisma.sql`${methodTakesCurrencySql(method!, Prisma.sql`t.currency`)} AND EXISTS (SELECT 1 FROM payment_connections c WHERE c."tenantId" = t.id AND c.provider = ${provider}::"PaymentProvider" AND ${WORKING_CONNECTION_SQL})`
             : Prisma.sql`FALSE`,
-      holds: ({ session }) => provider === null || (serverCan && session.tenant.connectedProviders.includes(provider)),
-      error: () =>
-        new AppError(
-          'PAYMENT_METHOD_NOT_ENABLED',
-          `${provider ? PROVIDER_DEFINITIONS[provider].label : 'That method'} cannot take payments for this shop right now: choose another way to pay.`,
-          { method, reason: serverCan ? 'connection' : 'server' },
-        ),
+      holds: ({ session }) =>
+        provider === null ||
+        (serverCan && methodTakesCurrency(method!, session.tenant.currency) && session.tenant.connectedProviders.includes(provider)),
+      error: ({ session }) =>
+        provider !== null && !methodTakesCurrency(method!, session.tenant.currency)
+          ? new AppError('PAYMENT_METHOD_NOT_ENABLED', `${currencyRefusal(method!, session.tenant.currency)} Choose another way to pay.`, {
+              method,
+              reason: 'currency',
+            })
+          : new AppError(
+              'PAYMENT_METHOD_NOT_ENABLED',
+              `${provider ? PROVIDER_DEFINITIONS[provider].label : 'That method'} cannot take payments for this shop right now: choose another way to pay.`,
+              { method, reason: serverCan ? 'connection' : 'server' },
+            ),
     },
   ];
 }

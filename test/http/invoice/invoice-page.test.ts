@@ -291,6 +291,27 @@ describe('invoice page: errors', () => {
     expect(await testDb().paymentCheckout.count({ where: { orderId: order.id } })).toBe(0);
   });
 
+  it('a shop that does not sell in US dollars shows no Cash App Pay button, and refuses a forged Cash App Pay press', async () => {
+    // Square connected and Cash App Pay still switched on (before the rule, or the currency changed since).
+    const { tenant, order } = await pendingOrder(
+      { currency: 'JPY', enabledPaymentMethods: ['CASHAPP_PAY', 'BTC_INVOICE'] },
+      { connect: false },
+    );
+    for (const provider of ['SQUARE', 'BTCPAY'] as const)
+      await testDb().paymentConnection.create({
+        data: { tenantId: tenant.id, provider, environment: 'production', status: 'CONNECTED', secrets: 'sealed' },
+      });
+    await testDb().order.update({ where: { id: order.id }, data: { currency: 'JPY' } });
+    const { path } = await linkFor(tenant.id, order.id);
+    const page = await request(t.app).get(path).expect(200);
+    expect(page.text).toContain('value="BTC_INVOICE"');
+    expect(page.text).not.toContain('value="CASHAPP_PAY"');
+    expect(page.text).not.toContain('Cash App Pay');
+    const res = await request(t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(400);
+    expect(res.text).toContain('not available');
+    expect(await testDb().paymentCheckout.count({ where: { orderId: order.id } })).toBe(0);
+  });
+
   it('sends the customer back to the page when the order was paid meanwhile', async () => {
     const { tenant, order } = await pendingOrder();
     const { path } = await linkFor(tenant.id, order.id);

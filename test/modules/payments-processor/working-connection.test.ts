@@ -54,3 +54,43 @@ describe('a working connection, as each surface reads it', () => {
           expect({ invoicePage, discordMenu, discordGuard }).toEqual({ invoicePage: works, discordMenu: works, discordGuard: works });
         });
 });
+
+// A method usable for the shop's currency (payments-processor/connections/method-currency.ts) is the same one rule
+// on every surface: Cash App Pay takes US dollars only, PayPal its list of currencies, BTCPay any.
+describe("a method takes the shop's currency, as each surface reads it", () => {
+  const CASES: [ProviderId, string, boolean][] = [
+    ['SQUARE', 'USD', true],
+    ['SQUARE', 'JPY', false],
+    ['SQUARE', 'EUR', false],
+    ['PAYPAL', 'JPY', true],
+    ['PAYPAL', 'EUR', true],
+    ['PAYPAL', 'KRW', false],
+    ['BTCPAY', 'JPY', true],
+    ['BTCPAY', 'KRW', true],
+  ];
+  for (const [provider, currency, takes] of CASES)
+    it(`${METHOD[provider]} in ${currency}: ${takes ? 'offered' : 'not offered'}`, async () => {
+      const method = METHOD[provider];
+      const tenant = await f.tenant({ currency, enabledPaymentMethods: ['ZELLE', method] });
+      await db.paymentConnection.create({
+        data: { tenantId: tenant.id, provider, environment: 'sandbox', status: 'CONNECTED', secrets: 'sealed' },
+      });
+      const customer = await f.customer({ tenantId: tenant.id });
+      const session = await f.orderSession({ tenantId: tenant.id, customerId: customer.id });
+      const invoicePage = (await t.services.paymentConnections.usableMethods(tenant.id, ['ZELLE', method])).includes(method);
+      const discordMenu = payableMethods((await loadSessionById(sql, tenant.id, session.id))!, REACH).includes(method);
+      const payable = methodRules(method, REACH).find((r) => r.id === 'payment.payable')!;
+      const [row] = await sql.query<{ ok: boolean }>(Prisma.sql`
+        SELECT (${payable.sql}) AS ok FROM order_sessions s JOIN tenants t ON t.id = s."tenantId" WHERE s.id = ${session.id}`);
+      const panelSave = await t.services.paymentConnections.assertMethodsUsable(tenant.id, [method]).then(
+        () => true,
+        () => false,
+      );
+      expect({ invoicePage, discordMenu, discordGuard: row!.ok, panelSave }).toEqual({
+        invoicePage: takes,
+        discordMenu: takes,
+        discordGuard: takes,
+        panelSave: takes,
+      });
+    });
+});

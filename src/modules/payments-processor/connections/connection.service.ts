@@ -20,6 +20,7 @@ import type { TenantContext } from '../../shared/actor.js';
 import { ordersWithLiveCheckouts } from '../checkouts/money-in-flight.query.js';
 import type { ConnectionTestResult, ProviderAdapter, ProviderConnection, ProviderId } from '../providers/provider.port.js';
 import { isProcessorMethod, PROVIDER_DEFINITIONS, providerOfMethod, type ProviderUrlOverrides } from './provider-definitions.js';
+import { currencyRefusal, methodTakesCurrency } from './method-currency.js';
 import { WORKING_CONNECTION_SQL } from './working-connection.js';
 
 export type ProviderAdapters = Partial<Record<ProviderId, ProviderAdapter>>;
@@ -91,10 +92,13 @@ export interface ConnectionService {
    * checkout on it that is open or being paid (naming how many and what to do).
    */
   disconnect(ctx: TenantContext, provider: ProviderId): Promise<ConnectionView>;
-  /** PAYMENT_METHOD_NOT_ENABLED when a processor-backed method in `methods` has no working connection. */
-  assertMethodsUsable(tenantId: string, methods: readonly PaymentMethod[]): Promise<void>;
-  /** The tenant's enabled methods minus processor-backed ones without a working connection. */
-  usableMethods(tenantId: string, enabled: readonly PaymentMethod[]): Promise<PaymentMethod[]>;
+  /**
+   * PAYMENT_METHOD_NOT_ENABLED when a processor-backed method in `methods` does not take the shop's currency
+   * (`currency`, e.g. the one being saved with it; default the stored one) or has no working connection.
+   */
+  assertMethodsUsable(tenantId: string, methods: readonly PaymentMethod[], currency?: string): Promise<void>;
+  /** The tenant's enabled methods minus processor-backed ones without a working connection or not taking its currency. */
+  usableMethods(tenantId: string, enabled: readonly PaymentMethod[], currency?: string): Promise<PaymentMethod[]>;
   /** The connection an adapter call needs (decrypted); NOT_FOUND / PAYMENT_METHOD_NOT_ENABLED when unusable. */
   load(
     where: { id: string } | { tenantId: string; provider: ProviderId },
@@ -191,6 +195,9 @@ export function createConnectionService(deps: {
       await tx.tenant.update({ where: { id: tenantId }, data: { enabledPaymentMethods: [...tenant.enabledPaymentMethods, ...on] } });
     return on;
   }
+
+  const tenantCurrency = async (tenantId: string): Promise<string> =>
+    (await db.tenant.findUnique({ where: { id: tenantId }, select: { currency: true } }))?.currency ?? '';
 
   const service: ConnectionService = {
     adapterFor,
@@ -323,8 +330,17 @@ export function createConnectionService(deps: {
       });
     },
 
-    async assertMethodsUsable(tenantId, methods) {
-      const usable = await service.usableMethods(tenantId, methods);
+    async assertMethodsUsable(tenantId, methods, currency) {
+      const shopCurrency = currency ?? (await tenantCurrency(tenantId));
+      const wrongCurrency = methods.filter((m) => isProcessorMethod(m) && !methodTakesCurrency(m, shopCurrency));
+      if (wrongCurrency.length) {
+        throw new AppError(
+          'PAYMENT_METHOD_NOT_ENABLED',
+          `${wrongCurrency.map((m) => currencyRefusal(m, shopCurrency)).join(' ')} Switch ${wrongCurrency.join(', ')} off, or sell in a currency ${wrongCurrency.length === 1 ? 'it takes' : 'they take'}.`,
+          { methods: wrongCurrency, currency: shopCurrency },
+        );
+      }
+      const usable = await service.usableMethods(tenantId, methods, shopCurrency);
       const refused = methods.filter((m) => !usable.includes(m));
       if (refused.length) {
         const names = refused.map((m) => PROVIDER_DEFINITIONS[providerOfMethod(m as never)].label);
@@ -336,13 +352,16 @@ export function createConnectionService(deps: {
       }
     },
 
-    async usableMethods(tenantId, enabled) {
+    async usableMethods(tenantId, enabled, currency) {
       if (!enabled.some(isProcessorMethod)) return [...enabled];
+      const shopCurrency = currency ?? (await tenantCurrency(tenantId));
       const connected = await db.$queryRaw<{ provider: ProviderId }[]>`
         SELECT c.provider::text AS provider FROM payment_connections c WHERE c."tenantId" = ${tenantId} AND ${WORKING_CONNECTION_SQL}`;
       const providers = new Set(connected.map((c) => c.provider));
       return enabled.filter(
-        (m) => !isProcessorMethod(m) || (providers.has(providerOfMethod(m)) && adapters[providerOfMethod(m)] !== undefined),
+        (m) =>
+          !isProcessorMethod(m) ||
+          (providers.has(providerOfMethod(m)) && adapters[providerOfMethod(m)] !== undefined && methodTakesCurrency(m, shopCurrency)),
       );
     },
 

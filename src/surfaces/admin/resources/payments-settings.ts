@@ -58,13 +58,13 @@ export function providerForms() {
 export function tenantSaveHooks(services: Services): TenantSaveHooks {
   return {
     sealSecret: (plain) => services.secrets.encrypt(plain),
-    async refuseMethods(tenantId, methods) {
+    async refuseMethods(tenantId, methods, currency) {
       const processor = methods.filter(isProcessorMethod);
       if (!processor.length) return null;
       if (!tenantId)
         return "Connect the shop's payment provider in Settings -> Payments before enabling PayPal, Cash App Pay or Bitcoin invoices.";
       try {
-        await services.paymentConnections.assertMethodsUsable(tenantId, processor);
+        await services.paymentConnections.assertMethodsUsable(tenantId, processor, currency);
         return null;
       } catch (err) {
         if (isAppError(err)) return err.message;

@@ -24,15 +24,19 @@ const settings = { name: 'Settings', icon: 'Settings' };
 /** Payments hooks (money-core): secrets are sealed before they are stored; processor-backed methods need a working connection. */
 export interface TenantSaveHooks {
   sealSecret(plain: string): string;
-  /** A message when a method cannot be enabled (no working connection), else null. */
-  refuseMethods(tenantId: string | null, methods: string[]): Promise<string | null>;
+  /** A message when a method cannot be enabled (no working connection, or not in `currency`, the one saved), else null. */
+  refuseMethods(tenantId: string | null, methods: string[], currency?: string): Promise<string | null>;
 }
 
 export function tenantResource(resource: ScopedPrismaResource, components: AdminComponents, hooks?: TenantSaveHooks): ResourceWithOptions {
   const validate = validatePayload(tenantSettingsForm, {
     map: async (d, _request, context) => {
       const key = (d.taxjarApiKeyNew as string | undefined) ?? '';
-      const refused = await hooks?.refuseMethods(context?.record?.id() ?? null, (d.enabledPaymentMethods as string[] | undefined) ?? []);
+      const refused = await hooks?.refuseMethods(
+        context?.record?.id() ?? null,
+        (d.enabledPaymentMethods as string[] | undefined) ?? [],
+        typeof d.currency === 'string' && d.currency.trim() ? d.currency : undefined,
+      );
       if (refused) throw new ValidationError({ enabledPaymentMethods: { message: refused } });
       return {
         name: d.name,

@@ -189,8 +189,9 @@ export function createConnectionService(deps: {
       if (e.action === 'payment_connection.tested' && after.ok && after.applied) break;
       for (const m of after.methodsSwitchedOff ?? []) off.add(m);
     }
-    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { enabledPaymentMethods: true } });
-    const on = [...off].filter((m) => !tenant.enabledPaymentMethods.includes(m));
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { enabledPaymentMethods: true, currency: true } });
+    // Not one the shop's currency no longer allows (a currency changed while it was off): method-currency.ts.
+    const on = [...off].filter((m) => !tenant.enabledPaymentMethods.includes(m) && methodTakesCurrency(m, tenant.currency));
     if (on.length)
       await tx.tenant.update({ where: { id: tenantId }, data: { enabledPaymentMethods: [...tenant.enabledPaymentMethods, ...on] } });
     return on;

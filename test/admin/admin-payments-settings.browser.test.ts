@@ -247,6 +247,61 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
       .toEqual(['VENMO_P2P', 'CASHAPP_PAY']);
   }, 600_000);
 
+  it('a form opened before a colleague replaced the secret is refused, then saves once reloaded; every field read back', async () => {
+    fail('stale-form');
+    const tenant = await f.tenant();
+    const owner = await f.adminUser({ tenantId: tenant.id });
+    const connect = (clientId: string, webhookId: string, clientSecret: string) =>
+      app.services.paymentConnections.connect(adminCtx(tenant.id), {
+        provider: 'PAYPAL',
+        environment: 'sandbox',
+        config: { clientId, webhookId },
+        secrets: { clientSecret },
+      });
+    await connect('AcLold', 'WH-1', 'EL-old-secret-1111');
+    await browser.signIn(app.baseUrl, owner.email);
+    await openPayments();
+    await expectFields('PAYPAL', { clientId: 'AcLold', webhookId: 'WH-1' });
+
+    // A colleague saves a new client ID with its new secret while this page is open.
+    await connect('AcLnew', 'WH-1', 'EL-new-secret-2222');
+    const stored = async () => {
+      const row = await db.paymentConnection.findFirstOrThrow({ where: { tenantId: tenant.id, provider: 'PAYPAL' } });
+      const { conn } = await app.services.paymentConnections.load({ tenantId: tenant.id, provider: 'PAYPAL' });
+      return { row, conn };
+    };
+    const before = await stored();
+
+    // The old form, secret left empty: refused, nothing written, the typed value still in the form.
+    await fill('PAYPAL', { webhookId: 'WH-2' });
+    await press('PAYPAL', 'Save', /changed since you opened it \(client secret ••••1111 -> ••••2222\)/);
+    await browser.shot('08-stale-refused');
+    expect(await stored()).toEqual(before);
+    await expectFields('PAYPAL', { clientId: 'AcLold', webhookId: 'WH-2' });
+    // Saved again from the same form: refused again (the form still carries what it loaded).
+    await press('PAYPAL', 'Save', /changed since you opened it/);
+    expect(await stored()).toEqual(before);
+
+    // Reloaded: the colleague's values; the same change now saves with them.
+    await openPayments();
+    await expectFields('PAYPAL', { clientId: 'AcLnew', webhookId: 'WH-1' });
+    await expectMaskedSecret('PAYPAL', 'clientSecret', 'EL-new-secret-2222');
+    await fill('PAYPAL', { webhookId: 'WH-2' });
+    await press('PAYPAL', 'Save', /PayPal saved/);
+    await openPayments();
+    await expectFields('PAYPAL', { clientId: 'AcLnew', webhookId: 'WH-2' });
+    await expectMaskedSecret('PAYPAL', 'clientSecret', 'EL-new-secret-2222');
+    expect(await card('PAYPAL').innerText()).toMatch(/\bsandbox\b/);
+    const after = await stored();
+    expect(after.row).toMatchObject({
+      environment: 'sandbox',
+      config: { clientId: 'AcLnew', webhookId: 'WH-2' },
+      secretHints: { clientSecret: '••••2222' },
+      status: 'UNTESTED',
+    });
+    expect(after.conn).toMatchObject({ clientId: 'AcLnew', webhookId: 'WH-2', clientSecret: 'EL-new-secret-2222' });
+  }, 300_000);
+
   it('around it: "Sign-in attempts" in the menu, status badges on the dashboard, the flagged-payment banner on an order', async () => {
     fail('panel');
     const tenant = await f.tenant();

@@ -38,6 +38,12 @@ const page = (who: AdminAgent, data?: Record<string, unknown>) =>
   data
     ? who.agent.post('/admin/api/resources/PaymentConnection/actions/list').set(who.headers()).send(data)
     : who.agent.get('/admin/api/resources/PaymentConnection/actions/list').set(who.headers());
+/** The PayPal form as the page loads it (what the component posts back as `shown`). */
+const loadedPayPal = async (who: AdminAgent): Promise<string> => {
+  const res = await page(who).expect(200);
+  const conn = (res.body.payments.connections as { provider: string; loaded: unknown }[]).find((c) => c.provider === 'PAYPAL');
+  return conn ? JSON.stringify(conn.loaded) : '';
+};
 const enable = async (methods: string[], who = admin, shopId = tenantId, currency = 'USD') => {
   const loaded = await loadedRow(who, 'Tenant', shopId);
   let req = who.agent.post(`/admin/api/resources/Tenant/records/${shopId}/edit`).set(who.headers());
@@ -98,6 +104,7 @@ describe('Settings -> Payments', () => {
       environment: 'sandbox',
       config: { clientId: 'AcLpanel0001', webhookId: 'WH-PANEL' },
       secrets: { clientSecret: 'wrong-secret-0000' },
+      shown: await loadedPayPal(admin),
     }).expect(200);
     expect((await testDb().tenant.findUniqueOrThrow({ where: { id: tenantId } })).enabledPaymentMethods).toEqual(['VENMO_P2P']);
     const failed = await page(admin, { op: 'test', provider: 'PAYPAL' }).expect(200);
@@ -120,26 +127,27 @@ describe('Settings -> Payments', () => {
   it('an unchanged Save changes nothing; after a changed one, a passing test switches the method back on', async () => {
     const shopId = (await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] })).id;
     const owner = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: shopId })).email);
-    const form = (clientSecret = '') => ({
+    const form = async (clientSecret = '') => ({
       op: 'save',
       provider: 'PAYPAL',
       environment: 'sandbox',
       config: { clientId: 'AcLpanel0001', webhookId: 'WH-PANEL' },
       secrets: { clientSecret },
+      shown: await loadedPayPal(owner),
     });
     const methods = async () => (await testDb().tenant.findUniqueOrThrow({ where: { id: shopId } })).enabledPaymentMethods;
-    await page(owner, form('EL-panel-secret-4321')).expect(200);
+    await page(owner, await form('EL-panel-secret-4321')).expect(200);
     await page(owner, { op: 'test', provider: 'PAYPAL' }).expect(200);
     await testDb().tenant.update({ where: { id: shopId }, data: { enabledPaymentMethods: ['VENMO_P2P', 'PAYPAL'] } });
 
     // The form saved as the page shows it (secret left empty): nothing written, PayPal stays on.
-    const same = await page(owner, form()).expect(200);
+    const same = await page(owner, await form()).expect(200);
     expect(same.body.payments.result).toMatchObject({ ok: true, message: expect.stringMatching(/PayPal: nothing changed/) });
     expect(same.body.payments.connections[0]).toMatchObject({ status: 'CONNECTED', lastTestOk: true });
     expect(await methods()).toEqual(['VENMO_P2P', 'PAYPAL']);
 
     // A changed save switches PayPal off until the test passes; the passing test switches it back on.
-    const changed = await page(owner, { ...form(), config: { clientId: 'AcLpanel0001', webhookId: 'WH-PANEL-2' } }).expect(200);
+    const changed = await page(owner, { ...(await form()), config: { clientId: 'AcLpanel0001', webhookId: 'WH-PANEL-2' } }).expect(200);
     expect(changed.body.payments.result.message).toMatch(/saved\. Press "Test connection" to switch its payment method on/);
     expect(await methods()).toEqual(['VENMO_P2P']);
     const tested = await page(owner, { op: 'test', provider: 'PAYPAL' }).expect(200);

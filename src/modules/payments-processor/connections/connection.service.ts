@@ -18,6 +18,7 @@ import { parseInput } from '../../../platform/validate.js';
 import type { AuditService } from '../../audit/audit.service.js';
 import type { TenantContext } from '../../shared/actor.js';
 import { ordersWithLiveCheckouts } from '../checkouts/money-in-flight.query.js';
+import { connectionFormSave, loadedForm, type LoadedConnectionForm } from './connection-form.js';
 import type { ConnectionTestResult, ProviderAdapter, ProviderConnection, ProviderId } from '../providers/provider.port.js';
 import { isProcessorMethod, PROVIDER_DEFINITIONS, providerOfMethod, type ProviderUrlOverrides } from './provider-definitions.js';
 import { currencyRefusal, methodTakesCurrency } from './method-currency.js';
@@ -47,6 +48,8 @@ const connectInput = z.object({
   config: z.record(z.string(), z.unknown()),
   /** Write-only: a field left empty keeps the stored value. */
   secrets: z.record(z.string(), z.string().optional()).default({}),
+  /** The panel form's connection as it loaded (`ConnectionView.loaded`; null: it loaded none); connection-form.ts. */
+  shown: z.unknown().optional(),
 });
 
 /** What a surface may see of a connection (never a secret). */
@@ -62,6 +65,8 @@ export interface ConnectionView {
   lastTestMessage: string | null;
   lastTestedAt: Date | null;
   methods: PaymentMethod[];
+  /** What an edit form carries back to its save (connection-form.ts): no secret. */
+  loaded: LoadedConnectionForm;
 }
 
 export interface LoadedConnection {
@@ -131,6 +136,7 @@ export function createConnectionService(deps: {
       lastTestMessage: row.lastTestMessage,
       lastTestedAt: row.lastTestedAt,
       methods: def.methods,
+      loaded: loadedForm(box, row),
     };
   };
 
@@ -216,30 +222,36 @@ export function createConnectionService(deps: {
           fields: [{ path: 'environment', message: `one of ${def.environments.join(', ')}` }],
         });
       }
-      const config = parseInput(def.config, input.config, `${def.label} settings`) as Record<string, unknown>;
+      const postedConfig = parseInput(def.config, input.config, `${def.label} settings`) as Record<string, unknown>;
       return withTransaction(db, async (tx) => {
-        const existing = await tx.paymentConnection.findUnique({
+        const found = await tx.paymentConnection.findUnique({
           where: { tenantId_provider: { tenantId: ctx.tenantId, provider: input.provider } },
         });
+        // The form's save compares with the row under its lock (connection-form.ts).
+        if (found) await tx.$queryRaw(Prisma.sql`SELECT id FROM payment_connections WHERE id = ${found.id} FOR UPDATE`);
+        const existing = found && (await tx.paymentConnection.findUniqueOrThrow({ where: { id: found.id } }));
         const stored = existing?.secrets ? (JSON.parse(openSecret(box, existing.secrets)) as Record<string, string>) : {};
         const given = Object.fromEntries(
           Object.entries(input.secrets)
             .filter(([k, v]) => def.secretFields.includes(k) && v && v.trim())
             .map(([k, v]) => [k, v!.trim()]),
         );
+        const { environment, config } = connectionFormSave({
+          label: def.label,
+          box,
+          shown: input.shown,
+          stored: existing,
+          posted: { environment: input.environment, config: postedConfig },
+          keptSecrets: def.secretFields.filter((f) => !(f in given)),
+        });
         const merged = parseInput(def.secrets, { ...stored, ...given }, `${def.label} secrets`) as Record<string, string>;
-        if (
-          existing?.secrets &&
-          existing.environment === input.environment &&
-          sameJson(existing.config, config) &&
-          sameJson(stored, merged)
-        ) {
+        if (existing?.secrets && existing.environment === environment && sameJson(existing.config, config) && sameJson(stored, merged)) {
           // Nothing changed: the connection keeps its tested status and its methods stay as they are.
           return { ...view(existing), changed: false };
         }
         const hints = Object.fromEntries(def.secretFields.map((f) => [f, maskLast4(merged[f]) ?? '']));
         const data = {
-          environment: input.environment,
+          environment,
           config: config as object,
           secrets: box.encrypt(JSON.stringify(merged)),
           secretHints: hints,

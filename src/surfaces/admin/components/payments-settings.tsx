@@ -28,6 +28,8 @@ interface Connection {
   lastTestMessage: string | null;
   lastTestedAt: string | null;
   webhookUrl: string;
+  /** The connection as loaded, posted back with a save (the save writes only what was changed). */
+  loaded: unknown;
 }
 interface PageData {
   forms: Form[];
@@ -46,10 +48,13 @@ const ProviderCard: React.FC<{
   const [environment, setEnvironment] = useState(connection?.environment ?? form.environments[0]!);
   const [config, setConfig] = useState<Record<string, string>>(connection?.config ?? {});
   const [secrets, setSecrets] = useState<Record<string, string>>({});
+  // The connection as this form loaded it: kept until a save succeeds (the card is then drawn again from the saved
+  // row), so a refused save's retry is refused again instead of writing the old values over the new ones.
+  const [shown] = useState(() => (connection ? JSON.stringify(connection.loaded) : ''));
   const id = (name: string) => `${form.provider}-${name}`;
   const save = (e: React.FormEvent) => {
     e.preventDefault();
-    void run({ op: 'save', provider: form.provider, environment, config, secrets }).then(() => setSecrets({}));
+    void run({ op: 'save', provider: form.provider, environment, config, secrets, shown });
   };
   const status = connection?.status ?? 'NOT CONNECTED';
   return (
@@ -144,13 +149,18 @@ const PaymentsSettings: React.FC<ActionProps> = ({ resource }) => {
   const [data, setData] = useState<PageData | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Per provider, bumped by each successful action: its card is drawn again from the connection as now stored.
+  const [generation, setGeneration] = useState<Record<string, number>>({});
 
   async function call(method: 'get' | 'post', payload?: Record<string, unknown>) {
     setBusy(true);
     setError(null);
     try {
       const res = await api.resourceAction({ resourceId: resource.id, actionName: 'list', method, data: payload });
-      setData((res.data as { payments: PageData }).payments);
+      const payments = (res.data as { payments: PageData }).payments;
+      setData(payments);
+      const provider = payload?.provider;
+      if (typeof provider === 'string' && payments.result?.ok) setGeneration((g) => ({ ...g, [provider]: (g[provider] ?? 0) + 1 }));
     } catch {
       setError('The request failed; nothing was changed. Check your connection and try again.');
     } finally {
@@ -180,7 +190,7 @@ const PaymentsSettings: React.FC<ActionProps> = ({ resource }) => {
       {error ? <MessageBox mb="lg" variant="danger" message={error} /> : null}
       {data.forms.map((form) => (
         <ProviderCard
-          key={`${form.provider}-${data.connections.find((c) => c.provider === form.provider)?.id ?? 'new'}`}
+          key={`${form.provider}-${data.connections.find((c) => c.provider === form.provider)?.id ?? 'new'}-${generation[form.provider] ?? 0}`}
           form={form}
           busy={busy}
           connection={data.connections.find((c) => c.provider === form.provider)}

@@ -1,6 +1,7 @@
 // Settings -> Payments: the shop's own PayPal / Square (Cash App Pay) / BTCPay connections. One page (the
 // PaymentConnection resource's list action, with its own component) that lists the connections, saves a
-// provider's form (secret fields write-only: empty keeps the stored value), runs "Test connection" and shows
+// provider's form (secret fields write-only: empty keeps the stored value; the form carries the connection as it
+// loaded, and the save writes only what was changed: connection-form.ts), runs "Test connection" and shows
 // what the provider answered, and disconnects. Tenant admins only; every write goes through
 // services.paymentConnections (validated, audited). Secrets never leave the server: only their last 4.
 import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from 'adminjs';
@@ -23,6 +24,8 @@ const command = z.discriminatedUnion('op', [
     environment: z.string().max(20),
     config: z.record(z.string(), z.string().max(500)),
     secrets: z.record(z.string(), z.string().max(1000)).default({}),
+    /** The connection as the form loaded it (JSON of its `loaded`; empty: the form loaded none). */
+    shown: z.string().max(20_000).nullish(),
   }),
   z.object({ op: z.literal('test'), provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']) }),
   z.object({ op: z.literal('disconnect'), provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']) }),
@@ -99,6 +102,8 @@ export function paymentConnectionResource(deps: {
               environment: c.environment,
               config: c.config,
               secrets: c.secrets,
+              // Always a form's save: without the loaded connection a save over a stored one is refused.
+              shown: c.shown || null,
             });
             result = {
               ok: true,

@@ -1,0 +1,102 @@
+// The Payments settings form's save against the connection as the form loaded it (docs/decisions/admin-forms.md,
+// "Stale forms"). The page carries `loaded`: the environment and settings it showed, the secrets' last 4 and one
+// version per secret (an HMAC under a key derived from the secret box: it tells whether a secret changed, never
+// what it is). Under the connection's row lock the save writes only the fields the admin changed, refuses a field
+// the admin and someone else both changed, and refuses a secret left empty ("keep the stored one") when the stored
+// one changed since the form loaded: the kept secret would not be the one the admin saw, and the settings saved
+// with it could belong to another account.
+import { createHmac } from 'node:crypto';
+import { AppError } from '../../../platform/errors.js';
+import { FORM_OUT_OF_DATE, formEdits, parseShown, staleFormRefusal, type FormConflict } from '../../../platform/form-edits.js';
+import { openSecret, type SecretBox } from '../../../platform/secret-box.js';
+
+/** What the form loaded, as the page carries it (no secret; its versions only). */
+export interface LoadedConnectionForm {
+  environment: string;
+  config: Record<string, unknown>;
+  secretHints: Record<string, string>;
+  secretVersions: Record<string, string>;
+}
+
+const VERSION_KEY = 'payment-connection-secret-version';
+
+/** One version per stored secret: equal while the secret is the same, different once it is replaced. */
+export function secretVersions(box: SecretBox, sealed: string | null): Record<string, string> {
+  if (!sealed) return {};
+  let plain: Record<string, string>;
+  try {
+    plain = JSON.parse(openSecret(box, sealed)) as Record<string, string>;
+  } catch {
+    return {};
+  }
+  const key = box.deriveKey(VERSION_KEY);
+  return Object.fromEntries(
+    Object.entries(plain).map(([field, value]) => [field, createHmac('sha256', key).update(`${field}\0${value}`).digest('base64url')]),
+  );
+}
+
+export function loadedForm(
+  box: SecretBox,
+  row: { environment: string; config: unknown; secretHints: unknown; secrets: string | null },
+): LoadedConnectionForm {
+  return {
+    environment: row.environment,
+    config: (row.config ?? {}) as Record<string, unknown>,
+    secretHints: (row.secretHints ?? {}) as Record<string, string>,
+    secretVersions: secretVersions(box, row.secrets),
+  };
+}
+
+function asLoaded(raw: unknown): LoadedConnectionForm | null {
+  const v = typeof raw === 'string' ? parseShown(raw) : raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : null;
+  if (!v) return null;
+  const o = v as Record<string, unknown>;
+  const isObject = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x);
+  if (typeof o.environment !== 'string' || !isObject(o.config) || !isObject(o.secretVersions)) return null;
+  return {
+    environment: o.environment,
+    config: o.config as Record<string, unknown>,
+    secretHints: (isObject(o.secretHints) ? o.secretHints : {}) as Record<string, string>,
+    secretVersions: o.secretVersions as Record<string, string>,
+  };
+}
+
+/**
+ * The environment and settings to save: the stored ones with the admin's changes. `shown` undefined is no form
+ * (seed, code): the input is taken as it is. With no stored connection the form created it: taken as it is.
+ * CONFLICT when the form carries no loaded connection (FORM_OUT_OF_DATE), when a changed field was changed by
+ * someone else too, or when a secret left empty was replaced since the form loaded (staleFormRefusal's words).
+ */
+export function connectionFormSave(args: {
+  label: string;
+  box: SecretBox;
+  shown: unknown;
+  stored: { environment: string; config: unknown; secretHints: unknown; secrets: string | null } | null;
+  posted: { environment: string; config: Record<string, unknown> };
+  /** The secret fields the admin left empty (keep the stored value). */
+  keptSecrets: readonly string[];
+}): { environment: string; config: Record<string, unknown> } {
+  const { label, box, shown, stored, posted, keptSecrets } = args;
+  if (shown === undefined || !stored) return posted;
+  const loaded = asLoaded(shown);
+  if (!loaded) throw new AppError('CONFLICT', FORM_OUT_OF_DATE);
+  const now = loadedForm(box, stored);
+  const { edits, conflicts } = formEdits(
+    { environment: posted.environment, ...posted.config },
+    { environment: loaded.environment, ...loaded.config },
+    { environment: now.environment, ...now.config },
+  );
+  const secretConflicts: FormConflict[] = keptSecrets
+    .filter((f) => loaded.secretVersions[f] !== now.secretVersions[f])
+    .map((f) => ({ field: f, shown: loaded.secretHints[f] ?? null, now: now.secretHints[f] ?? null }));
+  const all = [...conflicts, ...secretConflicts];
+  if (all.length) {
+    const refusal = staleFormRefusal(`The ${label} connection`, all);
+    throw new AppError('CONFLICT', refusal.message, { fields: refusal.fields });
+  }
+  const { environment, ...config } = edits;
+  return {
+    environment: typeof environment === 'string' ? environment : now.environment,
+    config: { ...now.config, ...config },
+  };
+}

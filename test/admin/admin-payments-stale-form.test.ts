@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORM_OUT_OF_DATE } from '../../src/platform/form-edits.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
@@ -34,6 +35,13 @@ async function open(who: AdminAgent, provider: Provider): Promise<string> {
   const res = await who.agent.get('/admin/api/resources/PaymentConnection/actions/list').set(who.headers()).expect(200);
   const conn = (res.body.payments as Page).connections.find((c) => c.provider === provider);
   return conn ? JSON.stringify(conn.loaded) : '';
+}
+
+/** Whether a session of this database waits for a row lock (the save under test: nothing else runs here). */
+async function waitingOnLock(): Promise<boolean> {
+  const [row] = await testDb().$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+  return (row?.n ?? 0) > 0;
 }
 
 /** The stored connection, every field (secrets decrypted). */
@@ -96,6 +104,48 @@ describe('Settings -> Payments: a form opened before someone else saved', () => 
       webhookId: 'WH-2',
       clientSecret: 'EL-new-secret-2222',
     });
+  });
+
+  it("compares under the connection's row lock: a colleague's save committed while this one waited is seen", async () => {
+    const { tenantId, a } = await shop();
+    await post(a, paypal({ clientId: 'AcLrace', webhookId: 'WH-1' }, 'EL-race-secret-1111', ''));
+    const oldTab = await open(a, 'PAYPAL');
+
+    // The colleague's save holds the row: a new secret, committed only once this save waits for the row.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockedNow = new Promise<void>((resolve) => (locked = resolve));
+    const colleague = testDb().$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM payment_connections WHERE "tenantId" = ${tenantId} AND provider = 'PAYPAL' FOR UPDATE`;
+        await tx.paymentConnection.updateMany({
+          where: { tenantId, provider: 'PAYPAL' },
+          data: {
+            secrets: app.services.secrets.encrypt(JSON.stringify({ clientSecret: 'EL-race-secret-2222' })),
+            secretHints: { clientSecret: '••••2222' },
+          },
+        });
+        locked();
+        await held;
+      },
+      { timeout: 120_000 },
+    );
+    await lockedNow;
+    const saving = post(a, paypal({ clientId: 'AcLrace', webhookId: 'WH-2' }, '', oldTab));
+    await waitFor('the save waits for the connection row', async () => waitingOnLock());
+    release();
+    await colleague;
+    const before = await stored(tenantId, 'PAYPAL');
+
+    expect((await saving).result).toEqual({
+      ok: false,
+      message:
+        'The PayPal connection changed since you opened it (client secret ••••1111 -> ••••2222). Reload the page, make your change again and save.',
+    });
+    const after = await stored(tenantId, 'PAYPAL');
+    expect(after).toEqual(before);
+    expect(after.conn).toMatchObject({ clientId: 'AcLrace', webhookId: 'WH-1', clientSecret: 'EL-race-secret-2222' });
   });
 
   it('refuses a field both changed, naming it, and writes nothing', async () => {

@@ -148,6 +148,23 @@ describe('Settings -> Payments: a form opened before someone else saved', () => 
     expect(after.conn).toMatchObject({ clientId: 'AcLrace', webhookId: 'WH-1', clientSecret: 'EL-race-secret-2222' });
   });
 
+  it('refuses a new secret typed for the client ID the form showed when a colleague changed the client ID since', async () => {
+    const { tenantId, a, b } = await shop();
+    await post(a, paypal({ clientId: 'AcLold', webhookId: 'WH-1' }, 'EL-old-secret-1111', ''));
+    const oldTab = await open(a, 'PAYPAL');
+    await post(b, paypal({ clientId: 'AcLnew', webhookId: 'WH-1' }, 'EL-new-secret-2222', await open(b, 'PAYPAL')));
+    const before = await stored(tenantId, 'PAYPAL');
+
+    const refused = await post(a, paypal({ clientId: 'AcLold', webhookId: 'WH-1' }, 'EL-rotated-secret-3333', oldTab));
+    expect(refused.result).toEqual({
+      ok: false,
+      message:
+        'The PayPal connection changed since you opened it (client id AcLold -> AcLnew). Reload the page, make your change again and save.',
+    });
+    expect(await stored(tenantId, 'PAYPAL')).toEqual(before);
+    expect(before.conn).toMatchObject({ clientId: 'AcLnew', webhookId: 'WH-1', clientSecret: 'EL-new-secret-2222' });
+  });
+
   it('refuses a field both changed, naming it, and writes nothing', async () => {
     const { tenantId, a, b } = await shop();
     await post(a, paypal({ clientId: 'AcLone', webhookId: 'WH-1' }, 'EL-secret-1111', ''));

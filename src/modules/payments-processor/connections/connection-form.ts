@@ -3,11 +3,11 @@
 // version per secret (an HMAC under a key derived from the secret box: it tells whether a secret changed, never
 // what it is). Under the connection's row lock the save writes only the fields the admin changed, refuses a field
 // the admin and someone else both changed, and refuses a secret left empty ("keep the stored one") when the stored
-// one changed since the form loaded: the kept secret would not be the one the admin saw, and the settings saved
-// with it could belong to another account.
+// one changed since the form loaded, or a typed secret when a setting changed since (the client ID it belongs to):
+// either way the secret saved would not go with the settings the admin saw.
 import { createHmac } from 'node:crypto';
 import { AppError } from '../../../platform/errors.js';
-import { FORM_OUT_OF_DATE, formEdits, parseShown, staleFormRefusal, type FormConflict } from '../../../platform/form-edits.js';
+import { FORM_OUT_OF_DATE, formEdits, parseShown, sameValue, staleFormRefusal, type FormConflict } from '../../../platform/form-edits.js';
 import { openSecret, type SecretBox } from '../../../platform/secret-box.js';
 
 /** What the form loaded, as the page carries it (no secret; its versions only). */
@@ -75,17 +75,27 @@ export function connectionFormSave(args: {
   posted: { environment: string; config: Record<string, unknown> };
   /** The secret fields the admin left empty (keep the stored value). */
   keptSecrets: readonly string[];
+  /** The secret fields the admin typed. */
+  typedSecrets: readonly string[];
 }): { environment: string; config: Record<string, unknown> } {
-  const { label, box, shown, stored, posted, keptSecrets } = args;
+  const { label, box, shown, stored, posted, keptSecrets, typedSecrets } = args;
   if (shown === undefined || !stored) return posted;
   const loaded = asLoaded(shown);
   if (!loaded) throw new AppError('CONFLICT', FORM_OUT_OF_DATE);
   const now = loadedForm(box, stored);
-  const { edits, conflicts } = formEdits(
-    { environment: posted.environment, ...posted.config },
-    { environment: loaded.environment, ...loaded.config },
-    { environment: now.environment, ...now.config },
-  );
+  const postedFields = { environment: posted.environment, ...posted.config };
+  const shownFields = { environment: loaded.environment, ...loaded.config };
+  const nowFields = { environment: now.environment, ...now.config };
+  const { edits, conflicts } = formEdits(postedFields, shownFields, nowFields);
+  // A typed secret belongs to the account the form showed: a setting someone else changed since is a conflict
+  // even where the admin left it as shown (else a new secret for the old client ID is saved with the new one).
+  if (typedSecrets.length) {
+    for (const [field, value] of Object.entries(shownFields)) {
+      const current = (nowFields as Record<string, unknown>)[field];
+      const changedByOther = !sameValue(current, value) && !sameValue(current, (postedFields as Record<string, unknown>)[field]);
+      if (changedByOther && !conflicts.some((c) => c.field === field)) conflicts.push({ field, shown: value, now: current });
+    }
+  }
   const secretConflicts: FormConflict[] = keptSecrets
     .filter((f) => loaded.secretVersions[f] !== now.secretVersions[f])
     .map((f) => ({ field: f, shown: loaded.secretHints[f] ?? null, now: now.secretHints[f] ?? null }));

@@ -243,6 +243,7 @@ export function createConnectionService(deps: {
           stored: existing,
           posted: { environment: input.environment, config: postedConfig },
           keptSecrets: def.secretFields.filter((f) => !(f in given)),
+          typedSecrets: Object.keys(given),
         });
         const merged = parseInput(def.secrets, { ...stored, ...given }, `${def.label} secrets`) as Record<string, string>;
         if (existing?.secrets && existing.environment === environment && sameJson(existing.config, config) && sameJson(stored, merged)) {

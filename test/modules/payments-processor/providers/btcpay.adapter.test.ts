@@ -99,6 +99,11 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
         })
         .catch((e: unknown) => e);
       expect((refused as AppError).details?.why).toMatch(/403 missing-permission/);
+      // Still retried (the key may be replaced meanwhile), but in words that say what to fix, not "not reachable".
+      expect(refused).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+      expect((refused as AppError).message).toContain(
+        'lacks a permission for store StoreA: "Create non-approved pull payments" (btcpay.store.cancreatenonapprovedpullpayments), for refunds',
+      );
 
       fake.setApiKeyPermissions('key-a', ['btcpay.store.canmodifyinvoices:StoreA', 'btcpay.store.cancreatenonapprovedpullpayments:StoreA']);
       const noView = await adapter.testConnection(conn);

@@ -3,7 +3,9 @@
 // bodies are {code, message} (ProblemDetails) or, for 422, an array of {path, message}.
 import { z } from 'zod';
 import type { BtcPayConnection } from '../provider.port.js';
+import { AppError } from '../../../../platform/errors.js';
 import { providerHttpError, upstreamUnavailable } from '../provider-errors.js';
+import { BTCPAY_PERMISSION_NEEDS, describeMissingPermissions } from './btcpay-permissions.js';
 
 export const invoiceSchema = z.object({
   id: z.string().min(1),
@@ -97,6 +99,7 @@ export class GreenfieldClient {
     }
     if (!res.ok) {
       const { code, detail } = describeError(res.status, json);
+      if (res.status === 403 && code === 'missing-permission') throw missingPermissionError(this.conn, json, detail);
       throw providerHttpError('BTCPAY', res.status, code, detail);
     }
     const parsed = schema.safeParse(json);
@@ -118,4 +121,19 @@ export function describeError(status: number, json: unknown): { code: string; de
 /** Paths hold store and invoice ids only, but keep logs to the route shape anyway. */
 function pathForLog(path: string): string {
   return path.replace(/\/stores\/[^/]+/, '/stores/{storeId}').replace(/\/invoices\/[^/]+/, '/invoices/{id}');
+}
+
+/**
+ * BTCPay's 403 missing-permission ({code, message, missingPermission}: GreenfieldPermissionAPIError): still
+ * retryable as every 403 is (provider-errors.ts: the shop may replace the key meanwhile), but in words that
+ * name the permission, so the refund's last-attempt alert and the log say what to fix instead of "not
+ * reachable right now". `details.why` keeps the status and code, as the port's other errors do.
+ */
+function missingPermissionError(conn: BtcPayConnection, json: unknown, detail: string): AppError {
+  const policy = z.object({ missingPermission: z.string() }).safeParse(json);
+  const need = policy.success ? BTCPAY_PERMISSION_NEEDS.find((n) => n.policy === policy.data.missingPermission.toLowerCase()) : undefined;
+  const message = need
+    ? describeMissingPermissions([need], conn.storeId)
+    : `The BTCPay API key lacks a permission for store ${conn.storeId}${policy.success ? ` (${policy.data.missingPermission})` : ''}: create a key with "Manage selected stores", save it in Settings -> Payments and test again.`;
+  return new AppError('UPSTREAM_UNAVAILABLE', message, { provider: 'BTCPAY', why: `403 missing-permission: ${detail}` });
 }

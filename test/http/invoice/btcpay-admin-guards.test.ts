@@ -7,41 +7,20 @@
 //   then closed at BTCPay);
 // - disconnect BTCPay while an invoice on it is open: refused, naming how many orders and what to do.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { describe, expect, it } from 'vitest';
 import { systemActor } from '../../../src/modules/shared/actor.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import { adminCtx } from '../../helpers/actors.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { loggedIn } from '../../admin/admin-helpers.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { connectBtcPay, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
+import { connectBtcPay, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
 const f = factories();
-let env: ProvidersApp;
-let worker: WorkerHandle;
-let discord: FakeDiscordApi;
-
-beforeAll(async () => {
-  discord = await new FakeDiscordApi().start();
-  env = await startProvidersApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
-  worker = await startWorker({
-    connectionString: testDatabaseUrl(),
-    bus: env.t.services.bus,
-    logger: env.t.services.logger,
-    concurrency: 2,
-    pollIntervalMs: 50,
-  });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.close();
-  await discord?.stop();
-});
+const { env } = useProvidersApp(clock);
 
 /** A shop with BTCPay connected, an API key, a logged-in admin, and an unpaid $42.50 Bitcoin order whose invoice the customer opened. */
 async function openInvoice() {

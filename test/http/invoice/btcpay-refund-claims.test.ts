@@ -5,38 +5,18 @@
 // customer, then for their approval (with BTCPay's payouts page), then that it was paid; the order page shows
 // where it stands at each step.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { describe, expect, it } from 'vitest';
 import { systemActor } from '../../../src/modules/shared/actor.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import { adminCtx } from '../../helpers/actors.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { loggedIn } from '../../admin/admin-helpers.js';
-import { connectBtcPay, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
+import { connectBtcPay, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const db = testDb();
 const f = factories();
-let env: ProvidersApp;
-let worker: WorkerHandle;
-const discord = await new FakeDiscordApi().start();
-
-beforeAll(async () => {
-  env = await startProvidersApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
-  worker = await startWorker({
-    connectionString: testDatabaseUrl(),
-    bus: env.t.services.bus,
-    logger: env.t.services.logger,
-    concurrency: 2,
-    pollIntervalMs: 50,
-  });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.close();
-  await discord.stop();
-});
+const { env, discordApi } = useProvidersApp();
 
 /** A 42.50 order paid in full with a BTCPay invoice. */
 async function paidOrder() {
@@ -65,7 +45,7 @@ async function paidOrder() {
 }
 
 const adminTitles = (channelId: string) =>
-  discord
+  discordApi()
     .find('POST', new RegExp(`/channels/${channelId}/messages$`))
     .map((c) => (c.body as { embeds?: { title?: string; description?: string }[] }).embeds?.[0])
     .map((e) => ({ title: e?.title ?? '', description: e?.description ?? '' }));

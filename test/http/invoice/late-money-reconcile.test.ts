@@ -4,43 +4,22 @@
 // then pays the order if it still can, else refunds the money and tells the admins. Against the fake BTCPay
 // and the fake Square over real HTTP; the app's clock moves, nothing sleeps.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { describe, expect, it } from 'vitest';
 import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
 import { LATE_MONEY } from '../../../src/modules/payments-processor/checkouts/late-money.js';
 import { systemActor } from '../../../src/modules/shared/actor.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { testDb } from '../../helpers/db.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { connectBtcPay, connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
+import { connectBtcPay, connectSquare, useProvidersApp } from './square-btcpay-fixtures.js';
 import { runReconcileJob } from './reconcile-job.js';
 
 const clock = new MovableClock();
 const db = testDb();
 const f = factories();
-let env: ProvidersApp;
-let worker: WorkerHandle;
-let discord: FakeDiscordApi;
-
-beforeAll(async () => {
-  discord = await new FakeDiscordApi().start();
-  env = await startProvidersApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
-  worker = await startWorker({
-    connectionString: testDatabaseUrl(),
-    bus: env.t.services.bus,
-    logger: env.t.services.logger,
-    concurrency: 2,
-    pollIntervalMs: 50,
-  });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.close();
-  await discord?.stop();
-});
+const { env } = useProvidersApp(clock);
 
 async function shopWithOrder(method: 'CASHAPP_PAY' | 'BTC_INVOICE') {
   const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });

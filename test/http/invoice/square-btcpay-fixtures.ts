@@ -4,12 +4,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
 import { FakeBtcPay, registerBtcPayWebhook } from '../../../src/dev/fakes/fake-btcpay.js';
 import { FakeSquare } from '../../../src/dev/fakes/fake-square.js';
 import type { PaymentMethod } from '../../../src/generated/prisma/index.js';
 import type { Clock } from '../../../src/platform/clock.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import type { Logger } from '../../../src/platform/logger.js';
 import { adminCtx } from '../../helpers/actors.js';
+import { testDatabaseUrl } from '../../helpers/db.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
 export interface ProvidersApp {
@@ -49,6 +53,63 @@ export async function startProvidersApp(
       await t.services.close();
     },
   };
+}
+
+/**
+ * The file's hooks for a test of money through Square or BTCPay end to end (as paypal-fixtures.ts usePayPalApp
+ * does for PayPal): a fake Discord for the notification jobs, the app (startProvidersApp, on `clock` when given)
+ * and a job worker, started before the file's tests and stopped after them. `env` reads the running app;
+ * `discordApi()` is the fake Discord the app's jobs post to.
+ */
+export function useProvidersApp(clock?: Clock) {
+  let current: ProvidersApp | undefined;
+  let worker: WorkerHandle | undefined;
+  let discord: FakeDiscordApi | undefined;
+
+  beforeAll(async () => {
+    discord = await new FakeDiscordApi().start();
+    current = await startProvidersApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
+    worker = await startWorker({
+      connectionString: testDatabaseUrl(),
+      bus: current.t.services.bus,
+      logger: current.t.services.logger,
+      concurrency: 2,
+      pollIntervalMs: 50,
+    });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await current?.close();
+    await discord?.stop();
+  });
+
+  const running = (): ProvidersApp => {
+    if (!current) throw new Error('the Square/BTCPay app is not started: use it inside a test or a hook');
+    return current;
+  };
+  const env: ProvidersApp = {
+    get t() {
+      return running().t;
+    },
+    get square() {
+      return running().square;
+    },
+    get btcpay() {
+      return running().btcpay;
+    },
+    get base() {
+      return running().base;
+    },
+    get server() {
+      return running().server;
+    },
+    close: () => running().close(),
+  };
+  const discordApi = (): FakeDiscordApi => {
+    if (!discord) throw new Error('the fake Discord is not started: use it inside a test or a hook');
+    return discord;
+  };
+  return { env, discordApi };
 }
 
 async function enable(t: TestApp, tenantId: string, methods: PaymentMethod[]): Promise<void> {

@@ -3,42 +3,22 @@
 // and unknown webhooks, underpayment, payment after an edit, two invoices both paid, and lost webhooks
 // recovered by reconciliation (clock moved, no sleeping). Each ends with our ledger equal to the provider's.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { describe, expect, it, vi } from 'vitest';
 import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
 import { systemActor } from '../../../src/modules/shared/actor.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import { adminCtx } from '../../helpers/actors.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { UNCHARGED_CHECKOUT_WINDOW_MINUTES } from '../../../src/modules/payments-processor/checkouts/checkout.service.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { connectBtcPay, connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
+import { connectBtcPay, connectSquare, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
 const f = factories();
-let env: ProvidersApp;
-let worker: WorkerHandle;
-const discord = await new FakeDiscordApi().start();
-
-beforeAll(async () => {
-  // The app's clock only moves for reconciliation; the fakes keep real time.
-  env = await startProvidersApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
-  worker = await startWorker({
-    connectionString: testDatabaseUrl(),
-    bus: env.t.services.bus,
-    logger: env.t.services.logger,
-    concurrency: 2,
-    pollIntervalMs: 50,
-  });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.close();
-  await discord.stop();
-});
+// The app's clock only moves for reconciliation; the fakes keep real time.
+const { env } = useProvidersApp(clock);
 
 async function shopWithOrder(method: 'CASHAPP_PAY' | 'BTC_INVOICE') {
   const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });

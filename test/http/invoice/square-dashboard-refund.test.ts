@@ -4,38 +4,18 @@
 // /refund (a signed Discord interaction) asks Square for what is left only: asking for the whole payment again
 // is refused by Square (the amount exceeds what is left), which told the admins to return it by hand.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { describe, expect, it } from 'vitest';
 import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
 import { systemActor } from '../../../src/modules/shared/actor.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { commandInteraction, interact, member, textOf, type Harness } from '../../discord/harness.js';
-import { connectSquare, startProvidersApp, type ProvidersApp } from './square-btcpay-fixtures.js';
+import { connectSquare, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const db = testDb();
 const f = factories();
-let env: ProvidersApp;
-let worker: WorkerHandle;
-const discord = await new FakeDiscordApi().start();
-
-beforeAll(async () => {
-  env = await startProvidersApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
-  worker = await startWorker({
-    connectionString: testDatabaseUrl(),
-    bus: env.t.services.bus,
-    logger: env.t.services.logger,
-    concurrency: 2,
-    pollIntervalMs: 50,
-  });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.close();
-  await discord.stop();
-});
+const { env, discordApi } = useProvidersApp();
 
 /** A 42.50 order paid with Cash App Pay on the invoice page. */
 async function paidOrder() {
@@ -99,7 +79,7 @@ describe("a refund made in Square's dashboard, outside Ledgerline", () => {
       refundedTotalCents: 1000,
     });
     const notice = await waitFor('the admin notice', async () =>
-      discord
+      discordApi()
         .find('POST', new RegExp(`/channels/${tenant.adminChannelId}/messages$`))
         .map((c) => (c.body as { embeds?: { title?: string }[] }).embeds?.[0]?.title ?? '')
         .find((t) => t.includes("Square's dashboard")),

@@ -33,3 +33,16 @@ export function errorNotice(err: unknown, context: ActionContext, logger: Logger
   }
   return { record, notice: { message, type: 'error' } };
 }
+
+/**
+ * Runs a module's check inside a save (a resource's `keeps` rule): its refusal (AppError) becomes a form error
+ * under `field`, and the save's notice, which is how AdminJS shows a rule the save broke and undoes the write.
+ */
+export async function refusedUnder(field: string, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (err) {
+    if (isAppError(err)) throw new ValidationError({ [field]: { message: err.message } }, { message: err.message });
+    throw err;
+  }
+}

@@ -3,7 +3,7 @@
 import { ValidationError, type ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
 import type { Db, Tx } from '../../../platform/db/prisma.js';
-import { AppError } from '../../../platform/errors.js';
+import { refusedUnder } from './admin-errors.js';
 import { assertShopKeepsAnAdmin, endSessions, MIN_ADMIN_PASSWORD_LENGTH } from '../../../modules/admin-accounts/admin-accounts.service.js';
 import { hashPassword } from '../../../platform/crypto.js';
 import { isPlatformAdmin, panelAdminOf, type PanelAdmin } from '../auth/panel-admin.js';
@@ -213,12 +213,7 @@ export async function keepsAShopAdmin(
   const tenantId = before?.tenantId;
   if (before?.role !== 'TENANT_ADMIN' || typeof tenantId !== 'string') return;
   if (after?.role === 'TENANT_ADMIN' && after.tenantId === tenantId) return;
-  try {
-    await assertShopKeepsAnAdmin(tx, tenantId);
-  } catch (err) {
-    if (err instanceof AppError) throw new ValidationError({ role: { message: err.message } }, { message: err.message });
-    throw err;
-  }
+  await refusedUnder('role', () => assertShopKeepsAnAdmin(tx, tenantId));
 }
 
 /**

@@ -4,23 +4,13 @@
 // under the field it is about.
 import { ValidationError, type ActionContext } from 'adminjs';
 import type { Db, Tx } from '../../../platform/db/prisma.js';
-import { AppError } from '../../../platform/errors.js';
 import { assertCurrencyChangeable, assertShopCurrency } from '../../../modules/tenants/shop-currency.js';
 import { taxjarCurrencyRefusal } from '../../../modules/tax/taxjar-money.js';
 import type { Ctx } from '../adapter/scoped-resource.js';
+import { refusedUnder } from './admin-errors.js';
 import { shopCurrency } from './money-columns.js';
 
 type Change = { before: Record<string, unknown> | null; after: Record<string, unknown> | null };
-
-/** The module's refusal as a form error under `field` (and the save's notice). */
-async function under(field: string, check: () => Promise<void>): Promise<void> {
-  try {
-    await check();
-  } catch (err) {
-    if (err instanceof AppError) throw new ValidationError({ [field]: { message: err.message } }, { message: err.message });
-    throw err;
-  }
-}
 
 /** Whether the save wrote anything (an unchanged form writes nothing, and is not refused for what it did not do). */
 const wrote = ({ before, after }: Change) => !!after && (!before || JSON.stringify(before) !== JSON.stringify(after));
@@ -29,7 +19,7 @@ const wrote = ({ before, after }: Change) => !!after && (!before || JSON.stringi
 export async function productInShopCurrency(tx: Tx, change: Change): Promise<void> {
   const { after } = change;
   if (!after || !wrote(change)) return;
-  await under('currency', () => assertShopCurrency(tx, String(after.tenantId), String(after.currency), 'A product'));
+  await refusedUnder('currency', () => assertShopCurrency(tx, String(after.tenantId), String(after.currency), 'A product'));
 }
 
 /** The currency a form's amounts were read in, kept for the save's rule (the same context reaches both). */
@@ -52,7 +42,7 @@ export function amountsInShopCurrency(what: string, field: string) {
     const { after } = change;
     const currency = context ? amountsRead.get(context) : undefined;
     if (!after || !currency || !wrote(change)) return;
-    await under(field, () => assertShopCurrency(tx, String(after.tenantId), currency, what));
+    await refusedUnder(field, () => assertShopCurrency(tx, String(after.tenantId), currency, what));
   };
 }
 
@@ -63,7 +53,7 @@ export function amountsInShopCurrency(what: string, field: string) {
 export async function tenantCurrencyRules(tx: Tx, { before, after }: Change): Promise<void> {
   if (!after) return;
   if (before)
-    await under('currency', () => assertCurrencyChangeable(tx, String(after.id), String(before.currency), String(after.currency)));
+    await refusedUnder('currency', () => assertCurrencyChangeable(tx, String(after.id), String(before.currency), String(after.currency)));
   const turnsOn = !before || !before.taxjarEnabled || before.currency !== after.currency;
   const refusal = after.taxjarEnabled === true && turnsOn ? taxjarCurrencyRefusal(String(after.currency)) : null;
   if (refusal) throw new ValidationError({ taxjarEnabled: { message: refusal } }, { message: refusal });

@@ -130,7 +130,10 @@ async function main(): Promise<void> {
     await waitForDatabase(databaseUrl, 10_000);
     // The supervisor migrated before starting this child; every other process migrates (under a lock).
     if (!supervised) {
-      const applied = await migrate(databaseUrl);
+      const applied = await migrate(databaseUrl, {
+        onLockRetry: (migration, attempt, err) =>
+          logger.warn({ migration, attempt, err: err.message }, 'migration waited too long for a lock (a long transaction?): trying again'),
+      });
       if (applied.length) logger.info({ applied }, 'migrations applied');
       await migrateJobQueue(databaseUrl);
     }

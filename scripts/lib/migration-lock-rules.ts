@@ -1,9 +1,11 @@
-// What a migration may not do to a big table (docs/decisions/migrations.md, "Upgrading a big database").
+// What a migration may not do to a big table (docs/decisions/migrations.md, "Big tables").
 // The start command's runner (src/platform/db/migrate.ts) applies each migration.sql in one transaction, so every
 // lock a statement takes is held until the migration's COMMIT, and each new instance of a rolling deploy waits
 // for it (the runner's advisory lock) while the old instances' requests queue behind it. Measured at 1,000,000
 // orders: docs/perf/upgrade-2026-12-05.md. Read by test/unit/migration-lock-rules.test.ts for every migration
 // newer than LAST_UNCHECKED.
+
+import { prebuildsOf } from '../../src/platform/db/migration-prebuilds.js';
 
 /** The last migration written before these rules; it and every older one are applied in deployments already. */
 export const LAST_UNCHECKED = '20261204231000_refund_made_at_provider';
@@ -104,11 +106,7 @@ export function lockFindings(sql: string): LockFinding[] {
     }),
   );
   const big = (table: string) => !SMALL_TABLES.has(table) && !created.has(table);
-  const beforehand = new Set(
-    [
-      ...sql.matchAll(/^--\s*before deploy:\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS\s+"?([A-Za-z0-9_]+)"?/gim),
-    ].map((m) => m[1]!),
-  );
+  const beforehand = new Set(prebuildsOf(sql).map((p) => p.name));
   const hasLockTimeout = plain.some((s) => /^SET\s+LOCAL\s+lock_timeout\b/i.test(s));
   const findings: LockFinding[] = [];
   const refuse = (table: string, rule: string, statement: string) => findings.push({ table, rule, statement: statement.slice(0, 160) });
@@ -131,7 +129,7 @@ export function lockFindings(sql: string): LockFinding[] {
       if (big(table!) && !(ifNotExists && beforehand.has(name!))) {
         refuse(
           table!,
-          `index: CREATE INDEX takes a SHARE lock (no writes) for the whole build; write it IF NOT EXISTS and add "-- before deploy: CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ..." for the operator to run first`,
+          `index: CREATE INDEX takes a SHARE lock (no writes) for the whole build; write it IF NOT EXISTS and add "-- before deploy: CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ..." (the runner builds it outside the migration's transaction first)`,
           s,
         );
       } else if (big(table!) && !hasLockTimeout) {

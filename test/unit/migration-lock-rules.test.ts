@@ -1,5 +1,5 @@
 // A new migration may not hold a big table for a time that grows with it (docs/decisions/migrations.md,
-// "Upgrading a big database"; measured in docs/perf/upgrade-2026-12-05.md). The migrations up to LAST_UNCHECKED
+// "Big tables"; measured in docs/perf/upgrade-2026-12-05.md). The migrations up to LAST_UNCHECKED
 // are applied in deployments already and are never edited, so they are not checked.
 import { describe, expect, it } from 'vitest';
 import { LAST_UNCHECKED, lockFindings, splitStatements } from '../../scripts/lib/migration-lock-rules.js';

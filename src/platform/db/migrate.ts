@@ -1,10 +1,15 @@
-// Applies prisma/migrations/*/migration.sql in order, recording each in `_prisma_migrations` exactly as
-// `prisma migrate deploy` does (checksum = SHA-256 hex of the raw file), so both runners stay interchangeable.
-// Used by the start command and the test harness: it needs no Prisma CLI process (the CLI takes seconds).
+// Applies prisma/migrations/*/migration.sql in order, recording each in `_prisma_migrations` as `prisma migrate
+// deploy` does (checksum = SHA-256 hex of the raw file). It is the only runner for these migrations: the Prisma
+// CLI cuts plpgsql bodies at their semicolons and runs a file's statements one by one (docs/decisions/migrations.md).
+// Used by the start command, `npm run db:migrate` and the test harness: it needs no Prisma CLI process.
+// Each migration runs in one transaction. Before it, the indexes its `-- before deploy:` lines name are built
+// CONCURRENTLY outside it (migration-prebuilds.ts); a migration refused a lock by its own `SET LOCAL
+// lock_timeout` (queued behind a long transaction) is rolled back and tried again after a pause.
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { type Prebuild, prebuildsOf } from './migration-prebuilds.js';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '../../../prisma/migrations');
 
@@ -39,8 +44,26 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
+export interface MigrateOptions {
+  dir?: string;
+  /** Further tries of a migration refused a lock by its lock_timeout (SQLSTATE 55P03). */
+  lockRetries?: number;
+  /** The pause before try `attempt` (1-based) after a lock refusal. */
+  retryDelayMs?: (attempt: number) => number;
+  /** Told of each lock refusal before the pause (the start command logs it). */
+  onLockRetry?: (migration: string, attempt: number, err: Error) => void | Promise<void>;
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+/** A minute in all for the long transaction ahead of the migration to end. */
+const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15_000, 30_000];
+
 /** Applies pending migrations, each in its own transaction, under an advisory lock. Returns the names applied. */
-export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<string[]> {
+export async function migrate(databaseUrl: string, dirOrOptions: string | MigrateOptions = {}): Promise<string[]> {
+  const options = typeof dirOrOptions === 'string' ? { dir: dirOrOptions } : dirOrOptions;
+  const dir = options.dir ?? MIGRATIONS_DIR;
+  const lockRetries = options.lockRetries ?? 6;
+  const retryDelay = options.retryDelayMs ?? ((attempt: number) => RETRY_DELAYS_MS[attempt - 1] ?? 30_000);
   const client = new pg.Client({ connectionString: databaseUrl });
   client.on('error', () => undefined);
   await client.connect();
@@ -63,18 +86,27 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
         if (prior.checksum !== m.checksum) throw new Error(`Migration ${m.name} was edited after it was applied (checksum differs).`);
         continue;
       }
-      await client.query('BEGIN');
-      try {
-        await client.query(m.sql);
-        await client.query(
-          'INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)',
-          [randomUUID(), m.checksum, m.name],
-        );
-        await client.query('COMMIT');
-        applied.push(m.name);
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw new Error(`Migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
+      for (const prebuild of prebuildsOf(m.sql)) await buildConcurrently(client, m.name, prebuild);
+      for (let attempt = 1; ; attempt++) {
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query(
+            'INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)',
+            [randomUUID(), m.checksum, m.name],
+          );
+          await client.query('COMMIT');
+          applied.push(m.name);
+          break;
+        } catch (err) {
+          await client.query('ROLLBACK');
+          if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE && attempt <= lockRetries) {
+            await options.onLockRetry?.(m.name, attempt, err as Error);
+            await new Promise((resolve) => setTimeout(resolve, retryDelay(attempt)));
+            continue;
+          }
+          throw new Error(`Migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
+        }
       }
     }
   } finally {
@@ -82,4 +114,23 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
     await client.end();
   }
   return applied;
+}
+
+/**
+ * Builds one `-- before deploy:` index outside any transaction, so writes to its table go on meanwhile. A build
+ * that failed earlier (killed, or a duplicate for a UNIQUE one) leaves an INVALID index that IF NOT EXISTS would
+ * take for done: it is dropped first, also without blocking writes.
+ */
+async function buildConcurrently(client: pg.Client, migration: string, prebuild: Prebuild): Promise<void> {
+  try {
+    const { rows } = await client.query<{ valid: boolean }>(
+      `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`,
+      [prebuild.name],
+    );
+    if (rows[0] && !rows[0].valid) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS "${prebuild.name}"`);
+    await client.query(prebuild.statement);
+  } catch (err) {
+    throw new Error(`Migration ${migration} failed building index ${prebuild.name} beforehand: ${(err as Error).message}`, { cause: err });
+  }
 }

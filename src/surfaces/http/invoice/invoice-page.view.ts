@@ -1,5 +1,8 @@
 // Server-rendered invoice page and its error page: no scripts, no external assets, one inline stylesheet
 // allowed by its hash in the Content-Security-Policy. Readable on a phone (fluid layout, large buttons).
+// A word longer than the screen (a pasted SKU, an e-mail address in an address line, a discount code) may
+// break anywhere: without it the lines' table grew past the card and a phone zoomed the whole page out.
+// `word-break: break-word` is the same rule for browsers older than `overflow-wrap: anywhere` (Safari < 15.4).
 import { createHash } from 'node:crypto';
 import type { OrderStatus } from '../../../generated/prisma/index.js';
 import type { InvoiceView } from '../../../modules/invoices/invoice.service.js';
@@ -12,7 +15,7 @@ import { FAVICON_PATH } from '../../../platform/favicon.js';
 const CSS = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#f3f4f6}
-main{max-width:40rem;margin:0 auto;padding:1rem}
+main{max-width:40rem;margin:0 auto;padding:1rem;overflow-wrap:anywhere;word-break:break-word}
 .card{background:#fff;border-radius:12px;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12);margin-bottom:1rem}
 h1{font-size:1.4rem;margin:0 0 .25rem}
 h2{font-size:1.15rem;margin:0 0 .75rem}

@@ -7,7 +7,7 @@
 // (the recordReceipt action: parts accumulate, the order is paid once they cover the total, an overpayment
 // is flagged), and DMs that never reached the customer (DMs closed) are listed at the top.
 import React, { useEffect, useState } from 'react';
-import { Box, Button, H3, H4, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import { Box, Button, H3, H4, Table, TableBody, TableCell as DesignTableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
 import { ApiClient, useNotice, type ActionProps } from 'adminjs';
 
 interface Shown {
@@ -149,35 +149,46 @@ const NotReached: React.FC<{ info: View['customerNotReached']; customer: string 
   );
 };
 
+/** A field of the receipt form: 44 px tall (a finger's target) and 16 px text (iOS Safari zooms in on smaller). */
+const receiptField: React.CSSProperties = {
+  boxSizing: 'border-box',
+  padding: '8px 10px',
+  minHeight: 44,
+  fontSize: 16,
+  minWidth: 180,
+  width: '100%',
+};
+const receiptLabel: React.CSSProperties = { display: 'flex', flexDirection: 'column', gap: 4, fontSize: 14, flex: '1 1 180px' };
+
 /**
  * Record money received: the amount as typed ("20.00"), an optional note. `onRecord` answers whether the receipt
  * was saved: the fields are emptied only then, so an amount refused ("12.345") is corrected, not typed again.
+ * Each field has a visible label (a placeholder is gone once typing starts) and is sized for a phone.
  */
 const RecordReceipt: React.FC<{ busy: boolean; onRecord: (amount: string, note: string) => Promise<boolean> }> = ({ busy, onRecord }) => {
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
   return (
-    <Box mt="default" style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center' }}>
-      <input
-        aria-label="Amount received"
-        data-testid="receipt-amount"
-        placeholder="Amount received, e.g. 20.00"
-        value={amount}
-        onChange={(e) => setAmount(e.target.value)}
-        style={{ padding: 6, minWidth: 180 }}
-      />
-      <input
-        aria-label="Note"
-        data-testid="receipt-note"
-        placeholder="Note (optional)"
-        value={note}
-        onChange={(e) => setNote(e.target.value)}
-        style={{ padding: 6, minWidth: 180 }}
-      />
+    <Box mt="default" style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'flex-end' }}>
+      <label style={receiptLabel}>
+        Amount received
+        <input
+          data-testid="receipt-amount"
+          inputMode="decimal"
+          placeholder="e.g. 20.00"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          style={receiptField}
+        />
+      </label>
+      <label style={receiptLabel}>
+        Note (optional)
+        <input data-testid="receipt-note" value={note} onChange={(e) => setNote(e.target.value)} style={receiptField} />
+      </label>
       <Button
-        size="sm"
         disabled={busy || !amount.trim()}
         data-testid="receipt-record"
+        style={{ minHeight: 44 }}
         onClick={async () => {
           if (!(await onRecord(amount, note))) return;
           setAmount('');
@@ -189,6 +200,15 @@ const RecordReceipt: React.FC<{ busy: boolean; onRecord: (amount: string, note: 
     </Box>
   );
 };
+
+/**
+ * A table cell that breaks lines only between words. The design system's cell breaks anywhere
+ * (`word-break: break-word`), so on a phone a table squeezed itself to the screen a letter a line ("Venm / o",
+ * "A / w / ait / in / g") instead of scrolling sideways in its Section as intended.
+ */
+const TableCell: typeof DesignTableCell = ((props: React.ComponentProps<typeof DesignTableCell>) => (
+  <DesignTableCell {...props} style={{ wordBreak: 'normal', overflowWrap: 'normal', ...props.style }} />
+)) as typeof DesignTableCell;
 
 const Section: React.FC<{ title: string; children: React.ReactNode }> = ({ title, children }) => (
   <Box mb="xl">

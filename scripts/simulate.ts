@@ -114,6 +114,8 @@ let persona: 'customer' | 'admin' = args.as === 'admin' ? 'admin' : 'customer';
 interface Component {
   type: number;
   custom_id?: string;
+  /** A link button's address (style 5): it has no custom_id. */
+  url?: string;
   label?: string;
   style?: number;
   disabled?: boolean;
@@ -228,7 +230,11 @@ function render(m: Message, heading: string): string {
   for (const row of m.components ?? []) {
     for (const comp of row.components ?? []) {
       if (comp.type === 2)
-        out.push(`  [${++n}] ${c(33, comp.label ?? '')}${comp.disabled ? c(2, ' (disabled)') : ''}  ${c(2, comp.custom_id ?? '')}`);
+        out.push(
+          comp.url
+            ? `  ${c(33, comp.label ?? '')}  ${c(4, comp.url)}  ${c(2, '(a link: open it in a browser)')}`
+            : `  [${++n}] ${c(33, comp.label ?? '')}${comp.disabled ? c(2, ' (disabled)') : ''}  ${c(2, comp.custom_id ?? '')}`,
+        );
       if (comp.type === 3) {
         out.push(`  ${comp.placeholder ?? 'Select'}  ${c(2, comp.custom_id ?? '')}`);
         for (const o of comp.options ?? []) out.push(`    [${++n}] ${c(33, o.label)}${o.description ? c(2, ` — ${o.description}`) : ''}`);

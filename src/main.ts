@@ -228,26 +228,37 @@ async function main(): Promise<void> {
       logger.child({}, { level: 'info' }).info({ roles: env.PROCESS_ROLES ?? ['worker'], supervised }, 'Ledgerline job worker is running');
       return;
     }
+    let demoConnected = false;
     if (fakePayPal || fakeSquare || fakeBtcPay) {
       const addr = server.address();
-      await connectDemoProcessors(
+      demoConnected = await connectDemoProcessors(
         services,
         { paypal: fakePayPal, square: fakeSquare, btcpay: fakeBtcPay },
         `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`,
       );
     }
     printBanner(logger, env, server, seeded, embedded?.dataDir);
+    if (env.NODE_ENV !== 'production' && !seeded && (await services.db.tenant.count()) === 0) {
+      process.stdout.write(
+        'This database has no shop yet. Create yours and its first admin (README, "Your own shop, from an empty database"):\n' +
+          '  npm run shop:create -- --name "My Shop" --guild <Discord server id> --currency USD --time-zone <e.g. America/Chicago>\n' +
+          '  npm run admin:create -- --email you@example.com --shop "My Shop"\n\n',
+      );
+    }
+    const connectedTo = demoConnected
+      ? ' The demo shop is connected to it.'
+      : ' To use it, connect a shop in Settings -> Payments (README).';
     if (fakePayPal) {
       process.stdout.write(
-        `Payments: PAYPAL_API_BASE_URL is unset, so PayPal calls go to a local fake PayPal at ${fakePayPal.url} (development only; nothing is charged). The demo shop is connected to it.\n\n`,
+        `Payments: PAYPAL_API_BASE_URL is unset, so PayPal calls go to a local fake PayPal at ${fakePayPal.url} (development only; nothing is charged).${connectedTo}\n\n`,
       );
     }
     if (fakeSquare) {
       process.stdout.write(
-        `Payments: SQUARE_API_BASE_URL is unset, so Square (Cash App Pay) calls go to a local fake Square at ${fakeSquare.url}. The demo shop is connected to it.\n\n`,
+        `Payments: SQUARE_API_BASE_URL is unset, so Square (Cash App Pay) calls go to a local fake Square at ${fakeSquare.url}.${connectedTo}\n\n`,
       );
     }
-    if (fakeBtcPay) {
+    if (fakeBtcPay && demoConnected) {
       process.stdout.write(`Payments: the demo shop's BTCPay Server is a local fake at ${fakeBtcPay.url} (development only).\n\n`);
     }
     if (simulator) {

@@ -15,10 +15,11 @@ export interface DemoFakes {
   btcpay?: FakeBtcPay;
 }
 
-export async function connectDemoProcessors(services: Services, fakes: DemoFakes, publicBaseUrl: string): Promise<void> {
+/** Returns false when the database has no demo shop (one of the owner's own): nothing was connected. */
+export async function connectDemoProcessors(services: Services, fakes: DemoFakes, publicBaseUrl: string): Promise<boolean> {
   const { db, paymentConnections } = services;
   const tenant = await db.tenant.findFirst({ where: { name: 'Demo Shop' }, orderBy: { createdAt: 'asc' } });
-  if (!tenant) return;
+  if (!tenant) return false;
   const ctx = { tenantId: tenant.id, actor: { type: 'SYSTEM' as const, label: 'demo seed' } };
   const base = publicBaseUrl.replace(/\/+$/, '');
 
@@ -78,4 +79,5 @@ export async function connectDemoProcessors(services: Services, fakes: DemoFakes
       registerBtcPayWebhook(fakes.btcpay, DEV_BTCPAY_STORE.storeId, `${base}/webhooks/btcpay/${row.id}`, DEV_BTCPAY_STORE.webhookSecret);
     }
   }
+  return true;
 }

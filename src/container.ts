@@ -31,6 +31,7 @@ import {
 } from './modules/payments-processor/connections/connection.service.js';
 import type { ProviderId } from './modules/payments-processor/providers/provider.port.js';
 import { createCheckoutService, type CheckoutService } from './modules/payments-processor/checkouts/checkout.service.js';
+import { createProviderRefundReader } from './modules/payments-processor/checkouts/provider-refund-reads.js';
 import { registerCheckoutJobs } from './modules/payments-processor/checkouts/checkout.jobs.js';
 import { createPayPalAdapter } from './modules/payments-processor/providers/paypal/paypal.adapter.js';
 import { BtcPayAdapter } from './modules/payments-processor/providers/btcpay/btcpay.adapter.js';
@@ -276,6 +277,8 @@ export function createContainer(opts: ContainerOptions): Services {
     },
   });
   const checkouts = createCheckoutService({ ...afterSale, connections: paymentConnections });
+  // Refunds made in the provider's dashboard whose webhook was lost: read before a refund is computed.
+  const providerRefunds = createProviderRefundReader({ ...afterSale, connections: paymentConnections });
   const invoices = createInvoiceService({ db, clock, config: invoiceConfig, connections: paymentConnections, checkouts, audit });
   // What this server can take payment through: the order flow offers and accepts a processor-backed method
   // only with it (checkout/selection-rules.ts methodRules).
@@ -346,7 +349,7 @@ export function createContainer(opts: ContainerOptions): Services {
     digitalGoods,
     payments,
     orderAdmin: createOrderAdminService(afterSale),
-    refunds: createRefundService(afterSale),
+    refunds: createRefundService(afterSale, { learnProviderRefunds: (ctx, orderId) => providerRefunds.learn(ctx, orderId) }),
     taxReport: createTaxReportService({ db, clock }),
     exports: createExportService({ db, pool: database.pool }),
     webhooks: createWebhookEndpointService({

@@ -3,7 +3,7 @@
 // notifications_webhooks_v1), not from our adapter (it imports none of our code):
 //   POST /v1/oauth2/token                           Basic client_id:secret, grant_type=client_credentials
 //   POST /v2/checkout/orders                        intent CAPTURE; PAYER_ACTION_REQUIRED + payer-action link
-//   GET  /v2/checkout/orders/{id}
+//   GET  /v2/checkout/orders/{id}                   purchase_units[].payments lists captures and refunds
 //   POST /v2/checkout/orders/{id}/capture           422 ORDER_NOT_APPROVED / ORDER_ALREADY_CAPTURED
 //   GET  /v2/payments/captures/{id}, POST /v2/payments/captures/{id}/refund (empty body = the rest)
 //   GET  /v2/payments/refunds/{id}
@@ -31,6 +31,8 @@ interface FakeRefund {
   amount: Money;
   captureId: string;
   note_to_payer?: string;
+  /** The refund request's custom_id, echoed on the refund (and its webhook). */
+  custom_id?: string;
   create_time: string;
 }
 interface FakeCapture {
@@ -124,6 +126,21 @@ export class FakePayPal {
    *  'reject' answers 422 REFUND_NOT_ALLOWED. */
   private refundFailure?: '5xx' | 'timeout' | 'reject';
   holdMs = 2_000;
+  private refundHold?: { answered: Promise<void>; requestId?: string };
+
+  /**
+   * The next refund request (and its retries, same PayPal-Request-Id) is carried out at once (the refund made,
+   * its webhook sent) but answered only once the returned function is called: our refund job waits on PayPal's
+   * answer meanwhile, its refund not yet recorded. Other refund requests are answered as usual.
+   */
+  holdNextRefundAnswer(): () => void {
+    let release!: () => void;
+    this.refundHold = { answered: new Promise<void>((resolve) => (release = resolve)) };
+    return () => {
+      this.refundHold = undefined;
+      release();
+    };
+  }
 
   constructor(private readonly opts: { now?: () => Date } = {}) {}
 
@@ -378,7 +395,17 @@ export class FakePayPal {
       purchase_units: [
         {
           ...o.purchaseUnit,
-          ...(o.captures.length ? { payments: { captures: o.captures.map((c) => this.captureJson(c, false)) } } : {}),
+          ...(o.captures.length
+            ? {
+                payments: {
+                  captures: o.captures.map((c) => this.captureJson(c, false)),
+                  // PayPal lists the captures' refunds beside them, whoever made them.
+                  ...(o.captures.some((c) => c.refunds.length)
+                    ? { refunds: o.captures.flatMap((c) => c.refunds.map((r) => this.refundJson(r))) }
+                    : {}),
+                },
+              }
+            : {}),
         },
       ],
       links: [
@@ -418,6 +445,7 @@ export class FakePayPal {
       status: r.status,
       amount: r.amount,
       note_to_payer: r.note_to_payer,
+      ...(r.custom_id ? { custom_id: r.custom_id } : {}),
       create_time: r.create_time,
       links: [
         { href: `${this.url}/v2/payments/refunds/${r.id}`, rel: 'self', method: 'GET' },
@@ -455,17 +483,26 @@ export class FakePayPal {
       }
     };
     /** Answers a repeated PayPal-Request-Id with the first answer. */
-    const once = (req: Request, res: Response, clientId: string, work: () => { status: number; body: unknown }, delayMs = 0) => {
+    const once = (
+      req: Request,
+      res: Response,
+      clientId: string,
+      work: () => { status: number; body: unknown },
+      delayMs = 0,
+      held?: Promise<void>,
+    ) => {
       const key = req.get('paypal-request-id') ? `${clientId}|${req.path}|${req.get('paypal-request-id')}` : undefined;
       const first = key ? this.idempotent.get(key) : undefined;
-      if (first) return res.status(first.status).json(first.body);
+      const send = (a: { status: number; body: unknown }) => {
+        if (!res.headersSent && !res.destroyed) res.status(a.status).json(a.body);
+      };
+      // A held answer (holdRefundAnswers) waits for its release, a replay's too.
+      if (first) return held ? void held.then(() => send(first)) : send(first);
       const answer = work();
       if (key && answer.status < 300) this.idempotent.set(key, answer);
-      if (delayMs)
-        return void setTimeout(() => {
-          if (!res.headersSent && !res.destroyed) res.status(answer.status).json(answer.body);
-        }, delayMs);
-      return res.status(answer.status).json(answer.body);
+      if (held) return void held.then(() => send(answer));
+      if (delayMs) return void setTimeout(() => send(answer), delayMs);
+      return send(answer);
     };
 
     app.post('/v1/oauth2/token', (req, res) => {
@@ -650,6 +687,10 @@ export class FakePayPal {
         return error(res, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist.');
       const failure = this.refundFailure;
       this.refundFailure = undefined;
+      const hold = this.refundHold;
+      const requestId = req.get('paypal-request-id') ?? '';
+      if (hold && hold.requestId === undefined) hold.requestId = requestId;
+      const held = hold && hold.requestId === requestId ? hold.answered : undefined;
       if (failure === '5xx')
         return res.status(503).json({ name: 'INTERNAL_SERVER_ERROR', message: 'An internal server error occurred.', debug_id: 'fake503' });
       if (failure === 'reject')
@@ -697,6 +738,7 @@ export class FakePayPal {
             amount: { currency_code: c.amount.currency_code, value: value(amount, c.amount.currency_code) },
             captureId: c.id,
             note_to_payer: req.body?.note_to_payer,
+            custom_id: req.body?.custom_id,
             create_time: this.now().toISOString(),
           };
           c.refunds.push(r);
@@ -706,6 +748,7 @@ export class FakePayPal {
           return { status: 201, body: this.refundJson(r) };
         },
         failure === 'timeout' ? this.holdMs : 0,
+        held,
       );
     });
 

@@ -34,10 +34,28 @@ export interface RefundService {
   markManualReturnDone(ctx: TenantContext, refundId: string): Promise<ManualReturnResult>;
 }
 
-export function createRefundService(deps: AfterSaleDeps): RefundService {
+/**
+ * What the refund service asks before it computes a refund: `learnProviderRefunds` records the refunds made in
+ * the provider's own dashboard whose webhook never came (payments-processor's provider-refund-reads.ts, given
+ * by the composition root: this module may not import it), so the balance it computes counts them.
+ */
+export interface RefundServiceHooks {
+  learnProviderRefunds?: (ctx: TenantContext, orderId: string) => Promise<unknown>;
+}
+
+export function createRefundService(deps: AfterSaleDeps, hooks: RefundServiceHooks = {}): RefundService {
+  const learn = async (ctx: TenantContext, orderId: string) => {
+    await hooks.learnProviderRefunds?.(ctx, orderId);
+  };
   return {
-    preview: (ctx, orderId, input) => previewRefund(deps, ctx, orderId, input),
-    refund: (ctx, orderId, input) => refundOrder(deps, ctx, orderId, input),
+    preview: async (ctx, orderId, input) => {
+      await learn(ctx, orderId);
+      return previewRefund(deps, ctx, orderId, input);
+    },
+    refund: async (ctx, orderId, input) => {
+      await learn(ctx, orderId);
+      return refundOrder(deps, ctx, orderId, input);
+    },
     markManualReturnDone: (ctx, refundId) => markManualReturnDone(deps, ctx, refundId),
   };
 }

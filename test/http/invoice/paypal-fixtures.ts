@@ -19,7 +19,7 @@ type OrderOptions = Parameters<ReturnType<typeof factories>['order']>[0];
  * Starts the app, the fakes and a worker before the file's tests and stops them after. `env` reads the
  * running app (use it inside tests and hooks); the helpers are bound to it.
  */
-export function usePayPalApp(clock: MovableClock) {
+export function usePayPalApp(clock: MovableClock, appEnv: Record<string, string> = {}) {
   const db = testDb();
   const f = factories();
   let current: PayPalApp | undefined;
@@ -28,7 +28,7 @@ export function usePayPalApp(clock: MovableClock) {
 
   beforeAll(async () => {
     discord = await new FakeDiscordApi().start();
-    current = await startPayPalApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
+    current = await startPayPalApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase, ...appEnv } });
     worker = await startWorker({
       connectionString: testDatabaseUrl(),
       bus: current.t.services.bus,

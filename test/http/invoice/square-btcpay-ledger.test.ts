@@ -267,7 +267,7 @@ describe('Cash App Pay (Square) through the core', () => {
     try {
       const refund = await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 1000, reason: 'Broken' });
       const sq = await waitFor('the refund at Square', async () =>
-        [...env.square.refunds.values()].find((r) => r.json.reason === 'Broken'),
+        [...env.square.refunds.values()].find((r) => r.json.reason === `Broken [Ledgerline ${refund.refund.id}]`),
       );
       await waitFor(
         'the refund recorded as sent',

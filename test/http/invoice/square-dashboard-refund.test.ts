@@ -102,4 +102,30 @@ describe("a refund made in Square's dashboard, outside Ledgerline", () => {
     expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: 'REFUNDED', refundedTotalCents: 4250 });
     expect(await db.auditLog.count({ where: { entityId: order.id, action: 'payment.refund_failed' } })).toBe(0);
   });
+
+  it('whose notifications never arrive is read from Square (GetPayment refund_ids, GetPaymentRefund) before /refund computes the refund', async () => {
+    const { tenant, guild, order, paymentId } = await paidOrder();
+    // refund.created, payment.updated and refund.updated: all lost.
+    env.square.outbox.dropNext(3);
+    const squareRefundId = await dashboardRefund(paymentId, 1000);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PAID');
+
+    const asAdmin = { guildId: guild.id, user: member({ roles: [tenant.adminRoleIds[0]!] }) };
+    const reply = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
+    expect(textOf(reply)).toContain('Refunded $32.50');
+    expect(await db.refund.findFirst({ where: { orderId: order.id, externalRefundId: squareRefundId } })).toMatchObject({
+      mode: 'PARTIAL_AMOUNT',
+      amountCents: 1000,
+    });
+    const outcome = await waitFor('the refund job outcome', () =>
+      db.auditLog.findFirst({ where: { entityId: order.id, action: { in: ['payment.refund_sent', 'payment.refund_failed'] } } }),
+    );
+    expect(outcome).toMatchObject({ action: 'payment.refund_sent', after: { amountCents: 3250 } });
+    await waitFor('our refund completed at Square', async () =>
+      [...env.square.refunds.values()].filter((r) => r.json.payment_id === paymentId).every((r) => r.json.status === 'COMPLETED'),
+    );
+    await env.square.idle();
+    expect(await db.refund.count({ where: { orderId: order.id } })).toBe(2);
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: 'REFUNDED', refundedTotalCents: 4250 });
+  });
 });

@@ -70,8 +70,8 @@ it('$20.00 recorded by hand, $44.00 through PayPal, then refunds of $50.00 and $
   await waitFor('second job done', async () => (await refundJobs(db, second.refund.id)).length === 0);
 
   expect(t.paypal.refundedCents(captureId)).toBe(4400);
-  // The whole capture, as PayPal's empty body (everything PayPal took), once.
-  expect(t.paypal.refundRequests(captureId).map((q) => q.body)).toEqual([{}]);
+  // The whole capture, with no amount (everything PayPal took), once; custom_id names our refund.
+  expect(t.paypal.refundRequests(captureId).map((q) => q.body)).toEqual([{ custom_id: first.refund.id }]);
   const sent = await db.auditLog.findMany({ where: { entityId: order.id, action: 'payment.refund_sent' } });
   expect(sent.map((e) => e.after)).toEqual([
     expect.objectContaining({

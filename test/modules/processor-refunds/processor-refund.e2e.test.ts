@@ -82,7 +82,7 @@ it('invoice checkout paid through PayPal, partial refund over the REST API: PayP
     async () => (await refundJobs(t.services.db, refundId)).length === 0 && paypal.refundedCents(captureId) > 0,
   );
   expect(paypal.refundRequests(captureId).map((r) => [r.body, r.requestId])).toEqual([
-    [{ amount: { currency_code: 'USD', value: '18.00' }, note_to_payer: 'Damaged' }, refundId],
+    [{ amount: { currency_code: 'USD', value: '18.00' }, custom_id: refundId, note_to_payer: 'Damaged' }, refundId],
   ]);
   const audit = await t.services.audit.listFor(shop.tenant.id, 'Order', order.id);
   expect(audit.find((e) => e.action === 'payment.refund_sent')!.after).toMatchObject({

@@ -51,12 +51,12 @@ async function afterFailedAttempt(refundId: string, n: number) {
 }
 
 describe('payment.refund.send', () => {
-  it('a full refund reaches PayPal once (empty body = everything), keyed by the refund id', async () => {
+  it('a full refund reaches PayPal once (no amount = everything), keyed by the refund id', async () => {
     const { order, ctx, tenant, captureId } = await t.processorPaidOrder();
     const r = await t.s.refunds.refund(ctx, order.id, { reason: 'Customer changed their mind' });
     await done(r.refund.id);
 
-    expect(requestsFor(captureId).map((q) => [q.body, q.requestId])).toEqual([[{}, r.refund.id]]);
+    expect(requestsFor(captureId).map((q) => [q.body, q.requestId])).toEqual([[{ custom_id: r.refund.id }, r.refund.id]]);
     const [made] = refundsAt(captureId);
     const [sent] = await entries(tenant.id, order.id, 'payment.refund_sent');
     expect(sent).toMatchObject({

@@ -23,6 +23,8 @@ export const UNAPPLIED_AUDIT = {
   flagged: 'payment.unapplied_flagged',
 } as const;
 export { OPEN_CHECKOUT_STATES } from './money-in-flight.query.js';
+/** The idempotency key of the refund of a checkout's unapplied money (the provider echoes it on the refund). */
+export const unappliedRefundKey = (checkoutId: string): string => `unapplied-${checkoutId}`;
 
 export type ApplyOutcome = 'paid' | 'already_paid' | 'unapplied' | 'updated';
 

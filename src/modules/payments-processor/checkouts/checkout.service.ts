@@ -14,7 +14,14 @@ import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
 import type { ConnectionService, LoadedConnection } from '../connections/connection.service.js';
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
 import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
-import { applyCheckoutState, OPEN_CHECKOUT_STATES, UNAPPLIED_AUDIT, whyNotApplicable, type ApplyOutcome } from './checkout-ledger.js';
+import {
+  applyCheckoutState,
+  OPEN_CHECKOUT_STATES,
+  UNAPPLIED_AUDIT,
+  unappliedRefundKey,
+  whyNotApplicable,
+  type ApplyOutcome,
+} from './checkout-ledger.js';
 import { closedCheckoutsDue } from './late-money.js';
 import { namesOurOrder } from './webhook-ownership.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
@@ -635,7 +642,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           amountCents,
           currency: c.currency,
           full: true,
-          idempotencyKey: `unapplied-${c.id}`,
+          idempotencyKey: unappliedRefundKey(c.id),
           reason: `Payment could not be applied: ${c.unappliedReason ?? 'order changed'}`,
         });
         await withTransaction(db, async (tx) => {

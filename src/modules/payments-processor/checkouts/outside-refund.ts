@@ -12,7 +12,7 @@ import type { TenantContext } from '../../shared/actor.js';
 import { EVENTS, type RefundMadeAtProviderPayload } from '../../shared/events.js';
 import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
 import type { ProviderWebhookEvent } from '../providers/provider.port.js';
-import { UNAPPLIED_AUDIT } from './checkout-ledger.js';
+import { UNAPPLIED_AUDIT, unappliedRefundKey } from './checkout-ledger.js';
 
 type ProviderRefundEvent = NonNullable<ProviderWebhookEvent['refund']>;
 
@@ -23,33 +23,32 @@ const WHERE: Record<PaymentCheckout['provider'], string> = {
 };
 
 /**
- * True when no refund of ours explains this provider refund: no refund job or unapplied-money refund names
- * its id, none of the order's refunds that go through the processor (wholly or in part) is still on its way
- * (its webhook may beat our record of it), and no unapplied money of the checkout is waiting for its refund.
- * Refunds recorded from the provider's own webhook (externalRefundId) are not ours to wait for.
+ * True when no refund of ours explains this provider refund. A refund is ours only when it names itself so:
+ * the provider echoes the key we sent with it (`ourKey`: our refund's id, or the unapplied-money refund's key;
+ * PayPal custom_id, Square the reason's mark), or a refund job / unapplied-money refund recorded its id. A
+ * refund of ours still on its way no longer makes every refund of the order ours: a dashboard refund arriving
+ * meanwhile was taken for it and never recorded (docs/decisions/processor-refunds.md).
  */
-export async function refundedOutsideLedgerline(tx: Tx, checkout: PaymentCheckout, providerRefundId: string): Promise<boolean> {
-  if (checkout.unappliedAction === 'REFUND_PENDING') return false;
-  const where = { tenantId: checkout.tenantId, entityType: 'Order', entityId: checkout.orderId };
+export async function refundedOutsideLedgerline(
+  tx: Tx,
+  checkout: PaymentCheckout,
+  refund: Pick<ProviderRefundEvent, 'providerRefundId' | 'ourKey'>,
+): Promise<boolean> {
+  if (refund.ourKey) {
+    if (refund.ourKey === unappliedRefundKey(checkout.id)) return false;
+    const ours = await tx.refund.count({ where: { id: refund.ourKey, tenantId: checkout.tenantId, orderId: checkout.orderId } });
+    if (ours > 0) return false;
+  }
   const named = await tx.auditLog.count({
     where: {
-      ...where,
+      tenantId: checkout.tenantId,
+      entityType: 'Order',
+      entityId: checkout.orderId,
       action: { in: [PROCESSOR_REFUND_AUDIT.sent, UNAPPLIED_AUDIT.refunded] },
-      after: { path: ['providerRefundId'], equals: providerRefundId },
+      after: { path: ['providerRefundId'], equals: refund.providerRefundId },
     },
   });
-  if (named > 0) return false;
-  const ours = await tx.refund.findMany({
-    where: { orderId: checkout.orderId, externalRefundId: null, OR: [{ manualReturnMethod: null }, { manualReturnCents: { not: null } }] },
-    select: { id: true },
-  });
-  if (ours.length === 0) return true;
-  const settled = await tx.auditLog.findMany({
-    where: { ...where, action: { in: [PROCESSOR_REFUND_AUDIT.sent, PROCESSOR_REFUND_AUDIT.failed] } },
-    select: { after: true },
-  });
-  const done = new Set(settled.map((e) => (e.after as { refundId?: string } | null)?.refundId));
-  return ours.every((r) => done.has(r.id));
+  return named === 0;
 }
 
 /**
@@ -88,7 +87,7 @@ export async function handleRefundMadeAtProvider(
   refund: ProviderRefundEvent,
 ): Promise<'ours' | 'recorded' | 'duplicate' | 'announced'> {
   const order = await lockOrder(tx, checkout.tenantId, checkout.orderId);
-  if (!(await refundedOutsideLedgerline(tx, checkout, refund.providerRefundId))) return 'ours';
+  if (!(await refundedOutsideLedgerline(tx, checkout, refund))) return 'ours';
   const amountCents = refund.amountCents ?? 0;
   const alert: RefundMadeAtProviderPayload = {
     tenantId: checkout.tenantId,

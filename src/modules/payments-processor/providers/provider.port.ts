@@ -129,6 +129,12 @@ export interface ProviderWebhookEvent {
     paymentReference?: string;
     /** True for money taken back by the provider or the payer's bank (PayPal PAYMENT.CAPTURE.REVERSED), not by us. */
     reversal?: boolean;
+    /**
+     * The idempotency key of the request that made this refund, as the provider echoes it back (PayPal: the
+     * refund's custom_id; Square: the mark at the end of its reason): our refund's id, or the unapplied-money
+     * refund's key. Absent for a refund made in the provider's dashboard.
+     */
+    ourKey?: string;
   } | null;
   /**
    * BTCPay PayoutCreated / PayoutApproved / PayoutUpdated: a claim on a refund's pull payment (the payout) and
@@ -158,10 +164,17 @@ export interface RefundInput {
   currency: string;
   /** True when this refund returns everything still unrefunded (PayPal: empty body). */
   full: boolean;
-  /** Our refund id: PayPal-Request-Id / Square idempotency_key, so a retried job never pays twice. */
+  /**
+   * Our refund id: PayPal-Request-Id / Square idempotency_key, so a retried job never pays twice. Also sent
+   * where the provider echoes it on the refund (PayPal custom_id, Square the end of the reason), so a refund's
+   * webhook is known for ours even before the job has recorded the provider's refund id.
+   */
   idempotencyKey: string;
   reason: string;
 }
+
+/** A refund of a payment as the provider lists it now (the same facts a refund webhook carries). */
+export type ProviderRefundRecord = NonNullable<ProviderWebhookEvent['refund']>;
 
 export interface ProviderRefund {
   providerRefundId: string;
@@ -228,4 +241,13 @@ export interface ProviderAdapter<C extends ProviderConnection = ProviderConnecti
   /** Verifies the signature over the raw bytes (BAD_SIGNATURE AppError when it fails) and parses the event. */
   verifyWebhook(conn: C, req: WebhookRequest): Promise<ProviderWebhookEvent>;
   refund(conn: C, input: RefundInput): Promise<ProviderRefund>;
+  /**
+   * PayPal and Square: the refunds the provider holds for a payment, made by us or in its dashboard, at most
+   * `limit` (PayPal: the order's purchase_units[].payments.refunds, one GET; Square: GetPayment's refund_ids,
+   * then GetPaymentRefund for each). Reconciliation reads them when a webhook may have been lost.
+   */
+  refundsOfPayment?(
+    conn: C,
+    input: { paymentReference: string; providerCheckoutId: string; limit: number },
+  ): Promise<ProviderRefundRecord[]>;
 }

@@ -318,7 +318,8 @@ describe('Square adapter (Cash App Pay) against the fake Square', () => {
         idempotency_key: 'ref_0001',
         payment_id: paid.paymentReference,
         amount_money: { amount: 234, currency: 'USD' },
-        reason: 'one item returned',
+        // Square echoes no idempotency key: our refund's id rides at the reason's end, so its webhook names it.
+        reason: 'one item returned [Ledgerline ref_0001]',
       });
       // Retried with the same key: the same refund, not a second one.
       const retried = await adapter.refund(conn, {
@@ -356,8 +357,20 @@ describe('Square adapter (Cash App Pay) against the fake Square', () => {
       await fake.idle();
       const updates = await Promise.all(sink.ofType('refund.updated').map((w) => adapter.verifyWebhook(conn, sink.asRequest(w))));
       expect(updates.map((u) => u.refund).sort((a, b) => (a!.amountCents ?? 0) - (b!.amountCents ?? 0))).toEqual([
-        { providerRefundId: partial.providerRefundId, state: 'COMPLETED', amountCents: 234, paymentReference: paid.paymentReference },
-        { providerRefundId: full.providerRefundId, state: 'COMPLETED', amountCents: 1000, paymentReference: paid.paymentReference },
+        {
+          providerRefundId: partial.providerRefundId,
+          state: 'COMPLETED',
+          amountCents: 234,
+          paymentReference: paid.paymentReference,
+          ourKey: 'ref_0001',
+        },
+        {
+          providerRefundId: full.providerRefundId,
+          state: 'COMPLETED',
+          amountCents: 1000,
+          paymentReference: paid.paymentReference,
+          ourKey: 'ref_0002',
+        },
       ]);
       expect(fake.payments.get(paid.providerCheckoutId)!.json.refunded_money).toEqual({ amount: 1234, currency: 'USD' });
     });
@@ -401,6 +414,7 @@ describe('Square adapter (Cash App Pay) against the fake Square', () => {
         state: 'FAILED',
         amountCents: 1234,
         paymentReference: paid.paymentReference,
+        ourKey: 'ref_0009',
       });
     });
   });

@@ -9,6 +9,7 @@ import {
   type PayPalConnection,
   type ProviderAdapter,
   type ProviderCheckoutState,
+  type ProviderRefundRecord,
   type ProviderWebhookEvent,
 } from '../provider.port.js';
 import {
@@ -18,6 +19,7 @@ import {
   refund as refundSchema,
   type PayPalCapture,
   type PayPalOrder,
+  type PayPalRefund,
 } from './paypal.client.js';
 import { createPayPalSignatureVerifier } from './paypal-webhook.js';
 
@@ -44,6 +46,19 @@ const webhookEnvelope = z.object({
  */
 export function payPalInvoiceId(orderId: string, checkoutId: string): string {
   return `${orderId}:${checkoutId}`;
+}
+
+/** A PayPal refund (a webhook's resource, or one of an order's payments.refunds) as the port names it. */
+function fromRefund(r: PayPalRefund): ProviderRefundRecord {
+  const up = r.links?.find((l) => l.rel === 'up')?.href;
+  const captureId = up ? /\/captures\/([^/?]+)/.exec(up)?.[1] : undefined;
+  return {
+    providerRefundId: r.id,
+    state: r.status === 'COMPLETED' ? 'COMPLETED' : r.status === 'PENDING' ? 'PENDING' : 'FAILED',
+    amountCents: moneyCents(r.amount),
+    paymentReference: captureId,
+    ...(r.custom_id ? { ourKey: r.custom_id } : {}),
+  };
 }
 
 /** Our order id from what PayPal echoes: custom_id, else the invoice_id's order part (older checkouts sent the bare order id). */
@@ -213,15 +228,7 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
         out.checkout = fromCapture(orderId, c);
       } else if (event.event_type === 'PAYMENT.CAPTURE.REFUNDED' || event.event_type === 'PAYMENT.CAPTURE.REVERSED') {
         const r = parseInput(refundSchema, event.resource, 'PayPal refund');
-        const up = r.links?.find((l) => l.rel === 'up')?.href;
-        const captureId = up ? /\/captures\/([^/?]+)/.exec(up)?.[1] : undefined;
-        out.refund = {
-          providerRefundId: r.id,
-          state: r.status === 'COMPLETED' ? 'COMPLETED' : r.status === 'PENDING' ? 'PENDING' : 'FAILED',
-          amountCents: moneyCents(r.amount),
-          paymentReference: captureId,
-          reversal: event.event_type === 'PAYMENT.CAPTURE.REVERSED',
-        };
+        out.refund = { ...fromRefund(r), reversal: event.event_type === 'PAYMENT.CAPTURE.REVERSED' };
       }
       return out;
     },
@@ -234,16 +241,28 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
         refundSchema,
         {
           requestId: input.idempotencyKey,
-          // Empty body = everything still unrefunded; an amount = partial.
+          // No amount = everything still unrefunded; an amount = partial. custom_id (our refund id) comes back
+          // on the refund and its PAYMENT.CAPTURE.REFUNDED webhook: how we know the refund for ours.
           body: input.full
-            ? {}
+            ? { custom_id: input.idempotencyKey }
             : {
                 amount: { currency_code: input.currency.toUpperCase(), value: centsToDecimalString(input.amountCents, input.currency) },
+                custom_id: input.idempotencyKey,
                 note_to_payer: input.reason.slice(0, 255),
               },
         },
       );
       return { providerRefundId: r.id, state: r.status === 'COMPLETED' ? 'COMPLETED' : 'PENDING', providerStatus: r.status };
+    },
+
+    async refundsOfPayment(conn, input) {
+      // The order lists every refund of its captures (purchase_units[].payments.refunds): one read, whoever made them.
+      const o = await client.call(conn, 'GET', `/v2/checkout/orders/${encodeURIComponent(input.providerCheckoutId)}`, orderSchema);
+      return (o.purchase_units ?? [])
+        .flatMap((u) => u.payments?.refunds ?? [])
+        .map(fromRefund)
+        .filter((r) => r.paymentReference === input.paymentReference)
+        .slice(0, input.limit);
     },
   };
   return adapter;

@@ -40,6 +40,16 @@ export const capture = z
     links: z.array(link).optional(),
   })
   .passthrough();
+// custom_id: what we sent on the refund request (our refund's id), echoed on the refund and its webhook.
+export const refund = z
+  .object({
+    id: z.string().min(1),
+    status: z.string().min(1),
+    amount: money.optional(),
+    custom_id: z.string().optional(),
+    links: z.array(link).optional(),
+  })
+  .passthrough();
 export const order = z
   .object({
     id: z.string().min(1),
@@ -51,16 +61,13 @@ export const order = z
             invoice_id: z.string().optional(),
             custom_id: z.string().optional(),
             amount: money.optional(),
-            payments: z.object({ captures: z.array(capture).optional() }).optional(),
+            payments: z.object({ captures: z.array(capture).optional(), refunds: z.array(refund).optional() }).optional(),
           })
           .passthrough(),
       )
       .optional(),
     links: z.array(link).optional(),
   })
-  .passthrough();
-export const refund = z
-  .object({ id: z.string().min(1), status: z.string().min(1), amount: money.optional(), links: z.array(link).optional() })
   .passthrough();
 
 export type PayPalOrder = z.infer<typeof order>;

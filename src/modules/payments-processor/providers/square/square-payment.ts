@@ -49,6 +49,23 @@ export function squarePaymentState(p: SquarePaymentFacts): ProviderCheckoutState
   };
 }
 
+/**
+ * Square echoes no idempotency key on a refund, only its reason: our refund's key rides at the reason's end,
+ * "… [Ledgerline ref_…]", so a refund's webhook is known for ours before the job has recorded Square's id.
+ * The reason is cut to leave room for the mark (Square's reason holds 192 characters).
+ */
+export function reasonWithKey(reason: string, key: string, max: number): string {
+  const mark = `[Ledgerline ${key}]`;
+  const room = max - mark.length - 1;
+  const text = room > 0 ? reason.slice(0, room).trim() : '';
+  return text ? `${text} ${mark}` : mark;
+}
+
+/** The key reasonWithKey put at the end of a refund's reason, if any. */
+export function keyInReason(reason: string | null | undefined): string | undefined {
+  return reason ? /\[Ledgerline ([A-Za-z0-9_.,:-]{1,80})\]$/.exec(reason)?.[1] : undefined;
+}
+
 export function squareRefundState(status: string): 'PENDING' | 'COMPLETED' | 'FAILED' {
   if (status === 'COMPLETED') return 'COMPLETED';
   if (status === 'REJECTED' || status === 'FAILED') return 'FAILED';

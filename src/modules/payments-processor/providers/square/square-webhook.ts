@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AppError } from '../../../../platform/errors.js';
 import { safeEqual } from '../../../../platform/crypto.js';
 import type { ProviderWebhookEvent, WebhookRequest } from '../provider.port.js';
-import { minorUnits, squarePaymentState, squareRefundState } from './square-payment.js';
+import { keyInReason, minorUnits, squarePaymentState, squareRefundState } from './square-payment.js';
 
 export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
 
@@ -34,6 +34,7 @@ const refundJson = z.object({
   status: z.string().min(1),
   amount_money: money.optional(),
   payment_id: z.string().optional(),
+  reason: z.string().nullish(),
 });
 
 const notification = z.object({
@@ -90,6 +91,7 @@ export function parseSquareNotification(rawBody: Buffer): ProviderWebhookEvent {
         state: squareRefundState(refund.status),
         amountCents: minorUnits(refund.amount_money?.amount),
         ...(refund.payment_id ? { paymentReference: refund.payment_id } : {}),
+        ...(keyInReason(refund.reason) ? { ourKey: keyInReason(refund.reason) } : {}),
       },
     };
   }

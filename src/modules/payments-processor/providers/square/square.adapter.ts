@@ -20,6 +20,7 @@ import type {
   ProviderAdapter,
   ProviderCheckoutState,
   ProviderRefund,
+  ProviderRefundRecord,
   ProviderWebhookEvent,
   RefundInput,
   SquareConnection,
@@ -27,7 +28,14 @@ import type {
 } from '../provider.port.js';
 import { ProviderRejectedError } from '../provider.port.js';
 import { providerHttpError, upstreamUnavailable } from '../provider-errors.js';
-import { minorUnits, squarePaymentState, type SquarePaymentFacts } from './square-payment.js';
+import {
+  keyInReason,
+  minorUnits,
+  reasonWithKey,
+  squarePaymentState,
+  squareRefundState,
+  type SquarePaymentFacts,
+} from './square-payment.js';
 import { isValidSquareSignature, parseSquareNotification } from './square-webhook.js';
 
 export interface SquareAdapterOptions {
@@ -192,6 +200,26 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
     return parseSquareNotification(req.rawBody);
   }
 
+  /** GetPayment's refund_ids (every refund of the payment, ours or the dashboard's), then GetPaymentRefund for each. */
+  async refundsOfPayment(
+    conn: SquareConnection,
+    input: { paymentReference: string; providerCheckoutId: string; limit: number },
+  ): Promise<ProviderRefundRecord[]> {
+    try {
+      const square = await this.client(conn);
+      const { payment } = await square.payments.get({ paymentId: input.paymentReference });
+      const ids = (payment?.refundIds ?? []).slice(0, input.limit);
+      const out: ProviderRefundRecord[] = [];
+      for (const refundId of ids) {
+        const { refund } = await square.refunds.get({ refundId });
+        if (refund?.id) out.push(refundRecord(refund));
+      }
+      return out;
+    } catch (err) {
+      throw toPortError(err);
+    }
+  }
+
   async refund(conn: SquareConnection, input: RefundInput): Promise<ProviderRefund> {
     try {
       const square = await this.client(conn);
@@ -199,7 +227,7 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
         idempotencyKey: squareIdempotencyKey(input.idempotencyKey),
         paymentId: input.paymentReference,
         amountMoney: { amount: BigInt(input.amountCents), currency: input.currency as Square.Currency },
-        reason: input.reason.slice(0, REASON_MAX),
+        reason: reasonWithKey(input.reason, input.idempotencyKey, REASON_MAX),
       });
       if (!refund?.id) throw upstreamUnavailable('SQUARE', 'RefundPayment answered without a refund');
       const status = refund.status ?? 'PENDING';
@@ -211,6 +239,17 @@ export class SquareAdapter implements ProviderAdapter<SquareConnection> {
       throw toPortError(err);
     }
   }
+}
+
+function refundRecord(r: Square.PaymentRefund): ProviderRefundRecord {
+  const ourKey = keyInReason(r.reason);
+  return {
+    providerRefundId: r.id,
+    state: squareRefundState(r.status ?? 'PENDING'),
+    amountCents: minorUnits(r.amountMoney?.amount),
+    ...(r.paymentId ? { paymentReference: r.paymentId } : {}),
+    ...(ourKey ? { ourKey } : {}),
+  };
 }
 
 function facts(p: Square.Payment): SquarePaymentFacts {

@@ -1,0 +1,95 @@
+// Refunds made at the provider whose webhook never came (lost, or the endpoint was down past the provider's
+// retries): read from the provider just before Ledgerline computes a refund of the order, and recorded as the
+// webhook would have recorded them (outside-refund.ts). Without it the order stayed PAID and the refund we
+// then computed asked the provider for money it had already returned (docs/decisions/processor-refunds.md).
+// Bounded: only the order's PAID PayPal/Square checkouts (at most MAX_CHECKOUTS), at most MAX_REFUNDS refunds
+// each; a provider that fails or is slow costs the refund at most its timeout, and is logged, not raised: the
+// refund goes on as before, and the refund job still takes "already fully refunded" as returned.
+import { withTransaction } from '../../../platform/db/prisma.js';
+import type { AfterSaleDeps } from '../../orders/index.js';
+import { lockOrder } from '../../orders/index.js';
+import { systemActor, type TenantContext } from '../../shared/actor.js';
+import type { ConnectionService } from '../connections/connection.service.js';
+import type { ProviderRefundRecord } from '../providers/provider.port.js';
+import { handleRefundMadeAtProvider } from './outside-refund.js';
+
+const MAX_CHECKOUTS = 3;
+const MAX_REFUNDS = 20;
+/** The audit entry a provider refund's webhook writes (checkout.service.ts); a read that finds one has nothing to add. */
+const PROVIDER_REFUND_AUDIT = 'payment.provider_refund';
+
+export interface ProviderRefundReader {
+  /**
+   * Reads the provider's refunds of the order's processor payment and records the completed ones no refund of
+   * ours explains, each in its own transaction under the order's row lock. Returns how many it recorded or
+   * announced. Never throws for the provider: a failed read is logged and skipped.
+   */
+  learn(ctx: TenantContext, orderId: string): Promise<number>;
+}
+
+export function createProviderRefundReader(deps: AfterSaleDeps & { connections: ConnectionService }): ProviderRefundReader {
+  const { db, connections, logger } = deps;
+  return {
+    async learn(ctx, orderId) {
+      const checkouts = await db.paymentCheckout.findMany({
+        where: { tenantId: ctx.tenantId, orderId, state: 'PAID', provider: { in: ['PAYPAL', 'SQUARE'] }, paymentReference: { not: null } },
+        orderBy: { createdAt: 'desc' },
+        take: MAX_CHECKOUTS,
+      });
+      let learnt = 0;
+      for (const checkout of checkouts) {
+        let refunds: ProviderRefundRecord[];
+        try {
+          const loaded = await connections.load({ id: checkout.connectionId });
+          if (!loaded.adapter.refundsOfPayment) continue;
+          refunds = await loaded.adapter.refundsOfPayment(loaded.conn, {
+            paymentReference: checkout.paymentReference!,
+            providerCheckoutId: checkout.providerCheckoutId ?? checkout.paymentReference!,
+            limit: MAX_REFUNDS,
+          });
+        } catch (err) {
+          logger.warn({ err, tenantId: ctx.tenantId, orderId, checkoutId: checkout.id }, 'could not read the refunds made at the provider');
+          continue;
+        }
+        for (const refund of refunds) {
+          if (refund.state !== 'COMPLETED' || refund.paymentReference !== checkout.paymentReference) continue;
+          const done = await withTransaction(db, async (tx) => {
+            // The order's row first, as the webhook takes it: a webhook of the same refund runs wholly before or after.
+            await lockOrder(tx, checkout.tenantId, checkout.orderId);
+            const seen = await tx.auditLog.count({
+              where: {
+                tenantId: checkout.tenantId,
+                entityType: 'Order',
+                entityId: checkout.orderId,
+                action: PROVIDER_REFUND_AUDIT,
+                // A COMPLETED one: Square's refund.created (PENDING) may have come and its refund.updated been lost.
+                AND: [
+                  { after: { path: ['providerRefundId'], equals: refund.providerRefundId } },
+                  { after: { path: ['state'], equals: 'COMPLETED' } },
+                ],
+              },
+            });
+            if (seen > 0) return false;
+            const readCtx = { tenantId: checkout.tenantId, actor: { ...systemActor, label: `${checkout.provider} refunds read` } };
+            await deps.audit.record(tx, readCtx, {
+              action: PROVIDER_REFUND_AUDIT,
+              entityType: 'Order',
+              entityId: checkout.orderId,
+              after: {
+                checkoutId: checkout.id,
+                providerRefundId: refund.providerRefundId,
+                state: refund.state,
+                amountCents: refund.amountCents,
+                type: 'read from the provider (no webhook received)',
+              },
+            });
+            const outcome = await handleRefundMadeAtProvider(tx, deps, readCtx, checkout, refund);
+            return outcome === 'recorded' || outcome === 'announced';
+          });
+          if (done) learnt += 1;
+        }
+      }
+      return learnt;
+    },
+  };
+}

@@ -16,6 +16,8 @@ import { commandOptions, modalValues } from '../interaction-data.js';
 import { COLORS, embed, ephemeral, modal, update } from '../replies.js';
 import { adminOrderMessage, decidedAdminMessage, receivedAmountText, receivedText } from '../views/admin-order.view.js';
 import type { ReceiptResult } from '../../../modules/payments/record-receipt.command.js';
+import { refundClaims } from '../../../modules/payments-processor/checkouts/refund-claims.query.js';
+import { refundClaimsField } from '../views/refund-claims.view.js';
 
 export const DEFAULT_REFUND_REASON = 'Admin-initiated refund';
 
@@ -49,6 +51,8 @@ export const adminCommands: CommandRoutes = {
         idempotencyKey: `discord:${ctx.interaction.id}`,
       });
       const m = (c: number) => formatMoney(c, after.currency);
+      // Earlier refunds sent as BTCPay claims: where each stands (the order page shows the same).
+      const claims = refundClaimsField(await refundClaims(ctx.services.db, ctx.tenant.id, order.id));
       return ephemeral({
         embeds: [
           embed({
@@ -62,6 +66,7 @@ export const adminCommands: CommandRoutes = {
               `Refunded before: ${m(plan.refundedBeforeCents)} · remaining: ${m(plan.remainingAfterCents)}`,
               `Order status: ${after.status}`,
             ].join('\n'),
+            ...(claims ? { fields: [claims] } : {}),
           }),
         ],
       });

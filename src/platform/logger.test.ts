@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { REDACT_PATHS, lazyChild } from './logger.js';
+import { REDACT_PATHS, createLogger, lazyChild } from './logger.js';
 
 describe('log redaction', () => {
   it('never writes tokens, keys, passwords or signatures', () => {
@@ -23,6 +23,31 @@ describe('log redaction', () => {
     );
     for (const secret of ['ll_live_secret', 'sid=abc', 'deadbeef', 'hunter2', 'tok"', 'tj_secret']) expect(out).not.toContain(secret);
     expect(out).toContain('[redacted]');
+  });
+
+  it("never writes a customer's name or address from the body an outside service was sent (a failed Discord DM)", () => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        out += chunk;
+        cb();
+      },
+    });
+    const log = createLogger({ level: 'debug', pretty: false, destination: sink });
+    // What @discordjs/rest throws for a 500 on a receipt DM: the message JSON, with "Ship to", as requestBody.
+    const shipTo = { name: 'Ship to', value: 'Jane Roe\n1 Elm St\nSpringfield IL 62701\nUS' };
+    const dmFailed = Object.assign(new Error('Internal Server Error'), {
+      status: 500,
+      method: 'POST',
+      url: 'http://discord/api/v10/channels/1/messages',
+      requestBody: { json: { embeds: [{ title: 'Receipt', fields: [shipTo] }] } },
+    });
+    log.warn({ job: 'order.paid>discord-notify', err: dmFailed }, 'job failed; it will be retried with backoff');
+    log.warn({ err: new Error('wrapped', { cause: dmFailed }) }, 'wrapped');
+    log.debug({ customer: { id: 'cus_1', username: 'janeroe', displayName: 'Jane Roe' } }, 'customer');
+    for (const personal of ['Jane Roe', 'Elm St', 'Springfield', 'janeroe']) expect(out).not.toContain(personal);
+    expect(out).toContain('Internal Server Error');
+    expect(out).toContain('cus_1');
   });
 });
 

@@ -1,6 +1,6 @@
 // The one logger (pino). What never reaches a log line: credentials (REDACT_PATHS), bearer links and
 // tokens inside strings (invoice links, Discord interaction/webhook tokens: scrubText), customers'
-// addresses; and no error may flood the log (a Prisma error carries its whole query: ~69 KB): every string
+// addresses and names (also inside the bodies outside services were sent: requestBody); and no error may flood the log (a Prisma error carries its whole query: ~69 KB): every string
 // in a logged error is cut to a bounded size.
 import { pino, stdSerializers, type Bindings, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
@@ -33,6 +33,18 @@ export const REDACT_PATHS = [
   '*.address',
   '*.shippingAddress',
   '*.webhookUrl',
+  // Bodies sent to or received from outside services: a Discord DM or admin-channel embed names the customer
+  // and their address (discord.js errors carry it as requestBody), a TaxJar body holds the street.
+  'err.requestBody',
+  'err.cause.requestBody',
+  'err.cause.cause.requestBody',
+  'error.requestBody',
+  'error.cause.requestBody',
+  '*.requestBody',
+  '*.responseBody',
+  '*.displayName',
+  '*.username',
+  '*.global_name',
   'password',
   'token',
   'interactionToken',
@@ -41,6 +53,8 @@ export const REDACT_PATHS = [
   'address',
   'shippingAddress',
   'webhookUrl',
+  'requestBody',
+  'responseBody',
 ];
 
 /** Longest string kept from a logged error (message, stack, any other field). */

@@ -210,11 +210,11 @@ export function createContainer(opts: ContainerOptions): Services {
     developmentBaseUrl: env.NODE_ENV === 'production' ? undefined : `http://localhost:${env.PORT}`,
   };
   const inventory = createInventoryService();
-  const customers = createCustomerService({ db, sql, clock });
+  const audit = createAuditService({ db });
+  const customers = createCustomerService({ db, sql, clock, audit });
   const discounts = createDiscountService();
   const tax = createTaxjarAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: env.TAXJAR_TIMEOUT_MS, logger, secrets });
   const ordering = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: env.ORDER_SESSION_TTL_MINUTES };
-  const audit = createAuditService({ db });
   const digitalGoods = createDigitalGoods({ db, bus, audit, now: () => clock.now() });
   const entitlements = createEntitlementService({ db, clock, digital: digitalGoods });
   const afterSale = { db, bus, clock, logger, audit, entitlements, inventory, discounts };

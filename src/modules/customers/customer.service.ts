@@ -8,6 +8,9 @@ import { AppError } from '../../platform/errors.js';
 import { sameAddress, toAddressInput, type AddressInput } from './address.schema.js';
 import { assertOfferable, offerableAddresses, SAVED_ADDRESS_ORDER } from './address.store.js';
 import { DISCORD_CUSTOMER_CTE, discordCustomerCtes, type DiscordProfile } from './discord-customer.sql.js';
+import { createAuditService, type AuditService } from '../audit/audit.service.js';
+import type { TenantContext } from '../shared/actor.js';
+import { eraseCustomer, type ErasureResult } from './erase-customer.js';
 
 /** The customer row's timestamp columns (for a row read back as JSON: platform/db/sql.ts withUtcDates). */
 export const CUSTOMER_DATE_FIELDS = ['displayNameSetByAdminAt', 'dmClosedAt', 'createdAt', 'updatedAt'] as const;
@@ -30,6 +33,12 @@ export interface CustomerService {
   saveAddress(tx: Db | Tx, tenantId: string, customerId: string, input: AddressInput): Promise<Address>;
   /** On the client or transaction given: the saved address if it is this customer's (NOT_FOUND otherwise), marked used now. */
   useSavedAddress(tx: Db | Tx, tenantId: string, customerId: string, addressId: string): Promise<Address>;
+  /**
+   * Erases the customer's personal data and keeps the shop's books, in one transaction under the customer's lock
+   * (erase-customer.ts; docs/decisions/personal-data.md). NOT_FOUND when not the tenant's customer; CONFLICT,
+   * naming the order, while an order still needs the address. Audit: customer.erased, without the values.
+   */
+  erase(ctx: TenantContext, customerId: string): Promise<ErasureResult>;
 }
 
 /**
@@ -37,8 +46,9 @@ export interface CustomerService {
  * compiler on the interaction path; see catalog.service.ts). A customer's click resolves its customer inside the
  * interaction claim instead (surfaces/discord/interaction-dedup.ts, with discord-customer.sql.ts).
  */
-export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Clock }): CustomerService {
+export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Clock; audit?: AuditService }): CustomerService {
   const { db, clock } = deps;
+  const audit = deps.audit ?? createAuditService({ db });
   const target = deps.sql ?? db;
   return {
     async upsertFromDiscord(tenantId, profile) {
@@ -88,6 +98,9 @@ export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Cl
       if (!rows[0]) throw new AppError('NOT_FOUND', 'That saved address was not found');
       assertOfferable(rows[0]);
       return rows[0];
+    },
+    erase(ctx, customerId) {
+      return eraseCustomer({ db, clock, audit }, ctx, customerId);
     },
   };
 }

@@ -4,6 +4,7 @@ import type { ApiKeyService } from '../../modules/api-keys/api-key.service.js';
 import type { AuditService } from '../../modules/audit/audit.service.js';
 import type { Clock } from '../../platform/clock.js';
 import type { ConnectionService } from '../../modules/payments-processor/connections/connection.service.js';
+import type { CustomerService } from '../../modules/customers/customer.service.js';
 import type { Db } from '../../platform/db/prisma.js';
 import type { DigitalGoods } from '../../modules/entitlements/digital-goods.js';
 import type { Env } from '../../config/env.js';
@@ -30,6 +31,8 @@ export interface Services {
   audit: AuditService;
   bus: EventBus;
   clock: Clock;
+  /** A customer's personal data erased (modules/customers erase). */
+  customers: Pick<CustomerService, 'erase'>;
   databaseUrl: string;
   db: Db;
   digitalGoods: DigitalGoods;

@@ -1,6 +1,7 @@
 // The HTTP surface's dependencies (eslint.config.js keeps surfaces from importing src/container.ts).
 import type { ApiKeyService } from '../../modules/api-keys/api-key.service.js';
 import type { CatalogService } from '../../modules/catalog/catalog.service.js';
+import type { CustomerService } from '../../modules/customers/customer.service.js';
 import type { Db } from '../../platform/db/prisma.js';
 import type { InvoiceService } from '../../modules/invoices/invoice.service.js';
 import type { Logger } from '../../platform/logger.js';
@@ -19,6 +20,8 @@ import type { TenantService } from '../../modules/tenants/tenant.service.js';
 export interface Services {
   apiKeys: ApiKeyService;
   catalog: CatalogService;
+  /** A customer's personal data erased (modules/customers erase). */
+  customers: Pick<CustomerService, 'erase'>;
   db: Db;
   exports: ExportService;
   invoices: InvoiceService;

@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import type { Services } from '../services.js';
 import { apiKeyAuth } from './api-context.js';
+import { customersRoutes } from './customers.routes.js';
 import { idempotency } from './idempotency.js';
 import { invoiceLinksRoutes } from './invoice-links.routes.js';
 import { ordersRoutes } from './orders.routes.js';
@@ -24,5 +25,6 @@ export function apiRouter(services: Services): Router {
   router.use(paymentWindowRoutes(services));
   router.use(productsRoutes(services));
   router.use(exportsRoutes(services));
+  router.use(customersRoutes(services));
   return router;
 }

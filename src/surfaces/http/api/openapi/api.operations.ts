@@ -7,6 +7,7 @@ import { invoiceLinkBody } from '../invoice-links.routes.js';
 import { listOrdersQuery, listOrdersResponse, updateOrderBody } from '../orders.routes.js';
 import { paymentWindowBody, paymentWindowResponse } from '../payment-window.routes.js';
 import { exportQuery } from '../exports.routes.js';
+import { eraseCustomerBody, eraseCustomerResponse } from '../customers.routes.js';
 import { confirmBody, receiptBody, rejectBody } from '../payments.routes.js';
 import { refundBody } from '../refunds.routes.js';
 import { listProductsQuery } from '../products.routes.js';
@@ -17,7 +18,7 @@ export interface ApiOperation {
   /** Relative to the API's base (/api/v1), in OpenAPI form: /orders/{id}. */
   path: string;
   operationId: string;
-  tag: 'Orders' | 'Payments' | 'Refunds' | 'Invoice links' | 'Products' | 'Exports';
+  tag: 'Orders' | 'Payments' | 'Refunds' | 'Invoice links' | 'Products' | 'Exports' | 'Customers';
   summary: string;
   description?: string;
   query?: z.ZodType;
@@ -31,6 +32,23 @@ export interface ApiOperation {
 }
 
 export const API_OPERATIONS: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/customers/{id}/erase',
+    operationId: 'eraseCustomer',
+    tag: 'Customers',
+    summary: "Erase a customer's personal data",
+    description:
+      'A deletion request (GDPR, CCPA). In one transaction: the customer\'s Discord username and name become "Erased customer #…", ' +
+      'their saved addresses and open order session are deleted, and the street, city, recipient name and notes of their orders are blanked. ' +
+      "Orders, amounts, payments and refunds stay, with each order's country, state and ZIP (sales tax needs them). " +
+      '409 CONFLICT, with nothing changed, while an order still needs the address (unpaid with goods to ship, paid and not shipped, ' +
+      'money still moving at a payment processor); the message names the order.',
+    body: eraseCustomerBody,
+    idempotent: true,
+    success: { status: 200, description: 'What was erased', schema: eraseCustomerResponse },
+    errors: [404, 409],
+  },
   {
     method: 'post',
     path: '/orders/{id}/payment-window',

@@ -1,0 +1,125 @@
+// "Erase personal data" of one customer (a GDPR/CCPA erasure request), keeping the shop's books. What is
+// erased and what is kept, and why, is docs/decisions/personal-data.md; ERASED and KEPT below are the words the
+// panel's confirmation and the audit entry use, so the three say the same.
+import type { Customer } from '../../generated/prisma/index.js';
+import type { Clock } from '../../platform/clock.js';
+import { Prisma, withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { TenantContext } from '../shared/actor.js';
+import { whyAddressIsStillNeeded } from './erase-blockers.js';
+
+export const ERASED = [
+  'the customer\'s Discord username and display name (replaced by "Erased customer #…")',
+  'their saved addresses',
+  'their open order session (an order in progress in Discord)',
+  'the street, city and recipient name of every order of theirs (country, state and ZIP stay for sales tax)',
+  'their orders’ notes',
+  'missed-DM copies kept for them',
+  'names, addresses and notes in the audit trail of the customer, their orders and addresses',
+  'street and city in the stored copies of TaxJar filings',
+] as const;
+
+export const KEPT = [
+  'orders, their lines, amounts, payments and refunds (the shop’s books)',
+  'the Discord user id (granted Discord roles must still be revoked on a refund or expiry)',
+  'country, state and ZIP of each order (sales-tax reports and TaxJar filings need them)',
+] as const;
+
+/** Keys removed from audit entries' before/after: the values of names, addresses and free text. */
+const AUDIT_PERSONAL_KEYS = [
+  'displayName',
+  'username',
+  'name',
+  'line1',
+  'line2',
+  'city',
+  'notes',
+  'note',
+  'shippingAddress',
+  'pendingAddress',
+  'reviewedQuote',
+];
+
+export interface ErasureResult {
+  customer: Customer;
+  orders: number;
+  addressesDeleted: number;
+  sessionsDeleted: number;
+}
+
+/** "Erased customer #1a2b3c4d": the first 8 characters after the id's prefix. */
+export function erasedName(customerId: string): string {
+  return `Erased customer #${customerId.replace(/^cus_/, '').slice(0, 8)}`;
+}
+
+const scrubbed = (column: 'before' | 'after') =>
+  Prisma.sql`CASE WHEN jsonb_typeof(${Prisma.raw(`"${column}"`)}) = 'object'
+    THEN ${Prisma.raw(`"${column}"`)} - ${AUDIT_PERSONAL_KEYS}::text[] ELSE ${Prisma.raw(`"${column}"`)} END`;
+
+/**
+ * In one transaction under the customer's row lock: erases what ERASED lists and records "customer.erased"
+ * in the audit trail (what was erased, never the values). Throws NOT_FOUND when the customer is not the
+ * tenant's; CONFLICT, with nothing written, while an order still needs the address (erase-blockers.ts).
+ * The order flow does not take the customer's lock: the open session is deleted first (waiting for a step or
+ * a submit that holds it), and the orders are read after, so an order submitted meanwhile is seen.
+ */
+export async function eraseCustomer(
+  deps: { db: Db; clock: Clock; audit: AuditService },
+  ctx: TenantContext,
+  customerId: string,
+): Promise<ErasureResult> {
+  const { tenantId } = ctx;
+  return withTransaction(deps.db, async (tx: Tx) => {
+    const locked = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM customers WHERE id = ${customerId} AND "tenantId" = ${tenantId} FOR UPDATE`;
+    if (!locked[0]) throw new AppError('NOT_FOUND', 'Customer not found');
+
+    const sessions = await tx.$queryRaw<{ id: string }[]>`
+      DELETE FROM order_sessions WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" IS NOT NULL
+      RETURNING id`;
+    await tx.$executeRaw`
+      UPDATE order_sessions SET "reviewedQuote" = NULL, "pendingAddress" = NULL
+      WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND ("reviewedQuote" IS NOT NULL OR "pendingAddress" IS NOT NULL)`;
+    const addresses = await tx.$queryRaw<{ id: string }[]>`
+      DELETE FROM addresses WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} RETURNING id`;
+
+    const blocker = await whyAddressIsStillNeeded(tx, tenantId, customerId);
+    if (blocker) throw new AppError('CONFLICT', `The customer's personal data was not erased. ${blocker}`);
+
+    const now = deps.clock.now();
+    const [customer] = await tx.$queryRaw<Customer[]>`
+      UPDATE customers SET username = NULL, "displayName" = ${erasedName(customerId)}, "displayNameSetByAdminAt" = NULL,
+        "updatedAt" = ${now}
+      WHERE id = ${customerId} RETURNING *`;
+    const orders = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE orders SET notes = NULL, "updatedAt" = ${now},
+        "shippingAddress" = CASE WHEN "shippingAddress" IS NULL OR jsonb_typeof("shippingAddress") <> 'object' THEN "shippingAddress"
+          ELSE jsonb_strip_nulls(jsonb_build_object('country', "shippingAddress"->'country', 'state', "shippingAddress"->'state',
+            'postalCode', "shippingAddress"->'postalCode')) END
+      WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId}
+      RETURNING id`;
+    const orderIds = orders.map((o) => o.id);
+    const addressIds = addresses.map((a) => a.id);
+    if (orderIds.length) {
+      await tx.$executeRaw`
+        UPDATE tax_transactions SET payload = payload - 'to_street' - 'to_city'
+        WHERE "tenantId" = ${tenantId} AND "orderId" = ANY(${orderIds}::text[]) AND jsonb_typeof(payload) = 'object'`;
+    }
+    await tx.$executeRaw`DELETE FROM missed_notices WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId}`;
+    await tx.$executeRaw`
+      UPDATE audit_logs SET "before" = ${scrubbed('before')}, "after" = ${scrubbed('after')}
+      WHERE "tenantId" = ${tenantId} AND (
+        ("entityType" = 'Customer' AND "entityId" = ${customerId})
+        OR ("entityType" = 'Order' AND "entityId" = ANY(${orderIds}::text[]))
+        OR ("entityType" = 'Address' AND "entityId" = ANY(${addressIds}::text[])))`;
+
+    await deps.audit.record(tx, ctx, {
+      action: 'customer.erased',
+      entityType: 'Customer',
+      entityId: customerId,
+      after: { erased: ERASED, kept: KEPT, orders: orderIds.length, addressesDeleted: addressIds.length, sessionsDeleted: sessions.length },
+    });
+    return { customer: customer!, orders: orderIds.length, addressesDeleted: addressIds.length, sessionsDeleted: sessions.length };
+  });
+}

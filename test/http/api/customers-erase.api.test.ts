@@ -1,0 +1,154 @@
+// POST /api/customers/:id/erase: a shop erases a customer's personal data on request (GDPR, CCPA) and keeps its
+// books. Happy path (every stored copy read back), the refusal while an order still needs the address (nothing
+// written), another shop's customer (404), and the body rules.
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { testDb } from '../../helpers/db.js';
+import { f, useApiShop } from './api-fixtures.js';
+
+const db = testDb();
+const { t, shop } = useApiShop();
+
+const erase = (customerId: string, auth = shop.auth) => request(t.app).post(`/api/customers/${customerId}/erase`).set(auth);
+
+/** A customer of the API shop with a delivered order (notes, audit entry, TaxJar copy), a saved address and an open session. */
+async function customerWithHistory() {
+  const tenantId = shop.tenant.id;
+  const customer = await f.customer({ tenantId, username: 'janeroe', displayName: 'Jane Roe' });
+  const shippingAddress = {
+    name: 'Jane Roe',
+    line1: '1 Elm St',
+    line2: 'Apt 4',
+    city: 'Springfield',
+    state: 'IL',
+    postalCode: '62701',
+    country: 'US',
+  };
+  const order = await f.order({
+    tenantId,
+    customerId: customer.id,
+    status: 'SHIPPED',
+    shippingStatus: 'DELIVERED',
+    paidAt: new Date(),
+    notes: 'Call Jane on 555-0100',
+    shippingAddress,
+    paymentStatus: 'paid',
+  });
+  const saved = await f.address({ tenantId, customerId: customer.id, name: 'Jane Roe', line1: '1 Elm St' });
+  const session = await f.orderSession({
+    tenantId,
+    customerId: customer.id,
+    addressId: saved.id,
+    reviewedQuote: { address: shippingAddress },
+  });
+  await f.auditLog({
+    tenantId,
+    actorType: 'PANEL_ADMIN',
+    action: 'order.updated',
+    entityType: 'Order',
+    entityId: order.id,
+    before: { notes: null, status: 'PAID' },
+    after: { notes: 'Call Jane on 555-0100', status: 'SHIPPED' },
+  });
+  await db.taxTransaction.create({
+    data: {
+      tenantId,
+      orderId: order.id,
+      kind: 'ORDER',
+      transactionId: order.id,
+      filedAt: new Date(),
+      payload: {
+        transaction_id: order.id,
+        to_country: 'US',
+        to_zip: '62701',
+        to_state: 'IL',
+        to_city: 'Springfield',
+        to_street: '1 Elm St',
+        amount: 15,
+      },
+    },
+  });
+  return { customer, order, saved, session };
+}
+
+describe('POST /api/customers/:id/erase', () => {
+  it("erases the name, addresses, the open session and the orders' street, city and notes; keeps the books and the tax places", async () => {
+    const { customer, order, session } = await customerWithHistory();
+    const res = await erase(customer.id).expect(200);
+    const placeholder = `Erased customer #${customer.id.slice(4, 12)}`;
+    expect(res.body).toEqual({ customerId: customer.id, displayName: placeholder, ordersKept: 1, addressesDeleted: 1, sessionsDeleted: 1 });
+
+    const after = await db.customer.findUniqueOrThrow({ where: { id: customer.id } });
+    expect(after).toMatchObject({ displayName: placeholder, username: null, discordUserId: customer.discordUserId });
+    expect(await db.address.count({ where: { customerId: customer.id } })).toBe(0);
+    expect(await db.orderSession.findUnique({ where: { id: session.id } })).toBeNull();
+
+    const o = await db.order.findUniqueOrThrow({ where: { id: order.id }, include: { payments: true } });
+    expect(o.shippingAddress).toEqual({ country: 'US', state: 'IL', postalCode: '62701' });
+    expect(o.notes).toBeNull();
+    expect(o).toMatchObject({ totalCents: order.totalCents, status: 'SHIPPED', number: order.number });
+    expect(o.payments).toHaveLength(1);
+
+    const tax = await db.taxTransaction.findFirstOrThrow({ where: { orderId: order.id } });
+    expect(tax.payload).toEqual({ transaction_id: order.id, to_country: 'US', to_zip: '62701', to_state: 'IL', amount: 15 });
+
+    // The audit trail: the erasure recorded, and no entry of the customer or their orders holds the values.
+    const entries = await db.auditLog.findMany({ where: { tenantId: shop.tenant.id, entityId: { in: [customer.id, order.id] } } });
+    expect(entries.map((e) => e.action).sort()).toEqual(['customer.erased', 'order.updated']);
+    const text = JSON.stringify(entries);
+    for (const personal of ['Jane', 'janeroe', 'Elm St', 'Springfield', '555-0100']) expect(text).not.toContain(personal);
+    expect(entries.find((e) => e.action === 'customer.erased')).toMatchObject({ actorType: 'API_KEY', actorId: shop.keyRecord.id });
+
+    // The REST order reads back erased.
+    const got = await request(t.app).get(`/api/orders/${order.id}`).set(shop.auth).expect(200);
+    expect(got.body.customer).toMatchObject({ displayName: placeholder, username: null });
+    expect(got.body.shippingAddress).toEqual({ country: 'US', state: 'IL', postalCode: '62701' });
+  });
+
+  it('refuses while an order still needs the address, names the order, and writes nothing', async () => {
+    const tenantId = shop.tenant.id;
+    const customer = await f.customer({ tenantId, username: 'waiting', displayName: 'Wai Ting' });
+    await f.address({ tenantId, customerId: customer.id });
+    const delivered = await f.order({ tenantId, customerId: customer.id, status: 'COMPLETE', shippingStatus: 'DELIVERED', notes: 'kept' });
+    const unpaid = await f.order({ tenantId, customerId: customer.id, status: 'PENDING_PAYMENT' });
+    const res = await erase(customer.id).expect(409);
+    expect(res.body.error.code).toBe('CONFLICT');
+    expect(res.body.error.message).toContain(`#${unpaid.number} (${unpaid.id})`);
+    expect(res.body.error.message).toContain('waiting for payment');
+
+    expect(await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({
+      username: 'waiting',
+      displayName: 'Wai Ting',
+    });
+    expect(await db.address.count({ where: { customerId: customer.id } })).toBe(1);
+    expect(await db.order.findUniqueOrThrow({ where: { id: delivered.id } })).toMatchObject({ notes: 'kept' });
+    expect(await db.auditLog.count({ where: { entityId: customer.id } })).toBe(0);
+
+    // Paid and not shipped: refused too, naming that order.
+    await db.order.update({ where: { id: unpaid.id }, data: { status: 'CANCELLED' } });
+    const paid = await f.order({ tenantId, customerId: customer.id, status: 'PAID', shippingStatus: 'LABEL_CREATED' });
+    const again = await erase(customer.id).expect(409);
+    expect(again.body.error.message).toContain(`#${paid.number} (${paid.id}) is paid and not shipped yet`);
+
+    // Shipped: erased.
+    await db.order.update({ where: { id: paid.id }, data: { status: 'SHIPPED', shippingStatus: 'SHIPPED' } });
+    await erase(customer.id).expect(200);
+  });
+
+  it("answers 404 for another shop's customer and changes nothing", async () => {
+    const other = await f.tenant();
+    const theirs = await f.customer({ tenantId: other.id, username: 'someoneelse' });
+    await f.address({ tenantId: other.id, customerId: theirs.id });
+    const res = await erase(theirs.id).expect(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+    expect(await db.customer.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({ username: 'someoneelse' });
+    expect(await db.address.count({ where: { customerId: theirs.id } })).toBe(1);
+  });
+
+  it('refuses a body with options it does not have, and a request without an API key', async () => {
+    const customer = await f.customer({ tenantId: shop.tenant.id });
+    await erase(customer.id).send({ keepAddresses: true }).expect(400);
+    await request(t.app).post(`/api/customers/${customer.id}/erase`).expect(401);
+    expect(await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({ username: customer.username });
+  });
+});

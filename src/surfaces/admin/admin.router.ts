@@ -122,6 +122,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
         db,
         components,
         services.clock,
+        services,
       ),
     ),
     addressResource(db, make('Address', shop)),
@@ -333,6 +334,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
             extendPayWindow: 'Extend pay window',
             invoiceLink: 'Invoice link',
             sendInvoiceLink: 'Send invoice link by DM',
+            erasePersonalData: 'Erase personal data',
           },
           components: {
             Login: {

@@ -16,6 +16,8 @@ import { canManage, never, tenantCrud, tenantReadOnly, validatedTenantCrud } fro
 import { moneyColumns } from './money-columns.js';
 import { amountsCurrency } from './shop-currency.rules.js';
 import { customerLabel } from './order-view.js';
+import { eraseCustomerAction } from './customer-erase.action.js';
+import type { Services } from '../services.js';
 import { assertOwnedReference } from './owned-references.js';
 import { validatePayload } from './validation.js';
 import {
@@ -104,7 +106,13 @@ export function customerResourceOptions(): ScopedResourceOptions {
   };
 }
 
-export function customerResource(resource: ScopedPrismaResource, db: Db, components: AdminComponents, clock: Clock): ResourceWithOptions {
+export function customerResource(
+  resource: ScopedPrismaResource,
+  db: Db,
+  components: AdminComponents,
+  clock: Clock,
+  services: Pick<Services, 'customers' | 'logger'>,
+): ResourceWithOptions {
   return {
     resource,
     options: {
@@ -144,6 +152,8 @@ export function customerResource(resource: ScopedPrismaResource, db: Db, compone
         show: { ...tenantReadOnly.show, after: customerOrders(db) },
         // Customers are created by their first Discord order; an admin may correct how they are named.
         edit: { isAccessible: canManage, before: customerName(clock) },
+        // A deletion request (GDPR, CCPA): docs/decisions/personal-data.md.
+        erasePersonalData: eraseCustomerAction(services),
       },
     },
   };

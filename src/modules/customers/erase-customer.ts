@@ -62,7 +62,8 @@ const scrubbed = (column: 'before' | 'after') =>
  * in the audit trail (what was erased, never the values). Throws NOT_FOUND when the customer is not the
  * tenant's; CONFLICT, with nothing written, while an order still needs the address (erase-blockers.ts).
  * The order flow does not take the customer's lock: the open session is deleted first (waiting for a step or
- * a submit that holds it), and the orders are read after, so an order submitted meanwhile is seen.
+ * a submit that holds it), then the customer locked (a new session waits for it), and the orders read after
+ * both, so an order submitted meanwhile is seen.
  */
 export async function eraseCustomer(
   deps: { db: Db; clock: Clock; audit: AuditService },
@@ -71,13 +72,17 @@ export async function eraseCustomer(
 ): Promise<ErasureResult> {
   const { tenantId } = ctx;
   return withTransaction(deps.db, async (tx: Tx) => {
+    // The open session first, then the customer: the order a submit places takes the customer's row (FOR KEY
+    // SHARE, its foreign key) after the session's, so taking them in that order too cannot deadlock with it.
+    const endSessions = () => tx.$queryRaw<{ id: string }[]>`
+      DELETE FROM order_sessions WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" IS NOT NULL
+      RETURNING id`;
+    const ended = await endSessions();
     const locked = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM customers WHERE id = ${customerId} AND "tenantId" = ${tenantId} FOR UPDATE`;
     if (!locked[0]) throw new AppError('NOT_FOUND', 'Customer not found');
-
-    const sessions = await tx.$queryRaw<{ id: string }[]>`
-      DELETE FROM order_sessions WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" IS NOT NULL
-      RETURNING id`;
+    // A session opened between the two (/order again) waited for nothing: ended too, now that none can start.
+    const sessions = [...ended, ...(await endSessions())];
     await tx.$executeRaw`
       UPDATE order_sessions SET "reviewedQuote" = NULL, "pendingAddress" = NULL
       WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND ("reviewedQuote" IS NOT NULL OR "pendingAddress" IS NOT NULL)`;

@@ -1,7 +1,8 @@
 // POST /api/customers/:id/erase -> 200 {customerId, displayName, ordersKept, addressesDeleted, sessionsDeleted}.
 // Erases a customer's personal data and keeps the shop's books (services.customers.erase: one transaction under
 // the customer's lock; docs/decisions/personal-data.md). 409 names the order that still needs the address.
-// An API key is made by a shop admin only (Settings -> API keys), so it erases as the shop's admin would.
+// An API key is made by a shop admin (Settings -> API keys; staff cannot) or the operator (npm run apikey:create):
+// it has no staff role, and erases as the shop's admin would.
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';

@@ -7,6 +7,8 @@ export interface FormConflict {
   field: string;
   shown: unknown;
   now: unknown;
+  /** The conflict in words when its values say nothing to the reader (a secret's masked hints). */
+  words?: string;
 }
 
 /** Equal as stored values: dates by instant, JSON objects whatever their key order. */
@@ -86,6 +88,7 @@ export function staleFormRefusal(
 
 /** "stock 10 -> 7": a conflict in words, for the refusal. */
 export function conflictWords(c: FormConflict): string {
+  if (c.words) return c.words;
   const word = (v: unknown) => (v === null || v === undefined || v === '' ? '(empty)' : typeof v === 'string' ? v : JSON.stringify(v));
   const name = c.field
     .replace(/Cents$/, '')

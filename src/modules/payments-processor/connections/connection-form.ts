@@ -5,6 +5,8 @@
 // the admin and someone else both changed, and refuses a secret left empty ("keep the stored one") when the stored
 // one changed since the form loaded, or a typed secret when a setting changed since (the client ID it belongs to):
 // either way the secret saved would not go with the settings the admin saw.
+// A version is compared with the stored secret's plaintext under every key of the keyring: a key rotation changes
+// the key new versions are made with, never whether a secret is the one the form loaded.
 import { createHmac } from 'node:crypto';
 import { AppError } from '../../../platform/errors.js';
 import { FORM_OUT_OF_DATE, formEdits, parseShown, sameValue, staleFormRefusal, type FormConflict } from '../../../platform/form-edits.js';
@@ -20,19 +22,55 @@ export interface LoadedConnectionForm {
 
 const VERSION_KEY = 'payment-connection-secret-version';
 
-/** One version per stored secret: equal while the secret is the same, different once it is replaced. */
-export function secretVersions(box: SecretBox, sealed: string | null): Record<string, string> {
+const versionOf = (key: Buffer, field: string, value: string) => createHmac('sha256', key).update(`${field}\0${value}`).digest('base64url');
+
+function openSecrets(box: SecretBox, sealed: string | null): Record<string, string> {
   if (!sealed) return {};
-  let plain: Record<string, string>;
   try {
-    plain = JSON.parse(openSecret(box, sealed)) as Record<string, string>;
+    return JSON.parse(openSecret(box, sealed)) as Record<string, string>;
   } catch {
     return {};
   }
+}
+
+/** One version per stored secret: equal while the secret is the same, different once it is replaced. */
+export function secretVersions(box: SecretBox, sealed: string | null): Record<string, string> {
   const key = box.deriveKey(VERSION_KEY);
-  return Object.fromEntries(
-    Object.entries(plain).map(([field, value]) => [field, createHmac('sha256', key).update(`${field}\0${value}`).digest('base64url')]),
-  );
+  return Object.fromEntries(Object.entries(openSecrets(box, sealed)).map(([field, value]) => [field, versionOf(key, field, value)]));
+}
+
+/**
+ * Whether `version` (what a form loaded) names the secret stored now: made under any key of the keyring, so a
+ * form loaded before a key rotation still recognises the secret it loaded. Both absent is the same (none).
+ */
+export function isSameSecret(box: SecretBox, version: string | undefined, field: string, plain: string | undefined): boolean {
+  if (version === undefined || plain === undefined) return version === undefined && plain === undefined;
+  return box.deriveKeys(VERSION_KEY).some((key) => versionOf(key, field, plain) === version);
+}
+
+/**
+ * Words for a secret that changed since the form loaded (never the secret): the hints when both show a last 4
+ * that differs ("client secret ••••1111 -> ••••2222"), else who replaced it and when ("client secret replaced by
+ * ann@shop.example at Dec 5, 2026, 1:20 AM UTC"): a short secret's hint is "••••" either way.
+ */
+export function secretChangeWords(
+  field: string,
+  shownHint: string | null | undefined,
+  nowHint: string | null | undefined,
+  change: SecretChange | null,
+): string {
+  const name = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const tells = (h: string | null | undefined) => !!h && /^•+.{4}$/.test(h) && !/^•+$/.test(h);
+  if (tells(shownHint) && tells(nowHint) && shownHint !== nowHint) return `${name} ${shownHint} -> ${nowHint}`;
+  const what = change?.removed ? 'removed (disconnected)' : 'replaced';
+  return change ? `${name} ${what} by ${change.by} at ${change.at}` : `${name} ${what} since`;
+}
+
+/** Who last replaced (or removed) a secret and when, in words (the audit trail's). */
+export interface SecretChange {
+  by: string;
+  at: string;
+  removed?: boolean;
 }
 
 export function loadedForm(
@@ -67,7 +105,7 @@ function asLoaded(raw: unknown): LoadedConnectionForm | null {
  * CONFLICT when the form carries no loaded connection (FORM_OUT_OF_DATE), when a changed field was changed by
  * someone else too, or when a secret left empty was replaced since the form loaded (staleFormRefusal's words).
  */
-export function connectionFormSave(args: {
+export async function connectionFormSave(args: {
   label: string;
   box: SecretBox;
   shown: unknown;
@@ -77,7 +115,9 @@ export function connectionFormSave(args: {
   keptSecrets: readonly string[];
   /** The secret fields the admin typed. */
   typedSecrets: readonly string[];
-}): { environment: string; config: Record<string, unknown> } {
+  /** Who last replaced a secret and when (read only for a refusal). */
+  lastSecretChange: (field: string) => Promise<SecretChange | null>;
+}): Promise<{ environment: string; config: Record<string, unknown> }> {
   const { label, box, shown, stored, posted, keptSecrets, typedSecrets } = args;
   if (shown === undefined || !stored) return posted;
   const loaded = asLoaded(shown);
@@ -96,9 +136,18 @@ export function connectionFormSave(args: {
       if (changedByOther && !conflicts.some((c) => c.field === field)) conflicts.push({ field, shown: value, now: current });
     }
   }
-  const secretConflicts: FormConflict[] = keptSecrets
-    .filter((f) => loaded.secretVersions[f] !== now.secretVersions[f])
-    .map((f) => ({ field: f, shown: loaded.secretHints[f] ?? null, now: now.secretHints[f] ?? null }));
+  const plain = openSecrets(box, stored.secrets);
+  const secretConflicts: FormConflict[] = [];
+  for (const f of keptSecrets.filter((field) => !isSameSecret(box, loaded.secretVersions[field], field, plain[field]))) {
+    const shownHint = loaded.secretHints[f] ?? null;
+    const nowHint = now.secretHints[f] ?? null;
+    secretConflicts.push({
+      field: f,
+      shown: shownHint,
+      now: nowHint,
+      words: secretChangeWords(f, shownHint, nowHint, await args.lastSecretChange(f)),
+    });
+  }
   const all = [...conflicts, ...secretConflicts];
   if (all.length) {
     const refusal = staleFormRefusal(`The ${label} connection`, all);

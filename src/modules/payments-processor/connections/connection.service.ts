@@ -14,11 +14,12 @@ import type { Clock } from '../../../platform/clock.js';
 import { Prisma, withTransaction, type Db, type Tx } from '../../../platform/db/prisma.js';
 import { AppError } from '../../../platform/errors.js';
 import { maskLast4, openSecret, type SecretBox } from '../../../platform/secret-box.js';
+import { formatDateTime } from '../../../platform/time-format.js';
 import { parseInput } from '../../../platform/validate.js';
 import type { AuditService } from '../../audit/audit.service.js';
 import type { TenantContext } from '../../shared/actor.js';
 import { ordersWithLiveCheckouts } from '../checkouts/money-in-flight.query.js';
-import { connectionFormSave, loadedForm, type LoadedConnectionForm } from './connection-form.js';
+import { connectionFormSave, loadedForm, type LoadedConnectionForm, type SecretChange } from './connection-form.js';
 import type { ConnectionTestResult, ProviderAdapter, ProviderConnection, ProviderId } from '../providers/provider.port.js';
 import { isProcessorMethod, PROVIDER_DEFINITIONS, providerOfMethod, type ProviderUrlOverrides } from './provider-definitions.js';
 import { currencyRefusal, methodTakesCurrency } from './method-currency.js';
@@ -203,6 +204,41 @@ export function createConnectionService(deps: {
     return on;
   }
 
+  /** Who last replaced (or erased) a connection's secret and when, from its audit trail, for a stale form's refusal. */
+  async function lastSecretChange(tx: Tx, tenantId: string, connectionId: string, field: string): Promise<SecretChange | null> {
+    const entries = await tx.auditLog.findMany({
+      where: {
+        tenantId,
+        entityType: 'PaymentConnection',
+        entityId: connectionId,
+        action: { in: ['payment_connection.created', 'payment_connection.updated', 'payment_connection.disconnected'] },
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { action: true, after: true, actorType: true, actorId: true, createdAt: true },
+      take: 50,
+    });
+    const entry = entries.find(
+      (e) =>
+        e.action === 'payment_connection.disconnected' ||
+        ((e.after ?? {}) as { secretsChanged?: string[] }).secretsChanged?.includes(field),
+    );
+    if (!entry) return null;
+    const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } });
+    const admin =
+      entry.actorType === 'PANEL_ADMIN' && entry.actorId
+        ? await tx.adminUser.findUnique({ where: { id: entry.actorId }, select: { email: true } })
+        : null;
+    const key =
+      entry.actorType === 'API_KEY' && entry.actorId
+        ? await tx.apiKey.findFirst({ where: { id: entry.actorId, tenantId }, select: { name: true } })
+        : null;
+    return {
+      by: admin?.email ?? (key ? `API key "${key.name}"` : entry.actorType === 'PANEL_ADMIN' ? 'another admin' : 'the system'),
+      at: formatDateTime(entry.createdAt, tenant?.timeZone),
+      removed: entry.action === 'payment_connection.disconnected',
+    };
+  }
+
   const tenantCurrency = async (tenantId: string): Promise<string> =>
     (await db.tenant.findUnique({ where: { id: tenantId }, select: { currency: true } }))?.currency ?? '';
 
@@ -223,6 +259,8 @@ export function createConnectionService(deps: {
         });
       }
       const postedConfig = parseInput(def.config, input.config, `${def.label} settings`) as Record<string, unknown>;
+      // Two first saves of the provider at once: the loser's INSERT meets the winner's row (unique per shop and
+      // provider) and its transaction rolls back whole; it is refused in words, as a stale form is.
       return withTransaction(db, async (tx) => {
         const found = await tx.paymentConnection.findUnique({
           where: { tenantId_provider: { tenantId: ctx.tenantId, provider: input.provider } },
@@ -236,7 +274,7 @@ export function createConnectionService(deps: {
             .filter(([k, v]) => def.secretFields.includes(k) && v && v.trim())
             .map(([k, v]) => [k, v!.trim()]),
         );
-        const { environment, config } = connectionFormSave({
+        const { environment, config } = await connectionFormSave({
           label: def.label,
           box,
           shown: input.shown,
@@ -244,6 +282,7 @@ export function createConnectionService(deps: {
           posted: { environment: input.environment, config: postedConfig },
           keptSecrets: def.secretFields.filter((f) => !(f in given)),
           typedSecrets: Object.keys(given),
+          lastSecretChange: (field) => lastSecretChange(tx, ctx.tenantId, existing!.id, field),
         });
         const merged = parseInput(def.secrets, { ...stored, ...given }, `${def.label} secrets`) as Record<string, string>;
         if (existing?.secrets && existing.environment === environment && sameJson(existing.config, config) && sameJson(stored, merged)) {
@@ -281,6 +320,12 @@ export function createConnectionService(deps: {
           },
         });
         return { ...view(row), changed: true };
+      }).catch((err: unknown) => {
+        if ((err as { code?: string }).code !== 'P2002') throw err;
+        throw new AppError(
+          'CONFLICT',
+          `${def.label} was connected by someone else while you filled in this form, so your save was not made. Reload the page to see the connection as it is now, then make your change again.`,
+        );
       });
     },
 

@@ -71,6 +71,8 @@ interface FakeApp {
    * answers the first order).
    */
   blockDuplicateInvoiceId?: boolean;
+  /** Invoice ids of payments this account took outside the Orders API (PayPal invoicing, another site's button). */
+  paidOutside?: Set<string>;
 }
 export interface SentWebhook {
   eventId: string;
@@ -157,6 +159,16 @@ export class FakePayPal {
     const app = this.apps.get(clientId);
     if (!app) throw new Error(`no app ${clientId}`);
     app.blockDuplicateInvoiceId = on;
+  }
+
+  /**
+   * A payment this account took outside the Orders API (a PayPal invoice, another site's button) with this
+   * invoice_id: with "block multiple payments per invoice ID" on, a capture of an order carrying it is refused.
+   */
+  paidOutside(clientId: string, invoiceId: string): void {
+    const app = this.apps.get(clientId);
+    if (!app) throw new Error(`no app ${clientId}`);
+    (app.paidOutside ??= new Set()).add(invoiceId);
   }
 
   /** What a shop owner does in the developer dashboard: returns the webhook id. */
@@ -659,6 +671,31 @@ export class FakePayPal {
         );
       if (order.status !== 'APPROVED')
         return error(res, 422, 'UNPROCESSABLE_ENTITY', 'ORDER_NOT_APPROVED', 'Payer has not yet approved the Order for payment.');
+      // The account's "block multiple payments per invoice ID": an invoice_id already captured on this account (by
+      // another order, or outside the Orders API: paidOutside) is refused at capture too, and nothing is taken
+      // (Payments v2 error DUPLICATE_INVOICE_ID: "Requested invoice number has been previously captured").
+      const invoiceId = order.purchaseUnit.invoice_id;
+      const app = this.apps.get(clientId);
+      if (
+        invoiceId !== undefined &&
+        app?.blockDuplicateInvoiceId &&
+        (app.paidOutside?.has(invoiceId) ||
+          [...this.captures.values()].some((c) => c.invoice_id === invoiceId && this.orders.get(c.orderId)?.clientId === clientId))
+      )
+        return res.status(422).json({
+          name: 'UNPROCESSABLE_ENTITY',
+          message: 'The requested action could not be performed, semantically incorrect, or failed business validation.',
+          debug_id: id('', 13).toLowerCase(),
+          details: [
+            {
+              issue: 'DUPLICATE_INVOICE_ID',
+              description: 'Requested invoice number has been previously captured. Possible duplicate transaction.',
+            },
+          ],
+          links: [
+            { href: 'https://developer.paypal.com/docs/api/orders/v2/#error-DUPLICATE_INVOICE_ID', rel: 'information_link', method: 'GET' },
+          ],
+        });
       const mock = mockCode(req);
       if (mock) {
         // INSTRUMENT_DECLINED: the buyer must approve again with another funding source.

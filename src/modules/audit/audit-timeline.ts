@@ -73,6 +73,7 @@ const ACTION_WORDS: Record<string, string> = {
   'payment.confirmed': 'Payment confirmed',
   'payment.rejected': 'Payment rejected',
   'payment.checkout_paid': 'Paid by checkout',
+  'payment.capture_refused': 'Payment refused by the processor at capture: nothing was taken',
   'order.refunded': 'Refunded',
   'order.cancelled': 'Cancelled the order',
   'order.items_changed': "Changed the order's items",

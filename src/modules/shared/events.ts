@@ -11,6 +11,8 @@ export const EVENTS = {
   refundFailed: 'refund.processor_failed',
   /** Money arrived through a provider that could not pay the order (stale checkout, wrong amount): refunded or flagged. */
   paymentUnapplied: 'payment.unapplied',
+  /** A provider refused to capture a payment the buyer approved (nothing taken): the admins are told why. */
+  paymentCaptureRefused: 'payment.capture_refused',
   /** A refund the shop made at the provider, outside Ledgerline (its PayPal or Square dashboard): recorded, or why not. */
   refundMadeAtProvider: 'refund.made_at_provider',
   /** A refund's claim (BTCPay pull payment) waits on the customer or on the shop's approval, was paid, or was cancelled. */
@@ -81,6 +83,16 @@ export const paymentUnappliedPayload = z.object({
   action: z.enum(['REFUNDING', 'REFUNDED', 'FLAGGED']),
   /** The provider's answer when FLAGGED. */
   error: z.string().optional(),
+});
+export const paymentCaptureRefusedPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  checkoutId: z.string(),
+  provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  /** What the provider refused and why, in words for the admins. */
+  reason: z.string(),
 });
 export const refundMadeAtProviderPayload = z.object({
   tenantId: z.string(),
@@ -183,6 +195,7 @@ export type OrderCancelledPayload = z.infer<typeof orderCancelledPayload>;
 export type OrderRefundedPayload = z.infer<typeof orderRefundedPayload>;
 export type RefundFailedPayload = z.infer<typeof refundFailedPayload>;
 export type PaymentUnappliedPayload = z.infer<typeof paymentUnappliedPayload>;
+export type PaymentCaptureRefusedPayload = z.infer<typeof paymentCaptureRefusedPayload>;
 export type RefundClaimLinkPayload = z.infer<typeof refundClaimLinkPayload>;
 export type RefundMadeAtProviderPayload = z.infer<typeof refundMadeAtProviderPayload>;
 export type RefundClaimStatePayload = z.infer<typeof refundClaimStatePayload>;

@@ -54,6 +54,7 @@ import {
   type RefundClaimLinkPayload,
   type RefundFailedPayload,
   paymentUnappliedPayload,
+  paymentCaptureRefusedPayload,
   invoiceLinkSentPayload,
   dmNotDeliveredPayload,
   orderDeliveredPayload,
@@ -72,6 +73,7 @@ import { AppError } from '../../../platform/errors.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
 import { createDirectMessages } from '../dm-channels.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
+import { captureRefusedAlert } from '../../../surfaces/discord/views/capture-refused.view.js';
 import { refundMadeAtProviderAlert } from '../../../surfaces/discord/views/provider-refund.view.js';
 import { refundClaimStateAlert } from '../../../surfaces/discord/views/refund-claim.view.js';
 import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
@@ -427,6 +429,26 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         log,
         `admin:payment-unapplied:${alert.checkoutId}:${alert.action}`,
       );
+    },
+  });
+
+  bus.subscribe(EVENTS.paymentCaptureRefused, 'discord-admin-alert', {
+    lane: ADMIN_CHANNEL_LANE,
+    schema: paymentCaptureRefusedPayload,
+    async run(alert) {
+      const log = deps.logger.child({
+        tenantId: alert.tenantId,
+        orderId: alert.orderId,
+        checkoutId: alert.checkoutId,
+        notification: 'capture-refused',
+      });
+      const tenant = await deps.tenants.get(alert.tenantId);
+      if (!tenant.adminChannelId) {
+        log.warn("tenant has no admin channel; the refused capture is on the order's audit trail only");
+        return;
+      }
+      const order = await orderOrNull(alert.tenantId, alert.orderId);
+      await postToAdmins(tenant.adminChannelId, captureRefusedAlert(alert, order), log, `admin:capture-refused:${alert.checkoutId}`);
     },
   });
 

@@ -12,7 +12,7 @@ import type { AfterSaleDeps } from '../../orders/index.js';
 import { lockOrder, owedCents } from '../../orders/index.js';
 import { confirmLockedOrder } from '../../payments/confirm-payment.command.js';
 import { systemActor, type TenantContext } from '../../shared/actor.js';
-import { EVENTS, type PaymentUnappliedPayload } from '../../shared/events.js';
+import { EVENTS, type PaymentCaptureRefusedPayload, type PaymentUnappliedPayload } from '../../shared/events.js';
 import type { ProviderCheckoutState } from '../providers/provider.port.js';
 
 export const UNAPPLIED_REFUND_TASK = 'payment.checkout.refund_unapplied';
@@ -49,6 +49,39 @@ export interface ApplyOptions {
   webhookEvent?: { provider: PaymentCheckout['provider']; eventId: string; connectionId: string; type: string };
 }
 
+/**
+ * The provider refused to capture what the buyer approved (nothing was taken): on the order's audit trail and in
+ * the admin channel, once (the checkout turns FAILED once; the job key holds it to one alert).
+ */
+async function recordCaptureRefused(
+  tx: Tx,
+  deps: AfterSaleDeps,
+  ctx: TenantContext,
+  checkout: PaymentCheckout,
+  reason: string,
+  source: string,
+): Promise<void> {
+  await deps.audit.record(tx, ctx, {
+    action: CAPTURE_REFUSED_AUDIT,
+    entityType: 'Order',
+    entityId: checkout.orderId,
+    after: { checkoutId: checkout.id, provider: checkout.provider, amountCents: checkout.amountCents, reason, source },
+  });
+  const alert: PaymentCaptureRefusedPayload = {
+    tenantId: checkout.tenantId,
+    orderId: checkout.orderId,
+    checkoutId: checkout.id,
+    provider: checkout.provider,
+    amountCents: checkout.amountCents,
+    currency: checkout.currency,
+    reason,
+  };
+  await deps.bus.emit(tx, EVENTS.paymentCaptureRefused, alert, { jobKey: `capture-refused:${checkout.id}` });
+}
+
+/** Audit action on the order when a provider refused to capture a payment the buyer approved. */
+export const CAPTURE_REFUSED_AUDIT = 'payment.capture_refused';
+
 export async function applyCheckoutState(
   deps: AfterSaleDeps,
   checkoutId: string,
@@ -77,6 +110,8 @@ export async function applyCheckoutState(
         where: { id: checkout.id },
         data: { state: next, providerStatus: state.providerStatus.slice(0, 200) },
       });
+      if (state.captureRefused && next === 'FAILED' && checkout.state !== 'FAILED')
+        await recordCaptureRefused(tx, deps, ctx, updated, state.captureRefused, opts.source);
       return { outcome: 'updated', checkout: updated };
     }
 

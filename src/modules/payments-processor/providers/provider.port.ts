@@ -103,6 +103,12 @@ export interface ProviderCheckoutState {
    * opening a second checkout for the whole amount. Absent: a new checkout is made.
    */
   resumeUrl?: string;
+  /**
+   * With FAILED from a capture: the provider refused to take the money the buyer approved, and nothing was taken
+   * (PayPal's DUPLICATE_INVOICE_ID). What happened, in words for the shop's admins; the ledger records it on the
+   * order and tells the admin channel once.
+   */
+  captureRefused?: string;
 }
 
 export interface CreatedCheckout extends ProviderCheckoutState {

@@ -117,6 +117,37 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
   const client = createPayPalClient({ timeoutMs: opts.timeoutMs, now: () => opts.now().getTime() });
   const signatures = createPayPalSignatureVerifier({ trustedPrefix: opts.trustedCertPrefix, timeoutMs: opts.timeoutMs, now: opts.now });
 
+  async function readOrder(conn: PayPalConnection, providerCheckoutId: string): Promise<ProviderCheckoutState> {
+    try {
+      return fromOrder(await client.call(conn, 'GET', `/v2/checkout/orders/${encodeURIComponent(providerCheckoutId)}`, orderSchema));
+    } catch (err) {
+      // PayPal forgets orders that were never approved after a while.
+      if (err instanceof ProviderRejectedError && err.httpStatus === 404)
+        return { providerCheckoutId, state: 'EXPIRED', providerStatus: 'RESOURCE_NOT_FOUND' };
+      throw err;
+    }
+  }
+
+  /**
+   * 422 DUPLICATE_INVOICE_ID at capture: the shop's account blocks multiple payments per invoice ID and a payment
+   * with this order's invoice_id was already captured on it ("Possible duplicate transaction"). PayPal took
+   * nothing. Not retried under another invoice ID: PayPal's check is against paying the same invoice twice, and
+   * only the shop can tell whether that payment was this order's. The checkout FAILS (the buyer can start a new
+   * one, with an invoice ID of its own) and the admins are told. The order is read first: a capture that did
+   * happen (an earlier request's) decides instead.
+   */
+  async function duplicateInvoiceAtCapture(conn: PayPalConnection, providerCheckoutId: string): Promise<ProviderCheckoutState> {
+    const now = await readOrder(conn, providerCheckoutId);
+    if (now.state === 'PAID' || now.state === 'PENDING') return now;
+    return {
+      providerCheckoutId,
+      state: 'FAILED',
+      orderId: now.orderId,
+      providerStatus: 'CAPTURE REFUSED (DUPLICATE_INVOICE_ID)',
+      captureRefused: `PayPal refused to take this payment (DUPLICATE_INVOICE_ID): the shop's PayPal account blocks multiple payments per invoice ID, and a payment with this checkout's invoice ID was already captured on it. The customer was NOT charged for PayPal order ${providerCheckoutId}. Look for that invoice ID in the PayPal account's activity: if it paid this order, record that payment; otherwise the customer can pay again (a new checkout has an invoice ID of its own).`,
+    };
+  }
+
   const adapter: ProviderAdapter<PayPalConnection> = {
     provider: 'PAYPAL',
 
@@ -189,19 +220,13 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
         // The buyer's funding source was declined: PayPal lets them approve again with another one.
         if (err.providerCode.endsWith('/INSTRUMENT_DECLINED'))
           return { providerCheckoutId, state: 'OPEN', providerStatus: 'INSTRUMENT_DECLINED' };
+        if (err.providerCode.endsWith('/DUPLICATE_INVOICE_ID')) return duplicateInvoiceAtCapture(conn, providerCheckoutId);
         throw err;
       }
     },
 
     async getCheckout(conn, providerCheckoutId) {
-      try {
-        return fromOrder(await client.call(conn, 'GET', `/v2/checkout/orders/${encodeURIComponent(providerCheckoutId)}`, orderSchema));
-      } catch (err) {
-        // PayPal forgets orders that were never approved after a while.
-        if (err instanceof ProviderRejectedError && err.httpStatus === 404)
-          return { providerCheckoutId, state: 'EXPIRED', providerStatus: 'RESOURCE_NOT_FOUND' };
-        throw err;
-      }
+      return readOrder(conn, providerCheckoutId);
     },
 
     async voidCheckout() {

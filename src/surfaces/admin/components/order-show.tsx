@@ -164,8 +164,14 @@ const receiptLabel: React.CSSProperties = { display: 'flex', flexDirection: 'col
  * Record money received: the amount as typed ("20.00"), an optional note. `onRecord` answers whether the receipt
  * was saved: the fields are emptied only then, so an amount refused ("12.345") is corrected, not typed again.
  * Each field has a visible label (a placeholder is gone once typing starts) and is sized for a phone.
+ * A refusal of the amount is said under its field (`error`) until it is typed again.
  */
-const RecordReceipt: React.FC<{ busy: boolean; onRecord: (amount: string, note: string) => Promise<boolean> }> = ({ busy, onRecord }) => {
+const RecordReceipt: React.FC<{
+  busy: boolean;
+  error: string | null;
+  onType: () => void;
+  onRecord: (amount: string, note: string) => Promise<boolean>;
+}> = ({ busy, error, onType, onRecord }) => {
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
   return (
@@ -173,13 +179,23 @@ const RecordReceipt: React.FC<{ busy: boolean; onRecord: (amount: string, note: 
       <label style={receiptLabel}>
         Amount received
         <input
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'receipt-amount-error' : undefined}
           data-testid="receipt-amount"
           inputMode="decimal"
           placeholder="e.g. 20.00"
           value={amount}
-          onChange={(e) => setAmount(e.target.value)}
-          style={receiptField}
+          onChange={(e) => {
+            setAmount(e.target.value);
+            onType();
+          }}
+          style={{ ...receiptField, ...(error ? { borderColor: '#C0392B' } : {}) }}
         />
+        {error ? (
+          <Text id="receipt-amount-error" data-testid="receipt-amount-error" role="alert" style={{ color: '#C0392B', maxWidth: 420 }}>
+            {error}
+          </Text>
+        ) : null}
       </label>
       <label style={receiptLabel}>
         Note (optional)
@@ -338,6 +354,7 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
   const addNotice = useNotice();
   const [raw, setRaw] = useState<unknown>(record?.params?.detailJson);
   const [busy, setBusy] = useState<string | null>(null);
+  const [receiptError, setReceiptError] = useState<string | null>(null);
   // A fresh record (after an action, or ?refresh) replaces what a tick left here.
   useEffect(() => setRaw(record?.params?.detailJson), [record?.params?.detailJson]);
   // The notice of a change that reloaded the page (below), shown once it is back.
@@ -401,7 +418,9 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
         actionName: 'recordReceipt',
         data: { amount, note },
       });
-      return applied(res.data as Parameters<typeof applied>[0]);
+      const data = res.data as Parameters<typeof applied>[0] & { record?: { errors?: Record<string, { message?: string }> } };
+      setReceiptError(data.notice?.type === 'error' ? (data.record?.errors?.amount?.message ?? null) : null);
+      return applied(data);
     } catch {
       addNotice({ message: 'That did not save. Check your connection and try again.', type: 'error' });
       return false;
@@ -521,7 +540,9 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
           <TableBody>
             <Row label="Payment reference" value={<strong data-testid="order-payment-reference">{o.received.reference ?? '—'}</strong>} />
             <Row label="Received" value={<span data-testid="order-received-amount">{o.received.amount}</span>} />
-            {o.received.remaining ? <Row label="Still owed" value={o.received.remaining} /> : null}
+            {o.received.remaining ? (
+              <Row label="Still owed" value={<span data-testid="order-received-remaining">{o.received.remaining}</span>} />
+            ) : null}
             {o.received.overpaid ? (
               <Row
                 label="Overpaid"
@@ -556,7 +577,9 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
             </TableBody>
           </Table>
         ) : null}
-        {canRecord ? <RecordReceipt busy={busy === 'receipt'} onRecord={recordReceipt} /> : null}
+        {canRecord ? (
+          <RecordReceipt busy={busy === 'receipt'} error={receiptError} onType={() => setReceiptError(null)} onRecord={recordReceipt} />
+        ) : null}
         <Table>
           <TableHead>
             <TableRow>

@@ -379,7 +379,7 @@ export function orderResource(deps: {
       const currency = String(context.record!.params.currency ?? 'USD');
       const amountCents = parseMoneyInput(form.amount, currency);
       if (!amountCents)
-        throw validationError([{ path: ['amount'], message: `type the amount received like 20.00 (${currency})` }], 'receipt');
+        throw validationError([{ path: ['amount'], message: `Type the amount received like 20.00 (${currency}).` }], 'receipt');
       const r = await services.payments.recordReceipt(
         tenantContextOf(context),
         { orderId: context.record!.id() },
@@ -395,7 +395,13 @@ export function orderResource(deps: {
         .join(' ');
       return recordJson(context, { message, type: 'success' });
     } catch (err) {
-      return errorNotice(err, context, logger);
+      // A refused amount is said under the amount field too (the form keeps what was typed): the field's own
+      // message, or the whole refusal when it is about the amount as a whole (more than twice the total).
+      const refused = errorNotice(err, context, logger, (path) => (path === 'amount' || path === 'note' ? path : undefined));
+      const fields = isAppError(err) ? (err.details as { fields?: unknown[] } | undefined)?.fields : undefined;
+      if (isAppError(err) && err.code === 'VALIDATION_FAILED' && !fields?.length)
+        refused.record.errors = { ...refused.record.errors, amount: { message: err.message } };
+      return refused;
     }
   };
 

@@ -206,6 +206,49 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     expect(browser.trail.filter((t) => /^\d{3} /.test(t))).toEqual([]);
   }, 600_000);
 
+  it('a new owner connects PayPal in the order PayPal asks for: credentials, then the webhook URL we show, then its Webhook ID', async () => {
+    fail('webhook-after-save');
+    const tenant = await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] });
+    const owner = await f.adminUser({ tenantId: tenant.id });
+    await browser.signIn(app.baseUrl, owner.email);
+    await openPayments();
+    // The page is headed by its name, not AdminJS's action name.
+    expect(await browser.page.getByRole('heading', { name: 'Payments', exact: true }).count()).toBeGreaterThan(0);
+    expect(await browser.page.getByRole('heading', { name: 'List', exact: true }).count()).toBe(0);
+    // Before a save there is no URL yet, and the page says where it will be.
+    expect(await card('PAYPAL').locator('[data-testid="webhook-later-PAYPAL"]').innerText()).toMatch(/appears here after the first save/);
+
+    // Client ID and secret only: the Webhook ID does not exist until the URL is registered at PayPal.
+    await fill('PAYPAL', { clientId: ACCOUNTS.paypal.clientId, clientSecret: ACCOUNTS.paypal.clientSecret });
+    await press('PAYPAL', 'Save', /PayPal saved/);
+    await openPayments();
+    const row = await db.paymentConnection.findFirstOrThrow({ where: { tenantId: tenant.id, provider: 'PAYPAL' } });
+    // The URL to paste into PayPal: whole, with this panel's origin (PUBLIC_BASE_URL is unset here).
+    expect(await browser.page.locator('[data-testid="webhook-PAYPAL"]').innerText()).toBe(`${app.baseUrl}/webhooks/paypal/${row.id}`);
+    await expectFields('PAYPAL', { clientId: ACCOUNTS.paypal.clientId, webhookId: '' });
+    await expectMaskedSecret('PAYPAL', 'clientSecret', ACCOUNTS.paypal.clientSecret);
+
+    // Tested without it: refused, saying what to do; PayPal stays off.
+    await press('PAYPAL', 'Test connection', /cannot confirm payments to Ledgerline until its webhook is set up: .*Webhook ID/);
+    expect((await db.paymentConnection.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('FAILED');
+
+    // The Webhook ID pasted: saved, tested, connected; every field read back.
+    await fill('PAYPAL', { webhookId: ACCOUNTS.paypal.webhookId });
+    await press('PAYPAL', 'Save', /PayPal saved/);
+    await press('PAYPAL', 'Test connection', /Connected to PayPal sandbox/);
+    await openPayments();
+    await expectFields('PAYPAL', { clientId: ACCOUNTS.paypal.clientId, webhookId: ACCOUNTS.paypal.webhookId });
+    await expectMaskedSecret('PAYPAL', 'clientSecret', ACCOUNTS.paypal.clientSecret);
+    expect(await browser.page.locator('[data-testid="status-PAYPAL"]').innerText()).toBe('CONNECTED');
+    const stored = await app.services.paymentConnections.load({ tenantId: tenant.id, provider: 'PAYPAL' });
+    expect(stored.conn).toMatchObject({
+      clientId: ACCOUNTS.paypal.clientId,
+      clientSecret: ACCOUNTS.paypal.clientSecret,
+      webhookId: ACCOUNTS.paypal.webhookId,
+      environment: 'sandbox',
+    });
+  });
+
   it('refuses to switch on a processor method while its connection fails, and allows it once the test passes', async () => {
     fail('enable');
     const tenant = await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] });

@@ -395,6 +395,8 @@ export async function createAdminRouter(services: Services): Promise<Router> {
               ApiKey: ['API keys', 'API key'],
               WebhookEndpoint: ['Webhook endpoints', 'Webhook endpoint'],
               WebhookDelivery: ['Webhook deliveries', 'Webhook delivery'],
+              // Its list action is the Settings -> Payments page (the page's heading said "List").
+              PaymentConnection: ['Payments', 'Payment connection'],
             }),
             Tenant: {
               actions: headings({ Tenant: ['Shops', 'Shop settings'] }).Tenant!.actions,

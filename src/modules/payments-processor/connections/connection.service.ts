@@ -148,6 +148,16 @@ export function createConnectionService(deps: {
     return adapter;
   };
 
+  /** Why the connection cannot take payments yet for want of its webhook settings, or null when it has them. */
+  const missingWebhookSettings = (row: PaymentConnection): string | null => {
+    const def = PROVIDER_DEFINITIONS[row.provider];
+    const config = (row.config ?? {}) as Record<string, unknown>;
+    const secrets = row.secrets ? (JSON.parse(openSecret(box, row.secrets)) as Record<string, string>) : {};
+    const absent = def.webhookFields.filter((f) => !config[f] && !secrets[f]);
+    if (!absent.length) return null;
+    return `${def.label} cannot confirm payments to Ledgerline until its webhook is set up: ${def.webhookHelp}. Then save and test again.`;
+  };
+
   const toConnection = (row: PaymentConnection): ProviderConnection => {
     if (!row.secrets)
       throw new AppError(
@@ -333,8 +343,9 @@ export function createConnectionService(deps: {
       const row = await db.paymentConnection.findUnique({ where: { tenantId_provider: { tenantId: ctx.tenantId, provider } } });
       if (!row || !row.secrets) throw new AppError('NOT_FOUND', `Connect ${PROVIDER_DEFINITIONS[provider].label} first.`);
       let result: ConnectionTestResult;
+      const missing = missingWebhookSettings(row);
       try {
-        result = await adapterFor(provider).testConnection(toConnection(row));
+        result = missing ? { ok: false, message: missing } : await adapterFor(provider).testConnection(toConnection(row));
       } catch (err) {
         result = { ok: false, message: err instanceof AppError ? err.message : 'The test failed unexpectedly.' };
       }

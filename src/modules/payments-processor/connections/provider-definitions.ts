@@ -7,6 +7,12 @@ import type { PaymentMethod } from '../../../generated/prisma/index.js';
 import { PROVIDER_FOR_METHOD, type ProviderConnection, type ProviderId } from '../providers/provider.port.js';
 
 const text = (max: number) => z.string().trim().min(1, 'required').max(max);
+/**
+ * A webhook setting: the provider hands it out only once our webhook URL is registered there, and that URL
+ * names the connection, which exists only after a first save. So it may be left empty until then; "Test
+ * connection" refuses while it is (connection.service.ts), so no method is switched on without it.
+ */
+const webhookText = (max: number) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), text(max).optional());
 const httpsUrl = z
   .url({ protocol: /^https?$/ })
   .max(300)
@@ -29,6 +35,10 @@ export interface ProviderDefinition {
   secrets: z.ZodObject;
   /** Secret field names, for masking and for "leave empty to keep". */
   secretFields: readonly string[];
+  /** The settings (config or secret) that come from registering our webhook URL at the provider. */
+  webhookFields: readonly string[];
+  /** Where the owner registers the webhook URL and what they bring back, for the test's refusal. */
+  webhookHelp: string;
   toConnection(
     row: { environment: string; config: Record<string, unknown> },
     secrets: Record<string, string>,
@@ -42,15 +52,18 @@ export const PROVIDER_DEFINITIONS: Record<ProviderId, ProviderDefinition> = {
     label: 'PayPal',
     methods: ['PAYPAL'],
     environments: ['sandbox', 'live'],
-    config: z.object({ clientId: text(200), webhookId: text(100) }),
+    config: z.object({ clientId: text(200), webhookId: webhookText(100) }),
     secrets: z.object({ clientSecret: text(200) }),
     secretFields: ['clientSecret'],
+    webhookFields: ['webhookId'],
+    webhookHelp:
+      'in the PayPal Developer Dashboard, open this app, add a webhook with the Webhook URL shown on this page (all events, or at least the checkout order, capture and refund ones), and paste the Webhook ID it shows here',
     toConnection: (row, secrets, urls) => ({
       provider: 'PAYPAL',
       environment: row.environment === 'live' ? 'live' : 'sandbox',
       apiBaseUrl: urls.paypalApiBaseUrl ?? (row.environment === 'live' ? 'https://api-m.paypal.com' : 'https://api-m.sandbox.paypal.com'),
       clientId: String(row.config.clientId),
-      webhookId: String(row.config.webhookId),
+      webhookId: String(row.config.webhookId ?? ''),
       clientSecret: secrets.clientSecret!,
     }),
   },
@@ -60,8 +73,11 @@ export const PROVIDER_DEFINITIONS: Record<ProviderId, ProviderDefinition> = {
     methods: ['CASHAPP_PAY'],
     environments: ['sandbox', 'production'],
     config: z.object({ locationId: text(100), applicationId: text(200) }),
-    secrets: z.object({ accessToken: text(500), webhookSignatureKey: text(200) }),
+    secrets: z.object({ accessToken: text(500), webhookSignatureKey: webhookText(200) }),
     secretFields: ['accessToken', 'webhookSignatureKey'],
+    webhookFields: ['webhookSignatureKey'],
+    webhookHelp:
+      'in the Square Developer Dashboard, open this application, add a webhook subscription with the Webhook URL shown on this page (payment and refund events), and paste its Signature key here',
     toConnection: (row, secrets, urls) => ({
       provider: 'SQUARE',
       environment: row.environment === 'production' ? 'production' : 'sandbox',
@@ -74,7 +90,7 @@ export const PROVIDER_DEFINITIONS: Record<ProviderId, ProviderDefinition> = {
       locationId: String(row.config.locationId),
       applicationId: String(row.config.applicationId),
       accessToken: secrets.accessToken!,
-      webhookSignatureKey: secrets.webhookSignatureKey!,
+      webhookSignatureKey: secrets.webhookSignatureKey ?? '',
     }),
   },
   BTCPAY: {
@@ -83,14 +99,17 @@ export const PROVIDER_DEFINITIONS: Record<ProviderId, ProviderDefinition> = {
     methods: ['BTC_INVOICE'],
     environments: ['production'],
     config: z.object({ serverUrl: httpsUrl, storeId: text(100) }),
-    secrets: z.object({ apiKey: text(200), webhookSecret: text(200) }),
+    secrets: z.object({ apiKey: text(200), webhookSecret: webhookText(200) }),
     secretFields: ['apiKey', 'webhookSecret'],
+    webhookFields: ['webhookSecret'],
+    webhookHelp:
+      "in BTCPay Server, open the store's Settings -> Webhooks, create a webhook with the Webhook URL shown on this page (invoice and payout events), and paste the same secret here",
     toConnection: (row, secrets) => ({
       provider: 'BTCPAY',
       serverUrl: String(row.config.serverUrl),
       storeId: String(row.config.storeId),
       apiKey: secrets.apiKey!,
-      webhookSecret: secrets.webhookSecret!,
+      webhookSecret: secrets.webhookSecret ?? '',
     }),
   },
 };

@@ -8,6 +8,8 @@ import { ApiClient, type ActionProps } from 'adminjs';
 interface Field {
   name: string;
   label: string;
+  /** A webhook setting: known only once the webhook URL (shown after the first save) is registered. */
+  webhook?: boolean;
 }
 interface Form {
   provider: string;
@@ -38,6 +40,9 @@ interface PageData {
 }
 
 const api = new ApiClient();
+
+/** The webhook URL as the provider must be given it: absolute (PUBLIC_BASE_URL unset: this panel's own origin). */
+const absolute = (url: string) => (/^https?:\/\//.test(url) ? url : `${window.location.origin}${url}`);
 
 const ProviderCard: React.FC<{
   form: Form;
@@ -84,8 +89,9 @@ const ProviderCard: React.FC<{
       ) : null}
       {form.configFields.map((f) => (
         <Box mb="default" key={f.name}>
-          <Label htmlFor={id(f.name)} required>
+          <Label htmlFor={id(f.name)} required={!f.webhook}>
             {f.label}
+            {f.webhook ? ' (after the webhook is registered)' : ''}
           </Label>
           <Input
             id={id(f.name)}
@@ -98,8 +104,8 @@ const ProviderCard: React.FC<{
       ))}
       {form.secretFields.map((f) => (
         <Box mb="default" key={f.name}>
-          <Label htmlFor={id(f.name)} required={!connection?.secretHints[f.name]}>
-            {f.label} (write-only)
+          <Label htmlFor={id(f.name)} required={!connection?.secretHints[f.name] && !f.webhook}>
+            {f.label} (write-only{f.webhook ? ', after the webhook is registered' : ''})
           </Label>
           <Input
             id={id(f.name)}
@@ -115,9 +121,14 @@ const ProviderCard: React.FC<{
       ))}
       {connection ? (
         <Text mb="default">
-          Webhook URL to register at the provider: <code data-testid={`webhook-${form.provider}`}>{connection.webhookUrl}</code>
+          Webhook URL to register at the provider: <code data-testid={`webhook-${form.provider}`}>{absolute(connection.webhookUrl)}</code>
         </Text>
-      ) : null}
+      ) : (
+        <Text mb="default" data-testid={`webhook-later-${form.provider}`}>
+          Save the other fields first: the webhook URL to register at the provider appears here after the first save, and the webhook fields
+          can be filled in then.
+        </Text>
+      )}
       <Box flex flexDirection="row" style={{ gap: 8 }}>
         <Button type="submit" variant="contained" disabled={busy}>
           Save

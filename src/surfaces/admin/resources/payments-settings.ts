@@ -46,14 +46,20 @@ const FIELD_LABELS: Record<string, string> = {
   webhookSecret: 'Webhook secret',
 };
 
+const field = (d: (typeof PROVIDER_DEFINITIONS)[keyof typeof PROVIDER_DEFINITIONS], name: string) => ({
+  name,
+  label: FIELD_LABELS[name] ?? name,
+  webhook: d.webhookFields.includes(name),
+});
+
 export function providerForms() {
   return Object.values(PROVIDER_DEFINITIONS).map((d) => ({
     provider: d.provider,
     label: d.label,
     methods: d.methods,
     environments: d.environments,
-    configFields: Object.keys(d.config.shape).map((name) => ({ name, label: FIELD_LABELS[name] ?? name })),
-    secretFields: d.secretFields.map((name) => ({ name, label: FIELD_LABELS[name] ?? name })),
+    configFields: Object.keys(d.config.shape).map((name) => field(d, name)),
+    secretFields: d.secretFields.map((name) => field(d, name)),
   }));
 }
 

@@ -70,6 +70,8 @@ export function createPayPalSignatureVerifier(source: CertSource) {
       const sig = headers['paypal-transmission-sig'];
       const certUrl = headers['paypal-cert-url'];
       const algo = headers['paypal-auth-algo'];
+      // A connection saved before its webhook was registered has no Webhook ID yet: nothing can be ours.
+      if (!webhookId) throw bad('this connection has no Webhook ID yet');
       if (!id || !time || !sig || !certUrl || !algo) throw bad('PayPal transmission headers missing');
       if (algo !== 'SHA256withRSA') throw bad(`unsupported algorithm ${algo.slice(0, 40)}`);
       if (!certUrlAllowed(certUrl, source.trustedPrefix)) throw bad("the certificate URL is not PayPal's");

@@ -12,6 +12,8 @@ import { keyInReason, minorUnits, squarePaymentState, squareRefundState } from '
 export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
 
 export function isValidSquareSignature(signatureKey: string, req: WebhookRequest): boolean {
+  // No signature key yet (saved before the subscription was made): an HMAC with an empty key is anyone's to compute.
+  if (!signatureKey) return false;
   const header = req.headers[SQUARE_SIGNATURE_HEADER]?.trim();
   if (!header || !/^[A-Za-z0-9+/]+={0,2}$/.test(header)) return false;
   const expected = createHmac('sha256', signatureKey).update(req.notificationUrl, 'utf8').update(req.rawBody).digest();

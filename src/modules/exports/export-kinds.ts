@@ -66,7 +66,7 @@ const orders: ExportDefinition = {
   ],
   query: (s) => Prisma.sql`
     SELECT o.number, o.id, ${local('o."createdAt"', s.timeZone)} AS created, o.status::text AS status, o."shippingStatus"::text AS shipping_status,
-           o."paymentMethod"::text AS method, c.username, c."discordUserId" AS discord_id, o.currency, o."subtotalCents" AS subtotal, o."discountCents" AS discount,
+           o."paymentMethod"::text AS method, COALESCE(c.username, c."displayName") AS username, c."discordUserId" AS discord_id, o.currency, o."subtotalCents" AS subtotal, o."discountCents" AS discount,
            o."discountName" AS discount_name, o."shippingCents" AS shipping, o."shippingTypeName" AS shipping_type, o."taxAmountCents" AS tax, o."totalCents" AS total,
            o."refundedTotalCents" AS refunded, ${local('o."paidAt"', s.timeZone)} AS paid, ${local('o."cancelledAt"', s.timeZone)} AS cancelled,
            o."shippingAddress"->>'name' AS ship_name, o."shippingAddress"->>'country' AS ship_country, o."shippingAddress"->>'state' AS ship_state,

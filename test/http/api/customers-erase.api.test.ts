@@ -103,6 +103,14 @@ describe('POST /api/customers/:id/erase', () => {
     const got = await request(t.app).get(`/api/orders/${order.id}`).set(shop.auth).expect(200);
     expect(got.body.customer).toMatchObject({ displayName: placeholder, username: null });
     expect(got.body.shippingAddress).toEqual({ country: 'US', state: 'IL', postalCode: '62701' });
+
+    // The bookkeeping export names the order's customer by the placeholder (its customer column was blank).
+    const day = o.createdAt.toISOString().slice(0, 10);
+    const csv = (await request(t.app).get(`/api/exports/orders?from=${day}&to=${day}`).set(shop.auth).buffer(true).expect(200)).text;
+    const [header, ...rows] = csv.trim().split(/\r?\n/);
+    const line = rows.find((r) => r.includes(order.id))!;
+    expect(line.split(',')[header!.split(',').indexOf('customer')]).toBe(placeholder);
+    for (const personal of ['Jane', 'janeroe', 'Elm St', 'Springfield']) expect(csv).not.toContain(personal);
   });
 
   it('refuses while an order still needs the address, names the order, and writes nothing', async () => {

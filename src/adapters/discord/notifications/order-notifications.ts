@@ -31,6 +31,7 @@
 // that repeat invalid requests.
 import { partsOfRefund, refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
 import { Routes } from 'discord-api-types/v10';
+import type { z } from 'zod';
 import type { REST } from '@discordjs/rest';
 import type { Customer, Tenant } from '../../../generated/prisma/index.js';
 import type { EventBus } from '../../../platform/jobs/queue.js';
@@ -343,113 +344,81 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     run: ({ tenantId, orderId, reason, note }) => refreshAdminMessage(tenantId, orderId, { reason, note }),
   });
 
-  bus.subscribe(EVENTS.refundFailed, 'discord-admin-alert', {
-    lane: ADMIN_CHANNEL_LANE,
-    schema: refundFailedPayload,
-    async run(alert) {
-      const log = deps.logger.child({
-        tenantId: alert.tenantId,
-        orderId: alert.orderId,
-        refundId: alert.refundId,
-        notification: 'refund-failed',
-      });
-      const tenant = await deps.tenants.get(alert.tenantId);
-      if (!tenant.adminChannelId) {
-        log.warn("tenant has no admin channel; the failed refund is on the order's audit trail only");
-        return;
-      }
-      // The order may have been deleted since (its audit snapshot keeps it): the alert still goes out.
-      const order = await orderOrNull(alert.tenantId, alert.orderId);
-      await postToAdmins(tenant.adminChannelId, refundFailedAlert(alert, order), log, `admin:refund-failed:${alert.refundId}`);
+  /**
+   * An alert about one order to the shop's admin channel: none without a channel (logged, with where the fact
+   * stays instead); the order read again, null once deleted (the alert still goes out, naming the order by id;
+   * a database or programming error throws, so the job is retried; a refused Discord post is logged by
+   * postToAdmins); posted at most once per `key`.
+   */
+  function subscribeOrderAlert<S extends z.ZodType<{ tenantId: string; orderId: string }>>(
+    event: string,
+    schema: S,
+    alert: {
+      notification: string;
+      /** Where the fact stays when the shop has no admin channel. */
+      withoutChannel: string;
+      logFields?: (payload: z.output<S>) => Record<string, unknown>;
+      message: (payload: z.output<S>, order: OrderDetail | null) => MessageData;
+      key: (payload: z.output<S>) => string;
     },
+  ): void {
+    bus.subscribe(event, 'discord-admin-alert', {
+      lane: ADMIN_CHANNEL_LANE,
+      schema,
+      async run(payload) {
+        const log = deps.logger.child({
+          tenantId: payload.tenantId,
+          orderId: payload.orderId,
+          ...alert.logFields?.(payload),
+          notification: alert.notification,
+        });
+        const tenant = await deps.tenants.get(payload.tenantId);
+        if (!tenant.adminChannelId) {
+          log.warn(`tenant has no admin channel; ${alert.withoutChannel}`);
+          return;
+        }
+        const order = await orderOrNull(payload.tenantId, payload.orderId);
+        await postToAdmins(tenant.adminChannelId, alert.message(payload, order), log, alert.key(payload));
+      },
+    });
+  }
+
+  subscribeOrderAlert(EVENTS.refundFailed, refundFailedPayload, {
+    notification: 'refund-failed',
+    withoutChannel: "the failed refund is on the order's audit trail only",
+    logFields: (a) => ({ refundId: a.refundId }),
+    message: (a, order) => refundFailedAlert(a, order),
+    key: (a) => `admin:refund-failed:${a.refundId}`,
   });
 
-  bus.subscribe(EVENTS.refundMadeAtProvider, 'discord-admin-alert', {
-    lane: ADMIN_CHANNEL_LANE,
-    schema: refundMadeAtProviderPayload,
-    async run(alert) {
-      const log = deps.logger.child({ tenantId: alert.tenantId, orderId: alert.orderId, notification: 'refund-made-at-provider' });
-      const tenant = await deps.tenants.get(alert.tenantId);
-      if (!tenant.adminChannelId) {
-        log.warn('tenant has no admin channel; the refund made at the provider shows on the order only');
-        return;
-      }
-      const order = await orderOrNull(alert.tenantId, alert.orderId);
-      const facts = order ? { ...order, customerDiscordUserId: order.customer.discordUserId } : null;
-      await postToAdmins(
-        tenant.adminChannelId,
-        refundMadeAtProviderAlert(alert, facts),
-        log,
-        `admin:refund-made-at-provider:${alert.providerRefundId}`,
-      );
-    },
+  subscribeOrderAlert(EVENTS.refundMadeAtProvider, refundMadeAtProviderPayload, {
+    notification: 'refund-made-at-provider',
+    withoutChannel: 'the refund made at the provider shows on the order only',
+    message: (a, order) => refundMadeAtProviderAlert(a, order ? { ...order, customerDiscordUserId: order.customer.discordUserId } : null),
+    key: (a) => `admin:refund-made-at-provider:${a.providerRefundId}`,
   });
 
-  bus.subscribe(EVENTS.refundClaimState, 'discord-admin-alert', {
-    lane: ADMIN_CHANNEL_LANE,
-    schema: refundClaimStatePayload,
-    async run(alert) {
-      const log = deps.logger.child({ tenantId: alert.tenantId, orderId: alert.orderId, notification: 'refund-claim-state' });
-      const tenant = await deps.tenants.get(alert.tenantId);
-      if (!tenant.adminChannelId) {
-        log.warn("tenant has no admin channel; the refund claim's state shows on the order page only");
-        return;
-      }
-      const order = await orderOrNull(alert.tenantId, alert.orderId);
-      await postToAdmins(
-        tenant.adminChannelId,
-        refundClaimStateAlert(alert, order?.number ?? null),
-        log,
-        `admin:refund-claim-state:${alert.payoutId ?? alert.pullPaymentId}:${alert.state}`,
-      );
-    },
+  subscribeOrderAlert(EVENTS.refundClaimState, refundClaimStatePayload, {
+    notification: 'refund-claim-state',
+    withoutChannel: "the refund claim's state shows on the order page only",
+    message: (a, order) => refundClaimStateAlert(a, order?.number ?? null),
+    key: (a) => `admin:refund-claim-state:${a.payoutId ?? a.pullPaymentId}:${a.state}`,
   });
 
-  bus.subscribe(EVENTS.paymentUnapplied, 'discord-admin-alert', {
-    lane: ADMIN_CHANNEL_LANE,
-    schema: paymentUnappliedPayload,
-    async run(alert) {
-      const log = deps.logger.child({
-        tenantId: alert.tenantId,
-        orderId: alert.orderId,
-        checkoutId: alert.checkoutId,
-        notification: 'payment-unapplied',
-      });
-      const tenant = await deps.tenants.get(alert.tenantId);
-      if (!tenant.adminChannelId) {
-        log.warn("tenant has no admin channel; the unapplied payment is on the order's audit trail only");
-        return;
-      }
-      // Only a deleted order is expected (the alert still goes out, naming the order by id). A database or
-      // programming error throws, so the job is retried; a refused Discord post is logged by postToAdmins.
-      const order = await orderOrNull(alert.tenantId, alert.orderId);
-      await postToAdmins(
-        tenant.adminChannelId,
-        unappliedAlert(alert, order),
-        log,
-        `admin:payment-unapplied:${alert.checkoutId}:${alert.action}`,
-      );
-    },
+  subscribeOrderAlert(EVENTS.paymentUnapplied, paymentUnappliedPayload, {
+    notification: 'payment-unapplied',
+    withoutChannel: "the unapplied payment is on the order's audit trail only",
+    logFields: (a) => ({ checkoutId: a.checkoutId }),
+    message: (a, order) => unappliedAlert(a, order),
+    key: (a) => `admin:payment-unapplied:${a.checkoutId}:${a.action}`,
   });
 
-  bus.subscribe(EVENTS.paymentCaptureRefused, 'discord-admin-alert', {
-    lane: ADMIN_CHANNEL_LANE,
-    schema: paymentCaptureRefusedPayload,
-    async run(alert) {
-      const log = deps.logger.child({
-        tenantId: alert.tenantId,
-        orderId: alert.orderId,
-        checkoutId: alert.checkoutId,
-        notification: 'capture-refused',
-      });
-      const tenant = await deps.tenants.get(alert.tenantId);
-      if (!tenant.adminChannelId) {
-        log.warn("tenant has no admin channel; the refused capture is on the order's audit trail only");
-        return;
-      }
-      const order = await orderOrNull(alert.tenantId, alert.orderId);
-      await postToAdmins(tenant.adminChannelId, captureRefusedAlert(alert, order), log, `admin:capture-refused:${alert.checkoutId}`);
-    },
+  subscribeOrderAlert(EVENTS.paymentCaptureRefused, paymentCaptureRefusedPayload, {
+    notification: 'capture-refused',
+    withoutChannel: "the refused capture is on the order's audit trail only",
+    logFields: (a) => ({ checkoutId: a.checkoutId }),
+    message: (a, order) => captureRefusedAlert(a, order),
+    key: (a) => `admin:capture-refused:${a.checkoutId}`,
   });
 
   bus.subscribe(EVENTS.dmNotDelivered, 'discord-admin-alert', {

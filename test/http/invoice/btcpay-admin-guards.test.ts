@@ -8,14 +8,13 @@
 // - disconnect BTCPay while an invoice on it is open: refused, naming how many orders and what to do.
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { systemActor } from '../../../src/modules/shared/actor.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { loggedIn } from '../../admin/admin-helpers.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { connectBtcPay, useProvidersApp } from './square-btcpay-fixtures.js';
+import { openBtcPayInvoice, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
@@ -24,25 +23,7 @@ const { env } = useProvidersApp(clock);
 
 /** A shop with BTCPay connected, an API key, a logged-in admin, and an unpaid $42.50 Bitcoin order whose invoice the customer opened. */
 async function openInvoice() {
-  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
-  await connectBtcPay(env, tenant.id);
-  const order = await f.order({
-    tenantId: tenant.id,
-    customerId: customer.id,
-    guildId: guild.id,
-    paymentMethod: 'BTC_INVOICE',
-    paymentStatus: 'pending',
-    totalCents: 4250,
-    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-  });
-  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
-  const res = await request(env.t.app)
-    .post(`${new URL(link.url).pathname}/pay`)
-    .type('form')
-    .send({ method: 'BTC_INVOICE' })
-    .expect(303);
-  const invoiceId = /\/i\/([^/?]+)$/.exec(String(res.headers.location))![1]!;
-  await env.btcpay.idle();
+  const { tenant, order, link, invoiceId } = await openBtcPayInvoice(env);
   const { key } = await env.t.services.apiKeys.create(adminCtx(tenant.id), 'test key');
   const admin = await loggedIn(env.base, (await f.adminUser({ tenantId: tenant.id })).email);
   const panel = {

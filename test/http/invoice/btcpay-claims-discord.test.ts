@@ -2,45 +2,15 @@
 // names where the order's earlier refunds sent as BTCPay claims stand, as the panel's order page and the admin
 // channel do: claimed and waiting for the shop's approval, then paid. Against the fake BTCPay over real HTTP
 // (its payout webhooks signed and posted to our endpoint).
-import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { systemActor } from '../../../src/modules/shared/actor.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
-import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { commandInteraction, interact, member, textOf, type Harness } from '../../discord/harness.js';
-import { connectBtcPay, useProvidersApp } from './square-btcpay-fixtures.js';
+import { paidBtcPayOrder, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const db = testDb();
-const f = factories();
 const { env } = useProvidersApp();
-
-/** A 42.50 order paid in full with a BTCPay invoice. */
-async function paidOrder() {
-  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
-  const { storeId } = await connectBtcPay(env, tenant.id);
-  const order = await f.order({
-    tenantId: tenant.id,
-    customerId: customer.id,
-    guildId: guild.id,
-    paymentMethod: 'BTC_INVOICE',
-    paymentStatus: 'pending',
-    totalCents: 4250,
-    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-  });
-  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
-  const res = await request(env.t.app)
-    .post(`${new URL(link.url).pathname}/pay`)
-    .type('form')
-    .send({ method: 'BTC_INVOICE' })
-    .expect(303);
-  const invoiceId = /\/i\/([^/?]+)$/.exec(String(res.headers.location))![1]!;
-  await env.btcpay.pay(invoiceId);
-  await env.btcpay.idle();
-  expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PAID');
-  return { tenant, order, storeId };
-}
 
 /** The latest claim state recorded for the order's refunds. */
 const claimStates = async (orderId: string) =>
@@ -50,7 +20,7 @@ const claimStates = async (orderId: string) =>
 
 describe("the /refund reply shows the order's BTCPay refund claims", () => {
   it('a claim waiting for the shop approval, then paid, is named with BTCPay payouts page', async () => {
-    const { tenant, order, storeId } = await paidOrder();
+    const { tenant, order, storeId } = await paidBtcPayOrder(env);
     await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 1500, reason: 'Late' });
     const sent = await waitFor('the refund sent as a claim', () =>
       db.auditLog.findFirst({ where: { entityId: order.id, action: 'payment.refund_sent' } }),

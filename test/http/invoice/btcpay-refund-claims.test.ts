@@ -4,45 +4,17 @@
 // PayoutUpdated webhooks signed and posted to our endpoint): the admins are told the refund waits for the
 // customer, then for their approval (with BTCPay's payouts page), then that it was paid; the order page shows
 // where it stands at each step.
-import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { systemActor } from '../../../src/modules/shared/actor.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { loggedIn } from '../../admin/admin-helpers.js';
-import { connectBtcPay, useProvidersApp } from './square-btcpay-fixtures.js';
+import { paidBtcPayOrder, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const db = testDb();
 const f = factories();
 const { env, discordApi } = useProvidersApp();
-
-/** A 42.50 order paid in full with a BTCPay invoice. */
-async function paidOrder() {
-  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
-  const { storeId, connectionId } = await connectBtcPay(env, tenant.id);
-  const order = await f.order({
-    tenantId: tenant.id,
-    customerId: customer.id,
-    guildId: guild.id,
-    paymentMethod: 'BTC_INVOICE',
-    paymentStatus: 'pending',
-    totalCents: 4250,
-    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-  });
-  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
-  const res = await request(env.t.app)
-    .post(`${new URL(link.url).pathname}/pay`)
-    .type('form')
-    .send({ method: 'BTC_INVOICE' })
-    .expect(303);
-  const invoiceId = /\/i\/([^/?]+)$/.exec(String(res.headers.location))![1]!;
-  await env.btcpay.pay(invoiceId);
-  await env.btcpay.idle();
-  expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PAID');
-  return { tenant, order, storeId, connectionId };
-}
 
 const adminTitles = (channelId: string) =>
   discordApi()
@@ -52,7 +24,7 @@ const adminTitles = (channelId: string) =>
 
 describe('a refund sent as a BTCPay claim is followed until the customer has the money', () => {
   it('waits for the claim, then for the shop approval, then is paid: the admins are told each step and the order page shows it', async () => {
-    const { tenant, order, storeId } = await paidOrder();
+    const { tenant, order, storeId } = await paidBtcPayOrder(env);
     const owner = await loggedIn(env.base, (await f.adminUser({ tenantId: tenant.id })).email);
     const banners = async () => {
       const res = await owner.agent.get(`/admin/api/resources/Order/records/${order.id}/show`).set(owner.headers()).expect(200);
@@ -117,7 +89,7 @@ describe('a refund sent as a BTCPay claim is followed until the customer has the
   });
 
   it('a claim the shop cancels in BTCPay: the admins are told the customer has not received the money', async () => {
-    const { tenant, order } = await paidOrder();
+    const { tenant, order } = await paidBtcPayOrder(env);
     await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { reason: 'Cancelled order' });
     const sent = await waitFor('the refund sent as a claim', () =>
       db.auditLog.findFirst({ where: { entityId: order.id, action: 'payment.refund_sent' } }),

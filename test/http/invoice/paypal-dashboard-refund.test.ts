@@ -14,37 +14,7 @@ import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const { env, payPalOrder, startCheckout, lastEvent, postWebhook, discordApi } = usePayPalApp(clock);
-
-/** An order of 42.50 paid through PayPal (the buyer came back, we captured). */
-async function paidOrder() {
-  const shop = await payPalOrder({ paymentStatus: 'pending' });
-  const { paypalOrderId, checkout } = await startCheckout(shop.path);
-  const back = new URL(env.paypal.approve(paypalOrderId));
-  await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
-  await env.paypal.settle();
-  expect((await db.order.findUniqueOrThrow({ where: { id: shop.order.id } })).status).toBe('PAID');
-  const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
-  return { ...shop, checkout, captureId };
-}
-
-/** What the owner's PayPal dashboard does: POST captures/{id}/refund with the shop's own credentials. */
-async function dashboardRefund(clientId: string, clientSecret: string, captureId: string, value?: string) {
-  const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
-  const token = (await fetch(`${env.paypal.url}/v1/oauth2/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials',
-  }).then((r) => r.json())) as { access_token: string };
-  const res = await fetch(`${env.paypal.url}/v2/payments/captures/${captureId}/refund`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(value ? { amount: { currency_code: 'USD', value } } : {}),
-  });
-  expect(res.status).toBe(201);
-  await env.paypal.settle();
-  return ((await res.json()) as { id: string }).id;
-}
+const { env, payPalOrder, startCheckout, paidPayPalOrder, dashboardRefund, lastEvent, postWebhook, discordApi } = usePayPalApp(clock);
 
 /** The admin-channel messages of the shop (titles and descriptions). */
 const adminTexts = (channelId: string) =>
@@ -55,7 +25,7 @@ const adminTexts = (channelId: string) =>
 
 describe('a refund made in the PayPal dashboard, outside Ledgerline', () => {
   it('a partial one is recorded (PARTIALLY_REFUNDED, once per refund id); a Full refund from /refund then sends PayPal only the rest', async () => {
-    const { tenant, order, clientId, clientSecret, captureId, connectionId } = await paidOrder();
+    const { tenant, order, clientId, clientSecret, captureId, connectionId } = await paidPayPalOrder();
     const paypalRefundId = await dashboardRefund(clientId, clientSecret, captureId, '10.00');
 
     const recorded = await db.refund.findMany({ where: { orderId: order.id } });
@@ -106,7 +76,7 @@ describe('a refund made in the PayPal dashboard, outside Ledgerline', () => {
   });
 
   it('a full one is recorded as a Full refund: REFUNDED, every unit refunded, nothing more to send', async () => {
-    const { tenant, order, clientId, clientSecret, captureId } = await paidOrder();
+    const { tenant, order, clientId, clientSecret, captureId } = await paidPayPalOrder();
     const paypalRefundId = await dashboardRefund(clientId, clientSecret, captureId);
     const refund = await db.refund.findFirstOrThrow({ where: { orderId: order.id } });
     expect(refund).toMatchObject({ mode: 'FULL', amountCents: 4250, externalRefundId: paypalRefundId });
@@ -123,7 +93,7 @@ describe('a refund made in the PayPal dashboard, outside Ledgerline', () => {
   });
 
   it('whose webhook was lost, and PayPal could not be read before our refund: the refund then finds the capture fully refunded and records it as returned, not "return it another way"', async () => {
-    const { tenant, order, clientId, clientSecret, captureId } = await paidOrder();
+    const { tenant, order, clientId, clientSecret, captureId } = await paidPayPalOrder();
     env.paypal.dropWebhooks = true;
     try {
       await dashboardRefund(clientId, clientSecret, captureId);
@@ -202,7 +172,7 @@ describe('a refund made in the PayPal dashboard, outside Ledgerline', () => {
   });
 
   it('returning a refund PayPal refused ("return it another way") in the dashboard: that refund is now returned, no second refund', async () => {
-    const { tenant, order, clientId, clientSecret, captureId } = await paidOrder();
+    const { tenant, order, clientId, clientSecret, captureId } = await paidPayPalOrder();
     env.paypal.failRefunds('reject');
     const ours = await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 1000, reason: 'Broken' });
     await waitFor('the refusal', () => db.auditLog.findFirst({ where: { entityId: order.id, action: 'payment.refund_failed' } }));

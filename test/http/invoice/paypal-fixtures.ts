@@ -1,9 +1,9 @@
 // The set-up the PayPal invoice tests share (paypal-webhooks.test.ts, paypal-expiry.test.ts): the app on a
 // real port with the fake PayPal (invoice-fixtures.ts) and a fake Discord, a job worker, and the buyer's and
-// PayPal's steps: a shop with PayPal connected and an order to pay, "Pay with PayPal", the webhooks PayPal
-// sent, and posting one to us.
+// PayPal's steps: a shop with PayPal connected and an order to pay, "Pay with PayPal", an order paid through it,
+// a refund made in the owner's PayPal dashboard, the webhooks PayPal sent, and posting one to us.
 import request from 'supertest';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
 import type { SentWebhook } from '../../../src/dev/fakes/fake-paypal.js';
 import { systemActor } from '../../../src/modules/shared/actor.js';
@@ -88,6 +88,39 @@ export function usePayPalApp(clock: MovableClock, appEnv: Record<string, string>
     return { paypalOrderId, checkout };
   }
 
+  /** A shop with an order of 42.50 paid through PayPal (the buyer came back, we captured), and PayPal's capture id. */
+  async function paidPayPalOrder() {
+    const shop = await payPalOrder({ paymentStatus: 'pending' });
+    const { paypalOrderId, checkout } = await startCheckout(shop.path);
+    const back = new URL(env.paypal.approve(paypalOrderId));
+    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+    await env.paypal.settle();
+    expect((await db.order.findUniqueOrThrow({ where: { id: shop.order.id } })).status).toBe('PAID');
+    const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
+    return { ...shop, checkout, captureId };
+  }
+
+  /**
+   * What the owner's PayPal dashboard does: POST captures/{id}/refund with the shop's own credentials, of `value`
+   * (a decimal string) or, without it, of everything not yet refunded. Returns PayPal's refund id.
+   */
+  async function dashboardRefund(clientId: string, clientSecret: string, captureId: string, value?: string) {
+    const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
+    const token = (await fetch(`${env.paypal.url}/v1/oauth2/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    }).then((r) => r.json())) as { access_token: string };
+    const res = await fetch(`${env.paypal.url}/v2/payments/captures/${captureId}/refund`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(value ? { amount: { currency_code: 'USD', value } } : {}),
+    });
+    expect(res.status).toBe(201);
+    await env.paypal.settle();
+    return ((await res.json()) as { id: string }).id;
+  }
+
   /** The last webhook of `type` PayPal sent (that `predicate` accepts). */
   const lastEvent = (type: string, predicate: (w: SentWebhook) => boolean = () => true) =>
     env.paypal.sent.filter((w) => w.type === type && predicate(w)).at(-1)!;
@@ -106,5 +139,5 @@ export function usePayPalApp(clock: MovableClock, appEnv: Record<string, string>
     return discord;
   };
 
-  return { env, payPalOrder, startCheckout, lastEvent, about, postWebhook, discordApi };
+  return { env, payPalOrder, startCheckout, paidPayPalOrder, dashboardRefund, lastEvent, about, postWebhook, discordApi };
 }

@@ -5,7 +5,6 @@
 //   itself (the custom_id we send, which PayPal echoes) or its id was recorded by our job.
 // - one whose webhook never arrives: read from PayPal (the order's purchase_units[].payments.refunds) when an
 //   admin refunds the order with /refund (a signed Discord interaction), so only the rest is sent.
-import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
@@ -18,41 +17,11 @@ const clock = new MovableClock();
 const db = testDb();
 // PayPal's answer to our refund is held by the test for as long as it needs: the adapter's own timeout is not
 // what this file is about, so it is generous (a retry would otherwise be answered while the test still holds).
-const { env, payPalOrder, startCheckout } = usePayPalApp(clock, { PROVIDER_TIMEOUT_MS: '60000' });
-
-/** An order of 42.50 paid through PayPal (the buyer came back, we captured). */
-async function paidOrder() {
-  const shop = await payPalOrder({ paymentStatus: 'pending' });
-  const { paypalOrderId } = await startCheckout(shop.path);
-  const back = new URL(env.paypal.approve(paypalOrderId));
-  await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
-  await env.paypal.settle();
-  expect((await db.order.findUniqueOrThrow({ where: { id: shop.order.id } })).status).toBe('PAID');
-  const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
-  return { ...shop, captureId };
-}
-
-/** What the owner's PayPal dashboard does: POST captures/{id}/refund with the shop's own credentials. */
-async function dashboardRefund(clientId: string, clientSecret: string, captureId: string, value: string) {
-  const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
-  const token = (await fetch(`${env.paypal.url}/v1/oauth2/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials',
-  }).then((r) => r.json())) as { access_token: string };
-  const res = await fetch(`${env.paypal.url}/v2/payments/captures/${captureId}/refund`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ amount: { currency_code: 'USD', value } }),
-  });
-  expect(res.status).toBe(201);
-  await env.paypal.settle();
-  return ((await res.json()) as { id: string }).id;
-}
+const { env, paidPayPalOrder, dashboardRefund } = usePayPalApp(clock, { PROVIDER_TIMEOUT_MS: '60000' });
 
 describe('refunds made in the PayPal dashboard', () => {
   it('one whose webhook arrives while our own refund of the order is on its way is recorded; ours is not taken for it', async () => {
-    const { tenant, order, clientId, clientSecret, captureId } = await paidOrder();
+    const { tenant, order, clientId, clientSecret, captureId } = await paidPayPalOrder();
     const release = env.paypal.holdNextRefundAnswer();
     let released = false;
     try {
@@ -90,7 +59,7 @@ describe('refunds made in the PayPal dashboard', () => {
   });
 
   it('one whose webhook never arrives is read from PayPal before /refund computes the refund: only the rest is sent', async () => {
-    const { tenant, order, clientId, clientSecret, captureId } = await paidOrder();
+    const { tenant, order, clientId, clientSecret, captureId } = await paidPayPalOrder();
     env.paypal.dropWebhooks = true;
     let paypalRefundId: string;
     try {

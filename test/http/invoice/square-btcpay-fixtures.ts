@@ -4,7 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
+import request from 'supertest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
 import { FakeBtcPay, registerBtcPayWebhook } from '../../../src/dev/fakes/fake-btcpay.js';
 import { FakeSquare } from '../../../src/dev/fakes/fake-square.js';
@@ -12,8 +13,10 @@ import type { PaymentMethod } from '../../../src/generated/prisma/index.js';
 import type { Clock } from '../../../src/platform/clock.js';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import type { Logger } from '../../../src/platform/logger.js';
+import { systemActor } from '../../../src/modules/shared/actor.js';
 import { adminCtx } from '../../helpers/actors.js';
-import { testDatabaseUrl } from '../../helpers/db.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
 export interface ProvidersApp {
@@ -173,4 +176,41 @@ export async function connectBtcPay(
   if (!tested.ok) throw new Error(`BTCPay test failed: ${tested.message}`);
   await enable(t, tenantId, ['BTC_INVOICE']);
   return { connectionId: saved.id, storeId, apiKey, webhookSecret };
+}
+
+/**
+ * A shop with BTCPay connected and an unpaid $42.50 Bitcoin order whose invoice the customer opened ("Pay with
+ * Bitcoin" on the invoice page): the order's invoice link and BTCPay's invoice id.
+ */
+export async function openBtcPayInvoice(env: ProvidersApp) {
+  const f = factories();
+  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+  const { storeId, connectionId } = await connectBtcPay(env, tenant.id);
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    guildId: guild.id,
+    paymentMethod: 'BTC_INVOICE',
+    paymentStatus: 'pending',
+    totalCents: 4250,
+    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
+  });
+  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
+  const res = await request(env.t.app)
+    .post(`${new URL(link.url).pathname}/pay`)
+    .type('form')
+    .send({ method: 'BTC_INVOICE' })
+    .expect(303);
+  const invoiceId = /\/i\/([^/?]+)$/.exec(String(res.headers.location))![1]!;
+  await env.btcpay.idle();
+  return { tenant, order, link, invoiceId, storeId, connectionId };
+}
+
+/** The same order paid in full: the fake BTCPay settles the invoice and its signed webhook marks the order PAID. */
+export async function paidBtcPayOrder(env: ProvidersApp) {
+  const opened = await openBtcPayInvoice(env);
+  await env.btcpay.pay(opened.invoiceId);
+  await env.btcpay.idle();
+  expect((await testDb().order.findUniqueOrThrow({ where: { id: opened.order.id } })).status).toBe('PAID');
+  return opened;
 }

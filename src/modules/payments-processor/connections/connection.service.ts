@@ -148,11 +148,15 @@ export function createConnectionService(deps: {
     return adapter;
   };
 
+  /** A connection's stored secrets, decrypted (none once disconnected). */
+  const storedSecrets = (row: Pick<PaymentConnection, 'secrets'>): Record<string, string> =>
+    row.secrets ? (JSON.parse(openSecret(box, row.secrets)) as Record<string, string>) : {};
+
   /** Why the connection cannot take payments yet for want of its webhook settings, or null when it has them. */
   const missingWebhookSettings = (row: PaymentConnection): string | null => {
     const def = PROVIDER_DEFINITIONS[row.provider];
     const config = (row.config ?? {}) as Record<string, unknown>;
-    const secrets = row.secrets ? (JSON.parse(openSecret(box, row.secrets)) as Record<string, string>) : {};
+    const secrets = storedSecrets(row);
     const absent = def.webhookFields.filter((f) => !config[f] && !secrets[f]);
     if (!absent.length) return null;
     return `${def.label} cannot confirm payments to Ledgerline until its webhook is set up: ${def.webhookHelp}. Then save and test again.`;
@@ -164,10 +168,9 @@ export function createConnectionService(deps: {
         'PAYMENT_METHOD_NOT_ENABLED',
         `The shop's ${PROVIDER_DEFINITIONS[row.provider].label} connection is disconnected.`,
       );
-    const secrets = JSON.parse(openSecret(box, row.secrets)) as Record<string, string>;
     return PROVIDER_DEFINITIONS[row.provider].toConnection(
       { environment: row.environment, config: (row.config ?? {}) as Record<string, unknown> },
-      secrets,
+      storedSecrets(row),
       urls,
     );
   };
@@ -278,7 +281,7 @@ export function createConnectionService(deps: {
         // The form's save compares with the row under its lock (connection-form.ts).
         if (found) await tx.$queryRaw(Prisma.sql`SELECT id FROM payment_connections WHERE id = ${found.id} FOR UPDATE`);
         const existing = found && (await tx.paymentConnection.findUniqueOrThrow({ where: { id: found.id } }));
-        const stored = existing?.secrets ? (JSON.parse(openSecret(box, existing.secrets)) as Record<string, string>) : {};
+        const stored = existing ? storedSecrets(existing) : {};
         const given = Object.fromEntries(
           Object.entries(input.secrets)
             .filter(([k, v]) => def.secretFields.includes(k) && v && v.trim())

@@ -31,7 +31,11 @@ COPY --chown=node:node package.json ./
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=3s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+# Every start migrates first (under an advisory lock): a slow migration on a big database can take minutes
+# (docs/decisions/operating.md, "Slow at scale"). Failed checks in the start period do not count, and the first
+# passing one marks the container healthy at once, so a long period delays nothing for a normal start; it keeps a
+# migrating instance from being reported unhealthy (and restarted by an orchestrator that acts on it) mid-migration.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10m CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 # node itself is PID 1 (no shell in between), so SIGTERM reaches its graceful shutdown. The same node flags as
 # `npm run start:prod` (test/unit/start-commands.test.ts keeps them equal; docs/decisions/process-roles.md, "Memory").
 CMD ["node", "--max-semi-space-size=16", "--enable-source-maps", "dist/src/main.js"]

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
 import { FakeBtcPay, registerBtcPayWebhook } from '../../../src/dev/fakes/fake-btcpay.js';
-import { FakeSquare } from '../../../src/dev/fakes/fake-square.js';
+import { FakeSquare, SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
 import type { PaymentMethod } from '../../../src/generated/prisma/index.js';
 import type { Clock } from '../../../src/platform/clock.js';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
@@ -17,6 +17,7 @@ import { systemActor } from '../../../src/modules/shared/actor.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
 export interface ProvidersApp {
@@ -213,4 +214,57 @@ export async function paidBtcPayOrder(env: ProvidersApp) {
   await env.btcpay.idle();
   expect((await testDb().order.findUniqueOrThrow({ where: { id: opened.order.id } })).status).toBe('PAID');
   return opened;
+}
+
+/** A shop with Cash App Pay (Square) connected and a $42.50 order paid with it on the invoice page; Square's payment id. */
+export async function paidSquareOrder(env: ProvidersApp) {
+  const f = factories();
+  const db = testDb();
+  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+  const { connectionId } = await connectSquare(env, tenant.id);
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    guildId: guild.id,
+    paymentMethod: 'CASHAPP_PAY',
+    paymentStatus: 'pending',
+    totalCents: 4250,
+    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
+  });
+  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
+  const path = new URL(link.url).pathname;
+  const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
+  const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(res.headers.location))![1]!;
+  const paid = await request(env.t.app)
+    .post(`${path}/cash-app/${checkoutId}/charge`)
+    .send({ sourceToken: SQUARE_TEST_TOKENS.ok })
+    .expect(200);
+  expect(paid.body.outcome).toBe('paid');
+  await env.square.idle();
+  const paymentId = (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).paymentReference!;
+  return { tenant, guild, order, paymentId, checkoutId, connectionId };
+}
+
+/**
+ * What the seller's Square dashboard does: RefundPayment with the seller's own access token, for `amount` cents;
+ * resolves once Square completed it (refund.created PENDING, then refund.updated COMPLETED). Square's refund id.
+ */
+export async function squareDashboardRefund(env: ProvidersApp, paymentId: string, amount: number): Promise<string> {
+  const payment = env.square.payments.get(paymentId)!;
+  const merchant = env.square.merchants.find((m) => m.merchantId === payment.merchantId)!;
+  const res = await fetch(`${env.square.url}/v2/refunds`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${merchant.accessToken}`, 'content-type': 'application/json', 'square-version': '2026-09-16' },
+    body: JSON.stringify({
+      idempotency_key: `dash-${paymentId.slice(0, 20)}-${amount}`,
+      payment_id: paymentId,
+      amount_money: { amount, currency: 'USD' },
+      reason: 'Refunded from the Square Dashboard',
+    }),
+  });
+  expect(res.status).toBe(200);
+  const refundId = ((await res.json()) as { refund: { id: string } }).refund.id;
+  await waitFor('the refund completed at Square', async () => env.square.refunds.get(refundId)?.json.status === 'COMPLETED');
+  await env.square.idle();
+  return refundId;
 }

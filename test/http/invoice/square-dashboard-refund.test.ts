@@ -3,68 +3,17 @@
 // endpoint by the fake. Once completed it is recorded as a refund of the order, and a later Full refund from
 // /refund (a signed Discord interaction) asks Square for what is left only: asking for the whole payment again
 // is refused by Square (the amount exceeds what is left), which told the admins to return it by hand.
-import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
-import { systemActor } from '../../../src/modules/shared/actor.js';
 import { testDb } from '../../helpers/db.js';
-import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { commandInteraction, interact, member, textOf, type Harness } from '../../discord/harness.js';
-import { connectSquare, useProvidersApp } from './square-btcpay-fixtures.js';
+import { paidSquareOrder, squareDashboardRefund, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const db = testDb();
-const f = factories();
 const { env, discordApi } = useProvidersApp();
 
-/** A 42.50 order paid with Cash App Pay on the invoice page. */
-async function paidOrder() {
-  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
-  await connectSquare(env, tenant.id);
-  const order = await f.order({
-    tenantId: tenant.id,
-    customerId: customer.id,
-    guildId: guild.id,
-    paymentMethod: 'CASHAPP_PAY',
-    paymentStatus: 'pending',
-    totalCents: 4250,
-    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-  });
-  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
-  const path = new URL(link.url).pathname;
-  const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
-  const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(res.headers.location))![1]!;
-  const paid = await request(env.t.app)
-    .post(`${path}/cash-app/${checkoutId}/charge`)
-    .send({ sourceToken: SQUARE_TEST_TOKENS.ok })
-    .expect(200);
-  expect(paid.body.outcome).toBe('paid');
-  await env.square.idle();
-  const paymentId = (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).paymentReference!;
-  return { tenant, guild, order, paymentId };
-}
-
-/** What the seller's Square dashboard does: RefundPayment with the seller's own access token. */
-async function dashboardRefund(paymentId: string, amount: number) {
-  const payment = env.square.payments.get(paymentId)!;
-  const merchant = env.square.merchants.find((m) => m.merchantId === payment.merchantId)!;
-  const res = await fetch(`${env.square.url}/v2/refunds`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${merchant.accessToken}`, 'content-type': 'application/json', 'square-version': '2026-09-16' },
-    body: JSON.stringify({
-      idempotency_key: `dash-${paymentId.slice(0, 20)}-${amount}`,
-      payment_id: paymentId,
-      amount_money: { amount, currency: 'USD' },
-      reason: 'Refunded from the Square Dashboard',
-    }),
-  });
-  expect(res.status).toBe(200);
-  const refundId = ((await res.json()) as { refund: { id: string } }).refund.id;
-  // refund.created (PENDING), then refund.updated (COMPLETED) a moment later.
-  await waitFor('the refund completed at Square', async () => env.square.refunds.get(refundId)?.json.status === 'COMPLETED');
-  await env.square.idle();
-  return refundId;
-}
+const paidOrder = () => paidSquareOrder(env);
+const dashboardRefund = (paymentId: string, amount: number) => squareDashboardRefund(env, paymentId, amount);
 
 describe("a refund made in Square's dashboard, outside Ledgerline", () => {
   it('is recorded once completed (PARTIALLY_REFUNDED); a Full refund from /refund then asks Square for the rest only', async () => {

@@ -33,6 +33,7 @@ import type { ProviderId } from './modules/payments-processor/providers/provider
 import { createCheckoutService, type CheckoutService } from './modules/payments-processor/checkouts/checkout.service.js';
 import { createProviderRefundReader } from './modules/payments-processor/checkouts/provider-refund-reads.js';
 import { registerCheckoutJobs } from './modules/payments-processor/checkouts/checkout.jobs.js';
+import { createRefundSweep, type RefundSweep } from './modules/payments-processor/checkouts/refund-sweep.js';
 import { createPayPalAdapter } from './modules/payments-processor/providers/paypal/paypal.adapter.js';
 import { BtcPayAdapter } from './modules/payments-processor/providers/btcpay/btcpay.adapter.js';
 import { SquareAdapter } from './modules/payments-processor/providers/square/square.adapter.js';
@@ -144,6 +145,8 @@ export interface Services {
   paymentConnections: ConnectionService;
   /** The checkout ledger: invoice-page checkouts, returns, provider webhooks, reconciliation. */
   checkouts: CheckoutService;
+  /** Refunds made in the provider's dashboard whose webhook was lost, read for recently paid checkouts (a cron job). */
+  refundSweep: RefundSweep;
   inventory: InventoryService;
   tenants: TenantService;
   customers: CustomerService;
@@ -286,7 +289,9 @@ export function createContainer(opts: ContainerOptions): Services {
     invoiceLinks: invoices.linksAvailable(),
     providers: (Object.keys(adapters) as ProviderId[]).filter((p) => adapters[p] !== undefined),
   };
-  registerCheckoutJobs(bus, { checkouts, reconcileAfterMinutes: env.CHECKOUT_RECONCILE_AFTER_MINUTES });
+  // Dashboard refunds whose webhook was lost, on orders nobody refunds again: a sweep of recently paid checkouts.
+  const refundSweep = createRefundSweep({ db, clock, logger, reader: providerRefunds });
+  registerCheckoutJobs(bus, { checkouts, reconcileAfterMinutes: env.CHECKOUT_RECONCILE_AFTER_MINUTES, refundSweep });
   // Refunds of processor-paid orders send the money back through the shop's connection (a job; see refund.command.ts).
   registerProcessorRefundJobs(bus, { db, audit, logger, connections: paymentConnections });
   const paymentWindows = createPaymentWindowService({ ...afterSale, sql });
@@ -323,6 +328,7 @@ export function createContainer(opts: ContainerOptions): Services {
     secrets,
     paymentConnections,
     checkouts,
+    refundSweep,
     inventory,
     tenants: createTenantService({ db, sql }),
     customers,

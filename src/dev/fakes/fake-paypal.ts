@@ -122,6 +122,9 @@ export class FakePayPal {
   private readonly inFlight = new Set<Promise<void>>();
   /** The next N API calls (not the token call) answer 503 INTERNAL_SERVER_ERROR, as during an outage. */
   failNext = 0;
+  /** Reads (GET) of a matching path that fail: '5xx' answers 503 at once; 'hang' answers 503 only after holdMs
+   *  (a caller's timeout gives up first), as a PayPal that is slow or down. */
+  private readFailures: { path: RegExp; kind: '5xx' | 'hang'; times: number }[] = [];
   /** Requests seen, for assertions: "METHOD path" plus the PayPal-Request-Id. */
   readonly requests: { method: string; path: string; requestId?: string; body: unknown; status?: number }[] = [];
   /** One-shot refund failure: '5xx' answers 503; 'timeout' refunds, then answers after holdMs (a lost answer);
@@ -207,6 +210,17 @@ export class FakePayPal {
         res.status(503).json({ name: 'INTERNAL_SERVER_ERROR', message: 'An internal server error occurred.', debug_id: 'fake503' });
         return;
       }
+      const readFailure = req.method === 'GET' ? this.readFailures.find((f) => f.times > 0 && f.path.test(req.path)) : undefined;
+      if (readFailure) {
+        readFailure.times--;
+        const answer = () => {
+          if (!res.headersSent && !res.destroyed)
+            res.status(503).json({ name: 'INTERNAL_SERVER_ERROR', message: 'An internal server error occurred.', debug_id: 'fake503' });
+        };
+        if (readFailure.kind === 'hang') setTimeout(answer, this.holdMs);
+        else answer();
+        return;
+      }
       next();
     });
     this.routes(app);
@@ -225,6 +239,11 @@ export class FakePayPal {
   /** Waits for every webhook delivery in flight. */
   async settle(): Promise<void> {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+
+  /** The next `times` GETs of a path matching `path` fail (see readFailures). */
+  failReads(path: RegExp, kind: '5xx' | 'hang', times = 1): void {
+    this.readFailures.push({ path, kind, times });
   }
 
   failRefunds(kind: '5xx' | 'timeout' | 'reject'): void {

@@ -4,7 +4,10 @@
 // then computed asked the provider for money it had already returned (docs/decisions/processor-refunds.md).
 // Bounded: only the order's PAID PayPal/Square checkouts (at most MAX_CHECKOUTS), at most MAX_REFUNDS refunds
 // each; a provider that fails or is slow costs the refund at most its timeout, and is logged, not raised: the
-// refund goes on as before, and the refund job still takes "already fully refunded" as returned.
+// refund goes on as before, and the refund job still takes "already fully refunded" as returned. The refund
+// sweep (refund-sweep.ts) reads recently paid checkouts through the same learnCheckout, for orders nobody
+// refunds again.
+import type { PaymentCheckout } from '../../../generated/prisma/index.js';
 import { withTransaction } from '../../../platform/db/prisma.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
 import { lockOrder } from '../../orders/index.js';
@@ -25,10 +28,77 @@ export interface ProviderRefundReader {
    * announced. Never throws for the provider: a failed read is logged and skipped.
    */
   learn(ctx: TenantContext, orderId: string): Promise<number>;
+  /**
+   * The same for one PAID PayPal/Square checkout (the refund sweep, refund-sweep.ts), read with the checkout's
+   * own connection. `failed`: the provider could not be read (logged); nothing was recorded.
+   */
+  learnCheckout(checkout: PaymentCheckout): Promise<{ recorded: number; failed: boolean }>;
 }
 
 export function createProviderRefundReader(deps: AfterSaleDeps & { connections: ConnectionService }): ProviderRefundReader {
   const { db, connections, logger } = deps;
+  /** Reads one checkout's refunds at the provider and records the ones nothing explains; see ProviderRefundReader. */
+  async function learnCheckout(checkout: PaymentCheckout): Promise<{ recorded: number; failed: boolean }> {
+    if (checkout.state !== 'PAID' || !checkout.paymentReference || (checkout.provider !== 'PAYPAL' && checkout.provider !== 'SQUARE')) {
+      return { recorded: 0, failed: false };
+    }
+    let refunds: ProviderRefundRecord[];
+    try {
+      const loaded = await connections.load({ id: checkout.connectionId });
+      if (!loaded.adapter.refundsOfPayment) return { recorded: 0, failed: false };
+      refunds = await loaded.adapter.refundsOfPayment(loaded.conn, {
+        paymentReference: checkout.paymentReference,
+        providerCheckoutId: checkout.providerCheckoutId ?? checkout.paymentReference,
+        limit: MAX_REFUNDS,
+      });
+    } catch (err) {
+      logger.warn(
+        { err, tenantId: checkout.tenantId, orderId: checkout.orderId, checkoutId: checkout.id },
+        'could not read the refunds made at the provider',
+      );
+      return { recorded: 0, failed: true };
+    }
+    let learnt = 0;
+    for (const refund of refunds) {
+      if (refund.state !== 'COMPLETED' || refund.paymentReference !== checkout.paymentReference) continue;
+      const done = await withTransaction(db, async (tx) => {
+        // The order's row first, as the webhook takes it: a webhook of the same refund runs wholly before or after.
+        await lockOrder(tx, checkout.tenantId, checkout.orderId);
+        const seen = await tx.auditLog.count({
+          where: {
+            tenantId: checkout.tenantId,
+            entityType: 'Order',
+            entityId: checkout.orderId,
+            action: PROVIDER_REFUND_AUDIT,
+            // A COMPLETED one: Square's refund.created (PENDING) may have come and its refund.updated been lost.
+            AND: [
+              { after: { path: ['providerRefundId'], equals: refund.providerRefundId } },
+              { after: { path: ['state'], equals: 'COMPLETED' } },
+            ],
+          },
+        });
+        if (seen > 0) return false;
+        const readCtx = { tenantId: checkout.tenantId, actor: { ...systemActor, label: `${checkout.provider} refunds read` } };
+        await deps.audit.record(tx, readCtx, {
+          action: PROVIDER_REFUND_AUDIT,
+          entityType: 'Order',
+          entityId: checkout.orderId,
+          after: {
+            checkoutId: checkout.id,
+            providerRefundId: refund.providerRefundId,
+            state: refund.state,
+            amountCents: refund.amountCents,
+            type: 'read from the provider (no webhook received)',
+          },
+        });
+        const outcome = await handleRefundMadeAtProvider(tx, deps, readCtx, checkout, refund);
+        return outcome === 'recorded' || outcome === 'announced';
+      });
+      if (done) learnt += 1;
+    }
+    return { recorded: learnt, failed: false };
+  }
+
   return {
     async learn(ctx, orderId) {
       const checkouts = await db.paymentCheckout.findMany({
@@ -37,59 +107,9 @@ export function createProviderRefundReader(deps: AfterSaleDeps & { connections: 
         take: MAX_CHECKOUTS,
       });
       let learnt = 0;
-      for (const checkout of checkouts) {
-        let refunds: ProviderRefundRecord[];
-        try {
-          const loaded = await connections.load({ id: checkout.connectionId });
-          if (!loaded.adapter.refundsOfPayment) continue;
-          refunds = await loaded.adapter.refundsOfPayment(loaded.conn, {
-            paymentReference: checkout.paymentReference!,
-            providerCheckoutId: checkout.providerCheckoutId ?? checkout.paymentReference!,
-            limit: MAX_REFUNDS,
-          });
-        } catch (err) {
-          logger.warn({ err, tenantId: ctx.tenantId, orderId, checkoutId: checkout.id }, 'could not read the refunds made at the provider');
-          continue;
-        }
-        for (const refund of refunds) {
-          if (refund.state !== 'COMPLETED' || refund.paymentReference !== checkout.paymentReference) continue;
-          const done = await withTransaction(db, async (tx) => {
-            // The order's row first, as the webhook takes it: a webhook of the same refund runs wholly before or after.
-            await lockOrder(tx, checkout.tenantId, checkout.orderId);
-            const seen = await tx.auditLog.count({
-              where: {
-                tenantId: checkout.tenantId,
-                entityType: 'Order',
-                entityId: checkout.orderId,
-                action: PROVIDER_REFUND_AUDIT,
-                // A COMPLETED one: Square's refund.created (PENDING) may have come and its refund.updated been lost.
-                AND: [
-                  { after: { path: ['providerRefundId'], equals: refund.providerRefundId } },
-                  { after: { path: ['state'], equals: 'COMPLETED' } },
-                ],
-              },
-            });
-            if (seen > 0) return false;
-            const readCtx = { tenantId: checkout.tenantId, actor: { ...systemActor, label: `${checkout.provider} refunds read` } };
-            await deps.audit.record(tx, readCtx, {
-              action: PROVIDER_REFUND_AUDIT,
-              entityType: 'Order',
-              entityId: checkout.orderId,
-              after: {
-                checkoutId: checkout.id,
-                providerRefundId: refund.providerRefundId,
-                state: refund.state,
-                amountCents: refund.amountCents,
-                type: 'read from the provider (no webhook received)',
-              },
-            });
-            const outcome = await handleRefundMadeAtProvider(tx, deps, readCtx, checkout, refund);
-            return outcome === 'recorded' || outcome === 'announced';
-          });
-          if (done) learnt += 1;
-        }
-      }
+      for (const checkout of checkouts) learnt += (await learnCheckout(checkout)).recorded;
       return learnt;
     },
+    learnCheckout,
   };
 }

@@ -1,0 +1,218 @@
+// The refund sweep (checkouts/refund-sweep.ts): a refund made in the owner's PayPal dashboard whose webhook
+// never came, on an order nobody refunds again in Ledgerline, stayed PAID for ever. The sweep reads recently
+// paid checkouts' refunds from the fake PayPal (GET /v2/checkout/orders/{id}, with each shop's own app) and
+// records the ones nothing explains as the webhook would. Time is the app's movable clock; the selection is
+// asked with explicit instants, never by sleeping.
+import { describe, expect, it } from 'vitest';
+import { paidCheckoutsDueRefundRead, REFUND_SWEEP_RUN_LIMIT } from '../../../src/modules/payments-processor/checkouts/refund-sweep.js';
+import { adminCtx } from '../../helpers/actors.js';
+import { testDb } from '../../helpers/db.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { MovableClock } from './invoice-fixtures.js';
+import { usePayPalApp } from './paypal-fixtures.js';
+import { runCronJob } from './reconcile-job.js';
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+const clock = new MovableClock();
+const db = testDb();
+// A read that hangs is given up after a second (the fake answers it after its holdMs, 2 s).
+const { env, paidPayPalOrder, dashboardRefund, postWebhook, discordApi } = usePayPalApp(clock, { PROVIDER_TIMEOUT_MS: '1000' });
+
+/** A paid order refunded in the PayPal dashboard (by `value`, or in full) whose webhook PayPal lost, and that webhook. */
+async function refundedWithWebhookLost(value?: string) {
+  const paid = await paidPayPalOrder();
+  env.paypal.dropWebhooks = true;
+  let refundId: string;
+  try {
+    refundId = await dashboardRefund(paid.clientId, paid.clientSecret, paid.captureId, value);
+  } finally {
+    env.paypal.dropWebhooks = false;
+  }
+  const lost = env.paypal.sent.filter((w) => w.type === 'PAYMENT.CAPTURE.REFUNDED' && w.body.includes(refundId)).at(-1)!;
+  expect((await db.order.findUniqueOrThrow({ where: { id: paid.order.id } })).status).toBe('PAID');
+  return { ...paid, refundId, lost };
+}
+
+/** The admin-channel titles posted about PayPal dashboard refunds in this shop's channel. */
+const dashboardNotices = (channelId: string) =>
+  discordApi()
+    .find('POST', new RegExp(`/channels/${channelId}/messages$`))
+    .map((c) => (c.body as { embeds?: { title?: string }[] }).embeds?.[0]?.title ?? '')
+    .filter((t) => t.includes("PayPal's dashboard"));
+
+/** Past every checkout's first hour (and, run after run, past the intervals of those read before). */
+const later = () => clock.advance(2 * HOUR);
+
+describe('the refund sweep, PayPal', () => {
+  it('records a dashboard refund whose webhook was lost (the cron job): the order is REFUNDED, the admins told; the late webhook changes nothing', async () => {
+    const { tenant, order, connectionId, refundId, lost } = await refundedWithWebhookLost();
+    later();
+    await runCronJob(db, 'payment:checkouts:refund_sweep');
+
+    expect(await db.refund.findMany({ where: { orderId: order.id } })).toEqual([
+      expect.objectContaining({ mode: 'FULL', amountCents: 4250, externalRefundId: refundId, manualReturnMethod: null }),
+    ]);
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: 'REFUNDED', refundedTotalCents: 4250 });
+    const notice = await waitFor('the admin notice', async () => dashboardNotices(tenant.adminChannelId!)[0]);
+    expect(notice).toContain("refunded in PayPal's dashboard: recorded");
+
+    // PayPal's retry of the lost webhook arrives after the sweep recorded it.
+    await postWebhook(lost, connectionId).expect(200);
+    expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: 'REFUNDED', refundedTotalCents: 4250 });
+    await env.paypal.settle();
+    expect(dashboardNotices(tenant.adminChannelId!)).toHaveLength(1);
+    expect(await db.paymentCheckout.findFirstOrThrow({ where: { orderId: order.id, state: 'PAID' } })).toMatchObject({
+      refundCheckedAt: expect.any(Date),
+    });
+  });
+
+  it('adds nothing to a refund whose webhook came first', async () => {
+    const { order, clientId, clientSecret, captureId } = await paidPayPalOrder();
+    const refundId = await dashboardRefund(clientId, clientSecret, captureId, '10.00');
+    expect(await db.refund.findMany({ where: { orderId: order.id } })).toEqual([
+      expect.objectContaining({ mode: 'PARTIAL_AMOUNT', amountCents: 1000, externalRefundId: refundId }),
+    ]);
+    later();
+    await env.t.services.refundSweep.run();
+    expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({
+      status: 'PARTIALLY_REFUNDED',
+      refundedTotalCents: 1000,
+    });
+    expect(await db.auditLog.count({ where: { entityId: order.id, action: 'payment.provider_refund' } })).toBe(1);
+  });
+
+  it('two sweeps at once, a sweep and the webhook, or a sweep and a refund preview record the refund once', async () => {
+    const a = await refundedWithWebhookLost('12.00');
+    const b = await refundedWithWebhookLost('7.00');
+    const c = await refundedWithWebhookLost('9.00');
+    later();
+    const from = env.paypal.requests.length;
+    const [one, two] = await Promise.all([
+      env.t.services.refundSweep.run(),
+      env.t.services.refundSweep.run(),
+      postWebhook(b.lost, b.connectionId),
+      // The preview reads the order's refunds from PayPal too (ProviderRefundReader.learn), past the sweep's claim.
+      env.t.services.refunds.preview(adminCtx(c.tenant.id), c.order.id, {}),
+    ]);
+    // Each checkout read by one of the two runs (the claim), each refund recorded once (the order's row lock).
+    expect(one.read + two.read).toBeGreaterThanOrEqual(3);
+    for (const { order, refundId, amount } of [
+      { ...a, amount: 1200 },
+      { ...b, amount: 700 },
+      { ...c, amount: 900 },
+    ]) {
+      expect(await db.refund.findMany({ where: { orderId: order.id } })).toEqual([
+        expect.objectContaining({ mode: 'PARTIAL_AMOUNT', amountCents: amount, externalRefundId: refundId }),
+      ]);
+      expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ refundedTotalCents: amount });
+    }
+    const reads = (paypalOrderId: string) =>
+      env.paypal.requests.slice(from).filter((r) => r.method === 'GET' && r.path === `/v2/checkout/orders/${paypalOrderId}`).length;
+    expect(reads(a.checkout.providerCheckoutId!)).toBe(1);
+    expect(reads(b.checkout.providerCheckoutId!)).toBe(1);
+    expect(reads(c.checkout.providerCheckoutId!)).toBe(2);
+    const recordedOnce = await db.auditLog.count({
+      where: { entityId: c.order.id, action: 'payment.provider_refund', after: { path: ['providerRefundId'], equals: c.refundId } },
+    });
+    expect(recordedOnce).toBe(1);
+  });
+
+  it("reads each shop's checkouts with that shop's own PayPal app", async () => {
+    const a = await refundedWithWebhookLost('5.00');
+    const b = await refundedWithWebhookLost('6.00');
+    later();
+    const from = env.paypal.requests.length;
+    await env.t.services.refundSweep.run();
+    // The fake answers 404 to an order read with another app's token: both were read, and recorded.
+    const reads = env.paypal.requests.slice(from).filter((r) => r.method === 'GET' && r.path.startsWith('/v2/checkout/orders/'));
+    expect(reads.filter((r) => [a, b].some((s) => r.path.endsWith(s.checkout.providerCheckoutId!))).map((r) => r.status)).toEqual([
+      200, 200,
+    ]);
+    expect(await db.refund.findFirst({ where: { tenantId: a.tenant.id, externalRefundId: a.refundId } })).toMatchObject({
+      amountCents: 500,
+    });
+    expect(await db.refund.findFirst({ where: { tenantId: b.tenant.id, externalRefundId: b.refundId } })).toMatchObject({
+      amountCents: 600,
+    });
+    expect(await db.refund.count({ where: { tenantId: a.tenant.id, externalRefundId: b.refundId } })).toBe(0);
+  });
+
+  it('a PayPal answering 503 for one shop and timing out for another leaves the run going for the third', async () => {
+    const failing = await refundedWithWebhookLost('3.00');
+    const slow = await refundedWithWebhookLost('4.00');
+    const fine = await refundedWithWebhookLost('8.00');
+    env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${failing.checkout.providerCheckoutId}$`), '5xx');
+    env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${slow.checkout.providerCheckoutId}$`), 'hang');
+    later();
+    const result = await env.t.services.refundSweep.run();
+    expect(result.failed).toBeGreaterThanOrEqual(2);
+    expect(await db.refund.findFirst({ where: { orderId: fine.order.id } })).toMatchObject({
+      amountCents: 800,
+      externalRefundId: fine.refundId,
+    });
+    expect(await db.refund.count({ where: { orderId: { in: [failing.order.id, slow.order.id] } } })).toBe(0);
+    expect((await db.order.findUniqueOrThrow({ where: { id: failing.order.id } })).status).toBe('PAID');
+
+    // The failed ones wait their interval (a quarter of their age), then are read again and recorded.
+    expect((await env.t.services.refundSweep.run()).read).toBe(0);
+    clock.advance(DAY);
+    await env.t.services.refundSweep.run();
+    expect(await db.refund.findFirst({ where: { orderId: failing.order.id } })).toMatchObject({ amountCents: 300 });
+    expect(await db.refund.findFirst({ where: { orderId: slow.order.id } })).toMatchObject({ amountCents: 400 });
+  });
+
+  it('selects by window, age and backoff: first after an hour, then after a quarter of its age (1 hour to 14 days), for 210 days', async () => {
+    const { order, checkout } = await paidPayPalOrder();
+    const made = checkout.createdAt.getTime();
+    const at = (seconds: number) => new Date(made + seconds * 1000);
+    const due = async (seconds: number) => (await paidCheckoutsDueRefundRead(db, at(seconds), 100_000)).some((c) => c.id === checkout.id);
+    const readAt = (seconds: number) => db.paymentCheckout.update({ where: { id: checkout.id }, data: { refundCheckedAt: at(seconds) } });
+
+    expect(await due(30 * 60)).toBe(false);
+    expect(await due(HOUR + 1)).toBe(true);
+    await readAt(HOUR + 1);
+    // Young: an hour apart.
+    expect(await due(2 * HOUR - 1)).toBe(false);
+    expect(await due(2 * HOUR + 2)).toBe(true);
+    // Read at day 8: due again once the time since is a quarter of its age (day 10⅔), not before.
+    await readAt(8 * DAY);
+    expect(await due(10 * DAY)).toBe(false);
+    expect(await due(11 * DAY)).toBe(true);
+    // Old: at most 14 days apart.
+    await readAt(100 * DAY);
+    expect(await due(113 * DAY)).toBe(false);
+    expect(await due(114 * DAY + HOUR)).toBe(true);
+    // PayPal's window: 180 days after a capture made up to 29 days after the order.
+    await readAt(190 * DAY);
+    expect(await due(209 * DAY)).toBe(true);
+    expect(await due(211 * DAY)).toBe(false);
+    // An order refunded in full has nothing left to record.
+    await db.paymentCheckout.update({ where: { id: checkout.id }, data: { refundCheckedAt: null } });
+    expect(await due(2 * HOUR)).toBe(true);
+    await env.t.services.refunds.refund(adminCtx(order.tenantId), order.id, {});
+    expect(await due(2 * HOUR)).toBe(false);
+  });
+
+  it('takes the least recently read first, never read before all, at most its limit a run', async () => {
+    const older = await paidPayPalOrder();
+    const newer = await paidPayPalOrder();
+    const now = new Date(newer.checkout.createdAt.getTime() + 30 * DAY * 1000);
+    const ids = async (limit: number) => (await paidCheckoutsDueRefundRead(db, now, limit)).map((c) => c.id);
+    await db.paymentCheckout.updateMany({
+      where: { refundCheckedAt: null },
+      data: { refundCheckedAt: new Date(now.getTime() - 20 * DAY * 1000) },
+    });
+    await db.paymentCheckout.update({
+      where: { id: older.checkout.id },
+      data: { refundCheckedAt: new Date(now.getTime() - 9 * DAY * 1000) },
+    });
+    await db.paymentCheckout.update({ where: { id: newer.checkout.id }, data: { refundCheckedAt: null } });
+    const all = await ids(REFUND_SWEEP_RUN_LIMIT);
+    expect(all[0]).toBe(newer.checkout.id);
+    expect(all.at(-1)).toBe(older.checkout.id);
+    expect(await ids(1)).toEqual([newer.checkout.id]);
+  });
+});

@@ -34,6 +34,7 @@ import { createCheckoutService, type CheckoutService } from './modules/payments-
 import { createProviderRefundReader } from './modules/payments-processor/checkouts/provider-refund-reads.js';
 import { registerCheckoutJobs } from './modules/payments-processor/checkouts/checkout.jobs.js';
 import { createRefundSweep, type RefundSweep } from './modules/payments-processor/checkouts/refund-sweep.js';
+import { registerDeletedOrderMoneyJobs } from './modules/payments-processor/checkouts/deleted-order-money.jobs.js';
 import { createPayPalAdapter } from './modules/payments-processor/providers/paypal/paypal.adapter.js';
 import { BtcPayAdapter } from './modules/payments-processor/providers/btcpay/btcpay.adapter.js';
 import { SquareAdapter } from './modules/payments-processor/providers/square/square.adapter.js';
@@ -292,6 +293,8 @@ export function createContainer(opts: ContainerOptions): Services {
   // Dashboard refunds whose webhook was lost, on orders nobody refunds again: a sweep of recently paid checkouts.
   const refundSweep = createRefundSweep({ db, clock, logger, reader: providerRefunds });
   registerCheckoutJobs(bus, { checkouts, reconcileAfterMinutes: env.CHECKOUT_RECONCILE_AFTER_MINUTES, refundSweep });
+  // Money that reached PayPal or Square for a deleted order, sent back (checkouts/deleted-order-money.ts).
+  registerDeletedOrderMoneyJobs(bus, { ...afterSale, connections: paymentConnections });
   // Refunds of processor-paid orders send the money back through the shop's connection (a job; see refund.command.ts).
   registerProcessorRefundJobs(bus, { db, audit, logger, connections: paymentConnections });
   const paymentWindows = createPaymentWindowService({ ...afterSale, sql });

@@ -9,9 +9,12 @@
 // - GRANTED entitlements are revoked and their role-removal jobs enqueued (the job payload carries a
 //   snapshot, so it still works once the rows are gone);
 // - an audit entry keeps a full snapshot of what was deleted (audit rows are not tied to the order);
+// - its closed checkouts that can still take money at the provider are kept (late-money.ts keepForLateMoney):
+//   money that arrives for them later is refunded or flagged for the admins (deleted-order-money.ts);
 // - the TaxJar sync is enqueued: a paid order's transactions filed there are deleted (tax-sync.job.ts).
 import { withTransaction } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
+import { keepForLateMoney } from '../payments-processor/checkouts/late-money.js';
 import { whyOrderMoneyIsMoving } from '../payments-processor/checkouts/money-in-flight.query.js';
 import type { TenantContext } from '../shared/actor.js';
 import type { AfterSaleDeps } from '../orders/index.js';
@@ -49,6 +52,8 @@ export async function deleteOrder(deps: AfterSaleDeps, ctx: TenantContext, order
       before: snapshot,
       after: { releasedStock, revokedEntitlementIds: revoked.map((e) => e.id) },
     });
+    const keptCheckouts = await keepForLateMoney(tx, deps.clock.now(), order);
+    if (keptCheckouts) deps.logger.info({ orderId, keptCheckouts }, 'checkouts of the deleted order kept for late money');
     await deleteOrderRow(tx, order);
     await enqueueTaxSync(tx, ctx.tenantId, orderId);
     return { orderId, number: order.number, releasedStock, revokedEntitlementIds: revoked.map((e) => e.id) };

@@ -2,7 +2,7 @@
 // order version they charge for), handles the buyer's return and the providers' webhooks, voids checkouts
 // the order outgrew, reconciles open checkouts whose webhook never came, and refunds money that arrived but
 // could not pay the order. Every state change goes through checkout-ledger.ts (one write path).
-import type { PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
+import type { DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import { withTransaction, type Tx } from '../../../platform/db/prisma.js';
 import { AppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
@@ -22,7 +22,8 @@ import {
   whyNotApplicable,
   type ApplyOutcome,
 } from './checkout-ledger.js';
-import { closedCheckoutsDue } from './late-money.js';
+import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor } from './deleted-order-money.js';
+import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
 import { namesOurOrder } from './webhook-ownership.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
 import { applyPayoutEvent } from './refund-claims.js';
@@ -235,6 +236,41 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
   }
 
   /**
+   * A deleted order's checkout (deleted-order-money.ts) asked once more: money the provider reports on it is
+   * recorded and returned; nothing is ever captured for it. One never bound (Square) is looked up by the order
+   * it was for, as retireUncharged does: a payment for that order no checkout holds. True when money was found.
+   */
+  async function lookForDeletedOrderMoney(c: DeletedOrderCheckout): Promise<boolean> {
+    const loaded = await connections.load({ id: c.connectionId });
+    let state: ProviderCheckoutState | undefined;
+    if (c.providerCheckoutId === c.id) {
+      if (!loaded.adapter.paymentsForOrder) return false;
+      const payments = await loaded.adapter.paymentsForOrder(loaded.conn, { orderId: c.orderId, since: c.createdAt, limit: 500 });
+      const where = { connectionId: c.connectionId, providerCheckoutId: { in: payments.map((p) => p.providerCheckoutId) } };
+      const held = new Set(
+        [
+          ...(await db.paymentCheckout.findMany({ where, select: { providerCheckoutId: true } })),
+          ...(await db.deletedOrderCheckout.findMany({ where, select: { providerCheckoutId: true } })),
+        ].map((x) => x.providerCheckoutId),
+      );
+      const free = payments.filter((p) => !held.has(p.providerCheckoutId) && p.state === 'PAID');
+      state = free.find((p) => p.paidAmountCents === c.amountCents) ?? free[0];
+      if (!state) return false;
+      const { count } = await db.deletedOrderCheckout.updateMany({
+        where: { id: c.id, providerCheckoutId: c.id },
+        data: { providerCheckoutId: state.providerCheckoutId },
+      });
+      if (!count) return false;
+    } else {
+      state = await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId);
+    }
+    const outcome = await applyToDeletedOrderCheckout(deps, c.id, state, { source: 'reconciliation (deleted order)' });
+    if (outcome === 'unapplied')
+      logger.warn({ checkoutId: c.id, orderId: c.orderId, providerStatus: state.providerStatus }, 'money found for a deleted order');
+    return outcome === 'unapplied';
+  }
+
+  /**
    * An open checkout of this order and method, made for the order as it is now (same version, same amount
    * owed), that its provider still takes money on (resumeUrl): the buyer goes back to it. A Bitcoin invoice
    * paid in part keeps what arrived and asks for the rest there; a second invoice for the whole amount would
@@ -415,6 +451,22 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         // that bound this payment between the first two reads leaves it neither unbound nor missed by the third.
         const checkout = (await byProviderId()) ?? (await adoptUncharged(connectionId, event.checkout)) ?? (await byProviderId());
         if (!checkout) {
+          // A deleted order's checkout that could still take money (deleted-order-money.ts): never the order's.
+          const kept = await deletedOrderCheckoutFor(db, connectionId, event.checkout);
+          if (kept) {
+            if (event.checkout.orderId && event.checkout.orderId !== kept.orderId)
+              throw new AppError('CONFLICT', 'The event names another order than the checkout; the event was refused.');
+            try {
+              const applied = await applyToDeletedOrderCheckout(deps, kept.id, event.checkout, {
+                source: `webhook ${event.type}`,
+                webhookEvent: record,
+              });
+              return { outcome: 'applied', applied };
+            } catch (err) {
+              if ((err as { code?: string }).code === 'P2002') return { outcome: 'duplicate' };
+              throw err;
+            }
+          }
           if (!(await namesOurOrder(db, connectionId, event.checkout.orderId))) {
             // A payment we did not start (webhook-ownership.ts): answered 200 so the provider stops retrying.
             logger.info(
@@ -625,6 +677,16 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           logger.warn({ err, checkoutId: c.id }, 'reconciliation could not check a closed checkout; it is asked again later');
         }
         await db.paymentCheckout.updateMany({ where: { id: c.id }, data: { lateCheckedAt: clock.now() } });
+      }
+      for (const c of await deletedOrderCheckoutsDue(db, clock.now(), olderThanMinutes, 200)) {
+        late++;
+        try {
+          if (await lookForDeletedOrderMoney(c)) changed++;
+        } catch (err) {
+          errors++;
+          logger.warn({ err, checkoutId: c.id }, "reconciliation could not check a deleted order's checkout; it is asked again later");
+        }
+        await db.deletedOrderCheckout.updateMany({ where: { id: c.id }, data: { lateCheckedAt: clock.now() } });
       }
       return { checked: open.length, changed, errors, expired, late };
     },

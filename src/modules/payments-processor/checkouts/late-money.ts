@@ -16,8 +16,10 @@
 // Money found goes through the ledger as any report does: it pays the order if the checkout can still pay
 // it (not voided, the order unpaid at the checkout's version and amount), else it is refunded through the
 // provider and the admins are told (checkout-ledger.ts).
-import type { CheckoutState, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
-import { Prisma, type Db } from '../../../platform/db/prisma.js';
+// A deleted order's checkouts that can still take money are kept (keepForLateMoney) and asked about in the
+// same windows; money found on them is returned as deleted-order-money.ts says.
+import type { CheckoutState, DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
+import { Prisma, type Db, type Tx } from '../../../platform/db/prisma.js';
 
 /** Per provider: which closed states can still take money, and for how many days after the checkout was made. */
 export const LATE_MONEY: Record<PaymentProvider, { states: readonly CheckoutState[]; days: number }> = {
@@ -32,35 +34,81 @@ export const LATE_MONEY: Record<PaymentProvider, { states: readonly CheckoutStat
 /** Asked again after an eighth of its age, at least the cron's 3 minutes and at most 12 hours apart. */
 const RECHECK = { ageDivisor: 8, minSeconds: 3 * 60, maxSeconds: 12 * 3600 } as const;
 
+/** The injected clock's now, as a timestamp in UTC (the columns' zone). */
+const utcNow = (now: Date) => Prisma.sql`(to_timestamp(${now.getTime()}::float8 / 1000) AT TIME ZONE 'UTC')`;
+
 /**
- * The closed checkouts due a look now, least recently asked first: made more than `olderThanMinutes` ago
- * and inside their provider's window (LATE_MONEY), known to the provider (it answered their creation), not
- * asked within their interval (RECHECK). A Square checkout bound to a payment only while VOIDED (a FAILED or
- * CANCELED Square payment is final); one still named by our own id in any closed state (its charge may
- * have reached Square all the same).
+ * A checkout row `c` (of payment_checkouts, or a deleted order's in deleted_order_checkouts) that can still take
+ * money at `t`: inside its provider's window (LATE_MONEY; one branch per provider, each served by the (state,
+ * createdAt) index) and known to the provider (it answered the creation). A Square checkout bound to a payment
+ * only while VOIDED (a FAILED or CANCELED Square payment is final); one still named by our own id in any closed
+ * state (its charge may have reached Square all the same).
  */
-export async function closedCheckoutsDue(db: Db, now: Date, olderThanMinutes: number, limit: number): Promise<PaymentCheckout[]> {
-  // The injected clock's now, as a timestamp in UTC (the columns' zone); one branch per provider, each served
-  // by the (state, createdAt) index.
-  const t = Prisma.sql`(to_timestamp(${now.getTime()}::float8 / 1000) AT TIME ZONE 'UTC')`;
+function canStillTakeMoney(t: Prisma.Sql): Prisma.Sql {
   const windows = Object.entries(LATE_MONEY).map(
     ([provider, w]) => Prisma.sql`(c.provider = ${provider}::"PaymentProvider"
       AND c.state = ANY (${[...w.states]}::"CheckoutState"[])
       AND c."createdAt" > ${t} - make_interval(days => ${w.days}::int))`,
   );
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT c.id FROM payment_checkouts c
-    WHERE (${Prisma.join(windows, ' OR ')})
+  return Prisma.sql`(${Prisma.join(windows, ' OR ')})
       AND c."providerCheckoutId" IS NOT NULL
-      AND NOT (c.provider = 'SQUARE' AND c."providerCheckoutId" <> c.id AND c.state <> 'VOIDED')
+      AND NOT (c.provider = 'SQUARE' AND c."providerCheckoutId" <> c.id AND c.state <> 'VOIDED')`;
+}
+
+/** Ids of the rows of `table` that can still take money, due a look now, least recently asked first. */
+async function dueIds(db: Db, table: 'payment_checkouts' | 'deleted_order_checkouts', now: Date, olderThanMinutes: number, limit: number) {
+  const t = utcNow(now);
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT c.id FROM ${Prisma.raw(`"${table}"`)} c
+    WHERE ${canStillTakeMoney(t)}
       AND c."createdAt" < ${t} - make_interval(mins => ${olderThanMinutes}::int)
       AND (c."lateCheckedAt" IS NULL OR c."lateCheckedAt" <= ${t} - make_interval(secs =>
             LEAST(${RECHECK.maxSeconds}::int, GREATEST(${RECHECK.minSeconds}::int,
               EXTRACT(EPOCH FROM (${t} - c."createdAt")) / ${RECHECK.ageDivisor}::int))))
     ORDER BY c."lateCheckedAt" ASC NULLS FIRST, c."createdAt" ASC
     LIMIT ${limit}::int`;
-  if (!rows.length) return [];
-  const found = await db.paymentCheckout.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
-  const position = new Map(rows.map((r, i) => [r.id, i]));
+  return rows.map((r) => r.id);
+}
+
+function inOrder<T extends { id: string }>(ids: string[], found: T[]): T[] {
+  const position = new Map(ids.map((id, i) => [id, i]));
   return found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+}
+
+/**
+ * The closed checkouts due a look now, least recently asked first: made more than `olderThanMinutes` ago,
+ * able to take money still (canStillTakeMoney), not asked within their interval (RECHECK).
+ */
+export async function closedCheckoutsDue(db: Db, now: Date, olderThanMinutes: number, limit: number): Promise<PaymentCheckout[]> {
+  const ids = await dueIds(db, 'payment_checkouts', now, olderThanMinutes, limit);
+  if (!ids.length) return [];
+  return inOrder(ids, await db.paymentCheckout.findMany({ where: { id: { in: ids } } }));
+}
+
+/** The same for the checkouts kept of deleted orders (keepForLateMoney), until money arrives on them (PAID). */
+export async function deletedOrderCheckoutsDue(
+  db: Db,
+  now: Date,
+  olderThanMinutes: number,
+  limit: number,
+): Promise<DeletedOrderCheckout[]> {
+  const ids = await dueIds(db, 'deleted_order_checkouts', now, olderThanMinutes, limit);
+  if (!ids.length) return [];
+  return inOrder(ids, await db.deletedOrderCheckout.findMany({ where: { id: { in: ids } } }));
+}
+
+/**
+ * An order being deleted (orderAdmin.delete, in its transaction, before the row goes): its checkouts that can
+ * still take money are kept in deleted_order_checkouts, so the money that reaches the provider for them is
+ * still matched, by a webhook or the reconciliation, and returned (deleted-order-money.ts). The count kept.
+ */
+export async function keepForLateMoney(tx: Tx, now: Date, order: { id: string; tenantId: string; number: number }): Promise<number> {
+  return tx.$executeRaw`
+    INSERT INTO deleted_order_checkouts (id, "tenantId", "orderId", "orderNumber", "connectionId", provider, method,
+      "providerCheckoutId", "amountCents", currency, state, "providerStatus", "lateCheckedAt", "createdAt", "deletedAt", "updatedAt")
+    SELECT c.id, c."tenantId", c."orderId", ${order.number}::int, c."connectionId", c.provider, c.method,
+      c."providerCheckoutId", c."amountCents", c.currency, c.state, c."providerStatus", c."lateCheckedAt", c."createdAt",
+      ${utcNow(now)}, ${utcNow(now)}
+    FROM payment_checkouts c
+    WHERE c."tenantId" = ${order.tenantId} AND c."orderId" = ${order.id} AND ${canStillTakeMoney(utcNow(now))}`;
 }

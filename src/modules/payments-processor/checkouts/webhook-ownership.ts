@@ -10,6 +10,11 @@
 //   only be early (the provider's id not bound to our row yet: PayPal and BTCPay while `start` waits for the
 //   answer; Square while `charge` does, or with several checkouts of the order unbound) or about money the
 //   order's checkouts cannot place. Answered with a retryable refusal, so the provider sends it again.
+// - ours, for a deleted order: the order and its checkouts are gone, but a checkout that could still take
+//   money was kept (late-money.ts keepForLateMoney). Matched by the provider's id (or, a Square charge never
+//   bound, by the order it names) on the same connection before this question is asked, and handled by
+//   deleted-order-money.ts (refunded, or flagged for the admins), answered 200. A deleted order's event that
+//   matches no kept checkout is not ours: nothing will ever hold it, a retry would only repeat for days.
 // What each provider echoes as our order id (ProviderCheckoutState.orderId): PayPal custom_id (invoice_id of
 // older checkouts), Square reference_id, BTCPay metadata.orderId: all set by the adapters' createCheckout/charge.
 import type { Db } from '../../../platform/db/prisma.js';
@@ -17,8 +22,11 @@ import type { Db } from '../../../platform/db/prisma.js';
 /** Our order ids: `ord_` and a UUID's 32 hex digits (the orders table's default). */
 const OUR_ORDER_ID = /^ord_[0-9a-f]{32}$/;
 
+/** True when the id has the form of our order ids (whether or not such an order exists). */
+export const isOurOrderId = (orderId: string | undefined): orderId is string => !!orderId && OUR_ORDER_ID.test(orderId);
+
 /** True when the event's order id names an order this connection opened a checkout for. */
 export async function namesOurOrder(db: Db, connectionId: string, orderId: string | undefined): Promise<boolean> {
-  if (!orderId || !OUR_ORDER_ID.test(orderId)) return false;
+  if (!isOurOrderId(orderId)) return false;
   return (await db.paymentCheckout.count({ where: { connectionId, orderId } })) > 0;
 }

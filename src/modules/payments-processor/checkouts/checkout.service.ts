@@ -24,7 +24,7 @@ import {
 } from './checkout-ledger.js';
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor } from './deleted-order-money.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
-import { namesOurOrder } from './webhook-ownership.js';
+import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
 import { applyPayoutEvent } from './refund-claims.js';
 
@@ -469,10 +469,18 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           }
           if (!(await namesOurOrder(db, connectionId, event.checkout.orderId))) {
             // A payment we did not start (webhook-ownership.ts): answered 200 so the provider stops retrying.
-            logger.info(
-              { provider, connectionId, eventId: event.eventId, type: event.type, providerCheckoutId },
-              'provider webhook about a payment this shop did not start through us; ignored',
-            );
+            const fields = { provider, connectionId, eventId: event.eventId, type: event.type, providerCheckoutId };
+            if (await namesMissingOrder(db, event.checkout.orderId)) {
+              // Our id, for an order this database has never held or no longer holds with nothing kept: restored
+              // from an earlier backup, or another deployment on the same provider account. Money may be at the
+              // provider with no order here: said loudly (docs/decisions/operating.md, "Backing up and restoring").
+              logger.warn(
+                { ...fields, orderId: event.checkout.orderId },
+                'provider webhook names an order id of ours that this database does not hold (restored from an earlier backup? another deployment on the same provider account?): check this payment at the provider; ignored',
+              );
+            } else {
+              logger.info(fields, 'provider webhook about a payment this shop did not start through us; ignored');
+            }
             return { outcome: 'not_ours' };
           }
           // Ours, but not matched yet (its provider id not bound): refused so that the provider sends it again.

@@ -30,3 +30,13 @@ export async function namesOurOrder(db: Db, connectionId: string, orderId: strin
   if (!isOurOrderId(orderId)) return false;
   return (await db.paymentCheckout.count({ where: { connectionId, orderId } })) > 0;
 }
+
+/**
+ * True when the id has our form but no order of this database has it, in any shop: not a payment someone else's
+ * system started, but one of ours whose order is not here (a restore to an earlier backup; another deployment
+ * sharing the provider account). Still "not ours" to answer (nothing here can hold it); worth an operator's look.
+ */
+export async function namesMissingOrder(db: Db, orderId: string | undefined): Promise<boolean> {
+  if (!isOurOrderId(orderId)) return false;
+  return (await db.order.count({ where: { id: orderId } })) === 0;
+}

@@ -1,6 +1,7 @@
 // Payment method names and the tenant's instructions for the manual ones (tenant.paymentInstructions:
-// { [method]: { handle?, instructions? } }).
+// { [method]: { handle?, instructions? } }, read by modules/tenants/payment-instructions.ts).
 import type { PaymentMethod, Tenant } from '../../../generated/prisma/index.js';
+import { manualPaymentDetails } from '../../../modules/tenants/payment-instructions.js';
 
 const LABELS: Record<PaymentMethod, string> = {
   PAYPAL: 'PayPal',
@@ -21,10 +22,7 @@ export function paymentMethodLabel(method: PaymentMethod): string {
 }
 
 export function paymentInstructionsText(tenant: Pick<Tenant, 'paymentInstructions'>, method: PaymentMethod): string {
-  const all = (tenant.paymentInstructions ?? {}) as Record<string, { handle?: unknown; instructions?: unknown } | undefined>;
-  const entry = all[method];
-  const instructions = typeof entry?.instructions === 'string' ? entry.instructions : undefined;
-  const handle = typeof entry?.handle === 'string' ? entry.handle : undefined;
+  const { instructions, handle } = manualPaymentDetails(tenant.paymentInstructions, method);
   if (instructions) return instructions;
   if (handle) return `send the total to ${handle}.`; // what to write in the note: howToPayText (order-steps.view.ts)
   return 'the shop will send you payment details.';

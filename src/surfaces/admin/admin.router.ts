@@ -298,7 +298,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
     logoutPath: `${ADMIN_ROOT}/logout`,
     componentLoader: loader,
     resources: buildResources(services, components),
-    dashboard: { handler: dashboardHandler(db), component: components.Dashboard },
+    dashboard: { handler: dashboardHandler(db, { invoiceLinks: services.invoices.linksAvailable() }), component: components.Dashboard },
     pages: {
       [ACCOUNT_PAGE]: accountPasswordPage(services, components.AccountPassword),
       [SIGN_IN_ATTEMPTS_PAGE]: signInAttemptsPage(services, components.SignInAttempts),

@@ -1,7 +1,8 @@
 // The panel's home page: net sales per day (the shop's last 30 days, in its time zone) as a bar chart and
 // orders by status as horizontal bars, each status as its badge (words on its colours, as the orders list shows
 // it), drawn as inline SVG/CSS (no chart library, no network assets). A shop still on the default time zone
-// (UTC) while the admin's browser is elsewhere gets a notice offering the change (TimeZoneNotice).
+// (UTC) while the admin's browser is elsewhere gets a notice offering the change (TimeZoneNotice). Above it all,
+// what the shop still lacks before a first order (ReadinessChecklist; gone once nothing is missing).
 import React, { useEffect, useState } from 'react';
 import { Box, Button, H2, H4, Loader, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';
@@ -17,6 +18,15 @@ interface Data {
   byStatus?: { status: string; count: number; label?: string; badge?: { background: string; text: string } | null }[];
   totals?: { orders: number; net: string; pendingPayment: number };
   tenants?: number;
+  /** dashboard/readiness-items.ts: one sentence per gap, and the page that fixes it (never for staff). */
+  readiness?: { items: ReadinessItem[]; canFix: boolean };
+}
+
+interface ReadinessItem {
+  key: string;
+  text: string;
+  blocksOrders: boolean;
+  fix?: { label: string; url: string };
 }
 
 const api = new ApiClient();
@@ -110,6 +120,71 @@ const StatusBars: React.FC<{ rows: NonNullable<Data['byStatus']> }> = ({ rows })
   );
 };
 
+/** A link or button a thumb can hit on a phone: at least 44 px each way. */
+const TAP_TARGET: React.CSSProperties = { minHeight: 44, minWidth: 44, boxSizing: 'border-box' };
+const TAP_BUTTON: React.CSSProperties = { ...TAP_TARGET, display: 'inline-flex', alignItems: 'center', justifyContent: 'center' };
+
+/**
+ * "Before your first order": each thing the shop still lacks, in one sentence, with the page that fixes it. Those
+ * that stop every order come first, marked. Staff see the list without the links (they may not change those
+ * pages). Nothing is shown once the shop lacks nothing.
+ */
+const ReadinessChecklist: React.FC<{ items: ReadinessItem[]; canFix: boolean }> = ({ items, canFix }) => {
+  if (items.length === 0) return null;
+  const blocking = items.filter((i) => i.blocksOrders).length;
+  return (
+    <Box variant="container" mb="xl" data-testid="readiness">
+      <H4 mb="sm">Before your first order</H4>
+      <Text mb="lg">
+        {blocking > 0
+          ? `Customers cannot order in Discord until the ${blocking === 1 ? 'first item is' : `first ${blocking} items are`} done.`
+          : 'Customers can order; these still leave something out.'}
+        {canFix ? '' : ' A shop admin can change these.'}
+      </Text>
+      <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+        {items.map((item) => (
+          <li
+            key={item.key}
+            data-testid={`readiness-${item.key}`}
+            data-blocks={item.blocksOrders ? 'true' : 'false'}
+            style={{ padding: '12px 0', borderTop: '1px solid #e6e6ee', display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 12 }}
+          >
+            <span style={{ flex: '1 1 260px', minWidth: 0, overflowWrap: 'anywhere' }}>
+              {item.blocksOrders && (
+                <strong
+                  style={{
+                    display: 'inline-block',
+                    marginRight: 8,
+                    padding: '0 8px',
+                    borderRadius: 10,
+                    background: '#FFE5E0',
+                    color: '#8A1F0A',
+                    fontSize: 12,
+                  }}
+                >
+                  Stops orders
+                </strong>
+              )}
+              {item.text}
+            </span>
+            {item.fix && (
+              <Button
+                as="a"
+                href={item.fix.url}
+                variant={item.blocksOrders ? 'contained' : 'outlined'}
+                data-testid={`readiness-fix-${item.key}`}
+                style={{ ...TAP_BUTTON, whiteSpace: 'normal', textAlign: 'center' }}
+              >
+                {item.fix.label}
+              </Button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Box>
+  );
+};
+
 /** Zone names that mean UTC itself: a browser in one of them has nothing to suggest. */
 const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu', 'Etc/UCT', 'UCT']);
 
@@ -153,10 +228,10 @@ const TimeZoneNotice: React.FC<{ shopZone: string; settingsUrl: string }> = ({ s
         time zone: the sales chart, exports, tax report and invoice pages follow it.
       </Text>
       <Box mt="default" flex flexDirection="row" style={{ gap: 8, flexWrap: 'wrap' }}>
-        <Button as="a" href={settingsUrl} size="sm" variant="contained" data-testid="dashboard-time-zone-set">
+        <Button as="a" href={settingsUrl} size="sm" variant="contained" data-testid="dashboard-time-zone-set" style={TAP_BUTTON}>
           Set the time zone
         </Button>
-        <Button type="button" size="sm" variant="text" onClick={keep} data-testid="dashboard-time-zone-keep">
+        <Button type="button" size="sm" variant="text" onClick={keep} data-testid="dashboard-time-zone-keep" style={TAP_BUTTON}>
           Keep UTC
         </Button>
       </Box>
@@ -203,13 +278,18 @@ const Dashboard: React.FC = () => {
           {data.totals?.pendingPayment} order(s) awaiting payment.
         </Text>
       </Box>
+      {data.readiness && <ReadinessChecklist items={data.readiness.items} canFix={data.readiness.canFix} />}
       {data.timeZoneSettingsUrl && <TimeZoneNotice shopZone={data.timeZone ?? 'UTC'} settingsUrl={data.timeZoneSettingsUrl} />}
       <Box variant="container" mb="xl">
         <H4 mb={data.timeZoneSettingsUrl ? 'sm' : 'lg'}>Net sales per day (last 30 days, {data.timeZone ?? 'UTC'})</H4>
         {data.timeZoneSettingsUrl && (
           <Text mb="lg" fontSize="sm">
             Days run midnight to midnight in your shop&apos;s time zone.{' '}
-            <a href={data.timeZoneSettingsUrl} data-testid="dashboard-time-zone-link">
+            <a
+              href={data.timeZoneSettingsUrl}
+              data-testid="dashboard-time-zone-link"
+              style={{ ...TAP_TARGET, display: 'inline-flex', alignItems: 'center' }}
+            >
               Change the time zone
             </a>
           </Text>

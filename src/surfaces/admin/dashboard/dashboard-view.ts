@@ -1,7 +1,11 @@
 // The dashboard's data as the page shows it: each order status in words on its badge colours
-// (presentation/labels.ts, the same as the orders list), so the browser never shows an enum name.
+// (presentation/labels.ts, the same as the orders list), so the browser never shows an enum name; and each gap
+// of the "Before your first order" checklist (modules/tenants/shop-readiness.query.ts) as one sentence with
+// the panel page that fixes it.
 import type { OrderStatus } from '../../../generated/prisma/index.js';
+import type { ReadinessGap } from '../../../modules/tenants/shop-readiness.query.js';
 import { labelOf, ORDER_STATUS_BADGES, ORDER_STATUS_LABELS, type BadgeColours } from '../presentation/labels.js';
+import { readinessItems, type ReadinessItem, type ReadinessLinks } from './readiness-items.js';
 
 /** What the dashboard handler reads for one admin (dashboard.handler.ts). */
 export interface DashboardData {
@@ -16,20 +20,28 @@ export interface DashboardData {
   byStatus?: { status: string; count: number }[];
   totals?: { orders: number; net: string; pendingPayment: number };
   tenants?: number;
+  /** What the shop still lacks before a customer can order (a shop's admin or staff only). */
+  readiness?: ReadinessGap[];
 }
 
-export type DashboardView = Omit<DashboardData, 'byStatus'> & {
+export type DashboardView = Omit<DashboardData, 'byStatus' | 'readiness'> & {
   byStatus?: { status: string; count: number; label: string; badge: BadgeColours | null }[];
+  /** The checklist: empty when the shop lacks nothing. `canFix`: the admin may open the pages that fix them. */
+  readiness?: { items: ReadinessItem[]; canFix: boolean };
 };
 
-export function dashboardView(data: DashboardData): DashboardView {
-  if (!data.byStatus) return data as DashboardView;
+/** `links`: the pages that fix each gap, for an admin who may change them (null: staff, shown no links). */
+export function dashboardView(data: DashboardData, links: ReadinessLinks | null = null): DashboardView {
+  const { readiness, byStatus, ...rest } = data;
   return {
-    ...data,
-    byStatus: data.byStatus.map((r) => ({
-      ...r,
-      label: labelOf(ORDER_STATUS_LABELS satisfies Record<OrderStatus, string>, r.status),
-      badge: ORDER_STATUS_BADGES[r.status as OrderStatus] ?? null,
-    })),
+    ...rest,
+    ...(byStatus && {
+      byStatus: byStatus.map((r) => ({
+        ...r,
+        label: labelOf(ORDER_STATUS_LABELS satisfies Record<OrderStatus, string>, r.status),
+        badge: ORDER_STATUS_BADGES[r.status as OrderStatus] ?? null,
+      })),
+    }),
+    ...(readiness && { readiness: { items: readinessItems(readiness, links), canFix: links !== null } }),
   };
 }

@@ -1,14 +1,20 @@
 // Data of the panel's dashboard for the signed-in admin's tenant: net sales per day over the last 30 days
 // (paid orders, refunds subtracted, by order date in the shop's time zone) and the number of orders in each
 // status. Read from the rollups the order triggers maintain (order_sales_rollups by quarter hour for the days,
-// order_daily_rollups for the counts), always filtered by the tenant from the session.
+// order_daily_rollups for the counts), always filtered by the tenant from the session. Above them, for the
+// shop's admins and staff, what the shop still lacks before a first order (modules/tenants/shop-readiness.query.ts:
+// settings, catalog and connections only, never the orders). A platform admin's dashboard has no shop, and no
+// checklist: the shops' catalogs and settings are their admins' to fix (the panel denies the platform admin
+// their products and shipping types), and a list over every shop would cost more the more shops there are.
 import type { Temporal } from '@js-temporal/polyfill';
 import type { PageHandler } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import { formatMoney } from '../../../platform/money.js';
 import { todayIn } from '../../../platform/zoned-time.js';
-import { isTenantAdmin, type PanelAdmin } from '../auth/panel-admin.js';
+import { shopReadiness, type ServerReach } from '../../../modules/tenants/shop-readiness.query.js';
+import { isTenantAdmin, isTenantMember, type PanelAdmin } from '../auth/panel-admin.js';
 import { dashboardView, type DashboardData } from './dashboard-view.js';
+import type { ReadinessLinks } from './readiness-items.js';
 
 export const DASHBOARD_DAYS = 30;
 
@@ -76,15 +82,28 @@ export async function dashboardData(db: Db, admin: PanelAdmin | undefined, now =
   };
 }
 
-// Statuses in words on their badge colours (dashboard-view.ts); for a shop's admin, where its time zone is set.
-export function dashboardHandler(db: Db): PageHandler {
+// Statuses in words on their badge colours (dashboard-view.ts); for a shop's admin, where its time zone is set
+// and the pages that fix the checklist's gaps (staff see the gaps without them: they may not change those pages).
+export function dashboardHandler(db: Db, reach: ServerReach): PageHandler {
   return async (_request, _response, context) => {
     const admin = context.currentAdmin as PanelAdmin | undefined;
-    const data = await dashboardData(db, admin);
-    const timeZoneSettingsUrl =
-      data.kind === 'tenant' && isTenantAdmin(admin)
-        ? context.h.recordActionUrl({ resourceId: 'Tenant', recordId: admin!.tenantId!, actionName: 'edit' })
-        : undefined;
-    return dashboardView({ ...data, timeZoneSettingsUrl });
+    // Side by side: the checklist's one statement adds no wait to the sales figures'.
+    const [data, readiness] = await Promise.all([
+      dashboardData(db, admin),
+      isTenantMember(admin) ? shopReadiness(db, admin!.tenantId!, reach) : undefined,
+    ]);
+    const h = context.h;
+    const mayFix = data.kind === 'tenant' && isTenantAdmin(admin);
+    const shopSettings = mayFix ? h.recordActionUrl({ resourceId: 'Tenant', recordId: admin!.tenantId!, actionName: 'edit' }) : undefined;
+    const links: ReadinessLinks | null = shopSettings
+      ? {
+          newProduct: h.resourceActionUrl({ resourceId: 'Product', actionName: 'new' }),
+          products: h.resourceActionUrl({ resourceId: 'Product', actionName: 'list' }),
+          newShippingType: h.resourceActionUrl({ resourceId: 'ShippingType', actionName: 'new' }),
+          shopSettings,
+          payments: h.resourceActionUrl({ resourceId: 'PaymentConnection', actionName: 'list' }),
+        }
+      : null;
+    return dashboardView({ ...data, timeZoneSettingsUrl: shopSettings, ...(data.kind === 'tenant' && { readiness }) }, links);
   };
 }

@@ -10,11 +10,15 @@
 //   POST /v1/notifications/webhooks, GET /v1/notifications/webhooks
 //   GET  /v1/notifications/certs/{certId}           the PEM certificate webhooks are signed with
 //   GET  /checkoutnow?token=                        the buyer's approval page (a real page a browser clicks)
+//   GET  /developer, POST /developer/webhooks       the developer dashboard's "Add Webhook" (a page a person uses)
 // PayPal-Request-Id makes create, capture and refund idempotent; PayPal-Mock-Response
 // {"mock_application_codes":"INSTRUMENT_DECLINED"} (or any other code) makes capture or refund fail with it,
 // as in PayPal's sandbox. Webhooks are signed as PayPal signs them: SHA256withRSA over
 // "transmissionId|transmissionTime|webhookId|crc32(body)" with the key of the certificate at PAYPAL-CERT-URL.
-import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
+// Like PayPal, the fake sends every event of an app to each webhook URL registered for that app, and knows
+// nothing of our shops: a shop connected with the development app gets its events once its owner has added the
+// Webhook URL its PayPal card shows on the fake's developer dashboard (GET /developer), as on PayPal's.
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
@@ -83,6 +87,7 @@ export interface SentWebhook {
   status?: number;
 }
 
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 const id = (prefix = '', n = 17) => prefix + randomBytes(n).toString('hex').toUpperCase().slice(0, n);
 // PayPal's currency codes page: HUF, JPY and TWD take no decimals ("Decimal amounts cause an error":
 // DECIMALS_NOT_SUPPORTED); every other currency takes at most two. Amounts are kept here in the currency's
@@ -181,6 +186,20 @@ export class FakePayPal {
     const hook = { id: webhookId ?? id('WH', 17), url, event_types: [{ name: '*' }] };
     app.webhooks.push(hook);
     return hook.id;
+  }
+
+  /**
+   * The developer dashboard's "Add Webhook": the app's webhook for `url`, the one it has or a new one. Its id is
+   * the same for the same app and URL, so once the fake restarts (it keeps nothing) adding the URL again gives
+   * the Webhook ID the shop already saved.
+   */
+  addWebhookFromDashboard(clientId: string, url: string): string {
+    const app = this.apps.get(clientId);
+    if (!app) throw new Error(`no app ${clientId}`);
+    const existing = app.webhooks.find((h) => h.url === url);
+    if (existing) return existing.id;
+    const digest = createHash('sha256').update(`${clientId} ${url}`).digest('hex').toUpperCase();
+    return this.registerWebhook(clientId, url, `WH-${digest.slice(0, 17)}-${digest.slice(17, 34)}`);
   }
 
   async start(port = 0): Promise<this> {
@@ -842,14 +861,48 @@ export class FakePayPal {
       const order = this.orders.get(String(req.query.token ?? ''));
       if (!order) return res.status(404).type('html').send('<!doctype html><title>PayPal</title><p>This checkout session has expired.</p>');
       const amount = `${order.purchaseUnit.amount.value} ${order.purchaseUnit.amount.currency_code}`;
-      const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
       return res.type('html')
         .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Pay with PayPal (fake sandbox)</title>
 <style>body{font:16px system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}button,a{display:block;width:100%;padding:.9rem;margin:.5rem 0;font-size:1rem;border-radius:24px;text-align:center;box-sizing:border-box}button{background:#ffc439;border:0;font-weight:700}a{border:1px solid #999;color:#333;text-decoration:none}</style></head>
-<body><h1>PayPal (fake sandbox)</h1><p>${esc(order.purchaseUnit.description ?? 'Order')}</p><p id="amount">Total <strong>${esc(amount)}</strong></p>
-<form method="post" action="/checkoutnow/approve"><input type="hidden" name="token" value="${esc(order.id)}"><button type="submit" name="funding" value="balance" id="pay">Pay Now</button>
+<body><h1>PayPal (fake sandbox)</h1><p>${escapeHtml(order.purchaseUnit.description ?? 'Order')}</p><p id="amount">Total <strong>${escapeHtml(amount)}</strong></p>
+<form method="post" action="/checkoutnow/approve"><input type="hidden" name="token" value="${escapeHtml(order.id)}"><button type="submit" name="funding" value="balance" id="pay">Pay Now</button>
 <button type="submit" name="funding" value="echeck" id="pay-echeck">Pay by eCheck (clears later)</button></form>
-<a id="cancel" href="${esc(order.cancelUrl)}">Cancel and return to the shop</a></body></html>`);
+<a id="cancel" href="${escapeHtml(order.cancelUrl)}">Cancel and return to the shop</a></body></html>`);
+    });
+
+    // The developer dashboard (developer.paypal.com -> Apps & Credentials -> the app -> Add Webhook): the apps,
+    // the webhook URLs each has, and a form that adds one and shows its Webhook ID.
+    app.get('/developer', (req, res) => {
+      const added = typeof req.query.added === 'string' ? req.query.added : '';
+      const apps = [...this.apps.values()]
+        .map(
+          (a) => `<section><h2>App <code>${escapeHtml(a.clientId)}</code></h2>
+<table><thead><tr><th>Webhook ID</th><th>Webhook URL</th></tr></thead><tbody>${
+            a.webhooks.map((h) => `<tr><td><code>${escapeHtml(h.id)}</code></td><td>${escapeHtml(h.url)}</td></tr>`).join('') ||
+            '<tr><td colspan="2">No webhooks yet.</td></tr>'
+          }</tbody></table>
+<form method="post" action="/developer/webhooks"><input type="hidden" name="clientId" value="${escapeHtml(a.clientId)}">
+<label>Webhook URL <input type="url" name="url" required placeholder="http://127.0.0.1:3000/webhooks/paypal/pcn_..."></label>
+<button type="submit">Add Webhook</button></form></section>`,
+        )
+        .join('');
+      return res.type('html')
+        .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>PayPal Developer (fake sandbox)</title>
+<style>body{font:16px system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4rem;text-align:left;word-break:break-all}input[type=url]{display:block;width:100%;font-size:1rem;padding:.6rem;margin:.5rem 0;box-sizing:border-box}button{min-height:44px;font-size:1rem;padding:0 1rem}</style></head>
+<body><h1>PayPal Developer (fake sandbox)</h1>${
+        added
+          ? `<p id="added">Webhook added. Its Webhook ID is <strong id="webhook-id">${escapeHtml(added)}</strong>: paste it into the PayPal card's Webhook ID in Settings -&gt; Payments, save, and Test connection.</p>`
+          : ''
+      }<p>Every event of an app is sent to each of its webhook URLs.</p>${apps}</body></html>`);
+    });
+
+    app.post('/developer/webhooks', (req, res) => {
+      const clientId = String(req.body?.clientId ?? '');
+      const url = String(req.body?.url ?? '').trim();
+      if (!this.apps.has(clientId)) return res.status(404).type('text').send('Unknown app');
+      if (!/^https?:\/\/[^\s]+$/.test(url))
+        return res.status(400).type('text').send('Enter the Webhook URL your shop shows (http:// or https://).');
+      return res.redirect(303, `/developer?added=${encodeURIComponent(this.addWebhookFromDashboard(clientId, url))}`);
     });
 
     app.post('/checkoutnow/approve', (req, res) => {

@@ -95,5 +95,25 @@ export function conflictWords(c: FormConflict): string {
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase();
   // An amount in cents means nothing to the reader without its currency: the field is named, not its values.
-  return c.field.endsWith('Cents') ? `${name} changed` : `${name} ${word(c.shown)} -> ${word(c.now)}`;
+  if (c.field.endsWith('Cents')) return `${name} changed`;
+  // A group of fields (a JSON object: a shop's instructions per payment method): the values that differ, not the JSON.
+  const inner = leafChanges(c.shown, c.now);
+  if (inner) return inner.map(([path, a, b]) => `${name} ${path} ${word(a)} -> ${word(b)}`).join(', ');
+  return `${name} ${word(c.shown)} -> ${word(c.now)}`;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+
+/** The leaves (dotted paths) where two objects differ, or null when either is no object. */
+function leafChanges(a: unknown, b: unknown, prefix = ''): [string, unknown, unknown][] | null {
+  if (!isPlainObject(a) && !isPlainObject(b)) return null;
+  if ((a != null && !isPlainObject(a)) || (b != null && !isPlainObject(b))) return null;
+  const x = (a ?? {}) as Record<string, unknown>;
+  const y = (b ?? {}) as Record<string, unknown>;
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])].sort().flatMap((key) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (sameValue(x[key], y[key])) return [];
+    return leafChanges(x[key], y[key], path) ?? [[path, x[key], y[key]] as [string, unknown, unknown]];
+  });
 }

@@ -73,12 +73,10 @@ describe('audited saves', () => {
       name: t.name,
       currency: 'USD',
       'enabledPaymentMethods.0': 'VENMO_P2P',
-      paymentInstructionsJson: '{}',
       adminChannelId: '',
       inventoryTracking: 'true',
       taxjarEnabled: 'false',
       taxjarApiKeyNew: 'tj_new_secret_5678',
-      taxjarFromAddressJson: '',
       addressValidation: 'false',
       timeZone: 'America/New_York',
     });

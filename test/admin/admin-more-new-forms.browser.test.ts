@@ -130,8 +130,12 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
     await fill('currency', 'CAD');
     await page.locator('input[type="checkbox"][name="enabledPaymentMethods"][value="VENMO_P2P"]').check();
     await page.locator('input[type="checkbox"][name="enabledPaymentMethods"][value="CHIME"]').check();
-    await fill('paymentInstructionsJson', '{"VENMO_P2P": {"handle": "@maple", "instructions": "Pay @maple with your order number"}}');
-    await fill('paymentWindowsJson', '{"VENMO_P2P": 1440, "CHIME": 720}');
+    // Ticking a method gave it a row: its handle, instructions and pay window (hours unless switched to minutes).
+    await fill('paymentInstructions.VENMO_P2P.handle', '@maple');
+    await fill('paymentInstructions.VENMO_P2P.instructions', 'Pay @maple with your order number');
+    await fill('paymentWindowMinutes.VENMO_P2P', '24');
+    await page.locator('select[name="paymentWindowMinutes.CHIME.unit"]').selectOption('minutes');
+    await fill('paymentWindowMinutes.CHIME', '720');
     await fill('adminChannelId', channel);
     for (const role of roles) {
       await page.getByTestId('multi-value-adminRoleIds-input').fill(role);
@@ -142,7 +146,11 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
     // TaxJar stays off: it taxes US sales in US dollars, and this shop sells in CAD (admin-shop-currency.test.ts).
     // Its key and address are kept for the day the shop sells in USD.
     await fill('taxjarApiKeyNew', 'tj_live_5f3e9a7c21d4');
-    await fill('taxjarFromAddressJson', '{"country": "US", "zip": "98101", "state": "WA", "city": "Seattle", "street": "1 Pike St"}');
+    await fill('taxjarFromAddress.country', 'US');
+    await fill('taxjarFromAddress.zip', '98101');
+    await fill('taxjarFromAddress.state', 'WA');
+    await fill('taxjarFromAddress.city', 'Seattle');
+    await fill('taxjarFromAddress.street', '1 Pike St');
     await tick('addressValidation');
     await pick('roleRemovalPolicy', 'Record it under Role changes');
     await fill('timeZone', 'America/Toronto');
@@ -172,7 +180,9 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
         'CAD',
         'Venmo, Chime',
         '@maple',
-        '1440',
+        'Pay window: 1 day',
+        'Pay window: 12 hours',
+        'Seattle, WA 98101',
         channel,
         ...roles,
         '98101',

@@ -91,19 +91,22 @@ const CASES: Case[] = [
       const t = await db().tenant.findUniqueOrThrow({ where: { id } });
       const methods = Object.fromEntries(t.enabledPaymentMethods.map((m, i) => [`enabledPaymentMethods.${i}`, m]));
       const roles = Object.fromEntries(t.adminRoleIds.map((r, i) => [`adminRoleIds.${i}`, r]));
+      // The per-method fields and the address as the form posts them back: flattened.
+      const flat = (path: string, v: unknown): [string, string][] =>
+        v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => flat(`${path}.${k}`, x)) : [[path, v == null ? '' : String(v)]];
       return {
         name: 'Renamed shop',
         currency: t.currency,
         ...methods,
         ...roles,
-        paymentWindowsJson: JSON.stringify(t.paymentWindowMinutes ?? {}),
+        ...Object.fromEntries(flat('paymentWindowMinutes', t.paymentWindowMinutes ?? {})),
+        ...Object.fromEntries(flat('paymentInstructions', t.paymentInstructions ?? {})),
+        ...Object.fromEntries(flat('taxjarFromAddress', t.taxjarFromAddress)),
         roleRemovalPolicy: t.roleRemovalPolicy,
-        paymentInstructionsJson: JSON.stringify(t.paymentInstructions ?? {}),
         adminChannelId: t.adminChannelId ?? '',
         inventoryTracking: String(t.inventoryTracking),
         taxjarEnabled: String(t.taxjarEnabled),
         taxjarApiKeyNew: '',
-        taxjarFromAddressJson: '',
         addressValidation: String(t.addressValidation),
         timeZone: t.timeZone,
       };

@@ -50,12 +50,10 @@ const enable = async (methods: string[], who = admin, shopId = tenantId, currenc
   const fields: Record<string, string> = {
     name: 'Shop',
     currency,
-    paymentInstructionsJson: '{}',
     adminChannelId: '',
     inventoryTracking: 'true',
     taxjarEnabled: 'false',
     taxjarApiKeyNew: '',
-    taxjarFromAddressJson: '',
     addressValidation: 'false',
   };
   methods.forEach((m, i) => {

@@ -133,12 +133,14 @@ describe('tenant settings', () => {
     currency: 'USD',
     'enabledPaymentMethods.0': 'VENMO_P2P',
     'enabledPaymentMethods.1': 'ZELLE',
-    paymentInstructionsJson: '{"VENMO_P2P": {"handle": "@renamed", "instructions": "Pay @renamed"}}',
+    'paymentInstructions.VENMO_P2P.handle': '@renamed',
+    'paymentInstructions.VENMO_P2P.instructions': 'Pay @renamed',
+    'paymentInstructions.ZELLE.handle': '',
+    'paymentInstructions.ZELLE.instructions': '',
     adminChannelId: '',
     inventoryTracking: 'true',
     taxjarEnabled: 'false',
     taxjarApiKeyNew: '',
-    taxjarFromAddressJson: '',
     addressValidation: 'false',
   };
   const save = async (over: Record<string, string>) => {
@@ -172,11 +174,13 @@ describe('tenant settings', () => {
     expect(form.body.record.params.taxjarApiKeyMasked).toBe('•••• 9876');
   });
 
-  it('replaces the TaxJar key without echoing it, and validates JSON and dependent fields', async () => {
+  it('replaces the TaxJar key without echoing it, and validates the fields and dependent fields', async () => {
     const res = await save({
       taxjarApiKeyNew: 'tj_new_key_1111',
       taxjarEnabled: 'true',
-      taxjarFromAddressJson: '{"country": "US", "zip": "94103", "state": "CA"}',
+      'taxjarFromAddress.country': 'US',
+      'taxjarFromAddress.zip': '94103',
+      'taxjarFromAddress.state': 'CA',
     });
     expect(res.body.notice.type).toBe('success');
     expect(JSON.stringify(res.body)).not.toContain('tj_new_key_1111');
@@ -186,10 +190,13 @@ describe('tenant settings', () => {
     expect(stored).not.toContain('tj_new_key_1111');
     expect(app.services.secrets.decrypt(stored)).toBe('tj_new_key_1111');
 
-    const badJson = await save({ paymentInstructionsJson: '{not json' });
-    expect(badJson.body.record.errors.paymentInstructionsJson.message).toMatch(/JSON/);
-    const noFrom = await save({ taxjarEnabled: 'true', taxjarFromAddressJson: '' });
-    expect(noFrom.body.record.errors.taxjarFromAddressJson.message).toMatch(/ship from/);
+    // Each refusal under the input it concerns, in words.
+    const longHandle = await save({ 'paymentInstructions.VENMO_P2P.handle': 'x'.repeat(201) });
+    expect(longHandle.body.record.errors['paymentInstructions.VENMO_P2P.handle'].message).toBe('at most 200 characters');
+    const noFrom = await save({ taxjarEnabled: 'true', taxjarFromAddress: '' });
+    expect(noFrom.body.record.errors.taxjarFromAddress.message).toMatch(/ship from/);
+    const noZip = await save({ taxjarEnabled: 'true', 'taxjarFromAddress.country': 'US' });
+    expect(noZip.body.record.errors['taxjarFromAddress.zip'].message).toBe('required');
     const badMethod = await save({ 'enabledPaymentMethods.0': 'GOLD_BARS' });
     expect(badMethod.body.notice.type).toBe('error');
   });

@@ -179,12 +179,10 @@ describe('settings: what to do when someone else removes a paid role', () => {
     const fields = {
       name: 'Hobby Shop',
       currency: 'USD',
-      paymentInstructionsJson: '',
       adminChannelId: '',
       inventoryTracking: 'true',
       taxjarEnabled: 'false',
       taxjarApiKeyNew: '',
-      taxjarFromAddressJson: '',
       addressValidation: 'false',
       roleRemovalPolicy: 'RECORD',
       ...loaded,

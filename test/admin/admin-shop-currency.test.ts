@@ -39,12 +39,10 @@ const settings = (name: string, currency: string) => ({
   name,
   currency,
   'enabledPaymentMethods.0': 'VENMO_P2P',
-  paymentInstructionsJson: '{}',
   adminChannelId: '',
   inventoryTracking: 'true',
   taxjarEnabled: 'false',
   taxjarApiKeyNew: '',
-  taxjarFromAddressJson: '',
   addressValidation: 'false',
 });
 const saveCurrency = (who: AdminAgent, tenantId: string, currency: string) =>
@@ -190,7 +188,9 @@ describe('TaxJar, which taxes US sales in US dollars', () => {
     ...settings('TaxJar shop', currency),
     taxjarEnabled: 'true',
     taxjarApiKeyNew: 'tj_key_1234',
-    taxjarFromAddressJson: '{"country": "US", "zip": "94103", "state": "CA"}',
+    'taxjarFromAddress.country': 'US',
+    'taxjarFromAddress.zip': '94103',
+    'taxjarFromAddress.state': 'CA',
   });
 
   it('is not switched on for a shop that sells in another currency', async () => {

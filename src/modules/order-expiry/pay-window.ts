@@ -22,7 +22,14 @@ export const MAX_EXTENSION_MINUTES = 90 * 24 * 60;
 /** When money is on its way at the deadline (a checkout APPROVED or PENDING), the expiry waits this long and looks again. */
 export const IN_FLIGHT_GRACE_MINUTES = 60;
 
-const windowMinutes = z.number().int().min(MIN_PAY_WINDOW_MINUTES).max(MAX_PAY_WINDOW_MINUTES);
+/** The bounds in words, for the panel's refusal. */
+export const PAY_WINDOW_RULE = `from ${MIN_PAY_WINDOW_MINUTES} minutes to ${MAX_PAY_WINDOW_MINUTES / 1440} days (${MAX_PAY_WINDOW_MINUTES.toLocaleString('en-US')} minutes), in whole minutes`;
+
+const windowMinutes = z
+  .number({ error: PAY_WINDOW_RULE })
+  .int(PAY_WINDOW_RULE)
+  .min(MIN_PAY_WINDOW_MINUTES, PAY_WINDOW_RULE)
+  .max(MAX_PAY_WINDOW_MINUTES, PAY_WINDOW_RULE);
 
 /** tenants.paymentWindowMinutes: only the methods the shop overrides. */
 export const payWindowOverrides = z.partialRecord(z.enum(PaymentMethod), windowMinutes).describe('minutes per payment method');

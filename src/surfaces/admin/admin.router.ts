@@ -170,9 +170,6 @@ export function buildResources(services: Services, components: ReturnType<typeof
               keeps: tenantCurrencyRules,
               present: (values, row) => {
                 values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey ? openSecret(services.secrets, String(row.taxjarApiKey)) : null);
-                values.paymentInstructionsJson = JSON.stringify(row.paymentInstructions ?? {}, null, 2);
-                values.paymentWindowsJson = JSON.stringify(row.paymentWindowMinutes ?? {}, null, 2);
-                values.taxjarFromAddressJson = row.taxjarFromAddress ? JSON.stringify(row.taxjarFromAddress, null, 2) : '';
                 return values;
               },
             },
@@ -401,9 +398,8 @@ export async function createAdminRouter(services: Services): Promise<Router> {
             Tenant: {
               actions: headings({ Tenant: ['Shops', 'Shop settings'] }).Tenant!.actions,
               properties: {
-                paymentInstructionsJson: 'Payment instructions (JSON)',
-                paymentWindowsJson: 'Pay windows in minutes (JSON)',
-                taxjarFromAddressJson: 'TaxJar ship-from address (JSON)',
+                paymentInstructions: 'Payment methods: instructions and pay windows',
+                taxjarFromAddress: 'TaxJar ship-from address',
                 taxjarApiKeyMasked: 'TaxJar API key',
                 taxjarApiKeyNew: 'TaxJar API key (write-only)',
               },

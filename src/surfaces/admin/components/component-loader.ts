@@ -36,6 +36,8 @@ export function createComponents() {
     InvoiceLink: loader.add('InvoiceLink', file('invoice-link')),
     AdminRoleSelect: loader.add('AdminRoleSelect', file('admin-role-select')),
     AdminShopField: loader.add('AdminShopField', file('admin-shop-field')),
+    PaymentMethodSettings: loader.add('PaymentMethodSettings', file('payment-method-settings')),
+    ShipFromAddress: loader.add('ShipFromAddress', file('ship-from-address')),
   };
   return { loader, components };
 }

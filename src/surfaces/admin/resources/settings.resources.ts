@@ -1,6 +1,6 @@
 // Settings: the tenant (its own settings for a tenant admin, every tenant for a platform admin), Discord
 // guilds and admin users (API keys: api-keys.resource.ts). Secrets never leave the server (see ScopedResourceOptions.present).
-import { ValidationError, type ResourceWithOptions } from 'adminjs';
+import { ValidationError, type Before, type PropertyErrors, type ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
 import type { Db, Tx } from '../../../platform/db/prisma.js';
 import { refusedUnder } from './admin-errors.js';
@@ -17,7 +17,13 @@ import { stripSecrets } from './strip-secrets.js';
 import { validatePayload } from './validation.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { ADMIN_ROLE_LABELS, availableValues, PAYMENT_METHOD_LABELS, ROLE_REMOVAL_POLICY_LABELS } from '../presentation/labels.js';
-import { MANUAL_PAY_WINDOW_MINUTES, PROCESSOR_PAY_WINDOW_MINUTES } from '../../../modules/order-expiry/pay-window.js';
+import {
+  defaultPayWindowMinutes,
+  MANUAL_PAY_WINDOW_MINUTES,
+  PAY_WINDOW_RULE,
+  PROCESSOR_PAY_WINDOW_MINUTES,
+} from '../../../modules/order-expiry/pay-window.js';
+import type { PaymentMethod } from '../../../generated/prisma/index.js';
 
 const settings = { name: 'Settings', icon: 'Settings' };
 
@@ -28,8 +34,37 @@ export interface TenantSaveHooks {
   refuseMethods(tenantId: string | null, methods: string[], currency?: string): Promise<string | null>;
 }
 
+/** Every payment method with its name and default pay window, for the per-method rows of the settings form. */
+function payWindowMethods(): { value: PaymentMethod; label: string; defaultMinutes: number }[] {
+  return (Object.keys(PAYMENT_METHOD_LABELS) as PaymentMethod[]).map((value) => ({
+    value,
+    label: PAYMENT_METHOD_LABELS[value],
+    defaultMinutes: defaultPayWindowMinutes(value),
+  }));
+}
+
+const ADDRESS_WORDS: Record<string, string> = { street: 'street', city: 'city', state: 'state', zip: 'ZIP code', country: 'country' };
+
+/**
+ * The notice of a refused settings save, naming each input as the form labels it ("Venmo pay window: from 15
+ * minutes ...") rather than by its flattened path; the same messages are shown under the inputs.
+ */
+function noticeInWords(errors: PropertyErrors): string {
+  const methodName = (m: string) => PAYMENT_METHOD_LABELS[m as PaymentMethod] ?? m;
+  const words = (key: string) => {
+    const parts = key.split('.');
+    if (parts[0] === 'paymentWindowMinutes' && parts[1]) return `${methodName(parts[1])} pay window`;
+    if (parts[0] === 'paymentInstructions' && parts[1]) return `${methodName(parts[1])} ${parts[2] ?? 'instructions'}`;
+    if (parts[0] === 'taxjarFromAddress' && parts[1]) return `Ship-from ${ADDRESS_WORDS[parts[1]] ?? parts[1]}`;
+    return key;
+  };
+  return Object.entries(errors)
+    .map(([key, e]) => `${words(key)}: ${e.message}`)
+    .join('; ');
+}
+
 export function tenantResource(resource: ScopedPrismaResource, components: AdminComponents, hooks?: TenantSaveHooks): ResourceWithOptions {
-  const validate = validatePayload(tenantSettingsForm, {
+  const validateForm = validatePayload(tenantSettingsForm, {
     map: async (d, _request, context) => {
       const key = (d.taxjarApiKeyNew as string | undefined) ?? '';
       const refused = await hooks?.refuseMethods(
@@ -42,21 +77,29 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
         name: d.name,
         currency: d.currency,
         enabledPaymentMethods: d.enabledPaymentMethods,
-        paymentInstructions: d.paymentInstructionsJson,
-        paymentWindowMinutes: d.paymentWindowsJson,
+        paymentInstructions: d.paymentInstructions,
+        paymentWindowMinutes: d.paymentWindowMinutes,
         adminChannelId: d.adminChannelId,
         adminRoleIds: d.adminRoleIds,
         inventoryTracking: d.inventoryTracking,
         taxjarEnabled: d.taxjarEnabled,
         // Write-only: empty keeps the stored key, "-" removes it.
         ...(key === '-' ? { taxjarApiKey: null } : key ? { taxjarApiKey: hooks ? hooks.sealSecret(key) : key } : {}),
-        taxjarFromAddress: d.taxjarFromAddressJson,
+        taxjarFromAddress: d.taxjarFromAddress,
         addressValidation: d.addressValidation,
         roleRemovalPolicy: d.roleRemovalPolicy,
         timeZone: d.timeZone,
       };
     },
   });
+  const validate: Before = async (request, context) => {
+    try {
+      return await validateForm(request, context);
+    } catch (err) {
+      if (err instanceof ValidationError && err.baseError) err.baseError.message = noticeInWords(err.propertyErrors);
+      throw err;
+    }
+  };
   const hideKey = stripSecrets('taxjarApiKey', 'taxjarApiKeyNew');
   return {
     resource,
@@ -69,14 +112,13 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
         'name',
         'currency',
         'enabledPaymentMethods',
-        'paymentInstructionsJson',
-        'paymentWindowsJson',
+        'paymentInstructions',
         'adminChannelId',
         'adminRoleIds',
         'inventoryTracking',
         'taxjarEnabled',
         'taxjarApiKeyMasked',
-        'taxjarFromAddressJson',
+        'taxjarFromAddress',
         'addressValidation',
         'roleRemovalPolicy',
         'timeZone',
@@ -88,32 +130,29 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
         'name',
         'currency',
         'enabledPaymentMethods',
-        'paymentInstructionsJson',
-        'paymentWindowsJson',
+        'paymentInstructions',
         'adminChannelId',
         'adminRoleIds',
         'inventoryTracking',
         'taxjarEnabled',
         'taxjarApiKeyNew',
-        'taxjarFromAddressJson',
+        'taxjarFromAddress',
         'addressValidation',
         'roleRemovalPolicy',
         'timeZone',
       ],
       properties: {
         name: { isTitle: true },
-        paymentInstructionsJson: {
-          type: 'textarea',
-          description:
-            'Per method: {"VENMO_P2P": {"handle": "@shop", "instructions": "Pay @shop on Venmo"}}. Customers are told separately to put their order\'s payment reference in the note.',
+        // One row per payment method (the ones ticked above, and any with something saved): its handle and
+        // instructions (paymentInstructions) and its pay window (paymentWindowMinutes), edited and shown together.
+        paymentInstructions: {
+          components: { edit: components.PaymentMethodSettings, show: components.PaymentMethodSettings },
+          custom: { methods: payWindowMethods() },
+          description: `The handle and instructions customers see when they choose a method (they are told separately to put their order's payment reference in the note), and how long an unpaid order waits before it is cancelled: empty keeps the default (${PROCESSOR_PAY_WINDOW_MINUTES / 60} hours for PayPal, Cash App Pay and Bitcoin invoices, ${MANUAL_PAY_WINDOW_MINUTES / 1440} days for the manual methods), else ${PAY_WINDOW_RULE}. The customer is reminded halfway.`,
         },
-        paymentWindowsJson: {
-          type: 'textarea',
-          description: `Minutes an unpaid order waits before it is cancelled, per method (15 to 43200). Left out: ${PROCESSOR_PAY_WINDOW_MINUTES / 60} hours for PayPal, Cash App Pay and Bitcoin invoices, ${MANUAL_PAY_WINDOW_MINUTES / 1440} days for the manual methods. The customer is reminded halfway. Example: {"PAYPAL": 120, "VENMO_P2P": 1440}`,
-        },
-        taxjarFromAddressJson: {
-          type: 'textarea',
-          description: '{"country": "US", "zip": "94103", "state": "CA", "city": "San Francisco", "street": "1 Main St"}',
+        taxjarFromAddress: {
+          components: { edit: components.ShipFromAddress, show: components.ShipFromAddress },
+          description: 'The address you ship from, for TaxJar (needed when TaxJar is on). Leave every field empty for none.',
         },
         taxjarApiKeyMasked: { type: 'string' },
         taxjarApiKeyNew: { type: 'password', description: 'Leave empty to keep the current key; enter - to remove it.' },
@@ -142,9 +181,7 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
           description:
             "The shop's time zone (an IANA name such as America/New_York; default UTC): the panel's dates, the dashboard's days, the tax report's months, the exports' date ranges and the invoice page's pay-by time follow it.",
         },
-        paymentInstructions: { isVisible: false },
         paymentWindowMinutes: { isVisible: false },
-        taxjarFromAddress: { isVisible: false },
         nextOrderNumber: { isVisible: { list: false, filter: false, show: true, edit: false } },
       },
       actions: {

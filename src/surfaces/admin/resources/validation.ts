@@ -30,13 +30,12 @@ export function validatePayload(
     if (!result.success) {
       const errors: Record<string, { message: string }> = {};
       for (const issue of result.error.issues) {
-        // Errors are shown under the form field: the property, or one element of an array property;
-        // a problem inside a JSON text field names its place in the message.
+        // Errors are shown under the form field: the property, one element of an array property, or one input
+        // of a group of fields (its flattened path, as AdminJS names it: paymentInstructions.VENMO_P2P.handle).
         const [head = 'form', ...rest] = issue.path.map(String);
         const indexed = rest.length > 0 && /^\d+$/.test(rest[0]!);
-        const key = indexed ? `${head}.${rest[0]}` : head;
-        const message = rest.length > 0 && !indexed ? `${rest.join('.')}: ${issue.message}` : issue.message;
-        errors[key] ??= { message };
+        const key = indexed ? `${head}.${rest[0]}` : [head, ...rest].join('.');
+        errors[key] ??= { message: issue.message };
       }
       // The form comes back with what was typed (AdminJS would refill it from the database otherwise).
       keepTyped(context.record, request.payload);

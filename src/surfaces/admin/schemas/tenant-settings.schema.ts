@@ -1,54 +1,102 @@
-// Tenant settings as the admin panel writes them. JSON settings are edited as text and parsed here;
+// Tenant settings as the admin panel writes them. The payment methods' instructions and pay windows and the
+// TaxJar ship-from address are groups of fields (posted flattened, e.g. paymentInstructions.VENMO_P2P.handle);
 // the TaxJar key is write-only: an empty field keeps the stored key, "-" removes it.
 import { z } from 'zod';
 import { PaymentMethod } from '../../../generated/prisma/index.js';
 import { isValidTimeZone } from '../../../platform/time-format.js';
 import { payWindowOverrides } from '../../../modules/order-expiry/pay-window.js';
 import { arrayOf } from '../resources/validation.js';
-import { currencyCode, formBool, formOptionalSnowflake, formText, snowflakeList } from './form-fields.js';
+import { currencyCode, formBool, formOptionalSnowflake, formText, lines, snowflakeList } from './form-fields.js';
 
-const jsonText = <T extends z.ZodType>(schema: T, fallback: unknown) =>
-  z.preprocess((v, ctx) => {
-    if (v === undefined || v === null || String(v).trim() === '') return fallback;
-    try {
-      return JSON.parse(String(v));
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
-      return z.NEVER;
-    }
-  }, schema);
+/** A form's group of fields (flattened by AdminJS, unflattened by validatePayload): empty inputs say nothing. */
+function filledOnly(v: unknown): Record<string, unknown> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+  return Object.fromEntries(
+    Object.entries(v as Record<string, unknown>).filter(
+      ([, x]) => !(x === '' || x === null || x === undefined || (typeof x === 'string' && x.trim() === '')),
+    ),
+  );
+}
 
-// Partial: only the methods the shop gives instructions for.
-const instructions = z.partialRecord(
-  z.enum(PaymentMethod),
-  z.object({ handle: z.string().trim().max(200).optional(), instructions: z.string().trim().max(1000).optional() }).strict(),
+// Per payment method (components/payment-method-settings.tsx): only the methods the shop gives instructions
+// for; a method whose inputs are all empty stores nothing.
+const instructions = z.preprocess(
+  (v) =>
+    // A group the post does not name is left as it is (undefined: not written), not emptied.
+    v === undefined
+      ? undefined
+      : Object.fromEntries(
+          Object.entries(filledOnly(v))
+            .map(([method, entry]) => [method, filledOnly(entry)] as const)
+            .filter(([, entry]) => Object.keys(entry).length > 0),
+        ),
+  z
+    .partialRecord(
+      z.enum(PaymentMethod),
+      z
+        .object({
+          handle: z.string().trim().max(200, 'at most 200 characters').optional(),
+          instructions: lines().trim().max(1000, 'at most 1,000 characters').optional(),
+        })
+        .strict(),
+    )
+    .optional(),
 );
 
-const fromAddress = z
-  .object({
-    country: z.string().trim().length(2),
-    zip: z.string().trim().min(1).max(20),
-    state: z.string().trim().max(50).optional(),
-    city: z.string().trim().max(100).optional(),
-    street: z.string().trim().max(200).optional(),
-  })
-  .strict()
-  .nullable();
+/**
+ * A pay window as typed: minutes ("90", or the stored number sent back), or hours ("2 hours", "1.5 hours": the
+ * form's hours unit). Made minutes here; the bounds are the module's (payWindowOverrides). Empty: the default.
+ */
+function typedMinutes(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(hours?)?\s*$/i.exec(v);
+  if (!m) return v;
+  const minutes = Number(m[1]) * (m[2] ? 60 : 1);
+  return Number.isInteger(minutes) ? minutes : v;
+}
+
+const payWindows = z.preprocess(
+  (v) =>
+    v === undefined ? undefined : Object.fromEntries(Object.entries(filledOnly(v)).map(([method, typed]) => [method, typedMinutes(typed)])),
+  payWindowOverrides.optional(),
+);
+
+const fromAddress = z.preprocess(
+  (v) => {
+    if (v === undefined) return undefined;
+    const filled = filledOnly(v);
+    return Object.keys(filled).length ? filled : null;
+  },
+  z
+    .object({
+      country: z
+        .string({ error: 'a 2-letter country code, such as US' })
+        .trim()
+        .regex(/^[A-Za-z]{2}$/, 'a 2-letter country code, such as US'),
+      zip: z.string({ error: 'required' }).trim().min(1, 'required').max(20, 'at most 20 characters'),
+      state: z.string().trim().max(50, 'at most 50 characters').optional(),
+      city: z.string().trim().max(100, 'at most 100 characters').optional(),
+      street: z.string().trim().max(200, 'at most 200 characters').optional(),
+    })
+    .strict()
+    .nullable()
+    .optional(),
+);
 
 export const tenantSettingsForm = z
   .object({
     name: formText(120),
     currency: currencyCode,
     enabledPaymentMethods: z.preprocess((v) => arrayOf(v), z.array(z.enum(PaymentMethod)).max(20)),
-    paymentInstructionsJson: jsonText(instructions, {}),
+    paymentInstructions: instructions,
     /** Minutes per method an unpaid order waits before it expires; methods left out keep the default. */
-    paymentWindowsJson: jsonText(payWindowOverrides, {}),
+    paymentWindowMinutes: payWindows,
     adminChannelId: formOptionalSnowflake,
     adminRoleIds: snowflakeList,
     inventoryTracking: formBool,
     taxjarEnabled: formBool,
     taxjarApiKeyNew: z.string().trim().max(200).optional(),
-    taxjarFromAddressJson: jsonText(fromAddress, null),
+    taxjarFromAddress: fromAddress,
     addressValidation: formBool,
     /** A paid role someone else removed: give it back, or record it under Role changes (entitlements). */
     roleRemovalPolicy: z.enum(['REAPPLY', 'RECORD']).default('REAPPLY'),
@@ -58,8 +106,8 @@ export const tenantSettingsForm = z
     ),
   })
   .superRefine((t, ctx) => {
-    if (t.taxjarEnabled && !t.taxjarFromAddressJson)
-      ctx.addIssue({ code: 'custom', path: ['taxjarFromAddressJson'], message: 'TaxJar needs the address you ship from' });
+    if (t.taxjarEnabled && !t.taxjarFromAddress)
+      ctx.addIssue({ code: 'custom', path: ['taxjarFromAddress'], message: 'TaxJar needs the address you ship from' });
   });
 
 /** Masks a secret for display: only its last 4 characters. */

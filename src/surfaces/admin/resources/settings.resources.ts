@@ -147,6 +147,8 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
         // instructions (paymentInstructions) and its pay window (paymentWindowMinutes), edited and shown together.
         paymentInstructions: {
           components: { edit: components.PaymentMethodSettings, show: components.PaymentMethodSettings },
+          // The column is NOT NULL ({} when empty), which AdminJS would mark with a required star: nothing in it is.
+          isRequired: false,
           custom: { methods: payWindowMethods() },
           description: `The handle and instructions customers see when they choose a method (they are told separately to put their order's payment reference in the note), and how long an unpaid order waits before it is cancelled: empty keeps the default (${PROCESSOR_PAY_WINDOW_MINUTES / 60} hours for PayPal, Cash App Pay and Bitcoin invoices, ${MANUAL_PAY_WINDOW_MINUTES / 1440} days for the manual methods), else ${PAY_WINDOW_RULE}. The customer is reminded halfway.`,
         },

@@ -25,6 +25,8 @@ export interface BrowserSession {
    */
   reportFailure(label: string): void;
   signIn(baseUrl: string, email: string): Promise<void>;
+  /** Another tab of the same browser (same cookies), with a trail of its own (as `trail` is the first tab's). */
+  newTab(): Promise<{ page: Page; trail: string[] }>;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,23 @@ export const BROWSER_TIME_ZONE = 'Pacific/Pago_Pago';
 
 /** A request that left this machine (only the public font host's, which the resolver refuses). */
 const isOutside = (url: string) => /^https?:\/\//.test(url) && !/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url);
+
+/**
+ * Starts a page's trail: its failed panel requests (status >= 400) and console errors. Also gives the page its
+ * default budget: the first page load builds the component bundle, which on a busy 2-core machine can take a while.
+ */
+function watch(page: Page): string[] {
+  const trail: string[] = [];
+  page.on('response', (r) => {
+    if (r.url().includes('/admin/') && r.status() >= 400) trail.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  page.on('console', (m) => {
+    // Not the outside font host's failure (it is refused on purpose, above): only this machine's pages and scripts.
+    if (m.type() === 'error' && !isOutside(m.location().url)) trail.push(`console: ${m.text().slice(0, 300)} (${m.location().url})`);
+  });
+  page.setDefaultTimeout(60_000);
+  return trail;
+}
 
 /** The one way tests launch Chromium (panel and invoice page alike). */
 export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Promise<BrowserSession> {
@@ -80,21 +99,16 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
     ...(opts.mobile ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  const trail: string[] = [];
-  page.on('response', (r) => {
-    if (r.url().includes('/admin/') && r.status() >= 400) trail.push(`${r.status()} ${r.request().method()} ${r.url()}`);
-  });
-  page.on('console', (m) => {
-    // Not the outside font host's failure (it is refused on purpose, above): only this machine's pages and scripts.
-    if (m.type() === 'error' && !isOutside(m.location().url)) trail.push(`console: ${m.text().slice(0, 300)} (${m.location().url})`);
-  });
-  // The first page load builds the component bundle; on a busy 2-core machine that can take a while.
-  page.setDefaultTimeout(60_000);
+  const trail = watch(page);
   return {
     context,
     page,
     trail,
     out,
+    async newTab() {
+      const tab = await context.newPage();
+      return { page: tab, trail: watch(tab) };
+    },
     shot: async (name) => {
       await page.screenshot({ path: join(out, `${name}.png`), fullPage: true }).catch(() => undefined);
     },

@@ -7,7 +7,11 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup-file.ts'],
     pool: 'forks',
-    maxWorkers: 3,
+    // As many workers as the CI machine has cores. A browser file is several busy processes (Chromium's, the app,
+    // PostgreSQL's backend), and three of them on two cores ran each file about twice as slowly as two did, so a
+    // third worker bought nothing: test/admin/ (46 files, 18 in Chromium) took 279 s with 2 workers, 295 s with 3
+    // (CPU 199 s vs 227 s); its 18 browser files alone 256 s vs 341 s (a shared 2-core machine, December 2026).
+    maxWorkers: 2,
     // Each worker imports the app once for all the files it runs, not once per file (the whole app's module
     // graph: about 2 s of CPU per file, 167 times). Each file still gets its own database (setup-file.ts runs
     // per file) and its own app (createTestApp); what a helper module keeps at its top level is shared by the

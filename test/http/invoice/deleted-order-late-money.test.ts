@@ -7,17 +7,15 @@
 //   customer gives), on the deleted order's audit trail and in the admin channel; nothing sent back by itself.
 // - Square (a Cash App Pay charge that raced the close, its answer lost): refunded through Square.
 // - Another shop's connection never reaches the kept checkout.
-import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
-import { systemActor } from '../../../src/modules/shared/actor.js';
 import { deletedOrderCheckoutFor } from '../../../src/modules/payments-processor/checkouts/deleted-order-money.js';
 import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { loggedIn } from '../../admin/admin-helpers.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { connectSquare, openBtcPayInvoice, useProvidersApp } from './square-btcpay-fixtures.js';
+import { openBtcPayInvoice, openSquareCheckout, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
@@ -145,21 +143,7 @@ describe('a Bitcoin invoice of a deleted order that is paid anyway', () => {
 
 describe('a Cash App Pay charge that raced the close of a deleted order', () => {
   it('is refunded through Square, and the admins are told it arrived and went back', async () => {
-    const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
-    await connectSquare(env, tenant.id);
-    const order = await f.order({
-      tenantId: tenant.id,
-      customerId: customer.id,
-      guildId: guild.id,
-      paymentMethod: 'CASHAPP_PAY',
-      paymentStatus: 'pending',
-      totalCents: 4250,
-      lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-    });
-    const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
-    const path = new URL(link.url).pathname;
-    const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
-    const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(res.headers.location))![1]!;
+    const { tenant, order, checkoutId } = await openSquareCheckout(env);
     await cancelAndDelete(tenant.id, order.id);
 
     // The customer's charge reached Square as the order closed; its answer never reached us. Square still notifies.

@@ -216,10 +216,12 @@ export async function paidBtcPayOrder(env: ProvidersApp) {
   return opened;
 }
 
-/** A shop with Cash App Pay (Square) connected and a $42.50 order paid with it on the invoice page; Square's payment id. */
-export async function paidSquareOrder(env: ProvidersApp) {
+/**
+ * A shop with Cash App Pay (Square) connected and an unpaid $42.50 order whose customer chose Cash App Pay on the
+ * invoice page: the checkout is open (named by our own id until a charge binds it), nothing charged yet.
+ */
+export async function openSquareCheckout(env: ProvidersApp) {
   const f = factories();
-  const db = testDb();
   const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
   const { connectionId } = await connectSquare(env, tenant.id);
   const order = await f.order({
@@ -235,6 +237,13 @@ export async function paidSquareOrder(env: ProvidersApp) {
   const path = new URL(link.url).pathname;
   const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
   const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(res.headers.location))![1]!;
+  return { tenant, guild, order, path, checkoutId, connectionId };
+}
+
+/** The same order paid with Cash App Pay on the invoice page; Square's payment id. */
+export async function paidSquareOrder(env: ProvidersApp) {
+  const db = testDb();
+  const { tenant, guild, order, path, checkoutId, connectionId } = await openSquareCheckout(env);
   const paid = await request(env.t.app)
     .post(`${path}/cash-app/${checkoutId}/charge`)
     .send({ sourceToken: SQUARE_TEST_TOKENS.ok })

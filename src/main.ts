@@ -250,7 +250,8 @@ async function main(): Promise<void> {
       : ' To use it, connect a shop in Settings -> Payments (README).';
     if (fakePayPal) {
       process.stdout.write(
-        `Payments: PAYPAL_API_BASE_URL is unset, so PayPal calls go to a local fake PayPal at ${fakePayPal.url} (development only; nothing is charged).${connectedTo}\n\n`,
+        `Payments: PAYPAL_API_BASE_URL is unset, so PayPal calls go to a local fake PayPal at ${fakePayPal.url} (development only; nothing is charged).${connectedTo}\n` +
+          `  A shop's PayPal webhook: Add Webhook with the URL its PayPal card shows at ${fakePayPal.url}/developer and save the Webhook ID it gives (kept across restarts).\n\n`,
       );
     }
     if (fakeSquare) {

@@ -1,7 +1,7 @@
 // Development: connects the demo shop to the local fake providers (PayPal, Square for Cash App Pay, BTCPay
 // Server) and switches the matching payment methods on once "Test connection" passes, exactly as an owner
-// does in Settings -> Payments. Also (re)registers each connection's webhook URL with its fake, which forgets
-// it on every restart.
+// does in Settings -> Payments. And, for every shop of the database, gives the fake PayPal back the webhooks
+// PayPal would have kept but the fake forgets on every restart (restorePayPalWebhooks).
 import type { Services } from '../container.js';
 import type { PaymentMethod } from '../generated/prisma/index.js';
 import type { ProviderId } from '../modules/payments-processor/providers/provider.port.js';
@@ -15,13 +15,40 @@ export interface DemoFakes {
   btcpay?: FakeBtcPay;
 }
 
-/** Returns false when the database has no demo shop (one of the owner's own): nothing was connected. */
+/**
+ * Connects the demo shop (when the database has one) and restores every shop's webhooks at the fake PayPal.
+ * Returns false when the database has no demo shop (only the owner's own): nothing was connected.
+ */
 export async function connectDemoProcessors(services: Services, fakes: DemoFakes, publicBaseUrl: string): Promise<boolean> {
+  const base = publicBaseUrl.replace(/\/+$/, '');
+  const demoConnected = await connectDemoShop(services, fakes, base);
+  if (fakes.paypal) await restorePayPalWebhooks(services, fakes.paypal, base);
+  return demoConnected;
+}
+
+/**
+ * PayPal keeps an app's webhooks; the fake keeps nothing across a restart. Every PayPal connection of the
+ * database (any shop, the demo's too) saved with an app the fake has and a Webhook ID gets that webhook back
+ * at its URL, so its payments still arrive by webhook, signed with the Webhook ID the shop saved (the one the
+ * fake's /developer page gave, the demo's fixed one). Oldest first: a Webhook ID two shops saved stays the
+ * first's (FakePayPal.restoreWebhook). A connection with another app, or none saved yet, gets nothing, as
+ * before the restart.
+ */
+export async function restorePayPalWebhooks(services: Services, paypal: FakePayPal, base: string): Promise<void> {
+  const rows = await services.db.paymentConnection.findMany({ where: { provider: 'PAYPAL' }, orderBy: { createdAt: 'asc' } });
+  for (const row of rows) {
+    const { clientId, webhookId } = row.config as { clientId?: unknown; webhookId?: unknown };
+    if (typeof clientId !== 'string' || typeof webhookId !== 'string' || !webhookId.trim() || !paypal.hasApp(clientId)) continue;
+    paypal.restoreWebhook(clientId, `${base}/webhooks/paypal/${row.id}`, webhookId.trim());
+  }
+}
+
+/** The demo shop's connections to the fakes; false when the database has no demo shop. */
+async function connectDemoShop(services: Services, fakes: DemoFakes, base: string): Promise<boolean> {
   const { db, paymentConnections } = services;
   const tenant = await db.tenant.findFirst({ where: { name: 'Demo Shop' }, orderBy: { createdAt: 'asc' } });
   if (!tenant) return false;
   const ctx = { tenantId: tenant.id, actor: { type: 'SYSTEM' as const, label: 'demo seed' } };
-  const base = publicBaseUrl.replace(/\/+$/, '');
 
   /** Connects once (an owner's later edits are kept), tests, enables the method; returns the stored row. */
   async function connect(
@@ -43,15 +70,13 @@ export async function connectDemoProcessors(services: Services, fakes: DemoFakes
     return row;
   }
 
+  // Its webhook (with the fixed Webhook ID saved here) is given to the fake with every other shop's: restorePayPalWebhooks.
   if (fakes.paypal) {
-    const row = await connect('PAYPAL', 'PAYPAL', {
+    await connect('PAYPAL', 'PAYPAL', {
       environment: 'sandbox',
       config: { clientId: DEV_PAYPAL_APP.clientId, webhookId: DEV_PAYPAL_APP.webhookId },
       secrets: { clientSecret: DEV_PAYPAL_APP.clientSecret },
     });
-    if ((row.config as { clientId?: string }).clientId === DEV_PAYPAL_APP.clientId) {
-      fakes.paypal.registerWebhook(DEV_PAYPAL_APP.clientId, `${base}/webhooks/paypal/${row.id}`, DEV_PAYPAL_APP.webhookId);
-    }
   }
   if (fakes.square) {
     const row = await connect('SQUARE', 'CASHAPP_PAY', {

@@ -17,7 +17,9 @@
 // "transmissionId|transmissionTime|webhookId|crc32(body)" with the key of the certificate at PAYPAL-CERT-URL.
 // Like PayPal, the fake sends every event of an app to each webhook URL registered for that app, and knows
 // nothing of our shops: a shop connected with the development app gets its events once its owner has added the
-// Webhook URL its PayPal card shows on the fake's developer dashboard (GET /developer), as on PayPal's.
+// Webhook URL its PayPal card shows on the fake's developer dashboard (GET /developer), as on PayPal's. PayPal
+// keeps an app's webhooks; the fake keeps nothing, so the development server gives them back at every start
+// from the connections the database saved (restoreWebhook, called by seed/demo-processors.ts).
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -200,6 +202,24 @@ export class FakePayPal {
     if (existing) return existing.id;
     const digest = createHash('sha256').update(`${clientId} ${url}`).digest('hex').toUpperCase();
     return this.registerWebhook(clientId, url, `WH-${digest.slice(0, 17)}-${digest.slice(17, 34)}`);
+  }
+
+  /** Whether the fake has the REST app `clientId` (the development server's fake has one: DEV_PAYPAL_APP). */
+  hasApp(clientId: string): boolean {
+    return this.apps.has(clientId);
+  }
+
+  /**
+   * What PayPal keeps and this fake forgets when it restarts: the app's webhook `webhookId` for `url`, as a
+   * connection saved it before the restart. A Webhook ID names one webhook (PayPal's are unique), so an id the app
+   * already has (the demo shop's, typed into a second shop's card) is not given to another URL, and a URL that
+   * has a webhook keeps it. Returns whether it was added.
+   */
+  restoreWebhook(clientId: string, url: string, webhookId: string): boolean {
+    const app = this.apps.get(clientId);
+    if (!app || app.webhooks.some((h) => h.id === webhookId || h.url === url)) return false;
+    this.registerWebhook(clientId, url, webhookId);
+    return true;
   }
 
   async start(port = 0): Promise<this> {

@@ -1,0 +1,131 @@
+// `npm start` in development, restarted: the start command (src/main.ts) with its local fake PayPal, twice on one
+// database. An owner's own shop adds its Webhook URL on the first fake's /developer page (the address the
+// start-up banner names) and saves the Webhook ID it gives; after the restart the new fake, which keeps
+// nothing, is given that webhook back at start, so the shop's invoice payment is confirmed by PayPal's signed
+// webhooks (recorded as received for its connection), with the buyer never coming back to the shop.
+import type { ChildProcess } from 'node:child_process';
+import request from 'supertest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DEV_PAYPAL_APP } from '../../src/dev/fakes/fake-paypal.js';
+import { systemActor } from '../../src/modules/shared/actor.js';
+import { adminCtx } from '../helpers/actors.js';
+import { createTestApp, TEST_SECRETS_KEYS, type TestApp } from '../helpers/app.js';
+import { testDatabaseUrl, testDb } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
+import { spawnMain } from '../helpers/main-process.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const db = testDb();
+const f = factories();
+const INVOICE_LINK_SIGNING_SECRET = 'dev-restart-invoice-secret-0123456789';
+const children: ChildProcess[] = [];
+const apps: TestApp[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+afterAll(async () => {
+  for (const t of apps.splice(0)) await t.services.close();
+});
+
+/** Starts src/main.ts in development on the test database; resolves with what its banner says. */
+function startMain(): Promise<{ child: ChildProcess; base: string; paypal: string; banner: string }> {
+  const child = spawnMain({
+    DATABASE_URL: testDatabaseUrl(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    // The web role alone: no job worker child, no admin panel bundle (neither is needed to be paid).
+    PROCESS_ROLES: 'web',
+    SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
+    INVOICE_LINK_SIGNING_SECRET,
+  });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d;
+      const base = /Ledgerline is running at (http:\/\/\S+)/.exec(output)?.[1];
+      const paypal = /local fake PayPal at (http:\/\/[\d.:]+) .*\n(.*\n)?\n/.exec(output)?.[1];
+      if (base && paypal) resolve({ child, base, paypal, banner: output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code} before its banner:\n${output}`)));
+  });
+}
+
+async function stopMain(child: ChildProcess) {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+describe.runIf(process.platform === 'linux')('npm start in development, restarted', { timeout: 240_000 }, () => {
+  it("keeps an owner's shop paid by PayPal's webhook with the Webhook ID it saved on the fake's /developer page", async () => {
+    const mine = await f.shop({ tenant: { enabledPaymentMethods: [] } });
+
+    const first = await startMain();
+    expect(first.banner).toContain(`${first.paypal}/developer`);
+    // Settings -> Payments, as the owner does against this server's fake PayPal (the panel's services here).
+    const t = await createTestApp({ env: { PAYPAL_API_BASE_URL: first.paypal, PUBLIC_BASE_URL: first.base, INVOICE_LINK_SIGNING_SECRET } });
+    apps.push(t);
+    const save = (webhookId?: string) =>
+      t.services.paymentConnections.connect(adminCtx(mine.tenant.id), {
+        provider: 'PAYPAL',
+        environment: 'sandbox',
+        config: { clientId: DEV_PAYPAL_APP.clientId, ...(webhookId ? { webhookId } : {}) },
+        secrets: { clientSecret: DEV_PAYPAL_APP.clientSecret },
+      });
+    const connection = await save();
+    // The URL the PayPal card shows, added on the fake's developer dashboard; its Webhook ID saved and tested.
+    const added = await request(first.paypal)
+      .post('/developer/webhooks')
+      .type('form')
+      .send({ clientId: DEV_PAYPAL_APP.clientId, url: `${first.base}/webhooks/paypal/${connection.id}` })
+      .expect(303);
+    const shown = await request(first.paypal).get(String(added.headers.location)).expect(200);
+    const webhookId = /id="webhook-id">([^<]+)</.exec(shown.text)![1]!;
+    await save(webhookId);
+    const tested = await t.services.paymentConnections.test(adminCtx(mine.tenant.id), 'PAYPAL');
+    expect(tested.ok, tested.message).toBe(true);
+    await db.tenant.update({ where: { id: mine.tenant.id }, data: { enabledPaymentMethods: ['PAYPAL'] } });
+    await stopMain(first.child);
+
+    const second = await startMain();
+    const developer = await request(second.paypal).get('/developer').expect(200);
+    expect(developer.text).toContain(`<code>${webhookId}</code></td><td>http://127.0.0.1:`);
+
+    // The buyer opens the invoice link, pays with PayPal, approves at PayPal and never comes back.
+    const order = await f.order({
+      tenantId: mine.tenant.id,
+      customerId: mine.customer.id,
+      guildId: mine.guild.id,
+      paymentMethod: 'PAYPAL',
+      paymentStatus: 'pending',
+      totalCents: 2400,
+      lines: [{ productId: (await f.product({ tenantId: mine.tenant.id })).id, quantity: 1, unitPriceCents: 2400 }],
+    });
+    const link = await t.services.invoices.createLink({ tenantId: mine.tenant.id, actor: systemActor }, order.id);
+    const pay = await request(second.base.replace('//localhost:', '//127.0.0.1:'))
+      .post(`${new URL(link.url).pathname}/pay`)
+      .type('form')
+      .send({ method: 'PAYPAL' })
+      .expect(303);
+    const approval = new URL(String(pay.headers.location));
+    expect(approval.origin).toBe(second.paypal);
+    const token = approval.searchParams.get('token')!;
+    await request(second.paypal).post('/checkoutnow/approve').type('form').send({ token, funding: 'balance' }).expect(302);
+
+    await waitFor(
+      'the order paid by webhook',
+      async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).status === 'PAID',
+    );
+    // Both of PayPal's events reached the shop's connection and passed its signature check (a bad one is a 401).
+    const received = await waitFor('the capture webhook recorded', async () => {
+      const rows = await db.providerWebhookEvent.findMany({ where: { connectionId: connection.id }, orderBy: { receivedAt: 'asc' } });
+      return rows.length >= 2 && rows;
+    });
+    expect(received.map((e) => e.type)).toEqual(['CHECKOUT.ORDER.APPROVED', 'PAYMENT.CAPTURE.COMPLETED']);
+    await stopMain(second.child);
+  });
+});

@@ -192,16 +192,18 @@ export class FakePayPal {
 
   /**
    * The developer dashboard's "Add Webhook": the app's webhook for `url`, the one it has or a new one. Its id is
-   * the same for the same app and URL, so once the fake restarts (it keeps nothing) adding the URL again gives
-   * the Webhook ID the shop already saved.
+   * the same for the same app and URL, so adding the URL again gives the Webhook ID the shop already saved; when
+   * the app has that id already (given back at start under the server's 127.0.0.1 address, added before as
+   * localhost), that webhook is the answer: an id names one webhook.
    */
   addWebhookFromDashboard(clientId: string, url: string): string {
     const app = this.apps.get(clientId);
     if (!app) throw new Error(`no app ${clientId}`);
-    const existing = app.webhooks.find((h) => h.url === url);
-    if (existing) return existing.id;
     const digest = createHash('sha256').update(`${clientId} ${url}`).digest('hex').toUpperCase();
-    return this.registerWebhook(clientId, url, `WH-${digest.slice(0, 17)}-${digest.slice(17, 34)}`);
+    const webhookId = `WH-${digest.slice(0, 17)}-${digest.slice(17, 34)}`;
+    const existing = app.webhooks.find((h) => h.url === url || h.id === webhookId);
+    if (existing) return existing.id;
+    return this.registerWebhook(clientId, url, webhookId);
   }
 
   /** Whether the fake has the REST app `clientId` (the development server's fake has one: DEV_PAYPAL_APP). */

@@ -52,10 +52,12 @@ describe("development's fake PayPal across a restart", () => {
     const mine = await f.shop({ tenant: { enabledPaymentMethods: [] } });
     const myConnection = await savePayPal(mine.tenant.id);
     const myUrl = `${env.base}/webhooks/paypal/${myConnection.id}`;
+    // The card's URL as the panel shows it when opened at the banner's http://localhost address.
+    const myCardUrl = myUrl.replace('//127.0.0.1:', '//localhost:');
     const added = await request(env.paypal.url)
       .post('/developer/webhooks')
       .type('form')
-      .send({ clientId: DEV_PAYPAL_APP.clientId, url: myUrl })
+      .send({ clientId: DEV_PAYPAL_APP.clientId, url: myCardUrl })
       .expect(303);
     const shown = await request(env.paypal.url).get(String(added.headers.location)).expect(200);
     const webhookId = /id="webhook-id">([^<]+)</.exec(shown.text)![1]!;
@@ -77,6 +79,14 @@ describe("development's fake PayPal across a restart", () => {
       expect(dashboard.text).toContain(`<code>${webhookId}</code></td><td>${myUrl}</td>`);
       expect(dashboard.text).toContain(`<code>${DEV_PAYPAL_APP.webhookId}</code></td><td>${demoUrl}</td>`);
       expect(dashboard.text).not.toContain(copierUrl);
+      // The owner adding the card's URL again, out of habit, is shown the same webhook, not a second one.
+      const again = await request(restarted.url)
+        .post('/developer/webhooks')
+        .type('form')
+        .send({ clientId: DEV_PAYPAL_APP.clientId, url: myCardUrl })
+        .expect(303);
+      expect(String(again.headers.location)).toBe(String(added.headers.location));
+      expect((await request(restarted.url).get('/developer').expect(200)).text.split(webhookId).length - 1).toBe(1); // one row
 
       // The buyer pays the owner's shop and approves at PayPal, and never comes back to the shop.
       const order = await f.order({

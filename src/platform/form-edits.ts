@@ -30,6 +30,12 @@ function canonical(value: unknown): string {
  * The fields of `posted` the person changed from `shown`, to write; and the conflicts: changed fields whose
  * `current` value is no longer the one shown (and not already what was typed). A posted field the form did not
  * show (a new secret) counts as changed.
+ *
+ * A field holding a JSON object (a shop's instructions per payment method, its ship-from address) is a group of
+ * fields the form shows one by one, so it is compared key path by key path: the admin's changed keys are written
+ * over the current object, keys posted as shown keep their current value (a colleague's change to another
+ * method stays), and a key both changed differently is a conflict named by its path
+ * ("paymentInstructions.VENMO_P2P.handle"). A group emptied by the merge is removed.
  */
 export function formEdits(
   posted: Record<string, unknown>,
@@ -44,13 +50,46 @@ export function formEdits(
       edits[field] = value;
       continue;
     }
-    if (sameValue(value, shown[field])) continue;
-    if (!sameValue(current[field], shown[field]) && !sameValue(current[field], value)) {
-      conflicts.push({ field, shown: shown[field], now: current[field] });
-    }
-    edits[field] = value;
+    const merged = mergeEdit(field, value, shown[field], current[field], conflicts);
+    if (merged.changed) edits[field] = merged.value;
   }
   return { edits, conflicts };
+}
+
+/**
+ * One value of a form (a column, or a key path inside a JSON object) merged: the posted value when the admin
+ * changed it, else the current one (`changed` false: not the admin's change); a conflict pushed when both
+ * changed it differently. Objects (or an object and nothing) are merged key by key.
+ */
+function mergeEdit(
+  path: string,
+  posted: unknown,
+  shown: unknown,
+  current: unknown,
+  conflicts: FormConflict[],
+): { changed: boolean; value: unknown } {
+  if (sameValue(posted, shown)) return { changed: false, value: current };
+  if (sameValue(current, shown) || sameValue(current, posted)) return { changed: true, value: posted };
+  const group = (v: unknown) => v === undefined || isPlainObject(v);
+  if (group(posted) && group(shown) && group(current)) {
+    const [p, s, c] = [posted, shown, current].map((v) => (v ?? {}) as Record<string, unknown>) as [
+      Record<string, unknown>,
+      Record<string, unknown>,
+      Record<string, unknown>,
+    ];
+    const merged: Record<string, unknown> = { ...c };
+    for (const key of [...new Set([...Object.keys(s), ...Object.keys(p), ...Object.keys(c)])].sort()) {
+      const inner = mergeEdit(`${path}.${key}`, p[key], s[key], c[key], conflicts);
+      if (!inner.changed) continue;
+      // A group left empty by the merge (the admin emptied one part, a colleague the other) is removed.
+      const emptied = isPlainObject(inner.value) && Object.keys(inner.value).length === 0 && !sameValue(p[key], {});
+      if (inner.value === undefined || emptied) delete merged[key];
+      else merged[key] = inner.value;
+    }
+    return { changed: true, value: merged };
+  }
+  conflicts.push({ field: path, shown, now: current });
+  return { changed: true, value: posted };
 }
 
 /**
@@ -72,41 +111,57 @@ export function parseShown(raw: unknown): Record<string, unknown> | null {
 }
 
 /**
+ * The words a form uses for one of its fields, by path ("paymentInstructions.VENMO_P2P.handle" -> "Venmo handle"),
+ * or undefined where it has none: the refusal then names the field by its path.
+ */
+export type FieldWords = (path: string) => string | undefined;
+
+/**
  * The refusal of a save whose changed fields someone else changed since the form opened, in the words every form
  * uses: `message` for the notice ("Order #1001 changed since you opened it (notes (empty) -> Gift). Reload the
- * page, make your change again and save.") and one message per field, to show under its input.
+ * page, make your change again and save.") and one message per field, to show under its input. `fieldWords`
+ * names the fields as the form labels them.
  */
 export function staleFormRefusal(
   subject: string,
   conflicts: FormConflict[],
+  fieldWords?: FieldWords,
 ): { message: string; fields: { path: string; message: string }[] } {
+  const words = (c: FormConflict) => conflictWords(c, fieldWords);
   return {
-    message: `${subject} changed since you opened it (${conflicts.map(conflictWords).join(', ')}). Reload the page, make your change again and save.`,
-    fields: conflicts.map((c) => ({ path: c.field, message: `Changed since you opened the form (${conflictWords(c)}).` })),
+    message: `${subject} changed since you opened it (${conflicts.map(words).join(', ')}). Reload the page, make your change again and save.`,
+    fields: conflicts.map((c) => ({ path: c.field, message: `Changed since you opened the form (${words(c)}).` })),
   };
 }
 
-/** "stock 10 -> 7": a conflict in words, for the refusal. */
-export function conflictWords(c: FormConflict): string {
+/** "stock 10 -> 7": a conflict in words, for the refusal; a field the form labels by its label ("Venmo handle @a -> @b"). */
+export function conflictWords(c: FormConflict, fieldWords?: FieldWords): string {
   if (c.words) return c.words;
   const word = (v: unknown) => (v === null || v === undefined || v === '' ? '(empty)' : typeof v === 'string' ? v : JSON.stringify(v));
-  const name = c.field
-    .replace(/Cents$/, '')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase();
+  const nameOf = (path: string) => {
+    const labelled = fieldWords?.(path);
+    if (labelled) return labelled;
+    const [column = '', ...inside] = path.split('.');
+    const name = column
+      .replace(/Cents$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase();
+    return inside.length ? `${name} ${inside.join('.')}` : name;
+  };
   // An amount in cents means nothing to the reader without its currency: the field is named, not its values.
-  if (c.field.endsWith('Cents')) return `${name} changed`;
+  if (c.field.endsWith('Cents')) return `${nameOf(c.field)} changed`;
   // A group of fields (a JSON object: a shop's instructions per payment method): the values that differ, not the JSON.
   const inner = leafChanges(c.shown, c.now);
-  if (inner) return inner.map(([path, a, b]) => `${name} ${path} ${word(a)} -> ${word(b)}`).join(', ');
-  return `${name} ${word(c.shown)} -> ${word(c.now)}`;
+  if (inner) return inner.map(([path, a, b]) => `${nameOf(`${c.field}.${path}`)} ${word(a)} -> ${word(b)}`).join(', ');
+  return `${nameOf(c.field)} ${word(c.shown)} -> ${word(c.now)}`;
 }
 
+/** A JSON object (not a Date, an array, a Decimal or a Buffer). */
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+  !!v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null);
 
 /** The leaves (dotted paths) where two objects differ, or null when either is no object. */
-function leafChanges(a: unknown, b: unknown, prefix = ''): [string, unknown, unknown][] | null {
+export function leafChanges(a: unknown, b: unknown, prefix = ''): [string, unknown, unknown][] | null {
   if (!isPlainObject(a) && !isPlainObject(b)) return null;
   if ((a != null && !isPlainObject(a)) || (b != null && !isPlainObject(b))) return null;
   const x = (a ?? {}) as Record<string, unknown>;

@@ -278,16 +278,18 @@ describe.skipIf(!runBrowserTests)("Shop settings: the payment methods' fields an
 
     await input('paymentInstructions.VENMO_P2P.handle').fill('@mine');
     const refused = await save();
-    // In words: the value that differs, not the column's JSON; said under the payment methods too.
-    const conflict = 'payment instructions VENMO_P2P.handle @fieldgoods -> @colleague';
+    // In words: the field as the form labels it and the values that differ, not the column's JSON; said under
+    // the Venmo handle too.
+    const conflict = 'Venmo handle @fieldgoods -> @colleague';
     expect(refused.notice).toMatchObject({ type: 'error', message: expect.stringContaining(`changed since you opened it (${conflict})`) });
     await expect
-      .poll(() => page().getByTestId('payment-method-settings-error').first().textContent(), { timeout: 60_000 })
+      .poll(() => page().getByTestId('error-paymentInstructions.VENMO_P2P.handle').first().textContent(), { timeout: 60_000 })
       .toBe(`Changed since you opened the form (${conflict}).`);
     await browser.shot('concurrent-refused');
     expectOnly(afterColleague, await tenantRow(), {});
 
-    // Reopened: the colleague's handle shows; a change to the address alone is saved and keeps theirs.
+    // Reopened: the colleague's handle shows; a change to the address alone is saved and keeps theirs (a change
+    // to another method's field merges too: admin-settings-two-admins.browser.test.ts).
     await page().reload();
     await openEdit();
     expect(await input('paymentInstructions.VENMO_P2P.handle').inputValue()).toBe('@colleague');

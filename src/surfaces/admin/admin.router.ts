@@ -55,6 +55,7 @@ import { isPlatformAdmin, isTenantMember, samePanelAdmin } from './auth/panel-ad
 import { DATE_TIME_FORMAT } from '../../platform/time-format.js';
 import { ASSETS_PATH, isPublicAsset } from './panel-requests.js';
 import { FAVICON_PATH } from '../../platform/favicon.js';
+import { settingsFieldWords } from './presentation/settings-words.js';
 
 export const ADMIN_ROOT = '/admin';
 
@@ -167,6 +168,8 @@ export function buildResources(services: Services, components: ReturnType<typeof
             {
               secrets: ['taxjarApiKey'],
               ...audit('tenant', { secrets: ['taxjarApiKey'], ignore: ['nextOrderNumber'] }),
+              // A stale form's refusal names a payment method's field as the form does ("Venmo handle").
+              fieldWords: settingsFieldWords,
               keeps: tenantCurrencyRules,
               present: (values, row) => {
                 values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey ? openSecret(services.secrets, String(row.taxjarApiKey)) : null);

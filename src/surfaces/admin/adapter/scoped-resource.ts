@@ -11,7 +11,14 @@ import { dayBound } from '../../../platform/zoned-time.js';
 import { changedFields } from '../../../modules/audit/audit-diff.js';
 import type { AuditService } from '../../../modules/audit/audit.service.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
-import { FORM_OUT_OF_DATE, formEdits, parseShown, staleFormRefusal, type FormConflict } from '../../../platform/form-edits.js';
+import {
+  FORM_OUT_OF_DATE,
+  formEdits,
+  parseShown,
+  staleFormRefusal,
+  type FieldWords,
+  type FormConflict,
+} from '../../../platform/form-edits.js';
 
 /**
  * The record's columns as its edit form loaded them (JSON), a param of every record the edit action reads.
@@ -84,6 +91,11 @@ export interface ScopedResourceOptions {
    * with the row locked. It throws (a ValidationError: the delete's notice) and nothing is deleted.
    */
   refusesDelete?: (tx: Tx, row: Record<string, unknown>) => Promise<void>;
+  /**
+   * The form's words for its fields by path, for a stale form's refusal ("Venmo handle @a -> @b" rather than
+   * "payment instructions VENMO_P2P.handle ..."); fields it does not name keep their path.
+   */
+  fieldWords?: FieldWords;
 }
 
 export interface AuditOptions {
@@ -379,7 +391,7 @@ export function defineScopedResource(lib: PrismaLib) {
     /** The refusal of a save whose changed fields someone else changed since the form opened. */
     private staleForm(conflicts: FormConflict[]): ValidationError {
       const what = this.model.name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-      const { message, fields } = staleFormRefusal(`This ${what}`, conflicts);
+      const { message, fields } = staleFormRefusal(`This ${what}`, conflicts, this.scopeOptions.fieldWords);
       return new ValidationError(Object.fromEntries(fields.map((f) => [f.path, { message: f.message }])), { message });
     }
 

@@ -16,6 +16,7 @@ import { canManage, never, platformOnly, platformOrTenantAdmin, platformOrTenant
 import { stripSecrets } from './strip-secrets.js';
 import { validatePayload } from './validation.js';
 import type { AdminComponents } from '../components/component-loader.js';
+import { settingsFieldWords } from '../presentation/settings-words.js';
 import { ADMIN_ROLE_LABELS, availableValues, PAYMENT_METHOD_LABELS, ROLE_REMOVAL_POLICY_LABELS } from '../presentation/labels.js';
 import {
   defaultPayWindowMinutes,
@@ -43,23 +44,13 @@ function payWindowMethods(): { value: PaymentMethod; label: string; defaultMinut
   }));
 }
 
-const ADDRESS_WORDS: Record<string, string> = { street: 'street', city: 'city', state: 'state', zip: 'ZIP code', country: 'country' };
-
 /**
  * The notice of a refused settings save, naming each input as the form labels it ("Venmo pay window: from 15
  * minutes ...") rather than by its flattened path; the same messages are shown under the inputs.
  */
 function noticeInWords(errors: PropertyErrors): string {
-  const methodName = (m: string) => PAYMENT_METHOD_LABELS[m as PaymentMethod] ?? m;
-  const words = (key: string) => {
-    const parts = key.split('.');
-    if (parts[0] === 'paymentWindowMinutes' && parts[1]) return `${methodName(parts[1])} pay window`;
-    if (parts[0] === 'paymentInstructions' && parts[1]) return `${methodName(parts[1])} ${parts[2] ?? 'instructions'}`;
-    if (parts[0] === 'taxjarFromAddress' && parts[1]) return `Ship-from ${ADDRESS_WORDS[parts[1]] ?? parts[1]}`;
-    return key;
-  };
   return Object.entries(errors)
-    .map(([key, e]) => `${words(key)}: ${e.message}`)
+    .map(([key, e]) => `${settingsFieldWords(key) ?? key}: ${e.message}`)
     .join('; ');
 }
 

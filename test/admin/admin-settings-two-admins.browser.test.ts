@@ -2,8 +2,9 @@
 // sign-ins): the payment methods' fields are one JSON column per kind (paymentInstructions, paymentWindowMinutes)
 // but separate fields on the form, so a save writes exactly what its admin changed (platform/form-edits.ts merges
 // inside the column, key path by key path). B's Zelle change and A's Venmo change are both kept, every field read
-// back; and both changing the Venmo handle refuses the second save, naming "Venmo handle", with nothing written.
-// Screenshots in test-output/admin-settings-two-admins/ (git-ignored).
+// back; both changing the Venmo handle refuses the second save, naming "Venmo handle", with nothing written; and
+// the show page's History says each change in the form's words, not JSON. Screenshots in
+// test-output/admin-settings-two-admins/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
@@ -191,4 +192,26 @@ describe.skipIf(!runBrowserTests)('Shop settings saved by two admins at once', (
       expectOnly(afterBob, await tenantRow(), {});
     },
   );
+
+  it("the show page's History says each change in the form's words", { timeout: 420_000 }, async () => {
+    ann.reportFailure('history');
+    await openEdit(ann);
+    await input(ann, 'taxjarFromAddress.city').fill('Tacoma');
+    expect((await save(ann)).notice?.type).toBe('success');
+    await ann.page.goto(`${app.baseUrl}/admin/resources/Tenant/records/${tenantId}/show`);
+    const timeline = ann.page.getByTestId('audit-timeline');
+    await expect.poll(() => timeline.textContent(), { timeout: 60_000 }).toContain('Ship-from address');
+    const lines = (await timeline.locator('li li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    await timeline.screenshot({ path: `${ann.out}/history-timeline.png` });
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'Ship-from address: 1 Pike St, Seattle, WA 98101, US → 1 Pike St, Tacoma, WA 98101, US',
+        'Venmo handle: @twodesks-shop → @bob-desk',
+        'Venmo handle: @twodesks → @twodesks-shop',
+        'Zelle instructions: Zelle pay@twodesks.test → Zelle pay@twodesks.test, note your order',
+        'Zelle pay window: default (2 days) → 2 hours',
+      ]),
+    );
+    expect(await timeline.textContent()).not.toContain('{');
+  });
 });

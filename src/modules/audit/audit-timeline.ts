@@ -35,6 +35,11 @@ export interface TimelineOptions {
   words?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Field -> label, where the humanised field name is not right. */
   fieldLabels?: Readonly<Record<string, string>>;
+  /**
+   * Field -> its change as lines of its own, for a column holding a group of a form's fields (a shop's
+   * instructions per payment method: "Venmo handle: @a -> @b"), where one "before -> after" would be its JSON.
+   */
+  fieldChanges?: Readonly<Record<string, (before: unknown, after: unknown) => TimelineChange[]>>;
 }
 
 const ENTITY_WORDS: Record<string, string> = {
@@ -159,12 +164,18 @@ export function presentTimeline(entries: readonly Entry[], opts: TimelineOptions
         when: formatDateTime(e.createdAt, opts.timeZone),
         who: named ?? opts.actorTypes?.[e.actorType] ?? e.actorType,
         what: describeAction(e.action),
-        changes: fields.map((field) => ({
-          field,
-          label: opts.fieldLabels?.[field] ?? fieldLabel(field),
-          before: field in before ? formatValue(field, before[field], opts) : '—',
-          after: field in after ? formatValue(field, after[field], opts) : '—',
-        })),
+        changes: fields.flatMap((field) => {
+          const grouped = opts.fieldChanges?.[field];
+          if (grouped) return grouped(before[field], after[field]);
+          return [
+            {
+              field,
+              label: opts.fieldLabels?.[field] ?? fieldLabel(field),
+              before: field in before ? formatValue(field, before[field], opts) : '—',
+              after: field in after ? formatValue(field, after[field], opts) : '—',
+            },
+          ];
+        }),
       };
     });
 }

@@ -7,6 +7,7 @@ import { presentTimeline, type TimelineItem } from '../../../modules/audit/audit
 import type { AuditLog } from '../../../generated/prisma/index.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { ACTOR_TYPE_LABELS, FIELD_VALUE_WORDS } from '../presentation/labels.js';
+import { SETTINGS_FIELD_CHANGES } from '../presentation/settings-words.js';
 import { addAfter, tenantOfRecord } from './add-after.js';
 
 /** Names of the actors of `entries`: admin emails and API key names (of this shop, or platform admins). */
@@ -44,6 +45,8 @@ export async function auditTimelineOf(
     actors: await actorNames(services, tenantId, entries),
     actorTypes: ACTOR_TYPE_LABELS,
     words: { ...FIELD_VALUE_WORDS, ...words },
+    // The shop settings' groups of fields, line by line as the form labels them.
+    fieldChanges: SETTINGS_FIELD_CHANGES,
   });
 }
 

@@ -8,6 +8,7 @@ import { commandInteraction, componentInteraction, interact, member, modalIntera
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { waitForJobsDone } from '../helpers/job-queue.js';
 import { paidShopOrder } from './flows.js';
 
 const f = factories();
@@ -266,7 +267,7 @@ describe('notification failures', () => {
     // graphile-worker schedules the retry ~e^1 s later; pull it forward instead of waiting.
     await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE payload::text LIKE ${`%${order.id}%`}`;
     await waitFor('the receipt delivered', async () => dmPostsTo(s.customer.discordUserId, receipt).some((c) => c.status === 200));
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForJobsDone();
     const posts = dmPostsTo(s.customer.discordUserId, receipt);
     expect(posts.map((c) => c.status)).toEqual([500, 500, 200]); // retried, delivered once
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).customerDmFailedAt).toBeNull();
@@ -344,7 +345,7 @@ describe('notifications run again after a crash', () => {
           >`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${order.id}%`}`
         )[0]?.n === 0,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // A job leaves the queue after its run has returned, so its Discord calls are recorded by now.
     const posts = dmPostsTo(s.customer.discordUserId, receipt);
     expect(posts).toHaveLength(1);
     expect(posts[0]!.body).toMatchObject({ enforce_nonce: true });

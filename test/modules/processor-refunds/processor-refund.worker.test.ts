@@ -8,6 +8,7 @@ import { EVENTS, refundFailedPayload, type RefundFailedPayload } from '../../../
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { processorRefundSetup, refundJobs } from './processor-refund.fixture.js';
+import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const db = testDb(30);
@@ -199,7 +200,8 @@ describe('payment.refund.send', () => {
       .get(PROCESSOR_REFUND_TASK)!
       .run({ tenantId: tenant.id, refundId: r.refund.id }, { attempt: 1, maxAttempts: 12, jobId: 'rerun' });
     expect(requestsFor(captureId)).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A second alert would be a job the rerun added: once the queue has run it, the count is final.
+    await waitForJobsDone({ db });
     expect(alertsFor(r.refund.id)).toHaveLength(1);
   });
 

@@ -59,8 +59,6 @@ describe.skipIf(!runBrowserTests)('a Save that cancels a paid order asks to conf
   }, 300_000);
   afterAll(async () => {
     await worker?.stop();
-    // graphile-worker ends its pool without awaiting it (harness.ts): a moment before the database goes.
-    if (worker) await new Promise((r) => setTimeout(r, 300));
     await browser?.close();
     await app?.close();
     await paypal?.stop();

@@ -56,8 +56,6 @@ describe.skipIf(!runBrowserTests)('more panel actions, clicked', () => {
 
   afterAll(async () => {
     await worker?.stop();
-    // graphile-worker ends its pool without awaiting it (harness.ts): a moment before the database goes.
-    if (worker) await new Promise((r) => setTimeout(r, 300));
     await browser?.close();
     await app?.close();
     await discord?.stop();

@@ -53,11 +53,9 @@ export async function startHarness(
     fake,
     worker,
     async stop() {
+      // The worker's stop ends its connections (its own pool, awaited: platform/jobs/job-pool.ts) before the
+      // test database is dropped.
       await worker?.stop();
-      // graphile-worker ends its pg pool without awaiting it (and drops its error handlers first): give the
-      // idle clients a moment to close before the test database is dropped, or their termination is an
-      // unhandled error.
-      if (worker) await new Promise((r) => setTimeout(r, 300));
       await t.services.close();
       await fake.stop();
     },

@@ -16,7 +16,6 @@ let worker: WorkerHandle | undefined;
 
 afterAll(async () => {
   await worker?.stop();
-  if (worker) await new Promise((r) => setTimeout(r, 300));
 });
 
 describe('refund DMs sent late', () => {

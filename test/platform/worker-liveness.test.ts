@@ -46,6 +46,22 @@ async function lockedJob(task: string, worker: string, ageSeconds: number): Prom
   });
 }
 
+/**
+ * Registers `test.marker` on `bus`; `marker()` adds one and resolves once a worker has run it, or once `stop()`
+ * says to look no further. graphile-worker takes the jobs it may run oldest first, so when a marker added after a
+ * job has run on a free slot, that job was either taken before it or passed over: a check that a job did not
+ * run, made after it, can fail (a fixed sleep could end before the worker had looked).
+ */
+function markers(bus: EventBus) {
+  let done = 0;
+  bus.registerTask('test.marker', { schema: z.object({}), run: async () => void (done += 1) });
+  return async (stop: () => boolean = () => false) => {
+    const before = done;
+    await enqueueJob(db, 'test.marker', {});
+    await waitFor('a marker job to run after it', () => done > before || stop());
+  };
+}
+
 describe('worker liveness', () => {
   it('frees the job locks nobody refreshed for more than a minute, and only those', async () => {
     const liveness = createWorkerLiveness({ pool, instanceId: 'test', logger });
@@ -87,11 +103,12 @@ describe('worker liveness', () => {
         ran.push(p.n);
       },
     });
+    const marker = markers(bus);
     const orphan = await lockedJob('test.rerun', `worker-killed-${randomUUID()}`, 120);
     const worker = await startWorker({ connectionString: testDatabaseUrl(), bus, logger, concurrency: 1, pollIntervalMs: 50 });
     try {
-      // Nothing runs it while it is locked...
-      await new Promise((r) => setTimeout(r, 300));
+      // Nothing runs it while it is locked: a job added after it runs on the one slot, the locked one passed over...
+      await marker();
       expect(ran).toEqual([]);
       // ...until the sweeper (normally on a timer) frees it.
       await createWorkerLiveness({ pool, instanceId: 'sweeper', logger }).sweep();
@@ -118,6 +135,7 @@ describe('worker liveness', () => {
         await released;
       },
     });
+    const marker = markers(bus);
     const staleMs = 2_000;
     const worker = await startWorker({ connectionString: testDatabaseUrl(), bus, logger, concurrency: 2, pollIntervalMs: 50, staleMs });
     try {
@@ -139,7 +157,8 @@ describe('worker liveness', () => {
       const freed = await createWorkerLiveness({ pool, instanceId: 'sweeper', logger, staleMs }).sweep();
       expect(freed).not.toContain(running.locked_by);
       expect((await job(running.id))!.locked_by).toBe(running.locked_by);
-      await new Promise((r) => setTimeout(r, 300));
+      // Had the sweep freed it, the free slot would take it again before a job added after it.
+      await marker(() => starts > 1);
       expect(starts).toBe(1);
     } finally {
       release();

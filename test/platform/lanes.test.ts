@@ -19,6 +19,7 @@ import {
 import { EventBus } from '../../src/platform/jobs/queue.js';
 import { closeTestDb, testDb, testSql } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const db = testDb();
 const f = factories(db);
@@ -90,7 +91,7 @@ describe('a lane', () => {
     let mostActive = 0;
     const { emit, drain } = laneBus(async ({ n }) => {
       mostActive = Math.max(mostActive, ++active);
-      await sleep(5);
+      await sleep(5); // a handler that takes a moment: the window in which a second drain could run a job too
       ran.push(n);
       active -= 1;
     });
@@ -139,7 +140,8 @@ describe('a lane', () => {
     await drain(other.id);
     expect(ran).toEqual(['shop:1', 'other:1']);
 
-    await sleep(1600);
+    // Once the database's clock has passed the reset (what the drain compares), run it again.
+    await waitFor('the rate limit to reset', async () => (await rows(shop.id)).every((r) => r.waitMs === null || r.waitMs < 0));
     await drain(shop.id);
     expect(ran).toEqual(['shop:1', 'other:1', 'shop:2', 'shop:3', 'shop:4']);
     expect(await rows(shop.id)).toEqual([]);
@@ -275,7 +277,7 @@ describe('a lane', () => {
     const [next] = await drains(shop.id);
     expect(next!.inMs).toBeLessThanOrEqual(1_000);
 
-    await sleep(1_100);
+    await waitFor('the lost lease to run out', async () => (await rows(shop.id)).every((r) => !r.leased));
     await drain(shop.id);
     // At least once: the job whose outcome was lost runs again (the handlers are idempotent), then the rest.
     expect(ran).toEqual([1, 1, 2]);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Services } from '../../src/container.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { lazyAdminRouter } from '../../src/surfaces/admin/index.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const services = {
   env: { NODE_ENV: 'test', ADMIN_JS_TMP_DIR: 'admin-bundle' },
@@ -19,10 +20,16 @@ function panel(): Router {
   return r;
 }
 
+/** The app, and how many requests have reached the /admin handler (they reach it in the tick they arrive). */
 function appWith(build: () => Promise<Router>) {
   const app = express();
+  const seen = { requests: 0 };
+  app.use('/admin', (_req, _res, next) => {
+    seen.requests++;
+    next();
+  });
   app.use('/admin', lazyAdminRouter(services, build));
-  return app;
+  return Object.assign(app, { seen });
 }
 
 describe('lazy admin panel', () => {
@@ -42,7 +49,8 @@ describe('lazy admin panel', () => {
           .then((r) => r),
       ),
     );
-    await new Promise((r) => setTimeout(r, 50));
+    // All three wait on the build before it ends (after a fixed pause, a late one could find it built).
+    await waitFor('the three requests to reach the panel', () => app.seen.requests === 3);
     release();
     for (const res of await first) {
       expect(res.status).toBe(200);

@@ -26,6 +26,16 @@ async function terminateOthers(): Promise<number> {
   return rows[0]!.n;
 }
 
+/** Terminates the backend `pid` and waits until the server has let it go (its socket is closed then). */
+async function terminate(pid: number): Promise<void> {
+  await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+  for (;;) {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
+    if (rowCount === 0) return;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 describe('connection faults', () => {
   it('a transaction whose connection is terminated before COMMIT is run again on a fresh connection, and the process lives', async () => {
     let runs = 0;
@@ -33,10 +43,9 @@ describe('connection faults', () => {
       runs += 1;
       const [me] = await tx.query<{ pid: number }>(Prisma.sql`SELECT pg_backend_pid() AS pid`);
       if (runs === 1) {
-        await admin.query('SELECT pg_terminate_backend($1)', [me!.pid]);
         // The server closes the idle-in-transaction connection: without a listener, its 'error' event would
-        // end the process here.
-        await new Promise((r) => setTimeout(r, 200));
+        // end the process here (the close has reached this process once the server has let the backend go).
+        await terminate(me!.pid);
       }
       const [row] = await tx.query<{ one: number }>(Prisma.sql`SELECT 1 AS one`);
       return row!.one;
@@ -47,15 +56,6 @@ describe('connection faults', () => {
 
   describe('Prisma withTransaction (the one the modules use)', () => {
     const probe = 'lo_tx_probe';
-    /** Terminates the backend `pid` and waits until the server has let it go (its socket is closed then). */
-    async function terminate(pid: number): Promise<void> {
-      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-      for (;;) {
-        const { rowCount } = await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
-        if (rowCount === 0) return;
-        await new Promise((r) => setImmediate(r));
-      }
-    }
     const pidOf = async (tx: Prisma.TransactionClient) => (await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
     const rowsOf = async (key: string) =>
       (await admin.query(`SELECT count(*)::int AS n FROM ${probe} WHERE key = $1`, [key])).rows[0].n as number;
@@ -124,9 +124,12 @@ describe('connection faults', () => {
         }
       }
     };
-    const load = Promise.all(Array.from({ length: 6 }, work));
+    let finished = false;
+    const load = Promise.all(Array.from({ length: 6 }, work)).finally(() => (finished = true));
     for (let i = 0; i < 5; i++) {
-      await new Promise((r) => setTimeout(r, 40));
+      // Terminate while the load has statements in flight: once it has finished more since the last round.
+      const before = done + failures.length;
+      await waitFor('the load to run statements since the last termination', () => finished || done + failures.length > before);
       await terminateOthers();
     }
     await load;

@@ -11,6 +11,7 @@ import { createDatabase } from '../../src/platform/db/database.js';
 import { queryRows } from '../../src/platform/db/sql.js';
 import { closeTestDb, testDatabaseUrl, testDb, testSql } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const db = testDb(4);
 const sql = testSql();
@@ -203,12 +204,13 @@ describe('queryThenCommit (a statement sent with its COMMIT)', () => {
   });
 
   async function waitForLockWait(pid: number): Promise<void> {
-    for (let i = 0; i < 500; i++) {
-      const [row] = await sql.query<{ w: string | null }>(Prisma.sql`SELECT wait_event_type AS w FROM pg_stat_activity WHERE pid = ${pid}`);
-      if (row?.w === 'Lock') return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`backend ${pid} never waited on the lock`);
+    await waitFor(
+      `backend ${pid} to wait on the lock`,
+      async () =>
+        (await sql.query<{ w: string | null }>(Prisma.sql`SELECT wait_event_type AS w FROM pg_stat_activity WHERE pid = ${pid}`))[0]?.w ===
+        'Lock',
+      { intervalMs: 10 },
+    );
   }
 
   it('the checkout pool keeps its connections through a quiet spell; the shared pool closes idle ones (10 s)', async () => {
@@ -218,6 +220,7 @@ describe('queryThenCommit (a statement sent with its COMMIT)', () => {
         Promise.all([1, 2, 3].map(() => client.transaction((tx) => tx.query(Prisma.sql`SELECT pg_sleep(0.2)`))));
       await Promise.all([hold(database.checkoutSql), hold(database.sql)]);
       expect([database.checkoutPool.totalCount, database.pool.totalCount]).toEqual([3, 3]);
+      // A fixed time on purpose: the quiet spell, a second past the shared pool's 10 s idle timeout.
       await new Promise((r) => setTimeout(r, 11_000));
       // A burst after the spell starts on backends that have the submit's statements prepared and caches warm.
       expect([database.checkoutPool.totalCount, database.pool.totalCount]).toEqual([3, 0]);

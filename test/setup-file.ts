@@ -38,7 +38,7 @@ async function adminQuery(sql: string) {
         return;
       } catch (err) {
         if (Date.now() < deadline && /being accessed by other users/.test((err as Error).message)) {
-          await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+          await new Promise((r) => setTimeout(r, 50 + Math.random() * 100)); // a jittered pause between tries
           continue;
         }
         throw err;

@@ -135,7 +135,8 @@ describe('CSRF', () => {
       const page = new Promise<http.IncomingMessage>((resolve, reject) =>
         http.get(`${app.baseUrl}/admin/login`, resolve).on('error', reject),
       );
-      // Writes are let through after a while, or once the form's answer is in, whichever comes first.
+      // Writes are let through after a while, or once the form's answer is in, whichever comes first. A fixed 2 s
+      // on purpose: how long the busy database holds the table; the page must wait for its session however long.
       const letGo = new Promise((resolve) => setTimeout(resolve, 2_000)).then(release);
       const head = await page;
       head.resume();

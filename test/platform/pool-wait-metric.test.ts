@@ -38,6 +38,7 @@ describe('pool wait metric', () => {
     const heldFor = 150;
     const waiting = pool.query('SELECT 2 AS n');
     await waitFor('the second caller to queue for the connection', () => pool.waitingCount === 1);
+    // A fixed hold on purpose: the wait the histogram must record is at least this long (a real-clock window).
     const released = new Promise((r) => setTimeout(r, heldFor)).then(() => holder.release());
     expect((await waiting).rows).toEqual([{ n: 2 }]);
     await released;

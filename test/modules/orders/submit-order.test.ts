@@ -690,6 +690,7 @@ describe('submit', () => {
       const first = await readySessionsDirect(db, s, 4);
       await Promise.allSettled([
         ...first.map((x) => fx.services.orders.submit(s.tenant.id, x.customerId, roles)),
+        // 0, 10 or 20 ms on purpose: the limit lands at a different point of the burst in each round.
         new Promise((r) => setTimeout(r, (round % 3) * 10)).then(() => db.discount.update({ where: { id: d.id }, data: { maxUses: 5 } })),
       ]);
       const later = await readySessionsDirect(db, s, 3);

@@ -43,8 +43,8 @@ describe.skipIf(!runBrowserTests)('a stale edit form keeps what others changed',
   async function open(resource: string, id: string, field: string) {
     const { page } = browser;
     await page.goto(`${app.baseUrl}/admin/resources/${resource}/records/${id}/edit`);
+    // The form renders once its record (with the values it shows, the stale-form check's) has loaded.
     await page.locator(`[name="${field}"], #${field}`).first().waitFor();
-    await page.waitForTimeout(500);
   }
   async function save(id: string): Promise<{ notice?: { message: string; type: string } }> {
     const { page } = browser;

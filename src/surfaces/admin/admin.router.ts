@@ -35,6 +35,7 @@ import {
 import { apiKeyResource } from './resources/api-keys.resource.js';
 import { webhookDeliveryResource, webhookEndpointResource } from './resources/webhooks.resource.js';
 import { roleChangeResource } from './resources/role-changes.resource.js';
+import { deletedOrderPaymentsResource } from './resources/deleted-order-payments.resource.js';
 import { withAuditTimeline } from './resources/audit-trail.js';
 import { addAfter } from './resources/add-after.js';
 import { withNewFormDefaults } from './resources/new-form-defaults.js';
@@ -96,6 +97,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
     'PaymentConnection',
     'WebhookEndpoint',
     'WebhookDelivery',
+    'DeletedOrderCheckout',
   ]);
   const make = (model: string, rule: ScopeRule, options?: ScopedResourceOptions) =>
     new ScopedResource({ model: AdminJSPrisma.getModelByName(model, clientModule), client: services.db as never, clientModule }, rule, {
@@ -117,6 +119,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
 
   const resources = withShopDates(components, [
     orderResource({ services, resource: make('Order', shop, orderResourceOptions(services.db)), components }),
+    deletedOrderPaymentsResource({ services, resource: make('DeletedOrderCheckout', shop), components }),
     timeline(
       customerResource(
         make('Customer', shop, { ...customerResourceOptions(), ...audit('customer', { ignore: ['dmClosedAt'] }) }),
@@ -329,6 +332,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
             resumeSending: 'Resume sending',
             retry: 'Retry',
             reconcileNow: 'Reconcile now',
+            returnedByHand: 'Returned by hand',
             checkRoles: 'Check roles',
             uploadKeys: 'Upload keys',
             extendPayWindow: 'Extend pay window',
@@ -358,6 +362,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
             WebhookEndpoint: 'Webhook endpoints',
             WebhookDelivery: 'Webhook deliveries',
             RoleChange: 'Role changes',
+            DeletedOrderCheckout: 'Payments for deleted orders',
           },
           // Headings say what the page holds ("Products", "Product", "Edit product") instead of List/Show.
           properties: {
@@ -395,6 +400,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
               ApiKey: ['API keys', 'API key'],
               WebhookEndpoint: ['Webhook endpoints', 'Webhook endpoint'],
               WebhookDelivery: ['Webhook deliveries', 'Webhook delivery'],
+              DeletedOrderCheckout: ['Payments for deleted orders', 'Payment for a deleted order'],
               // Its list action is the Settings -> Payments page (the page's heading said "List").
               PaymentConnection: ['Payments', 'Payment connection'],
             }),
@@ -405,6 +411,24 @@ export async function createAdminRouter(services: Services): Promise<Router> {
                 taxjarFromAddress: 'TaxJar ship-from address',
                 taxjarApiKeyMasked: 'TaxJar API key',
                 taxjarApiKeyNew: 'TaxJar API key (write-only)',
+              },
+            },
+            DeletedOrderCheckout: {
+              actions: headings({ DeletedOrderCheckout: ['Payments for deleted orders', 'Payment for a deleted order'] })
+                .DeletedOrderCheckout!.actions,
+              properties: {
+                orderNumber: 'Deleted order #',
+                lateMoneyAction: 'Money',
+                paid: 'Paid',
+                amount: 'Amount asked',
+                whatToDo: 'What to do',
+                provider: 'Provider',
+                providerCheckoutId: 'Provider id',
+                paymentReference: 'Payment reference',
+                providerStatus: 'Provider status',
+                state: 'Checkout state',
+                orderId: 'Deleted order id',
+                deletedAt: 'Order deleted',
               },
             },
             Guild: {

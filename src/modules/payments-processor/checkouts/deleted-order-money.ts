@@ -9,14 +9,17 @@
 //   with the order gone it is flagged for the admins to return by hand, in the admin channel.
 // Either way it is on the deleted order's audit trail (entity Order, the deleted order's id: the panel's
 // Audit log, beside "order.deleted"), with the same actions as checkout-ledger.ts' unapplied money, and on
-// the kept row (`lateMoneyAction`). Recorded once: under the row's lock, PAID is final.
+// the kept row (`lateMoneyAction`). Recorded once: under the row's lock, PAID is final. FLAGGED money stays on the
+// panel's dashboard ("Money to return") until a shop admin marks it RETURNED_BY_HAND (markDeletedOrderMoneyReturned).
 // Decision: docs/decisions/deleted-order-late-money.md.
 import type { DeletedOrderCheckout } from '../../../generated/prisma/index.js';
 import { withTransaction, type Db, type Tx } from '../../../platform/db/prisma.js';
+import { AppError } from '../../../platform/errors.js';
 import { enqueueJob } from '../../../platform/jobs/queue.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
 import { systemActor, type TenantContext } from '../../shared/actor.js';
+import type { AuditService } from '../../audit/audit.service.js';
 import { EVENTS, type PaymentUnappliedPayload } from '../../shared/events.js';
 import type { ConnectionService } from '../connections/connection.service.js';
 import { ProviderRejectedError, type ProviderCheckoutState } from '../providers/provider.port.js';
@@ -24,6 +27,9 @@ import { UNAPPLIED_AUDIT, unappliedRefundKey, type ApplyOptions, type ApplyOutco
 import { isOurOrderId } from './webhook-ownership.js';
 
 export const DELETED_ORDER_REFUND_TASK = 'payment.deleted_order.refund_late_money';
+/** An admin returned the flagged money by hand (lateMoneyAction after FLAGGED; the dashboard's to-do no longer lists it). */
+export const RETURNED_BY_HAND = 'RETURNED_BY_HAND';
+export const RETURNED_BY_HAND_AUDIT = 'payment.unapplied_returned_by_hand';
 
 /** Why the money cannot pay anything (the admins and the audit trail read it). */
 const reasonFor = (kept: DeletedOrderCheckout) => `order #${kept.orderNumber} was deleted before this payment arrived`;
@@ -223,4 +229,50 @@ export async function refundDeletedOrderMoney(
     });
     if (!permanent) throw err;
   }
+}
+
+/**
+ * An admin of the shop says the FLAGGED money of a deleted order's checkout went back to the customer by hand:
+ * under the row's lock it becomes RETURNED_BY_HAND, on the deleted order's audit trail with the admin as actor.
+ * NOT_FOUND for another shop's row; ILLEGAL_STATE when it is not (or no longer) money to return.
+ */
+export async function markDeletedOrderMoneyReturned(
+  deps: { db: Db; audit: AuditService },
+  ctx: TenantContext,
+  id: string,
+): Promise<DeletedOrderCheckout> {
+  return withTransaction(deps.db, async (tx) => {
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM deleted_order_checkouts WHERE id = ${id} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
+    if (!locked) throw new AppError('NOT_FOUND', "This payment for a deleted order is not one of your shop's.");
+    const kept = await tx.deletedOrderCheckout.findUniqueOrThrow({ where: { id } });
+    if (kept.lateMoneyAction === RETURNED_BY_HAND) {
+      throw new AppError('ILLEGAL_STATE', 'This payment is already marked as returned by hand: nothing was changed.');
+    }
+    if (kept.lateMoneyAction !== 'FLAGGED') {
+      throw new AppError(
+        'ILLEGAL_STATE',
+        'Only money the provider did not send back can be marked as returned by hand; this payment has none to return.',
+      );
+    }
+    const returned = await tx.deletedOrderCheckout.update({ where: { id }, data: { lateMoneyAction: RETURNED_BY_HAND } });
+    const amountCents = kept.paidAmountCents ?? 0;
+    await deps.audit.record(tx, ctx, {
+      action: RETURNED_BY_HAND_AUDIT,
+      entityType: 'Order',
+      entityId: kept.orderId,
+      before: { lateMoneyAction: 'FLAGGED' },
+      after: {
+        lateMoneyAction: RETURNED_BY_HAND,
+        checkoutId: kept.id,
+        provider: kept.provider,
+        providerCheckoutId: kept.providerCheckoutId,
+        paymentReference: kept.paymentReference,
+        amountCents,
+        orderDeleted: true,
+        action: `${formatMoney(amountCents, kept.currency.trim())} returned to the customer by hand`,
+      },
+    });
+    return returned;
+  });
 }

@@ -92,3 +92,49 @@ export async function flaggedPayments(db: Db, tenantId: string, orderId: string)
   ];
   return flagged.sort((a, b) => b.at.getTime() - a.at.getTime());
 }
+
+/** Money of a deleted order that an admin must return by hand (deleted-order-money.ts: FLAGGED), for the dashboard. */
+export interface DeletedOrderMoneyToReturn {
+  /** The deleted_order_checkouts row (the panel's "Payments for deleted orders" record). */
+  id: string;
+  orderNumber: number;
+  provider: string;
+  amountCents: number;
+  currency: string;
+  /** BTCPay invoice, PayPal capture or Square payment id: where the money is at the provider. */
+  providerCheckoutId: string;
+  paymentReference: string | null;
+  at: Date;
+}
+
+/**
+ * A deleted order has no page, so its flagged money has no banner: the shop's deleted orders' payments still
+ * to return by hand, oldest first (the longest-waiting customer first). Gone once marked RETURNED_BY_HAND.
+ */
+export async function deletedOrdersMoneyToReturn(db: Db, tenantId: string): Promise<DeletedOrderMoneyToReturn[]> {
+  const rows = await db.deletedOrderCheckout.findMany({
+    where: { tenantId, lateMoneyAction: 'FLAGGED' },
+    orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+    select: {
+      id: true,
+      orderNumber: true,
+      provider: true,
+      paidAmountCents: true,
+      amountCents: true,
+      currency: true,
+      providerCheckoutId: true,
+      paymentReference: true,
+      updatedAt: true,
+    },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    orderNumber: r.orderNumber,
+    provider: r.provider,
+    amountCents: r.paidAmountCents ?? r.amountCents,
+    currency: r.currency.trim(),
+    providerCheckoutId: r.providerCheckoutId,
+    paymentReference: r.paymentReference,
+    at: r.updatedAt,
+  }));
+}

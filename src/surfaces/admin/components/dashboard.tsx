@@ -2,7 +2,8 @@
 // orders by status as horizontal bars, each status as its badge (words on its colours, as the orders list shows
 // it), drawn as inline SVG/CSS (no chart library, no network assets). A shop still on the default time zone
 // (UTC) while the admin's browser is elsewhere gets a notice offering the change (TimeZoneNotice). Above it all,
-// what the shop still lacks before a first order (ReadinessChecklist; gone once nothing is missing).
+// what the shop still lacks before a first order (ReadinessChecklist; gone once nothing is missing), and first,
+// money paid for deleted orders that an admin must return by hand (MoneyToReturn; gone once each is marked).
 import React, { useEffect, useState } from 'react';
 import { Box, Button, H2, H4, Loader, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';
@@ -20,6 +21,15 @@ interface Data {
   tenants?: number;
   /** dashboard/readiness-items.ts: one sentence per gap, and the page that fixes it (never for staff). */
   readiness?: { items: ReadinessItem[]; canFix: boolean };
+  /** dashboard/money-to-return.ts: each deleted order's payment to return by hand, and its page. */
+  moneyToReturn?: { items: MoneyToReturnItem[]; canMark: boolean };
+}
+
+interface MoneyToReturnItem {
+  id: string;
+  amount: string;
+  text: string;
+  url: string;
 }
 
 interface ReadinessItem {
@@ -185,6 +195,38 @@ const ReadinessChecklist: React.FC<{ items: ReadinessItem[]; canFix: boolean }> 
   );
 };
 
+/**
+ * "Money to return": customers paid for orders the shop had deleted and the provider could not send it back
+ * (BTCPay always; a refused PayPal or Square refund). Each links to its page, where an admin marks it
+ * "Returned by hand"; staff are told an admin does that. Nothing is shown when there is none.
+ */
+const MoneyToReturn: React.FC<{ items: MoneyToReturnItem[]; canMark: boolean }> = ({ items, canMark }) => {
+  if (items.length === 0) return null;
+  return (
+    <MessageBox variant="danger" mb="xl" data-testid="money-to-return">
+      <H4 mb="sm">Money to return</H4>
+      <Text mb="default">
+        {items.length === 1 ? 'A customer' : `${items.length} customers`} paid for an order that was deleted, and the provider could not
+        send it back. Return it by hand, then mark it returned.{canMark ? '' : ' A shop admin marks it returned.'}
+      </Text>
+      <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+        {items.map((item) => (
+          <li
+            key={item.id}
+            data-testid={`money-to-return-${item.id}`}
+            style={{ padding: '12px 0', borderTop: '1px solid #e6e6ee', display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 12 }}
+          >
+            <span style={{ flex: '1 1 260px', minWidth: 0, overflowWrap: 'anywhere' }}>{item.text}</span>
+            <Button as="a" href={item.url} variant="outlined" data-testid={`money-to-return-open-${item.id}`} style={TAP_BUTTON}>
+              {canMark ? 'Open to mark returned' : 'Open'}
+            </Button>
+          </li>
+        ))}
+      </ul>
+    </MessageBox>
+  );
+};
+
 /** Zone names that mean UTC itself: a browser in one of them has nothing to suggest. */
 const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu', 'Etc/UCT', 'UCT']);
 
@@ -278,6 +320,7 @@ const Dashboard: React.FC = () => {
           {data.totals?.pendingPayment} order(s) awaiting payment.
         </Text>
       </Box>
+      {data.moneyToReturn && <MoneyToReturn items={data.moneyToReturn.items} canMark={data.moneyToReturn.canMark} />}
       {data.readiness && <ReadinessChecklist items={data.readiness.items} canFix={data.readiness.canFix} />}
       {data.timeZoneSettingsUrl && <TimeZoneNotice shopZone={data.timeZone ?? 'UTC'} settingsUrl={data.timeZoneSettingsUrl} />}
       <Box variant="container" mb="xl">

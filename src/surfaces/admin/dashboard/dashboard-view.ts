@@ -6,6 +6,7 @@ import type { OrderStatus } from '../../../generated/prisma/index.js';
 import type { ReadinessGap } from '../../../modules/tenants/shop-readiness.query.js';
 import { labelOf, ORDER_STATUS_BADGES, ORDER_STATUS_LABELS, type BadgeColours } from '../presentation/labels.js';
 import { readinessItems, type ReadinessItem, type ReadinessLinks } from './readiness-items.js';
+import type { MoneyToReturnItem } from './money-to-return.js';
 
 /** What the dashboard handler reads for one admin (dashboard.handler.ts). */
 export interface DashboardData {
@@ -22,6 +23,8 @@ export interface DashboardData {
   tenants?: number;
   /** What the shop still lacks before a customer can order (a shop's admin or staff only). */
   readiness?: ReadinessGap[];
+  /** Deleted orders' money an admin must return by hand (a shop's admin or staff only; money-to-return.ts). */
+  moneyToReturn?: { items: MoneyToReturnItem[]; canMark: boolean };
 }
 
 export type DashboardView = Omit<DashboardData, 'byStatus' | 'readiness'> & {

@@ -3,7 +3,8 @@
 // status. Read from the rollups the order triggers maintain (order_sales_rollups by quarter hour for the days,
 // order_daily_rollups for the counts), always filtered by the tenant from the session. Above them, for the
 // shop's admins and staff, what the shop still lacks before a first order (modules/tenants/shop-readiness.query.ts:
-// settings, catalog and connections only, never the orders). A platform admin's dashboard has no shop, and no
+// settings, catalog and connections only, never the orders), and money paid for deleted orders to return by hand
+// (money-to-return.ts). A platform admin's dashboard has no shop, and no
 // checklist: the shops' catalogs and settings are their admins' to fix (the panel denies the platform admin
 // their products and shipping types), and a list over every shop would cost more the more shops there are.
 import type { Temporal } from '@js-temporal/polyfill';
@@ -15,6 +16,8 @@ import { shopReadiness, type ServerReach } from '../../../modules/tenants/shop-r
 import { isTenantAdmin, isTenantMember, type PanelAdmin } from '../auth/panel-admin.js';
 import { dashboardView, type DashboardData } from './dashboard-view.js';
 import type { ReadinessLinks } from './readiness-items.js';
+import { deletedOrdersMoneyToReturn } from '../../../modules/payments-processor/checkouts/flagged-payments.query.js';
+import { moneyToReturnItems } from './money-to-return.js';
 
 export const DASHBOARD_DAYS = 30;
 
@@ -88,11 +91,20 @@ export function dashboardHandler(db: Db, reach: ServerReach): PageHandler {
   return async (_request, _response, context) => {
     const admin = context.currentAdmin as PanelAdmin | undefined;
     // Side by side: the checklist's one statement adds no wait to the sales figures'.
-    const [data, readiness] = await Promise.all([
+    const member = isTenantMember(admin);
+    const [data, readiness, toReturn] = await Promise.all([
       dashboardData(db, admin),
-      isTenantMember(admin) ? shopReadiness(db, admin!.tenantId!, reach) : undefined,
+      member ? shopReadiness(db, admin!.tenantId!, reach) : undefined,
+      member ? deletedOrdersMoneyToReturn(db, admin!.tenantId!) : [],
     ]);
     const h = context.h;
+    // Staff see it too (a customer asks them where the money went); only an admin may mark it returned.
+    const moneyToReturn = {
+      items: moneyToReturnItems(toReturn, (recordId) =>
+        h.recordActionUrl({ resourceId: 'DeletedOrderCheckout', recordId, actionName: 'show' }),
+      ),
+      canMark: isTenantAdmin(admin),
+    };
     const mayFix = data.kind === 'tenant' && isTenantAdmin(admin);
     const shopSettings = mayFix ? h.recordActionUrl({ resourceId: 'Tenant', recordId: admin!.tenantId!, actionName: 'edit' }) : undefined;
     const links: ReadinessLinks | null = shopSettings
@@ -104,6 +116,9 @@ export function dashboardHandler(db: Db, reach: ServerReach): PageHandler {
           payments: h.resourceActionUrl({ resourceId: 'PaymentConnection', actionName: 'list' }),
         }
       : null;
-    return dashboardView({ ...data, timeZoneSettingsUrl: shopSettings, ...(data.kind === 'tenant' && { readiness }) }, links);
+    return dashboardView(
+      { ...data, timeZoneSettingsUrl: shopSettings, ...(data.kind === 'tenant' && { readiness, moneyToReturn }) },
+      links,
+    );
   };
 }

@@ -1,0 +1,142 @@
+// Sales -> Payments for deleted orders: the checkouts a delete kept because they could still take money
+// (deleted_order_checkouts, modules/payments-processor/checkouts/deleted-order-money.ts), read-only. A deleted
+// order has no page, so this is where money that reached the provider for one is seen: what became of it
+// (refunding, refunded, to return by hand, returned by hand), the amount, the provider's id, and what to do.
+// "Returned by hand" records that an admin sent FLAGGED money back to the customer; the dashboard's
+// "Money to return" lists what is still FLAGGED and links here.
+// Staff may read it: they answer the customers who ask where their money went. Only a shop admin may mark it
+// returned: it says the shop paid money out of its own account (a wallet, a bank), which staff do not hold.
+import type { ActionContext, ActionResponse, ActionRequest, RecordActionResponse, ResourceWithOptions } from 'adminjs';
+import type { Services } from '../services.js';
+import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
+import type { AdminComponents } from '../components/component-loader.js';
+import { markDeletedOrderMoneyReturned } from '../../../modules/payments-processor/checkouts/deleted-order-money.js';
+import { tenantContextOf } from '../auth/panel-admin.js';
+import { canManage, tenantReadOnly } from './access.js';
+import { addAfter, tenantOfRecord } from './add-after.js';
+import { errorNotice } from './admin-errors.js';
+import { auditTimelineOf } from './audit-trail.js';
+import { buttonAction } from './button-action.js';
+import { moneyColumns } from './money-columns.js';
+
+export const DELETED_ORDER_PAYMENTS = 'DeletedOrderCheckout';
+
+/** lateMoneyAction in the shop owner's words (null: no money arrived for it). */
+export const LATE_MONEY_WORDS: Record<string, string> = {
+  REFUND_PENDING: 'Refunding through the provider',
+  REFUND_SENT: 'Refunded through the provider',
+  FLAGGED: 'To return by hand',
+  RETURNED_BY_HAND: 'Returned by hand',
+};
+
+/** What the admin does about it, by where it stands. */
+function whatToDo(params: Record<string, unknown>): string {
+  const ref = String(params.paymentReference ?? params.providerCheckoutId ?? '');
+  switch (params.lateMoneyAction) {
+    case 'FLAGGED':
+      return params.provider === 'BTCPAY'
+        ? `Ask the customer for a Bitcoin address, pay the amount from the store's wallet (BTCPay invoice ${String(params.providerCheckoutId)}), then press "Returned by hand".`
+        : `The provider did not refund it: return it to the customer another way (payment ${ref}), then press "Returned by hand".`;
+    case 'REFUND_PENDING':
+      return 'Nothing: the refund through the provider is under way.';
+    case 'REFUND_SENT':
+      return 'Nothing: the provider refunded it.';
+    case 'RETURNED_BY_HAND':
+      return 'Nothing: an admin returned it by hand (see History).';
+    default:
+      return 'Nothing: no money arrived for it.';
+  }
+}
+
+export function deletedOrderPaymentsResource(deps: {
+  services: Services;
+  resource: ScopedPrismaResource;
+  components: AdminComponents;
+}): ResourceWithOptions {
+  const { services, resource, components } = deps;
+  const logger = services.logger.child({ surface: 'admin', resource: DELETED_ORDER_PAYMENTS });
+
+  const markReturned = async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+    try {
+      await markDeletedOrderMoneyReturned(services, tenantContextOf(context), context.record!.id());
+      return {
+        record: context.record!.toJSON(context.currentAdmin),
+        notice: { message: 'Marked as returned by hand: it is in the History and off the dashboard.', type: 'success' },
+        redirectUrl: context.h.recordActionUrl({ resourceId: DELETED_ORDER_PAYMENTS, recordId: context.record!.id(), actionName: 'show' }),
+      };
+    } catch (err) {
+      return errorNotice(err, context, logger);
+    }
+  };
+
+  const configured: ResourceWithOptions = {
+    resource,
+    options: {
+      id: DELETED_ORDER_PAYMENTS,
+      navigation: { name: 'Sales', icon: 'ShoppingCart' },
+      sort: { sortBy: 'updatedAt', direction: 'desc' },
+      listProperties: ['orderNumber', 'lateMoneyAction', 'paid', 'provider', 'providerCheckoutId', 'updatedAt'],
+      showProperties: [
+        'orderNumber',
+        'lateMoneyAction',
+        'whatToDo',
+        'paid',
+        'amount',
+        'provider',
+        'providerCheckoutId',
+        'paymentReference',
+        'providerStatus',
+        'state',
+        'orderId',
+        'createdAt',
+        'deletedAt',
+        'updatedAt',
+        'auditTimeline',
+      ],
+      filterProperties: ['lateMoneyAction', 'provider', 'orderNumber', 'providerCheckoutId'],
+      properties: {
+        orderNumber: { type: 'number', description: 'The number of the deleted order.' },
+        lateMoneyAction: {
+          availableValues: Object.entries(LATE_MONEY_WORDS).map(([value, label]) => ({ value, label })),
+        },
+        paid: { type: 'string', isVisible: { list: true, show: true, edit: false, filter: false } },
+        amount: { type: 'string', isVisible: { list: false, show: true, edit: false, filter: false } },
+        whatToDo: { type: 'textarea', isVisible: { list: false, show: true, edit: false, filter: false } },
+        providerCheckoutId: { description: 'BTCPay invoice, PayPal order or Square payment id.' },
+        paymentReference: { description: 'What the provider calls the money: PayPal capture, Square payment, BTCPay invoice.' },
+        auditTimeline: {
+          type: 'string',
+          components: { show: components.AuditTimeline },
+          isVisible: { list: false, filter: false, edit: false, show: true },
+        },
+        auditTimelineJson: { isVisible: false },
+      },
+      actions: {
+        ...tenantReadOnly,
+        show: {
+          ...tenantReadOnly.show,
+          // The deleted order's own History (its delete, the money's arrival, refund, flag and return), with who acted.
+          after: async (response: ActionResponse) => {
+            const record = response.record as { id?: string; params: Record<string, unknown> } | undefined;
+            const tenantId = record ? tenantOfRecord(DELETED_ORDER_PAYMENTS, record) : '';
+            if (!record || !tenantId) return response;
+            record.params.whatToDo = whatToDo(record.params);
+            record.params.auditTimelineJson = JSON.stringify(
+              await auditTimelineOf(services, tenantId, 'Order', String(record.params.orderId)),
+            );
+            return response;
+          },
+        },
+        returnedByHand: buttonAction({
+          actionType: 'record',
+          icon: 'CheckCircle',
+          guard:
+            'Mark this money as returned to the customer by hand? It leaves the dashboard and is recorded in the History with your name.',
+          isAccessible: (c) => canManage(c) && c.record?.params.lateMoneyAction === 'FLAGGED',
+          handler: markReturned,
+        }),
+      },
+    },
+  };
+  return addAfter(configured, ['list', 'show'], moneyColumns(services.db, { paidAmountCents: 'paid', amountCents: 'amount' }));
+}

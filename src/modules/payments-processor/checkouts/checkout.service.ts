@@ -22,7 +22,7 @@ import {
   whyNotApplicable,
   type ApplyOutcome,
 } from './checkout-ledger.js';
-import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor } from './deleted-order-money.js';
+import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
@@ -502,8 +502,16 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         const checkout = event.refund.paymentReference
           ? await db.paymentCheckout.findFirst({ where: { provider, connectionId, paymentReference: event.refund.paymentReference } })
           : null;
+        // Not a live checkout's: perhaps a deleted order's (its refund of late money failing later).
+        const kept =
+          !checkout && event.refund.paymentReference
+            ? await db.deletedOrderCheckout.findFirst({
+                where: { provider, connectionId, paymentReference: event.refund.paymentReference },
+              })
+            : null;
         await withTransaction(db, async (tx) => {
-          await tx.providerWebhookEvent.create({ data: { ...record, checkoutId: checkout?.id ?? null, outcome: 'recorded' } });
+          await tx.providerWebhookEvent.create({ data: { ...record, checkoutId: checkout?.id ?? kept?.id ?? null, outcome: 'recorded' } });
+          if (kept) await recordDeletedOrderRefundEvent(tx, deps, kept.id, event.refund!, event.type);
           if (!checkout) return;
           const ctx = { tenantId: checkout.tenantId, actor: { ...systemActor, label: `${provider} webhook` } };
           await deps.audit.record(tx, ctx, {

@@ -22,7 +22,7 @@ import { systemActor, type TenantContext } from '../../shared/actor.js';
 import type { AuditService } from '../../audit/audit.service.js';
 import { EVENTS, type PaymentUnappliedPayload } from '../../shared/events.js';
 import type { ConnectionService } from '../connections/connection.service.js';
-import { ProviderRejectedError, type ProviderCheckoutState } from '../providers/provider.port.js';
+import { ProviderRejectedError, type ProviderCheckoutState, type ProviderWebhookEvent } from '../providers/provider.port.js';
 import { UNAPPLIED_AUDIT, unappliedRefundKey, type ApplyOptions, type ApplyOutcome } from './checkout-ledger.js';
 import { isOurOrderId } from './webhook-ownership.js';
 
@@ -229,6 +229,78 @@ export async function refundDeletedOrderMoney(
     });
     if (!permanent) throw err;
   }
+}
+
+/**
+ * A provider's refund event about a deleted order's checkout (Square refund.updated, PayPal refund webhooks), in
+ * the webhook's transaction: on the deleted order's audit trail; and when it says our refund of its late money
+ * (the job's providerRefundId) FAILED after the provider took it, the money did not go back: FLAGGED under the
+ * row's lock and the admins told to return it by hand, as for a refund the provider refused at once.
+ */
+export async function recordDeletedOrderRefundEvent(
+  tx: Tx,
+  deps: Pick<AfterSaleDeps, 'audit' | 'bus' | 'logger'>,
+  id: string,
+  refund: NonNullable<ProviderWebhookEvent['refund']>,
+  eventType: string,
+): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM deleted_order_checkouts WHERE id = ${id} FOR UPDATE`;
+  const kept = await tx.deletedOrderCheckout.findUniqueOrThrow({ where: { id } });
+  const ctx = contextOf(kept, 'webhook');
+  await deps.audit.record(tx, ctx, {
+    action: refund.reversal ? 'payment.reversed_by_provider' : 'payment.provider_refund',
+    entityType: 'Order',
+    entityId: kept.orderId,
+    after: {
+      checkoutId: kept.id,
+      providerRefundId: refund.providerRefundId,
+      state: refund.state,
+      amountCents: refund.amountCents,
+      type: eventType,
+      orderDeleted: true,
+    },
+  });
+  if (refund.state !== 'FAILED' || refund.reversal || kept.lateMoneyAction !== 'REFUND_SENT') return;
+  const ours = await tx.auditLog.findFirst({
+    where: {
+      tenantId: kept.tenantId,
+      entityType: 'Order',
+      entityId: kept.orderId,
+      action: UNAPPLIED_AUDIT.refunded,
+      after: { path: ['providerRefundId'], equals: refund.providerRefundId },
+    },
+  });
+  if (!ours) return;
+  const amountCents = kept.paidAmountCents ?? 0;
+  const error = `${kept.provider} reported refund ${refund.providerRefundId} as failed (${eventType})`;
+  await tx.deletedOrderCheckout.update({ where: { id }, data: { lateMoneyAction: 'FLAGGED' } });
+  await deps.audit.record(tx, ctx, {
+    action: UNAPPLIED_AUDIT.flagged,
+    entityType: 'Order',
+    entityId: kept.orderId,
+    after: {
+      checkoutId: kept.id,
+      amountCents,
+      error,
+      orderDeleted: true,
+      action: `The provider did not refund ${formatMoney(amountCents, kept.currency.trim())}: return it to the customer another way.`,
+    },
+  });
+  const alert: PaymentUnappliedPayload = {
+    tenantId: kept.tenantId,
+    orderId: kept.orderId,
+    checkoutId: kept.id,
+    amountCents,
+    currency: kept.currency.trim(),
+    reason: reasonFor(kept),
+    action: 'FLAGGED',
+    error,
+  };
+  await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-refund-failed:${kept.id}` });
+  deps.logger.warn(
+    { tenantId: kept.tenantId, orderId: kept.orderId, checkoutId: kept.id, providerRefundId: refund.providerRefundId },
+    'the refund of a payment for a deleted order failed at the provider; flagged for the admins',
+  );
 }
 
 /**

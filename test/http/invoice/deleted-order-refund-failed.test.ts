@@ -1,0 +1,90 @@
+// The refund of money that reached Square for a deleted order, accepted by Square (PENDING) and failed later
+// (its signed refund.updated FAILED): the money did not go back. Before, the refund webhook looked only in
+// payment_checkouts, found nothing and recorded the event as nothing: the kept checkout stayed REFUND_SENT and
+// nobody was told. Now it is FLAGGED, on the deleted order's audit trail, and the admins are told to return it
+// by hand, as for a refund Square refused at once. A refund.updated COMPLETED of the same refund flags nothing.
+import { describe, expect, it } from 'vitest';
+import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
+import { deletedOrdersMoneyToReturn } from '../../../src/modules/payments-processor/checkouts/flagged-payments.query.js';
+import { testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { loggedIn } from '../../admin/admin-helpers.js';
+import { openSquareCheckout, useProvidersApp } from './square-btcpay-fixtures.js';
+
+const db = testDb();
+const f = factories();
+const { env, discordApi } = useProvidersApp();
+
+const adminTexts = (channelId: string) =>
+  discordApi()
+    .find('POST', new RegExp(`/channels/${channelId}/messages$`))
+    .map((c) => (c.body as { embeds?: { title?: string; description?: string; fields?: { value: string }[] }[] }).embeds?.[0])
+    .map((e) => [e?.title ?? '', e?.description ?? '', ...(e?.fields ?? []).map((x) => x.value)].join('\n'));
+
+/** A Cash App Pay checkout whose order the admin cancelled and deleted in the panel, then charged anyway (it raced the close). */
+async function chargedAfterDelete() {
+  const { tenant, order, checkoutId } = await openSquareCheckout(env);
+  const admin = await loggedIn(env.base, (await f.adminUser({ tenantId: tenant.id })).email);
+  await admin.agent.get(`/admin/api/resources/Order/records/${order.id}/cancelOrder`).set(admin.headers());
+  await waitFor(
+    'the checkout closed',
+    async () => (await db.paymentCheckout.count({ where: { orderId: order.id, state: { in: ['CREATING', 'OPEN'] } } })) === 0,
+  );
+  const deleted = await admin.agent.post(`/admin/api/resources/Order/records/${order.id}/delete`).set(admin.headers());
+  expect(deleted.body.notice.message).toMatch(/was deleted/);
+  const conn = await env.t.services.paymentConnections.load({ tenantId: tenant.id, provider: 'SQUARE' });
+  await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
+    sourceToken: SQUARE_TEST_TOKENS.ok,
+    amountCents: 4250,
+    currency: 'USD',
+    idempotencyKey: checkoutId,
+    orderId: order.id,
+    note: 'raced the delete',
+  });
+  await env.square.idle();
+  const kept = await waitFor('the refund sent', async () => {
+    const row = await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } });
+    return row.lateMoneyAction === 'REFUND_SENT' ? row : undefined;
+  });
+  const refund = [...env.square.refunds.values()].find((r) => r.json.payment_id === kept.paymentReference)!;
+  return { tenant, order, kept, refundId: String(refund.json.id) };
+}
+
+describe("a deleted order's late-money refund that Square accepts and then fails", () => {
+  it('is flagged for the admins: audit trail, admin channel, the dashboard to-do', async () => {
+    env.square.autoCompleteRefunds = false;
+    try {
+      const { tenant, order, kept, refundId } = await chargedAfterDelete();
+      await env.square.failRefund(refundId);
+      await env.square.idle();
+      const failed = env.square.outbox.deliveries.filter((d) => d.body.includes('"refund.updated"') && d.body.includes(refundId));
+      expect(failed.map((d) => d.status)).toEqual([200]);
+
+      expect((await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: kept.id } })).lateMoneyAction).toBe('FLAGGED');
+      const flagged = await db.auditLog.findMany({
+        where: { tenantId: tenant.id, entityType: 'Order', entityId: order.id, action: 'payment.unapplied_flagged' },
+      });
+      expect(flagged).toHaveLength(1);
+      expect(flagged[0]!.after).toMatchObject({ checkoutId: kept.id, amountCents: 4250, orderDeleted: true });
+      expect(String((flagged[0]!.after as { error: string }).error)).toContain(`refund ${refundId} as failed`);
+      const alert = await waitFor('the admin alert', async () =>
+        adminTexts(tenant.adminChannelId!).find((t) => t.includes('could NOT be returned')),
+      );
+      expect(alert).toContain(`order #${order.number} was deleted before this payment arrived`);
+      expect((await deletedOrdersMoneyToReturn(db, tenant.id)).map((m) => m.id)).toEqual([kept.id]);
+    } finally {
+      env.square.autoCompleteRefunds = true;
+    }
+  });
+
+  it('a refund Square completes flags nothing', async () => {
+    const { tenant, order, kept } = await chargedAfterDelete();
+    await env.square.idle();
+    expect((await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: kept.id } })).lateMoneyAction).toBe('REFUND_SENT');
+    expect(await db.auditLog.count({ where: { tenantId: tenant.id, entityId: order.id, action: 'payment.unapplied_flagged' } })).toBe(0);
+    expect(
+      await db.auditLog.count({ where: { tenantId: tenant.id, entityId: order.id, action: 'payment.provider_refund' } }),
+    ).toBeGreaterThan(0);
+  });
+});

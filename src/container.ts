@@ -67,7 +67,8 @@ import { registerEntitlementJobs } from './modules/entitlements/role-jobs.js';
 import type { GuildDirectory } from './modules/entitlements/guild-directory.port.js';
 import { createRoleRepairService, type RoleRepairService } from './modules/entitlements/role-repair.service.js';
 import { registerReconcileJobs } from './modules/entitlements/reconcile-jobs.js';
-import { registerHousekeepingJobs, type RetentionRule } from './modules/housekeeping/housekeeping-jobs.js';
+import { registerHousekeepingJobs, type ConditionalRetentionRule, type RetentionRule } from './modules/housekeeping/housekeeping-jobs.js';
+import { pruneSpentDeletedOrderCheckouts } from './modules/payments-processor/checkouts/late-money.js';
 import { PROCESSED_INTERACTION_KEEP_MS } from './surfaces/discord/interaction-dedup.js';
 import { KEEP_HOURS } from './surfaces/http/api/idempotency.js';
 import { LOGIN_ATTEMPT_KEEP_MS } from './surfaces/admin/auth/login-attempts.js';
@@ -183,11 +184,13 @@ export interface Services {
 }
 
 /** What daily housekeeping deletes: each table's retention is the rule of the code that writes it. */
-export const RETENTION_RULES: readonly RetentionRule[] = [
+export const RETENTION_RULES: readonly (RetentionRule | ConditionalRetentionRule)[] = [
   { table: 'processed_interactions', column: 'createdAt', keepMs: PROCESSED_INTERACTION_KEEP_MS },
   { table: 'idempotency_keys', column: 'createdAt', keepMs: KEEP_HOURS * 3600_000 },
   { table: 'notification_deliveries', column: 'sentAt', keepMs: DELIVERY_RECORD_KEEP_MS },
   { table: 'login_attempts', column: 'at', keepMs: LOGIN_ATTEMPT_KEEP_MS },
+  // Deleted orders' kept checkouts that took no money, once past their provider's late-money window.
+  { table: 'deleted_order_checkouts', prune: pruneSpentDeletedOrderCheckouts },
 ];
 
 export function createContainer(opts: ContainerOptions): Services {

@@ -26,11 +26,21 @@ export interface RetentionRule {
   keepMs: number;
 }
 
+/**
+ * A table whose rows expire by a condition of their own code rather than one age column (deleted orders' kept
+ * checkouts: past their provider's late-money window, and only if no money reached them). `prune` deletes the
+ * expired rows in batches of `batch` and returns how many.
+ */
+export interface ConditionalRetentionRule {
+  table: string;
+  prune(sql: SqlRunner, now: Date, batch: number): Promise<number>;
+}
+
 export interface HousekeepingDeps {
   sql: SqlRunner;
   clock: Clock;
   logger: Logger;
-  rules: readonly RetentionRule[];
+  rules: readonly (RetentionRule | ConditionalRetentionRule)[];
 }
 
 const IDENTIFIER = /^[a-z_][a-zA-Z0-9_]*$/;
@@ -39,6 +49,10 @@ const IDENTIFIER = /^[a-z_][a-zA-Z0-9_]*$/;
 export async function pruneExpiredRows(deps: Omit<HousekeepingDeps, 'logger'>): Promise<Record<string, number>> {
   const deleted: Record<string, number> = {};
   for (const rule of deps.rules) {
+    if ('prune' in rule) {
+      deleted[rule.table] = await rule.prune(deps.sql, deps.clock.now(), BATCH);
+      continue;
+    }
     if (!IDENTIFIER.test(rule.table) || !IDENTIFIER.test(rule.column)) throw new Error(`bad retention rule: ${rule.table}.${rule.column}`);
     const cutoff = new Date(deps.clock.now().getTime() - rule.keepMs);
     const table = Prisma.raw(rule.table);

@@ -20,6 +20,7 @@
 // same windows; money found on them is returned as deleted-order-money.ts says.
 import type { CheckoutState, DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import { Prisma, type Db, type Tx } from '../../../platform/db/prisma.js';
+import type { SqlRunner } from '../../../platform/db/sql.js';
 
 /** Per provider: which closed states can still take money, and for how many days after the checkout was made. */
 export const LATE_MONEY: Record<PaymentProvider, { states: readonly CheckoutState[]; days: number }> = {
@@ -111,4 +112,26 @@ export async function keepForLateMoney(tx: Tx, now: Date, order: { id: string; t
       ${utcNow(now)}, ${utcNow(now)}
     FROM payment_checkouts c
     WHERE c."tenantId" = ${order.tenantId} AND c."orderId" = ${order.id} AND ${canStillTakeMoney(utcNow(now))}`;
+}
+
+/**
+ * Daily housekeeping of deleted_order_checkouts (wired in container.ts RETENTION_RULES): a kept checkout that
+ * never took money (not PAID, no late-money action) and is past its provider's window (no longer
+ * canStillTakeMoney at `now`) serves nothing more: the reconciliation no longer asks about it. Deleted in batches
+ * of `batch`; a row money reached (PAID, refunding, refunded, flagged or returned by hand) is the record of money
+ * owed back and is kept. The conditions are repeated on the DELETE itself, so a row a webhook is paying while the
+ * batch is chosen (its row lock) is re-checked on its new version and kept. The number deleted.
+ */
+export async function pruneSpentDeletedOrderCheckouts(sql: SqlRunner, now: Date, batch: number): Promise<number> {
+  const noMoney = Prisma.sql`c.state <> 'PAID' AND c."lateMoneyAction" IS NULL`;
+  let total = 0;
+  for (;;) {
+    const n = await sql.execute(Prisma.sql`
+      DELETE FROM deleted_order_checkouts c
+      WHERE c.ctid = ANY (ARRAY(
+          SELECT c.ctid FROM deleted_order_checkouts c WHERE ${noMoney} AND NOT (${canStillTakeMoney(utcNow(now))}) LIMIT ${batch}::int))
+        AND ${noMoney}`);
+    total += n;
+    if (n < batch) return total;
+  }
 }

@@ -103,6 +103,50 @@ export async function applyToDeletedOrderCheckout(
   });
 }
 
+/** The admin-channel alert about a deleted order's money (the same event as the ledger's unapplied money). */
+const unappliedAlert = (
+  kept: DeletedOrderCheckout,
+  action: PaymentUnappliedPayload['action'],
+  error?: string,
+): PaymentUnappliedPayload => ({
+  tenantId: kept.tenantId,
+  orderId: kept.orderId,
+  checkoutId: kept.id,
+  amountCents: kept.paidAmountCents ?? 0,
+  currency: kept.currency.trim(),
+  reason: reasonFor(kept),
+  action,
+  ...(error ? { error } : {}),
+});
+
+/**
+ * The provider did not send a deleted order's money back (refused, failed later): on the deleted order's audit
+ * trail and in the admin channel, for an admin to return by hand. The caller has made the row FLAGGED.
+ */
+async function announceFlagged(
+  tx: Tx,
+  deps: Pick<AfterSaleDeps, 'audit' | 'bus'>,
+  ctx: TenantContext,
+  kept: DeletedOrderCheckout,
+  error: string,
+  jobKey: string,
+): Promise<void> {
+  const amountCents = kept.paidAmountCents ?? 0;
+  await deps.audit.record(tx, ctx, {
+    action: UNAPPLIED_AUDIT.flagged,
+    entityType: 'Order',
+    entityId: kept.orderId,
+    after: {
+      checkoutId: kept.id,
+      amountCents,
+      error,
+      orderDeleted: true,
+      action: `The provider did not refund ${formatMoney(amountCents, kept.currency.trim())}: return it to the customer another way.`,
+    },
+  });
+  await deps.bus.emit(tx, EVENTS.paymentUnapplied, unappliedAlert(kept, 'FLAGGED', error), { jobKey });
+}
+
 const contextOf = (kept: DeletedOrderCheckout, label: string): TenantContext => ({
   tenantId: kept.tenantId,
   actor: { ...systemActor, label: `${kept.provider} ${label}` },
@@ -129,16 +173,7 @@ async function recordArrival(tx: Tx, deps: AfterSaleDeps, kept: DeletedOrderChec
         : 'refunding through the provider',
     },
   });
-  const alert: PaymentUnappliedPayload = {
-    tenantId: kept.tenantId,
-    orderId: kept.orderId,
-    checkoutId: kept.id,
-    amountCents,
-    currency: kept.currency.trim(),
-    reason,
-    action: byHand ? 'FLAGGED' : 'REFUNDING',
-    ...(byHand ? { error: btcPayByHand(kept) } : {}),
-  };
+  const alert = byHand ? unappliedAlert(kept, 'FLAGGED', btcPayByHand(kept)) : unappliedAlert(kept, 'REFUNDING');
   await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied:${kept.id}` });
   if (!byHand) {
     await enqueueJob(
@@ -168,16 +203,6 @@ export async function refundDeletedOrderMoney(
   if (!kept || kept.lateMoneyAction !== 'REFUND_PENDING' || !kept.paymentReference) return;
   const amountCents = kept.paidAmountCents ?? 0;
   const ctx = contextOf(kept, 'refund of a payment for a deleted order');
-  const alert = (action: PaymentUnappliedPayload['action'], error?: string): PaymentUnappliedPayload => ({
-    tenantId: kept.tenantId,
-    orderId: kept.orderId,
-    checkoutId: kept.id,
-    amountCents,
-    currency: kept.currency.trim(),
-    reason: reasonFor(kept),
-    action,
-    ...(error ? { error } : {}),
-  });
   try {
     const loaded = await deps.connections.load({ id: kept.connectionId });
     const refund = await loaded.adapter.refund(loaded.conn, {
@@ -201,7 +226,7 @@ export async function refundDeletedOrderMoney(
         entityId: kept.orderId,
         after: { checkoutId: kept.id, amountCents, providerRefundId: refund.providerRefundId, providerStatus: refund.providerStatus },
       });
-      await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert('REFUNDED'), { jobKey: `unapplied-done:${kept.id}` });
+      await deps.bus.emit(tx, EVENTS.paymentUnapplied, unappliedAlert(kept, 'REFUNDED'), { jobKey: `unapplied-done:${kept.id}` });
     });
   } catch (err) {
     const permanent = err instanceof ProviderRejectedError;
@@ -212,20 +237,7 @@ export async function refundDeletedOrderMoney(
         where: { id, lateMoneyAction: 'REFUND_PENDING' },
         data: { lateMoneyAction: 'FLAGGED' },
       });
-      if (!count) return;
-      await deps.audit.record(tx, ctx, {
-        action: UNAPPLIED_AUDIT.flagged,
-        entityType: 'Order',
-        entityId: kept.orderId,
-        after: {
-          checkoutId: kept.id,
-          amountCents,
-          error,
-          orderDeleted: true,
-          action: `The provider did not refund ${formatMoney(amountCents, kept.currency.trim())}: return it to the customer another way.`,
-        },
-      });
-      await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert('FLAGGED', error), { jobKey: `unapplied-flagged:${kept.id}` });
+      if (count) await announceFlagged(tx, deps, ctx, kept, error, `unapplied-flagged:${kept.id}`);
     });
     if (!permanent) throw err;
   }
@@ -271,32 +283,9 @@ export async function recordDeletedOrderRefundEvent(
     },
   });
   if (!ours) return;
-  const amountCents = kept.paidAmountCents ?? 0;
   const error = `${kept.provider} reported refund ${refund.providerRefundId} as failed (${eventType})`;
   await tx.deletedOrderCheckout.update({ where: { id }, data: { lateMoneyAction: 'FLAGGED' } });
-  await deps.audit.record(tx, ctx, {
-    action: UNAPPLIED_AUDIT.flagged,
-    entityType: 'Order',
-    entityId: kept.orderId,
-    after: {
-      checkoutId: kept.id,
-      amountCents,
-      error,
-      orderDeleted: true,
-      action: `The provider did not refund ${formatMoney(amountCents, kept.currency.trim())}: return it to the customer another way.`,
-    },
-  });
-  const alert: PaymentUnappliedPayload = {
-    tenantId: kept.tenantId,
-    orderId: kept.orderId,
-    checkoutId: kept.id,
-    amountCents,
-    currency: kept.currency.trim(),
-    reason: reasonFor(kept),
-    action: 'FLAGGED',
-    error,
-  };
-  await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-refund-failed:${kept.id}` });
+  await announceFlagged(tx, deps, ctx, kept, error, `unapplied-refund-failed:${kept.id}`);
   deps.logger.warn(
     { tenantId: kept.tenantId, orderId: kept.orderId, checkoutId: kept.id, providerRefundId: refund.providerRefundId },
     'the refund of a payment for a deleted order failed at the provider; flagged for the admins',

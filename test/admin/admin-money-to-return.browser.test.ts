@@ -91,8 +91,10 @@ describe.skipIf(!runBrowserTests)('money to return for a deleted order, in the p
       await browser.shot('money-to-return-1-dashboard');
       await page.locator(`[data-testid="money-to-return-open-${kept.id}"]`).click();
       await page.waitForURL(`${env.base}/admin/resources/DeletedOrderCheckout/records/${kept.id}/show`);
-      await page.getByText('To return by hand').first().waitFor();
+      await page.getByText('To return by hand', { exact: true }).first().waitFor();
       await page.getByText(`BTCPay invoice ${invoiceId}`).first().waitFor();
+      // The provider by the name Settings -> Payments gives it, as written (not its code, nor AdminJS's re-cased badge).
+      await page.getByText('BTCPay Server (Bitcoin invoices)', { exact: true }).first().waitFor();
 
       // "Returned by hand", confirmed: recorded with the admin as actor, shown in the History, off the dashboard.
       await page.locator('[data-testid="action-returnedByHand"]').first().click();

@@ -182,7 +182,7 @@ describe.skipIf(!runBrowserTests)('Shop settings saved by two admins at once', (
       const conflict = 'Venmo handle @twodesks-shop -> @bob-desk';
       expect(refused.notice).toMatchObject({
         type: 'error',
-        message: expect.stringContaining(`changed since you opened it (${conflict})`),
+        message: expect.stringContaining(`This shop changed since you opened it (${conflict})`),
       });
       expect(refused.notice?.message).not.toContain('VENMO_P2P');
       // Said under the Venmo handle itself.

@@ -173,6 +173,8 @@ export function buildResources(services: Services, components: ReturnType<typeof
               ...audit('tenant', { secrets: ['taxjarApiKey'], ignore: ['nextOrderNumber'] }),
               // A stale form's refusal names a payment method's field as the form does ("Venmo handle").
               fieldWords: settingsFieldWords,
+              // "This shop changed since you opened it", not "This tenant": the owner's word for it.
+              recordWords: 'shop',
               keeps: tenantCurrencyRules,
               present: (values, row) => {
                 values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey ? openSecret(services.secrets, String(row.taxjarApiKey)) : null);

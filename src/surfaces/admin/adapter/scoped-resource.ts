@@ -96,6 +96,8 @@ export interface ScopedResourceOptions {
    * "payment instructions VENMO_P2P.handle ..."); fields it does not name keep their path.
    */
   fieldWords?: FieldWords;
+  /** What the record is called in a stale form's refusal ("This shop changed ..."); default: the model's name. */
+  recordWords?: string;
 }
 
 export interface AuditOptions {
@@ -390,7 +392,7 @@ export function defineScopedResource(lib: PrismaLib) {
 
     /** The refusal of a save whose changed fields someone else changed since the form opened. */
     private staleForm(conflicts: FormConflict[]): ValidationError {
-      const what = this.model.name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+      const what = this.scopeOptions.recordWords ?? this.model.name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
       const { message, fields } = staleFormRefusal(`This ${what}`, conflicts, this.scopeOptions.fieldWords);
       return new ValidationError(Object.fromEntries(fields.map((f) => [f.path, { message: f.message }])), { message });
     }

@@ -6,11 +6,13 @@
 // "Money to return" lists what is still FLAGGED and links here.
 // Staff may read it: they answer the customers who ask where their money went. Only a shop admin may mark it
 // returned: it says the shop paid money out of its own account (a wallet, a bank), which staff do not hold.
-import type { ActionContext, ActionResponse, ActionRequest, RecordActionResponse, ResourceWithOptions } from 'adminjs';
+import type { ActionContext, ActionResponse, ActionRequest, After, RecordActionResponse, ResourceWithOptions } from 'adminjs';
 import type { Services } from '../services.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { markDeletedOrderMoneyReturned } from '../../../modules/payments-processor/checkouts/deleted-order-money.js';
+import { PROVIDER_DEFINITIONS } from '../../../modules/payments-processor/connections/provider-definitions.js';
+import type { ProviderId } from '../../../modules/payments-processor/providers/provider.port.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import { canManage, tenantReadOnly } from './access.js';
 import { addAfter, tenantOfRecord } from './add-after.js';
@@ -96,12 +98,20 @@ export function deletedOrderPaymentsResource(deps: {
       filterProperties: ['lateMoneyAction', 'provider', 'orderNumber', 'providerCheckoutId'],
       properties: {
         orderNumber: { type: 'number', description: 'The number of the deleted order.' },
+        // In words as written (AdminJS's own badge would re-case "To return by hand" as "To Return By Hand"):
+        // the list's and show page's after-hook sets <path>Label, OrderEnumCell shows it.
         lateMoneyAction: {
           availableValues: Object.entries(LATE_MONEY_WORDS).map(([value, label]) => ({ value, label })),
+          components: { list: components.OrderEnumCell, show: components.OrderEnumCell },
         },
         paid: { type: 'string', isVisible: { list: true, show: true, edit: false, filter: false } },
         amount: { type: 'string', isVisible: { list: false, show: true, edit: false, filter: false } },
         whatToDo: { type: 'textarea', isVisible: { list: false, show: true, edit: false, filter: false } },
+        // The provider by name ("BTCPay Server (Bitcoin invoices)"), as Settings -> Payments calls it, not its code.
+        provider: {
+          availableValues: Object.entries(PROVIDER_DEFINITIONS).map(([value, d]) => ({ value, label: d.label })),
+          components: { list: components.OrderEnumCell, show: components.OrderEnumCell },
+        },
         providerCheckoutId: { description: 'BTCPay invoice, PayPal order or Square payment id.' },
         paymentReference: { description: 'What the provider calls the money: PayPal capture, Square payment, BTCPay invoice.' },
         auditTimeline: {
@@ -138,5 +148,15 @@ export function deletedOrderPaymentsResource(deps: {
       },
     },
   };
-  return addAfter(configured, ['list', 'show'], moneyColumns(services.db, { paidAmountCents: 'paid', amountCents: 'amount' }));
+  const inWords: After<ActionResponse> = async (response) => {
+    const records = (response.records ?? (response.record ? [response.record] : [])) as { params: Record<string, unknown> }[];
+    for (const r of records) {
+      const provider = PROVIDER_DEFINITIONS[r.params.provider as ProviderId] as { label: string } | undefined;
+      r.params.providerLabel = provider?.label ?? r.params.provider;
+      r.params.lateMoneyActionLabel = LATE_MONEY_WORDS[String(r.params.lateMoneyAction ?? '')] ?? 'No money arrived';
+    }
+    return response;
+  };
+  const withMoney = addAfter(configured, ['list', 'show'], moneyColumns(services.db, { paidAmountCents: 'paid', amountCents: 'amount' }));
+  return addAfter(withMoney, ['list', 'show'], inWords);
 }

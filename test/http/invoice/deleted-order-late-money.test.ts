@@ -8,47 +8,19 @@
 // - Square (a Cash App Pay charge that raced the close, its answer lost): refunded through Square.
 // - Another shop's connection never reaches the kept checkout.
 import { describe, expect, it } from 'vitest';
-import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
 import { deletedOrderCheckoutFor } from '../../../src/modules/payments-processor/checkouts/deleted-order-money.js';
 import { testDb } from '../../helpers/db.js';
-import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { loggedIn } from '../../admin/admin-helpers.js';
+import { adminChannelTexts, cancelAndDeleteInPanel } from './deleted-order-fixtures.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { openBtcPayInvoice, openSquareCheckout, useProvidersApp } from './square-btcpay-fixtures.js';
+import { chargeAtSquare, openBtcPayInvoice, openSquareCheckout, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const f = factories();
 const { env, discordApi } = useProvidersApp(clock);
 
-/** The admin-channel messages of the shop (title, description and fields). */
-const adminTexts = (channelId: string) =>
-  discordApi()
-    .find('POST', new RegExp(`/channels/${channelId}/messages$`))
-    .map((c) => (c.body as { embeds?: { title?: string; description?: string; fields?: { value: string }[] }[] }).embeds?.[0])
-    .map((e) => [e?.title ?? '', e?.description ?? '', ...(e?.fields ?? []).map((x) => x.value)].join('\n'));
-
-async function panelOf(tenantId: string) {
-  const admin = await loggedIn(env.base, (await f.adminUser({ tenantId })).email);
-  return {
-    get: (path: string) => admin.agent.get(`/admin/api${path}`).set(admin.headers()),
-    post: (path: string) => admin.agent.post(`/admin/api${path}`).set(admin.headers()),
-  };
-}
-
-/** The admin cancels the order in the panel (its checkout closed at the provider), then deletes it. */
-async function cancelAndDelete(tenantId: string, orderId: string) {
-  const panel = await panelOf(tenantId);
-  await panel.get(`/resources/Order/records/${orderId}/cancelOrder`);
-  await waitFor(
-    'the checkout closed',
-    async () => (await db.paymentCheckout.count({ where: { orderId, state: { in: ['CREATING', 'OPEN'] } } })) === 0,
-  );
-  const deleted = await panel.post(`/resources/Order/records/${orderId}/delete`);
-  expect(deleted.body.notice.message).toMatch(/was deleted/);
-  expect(await db.order.count({ where: { id: orderId } })).toBe(0);
-}
+const adminTexts = (channelId: string) => adminChannelTexts(discordApi(), channelId);
+const cancelAndDelete = (tenantId: string, orderId: string) => cancelAndDeleteInPanel(env, tenantId, orderId);
 
 const btcPayDeliveries = (invoiceId: string, type: string) =>
   env.btcpay.outbox.deliveries.filter((d) => d.body.includes(invoiceId) && d.body.includes(`"${type}"`));
@@ -147,15 +119,7 @@ describe('a Cash App Pay charge that raced the close of a deleted order', () => 
     await cancelAndDelete(tenant.id, order.id);
 
     // The customer's charge reached Square as the order closed; its answer never reached us. Square still notifies.
-    const conn = await env.t.services.paymentConnections.load({ tenantId: tenant.id, provider: 'SQUARE' });
-    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
-      sourceToken: SQUARE_TEST_TOKENS.ok,
-      amountCents: 4250,
-      currency: 'USD',
-      idempotencyKey: checkoutId,
-      orderId: order.id,
-      note: 'raced the delete',
-    });
+    await chargeAtSquare(env, tenant.id, { idempotencyKey: checkoutId, orderId: order.id, note: 'raced the delete' });
     await env.square.idle();
     const created = env.square.outbox.deliveries.find((d) => d.body.includes('"payment.created"') && d.body.includes('raced the delete'));
     expect(created?.status).toBe(200);

@@ -4,44 +4,22 @@
 // nobody was told. Now it is FLAGGED, on the deleted order's audit trail, and the admins are told to return it
 // by hand, as for a refund Square refused at once. A refund.updated COMPLETED of the same refund flags nothing.
 import { describe, expect, it } from 'vitest';
-import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
 import { deletedOrdersMoneyToReturn } from '../../../src/modules/payments-processor/checkouts/flagged-payments.query.js';
 import { testDb } from '../../helpers/db.js';
-import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { loggedIn } from '../../admin/admin-helpers.js';
-import { openSquareCheckout, useProvidersApp } from './square-btcpay-fixtures.js';
+import { adminChannelTexts, cancelAndDeleteInPanel } from './deleted-order-fixtures.js';
+import { chargeAtSquare, openSquareCheckout, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const db = testDb();
-const f = factories();
 const { env, discordApi } = useProvidersApp();
 
-const adminTexts = (channelId: string) =>
-  discordApi()
-    .find('POST', new RegExp(`/channels/${channelId}/messages$`))
-    .map((c) => (c.body as { embeds?: { title?: string; description?: string; fields?: { value: string }[] }[] }).embeds?.[0])
-    .map((e) => [e?.title ?? '', e?.description ?? '', ...(e?.fields ?? []).map((x) => x.value)].join('\n'));
+const adminTexts = (channelId: string) => adminChannelTexts(discordApi(), channelId);
 
 /** A Cash App Pay checkout whose order the admin cancelled and deleted in the panel, then charged anyway (it raced the close). */
 async function chargedAfterDelete() {
   const { tenant, order, checkoutId } = await openSquareCheckout(env);
-  const admin = await loggedIn(env.base, (await f.adminUser({ tenantId: tenant.id })).email);
-  await admin.agent.get(`/admin/api/resources/Order/records/${order.id}/cancelOrder`).set(admin.headers());
-  await waitFor(
-    'the checkout closed',
-    async () => (await db.paymentCheckout.count({ where: { orderId: order.id, state: { in: ['CREATING', 'OPEN'] } } })) === 0,
-  );
-  const deleted = await admin.agent.post(`/admin/api/resources/Order/records/${order.id}/delete`).set(admin.headers());
-  expect(deleted.body.notice.message).toMatch(/was deleted/);
-  const conn = await env.t.services.paymentConnections.load({ tenantId: tenant.id, provider: 'SQUARE' });
-  await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
-    sourceToken: SQUARE_TEST_TOKENS.ok,
-    amountCents: 4250,
-    currency: 'USD',
-    idempotencyKey: checkoutId,
-    orderId: order.id,
-    note: 'raced the delete',
-  });
+  await cancelAndDeleteInPanel(env, tenant.id, order.id);
+  await chargeAtSquare(env, tenant.id, { idempotencyKey: checkoutId, orderId: order.id, note: 'raced the delete' });
   await env.square.idle();
   const kept = await waitFor('the refund sent', async () => {
     const row = await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } });

@@ -13,7 +13,7 @@ import { adminCtx } from '../../helpers/actors.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { connectBtcPay, connectSquare, useProvidersApp } from './square-btcpay-fixtures.js';
+import { chargeAtSquare, connectBtcPay, connectSquare, useProvidersApp } from './square-btcpay-fixtures.js';
 import { runReconcileJob } from './reconcile-job.js';
 
 const clock = new MovableClock();
@@ -113,16 +113,8 @@ describe('a Cash App Pay checkout that failed while its first charge reached Squ
     const started = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
     const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(started.headers.location))![1]!;
     // The first press: CreatePayment reached Square and completed; its answer and both webhooks were lost.
-    const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
     env.square.outbox.dropNext(2);
-    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
-      sourceToken: SQUARE_TEST_TOKENS.ok,
-      amountCents: 4250,
-      currency: 'USD',
-      idempotencyKey: checkoutId,
-      orderId: order.id,
-      note: 'first press, answer lost',
-    });
+    await chargeAtSquare(env, order.tenantId, { idempotencyKey: checkoutId, orderId: order.id, note: 'first press, answer lost' });
     await env.square.idle();
     // The page's second press, with a new token and the same key: Square refuses it (IDEMPOTENCY_KEY_REUSED).
     const second = await request(env.t.app)

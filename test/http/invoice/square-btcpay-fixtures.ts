@@ -217,6 +217,25 @@ export async function paidBtcPayOrder(env: ProvidersApp) {
 }
 
 /**
+ * A Cash App Pay charge made at Square with the shop's own connection, as the invoice page's charge sends it
+ * (CreatePayment, `idempotencyKey` = the checkout's id), without our page: a charge whose answer was lost, or a
+ * payment we did not start. Square notifies as for any payment. $42.50 unless `amountCents` says otherwise.
+ */
+export async function chargeAtSquare(
+  env: ProvidersApp,
+  tenantId: string,
+  charge: { idempotencyKey: string; orderId: string; note: string; amountCents?: number },
+) {
+  const conn = await env.t.services.paymentConnections.load({ tenantId, provider: 'SQUARE' });
+  return env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
+    sourceToken: SQUARE_TEST_TOKENS.ok,
+    currency: 'USD',
+    ...charge,
+    amountCents: charge.amountCents ?? 4250,
+  });
+}
+
+/**
  * A shop with Cash App Pay (Square) connected and an unpaid $42.50 order whose customer chose Cash App Pay on the
  * invoice page: the checkout is open (named by our own id until a charge binds it), nothing charged yet.
  */

@@ -12,7 +12,7 @@ import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { UNCHARGED_CHECKOUT_WINDOW_MINUTES } from '../../../src/modules/payments-processor/checkouts/checkout.service.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { connectBtcPay, connectSquare, useProvidersApp } from './square-btcpay-fixtures.js';
+import { chargeAtSquare, connectBtcPay, connectSquare, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
@@ -100,16 +100,8 @@ describe('Cash App Pay (Square) through the core', () => {
   it("a charge whose answer was lost is recovered from Square's payment webhook (the checkout is adopted by order)", async () => {
     const { order, path } = await shopWithOrder('CASHAPP_PAY');
     const { checkoutId } = await startCashApp(path);
-    const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
     // Our CreatePayment reached Square but its answer never reached us: Square still notifies.
-    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
-      sourceToken: SQUARE_TEST_TOKENS.ok,
-      amountCents: 4250,
-      currency: 'USD',
-      idempotencyKey: checkoutId,
-      orderId: order.id,
-      note: 'lost answer',
-    });
+    await chargeAtSquare(env, order.tenantId, { idempotencyKey: checkoutId, orderId: order.id, note: 'lost answer' });
     await env.square.idle();
     expect(env.square.outbox.deliveries.slice(-2).map((d) => d.status)).toEqual([200, 200]);
     expect(await orderStatus(order.id)).toBe('PAID');
@@ -125,16 +117,8 @@ describe('Cash App Pay (Square) through the core', () => {
       'paid',
     );
     await waitFor('the other tab voided', async () => (await checkoutRow(tabB.checkoutId)).state === 'VOIDED');
-    const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
     // Tab B's token was charged too; its answer never reached us. Square still notifies.
-    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
-      sourceToken: SQUARE_TEST_TOKENS.ok,
-      amountCents: 4250,
-      currency: 'USD',
-      idempotencyKey: tabB.checkoutId,
-      orderId: order.id,
-      note: 'lost answer, second tab',
-    });
+    await chargeAtSquare(env, order.tenantId, { idempotencyKey: tabB.checkoutId, orderId: order.id, note: 'lost answer, second tab' });
     await env.square.idle();
     const created = env.square.outbox.deliveries.find((d) => d.body.includes('"payment.created"') && d.body.includes('second tab'));
     expect(created?.status).toBe(200); // was 404: no open checkout of the order was left to adopt
@@ -201,16 +185,8 @@ describe('Cash App Pay (Square) through the core', () => {
     it('whose charge reached Square but whose answer and webhooks were lost is found by ListPayments and pays the order instead', async () => {
       const { order, path } = await shopWithOrder('CASHAPP_PAY');
       const { checkoutId } = await startCashApp(path);
-      const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
       env.square.outbox.dropNext(2); // payment.created, payment.updated
-      await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
-        sourceToken: SQUARE_TEST_TOKENS.ok,
-        amountCents: 4250,
-        currency: 'USD',
-        idempotencyKey: checkoutId,
-        orderId: order.id,
-        note: 'lost answer and webhooks',
-      });
+      await chargeAtSquare(env, order.tenantId, { idempotencyKey: checkoutId, orderId: order.id, note: 'lost answer and webhooks' });
       await env.square.idle();
       expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
       const run = await reconcileAfter(windowMinutes + 1);
@@ -286,19 +262,11 @@ describe('Cash App Pay (Square) through the core', () => {
   it('money refunded as unapplied (underpaid) that Square fails later is FLAGGED and the admins are told to return it by hand', async () => {
     const { tenant, order, path } = await shopWithOrder('CASHAPP_PAY');
     const { checkoutId } = await startCashApp(path);
-    const conn = await env.t.services.paymentConnections.load({ tenantId: tenant.id, provider: 'SQUARE' });
     const emit = vi.spyOn(env.t.services.bus, 'emit');
     env.square.autoCompleteRefunds = false;
     try {
       // $10.00 of $42.50 arrives (a charge whose answer was lost): it cannot pay the order and is refunded.
-      await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
-        sourceToken: SQUARE_TEST_TOKENS.ok,
-        amountCents: 1000,
-        currency: 'USD',
-        idempotencyKey: checkoutId,
-        orderId: order.id,
-        note: 'underpaid',
-      });
+      await chargeAtSquare(env, tenant.id, { idempotencyKey: checkoutId, orderId: order.id, note: 'underpaid', amountCents: 1000 });
       await env.square.idle();
       await waitFor('the unapplied money refunded', async () => (await checkoutRow(checkoutId)).unappliedAction === 'REFUND_SENT');
       const sq = [...env.square.refunds.values()].at(-1)!;
@@ -318,16 +286,8 @@ describe('Cash App Pay (Square) through the core', () => {
 
   it('refuses forged notifications (401) and answers 200 to payments we did not start (Square stops retrying)', async () => {
     const { order, connectionId } = await shopWithOrder('CASHAPP_PAY');
-    const conn = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
     // A payment at the shop's Square account that no checkout of ours made (e.g. in person, or another app).
-    await env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {
-      sourceToken: SQUARE_TEST_TOKENS.ok,
-      amountCents: 100,
-      currency: 'USD',
-      idempotencyKey: 'someone-else-1',
-      orderId: 'not-our-order',
-      note: 'x',
-    });
+    await chargeAtSquare(env, order.tenantId, { idempotencyKey: 'someone-else-1', orderId: 'not-our-order', note: 'x', amountCents: 100 });
     await env.square.idle();
     const [created, updated] = env.square.outbox.deliveries.slice(-2);
     expect([created!.status, updated!.status]).toEqual([200, 200]);

@@ -1,0 +1,30 @@
+// What the deleted-order money tests share: the admin cancelling and deleting an order in the panel, as a shop
+// admin does, and the shop's admin-channel messages as text.
+import { expect } from 'vitest';
+import type { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { loggedIn } from '../../admin/admin-helpers.js';
+import type { ProvidersApp } from './square-btcpay-fixtures.js';
+
+/** The admin cancels the order in the panel (its checkout closed at the provider), then deletes it. */
+export async function cancelAndDeleteInPanel(env: ProvidersApp, tenantId: string, orderId: string): Promise<void> {
+  const db = testDb();
+  const admin = await loggedIn(env.base, (await factories().adminUser({ tenantId })).email);
+  await admin.agent.get(`/admin/api/resources/Order/records/${orderId}/cancelOrder`).set(admin.headers());
+  await waitFor(
+    'the checkout closed',
+    async () => (await db.paymentCheckout.count({ where: { orderId, state: { in: ['CREATING', 'OPEN'] } } })) === 0,
+  );
+  const deleted = await admin.agent.post(`/admin/api/resources/Order/records/${orderId}/delete`).set(admin.headers());
+  expect(deleted.body.notice.message).toMatch(/was deleted/);
+  expect(await db.order.count({ where: { id: orderId } })).toBe(0);
+}
+
+/** The shop's admin-channel messages (title, description and fields), as text. */
+export const adminChannelTexts = (discordApi: FakeDiscordApi, channelId: string): string[] =>
+  discordApi
+    .find('POST', new RegExp(`/channels/${channelId}/messages$`))
+    .map((c) => (c.body as { embeds?: { title?: string; description?: string; fields?: { value: string }[] }[] }).embeds?.[0])
+    .map((e) => [e?.title ?? '', e?.description ?? '', ...(e?.fields ?? []).map((x) => x.value)].join('\n'));

@@ -7,13 +7,13 @@ import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEV_PAYPAL_APP } from '../../src/dev/fakes/fake-paypal.js';
-import { systemActor } from '../../src/modules/shared/actor.js';
 import { adminCtx } from '../helpers/actors.js';
 import { createTestApp, TEST_SECRETS_KEYS, type TestApp } from '../helpers/app.js';
 import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { spawnMain } from '../helpers/main-process.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { unpaidPayPalOrderLink } from '../http/invoice/invoice-fixtures.js';
 
 const db = testDb();
 const f = factories();
@@ -96,18 +96,9 @@ describe.runIf(process.platform === 'linux')('npm start in development, restarte
     expect(developer.text).toContain(`<code>${webhookId}</code></td><td>http://127.0.0.1:`);
 
     // The buyer opens the invoice link, pays with PayPal, approves at PayPal and never comes back.
-    const order = await f.order({
-      tenantId: mine.tenant.id,
-      customerId: mine.customer.id,
-      guildId: mine.guild.id,
-      paymentMethod: 'PAYPAL',
-      paymentStatus: 'pending',
-      totalCents: 2400,
-      lines: [{ productId: (await f.product({ tenantId: mine.tenant.id })).id, quantity: 1, unitPriceCents: 2400 }],
-    });
-    const link = await t.services.invoices.createLink({ tenantId: mine.tenant.id, actor: systemActor }, order.id);
+    const { order, path: invoicePath } = await unpaidPayPalOrderLink(t.services, mine);
     const pay = await request(second.base.replace('//localhost:', '//127.0.0.1:'))
-      .post(`${new URL(link.url).pathname}/pay`)
+      .post(`${invoicePath}/pay`)
       .type('form')
       .send({ method: 'PAYPAL' })
       .expect(303);

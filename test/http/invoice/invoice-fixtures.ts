@@ -8,7 +8,9 @@ import { FakePayPal } from '../../../src/dev/fakes/fake-paypal.js';
 import type { PaymentMethod } from '../../../src/generated/prisma/index.js';
 import type { Clock } from '../../../src/platform/clock.js';
 import type { Logger } from '../../../src/platform/logger.js';
+import { systemActor } from '../../../src/modules/shared/actor.js';
 import { adminCtx } from '../../helpers/actors.js';
+import { factories } from '../../helpers/factories.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
 export class MovableClock implements Clock {
@@ -90,4 +92,23 @@ export async function connectPayPal(
     data: { enabledPaymentMethods: [...new Set([...tenant.enabledPaymentMethods, ...enable])] },
   });
   return { connectionId: saved.id, clientId, clientSecret, webhookId };
+}
+
+/** An unpaid PayPal order of the shop (one line, $24.00) and the path of its invoice link, as a customer gets it. */
+export async function unpaidPayPalOrderLink(
+  services: TestApp['services'],
+  shop: { tenant: { id: string }; guild: { id: string }; customer: { id: string } },
+) {
+  const f = factories();
+  const order = await f.order({
+    tenantId: shop.tenant.id,
+    customerId: shop.customer.id,
+    guildId: shop.guild.id,
+    paymentMethod: 'PAYPAL',
+    paymentStatus: 'pending',
+    totalCents: 2400,
+    lines: [{ productId: (await f.product({ tenantId: shop.tenant.id })).id, quantity: 1, unitPriceCents: 2400 }],
+  });
+  const link = await services.invoices.createLink({ tenantId: shop.tenant.id, actor: systemActor }, order.id);
+  return { order, path: new URL(link.url).pathname };
 }

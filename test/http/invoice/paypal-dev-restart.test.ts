@@ -7,13 +7,12 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { DEV_PAYPAL_APP, FakePayPal } from '../../../src/dev/fakes/fake-paypal.js';
-import { systemActor } from '../../../src/modules/shared/actor.js';
 import { connectDemoProcessors } from '../../../src/seed/demo-processors.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { MovableClock } from './invoice-fixtures.js';
+import { MovableClock, unpaidPayPalOrderLink } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
@@ -89,17 +88,8 @@ describe("development's fake PayPal across a restart", () => {
       expect((await request(restarted.url).get('/developer').expect(200)).text.split(webhookId).length - 1).toBe(1); // one row
 
       // The buyer pays the owner's shop and approves at PayPal, and never comes back to the shop.
-      const order = await f.order({
-        tenantId: mine.tenant.id,
-        customerId: mine.customer.id,
-        guildId: mine.guild.id,
-        paymentMethod: 'PAYPAL',
-        paymentStatus: 'pending',
-        totalCents: 2400,
-        lines: [{ productId: (await f.product({ tenantId: mine.tenant.id })).id, quantity: 1, unitPriceCents: 2400 }],
-      });
-      const link = await env.t.services.invoices.createLink({ tenantId: mine.tenant.id, actor: systemActor }, order.id);
-      const { paypalOrderId } = await startCheckout(new URL(link.url).pathname);
+      const { order, path: invoicePath } = await unpaidPayPalOrderLink(env.t.services, mine);
+      const { paypalOrderId } = await startCheckout(invoicePath);
       restarted.approve(paypalOrderId);
       const about = () => restarted.sent.filter((w) => w.url === myUrl && w.body.includes(paypalOrderId));
       await waitFor('the order paid by webhook', async () => {

@@ -7,11 +7,10 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { FakePayPal } from '../../../src/dev/fakes/fake-paypal.js';
-import { systemActor } from '../../../src/modules/shared/actor.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
-import { MovableClock } from './invoice-fixtures.js';
+import { MovableClock, unpaidPayPalOrderLink } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
@@ -38,17 +37,8 @@ async function testAndEnable(tenantId: string) {
 
 /** An unpaid PayPal order of the shop and the buyer's approval at PayPal, without coming back to the shop. */
 async function approvedWithoutReturn(shop: { tenant: { id: string }; guild: { id: string }; customer: { id: string } }) {
-  const order = await f.order({
-    tenantId: shop.tenant.id,
-    customerId: shop.customer.id,
-    guildId: shop.guild.id,
-    paymentMethod: 'PAYPAL',
-    paymentStatus: 'pending',
-    totalCents: 2400,
-    lines: [{ productId: (await f.product({ tenantId: shop.tenant.id })).id, quantity: 1, unitPriceCents: 2400 }],
-  });
-  const link = await env.t.services.invoices.createLink({ tenantId: shop.tenant.id, actor: systemActor }, order.id);
-  const { paypalOrderId } = await startCheckout(new URL(link.url).pathname);
+  const { order, path: invoicePath } = await unpaidPayPalOrderLink(env.t.services, shop);
+  const { paypalOrderId } = await startCheckout(invoicePath);
   env.paypal.approve(paypalOrderId); // CHECKOUT.ORDER.APPROVED, to every webhook URL of the app
   await env.paypal.settle();
   await env.paypal.settle();

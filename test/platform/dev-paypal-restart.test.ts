@@ -13,7 +13,7 @@ import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { spawnMain } from '../helpers/main-process.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { unpaidPayPalOrderLink } from '../http/invoice/invoice-fixtures.js';
+import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
 
 const db = testDb();
 const f = factories();
@@ -96,7 +96,7 @@ describe.runIf(process.platform === 'linux')('npm start in development, restarte
     expect(developer.text).toContain(`<code>${webhookId}</code></td><td>http://127.0.0.1:`);
 
     // The buyer opens the invoice link, pays with PayPal, approves at PayPal and never comes back.
-    const { order, path: invoicePath } = await unpaidPayPalOrderLink(t.services, mine);
+    const { order, path: invoicePath } = await unpaidOrderLink(t.services, mine, { method: 'PAYPAL', cents: 2400 });
     const pay = await request(second.base.replace('//localhost:', '//127.0.0.1:'))
       .post(`${invoicePath}/pay`)
       .type('form')

@@ -94,21 +94,22 @@ export async function connectPayPal(
   return { connectionId: saved.id, clientId, clientSecret, webhookId };
 }
 
-/** An unpaid PayPal order of the shop (one line, $24.00) and the path of its invoice link, as a customer gets it. */
-export async function unpaidPayPalOrderLink(
+/** An unpaid order of the shop paid by `method` (one line of `cents`), and its invoice link as a customer gets it. */
+export async function unpaidOrderLink(
   services: TestApp['services'],
   shop: { tenant: { id: string }; guild: { id: string }; customer: { id: string } },
+  opts: { method: PaymentMethod; cents: number },
 ) {
   const f = factories();
   const order = await f.order({
     tenantId: shop.tenant.id,
     customerId: shop.customer.id,
     guildId: shop.guild.id,
-    paymentMethod: 'PAYPAL',
+    paymentMethod: opts.method,
     paymentStatus: 'pending',
-    totalCents: 2400,
-    lines: [{ productId: (await f.product({ tenantId: shop.tenant.id })).id, quantity: 1, unitPriceCents: 2400 }],
+    totalCents: opts.cents,
+    lines: [{ productId: (await f.product({ tenantId: shop.tenant.id })).id, quantity: 1, unitPriceCents: opts.cents }],
   });
   const link = await services.invoices.createLink({ tenantId: shop.tenant.id, actor: systemActor }, order.id);
-  return { order, path: new URL(link.url).pathname };
+  return { order, link, path: new URL(link.url).pathname };
 }

@@ -12,7 +12,7 @@ import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { MovableClock, unpaidPayPalOrderLink } from './invoice-fixtures.js';
+import { MovableClock, unpaidOrderLink } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
@@ -88,7 +88,7 @@ describe("development's fake PayPal across a restart", () => {
       expect((await request(restarted.url).get('/developer').expect(200)).text.split(webhookId).length - 1).toBe(1); // one row
 
       // The buyer pays the owner's shop and approves at PayPal, and never comes back to the shop.
-      const { order, path: invoicePath } = await unpaidPayPalOrderLink(env.t.services, mine);
+      const { order, path: invoicePath } = await unpaidOrderLink(env.t.services, mine, { method: 'PAYPAL', cents: 2400 });
       const { paypalOrderId } = await startCheckout(invoicePath);
       restarted.approve(paypalOrderId);
       const about = () => restarted.sent.filter((w) => w.url === myUrl && w.body.includes(paypalOrderId));

@@ -10,7 +10,7 @@ import { FakePayPal } from '../../../src/dev/fakes/fake-paypal.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
-import { MovableClock, unpaidPayPalOrderLink } from './invoice-fixtures.js';
+import { MovableClock, unpaidOrderLink } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
@@ -37,7 +37,7 @@ async function testAndEnable(tenantId: string) {
 
 /** An unpaid PayPal order of the shop and the buyer's approval at PayPal, without coming back to the shop. */
 async function approvedWithoutReturn(shop: { tenant: { id: string }; guild: { id: string }; customer: { id: string } }) {
-  const { order, path: invoicePath } = await unpaidPayPalOrderLink(env.t.services, shop);
+  const { order, path: invoicePath } = await unpaidOrderLink(env.t.services, shop, { method: 'PAYPAL', cents: 2400 });
   const { paypalOrderId } = await startCheckout(invoicePath);
   env.paypal.approve(paypalOrderId); // CHECKOUT.ORDER.APPROVED, to every webhook URL of the app
   await env.paypal.settle();

@@ -13,12 +13,12 @@ import type { PaymentMethod } from '../../../src/generated/prisma/index.js';
 import type { Clock } from '../../../src/platform/clock.js';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import type { Logger } from '../../../src/platform/logger.js';
-import { systemActor } from '../../../src/modules/shared/actor.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { unpaidOrderLink } from './invoice-fixtures.js';
 
 export interface ProvidersApp {
   t: TestApp;
@@ -187,21 +187,8 @@ export async function openBtcPayInvoice(env: ProvidersApp) {
   const f = factories();
   const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
   const { storeId, connectionId } = await connectBtcPay(env, tenant.id);
-  const order = await f.order({
-    tenantId: tenant.id,
-    customerId: customer.id,
-    guildId: guild.id,
-    paymentMethod: 'BTC_INVOICE',
-    paymentStatus: 'pending',
-    totalCents: 4250,
-    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-  });
-  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
-  const res = await request(env.t.app)
-    .post(`${new URL(link.url).pathname}/pay`)
-    .type('form')
-    .send({ method: 'BTC_INVOICE' })
-    .expect(303);
+  const { order, link, path } = await unpaidOrderLink(env.t.services, { tenant, guild, customer }, { method: 'BTC_INVOICE', cents: 4250 });
+  const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'BTC_INVOICE' }).expect(303);
   const invoiceId = /\/i\/([^/?]+)$/.exec(String(res.headers.location))![1]!;
   await env.btcpay.idle();
   return { tenant, order, link, invoiceId, storeId, connectionId };
@@ -243,17 +230,7 @@ export async function openSquareCheckout(env: ProvidersApp) {
   const f = factories();
   const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
   const { connectionId } = await connectSquare(env, tenant.id);
-  const order = await f.order({
-    tenantId: tenant.id,
-    customerId: customer.id,
-    guildId: guild.id,
-    paymentMethod: 'CASHAPP_PAY',
-    paymentStatus: 'pending',
-    totalCents: 4250,
-    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-  });
-  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
-  const path = new URL(link.url).pathname;
+  const { order, path } = await unpaidOrderLink(env.t.services, { tenant, guild, customer }, { method: 'CASHAPP_PAY', cents: 4250 });
   const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
   const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(res.headers.location))![1]!;
   return { tenant, guild, order, path, checkoutId, connectionId };

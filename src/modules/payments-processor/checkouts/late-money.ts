@@ -20,6 +20,7 @@
 // same windows; money found on them is returned as deleted-order-money.ts says.
 import type { CheckoutState, DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import { Prisma, type Db, type Tx } from '../../../platform/db/prisma.js';
+import { inIdOrder, sqlUtcNow } from '../../../platform/db/due-rows.js';
 import type { SqlRunner } from '../../../platform/db/sql.js';
 
 /** Per provider: which closed states can still take money, and for how many days after the checkout was made. */
@@ -34,9 +35,6 @@ export const LATE_MONEY: Record<PaymentProvider, { states: readonly CheckoutStat
 
 /** Asked again after an eighth of its age, at least the cron's 3 minutes and at most 12 hours apart. */
 const RECHECK = { ageDivisor: 8, minSeconds: 3 * 60, maxSeconds: 12 * 3600 } as const;
-
-/** The injected clock's now, as a timestamp in UTC (the columns' zone). */
-const utcNow = (now: Date) => Prisma.sql`(to_timestamp(${now.getTime()}::float8 / 1000) AT TIME ZONE 'UTC')`;
 
 /**
  * A checkout row `c` (of payment_checkouts, or a deleted order's in deleted_order_checkouts) that can still take
@@ -58,7 +56,7 @@ function canStillTakeMoney(t: Prisma.Sql): Prisma.Sql {
 
 /** Ids of the rows of `table` that can still take money, due a look now, least recently asked first. */
 async function dueIds(db: Db, table: 'payment_checkouts' | 'deleted_order_checkouts', now: Date, olderThanMinutes: number, limit: number) {
-  const t = utcNow(now);
+  const t = sqlUtcNow(now);
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT c.id FROM ${Prisma.raw(`"${table}"`)} c
     WHERE ${canStillTakeMoney(t)}
@@ -71,11 +69,6 @@ async function dueIds(db: Db, table: 'payment_checkouts' | 'deleted_order_checko
   return rows.map((r) => r.id);
 }
 
-function inOrder<T extends { id: string }>(ids: string[], found: T[]): T[] {
-  const position = new Map(ids.map((id, i) => [id, i]));
-  return found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
-}
-
 /**
  * The closed checkouts due a look now, least recently asked first: made more than `olderThanMinutes` ago,
  * able to take money still (canStillTakeMoney), not asked within their interval (RECHECK).
@@ -83,7 +76,7 @@ function inOrder<T extends { id: string }>(ids: string[], found: T[]): T[] {
 export async function closedCheckoutsDue(db: Db, now: Date, olderThanMinutes: number, limit: number): Promise<PaymentCheckout[]> {
   const ids = await dueIds(db, 'payment_checkouts', now, olderThanMinutes, limit);
   if (!ids.length) return [];
-  return inOrder(ids, await db.paymentCheckout.findMany({ where: { id: { in: ids } } }));
+  return inIdOrder(ids, await db.paymentCheckout.findMany({ where: { id: { in: ids } } }));
 }
 
 /** The same for the checkouts kept of deleted orders (keepForLateMoney), until money arrives on them (PAID). */
@@ -95,7 +88,7 @@ export async function deletedOrderCheckoutsDue(
 ): Promise<DeletedOrderCheckout[]> {
   const ids = await dueIds(db, 'deleted_order_checkouts', now, olderThanMinutes, limit);
   if (!ids.length) return [];
-  return inOrder(ids, await db.deletedOrderCheckout.findMany({ where: { id: { in: ids } } }));
+  return inIdOrder(ids, await db.deletedOrderCheckout.findMany({ where: { id: { in: ids } } }));
 }
 
 /**
@@ -109,9 +102,9 @@ export async function keepForLateMoney(tx: Tx, now: Date, order: { id: string; t
       "providerCheckoutId", "amountCents", currency, state, "providerStatus", "lateCheckedAt", "createdAt", "deletedAt", "updatedAt")
     SELECT c.id, c."tenantId", c."orderId", ${order.number}::int, c."connectionId", c.provider, c.method,
       c."providerCheckoutId", c."amountCents", c.currency, c.state, c."providerStatus", c."lateCheckedAt", c."createdAt",
-      ${utcNow(now)}, ${utcNow(now)}
+      ${sqlUtcNow(now)}, ${sqlUtcNow(now)}
     FROM payment_checkouts c
-    WHERE c."tenantId" = ${order.tenantId} AND c."orderId" = ${order.id} AND ${canStillTakeMoney(utcNow(now))}`;
+    WHERE c."tenantId" = ${order.tenantId} AND c."orderId" = ${order.id} AND ${canStillTakeMoney(sqlUtcNow(now))}`;
 }
 
 /**
@@ -129,7 +122,7 @@ export async function pruneSpentDeletedOrderCheckouts(sql: SqlRunner, now: Date,
     const n = await sql.execute(Prisma.sql`
       DELETE FROM deleted_order_checkouts c
       WHERE c.ctid = ANY (ARRAY(
-          SELECT c.ctid FROM deleted_order_checkouts c WHERE ${noMoney} AND NOT (${canStillTakeMoney(utcNow(now))}) LIMIT ${batch}::int))
+          SELECT c.ctid FROM deleted_order_checkouts c WHERE ${noMoney} AND NOT (${canStillTakeMoney(sqlUtcNow(now))}) LIMIT ${batch}::int))
         AND ${noMoney}`);
     total += n;
     if (n < batch) return total;

@@ -20,6 +20,7 @@
 //   logged and the checkout waits its interval; the connection's other checkouts wait for the next run.
 import type { PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import type { Clock } from '../../../platform/clock.js';
+import { inIdOrder, sqlUtcNow } from '../../../platform/db/due-rows.js';
 import { Prisma, type Db } from '../../../platform/db/prisma.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { ProviderRefundReader } from './provider-refund-reads.js';
@@ -43,9 +44,8 @@ export const REFUND_SWEEP_RUN_LIMIT = 100;
  * first among them); see the file's head for the rules.
  */
 export async function paidCheckoutsDueRefundRead(db: Db, now: Date, limit: number): Promise<PaymentCheckout[]> {
-  // The injected clock's now, as a timestamp in UTC (the columns' zone); one branch per provider, each served
-  // by the (state, createdAt) index.
-  const t = Prisma.sql`(to_timestamp(${now.getTime()}::float8 / 1000) AT TIME ZONE 'UTC')`;
+  // One branch per provider, each served by the (state, createdAt) index.
+  const t = sqlUtcNow(now);
   const windows = Object.entries(REFUND_WINDOW_DAYS).map(
     ([provider, days]) => Prisma.sql`(c.provider = ${provider}::"PaymentProvider"
       AND c."createdAt" > ${t} - make_interval(days => ${days}::int))`,
@@ -63,10 +63,9 @@ export async function paidCheckoutsDueRefundRead(db: Db, now: Date, limit: numbe
               EXTRACT(EPOCH FROM (${t} - c."createdAt")) / ${REFUND_RECHECK.ageDivisor}::int))))
     ORDER BY c."refundCheckedAt" ASC NULLS FIRST, c."createdAt" ASC
     LIMIT ${limit}::int`;
-  if (!rows.length) return [];
-  const found = await db.paymentCheckout.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
-  const position = new Map(rows.map((r, i) => [r.id, i]));
-  return found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+  const ids = rows.map((r) => r.id);
+  if (!ids.length) return [];
+  return inIdOrder(ids, await db.paymentCheckout.findMany({ where: { id: { in: ids } } }));
 }
 
 export interface RefundSweepResult {

@@ -20,7 +20,7 @@
 // same windows; money found on them is returned as deleted-order-money.ts says.
 import type { CheckoutState, DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import { Prisma, type Db, type Tx } from '../../../platform/db/prisma.js';
-import { inIdOrder, sqlUtcNow } from '../../../platform/db/due-rows.js';
+import { dueAgainByAge, inIdOrder, sqlUtcNow, type AgeRecheck } from '../../../platform/db/due-rows.js';
 import type { SqlRunner } from '../../../platform/db/sql.js';
 
 /** Per provider: which closed states can still take money, and for how many days after the checkout was made. */
@@ -34,7 +34,7 @@ export const LATE_MONEY: Record<PaymentProvider, { states: readonly CheckoutStat
 };
 
 /** Asked again after an eighth of its age, at least the cron's 3 minutes and at most 12 hours apart. */
-const RECHECK = { ageDivisor: 8, minSeconds: 3 * 60, maxSeconds: 12 * 3600 } as const;
+const RECHECK: AgeRecheck = { ageDivisor: 8, minSeconds: 3 * 60, maxSeconds: 12 * 3600 };
 
 /**
  * A checkout row `c` (of payment_checkouts, or a deleted order's in deleted_order_checkouts) that can still take
@@ -61,9 +61,7 @@ async function dueIds(db: Db, table: 'payment_checkouts' | 'deleted_order_checko
     SELECT c.id FROM ${Prisma.raw(`"${table}"`)} c
     WHERE ${canStillTakeMoney(t)}
       AND c."createdAt" < ${t} - make_interval(mins => ${olderThanMinutes}::int)
-      AND (c."lateCheckedAt" IS NULL OR c."lateCheckedAt" <= ${t} - make_interval(secs =>
-            LEAST(${RECHECK.maxSeconds}::int, GREATEST(${RECHECK.minSeconds}::int,
-              EXTRACT(EPOCH FROM (${t} - c."createdAt")) / ${RECHECK.ageDivisor}::int))))
+      AND ${dueAgainByAge(t, 'lateCheckedAt', RECHECK)}
     ORDER BY c."lateCheckedAt" ASC NULLS FIRST, c."createdAt" ASC
     LIMIT ${limit}::int`;
   return rows.map((r) => r.id);

@@ -20,7 +20,7 @@
 //   logged and the checkout waits its interval; the connection's other checkouts wait for the next run.
 import type { PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import type { Clock } from '../../../platform/clock.js';
-import { inIdOrder, sqlUtcNow } from '../../../platform/db/due-rows.js';
+import { dueAgainByAge, inIdOrder, sqlUtcNow } from '../../../platform/db/due-rows.js';
 import { Prisma, type Db } from '../../../platform/db/prisma.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { ProviderRefundReader } from './provider-refund-reads.js';
@@ -58,9 +58,7 @@ export async function paidCheckoutsDueRefundRead(db: Db, now: Date, limit: numbe
       AND c."paymentReference" IS NOT NULL
       AND c."createdAt" < ${t} - make_interval(secs => ${REFUND_RECHECK.firstAfterSeconds}::int)
       AND (o.status <> 'REFUNDED' OR c."unappliedAction" = 'FLAGGED')
-      AND (c."refundCheckedAt" IS NULL OR c."refundCheckedAt" <= ${t} - make_interval(secs =>
-            LEAST(${REFUND_RECHECK.maxSeconds}::int, GREATEST(${REFUND_RECHECK.minSeconds}::int,
-              EXTRACT(EPOCH FROM (${t} - c."createdAt")) / ${REFUND_RECHECK.ageDivisor}::int))))
+      AND ${dueAgainByAge(t, 'refundCheckedAt', REFUND_RECHECK)}
     ORDER BY c."refundCheckedAt" ASC NULLS FIRST, c."createdAt" ASC
     LIMIT ${limit}::int`;
   const ids = rows.map((r) => r.id);

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { onTestFailed } from 'vitest';
 import { PASSWORD } from './admin-helpers.js';
 
@@ -32,6 +32,14 @@ export interface BrowserSession {
 
 /** Signing in until the dashboard shows, the component bundle's first build included (a budget for a hang). */
 const SIGNED_IN_BUDGET_MS = 240_000;
+
+/**
+ * How long the login form may take to show before the page is loaded again. Its first showing can wait for the
+ * component bundle's build (tens of seconds on a busy machine); a page whose requests stall for this long is
+ * stuck, and a person reloads it. Once, in CI, a login page's form never showed in 240 s (2026-12-05): the
+ * requests still on their way are printed, so a recurrence says which one stalled.
+ */
+const LOGIN_FORM_WAIT_MS = 90_000;
 
 /** A phone (the invoice page's tests): 390x844 CSS pixels, 2x, touch. */
 export const PHONE = { viewport: { width: 390, height: 844 }, mobile: true } as const;
@@ -69,6 +77,57 @@ function watch(page: Page): string[] {
   });
   page.setDefaultTimeout(60_000);
   return trail;
+}
+
+/**
+ * Follows the requests a page starts: `list` names those not yet finished (nor failed), with how long each has
+ * been on its way; `stop` removes the listeners.
+ */
+function inFlight(page: Page): { list: () => string[]; stop: () => void } {
+  const started = new Map<Request, number>();
+  const start = (r: Request) => started.set(r, Date.now());
+  const end = (r: Request) => started.delete(r);
+  page.on('request', start);
+  page.on('requestfinished', end);
+  page.on('requestfailed', end);
+  return {
+    list: () => [...started].map(([r, at]) => `${r.method()} ${r.url()} (${Math.round((Date.now() - at) / 1000)} s)`),
+    stop: () => {
+      page.off('request', start);
+      page.off('requestfinished', end);
+      page.off('requestfailed', end);
+    },
+  };
+}
+
+/**
+ * Opens the login page and waits until its form shows (AdminJS renders it in the browser, after the page's
+ * four scripts). A page whose form has not shown after LOGIN_FORM_WAIT_MS is reported (its requests still on
+ * their way) and loaded again, once; the second wait has the rest of the sign-in budget.
+ */
+async function showLoginForm(page: Page, url: string): Promise<void> {
+  const requests = inFlight(page);
+  const stillOnTheirWay = () => requests.list().join(', ') || '(none)';
+  const form = page.locator('input[name="email"]');
+  try {
+    await page.goto(url, { waitUntil: 'commit' });
+    const shown = await form
+      .waitFor({ state: 'visible', timeout: LOGIN_FORM_WAIT_MS })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) return;
+    console.warn(
+      `[signIn] the login form did not show in ${LOGIN_FORM_WAIT_MS / 1000} s; loading it again. Still on their way: ${stillOnTheirWay()}`,
+    );
+    await page.goto(url, { waitUntil: 'commit' });
+    await form.waitFor({ state: 'visible', timeout: SIGNED_IN_BUDGET_MS - LOGIN_FORM_WAIT_MS }).catch((err: unknown) => {
+      throw new Error(
+        `the login form did not show after a reload either; still on their way: ${stillOnTheirWay()} (${String(err).slice(0, 200)})`,
+      );
+    });
+  } finally {
+    requests.stop();
+  }
 }
 
 /** The one way tests launch Chromium (panel and invoice page alike). */
@@ -136,8 +195,8 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
       await context.clearCookies();
       // As a quick person does: the form is filled and sent as soon as it shows, without waiting for the
       // page's load event (the scripts at the end of <body> may still be on their way).
-      await page.goto(`${baseUrl}/admin/login`, { waitUntil: 'commit' });
-      await page.fill('input[name="email"]', email, { timeout: SIGNED_IN_BUDGET_MS });
+      await showLoginForm(page, `${baseUrl}/admin/login`);
+      await page.fill('input[name="email"]', email);
       await page.fill('input[name="password"]', PASSWORD);
       const [posted] = await Promise.all([
         page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/admin/login'),

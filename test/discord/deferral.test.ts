@@ -152,9 +152,10 @@ describe('deferred steps', () => {
       const blocker = await otherDelivery(cmd.id, s.tenant.id);
       try {
         // The harness's safety net is 10 minutes: the old order (claim, then decide) answered only when the claim
-        // returned (here at the 15-s statement timeout, with an error).
+        // returned (here at the 15-s statement timeout, with an error). The race is a budget for a hang (45 s, as
+        // every wait in the suite: docs/decisions/testing.md), not a speed check.
         const answered = interact(h, cmd);
-        const res = await Promise.race([answered, new Promise<'stuck'>((r) => setTimeout(() => r('stuck'), 30_000))]);
+        const res = await Promise.race([answered, new Promise<'stuck'>((r) => setTimeout(() => r('stuck'), 45_000))]);
         expect(res).toEqual({ type: 5, data: { flags: 64 } });
         // The other delivery rolled back: this one claims the id, runs /order and edits its deferred answer.
         await blocker.query('ROLLBACK');

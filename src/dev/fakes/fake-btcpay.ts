@@ -256,6 +256,19 @@ export class FakeBtcPay {
     return inv;
   }
 
+  /**
+   * The merchant presses "Mark as settled" (or "Mark as invalid") on the invoice's page in the store's UI
+   * (UIInvoiceController.ChangeInvoiceState): the same rules and webhook as the Greenfield call (POST
+   * .../invoices/{id}/status), at any time, however long ago the invoice expired or was invalidated. Throws
+   * when BTCPay would refuse it (the page offers no such button).
+   */
+  markByHand(invoiceId: string, status: 'Settled' | 'Invalid'): FakeBtcPayInvoice {
+    const inv = this.mustInvoice(invoiceId);
+    this.sweep(inv);
+    if (!this.mark(inv, status)) throw new Error(`invoice ${invoiceId} is ${inv.status}: BTCPay does not let it be marked ${status}`);
+    return inv;
+  }
+
   /** Redelivers a webhook delivery the way BTCPay's "Redeliver" does: new deliveryId, originalDeliveryId kept. */
   async redeliver(deliveryId: string): Promise<string> {
     const first = this.sent.get(deliveryId);
@@ -384,19 +397,28 @@ export class FakeBtcPay {
 
   private markStatus(res: ServerResponse, inv: FakeBtcPayInvoice, body: Record<string, unknown>): void {
     const want = body.status;
-    const ok = (want === 'Invalid' && canMarkInvalid(inv)) || (want === 'Settled' && canMarkComplete(inv));
-    if (!ok)
+    if ((want !== 'Invalid' && want !== 'Settled') || !this.mark(inv, want, () => sendJson(res, 200, this.invoiceJson(inv))))
       return sendJson(res, 422, [
         { path: 'Status', message: 'Status can only be marked to invalid or settled within certain conditions.' },
       ]);
-    inv.status = want as Status;
+  }
+
+  /**
+   * BTCPay's mark (InvoiceRepository.MarkInvoiceStatus): Invalid or Settled with additionalStatus Marked, then
+   * InvoiceInvalid / InvoiceSettled with manuallyMarked true; `answer` runs between the two (the API's response
+   * goes out before the webhook). False, and nothing changed, when BTCPay's rules refuse it.
+   */
+  private mark(inv: FakeBtcPayInvoice, want: 'Invalid' | 'Settled', answer?: () => void): boolean {
+    if (!(want === 'Invalid' ? canMarkInvalid(inv) : canMarkComplete(inv))) return false;
+    inv.status = want;
     inv.additionalStatus = 'Marked';
-    sendJson(res, 200, this.invoiceJson(inv));
+    answer?.();
     this.emit(
       inv,
       want === 'Invalid' ? 'InvoiceInvalid' : 'InvoiceSettled',
       want === 'Invalid' ? { manuallyMarked: true } : { manuallyMarked: true, overPaid: false },
     );
+    return true;
   }
 
   /** `mayAutoApprove`: the key may create approved pull payments (BTCPay ANDs the variant's auto-approval with it). */

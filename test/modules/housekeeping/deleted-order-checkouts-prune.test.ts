@@ -1,8 +1,9 @@
 // Daily housekeeping prunes deleted orders' kept checkouts (deleted_order_checkouts) that took no money once
-// past their provider's late-money window (late-money.ts LATE_MONEY: PayPal 30 days, Square 7, BTCPay 14,
-// counted from the checkout's createdAt; a bound Square payment FAILED at once), on the injected clock, and keeps
-// every row money reached (PAID: refunding, refunded, flagged, returned by hand), however old. Before, nothing
-// ever deleted them.
+// past their provider's late-money window (late-money.ts LATE_MONEY: PayPal 30 days, Square 7, counted from the
+// checkout's createdAt; a bound Square payment FAILED at once), on the injected clock, and keeps every row money
+// reached (PAID: refunding, refunded, flagged, returned by hand), however old. A BTCPay invoice's row is never
+// pruned while no money reached it: its merchant may mark it settled by hand at any time (LATE_MONEY `anyTime`);
+// before, it went after 14 days and such a payment reached nobody.
 import { describe, expect, it } from 'vitest';
 import type { CheckoutState, PaymentProvider } from '../../../src/generated/prisma/index.js';
 import { pruneExpiredRows } from '../../../src/modules/housekeeping/housekeeping-jobs.js';
@@ -62,6 +63,7 @@ describe("housekeeping of deleted orders' kept checkouts", () => {
     await kept('square_failed_1d', 'SQUARE', 'FAILED', 1);
     await kept('btcpay_15d', 'BTCPAY', 'EXPIRED', 15);
     await kept('btcpay_13d', 'BTCPAY', 'VOIDED', 13);
+    await kept('btcpay_failed_400d', 'BTCPAY', 'FAILED', 400);
     await kept('btcpay_flagged_90d', 'BTCPAY', 'PAID', 90, 'FLAGGED');
     await kept('btcpay_returned_90d', 'BTCPAY', 'PAID', 90, 'RETURNED_BY_HAND');
     await kept('square_refunded_60d', 'SQUARE', 'PAID', 60, 'REFUND_SENT');
@@ -72,9 +74,11 @@ describe("housekeeping of deleted orders' kept checkouts", () => {
         r.id.slice('chk_prune_'.length),
       );
     const deleted = await pruneExpiredRows({ sql, clock: { now: () => now }, rules: RETENTION_RULES });
-    expect(deleted.deleted_order_checkouts).toBeGreaterThanOrEqual(4);
+    expect(deleted.deleted_order_checkouts).toBeGreaterThanOrEqual(3);
     expect(await rows()).toEqual([
       'btcpay_13d',
+      'btcpay_15d',
+      'btcpay_failed_400d',
       'btcpay_flagged_90d',
       'btcpay_returned_90d',
       'paypal_29d',
@@ -83,11 +87,19 @@ describe("housekeeping of deleted orders' kept checkouts", () => {
       'square_refunded_60d',
     ]);
 
-    // A day later the clock moves the windows: the 13-day BTCPay invoice is still inside (14), the 6-day Square
-    // checkout still inside (7); two days later both are past theirs and go, the rows with money stay.
+    // Half a day later the 6-day Square checkout is still inside its window (7); two days later it is past it and
+    // goes, and so does the 29-day PayPal order (30); the BTCPay invoices and the rows with money stay.
     await pruneExpiredRows({ sql, clock: { now: () => new Date(now.getTime() + DAY / 2) }, rules: RETENTION_RULES });
     expect(await rows()).toContain('square_6d');
     await pruneExpiredRows({ sql, clock: { now: () => new Date(now.getTime() + 2 * DAY) }, rules: RETENTION_RULES });
-    expect(await rows()).toEqual(['btcpay_flagged_90d', 'btcpay_returned_90d', 'paypal_refunding_60d', 'square_refunded_60d']);
+    expect(await rows()).toEqual([
+      'btcpay_13d',
+      'btcpay_15d',
+      'btcpay_failed_400d',
+      'btcpay_flagged_90d',
+      'btcpay_returned_90d',
+      'paypal_refunding_60d',
+      'square_refunded_60d',
+    ]);
   });
 });

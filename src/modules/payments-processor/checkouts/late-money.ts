@@ -17,21 +17,37 @@
 // it (not voided, the order unpaid at the checkout's version and amount), else it is refunded through the
 // provider and the admins are told (checkout-ledger.ts).
 // A deleted order's checkouts that can still take money are kept (keepForLateMoney) and asked about in the
-// same windows; money found on them is returned as deleted-order-money.ts says.
+// same windows; money found on them is returned as deleted-order-money.ts says. Where money can be put on a
+// closed checkout at any time (`anyTime`: a BTCPay merchant marks an invoice settled by hand whenever they like),
+// the kept row stays, however old, until money reaches it: its webhook still finds it (the reconciliation, which
+// polls the provider, stops asking at the window like for a live order's checkout).
 import type { CheckoutState, DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import { Prisma, type Db, type Tx } from '../../../platform/db/prisma.js';
 import { dueAgainByAge, inIdOrder, sqlUtcNow, type AgeRecheck } from '../../../platform/db/due-rows.js';
 import type { SqlRunner } from '../../../platform/db/sql.js';
 
-/** Per provider: which closed states can still take money, and for how many days after the checkout was made. */
-export const LATE_MONEY: Record<PaymentProvider, { states: readonly CheckoutState[]; days: number }> = {
-  // The order's 29 days, and the eCheck clearing inside them.
-  PAYPAL: { states: ['FAILED', 'VOIDED'], days: 30 },
+/**
+ * Per provider: which closed states can still take money, and for how many days after the checkout was made the
+ * reconciliation asks the provider about them (`days`). `anyTime`: money can still be put on such a checkout
+ * after that, by the merchant, with only a webhook to say so; a deleted order's checkout of the provider is then
+ * kept until money reaches it, however old (keepForLateMoney, pruneSpentDeletedOrderCheckouts).
+ */
+export const LATE_MONEY: Record<PaymentProvider, { states: readonly CheckoutState[]; days: number; anyTime: boolean }> = {
+  // The order's 29 days, and the eCheck clearing inside them; an expired PayPal order is gone.
+  PAYPAL: { states: ['FAILED', 'VOIDED'], days: 30, anyTime: false },
   // A payment that raced the close (Web Payments tokens live 24 hours) or was pending when voided.
-  SQUARE: { states: ['FAILED', 'VOIDED', 'EXPIRED'], days: 7 },
-  // The store's monitoring after expiry (1 day by default, a store may set more), and invoices marked settled by hand.
-  BTCPAY: { states: ['FAILED', 'VOIDED', 'EXPIRED'], days: 14 },
+  SQUARE: { states: ['FAILED', 'VOIDED', 'EXPIRED'], days: 7, anyTime: false },
+  // The store's monitoring after expiry (1 day by default, a store may set more). A merchant may mark an Expired
+  // or Invalid invoice settled by hand at any time (Greenfield markInvoiceStatus, or "Mark as settled" in the
+  // store's UI; webhook InvoiceSettled with manuallyMarked: true): a claim of money the admins must hear about.
+  BTCPAY: { states: ['FAILED', 'VOIDED', 'EXPIRED'], days: 14, anyTime: true },
 };
+
+/**
+ * How far canStillTakeMoney looks: 'asked' while the reconciliation asks the provider (LATE_MONEY `days`);
+ * 'ever' while money can still reach it by any way, a merchant's hand included (`anyTime`: no age limit).
+ */
+type Horizon = 'asked' | 'ever';
 
 /** Asked again after an eighth of its age, at least the cron's 3 minutes and at most 12 hours apart. */
 const RECHECK: AgeRecheck = { ageDivisor: 8, minSeconds: 3 * 60, maxSeconds: 12 * 3600 };
@@ -39,16 +55,19 @@ const RECHECK: AgeRecheck = { ageDivisor: 8, minSeconds: 3 * 60, maxSeconds: 12 
 /**
  * A checkout row `c` (of payment_checkouts, or a deleted order's in deleted_order_checkouts) that can still take
  * money at `t`: inside its provider's window (LATE_MONEY; one branch per provider, each served by the (state,
- * createdAt) index) and known to the provider (it answered the creation). A Square checkout bound to a payment
- * only while VOIDED (a FAILED or CANCELED Square payment is final); one still named by our own id in any closed
- * state (its charge may have reached Square all the same).
+ * createdAt) index), or of an `anyTime` provider at any age when `horizon` is 'ever', and known to the provider
+ * (it answered the creation). A Square checkout bound to a payment only while VOIDED (a FAILED or CANCELED Square
+ * payment is final); one still named by our own id in any closed state (its charge may have reached Square all
+ * the same).
  */
-function canStillTakeMoney(t: Prisma.Sql): Prisma.Sql {
-  const windows = Object.entries(LATE_MONEY).map(
-    ([provider, w]) => Prisma.sql`(c.provider = ${provider}::"PaymentProvider"
+function canStillTakeMoney(t: Prisma.Sql, horizon: Horizon): Prisma.Sql {
+  const windows = Object.entries(LATE_MONEY).map(([provider, w]) => {
+    const inWindow =
+      horizon === 'ever' && w.anyTime ? Prisma.sql`TRUE` : Prisma.sql`c."createdAt" > ${t} - make_interval(days => ${w.days}::int)`;
+    return Prisma.sql`(c.provider = ${provider}::"PaymentProvider"
       AND c.state = ANY (${[...w.states]}::"CheckoutState"[])
-      AND c."createdAt" > ${t} - make_interval(days => ${w.days}::int))`,
-  );
+      AND ${inWindow})`;
+  });
   return Prisma.sql`(${Prisma.join(windows, ' OR ')})
       AND c."providerCheckoutId" IS NOT NULL
       AND NOT (c.provider = 'SQUARE' AND c."providerCheckoutId" <> c.id AND c.state <> 'VOIDED')`;
@@ -59,7 +78,7 @@ async function dueIds(db: Db, table: 'payment_checkouts' | 'deleted_order_checko
   const t = sqlUtcNow(now);
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT c.id FROM ${Prisma.raw(`"${table}"`)} c
-    WHERE ${canStillTakeMoney(t)}
+    WHERE ${canStillTakeMoney(t, 'asked')}
       AND c."createdAt" < ${t} - make_interval(mins => ${olderThanMinutes}::int)
       AND ${dueAgainByAge(t, 'lateCheckedAt', RECHECK)}
     ORDER BY c."lateCheckedAt" ASC NULLS FIRST, c."createdAt" ASC
@@ -92,7 +111,8 @@ export async function deletedOrderCheckoutsDue(
 /**
  * An order being deleted (orderAdmin.delete, in its transaction, before the row goes): its checkouts that can
  * still take money are kept in deleted_order_checkouts, so the money that reaches the provider for them is
- * still matched, by a webhook or the reconciliation, and returned (deleted-order-money.ts). The count kept.
+ * still matched, by a webhook or the reconciliation, and returned (deleted-order-money.ts). An `anyTime`
+ * provider's (BTCPay) whatever its age: a month-old invoice can be marked settled by hand tomorrow. The count kept.
  */
 export async function keepForLateMoney(tx: Tx, now: Date, order: { id: string; tenantId: string; number: number }): Promise<number> {
   return tx.$executeRaw`
@@ -102,15 +122,16 @@ export async function keepForLateMoney(tx: Tx, now: Date, order: { id: string; t
       c."providerCheckoutId", c."amountCents", c.currency, c.state, c."providerStatus", c."lateCheckedAt", c."createdAt",
       ${sqlUtcNow(now)}, ${sqlUtcNow(now)}
     FROM payment_checkouts c
-    WHERE c."tenantId" = ${order.tenantId} AND c."orderId" = ${order.id} AND ${canStillTakeMoney(sqlUtcNow(now))}`;
+    WHERE c."tenantId" = ${order.tenantId} AND c."orderId" = ${order.id} AND ${canStillTakeMoney(sqlUtcNow(now), 'ever')}`;
 }
 
 /**
  * Daily housekeeping of deleted_order_checkouts (wired in container.ts RETENTION_RULES): a kept checkout that
- * never took money (not PAID, no late-money action) and is past its provider's window (no longer
- * canStillTakeMoney at `now`) serves nothing more: the reconciliation no longer asks about it. Deleted in batches
- * of `batch`; a row money reached (PAID, refunding, refunded, flagged or returned by hand) is the record of money
- * owed back and is kept. The conditions are repeated on the DELETE itself, so a row a webhook is paying while the
+ * never took money (not PAID, no late-money action) and can no longer take any (past its provider's window, or
+ * never for an `anyTime` provider: canStillTakeMoney 'ever' at `now`) serves nothing more. A BTCPay invoice's row
+ * therefore stays until money reaches it (or its shop goes): a merchant's "Mark as settled" a year on still finds
+ * it. Deleted in batches of `batch`; a row money reached (PAID, refunding, refunded, flagged or returned by hand)
+ * is the record of money owed back and is kept. The conditions are repeated on the DELETE itself, so a row a webhook is paying while the
  * batch is chosen (its row lock) is re-checked on its new version and kept. The number deleted.
  */
 export async function pruneSpentDeletedOrderCheckouts(sql: SqlRunner, now: Date, batch: number): Promise<number> {
@@ -120,7 +141,7 @@ export async function pruneSpentDeletedOrderCheckouts(sql: SqlRunner, now: Date,
     const n = await sql.execute(Prisma.sql`
       DELETE FROM deleted_order_checkouts c
       WHERE c.ctid = ANY (ARRAY(
-          SELECT c.ctid FROM deleted_order_checkouts c WHERE ${noMoney} AND NOT (${canStillTakeMoney(sqlUtcNow(now))}) LIMIT ${batch}::int))
+          SELECT c.ctid FROM deleted_order_checkouts c WHERE ${noMoney} AND NOT (${canStillTakeMoney(sqlUtcNow(now), 'ever')}) LIMIT ${batch}::int))
         AND ${noMoney}`);
     total += n;
     if (n < batch) return total;

@@ -13,8 +13,10 @@
 // - ours, for a deleted order: the order and its checkouts are gone, but a checkout that could still take
 //   money was kept (late-money.ts keepForLateMoney). Matched by the provider's id (or, a Square charge never
 //   bound, by the order it names) on the same connection before this question is asked, and handled by
-//   deleted-order-money.ts (refunded, or flagged for the admins), answered 200. A deleted order's event that
-//   matches no kept checkout is not ours: nothing will ever hold it, a retry would only repeat for days.
+//   deleted-order-money.ts (refunded, or flagged for the admins), answered 200. A BTCPay invoice's is kept
+//   until money reaches it, however old (a merchant may mark it settled by hand at any time: late-money.ts
+//   LATE_MONEY `anyTime`); a PayPal or Square one until its window ends. A deleted order's event that matches no
+//   kept checkout is not ours: nothing will ever hold it, a retry would only repeat for days.
 // What each provider echoes as our order id (ProviderCheckoutState.orderId): PayPal custom_id (invoice_id of
 // older checkouts), Square reference_id, BTCPay metadata.orderId: all set by the adapters' createCheckout/charge.
 import type { Db } from '../../../platform/db/prisma.js';

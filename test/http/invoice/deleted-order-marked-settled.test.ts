@@ -7,6 +7,8 @@
 // over 14 days old), so the webhook matched nothing: answered 200, one log line, the admins never told.
 // Now the admin channel is told once (a redelivery does not tell it again), and the payment is under Sales ->
 // Payments for deleted orders and on the dashboard's "Money to return", of that shop only.
+import { createHmac } from 'node:crypto';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { RETENTION_RULES } from '../../../src/container.js';
 import { pruneExpiredRows } from '../../../src/modules/housekeeping/housekeeping-jobs.js';
@@ -51,7 +53,16 @@ const housekeepingIn = (seconds: number) =>
  * (200). Then: flagged once, in the admin channel and the panel of that shop only; a redelivery changes nothing.
  */
 async function markedSettledIsFlaggedOnce(opened: Awaited<ReturnType<typeof openBtcPayInvoice>>) {
-  const { tenant, order, invoiceId, connectionId } = opened;
+  const { tenant, order, invoiceId, connectionId, storeId } = opened;
+  // The same delivery signed with another secret is refused, and changes nothing.
+  const forged = JSON.stringify({ deliveryId: 'forged', type: 'InvoiceSettled', storeId, invoiceId, manuallyMarked: true });
+  const refused = await request(env.t.app)
+    .post(`/webhooks/btcpay/${connectionId}`)
+    .set('content-type', 'application/json')
+    .set('btcpay-sig', `sha256=${createHmac('sha256', 'not-the-secret').update(forged).digest('hex')}`)
+    .send(forged);
+  expect(refused.status).toBe(401);
+  expect(await db.deletedOrderCheckout.count({ where: { providerCheckoutId: invoiceId, state: 'PAID' } })).toBe(0);
   env.btcpay.markByHand(invoiceId, 'Settled');
   await env.btcpay.idle();
   const settled = settledDeliveries(invoiceId);

@@ -106,3 +106,51 @@ describe("staleFormRefusal with the form's words", () => {
     });
   });
 });
+
+describe('formEdits of a list shown as checkboxes (sets)', () => {
+  const sets = ['enabledPaymentMethods'];
+  const shown = { name: 'Shop', enabledPaymentMethods: ['VENMO_P2P', 'ZELLE'] };
+
+  it("keeps a colleague's ticked box beside the admin's, in the list's order with the admin's after it", () => {
+    const current = { ...shown, enabledPaymentMethods: ['VENMO_P2P', 'ZELLE', 'CASHAPP_PAY'] };
+    const posted = { ...shown, enabledPaymentMethods: ['VENMO_P2P', 'ZELLE', 'CHIME'] };
+    expect(formEdits(posted, shown, current, { sets })).toEqual({
+      edits: { enabledPaymentMethods: ['VENMO_P2P', 'ZELLE', 'CASHAPP_PAY', 'CHIME'] },
+      conflicts: [],
+    });
+    // Compared whole (no `sets`), the same save is refused.
+    expect(formEdits(posted, shown, current).conflicts).toHaveLength(1);
+  });
+
+  it("removes the admin's unticked box and keeps a colleague's removal and addition", () => {
+    const current = { ...shown, enabledPaymentMethods: ['ZELLE', 'CASHAPP_PAY'] }; // Venmo off, Cash App Pay on
+    const posted = { ...shown, enabledPaymentMethods: ['VENMO_P2P'] }; // Zelle off
+    expect(formEdits(posted, shown, current, { sets }).edits).toEqual({ enabledPaymentMethods: ['CASHAPP_PAY'] });
+  });
+
+  it('writes nothing for boxes posted as shown, whatever the list holds now; the same change twice is no conflict', () => {
+    const current = { ...shown, enabledPaymentMethods: ['ZELLE'] };
+    expect(formEdits(shown, shown, current, { sets })).toEqual({ edits: {}, conflicts: [] });
+    // Both unticked Venmo: one Venmo-less list, nothing refused.
+    expect(formEdits({ ...shown, enabledPaymentMethods: ['ZELLE'] }, shown, current, { sets })).toEqual({
+      edits: { enabledPaymentMethods: ['ZELLE'] },
+      conflicts: [],
+    });
+    // Both ticked Chime: listed once.
+    const both = { ...shown, enabledPaymentMethods: ['VENMO_P2P', 'ZELLE', 'CHIME'] };
+    expect(formEdits(both, shown, both, { sets }).edits).toEqual({ enabledPaymentMethods: ['VENMO_P2P', 'ZELLE', 'CHIME'] });
+  });
+
+  it('takes an empty list (every box unticked) and a list the form had none of', () => {
+    const current = { ...shown, enabledPaymentMethods: ['VENMO_P2P', 'ZELLE', 'CASHAPP_PAY'] };
+    expect(formEdits({ ...shown, enabledPaymentMethods: [] }, shown, current, { sets }).edits).toEqual({
+      enabledPaymentMethods: ['CASHAPP_PAY'],
+    });
+    expect(
+      formEdits({ enabledPaymentMethods: ['ZELLE'] }, { enabledPaymentMethods: null }, { enabledPaymentMethods: ['CHIME'] }, { sets })
+        .edits,
+    ).toEqual({
+      enabledPaymentMethods: ['CHIME', 'ZELLE'],
+    });
+  });
+});

@@ -36,11 +36,15 @@ function canonical(value: unknown): string {
  * over the current object, keys posted as shown keep their current value (a colleague's change to another
  * method stays), and a key both changed differently is a conflict named by its path
  * ("paymentInstructions.VENMO_P2P.handle"). A group emptied by the merge is removed.
+ *
+ * A field named in `sets` is a list the form shows as one checkbox per value (a shop's payment methods): each
+ * value is its own edit (mergeSet), so a colleague's ticked box and the admin's are both kept.
  */
 export function formEdits(
   posted: Record<string, unknown>,
   shown: Record<string, unknown>,
   current: Record<string, unknown>,
+  options: { sets?: readonly string[] } = {},
 ): { edits: Record<string, unknown>; conflicts: FormConflict[] } {
   const edits: Record<string, unknown> = {};
   const conflicts: FormConflict[] = [];
@@ -50,7 +54,9 @@ export function formEdits(
       edits[field] = value;
       continue;
     }
-    const merged = mergeEdit(field, value, shown[field], current[field], conflicts);
+    const merged = options.sets?.includes(field)
+      ? mergeSet(value, shown[field], current[field])
+      : mergeEdit(field, value, shown[field], current[field], conflicts);
     if (merged.changed) edits[field] = merged.value;
   }
   return { edits, conflicts };
@@ -90,6 +96,26 @@ function mergeEdit(
   }
   conflicts.push({ field: path, shown, now: current });
   return { changed: true, value: posted };
+}
+
+/**
+ * A list shown as one checkbox per value, merged value by value: the values the admin ticked (posted, not shown)
+ * are added and the ones they unticked (shown, not posted) removed, from the list as it is now; every other
+ * value is as it is now, whoever changed it. A box has two states, so two people who both changed the same value
+ * since the form opened made the same change: there is no conflict to refuse here (a value that cannot be on
+ * with the rest of the row, such as a payment method without its connection, is the save's rule to refuse).
+ * The order is the current list's, with the admin's new values after it in the order posted (the order a
+ * connection's test switching a method back on appends in: the Discord payment menu lists the methods so).
+ */
+function mergeSet(posted: unknown, shown: unknown, current: unknown): { changed: boolean; value: unknown } {
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === null || v === undefined ? [] : [v]);
+  const [p, s, c] = [list(posted), list(shown), list(current)];
+  const has = (values: unknown[], v: unknown) => values.some((x) => sameValue(x, v));
+  const added = p.filter((v) => !has(s, v));
+  const removed = s.filter((v) => !has(p, v));
+  if (!added.length && !removed.length) return { changed: false, value: current };
+  const kept = c.filter((v) => !has(removed, v));
+  return { changed: true, value: [...kept, ...added.filter((v, i) => !has(kept, v) && !has(added.slice(0, i), v))] };
 }
 
 /**

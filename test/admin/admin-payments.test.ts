@@ -202,7 +202,7 @@ describe('Settings -> Payments', () => {
     const methods = async (id: string) => (await testDb().tenant.findUniqueOrThrow({ where: { id } })).enabledPaymentMethods;
     const refused = await enable(['VENMO_P2P', 'CASHAPP_PAY'], owner, yenId, 'JPY');
     expect(refused.body.record.errors.enabledPaymentMethods.message).toBe(
-      'Cash App Pay takes USD only, and this shop sells in JPY. Switch CASHAPP_PAY off, or sell in a currency it takes.',
+      'Cash App Pay takes USD only, and this shop sells in JPY. Switch Cash App Pay off, or sell in a currency it takes.',
     );
     expect(await methods(yenId)).toEqual(['VENMO_P2P']);
 

@@ -42,7 +42,8 @@ import { withNewFormDefaults } from './resources/new-form-defaults.js';
 import { openTheNewRecord } from './resources/open-new-record.js';
 import { createDiscordDirectory, discordNames } from './resources/discord-directory.js';
 import { adminUserResource, adminUserRules, guildResource, tenantResource } from './resources/settings.resources.js';
-import { amountsInShopCurrency, productInShopCurrency, tenantCurrencyRules } from './resources/shop-currency.rules.js';
+import { amountsInShopCurrency, productInShopCurrency } from './resources/shop-currency.rules.js';
+import { tenantSettingsRules } from './resources/tenant-settings.rules.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
 import { openSecret } from '../../platform/secret-box.js';
 import { paymentConnectionResource, tenantSaveHooks } from './resources/payments-settings.js';
@@ -175,7 +176,9 @@ export function buildResources(services: Services, components: ReturnType<typeof
               fieldWords: settingsFieldWords,
               // "This shop changed since you opened it", not "This tenant": the owner's word for it.
               recordWords: 'shop',
-              keeps: tenantCurrencyRules,
+              // Each ticked payment method (and Discord role) is its own edit: a colleague's box stays ticked.
+              setFields: ['enabledPaymentMethods', 'adminRoleIds'],
+              keeps: tenantSettingsRules(tenantSaveHooks(services)),
               present: (values, row) => {
                 values.taxjarApiKeyMasked = maskSecret(row.taxjarApiKey ? openSecret(services.secrets, String(row.taxjarApiKey)) : null);
                 return values;

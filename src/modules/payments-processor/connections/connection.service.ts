@@ -22,7 +22,7 @@ import { ordersWithLiveCheckouts } from '../checkouts/money-in-flight.query.js';
 import { connectionFormSave, loadedForm, type LoadedConnectionForm, type SecretChange } from './connection-form.js';
 import type { ConnectionTestResult, ProviderAdapter, ProviderConnection, ProviderId } from '../providers/provider.port.js';
 import { isProcessorMethod, PROVIDER_DEFINITIONS, providerOfMethod, type ProviderUrlOverrides } from './provider-definitions.js';
-import { currencyRefusal, methodTakesCurrency } from './method-currency.js';
+import { currencyRefusal, methodTakesCurrency, methodWords } from './method-currency.js';
 import { WORKING_CONNECTION_SQL } from './working-connection.js';
 
 export type ProviderAdapters = Partial<Record<ProviderId, ProviderAdapter>>;
@@ -100,9 +100,11 @@ export interface ConnectionService {
   disconnect(ctx: TenantContext, provider: ProviderId): Promise<ConnectionView>;
   /**
    * PAYMENT_METHOD_NOT_ENABLED when a processor-backed method in `methods` does not take the shop's currency
-   * (`currency`, e.g. the one being saved with it; default the stored one) or has no working connection.
+   * (`currency`, e.g. the one being saved with it; default the stored one) or has no working connection; the
+   * message names the methods in words ("Cash App Pay"). Given `tx` (a save's transaction, the shop's row locked),
+   * the connections are read in it.
    */
-  assertMethodsUsable(tenantId: string, methods: readonly PaymentMethod[], currency?: string): Promise<void>;
+  assertMethodsUsable(tenantId: string, methods: readonly PaymentMethod[], currency?: string, tx?: Tx): Promise<void>;
   /** The tenant's enabled methods minus processor-backed ones without a working connection or not taking its currency. */
   usableMethods(tenantId: string, enabled: readonly PaymentMethod[], currency?: string): Promise<PaymentMethod[]>;
   /** The connection an adapter call needs (decrypted); NOT_FOUND / PAYMENT_METHOD_NOT_ENABLED when unusable. */
@@ -175,13 +177,39 @@ export function createConnectionService(deps: {
     );
   };
 
-  /** Switches the provider's methods off for the tenant (inside tx); returns the ones that were on. */
-  async function switchOff(
-    tx: Parameters<Parameters<typeof withTransaction>[1]>[0],
+  /**
+   * The shop's methods and currency, its row locked FOR UPDATE until the transaction ends: a switch-off or
+   * switch-on computes the new list from this one, so a Settings save (which holds the same lock while it merges
+   * the ticked boxes) is never written over with a list read before it committed.
+   */
+  async function lockedMethods(tx: Tx, tenantId: string): Promise<{ enabledPaymentMethods: PaymentMethod[]; currency: string }> {
+    const [row] = await tx.$queryRaw<{ enabledPaymentMethods: PaymentMethod[]; currency: string }[]>`
+      SELECT "enabledPaymentMethods"::text[] AS "enabledPaymentMethods", currency FROM tenants WHERE id = ${tenantId} FOR UPDATE`;
+    if (!row) throw new AppError('NOT_FOUND', 'Shop not found');
+    return row;
+  }
+
+  /** `enabled` minus the processor-backed methods without a working connection or not taking `currency`, read with `runner`. */
+  async function usableIn(
+    runner: Db | Tx,
     tenantId: string,
-    provider: ProviderId,
+    enabled: readonly PaymentMethod[],
+    currency: string,
   ): Promise<PaymentMethod[]> {
-    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { enabledPaymentMethods: true } });
+    if (!enabled.some(isProcessorMethod)) return [...enabled];
+    const connected = await runner.$queryRaw<{ provider: ProviderId }[]>`
+      SELECT c.provider::text AS provider FROM payment_connections c WHERE c."tenantId" = ${tenantId} AND ${WORKING_CONNECTION_SQL}`;
+    const providers = new Set(connected.map((c) => c.provider));
+    return enabled.filter(
+      (m) =>
+        !isProcessorMethod(m) ||
+        (providers.has(providerOfMethod(m)) && adapters[providerOfMethod(m)] !== undefined && methodTakesCurrency(m, currency)),
+    );
+  }
+
+  /** Switches the provider's methods off for the tenant (inside tx); returns the ones that were on. */
+  async function switchOff(tx: Tx, tenantId: string, provider: ProviderId): Promise<PaymentMethod[]> {
+    const tenant = await lockedMethods(tx, tenantId);
     const off = PROVIDER_DEFINITIONS[provider].methods.filter((m) => tenant.enabledPaymentMethods.includes(m));
     if (off.length)
       await tx.tenant.update({
@@ -209,7 +237,7 @@ export function createConnectionService(deps: {
       if (e.action === 'payment_connection.tested' && after.ok && after.applied) break;
       for (const m of after.methodsSwitchedOff ?? []) off.add(m);
     }
-    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { enabledPaymentMethods: true, currency: true } });
+    const tenant = await lockedMethods(tx, tenantId);
     // Not one the shop's currency no longer allows (a currency changed while it was off): method-currency.ts.
     const on = [...off].filter((m) => !tenant.enabledPaymentMethods.includes(m) && methodTakesCurrency(m, tenant.currency));
     if (on.length)
@@ -403,23 +431,23 @@ export function createConnectionService(deps: {
       });
     },
 
-    async assertMethodsUsable(tenantId, methods, currency) {
+    async assertMethodsUsable(tenantId, methods, currency, tx) {
       const shopCurrency = currency ?? (await tenantCurrency(tenantId));
       const wrongCurrency = methods.filter((m) => isProcessorMethod(m) && !methodTakesCurrency(m, shopCurrency));
       if (wrongCurrency.length) {
         throw new AppError(
           'PAYMENT_METHOD_NOT_ENABLED',
-          `${wrongCurrency.map((m) => currencyRefusal(m, shopCurrency)).join(' ')} Switch ${wrongCurrency.join(', ')} off, or sell in a currency ${wrongCurrency.length === 1 ? 'it takes' : 'they take'}.`,
+          `${wrongCurrency.map((m) => currencyRefusal(m, shopCurrency)).join(' ')} Switch ${wrongCurrency.map(methodWords).join(', ')} off, or sell in a currency ${wrongCurrency.length === 1 ? 'it takes' : 'they take'}.`,
           { methods: wrongCurrency, currency: shopCurrency },
         );
       }
-      const usable = await service.usableMethods(tenantId, methods, shopCurrency);
+      const usable = await usableIn(tx ?? db, tenantId, methods, shopCurrency);
       const refused = methods.filter((m) => !usable.includes(m));
       if (refused.length) {
         const names = refused.map((m) => PROVIDER_DEFINITIONS[providerOfMethod(m as never)].label);
         throw new AppError(
           'PAYMENT_METHOD_NOT_ENABLED',
-          `${refused.join(', ')} can be enabled only while the shop's ${[...new Set(names)].join(' / ')} connection works: connect it and pass "Test connection" in Settings -> Payments first.`,
+          `${refused.map(methodWords).join(', ')} can be switched on only while the shop's ${[...new Set(names)].join(' / ')} connection works: connect it and pass "Test connection" in Settings -> Payments first.`,
           { methods: refused },
         );
       }
@@ -427,15 +455,7 @@ export function createConnectionService(deps: {
 
     async usableMethods(tenantId, enabled, currency) {
       if (!enabled.some(isProcessorMethod)) return [...enabled];
-      const shopCurrency = currency ?? (await tenantCurrency(tenantId));
-      const connected = await db.$queryRaw<{ provider: ProviderId }[]>`
-        SELECT c.provider::text AS provider FROM payment_connections c WHERE c."tenantId" = ${tenantId} AND ${WORKING_CONNECTION_SQL}`;
-      const providers = new Set(connected.map((c) => c.provider));
-      return enabled.filter(
-        (m) =>
-          !isProcessorMethod(m) ||
-          (providers.has(providerOfMethod(m)) && adapters[providerOfMethod(m)] !== undefined && methodTakesCurrency(m, shopCurrency)),
-      );
+      return usableIn(db, tenantId, enabled, currency ?? (await tenantCurrency(tenantId)));
     },
 
     async load(where, opts = {}) {

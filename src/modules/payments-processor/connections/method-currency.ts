@@ -56,7 +56,16 @@ export function methodTakesCurrencySql(method: PaymentMethod, currency: Prisma.S
   return list ? Prisma.sql`upper(btrim(${currency})) = ANY(${[...list]}::text[])` : Prisma.sql`TRUE`;
 }
 
-const METHOD_LABEL: Partial<Record<PaymentMethod, string>> = { CASHAPP_PAY: 'Cash App Pay', PAYPAL: 'PayPal' };
+const METHOD_LABEL: Partial<Record<PaymentMethod, string>> = {
+  CASHAPP_PAY: 'Cash App Pay',
+  PAYPAL: 'PayPal',
+  BTC_INVOICE: 'Bitcoin (invoice)',
+};
+
+/** A processor-backed method in an owner's words ("Cash App Pay"); another method by its value. */
+export function methodWords(method: PaymentMethod): string {
+  return METHOD_LABEL[method] ?? method;
+}
 
 /** Why the method cannot be used by a shop selling in `currency`, in an owner's words. */
 export function currencyRefusal(method: PaymentMethod, currency: string): string {

@@ -96,6 +96,12 @@ export interface ScopedResourceOptions {
    * "payment instructions VENMO_P2P.handle ..."); fields it does not name keep their path.
    */
   fieldWords?: FieldWords;
+  /**
+   * List columns the edit form shows as one checkbox per value (a shop's payment methods): a save adds the
+   * values its admin ticked and removes the ones they unticked, value by value (form-edits.ts), so two admins
+   * ticking different boxes in forms open at once both keep theirs.
+   */
+  setFields?: readonly string[];
   /** What the record is called in a stale form's refusal ("This shop changed ..."); default: the model's name. */
   recordWords?: string;
 }
@@ -377,7 +383,7 @@ export function defineScopedResource(lib: PrismaLib) {
           await lock(id);
           const before = await m.findFirst({ where });
           if (!before) throw new NotFoundError(`No such record: ${String(id)}`, 'update');
-          const { edits, conflicts } = formEdits(data, shown, before);
+          const { edits, conflicts } = formEdits(data, shown, before, { sets: this.scopeOptions.setFields });
           if (conflicts.length) throw this.staleForm(conflicts);
           data = edits;
           if (!Object.keys(data).length) return { before, after: before };

@@ -63,17 +63,15 @@ export function providerForms() {
   }));
 }
 
-/** The hooks the tenant settings save calls (settings.resources.ts): seal the TaxJar key, refuse unconnected methods. */
+/** The hooks the tenant settings save calls (settings.resources.ts, tenant-settings.rules.ts): seal the TaxJar key, refuse unconnected methods. */
 export function tenantSaveHooks(services: Services): TenantSaveHooks {
   return {
     sealSecret: (plain) => services.secrets.encrypt(plain),
-    async refuseMethods(tenantId, methods, currency) {
+    async refuseMethods(tx, tenantId, methods, currency) {
       const processor = methods.filter(isProcessorMethod);
       if (!processor.length) return null;
-      if (!tenantId)
-        return "Connect the shop's payment provider in Settings -> Payments before enabling PayPal, Cash App Pay or Bitcoin invoices.";
       try {
-        await services.paymentConnections.assertMethodsUsable(tenantId, processor, currency);
+        await services.paymentConnections.assertMethodsUsable(tenantId, processor, currency, tx);
         return null;
       } catch (err) {
         if (isAppError(err)) return err.message;

@@ -31,8 +31,11 @@ const settings = { name: 'Settings', icon: 'Settings' };
 /** Payments hooks (money-core): secrets are sealed before they are stored; processor-backed methods need a working connection. */
 export interface TenantSaveHooks {
   sealSecret(plain: string): string;
-  /** A message when a method cannot be enabled (no working connection, or not in `currency`, the one saved), else null. */
-  refuseMethods(tenantId: string | null, methods: string[], currency?: string): Promise<string | null>;
+  /**
+   * A message when a method cannot be on (no working connection, or not in `currency`), else null. Called by the
+   * save's rule (tenant-settings.rules.ts) in its transaction, with the shop's row locked, on the row as saved.
+   */
+  refuseMethods(tx: Tx, tenantId: string, methods: string[], currency: string): Promise<string | null>;
 }
 
 /** Every payment method with its name and default pay window, for the per-method rows of the settings form. */
@@ -56,14 +59,10 @@ function noticeInWords(errors: PropertyErrors): string {
 
 export function tenantResource(resource: ScopedPrismaResource, components: AdminComponents, hooks?: TenantSaveHooks): ResourceWithOptions {
   const validateForm = validatePayload(tenantSettingsForm, {
-    map: async (d, _request, context) => {
+    // The rules that join fields (a processor method needs its connection, TaxJar its ship-from address) are
+    // checked on the row as the save leaves it, in its transaction: tenant-settings.rules.ts.
+    map: (d) => {
       const key = (d.taxjarApiKeyNew as string | undefined) ?? '';
-      const refused = await hooks?.refuseMethods(
-        context?.record?.id() ?? null,
-        (d.enabledPaymentMethods as string[] | undefined) ?? [],
-        typeof d.currency === 'string' && d.currency.trim() ? d.currency : undefined,
-      );
-      if (refused) throw new ValidationError({ enabledPaymentMethods: { message: refused } });
       return {
         name: d.name,
         currency: d.currency,

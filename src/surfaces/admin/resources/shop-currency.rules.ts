@@ -10,10 +10,10 @@ import type { Ctx } from '../adapter/scoped-resource.js';
 import { refusedUnder } from './admin-errors.js';
 import { shopCurrency } from './money-columns.js';
 
-type Change = { before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+export type Change = { before: Record<string, unknown> | null; after: Record<string, unknown> | null };
 
 /** Whether the save wrote anything (an unchanged form writes nothing, and is not refused for what it did not do). */
-const wrote = ({ before, after }: Change) => !!after && (!before || JSON.stringify(before) !== JSON.stringify(after));
+export const wrote = ({ before, after }: Change) => !!after && (!before || JSON.stringify(before) !== JSON.stringify(after));
 
 /** Product: its currency is its shop's, on every save that writes it. */
 export async function productInShopCurrency(tx: Tx, change: Change): Promise<void> {

@@ -83,32 +83,30 @@ const fromAddress = z.preprocess(
     .optional(),
 );
 
-export const tenantSettingsForm = z
-  .object({
-    name: formText(120),
-    currency: currencyCode,
-    enabledPaymentMethods: z.preprocess((v) => arrayOf(v), z.array(z.enum(PaymentMethod)).max(20)),
-    paymentInstructions: instructions,
-    /** Minutes per method an unpaid order waits before it expires; methods left out keep the default. */
-    paymentWindowMinutes: payWindows,
-    adminChannelId: formOptionalSnowflake,
-    adminRoleIds: snowflakeList,
-    inventoryTracking: formBool,
-    taxjarEnabled: formBool,
-    taxjarApiKeyNew: z.string().trim().max(200).optional(),
-    taxjarFromAddress: fromAddress,
-    addressValidation: formBool,
-    /** A paid role someone else removed: give it back, or record it under Role changes (entitlements). */
-    roleRemovalPolicy: z.enum(['REAPPLY', 'RECORD']).default('REAPPLY'),
-    timeZone: z.preprocess(
-      (v) => (v === undefined || v === null || String(v).trim() === '' ? 'UTC' : String(v).trim()),
-      z.string().max(64).refine(isValidTimeZone, 'an IANA time zone name, e.g. America/New_York or Europe/Berlin'),
-    ),
-  })
-  .superRefine((t, ctx) => {
-    if (t.taxjarEnabled && !t.taxjarFromAddress)
-      ctx.addIssue({ code: 'custom', path: ['taxjarFromAddress'], message: 'TaxJar needs the address you ship from' });
-  });
+export const tenantSettingsForm = z.object({
+  name: formText(120),
+  currency: currencyCode,
+  enabledPaymentMethods: z.preprocess((v) => arrayOf(v), z.array(z.enum(PaymentMethod)).max(20)),
+  paymentInstructions: instructions,
+  /** Minutes per method an unpaid order waits before it expires; methods left out keep the default. */
+  paymentWindowMinutes: payWindows,
+  adminChannelId: formOptionalSnowflake,
+  adminRoleIds: snowflakeList,
+  inventoryTracking: formBool,
+  taxjarEnabled: formBool,
+  taxjarApiKeyNew: z.string().trim().max(200).optional(),
+  taxjarFromAddress: fromAddress,
+  addressValidation: formBool,
+  /** A paid role someone else removed: give it back, or record it under Role changes (entitlements). */
+  roleRemovalPolicy: z.enum(['REAPPLY', 'RECORD']).default('REAPPLY'),
+  timeZone: z.preprocess(
+    (v) => (v === undefined || v === null || String(v).trim() === '' ? 'UTC' : String(v).trim()),
+    z.string().max(64).refine(isValidTimeZone, 'an IANA time zone name, e.g. America/New_York or Europe/Berlin'),
+  ),
+});
+// "TaxJar needs the address you ship from" joins two fields, so it is no rule of the form's values: a save writes
+// only what its admin changed over what others changed meanwhile, and the rule is checked on the row it leaves,
+// in its transaction (resources/tenant-settings.rules.ts, modules/tax/taxjar-settings.ts).
 
 /** Masks a secret for display: only its last 4 characters. */
 export function maskSecret(secret: unknown): string {

@@ -1,0 +1,24 @@
+// "TaxJar needs the address you ship from": TaxJar taxes a sale by where it ships from and to, and a shop with
+// TaxJar on and no ship-from address is asked for tax with no origin. The rule is checked on the shop's row as a
+// save leaves it, in the save's transaction with the row locked (the panel's Settings save:
+// surfaces/admin/resources/tenant-settings.rules.ts), not on the form's values: a form that turns TaxJar on
+// while a colleague clears the address shows an address the row no longer has.
+
+/** The shop's columns the rule reads. */
+export interface TaxjarSettings {
+  taxjarEnabled: unknown;
+  taxjarFromAddress: unknown;
+}
+
+/** Whether a stored ship-from address is there: TaxJar needs at least its ZIP code and country. */
+export function hasShipFromAddress(address: unknown): boolean {
+  if (!address || typeof address !== 'object' || Array.isArray(address)) return false;
+  const { zip, country } = address as { zip?: unknown; country?: unknown };
+  return typeof zip === 'string' && zip.trim() !== '' && typeof country === 'string' && country.trim() !== '';
+}
+
+/** Why the shop cannot have TaxJar on as it is, or null when it can. */
+export function taxjarFromAddressRefusal(shop: TaxjarSettings): string | null {
+  if (shop.taxjarEnabled !== true || hasShipFromAddress(shop.taxjarFromAddress)) return null;
+  return 'TaxJar needs the address you ship from, and the shop has none saved: fill in the ship-from address, or switch TaxJar off. (If your form shows one, it was cleared since you opened the form: reload the page.)';
+}

@@ -255,13 +255,22 @@ async function main(): Promise<void> {
     const deadline = trafficStart + SECONDS * 1000;
     let lastFaultAt = Date.now();
 
-    /** Sends until answered normally (a person clicking again), bounded by the run's end plus a grace. */
+    type Answer = { status: number; body: string; headers: Headers };
+    /** The last answer `until` got before it gave up, for a violation's message (keyed by what was sent). */
+    const lastRefused = new WeakMap<object, string>();
+    /**
+     * Sends until answered normally (a person clicking again), bounded by the run's end or, for a step sent after
+     * it (a slow machine gets there late), the step's own start, plus a grace: a step reached late gets the same
+     * time as one reached early. Gives up with undefined; `lastRefused` then has the last answer for `send`.
+     */
     async function until(
-      send: (base: string) => Promise<{ status: number; body: string; headers: Headers }>,
+      send: (base: string) => Promise<Answer>,
       okFn: (s: number, b: string) => boolean,
       graceMs = 60_000,
-    ): Promise<{ status: number; body: string; headers: Headers } | undefined> {
-      for (let attempt = 0; Date.now() < deadline + graceMs; attempt++) {
+    ): Promise<Answer | undefined> {
+      const giveUpAt = Math.max(deadline, Date.now()) + graceMs;
+      let last = '(nothing sent: no instance up)';
+      for (let attempt = 0; Date.now() < giveUpAt; attempt++) {
         const target = pick();
         if (!target) {
           await sleep(200);
@@ -269,11 +278,14 @@ async function main(): Promise<void> {
         }
         const r = await send(target.baseUrl);
         if (okFn(r.status, r.body)) return r;
+        last = `${r.status} ${r.body.slice(0, 200)}`;
         traffic['steps retried after a fault']! += 1;
         await sleep(300 + Math.random() * 400);
       }
+      lastRefused.set(send, last);
       return undefined;
     }
+    const lastAnswer = (send: object) => lastRefused.get(send) ?? '(none)';
 
     // --- the customers
     const customer = async (n: number) => {
@@ -282,12 +294,13 @@ async function main(): Promise<void> {
       for (let step = 0; step < STEPS.length; step++) {
         const body = () => stepBody(step, userId, ids);
         traffic['interaction steps sent']! += 1;
-        const r = await until(async (base) => {
+        const send = async (base: string) => {
           const b = body();
           return settleDeferred(fake, b, await call(`${base}/discord/interactions`, { method: 'POST', headers: sign(b), body: b }));
-        }, stepOk);
+        };
+        const r = await until(send, stepOk);
         if (!r) {
-          violations.push(`customer ${n}: step ${STEPS[step]} was never answered`);
+          violations.push(`customer ${n}: step ${STEPS[step]} was never answered (last: ${lastAnswer(send)})`);
           return;
         }
         last = r;
@@ -311,13 +324,12 @@ async function main(): Promise<void> {
           flags: 0,
           components: [],
         });
-      if (
-        !(await until((base) => {
-          const b = approve();
-          return call(`${base}/discord/interactions`, { method: 'POST', headers: sign(b), body: b });
-        }, stepOk))
-      ) {
-        violations.push(`order #${order.number}: the approval was never answered`);
+      const sendApproval = (base: string) => {
+        const b = approve();
+        return call(`${base}/discord/interactions`, { method: 'POST', headers: sign(b), body: b });
+      };
+      if (!(await until(sendApproval, stepOk))) {
+        violations.push(`order #${order.number}: the approval was never answered (last: ${lastAnswer(sendApproval)})`);
         return;
       }
       traffic.approvals! += 1;
@@ -335,7 +347,7 @@ async function main(): Promise<void> {
         // "in use" (409) until the claim is taken over (idempotency.ts), so this may take a minute.
         const first = await until(refund, (s) => s === 201, 150_000);
         if (!first) {
-          violations.push(`refund of order #${order.number} never succeeded`);
+          violations.push(`refund of order #${order.number} never succeeded (last: ${lastAnswer(refund)})`);
           return;
         }
         traffic['refunds confirmed']! += 1;

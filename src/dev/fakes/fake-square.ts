@@ -82,6 +82,7 @@ export class FakeSquare {
   private readonly idempotency = new Map<string, IdempotentAnswer>();
   private readonly http = new FakeHttpServer((req, res) => this.handle(req, res));
   private failures: { path: RegExp; status: number; times: number }[] = [];
+  private refundHold?: { answered: Promise<void>; key?: string };
 
   constructor(opts: FakeSquareOptions = {}) {
     this.merchants = opts.merchants ?? [
@@ -123,6 +124,21 @@ export class FakeSquare {
   /** Waits until every notification sent so far has been answered. */
   idle(): Promise<void> {
     return this.outbox.idle();
+  }
+
+  /**
+   * The next RefundPayment request (and its retries, same idempotency key) is carried out at once (the refund
+   * made, its refund.created notification sent) but answered only once the returned function is called: our
+   * refund job waits on Square's answer meanwhile, its refund not yet recorded, while the test sends the
+   * refund's later notifications (completeRefund / failRefund). Other requests are answered as usual.
+   */
+  holdNextRefundAnswer(): () => void {
+    let release!: () => void;
+    this.refundHold = { answered: new Promise<void>((resolve) => (release = resolve)) };
+    return () => {
+      this.refundHold = undefined;
+      release();
+    };
   }
 
   completeRefund(refundId: string): Promise<void> {
@@ -220,6 +236,9 @@ export class FakeSquare {
         ),
       );
     }
+    const hold = path === '/v2/refunds' ? this.refundHold : undefined;
+    if (hold && hold.key === undefined) hold.key = key;
+    const held = hold && hold.key === key ? hold.answered : undefined;
     const slot = `${merchant.merchantId}|${path}|${key}`;
     const bodyHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
     const seen = this.idempotency.get(slot);
@@ -236,10 +255,17 @@ export class FakeSquare {
           ),
         );
       }
+      if (held) await held;
       return sendJson(res, seen.status, seen.body);
     }
     const answer = run();
     this.idempotency.set(slot, { bodyHash, status: answer.status, body: answer.body });
+    if (held) {
+      // Square's notifications go out while its answer is still on its way (holdNextRefundAnswer).
+      answer.after?.();
+      await held;
+      return sendJson(res, answer.status, answer.body);
+    }
     sendJson(res, answer.status, answer.body);
     answer.after?.();
   }

@@ -17,9 +17,11 @@ import { withTransaction, type Db } from '../../platform/db/prisma.js';
 import type { EventBus, JobContext } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { lockOrder } from '../orders/index.js';
 import { systemActor } from '../shared/actor.js';
 import { EVENTS, type RefundClaimLinkPayload, type RefundClaimStatePayload, type RefundFailedPayload } from '../shared/events.js';
 import type { ConnectionService } from './connections/connection.service.js';
+import { failureReportedByProvider, recordRefundFailedLater, refundFailedError } from './checkouts/refund-failed-later.js';
 import { ProviderRejectedError } from './providers/provider.port.js';
 import {
   moneyReturnFor,
@@ -90,6 +92,9 @@ async function sendRefund(
     const loaded = await deps.connections.load({ id: checkout.connectionId });
     const sent = await loaded.adapter.refund(loaded.conn, request);
     await withTransaction(deps.db, async (tx) => {
+      // The order's row, as the refund webhook takes it: a FAILED event for this refund that beat this
+      // transaction is seen below; one that comes after sees this record (checkouts/refund-failed-later.ts).
+      const order = await lockOrder(tx, tenantId, refund.orderId);
       await deps.audit.record(tx, ctx, {
         action: PROCESSOR_REFUND_AUDIT.sent,
         entityType: 'Order',
@@ -139,6 +144,18 @@ async function sendRefund(
           claimUrl: sent.claimUrl,
         };
         await deps.bus.emit(tx, EVENTS.refundClaimState, waiting, { jobKey: `refund-claim-state:${sent.providerRefundId}:Unclaimed` });
+      }
+      const failed = await failureReportedByProvider(tx, { tenantId, orderId: refund.orderId }, sent.providerRefundId);
+      if (failed) {
+        await recordRefundFailedLater(tx, deps, ctx, {
+          tenantId,
+          orderId: refund.orderId,
+          refundId,
+          providerRefundId: sent.providerRefundId,
+          amountCents: failed.amountCents ?? request.amountCents,
+          currency: order.currency,
+          error: refundFailedError(checkout.provider, sent.providerRefundId, failed.type),
+        });
       }
     });
     log.info(

@@ -9,7 +9,7 @@ import { formatMoney } from '../../../platform/money.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
 import { lockOrder, owedCents } from '../../orders/index.js';
 import { systemActor, type TenantContext } from '../../shared/actor.js';
-import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload, type RefundFailedPayload } from '../../shared/events.js';
+import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload } from '../../shared/events.js';
 import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
 import type { ConnectionService, LoadedConnection } from '../connections/connection.service.js';
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
@@ -27,6 +27,7 @@ import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
 import { applyPayoutEvent } from './refund-claims.js';
+import { failureReportedByProvider, PROVIDER_REFUND_AUDIT, recordRefundFailedLater, refundFailedError } from './refund-failed-later.js';
 
 /** Closed before any charge answered; a payment made for one is still bound to it (and refunded by the ledger). */
 const CLOSED_UNCHARGED_STATES = ['VOIDED', 'EXPIRED'] as const;
@@ -124,6 +125,33 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       error,
     };
     await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-flagged:${c.id}` });
+  }
+
+  /**
+   * A refund of a checkout's unapplied money (refundUnapplied) that the provider took and then failed: FLAGGED
+   * once the refund is recorded as sent and its provider refund id is this one. Under the order's row lock (the
+   * caller's), the checkout re-read: a second FAILED event, or the job and the webhook both finding the other,
+   * flags it once.
+   */
+  async function flagUnappliedRefundFailed(
+    tx: Tx,
+    checkoutId: string,
+    ctx: TenantContext,
+    providerRefundId: string,
+    error: string,
+  ): Promise<void> {
+    const c = await tx.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } });
+    if (c.unappliedAction !== 'REFUND_SENT') return;
+    const ours = await tx.auditLog.count({
+      where: {
+        tenantId: c.tenantId,
+        entityType: 'Order',
+        entityId: c.orderId,
+        action: UNAPPLIED_AUDIT.refunded,
+        after: { path: ['providerRefundId'], equals: providerRefundId },
+      },
+    });
+    if (ours > 0) await flagUnapplied(tx, c, ctx, error);
   }
 
   /** Capture when the provider needs it (PayPal APPROVED) and the money can still pay the order; else read it. */
@@ -514,8 +542,11 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           if (kept) await recordDeletedOrderRefundEvent(tx, deps, kept.id, event.refund!, event.type);
           if (!checkout) return;
           const ctx = { tenantId: checkout.tenantId, actor: { ...systemActor, label: `${provider} webhook` } };
+          // The order's row first: a refund job recording this refund (processor-refund.jobs.ts, refundUnapplied)
+          // commits wholly before or after this event, so one of the two sees the other (refund-failed-later.ts).
+          const order = await lockOrder(tx, checkout.tenantId, checkout.orderId);
           await deps.audit.record(tx, ctx, {
-            action: event.refund!.reversal ? 'payment.reversed_by_provider' : 'payment.provider_refund',
+            action: event.refund!.reversal ? 'payment.reversed_by_provider' : PROVIDER_REFUND_AUDIT,
             entityType: 'Order',
             entityId: checkout.orderId,
             after: {
@@ -527,8 +558,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             },
           });
           if (event.refund!.state === 'FAILED' && !event.refund!.reversal) {
-            // A refund the provider took and later failed (Square refund.updated FAILED): the money did not
-            // go back. Recorded and announced as any refused refund is, so an admin returns it another way.
+            // A refund the provider took and later failed (Square refund.updated FAILED): the money did not go
+            // back. When our record of it is not there yet, the job finds this event when it records it.
+            const error = refundFailedError(provider, event.refund!.providerRefundId, event.type);
             const sent = await tx.auditLog.findFirst({
               where: {
                 tenantId: checkout.tenantId,
@@ -539,51 +571,19 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
               },
             });
             const refundId = (sent?.after as { refundId?: string } | null)?.refundId;
-            // Or the refund of money that could not pay the order (refundUnapplied): flagged for an admin instead.
-            const unapplied =
-              !refundId && checkout.unappliedAction === 'REFUND_SENT'
-                ? await tx.auditLog.findFirst({
-                    where: {
-                      tenantId: checkout.tenantId,
-                      entityType: 'Order',
-                      entityId: checkout.orderId,
-                      action: UNAPPLIED_AUDIT.refunded,
-                      after: { path: ['providerRefundId'], equals: event.refund!.providerRefundId },
-                    },
-                  })
-                : null;
-            if (unapplied) {
-              const error = `${provider} reported refund ${event.refund!.providerRefundId} as failed (${event.type})`;
-              await flagUnapplied(tx, checkout, ctx, error);
-            }
             if (refundId) {
-              const order = await tx.order.findUniqueOrThrow({ where: { id: checkout.orderId } });
-              const amountCents = event.refund!.amountCents ?? 0;
-              const error = `${provider} reported refund ${event.refund!.providerRefundId} as failed (${event.type})`;
-              await deps.audit.record(tx, ctx, {
-                action: PROCESSOR_REFUND_AUDIT.failed,
-                entityType: 'Order',
-                entityId: checkout.orderId,
-                after: {
-                  refundId,
-                  providerRefundId: event.refund!.providerRefundId,
-                  amountCents,
-                  currency: order.currency,
-                  error,
-                  permanent: true,
-                  action: 'The money was NOT returned by the processor: return it to the customer another way.',
-                },
-              });
-              const alert: RefundFailedPayload = {
+              await recordRefundFailedLater(tx, deps, ctx, {
                 tenantId: checkout.tenantId,
                 orderId: checkout.orderId,
                 refundId,
-                amountCents,
+                providerRefundId: event.refund!.providerRefundId,
+                amountCents: event.refund!.amountCents ?? 0,
                 currency: order.currency,
                 error,
-                permanent: true,
-              };
-              await deps.bus.emit(tx, EVENTS.refundFailed, alert, { jobKey: `refund-failed:${refundId}` });
+              });
+            } else {
+              // Or the refund of money that could not pay the order (refundUnapplied): flagged for an admin instead.
+              await flagUnappliedRefundFailed(tx, checkout.id, ctx, event.refund!.providerRefundId, error);
             }
           }
           if (event.refund!.state === 'COMPLETED' && !event.refund!.reversal) {
@@ -592,7 +592,6 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           }
           if (event.refund!.reversal) {
             // Money taken back by PayPal or the payer's bank: the admins must know (the order stays as it is).
-            const order = await tx.order.findUniqueOrThrow({ where: { id: checkout.orderId } });
             const alert: PaymentUnappliedPayload = {
               tenantId: checkout.tenantId,
               orderId: checkout.orderId,
@@ -724,6 +723,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           reason: `Payment could not be applied: ${c.unappliedReason ?? 'order changed'}`,
         });
         await withTransaction(db, async (tx) => {
+          // The order's row, as the refund webhook takes it: its FAILED event is seen here or sees this record.
+          await lockOrder(tx, c.tenantId, c.orderId);
           await tx.paymentCheckout.update({
             where: { id: c.id },
             data: { unappliedAction: refund.state === 'CLAIM_SENT' ? 'CLAIM_SENT' : 'REFUND_SENT' },
@@ -761,6 +762,12 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
               claimUrl: refund.claimUrl,
             };
             await deps.bus.emit(tx, EVENTS.refundClaimLink, claim, { jobKey: `refund-claim:${c.id}` });
+          }
+          // The provider may have failed this refund before we got here (its webhook beat this transaction).
+          const failed = await failureReportedByProvider(tx, c, refund.providerRefundId);
+          if (failed) {
+            const error = refundFailedError(c.provider, refund.providerRefundId, failed.type);
+            await flagUnappliedRefundFailed(tx, c.id, ctx, refund.providerRefundId, error);
           }
         });
       } catch (err) {

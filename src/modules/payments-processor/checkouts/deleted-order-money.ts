@@ -24,6 +24,7 @@ import { EVENTS, type PaymentUnappliedPayload } from '../../shared/events.js';
 import type { ConnectionService } from '../connections/connection.service.js';
 import { ProviderRejectedError, type ProviderCheckoutState, type ProviderWebhookEvent } from '../providers/provider.port.js';
 import { UNAPPLIED_AUDIT, unappliedRefundKey, type ApplyOptions, type ApplyOutcome } from './checkout-ledger.js';
+import { failureReportedByProvider, refundFailedError } from './refund-failed-later.js';
 import { isOurOrderId } from './webhook-ownership.js';
 
 export const DELETED_ORDER_REFUND_TASK = 'payment.deleted_order.refund_late_money';
@@ -215,6 +216,8 @@ export async function refundDeletedOrderMoney(
       reason: `Payment could not be applied: ${reasonFor(kept)}`,
     });
     await withTransaction(deps.db, async (tx) => {
+      // The row's lock first, as the refund event takes it: a FAILED event that beat this transaction is seen below.
+      await tx.$queryRaw`SELECT id FROM deleted_order_checkouts WHERE id = ${id} FOR UPDATE`;
       const { count } = await tx.deletedOrderCheckout.updateMany({
         where: { id, lateMoneyAction: 'REFUND_PENDING' },
         data: { lateMoneyAction: 'REFUND_SENT' },
@@ -227,6 +230,11 @@ export async function refundDeletedOrderMoney(
         after: { checkoutId: kept.id, amountCents, providerRefundId: refund.providerRefundId, providerStatus: refund.providerStatus },
       });
       await deps.bus.emit(tx, EVENTS.paymentUnapplied, unappliedAlert(kept, 'REFUNDED'), { jobKey: `unapplied-done:${kept.id}` });
+      const failed = await failureReportedByProvider(tx, kept, refund.providerRefundId);
+      if (failed) {
+        const sent = await tx.deletedOrderCheckout.findUniqueOrThrow({ where: { id } });
+        await flagIfRefundFailed(tx, deps, ctx, sent, refund.providerRefundId, failed.type);
+      }
     });
   } catch (err) {
     const permanent = err instanceof ProviderRejectedError;
@@ -272,22 +280,41 @@ export async function recordDeletedOrderRefundEvent(
       orderDeleted: true,
     },
   });
-  if (refund.state !== 'FAILED' || refund.reversal || kept.lateMoneyAction !== 'REFUND_SENT') return;
+  if (refund.state !== 'FAILED' || refund.reversal) return;
+  // Not recorded as sent yet (the job's transaction commits after this event): the job finds this event then.
+  await flagIfRefundFailed(tx, deps, ctx, kept, refund.providerRefundId, eventType);
+}
+
+/**
+ * The provider failed our refund of a deleted order's late money: FLAGGED and the admins told, once the refund
+ * is recorded as sent (REFUND_SENT, its `payment.unapplied_refunded` naming this provider refund id). Called
+ * under the kept row's lock by the refund event and by the job recording the refund, whichever commits second
+ * (refund-failed-later.ts); FLAGGED already, nothing more.
+ */
+async function flagIfRefundFailed(
+  tx: Tx,
+  deps: Pick<AfterSaleDeps, 'audit' | 'bus' | 'logger'>,
+  ctx: TenantContext,
+  kept: DeletedOrderCheckout,
+  providerRefundId: string,
+  eventType: string,
+): Promise<void> {
+  if (kept.lateMoneyAction !== 'REFUND_SENT') return;
   const ours = await tx.auditLog.findFirst({
     where: {
       tenantId: kept.tenantId,
       entityType: 'Order',
       entityId: kept.orderId,
       action: UNAPPLIED_AUDIT.refunded,
-      after: { path: ['providerRefundId'], equals: refund.providerRefundId },
+      after: { path: ['providerRefundId'], equals: providerRefundId },
     },
   });
   if (!ours) return;
-  const error = `${kept.provider} reported refund ${refund.providerRefundId} as failed (${eventType})`;
-  await tx.deletedOrderCheckout.update({ where: { id }, data: { lateMoneyAction: 'FLAGGED' } });
+  const error = refundFailedError(kept.provider, providerRefundId, eventType);
+  await tx.deletedOrderCheckout.update({ where: { id: kept.id }, data: { lateMoneyAction: 'FLAGGED' } });
   await announceFlagged(tx, deps, ctx, kept, error, `unapplied-refund-failed:${kept.id}`);
   deps.logger.warn(
-    { tenantId: kept.tenantId, orderId: kept.orderId, checkoutId: kept.id, providerRefundId: refund.providerRefundId },
+    { tenantId: kept.tenantId, orderId: kept.orderId, checkoutId: kept.id, providerRefundId },
     'the refund of a payment for a deleted order failed at the provider; flagged for the admins',
   );
 }

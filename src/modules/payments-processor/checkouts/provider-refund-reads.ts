@@ -15,11 +15,11 @@ import { systemActor, type TenantContext } from '../../shared/actor.js';
 import type { ConnectionService } from '../connections/connection.service.js';
 import type { ProviderRefundRecord } from '../providers/provider.port.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
+// The audit entry a provider refund's webhook writes; a read that finds one has nothing to add.
+import { PROVIDER_REFUND_AUDIT } from './refund-failed-later.js';
 
 const MAX_CHECKOUTS = 3;
 const MAX_REFUNDS = 20;
-/** The audit entry a provider refund's webhook writes (checkout.service.ts); a read that finds one has nothing to add. */
-const PROVIDER_REFUND_AUDIT = 'payment.provider_refund';
 
 export interface ProviderRefundReader {
   /**

@@ -15,7 +15,7 @@ import { testDb } from '../../helpers/db.js';
 import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { adminChannelTexts, cancelAndDeleteInPanel } from './deleted-order-fixtures.js';
-import { chargeAtSquare, openSquareCheckout, paidSquareOrder, useProvidersApp } from './square-btcpay-fixtures.js';
+import { chargeAtSquare, openSquareCheckout, paidSquareOrder, squareDashboardRefund, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const db = testDb();
 const { env, discordApi } = useProvidersApp();
@@ -131,6 +131,38 @@ describe('a Square refund that fails before our job has recorded it', () => {
     expect(await auditOf(order.id, 'payment.refund_failed')).toHaveLength(1);
     expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
     expect(adminTexts(tenant.adminChannelId!).filter((t) => t.includes('Refund NOT returned'))).toHaveLength(1);
+  });
+
+  it("the failed refund returned in Square's dashboard afterwards is that refund's money, not a second refund", async () => {
+    const { tenant, order, paymentId } = await paidSquareOrder(env);
+    const { key } = await env.t.services.apiKeys.create(adminCtx(tenant.id), 'refund key');
+    let refundId = '';
+    await failedBeforeTheJobRecordsIt(
+      async () => {
+        const res = await request(env.t.app)
+          .post(`/api/orders/${order.id}/refunds`)
+          .set({ authorization: `Bearer ${key}` })
+          .send({ amountCents: 1000, reason: 'Dented' })
+          .expect(201);
+        refundId = res.body.refund.id;
+      },
+      (reason) => reason === `Dented [Ledgerline ${refundId}]`,
+      async () => (await auditOf(order.id, 'payment.refund_sent')).length,
+    );
+    await waitFor('the failure recorded', async () => (await auditOf(order.id, 'payment.refund_failed')).length === 1);
+    // The admin does what the alert says: returns it, here in Square's dashboard.
+    const dashboardRefundId = await squareDashboardRefund(env, paymentId, 1000);
+    const notice = await waitFor('the notice', async () =>
+      adminTexts(tenant.adminChannelId!).find((t) => t.includes('refunded') && t.includes('outside Ledgerline')),
+    );
+    expect(notice).toContain(`Recorded as the money of refund ${refundId}`);
+    expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ refundedTotalCents: 1000 });
+    const sent = (await auditOf(order.id, 'payment.refund_sent')).map((e) => e.after);
+    expect(sent).toEqual([
+      expect.objectContaining({ refundId }),
+      expect.objectContaining({ refundId, providerRefundId: dashboardRefundId }),
+    ]);
   });
 
   it('the job first, then the FAILED event twice (two event ids): recorded and announced once', async () => {

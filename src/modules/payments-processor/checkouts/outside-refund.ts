@@ -52,8 +52,10 @@ export async function refundedOutsideLedgerline(
 }
 
 /**
- * The oldest refund of the order whose processor part the provider refused (payment.refund_failed, never sent
- * since) for exactly this amount: the money the admins were told to return another way.
+ * The oldest refund of the order whose processor part the provider refused for exactly this amount: the money the
+ * admins were told to return another way. Refused: a `payment.refund_failed` (refused at once, given up after the
+ * last attempt, or taken and failed later, which names the provider's refund) and no `payment.refund_sent` whose
+ * money is still back (one naming a provider refund that a failure names is not: refund-failed-later.ts).
  */
 async function refusedRefundFor(tx: Tx, checkout: PaymentCheckout, amountCents: number): Promise<string | null> {
   const entries = await tx.auditLog.findMany({
@@ -66,10 +68,19 @@ async function refusedRefundFor(tx: Tx, checkout: PaymentCheckout, amountCents: 
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     select: { action: true, after: true },
   });
-  const after = (e: { after: unknown }) => (e.after ?? {}) as { refundId?: string; amountCents?: number };
-  const sent = new Set(entries.filter((e) => e.action === PROCESSOR_REFUND_AUDIT.sent).map((e) => after(e).refundId));
+  const after = (e: { after: unknown }) => (e.after ?? {}) as { refundId?: string; amountCents?: number; providerRefundId?: string | null };
+  const failedLater = new Set(
+    entries
+      .filter((e) => e.action === PROCESSOR_REFUND_AUDIT.failed && after(e).providerRefundId)
+      .map((e) => `${after(e).refundId}|${after(e).providerRefundId}`),
+  );
+  const moneyBack = new Set(
+    entries
+      .filter((e) => e.action === PROCESSOR_REFUND_AUDIT.sent && !failedLater.has(`${after(e).refundId}|${after(e).providerRefundId}`))
+      .map((e) => after(e).refundId),
+  );
   const refused = entries.find(
-    (e) => e.action === PROCESSOR_REFUND_AUDIT.failed && !sent.has(after(e).refundId) && after(e).amountCents === amountCents,
+    (e) => e.action === PROCESSOR_REFUND_AUDIT.failed && !moneyBack.has(after(e).refundId) && after(e).amountCents === amountCents,
   );
   return refused ? (after(refused).refundId ?? null) : null;
 }

@@ -72,6 +72,9 @@ export const PAGE_ACCESS: Readonly<Record<string, PageAccess>> = {
 };
 const CSRF_SCRIPT_PATH = `${ASSETS_PATH}ledgerline-csrf.js`;
 const CSRF_SCRIPT = readFileSync(fileURLToPath(new URL('./public/admin-csrf.js', import.meta.url)), 'utf8');
+/** AdminJS's own controls 44 px to tap on a phone (public/touch-targets.css); an asset, so the login page has it too. */
+const TOUCH_STYLES_PATH = `${ASSETS_PATH}ledgerline-touch-targets.css`;
+const TOUCH_STYLES = readFileSync(fileURLToPath(new URL('./public/touch-targets.css', import.meta.url)), 'utf8');
 
 function loadDmmf(): unknown {
   return JSON.parse(readFileSync(fileURLToPath(new URL('../../generated/dmmf.json', import.meta.url)), 'utf8'));
@@ -314,7 +317,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       [TAX_PAGE]: taxReportPage(services, components.TaxReport),
     },
     branding: { companyName: 'Ledgerline', withMadeWithLove: false, logo: false, favicon: FAVICON_PATH },
-    assets: { scripts: [`${ADMIN_ROOT}${CSRF_SCRIPT_PATH}`] },
+    assets: { scripts: [`${ADMIN_ROOT}${CSRF_SCRIPT_PATH}`], styles: [`${ADMIN_ROOT}${TOUCH_STYLES_PATH}`] },
     settings: { defaultPerPage: 20 },
     locale: {
       language: 'en',
@@ -474,6 +477,9 @@ export async function createAdminRouter(services: Services): Promise<Router> {
   if (!env.ADMIN_DEV_BUNDLES) router.use(productionBundlesRouter());
   router.get(CSRF_SCRIPT_PATH, (_req, res) => {
     res.type('application/javascript').set('Cache-Control', 'no-cache').send(CSRF_SCRIPT);
+  });
+  router.get(TOUCH_STYLES_PATH, (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'no-cache').send(TOUCH_STYLES);
   });
   loginRoutes(router, {
     admin,

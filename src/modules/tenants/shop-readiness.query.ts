@@ -13,7 +13,8 @@
 // - the manual methods' instructions (payment-instructions.ts: without them the customer is told only that
 //   "the shop will send you payment details");
 // - the admin channel (order notifications go nowhere without one) and admin roles (without them only the
-//   Discord server's own administrators count as admins: surfaces/discord/admin-check.ts);
+//   Discord server's own administrators count as admins: surfaces/discord/admin-check.ts), unless the shop chose
+//   exactly that (server-admins-only.ts: then no admin role is missing);
 // - a Discord server linked to the shop (the tenant of every interaction comes from its guild).
 // Whether the bot's commands are registered in that server is not in our data (discord:register talks to
 // Discord only), so it is not a gap here.
@@ -27,6 +28,7 @@ import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../pa
 import { WORKING_CONNECTION_SQL } from '../payments-processor/connections/working-connection.js';
 import type { ProviderId } from '../payments-processor/providers/provider.port.js';
 import { manualPaymentDetails } from './payment-instructions.js';
+import { serverAdminsOnlySql } from './server-admins-only.js';
 
 /** One thing the shop lacks. `blocksOrders`: no customer can place an order until it is done. */
 export type ReadinessGap = { blocksOrders: boolean } & (
@@ -58,6 +60,7 @@ interface Row {
   instructions: unknown;
   hasAdminChannel: boolean;
   hasAdminRole: boolean;
+  serverAdminsOnly: boolean;
   hasGuild: boolean;
   products: number;
   hasOrderable: boolean;
@@ -77,6 +80,7 @@ export async function shopReadiness(db: Db, tenantId: string, reach: ServerReach
   const [row] = await db.$queryRaw<Row[]>(Prisma.sql`
     SELECT t.currency, t."enabledPaymentMethods"::text[] AS methods, t."paymentInstructions" AS instructions,
       t."adminChannelId" IS NOT NULL AS "hasAdminChannel", cardinality(t."adminRoleIds") > 0 AS "hasAdminRole",
+      ${serverAdminsOnlySql(Prisma.sql`t.id`)} AS "serverAdminsOnly",
       EXISTS (SELECT 1 FROM guilds g WHERE g."tenantId" = t.id) AS "hasGuild",
       (SELECT count(*)::int FROM products p WHERE p."tenantId" = t.id) AS products,
       EXISTS (SELECT 1 FROM products p WHERE ${ORDERABLE}) AS "hasOrderable",
@@ -115,6 +119,6 @@ export async function shopReadiness(db: Db, tenantId: string, reach: ServerReach
   gaps.push(...payment);
   if (row.sellsShipped && !row.hasShippingType) gaps.push({ kind: 'shippingType', blocksOrders: false });
   if (!row.hasAdminChannel) gaps.push({ kind: 'adminChannel', blocksOrders: false });
-  if (!row.hasAdminRole) gaps.push({ kind: 'adminRole', blocksOrders: false });
+  if (!row.hasAdminRole && !row.serverAdminsOnly) gaps.push({ kind: 'adminRole', blocksOrders: false });
   return gaps;
 }

@@ -23,6 +23,7 @@ import { signInAttemptsRoute } from './auth/sign-in-attempts.routes.js';
 import { loginRoutes, toPanelAdmin } from './auth/login.routes.js';
 import { createComponents } from './components/component-loader.js';
 import { dashboardHandler } from './dashboard/dashboard.handler.js';
+import { serverAdminsOnlyRoute } from './dashboard/server-admins-only.route.js';
 import { productResource, refusesOrderedProductDelete, shippingTypeResource } from './resources/catalog.resources.js';
 import { orderResource, orderResourceOptions } from './resources/orders.resource.js';
 import {
@@ -496,6 +497,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
   signInAttemptsRoute(router, { db });
   exportsRoute(router, services);
   router.use(csrfProtection({ publicBaseUrl: env.PUBLIC_BASE_URL }));
+  serverAdminsOnlyRoute(router, services);
   router.use(pageAccess(PAGE_ACCESS));
   router.use(
     csrfInPage({

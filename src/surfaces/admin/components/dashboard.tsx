@@ -23,6 +23,8 @@ interface Data {
   readiness?: { items: ReadinessItem[]; canFix: boolean };
   /** dashboard/money-to-return.ts: each deleted order's payment to return by hand, and its page. */
   moneyToReturn?: { items: MoneyToReturnItem[]; canMark: boolean };
+  /** The shop chose its server's administrators as its admins: who and when; `undoUrl` for an admin only. */
+  serverAdminsOnly?: { text: string; undoUrl?: string };
 }
 
 interface MoneyToReturnItem {
@@ -37,9 +39,22 @@ interface ReadinessItem {
   text: string;
   blocksOrders: boolean;
   fix?: { label: string; url: string };
+  /** A choice that settles the item (dashboard/readiness-items.ts), posted to `url`. */
+  settle?: { label: string; url: string };
 }
 
 const api = new ApiClient();
+
+/**
+ * Posts the shop's choice that its Discord server's administrators are its admins (`chosen` false: undoes it);
+ * the panel's CSRF script adds the token. Resolves to the refusal's message, or null once it is recorded.
+ */
+async function postServerAdminsOnly(url: string, chosen: boolean): Promise<string | null> {
+  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ chosen }) });
+  if (res.ok) return null;
+  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+  return body?.error?.message ?? `Not recorded (${res.status}). Reload the page and try again.`;
+}
 
 /** A status in words on its colours (presentation/labels.ts, as on the orders list). */
 const StatusBadge: React.FC<{ row: NonNullable<Data['byStatus']>[number] }> = ({ row }) => (
@@ -139,8 +154,17 @@ const TAP_BUTTON: React.CSSProperties = { ...TAP_TARGET, display: 'inline-flex',
  * that stop every order come first, marked. Staff see the list without the links (they may not change those
  * pages). Nothing is shown once the shop lacks nothing.
  */
-const ReadinessChecklist: React.FC<{ items: ReadinessItem[]; canFix: boolean }> = ({ items, canFix }) => {
+const ReadinessChecklist: React.FC<{ items: ReadinessItem[]; canFix: boolean; onChanged: () => void }> = ({ items, canFix, onChanged }) => {
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   if (items.length === 0) return null;
+  const settle = async (url: string) => {
+    setBusy(true);
+    const refused = await postServerAdminsOnly(url, true);
+    setBusy(false);
+    setRefusal(refused);
+    if (!refused) onChanged();
+  };
   const blocking = items.filter((i) => i.blocksOrders).length;
   return (
     <Box variant="container" mb="xl" data-testid="readiness">
@@ -188,9 +212,26 @@ const ReadinessChecklist: React.FC<{ items: ReadinessItem[]; canFix: boolean }> 
                 {item.fix.label}
               </Button>
             )}
+            {item.settle && (
+              <Button
+                type="button"
+                variant="text"
+                disabled={busy}
+                onClick={() => void settle(item.settle!.url)}
+                data-testid={`readiness-settle-${item.key}`}
+                style={{ ...TAP_BUTTON, whiteSpace: 'normal', textAlign: 'center' }}
+              >
+                {item.settle.label}
+              </Button>
+            )}
           </li>
         ))}
       </ul>
+      {refusal && (
+        <Text role="alert" mt="default" data-testid="readiness-refusal" style={{ color: '#C0392B' }}>
+          {refusal}
+        </Text>
+      )}
     </Box>
   );
 };
@@ -281,14 +322,54 @@ const TimeZoneNotice: React.FC<{ shopZone: string; settingsUrl: string }> = ({ s
   );
 };
 
+/**
+ * The shop's choice that settled "No admin role is set": who the admins are in Discord, who chose it and when;
+ * an admin may undo it (the checklist item comes back).
+ */
+const ServerAdminsOnly: React.FC<{ text: string; undoUrl?: string; onChanged: () => void }> = ({ text, undoUrl, onChanged }) => {
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const undo = async (url: string) => {
+    const refused = await postServerAdminsOnly(url, false);
+    setRefusal(refused);
+    if (!refused) onChanged();
+  };
+  return (
+    <Box variant="container" mb="xl" data-testid="server-admins-only">
+      <Text>{text}</Text>
+      {undoUrl && (
+        <Box mt="default" flex flexDirection="row" style={{ gap: 8, flexWrap: 'wrap', alignItems: 'center' }}>
+          <Button
+            type="button"
+            size="sm"
+            variant="outlined"
+            onClick={() => void undo(undoUrl)}
+            data-testid="server-admins-only-undo"
+            style={TAP_BUTTON}
+          >
+            Undo
+          </Button>
+          <Text fontSize="sm">Undo puts "No admin role is set" back on the checklist.</Text>
+        </Box>
+      )}
+      {refusal && (
+        <Text role="alert" mt="default" style={{ color: '#C0392B' }}>
+          {refusal}
+        </Text>
+      )}
+    </Box>
+  );
+};
+
 const Dashboard: React.FC = () => {
   const [data, setData] = useState<Data | null>(null);
   const [failed, setFailed] = useState(false);
-  useEffect(() => {
+  const load = () =>
     api
       .getDashboard()
       .then((res) => setData(res.data as Data))
       .catch(() => setFailed(true));
+  useEffect(() => {
+    void load();
   }, []);
   if (failed)
     return (
@@ -321,7 +402,10 @@ const Dashboard: React.FC = () => {
         </Text>
       </Box>
       {data.moneyToReturn && <MoneyToReturn items={data.moneyToReturn.items} canMark={data.moneyToReturn.canMark} />}
-      {data.readiness && <ReadinessChecklist items={data.readiness.items} canFix={data.readiness.canFix} />}
+      {data.readiness && <ReadinessChecklist items={data.readiness.items} canFix={data.readiness.canFix} onChanged={() => void load()} />}
+      {data.serverAdminsOnly && (
+        <ServerAdminsOnly text={data.serverAdminsOnly.text} undoUrl={data.serverAdminsOnly.undoUrl} onChanged={() => void load()} />
+      )}
       {data.timeZoneSettingsUrl && <TimeZoneNotice shopZone={data.timeZone ?? 'UTC'} settingsUrl={data.timeZoneSettingsUrl} />}
       <Box variant="container" mb="xl">
         <H4 mb={data.timeZoneSettingsUrl ? 'sm' : 'lg'}>Net sales per day (last 30 days, {data.timeZone ?? 'UTC'})</H4>

@@ -25,6 +25,8 @@ export interface DashboardData {
   readiness?: ReadinessGap[];
   /** Deleted orders' money an admin must return by hand (a shop's admin or staff only; money-to-return.ts). */
   moneyToReturn?: { items: MoneyToReturnItem[]; canMark: boolean };
+  /** The shop chose its server's administrators as its admins (no admin role): who, when; an admin may undo it. */
+  serverAdminsOnly?: { text: string; undoUrl?: string };
 }
 
 export type DashboardView = Omit<DashboardData, 'byStatus' | 'readiness'> & {

@@ -18,6 +18,9 @@ import { dashboardView, type DashboardData } from './dashboard-view.js';
 import type { ReadinessLinks } from './readiness-items.js';
 import { deletedOrdersMoneyToReturn } from '../../../modules/payments-processor/checkouts/flagged-payments.query.js';
 import { moneyToReturnItems } from './money-to-return.js';
+import { serverAdminsOnlyChoice } from '../../../modules/tenants/server-admins-only.js';
+import { formatDateTime } from '../../../platform/time-format.js';
+import { SERVER_ADMINS_ONLY_PATH } from './server-admins-only.route.js';
 
 export const DASHBOARD_DAYS = 30;
 
@@ -92,10 +95,11 @@ export function dashboardHandler(db: Db, reach: ServerReach): PageHandler {
     const admin = context.currentAdmin as PanelAdmin | undefined;
     // Side by side: the checklist's one statement adds no wait to the sales figures'.
     const member = isTenantMember(admin);
-    const [data, readiness, toReturn] = await Promise.all([
+    const [data, readiness, toReturn, serverAdminsOnly] = await Promise.all([
       dashboardData(db, admin),
       member ? shopReadiness(db, admin!.tenantId!, reach) : undefined,
       member ? deletedOrdersMoneyToReturn(db, admin!.tenantId!) : [],
+      member ? serverAdminsOnlyNote(db, admin!.tenantId!) : undefined,
     ]);
     const h = context.h;
     // Staff see it too (a customer asks them where the money went); only an admin may mark it returned.
@@ -114,11 +118,34 @@ export function dashboardHandler(db: Db, reach: ServerReach): PageHandler {
           newShippingType: h.resourceActionUrl({ resourceId: 'ShippingType', actionName: 'new' }),
           shopSettings,
           payments: h.resourceActionUrl({ resourceId: 'PaymentConnection', actionName: 'list' }),
+          serverAdminsOnly: h.urlBuilder(SERVER_ADMINS_ONLY_PATH.split('/').filter(Boolean)),
         }
       : null;
     return dashboardView(
-      { ...data, timeZoneSettingsUrl: shopSettings, ...(data.kind === 'tenant' && { readiness, moneyToReturn }) },
+      {
+        ...data,
+        timeZoneSettingsUrl: shopSettings,
+        ...(data.kind === 'tenant' && { readiness, moneyToReturn }),
+        ...(data.kind === 'tenant' &&
+          serverAdminsOnly && { serverAdminsOnly: { ...serverAdminsOnly, ...(links && { undoUrl: links.serverAdminsOnly }) } }),
+      },
       links,
     );
+  };
+}
+
+/**
+ * The shop's choice that its Discord server's administrators are its admins (no admin role), in words with who
+ * made it and when (the shop's time zone), while it stands; undefined otherwise.
+ */
+async function serverAdminsOnlyNote(db: Db, tenantId: string): Promise<{ text: string } | undefined> {
+  const choice = await serverAdminsOnlyChoice(db, tenantId);
+  if (!choice) return undefined;
+  const [who, shop] = await Promise.all([
+    choice.actorId ? db.adminUser.findFirst({ where: { id: choice.actorId }, select: { email: true } }) : null,
+    db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }),
+  ]);
+  return {
+    text: `In Discord, only your server's administrators confirm payments and refund orders (no admin role): chosen by ${who?.email ?? 'an admin no longer here'} on ${formatDateTime(choice.chosenAt, shop?.timeZone ?? 'UTC')}.`,
   };
 }

@@ -14,6 +14,8 @@ export interface ReadinessLinks {
   newShippingType: string;
   shopSettings: string;
   payments: string;
+  /** Where the dashboard posts the choice that settles the admin role item (server-admins-only.route.ts). */
+  serverAdminsOnly: string;
 }
 
 export interface ReadinessItem {
@@ -23,13 +25,23 @@ export interface ReadinessItem {
   blocksOrders: boolean;
   /** The page that fixes it; absent for staff and for what only the operator can fix. */
   fix?: { label: string; url: string };
+  /**
+   * A choice that settles it without that page, when the gap is a choice the shop may make the other way (no
+   * admin role: the server's administrators are the admins, modules/tenants/server-admins-only.ts). Admins only.
+   */
+  settle?: { label: string; url: string };
 }
 
 const method = (m: PaymentMethod) => PAYMENT_METHOD_LABELS[m];
 
 const listed = (parts: string[]) => (parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`);
 
-function describe(gap: ReadinessGap): { key: string; text: string; fix?: { label: string; page: keyof ReadinessLinks } } {
+function describe(gap: ReadinessGap): {
+  key: string;
+  text: string;
+  fix?: { label: string; page: keyof ReadinessLinks };
+  settle?: { label: string };
+} {
   switch (gap.kind) {
     case 'guild':
       return {
@@ -110,6 +122,7 @@ function describe(gap: ReadinessGap): { key: string; text: string; fix?: { label
         key: 'adminRole',
         text: "No admin role is set: in Discord, only the server's own administrators can confirm payments and refund orders.",
         fix: { label: 'Choose admin roles', page: 'shopSettings' },
+        settle: { label: "Keep it to the server's administrators" },
       };
   }
 }
@@ -117,7 +130,13 @@ function describe(gap: ReadinessGap): { key: string; text: string; fix?: { label
 /** The gaps as the checklist shows them; `links` null: no links (staff may not change these pages). */
 export function readinessItems(gaps: ReadinessGap[], links: ReadinessLinks | null): ReadinessItem[] {
   return gaps.map((gap) => {
-    const { key, text, fix } = describe(gap);
-    return { key, text, blocksOrders: gap.blocksOrders, ...(fix && links ? { fix: { label: fix.label, url: links[fix.page] } } : {}) };
+    const { key, text, fix, settle } = describe(gap);
+    return {
+      key,
+      text,
+      blocksOrders: gap.blocksOrders,
+      ...(fix && links ? { fix: { label: fix.label, url: links[fix.page] } } : {}),
+      ...(settle && links ? { settle: { label: settle.label, url: links.serverAdminsOnly } } : {}),
+    };
   });
 }

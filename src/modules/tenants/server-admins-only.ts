@@ -6,7 +6,7 @@
 // Kept in the shop's audit trail, not in a column (docs/decisions/server-admins-only.md): the latest of the two
 // entries below on the Tenant says whether the choice stands, and who made or undid it, and when, is the entry
 // itself. The shop's Settings page shows them in its History.
-import { Prisma, type Db } from '../../platform/db/prisma.js';
+import { Prisma, withTransaction, type Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
@@ -50,7 +50,7 @@ export async function serverAdminsOnlyChoice(db: Db, tenantId: string): Promise<
  * refused while the shop has admin roles (it would not be true: their holders are admins too).
  */
 export async function setServerAdminsOnly(deps: { db: Db; audit: AuditService }, ctx: TenantContext, chosen: boolean): Promise<void> {
-  await deps.db.$transaction(async (tx) => {
+  await withTransaction(deps.db, async (tx) => {
     const [shop] = await tx.$queryRaw<{ roles: number; chosen: boolean }[]>(Prisma.sql`
       SELECT cardinality(t."adminRoleIds") AS roles, ${serverAdminsOnlySql(Prisma.sql`t.id`)} AS chosen
       FROM tenants t WHERE t.id = ${ctx.tenantId} FOR UPDATE`);

@@ -1,5 +1,7 @@
 // Reading rows that are due at the injected clock's now: the now as SQL, the rule "asked again after a share of
-// its age", and the rows (read by id after the query chose them) put back in the order the query chose.
+// its age" (as a test of a row at a given now, and as the instant a row asked at a given time is due again, for
+// a table that stores it and reads it by index), and the rows (read by id after the query chose them) put back
+// in the order the query chose.
 import { Prisma } from './prisma.js';
 
 /** The injected clock's now as a timestamp in UTC (the zone of the tables' timestamp columns), for SQL. */
@@ -27,4 +29,17 @@ export function dueAgainByAge(t: Prisma.Sql, checkedColumn: string, every: AgeRe
   return Prisma.sql`(${checked} IS NULL OR ${checked} <= ${t} - make_interval(secs =>
     LEAST(${every.maxSeconds}::int, GREATEST(${every.minSeconds}::int,
       EXTRACT(EPOCH FROM (${t} - c."createdAt")) / ${every.ageDivisor}::int))))`;
+}
+
+/**
+ * SQL: the instant at which row `c` (made at c."createdAt"), asked at `checked` (an SQL timestamp), is due again
+ * by the same rule as dueAgainByAge: for any `t`, dueAgainByAge(t) holds exactly when this is <= t. Since the
+ * time since the ask, d, must reach clamp((age at the ask + d) / ageDivisor), and d - (age + d) / k grows with d,
+ * the first d that does is clamp(age at the ask / (ageDivisor - 1)) (test/platform/due-rows.test.ts walks both
+ * forms over a grid). For tables that store when a row is due and read the due ones by an index.
+ */
+export function nextDueByAge(checked: Prisma.Sql, every: AgeRecheck): Prisma.Sql {
+  return Prisma.sql`(${checked} + make_interval(secs =>
+    LEAST(${every.maxSeconds}::int, GREATEST(${every.minSeconds}::int,
+      EXTRACT(EPOCH FROM (${checked} - c."createdAt")) / ${every.ageDivisor - 1}::int))))`;
 }

@@ -4,7 +4,11 @@
 // records the ones nothing explains as the webhook would. Time is the app's movable clock; the selection is
 // asked with explicit instants, never by sleeping.
 import { describe, expect, it } from 'vitest';
-import { paidCheckoutsDueRefundRead, REFUND_SWEEP_RUN_LIMIT } from '../../../src/modules/payments-processor/checkouts/refund-sweep.js';
+import {
+  claimRefundRead,
+  paidCheckoutsDueRefundRead,
+  REFUND_SWEEP_RUN_LIMIT,
+} from '../../../src/modules/payments-processor/checkouts/refund-sweep.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -40,6 +44,12 @@ const dashboardNotices = (channelId: string) =>
     .find('POST', new RegExp(`/channels/${channelId}/messages$`))
     .map((c) => (c.body as { embeds?: { title?: string }[] }).embeds?.[0]?.title ?? '')
     .filter((t) => t.includes("PayPal's dashboard"));
+
+/** Records a read of the checkout at `at` as the sweep does (its refundCheckedAt and when it is due again). */
+async function readBySweepAt(id: string, at: Date) {
+  const { refundCheckedAt } = await db.paymentCheckout.findUniqueOrThrow({ where: { id } });
+  expect(await claimRefundRead(db, id, refundCheckedAt, at)).toBe(true);
+}
 
 /** Past every checkout's first hour (and, run after run, past the intervals of those read before). */
 const later = () => clock.advance(2 * HOUR);
@@ -169,7 +179,7 @@ describe('the refund sweep, PayPal', () => {
     const made = checkout.createdAt.getTime();
     const at = (seconds: number) => new Date(made + seconds * 1000);
     const due = async (seconds: number) => (await paidCheckoutsDueRefundRead(db, at(seconds), 100_000)).some((c) => c.id === checkout.id);
-    const readAt = (seconds: number) => db.paymentCheckout.update({ where: { id: checkout.id }, data: { refundCheckedAt: at(seconds) } });
+    const readAt = (seconds: number) => readBySweepAt(checkout.id, at(seconds));
 
     expect(await due(30 * 60)).toBe(false);
     expect(await due(HOUR + 1)).toBe(true);
@@ -190,7 +200,7 @@ describe('the refund sweep, PayPal', () => {
     expect(await due(209 * DAY)).toBe(true);
     expect(await due(211 * DAY)).toBe(false);
     // An order refunded in full has nothing left to record.
-    await db.paymentCheckout.update({ where: { id: checkout.id }, data: { refundCheckedAt: null } });
+    await db.paymentCheckout.update({ where: { id: checkout.id }, data: { refundCheckedAt: null, refundCheckDueAt: null } });
     expect(await due(2 * HOUR)).toBe(true);
     await env.t.services.refunds.refund(adminCtx(order.tenantId), order.id, {});
     expect(await due(2 * HOUR)).toBe(false);
@@ -201,18 +211,59 @@ describe('the refund sweep, PayPal', () => {
     const newer = await paidPayPalOrder();
     const now = new Date(newer.checkout.createdAt.getTime() + 30 * DAY * 1000);
     const ids = async (limit: number) => (await paidCheckoutsDueRefundRead(db, now, limit)).map((c) => c.id);
-    await db.paymentCheckout.updateMany({
-      where: { refundCheckedAt: null },
-      data: { refundCheckedAt: new Date(now.getTime() - 20 * DAY * 1000) },
-    });
-    await db.paymentCheckout.update({
-      where: { id: older.checkout.id },
-      data: { refundCheckedAt: new Date(now.getTime() - 9 * DAY * 1000) },
-    });
-    await db.paymentCheckout.update({ where: { id: newer.checkout.id }, data: { refundCheckedAt: null } });
+    for (const c of await db.paymentCheckout.findMany({ where: { refundCheckedAt: null } })) {
+      await readBySweepAt(c.id, new Date(now.getTime() - 20 * DAY * 1000));
+    }
+    await readBySweepAt(older.checkout.id, new Date(now.getTime() - 9 * DAY * 1000));
+    await db.paymentCheckout.update({ where: { id: newer.checkout.id }, data: { refundCheckedAt: null, refundCheckDueAt: null } });
     const all = await ids(REFUND_SWEEP_RUN_LIMIT);
     expect(all[0]).toBe(newer.checkout.id);
     expect(all.at(-1)).toBe(older.checkout.id);
     expect(await ids(1)).toEqual([newer.checkout.id]);
+  });
+
+  it('the cron job reads the checkouts due and schedules their next read: not one just paid, one read an hour ago at 2 days old, or one past the window', async () => {
+    const orders = await Promise.all([0, 1, 2, 3, 4].map(() => paidPayPalOrder()));
+    const [justPaid, readHourAgo, readHalfDayAgo, pastWindow, neverRead] = orders.map((o) => o.checkout.id) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const now = clock.now().getTime();
+    const madeAgo = (id: string, seconds: number) =>
+      db.paymentCheckout.update({ where: { id }, data: { createdAt: new Date(now - seconds * 1000) } });
+    await madeAgo(justPaid, 10 * 60);
+    await madeAgo(readHourAgo, 2 * DAY);
+    await readBySweepAt(readHourAgo, new Date(now - HOUR * 1000));
+    await madeAgo(readHalfDayAgo, 2 * DAY);
+    await readBySweepAt(readHalfDayAgo, new Date(now - 13 * HOUR * 1000)); // due after 12 hours (a quarter of 2 days)
+    await madeAgo(pastWindow, 211 * DAY);
+    await madeAgo(neverRead, 2 * HOUR);
+    const before = new Map((await db.paymentCheckout.findMany()).map((c) => [c.id, c]));
+
+    await runCronJob(db, 'payment:checkouts:refund_sweep');
+
+    const after = new Map((await db.paymentCheckout.findMany()).map((c) => [c.id, c]));
+    // Of these five (the file's earlier checkouts may be due too).
+    const read = [justPaid, readHourAgo, readHalfDayAgo, pastWindow, neverRead].filter(
+      (id) => after.get(id)!.refundCheckedAt?.getTime() !== before.get(id)!.refundCheckedAt?.getTime(),
+    );
+    expect(read.sort()).toEqual([readHalfDayAgo, neverRead].sort());
+    for (const id of [justPaid, readHourAgo, pastWindow]) expect(after.get(id)).toEqual(before.get(id));
+    // Each read schedules the next after a third of the age it was read at (the first time a quarter of the age
+    // has passed since), at least an hour: read at 2 days old -> 16 hours; at 2 hours old -> an hour.
+    const nextAfter = (id: string) => (after.get(id)!.refundCheckDueAt!.getTime() - after.get(id)!.refundCheckedAt!.getTime()) / 1000;
+    expect(nextAfter(readHalfDayAgo)).toBeCloseTo((2 * DAY) / 3, 0);
+    expect(nextAfter(neverRead)).toBe(HOUR);
+    // Read now, the next read is not due yet; once due, it is (by refundCheckDueAt's index).
+    const due = async (at: Date) => (await paidCheckoutsDueRefundRead(db, at, 100_000)).map((c) => c.id);
+    expect(await due(clock.now())).not.toContain(readHalfDayAgo);
+    expect(await due(new Date(after.get(readHalfDayAgo)!.refundCheckDueAt!.getTime() + 1000))).toContain(readHalfDayAgo);
+    // Near the end of its window, a read whose next one would fall past it schedules none.
+    await madeAgo(readHourAgo, 205 * DAY);
+    await readBySweepAt(readHourAgo, clock.now());
+    expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: readHourAgo } })).toMatchObject({ refundCheckDueAt: null });
   });
 });

@@ -20,7 +20,7 @@
 //   logged and the checkout waits its interval; the connection's other checkouts wait for the next run.
 import type { PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import type { Clock } from '../../../platform/clock.js';
-import { dueAgainByAge, inIdOrder, sqlUtcNow } from '../../../platform/db/due-rows.js';
+import { inIdOrder, nextDueByAge, sqlUtcNow } from '../../../platform/db/due-rows.js';
 import { Prisma, type Db } from '../../../platform/db/prisma.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { ProviderRefundReader } from './provider-refund-reads.js';
@@ -40,30 +40,69 @@ export const REFUND_RECHECK = { firstAfterSeconds: 3600, ageDivisor: 4, minSecon
 export const REFUND_SWEEP_RUN_LIMIT = 100;
 
 /**
+ * SQL: when checkout `c`, read at `readAt` (an SQL timestamp), is due its next read (REFUND_RECHECK, the rule of
+ * dueAgainByAge as an instant), or NULL when that falls past its provider's refund window: never again.
+ */
+export function refundCheckDueAt(readAt: Prisma.Sql): Prisma.Sql {
+  const next = nextDueByAge(readAt, REFUND_RECHECK);
+  const windowEnds = Object.entries(REFUND_WINDOW_DAYS).map(
+    ([provider, days]) => Prisma.sql`WHEN ${provider}::"PaymentProvider" THEN c."createdAt" + make_interval(days => ${days}::int)`,
+  );
+  return Prisma.sql`(CASE WHEN ${next} < (CASE c.provider ${Prisma.join(windowEnds, ' ')} END) THEN ${next} END)`;
+}
+
+/**
  * The PAID PayPal/Square checkouts due a refund read now, least recently read first (never read first, oldest
- * first among them); see the file's head for the rules.
+ * first among them); see the file's head for the rules. Two index reads, never a scan of the paid checkouts:
+ * the never-read ones of each provider inside its window by (state, provider, refundCheckedAt, createdAt), and
+ * the read ones whose refundCheckDueAt has come by (state, refundCheckDueAt) (docs/perf/refund-sweep.md).
  */
 export async function paidCheckoutsDueRefundRead(db: Db, now: Date, limit: number): Promise<PaymentCheckout[]> {
-  // One branch per provider, each served by the (state, createdAt) index.
-  const t = sqlUtcNow(now);
-  const windows = Object.entries(REFUND_WINDOW_DAYS).map(
-    ([provider, days]) => Prisma.sql`(c.provider = ${provider}::"PaymentProvider"
-      AND c."createdAt" > ${t} - make_interval(days => ${days}::int))`,
-  );
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT c.id FROM payment_checkouts c
-    JOIN orders o ON o.id = c."orderId" AND o."tenantId" = c."tenantId"
-    WHERE c.state = 'PAID'
-      AND (${Prisma.join(windows, ' OR ')})
-      AND c."paymentReference" IS NOT NULL
-      AND c."createdAt" < ${t} - make_interval(secs => ${REFUND_RECHECK.firstAfterSeconds}::int)
-      AND (o.status <> 'REFUNDED' OR c."unappliedAction" = 'FLAGGED')
-      AND ${dueAgainByAge(t, 'refundCheckedAt', REFUND_RECHECK)}
-    ORDER BY c."refundCheckedAt" ASC NULLS FIRST, c."createdAt" ASC
-    LIMIT ${limit}::int`;
+  const rows = await db.$queryRaw<{ id: string }[]>(dueRefundReadsSql(now, limit));
   const ids = rows.map((r) => r.id);
   if (!ids.length) return [];
   return inIdOrder(ids, await db.paymentCheckout.findMany({ where: { id: { in: ids } } }));
+}
+
+/** The selection of paidCheckoutsDueRefundRead: the ids in order (exported for bench:refund-sweep's EXPLAIN). */
+export function dueRefundReadsSql(now: Date, limit: number): Prisma.Sql {
+  const t = sqlUtcNow(now);
+  const inWindow = (provider: string, days: number) =>
+    Prisma.sql`c.provider = ${provider}::"PaymentProvider" AND c."createdAt" > ${t} - make_interval(days => ${days}::int)`;
+  // Bound to a payment, and the order not wholly refunded unless the checkout holds money still to be returned.
+  const readable = Prisma.sql`c."paymentReference" IS NOT NULL AND (o.status <> 'REFUNDED' OR c."unappliedAction" = 'FLAGGED')`;
+  const from = Prisma.sql`SELECT c.id, c."refundCheckedAt", c."createdAt" FROM payment_checkouts c
+    JOIN orders o ON o.id = c."orderId" AND o."tenantId" = c."tenantId"`;
+  // Ordered as the index is (refundCheckedAt is null in all of them): read in index order and stopped at the
+  // limit. Ordered by createdAt alone, the planner took (state, createdAt) and filtered a year of paid checkouts
+  // when most had been read (it cannot know that the never-read ones are mostly BTCPay's).
+  const neverRead = Object.entries(REFUND_WINDOW_DAYS).map(
+    ([provider, days]) => Prisma.sql`(${from}
+      WHERE c.state = 'PAID' AND ${inWindow(provider, days)} AND c."refundCheckedAt" IS NULL
+        AND c."createdAt" < ${t} - make_interval(secs => ${REFUND_RECHECK.firstAfterSeconds}::int) AND ${readable}
+      ORDER BY c."refundCheckedAt" ASC, c."createdAt" ASC LIMIT ${limit}::int)`,
+  );
+  const windows = Object.entries(REFUND_WINDOW_DAYS).map(([provider, days]) => Prisma.sql`(${inWindow(provider, days)})`);
+  const dueAgain = Prisma.sql`(${from}
+    WHERE c.state = 'PAID' AND c."refundCheckDueAt" <= ${t} AND (${Prisma.join(windows, ' OR ')}) AND ${readable}
+    ORDER BY c."refundCheckedAt" ASC, c."createdAt" ASC LIMIT ${limit}::int)`;
+  return Prisma.sql`
+    SELECT d.id FROM (${Prisma.join([...neverRead, dueAgain], ' UNION ALL ')}) d
+    ORDER BY d."refundCheckedAt" ASC NULLS FIRST, d."createdAt" ASC
+    LIMIT ${limit}::int`;
+}
+
+/**
+ * Claims checkout `id` for a read at `now`: if it is still PAID and was last read at `lastReadAt` (the
+ * compare-and-set two runs at once meet on), records the read (refundCheckedAt) and when the next one is due
+ * (refundCheckDueAt, from the same rule the selection uses). False: another run claimed it first.
+ */
+export async function claimRefundRead(db: Db, id: string, lastReadAt: Date | null, now: Date): Promise<boolean> {
+  const t = sqlUtcNow(now);
+  const count = await db.$executeRaw`
+    UPDATE payment_checkouts c SET "refundCheckedAt" = ${t}, "refundCheckDueAt" = ${refundCheckDueAt(t)}, "updatedAt" = ${t}
+    WHERE c.id = ${id} AND c.state = 'PAID' AND c."refundCheckedAt" IS NOT DISTINCT FROM ${lastReadAt ? sqlUtcNow(lastReadAt) : null}`;
+  return count === 1;
 }
 
 export interface RefundSweepResult {
@@ -93,11 +132,7 @@ export function createRefundSweep(deps: { db: Db; clock: Clock; logger: Logger; 
           continue;
         }
         // Claimed before the read: a run beside this one (an overlapping cron run, another worker) skips it.
-        const { count } = await db.paymentCheckout.updateMany({
-          where: { id: c.id, state: 'PAID', refundCheckedAt: c.refundCheckedAt },
-          data: { refundCheckedAt: clock.now() },
-        });
-        if (count === 0) {
+        if (!(await claimRefundRead(db, c.id, c.refundCheckedAt, clock.now()))) {
           result.skipped++;
           continue;
         }

@@ -3,20 +3,19 @@
 // sweep and read by index). One rule in two forms: they must agree for every row and every now, with each
 // caller's own bounds, or the sweep would read on another schedule than the rule says.
 import { afterAll, describe, expect, it } from 'vitest';
+import { LATE_MONEY_RECHECK } from '../../src/modules/payments-processor/checkouts/late-money.js';
 import { REFUND_RECHECK } from '../../src/modules/payments-processor/checkouts/refund-sweep.js';
-import { type AgeRecheck, dueAgainByAge, nextDueByAge } from '../../src/platform/db/due-rows.js';
+import { dueAgainByAge, nextDueByAge } from '../../src/platform/db/due-rows.js';
 import { Prisma } from '../../src/platform/db/prisma.js';
 import { closeTestDb, testDb } from '../helpers/db.js';
 
 afterAll(() => closeTestDb());
 const db = testDb(2);
 
-const LATE_MONEY: AgeRecheck = { ageDivisor: 8, minSeconds: 3 * 60, maxSeconds: 12 * 3600 };
-
 describe('dueAgainByAge and nextDueByAge', () => {
   for (const [name, every] of [
     ['the refund sweep', REFUND_RECHECK],
-    ['the late-money reconciliation', LATE_MONEY],
+    ['the late-money reconciliation', LATE_MONEY_RECHECK],
   ] as const) {
     it(`agree for ${name}: due at t exactly when the next-due instant is <= t`, async () => {
       // Ages at the ask from a minute to 400 days; nows from the ask to 30 days after it, on grids with uneven steps.

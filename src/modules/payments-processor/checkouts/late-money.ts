@@ -50,7 +50,7 @@ export const LATE_MONEY: Record<PaymentProvider, { states: readonly CheckoutStat
 type Horizon = 'asked' | 'ever';
 
 /** Asked again after an eighth of its age, at least the cron's 3 minutes and at most 12 hours apart. */
-const RECHECK: AgeRecheck = { ageDivisor: 8, minSeconds: 3 * 60, maxSeconds: 12 * 3600 };
+export const LATE_MONEY_RECHECK: AgeRecheck = { ageDivisor: 8, minSeconds: 3 * 60, maxSeconds: 12 * 3600 };
 
 /**
  * A checkout row `c` (of payment_checkouts, or a deleted order's in deleted_order_checkouts) that can still take
@@ -80,7 +80,7 @@ async function dueIds(db: Db, table: 'payment_checkouts' | 'deleted_order_checko
     SELECT c.id FROM ${Prisma.raw(`"${table}"`)} c
     WHERE ${canStillTakeMoney(t, 'asked')}
       AND c."createdAt" < ${t} - make_interval(mins => ${olderThanMinutes}::int)
-      AND ${dueAgainByAge(t, 'lateCheckedAt', RECHECK)}
+      AND ${dueAgainByAge(t, 'lateCheckedAt', LATE_MONEY_RECHECK)}
     ORDER BY c."lateCheckedAt" ASC NULLS FIRST, c."createdAt" ASC
     LIMIT ${limit}::int`;
   return rows.map((r) => r.id);
@@ -88,7 +88,7 @@ async function dueIds(db: Db, table: 'payment_checkouts' | 'deleted_order_checko
 
 /**
  * The closed checkouts due a look now, least recently asked first: made more than `olderThanMinutes` ago,
- * able to take money still (canStillTakeMoney), not asked within their interval (RECHECK).
+ * able to take money still (canStillTakeMoney), not asked within their interval (LATE_MONEY_RECHECK).
  */
 export async function closedCheckoutsDue(db: Db, now: Date, olderThanMinutes: number, limit: number): Promise<PaymentCheckout[]> {
   const ids = await dueIds(db, 'payment_checkouts', now, olderThanMinutes, limit);

@@ -55,6 +55,7 @@ describe.skipIf(!runBrowserTests)('Shop settings: payment methods and joined rul
       enabledPaymentMethods: methods as never,
       paymentInstructions: { ZELLE: { handle: 'pay@methods.test', instructions: 'Zelle pay@methods.test' } },
       taxjarFromAddress: ADDRESS,
+      taxjarApiKey: 'tj_methods_key_2468',
     });
     await db().adminUser.updateMany({ where: { email: { in: ['ann@methods.test', 'bob@methods.test'] } }, data: { tenantId: tenant.id } });
     await db().paymentConnection.create({

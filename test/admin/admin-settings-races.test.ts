@@ -1,6 +1,6 @@
 // Shop settings saved at the same instant through the panel's API (the requests the edit form sends): no save
 // loses another's change and none leaves a half-written row. Each ticked payment method is its own edit
-// (platform/form-edits.ts sets), and the rules joining fields (TaxJar needs a ship-from address; a processor method
+// (platform/form-edits.ts sets), and the rules joining fields (TaxJar needs a ship-from address and its API key; a processor method
 // needs its working connection) are checked in the save's transaction with the shop's row locked, on the row as the
 // save leaves it (resources/tenant-settings.rules.ts). The races are played with Promise.all, and with a transaction
 // held open where the order must be forced.
@@ -22,9 +22,17 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A shop selling in USD with Zelle on, a ship-from address, Square connected, and two of its admins signed in. */
-async function shop() {
-  const tenant = await f.tenant({ name: 'Race Shop', enabledPaymentMethods: ['ZELLE'], taxjarFromAddress: ADDRESS });
+/**
+ * A shop selling in USD with Zelle on, a ship-from address and a TaxJar API key (TaxJar off), Square connected, and
+ * two of its admins signed in. `taxjarApiKey: null`: without the key.
+ */
+async function shop(opts: { taxjarApiKey?: string | null } = {}) {
+  const tenant = await f.tenant({
+    name: 'Race Shop',
+    enabledPaymentMethods: ['ZELLE'],
+    taxjarFromAddress: ADDRESS,
+    taxjarApiKey: opts.taxjarApiKey === undefined ? 'tj_race_key_4321' : opts.taxjarApiKey,
+  });
   await testDb().paymentConnection.create({
     data: { tenantId: tenant.id, provider: 'SQUARE', environment: 'production', status: 'CONNECTED', secrets: 'sealed' },
   });
@@ -108,6 +116,24 @@ describe('shop settings saved by two admins at the same instant', () => {
     const after = await row(id);
     if (refused === on) expectOnly(before, after, { taxjarFromAddress: null });
     else expectOnly(before, after, { taxjarEnabled: true, taxjarEnabledAt: after.taxjarEnabledAt });
+  });
+
+  it('TaxJar switched on in a shop without its API key: refused under the key field, nothing written; with the key it saves', async () => {
+    const { id, ann } = await shop({ taxjarApiKey: null });
+    const before = await row(id);
+    const refused = await save(ann, id, await loadedRow(ann, 'Tenant', id), form(before, { taxjarEnabled: true }));
+    expect(refused.body.notice).toMatchObject({ type: 'error', message: expect.stringMatching(/^TaxJar needs the shop's TaxJar API key/) });
+    expect(refused.body.record.errors.taxjarApiKeyNew.message).toMatch(/no sales tax is charged/);
+    expectOnly(before, await row(id), {});
+
+    const saved = await save(ann, id, await loadedRow(ann, 'Tenant', id), {
+      ...form(before, { taxjarEnabled: true }),
+      taxjarApiKeyNew: 'tj_new_key_5678',
+    });
+    expect(saved.body.notice).toMatchObject({ type: 'success' });
+    const after = await row(id);
+    expect(after).toMatchObject({ taxjarEnabled: true });
+    expect(app.services.secrets.decrypt(String(after.taxjarApiKey))).toBe('tj_new_key_5678');
   });
 
   it('Cash App Pay ticked while its Square connection is being disconnected: refused once the disconnect commits, naming it', async () => {

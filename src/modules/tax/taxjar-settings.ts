@@ -4,10 +4,11 @@
 // surfaces/admin/resources/tenant-settings.rules.ts), not on the form's values: a form that turns TaxJar on
 // while a colleague clears the address shows an address the row no longer has.
 
-/** The shop's columns the rule reads. */
+/** The shop's columns the rules read. */
 export interface TaxjarSettings {
   taxjarEnabled: unknown;
   taxjarFromAddress: unknown;
+  taxjarApiKey: unknown;
 }
 
 /** Whether a stored ship-from address is there: TaxJar needs at least its ZIP code and country. */
@@ -21,4 +22,14 @@ export function hasShipFromAddress(address: unknown): boolean {
 export function taxjarFromAddressRefusal(shop: TaxjarSettings): string | null {
   if (shop.taxjarEnabled !== true || hasShipFromAddress(shop.taxjarFromAddress)) return null;
   return 'TaxJar needs the address you ship from, and the shop has none saved: fill in the ship-from address, or switch TaxJar off. (If your form shows one, it was cleared since you opened the form: reload the page.)';
+}
+
+/**
+ * Why the shop cannot have TaxJar on without its API key, or null when it can. Without a key the checkout asks
+ * TaxJar nothing and charges no tax (taxjar.adapter.ts), and nothing is filed (tax-sync.job.ts): a shop that
+ * switched TaxJar on and forgot the key sold tax-free without a word.
+ */
+export function taxjarApiKeyRefusal(shop: TaxjarSettings): string | null {
+  if (shop.taxjarEnabled !== true || (typeof shop.taxjarApiKey === 'string' && shop.taxjarApiKey.trim() !== '')) return null;
+  return "TaxJar needs the shop's TaxJar API key: enter it in the TaxJar API key field, or switch TaxJar off. Without it no sales tax is charged.";
 }

@@ -57,12 +57,22 @@ export function refundCheckDueAt(readAt: Prisma.Sql): Prisma.Sql {
  * the never-read ones of each provider inside its window by (state, provider, refundCheckedAt, createdAt), and
  * the read ones whose refundCheckDueAt has come by (state, refundCheckDueAt) (docs/perf/refund-sweep.md).
  */
-export async function paidCheckoutsDueRefundRead(db: Db, now: Date, limit: number): Promise<PaymentCheckout[]> {
-  const rows = await db.$queryRaw<{ id: string }[]>(dueRefundReadsSql(now, limit));
+export async function paidCheckoutsDueRefundRead(db: Db, now: Date, limit: number): Promise<DueRefundRead[]> {
+  const rows = await db.$queryRaw<{ id: string; refundCheckedAt: Date | null }[]>(dueRefundReadsSql(now, limit));
   const ids = rows.map((r) => r.id);
   if (!ids.length) return [];
-  return inIdOrder(ids, await db.paymentCheckout.findMany({ where: { id: { in: ids } } }));
+  const seen = new Map(rows.map((r) => [r.id, r.refundCheckedAt]));
+  const checkouts = inIdOrder(ids, await db.paymentCheckout.findMany({ where: { id: { in: ids } } }));
+  return checkouts.map((c) => ({ ...c, dueAsReadAt: seen.get(c.id) ?? null }));
 }
+
+/**
+ * A checkout due a refund read, with `dueAsReadAt`: its last read as the selection saw it, the value its claim
+ * compares with. Not the row's refundCheckedAt, loaded by a second statement: a run beside this one may have
+ * claimed it in between, and a claim comparing with the value that claim wrote finds it unchanged, succeeds and
+ * reads the checkout a second time (CI, 2026-12-05: "two sweeps at once" read one checkout twice).
+ */
+export type DueRefundRead = PaymentCheckout & { dueAsReadAt: Date | null };
 
 /** The selection of paidCheckoutsDueRefundRead: the ids in order (exported for bench:refund-sweep's EXPLAIN). */
 export function dueRefundReadsSql(now: Date, limit: number): Prisma.Sql {
@@ -87,7 +97,7 @@ export function dueRefundReadsSql(now: Date, limit: number): Prisma.Sql {
     WHERE c.state = 'PAID' AND c."refundCheckDueAt" <= ${t} AND (${Prisma.join(windows, ' OR ')}) AND ${readable}
     ORDER BY c."refundCheckedAt" ASC, c."createdAt" ASC LIMIT ${limit}::int)`;
   return Prisma.sql`
-    SELECT d.id FROM (${Prisma.join([...neverRead, dueAgain], ' UNION ALL ')}) d
+    SELECT d.id, d."refundCheckedAt" FROM (${Prisma.join([...neverRead, dueAgain], ' UNION ALL ')}) d
     ORDER BY d."refundCheckedAt" ASC NULLS FIRST, d."createdAt" ASC
     LIMIT ${limit}::int`;
 }
@@ -132,7 +142,7 @@ export function createRefundSweep(deps: { db: Db; clock: Clock; logger: Logger; 
           continue;
         }
         // Claimed before the read: a run beside this one (an overlapping cron run, another worker) skips it.
-        if (!(await claimRefundRead(db, c.id, c.refundCheckedAt, clock.now()))) {
+        if (!(await claimRefundRead(db, c.id, c.dueAsReadAt, clock.now()))) {
           result.skipped++;
           continue;
         }

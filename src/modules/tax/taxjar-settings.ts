@@ -9,6 +9,7 @@ export interface TaxjarSettings {
   taxjarEnabled: unknown;
   taxjarFromAddress: unknown;
   taxjarApiKey: unknown;
+  addressValidation: unknown;
 }
 
 /** Whether a stored ship-from address is there: TaxJar needs at least its ZIP code and country. */
@@ -30,6 +31,21 @@ export function taxjarFromAddressRefusal(shop: TaxjarSettings): string | null {
  * switched TaxJar on and forgot the key sold tax-free without a word.
  */
 export function taxjarApiKeyRefusal(shop: TaxjarSettings): string | null {
-  if (shop.taxjarEnabled !== true || (typeof shop.taxjarApiKey === 'string' && shop.taxjarApiKey.trim() !== '')) return null;
+  if (shop.taxjarEnabled !== true || hasApiKey(shop)) return null;
   return "TaxJar needs the shop's TaxJar API key: enter it in the TaxJar API key field, or switch TaxJar off. Without it no sales tax is charged.";
+}
+
+/**
+ * Why the shop cannot have address validation on as it is, or null when it can. Validation asks TaxJar with the
+ * shop's key and nothing else of TaxJar's settings (taxjar.adapter.ts `validateAddress`): with the key it checks US
+ * addresses whether TaxJar calculates tax or not (a shop outside US dollars, which cannot switch TaxJar on, uses it
+ * so); without the key it checks nothing, and the owner who ticked the box believed addresses were checked.
+ */
+export function addressValidationRefusal(shop: TaxjarSettings): string | null {
+  if (shop.addressValidation !== true || hasApiKey(shop)) return null;
+  return "Address validation checks addresses with TaxJar and needs the shop's TaxJar API key: enter it in the TaxJar API key field, or untick Address validation. Without the key no address is checked.";
+}
+
+function hasApiKey(shop: TaxjarSettings): boolean {
+  return typeof shop.taxjarApiKey === 'string' && shop.taxjarApiKey.trim() !== '';
 }

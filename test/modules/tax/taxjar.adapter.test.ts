@@ -126,7 +126,7 @@ describe('TaxJar adapter against the fake TaxJar', () => {
     expect(fake.calls.map((c) => c.authorization)).toEqual(['Bearer good-key', 'Bearer wrong-key']);
   });
 
-  it('validates an address: a suggestion when TaxJar corrects it, null when it matches, is off, or fails', async () => {
+  it("validates an address: a suggestion when TaxJar corrects it (TaxJar's tax on or off), null when it matches, is off, or fails", async () => {
     fake.reset();
     fake.suggest = (a) =>
       a.street === '123 main street' ? { ...a, street: '123 N Main St', zip: '62701-1234', city: 'Springfield' } : undefined;
@@ -137,6 +137,8 @@ describe('TaxJar adapter against the fake TaxJar', () => {
         path: '/v2/addresses/validate',
         body: { street: '123 main street', zip: '62701', city: 'Springfield', state: 'IL', country: 'US' },
       });
+      // TaxJar's tax off, its key kept: addresses are still checked (the panel's rule asks for the key alone).
+      expect(await adapter.validateAddress({ ...tenant, taxjarEnabled: false }, input)).toMatchObject({ line1: '123 N Main St' });
       expect(await adapter.validateAddress(tenant, to)).toBeNull();
       expect(await adapter.validateAddress({ ...tenant, addressValidation: false }, input)).toBeNull();
       expect(await adapter.validateAddress(tenant, { ...input, country: 'CA' })).toBeNull();

@@ -6,7 +6,12 @@
 // whole save and is shown under the field it is about (and as the save's notice).
 import { ValidationError } from 'adminjs';
 import type { Tx } from '../../../platform/db/prisma.js';
-import { taxjarApiKeyRefusal, taxjarFromAddressRefusal, type TaxjarSettings } from '../../../modules/tax/taxjar-settings.js';
+import {
+  addressValidationRefusal,
+  taxjarApiKeyRefusal,
+  taxjarFromAddressRefusal,
+  type TaxjarSettings,
+} from '../../../modules/tax/taxjar-settings.js';
 import type { TenantSaveHooks } from './settings.resources.js';
 import { tenantCurrencyRules, wrote, type Change } from './shop-currency.rules.js';
 
@@ -14,7 +19,7 @@ const refuse = (field: string, message: string) => new ValidationError({ [field]
 
 /**
  * The Tenant resource's rules: its currency (shop-currency.rules.ts); TaxJar on needs a ship-from address and its
- * API key; a processor-backed payment method on needs the shop's working connection and takes its currency
+ * API key; address validation on needs the API key; a processor-backed payment method on needs the shop's working connection and takes its currency
  * (`hooks`). Checked on every save that writes something, so the row a save leaves always keeps them; an unchanged
  * save is not refused for what it did not do.
  */
@@ -28,6 +33,8 @@ export function tenantSettingsRules(hooks?: Pick<TenantSaveHooks, 'refuseMethods
     if (noAddress) throw refuse('taxjarFromAddress', noAddress);
     const noKey = taxjarApiKeyRefusal(taxjar);
     if (noKey) throw refuse('taxjarApiKeyNew', noKey);
+    const noValidation = addressValidationRefusal(taxjar);
+    if (noValidation) throw refuse('addressValidation', noValidation);
     const methods = Array.isArray(after.enabledPaymentMethods) ? (after.enabledPaymentMethods as string[]) : [];
     const refused = await hooks?.refuseMethods(tx, String(after.id), methods, String(after.currency));
     if (refused) throw refuse('enabledPaymentMethods', refused);

@@ -5,7 +5,8 @@
 // in the save's transaction on the row as it will be (resources/tenant-settings.rules.ts): TaxJar switched on in a
 // form that still shows the ship-from address a colleague cleared is refused, and so is Cash App Pay ticked after
 // its Square connection was disconnected, named in words; a box left as shown is not refused for a method switched
-// off since. Every field of the form is read back. Screenshots in test-output/admin-settings-methods/ (git-ignored).
+// off since; Address validation ticked in a shop without a TaxJar API key is refused under its box, and saved once
+// the key is typed in the same form. Every field of the form is read back. Screenshots in test-output/admin-settings-methods/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
@@ -49,13 +50,13 @@ describe.skipIf(!runBrowserTests)('Shop settings: payment methods and joined rul
    * A shop both admins may edit (a platform admin's view is not needed: each test's shop gets both admins moved
    * to it), with Square connected (Cash App Pay can be switched on) and a ship-from address.
    */
-  async function shop(name: string, methods: string[]) {
+  async function shop(name: string, methods: string[], taxjarApiKey: string | null = 'tj_methods_key_2468') {
     const tenant = await f().tenant({
       name,
       enabledPaymentMethods: methods as never,
       paymentInstructions: { ZELLE: { handle: 'pay@methods.test', instructions: 'Zelle pay@methods.test' } },
       taxjarFromAddress: ADDRESS,
-      taxjarApiKey: 'tj_methods_key_2468',
+      taxjarApiKey,
     });
     await db().adminUser.updateMany({ where: { email: { in: ['ann@methods.test', 'bob@methods.test'] } }, data: { tenantId: tenant.id } });
     await db().paymentConnection.create({
@@ -181,6 +182,48 @@ describe.skipIf(!runBrowserTests)('Shop settings: payment methods and joined rul
         'taxjarFromAddress.zip': '',
         'taxjarFromAddress.country': '',
       });
+    },
+  );
+
+  it(
+    'Address validation ticked in a shop without a TaxJar API key: refused under the box, nothing written; saved with the key typed',
+    { timeout: 420_000 },
+    async () => {
+      ann.reportFailure('address-validation-ann');
+      const id = await shop('Checked Addresses', ['ZELLE'], null);
+      const before = await tenantRow(id);
+      await openEdit(ann, id, 'Checked Addresses');
+      const formBefore = await readForm(ann);
+      expect(await box(ann, 'addressValidation').isChecked()).toBe(false);
+
+      // AdminJS draws a boolean's input hidden under its own box: clicked as the box does.
+      await box(ann, 'addressValidation').dispatchEvent('click');
+      await expect.poll(() => box(ann, 'addressValidation').isChecked(), { timeout: 60_000 }).toBe(true);
+      await input(ann, 'name').fill('Checked Addresses Co');
+      const refused = await save(ann, id);
+      await ann.shot('address-validation-refused');
+      expect(refused.notice).toMatchObject({
+        type: 'error',
+        message: expect.stringMatching(/^Address validation checks addresses with TaxJar and needs the shop's TaxJar API key/),
+      });
+      await expect
+        .poll(() => ann.page.getByTestId('property-edit-addressValidation').first().textContent(), { timeout: 60_000 })
+        .toContain('enter it in the TaxJar API key field, or untick Address validation');
+      expectOnly(before, await tenantRow(id), {});
+
+      // The same form, the key typed: saved with both changes.
+      await input(ann, 'taxjarApiKeyNew').fill('tj_checked_key_8642');
+      expect((await save(ann, id)).notice?.type).toBe('success');
+      const after = await tenantRow(id);
+      expectOnly(before, after, { name: 'Checked Addresses Co', addressValidation: true, taxjarApiKey: after.taxjarApiKey });
+      expect(app.services.secrets.decrypt(String(after.taxjarApiKey))).toBe('tj_checked_key_8642');
+
+      // Reloaded: every field as before but the name and the box (the key's field is write-only: empty).
+      await openEdit(ann, id, 'Checked Addresses Co');
+      expect(await box(ann, 'addressValidation').isChecked()).toBe(true);
+      const formAfter = await readForm(ann);
+      expect(formAfter.addressValidation).not.toEqual(formBefore.addressValidation);
+      await expectForm(ann, formBefore, { name: 'Checked Addresses Co', addressValidation: formAfter.addressValidation });
     },
   );
 

@@ -1,7 +1,7 @@
 // Shop settings saved at the same instant through the panel's API (the requests the edit form sends): no save
 // loses another's change and none leaves a half-written row. Each ticked payment method is its own edit
-// (platform/form-edits.ts sets), and the rules joining fields (TaxJar needs a ship-from address and its API key; a processor method
-// needs its working connection) are checked in the save's transaction with the shop's row locked, on the row as the
+// (platform/form-edits.ts sets), and the rules joining fields (TaxJar needs a ship-from address and its API key;
+// address validation needs the API key; a processor method needs its working connection) are checked in the save's transaction with the shop's row locked, on the row as the
 // save leaves it (resources/tenant-settings.rules.ts). The races are played with Promise.all, and with a transaction
 // held open where the order must be forced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,9 +26,11 @@ afterAll(async () => {
  * A shop selling in USD with Zelle on, a ship-from address and a TaxJar API key (TaxJar off), Square connected, and
  * two of its admins signed in. `taxjarApiKey: null`: without the key.
  */
-async function shop(opts: { taxjarApiKey?: string | null } = {}) {
+async function shop(opts: { taxjarApiKey?: string | null; taxjarEnabled?: boolean; addressValidation?: boolean } = {}) {
   const tenant = await f.tenant({
     name: 'Race Shop',
+    taxjarEnabled: opts.taxjarEnabled ?? false,
+    addressValidation: opts.addressValidation ?? false,
     enabledPaymentMethods: ['ZELLE'],
     taxjarFromAddress: ADDRESS,
     taxjarApiKey: opts.taxjarApiKey === undefined ? 'tj_race_key_4321' : opts.taxjarApiKey,
@@ -42,7 +44,10 @@ async function shop(opts: { taxjarApiKey?: string | null } = {}) {
 }
 
 /** The form's fields as it shows the shop's row `shown`, with `changes` over them. */
-function form(shown: Row, changes: { methods?: string[]; taxjarEnabled?: boolean; address?: typeof ADDRESS | null } = {}) {
+function form(
+  shown: Row,
+  changes: { methods?: string[]; taxjarEnabled?: boolean; addressValidation?: boolean; address?: typeof ADDRESS | null } = {},
+) {
   const fields: Record<string, string> = {
     name: String(shown.name),
     currency: String(shown.currency),
@@ -50,7 +55,7 @@ function form(shown: Row, changes: { methods?: string[]; taxjarEnabled?: boolean
     inventoryTracking: String(shown.inventoryTracking),
     taxjarEnabled: String(changes.taxjarEnabled ?? shown.taxjarEnabled),
     taxjarApiKeyNew: '',
-    addressValidation: String(shown.addressValidation),
+    addressValidation: String(changes.addressValidation ?? shown.addressValidation),
     roleRemovalPolicy: String(shown.roleRemovalPolicy),
     timeZone: String(shown.timeZone),
   };
@@ -134,6 +139,70 @@ describe('shop settings saved by two admins at the same instant', () => {
     const after = await row(id);
     expect(after).toMatchObject({ taxjarEnabled: true });
     expect(app.services.secrets.decrypt(String(after.taxjarApiKey))).toBe('tj_new_key_5678');
+  });
+
+  it('Address validation ticked while a colleague removes the TaxJar API key: one save is refused, the row never has validation without the key', async () => {
+    const { id, ann, bob } = await shop();
+    const before = await row(id);
+    const [annLoaded, bobLoaded] = [await loadedRow(ann, 'Tenant', id), await loadedRow(bob, 'Tenant', id)];
+    const [ticked, removed] = await Promise.all([
+      save(ann, id, annLoaded, form(before, { addressValidation: true })),
+      save(bob, id, bobLoaded, { ...form(before), taxjarApiKeyNew: '-' }),
+    ]);
+    expect([ticked.body.notice?.type, removed.body.notice?.type].sort()).toEqual(['error', 'success']);
+    const refused = ticked.body.notice.type === 'error' ? ticked : removed;
+    expect(refused.body.notice.message).toMatch(/^Address validation checks addresses with TaxJar and needs the shop's TaxJar API key/);
+    expect(refused.body.record.errors.addressValidation.message).toMatch(/untick Address validation/);
+    // Exactly the other save's change, whole: nothing of the refused one.
+    const after = await row(id);
+    if (refused === ticked) expectOnly(before, after, { taxjarApiKey: null });
+    else expectOnly(before, after, { addressValidation: true });
+  });
+
+  it('Address validation ticked in a shop without a TaxJar API key: refused under the box, nothing written; with the key typed in the same save it saves', async () => {
+    const { id, ann } = await shop({ taxjarApiKey: null });
+    const before = await row(id);
+    const refused = await save(ann, id, await loadedRow(ann, 'Tenant', id), form(before, { addressValidation: true }));
+    expect(refused.body.notice).toMatchObject({ type: 'error', message: expect.stringMatching(/^Address validation checks addresses/) });
+    expect(refused.body.record.errors.addressValidation.message).toMatch(/Without the key no address is checked/);
+    expectOnly(before, await row(id), {});
+
+    const saved = await save(ann, id, await loadedRow(ann, 'Tenant', id), {
+      ...form(before, { addressValidation: true }),
+      taxjarApiKeyNew: 'tj_check_key_1357',
+    });
+    expect(saved.body.notice).toMatchObject({ type: 'success' });
+    const after = await row(id);
+    expectOnly(before, after, { addressValidation: true, taxjarApiKey: after.taxjarApiKey });
+    expect(app.services.secrets.decrypt(String(after.taxjarApiKey))).toBe('tj_check_key_1357');
+  });
+
+  it('a shop saved before the rule with address validation on and no key is told at its next save; unticking it saves', async () => {
+    const { id, ann } = await shop({ taxjarApiKey: null, addressValidation: true });
+    const before = await row(id);
+    const renamed = await save(ann, id, await loadedRow(ann, 'Tenant', id), { ...form(before), name: 'Race Shop East' });
+    expect(renamed.body.notice).toMatchObject({ type: 'error', message: expect.stringMatching(/^Address validation checks addresses/) });
+    expectOnly(before, await row(id), {});
+    const unticked = await save(ann, id, await loadedRow(ann, 'Tenant', id), {
+      ...form(before, { addressValidation: false }),
+      name: 'Race Shop East',
+    });
+    expect(unticked.body.notice).toMatchObject({ type: 'success' });
+    expectOnly(before, await row(id), { name: 'Race Shop East', addressValidation: false });
+  });
+
+  it('TaxJar switched off while a colleague ticks address validation: both kept, as validation asks TaxJar with the key alone', async () => {
+    const { id, ann, bob } = await shop({ taxjarEnabled: true });
+    const before = await row(id);
+    const [annLoaded, bobLoaded] = [await loadedRow(ann, 'Tenant', id), await loadedRow(bob, 'Tenant', id)];
+    const [off, ticked] = await Promise.all([
+      save(ann, id, annLoaded, form(before, { taxjarEnabled: false })),
+      save(bob, id, bobLoaded, form(before, { addressValidation: true })),
+    ]);
+    expect([off.body.notice?.type, ticked.body.notice?.type]).toEqual(['success', 'success']);
+    const after = await row(id);
+    expectOnly(before, after, { taxjarEnabled: false, addressValidation: true, taxjarEnabledAt: after.taxjarEnabledAt });
+    expect(after.taxjarApiKey).toBe(before.taxjarApiKey);
   });
 
   it('Cash App Pay ticked while its Square connection is being disconnected: refused once the disconnect commits, naming it', async () => {

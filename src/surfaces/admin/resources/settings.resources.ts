@@ -147,7 +147,10 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
           description: 'The address you ship from, for TaxJar (needed when TaxJar is on). Leave every field empty for none.',
         },
         taxjarApiKeyMasked: { type: 'string' },
-        taxjarApiKeyNew: { type: 'password', description: 'Leave empty to keep the current key; enter - to remove it.' },
+        taxjarApiKeyNew: {
+          type: 'password',
+          description: 'Leave empty to keep the current key; enter - to remove it. TaxJar and Address validation need it.',
+        },
         enabledPaymentMethods: {
           components: { edit: components.MultiValue, show: components.MultiValue, list: components.MultiValue },
           custom: { options: availableValues(PAYMENT_METHOD_LABELS) },
@@ -163,7 +166,10 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
           description: 'Discord roles whose members may use the admin commands.',
         },
         inventoryTracking: { description: 'Reserve stock at submit and release it on cancel/refund.' },
-        addressValidation: { description: 'Check shipping addresses with TaxJar and suggest corrections.' },
+        addressValidation: {
+          description:
+            'Check US shipping addresses with TaxJar and suggest corrections. Needs the TaxJar API key; works whether TaxJar calculates tax or not.',
+        },
         roleRemovalPolicy: {
           availableValues: availableValues(ROLE_REMOVAL_POLICY_LABELS),
           description:

@@ -75,6 +75,7 @@ export async function startService(name: string, env: Record<string, string>, op
       HOME: process.env.HOME ?? '/tmp',
       HOST: '127.0.0.1',
       PORT: '0',
+      DEV_BTCPAY_PORT: '0',
       LOG_LEVEL: 'warn',
       LOG_PRETTY: 'false',
       ...env,

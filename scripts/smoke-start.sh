@@ -19,7 +19,8 @@ unset DATABASE_URL
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 port=$(free_port)
 pg_port=$(free_port)
-export PORT=$port EMBEDDED_PG_PORT=$pg_port
+btcpay_port=$(free_port)
+export PORT=$port EMBEDDED_PG_PORT=$pg_port DEV_BTCPAY_PORT=$btcpay_port
 fail() { echo "SMOKE FAIL: $*"; echo "--- log"; tail -n 40 "$tmp"/*.log 2>/dev/null; pkill -f "$tmp/pg" 2>/dev/null; exit 1; }
 postgres_left() { pgrep -f -- "$tmp/pg" >/dev/null; }
 # npm start execs `node --import tsx src/main.ts` (the shell npm starts becomes node), so a SIGTERM sent to npm, as a

@@ -26,7 +26,7 @@ import { simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
 import type { FakeDiscordApi } from './dev/fake-discord-api.js';
 import { startDevPayPal, type FakePayPal } from './dev/fakes/fake-paypal.js';
 import { startDevSquare, type FakeSquare } from './dev/fakes/fake-square.js';
-import { startDevBtcPay, type FakeBtcPay } from './dev/fakes/fake-btcpay.js';
+import { DEV_BTCPAY_STORE, startDevBtcPay, type FakeBtcPay } from './dev/fakes/fake-btcpay.js';
 import { connectDemoProcessors } from './seed/demo-processors.js';
 import { migrateSecretsAtRest } from './modules/tenants/secrets-at-rest.migration.js';
 import type { FakeDiscordGateway } from './dev/fakes/fake-discord-gateway.js';
@@ -164,8 +164,9 @@ async function main(): Promise<void> {
         SQUARE_WEB_PAYMENTS_SDK_URL: env.SQUARE_WEB_PAYMENTS_SDK_URL ?? fakeSquare.sdkUrl,
       };
     }
-    // BTCPay Server is each shop's own (its URL is part of the connection): the demo shop gets a local fake one.
-    if (http && env.NODE_ENV !== 'production') fakeBtcPay = await startDevBtcPay();
+    // BTCPay Server is each shop's own (its URL is part of the connection): the demo shop gets a local fake one, at
+    // the same address at every start (DEV_BTCPAY_PORT), so a connection an owner made to it outlives a restart.
+    if (http && env.NODE_ENV !== 'production') fakeBtcPay = await startFakeBtcPay(env.DEV_BTCPAY_PORT);
     services = createContainer({ env, logger, databaseUrl, discordPublicKeyHex, devSecrets: dev });
     if (http && !services.invoices.linksAvailable())
       logger.warn(
@@ -259,8 +260,11 @@ async function main(): Promise<void> {
         `Payments: SQUARE_API_BASE_URL is unset, so Square (Cash App Pay) calls go to a local fake Square at ${fakeSquare.url}.${connectedTo}\n\n`,
       );
     }
-    if (fakeBtcPay && demoConnected) {
-      process.stdout.write(`Payments: the demo shop's BTCPay Server is a local fake at ${fakeBtcPay.url} (development only).\n\n`);
+    if (fakeBtcPay) {
+      process.stdout.write(
+        `Payments: a local fake BTCPay Server runs at ${fakeBtcPay.url} (development only; the same address at every start, DEV_BTCPAY_PORT).${connectedTo}\n` +
+          `  A shop's BTCPay card: Server URL ${fakeBtcPay.url}, Store ID ${DEV_BTCPAY_STORE.storeId}, API key ${DEV_BTCPAY_STORE.apiKey}.\n\n`,
+      );
     }
     if (simulator) {
       const addr = server.address();
@@ -285,6 +289,18 @@ function listen(app: import('express').Express, port: number, host: string): Pro
       else reject(err);
     });
   });
+}
+
+/** The development fake BTCPay on its fixed port; a port in use is a configuration problem, said as PORT's is. */
+async function startFakeBtcPay(port: number): Promise<FakeBtcPay> {
+  try {
+    return await startDevBtcPay(port);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    throw new ConfigError([
+      `DEV_BTCPAY_PORT: ${port} is already in use on 127.0.0.1 (the development fake BTCPay Server's port: another npm start?); stop the other program, or set DEV_BTCPAY_PORT to a free port (0: a new one at each start, and a shop's BTCPay connection to the fake then stops working at the next restart)`,
+    ]);
+  }
 }
 
 function printBanner(

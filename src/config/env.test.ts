@@ -7,6 +7,9 @@ describe('loadEnv', () => {
     expect(env.PORT).toBe(3000);
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.INVOICE_LINK_DEFAULT_TTL_SECONDS).toBe(604800);
+    // A fixed port, not 0: a shop's BTCPay connection to the development fake names its address.
+    expect(env.DEV_BTCPAY_PORT).toBe(3900);
+    expect(loadEnv({ DEV_BTCPAY_PORT: '0' }).DEV_BTCPAY_PORT).toBe(0);
   });
 
   it('lists every problem in one readable message', () => {

@@ -113,6 +113,13 @@ const envSchema = z
       .positive()
       .default(7 * 24 * 3600),
 
+    /**
+     * Development only: the port of the local fake BTCPay Server `npm start` runs when NODE_ENV is not production. Fixed,
+     * so a shop's BTCPay connection to it (its server URL is stored with the connection) works after a restart; 0: a
+     * new free port at each start.
+     */
+    DEV_BTCPAY_PORT: z.coerce.number().int().min(0).max(65535).default(3900),
+
     TAXJAR_API_URL: url.default('https://api.taxjar.com'),
     TAXJAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(2500).default(1500),
 

@@ -1,11 +1,13 @@
 // Starts the service's start command (src/main.ts through tsx) as a child process, with the machine's PATH and
-// HOME and JSON logs, plus `env`: for tests of start-up itself (bad configuration, process roles, priority).
+// HOME and JSON logs, plus `env`: for tests of start-up itself (bad configuration, process roles, priority). The
+// development fake BTCPay takes a free port unless the test names one: its fixed default (DEV_BTCPAY_PORT) would
+// be taken by a developer's own `npm start`, or by another test file's start running beside this one.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
 export function spawnMain(env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_PRETTY: 'false', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_PRETTY: 'false', DEV_BTCPAY_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -58,5 +58,18 @@ describe('start command failures', { timeout: START_BUDGET_MS + 10_000 }, () => 
       expect(code).toBe(1);
       expect(output).toContain(`PORT: ${port} is already in use`);
     });
+
+    it("says the development fake BTCPay's fixed port is in use, and how to choose another", async () => {
+      const { code, output } = await start({
+        DATABASE_URL: testDatabaseUrl(),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DEV_BTCPAY_PORT: String(port),
+      });
+      expect(code).toBe(1);
+      expect(output).toContain(`DEV_BTCPAY_PORT: ${port} is already in use on 127.0.0.1`);
+      expect(output).toContain('set DEV_BTCPAY_PORT to a free port');
+      expect(output).not.toMatch(/\n\s+at /); // no stack trace
+    });
   });
 });

@@ -902,11 +902,16 @@ export const DEV_BTCPAY_STORE = {
   webhookSecret: 'dev-fake-btcpay-webhook-secret',
 } as const;
 
-/** Development: a fake BTCPay Server with the demo store (its webhook is registered once the connection exists). */
-export async function startDevBtcPay(): Promise<FakeBtcPay> {
+/**
+ * Development: a fake BTCPay Server with the demo store (its webhook is registered once the connection exists), on
+ * `port` (DEV_BTCPAY_PORT, a fixed one by default). A BTCPay connection names its server's URL, so a shop connected
+ * to the fake in the panel keeps working across restarts only if the fake comes back at the same address (PayPal's
+ * and Square's fakes may move: their address is the process's PAYPAL_/SQUARE_API_BASE_URL, set at each start).
+ */
+export async function startDevBtcPay(port: number): Promise<FakeBtcPay> {
   return new FakeBtcPay({
     stores: [{ id: DEV_BTCPAY_STORE.storeId, name: 'Demo Shop', apiKeys: [DEV_BTCPAY_STORE.apiKey], webhooks: [] }],
-  }).start();
+  }).start(port);
 }
 
 /** Points the store's one webhook at `url` (BTCPay: Store settings -> Webhooks), replacing an earlier one. */

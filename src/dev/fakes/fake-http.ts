@@ -24,7 +24,14 @@ export class FakeHttpServer {
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => void this.dispatch(req, res));
     this.server.keepAliveTimeout = 5_000;
-    await new Promise<void>((r) => this.server!.listen(port, host, r));
+    // A port in use (a fixed one, EADDRINUSE) rejects: unhandled, the server's 'error' would end the process.
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, host, () => {
+        this.server!.off('error', reject);
+        resolve();
+      });
+    });
     this.url = `http://${host}:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }

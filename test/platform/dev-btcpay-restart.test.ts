@@ -1,0 +1,130 @@
+// `npm start` in development, restarted: the start command (src/main.ts) with its local fake BTCPay Server, twice on
+// one database. A BTCPay connection names its server's URL (stored with the connection, unlike PayPal's and Square's
+// host, which is the process's PAYPAL_/SQUARE_API_BASE_URL), so the fake must come back at the same address: an
+// owner's own shop connected to the first start's fake in Settings -> Payments passes "Test connection" after the
+// restart, and its buyer's "Pay with Bitcoin" opens an invoice on the second start's fake, at the URL it stored.
+// Before, the fake took a new port at each start and the connection pointed at nothing (only the demo shop's was
+// rewritten to the new address at start).
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import request from 'supertest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DEV_BTCPAY_STORE } from '../../src/dev/fakes/fake-btcpay.js';
+import { adminCtx } from '../helpers/actors.js';
+import { createTestApp, TEST_SECRETS_KEYS, type TestApp } from '../helpers/app.js';
+import { testDatabaseUrl, testDb } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
+import { spawnMain } from '../helpers/main-process.js';
+import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
+
+const db = testDb();
+const f = factories();
+const INVOICE_LINK_SIGNING_SECRET = 'dev-btcpay-restart-invoice-secret-0123';
+const children: ChildProcess[] = [];
+const apps: TestApp[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+afterAll(async () => {
+  for (const t of apps.splice(0)) await t.services.close();
+});
+
+/** A port free now: the fixed one this test's starts are given (the default, 3900, may be a developer's). */
+function freePort(): Promise<number> {
+  const server = createServer();
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    }),
+  );
+}
+
+/** Starts src/main.ts in development on the test database; resolves with what its banner says. */
+function startMain(btcpayPort: number): Promise<{ child: ChildProcess; base: string; btcpay: string; banner: string }> {
+  const child = spawnMain({
+    DATABASE_URL: testDatabaseUrl(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    // The web role alone: no job worker child, no admin panel bundle (neither is needed to be paid).
+    PROCESS_ROLES: 'web',
+    SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
+    INVOICE_LINK_SIGNING_SECRET,
+    DEV_BTCPAY_PORT: String(btcpayPort),
+  });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d;
+      const base = /Ledgerline is running at (http:\/\/\S+)/.exec(output)?.[1];
+      // (Before the fix the banner named the fake only for the demo shop: "... BTCPay Server is a local fake at".)
+      const btcpay = /BTCPay Server (?:runs at|is a local fake at) (http:\/\/[\d.:]+) .*\n(.*\n)?\n/.exec(output)?.[1];
+      if (base && btcpay) resolve({ child, base, btcpay, banner: output });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code} before its banner:\n${output}`)));
+  });
+}
+
+async function stopMain(child: ChildProcess) {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+describe.runIf(process.platform === 'linux')('npm start in development, restarted', { timeout: 240_000 }, () => {
+  it("keeps the fake BTCPay at one address, so an owner's BTCPay connection to it still works", async () => {
+    // The demo shop (connected to the fakes at each start) and the owner's own shop.
+    await f.shop({ tenant: { name: 'Demo Shop', enabledPaymentMethods: [] } });
+    const mine = await f.shop({ tenant: { enabledPaymentMethods: [] } });
+    const port = await freePort();
+
+    const first = await startMain(port);
+    // Settings -> Payments, as the owner does against this server's fake BTCPay (the panel's services here).
+    const t = await createTestApp({ env: { PUBLIC_BASE_URL: first.base, INVOICE_LINK_SIGNING_SECRET } });
+    apps.push(t);
+    const ctx = adminCtx(mine.tenant.id);
+    const connection = await t.services.paymentConnections.connect(ctx, {
+      provider: 'BTCPAY',
+      environment: 'production',
+      config: { serverUrl: first.btcpay, storeId: DEV_BTCPAY_STORE.storeId },
+      secrets: { apiKey: DEV_BTCPAY_STORE.apiKey, webhookSecret: 'my-own-webhook-secret-2468' },
+    });
+    const tested = await t.services.paymentConnections.test(ctx, 'BTCPAY');
+    expect(tested.ok, tested.message).toBe(true);
+    await db.tenant.update({ where: { id: mine.tenant.id }, data: { enabledPaymentMethods: ['BTC_INVOICE'] } });
+    await stopMain(first.child);
+
+    const second = await startMain(port);
+    // The connection as the owner saved it (no shop's row rewritten at start), and it still answers.
+    const stored = await db.paymentConnection.findUniqueOrThrow({ where: { id: connection.id } });
+    expect(stored.config).toMatchObject({ serverUrl: first.btcpay });
+    const again = await t.services.paymentConnections.test(ctx, 'BTCPAY');
+    expect(again.ok, again.message).toBe(true);
+    expect(second.btcpay).toBe(first.btcpay);
+    expect(second.btcpay).toBe(`http://127.0.0.1:${port}`);
+    // The banner says what to type on a shop's BTCPay card; the demo shop's connection names the same address.
+    expect(second.banner).toContain(
+      `Server URL ${second.btcpay}, Store ID ${DEV_BTCPAY_STORE.storeId}, API key ${DEV_BTCPAY_STORE.apiKey}`,
+    );
+    const demo = await db.paymentConnection.findFirstOrThrow({ where: { provider: 'BTCPAY', tenant: { name: 'Demo Shop' } } });
+    expect(demo.config).toMatchObject({ serverUrl: second.btcpay, storeId: DEV_BTCPAY_STORE.storeId });
+
+    // The buyer opens the invoice link on the restarted server and pays with Bitcoin: sent to an invoice of the
+    // restarted fake, at the address the connection stored.
+    const { path: invoicePath } = await unpaidOrderLink(t.services, mine, { method: 'BTC_INVOICE', cents: 2400 });
+    const pay = await request(second.base.replace('//localhost:', '//127.0.0.1:'))
+      .post(`${invoicePath}/pay`)
+      .type('form')
+      .send({ method: 'BTC_INVOICE' })
+      .expect(303);
+    const checkout = new URL(String(pay.headers.location));
+    expect(checkout.origin).toBe(first.btcpay);
+    expect(checkout.pathname).toMatch(/^\/i\/[^/]+$/);
+    await request(checkout.origin).get(checkout.pathname).expect(200);
+    await stopMain(second.child);
+  });
+});

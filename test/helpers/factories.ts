@@ -17,6 +17,22 @@ const uniq = () => `${next()}${randomBytes(3).toString('hex')}`;
 type Data<T> = Partial<T> & Record<string, unknown>;
 
 /**
+ * One hash per password for a test worker: scrypt at the production cost (platform/crypto.ts: 32 MiB, tens of
+ * milliseconds of a core, more on a busy machine) for every admin a test creates added up across the suite. A
+ * stored hash is only ever verified, never compared between two admins, so sharing one salt per password
+ * changes nothing a test can see. Signing in still verifies at the production cost.
+ */
+const hashes = new Map<string, Promise<string>>();
+const hashOnce = (password: string) => {
+  let hash = hashes.get(password);
+  if (!hash) {
+    hashes.set(password, (hash = hashPassword(password)));
+    hash.catch(() => hashes.delete(password)); // a failed hash is not kept for the next admin
+  }
+  return hash;
+};
+
+/**
  * `given`, or else the test file's database. Without one, each call reads testDb() when it runs,
  * not when factories() is called: a helper module that keeps `factories()` at its top level (api-fixtures.ts) is
  * evaluated once per test worker (test files share modules, vitest.config.ts `isolate: false`), while each file
@@ -48,7 +64,7 @@ export function factories(given?: Db) {
       return current().adminUser.create({
         data: {
           email: `admin-${uniq()}@test.local`,
-          passwordHash: await hashPassword(password),
+          passwordHash: await hashOnce(password),
           role: 'TENANT_ADMIN',
           ...rest,
         } as Prisma.AdminUserUncheckedCreateInput,

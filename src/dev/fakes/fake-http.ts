@@ -97,6 +97,36 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/**
+ * A provider's answer held back for a test (a fake's holdNext...Answer): the next request is carried out at once
+ * but answered only once released; its retries (the same idempotency key) wait with it, other requests are
+ * answered as usual.
+ */
+export class AnswerHold {
+  private current?: { answered: Promise<void>; key?: string };
+
+  /** Holds the answer to the next request; the returned function releases it. */
+  holdNext(): () => void {
+    let release!: () => void;
+    this.current = { answered: new Promise<void>((resolve) => (release = resolve)) };
+    return () => {
+      this.current = undefined;
+      release();
+    };
+  }
+
+  /**
+   * What the answer to a request with idempotency key `key` waits for, or undefined: answered at once. The first
+   * request after holdNext binds the hold to its key.
+   */
+  waitFor(key: string): Promise<void> | undefined {
+    const hold = this.current;
+    if (!hold) return undefined;
+    hold.key ??= key;
+    return hold.key === key ? hold.answered : undefined;
+  }
+}
+
 export interface OutboxDelivery {
   url: string;
   body: string;

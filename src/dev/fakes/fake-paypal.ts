@@ -26,6 +26,7 @@ import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import express, { type Request, type Response } from 'express';
 import { selfSignedCertificate } from './self-signed-cert.js';
+import { AnswerHold } from './fake-http.js';
 
 interface Money {
   currency_code: string;
@@ -138,7 +139,7 @@ export class FakePayPal {
    *  'reject' answers 422 REFUND_NOT_ALLOWED. */
   private refundFailure?: '5xx' | 'timeout' | 'reject';
   holdMs = 2_000;
-  private refundHold?: { answered: Promise<void>; requestId?: string };
+  private readonly refundHold = new AnswerHold();
 
   /**
    * The next refund request (and its retries, same PayPal-Request-Id) is carried out at once (the refund made,
@@ -146,12 +147,7 @@ export class FakePayPal {
    * answer meanwhile, its refund not yet recorded. Other refund requests are answered as usual.
    */
   holdNextRefundAnswer(): () => void {
-    let release!: () => void;
-    this.refundHold = { answered: new Promise<void>((resolve) => (release = resolve)) };
-    return () => {
-      this.refundHold = undefined;
-      release();
-    };
+    return this.refundHold.holdNext();
   }
 
   constructor(private readonly opts: { now?: () => Date } = {}) {}
@@ -784,10 +780,7 @@ export class FakePayPal {
         return error(res, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist.');
       const failure = this.refundFailure;
       this.refundFailure = undefined;
-      const hold = this.refundHold;
-      const requestId = req.get('paypal-request-id') ?? '';
-      if (hold && hold.requestId === undefined) hold.requestId = requestId;
-      const held = hold && hold.requestId === requestId ? hold.answered : undefined;
+      const held = this.refundHold.waitFor(req.get('paypal-request-id') ?? '');
       if (failure === '5xx')
         return res.status(503).json({ name: 'INTERNAL_SERVER_ERROR', message: 'An internal server error occurred.', debug_id: 'fake503' });
       if (failure === 'reject')

@@ -12,7 +12,7 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { FakeHttpServer, parseJson, randomId, sendJson, WebhookOutbox, type FakeRequest } from './fake-http.js';
+import { AnswerHold, FakeHttpServer, parseJson, randomId, sendJson, WebhookOutbox, type FakeRequest } from './fake-http.js';
 import { fakeSquareSdkScript } from './fake-square-sdk.js';
 
 export interface FakeSquareLocation {
@@ -82,7 +82,7 @@ export class FakeSquare {
   private readonly idempotency = new Map<string, IdempotentAnswer>();
   private readonly http = new FakeHttpServer((req, res) => this.handle(req, res));
   private failures: { path: RegExp; status: number; times: number }[] = [];
-  private refundHold?: { answered: Promise<void>; key?: string };
+  private readonly refundHold = new AnswerHold();
 
   constructor(opts: FakeSquareOptions = {}) {
     this.merchants = opts.merchants ?? [
@@ -133,12 +133,7 @@ export class FakeSquare {
    * refund's later notifications (completeRefund / failRefund). Other requests are answered as usual.
    */
   holdNextRefundAnswer(): () => void {
-    let release!: () => void;
-    this.refundHold = { answered: new Promise<void>((resolve) => (release = resolve)) };
-    return () => {
-      this.refundHold = undefined;
-      release();
-    };
+    return this.refundHold.holdNext();
   }
 
   completeRefund(refundId: string): Promise<void> {
@@ -236,9 +231,7 @@ export class FakeSquare {
         ),
       );
     }
-    const hold = path === '/v2/refunds' ? this.refundHold : undefined;
-    if (hold && hold.key === undefined) hold.key = key;
-    const held = hold && hold.key === key ? hold.answered : undefined;
+    const held = path === '/v2/refunds' ? this.refundHold.waitFor(key) : undefined;
     const slot = `${merchant.merchantId}|${path}|${key}`;
     const bodyHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
     const seen = this.idempotency.get(slot);

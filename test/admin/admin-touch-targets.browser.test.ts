@@ -1,8 +1,9 @@
 // AdminJS's own controls on a phone (390x844, touch), as an owner approving a payment from it taps them: the
-// login fields and button, the top bar's menu and "Log out", the sidebar's links, a list row's actions, the
-// pagination, the Filter button, an order's action buttons and a form's fields and tick boxes, each at least
-// 44 px tall (and wide, where it is an icon or a short button), as our own components already are
-// (public/touch-targets.css). On a desktop the panel keeps its layout: the sidebar open at the left, no
+// login fields and button, the top bar's menu and "Log out", the sidebar's links, the breadcrumbs, a list's
+// sortable column headers, a list row's actions and the menu they open (a tap opens it, and does not open the
+// record), the pagination, the Filter button and the filter drawer's fields and buttons, an order's action
+// buttons, a show page's links to other records, and a form's fields and tick boxes, each at least 44 px tall
+// (and wide, where it is an icon or a short button), as our own components already are (public/touch-targets.css). On a desktop the panel keeps its layout: the sidebar open at the left, no
 // menu button, AdminJS's own 34 px buttons. Skipped without Chromium unless CI=true.
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,7 @@ describe.skipIf(!runBrowserTests)("AdminJS's own controls on a phone", () => {
   const f = factories();
   let tenantId: string;
   let orderId: string;
+  let addressId: string;
 
   beforeAll(async () => {
     app = await startAdminApp();
@@ -64,6 +66,7 @@ describe.skipIf(!runBrowserTests)("AdminJS's own controls on a phone", () => {
     tenantId = (await f.tenant({})).id;
     await f.adminUser({ tenantId, email: 'owner@touch.test' });
     const customer = await f.customer({ tenantId, displayName: 'Pat Phone' });
+    addressId = (await f.address({ tenantId, customerId: customer.id })).id;
     // More than a page (20) of orders: the list shows its pagination.
     for (let i = 0; i < 21; i++) orderId = (await f.order({ tenantId, customerId: customer.id, totalCents: 2500 })).id;
   }, 360_000);
@@ -101,17 +104,57 @@ describe.skipIf(!runBrowserTests)("AdminJS's own controls on a phone", () => {
     small.push(...(await tooSmall(sidebarLinks, 'sidebar link', { wide: true })));
     await browser.shot('touch-2-sidebar');
 
-    await page.goto(`${app.baseUrl}/admin/resources/Order`);
+    const listUrl = `${app.baseUrl}/admin/resources/Order`;
+    await page.goto(listUrl);
     await page.waitForSelector('[data-testid="actions-dropdown"]');
+    small.push(...(await tooSmall(page.locator('.adminjs_Breadcrumbs a'), 'breadcrumb', { wide: true })));
+    small.push(...(await tooSmall(page.locator('.adminjs_SortLink'), 'column header', { wide: true })));
     small.push(...(await tooSmall(page.locator('[data-testid="actions-dropdown"]'), 'row actions', { wide: true })));
     small.push(...(await tooSmall(page.locator('.adminjs_Pagination button'), 'pagination', { wide: true })));
     small.push(...(await tooSmall(page.locator('[data-css="Order-filter-button"]'), 'filter button', { wide: true })));
     await browser.shot('touch-3-order-list');
 
+    // A row's "..." tapped in its middle (its icon) opens its menu; before, the tap reached the row, which opened the order.
+    await page.locator('[data-testid="actions-dropdown"]').first().tap();
+    const rowMenu = page.locator('.adminjs_DropDownMenu .adminjs_DropDownItemAction');
+    const opened = await rowMenu
+      .first()
+      .waitFor({ timeout: 45_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (opened) {
+      small.push(...(await tooSmall(rowMenu, 'row menu item', { wide: true })));
+      await browser.shot('touch-3b-row-menu');
+      // Its first item (the order's page), tapped, does what it says.
+      await rowMenu.first().tap();
+      await page.waitForURL(/\/admin\/resources\/Order\/records\/[^/]+\/show$/);
+    } else small.push(`row actions: a tap did not open the menu (the page went to ${page.url()})`);
+    await page.goto(listUrl);
+    await page.waitForSelector('[data-testid="actions-dropdown"]');
+
+    // The filter drawer: its close button, fields, pickers and Reset / Apply.
+    await page.locator('[data-css="Order-filter-button"]').tap();
+    const drawer = page.locator('[data-css="Order-filter-drawer"]');
+    await expect.poll(async () => (await drawer.boundingBox())?.x ?? -1).toBeGreaterThanOrEqual(0);
+    small.push(...(await tooSmall(drawer.locator('button'), 'filter drawer button', { wide: true })));
+    small.push(...(await tooSmall(drawer.locator('.adminjs_Input'), 'filter field', { wide: true })));
+    small.push(...(await tooSmall(drawer.locator('.adminjs_Select > div'), 'filter select', { wide: true })));
+    await browser.shot('touch-3c-filter-drawer');
+
     await page.goto(`${app.baseUrl}/admin/resources/Order/records/${orderId}/show`);
     await page.waitForSelector('[data-testid="order-detail"]');
     small.push(...(await tooSmall(page.locator('.adminjs_ActionHeader .adminjs_Button'), 'order action', { wide: true })));
+    small.push(...(await tooSmall(page.locator('.adminjs_Breadcrumbs a'), 'show breadcrumb', { wide: true })));
     await browser.shot('touch-4-order-show');
+
+    // AdminJS's own show page: a link to another record (the address's customer).
+    await page.goto(`${app.baseUrl}/admin/resources/Address/records/${addressId}/show`);
+    const showLinks = page.locator('[data-css="Address-show-drawer-content"] a');
+    await showLinks.first().waitFor();
+    small.push(...(await tooSmall(showLinks, 'show page link', { wide: true })));
+    await browser.shot('touch-4b-address-show');
 
     await page.goto(`${app.baseUrl}/admin/resources/Product/actions/new`);
     await page.waitForSelector('[name="sku"]');
@@ -138,6 +181,7 @@ describe.skipIf(!runBrowserTests)('the panel on a desktop', () => {
     browser = await openBrowser('admin-touch-targets-desktop');
     const tenantId = (await f.tenant({})).id;
     await f.adminUser({ tenantId, email: 'owner@desk.test' });
+    await f.product({ tenantId });
   }, 360_000);
   afterAll(async () => {
     await browser?.close();
@@ -156,5 +200,14 @@ describe.skipIf(!runBrowserTests)('the panel on a desktop', () => {
     expect((await page.locator('[name="sku"]').boundingBox())!.height).toBe(34);
     expect((await page.locator('[data-testid="button-save"]').boundingBox())!.height).toBe(34);
     await browser.shot('desktop-product-form');
+
+    // A list keeps AdminJS's text-sized breadcrumbs, column headers and row menu (phone-only rules).
+    await page.goto(`${app.baseUrl}/admin/resources/Product`);
+    await page.waitForSelector('[data-testid="actions-dropdown"]');
+    const heights = async (selector: string) =>
+      Promise.all((await page.locator(selector).all()).map(async (l) => (await l.boundingBox())!.height));
+    expect(new Set(await heights('.adminjs_Breadcrumbs a'))).toEqual(new Set([16]));
+    expect(new Set(await heights('.adminjs_SortLink'))).toEqual(new Set([14]));
+    expect((await page.locator('[data-testid="actions-dropdown"]').first().boundingBox())!.height).toBe(32);
   });
 });

@@ -36,7 +36,7 @@ import {
 import { apiKeyResource } from './resources/api-keys.resource.js';
 import { webhookDeliveryResource, webhookEndpointResource } from './resources/webhooks.resource.js';
 import { roleChangeResource } from './resources/role-changes.resource.js';
-import { deletedOrderPaymentsResource } from './resources/deleted-order-payments.resource.js';
+import { deletedOrderPaymentsResource, deletedOrderPaymentsResourceOptions } from './resources/deleted-order-payments.resource.js';
 import { withAuditTimeline } from './resources/audit-trail.js';
 import { addAfter } from './resources/add-after.js';
 import { withNewFormDefaults } from './resources/new-form-defaults.js';
@@ -124,7 +124,11 @@ export function buildResources(services: Services, components: ReturnType<typeof
 
   const resources = withShopDates(components, [
     orderResource({ services, resource: make('Order', shop, orderResourceOptions(services.db)), components }),
-    deletedOrderPaymentsResource({ services, resource: make('DeletedOrderCheckout', shop), components }),
+    deletedOrderPaymentsResource({
+      services,
+      resource: make('DeletedOrderCheckout', shop, deletedOrderPaymentsResourceOptions()),
+      components,
+    }),
     timeline(
       customerResource(
         make('Customer', shop, { ...customerResourceOptions(), ...audit('customer', { ignore: ['dmClosedAt'] }) }),

@@ -71,6 +71,17 @@ export interface ScopedResourceOptions {
   /** List columns shown formatted but sorted by a stored column (e.g. total -> totalCents). */
   sortAliases?: Readonly<Record<string, string>>;
   /**
+   * A list column sorted by more than itself: `sortBy` -> the orderBy for a direction, ties broken by other
+   * columns (so rows of one value keep one order, and a page boundary never shows a row twice or skips one).
+   */
+  sortOrders?: Readonly<Record<string, (direction: 'asc' | 'desc') => Record<string, unknown>[]>>;
+  /**
+   * A filter read by this resource rather than the adapter (which reads a text column as "contains"): its
+   * value becomes this where-clause, AND-ed with the other filters and the scope. For values that are no
+   * stored value (Payments for deleted orders: "money arrived" is any non-null, "no money arrived" a null).
+   */
+  filterWheres?: Readonly<Record<string, (value: string) => Record<string, unknown>>>;
+  /**
    * Puts every create, update and delete of this resource on the record: the write and its audit entry
    * (who, the changed fields before -> after, secrets masked) are one transaction.
    */
@@ -192,6 +203,12 @@ export function defineScopedResource(lib: PrismaLib) {
       return sort;
     }
 
+    /** The list's orderBy: a sortOrders column's own, else the adapter's for the (safe) column. */
+    private orderBy(sort: { sortBy?: string; direction?: 'asc' | 'desc' }) {
+      const own = sort.sortBy ? this.scopeOptions.sortOrders?.[sort.sortBy] : undefined;
+      return own ? own(sort.direction === 'desc' ? 'desc' : 'asc') : this.buildSortBy(this.safeSort(sort));
+    }
+
     /** A duplicate (SKU, email, guild id ...) is a form error, not a crash. */
     private async write<T>(fn: () => Promise<T>): Promise<T> {
       try {
@@ -292,9 +309,13 @@ export function defineScopedResource(lib: PrismaLib) {
 
     private async where(filter: Filter | undefined, context: Ctx): Promise<Record<string, unknown>> {
       const scope = this.scopeWhere(context);
-      const base = lib.convertFilter(this.model.fields, this.safeFilter(filter)) as Record<string, unknown>;
+      const own = this.scopeOptions.filterWheres ?? {};
+      const byAdapter =
+        filter && ({ ...filter, filters: Object.fromEntries(Object.entries(filter.filters ?? {}).filter(([p]) => !own[p])) } as Filter);
+      const base = lib.convertFilter(this.model.fields, this.safeFilter(byAdapter)) as Record<string, unknown>;
+      const mine = Object.entries(filter?.filters ?? {}).flatMap(([p, f]) => (own[p] ? [own[p](String(f.value))] : []));
       const search = await this.searchWhere(filter, scope);
-      const parts = [base, ...(search ? [search] : []), ...(Object.keys(scope).length ? [scope] : [])];
+      const parts = [base, ...mine, ...(search ? [search] : []), ...(Object.keys(scope).length ? [scope] : [])];
       return parts.length > 1 ? { AND: parts } : base;
     }
 
@@ -326,7 +347,7 @@ export function defineScopedResource(lib: PrismaLib) {
         where: await this.where(filter, context),
         skip: offset,
         take: limit,
-        orderBy: this.buildSortBy(this.safeSort(sort)),
+        orderBy: this.orderBy(sort),
       });
       return rows.map((row) => new BaseRecord(this.prepareReturnValues(row), this));
     }

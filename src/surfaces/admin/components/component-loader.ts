@@ -31,6 +31,7 @@ export function createComponents() {
     DateTime: loader.add('DateTime', file('date-time')),
     FilledWhenNew: loader.add('FilledWhenNew', file('filled-when-new')),
     EstimatedCountList: loader.add('EstimatedCountList', file('estimated-count-list')),
+    DeletedOrderPaymentsList: loader.add('DeletedOrderPaymentsList', file('deleted-order-payments-list')),
     WebhookEndpointCreate: loader.add('WebhookEndpointCreate', file('webhook-endpoint-create')),
     ExtendPayWindow: loader.add('ExtendPayWindow', file('extend-pay-window')),
     InvoiceLink: loader.add('InvoiceLink', file('invoice-link')),

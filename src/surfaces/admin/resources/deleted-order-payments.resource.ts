@@ -4,11 +4,16 @@
 // (refunding, refunded, to return by hand, returned by hand), the amount, the provider's id, and what to do.
 // "Returned by hand" records that an admin sent FLAGGED money back to the customer; the dashboard's
 // "Money to return" lists what is still FLAGGED and links here.
+// The list shows, unless its "Money" filter says otherwise, the payments money reached, those to return by hand
+// first: a BTCPay invoice's row is kept for good though no money reached it (deleted-order-late-money.md), so
+// over months such rows would bury the few that need the admin. Its header says how many it leaves out and
+// shows them in one tap (components/deleted-order-payments-list.tsx).
 // Staff may read it: they answer the customers who ask where their money went. Only a shop admin may mark it
 // returned: it says the shop paid money out of its own account (a wallet, a bank), which staff do not hold.
-import type { ActionContext, ActionResponse, ActionRequest, After, RecordActionResponse, ResourceWithOptions } from 'adminjs';
+import { flat } from 'adminjs';
+import type { ActionContext, ActionResponse, ActionRequest, After, Before, RecordActionResponse, ResourceWithOptions } from 'adminjs';
 import type { Services } from '../services.js';
-import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
+import type { ScopedPrismaResource, ScopedResourceOptions } from '../adapter/scoped-resource.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { markDeletedOrderMoneyReturned } from '../../../modules/payments-processor/checkouts/deleted-order-money.js';
 import { PROVIDER_DEFINITIONS } from '../../../modules/payments-processor/connections/provider-definitions.js';
@@ -23,12 +28,62 @@ import { moneyColumns } from './money-columns.js';
 
 export const DELETED_ORDER_PAYMENTS = 'DeletedOrderCheckout';
 
-/** lateMoneyAction in the shop owner's words (null: no money arrived for it). */
+/**
+ * lateMoneyAction in the shop owner's words (null: no money arrived for it), in the order the list shows them:
+ * what the admin must do first, what is under way, what is done. That is the codes' own alphabetical order, which
+ * the list sorts by (LIST_ORDER); deleted-order-payments.test.ts keeps the two the same.
+ */
 export const LATE_MONEY_WORDS: Record<string, string> = {
+  FLAGGED: 'To return by hand',
   REFUND_PENDING: 'Refunding through the provider',
   REFUND_SENT: 'Refunded through the provider',
-  FLAGGED: 'To return by hand',
   RETURNED_BY_HAND: 'Returned by hand',
+};
+
+/** The list's "Money" filter: what became of the money, and three values no row stores. */
+export const MONEY_FILTER = {
+  /** lateMoneyAction set: what the list shows when the request names no Money filter. */
+  ARRIVED: 'MONEY_ARRIVED',
+  NONE: 'NO_MONEY',
+  ALL: 'ALL',
+} as const;
+
+const MONEY_FILTER_WORDS: Record<string, string> = {
+  [MONEY_FILTER.ARRIVED]: 'Money arrived (shown unless you choose another)',
+  ...LATE_MONEY_WORDS,
+  [MONEY_FILTER.NONE]: 'No money arrived',
+  [MONEY_FILTER.ALL]: 'Every payment, also those no money reached',
+};
+
+/** The where-clause of a Money filter's value (an unknown value matches no row, as an unknown state would). */
+export function moneyFilterWhere(value: string): Record<string, unknown> {
+  if (value === MONEY_FILTER.ALL) return {};
+  if (value === MONEY_FILTER.ARRIVED) return { lateMoneyAction: { not: null } };
+  if (value === MONEY_FILTER.NONE) return { lateMoneyAction: null };
+  return { lateMoneyAction: value };
+}
+
+/**
+ * The list's default order, and the Money column's when sorted: what needs the admin first (LATE_MONEY_WORDS),
+ * no money last, then the latest change first; the id breaks ties, so pages never overlap.
+ */
+const LIST_ORDER = (direction: 'asc' | 'desc') => [
+  { lateMoneyAction: { sort: direction, nulls: direction === 'asc' ? 'last' : 'first' } },
+  { updatedAt: 'desc' },
+  { id: 'desc' },
+];
+
+/** The scoped resource's options: the Money filter and the order above (admin.router.ts makes the resource). */
+export function deletedOrderPaymentsResourceOptions(): ScopedResourceOptions {
+  return { filterWheres: { lateMoneyAction: moneyFilterWhere }, sortOrders: { lateMoneyAction: LIST_ORDER } };
+}
+
+/** A list request without a Money filter gets the default one: the payments money reached. */
+const moneyArrivedUnlessChosen: Before = async (request) => {
+  const { filters } = flat.unflatten(request.query ?? {}) as { filters?: Record<string, unknown> };
+  const chosen = filters?.lateMoneyAction;
+  if (typeof chosen === 'string' && chosen !== '') return request;
+  return { ...request, query: { ...request.query, 'filters.lateMoneyAction': MONEY_FILTER.ARRIVED } };
 };
 
 /** What the admin does about it, by where it stands. */
@@ -76,7 +131,7 @@ export function deletedOrderPaymentsResource(deps: {
     options: {
       id: DELETED_ORDER_PAYMENTS,
       navigation: { name: 'Sales', icon: 'ShoppingCart' },
-      sort: { sortBy: 'updatedAt', direction: 'desc' },
+      sort: { sortBy: 'lateMoneyAction', direction: 'asc' },
       listProperties: ['orderNumber', 'lateMoneyAction', 'paid', 'provider', 'providerCheckoutId', 'updatedAt'],
       showProperties: [
         'orderNumber',
@@ -100,8 +155,9 @@ export function deletedOrderPaymentsResource(deps: {
         orderNumber: { type: 'number', description: 'The number of the deleted order.' },
         // In words as written (AdminJS's own badge would re-case "To return by hand" as "To Return By Hand"):
         // the list's and show page's after-hook sets <path>Label, OrderEnumCell shows it.
+        // Its filter also offers the values no row stores (MONEY_FILTER); the cells show the row's own words.
         lateMoneyAction: {
-          availableValues: Object.entries(LATE_MONEY_WORDS).map(([value, label]) => ({ value, label })),
+          availableValues: Object.entries(MONEY_FILTER_WORDS).map(([value, label]) => ({ value, label })),
           components: { list: components.OrderEnumCell, show: components.OrderEnumCell },
         },
         paid: { type: 'string', isVisible: { list: true, show: true, edit: false, filter: false } },
@@ -123,6 +179,12 @@ export function deletedOrderPaymentsResource(deps: {
       },
       actions: {
         ...tenantReadOnly,
+        list: {
+          ...tenantReadOnly.list,
+          before: moneyArrivedUnlessChosen,
+          component: components.DeletedOrderPaymentsList,
+          custom: { moneyFilter: MONEY_FILTER },
+        },
         show: {
           ...tenantReadOnly.show,
           // The deleted order's own History (its delete, the money's arrival, refund, flag and return), with who acted.

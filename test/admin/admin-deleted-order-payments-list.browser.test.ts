@@ -3,7 +3,7 @@
 // (deleted-order-late-money.md), and before, the list showed every row by last change, so the few the admin must
 // act on sank under months of "No money arrived". A shop with rows in every state (and 23 no money reached) and
 // another shop's rows: the default list holds exactly the shop's five money rows in order; the header's button
-// shows all 28 over two pages and back; the Money filter's values count right; the dashboard's "Money to return"
+// shows all 28 over two pages and back; the Money filter's values count right and are offered in words; the dashboard's "Money to return"
 // still opens a payment, and its breadcrumb the list. Another shop's rows never show. Skipped without Chromium
 // unless CI=true.
 import type { Page } from 'playwright-core';
@@ -167,6 +167,22 @@ describe.skipIf(!runBrowserTests)('Sales -> Payments for deleted orders, the lis
       await rowIds(page, money);
       expect(page.url()).not.toContain('lateMoneyAction');
       expect(page.url()).not.toContain('page=2');
+
+      // The Filter's Money choice says the same in words: "No money arrived" lists those 23, 20 a page.
+      await page.locator('[data-css="DeletedOrderCheckout-filter-button"]').click();
+      const drawer = page.locator('[data-css="DeletedOrderCheckout-filter-drawer"]');
+      await drawer.locator('.adminjs_Select').first().click();
+      for (const words of [
+        'Money arrived (shown unless you choose another)',
+        'To return by hand',
+        'Every payment, also those no money reached',
+      ])
+        await page.getByRole('option', { name: words, exact: true }).waitFor();
+      await page.getByRole('option', { name: 'No money arrived', exact: true }).click();
+      await drawer.locator('[data-css="DeletedOrderCheckout-filter-drawer-button-apply"]').click();
+      await rowIds(page, noMoney.slice(0, 20));
+      expect(page.url()).toContain('filters.lateMoneyAction=NO_MONEY');
+      await browser.shot('deleted-list-3-no-money');
       expect(browser.trail.filter((t) => !t.startsWith('console:'))).toEqual([]);
     },
   );

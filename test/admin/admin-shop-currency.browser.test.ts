@@ -76,7 +76,7 @@ describe.skipIf(!runBrowserTests)("a shop's prices stay in its currency", () => 
     const refused = await save(tenantId);
     const message =
       'The currency cannot change from USD to JPY: 1 active product is priced in USD. Amounts are not converted. ' +
-      'First deactivate those products (set their JPY prices after the change).';
+      'Use "Change currency" on Shop settings instead: it asks for each amount in JPY and changes them with the currency at once.';
     expect(refused.notice).toEqual(expect.objectContaining({ type: 'error', message }));
     await underField('currency', message);
     await browser.shot('platform-currency-refused');

@@ -77,8 +77,8 @@ describe("changing a shop's currency", () => {
     expect(res.body.notice.type).toBe('error');
     expect(res.body.record.errors.currency.message).toBe(
       'The currency cannot change from USD to JPY: 2 active products, 1 shipping type and 1 discount are priced in USD. ' +
-        'Amounts are not converted. First deactivate those products (set their JPY prices after the change); make those ' +
-        'shipping types free or delete them; delete those discounts or make them percentages with no minimum subtotal.',
+        'Amounts are not converted. Use "Change currency" on Shop settings instead: it asks for each amount in JPY and ' +
+        'changes them with the currency at once.',
     );
     expect(await currencyOf(tenantId)).toBe('USD');
   });

@@ -10,6 +10,8 @@
 //   change wait for it, yet never waits for the order flow, whose writes of the shop's row (the order number)
 //   are FOR NO KEY UPDATE.
 // Nothing is converted: a price in another currency is a decision of the shop's (a rate, a rounding), not ours.
+// The way to change the currency of a shop with prices is change-shop-currency.ts: the currency and every new
+// amount, typed by the owner, in one transaction (docs/decisions/shop-currency-change.md).
 import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { OPEN_CHECKOUT_STATES } from '../payments-processor/checkouts/money-in-flight.query.js';
@@ -51,14 +53,25 @@ export interface PricedInCurrency {
   openCheckouts: number;
 }
 
+/**
+ * Which products, shipping types and discounts hold amounts in `currency` (PricedInCurrency's first three), as
+ * Prisma filters: counted here, listed and re-priced by change-shop-currency.ts.
+ */
+export function pricedWhere(tenantId: string, currency: string) {
+  return {
+    product: { tenantId, active: true, currency: code(currency) },
+    shippingType: { tenantId, priceCents: { gt: 0 } },
+    discount: { tenantId, OR: [{ type: 'FIXED_AMOUNT' as const, amountOffCents: { gt: 0 } }, { minSubtotalCents: { gt: 0 } }] },
+  };
+}
+
 export async function pricedInCurrency(tx: Tx, tenantId: string, currency: string): Promise<PricedInCurrency> {
   const c = code(currency);
+  const where = pricedWhere(tenantId, c);
   const [products, shippingTypes, discounts, unpaidOrders, openCheckouts] = [
-    await tx.product.count({ where: { tenantId, active: true, currency: c } }),
-    await tx.shippingType.count({ where: { tenantId, priceCents: { gt: 0 } } }),
-    await tx.discount.count({
-      where: { tenantId, OR: [{ type: 'FIXED_AMOUNT', amountOffCents: { gt: 0 } }, { minSubtotalCents: { gt: 0 } }] },
-    }),
+    await tx.product.count({ where: where.product }),
+    await tx.shippingType.count({ where: where.shippingType }),
+    await tx.discount.count({ where: where.discount }),
     await tx.order.count({ where: { tenantId, status: 'PENDING_PAYMENT', currency: c } }),
     await tx.paymentCheckout.count({ where: { tenantId, currency: c, state: { in: [...OPEN_CHECKOUT_STATES] } } }),
   ];
@@ -84,13 +97,17 @@ export function currencyChangeRefusal(p: PricedInCurrency, from: string, to: str
     ...(priced.length ? [`${list(priced)} ${be(p.products + p.shippingTypes + p.discounts)} priced in ${from}`] : []),
     ...(owed.length ? [`${list(owed)} ${be(p.unpaidOrders + p.openCheckouts)} in ${from}`] : []),
   ];
-  const todo = [
-    p.products && `deactivate those products (set their ${to} prices after the change)`,
-    p.shippingTypes && 'make those shipping types free or delete them',
-    p.discounts && 'delete those discounts or make them percentages with no minimum subtotal',
-    (p.unpaidOrders || p.openCheckouts) && 'wait until the unpaid orders are paid, or cancel them',
-  ].filter((s): s is string => !!s);
-  return `The currency cannot change from ${from} to ${to}: ${held.join('; ')}. Amounts are not converted. First ${todo.join('; ')}.`;
+  const owes = !!(p.unpaidOrders || p.openCheckouts);
+  const wait = 'wait until the unpaid orders are paid, or cancel them';
+  // The way through priced things is the one step that re-prices them all (change-shop-currency.ts), never
+  // freeing or deleting them first: the shop would be half-priced while customers can order.
+  const reprice = `"Change currency" on Shop settings asks for each amount in ${to} and changes them with the currency at once`;
+  const todo = !priced.length
+    ? `First ${wait}.`
+    : owes
+      ? `First ${wait}; then ${reprice}.`
+      : `Use "Change currency" on Shop settings instead: it asks for each amount in ${to} and changes them with the currency at once.`;
+  return `The currency cannot change from ${from} to ${to}: ${held.join('; ')}. Amounts are not converted. ${todo}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Products and shipping types as the admin panel writes them. Prices are typed in the currency's major units
 // ("24.50") into the form's `price` field and stored as cents (form-fields.ts moneyField).
 import { z } from 'zod';
+import { REPRICED_BOUNDS } from '../../../modules/tenants/change-shop-currency.js';
 import { currencyCode, formBool, formInt, formMoney, formOptionalInt, formOptionalText, formText, snowflakeList } from './form-fields.js';
 
 /** `currency`: the product's own, typed in the same form (the price is read in it). */
@@ -10,7 +11,7 @@ export const productForm = (currency: string) =>
       sku: formText(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore'),
       name: formText(200),
       description: formOptionalText(2000),
-      price: formMoney(currency, 100_000_000),
+      price: formMoney(currency, REPRICED_BOUNDS.unitPriceCents.max),
       currency: currencyCode,
       active: formBool,
       requiredRoleIds: snowflakeList,
@@ -36,7 +37,7 @@ export const shippingTypeForm = (currency: string) =>
   z
     .object({
       name: formText(100),
-      price: formMoney(currency, 10_000_000),
+      price: formMoney(currency, REPRICED_BOUNDS.priceCents.max),
       active: formBool,
       sortOrder: formInt(-10_000, 10_000),
     })

@@ -2,6 +2,7 @@
 // (1-100) and no amount; a FIXED_AMOUNT one needs amountOff and no percent. Amounts are typed in the shop's
 // currency ("5.00"), stored as cents.
 import { z } from 'zod';
+import { REPRICED_BOUNDS } from '../../../modules/tenants/change-shop-currency.js';
 import { formBool, formId, formMoney, formOptionalDate, formOptionalInt, formText } from './form-fields.js';
 
 /** `currency`: the shop's, which its orders and so its discounts are in. */
@@ -11,12 +12,12 @@ export const discountForm = (currency: string) =>
       name: formText(120),
       type: z.enum(['PERCENT', 'FIXED_AMOUNT']),
       percentOff: formOptionalInt(1, 100),
-      amountOff: formMoney(currency, 100_000_000, { optional: true }),
+      amountOff: formMoney(currency, REPRICED_BOUNDS.amountOffCents.max, { optional: true }),
       scope: z.enum(['GLOBAL', 'ASSIGNED']),
       startsAt: formOptionalDate,
       endsAt: formOptionalDate,
       /** Empty: no minimum. */
-      minSubtotal: formMoney(currency, 100_000_000, { optional: true }),
+      minSubtotal: formMoney(currency, REPRICED_BOUNDS.minSubtotalCents.max, { optional: true }),
       maxUses: formOptionalInt(1, 10_000_000),
       maxUsesPerCustomer: formOptionalInt(1, 10_000_000),
       active: formBool,

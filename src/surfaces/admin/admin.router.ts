@@ -45,6 +45,7 @@ import { createDiscordDirectory, discordNames } from './resources/discord-direct
 import { adminUserResource, adminUserRules, guildResource, tenantResource } from './resources/settings.resources.js';
 import { amountsInShopCurrency, productInShopCurrency } from './resources/shop-currency.rules.js';
 import { tenantSettingsRules } from './resources/tenant-settings.rules.js';
+import { changeCurrencyAction } from './resources/change-currency.action.js';
 import { maskSecret } from './schemas/tenant-settings.schema.js';
 import { openSecret } from '../../platform/secret-box.js';
 import { paymentConnectionResource, tenantSaveHooks } from './resources/payments-settings.js';
@@ -195,6 +196,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
           ),
           components,
           tenantSaveHooks(services),
+          changeCurrencyAction(services),
         ),
         { roles: ['adminRoleIds'], channels: ['adminChannelId'] },
       ),
@@ -349,6 +351,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
             checkRoles: 'Check roles',
             uploadKeys: 'Upload keys',
             extendPayWindow: 'Extend pay window',
+            changeCurrency: 'Change currency',
             invoiceLink: 'Invoice link',
             sendInvoiceLink: 'Send invoice link by DM',
             erasePersonalData: 'Erase personal data',

@@ -39,6 +39,7 @@ export function createComponents() {
     AdminShopField: loader.add('AdminShopField', file('admin-shop-field')),
     PaymentMethodSettings: loader.add('PaymentMethodSettings', file('payment-method-settings')),
     ShipFromAddress: loader.add('ShipFromAddress', file('ship-from-address')),
+    ChangeCurrency: loader.add('ChangeCurrency', file('change-currency')),
   };
   return { loader, components };
 }

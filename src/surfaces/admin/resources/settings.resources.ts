@@ -1,6 +1,13 @@
 // Settings: the tenant (its own settings for a tenant admin, every tenant for a platform admin), Discord
 // guilds and admin users (API keys: api-keys.resource.ts). Secrets never leave the server (see ScopedResourceOptions.present).
-import { ValidationError, type Before, type PropertyErrors, type ResourceWithOptions } from 'adminjs';
+import {
+  ValidationError,
+  type ActionHandler,
+  type Before,
+  type PropertyErrors,
+  type RecordActionResponse,
+  type ResourceWithOptions,
+} from 'adminjs';
 import { z } from 'zod';
 import type { Db, Tx } from '../../../platform/db/prisma.js';
 import { refusedUnder } from './admin-errors.js';
@@ -57,7 +64,16 @@ function noticeInWords(errors: PropertyErrors): string {
     .join('; ');
 }
 
-export function tenantResource(resource: ScopedPrismaResource, components: AdminComponents, hooks?: TenantSaveHooks): ResourceWithOptions {
+/**
+ * `changeCurrency`: the handler of the shop admin's "Change currency" step (change-currency.action.ts), which
+ * changes the currency and re-prices everything priced in the old one at once; without it, no such action.
+ */
+export function tenantResource(
+  resource: ScopedPrismaResource,
+  components: AdminComponents,
+  hooks?: TenantSaveHooks,
+  changeCurrency?: ActionHandler<RecordActionResponse>,
+): ResourceWithOptions {
   const validateForm = validatePayload(tenantSettingsForm, {
     // The rules that join fields (a processor method needs its connection, TaxJar its ship-from address) are
     // checked on the row as the save leaves it, in its transaction: tenant-settings.rules.ts.
@@ -192,6 +208,19 @@ export function tenantResource(resource: ScopedPrismaResource, components: Admin
           isAccessible: platformOnly,
           guard: 'Delete this tenant and ALL its data (orders, customers, products)? This cannot be undone.',
         },
+        // The shop's own admin only (not staff, not a platform admin, who belongs to no shop): a new currency and
+        // every amount priced in the old one, in one save.
+        ...(changeCurrency
+          ? {
+              changeCurrency: {
+                actionType: 'record' as const,
+                icon: 'DollarSign',
+                component: components.ChangeCurrency,
+                isAccessible: canManage,
+                handler: changeCurrency,
+              },
+            }
+          : {}),
         bulkDelete: { isAccessible: never },
       },
     },

@@ -74,15 +74,16 @@ export function changeCurrencyAction(services: Services) {
       record.params.currencyChangeJson = JSON.stringify(await pageOf(ctx.tenantId));
       return { record: record.toJSON(context.currentAdmin) };
     }
+    const notUnderstood = () => answer({ message: 'That request was not understood: reload the page and try again.', type: 'error' });
     const form = posted.safeParse(request.payload ?? {});
+    if (!form.success) return notUnderstood();
     let shown: z.infer<typeof shownList>;
     let typed: z.infer<typeof typedMap>;
     try {
-      if (!form.success) throw new Error('form');
       shown = shownList.parse(JSON.parse(form.data.shown));
       typed = typedMap.parse(JSON.parse(form.data.amounts));
     } catch {
-      return answer({ message: 'That request was not understood: reload the page and try again.', type: 'error' });
+      return notUnderstood();
     }
     const to = currencyCode.safeParse(form.data.to);
     if (!to.success)
@@ -129,10 +130,7 @@ export function changeCurrencyAction(services: Services) {
         });
       }
       const fields = (err.details as { fields?: { path: string; message: string }[] } | undefined)?.fields ?? [];
-      return answer(
-        { message: err.message, type: 'error' },
-        { fieldErrors: Object.fromEntries(fields.map((f) => [f.path, f.message])), stale: err.code === 'CONFLICT' },
-      );
+      return answer({ message: err.message, type: 'error' }, { fieldErrors: Object.fromEntries(fields.map((f) => [f.path, f.message])) });
     }
   };
 }

@@ -235,6 +235,43 @@ describe('submit', () => {
     }
   });
 
+  it("the shop's currency changed while a submit waited for the order counter: no order in the old currency: priced again in the new one", async () => {
+    const s = await fx.shop({ priceCents: 1000 });
+    const a = await fx.readyCustomer(s);
+    const changer = new pg.Client({ connectionString: testDatabaseUrl() });
+    const watcher = new pg.Client({ connectionString: testDatabaseUrl() });
+    await changer.connect();
+    await watcher.connect();
+    try {
+      // What "Change currency" writes (tenants/change-shop-currency.ts), held open: the shop and its products in
+      // euros, at the same amounts (an owner who keeps $10.00 as EUR 10.00), so no price the submit compares moved.
+      await changer.query('BEGIN');
+      await changer.query(`UPDATE tenants SET currency = 'EUR' WHERE id = $1`, [s.tenant.id]);
+      await changer.query(`UPDATE products SET currency = 'EUR' WHERE "tenantId" = $1`, [s.tenant.id]);
+      const changerPid = (await changer.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const submitted = fx.services.orders.submit(s.tenant.id, a.id, roles);
+      submitted.catch(() => undefined);
+      await waitFor('the submit to wait on the shop being changed', async () => {
+        const { rows } = await watcher.query<{ n: string }>(
+          'SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+          [changerPid],
+        );
+        return Number(rows[0]!.n) === 1;
+      });
+      await changer.query('COMMIT');
+      // Before: the order was placed in USD (as priced before the change) in a shop that now sells in EUR, an
+      // unpaid order the change had refused to leave behind. Now the submit starts over and prices it in EUR (this
+      // session has no review to consent to; with one, the customer is asked again: consent.test.ts).
+      const { order, payment } = await submitted;
+      expect({ currency: order.currency, paymentCurrency: payment.currency }).toEqual({ currency: 'EUR', paymentCurrency: 'EUR' });
+      expect(await db.order.findMany({ where: { tenantId: s.tenant.id }, select: { currency: true } })).toEqual([{ currency: 'EUR' }]);
+    } finally {
+      await changer.query('ROLLBACK').catch(() => undefined);
+      await changer.end();
+      await watcher.end();
+    }
+  });
+
   it('an order of several products is placed in one statement sent with its COMMIT: the counter and stock rows are held for no round trip', async () => {
     const s = await fx.shop({ priceCents: 1000, stock: 10 });
     const second = await fx.f.product({ tenantId: s.tenant.id, unitPriceCents: 300, trackStock: true, stock: 10 });

@@ -215,6 +215,9 @@ export async function placeOrder(
       // Used up (or edited, or ended) since the quote: price again without it.
       if (failed.name === PLACE_ORDER_CHECKS.discount) throw new StaleQuote();
       if (failed.name === PLACE_ORDER_CHECKS.shop) throw new AppError('NOT_FOUND', 'Shop not found');
+      // The shop's currency changed since the order was priced (Change currency, amounts perhaps the same): start
+      // over, and the new read prices it in the new currency, which the customer has not consented to yet.
+      if (failed.name === PLACE_ORDER_CHECKS.currency) throw new StaleQuote();
       throw err;
     }
     const { order, payment } = fromWritten(stripReport(written!));

@@ -45,7 +45,14 @@ export function recentSubmittedSessionSql(tenantId: string, customerId: string, 
  * statement placed without the session lock), a product of the order gone (deleted since it was priced), the
  * order's stock, the discount.
  */
-export const PLACE_ORDER_CHECKS = { shop: 'shop', session: 'session', products: 'products', stock: 'stock', discount: 'discount' } as const;
+export const PLACE_ORDER_CHECKS = {
+  shop: 'shop',
+  currency: 'currency',
+  session: 'session',
+  products: 'products',
+  stock: 'stock',
+  discount: 'discount',
+} as const;
 
 export interface OrderValues {
   tenantId: string;
@@ -136,6 +143,7 @@ export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; column
     : Prisma.empty;
   const sessionCheck = v.readAs ? [raiseIfSql(Prisma.sql`NOT EXISTS (SELECT 1 FROM ses)`, PLACE_ORDER_CHECKS.session)] : [];
   const productIds = [...new Set(v.lines.map((l) => l.productId))];
+  const currencyCheck = raiseIfSql(Prisma.sql`EXISTS (SELECT 1 FROM n WHERE n.currency <> ${v.currency})`, PLACE_ORDER_CHECKS.currency);
   const productsCheck = raiseIfSql(Prisma.sql`(SELECT count(*) FROM line_products) < ${productIds.length}`, PLACE_ORDER_CHECKS.products);
   return Prisma.sql`
     WITH ses AS (
@@ -144,8 +152,11 @@ export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; column
     ), n AS (
       -- After the session (an uncorrelated EXISTS is evaluated before the tenant row is read): a statement
       -- that waits for the session's row lock does so before it holds the shop's order counter.
+      -- Its RETURNING reads the shop's row as locked, not as the statement's snapshot saw it: a change of the
+      -- shop's currency that committed while this waited for the row (tenants/change-shop-currency.ts, amounts
+      -- perhaps unchanged) is seen here, and the currency check below fails the order priced in the old one.
       UPDATE tenants SET "nextOrderNumber" = "nextOrderNumber" + 1, "updatedAt" = ${v.now}
-      WHERE id = ${v.tenantId} AND EXISTS (SELECT 1 FROM ses) RETURNING "nextOrderNumber" - 1 AS number
+      WHERE id = ${v.tenantId} AND EXISTS (SELECT 1 FROM ses) RETURNING "nextOrderNumber" - 1 AS number, currency
     ), o AS (
       INSERT INTO orders ("tenantId", number, "customerId", "guildId", "sessionId", status, "subtotalCents", "discountCents", "shippingCents",
         "taxAmountCents", "totalCents", currency, "discountId", "discountName", "shippingTypeId", "shippingTypeName", "paymentMethod",
@@ -177,6 +188,6 @@ export function placeOrderSql(v: OrderValues, tail: { ctes: Prisma.Sql[]; column
     SELECT o.*, (SELECT json_agg(i ORDER BY i.position) FROM i) AS items, (SELECT row_to_json(p) FROM p) AS payment
       ${list(tail.columns)},
       -- Each check is NULL when it holds (COALESCE evaluates them in order, up to one that raises).
-      COALESCE(${Prisma.join([...sessionCheck, raiseIfSql(Prisma.sql`o.id IS NULL`, PLACE_ORDER_CHECKS.shop), productsCheck, ...tail.checks])}, 0) AS checked
+      COALESCE(${Prisma.join([...sessionCheck, raiseIfSql(Prisma.sql`o.id IS NULL`, PLACE_ORDER_CHECKS.shop), currencyCheck, productsCheck, ...tail.checks])}, 0) AS checked
     FROM (SELECT 1) AS one LEFT JOIN o ON true`;
 }

@@ -25,7 +25,7 @@ import { seedDemoIfEmpty } from './seed/demo-seed.js';
 import { simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
 import type { FakeDiscordApi } from './dev/fake-discord-api.js';
 import { startDevPayPal, type FakePayPal } from './dev/fakes/fake-paypal.js';
-import { startDevSquare, type FakeSquare } from './dev/fakes/fake-square.js';
+import { DEV_SQUARE_ACCOUNT, startDevSquare, type FakeSquare } from './dev/fakes/fake-square.js';
 import { DEV_BTCPAY_STORE, startDevBtcPay, type FakeBtcPay } from './dev/fakes/fake-btcpay.js';
 import { connectDemoProcessors } from './seed/demo-processors.js';
 import { migrateSecretsAtRest } from './modules/tenants/secrets-at-rest.migration.js';
@@ -257,13 +257,16 @@ async function main(): Promise<void> {
     }
     if (fakeSquare) {
       process.stdout.write(
-        `Payments: SQUARE_API_BASE_URL is unset, so Square (Cash App Pay) calls go to a local fake Square at ${fakeSquare.url}.${connectedTo}\n\n`,
+        `Payments: SQUARE_API_BASE_URL is unset, so Square (Cash App Pay) calls go to a local fake Square at ${fakeSquare.url}.${connectedTo}\n` +
+          `  A shop's Square card: Application ID ${DEV_SQUARE_ACCOUNT.applicationId}, Location ID ${DEV_SQUARE_ACCOUNT.locationId}, Access token ${DEV_SQUARE_ACCOUNT.accessToken}.\n` +
+          `  Its webhook: Add subscription with the Webhook URL the card shows at ${fakeSquare.url}/developer/webhooks and save the signature key it gives (after a restart, add the URL again: same key).\n\n`,
       );
     }
     if (fakeBtcPay) {
       process.stdout.write(
         `Payments: a local fake BTCPay Server runs at ${fakeBtcPay.url} (development only; the same address at every start, DEV_BTCPAY_PORT).${connectedTo}\n` +
-          `  A shop's BTCPay card: Server URL ${fakeBtcPay.url}, Store ID ${DEV_BTCPAY_STORE.storeId}, API key ${DEV_BTCPAY_STORE.apiKey}.\n\n`,
+          `  A shop's BTCPay card: Server URL ${fakeBtcPay.url}, Store ID ${DEV_BTCPAY_STORE.storeId}, API key ${DEV_BTCPAY_STORE.apiKey}.\n` +
+          `  Its webhook: Create Webhook with the Webhook URL the card shows at ${fakeBtcPay.url}/stores/${DEV_BTCPAY_STORE.storeId}/webhooks and save the secret it shows (after a restart, create it again with the same secret).\n\n`,
       );
     }
     if (simulator) {

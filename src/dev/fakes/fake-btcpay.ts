@@ -12,7 +12,9 @@
 // (PolicyDefinitions in BTCPayServerServices.cs). Errors are {code, message} or, for 422, [{path, message}].
 // Browser pages: the invoice checkout at /i/{id} (pay in full, or partly, then back to redirectURL) and a pull
 // payment's claim page at /pull-payments/{id}. Webhooks go to each store's registered URLs with
-// `BTCPay-Sig: sha256=<hex HMAC-SHA256(secret, body)>`, signed here with node:crypto, not our verifier's code.
+// `BTCPay-Sig: sha256=<hex HMAC-SHA256(secret, body)>`, signed here with node:crypto, not our verifier's code;
+// a store's webhooks are made through Greenfield or its Settings -> Webhooks pages (fake-btcpay-webhooks.ts),
+// and each gets the events its authorizedEvents ask for.
 // Invoices expire by an injectable clock; partial, late and over-payments follow BTCPay's statuses.
 import { createHmac } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -29,11 +31,9 @@ import {
   type FakeRequest,
 } from './fake-http.js';
 
-export interface FakeBtcPayWebhook {
-  id: string;
-  url: string;
-  secret: string;
-}
+import { handleWebhookPages, handleWebhooksApi, webhookWants, type FakeBtcPayWebhook } from './fake-btcpay-webhooks.js';
+
+export type { FakeBtcPayWebhook } from './fake-btcpay-webhooks.js';
 
 export interface FakeBtcPayStore {
   id: string;
@@ -301,6 +301,7 @@ export class FakeBtcPay {
         ? sendJson(res, 200, this.pullPaymentJson(pp))
         : sendJson(res, 404, { code: 'pullpayment-not-found', message: 'The pull payment was not found' });
     }
+    if (handleWebhookPages(req, res, this.stores)) return;
     if (!req.path.startsWith('/api/v1/')) return sendJson(res, 404, { code: 'not-found', message: 'Not found' });
 
     const body = req.method === 'POST' ? parseJson(req.rawBody) : null;
@@ -333,6 +334,7 @@ export class FakeBtcPay {
       return sendJson(res, 400, { code: 'invalid-json', message: 'The request body is not valid JSON' });
 
     if (req.method === 'GET' && rest === '') return sendJson(res, 200, this.storeJson(store));
+    if (rest.startsWith('/webhooks') && handleWebhooksApi(req.method, rest, res, store, body)) return;
     if (req.method === 'POST' && rest === '/invoices') return this.createInvoice(res, store, body!);
     const pm = /^\/payouts\/([^/]+)$/.exec(rest);
     if (req.method === 'GET' && pm) {
@@ -748,7 +750,7 @@ export class FakeBtcPay {
 
   private emitStore(storeId: string, type: string, fields: Record<string, unknown>): void {
     const store = this.stores.find((s) => s.id === storeId);
-    for (const webhook of store?.webhooks ?? []) {
+    for (const webhook of (store?.webhooks ?? []).filter((w) => webhookWants(w, type))) {
       const deliveryId = randomId(22);
       const payload = {
         deliveryId,
@@ -781,6 +783,8 @@ export class FakeBtcPay {
 // what each policy includes (PolicyDefinitions in BTCPayServerServices.cs, the part these routes reach).
 function routePolicy(method: string, rest: string): string | null {
   if (method === 'GET' && rest === '') return 'btcpay.store.canviewstoresettings';
+  // GreenfieldStoreWebhooksController: the whole controller asks for Policies.CanModifyWebhooks.
+  if (/^\/webhooks(\/[^/]+)?$/.test(rest)) return 'btcpay.store.webhooks.canmodifywebhooks';
   if (method === 'POST' && rest === '/invoices') return 'btcpay.store.cancreateinvoice';
   if (method === 'GET' && /^\/payouts\/[^/]+$/.test(rest)) return 'btcpay.store.canviewpayouts';
   if (method === 'GET' && rest === '/pull-payments') return 'btcpay.store.canviewpullpayments';
@@ -794,7 +798,7 @@ const POLICY_CHILDREN: Record<string, string[]> = {
     'btcpay.store.canmanagepullpayments',
     'btcpay.store.canmodifyinvoices',
     'btcpay.store.canviewstoresettings',
-    'btcpay.store.canmodifywebhooks',
+    'btcpay.store.webhooks.canmodifywebhooks',
     'btcpay.store.canmodifypaymentrequests',
     'btcpay.store.canmanagepayouts',
     'btcpay.store.canuselightningnode',
@@ -914,8 +918,14 @@ export async function startDevBtcPay(port: number): Promise<FakeBtcPay> {
   }).start(port);
 }
 
-/** Points the store's one webhook at `url` (BTCPay: Store settings -> Webhooks), replacing an earlier one. */
+/**
+ * Points the store's webhook `Wh<storeId>` at `url` (BTCPay: Store settings -> Webhooks), replacing an earlier
+ * one of that id; the store's other webhooks (an owner's own, made on the fake's Webhooks page) stay.
+ */
 export function registerBtcPayWebhook(fake: FakeBtcPay, storeId: string, url: string, secret: string): void {
   const store = fake.stores.find((s) => s.id === storeId);
-  if (store) store.webhooks.splice(0, store.webhooks.length, { id: `Wh${storeId}`, url, secret });
+  if (!store) return;
+  const id = `Wh${storeId}`;
+  const at = store.webhooks.findIndex((w) => w.id === id);
+  store.webhooks.splice(at === -1 ? store.webhooks.length : at, at === -1 ? 0 : 1, { id, url, secret });
 }

@@ -8,12 +8,16 @@
 // refund.created/updated notifications to each merchant's notification URL signed as Square signs them
 // (base64 HMAC-SHA256 of notification URL + body), with its own crypto code, not our verifier's. Refunds
 // start PENDING and complete a moment later (or when the test says) with a refund.updated notification.
-// GET /v1/square.js serves a stand-in for the Web Payments SDK (fake-square-sdk.ts).
+// GET /v1/square.js serves a stand-in for the Web Payments SDK (fake-square-sdk.ts). Webhook subscriptions
+// (the Webhook Subscriptions API and the Developer Dashboard's Webhooks page) are in fake-square-webhooks.ts:
+// each event goes to the merchant's `webhook` (set by the code that starts the fake) and to every subscription
+// of the merchant listing its type, each signed with its own key and URL.
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { AnswerHold, FakeHttpServer, parseJson, randomId, sendJson, WebhookOutbox, type FakeRequest } from './fake-http.js';
 import { fakeSquareSdkScript } from './fake-square-sdk.js';
+import { handleDashboard, handleSubscriptionsApi, subscriptionsFor, type FakeSquareSubscription } from './fake-square-webhooks.js';
 
 export interface FakeSquareLocation {
   id: string;
@@ -28,8 +32,10 @@ export interface FakeSquareMerchant {
   accessToken: string;
   applicationId: string;
   locations: FakeSquareLocation[];
-  /** Where payment and refund notifications go, and the subscription's signature key. */
+  /** Where payment and refund notifications go, and the subscription's signature key (one made before start). */
   webhook?: { notificationUrl: string; signatureKey: string };
+  /** Subscriptions added through the Webhook Subscriptions API or the Developer Dashboard page. */
+  subscriptions?: FakeSquareSubscription[];
 }
 
 export interface FakeSquareOptions {
@@ -150,6 +156,7 @@ export class FakeSquare {
       res.end(fakeSquareSdkScript(this.sdkToken));
       return;
     }
+    if (handleDashboard(req, res, this.merchants, SQUARE_VERSION)) return;
     const body = req.method === 'POST' ? parseJson(req.rawBody) : null;
     this.calls.push({ method: req.method, path: req.path, query: req.query, body, authorization: req.headers.authorization });
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -172,6 +179,7 @@ export class FakeSquare {
       return sendJson(res, 400, squareError('INVALID_REQUEST_ERROR', 'INVALID_BODY', 'The request body is not valid JSON.'));
     }
 
+    if (req.path.startsWith('/v2/webhooks/') && handleSubscriptionsApi(req, res, merchant, body, SQUARE_VERSION)) return;
     let m: RegExpExecArray | null;
     if (req.method === 'GET' && (m = /^\/v2\/locations\/([^/]+)$/.exec(req.path)))
       return this.getLocation(res, merchant, decodeURIComponent(m[1]!));
@@ -519,9 +527,16 @@ export class FakeSquare {
     await this.notify(merchant, 'refund.updated', 'refund', refundId, { refund: structuredClone(r.json) });
   }
 
-  /** Square's notification body and signature: base64(HMAC-SHA256(signature key, notification URL + body)). */
+  /**
+   * Square's notification body and signature, base64(HMAC-SHA256(signature key, notification URL + body)): one
+   * event (one event_id), sent to the merchant's `webhook` and to each of its subscriptions listing `type`.
+   */
   private async notify(merchant: FakeSquareMerchant, type: string, dataType: string, id: string, object: Json): Promise<void> {
-    if (!merchant.webhook) return;
+    const targets = [
+      ...(merchant.webhook ? [merchant.webhook] : []),
+      ...subscriptionsFor(merchant, type).map((s) => ({ notificationUrl: s.notification_url, signatureKey: s.signature_key })),
+    ];
+    if (targets.length === 0) return;
     const body = JSON.stringify({
       merchant_id: merchant.merchantId,
       type,
@@ -529,16 +544,19 @@ export class FakeSquare {
       created_at: new Date().toISOString(),
       data: { type: dataType, id, object },
     });
-    const { notificationUrl, signatureKey } = merchant.webhook;
-    const signature = createHmac('sha256', signatureKey)
-      .update(notificationUrl + body)
-      .digest('base64');
-    await this.outbox.send(notificationUrl, body, {
-      'x-square-hmacsha256-signature': signature,
-      'square-version': SQUARE_VERSION,
-      'square-initial-delivery-timestamp': new Date().toISOString(),
-      'square-retry-number': '0',
-    });
+    await Promise.all(
+      targets.map(({ notificationUrl, signatureKey }) => {
+        const signature = createHmac('sha256', signatureKey)
+          .update(notificationUrl + body)
+          .digest('base64');
+        return this.outbox.send(notificationUrl, body, {
+          'x-square-hmacsha256-signature': signature,
+          'square-version': SQUARE_VERSION,
+          'square-initial-delivery-timestamp': new Date().toISOString(),
+          'square-retry-number': '0',
+        });
+      }),
+    );
   }
 }
 

@@ -15,6 +15,7 @@ import { createTestApp, TEST_SECRETS_KEYS, type TestApp } from '../helpers/app.j
 import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { spawnMain } from '../helpers/main-process.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
 
 const db = testDb();
@@ -60,7 +61,7 @@ function startMain(btcpayPort: number): Promise<{ child: ChildProcess; base: str
       output += d;
       const base = /Ledgerline is running at (http:\/\/\S+)/.exec(output)?.[1];
       // (Before the fix the banner named the fake only for the demo shop: "... BTCPay Server is a local fake at".)
-      const btcpay = /BTCPay Server (?:runs at|is a local fake at) (http:\/\/[\d.:]+) .*\n(.*\n)?\n/.exec(output)?.[1];
+      const btcpay = /BTCPay Server (?:runs at|is a local fake at) (http:\/\/[\d.:]+) .*\n(.*\n)*?\n/.exec(output)?.[1];
       if (base && btcpay) resolve({ child, base, btcpay, banner: output });
     };
     child.stdout.on('data', onData);
@@ -115,7 +116,7 @@ describe.runIf(process.platform === 'linux')('npm start in development, restarte
 
     // The buyer opens the invoice link on the restarted server and pays with Bitcoin: sent to an invoice of the
     // restarted fake, at the address the connection stored.
-    const { path: invoicePath } = await unpaidOrderLink(t.services, mine, { method: 'BTC_INVOICE', cents: 2400 });
+    const { order, path: invoicePath } = await unpaidOrderLink(t.services, mine, { method: 'BTC_INVOICE', cents: 2400 });
     const pay = await request(second.base.replace('//localhost:', '//127.0.0.1:'))
       .post(`${invoicePath}/pay`)
       .type('form')
@@ -125,6 +126,27 @@ describe.runIf(process.platform === 'linux')('npm start in development, restarte
     expect(checkout.origin).toBe(first.btcpay);
     expect(checkout.pathname).toMatch(/^\/i\/[^/]+$/);
     await request(checkout.origin).get(checkout.pathname).expect(200);
+
+    // The banner names the fake's Webhooks page; there the owner creates the shop's webhook again (the fake keeps
+    // none across a restart) with the secret the shop saved, and the buyer's payment pays the order by webhook.
+    const webhooksPage = `${second.btcpay}/stores/${DEV_BTCPAY_STORE.storeId}/webhooks`;
+    expect(second.banner).toContain(`Create Webhook with the Webhook URL the card shows at ${webhooksPage}`);
+    const publicBase = second.base.replace('//localhost:', '//127.0.0.1:');
+    await request(second.btcpay)
+      .post(`/stores/${DEV_BTCPAY_STORE.storeId}/webhooks/create`)
+      .type('form')
+      .send({
+        url: `${publicBase}/webhooks/btcpay/${connection.id}`,
+        secret: 'my-own-webhook-secret-2468',
+        everything: 'true',
+        active: 'true',
+      })
+      .expect(303);
+    await request(checkout.origin).post(`${checkout.pathname}/pay`).type('form').send({ amount: 'full' }).expect(303);
+    await waitFor(
+      'the order paid by the webhook',
+      async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).status === 'PAID',
+    );
     await stopMain(second.child);
   });
 });

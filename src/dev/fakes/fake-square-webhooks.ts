@@ -27,6 +27,8 @@ export interface FakeSquareSubscription {
 export interface SquareWebhookOwner {
   merchantId: string;
   applicationId: string;
+  /** The notification URL set by the code that started the fake (the demo connection's): every event goes there. */
+  webhook?: { notificationUrl: string; signatureKey: string };
   subscriptions?: FakeSquareSubscription[];
 }
 
@@ -196,13 +198,15 @@ function dashboardHtml(owners: SquareWebhookOwner[], added: string): string {
   );
   const apps = owners
     .map((o) => {
-      const rows =
-        (o.subscriptions ?? [])
-          .map(
-            (s) =>
-              `<tr><td>${escapeHtml(s.name)}<br><code>${escapeHtml(s.id)}</code></td><td>${escapeHtml(s.notification_url)}</td><td>${s.event_types.map(escapeHtml).join(', ')}</td><td><code>${escapeHtml(s.signature_key)}</code></td></tr>`,
-          )
-          .join('') || '<tr><td colspan="4">No subscriptions yet.</td></tr>';
+      const subscribed = (o.subscriptions ?? []).map(
+        (s) =>
+          `<tr><td>${escapeHtml(s.name)}<br><code>${escapeHtml(s.id)}</code></td><td>${escapeHtml(s.notification_url)}</td><td>${s.event_types.map(escapeHtml).join(', ')}</td><td><code>${escapeHtml(s.signature_key)}</code></td></tr>`,
+      );
+      if (o.webhook)
+        subscribed.push(
+          `<tr><td>Set when the fake started</td><td>${escapeHtml(o.webhook.notificationUrl)}</td><td>all</td><td><code>${escapeHtml(o.webhook.signatureKey)}</code></td></tr>`,
+        );
+      const rows = subscribed.join('') || '<tr><td colspan="4">No subscriptions yet.</td></tr>';
       return `<section><h2>Application <code>${escapeHtml(o.applicationId)}</code></h2>
 <table><thead><tr><th>Name</th><th>Notification URL</th><th>Events</th><th>Signature key</th></tr></thead><tbody>${rows}</tbody></table>
 <h3>Add subscription</h3>

@@ -148,6 +148,7 @@ describe("development's fake Square and an owner's own shop", () => {
     const page = await dashboard.get('/developer/webhooks').expect(200);
     expect(page.text).toContain(merchant.applicationId);
     expect(page.text).toContain(myUrl);
+    expect(page.text).toContain(demoUrl); // the demo's, set when the fake started
     await dashboard
       .post('/developer/webhooks/subscriptions')
       .type('form')

@@ -517,6 +517,7 @@ async function main(): Promise<void> {
     const { key: apiKey } = await createApiKeyService({ db: prisma, clock: systemClock, audit: createAuditService({ db: prisma }) }).create(
       { tenantId: tenant.id, actor: systemActor },
       'bench:scale',
+      'READ_WRITE',
     );
     const whaleLatest = await prisma.order.findFirstOrThrow({
       where: { tenantId: tenant.id, customerId: 'cus_benchwhale' },

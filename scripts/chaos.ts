@@ -218,7 +218,11 @@ async function main(): Promise<void> {
     });
     const shipping = await prisma.shippingType.findFirstOrThrow({ where: { tenantId: tenant.id }, orderBy: { sortOrder: 'asc' } });
     const apiKeys = createApiKeyService({ db: prisma, clock: systemClock, audit: createAuditService({ db: prisma }) });
-    const { key } = await apiKeys.create({ tenantId: tenant.id, actor: { type: 'SYSTEM', id: null, label: 'chaos' } } as never, 'chaos');
+    const { key } = await apiKeys.create(
+      { tenantId: tenant.id, actor: { type: 'SYSTEM', id: null, label: 'chaos' } } as never,
+      'chaos',
+      'READ_WRITE',
+    );
     const ids = { productId: product.id, shippingTypeId: shipping.id };
 
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');

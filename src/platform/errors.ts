@@ -7,6 +7,8 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   ROLE_REQUIRED: 403,
+  /** A read-only API key sent a request that is not a read (surfaces/http/api/api-context.ts): nothing was done. */
+  API_KEY_READ_ONLY: 403,
   NOT_FOUND: 404,
   TENANT_NOT_CONFIGURED: 404,
   CONFLICT: 409,

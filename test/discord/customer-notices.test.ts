@@ -44,7 +44,7 @@ afterAll(async () => {
 
 async function shop() {
   const s = await f.shop();
-  const { key } = await h.t.services.apiKeys.create(adminCtx(s.tenant.id), 'test key');
+  const { key } = await h.t.services.apiKeys.create(adminCtx(s.tenant.id), 'test key', 'READ_WRITE');
   const api = {
     get: (path: string) =>
       request(h.t.app)

@@ -65,7 +65,7 @@ async function placedOrder() {
   });
   await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.orderCreated, { tenantId: s.tenant.id, orderId: order.id }));
   const admin = { guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) };
-  const { key } = await h.t.services.apiKeys.create(adminCtx(s.tenant.id), 'test key');
+  const { key } = await h.t.services.apiKeys.create(adminCtx(s.tenant.id), 'test key', 'READ_WRITE');
   const auth = { authorization: `Bearer ${key}` };
   const row = await db.order.findUniqueOrThrow({ where: { id: order.id } });
   return { ...s, order: { ...order, paymentReference: row.paymentReference! }, admin, auth };

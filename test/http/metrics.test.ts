@@ -74,7 +74,7 @@ describe('/metrics', () => {
   it('shows every named series moving after real traffic', async () => {
     const before = await scrape();
     const tenantId = (await factories().tenant()).id;
-    const { key } = await t.services.apiKeys.create({ tenantId, actor: systemActor }, 'metrics');
+    const { key } = await t.services.apiKeys.create({ tenantId, actor: systemActor }, 'metrics', 'READ_WRITE');
 
     // HTTP surfaces: REST API (route pattern, not the raw path) and health.
     await request(t.app).get('/api/products').set('Authorization', `Bearer ${key}`).expect(200);

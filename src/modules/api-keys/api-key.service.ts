@@ -1,6 +1,7 @@
 // REST API keys. The secret is shown once at creation; only its SHA-256 hash is stored (a 192-bit random
 // secret needs no slow hash: it cannot be guessed, and a fast lookup by hash keeps every request cheap).
 // Creating and revoking a key are recorded in the audit log, in the same transaction, with who did it.
+// Each key has an access level (api-key-access.ts), given at creation and never changed.
 import type { ApiKey } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { randomToken, sha256Hex } from '../../platform/crypto.js';
@@ -8,6 +9,7 @@ import { withTransaction, type Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
+import { parseApiKeyAccess, type ApiKeyAccess } from './api-key-access.js';
 
 /** Public prefix of every secret: recognisable in logs and by secret scanners. */
 export const API_KEY_PREFIX = 'll_live_';
@@ -21,13 +23,19 @@ export interface ApiKeyPrincipal {
   tenantId: string;
   apiKeyId: string;
   name: string;
+  /** What the key may do: the REST surface refuses a READ_ONLY key every request that is not a read. */
+  access: ApiKeyAccess;
 }
 
 export type ApiKeyRecord = Omit<ApiKey, 'hash'>;
 
 export interface ApiKeyService {
-  /** Creates a key for the tenant. `key` is the secret: return it to the caller once, it is not recoverable. */
-  create(ctx: TenantContext, name: string): Promise<{ key: string; record: ApiKeyRecord }>;
+  /**
+   * Creates a key for the tenant with the access level given (no default here: each surface asks whoever
+   * creates the key). `key` is the secret: return it to the caller once, it is not recoverable.
+   * VALIDATION_FAILED (name, access), NOT_FOUND (tenant). Audited as api_key.created with the level.
+   */
+  create(ctx: TenantContext, name: string, access: ApiKeyAccess): Promise<{ key: string; record: ApiKeyRecord }>;
   /** The tenant a secret belongs to. UNAUTHENTICATED for a malformed, unknown or revoked key. */
   authenticate(secret: string): Promise<ApiKeyPrincipal>;
   /** Revokes a key of the tenant (idempotent: audited once). NOT_FOUND when the key is not the tenant's. */
@@ -45,22 +53,23 @@ export function createApiKeyService(deps: { db: Db; clock: Clock; audit: AuditSe
   const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Invalid or revoked API key. Send "Authorization: Bearer <api key>".');
 
   return {
-    async create(ctx, name) {
+    async create(ctx, name, access) {
       const { tenantId } = ctx;
       const label = String(name ?? '').trim();
       if (!label || label.length > 100) throw new AppError('VALIDATION_FAILED', 'An API key needs a name of 1 to 100 characters.');
+      const level = parseApiKeyAccess(access);
       const key = `${API_KEY_PREFIX}${randomToken(24)}`;
       const record = await withTransaction(db, async (tx) => {
         const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { id: true } });
         if (!tenant) throw new AppError('NOT_FOUND', `Tenant ${tenantId} not found.`);
         const created = await tx.apiKey.create({
-          data: { tenantId, name: label, prefix: key.slice(0, SHOWN_CHARS), hash: sha256Hex(key) },
+          data: { tenantId, name: label, prefix: key.slice(0, SHOWN_CHARS), hash: sha256Hex(key), access: level },
         });
         await audit.record(tx, ctx, {
           action: 'api_key.created',
           entityType: 'ApiKey',
           entityId: created.id,
-          after: { name: created.name, prefix: created.prefix },
+          after: { name: created.name, prefix: created.prefix, access: created.access },
         });
         return created;
       });
@@ -80,7 +89,7 @@ export function createApiKeyService(deps: { db: Db; clock: Clock; audit: AuditSe
           data: { lastUsedAt: now },
         });
       }
-      return { tenantId: key.tenantId, apiKeyId: key.id, name: key.name };
+      return { tenantId: key.tenantId, apiKeyId: key.id, name: key.name, access: key.access };
     },
 
     async revoke(ctx, apiKeyId) {
@@ -98,7 +107,7 @@ export function createApiKeyService(deps: { db: Db; clock: Clock; audit: AuditSe
             action: 'api_key.revoked',
             entityType: 'ApiKey',
             entityId: row.id,
-            after: { name: row.name, prefix: row.prefix, revokedAt: row.revokedAt },
+            after: { name: row.name, prefix: row.prefix, access: row.access, revokedAt: row.revokedAt },
           });
         }
         return row;

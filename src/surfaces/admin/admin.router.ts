@@ -33,6 +33,7 @@ import {
   discountAssignmentResource,
   discountResource,
 } from './resources/sales.resources.js';
+import { API_KEY_ACCESS_LABELS } from '../../modules/api-keys/api-key-access.js';
 import { apiKeyResource } from './resources/api-keys.resource.js';
 import { webhookDeliveryResource, webhookEndpointResource } from './resources/webhooks.resource.js';
 import { roleChangeResource } from './resources/role-changes.resource.js';
@@ -420,6 +421,12 @@ export async function createAdminRouter(services: Services): Promise<Router> {
               // Its list action is the Settings -> Payments page (the page's heading said "List").
               PaymentConnection: ['Payments', 'Payment connection'],
             }),
+            ApiKey: {
+              actions: headings({ ApiKey: ['API keys', 'API key'] }).ApiKey!.actions,
+              // AdminJS shows an availableValues label through lodash's startCase ("Read Only", "Read And Write")
+              // unless the label has a translation: these keep the words as api-key-access.ts writes them.
+              labels: { access: Object.fromEntries(Object.values(API_KEY_ACCESS_LABELS).map((words) => [words, words])) },
+            },
             Tenant: {
               actions: headings({ Tenant: ['Shops', 'Shop settings'] }).Tenant!.actions,
               properties: {

@@ -69,7 +69,7 @@ describe('API authentication', () => {
   });
 
   it('accepts a valid key, records when it was last used, and refuses it once revoked', async () => {
-    const fresh = await t.services.apiKeys.create(asAdmin(shop.tenant.id), 'to revoke');
+    const fresh = await t.services.apiKeys.create(asAdmin(shop.tenant.id), 'to revoke', 'READ_WRITE');
     await request(t.app)
       .get('/api/products')
       .set({ authorization: `Bearer ${fresh.key}` })
@@ -130,7 +130,7 @@ describe('API bodies', () => {
 
 describe('api key service', () => {
   it('creates ll_live_ secrets stored only as a hash, lists without hashes, revokes per tenant', async () => {
-    const { key, record } = await t.services.apiKeys.create(asAdmin(shop.tenant.id), '  CI export  ');
+    const { key, record } = await t.services.apiKeys.create(asAdmin(shop.tenant.id), '  CI export  ', 'READ_WRITE');
     expect(key).toMatch(/^ll_live_[A-Za-z0-9_-]{32}$/);
     expect(record).toMatchObject({ name: 'CI export', prefix: key.slice(0, 14), tenantId: shop.tenant.id });
     expect(record).not.toHaveProperty('hash');
@@ -138,7 +138,12 @@ describe('api key service', () => {
     expect(row.hash).not.toContain(key.slice(8));
     expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
     expect((await t.services.apiKeys.list(shop.tenant.id)).every((k) => !('hash' in k))).toBe(true);
-    expect(await t.services.apiKeys.authenticate(key)).toEqual({ tenantId: shop.tenant.id, apiKeyId: record.id, name: 'CI export' });
+    expect(await t.services.apiKeys.authenticate(key)).toEqual({
+      tenantId: shop.tenant.id,
+      apiKeyId: record.id,
+      name: 'CI export',
+      access: 'READ_WRITE',
+    });
 
     const err = await t.services.apiKeys.revoke(asAdmin(other.tenant.id), record.id).catch((e: unknown) => e);
     expect((err as AppError).code).toBe('NOT_FOUND');
@@ -157,9 +162,11 @@ describe('api key service', () => {
   });
 
   it('refuses an empty name and an unknown tenant', async () => {
-    expect(((await t.services.apiKeys.create(asAdmin(shop.tenant.id), '  ').catch((e: unknown) => e)) as AppError).code).toBe(
+    expect(((await t.services.apiKeys.create(asAdmin(shop.tenant.id), '  ', 'READ_WRITE').catch((e: unknown) => e)) as AppError).code).toBe(
       'VALIDATION_FAILED',
     );
-    expect(((await t.services.apiKeys.create(asAdmin('ten_nope'), 'x').catch((e: unknown) => e)) as AppError).code).toBe('NOT_FOUND');
+    expect(((await t.services.apiKeys.create(asAdmin('ten_nope'), 'x', 'READ_WRITE').catch((e: unknown) => e)) as AppError).code).toBe(
+      'NOT_FOUND',
+    );
   });
 });

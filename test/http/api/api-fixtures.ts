@@ -15,7 +15,7 @@ export async function apiTenant(t: TestApp, tenantData: Record<string, unknown> 
     await f.product({ tenantId: tenant.id, name: 'Alpha', unitPriceCents: 2000, sortOrder: 1 }),
     await f.product({ tenantId: tenant.id, name: 'Beta', unitPriceCents: 500, sortOrder: 2 }),
   ];
-  const { key, record } = await t.services.apiKeys.create(asAdmin(tenant.id), 'test key');
+  const { key, record } = await t.services.apiKeys.create(asAdmin(tenant.id), 'test key', 'READ_WRITE');
   const auth = { authorization: `Bearer ${key}` };
   const ctx = { tenantId: tenant.id, actor: systemActor };
   return { tenant, customer, products, key, keyRecord: record, auth, ctx };

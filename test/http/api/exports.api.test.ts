@@ -57,7 +57,7 @@ async function shop(timeZone: string) {
   const tenant = await f.tenant({ timeZone });
   const customer = await f.customer({ tenantId: tenant.id, username: '=HYPERLINK("http://evil.example","click"), "quoted"\nname' });
   const product = await f.product({ tenantId: tenant.id, name: 'Widget, large', unitPriceCents: 1000 });
-  const { key } = await t.services.apiKeys.create(adminCtx(tenant.id), 'export key');
+  const { key } = await t.services.apiKeys.create(adminCtx(tenant.id), 'export key', 'READ_WRITE');
   return { tenant, customer, product, auth: { authorization: `Bearer ${key}` } };
 }
 

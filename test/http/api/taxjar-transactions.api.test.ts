@@ -75,7 +75,7 @@ async function shop() {
     unitPriceCents: 500,
     taxCode: '31000',
   });
-  const { key } = await t.services.apiKeys.create(adminCtx(tenant.id), 'tax key');
+  const { key } = await t.services.apiKeys.create(adminCtx(tenant.id), 'tax key', 'READ_WRITE');
   const auth = { authorization: `Bearer ${key}` };
   const order = () =>
     f.order({

@@ -24,7 +24,7 @@ const { env } = useProvidersApp(clock);
 /** A shop with BTCPay connected, an API key, a logged-in admin, and an unpaid $42.50 Bitcoin order whose invoice the customer opened. */
 async function openInvoice() {
   const { tenant, order, link, invoiceId } = await openBtcPayInvoice(env);
-  const { key } = await env.t.services.apiKeys.create(adminCtx(tenant.id), 'test key');
+  const { key } = await env.t.services.apiKeys.create(adminCtx(tenant.id), 'test key', 'READ_WRITE');
   const admin = await loggedIn(env.base, (await f.adminUser({ tenantId: tenant.id })).email);
   const panel = {
     get: (path: string) => admin.agent.get(`/admin/api${path}`).set(admin.headers()),

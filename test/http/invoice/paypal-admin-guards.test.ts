@@ -21,7 +21,7 @@ const f = factories();
 const { env, payPalOrder, startCheckout } = usePayPalApp(clock);
 
 async function surfaces(tenantId: string) {
-  const { key } = await env.t.services.apiKeys.create(adminCtx(tenantId), 'test key');
+  const { key } = await env.t.services.apiKeys.create(adminCtx(tenantId), 'test key', 'READ_WRITE');
   const admin = await loggedIn(env.base, (await f.adminUser({ tenantId })).email);
   return {
     auth: { authorization: `Bearer ${key}` },

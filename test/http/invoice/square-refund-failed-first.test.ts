@@ -83,7 +83,7 @@ async function failedBeforeTheJobRecordsIt(
 describe('a Square refund that fails before our job has recorded it', () => {
   it('an admin refund (REST API): recorded as not returned, the order still shows the refund, the admins told once', async () => {
     const { tenant, order, paymentId } = await paidSquareOrder(env);
-    const { key } = await env.t.services.apiKeys.create(adminCtx(tenant.id), 'refund key');
+    const { key } = await env.t.services.apiKeys.create(adminCtx(tenant.id), 'refund key', 'READ_WRITE');
     let refundId = '';
     const providerRefundId = await failedBeforeTheJobRecordsIt(
       async () => {
@@ -135,7 +135,7 @@ describe('a Square refund that fails before our job has recorded it', () => {
 
   it("the failed refund returned in Square's dashboard afterwards is that refund's money, not a second refund", async () => {
     const { tenant, order, paymentId } = await paidSquareOrder(env);
-    const { key } = await env.t.services.apiKeys.create(adminCtx(tenant.id), 'refund key');
+    const { key } = await env.t.services.apiKeys.create(adminCtx(tenant.id), 'refund key', 'READ_WRITE');
     let refundId = '';
     await failedBeforeTheJobRecordsIt(
       async () => {
@@ -167,7 +167,7 @@ describe('a Square refund that fails before our job has recorded it', () => {
 
   it('the job first, then the FAILED event twice (two event ids): recorded and announced once', async () => {
     const { tenant, order } = await paidSquareOrder(env);
-    const { key } = await env.t.services.apiKeys.create(adminCtx(tenant.id), 'refund key');
+    const { key } = await env.t.services.apiKeys.create(adminCtx(tenant.id), 'refund key', 'READ_WRITE');
     env.square.autoCompleteRefunds = false;
     try {
       const res = await request(env.t.app)

@@ -1,15 +1,34 @@
-// "New API key" (Settings -> API keys): a name in, the secret out, shown on this page only (the server
-// keeps just its hash). The admin copies it before leaving; going back to the list hides it for good.
+// "New API key" (Settings -> API keys): a name and an access level in, the secret out, shown on this page
+// only (the server keeps just its hash). The admin copies it before leaving; going back to the list hides it
+// for good. The level is preselected "Read only": the least a key can do, the choice a careful owner expects
+// for a bookkeeping tool or a dashboard; the words match modules/api-keys/api-key-access.ts's labels.
 import React, { useState } from 'react';
 import { Box, Button, H3, Input, Label, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient, useNotice, type ActionProps } from 'adminjs';
+
+type Access = 'READ_ONLY' | 'READ_WRITE';
 
 interface Created {
   id: string;
   name: string;
   prefix: string;
+  access: Access;
+  accessLabel: string;
   secret: string;
 }
+
+const ACCESS_CHOICES: { value: Access; label: string; hint: string }[] = [
+  {
+    value: 'READ_ONLY',
+    label: 'Read only',
+    hint: 'reads orders, products and exports (GET requests); changes nothing. For bookkeeping, dashboards, stock reports.',
+  },
+  {
+    value: 'READ_WRITE',
+    label: 'Read and write',
+    hint: 'also updates orders, confirms and rejects payments, refunds, makes invoice links and erases customers: all a shop admin can do.',
+  },
+];
 interface CreateResponse {
   created?: Created;
   listUrl?: string;
@@ -21,6 +40,7 @@ const api = new ApiClient();
 const ApiKeyCreate: React.FC<ActionProps> = ({ resource }) => {
   const addNotice = useNotice();
   const [name, setName] = useState('');
+  const [access, setAccess] = useState<Access>('READ_ONLY');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<Created | null>(null);
@@ -33,7 +53,7 @@ const ApiKeyCreate: React.FC<ActionProps> = ({ resource }) => {
     setBusy(true);
     setError(null);
     try {
-      const res = await api.resourceAction({ resourceId: resource.id, actionName: 'createKey', method: 'post', data: { name } });
+      const res = await api.resourceAction({ resourceId: resource.id, actionName: 'createKey', method: 'post', data: { name, access } });
       const data = res.data as CreateResponse;
       if (data.notice?.type === 'error' || !data.created) {
         setError(data.notice?.message ?? 'The key was not created. Try again.');
@@ -86,7 +106,13 @@ const ApiKeyCreate: React.FC<ActionProps> = ({ resource }) => {
             I stored it: back to API keys
           </Button>
         </Box>
-        <Text mt="lg">
+        <Text mt="lg" data-testid="api-key-created-access">
+          Access: <strong>{created.accessLabel}</strong>
+          {created.access === 'READ_ONLY'
+            ? ' (GET requests only; anything else is refused). For changes, create a read-and-write key.'
+            : ' (every request, refunds included).'}
+        </Text>
+        <Text mt="default">
           Send it with every request to the shop's REST API: <code>Authorization: Bearer &lt;secret&gt;</code>. It is listed as{' '}
           <code>{created.prefix}…</code>.
         </Text>
@@ -99,7 +125,7 @@ const ApiKeyCreate: React.FC<ActionProps> = ({ resource }) => {
     <Box as="form" variant="white" onSubmit={create} data-testid="api-key-form">
       <Text mb="lg">
         A key lets a program use the shop's REST API (orders, products, invoice links) as this shop. Name it after what will use it, so you
-        know which one to revoke later.
+        know which one to revoke later, and give it no more access than that program needs.
       </Text>
       <Label htmlFor="api-key-name" required>
         Name
@@ -113,6 +139,18 @@ const ApiKeyCreate: React.FC<ActionProps> = ({ resource }) => {
         placeholder="e.g. Accounting export"
         onChange={(e: React.ChangeEvent<HTMLInputElement>) => setName(e.target.value)}
       />
+      <Box mt="lg" role="radiogroup" aria-label="Access" data-testid="api-key-access">
+        <Label>Access</Label>
+        {ACCESS_CHOICES.map((c) => (
+          <Box key={c.value} mb="sm">
+            <label>
+              <input type="radio" name="access" value={c.value} checked={access === c.value} onChange={() => setAccess(c.value)} />{' '}
+              <strong>{c.label}</strong> — <span>{c.hint}</span>
+            </label>
+          </Box>
+        ))}
+        <Text variant="sm">Fixed once the key is created: for another level, create a new key and revoke this one.</Text>
+      </Box>
       {error ? <MessageBox mt="default" variant="danger" message={error} /> : null}
       <Box mt="lg">
         <Button type="submit" variant="contained" disabled={busy || name.trim() === ''}>

@@ -1,8 +1,11 @@
-// API keys of the shop's REST API (Settings -> API keys): the list, "New API key" (the secret is shown
-// once, on the page that created it; only its hash is stored) and Revoke. Tenant admins only: a key opens
-// the shop's orders to whoever holds it. Both writes go through services.apiKeys, which audits them.
+// API keys of the shop's REST API (Settings -> API keys): the list, "New API key" (a name and an access
+// level in; the secret is shown once, on the page that created it; only its hash is stored) and Revoke.
+// Tenant admins only: a key opens the shop's orders to whoever holds it. Both writes go through
+// services.apiKeys, which audits them. A key has no edit: its access level, like its secret, is fixed at
+// creation (docs/decisions/rest-api.md, "Read-only keys").
 import type { ActionContext, ActionRequest, ActionResponse, RecordActionResponse, ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
+import { API_KEY_ACCESS_LABELS } from '../../../modules/api-keys/api-key-access.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../../../platform/validate.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
@@ -12,13 +15,20 @@ import { canManage, never, tenantReadOnly } from './access.js';
 import { errorNotice } from './admin-errors.js';
 import { buttonAction } from './button-action.js';
 
-const newKeyForm = z.object({ name: z.string().trim().min(1, 'Give the key a name (what uses it).').max(100) });
+const newKeyForm = z.object({
+  name: z.string().trim().min(1, 'Give the key a name (what uses it).').max(100),
+  // No default: the form always sends its choice (preselected "Read only"), so a request without one is refused.
+  access: z.enum(['READ_ONLY', 'READ_WRITE'], { error: 'Choose what the key may do: Read only or Read and write.' }),
+});
 
 /** What the New API key page receives after a successful create: the secret, this once. */
 export interface CreatedApiKey {
   id: string;
   name: string;
   prefix: string;
+  access: 'READ_ONLY' | 'READ_WRITE';
+  /** The access level in the panel's words ("Read only", "Read and write"). */
+  accessLabel: string;
   secret: string;
 }
 
@@ -34,9 +44,16 @@ export function apiKeyResource(deps: {
   const createKey = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
     if (request.method !== 'post') return {};
     try {
-      const { name } = parseInput(newKeyForm, request.payload ?? {}, 'API key');
-      const { key, record } = await services.apiKeys.create(tenantContextOf(context), name);
-      const created: CreatedApiKey = { id: record.id, name: record.name, prefix: record.prefix, secret: key };
+      const { name, access } = parseInput(newKeyForm, request.payload ?? {}, 'API key');
+      const { key, record } = await services.apiKeys.create(tenantContextOf(context), name, access);
+      const created: CreatedApiKey = {
+        id: record.id,
+        name: record.name,
+        prefix: record.prefix,
+        access: record.access,
+        accessLabel: API_KEY_ACCESS_LABELS[record.access],
+        secret: key,
+      };
       return {
         created,
         listUrl: listUrl(context),
@@ -67,9 +84,16 @@ export function apiKeyResource(deps: {
     options: {
       id: 'ApiKey',
       navigation: { name: 'Settings', icon: 'Settings' },
-      listProperties: ['name', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt'],
-      showProperties: ['id', 'name', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt'],
-      properties: { name: { isTitle: true }, hash: { isVisible: false } },
+      listProperties: ['name', 'access', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt'],
+      showProperties: ['id', 'name', 'access', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt'],
+      properties: {
+        name: { isTitle: true },
+        hash: { isVisible: false },
+        access: {
+          availableValues: (['READ_ONLY', 'READ_WRITE'] as const).map((value) => ({ value, label: API_KEY_ACCESS_LABELS[value] })),
+          description: 'Read only: GET requests only. Read and write: every request, refunds included. Fixed when the key is created.',
+        },
+      },
       actions: {
         ...tenantReadOnly,
         list: { isAccessible: canManage },

@@ -1,11 +1,35 @@
-// Per-request helpers of the REST API: the API-key authentication middleware, the tenant context it
-// leaves for the handlers, and a guard that a body, when sent, is JSON.
+// Per-request helpers of the REST API: the API-key authentication middleware (with the one rule of what a
+// read-only key may call), the tenant context it leaves for the handlers, and a guard that a body, when sent,
+// is JSON.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApiKeyService } from '../../../modules/api-keys/api-key.service.js';
 import type { TenantContext } from '../../../modules/shared/actor.js';
 import { AppError } from '../../../platform/errors.js';
 
-/** `Authorization: Bearer <api key>`; the tenant comes from the key, never from the request. */
+/**
+ * The requests a READ_ONLY key may send: GET (and HEAD, which Express answers from the GET route, without a
+ * body). Decided by method alone, never by a list of routes, so a write route added later is refused to
+ * read-only keys without anyone remembering to; and every non-GET route is refused, including
+ * POST /orders/{id}/refunds/preview, which changes no order but keeps its answer under an Idempotency-Key and
+ * is only a step towards a refund the key could not make (docs/decisions/rest-api.md, "Read-only keys").
+ */
+export function isReadRequest(method: string): boolean {
+  return method.toUpperCase() === 'GET' || method.toUpperCase() === 'HEAD';
+}
+
+function readOnlyRefusal(method: string): AppError {
+  return new AppError(
+    'API_KEY_READ_ONLY',
+    `This API key is read-only: it can read the shop's orders, products and exports (GET requests) but not send a ${method} request, which may change them. To make this call, create a read-and-write key in Settings -> API keys.`,
+    { access: 'READ_ONLY', method },
+  );
+}
+
+/**
+ * `Authorization: Bearer <api key>`; the tenant comes from the key, never from the request. A read-only key's
+ * request that is not a read is refused here, 403 API_KEY_READ_ONLY, before the idempotency record and any
+ * handler: it writes nothing a GET would not (at most the key's lastUsedAt, once a minute).
+ */
 export function apiKeyAuth(apiKeys: ApiKeyService): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const match = /^Bearer +(\S+)$/i.exec(req.get('authorization') ?? '');
@@ -13,6 +37,7 @@ export function apiKeyAuth(apiKeys: ApiKeyService): RequestHandler {
     if (!match) return next(new AppError('UNAUTHENTICATED', 'Missing API key. Send "Authorization: Bearer <api key>".'));
     const principal = await apiKeys.authenticate(match[1]!);
     res.removeHeader('WWW-Authenticate');
+    if (principal.access === 'READ_ONLY' && !isReadRequest(req.method)) return next(readOnlyRefusal(req.method));
     const ctx: TenantContext = {
       tenantId: principal.tenantId,
       actor: { type: 'API_KEY', id: principal.apiKeyId, label: `API key ${principal.name}` },

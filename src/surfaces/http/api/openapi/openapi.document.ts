@@ -4,6 +4,7 @@
 // 2020-12, the dialect of OpenAPI 3.1). Named schemas become components/schemas. Built once per process.
 import { z } from 'zod';
 import { WEBHOOK_EVENTS } from '../../../../modules/webhooks/webhook-events.js';
+import { isReadRequest } from '../api-context.js';
 import { IDEMPOTENCY_HEADER } from '../idempotency.js';
 import { API_OPERATIONS, type ApiOperation } from './api.operations.js';
 import { apiError, webhookBodies } from './api.schemas.js';
@@ -16,6 +17,7 @@ export const API_VERSION = '1.0.0';
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message and details.fields say what to fix',
   401: 'Missing, invalid or revoked API key',
+  403: 'API_KEY_READ_ONLY: the API key is read-only and this operation is not a GET; nothing was done',
   404: "No such order (or not this shop's)",
   409: 'The order is not in a state that allows this (or a request with this Idempotency-Key is still running)',
   422: 'This Idempotency-Key was already used for a different request',
@@ -99,7 +101,9 @@ function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>
     [op.success.status]: { description: op.success.description, content },
     ...(op.success.also ? { [op.success.also.status]: { description: op.success.also.description, content } } : {}),
   };
-  for (const status of [...new Set([400, 401, ...(op.errors ?? []), 429])].sort()) {
+  // A read-only key is refused every operation that is not a GET (api-context.ts isReadRequest): 403.
+  const refusedToReadOnly = isReadRequest(op.method) ? [] : [403];
+  for (const status of [...new Set([400, 401, ...refusedToReadOnly, ...(op.errors ?? []), 429])].sort()) {
     responses[status] =
       status === 400 || status === 401 || status === 429
         ? errorRef
@@ -114,6 +118,18 @@ function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>
     ...(op.body ? { requestBody: { required: false, content: { 'application/json': { schema: convert(op.body, 'input') } } } } : {}),
     responses,
   };
+}
+
+/** The security scheme's words: the two access levels, and the operations a read-only key may call (every GET). */
+function apiKeyDescription(): string {
+  const reads = API_OPERATIONS.filter((op) => isReadRequest(op.method)).map((op) => `${op.method.toUpperCase()} ${op.path}`);
+  return (
+    'An API key (ll_live_…) from the admin panel (Settings -> API keys), with the access level chosen when it was created. ' +
+    '"Read and write": every operation. "Read only": GET operations only (' +
+    reads.join(', ') +
+    '); any other method, even POST /orders/{id}/refunds/preview, is refused with 403 API_KEY_READ_ONLY and nothing is done. ' +
+    'The level cannot be changed: for another one, create a new key.'
+  );
 }
 
 export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonSchema {
@@ -164,7 +180,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonSch
     paths,
     webhooks,
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (ll_live_…) from the admin panel' } },
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: apiKeyDescription() } },
       responses: {
         Error: {
           description: 'An error: a code, a message and the request id',

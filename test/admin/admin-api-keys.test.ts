@@ -1,6 +1,7 @@
 // Settings -> API keys through the AdminJS API, as the panel's frontend calls it: a tenant admin creates a
-// key (the secret comes back once and works on the REST API; only its hash is stored; audited), revokes it
-// (refused by the REST API from then on; audited once), and nobody else can do either.
+// key with an access level (the secret comes back once and works on the REST API as far as its level allows;
+// only its hash is stored; audited), revokes it (refused by the REST API from then on; audited once), and
+// nobody else can do either. A key's level cannot be edited.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/platform/crypto.js';
@@ -31,7 +32,8 @@ afterAll(async () => {
 
 const post = (who: AdminAgent, path: string) => who.agent.post(`/admin/api${path}`).set(who.headers());
 const get = (who: AdminAgent, path: string) => who.agent.get(`/admin/api${path}`).set(who.headers());
-const createKey = (who: AdminAgent, name: string) => post(who, '/resources/ApiKey/actions/createKey').send({ name });
+const createKey = (who: AdminAgent, name: string, access = 'READ_WRITE') =>
+  post(who, '/resources/ApiKey/actions/createKey').send({ name, access });
 const products = (secret: string) =>
   request(app.app)
     .get('/api/products')
@@ -65,6 +67,48 @@ describe('API keys in the admin panel', () => {
 
     const trail = await testDb().auditLog.findMany({ where: { tenantId, entityType: 'ApiKey', entityId: created.id } });
     expect(trail).toEqual([expect.objectContaining({ action: 'api_key.created', actorType: 'PANEL_ADMIN', actorId: adminId })]);
+  });
+
+  it('a read-only key: its level in the answer, the list, the show page and the audit entry; it reads and cannot refund', async () => {
+    const res = await createKey(admin, 'Stock report', 'READ_ONLY');
+    const { created } = res.body as { created: { id: string; access: string; accessLabel: string; secret: string } };
+    expect(created).toMatchObject({ access: 'READ_ONLY', accessLabel: 'Read only' });
+    expect((await testDb().apiKey.findUniqueOrThrow({ where: { id: created.id } })).access).toBe('READ_ONLY');
+
+    const list = await get(admin, '/resources/ApiKey/actions/list');
+    const listed = (list.body.records as { id: string; params: Record<string, unknown> }[]).find((r) => r.id === created.id);
+    expect(listed?.params.access).toBe('READ_ONLY');
+    const show = await get(admin, `/resources/ApiKey/records/${created.id}/show`);
+    expect(show.body.record.params.access).toBe('READ_ONLY');
+    // Fixed at creation, like the secret: no edit action on a key.
+    expect(show.body.record.recordActions.map((x: { name: string }) => x.name)).not.toContain('edit');
+    const edit = await post(admin, `/resources/ApiKey/records/${created.id}/edit`).send({ access: 'READ_WRITE' });
+    expect(edit.body.notice?.type).not.toBe('success');
+    expect((await testDb().apiKey.findUniqueOrThrow({ where: { id: created.id } })).access).toBe('READ_ONLY');
+
+    const trail = await testDb().auditLog.findMany({ where: { tenantId, entityType: 'ApiKey', entityId: created.id } });
+    expect(trail).toEqual([
+      expect.objectContaining({ action: 'api_key.created', after: expect.objectContaining({ access: 'READ_ONLY' }) }),
+    ]);
+
+    await products(created.secret).expect(200);
+    const refund = await request(app.app)
+      .post('/api/orders/ord_any/refunds')
+      .set({ authorization: `Bearer ${created.secret}` })
+      .send({})
+      .expect(403);
+    expect(refund.body.error.code).toBe('API_KEY_READ_ONLY');
+  });
+
+  it('refuses a key without an access level or with an unknown one, and creates nothing', async () => {
+    const before = await testDb().apiKey.count({ where: { tenantId } });
+    for (const payload of [{ name: 'No level' }, { name: 'No level', access: 'ADMIN' }, { name: 'No level', access: '' }]) {
+      const res = await post(admin, '/resources/ApiKey/actions/createKey').send(payload);
+      expect(res.body.notice, JSON.stringify(payload)).toMatchObject({ type: 'error' });
+      expect(res.body.notice.message).toMatch(/Read only or Read and write/);
+      expect(res.body.created).toBeUndefined();
+    }
+    expect(await testDb().apiKey.count({ where: { tenantId } })).toBe(before);
   });
 
   it('refuses a key without a name, and creates nothing', async () => {

@@ -1,9 +1,11 @@
 // The operator commands end to end, as an operator runs them against a scratch database: shop:create,
-// admin:create (platform admin, shop admin, staff) and admin:password-reset. Each prints what it did; a
-// generated password is printed once, a password given on stdin never is.
+// admin:create (platform admin, shop admin, staff), admin:password-reset and apikey:create (its --access).
+// Each prints what it did; a generated password is printed once, a password given on stdin never is.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../src/platform/crypto.js';
+import request from 'supertest';
+import { sha256Hex, verifyPassword } from '../../src/platform/crypto.js';
+import { createTestApp } from '../helpers/app.js';
 import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { snowflake } from '../helpers/factories.js';
 import { FakeDiscordApi } from '../../src/dev/fake-discord-api.js';
@@ -169,5 +171,54 @@ describe('operator commands', { timeout: 2 * RUN_BUDGET_MS + 20_000 }, () => {
     const missing = await run('admin-password-reset', ['--email', 'nobody@moth.example']);
     expect(missing.code).toBe(1);
     expect(missing.out).toContain('no admin has the email nobody@moth.example');
+  });
+
+  it('apikey:create needs --access, read-only or read-write, and creates nothing without it', async () => {
+    const before = await testDb().apiKey.count({ where: { tenantId: shopId } });
+    const none = await run('apikey-create', ['--tenant', shopId, '--name', 'Books']);
+    expect(none.code).toBe(2);
+    expect(none.out).toContain('Say what the key may do with --access read-only or --access read-write.');
+    expect(none.out).toContain('--access read-only    GET requests only');
+    const wrong = await run('apikey-create', ['--tenant', shopId, '--name', 'Books', '--access', 'readonly']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.out).toContain('--access must be read-only or read-write, not "readonly".');
+    expect(await testDb().apiKey.count({ where: { tenantId: shopId } })).toBe(before);
+  });
+
+  it('apikey:create --access read-only makes a key that reads and is refused a refund; read-write one that is not', async () => {
+    const printedKey = (out: string) => /\n {2}(ll_live_[A-Za-z0-9_-]{32})\n/.exec(out)?.[1];
+    const ro = await run('apikey-create', ['--tenant', 'Moth & Lamp', '--name', 'Books', '--access', 'read-only']);
+    expect(ro.code, ro.out).toBe(0);
+    expect(ro.out).toContain('Access: Read only (GET requests only');
+    const rw = await run('apikey-create', ['--tenant', shopId, '--name', 'Fulfilment', '--access', 'read-write']);
+    expect(rw.code, rw.out).toBe(0);
+    expect(rw.out).toContain('Access: Read and write (every request, including refunds).');
+    const [roKey, rwKey] = [printedKey(ro.out)!, printedKey(rw.out)!];
+
+    const rows = await testDb().apiKey.findMany({ where: { tenantId: shopId }, orderBy: { createdAt: 'asc' } });
+    expect(rows.map((k) => [k.name, k.access, k.hash])).toEqual([
+      ['Books', 'READ_ONLY', sha256Hex(roKey)],
+      ['Fulfilment', 'READ_WRITE', sha256Hex(rwKey)],
+    ]);
+    const created = await testDb().auditLog.findMany({
+      where: { tenantId: shopId, action: 'api_key.created' },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(created.map((e) => [e.actorType, (e.after as { access?: string }).access])).toEqual([
+      ['SYSTEM', 'READ_ONLY'],
+      ['SYSTEM', 'READ_WRITE'],
+    ]);
+
+    const t = await createTestApp();
+    try {
+      const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+      await request(t.app).get('/api/v1/products').set(bearer(roKey)).expect(200);
+      const refused = await request(t.app).post('/api/v1/orders/ord_none/refunds').set(bearer(roKey)).send({}).expect(403);
+      expect(refused.body.error.code).toBe('API_KEY_READ_ONLY');
+      // The read-and-write key reaches the route (no such order: 404, not 403).
+      await request(t.app).post('/api/v1/orders/ord_none/refunds').set(bearer(rwKey)).send({}).expect(404);
+    } finally {
+      await t.services.close();
+    }
   });
 });

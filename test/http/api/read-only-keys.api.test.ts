@@ -4,8 +4,12 @@
 // (403 API_KEY_READ_ONLY, the shared error body) and nothing is written (no audit entry, no idempotency
 // record, no row anywhere, lastUsedAt as a GET leaves it), while a read-and-write key's same request does
 // what it says. The read table: a read-only key reads exactly what a read-and-write key reads. Also: another
-// shop's data stays out of reach, a key made before access levels existed is read-and-write (the column's
-// default), the service's validation and audit entry, and the document's words.
+// shop's data stays out of reach, a key made before access levels existed is read-and-write (the migration's
+// own SQL, and the column's default for an older instance's insert), the service's validation and audit entry,
+// and the document's words.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/platform/clock.js';
@@ -14,7 +18,8 @@ import type { AppError } from '../../../src/platform/errors.js';
 import { buildOpenApiDocument } from '../../../src/surfaces/http/api/openapi/openapi.document.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { testDb } from '../../helpers/db.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { MIGRATIONS_DIR } from '../../../src/platform/db/migrate.js';
 import { apiTenant, f, pendingOrder, type ApiShop } from './api-fixtures.js';
 
 // The app's clock stands still (a key's lastUsedAt is written at most once a minute): a refused request can
@@ -199,6 +204,32 @@ describe('a read-only key and the operations that read', () => {
 });
 
 describe('access levels of keys', () => {
+  it('the migration makes every key that existed before it read-and-write (its own SQL, on the previous shape)', async () => {
+    const sql = await readFile(join(MIGRATIONS_DIR, '20261205110000_api_key_access', 'migration.sql'), 'utf8');
+    const client = new pg.Client({ connectionString: testDatabaseUrl() });
+    await client.connect();
+    try {
+      // In a transaction rolled back at the end: the table as it was before the migration, a key in it, the migration.
+      await client.query('BEGIN');
+      await client.query('ALTER TABLE api_keys DROP COLUMN access');
+      await client.query('DROP TYPE "ApiKeyAccess"');
+      await client.query(
+        `INSERT INTO api_keys ("tenantId", name, prefix, hash) VALUES ($1, 'From last year', 'll_live_oldkey', 'old-hash')`,
+        [shop.tenant.id],
+      );
+      await client.query(sql);
+      const { rows } = await client.query<{ name: string; access: string }>('SELECT name, access FROM api_keys WHERE "tenantId" = $1', [
+        shop.tenant.id,
+      ]);
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      expect(rows.filter((r) => r.access !== 'READ_WRITE').map((r) => r.name)).toEqual([]);
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      await client.end();
+    }
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id: readOnly.id } })).access).toBe('READ_ONLY');
+  });
+
   it('a key stored without a level (made before levels existed) is read-and-write: the column default', async () => {
     const secret = `ll_live_${'K'.repeat(26)}before`;
     await db.$executeRaw`INSERT INTO api_keys ("tenantId", name, prefix, hash) VALUES (${shop.tenant.id}, 'Old integration', ${secret.slice(0, 14)}, ${sha256Hex(secret)})`;

@@ -15,6 +15,7 @@ import type {
   RoleRemovalPolicy,
   ShippingStatus,
 } from '../../../generated/prisma/index.js';
+import { API_KEY_ACCESS_LABELS } from '../../../modules/api-keys/api-key-access.js';
 import type { OrderCancelledPayload } from '../../../modules/shared/events.js';
 
 export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
@@ -183,4 +184,5 @@ export const FIELD_VALUE_WORDS: Readonly<Record<string, Readonly<Record<string, 
   digitalKind: DIGITAL_KIND_LABELS,
   roleRemovalPolicy: ROLE_REMOVAL_POLICY_LABELS,
   reason: CANCEL_REASON_LABELS,
+  access: API_KEY_ACCESS_LABELS,
 };

@@ -1,7 +1,8 @@
 // Development: connects the demo shop to the local fake providers (PayPal, Square for Cash App Pay, BTCPay
 // Server) and switches the matching payment methods on once "Test connection" passes, exactly as an owner
-// does in Settings -> Payments. And, for every shop of the database, gives the fake PayPal back the webhooks
-// PayPal would have kept but the fake forgets on every restart (restorePayPalWebhooks).
+// does in Settings -> Payments. And, for every shop of the database, gives the fakes back the webhooks the
+// providers would have kept but the fakes forget on every restart (restorePayPalWebhooks,
+// restoreSquareSubscriptions, restoreBtcPayWebhooks).
 import type { Services } from '../container.js';
 import type { PaymentMethod } from '../generated/prisma/index.js';
 import type { ProviderId } from '../modules/payments-processor/providers/provider.port.js';
@@ -16,13 +17,16 @@ export interface DemoFakes {
 }
 
 /**
- * Connects the demo shop (when the database has one) and restores every shop's webhooks at the fake PayPal.
+ * Connects the demo shop (when the database has one) and restores every shop's webhooks at the fakes (after the
+ * demo's own, so a restored one for the demo's URL is that one, with the secret its shop saved).
  * Returns false when the database has no demo shop (only the owner's own): nothing was connected.
  */
 export async function connectDemoProcessors(services: Services, fakes: DemoFakes, publicBaseUrl: string): Promise<boolean> {
   const base = publicBaseUrl.replace(/\/+$/, '');
   const demoConnected = await connectDemoShop(services, fakes, base);
   if (fakes.paypal) await restorePayPalWebhooks(services, fakes.paypal, base);
+  if (fakes.square) await restoreSquareSubscriptions(services, fakes.square, base);
+  if (fakes.btcpay) await restoreBtcPayWebhooks(services, fakes.btcpay, base);
   return demoConnected;
 }
 
@@ -41,6 +45,45 @@ export async function restorePayPalWebhooks(services: Services, paypal: FakePayP
     if (typeof clientId !== 'string' || typeof webhookId !== 'string' || !webhookId.trim() || !paypal.hasApp(clientId)) continue;
     paypal.restoreWebhook(clientId, `${base}/webhooks/paypal/${row.id}`, webhookId.trim());
   }
+}
+
+/**
+ * Square keeps an application's webhook subscriptions; the fake keeps nothing across a restart. Every Square
+ * connection of the database (any shop, the demo's too) saved with an Application ID the fake has and a
+ * signature key gets a subscription back at its URL, signed with the key the shop saved (read decrypted as the
+ * payments code reads it). One per URL, the saved key winning: the demo's URL keeps its one webhook
+ * (FakeSquare.restoreSubscription). A connection of another application, disconnected, or with no key saved
+ * yet gets nothing, as before the restart.
+ */
+export async function restoreSquareSubscriptions(services: Services, square: FakeSquare, base: string): Promise<void> {
+  for (const row of await savedConnections(services, 'SQUARE')) {
+    const { applicationId } = row.config as { applicationId?: unknown };
+    if (typeof applicationId !== 'string' || !square.hasApplication(applicationId)) continue;
+    const { conn } = await services.paymentConnections.load({ id: row.id });
+    if (conn.provider !== 'SQUARE' || !conn.webhookSignatureKey) continue;
+    square.restoreSubscription(applicationId, `${base}/webhooks/square/${row.id}`, conn.webhookSignatureKey);
+  }
+}
+
+/**
+ * BTCPay keeps a store's webhooks; the fake keeps nothing across a restart. Every BTCPay connection of the
+ * database saved with a Store ID the fake has and a webhook secret gets a webhook back at its URL with the
+ * secret the shop saved (read decrypted as the payments code reads it). One per URL, the saved secret winning:
+ * the demo's URL keeps its one webhook (FakeBtcPay.restoreWebhook).
+ */
+export async function restoreBtcPayWebhooks(services: Services, btcpay: FakeBtcPay, base: string): Promise<void> {
+  for (const row of await savedConnections(services, 'BTCPAY')) {
+    const { storeId } = row.config as { storeId?: unknown };
+    if (typeof storeId !== 'string' || !btcpay.hasStore(storeId)) continue;
+    const { conn } = await services.paymentConnections.load({ id: row.id });
+    if (conn.provider !== 'BTCPAY' || !conn.webhookSecret) continue;
+    btcpay.restoreWebhook(storeId, `${base}/webhooks/btcpay/${row.id}`, conn.webhookSecret);
+  }
+}
+
+/** A provider's connections that still hold their secrets (not disconnected), oldest first. */
+function savedConnections(services: Services, provider: 'SQUARE' | 'BTCPAY') {
+  return services.db.paymentConnection.findMany({ where: { provider, secrets: { not: null } }, orderBy: { createdAt: 'asc' } });
 }
 
 /** The demo shop's connections to the fakes; false when the database has no demo shop. */

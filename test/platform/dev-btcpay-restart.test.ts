@@ -4,7 +4,9 @@
 // owner's own shop connected to the first start's fake in Settings -> Payments passes "Test connection" after the
 // restart, and its buyer's "Pay with Bitcoin" opens an invoice on the second start's fake, at the URL it stored.
 // Before, the fake took a new port at each start and the connection pointed at nothing (only the demo shop's was
-// rewritten to the new address at start).
+// rewritten to the new address at start). The webhook the owner created on the first fake's Webhooks page comes
+// back too (restoreBtcPayWebhooks, at the restarted server's URL with the secret the shop saved): the payment
+// after the restart pays the order by webhook with nothing added. Before, the fake kept none across a restart.
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import request from 'supertest';
@@ -94,6 +96,19 @@ describe.runIf(process.platform === 'linux')('npm start in development, restarte
       config: { serverUrl: first.btcpay, storeId: DEV_BTCPAY_STORE.storeId },
       secrets: { apiKey: DEV_BTCPAY_STORE.apiKey, webhookSecret: 'my-own-webhook-secret-2468' },
     });
+    // The owner's webhook, created on the first fake's Webhooks page (the page the banner names) with that secret.
+    const webhooksPage = `/stores/${DEV_BTCPAY_STORE.storeId}/webhooks`;
+    expect(first.banner).toContain(`Create Webhook with the Webhook URL the card shows at ${first.btcpay}${webhooksPage}`);
+    await request(first.btcpay)
+      .post(`${webhooksPage}/create`)
+      .type('form')
+      .send({
+        url: `${first.base.replace('//localhost:', '//127.0.0.1:')}/webhooks/btcpay/${connection.id}`,
+        secret: 'my-own-webhook-secret-2468',
+        everything: 'true',
+        active: 'true',
+      })
+      .expect(303);
     const tested = await t.services.paymentConnections.test(ctx, 'BTCPAY');
     expect(tested.ok, tested.message).toBe(true);
     await db.tenant.update({ where: { id: mine.tenant.id }, data: { enabledPaymentMethods: ['BTC_INVOICE'] } });
@@ -127,25 +142,24 @@ describe.runIf(process.platform === 'linux')('npm start in development, restarte
     expect(checkout.pathname).toMatch(/^\/i\/[^/]+$/);
     await request(checkout.origin).get(checkout.pathname).expect(200);
 
-    // The banner names the fake's Webhooks page; there the owner creates the shop's webhook again (the fake keeps
-    // none across a restart) with the secret the shop saved, and the buyer's payment pays the order by webhook.
-    const webhooksPage = `${second.btcpay}/stores/${DEV_BTCPAY_STORE.storeId}/webhooks`;
-    expect(second.banner).toContain(`Create Webhook with the Webhook URL the card shows at ${webhooksPage}`);
+    // Nothing added after the restart: the store has the owner's webhook again, at the restarted server's URL,
+    // and the demo shop's, one webhook per URL.
     const publicBase = second.base.replace('//localhost:', '//127.0.0.1:');
-    await request(second.btcpay)
-      .post(`/stores/${DEV_BTCPAY_STORE.storeId}/webhooks/create`)
-      .type('form')
-      .send({
-        url: `${publicBase}/webhooks/btcpay/${connection.id}`,
-        secret: 'my-own-webhook-secret-2468',
-        everything: 'true',
-        active: 'true',
-      })
-      .expect(303);
+    const webhooks = await request(second.btcpay)
+      .get(`/api/v1/stores/${DEV_BTCPAY_STORE.storeId}/webhooks`)
+      .set('authorization', `token ${DEV_BTCPAY_STORE.apiKey}`)
+      .expect(200);
+    expect((webhooks.body as { url: string }[]).map((w) => w.url).sort()).toEqual(
+      [`${publicBase}/webhooks/btcpay/${connection.id}`, `${publicBase}/webhooks/btcpay/${demo.id}`].sort(),
+    );
     await request(checkout.origin).post(`${checkout.pathname}/pay`).type('form').send({ amount: 'full' }).expect(303);
     await waitFor(
       'the order paid by the webhook',
       async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).status === 'PAID',
+    );
+    // BTCPay's events reached the shop's connection and passed its signature check (a bad one is a 401).
+    await waitFor('the settlement webhook recorded', async () =>
+      (await db.providerWebhookEvent.findMany({ where: { connectionId: connection.id } })).some((e) => e.type === 'InvoiceSettled'),
     );
     await stopMain(second.child);
   });

@@ -91,6 +91,22 @@ export function createWebhook(
   return { webhook };
 }
 
+/**
+ * What BTCPay keeps and this fake forgets when it restarts: a webhook of the store at `url` (every event) with
+ * `secret`, as a connection saved them (seed/demo-processors.ts). One per URL: a URL the store already has (the
+ * demo's, registered at start) keeps its webhook, signed from now on with this secret, the one the shop verifies
+ * with. Returns whether a webhook was added.
+ */
+export function restoreWebhook(store: WebhookStore, url: string, secret: string): boolean {
+  const existing = store.webhooks.find((w) => w.url === url);
+  if (existing) {
+    existing.secret = secret;
+    return false;
+  }
+  store.webhooks.push({ id: randomId(22), url, secret });
+  return true;
+}
+
 /** The Greenfield routes under /api/v1/stores/{storeId}/webhooks (`rest` is the part after the store id). */
 export function handleWebhooksApi(
   method: string,

@@ -31,7 +31,7 @@ import {
   type FakeRequest,
 } from './fake-http.js';
 
-import { handleWebhookPages, handleWebhooksApi, webhookWants, type FakeBtcPayWebhook } from './fake-btcpay-webhooks.js';
+import { handleWebhookPages, handleWebhooksApi, restoreWebhook, webhookWants, type FakeBtcPayWebhook } from './fake-btcpay-webhooks.js';
 
 export type { FakeBtcPayWebhook } from './fake-btcpay-webhooks.js';
 
@@ -134,6 +134,17 @@ export class FakeBtcPay {
       this.keyPermissions.get(apiKey) ??
       this.stores.filter((s) => s.apiKeys.includes(apiKey)).map((s) => `btcpay.store.canmodifystoresettings:${s.id}`)
     );
+  }
+
+  /** Whether the fake has the store (a connection's Store ID): its webhooks can be given back at start. */
+  hasStore(storeId: string): boolean {
+    return this.stores.some((s) => s.id === storeId);
+  }
+
+  /** A store's webhook a connection saved, given back after a restart (fake-btcpay-webhooks.ts restoreWebhook). */
+  restoreWebhook(storeId: string, url: string, secret: string): boolean {
+    const store = this.stores.find((s) => s.id === storeId);
+    return store ? restoreWebhook(store, url, secret) : false;
   }
 
   /** BTCPay's check: a permission of the key includes the policy for the store, and the key's user is in the store. */

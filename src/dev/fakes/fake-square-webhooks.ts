@@ -92,6 +92,26 @@ export function createSubscription(owner: SquareWebhookOwner, body: Json, defaul
   return { status: 200, body: { subscription: { ...created } } };
 }
 
+/**
+ * What Square keeps and this fake forgets when it restarts: a subscription of the owner at `url` (all the events
+ * the fake sends) signed with `signatureKey`, as a connection saved them (seed/demo-processors.ts). One per URL:
+ * a URL the owner already sends to (the demo's `webhook`, set at start, or a subscription) keeps it, signed from
+ * now on with this key, the one the shop verifies with. Returns whether a subscription was added.
+ */
+export function restoreSubscription(owner: SquareWebhookOwner, url: string, signatureKey: string, apiVersion: string): boolean {
+  if (owner.webhook?.notificationUrl === url) {
+    owner.webhook.signatureKey = signatureKey;
+    return false;
+  }
+  const existing = (owner.subscriptions ?? []).find((s) => s.notification_url === url);
+  if (existing) {
+    existing.signature_key = signatureKey;
+    return false;
+  }
+  const subscription = { name: 'Ledgerline', notification_url: url, event_types: [...SQUARE_EVENT_TYPES] };
+  return createSubscription(owner, { subscription }, apiVersion, signatureKey).status === 200;
+}
+
 /** The subscriptions an event of `type` goes to. */
 export function subscriptionsFor(owner: SquareWebhookOwner, type: string): FakeSquareSubscription[] {
   return (owner.subscriptions ?? []).filter((s) => s.enabled && s.event_types.includes(type));

@@ -17,7 +17,13 @@ import type { ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { AnswerHold, FakeHttpServer, parseJson, randomId, sendJson, WebhookOutbox, type FakeRequest } from './fake-http.js';
 import { fakeSquareSdkScript } from './fake-square-sdk.js';
-import { handleDashboard, handleSubscriptionsApi, subscriptionsFor, type FakeSquareSubscription } from './fake-square-webhooks.js';
+import {
+  handleDashboard,
+  handleSubscriptionsApi,
+  restoreSubscription,
+  subscriptionsFor,
+  type FakeSquareSubscription,
+} from './fake-square-webhooks.js';
 
 export interface FakeSquareLocation {
   id: string;
@@ -148,6 +154,17 @@ export class FakeSquare {
 
   failRefund(refundId: string): Promise<void> {
     return this.finishRefund(refundId, 'FAILED');
+  }
+
+  /** Whether the fake has the application (a connection's Application ID): its webhooks can be given back at start. */
+  hasApplication(applicationId: string): boolean {
+    return this.merchants.some((m) => m.applicationId === applicationId);
+  }
+
+  /** A subscription a connection saved, given back after a restart (fake-square-webhooks.ts restoreSubscription). */
+  restoreSubscription(applicationId: string, url: string, signatureKey: string): boolean {
+    const merchant = this.merchants.find((m) => m.applicationId === applicationId);
+    return merchant ? restoreSubscription(merchant, url, signatureKey, SQUARE_VERSION) : false;
   }
 
   private async handle(req: FakeRequest, res: ServerResponse): Promise<void> {

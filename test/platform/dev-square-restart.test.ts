@@ -1,0 +1,169 @@
+// `npm start` in development, restarted: the start command (src/main.ts) with its local fake Square, twice on one
+// database (as dev-paypal-restart.test.ts is for PayPal). An owner's own shop adds a subscription with its Webhook
+// URL on the first fake's Developer Dashboard Webhooks page (the page the start-up banner names) and saves the
+// signature key it shows; after the restart the new fake, which keeps nothing, is given that subscription back at
+// start (restoreSquareSubscriptions: the restarted server's URL, the key the shop saved), so a Cash App Pay payment
+// whose answer never reached the shop still pays its order by Square's signed webhook, with nothing added again.
+// Before, the fake forgot it and the order stayed unpaid until the owner added the URL again.
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import request from 'supertest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DEV_SQUARE_ACCOUNT, SQUARE_TEST_TOKENS } from '../../src/dev/fakes/fake-square.js';
+import { adminCtx } from '../helpers/actors.js';
+import { createTestApp, TEST_SECRETS_KEYS, type TestApp } from '../helpers/app.js';
+import { testDatabaseUrl, testDb } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
+import { spawnMain } from '../helpers/main-process.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
+
+const db = testDb();
+const f = factories();
+const INVOICE_LINK_SIGNING_SECRET = 'dev-square-restart-invoice-secret-01';
+const children: ChildProcess[] = [];
+const apps: TestApp[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+afterAll(async () => {
+  for (const t of apps.splice(0)) await t.services.close();
+});
+
+/** A port free now, for the fake BTCPay these starts also run (its default, 3900, may be a developer's). */
+function freePort(): Promise<number> {
+  const server = createServer();
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    }),
+  );
+}
+
+/** Starts src/main.ts in development on the test database; resolves with what its banner says. */
+function startMain(btcpayPort: number): Promise<{ child: ChildProcess; base: string; square: string; banner: string }> {
+  const child = spawnMain({
+    DATABASE_URL: testDatabaseUrl(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    // The web role alone: no job worker child (no reconciliation job can pay the order), no admin panel bundle.
+    PROCESS_ROLES: 'web',
+    SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
+    INVOICE_LINK_SIGNING_SECRET,
+    DEV_BTCPAY_PORT: String(btcpayPort),
+  });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d;
+      const base = /Ledgerline is running at (http:\/\/\S+)/.exec(output)?.[1];
+      const square = /local fake Square at (http:\/\/[\d.:]+)\..*\n(.*\n)*?\n/.exec(output)?.[1];
+      if (base && square) resolve({ child, base: base.replace('//localhost:', '//127.0.0.1:'), square, banner: output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code} before its banner:\n${output}`)));
+  });
+}
+
+async function stopMain(child: ChildProcess) {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+describe.runIf(process.platform === 'linux')('npm start in development, restarted', { timeout: 240_000 }, () => {
+  it("keeps an owner's shop paid by Square's webhook with the signature key it saved on the fake's Webhooks page", async () => {
+    // The demo shop (connected to the fakes at each start) and the owner's own shop.
+    await f.shop({ tenant: { name: 'Demo Shop', enabledPaymentMethods: [] } });
+    const mine = await f.shop({ tenant: { enabledPaymentMethods: [] } });
+    const btcpayPort = await freePort();
+
+    const first = await startMain(btcpayPort);
+    expect(first.banner).toContain(`${first.square}/developer/webhooks`);
+    // Settings -> Payments, as the owner does against this server's fake Square (the panel's services here).
+    const t = await createTestApp({ env: { SQUARE_API_BASE_URL: first.square, PUBLIC_BASE_URL: first.base, INVOICE_LINK_SIGNING_SECRET } });
+    apps.push(t);
+    const ctx = adminCtx(mine.tenant.id);
+    const save = (webhookSignatureKey?: string) =>
+      t.services.paymentConnections.connect(ctx, {
+        provider: 'SQUARE',
+        environment: 'sandbox',
+        config: { applicationId: DEV_SQUARE_ACCOUNT.applicationId, locationId: DEV_SQUARE_ACCOUNT.locationId },
+        secrets: { accessToken: DEV_SQUARE_ACCOUNT.accessToken, ...(webhookSignatureKey ? { webhookSignatureKey } : {}) },
+      });
+    const connection = await save();
+    // The URL the Square card shows, added on the fake's Developer Dashboard; its signature key saved and tested.
+    const added = await request(first.square)
+      .post('/developer/webhooks/subscriptions')
+      .type('form')
+      .send(
+        new URLSearchParams([
+          ['applicationId', DEV_SQUARE_ACCOUNT.applicationId],
+          ['name', 'My shop'],
+          ['notification_url', `${first.base}/webhooks/square/${connection.id}`],
+          ['event_types', 'payment.created'],
+          ['event_types', 'payment.updated'],
+          ['event_types', 'refund.created'],
+          ['event_types', 'refund.updated'],
+        ]).toString(),
+      )
+      .expect(303);
+    const shown = await request(first.square).get(String(added.headers.location)).expect(200);
+    const signatureKey = /id="signature-key">([^<]+)</.exec(shown.text)![1]!;
+    await save(signatureKey);
+    const tested = await t.services.paymentConnections.test(ctx, 'SQUARE');
+    expect(tested.ok, tested.message).toBe(true);
+    await db.tenant.update({ where: { id: mine.tenant.id }, data: { enabledPaymentMethods: ['CASHAPP_PAY'] } });
+    await stopMain(first.child);
+
+    const second = await startMain(btcpayPort);
+    // Nothing added after the restart: the application has the owner's subscription again, at the restarted
+    // server's URL with the key the shop saved, once; the demo shop's URL keeps its one webhook.
+    const ownUrl = `${second.base}/webhooks/square/${connection.id}`;
+    const subscriptions = await request(second.square)
+      .get('/v2/webhooks/subscriptions')
+      .set('authorization', `Bearer ${DEV_SQUARE_ACCOUNT.accessToken}`)
+      .expect(200);
+    expect(
+      (subscriptions.body as { subscriptions?: { notification_url: string }[] }).subscriptions?.map((s) => s.notification_url),
+    ).toEqual([ownUrl]);
+    const dashboard = await request(second.square).get('/developer/webhooks').expect(200);
+    expect(dashboard.text).toContain(
+      `<td>${ownUrl}</td><td>payment.created, payment.updated, refund.created, refund.updated</td><td><code>${signatureKey}</code>`,
+    );
+    const demo = await db.paymentConnection.findFirstOrThrow({ where: { provider: 'SQUARE', tenant: { name: 'Demo Shop' } } });
+    expect(dashboard.text.split(`${second.base}/webhooks/square/${demo.id}<`)).toHaveLength(2);
+
+    // The buyer opens the invoice link on the restarted server and chooses Cash App Pay; the payment reaches Square
+    // (as the fake Web Payments SDK's token charged) but its answer never reaches the shop: only the webhook can pay.
+    const { order, path: invoicePath } = await unpaidOrderLink(t.services, mine, { method: 'CASHAPP_PAY', cents: 2400 });
+    const pay = await request(second.base).post(`${invoicePath}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
+    const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(pay.headers.location))![1]!;
+    await request(second.square)
+      .post('/v2/payments')
+      .set('authorization', `Bearer ${DEV_SQUARE_ACCOUNT.accessToken}`)
+      .send({
+        source_id: SQUARE_TEST_TOKENS.ok,
+        idempotency_key: checkoutId,
+        amount_money: { amount: 2400, currency: 'USD' },
+        location_id: DEV_SQUARE_ACCOUNT.locationId,
+        reference_id: order.id,
+        note: 'answer lost',
+        autocomplete: true,
+      })
+      .expect(200);
+    await waitFor(
+      'the order paid by the webhook',
+      async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).status === 'PAID',
+    );
+    // Square's event reached the shop's connection and passed its signature check (a bad one is a 401).
+    await waitFor('the payment webhook recorded', async () =>
+      (await db.providerWebhookEvent.findMany({ where: { connectionId: connection.id } })).some((e) => e.type === 'payment.created'),
+    );
+    await stopMain(second.child);
+  });
+});

@@ -259,14 +259,14 @@ async function main(): Promise<void> {
       process.stdout.write(
         `Payments: SQUARE_API_BASE_URL is unset, so Square (Cash App Pay) calls go to a local fake Square at ${fakeSquare.url}.${connectedTo}\n` +
           `  A shop's Square card: Application ID ${DEV_SQUARE_ACCOUNT.applicationId}, Location ID ${DEV_SQUARE_ACCOUNT.locationId}, Access token ${DEV_SQUARE_ACCOUNT.accessToken}.\n` +
-          `  Its webhook: Add subscription with the Webhook URL the card shows at ${fakeSquare.url}/developer/webhooks and save the signature key it gives (after a restart, add the URL again: same key).\n\n`,
+          `  Its webhook: Add subscription with the Webhook URL the card shows at ${fakeSquare.url}/developer/webhooks and save the signature key it gives (kept across restarts).\n\n`,
       );
     }
     if (fakeBtcPay) {
       process.stdout.write(
         `Payments: a local fake BTCPay Server runs at ${fakeBtcPay.url} (development only; the same address at every start, DEV_BTCPAY_PORT).${connectedTo}\n` +
           `  A shop's BTCPay card: Server URL ${fakeBtcPay.url}, Store ID ${DEV_BTCPAY_STORE.storeId}, API key ${DEV_BTCPAY_STORE.apiKey}.\n` +
-          `  Its webhook: Create Webhook with the Webhook URL the card shows at ${fakeBtcPay.url}/stores/${DEV_BTCPAY_STORE.storeId}/webhooks and save the secret it shows (after a restart, create it again with the same secret).\n\n`,
+          `  Its webhook: Create Webhook with the Webhook URL the card shows at ${fakeBtcPay.url}/stores/${DEV_BTCPAY_STORE.storeId}/webhooks and save the secret it shows (kept across restarts).\n\n`,
       );
     }
     if (simulator) {

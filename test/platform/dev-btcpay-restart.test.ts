@@ -8,15 +8,14 @@
 // back too (restoreBtcPayWebhooks, at the restarted server's URL with the secret the shop saved): the payment
 // after the restart pays the order by webhook with nothing added. Before, the fake kept none across a restart.
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEV_BTCPAY_STORE } from '../../src/dev/fakes/fake-btcpay.js';
 import { adminCtx } from '../helpers/actors.js';
-import { createTestApp, TEST_SECRETS_KEYS, type TestApp } from '../helpers/app.js';
-import { testDatabaseUrl, testDb } from '../helpers/db.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { spawnMain } from '../helpers/main-process.js';
+import { startDevMain, stopDevMain, freePort } from '../helpers/dev-start.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
 
@@ -32,51 +31,16 @@ afterAll(async () => {
   for (const t of apps.splice(0)) await t.services.close();
 });
 
-/** A port free now: the fixed one this test's starts are given (the default, 3900, may be a developer's). */
-function freePort(): Promise<number> {
-  const server = createServer();
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }),
-  );
-}
-
-/** Starts src/main.ts in development on the test database; resolves with what its banner says. */
-function startMain(btcpayPort: number): Promise<{ child: ChildProcess; base: string; btcpay: string; banner: string }> {
-  const child = spawnMain({
-    DATABASE_URL: testDatabaseUrl(),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    // The web role alone: no job worker child, no admin panel bundle (neither is needed to be paid).
-    PROCESS_ROLES: 'web',
-    SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
-    INVOICE_LINK_SIGNING_SECRET,
-    DEV_BTCPAY_PORT: String(btcpayPort),
+/** src/main.ts in development on this file's database (test/helpers/dev-start.ts); `btcpay`: its fake's address. */
+async function startMain(btcpayPort: number) {
+  const started = await startDevMain({
+    env: { INVOICE_LINK_SIGNING_SECRET, DEV_BTCPAY_PORT: String(btcpayPort) },
+    fake: /BTCPay Server (?:runs at|is a local fake at) (http:\/\/[\d.:]+) .*\n(.*\n)*?\n/,
+    children,
   });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      output += d;
-      const base = /Ledgerline is running at (http:\/\/\S+)/.exec(output)?.[1];
-      // (Before the fix the banner named the fake only for the demo shop: "... BTCPay Server is a local fake at".)
-      const btcpay = /BTCPay Server (?:runs at|is a local fake at) (http:\/\/[\d.:]+) .*\n(.*\n)*?\n/.exec(output)?.[1];
-      if (base && btcpay) resolve({ child, base, btcpay, banner: output });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`exited ${code} before its banner:\n${output}`)));
-  });
+  return { ...started, btcpay: started.fake };
 }
-
-async function stopMain(child: ChildProcess) {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
+const stopMain = stopDevMain;
 
 describe.runIf(process.platform === 'linux')('npm start in development, restarted', { timeout: 240_000 }, () => {
   it("keeps the fake BTCPay at one address, so an owner's BTCPay connection to it still works", async () => {

@@ -8,10 +8,10 @@ import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEV_PAYPAL_APP } from '../../src/dev/fakes/fake-paypal.js';
 import { adminCtx } from '../helpers/actors.js';
-import { createTestApp, TEST_SECRETS_KEYS, type TestApp } from '../helpers/app.js';
-import { testDatabaseUrl, testDb } from '../helpers/db.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { spawnMain } from '../helpers/main-process.js';
+import { startDevMain, stopDevMain } from '../helpers/dev-start.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
 
@@ -27,38 +27,16 @@ afterAll(async () => {
   for (const t of apps.splice(0)) await t.services.close();
 });
 
-/** Starts src/main.ts in development on the test database; resolves with what its banner says. */
-function startMain(): Promise<{ child: ChildProcess; base: string; paypal: string; banner: string }> {
-  const child = spawnMain({
-    DATABASE_URL: testDatabaseUrl(),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    // The web role alone: no job worker child, no admin panel bundle (neither is needed to be paid).
-    PROCESS_ROLES: 'web',
-    SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
-    INVOICE_LINK_SIGNING_SECRET,
+/** src/main.ts in development on this file's database (test/helpers/dev-start.ts); `paypal`: its fake's address. */
+async function startMain() {
+  const started = await startDevMain({
+    env: { INVOICE_LINK_SIGNING_SECRET },
+    fake: /local fake PayPal at (http:\/\/[\d.:]+) .*\n(.*\n)?\n/,
+    children,
   });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      output += d;
-      const base = /Ledgerline is running at (http:\/\/\S+)/.exec(output)?.[1];
-      const paypal = /local fake PayPal at (http:\/\/[\d.:]+) .*\n(.*\n)?\n/.exec(output)?.[1];
-      if (base && paypal) resolve({ child, base, paypal, banner: output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`exited ${code} before its banner:\n${output}`)));
-  });
+  return { ...started, paypal: started.fake };
 }
-
-async function stopMain(child: ChildProcess) {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
+const stopMain = stopDevMain;
 
 describe.runIf(process.platform === 'linux')('npm start in development, restarted', { timeout: 240_000 }, () => {
   it("keeps an owner's shop paid by PayPal's webhook with the Webhook ID it saved on the fake's /developer page", async () => {

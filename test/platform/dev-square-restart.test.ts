@@ -6,15 +6,14 @@
 // whose answer never reached the shop still pays its order by Square's signed webhook, with nothing added again.
 // Before, the fake forgot it and the order stayed unpaid until the owner added the URL again.
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEV_SQUARE_ACCOUNT, SQUARE_TEST_TOKENS } from '../../src/dev/fakes/fake-square.js';
 import { adminCtx } from '../helpers/actors.js';
-import { createTestApp, TEST_SECRETS_KEYS, type TestApp } from '../helpers/app.js';
-import { testDatabaseUrl, testDb } from '../helpers/db.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { spawnMain } from '../helpers/main-process.js';
+import { startDevMain, stopDevMain, freePort } from '../helpers/dev-start.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
 
@@ -30,50 +29,16 @@ afterAll(async () => {
   for (const t of apps.splice(0)) await t.services.close();
 });
 
-/** A port free now, for the fake BTCPay these starts also run (its default, 3900, may be a developer's). */
-function freePort(): Promise<number> {
-  const server = createServer();
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }),
-  );
-}
-
-/** Starts src/main.ts in development on the test database; resolves with what its banner says. */
-function startMain(btcpayPort: number): Promise<{ child: ChildProcess; base: string; square: string; banner: string }> {
-  const child = spawnMain({
-    DATABASE_URL: testDatabaseUrl(),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    // The web role alone: no job worker child (no reconciliation job can pay the order), no admin panel bundle.
-    PROCESS_ROLES: 'web',
-    SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
-    INVOICE_LINK_SIGNING_SECRET,
-    DEV_BTCPAY_PORT: String(btcpayPort),
+/** src/main.ts in development on this file's database (test/helpers/dev-start.ts); `square`: its fake's address. */
+async function startMain(btcpayPort: number) {
+  const started = await startDevMain({
+    env: { INVOICE_LINK_SIGNING_SECRET, DEV_BTCPAY_PORT: String(btcpayPort) },
+    fake: /local fake Square at (http:\/\/[\d.:]+)\..*\n(.*\n)*?\n/,
+    children,
   });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      output += d;
-      const base = /Ledgerline is running at (http:\/\/\S+)/.exec(output)?.[1];
-      const square = /local fake Square at (http:\/\/[\d.:]+)\..*\n(.*\n)*?\n/.exec(output)?.[1];
-      if (base && square) resolve({ child, base: base.replace('//localhost:', '//127.0.0.1:'), square, banner: output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`exited ${code} before its banner:\n${output}`)));
-  });
+  return { ...started, square: started.fake };
 }
-
-async function stopMain(child: ChildProcess) {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
+const stopMain = stopDevMain;
 
 describe.runIf(process.platform === 'linux')('npm start in development, restarted', { timeout: 240_000 }, () => {
   it("keeps an owner's shop paid by Square's webhook with the signature key it saved on the fake's Webhooks page", async () => {

@@ -1,0 +1,66 @@
+// `npm start` in development, started by a test on the test file's own database (never the shared one): the start
+// command (src/main.ts through spawnMain) with its local fakes, for the tests of what a restart keeps
+// (test/platform/dev-*-restart.test.ts). The web role alone: no job worker child (no reconciliation job can pay
+// an order behind the webhook's back) and no admin panel bundle.
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { TEST_SECRETS_KEYS } from './app.js';
+import { testDatabaseUrl } from './db.js';
+import { spawnMain } from './main-process.js';
+
+/** A port free now: for a fake given a fixed port (the fake BTCPay's default, 3900, may be a developer's). */
+export function freePort(): Promise<number> {
+  const server = createServer();
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    }),
+  );
+}
+
+export interface DevStart {
+  child: ChildProcess;
+  /** Where the service answers (its banner's "Ledgerline is running at", on 127.0.0.1). */
+  base: string;
+  /** The fake's address, as `fake` found it in the banner. */
+  fake: string;
+  banner: string;
+}
+
+/**
+ * Starts src/main.ts in development with `env`, and resolves once its banner names the service's address and
+ * the fake `fake` matches (its first group: the fake's address). The child is pushed onto `children` for the
+ * file's afterEach to kill.
+ */
+export function startDevMain(opts: { env: Record<string, string>; fake: RegExp; children: ChildProcess[] }): Promise<DevStart> {
+  const child = spawnMain({
+    DATABASE_URL: testDatabaseUrl(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    PROCESS_ROLES: 'web',
+    SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
+    ...opts.env,
+  });
+  opts.children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d;
+      const base = /Ledgerline is running at (http:\/\/\S+)/.exec(output)?.[1];
+      const fake = opts.fake.exec(output)?.[1];
+      if (base && fake) resolve({ child, base: base.replace('//localhost:', '//127.0.0.1:'), fake, banner: output });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code} before its banner:\n${output}`)));
+  });
+}
+
+/** Stops a start as a developer's Ctrl-C or a supervisor does (SIGTERM), and waits for it to exit. */
+export async function stopDevMain(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}

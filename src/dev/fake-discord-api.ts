@@ -1,6 +1,9 @@
 // A local stand-in for Discord's REST API (v10) that speaks its wire format: used by the tests and by the
 // development server's simulator mode (no Discord application needed). It records every call and can be
-// told to fail the way Discord fails (403 with code 50007, 429 with retry_after, 5xx).
+// told to fail the way Discord fails (403 with code 50007, 429 with retry_after, 5xx). It keeps the channel
+// messages it created, as Discord does: `PATCH /channels/{channel.id}/messages/{message.id}` edits one (the
+// fields sent replace the message's), `DELETE` of that route deletes it, and either answers 404 with code
+// 10008 (Unknown Message) for a message it does not hold (never posted here, or deleted).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeDiscordGuilds } from './fakes/fake-discord-guilds.js';
@@ -137,6 +140,8 @@ export class FakeDiscordApi {
   private readonly dmChannels = new Map<string, string>(); // channel id -> user id
   /** Users whose DMs are closed: a message to their DM channel gets 403 with code 50007, as Discord answers. */
   private readonly closedDms = new Set<string>();
+  /** `channel id:message id` -> the message as it is now (created by POST, edited by PATCH, gone after DELETE). */
+  private readonly messages = new Map<string, Record<string, unknown>>();
   /** channel id + nonce -> the message created with it (Discord's enforce_nonce de-duplication). */
   private readonly byNonce = new Map<string, unknown>();
   /** Roles and channels of servers not set up in `guilds` (GET /guilds/{id}/roles and /channels). */
@@ -227,6 +232,11 @@ export class FakeDiscordApi {
       )
       .map((c) => ({ userId: this.dmChannels.get(c.path.split('/')[2]!) ?? '', body: c.body, at: c.at }))
       .filter((m) => m.userId);
+  }
+
+  /** A channel message as Discord holds it now (its latest content after edits); undefined once deleted or never posted. */
+  message(channelId: string, messageId: string): Record<string, unknown> | undefined {
+    return this.messages.get(`${channelId}:${messageId}`);
   }
 
   /** Calls matching method and path pattern. */
@@ -370,12 +380,25 @@ export class FakeDiscordApi {
         call.deduplicated = true;
         return send(200, this.byNonce.get(nonceKey));
       }
-      const message = { id: fakeSnowflake(), channel_id: match[1], ...(body as object), timestamp: new Date().toISOString() };
+      const { allowed_mentions: _mentions, ...fields } = (body ?? {}) as Record<string, unknown>;
+      const message = { id: fakeSnowflake(), channel_id: match[1], ...fields, timestamp: new Date().toISOString(), edited_timestamp: null };
       if (nonceKey) this.byNonce.set(nonceKey, message);
+      this.messages.set(`${match[1]}:${message.id}`, message);
       return send(200, message);
     }
-    if ((match = m(/^\/channels\/(\d+)\/messages\/(\d+)$/)) && method === 'PATCH') {
-      return send(200, { id: match[2], channel_id: match[1], ...(body as object) });
+    if ((match = m(/^\/channels\/(\d+)\/messages\/(\d+)$/)) && (method === 'PATCH' || method === 'DELETE')) {
+      const key = `${match[1]}:${match[2]}`;
+      const held = this.messages.get(key);
+      if (!held) return send(404, { message: 'Unknown Message', code: 10008 });
+      if (method === 'DELETE') {
+        this.messages.delete(key);
+        return send(204);
+      }
+      // Edit Message: the fields sent replace the message's (allowed_mentions is how to parse, not content).
+      const { allowed_mentions: _mentions, ...fields } = (body ?? {}) as Record<string, unknown>;
+      const edited = { ...held, ...fields, id: match[2], channel_id: match[1], edited_timestamp: new Date().toISOString() };
+      this.messages.set(key, edited);
+      return send(200, edited);
     }
     if ((match = m(/^\/webhooks\/(\d+)\/([^/]+)\/messages\/([^/]+)$/))) {
       if (method === 'PATCH' || method === 'GET') return send(200, { id: fakeSnowflake(), ...(body as object) });

@@ -151,7 +151,7 @@ async function main() {
     const logger = createLogger({ level: 'silent', pretty: false });
     const bus = new EventBus();
     bus.subscribe(EVENTS.orderCreated, 'bench', { schema: z.object({}).passthrough(), run: async () => undefined });
-    const customers = createCustomerService({ db, clock: systemClock });
+    const customers = createCustomerService({ db, clock: systemClock, bus });
     const tax = createTaxjarAdapter({ apiUrl: taxjar.url, timeoutMs: 1500, logger, secrets: createSecretBox(generateKeyringEntry()) });
     const deps = {
       db,

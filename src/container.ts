@@ -218,7 +218,7 @@ export function createContainer(opts: ContainerOptions): Services {
   };
   const inventory = createInventoryService();
   const audit = createAuditService({ db });
-  const customers = createCustomerService({ db, sql, clock, audit });
+  const customers = createCustomerService({ db, sql, clock, audit, bus });
   const discounts = createDiscountService();
   const tax = createTaxjarAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: env.TAXJAR_TIMEOUT_MS, logger, secrets });
   const ordering = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: env.ORDER_SESSION_TTL_MINUTES };

@@ -11,6 +11,7 @@ import { DISCORD_CUSTOMER_CTE, discordCustomerCtes, type DiscordProfile } from '
 import { createAuditService, type AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import { eraseCustomer, type ErasureResult } from './erase-customer.js';
+import type { EventBus } from '../../platform/jobs/queue.js';
 
 /** The customer row's timestamp columns (for a row read back as JSON: platform/db/sql.ts withUtcDates). */
 export const CUSTOMER_DATE_FIELDS = ['displayNameSetByAdminAt', 'dmClosedAt', 'createdAt', 'updatedAt'] as const;
@@ -46,7 +47,14 @@ export interface CustomerService {
  * compiler on the interaction path; see catalog.service.ts). A customer's click resolves its customer inside the
  * interaction claim instead (surfaces/discord/interaction-dedup.ts, with discord-customer.sql.ts).
  */
-export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Clock; audit?: AuditService }): CustomerService {
+export function createCustomerService(deps: {
+  db: Db;
+  sql?: SqlRunner;
+  clock: Clock;
+  audit?: AuditService;
+  /** Carries the erasure's edits of the admin-channel messages (erase-customer.ts). */
+  bus: EventBus;
+}): CustomerService {
   const { db, clock } = deps;
   const audit = deps.audit ?? createAuditService({ db });
   const target = deps.sql ?? db;
@@ -100,7 +108,7 @@ export function createCustomerService(deps: { db: Db; sql?: SqlRunner; clock: Cl
       return rows[0];
     },
     erase(ctx, customerId) {
-      return eraseCustomer({ db, clock, audit }, ctx, customerId);
+      return eraseCustomer({ db, clock, audit, bus: deps.bus }, ctx, customerId);
     },
   };
 }

@@ -5,6 +5,8 @@ import type { Customer } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
+import { addJobsSql, type EventBus } from '../../platform/jobs/queue.js';
+import { EVENTS } from '../shared/events.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import { whyAddressIsStillNeeded } from './erase-blockers.js';
@@ -18,6 +20,7 @@ export const ERASED = [
   'missed-DM copies kept for them',
   'names, addresses and notes in the audit trail of the customer, their orders and addresses',
   'street and city in the stored copies of TaxJar filings',
+  'the name and address in the bot’s order messages in the shop’s admin channel (edited shortly after)',
 ] as const;
 
 export const KEPT = [
@@ -53,6 +56,15 @@ export function erasedName(customerId: string): string {
   return `Erased customer #${customerId.replace(/^cus_/, '').slice(0, 8)}`;
 }
 
+/**
+ * Whether the customer's personal data is erased (and they have not come back since: their next interaction
+ * writes their Discord names again). The views show the placeholder then, not a mention Discord would show
+ * their name for.
+ */
+export function isErased(customer: { id: string; username: string | null; displayName: string | null }): boolean {
+  return customer.username === null && customer.displayName === erasedName(customer.id);
+}
+
 const scrubbed = (column: 'before' | 'after') =>
   Prisma.sql`CASE WHEN jsonb_typeof(${Prisma.raw(`"${column}"`)}) = 'object'
     THEN ${Prisma.raw(`"${column}"`)} - ${AUDIT_PERSONAL_KEYS}::text[] ELSE ${Prisma.raw(`"${column}"`)} END`;
@@ -66,7 +78,7 @@ const scrubbed = (column: 'before' | 'after') =>
  * both, so an order submitted meanwhile is seen.
  */
 export async function eraseCustomer(
-  deps: { db: Db; clock: Clock; audit: AuditService },
+  deps: { db: Db; clock: Clock; audit: AuditService; bus: EventBus },
   ctx: TenantContext,
   customerId: string,
 ): Promise<ErasureResult> {
@@ -97,13 +109,13 @@ export async function eraseCustomer(
       UPDATE customers SET username = NULL, "displayName" = ${erasedName(customerId)}, "displayNameSetByAdminAt" = NULL,
         "updatedAt" = ${now}
       WHERE id = ${customerId} RETURNING *`;
-    const orders = await tx.$queryRaw<{ id: string }[]>`
+    const orders = await tx.$queryRaw<{ id: string; posted: boolean }[]>`
       UPDATE orders SET notes = NULL, "updatedAt" = ${now},
         "shippingAddress" = CASE WHEN "shippingAddress" IS NULL OR jsonb_typeof("shippingAddress") <> 'object' THEN "shippingAddress"
           ELSE jsonb_strip_nulls(jsonb_build_object('country', "shippingAddress"->'country', 'state', "shippingAddress"->'state',
             'postalCode', "shippingAddress"->'postalCode')) END
       WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId}
-      RETURNING id`;
+      RETURNING id, "adminMessageId" IS NOT NULL AS posted`;
     const orderIds = orders.map((o) => o.id);
     const addressIds = addresses.map((a) => a.id);
     if (orderIds.length) {
@@ -119,6 +131,12 @@ export async function eraseCustomer(
         OR ("entityType" = 'Order' AND "entityId" = ANY(${orderIds}::text[]))
         OR ("entityType" = 'Address' AND "entityId" = ANY(${addressIds}::text[])))`;
 
+    await editAdminMessages(
+      tx,
+      deps.bus,
+      orders.filter((o) => o.posted).map((o) => o.id),
+    );
+
     await deps.audit.record(tx, ctx, {
       action: 'customer.erased',
       entityType: 'Customer',
@@ -127,4 +145,18 @@ export async function eraseCustomer(
     });
     return { customer: customer!, orders: orderIds.length, addressesDeleted: addressIds.length, sessionsDeleted: sessions.length };
   });
+}
+
+/**
+ * order.personal_data_erased for each order whose admin-channel message was posted, in the erasure's transaction
+ * (its subscriber edits that message to the erased order; it exists if and only if the erasure commits). One
+ * statement: one add_jobs call per order, each a row of the shop's admin-channel lane, so the edits go one at a
+ * time at the channel's pace however many orders there are (docs/decisions/personal-data.md). An order whose
+ * post has not run yet needs none: the post reads the order when it runs.
+ */
+async function editAdminMessages(tx: Tx, bus: EventBus, orderIds: string[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  const specs = bus.jobSpecsSql(EVENTS.orderPersonalDataErased, Prisma.sql`json_build_object('tenantId', o."tenantId", 'orderId', o.id)`);
+  const jobs = addJobsSql(specs, Prisma.sql`(SELECT "tenantId", id FROM orders WHERE id = ANY(${orderIds}::text[]) ORDER BY number) o`);
+  await tx.$queryRaw`WITH jobs AS (${jobs}) SELECT count(*)::int AS n FROM jobs`;
 }

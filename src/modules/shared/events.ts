@@ -33,6 +33,11 @@ export const EVENTS = {
   paymentReminder: 'order.payment_reminder',
   /** A DM did not reach its customer (DMs closed): kept as a missed notice; the shop's admins are told. */
   dmNotDelivered: 'customer.dm_not_delivered',
+  /**
+   * The customer's personal data was erased (modules/customers/erase-customer.ts): one per order of theirs whose
+   * admin-channel message was posted, so that message is edited to the erased order.
+   */
+  orderPersonalDataErased: 'order.personal_data_erased',
 } as const;
 
 export const TASKS = {
@@ -41,6 +46,7 @@ export const TASKS = {
 } as const;
 
 export const orderCreatedPayload = z.object({ tenantId: z.string(), orderId: z.string() });
+export const orderPersonalDataErasedPayload = z.object({ tenantId: z.string(), orderId: z.string() });
 export const orderPaidPayload = z.object({ tenantId: z.string(), orderId: z.string(), paymentId: z.string() });
 /** Why an order was cancelled: payment_rejected | admin_cancelled | customer_cancelled | expired (the pay window ended unpaid). */
 export const CANCEL_REASONS = ['payment_rejected', 'admin_cancelled', 'customer_cancelled', 'expired'] as const;

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createCustomerService } from '../../../src/modules/customers/customer.service.js';
 import { createTenantService } from '../../../src/modules/tenants/tenant.service.js';
 import { systemClock } from '../../../src/platform/clock.js';
+import { EventBus } from '../../../src/platform/jobs/queue.js';
 import { testDb, testSql } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';
 
 const db = testDb(10);
 const f = factories(db);
-const customers = createCustomerService({ db, clock: systemClock });
+const customers = createCustomerService({ db, clock: systemClock, bus: new EventBus() });
 const tenants = createTenantService({ db });
 const tenantsOnSql = createTenantService({ db, sql: testSql() });
 

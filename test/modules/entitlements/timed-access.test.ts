@@ -58,7 +58,7 @@ beforeAll(async () => {
     logger,
     tenants: createTenantService({ db }),
     orders: { ...createOrderQueryService({ db }), recordAdminMessage: async () => undefined },
-    customers: createCustomerService({ db, clock }),
+    customers: createCustomerService({ db, clock, bus: dmBus }),
     dmStatus: createDmStatusService({ db, clock, bus: dmBus }),
   });
   registerAccessNotifications(bus, { dms });

@@ -47,7 +47,7 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number; txR
   bus.subscribe(EVENTS.orderCreated, 'test-observer', { schema: z.object({}).passthrough(), run: async () => undefined });
   bus.subscribe(EVENTS.paymentReminder, 'test-observer', { schema: z.object({}).passthrough(), run: async () => undefined });
   const inventory = createInventoryService();
-  const customers = createCustomerService({ db, clock });
+  const customers = createCustomerService({ db, clock, bus });
   const discounts = createDiscountService();
   const tax = createTaxjarAdapter({
     apiUrl: taxjar.url,

@@ -4,6 +4,8 @@
 //                                          message id are stored on the order)
 //   order.paid / order.cancelled > discord-admin-message : edits that message to say paid / cancelled (no
 //                                          buttons), whichever surface confirmed or rejected the payment
+//   order.personal_data_erased > discord-admin-message : edits that message to the erased order (the
+//                                          customer's placeholder, no street, city or recipient name)
 //   order.created  > discord-notify      : DM with the payment instructions for the customer's method
 //   order.paid     > discord-notify      : receipt DM (tax on its own line), with the licence keys and
 //                                          download links the payment delivered: they are taken in the
@@ -60,6 +62,7 @@ import {
   dmNotDeliveredPayload,
   orderDeliveredPayload,
   orderItemsChangedPayload,
+  orderPersonalDataErasedPayload,
   orderShippedPayload,
   paymentReceiptRecordedPayload,
   type OrderItemsChangedPayload,
@@ -197,7 +200,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     const payment =
       [...order.payments].reverse().find((p) => p.status === 'awaiting_admin_approval' || p.status === 'pending') ?? order.payments.at(-1);
     if (!payment) return null;
-    const input = { order, customerDiscordId: order.customer.discordUserId, paymentId: payment.id, paymentMethod: payment.method };
+    const input = { order, customer: order.customer, paymentId: payment.id, paymentMethod: payment.method };
     if (order.status === 'PENDING_PAYMENT') return adminOrderMessage(input);
     const paid = order.payments.find((p) => p.confirmedAt);
     if (order.status === 'CANCELLED' && !paid) {
@@ -209,7 +212,10 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
             ? 'Expired: not paid in time'
             : why?.reason === 'customer_cancelled'
               ? 'Cancelled by the customer'
-              : `Cancelled by the shop${why?.note ? `: ${why.note}` : ''}`;
+              : // Who cancelled is the event's (the order keeps no reason): an edit for another cause (an erasure) does not guess.
+                why
+                ? `Cancelled by the shop${why.note ? `: ${why.note}` : ''}`
+                : 'Cancelled';
       return settledAdminMessage({ ...input, outcome, paid: false });
     }
     const by = paid ? confirmedBy(paid) : '';
@@ -335,6 +341,15 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.orderRefunded, 'discord-admin-message', {
     lane: ADMIN_CHANNEL_LANE,
     schema: orderRefundedPayload,
+    run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
+  });
+
+  // "Erase personal data" (customers/erase-customer.ts): the message shows the erased order, the customer's
+  // placeholder and only country, state and ZIP. A message deleted in Discord (10008), or a channel gone (10003)
+  // or no longer accessible (50001), ends the job like any 4xx (endOnClientError): nothing left to erase there.
+  bus.subscribe(EVENTS.orderPersonalDataErased, 'discord-admin-message', {
+    lane: ADMIN_CHANNEL_LANE,
+    schema: orderPersonalDataErasedPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
   });
 

@@ -187,7 +187,7 @@ export const adminComponents: ComponentRoutes = {
       const detail = await ctx.services.orders.get(ctx.tenant.id, r.order.id);
       const message = adminOrderMessage({
         order: detail,
-        customerDiscordId: detail.customer.discordUserId,
+        customer: detail.customer,
         paymentId,
         paymentMethod: r.payment?.method ?? detail.paymentMethod,
       });

@@ -1,7 +1,8 @@
 // The admin-channel embed for a new order (posted by the order.created notification) and how it looks
 // once an admin approved or rejected the payment.
 import { ButtonStyle, type APIEmbed } from 'discord-api-types/v10';
-import type { Order, OrderItem, PaymentMethod } from '../../../generated/prisma/index.js';
+import type { Customer, Order, OrderItem, PaymentMethod } from '../../../generated/prisma/index.js';
+import { isErased } from '../../../modules/customers/erase-customer.js';
 import { customId } from '../custom-id.js';
 import { button, COLORS, embed, row, type MessageData } from '../replies.js';
 import { formatMoney } from '../../../platform/money.js';
@@ -12,7 +13,7 @@ import { paymentMethodLabel } from './payment-methods.view.js';
 
 export interface AdminOrderInput {
   order: Order & { items: OrderItem[] };
-  customerDiscordId: string;
+  customer: Pick<Customer, 'id' | 'discordUserId' | 'username' | 'displayName'>;
   paymentId: string;
   paymentMethod: PaymentMethod;
 }
@@ -38,6 +39,14 @@ export function receivedText(o: Pick<Order, 'totalCents' | 'amountReceivedCents'
 }
 
 /**
+ * Who ordered: a mention (Discord shows the member's name), or, once their personal data is erased, the
+ * placeholder the shop's records show (docs/decisions/personal-data.md): no name of theirs in the channel.
+ */
+function customerText(c: AdminOrderInput['customer']): string {
+  return isErased(c) ? (c.displayName ?? '') : `<@${c.discordUserId}>`;
+}
+
+/**
  * Room kept free on the admin post for the decision added later, in place (decidedAdminMessage,
  * settledAdminMessage): one field, whose longest text is a rejection with its 500-character reason.
  */
@@ -58,7 +67,7 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
   const e: APIEmbed = embed({
     title: `New order #${o.number} · ${partly ? 'partly paid' : 'awaiting payment'}`,
     color: COLORS.warn,
-    description: `Customer: <@${i.customerDiscordId}>\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**\nApprove once the money has arrived, or record a part of it.`,
+    description: `Customer: ${customerText(i.customer)}\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**\nApprove once the money has arrived, or record a part of it.`,
     fields: [
       { name: 'Totals', value: totalsText(o) },
       ...paymentFields(o),
@@ -95,7 +104,7 @@ export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid
       embed({
         ...base,
         title: `Order #${i.order.number} · ${i.paid ? 'paid' : i.order.status === 'CANCELLED' ? 'cancelled' : i.order.status.toLowerCase().replace(/_/g, ' ')}`,
-        description: `Customer: <@${i.customerDiscordId}>\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**`,
+        description: `Customer: ${customerText(i.customer)}\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**`,
         color: i.paid ? COLORS.ok : COLORS.error,
         fields: [...(base.fields ?? []), { name: 'Decision', value: i.outcome }],
       }),

@@ -5,6 +5,7 @@ import type { Customer } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
+import { orderLaneJobPendingSql } from '../../platform/jobs/lanes.js';
 import { addJobsSql, type EventBus } from '../../platform/jobs/queue.js';
 import { EVENTS } from '../shared/events.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -109,13 +110,16 @@ export async function eraseCustomer(
       UPDATE customers SET username = NULL, "displayName" = ${erasedName(customerId)}, "displayNameSetByAdminAt" = NULL,
         "updatedAt" = ${now}
       WHERE id = ${customerId} RETURNING *`;
+    // Posted, or its post still in the shop's lane (it may have read the order before this erasure): the edit, behind it
+    // in the lane, then finds the message id it records.
+    const postPending = orderLaneJobPendingSql(Prisma.sql`orders."tenantId"`, EVENTS.orderCreated, Prisma.sql`orders.id`);
     const orders = await tx.$queryRaw<{ id: string; posted: boolean }[]>`
       UPDATE orders SET notes = NULL, "updatedAt" = ${now},
         "shippingAddress" = CASE WHEN "shippingAddress" IS NULL OR jsonb_typeof("shippingAddress") <> 'object' THEN "shippingAddress"
           ELSE jsonb_strip_nulls(jsonb_build_object('country', "shippingAddress"->'country', 'state', "shippingAddress"->'state',
             'postalCode', "shippingAddress"->'postalCode')) END
       WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId}
-      RETURNING id, "adminMessageId" IS NOT NULL AS posted`;
+      RETURNING id, ("adminMessageId" IS NOT NULL OR ${postPending}) AS posted`;
     const orderIds = orders.map((o) => o.id);
     const addressIds = addresses.map((a) => a.id);
     if (orderIds.length) {
@@ -148,11 +152,12 @@ export async function eraseCustomer(
 }
 
 /**
- * order.personal_data_erased for each order whose admin-channel message was posted, in the erasure's transaction
+ * order.personal_data_erased for each order whose admin-channel message was posted (or whose post is still in the
+ * lane), in the erasure's transaction
  * (its subscriber edits that message to the erased order; it exists if and only if the erasure commits). One
  * statement: one add_jobs call per order, each a row of the shop's admin-channel lane, so the edits go one at a
- * time at the channel's pace however many orders there are (docs/decisions/personal-data.md). An order whose
- * post has not run yet needs none: the post reads the order when it runs.
+ * time at the channel's pace however many orders there are (docs/decisions/personal-data.md). An order never
+ * posted needs none (no channel then, or its post gave up: a retried post reads the order when it runs).
  */
 async function editAdminMessages(tx: Tx, bus: EventBus, orderIds: string[]): Promise<void> {
   if (orderIds.length === 0) return;

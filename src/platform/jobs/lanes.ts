@@ -121,6 +121,16 @@ function addDrainSql(tenant: Prisma.Sql, lane: Prisma.Sql, atLeastMs: number): P
       job_key => ${`${LANE_DRAIN_TASK}:`}::text || ${lane} || ':' || ${tenant})`;
 }
 
+/**
+ * Whether the shop `tenant` (a text SQL expression) has a lane job of a subscriber of `event` about `orderId` (a
+ * text SQL expression; the payload's orderId) not yet done or dropped: an SQL boolean. A job's row is deleted only
+ * after its handler's writes committed, so a statement sees either the row or what the handler wrote.
+ */
+export function orderLaneJobPendingSql(tenant: Prisma.Sql, event: string, orderId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM lane_jobs l WHERE l."tenantId" = ${tenant} AND l.task LIKE ${`${event}>%`}
+    AND l.payload->>'orderId' = ${orderId})`;
+}
+
 /** How a lane job's id reads where graphile-worker's jobs are listed too (the Jobs page, a handler's JobContext). */
 export const laneJobId = (id: string | bigint) => `lane:${id}`;
 

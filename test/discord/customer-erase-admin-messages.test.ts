@@ -128,4 +128,27 @@ describe('erasing a customer edits their order messages in the admin channel', (
     expect(h.fake.find('PATCH', new RegExp(`^${posted.path}$`))).toHaveLength(0);
     expect(contentOf(posted)).toContain('Jane Roe');
   });
+
+  // Last in the file: the rate limit stays on the fake for the tests after it.
+  it("many orders: one edit each, one at a time in the shop's lane, never past the channel's rate limit", async () => {
+    const { s, jane, auth } = await shopWithJane();
+    const posted: Posted[] = [];
+    for (let i = 0; i < 7; i += 1) posted.push(await postedOrder(s, jane.id));
+    const EDIT_ROUTE = /^\/channels\/(\d+)\/messages\/\d+$/;
+    h.fake.rateLimit({ method: 'PATCH', path: EDIT_ROUTE, limit: 3, windowMs: 1500 });
+
+    await request(h.t.app).post(`/api/customers/${jane.id}/erase`).set(auth).expect(200);
+    // The edits are rows of the shop's lane, not jobs of their own that could run at once.
+    const jobs = await db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = ${ERASE_TASK}`;
+    expect(jobs[0]!.n).toBe(0);
+
+    await waitFor('every message edited', () => posted.every((m) => h.fake.message(m.channelId, m.messageId)?.edited_timestamp));
+    await waitFor('the erasure jobs done', async () => (await erasureJobs(s.tenant.id)) === 0);
+    for (const m of posted) {
+      expect(h.fake.find('PATCH', new RegExp(`^${m.path}$`)).filter((c) => c.status === 200)).toHaveLength(1);
+      for (const personal of PERSONAL) expect(contentOf(m)).not.toContain(personal);
+    }
+    expect(h.fake.overshoot.filter((o) => o.method === 'PATCH')).toEqual([]);
+  });
 });

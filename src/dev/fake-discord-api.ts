@@ -146,6 +146,7 @@ export class FakeDiscordApi {
   private readonly byNonce = new Map<string, unknown>();
   /** Roles and channels of servers not set up in `guilds` (GET /guilds/{id}/roles and /channels). */
   private readonly directory = new Map<string, FakeDirectoryGuild>();
+  private readonly holds: { method: string; path: RegExp; released: Promise<void> }[] = [];
   private server: Server | undefined;
   private listeners: ((call: RecordedCall) => void)[] = [];
   url = '';
@@ -172,6 +173,17 @@ export class FakeDiscordApi {
 
   fail(rule: FailureRule): void {
     this.failures.push({ ...rule, left: rule.times ?? 1 });
+  }
+
+  /**
+   * Holds the next request matching `method` and `path` unanswered until `release` is called (a call slow to answer,
+   * for a test that acts while a job waits on Discord). The call is recorded when it arrives, as any other.
+   */
+  hold(method: string, path: RegExp): { release: () => void } {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    this.holds.push({ method, path, released });
+    return { release };
   }
 
   /** Enforces a per-route rate limit (see RateLimitRule). */
@@ -301,6 +313,8 @@ export class FakeDiscordApi {
     const call: RecordedCall = { method, path, body, headers: req.headers, at: Date.now() };
     this.calls.push(call);
     for (const l of this.listeners) l(call);
+    const held = this.holds.findIndex((h) => h.method === method && h.path.test(path));
+    if (held >= 0) await this.holds.splice(held, 1)[0]!.released;
 
     let rateHeaders: Record<string, string> = {};
     const send = (status: number, payload?: unknown, extra: Record<string, string> = {}) => {

@@ -129,6 +129,38 @@ describe('erasing a customer edits their order messages in the admin channel', (
     expect(contentOf(posted)).toContain('Jane Roe');
   });
 
+  it('an order whose post is under way when the erasure commits: the edit runs after the post and erases it', async () => {
+    const { s, jane, auth } = await shopWithJane();
+    const order = await f.order({
+      tenantId: s.tenant.id,
+      customerId: jane.id,
+      guildId: s.guild.id,
+      status: 'SHIPPED',
+      shippingStatus: 'DELIVERED',
+      paidAt: new Date(),
+      paymentStatus: 'paid',
+      shippingAddress: JANE,
+    });
+    // The post job has read the order (with Jane's name and address) and waits on Discord's answer.
+    const post = h.fake.hold('POST', new RegExp(`^/channels/${s.tenant.adminChannelId}/messages$`));
+    await h.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: s.tenant.id, orderId: order.id });
+    await h.fake.waitFor((c) => c.method === 'POST' && c.path === `/channels/${s.tenant.adminChannelId}/messages`);
+
+    await request(h.t.app).post(`/api/customers/${jane.id}/erase`).set(auth).expect(200);
+    post.release();
+
+    const stored = await waitFor('the admin message recorded', async () => {
+      const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+      return o.adminMessageId ? o : null;
+    });
+    const m = { order, channelId: stored.adminMessageChannelId!, messageId: stored.adminMessageId! };
+    const edited = await waitFor('the posted message edited', () => {
+      const held = h.fake.message(m.channelId, m.messageId);
+      return held?.edited_timestamp ? held : null;
+    });
+    for (const personal of [...PERSONAL, `<@${jane.discordUserId}>`]) expect(JSON.stringify(edited)).not.toContain(personal);
+  });
+
   // Last in the file: the rate limit stays on the fake for the tests after it.
   it("many orders: one edit each, one at a time in the shop's lane, never past the channel's rate limit", async () => {
     const { s, jane, auth } = await shopWithJane();

@@ -72,7 +72,8 @@ const scrubbed = (column: 'before' | 'after') =>
 
 /**
  * In one transaction under the customer's row lock: erases what ERASED lists and records "customer.erased"
- * in the audit trail (what was erased, never the values). Throws NOT_FOUND when the customer is not the
+ * in the audit trail (what was erased, never the values), and schedules the edit of the customer's order messages in
+ * the shop's admin channel (editAdminMessages). Throws NOT_FOUND when the customer is not the
  * tenant's; CONFLICT, with nothing written, while an order still needs the address (erase-blockers.ts).
  * The order flow does not take the customer's lock: the open session is deleted first (waiting for a step or
  * a submit that holds it), then the customer locked (a new session waits for it), and the orders read after
@@ -113,13 +114,13 @@ export async function eraseCustomer(
     // Posted, or its post still in the shop's lane (it may have read the order before this erasure): the edit, behind it
     // in the lane, then finds the message id it records.
     const postPending = orderLaneJobPendingSql(Prisma.sql`orders."tenantId"`, EVENTS.orderCreated, Prisma.sql`orders.id`);
-    const orders = await tx.$queryRaw<{ id: string; posted: boolean }[]>`
+    const orders = await tx.$queryRaw<{ id: string; adminMessage: boolean }[]>`
       UPDATE orders SET notes = NULL, "updatedAt" = ${now},
         "shippingAddress" = CASE WHEN "shippingAddress" IS NULL OR jsonb_typeof("shippingAddress") <> 'object' THEN "shippingAddress"
           ELSE jsonb_strip_nulls(jsonb_build_object('country', "shippingAddress"->'country', 'state', "shippingAddress"->'state',
             'postalCode', "shippingAddress"->'postalCode')) END
       WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId}
-      RETURNING id, ("adminMessageId" IS NOT NULL OR ${postPending}) AS posted`;
+      RETURNING id, ("adminMessageId" IS NOT NULL OR ${postPending}) AS "adminMessage"`;
     const orderIds = orders.map((o) => o.id);
     const addressIds = addresses.map((a) => a.id);
     if (orderIds.length) {
@@ -138,7 +139,7 @@ export async function eraseCustomer(
     await editAdminMessages(
       tx,
       deps.bus,
-      orders.filter((o) => o.posted).map((o) => o.id),
+      orders.filter((o) => o.adminMessage).map((o) => o.id),
     );
 
     await deps.audit.record(tx, ctx, {
@@ -153,9 +154,8 @@ export async function eraseCustomer(
 
 /**
  * order.personal_data_erased for each order whose admin-channel message was posted (or whose post is still in the
- * lane), in the erasure's transaction
- * (its subscriber edits that message to the erased order; it exists if and only if the erasure commits). One
- * statement: one add_jobs call per order, each a row of the shop's admin-channel lane, so the edits go one at a
+ * lane), in the erasure's transaction: its subscriber edits that message to the erased order, and it exists if and
+ * only if the erasure commits. One statement: one add_jobs call per order, each a row of the shop's admin-channel lane, so the edits go one at a
  * time at the channel's pace however many orders there are (docs/decisions/personal-data.md). An order never
  * posted needs none (no channel then, or its post gave up: a retried post reads the order when it runs).
  */

@@ -24,7 +24,7 @@ const ERASE_TASK = `${EVENTS.orderPersonalDataErased}>discord-admin-message`;
 /** A shop with an API key, and Jane, a customer whose orders all went out. */
 async function shopWithJane() {
   const s = await f.shop();
-  const { key } = await h.t.services.apiKeys.create(adminCtx(s.tenant.id), 'erasure test');
+  const { key } = await h.t.services.apiKeys.create(adminCtx(s.tenant.id), 'erasure test', 'READ_WRITE');
   const jane = await f.customer({ tenantId: s.tenant.id, username: 'janeroe', displayName: 'Jane Roe' });
   return { s, jane, auth: { authorization: `Bearer ${key}` } };
 }

@@ -9,19 +9,10 @@ import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { loggedIn, startAdminApp, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { expectOnly, type Row } from '../helpers/expect-only.js';
 
-type Row = Record<string, unknown>;
 const db = () => testDb();
 const f = () => factories();
-
-/** Every column of `after` equals `before`'s, except `changed` (expected values) and updatedAt. */
-function expectOnly(before: Row, after: Row, changed: Row) {
-  for (const key of Object.keys(before)) {
-    if (key === 'updatedAt') continue;
-    if (key in changed) expect(after[key], key).toEqual(changed[key]);
-    else expect(after[key], `${key} changed by the save`).toEqual(before[key]);
-  }
-}
 
 describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every price, in one step", () => {
   let app: RunningAdmin;

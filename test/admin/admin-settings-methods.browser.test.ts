@@ -12,20 +12,11 @@ import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { expectOnly } from '../helpers/expect-only.js';
 
-type Row = Record<string, unknown>;
 const db = () => testDb();
 const f = () => factories();
 const ADDRESS = { street: '1 Pike St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' };
-
-/** Every column of `after` equals `before`'s, except `changed` (expected values) and updatedAt. */
-function expectOnly(before: Row, after: Row, changed: Row) {
-  for (const key of Object.keys(before)) {
-    if (key === 'updatedAt') continue;
-    if (key in changed) expect(after[key], key).toEqual(changed[key]);
-    else expect(after[key], `${key} changed by the save`).toEqual(before[key]);
-  }
-}
 
 describe.skipIf(!runBrowserTests)('Shop settings: payment methods and joined rules, two admins at once', () => {
   let app: RunningAdmin;

@@ -9,8 +9,8 @@ import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { expectOnly, type Row } from '../helpers/expect-only.js';
 
-type Row = Record<string, unknown>;
 let app: RunningAdmin;
 const f = factories();
 const ADDRESS = { street: '1 Pike St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' };
@@ -74,15 +74,6 @@ function save(who: AdminAgent, id: string, loaded: { shownValuesJson: string }, 
 }
 
 const row = (id: string) => testDb().tenant.findUniqueOrThrow({ where: { id } }) as Promise<Row>;
-
-/** Every column of `after` equals `before`'s, except `changed` (expected values) and updatedAt. */
-function expectOnly(before: Row, after: Row, changed: Row) {
-  for (const key of Object.keys(before)) {
-    if (key === 'updatedAt') continue;
-    if (key in changed) expect(after[key], key).toEqual(changed[key]);
-    else expect(after[key], `${key} changed by the save`).toEqual(before[key]);
-  }
-}
 
 describe('shop settings saved by two admins at the same instant', () => {
   it('two forms ticking different payment methods: both saves succeed and both methods are kept', async () => {

@@ -9,19 +9,10 @@ import { testDb } from '../helpers/db.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { newFormDriver } from './new-form-driver.js';
+import { expectOnly } from '../helpers/expect-only.js';
 
-type Row = Record<string, unknown>;
 const db = () => testDb();
 const f = () => factories();
-
-/** Every column of `after` equals `before`'s, except `changed` (expected values) and updatedAt. */
-function expectOnly(before: Row, after: Row, changed: Row) {
-  for (const key of Object.keys(before)) {
-    if (key === 'updatedAt') continue;
-    if (key in changed) expect(after[key], key).toEqual(changed[key]);
-    else expect(after[key], `${key} changed by the save`).toEqual(before[key]);
-  }
-}
 
 const REFUSED_PRODUCT =
   "This shop sells in JPY: a product is priced in the shop's currency. Set the currency to JPY and the amount in JPY.";

@@ -11,20 +11,11 @@ import { PAY_WINDOW_RULE } from '../../src/modules/order-expiry/pay-window.js';
 import { paymentInstructionsText } from '../../src/surfaces/discord/views/payment-methods.view.js';
 import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { expectOnly } from '../helpers/expect-only.js';
 
-type Row = Record<string, unknown>;
 const db = () => testDb();
 const f = () => factories();
 const METHODS = ['VENMO_P2P', 'ZELLE', 'CASHAPP_P2P'] as const;
-
-/** Every column of `after` equals `before`'s, except `changed` (expected values) and updatedAt. */
-function expectOnly(before: Row, after: Row, changed: Row) {
-  for (const key of Object.keys(before)) {
-    if (key === 'updatedAt') continue;
-    if (key in changed) expect(after[key], key).toEqual(changed[key]);
-    else expect(after[key], `${key} changed by the save`).toEqual(before[key]);
-  }
-}
 
 /** AdminJS's form post (use-record's paramsToFormData): every param of the loaded record, with `change` over it. */
 async function saveAsTheForm(admin: AdminAgent, id: string, change: Record<string, string>) {

@@ -8,8 +8,8 @@ import { adminCtx } from '../helpers/actors.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { expectOnly, type Row } from '../helpers/expect-only.js';
 
-type Row = Record<string, unknown>;
 const f = factories();
 const db = () => testDb();
 let app: RunningAdmin;
@@ -52,15 +52,6 @@ async function saveForm(id: string, typed: Record<string, string | string[]>, op
   if (opts.loaded !== null)
     req = req.field('shownValuesJson', opts.loaded ?? (await loadedRow(admin, 'WebhookEndpoint', id)).shownValuesJson);
   return req;
-}
-
-/** Every column of `after` equals `before`'s, except `changed` (expected values) and updatedAt. */
-function expectOnly(before: Row, after: Row, changed: Row) {
-  for (const key of Object.keys(before)) {
-    if (key === 'updatedAt') continue;
-    if (key in changed) expect(after[key], key).toEqual(changed[key]);
-    else expect(after[key], `${key} changed by the save`).toEqual(before[key]);
-  }
 }
 
 describe('the webhook endpoint edit form', () => {

@@ -4,9 +4,26 @@
 // an order behind the webhook's back) and no admin panel bundle.
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { TEST_SECRETS_KEYS } from './app.js';
+import { afterAll, afterEach } from 'vitest';
+import { TEST_SECRETS_KEYS, type TestApp } from './app.js';
 import { testDatabaseUrl } from './db.js';
 import { spawnMain } from './main-process.js';
+
+/**
+ * The file's starts and test apps, cleaned up by hooks this registers (call it at the file's top level): each test's
+ * starts killed after it (a failed test leaves none running), the apps closed after the file.
+ */
+export function devStarts(): { children: ChildProcess[]; apps: TestApp[] } {
+  const children: ChildProcess[] = [];
+  const apps: TestApp[] = [];
+  afterEach(() => {
+    for (const c of children.splice(0)) c.kill('SIGKILL');
+  });
+  afterAll(async () => {
+    for (const t of apps.splice(0)) await t.services.close();
+  });
+  return { children, apps };
+}
 
 /** A port free now: for a fake given a fixed port (the fake BTCPay's default, 3900, may be a developer's). */
 export function freePort(): Promise<number> {

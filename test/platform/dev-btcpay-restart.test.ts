@@ -7,29 +7,21 @@
 // rewritten to the new address at start). The webhook the owner created on the first fake's Webhooks page comes
 // back too (restoreBtcPayWebhooks, at the restarted server's URL with the secret the shop saved): the payment
 // after the restart pays the order by webhook with nothing added. Before, the fake kept none across a restart.
-import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_BTCPAY_STORE } from '../../src/dev/fakes/fake-btcpay.js';
 import { adminCtx } from '../helpers/actors.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp } from '../helpers/app.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { startDevMain, stopDevMain, freePort } from '../helpers/dev-start.js';
+import { devStarts, startDevMain, stopDevMain, freePort } from '../helpers/dev-start.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
 
 const db = testDb();
 const f = factories();
 const INVOICE_LINK_SIGNING_SECRET = 'dev-btcpay-restart-invoice-secret-0123';
-const children: ChildProcess[] = [];
-const apps: TestApp[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
-});
-afterAll(async () => {
-  for (const t of apps.splice(0)) await t.services.close();
-});
+const { children, apps } = devStarts();
 
 /** src/main.ts in development on this file's database (test/helpers/dev-start.ts); `btcpay`: its fake's address. */
 async function startMain(btcpayPort: number) {

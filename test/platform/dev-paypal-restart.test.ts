@@ -3,29 +3,21 @@
 // start-up banner names) and saves the Webhook ID it gives; after the restart the new fake, which keeps
 // nothing, is given that webhook back at start, so the shop's invoice payment is confirmed by PayPal's signed
 // webhooks (recorded as received for its connection), with the buyer never coming back to the shop.
-import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_PAYPAL_APP } from '../../src/dev/fakes/fake-paypal.js';
 import { adminCtx } from '../helpers/actors.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp } from '../helpers/app.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { startDevMain, stopDevMain } from '../helpers/dev-start.js';
+import { devStarts, startDevMain, stopDevMain } from '../helpers/dev-start.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
 
 const db = testDb();
 const f = factories();
 const INVOICE_LINK_SIGNING_SECRET = 'dev-restart-invoice-secret-0123456789';
-const children: ChildProcess[] = [];
-const apps: TestApp[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
-});
-afterAll(async () => {
-  for (const t of apps.splice(0)) await t.services.close();
-});
+const { children, apps } = devStarts();
 
 /** src/main.ts in development on this file's database (test/helpers/dev-start.ts); `paypal`: its fake's address. */
 async function startMain() {

@@ -5,29 +5,21 @@
 // start (restoreSquareSubscriptions: the restarted server's URL, the key the shop saved), so a Cash App Pay payment
 // whose answer never reached the shop still pays its order by Square's signed webhook, with nothing added again.
 // Before, the fake forgot it and the order stayed unpaid until the owner added the URL again.
-import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_SQUARE_ACCOUNT, SQUARE_TEST_TOKENS } from '../../src/dev/fakes/fake-square.js';
 import { adminCtx } from '../helpers/actors.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp } from '../helpers/app.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { startDevMain, stopDevMain, freePort } from '../helpers/dev-start.js';
+import { devStarts, startDevMain, stopDevMain, freePort } from '../helpers/dev-start.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
 
 const db = testDb();
 const f = factories();
 const INVOICE_LINK_SIGNING_SECRET = 'dev-square-restart-invoice-secret-01';
-const children: ChildProcess[] = [];
-const apps: TestApp[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
-});
-afterAll(async () => {
-  for (const t of apps.splice(0)) await t.services.close();
-});
+const { children, apps } = devStarts();
 
 /** src/main.ts in development on this file's database (test/helpers/dev-start.ts); `square`: its fake's address. */
 async function startMain(btcpayPort: number) {

@@ -123,9 +123,9 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
       expect(refused.notice).toEqual({
         type: 'error',
         message:
-          'Prices changed since this page was opened (Hat (HAT) is new (price $20.00)). Nothing was changed: the list below is as it is now; check the new amounts and save again.',
+          'Prices changed since this page was opened: Hat (HAT) is new, price $20.00. Nothing was changed: the list below is as it is now; check the new amounts and save again.',
       });
-      await page.getByTestId('change-currency-error').filter({ hasText: 'Hat (HAT) is new (price $20.00)' }).waitFor();
+      await page.getByTestId('change-currency-error').filter({ hasText: 'Hat (HAT) is new, price $20.00' }).waitFor();
       await amountInput(key.product(hat.id)).waitFor();
       expect(await page.getByTestId(`now-${key.product(hat.id)}`).textContent()).toBe('$20.00');
       expect(await amountInput(key.product(s.product.id)).inputValue()).toBe('11.50');

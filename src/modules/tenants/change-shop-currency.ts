@@ -145,7 +145,7 @@ function differences(shown: CurrencyChangeInput['shown'], now: RepricedAmount[],
   const notes: string[] = [];
   for (const a of now) {
     const was = before.get(a.key);
-    if (was === undefined) notes.push(`${a.name} is new (${a.label.toLowerCase()} ${formatMoney(a.cents, currency)})`);
+    if (was === undefined) notes.push(`${a.name} is new, ${a.label.toLowerCase()} ${formatMoney(a.cents, currency)}`);
     else if (was !== a.cents)
       notes.push(`${a.name}'s ${a.label.toLowerCase()} is now ${formatMoney(a.cents, currency)}, not ${formatMoney(was, currency)}`);
     before.delete(a.key);
@@ -154,7 +154,7 @@ function differences(shown: CurrencyChangeInput['shown'], now: RepricedAmount[],
     notes.push(`${before.size === 1 ? 'one amount shown is' : `${before.size} amounts shown are`} no longer priced in ${currency}`);
   if (!notes.length) return null;
   const named = notes.slice(0, 3).join('; ') + (notes.length > 3 ? `; and ${notes.length - 3} more` : '');
-  return `Prices changed since this page was opened (${named}). Nothing was changed: the list below is as it is now; check the new amounts and save again.`;
+  return `Prices changed since this page was opened: ${named}. Nothing was changed: the list below is as it is now; check the new amounts and save again.`;
 }
 
 /**

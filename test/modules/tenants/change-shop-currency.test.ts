@@ -221,7 +221,7 @@ describe("changing a shop's currency with its prices", () => {
     expect(await refusal(change(s.tenantId, { from: 'USD', to: 'EUR', shown: page, newCents: eur(s) }))).toEqual({
       code: 'CONFLICT',
       message:
-        "Prices changed since this page was opened (Hat (HAT) is new (price $20.00); Post's price is now $5.95, not $4.95). " +
+        "Prices changed since this page was opened: Hat (HAT) is new, price $20.00; Post's price is now $5.95, not $4.95. " +
         'Nothing was changed: the list below is as it is now; check the new amounts and save again.',
     });
     expect(await snapshot(s.tenantId)).toEqual(before);
@@ -272,7 +272,7 @@ describe("changing a shop's currency with its prices", () => {
     expect(await changing).toEqual({
       code: 'CONFLICT',
       message:
-        "Prices changed since this page was opened (Mug (MUG)'s price is now $13.00, not $12.50). Nothing was changed: the list below is as it is now; check the new amounts and save again.",
+        "Prices changed since this page was opened: Mug (MUG)'s price is now $13.00, not $12.50. Nothing was changed: the list below is as it is now; check the new amounts and save again.",
     });
     expect((await db.tenant.findUniqueOrThrow({ where: { id: s.tenantId } })).currency).toBe('USD');
   });
@@ -287,7 +287,7 @@ describe("changing a shop's currency with its prices", () => {
     await waitFor('the currency change waits for the shop row', () => waitingOnLock());
     release();
     await done;
-    expect((await changing).message).toMatch(/^Prices changed since this page was opened \(Race \(RACE\) is new \(price \$7\.00\)\)/);
+    expect((await changing).message).toMatch(/^Prices changed since this page was opened: Race \(RACE\) is new, price \$7\.00\./);
     expect((await db.tenant.findUniqueOrThrow({ where: { id: s.tenantId } })).currency).toBe('USD');
   });
 });

@@ -9,6 +9,8 @@ import { jobCount, readySessionsDirect } from './ready-sessions.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { listenForJobInserts } from '../../helpers/job-inserts.js';
 import { paymentReminderPayload } from '../../../src/modules/shared/events.js';
+import { createAuditService } from '../../../src/modules/audit/audit.service.js';
+import { changeShopCurrency, repricedAmounts } from '../../../src/modules/tenants/change-shop-currency.js';
 
 const MINUTE = 60_000;
 
@@ -269,6 +271,40 @@ describe('submit', () => {
       await changer.query('ROLLBACK').catch(() => undefined);
       await changer.end();
       await watcher.end();
+    }
+  });
+
+  it('customers confirming while the owner changes the currency: the change goes through only if every order is in the new currency', async () => {
+    // Stock tracked: the orders lock the product (after the shop's counter) and the change locks it (before the
+    // shop's row), the orders a deadlock needs; whichever PostgreSQL aborts runs again.
+    const s = await fx.shop({ priceCents: 1000, stock: 50, tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+    const customers = [];
+    for (let i = 0; i < 4; i++) customers.push(await fx.readyCustomer(s));
+    const audit = createAuditService({ db });
+    const deps = { db, audit, paymentMethods: { assertMethodsUsable: async () => undefined } };
+    const shown = (await repricedAmounts(db, s.tenant.id, 'USD')).map((a) => ({ key: a.key, cents: a.cents }));
+    // The same amounts in euros ($10.00 kept as EUR 10.00): no price an order compares moves.
+    const newCents = Object.fromEntries(shown.map((a) => [a.key, a.cents]));
+
+    const [changed, ...submits] = await Promise.allSettled([
+      changeShopCurrency(deps, adminCtx(s.tenant.id), { from: 'USD', to: 'EUR', shown, newCents }),
+      ...customers.map((c) => fx.services.orders.submit(s.tenant.id, c.id, roles)),
+    ]);
+
+    // Every customer's order is placed (a deadlock's victim ran again), each in the currency the shop had then.
+    expect(submits.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    const orders = await db.order.findMany({ where: { tenantId: s.tenant.id }, select: { currency: true } });
+    const { currency } = await db.tenant.findUniqueOrThrow({ where: { id: s.tenant.id }, select: { currency: true } });
+    if (changed.status === 'fulfilled') {
+      // Changed: no order in dollars was left behind.
+      expect(currency).toBe('EUR');
+      expect(orders.map((o) => o.currency)).toEqual(['EUR', 'EUR', 'EUR', 'EUR']);
+    } else {
+      // Refused, because an order placed before it waits for payment in dollars: nothing changed.
+      expect(changed.reason).toMatchObject({ code: 'CURRENCY_MISMATCH' });
+      expect(currency).toBe('USD');
+      expect(orders.map((o) => o.currency)).toContain('USD');
+      expect(await db.product.findUniqueOrThrow({ where: { id: s.product.id }, select: { currency: true } })).toEqual({ currency: 'USD' });
     }
   });
 

@@ -67,6 +67,11 @@ export function decimalStringToCents(value: string, currency: string): number | 
 
 const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF', 'TWD', 'UGX']);
 
+/** How many decimals an amount in `currency` takes: 0 for a zero-decimal currency (yen), else 2. */
+export function currencyDecimals(currency: string): 0 | 2 {
+  return ZERO_DECIMAL.has(currency.toUpperCase()) ? 0 : 2;
+}
+
 // Building an Intl.NumberFormat costs far more than using one (~1% of the CPU of an order flow under load
 // when built per call), so one formatter is kept per locale + currency. Both come from a small set (ISO 4217
 // codes, the locales we pass), and the map is bounded anyway in case a caller passes arbitrary strings.

@@ -157,6 +157,31 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
   );
 
   it(
+    "says the typed currency's own rule for amounts beside the new amounts (EUR 2 decimals, JPY whole units)",
+    { timeout: 420_000 },
+    async () => {
+      browser.reportFailure('amount-rule');
+      const s = await pricedShop('Rule Shop');
+      await openChange(s.tenantId, key.product(s.product.id));
+      const { page } = browser;
+      const to = page.locator('input[name="to"]');
+      const rule = page.getByTestId('change-currency-rule');
+      const header = page.getByTestId('change-currency-amounts').locator('thead');
+      await to.fill('EU');
+      expect(await rule.count()).toBe(0);
+      await to.fill('eur');
+      await expect.poll(() => rule.textContent()).toBe(' (EUR: 2 decimals, such as 24.50)');
+      expect(await header.textContent()).toContain('New amount in EUR (EUR: 2 decimals, such as 24.50)');
+      await to.fill('JPY');
+      await expect.poll(() => rule.textContent()).toBe(' (JPY: whole units, such as 2450)');
+      // A code the server refuses gets no rule.
+      await to.fill('ZZZ');
+      await expect.poll(() => rule.count()).toBe(0);
+      expect(await header.textContent()).toContain('New amount in ZZZ');
+    },
+  );
+
+  it(
     'USD to JPY: yen take whole units (19.80 is refused under its field), then saved; every column read back',
     { timeout: 420_000 },
     async () => {

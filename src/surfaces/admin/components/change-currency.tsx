@@ -19,6 +19,8 @@ interface Amount {
 interface Page {
   currency: string;
   amounts: Amount[];
+  /** How an amount in each known currency is typed (form-fields.ts amountRules), e.g. "JPY: whole units, such as 2450". */
+  rules?: Record<string, string>;
 }
 interface Answer {
   notice?: { message: string; type: 'success' | 'error' };
@@ -37,6 +39,7 @@ const ChangeCurrency: React.FC<ActionProps> = ({ resource, record }) => {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const rule = to.length === 3 ? page.rules?.[to] : undefined;
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
@@ -81,7 +84,7 @@ const ChangeCurrency: React.FC<ActionProps> = ({ resource, record }) => {
   return (
     <Box as="form" variant="white" onSubmit={save} data-testid="change-currency-form">
       <Text mb="lg">
-        {`This shop sells in ${page.currency}. Amounts are not converted: give each one below its amount in the new currency, as customers will read it (24.50; yen take whole units, such as 2450). The currency and every amount change together when you save, or nothing does.`}
+        {`This shop sells in ${page.currency}. Amounts are not converted: give each one below its amount in the new currency, as customers will read it (the column says how that currency is typed). The currency and every amount change together when you save, or nothing does.`}
       </Text>
       <Label htmlFor="to" required>
         New currency (a 3-letter code such as EUR or JPY)
@@ -106,7 +109,14 @@ const ChangeCurrency: React.FC<ActionProps> = ({ resource, record }) => {
               <TableCell>Priced in {page.currency}</TableCell>
               <TableCell>Amount</TableCell>
               <TableCell>Now</TableCell>
-              <TableCell>New amount{to.length === 3 ? ` in ${to}` : ''}</TableCell>
+              <TableCell>
+                New amount{to.length === 3 ? ` in ${to}` : ''}
+                {rule ? (
+                  <Text as="span" data-testid="change-currency-rule">
+                    {` (${rule})`}
+                  </Text>
+                ) : null}
+              </TableCell>
             </TableRow>
           </TableHead>
           <TableBody>

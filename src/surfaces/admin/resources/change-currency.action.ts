@@ -17,12 +17,14 @@ import {
 import { isAppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
-import { currencyCode, formMoney } from '../schemas/form-fields.js';
+import { amountRules, currencyCode, formMoney } from '../schemas/form-fields.js';
 
 /** What the page shows: the shop's currency and each amount held in it. */
 export interface CurrencyChangePage {
   currency: string;
   amounts: (Pick<RepricedAmount, 'key' | 'kind' | 'name' | 'label' | 'cents'> & { shown: string })[];
+  /** Each currency's rule for typing an amount, shown beside "New amount in XXX" once a known code is typed. */
+  rules: Record<string, string>;
 }
 
 const KIND_WORDS: Record<RepricedAmount['kind'], string> = { product: 'Product', shippingType: 'Shipping type', discount: 'Discount' };
@@ -57,6 +59,7 @@ export function changeCurrencyAction(services: Services) {
         cents: a.cents,
         shown: formatMoney(a.cents, currency.trim()),
       })),
+      rules: amountRules(),
     };
   };
 

@@ -2,7 +2,7 @@
 // The module owners have no shared schemas for these admin-only writes (products, shipping types,
 // discounts, tenant settings, admin users), so they live here, next to the only surface that writes them.
 import { z } from 'zod';
-import { centsToDecimalString, formatMoney, parseMoneyInput } from '../../../platform/money.js';
+import { centsToDecimalString, currencyDecimals, formatMoney, parseMoneyInput } from '../../../platform/money.js';
 import { parseInstant } from '../../../platform/zoned-time.js';
 import { arrayOf } from '../resources/validation.js';
 
@@ -101,6 +101,19 @@ export const currencyCode = z
   .toUpperCase()
   .regex(/^[A-Z]{3}$/, 'a 3-letter currency code such as USD')
   .refine((c) => ISO_CURRENCIES.has(c), 'not an ISO 4217 currency code: use one such as USD, EUR or JPY');
+
+/**
+ * How an amount in each currency a form takes is typed, as the money fields read it (moneyField:
+ * parseMoneyInput's decimals): { EUR: "EUR: 2 decimals, such as 24.50", JPY: "JPY: whole units, such as 2450" }.
+ */
+export function amountRules(): Record<string, string> {
+  return Object.fromEntries(
+    [...ISO_CURRENCIES].map((c) => {
+      const d = currencyDecimals(c);
+      return [c, `${c}: ${d === 0 ? 'whole units' : `${d} decimals`}, such as ${centsToDecimalString(2450, c)}`];
+    }),
+  );
+}
 
 /** A reference field (AdminJS sends the id of the picked record). */
 export const formId = z.string().trim().min(1, 'required').max(64);

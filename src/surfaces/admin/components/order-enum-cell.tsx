@@ -1,5 +1,5 @@
-// An enum cell of the orders list in words: record.params.<path>Label (set by the list's after-hook from
-// presentation/labels.ts), on its badge colours when the property's `custom.badges` has them (statuses),
+// An enum cell of a list in words: record.params.<path>Label (set by the list's after-hook from
+// presentation/labels.ts), else the property's availableValues label, on its badge colours when the property's `custom.badges` has them (statuses),
 // as plain text otherwise (payment methods), instead of the enum name on AdminJS's one low-contrast grey.
 import React from 'react';
 import type { BasePropertyProps } from 'adminjs';
@@ -8,7 +8,9 @@ type Badges = Record<string, { background: string; text: string }>;
 
 const OrderEnumCell: React.FC<BasePropertyProps> = ({ record, property }) => {
   const value = String(record?.params?.[property.path] ?? '');
-  const label = String(record?.params?.[`${property.path}Label`] ?? value);
+  const label = String(
+    record?.params?.[`${property.path}Label`] ?? property.availableValues?.find((v) => v.value === value)?.label ?? value,
+  );
   const colours = (property.custom as { badges?: Badges } | undefined)?.badges?.[value];
   if (!colours) return <span>{label}</span>;
   return (

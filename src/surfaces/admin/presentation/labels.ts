@@ -15,7 +15,7 @@ import type {
   RoleRemovalPolicy,
   ShippingStatus,
 } from '../../../generated/prisma/index.js';
-import { API_KEY_ACCESS_LABELS } from '../../../modules/api-keys/api-key-access.js';
+import { API_KEY_ACCESS_LABELS, type ApiKeyAccess } from '../../../modules/api-keys/api-key-access.js';
 import type { OrderCancelledPayload } from '../../../modules/shared/events.js';
 
 export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
@@ -142,8 +142,19 @@ export const PAYMENT_STATUS_BADGES: Record<PaymentStatus, BadgeColours> = {
   refunded: TONES.refund,
 };
 
+/** An API key's access level in the keys' list: writing is the one to notice. */
+export const API_KEY_ACCESS_BADGES: Record<ApiKeyAccess, BadgeColours> = {
+  READ_ONLY: TONES.neutral,
+  READ_WRITE: TONES.waiting,
+};
+
 /** Every badge table, for the contrast test and for components that get them whole. */
-export const ALL_BADGES = { order: ORDER_STATUS_BADGES, shipping: SHIPPING_STATUS_BADGES, payment: PAYMENT_STATUS_BADGES };
+export const ALL_BADGES = {
+  order: ORDER_STATUS_BADGES,
+  shipping: SHIPPING_STATUS_BADGES,
+  payment: PAYMENT_STATUS_BADGES,
+  apiKeyAccess: API_KEY_ACCESS_BADGES,
+};
 
 /** A label map as AdminJS `availableValues` (a select showing words, storing the enum value). */
 export function availableValues(labels: Record<string, string>): { value: string; label: string }[] {

@@ -7,6 +7,7 @@ import type { ActionContext, ActionRequest, ActionResponse, RecordActionResponse
 import { z } from 'zod';
 import { API_KEY_ACCESS_LABELS } from '../../../modules/api-keys/api-key-access.js';
 import type { Services } from '../services.js';
+import { API_KEY_ACCESS_BADGES } from '../presentation/labels.js';
 import { parseInput } from '../../../platform/validate.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
@@ -91,6 +92,9 @@ export function apiKeyResource(deps: {
         hash: { isVisible: false },
         access: {
           availableValues: (['READ_ONLY', 'READ_WRITE'] as const).map((value) => ({ value, label: API_KEY_ACCESS_LABELS[value] })),
+          // In words on a readable badge (presentation/labels.ts), not AdminJS's white on light grey.
+          components: { list: components.OrderEnumCell },
+          custom: { badges: API_KEY_ACCESS_BADGES },
           description: 'Read only: GET requests only. Read and write: every request, refunds included. Fixed when the key is created.',
         },
       },

@@ -130,6 +130,30 @@ describe.skipIf(!runBrowserTests)('Sales -> Payments for deleted orders, the lis
     expect((otherAll.body as { records: { id: string }[] }).records.map((r) => r.id).sort()).toEqual([...others].sort());
   });
 
+  it('shows each "Paid" amount on one line at a 1400 px desktop width', { timeout: 420_000 }, async () => {
+    browser.reportFailure('deleted-order-payments-paid-one-line');
+    const { page } = browser;
+    await browser.signIn(app.baseUrl, ownerEmail);
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.goto(`${app.baseUrl}/admin/resources/DeletedOrderCheckout`);
+    await rowIds(page, money);
+    const cell = page.locator(`tr[data-id="${money[0]}"] [data-property-name="paid"]`);
+    expect(await cell.innerText()).toBe('$42.50');
+    // The lines the amount's words are laid out on: one box top per line.
+    const lines = await cell.evaluate((td) => {
+      const tops = new Set<number>();
+      const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const rect of Array.from(range.getClientRects())) if (rect.width > 0) tops.add(Math.round(rect.top));
+      }
+      return tops.size;
+    });
+    await browser.shot('deleted-list-paid-1400');
+    expect(lines).toBe(1);
+  });
+
   it(
     'shows the payments money reached, to return by hand first; all of them in one tap, over two pages',
     { timeout: 420_000 },

@@ -161,6 +161,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
       shippingTypeResource(
         db,
         make('ShippingType', shop, { ...audit('shipping_type'), keeps: amountsInShopCurrency('A shipping type', 'price') }),
+        components,
       ),
     ),
     timeline(
@@ -170,6 +171,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
           ...audit('discount', { ignore: ['usedCount'] }),
           keeps: amountsInShopCurrency('A discount', 'amountOff'),
         }),
+        components,
       ),
     ),
     discountAssignmentResource(db, make('DiscountAssignment', shop, audit('discount_assignment', { ignore: ['usedCount'] }))),

@@ -23,6 +23,7 @@ export function createComponents() {
     TaxReport: loader.add('LedgerlineTaxReport', file('tax-report')),
     OrderLinesEdit: loader.add('OrderLinesEdit', file('order-lines-edit')),
     OrderNumberCell: loader.add('OrderNumberCell', file('order-number-cell')),
+    MoneyCell: loader.add('MoneyCell', file('money-cell')),
     OrderEnumCell: loader.add('OrderEnumCell', file('order-enum-cell')),
     MultiValue: loader.add('MultiValue', file('multi-value')),
     /** Also for other components: render AdminJS.UserComponents.AuditTimeline with items={presentTimeline(...)}. */

@@ -6,7 +6,7 @@ import { assertProductNotOrdered } from '../../../modules/catalog/ordered-produc
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { productForm, shippingTypeForm } from '../schemas/catalog.schema.js';
 import { canManage, validatedTenantCrud } from './access.js';
-import { moneyColumns } from './money-columns.js';
+import { moneyColumns, moneyProperty } from './money-columns.js';
 import { amountsCurrency } from './shop-currency.rules.js';
 import { validatePayload } from './validation.js';
 import type { RoleRepairService } from '../../../modules/entitlements/role-repair.service.js';
@@ -103,7 +103,12 @@ export function productResource(
       properties: {
         name: { isTitle: true },
         description: { type: 'textarea' },
-        price: { type: 'string', isSortable: false, isRequired: true, description: 'In the currency below, e.g. 24.50.' },
+        price: moneyProperty(components, {
+          type: 'string',
+          isSortable: false,
+          isRequired: true,
+          description: 'In the currency below, e.g. 24.50.',
+        }),
         requiredRoleIds: {
           components: { edit: components.MultiValue, show: components.MultiValue },
           description: 'Discord roles: a member needs one of them to buy this (none: anyone can).',
@@ -153,7 +158,7 @@ export function productResource(
   };
 }
 
-export function shippingTypeResource(db: Db, resource: ScopedPrismaResource): ResourceWithOptions {
+export function shippingTypeResource(db: Db, resource: ScopedPrismaResource, components: AdminComponents): ResourceWithOptions {
   const money = moneyColumns(db, { priceCents: 'price' });
   const validate = validatePayload(async (_raw, context) => shippingTypeForm(await amountsCurrency(db, context)));
   return {
@@ -169,7 +174,12 @@ export function shippingTypeResource(db: Db, resource: ScopedPrismaResource): Re
       filterProperties: ['name', 'active'],
       properties: {
         name: { isTitle: true },
-        price: { type: 'string', isSortable: false, isRequired: true, description: "In the shop's currency, e.g. 4.95." },
+        price: moneyProperty(components, {
+          type: 'string',
+          isSortable: false,
+          isRequired: true,
+          description: "In the shop's currency, e.g. 4.95.",
+        }),
       },
       actions: validatedTenantCrud({ validate, money }),
     },

@@ -24,7 +24,7 @@ import { addAfter, tenantOfRecord } from './add-after.js';
 import { errorNotice } from './admin-errors.js';
 import { auditTimelineOf } from './audit-trail.js';
 import { buttonAction } from './button-action.js';
-import { moneyColumns } from './money-columns.js';
+import { moneyColumns, moneyProperty } from './money-columns.js';
 
 export const DELETED_ORDER_PAYMENTS = 'DeletedOrderCheckout';
 
@@ -160,7 +160,7 @@ export function deletedOrderPaymentsResource(deps: {
           availableValues: Object.entries(MONEY_FILTER_WORDS).map(([value, label]) => ({ value, label })),
           components: { list: components.OrderEnumCell, show: components.OrderEnumCell },
         },
-        paid: { type: 'string', isVisible: { list: true, show: true, edit: false, filter: false } },
+        paid: moneyProperty(components, { type: 'string', isVisible: { list: true, show: true, edit: false, filter: false } }),
         amount: { type: 'string', isVisible: { list: false, show: true, edit: false, filter: false } },
         whatToDo: { type: 'textarea', isVisible: { list: false, show: true, edit: false, filter: false } },
         // The provider by name ("BTCPay Server (Bitcoin invoices)"), as Settings -> Payments calls it, not its code.

@@ -1,12 +1,21 @@
 // Integer-cent columns as money. Lists and show pages read them formatted ("$25.00") in a display field beside
 // the cents column; an edit form holds the same display field as the amount to type ("25.00"), which the form's
 // schema reads back into cents (schemas/form-fields.ts formMoney): the owner never types cents.
-// The currency is the record's own, or its shop's.
-import type { ActionContext, ActionResponse, After } from 'adminjs';
+// The currency is the record's own, or its shop's. Lists show each such column through moneyProperty (one line).
+import type { ActionContext, ActionResponse, After, PropertyOptions } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import { AppError } from '../../../platform/errors.js';
 import { centsToDecimalString, formatMoney } from '../../../platform/money.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
+import type { AdminComponents } from '../components/component-loader.js';
+
+/**
+ * A money display field's property options: its list cell (components/money-cell.tsx) keeps the amount on one
+ * line ("$42.50", never "$42." over "50" in a narrow column). Every money column of a list goes through here.
+ */
+export function moneyProperty(components: Pick<AdminComponents, 'MoneyCell'>, options: PropertyOptions): PropertyOptions {
+  return { ...options, components: { ...options.components, list: components.MoneyCell } };
+}
 
 /**
  * The currency of the shop a record belongs to: the tenant of the record being edited or shown (a platform

@@ -39,6 +39,7 @@ import type { Db } from '../../../platform/db/prisma.js';
 import { keepTyped } from './validation.js';
 import { extendPayWindowAction } from './pay-window.action.js';
 import { buttonAction } from './button-action.js';
+import { moneyProperty } from './money-columns.js';
 import { lines } from '../schemas/form-fields.js';
 import { shopTimeZone } from '../shop-time-zone.js';
 
@@ -591,7 +592,7 @@ export function orderResource(deps: {
         number: { isTitle: true, position: 1, components: { list: components.OrderNumberCell }, custom: { badges: ORDER_STATUS_BADGES } },
         customerName: { type: 'string', isSortable: false, position: 2 },
         // Sorted by totalCents (orderResourceOptions' sortAliases), shown as money.
-        total: { type: 'string', isSortable: true, position: 5 },
+        total: moneyProperty(components, { type: 'string', isSortable: true, position: 5 }),
         notes: { type: 'textarea' },
         status: {
           availableValues: availableValues(ORDER_STATUS_LABELS),

@@ -13,7 +13,7 @@ import { tenantContextOf } from '../auth/panel-admin.js';
 import { discountAssignmentForm, discountForm } from '../schemas/discount.schema.js';
 import { formId, formOptionalText } from '../schemas/form-fields.js';
 import { canManage, never, tenantCrud, tenantReadOnly, validatedTenantCrud } from './access.js';
-import { moneyColumns } from './money-columns.js';
+import { moneyColumns, moneyProperty } from './money-columns.js';
 import { amountsCurrency } from './shop-currency.rules.js';
 import { customerLabel } from './order-view.js';
 import { eraseCustomerAction } from './customer-erase.action.js';
@@ -181,7 +181,7 @@ export function addressResource(db: Db, resource: ScopedPrismaResource): Resourc
   };
 }
 
-export function discountResource(db: Db, resource: ScopedPrismaResource): ResourceWithOptions {
+export function discountResource(db: Db, resource: ScopedPrismaResource, components: AdminComponents): ResourceWithOptions {
   const money = moneyColumns(db, { amountOffCents: 'amountOff', minSubtotalCents: 'minSubtotal' });
   const validate = validatePayload(async (_raw, context) => discountForm(await amountsCurrency(db, context)));
   return {
@@ -223,12 +223,16 @@ export function discountResource(db: Db, resource: ScopedPrismaResource): Resour
       filterProperties: ['name', 'type', 'scope', 'active', 'startsAt', 'endsAt'],
       properties: {
         name: { isTitle: true },
-        amountOff: { type: 'string', isSortable: false, description: "For fixed-amount discounts, in the shop's currency, e.g. 5.00." },
-        minSubtotal: {
+        amountOff: moneyProperty(components, {
+          type: 'string',
+          isSortable: false,
+          description: "For fixed-amount discounts, in the shop's currency, e.g. 5.00.",
+        }),
+        minSubtotal: moneyProperty(components, {
           type: 'string',
           isSortable: false,
           description: 'The order subtotal needed to use it, e.g. 20.00. Empty: no minimum.',
-        },
+        }),
         type: { availableValues: availableValues(DISCOUNT_TYPE_LABELS) },
         percentOff: { description: '1-100, for percent-off discounts.' },
         scope: {

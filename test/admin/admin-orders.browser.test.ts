@@ -133,6 +133,22 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
       })
       .toBe(true);
     await shot(page, '04-sorted-by-total');
+
+    // At a 1400 px desktop the list fits its page (no sideways scroll) and each total is on one line.
+    const before = page.viewportSize();
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    try {
+      await page.goto(`${app.baseUrl}/admin/resources/Order`);
+      await page.waitForSelector(`tr[data-id="${big.id}"]`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1400);
+      const table = page.locator('table').first();
+      expect(await table.evaluate((t) => t.scrollWidth <= t.parentElement!.clientWidth)).toBe(true);
+      const total = page.locator(`tr[data-id="${big.id}"] [data-property-name="total"] [data-testid="money-total"]`);
+      expect(await total.evaluate((el) => el.getClientRects().length)).toBe(1);
+      await shot(page, '05-list-at-1400');
+    } finally {
+      if (before) await page.setViewportSize(before);
+    }
   }, 450_000);
 
   it('filters by date in whole shop days, typed in the filter drawer', async () => {

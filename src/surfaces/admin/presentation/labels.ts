@@ -148,12 +148,23 @@ export const API_KEY_ACCESS_BADGES: Record<ApiKeyAccess, BadgeColours> = {
   READ_WRITE: TONES.waiting,
 };
 
+/** A badge of one neutral tone for every value: enums a list shows in words, with nothing to tell apart by colour. */
+function neutralBadges<K extends string>(labels: Record<K, string>): Record<K, BadgeColours> {
+  return Object.fromEntries(Object.keys(labels).map((k) => [k, TONES.neutral])) as Record<K, BadgeColours>;
+}
+export const DISCOUNT_TYPE_BADGES = neutralBadges(DISCOUNT_TYPE_LABELS);
+export const DISCOUNT_SCOPE_BADGES = neutralBadges(DISCOUNT_SCOPE_LABELS);
+export const ADMIN_ROLE_BADGES = neutralBadges(ADMIN_ROLE_LABELS);
+
 /** Every badge table, for the contrast test and for components that get them whole. */
 export const ALL_BADGES = {
   order: ORDER_STATUS_BADGES,
   shipping: SHIPPING_STATUS_BADGES,
   payment: PAYMENT_STATUS_BADGES,
   apiKeyAccess: API_KEY_ACCESS_BADGES,
+  discountType: DISCOUNT_TYPE_BADGES,
+  discountScope: DISCOUNT_SCOPE_BADGES,
+  adminRole: ADMIN_ROLE_BADGES,
 };
 
 /** A label map as AdminJS `availableValues` (a select showing words, storing the enum value). */

@@ -22,7 +22,9 @@ import { assertOwnedReference } from './owned-references.js';
 import { validatePayload } from './validation.js';
 import {
   availableValues,
+  DISCOUNT_SCOPE_BADGES,
   DISCOUNT_SCOPE_LABELS,
+  DISCOUNT_TYPE_BADGES,
   DISCOUNT_TYPE_LABELS,
   labelOf,
   ORDER_STATUS_BADGES,
@@ -233,10 +235,17 @@ export function discountResource(db: Db, resource: ScopedPrismaResource, compone
           isSortable: false,
           description: 'The order subtotal needed to use it, e.g. 20.00. Empty: no minimum.',
         }),
-        type: { availableValues: availableValues(DISCOUNT_TYPE_LABELS) },
+        // In words on a readable badge (presentation/labels.ts), not AdminJS's white on light grey.
+        type: {
+          availableValues: availableValues(DISCOUNT_TYPE_LABELS),
+          components: { list: components.OrderEnumCell },
+          custom: { badges: DISCOUNT_TYPE_BADGES },
+        },
         percentOff: { description: '1-100, for percent-off discounts.' },
         scope: {
           availableValues: availableValues(DISCOUNT_SCOPE_LABELS),
+          components: { list: components.OrderEnumCell },
+          custom: { badges: DISCOUNT_SCOPE_BADGES },
           description: 'Every customer, or only the customers it is assigned to.',
         },
       },

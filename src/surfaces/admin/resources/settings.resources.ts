@@ -24,7 +24,13 @@ import { stripSecrets } from './strip-secrets.js';
 import { validatePayload } from './validation.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { settingsFieldWords } from '../presentation/settings-words.js';
-import { ADMIN_ROLE_LABELS, availableValues, PAYMENT_METHOD_LABELS, ROLE_REMOVAL_POLICY_LABELS } from '../presentation/labels.js';
+import {
+  ADMIN_ROLE_BADGES,
+  ADMIN_ROLE_LABELS,
+  availableValues,
+  PAYMENT_METHOD_LABELS,
+  ROLE_REMOVAL_POLICY_LABELS,
+} from '../presentation/labels.js';
 import {
   defaultPayWindowMinutes,
   MANUAL_PAY_WINDOW_MINUTES,
@@ -337,7 +343,11 @@ export function adminUserResource(db: Db, resource: ScopedPrismaResource, compon
         email: { isTitle: true },
         // The form offers only the roles the signed-in admin may give, and says which shop the admin will work
         // for (the rule is the validation above; the components only show it).
-        role: { availableValues: availableValues(ADMIN_ROLE_LABELS), components: { edit: components.AdminRoleSelect } },
+        role: {
+          availableValues: availableValues(ADMIN_ROLE_LABELS),
+          components: { edit: components.AdminRoleSelect, list: components.OrderEnumCell },
+          custom: { badges: ADMIN_ROLE_BADGES },
+        },
         tenant: { components: { edit: components.AdminShopField } },
         password: {
           type: 'password',

@@ -1,0 +1,49 @@
+// Enums the lists show as badges are readable (WCAG AA, 4.5:1 for text) in Chromium: a discount's type and scope,
+// an admin's role. AdminJS's own badge (white on light grey, 1.8:1) failed; presentation/labels.ts gives them its
+// neutral tone. The API key's access level is checked in admin-api-key-access.browser.test.ts. Skipped without
+// Chromium unless CI=true.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factories } from '../helpers/factories.js';
+import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
+import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { cellContrast } from './contrast.js';
+
+describe.skipIf(!runBrowserTests)('Enum badges in lists are readable', () => {
+  let app: RunningAdmin;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    app = await startAdminApp();
+    browser = await openBrowser('admin-list-badges');
+  }, 480_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("a discount's type and scope, an admin's role: in words, at least 4.5:1", { timeout: 420_000 }, async () => {
+    browser.reportFailure('list-badges');
+    const f = factories();
+    const tenant = await f.tenant();
+    const owner = await f.adminUser({ tenantId: tenant.id, email: 'owner@badges.test' });
+    const discount = await f.discount({ tenantId: tenant.id, name: 'Tenner', type: 'PERCENT', percentOff: 10, scope: 'ASSIGNED' });
+    const { page } = browser;
+    await browser.signIn(app.baseUrl, owner.email);
+
+    await page.goto(`${app.baseUrl}/admin/resources/Discount`);
+    const row = `tr[data-id="${discount.id}"]`;
+    await page.locator(row).waitFor();
+    expect(await page.innerText(`${row} [data-property-name="type"]`)).toBe('Percent off');
+    expect(await page.innerText(`${row} [data-property-name="scope"]`)).toBe('Assigned customers only');
+    expect(await cellContrast(page, `${row} [data-property-name="type"]`)).toBeGreaterThanOrEqual(4.5);
+    expect(await cellContrast(page, `${row} [data-property-name="scope"]`)).toBeGreaterThanOrEqual(4.5);
+    await browser.shot('discounts');
+
+    await page.goto(`${app.baseUrl}/admin/resources/AdminUser`);
+    const me = `tr[data-id="${owner.id}"]`;
+    await page.locator(me).waitFor();
+    expect(await page.innerText(`${me} [data-property-name="role"]`)).toBe('Shop admin');
+    expect(await cellContrast(page, `${me} [data-property-name="role"]`)).toBeGreaterThanOrEqual(4.5);
+    await browser.shot('admins');
+  });
+});

@@ -6,6 +6,7 @@
 import type { Services } from '../container.js';
 import type { PaymentMethod } from '../generated/prisma/index.js';
 import type { ProviderId } from '../modules/payments-processor/providers/provider.port.js';
+import { connectionWebhookUrl } from '../modules/payments-processor/connections/provider-definitions.js';
 import { DEV_BTCPAY_STORE, registerBtcPayWebhook, type FakeBtcPay } from '../dev/fakes/fake-btcpay.js';
 import { DEV_PAYPAL_APP, type FakePayPal } from '../dev/fakes/fake-paypal.js';
 import { DEV_SQUARE_ACCOUNT, type FakeSquare } from '../dev/fakes/fake-square.js';
@@ -43,7 +44,7 @@ export async function restorePayPalWebhooks(services: Services, paypal: FakePayP
   for (const row of rows) {
     const { clientId, webhookId } = row.config as { clientId?: unknown; webhookId?: unknown };
     if (typeof clientId !== 'string' || typeof webhookId !== 'string' || !webhookId.trim() || !paypal.hasApp(clientId)) continue;
-    paypal.restoreWebhook(clientId, `${base}/webhooks/paypal/${row.id}`, webhookId.trim());
+    paypal.restoreWebhook(clientId, connectionWebhookUrl(base, 'PAYPAL', row.id), webhookId.trim());
   }
 }
 
@@ -61,7 +62,7 @@ export async function restoreSquareSubscriptions(services: Services, square: Fak
     if (typeof applicationId !== 'string' || !square.hasApplication(applicationId)) continue;
     const { conn } = await services.paymentConnections.load({ id: row.id });
     if (conn.provider !== 'SQUARE' || !conn.webhookSignatureKey) continue;
-    square.restoreSubscription(applicationId, `${base}/webhooks/square/${row.id}`, conn.webhookSignatureKey);
+    square.restoreSubscription(applicationId, connectionWebhookUrl(base, 'SQUARE', row.id), conn.webhookSignatureKey);
   }
 }
 
@@ -77,7 +78,7 @@ export async function restoreBtcPayWebhooks(services: Services, btcpay: FakeBtcP
     if (typeof storeId !== 'string' || !btcpay.hasStore(storeId)) continue;
     const { conn } = await services.paymentConnections.load({ id: row.id });
     if (conn.provider !== 'BTCPAY' || !conn.webhookSecret) continue;
-    btcpay.restoreWebhook(storeId, `${base}/webhooks/btcpay/${row.id}`, conn.webhookSecret);
+    btcpay.restoreWebhook(storeId, connectionWebhookUrl(base, 'BTCPAY', row.id), conn.webhookSecret);
   }
 }
 
@@ -129,7 +130,7 @@ async function connectDemoShop(services: Services, fakes: DemoFakes, base: strin
     });
     const merchant = fakes.square.merchants.find((m) => m.merchantId === DEV_SQUARE_ACCOUNT.merchantId);
     if (merchant && (row.config as { locationId?: string }).locationId === DEV_SQUARE_ACCOUNT.locationId) {
-      merchant.webhook = { notificationUrl: `${base}/webhooks/square/${row.id}`, signatureKey: DEV_SQUARE_ACCOUNT.signatureKey };
+      merchant.webhook = { notificationUrl: connectionWebhookUrl(base, 'SQUARE', row.id), signatureKey: DEV_SQUARE_ACCOUNT.signatureKey };
     }
   }
   if (fakes.btcpay) {
@@ -144,7 +145,12 @@ async function connectDemoShop(services: Services, fakes: DemoFakes, base: strin
       if (config.serverUrl !== fakes.btcpay.url) {
         await db.paymentConnection.update({ where: { id: row.id }, data: { config: { ...config, serverUrl: fakes.btcpay.url } } });
       }
-      registerBtcPayWebhook(fakes.btcpay, DEV_BTCPAY_STORE.storeId, `${base}/webhooks/btcpay/${row.id}`, DEV_BTCPAY_STORE.webhookSecret);
+      registerBtcPayWebhook(
+        fakes.btcpay,
+        DEV_BTCPAY_STORE.storeId,
+        connectionWebhookUrl(base, 'BTCPAY', row.id),
+        DEV_BTCPAY_STORE.webhookSecret,
+      );
     }
   }
   return true;

@@ -114,6 +114,15 @@ export const PROVIDER_DEFINITIONS: Record<ProviderId, ProviderDefinition> = {
   },
 };
 
+/**
+ * The URL a connection's webhooks are sent to (POST /webhooks/{provider}/{connectionId},
+ * surfaces/http/provider-webhooks.routes.ts): the one the provider card shows the owner to register, and the one
+ * the development fakes are given back at start. `base`: the service's public origin, no trailing slash.
+ */
+export function connectionWebhookUrl(base: string, provider: ProviderId, connectionId: string): string {
+  return `${base}/webhooks/${provider.toLowerCase()}/${connectionId}`;
+}
+
 export const PROCESSOR_METHODS = ['PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'] as const satisfies readonly PaymentMethod[];
 export type ProcessorMethod = (typeof PROCESSOR_METHODS)[number];
 

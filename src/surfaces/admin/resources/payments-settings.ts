@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { PROVIDER_DEFINITIONS } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import { isAppError } from '../../../platform/errors.js';
-import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
+import { connectionWebhookUrl, isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { isTenantAdmin } from '../auth/panel-admin.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
@@ -138,7 +138,7 @@ export function paymentConnectionResource(deps: {
       meta: { total: 0, perPage: 1, page: 1 },
       payments: {
         forms: providerForms(),
-        connections: connections.map((c) => ({ ...c, webhookUrl: `${webhookBase}/webhooks/${c.provider.toLowerCase()}/${c.id}` })),
+        connections: connections.map((c) => ({ ...c, webhookUrl: connectionWebhookUrl(webhookBase, c.provider, c.id) })),
         result,
       },
     } as ActionResponse;

@@ -22,7 +22,7 @@ import { changedFields } from '../audit/audit-diff.js';
 import { isProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
 import type { TenantContext } from '../shared/actor.js';
 import { taxjarCurrencyRefusal } from '../tax/taxjar-money.js';
-import { currencyChangeRefusal, pricedInCurrency, pricedWhere } from './shop-currency.js';
+import { currencyChangeRefusal, owedInCurrency, pricedWhere } from './shop-currency.js';
 
 const code = (currency: string) => currency.trim().toUpperCase();
 
@@ -201,8 +201,9 @@ export async function changeShopCurrency(
         },
       );
 
-    const owed = await pricedInCurrency(tx, tenantId, from);
-    const refusal = currencyChangeRefusal({ ...owed, products: 0, shippingTypes: 0, discounts: 0 }, from, to);
+    // What is priced is re-priced here; what is owed in the old currency cannot be, and refuses the change.
+    const owed = await owedInCurrency(tx, tenantId, from);
+    const refusal = currencyChangeRefusal({ products: 0, shippingTypes: 0, discounts: 0, ...owed }, from, to);
     if (refusal) throw new AppError('CURRENCY_MISMATCH', refusal, { from, to });
 
     const now = await repricedAmounts(tx, tenantId, from);

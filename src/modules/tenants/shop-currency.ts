@@ -66,16 +66,26 @@ export function pricedWhere(tenantId: string, currency: string) {
 }
 
 export async function pricedInCurrency(tx: Tx, tenantId: string, currency: string): Promise<PricedInCurrency> {
-  const c = code(currency);
-  const where = pricedWhere(tenantId, c);
-  const [products, shippingTypes, discounts, unpaidOrders, openCheckouts] = [
+  const where = pricedWhere(tenantId, code(currency));
+  const [products, shippingTypes, discounts] = [
     await tx.product.count({ where: where.product }),
     await tx.shippingType.count({ where: where.shippingType }),
     await tx.discount.count({ where: where.discount }),
-    await tx.order.count({ where: { tenantId, status: 'PENDING_PAYMENT', currency: c } }),
-    await tx.paymentCheckout.count({ where: { tenantId, currency: c, state: { in: [...OPEN_CHECKOUT_STATES] } } }),
   ];
-  return { products, shippingTypes, discounts, unpaidOrders, openCheckouts };
+  return { products, shippingTypes, discounts, ...(await owedInCurrency(tx, tenantId, currency)) };
+}
+
+/** What is owed in a currency and cannot be re-priced: unpaid orders, and checkouts that can still be paid. */
+export async function owedInCurrency(
+  tx: Tx,
+  tenantId: string,
+  currency: string,
+): Promise<Pick<PricedInCurrency, 'unpaidOrders' | 'openCheckouts'>> {
+  const c = code(currency);
+  return {
+    unpaidOrders: await tx.order.count({ where: { tenantId, status: 'PENDING_PAYMENT', currency: c } }),
+    openCheckouts: await tx.paymentCheckout.count({ where: { tenantId, currency: c, state: { in: [...OPEN_CHECKOUT_STATES] } } }),
+  };
 }
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

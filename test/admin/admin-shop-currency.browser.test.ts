@@ -10,6 +10,7 @@ import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { newFormDriver } from './new-form-driver.js';
 import { expectOnly } from '../helpers/expect-only.js';
+import { SESSION_COOKIE } from '../../src/surfaces/admin/auth/admin-session.js';
 
 const db = () => testDb();
 const f = () => factories();
@@ -79,6 +80,23 @@ describe.skipIf(!runBrowserTests)("a shop's prices stay in its currency", () => 
     await browser.page.locator('[name="currency"]').fill('JPY');
     expect((await save(tenantId)).notice?.type).toBe('success');
     expectOnly(before, await db().tenant.findUniqueOrThrow({ where: { id: tenantId } }), { currency: 'JPY' });
+  });
+
+  // The browser tests' sign-in (browser-session.ts) as another admin: twice in CI the platform admin's session
+  // cookie came back on a late answer after the cookies were cleared, and the login page sent the browser on to the
+  // dashboard, still signed in as them. The session must be over on the server, so a cookie put back signs no one in.
+  it("signing in as the shop's admin ends the platform admin's session on the server", { timeout: 420_000 }, async () => {
+    browser.reportFailure('sign-in-ends-session');
+    const before = (await browser.context.cookies(`${app.baseUrl}/admin`)).find((c) => c.name === SESSION_COOKIE);
+    expect(before?.value).toBeTruthy();
+    await browser.signIn(app.baseUrl, ownerEmail);
+    form.signedIn(ownerEmail);
+    const late = await fetch(`${app.baseUrl}/admin/login`, {
+      headers: { cookie: `${SESSION_COOKIE}=${before!.value}` },
+      redirect: 'manual',
+    });
+    expect(late.status).toBe(200);
+    expect(await late.text()).toContain('<html');
   });
 
   it("New product, as the shop's admin: opens in JPY, saves yen; a USD price is refused", { timeout: 420_000 }, async () => {

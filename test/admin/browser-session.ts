@@ -36,8 +36,9 @@ const SIGNED_IN_BUDGET_MS = 240_000;
 /**
  * How long the login form may take to show before the page is loaded again. Its first showing can wait for the
  * component bundle's build (tens of seconds on a busy machine); a page whose requests stall for this long is
- * stuck, and a person reloads it. Once, in CI, a login page's form never showed in 240 s (2026-12-05): the
- * requests still on their way are printed, so a recurrence says which one stalled.
+ * stuck, and a person reloads it. The requests still on their way are printed, so a stall says which one.
+ * (Twice in CI, 2026-12-05, the form never showed in 240 s with nothing on its way: the browser was still
+ * signed in and the login page sent it on to the dashboard; signIn now ends the session first, see there.)
  */
 const LOGIN_FORM_WAIT_MS = 90_000;
 
@@ -105,12 +106,18 @@ function inFlight(page: Page): { list: () => string[]; stop: () => void } {
  * four scripts). A page whose form has not shown after LOGIN_FORM_WAIT_MS is reported (its requests still on
  * their way) and loaded again, once; the second wait has the rest of the sign-in budget.
  */
-async function showLoginForm(page: Page, url: string): Promise<void> {
+async function showLoginForm(page: Page, url: string, signOut: () => Promise<void>): Promise<void> {
   const requests = inFlight(page);
   const stillOnTheirWay = () => requests.list().join(', ') || '(none)';
   const form = page.locator('input[name="email"]');
   try {
     await page.goto(url, { waitUntil: 'commit' });
+    if (new URL(page.url()).pathname !== new URL(url).pathname) {
+      // Sent on (to the dashboard): the browser still holds a signed-in session. Say so, end it and load again.
+      console.warn(`[signIn] the login page sent the browser on to ${page.url()}: still signed in; signing out and loading it again`);
+      await signOut();
+      await page.goto(url, { waitUntil: 'commit' });
+    }
     const shown = await form
       .waitFor({ state: 'visible', timeout: LOGIN_FORM_WAIT_MS })
       .then(() => true)
@@ -188,14 +195,20 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
       // file asks for the component bundle, which AdminJS builds on that request (tens of seconds when
       // several files build theirs at once on a busy machine; the login page's <head> waits for it too). The
       // waits that cover it have the sign-in budget: the form showing, the dashboard and its load event.
-      // One panel load: the page is left for a blank one first (its requests still on their way are cancelled,
-      // so no late answer puts a session cookie back: the panel's are rolling), then the cookies go. The session
-      // signed in before is left to expire, as a closed browser leaves it.
-      await page.goto('about:blank');
-      await context.clearCookies();
+      // One panel load: the page is left for a blank one first (its requests still on their way are cancelled),
+      // the session signed in before is ended on the server (one request, no page), then the cookies go. Ending
+      // it matters: the panel's session cookie is rolling, and an answer already on its way when the cookies
+      // were cleared put the old session's cookie back twice in CI (2026-12-05): the login page then sent the
+      // browser on to the dashboard, still signed in as the previous admin, and the form never showed.
+      const signOut = async () => {
+        await page.goto('about:blank');
+        await context.request.get(`${baseUrl}/admin/logout`, { maxRedirects: 0, failOnStatusCode: false });
+        await context.clearCookies();
+      };
+      await signOut();
       // As a quick person does: the form is filled and sent as soon as it shows, without waiting for the
       // page's load event (the scripts at the end of <body> may still be on their way).
-      await showLoginForm(page, `${baseUrl}/admin/login`);
+      await showLoginForm(page, `${baseUrl}/admin/login`, signOut);
       await page.fill('input[name="email"]', email);
       await page.fill('input[name="password"]', PASSWORD);
       const [posted] = await Promise.all([

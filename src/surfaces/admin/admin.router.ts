@@ -221,10 +221,10 @@ export function buildResources(services: Services, components: ReturnType<typeof
       ),
     ),
     apiKeyResource({ services, resource: make('ApiKey', shop, { secrets: ['hash'] }), components }),
-    roleChangeResource({ services, resource: make('RoleChange', shop) }),
+    roleChangeResource({ services, resource: make('RoleChange', shop), components }),
     paymentConnectionResource({ services, resource: make('PaymentConnection', shop, { secrets: ['secrets'] }), components }),
     webhookEndpointResource({ services, resource: make('WebhookEndpoint', shop, { secrets: ['secret'] }), components }),
-    webhookDeliveryResource({ services, resource: make('WebhookDelivery', shop) }),
+    webhookDeliveryResource({ services, resource: make('WebhookDelivery', shop), components }),
   ]);
   // A record made with New opens on its own page (resources/open-new-record.ts); its form opens with the
   // values a field left as it is gets (resources/new-form-defaults.ts).

@@ -34,6 +34,15 @@ export function usePrebuiltBundle(nodeEnv: string): boolean {
 export async function buildAdminRouter(services: Services): Promise<Router> {
   usePrebuiltBundle(services.env.NODE_ENV);
   process.env.ADMIN_JS_TMP_DIR ??= services.env.ADMIN_JS_TMP_DIR;
+  const { createAdminRouter } = await loadAdminRouterModule();
+  return createAdminRouter(services);
+}
+
+/**
+ * The panel's router module (AdminJS and @adminjs/prisma with it), loaded after the hook that lets
+ * @adminjs/prisma find our generated client: the one way to import it (tests that read the resources too).
+ */
+export async function loadAdminRouterModule(): Promise<typeof import('./admin.router.js')> {
   const flags = globalThis as { [HOOK_FLAG]?: boolean };
   if (!flags[HOOK_FLAG]) {
     // See adapter/prisma-client-alias.hook.mjs: lets @adminjs/prisma load next to our generated client.
@@ -42,8 +51,7 @@ export async function buildAdminRouter(services: Services): Promise<Router> {
     });
     flags[HOOK_FLAG] = true;
   }
-  const { createAdminRouter } = await import('./admin.router.js');
-  return createAdminRouter(services);
+  return import('./admin.router.js');
 }
 
 /**

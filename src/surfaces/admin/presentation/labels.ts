@@ -5,6 +5,7 @@
 import type {
   ActorType,
   AdminRole,
+  CheckoutState,
   DigitalKind,
   DiscountScope,
   DiscountType,
@@ -12,8 +13,11 @@ import type {
   PaymentMethod,
   PaymentStatus,
   RefundMode,
+  RoleChangeAction,
+  RoleChangeState,
   RoleRemovalPolicy,
   ShippingStatus,
+  WebhookDeliveryStatus,
 } from '../../../generated/prisma/index.js';
 import { API_KEY_ACCESS_LABELS, type ApiKeyAccess } from '../../../modules/api-keys/api-key-access.js';
 import type { OrderCancelledPayload } from '../../../modules/shared/events.js';
@@ -89,6 +93,26 @@ export const ADMIN_ROLE_LABELS: Record<AdminRole, string> = {
   TENANT_ADMIN: 'Shop admin',
   TENANT_STAFF: 'Staff',
 };
+/** A role change (Catalog -> Role changes): whether the bot has done it on Discord yet. */
+export const ROLE_CHANGE_STATE_LABELS: Record<RoleChangeState, string> = { FAILED: 'Failed', PENDING: 'Waiting', DONE: 'Done' };
+export const ROLE_CHANGE_ACTION_LABELS: Record<RoleChangeAction, string> = { GRANT: 'Give the role', REVOKE: 'Take the role away' };
+/** An outgoing webhook message (Settings -> Webhook deliveries). PENDING covers the first try and the retries. */
+export const WEBHOOK_DELIVERY_STATUS_LABELS: Record<WebhookDeliveryStatus, string> = {
+  PENDING: 'Sending',
+  SUCCEEDED: 'Delivered',
+  FAILED: 'Failed',
+};
+/** A checkout opened at a payment provider, as our record of it stands (provider.port.ts ProviderCheckoutState). */
+export const CHECKOUT_STATE_LABELS: Record<CheckoutState, string> = {
+  CREATING: 'Being opened',
+  OPEN: 'Waiting for the buyer',
+  APPROVED: 'Approved, not captured yet',
+  PENDING: 'Money on its way',
+  PAID: 'Paid',
+  FAILED: 'Failed',
+  EXPIRED: 'Closed unpaid',
+  VOIDED: 'Voided',
+};
 export const ACTOR_TYPE_LABELS: Record<ActorType, string> = {
   SYSTEM: 'Ledgerline',
   CUSTOMER: 'Customer',
@@ -148,6 +172,19 @@ export const API_KEY_ACCESS_BADGES: Record<ApiKeyAccess, BadgeColours> = {
   READ_WRITE: TONES.waiting,
 };
 
+/** A role change that failed needs the owner (the bot's role, a permission); one waiting is on its way. */
+export const ROLE_CHANGE_STATE_BADGES: Record<RoleChangeState, BadgeColours> = {
+  FAILED: TONES.bad,
+  PENDING: TONES.waiting,
+  DONE: TONES.good,
+};
+
+export const WEBHOOK_DELIVERY_STATUS_BADGES: Record<WebhookDeliveryStatus, BadgeColours> = {
+  PENDING: TONES.waiting,
+  SUCCEEDED: TONES.good,
+  FAILED: TONES.bad,
+};
+
 /** A badge of one neutral tone for every value: enums a list shows in words, with nothing to tell apart by colour. */
 function neutralBadges<K extends string>(labels: Record<K, string>): Record<K, BadgeColours> {
   return Object.fromEntries(Object.keys(labels).map((k) => [k, TONES.neutral])) as Record<K, BadgeColours>;
@@ -155,6 +192,7 @@ function neutralBadges<K extends string>(labels: Record<K, string>): Record<K, B
 export const DISCOUNT_TYPE_BADGES = neutralBadges(DISCOUNT_TYPE_LABELS);
 export const DISCOUNT_SCOPE_BADGES = neutralBadges(DISCOUNT_SCOPE_LABELS);
 export const ADMIN_ROLE_BADGES = neutralBadges(ADMIN_ROLE_LABELS);
+export const ROLE_CHANGE_ACTION_BADGES = neutralBadges(ROLE_CHANGE_ACTION_LABELS);
 
 /** Every badge table, for the contrast test and for components that get them whole. */
 export const ALL_BADGES = {
@@ -165,6 +203,9 @@ export const ALL_BADGES = {
   discountType: DISCOUNT_TYPE_BADGES,
   discountScope: DISCOUNT_SCOPE_BADGES,
   adminRole: ADMIN_ROLE_BADGES,
+  roleChangeState: ROLE_CHANGE_STATE_BADGES,
+  roleChangeAction: ROLE_CHANGE_ACTION_BADGES,
+  webhookDeliveryStatus: WEBHOOK_DELIVERY_STATUS_BADGES,
 };
 
 /** A label map as AdminJS `availableValues` (a select showing words, storing the enum value). */

@@ -13,6 +13,7 @@ import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, never, tenantReadOnly } from './access.js';
+import { enumProperty } from './enum-columns.js';
 import { errorNotice } from './admin-errors.js';
 import { buttonAction } from './button-action.js';
 
@@ -90,13 +91,12 @@ export function apiKeyResource(deps: {
       properties: {
         name: { isTitle: true },
         hash: { isVisible: false },
-        access: {
-          availableValues: (['READ_ONLY', 'READ_WRITE'] as const).map((value) => ({ value, label: API_KEY_ACCESS_LABELS[value] })),
-          // In words on a readable badge (presentation/labels.ts), not AdminJS's white on light grey.
-          components: { list: components.OrderEnumCell },
-          custom: { badges: API_KEY_ACCESS_BADGES },
-          description: 'Read only: GET requests only. Read and write: every request, refunds included. Fixed when the key is created.',
-        },
+        access: enumProperty(components, API_KEY_ACCESS_LABELS, {
+          badges: API_KEY_ACCESS_BADGES,
+          options: {
+            description: 'Read only: GET requests only. Read and write: every request, refunds included. Fixed when the key is created.',
+          },
+        }),
       },
       actions: {
         ...tenantReadOnly,

@@ -6,6 +6,7 @@ import { assertProductNotOrdered } from '../../../modules/catalog/ordered-produc
 import type { ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { productForm, shippingTypeForm } from '../schemas/catalog.schema.js';
 import { canManage, validatedTenantCrud } from './access.js';
+import { enumProperty } from './enum-columns.js';
 import { moneyColumns, moneyProperty } from './money-columns.js';
 import { amountsCurrency } from './shop-currency.rules.js';
 import { validatePayload } from './validation.js';
@@ -15,7 +16,7 @@ import { checkRolesAction, uploadKeysAction, withRoleCheck } from './role-check.
 import type { DigitalGoods } from '../../../modules/entitlements/digital-goods.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { buttonAction } from './button-action.js';
-import { availableValues, DIGITAL_KIND_LABELS } from '../presentation/labels.js';
+import { DIGITAL_KIND_LABELS } from '../presentation/labels.js';
 
 const catalog = { name: 'Catalog', icon: 'Package' };
 
@@ -117,11 +118,12 @@ export function productResource(
           components: { edit: components.MultiValue, show: components.MultiValue },
           description: 'Discord roles granted when an order with this product is paid.',
         },
-        digitalKind: {
-          availableValues: availableValues(DIGITAL_KIND_LABELS),
-          description:
-            'Delivered on payment by DM: a licence key (one key per unit; upload them with "Upload keys"; the stock is the keys) or the download link below.',
-        },
+        digitalKind: enumProperty(components, DIGITAL_KIND_LABELS, {
+          options: {
+            description:
+              'Delivered on payment by DM: a licence key (one key per unit; upload them with "Upload keys"; the stock is the keys) or the download link below.',
+          },
+        }),
         accessDays: { description: 'Days the granted roles last (empty: for good). Buying again extends from the current end.' },
         stock: { description: 'Units available to sell (used when stock tracking is on).' },
         taxCode: {

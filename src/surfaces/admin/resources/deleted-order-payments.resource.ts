@@ -25,6 +25,8 @@ import { errorNotice } from './admin-errors.js';
 import { auditTimelineOf } from './audit-trail.js';
 import { buttonAction } from './button-action.js';
 import { moneyColumns, moneyProperty } from './money-columns.js';
+import { enumProperty } from './enum-columns.js';
+import { CHECKOUT_STATE_LABELS } from '../presentation/labels.js';
 
 export const DELETED_ORDER_PAYMENTS = 'DeletedOrderCheckout';
 
@@ -160,6 +162,7 @@ export function deletedOrderPaymentsResource(deps: {
           availableValues: Object.entries(MONEY_FILTER_WORDS).map(([value, label]) => ({ value, label })),
           components: { list: components.OrderEnumCell, show: components.OrderEnumCell },
         },
+        state: enumProperty(components, CHECKOUT_STATE_LABELS),
         paid: moneyProperty(components, { type: 'string', isVisible: { list: true, show: true, edit: false, filter: false } }),
         amount: { type: 'string', isVisible: { list: false, show: true, edit: false, filter: false } },
         whatToDo: { type: 'textarea', isVisible: { list: false, show: true, edit: false, filter: false } },

@@ -19,6 +19,7 @@ import { SHOWN_PARAM, type ScopedPrismaResource } from '../adapter/scoped-resour
 import { FORM_OUT_OF_DATE, parseShown } from '../../../platform/form-edits.js';
 import type { RefundConfirmationDetails } from '../../../modules/order-admin/cancel-refund-consent.js';
 import { cancelRefundAsk, cancelRefundDone } from './order-cancel-refund.js';
+import { enumProperty } from './enum-columns.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, canRead, never } from './access.js';
 import { errorNotice } from './admin-errors.js';
@@ -594,17 +595,12 @@ export function orderResource(deps: {
         // Sorted by totalCents (orderResourceOptions' sortAliases), shown as money.
         total: moneyProperty(components, { type: 'string', isSortable: true, position: 5 }),
         notes: { type: 'textarea' },
-        status: {
-          availableValues: availableValues(ORDER_STATUS_LABELS),
-          components: { edit: components.TransitionSelect, list: components.OrderEnumCell },
-          custom: { badges: ORDER_STATUS_BADGES },
-        },
+        status: enumProperty(components, ORDER_STATUS_LABELS, {
+          badges: ORDER_STATUS_BADGES,
+          options: { components: { edit: components.TransitionSelect } },
+        }),
         shippingStatus: { availableValues: availableValues(SHIPPING_STATUS_LABELS), components: { edit: components.TransitionSelect } },
-        paymentMethod: {
-          availableValues: availableValues(PAYMENT_METHOD_LABELS),
-          position: 4,
-          components: { list: components.OrderEnumCell },
-        },
+        paymentMethod: enumProperty(components, PAYMENT_METHOD_LABELS, { options: { position: 4 } }),
         q: {
           type: 'string',
           isVisible: { list: false, show: false, edit: false, filter: true },

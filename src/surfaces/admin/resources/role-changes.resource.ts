@@ -10,6 +10,14 @@ import { tenantContextOf } from '../auth/panel-admin.js';
 import { canManage, canRead, tenantReadOnly } from './access.js';
 import { errorNotice } from './admin-errors.js';
 import { buttonAction } from './button-action.js';
+import { enumProperty } from './enum-columns.js';
+import type { AdminComponents } from '../components/component-loader.js';
+import {
+  ROLE_CHANGE_ACTION_BADGES,
+  ROLE_CHANGE_ACTION_LABELS,
+  ROLE_CHANGE_STATE_BADGES,
+  ROLE_CHANGE_STATE_LABELS,
+} from '../presentation/labels.js';
 
 export function reconcileSummary(r: ReconcileReport): string {
   const parts = [
@@ -22,8 +30,12 @@ export function reconcileSummary(r: ReconcileReport): string {
   return `Reconciled: ${parts.join(', ')}.`;
 }
 
-export function roleChangeResource(deps: { services: Services; resource: ScopedPrismaResource }): ResourceWithOptions {
-  const { services, resource } = deps;
+export function roleChangeResource(deps: {
+  services: Services;
+  resource: ScopedPrismaResource;
+  components: Pick<AdminComponents, 'OrderEnumCell'>;
+}): ResourceWithOptions {
+  const { services, resource, components } = deps;
   const logger = services.logger.child({ surface: 'admin', resource: 'RoleChange' });
 
   // Retry and "Reconcile now" are buttons: AdminJS calls them with GET once the guard is confirmed (button-action.ts).
@@ -82,6 +94,8 @@ export function roleChangeResource(deps: { services: Services; resource: ScopedP
       ],
       filterProperties: ['state', 'action', 'failureKind', 'roleId', 'customer'],
       properties: {
+        state: enumProperty(components, ROLE_CHANGE_STATE_LABELS, { badges: ROLE_CHANGE_STATE_BADGES }),
+        action: enumProperty(components, ROLE_CHANGE_ACTION_LABELS, { badges: ROLE_CHANGE_ACTION_BADGES }),
         failureMessage: { type: 'textarea', description: 'What went wrong and how to fix it.' },
         failureKind: { description: 'MISSING_PERMISSION, ROLE_TOO_LOW, MEMBER_LEFT, UNKNOWN_ROLE, ...' },
       },

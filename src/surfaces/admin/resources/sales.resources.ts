@@ -13,6 +13,7 @@ import { tenantContextOf } from '../auth/panel-admin.js';
 import { discountAssignmentForm, discountForm } from '../schemas/discount.schema.js';
 import { formId, formOptionalText } from '../schemas/form-fields.js';
 import { canManage, never, tenantCrud, tenantReadOnly, validatedTenantCrud } from './access.js';
+import { enumProperty } from './enum-columns.js';
 import { moneyColumns, moneyProperty } from './money-columns.js';
 import { amountsCurrency } from './shop-currency.rules.js';
 import { customerLabel } from './order-view.js';
@@ -21,7 +22,6 @@ import type { Services } from '../services.js';
 import { assertOwnedReference } from './owned-references.js';
 import { validatePayload } from './validation.js';
 import {
-  availableValues,
   DISCOUNT_SCOPE_BADGES,
   DISCOUNT_SCOPE_LABELS,
   DISCOUNT_TYPE_BADGES,
@@ -235,19 +235,12 @@ export function discountResource(db: Db, resource: ScopedPrismaResource, compone
           isSortable: false,
           description: 'The order subtotal needed to use it, e.g. 20.00. Empty: no minimum.',
         }),
-        // In words on a readable badge (presentation/labels.ts), not AdminJS's white on light grey.
-        type: {
-          availableValues: availableValues(DISCOUNT_TYPE_LABELS),
-          components: { list: components.OrderEnumCell },
-          custom: { badges: DISCOUNT_TYPE_BADGES },
-        },
+        type: enumProperty(components, DISCOUNT_TYPE_LABELS, { badges: DISCOUNT_TYPE_BADGES }),
         percentOff: { description: '1-100, for percent-off discounts.' },
-        scope: {
-          availableValues: availableValues(DISCOUNT_SCOPE_LABELS),
-          components: { list: components.OrderEnumCell },
-          custom: { badges: DISCOUNT_SCOPE_BADGES },
-          description: 'Every customer, or only the customers it is assigned to.',
-        },
+        scope: enumProperty(components, DISCOUNT_SCOPE_LABELS, {
+          badges: DISCOUNT_SCOPE_BADGES,
+          options: { description: 'Every customer, or only the customers it is assigned to.' },
+        }),
       },
       actions: validatedTenantCrud({ validate, money }),
     },

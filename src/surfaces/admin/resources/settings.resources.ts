@@ -11,6 +11,7 @@ import {
 import { z } from 'zod';
 import type { Db, Tx } from '../../../platform/db/prisma.js';
 import { refusedUnder } from './admin-errors.js';
+import { enumProperty } from './enum-columns.js';
 import { assertShopKeepsAnAdmin, endSessions, MIN_ADMIN_PASSWORD_LENGTH } from '../../../modules/admin-accounts/admin-accounts.service.js';
 import { hashPassword } from '../../../platform/crypto.js';
 import { isPlatformAdmin, panelAdminOf, type PanelAdmin } from '../auth/panel-admin.js';
@@ -192,11 +193,12 @@ export function tenantResource(
           description:
             'Check US shipping addresses with TaxJar and suggest corrections. Needs the TaxJar API key; works whether TaxJar calculates tax or not.',
         },
-        roleRemovalPolicy: {
-          availableValues: availableValues(ROLE_REMOVAL_POLICY_LABELS),
-          description:
-            'When someone other than the bot removes a paid role: give it back, or list it under Role changes (with Retry). Left empty: give it back.',
-        },
+        roleRemovalPolicy: enumProperty(components, ROLE_REMOVAL_POLICY_LABELS, {
+          options: {
+            description:
+              'When someone other than the bot removes a paid role: give it back, or list it under Role changes (with Retry). Left empty: give it back.',
+          },
+        }),
         timeZone: {
           description:
             "The shop's time zone (an IANA name such as America/New_York; default UTC): the panel's dates, the dashboard's days, the tax report's months, the exports' date ranges and the invoice page's pay-by time follow it.",
@@ -343,11 +345,10 @@ export function adminUserResource(db: Db, resource: ScopedPrismaResource, compon
         email: { isTitle: true },
         // The form offers only the roles the signed-in admin may give, and says which shop the admin will work
         // for (the rule is the validation above; the components only show it).
-        role: {
-          availableValues: availableValues(ADMIN_ROLE_LABELS),
-          components: { edit: components.AdminRoleSelect, list: components.OrderEnumCell },
-          custom: { badges: ADMIN_ROLE_BADGES },
-        },
+        role: enumProperty(components, ADMIN_ROLE_LABELS, {
+          badges: ADMIN_ROLE_BADGES,
+          options: { components: { edit: components.AdminRoleSelect } },
+        }),
         tenant: { components: { edit: components.AdminShopField } },
         password: {
           type: 'password',

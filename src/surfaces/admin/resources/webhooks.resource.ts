@@ -28,6 +28,8 @@ import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, never, tenantReadOnly } from './access.js';
 import { errorNotice, type FieldOf } from './admin-errors.js';
 import { buttonAction } from './button-action.js';
+import { enumProperty } from './enum-columns.js';
+import { WEBHOOK_DELIVERY_STATUS_BADGES, WEBHOOK_DELIVERY_STATUS_LABELS } from '../presentation/labels.js';
 import { keepTyped } from './validation.js';
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : []);
@@ -245,8 +247,12 @@ export function webhookEndpointResource(deps: {
   };
 }
 
-export function webhookDeliveryResource(deps: { services: Services; resource: ScopedPrismaResource }): ResourceWithOptions {
-  const { services, resource } = deps;
+export function webhookDeliveryResource(deps: {
+  services: Services;
+  resource: ScopedPrismaResource;
+  components: Pick<AdminComponents, 'OrderEnumCell'>;
+}): ResourceWithOptions {
+  const { services, resource, components } = deps;
   const logger = services.logger.child({ surface: 'admin', resource: 'WebhookDelivery' });
 
   // A button: AdminJS calls it with GET once the guard is confirmed (button-action.ts).
@@ -309,6 +315,7 @@ export function webhookDeliveryResource(deps: { services: Services; resource: Sc
       filterProperties: ['status', 'eventType', 'endpoint', 'createdAt'],
       properties: {
         id: { description: 'The webhook-id header: the same on every attempt, so the receiver can drop duplicates.' },
+        status: enumProperty(components, WEBHOOK_DELIVERY_STATUS_LABELS, { badges: WEBHOOK_DELIVERY_STATUS_BADGES }),
         body: { type: 'textarea', description: 'Exactly the bytes sent and signed.' },
         attemptLog: {
           type: 'textarea',

@@ -67,6 +67,19 @@ export function decimalStringToCents(value: string, currency: string): number | 
 
 const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF', 'TWD', 'UGX']);
 
+/** The ISO 4217 codes this Node knows (the ones Intl can format): the currencies a shop may sell in. */
+const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+/** True for an ISO 4217 code this Node can format ("USD"; upper case as given: the caller normalises). */
+export function isIsoCurrency(code: string): boolean {
+  return ISO_CURRENCIES.has(code);
+}
+
+/** Every ISO 4217 code isIsoCurrency accepts. */
+export function isoCurrencies(): readonly string[] {
+  return [...ISO_CURRENCIES];
+}
+
 /** How many decimals an amount in `currency` takes: 0 for a zero-decimal currency (yen), else 2. */
 export function currencyDecimals(currency: string): 0 | 2 {
   return ZERO_DECIMAL.has(currency.toUpperCase()) ? 0 : 2;

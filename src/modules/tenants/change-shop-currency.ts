@@ -139,30 +139,54 @@ export interface CurrencyChangeDeps {
   paymentMethods: { assertMethodsUsable(tenantId: string, methods: readonly PaymentMethod[], currency?: string, tx?: Tx): Promise<void> };
 }
 
-/** What differs between the amounts shown and those held now, in the owner's words (at most a few named). */
-function differences(shown: CurrencyChangeInput['shown'], now: RepricedAmount[], currency: string): string | null {
+/** One difference between the amounts shown and those held now: `shownCents` null for an amount not shown, `nowCents` null for one no longer priced. */
+export interface RepricedChange {
+  key: string;
+  /** The record's name and which amount ("Price"...), when it is still priced. */
+  name: string | null;
+  label: string | null;
+  shownCents: number | null;
+  nowCents: number | null;
+}
+
+/**
+ * What differs between the amounts shown and those held now: each difference (CONFLICT's details.changes, for a
+ * caller that reads them: the REST API), and the owner's words (at most a few named). Null when nothing differs.
+ */
+function differences(
+  shown: CurrencyChangeInput['shown'],
+  now: RepricedAmount[],
+  currency: string,
+): { message: string; changes: RepricedChange[] } | null {
   const before = new Map(shown.map((s) => [s.key, s.cents]));
   const notes: string[] = [];
+  const changes: RepricedChange[] = [];
   for (const a of now) {
     const was = before.get(a.key);
     if (was === undefined) notes.push(`${a.name} is new, ${a.label.toLowerCase()} ${formatMoney(a.cents, currency)}`);
     else if (was !== a.cents)
       notes.push(`${a.name}'s ${a.label.toLowerCase()} is now ${formatMoney(a.cents, currency)}, not ${formatMoney(was, currency)}`);
+    if (was !== a.cents) changes.push({ key: a.key, name: a.name, label: a.label, shownCents: was ?? null, nowCents: a.cents });
     before.delete(a.key);
   }
   if (before.size)
     notes.push(`${before.size === 1 ? 'one amount shown is' : `${before.size} amounts shown are`} no longer priced in ${currency}`);
+  for (const [key, cents] of before) changes.push({ key, name: null, label: null, shownCents: cents, nowCents: null });
   if (!notes.length) return null;
   const named = notes.slice(0, 3).join('; ') + (notes.length > 3 ? `; and ${notes.length - 3} more` : '');
-  return `Prices changed since this page was opened: ${named}. Nothing was changed: the list below is as it is now; check the new amounts and save again.`;
+  return {
+    message: `Prices changed since this page was opened: ${named}. Nothing was changed: the list below is as it is now; check the new amounts and save again.`,
+    changes,
+  };
 }
 
 /**
  * Changes the shop's currency from `from` to `to` and writes every new amount, in one transaction, audited as the
  * settings and catalog saves are (tenant.updated, product.updated, shipping_type.updated, discount.updated, with
  * the fields that changed). Refused, with nothing written:
- * - CONFLICT when the shop's currency is no longer `from`, or what is priced in it differs from `shown` (a
- *   colleague's change: the caller shows the list again);
+ * - CONFLICT when the shop's currency is no longer `from` (details.currency: the shop's now), or what is priced in it
+ *   differs from `shown` (a colleague's change: the caller shows the list again; details.stale, and details.changes:
+ *   each RepricedChange);
  * - CURRENCY_MISMATCH while unpaid orders or open checkouts are in `from` (they cannot be re-priced);
  * - VALIDATION_FAILED for the same currency, a shown amount without its new one, one out of its field's bounds,
  *   or TaxJar on for a currency other than US dollars;
@@ -208,7 +232,7 @@ export async function changeShopCurrency(
 
     const now = await repricedAmounts(tx, tenantId, from);
     const changed = differences(input.shown, now, from);
-    if (changed) throw new AppError('CONFLICT', changed, { stale: true });
+    if (changed) throw new AppError('CONFLICT', changed.message, { stale: true, changes: changed.changes });
 
     const missing = now.filter((a) => !Number.isSafeInteger(input.newCents[a.key]));
     if (missing.length)

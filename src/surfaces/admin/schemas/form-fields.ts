@@ -2,7 +2,14 @@
 // The module owners have no shared schemas for these admin-only writes (products, shipping types,
 // discounts, tenant settings, admin users), so they live here, next to the only surface that writes them.
 import { z } from 'zod';
-import { centsToDecimalString, currencyDecimals, formatMoney, parseMoneyInput } from '../../../platform/money.js';
+import {
+  centsToDecimalString,
+  currencyDecimals,
+  formatMoney,
+  isIsoCurrency,
+  isoCurrencies,
+  parseMoneyInput,
+} from '../../../platform/money.js';
 import { parseInstant } from '../../../platform/zoned-time.js';
 import { arrayOf } from '../resources/validation.js';
 
@@ -91,16 +98,13 @@ export const snowflakeList = z.preprocess((v) => arrayOf(v).map((x) => String(x)
 
 export const formOptionalSnowflake = z.preprocess((v) => (empty(v) ? null : v), snowflake.nullable());
 
-/** The ISO 4217 codes this Node knows (the ones Intl can format). */
-const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
-
 /** An ISO 4217 currency code ("usd" is USD); three letters that name no currency ("USS") are refused. */
 export const currencyCode = z
   .string()
   .trim()
   .toUpperCase()
   .regex(/^[A-Z]{3}$/, 'a 3-letter currency code such as USD')
-  .refine((c) => ISO_CURRENCIES.has(c), 'not an ISO 4217 currency code: use one such as USD, EUR or JPY');
+  .refine((c) => isIsoCurrency(c), 'not an ISO 4217 currency code: use one such as USD, EUR or JPY');
 
 /**
  * How an amount in each currency a form takes is typed, as the money fields read it (moneyField:
@@ -108,7 +112,7 @@ export const currencyCode = z
  */
 export function amountRules(): Record<string, string> {
   return Object.fromEntries(
-    [...ISO_CURRENCIES].map((c) => {
+    isoCurrencies().map((c) => {
       const d = currencyDecimals(c);
       return [c, `${c}: ${d === 0 ? 'whole units' : `${d} decimals`}, such as ${centsToDecimalString(2450, c)}`];
     }),

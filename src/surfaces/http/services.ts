@@ -1,5 +1,6 @@
 // The HTTP surface's dependencies (eslint.config.js keeps surfaces from importing src/container.ts).
 import type { ApiKeyService } from '../../modules/api-keys/api-key.service.js';
+import type { AuditService } from '../../modules/audit/audit.service.js';
 import type { CatalogService } from '../../modules/catalog/catalog.service.js';
 import type { CustomerService } from '../../modules/customers/customer.service.js';
 import type { Db } from '../../platform/db/prisma.js';
@@ -9,6 +10,7 @@ import type { OrderAdminService } from '../../modules/order-admin/order-admin.se
 import type { OrderListService, OrderService } from '../../modules/orders/index.js';
 import type { PaymentWindowService } from '../../modules/order-expiry/payment-window.service.js';
 import type { PaymentService } from '../../modules/payments/payment.service.js';
+import type { ConnectionService } from '../../modules/payments-processor/connections/connection.service.js';
 import type { RefundService } from '../../modules/refunds/refund.service.js';
 import type { ExportService } from '../../modules/exports/export.service.js';
 import type { TenantService } from '../../modules/tenants/tenant.service.js';
@@ -19,6 +21,8 @@ import type { TenantService } from '../../modules/tenants/tenant.service.js';
  */
 export interface Services {
   apiKeys: ApiKeyService;
+  /** The audit log, for writes the API makes through a module function (the shop's currency change). */
+  audit: Pick<AuditService, 'record'>;
   catalog: CatalogService;
   /** A customer's personal data erased (modules/customers erase). */
   customers: Pick<CustomerService, 'erase'>;
@@ -33,6 +37,8 @@ export interface Services {
   /** The order list's keyset pages (GET /api/orders). */
   orderList: OrderListService;
   payments: PaymentService;
+  /** Whether the shop's processor-backed payment methods can take a currency (the currency change's rule). */
+  paymentConnections: Pick<ConnectionService, 'assertMethodsUsable'>;
   refunds: RefundService;
   /** The shop's settings (its time zone: the days the order list's date filters name). */
   tenants: Pick<TenantService, 'get'>;

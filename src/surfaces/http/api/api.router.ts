@@ -12,6 +12,7 @@ import { paymentWindowRoutes } from './payment-window.routes.js';
 import { productsRoutes } from './products.routes.js';
 import { exportsRoutes } from './exports.routes.js';
 import { refundsRoutes } from './refunds.routes.js';
+import { shopCurrencyRoutes } from './shop-currency.routes.js';
 
 export function apiRouter(services: Services): Router {
   const router = Router();
@@ -26,5 +27,6 @@ export function apiRouter(services: Services): Router {
   router.use(productsRoutes(services));
   router.use(exportsRoutes(services));
   router.use(customersRoutes(services));
+  router.use(shopCurrencyRoutes(services));
   return router;
 }

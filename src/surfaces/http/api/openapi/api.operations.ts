@@ -11,6 +11,7 @@ import { eraseCustomerBody, eraseCustomerResponse } from '../customers.routes.js
 import { confirmBody, receiptBody, rejectBody } from '../payments.routes.js';
 import { refundBody } from '../refunds.routes.js';
 import { listProductsQuery } from '../products.routes.js';
+import { changeShopCurrencyBody, shopCurrencyChangedResponse, shopCurrencyResponse } from '../shop-currency.routes.js';
 import { invoiceLink, orderDetail, paymentDecision, productList, receiptRecorded, refundCreated, refundPlan } from './api.schemas.js';
 
 export interface ApiOperation {
@@ -18,7 +19,7 @@ export interface ApiOperation {
   /** Relative to the API's base (/api/v1), in OpenAPI form: /orders/{id}. */
   path: string;
   operationId: string;
-  tag: 'Orders' | 'Payments' | 'Refunds' | 'Invoice links' | 'Products' | 'Exports' | 'Customers';
+  tag: 'Orders' | 'Payments' | 'Refunds' | 'Invoice links' | 'Products' | 'Exports' | 'Customers' | 'Shop';
   summary: string;
   description?: string;
   query?: z.ZodType;
@@ -203,5 +204,36 @@ export const API_OPERATIONS: ApiOperation[] = [
       "The shop's active products, in menu order, a page at a time: pass nextCursor as cursor (with the same filters) for the next page.",
     query: listProductsQuery,
     success: { status: 200, description: 'The products', schema: productList },
+  },
+  {
+    method: 'get',
+    path: '/shop/currency',
+    operationId: 'getShopCurrency',
+    tag: 'Shop',
+    summary: "What is priced in the shop's currency",
+    description:
+      "The shop's currency and every amount held in it, which a change of currency re-prices (the list the admin panel's Change currency shows): " +
+      "each active product's price, each priced shipping type's, each discount's fixed amount off and minimum subtotal, with its kind, id, field " +
+      'and amount in minor units. Send each entry back to POST /shop/currency with its new amount.',
+    success: { status: 200, description: "The shop's currency and its priced amounts", schema: shopCurrencyResponse },
+  },
+  {
+    method: 'post',
+    path: '/shop/currency',
+    operationId: 'changeShopCurrency',
+    tag: 'Shop',
+    summary: "Change the shop's currency",
+    description:
+      'Changes the currency and gives every amount GET /shop/currency listed its new value, in one transaction, or nothing. Amounts are never converted: ' +
+      "send every entry as read (kind, id, field, amountCents) with newAmountCents in the new currency's minor units (cents for EUR, whole yen for JPY), " +
+      "within the field's bounds (as the admin panel's forms). Refused, with nothing changed: 409 CONFLICT when what is priced differs from the entries sent " +
+      '(an entry not sent, a product added or a price changed since the list was read, an entry no longer priced: details.changes names each) or the ' +
+      'currency is no longer "from"; 409 CURRENCY_MISMATCH while unpaid orders or open checkouts are in the old currency; 409 PAYMENT_METHOD_NOT_ENABLED ' +
+      'when an enabled processor-backed payment method cannot take the new currency; 400 VALIDATION_FAILED for the same currency, an unknown one, ' +
+      'an amount out of bounds, or TaxJar on for a currency other than USD. Audited with the API key as the actor.',
+    body: changeShopCurrencyBody,
+    idempotent: true,
+    success: { status: 200, description: 'The new currency and the amounts now held in it', schema: shopCurrencyChangedResponse },
+    errors: [409, 422],
   },
 ];

@@ -164,7 +164,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonSch
       title: 'Ledgerline REST API',
       version: API_VERSION,
       description:
-        "A shop's orders, payments, refunds, invoice links, products and customers' erasure requests. Authenticate with an API key from the admin panel (Settings -> API keys): `Authorization: Bearer <key>`. Every path is also served under /api (an alias of /api/v1).",
+        "A shop's orders, payments, refunds, invoice links, products, customers' erasure requests and its currency. Authenticate with an API key from the admin panel (Settings -> API keys): `Authorization: Bearer <key>`. Every path is also served under /api (an alias of /api/v1).",
     },
     servers: [{ url: opts.serverUrl ?? API_BASE_PATH }],
     security: [{ apiKey: [] }],
@@ -175,6 +175,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonSch
       { name: 'Invoice links' },
       { name: 'Products' },
       { name: 'Customers' },
+      { name: 'Shop', description: "The shop's own settings: its currency, changed with every price at once." },
       { name: 'Webhooks', description: "What Ledgerline POSTs to a shop's webhook endpoints (Settings -> Webhooks in the panel)." },
     ],
     paths,

@@ -11,7 +11,10 @@
 // product created meanwhile holds the shop's row through its foreign key, and the change waits for it. Once both
 // are held, what is priced in the old currency is read again and must be exactly what the owner was shown: a
 // colleague's new product or changed price refuses the change (the owner is shown the list again), never gets a
-// price nobody typed, nor is left in the old currency.
+// price nobody typed, nor is left in the old currency. The order statement (checkout/submit/submit.sql.ts) takes the
+// shop's row first and its products after, the other way round: the two can deadlock, and PostgreSQL's abort (40P01)
+// of either is retried to the right outcome (withTransaction here, sql.transaction there; the order then starts over
+// in the new currency, or this change finds the order unpaid in the old one): docs/decisions/shop-currency-change.md.
 import type { Db, Tx } from '../../platform/db/prisma.js';
 import { withTransaction } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';

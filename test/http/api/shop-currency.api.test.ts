@@ -171,6 +171,19 @@ describe('POST /api/shop/currency', () => {
   });
 });
 
+describe('POST /api/shop/currency with an Idempotency-Key', () => {
+  it('a retry with the same key gets the first answer again and changes nothing more', async () => {
+    const s = await pricedShop();
+    const body = { from: 'USD', to: 'EUR', amounts: await entries(s) };
+    const first = await post({ ...s.auth, 'idempotency-key': 'currency-eur-1' }, body).expect(200);
+    const after = await snapshot(s.tenantId);
+    const again = await post({ ...s.auth, 'idempotency-key': 'currency-eur-1' }, body).expect(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await snapshot(s.tenantId)).toEqual(after);
+  });
+});
+
 describe('POST /api/shop/currency refusals (nothing written)', () => {
   it('409 CONFLICT naming what changed since the list was read: a new product, a changed price, an entry not sent, one no longer priced', async () => {
     const s = await pricedShop();

@@ -19,6 +19,8 @@ import { createDiscordRest, createInteractionRest, discordRateLimitWait } from '
 import { createDiscordRoleGateway } from './adapters/discord/role-gateway.discord.js';
 import { registerDiscordNotifications } from './adapters/discord/notifications/order-notifications.js';
 import { createDeliveryLog, DELIVERY_RECORD_KEEP_MS } from './modules/notifications/delivery-log.js';
+import { createSentDmStore } from './modules/notifications/sent-dms.js';
+import { registerDmErasure } from './adapters/discord/notifications/dm-erasure.js';
 import { createDmStatusService, type DmStatusService } from './modules/notifications/dm-status.service.js';
 import { createMissedNotices, type MissedNotices } from './modules/notifications/missed-notices.js';
 import { createApiKeyService, type ApiKeyService } from './modules/api-keys/api-key.service.js';
@@ -386,10 +388,12 @@ export function createContainer(opts: ContainerOptions): Services {
     orders: services.orders,
     customers,
     dmStatus,
-    deliveries: createDeliveryLog({ db, sql }),
+    deliveries: createDeliveryLog({ db, sql, bus }),
     invoices: services.invoices,
     digital: digitalGoods,
   });
+  // The customer's DMs edited when their personal data is erased (recorded with each delivery above).
+  registerDmErasure(bus, { rest: discordRest, logger, sentDms: createSentDmStore({ db }) });
   registerPaymentReminderNotifications(bus, { dms: customerDms, invoices: services.invoices, logger });
   registerAccessNotifications(bus, { dms: customerDms });
   registerTaxJobs(bus, {

@@ -22,6 +22,7 @@ export const ERASED = [
   'names, addresses and notes in the audit trail of the customer, their orders and addresses',
   'street and city in the stored copies of TaxJar filings',
   'the name and address in the bot’s order messages in the shop’s admin channel (edited shortly after)',
+  'the bot’s direct messages to the customer (edited shortly after to the order number and “details removed at your request”)',
 ] as const;
 
 export const KEPT = [
@@ -66,6 +67,11 @@ export function isErased(customer: { id: string; username: string | null; displa
   return customer.username === null && customer.displayName === erasedName(customer.id);
 }
 
+/** isErased as an SQL condition on the customers row `alias` (for a statement that must see it in its own snapshot). */
+export function erasedSql(alias: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(${alias}.username IS NULL AND ${alias}."displayName" = 'Erased customer #' || left(regexp_replace(${alias}.id, '^cus_', ''), 8))`;
+}
+
 const scrubbed = (column: 'before' | 'after') =>
   Prisma.sql`CASE WHEN jsonb_typeof(${Prisma.raw(`"${column}"`)}) = 'object'
     THEN ${Prisma.raw(`"${column}"`)} - ${AUDIT_PERSONAL_KEYS}::text[] ELSE ${Prisma.raw(`"${column}"`)} END`;
@@ -73,7 +79,7 @@ const scrubbed = (column: 'before' | 'after') =>
 /**
  * In one transaction under the customer's row lock: erases what ERASED lists and records "customer.erased"
  * in the audit trail (what was erased, never the values), and schedules the edit of the customer's order messages in
- * the shop's admin channel (editAdminMessages). Throws NOT_FOUND when the customer is not the
+ * the shop's admin channel (editAdminMessages) and of the bot's DMs to them (editDirectMessages). Throws NOT_FOUND when the customer is not the
  * tenant's; CONFLICT, with nothing written, while an order still needs the address (erase-blockers.ts).
  * The order flow does not take the customer's lock: the open session is deleted first (waiting for a step or
  * a submit that holds it), then the customer locked (a new session waits for it), and the orders read after
@@ -141,6 +147,7 @@ export async function eraseCustomer(
       deps.bus,
       orders.filter((o) => o.adminMessage).map((o) => o.id),
     );
+    await editDirectMessages(tx, deps.bus, tenantId, customerId);
 
     await deps.audit.record(tx, ctx, {
       action: 'customer.erased',
@@ -164,4 +171,18 @@ async function editAdminMessages(tx: Tx, bus: EventBus, orderIds: string[]): Pro
   const specs = bus.jobSpecsSql(EVENTS.orderPersonalDataErased, Prisma.sql`json_build_object('tenantId', o."tenantId", 'orderId', o.id)`);
   const jobs = addJobsSql(specs, Prisma.sql`(SELECT "tenantId", id FROM orders WHERE id = ANY(${orderIds}::text[]) ORDER BY number) o`);
   await tx.$queryRaw`WITH jobs AS (${jobs}) SELECT count(*)::int AS n FROM jobs`;
+}
+
+/**
+ * direct_message.personal_data_erased for each DM the bot sent the customer (notifications/sent-dms.ts records them),
+ * in the erasure's transaction and in the order they were sent: its subscriber edits the DM to a placeholder and
+ * forgets the row (docs/decisions/erased-customer-dms.md). A DM whose edit is still pending from an earlier erasure
+ * gets a second job, which finds the row gone or edits it to the same words.
+ */
+async function editDirectMessages(tx: Tx, bus: EventBus, tenantId: string, customerId: string): Promise<void> {
+  const specs = bus.jobSpecsSql(EVENTS.directMessagePersonalDataErased, Prisma.sql`json_build_object('tenantId', d."tenantId", 'sentDmId', d.id)`);
+  if (specs.length === 0) return;
+  const dms = Prisma.sql`(SELECT id, "tenantId" FROM sent_direct_messages
+    WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} ORDER BY "sentAt", id) d`;
+  await tx.$queryRaw`WITH jobs AS (${addJobsSql(specs, dms)}) SELECT count(*)::int AS n FROM jobs`;
 }

@@ -5,11 +5,15 @@
 // - Discord's own de-duplication for the gap between the two: each message carries a nonce derived from
 //   its key with enforce_nonce, so Discord returns the existing message instead of creating a second one
 //   when the same nonce is sent again within a few minutes.
+// A direct message's ids are recorded in the same statement as its delivery (sent-dms.ts), so a DM is never
+// recorded as delivered without them: erasing the customer's data later edits it.
 // Both are plain SQL (prepared statements on the plain-SQL client when given): every notification job makes
 // both calls, and through Prisma each cost about a millisecond of the worker's CPU in the query compiler.
 import { createHash } from 'node:crypto';
 import { Prisma, type Db } from '../../platform/db/prisma.js';
 import { executeSql, queryRows, type SqlRunner } from '../../platform/db/sql.js';
+import type { EventBus } from '../../platform/jobs/queue.js';
+import { recordDeliveredDmSql, type SentDm } from './sent-dms.js';
 
 /**
  * How long a delivery is remembered: far past the last retry of a notification job (graphile-worker's backoff
@@ -19,10 +23,11 @@ export const DELIVERY_RECORD_KEEP_MS = 30 * 24 * 3600_000;
 
 export interface DeliveryLog {
   wasDelivered(key: string): Promise<boolean>;
-  recordDelivered(key: string): Promise<void>;
+  /** Records `key` as delivered, and with it the direct message `dm` when it was one (one statement: both or neither). */
+  recordDelivered(key: string, dm?: SentDm): Promise<void>;
 }
 
-export function createDeliveryLog(deps: { db: Db; sql?: SqlRunner }): DeliveryLog {
+export function createDeliveryLog(deps: { db: Db; sql?: SqlRunner; bus: EventBus }): DeliveryLog {
   const target = deps.sql ?? deps.db;
   return {
     async wasDelivered(key) {
@@ -32,12 +37,15 @@ export function createDeliveryLog(deps: { db: Db; sql?: SqlRunner }): DeliveryLo
       );
       return rows.length > 0;
     },
-    async recordDelivered(key) {
+    async recordDelivered(key, dm) {
       // "sentAt" is a timestamp without time zone holding UTC, as Prisma writes it (not the column's local-time default).
-      await executeSql(
-        target,
-        Prisma.sql`INSERT INTO notification_deliveries (key, "sentAt") VALUES (${key}, now() AT TIME ZONE 'UTC') ON CONFLICT (key) DO NOTHING`,
-      );
+      const delivered = Prisma.sql`INSERT INTO notification_deliveries (key, "sentAt") VALUES (${key}, now() AT TIME ZONE 'UTC') ON CONFLICT (key) DO NOTHING`;
+      if (!dm) {
+        await executeSql(target, delivered);
+        return;
+      }
+      // One statement, one implicit transaction: the delivery and the DM's ids are written together or not at all.
+      await queryRows(target, recordDeliveredDmSql(deps.bus, delivered, dm));
     },
   };
 }

@@ -38,6 +38,11 @@ export const EVENTS = {
    * admin-channel message was posted, so that message is edited to the erased order.
    */
   orderPersonalDataErased: 'order.personal_data_erased',
+  /**
+   * The customer's personal data was erased: one per direct message the bot sent them (notifications/sent-dms.ts),
+   * so that DM is edited to a placeholder that keeps none of it.
+   */
+  directMessagePersonalDataErased: 'direct_message.personal_data_erased',
 } as const;
 
 export const TASKS = {
@@ -47,6 +52,7 @@ export const TASKS = {
 
 export const orderCreatedPayload = z.object({ tenantId: z.string(), orderId: z.string() });
 export const orderPersonalDataErasedPayload = z.object({ tenantId: z.string(), orderId: z.string() });
+export const directMessagePersonalDataErasedPayload = z.object({ tenantId: z.string(), sentDmId: z.string() });
 export const orderPaidPayload = z.object({ tenantId: z.string(), orderId: z.string(), paymentId: z.string() });
 /** Why an order was cancelled: payment_rejected | admin_cancelled | customer_cancelled | expired (the pay window ended unpaid). */
 export const CANCEL_REASONS = ['payment_rejected', 'admin_cancelled', 'customer_cancelled', 'expired'] as const;

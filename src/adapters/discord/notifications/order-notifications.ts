@@ -81,6 +81,8 @@ import { captureRefusedAlert } from '../../../surfaces/discord/views/capture-ref
 import { refundMadeAtProviderAlert } from '../../../surfaces/discord/views/provider-refund.view.js';
 import { refundClaimStateAlert } from '../../../surfaces/discord/views/refund-claim.view.js';
 import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
+import type { SentDm } from '../../../modules/notifications/sent-dms.js';
+import { isErased } from '../../../modules/customers/erase-customer.js';
 import { adminOrderMessage, receivedAmountText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
 import {
   formatAddress,
@@ -138,7 +140,7 @@ export interface CustomerDms {
 /** Who a DM goes to and the order it is about (orderNumber null: the order was deleted since). */
 interface DmRecipient {
   tenant: Tenant;
-  customer: Pick<Customer, 'id' | 'discordUserId' | 'dmClosedAt'>;
+  customer: Pick<Customer, 'id' | 'discordUserId' | 'dmClosedAt' | 'username' | 'displayName'>;
   orderId: string;
   orderNumber: number | null;
 }
@@ -172,13 +174,15 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     key: string,
     log: Logger,
     send: (nonce: { nonce: string; enforce_nonce: true }) => Promise<T>,
+    /** A direct message's record (sent-dms.ts), from Discord's answer: written with the delivery, in one statement. */
+    sentDm?: (sent: T) => SentDm | undefined,
   ): Promise<T | undefined> {
     if (await deps.deliveries?.wasDelivered(key)) {
       log.info({ delivery: key }, 'already delivered; not sending again');
       return undefined;
     }
     const result = await send({ nonce: deliveryNonce(key), enforce_nonce: true });
-    await deps.deliveries?.recordDelivered(key);
+    await deps.deliveries?.recordDelivered(key, sentDm?.(result));
     return result;
   }
 
@@ -278,10 +282,19 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       log.info('customer DMs were recently closed; not trying again, recorded on the order');
       return;
     }
+    // Composed from the customer as read with the order: erased then, the message holds none of their data.
+    const composedErased = isErased(customer);
     try {
-      await once(key, log, async (nonce) => {
-        await directMessages.send(customer.discordUserId, { ...message, allowed_mentions: { parse: [] }, ...nonce });
-      });
+      await once(
+        key,
+        log,
+        (nonce) => directMessages.send(customer.discordUserId, { ...message, allowed_mentions: { parse: [] }, ...nonce }),
+        (sent) => {
+          const ids = sentMessageIds(sent);
+          if (!ids) log.warn('Discord answered the DM without its ids; it cannot be edited on an erasure');
+          return ids && { tenantId, customerId: customer.id, orderId: to.orderNumber === null ? null : orderId, kind: what, ...ids, composedErased };
+        },
+      );
       if (customer.dmClosedAt) await deps.dmStatus.recordDmDelivered(tenantId, customer.id);
     } catch (err) {
       if (discordErrorCode(err) === DM_CLOSED) {
@@ -579,6 +592,12 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   });
 
   return { load, dm, dmCustomer };
+}
+
+/** The ids of the message Discord created (its answer to POST /channels/{channel.id}/messages), or undefined. */
+function sentMessageIds(sent: unknown): { channelId: string; messageId: string } | undefined {
+  const m = sent as { id?: unknown; channel_id?: unknown } | null | undefined;
+  return typeof m?.id === 'string' && typeof m.channel_id === 'string' ? { channelId: m.channel_id, messageId: m.id } : undefined;
 }
 
 /** 4xx other than 429 cannot be fixed by retrying: log and end the job. Anything else throws (retried). */

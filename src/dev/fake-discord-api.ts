@@ -1,9 +1,10 @@
 // A local stand-in for Discord's REST API (v10) that speaks its wire format: used by the tests and by the
 // development server's simulator mode (no Discord application needed). It records every call and can be
 // told to fail the way Discord fails (403 with code 50007, 429 with retry_after, 5xx). It keeps the channel
-// messages it created, as Discord does: `PATCH /channels/{channel.id}/messages/{message.id}` edits one (the
-// fields sent replace the message's), `DELETE` of that route deletes it, and either answers 404 with code
-// 10008 (Unknown Message) for a message it does not hold (never posted here, or deleted).
+// messages it created, as Discord does: `GET /channels/{channel.id}/messages` lists a channel's (newest first),
+// `PATCH /channels/{channel.id}/messages/{message.id}` edits one (the fields sent replace the message's), `DELETE`
+// of that route deletes it, and either answers 404 with code 10008 (Unknown Message) for a message it does not
+// hold (never posted here, or deleted).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeDiscordGuilds } from './fakes/fake-discord-guilds.js';
@@ -399,6 +400,15 @@ export class FakeDiscordApi {
       if (nonceKey) this.byNonce.set(nonceKey, message);
       this.messages.set(`${match[1]}:${message.id}`, message);
       return send(200, message);
+    }
+    if ((match = m(/^\/channels\/(\d+)\/messages$/)) && method === 'GET') {
+      // Get Channel Messages: the channel's messages newest first, `limit` of them (1-100, default 50).
+      const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit') ?? 50) || 50));
+      const held = [...this.messages.values()]
+        .filter((msg) => msg.channel_id === match![1])
+        .sort((a, b) => (BigInt(String(b.id)) > BigInt(String(a.id)) ? 1 : -1))
+        .slice(0, limit);
+      return send(200, held);
     }
     if ((match = m(/^\/channels\/(\d+)\/messages\/(\d+)$/)) && (method === 'PATCH' || method === 'DELETE')) {
       const key = `${match[1]}:${match[2]}`;

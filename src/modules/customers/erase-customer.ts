@@ -180,7 +180,10 @@ async function editAdminMessages(tx: Tx, bus: EventBus, orderIds: string[]): Pro
  * gets a second job, which finds the row gone or edits it to the same words.
  */
 async function editDirectMessages(tx: Tx, bus: EventBus, tenantId: string, customerId: string): Promise<void> {
-  const specs = bus.jobSpecsSql(EVENTS.directMessagePersonalDataErased, Prisma.sql`json_build_object('tenantId', d."tenantId", 'sentDmId', d.id)`);
+  const specs = bus.jobSpecsSql(
+    EVENTS.directMessagePersonalDataErased,
+    Prisma.sql`json_build_object('tenantId', d."tenantId", 'sentDmId', d.id)`,
+  );
   if (specs.length === 0) return;
   const dms = Prisma.sql`(SELECT id, "tenantId" FROM sent_direct_messages
     WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} ORDER BY "sentAt", id) d`;

@@ -57,7 +57,10 @@ export function registerDmErasure(bus: EventBus, deps: { rest: Pick<REST, 'patch
         if (code === UNKNOWN_MESSAGE || code === UNKNOWN_CHANNEL) {
           log.info({ code }, 'the DM is no longer in Discord; nothing to edit');
         } else if (err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429) {
-          log.warn({ status: err.status, code, message: err.message }, 'Discord refused the edit of the DM; not retrying, kept for a later erasure');
+          log.warn(
+            { status: err.status, code, message: err.message },
+            'Discord refused the edit of the DM; not retrying, kept for a later erasure',
+          );
           return;
         } else {
           throw err;

@@ -292,7 +292,16 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         (sent) => {
           const ids = sentMessageIds(sent);
           if (!ids) log.warn('Discord answered the DM without its ids; it cannot be edited on an erasure');
-          return ids && { tenantId, customerId: customer.id, orderId: to.orderNumber === null ? null : orderId, kind: what, ...ids, composedErased };
+          return (
+            ids && {
+              tenantId,
+              customerId: customer.id,
+              orderId: to.orderNumber === null ? null : orderId,
+              kind: what,
+              ...ids,
+              composedErased,
+            }
+          );
         },
       );
       if (customer.dmClosedAt) await deps.dmStatus.recordDmDelivered(tenantId, customer.id);

@@ -130,9 +130,11 @@ describe("erasing a customer edits the bot's DMs to them", () => {
     // The same Discord user orders from another shop too: one DM channel holds both shops' messages.
     const other = await orderPaidAndShipped(b, { guildId: b.guild.id, user: jane });
     // Every DM is in the channel (one answered just now may be recorded after the erasure: it is edited all the same).
-
     const channel = dmChannelOf(jane.id);
-    const before = await channelMessages(channel);
+    const before = await waitFor('the nine DMs in the channel', async () => {
+      const held = await channelMessages(channel);
+      return held.length === 9 ? held : null;
+    });
     const fromA = before.filter((m) => mentions(m, a.tenant.name));
     const fromB = before.filter((m) => mentions(m, b.tenant.name));
     expect(fromA).toHaveLength(6);

@@ -22,6 +22,8 @@
 //                                                   admin channel is told to return it another way
 //   customer.dm_not_delivered > discord-admin-alert : a DM did not reach its customer; the admin channel is
 //                                          told which message did not reach whom
+// Every DM sent is recorded with its delivery, in one statement (its channel and message id from Discord's answer:
+// notifications/sent-dms.ts), so erasing the customer's data can edit it (dm-erasure.ts).
 // Failure handling: DMs closed (50007) are not retried and are recorded on the order and the customer,
 // the message itself is kept as a missed notice (shown on the order, and to the customer at their next
 // interaction with the bot), and the admins are told by the event above, all in one transaction

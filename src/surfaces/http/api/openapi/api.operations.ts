@@ -43,6 +43,8 @@ export const API_OPERATIONS: ApiOperation[] = [
       'A deletion request (GDPR, CCPA). In one transaction: the customer\'s Discord username and name become "Erased customer #…", ' +
       'their saved addresses and open order session are deleted, and the street, city, recipient name and notes of their orders are blanked. ' +
       "Orders, amounts, payments and refunds stay, with each order's country, state and ZIP (sales tax needs them). " +
+      "Shortly after, the bot's order messages in the shop's admin channel and its direct messages to the customer are edited in Discord " +
+      "to keep none of it (a DM then says only the shop, the order number and 'details removed at your request'). " +
       '409 CONFLICT, with nothing changed, while an order still needs the address (unpaid with goods to ship, paid and not shipped, ' +
       'money still moving at a payment processor); the message names the order.',
     body: eraseCustomerBody,

@@ -4,7 +4,7 @@
 // each one (PATCH /channels/{channel.id}/messages/{message.id}) to "<shop>: order #N: details removed at your
 // request." Read back from the fake Discord API as a client reads a DM channel (GET /channels/{channel.id}/messages):
 // no name, username, street or city; the same user's DMs from another shop untouched; a DM already gone (404, 10008)
-// ends its job with no retry; a 429 is waited out and the edit made; a second erasure edits nothing again; a failed
+// ends its job with no retry; a refused edit (50007) keeps its record for a later erasure; a 429 is waited out and the edit made; a second erasure edits nothing again; a failed
 // record write sends no second DM; a DM composed before the erasure and answered after it is edited too.
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -195,6 +195,31 @@ describe("erasing a customer edits the bot's DMs to them", () => {
     expect(await db.sentDirectMessage.count({ where: { customerId: jane.id } })).toBe(0);
     const failed = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM lane_jobs WHERE "tenantId" = ${s.tenant.id}`;
     expect(failed[0]!.n).toBe(0);
+  });
+
+  it('a refused edit (403, 50007) ends its job with no retry and keeps the record, so a later erasure tries again', async () => {
+    const s = await shopWithKey();
+    const jane = await f.customer({ tenantId: s.tenant.id, username: 'janeroe', displayName: 'janeroe' });
+    const dm = await shippedWithDm(s, jane);
+    h.fake.fail({
+      method: 'PATCH',
+      path: new RegExp(`^${dm.path}$`),
+      status: 403,
+      body: { message: 'Cannot send messages to this user', code: 50007 },
+    });
+
+    await erase(s, jane.id);
+
+    await waitFor('the refused edit answered', () => h.fake.find('PATCH', new RegExp(`^${dm.path}$`)).find((c) => c.status !== undefined));
+    await waitFor('the edits done', async () => (await editsLeft(s.tenant.id)) === 0);
+    expect(h.fake.find('PATCH', new RegExp(`^${dm.path}$`)).map((c) => c.status)).toEqual([403]);
+    expect(await db.sentDirectMessage.count({ where: { customerId: jane.id } })).toBe(1);
+
+    // Erased again (the customer allowed the bot again): the edit is made and the record forgotten.
+    await erase(s, jane.id);
+    await waitFor('the DM edited', () => h.fake.message(dm.channelId, dm.messageId)?.edited_timestamp);
+    await waitFor('the record forgotten', async () => (await db.sentDirectMessage.count({ where: { customerId: jane.id } })) === 0);
+    for (const personal of PERSONAL) expect(JSON.stringify(h.fake.message(dm.channelId, dm.messageId))).not.toContain(personal);
   });
 
   it('a rate limit (429 with retry_after) is waited out and the edit made; a second erasure edits nothing again', async () => {

@@ -88,7 +88,7 @@ import { createRefundService, type RefundService } from './modules/refunds/refun
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { createWebhookEndpointService, type WebhookEndpointService } from './modules/webhooks/webhook-endpoint.service.js';
 import { registerWebhookJobs, WEBHOOK_DELIVER_TASK, WEBHOOK_ENDPOINT_FLAG } from './modules/webhooks/webhook-delivery.jobs.js';
-import { createWebhookSender, WEBHOOK_TIMEOUT_MS } from './adapters/http/webhook-sender.js';
+import { createWebhookSender } from './adapters/http/webhook-sender.js';
 import { createWebhookDataBuilder } from './surfaces/http/webhooks/webhook-data.js';
 import {
   createNewOrderPayWindow,
@@ -408,8 +408,8 @@ export function createContainer(opts: ContainerOptions): Services {
     secrets,
     clock,
     logger,
-    send: createWebhookSender({ timeoutMs: WEBHOOK_TIMEOUT_MS, blockPrivate: webhookPolicy.production }),
-    probeSeconds: WEBHOOK_TIMEOUT_MS / 1000 + 5,
+    send: createWebhookSender({ timeoutMs: env.WEBHOOK_TIMEOUT_MS, blockPrivate: webhookPolicy.production }),
+    probeSeconds: env.WEBHOOK_TIMEOUT_MS / 1000 + 5,
     data: createWebhookDataBuilder({ orders: services.orders }),
   });
   registerDigitalNotifications(bus, {

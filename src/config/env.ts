@@ -158,8 +158,8 @@ const envSchema = z
     /** Jobs one worker process runs at once (notifications wait on Discord, so mostly I/O). */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(10),
     /**
-     * Webhook deliveries one worker process sends at once, on slots of their own (each waits up to 10 s on the
-     * shop's endpoint): an endpoint that does not answer holds these, never WORKER_CONCURRENCY's.
+     * Webhook deliveries one worker process sends at once, on slots of their own (each waits up to
+     * WEBHOOK_TIMEOUT_MS on the shop's endpoint): an endpoint that does not answer holds these, never WORKER_CONCURRENCY's.
      */
     WEBHOOK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(8),
     /**
@@ -167,6 +167,11 @@ const envSchema = z
      * slowly, takes at most these, and the others stay free for every other endpoint's deliveries.
      */
     WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),
+    /**
+     * How long one webhook attempt (connect, send, answer) may take before it fails and holds its slot no longer.
+     * The test suite shortens it where a test needs attempts to time out (docs/decisions/outgoing-webhooks.md).
+     */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     WORKERS_ENABLED: bool.default(true),
     /**
      * How much a process that only runs jobs lowers its own CPU priority (nice value, 0-19; 0 keeps it). On a

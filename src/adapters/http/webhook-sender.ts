@@ -11,8 +11,6 @@ import type { WebhookSendResult, WebhookSender } from '../../modules/webhooks/we
 import { isPrivateAddress } from '../../modules/webhooks/webhook-url.js';
 
 export const EXCERPT_CHARS = 1000;
-/** The whole attempt (connect, send, answer) must finish within this. */
-export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** Read no more than this of an answer (the excerpt needs far less). */
 const MAX_READ_BYTES = 64 * 1024;
 

@@ -202,6 +202,7 @@ export function createContainer(opts: ContainerOptions): Services {
     onConnectionError: (err) => logger.warn({ err }, 'database connection lost; it will be reopened when needed'),
     acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
     statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleTimeoutMs: env.DATABASE_IDLE_TIMEOUT_MS,
     checkoutPoolSize: env.DATABASE_CHECKOUT_POOL_SIZE,
   });
   const { db, sql } = database;

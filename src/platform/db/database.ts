@@ -43,6 +43,8 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** Connections of the checkout submit pool (default 4). */
   checkoutPoolSize?: number;
+  /** How long an idle connection stays open. Default 10 s (pg's); the checkout pool keeps its connections open. */
+  idleTimeoutMs?: number;
 }
 
 export function createPool(
@@ -55,11 +57,12 @@ export function createPool(
     connectionString: databaseUrl,
     max,
     pipeline: opts.pipeline ?? false,
-    // keepOpen: connections once opened stay open (pg closes idle ones above `min` after 10 s), so a burst
+    // keepOpen: connections once opened stay open (pg closes idle ones above `min` after idleTimeoutMs), so a burst
     // after a quiet spell does not start on new backends that must load their caches and prepare and plan
     // every statement again.
     ...(opts.keepOpen ? { min: max } : {}),
     connectionTimeoutMillis: opts.acquireTimeoutMs ?? 5_000,
+    idleTimeoutMillis: opts.idleTimeoutMs ?? 10_000,
     statement_timeout: statementTimeout,
     // A transaction left open by a caller that died must not hold its locks forever.
     idle_in_transaction_session_timeout: Math.max(statementTimeout, 60_000),

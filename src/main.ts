@@ -127,7 +127,7 @@ async function main(): Promise<void> {
       embedded = await startEmbeddedPostgres({ dataDir: env.EMBEDDED_PG_DIR, port: env.EMBEDDED_PG_PORT, log: (m) => logger.info(m) });
       databaseUrl = embedded.url;
     }
-    await waitForDatabase(databaseUrl, 10_000);
+    await waitForDatabase(databaseUrl, env.DATABASE_START_TIMEOUT_MS);
     // The supervisor migrated before starting this child; every other process migrates (under a lock).
     if (!supervised) {
       const applied = await migrate(databaseUrl, {

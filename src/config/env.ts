@@ -57,6 +57,8 @@ const envSchema = z
     DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     /** Server-side bound on each statement (lock waits included). */
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+    /** How long start-up waits for the database to answer before it stops with "cannot reach the database". */
+    DATABASE_START_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** How long a connection of the service pool may sit idle before it is closed (the checkout pool keeps its own). */
     DATABASE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     EMBEDDED_PG_DIR: z.string().min(1).default('data/postgres'),

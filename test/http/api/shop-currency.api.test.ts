@@ -6,6 +6,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { adminCtx } from '../../helpers/actors.js';
+import { pricedCatalog } from '../../helpers/priced-catalog.js';
 import { testDb } from '../../helpers/db.js';
 import { apiTenant, f, useApiShop } from './api-fixtures.js';
 
@@ -24,20 +25,7 @@ async function pricedShop(tenant: Record<string, unknown> = {}) {
   const s = await apiTenant(t, { currency: 'USD', enabledPaymentMethods: ['VENMO_P2P'], ...tenant });
   const tenantId = s.tenant.id;
   // apiTenant's Alpha (2000) and Beta (500) are priced too.
-  const mug = await f.product({ tenantId, sku: 'MUG', name: 'Mug', unitPriceCents: 1250 });
-  const old = await f.product({ tenantId, sku: 'OLD', name: 'Old', unitPriceCents: 900, active: false });
-  const post = await f.shippingType({ tenantId, name: 'Post', priceCents: 495 });
-  const pickup = await f.shippingType({ tenantId, name: 'Pickup', priceCents: 0 });
-  const fiver = await f.discount({
-    tenantId,
-    name: 'Fiver',
-    type: 'FIXED_AMOUNT',
-    percentOff: null,
-    amountOffCents: 500,
-    minSubtotalCents: 3000,
-  });
-  const tenPct = await f.discount({ tenantId, name: 'Ten', type: 'PERCENT', percentOff: 10 });
-  return { ...s, tenantId, mug, old, post, pickup, fiver, tenPct };
+  return { ...s, tenantId, ...(await pricedCatalog(f, tenantId)) };
 }
 type Shop = Awaited<ReturnType<typeof pricedShop>>;
 

@@ -12,6 +12,7 @@ import { systemClock } from '../../../src/platform/clock.js';
 import { isAppError } from '../../../src/platform/errors.js';
 import { createSecretBox, generateKeyringEntry } from '../../../src/platform/secret-box.js';
 import { adminCtx } from '../../helpers/actors.js';
+import { pricedCatalog } from '../../helpers/priced-catalog.js';
 import { closeTestDb, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -67,20 +68,7 @@ async function snapshot(tenantId: string) {
 async function pricedShop() {
   const tenant = await shop();
   const tenantId = tenant.id;
-  const mug = await f.product({ tenantId, sku: 'MUG', name: 'Mug', unitPriceCents: 1250 });
-  const old = await f.product({ tenantId, sku: 'OLD', name: 'Old', unitPriceCents: 900, active: false });
-  const post = await f.shippingType({ tenantId, name: 'Post', priceCents: 495 });
-  const pickup = await f.shippingType({ tenantId, name: 'Pickup', priceCents: 0 });
-  const fiver = await f.discount({
-    tenantId,
-    name: 'Fiver',
-    type: 'FIXED_AMOUNT',
-    percentOff: null,
-    amountOffCents: 500,
-    minSubtotalCents: 3000,
-  });
-  const tenPct = await f.discount({ tenantId, name: 'Ten', type: 'PERCENT', percentOff: 10 });
-  return { tenantId, mug, old, post, pickup, fiver, tenPct };
+  return { tenantId, ...(await pricedCatalog(f, tenantId)) };
 }
 
 const eur = (s: Awaited<ReturnType<typeof pricedShop>>) => ({

@@ -26,6 +26,23 @@ describe('loadEnv', () => {
     }
   });
 
+  it('keeps a webhook attempt inside the shutdown grace, and gives an endpoint at least a second outside tests', () => {
+    const problems = (source: Record<string, string>) => {
+      try {
+        loadEnv(source);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    };
+    expect(problems({ WEBHOOK_TIMEOUT_MS: '30000' })).toEqual([
+      'WEBHOOK_TIMEOUT_MS: at most SHUTDOWN_TIMEOUT_MS (10000): a shutdown waits that long for the attempts in progress; raise both together',
+    ]);
+    expect(loadEnv({ WEBHOOK_TIMEOUT_MS: '30000', SHUTDOWN_TIMEOUT_MS: '30000' }).WEBHOOK_TIMEOUT_MS).toBe(30_000);
+    expect(problems({ WEBHOOK_TIMEOUT_MS: '500' })).toEqual(['WEBHOOK_TIMEOUT_MS: at least 1000 (an endpoint gets a second to answer)']);
+    expect(loadEnv({ NODE_ENV: 'test', WEBHOOK_TIMEOUT_MS: '500' }).WEBHOOK_TIMEOUT_MS).toBe(500);
+  });
+
   it('requires the production secrets in production', () => {
     expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: required when NODE_ENV=production/);
   });

@@ -219,6 +219,18 @@ const envSchema = z
     if (env.NODE_ENV !== 'test' && env.DISCORD_DEFER_AFTER_MS > 2500) {
       ctx.addIssue({ code: 'custom', path: ['DISCORD_DEFER_AFTER_MS'], message: 'at most 2500 (Discord drops answers after 3 s)' });
     }
+    // A stopping worker waits for the webhook attempts in progress, for at most SHUTDOWN_TIMEOUT_MS: a longer attempt
+    // would be cut off at every deploy (and sent again later). Under a second, most endpoints could never answer.
+    if (env.WEBHOOK_TIMEOUT_MS > env.SHUTDOWN_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_TIMEOUT_MS'],
+        message: `at most SHUTDOWN_TIMEOUT_MS (${env.SHUTDOWN_TIMEOUT_MS}): a shutdown waits that long for the attempts in progress; raise both together`,
+      });
+    }
+    if (env.NODE_ENV !== 'test' && env.WEBHOOK_TIMEOUT_MS < 1000) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_TIMEOUT_MS'], message: 'at least 1000 (an endpoint gets a second to answer)' });
+    }
   });
 
 export type Env = z.output<typeof envSchema>;

@@ -6,11 +6,12 @@
 // no name, username, street or city; the same user's DMs from another shop untouched; a DM already gone (404, 10008)
 // ends its job with no retry; a refused edit (50007) keeps its record for a later erasure; a 429 is waited out and the edit made; a second erasure edits nothing again; a failed
 // record write sends no second DM; a DM composed before the erasure and answered after it is edited too.
+import pg from 'pg';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { adminCtx } from '../helpers/actors.js';
-import { testDb } from '../helpers/db.js';
+import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { walkToReview } from './flows.js';
@@ -275,6 +276,69 @@ describe("erasing a customer edits the bot's DMs to them", () => {
       await db.$executeRawUnsafe(`DROP TRIGGER fail_first_dm_record ON sent_direct_messages`);
       await db.$executeRawUnsafe(`DROP FUNCTION fail_first_dm_record()`);
       await db.$executeRawUnsafe(`DROP SEQUENCE dm_record_writes`);
+    }
+  });
+
+  // The review's case: the DM answered while the erasure's transaction is still open, after it listed the DMs. The
+  // record's single statement read the customer (not erased yet) at its start, then waited for the erasure's lock on
+  // the customer's row to insert its row: no edit from either side, and the shipping notice kept the address.
+  it("a DM answered while the erasure's transaction is open (after its list of DMs) is edited too", async () => {
+    const s = await shopWithKey();
+    const jane = await f.customer({ tenantId: s.tenant.id, username: 'janeroe', displayName: 'janeroe' });
+    const earlier = await shippedWithDm(s, jane);
+    const post = h.fake.hold('POST', new RegExp(`^/channels/${earlier.channelId}/messages$`));
+    await s.api('patch', `/orders/${earlier.order.id}`, { trackingNumber: '449044304137821', shippingCarrier: 'FEDEX' }).expect(200);
+    const sent = await h.fake.waitFor(
+      (c) =>
+        c.method === 'POST' && c.path === `/channels/${earlier.channelId}/messages` && JSON.stringify(c.body).includes('449044304137821'),
+    );
+    expect(JSON.stringify(sent.body)).toContain('Springfield');
+
+    // The erasure's last write (its audit row, after the DMs are listed) waits for a lock this test holds.
+    const holder = new pg.Client({ connectionString: testDatabaseUrl() });
+    await holder.connect();
+    const LOCK = 707_001;
+    await db.$executeRawUnsafe(`CREATE FUNCTION hold_customer_erased() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.action = 'customer.erased' THEN PERFORM pg_advisory_xact_lock_shared(${LOCK}); END IF; RETURN NEW; END $$`);
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER hold_customer_erased BEFORE INSERT ON audit_logs FOR EACH ROW EXECUTE FUNCTION hold_customer_erased()`,
+    );
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [LOCK]);
+      const lockWaits = async (kind: 'advisory' | 'row') =>
+        (
+          await holder.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+               AND (wait_event = 'advisory') = $1`,
+            [kind === 'advisory'],
+          )
+        ).rows[0]!.n;
+      // Sent now (supertest sends a request when it is awaited or then-ed).
+      const erasing = erase(s, jane.id).then((res) => res);
+      await waitFor('the erasure held before its audit row', async () => (await lockWaits('advisory')) === 1);
+      post.release();
+      await waitFor("the DM's record waiting for the erasure", async () => (await lockWaits('row')) >= 1);
+      await holder.query('SELECT pg_advisory_unlock($1)', [LOCK]);
+      await erasing;
+    } finally {
+      await holder.end();
+      await db.$executeRawUnsafe(`DROP TRIGGER hold_customer_erased ON audit_logs`);
+      await db.$executeRawUnsafe(`DROP FUNCTION hold_customer_erased()`);
+    }
+
+    await waitFor('the DM answered', () => sent.status);
+    // Both DMs in the channel, as Jane's client reads it, edited: the earlier one and the one answered meanwhile.
+    const channel = await waitFor('both DMs edited', async () => {
+      const messages = await channelMessages(earlier.channelId);
+      return messages.length === 2 && messages.every((m) => m.edited_timestamp) ? messages : null;
+    });
+    await waitFor(
+      'the edits done',
+      async () => (await editsLeft(s.tenant.id)) === 0 && (await db.sentDirectMessage.count({ where: { customerId: jane.id } })) === 0,
+    );
+    for (const edited of channel) {
+      expect(edited.content).toBe(`${s.tenant.name}: order #${earlier.order.number}: details removed at your request.`);
+      for (const personal of PERSONAL) expect(JSON.stringify(edited)).not.toContain(personal);
     }
   });
 

@@ -10,10 +10,10 @@
 // Both are plain SQL (prepared statements on the plain-SQL client when given): every notification job makes
 // both calls, and through Prisma each cost about a millisecond of the worker's CPU in the query compiler.
 import { createHash } from 'node:crypto';
-import { Prisma, type Db } from '../../platform/db/prisma.js';
-import { executeSql, queryRows, type SqlRunner } from '../../platform/db/sql.js';
+import { Prisma, withTransaction, type Db } from '../../platform/db/prisma.js';
+import { executeSql, queryRows, type SqlClient } from '../../platform/db/sql.js';
 import type { EventBus } from '../../platform/jobs/queue.js';
-import { recordDeliveredDmSql, type SentDm } from './sent-dms.js';
+import { lockCustomerSql, recordDeliveredDmSql, type SentDm } from './sent-dms.js';
 
 /**
  * How long a delivery is remembered: far past the last retry of a notification job (graphile-worker's backoff
@@ -27,7 +27,7 @@ export interface DeliveryLog {
   recordDelivered(key: string, dm?: SentDm): Promise<void>;
 }
 
-export function createDeliveryLog(deps: { db: Db; sql?: SqlRunner; bus: EventBus }): DeliveryLog {
+export function createDeliveryLog(deps: { db: Db; sql?: SqlClient; bus: EventBus }): DeliveryLog {
   const target = deps.sql ?? deps.db;
   return {
     async wasDelivered(key) {
@@ -44,8 +44,13 @@ export function createDeliveryLog(deps: { db: Db; sql?: SqlRunner; bus: EventBus
         await executeSql(target, delivered);
         return;
       }
-      // One statement, one implicit transaction: the delivery and the DM's ids are written together or not at all.
-      await queryRows(target, recordDeliveredDmSql(deps.bus, delivered, dm));
+      // One transaction: the customer's row held first (an erasure in progress is waited for, then seen), then one
+      // statement writing the delivery and the DM's ids together or not at all (sent-dms.ts).
+      const record = async (tx: Parameters<typeof queryRows>[0]) => {
+        await queryRows(tx, lockCustomerSql(dm));
+        await queryRows(tx, recordDeliveredDmSql(deps.bus, delivered, dm));
+      };
+      await (deps.sql ? deps.sql.transaction(record) : withTransaction(deps.db, record));
     },
   };
 }

@@ -7,9 +7,12 @@
 //   recorded as delivered without its ids.
 // - Erasure (customers/erase-customer.ts) emits direct_message.personal_data_erased for each row of the customer;
 //   its subscriber edits the message and forgets the row.
-// - A DM composed before an erasure and recorded after it (the job read the order, the erasure committed, then
-//   Discord answered) would be missed by both: its recording emits that event itself when the customer was not
-//   erased when the DM was composed and is erased when it is recorded.
+// - A DM recorded while or after its customer is erased would be missed by the erasure's list: its recording
+//   emits that event itself when the customer is erased by then. The recording's transaction takes the customer's
+//   row first (FOR SHARE, lockCustomerSql), so an erasure that holds it (FOR UPDATE) is waited for and then seen
+//   by the statement after, and one that comes later waits for the record and lists it: one of the two always
+//   sees the other. Whatever the DM was composed from: a retried DM, de-duplicated by its nonce, is the message
+//   Discord accepted first, which may hold what the customer had before the erasure.
 import { Prisma, type Db } from '../../platform/db/prisma.js';
 import { addJobsSql, type EventBus } from '../../platform/jobs/queue.js';
 import { erasedSql } from '../customers/erase-customer.js';
@@ -25,19 +28,23 @@ export interface SentDm {
   kind: string;
   channelId: string;
   messageId: string;
-  /** Whether the customer was already erased when the DM was composed (its content then held none of their data). */
-  composedErased: boolean;
+}
+
+/** The DM's customer, held until the record commits (see the file's head): run first in the recording's transaction. */
+export function lockCustomerSql(dm: SentDm): Prisma.Sql {
+  return Prisma.sql`SELECT id FROM customers WHERE id = ${dm.customerId} AND "tenantId" = ${dm.tenantId} FOR SHARE`;
 }
 
 /**
- * One statement: `delivered` (the delivery's INSERT, delivery-log.ts), and the record of `dm` (once per message: a
- * de-duplicated resend records nothing new), and, when the customer was erased between the DM's composing and now,
- * its erasure edit. Data-modifying parts must sit at the statement's top WITH, hence one builder for all three.
+ * One statement, after lockCustomerSql in the same transaction: `delivered` (the delivery's INSERT, delivery-log.ts),
+ * the record of `dm` (once per message: a de-duplicated resend records nothing new), and, when the customer is erased
+ * by now, its erasure edit. Data-modifying parts must sit at the statement's top WITH, hence one builder for all three.
  */
 export function recordDeliveredDmSql(bus: EventBus, delivered: Prisma.Sql, dm: SentDm): Prisma.Sql {
-  const specs = dm.composedErased
-    ? []
-    : bus.jobSpecsSql(EVENTS.directMessagePersonalDataErased, Prisma.sql`json_build_object('tenantId', r."tenantId", 'sentDmId', r.id)`);
+  const specs = bus.jobSpecsSql(
+    EVENTS.directMessagePersonalDataErased,
+    Prisma.sql`json_build_object('tenantId', r."tenantId", 'sentDmId', r.id)`,
+  );
   // "sentAt" is a timestamp without time zone holding UTC, as Prisma writes it.
   const recorded = Prisma.sql`INSERT INTO sent_direct_messages (id, "tenantId", "customerId", "orderId", kind, "channelId", "messageId", "sentAt")
     VALUES ('sdm_' || replace(gen_random_uuid()::text, '-', ''), ${dm.tenantId}, ${dm.customerId}, ${dm.orderId}, ${dm.kind},

@@ -5,7 +5,9 @@ export async function waitForDatabase(url: string, timeoutMs: number): Promise<v
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   while (Date.now() < deadline) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    // An attempt waits at most 3 s, and never past the deadline (a start timeout under 3 s is kept).
+    const attempt = Math.max(100, Math.min(3000, deadline - Date.now()));
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: attempt });
     client.on('error', () => undefined);
     try {
       await client.connect();

@@ -311,6 +311,7 @@ describe('POST /api/shop/currency refusals (nothing written)', () => {
       [{ from: 'USD', to: 'EUR', amounts: [{ ...amounts[0]!, kind: 'coupon' }, ...amounts.slice(1)] }, 'amounts.0.kind'],
       [{ from: 'USD', to: 'EUR', amounts: [{ ...amounts[0]!, field: 'priceCents' }, ...amounts.slice(1)] }, 'amounts.0.field'],
       [{ from: 'USD', to: 'EUR', amounts: [{ ...amounts[0]!, note: 'x' }, ...amounts.slice(1)] }, 'amounts.0'],
+      [{ from: 'USD', to: 'EUR', amounts: [{ ...amounts[0]!, id: `${amounts[0]!.id}:priceCents` }, ...amounts.slice(1)] }, 'amounts.0.id'],
       [{ from: 'USD', to: 'EUR', amounts: [...amounts, amounts[0]!] }, `amounts.${amounts.length}`],
       [[], '(root)'],
     ];

@@ -84,7 +84,6 @@ import { refundMadeAtProviderAlert } from '../../../surfaces/discord/views/provi
 import { refundClaimStateAlert } from '../../../surfaces/discord/views/refund-claim.view.js';
 import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
 import type { SentDm } from '../../../modules/notifications/sent-dms.js';
-import { isErased } from '../../../modules/customers/erase-customer.js';
 import { adminOrderMessage, receivedAmountText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
 import {
   formatAddress,
@@ -142,7 +141,7 @@ export interface CustomerDms {
 /** Who a DM goes to and the order it is about (orderNumber null: the order was deleted since). */
 interface DmRecipient {
   tenant: Tenant;
-  customer: Pick<Customer, 'id' | 'discordUserId' | 'dmClosedAt' | 'username' | 'displayName'>;
+  customer: Pick<Customer, 'id' | 'discordUserId' | 'dmClosedAt'>;
   orderId: string;
   orderNumber: number | null;
 }
@@ -284,8 +283,6 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       log.info('customer DMs were recently closed; not trying again, recorded on the order');
       return;
     }
-    // Composed from the customer as read with the order: erased then, the message holds none of their data.
-    const composedErased = isErased(customer);
     try {
       await once(
         key,
@@ -301,7 +298,6 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
               orderId: to.orderNumber === null ? null : orderId,
               kind: what,
               ...ids,
-              composedErased,
             }
           );
         },

@@ -65,7 +65,12 @@ export const shopCurrencyChangedResponse = shopCurrencyResponse
 const entry = z
   .strictObject({
     kind,
-    id: z.string().min(1).max(100),
+    // A record id as GET lists it (prod_..., shp_...): never a ':' (an entry's key is kind:id:field).
+    id: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z0-9_-]+$/, 'a record id as GET /shop/currency lists it'),
     field,
     amountCents: z.number().int('whole minor units').describe('The amount as read (GET /shop/currency), in the old currency'),
     newAmountCents: z.number().int('whole minor units').describe("The new amount, in the new currency's minor units (whole yen for JPY)"),

@@ -1,7 +1,7 @@
 // A shop's catalog with one of each thing "Change currency" reprices (modules/tenants/change-shop-currency.ts), and
 // things it does not: an active product (Mug), an inactive one (Old), a priced shipping type (Post) and a free one
-// (Pickup), a fixed-amount discount with a minimum subtotal (Fiver) and a percent one (Ten). For the domain test and
-// the REST API's, which check the same list from two sides.
+// (Pickup), a fixed-amount discount with a minimum subtotal (Fiver) and a percent one (Ten). For the domain test, the
+// REST API's and the panel's (who may use the step), which check the same list from their sides.
 import type { factories } from './factories.js';
 
 export async function pricedCatalog(f: ReturnType<typeof factories>, tenantId: string) {

@@ -48,3 +48,22 @@ export function tenantContextOf(context: { currentAdmin?: unknown }): TenantCont
   if (!admin.tenantId) throw new ForbiddenError('This action needs an admin of a shop (tenant).');
   return { tenantId: admin.tenantId, actor: { type: 'PANEL_ADMIN', id: admin.id, label: admin.email } };
 }
+
+/**
+ * The TenantContext of an action on a shop's own record (the Tenant resource's, such as "Change currency"): the shop
+ * is the record AdminJS loaded for the action through the scoped resource (a shop's admin finds only their own shop,
+ * a platform admin any), never a request parameter; the actor is the signed-in admin, a platform admin too, as the
+ * Tenant resource's edit audits them (adapter/scoped-resource.ts). A shop member is refused another shop's record
+ * here as well, beside the scoped query and isAccessible.
+ */
+export function shopRecordContextOf(context: {
+  currentAdmin?: unknown;
+  resource?: { id(): string };
+  record?: { id(): string } | null;
+}): TenantContext {
+  const admin = panelAdminOf(context);
+  const tenantId = context.resource?.id() === 'Tenant' ? context.record?.id() : undefined;
+  if (!tenantId) throw new ForbiddenError('This action needs a shop.');
+  if (admin.role !== 'PLATFORM_ADMIN' && admin.tenantId !== tenantId) throw new ForbiddenError('This shop is not yours.');
+  return { tenantId, actor: { type: 'PANEL_ADMIN', id: admin.id, label: admin.email } };
+}

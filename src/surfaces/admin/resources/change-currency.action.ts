@@ -1,5 +1,6 @@
-// Shop settings -> "Change currency" (components/change-currency.tsx), a shop admin's: GET shows every amount held in
-// the shop's currency (modules/tenants/change-shop-currency.ts repricedAmounts), each formatted in it; POST
+// Shop settings -> "Change currency" (components/change-currency.tsx), for the shop's admin and a platform admin: the
+// shop is the record the action was opened on (shopRecordContextOf), the actor the admin signed in. GET shows every
+// amount held in the shop's currency (modules/tenants/change-shop-currency.ts repricedAmounts), each formatted in it; POST
 // {to, shown, amounts} reads each new amount as the money fields of the panel's forms do (form-fields.ts formMoney:
 // the new currency's major units, yen whole) and changes the currency and every amount in one transaction
 // (changeShopCurrency). A refusal answers the list as it is now, so a colleague's new product or changed price is
@@ -16,7 +17,7 @@ import {
 } from '../../../modules/tenants/change-shop-currency.js';
 import { isAppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
-import { tenantContextOf } from '../auth/panel-admin.js';
+import { shopRecordContextOf } from '../auth/panel-admin.js';
 import { amountRules, currencyCode, formMoney } from '../schemas/form-fields.js';
 
 /** What the page shows: the shop's currency and each amount held in it. */
@@ -64,7 +65,7 @@ export function changeCurrencyAction(services: Services) {
   };
 
   return async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
-    const ctx = tenantContextOf(context);
+    const ctx = shopRecordContextOf(context);
     const record = context.record!;
     const answer = async (notice: RecordActionResponse['notice'], extra: Record<string, unknown> = {}) =>
       ({

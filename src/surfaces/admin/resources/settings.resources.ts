@@ -72,8 +72,9 @@ function noticeInWords(errors: PropertyErrors): string {
 }
 
 /**
- * `changeCurrency`: the handler of the shop admin's "Change currency" step (change-currency.action.ts), which
- * changes the currency and re-prices everything priced in the old one at once; without it, no such action.
+ * `changeCurrency`: the handler of the "Change currency" step (change-currency.action.ts; a shop's admin, or a platform
+ * admin on that shop), which changes the currency and re-prices everything priced in the old one at once; without it,
+ * no such action.
  */
 export function tenantResource(
   resource: ScopedPrismaResource,
@@ -216,15 +217,15 @@ export function tenantResource(
           isAccessible: platformOnly,
           guard: 'Delete this tenant and ALL its data (orders, customers, products)? This cannot be undone.',
         },
-        // The shop's own admin only (not staff, not a platform admin, who belongs to no shop): a new currency and
-        // every amount priced in the old one, in one save.
+        // The shop's own admin, or a platform admin on the shop they opened (the shop is the record: the handler's
+        // shopRecordContextOf); not staff: a new currency and every amount priced in the old one, in one save.
         ...(changeCurrency
           ? {
               changeCurrency: {
                 actionType: 'record' as const,
                 icon: 'DollarSign',
                 component: components.ChangeCurrency,
-                isAccessible: canManage,
+                isAccessible: platformOrTenantAdmin,
                 handler: changeCurrency,
               },
             }

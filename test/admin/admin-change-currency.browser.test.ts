@@ -3,7 +3,9 @@
 // priced in USD (a product's price, a shipping type's, a discount's amount off and minimum subtotal) and types each
 // one's new amount; the currency and every amount change in one save, read back column by column. A colleague's
 // product added while the page is open refuses the save and the page shows it; yen take whole units ("19.80" is
-// refused under its field). Staff cannot open the step. Screenshots in test-output/admin-change-currency/ (git-ignored).
+// refused under its field). Staff cannot open the step. A platform admin (who belongs to no shop) refused a change of
+// currency in a shop's Settings form takes the step the refusal names from that page, on that shop, audited as
+// themselves. Screenshots in test-output/admin-change-currency/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
@@ -19,6 +21,7 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
   let browser: BrowserSession;
   let ownerEmail = '';
   let staffEmail = '';
+  let platformEmail = '';
 
   beforeAll(async () => {
     app = await startAdminApp();
@@ -26,6 +29,7 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
     const home = await f().tenant({ currency: 'USD', enabledPaymentMethods: ['VENMO_P2P'] });
     ownerEmail = (await f().adminUser({ tenantId: home.id, email: 'owner@currency.test' })).email;
     staffEmail = (await f().adminUser({ tenantId: home.id, email: 'staff@currency.test', role: 'TENANT_STAFF' })).email;
+    platformEmail = (await f().adminUser({ role: 'PLATFORM_ADMIN', tenantId: null, email: 'platform@currency.test' })).email;
     await browser.signIn(app.baseUrl, ownerEmail);
   }, 480_000);
   afterAll(async () => {
@@ -243,6 +247,85 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
     const after = await rows(s);
     for (const k of ['tenant', 'product', 'shipping', 'discount'] as const) expectOnly(before[k], after[k], {});
   });
+
+  it(
+    "as a platform admin: the Settings form's refusal names Change currency, taken from that page on that shop; USD to EUR, every column read back",
+    { timeout: 420_000 },
+    async () => {
+      browser.reportFailure('platform-admin');
+      const s = await pricedShop('Platform-run Shop');
+      // Another shop, priced too: the platform admin changes the one they opened, and only it.
+      const other = await pricedShop('Other Shop');
+      const platform = await db().adminUser.findUniqueOrThrow({ where: { email: platformEmail } });
+      const before = await rows(s);
+      const otherBefore = await rows(other);
+      await browser.signIn(app.baseUrl, platformEmail);
+      const { page } = browser;
+
+      // Settings -> the shop's form: a new currency alone is refused while things are priced, and the refusal says
+      // what to do instead.
+      await page.goto(`${app.baseUrl}/admin/resources/Tenant/records/${s.tenantId}/edit`);
+      await expect.poll(() => page.locator('[name="currency"]').first().inputValue(), { timeout: 60_000 }).toBe('USD');
+      await page.locator('[name="currency"]').fill('EUR');
+      const [resp] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${s.tenantId}/edit`), {
+          timeout: 60_000,
+        }),
+        page.locator('[data-testid="button-save"]').first().click(),
+      ]);
+      const refusal =
+        'The currency cannot change from USD to EUR: 1 active product, 1 shipping type and 1 discount are priced in USD. ' +
+        'Amounts are not converted. Use "Change currency" on Shop settings instead: it asks for each amount in EUR and ' +
+        'changes them with the currency at once.';
+      expect(((await resp.json()) as { notice?: unknown }).notice).toEqual({ type: 'error', message: refusal });
+      await page.getByTestId('property-edit-currency').filter({ hasText: refusal }).first().waitFor({ timeout: 60_000 });
+      await browser.shot('platform-settings-refused');
+      for (const k of ['tenant', 'product', 'shipping', 'discount'] as const) expectOnly(before[k], (await rows(s))[k], {});
+
+      // The step it names is on this page, for this shop.
+      await page
+        .getByRole('button', { name: 'Change currency' })
+        .or(page.getByRole('link', { name: 'Change currency' }))
+        .first()
+        .click({ timeout: 60_000 });
+      await page.getByTestId('change-currency-form').waitFor();
+      await amountInput(key.product(s.product.id)).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/admin/resources/Tenant/records/${s.tenantId}/changeCurrency`);
+      await expect.poll(() => page.getByTestId(`now-${key.product(s.product.id)}`).textContent()).toBe('$12.50');
+      expect(await page.getByTestId(`now-${key.shipping(s.shipping.id)}`).textContent()).toBe('$4.95');
+      expect(await page.getByTestId(`now-${key.amountOff(s.discount.id)}`).textContent()).toBe('$5.00');
+      expect(await page.getByTestId(`now-${key.minSubtotal(s.discount.id)}`).textContent()).toBe('$30.00');
+      expect(await amountInput(key.product(other.product.id)).count()).toBe(0);
+
+      await page.locator('input[name="to"]').fill('EUR');
+      await amountInput(key.product(s.product.id)).fill('11.50');
+      await amountInput(key.shipping(s.shipping.id)).fill('4.50');
+      await amountInput(key.amountOff(s.discount.id)).fill('4.60');
+      await amountInput(key.minSubtotal(s.discount.id)).fill('28.00');
+      const saved = await save();
+      expect(saved.notice).toEqual({ type: 'success', message: 'The shop now sells in EUR: 4 amounts re-priced.' });
+      await expect.poll(() => new URL(page.url()).pathname, { timeout: 60_000 }).toBe(`/admin/resources/Tenant/records/${s.tenantId}/show`);
+      await page.getByTestId('property-show-currency').filter({ hasText: 'EUR' }).waitFor({ timeout: 60_000 });
+      await browser.shot('platform-saved');
+
+      const now = await rows(s);
+      expectOnly(before.tenant, now.tenant, { currency: 'EUR' });
+      expectOnly(before.product, now.product, { currency: 'EUR', unitPriceCents: 1150 });
+      expectOnly(before.shipping, now.shipping, { priceCents: 450 });
+      expectOnly(before.discount, now.discount, { amountOffCents: 460, minSubtotalCents: 2800 });
+      const otherNow = await rows(other);
+      for (const k of ['tenant', 'product', 'shipping', 'discount'] as const) expectOnly(otherBefore[k], otherNow[k], {});
+      // On the shop's audit log, by the platform admin.
+      const entries = await db().auditLog.findMany({ where: { tenantId: s.tenantId }, orderBy: { action: 'asc' } });
+      expect(entries.map((e) => [e.action, e.entityId, e.actorType, e.actorId])).toEqual([
+        ['discount.updated', s.discount.id, 'PANEL_ADMIN', platform.id],
+        ['product.updated', s.product.id, 'PANEL_ADMIN', platform.id],
+        ['shipping_type.updated', s.shipping.id, 'PANEL_ADMIN', platform.id],
+        ['tenant.updated', s.tenantId, 'PANEL_ADMIN', platform.id],
+      ]);
+      expect(await db().auditLog.count({ where: { tenantId: other.tenantId } })).toBe(0);
+    },
+  );
 
   it('is not open to staff', async () => {
     const s = await pricedShop('Staff Shop');

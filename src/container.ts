@@ -394,7 +394,7 @@ export function createContainer(opts: ContainerOptions): Services {
     digital: digitalGoods,
   });
   // The customer's DMs edited when their personal data is erased (recorded with each delivery above).
-  registerDmErasure(bus, { rest: discordRest, logger, sentDms: createSentDmStore({ db }) });
+  registerDmErasure(bus, { rest: discordRest, logger, sentDms: createSentDmStore({ db }), db, audit });
   registerPaymentReminderNotifications(bus, { dms: customerDms, invoices: services.invoices, logger });
   registerAccessNotifications(bus, { dms: customerDms });
   registerTaxJobs(bus, {

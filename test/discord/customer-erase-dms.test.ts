@@ -6,10 +6,14 @@
 // no name, username, street or city; the same user's DMs from another shop untouched; a DM already gone (404, 10008)
 // ends its job with no retry; a refused edit (50007) keeps its record for a later erasure; a 429 is waited out and the edit made; a second erasure edits nothing again; a failed
 // record write sends no second DM; a DM composed before the erasure and answered after it is edited too.
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { describeAction } from '../../src/modules/audit/audit-timeline.js';
 import { EVENTS } from '../../src/modules/shared/events.js';
+import { loggedIn } from '../admin/admin-helpers.js';
 import { adminCtx } from '../helpers/actors.js';
 import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
@@ -215,6 +219,26 @@ describe("erasing a customer edits the bot's DMs to them", () => {
     await waitFor('the edits done', async () => (await editsLeft(s.tenant.id)) === 0);
     expect(h.fake.find('PATCH', new RegExp(`^${dm.path}$`)).map((c) => c.status)).toEqual([403]);
     expect(await db.sentDirectMessage.count({ where: { customerId: jane.id } })).toBe(1);
+    // The admin who erased her learns it on her page in the panel: her timeline says a DM was not edited.
+    const server = h.t.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const owner = await f.adminUser({ tenantId: s.tenant.id });
+      const admin = await loggedIn(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, owner.email);
+      const show = await admin.agent.get(`/admin/api/resources/Customer/records/${jane.id}/show`).set(admin.headers());
+      const timeline = JSON.parse(show.body.record.params.auditTimelineJson) as { what: string; who: string }[];
+      expect(timeline.filter((e) => e.what === describeAction('customer.dm_not_erased'))).toHaveLength(1);
+      expect(describeAction('customer.dm_not_erased')).toMatch(/^Discord refused to edit a message the bot sent the customer/);
+      const [entry] = await db.auditLog.findMany({ where: { tenantId: s.tenant.id, action: 'customer.dm_not_erased' } });
+      expect(entry).toMatchObject({
+        entityId: jane.id,
+        actorType: 'SYSTEM',
+        after: { orderNumber: dm.order.number, discordStatus: 403, discordCode: 50007 },
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
 
     // Erased again (the customer allowed the bot again): the edit is made and the record forgotten.
     await erase(s, jane.id);

@@ -59,6 +59,7 @@ export function recordDeliveredDmSql(bus: EventBus, delivered: Prisma.Sql, dm: S
 /** A recorded DM to edit: where it is, and the words its placeholder may keep (the shop's name, the order's number). */
 export interface SentDmToErase {
   id: string;
+  customerId: string;
   channelId: string;
   messageId: string;
   shopName: string;
@@ -78,7 +79,7 @@ export function createSentDmStore(deps: { db: Db }): SentDmStore {
   return {
     async find(tenantId, id) {
       const [row] = await db.$queryRaw<SentDmToErase[]>`
-        SELECT d.id, d."channelId", d."messageId", t.name AS "shopName", o.number AS "orderNumber"
+        SELECT d.id, d."customerId", d."channelId", d."messageId", t.name AS "shopName", o.number AS "orderNumber"
         FROM sent_direct_messages d JOIN tenants t ON t.id = d."tenantId"
         LEFT JOIN orders o ON o.id = d."orderId" AND o."tenantId" = d."tenantId"
         WHERE d.id = ${id} AND d."tenantId" = ${tenantId}`;

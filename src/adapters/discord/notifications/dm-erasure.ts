@@ -7,8 +7,10 @@
 // retry_after) is thrown there and waited out by the lane with no worker slot held, then the same edit runs again.
 // Discord's answers:
 // - 404 with 10008 Unknown Message or 10003 Unknown Channel: nothing left to edit; the record is forgotten, no retry;
-// - another 4xx (403 with 50007 Cannot send messages to this user, 50001 Missing Access): logged, not retried (Discord
-//   bans IPs that repeat refused requests); the record is kept, so a later erasure of the customer tries again;
+// - another 4xx (403 with 50007 Cannot send messages to this user, 50001 Missing Access): not retried (Discord bans IPs
+//   that repeat refused requests); the record is kept, so a later erasure of the customer tries again, and the
+//   customer's timeline in the panel says so (customer.dm_not_erased): the admin who erased them learns that a DM
+//   still holds what it said;
 // - 5xx and network errors throw: the lane retries the job with backoff.
 import type { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
@@ -17,6 +19,9 @@ import { EVENTS, directMessagePersonalDataErasedPayload } from '../../../modules
 import { defineLane } from '../../../platform/jobs/lanes.js';
 import type { EventBus } from '../../../platform/jobs/queue.js';
 import type { Logger } from '../../../platform/logger.js';
+import type { Db } from '../../../platform/db/prisma.js';
+import type { AuditService } from '../../../modules/audit/audit.service.js';
+import { systemActor } from '../../../modules/shared/actor.js';
 import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
 
 /** The shop's lane of DM edits: apart from its admin channel's, so an erasure never holds up the order posts. */
@@ -41,7 +46,10 @@ export function erasedDmMessage(dm: Pick<SentDmToErase, 'shopName' | 'orderNumbe
   };
 }
 
-export function registerDmErasure(bus: EventBus, deps: { rest: Pick<REST, 'patch'>; logger: Logger; sentDms: SentDmStore }): void {
+export function registerDmErasure(
+  bus: EventBus,
+  deps: { rest: Pick<REST, 'patch'>; logger: Logger; sentDms: SentDmStore; db: Db; audit: AuditService },
+): void {
   bus.subscribe(EVENTS.directMessagePersonalDataErased, 'discord-dm-edit', {
     lane: DM_ERASURE_LANE,
     schema: directMessagePersonalDataErasedPayload,
@@ -60,6 +68,17 @@ export function registerDmErasure(bus: EventBus, deps: { rest: Pick<REST, 'patch
           log.warn(
             { status: err.status, code, message: err.message },
             'Discord refused the edit of the DM; not retrying, kept for a later erasure',
+          );
+          // No personal data in it: the order's number and Discord's answer.
+          await deps.audit.record(
+            deps.db,
+            { tenantId, actor: systemActor },
+            {
+              action: 'customer.dm_not_erased',
+              entityType: 'Customer',
+              entityId: dm.customerId,
+              after: { orderNumber: dm.orderNumber, discordStatus: err.status, discordCode: code ?? null },
+            },
           );
           return;
         } else {

@@ -47,6 +47,14 @@ export function createInteractionRest(opts: { apiBaseUrl: string; handlerSweepMs
   });
 }
 
+/**
+ * Discord refused the request itself: a 4xx other than 429. Sending it again cannot fix it (and Discord bans an IP
+ * that repeats refused requests), so a job that gets one ends instead of being retried.
+ */
+export function isRefusedByDiscord(err: unknown): err is DiscordAPIError {
+  return err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429;
+}
+
 /** Discord's JSON error code (50007 DMs closed, 50013 missing permissions, 10011 unknown role...). */
 export function discordErrorCode(err: unknown): number | undefined {
   return err instanceof DiscordAPIError && typeof err.code === 'number' ? err.code : undefined;

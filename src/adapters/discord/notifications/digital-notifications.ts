@@ -19,7 +19,7 @@ import {
   type KeysLowPayload,
 } from '../../../modules/entitlements/digital-goods.js';
 import type { TenantService } from '../../../modules/tenants/tenant.service.js';
-import { DiscordAPIError } from '../discord-rest.js';
+import { isRefusedByDiscord } from '../discord-rest.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 import type { CustomerDms } from './order-notifications.js';
 
@@ -64,7 +64,7 @@ export function registerDigitalNotifications(
     try {
       await fn();
     } catch (err) {
-      if (err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429) {
+      if (isRefusedByDiscord(err)) {
         log.warn({ status: err.status, code: err.code }, 'Discord refused the message; not retrying');
         return;
       }

@@ -22,7 +22,7 @@ import type { Logger } from '../../../platform/logger.js';
 import type { Db } from '../../../platform/db/prisma.js';
 import type { AuditService } from '../../../modules/audit/audit.service.js';
 import { systemActor } from '../../../modules/shared/actor.js';
-import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
+import { discordErrorCode, isRefusedByDiscord } from '../discord-rest.js';
 
 /** The shop's lane of DM edits: apart from its admin channel's, so an erasure never holds up the order posts. */
 export const DM_ERASURE_LANE = defineLane('discord-dm-erasure');
@@ -64,7 +64,7 @@ export function registerDmErasure(
         const code = discordErrorCode(err);
         if (code === UNKNOWN_MESSAGE || code === UNKNOWN_CHANNEL) {
           log.info({ code }, 'the DM is no longer in Discord; nothing to edit');
-        } else if (err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429) {
+        } else if (isRefusedByDiscord(err)) {
           log.warn(
             { status: err.status, code, message: err.message },
             'Discord refused the edit of the DM; not retrying, kept for a later erasure',

@@ -76,7 +76,7 @@ import { trackingLink } from '../../../modules/shipping/carriers.js';
 import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import type { Prisma } from '../../../generated/prisma/index.js';
 import { AppError } from '../../../platform/errors.js';
-import { DiscordAPIError, discordErrorCode } from '../discord-rest.js';
+import { discordErrorCode, isRefusedByDiscord } from '../discord-rest.js';
 import { createDirectMessages } from '../dm-channels.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 import { captureRefusedAlert } from '../../../surfaces/discord/views/capture-refused.view.js';
@@ -609,7 +609,7 @@ function sentMessageIds(sent: unknown): { channelId: string; messageId: string }
 
 /** 4xx other than 429 cannot be fixed by retrying: log and end the job. Anything else throws (retried). */
 function endOnClientError(err: unknown, log: Logger): void {
-  if (err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429) {
+  if (isRefusedByDiscord(err)) {
     log.warn({ status: err.status, code: err.code, message: err.message }, 'Discord refused the notification; not retrying');
     return;
   }

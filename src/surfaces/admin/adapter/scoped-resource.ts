@@ -10,7 +10,7 @@ import { isUniqueViolation, withTransaction, type Db, type Tx } from '../../../p
 import { dayBound } from '../../../platform/zoned-time.js';
 import { changedFields } from '../../../modules/audit/audit-diff.js';
 import type { AuditService } from '../../../modules/audit/audit.service.js';
-import type { PanelAdmin } from '../auth/panel-admin.js';
+import { panelActorOf, type PanelAdmin } from '../auth/panel-admin.js';
 import {
   FORM_OUT_OF_DATE,
   formEdits,
@@ -280,7 +280,7 @@ export function defineScopedResource(lib: PrismaLib) {
         if (row && changes && tenantId) {
           await audit.service.record(
             tx,
-            { tenantId, actor: { type: 'PANEL_ADMIN', id: admin.id, label: admin.email } },
+            { tenantId, actor: panelActorOf(admin) },
             {
               action: `${audit.action}.${verb}`,
               entityType: this.model.name,

@@ -2,7 +2,7 @@
 // The tenant always comes from the server-side session (loaded from admin_users), never from a form field.
 import { ForbiddenError } from 'adminjs';
 import type { AdminRole } from '../../../generated/prisma/index.js';
-import type { TenantContext } from '../../../modules/shared/actor.js';
+import type { Actor, TenantContext } from '../../../modules/shared/actor.js';
 
 export interface PanelAdmin {
   id: string;
@@ -43,10 +43,15 @@ export function panelAdminOf(context: { currentAdmin?: unknown }): PanelAdmin {
 }
 
 /** The TenantContext for module services: only admins bound to a tenant may act on its records. */
+/** The signed-in admin as the actor of what they do (audit trails, domain calls): by id, named by email. */
+export function panelActorOf(admin: Pick<PanelAdmin, 'id' | 'email'>): Actor {
+  return { type: 'PANEL_ADMIN', id: admin.id, label: admin.email };
+}
+
 export function tenantContextOf(context: { currentAdmin?: unknown }): TenantContext {
   const admin = panelAdminOf(context);
   if (!admin.tenantId) throw new ForbiddenError('This action needs an admin of a shop (tenant).');
-  return { tenantId: admin.tenantId, actor: { type: 'PANEL_ADMIN', id: admin.id, label: admin.email } };
+  return { tenantId: admin.tenantId, actor: panelActorOf(admin) };
 }
 
 /**
@@ -65,5 +70,5 @@ export function shopRecordContextOf(context: {
   const tenantId = context.resource?.id() === 'Tenant' ? context.record?.id() : undefined;
   if (!tenantId) throw new ForbiddenError('This action needs a shop.');
   if (admin.role !== 'PLATFORM_ADMIN' && admin.tenantId !== tenantId) throw new ForbiddenError('This shop is not yours.');
-  return { tenantId, actor: { type: 'PANEL_ADMIN', id: admin.id, label: admin.email } };
+  return { tenantId, actor: panelActorOf(admin) };
 }

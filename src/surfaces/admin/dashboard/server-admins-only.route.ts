@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { isAppError } from '../../../platform/errors.js';
 import { setServerAdminsOnly } from '../../../modules/tenants/server-admins-only.js';
-import { isTenantAdmin, type PanelAdmin } from '../auth/panel-admin.js';
+import { isTenantAdmin, panelActorOf, type PanelAdmin } from '../auth/panel-admin.js';
 
 export const SERVER_ADMINS_ONLY_PATH = '/api/shop/server-admins-only';
 
@@ -25,11 +25,7 @@ export function serverAdminsOnlyRoute(router: Router, services: Pick<Services, '
       return;
     }
     try {
-      await setServerAdminsOnly(
-        services,
-        { tenantId: admin.tenantId!, actor: { type: 'PANEL_ADMIN', id: admin.id, label: admin.email } },
-        body.data.chosen,
-      );
+      await setServerAdminsOnly(services, { tenantId: admin.tenantId!, actor: panelActorOf(admin) }, body.data.chosen);
       res.json({ chosen: body.data.chosen });
     } catch (err) {
       if (isAppError(err)) res.status(err.httpStatus).json({ error: { code: err.code, message: err.message } });

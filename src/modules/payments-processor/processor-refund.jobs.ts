@@ -128,6 +128,8 @@ async function sendRefund(
           amountCents: request.amountCents,
           currency: request.currency,
           claimUrl: sent.claimUrl,
+          customerId: order.customerId,
+          orderNumber: order.number,
         };
         await deps.bus.emit(tx, EVENTS.refundClaimLink, claim, { jobKey: `refund-claim:${refundId}` });
         // The admins: the money has not left yet. It waits on the customer's claim, then (usually) on their approval.

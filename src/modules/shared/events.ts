@@ -151,6 +151,12 @@ export const refundClaimLinkPayload = z.object({
   amountCents: z.number().int(),
   currency: z.string(),
   claimUrl: z.url(),
+  /**
+   * Who the link goes to and the order's number, for a DM that runs after the order was deleted: the claim still
+   * pays the customer. Absent in jobs queued before they were carried (those need the order).
+   */
+  customerId: z.string().optional(),
+  orderNumber: z.number().int().optional(),
 });
 export const invoiceLinkSentPayload = z.object({
   tenantId: z.string(),

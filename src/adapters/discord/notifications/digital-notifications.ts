@@ -74,8 +74,12 @@ export function registerDigitalNotifications(
   bus.subscribe(DIGITAL_EVENTS.delivered, 'discord-notify', {
     schema: digitalDeliveredPayload,
     async run({ tenantId, orderId }) {
-      const [{ tenant, order }, items] = await Promise.all([deps.dms.load(tenantId, orderId), deps.digital.forOrder(tenantId, orderId)]);
-      if (!items.some((i) => !i.revoked)) return;
+      const [loaded, items] = await Promise.all([
+        deps.dms.load(tenantId, orderId, 'digital-delivery'),
+        deps.digital.forOrder(tenantId, orderId),
+      ]);
+      if (!loaded || !items.some((i) => !i.revoked)) return;
+      const { tenant, order } = loaded;
       await deps.dms.dm(tenant, order, digitalDeliveryDm(order.number, items), 'digital-delivery');
     },
   });

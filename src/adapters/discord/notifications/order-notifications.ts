@@ -126,7 +126,11 @@ type OrderDetail = Awaited<ReturnType<OrderService['get']>>;
  * `load` reads the tenant and the order, `dm` sends once per (kind, about) with the closed-DMs handling above.
  */
 export interface CustomerDms {
-  load(tenantId: string, orderId: string): Promise<{ tenant: Tenant; order: OrderDetail }>;
+  /**
+   * The tenant and the order, or null when the order was deleted since the event (logged as `notification`): the
+   * job ends without a message, as a retry would find no order either.
+   */
+  load(tenantId: string, orderId: string, notification: string): Promise<{ tenant: Tenant; order: OrderDetail } | null>;
   dm(tenant: Tenant, order: OrderDetail, message: MessageData, what: DmKind, about?: string): Promise<void>;
   /** For a DM whose order may be gone by the time it runs (timed access): the customer is read by id then. */
   dmCustomer(
@@ -159,13 +163,18 @@ function orNull<T>(read: Promise<T>): Promise<T | null> {
 export function registerDiscordNotifications(bus: EventBus, deps: NotificationDeps): CustomerDms {
   const backoffMs = deps.dmClosedBackoffMs ?? 24 * 3600_000;
   const directMessages = createDirectMessages(deps.rest);
-  const load = async (tenantId: string, orderId: string) => {
-    // Two independent reads: in parallel (one round trip of latency per job instead of two).
-    const [tenant, order] = await Promise.all([deps.tenants.get(tenantId), deps.orders.get(tenantId, orderId)]);
-    return { tenant, order };
-  };
   /** The order, or null when it is gone (deleted since the event): for the admin-channel jobs, which still speak then. */
   const orderOrNull = (tenantId: string, orderId: string): Promise<OrderDetail | null> => orNull(deps.orders.get(tenantId, orderId));
+  const load: CustomerDms['load'] = async (tenantId, orderId, notification) => {
+    // Two independent reads: in parallel (one round trip of latency per job instead of two).
+    const [tenant, order] = await Promise.all([deps.tenants.get(tenantId), orderOrNull(tenantId, orderId)]);
+    if (order) return { tenant, order };
+    // Deleted since the event (an admin cancels, then deletes): what the message would say is gone with it, and
+    // the customer is not told about an order the shop removed. Ending here, not throwing: a retry finds no order
+    // either, and would keep the queue busy until it gave up.
+    deps.logger.info({ tenantId, orderId, notification }, 'the order was deleted since the event; nothing sent about it');
+    return null;
+  };
 
   /**
    * Sends at most once per `key` where we can tell (delivery-log.ts): skipped (undefined) when recorded as
@@ -326,7 +335,12 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     key: string,
   ): Promise<void> {
     const [tenant, order] = await Promise.all([deps.tenants.get(tenantId), orderOrNull(tenantId, about.orderId)]);
-    const customer = order?.customer ?? (await deps.customers.get(tenantId, about.customerId));
+    const customer = order?.customer ?? (await orNull(deps.customers.get(tenantId, about.customerId)));
+    if (!customer) {
+      // Deleted with their data since (an erasure): nobody left to reach, and a retry would find nobody either.
+      deps.logger.info({ tenantId, orderId: about.orderId, notification: what }, 'the customer was deleted since; nothing sent');
+      return;
+    }
     await send({ tenant, customer, orderId: about.orderId, orderNumber: order?.number ?? null }, message, what, key);
   }
 
@@ -334,7 +348,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     lane: ADMIN_CHANNEL_LANE,
     schema: orderCreatedPayload,
     async run({ tenantId, orderId }) {
-      const { tenant, order } = await load(tenantId, orderId);
+      const loaded = await load(tenantId, orderId, 'admin-embed');
+      if (!loaded) return;
+      const { tenant, order } = loaded;
       const log = deps.logger.child({ tenantId, orderId, notification: 'admin-embed' });
       if (!tenant.adminChannelId) {
         log.warn('tenant has no admin channel; the order waits in the admin panel');
@@ -483,7 +499,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.invoiceLinkSent, 'discord-notify', {
     schema: invoiceLinkSentPayload,
     async run({ tenantId, orderId, url, sendId }) {
-      const { tenant, order } = await load(tenantId, orderId);
+      const loaded = await load(tenantId, orderId, 'invoice-link');
+      if (!loaded) return;
+      const { tenant, order } = loaded;
       // What Pay now charges: what is still owed (a part payment already recorded is not asked for again).
       const m = money(order);
       const owed = owedCents(order);
@@ -509,7 +527,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.orderCreated, 'discord-notify', {
     schema: orderCreatedPayload,
     async run({ tenantId, orderId }) {
-      const { tenant, order } = await load(tenantId, orderId);
+      const loaded = await load(tenantId, orderId, 'order-created');
+      if (!loaded) return;
+      const { tenant, order } = loaded;
       const payUrl = deps.invoices ? await payLinkFor(deps.invoices, tenantId, order) : null;
       await dm(tenant, order, withPayNow(createdDm(tenant, order, payUrl !== null), payUrl), 'order-created');
     },
@@ -518,7 +538,12 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.orderPaid, 'discord-notify', {
     schema: orderPaidPayload,
     async run({ tenantId, orderId }) {
-      const [{ tenant, order }, delivered] = await Promise.all([load(tenantId, orderId), deps.digital?.forOrder(tenantId, orderId) ?? []]);
+      const [loaded, delivered] = await Promise.all([
+        load(tenantId, orderId, 'order-paid'),
+        deps.digital?.forOrder(tenantId, orderId) ?? [],
+      ]);
+      if (!loaded) return;
+      const { tenant, order } = loaded;
       await dm(tenant, order, receiptDm(tenant, order, delivered), 'order-paid');
     },
   });
@@ -526,7 +551,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.orderCancelled, 'discord-notify', {
     schema: orderCancelledPayload,
     async run({ tenantId, orderId, reason, note }) {
-      const { tenant, order } = await load(tenantId, orderId);
+      const loaded = await load(tenantId, orderId, 'order-cancelled');
+      if (!loaded) return;
+      const { tenant, order } = loaded;
       await dm(tenant, order, cancelledDm(tenant, order, reason, note), 'order-cancelled');
     },
   });
@@ -534,7 +561,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.orderRefunded, 'discord-notify', {
     schema: orderRefundedPayload,
     async run({ tenantId, orderId, refundId, amountCents }) {
-      const { tenant, order } = await load(tenantId, orderId);
+      const loaded = await load(tenantId, orderId, 'order-refunded');
+      if (!loaded) return;
+      const { tenant, order } = loaded;
       await dm(tenant, order, refundedDm(tenant, order, refundId, amountCents), 'order-refunded', refundId);
     },
   });
@@ -542,7 +571,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.orderShipped, 'discord-notify', {
     schema: orderShippedPayload,
     async run(shipped) {
-      const { tenant, order } = await load(shipped.tenantId, shipped.orderId);
+      const loaded = await load(shipped.tenantId, shipped.orderId, 'order-shipped');
+      if (!loaded) return;
+      const { tenant, order } = loaded;
       // Keyed by what it says (the tracking), like its job: the same tracking is one DM.
       await dm(
         tenant,
@@ -557,7 +588,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.orderDelivered, 'discord-notify', {
     schema: orderDeliveredPayload,
     async run({ tenantId, orderId }) {
-      const { tenant, order } = await load(tenantId, orderId);
+      const loaded = await load(tenantId, orderId, 'order-delivered');
+      if (!loaded) return;
+      const { tenant, order } = loaded;
       await dm(tenant, order, deliveredDm(tenant, order), 'order-delivered');
     },
   });
@@ -565,7 +598,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.orderItemsChanged, 'discord-notify', {
     schema: orderItemsChangedPayload,
     async run(change) {
-      const { tenant, order } = await load(change.tenantId, change.orderId);
+      const loaded = await load(change.tenantId, change.orderId, 'order-updated');
+      if (!loaded) return;
+      const { tenant, order } = loaded;
       // One DM per edit (its audit entry).
       await dm(tenant, order, itemsChangedDm(tenant, order, change), 'order-updated', change.changeId);
     },
@@ -582,7 +617,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     async run({ tenantId, orderId, receiptId, outcome }) {
       // A receipt that completed the payment is told by the payment receipt (order.paid).
       if (outcome === 'paid') return;
-      const { tenant, order } = await load(tenantId, orderId);
+      const loaded = await load(tenantId, orderId, 'payment-received');
+      if (!loaded) return;
+      const { tenant, order } = loaded;
       const receipt = order.receipts.find((r) => r.id === receiptId);
       if (!receipt) return; // the order was edited or deleted since: nothing true to say
       await dm(tenant, order, paymentReceivedDm(tenant, order, receipt.amountCents), 'payment-received', receiptId);
@@ -592,9 +629,18 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.refundClaimLink, 'discord-notify', {
     schema: refundClaimLinkPayload,
     async run(claim) {
-      const { tenant, order } = await load(claim.tenantId, claim.orderId);
       // One DM per claim link (an order can have several refunds): keyed by the refund, not the order.
-      await dm(tenant, order, refundClaimDm(tenant, order, claim), 'refund-claim', claim.refundId);
+      const { tenantId, orderId, customerId, orderNumber, refundId } = claim;
+      if (customerId === undefined || orderNumber === undefined) {
+        // Queued before the payload carried the customer: the order says who it goes to.
+        const loaded = await load(tenantId, orderId, 'refund-claim');
+        if (loaded)
+          await dm(loaded.tenant, loaded.order, refundClaimDm(loaded.tenant, loaded.order.number, claim), 'refund-claim', refundId);
+        return;
+      }
+      // The claim pays the customer whether or not the order is still there (deleted since the refund): sent either way.
+      const tenant = await deps.tenants.get(tenantId);
+      await dmCustomer(tenantId, { customerId, orderId }, refundClaimDm(tenant, orderNumber, claim), 'refund-claim', refundId);
     },
   });
 
@@ -916,11 +962,11 @@ function paymentReceivedDm(tenant: Tenant, o: OrderDetail, amountCents: number):
 }
 
 /** A BTCPay refund: nothing reaches the customer until they claim it with their own Bitcoin address. */
-function refundClaimDm(tenant: Tenant, o: OrderDetail, claim: RefundClaimLinkPayload): MessageData {
+function refundClaimDm(tenant: Tenant, orderNumber: number, claim: RefundClaimLinkPayload): MessageData {
   return {
     embeds: [
       embed({
-        title: `${tenant.name}: claim your refund for order #${o.number}`,
+        title: `${tenant.name}: claim your refund for order #${orderNumber}`,
         color: COLORS.ok,
         description: [
           `Your refund of **${formatMoney(claim.amountCents, claim.currency)}** is ready. Open the link, enter your Bitcoin address and press Claim: the shop then sends it.`,

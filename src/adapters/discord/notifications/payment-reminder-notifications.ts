@@ -5,7 +5,6 @@
 // order paid or cancelled meanwhile, is not sent.
 import type { EventBus } from '../../../platform/jobs/queue.js';
 import type { Logger } from '../../../platform/logger.js';
-import { AppError } from '../../../platform/errors.js';
 import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
 import { reminderStillDue } from '../../../modules/order-expiry/pay-window.js';
 import { EVENTS, paymentReminderPayload } from '../../../modules/shared/events.js';
@@ -20,10 +19,7 @@ export function registerPaymentReminderNotifications(
   bus.subscribe(EVENTS.paymentReminder, 'discord-notify', {
     schema: paymentReminderPayload,
     async run({ tenantId, orderId, dueAt }) {
-      const loaded = await deps.dms.load(tenantId, orderId).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
-        throw err;
-      });
+      const loaded = await deps.dms.load(tenantId, orderId, 'payment-reminder');
       if (!loaded || !reminderStillDue(loaded.order, dueAt)) {
         deps.logger.debug({ tenantId, orderId, dueAt }, 'payment reminder no longer due; not sent');
         return;

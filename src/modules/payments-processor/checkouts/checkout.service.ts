@@ -724,7 +724,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         });
         await withTransaction(db, async (tx) => {
           // The order's row, as the refund webhook takes it: its FAILED event is seen here or sees this record.
-          await lockOrder(tx, c.tenantId, c.orderId);
+          const order = await lockOrder(tx, c.tenantId, c.orderId);
           await tx.paymentCheckout.update({
             where: { id: c.id },
             data: { unappliedAction: refund.state === 'CLAIM_SENT' ? 'CLAIM_SENT' : 'REFUND_SENT' },
@@ -760,6 +760,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
               amountCents,
               currency: c.currency,
               claimUrl: refund.claimUrl,
+              customerId: order.customerId,
+              orderNumber: order.number,
             };
             await deps.bus.emit(tx, EVENTS.refundClaimLink, claim, { jobKey: `refund-claim:${c.id}` });
           }

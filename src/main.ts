@@ -1,5 +1,5 @@
-// Start: config -> database (embedded when DATABASE_URL is unset) -> migrations -> demo seed (embedded, once)
-// -> services -> HTTP server -> job worker -> graceful shutdown on SIGINT/SIGTERM.
+// Start: config -> database (embedded when DATABASE_URL is unset) -> migrations -> services -> HTTP server -> demo seed
+// (embedded, once) -> job worker -> graceful shutdown on SIGINT/SIGTERM.
 //
 // What runs here follows PROCESS_ROLES (config/process-roles.ts): by default the HTTP surfaces (Discord
 // endpoint, REST, invoice pages, webhooks, admin panel) in this process and the job worker in a supervised
@@ -21,7 +21,7 @@ import { resolveProcessRoles } from './config/process-roles.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { lowerCpuPriority } from './platform/process-priority.js';
 import { limitHeapGrowth } from './platform/heap-growth.js';
-import { seedDemoIfEmpty } from './seed/demo-seed.js';
+import { DEMO, seedDemoIfEmpty } from './seed/demo-seed.js';
 import { simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
 import type { FakeDiscordApi } from './dev/fake-discord-api.js';
 import { startDevPayPal, type FakePayPal } from './dev/fakes/fake-paypal.js';
@@ -178,14 +178,18 @@ async function main(): Promise<void> {
       if (encrypted.taxjarKeys || encrypted.connections) logger.info(encrypted, 'secrets at rest encrypted with the current key');
     }
 
-    const seeded = embedded ? await seedDemoIfEmpty(services) : undefined;
-
     // Before AdminJS loads: its start-up (component bundling) and every later collection run at the lower priority.
     if (roles.admin && !roles.web && !roles.worker && env.ADMIN_NICE > 0) lowerCpuPriority(env.ADMIN_NICE, logger, 'admin panel');
     if (http) {
       const app = await buildApp(services, { web: roles.web, admin: roles.admin });
       server = await listen(app, env.PORT, env.HOST);
     }
+    // Once listening: a first start that fails before (PORT in use, the usual first-run snag) seeds nothing, and the
+    // next start creates the demo shop and prints its one-time login. Seeded before listen, that login was never shown.
+    const seeded = embedded ? await seedDemoIfEmpty(services) : undefined;
+    // A later start of the embedded demo: where its login went, and what to do when it is lost.
+    const demoLogin =
+      seeded ?? (embedded && (await services.db.adminUser.findUnique({ where: { email: DEMO.adminEmail }, select: { email: true } })));
     if (roles.worker && !http && env.WORKER_NICE > 0) lowerCpuPriority(env.WORKER_NICE, logger, 'job worker');
     if (roles.worker) {
       const jobFailures = services.metrics.jobFailures;
@@ -238,7 +242,7 @@ async function main(): Promise<void> {
         `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`,
       );
     }
-    printBanner(logger, env, server, seeded, embedded?.dataDir);
+    printBanner(logger, env, server, demoLogin || undefined, embedded?.dataDir);
     if (env.NODE_ENV !== 'production' && !seeded && (await services.db.tenant.count()) === 0) {
       process.stdout.write(
         'This database has no shop yet. Create yours and its first admin (README, "Your own shop, from an empty database"):\n' +
@@ -310,7 +314,8 @@ function printBanner(
   logger: Logger,
   env: Env,
   server: Server,
-  seeded: { email: string; password: string } | undefined,
+  /** The demo admin: with its password when this start created it, without on the starts after. */
+  demoLogin: { email: string; password?: string } | undefined,
   embeddedDataDir?: string,
 ) {
   const addr = server.address();
@@ -341,12 +346,17 @@ function printBanner(
     );
     return;
   }
-  if (seeded) {
+  if (demoLogin?.password) {
     lines.push(
       '',
       'Demo shop created. Admin panel login (shown once, keep it):',
-      `  email:    ${seeded.email}`,
-      `  password: ${seeded.password}`,
+      `  email:    ${demoLogin.email}`,
+      `  password: ${demoLogin.password}`,
+    );
+  } else if (demoLogin) {
+    lines.push(
+      '',
+      `Demo admin: ${demoLogin.email} (its password was shown at the first start; lost it? npm run admin:password-reset -- --email ${demoLogin.email})`,
     );
   }
   process.stdout.write(`\n${lines.join('\n')}\n\n`);

@@ -74,3 +74,15 @@ export function validationError(issues: ReadonlyArray<{ path: PropertyKey[]; mes
   const summary = fields.map((f) => (f.path === '(root)' ? f.message : `${f.path}: ${f.message}`)).join('; ');
   return new AppError('VALIDATION_FAILED', `Invalid ${what}: ${summary}`, { fields });
 }
+
+/**
+ * What `read` finds, or null when it answers NOT_FOUND: for a job whose row was deleted after the job was
+ * queued (an order deleted, a shop removed), which then ends instead of failing: a retry would find nothing
+ * either. Any other error (the database down) still throws, so the job is retried.
+ */
+export function orNullIfNotFound<T>(read: Promise<T>): Promise<T | null> {
+  return read.catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+    throw err;
+  });
+}

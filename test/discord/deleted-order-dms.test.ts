@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { pendingJobs, type PendingJob } from '../helpers/job-queue.js';
+import { afterFirstRun as afterFirstRunOf } from '../helpers/job-queue.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { useHarness } from './harness.js';
 import { EVENTS } from '../../src/modules/shared/events.js';
@@ -16,18 +16,7 @@ const f = factories();
 const db = testDb();
 const h = useHarness({ worker: true });
 
-/** Waits until each job of `tasks` has run at least once and is not running, and returns those still queued. */
-async function afterFirstRun(tasks: readonly string[]): Promise<PendingJob[]> {
-  let left: PendingJob[] = [];
-  await waitFor(
-    () => `each job to run once (still queued: ${JSON.stringify(left)})`,
-    async () => {
-      left = await pendingJobs(db, tasks);
-      return left.every((j) => j.attempts > 0 && !j.locked);
-    },
-  );
-  return left;
-}
+const afterFirstRun = (tasks: readonly string[]) => afterFirstRunOf(db, tasks);
 
 async function deletedPaidOrder() {
   const s = await f.shop();

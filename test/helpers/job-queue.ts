@@ -48,3 +48,21 @@ export async function waitForJobsDone(opts: WaitOptions & { db?: Db; tasks?: rea
     opts,
   );
 }
+
+/**
+ * Waits until each pending job of `tasks` has run at least once and is not running, and returns those still
+ * queued (waiting for a retry): for a test that a job ended on its first run (a job that failed is among them,
+ * with its error) without waiting through its backoff.
+ */
+export async function afterFirstRun(db: Db, tasks: readonly string[], opts: WaitOptions = {}): Promise<PendingJob[]> {
+  let left: PendingJob[] = [];
+  await waitFor(
+    () => `each job to run once (still queued: ${JSON.stringify(left)})`,
+    async () => {
+      left = await pendingJobs(db, tasks);
+      return left.every((j) => j.attempts > 0 && !j.locked);
+    },
+    opts,
+  );
+  return left;
+}

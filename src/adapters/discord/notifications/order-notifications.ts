@@ -75,7 +75,7 @@ import { shippedNoticeKey } from '../../../modules/order-admin/shipping-notices.
 import { trackingLink } from '../../../modules/shipping/carriers.js';
 import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import type { Prisma } from '../../../generated/prisma/index.js';
-import { AppError } from '../../../platform/errors.js';
+import { orNullIfNotFound } from '../../../platform/errors.js';
 import { discordErrorCode, isRefusedByDiscord } from '../discord-rest.js';
 import { createDirectMessages } from '../dm-channels.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
@@ -152,22 +152,26 @@ interface DmRecipient {
 
 const DM_CLOSED = 50007;
 
-/** What `read` finds, or null when it is gone (NOT_FOUND: deleted since the event); other errors throw. */
-function orNull<T>(read: Promise<T>): Promise<T | null> {
-  return read.catch((err: unknown) => {
-    if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
-    throw err;
-  });
-}
-
 export function registerDiscordNotifications(bus: EventBus, deps: NotificationDeps): CustomerDms {
   const backoffMs = deps.dmClosedBackoffMs ?? 24 * 3600_000;
   const directMessages = createDirectMessages(deps.rest);
   /** The order, or null when it is gone (deleted since the event): for the admin-channel jobs, which still speak then. */
-  const orderOrNull = (tenantId: string, orderId: string): Promise<OrderDetail | null> => orNull(deps.orders.get(tenantId, orderId));
+  const orderOrNull = (tenantId: string, orderId: string): Promise<OrderDetail | null> =>
+    orNullIfNotFound(deps.orders.get(tenantId, orderId));
+  /**
+   * The shop, or null when it was removed since the event (a platform admin deleted it, and its orders and
+   * customers with it), logged as `notification`: a customer's job queued before then ends without a message, as
+   * a retry would find no shop either. (Its admin-channel jobs need no such read: their lane rows go with the shop.)
+   */
+  const shopOrNull = async (tenantId: string, notification: string): Promise<Tenant | null> => {
+    const tenant = await orNullIfNotFound(deps.tenants.get(tenantId));
+    if (!tenant) deps.logger.info({ tenantId, notification }, 'the shop was removed since the event; nothing sent');
+    return tenant;
+  };
   const load: CustomerDms['load'] = async (tenantId, orderId, notification) => {
     // Two independent reads: in parallel (one round trip of latency per job instead of two).
-    const [tenant, order] = await Promise.all([deps.tenants.get(tenantId), orderOrNull(tenantId, orderId)]);
+    const [tenant, order] = await Promise.all([shopOrNull(tenantId, notification), orderOrNull(tenantId, orderId)]);
+    if (!tenant) return null;
     if (order) return { tenant, order };
     // Deleted since the event (an admin cancels, then deletes): what the message would say is gone with it, and
     // the customer is not told about an order the shop removed. Ending here, not throwing: a retry finds no order
@@ -334,8 +338,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     what: DmKind,
     key: string,
   ): Promise<void> {
-    const [tenant, order] = await Promise.all([deps.tenants.get(tenantId), orderOrNull(tenantId, about.orderId)]);
-    const customer = order?.customer ?? (await orNull(deps.customers.get(tenantId, about.customerId)));
+    const [tenant, order] = await Promise.all([shopOrNull(tenantId, what), orderOrNull(tenantId, about.orderId)]);
+    if (!tenant) return;
+    const customer = order?.customer ?? (await orNullIfNotFound(deps.customers.get(tenantId, about.customerId)));
     if (!customer) {
       // Deleted with their data since (an erasure): nobody left to reach, and a retry would find nobody either.
       deps.logger.info({ tenantId, orderId: about.orderId, notification: what }, 'the customer was deleted since; nothing sent');
@@ -480,7 +485,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       const log = deps.logger.child({ tenantId, orderId, noticeId, notification: 'dm-not-delivered' });
       const [tenant, customer, order] = await Promise.all([
         deps.tenants.get(tenantId),
-        orNull(deps.customers.get(tenantId, missed.customerId)),
+        orNullIfNotFound(deps.customers.get(tenantId, missed.customerId)),
         orderId ? orderOrNull(tenantId, orderId) : null,
       ]);
       if (!tenant.adminChannelId) {
@@ -639,7 +644,8 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         return;
       }
       // The claim pays the customer whether or not the order is still there (deleted since the refund): sent either way.
-      const tenant = await deps.tenants.get(tenantId);
+      const tenant = await shopOrNull(tenantId, 'refund-claim');
+      if (!tenant) return;
       await dmCustomer(tenantId, { customerId, orderId }, refundClaimDm(tenant, orderNumber, claim), 'refund-claim', refundId);
     },
   });

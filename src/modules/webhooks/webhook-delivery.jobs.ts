@@ -59,9 +59,12 @@ export interface WebhookEventPayloads {
   'order.cancelled': OrderCancelledPayload;
 }
 
-/** Builds an event's `data` (the surface's public shapes; see surfaces/http/webhooks). */
+/**
+ * Builds an event's `data` (the surface's public shapes; see surfaces/http/webhooks); null when the order it is
+ * about was deleted since the event (there is no order left to describe).
+ */
 export interface WebhookDataBuilder {
-  build<T extends WebhookEventType>(type: T, payload: WebhookEventPayloads[T]): Promise<Record<string, unknown>>;
+  build<T extends WebhookEventType>(type: T, payload: WebhookEventPayloads[T]): Promise<Record<string, unknown> | null>;
 }
 
 const eventSchemas = {
@@ -116,7 +119,15 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
           Prisma.sql`SELECT id FROM webhook_endpoints WHERE "tenantId" = ${p.tenantId} AND enabled AND ${type} = ANY (events)`,
         );
         if (endpoints.length === 0) return;
-        const body = JSON.stringify({ type, timestamp: clock.now().toISOString(), data: await deps.data.build(type, p) });
+        const data = await deps.data.build(type, p);
+        if (!data) {
+          // Deleted since the event (an admin cancels, then deletes): the body is the order as it is when sent,
+          // and there is none. Ending here, not throwing: a retry finds no order either, and would keep the queue
+          // busy until it gave up. The delete's own record is the order.deleted audit entry.
+          log.info({ tenantId: p.tenantId, orderId: p.orderId, type }, 'the order was deleted since the event; no webhook sent');
+          return;
+        }
+        const body = JSON.stringify({ type, timestamp: clock.now().toISOString(), data });
         const eventKey = occurrenceKey(type, p);
         await withTransaction(db, async (tx) => {
           for (const e of endpoints) {

@@ -6,12 +6,14 @@
 //   order.cancelled {order, reason, note}
 import type { WebhookDataBuilder } from '../../../modules/webhooks/webhook-delivery.jobs.js';
 import type { OrderService } from '../../../modules/orders/index.js';
+import { orNullIfNotFound } from '../../../platform/errors.js';
 import { orderSummaryDto, paymentDto, refundDto } from '../api/api.presenters.js';
 
 export function createWebhookDataBuilder(deps: { orders: Pick<OrderService, 'get'> }): WebhookDataBuilder {
   return {
     async build(type, payload) {
-      const order = await deps.orders.get(payload.tenantId, payload.orderId);
+      const order = await orNullIfNotFound(deps.orders.get(payload.tenantId, payload.orderId));
+      if (!order) return null;
       const base = { order: orderSummaryDto(order) };
       if ('refundId' in payload) {
         const refund = order.refunds.find((r) => r.id === payload.refundId);

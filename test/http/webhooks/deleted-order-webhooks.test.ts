@@ -1,0 +1,45 @@
+// An order event whose order was deleted before its webhook fan-out ran (an admin cancels an order, then deletes
+// it at once; a worker backlog): the fan-out ends without a delivery (the body is the order as it is when sent,
+// and there is none) instead of failing on "Order … was not found" and being retried until the queue gives up.
+import { describe, expect, it } from 'vitest';
+import { adminCtx } from '../../helpers/actors.js';
+import { factories } from '../../helpers/factories.js';
+import { testDb } from '../../helpers/db.js';
+import { afterFirstRun } from '../../helpers/job-queue.js';
+import { useHarness } from '../../discord/harness.js';
+import { EVENTS } from '../../../src/modules/shared/events.js';
+import { WEBHOOK_SUBSCRIBER } from '../../../src/modules/webhooks/webhook-delivery.jobs.js';
+import { withTransaction } from '../../../src/platform/db/prisma.js';
+
+const f = factories();
+const db = testDb();
+const h = useHarness({ worker: true });
+
+describe('webhook fan-out of an order deleted before it ran', () => {
+  it('ends without a delivery and without a retry', async () => {
+    const s = await f.shop();
+    const tenantId = s.tenant.id;
+    // Never reached: no delivery is written, so nothing is sent to it.
+    await h.t.services.webhooks.create(adminCtx(tenantId), {
+      url: 'http://127.0.0.1:9/hook',
+      events: ['order.created', 'order.paid', 'order.refunded', 'order.cancelled'],
+    });
+    const order = await f.order({ tenantId, customerId: s.customer.id, guildId: s.guild.id, status: 'PAID', paymentStatus: 'paid' });
+    await db.order.delete({ where: { id: order.id } });
+    const orderId = order.id;
+    const emitted = [
+      [EVENTS.orderCreated, { tenantId, orderId }],
+      [EVENTS.orderPaid, { tenantId, orderId, paymentId: order.payment.id }],
+      [EVENTS.orderRefunded, { tenantId, orderId, refundId: 'ref_gone', amountCents: 500, productIds: [] }],
+      [EVENTS.orderCancelled, { tenantId, orderId, reason: 'admin_cancelled' }],
+    ] as const;
+    await withTransaction(db, async (tx) => {
+      for (const [event, payload] of emitted) await h.t.services.bus.emit(tx, event, payload);
+    });
+    const tasks = emitted.map(([event]) => `${event}>${WEBHOOK_SUBSCRIBER}`);
+
+    // Before: each failed on "Order … was not found" and waited for its next attempt.
+    expect(await afterFirstRun(db, tasks)).toEqual([]);
+    expect(await db.webhookDelivery.count({ where: { tenantId } })).toBe(0);
+  });
+});

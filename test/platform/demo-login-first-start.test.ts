@@ -7,7 +7,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { spawnMain } from '../helpers/main-process.js';
+import { login } from '../admin/admin-helpers.js';
 
 // Each start compiles src/main.ts with tsx and starts PostgreSQL (the first one runs initdb): seconds on a quiet
 // machine, much longer on a busy one. The budget is for a start that hangs, not a speed check.
@@ -22,14 +24,30 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Runs the start command until it exits, or until `until` shows in its output (then stops it with SIGTERM). */
-function start(env: Record<string, string>, until?: string): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs the start command until it exits, or until `until` shows in its output: then `meanwhile` runs (the service
+ * still up), and the service is stopped with SIGTERM.
+ */
+function start(
+  env: Record<string, string>,
+  until?: string,
+  meanwhile: (output: string) => Promise<void> = async () => undefined,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawnMain({ LOG_LEVEL: 'warn', NODE_ENV: 'development', WORKERS_ENABLED: 'false', ...env });
     let output = '';
+    let reached = false;
     const seen = (d: Buffer) => {
       output += d;
-      if (until && output.includes(until)) child.kill('SIGTERM');
+      if (!until || reached || !output.includes(until)) return;
+      reached = true;
+      meanwhile(output).then(
+        () => child.kill('SIGTERM'),
+        (err: unknown) => {
+          child.kill('SIGKILL');
+          reject(err as Error);
+        },
+      );
     };
     child.stdout.on('data', seen);
     child.stderr.on('data', seen);
@@ -41,6 +59,20 @@ function start(env: Record<string, string>, until?: string): Promise<{ code: num
       clearTimeout(timer);
       resolve({ code, output });
     });
+  });
+}
+
+/** An operator command (scripts/<name>.ts) with `env` and nothing from this process's DATABASE_URL. */
+function operatorCommand(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('exit', (code) => resolve({ code, output }));
   });
 }
 
@@ -60,7 +92,7 @@ describe('the demo login on the first start of the embedded database', { timeout
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('is still shown by the start after one that failed on a busy port, and later starts say how to reset it', async () => {
+  it('is still shown by the start after one that failed on a busy port; later starts say how to reset it, and the reset works beside the service', async () => {
     const env = { EMBEDDED_PG_DIR: join(dir, 'pg'), EMBEDDED_PG_PORT: String(await freePort()) };
 
     const failed = await start({ ...env, PORT: String(busyPort) });
@@ -72,7 +104,18 @@ describe('the demo login on the first start of the embedded database', { timeout
     expect(first.output).toContain('Demo shop created. Admin panel login (shown once, keep it):');
     expect(first.output).toMatch(/password: \S{8,}/);
 
-    const later = await start({ ...env, PORT: String(await freePort()) }, 'Ledgerline is running');
+    // A later start names the command; run beside the service, it works on the service's database (it was refused:
+    // "another Ledgerline process is already using the embedded database"), and the new password signs in.
+    const port = await freePort();
+    const later = await start({ ...env, PORT: String(port) }, 'Ledgerline is running', async () => {
+      const reset = await operatorCommand('admin-password-reset', ['--email', 'admin@demo.ledgerline.local'], env);
+      expect(reset.output).toContain('Using the embedded database of the running Ledgerline');
+      expect(reset.code).toBe(0);
+      const password = /New password \(generated, shown once\):\s+(\S+)/.exec(reset.output)?.[1];
+      expect(password).toBeDefined();
+      const { res } = await login(`http://127.0.0.1:${port}`, 'admin@demo.ledgerline.local', password!);
+      expect(res.status).toBe(303);
+    });
     expect(later.output).not.toContain('password:');
     expect(later.output).toContain('npm run admin:password-reset -- --email admin@demo.ledgerline.local');
   });

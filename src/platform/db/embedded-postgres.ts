@@ -208,17 +208,7 @@ export async function startEmbeddedPostgres(opts: {
   const log = opts.log ?? (() => undefined);
   const root = opts.relocationRoot ?? RELOCATION_ROOT;
   const asRoot = process.getuid?.() === 0;
-  let dataDir = resolve(opts.dataDir);
-  if (asRoot) {
-    const placed = await reachableDataDir(dataDir, root);
-    if (placed.blocked)
-      log(
-        `the postgres user cannot enter ${placed.blocked}, so the embedded database keeps its data in ${placed.dataDir} (delete that folder to start over)`,
-      );
-    dataDir = placed.dataDir;
-  } else {
-    await mkdir(dirname(dataDir), { recursive: true });
-  }
+  const dataDir = await placedDataDir(opts.dataDir, root, log);
   const ownerFile = `${dataDir}.owner`;
 
   // A second Ledgerline on the same data directory: refuse, and touch nothing of the first one's.
@@ -318,6 +308,41 @@ export async function startEmbeddedPostgres(opts: {
     await rm(ownerFile, { force: true });
     throw err;
   }
+}
+
+/** The data folder `dataDir` names: as asked, or (as root, when the postgres user cannot reach it) under `root`. */
+async function placedDataDir(dataDir: string, root: string, log: (m: string) => void = () => undefined): Promise<string> {
+  const asked = resolve(dataDir);
+  if (process.getuid?.() !== 0) {
+    await mkdir(dirname(asked), { recursive: true });
+    return asked;
+  }
+  const placed = await reachableDataDir(asked, root);
+  if (placed.blocked)
+    log(
+      `the postgres user cannot enter ${placed.blocked}, so the embedded database keeps its data in ${placed.dataDir} (delete that folder to start over)`,
+    );
+  return placed.dataDir;
+}
+
+/**
+ * The embedded database another live Ledgerline process runs on `dataDir` (the service, while an operator runs a
+ * command beside it), or undefined when none does. Its port is the fourth line of PostgreSQL's postmaster.pid;
+ * the caller connects to it and leaves it running (its owner stops it).
+ */
+export async function runningEmbeddedPostgres(opts: {
+  dataDir: string;
+  relocationRoot?: string;
+  database?: string;
+}): Promise<{ url: string; ownerPid: number; dataDir: string } | undefined> {
+  const dataDir = await placedDataDir(opts.dataDir, opts.relocationRoot ?? RELOCATION_ROOT);
+  const ownerPid = await readPid(`${dataDir}.owner`);
+  if (!ownerPid || ownerPid === process.pid || !isAlive(ownerPid)) return undefined;
+  const lines = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n');
+  const postmaster = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(postmaster) || postmaster <= 0 || !isAlive(postmaster) || !Number.isInteger(port) || port <= 0) return undefined;
+  return { url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database ?? 'ledgerline'}`, ownerPid, dataDir };
 }
 
 function waitUntilReady(child: ChildProcess, onLog: (m: string) => void): Promise<void> {

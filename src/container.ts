@@ -90,6 +90,7 @@ import { createWebhookEndpointService, type WebhookEndpointService } from './mod
 import { registerWebhookJobs, WEBHOOK_DELIVER_TASK, WEBHOOK_ENDPOINT_FLAG } from './modules/webhooks/webhook-delivery.jobs.js';
 import { createWebhookSender } from './adapters/http/webhook-sender.js';
 import { createWebhookDataBuilder } from './surfaces/http/webhooks/webhook-data.js';
+import { deletedOrderSnapshot } from './modules/order-admin/deleted-order-snapshot.js';
 import {
   createNewOrderPayWindow,
   createPaymentWindowService,
@@ -411,7 +412,10 @@ export function createContainer(opts: ContainerOptions): Services {
     logger,
     send: createWebhookSender({ timeoutMs: env.WEBHOOK_TIMEOUT_MS, blockPrivate: webhookPolicy.production }),
     probeSeconds: env.WEBHOOK_TIMEOUT_MS / 1000 + 5,
-    data: createWebhookDataBuilder({ orders: services.orders }),
+    data: createWebhookDataBuilder({
+      orders: services.orders,
+      deletedOrder: (tenantId, orderId) => deletedOrderSnapshot(db, tenantId, orderId),
+    }),
   });
   registerDigitalNotifications(bus, {
     rest: discordRest,

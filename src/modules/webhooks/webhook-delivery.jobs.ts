@@ -61,7 +61,7 @@ export interface WebhookEventPayloads {
 
 /**
  * Builds an event's `data` (the surface's public shapes; see surfaces/http/webhooks); null when the order it is
- * about was deleted since the event (there is no order left to describe).
+ * about is gone without a record of what it was (there is nothing true left to describe).
  */
 export interface WebhookDataBuilder {
   build<T extends WebhookEventType>(type: T, payload: WebhookEventPayloads[T]): Promise<Record<string, unknown> | null>;
@@ -121,10 +121,13 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
         if (endpoints.length === 0) return;
         const data = await deps.data.build(type, p);
         if (!data) {
-          // Deleted since the event (an admin cancels, then deletes): the body is the order as it is when sent,
-          // and there is none. Ending here, not throwing: a retry finds no order either, and would keep the queue
-          // busy until it gave up. The delete's own record is the order.deleted audit entry.
-          log.info({ tenantId: p.tenantId, orderId: p.orderId, type }, 'the order was deleted since the event; no webhook sent');
+          // Gone without a trace since the event (an order deleted through the panel or the API is described as
+          // deleted: webhook-data.ts): nothing true to send. Ending here, not throwing: a retry finds nothing
+          // either, and would keep the queue busy until it gave up.
+          log.info(
+            { tenantId: p.tenantId, orderId: p.orderId, type },
+            'the order is gone without a record since the event; no webhook sent',
+          );
           return;
         }
         const body = JSON.stringify({ type, timestamp: clock.now().toISOString(), data });

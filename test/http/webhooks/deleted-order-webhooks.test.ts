@@ -1,6 +1,8 @@
 // An order event whose order was deleted before its webhook fan-out ran (an admin cancels an order, then deletes
-// it at once; a worker backlog): the fan-out ends without a delivery (the body is the order as it is when sent,
-// and there is none) instead of failing on "Order … was not found" and being retried until the queue gives up.
+// it at once; a worker backlog). Deleted through the panel or the API, the order is sent as it was when deleted (the
+// delete's audit snapshot): the event committed, and its delivery is not lost with the order. Gone without a
+// record (a row deleted by hand), the fan-out ends without a delivery. Before, both failed on "Order … was not
+// found" and were retried until the queue gave up, and nothing was ever sent.
 import { describe, expect, it } from 'vitest';
 import { adminCtx } from '../../helpers/actors.js';
 import { factories } from '../../helpers/factories.js';
@@ -16,7 +18,50 @@ const db = testDb();
 const h = useHarness({ worker: true });
 
 describe('webhook fan-out of an order deleted before it ran', () => {
-  it('ends without a delivery and without a retry', async () => {
+  it('deleted through the delete command: each event is delivered with the order as it was deleted', async () => {
+    const s = await f.shop();
+    const tenantId = s.tenant.id;
+    await h.t.services.webhooks.create(adminCtx(tenantId), {
+      url: 'http://127.0.0.1:9/hook',
+      events: ['order.created', 'order.paid', 'order.refunded', 'order.cancelled'],
+    });
+    const order = await f.order({ tenantId, customerId: s.customer.id, guildId: s.guild.id, status: 'PAID', paymentStatus: 'paid' });
+    await h.t.services.orderAdmin.delete(adminCtx(tenantId), order.id);
+    const orderId = order.id;
+    const emitted = [
+      [EVENTS.orderCreated, { tenantId, orderId }],
+      [EVENTS.orderPaid, { tenantId, orderId, paymentId: order.payment.id }],
+      [EVENTS.orderRefunded, { tenantId, orderId, refundId: 'ref_never_made', amountCents: 500, productIds: [] }],
+      [EVENTS.orderCancelled, { tenantId, orderId, reason: 'admin_cancelled' }],
+    ] as const;
+    await withTransaction(db, async (tx) => {
+      for (const [event, payload] of emitted) await h.t.services.bus.emit(tx, event, payload);
+    });
+
+    expect(
+      await afterFirstRun(
+        db,
+        emitted.map(([event]) => `${event}>${WEBHOOK_SUBSCRIBER}`),
+      ),
+    ).toEqual([]);
+    const deliveries = await db.webhookDelivery.findMany({ where: { tenantId }, orderBy: { eventType: 'asc' } });
+    const bodies = Object.fromEntries(deliveries.map((d) => [d.eventType, JSON.parse(d.body) as { data: Record<string, unknown> }]));
+    expect(Object.keys(bodies).sort()).toEqual(['order.cancelled', 'order.created', 'order.paid', 'order.refunded']);
+    for (const body of Object.values(bodies)) {
+      expect(body.data.order).toMatchObject({
+        id: orderId,
+        number: order.number,
+        status: 'PAID',
+        totalCents: order.totalCents,
+        createdAt: order.createdAt.toISOString(),
+      });
+    }
+    expect(bodies['order.paid']!.data.payment).toMatchObject({ id: order.payment.id, status: 'paid' });
+    expect(bodies['order.refunded']!.data.refund).toBeNull();
+    expect(bodies['order.cancelled']!.data).toMatchObject({ reason: 'admin_cancelled', note: null });
+  });
+
+  it('gone without a record (deleted by hand): ends without a delivery and without a retry', async () => {
     const s = await f.shop();
     const tenantId = s.tenant.id;
     // Never reached: no delivery is written, so nothing is sent to it.

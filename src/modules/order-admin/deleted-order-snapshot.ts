@@ -1,0 +1,26 @@
+// What an order was when it was deleted: the snapshot the delete's audit entry keeps (delete-order.command.ts,
+// action order.deleted: the order row with its items, payments, refunds, reservations and entitlements). For work
+// that runs after the delete and must still say what happened before it: an outgoing webhook for an event that
+// committed before the order went (docs/decisions/outgoing-webhooks.md).
+import type { Order, Payment, Refund } from '../../generated/prisma/index.js';
+import type { Db } from '../../platform/db/prisma.js';
+
+export type DeletedOrderSnapshot = Order & { payments: Payment[]; refunds: Refund[] };
+
+/** An ISO-8601 instant as JSON.stringify writes a Date (the audit entry's JSON keeps dates so). */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** The snapshot of the order as deleted, its dates as Dates again; null when it was never deleted through the delete command. */
+export async function deletedOrderSnapshot(db: Db, tenantId: string, orderId: string): Promise<DeletedOrderSnapshot | null> {
+  const entry = await db.auditLog.findFirst({
+    where: { tenantId, entityType: 'Order', entityId: orderId, action: 'order.deleted' },
+    orderBy: { createdAt: 'desc' },
+    select: { before: true },
+  });
+  if (!entry?.before || typeof entry.before !== 'object') return null;
+  const snapshot = JSON.parse(JSON.stringify(entry.before), (_key, value: unknown) =>
+    typeof value === 'string' && INSTANT.test(value) ? new Date(value) : value,
+  ) as Partial<DeletedOrderSnapshot>;
+  if (snapshot.id !== orderId || !Array.isArray(snapshot.payments) || !Array.isArray(snapshot.refunds)) return null;
+  return snapshot as DeletedOrderSnapshot;
+}

@@ -8,6 +8,7 @@ import { testDb } from '../helpers/db.js';
 import { afterFirstRun as afterFirstRunOf } from '../helpers/job-queue.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { useHarness } from './harness.js';
+import { paidShopOrder } from './flows.js';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
 import { DIGITAL_EVENTS } from '../../src/modules/entitlements/digital-goods.js';
@@ -18,15 +19,9 @@ const h = useHarness({ worker: true });
 
 const afterFirstRun = (tasks: readonly string[]) => afterFirstRunOf(db, tasks);
 
+/** A shop's paid order (flows.ts), deleted. */
 async function deletedPaidOrder() {
-  const s = await f.shop();
-  const order = await f.order({
-    tenantId: s.tenant.id,
-    customerId: s.customer.id,
-    guildId: s.guild.id,
-    status: 'PAID',
-    paymentStatus: 'paid',
-  });
+  const { order, ...s } = await paidShopOrder(f);
   await db.order.delete({ where: { id: order.id } });
   return { s, order };
 }

@@ -7,6 +7,7 @@ import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { afterFirstRun } from '../helpers/job-queue.js';
 import { useHarness } from './harness.js';
+import { paidShopOrder } from './flows.js';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
 import { DIGITAL_EVENTS } from '../../src/modules/entitlements/digital-goods.js';
@@ -20,14 +21,7 @@ const h = useHarness({ worker: true });
 
 describe('customer DMs of a shop removed before they ran', () => {
   it('end without a message and without a retry, each of them', async () => {
-    const s = await f.shop();
-    const order = await f.order({
-      tenantId: s.tenant.id,
-      customerId: s.customer.id,
-      guildId: s.guild.id,
-      status: 'PAID',
-      paymentStatus: 'paid',
-    });
+    const { order, ...s } = await paidShopOrder(f);
     const tenantId = s.tenant.id;
     const orderId = order.id;
     const customerId = s.customer.id;

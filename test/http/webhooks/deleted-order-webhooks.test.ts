@@ -17,33 +17,46 @@ const f = factories();
 const db = testDb();
 const h = useHarness({ worker: true });
 
+/**
+ * A shop with an endpoint subscribed to the four order events (never reached: the deliveries are only read), a paid
+ * order deleted by `remove`, then the four events emitted as if queued before the delete; waits until each fan-out
+ * ran once and answers those left in the queue.
+ */
+async function eventsAfterDelete(remove: (tenantId: string, orderId: string) => Promise<unknown>, refundId: string) {
+  const s = await f.shop();
+  const tenantId = s.tenant.id;
+  await h.t.services.webhooks.create(adminCtx(tenantId), {
+    url: 'http://127.0.0.1:9/hook',
+    events: ['order.created', 'order.paid', 'order.refunded', 'order.cancelled'],
+  });
+  const order = await f.order({ tenantId, customerId: s.customer.id, guildId: s.guild.id, status: 'PAID', paymentStatus: 'paid' });
+  await remove(tenantId, order.id);
+  const orderId = order.id;
+  const emitted = [
+    [EVENTS.orderCreated, { tenantId, orderId }],
+    [EVENTS.orderPaid, { tenantId, orderId, paymentId: order.payment.id }],
+    [EVENTS.orderRefunded, { tenantId, orderId, refundId, amountCents: 500, productIds: [] }],
+    [EVENTS.orderCancelled, { tenantId, orderId, reason: 'admin_cancelled' }],
+  ] as const;
+  await withTransaction(db, async (tx) => {
+    for (const [event, payload] of emitted) await h.t.services.bus.emit(tx, event, payload);
+  });
+  const left = await afterFirstRun(
+    db,
+    emitted.map(([event]) => `${event}>${WEBHOOK_SUBSCRIBER}`),
+  );
+  return { tenantId, order, left };
+}
+
 describe('webhook fan-out of an order deleted before it ran', () => {
   it('deleted through the delete command: each event is delivered with the order as it was deleted', async () => {
-    const s = await f.shop();
-    const tenantId = s.tenant.id;
-    await h.t.services.webhooks.create(adminCtx(tenantId), {
-      url: 'http://127.0.0.1:9/hook',
-      events: ['order.created', 'order.paid', 'order.refunded', 'order.cancelled'],
-    });
-    const order = await f.order({ tenantId, customerId: s.customer.id, guildId: s.guild.id, status: 'PAID', paymentStatus: 'paid' });
-    await h.t.services.orderAdmin.delete(adminCtx(tenantId), order.id);
+    const { tenantId, order, left } = await eventsAfterDelete(
+      (tenantId, orderId) => h.t.services.orderAdmin.delete(adminCtx(tenantId), orderId),
+      'ref_never_made',
+    );
     const orderId = order.id;
-    const emitted = [
-      [EVENTS.orderCreated, { tenantId, orderId }],
-      [EVENTS.orderPaid, { tenantId, orderId, paymentId: order.payment.id }],
-      [EVENTS.orderRefunded, { tenantId, orderId, refundId: 'ref_never_made', amountCents: 500, productIds: [] }],
-      [EVENTS.orderCancelled, { tenantId, orderId, reason: 'admin_cancelled' }],
-    ] as const;
-    await withTransaction(db, async (tx) => {
-      for (const [event, payload] of emitted) await h.t.services.bus.emit(tx, event, payload);
-    });
 
-    expect(
-      await afterFirstRun(
-        db,
-        emitted.map(([event]) => `${event}>${WEBHOOK_SUBSCRIBER}`),
-      ),
-    ).toEqual([]);
+    expect(left).toEqual([]);
     const deliveries = await db.webhookDelivery.findMany({ where: { tenantId }, orderBy: { eventType: 'asc' } });
     const bodies = Object.fromEntries(deliveries.map((d) => [d.eventType, JSON.parse(d.body) as { data: Record<string, unknown> }]));
     expect(Object.keys(bodies).sort()).toEqual(['order.cancelled', 'order.created', 'order.paid', 'order.refunded']);
@@ -62,29 +75,10 @@ describe('webhook fan-out of an order deleted before it ran', () => {
   });
 
   it('gone without a record (deleted by hand): ends without a delivery and without a retry', async () => {
-    const s = await f.shop();
-    const tenantId = s.tenant.id;
-    // Never reached: no delivery is written, so nothing is sent to it.
-    await h.t.services.webhooks.create(adminCtx(tenantId), {
-      url: 'http://127.0.0.1:9/hook',
-      events: ['order.created', 'order.paid', 'order.refunded', 'order.cancelled'],
-    });
-    const order = await f.order({ tenantId, customerId: s.customer.id, guildId: s.guild.id, status: 'PAID', paymentStatus: 'paid' });
-    await db.order.delete({ where: { id: order.id } });
-    const orderId = order.id;
-    const emitted = [
-      [EVENTS.orderCreated, { tenantId, orderId }],
-      [EVENTS.orderPaid, { tenantId, orderId, paymentId: order.payment.id }],
-      [EVENTS.orderRefunded, { tenantId, orderId, refundId: 'ref_gone', amountCents: 500, productIds: [] }],
-      [EVENTS.orderCancelled, { tenantId, orderId, reason: 'admin_cancelled' }],
-    ] as const;
-    await withTransaction(db, async (tx) => {
-      for (const [event, payload] of emitted) await h.t.services.bus.emit(tx, event, payload);
-    });
-    const tasks = emitted.map(([event]) => `${event}>${WEBHOOK_SUBSCRIBER}`);
+    const { tenantId, left } = await eventsAfterDelete((_tenantId, orderId) => db.order.delete({ where: { id: orderId } }), 'ref_gone');
 
     // Before: each failed on "Order … was not found" and waited for its next attempt.
-    expect(await afterFirstRun(db, tasks)).toEqual([]);
+    expect(left).toEqual([]);
     expect(await db.webhookDelivery.count({ where: { tenantId } })).toBe(0);
   });
 });

@@ -619,6 +619,11 @@ describe('dashboard', () => {
     const expected = net.reduce((s, o) => s + o.totalCents - o.refundedTotalCents, 0);
     expect(net.map((o) => o.id)).toContain(inside.id);
     expect(res.body.salesByDay.reduce((s: number, d: { netCents: number }) => s + d.netCents, 0)).toBe(expected);
+    // The counts in words, as the page says them (it said "1 paid order(s)").
+    const paid = res.body.totals.orders as number;
+    expect(paid).toBeGreaterThan(1);
+    expect(res.body.words.paidOrders).toBe(`${paid} paid orders`);
+    expect(res.body.words.awaitingPayment).toMatch(/^\d+ orders? awaiting payment$/);
     // The shop's admin is shown where its time zone (the days' zone) is changed; staff, who may not change it, are not.
     expect(res.body.timeZoneSettingsUrl).toBe(`/admin/resources/Tenant/records/${tenantId}/edit`);
     const staff = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId, role: 'TENANT_STAFF' })).email);

@@ -19,6 +19,8 @@ interface Data {
   byStatus?: { status: string; count: number; label?: string; badge?: { background: string; text: string } | null }[];
   totals?: { orders: number; net: string; pendingPayment: number };
   tenants?: number;
+  /** dashboard-view.ts: the counts in words ("1 paid order", "2 orders awaiting payment", "3 shops"). */
+  words?: { paidOrders?: string; awaitingPayment?: string; shops?: string };
   /** dashboard/readiness-items.ts: one sentence per gap, and the page that fixes it (never for staff). */
   readiness?: { items: ReadinessItem[]; canFix: boolean };
   /** dashboard/money-to-return.ts: each deleted order's payment to return by hand, and its page. */
@@ -382,7 +384,7 @@ const Dashboard: React.FC = () => {
     return (
       <Box variant="container">
         <H2>Ledgerline platform</H2>
-        <Text>{data.tenants} shop(s). Manage tenants, their Discord guilds and their admin users from the menu.</Text>
+        <Text>{data.words?.shops}. Manage tenants, their Discord guilds and their admin users from the menu.</Text>
       </Box>
     );
   }
@@ -397,8 +399,7 @@ const Dashboard: React.FC = () => {
       <Box variant="container" mb="xl">
         <H2>{data.tenantName}</H2>
         <Text>
-          Last 30 days: <strong>{data.totals?.net}</strong> net sales from {data.totals?.orders} paid order(s).{' '}
-          {data.totals?.pendingPayment} order(s) awaiting payment.
+          Last 30 days: <strong>{data.totals?.net}</strong> net sales from {data.words?.paidOrders}. {data.words?.awaitingPayment}.
         </Text>
       </Box>
       {data.moneyToReturn && <MoneyToReturn items={data.moneyToReturn.items} canMark={data.moneyToReturn.canMark} />}

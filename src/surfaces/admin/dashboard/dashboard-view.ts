@@ -6,6 +6,7 @@ import type { OrderStatus } from '../../../generated/prisma/index.js';
 import type { ReadinessGap } from '../../../modules/tenants/shop-readiness.query.js';
 import { labelOf, ORDER_STATUS_BADGES, ORDER_STATUS_LABELS, type BadgeColours } from '../presentation/labels.js';
 import { readinessItems, type ReadinessItem, type ReadinessLinks } from './readiness-items.js';
+import { countWords } from '../presentation/count-words.js';
 import type { MoneyToReturnItem } from './money-to-return.js';
 
 /** What the dashboard handler reads for one admin (dashboard.handler.ts). */
@@ -30,6 +31,8 @@ export interface DashboardData {
 }
 
 export type DashboardView = Omit<DashboardData, 'byStatus' | 'readiness'> & {
+  /** The counts in words ("1 paid order", "2 orders awaiting payment", "3 shops"): the component says them as sent. */
+  words?: { paidOrders?: string; awaitingPayment?: string; shops?: string };
   byStatus?: { status: string; count: number; label: string; badge: BadgeColours | null }[];
   /** The checklist: empty when the shop lacks nothing. `canFix`: the admin may open the pages that fix them. */
   readiness?: { items: ReadinessItem[]; canFix: boolean };
@@ -48,5 +51,12 @@ export function dashboardView(data: DashboardData, links: ReadinessLinks | null 
       })),
     }),
     ...(readiness && { readiness: { items: readinessItems(readiness, links), canFix: links !== null } }),
+    words: {
+      ...(rest.totals && {
+        paidOrders: countWords(rest.totals.orders, 'paid order'),
+        awaitingPayment: `${countWords(rest.totals.pendingPayment, 'order')} awaiting payment`,
+      }),
+      ...(rest.tenants !== undefined && { shops: countWords(rest.tenants, 'shop') }),
+    },
   };
 }

@@ -7,6 +7,7 @@ import { defaultPayWindowMinutes } from '../../../modules/order-expiry/pay-windo
 import { fieldLabel, type TimelineChange } from '../../../modules/audit/audit-timeline.js';
 import { leafChanges } from '../../../platform/form-edits.js';
 import { PAYMENT_METHOD_LABELS } from './labels.js';
+import { countWords } from './count-words.js';
 
 const ADDRESS_WORDS: Record<string, string> = { street: 'street', city: 'city', state: 'state', zip: 'ZIP code', country: 'country' };
 
@@ -28,10 +29,9 @@ export function settingsFieldWords(path: string): string | undefined {
 
 /** "2 days", "4 hours", "90 minutes" (the form's show page says a window the same way). */
 export function durationWords(minutes: number): string {
-  const plural = (n: number, w: string) => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
-  if (minutes % 1440 === 0) return plural(minutes / 1440, 'day');
-  if (minutes % 60 === 0) return plural(minutes / 60, 'hour');
-  return plural(minutes, 'minute');
+  if (minutes % 1440 === 0) return countWords(minutes / 1440, 'day');
+  if (minutes % 60 === 0) return countWords(minutes / 60, 'hour');
+  return countWords(minutes, 'minute');
 }
 
 const EMPTY = '—';

@@ -9,6 +9,7 @@ import type { Services } from '../services.js';
 import { canManage } from './access.js';
 import { errorNotice } from './admin-errors.js';
 import { buttonAction } from './button-action.js';
+import { countWords } from '../presentation/count-words.js';
 
 /** The confirmation an admin answers before the erasure. */
 export const ERASE_CONFIRMATION =
@@ -32,7 +33,7 @@ export function eraseCustomerAction(services: Pick<Services, 'customers' | 'logg
           record: fresh.toJSON(context.currentAdmin),
           redirectUrl: context.h.recordActionUrl({ resourceId: context.resource.id(), recordId: id, actionName: 'show' }),
           notice: {
-            message: `Personal data erased: the customer is now "${result.customer.displayName}". ${result.orders} order(s) kept, ${result.addressesDeleted} saved address(es) deleted.`,
+            message: `Personal data erased: the customer is now "${result.customer.displayName}". ${countWords(result.orders, 'order')} kept, ${countWords(result.addressesDeleted, 'saved address', 'saved addresses')} deleted.`,
             type: 'success',
           },
         };

@@ -140,6 +140,10 @@ export async function eraseCustomer(
       WHERE "tenantId" = ${tenantId} AND (
         ("entityType" = 'Customer' AND "entityId" = ${customerId})
         OR ("entityType" = 'Order' AND "entityId" = ANY(${orderIds}::text[]))
+        -- Their orders deleted before: the rows are gone, not the trail (the delete's snapshot, earlier edits).
+        OR ("entityType" = 'Order' AND "entityId" IN (
+          SELECT d."entityId" FROM audit_logs d WHERE d."tenantId" = ${tenantId} AND d."entityType" = 'Order'
+            AND d.action = 'order.deleted' AND d."before"->>'customerId' = ${customerId}))
         OR ("entityType" = 'Address' AND "entityId" = ANY(${addressIds}::text[])))`;
 
     await editAdminMessages(

@@ -3,6 +3,7 @@
 // written), another shop's customer (404), and the body rules.
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { f, useApiShop } from './api-fixtures.js';
 
@@ -111,6 +112,27 @@ describe('POST /api/customers/:id/erase', () => {
     const line = rows.find((r) => r.includes(order.id))!;
     expect(line.split(',')[header!.split(',').indexOf('customer')]).toBe(placeholder);
     for (const personal of ['Jane', 'janeroe', 'Elm St', 'Springfield']) expect(csv).not.toContain(personal);
+  });
+
+  it("scrubs the trail of an order of theirs deleted before: the delete's snapshot and the edits before it", async () => {
+    const { customer, order } = await customerWithHistory();
+    await t.services.orderAdmin.delete(adminCtx(shop.tenant.id), order.id);
+    const trail = () => db.auditLog.findMany({ where: { tenantId: shop.tenant.id, entityType: 'Order', entityId: order.id } });
+    expect((await trail()).map((e) => e.action).sort()).toEqual(['order.deleted', 'order.updated']);
+    expect(JSON.stringify(await trail())).toContain('Elm St');
+
+    await erase(customer.id).expect(200);
+    // Before: both kept the notes and the street (the order's row was gone, so its trail was not found).
+    const text = JSON.stringify(await trail());
+    for (const personal of ['Jane', 'Elm St', 'Springfield', '555-0100']) expect(text).not.toContain(personal);
+    // What the delete recorded of the books stays: the order's number, total and payments.
+    const snapshot = (await trail()).find((e) => e.action === 'order.deleted')!.before as {
+      number: number;
+      totalCents: number;
+      payments: unknown[];
+    };
+    expect(snapshot).toMatchObject({ number: order.number, totalCents: order.totalCents });
+    expect(snapshot.payments).toHaveLength(1);
   });
 
   it('refuses while an order still needs the address, names the order, and writes nothing', async () => {

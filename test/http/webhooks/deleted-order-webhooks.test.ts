@@ -12,6 +12,7 @@ import { useHarness } from '../../discord/harness.js';
 import { EVENTS } from '../../../src/modules/shared/events.js';
 import { WEBHOOK_SUBSCRIBER } from '../../../src/modules/webhooks/webhook-delivery.jobs.js';
 import { withTransaction } from '../../../src/platform/db/prisma.js';
+import { deletedOrderSnapshot } from '../../../src/modules/order-admin/deleted-order-snapshot.js';
 
 const f = factories();
 const db = testDb();
@@ -72,6 +73,13 @@ describe('webhook fan-out of an order deleted before it ran', () => {
     expect(bodies['order.paid']!.data.payment).toMatchObject({ id: order.payment.id, status: 'paid' });
     expect(bodies['order.refunded']!.data.refund).toBeNull();
     expect(bodies['order.cancelled']!.data).toMatchObject({ reason: 'admin_cancelled', note: null });
+    // Read back as the row was: dates as dates, and nothing of the customer but their id.
+    const snapshot = await deletedOrderSnapshot(db, tenantId, orderId);
+    expect(snapshot!.createdAt).toBeInstanceOf(Date);
+    expect(snapshot!.payments[0]!.createdAt).toBeInstanceOf(Date);
+    expect(snapshot).not.toHaveProperty('notes');
+    expect(snapshot).not.toHaveProperty('shippingAddress');
+    expect(await deletedOrderSnapshot(db, 'ten_other', orderId)).toBeNull();
   });
 
   it('gone without a record (deleted by hand): ends without a delivery and without a retry', async () => {

@@ -12,7 +12,10 @@ import type {
 import { trackingLink } from '../../../modules/shipping/carriers.js';
 import { overpaidCents } from '../../../modules/orders/index.js';
 
-export function orderSummaryDto(o: Order) {
+/** What an order summary reads: the order's row without the customer's notes and address (never in a summary). */
+export type OrderSummarySource = Omit<Order, 'notes' | 'shippingAddress'>;
+
+export function orderSummaryDto(o: OrderSummarySource) {
   return {
     id: o.id,
     number: o.number,

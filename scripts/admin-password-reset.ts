@@ -6,6 +6,7 @@ import { createAdminAccountsService, generatePassword } from '../src/modules/adm
 import { createPrisma } from '../src/platform/db/prisma.js';
 import { parseOrExit, readPasswordFromStdin } from './lib/operator-cli.js';
 import { withScriptDatabase } from './lib/script-database.js';
+import { countWords } from '../src/platform/count-words.js';
 
 const usage = 'Usage: npm run admin:password-reset -- --email <address> [--password-stdin]';
 const args = parseOrExit({ email: { type: 'string' }, 'password-stdin': { type: 'boolean' } }, usage, ['email']);
@@ -16,7 +17,7 @@ await withScriptDatabase(async (url) => {
   const db = createPrisma(url, 2);
   try {
     const result = await createAdminAccountsService({ db }).resetPassword({ email: args.email!, password });
-    console.log(`Password reset for ${result.email} (${result.id}); ${result.sessionsEnded} panel session(s) ended.`);
+    console.log(`Password reset for ${result.email} (${result.id}); ${countWords(result.sessionsEnded, 'panel session')} ended.`);
     if (generated) console.log(`New password (generated, shown once):\n  ${generated}`);
     else console.log('New password: the one read from stdin (not shown).');
   } finally {

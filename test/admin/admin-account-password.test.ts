@@ -38,7 +38,7 @@ describe('change own password in the panel', () => {
 
     const ok = await change(me, { currentPassword: PASSWORD, newPassword: NEW, confirmPassword: NEW });
     expect(ok.body).toMatchObject({ changed: true, notice: { type: 'success' } });
-    expect(ok.body.notice.message).toContain('1 other session(s) were signed out');
+    expect(ok.body.notice.message).toContain('1 other session was signed out');
 
     // This browser stays signed in; the other one is out.
     expect((await me.agent.get('/admin/api/pages/changePassword').set(me.headers())).status).toBe(200);

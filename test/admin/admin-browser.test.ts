@@ -312,7 +312,7 @@ describe.skipIf(!runBrowserTests)('admin panel in a browser', () => {
     await page.getByText('Reconcile now', { exact: true }).click();
     await page.getByRole('button', { name: 'Confirm', exact: true }).click();
     const reconciled = await page.waitForSelector('[data-testid="notice-wrapper"] >> text=Reconciled:');
-    expect(await reconciled.textContent()).toMatch(/^Reconciled: 2 members read, 1 missing role\(s\) given back/);
+    expect(await reconciled.textContent()).toMatch(/^Reconciled: 2 members read, 1 missing role given back/);
     expect(await testDb().auditLog.count({ where: { tenantId: tenant.id, action: 'entitlement.reconciled' } })).toBe(1);
     await page.screenshot({ path: join(OUT, '14-roles-reconciled.png'), fullPage: true });
   }, 300_000);

@@ -162,7 +162,7 @@ describe('operator commands', { timeout: 2 * RUN_BUDGET_MS + 20_000 }, () => {
 
     const r = await run('admin-password-reset', ['--email', 'owner@moth.example']);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain(`Password reset for owner@moth.example (${user.id}); 2 panel session(s) ended.`);
+    expect(r.out).toContain(`Password reset for owner@moth.example (${user.id}); 2 panel sessions ended.`);
     const fresh = await db.adminUser.findUniqueOrThrow({ where: { id: user.id } });
     expect(await verifyPassword(printedPassword(r.out)!, fresh.passwordHash)).toBe(true);
     expect(fresh.passwordHash).not.toBe(user.passwordHash);

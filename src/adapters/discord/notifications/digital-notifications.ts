@@ -22,6 +22,7 @@ import type { TenantService } from '../../../modules/tenants/tenant.service.js';
 import { isRefusedByDiscord } from '../discord-rest.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 import type { CustomerDms } from './order-notifications.js';
+import { countWords } from '../../../platform/count-words.js';
 
 type Delivered = Awaited<ReturnType<DigitalGoods['forOrder']>>;
 
@@ -43,8 +44,8 @@ export function digitalDeliveryDm(orderNumber: number, items: Delivered): Messag
 export function keysLowAlert(a: KeysLowPayload): MessageData {
   const text =
     a.short > 0
-      ? `**${a.productName}** ran out of licence keys: ${a.short} unit(s) were paid for without a key. Upload keys in the panel (Products → Upload keys) and send them to the customer.`
-      : `**${a.productName}** has ${a.available} licence key(s) left. Upload more in the panel (Products → Upload keys); the product stops selling when they run out.`;
+      ? `**${a.productName}** ran out of licence keys: ${countWords(a.short, 'unit was', 'units were')} paid for without a key. Upload keys in the panel (Products → Upload keys) and send them to the customer.`
+      : `**${a.productName}** has ${countWords(a.available, 'licence key')} left. Upload more in the panel (Products → Upload keys); the product stops selling when they run out.`;
   return {
     embeds: [
       embed({

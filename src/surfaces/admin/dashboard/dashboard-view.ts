@@ -6,7 +6,7 @@ import type { OrderStatus } from '../../../generated/prisma/index.js';
 import type { ReadinessGap } from '../../../modules/tenants/shop-readiness.query.js';
 import { labelOf, ORDER_STATUS_BADGES, ORDER_STATUS_LABELS, type BadgeColours } from '../presentation/labels.js';
 import { readinessItems, type ReadinessItem, type ReadinessLinks } from './readiness-items.js';
-import { countWords } from '../presentation/count-words.js';
+import { countWords } from '../../../platform/count-words.js';
 import type { MoneyToReturnItem } from './money-to-return.js';
 
 /** What the dashboard handler reads for one admin (dashboard.handler.ts). */

@@ -6,6 +6,7 @@ import type { Services } from '../services.js';
 import { createAdminAccountsService, MIN_ADMIN_PASSWORD_LENGTH } from '../../../modules/admin-accounts/admin-accounts.service.js';
 import { AppError } from '../../../platform/errors.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
+import { countWords } from '../../../platform/count-words.js';
 
 export const ACCOUNT_PAGE = 'changePassword';
 
@@ -28,7 +29,7 @@ export function accountPasswordPage(services: Services, component: string): { ha
         keepSessionId: (request as { sessionID?: string }).sessionID,
       });
       services.logger.info({ adminId: admin.id, sessionsEnded }, 'admin changed their password');
-      const others = sessionsEnded ? ` ${sessionsEnded} other session(s) were signed out.` : '';
+      const others = sessionsEnded ? ` ${countWords(sessionsEnded, 'other session was', 'other sessions were')} signed out.` : '';
       return { changed: true, notice: { type: 'success', message: `Password changed.${others}` } };
     } catch (err) {
       if (err instanceof AppError) return { notice: { type: 'error', message: err.message } };

@@ -7,7 +7,7 @@ import { defaultPayWindowMinutes } from '../../../modules/order-expiry/pay-windo
 import { fieldLabel, type TimelineChange } from '../../../modules/audit/audit-timeline.js';
 import { leafChanges } from '../../../platform/form-edits.js';
 import { PAYMENT_METHOD_LABELS } from './labels.js';
-import { countWords } from './count-words.js';
+import { countWords } from '../../../platform/count-words.js';
 
 const ADDRESS_WORDS: Record<string, string> = { street: 'street', city: 'city', state: 'state', zip: 'ZIP code', country: 'country' };
 

@@ -9,7 +9,7 @@ import type { Services } from '../services.js';
 import { canManage } from './access.js';
 import { errorNotice } from './admin-errors.js';
 import { buttonAction } from './button-action.js';
-import { countWords } from '../presentation/count-words.js';
+import { countWords } from '../../../platform/count-words.js';
 
 /** The confirmation an admin answers before the erasure. */
 export const ERASE_CONFIRMATION =

@@ -18,15 +18,17 @@ import {
   ROLE_CHANGE_STATE_BADGES,
   ROLE_CHANGE_STATE_LABELS,
 } from '../presentation/labels.js';
+import { countWords } from '../../../platform/count-words.js';
 
 export function reconcileSummary(r: ReconcileReport): string {
   const parts = [
-    `${r.membersRead} members read`,
-    `${r.regranted.length} missing role(s) given back`,
+    `${countWords(r.membersRead, 'member')} read`,
+    `${countWords(r.regranted.length, 'missing role')} given back`,
     `${r.memberAbsent.length} owed to members no longer in the server (given back when they rejoin)`,
-    `${r.unentitled.length} shop role(s) held without a purchase (left alone; see the audit log)`,
+    `${countWords(r.unentitled.length, 'shop role')} held without a purchase (left alone; see the audit log)`,
   ];
-  if (r.unreadable.length) parts.push(`${r.unreadable.length} server(s) could not be read: ${r.unreadable.map((u) => u.error).join('; ')}`);
+  if (r.unreadable.length)
+    parts.push(`${countWords(r.unreadable.length, 'server')} could not be read: ${r.unreadable.map((u) => u.error).join('; ')}`);
   return `Reconciled: ${parts.join(', ')}.`;
 }
 

@@ -10,6 +10,7 @@ import type { Logger } from '../../../platform/logger.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import { errorNotice } from './admin-errors.js';
 import { arrayOf } from './validation.js';
+import { countWords } from '../../../platform/count-words.js';
 
 /** A save waits this long for Discord at most; then the roles count as not checked. */
 const CHECK_TIMEOUT_MS = 5000;
@@ -86,7 +87,7 @@ export function uploadKeysAction(digital: DigitalGoods, logger: Logger) {
       return {
         record: (fresh ?? record).toJSON(context.currentAdmin),
         notice: {
-          message: `${r.added} key(s) added${r.duplicates ? `, ${r.duplicates} already there skipped` : ''}; ${r.available} available.`,
+          message: `${countWords(r.added, 'key')} added${r.duplicates ? `, ${r.duplicates} already there skipped` : ''}; ${r.available} available.`,
           type: 'success',
         },
       };

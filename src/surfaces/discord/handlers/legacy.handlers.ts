@@ -24,6 +24,7 @@ import { addressModal, formatAddress, quantityModal, reviewStep, shippingStep, t
 import { submittedMessage } from './order-self-service.handlers.js';
 import { addressFromModal, keepTypedAddress, reopenAddressModal } from './order.handlers.js';
 import { orderableProduct, submitReviewed } from './order-flow.js';
+import { countWords } from '../../../platform/count-words.js';
 
 const PER_PAGE = 5; // one row of Add buttons per page
 
@@ -37,7 +38,7 @@ async function start(ctx: HandlerContext): Promise<Reply> {
   return ephemeral(
     info(
       resumed ? 'Order session resumed' : 'Order session started',
-      `${resumed ? `You already have an order in progress (${session.state}, ${session.items.length} item(s)).` : 'Your order session is open.'}\nBrowse the products and add what you want; sessions expire after 30 minutes without activity.`,
+      `${resumed ? `You already have an order in progress (${session.state}, ${countWords(session.items.length, 'item')}).` : 'Your order session is open.'}\nBrowse the products and add what you want; sessions expire after 30 minutes without activity.`,
       [row(button(customId('legacy:browse', 0), 'Browse products', ButtonStyle.Primary))],
     ),
   );

@@ -393,6 +393,7 @@ export function createContainer(opts: ContainerOptions): Services {
     deliveries: createDeliveryLog({ db, sql, bus }),
     invoices: services.invoices,
     digital: digitalGoods,
+    deletedOrder: (tenantId, orderId) => deletedOrderSnapshot(db, tenantId, orderId),
   });
   // The customer's DMs edited when their personal data is erased (recorded with each delivery above).
   registerDmErasure(bus, { rest: discordRest, logger, sentDms: createSentDmStore({ db }), db, audit });

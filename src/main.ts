@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     }
     // BTCPay Server is each shop's own (its URL is part of the connection): the demo shop gets a local fake one, at
     // the same address at every start (DEV_BTCPAY_PORT), so a connection an owner made to it outlives a restart.
-    if (http && env.NODE_ENV !== 'production') fakeBtcPay = await startFakeBtcPay(env.DEV_BTCPAY_PORT);
+    if (http && env.NODE_ENV !== 'production') fakeBtcPay = await startFakeBtcPay(env.DEV_BTCPAY_PORT, env.PORT);
     services = createContainer({ env, logger, databaseUrl, discordPublicKeyHex, devSecrets: dev });
     if (http && !services.invoices.linksAvailable())
       logger.warn(
@@ -299,7 +299,13 @@ function listen(app: import('express').Express, port: number, host: string): Pro
 }
 
 /** The development fake BTCPay on its fixed port; a port in use is a configuration problem, said as PORT's is. */
-async function startFakeBtcPay(port: number): Promise<FakeBtcPay> {
+async function startFakeBtcPay(port: number, servicePort: number): Promise<FakeBtcPay> {
+  // Started before the service listens: PORT the same then failed as "in use; stop the other program", the other
+  // program being this one.
+  if (port !== 0 && port === servicePort)
+    throw new ConfigError([
+      `PORT: ${servicePort} is also DEV_BTCPAY_PORT, the development fake BTCPay Server's port: set PORT or DEV_BTCPAY_PORT to another port`,
+    ]);
   try {
     return await startDevBtcPay(port);
   } catch (err) {

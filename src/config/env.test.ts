@@ -12,15 +12,6 @@ describe('loadEnv', () => {
     expect(loadEnv({ DEV_BTCPAY_PORT: '0' }).DEV_BTCPAY_PORT).toBe(0);
   });
 
-  it("refuses a PORT that is the development fake BTCPay's port, naming both (it read as another program's)", () => {
-    expect(() => loadEnv({ PORT: '3900' })).toThrow(/PORT: 3900 is also DEV_BTCPAY_PORT.*set PORT or DEV_BTCPAY_PORT to another port/);
-    expect(() => loadEnv({ PORT: '4000', DEV_BTCPAY_PORT: '4000' })).toThrow(/PORT: 4000 is also DEV_BTCPAY_PORT/);
-    expect(loadEnv({ PORT: '3900', DEV_BTCPAY_PORT: '3901' }).PORT).toBe(3900);
-    expect(loadEnv({ PORT: '0', DEV_BTCPAY_PORT: '0' }).PORT).toBe(0);
-    // Production starts no fake.
-    expect(() => loadEnv({ PORT: '3900', NODE_ENV: 'production' })).not.toThrow(/DEV_BTCPAY_PORT/);
-  });
-
   it('lists every problem in one readable message', () => {
     try {
       loadEnv({ PORT: 'abc', DATABASE_URL: 'mysql://x', DISCORD_PUBLIC_KEY: 'nothex' });

@@ -231,15 +231,6 @@ const envSchema = z
     if (env.NODE_ENV !== 'test' && env.WEBHOOK_TIMEOUT_MS < 1000) {
       ctx.addIssue({ code: 'custom', path: ['WEBHOOK_TIMEOUT_MS'], message: 'at least 1000 (an endpoint gets a second to answer)' });
     }
-    // Outside production the development fake BTCPay Server takes DEV_BTCPAY_PORT first: the service's own PORT then
-    // failed as "in use; stop the other program", the other program being this one.
-    if (env.NODE_ENV !== 'production' && env.PORT !== 0 && env.PORT === env.DEV_BTCPAY_PORT) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['PORT'],
-        message: `${env.PORT} is also DEV_BTCPAY_PORT, the development fake BTCPay Server's port: set PORT or DEV_BTCPAY_PORT to another port`,
-      });
-    }
   });
 
 export type Env = z.output<typeof envSchema>;

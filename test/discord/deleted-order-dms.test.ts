@@ -3,6 +3,7 @@
 // queue gives up, busy all that time. A refund claim link is the exception: it pays the customer, so it still
 // goes to them, as long as the customer is still there.
 import { describe, expect, it } from 'vitest';
+import { adminCtx } from '../helpers/actors.js';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { afterFirstRun as afterFirstRunOf } from '../helpers/job-queue.js';
@@ -58,6 +59,22 @@ describe('customer DMs about an order deleted before they ran', () => {
     expect(await afterFirstRun(tasks)).toEqual([]);
     expect(h.fake.directMessages().filter((m) => m.userId === s.customer.discordUserId)).toEqual([]);
     expect(h.fake.find('POST', new RegExp(`/channels/${s.tenant.adminChannelId}/messages$`))).toEqual([]);
+  });
+
+  it('a cancellation still reaches the customer when the order was deleted through the delete command', async () => {
+    const s = await f.shop();
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id, status: 'CANCELLED' });
+    await h.t.services.orderAdmin.delete(adminCtx(s.tenant.id), order.id);
+    // Queued before the delete (an admin who cancels, then deletes at once).
+    const cancelled = { tenantId: s.tenant.id, orderId: order.id, reason: 'admin_cancelled' as const, note: 'Out of stock' };
+    await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.orderCancelled, cancelled));
+
+    expect(await afterFirstRun([`${EVENTS.orderCancelled}>discord-notify`])).toEqual([]);
+    const dms = h.fake.directMessages().filter((m) => m.userId === s.customer.discordUserId);
+    // Before: none (the order was gone, so nothing was said).
+    expect(dms).toHaveLength(1);
+    expect(JSON.stringify(dms[0]!.body)).toContain(`order #${order.number} cancelled`);
+    expect(JSON.stringify(dms[0]!.body)).toContain('Out of stock');
   });
 
   it('a refund claim link still reaches the customer: the claim is their money', async () => {

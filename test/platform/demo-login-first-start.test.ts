@@ -2,7 +2,7 @@
 // that fails (PORT in use: the usual first-run snag, another program on 3000) must not use that "once" up: it used
 // to create the shop before listening, exit on the busy port, and the next start showed no password at all (the
 // shop existed), leaving the newcomer locked out of the panel without a word about how to get in.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,11 +89,21 @@ describe('the demo login on the first start of the embedded database', { timeout
   });
   afterAll(async () => {
     await new Promise<void>((r) => blocker.close(() => r()));
+    // A start killed on a timeout leaves its PostgreSQL running: stopped here, not left holding the folder.
+    const postmaster = Number((await readFile(join(dir, 'pg', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+    if (postmaster > 0) {
+      try {
+        process.kill(postmaster, 'SIGINT');
+      } catch {
+        // already gone
+      }
+    }
     await rm(dir, { recursive: true, force: true });
   });
 
   it('is still shown by the start after one that failed on a busy port; later starts say how to reset it, and the reset works beside the service', async () => {
-    const env = { EMBEDDED_PG_DIR: join(dir, 'pg'), EMBEDDED_PG_PORT: String(await freePort()) };
+    // No EMBEDDED_PG_PORT: each start picks a free port, and the command must find the running one's.
+    const env = { EMBEDDED_PG_DIR: join(dir, 'pg') };
 
     const failed = await start({ ...env, PORT: String(busyPort) });
     expect(failed.code).toBe(1);

@@ -64,6 +64,24 @@ describe('start command failures', { timeout: START_BUDGET_MS + 10_000 }, () => 
       expect(output).toContain(`PORT: ${port} is already in use`);
     });
 
+    it("refuses a PORT that is the development fake BTCPay's port, naming both (it read as another program's)", async () => {
+      const free = await new Promise<number>((r) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+          const { port: p } = s.address() as { port: number };
+          s.close(() => r(p));
+        });
+      });
+      const { code, output } = await start({
+        DATABASE_URL: testDatabaseUrl(),
+        PORT: String(free),
+        HOST: '127.0.0.1',
+        DEV_BTCPAY_PORT: String(free),
+      });
+      expect(code).toBe(1);
+      expect(output).toContain(`PORT: ${free} is also DEV_BTCPAY_PORT`);
+      expect(output).toContain('set PORT or DEV_BTCPAY_PORT to another port');
+    });
+
     it("says the development fake BTCPay's fixed port is in use, and how to choose another", async () => {
       const { code, output } = await start({
         DATABASE_URL: testDatabaseUrl(),

@@ -338,11 +338,26 @@ export async function runningEmbeddedPostgres(opts: {
   const dataDir = await placedDataDir(opts.dataDir, opts.relocationRoot ?? RELOCATION_ROOT);
   const ownerPid = await readPid(`${dataDir}.owner`);
   if (!ownerPid || ownerPid === process.pid || !isAlive(ownerPid)) return undefined;
-  const lines = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n');
+  // postmaster.pid: pid, data directory, start time, port, socket directory, listen address, shared memory key, status.
+  const lines = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n').map((l) => l.trim());
   const postmaster = Number(lines[0]);
   const port = Number(lines[3]);
+  // Pid files left by a crash can name pids reused since: the file must be this folder's, of a server up and ready.
   if (!Number.isInteger(postmaster) || postmaster <= 0 || !isAlive(postmaster) || !Number.isInteger(port) || port <= 0) return undefined;
-  return { url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database ?? 'ledgerline'}`, ownerPid, dataDir };
+  if (lines[1] !== dataDir || lines[7] !== 'ready') return undefined;
+  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database ?? 'ledgerline'}`;
+  // And the server on that port must be the one serving this folder (not another that took the port since).
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+    if (resolve(rows[0]?.data_directory ?? '') !== dataDir) return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return { url, ownerPid, dataDir };
 }
 
 function waitUntilReady(child: ChildProcess, onLog: (m: string) => void): Promise<void> {

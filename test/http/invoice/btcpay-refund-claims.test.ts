@@ -111,34 +111,43 @@ describe('a refund sent as a BTCPay claim is followed until the customer has the
     expect(cancelled.description).toContain('have not received the money');
   });
 
-  it("a claim link whose order the shop deleted before it went out still reaches the customer: it is the customer's money", async () => {
-    const { tenant, order } = await paidBtcPayOrder(env);
-    const customer = await db.customer.findUniqueOrThrow({ where: { id: order.customerId } });
-    // The customer's DM channel (the receipt went there), then Discord fails on it for now: the claim link's job fails
-    // once and waits for its retry.
-    const channel = await waitFor('the receipt DM', () =>
-      discordApi()
-        .find('POST', /^\/channels\/\d+\/messages$/)
-        .map((c) => c.path.split('/')[2]!)
-        .find((id) => discordApi().dmRecipient(id) === customer.discordUserId),
-    );
-    discordApi().fail({ method: 'POST', path: new RegExp(`^/channels/${channel}/messages$`), status: 503, times: Infinity });
-    await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 1500, reason: 'Late' });
-    await waitFor('the claim link DM to fail once', async () =>
-      (await pendingJobs(db, ['refund.claim_link>discord-notify'])).some((j) => j.attempts > 0 && !j.locked),
-    );
-    const owner = await loggedIn(env.base, (await f.adminUser({ tenantId: tenant.id })).email);
-    const deleted = await owner.agent.post(`/admin/api/resources/Order/records/${order.id}/delete`).set(owner.headers());
-    expect(deleted.body.notice.message).toMatch(/was deleted/);
-    discordApi().reset(); // Discord answers again
+  it(
+    "a claim link whose order the shop deleted before it went out still reaches the customer: it is the customer's money",
+    { timeout: 240_000 },
+    async () => {
+      const { tenant, order } = await paidBtcPayOrder(env);
+      const customer = await db.customer.findUniqueOrThrow({ where: { id: order.customerId } });
+      // The customer's DM channel (the receipt went there), then Discord fails on it for now: the claim link's job fails
+      // once and waits for its retry.
+      const channel = await waitFor('the receipt DM', () =>
+        discordApi()
+          .find('POST', /^\/channels\/\d+\/messages$/)
+          .map((c) => c.path.split('/')[2]!)
+          .find((id) => discordApi().dmRecipient(id) === customer.discordUserId),
+      );
+      discordApi().fail({ method: 'POST', path: new RegExp(`^/channels/${channel}/messages$`), status: 503, times: Infinity });
+      await env.t.services.refunds.refund(adminCtx(tenant.id), order.id, { amountCents: 1500, reason: 'Late' });
+      await waitFor('the claim link DM to fail once', async () =>
+        (await pendingJobs(db, ['refund.claim_link>discord-notify'])).some((j) => j.attempts > 0 && !j.locked),
+      );
+      const owner = await loggedIn(env.base, (await f.adminUser({ tenantId: tenant.id })).email);
+      const deleted = await owner.agent.post(`/admin/api/resources/Order/records/${order.id}/delete`).set(owner.headers());
+      expect(deleted.body.notice.message).toMatch(/was deleted/);
+      discordApi().reset(); // Discord answers again
 
-    const dm = await waitFor('the claim link DM', () =>
-      discordApi()
-        .directMessages()
-        .find((m) => JSON.stringify(m.body).includes('claim your refund')),
-    );
-    expect(dm.userId).toBe(customer.discordUserId);
-    expect(JSON.stringify(dm.body)).toContain(`claim your refund for order #${order.number}`);
-    expect(JSON.stringify(dm.body)).toContain('$15.00');
-  });
+      // The job's next attempt comes after graphile-worker's backoff (e^attempts s): on a busy machine the failing
+      // attempts may have reached the third or fourth before Discord answered again, so the wait covers a 55 s backoff.
+      const dm = await waitFor(
+        'the claim link DM',
+        () =>
+          discordApi()
+            .directMessages()
+            .find((m) => JSON.stringify(m.body).includes('claim your refund')),
+        { timeoutMs: 150_000 },
+      );
+      expect(dm.userId).toBe(customer.discordUserId);
+      expect(JSON.stringify(dm.body)).toContain(`claim your refund for order #${order.number}`);
+      expect(JSON.stringify(dm.body)).toContain('$15.00');
+    },
+  );
 });

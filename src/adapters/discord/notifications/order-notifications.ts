@@ -99,6 +99,7 @@ import { digitalItemFields, type DeliveredDigital } from '../../../surfaces/disc
 import type { DigitalGoods } from '../../../modules/entitlements/digital-goods.js';
 import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
 import { sha256Hex } from '../../../platform/crypto.js';
+import type { DeletedOrderSnapshot } from '../../../modules/order-admin/deleted-order-snapshot.js';
 
 export interface NotificationDeps {
   rest: REST;
@@ -116,6 +117,8 @@ export interface NotificationDeps {
   deliveries?: DeliveryLog;
   /** How long a recorded "DMs closed" makes later DMs skip the call (default 24 h). */
   dmClosedBackoffMs?: number;
+  /** What an order was when deleted (order-admin/deleted-order-snapshot.ts): a cancellation still told after a delete. */
+  deletedOrder?: (tenantId: string, orderId: string) => Promise<DeletedOrderSnapshot | null>;
 }
 
 type OrderDetail = Awaited<ReturnType<OrderService['get']>>;
@@ -342,7 +345,8 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     if (!tenant) return;
     const customer = order?.customer ?? (await orNullIfNotFound(deps.customers.get(tenantId, about.customerId)));
     if (!customer) {
-      // Deleted with their data since (an erasure): nobody left to reach, and a retry would find nobody either.
+      // Their row is gone since (their shop removed with its data; an erasure keeps the row): nobody left to reach,
+      // and a retry would find nobody either.
       deps.logger.info({ tenantId, orderId: about.orderId, notification: what }, 'the customer was deleted since; nothing sent');
       return;
     }
@@ -556,10 +560,27 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.orderCancelled, 'discord-notify', {
     schema: orderCancelledPayload,
     async run({ tenantId, orderId, reason, note }) {
-      const loaded = await load(tenantId, orderId, 'order-cancelled');
-      if (!loaded) return;
-      const { tenant, order } = loaded;
-      await dm(tenant, order, cancelledDm(tenant, order, reason, note), 'order-cancelled');
+      const [tenant, order] = await Promise.all([shopOrNull(tenantId, 'order-cancelled'), orderOrNull(tenantId, orderId)]);
+      if (!tenant) return;
+      if (order) return dm(tenant, order, cancelledDm(tenant, order, reason, note), 'order-cancelled');
+      // Deleted since (an admin cancels, then deletes at once): unlike the other notices this one is still sent, from
+      // what the order was when deleted (the same key: one DM). A customer holding a manual method's instructions
+      // could otherwise still pay for it.
+      const was = await deps.deletedOrder?.(tenantId, orderId);
+      if (!was) {
+        deps.logger.info(
+          { tenantId, orderId, notification: 'order-cancelled' },
+          'the order was deleted since the event; nothing sent about it',
+        );
+        return;
+      }
+      await dmCustomer(
+        tenantId,
+        { customerId: was.customerId, orderId },
+        cancelledDm(tenant, was, reason, note),
+        'order-cancelled',
+        orderId,
+      );
     },
   });
 
@@ -855,7 +876,12 @@ const CANCELLED_BY: Record<keyof typeof CANCEL_TEXT, string> = {
   expired: "the shop's pay window (not paid in time)",
 };
 
-function cancelledDm(tenant: Tenant, o: OrderDetail, reason: keyof typeof CANCEL_TEXT, note?: string): MessageData {
+function cancelledDm(
+  tenant: Tenant,
+  o: Pick<OrderDetail, 'number' | 'currency' | 'refundedTotalCents' | 'amountReceivedCents'>,
+  reason: keyof typeof CANCEL_TEXT,
+  note?: string,
+): MessageData {
   const m = money(o);
   const refunded = o.refundedTotalCents > 0;
   return {

@@ -154,8 +154,13 @@ export const orderComponents: ComponentRoutes = {
       // Usually a session is already open (the modal came from /order's menu): set the item straight away,
       // and only when there is none (the catalog's button, /order productid:) or it expired, start one and
       // set the item again. Saves a session round trip per quantity modal; the result is the same.
+      // Only the session's own problem (details.session) starts one: an unknown or unavailable product is
+      // NOT_FOUND too, and starting (or resuming, which extends the session's expiry) for it wrote for a
+      // refused modal. Without a session, the product is checked before one is started, for the same reason.
       const session = await ctx.services.orderSessions.setItem(ctx.tenant.id, customer.id, input).catch(async (err: unknown) => {
-        if (!(err instanceof AppError) || (err.code !== 'NOT_FOUND' && err.code !== 'SESSION_EXPIRED')) throw err;
+        const problem = isAppError(err) ? err.details?.session : undefined;
+        if (problem !== 'none' && problem !== 'expired') throw err;
+        await orderableProduct(ctx, productId);
         await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
         return ctx.services.orderSessions.setItem(ctx.tenant.id, customer.id, input);
       });

@@ -220,8 +220,16 @@ export const adminComponents: ComponentRoutes = {
         modalValues(ctx.interaction),
         'reason',
       );
-      const { order, changed } = await ctx.services.payments.reject(ctx.adminContext(), { paymentId, reason });
-      return decided(ctx, { approved: false, by: ctx.user.id, number: order.number, reason, already: !changed });
+      const { order, payment, changed } = await ctx.services.payments.reject(ctx.adminContext(), { paymentId, reason });
+      // Nothing changed: the reason the customer was sent is the recorded one, not the one just typed.
+      return decided(ctx, {
+        approved: false,
+        by: ctx.user.id,
+        number: order.number,
+        reason: changed ? reason : (payment?.rejectedReason ?? undefined),
+        already: !changed,
+        cancelledBefore: !changed && payment?.status !== 'rejected',
+      });
     },
   },
 };

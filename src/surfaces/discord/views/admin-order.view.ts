@@ -113,15 +113,32 @@ export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid
   };
 }
 
-/** The admin message after a decision: same embed, new title/colour, a line saying who decided, no buttons. */
+/**
+ * The admin message after a decision: same embed, new title/colour, a line saying who decided, no buttons.
+ * `already`: the decision was made before this click (another admin, a double submit), which changed nothing:
+ * the line does not name this admin as the one who decided, and a rejection shows the reason that was
+ * recorded and sent to the customer (`reason` is the caller's to pass: the recorded one), not the one just typed.
+ * `cancelledBefore`: the order was cancelled otherwise (by the customer, expired) before it could be rejected.
+ */
 export function decidedAdminMessage(
   original: APIEmbed | undefined,
-  outcome: { approved: boolean; by: string; number: number; reason?: string; already?: boolean; detail?: string },
+  outcome: {
+    approved: boolean;
+    by: string;
+    number: number;
+    reason?: string;
+    already?: boolean;
+    detail?: string;
+    cancelledBefore?: boolean;
+  },
 ): MessageData {
   const base = original ?? {};
+  const unchanged = `<@${outcome.by}>'s click changed nothing`;
   const line = outcome.approved
-    ? `${outcome.already ? 'Already approved' : 'Approved'} by <@${outcome.by}>${outcome.detail ? `: ${outcome.detail}` : ''}`
-    : `${outcome.already ? 'Already rejected' : 'Rejected'} by <@${outcome.by}>${outcome.reason ? `: ${outcome.reason}` : ''}`;
+    ? `${outcome.already ? `Already approved; ${unchanged}` : `Approved by <@${outcome.by}>`}${outcome.detail ? `: ${outcome.detail}` : ''}`
+    : outcome.cancelledBefore
+      ? `The order was already cancelled, so the payment was not rejected; ${unchanged} and the customer was sent no reason`
+      : `${outcome.already ? `Already rejected; ${unchanged}` : `Rejected by <@${outcome.by}>`}${outcome.reason ? `: ${outcome.reason}` : ''}`;
   return {
     embeds: [
       embed({

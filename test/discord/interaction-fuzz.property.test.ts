@@ -19,11 +19,14 @@ import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { COLORS } from '../../src/surfaces/discord/replies.js';
 import { COMMAND_DEFINITIONS } from '../../src/surfaces/discord/commands/definitions.js';
-import { commandInteraction, member, send, useHarness, type Base, type Member } from './harness.js';
+import { commandInteraction, member, send, useHarness, type Base, type Harness, type Member } from './harness.js';
 
 const f = factories();
 const db = testDb();
 const h = useHarness();
+// A second app on the same database that defers every answer (DISCORD_DEFER_AFTER_MS=0): the real answer goes
+// out later through the interaction webhook, to its FakeDiscordApi.
+const deferring = useHarness({ env: { DISCORD_DEFER_AFTER_MS: '0' } });
 
 /** What a shop's fixture holds: the ids a hostile interaction aims at, and the words only that shop shows. */
 interface Shop {
@@ -641,18 +644,31 @@ const isRefusal = (a: Answer) =>
   // The address step's refusal keeps what was typed and offers the form again (an update of the flow message).
   (a.data?.embeds ?? []).some((e) => e.title === 'Please check the address');
 
+/**
+ * The answer the user ends up with: the response itself, or, when it was a deferral (type 5 or 6), what the
+ * handler delivered afterwards through the interaction's webhook (an edit of @original or a follow-up).
+ */
+async function finalAnswer(hx: Harness, sent: { body: Raw }, answer: Answer): Promise<{ answer: Answer; deferred: boolean }> {
+  if (answer.type !== 5 && answer.type !== 6) return { answer, deferred: false };
+  // A command's deferral is ephemeral (only the caller sees "thinking…" and what replaces it).
+  if (answer.type === 5) expect((answer.data?.flags ?? 0) & 64).toBe(64);
+  const token = String(sent.body.token);
+  const call = await hx.fake.waitFor((c) => c.path.startsWith('/webhooks/') && c.path.includes(`/${token}`));
+  return { answer: { type: 4, data: call.body as Answer['data'] }, deferred: true };
+}
+
 /** One interaction, checked against every property. */
-async function check(sent: { kind: string; actor: Actor; body: Raw }) {
+async function check(hx: Harness, sent: { kind: string; actor: Actor; body: Raw }) {
   const before = await snapshot();
-  const res = await send(h, sent.body);
+  const res = await send(hx, sent.body);
   expect(res.status, res.text).toBe(200);
-  const answer = res.body as Answer;
-  expect(ALLOWED[sent.kind]).toContain(answer.type);
+  expect(ALLOWED[sent.kind]).toContain((res.body as Answer).type);
+  const { answer, deferred } = await finalAnswer(hx, sent, res.body as Answer);
   const text = textOf(answer);
   expect(discordLimitProblems(answer)).toEqual([]);
   // The generic crash text is for a bug; a hostile input has a specific answer.
   expect(text).not.toMatch(/Something went wrong|reference [0-9a-f-]{36}/);
-  if (answer.type === 4) expect((answer.data?.flags ?? 0) & 64).toBe(64);
+  if (answer.type === 4 && !deferred) expect((answer.data?.flags ?? 0) & 64).toBe(64);
   if (isRefusal(answer)) {
     expect(text.trim().length).toBeGreaterThan(0);
     expect(changedTables(before, await snapshot())).toEqual({});
@@ -670,9 +686,22 @@ describe('signed hostile interactions (property-based)', () => {
     await fc.assert(
       // A short sequence, so a hostile click can land on a state the ones before it made (a session, a cancel).
       fc.asyncProperty(fc.array(interactionArb, { minLength: 1, maxLength: 3 }), async (sequence) => {
-        for (const sent of sequence) await check(sent);
+        for (const sent of sequence) await check(h, sent);
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 200), seed: Number(process.env.FUZZ_SEED ?? 20261205), endOnFailure: true },
+    );
+  }, 120_000);
+
+  it('hold on the deferral path too: what the handler delivers through the webhook afterwards', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(interactionArb, { minLength: 1, maxLength: 2 }), async (sequence) => {
+        for (const sent of sequence) await check(deferring, sent);
+      }),
+      {
+        numRuns: Math.ceil(Number(process.env.FUZZ_RUNS ?? 200) / 4),
+        seed: Number(process.env.FUZZ_SEED ?? 20261205) + 1,
+        endOnFailure: true,
+      },
     );
   }, 120_000);
 });

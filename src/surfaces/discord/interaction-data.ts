@@ -1,8 +1,9 @@
 // Reading what the user sent: slash-command options, selected values, modal fields. Values are returned raw;
 // each handler validates them with its own zod schema. The one thing refused here, for every handler at once:
-// a NUL character (U+0000), which Discord passes through from a typed or pasted text but PostgreSQL cannot
-// store in text (a refund's reason, a rejection's reason, an address line) nor compare with it (a product
-// id): without this, it reached the database and the user got the generic "Something went wrong".
+// text that cannot be stored. A NUL character (U+0000), which PostgreSQL cannot hold in text (a refund's
+// reason, a rejection's reason, an address line) nor compare with (a product id), and an unpaired UTF-16
+// surrogate (a JSON "\ud800" escape), which is not text at all and which Prisma refuses to write. Without this,
+// either reached the database and the user got the generic "Something went wrong".
 import {
   ApplicationCommandOptionType,
   ComponentType,
@@ -13,10 +14,19 @@ import { AppError } from '../../platform/errors.js';
 
 type Option = APIApplicationCommandInteractionDataOption;
 
-/** VALIDATION_FAILED naming where the NUL was, when `value` is a string holding one. */
-function refuseNul(value: unknown, where: string): void {
-  if (typeof value === 'string' && value.includes('\u0000'))
+/** An unpaired surrogate: with the u flag, a well-formed pair is one code point and does not match. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** VALIDATION_FAILED naming where, when `value` is a string that cannot be stored (a NUL, an unpaired surrogate). */
+function refuseUnstorable(value: unknown, where: string): void {
+  if (typeof value !== 'string') return;
+  if (value.includes('\u0000'))
     throw new AppError('VALIDATION_FAILED', `${where} contains a NUL character (\\0), which cannot be saved. Remove it and try again.`);
+  if (LONE_SURROGATE.test(value))
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${where} contains a broken character (half of an emoji or symbol), which cannot be saved. Remove it and try again.`,
+    );
 }
 
 /** Slash-command options as a flat record keyed by lower-case name (Discord only allows lower case). */
@@ -26,7 +36,7 @@ export function commandOptions(interaction: APIInteraction): Record<string, stri
   for (const o of data?.options ?? []) {
     if (o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup) continue;
     if (!('value' in o) || o.value === undefined) continue;
-    refuseNul(o.value, `The \`${o.name.slice(0, 32)}\` option`);
+    refuseUnstorable(o.value, `The \`${o.name.slice(0, 32)}\` option`);
     out[o.name.toLowerCase()] = o.value;
   }
   return out;
@@ -43,7 +53,7 @@ export function focusedOption(interaction: APIInteraction): { name: string; valu
 export function selectedValues(interaction: APIInteraction): string[] {
   const data = interaction.data as { values?: unknown } | undefined;
   const values = Array.isArray(data?.values) ? data.values.filter((v): v is string => typeof v === 'string') : [];
-  for (const v of values) refuseNul(v, 'The choice');
+  for (const v of values) refuseUnstorable(v, 'The choice');
   return values;
 }
 
@@ -61,7 +71,7 @@ export function modalValues(interaction: APIInteraction): Record<string, string>
   const walk = (nodes: ModalNode[] | undefined) => {
     for (const n of nodes ?? []) {
       if (n.type === ComponentType.TextInput && n.custom_id && typeof n.value === 'string') {
-        refuseNul(n.value, 'What you typed');
+        refuseUnstorable(n.value, 'What you typed');
         out[n.custom_id] = n.value;
       }
       if (n.component) walk([n.component]);

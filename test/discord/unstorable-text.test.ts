@@ -1,6 +1,7 @@
-// A NUL character (U+0000) in what a user typed is refused with a message naming it, and nothing is written.
-// PostgreSQL cannot store NUL in text: before, each of these reached the database and answered the generic
-// "Something went wrong" (found by interaction-fuzz.property.test.ts).
+// Text that cannot be stored, in what a user sent, is refused with a message naming it, and nothing is written:
+// a NUL character (U+0000), which PostgreSQL cannot hold in text, and an unpaired UTF-16 surrogate (a JSON
+// "\ud800" escape), which Prisma refuses to write. Before, each of these reached the database and answered the
+// generic "Something went wrong" (found by interaction-fuzz.property.test.ts).
 import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
@@ -91,5 +92,35 @@ describe('a NUL character in what a user sent', () => {
     );
     expect((await db.payment.findUniqueOrThrow({ where: { id: s.unpaid.payment.id } })).status).toBe('awaiting_admin_approval');
     expect(await db.paymentReceipt.count({ where: { paymentId: s.unpaid.payment.id } })).toBe(0);
+  });
+});
+
+const BROKEN_REFUSED = /contains a broken character \(half of an emoji or symbol\), which cannot be saved\. Remove it and try again\./;
+
+describe('an unpaired surrogate in what a user sent', () => {
+  it("in /refund reason or a rejection's reason: refused, nothing written", async () => {
+    const s = await shop();
+    for (const [interaction, where] of [
+      [commandInteraction(s.asAdmin, 'refund', { order: s.order.id, reason: 'damaged \ud800', amount: 100 }), /`reason` option/],
+      [modalInteraction(s.asAdmin, `payment:reject-modal:${s.unpaid.payment.id}`, { reason: 'no \udc00 pay' }), /What you typed/],
+    ] as const) {
+      const res = await interact(h, interaction);
+      expect(res.type).toBe(4);
+      expect(res.data.flags).toBe(64);
+      expect(textOf(res)).toMatch(BROKEN_REFUSED);
+      expect(textOf(res)).toMatch(where);
+    }
+    expect(await db.refund.count({ where: { orderId: s.order.id } })).toBe(0);
+    expect((await db.payment.findUniqueOrThrow({ where: { id: s.unpaid.payment.id } })).status).toBe('awaiting_admin_approval');
+  });
+
+  it('a whole emoji (a surrogate pair) is still accepted', async () => {
+    const s = await shop();
+    const res = await interact(
+      h,
+      commandInteraction(s.asAdmin, 'refund', { order: s.order.id, reason: 'box arrived 🧨 damaged', amount: 100 }),
+    );
+    expect(textOf(res)).toContain('Reason: box arrived 🧨 damaged');
+    expect(await db.refund.count({ where: { orderId: s.order.id } })).toBe(1);
   });
 });

@@ -208,13 +208,12 @@ export const legacyCommands: CommandRoutes = {
       if (!session) throw new AppError('NOT_FOUND', 'You have no order in progress: start one with /order-start.');
       if (session.items.length === 0)
         throw new AppError('ILLEGAL_STATE', 'Add an item before the shipping address (/order-item or /product-list).');
-      let shipping: ShippingType | null = null;
-      if (shippingValue !== undefined) {
-        shipping = await shippingTypeOption(ctx, String(shippingValue));
-        await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, shipping.id);
-      }
-      if (Object.keys(raw).length > 0) {
-        const address = addressFromOptions(ctx, raw);
+      // Both options are checked before either is written: a refused address must not leave the shipping
+      // option set on the session (a refusal writes nothing).
+      const shipping = shippingValue !== undefined ? await shippingTypeOption(ctx, String(shippingValue)) : null;
+      const address = Object.keys(raw).length > 0 ? addressFromOptions(ctx, raw) : null;
+      if (shipping) await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, shipping.id);
+      if (address) {
         await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { address });
         return afterAddress(ctx, address, false, shipping);
       }

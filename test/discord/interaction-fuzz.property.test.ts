@@ -516,7 +516,7 @@ const templates = (): Template[] => [
     kind: 'command',
     actor: 'customer',
     name: 'order-shipping',
-    values: { street: '1 Elm St', city: 'Springfield', zip: '62701', country: 'US' },
+    values: { shipping: A.shippingTypeIds[0]!, street: '1 Elm St', city: 'Springfield', zip: '62701', country: 'US' },
   },
   {
     kind: 'modal',

@@ -61,6 +61,7 @@ import { DATE_TIME_FORMAT } from '../../platform/time-format.js';
 import { ASSETS_PATH, isPublicAsset } from './panel-requests.js';
 import { FAVICON_PATH } from '../../platform/favicon.js';
 import { settingsFieldWords } from './presentation/settings-words.js';
+import { withStorableFormText } from './resources/storable-form-text.js';
 
 export const ADMIN_ROOT = '/admin';
 
@@ -227,8 +228,9 @@ export function buildResources(services: Services, components: ReturnType<typeof
     webhookDeliveryResource({ services, resource: make('WebhookDelivery', shop), components }),
   ]);
   // A record made with New opens on its own page (resources/open-new-record.ts); its form opens with the
-  // values a field left as it is gets (resources/new-form-defaults.ts).
-  return withNewFormDefaults(components, resources).map((r) => addAfter(r, ['new'], openTheNewRecord));
+  // values a field left as it is gets (resources/new-form-defaults.ts); no form saves text that cannot be stored
+  // (resources/storable-form-text.ts).
+  return withNewFormDefaults(components, resources).map((r) => withStorableFormText(addAfter(r, ['new'], openTheNewRecord)));
 }
 
 /**

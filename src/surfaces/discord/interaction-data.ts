@@ -1,9 +1,7 @@
 // Reading what the user sent: slash-command options, selected values, modal fields. Values are returned raw;
 // each handler validates them with its own zod schema. The one thing refused here, for every handler at once:
-// text that cannot be stored. A NUL character (U+0000), which PostgreSQL cannot hold in text (a refund's
-// reason, a rejection's reason, an address line) nor compare with (a product id), and an unpaired UTF-16
-// surrogate (a JSON "\ud800" escape), which is not text at all and which Prisma refuses to write. Without this,
-// either reached the database and the user got the generic "Something went wrong".
+// text that cannot be stored (platform/storable-text.ts: a NUL, an unpaired surrogate), which reached the database
+// (a refund's reason, a rejection's reason, an address line, a product id) and answered "Something went wrong".
 import {
   ApplicationCommandOptionType,
   ComponentType,
@@ -11,22 +9,15 @@ import {
   type APIInteraction,
 } from 'discord-api-types/v10';
 import { AppError } from '../../platform/errors.js';
+import { unstorableTextProblem } from '../../platform/storable-text.js';
 
 type Option = APIApplicationCommandInteractionDataOption;
 
-/** An unpaired surrogate: with the u flag, a well-formed pair is one code point and does not match. */
-const LONE_SURROGATE = /\p{Cs}/u;
-
-/** VALIDATION_FAILED naming where, when `value` is a string that cannot be stored (a NUL, an unpaired surrogate). */
+/** VALIDATION_FAILED naming where, when `value` is a string that cannot be stored (platform/storable-text.ts). */
 function refuseUnstorable(value: unknown, where: string): void {
   if (typeof value !== 'string') return;
-  if (value.includes('\u0000'))
-    throw new AppError('VALIDATION_FAILED', `${where} contains a NUL character (\\0), which cannot be saved. Remove it and try again.`);
-  if (LONE_SURROGATE.test(value))
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `${where} contains a broken character (half of an emoji or symbol), which cannot be saved. Remove it and try again.`,
-    );
+  const problem = unstorableTextProblem(value);
+  if (problem) throw new AppError('VALIDATION_FAILED', `${where} ${problem}`);
 }
 
 /** Slash-command options as a flat record keyed by lower-case name (Discord only allows lower case). */

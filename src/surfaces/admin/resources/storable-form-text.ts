@@ -1,0 +1,38 @@
+// Every panel form refuses text that cannot be stored (platform/storable-text.ts: a NUL, an unpaired surrogate) as a
+// field error under the field, before any save runs. Before, a NUL pasted into a product's name reached PostgreSQL
+// and the form got a 400 "Invalid list, filter or sort parameters." with no notice, and one in an order's notes the
+// generic "Something went wrong". A before-hook on every action of every resource: AdminJS answers a ValidationError
+// thrown there with the form, its field errors and the notice.
+import { ValidationError, type ActionRequest, type Before, type ResourceWithOptions } from 'adminjs';
+import { unstorableTextProblem } from '../../../platform/storable-text.js';
+
+type Actions = NonNullable<ResourceWithOptions['options']['actions']>;
+
+/** Throws AdminJS's ValidationError naming each field whose text cannot be stored. */
+export const refuseUnstorableFormText: Before = async (request: ActionRequest) => {
+  const payload = request.method === 'post' ? request.payload : undefined;
+  if (!payload) return request;
+  const errors: Record<string, { message: string }> = {};
+  for (const [field, value] of Object.entries(payload)) {
+    const problem = typeof value === 'string' ? unstorableTextProblem(value) : null;
+    if (problem) errors[field] = { message: `This field ${problem}` };
+  }
+  const fields = Object.keys(errors);
+  if (fields.length)
+    throw new ValidationError(errors, {
+      message: `Nothing was saved: ${fields.join(', ')} ${fields.length === 1 ? 'holds' : 'hold'} text that cannot be saved.`,
+    });
+  return request;
+};
+
+/** Adds the check before every action of `resource` (AdminJS's own new and edit, and the resource's own actions). */
+export function withStorableFormText(resource: ResourceWithOptions): ResourceWithOptions {
+  const actions = { ...(resource.options.actions ?? {}) } as Record<string, { before?: unknown } | undefined>;
+  for (const name of new Set(['new', 'edit', ...Object.keys(actions)])) {
+    const action = actions[name] ?? {};
+    const previous = action.before;
+    const hooks = previous ? (Array.isArray(previous) ? previous : [previous]) : [];
+    actions[name] = { ...action, before: [refuseUnstorableFormText, ...hooks] };
+  }
+  return { ...resource, options: { ...resource.options, actions: actions as Actions } };
+}

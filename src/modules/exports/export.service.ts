@@ -68,7 +68,7 @@ export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: n
   return {
     async open(tenantId, req) {
       if (!(EXPORT_KINDS as readonly string[]).includes(req.kind)) {
-        throw new AppError('VALIDATION_FAILED', `Unknown export "${req.kind}": use one of ${EXPORT_KINDS.join(', ')}.`, {
+        throw new AppError('VALIDATION_FAILED', `Unknown export kind "${req.kind}": use one of ${EXPORT_KINDS.join(', ')}.`, {
           fields: [{ path: 'kind', message: `one of ${EXPORT_KINDS.join(', ')}` }],
         });
       }
@@ -79,7 +79,7 @@ export function createExportService(deps: { db: Db; pool: pg.Pool; batchRows?: n
         });
       }
       if (req.from > req.to)
-        throw new AppError('VALIDATION_FAILED', `The range starts (${req.from}) after it ends (${req.to}).`, {
+        throw new AppError('VALIDATION_FAILED', `The range starts (from ${req.from}) after it ends (to ${req.to}).`, {
           fields: [{ path: 'from', message: 'on or before "to"' }],
         });
       const tenant = await deps.db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, timeZone: true } });

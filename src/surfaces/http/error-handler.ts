@@ -34,10 +34,20 @@ export function toAppError(err: unknown): { appErr: AppError; unexpected: boolea
   if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
     return { appErr: new AppError('VALIDATION_FAILED', 'Request body is not valid JSON'), unexpected: false };
   }
+  if (isUndecodablePath(err)) {
+    return {
+      appErr: new AppError(
+        'VALIDATION_FAILED',
+        'Malformed request: the URL path holds a percent-encoding that does not decode (such as %ZZ, or a character cut short). Encode each path segment with encodeURIComponent.',
+        { fields: [{ path: 'path', message: 'invalid percent-encoding' }] },
+      ),
+      unexpected: false,
+    };
+  }
   const status = e?.status ?? e?.statusCode;
   // Only errors Express and its parsers raise about the request (http-errors' `expose`, the router's
   // undecodable path): a 4xx from an upstream call we made is our problem, not the caller's.
-  const aboutTheRequest = e?.expose === true || !!e?.type || isUndecodablePath(err);
+  const aboutTheRequest = e?.expose === true || !!e?.type;
   if (typeof status === 'number' && status >= 400 && status < 500 && aboutTheRequest) {
     return {
       appErr: new AppError('VALIDATION_FAILED', status === 400 ? 'Malformed request' : `Request refused (${status})`),

@@ -30,9 +30,25 @@ export function findUnsafeText(value: unknown, path = '', depth = 0): string | u
   return undefined;
 }
 
-/** Refuses a request whose parsed body or query holds a NUL byte or a lone surrogate. */
+/**
+ * The path as the router will decode its parameters, or undefined when it does not decode (the router refuses
+ * that itself, error-handler.ts isUndecodablePath).
+ */
+function decodedPath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses a request whose parsed body or query, or whose path (an id such as /api/orders/%00), holds a NUL byte
+ * or a lone surrogate. The path was not checked: the id reached PostgreSQL, which refused it, and the caller got
+ * "Invalid parameters." naming nothing.
+ */
 export const rejectUnsafeText: RequestHandler = (req, _res, next) => {
-  const where = findUnsafeText(req.body, 'body') ?? findUnsafeText(req.query, 'query');
+  const where = findUnsafeText(req.body, 'body') ?? findUnsafeText(req.query, 'query') ?? findUnsafeText(decodedPath(req.path), 'path');
   if (where) {
     return next(
       new AppError('VALIDATION_FAILED', `Invalid text in ${where}: NUL bytes and unpaired surrogates are not allowed.`, {

@@ -264,6 +264,14 @@ describe('GET /api/exports/:kind', () => {
     expect((await bad('/api/exports/orders?to=2026-03-01', 400)).code).toBe('VALIDATION_FAILED');
     await request(t.app).get('/api/exports/orders?from=2026-01-01&to=2026-01-31').expect(401);
   });
+
+  it('names the parameter a refusal is about (found by the REST fuzz: the kind and the range named neither parameter)', async () => {
+    const s = await shop('UTC');
+    const kind = await request(t.app).get('/api/v1/exports/0?from=2026-06-30&to=2026-06-30').set(s.auth).expect(400);
+    expect(kind.body.error.message).toBe('Unknown export kind "0": use one of orders, payments, refunds, tax.');
+    const range = await request(t.app).get('/api/v1/exports/tax?from=2026-06-30&to=2026-01-01').set(s.auth).expect(400);
+    expect(range.body.error.message).toBe('The range starts (from 2026-06-30) after it ends (to 2026-01-01).');
+  });
 });
 
 describe('csvCell', () => {

@@ -73,9 +73,30 @@ describe('malformed input answers 4xx with the standard error body', () => {
     expect(invoice.status).toBe(400);
     expect(invoice.headers['content-type']).toMatch(/text\/html/);
     expect(invoice.text).toContain('This link is not valid');
+    // The message says what is malformed (it was "Malformed request" alone; found by the REST fuzz).
     const cut = await request(t.app).get('/api/orders/%E0%A4%A').set(shop.auth);
     expect(cut.status).toBe(400);
-    expect(cut.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Malformed request' });
+    expect(cut.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: [{ path: 'path', message: 'invalid percent-encoding' }] },
+    });
+    expect(cut.body.error.message).toMatch(/^Malformed request: the URL path holds a percent-encoding that does not decode/);
+  });
+
+  it('a NUL byte in a path id is refused at the edge, naming the path (found by the REST fuzz)', async () => {
+    // It reached PostgreSQL, which refuses NUL in text: the caller got "Invalid parameters." naming nothing.
+    const order = await pendingOrder(shop);
+    for (const res of [
+      await request(t.app).get('/api/v1/orders/%00').set(shop.auth),
+      await request(t.app).post('/api/v1/orders/%00/payment/reject').set(shop.auth).send({ reason: 'x' }),
+      await request(t.app).patch(`/api/v1/orders/${order.id}%00`).set(shop.auth).send({ trackingNumber: 'apply' }),
+    ]) {
+      expect(res.status).toBe(400);
+      standardError(res.body);
+      expect(res.body.error.message).toBe('Invalid text in path: NUL bytes and unpaired surrogates are not allowed.');
+      expect(res.body.error.details).toEqual({ fields: [{ path: 'path', message: 'invalid characters' }] });
+    }
+    expect((await testDb().order.findUniqueOrThrow({ where: { id: order.id } })).trackingNumber).toBeNull();
   });
 });
 

@@ -63,6 +63,17 @@ describe('GET /api/orders', () => {
     expect(reversed.body.error.message).toMatch(/from: must be before "to"/);
   });
 
+  it('takes a date filter past year 9999 as the latest instant (found by the REST fuzz: to=9999-12-31 answered 400 "Invalid parameters.")', async () => {
+    const s = await apiTenant(t);
+    const order = await pendingOrder(s);
+    const ids = async (query: string) =>
+      (await request(t.app).get(`/api/v1/orders?${query}`).set(s.auth).expect(200)).body.data.map((o: { id: string }) => o.id);
+    expect(await ids('to=9999-12-31')).toEqual([order.id]);
+    expect(await ids('to=9999-12-31T23:59:59-14:00')).toEqual([order.id]);
+    expect(await ids('from=9999-12-31T23:59:59-14:00')).toEqual([]);
+    expect(await ids('from=2026-01-01&to=9999-12-31')).toEqual([order.id]);
+  });
+
   it('answers 400 listing every bad query field', async () => {
     const res = await request(t.app)
       .get('/api/orders?status=SHIPPED_ISH&page=2&pageSize=1000&from=yesterday&customerId=bob&colour=red')

@@ -163,8 +163,12 @@ function hintsFor(op: Operation): Hints {
     });
   }
   if (op.path.startsWith('/exports/') || op.path === '/orders') {
-    const day = fc.constantFrom('2026-01-01', '2026-06-30', '2026-12-31');
-    Object.assign(hints, { from: day, to: day, cursor: fc.constant(undefined) });
+    // A valid range (from before to), so a junk parameter beside it is the one thing wrong.
+    Object.assign(hints, {
+      from: fc.constant('2026-01-01'),
+      to: fc.constantFrom('2026-06-30', '2026-12-31'),
+      cursor: fc.constant(undefined),
+    });
   }
   return hints;
 }

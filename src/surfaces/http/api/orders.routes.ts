@@ -45,10 +45,15 @@ type DateFilter = { day: string } | { instant: Date };
  * from its first instant and `to` through its last (a daylight-saving day is 23 or 25 hours).
  */
 function filterBound(d: DateFilter, edge: 'from' | 'to', timeZone: string): Date {
-  if ('instant' in d) return d.instant;
-  const bound = dayBound(`${d.day}[${timeZone}]`, edge === 'from' ? 'start' : 'end')!;
-  return edge === 'from' ? bound : new Date(bound.getTime() + 1);
+  const bound = 'instant' in d ? d.instant : dayBound(`${d.day}[${timeZone}]`, edge === 'from' ? 'start' : 'end')!;
+  const at = 'instant' in d || edge === 'from' ? bound : new Date(bound.getTime() + 1);
+  // A bound past year 9999 (to=9999-12-31 ends at 10000-01-01; 9999-12-31T23:00:00-14:00) is refused by the
+  // database driver, and the caller got "Invalid parameters." naming no field. No order is that late: the
+  // latest instant the database takes filters the same.
+  return at > LATEST_INSTANT ? LATEST_INSTANT : at;
 }
+
+const LATEST_INSTANT = new Date('9999-12-31T23:59:59.999Z');
 
 const DAY_NOTE = " A bare date (YYYY-MM-DD) is the shop's day, in its time zone (Settings), as in the exports.";
 

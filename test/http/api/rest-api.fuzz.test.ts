@@ -57,6 +57,8 @@ let readOnlyAuth: Record<string, string>;
 let otherOrders: { pending: string; paid: string };
 let otherSecrets: string[];
 let otherBaseline: ShopSnapshot;
+/** Cursors the other shop was given (a page of its orders, of its products): another shop's "ids" in a query. */
+let otherCursors: string[];
 let snapshot: (tenantId: string) => Promise<ShopSnapshot>;
 
 beforeAll(async () => {
@@ -73,6 +75,11 @@ beforeAll(async () => {
     paid: (await pendingOrder(other, { status: 'PAID', paymentStatus: 'paid', paidAt: new Date() })).id,
   };
   otherSecrets = ['Other shop secret customer', 'Other shop secret product'];
+  otherCursors = [];
+  for (const list of ['orders', 'products']) {
+    const page = await request(t.app).get(`/api/v1/${list}?pageSize=1`).set(other.auth).expect(200);
+    otherCursors.push(page.body.nextCursor);
+  }
   snapshot = await shopSnapshotter(t.services.db);
   otherBaseline = await snapshot(other.tenant.id);
 });
@@ -162,12 +169,13 @@ function hintsFor(op: Operation): Hints {
       amounts: fc.constant([]),
     });
   }
+  // No cursor in a valid request (a first page); a junk one is hostileCursors'.
+  hints.cursor = fc.constant(undefined);
   if (op.path.startsWith('/exports/') || op.path === '/orders') {
     // A valid range (from before to), so a junk parameter beside it is the one thing wrong.
     Object.assign(hints, {
       from: fc.constant('2026-01-01'),
       to: fc.constantFrom('2026-06-30', '2026-12-31'),
-      cursor: fc.constant(undefined),
     });
   }
   return hints;
@@ -243,6 +251,12 @@ function fixBase(op: Operation, value: unknown): unknown {
   return v;
 }
 
+/** A cursor: the other shop's, or one forged from JSON the lists never issue (wrong shapes, huge numbers). */
+function hostileCursors(): fc.Arbitrary<string> {
+  const forged = ['{"f":"","a":null}', '[]', '{"f":"x","a":{"sortOrder":1e400,"name":1,"id":""}}', '{"a":{"createdAt":"x"}}', 'null'];
+  return fc.constantFrom(...otherCursors, ...forged.map((j) => Buffer.from(j).toString('base64url')), '!!!', '=');
+}
+
 type Query = { params: [string, string | string[]][]; mutated: string[] };
 
 function queries(op: Operation, hints: Hints): fc.Arbitrary<Query> {
@@ -255,7 +269,13 @@ function queries(op: Operation, hints: Hints): fc.Arbitrary<Query> {
         arbitrary: validValue(p.schema, hints, p.name).map((v) => ({ value: v === undefined ? undefined : String(v), junk: false })),
         weight: 3,
       },
-      { arbitrary: junkQueryValue.map((value) => ({ value, junk: true })), weight: 2 },
+      {
+        arbitrary: (p.name === 'cursor' ? fc.oneof(junkQueryValue, hostileCursors()) : junkQueryValue).map((value) => ({
+          value,
+          junk: true,
+        })),
+        weight: 2,
+      },
     ),
   );
   const extra = fc.option(

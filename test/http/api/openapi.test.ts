@@ -73,6 +73,18 @@ describe('the OpenAPI document', () => {
     expect(documented).toEqual(mounted);
   });
 
+  it('documents the Idempotency-Key header on every state-changing operation, as the API takes it on each (the pay window lacked it)', async () => {
+    const doc = (await request(t.app).get('/api/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>;
+    };
+    const lacking = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([method, op]) => method !== 'get' && !op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(lacking).toEqual([]);
+  });
+
   it('states the request schemas the handlers check: a body the document forbids is refused', async () => {
     const doc = (await request(t.app).get('/api/openapi.json').expect(200)).body;
     const reject = doc.paths['/orders/{id}/payment/reject'].post.requestBody.content['application/json'].schema;

@@ -60,6 +60,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     summary: 'Extend the pay window',
     description: "Moves an unpaid order's expiry later, by minutes or to a date-time; the reminder and the expiry move with it.",
     body: paymentWindowBody,
+    idempotent: true,
     success: {
       status: 200,
       description: 'The new deadline',

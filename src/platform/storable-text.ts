@@ -1,5 +1,6 @@
-// Text that cannot be stored, refused where people type it (Discord's options and modals: surfaces/discord/
-// interaction-data.ts; the panel's forms: surfaces/admin/resources/storable-form-text.ts): a NUL character (U+0000),
+// Text that cannot be stored, refused where it comes in (Discord's options and modals: surfaces/discord/
+// interaction-data.ts; the panel's forms: surfaces/admin/resources/storable-form-text.ts; REST bodies, queries and
+// paths and the panel's query strings: surfaces/http/input-hygiene.ts): a NUL character (U+0000),
 // which PostgreSQL cannot hold in text nor compare with, and an unpaired UTF-16 surrogate (a JSON "\ud800" escape),
 // which is not text at all and which Prisma refuses to write. Either reached the database as a generic failure.
 

@@ -3,15 +3,15 @@
 // encoded as UTF-8 and corrupts or fails the write).
 import type { RequestHandler } from 'express';
 import { AppError } from '../../platform/errors.js';
+import { unstorableTextProblem } from '../../platform/storable-text.js';
 
-// eslint-disable-next-line no-control-regex
-const NUL = /\u0000/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A NUL byte or a lone surrogate (platform/storable-text.ts, the rule the panel and Discord apply too). */
+const unsafe = (text: string) => unstorableTextProblem(text) !== null;
 
 /** The path of the first string (key or value) in `value` that holds a NUL byte or a lone surrogate. */
 export function findUnsafeText(value: unknown, path = '', depth = 0): string | undefined {
   if (depth > 64) return path || '(root)';
-  if (typeof value === 'string') return NUL.test(value) || LONE_SURROGATE.test(value) ? path || '(root)' : undefined;
+  if (typeof value === 'string') return unsafe(value) ? path || '(root)' : undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = findUnsafeText(value[i], `${path}[${i}]`, depth + 1);
@@ -22,7 +22,7 @@ export function findUnsafeText(value: unknown, path = '', depth = 0): string | u
   if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       const here = path ? `${path}.${k}` : k;
-      if (NUL.test(k) || LONE_SURROGATE.test(k)) return here;
+      if (unsafe(k)) return here;
       const found = findUnsafeText(v, here, depth + 1);
       if (found) return found;
     }

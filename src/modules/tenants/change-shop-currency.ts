@@ -203,7 +203,10 @@ export async function changeShopCurrency(
   const from = code(input.from);
   const to = code(input.to);
   const { tenantId } = ctx;
-  if (from === to) throw new AppError('VALIDATION_FAILED', `The shop already sells in ${to}: pick another currency.`);
+  if (from === to)
+    throw new AppError('VALIDATION_FAILED', `The shop already sells in ${to}: pick another currency.`, {
+      fields: [{ path: 'to', message: `the shop already sells in ${to}` }],
+    });
   return withTransaction(deps.db, async (tx) => {
     // The priced rows first, by id, then the shop's row: the order the panel's saves take them in (above). A row
     // that becomes priced after this read is not locked, and needs not be: its save waits for the shop's row and

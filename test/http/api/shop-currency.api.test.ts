@@ -285,7 +285,11 @@ describe('POST /api/shop/currency refusals (nothing written)', () => {
       { path: `amounts.${off}.newAmountCents`, message: 'from 1 to 100000000 (minor units)' },
     ]);
     const same = await post(s.auth, { from: 'USD', to: 'usd', amounts: await entries(s) }).expect(400);
-    expect(same.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'The shop already sells in USD: pick another currency.' });
+    expect(same.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'The shop already sells in USD: pick another currency.',
+      details: { fields: [{ path: 'to', message: 'the shop already sells in USD' }] },
+    });
     expect(await snapshot(s.tenantId)).toEqual(before);
   });
 

@@ -19,6 +19,7 @@ import { isAppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import { shopRecordContextOf } from '../auth/panel-admin.js';
 import { amountRules, currencyCode, formMoney } from '../schemas/form-fields.js';
+import { countWords } from '../../../platform/count-words.js';
 
 /** What the page shows: the shop's currency and each amount held in it. */
 export interface CurrencyChangePage {
@@ -120,7 +121,7 @@ export function changeCurrencyAction(services: Services) {
       const show = context.h.recordActionUrl({ resourceId: context.resource.id(), recordId: record.id(), actionName: 'show' });
       return {
         ...(await answer({
-          message: `The shop now sells in ${to.data}${repriced ? `: ${repriced} ${repriced === 1 ? 'amount' : 'amounts'} re-priced` : ''}.`,
+          message: `The shop now sells in ${to.data}${repriced ? `: ${countWords(repriced, 'amount')} re-priced` : ''}.`,
           type: 'success',
         })),
         redirectUrl: show,

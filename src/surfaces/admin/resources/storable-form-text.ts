@@ -3,13 +3,19 @@
 // and the form got a 400 "Invalid list, filter or sort parameters." with no notice, and one in an order's notes the
 // generic "Something went wrong". A before-hook on every action of every resource: AdminJS answers a ValidationError
 // thrown there with the form, its field errors and the notice.
-import { ValidationError, type ActionRequest, type Before, type ResourceWithOptions } from 'adminjs';
+import { ValidationError, type ActionContext, type ActionRequest, type Before, type ResourceWithOptions } from 'adminjs';
+import { fieldLabel } from '../../../modules/audit/audit-timeline.js';
 import { unstorableTextProblem } from '../../../platform/storable-text.js';
+import { settingsFieldWords } from '../presentation/settings-words.js';
+import { keepTyped } from './validation.js';
 
 type Actions = NonNullable<ResourceWithOptions['options']['actions']>;
 
 /** Throws AdminJS's ValidationError naming each field whose text cannot be stored. */
-export const refuseUnstorableFormText: Before = async (request: ActionRequest) => {
+export const refuseUnstorableFormText: Before = async (request: ActionRequest, context: ActionContext) => {
+  // AdminJS runs before-hooks ahead of its access check: check access first (as validatePayload does), so someone
+  // who may not perform the action is refused for that, not told about a field.
+  (context.action as unknown as { canInvokeAction(ctx: ActionContext): boolean }).canInvokeAction(context);
   const payload = request.method === 'post' ? request.payload : undefined;
   if (!payload) return request;
   const errors: Record<string, { message: string }> = {};
@@ -18,11 +24,14 @@ export const refuseUnstorableFormText: Before = async (request: ActionRequest) =
     if (problem) errors[field] = { message: `This field ${problem}` };
   }
   const fields = Object.keys(errors);
-  if (fields.length)
-    throw new ValidationError(errors, {
-      message: `Nothing was saved: ${fields.join(', ')} ${fields.length === 1 ? 'holds' : 'hold'} text that cannot be saved.`,
-    });
-  return request;
+  if (!fields.length) return request;
+  // The fields in words, as the form and the History timeline name them ("Name", "Venmo handle").
+  const labels = fields.map((f) => settingsFieldWords(f) ?? fieldLabel(f.split('.')[0]!));
+  // The form comes back with what was typed, every field (AdminJS would refill it from the database otherwise).
+  keepTyped(context.record, payload);
+  throw new ValidationError(errors, {
+    message: `Nothing was saved: ${labels.join(', ')} ${fields.length === 1 ? 'holds' : 'hold'} text that cannot be saved.`,
+  });
 };
 
 /** Adds the check before every action of `resource` (AdminJS's own new and edit, and the resource's own actions). */

@@ -639,8 +639,10 @@ function discordLimitProblems(a: Answer): string[] {
 
 /** A refusal: the error answer dispatch and errorReply give (an ephemeral message in the error colour). */
 const isRefusal = (a: Answer) =>
-  // (A rejected payment's decision is red too, but it is a done thing: "Order #n · payment rejected".)
-  (a.type === 4 && (a.data?.embeds ?? []).some((e) => e.color === COLORS.error && !/· payment rejected$/.test(e.title ?? ''))) ||
+  // (A rejected payment's decision is red too, but it is a done thing: "Order #n · payment rejected", or "· already
+  // cancelled" when the order was cancelled before the click.)
+  (a.type === 4 &&
+    (a.data?.embeds ?? []).some((e) => e.color === COLORS.error && !/· (payment rejected|already cancelled)$/.test(e.title ?? ''))) ||
   // The address step's refusal keeps what was typed and offers the form again (an update of the flow message).
   (a.data?.embeds ?? []).some((e) => e.title === 'Please check the address');
 

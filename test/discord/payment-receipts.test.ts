@@ -300,6 +300,14 @@ describe('recording money received', () => {
       orderBy: { createdAt: 'desc' },
     });
     expect(audit.after).toMatchObject({ overpaidCents: 500 });
+
+    // Money recorded on the order after it was paid: said as such, not as this admin's approval (review).
+    const extra = await interact(
+      h,
+      modalInteraction(s.admin, `payment:receipt-modal:${s.order.payment.id}`, { amount: '1', note: 'venmo 3' }, onMessage),
+    );
+    expect(textOf(extra)).toContain(`Already paid; <@${s.admin.user.id}> recorded more`);
+    expect(textOf(extra)).not.toContain('Approved by');
   });
 
   it('REST: receipts from two admins at the same moment all count; the order is paid exactly once', async () => {

@@ -41,6 +41,8 @@ describe('rejecting a payment that was already decided', () => {
     const res = await interact(h, modalInteraction(someone, `payment:reject-modal:${order.payment.id}`, { reason: 'Wrong amount' }));
     const text = textOf(res);
     expect(text).toContain('The order was already cancelled, so the payment was not rejected');
+    expect(text).toContain(`Order #${order.number} · already cancelled`);
+    expect(text).not.toContain('payment rejected');
     expect(text).not.toContain('Wrong amount');
     expect(text).not.toContain(`rejected by <@${someone.user.id}>`);
   });

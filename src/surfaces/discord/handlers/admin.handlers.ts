@@ -180,6 +180,8 @@ export const adminComponents: ComponentRoutes = {
           by: ctx.user.id,
           number: r.order.number,
           already: !r.changed,
+          // Recorded, but the order was paid before this money (an extra receipt): not this admin's approval.
+          paidBefore: r.changed && !r.paid,
           detail: receivedText(r.order) ?? undefined,
         });
       }

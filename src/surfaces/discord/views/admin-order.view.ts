@@ -130,12 +130,19 @@ export function decidedAdminMessage(
     already?: boolean;
     detail?: string;
     cancelledBefore?: boolean;
+    /** Money recorded on an order paid before it (an extra receipt): said as such, not as this admin's approval. */
+    paidBefore?: boolean;
   },
 ): MessageData {
   const base = original ?? {};
   const unchanged = `<@${outcome.by}>'s click changed nothing`;
+  const approvedLine = outcome.already
+    ? `Already approved; ${unchanged}`
+    : outcome.paidBefore
+      ? `Already paid; <@${outcome.by}> recorded more`
+      : `Approved by <@${outcome.by}>`;
   const line = outcome.approved
-    ? `${outcome.already ? `Already approved; ${unchanged}` : `Approved by <@${outcome.by}>`}${outcome.detail ? `: ${outcome.detail}` : ''}`
+    ? `${approvedLine}${outcome.detail ? `: ${outcome.detail}` : ''}`
     : outcome.cancelledBefore
       ? `The order was already cancelled, so the payment was not rejected; ${unchanged} and the customer was sent no reason`
       : `${outcome.already ? `Already rejected; ${unchanged}` : `Rejected by <@${outcome.by}>`}${outcome.reason ? `: ${outcome.reason}` : ''}`;
@@ -143,7 +150,7 @@ export function decidedAdminMessage(
     embeds: [
       embed({
         ...base,
-        title: `Order #${outcome.number} · ${outcome.approved ? 'paid' : 'payment rejected'}`,
+        title: `Order #${outcome.number} · ${outcome.approved ? 'paid' : outcome.cancelledBefore ? 'already cancelled' : 'payment rejected'}`,
         color: outcome.approved ? COLORS.ok : COLORS.error,
         fields: [...(base.fields ?? []), { name: 'Decision', value: line }],
       }),

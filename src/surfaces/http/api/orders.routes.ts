@@ -46,12 +46,16 @@ type DateFilter = { day: string } | { instant: Date };
  */
 function filterBound(d: DateFilter, edge: 'from' | 'to', timeZone: string): Date {
   const bound = 'instant' in d ? d.instant : dayBound(`${d.day}[${timeZone}]`, edge === 'from' ? 'start' : 'end')!;
-  const at = 'instant' in d || edge === 'from' ? bound : new Date(bound.getTime() + 1);
-  // A bound past year 9999 (to=9999-12-31 ends at 10000-01-01; 9999-12-31T23:00:00-14:00) is refused by the
-  // database driver, and the caller got "Invalid parameters." naming no field. No order is that late: the
-  // latest instant the database takes filters the same.
-  return at > LATEST_INSTANT ? LATEST_INSTANT : at;
+  return 'instant' in d || edge === 'from' ? bound : new Date(bound.getTime() + 1);
 }
+
+/**
+ * A bound as the database takes it. One past year 9999 (to=9999-12-31 ends at 10000-01-01;
+ * 9999-12-31T23:00:00-14:00) is refused by the driver, and the caller got "Invalid parameters." naming no field.
+ * No order is that late: the latest instant the database takes filters the same. Capped after the bounds are
+ * compared, so two instants past it still compare as sent.
+ */
+const storable = (at: Date | undefined) => (at && at > LATEST_INSTANT ? LATEST_INSTANT : at);
 
 const LATEST_INSTANT = new Date('9999-12-31T23:59:59.999Z');
 
@@ -120,7 +124,7 @@ export function ordersRoutes(services: Services): Router {
     if (from && to && from >= to) throw validationError([{ path: ['from'], message: 'must be before "to"' }], 'query');
     const { orders, nextCursor } = await services.orderList.page(
       tenantId,
-      { status: q.status, customerId: q.customerId, from, to },
+      { status: q.status, customerId: q.customerId, from: storable(from), to: storable(to) },
       { pageSize: q.pageSize, cursor: q.cursor },
     );
     // The JSON shape is listOrdersResponse (dates as ISO 8601 strings).

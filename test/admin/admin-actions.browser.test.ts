@@ -49,7 +49,7 @@ describe.skipIf(!runBrowserTests)('panel actions, clicked', () => {
     await page.locator('[data-testid="upload-keys-form"] button[type="submit"]').click();
     await waitFor('the keys stored', async () => (await db().productKey.count({ where: { productId: product.id } })) >= 3);
     // The notice says so too (it comes with the answer, just after the commit).
-    await expect.poll(() => page.locator('[data-testid="notice-wrapper"]').first().textContent()).toMatch(/3 key\(s\) added.*3 available/);
+    await expect.poll(() => page.locator('[data-testid="notice-wrapper"]').first().textContent()).toMatch(/3 keys added.*3 available/);
     await browser.shot('upload-keys');
 
     const keys = await db().productKey.findMany({ where: { productId: product.id }, orderBy: { code: 'asc' } });

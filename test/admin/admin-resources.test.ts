@@ -90,6 +90,21 @@ describe('products', () => {
     expect((await testDb().product.findUniqueOrThrow({ where: { id: p.id } })).currency).toBe('USD');
   });
 
+  it('drops a field named after an Object member (constructor.prototype.x, __proto__.x, toString) like any unknown field, no 500', async () => {
+    // Found by the panel fuzz: AdminJS looked the names up in a plain object and threw before any hook ran.
+    const p = await f.product({ tenantId, unitPriceCents: 999 });
+    for (const key of ['constructor.prototype.polluted', '__proto__.polluted', 'constructor', 'toString', 'name.hasOwnProperty']) {
+      const loaded = await loadedRow(a, 'Product', p.id);
+      let req = post(a, `/resources/Product/records/${p.id}/edit`);
+      for (const [k, v] of Object.entries({ ...base, sku: p.sku, price: '12.00', ...loaded, [key]: 'junk' })) req = req.field(k, v);
+      const res = await req;
+      expect(res.status, key).toBe(200);
+      expect(res.body.notice, key).toMatchObject({ type: 'success' });
+    }
+    expect((await testDb().product.findUniqueOrThrow({ where: { id: p.id } })).unitPriceCents).toBe(1200);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('reports a duplicate SKU as a form error', async () => {
     await f.product({ tenantId, sku: 'DUP-1' });
     let req = post(a, '/resources/Product/actions/new');

@@ -172,6 +172,20 @@ export function defineScopedResource(lib: PrismaLib) {
       }
     }
 
+    /**
+     * AdminJS looks every posted form field's name up in a plain object of the resource's properties, part by
+     * part, before any hook runs: a field named `constructor`, `toString` or `__proto__.x` found Object's own
+     * members there and threw (a 500 for a hand-made post). A name with such a part is no property of any
+     * resource: it is looked up as unknown, and the form's schema drops it like any other field it does not have.
+     */
+    override assignDecorator(...args: Parameters<InstanceType<typeof lib.Resource>['assignDecorator']>): void {
+      super.assignDecorator(...args);
+      const decorated = this._decorated as { getPropertyByKey(key: string): unknown } | null;
+      if (!decorated) return;
+      const lookUp = decorated.getPropertyByKey.bind(decorated);
+      decorated.getPropertyByKey = (key: string) => (key.split('.').some((part) => part in Object.prototype) ? null : lookUp(key));
+    }
+
     protected override prepareReturnValues(row: Record<string, unknown>): Record<string, unknown> {
       const values = super.prepareReturnValues(row);
       for (const secret of this.scopeOptions.secrets ?? []) delete values[secret];

@@ -51,7 +51,8 @@ export function extendPayWindowAction(services: Services, recordJson: RecordJson
       });
       return { ...response, payWindow } as RecordActionResponse;
     } catch (err) {
-      return errorNotice(err, context, logger);
+      // A refused number of hours is said under its field too, as every panel form says a field's refusal.
+      return errorNotice(err, context, logger, (path) => (path === 'extendByHours' ? path : undefined));
     }
   };
 }

@@ -149,7 +149,7 @@ const FORMS: Form[] = [
     resource: 'Product',
     action: 'new',
     base: () => ({ sku: `FZ-${next()}`, ...PRODUCT }),
-    fields: ['sku', ...Object.keys(PRODUCT), 'grantedRoleIds', 'requiredRoleIds'],
+    fields: ['sku', ...Object.keys(PRODUCT), 'grantedRoleIds', 'requiredRoleIds', 'grantedRoleIds.0', 'requiredRoleIds.0'],
     newRecords: true,
   },
   {
@@ -158,7 +158,7 @@ const FORMS: Form[] = [
     record: async () => shop.productId,
     action: 'edit',
     base: () => ({ sku: 'Shop-SKU', ...PRODUCT }),
-    fields: ['sku', ...Object.keys(PRODUCT), 'grantedRoleIds', 'requiredRoleIds'],
+    fields: ['sku', ...Object.keys(PRODUCT), 'grantedRoleIds', 'requiredRoleIds', 'grantedRoleIds.0', 'requiredRoleIds.0'],
     shown: true,
   },
   {
@@ -238,7 +238,17 @@ const FORMS: Form[] = [
     record: async () => shop.tenantId,
     action: 'edit',
     base: () => ({ ...SETTINGS }),
-    fields: [...Object.keys(SETTINGS), 'enabledPaymentMethods', 'paymentInstructions'],
+    fields: [
+      ...Object.keys(SETTINGS),
+      'enabledPaymentMethods',
+      'paymentInstructions',
+      'paymentInstructions.ZELLE.handle',
+      'paymentWindowMinutes.VENMO_P2P',
+      'adminRoleIds',
+      'adminRoleIds.0',
+      'roleRemovalPolicy',
+      'timeZone',
+    ],
     shown: true,
   },
   {

@@ -26,7 +26,9 @@ export function parseInstant(text: string): Date | null {
 const DAY_IN_ZONE = /^(\d{4}-\d{2}-\d{2})\[([^\]]+)\]$/;
 
 /** The earliest year a date filter or export range may name (no order is older; PostgreSQL has no year 0). */
-const FIRST_YEAR = 1900;
+export const FIRST_YEAR = 1900;
+/** The latest year a stored date may have: the database driver refuses year 10000 (a 500, not a refusal). */
+export const LAST_YEAR = 9999;
 
 /**
  * True for a calendar day written YYYY-MM-DD that exists (not 2026-02-30, which Date rolls over to 2 March)

@@ -142,6 +142,29 @@ describe('discounts', () => {
   });
 });
 
+describe('discount dates', () => {
+  it('refuses a date the database cannot store (year 275760, year 10000) under its field, and writes nothing', async () => {
+    // Found by the panel fuzz: the date parsed, and the save failed with a 500.
+    for (const endsAt of ['+275760-09-13T00:00:00Z', '+010000-01-01T00:00:00Z', '1899-12-31T00:00:00Z']) {
+      let req = post(a, '/resources/Discount/actions/new');
+      for (const [k, v] of Object.entries({
+        name: 'Far future',
+        type: 'PERCENT',
+        percentOff: '10',
+        scope: 'GLOBAL',
+        active: 'true',
+        endsAt,
+      }))
+        req = req.field(k, v);
+      const res = await req;
+      expect(res.status, endsAt).toBe(200);
+      expect(res.body.notice?.type, endsAt).toBe('error');
+      expect(res.body.record.errors.endsAt.message, endsAt).toBe('a date between the years 1900 and 9999');
+    }
+    expect(await testDb().discount.count({ where: { tenantId, name: 'Far future' } })).toBe(0);
+  });
+});
+
 describe('tenant settings', () => {
   const settings = {
     name: 'Renamed Shop',

@@ -10,7 +10,7 @@ import {
   isoCurrencies,
   parseMoneyInput,
 } from '../../../platform/money.js';
-import { parseInstant } from '../../../platform/zoned-time.js';
+import { FIRST_YEAR, LAST_YEAR, parseInstant } from '../../../platform/zoned-time.js';
 import { arrayOf } from '../resources/validation.js';
 
 const empty = (v: unknown) => v === '' || v === null || v === undefined;
@@ -55,7 +55,14 @@ export const formOptionalText = (max: number) =>
  */
 export const formOptionalDate = z.preprocess(
   (v) => (empty(v) ? null : v instanceof Date ? v : (parseInstant(String(v)) ?? v)),
-  z.date({ error: 'a date and time' }).nullable(),
+  z
+    .date({ error: 'a date and time' })
+    // A date the database stores: "+275760-09-13T00:00:00Z" parsed, then failed the save with a 500.
+    .refine(
+      (d) => d.getUTCFullYear() >= FIRST_YEAR && d.getUTCFullYear() <= LAST_YEAR,
+      `a date between the years ${FIRST_YEAR} and ${LAST_YEAR}`,
+    )
+    .nullable(),
 );
 
 /**

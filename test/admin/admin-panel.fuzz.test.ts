@@ -282,7 +282,8 @@ const FORMS: Form[] = [
     record: pendingOrder,
     action: 'edit',
     base: () => ({ status: 'PENDING_PAYMENT', shippingStatus: 'PENDING', trackingNumber: '', shippingCarrier: '', notes: 'fuzz' }),
-    fields: ['status', 'shippingStatus', 'trackingNumber', 'shippingCarrier', 'notes'],
+    fields: ['status', 'shippingStatus', 'trackingNumber', 'shippingCarrier', 'notes', 'lineItems'],
+    relations: ['lineItems'],
     shown: true,
   },
   {
@@ -516,6 +517,8 @@ function otherShopId(field: string): string {
   if (field === 'customer') return other.customerId;
   if (field === 'discount') return other.discountId;
   if (field === 'tenant') return other.tenantId;
+  // The order's lines (JSON): one of the other shop's products, alone or beside one of the shop's.
+  if (field === 'lineItems') return JSON.stringify([{ productId: other.productId, quantity: 1 }]);
   return other.productId;
 }
 

@@ -29,6 +29,8 @@ const DAY_IN_ZONE = /^(\d{4}-\d{2}-\d{2})\[([^\]]+)\]$/;
 export const FIRST_YEAR = 1900;
 /** The latest year a stored date may have: the database driver refuses year 10000 (a 500, not a refusal). */
 export const LAST_YEAR = 9999;
+/** The last instant of LAST_YEAR (UTC): the latest the database driver writes or compares (year 10000 is refused). */
+export const LATEST_INSTANT = new Date(`${LAST_YEAR}-12-31T23:59:59.999Z`);
 
 /**
  * True for a calendar day written YYYY-MM-DD that exists (not 2026-02-30, which Date rolls over to 2 March)

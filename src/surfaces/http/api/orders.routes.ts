@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
-import { dayBound, isCalendarDay } from '../../../platform/zoned-time.js';
+import { dayBound, isCalendarDay, LATEST_INSTANT } from '../../../platform/zoned-time.js';
 import { validationError } from '../../../platform/errors.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
@@ -56,8 +56,6 @@ function filterBound(d: DateFilter, edge: 'from' | 'to', timeZone: string): Date
  * compared, so two instants past it still compare as sent.
  */
 const storable = (at: Date | undefined) => (at && at > LATEST_INSTANT ? LATEST_INSTANT : at);
-
-const LATEST_INSTANT = new Date('9999-12-31T23:59:59.999Z');
 
 const DAY_NOTE = " A bare date (YYYY-MM-DD) is the shop's day, in its time zone (Settings), as in the exports.";
 

@@ -43,7 +43,8 @@ async function roleJobs(task: string, entitlementId: string): Promise<JobRow[]> 
 
 /** Skips the wait for the lane job's retry (its backoff is e^attempts seconds): it is due, and so is its lane's drain. */
 async function retryNow(tenantId: string, row: JobRow): Promise<void> {
-  await db.$executeRaw`UPDATE lane_jobs SET "retryAt" = now() WHERE id = ${BigInt(row.id)}`;
+  // A second ago: the column keeps milliseconds and rounds, so now() can be stored just ahead (lanes.test.ts).
+  await db.$executeRaw`UPDATE lane_jobs SET "retryAt" = now() - interval '1 second' WHERE id = ${BigInt(row.id)}`;
   await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${laneDrainKey(ROLE_LANE.name, tenantId)}`;
 }
 

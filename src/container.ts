@@ -383,6 +383,8 @@ export function createContainer(opts: ContainerOptions): Services {
       await database.close();
     },
   };
+  // What an order was when deleted (the delete's audit snapshot): read by the cancellation DM and the webhooks.
+  const deletedOrder = (tenantId: string, orderId: string) => deletedOrderSnapshot(db, tenantId, orderId);
   const customerDms = registerDiscordNotifications(bus, {
     rest: discordRest,
     logger,
@@ -393,7 +395,7 @@ export function createContainer(opts: ContainerOptions): Services {
     deliveries: createDeliveryLog({ db, sql, bus }),
     invoices: services.invoices,
     digital: digitalGoods,
-    deletedOrder: (tenantId, orderId) => deletedOrderSnapshot(db, tenantId, orderId),
+    deletedOrder,
   });
   // The customer's DMs edited when their personal data is erased (recorded with each delivery above).
   registerDmErasure(bus, { rest: discordRest, logger, sentDms: createSentDmStore({ db }), db, audit });
@@ -415,7 +417,7 @@ export function createContainer(opts: ContainerOptions): Services {
     probeSeconds: env.WEBHOOK_TIMEOUT_MS / 1000 + 5,
     data: createWebhookDataBuilder({
       orders: services.orders,
-      deletedOrder: (tenantId, orderId) => deletedOrderSnapshot(db, tenantId, orderId),
+      deletedOrder,
     }),
   });
   registerDigitalNotifications(bus, {

@@ -333,6 +333,28 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   const dm = (tenant: Tenant, order: OrderDetail, message: MessageData, what: DmKind, about = order.id): Promise<void> =>
     send({ tenant, customer: order.customer, orderId: order.id, orderNumber: order.number }, message, what, about);
 
+  /**
+   * One DM to a customer about one of their orders (see send), the shop and the order already read (`order` null:
+   * deleted since): the customer is the order's, or read by id.
+   */
+  async function toCustomer(
+    tenant: Tenant,
+    order: OrderDetail | null,
+    about: { customerId: string; orderId: string },
+    message: MessageData,
+    what: DmKind,
+    key: string,
+  ): Promise<void> {
+    const customer = order?.customer ?? (await orNullIfNotFound(deps.customers.get(tenant.id, about.customerId)));
+    if (!customer) {
+      // Their row is gone since (their shop removed with its data; an erasure keeps the row): nobody left to reach,
+      // and a retry would find nobody either.
+      deps.logger.info({ tenantId: tenant.id, orderId: about.orderId, notification: what }, 'the customer was deleted since; nothing sent');
+      return;
+    }
+    await send({ tenant, customer, orderId: about.orderId, orderNumber: order?.number ?? null }, message, what, key);
+  }
+
   /** One DM to a customer about one of their orders, which may be gone since (see send). */
   async function dmCustomer(
     tenantId: string,
@@ -342,15 +364,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     key: string,
   ): Promise<void> {
     const [tenant, order] = await Promise.all([shopOrNull(tenantId, what), orderOrNull(tenantId, about.orderId)]);
-    if (!tenant) return;
-    const customer = order?.customer ?? (await orNullIfNotFound(deps.customers.get(tenantId, about.customerId)));
-    if (!customer) {
-      // Their row is gone since (their shop removed with its data; an erasure keeps the row): nobody left to reach,
-      // and a retry would find nobody either.
-      deps.logger.info({ tenantId, orderId: about.orderId, notification: what }, 'the customer was deleted since; nothing sent');
-      return;
-    }
-    await send({ tenant, customer, orderId: about.orderId, orderNumber: order?.number ?? null }, message, what, key);
+    if (tenant) await toCustomer(tenant, order, about, message, what, key);
   }
 
   bus.subscribe(EVENTS.orderCreated, 'discord-admin-embed', {
@@ -574,8 +588,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         );
         return;
       }
-      await dmCustomer(
-        tenantId,
+      await toCustomer(
+        tenant,
+        null,
         { customerId: was.customerId, orderId },
         cancelledDm(tenant, was, reason, note),
         'order-cancelled',
@@ -665,9 +680,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         return;
       }
       // The claim pays the customer whether or not the order is still there (deleted since the refund): sent either way.
-      const tenant = await shopOrNull(tenantId, 'refund-claim');
+      const [tenant, order] = await Promise.all([shopOrNull(tenantId, 'refund-claim'), orderOrNull(tenantId, orderId)]);
       if (!tenant) return;
-      await dmCustomer(tenantId, { customerId, orderId }, refundClaimDm(tenant, orderNumber, claim), 'refund-claim', refundId);
+      await toCustomer(tenant, order, { customerId, orderId }, refundClaimDm(tenant, orderNumber, claim), 'refund-claim', refundId);
     },
   });
 

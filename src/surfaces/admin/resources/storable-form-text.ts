@@ -7,15 +7,12 @@ import { ValidationError, type ActionContext, type ActionRequest, type Before, t
 import { fieldLabel } from '../../../modules/audit/audit-timeline.js';
 import { unstorableTextProblem } from '../../../platform/storable-text.js';
 import { settingsFieldWords } from '../presentation/settings-words.js';
-import { keepTyped } from './validation.js';
-
-type Actions = NonNullable<ResourceWithOptions['options']['actions']>;
+import { addBefore } from './add-after.js';
+import { assertCanInvoke, keepTyped } from './validation.js';
 
 /** Throws AdminJS's ValidationError naming each field whose text cannot be stored. */
 export const refuseUnstorableFormText: Before = async (request: ActionRequest, context: ActionContext) => {
-  // AdminJS runs before-hooks ahead of its access check: check access first (as validatePayload does), so someone
-  // who may not perform the action is refused for that, not told about a field.
-  (context.action as unknown as { canInvokeAction(ctx: ActionContext): boolean }).canInvokeAction(context);
+  assertCanInvoke(context);
   const payload = request.method === 'post' ? request.payload : undefined;
   if (!payload) return request;
   const errors: Record<string, { message: string }> = {};
@@ -36,12 +33,5 @@ export const refuseUnstorableFormText: Before = async (request: ActionRequest, c
 
 /** Adds the check before every action of `resource` (AdminJS's own new and edit, and the resource's own actions). */
 export function withStorableFormText(resource: ResourceWithOptions): ResourceWithOptions {
-  const actions = { ...(resource.options.actions ?? {}) } as Record<string, { before?: unknown } | undefined>;
-  for (const name of new Set(['new', 'edit', ...Object.keys(actions)])) {
-    const action = actions[name] ?? {};
-    const previous = action.before;
-    const hooks = previous ? (Array.isArray(previous) ? previous : [previous]) : [];
-    actions[name] = { ...action, before: [refuseUnstorableFormText, ...hooks] };
-  }
-  return { ...resource, options: { ...resource.options, actions: actions as Actions } };
+  return addBefore(resource, [...new Set(['new', 'edit', ...Object.keys(resource.options.actions ?? {})])], refuseUnstorableFormText);
 }

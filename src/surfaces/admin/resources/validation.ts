@@ -15,14 +15,20 @@ export type PayloadMapper = (
 /** A form's schema, or one built per request (from what was typed, or the shop's currency). */
 export type FormSchema = z.ZodType | ((raw: Record<string, unknown>, context: ActionContext) => z.ZodType | Promise<z.ZodType>);
 
+/**
+ * AdminJS runs before-hooks ahead of its isAccessible check: a before-hook checks access first, so nothing is
+ * validated, looked up or hashed (nor a field's refusal told) for someone who may not perform the action.
+ */
+export function assertCanInvoke(context: ActionContext): void {
+  (context.action as unknown as { canInvokeAction(ctx: ActionContext): boolean }).canInvokeAction(context);
+}
+
 export function validatePayload(
   schema: FormSchema,
   opts: { map?: PayloadMapper; prepare?: (raw: Record<string, unknown>, context: ActionContext) => Record<string, unknown> } = {},
 ): Before {
   return async (request, context) => {
-    // AdminJS runs before-hooks ahead of its isAccessible check: check access first, so nothing is
-    // validated, looked up or hashed for someone who may not perform the action.
-    (context.action as unknown as { canInvokeAction(ctx: ActionContext): boolean }).canInvokeAction(context);
+    assertCanInvoke(context);
     if (request.method !== 'post') return request;
     const raw = flat.unflatten<Record<string, unknown>, Record<string, unknown>>(request.payload ?? {});
     const input = opts.prepare ? opts.prepare(raw, context) : raw;

@@ -45,8 +45,9 @@ type DateFilter = { day: string } | { instant: Date };
  * from its first instant and `to` through its last (a daylight-saving day is 23 or 25 hours).
  */
 function filterBound(d: DateFilter, edge: 'from' | 'to', timeZone: string): Date {
-  const bound = 'instant' in d ? d.instant : dayBound(`${d.day}[${timeZone}]`, edge === 'from' ? 'start' : 'end')!;
-  return 'instant' in d || edge === 'from' ? bound : new Date(bound.getTime() + 1);
+  if ('instant' in d) return d.instant;
+  const bound = dayBound(`${d.day}[${timeZone}]`, edge === 'from' ? 'start' : 'end')!;
+  return edge === 'from' ? bound : new Date(bound.getTime() + 1);
 }
 
 /**

@@ -6,20 +6,23 @@ import { migrateJobQueue } from '../src/platform/jobs/worker.js';
 import { seedDemoIfEmpty } from '../src/seed/demo-seed.js';
 import { withScriptDatabase } from './lib/script-database.js';
 
-await withScriptDatabase(async (url) => {
-  await migrate(url);
-  await migrateJobQueue(url);
-  const db = createPrisma(url, 2);
-  try {
-    const seeded = await seedDemoIfEmpty({ db });
-    if (!seeded) {
-      console.log('The database already has a tenant; nothing seeded.');
-      return;
+await withScriptDatabase(
+  async (url) => {
+    await migrate(url);
+    await migrateJobQueue(url);
+    const db = createPrisma(url, 2);
+    try {
+      const seeded = await seedDemoIfEmpty({ db });
+      if (!seeded) {
+        console.log('The database already has a tenant; nothing seeded.');
+        return;
+      }
+      console.log(
+        `Demo shop created.\nAdmin panel login (shown once, keep it):\n  email:    ${seeded.email}\n  password: ${seeded.password}`,
+      );
+    } finally {
+      await db.$disconnect();
     }
-    console.log(
-      `Demo shop created.\nAdmin panel login (shown once, keep it):\n  email:    ${seeded.email}\n  password: ${seeded.password}`,
-    );
-  } finally {
-    await db.$disconnect();
-  }
-});
+  },
+  { schema: 'as-is' },
+);

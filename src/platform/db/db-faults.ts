@@ -78,6 +78,15 @@ function ownMessage(e: Record<string, unknown>): string | undefined {
   return /^\s*Invalid `/.test(m) && m.includes('\n\n') ? m.slice(m.lastIndexOf('\n\n') + 2) : m;
 }
 
+/** An error's message without Prisma's caller frame: what an operator command prints on one line. */
+export function ownWords(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const m = ownMessage(err as Record<string, unknown>);
+    if (m !== undefined) return m.trim();
+  }
+  return String(err);
+}
+
 /** True when any cause carries one of `codes` (SQLSTATE, Prisma code, errno). */
 export function hasErrorCode(err: unknown, codes: ReadonlySet<string>): boolean {
   for (const e of causes(err)) if (codesOf(e).some((c) => codes.has(c))) return true;

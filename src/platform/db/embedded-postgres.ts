@@ -329,15 +329,40 @@ async function placedDataDir(dataDir: string, root: string, log: (m: string) => 
  * The embedded database another live Ledgerline process runs on `dataDir` (the service, while an operator runs a
  * command beside it), or undefined when none does. Its port is the fourth line of PostgreSQL's postmaster.pid;
  * the caller connects to it and leaves it running (its owner stops it).
+ *
+ * A live owner whose server is not up yet (initdb on a first start, PostgreSQL still starting, its database not
+ * yet made) is waited for, up to `waitMs` (`onWait` is told once): before, a command run in those seconds was
+ * refused as "another Ledgerline process is already using the embedded database". An owner that ends meanwhile
+ * leaves the folder to the caller (undefined).
  */
 export async function runningEmbeddedPostgres(opts: {
   dataDir: string;
   relocationRoot?: string;
   database?: string;
+  /** How long to wait for a live owner's server to be ready. Default 90 s (a first start's initdb included). */
+  waitMs?: number;
+  onWait?: (ownerPid: number) => void;
 }): Promise<{ url: string; ownerPid: number; dataDir: string } | undefined> {
   const dataDir = await placedDataDir(opts.dataDir, opts.relocationRoot ?? RELOCATION_ROOT);
-  const ownerPid = await readPid(`${dataDir}.owner`);
-  if (!ownerPid || ownerPid === process.pid || !isAlive(ownerPid)) return undefined;
+  const deadline = Date.now() + (opts.waitMs ?? 90_000);
+  let told = false;
+  for (;;) {
+    const ownerPid = await readPid(`${dataDir}.owner`);
+    if (!ownerPid || ownerPid === process.pid || !isAlive(ownerPid)) return undefined;
+    const url = await readyServerOf(dataDir, opts.database ?? 'ledgerline');
+    if (url) return { url, ownerPid, dataDir };
+    if (Date.now() >= deadline)
+      throw new EmbeddedPostgresError(
+        `The running Ledgerline (pid ${ownerPid}) has not got its embedded database in ${dataDir} ready after ${Math.round((opts.waitMs ?? 90_000) / 1000)} s. Try again once it says it is listening, or stop it.`,
+      );
+    if (!told) opts.onWait?.(ownerPid);
+    told = true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The URL of `database` on the server that serves `dataDir`, when one is up, ready and has that database; else undefined. */
+async function readyServerOf(dataDir: string, database: string): Promise<string | undefined> {
   // postmaster.pid: pid, data directory, start time, port, socket directory, listen address, shared memory key, status.
   const lines = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n').map((l) => l.trim());
   const postmaster = Number(lines[0]);
@@ -345,19 +370,19 @@ export async function runningEmbeddedPostgres(opts: {
   // Pid files left by a crash can name pids reused since: the file must be this folder's, of a server up and ready.
   if (!Number.isInteger(postmaster) || postmaster <= 0 || !isAlive(postmaster) || !Number.isInteger(port) || port <= 0) return undefined;
   if (lines[1] !== dataDir || lines[7] !== 'ready') return undefined;
-  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database ?? 'ledgerline'}`;
+  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   // And the server on that port must be the one serving this folder (not another that took the port since).
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined);
   try {
     await client.connect();
     const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
-    if (resolve(rows[0]?.data_directory ?? '') !== dataDir) return undefined;
+    return resolve(rows[0]?.data_directory ?? '') === dataDir ? url : undefined;
   } catch {
     return undefined;
   } finally {
     await client.end().catch(() => undefined);
   }
-  return { url, ownerPid, dataDir };
 }
 
 function waitUntilReady(child: ChildProcess, onLog: (m: string) => void): Promise<void> {

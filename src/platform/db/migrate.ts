@@ -117,6 +117,31 @@ export async function migrate(databaseUrl: string, dirOrOptions: string | Migrat
 }
 
 /**
+ * The migrations of `dir` that `databaseUrl` has not applied (every one on a database never migrated), without
+ * changing anything: a command that needs the current schema refuses with this list instead of failing on a
+ * missing table or column.
+ */
+export async function pendingMigrations(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rows } = await client
+      .query<{ name: string }>(
+        `SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      )
+      .catch((err: { code?: string }) => {
+        if (err.code === '42P01') return { rows: [] }; // undefined_table: never migrated
+        throw err;
+      });
+    const done = new Set(rows.map((r) => r.name));
+    return (await listMigrations(dir)).map((m) => m.name).filter((name) => !done.has(name));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * Builds one `-- before deploy:` index outside any transaction, so writes to its table go on meanwhile. A build
  * that failed earlier (killed, or a duplicate for a UNIQUE one) leaves an INVALID index that IF NOT EXISTS would
  * take for done: it is dropped first, also without blocking writes.

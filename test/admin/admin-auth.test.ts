@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/platform/clock.js';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
+import { createAdminAccountsService } from '../../src/modules/admin-accounts/admin-accounts.service.js';
 import { cookieValue, login, loggedIn, PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
 
 let now = new Date('2026-11-24T12:00:00Z');
@@ -176,6 +177,41 @@ describe('login throttling', () => {
       .type('form')
       .set('Origin', app.baseUrl)
       .send({ email: user.email, password: PASSWORD, _csrf: owner.admin.csrf() });
+    expect(again.status).toBe(303);
+  });
+
+  it('a browser that signed in before a password reset is held back like any other (its proof was of the old password)', async () => {
+    const user = await shopAdmin();
+    const former = await login(app.baseUrl, user.email, PASSWORD);
+    expect(former.res.status).toBe(303);
+    await former.admin.agent.get('/admin/logout');
+    // The owner resets the password (a former staff member's browser keeps its cookie)...
+    const NEW_PASSWORD = 'a-brand-new-password-42';
+    await createAdminAccountsService({ db: testDb() }).resetPassword({ email: user.email, password: NEW_PASSWORD });
+    // ...and that browser guesses: the account backs off for it too. Before, its proof (an HMAC of the email)
+    // still exempted it, for 90 days, from the account's back-off.
+    const guess = async (password: string) => {
+      await former.admin.agent.get('/admin/login').expect(200);
+      return former.admin.agent
+        .post('/admin/login')
+        .type('form')
+        .set('Origin', app.baseUrl)
+        .send({ email: user.email, password, _csrf: former.admin.csrf() });
+    };
+    for (let i = 0; i < 6; i++) await guess(`guess-${i}`);
+    expect((await guess(NEW_PASSWORD)).status).toBe(429);
+    // The owner, signing in with the new password after the back-off, gets a new proof that holds.
+    now = new Date(now.getTime() + 16 * 60_000);
+    const owner = await login(app.baseUrl, user.email, NEW_PASSWORD);
+    expect(owner.res.status).toBe(303);
+    await owner.admin.agent.get('/admin/logout');
+    for (let i = 0; i < 6; i++) await login(app.baseUrl, user.email, 'wrong');
+    await owner.admin.agent.get('/admin/login').expect(200);
+    const again = await owner.admin.agent
+      .post('/admin/login')
+      .type('form')
+      .set('Origin', app.baseUrl)
+      .send({ email: user.email, password: NEW_PASSWORD, _csrf: owner.admin.csrf() });
     expect(again.status).toBe(303);
   });
 

@@ -97,7 +97,9 @@ export function loginRoutes(router: Router, deps: LoginRoutesDeps): void {
       if (!parsed.success) return await renderLogin(req, res, 400, 'Enter your email and password.');
       const { email, password } = parsed.data;
       const ip = req.ip ?? 'unknown';
-      const keys = { ip, email, knownDevice: isKnownDevice(req, email, deps.secrets) };
+      // Read before the reservation: the known-device proof is bound to the account's id and password hash.
+      const user = await db.adminUser.findFirst({ where: { email: { equals: email, mode: 'insensitive' } } });
+      const keys = { ip, email, knownDevice: isKnownDevice(req, user, deps.secrets) };
       const attempt = (outcome: string) => recordAttempt(db, logger, { email, ip, outcome });
 
       // Reserved before the password is checked: a refused attempt never gets its password looked at.
@@ -107,7 +109,6 @@ export function loginRoutes(router: Router, deps: LoginRoutesDeps): void {
         return await renderLogin(req, res, 429, lockMessage(reservation.until, deps.now(), reservation.reason));
       }
 
-      const user = await db.adminUser.findFirst({ where: { email: { equals: email, mode: 'insensitive' } } });
       dummyHash ??= hashPassword('not-a-real-password');
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
       if (!user || !ok) {
@@ -121,7 +122,7 @@ export function loginRoutes(router: Router, deps: LoginRoutesDeps): void {
       }
       await throttle.recordSuccess(keys);
       await attempt('ok');
-      rememberDevice(res, email, deps.secrets[0]!, deps.cookieSecure);
+      rememberDevice(res, user, deps.secrets[0]!, deps.cookieSecure);
 
       // A new session id at login: a session id planted before login (session fixation) is worthless after it.
       await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));

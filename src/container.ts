@@ -383,7 +383,7 @@ export function createContainer(opts: ContainerOptions): Services {
       await database.close();
     },
   };
-  // What an order was when deleted (the delete's audit snapshot): read by the cancellation DM and the webhooks.
+  // What an order was when deleted (the delete's audit snapshot): read by the DMs that outlive it and the webhooks.
   const deletedOrder = (tenantId: string, orderId: string) => deletedOrderSnapshot(db, tenantId, orderId);
   const customerDms = registerDiscordNotifications(bus, {
     rest: discordRest,

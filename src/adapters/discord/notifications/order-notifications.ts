@@ -22,6 +22,8 @@
 //                                                   admin channel is told to return it another way
 //   customer.dm_not_delivered > discord-admin-alert : a DM did not reach its customer; the admin channel is
 //                                          told which message did not reach whom
+// An order deleted since its event: the cancellation, receipt, refund and shipping notices are still sent, from what
+// the order was when deleted (toDeletedOrdersCustomer); every other DM about it ends unsent (docs/decisions/jobs.md).
 // Every DM sent is recorded with its delivery, in one statement (its channel and message id from Discord's answer:
 // notifications/sent-dms.ts), so erasing the customer's data can edit it (dm-erasure.ts).
 // Failure handling: DMs closed (50007) are not retried and are recorded on the order and the customer,
@@ -117,11 +119,16 @@ export interface NotificationDeps {
   deliveries?: DeliveryLog;
   /** How long a recorded "DMs closed" makes later DMs skip the call (default 24 h). */
   dmClosedBackoffMs?: number;
-  /** What an order was when deleted (order-admin/deleted-order-snapshot.ts): a cancellation still told after a delete. */
+  /**
+   * What an order was when deleted (order-admin/deleted-order-snapshot.ts): the cancellation, receipt, refund and
+   * shipping notices still told after a delete.
+   */
   deletedOrder?: (tenantId: string, orderId: string) => Promise<DeletedOrderSnapshot | null>;
 }
 
 type OrderDetail = Awaited<ReturnType<OrderService['get']>>;
+/** What a DM that still goes out after a delete reads: the order now, or what it was when deleted (no address then). */
+type OrderOrDeleted = OrderDetail | DeletedOrderSnapshot;
 
 /**
  * The customer-DM machinery, for notification jobs registered in other files (payment reminders, digital
@@ -177,8 +184,9 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     if (!tenant) return null;
     if (order) return { tenant, order };
     // Deleted since the event (an admin cancels, then deletes): what the message would say is gone with it, and
-    // the customer is not told about an order the shop removed. Ending here, not throwing: a retry finds no order
-    // either, and would keep the queue busy until it gave up.
+    // the customer is not told about an order the shop removed (the kinds that still matter then do not read the order
+    // through here: toDeletedOrdersCustomer). Ending here, not throwing: a retry finds no order either, and would keep
+    // the queue busy until it gave up.
     deps.logger.info({ tenantId, orderId, notification }, 'the order was deleted since the event; nothing sent about it');
     return null;
   };
@@ -365,6 +373,31 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   ): Promise<void> {
     const [tenant, order] = await Promise.all([shopOrNull(tenantId, what), orderOrNull(tenantId, about.orderId)]);
     if (tenant) await toCustomer(tenant, order, about, message, what, key);
+  }
+
+  /**
+   * A DM whose order was deleted since its event, for the kinds that still matter to the customer then (the
+   * cancellation, the receipt, the refund, the shipping notice: docs/decisions/jobs.md): built from what the order was
+   * when deleted (the delete's audit snapshot, without the address or notes) and sent to its customer by id under the
+   * key it had while the order was there (one DM, whichever side of the delete it ran). An order deleted without a
+   * snapshot (by hand) ends the job unsent, logged; so does a customer gone since (toCustomer).
+   */
+  async function toDeletedOrdersCustomer(
+    tenant: Tenant,
+    orderId: string,
+    what: DmKind,
+    key: string,
+    message: (was: DeletedOrderSnapshot) => MessageData,
+  ): Promise<void> {
+    const was = await deps.deletedOrder?.(tenant.id, orderId);
+    if (!was) {
+      deps.logger.info(
+        { tenantId: tenant.id, orderId, notification: what },
+        'the order was deleted since the event; nothing sent about it',
+      );
+      return;
+    }
+    await toCustomer(tenant, null, { customerId: was.customerId, orderId }, message(was), what, key);
   }
 
   bus.subscribe(EVENTS.orderCreated, 'discord-admin-embed', {
@@ -561,13 +594,16 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.orderPaid, 'discord-notify', {
     schema: orderPaidPayload,
     async run({ tenantId, orderId }) {
-      const [loaded, delivered] = await Promise.all([
-        load(tenantId, orderId, 'order-paid'),
+      const [tenant, order, delivered] = await Promise.all([
+        shopOrNull(tenantId, 'order-paid'),
+        orderOrNull(tenantId, orderId),
         deps.digital?.forOrder(tenantId, orderId) ?? [],
       ]);
-      if (!loaded) return;
-      const { tenant, order } = loaded;
-      await dm(tenant, order, receiptDm(tenant, order, delivered), 'order-paid');
+      if (!tenant) return;
+      if (order) return dm(tenant, order, receiptDm(tenant, order, delivered), 'order-paid');
+      // Deleted since (an admin confirms, then deletes at once): the customer's money reached the shop, and the
+      // receipt is their word for it. Without digital items: the delete revoked them (none are read for it).
+      await toDeletedOrdersCustomer(tenant, orderId, 'order-paid', orderId, (was) => receiptDm(tenant, was, []));
     },
   });
 
@@ -577,58 +613,45 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       const [tenant, order] = await Promise.all([shopOrNull(tenantId, 'order-cancelled'), orderOrNull(tenantId, orderId)]);
       if (!tenant) return;
       if (order) return dm(tenant, order, cancelledDm(tenant, order, reason, note), 'order-cancelled');
-      // Deleted since (an admin cancels, then deletes at once): unlike the other notices this one is still sent, from
-      // what the order was when deleted (the same key: one DM). A customer holding a manual method's instructions
-      // could otherwise still pay for it.
-      const was = await deps.deletedOrder?.(tenantId, orderId);
-      if (!was) {
-        deps.logger.info(
-          { tenantId, orderId, notification: 'order-cancelled' },
-          'the order was deleted since the event; nothing sent about it',
-        );
-        return;
-      }
-      await toCustomer(
-        tenant,
-        null,
-        { customerId: was.customerId, orderId },
-        cancelledDm(tenant, was, reason, note),
-        'order-cancelled',
-        orderId,
-      );
+      // Deleted since (an admin cancels, then deletes at once): still sent. A customer holding a manual method's
+      // instructions could otherwise still pay for it.
+      await toDeletedOrdersCustomer(tenant, orderId, 'order-cancelled', orderId, (was) => cancelledDm(tenant, was, reason, note));
     },
   });
 
   bus.subscribe(EVENTS.orderRefunded, 'discord-notify', {
     schema: orderRefundedPayload,
     async run({ tenantId, orderId, refundId, amountCents }) {
-      const loaded = await load(tenantId, orderId, 'order-refunded');
-      if (!loaded) return;
-      const { tenant, order } = loaded;
-      await dm(tenant, order, refundedDm(tenant, order, refundId, amountCents), 'order-refunded', refundId);
+      const [tenant, order] = await Promise.all([shopOrNull(tenantId, 'order-refunded'), orderOrNull(tenantId, orderId)]);
+      if (!tenant) return;
+      const message = (o: OrderOrDeleted) => refundedDm(tenant, o, refundId, amountCents);
+      if (order) return dm(tenant, order, message(order), 'order-refunded', refundId);
+      // Deleted since (an admin refunds, then deletes at once): the money is coming back to the customer, who is told so.
+      await toDeletedOrdersCustomer(tenant, orderId, 'order-refunded', refundId, message);
     },
   });
 
   bus.subscribe(EVENTS.orderShipped, 'discord-notify', {
     schema: orderShippedPayload,
     async run(shipped) {
-      const loaded = await load(shipped.tenantId, shipped.orderId, 'order-shipped');
-      if (!loaded) return;
-      const { tenant, order } = loaded;
+      const { tenantId, orderId } = shipped;
+      const [tenant, order] = await Promise.all([shopOrNull(tenantId, 'order-shipped'), orderOrNull(tenantId, orderId)]);
+      if (!tenant) return;
       // Keyed by what it says (the tracking), like its job: the same tracking is one DM.
-      await dm(
-        tenant,
-        order,
-        shippedDm(tenant, order, shipped),
-        'order-shipped',
-        shippedNoticeKey(order.id, shipped.trackingNumber, shipped.carrier).split(':').slice(1).join(':'),
-      );
+      const key = shippedNoticeKey(orderId, shipped.trackingNumber, shipped.carrier).split(':').slice(1).join(':');
+      const message = (o: OrderOrDeleted) => shippedDm(tenant, o, shipped);
+      if (order) return dm(tenant, order, message(order), 'order-shipped', key);
+      // Deleted since (an admin ships, then deletes at once): the parcel is on its way all the same, and the tracking
+      // number (the event's) is how the customer follows it.
+      await toDeletedOrdersCustomer(tenant, orderId, 'order-shipped', key, message);
     },
   });
 
   bus.subscribe(EVENTS.orderDelivered, 'discord-notify', {
     schema: orderDeliveredPayload,
     async run({ tenantId, orderId }) {
+      // Deleted since: not sent (load ends it). The parcel is in the customer's hands and the shipping notice's tracking
+      // link shows it delivered; the notice asks nothing of them and tells them of no money (docs/decisions/jobs.md).
       const loaded = await load(tenantId, orderId, 'order-delivered');
       if (!loaded) return;
       const { tenant, order } = loaded;
@@ -839,7 +862,7 @@ function createdDm(tenant: Tenant, o: OrderDetail, payNow: boolean): MessageData
 }
 
 /** The message with the order's lines as its first embed's leading fields: every line, by the one rule of item-fields.view.ts. */
-function withOrderItems(o: OrderDetail, message: MessageData, at = 0): MessageData {
+function withOrderItems(o: Pick<OrderOrDeleted, 'items' | 'currency'>, message: MessageData, at = 0): MessageData {
   return withItemFields(message, o.items, o.currency, { seeAll: 'ask the shop for the full list', at });
 }
 
@@ -849,7 +872,13 @@ function paymentNoteLine(o: OrderDetail): string {
   return paymentNoteText(o);
 }
 
-function receiptDm(tenant: Tenant, o: OrderDetail, delivered: DeliveredDigital): MessageData {
+/** "Ship to" with the order's address; none for an order read from its delete's snapshot (which holds no address). */
+function shipToFields(o: OrderOrDeleted): { name: string; value: string }[] {
+  const address = 'shippingAddress' in o ? o.shippingAddress : null;
+  return address ? [{ name: 'Ship to', value: formatAddress(address as unknown as AddressLike) }] : [];
+}
+
+function receiptDm(tenant: Tenant, o: OrderOrDeleted, delivered: DeliveredDigital): MessageData {
   const digital = digitalItemFields(delivered, { name: 'Your digital items', includeRevoked: false });
   return withOrderItems(o, {
     embeds: [
@@ -865,11 +894,7 @@ function receiptDm(tenant: Tenant, o: OrderDetail, delivered: DeliveredDigital):
         ]
           .filter(Boolean)
           .join('\n\n'),
-        fields: [
-          { name: 'Totals', value: totalsText(o) },
-          ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
-          ...digital,
-        ],
+        fields: [{ name: 'Totals', value: totalsText(o) }, ...shipToFields(o), ...digital],
         timestamp: (o.paidAt ?? new Date()).toISOString(),
       }),
     ],
@@ -921,7 +946,7 @@ function cancelledDm(
   };
 }
 
-function shippedDm(tenant: Tenant, o: OrderDetail, shipped: OrderShippedPayload): MessageData {
+function shippedDm(tenant: Tenant, o: OrderOrDeleted, shipped: OrderShippedPayload): MessageData {
   const link = trackingLink(shipped.trackingNumber, shipped.carrier);
   const tracking = shipped.trackingNumber
     ? [{ name: 'Tracking number', value: `\`${shipped.trackingNumber}\`${link ? ` (${link.name})` : ''}`, inline: false }]
@@ -939,10 +964,7 @@ function shippedDm(tenant: Tenant, o: OrderDetail, shipped: OrderShippedPayload)
               ? "Use the tracking number on your carrier's website."
               : 'The shop will send the tracking number when it has one.',
         ].join('\n'),
-        fields: [
-          ...tracking,
-          ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
-        ],
+        fields: [...tracking, ...shipToFields(o)],
       }),
     ],
     ...(link ? { components: [{ type: 1, components: [{ type: 2, style: 5, label: 'Track package', url: link.url }] }] } : {}),
@@ -1030,13 +1052,13 @@ function refundClaimDm(tenant: Tenant, orderNumber: number, claim: RefundClaimLi
  * order they were made). The DM may be sent after later refunds (a worker backlog, Discord rate limits), and
  * must tell the state this refund left, not the order's latest ("fully refunded" on the first of two refunds).
  */
-function refundedThrough(o: OrderDetail, refundId: string): number {
+function refundedThrough(o: OrderOrDeleted, refundId: string): number {
   const at = o.refunds.findIndex((r) => r.id === refundId);
   if (at < 0) return o.refundedTotalCents;
   return o.refunds.slice(0, at + 1).reduce((sum, r) => sum + r.amountCents, 0);
 }
 
-function refundedDm(tenant: Tenant, o: OrderDetail, refundId: string, amountCents: number): MessageData {
+function refundedDm(tenant: Tenant, o: OrderOrDeleted, refundId: string, amountCents: number): MessageData {
   const m = money(o);
   const refund = o.refunds.find((r) => r.id === refundId);
   const soFar = refundedThrough(o, refundId);

@@ -11,12 +11,14 @@
 // - an audit entry keeps a full snapshot of what was deleted (audit rows are not tied to the order);
 // - its closed checkouts that can still take money at the provider are kept (late-money.ts keepForLateMoney):
 //   money that arrives for them later is refunded or flagged for the admins (deleted-order-money.ts);
-// - the TaxJar sync is enqueued: a paid order's transactions filed there are deleted (tax-sync.job.ts).
+// - the TaxJar sync is enqueued: a paid order's transactions filed there are deleted (tax-sync.job.ts);
+// - order.deleted is emitted (the shop's outgoing webhooks; its subscribers read the order from the audit entry).
 import { withTransaction } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { keepForLateMoney } from '../payments-processor/checkouts/late-money.js';
 import { whyOrderMoneyIsMoving } from '../payments-processor/checkouts/money-in-flight.query.js';
 import type { TenantContext } from '../shared/actor.js';
+import { EVENTS, type OrderDeletedPayload } from '../shared/events.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import { lockOrder, orderLabel } from '../orders/index.js';
 import { deleteOrderRow } from '../orders/index.js';
@@ -56,6 +58,8 @@ export async function deleteOrder(deps: AfterSaleDeps, ctx: TenantContext, order
     if (keptCheckouts) deps.logger.info({ orderId, keptCheckouts }, 'checkouts of the deleted order kept for late money');
     await deleteOrderRow(tx, order);
     await enqueueTaxSync(tx, ctx.tenantId, orderId);
+    const deleted: OrderDeletedPayload = { tenantId: ctx.tenantId, orderId, deletedAt: deps.clock.now().toISOString() };
+    await deps.bus.emit(tx, EVENTS.orderDeleted, deleted, { jobKey: `order-deleted:${orderId}` });
     return { orderId, number: order.number, releasedStock, revokedEntitlementIds: revoked.map((e) => e.id) };
   });
 }

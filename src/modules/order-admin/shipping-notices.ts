@@ -1,15 +1,17 @@
 // What the customer is told when an order's parcel moves, decided from the order before and after an
 // update (in its transaction, so the notice exists if and only if the change committed):
-// - handed to the carrier (shippingStatus -> SHIPPED): order.shipped with the tracking number and carrier;
-// - tracking number or carrier changed while it travels: order.shipped again (the new tracking);
+// - handed to the carrier (shippingStatus -> SHIPPED): order.shipped with the tracking number and carrier
+//   (trackingUpdate false);
+// - tracking number or carrier changed while it travels: order.shipped again (the new tracking; trackingUpdate true);
 // - delivered (shippingStatus -> DELIVERED): order.delivered.
+// Each names the update's audit entry (changeId): one occurrence per change, for the outgoing webhooks' de-duplication.
 // Job keys name the order and what is said (the tracking), so the same news is one job and one DM; the
 // notification job's delivery key is the same string (surfaces/discord/notifications).
 import type { Order } from '../../generated/prisma/index.js';
 import type { Tx } from '../../platform/db/prisma.js';
 import { sha256Hex } from '../../platform/crypto.js';
 import type { TenantContext } from '../shared/actor.js';
-import { EVENTS, type OrderShippedPayload } from '../shared/events.js';
+import { EVENTS, type OrderDeliveredPayload, type OrderShippedPayload } from '../shared/events.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 
 /** The notice's key for a shipment: the order and its tracking (a new tracking number is new news). */
@@ -23,6 +25,8 @@ export async function enqueueShippingNotices(
   ctx: TenantContext,
   before: Order,
   after: Order,
+  /** The update's audit entry (none when the update changed nothing it records, and so nothing said here). */
+  changeId: string | undefined,
 ): Promise<void> {
   const shippedNow = after.shippingStatus === 'SHIPPED' && before.shippingStatus !== 'SHIPPED';
   const trackingChanged =
@@ -34,17 +38,15 @@ export async function enqueueShippingNotices(
       orderId: after.id,
       trackingNumber: after.trackingNumber,
       carrier: after.shippingCarrier,
+      trackingUpdate: !shippedNow,
+      ...(changeId ? { changeId } : {}),
     };
     await deps.bus.emit(tx, EVENTS.orderShipped, payload, {
       jobKey: shippedNoticeKey(after.id, after.trackingNumber, after.shippingCarrier),
     });
   }
   if (after.shippingStatus === 'DELIVERED' && before.shippingStatus !== 'DELIVERED') {
-    await deps.bus.emit(
-      tx,
-      EVENTS.orderDelivered,
-      { tenantId: ctx.tenantId, orderId: after.id },
-      { jobKey: `order-delivered:${after.id}` },
-    );
+    const payload: OrderDeliveredPayload = { tenantId: ctx.tenantId, orderId: after.id, ...(changeId ? { changeId } : {}) };
+    await deps.bus.emit(tx, EVENTS.orderDelivered, payload, { jobKey: `order-delivered:${after.id}` });
   }
 }

@@ -147,8 +147,10 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
     else if (Object.keys(data).length > 0) order = await tx.order.update({ where: { id: orderId }, data });
 
     const changed = diff(auditBase, order, ['status', 'shippingStatus', 'trackingNumber', 'shippingCarrier', 'notes']);
-    if (changed) await deps.audit.record(tx, ctx, { action: 'order.updated', entityType: 'Order', entityId: orderId, ...changed });
-    await enqueueShippingNotices(tx, deps, ctx, initial, order);
+    const entry = changed
+      ? await deps.audit.record(tx, ctx, { action: 'order.updated', entityType: 'Order', entityId: orderId, ...changed })
+      : undefined;
+    await enqueueShippingNotices(tx, deps, ctx, initial, order, entry?.id);
     return made;
   });
   // The order as the admin surfaces show it after the change: what services.orders.get returns, read after the commit.

@@ -25,6 +25,8 @@ export const EVENTS = {
   orderShipped: 'order.shipped',
   /** The carrier delivered the parcel. */
   orderDelivered: 'order.delivered',
+  /** An admin deleted the order for good (order-admin/delete-order.command.ts); what it was is in the delete's audit entry. */
+  orderDeleted: 'order.deleted',
   /** An admin changed the lines (and so the total) of an unpaid order. */
   orderItemsChanged: 'order.items_changed',
   /** An admin recorded money received for an order (a part, the rest, or more than the total). */
@@ -171,8 +173,27 @@ export const orderShippedPayload = z.object({
   trackingNumber: z.string().nullable(),
   /** A carrier code of modules/shipping/carriers.ts, or null. */
   carrier: z.string().nullable(),
+  /**
+   * True when the parcel was already on its way (SHIPPED) and only its tracking number or carrier changed; false
+   * when it was just handed to the carrier. Absent in jobs queued before it was carried.
+   */
+  trackingUpdate: z.boolean().optional(),
+  /** The audit entry of the update that shipped it (one per change: what tells two shipments apart). Absent in older jobs. */
+  changeId: z.string().optional(),
 });
-export const orderDeliveredPayload = z.object({ tenantId: z.string(), orderId: z.string() });
+export const orderDeliveredPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  /** The audit entry of the update that marked it delivered. Absent in jobs queued before it was carried. */
+  changeId: z.string().optional(),
+});
+/** Emitted in the delete's transaction; the order row is gone when a subscriber runs (its snapshot is in the audit entry). */
+export const orderDeletedPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  /** When it was deleted (ISO). */
+  deletedAt: z.iso.datetime(),
+});
 export const orderItemsChangedPayload = z.object({
   tenantId: z.string(),
   orderId: z.string(),
@@ -220,5 +241,7 @@ export type RefundClaimStatePayload = z.infer<typeof refundClaimStatePayload>;
 export type PaymentReminderPayload = z.infer<typeof paymentReminderPayload>;
 export type RolePayload = z.infer<typeof rolePayload>;
 export type OrderShippedPayload = z.infer<typeof orderShippedPayload>;
+export type OrderDeliveredPayload = z.infer<typeof orderDeliveredPayload>;
+export type OrderDeletedPayload = z.infer<typeof orderDeletedPayload>;
 export type OrderItemsChangedPayload = z.infer<typeof orderItemsChangedPayload>;
 export type PaymentReceiptRecordedPayload = z.infer<typeof paymentReceiptRecordedPayload>;

@@ -84,7 +84,8 @@ describe('webhook endpoints in the admin panel', () => {
       [{ url: 'https://user:pw@example.com/hook', events: ['order.paid'] }, /password/],
       [{ url: 'not a url', events: ['order.paid'] }, /full URL/],
       [{ url: 'https://example.com/hook', events: [] }, /at least one event/],
-      [{ url: 'https://example.com/hook', events: ['order.shipped'] }, /order\.created/],
+      // No such event.
+      [{ url: 'https://example.com/hook', events: ['order.returned'] }, /order\.created/],
     ];
     for (const [data, message] of cases) {
       const res = await createEndpoint(admin, data);

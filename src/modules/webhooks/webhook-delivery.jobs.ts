@@ -20,12 +20,18 @@ import { openSecret, type SecretBox } from '../../platform/secret-box.js';
 import {
   orderCancelledPayload,
   orderCreatedPayload,
+  orderDeletedPayload,
+  orderDeliveredPayload,
   orderPaidPayload,
   orderRefundedPayload,
+  orderShippedPayload,
   type OrderCancelledPayload,
   type OrderCreatedPayload,
+  type OrderDeletedPayload,
+  type OrderDeliveredPayload,
   type OrderPaidPayload,
   type OrderRefundedPayload,
+  type OrderShippedPayload,
 } from '../shared/events.js';
 import { gateAttempt, recordOutcome } from './webhook-breaker.js';
 import type { WebhookSender, WebhookSendResult } from './webhook-sender.port.js';
@@ -57,6 +63,9 @@ export interface WebhookEventPayloads {
   'order.paid': OrderPaidPayload;
   'order.refunded': OrderRefundedPayload;
   'order.cancelled': OrderCancelledPayload;
+  'order.shipped': OrderShippedPayload;
+  'order.delivered': OrderDeliveredPayload;
+  'order.deleted': OrderDeletedPayload;
 }
 
 /**
@@ -72,12 +81,22 @@ const eventSchemas = {
   'order.paid': orderPaidPayload,
   'order.refunded': orderRefundedPayload,
   'order.cancelled': orderCancelledPayload,
+  'order.shipped': orderShippedPayload,
+  'order.delivered': orderDeliveredPayload,
+  'order.deleted': orderDeletedPayload,
 } as const;
 
-/** One occurrence of an event: what makes two fan-outs of it the same delivery. */
+/**
+ * One occurrence of an event: what makes two fan-outs of it the same delivery. A refund, a payment; a shipment or a
+ * delivery by the update that made it (an order can be shipped again after a failed delivery, and its tracking
+ * can change in transit: each is news); the rest (created, cancelled, deleted) happen once per order.
+ */
 function occurrenceKey(type: WebhookEventType, p: WebhookEventPayloads[WebhookEventType]): string {
   if ('refundId' in p) return `${type}:${p.refundId}`;
   if ('paymentId' in p) return `${type}:${p.paymentId}`;
+  if ('changeId' in p && p.changeId) return `${type}:${p.changeId}`;
+  // A shipment without its update's entry (an emitter that records none): told apart by its tracking, as its DM is.
+  if ('trackingNumber' in p) return `${type}:${p.orderId}:${p.trackingNumber ?? ''}|${p.carrier ?? ''}`;
   return `${type}:${p.orderId}`;
 }
 

@@ -60,7 +60,15 @@ describe('the OpenAPI document', () => {
     if (!result.valid) throw new Error(compileErrors(result));
     expect(result.specification).toBe('OpenAPI');
     // The outgoing webhooks are described too (OpenAPI 3.1 "webhooks").
-    expect(Object.keys(res.body.webhooks).sort()).toEqual(['order.cancelled', 'order.created', 'order.paid', 'order.refunded']);
+    expect(Object.keys(res.body.webhooks).sort()).toEqual([
+      'order.cancelled',
+      'order.created',
+      'order.deleted',
+      'order.delivered',
+      'order.paid',
+      'order.refunded',
+      'order.shipped',
+    ]);
   });
 
   it('describes every route the REST router mounts, and nothing it does not', async () => {

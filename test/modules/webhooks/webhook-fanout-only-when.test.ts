@@ -1,7 +1,7 @@
 // An order event adds its webhook fan-out job only for a shop with an enabled endpoint subscribed to that
 // event (the subscriber's onlyWhen, checked in the emitting statement): a shop without webhooks pays nothing
 // for them. Both ways an event is emitted: the submit's statement (order.created, jobSpecsSql) and a command's
-// emit (order.paid). No worker runs here, so every job added is still in the table.
+// emit (order.paid; order.shipped and order.delivered from the order update, order.deleted from the delete). No worker runs here, so every job added is still in the table.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookEventType } from '../../../src/modules/webhooks/webhook-events.js';
@@ -60,6 +60,36 @@ describe('webhook fan-out jobs', () => {
     for (const shop of Object.values(shops)) {
       expect(await jobCount(db, 'order.created>discord-notify', shop.tenant.id)).toBe(1);
       expect(await jobCount(db, 'order.paid>discord-notify', shop.tenant.id)).toBe(1);
+    }
+  });
+
+  it('likewise for order.shipped, order.delivered and order.deleted (ship, deliver over REST, then delete)', async () => {
+    const shops = {
+      none: await shopWith(),
+      all: await shopWith({ events: ['order.shipped', 'order.delivered', 'order.deleted'] }),
+      paidOnly: await shopWith({ events: ['order.paid'] }),
+      shippedOnly: await shopWith({ events: ['order.shipped'] }),
+      disabled: await shopWith({ events: ['order.shipped', 'order.delivered', 'order.deleted'], enabled: false }),
+    };
+    for (const shop of Object.values(shops)) {
+      const order = await factories(db).order({ tenantId: shop.tenant.id, customerId: shop.customer.id, status: 'PAID' });
+      const patch = (body: object) => request(t.app).patch(`/api/v1/orders/${order.id}`).set(shop.auth).send(body).expect(200);
+      await patch({ shippingStatus: 'SHIPPED', trackingNumber: '1Z999AA10123456784', shippingCarrier: 'UPS' });
+      await patch({ shippingStatus: 'DELIVERED' });
+      await t.services.orderAdmin.delete(adminCtx(shop.tenant.id), order.id);
+    }
+
+    const jobs = async (shop: ApiShop) =>
+      Promise.all(['order.shipped', 'order.delivered', 'order.deleted'].map((e) => jobCount(db, `${e}>webhooks`, shop.tenant.id)));
+    expect(await jobs(shops.none)).toEqual([0, 0, 0]);
+    expect(await jobs(shops.all)).toEqual([1, 1, 1]);
+    expect(await jobs(shops.paidOnly)).toEqual([0, 0, 0]);
+    expect(await jobs(shops.shippedOnly)).toEqual([1, 0, 0]);
+    expect(await jobs(shops.disabled)).toEqual([0, 0, 0]);
+    // The customer's shipping notices are still enqueued for every shop.
+    for (const shop of Object.values(shops)) {
+      expect(await jobCount(db, 'order.shipped>discord-notify', shop.tenant.id)).toBe(1);
+      expect(await jobCount(db, 'order.delivered>discord-notify', shop.tenant.id)).toBe(1);
     }
   });
 });

@@ -6,10 +6,16 @@
 //   order.paid      {order, payment}
 //   order.refunded  {order, refund}
 //   order.cancelled {order, reason, note}
+//   order.shipped   {order, trackingNumber, carrier, trackingUrl, trackingUpdate}: the tracking the event carried
+//                   (the order's own may have changed since); trackingUpdate tells a tracking change in transit
+//                   from a hand-over to the carrier
+//   order.delivered {order}
+//   order.deleted   {order, deletedAt}: always from the delete's snapshot (the row is gone by then)
 import type { WebhookDataBuilder } from '../../../modules/webhooks/webhook-delivery.jobs.js';
 import type { OrderService } from '../../../modules/orders/index.js';
 import type { DeletedOrderSnapshot } from '../../../modules/order-admin/deleted-order-snapshot.js';
 import { orNullIfNotFound } from '../../../platform/errors.js';
+import { trackingLink } from '../../../modules/shipping/carriers.js';
 import { orderSummaryDto, paymentDto, refundDto } from '../api/api.presenters.js';
 
 export function createWebhookDataBuilder(deps: {
@@ -20,7 +26,7 @@ export function createWebhookDataBuilder(deps: {
   return {
     async build(type, payload) {
       const order =
-        (await orNullIfNotFound(deps.orders.get(payload.tenantId, payload.orderId))) ??
+        (type === 'order.deleted' ? null : await orNullIfNotFound(deps.orders.get(payload.tenantId, payload.orderId))) ??
         (await deps.deletedOrder(payload.tenantId, payload.orderId));
       // Gone without a trace (its shop removed, or a row deleted by hand): there is nothing true to send.
       if (!order) return null;
@@ -34,6 +40,15 @@ export function createWebhookDataBuilder(deps: {
         return { ...base, payment: payment ? paymentDto(payment) : null };
       }
       if (type === 'order.cancelled' && 'reason' in payload) return { ...base, reason: payload.reason, note: payload.note ?? null };
+      if ('trackingNumber' in payload)
+        return {
+          ...base,
+          trackingNumber: payload.trackingNumber,
+          carrier: payload.carrier,
+          trackingUrl: trackingLink(payload.trackingNumber, payload.carrier)?.url ?? null,
+          trackingUpdate: payload.trackingUpdate ?? false,
+        };
+      if ('deletedAt' in payload) return { ...base, deletedAt: payload.deletedAt };
       return base;
     },
   };

@@ -228,4 +228,27 @@ export const webhookBodies = {
       note: z.string().nullable(),
     }),
   ),
+  'order.shipped': webhookEnvelope(
+    'order.shipped',
+    z.strictObject({
+      order: orderSummary,
+      // The event's own tracking (data.order is read when the message is sent, and may say newer).
+      trackingNumber: z.string().nullable().describe('The tracking number this shipment event is about'),
+      carrier: z.string().nullable().describe('Its carrier code (USPS, UPS, FEDEX, DHL, ...), or null'),
+      trackingUrl: z.url().nullable().describe("The carrier's tracking page for it, when the carrier is known"),
+      trackingUpdate: z
+        .boolean()
+        .describe(
+          'false: the parcel was just handed to the carrier (the order became SHIPPED, for the first time or again after a failed delivery); ' +
+            'true: it was already on its way and its tracking number or carrier changed (replace the tracking you hold)',
+        ),
+    }),
+  ),
+  'order.delivered': webhookEnvelope('order.delivered', z.strictObject({ order: orderSummary })),
+  'order.deleted': webhookEnvelope(
+    'order.deleted',
+    z
+      .strictObject({ order: orderSummary, deletedAt: timestamp.describe('When it was deleted') })
+      .describe('order: the order as it was when deleted (its status then); GET /orders/{id} answers 404 from now on'),
+  ),
 } as const;

@@ -3,7 +3,7 @@
 // zod schemas of api.schemas.ts (as their output), converted by zod's own z.toJSONSchema (JSON Schema
 // 2020-12, the dialect of OpenAPI 3.1). Named schemas become components/schemas. Built once per process.
 import { z } from 'zod';
-import { WEBHOOK_EVENTS } from '../../../../modules/webhooks/webhook-events.js';
+import { WEBHOOK_EVENTS, type WebhookEventType } from '../../../../modules/webhooks/webhook-events.js';
 import { isReadRequest } from '../api-context.js';
 import { IDEMPOTENCY_HEADER } from '../idempotency.js';
 import { API_OPERATIONS, type ApiOperation } from './api.operations.js';
@@ -23,6 +23,19 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   422: 'This Idempotency-Key was already used for a different request',
   429: 'Too many requests: wait for Retry-After seconds',
   503: 'A service this call needs is unavailable: retry later',
+};
+
+/** When each outgoing webhook is sent (the first words of its description). */
+const WEBHOOK_WHEN: Record<WebhookEventType, string> = {
+  'order.created': 'Sent when a customer places an order.',
+  'order.paid': 'Sent when an order is paid in full.',
+  'order.refunded': 'Sent for each refund of an order, in full or in part.',
+  'order.cancelled': 'Sent when an order is cancelled: by an admin, by its customer, its payment rejected, or its pay window over.',
+  'order.shipped':
+    "Sent when an order's parcel is handed to the carrier, and again whenever its tracking number or carrier changes while it travels (trackingUpdate: true).",
+  'order.delivered': "Sent when an order's parcel is marked delivered.",
+  'order.deleted':
+    'Sent when an admin deletes an order for good; the body describes it as it was when deleted. Events of the order sent after the delete describe it so too.',
 };
 
 /** zod names nested schemas "#/$defs/X"; in the document they live at "#/components/schemas/X" (XInput for request shapes). */
@@ -146,6 +159,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonSch
         tags: ['Webhooks'],
         summary: `${type} (sent to your endpoint)`,
         description:
+          `${WEBHOOK_WHEN[type]} ` +
           'Signed with Standard Webhooks: verify webhook-signature (v1,base64 HMAC-SHA256 of "webhook-id.webhook-timestamp.body" with the endpoint\'s whsec_ secret) before trusting the body. Answer 2xx within 10 seconds; anything else is retried with exponential backoff for about 28 hours, with the same webhook-id.',
         parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
           name,

@@ -1,9 +1,13 @@
-// Settings -> Webhook endpoints in Chromium: "New webhook endpoint" takes a URL and events and shows the
-// signing secret once; the endpoint then lists; a delivery's page shows its attempt log, and Redeliver queues it; an endpoint
+// Settings -> Webhook endpoints in Chromium: "New webhook endpoint" takes a URL and events (every one of
+// WEBHOOK_EVENTS offered) and shows the signing secret once; the endpoint then lists; its edit form adds an event and
+// the endpoint reads back with every field; a delivery's page shows its attempt log, and Redeliver queues it; an endpoint
 // paused by its circuit breaker says so until when, and "Resume sending" sends it its waiting deliveries now; an
 // edit form opened before a colleague disabled the endpoint saves its description and leaves it disabled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEBHOOK_EVENTS } from '../../src/modules/webhooks/webhook-events.js';
+import { createSecretBox } from '../../src/platform/secret-box.js';
 import { adminCtx } from '../helpers/actors.js';
+import { TEST_SECRETS_KEYS } from '../helpers/app.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
@@ -33,7 +37,13 @@ describe.runIf(runBrowserTests)('webhook endpoints in the panel (Chromium)', () 
     await page.waitForSelector('[data-testid="webhook-endpoint-form"]');
     await page.fill('#webhook-url', 'https://hooks.example.com/ledgerline');
     await page.fill('#webhook-description', 'Accounting');
+    // Every event of WEBHOOK_EVENTS is offered, chosen to start (the form had its own list of the first four).
+    const offered = await page
+      .locator('[data-testid="webhook-endpoint-form"] input[type="checkbox"]')
+      .evaluateAll((boxes) => boxes.map((b) => [b.id, (b as HTMLInputElement).checked]));
+    expect(offered).toEqual(WEBHOOK_EVENTS.map((e) => [`event-${e}`, true]));
     await page.click('label[for="event-order.created"]');
+    await page.click('label[for="event-order.delivered"]');
     await page.click('[data-testid="webhook-endpoint-form"] button[type="submit"]');
     await page.waitForSelector('[data-testid="webhook-endpoint-created"]');
     const secret = await page.inputValue('[data-testid="webhook-secret"]');
@@ -43,12 +53,34 @@ describe.runIf(runBrowserTests)('webhook endpoints in the panel (Chromium)', () 
     expect(row).toMatchObject({
       url: 'https://hooks.example.com/ledgerline',
       description: 'Accounting',
-      events: ['order.cancelled', 'order.paid', 'order.refunded'],
+      events: ['order.cancelled', 'order.deleted', 'order.paid', 'order.refunded', 'order.shipped'],
+      enabled: true,
     });
 
     await page.goto(`${app.baseUrl}/admin/resources/WebhookEndpoint`);
     await page.waitForSelector('text=https://hooks.example.com/ledgerline');
     expect(await page.content()).not.toContain(secret);
+
+    // The edit form's events (a select per event, from WEBHOOK_EVENTS) offer the new ones too: order.delivered added.
+    await page.goto(`${app.baseUrl}/admin/resources/WebhookEndpoint/records/${row.id}/edit`);
+    await page.locator('[name="url"]').first().waitFor();
+    await page.getByRole('button', { name: 'Add new item' }).click();
+    await page.getByTestId('events.5').locator('input').first().fill('order.delivered');
+    await page.getByRole('option', { name: 'order.delivered', exact: true }).click();
+    await page.locator('[data-testid="button-save"]').first().click();
+    await page.waitForSelector('[data-testid="notice-wrapper"] >> text=Webhook endpoint saved.');
+    await browser.shot('edited-new-events');
+    // Read back, every column: the events (the new ones sorted in), the rest as created, the same sealed secret.
+    const saved = await testDb().webhookEndpoint.findUniqueOrThrow({ where: { id: row.id } });
+    expect(saved).toEqual({
+      ...row,
+      events: ['order.cancelled', 'order.deleted', 'order.delivered', 'order.paid', 'order.refunded', 'order.shipped'],
+      updatedAt: expect.any(Date),
+    });
+    expect(createSecretBox(TEST_SECRETS_KEYS).decrypt(saved.secret)).toBe(secret);
+    // And its page shows them as the wire names them.
+    await page.goto(`${app.baseUrl}/admin/resources/WebhookEndpoint/records/${row.id}/show`);
+    for (const e of ['order.shipped', 'order.delivered', 'order.deleted']) await page.locator(`section >> text=${e}`).first().waitFor();
 
     const delivery = await testDb().webhookDelivery.create({
       data: {

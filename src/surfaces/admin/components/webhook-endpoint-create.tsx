@@ -17,14 +17,15 @@ interface CreateResponse {
   notice?: { message: string; type: string };
 }
 
-const EVENTS = ['order.created', 'order.paid', 'order.refunded', 'order.cancelled'];
 const api = new ApiClient();
 
 const WebhookEndpointCreate: React.FC<ActionProps> = ({ resource }) => {
+  // The events offered are the resource's (webhooks.resource.ts: WEBHOOK_EVENTS), as the edit form's; all chosen to start.
+  const eventsOffered = (resource.properties.events?.availableValues ?? []).map((v) => String(v.value));
   const addNotice = useNotice();
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
-  const [events, setEvents] = useState<string[]>([...EVENTS]);
+  const [events, setEvents] = useState<string[]>(() => [...eventsOffered]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<Created | null>(null);
@@ -125,7 +126,7 @@ const WebhookEndpointCreate: React.FC<ActionProps> = ({ resource }) => {
       <Label mt="default" required>
         Events
       </Label>
-      {EVENTS.map((event) => (
+      {eventsOffered.map((event) => (
         <Box key={event} flex flexDirection="row" alignItems="center" mb="sm">
           <CheckBox id={`event-${event}`} checked={events.includes(event)} onChange={() => toggle(event)} />
           <Label inline htmlFor={`event-${event}`} ml="default">

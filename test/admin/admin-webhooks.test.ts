@@ -132,6 +132,35 @@ describe('webhook endpoints in the admin panel', () => {
     ]);
   });
 
+  it('refuses an edit whose Enabled, URL or description it cannot read, under the field, and writes nothing (panel fuzz)', async () => {
+    const { created } = (await createEndpoint(admin, { url: 'https://example.com/a', events: ['order.paid'] })).body as {
+      created: { id: string };
+    };
+    const before = await db.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } });
+    // Each was dropped and the rest saved with "Webhook endpoint saved.": Enabled stayed on, the URL and the
+    // description stayed as they were, while the admin's new URL was written.
+    for (const [field, junk] of [
+      ['enabled', { enabled: 'nope' }],
+      ['url', { 'url.0': 'https://example.com/c', 'url.1': 'https://example.com/d' }],
+      ['description', { 'description.0': 'ERP' }],
+    ] as const) {
+      const form: Record<string, string> = {
+        ...(await loadedRow(admin, 'WebhookEndpoint', created.id)),
+        url: 'https://example.com/b',
+        'events.0': 'order.paid',
+        ...junk,
+      };
+      if (field === 'url') delete form.url;
+      const res = await post(admin, `/resources/WebhookEndpoint/records/${created.id}/edit`).send(form);
+      expect(res.body.notice, field).toMatchObject({ type: 'error' });
+      expect(Object.keys(res.body.record.errors ?? {}), field).toContain(field);
+      expect(await db.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } }), field).toEqual(before);
+    }
+    const create = await createEndpoint(admin, { url: 'https://example.com/e', events: ['order.paid'], description: ['ERP', 'CRM'] });
+    expect(create.body.notice).toMatchObject({ type: 'error', message: expect.stringContaining('description') });
+    expect(await db.webhookEndpoint.count({ where: { tenantId, url: 'https://example.com/e' } })).toBe(0);
+  });
+
   it('shows the delivery log with every attempt, and Redeliver queues the delivery again', async () => {
     const { delivery } = await failedDelivery('https://example.com/log', {
       eventKey: 'order.paid:pay_log',

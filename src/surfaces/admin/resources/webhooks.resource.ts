@@ -17,12 +17,14 @@ import {
   type RecordActionResponse,
   type ResourceWithOptions,
 } from 'adminjs';
+import { z } from 'zod';
 import type { Services } from '../services.js';
 import { WEBHOOK_EVENTS } from '../../../modules/webhooks/webhook-events.js';
 import { BREAKER_MAX_PAUSE_SECONDS, BREAKER_THRESHOLD, breakerStatus } from '../../../modules/webhooks/webhook-breaker.js';
 import { SHOWN_PARAM, type ScopedPrismaResource } from '../adapter/scoped-resource.js';
 import { AppError } from '../../../platform/errors.js';
 import { FORM_OUT_OF_DATE, parseShown } from '../../../platform/form-edits.js';
+import { parseInput } from '../../../platform/validate.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, never, tenantReadOnly } from './access.js';
@@ -34,6 +36,19 @@ import { keepTyped } from './validation.js';
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : []);
 const asBool = (v: unknown): boolean | undefined => (v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined);
+
+/**
+ * The endpoint's form as its inputs send it (unflattened): the URL and the description one text each, the events a
+ * list (or one), Enabled true or false. Anything else (a list where a text goes, a word for Enabled) is refused
+ * under its field, never dropped: a save that ignored it would answer "saved" with the value the admin sent not
+ * stored (the panel fuzz, test/admin/admin-panel.fuzz.test.ts).
+ */
+const endpointForm = z.object({
+  url: z.string({ error: 'the URL, as one line of text' }).optional(),
+  events: z.union([z.string(), z.array(z.string())], { error: 'tick the events to send' }).optional(),
+  description: z.string({ error: 'the description, as text' }).nullable().optional(),
+  enabled: z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'on or off' }).optional(),
+});
 const asDate = (v: unknown): Date | null => {
   if (v === null || v === undefined || v === '') return null;
   const d = v instanceof Date ? v : new Date(String(v));
@@ -49,6 +64,12 @@ const editFieldOf: FieldOf = (path) => {
 };
 
 type Params = Record<string, unknown>;
+
+/** The endpoint form's fields, each in its input's shape (endpointForm), or VALIDATION_FAILED naming the field. */
+function readForm(payload: Record<string, unknown> | undefined): z.infer<typeof endpointForm> {
+  const p = flat.unflatten<Record<string, unknown>, Record<string, unknown>>(payload ?? {});
+  return parseInput(endpointForm, { url: p.url, events: p.events, description: p.description, enabled: p.enabled }, 'webhook endpoint');
+}
 
 /** The endpoint's breaker as its record's params hold it. */
 const breakerOf = (params: Params | undefined, now: Date) =>
@@ -94,7 +115,7 @@ export function webhookEndpointResource(deps: {
   const createEndpoint = async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
     if (request.method !== 'post') return {};
     try {
-      const p = flat.unflatten<Record<string, unknown>, Record<string, unknown>>(request.payload ?? {});
+      const p = readForm(request.payload);
       const { secret, endpoint } = await services.webhooks.create(tenantContextOf(context), {
         url: String(p.url ?? ''),
         events: asList(p.events) as never,
@@ -114,7 +135,7 @@ export function webhookEndpointResource(deps: {
     const record = context.record!;
     if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
     try {
-      const p = flat.unflatten<Record<string, unknown>, Record<string, unknown>>(request.payload ?? {});
+      const p = readForm(request.payload);
       // A save without the endpoint as the form loaded it (a tab opened before forms carried it, a hand-made POST)
       // cannot tell the admin's changes from values someone else changed since: refused, nothing written.
       const shown = parseShown(request.payload?.[SHOWN_PARAM]);

@@ -4,29 +4,53 @@
 // Each run takes a valid form of one resource and changes one thing: a field given a hostile value (wrong types,
 // money strings, 100 KB, unicode, control characters), a field the form does not have (tenantId, nested keys,
 // array elements where a scalar is expected), another shop's id in a relation field, a stale, junk or missing
-// shownValuesJson. Callers: the shop's admin, its staff, another shop's admin, the platform admin. Properties:
+// shownValuesJson, another shop's record in the request's path. Also the buttons (sent as GET or POST): webhook
+// endpoints' Resume sending and Delete, a delivery's Redeliver, an API key's Revoke, a role change's Retry and
+// Reconcile now; and the forms of webhook endpoint Edit and an admin account's role change.
+// Callers: the shop's admin, its staff, another shop's admin, the platform admin. Properties:
 // - never a 5xx, never the generic "Something went wrong" notice (resources/admin-errors.ts);
 // - a refusal is a notice of type error and, when the one changed field of an otherwise valid form is what was
 //   refused, a field error under that field;
 // - a refused request changes no row of the shop (test/http/api/fuzz/shop-snapshot.ts) and so writes no audit entry;
-// - another shop's rows are never changed, and its data never appears in an answer.
+// - another shop's rows are never changed, and its data never appears in an answer;
+// - a caller the action is not for (staff, another shop's admin, a platform admin on a shop's own action) is refused,
+//   and so is anyone but a platform admin acting on another shop's record;
+// - a save stores what was sent (webhook endpoints, API keys, admin roles): a field the save cannot read is refused,
+//   never dropped from an answer that says "saved".
 // Bounded for CI: a fixed seed (FUZZ_SEED=<n> picks another, FUZZ_RUNS=<n> runs more); fast-check prints the
 // seed and the failing request.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { factories } from '../helpers/factories.js';
+import { FakeDiscordApi } from '../../src/dev/fake-discord-api.js';
+import { PERMISSIONS } from '../../src/dev/fakes/fake-discord-guilds.js';
+import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { shopSnapshotter, type ShopSnapshot } from '../http/api/fuzz/shop-snapshot.js';
 import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS) || 60;
+const RUNS = Number(process.env.FUZZ_RUNS) || 100;
 const SEED = Number(process.env.FUZZ_SEED) || 20_261_205;
 const GENERIC = 'Something went wrong';
 
 const f = factories();
 const db = testDb();
 let app: RunningAdmin;
-let snapshot: (tenantId: string) => Promise<ShopSnapshot>;
+let shopTables: (tenantId: string) => Promise<ShopSnapshot>;
+// Reconcile now reads the shop's server's members: from the fake Discord API, never discord.com.
+const discord = new FakeDiscordApi();
+
+/**
+ * The shop's rows (shop-snapshot.ts) and its API keys, which the REST fuzz's snapshot leaves out (every request
+ * with a key stamps its lastUsedAt): here a revoke or a create is the write being checked.
+ */
+async function snapshot(tenantId: string): Promise<ShopSnapshot> {
+  const keys = await db.apiKey.findMany({
+    where: { tenantId },
+    orderBy: { id: 'asc' },
+    select: { id: true, name: true, prefix: true, hash: true, access: true, revokedAt: true },
+  });
+  return { ...(await shopTables(tenantId)), api_keys: JSON.stringify(keys) };
+}
 
 type Caller = 'admin' | 'staff' | 'otherAdmin' | 'platform';
 const agents = {} as Record<Caller, AdminAgent>;
@@ -41,6 +65,11 @@ interface Shop {
   staffId: string;
   orderId: string;
   keysProductId: string;
+  guildId: string;
+  endpointId: string;
+  deliveryId: string;
+  apiKeyId: string;
+  roleChangeId: string;
   secrets: string[];
 }
 let shop: Shop;
@@ -56,6 +85,34 @@ async function makeShop(label: string): Promise<Shop> {
   const discount = await f.discount({ tenantId, name: `${label} secret discount`, scope: 'ASSIGNED' });
   const address = await f.address({ tenantId, customerId: customer.id, line1: `${label} secret street 1` });
   const staff = await f.adminUser({ tenantId, role: 'TENANT_STAFF', email: `${label.toLowerCase()}-staff@test.local` });
+  const guildId = (await f.guild({ tenantId, name: `${label} secret server` })).id;
+  discord.guilds.addGuild(guildId, {
+    roles: [
+      { id: VIP_ROLE, name: 'VIP', position: 1, permissions: '0' },
+      { id: BOT_ROLE, name: 'Ledgerline', position: 5, permissions: PERMISSIONS.MANAGE_ROLES.toString() },
+    ],
+    botRoleIds: [BOT_ROLE],
+  });
+  const endpoint = await db.webhookEndpoint.create({
+    data: {
+      tenantId,
+      url: `http://localhost:9/${label.toLowerCase()}-hooks`,
+      events: ['order.paid'],
+      secret: 'unused: no worker runs here',
+    },
+  });
+  const delivery = await db.webhookDelivery.create({
+    data: {
+      tenantId,
+      endpointId: endpoint.id,
+      eventType: 'order.paid',
+      eventKey: `fuzz-${label}`,
+      body: '{}',
+      status: 'FAILED',
+      attempts: 3,
+    },
+  });
+  const apiKey = await f.apiKey({ tenantId, name: `${label} key` });
   return {
     tenantId,
     customerId: customer.id,
@@ -66,8 +123,72 @@ async function makeShop(label: string): Promise<Shop> {
     staffId: staff.id,
     orderId: (await f.order({ tenantId, customerId: customer.id, status: 'PENDING_PAYMENT' })).id,
     keysProductId: (await f.product({ tenantId, digitalKind: 'LICENSE_KEY', trackStock: true, stock: 0 })).id,
-    secrets: [`${label} shop secret name`, `${label} secret customer`, `${label} secret product`, `${label} secret street 1`],
+    guildId,
+    endpointId: endpoint.id,
+    deliveryId: delivery.id,
+    apiKeyId: apiKey.id,
+    roleChangeId: await failedGrant(tenantId, guildId),
+    secrets: [
+      `${label} shop secret name`,
+      `${label} secret customer`,
+      `${label} secret product`,
+      `${label} secret street 1`,
+      `${label.toLowerCase()}-hooks`,
+    ],
   };
+}
+
+const VIP_ROLE = snowflake();
+const BOT_ROLE = snowflake();
+
+/** A paid order's grant of VIP that failed, as the role job records it (Role changes -> Retry). */
+async function failedGrant(tenantId: string, guildId: string): Promise<string> {
+  const customer = await f.customer({ tenantId });
+  const product = await f.product({ tenantId, grantedRoleIds: [VIP_ROLE] });
+  const order = await f.order({ tenantId, customerId: customer.id, guildId, status: 'PAID', paymentStatus: 'paid', paidAt: new Date() });
+  const ent = await db.entitlement.create({
+    data: { tenantId, customerId: customer.id, productId: product.id, roleId: VIP_ROLE, orderId: order.id },
+  });
+  const change = await db.roleChange.create({
+    data: {
+      tenantId,
+      entitlementId: ent.id,
+      customerId: customer.id,
+      orderId: order.id,
+      productId: product.id,
+      roleId: VIP_ROLE,
+      guildId,
+      action: 'GRANT',
+      state: 'FAILED',
+      failureKind: 'ROLE_TOO_LOW',
+      attempts: 1,
+      failureMessage: 'The bot cannot give VIP.',
+    },
+  });
+  return change.id;
+}
+
+/** The shop's endpoint as each webhook form's run starts: enabled, paused by its breaker after failed attempts. */
+async function pausedEndpoint(): Promise<string> {
+  await db.webhookEndpoint.update({
+    where: { id: shop.endpointId },
+    data: {
+      url: 'http://localhost:9/shop-hooks',
+      events: ['order.paid'],
+      description: null,
+      enabled: true,
+      consecutiveFailures: 5,
+      pausedUntil: new Date(Date.now() + 3_600_000),
+    },
+  });
+  return shop.endpointId;
+}
+
+/** The shop's delivery as a Redeliver run starts: failed, its endpoint enabled. */
+async function failedDelivery(): Promise<string> {
+  await pausedEndpoint();
+  await db.webhookDelivery.update({ where: { id: shop.deliveryId }, data: { status: 'FAILED' } });
+  return shop.deliveryId;
 }
 
 let serial = 0;
@@ -94,6 +215,17 @@ interface Form {
    * new webhook endpoint, upload keys): its fields are fuzzed, but no field error is looked for.
    */
   noticeOnly?: boolean;
+  /** A button (no page of its own): AdminJS sends its click as a GET (button-action.ts); the fuzz sends GET or POST. */
+  button?: boolean;
+  /** Who may use it; any other caller must be refused, with nothing written. Unset: not checked. */
+  allowed?: Caller[];
+  /** The same kind of record of the other shop, for the path: acted on by nobody but a platform admin allowed to. */
+  foreign?: () => string;
+  /**
+   * After a save: what the saved row holds against what the form sent (the pairs posted; the answer). Returns what
+   * differs, or nothing.
+   */
+  stored?: (sent: [string, string][], recordId: string | undefined, res: { body: Record<string, unknown> }) => Promise<string[]>;
 }
 
 const pendingOrder = async () => (await f.order({ tenantId: shop.tenantId, customerId: shop.customerId, status: 'PENDING_PAYMENT' })).id;
@@ -250,6 +382,7 @@ const FORMS: Form[] = [
       'timeZone',
     ],
     shown: true,
+    allowed: ['admin', 'platform'],
   },
   {
     name: 'AdminUser new',
@@ -264,6 +397,7 @@ const FORMS: Form[] = [
     fields: ['email', 'role', 'password'],
     relations: ['tenant'],
     newRecords: true,
+    allowed: ['admin', 'platform'],
   },
   {
     name: 'AdminUser edit',
@@ -275,6 +409,20 @@ const FORMS: Form[] = [
     fields: ['email', 'role', 'password'],
     relations: ['tenant'],
     shown: true,
+    allowed: ['admin', 'platform'],
+    stored: storedAdminRole,
+  },
+  {
+    // A role change: a shop admin made staff (the shop keeps the signed-in admin).
+    name: 'AdminUser edit (role)',
+    resource: 'AdminUser',
+    record: async () => (await f.adminUser({ tenantId: shop.tenantId, role: 'TENANT_ADMIN' })).id,
+    action: 'edit',
+    base: () => ({ email: `fuzz-admin-${next()}@test.local`, role: 'TENANT_STAFF', tenant: shop.tenantId, password: '' }),
+    fields: ['role'],
+    shown: true,
+    allowed: ['admin', 'platform'],
+    stored: storedAdminRole,
   },
   {
     name: 'Order edit',
@@ -345,6 +493,17 @@ const FORMS: Form[] = [
     fields: ['name', 'access'],
     newRecords: true,
     noticeOnly: true,
+    allowed: ['admin'],
+    stored: async (sent, _id, res) => {
+      const id = (res.body.created as { id?: string } | undefined)?.id;
+      const row = id ? await db.apiKey.findFirst({ where: { id, tenantId: shop.tenantId } }) : null;
+      if (!row) return [`no key of the shop for ${show(res.body.created)}`];
+      const name = single(sent, 'name');
+      const problems: string[] = [];
+      if (row.name !== name?.trim()) problems.push(`name: sent ${show(sentValues(sent, 'name'))}, stored ${show(row.name)}`);
+      if (row.access !== single(sent, 'access')) problems.push(`access: sent ${show(sentValues(sent, 'access'))}, stored ${row.access}`);
+      return problems;
+    },
   },
   {
     name: 'WebhookEndpoint createEndpoint',
@@ -354,6 +513,12 @@ const FORMS: Form[] = [
     fields: ['url', 'events', 'description'],
     newRecords: true,
     noticeOnly: true,
+    allowed: ['admin'],
+    stored: async (sent, _id, res) => {
+      const id = (res.body.created as { id?: string } | undefined)?.id;
+      const row = id ? await db.webhookEndpoint.findFirst({ where: { id, tenantId: shop.tenantId } }) : null;
+      return row ? endpointProblems(row, sent, true) : [`no endpoint of the shop for ${show(res.body.created)}`];
+    },
   },
   {
     name: 'Order markRefundReturned',
@@ -371,8 +536,162 @@ const FORMS: Form[] = [
     action: 'changeCurrency',
     base: () => ({ from: 'USD', to: 'USD', shown: '[]', amounts: '{}' }),
     fields: [],
+    allowed: ['admin', 'platform'],
+  },
+  {
+    name: 'WebhookEndpoint edit',
+    resource: 'WebhookEndpoint',
+    record: pausedEndpoint,
+    action: 'edit',
+    base: () => ({
+      url: `http://localhost:9/edited-${next()}`,
+      'events.0': 'order.paid',
+      'events.1': 'order.cancelled',
+      description: ' fuzz edit ',
+      enabled: 'true',
+    }),
+    fields: ['url', 'events', 'description', 'enabled'],
+    shown: true,
+    allowed: ['admin'],
+    foreign: () => other.endpointId,
+    stored: async (sent, id) => endpointProblems(await db.webhookEndpoint.findUniqueOrThrow({ where: { id: id! } }), sent),
+  },
+  {
+    name: 'WebhookEndpoint resumeSending',
+    resource: 'WebhookEndpoint',
+    record: pausedEndpoint,
+    action: 'resumeSending',
+    base: () => ({}),
+    fields: [],
+    button: true,
+    allowed: ['admin'],
+    foreign: () => other.endpointId,
+    stored: async (_sent, id) => {
+      const row = await db.webhookEndpoint.findUniqueOrThrow({ where: { id: id! } });
+      return row.consecutiveFailures === 0 && row.pausedUntil === null ? [] : [`breaker not closed: ${row.consecutiveFailures}`];
+    },
+  },
+  {
+    name: 'WebhookEndpoint delete',
+    resource: 'WebhookEndpoint',
+    record: async () =>
+      (
+        await db.webhookEndpoint.create({
+          data: { tenantId: shop.tenantId, url: 'http://localhost:9/gone', events: ['order.paid'], secret: '-' },
+        })
+      ).id,
+    action: 'delete',
+    base: () => ({}),
+    fields: [],
+    allowed: ['admin'],
+    foreign: () => other.endpointId,
+    stored: async (_sent, id) => ((await db.webhookEndpoint.count({ where: { id: id! } })) === 0 ? [] : ['not deleted']),
+  },
+  {
+    name: 'WebhookDelivery redeliver',
+    resource: 'WebhookDelivery',
+    record: failedDelivery,
+    action: 'redeliver',
+    base: () => ({}),
+    fields: [],
+    button: true,
+    allowed: ['admin'],
+    foreign: () => other.deliveryId,
+    stored: async (_sent, id) => {
+      const row = await db.webhookDelivery.findUniqueOrThrow({ where: { id: id! } });
+      return row.status === 'PENDING' ? [] : [`status ${row.status}`];
+    },
+  },
+  {
+    name: 'ApiKey revoke',
+    resource: 'ApiKey',
+    record: async () => (await f.apiKey({ tenantId: shop.tenantId, name: `fuzz key ${next()}` })).id,
+    action: 'revoke',
+    base: () => ({}),
+    fields: [],
+    button: true,
+    allowed: ['admin'],
+    foreign: () => other.apiKeyId,
+    stored: async (_sent, id) => ((await db.apiKey.findUniqueOrThrow({ where: { id: id! } })).revokedAt ? [] : ['not revoked']),
+  },
+  {
+    name: 'RoleChange retry',
+    resource: 'RoleChange',
+    record: async () => failedGrant(shop.tenantId, shop.guildId),
+    action: 'retry',
+    base: () => ({}),
+    fields: [],
+    button: true,
+    // Staff work orders, and a role owed for an order is part of that work (role-changes.resource.ts).
+    allowed: ['admin', 'staff'],
+    foreign: () => other.roleChangeId,
+    stored: async (_sent, id) => {
+      const row = await db.roleChange.findUniqueOrThrow({ where: { id: id! } });
+      return row.state === 'PENDING' ? [] : [`state ${row.state}`];
+    },
+  },
+  {
+    name: 'RoleChange reconcileNow',
+    resource: 'RoleChange',
+    action: 'reconcileNow',
+    base: () => ({}),
+    fields: [],
+    button: true,
+    allowed: ['admin'],
+    newRecords: true,
   },
 ];
+
+/** The values posted as `field` itself and as its elements (`field.0`, `field.1`...). */
+function sentValues(sent: [string, string][], field: string): { own: string[]; elements: string[] } {
+  return {
+    own: sent.filter(([k]) => k === field).map(([, v]) => v),
+    elements: sent.filter(([k]) => k.startsWith(`${field}.`)).map(([, v]) => v),
+  };
+}
+
+/** One plain value posted for `field` (as its input sends it), or undefined when it came as a list or several. */
+function single(sent: [string, string][], field: string): string | undefined {
+  const { own, elements } = sentValues(sent, field);
+  return own.length === 1 && elements.length === 0 ? own[0] : undefined;
+}
+
+const show = (v: unknown) => JSON.stringify(v)?.slice(0, 80);
+
+/** A saved webhook endpoint against the form that saved it: each field as typed (trimmed), or the save is wrong. */
+function endpointProblems(
+  row: { url: string; events: string[]; description: string | null; enabled: boolean },
+  sent: [string, string][],
+  creating = false,
+): string[] {
+  const problems: string[] = [];
+  const url = single(sent, 'url');
+  let expectedUrl: string | undefined;
+  try {
+    expectedUrl = url === undefined ? undefined : new URL(url.trim()).toString();
+  } catch {
+    expectedUrl = undefined;
+  }
+  if (row.url !== expectedUrl) problems.push(`url: sent ${show(sentValues(sent, 'url'))}, stored ${show(row.url)}`);
+  const events = sentValues(sent, 'events');
+  const expectedEvents = events.own.length && events.elements.length ? undefined : [...new Set([...events.own, ...events.elements])].sort();
+  if (show(row.events) !== show(expectedEvents)) problems.push(`events: sent ${show(events)}, stored ${show(row.events)}`);
+  const description = single(sent, 'description');
+  const expectedDescription =
+    description === undefined ? (sentValues(sent, 'description').elements.length ? 'a list' : null) : description.trim() || null;
+  if (row.description !== expectedDescription)
+    problems.push(`description: sent ${show(sentValues(sent, 'description'))}, stored ${show(row.description)}`);
+  const enabled = creating ? 'true' : single(sent, 'enabled');
+  if (String(row.enabled) !== enabled) problems.push(`enabled: sent ${show(sentValues(sent, 'enabled'))}, stored ${row.enabled}`);
+  return problems;
+}
+
+/** An admin account saved with the role the form sent. */
+async function storedAdminRole(sent: [string, string][], id: string | undefined): Promise<string[]> {
+  const row = await db.adminUser.findUniqueOrThrow({ where: { id: id! } });
+  const role = single(sent, 'role');
+  return row.role === role ? [] : [`role: sent ${show(sentValues(sent, 'role'))}, stored ${row.role}`];
+}
 
 const LONG = 'x'.repeat(100_000);
 /** What goes in place of a field's value: wrong types, money strings, huge and hostile text. */
@@ -485,6 +804,7 @@ type Change =
   | { kind: 'extra'; key: string; value: string }
   | { kind: 'otherShop'; field: string }
   | { kind: 'shown'; how: 'missing' | 'stale' | 'junk' | 'otherRecord' }
+  | { kind: 'foreignRecord' }
   | { kind: 'none' };
 
 function changes(form: Form): fc.Arbitrary<Change> {
@@ -509,6 +829,9 @@ function changes(form: Form): fc.Arbitrary<Change> {
   }
   if (form.relations?.length)
     options.push({ arbitrary: fc.constantFrom(...form.relations).map((field) => ({ kind: 'otherShop' as const, field })), weight: 3 });
+  if (form.record)
+    // The other shop's record of the same kind in the request's path (a hand-made request, or a stale link).
+    options.push({ arbitrary: fc.constant<Change>({ kind: 'foreignRecord' }), weight: 2 });
   if (form.shown)
     options.push({
       arbitrary: fc.constantFrom('missing', 'stale', 'junk', 'otherRecord').map((how) => ({ kind: 'shown' as const, how }) as Change),
@@ -540,6 +863,8 @@ async function payload(form: Form, recordId: string | undefined, change: Change)
       break;
     case 'array':
       delete fields[change.field];
+      // The list replaces the form's own (events.0, events.1...), as a form with other ticks would send it.
+      for (const k of Object.keys(fields)) if (k.startsWith(`${change.field}.`)) delete fields[k];
       change.values.forEach((v, i) => extra.push([`${change.field}.${i}`, v]));
       break;
     case 'extra':
@@ -552,12 +877,11 @@ async function payload(form: Form, recordId: string | undefined, change: Change)
       if (change.how === 'missing') shown = undefined;
       else if (change.how === 'junk') shown = '{"not": "json';
       else if (change.how === 'otherRecord')
-        shown = (
-          await loadedRow(agents.otherAdmin, form.resource, form.resource === 'Tenant' ? other.tenantId : otherRecordOf(form.resource))
-        ).shownValuesJson;
+        shown = (await loadedRow(agents.otherAdmin, form.resource, otherRecordOf(form.resource))).shownValuesJson;
       else if (shown)
         shown = JSON.stringify({ ...JSON.parse(shown), name: 'changed by someone else', updatedAt: '2001-01-01T00:00:00.000Z' });
       break;
+    case 'foreignRecord':
     case 'none':
       break;
   }
@@ -568,6 +892,16 @@ async function payload(form: Form, recordId: string | undefined, change: Change)
 
 function otherRecordOf(resource: string): string {
   switch (resource) {
+    case 'Tenant':
+      return other.tenantId;
+    case 'WebhookEndpoint':
+      return other.endpointId;
+    case 'WebhookDelivery':
+      return other.deliveryId;
+    case 'ApiKey':
+      return other.apiKeyId;
+    case 'RoleChange':
+      return other.roleChangeId;
     case 'Product':
       return other.productId;
     case 'ShippingType':
@@ -614,27 +948,31 @@ function errorUnder(errors: Record<string, unknown> | undefined, field: string):
 }
 
 beforeAll(async () => {
-  app = await startAdminApp();
+  await discord.start();
+  app = await startAdminApp({ env: { DISCORD_API_BASE_URL: discord.apiBase } });
   shop = await makeShop('Shop');
   other = await makeShop('Other');
   agents.admin = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: shop.tenantId })).email);
   agents.staff = await loggedIn(app.baseUrl, 'shop-staff@test.local');
   agents.otherAdmin = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: other.tenantId })).email);
   agents.platform = await loggedIn(app.baseUrl, (await f.adminUser({ role: 'PLATFORM_ADMIN' })).email);
-  snapshot = await shopSnapshotter(db);
+  shopTables = await shopSnapshotter(db);
 });
 afterAll(async () => {
   await app?.close();
+  await discord.stop();
 });
 
 describe('admin panel fuzz', () => {
   it('every valid base form saves (so a refusal in the fuzz is about the one thing it changed)', async () => {
-    for (const form of FORMS.filter((x) => x.fields.length)) {
+    for (const form of FORMS.filter((x) => x.fields.length || x.button || x.stored)) {
       const recordId = await form.record?.();
-      const res = await send(agents.admin, form, recordId, await payload(form, recordId, { kind: 'none' }));
+      const body = await payload(form, recordId, { kind: 'none' });
+      const res = await send(agents.admin, form, recordId, body, form.button);
       expect(res.body.notice?.type, `${form.name}: ${JSON.stringify(res.body.notice)} ${JSON.stringify(res.body.record?.errors)}`).toBe(
         'success',
       );
+      if (form.stored) expect(await form.stored(body, recordId, res), form.name).toEqual([]);
     }
   });
 
@@ -646,25 +984,44 @@ describe('admin panel fuzz', () => {
     otherBaseline = await snapshot(other.tenantId);
     // What the runs came to (a fuzz whose every request is refused, or saved, would prove little).
     const outcomes = { saved: 0, refused: 0, fieldErrors: 0 };
+    // Each form's runs, r (refused) or s (saved), for FUZZ_STATS.
+    const perForm: Record<string, string> = {};
     const input = fc
       .record({ form: fc.constantFrom(...FORMS), caller: callers })
       .filter(({ form, caller }) => !(caller === 'otherAdmin' && form.newRecords))
-      .chain(({ form, caller }) => changes(form).map((change) => ({ form, caller, change })));
+      .chain(({ form, caller }) =>
+        fc
+          .record({ change: changes(form), get: form.button ? fc.boolean() : fc.constant(false) })
+          // Another shop's record is the other admin's own.
+          .filter(({ change }) => !(caller === 'otherAdmin' && change.kind === 'foreignRecord'))
+          .map(({ change, get }) => ({ form, caller, change, get })),
+      );
     await fc.assert(
-      fc.asyncProperty(input, async ({ form, caller, change }) => {
+      fc.asyncProperty(input, async ({ form, caller, change, get }) => {
         const recordId = await form.record?.();
         const body = await payload(form, recordId, change);
+        const target = change.kind === 'foreignRecord' ? (form.foreign?.() ?? otherRecordOf(form.resource)) : recordId;
         const before = await snapshot(shop.tenantId);
         const platformAdmins = () => db.adminUser.count({ where: { OR: [{ role: 'PLATFORM_ADMIN' }, { tenantId: null }] } });
         const platformBefore = await platformAdmins();
-        const res = await send(agents[caller], form, recordId, body);
-        const label = `${form.name} as ${caller}, ${JSON.stringify(change).slice(0, 300)}: ${res.status} ${res.text.slice(0, 600)}`;
+        const res = await send(agents[caller], form, target, body, get);
+        const label = `${form.name} as ${caller}${get ? ' (GET)' : ''}, ${JSON.stringify(change).slice(0, 300)}: ${res.status} ${res.text.slice(0, 600)}`;
         expect(res.status, label).toBeLessThan(500);
         expect(res.text, label).not.toContain(GENERIC);
         const notice = res.body?.notice as { type?: string } | undefined;
         // A refusal, or an answer with no notice (a preview, a form shown again): nothing written.
         const refused = res.status >= 400 || notice?.type === 'error' || !notice;
         outcomes[refused ? 'refused' : 'saved']++;
+        perForm[form.name] = `${(perForm[form.name] ?? '') + (refused ? 'r' : 's')}`;
+        // A caller the action is not for is refused (staff, another shop's admin, a platform admin on a shop's action).
+        if (form.allowed && !form.allowed.includes(caller)) expect(refused, `not refused for ${caller}: ${label}`).toBe(true);
+        // Another shop's record is acted on by nobody but a platform admin.
+        if (change.kind === 'foreignRecord' && caller !== 'platform')
+          expect(refused, `another shop's record acted on: ${label}`).toBe(true);
+        // A save stores what was sent (a field the save could not read is refused, not dropped). A form sent with
+        // another record's or a stale shownValuesJson keeps what the record holds where the form said so.
+        if (!refused && form.stored && change.kind !== 'shown' && change.kind !== 'foreignRecord')
+          expect(await form.stored(body, recordId, res), `saved, but not as sent: ${label}`).toEqual([]);
         // Only a platform admin makes a platform admin (or an admin of no shop).
         // No row of the shop is linked to another shop's record (a relation field given its id).
         if (!refused && change.kind === 'otherShop')
@@ -688,16 +1045,18 @@ describe('admin panel fuzz', () => {
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
-    if (process.env.FUZZ_STATS) console.log(outcomes);
+    if (process.env.FUZZ_STATS) console.log(outcomes, perForm);
     expect(outcomes.saved).toBeGreaterThan(0);
     expect(outcomes.fieldErrors).toBeGreaterThan(0);
   });
 });
 
-function send(who: AdminAgent, form: Form, recordId: string | undefined, fields: [string, string][]) {
+/** The request the panel's frontend makes: a form's multipart POST, or a button's GET (its fields as the query). */
+function send(who: AdminAgent, form: Form, recordId: string | undefined, fields: [string, string][], get = false) {
   const path = recordId
     ? `/admin/api/resources/${form.resource}/records/${recordId}/${form.action}`
     : `/admin/api/resources/${form.resource}/actions/${form.action}`;
+  if (get) return who.agent.get(path).set(who.headers()).query(new URLSearchParams(fields).toString());
   let req = who.agent.post(path).set(who.headers());
   for (const [k, v] of fields) req = req.field(k, v);
   return req;

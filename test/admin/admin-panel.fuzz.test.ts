@@ -6,7 +6,8 @@
 // array elements where a scalar is expected), another shop's id in a relation field, a stale, junk or missing
 // shownValuesJson, another shop's record in the request's path. Also the buttons (sent as GET or POST): webhook
 // endpoints' Resume sending and Delete, a delivery's Redeliver, an API key's Revoke, a role change's Retry and
-// Reconcile now; and the forms of webhook endpoint Edit and an admin account's role change.
+// Reconcile now; the forms of webhook endpoint Edit and an admin account's role change; Settings -> Payments' save and
+// disconnect (JSON, as its page posts them).
 // Callers: the shop's admin, its staff, another shop's admin, the platform admin. Properties:
 // - never a 5xx, never the generic "Something went wrong" notice (resources/admin-errors.ts);
 // - a refusal is a notice of type error and, when the one changed field of an otherwise valid form is what was
@@ -226,6 +227,12 @@ interface Form {
    * differs, or nothing.
    */
   stored?: (sent: [string, string][], recordId: string | undefined, res: { body: Record<string, unknown> }) => Promise<string[]>;
+  /** Its page posts JSON (the fields unflattened), not a multipart form: Settings -> Payments. */
+  json?: boolean;
+  /** Whether the answer says it saved, where the page says so in its own words rather than a notice. */
+  savedBy?: (body: Record<string, unknown>) => boolean;
+  /** Fields the form loaded from the page (the connection as loaded), merged into the base. */
+  loaded?: () => Promise<Record<string, string>>;
 }
 
 const pendingOrder = async () => (await f.order({ tenantId: shop.tenantId, customerId: shop.customerId, status: 'PENDING_PAYMENT' })).id;
@@ -640,7 +647,54 @@ const FORMS: Form[] = [
     allowed: ['admin'],
     newRecords: true,
   },
+  {
+    // Settings -> Payments: a PayPal connection saved (no call to PayPal: "Test connection" is what calls it).
+    name: 'PaymentConnection save',
+    resource: 'PaymentConnection',
+    action: 'list',
+    base: () => ({
+      op: 'save',
+      provider: 'PAYPAL',
+      environment: 'sandbox',
+      'config.clientId': `client-${next()}`,
+      'config.webhookId': 'WH-FUZZ',
+      'secrets.clientSecret': `secret-${next()}-long-enough`,
+    }),
+    loaded: async () => ({ shown: await loadedConnection() }),
+    fields: ['op', 'provider', 'environment', 'config.clientId', 'config.webhookId', 'secrets.clientSecret', 'shown'],
+    json: true,
+    noticeOnly: true,
+    newRecords: true,
+    allowed: ['admin'],
+    savedBy: paymentsSaved,
+  },
+  {
+    name: 'PaymentConnection disconnect',
+    resource: 'PaymentConnection',
+    action: 'list',
+    base: () => ({ op: 'disconnect', provider: 'PAYPAL' }),
+    fields: ['op', 'provider'],
+    json: true,
+    noticeOnly: true,
+    newRecords: true,
+    allowed: ['admin'],
+    savedBy: paymentsSaved,
+  },
 ];
+
+/** The Payments page's answer to a save or a disconnect: its result line, ok or not. */
+function paymentsSaved(body: Record<string, unknown>): boolean {
+  return (body.payments as { result?: { ok?: boolean } } | undefined)?.result?.ok === true;
+}
+
+/** The shop's PayPal connection as the Payments page loads it into its form ('' when there is none). */
+async function loadedConnection(): Promise<string> {
+  const res = await agents.admin.agent.get('/admin/api/resources/PaymentConnection/actions/list').set(agents.admin.headers());
+  const conn = (res.body.payments as { connections: { provider: string; loaded: unknown }[] }).connections.find(
+    (c) => c.provider === 'PAYPAL',
+  );
+  return conn ? JSON.stringify(conn.loaded) : '';
+}
 
 /** The values posted as `field` itself and as its elements (`field.0`, `field.1`...). */
 function sentValues(sent: [string, string][], field: string): { own: string[]; elements: string[] } {
@@ -852,7 +906,7 @@ function otherShopId(field: string): string {
 
 /** Builds the multipart fields the panel's form would post, with `change` applied. */
 async function payload(form: Form, recordId: string | undefined, change: Change): Promise<[string, string][]> {
-  const fields: Record<string, string> = form.base();
+  const fields: Record<string, string> = { ...form.base(), ...(await form.loaded?.()) };
   let shown: string | undefined;
   // The form as the shop's admin loaded it (staff and another shop's admin cannot open it: theirs is the same post).
   if (form.shown && recordId) shown = (await loadedRow(agents.admin, form.resource, recordId)).shownValuesJson;
@@ -969,9 +1023,8 @@ describe('admin panel fuzz', () => {
       const recordId = await form.record?.();
       const body = await payload(form, recordId, { kind: 'none' });
       const res = await send(agents.admin, form, recordId, body, form.button);
-      expect(res.body.notice?.type, `${form.name}: ${JSON.stringify(res.body.notice)} ${JSON.stringify(res.body.record?.errors)}`).toBe(
-        'success',
-      );
+      const said = form.savedBy ? (form.savedBy(res.body) ? 'success' : JSON.stringify(res.body.payments?.result)) : res.body.notice?.type;
+      expect(said, `${form.name}: ${JSON.stringify(res.body.notice)} ${JSON.stringify(res.body.record?.errors)}`).toBe('success');
       if (form.stored) expect(await form.stored(body, recordId, res), form.name).toEqual([]);
     }
   });
@@ -1010,7 +1063,7 @@ describe('admin panel fuzz', () => {
         expect(res.text, label).not.toContain(GENERIC);
         const notice = res.body?.notice as { type?: string } | undefined;
         // A refusal, or an answer with no notice (a preview, a form shown again): nothing written.
-        const refused = res.status >= 400 || notice?.type === 'error' || !notice;
+        const refused = res.status >= 400 || (form.savedBy ? !form.savedBy(res.body) : notice?.type === 'error' || !notice);
         outcomes[refused ? 'refused' : 'saved']++;
         perForm[form.name] = `${(perForm[form.name] ?? '') + (refused ? 'r' : 's')}`;
         // A caller the action is not for is refused (staff, another shop's admin, a platform admin on a shop's action).
@@ -1051,12 +1104,34 @@ describe('admin panel fuzz', () => {
   });
 });
 
+/**
+ * The pairs as the JSON object a page posts (`config.clientId` -> { config: { clientId } }), every key an own
+ * property (so `__proto__` is sent as a key, as a crafted request would, and never touches this process's objects).
+ * A key whose parent is already a value keeps the value: the later key is dropped.
+ */
+function nested(pairs: [string, string][]): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of pairs) {
+    const parts = key.split('.');
+    let at: Record<string, unknown> | undefined = root;
+    for (const part of parts.slice(0, -1)) {
+      if (!Object.hasOwn(at, part)) Object.defineProperty(at, part, { value: {}, enumerable: true, writable: true, configurable: true });
+      const child: unknown = at[part];
+      at = child && typeof child === 'object' ? (child as Record<string, unknown>) : undefined;
+      if (!at) break;
+    }
+    if (at) Object.defineProperty(at, parts.at(-1)!, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return root;
+}
+
 /** The request the panel's frontend makes: a form's multipart POST, or a button's GET (its fields as the query). */
 function send(who: AdminAgent, form: Form, recordId: string | undefined, fields: [string, string][], get = false) {
   const path = recordId
     ? `/admin/api/resources/${form.resource}/records/${recordId}/${form.action}`
     : `/admin/api/resources/${form.resource}/actions/${form.action}`;
   if (get) return who.agent.get(path).set(who.headers()).query(new URLSearchParams(fields).toString());
+  if (form.json) return who.agent.post(path).set(who.headers()).send(nested(fields));
   let req = who.agent.post(path).set(who.headers());
   for (const [k, v] of fields) req = req.field(k, v);
   return req;

@@ -4,7 +4,9 @@
 // messages it created, as Discord does: `GET /channels/{channel.id}/messages` lists a channel's (newest first),
 // `PATCH /channels/{channel.id}/messages/{message.id}` edits one (the fields sent replace the message's), `DELETE`
 // of that route deletes it, and either answers 404 with code 10008 (Unknown Message) for a message it does not
-// hold (never posted here, or deleted).
+// hold (never posted here, or deleted). `GET /channels/{channel.id}` answers a server's channel (from the servers'
+// channel lists, `GET /guilds/{guild.id}/channels`) with its `guild_id`, and 404 with code 10003 (Unknown Channel)
+// for one in no server it holds; posting still works to any channel id (tests post to ids no server lists).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeDiscordGuilds } from './fakes/fake-discord-guilds.js';
@@ -223,6 +225,34 @@ export class FakeDiscordApi {
     return g;
   }
 
+  /**
+   * Puts a channel into a server's channel list (GET /guilds/{id}/channels) and answers it from GET /channels/{id}
+   * with that guild_id, as Discord does: a channel belongs to exactly one server. `id` given: a channel a row
+   * already names (a factory shop's admin channel). Type 0 (text) unless said.
+   */
+  addChannel(guildId: string, channel: { id?: string; name?: string; type?: number } = {}): FakeChannel {
+    const guild = this.guildDirectory(guildId);
+    const added: FakeChannel = {
+      id: channel.id ?? fakeSnowflake(),
+      type: channel.type ?? 0,
+      guild_id: guildId,
+      name: channel.name ?? 'admin',
+      position: guild.channels.length,
+      parent_id: null,
+    };
+    guild.channels.push(added);
+    return added;
+  }
+
+  /** The server channel with this id, in whichever server holds it (undefined: none does). */
+  channel(channelId: string): FakeChannel | undefined {
+    for (const guild of this.directory.values()) {
+      const found = guild.channels.find((c) => c.id === channelId);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
   /** From now on, messages to this user's DM channel are refused as Discord refuses them (403, code 50007). */
   closeDms(userId: string): void {
     this.closedDms.add(userId);
@@ -430,6 +460,11 @@ export class FakeDiscordApi {
     }
     if ((match = m(/^\/webhooks\/(\d+)\/([^/]+)$/)) && method === 'POST') {
       return send(200, { id: fakeSnowflake(), ...(body as object) });
+    }
+    if ((match = m(/^\/channels\/(\d+)$/)) && method === 'GET') {
+      // Get Channel: a server's channel carries its guild_id; one this fake holds in no server is unknown (10003).
+      const channel = this.channel(match[1]!);
+      return channel ? send(200, channel) : send(404, { message: 'Unknown Channel', code: 10003 });
     }
     if ((match = m(/^\/guilds\/(\d+)\/roles$/)) && method === 'GET') {
       return send(200, this.guildDirectory(match[1]!).roles);

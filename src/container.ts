@@ -79,6 +79,7 @@ import { createMemberEvents, type MemberEvents } from './modules/entitlements/me
 import { connectMemberGateway } from './adapters/discord/member-gateway.discord.js';
 import { createDigitalGoods, type DigitalGoods } from './modules/entitlements/digital-goods.js';
 import { registerDigitalNotifications } from './adapters/discord/notifications/digital-notifications.js';
+import { createAdminChannelGuard } from './adapters/discord/notifications/admin-channel-guard.js';
 import { runWhileLeader, type LeaderHandle } from './platform/db/leader-lock.js';
 import { registerAccessNotifications } from './adapters/discord/notifications/access-notifications.js';
 import { createDiscordGuildDirectory } from './adapters/discord/guild-directory.discord.js';
@@ -385,9 +386,12 @@ export function createContainer(opts: ContainerOptions): Services {
   };
   // What an order was when deleted (the delete's audit snapshot): read by the DMs that outlive it and the webhooks.
   const deletedOrder = (tenantId: string, orderId: string) => deletedOrderSnapshot(db, tenantId, orderId);
+  // The bot posts a shop's orders only into a channel of that shop's own servers (a channel saved before the panel checked).
+  const adminChannel = createAdminChannelGuard({ rest: discordRest, tenants: services.tenants });
   const customerDms = registerDiscordNotifications(bus, {
     rest: discordRest,
     logger,
+    adminChannel,
     tenants: services.tenants,
     orders: services.orders,
     customers,
@@ -423,6 +427,7 @@ export function createContainer(opts: ContainerOptions): Services {
   registerDigitalNotifications(bus, {
     rest: discordRest,
     logger,
+    adminChannel,
     digital: digitalGoods,
     dms: customerDms,
     tenants: services.tenants,

@@ -201,6 +201,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
           components,
           tenantSaveHooks(services),
           changeCurrencyAction(services),
+          discord,
         ),
         { roles: ['adminRoleIds'], channels: ['adminChannelId'] },
       ),

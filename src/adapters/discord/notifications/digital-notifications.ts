@@ -22,6 +22,7 @@ import type { TenantService } from '../../../modules/tenants/tenant.service.js';
 import { isRefusedByDiscord } from '../discord-rest.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 import type { CustomerDms } from './order-notifications.js';
+import type { AdminChannelGuard } from './admin-channel-guard.js';
 import { countWords } from '../../../platform/count-words.js';
 
 type Delivered = Awaited<ReturnType<DigitalGoods['forOrder']>>;
@@ -59,7 +60,15 @@ export function keysLowAlert(a: KeysLowPayload): MessageData {
 
 export function registerDigitalNotifications(
   bus: EventBus,
-  deps: { rest: REST; logger: Logger; digital: Pick<DigitalGoods, 'forOrder'>; dms: CustomerDms; tenants: Pick<TenantService, 'get'> },
+  deps: {
+    rest: REST;
+    logger: Logger;
+    digital: Pick<DigitalGoods, 'forOrder'>;
+    dms: CustomerDms;
+    tenants: Pick<TenantService, 'get'>;
+    /** Whether a shop may post to its admin channel (admin-channel-guard.ts); every channel may when absent. */
+    adminChannel?: AdminChannelGuard;
+  },
 ): void {
   const send = async (fn: () => Promise<unknown>, log: Logger) => {
     try {
@@ -91,6 +100,7 @@ export function registerDigitalNotifications(
       const tenant = await deps.tenants.get(alert.tenantId);
       const log = deps.logger.child({ tenantId: alert.tenantId, productId: alert.productId, notification: 'keys-low' });
       if (!tenant.adminChannelId) return log.warn('no admin channel; the low key stock is on the product only');
+      if (deps.adminChannel && !(await deps.adminChannel.allows(alert.tenantId, tenant.adminChannelId, log))) return;
       await send(
         () =>
           deps.rest.post(Routes.channelMessages(tenant.adminChannelId!), {

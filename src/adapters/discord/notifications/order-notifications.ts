@@ -42,6 +42,7 @@ import type { REST } from '@discordjs/rest';
 import type { Customer, Tenant } from '../../../generated/prisma/index.js';
 import type { EventBus } from '../../../platform/jobs/queue.js';
 import { ADMIN_CHANNEL_LANE } from './admin-channel-lane.js';
+import type { AdminChannelGuard } from './admin-channel-guard.js';
 import type { Logger } from '../../../platform/logger.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { DmStatusService } from '../../../modules/notifications/dm-status.service.js';
@@ -123,6 +124,9 @@ export interface NotificationDeps {
    * What an order was when deleted (order-admin/deleted-order-snapshot.ts): the cancellation, receipt, refund and
    * shipping notices still told after a delete.
    */
+  /** Whether a shop may post to its admin channel (admin-channel-guard.ts); every channel may when absent. */
+  adminChannel?: AdminChannelGuard;
+  /** What an order was when deleted (order-admin/deleted-order-snapshot.ts): a cancellation still told after a delete. */
   deletedOrder?: (tenantId: string, orderId: string) => Promise<DeletedOrderSnapshot | null>;
 }
 
@@ -211,8 +215,12 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     return result;
   }
 
-  /** One message in the tenant's admin channel, mentioning nobody; failures follow the rules above. Its id, or null. */
-  async function postToAdmins(channelId: string, message: MessageData, log: Logger, key: string): Promise<string | null> {
+  /**
+   * One message in the tenant's admin channel, mentioning nobody; failures follow the rules above. Its id, or null
+   * (also when the channel is not one of the shop's own servers': admin-channel-guard.ts, nothing posted).
+   */
+  async function postToAdmins(tenantId: string, channelId: string, message: MessageData, log: Logger, key: string): Promise<string | null> {
+    if (deps.adminChannel && !(await deps.adminChannel.allows(tenantId, channelId, log))) return null;
     try {
       const posted = (await once(key, log, (nonce) =>
         deps.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] }, ...nonce } }),
@@ -418,7 +426,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         log.warn('order has no payment to approve');
         return;
       }
-      const messageId = await postToAdmins(tenant.adminChannelId, message, log, `admin:order-created:${orderId}`);
+      const messageId = await postToAdmins(tenantId, tenant.adminChannelId, message, log, `admin:order-created:${orderId}`);
       if (messageId) await deps.orders.recordAdminMessage(tenantId, orderId, { channelId: tenant.adminChannelId, messageId });
     },
   });
@@ -485,7 +493,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
           return;
         }
         const order = await orderOrNull(payload.tenantId, payload.orderId);
-        await postToAdmins(tenant.adminChannelId, alert.message(payload, order), log, alert.key(payload));
+        await postToAdmins(payload.tenantId, tenant.adminChannelId, alert.message(payload, order), log, alert.key(payload));
       },
     });
   }
@@ -548,7 +556,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         return;
       }
       const note = dmClosedNote(customer.discordUserId, order?.number ?? null, missed.kind);
-      await postToAdmins(tenant.adminChannelId, note, log, `admin:dm-not-delivered:${noticeId}`);
+      await postToAdmins(tenantId, tenant.adminChannelId, note, log, `admin:dm-not-delivered:${noticeId}`);
     },
   });
 

@@ -8,6 +8,7 @@ import type { ActionResponse, After } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import type { Logger } from '../../../platform/logger.js';
 import { tenantOfRecord } from './add-after.js';
+import { ADMIN_CHANNEL_TYPES, type DiscordChannelFacts } from '../../../modules/tenants/admin-channel.js';
 
 export interface NamedOption {
   value: string;
@@ -19,9 +20,14 @@ export interface DiscordDirectory {
   roles(tenantId: string): Promise<NamedOption[] | null>;
   /** Text and announcement channels, by name; null when unknown. */
   channels(tenantId: string): Promise<NamedOption[] | null>;
+  /**
+   * The channel `channelId` as one of the shop's servers lists it (its server and type), for the admin channel's
+   * rule (modules/tenants/admin-channel.ts): 'none' when no linked server lists it, 'no-server' when the shop has
+   * none linked, 'unknown' when Discord could not be asked. A channel missing from the cached lists is asked for
+   * again, uncached (one made a moment ago).
+   */
+  findChannel(tenantId: string | null, channelId: string): Promise<DiscordChannelFacts | 'none' | 'no-server' | 'unknown'>;
 }
-
-const TEXT_CHANNEL_TYPES = new Set([0, 5]);
 
 export function createDiscordDirectory(deps: {
   db: Db;
@@ -33,11 +39,12 @@ export function createDiscordDirectory(deps: {
 }): DiscordDirectory {
   const now = deps.now ?? Date.now;
   const ttl = deps.ttlMs ?? 60_000;
-  const cache = new Map<string, { at: number; value: NamedOption[] | null }>();
 
-  const cached = async (key: string, load: () => Promise<NamedOption[] | null>) => {
+  const cache = new Map<string, { at: number; value: unknown }>();
+
+  const cached = async <T>(key: string, load: () => Promise<T>, fresh = false): Promise<T> => {
     const hit = cache.get(key);
-    if (hit && now() - hit.at < ttl) return hit.value;
+    if (!fresh && hit && now() - hit.at < ttl) return hit.value as T;
     const value = await load();
     cache.set(key, { at: now(), value });
     return value;
@@ -55,6 +62,22 @@ export function createDiscordDirectory(deps: {
   };
   const get = <T>(route: `/${string}`) => deps.rest.get(route, { signal: AbortSignal.timeout(deps.timeoutMs ?? 3_000) }) as Promise<T>;
 
+  /** The shop's servers' channels, with their server and type; null when unknown or none linked. */
+  const serverChannels = (tenantId: string, fresh = false) =>
+    cached(
+      `channels:${tenantId}`,
+      () =>
+        forEachGuild(tenantId, async (guildId) =>
+          (await get<APIChannel[]>(Routes.guildChannels(guildId))).map((c) => ({
+            id: c.id,
+            guildId,
+            type: c.type as number,
+            name: (c as { name?: string }).name ?? c.id,
+          })),
+        ),
+      fresh,
+    );
+
   return {
     roles: (tenantId) =>
       cached(`roles:${tenantId}`, async () => {
@@ -63,13 +86,22 @@ export function createDiscordDirectory(deps: {
         );
         return roles && [...roles].sort((a, b) => b.position - a.position).map((r) => ({ value: r.id, label: r.name }));
       }),
-    channels: (tenantId) =>
-      cached(`channels:${tenantId}`, async () => {
-        const channels = await forEachGuild(tenantId, async (guildId) =>
-          (await get<APIChannel[]>(Routes.guildChannels(guildId))).filter((c) => TEXT_CHANNEL_TYPES.has(c.type)),
-        );
-        return channels && channels.map((c) => ({ value: c.id, label: `#${(c as { name?: string }).name ?? c.id}` }));
-      }),
+    channels: async (tenantId) =>
+      (await serverChannels(tenantId))?.filter((c) => ADMIN_CHANNEL_TYPES.has(c.type)).map((c) => ({ value: c.id, label: `#${c.name}` })) ??
+      null,
+    async findChannel(tenantId, channelId) {
+      if (!tenantId || (await deps.db.guild.count({ where: { tenantId } })) === 0) return 'no-server';
+      for (const fresh of [false, true]) {
+        const channels = await serverChannels(tenantId, fresh);
+        if (!channels) {
+          if (fresh) return 'unknown';
+          continue;
+        }
+        const found = channels.find((c) => c.id === channelId);
+        if (found) return { id: found.id, guildId: found.guildId, type: found.type };
+      }
+      return 'none';
+    },
   };
 }
 

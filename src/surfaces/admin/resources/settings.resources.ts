@@ -23,6 +23,8 @@ import { tenantSettingsForm } from '../schemas/tenant-settings.schema.js';
 import { canManage, never, platformOnly, platformOrTenantAdmin, platformOrTenantMember } from './access.js';
 import { stripSecrets } from './strip-secrets.js';
 import { validatePayload } from './validation.js';
+import { checkAdminChannel } from './admin-channel.rules.js';
+import type { DiscordDirectory } from './discord-directory.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { settingsFieldWords } from '../presentation/settings-words.js';
 import {
@@ -81,11 +83,16 @@ export function tenantResource(
   components: AdminComponents,
   hooks?: TenantSaveHooks,
   changeCurrency?: ActionHandler<RecordActionResponse>,
+  /** Where a changed admin channel is looked up (admin-channel.rules.ts); without it, none is checked (tests of the form alone). */
+  channels?: Pick<DiscordDirectory, 'findChannel'>,
 ): ResourceWithOptions {
   const validateForm = validatePayload(tenantSettingsForm, {
     // The rules that join fields (a processor method needs its connection, TaxJar its ship-from address) are
     // checked on the row as the save leaves it, in its transaction: tenant-settings.rules.ts.
-    map: (d) => {
+    map: async (d, request, context) => {
+      // A changed admin channel must be one of the shop's own servers' text channels, asked of Discord here,
+      // outside the save's transaction (admin-channel.rules.ts).
+      if (channels) await checkAdminChannel(channels, d.adminChannelId as string | null | undefined, request, context);
       const key = (d.taxjarApiKeyNew as string | undefined) ?? '';
       return {
         name: d.name,
@@ -183,7 +190,8 @@ export function tenantResource(
         adminChannelId: {
           components: { edit: components.MultiValue, show: components.MultiValue },
           custom: { single: true },
-          description: 'Discord channel where new orders are posted for admins.',
+          description:
+            "Discord channel where new orders are posted for admins: a text channel of this shop's own Discord server (checked with Discord when you change it).",
         },
         adminRoleIds: {
           components: { edit: components.MultiValue, show: components.MultiValue },

@@ -14,18 +14,21 @@ import {
 } from '../../../modules/tax/taxjar-settings.js';
 import type { TenantSaveHooks } from './settings.resources.js';
 import { tenantCurrencyRules, wrote, type Change } from './shop-currency.rules.js';
+import { adminChannelKept } from './admin-channel.rules.js';
 
 const refuse = (field: string, message: string) => new ValidationError({ [field]: { message } }, { message });
 
 /**
- * The Tenant resource's rules: its currency (shop-currency.rules.ts); TaxJar on needs a ship-from address and its
+ * The Tenant resource's rules: its currency (shop-currency.rules.ts); a changed admin channel is one of the shop's own
+ * servers' (admin-channel.rules.ts); TaxJar on needs a ship-from address and its
  * API key; address validation on needs the API key; a processor-backed payment method on needs the shop's working connection and takes its currency
  * (`hooks`). Checked on every save that writes something, so the row a save leaves always keeps them; an unchanged
  * save is not refused for what it did not do.
  */
 export function tenantSettingsRules(hooks?: Pick<TenantSaveHooks, 'refuseMethods'>) {
-  return async (tx: Tx, change: Change): Promise<void> => {
+  return async (tx: Tx, change: Change, context?: unknown): Promise<void> => {
     await tenantCurrencyRules(tx, change);
+    await adminChannelKept(tx, change, context);
     const { after } = change;
     if (!after || !wrote(change)) return;
     const taxjar = after as unknown as TaxjarSettings;

@@ -1,0 +1,140 @@
+// A shop's admin channel is a text channel of the shop's own Discord server (modules/tenants/admin-channel.ts),
+// against the fake Discord API, which places each channel in one server (GET /guilds/{id}/channels and GET
+// /channels/{id} with its guild_id, as Discord answers them):
+// - at a save of Shop settings (the panel's form as the browser posts it): another shop's channel, a voice channel
+//   of the shop's own server, and any channel while Discord cannot be asked are refused under the field, with
+//   nothing written; a text channel of the shop's own server is saved;
+// - before each post (the real order.created job): a channel stored before the rule existed that belongs to
+//   another shop's server is not posted to (and the order waits in the panel), while the shop's own is.
+// The save's refusal reproduces the audit's report (shop A's admin saves shop B's channel, and A's orders were
+// posted into B's server).
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { EVENTS } from '../../src/modules/shared/events.js';
+import { startWorker } from '../../src/platform/jobs/worker.js';
+import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
+import { testDb, testDatabaseUrl } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
+import { waitForJobsDone } from '../helpers/job-queue.js';
+import { loadedRow, loggedIn, startAdminApp, type RunningAdmin } from './admin-helpers.js';
+
+const f = factories();
+const db = testDb();
+let app: RunningAdmin;
+let fake: FakeDiscordApi;
+let worker: Awaited<ReturnType<typeof startWorker>>;
+
+beforeAll(async () => {
+  fake = await new FakeDiscordApi().start();
+  app = await startAdminApp({ env: { DISCORD_API_BASE_URL: fake.apiBase } });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: app.services.bus,
+    logger: app.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 100,
+  });
+});
+beforeEach(() => fake.reset());
+afterAll(async () => {
+  await worker?.stop();
+  await app?.close();
+  await fake?.stop();
+});
+
+/** Two shops whose admin channels are text channels of their own servers, as Discord lists them. */
+async function twoShops() {
+  const a = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+  const b = await f.shop();
+  fake.addChannel(a.guild.id, { id: a.tenant.adminChannelId!, name: 'a-orders' });
+  fake.addChannel(b.guild.id, { id: b.tenant.adminChannelId!, name: 'b-orders' });
+  return { a, b };
+}
+
+/** Shop settings saved by the shop's own admin with `adminChannelId` (every other field as stored). */
+async function saveChannel(tenantId: string, adminChannelId: string) {
+  const admin = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId })).email);
+  const t = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+  const fields: Record<string, string> = {
+    name: t.name,
+    currency: t.currency,
+    ...Object.fromEntries(t.enabledPaymentMethods.map((m, i) => [`enabledPaymentMethods.${i}`, m])),
+    ...Object.fromEntries(t.adminRoleIds.map((r, i) => [`adminRoleIds.${i}`, r])),
+    roleRemovalPolicy: t.roleRemovalPolicy,
+    adminChannelId,
+    inventoryTracking: String(t.inventoryTracking),
+    taxjarEnabled: 'false',
+    taxjarApiKeyNew: '',
+    addressValidation: 'false',
+    timeZone: t.timeZone,
+    ...(await loadedRow(admin, 'Tenant', tenantId)),
+  };
+  let req = admin.agent.post(`/admin/api/resources/Tenant/records/${tenantId}/edit`).set(admin.headers());
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  const res = await req;
+  return res.body as { notice?: { type: string; message: string }; record?: { errors?: Record<string, { message: string }> } };
+}
+
+it("another shop's channel is refused at the save, under the field, and nothing is written", async () => {
+  const { a, b } = await twoShops();
+  const before = await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } });
+  const answer = await saveChannel(a.tenant.id, b.tenant.adminChannelId!);
+  expect(answer.notice?.type).toBe('error');
+  expect(answer.record?.errors?.adminChannelId?.message).toBe(
+    "This is not a channel of this shop's Discord server: pick one of its text channels.",
+  );
+  expect(await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } })).toEqual(before);
+});
+
+it("a voice channel of the shop's own server is refused; a text channel of it is saved", async () => {
+  const { a } = await twoShops();
+  const lounge = fake.addChannel(a.guild.id, { name: 'Lounge', type: 2 });
+  const voice = await saveChannel(a.tenant.id, lounge.id);
+  expect(voice.record?.errors?.adminChannelId?.message).toBe(
+    'This is not a text channel: pick a text or announcement channel for the order messages.',
+  );
+  const desk = fake.addChannel(a.guild.id, { name: 'order-desk' });
+  const saved = await saveChannel(a.tenant.id, desk.id);
+  expect(saved.notice?.type, JSON.stringify(saved)).toBe('success');
+  expect((await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } })).adminChannelId).toBe(desk.id);
+});
+
+it('a channel Discord cannot be asked about is not saved: the admin is told to try again', async () => {
+  const { a } = await twoShops();
+  const desk = fake.addChannel(a.guild.id, { name: 'order-desk' });
+  // Discord down for the save's look-ups (a 5xx is tried once more by the REST client, so every call fails).
+  fake.fail({ method: 'GET', path: /^\/guilds\/\d+\/channels$/, status: 503, times: Infinity });
+  const answer = await saveChannel(a.tenant.id, desk.id);
+  expect(answer.record?.errors?.adminChannelId?.message).toBe(
+    "Discord could not be asked whether this channel is in this shop's server, so it was not saved: try again in a moment.",
+  );
+  expect((await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } })).adminChannelId).toBe(a.tenant.adminChannelId);
+});
+
+it("a stored channel of another shop's server is not posted to; the shop's own channel is", async () => {
+  const { a, b } = await twoShops();
+  const c = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+  fake.addChannel(c.guild.id, { id: c.tenant.adminChannelId!, name: 'c-orders' });
+  // Saved before the panel checked the channel: shop A's admin channel is one of shop B's server.
+  await db.tenant.update({ where: { id: a.tenant.id }, data: { adminChannelId: b.tenant.adminChannelId } });
+  const order = async (shop: typeof a) => {
+    const o = await f.order({
+      tenantId: shop.tenant.id,
+      customerId: shop.customer.id,
+      paymentStatus: 'awaiting_admin_approval',
+      guildId: shop.guild.id,
+    });
+    await app.services.bus.emit(db, EVENTS.orderCreated, { tenantId: shop.tenant.id, orderId: o.id });
+    return o;
+  };
+  const mine = await order(a);
+  const theirs = await order(c);
+  await waitForJobsDone();
+  // Nothing went to the other shop's channel: Discord was asked which server it is in.
+  expect(fake.calls.filter((x) => x.method === 'POST' && x.path === `/channels/${b.tenant.adminChannelId}/messages`)).toEqual([]);
+  expect(fake.calls.some((x) => x.method === 'GET' && x.path === `/channels/${b.tenant.adminChannelId}`)).toBe(true);
+  expect((await db.order.findUniqueOrThrow({ where: { id: mine.id } })).adminMessageId).toBeNull();
+  // The shop whose channel is its own: its order is posted there, with its buttons.
+  const posted = fake.calls.find((x) => x.method === 'POST' && x.path === `/channels/${c.tenant.adminChannelId}/messages`);
+  expect(JSON.stringify(posted?.body)).toContain(`#${theirs.number}`);
+  expect((await db.order.findUniqueOrThrow({ where: { id: theirs.id } })).adminMessageId).toBeTruthy();
+});

@@ -1,7 +1,8 @@
 // Names for Discord ids in the panel: the roles and text channels of the shop's linked guilds, read with the
 // bot's REST client (GET /guilds/{id}/roles and /guilds/{id}/channels). A short cache spares Discord's
 // rate limits while an admin clicks around; a failed or slow call (no bot token, the simulator without
-// them, Discord down) answers null and the forms fall back to typing ids.
+// them, Discord down) answers null and the forms fall back to typing ids. A save that changes the admin channel
+// looks it up here (findChannel: admin-channel.rules.ts), so what is accepted is what the picker offers.
 import { Routes, type APIChannel, type APIRole } from 'discord-api-types/v10';
 import type { REST } from '@discordjs/rest';
 import type { ActionResponse, After } from 'adminjs';

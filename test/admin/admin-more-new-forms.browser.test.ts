@@ -123,7 +123,6 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
 
   it('Shop: a platform admin fills every field of a new shop, and it is saved and shown', { timeout: 420_000 }, async () => {
     const page = await openNew('Tenant', platformEmail, 'name', 'Tenant');
-    const channel = snowflake();
     const roles = [snowflake(), snowflake()];
     const name = `Maple Supply ${run}`;
     await fill('name', name);
@@ -136,7 +135,8 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
     await fill('paymentWindowMinutes.VENMO_P2P', '24');
     await page.locator('select[name="paymentWindowMinutes.CHIME.unit"]').selectOption('minutes');
     await fill('paymentWindowMinutes.CHIME', '720');
-    await fill('adminChannelId', channel);
+    // The admin channel stays empty: it must be a channel of the shop's own Discord server, and a new shop has none
+    // linked yet (modules/tenants/admin-channel.ts: the save would be refused).
     for (const role of roles) {
       await page.getByTestId('multi-value-adminRoleIds-input').fill(role);
       await page.keyboard.press('Enter');
@@ -161,7 +161,7 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
       enabledPaymentMethods: ['VENMO_P2P', 'CHIME'],
       paymentInstructions: { VENMO_P2P: { handle: '@maple', instructions: 'Pay @maple with your order number' } },
       paymentWindowMinutes: { VENMO_P2P: 1440, CHIME: 720 },
-      adminChannelId: channel,
+      adminChannelId: null,
       adminRoleIds: roles,
       inventoryTracking: true,
       taxjarEnabled: false,
@@ -183,7 +183,6 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
         'Pay window: 1 day',
         'Pay window: 12 hours',
         'Seattle, WA 98101',
-        channel,
         ...roles,
         '98101',
         '•••• 21d4',

@@ -120,13 +120,12 @@ export interface NotificationDeps {
   deliveries?: DeliveryLog;
   /** How long a recorded "DMs closed" makes later DMs skip the call (default 24 h). */
   dmClosedBackoffMs?: number;
+  /** Whether a shop may post to its admin channel (admin-channel-guard.ts); every channel may when absent. */
+  adminChannel?: AdminChannelGuard;
   /**
    * What an order was when deleted (order-admin/deleted-order-snapshot.ts): the cancellation, receipt, refund and
    * shipping notices still told after a delete.
    */
-  /** Whether a shop may post to its admin channel (admin-channel-guard.ts); every channel may when absent. */
-  adminChannel?: AdminChannelGuard;
-  /** What an order was when deleted (order-admin/deleted-order-snapshot.ts): a cancellation still told after a delete. */
   deletedOrder?: (tenantId: string, orderId: string) => Promise<DeletedOrderSnapshot | null>;
 }
 

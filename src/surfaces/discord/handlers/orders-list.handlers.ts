@@ -14,6 +14,7 @@ import { payLinkFor } from '../views/pay-link.view.js';
 import { payByLine, unpaidOrderRow } from '../views/pay-window.view.js';
 import { expectedDueAt } from '../../../modules/order-expiry/payment-window.service.js';
 import { digitalItemFields } from '../views/digital-items.view.js';
+import { orderStatusWords, shippingStatusWords, trackingText } from '../views/order-status.view.js';
 
 export const ORDERS_PAGE_SIZE = 10;
 
@@ -35,7 +36,9 @@ async function listPage(ctx: HandlerContext, asked: number): Promise<MessageData
       components: [],
     };
   const pages = Math.max(1, Math.ceil(total / ORDERS_PAGE_SIZE));
-  const lines = orders.map((o) => `**#${o.number}** · ${o.status} · ${formatMoney(o.totalCents, o.currency)} · ${date(o.createdAt)}`);
+  const lines = orders.map(
+    (o) => `**#${o.number}** · ${orderStatusWords(o.status)} · ${formatMoney(o.totalCents, o.currency)} · ${date(o.createdAt)}`,
+  );
   const components: Row[] = [];
   const details = orders.map((o) => button(customId('orders:detail', o.id, page), `View #${o.number}`));
   for (let i = 0; i < details.length; i += 5) components.push(row(...details.slice(i, i + 5)));
@@ -75,10 +78,12 @@ export async function orderDetail(ctx: HandlerContext, orderId: string, page: nu
       ),
     },
     { name: 'Totals', value: totalsText(d) + (d.refundedTotalCents ? `\nRefunded: ${formatMoney(d.refundedTotalCents, d.currency)}` : '') },
-    { name: 'Status', value: d.status, inline: true },
-    { name: 'Shipping', value: `${d.shippingStatus}${d.trackingNumber ? ` · tracking ${d.trackingNumber}` : ''}`, inline: true },
+    { name: 'Status', value: orderStatusWords(d.status), inline: true },
+    { name: 'Shipping', value: shippingStatusWords(d.shippingStatus), inline: true },
     { name: 'Payment', value: paymentMethodLabel(d.paymentMethod), inline: true },
   ];
+  const tracking = trackingText(d.trackingNumber, d.shippingCarrier);
+  if (tracking) fields.push({ name: 'Tracking', value: tracking, inline: false });
   if (d.shippingAddress) fields.push({ name: 'Ship to', value: formatAddress(d.shippingAddress as unknown as AddressLike), inline: false });
   // What the order delivered (keys in full: only its own customer sees this ephemeral reply; revoked ones marked).
   fields.push(

@@ -4,6 +4,7 @@ import { parseInput } from '../../platform/validate.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { refundInput, type RefundInput } from './refund-input.schema.js';
+import { resolveItemRefs } from './refund-item-refs.js';
 import { planRefund, type RefundPlan } from './refund-plan.js';
 import { refundedPartsOf } from './refunded-parts.query.js';
 
@@ -13,6 +14,6 @@ export async function previewRefund(deps: AfterSaleDeps, ctx: TenantContext, ord
   if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} was not found.`, { orderId });
   return planRefund(
     { ...order, refundedParts: await refundedPartsOf(deps.db, order.id) },
-    { amountCents: input.amountCents, items: input.items },
+    { amountCents: input.amountCents, items: resolveItemRefs(input.items, order.items) },
   );
 }

@@ -1,6 +1,7 @@
 // Parses the "items" text of /refund and the admin refund form: comma-separated productId:quantity pairs
-// ("prod-1:2,prod-2:1"); the quantity defaults to 1 when omitted. Line breaks also separate pairs, so a
-// pasted column works. Errors name the entry that is wrong.
+// ("prod-1:2,prod-2:1"; a line's SKU may stand for its product id, refund-item-refs.ts); the quantity
+// defaults to 1 when omitted. Line breaks also separate pairs, so a pasted column works. Errors name the
+// entry that is wrong.
 import { AppError } from '../../platform/errors.js';
 
 export interface RefundItemRequest {
@@ -24,7 +25,7 @@ export function parseRefundItems(text: string): RefundItemRequest[] {
     const parts = entry.split(':').map((p) => p.trim());
     if (parts.length > 2) throw invalid(`${where}: write productId:quantity, e.g. prod-1:2`);
     const [productId = '', qty] = parts;
-    if (!PRODUCT_ID.test(productId)) throw invalid(`${where}: "${productId}" is not a product id (letters, digits, - and _)`);
+    if (!PRODUCT_ID.test(productId)) throw invalid(`${where}: "${productId}" is not a product id or SKU (letters, digits, - and _)`);
     if (qty === undefined) return { productId, quantity: 1 };
     if (!QUANTITY.test(qty) || Number(qty) < 1) throw invalid(`${where}: the quantity must be a whole number of at least 1`);
     return { productId, quantity: Number(qty) };

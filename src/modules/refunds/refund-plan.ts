@@ -50,7 +50,7 @@ export interface RefundableOrder extends ShareOrder {
   number: number;
   status: OrderStatus;
   currency: string;
-  items: { productId: string; name: string; quantity: number; refundedQuantity: number; unitPriceCents: number }[];
+  items: { productId: string; sku?: string; name: string; quantity: number; refundedQuantity: number; unitPriceCents: number }[];
   /** The parts earlier refunds carried back (zeros when none). */
   refundedParts: RefundedParts;
 }
@@ -126,7 +126,10 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
   } else {
     items = mergeRequested(req.items ?? []).map(({ productId, quantity, restockQuantity }) => {
       const line = order.items.find((l) => l.productId === productId);
-      if (!line) throw new AppError('REFUND_PRODUCT_NOT_ON_ORDER', `Product ${productId} is not on order ${label}.`, { productId });
+      if (!line)
+        throw new AppError('REFUND_PRODUCT_NOT_ON_ORDER', `Product ${productId} is not on order ${label}. ${orderLinesText(order.items)}`, {
+          productId,
+        });
       const left = line.quantity - line.refundedQuantity;
       if (quantity > left) {
         throw new AppError(
@@ -204,6 +207,13 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
 }
 
 /** One entry per product: units summed, and of them the units to restock (lines without restock: false). */
+/** The order's lines as an admin can name them in a refund: by SKU (or product id), at most 10 listed. */
+function orderLinesText(items: RefundableOrder['items']): string {
+  const shown = items.slice(0, 10).map((l) => `${l.name} (${l.sku ? `SKU ${l.sku}, ` : ''}${l.productId})`);
+  const more = items.length > shown.length ? `, and ${items.length - shown.length} more` : '';
+  return `Name its items by SKU or product id: ${shown.join(', ')}${more}.`;
+}
+
 export function mergeRequested(items: RefundItemRequest[]): { productId: string; quantity: number; restockQuantity: number }[] {
   const byProduct = new Map<string, { quantity: number; restockQuantity: number }>();
   for (const i of items) {

@@ -26,6 +26,7 @@ import {
 } from '../payments-processor/processor-refund.task.js';
 import { DEFAULT_REFUND_REASON, refundInput, type RefundInput } from './refund-input.schema.js';
 import type { RefundItemRequest } from './refund-items.parser.js';
+import { resolveItemRefs } from './refund-item-refs.js';
 import { mergeRequested, planRefund, refundModeOf, type RefundPlan, type RefundPlanItem } from './refund-plan.js';
 import { refundedPartsOf } from './refunded-parts.query.js';
 
@@ -78,11 +79,13 @@ export async function applyRefund(
   madeAtProvider?: { providerRefundId: string },
 ): Promise<RefundResult> {
   const order = await lockOrder(tx, ctx.tenantId, orderId);
+  const lines = await tx.orderItem.findMany({ where: { orderId } });
+  // Items named by SKU become their line's product id before the replay check compares them with the stored refund.
+  input = { ...input, items: resolveItemRefs(input.items, lines) };
   if (input.idempotencyKey) {
     const replay = await replayed(tx, ctx, order, input.idempotencyKey, input);
     if (replay) return replay;
   }
-  const lines = await tx.orderItem.findMany({ where: { orderId } });
   const plan = planRefund(
     { ...order, items: lines, refundedParts: await refundedPartsOf(tx, orderId) },
     { amountCents: input.amountCents, items: input.items },

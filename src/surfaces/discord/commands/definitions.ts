@@ -60,7 +60,7 @@ export const COMMAND_DEFINITIONS: Def[] = [
       {
         type: S,
         name: 'items',
-        description: 'productId:qty pairs, e.g. prod-1:2,prod-2 (qty 1 if omitted). Not with amount.',
+        description: 'SKU (or product id):qty pairs, e.g. TEE-001:2,STK-001 (qty 1 if omitted). Not with amount.',
         required: false,
         max_length: 1000,
       },

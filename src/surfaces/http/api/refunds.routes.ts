@@ -20,7 +20,7 @@ export const refundBody = z.strictObject({
         z
           .array(
             z.strictObject({
-              productId: z.string().min(1).max(100),
+              productId: z.string().min(1).max(100).describe("The product's id, or the SKU of the order's line (any case)"),
               quantity: z.number().int().positive(),
               restock: z.boolean().optional(),
             }),

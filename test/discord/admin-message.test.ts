@@ -92,9 +92,12 @@ describe('admin-channel order message', () => {
     await interact(h, commandInteraction(as, 'refund', { order: order.id, amount: 100 }));
     const total = (await db.order.findUniqueOrThrow({ where: { id: order.id } })).totalCents;
     const dollars = (c: number) => `$${(c / 100).toFixed(2)}`;
-    await edited(messagePath, `refunded $1.00 of ${dollars(total)}`);
+    const partly = await edited(messagePath, `refunded $1.00 of ${dollars(total)}`);
+    // The title follows the refunds too: a refunded order is never shown as "paid" in the channel.
+    expect((partly.body as { embeds: { title: string }[] }).embeds[0]!.title).toBe(`Order #${order.number} · partly refunded`);
     await interact(h, commandInteraction(as, 'refund', { order: order.id }));
-    await edited(messagePath, `refunded in full (${dollars(total)})`);
+    const full = await edited(messagePath, `refunded in full (${dollars(total)})`);
+    expect((full.body as { embeds: { title: string }[] }).embeds[0]!.title).toBe(`Order #${order.number} · refunded`);
   });
 
   it('a rejection from the API says rejected, with the reason', async () => {

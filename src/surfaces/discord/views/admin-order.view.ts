@@ -93,6 +93,15 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
 }
 
 /**
+ * The title's word for a settled order: a paid order refunded since says so ("refunded", "partly refunded": the
+ * Decision line gives the amounts), so the channel never shows a fully refunded order as "paid".
+ */
+function settledWord(i: { paid: boolean; order: Pick<Order, 'status'> }): string {
+  if (i.paid) return i.order.status === 'REFUNDED' ? 'refunded' : i.order.status === 'PARTIALLY_REFUNDED' ? 'partly refunded' : 'paid';
+  return i.order.status === 'CANCELLED' ? 'cancelled' : i.order.status.toLowerCase().replace(/_/g, ' ');
+}
+
+/**
  * The admin-channel message of an order that is no longer waiting for payment, whoever decided and from
  * wherever (the approve button, /payment-confirm, the panel, the REST API, the processor's webhook): the
  * order's embed with its outcome and no buttons. The notification jobs post or edit it.
@@ -103,9 +112,9 @@ export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid
     embeds: [
       embed({
         ...base,
-        title: `Order #${i.order.number} · ${i.paid ? 'paid' : i.order.status === 'CANCELLED' ? 'cancelled' : i.order.status.toLowerCase().replace(/_/g, ' ')}`,
+        title: `Order #${i.order.number} · ${settledWord(i)}`,
         description: `Customer: ${customerText(i.customer)}\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**`,
-        color: i.paid ? COLORS.ok : COLORS.error,
+        color: !i.paid ? COLORS.error : i.order.status === 'REFUNDED' ? COLORS.muted : COLORS.ok,
         fields: [...(base.fields ?? []), { name: 'Decision', value: i.outcome }],
       }),
     ],

@@ -86,7 +86,8 @@ import { createDiscordGuildDirectory } from './adapters/discord/guild-directory.
 import { createOrderAdminService, type OrderAdminService } from './modules/order-admin/order-admin.service.js';
 import { createPaymentService, type PaymentService } from './modules/payments/payment.service.js';
 import { createRefundService, type RefundService } from './modules/refunds/refund.service.js';
-import { lookup as dnsLookup } from 'node:dns/promises';
+import { systemResolveHost } from './platform/outbound/guarded-lookup.js';
+import type { ResolveHost } from './platform/outbound/outbound-url.js';
 import { createWebhookEndpointService, type WebhookEndpointService } from './modules/webhooks/webhook-endpoint.service.js';
 import { registerWebhookJobs, WEBHOOK_DELIVER_TASK, WEBHOOK_ENDPOINT_FLAG } from './modules/webhooks/webhook-delivery.jobs.js';
 import { createWebhookSender } from './adapters/http/webhook-sender.js';
@@ -113,6 +114,8 @@ export interface ContainerOptions {
   roleGateway?: RoleGateway;
   /** Reads servers' roles and members for the role check and the reconciliation (default: Discord REST). */
   guildDirectory?: GuildDirectory;
+  /** Resolves the host names of shop-chosen URLs, at save and at every connection (default: the system's; tests pass a fixed one). */
+  resolveHost?: ResolveHost;
 }
 
 export interface Services {
@@ -270,11 +273,14 @@ export function createContainer(opts: ContainerOptions): Services {
   registerHousekeepingJobs(bus, { sql, clock, logger, rules: RETENTION_RULES });
   registerRollupJobs(bus, { sql, clock, logger });
   registerTimedAccessJobs(bus, { db, clock, audit, logger });
+  // URLs a shop types that the server then calls (webhook endpoints, a BTCPay server): https and public
+  // addresses only in production, checked when saved and at every connection (platform/outbound/).
+  const outbound = { policy: { production: env.NODE_ENV === 'production' }, resolveHost: opts.resolveHost ?? systemResolveHost };
   // Payment providers, one adapter each; every call names the shop's own connection.
   const adapters: ProviderAdapters = {
     PAYPAL: createPayPalAdapter({ timeoutMs: env.PROVIDER_TIMEOUT_MS, now: () => clock.now(), trustedCertPrefix: env.PAYPAL_API_BASE_URL }),
     SQUARE: new SquareAdapter({ timeoutMs: env.PROVIDER_TIMEOUT_MS }),
-    BTCPAY: new BtcPayAdapter({ timeoutMs: env.PROVIDER_TIMEOUT_MS }),
+    BTCPAY: new BtcPayAdapter({ timeoutMs: env.PROVIDER_TIMEOUT_MS, outbound }),
   };
   const paymentConnections = createConnectionService({
     db,
@@ -282,6 +288,7 @@ export function createContainer(opts: ContainerOptions): Services {
     secrets,
     audit,
     adapters,
+    outbound,
     urls: {
       paypalApiBaseUrl: env.PAYPAL_API_BASE_URL,
       squareApiBaseUrl: env.SQUARE_API_BASE_URL,
@@ -307,9 +314,6 @@ export function createContainer(opts: ContainerOptions): Services {
   registerProcessorRefundJobs(bus, { db, audit, logger, connections: paymentConnections });
   const paymentWindows = createPaymentWindowService({ ...afterSale, sql });
   registerPaymentWindowJobs(bus, { paymentWindows });
-
-  // Outgoing webhooks: https and public targets only in production (modules/webhooks/webhook-url.ts).
-  const webhookPolicy = { production: env.NODE_ENV === 'production' };
 
   const services: Services = {
     env,
@@ -373,8 +377,8 @@ export function createContainer(opts: ContainerOptions): Services {
       db,
       secrets,
       audit,
-      policy: webhookPolicy,
-      lookup: async (host) => (await dnsLookup(host, { all: true })).map((a) => a.address),
+      policy: outbound.policy,
+      resolveHost: outbound.resolveHost,
     }),
     paymentWindows,
     async checkDatabase() {
@@ -417,7 +421,11 @@ export function createContainer(opts: ContainerOptions): Services {
     secrets,
     clock,
     logger,
-    send: createWebhookSender({ timeoutMs: env.WEBHOOK_TIMEOUT_MS, blockPrivate: webhookPolicy.production }),
+    send: createWebhookSender({
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      blockPrivate: outbound.policy.production,
+      resolveHost: outbound.resolveHost,
+    }),
     probeSeconds: env.WEBHOOK_TIMEOUT_MS / 1000 + 5,
     data: createWebhookDataBuilder({
       orders: services.orders,

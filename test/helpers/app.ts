@@ -4,6 +4,7 @@ import { buildApp } from '../../src/app.js';
 import { loadEnv, type Env } from '../../src/config/env.js';
 import { createContainer, type Services } from '../../src/container.js';
 import type { Clock } from '../../src/platform/clock.js';
+import type { ResolveHost } from '../../src/platform/outbound/outbound-url.js';
 import { createLogger, type Logger } from '../../src/platform/logger.js';
 import { testDatabaseUrl } from './db.js';
 import { generateDiscordTestKeys, type DiscordTestKeys } from './discord-signer.js';
@@ -18,7 +19,9 @@ export interface TestApp {
   env: Env;
 }
 
-export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger; resolveHost?: ResolveHost } = {},
+): Promise<TestApp> {
   const keys = generateDiscordTestKeys();
   const env = loadEnv({
     NODE_ENV: 'test',
@@ -45,6 +48,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     databaseUrl: testDatabaseUrl(),
     discordPublicKeyHex: keys.publicKeyHex,
     clock: opts.clock,
+    resolveHost: opts.resolveHost,
   });
   const app = await buildApp(services);
   return { app, services, keys, env };

@@ -1,41 +1,35 @@
 // POSTs one webhook attempt (node:http / node:https, no redirects followed) and reports what came back.
 // With blockPrivate, every address the name resolves to is checked when the connection is made (the
-// `lookup` hook), so a name re-pointed at an internal address after it was saved is refused (DNS rebinding).
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+// `lookup` hook of platform/outbound/guarded-lookup.ts), so a name re-pointed at an internal address after it
+// was saved is refused (DNS rebinding).
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
-import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { WebhookSendResult, WebhookSender } from '../../modules/webhooks/webhook-sender.port.js';
-import { isPrivateAddress } from '../../modules/webhooks/webhook-url.js';
+import { guardedLookup, PrivateTargetError, refusedBeforeConnect } from '../../platform/outbound/guarded-lookup.js';
+import type { ResolveHost } from '../../platform/outbound/outbound-url.js';
 
 export const EXCERPT_CHARS = 1000;
 /** Read no more than this of an answer (the excerpt needs far less). */
 const MAX_READ_BYTES = 64 * 1024;
 
-class PrivateTargetError extends Error {}
-
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-    if (err) return callback(err, '', 4);
-    const inside = addresses.find((a) => isPrivateAddress(a.address));
-    if (inside) return callback(new PrivateTargetError(`${hostname} resolves to ${inside.address}, a private address`), '', 4);
-    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-    const first = addresses[0]!;
-    callback(null, first.address, first.family);
-  });
-};
-
-export function createWebhookSender(opts: { timeoutMs: number; blockPrivate: boolean; userAgent?: string }): WebhookSender {
+export function createWebhookSender(opts: {
+  timeoutMs: number;
+  blockPrivate: boolean;
+  userAgent?: string;
+  /** The resolver the connect-time check uses (default: the system's). */
+  resolveHost?: ResolveHost;
+}): WebhookSender {
+  const policy = { production: opts.blockPrivate };
+  const lookup = guardedLookup(opts.resolveHost);
   return ({ url, headers, body }) =>
     new Promise((resolve) => {
       const started = performance.now();
       const target = new URL(url);
       const elapsed = () => Math.round(performance.now() - started);
-      const host = target.hostname.replace(/^\[|\]$/g, '');
-      if (opts.blockPrivate && (target.protocol !== 'https:' || (isIP(host) && isPrivateAddress(host)))) {
-        resolve({ error: `refused: ${target.protocol !== 'https:' ? 'not https' : `${host} is a private address`}`, durationMs: 0 });
+      const refused = refusedBeforeConnect(target, policy);
+      if (refused) {
+        resolve({ error: `refused: ${refused}`, durationMs: 0 });
         return;
       }
       const client = target.protocol === 'https:' ? https : http;
@@ -56,7 +50,7 @@ export function createWebhookSender(opts: { timeoutMs: number; blockPrivate: boo
             'user-agent': opts.userAgent ?? 'Ledgerline-Webhooks/1',
             ...headers,
           },
-          ...(opts.blockPrivate ? { lookup: guardedLookup } : {}),
+          ...(opts.blockPrivate ? { lookup } : {}),
         },
         (res) => {
           const chunks: Buffer[] = [];

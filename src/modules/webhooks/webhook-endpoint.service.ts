@@ -16,7 +16,7 @@ import type { TenantContext } from '../shared/actor.js';
 import { WEBHOOK_DELIVER_TASK, deliverJobKey, deliverJobOptions } from './webhook-delivery.jobs.js';
 import { WEBHOOK_EVENTS } from './webhook-events.js';
 import { generateWebhookSecret } from './webhook-signature.js';
-import { checkWebhookTarget, type WebhookUrlPolicy } from './webhook-url.js';
+import { checkOutboundTarget, type OutboundPolicy, type OutboundUrlField, type ResolveHost } from '../../platform/outbound/outbound-url.js';
 
 /** An endpoint as every surface may show it: never its secret. */
 export type WebhookEndpointRecord = Omit<WebhookEndpoint, 'secret'>;
@@ -95,17 +95,26 @@ function publicRecord(e: WebhookEndpoint): WebhookEndpointRecord {
   return rest;
 }
 
+/** A webhook endpoint's URL under the outbound rule (platform/outbound/outbound-url.ts; a ?query is the receiver's). */
+const WEBHOOK_URL: OutboundUrlField = {
+  field: 'url',
+  what: 'a webhook',
+  example: 'https://example.com/webhooks/ledgerline',
+  maxLength: 2000,
+  allowQuery: true,
+};
+
 export function createWebhookEndpointService(deps: {
   db: Db;
   secrets: SecretBox;
   audit: AuditService;
-  policy: WebhookUrlPolicy;
+  policy: OutboundPolicy;
   /** Resolves a host name to its addresses (the SSRF check in production). */
-  lookup: (host: string) => Promise<string[]>;
+  resolveHost: ResolveHost;
 }): WebhookEndpointService {
   const { db, audit } = deps;
   const notFound = (id: string) => new AppError('NOT_FOUND', `Webhook endpoint ${id} not found.`);
-  const target = async (url: string) => (await checkWebhookTarget(url, deps.policy, deps.lookup)).toString();
+  const target = async (url: string) => (await checkOutboundTarget(url, deps.policy, deps.resolveHost, WEBHOOK_URL)).toString();
 
   return {
     async create(ctx, raw) {

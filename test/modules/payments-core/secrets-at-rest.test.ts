@@ -13,6 +13,7 @@ import { adminCtx } from '../../helpers/actors.js';
 import { closeTestDb, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { createAuditService } from '../../../src/modules/audit/audit.service.js';
+import { systemResolveHost } from '../../../src/platform/outbound/guarded-lookup.js';
 
 const db = testDb();
 const f = factories();
@@ -145,6 +146,7 @@ describe('connection secrets', () => {
       audit: createAuditService({ db }),
       adapters: {},
       urls: {},
+      outbound: { policy: { production: false }, resolveHost: systemResolveHost },
     });
     const tenant = await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] });
     const ctx = adminCtx(tenant.id);

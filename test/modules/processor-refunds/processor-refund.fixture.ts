@@ -14,6 +14,7 @@ import { createSecretBox } from '../../../src/platform/secret-box.js';
 import { TEST_SECRETS_KEYS } from '../../helpers/app.js';
 import { factories } from '../../helpers/factories.js';
 import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
+import { systemResolveHost } from '../../../src/platform/outbound/guarded-lookup.js';
 
 export async function processorRefundSetup(db: Db, opts: { timeoutMs?: number; holdMs?: number } = {}) {
   const paypal = await new FakePayPal().start();
@@ -27,6 +28,7 @@ export async function processorRefundSetup(db: Db, opts: { timeoutMs?: number; h
     audit: s.audit,
     adapters: { PAYPAL: adapter },
     urls: { paypalApiBaseUrl: paypal.url },
+    outbound: { policy: { production: false }, resolveHost: systemResolveHost },
   });
   const checkouts = createCheckoutService({ ...s.deps, connections });
   registerProcessorRefundJobs(s.bus, { db, audit: s.audit, logger: s.logger, connections });

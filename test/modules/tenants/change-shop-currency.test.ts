@@ -16,6 +16,7 @@ import { pricedCatalog } from '../../helpers/priced-catalog.js';
 import { closeTestDb, testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { systemResolveHost } from '../../../src/platform/outbound/guarded-lookup.js';
 
 const db = testDb();
 const f = factories(db);
@@ -32,6 +33,7 @@ const deps = {
     audit,
     adapters: {},
     urls: {},
+    outbound: { policy: { production: false }, resolveHost: systemResolveHost },
   }),
 };
 

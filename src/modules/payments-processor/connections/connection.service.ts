@@ -12,7 +12,8 @@ import { z } from 'zod';
 import type { PaymentConnection, PaymentMethod } from '../../../generated/prisma/index.js';
 import type { Clock } from '../../../platform/clock.js';
 import { Prisma, withTransaction, type Db, type Tx } from '../../../platform/db/prisma.js';
-import { AppError } from '../../../platform/errors.js';
+import { AppError, validationError } from '../../../platform/errors.js';
+import { checkOutboundTarget, type OutboundPolicy, type ResolveHost } from '../../../platform/outbound/outbound-url.js';
 import { maskLast4, openSecret, type SecretBox } from '../../../platform/secret-box.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import { parseInput } from '../../../platform/validate.js';
@@ -26,6 +27,7 @@ import { currencyRefusal, methodTakesCurrency, methodWords } from './method-curr
 import { WORKING_CONNECTION_SQL } from './working-connection.js';
 
 export type ProviderAdapters = Partial<Record<ProviderId, ProviderAdapter>>;
+type ProviderDefinitionUrls = (typeof PROVIDER_DEFINITIONS)[ProviderId]['outboundUrls'];
 
 /** Equal as JSON values, whatever the order of their keys. */
 function sameJson(a: unknown, b: unknown): boolean {
@@ -122,8 +124,20 @@ export function createConnectionService(deps: {
   audit: Pick<AuditService, 'record'>;
   adapters: ProviderAdapters;
   urls: ProviderUrlOverrides;
+  /** The outbound rule for URLs a shop types that the server calls (a BTCPay server's): checked at save. */
+  outbound: { policy: OutboundPolicy; resolveHost: ResolveHost };
 }): ConnectionService {
   const { db, clock, secrets: box, audit, adapters, urls } = deps;
+
+  /** Each URL setting the server will call passes the outbound rule (production: https, a public address). */
+  async function checkOutboundUrls(label: string, fields: ProviderDefinitionUrls, config: Record<string, unknown>): Promise<void> {
+    for (const [key, field] of Object.entries(fields ?? {})) {
+      await checkOutboundTarget(config[key], deps.outbound.policy, deps.outbound.resolveHost, field).catch((err: unknown) => {
+        if (!(err instanceof AppError)) throw err;
+        throw validationError([{ path: [key], message: err.message }], `${label} settings`);
+      });
+    }
+  }
 
   const view = (row: PaymentConnection): ConnectionView => {
     const def = PROVIDER_DEFINITIONS[row.provider];
@@ -300,6 +314,7 @@ export function createConnectionService(deps: {
         });
       }
       const postedConfig = parseInput(def.config, input.config, `${def.label} settings`) as Record<string, unknown>;
+      await checkOutboundUrls(def.label, def.outboundUrls, postedConfig);
       // Two first saves of the provider at once: the loser's INSERT meets the winner's row (unique per shop and
       // provider) and its transaction rolls back whole; it is refused in words, as a stale form is.
       return withTransaction(db, async (tx) => {

@@ -4,6 +4,9 @@
 // is one entry here plus its adapter in the registry (container.ts).
 import { z } from 'zod';
 import type { PaymentMethod } from '../../../generated/prisma/index.js';
+import type { OutboundUrlField } from '../../../platform/outbound/outbound-url.js';
+import { outboundUrlFormat } from '../../../platform/outbound/outbound-url.js';
+import { BTCPAY_SERVER_URL } from '../providers/btcpay/btcpay-server-url.js';
 import { PROVIDER_FOR_METHOD, type ProviderConnection, type ProviderId } from '../providers/provider.port.js';
 
 const text = (max: number) => z.string().trim().min(1, 'required').max(max);
@@ -13,10 +16,20 @@ const text = (max: number) => z.string().trim().min(1, 'required').max(max);
  * connection" refuses while it is (connection.service.ts), so no method is switched on without it.
  */
 const webhookText = (max: number) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), text(max).optional());
-const httpsUrl = z
-  .url({ protocol: /^https?$/ })
-  .max(300)
-  .transform((u) => u.replace(/\/+$/, ''));
+/**
+ * A URL the server will call: its shape here (outboundUrlFormat: http(s), no user:password, #fragment or ?query);
+ * whether this server may call it (https and a public address in production) when saved, by the connection
+ * service (`outboundUrls`), and at every call, by the adapter.
+ */
+const outboundUrl = (f: OutboundUrlField) =>
+  z
+    .string()
+    .trim()
+    .superRefine((v, ctx) => {
+      const { problem } = outboundUrlFormat(v, f);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((u) => u.replace(/\/+$/, ''));
 
 /** Base URLs that replace the providers' real hosts (local fakes in development and tests). */
 export interface ProviderUrlOverrides {
@@ -39,6 +52,8 @@ export interface ProviderDefinition {
   webhookFields: readonly string[];
   /** Where the owner registers the webhook URL and what they bring back, for the test's refusal. */
   webhookHelp: string;
+  /** Config fields holding a URL the server calls: checked against the outbound rule when saved (connection.service.ts). */
+  outboundUrls?: Record<string, OutboundUrlField>;
   toConnection(
     row: { environment: string; config: Record<string, unknown> },
     secrets: Record<string, string>,
@@ -98,7 +113,8 @@ export const PROVIDER_DEFINITIONS: Record<ProviderId, ProviderDefinition> = {
     label: 'BTCPay Server (Bitcoin invoices)',
     methods: ['BTC_INVOICE'],
     environments: ['production'],
-    config: z.object({ serverUrl: httpsUrl, storeId: text(100) }),
+    config: z.object({ serverUrl: outboundUrl(BTCPAY_SERVER_URL), storeId: text(100) }),
+    outboundUrls: { serverUrl: BTCPAY_SERVER_URL },
     secrets: z.object({ apiKey: text(200), webhookSecret: webhookText(200) }),
     secretFields: ['apiKey', 'webhookSecret'],
     webhookFields: ['webhookSecret'],

@@ -16,17 +16,26 @@ const PROVIDER_NAME: Record<ProviderId, string> = { PAYPAL: 'PayPal', SQUARE: 'S
  * UPSTREAM_UNAVAILABLE with the provider's words in `details.why` (status and error code, never a secret or a
  * request body), so logs say what happened while the caller sees a plain "try again".
  */
-export function upstreamUnavailable(provider: ProviderId, why: string, cause?: unknown): AppError {
+export function upstreamUnavailable(
+  provider: ProviderId,
+  why: string,
+  cause?: unknown,
+  answer?: { httpStatus: number; providerCode: string },
+): AppError {
   return new AppError(
     'UPSTREAM_UNAVAILABLE',
     `${PROVIDER_NAME[provider]} is not reachable right now. Please try again in a minute.`,
-    { provider, why },
+    { provider, why, ...answer },
     { cause },
   );
 }
 
-/** Maps a non-2xx answer to the port's error: retryable -> UPSTREAM_UNAVAILABLE, otherwise the refusal. */
+/**
+ * Maps a non-2xx answer to the port's error: retryable -> UPSTREAM_UNAVAILABLE (its status and code also in
+ * `details.httpStatus` / `details.providerCode`), otherwise the refusal.
+ */
 export function providerHttpError(provider: ProviderId, status: number, code: string, detail: string): AppError | ProviderRejectedError {
-  if (isRetryableStatus(status)) return upstreamUnavailable(provider, `${status} ${code}: ${detail}`);
+  if (isRetryableStatus(status))
+    return upstreamUnavailable(provider, `${status} ${code}: ${detail}`, undefined, { httpStatus: status, providerCode: code });
   return new ProviderRejectedError(`${PROVIDER_NAME[provider]} refused: ${detail} (${code})`, status, code);
 }

@@ -21,7 +21,7 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
   let sink: WebhookSink;
   let conn: BtcPayConnection;
   let clock: number;
-  const adapter = new BtcPayAdapter({ timeoutMs: 5_000, expirationMinutes: 30 });
+  const adapter = new BtcPayAdapter({ timeoutMs: 5_000, expirationMinutes: 30, outbound: { policy: { production: false } } });
 
   beforeAll(async () => {
     sink = await new WebhookSink().start('/api/webhooks/btcpay/shop-1');

@@ -25,6 +25,7 @@ import { z } from 'zod';
 import {
   apiKeySchema,
   GreenfieldClient,
+  type GreenfieldOutbound,
   invoiceSchema,
   paymentMethodSchema,
   payoutSchema,
@@ -41,20 +42,24 @@ export interface BtcPayAdapterOptions {
   timeoutMs?: number;
   /** How long a buyer has to pay an invoice (BTCPay's checkout.expirationMinutes; default 30). */
   expirationMinutes?: number;
+  /** The outbound rule for the shops' server URLs (default: production's, https to public addresses only). */
+  outbound?: GreenfieldOutbound;
 }
 
 export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
   readonly provider = 'BTCPAY' as const;
   private readonly timeoutMs: number;
   private readonly expirationMinutes: number;
+  private readonly outbound: GreenfieldOutbound;
 
   constructor(opts: BtcPayAdapterOptions = {}) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.expirationMinutes = opts.expirationMinutes ?? 30;
+    this.outbound = opts.outbound ?? { policy: { production: true } };
   }
 
   private client(conn: BtcPayConnection): GreenfieldClient {
-    return new GreenfieldClient(conn, this.timeoutMs);
+    return new GreenfieldClient(conn, this.timeoutMs, this.outbound);
   }
 
   async testConnection(conn: BtcPayConnection): Promise<ConnectionTestResult> {
@@ -63,7 +68,7 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
       // The key's permissions first: a key that opens checkouts but cannot refund or read a refund's claims
       // must not pass (btcpay-permissions.ts).
       const key = await gf.request('GET', '/api/v1/api-keys/current', apiKeySchema).catch((err: unknown) => {
-        if (err instanceof ProviderRejectedError) throw new KeyUnreadable(err.message);
+        if (err instanceof ProviderRejectedError) throw new KeyUnreadable(answerOf(err));
         throw err;
       });
       const missing = missingBtcPayPermissions(key.permissions, conn.storeId);
@@ -180,17 +185,34 @@ function payoutsPage(conn: BtcPayConnection, pullPaymentId: string): string {
 /** BTCPay answered GET /api/v1/api-keys/current with a refusal (not 401/403): the key's permissions are unknown. */
 class KeyUnreadable extends Error {}
 
+/** An answer as the panel may show it: its status and Greenfield's error code, never the server's words. */
+function answerOf(err: ProviderRejectedError | { httpStatus: number; providerCode: string }): string {
+  return `HTTP ${err.httpStatus} ${err.providerCode}`;
+}
+
+/**
+ * Test connection's words (shown in the panel, kept as lastTestMessage and in the audit trail): ours, with the
+ * answer's status and error code at most. The server is the shop's choice, so what it answered is not echoed.
+ */
 function describeFailure(err: unknown, conn: BtcPayConnection): string {
   if (err instanceof KeyUnreadable)
     return `BTCPay Server at ${conn.serverUrl} did not show the API key's permissions (${err.message}), so they cannot be checked.`;
-  const why = err instanceof AppError && typeof err.details?.why === 'string' ? err.details.why : undefined;
+  const details = err instanceof AppError ? (err.details ?? {}) : {};
+  if (typeof details.refused === 'string')
+    return `BTCPay Server at ${conn.serverUrl} was not called: ${details.refused}. The server URL must be the BTCPay Server's public https:// address; correct it, save and test again.`;
   if (err instanceof ProviderRejectedError) {
-    if (err.httpStatus === 404) return `BTCPay Server at ${conn.serverUrl} has no store ${conn.storeId} (${err.providerCode}).`;
-    return `BTCPay Server refused: ${err.message}`;
+    if (err.httpStatus === 404) return `BTCPay Server at ${conn.serverUrl} has no store ${conn.storeId} (${answerOf(err)}).`;
+    return `BTCPay Server at ${conn.serverUrl} refused the request (${answerOf(err)}).`;
   }
-  if (why?.startsWith('401'))
-    return `BTCPay Server refused the API key (${why}). Create a key with the store's invoice and pull payment permissions.`;
-  if (why?.startsWith('403')) return `BTCPay Server says the API key lacks a permission for store ${conn.storeId} (${why}).`;
-  if (why) return `Could not use BTCPay Server at ${conn.serverUrl} (${why}).`;
+  const answer =
+    typeof details.httpStatus === 'number' && typeof details.providerCode === 'string'
+      ? answerOf({ httpStatus: details.httpStatus, providerCode: details.providerCode })
+      : undefined;
+  if (details.httpStatus === 401)
+    return `BTCPay Server refused the API key (${answer}). Create a key with the store's invoice and pull payment permissions.`;
+  if (details.httpStatus === 403 && details.providerCode === 'missing-permission' && err instanceof AppError) return err.message;
+  if (details.httpStatus === 403) return `BTCPay Server says the API key lacks a permission for store ${conn.storeId} (${answer}).`;
+  if (answer) return `Could not use BTCPay Server at ${conn.serverUrl} (${answer}).`;
+  if (typeof details.why === 'string') return `Could not use BTCPay Server at ${conn.serverUrl} (${details.why}).`;
   return `Could not reach BTCPay Server at ${conn.serverUrl}.`;
 }

@@ -68,9 +68,19 @@ export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }
 
-/** Turns a zod error into a VALIDATION_FAILED AppError listing each field problem. */
-export function validationError(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>, what = 'input'): AppError {
-  const fields = issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+/**
+ * Turns a zod error into a VALIDATION_FAILED AppError listing each field problem. An unknown field (zod's
+ * unrecognized_keys, one issue on the object for all of them) is listed by its own path, so details.fields names
+ * the field to remove rather than "(root)".
+ */
+export function validationError(
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; keys?: readonly string[] }>,
+  what = 'input',
+): AppError {
+  const one = issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' && i.keys?.length ? i.keys.map((key) => ({ path: [...i.path, key], message: 'unknown field' })) : [i],
+  );
+  const fields = one.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
   const summary = fields.map((f) => (f.path === '(root)' ? f.message : `${f.path}: ${f.message}`)).join('; ');
   return new AppError('VALIDATION_FAILED', `Invalid ${what}: ${summary}`, { fields });
 }

@@ -33,5 +33,6 @@ export function parseRefundItems(text: string): RefundItemRequest[] {
 }
 
 function invalid(message: string): AppError {
-  return new AppError('VALIDATION_FAILED', `Invalid refund items. ${message}.`, { field: 'items' });
+  // details.fields, as every other invalid field is listed (it was {field: 'items'}, which no surface read).
+  return new AppError('VALIDATION_FAILED', `Invalid refund items. ${message}.`, { fields: [{ path: 'items', message }] });
 }

@@ -14,7 +14,7 @@ export function findUnsafeText(value: unknown, path = '', depth = 0): string | u
   if (typeof value === 'string') return unsafe(value) ? path || '(root)' : undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findUnsafeText(value[i], `${path}[${i}]`, depth + 1);
+      const found = findUnsafeText(value[i], path ? `${path}.${i}` : String(i), depth + 1);
       if (found) return found;
     }
     return undefined;
@@ -48,16 +48,28 @@ function decodedPath(path: string): string | undefined {
  * "Invalid parameters." naming nothing.
  */
 export const rejectUnsafeText: RequestHandler = (req, _res, next) => {
-  const where = findUnsafeText(req.body, 'body') ?? findUnsafeText(req.query, 'query') ?? findUnsafeText(decodedPath(req.path), 'path');
-  if (where) {
+  const found =
+    place('body', findUnsafeText(req.body)) ??
+    place('query', findUnsafeText(req.query)) ??
+    (findUnsafeText(decodedPath(req.path)) === undefined ? undefined : { where: 'path', field: 'path' });
+  if (found) {
     return next(
-      new AppError('VALIDATION_FAILED', `Invalid text in ${where}: NUL bytes and unpaired surrogates are not allowed.`, {
-        fields: [{ path: where, message: 'invalid characters' }],
+      new AppError('VALIDATION_FAILED', `Invalid text in ${found.where}: NUL bytes and unpaired surrogates are not allowed.`, {
+        fields: [{ path: found.field, message: 'invalid characters' }],
       }),
     );
   }
   next();
 };
+
+/**
+ * Where the text was, for the message ("body.notes", "query.page") and for details.fields: the field or parameter
+ * itself ("notes", "page"), as every other 400 names it.
+ */
+function place(part: 'body' | 'query', at: string | undefined): { where: string; field: string } | undefined {
+  if (at === undefined) return undefined;
+  return at === '(root)' ? { where: part, field: '(root)' } : { where: `${part}.${at}`, field: at };
+}
 
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 const POSITIVE_INT = /^[1-9]\d{0,6}$/;

@@ -305,7 +305,7 @@ describe('POST /api/shop/currency refusals (nothing written)', () => {
       [{ from: 'USD', to: 'USS', amounts }, 'to'],
       [{ from: 'USD', to: 'EURO', amounts }, 'to'],
       [{ from: 'USD', to: 42, amounts }, 'to'],
-      [{ from: 'USD', to: 'EUR', amounts, dryRun: true }, '(root)'],
+      [{ from: 'USD', to: 'EUR', amounts, dryRun: true }, 'dryRun'],
       [{ from: 'USD', to: 'EUR', amounts: [{ ...amounts[0]!, newAmountCents: '1950' }, ...amounts.slice(1)] }, 'amounts.0.newAmountCents'],
       [
         { from: 'USD', to: 'EUR', amounts: [{ ...amounts[0]!, newAmountCents: undefined }, ...amounts.slice(1)] },
@@ -314,7 +314,7 @@ describe('POST /api/shop/currency refusals (nothing written)', () => {
       [{ from: 'USD', to: 'EUR', amounts: [{ ...amounts[0]!, amountCents: 20.5 }, ...amounts.slice(1)] }, 'amounts.0.amountCents'],
       [{ from: 'USD', to: 'EUR', amounts: [{ ...amounts[0]!, kind: 'coupon' }, ...amounts.slice(1)] }, 'amounts.0.kind'],
       [{ from: 'USD', to: 'EUR', amounts: [{ ...amounts[0]!, field: 'priceCents' }, ...amounts.slice(1)] }, 'amounts.0.field'],
-      [{ from: 'USD', to: 'EUR', amounts: [{ ...amounts[0]!, note: 'x' }, ...amounts.slice(1)] }, 'amounts.0'],
+      [{ from: 'USD', to: 'EUR', amounts: [{ ...amounts[0]!, note: 'x' }, ...amounts.slice(1)] }, 'amounts.0.note'],
       [{ from: 'USD', to: 'EUR', amounts: [{ ...amounts[0]!, id: `${amounts[0]!.id}:priceCents` }, ...amounts.slice(1)] }, 'amounts.0.id'],
       [{ from: 'USD', to: 'EUR', amounts: [...amounts, amounts[0]!] }, `amounts.${amounts.length}`],
       [[], '(root)'],

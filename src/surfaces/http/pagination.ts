@@ -11,19 +11,16 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
+import { wholeNumberParam } from '../../platform/validate.js';
 
 export const MAX_CURSOR_LENGTH = 2048;
 
 /** `pageSize` and `cursor` query parameters, for z.strictObject({...filters, ...pageQuery(25, 100)}). */
 export function pageQuery(defaultSize: number, maxSize: number) {
   return {
-    pageSize: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(maxSize, `at most ${maxSize} a page`)
-      .default(defaultSize)
-      .describe(`Rows per page (1-${maxSize})`),
+    pageSize: wholeNumberParam({ min: 1, max: maxSize, byDefault: defaultSize, tooLarge: `at most ${maxSize} a page` }).describe(
+      `Rows per page (1-${maxSize})`,
+    ),
     cursor: z
       .string()
       .min(1)

@@ -4,8 +4,10 @@ import { Router } from 'express';
 import type { Services } from '../services.js';
 import { apiKeyAuth } from './api-context.js';
 import { customersRoutes } from './customers.routes.js';
+import { declaredQuery } from './declared-query.js';
 import { idempotency } from './idempotency.js';
 import { invoiceLinksRoutes } from './invoice-links.routes.js';
+import { API_OPERATIONS } from './openapi/api.operations.js';
 import { ordersRoutes } from './orders.routes.js';
 import { paymentsRoutes } from './payments.routes.js';
 import { paymentWindowRoutes } from './payment-window.routes.js';
@@ -17,6 +19,9 @@ import { shopCurrencyRoutes } from './shop-currency.routes.js';
 export function apiRouter(services: Services): Router {
   const router = Router();
   router.use(apiKeyAuth(services.apiKeys));
+  // Each operation's query parameters are those it declares, or none (declared-query.ts): a 400 naming the
+  // parameter otherwise, before an Idempotency-Key is claimed or anything runs.
+  router.use(declaredQuery(API_OPERATIONS));
   // Every state-changing call accepts an Idempotency-Key (see idempotency.ts).
   router.use(idempotency({ db: services.db, logger: services.logger }));
   router.use(ordersRoutes(services));

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { dayBound, isCalendarDay, LATEST_INSTANT } from '../../../platform/zoned-time.js';
 import { validationError } from '../../../platform/errors.js';
-import { parseInput } from '../../../platform/validate.js';
+import { parseInput, wholeNumberParam } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
+import { queryOf } from './declared-query.js';
 import { orderDetailDto, orderSummaryDto } from './api.presenters.js';
 import { orderSummary } from './openapi/api.schemas.js';
 import { CARRIER_CODES } from '../../../modules/shipping/carriers.js';
@@ -72,7 +73,7 @@ export const listOrdersQuery = z.strictObject({
     .optional(),
   from: isoDate.optional().describe(`Orders created at or after this date-time.${DAY_NOTE}`),
   to: isoDate.optional().describe(`Orders created before this date-time; a bare date includes that whole day.${DAY_NOTE}`),
-  pageSize: z.coerce.number().int().min(1).max(ORDER_PAGE_SIZE_MAX, `at most ${ORDER_PAGE_SIZE_MAX} orders a page`).default(25),
+  pageSize: wholeNumberParam({ min: 1, max: ORDER_PAGE_SIZE_MAX, byDefault: 25, tooLarge: `at most ${ORDER_PAGE_SIZE_MAX} orders a page` }),
   cursor: z.string().min(1).max(512).optional(),
   // Numbered pages are gone (a deep page read every order before it): say what replaced them.
   page: z.never({ error: 'numbered pages are not supported: pass cursor=<nextCursor of the previous page>' }).optional(),
@@ -115,7 +116,7 @@ export function ordersRoutes(services: Services): Router {
   const router = Router();
 
   router.get('/orders', async (req, res) => {
-    const q = parseInput(listOrdersQuery, req.query, 'query');
+    const q = queryOf(res, listOrdersQuery);
     const { tenantId } = ctxOf(res);
     const timeZone = (q.from && 'day' in q.from) || (q.to && 'day' in q.to) ? (await services.tenants.get(tenantId)).timeZone : 'UTC';
     const from = q.from && filterBound(q.from, 'from', timeZone);

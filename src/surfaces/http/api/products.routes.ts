@@ -3,9 +3,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
-import { parseInput } from '../../../platform/validate.js';
 import { decodeCursor, pageOf, pageQuery } from '../pagination.js';
 import { ctxOf } from './api-context.js';
+import { queryOf } from './declared-query.js';
 import { productDto } from './api.presenters.js';
 
 export const listProductsQuery = z.strictObject({
@@ -23,7 +23,7 @@ const boundary = z.object({ sortOrder: z.number().int(), name: z.string(), id: z
 export function productsRoutes(services: Services): Router {
   const router = Router();
   router.get('/products', async (req, res) => {
-    const { q, inStock, pageSize, cursor } = parseInput(listProductsQuery, req.query, 'query');
+    const { q, inStock, pageSize, cursor } = queryOf(res, listProductsQuery);
     const filters = { q, inStock };
     const after = cursor ? decodeCursor(cursor, filters, boundary) : undefined;
     const rows = await services.catalog.listProductsPage(ctxOf(res).tenantId, { q, inStock, after, limit: pageSize + 1 });

@@ -22,7 +22,11 @@ export interface ApiOperation {
   tag: 'Orders' | 'Payments' | 'Refunds' | 'Invoice links' | 'Products' | 'Exports' | 'Customers' | 'Shop';
   summary: string;
   description?: string;
-  query?: z.ZodType;
+  /**
+   * The query parameters it takes (a z.strictObject): every other parameter, and each one repeated, is refused
+   * with a 400 naming it (declared-query.ts). None when absent.
+   */
+  query?: z.ZodObject;
   body?: z.ZodType;
   /** Accepts an Idempotency-Key header (every state-changing call does). */
   idempotent?: boolean;

@@ -94,7 +94,7 @@ function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>
       name: 'kind',
       in: 'path',
       required: true,
-      description: 'What to export',
+      description: 'What to export; ".csv" may end it (orders.csv). Any other value is a 400 naming kind.',
       schema: { type: 'string', enum: ['orders', 'payments', 'refunds', 'tax'] },
     });
   if (op.query) parameters.push(...queryParameters(convert(op.query, 'input')));
@@ -178,7 +178,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonSch
       title: 'Ledgerline REST API',
       version: API_VERSION,
       description:
-        "A shop's orders, payments, refunds, invoice links, products, customers' erasure requests and its currency. Authenticate with an API key from the admin panel (Settings -> API keys): `Authorization: Bearer <key>`. Every path is also served under /api (an alias of /api/v1).",
+        "A shop's orders, payments, refunds, invoice links, products, customers' erasure requests and its currency. Authenticate with an API key from the admin panel (Settings -> API keys): `Authorization: Bearer <key>`. Every path is also served under /api (an alias of /api/v1). Nothing sent is ignored: a query parameter an operation does not take (a filter it does not have, a bracket form such as from[gte]), one sent twice, and a body field it does not take are each a 400 VALIDATION_FAILED naming it, in the message and in details.fields.",
     },
     servers: [{ url: opts.serverUrl ?? API_BASE_PATH }],
     security: [{ apiKey: [] }],

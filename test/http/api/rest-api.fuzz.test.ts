@@ -5,7 +5,11 @@
 // missing and SQL-ish ids) go through the real app. Properties:
 // - never a 5xx;
 // - every 4xx has the API's error body (apiError), and a message that names the field it is about (each field in
-//   details.fields; the one field changed, when the rest of the request was valid);
+//   details.fields; the one field or parameter changed, when the rest of the request was valid, named as a word of
+//   its own in the message, not inside another ("id" is in "Invalid"), and listed in details.fields: a details key
+//   that names nothing no longer counts);
+// - a query parameter the operation does not take, or one sent twice, is never answered with a 2xx (every
+//   operation gets them, those with no query parameters too);
 // - a refused request (4xx) changes none of the shop's rows (orders, lines, products, payments, receipts,
 //   refunds, customers, audit, the shop itself...) and queues no job;
 // - another shop's rows are never touched, and its data never appears in an answer unless the request sent it.
@@ -16,6 +20,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../../src/surfaces/http/api/openapi/openapi.document.js';
 import { apiError } from '../../../src/surfaces/http/api/openapi/api.schemas.js';
+import { API_OPERATIONS } from '../../../src/surfaces/http/api/openapi/api.operations.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { apiTenant, f, pendingOrder, type ApiShop } from './api-fixtures.js';
@@ -181,19 +186,31 @@ function hintsFor(op: Operation): Hints {
   return hints;
 }
 
-type Body = { kind: 'none' } | { kind: 'json'; value: unknown; mutated?: string } | { kind: 'raw'; contentType: string; text: string };
+type Body =
+  | { kind: 'none'; mutated?: string }
+  | { kind: 'json'; value: unknown; mutated?: string }
+  | { kind: 'raw'; contentType: string; text: string };
+
+/** Whether the operation's own body schema (the handler's) refuses {}, which is what no body is read as. */
+function emptyBodyRefused(op: Operation): boolean {
+  const declared = API_OPERATIONS.find((o) => o.method === op.method && o.path === op.path)?.body;
+  return declared !== undefined && !declared.safeParse({}).success;
+}
 
 function bodies(op: Operation, hints: Hints): fc.Arbitrary<Body> {
   if (op.method === 'get') return fc.constant({ kind: 'none' });
   const schema = op.body ?? {};
-  const props = Object.keys(schema.properties ?? {});
+  // A body that is one of several objects (anyOf) has the fields of each.
+  const props = [...new Set([schema, ...(schema.anyOf ?? [])].flatMap((s) => Object.keys(s.properties ?? {})))];
   const required = schema.required ?? [];
   const base = validValue(schema, hints).map((v) => fixBase(op, v));
   const asObject = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {});
   const options: fc.WeightedArbitrary<Body>[] = [
     { arbitrary: base.map((value) => ({ kind: 'json' as const, value })), weight: 2 },
-    { arbitrary: fc.constant({ kind: 'none' as const }), weight: 1 },
-    { arbitrary: junkValue.map((value) => ({ kind: 'json' as const, value })), weight: 1 },
+    // No body is the empty object: wrong at its root where the operation needs a field (a reason, a pay window).
+    { arbitrary: fc.constant({ kind: 'none' as const, ...(emptyBodyRefused(op) ? { mutated: '(root)' } : {}) }), weight: 1 },
+    // The whole body junk: wrong at its root.
+    { arbitrary: junkValue.map((value) => ({ kind: 'json' as const, value, mutated: '(root)' })), weight: 1 },
     { arbitrary: rawBodies.map((r) => ({ kind: 'raw' as const, ...r })), weight: 2 },
     {
       arbitrary: fc
@@ -246,6 +263,11 @@ function fixBase(op: Operation, value: unknown): unknown {
   if (op.path.includes('/refunds') && v.items === undefined) delete v.restock;
   // The same currency as from is refused naming to.
   if (op.path === '/shop/currency' && v.from === v.to) v.to = v.from === 'EUR' ? 'JPY' : 'EUR';
+  // The pay window takes extendByMinutes or until, exactly one (its schema's oneOf, which validValue does not read).
+  if (op.path.endsWith('/payment-window')) {
+    if (v.extendByMinutes !== undefined) delete v.until;
+    else if (v.until === undefined) v.extendByMinutes = 30;
+  }
   // A refund's items as a string must be "productId:qty,...".
   if (op.path.includes('/refunds') && typeof v.items === 'string') v.items = `${shop.products[0]!.id}:1`;
   return v;
@@ -257,11 +279,30 @@ function hostileCursors(): fc.Arbitrary<string> {
   return fc.constantFrom(...otherCursors, ...forged.map((j) => Buffer.from(j).toString('base64url')), '!!!', '=');
 }
 
-type Query = { params: [string, string | string[]][]; mutated: string[] };
+/**
+ * A query: the operation's parameters (absent, valid, junk), maybe one of them sent twice, and maybe a parameter the
+ * operation does not take (every operation, those with no query parameters too: a POST's query was never read).
+ * `mutated`: each parameter as sent that makes the request wrong; `unknown`: one the operation does not take, or
+ * one sent twice, which must never be answered as though it was read.
+ */
+type Query = { params: [string, string | string[]][]; mutated: string[]; unknown?: string };
+
+const UNKNOWN_PARAMS = [
+  'page',
+  'limit',
+  'status[x]',
+  'from[gte]',
+  '__proto__',
+  'constructor',
+  'offset',
+  'sort',
+  'dryRun',
+  '',
+  'pageSize[]',
+];
 
 function queries(op: Operation, hints: Hints): fc.Arbitrary<Query> {
   const params = op.parameters.filter((p) => p.in === 'query');
-  if (!params.length) return fc.constant({ params: [], mutated: [] });
   const perParam = params.map((p) =>
     fc.oneof(
       { arbitrary: fc.constant({ value: undefined as string | string[] | undefined, junk: false }), weight: p.required ? 1 : 3 },
@@ -278,8 +319,13 @@ function queries(op: Operation, hints: Hints): fc.Arbitrary<Query> {
       },
     ),
   );
+  const names = params.map((p) => p.name).filter((n) => !UNKNOWN_PARAMS.includes(n));
   const extra = fc.option(
-    fc.tuple(fc.constantFrom('page', 'limit', 'status[x]', '__proto__', 'constructor', 'offset', 'sort', '', 'pageSize[]'), junkQueryValue),
+    fc.oneof(
+      fc.tuple(fc.constantFrom(...UNKNOWN_PARAMS), junkQueryValue),
+      // A parameter the operation takes, repeated with values it would take once.
+      ...(names.length ? [fc.tuple(fc.constantFrom(...names), fc.constant('repeated'))] : []),
+    ),
     { freq: 4 },
   );
   return fc.tuple(fc.tuple(...perParam), extra).map(([values, x]) => {
@@ -293,12 +339,41 @@ function queries(op: Operation, hints: Hints): fc.Arbitrary<Query> {
       out.params.push([params[i]!.name, v.value]);
       if (v.junk) out.mutated.push(params[i]!.name);
     });
-    if (x) {
+    if (x && x[1] === 'repeated') {
+      const [name] = x;
+      const at = out.params.findIndex(([n]) => n === name);
+      const once = at >= 0 ? out.params[at]![1] : undefined;
+      const value = typeof once === 'string' ? once : name === 'pageSize' ? '10' : 'x';
+      if (at >= 0) out.params.splice(at, 1);
+      out.mutated = out.mutated.filter((n) => n !== name);
+      out.params.push([name, [value, value]]);
+      out.mutated.push(name);
+      out.unknown = name;
+    } else if (x) {
       out.params.push(x);
-      out.mutated.push(x[0] === '' ? '(root)' : x[0].replace(/\[.*$/, ''));
+      out.mutated.push(x[0] === '' ? '(root)' : x[0]);
+      out.unknown = x[0];
     }
     return out;
   });
+}
+
+/** Whether `name` appears in `text` as a name of its own (not inside a longer word: "id" is in "Invalid"). */
+function mentions(text: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w$])${escaped}($|[^\\w$])`).test(text);
+}
+
+/**
+ * Whether an error names the parameter or field `name`: its message says the name (as a word of its own), and
+ * details.fields lists it (or a path in it), or a domain rule's details has it as a key of its own (its message is
+ * in the words Discord and the panel show too: "$9,999.00 would make ... more than twice its total").
+ */
+function namesField(error: { message: string; details?: Record<string, unknown> }, name: string): boolean {
+  const fields = (error.details?.fields ?? []) as { path: string }[];
+  const listed = fields.some((f) => f.path === name || f.path.startsWith(`${name}.`) || f.path.startsWith(`${name}[`));
+  const ownKey = error.details !== undefined && name !== 'fields' && Object.hasOwn(error.details, name);
+  return mentions(error.message, name) && (listed || ownKey);
 }
 
 const auths = fc.oneof(
@@ -369,6 +444,10 @@ describe('REST API fuzz (property-based, against the OpenAPI document)', () => {
           const what = `${op.method.toUpperCase()} ${clip(url, 200)} body ${clip(sent, 200)} -> ${res.status} ${clip(res.text ?? '')}`;
 
           expect(res.status, what).toBeLessThan(500);
+          // A parameter the operation does not take, or one sent twice, is refused: a 2xx would let the caller
+          // believe it was read (GET /exports/{kind}?status=paid exported every order).
+          if (query.unknown !== undefined && auth === 'key')
+            expect(res.status, `${query.unknown} was not refused: ${what}`).toBeGreaterThanOrEqual(400);
           if (res.status >= 400) {
             const parsed = apiError.safeParse(res.body);
             expect(parsed.success, `error body: ${what}`).toBe(true);
@@ -377,30 +456,25 @@ describe('REST API fuzz (property-based, against the OpenAPI document)', () => {
             // Each field a 400 lists is named in its message, so a caller reading only the message knows what to fix.
             const fields = (details?.fields ?? []) as { path: string; message: string }[];
             for (const field of fields) {
-              const top = field.path.split(/[.[]/)[0]!;
-              if (top !== '(root)' && top !== '') expect(message, `field ${field.path} unnamed: ${what}`).toContain(top);
+              const top = field.path.split(/\.|\[\d/)[0]!;
+              if (top !== '(root)' && top !== '') expect(mentions(message, top), `field ${field.path} unnamed: ${what}`).toBe(true);
             }
             // The one field changed from a valid request is the one the 400 is about.
-            // A junk path parameter (an id, an export kind) is a change too; its 400 may name it or the path.
+            // A junk path parameter (an id, an export kind) is a change too; its 400 names it or the path.
             const param = /\{(\w+)\}/.exec(op.path)?.[1];
             const junkPath = typeof target === 'object' && !VALID_KINDS.includes(target.raw) && param ? [param] : [];
-            const mutated = [...(body.kind === 'json' && body.mutated !== undefined ? [body.mutated] : query.mutated), ...junkPath];
+            const mutated = [...(body.kind !== 'raw' && body.mutated !== undefined ? [body.mutated] : []), ...query.mutated, ...junkPath];
             const onlyThat =
               auth === 'key' &&
               (idempotencyKey === undefined || /^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) &&
               body.kind !== 'raw' &&
               !(typeof target === 'object' && target.raw.startsWith('%'));
             if (code === 'VALIDATION_FAILED' && onlyThat && mutated.length === 1 && mutated[0] !== '(root)' && mutated[0] !== '') {
-              const named =
-                mutated[0] === '__proto__' || mutated[0] === 'constructor'
-                  ? /__proto__|constructor|body|key/
-                  : junkPath.length
-                    ? new RegExp(`${junkPath[0]}|path`)
-                    : mutated[0]!;
-              // A domain rule's message is in the words Discord and the panel show too ("$9,999.00 would make ... more
-              // than twice its total"): there the field is named by a key of details ({amountCents, ...}).
-              const inDetails = typeof named === 'string' && details !== undefined && named in details;
-              if (!inDetails) expect(message, `the 400 does not name ${mutated[0]}: ${what}`).toMatch(named);
+              const name = mutated[0]!;
+              const named = junkPath.length
+                ? namesField(parsed.data!.error, name) || namesField(parsed.data!.error, 'path')
+                : namesField(parsed.data!.error, name);
+              expect(named, `the 400 does not name ${name} (in its message and details): ${what}`).toBe(true);
             }
             // A refusal changed nothing.
             expect(await snapshot(shop.tenant.id), `a refused request changed the shop: ${what}`).toEqual(before);

@@ -15,7 +15,8 @@ export function resolveItemRefs<T extends RefundItemRequest>(items: T[] | undefi
   return items.map((item) => {
     if (lines.some((l) => l.productId === item.productId)) return item;
     const ref = item.productId.trim().toLowerCase();
-    const bySku = lines.filter((l) => l.sku.trim().toLowerCase() === ref);
-    return bySku.length === 1 ? { ...item, productId: bySku[0]!.productId } : item;
+    // Two lines of one product (same SKU) name that product; two products sharing a SKU are ambiguous.
+    const products = new Set(lines.filter((l) => l.sku.trim().toLowerCase() === ref).map((l) => l.productId));
+    return products.size === 1 ? { ...item, productId: [...products][0]! } : item;
   });
 }

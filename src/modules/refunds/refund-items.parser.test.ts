@@ -18,6 +18,15 @@ describe('parseRefundItems', () => {
     ]);
   });
 
+  it('takes every SKU the catalog allows (dots, a leading dot, dash or underscore), not only product ids', () => {
+    expect(parseRefundItems('TEE.M:1, _TEE, -x.2:3')).toEqual([
+      { productId: 'TEE.M', quantity: 1 },
+      { productId: '_TEE', quantity: 1 },
+      { productId: '-x.2', quantity: 3 },
+    ]);
+    expect(() => parseRefundItems(`${'A'.repeat(101)}:1`)).toThrow(/is not a product id or SKU/);
+  });
+
   it('gives [] for empty text', () => {
     expect(parseRefundItems('')).toEqual([]);
     expect(parseRefundItems(' , ')).toEqual([]);

@@ -3,6 +3,7 @@
 // defaults to 1 when omitted. Line breaks also separate pairs, so a pasted column works. Errors name the
 // entry that is wrong.
 import { AppError } from '../../platform/errors.js';
+import { SKU_CHARACTERS, SKU_MAX_LENGTH, SKU_PATTERN } from '../catalog/sku.js';
 
 export interface RefundItemRequest {
   productId: string;
@@ -12,6 +13,8 @@ export interface RefundItemRequest {
 }
 
 const PRODUCT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+/** A product id, or a SKU as the catalog allows it (catalog/sku.ts). */
+const isProductRef = (ref: string) => PRODUCT_ID.test(ref) || (ref.length <= SKU_MAX_LENGTH && SKU_PATTERN.test(ref));
 const QUANTITY = /^\d{1,6}$/;
 
 /** '' (or only separators) gives []. Throws VALIDATION_FAILED with a message an admin can act on. */
@@ -25,7 +28,7 @@ export function parseRefundItems(text: string): RefundItemRequest[] {
     const parts = entry.split(':').map((p) => p.trim());
     if (parts.length > 2) throw invalid(`${where}: write productId:quantity, e.g. prod-1:2`);
     const [productId = '', qty] = parts;
-    if (!PRODUCT_ID.test(productId)) throw invalid(`${where}: "${productId}" is not a product id or SKU (letters, digits, - and _)`);
+    if (!isProductRef(productId)) throw invalid(`${where}: "${productId}" is not a product id or SKU (${SKU_CHARACTERS})`);
     if (qty === undefined) return { productId, quantity: 1 };
     if (!QUANTITY.test(qty) || Number(qty) < 1) throw invalid(`${where}: the quantity must be a whole number of at least 1`);
     return { productId, quantity: Number(qty) };

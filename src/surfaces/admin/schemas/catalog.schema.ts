@@ -2,13 +2,14 @@
 // ("24.50") into the form's `price` field and stored as cents (form-fields.ts moneyField).
 import { z } from 'zod';
 import { REPRICED_BOUNDS } from '../../../modules/tenants/change-shop-currency.js';
+import { SKU_CHARACTERS, SKU_MAX_LENGTH, SKU_PATTERN } from '../../../modules/catalog/sku.js';
 import { currencyCode, formBool, formInt, formMoney, formOptionalInt, formOptionalText, formText, snowflakeList } from './form-fields.js';
 
 /** `currency`: the product's own, typed in the same form (the price is read in it). */
 export const productForm = (currency: string) =>
   z
     .object({
-      sku: formText(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore'),
+      sku: formText(SKU_MAX_LENGTH).regex(SKU_PATTERN, SKU_CHARACTERS),
       name: formText(200),
       description: formOptionalText(2000),
       price: formMoney(currency, REPRICED_BOUNDS.unitPriceCents.max),

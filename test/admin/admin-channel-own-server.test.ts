@@ -102,12 +102,35 @@ it('a channel Discord cannot be asked about is not saved: the admin is told to t
   const { a } = await twoShops();
   const desk = fake.addChannel(a.guild.id, { name: 'order-desk' });
   // Discord down for the save's look-ups (a 5xx is tried once more by the REST client, so every call fails).
-  fake.fail({ method: 'GET', path: /^\/guilds\/\d+\/channels$/, status: 503, times: Infinity });
+  fake.fail({ method: 'GET', path: /^\/(guilds\/\d+\/channels|channels\/\d+)$/, status: 503, times: Infinity });
   const answer = await saveChannel(a.tenant.id, desk.id);
   expect(answer.record?.errors?.adminChannelId?.message).toBe(
     "Discord could not be asked whether this channel is in this shop's server, so it was not saved: try again in a moment.",
   );
   expect((await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } })).adminChannelId).toBe(a.tenant.adminChannelId);
+});
+
+it('a linked server the bot was removed from (its channel list refused) does not block a channel of the other server', async () => {
+  const { a, b } = await twoShops();
+  const gone = await f.guild({ tenantId: a.tenant.id }); // linked, but the bot is no longer in it: Discord answers 403
+  fake.fail({
+    method: 'GET',
+    path: new RegExp(`^/guilds/${gone.id}/channels$`),
+    status: 403,
+    body: { message: 'Missing Access', code: 50001 },
+    times: Infinity,
+  });
+  const desk = fake.addChannel(a.guild.id, { name: 'order-desk' });
+  // Before: every change was refused as "Discord could not be asked ... try again", which never helped.
+  const answer = await saveChannel(a.tenant.id, desk.id);
+  expect(answer.notice?.type, JSON.stringify(answer)).toBe('success');
+  expect((await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } })).adminChannelId).toBe(desk.id);
+  // Still only the shop's own: another shop's channel is refused the same way.
+  const foreign = await saveChannel(a.tenant.id, b.tenant.adminChannelId!);
+  expect(foreign.record?.errors?.adminChannelId?.message).toBe(
+    "This is not a channel of this shop's Discord server: pick one of its text channels.",
+  );
+  expect((await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } })).adminChannelId).toBe(desk.id);
 });
 
 it("a stored channel of another shop's server is not posted to; the shop's own channel is", async () => {

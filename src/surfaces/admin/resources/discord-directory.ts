@@ -79,6 +79,22 @@ export function createDiscordDirectory(deps: {
       fresh,
     );
 
+  /**
+   * The channel as Discord answers for it alone (GET /channels/{id}: its server and type), when the shop's servers'
+   * lists could not all be read: one linked server the bot was removed from (403 on its list; nothing unlinks it
+   * here, there is no gateway) refused every change of the admin channel as "try again", which never helped. Which
+   * shop its server belongs to is still decided by the rule (admin-channel.ts). 'unknown' when this fails too.
+   */
+  const channelItself = async (channelId: string): Promise<DiscordChannelFacts | 'unknown'> => {
+    try {
+      const c = await get<APIChannel>(Routes.channel(channelId));
+      return { id: c.id, guildId: (c as { guild_id?: string }).guild_id ?? null, type: c.type as number };
+    } catch (err) {
+      deps.logger.info({ err: (err as Error).message, channelId }, 'admin panel: Discord could not say which server a channel is in');
+      return 'unknown';
+    }
+  };
+
   return {
     roles: (tenantId) =>
       cached(`roles:${tenantId}`, async () => {
@@ -95,7 +111,7 @@ export function createDiscordDirectory(deps: {
       for (const fresh of [false, true]) {
         const channels = await serverChannels(tenantId, fresh);
         if (!channels) {
-          if (fresh) return 'unknown';
+          if (fresh) return channelItself(channelId);
           continue;
         }
         const found = channels.find((c) => c.id === channelId);

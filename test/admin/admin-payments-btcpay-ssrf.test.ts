@@ -189,7 +189,7 @@ describe('in development and test (the local fakes listen on 127.0.0.1)', () => 
       });
       expect(result).toEqual({
         ok: false,
-        message: `BTCPay Server at ${url} did not show the API key's permissions (HTTP 302 302), so they cannot be checked.`,
+        message: `BTCPay Server at ${url} answered with a redirect (HTTP 302), which is not followed: save the address it redirects to (open the URL in a browser to see it) and test again.`,
       });
       expect(requests.length).toBe(before);
     } finally {

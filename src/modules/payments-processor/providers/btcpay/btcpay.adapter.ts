@@ -68,7 +68,7 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
       // The key's permissions first: a key that opens checkouts but cannot refund or read a refund's claims
       // must not pass (btcpay-permissions.ts).
       const key = await gf.request('GET', '/api/v1/api-keys/current', apiKeySchema).catch((err: unknown) => {
-        if (err instanceof ProviderRejectedError) throw new KeyUnreadable(answerOf(err));
+        if (err instanceof ProviderRejectedError && !isRedirect(err)) throw new KeyUnreadable(answerOf(err));
         throw err;
       });
       const missing = missingBtcPayPermissions(key.permissions, conn.storeId);
@@ -182,6 +182,9 @@ function payoutsPage(conn: BtcPayConnection, pullPaymentId: string): string {
   return `${conn.serverUrl.replace(/\/+$/, '')}/stores/${encodeURIComponent(conn.storeId)}/pull-payments/${encodeURIComponent(pullPaymentId)}/payouts`;
 }
 
+/** A 3xx: Greenfield calls follow no redirect (greenfield.client.ts), so the server URL is not the one to save. */
+const isRedirect = (err: ProviderRejectedError) => err.httpStatus >= 300 && err.httpStatus < 400;
+
 /** BTCPay answered GET /api/v1/api-keys/current with a refusal (not 401/403): the key's permissions are unknown. */
 class KeyUnreadable extends Error {}
 
@@ -201,6 +204,10 @@ function describeFailure(err: unknown, conn: BtcPayConnection): string {
   if (typeof details.refused === 'string')
     return `BTCPay Server at ${conn.serverUrl} was not called: ${details.refused}. The server URL must be the BTCPay Server's public https:// address; correct it, save and test again.`;
   if (err instanceof ProviderRejectedError) {
+    // Not followed (it could lead anywhere): a server URL that redirects (a bare domain to www., http to https) used
+    // to work through fetch, and "refused the request (HTTP 301)" did not say what to change.
+    if (isRedirect(err))
+      return `BTCPay Server at ${conn.serverUrl} answered with a redirect (HTTP ${err.httpStatus}), which is not followed: save the address it redirects to (open the URL in a browser to see it) and test again.`;
     if (err.httpStatus === 404) return `BTCPay Server at ${conn.serverUrl} has no store ${conn.storeId} (${answerOf(err)}).`;
     return `BTCPay Server at ${conn.serverUrl} refused the request (${answerOf(err)}).`;
   }

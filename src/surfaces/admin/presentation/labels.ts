@@ -21,6 +21,10 @@ import type {
 } from '../../../generated/prisma/index.js';
 import { API_KEY_ACCESS_LABELS, type ApiKeyAccess } from '../../../modules/api-keys/api-key-access.js';
 import type { OrderCancelledPayload } from '../../../modules/shared/events.js';
+import { ORDER_STATUS_LABELS, SHIPPING_STATUS_LABELS } from '../../../modules/orders/index.js';
+
+/** The order's and its shipping's words, shared with the customer's /orders in Discord. */
+export { ORDER_STATUS_LABELS, SHIPPING_STATUS_LABELS };
 
 export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
   PAYPAL: 'PayPal',
@@ -32,25 +36,6 @@ export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
   CHIME: 'Chime',
   PAYPAL_MANUAL: 'PayPal (manual)',
   BTC_MANUAL: 'Bitcoin (manual)',
-};
-
-export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
-  PENDING_PAYMENT: 'Awaiting payment',
-  PAID: 'Paid',
-  FULFILLING: 'Being prepared',
-  SHIPPED: 'Shipped',
-  COMPLETE: 'Complete',
-  CANCELLED: 'Cancelled',
-  REFUNDED: 'Refunded',
-  PARTIALLY_REFUNDED: 'Partially refunded',
-};
-
-export const SHIPPING_STATUS_LABELS: Record<ShippingStatus, string> = {
-  PENDING: 'Not shipped yet',
-  LABEL_CREATED: 'Label created',
-  SHIPPED: 'Shipped',
-  DELIVERED: 'Delivered',
-  FAILED: 'Delivery failed',
 };
 
 export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {

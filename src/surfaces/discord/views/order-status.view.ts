@@ -1,33 +1,15 @@
 // The words a customer reads for an order's status and shipping status in /orders (the list and the detail),
-// instead of the stored enums ("PENDING_PAYMENT", "PENDING"); the same words as the panel and the invoice page.
+// instead of the stored enums ("PENDING_PAYMENT", "PENDING"): the panel's words (modules/orders/status-words.ts).
 import type { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js';
 import { trackingLink } from '../../../modules/shipping/carriers.js';
-
-const ORDER_STATUS_WORDS: Record<OrderStatus, string> = {
-  PENDING_PAYMENT: 'Awaiting payment',
-  PAID: 'Paid',
-  FULFILLING: 'Being prepared',
-  SHIPPED: 'Shipped',
-  COMPLETE: 'Complete',
-  CANCELLED: 'Cancelled',
-  REFUNDED: 'Refunded',
-  PARTIALLY_REFUNDED: 'Partially refunded',
-};
-
-const SHIPPING_STATUS_WORDS: Record<ShippingStatus, string> = {
-  PENDING: 'Not shipped yet',
-  LABEL_CREATED: 'Label created',
-  SHIPPED: 'Shipped',
-  DELIVERED: 'Delivered',
-  FAILED: 'Delivery failed',
-};
+import { ORDER_STATUS_LABELS, SHIPPING_STATUS_LABELS } from '../../../modules/orders/index.js';
 
 export function orderStatusWords(status: OrderStatus): string {
-  return ORDER_STATUS_WORDS[status] ?? status;
+  return ORDER_STATUS_LABELS[status] ?? status;
 }
 
 export function shippingStatusWords(status: ShippingStatus): string {
-  return SHIPPING_STATUS_WORDS[status] ?? status;
+  return SHIPPING_STATUS_LABELS[status] ?? status;
 }
 
 /** The tracking number (as code, with its carrier) and the carrier's tracking page when known; null without a number. */

@@ -3,35 +3,19 @@
 // `public.guilds` does not exist", printed with a page of Prisma's minified source. Now the embedded database (the
 // checkout's own) is migrated first, as the start command would, and a DATABASE_URL database that is behind is
 // refused in one line naming `npm run db:migrate` (an operator command must not migrate a shared database).
-import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { snowflake } from '../helpers/factories.js';
+import { runOperatorCommand } from '../helpers/operator-command.js';
 
 // A budget for a command that hangs: tsx, initdb and every migration take tens of seconds on a busy machine.
 const RUN_BUDGET_MS = 150_000;
 
 function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} did not exit:\n${out}`));
-    }, RUN_BUDGET_MS);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+  return runOperatorCommand(script, args, { env, budgetMs: RUN_BUDGET_MS });
 }
 
 describe('operator commands on a database without the schema', { timeout: 2 * RUN_BUDGET_MS }, () => {

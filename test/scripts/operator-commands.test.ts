@@ -1,7 +1,6 @@
 // The operator commands end to end, as an operator runs them against a scratch database: shop:create,
 // admin:create (platform admin, shop admin, staff), admin:password-reset and apikey:create (its --access).
 // Each prints what it did; a generated password is printed once, a password given on stdin never is.
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { sha256Hex, verifyPassword } from '../../src/platform/crypto.js';
@@ -9,6 +8,7 @@ import { createTestApp } from '../helpers/app.js';
 import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { snowflake } from '../helpers/factories.js';
 import { FakeDiscordApi } from '../../src/dev/fake-discord-api.js';
+import { runOperatorCommand } from '../helpers/operator-command.js';
 
 // A budget for a command that hangs: starting tsx took over 25 s with the machine's two cores busy.
 const RUN_BUDGET_MS = 100_000;
@@ -19,24 +19,7 @@ function run(
   stdin?: string,
   env: Record<string, string> = { DATABASE_URL: testDatabaseUrl() },
 ): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'silent', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.stdin.end(stdin ?? '');
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} did not exit:\n${out}`));
-    }, RUN_BUDGET_MS);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+  return runOperatorCommand(script, args, { env, stdin, budgetMs: RUN_BUDGET_MS });
 }
 
 const printedPassword = (out: string) => /\n {2}(\S{20,})\n/.exec(out)?.[1];

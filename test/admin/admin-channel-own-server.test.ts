@@ -5,7 +5,8 @@
 //   of the shop's own server, and any channel while Discord cannot be asked are refused under the field, with
 //   nothing written; a text channel of the shop's own server is saved;
 // - before each post (the real order.created job): a channel stored before the rule existed that belongs to
-//   another shop's server is not posted to (and the order waits in the panel), while the shop's own is.
+//   another shop's server is not posted to (and the order waits in the panel), while the shop's own is;
+// - on the dashboard: such a stored channel (or a voice channel) is a gap of the "Before your first order" checklist.
 // The save's refusal reproduces the audit's report (shop A's admin saves shop B's channel, and A's orders were
 // posted into B's server).
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
@@ -160,4 +161,36 @@ it("a stored channel of another shop's server is not posted to; the shop's own c
   const posted = fake.calls.find((x) => x.method === 'POST' && x.path === `/channels/${c.tenant.adminChannelId}/messages`);
   expect(JSON.stringify(posted?.body)).toContain(`#${theirs.number}`);
   expect((await db.order.findUniqueOrThrow({ where: { id: theirs.id } })).adminMessageId).toBeTruthy();
+});
+
+it("the dashboard's checklist says when the stored admin channel is one the bot will not post to", async () => {
+  const { a, b } = await twoShops();
+  const checklist = async (tenantId: string) => {
+    const admin = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId })).email);
+    const body = (await admin.agent.get('/admin/api/dashboard').set(admin.headers()).expect(200)).body as {
+      readiness?: { items: { key: string; text: string; fix?: { url: string } }[] };
+    };
+    return body.readiness?.items ?? [];
+  };
+  // The shop's own text channel: nothing to say about it.
+  expect((await checklist(b.tenant.id)).map((i) => i.key)).not.toContain('adminChannelNotOwn');
+  // Saved before the panel checked the channel: shop A's admin channel is one of shop B's server. Before this
+  // check the checklist was silent and only a log line said why A's orders never reached Discord.
+  await db.tenant.update({ where: { id: a.tenant.id }, data: { adminChannelId: b.tenant.adminChannelId } });
+  const foreign = (await checklist(a.tenant.id)).find((i) => i.key === 'adminChannelNotOwn');
+  expect(foreign?.text).toBe(
+    "Your admin channel is not a channel of your shop's Discord server, so new orders are not posted there: choose one of your server's text channels.",
+  );
+  expect(foreign?.fix?.url).toBe(`/admin/resources/Tenant/records/${a.tenant.id}/edit`);
+  // A voice channel of its own server (another shop, so the dashboard's minute of memory does not answer).
+  const c = await f.shop();
+  const lounge = fake.addChannel(c.guild.id, { name: 'Lounge', type: 2 });
+  await db.tenant.update({ where: { id: c.tenant.id }, data: { adminChannelId: lounge.id } });
+  expect((await checklist(c.tenant.id)).find((i) => i.key === 'adminChannelNotOwn')?.text).toBe(
+    "Your admin channel is not a text channel, so new orders are not posted there: choose one of your server's text channels.",
+  );
+  // Discord down: nothing is claimed either way (and the dashboard still answers).
+  const d = await f.shop();
+  fake.fail({ method: 'GET', path: /^\/(guilds\/\d+\/channels|channels\/\d+)$/, status: 503, times: Infinity });
+  expect((await checklist(d.tenant.id)).map((i) => i.key)).not.toContain('adminChannelNotOwn');
 });

@@ -12,7 +12,8 @@
 //   the shop's currency taken (method-currency.ts) and a server that can send customers to the invoice page;
 // - the manual methods' instructions (payment-instructions.ts: without them the customer is told only that
 //   "the shop will send you payment details");
-// - the admin channel (order notifications go nowhere without one) and admin roles (without them only the
+// - the admin channel (order notifications go nowhere without one, nor with one the bot refuses to post to:
+//   admin-channel.ts, asked of Discord through `reach.findChannel`) and admin roles (without them only the
 //   Discord server's own administrators count as admins: surfaces/discord/admin-check.ts), unless the shop chose
 //   exactly that (server-admins-only.ts: then no admin role is missing);
 // - a Discord server linked to the shop (the tenant of every interaction comes from its guild).
@@ -27,6 +28,7 @@ import { currencyRefusal, methodTakesCurrency } from '../payments-processor/conn
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
 import { WORKING_CONNECTION_SQL } from '../payments-processor/connections/working-connection.js';
 import type { ProviderId } from '../payments-processor/providers/provider.port.js';
+import { adminChannelRefusal, ADMIN_CHANNEL_NOT_TEXT, ADMIN_CHANNEL_NOT_THE_SHOPS, type DiscordChannelFacts } from './admin-channel.js';
 import { manualPaymentDetails } from './payment-instructions.js';
 import { serverAdminsOnlySql } from './server-admins-only.js';
 
@@ -46,19 +48,29 @@ export type ReadinessGap = { blocksOrders: boolean } & (
   | { kind: 'invoiceLinks'; methods: ProcessorMethod[] }
   | { kind: 'instructions'; method: PaymentMethod }
   | { kind: 'adminChannel' }
+  /**
+   * The stored admin channel is not one the bot may post the shop's orders to (admin-channel.ts): another shop's
+   * server's, or not a text channel (saved before the rule, or its server unlinked since). Posts to it are refused.
+   */
+  | { kind: 'adminChannelNotOwn'; reason: 'not-the-shops' | 'not-text' }
   | { kind: 'adminRole' }
 );
 
 /** What this server can do for every shop (the composition root's facts): send customers to the invoice page. */
 export interface ServerReach {
   invoiceLinks: boolean;
+  /**
+   * What Discord says of a channel the shop's servers hold (the panel's directory, cached): its server and type,
+   * 'none' when no linked server lists it, 'no-server' or 'unknown' when that cannot be told. Absent: not asked.
+   */
+  findChannel?: (tenantId: string, channelId: string) => Promise<DiscordChannelFacts | 'none' | 'no-server' | 'unknown'>;
 }
 
 interface Row {
   currency: string;
   methods: PaymentMethod[];
   instructions: unknown;
-  hasAdminChannel: boolean;
+  adminChannelId: string | null;
   hasAdminRole: boolean;
   serverAdminsOnly: boolean;
   hasGuild: boolean;
@@ -79,7 +91,7 @@ const ORDERABLE = guardSql(productRules({ quantity: 1 }));
 export async function shopReadiness(db: Db, tenantId: string, reach: ServerReach): Promise<ReadinessGap[]> {
   const [row] = await db.$queryRaw<Row[]>(Prisma.sql`
     SELECT t.currency, t."enabledPaymentMethods"::text[] AS methods, t."paymentInstructions" AS instructions,
-      t."adminChannelId" IS NOT NULL AS "hasAdminChannel", cardinality(t."adminRoleIds") > 0 AS "hasAdminRole",
+      t."adminChannelId", cardinality(t."adminRoleIds") > 0 AS "hasAdminRole",
       ${serverAdminsOnlySql(Prisma.sql`t.id`)} AS "serverAdminsOnly",
       EXISTS (SELECT 1 FROM guilds g WHERE g."tenantId" = t.id) AS "hasGuild",
       (SELECT count(*)::int FROM products p WHERE p."tenantId" = t.id) AS products,
@@ -118,7 +130,33 @@ export async function shopReadiness(db: Db, tenantId: string, reach: ServerReach
   if (payable === 0) gaps.push({ kind: 'paymentMethod', enabled: row.methods.length, blocksOrders: true });
   gaps.push(...payment);
   if (row.sellsShipped && !row.hasShippingType) gaps.push({ kind: 'shippingType', blocksOrders: false });
-  if (!row.hasAdminChannel) gaps.push({ kind: 'adminChannel', blocksOrders: false });
+  if (!row.adminChannelId) gaps.push({ kind: 'adminChannel', blocksOrders: false });
+  else {
+    const refusal = await storedAdminChannelRefusal(db, tenantId, row.adminChannelId, reach);
+    if (refusal)
+      gaps.push({
+        kind: 'adminChannelNotOwn',
+        reason: refusal === ADMIN_CHANNEL_NOT_TEXT ? 'not-text' : 'not-the-shops',
+        blocksOrders: false,
+      });
+  }
   if (!row.hasAdminRole && !row.serverAdminsOnly) gaps.push({ kind: 'adminRole', blocksOrders: false });
   return gaps;
+}
+
+/**
+ * Why the shop's stored admin channel is refused at every post (admin-channel.ts's rule, as the post-time guard
+ * asks it), or null: it is not, or Discord could not tell (not asked, no server linked: the 'guild' gap says so,
+ * Discord slow or down). A channel saved before the rule existed is otherwise only a log line at post time.
+ */
+async function storedAdminChannelRefusal(db: Db, tenantId: string, channelId: string, reach: ServerReach): Promise<string | null> {
+  if (!reach.findChannel) return null;
+  const found = await reach.findChannel(tenantId, channelId);
+  if (found === 'no-server' || found === 'unknown') return null;
+  if (found === 'none') return ADMIN_CHANNEL_NOT_THE_SHOPS;
+  return adminChannelRefusal(
+    tenantId,
+    found,
+    async (guildId) => (await db.guild.findUnique({ where: { id: guildId }, select: { tenantId: true } }))?.tenantId ?? null,
+  );
 }

@@ -16,6 +16,7 @@ import { shopReadiness, type ServerReach } from '../../../modules/tenants/shop-r
 import { isTenantAdmin, isTenantMember, type PanelAdmin } from '../auth/panel-admin.js';
 import { dashboardView, type DashboardData } from './dashboard-view.js';
 import type { ReadinessLinks } from './readiness-items.js';
+import type { DiscordDirectory } from '../resources/discord-directory.js';
 import { deletedOrdersMoneyToReturn } from '../../../modules/payments-processor/checkouts/flagged-payments.query.js';
 import { moneyToReturnItems } from './money-to-return.js';
 import { serverAdminsOnlyChoice } from '../../../modules/tenants/server-admins-only.js';
@@ -131,6 +132,38 @@ export function dashboardHandler(db: Db, reach: ServerReach): PageHandler {
       },
       links,
     );
+  };
+}
+
+/** How long the dashboard trusts what Discord said of a shop's admin channel, and waits for it at most. */
+const CHANNEL_LOOKUP_TTL_MS = 60_000;
+const CHANNEL_LOOKUP_WAIT_MS = 2_000;
+
+/**
+ * The checklist's question about the stored admin channel (shop-readiness.query.ts), asked of the panel's Discord
+ * directory: remembered for a minute per shop and channel (a foreign channel is not in the cached lists, so the
+ * directory would ask Discord afresh at every dashboard view), and 'unknown' when Discord takes longer than
+ * CHANNEL_LOOKUP_WAIT_MS, so a slow Discord never holds up the dashboard's figures.
+ */
+export function storedChannelLookup(
+  directory: Pick<DiscordDirectory, 'findChannel'>,
+  now: () => number = Date.now,
+): NonNullable<ServerReach['findChannel']> {
+  const known = new Map<string, { at: number; found: Awaited<ReturnType<DiscordDirectory['findChannel']>> }>();
+  return async (tenantId, channelId) => {
+    const key = `${tenantId}:${channelId}`;
+    const hit = known.get(key);
+    if (hit && now() - hit.at < CHANNEL_LOOKUP_TTL_MS) return hit.found;
+    let timer: NodeJS.Timeout | undefined;
+    const found = await Promise.race([
+      directory.findChannel(tenantId, channelId),
+      new Promise<'unknown'>((resolve) => (timer = setTimeout(() => resolve('unknown'), CHANNEL_LOOKUP_WAIT_MS))),
+    ]).finally(() => clearTimeout(timer));
+    if (found !== 'unknown') {
+      if (known.size >= 5_000) known.delete(known.keys().next().value!);
+      known.set(key, { at: now(), found });
+    }
+    return found;
   };
 }
 

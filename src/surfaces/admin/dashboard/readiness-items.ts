@@ -117,6 +117,12 @@ function describe(gap: ReadinessGap): {
         text: 'No admin channel is set: new orders are not posted in Discord for your admins to see and confirm.',
         fix: { label: 'Choose the admin channel', page: 'shopSettings' },
       };
+    case 'adminChannelNotOwn':
+      return {
+        key: 'adminChannelNotOwn',
+        text: `Your admin channel ${gap.reason === 'not-text' ? 'is not a text channel' : "is not a channel of your shop's Discord server"}, so new orders are not posted there: choose one of your server's text channels.`,
+        fix: { label: 'Choose the admin channel', page: 'shopSettings' },
+      };
     case 'adminRole':
       return {
         key: 'adminRole',

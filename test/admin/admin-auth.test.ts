@@ -6,7 +6,7 @@ import type { Clock } from '../../src/platform/clock.js';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { createAdminAccountsService } from '../../src/modules/admin-accounts/admin-accounts.service.js';
-import { cookieValue, login, loggedIn, PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
+import { cookieValue, login, loggedIn, PASSWORD, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let now = new Date('2026-11-24T12:00:00Z');
 const clock: Clock = { now: () => now };
@@ -162,6 +162,12 @@ describe('login throttling', () => {
     expect(results.every((r) => r.res.status === 429)).toBe(true);
   }, 180_000);
 
+  /** A sign-in from the browser `admin` (its cookies, so its known-device proof), after opening the login page. */
+  const signInFrom = async (admin: AdminAgent, email: string, password: string) => {
+    await admin.agent.get('/admin/login').expect(200);
+    return admin.agent.post('/admin/login').type('form').set('Origin', app.baseUrl).send({ email, password, _csrf: admin.csrf() });
+  };
+
   it('a browser that signed in before is not held back by a stranger guessing at the account', async () => {
     const user = await shopAdmin();
     const owner = await login(app.baseUrl, user.email, PASSWORD);
@@ -171,13 +177,7 @@ describe('login throttling', () => {
     expect((await login(app.baseUrl, user.email, PASSWORD)).res.status).toBe(429);
     // The owner's browser carries the known-device proof: signs in.
     await owner.admin.agent.get('/admin/logout');
-    await owner.admin.agent.get('/admin/login').expect(200);
-    const again = await owner.admin.agent
-      .post('/admin/login')
-      .type('form')
-      .set('Origin', app.baseUrl)
-      .send({ email: user.email, password: PASSWORD, _csrf: owner.admin.csrf() });
-    expect(again.status).toBe(303);
+    expect((await signInFrom(owner.admin, user.email, PASSWORD)).status).toBe(303);
   });
 
   it('a browser that signed in before a password reset is held back like any other (its proof was of the old password)', async () => {
@@ -190,29 +190,15 @@ describe('login throttling', () => {
     await createAdminAccountsService({ db: testDb() }).resetPassword({ email: user.email, password: NEW_PASSWORD });
     // ...and that browser guesses: the account backs off for it too. Before, its proof (an HMAC of the email)
     // still exempted it, for 90 days, from the account's back-off.
-    const guess = async (password: string) => {
-      await former.admin.agent.get('/admin/login').expect(200);
-      return former.admin.agent
-        .post('/admin/login')
-        .type('form')
-        .set('Origin', app.baseUrl)
-        .send({ email: user.email, password, _csrf: former.admin.csrf() });
-    };
-    for (let i = 0; i < 6; i++) await guess(`guess-${i}`);
-    expect((await guess(NEW_PASSWORD)).status).toBe(429);
+    for (let i = 0; i < 6; i++) await signInFrom(former.admin, user.email, `guess-${i}`);
+    expect((await signInFrom(former.admin, user.email, NEW_PASSWORD)).status).toBe(429);
     // The owner, signing in with the new password after the back-off, gets a new proof that holds.
     now = new Date(now.getTime() + 16 * 60_000);
     const owner = await login(app.baseUrl, user.email, NEW_PASSWORD);
     expect(owner.res.status).toBe(303);
     await owner.admin.agent.get('/admin/logout');
     for (let i = 0; i < 6; i++) await login(app.baseUrl, user.email, 'wrong');
-    await owner.admin.agent.get('/admin/login').expect(200);
-    const again = await owner.admin.agent
-      .post('/admin/login')
-      .type('form')
-      .set('Origin', app.baseUrl)
-      .send({ email: user.email, password: NEW_PASSWORD, _csrf: owner.admin.csrf() });
-    expect(again.status).toBe(303);
+    expect((await signInFrom(owner.admin, user.email, NEW_PASSWORD)).status).toBe(303);
   });
 
   it('counts parallel attempts exactly (no lost updates under concurrency)', async () => {

@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { spawnMain } from '../helpers/main-process.js';
+import { runOperatorCommand } from '../helpers/operator-command.js';
 import { login } from '../admin/admin-helpers.js';
 
 // Each start compiles src/main.ts with tsx and starts PostgreSQL (the first one runs initdb): seconds on a quiet
@@ -62,20 +62,6 @@ function start(
   });
 }
 
-/** An operator command (scripts/<name>.ts) with `env` and nothing from this process's DATABASE_URL. */
-function operatorCommand(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
-
 describe('the demo login on the first start of the embedded database', { timeout: 3 * START_BUDGET_MS }, () => {
   let dir: string;
   let blocker: Server;
@@ -118,10 +104,13 @@ describe('the demo login on the first start of the embedded database', { timeout
     // "another Ledgerline process is already using the embedded database"), and the new password signs in.
     const port = await freePort();
     const later = await start({ ...env, PORT: String(port) }, 'Ledgerline is running', async () => {
-      const reset = await operatorCommand('admin-password-reset', ['--email', 'admin@demo.ledgerline.local'], env);
-      expect(reset.output).toContain('Using the embedded database of the running Ledgerline');
+      const reset = await runOperatorCommand('admin-password-reset', ['--email', 'admin@demo.ledgerline.local'], {
+        env,
+        budgetMs: START_BUDGET_MS,
+      });
+      expect(reset.out).toContain('Using the embedded database of the running Ledgerline');
       expect(reset.code).toBe(0);
-      const password = /New password \(generated, shown once\):\s+(\S+)/.exec(reset.output)?.[1];
+      const password = /New password \(generated, shown once\):\s+(\S+)/.exec(reset.out)?.[1];
       expect(password).toBeDefined();
       const { res } = await login(`http://127.0.0.1:${port}`, 'admin@demo.ledgerline.local', password!);
       expect(res.status).toBe(303);

@@ -186,12 +186,12 @@ export async function connectBtcPay(
 export async function openBtcPayInvoice(env: ProvidersApp) {
   const f = factories();
   const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
-  const { storeId, connectionId } = await connectBtcPay(env, tenant.id);
+  const { storeId, connectionId, webhookSecret } = await connectBtcPay(env, tenant.id);
   const { order, link, path } = await unpaidOrderLink(env.t.services, { tenant, guild, customer }, { method: 'BTC_INVOICE', cents: 4250 });
   const res = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'BTC_INVOICE' }).expect(303);
   const invoiceId = /\/i\/([^/?]+)$/.exec(String(res.headers.location))![1]!;
   await env.btcpay.idle();
-  return { tenant, order, link, invoiceId, storeId, connectionId };
+  return { tenant, order, link, invoiceId, storeId, connectionId, webhookSecret };
 }
 
 /** The same order paid in full: the fake BTCPay settles the invoice and its signed webhook marks the order PAID. */

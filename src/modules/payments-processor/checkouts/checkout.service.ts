@@ -468,7 +468,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       const loaded = await connections.load({ id: connectionId }).catch(() => null);
       if (!loaded || loaded.row.provider !== provider) throw new AppError('NOT_FOUND', 'Unknown webhook endpoint.');
       const event = await loaded.adapter.verifyWebhook(loaded.conn, req);
-      const seen = await db.providerWebhookEvent.findUnique({ where: { provider_eventId: { provider, eventId: event.eventId } } });
+      const seen = await db.providerWebhookEvent.findUnique({
+        where: { provider_connectionId_eventId: { provider, connectionId, eventId: event.eventId } },
+      });
       if (seen) return { outcome: 'duplicate' };
       const record = { provider, eventId: event.eventId, connectionId, type: event.type.slice(0, 100) };
 

@@ -8,7 +8,7 @@ import { healthRoutes } from './surfaces/http/health.routes.js';
 import { faviconRoutes } from './surfaces/http/favicon.routes.js';
 import { requestLogging } from './surfaces/http/request-logging.js';
 import { securityHeaders, strictHeaderList } from './surfaces/http/security-headers.js';
-import { adminListParams, rejectUnsafeText } from './surfaces/http/input-hygiene.js';
+import { adminListParams, refuseDuplicateJsonKeys, rejectUnsafeText } from './surfaces/http/input-hygiene.js';
 import { byApiKey, byClientAddress, rateLimit } from './surfaces/http/rate-limit.js';
 import { discordInteractionsEndpoint } from './surfaces/discord/interactions.endpoint.js';
 import { aheadOfExpress } from './surfaces/http/ahead-of-express.js';
@@ -88,7 +88,8 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
     app.use('/admin', rejectUnsafeText, lazyAdminRouter(services));
   }
   if (surfaces.web) {
-    app.use(express.json({ limit: env.BODY_LIMIT }));
+    // A key named twice in one object is refused (input-hygiene.ts refuseDuplicateJsonKeys).
+    app.use(express.json({ limit: env.BODY_LIMIT, verify: refuseDuplicateJsonKeys }));
     app.use(rejectUnsafeText);
     app.use(invoiceRoutes({ invoices: services.invoices, logger }));
     // What the parsers above refused on an invoice address answers as the invoice page does (HTML, its headers).

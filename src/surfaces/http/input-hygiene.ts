@@ -1,8 +1,10 @@
 // Text that no field of ours may hold, refused at the edge with 400 and the standard error body rather than
 // failing deep inside (PostgreSQL refuses a NUL byte in text with a 500; a lone UTF-16 surrogate cannot be
 // encoded as UTF-8 and corrupts or fails the write).
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { AppError } from '../../platform/errors.js';
+import { findDuplicateJsonKey } from '../../platform/json-duplicate-keys.js';
 import { unstorableTextProblem } from '../../platform/storable-text.js';
 
 /** A NUL byte or a lone surrogate (platform/storable-text.ts, the rule the panel and Discord apply too). */
@@ -69,6 +71,27 @@ export const rejectUnsafeText: RequestHandler = (req, _res, next) => {
 function place(part: 'body' | 'query', at: string | undefined): { where: string; field: string } | undefined {
   if (at === undefined) return undefined;
   return at === '(root)' ? { where: part, field: '(root)' } : { where: `${part}.${at}`, field: at };
+}
+
+/**
+ * express.json's `verify` for the app's JSON parser (the invoice page's and the REST API's bodies; not the Discord
+ * endpoint's nor the providers' webhooks, which read their raw bytes before it): a body that names a key twice in
+ * one object is refused with 400 naming it, since a proxy or WAF in front of us may have read the other value
+ * (platform/json-duplicate-keys.ts). UTF-8 only (RFC 8259 asks JSON between systems to be UTF-8): body-parser
+ * would also decode utf-7, utf-16 or utf-32 with its own decoder, and a body checked in one decoding and parsed in
+ * another could hide a duplicate, so another charset is refused rather than left unchecked.
+ */
+export function refuseDuplicateJsonKeys(_req: IncomingMessage, _res: unknown, body: Buffer, encoding: string | null): void {
+  if (encoding !== null && encoding !== 'utf-8') {
+    throw new AppError('VALIDATION_FAILED', `Send the JSON body in UTF-8 (charset "${encoding.slice(0, 40)}" is not read).`);
+  }
+  if (body.length === 0) return;
+  const duplicate = findDuplicateJsonKey(body.toString('utf8'));
+  if (duplicate) {
+    throw new AppError('VALIDATION_FAILED', `Duplicate key in body: "${duplicate.path}" is given more than once. Send each key once.`, {
+      fields: [{ path: duplicate.path, message: 'duplicate key' }],
+    });
+  }
 }
 
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);

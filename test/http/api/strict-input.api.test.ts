@@ -195,3 +195,48 @@ describe('bodies', () => {
     expectNamed(await request(t.app).get('/api/v1/orders?cursor=a%00b').set(shop.auth), 'cursor', 'cursor');
   });
 });
+
+describe('a key given twice in a body (a proxy may read the first value, JSON.parse keeps the last)', () => {
+  const writes = API_OPERATIONS.filter((op) => op.method !== 'get');
+
+  it.each(writes.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const))(
+    '%s refuses it, top level or nested',
+    async (_name, op) => {
+      const auditBefore = await db.auditLog.count({ where: { tenantId: shop.tenant.id } });
+      const { path, query } = await urlOf(op);
+      const url = query.length ? `${path}?${query.join('&')}` : path;
+      const raw = (text: string) => request(t.app)[op.method](url).set(shop.auth).set('content-type', 'application/json').send(text);
+      const top = expectNamed(await raw('{"amountCents": 100, "amountCents": 100000}'), 'amountCents', 'top level');
+      expect(top.message).toBe('Duplicate key in body: "amountCents" is given more than once. Send each key once.');
+      expectNamed(await raw('{"items": [{"productId": "p", "quantity": 1, "quantity": 5}]}'), 'items.0.quantity', 'nested');
+      expectNamed(await raw('{"amountCents": 100, "\\u0061mountCents": 100000}'), 'amountCents', 'escaped spelling');
+      expect(await db.auditLog.count({ where: { tenantId: shop.tenant.id } })).toBe(auditBefore);
+    },
+  );
+
+  it('a body with each key once is read as before; a charset other than UTF-8 is refused', async () => {
+    const order = await pendingOrder(shop, { status: 'PAID', paymentStatus: 'paid', paidAt: new Date() });
+    const url = `/api/v1/orders/${order.id}/refunds/preview`;
+    const ok = await request(t.app)
+      .post(url)
+      .set(shop.auth)
+      .set('content-type', 'application/json')
+      .send('{"amountCents": 100}')
+      .expect(200);
+    expect(ok.body.amountCents).toBe(100);
+    // The same key in two different objects is not a duplicate.
+    const line = { productId: shop.products[0]!.id, quantity: 1 };
+    await request(t.app)
+      .post(url)
+      .set(shop.auth)
+      .send({ items: [{ ...line, restock: false }], restock: false })
+      .expect(200);
+    const utf16 = await request(t.app)
+      .post(url)
+      .set(shop.auth)
+      .set('content-type', 'application/json; charset=utf-16le')
+      .send(Buffer.from('{"amountCents": 100}', 'utf16le'))
+      .expect(400);
+    expect(utf16.body.error.message).toBe('Send the JSON body in UTF-8 (charset "utf-16le" is not read).');
+  });
+});

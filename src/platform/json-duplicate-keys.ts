@@ -1,0 +1,91 @@
+// A JSON object that names the same key twice ({"amountCents": 100, "amountCents": 100000}): JSON.parse keeps the
+// last value, a proxy or WAF in front of us may keep the first, so the two read different requests. RFC 8259 says
+// names SHOULD be unique and leaves the rest to the parser; we refuse such a body (surfaces/http/input-hygiene.ts).
+// JSON.parse cannot tell (a reviver sees the object after the last value won), so the text is walked here once.
+// No package in use does this (secure-json-parse only guards __proto__; json5 and parse-json keep the last).
+
+/** Where the duplicate is: its path as the other 400s name fields ("amountCents", "shipping.line1", "items.0.sku"). */
+export interface DuplicateKey {
+  path: string;
+  key: string;
+}
+
+interface ObjectFrame {
+  kind: 'object';
+  path: string;
+  keys: Set<string>;
+  expectKey: boolean;
+  /** The key whose value is being read. */
+  current?: string;
+}
+
+interface ArrayFrame {
+  kind: 'array';
+  path: string;
+  index: number;
+}
+
+const join = (path: string, part: string) => (path ? `${path}.${part}` : part);
+
+/** The path a value at the top of `stack` has. */
+function valuePath(stack: (ObjectFrame | ArrayFrame)[]): string {
+  const top = stack.at(-1);
+  if (!top) return '';
+  return top.kind === 'object' ? join(top.path, top.current ?? '') : join(top.path, String(top.index));
+}
+
+/**
+ * The first key that an object of `text` names twice (compared as decoded: "a" and "\u0061" are one key), at any
+ * depth, or undefined. Text that is not JSON gives undefined or a best effort: the JSON parser refuses it anyway.
+ */
+export function findDuplicateJsonKey(text: string): DuplicateKey | undefined {
+  const stack: (ObjectFrame | ArrayFrame)[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const end = stringEnd(text, i);
+      if (end < 0) return undefined;
+      const top = stack.at(-1);
+      if (top?.kind === 'object' && top.expectKey) {
+        let key: string;
+        try {
+          key = JSON.parse(text.slice(i, end + 1)) as string;
+        } catch {
+          return undefined;
+        }
+        if (top.keys.has(key)) return { path: join(top.path, key), key };
+        top.keys.add(key);
+        top.current = key;
+        top.expectKey = false;
+      }
+      i = end + 1;
+      continue;
+    }
+    if (c === 0x7b /* { */) {
+      stack.push({ kind: 'object', path: valuePath(stack), keys: new Set(), expectKey: true });
+    } else if (c === 0x5b /* [ */) {
+      stack.push({ kind: 'array', path: valuePath(stack), index: 0 });
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+    } else if (c === 0x2c /* , */) {
+      const top = stack.at(-1);
+      if (top?.kind === 'object') top.expectKey = true;
+      else if (top?.kind === 'array') top.index += 1;
+    }
+    i += 1;
+  }
+  return undefined;
+}
+
+/** The index of the quote that closes the string opened at `start`, or -1 when it is not closed. */
+function stringEnd(text: string, start: number): number {
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c /* \ */) i += 2;
+    else if (c === 0x22) return i;
+    else i += 1;
+  }
+  return -1;
+}

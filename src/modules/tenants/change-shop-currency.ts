@@ -267,7 +267,12 @@ export async function changeShopCurrency(
 
     // The settings save's rules that join the currency with other settings, on the shop as it will be.
     const taxjar = shop.taxjarEnabled ? taxjarCurrencyRefusal(to) : null;
-    if (taxjar) throw new AppError('VALIDATION_FAILED', taxjar, { field: 'taxjarEnabled' });
+    // Named as the new currency ("to", a field of the panel's form and the API's body): TaxJar's switch is in Shop
+    // settings, not in this request, so naming it would point the caller at a field it cannot send.
+    if (taxjar)
+      throw new AppError('VALIDATION_FAILED', taxjar, {
+        fields: [{ path: 'to', message: 'TaxJar is on for this shop and taxes US dollars only: switch it off in Shop settings first' }],
+      });
     const processor = shop.enabledPaymentMethods.filter(isProcessorMethod);
     if (processor.length) await deps.paymentMethods.assertMethodsUsable(tenantId, processor, to, tx);
 

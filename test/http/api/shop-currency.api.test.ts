@@ -256,6 +256,10 @@ describe('POST /api/shop/currency refusals (nothing written)', () => {
       code: 'VALIDATION_FAILED',
       message: 'TaxJar calculates US sales tax in US dollars, and this shop sells in EUR: switch TaxJar off, or sell in USD.',
     });
+    // details.fields names a field of the body (the new currency), not Shop settings' TaxJar switch.
+    expect(res.body.error.details).toEqual({
+      fields: [{ path: 'to', message: 'TaxJar is on for this shop and taxes US dollars only: switch it off in Shop settings first' }],
+    });
     expect(await snapshot(taxed.tenantId)).toEqual(taxedBefore);
 
     const cashApp = await pricedShop({ enabledPaymentMethods: ['VENMO_P2P', 'CASHAPP_PAY'] });

@@ -262,6 +262,42 @@ describe('webhook endpoints in the admin panel', () => {
     expect((await sending()).words).toBe('No: disabled');
   });
 
+  it('lists the event types an endpoint is not sent (new ones are never added by themselves), on the list and its page', async () => {
+    // An endpoint made before order.shipped, order.delivered and order.deleted existed holds the four it had.
+    const old = await db.webhookEndpoint.create({
+      data: {
+        tenantId,
+        url: 'https://example.com/old',
+        events: ['order.created', 'order.paid', 'order.refunded', 'order.cancelled'],
+        secret: createSecretBox(TEST_SECRETS_KEYS).encrypt('whsec_x'),
+      },
+    });
+    const { created: every } = (
+      await createEndpoint(admin, {
+        url: 'https://example.com/every',
+        events: ['order.created', 'order.paid', 'order.refunded', 'order.cancelled', 'order.shipped', 'order.delivered', 'order.deleted'],
+      })
+    ).body as { created: { id: string } };
+    const list = await get(admin, '/resources/WebhookEndpoint/actions/list');
+    const notSent = (id: string) =>
+      (list.body.records as { id: string; params: Record<string, unknown> }[]).find((r) => r.id === id)?.params.eventsNotSent;
+    expect(notSent(old.id)).toBe('order.shipped, order.delivered, order.deleted');
+    expect(notSent(every.id)).toBe('None');
+    const page = async (id: string) =>
+      (await get(admin, `/resources/WebhookEndpoint/records/${id}/show`)).body.record.params.eventsNotSent as string;
+    expect(await page(old.id)).toBe(
+      'order.shipped, order.delivered, order.deleted. Not sent to this endpoint: tick them in Edit once your receiver accepts them.',
+    );
+    expect(await page(every.id)).toBe('None: every order event is sent to it.');
+    // Nothing was subscribed for the admin: the endpoint still holds its four events.
+    expect((await db.webhookEndpoint.findUniqueOrThrow({ where: { id: old.id } })).events).toEqual([
+      'order.created',
+      'order.paid',
+      'order.refunded',
+      'order.cancelled',
+    ]);
+  });
+
   it('staff and other shops can neither see nor change endpoints and deliveries', async () => {
     const { created } = (await createEndpoint(admin, { url: 'https://example.com/guarded', events: ['order.paid'] })).body as {
       created: { id: string };

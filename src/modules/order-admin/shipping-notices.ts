@@ -6,7 +6,11 @@
 // - delivered (shippingStatus -> DELIVERED): order.delivered.
 // Each names the update's audit entry (changeId): one occurrence per change, for the outgoing webhooks' de-duplication.
 // Job keys name the order and what is said (the tracking), so the same news is one job and one DM; the
-// notification job's delivery key is the same string (surfaces/discord/notifications).
+// notification job's delivery key is the same string (surfaces/discord/notifications). A delivery's job key names
+// its update (changeId) too: an order can be delivered twice (DELIVERED -> FAILED -> SHIPPED -> DELIVERED, a
+// parcel that came back and went out again), and with the order alone as the key the second delivery's jobs
+// replaced the first's while both were pending, so an integrator got one order.delivered for two (the customer's
+// "arrived" DM stays one per order: its delivery key is the order's, adapters/discord/notifications).
 import type { Order } from '../../generated/prisma/index.js';
 import type { Tx } from '../../platform/db/prisma.js';
 import { sha256Hex } from '../../platform/crypto.js';
@@ -17,6 +21,11 @@ import type { AfterSaleDeps } from '../orders/index.js';
 /** The notice's key for a shipment: the order and its tracking (a new tracking number is new news). */
 export function shippedNoticeKey(orderId: string, trackingNumber: string | null, carrier: string | null): string {
   return `order-shipped:${orderId}:${sha256Hex(`${trackingNumber ?? ''}|${carrier ?? ''}`).slice(0, 16)}`;
+}
+
+/** The job key of a delivery: the order and the update that marked it delivered (each delivery is news). */
+function deliveredNoticeKey(orderId: string, changeId: string | undefined): string {
+  return changeId ? `order-delivered:${orderId}:${changeId}` : `order-delivered:${orderId}`;
 }
 
 export async function enqueueShippingNotices(
@@ -47,6 +56,6 @@ export async function enqueueShippingNotices(
   }
   if (after.shippingStatus === 'DELIVERED' && before.shippingStatus !== 'DELIVERED') {
     const payload: OrderDeliveredPayload = { tenantId: ctx.tenantId, orderId: after.id, ...(changeId ? { changeId } : {}) };
-    await deps.bus.emit(tx, EVENTS.orderDelivered, payload, { jobKey: `order-delivered:${after.id}` });
+    await deps.bus.emit(tx, EVENTS.orderDelivered, payload, { jobKey: deliveredNoticeKey(after.id, changeId) });
   }
 }

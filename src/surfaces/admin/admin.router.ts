@@ -466,6 +466,10 @@ export async function createAdminRouter(services: Services): Promise<Router> {
                 deletedAt: 'Order deleted',
               },
             },
+            WebhookEndpoint: {
+              actions: headings({ WebhookEndpoint: ['Webhook endpoints', 'Webhook endpoint'] }).WebhookEndpoint!.actions,
+              properties: { eventsNotSent: 'Events not sent' },
+            },
             Guild: {
               actions: headings({ Guild: ['Discord servers', 'Discord server'] }).Guild!.actions,
               properties: { guildId: 'Discord server (guild) id' },

@@ -1,5 +1,7 @@
 // Outgoing webhooks in the panel (Settings):
-//   Webhook endpoints   list / show, with "Sending" (whether its circuit breaker paused it, and till when);
+//   Webhook endpoints   list / show, with "Sending" (whether its circuit breaker paused it, and till when) and
+//                       "Events not sent" (event types it is not subscribed to: new types, such as order.shipped,
+//                       are never added to an existing endpoint by themselves, docs/decisions/outgoing-webhooks.md);
 //                       "New webhook endpoint" (the signing secret shown once), Edit (URL, events,
 //                       description, enabled; only what the admin changed is written, platform/form-edits.ts),
 //                       Delete, and "Resume sending" (on an endpoint whose attempts
@@ -94,6 +96,27 @@ function sendingWords(params: Params, now: Date): string {
   }
 }
 
+/** The endpoint's events as its record's params hold them (flattened: events.0, events.1, ...). */
+function eventsOf(params: Params): string[] {
+  if (Array.isArray(params.events)) return params.events.map(String);
+  return Object.keys(params)
+    .filter((k) => /^events\.\d+$/.test(k))
+    .map((k) => String(params[k]));
+}
+
+/**
+ * "Events not sent", in words: the event types the endpoint is not subscribed to. An integrator's receiver may refuse
+ * a type it does not know, so a new type is not sent to an existing endpoint until an admin ticks it in Edit; this
+ * column is how the admin learns that one exists.
+ */
+function eventsNotSentWords(subscribed: readonly string[], page: 'list' | 'record'): string {
+  const missing = WEBHOOK_EVENTS.filter((e) => !subscribed.includes(e));
+  if (missing.length === 0) return page === 'list' ? 'None' : 'None: every order event is sent to it.';
+  if (page === 'list') return missing.join(', ');
+  const them = missing.length === 1 ? 'it' : 'them';
+  return `${missing.join(', ')}. Not sent to this endpoint: tick ${them} in Edit once your receiver accepts ${them}.`;
+}
+
 /** What an action that changed a record answers: the record as saved now, and its page to go back to. */
 async function savedRecord(context: ActionContext, id: string): Promise<Pick<RecordActionResponse, 'record' | 'redirectUrl'>> {
   const fresh = await context.resource.findOne(id, context);
@@ -182,11 +205,21 @@ export function webhookEndpointResource(deps: {
     }
   };
 
-  /** "Sending" on the list and show pages and after a resume (a virtual column: the breaker's two columns, in words). */
+  /**
+   * "Sending" (the breaker's two columns, in words) and "Events not sent" on the list and show pages and after a
+   * resume: virtual columns.
+   */
   const withSending: After<ActionResponse> = async (response) => {
     const now = services.clock.now();
     const { record, records } = response as { record?: { params: Params }; records?: { params: Params }[] };
-    for (const r of [...(records ?? []), ...(record ? [record] : [])]) r.params.sending = sendingWords(r.params, now);
+    for (const r of records ?? []) {
+      r.params.sending = sendingWords(r.params, now);
+      r.params.eventsNotSent = eventsNotSentWords(eventsOf(r.params), 'list');
+    }
+    if (record) {
+      record.params.sending = sendingWords(record.params, now);
+      record.params.eventsNotSent = eventsNotSentWords(eventsOf(record.params), 'record');
+    }
     return response;
   };
 
@@ -210,8 +243,8 @@ export function webhookEndpointResource(deps: {
     options: {
       id: 'WebhookEndpoint',
       navigation: { name: 'Settings', icon: 'Settings' },
-      listProperties: ['url', 'events', 'enabled', 'sending', 'description', 'createdAt'],
-      showProperties: ['id', 'url', 'events', 'enabled', 'sending', 'description', 'createdAt', 'updatedAt'],
+      listProperties: ['url', 'events', 'eventsNotSent', 'enabled', 'sending', 'description', 'createdAt'],
+      showProperties: ['id', 'url', 'events', 'eventsNotSent', 'enabled', 'sending', 'description', 'createdAt', 'updatedAt'],
       editProperties: EDIT_FIELDS,
       properties: {
         url: {
@@ -224,6 +257,12 @@ export function webhookEndpointResource(deps: {
           description: 'The order events sent to this URL.',
           // As the form and the wire name them (order.cancelled), not AdminJS's words for an array's values ("Order Cancelled").
           components: { show: components.MultiValue, list: components.MultiValue },
+        },
+        eventsNotSent: {
+          type: 'string',
+          isVisible: { list: true, show: true, edit: false, filter: false },
+          description:
+            'Order events this endpoint is not subscribed to. An event type added to Ledgerline later is not sent to an existing endpoint until you tick it in Edit, so a receiver that refuses unknown types keeps working.',
         },
         enabled: { description: 'Disabled endpoints are sent nothing; deliveries waiting for a retry stop.' },
         secret: { isVisible: false },

@@ -149,7 +149,7 @@ describe('Settings -> Payments', () => {
     expect(changed.body.payments.result.message).toMatch(/saved\. Press "Test connection" to switch its payment method on/);
     expect(await methods()).toEqual(['VENMO_P2P']);
     const tested = await page(owner, { op: 'test', provider: 'PAYPAL' }).expect(200);
-    expect(tested.body.payments.result).toMatchObject({ ok: true, message: expect.stringMatching(/PAYPAL switched back on\./) });
+    expect(tested.body.payments.result).toMatchObject({ ok: true, message: expect.stringMatching(/PayPal switched back on\./) });
     expect(await methods()).toEqual(['VENMO_P2P', 'PAYPAL']);
   });
 

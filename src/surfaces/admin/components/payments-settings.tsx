@@ -15,6 +15,9 @@ interface Form {
   provider: string;
   label: string;
   methods: string[];
+  /** The methods in words ("Cash App Pay"), from the panel's one list. */
+  methodsShown: string;
+  notConnectedLabel: string;
   environments: string[];
   configFields: Field[];
   secretFields: Field[];
@@ -26,6 +29,8 @@ interface Connection {
   config: Record<string, string>;
   secretHints: Record<string, string>;
   status: string;
+  /** The status in words ("Saved, not tested yet"). */
+  statusLabel: string;
   lastTestOk: boolean | null;
   lastTestMessage: string | null;
   lastTestedAt: string | null;
@@ -61,12 +66,15 @@ const ProviderCard: React.FC<{
     e.preventDefault();
     void run({ op: 'save', provider: form.provider, environment, config, secrets, shown });
   };
-  const status = connection?.status ?? 'NOT CONNECTED';
+  const status = connection?.statusLabel ?? form.notConnectedLabel;
   return (
     <Box as="form" variant="white" mb="xl" onSubmit={save} data-testid={`payments-${form.provider}`}>
       <H3>{form.label}</H3>
       <Text mb="default">
-        Settles: {form.methods.join(', ')} · Status: <strong data-testid={`status-${form.provider}`}>{status}</strong>
+        Settles: <span data-testid={`methods-${form.provider}`}>{form.methodsShown}</span> · Status:{' '}
+        <strong data-testid={`status-${form.provider}`} data-value={connection?.status ?? 'NOT_CONNECTED'}>
+          {status}
+        </strong>
       </Text>
       {connection?.lastTestMessage ? (
         <MessageBox
@@ -143,7 +151,7 @@ const ProviderCard: React.FC<{
               disabled={busy}
               onClick={() => {
                 // Erases the credentials and switches the method off for customers: ask, as every destructive button does.
-                const question = `Disconnect ${form.provider}? Its secrets are erased and customers can no longer pay with it until it is connected again.`;
+                const question = `Disconnect ${form.label}? Its secrets are erased and customers can no longer pay with it until it is connected again.`;
                 if (window.confirm(question)) void run({ op: 'disconnect', provider: form.provider });
               }}
             >

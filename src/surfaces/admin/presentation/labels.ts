@@ -6,6 +6,7 @@ import type {
   ActorType,
   AdminRole,
   CheckoutState,
+  ConnectionStatus,
   DigitalKind,
   DiscountScope,
   DiscountType,
@@ -98,6 +99,15 @@ export const CHECKOUT_STATE_LABELS: Record<CheckoutState, string> = {
   EXPIRED: 'Closed unpaid',
   VOIDED: 'Voided',
 };
+/** A payment connection's state on Settings -> Payments; NOT_CONNECTED: no connection saved yet. */
+export const CONNECTION_STATUS_LABELS: Record<ConnectionStatus | 'NOT_CONNECTED', string> = {
+  NOT_CONNECTED: 'Not connected',
+  UNTESTED: 'Saved, not tested yet',
+  CONNECTED: 'Connected',
+  FAILED: 'Test failed',
+  DISCONNECTED: 'Disconnected',
+};
+
 export const ACTOR_TYPE_LABELS: Record<ActorType, string> = {
   SYSTEM: 'Ledgerline',
   CUSTOMER: 'Customer',

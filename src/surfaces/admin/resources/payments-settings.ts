@@ -15,6 +15,7 @@ import { isTenantAdmin } from '../auth/panel-admin.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { never } from './access.js';
+import { CONNECTION_STATUS_LABELS, labelOf, PAYMENT_METHOD_LABELS } from '../presentation/labels.js';
 import type { TenantSaveHooks } from './settings.resources.js';
 
 const command = z.discriminatedUnion('op', [
@@ -52,15 +53,36 @@ const field = (d: (typeof PROVIDER_DEFINITIONS)[keyof typeof PROVIDER_DEFINITION
   webhook: d.webhookFields.includes(name),
 });
 
+/** The methods' words ("Cash App Pay"), never their stored names, from the panel's one list (presentation/labels.ts). */
+const methodNames = (methods: readonly string[]) => methods.map((m) => labelOf(PAYMENT_METHOD_LABELS, m)).join(', ');
+
 export function providerForms() {
   return Object.values(PROVIDER_DEFINITIONS).map((d) => ({
     provider: d.provider,
     label: d.label,
     methods: d.methods,
+    methodsShown: methodNames(d.methods),
+    notConnectedLabel: CONNECTION_STATUS_LABELS.NOT_CONNECTED,
     environments: d.environments,
     configFields: Object.keys(d.config.shape).map((name) => field(d, name)),
     secretFields: d.secretFields.map((name) => field(d, name)),
   }));
+}
+
+/**
+ * What to do after a save: the webhook settings the connection still lacks first (Test connection refuses
+ * without them, connection.service.ts), with where to get them (the provider definition's webhookHelp); only
+ * once they are saved, "Test connection".
+ */
+export function nextStep(
+  provider: keyof typeof PROVIDER_DEFINITIONS,
+  saved: { config: Record<string, unknown>; secretHints: Record<string, string> },
+): string {
+  const def = PROVIDER_DEFINITIONS[provider];
+  const missing = def.webhookFields.filter((f) => !saved.config[f] && !saved.secretHints[f]).map((f) => FIELD_LABELS[f] ?? f);
+  if (!missing.length) return 'Press "Test connection" to switch its payment method on.';
+  const what = missing.join(' and ');
+  return `Next, the ${what} ${missing.length === 1 ? 'is' : 'are'} still missing: ${def.webhookHelp}, then press Save. Only then press "Test connection" to switch its payment method on.`;
 }
 
 /** The hooks the tenant settings save calls (settings.resources.ts, tenant-settings.rules.ts): seal the TaxJar key, refuse unconnected methods. */
@@ -109,15 +131,16 @@ export function paymentConnectionResource(deps: {
               // Always a form's save: without the loaded connection a save over a stored one is refused.
               shown: c.shown || null,
             });
+            const def = PROVIDER_DEFINITIONS[c.provider];
             result = {
               ok: true,
               message: saved.changed
-                ? `${PROVIDER_DEFINITIONS[c.provider].label} saved. Press "Test connection" to switch its payment method on.`
-                : `${PROVIDER_DEFINITIONS[c.provider].label}: nothing changed, so nothing was saved; the connection and its payment method stay as they were.`,
+                ? `${def.label} saved. ${nextStep(c.provider, saved)}`
+                : `${def.label}: nothing changed, so nothing was saved; the connection and its payment method stay as they were.`,
             };
           } else if (c.op === 'test') {
             const tested = await services.paymentConnections.test(ctx, c.provider);
-            const on = tested.methodsSwitchedOn.length ? ` ${tested.methodsSwitchedOn.join(', ')} switched back on.` : '';
+            const on = tested.methodsSwitchedOn.length ? ` ${methodNames(tested.methodsSwitchedOn)} switched back on.` : '';
             result = { ok: tested.ok, message: `${tested.message}${on}` };
           } else {
             await services.paymentConnections.disconnect(ctx, c.provider);
@@ -138,7 +161,11 @@ export function paymentConnectionResource(deps: {
       meta: { total: 0, perPage: 1, page: 1 },
       payments: {
         forms: providerForms(),
-        connections: connections.map((c) => ({ ...c, webhookUrl: connectionWebhookUrl(webhookBase, c.provider, c.id) })),
+        connections: connections.map((c) => ({
+          ...c,
+          statusLabel: labelOf(CONNECTION_STATUS_LABELS, c.status),
+          webhookUrl: connectionWebhookUrl(webhookBase, c.provider, c.id),
+        })),
         result,
       },
     } as ActionResponse;

@@ -115,17 +115,16 @@ export function formatMoney(cents: number, currency = 'USD', locale = 'en-US'): 
 }
 
 /**
- * An amount a person typed ("20", "20.5", "$1,250.00", "US$ 20", "USD 20") in `currency`'s major units, as
- * cents; null when it is not one (negative, more than two decimals, letters). Zero-decimal currencies take
- * whole units only. Only a currency sign (with up to two letters before it: US$, HK$) or `currency`'s own
- * code may lead: other letters ("abc 12", "N/A 3") and a Unicode minus ("−5") are not an amount.
+ * An amount a person typed ("20", "20.5", "$1,250.00", "US$ 20", "USD 20", "12,50") in `currency`'s major units,
+ * as cents; null when it is not one (negative, more than two decimals, letters). A comma followed by one or two
+ * digits, the amount's only separator, is a decimal comma ("12,50" is 12.50); followed by three, it groups
+ * thousands ("1,250" is 1250.00). Zero-decimal currencies take whole units only. Only a currency sign (with up
+ * to two letters before it: US$, HK$) or `currency`'s own code may lead: other letters ("abc 12", "N/A 3") and a Unicode minus ("−5") are not an amount.
  */
 export function parseMoneyInput(text: string, currency = 'USD'): number | null {
   const code = /^[A-Za-z]{3}$/.test(currency) ? `${currency}\\s*` : '';
-  const t = text
-    .trim()
-    .replace(new RegExp(`^(?:${code})?(?:[A-Za-z]{0,2}\\p{Sc}\\s*)?`, 'iu'), '')
-    .replace(/,(?=\d{3}(\D|$))/g, '');
+  const typed = text.trim().replace(new RegExp(`^(?:${code})?(?:[A-Za-z]{0,2}\\p{Sc}\\s*)?`, 'iu'), '');
+  const t = /^\d{1,10},\d{1,2}$/.test(typed) ? typed.replace(',', '.') : typed.replace(/,(?=\d{3}(\D|$))/g, '');
   const zero = ZERO_DECIMAL.has(currency.toUpperCase());
   const m = (zero ? /^(\d{1,12})$/ : /^(\d{1,10})(?:\.(\d{1,2}))?$/).exec(t);
   if (!m) return null;

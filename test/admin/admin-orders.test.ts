@@ -468,10 +468,10 @@ describe('refunds', () => {
     );
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(6);
 
-    await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '300' });
+    await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amount: '3.00' });
     expect((await testDb().product.findUniqueOrThrow({ where: { id: tracked.id } })).stock).toBe(6);
 
-    const both = await refund(order.id, { intent: 'refund', mode: 'BOTH', amountCents: '100', lines: lines([plain.id, 1]) });
+    const both = await refund(order.id, { intent: 'refund', mode: 'BOTH', amount: '1.00', lines: lines([plain.id, 1]) });
     expect(both.body.notice.type).toBe('success');
     let row = await orderRow(order.id);
     expect(row.refundedTotalCents).toBe(2000 + 300 + 100);
@@ -492,9 +492,9 @@ describe('refunds', () => {
     const { order, tracked } = await paidOrder();
     const tooMany = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', lines: lines([tracked.id, 9]) });
     expect(tooMany.body.notice.type).toBe('error');
-    const badAmount = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_AMOUNT', amountCents: '12.50' });
-    expect(badAmount.body.notice.message).toMatch(/whole cents/);
-    const tooMuch = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '999999' });
+    const badAmount = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_AMOUNT', amount: '12.5O' });
+    expect(badAmount.body.notice.message).toMatch(/not an amount/);
+    const tooMuch = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amount: '9999.99' });
     expect(tooMuch.body.notice.type).toBe('error');
     const badItems = await refund(order.id, { intent: 'preview', mode: 'PARTIAL_ITEMS', lines: 'not json' });
     expect(badItems.body.notice.message).toMatch(/refund lines could not be read/);
@@ -505,7 +505,7 @@ describe('refunds', () => {
 
   it('refunds once per idempotency key (double submit)', async () => {
     const { order } = await paidOrder();
-    const body = { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '250', idempotencyKey: 'form-123' };
+    const body = { intent: 'refund', mode: 'PARTIAL_AMOUNT', amount: '2.50', idempotencyKey: 'form-123' };
     await Promise.all([refund(order.id, body), refund(order.id, body)]);
     const row = await orderRow(order.id);
     expect(row.refunds).toHaveLength(1);
@@ -534,7 +534,7 @@ describe('refunds: restock choice and money sent back by hand', () => {
 
   it('a Venmo refund stays on the order page as "Send $X back to <customer> by Venmo" until ticked, by staff too; the tick is audited', async () => {
     const { order } = await paidOrder();
-    await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '1250' });
+    await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amount: '12.50' });
     const [r] = (await orderRow(order.id)).refunds;
     let view = await detail(order.id);
     expect(view.refunds[0].manualReturn).toMatchObject({
@@ -568,7 +568,7 @@ describe('refunds: restock choice and money sent back by hand', () => {
   it("refuses another order's refund, and another shop's admin cannot reach the order at all", async () => {
     const { order } = await paidOrder();
     const { order: second } = await paidOrder();
-    await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '100' });
+    await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amount: '1.00' });
     const [r] = (await orderRow(order.id)).refunds;
     const wrongOrder = await post(`/resources/Order/records/${second.id}/markRefundReturned`).send({ refundId: r!.id });
     expect(wrongOrder.body.notice.type).toBe('error');
@@ -587,7 +587,7 @@ describe('refunds: restock choice and money sent back by hand', () => {
     const { order } = await paidOrder();
     await testDb().order.update({ where: { id: order.id }, data: { paymentMethod: 'PAYPAL' } });
     await testDb().payment.updateMany({ where: { orderId: order.id }, data: { method: 'PAYPAL', providerReference: 'chk_test_123' } });
-    const res = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amountCents: '500' });
+    const res = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amount: '5.00' });
     expect(res.body.notice.message).toMatch(/The payment processor returns the money/);
     expect((await detail(order.id)).refunds[0].manualReturn).toBeNull();
   });

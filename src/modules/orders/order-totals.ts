@@ -18,7 +18,10 @@ export function owedCents(order: { totalCents: number; amountReceivedCents: numb
   return Math.max(order.totalCents - order.amountReceivedCents, 0);
 }
 
-/** What came in beyond the total (a customer who paid twice or too much), which the shop owes back; 0 if none. */
-export function overpaidCents(order: { totalCents: number; amountReceivedCents: number }): number {
-  return Math.max(order.amountReceivedCents - order.totalCents, 0);
+/**
+ * What came in beyond the total (a customer who paid twice or too much) and the shop still owes back: less what
+ * it marked as returned (orders.overpaymentReturnedCents, payments/return-overpayment.command.ts); 0 if none.
+ */
+export function overpaidCents(order: { totalCents: number; amountReceivedCents: number; overpaymentReturnedCents: number }): number {
+  return Math.max(order.amountReceivedCents - order.totalCents - order.overpaymentReturnedCents, 0);
 }

@@ -1,4 +1,4 @@
-// services.payments: confirm and reject. See the command files for each contract.
+// services.payments: confirm, record money received, mark an overpayment returned, and reject. See the command files for each contract.
 import type { Order } from '../../generated/prisma/index.js';
 import { AppError } from '../../platform/errors.js';
 import type { AfterSaleDeps } from '../orders/index.js';
@@ -6,6 +6,7 @@ import type { TenantContext } from '../shared/actor.js';
 import { confirmPayment, type PaymentRef, type PaymentResult } from './confirm-payment.command.js';
 import { recordReceipt, type ReceiptInput, type ReceiptResult } from './record-receipt.command.js';
 import { rejectPayment } from './reject-payment.command.js';
+import { returnOverpayment, type OverpaymentReturnInput, type OverpaymentReturnResult } from './return-overpayment.command.js';
 
 export interface PaymentService {
   /** PENDING_PAYMENT -> PAID; payment -> paid; entitlements granted; order.paid. Idempotent. */
@@ -15,6 +16,11 @@ export interface PaymentService {
    * more than the total is flagged. Without an amount: confirm. Idempotent with an idempotencyKey.
    */
   recordReceipt(ctx: TenantContext, ref: PaymentRef, input?: ReceiptInput): Promise<ReceiptResult>;
+  /**
+   * The shop sent (part of) an order's overpayment back: recorded with who and when; the amount defaults to all
+   * of it and may not exceed it. ILLEGAL_STATE when nothing is left to return (a second admin's press).
+   */
+  returnOverpayment(ctx: TenantContext, orderId: string, input?: OverpaymentReturnInput): Promise<OverpaymentReturnResult>;
   /** The order a payment of the tenant belongs to (NOT_FOUND for another tenant's payment). */
   orderOfPayment(tenantId: string, paymentId: string): Promise<Order>;
   /** Payment -> rejected with the reason; order CANCELLED, stock released; order.cancelled. Idempotent. */
@@ -25,6 +31,7 @@ export function createPaymentService(deps: AfterSaleDeps): PaymentService {
   return {
     confirm: (ctx, ref) => confirmPayment(deps, ctx, ref),
     recordReceipt: (ctx, ref, input) => recordReceipt(deps, ctx, ref, input),
+    returnOverpayment: (ctx, orderId, input) => returnOverpayment(deps, ctx, orderId, input),
     async orderOfPayment(tenantId, paymentId) {
       const payment = await deps.db.payment.findFirst({ where: { id: paymentId, tenantId }, select: { order: true } });
       if (!payment) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });

@@ -61,7 +61,7 @@ export interface ReceiptResult extends ReceiptSummary {
 }
 
 /** The money position of an order: what came in against its total. */
-export function receiptSummary(order: Pick<Order, 'totalCents' | 'amountReceivedCents'>): ReceiptSummary {
+export function receiptSummary(order: Pick<Order, 'totalCents' | 'amountReceivedCents' | 'overpaymentReturnedCents'>): ReceiptSummary {
   const receivedCents = order.amountReceivedCents;
   return {
     totalCents: order.totalCents,

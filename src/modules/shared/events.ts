@@ -31,6 +31,8 @@ export const EVENTS = {
   orderItemsChanged: 'order.items_changed',
   /** An admin recorded money received for an order (a part, the rest, or more than the total). */
   paymentReceiptRecorded: 'payment.receipt_recorded',
+  /** An admin marked (part of) an order's overpayment as sent back to the customer (payments/return-overpayment.command.ts). */
+  overpaymentReturned: 'payment.overpayment_returned',
   /** Half of an unpaid order's pay window is left: the customer is reminded (scheduled with run_at, modules/order-expiry). */
   paymentReminder: 'order.payment_reminder',
   /** A DM did not reach its customer (DMs closed): kept as a missed notice; the shop's admins are told. */
@@ -209,6 +211,12 @@ export const paymentReceiptRecordedPayload = z.object({
   /** partial: still owed; paid: it completed the payment (order.paid follows); extra: on an already paid order. */
   outcome: z.enum(['partial', 'paid', 'extra']),
 });
+export const overpaymentReturnedPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  /** The audit entry that recorded it: one job per return. */
+  changeId: z.string(),
+});
 export const paymentReminderPayload = z.object({
   tenantId: z.string(),
   orderId: z.string(),
@@ -245,3 +253,4 @@ export type OrderDeliveredPayload = z.infer<typeof orderDeliveredPayload>;
 export type OrderDeletedPayload = z.infer<typeof orderDeletedPayload>;
 export type OrderItemsChangedPayload = z.infer<typeof orderItemsChangedPayload>;
 export type PaymentReceiptRecordedPayload = z.infer<typeof paymentReceiptRecordedPayload>;
+export type OverpaymentReturnedPayload = z.infer<typeof overpaymentReturnedPayload>;

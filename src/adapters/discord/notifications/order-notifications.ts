@@ -70,6 +70,7 @@ import {
   orderPersonalDataErasedPayload,
   orderShippedPayload,
   paymentReceiptRecordedPayload,
+  overpaymentReturnedPayload,
   type OrderItemsChangedPayload,
   type OrderShippedPayload,
   type PaymentUnappliedPayload,
@@ -680,6 +681,13 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.paymentReceiptRecorded, 'discord-admin-message', {
     lane: ADMIN_CHANNEL_LANE,
     schema: paymentReceiptRecordedPayload,
+    run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
+  });
+
+  // An overpayment marked returned in the panel: the post stops asking for it to be returned.
+  bus.subscribe(EVENTS.overpaymentReturned, 'discord-admin-message', {
+    lane: ADMIN_CHANNEL_LANE,
+    schema: overpaymentReturnedPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
   });
 

@@ -49,6 +49,10 @@ interface View {
     amount: string;
     remaining: string | null;
     overpaid: string | null;
+    /** The overpayment as typed money ("10.00"): what "Mark overpayment returned" starts with. */
+    overpaidInput: string | null;
+    /** What the shop marked returned of it so far. */
+    overpaymentReturned: string | null;
     receipts: { id: string; amount: string; note: string | null; by: string; at: string; atShown: string }[];
   };
   customerNotReached: {
@@ -218,6 +222,61 @@ const RecordReceipt: React.FC<{
 };
 
 /**
+ * Mark overpayment returned: after the shop sent the excess back (by the method the customer paid with), it
+ * records it here. The amount starts as all of it (`initial`) and may be lowered for a part; more is refused by
+ * the server, whose refusal is said under the field (`error`) until it is typed again.
+ */
+const ReturnOverpayment: React.FC<{
+  initial: string;
+  busy: boolean;
+  error: string | null;
+  onType: () => void;
+  onReturn: (amount: string) => Promise<boolean>;
+}> = ({ initial, busy, error, onType, onReturn }) => {
+  const [amount, setAmount] = useState(initial);
+  return (
+    <Box mt="default" style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'flex-end' }} data-testid="overpayment-return">
+      <label style={receiptLabel}>
+        Amount sent back to the customer
+        <input
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'overpayment-amount-error' : undefined}
+          data-testid="overpayment-amount"
+          inputMode="decimal"
+          value={amount}
+          onChange={(e) => {
+            setAmount(e.target.value);
+            onType();
+          }}
+          style={{ ...receiptField, ...(error ? { borderColor: '#C0392B' } : {}) }}
+        />
+        {error ? (
+          <Text
+            id="overpayment-amount-error"
+            data-testid="overpayment-amount-error"
+            role="alert"
+            style={{ color: '#C0392B', maxWidth: 420 }}
+          >
+            {error}
+          </Text>
+        ) : null}
+      </label>
+      <Button
+        disabled={busy}
+        data-testid="overpayment-return-button"
+        style={{ minHeight: 44 }}
+        onClick={async () => {
+          if (!window.confirm(`Record that you sent ${amount || initial} back to the customer? Do this only after it was sent.`)) return;
+          await onReturn(amount);
+        }}
+      >
+        Mark overpayment returned
+      </Button>
+    </Box>
+  );
+};
+
+/**
  * A table cell that breaks lines only between words. The design system's cell breaks anywhere
  * (`word-break: break-word`), so on a phone a table squeezed itself to the screen a letter a line ("Venm / o",
  * "A / w / ait / in / g") instead of scrolling sideways in its Section as intended.
@@ -355,6 +414,7 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
   const [raw, setRaw] = useState<unknown>(record?.params?.detailJson);
   const [busy, setBusy] = useState<string | null>(null);
   const [receiptError, setReceiptError] = useState<string | null>(null);
+  const [overpaymentError, setOverpaymentError] = useState<string | null>(null);
   // A fresh record (after an action, or ?refresh) replaces what a tick left here.
   useEffect(() => setRaw(record?.params?.detailJson), [record?.params?.detailJson]);
   // The notice of a change that reloaded the page (below), shown once it is back.
@@ -420,6 +480,25 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
       });
       const data = res.data as Parameters<typeof applied>[0] & { record?: { errors?: Record<string, { message?: string }> } };
       setReceiptError(data.notice?.type === 'error' ? (data.record?.errors?.amount?.message ?? null) : null);
+      return applied(data);
+    } catch {
+      addNotice({ message: 'That did not save. Check your connection and try again.', type: 'error' });
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  };
+  const returnOverpayment = async (amount: string): Promise<boolean> => {
+    setBusy('overpayment');
+    try {
+      const res = await api.recordAction({
+        resourceId: resource.id,
+        recordId: String(record?.id),
+        actionName: 'returnOverpayment',
+        data: { amount },
+      });
+      const data = res.data as Parameters<typeof applied>[0] & { record?: { errors?: Record<string, { message?: string }> } };
+      setOverpaymentError(data.notice?.type === 'error' ? (data.record?.errors?.amount?.message ?? null) : null);
       return applied(data);
     } catch {
       addNotice({ message: 'That did not save. Check your connection and try again.', type: 'error' });
@@ -553,6 +632,12 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
                 }
               />
             ) : null}
+            {o.received.overpaymentReturned ? (
+              <Row
+                label="Overpayment returned"
+                value={<span data-testid="order-overpayment-returned">{o.received.overpaymentReturned}</span>}
+              />
+            ) : null}
           </TableBody>
         </Table>
         {o.received.receipts.length ? (
@@ -576,6 +661,16 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
               ))}
             </TableBody>
           </Table>
+        ) : null}
+        {o.received.overpaidInput ? (
+          <ReturnOverpayment
+            key={o.received.overpaidInput}
+            initial={o.received.overpaidInput}
+            busy={busy === 'overpayment'}
+            error={overpaymentError}
+            onType={() => setOverpaymentError(null)}
+            onReturn={returnOverpayment}
+          />
         ) : null}
         {canRecord ? (
           <RecordReceipt busy={busy === 'receipt'} error={receiptError} onType={() => setReceiptError(null)} onRecord={recordReceipt} />

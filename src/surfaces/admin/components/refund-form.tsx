@@ -1,4 +1,5 @@
-// The Refund action's form (spec 000 "Via Admin Panel"): Full (default), Partial by amount (cents),
+// The Refund action's form (spec 000 "Via Admin Panel"): Full (default), Partial by amount (typed as money in the
+// order's currency, "12.50" or "12,50"; a refused amount is said under the field),
 // Partial by items (a quantity per order line, 0 to what is still refundable, with the product's name, and
 // per line whether the units go back into stock, as Shopify's restock choice), Both (items drive stock and
 // roles, the amount overrides). The server computes a preview first (services.refunds.preview); the refund
@@ -38,6 +39,10 @@ interface RefundContext {
   statusLabel: string;
   customer: string;
   moneyReturn: string;
+  currency: string;
+  /** "In EUR, typed like 12.50 or 12,50; at most €40.00." */
+  amountHint: string;
+  amountExample: string;
   total: string;
   refunded: string;
   remaining: string;
@@ -61,7 +66,7 @@ interface Choice {
 
 const MODES: { value: Mode; label: string; hint: string }[] = [
   { value: 'FULL', label: 'Full', hint: 'Refund the entire remaining balance; every unit back in stock, all roles revoked.' },
-  { value: 'PARTIAL_AMOUNT', label: 'Partial by amount', hint: 'Refund an amount in cents; no stock or role change.' },
+  { value: 'PARTIAL_AMOUNT', label: 'Partial by amount', hint: 'Refund an amount of money; no stock or role change.' },
   {
     value: 'PARTIAL_ITEMS',
     label: 'Partial by items',
@@ -90,7 +95,8 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
   const idempotencyKey = useMemo(newKey, []);
   const handleResponse = useActionResponseHandler();
   const [mode, setMode] = useState<Mode>('FULL');
-  const [amountCents, setAmountCents] = useState('');
+  const [amount, setAmount] = useState('');
+  const [amountError, setAmountError] = useState<string | null>(null);
   const [choices, setChoices] = useState<Record<string, Choice>>({});
   const [reason, setReason] = useState('Admin-initiated refund');
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -103,7 +109,10 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
     f();
     setPreview(null);
     setError(null);
+    setAmountError(null);
   };
+  /** The refusal's words for the amount field (the server's record.errors.amount), or none. */
+  const fieldError = (data: { record?: { errors?: Record<string, { message?: string }> } }) => data.record?.errors?.amount?.message ?? null;
   const choiceOf = (productId: string): Choice => choices[productId] ?? { quantity: 0, restock: true };
   const setChoice = (line: Line, patch: Partial<Choice>) =>
     changed(() =>
@@ -121,16 +130,19 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
       resourceId: resource.id,
       recordId: String(record?.id),
       actionName: 'refund',
-      data: { intent, mode, amountCents, lines: lines(), reason, idempotencyKey },
+      data: { intent, mode, amount, lines: lines(), reason, idempotencyKey },
     });
 
   const onPreview = async () => {
     setBusy(true);
     try {
-      const { data } = (await call('preview')) as { data: { notice?: { message: string; type: string }; preview?: Preview } };
+      const { data } = (await call('preview')) as {
+        data: { notice?: { message: string; type: string }; preview?: Preview; record?: { errors?: Record<string, { message?: string }> } };
+      };
       if (data.notice?.type === 'error') {
         setPreview(null);
         setError(data.notice.message);
+        setAmountError(fieldError(data));
       } else {
         setPreview(data.preview ?? null);
         setError(null);
@@ -146,9 +158,13 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
     setBusy(true);
     try {
       const response = await call('refund');
-      const data = response.data as { notice?: { message: string; type: string } };
+      const data = response.data as {
+        notice?: { message: string; type: string };
+        record?: { errors?: Record<string, { message?: string }> };
+      };
       if (data.notice?.type === 'error') {
         setError(data.notice.message);
+        setAmountError(fieldError(data));
         setPreview(null);
         setBusy(false);
         return;
@@ -244,16 +260,28 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
 
       {showAmount && (
         <Box mb="lg">
-          <Label htmlFor="refund-amount">Amount (cents)</Label>
+          <Label htmlFor="refund-amount">Amount to refund ({ctx.currency})</Label>
           <Input
             id="refund-amount"
-            name="amountCents"
+            name="amount"
             width={1}
-            inputMode="numeric"
-            placeholder="e.g. 1250 for $12.50"
-            value={amountCents}
-            onChange={(e: React.ChangeEvent<HTMLInputElement>) => changed(() => setAmountCents(e.target.value))}
+            inputMode="decimal"
+            placeholder={`e.g. ${ctx.amountExample}`}
+            aria-describedby={amountError ? 'refund-amount-hint refund-amount-error' : 'refund-amount-hint'}
+            aria-invalid={amountError ? true : undefined}
+            data-testid="refund-amount"
+            value={amount}
+            style={amountError ? { borderColor: '#C0392B' } : undefined}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => changed(() => setAmount(e.target.value))}
           />
+          <Text id="refund-amount-hint" fontSize="sm" data-testid="refund-amount-hint">
+            {ctx.amountHint}
+          </Text>
+          {amountError ? (
+            <Text id="refund-amount-error" role="alert" data-testid="refund-amount-error" style={{ color: '#C0392B' }}>
+              {amountError}
+            </Text>
+          ) : null}
         </Box>
       )}
       <Box mb="lg">

@@ -2,7 +2,7 @@
 // amount already formatted as money and every stored enum as words with its badge colours
 // (presentation/labels.ts): the browser never formats cents or names an enum itself.
 import type { OrderStatus, PaymentMethod, PaymentStatus, RefundMode, ShippingStatus } from '../../../generated/prisma/index.js';
-import { formatMoney } from '../../../platform/money.js';
+import { centsToDecimalString, formatMoney } from '../../../platform/money.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import type { TimelineItem } from '../../../modules/audit/audit-timeline.js';
 import { overpaidCents, owedCents, type OrderTotals } from '../../../modules/orders/index.js';
@@ -33,6 +33,7 @@ interface DetailLike extends OrderTotals {
   notes: string | null;
   refundedTotalCents: number;
   amountReceivedCents: number;
+  overpaymentReturnedCents: number;
   paymentReference: string | null;
   customerDmFailedAt: Date | null;
   receipts: { id: string; amountCents: number; note: string | null; actorType: string; actorId: string | null; createdAt: Date }[];
@@ -276,6 +277,9 @@ export function orderView(
       amount: m(o.amountReceivedCents),
       remaining: owedCents(o) > 0 ? m(owedCents(o)) : null,
       overpaid: overpaidCents(o) > 0 ? m(overpaidCents(o)) : null,
+      // "Mark overpayment returned" starts with all of it, as typed money ("5.00"); what was marked returned so far.
+      overpaidInput: overpaidCents(o) > 0 ? centsToDecimalString(overpaidCents(o), o.currency) : null,
+      overpaymentReturned: o.overpaymentReturnedCents > 0 ? m(o.overpaymentReturnedCents) : null,
       receipts: o.receipts.map((r) => ({
         id: r.id,
         amount: m(r.amountCents),

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js';
 import { AppError, isAppError, validationError } from '../../../platform/errors.js';
-import { formatMoney, parseMoneyInput } from '../../../platform/money.js';
+import { currencyDecimals, formatMoney, parseMoneyInput } from '../../../platform/money.js';
 import { formatDate, formatDateTime } from '../../../platform/time-format.js';
 import { CARRIER_CODES, CARRIERS } from '../../../modules/shipping/carriers.js';
 import { parseInput } from '../../../platform/validate.js';
@@ -41,7 +41,7 @@ import { keepTyped } from './validation.js';
 import { extendPayWindowAction } from './pay-window.action.js';
 import { buttonAction } from './button-action.js';
 import { moneyProperty } from './money-columns.js';
-import { lines } from '../schemas/form-fields.js';
+import { lines, moneyInputExample } from '../schemas/form-fields.js';
 import { shopTimeZone } from '../shop-time-zone.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
@@ -128,7 +128,8 @@ function pickShown(shown: Record<string, unknown>) {
 const refundForm = z.object({
   intent: z.enum(['preview', 'refund']),
   mode: z.enum(['FULL', 'PARTIAL_AMOUNT', 'PARTIAL_ITEMS', 'BOTH']).default('FULL'),
-  amountCents: z.string().trim().optional(),
+  /** Typed as money in the order's currency ("12.50", "12,50"), never in cents. */
+  amount: z.string().trim().max(40).optional(),
   lines: z.string().optional(),
   reason: z.string().trim().max(500).optional(),
   idempotencyKey: z.string().trim().max(200).optional(),
@@ -143,16 +144,27 @@ export interface RefundFormInput {
   idempotencyKey?: string;
 }
 
-/** Turns the refund form into the service's RefundInput; the mode decides which fields count. */
-export function refundInputFromForm(payload: unknown): { intent: 'preview' | 'refund'; input: RefundFormInput } {
+/**
+ * Turns the refund form into the service's RefundInput; the mode decides which fields count. The amount is read
+ * as money in the order's `currency` (platform/money.ts parseMoneyInput, the panel's one rule for typed money).
+ */
+export function refundInputFromForm(payload: unknown, currency: string): { intent: 'preview' | 'refund'; input: RefundFormInput } {
   const form = parseInput(refundForm, payload, 'refund form');
   const input: RefundFormInput = { reason: form.reason || undefined, idempotencyKey: form.idempotencyKey || undefined };
   if (form.mode === 'PARTIAL_AMOUNT' || form.mode === 'BOTH') {
-    const amount = form.amountCents ?? '';
-    if (!/^\d{1,12}$/.test(amount)) {
-      throw validationError([{ path: ['amountCents'], message: 'enter the amount in whole cents, e.g. 1250 for $12.50' }], 'refund form');
+    const typed = form.amount ?? '';
+    const cents = typed ? parseMoneyInput(typed, currency) : null;
+    if (cents === null || cents <= 0) {
+      const how = `like ${moneyInputExample(currency)} (${currency})`;
+      const decimals = currencyDecimals(currency);
+      const message = !typed
+        ? `Type the amount to refund ${how}.`
+        : cents === 0
+          ? 'The amount to refund must be more than 0.'
+          : `"${typed}" is not an amount: type it ${how}, ${decimals ? `with at most ${decimals} decimals` : 'in whole units'}.`;
+      throw validationError([{ path: ['amount'], message }], 'refund form');
     }
-    input.amountCents = Number(amount);
+    input.amountCents = cents;
   }
   if (form.mode === 'PARTIAL_ITEMS' || form.mode === 'BOTH') {
     const items = jsonField(z.array(refundLine).max(100), form.lines ?? '[]', 'lines', 'refund lines').filter((l) => l.quantity > 0);
@@ -407,6 +419,53 @@ export function orderResource(deps: {
     }
   };
 
+  // The order page's "Mark overpayment returned" (components/order-show.tsx, under Overpaid); POST only. The amount
+  // as typed in the order's currency, all of the overpayment when empty; never more than it (the module checks,
+  // under the order's lock, so a second admin's press is refused instead of recorded twice).
+  const returnOverpaymentHandler = async (
+    request: ActionRequest,
+    _response: unknown,
+    context: ActionContext,
+  ): Promise<RecordActionResponse> => {
+    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
+    try {
+      const form = parseInput(
+        z.object({ amount: z.string().trim().max(40).optional(), note: z.string().trim().max(500).optional() }),
+        request.payload ?? {},
+        'overpayment return',
+      );
+      const currency = String(context.record!.params.currency ?? 'USD');
+      let amountCents: number | undefined;
+      if (form.amount) {
+        const typed = parseMoneyInput(form.amount, currency);
+        if (!typed)
+          throw validationError(
+            [
+              {
+                path: ['amount'],
+                message: `Type the amount sent back like ${moneyInputExample(currency)} (${currency}), or leave it empty for all of it.`,
+              },
+            ],
+            'overpayment return',
+          );
+        amountCents = typed;
+      }
+      const r = await services.payments.returnOverpayment(tenantContextOf(context), context.record!.id(), {
+        amountCents,
+        note: form.note || undefined,
+      });
+      const money = (c: number) => formatMoney(c, r.order.currency);
+      const message = r.overpaidCents
+        ? `Marked ${money(r.returnedCents)} of the overpayment as returned on order #${r.order.number}; ${money(r.overpaidCents)} is still to return.`
+        : `Marked ${money(r.returnedCents)} of the overpayment as returned on order #${r.order.number}; nothing is left to return.`;
+      return recordJson(context, { message, type: 'success' });
+    } catch (err) {
+      return errorNotice(err, context, logger, (path) =>
+        path === 'amount' || path === 'amountCents' ? 'amount' : path === 'note' ? path : undefined,
+      );
+    }
+  };
+
   // "Invoice link": a signed link to the order's invoice page, shown to copy on its own page
   // (components/invoice-link.tsx, which POSTs when it opens: a GET only loads the order); "Send invoice link by
   // DM" (a button) also sends it to the customer (order.invoice_link_sent, a retried job on the Discord surface).
@@ -479,6 +538,9 @@ export function orderResource(deps: {
           ? `Ledgerline does not send money for ${methodWord(method)} payments: after refunding, send the amount back to ${customerLabel(detail.customer)} by ${methodWord(method)} yourself.`
           : `${methodWord(method)} sends the money back to the customer after you refund.`,
         currency: detail.currency,
+        // The amount field's hint: typed as money in the order's currency, as refundInputFromForm reads it.
+        amountHint: `In ${detail.currency}, typed like ${moneyInputExample(detail.currency)}${currencyDecimals(detail.currency) ? ` or ${moneyInputExample(detail.currency).replace('.', ',')}` : ' (whole units)'}; at most ${formatMoney(detail.totalCents - detail.refundedTotalCents, detail.currency)}.`,
+        amountExample: moneyInputExample(detail.currency),
         total: formatMoney(detail.totalCents, detail.currency),
         refunded: formatMoney(detail.refundedTotalCents, detail.currency),
         remaining: formatMoney(detail.totalCents - detail.refundedTotalCents, detail.currency),
@@ -494,7 +556,7 @@ export function orderResource(deps: {
       return { record: record.toJSON(context.currentAdmin) };
     }
     try {
-      const { intent, input } = refundInputFromForm(request.payload ?? {});
+      const { intent, input } = refundInputFromForm(request.payload ?? {}, String(record.params.currency ?? 'USD'));
       const money = (c: number) => formatMoney(c, String(record.params.currency ?? 'USD'));
       if (intent === 'preview') {
         const plan = await services.refunds.preview(ctx, record.id(), input);
@@ -537,7 +599,13 @@ export function orderResource(deps: {
         redirectUrl: showUrl(context),
       };
     } catch (err) {
-      return errorNotice(err, context, logger);
+      // A refused amount is said under the amount field too (components/refund-form.tsx): its own refusal, or
+      // the whole one when it is more than is still refundable.
+      const refused = errorNotice(err, context, logger, (path) => (path === 'amount' || path === 'amountCents' ? 'amount' : undefined));
+      const typedAmount = ['PARTIAL_AMOUNT', 'BOTH'].includes(String(request.payload?.mode ?? ''));
+      if (isAppError(err) && err.code === 'REFUND_EXCEEDS_BALANCE' && typedAmount)
+        refused.record.errors = { ...refused.record.errors, amount: { message: err.message } };
+      return refused;
     }
   };
 
@@ -665,6 +733,13 @@ export function orderResource(deps: {
           component: false,
           isAccessible: canRead,
           handler: recordReceiptHandler,
+        },
+        returnOverpayment: {
+          actionType: 'record',
+          isVisible: false,
+          component: false,
+          isAccessible: canRead,
+          handler: returnOverpaymentHandler,
         },
         extendPayWindow: {
           actionType: 'record',

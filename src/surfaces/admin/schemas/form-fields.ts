@@ -78,6 +78,12 @@ function moneyField(value: unknown, currency: string, max: number): { cents: num
   return { cents };
 }
 
+/**
+ * An amount as it is typed in `currency` (parseMoneyInput reads it, a decimal comma too), for a field's hint and
+ * its refusal: "12.50", "1250" for yen.
+ */
+export const moneyInputExample = (currency: string): string => centsToDecimalString(1250, currency);
+
 /** A money field of a form whose currency is known when the form is built (the shop's). */
 export const formMoney = (currency: string, max: number, opts: { optional?: boolean } = {}) =>
   z

@@ -27,14 +27,18 @@ export function receivedAmountText(o: Pick<Order, 'totalCents' | 'amountReceived
 
 /**
  * What came in against the total, in words: "$20.00 of $50.00 received · $30.00 still owed", or the
- * overpayment the shop must return. Null while nothing was recorded.
+ * overpayment the shop must return (or, once marked returned in the panel, that it was). Null while nothing was
+ * recorded.
  */
-export function receivedText(o: Pick<Order, 'totalCents' | 'amountReceivedCents' | 'currency'>): string | null {
+export function receivedText(
+  o: Pick<Order, 'totalCents' | 'amountReceivedCents' | 'overpaymentReturnedCents' | 'currency'>,
+): string | null {
   const base = receivedAmountText(o);
   if (!base) return null;
   const m = (c: number) => formatMoney(c, o.currency);
   if (overpaidCents(o) > 0) return `${base} · **overpaid by ${m(overpaidCents(o))}**: return the difference`;
   if (owedCents(o) > 0) return `${base} · ${m(owedCents(o))} still owed`;
+  if (o.overpaymentReturnedCents > 0) return `${base} · overpayment of ${m(o.overpaymentReturnedCents)} returned`;
   return base;
 }
 

@@ -99,7 +99,7 @@ export async function seedDemo(db: Db): Promise<SeededAdmin> {
       data: [
         { tenantId: t, name: 'Standard (5-7 days)', priceCents: 500, sortOrder: 1 },
         { tenantId: t, name: 'Express (1-2 days)', priceCents: 1500, sortOrder: 2 },
-        { tenantId: t, name: 'Digital delivery', priceCents: 0, sortOrder: 3 },
+        { tenantId: t, name: 'Digital delivery', priceCents: 0, digitalOnly: true, sortOrder: 3 },
       ],
     });
     await tx.discount.create({

@@ -91,7 +91,7 @@ const CASES: RoundTripCase[] = [
   },
   {
     resource: 'ShippingType',
-    seed: async (s) => (await f().shippingType({ tenantId: s.tenant.id, priceCents: 725, sortOrder: 2 })).id,
+    seed: async (s) => (await f().shippingType({ tenantId: s.tenant.id, priceCents: 725, digitalOnly: true, sortOrder: 2 })).id,
     read: (id) => db().shippingType.findUniqueOrThrow({ where: { id } }),
     change: { input: 'name', to: 'Express' },
     shows: () => ['$7.25'],

@@ -9,6 +9,7 @@ export {
   type ReviewedQuote,
 } from './sessions/order-session.service.js';
 export type { SessionItemView, SessionView } from './sessions/session-store.js';
+export type { ShippingChoice } from './sessions/order-session.api.js';
 export type { SessionProblem } from './sessions/session-errors.js';
 export type { Quote, QuoteLine } from './quote/order-quote.js';
 export { guardSql, inStock, outOfStockError, productRules, type PaymentReach } from './selection-rules.js';

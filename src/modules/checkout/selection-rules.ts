@@ -8,6 +8,7 @@
 import { Prisma, type PaymentMethod } from '../../generated/prisma/index.js';
 import { AppError, type ErrorCode } from '../../platform/errors.js';
 import { memberMayBuy } from '../catalog/role-gate.js';
+import { isShippedGoods, shippedGoodsSql, type ShippingFacts } from '../catalog/shipped-goods.js';
 import { isProcessorMethod, PROVIDER_DEFINITIONS, providerOfMethod } from '../payments-processor/connections/provider-definitions.js';
 import type { ProviderId } from '../payments-processor/providers/provider.port.js';
 import { WORKING_CONNECTION_SQL } from '../payments-processor/connections/working-connection.js';
@@ -224,23 +225,44 @@ export function paymentRules(method: PaymentMethod | null, reach: PaymentReach):
   ];
 }
 
-/** A shipping type is chosen when the tenant has active ones (shops without any ship nothing). */
+/**
+ * A shipping type is chosen when the tenant has active ones this cart may take (shops without any ship
+ * nothing; a cart with goods to ship is not offered the digital-only ones: shipping.digitalOnly).
+ */
 export function shippingChosenRule(): Rule<SessionFacts> {
   return {
     id: 'shipping.chosen',
     code: 'ILLEGAL_STATE',
-    sql: Prisma.sql`s."shippingTypeId" IS NOT NULL OR NOT EXISTS (SELECT 1 FROM shipping_types x WHERE x."tenantId" = t.id AND x.active)`,
-    holds: ({ session }) => session.shippingTypeId !== null || session.tenant.activeShippingTypes === 0,
+    sql: Prisma.sql`s."shippingTypeId" IS NOT NULL OR NOT EXISTS (SELECT 1 FROM shipping_types x WHERE x."tenantId" = t.id AND x.active AND ${DIGITAL_ONLY_SQL})`,
+    holds: ({ session }) =>
+      session.shippingTypeId !== null ||
+      (cartShipsGoods(session.items) ? session.tenant.activeShippedTypes : session.tenant.activeShippingTypes) === 0,
     error: () => new AppError('ILLEGAL_STATE', 'Choose a shipping option before choosing how to pay.', { missing: 'shippingType' }),
   };
 }
 
-/** The chosen shipping type (alias `x`) is still offered. */
-export function shippingTypeRules(): Rule<{
-  shippingType: { id: string; name: string; active: boolean; tenantId?: string } | null;
+/** True when a line of the cart is goods to ship (catalog/shipped-goods.ts). */
+export function cartShipsGoods(items: readonly { product: ShippingFacts }[]): boolean {
+  return items.some((i) => isShippedGoods(i.product));
+}
+
+/** shipping.digitalOnly as SQL over the shipping type `x` and the session `s`. */
+const DIGITAL_ONLY_SQL = Prisma.sql`(NOT x."digitalOnly" OR NOT EXISTS (SELECT 1 FROM order_session_items i JOIN products p ON p.id = i."productId" WHERE i."sessionId" = s.id AND ${shippedGoodsSql('p')}))`;
+
+/** What the shipping type rules read: the type, the tenant, and the cart's products. */
+export interface ShippingTypeFacts {
+  shippingType: { id: string; name: string; active: boolean; digitalOnly: boolean; tenantId?: string } | null;
   tenantId: string;
+  items: readonly { product: ShippingFacts }[];
   choosing?: boolean;
-}>[] {
+}
+
+/**
+ * The chosen shipping type (alias `x`, with the session `s`) is still offered: active and the tenant's, and a
+ * digital-only one only while every line of the cart is digital (a replayed menu, or goods added after it was
+ * chosen, is refused here, when choosing, at review and at submit).
+ */
+export function shippingTypeRules(): Rule<ShippingTypeFacts>[] {
   return [
     {
       id: 'shipping.active',
@@ -259,7 +281,28 @@ export function shippingTypeRules(): Rule<{
           },
         ),
     },
+    {
+      id: 'shipping.digitalOnly',
+      code: 'ILLEGAL_STATE',
+      sql: DIGITAL_ONLY_SQL,
+      holds: ({ shippingType, items }) => !shippingType?.digitalOnly || !cartShipsGoods(items),
+      error: ({ shippingType }) =>
+        new AppError(
+          'ILLEGAL_STATE',
+          `${shippingType?.name ?? 'That shipping option'} is only for orders of digital items, and your order has goods to ship: choose another shipping option.`,
+          { shippingTypeId: shippingType?.id ?? null, reason: 'digitalOnly' },
+        ),
+    },
   ];
+}
+
+/** Whether the cart `items` may take the shipping type (the rules above, for a menu of the tenant's active types). */
+export function shippingTypeOffered(
+  shippingType: NonNullable<ShippingTypeFacts['shippingType']>,
+  tenantId: string,
+  items: ShippingTypeFacts['items'],
+): boolean {
+  return shippingTypeRules().every((r) => r.holds({ shippingType, tenantId, items }));
 }
 
 /**
@@ -270,6 +313,7 @@ export function shippingTypeRules(): Rule<{
 export function assertSessionSelectable(session: LoadedSession, reach: PaymentReach, memberRoleIds?: readonly string[]): void {
   for (const item of session.items)
     assertRules(productRules({ quantity: item.quantity, memberRoleIds }), { tenant: session.tenant, product: item.product });
-  if (session.shippingType) assertRules(shippingTypeRules(), { shippingType: session.shippingType, tenantId: session.tenantId });
+  if (session.shippingType)
+    assertRules(shippingTypeRules(), { shippingType: session.shippingType, tenantId: session.tenantId, items: session.items });
   if (session.paymentMethod) assertRules(methodRules(session.paymentMethod, reach), { session });
 }

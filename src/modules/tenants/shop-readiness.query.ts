@@ -5,8 +5,9 @@
 //   currency, in stock when its stock is tracked), as SQL;
 // - shipped goods need a shipping type: the order flow asks for one only when the shop has an active one
 //   (selection-rules.ts shippingChosenRule; "shops without any ship nothing"), so a shop selling a product
-//   that is neither a digital item (digitalKind) nor a role (grantedRoleIds) would take its orders with no
-//   shipping asked or charged;
+//   that is neither a digital item (digitalKind) nor a role (grantedRoleIds) (catalog/shipped-goods.ts) would
+//   take its orders with no shipping asked or charged; a digital-only shipping type is not offered for such goods
+//   (selection-rules.ts shipping.digitalOnly), so it does not count;
 // - a way to pay: an enabled method (the Discord menu offers only those; none: "No payment methods"), and for
 //   PayPal, Cash App Pay and Bitcoin a working connection (payments-processor/connections/working-connection.ts),
 //   the shop's currency taken (method-currency.ts) and a server that can send customers to the invoice page;
@@ -23,6 +24,7 @@
 // not grow with them (npm run bench:scale times the dashboard).
 import type { ConnectionStatus, PaymentMethod } from '../../generated/prisma/index.js';
 import { Prisma, type Db } from '../../platform/db/prisma.js';
+import { shippedGoodsSql } from '../catalog/shipped-goods.js';
 import { guardSql, productRules } from '../checkout/index.js';
 import { currencyRefusal, methodTakesCurrency } from '../payments-processor/connections/method-currency.js';
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
@@ -96,8 +98,8 @@ export async function shopReadiness(db: Db, tenantId: string, reach: ServerReach
       EXISTS (SELECT 1 FROM guilds g WHERE g."tenantId" = t.id) AS "hasGuild",
       (SELECT count(*)::int FROM products p WHERE p."tenantId" = t.id) AS products,
       EXISTS (SELECT 1 FROM products p WHERE ${ORDERABLE}) AS "hasOrderable",
-      EXISTS (SELECT 1 FROM products p WHERE p."tenantId" = t.id AND p.active AND p."digitalKind" IS NULL AND cardinality(p."grantedRoleIds") = 0) AS "sellsShipped",
-      EXISTS (SELECT 1 FROM shipping_types x WHERE x."tenantId" = t.id AND x.active) AS "hasShippingType",
+      EXISTS (SELECT 1 FROM products p WHERE p."tenantId" = t.id AND p.active AND ${shippedGoodsSql('p')}) AS "sellsShipped",
+      EXISTS (SELECT 1 FROM shipping_types x WHERE x."tenantId" = t.id AND x.active AND NOT x."digitalOnly") AS "hasShippingType",
       COALESCE((SELECT json_agg(json_build_object('provider', c.provider, 'status', c.status, 'working', ${WORKING_CONNECTION_SQL}))
                 FROM payment_connections c WHERE c."tenantId" = t.id), '[]'::json) AS connections
     FROM tenants t WHERE t.id = ${tenantId}`);

@@ -122,6 +122,12 @@ const CASES: Case[] = [
     breakIt: (b) => db.shippingType.update({ where: { id: b.shippingType.id }, data: { active: false } }).then(() => undefined),
     step: setShipping,
   },
+  {
+    // The baseline's product is goods to ship: a digital-only shipping type is not for its cart.
+    rule: 'shipping.digitalOnly',
+    breakIt: (b) => db.shippingType.update({ where: { id: b.shippingType.id }, data: { digitalOnly: true } }).then(() => undefined),
+    step: setShipping,
+  },
 ];
 
 /** Every rule the steps use, by id, with how to evaluate both of its paths on a session. */
@@ -149,7 +155,11 @@ async function tsSays(rule: Rule<never>, kind: 'product' | 'session' | 'shipping
   const product = (await db.product.findUniqueOrThrow({ where: { id: b.product.id } })) as unknown as LoadedProduct;
   const shippingType = await db.shippingType.findUniqueOrThrow({ where: { id: b.shippingType.id } });
   const facts =
-    kind === 'product' ? { tenant: session.tenant, product } : kind === 'session' ? { session } : { shippingType, tenantId: b.tenant.id };
+    kind === 'product'
+      ? { tenant: session.tenant, product }
+      : kind === 'session'
+        ? { session }
+        : { shippingType, tenantId: b.tenant.id, items: session.items };
   return (rule as Rule<typeof facts>).holds(facts);
 }
 

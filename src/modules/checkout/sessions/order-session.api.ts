@@ -6,7 +6,7 @@ import type { DiscountService } from '../../discounts/discount.service.js';
 import type { TaxPort } from '../../tax/tax.port.js';
 import type { Quote } from '../quote/order-quote.js';
 import type { SessionView } from './session-store.js';
-import type { PaymentMethod } from '../../../generated/prisma/index.js';
+import type { PaymentMethod, ShippingType } from '../../../generated/prisma/index.js';
 import type { PaymentReach } from '../selection-rules.js';
 
 export interface OrderSessionDeps {
@@ -39,8 +39,17 @@ export interface OrderSessionService {
   setPendingAddress(tenantId: string, customerId: string, input: { original: AddressInput; suggested: AddressInput }): Promise<SessionView>;
   acceptCorrectedAddress(tenantId: string, customerId: string): Promise<SessionView>;
   keepOriginalAddress(tenantId: string, customerId: string): Promise<SessionView>;
-  /** An active shipping type of the tenant (NOT_FOUND otherwise). Needs at least one item. */
+  /**
+   * An active shipping type of the tenant (NOT_FOUND otherwise) that the cart may take (a digital-only one
+   * while every line is digital; ILLEGAL_STATE otherwise). Needs at least one item.
+   */
   setShippingType(tenantId: string, customerId: string, shippingTypeId: string): Promise<SessionView>;
+  /**
+   * The shipping menu: the tenant's active shipping types that the session's cart may take (the rules
+   * setShippingType, review and submit check: selection-rules.ts shippingTypeRules), in menu order.
+   * NOT_FOUND without a session.
+   */
+  shippingChoices(tenantId: string, customerId: string): Promise<ShippingChoice[]>;
   /**
    * Needs items, an address and, when the tenant has active shipping types, a chosen one (ILLEGAL_STATE);
    * the method must be one the tenant enabled and one that can be paid here, see paymentChoices
@@ -60,6 +69,9 @@ export interface OrderSessionService {
    */
   review(tenantId: string, customerId: string): Promise<ReviewedQuote>;
 }
+
+/** A shipping type the shipping menu offers. */
+export type ShippingChoice = Pick<ShippingType, 'id' | 'tenantId' | 'name' | 'priceCents' | 'active' | 'digitalOnly'>;
 
 /** A review: the quote, stored on the session as what the customer is shown, and its fingerprint (quote-consent.ts). */
 export type ReviewedQuote = Quote & { fingerprint: string };

@@ -31,6 +31,9 @@ export interface LoadedProduct {
   requiredRoleIds: string[];
   trackStock: boolean;
   stock: number;
+  /** Whether it is goods to ship (catalog/shipped-goods.ts): a digital item, a role, or neither. */
+  digitalKind: string | null;
+  grantedRoleIds: string[];
   /** TaxJar product tax code, sent with the tax calculation (absent when the loader does not read it). */
   taxCode?: string | null;
 }
@@ -64,7 +67,7 @@ export interface LoadedSession {
     postalCode: string;
     country: string;
   } | null;
-  shippingType: { id: string; name: string; priceCents: number; active: boolean } | null;
+  shippingType: { id: string; name: string; priceCents: number; active: boolean; digitalOnly: boolean } | null;
   /** The tenant's settings the order flow reads with the session. */
   tenant: {
     id: string;
@@ -78,6 +81,8 @@ export interface LoadedSession {
     /** tenants.paymentWindowMinutes: the shop's pay windows, set on the order submit places. */
     paymentWindowMinutes: Prisma.JsonValue;
     activeShippingTypes: number;
+    /** Its active shipping types that are not digital-only (what a cart with goods to ship is offered). */
+    activeShippedTypes: number;
     /** The providers the shop has a working connection to (the payment.payable rule's fact). */
     connectedProviders: ProviderId[];
   };
@@ -158,15 +163,17 @@ const COLUMNS = Prisma.sql`
       COALESCE((
         SELECT json_agg(json_build_object('productId', i."productId", 'quantity', i.quantity, 'product', json_build_object(
           'id', p.id, 'tenantId', p."tenantId", 'sku', p.sku, 'name', p.name, 'unitPriceCents', p."unitPriceCents", 'currency', p.currency,
-          'active', p.active, 'requiredRoleIds', p."requiredRoleIds", 'trackStock', p."trackStock", 'stock', p.stock, 'taxCode', p."taxCode")) ORDER BY i."createdAt", i.id)
+          'active', p.active, 'requiredRoleIds', p."requiredRoleIds", 'trackStock', p."trackStock", 'stock', p.stock, 'taxCode', p."taxCode",
+          'digitalKind', p."digitalKind", 'grantedRoleIds', p."grantedRoleIds")) ORDER BY i."createdAt", i.id)
         FROM order_session_items i JOIN products p ON p.id = i."productId" WHERE i."sessionId" = s.id), '[]'::json) AS items,
       CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.id, 'name', a.name, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
         'state', a.state, 'postalCode', a."postalCode", 'country', a.country) END AS address,
-      CASE WHEN st.id IS NULL THEN NULL ELSE json_build_object('id', st.id, 'name', st.name, 'priceCents', st."priceCents", 'active', st.active) END AS "shippingType",
+      CASE WHEN st.id IS NULL THEN NULL ELSE json_build_object('id', st.id, 'name', st.name, 'priceCents', st."priceCents", 'active', st.active, 'digitalOnly', st."digitalOnly") END AS "shippingType",
       json_build_object('id', t.id, 'currency', t.currency, 'enabledPaymentMethods', t."enabledPaymentMethods", 'inventoryTracking', t."inventoryTracking",
         'taxjarEnabled', t."taxjarEnabled", 'taxjarApiKey', t."taxjarApiKey", 'taxjarFromAddress', t."taxjarFromAddress",
         'addressValidation', t."addressValidation", 'paymentWindowMinutes', t."paymentWindowMinutes",
         'activeShippingTypes', (SELECT count(*) FROM shipping_types x WHERE x."tenantId" = t.id AND x.active),
+        'activeShippedTypes', (SELECT count(*) FROM shipping_types x WHERE x."tenantId" = t.id AND x.active AND NOT x."digitalOnly"),
         'connectedProviders', (SELECT COALESCE(json_agg(c.provider), '[]'::json) FROM payment_connections c
           WHERE c."tenantId" = t.id AND ${WORKING_CONNECTION_SQL})) AS tenant`;
 const JOINS = Prisma.sql`

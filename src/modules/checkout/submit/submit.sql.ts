@@ -80,13 +80,14 @@ export interface OrderValues {
 
 /**
  * The catalog rows a session read was priced and checked from, still as read (a condition): each product
- * active at the price, required roles and tax code read, and the shipping type active at the price read.
+ * active at the price, required roles and tax code read, and the shipping type active at the price (and
+ * digital-only flag, selection-rules.ts shipping.digitalOnly) read.
  * For an order placed from a lock-free read: the locked path reads them again after the tax call instead.
  */
 export function catalogAsReadSql(s: {
   tenantId: string;
   items: readonly { product: { id: string; unitPriceCents: number; requiredRoleIds: string[]; taxCode?: string | null } }[];
-  shippingType: { id: string; priceCents: number } | null;
+  shippingType: { id: string; priceCents: number; digitalOnly?: boolean } | null;
 }): Prisma.Sql {
   const products = s.items.map(({ product: p }) => {
     const taxCode = 'taxCode' in p ? Prisma.sql` AND c."taxCode" IS NOT DISTINCT FROM ${p.taxCode ?? null}::text` : Prisma.empty;
@@ -96,7 +97,9 @@ export function catalogAsReadSql(s: {
   const shipping = s.shippingType
     ? [
         Prisma.sql`EXISTS (SELECT 1 FROM shipping_types c WHERE c.id = ${s.shippingType.id} AND c."tenantId" = ${s.tenantId} AND c.active
-          AND c."priceCents" = ${s.shippingType.priceCents}::int)`,
+          AND c."priceCents" = ${s.shippingType.priceCents}::int${
+            s.shippingType.digitalOnly === undefined ? Prisma.empty : Prisma.sql` AND c."digitalOnly" = ${s.shippingType.digitalOnly}`
+          })`,
       ]
     : [];
   return Prisma.join([...products, ...shipping], ' AND ');

@@ -169,9 +169,9 @@ export function shippingTypeResource(db: Db, resource: ScopedPrismaResource, com
       id: 'ShippingType',
       navigation: catalog,
       sort: { sortBy: 'sortOrder', direction: 'asc' },
-      listProperties: ['name', 'price', 'active', 'sortOrder'],
-      showProperties: ['id', 'name', 'price', 'active', 'sortOrder', 'createdAt'],
-      editProperties: ['name', 'price', 'active', 'sortOrder'],
+      listProperties: ['name', 'price', 'active', 'digitalOnly', 'sortOrder'],
+      showProperties: ['id', 'name', 'price', 'active', 'digitalOnly', 'sortOrder', 'createdAt'],
+      editProperties: ['name', 'price', 'active', 'digitalOnly', 'sortOrder'],
       // No money filter: the list's price is a formatted column, and the raw cents one reads as "Price Cents".
       filterProperties: ['name', 'active'],
       properties: {
@@ -182,6 +182,10 @@ export function shippingTypeResource(db: Db, resource: ScopedPrismaResource, com
           isRequired: true,
           description: "In the shop's currency, e.g. 4.95.",
         }),
+        digitalOnly: {
+          description:
+            'Offered only when every item of the order is digital (a licence key, a download or a role), e.g. a free "Digital delivery".',
+        },
       },
       actions: validatedTenantCrud({ validate, money }),
     },

@@ -40,6 +40,8 @@ export const shippingTypeForm = (currency: string) =>
       name: formText(100),
       price: formMoney(currency, REPRICED_BOUNDS.priceCents.max),
       active: formBool,
+      /** Offered only for orders whose every item is digital (checkout/selection-rules.ts shipping.digitalOnly). */
+      digitalOnly: formBool,
       sortOrder: formInt(-10_000, 10_000),
     })
     .transform(({ price, ...rest }) => ({ ...rest, priceCents: price }));

@@ -130,9 +130,10 @@ async function afterAddress(
   let shipping = chosen;
   let data: MessageData | null = null;
   if (!shipping) {
-    const types = await ctx.services.catalog.listShippingTypes(ctx.tenant.id);
+    // The types this cart may take (a digital-only one only for a cart of digital items).
+    const customer = await ctx.customer();
+    const types = await ctx.services.orderSessions.shippingChoices(ctx.tenant.id, customer.id);
     if (types.length === 1) {
-      const customer = await ctx.customer();
       await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, types[0]!.id);
       shipping = types[0]!;
     } else if (types.length > 1) data = shippingStep(address, types, ctx.tenant.currency);
@@ -196,6 +197,8 @@ export const legacyCommands: CommandRoutes = {
     async autocomplete({ services, tenant, focused }) {
       if (focused.name !== 'shipping') return [];
       const typed = focused.value.trim().toLowerCase();
+      // Every active type (an autocomplete reads no customer, so not the cart): choosing a digital-only one
+      // for goods to ship is refused by setShippingType (selection-rules.ts shipping.digitalOnly).
       const types = await services.catalog.listShippingTypes(tenant.id);
       return types
         .filter((t) => !typed || t.name.toLowerCase().includes(typed))

@@ -74,8 +74,10 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
     return withNote(addressStep(session.items, session.currency, addresses));
   }
   if (!session.shippingType) {
-    // A shop without shipping types (digital goods) skips this step; the session service agrees.
-    const types = await services.catalog.listShippingTypes(tenant.id);
+    // The types this cart may take (a digital-only one only when every line is digital); none (a shop
+    // without shipping types, or only digital-only ones for goods to ship) skips this step, and the session
+    // service agrees (selection-rules.ts shippingChosenRule).
+    const types = await services.orderSessions.shippingChoices(tenant.id, customer.id);
     if (types.length) return withNote(shippingStep(session.address as AddressLike, types, session.currency));
   }
   // The methods the session's rules accept (enabled, and payable here: checkout/selection-rules.ts), so the

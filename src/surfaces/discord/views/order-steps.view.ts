@@ -235,7 +235,11 @@ export function correctedAddressStep(original: AddressLike, suggested: AddressLi
 }
 
 /** Step 4: shipping type. */
-export function shippingStep(address: AddressLike | null, types: ShippingType[], currency: string): MessageData {
+export function shippingStep(
+  address: AddressLike | null,
+  types: Pick<ShippingType, 'id' | 'name' | 'priceCents'>[],
+  currency: string,
+): MessageData {
   const shown = types.slice(0, 25);
   return {
     embeds: [

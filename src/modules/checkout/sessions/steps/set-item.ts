@@ -4,6 +4,7 @@ import { Prisma } from '../../../../platform/db/prisma.js';
 import { AppError } from '../../../../platform/errors.js';
 import { parseInput } from '../../../../platform/validate.js';
 import { assertRules, guardSql, productRules } from '../../selection-rules.js';
+import { isShippedGoods, shippedGoodsSql } from '../../../catalog/shipped-goods.js';
 import { offerableAddresses, savedAddressesSql, type SavedAddress } from '../../../customers/address.store.js';
 import { toSessionView, type LoadedProduct } from '../session-store.js';
 import type { OrderSessionService } from '../order-session.api.js';
@@ -33,14 +34,18 @@ export function createItemSteps(ctx: StepContext): Pick<OrderSessionService, 'se
         // and, when the session has no address yet (the address step comes next), the saved addresses.
         const fast = await fastStep<{ product: LoadedProduct; addresses: SavedAddress[] | null }>(tenantId, customerId, {
           guard: Prisma.sql`EXISTS (SELECT 1 FROM products p WHERE p.id = ${productId} AND ${guardSql(rules)})`,
-          set: Prisma.sql`state = ${STATE_WITH_ITEMS}`,
+          // Goods to ship put in a cart whose chosen shipping type is digital-only take that choice back (the
+          // flow asks for shipping again; selection-rules.ts shipping.digitalOnly would refuse it at review).
+          set: Prisma.sql`state = ${STATE_WITH_ITEMS}, "shippingTypeId" = CASE WHEN EXISTS (SELECT 1 FROM shipping_types x, products p
+              WHERE x.id = s."shippingTypeId" AND x."digitalOnly" AND p.id = ${productId} AND ${shippedGoodsSql('p')}) THEN NULL ELSE s."shippingTypeId" END`,
           ctes: Prisma.sql`, item AS (
               INSERT INTO order_session_items ("sessionId", "productId", quantity)
               SELECT id, ${productId}, ${quantity} FROM cas
               ON CONFLICT ("sessionId", "productId") DO UPDATE SET quantity = EXCLUDED.quantity RETURNING 1)`,
           extra: Prisma.sql`json_build_object(
             'product', (SELECT json_build_object('id', p.id, 'tenantId', p."tenantId", 'sku', p.sku, 'name', p.name, 'unitPriceCents', p."unitPriceCents",
-              'currency', p.currency, 'active', p.active, 'requiredRoleIds', p."requiredRoleIds", 'trackStock', p."trackStock", 'stock', p.stock)
+              'currency', p.currency, 'active', p.active, 'requiredRoleIds', p."requiredRoleIds", 'trackStock', p."trackStock", 'stock', p.stock,
+              'digitalKind', p."digitalKind", 'grantedRoleIds', p."grantedRoleIds")
               FROM products p WHERE p.id = ${productId}),
             'addresses', CASE WHEN s."addressId" IS NULL AND s."pendingAddress" IS NULL THEN ${savedAddressesSql(tenantId, customerId)} END)`,
         });
@@ -57,7 +62,8 @@ export function createItemSteps(ctx: StepContext): Pick<OrderSessionService, 'se
       return step(tenantId, customerId, async (s) => {
         if (quantity === 0) return { patch: { items: s.items.filter((i) => i.productId !== productId) }, item: { remove: productId } };
         const products = await sql.query<LoadedProduct>(Prisma.sql`
-          SELECT id, "tenantId", sku, name, "unitPriceCents", currency, active, "requiredRoleIds", "trackStock", stock
+          SELECT id, "tenantId", sku, name, "unitPriceCents", currency, active, "requiredRoleIds", "trackStock", stock,
+            "digitalKind"::text AS "digitalKind", "grantedRoleIds"
           FROM products WHERE id = ${productId} AND "tenantId" = ${tenantId}`);
         const product = products[0];
         if (!product) throw new AppError('NOT_FOUND', 'That product is not available.', { productId });
@@ -66,7 +72,12 @@ export function createItemSteps(ctx: StepContext): Pick<OrderSessionService, 'se
         const items = s.items.some((i) => i.productId === productId)
           ? s.items.map((i) => (i.productId === productId ? line : i))
           : [...s.items, line];
-        return { patch: { items }, item: { upsert: { productId, quantity } } };
+        // As the fast path: goods to ship drop a digital-only shipping choice.
+        const dropShipping = !!s.shippingType?.digitalOnly && isShippedGoods(product);
+        return {
+          patch: { items, ...(dropShipping ? { shippingTypeId: null, shippingType: null } : {}) },
+          item: { upsert: { productId, quantity } },
+        };
       });
     },
 

@@ -1,34 +1,48 @@
-// Session step: the shipping type (an active one of the tenant).
+// Session step: the shipping type (an active one of the tenant that the cart may take: a digital-only one
+// only while every line is digital, selection-rules.ts shippingTypeRules), and the menu of those types.
 import { z } from 'zod';
 import { Prisma } from '../../../../platform/db/prisma.js';
 import { parseInput } from '../../../../platform/validate.js';
-import { assertRules, guardSql, hasItemsRule, shippingTypeRules } from '../../selection-rules.js';
-import { toSessionView } from '../session-store.js';
-import type { OrderSessionService } from '../order-session.api.js';
+import { assertRules, guardSql, hasItemsRule, shippingTypeOffered, shippingTypeRules } from '../../selection-rules.js';
+import { noSession } from '../session-errors.js';
+import { loadActiveSession, toSessionView } from '../session-store.js';
+import type { OrderSessionService, ShippingChoice } from '../order-session.api.js';
 import { requireItems, STATE_WITH_ITEMS, type StepContext } from '../step-runner.js';
 
-export function createShippingTypeSteps(ctx: StepContext): Pick<OrderSessionService, 'setShippingType'> {
+export function createShippingTypeSteps(ctx: StepContext): Pick<OrderSessionService, 'setShippingType' | 'shippingChoices'> {
   const { sql, step, fastStep } = ctx;
 
   return {
     async setShippingType(tenantId, customerId, shippingTypeId) {
       const id = parseInput(z.string().min(1).max(64), shippingTypeId, 'shipping type');
-      // Fast path: items present, an active shipping type of this tenant; the write in the same statement.
+      // Fast path: items present, an active shipping type of this tenant that the session's cart may take
+      // (its lines as this statement reads them); the write in the same statement.
       const fast = await fastStep(tenantId, customerId, {
         guard: Prisma.sql`${guardSql([hasItemsRule('choosing shipping')])} AND EXISTS (SELECT 1 FROM shipping_types x WHERE x.id = ${id} AND ${guardSql(shippingTypeRules())})`,
         set: Prisma.sql`state = ${STATE_WITH_ITEMS}, "shippingTypeId" = ${id}`,
       });
       if (fast) return toSessionView(fast);
+      // The long way: the rules on the session as read, written only if the session (its lines too: every
+      // item change moves its version) is still that version.
       return step(tenantId, customerId, async (s) => {
         requireItems(s, 'choosing shipping');
-        // Only an active shipping type of this tenant is accepted.
-        const types = await sql.query<{ id: string; name: string; priceCents: number; active: boolean }>(Prisma.sql`
-          SELECT id, name, "priceCents", active FROM shipping_types WHERE id = ${id} AND "tenantId" = ${tenantId}`);
+        const types = await sql.query<{ id: string; name: string; priceCents: number; active: boolean; digitalOnly: boolean }>(Prisma.sql`
+          SELECT id, name, "priceCents", active, "digitalOnly" FROM shipping_types WHERE id = ${id} AND "tenantId" = ${tenantId}`);
         const type = types[0] ?? null;
         // An unknown id reads as "not available", like an inactive one.
-        assertRules(shippingTypeRules(), { shippingType: type, tenantId, choosing: true });
+        assertRules(shippingTypeRules(), { shippingType: type, tenantId, items: s.items, choosing: true });
         return { patch: { shippingTypeId: type!.id, shippingType: type } };
       });
+    },
+
+    async shippingChoices(tenantId, customerId) {
+      const s = await loadActiveSession<ShippingChoice[]>(sql, tenantId, customerId, {
+        extra: Prisma.sql`(SELECT COALESCE(json_agg(json_build_object('id', x.id, 'tenantId', x."tenantId", 'name', x.name,
+            'priceCents', x."priceCents", 'active', x.active, 'digitalOnly', x."digitalOnly") ORDER BY x."sortOrder", x."priceCents", x.id), '[]'::json)
+          FROM shipping_types x WHERE x."tenantId" = s."tenantId" AND x.active)`,
+      });
+      if (!s) throw noSession();
+      return (s.extra ?? []).filter((x) => shippingTypeOffered(x, tenantId, s.items));
     },
   };
 }

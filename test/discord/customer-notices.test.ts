@@ -12,7 +12,7 @@ import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { adminCtx } from '../helpers/actors.js';
 import { loadedRow, loggedIn, type AdminAgent } from '../admin/admin-helpers.js';
-import { commandInteraction, interact, member, startHarness, textOf, type Harness } from './harness.js';
+import { commandInteraction, componentInteraction, interact, member, startHarness, textOf, type Harness } from './harness.js';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
 import type { Clock } from '../../src/platform/clock.js';
@@ -226,6 +226,18 @@ describe('cancelled and changed', () => {
         expect.objectContaining({ name: 'Reason', value: 'Nothing arrived on Venmo' }),
       ]),
     );
+  });
+
+  it('a customer who cancels their own order is told so plainly, with no "Cancelled by: you"', async () => {
+    const s = await shop();
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id });
+    const customer = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) };
+    await interact(h, componentInteraction(customer, `orders:cancel-confirm:${order.id}:0`));
+    const dm = await waitFor('the cancelled DM', () => dmsTo(s.customer.discordUserId, `order #${order.number} cancelled`)[0]);
+    const embed = (dm.body as DmBody).embeds![0]!;
+    expect(embed.description).toMatch(/^You cancelled this order\.\n\n/);
+    expect(embed.description).not.toMatch(/because/);
+    expect((embed.fields ?? []).map((x) => x.name)).not.toContain('Cancelled by');
   });
 
   it('an admin editing the items (panel) DMs the new lines and total, once per edit', async () => {

@@ -916,18 +916,22 @@ function receiptDm(tenant: Tenant, o: OrderOrDeleted, delivered: DeliveredDigita
   });
 }
 
+/** Why the order was cancelled, as the cancellation DM's first sentence. */
 const CANCEL_TEXT = {
-  payment_rejected: 'the shop could not confirm your payment',
-  admin_cancelled: 'the shop cancelled it',
-  customer_cancelled: 'you cancelled it',
-  expired: 'it was not paid in time; its items were released',
+  payment_rejected: 'Your order was cancelled because the shop could not confirm your payment.',
+  admin_cancelled: 'The shop cancelled your order.',
+  customer_cancelled: 'You cancelled this order.',
+  expired: 'Your order was cancelled because it was not paid in time; its items were released.',
 } as const;
 
-/** Who cancelled, in the customer's words. */
-const CANCELLED_BY: Record<keyof typeof CANCEL_TEXT, string> = {
+/**
+ * Who cancelled, in the customer's words: the DM's "Cancelled by" field; none when the customer cancelled it
+ * themselves (the first sentence says so already).
+ */
+const CANCELLED_BY: Record<keyof typeof CANCEL_TEXT, string | null> = {
   payment_rejected: 'the shop (payment not confirmed)',
   admin_cancelled: 'the shop',
-  customer_cancelled: 'you',
+  customer_cancelled: null,
   expired: "the shop's pay window (not paid in time)",
 };
 
@@ -939,13 +943,14 @@ function cancelledDm(
 ): MessageData {
   const m = money(o);
   const refunded = o.refundedTotalCents > 0;
+  const by = CANCELLED_BY[reason];
   return {
     embeds: [
       embed({
         title: `${tenant.name}: order #${o.number} cancelled`,
         color: COLORS.error,
         description: [
-          `Your order was cancelled because ${CANCEL_TEXT[reason] ?? 'it was cancelled'}.`,
+          CANCEL_TEXT[reason] ?? 'Your order was cancelled.',
           refunded
             ? `Your payment of ${m(o.refundedTotalCents)} is being returned to you.`
             : o.amountReceivedCents > 0
@@ -953,7 +958,7 @@ function cancelledDm(
               : 'If you already paid, contact the shop and they will sort it out.',
         ].join('\n\n'),
         fields: [
-          { name: 'Cancelled by', value: CANCELLED_BY[reason] ?? 'the shop', inline: true },
+          ...(by === null ? [] : [{ name: 'Cancelled by', value: by ?? 'the shop', inline: true }]),
           ...(note ? [{ name: 'Reason', value: note, inline: false }] : []),
         ],
       }),

@@ -109,7 +109,7 @@ describe('a refused address', () => {
     const s = await shop();
     const start = await interact(h, commandInteraction(s.as(), 'order'));
     const step = await interact(h, modalInteraction(s.as(), `order:qty-modal:${s.products[0]!.id}`, { quantity: '1' }, messageOf(start)));
-    const typed = { line1: '12 Long Road', line2: 'Flat 3', city: 'Leeds', state: '', postal_country: 'LS1' };
+    const typed = { name: 'Sam Smith', street: '12 Long Road\nFlat 3', city: 'Leeds', state: '', postal_country: 'LS1' };
     const refused = await interact(h, modalInteraction(s.as(), 'order:address:modal', typed, messageOf(step)));
     expect(textOf(refused)).toMatch(/postal code and the two-letter country/);
     expect(customIdsOf(refused)).toContain('order:address:retry');
@@ -121,7 +121,7 @@ describe('a refused address', () => {
         r.components[0]!.value,
       ]),
     );
-    expect(values).toMatchObject({ line1: '12 Long Road', line2: 'Flat 3', city: 'Leeds', postal_country: 'LS1' });
+    expect(values).toMatchObject({ name: 'Sam Smith', street: '12 Long Road\nFlat 3', city: 'Leeds', postal_country: 'LS1' });
     expect(values.state).toBeUndefined();
   });
 });

@@ -67,7 +67,11 @@ export async function keepTypedAddress(
     return await work();
   } catch (err) {
     if (!isAppError(err) || err.code !== 'VALIDATION_FAILED') throw err;
-    return reply(addressRetryStep(err.message, modalValues(ctx.interaction) as TypedAddress, retryId));
+    const v = modalValues(ctx.interaction);
+    // A modal opened before the street took its second line sent line1 and line2: kept as the street's two lines.
+    const street = v.street ?? ([v.line1, v.line2].filter(Boolean).join('\n') || undefined);
+    const typed: TypedAddress = { name: v.name, street, city: v.city, state: v.state, postal_country: v.postal_country };
+    return reply(addressRetryStep(err.message, typed, retryId));
   }
 }
 
@@ -88,10 +92,20 @@ export function addressFromModal(ctx: HandlerContext): AddressInput {
   const v = modalValues(ctx.interaction);
   // The postal code and the country share one input (a modal holds five): "62701 US" or "SW1A 1AA, GB".
   const pc = (v.postal_country ?? '').trim().match(/^(.+?)[\s,]+([A-Za-z]{2})$/);
+  // The street and its optional second line (apartment, suite) share one input; a modal opened before it did
+  // (line1 and line2 inputs, and no name) is still read as it was sent.
+  const street =
+    v.street === undefined
+      ? null
+      : v.street
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean);
   const checked = checkAddressInput({
-    name: displayName(ctx.user).slice(0, ADDRESS_MAX_LENGTH.name),
-    line1: v.line1 ?? '',
-    line2: v.line2 || undefined,
+    // The recipient's full name; a modal without the input (opened before it was added) ships to the Discord name.
+    name: v.name?.trim() || displayName(ctx.user).slice(0, ADDRESS_MAX_LENGTH.name),
+    line1: street ? (street[0] ?? '') : (v.line1 ?? ''),
+    line2: street ? street.slice(1).join(', ') || undefined : v.line2 || undefined,
     city: v.city ?? '',
     state: v.state || undefined,
     postalCode: pc ? pc[1]!.trim() : '',

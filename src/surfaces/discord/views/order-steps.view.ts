@@ -137,10 +137,14 @@ export function addressStep(lines: CartLine[], currency: string, addresses: read
   };
 }
 
-/** The address modal's inputs, by id, with the label each shows (also the field names of addressRetryStep). */
+/**
+ * The address modal's inputs, by id, with the label each shows (also the field names of addressRetryStep).
+ * Discord allows five: the recipient's full name first, then the street with its optional second line (apartment,
+ * suite) in one two-line input, as an address is written on a parcel; the postal code shares one with the country.
+ */
 export const ADDRESS_INPUTS = [
-  ['line1', 'Street address'],
-  ['line2', 'Apartment, suite (optional)'],
+  ['name', 'Full name (who receives the parcel)'],
+  ['street', 'Street address (2nd line: apt, suite)'],
   ['city', 'City'],
   ['state', 'State / region (optional)'],
   ['postal_country', 'Postal code and country (2 letters)'],
@@ -153,17 +157,25 @@ export function addressModal(customIdValue: string, prefill?: AddressLike, typed
     typed ??
     (prefill
       ? {
-          line1: prefill.line1,
-          line2: prefill.line2 ?? undefined,
+          name: prefill.name ?? undefined,
+          street: [prefill.line1, prefill.line2].filter(Boolean).join('\n'),
           city: prefill.city,
           state: prefill.state ?? undefined,
           postal_country: `${prefill.postalCode} ${prefill.country}`,
         }
       : {});
-  const [l1, l2, city, state, pc] = ADDRESS_INPUTS;
+  const [name, street, city, state, pc] = ADDRESS_INPUTS;
   return modal(customIdValue, 'Shipping address', [
-    { id: l1[0], label: l1[1], maxLength: ADDRESS_MAX_LENGTH.line1, value: v.line1 || undefined, placeholder: '123 Main St' },
-    { id: l2[0], label: l2[1], required: false, maxLength: ADDRESS_MAX_LENGTH.line2, value: v.line2 || undefined },
+    { id: name[0], label: name[1], maxLength: ADDRESS_MAX_LENGTH.name, value: v.name || undefined, placeholder: 'Jane Doe' },
+    {
+      id: street[0],
+      label: street[1],
+      // Two lines: the street, then the apartment or suite (each within its own limit, and the line break).
+      maxLength: ADDRESS_MAX_LENGTH.line1 + 1 + ADDRESS_MAX_LENGTH.line2,
+      value: v.street || undefined,
+      placeholder: '123 Main St\nApt 4B',
+      style: TextInputStyle.Paragraph,
+    },
     { id: city[0], label: city[1], maxLength: ADDRESS_MAX_LENGTH.city, value: v.city || undefined },
     { id: state[0], label: state[1], required: false, maxLength: ADDRESS_MAX_LENGTH.state, value: v.state || undefined },
     // "<postal code> <country>": the code's limit, a separator and the two letters.

@@ -10,6 +10,7 @@ import { overpaidCents, owedCents } from '../../../modules/orders/index.js';
 import { formatAddress, totalsText, type AddressLike } from './order-steps.view.js';
 import { withItemFields } from './item-fields.view.js';
 import { paymentMethodLabel } from './payment-methods.view.js';
+import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
 
 export interface AdminOrderInput {
   order: Order & { items: OrderItem[] };
@@ -65,13 +66,32 @@ function paymentFields(o: Order): { name: string; value: string; inline?: boolea
   ];
 }
 
+/** What the admins are asked to do while the order waits for a manual payment (the Approve button's order). */
+export const MANUAL_PAYMENT_INSTRUCTION = 'Approve once the money has arrived, or record a part of it.';
+
+/**
+ * What the admins read while the order waits for an online payment (PayPal, Cash App Pay, a Bitcoin invoice): the
+ * provider's confirmation marks it paid, so the post offers no Approve (payments.confirm refuses a manual confirm
+ * while the order's checkout is live: refuseWhilePaidOnline).
+ */
+export function onlinePaymentInstruction(method: PaymentMethod): string {
+  const label = paymentMethodLabel(method);
+  return `Paid online with ${label}: the order turns paid when ${label} confirms the payment, with nothing to approve here. Record money only if it reached you another way.`;
+}
+
+/** The lines of the post's description that ask the admins to act: gone once the payment is decided. */
+function isInstruction(line: string): boolean {
+  return line === MANUAL_PAYMENT_INSTRUCTION || line.startsWith('Paid online with ');
+}
+
 export function adminOrderMessage(i: AdminOrderInput): MessageData {
   const o = i.order;
   const partly = o.amountReceivedCents > 0 && owedCents(o) > 0;
+  const online = isProcessorMethod(i.paymentMethod);
   const e: APIEmbed = embed({
     title: `New order #${o.number} · ${partly ? 'partly paid' : 'awaiting payment'}`,
     color: COLORS.warn,
-    description: `Customer: ${customerText(i.customer)}\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**\nApprove once the money has arrived, or record a part of it.`,
+    description: `Customer: ${customerText(i.customer)}\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**\n${online ? onlinePaymentInstruction(i.paymentMethod) : MANUAL_PAYMENT_INSTRUCTION}`,
     fields: [
       { name: 'Totals', value: totalsText(o) },
       ...paymentFields(o),
@@ -84,7 +104,12 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
     embeds: [e],
     components: [
       row(
-        button(customId('payment:approve', i.paymentId), partly ? 'Approve (rest received)' : 'Approve payment', ButtonStyle.Success),
+        // An online payment is confirmed by its provider, not approved here.
+        ...(online
+          ? []
+          : [
+              button(customId('payment:approve', i.paymentId), partly ? 'Approve (rest received)' : 'Approve payment', ButtonStyle.Success),
+            ]),
         button(customId('payment:receipt', i.paymentId), 'Record amount received', ButtonStyle.Primary),
         button(customId('payment:reject', i.paymentId), 'Reject', ButtonStyle.Danger),
       ),
@@ -127,7 +152,8 @@ export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid
 }
 
 /**
- * The admin message after a decision: same embed, new title/colour, a line saying who decided, no buttons.
+ * The admin message after a decision: same embed, new title/colour, a line saying who decided, no buttons, and
+ * none of the lines that asked the admins to act (the click's own answer shows the decision, not the old ask).
  * `already`: the decision was made before this click (another admin, a double submit), which changed nothing:
  * the line does not name this admin as the one who decided, and a rejection shows the reason that was
  * recorded and sent to the customer (`reason` is the caller's to pass: the recorded one), not the one just typed.
@@ -159,10 +185,15 @@ export function decidedAdminMessage(
     : outcome.cancelledBefore
       ? `The order was already cancelled, so the payment was not rejected; ${unchanged} and the customer was sent no reason`
       : `${outcome.already ? `Already rejected; ${unchanged}` : `Rejected by <@${outcome.by}>`}${outcome.reason ? `: ${outcome.reason}` : ''}`;
+  const description = base.description
+    ?.split('\n')
+    .filter((l) => !isInstruction(l))
+    .join('\n');
   return {
     embeds: [
       embed({
         ...base,
+        ...(description !== undefined ? { description } : {}),
         title: `Order #${outcome.number} · ${outcome.approved ? 'paid' : outcome.cancelledBefore ? 'already cancelled' : 'payment rejected'}`,
         color: outcome.approved ? COLORS.ok : COLORS.error,
         fields: [...(base.fields ?? []), { name: 'Decision', value: line }],

@@ -170,13 +170,23 @@ export function planRefund(order: RefundableOrder, req: PlanRequest): RefundPlan
   else if (mode === 'BOTH')
     parts = splitAmount(
       req.amountCents!,
-      { netGoodsCents: itemParts.goodsCents - itemParts.discountCents, shippingCents: 0, taxCents: itemParts.taxCents },
+      {
+        netGoodsCents: itemParts.goodsCents - itemParts.discountCents,
+        discountCents: itemParts.discountCents,
+        shippingCents: 0,
+        taxCents: itemParts.taxCents,
+      },
       left,
     );
   else
     parts = splitAmount(
       req.amountCents!,
-      { netGoodsCents: left.goodsCents - left.discountCents, shippingCents: left.shippingCents, taxCents: left.taxCents },
+      {
+        netGoodsCents: left.goodsCents - left.discountCents,
+        discountCents: left.discountCents,
+        shippingCents: left.shippingCents,
+        taxCents: left.taxCents,
+      },
       left,
     );
   const amountCents = mode === 'FULL' ? remaining : parts.goodsCents - parts.discountCents + parts.shippingCents + parts.taxCents;

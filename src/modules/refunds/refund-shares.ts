@@ -7,8 +7,8 @@
 //   discount and tax, where share(n) = round(lineShare x n / q): units refunded one at a time add up to
 //   the line's share exactly, and the last unit takes whatever rounding left.
 // - An amount that is not tied to items is split like what it refunds: an amount-only refund like the
-//   balance still refundable (goods, shipping, tax left), an amount with items like those items (goods, tax);
-//   no part ever exceeds what is left of it.
+//   balance still refundable (goods, discount, shipping, tax left), an amount with items like those items
+//   (goods, discount, tax); no part ever exceeds what is left of it.
 // - A full refund returns exactly what is left of each part.
 import { prorateCents } from '../../platform/money.js';
 
@@ -94,11 +94,14 @@ export function remainingParts(order: ShareOrder, refunded: RefundedParts): Refu
 
 /**
  * Splits an amount that is not (only) the items' own sum: in proportion to `like` (goods net of discount,
- * shipping, tax), no part above what is left of it; what a capped part cannot take stays with the goods.
+ * shipping, tax), no part above what is left of it; what a capped part cannot take stays with the goods. The
+ * goods part carries its share of `like`'s discount (goods net x discount / net goods, half up, at most what is
+ * left of the discount), so a partial refund returns its part of the discount as an item refund does, and a
+ * later refund of the rest is not left the whole of it.
  */
 export function splitAmount(
   amountCents: number,
-  like: { netGoodsCents: number; shippingCents: number; taxCents: number },
+  like: { netGoodsCents: number; discountCents: number; shippingCents: number; taxCents: number },
   left: RefundParts,
 ): RefundParts {
   const [, shipping = 0, tax = 0] = prorateCents(amountCents, [
@@ -108,5 +111,10 @@ export function splitAmount(
   ]);
   const shippingCents = Math.min(shipping, left.shippingCents);
   const taxCents = Math.min(tax, left.taxCents);
-  return { goodsCents: amountCents - shippingCents - taxCents, discountCents: 0, shippingCents, taxCents };
+  const netGoodsCents = amountCents - shippingCents - taxCents;
+  const discountCents =
+    like.netGoodsCents > 0 && like.discountCents > 0 && netGoodsCents > 0
+      ? Math.min(left.discountCents, cumulative(Math.max(0, like.discountCents), netGoodsCents, like.netGoodsCents))
+      : 0;
+  return { goodsCents: netGoodsCents + discountCents, discountCents, shippingCents, taxCents };
 }

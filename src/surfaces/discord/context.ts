@@ -6,6 +6,7 @@ import type { Customer, Tenant } from '../../generated/prisma/index.js';
 import type { Logger } from '../../platform/logger.js';
 import type { TenantContext } from '../../modules/shared/actor.js';
 import type { CustomIdKey, CustomIdParams } from './custom-id.js';
+import type { MessageData } from './replies.js';
 
 export interface HandlerContext {
   services: Services;
@@ -38,6 +39,13 @@ export interface Route<P = void> {
   showsOnly?: true;
   /** True when this call will reach a slow outside service (tax, address validation): defer up front. */
   deferIf?(ctx: HandlerContext): boolean;
+  /**
+   * A button on a shared message (the admin post): what that message shows while the work runs, when the answer
+   * is deferred (an UPDATE_MESSAGE instead of a bare deferred update, so nobody sees the old ask with live
+   * buttons). Computed from the interaction alone, before any database read; an answer that is not an update
+   * (a refusal, an error) puts the message back as it was (deferral.ts).
+   */
+  whileWorking?(interaction: APIInteraction, user: APIUser): MessageData;
   /**
    * Suggestions for an option marked `autocomplete` (interaction type 4, answered with type 8 and at most
    * 25 choices). It cannot be deferred: only fast reads.

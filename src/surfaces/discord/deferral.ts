@@ -4,7 +4,9 @@
 // dispatch before its own database reads: tenant, de-duplication, customer) is deferred too. A deferred interaction is answered
 // with type 6 (components, and modals opened from a message) or type 5 (commands, ephemeral), and the real
 // answer is delivered later through the interaction webhook: PATCH .../messages/@original, or a follow-up
-// message when the handler wanted a new message rather than an update.
+// message when the handler wanted a new message rather than an update. A button whose route says what its
+// message shows meanwhile (Route.whileWorking: the admin post's "Approving…") is answered with type 7 and that
+// message instead; an answer that is then not an update goes out as a follow-up and the message is put back.
 import {
   Routes,
   InteractionResponseType,
@@ -15,6 +17,7 @@ import {
 } from 'discord-api-types/v10';
 import type { REST } from '@discordjs/rest';
 import type { Logger } from '../../platform/logger.js';
+import { update, type MessageData } from './replies.js';
 
 export const DEFER_AFTER_MS = 2000;
 const UP_FRONT = Symbol('deferred up front');
@@ -59,9 +62,11 @@ export function immediateOnly(answer: APIInteractionResponse): APIInteractionRes
   return answer;
 }
 
-export function deferredResponseFor(interaction: APIInteraction): APIInteractionResponse {
+export function deferredResponseFor(interaction: APIInteraction, whileWorking?: MessageData): APIInteractionResponse {
   const onMessage =
     interaction.type === InteractionType.MessageComponent || (interaction.type === InteractionType.ModalSubmit && interaction.message);
+  // The message in its working state (the admin post "Approving…", its buttons disabled), not left as it was.
+  if (onMessage && whileWorking) return update(whileWorking);
   return onMessage
     ? { type: InteractionResponseType.DeferredMessageUpdate }
     : { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } };
@@ -78,6 +83,8 @@ export async function answerInTime(opts: {
   deferNow: boolean | Promise<boolean>;
   /** When to give up waiting (default: DEFER_AFTER_MS from now). */
   deadline?: Promise<void>;
+  /** What the component's message shows while deferred (Route.whileWorking); a bare deferred update without it. */
+  whileWorking?: MessageData;
   rest: REST;
   log: Logger;
 }): Promise<APIInteractionResponse> {
@@ -90,7 +97,7 @@ export async function answerInTime(opts: {
   const winner = await Promise.race([work, deadline.then((): typeof DEADLINE => DEADLINE), deferNow]);
   own?.clear();
   if (winner !== UP_FRONT && winner !== DEADLINE) return winner;
-  const deferred = deferredResponseFor(interaction);
+  const deferred = deferredResponseFor(interaction, opts.whileWorking);
   deferrals.set(deferred, winner === UP_FRONT ? 'up_front' : 'deadline');
   void work
     .then((result) => {
@@ -125,6 +132,19 @@ async function deliverLater(
   const wantsNewMessage = result.type === InteractionResponseType.ChannelMessageWithSource;
   if (deferred.type === InteractionResponseType.DeferredMessageUpdate && wantsNewMessage) {
     await rest.post(Routes.webhook(appId, token), { body: { ...body, flags: MessageFlags.Ephemeral }, auth: false });
+    return;
+  }
+  if (deferred.type === InteractionResponseType.UpdateMessage && wantsNewMessage) {
+    // The message was put in its working state, and the answer is not an update of it (a refusal, an error): the
+    // answer goes to the user alone, and the message is put back as it was (its buttons live again).
+    await rest.post(Routes.webhook(appId, token), { body: { ...body, flags: MessageFlags.Ephemeral }, auth: false });
+    const was = 'message' in interaction ? interaction.message : undefined;
+    if (was) {
+      await rest.patch(Routes.webhookMessage(appId, token, '@original'), {
+        body: { embeds: was.embeds, components: was.components, allowed_mentions: { parse: [] } },
+        auth: false,
+      });
+    }
     return;
   }
   await rest.patch(Routes.webhookMessage(appId, token, '@original'), { body, auth: false });

@@ -68,8 +68,19 @@ export async function handleInteraction(
     errorReply(err, requestId, log, interaction),
   );
   void work.finally(() => decided(false));
+  // A button on a shared message that says what it is doing while deferred (Route.whileWorking).
+  const resolved = resolveRoute(interaction);
+  const working = resolved.ok ? resolved.route.whileWorking?.(interaction, user) : undefined;
   try {
-    return await answerInTime({ interaction, work, deferNow, deadline: deadline.reached, rest: services.interactionRest, log });
+    return await answerInTime({
+      interaction,
+      work,
+      deferNow,
+      deadline: deadline.reached,
+      rest: services.interactionRest,
+      log,
+      ...(working ? { whileWorking: working } : {}),
+    });
   } finally {
     deadline.clear();
   }

@@ -14,7 +14,13 @@ import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.
 import { customId } from '../custom-id.js';
 import { commandOptions, modalValues } from '../interaction-data.js';
 import { COLORS, embed, ephemeral, modal, update } from '../replies.js';
-import { adminOrderMessage, decidedAdminMessage, receivedAmountText, receivedText } from '../views/admin-order.view.js';
+import {
+  adminOrderMessage,
+  decidedAdminMessage,
+  receivedAmountText,
+  receivedText,
+  workingAdminMessage,
+} from '../views/admin-order.view.js';
 import type { ReceiptResult } from '../../../modules/payments/record-receipt.command.js';
 import { refundClaims } from '../../../modules/payments-processor/checkouts/refund-claims.query.js';
 import { refundClaimsField } from '../views/refund-claims.view.js';
@@ -133,6 +139,9 @@ export const adminComponents: ComponentRoutes = {
   'payment:approve': {
     kind: 'component',
     adminOnly: true,
+    // Deferred (a slow database): the post says "Approving…" with its buttons disabled until the decision replaces it.
+    whileWorking: (interaction, user) =>
+      workingAdminMessage(interaction.type === InteractionType.MessageComponent ? interaction.message : undefined, user.id, 'Approving'),
     async run(ctx, [paymentId]) {
       const { order, changed } = await ctx.services.payments.confirm(ctx.adminContext(), { paymentId });
       return decided(ctx, { approved: true, by: ctx.user.id, number: order.number, already: !changed });

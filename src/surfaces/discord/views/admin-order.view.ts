@@ -1,6 +1,6 @@
 // The admin-channel embed for a new order (posted by the order.created notification) and how it looks
 // once an admin approved or rejected the payment.
-import { ButtonStyle, type APIEmbed } from 'discord-api-types/v10';
+import { ButtonStyle, ComponentType, type APIEmbed, type APIMessageTopLevelComponent } from 'discord-api-types/v10';
 import type { Customer, Order, OrderItem, PaymentMethod } from '../../../generated/prisma/index.js';
 import { isErased } from '../../../modules/customers/erase-customer.js';
 import { customId } from '../custom-id.js';
@@ -151,6 +151,39 @@ export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid
   };
 }
 
+/** The post's description without the lines that ask the admins to act. */
+function withoutInstructions(description: string | undefined): string | undefined {
+  return description
+    ?.split('\n')
+    .filter((l) => !isInstruction(l))
+    .join('\n');
+}
+
+/**
+ * The admin post while a decision is being made (`doing`: "Approving"), shown at once when the click's answer is
+ * deferred: no instruction, a Decision line naming who clicked, every button disabled. The decision replaces it.
+ */
+export function workingAdminMessage(
+  original: { embeds?: APIEmbed[]; components?: APIMessageTopLevelComponent[] } | undefined,
+  by: string,
+  doing: string,
+): MessageData {
+  const base = original?.embeds?.[0] ?? {};
+  const description = withoutInstructions(base.description);
+  return {
+    embeds: [
+      embed({
+        ...base,
+        ...(description !== undefined ? { description } : {}),
+        fields: [...(base.fields ?? []), { name: 'Decision', value: `${doing}… (<@${by}>)` }],
+      }),
+    ],
+    components: (original?.components ?? []).flatMap((r) =>
+      r.type === ComponentType.ActionRow ? [{ ...r, components: r.components.map((c) => ({ ...c, disabled: true })) }] : [],
+    ),
+  };
+}
+
 /**
  * The admin message after a decision: same embed, new title/colour, a line saying who decided, no buttons, and
  * none of the lines that asked the admins to act (the click's own answer shows the decision, not the old ask).
@@ -185,10 +218,7 @@ export function decidedAdminMessage(
     : outcome.cancelledBefore
       ? `The order was already cancelled, so the payment was not rejected; ${unchanged} and the customer was sent no reason`
       : `${outcome.already ? `Already rejected; ${unchanged}` : `Rejected by <@${outcome.by}>`}${outcome.reason ? `: ${outcome.reason}` : ''}`;
-  const description = base.description
-    ?.split('\n')
-    .filter((l) => !isInstruction(l))
-    .join('\n');
+  const description = withoutInstructions(base.description);
   return {
     embeds: [
       embed({

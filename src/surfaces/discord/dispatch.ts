@@ -20,7 +20,7 @@ import { parseCustomId } from './custom-id.js';
 import { answerInTime, immediateOnly, startDeadline } from './deferral.js';
 import { errorReply } from './error-reply.js';
 import { claimCustomerInteraction, claimInteraction, type Claim } from './interaction-dedup.js';
-import { COLORS, notice } from './replies.js';
+import { COLORS, notice, type MessageData } from './replies.js';
 import { COMMAND_ROUTES, COMPONENT_ROUTES } from './routes.js';
 import { createTenantCache } from './tenant-cache.js';
 import { focusedOption } from './interaction-data.js';
@@ -69,8 +69,7 @@ export async function handleInteraction(
   );
   void work.finally(() => decided(false));
   // A button on a shared message that says what it is doing while deferred (Route.whileWorking).
-  const resolved = resolveRoute(interaction);
-  const working = resolved.ok ? resolved.route.whileWorking?.(interaction, user) : undefined;
+  const working = whileWorking(interaction, user, log);
   try {
     return await answerInTime({
       interaction,
@@ -83,6 +82,21 @@ export async function handleInteraction(
     });
   } finally {
     deadline.clear();
+  }
+}
+
+/**
+ * What the clicked message shows while a deferred answer is worked on (Route.whileWorking), or undefined (a bare
+ * deferred update): a message echoed in a shape the view cannot read is left as it is.
+ */
+function whileWorking(interaction: APIInteraction, user: APIUser, log: Logger): MessageData | undefined {
+  const resolved = resolveRoute(interaction);
+  if (!resolved.ok || !resolved.route.whileWorking) return undefined;
+  try {
+    return resolved.route.whileWorking(interaction, user);
+  } catch (err) {
+    log.warn({ err, interactionId: interaction.id }, 'could not show the message in its working state; a bare deferred update instead');
+    return undefined;
   }
 }
 

@@ -12,7 +12,7 @@ import type { AfterSaleDeps } from '../orders/index.js';
 import { OPEN_PAYMENT_STATUSES } from '../orders/index.js';
 import { lockOrder, orderLabel, owedCents } from '../orders/index.js';
 import { transitionOrder } from '../orders/index.js';
-import { IN_FLIGHT_CHECKOUT_STATES, liveCheckout, liveCheckoutWords } from '../payments-processor/checkouts/money-in-flight.query.js';
+import { inFlightCheckout, inFlightWords } from '../payments-processor/checkouts/money-in-flight.query.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderPaidPayload } from '../shared/events.js';
 
@@ -36,36 +36,28 @@ export async function orderIdOfPayment(tx: Tx, tenantId: string, paymentId: stri
 }
 
 /**
- * The one rule for money recorded by hand while the order is being paid online (every surface: the admin post's
- * Approve and Record buttons, /payment-confirm, the panel's mark-as-paid and receipt form, the REST API), checked
- * under the order's lock:
- * - marking the order paid (a confirm, or a receipt that covers what is owed) is refused (ILLEGAL_STATE) while a
- *   checkout of the order is live: OPEN, the customer is paying at PayPal, Square or BTCPay and the provider's
- *   confirmation (its webhook, the return page, reconciliation) marks the order paid; APPROVED/PENDING, the money
- *   is on its way (BTCPay confirming, a PayPal eCheck clearing). Approving by hand then would mark the order paid
- *   for money that never came, or have the ledger refund the real money as unapplied when it settles;
- * - a part received by hand (`part`) is refused only while money is on its way: with the checkout merely open, the
- *   part changes what is owed, the open checkout is closed at its provider (voidStale) and the customer pays the
- *   rest through a new one (docs/decisions/square-and-btcpay.md).
- * `instead` says what to do if the online payment fails ("mark the order paid then").
+ * The one rule for money recorded by hand while a processor payment of the order is on its way (a checkout
+ * APPROVED/PENDING: BTCPay confirming, a PayPal eCheck clearing): refused (ILLEGAL_STATE), for a confirm and
+ * for a part received alike. That checkout was made for what was owed when it opened; money recorded by hand
+ * meanwhile makes it more than is owed when it settles, and the ledger then refunds all of it as unapplied.
+ * `instead` says what to do if the payment fails ("mark the order paid then").
  */
-export async function refuseWhilePaidOnline(tx: Tx, order: Order, instead: string, opts: { part?: boolean } = {}): Promise<void> {
-  const live = await liveCheckout(tx, order.id);
-  if (!live) return;
-  const inFlight = (IN_FLIGHT_CHECKOUT_STATES as readonly string[]).includes(live.state);
-  if (opts.part && !inFlight) return;
-  const then = inFlight
-    ? `it will mark order ${orderLabel(order)} paid when it settles. Wait for it; if it fails instead, ${instead}.`
-    : `the provider's confirmation marks order ${orderLabel(order)} paid, with nothing to approve by hand. Wait for it; if the checkout fails or expires unpaid instead, ${instead}.`;
-  throw new AppError('ILLEGAL_STATE', `${liveCheckoutWords(live)}; ${then}`, { checkoutId: live.id, checkoutState: live.state });
+export async function refuseWhileMoneyInFlight(tx: Tx, order: Order, instead: string): Promise<void> {
+  const inFlight = await inFlightCheckout(tx, order.id);
+  if (!inFlight) return;
+  throw new AppError(
+    'ILLEGAL_STATE',
+    `${inFlightWords(inFlight)}; it will mark order ${orderLabel(order)} paid when it settles. Wait for it; if it fails instead, ${instead}.`,
+    { checkoutId: inFlight.id, checkoutState: inFlight.state },
+  );
 }
 
 /**
  * Confirms payment of `order` (locked by the caller). PENDING_PAYMENT -> PAID, the payment -> paid,
  * entitlements granted (role jobs), order.paid enqueued, audit entry. Already paid: changed=false.
  * Cancelled (rejected or cancelled): ILLEGAL_STATE. ILLEGAL_STATE too while a processor checkout of the
- * order is live (refuseWhilePaidOnline): the customer is paying it, or its money is on its way, and the
- * provider's confirmation pays the order; confirming by hand first would have the ledger refund it as unapplied. The ledger itself,
+ * order has money on its way (BTCPay confirming, a PayPal eCheck): that money pays the order when it
+ * settles, and confirming by hand first would have the ledger refund it as unapplied. The ledger itself,
  * applying a checkout's money, passes `paidByCheckoutId` (another checkout still in flight is then a second
  * payment, refunded when it settles).
  */
@@ -100,7 +92,7 @@ export async function confirmLockedOrder(
     return { order, payment: paid, changed: false };
   }
 
-  if (!opts.paidByCheckoutId) await refuseWhilePaidOnline(tx, order, 'mark the order paid then');
+  if (!opts.paidByCheckoutId) await refuseWhileMoneyInFlight(tx, order, 'mark the order paid then');
 
   const open = named ?? payments.find((p) => OPEN_PAYMENT_STATUSES.includes(p.status));
   if (open && !OPEN_PAYMENT_STATUSES.includes(open.status)) {

@@ -23,7 +23,7 @@ import {
 } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type PaymentReceiptRecordedPayload } from '../shared/events.js';
-import { confirmLockedOrder, orderIdOfPayment, paymentRef, refuseWhilePaidOnline } from './confirm-payment.command.js';
+import { confirmLockedOrder, orderIdOfPayment, paymentRef, refuseWhileMoneyInFlight } from './confirm-payment.command.js';
 
 /** The most an order can have received, as a multiple of its total: paid twice over. */
 export const MAX_RECEIVED_TIMES_TOTAL = 2;
@@ -114,15 +114,13 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
         { status: order.status },
       );
     }
-    // A part received while a processor payment of the order is on its way would make that payment more than
-    // is owed when it settles, and the ledger would refund it all: refused (refuseWhilePaidOnline). A part that
-    // covers what is owed is a confirm, refused also while the checkout is only open.
+    // A part received while a processor payment of the order is confirming would make that payment more
+    // than is owed when it settles, and the ledger would refund it all: refused as a confirm is.
     if (pending)
-      await refuseWhilePaidOnline(
+      await refuseWhileMoneyInFlight(
         tx,
         order,
         'record the money received then (if it settles, money received by hand is extra: record it then, and return it)',
-        { part: true },
       );
     // A slip of the keyboard (an amount in dollars typed as cents, a few zeros too many) is refused before it
     // marks an order paid and tells the customer they overpaid: a customer who paid twice is the most a

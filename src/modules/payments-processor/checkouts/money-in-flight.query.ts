@@ -1,8 +1,7 @@
 // What processor money of an order (or a connection) is still on its way, read inside the caller's
 // transaction, so an admin's action that would lose it is refused with what to do instead:
-// - a manual confirm while a checkout is live (OPEN: the buyer is paying it; APPROVED/PENDING: BTCPay
-//   confirming, a PayPal eCheck) would make that money unapplied when it settles, and the ledger would refund
-//   it: the provider's confirmation pays the order (payments.confirm and payments.recordReceipt refuse);
+// - a manual confirm while a checkout is APPROVED/PENDING (BTCPay confirming, a PayPal eCheck) would make
+//   that money unapplied when it settles, and the ledger would refund it (payments.confirm refuses);
 // - a delete takes the order's checkouts and refunds with it: webhooks for an open checkout then find
 //   nothing, and a refund job waiting to retry finds no refund (orderAdmin.delete refuses);
 // - a disconnect erases the credentials open checkouts need (paymentConnections.disconnect refuses).
@@ -33,33 +32,12 @@ export function inFlightWords(c: CheckoutFacts): string {
   return `A Cash App Pay payment of ${amount} for this order is still pending at Square`;
 }
 
-/** The online payment's name as a customer chose it: PayPal, Cash App Pay, Bitcoin (BTCPay). */
-const ONLINE_PAYMENT_NAMES: Record<PaymentCheckout['provider'], string> = {
-  PAYPAL: 'PayPal',
-  SQUARE: 'Cash App Pay',
-  BTCPAY: 'Bitcoin (BTCPay)',
-};
-
-/**
- * A checkout of the order still live, in words: money on its way (inFlightWords), or "The customer is paying
- * for this order online: a $42.50 PayPal checkout is open" (the buyer can still pay it).
- */
-export function liveCheckoutWords(c: CheckoutFacts): string {
-  if ((IN_FLIGHT_CHECKOUT_STATES as readonly string[]).includes(c.state)) return inFlightWords(c);
-  const amount = formatMoney(c.amountCents, c.currency.trim());
-  return `The customer is paying for this order online: a ${amount} ${ONLINE_PAYMENT_NAMES[c.provider]} checkout is open`;
-}
-
-/**
- * The order's newest checkout that is still live (OPEN_CHECKOUT_STATES: open for the buyer, or money on its way),
- * or null; a checkout with money on its way comes first.
- */
-export async function liveCheckout(tx: Tx, orderId: string): Promise<PaymentCheckout | null> {
-  const live = await tx.paymentCheckout.findMany({
-    where: { orderId, state: { in: [...OPEN_CHECKOUT_STATES] } },
+/** The order's newest checkout with money on its way, or null. */
+export async function inFlightCheckout(tx: Tx, orderId: string): Promise<PaymentCheckout | null> {
+  return tx.paymentCheckout.findFirst({
+    where: { orderId, state: { in: [...IN_FLIGHT_CHECKOUT_STATES] } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
   });
-  return live.find((c) => (IN_FLIGHT_CHECKOUT_STATES as readonly string[]).includes(c.state)) ?? live[0] ?? null;
 }
 
 /**

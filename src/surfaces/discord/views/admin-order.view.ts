@@ -71,8 +71,10 @@ export const MANUAL_PAYMENT_INSTRUCTION = 'Approve once the money has arrived, o
 
 /**
  * What the admins read while the order waits for an online payment (PayPal, Cash App Pay, a Bitcoin invoice): the
- * provider's confirmation marks it paid, so the post offers no Approve (payments.confirm refuses a manual confirm
- * while the order's checkout is live: refuseWhilePaidOnline).
+ * provider's confirmation marks it paid, so the post offers no Approve. Money that reached the shop another way is
+ * still recorded (Record amount received, /payment-confirm, the panel): an open checkout is then closed at its
+ * provider and never charged (checkout.service voidStale), and a manual confirm waits only while a checkout's money
+ * is on its way (refuseWhileMoneyInFlight), so an abandoned checkout never blocks the shop.
  */
 export function onlinePaymentInstruction(method: PaymentMethod): string {
   const label = paymentMethodLabel(method);

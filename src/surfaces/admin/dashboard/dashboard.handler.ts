@@ -135,34 +135,54 @@ export function dashboardHandler(db: Db, reach: ServerReach): PageHandler {
   };
 }
 
-/** How long the dashboard trusts what Discord said of a shop's admin channel, and waits for it at most. */
+/**
+ * How long the dashboard trusts what Discord said of a shop's admin channel; how long it trusts "Discord could not
+ * tell" (slow, down, no bot token); how long a view waits for Discord at most.
+ */
 const CHANNEL_LOOKUP_TTL_MS = 60_000;
+const CHANNEL_UNKNOWN_TTL_MS = 30_000;
 const CHANNEL_LOOKUP_WAIT_MS = 2_000;
+
+type ChannelFound = Awaited<ReturnType<DiscordDirectory['findChannel']>>;
 
 /**
  * The checklist's question about the stored admin channel (shop-readiness.query.ts), asked of the panel's Discord
- * directory: remembered for a minute per shop and channel (a foreign channel is not in the cached lists, so the
- * directory would ask Discord afresh at every dashboard view), and 'unknown' when Discord takes longer than
- * CHANNEL_LOOKUP_WAIT_MS, so a slow Discord never holds up the dashboard's figures.
+ * directory: one question per shop and channel at a time, shared by the views that arrive while it is asked; its
+ * answer remembered for a minute (a foreign channel is not in the cached lists, so the directory would ask Discord
+ * afresh at every view), and "could not tell" for 30 seconds, so a hanging Discord costs one view at most
+ * CHANNEL_LOOKUP_WAIT_MS (then nothing is claimed), not every view.
  */
 export function storedChannelLookup(
   directory: Pick<DiscordDirectory, 'findChannel'>,
   now: () => number = Date.now,
 ): NonNullable<ServerReach['findChannel']> {
-  const known = new Map<string, { at: number; found: Awaited<ReturnType<DiscordDirectory['findChannel']>> }>();
+  const known = new Map<string, { at: number; found: ChannelFound }>();
+  const asking = new Map<string, Promise<ChannelFound>>();
+  const remember = (key: string, found: ChannelFound) => {
+    if (known.size >= 5_000) known.delete(known.keys().next().value!);
+    known.set(key, { at: now(), found });
+  };
   return async (tenantId, channelId) => {
     const key = `${tenantId}:${channelId}`;
+    const asked = now();
     const hit = known.get(key);
-    if (hit && now() - hit.at < CHANNEL_LOOKUP_TTL_MS) return hit.found;
+    if (hit && now() - hit.at < (hit.found === 'unknown' ? CHANNEL_UNKNOWN_TTL_MS : CHANNEL_LOOKUP_TTL_MS)) return hit.found;
+    let question = asking.get(key);
+    if (!question) {
+      question = directory.findChannel(tenantId, channelId).then(
+        (found) => (remember(key, found), found),
+        () => (remember(key, 'unknown'), 'unknown' as const),
+      );
+      asking.set(key, question);
+      void question.finally(() => asking.delete(key));
+    }
     let timer: NodeJS.Timeout | undefined;
     const found = await Promise.race([
-      directory.findChannel(tenantId, channelId),
+      question,
       new Promise<'unknown'>((resolve) => (timer = setTimeout(() => resolve('unknown'), CHANNEL_LOOKUP_WAIT_MS))),
     ]).finally(() => clearTimeout(timer));
-    if (found !== 'unknown') {
-      if (known.size >= 5_000) known.delete(known.keys().next().value!);
-      known.set(key, { at: now(), found });
-    }
+    // Given up on while Discord is still asked: the next views get "could not tell" at once, until it answers.
+    if (found === 'unknown' && (known.get(key)?.at ?? -Infinity) < asked) remember(key, 'unknown');
     return found;
   };
 }

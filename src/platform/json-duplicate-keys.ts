@@ -12,7 +12,9 @@ export interface DuplicateKey {
 
 interface ObjectFrame {
   kind: 'object';
-  path: string;
+  /** The frame this object is a value of, and its key or index there (its path is built only for a duplicate). */
+  parent?: Frame;
+  part: string;
   keys: Set<string>;
   expectKey: boolean;
   /** The key whose value is being read. */
@@ -21,25 +23,29 @@ interface ObjectFrame {
 
 interface ArrayFrame {
   kind: 'array';
-  path: string;
+  parent?: Frame;
+  part: string;
   index: number;
 }
 
-const join = (path: string, part: string) => (path ? `${path}.${part}` : part);
+type Frame = ObjectFrame | ArrayFrame;
 
-/** The path a value at the top of `stack` has. */
-function valuePath(stack: (ObjectFrame | ArrayFrame)[]): string {
-  const top = stack.at(-1);
-  if (!top) return '';
-  return top.kind === 'object' ? join(top.path, top.current ?? '') : join(top.path, String(top.index));
+/** The path of `frame` ("" for the body itself), walking up its parents: only ever built for the one duplicate. */
+function framePath(frame: Frame | undefined): string {
+  const parts: string[] = [];
+  for (let f = frame; f?.parent; f = f.parent) parts.push(f.part);
+  return parts.reverse().join('.');
 }
+
+/** The key or index a value opened inside `top` has there. */
+const partIn = (top: Frame | undefined) => (top ? (top.kind === 'object' ? (top.current ?? '') : String(top.index)) : '');
 
 /**
  * The first key that an object of `text` names twice (compared as decoded: "a" and "\u0061" are one key), at any
  * depth, or undefined. Text that is not JSON gives undefined or a best effort: the JSON parser refuses it anyway.
  */
 export function findDuplicateJsonKey(text: string): DuplicateKey | undefined {
-  const stack: (ObjectFrame | ArrayFrame)[] = [];
+  const stack: Frame[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text.charCodeAt(i);
@@ -48,13 +54,19 @@ export function findDuplicateJsonKey(text: string): DuplicateKey | undefined {
       if (end < 0) return undefined;
       const top = stack.at(-1);
       if (top?.kind === 'object' && top.expectKey) {
-        let key: string;
-        try {
-          key = JSON.parse(text.slice(i, end + 1)) as string;
-        } catch {
-          return undefined;
+        // Decoded only when it has an escape (most keys have none: no parse per key).
+        let key = text.slice(i + 1, end);
+        if (key.includes('\\')) {
+          try {
+            key = JSON.parse(text.slice(i, end + 1)) as string;
+          } catch {
+            return undefined;
+          }
         }
-        if (top.keys.has(key)) return { path: join(top.path, key), key };
+        if (top.keys.has(key)) {
+          const at = framePath(top);
+          return { path: at ? `${at}.${key}` : key, key };
+        }
         top.keys.add(key);
         top.current = key;
         top.expectKey = false;
@@ -63,9 +75,9 @@ export function findDuplicateJsonKey(text: string): DuplicateKey | undefined {
       continue;
     }
     if (c === 0x7b /* { */) {
-      stack.push({ kind: 'object', path: valuePath(stack), keys: new Set(), expectKey: true });
+      stack.push({ kind: 'object', parent: stack.at(-1), part: partIn(stack.at(-1)), keys: new Set(), expectKey: true });
     } else if (c === 0x5b /* [ */) {
-      stack.push({ kind: 'array', path: valuePath(stack), index: 0 });
+      stack.push({ kind: 'array', parent: stack.at(-1), part: partIn(stack.at(-1)), index: 0 });
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       stack.pop();
     } else if (c === 0x2c /* , */) {

@@ -120,7 +120,7 @@ export interface CreatedCheckout extends ProviderCheckoutState {
 /** A verified webhook, reduced to what the payments core acts on. */
 export interface ProviderWebhookEvent {
   /** The provider's event id (PayPal event id, Square event_id, BTCPay deliveryId or originalDeliveryId):
-   *  events are de-duplicated on (provider, eventId). */
+   *  events are de-duplicated per connection, on (provider, connectionId, eventId). */
   eventId: string;
   /** The provider's own event type, e.g. "PAYMENT.CAPTURE.COMPLETED", "payment.updated", "InvoiceSettled". */
   type: string;

@@ -316,7 +316,7 @@ describe('customer self-service: Cancel order', () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ actorType: 'CUSTOMER', actorId: s.customer.id, after: { reason: 'customer_cancelled' } });
     const dm = await waitFor('the cancellation DM', async () => dmsTo(s.customer.id).find((d) => /cancelled/.test(d.title)));
-    expect(dm.description).toMatch(/you cancelled it/);
+    expect(dm.description).toMatch(/You cancelled this order\./);
 
     // The scheduled expiry, when it comes, finds nothing to do.
     clock.advance(3 * 24 * 3600);

@@ -65,7 +65,7 @@ describe('simulator', { timeout: SIMULATE_BUDGET_MS + 60_000 }, () => {
         `select ${s.products[0]!.name}`,
         'modal quantity=1',
         'click Enter new address',
-        'modal line1="9 Pine Rd" city=Austin state=TX postal_country="73301 US"',
+        'modal name="Ana Ruiz" street="9 Pine Rd" city=Austin state=TX postal_country="73301 US"',
         `select ${s.shippingType.name}`,
         'select Zelle',
         'click Confirm & submit',

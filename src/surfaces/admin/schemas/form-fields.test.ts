@@ -63,13 +63,16 @@ describe('money fields are typed in the currency, never in cents', () => {
     expect(usd.parse('24.5')).toBe(2450);
     expect(usd.parse(' $1,250.99 ')).toBe(125099);
     expect(usd.parse('0')).toBe(0);
+    // A decimal comma, as much of the world writes it (one or two digits after it; three are thousands).
+    expect(usd.parse('12,34')).toBe(1234);
+    expect(usd.parse('1,250')).toBe(125000);
     // Yen have no minor unit: 2450 is ¥2,450.
     expect(formMoney('JPY', 100_000_000).parse('2450')).toBe(2450);
   });
 
   it('refuses cents-like and wrong amounts with the form of a right one', () => {
     const usd = formMoney('USD', 10_000_000);
-    for (const bad of ['24.505', '-5', 'ten', '12,34'])
+    for (const bad of ['24.505', '-5', 'ten', '12,345.678'])
       expect(usd.safeParse(bad).error?.issues[0]?.message, bad).toBe('an amount in USD, such as 24.50');
     expect(formMoney('JPY', 100).safeParse('24.50').error?.issues[0]?.message).toBe('an amount in JPY, such as 2450');
     expect(usd.safeParse('100000.01').error?.issues[0]?.message).toBe('at most $100,000.00');

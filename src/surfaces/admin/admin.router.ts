@@ -42,7 +42,7 @@ import { withAuditTimeline } from './resources/audit-trail.js';
 import { addAfter } from './resources/add-after.js';
 import { withNewFormDefaults } from './resources/new-form-defaults.js';
 import { openTheNewRecord } from './resources/open-new-record.js';
-import { createDiscordDirectory, discordNames, type DiscordDirectory } from './resources/discord-directory.js';
+import { createDiscordDirectory, discordNames } from './resources/discord-directory.js';
 import { adminUserResource, adminUserRules, guildResource, tenantResource } from './resources/settings.resources.js';
 import { amountsInShopCurrency, productInShopCurrency } from './resources/shop-currency.rules.js';
 import { tenantSettingsRules } from './resources/tenant-settings.rules.js';
@@ -84,12 +84,7 @@ function loadDmmf(): unknown {
   return JSON.parse(readFileSync(fileURLToPath(new URL('../../generated/dmmf.json', import.meta.url)), 'utf8'));
 }
 
-export function buildResources(
-  services: Services,
-  components: ReturnType<typeof createComponents>['components'],
-  // Discord roles and channels by name where the bot can list them (ids otherwise); shared with the dashboard.
-  discord: DiscordDirectory = createDiscordDirectory({ db: services.db, rest: services.discordRest, logger: services.logger }),
-): ResourceWithOptions[] {
+export function buildResources(services: Services, components: ReturnType<typeof createComponents>['components']): ResourceWithOptions[] {
   const ScopedResource = defineScopedResource(AdminJSPrisma);
   // The engineType="client" Prisma build exports a reduced DMMF; @adminjs/prisma reads the full one
   // (ids, enums, relations) from clientModule.Prisma.dmmf.datamodel.
@@ -125,6 +120,8 @@ export function buildResources(
     audit: { service: services.audit, action, ...extra },
   });
   const timeline = (r: ResourceWithOptions) => withAuditTimeline(r, services, components);
+  // Discord roles and channels by name where the bot can list them (ids otherwise).
+  const discord = createDiscordDirectory({ db, rest: services.discordRest, logger: services.logger });
   const named = (r: ResourceWithOptions, fields: Parameters<typeof discordNames>[1]) =>
     addAfter(r, ['show', 'edit'], discordNames(discord, fields));
 
@@ -318,6 +315,8 @@ export async function createAdminRouter(services: Services): Promise<Router> {
     ...(env.SESSION_SECRET_PREVIOUS ? [env.SESSION_SECRET_PREVIOUS] : []),
   ];
   const { loader, components } = createComponents();
+  // The dashboard's own directory (its checklist asks about the stored admin channel): its cache is not the forms',
+  // so a list the dashboard read a minute ago never stands in for the one an edit form loads.
   const discord = createDiscordDirectory({ db, rest: services.discordRest, logger });
 
   const admin = new AdminJS({
@@ -325,7 +324,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
     componentLoader: loader,
-    resources: buildResources(services, components, discord),
+    resources: buildResources(services, components),
     dashboard: {
       handler: dashboardHandler(db, { invoiceLinks: services.invoices.linksAvailable(), findChannel: storedChannelLookup(discord) }),
       component: components.Dashboard,

@@ -1,8 +1,8 @@
 // An admin's Approve on the admin post when the answer is deferred (DISCORD_DEFER_AFTER_MS=0 defers every answer,
 // so nothing here depends on timing): the click's immediate answer is the post in its working state ("Approving…",
 // who clicked, every button disabled, no "Approve once the money has arrived"), not a bare deferred update that
-// leaves the old ask with live buttons; the decision then replaces it (PATCH @original). A refusal goes to the admin
-// alone and the post is put back as it was.
+// leaves the old ask with live buttons; the decision then replaces it (PATCH @original). A refusal (here: the
+// order's PayPal money still clearing) goes to the admin alone and the post is put back as it was.
 import { describe, expect, it } from 'vitest';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { testDb } from '../helpers/db.js';
@@ -70,7 +70,8 @@ describe('Approve on the admin post, answered late', () => {
     const connection = await db.paymentConnection.create({
       data: { tenantId: s.tenant.id, provider: 'PAYPAL', environment: 'sandbox', status: 'CONNECTED' },
     });
-    // The customer opened the PayPal checkout: its confirmation pays the order, not an admin.
+    // The customer paid by eCheck at PayPal: the money is clearing, and its settlement pays the order, not an
+    // admin (payments.confirm refuses while a checkout's money is on its way: refuseWhileMoneyInFlight).
     await db.paymentCheckout.create({
       data: {
         tenantId: s.tenant.id,
@@ -82,7 +83,7 @@ describe('Approve on the admin post, answered late', () => {
         amountCents: order.totalCents,
         currency: 'USD',
         orderVersion: (await db.order.findUniqueOrThrow({ where: { id: order.id } })).version,
-        state: 'OPEN',
+        state: 'PENDING',
       },
     });
     // An Approve with an older post's custom id (the post itself offers none for a PayPal order).
@@ -90,7 +91,7 @@ describe('Approve on the admin post, answered late', () => {
     const res = await interact(h, click);
     expect(res.type).toBe(7);
     const refusal = await h.fake.waitFor((c) => c.method === 'POST' && c.path === `/webhooks/${APP_ID}/${click.token}`);
-    expect(JSON.stringify(refusal.body)).toContain('a $15.00 PayPal checkout is open');
+    expect(JSON.stringify(refusal.body)).toContain('A PayPal payment of $15.00 for this order is still clearing at PayPal');
     expect((refusal.body as { flags: number }).flags & 64).toBe(64);
     const restored = await h.fake.waitFor((c) => c.method === 'PATCH' && c.path === original(click.token));
     expect((restored.body as { embeds: unknown }).embeds).toEqual(post.embeds);

@@ -111,8 +111,11 @@ export function createDiscordDirectory(deps: {
       for (const fresh of [false, true]) {
         const channels = await serverChannels(tenantId, fresh);
         if (!channels) {
-          if (fresh) return channelItself(channelId);
-          continue;
+          if (!fresh) continue;
+          // Asked alone, Discord names any channel's server: 'none' unless it is one of this shop's.
+          const itself = await channelItself(channelId);
+          if (itself === 'unknown' || !itself.guildId) return itself;
+          return (await deps.db.guild.count({ where: { id: itself.guildId, tenantId } })) > 0 ? itself : 'none';
         }
         const found = channels.find((c) => c.id === channelId);
         if (found) return { id: found.id, guildId: found.guildId, type: found.type };

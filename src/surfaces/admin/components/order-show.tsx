@@ -153,7 +153,7 @@ const NotReached: React.FC<{ info: View['customerNotReached']; customer: string 
   );
 };
 
-/** A field of the receipt form: 44 px tall (a finger's target) and 16 px text (iOS Safari zooms in on smaller). */
+/** A field of the money forms: 44 px tall (a finger's target) and 16 px text (iOS Safari zooms in on smaller). */
 const receiptField: React.CSSProperties = {
   boxSizing: 'border-box',
   padding: '8px 10px',
@@ -163,12 +163,45 @@ const receiptField: React.CSSProperties = {
   width: '100%',
 };
 const receiptLabel: React.CSSProperties = { display: 'flex', flexDirection: 'column', gap: 4, fontSize: 14, flex: '1 1 180px' };
+const moneyForm: React.CSSProperties = { display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'flex-end' };
+
+/**
+ * An amount of money typed on this page ("20.00"): a visible label around its input (a placeholder is gone once
+ * typing starts), sized for a phone. A refusal of the amount is said under it (`error`, the input marked invalid
+ * and described by it) until it is typed again. `testId` names the input; its error's id and test id add `-error`.
+ */
+const MoneyAmountField: React.FC<{
+  label: string;
+  testId: string;
+  value: string;
+  placeholder?: string;
+  error: string | null;
+  onChange: (value: string) => void;
+}> = ({ label, testId, value, placeholder, error, onChange }) => (
+  <label style={receiptLabel}>
+    {label}
+    <input
+      aria-invalid={error ? true : undefined}
+      aria-describedby={error ? `${testId}-error` : undefined}
+      data-testid={testId}
+      inputMode="decimal"
+      placeholder={placeholder}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      style={{ ...receiptField, ...(error ? { borderColor: '#C0392B' } : {}) }}
+    />
+    {error ? (
+      <Text id={`${testId}-error`} data-testid={`${testId}-error`} role="alert" style={{ color: '#C0392B', maxWidth: 420 }}>
+        {error}
+      </Text>
+    ) : null}
+  </label>
+);
 
 /**
  * Record money received: the amount as typed ("20.00"), an optional note. `onRecord` answers whether the receipt
  * was saved: the fields are emptied only then, so an amount refused ("12.345") is corrected, not typed again.
- * Each field has a visible label (a placeholder is gone once typing starts) and is sized for a phone.
- * A refusal of the amount is said under its field (`error`) until it is typed again.
+ * Each field has a visible label and is sized for a phone.
  */
 const RecordReceipt: React.FC<{
   busy: boolean;
@@ -179,28 +212,18 @@ const RecordReceipt: React.FC<{
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
   return (
-    <Box mt="default" style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'flex-end' }}>
-      <label style={receiptLabel}>
-        Amount received
-        <input
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? 'receipt-amount-error' : undefined}
-          data-testid="receipt-amount"
-          inputMode="decimal"
-          placeholder="e.g. 20.00"
-          value={amount}
-          onChange={(e) => {
-            setAmount(e.target.value);
-            onType();
-          }}
-          style={{ ...receiptField, ...(error ? { borderColor: '#C0392B' } : {}) }}
-        />
-        {error ? (
-          <Text id="receipt-amount-error" data-testid="receipt-amount-error" role="alert" style={{ color: '#C0392B', maxWidth: 420 }}>
-            {error}
-          </Text>
-        ) : null}
-      </label>
+    <Box mt="default" style={moneyForm}>
+      <MoneyAmountField
+        label="Amount received"
+        testId="receipt-amount"
+        placeholder="e.g. 20.00"
+        value={amount}
+        error={error}
+        onChange={(typed) => {
+          setAmount(typed);
+          onType();
+        }}
+      />
       <label style={receiptLabel}>
         Note (optional)
         <input data-testid="receipt-note" value={note} onChange={(e) => setNote(e.target.value)} style={receiptField} />
@@ -235,32 +258,17 @@ const ReturnOverpayment: React.FC<{
 }> = ({ initial, busy, error, onType, onReturn }) => {
   const [amount, setAmount] = useState(initial);
   return (
-    <Box mt="default" style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'flex-end' }} data-testid="overpayment-return">
-      <label style={receiptLabel}>
-        Amount sent back to the customer
-        <input
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? 'overpayment-amount-error' : undefined}
-          data-testid="overpayment-amount"
-          inputMode="decimal"
-          value={amount}
-          onChange={(e) => {
-            setAmount(e.target.value);
-            onType();
-          }}
-          style={{ ...receiptField, ...(error ? { borderColor: '#C0392B' } : {}) }}
-        />
-        {error ? (
-          <Text
-            id="overpayment-amount-error"
-            data-testid="overpayment-amount-error"
-            role="alert"
-            style={{ color: '#C0392B', maxWidth: 420 }}
-          >
-            {error}
-          </Text>
-        ) : null}
-      </label>
+    <Box mt="default" style={moneyForm} data-testid="overpayment-return">
+      <MoneyAmountField
+        label="Amount sent back to the customer"
+        testId="overpayment-amount"
+        value={amount}
+        error={error}
+        onChange={(typed) => {
+          setAmount(typed);
+          onType();
+        }}
+      />
       <Button
         disabled={busy}
         data-testid="overpayment-return-button"
@@ -469,18 +477,22 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
     }
   };
 
-  const recordReceipt = async (amount: string, note: string): Promise<boolean> => {
-    setBusy('receipt');
+  /**
+   * Posts one of the money forms (`actionName`) with the amount as typed: a refusal of the amount is said under its
+   * field (`setError`), any answer as a notice. Answers whether it was saved.
+   */
+  const postAmount = async (
+    actionName: string,
+    data: Record<string, string>,
+    busyKey: string,
+    setError: (error: string | null) => void,
+  ): Promise<boolean> => {
+    setBusy(busyKey);
     try {
-      const res = await api.recordAction({
-        resourceId: resource.id,
-        recordId: String(record?.id),
-        actionName: 'recordReceipt',
-        data: { amount, note },
-      });
-      const data = res.data as Parameters<typeof applied>[0] & { record?: { errors?: Record<string, { message?: string }> } };
-      setReceiptError(data.notice?.type === 'error' ? (data.record?.errors?.amount?.message ?? null) : null);
-      return applied(data);
+      const res = await api.recordAction({ resourceId: resource.id, recordId: String(record?.id), actionName, data });
+      const answer = res.data as Parameters<typeof applied>[0] & { record?: { errors?: Record<string, { message?: string }> } };
+      setError(answer.notice?.type === 'error' ? (answer.record?.errors?.amount?.message ?? null) : null);
+      return applied(answer);
     } catch {
       addNotice({ message: 'That did not save. Check your connection and try again.', type: 'error' });
       return false;
@@ -488,25 +500,8 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
       setBusy(null);
     }
   };
-  const returnOverpayment = async (amount: string): Promise<boolean> => {
-    setBusy('overpayment');
-    try {
-      const res = await api.recordAction({
-        resourceId: resource.id,
-        recordId: String(record?.id),
-        actionName: 'returnOverpayment',
-        data: { amount },
-      });
-      const data = res.data as Parameters<typeof applied>[0] & { record?: { errors?: Record<string, { message?: string }> } };
-      setOverpaymentError(data.notice?.type === 'error' ? (data.record?.errors?.amount?.message ?? null) : null);
-      return applied(data);
-    } catch {
-      addNotice({ message: 'That did not save. Check your connection and try again.', type: 'error' });
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  };
+  const recordReceipt = (amount: string, note: string) => postAmount('recordReceipt', { amount, note }, 'receipt', setReceiptError);
+  const returnOverpayment = (amount: string) => postAmount('returnOverpayment', { amount }, 'overpayment', setOverpaymentError);
   const canRecord = ['PENDING_PAYMENT', 'PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'].includes(o.status);
 
   return (

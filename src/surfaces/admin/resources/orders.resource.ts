@@ -41,6 +41,7 @@ import { keepTyped } from './validation.js';
 import { extendPayWindowAction } from './pay-window.action.js';
 import { buttonAction } from './button-action.js';
 import { moneyProperty } from './money-columns.js';
+import { typedAmountAction } from './typed-amount.action.js';
 import { lines, moneyInputExample } from '../schemas/form-fields.js';
 import { shopTimeZone } from '../shop-time-zone.js';
 
@@ -378,93 +379,43 @@ export function orderResource(deps: {
 
   // The order page's "Record money received" (components/order-show.tsx); POST only. The amount as typed
   // in the order's currency ("20.00"); parts accumulate and the order is paid once they cover the total.
-  const recordReceiptHandler = async (
-    request: ActionRequest,
-    _response: unknown,
-    context: ActionContext,
-  ): Promise<RecordActionResponse> => {
-    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
-    try {
-      const form = parseInput(
-        z.object({ amount: z.string().trim().min(1).max(40), note: z.string().trim().max(500).optional() }),
-        request.payload ?? {},
-        'receipt',
-      );
-      const currency = String(context.record!.params.currency ?? 'USD');
-      const amountCents = parseMoneyInput(form.amount, currency);
-      if (!amountCents)
-        throw validationError([{ path: ['amount'], message: `Type the amount received like 20.00 (${currency}).` }], 'receipt');
-      const r = await services.payments.recordReceipt(
-        tenantContextOf(context),
-        { orderId: context.record!.id() },
-        { amountCents, note: form.note || undefined },
-      );
+  const recordReceiptHandler = typedAmountAction(logger, recordJson, {
+    what: 'receipt',
+    required: true,
+    notMoney: (currency) => `Type the amount received like 20.00 (${currency}).`,
+    run: async (context, { amountCents, note }) => {
+      const r = await services.payments.recordReceipt(tenantContextOf(context), { orderId: context.record!.id() }, { amountCents, note });
       const money = (c: number) => formatMoney(c, r.order.currency);
-      const message = [
+      return [
         `Recorded ${money(amountCents)} received on order #${r.order.number}.`,
         r.paid ? 'The order is now paid.' : r.remainingCents > 0 ? `${money(r.remainingCents)} still owed.` : '',
         r.overpaidCents ? `Overpaid by ${money(r.overpaidCents)}: return the difference to the customer.` : '',
       ]
         .filter(Boolean)
         .join(' ');
-      return recordJson(context, { message, type: 'success' });
-    } catch (err) {
-      // A refused amount is said under the amount field too (the form keeps what was typed): the field's own
-      // message, or the whole refusal when it is about the amount as a whole (more than twice the total).
-      const refused = errorNotice(err, context, logger, (path) => (path === 'amount' || path === 'note' ? path : undefined));
-      const fields = isAppError(err) ? (err.details as { fields?: unknown[] } | undefined)?.fields : undefined;
-      if (isAppError(err) && err.code === 'VALIDATION_FAILED' && !fields?.length)
-        refused.record.errors = { ...refused.record.errors, amount: { message: err.message } };
-      return refused;
-    }
-  };
+    },
+    // A refused amount is said under the amount field too (the form keeps what was typed): the field's own
+    // message, or the whole refusal when it is about the amount as a whole (more than twice the total).
+    fieldOf: (path) => (path === 'amount' || path === 'note' ? path : undefined),
+    wholeRefusalUnderAmount: true,
+  });
 
   // The order page's "Mark overpayment returned" (components/order-show.tsx, under Overpaid); POST only. The amount
   // as typed in the order's currency, all of the overpayment when empty; never more than it (the module checks,
   // under the order's lock, so a second admin's press is refused instead of recorded twice).
-  const returnOverpaymentHandler = async (
-    request: ActionRequest,
-    _response: unknown,
-    context: ActionContext,
-  ): Promise<RecordActionResponse> => {
-    if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
-    try {
-      const form = parseInput(
-        z.object({ amount: z.string().trim().max(40).optional(), note: z.string().trim().max(500).optional() }),
-        request.payload ?? {},
-        'overpayment return',
-      );
-      const currency = String(context.record!.params.currency ?? 'USD');
-      let amountCents: number | undefined;
-      if (form.amount) {
-        const typed = parseMoneyInput(form.amount, currency);
-        if (!typed)
-          throw validationError(
-            [
-              {
-                path: ['amount'],
-                message: `Type the amount sent back like ${moneyInputExample(currency)} (${currency}), or leave it empty for all of it.`,
-              },
-            ],
-            'overpayment return',
-          );
-        amountCents = typed;
-      }
-      const r = await services.payments.returnOverpayment(tenantContextOf(context), context.record!.id(), {
-        amountCents,
-        note: form.note || undefined,
-      });
+  const returnOverpaymentHandler = typedAmountAction(logger, recordJson, {
+    what: 'overpayment return',
+    required: false,
+    notMoney: (currency) => `Type the amount sent back like ${moneyInputExample(currency)} (${currency}), or leave it empty for all of it.`,
+    run: async (context, { amountCents, note }) => {
+      const r = await services.payments.returnOverpayment(tenantContextOf(context), context.record!.id(), { amountCents, note });
       const money = (c: number) => formatMoney(c, r.order.currency);
-      const message = r.overpaidCents
+      return r.overpaidCents
         ? `Marked ${money(r.returnedCents)} of the overpayment as returned on order #${r.order.number}; ${money(r.overpaidCents)} is still to return.`
         : `Marked ${money(r.returnedCents)} of the overpayment as returned on order #${r.order.number}; nothing is left to return.`;
-      return recordJson(context, { message, type: 'success' });
-    } catch (err) {
-      return errorNotice(err, context, logger, (path) =>
-        path === 'amount' || path === 'amountCents' ? 'amount' : path === 'note' ? path : undefined,
-      );
-    }
-  };
+    },
+    fieldOf: (path) => (path === 'amount' || path === 'amountCents' ? 'amount' : path === 'note' ? path : undefined),
+  });
 
   // "Invoice link": a signed link to the order's invoice page, shown to copy on its own page
   // (components/invoice-link.tsx, which POSTs when it opens: a GET only loads the order); "Send invoice link by

@@ -153,12 +153,13 @@ export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid
   };
 }
 
-/** The post's description without the lines that ask the admins to act. */
-function withoutInstructions(description: string | undefined): string | undefined {
-  return description
+/** The post as it is, but for the lines of its description that ask the admins to act (a decision is being made, or was). */
+function postWithoutInstructions(base: APIEmbed): APIEmbed {
+  const description = base.description
     ?.split('\n')
     .filter((l) => !isInstruction(l))
     .join('\n');
+  return { ...base, ...(description !== undefined ? { description } : {}) };
 }
 
 /**
@@ -171,12 +172,10 @@ export function workingAdminMessage(
   doing: string,
 ): MessageData {
   const base = original?.embeds?.[0] ?? {};
-  const description = withoutInstructions(base.description);
   return {
     embeds: [
       embed({
-        ...base,
-        ...(description !== undefined ? { description } : {}),
+        ...postWithoutInstructions(base),
         fields: [...(base.fields ?? []), { name: 'Decision', value: `${doing}… (<@${by}>)` }],
       }),
     ],
@@ -220,12 +219,10 @@ export function decidedAdminMessage(
     : outcome.cancelledBefore
       ? `The order was already cancelled, so the payment was not rejected; ${unchanged} and the customer was sent no reason`
       : `${outcome.already ? `Already rejected; ${unchanged}` : `Rejected by <@${outcome.by}>`}${outcome.reason ? `: ${outcome.reason}` : ''}`;
-  const description = withoutInstructions(base.description);
   return {
     embeds: [
       embed({
-        ...base,
-        ...(description !== undefined ? { description } : {}),
+        ...postWithoutInstructions(base),
         title: `Order #${outcome.number} · ${outcome.approved ? 'paid' : outcome.cancelledBefore ? 'already cancelled' : 'payment rejected'}`,
         color: outcome.approved ? COLORS.ok : COLORS.error,
         fields: [...(base.fields ?? []), { name: 'Decision', value: line }],

@@ -154,6 +154,25 @@ export function commandInteraction(b: Base, name: string, options: Record<string
   return envelope(b, 2, { id: snowflake(), name, type: 1, options: opts });
 }
 
+/**
+ * An autocomplete (type 4) of the command while `focused` is typed: the options so far, the focused one marked,
+ * as Discord sends it on each keystroke.
+ */
+export function autocompleteInteraction(b: Base, name: string, options: Record<string, string>, focused: string) {
+  const opts = Object.entries(options).map(([n, value]) => ({ name: n, value, type: 3, ...(n === focused ? { focused: true } : {}) }));
+  return envelope(b, 4, { id: snowflake(), name, type: 1, options: opts });
+}
+
+/** Posts an autocomplete and returns its suggestions (asserting the type 8 answer). */
+export async function suggestionsOf(h: Harness, interaction: unknown): Promise<{ name: string; value: string }[]> {
+  const res = (await send(h, interaction, { expectStatus: 200 })).body as {
+    type: number;
+    data: { choices: { name: string; value: string }[] };
+  };
+  if (res.type !== 8) throw new Error(`expected an autocomplete result (8), got ${res.type}`);
+  return res.data.choices;
+}
+
 /** The message a component sits on, as Discord echoes it back (so handlers can tell flow messages apart). */
 export function messageOf(res: Reply) {
   const data = res.data ?? {};

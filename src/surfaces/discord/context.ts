@@ -57,6 +57,8 @@ export interface AutocompleteContext {
   services: Services;
   interaction: APIInteraction;
   tenant: Tenant;
+  /** Who is typing (`member.user` in a guild): their open order, if any, is read by id, no customer row made. */
+  user: APIUser;
   memberRoleIds: string[];
   /** The option being typed and what was typed so far. */
   focused: { name: string; value: string };

@@ -172,10 +172,11 @@ async function autocomplete(services: Services, interaction: APIInteraction, log
     const focused = focusedOption(interaction);
     const name = (interaction.data as { name?: unknown } | undefined)?.name;
     const route = typeof name === 'string' ? COMMAND_ROUTES[name] : undefined;
-    if (!guildId || !interaction.member || !focused || !route?.autocomplete) return none;
+    const user: APIUser | undefined = interaction.member?.user ?? interaction.user;
+    if (!guildId || !interaction.member || !user || !focused || !route?.autocomplete) return none;
     const tenant = await tenantForGuild(services, guildId);
     if (!tenant) return none;
-    const choices = await route.autocomplete({ services, interaction, tenant, memberRoleIds: interaction.member.roles, focused });
+    const choices = await route.autocomplete({ services, interaction, tenant, user, memberRoleIds: interaction.member.roles, focused });
     return {
       type: InteractionResponseType.ApplicationCommandAutocompleteResult,
       data: { choices: choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })) },

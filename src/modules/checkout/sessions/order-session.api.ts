@@ -51,6 +51,12 @@ export interface OrderSessionService {
    */
   shippingChoices(tenantId: string, customerId: string): Promise<ShippingChoice[]>;
   /**
+   * The same menu for a Discord member known only by their user id (an autocomplete, which makes no customer
+   * row): the types the cart of their open, unexpired session may take; without one, what a new (empty) cart
+   * may take: every active type. One statement.
+   */
+  shippingChoicesForMember(tenantId: string, discordUserId: string): Promise<ShippingChoice[]>;
+  /**
    * Needs items, an address and, when the tenant has active shipping types, a chosen one (ILLEGAL_STATE);
    * the method must be one the tenant enabled and one that can be paid here, see paymentChoices
    * (PAYMENT_METHOD_NOT_ENABLED). Moves to READY_TO_SUBMIT.

@@ -194,14 +194,15 @@ export const legacyCommands: CommandRoutes = {
     },
   },
   'order-shipping': {
-    async autocomplete({ services, tenant, focused }) {
+    async autocomplete({ services, tenant, user, focused }) {
       if (focused.name !== 'shipping') return [];
       const typed = focused.value.trim().toLowerCase();
-      // Every active type (an autocomplete reads no customer, so not the cart): choosing a digital-only one
-      // for goods to ship is refused by setShippingType (selection-rules.ts shipping.digitalOnly).
-      const types = await services.catalog.listShippingTypes(tenant.id);
+      // What the shipping menu offers the caller's open order (selection-rules.ts shippingChoices: a digital-only
+      // type only while every line is digital); without an open order, every active type (an empty cart's).
+      const types = await services.orderSessions.shippingChoicesForMember(tenant.id, user.id);
       return types
         .filter((t) => !typed || t.name.toLowerCase().includes(typed))
+        .slice(0, 25)
         .map((t) => ({ name: `${t.name} · ${formatMoney(t.priceCents, tenant.currency)}`, value: t.id }));
     },
     async run(ctx) {

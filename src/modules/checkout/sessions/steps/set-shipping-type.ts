@@ -7,9 +7,18 @@ import { assertRules, guardSql, hasItemsRule, shippingTypeOffered, shippingTypeR
 import { noSession } from '../session-errors.js';
 import { loadActiveSession, toSessionView } from '../session-store.js';
 import type { OrderSessionService, ShippingChoice } from '../order-session.api.js';
+import type { ShippingFacts } from '../../../catalog/shipped-goods.js';
 import { requireItems, STATE_WITH_ITEMS, type StepContext } from '../step-runner.js';
 
-export function createShippingTypeSteps(ctx: StepContext): Pick<OrderSessionService, 'setShippingType' | 'shippingChoices'> {
+/** The tenant's active shipping types as a JSON array of ShippingChoice, in menu order (a scalar subquery). */
+const activeTypesSql = (tenantId: Prisma.Sql) =>
+  Prisma.sql`COALESCE((SELECT json_agg(json_build_object('id', x.id, 'tenantId', x."tenantId", 'name', x.name, 'priceCents', x."priceCents",
+      'active', x.active, 'digitalOnly', x."digitalOnly") ORDER BY x."sortOrder", x."priceCents", x.id)
+    FROM shipping_types x WHERE x."tenantId" = ${tenantId} AND x.active), '[]'::json)`;
+
+export function createShippingTypeSteps(
+  ctx: StepContext,
+): Pick<OrderSessionService, 'setShippingType' | 'shippingChoices' | 'shippingChoicesForMember'> {
   const { sql, step, fastStep } = ctx;
 
   return {
@@ -37,12 +46,26 @@ export function createShippingTypeSteps(ctx: StepContext): Pick<OrderSessionServ
 
     async shippingChoices(tenantId, customerId) {
       const s = await loadActiveSession<ShippingChoice[]>(sql, tenantId, customerId, {
-        extra: Prisma.sql`(SELECT COALESCE(json_agg(json_build_object('id', x.id, 'tenantId', x."tenantId", 'name', x.name,
-            'priceCents', x."priceCents", 'active', x.active, 'digitalOnly', x."digitalOnly") ORDER BY x."sortOrder", x."priceCents", x.id), '[]'::json)
-          FROM shipping_types x WHERE x."tenantId" = s."tenantId" AND x.active)`,
+        extra: activeTypesSql(Prisma.sql`s."tenantId"`),
       });
       if (!s) throw noSession();
       return (s.extra ?? []).filter((x) => shippingTypeOffered(x, tenantId, s.items));
+    },
+
+    async shippingChoicesForMember(tenantId, discordUserId) {
+      // ONE statement (an autocomplete has Discord's 3 s and no deferral): the tenant's active types, and the
+      // lines' products of the member's open session when there is one (no customer row is made: a read).
+      const rows = await sql.query<{ types: ShippingChoice[]; items: { product: ShippingFacts }[] | null }>(Prisma.sql`
+        SELECT ${activeTypesSql(Prisma.sql`${tenantId}`)} AS types,
+          (SELECT COALESCE((SELECT json_agg(json_build_object('product', json_build_object('digitalKind', p."digitalKind",
+              'grantedRoleIds', p."grantedRoleIds"))) FROM order_session_items i JOIN products p ON p.id = i."productId"
+              WHERE i."sessionId" = s.id), '[]'::json)
+            FROM order_sessions s JOIN customers c ON c.id = s."customerId"
+            WHERE c."tenantId" = ${tenantId} AND c."discordUserId" = ${discordUserId} AND s."tenantId" = ${tenantId}
+              AND s."activeSlot" = 1 AND s."expiresAt" > ${ctx.clock.now()}) AS items`);
+      const { types, items } = rows[0] ?? { types: [], items: null };
+      // Without an open session: what a new (empty) cart may take, which is every active type.
+      return types.filter((x) => shippingTypeOffered(x, tenantId, items ?? []));
     },
   };
 }

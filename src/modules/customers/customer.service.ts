@@ -6,7 +6,7 @@ import { Prisma, type Db, type Tx } from '../../platform/db/prisma.js';
 import { queryRows, type SqlRunner } from '../../platform/db/sql.js';
 import { AppError } from '../../platform/errors.js';
 import { sameAddress, toAddressInput, type AddressInput } from './address.schema.js';
-import { assertOfferable, offerableAddresses, SAVED_ADDRESS_ORDER } from './address.store.js';
+import { assertOfferable, assertRecipientNamed, offerableAddresses, refreshNameSql, SAVED_ADDRESS_ORDER } from './address.store.js';
 import { DISCORD_CUSTOMER_CTE, discordCustomerCtes, type DiscordProfile } from './discord-customer.sql.js';
 import { createAuditService, type AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
@@ -88,13 +88,13 @@ export function createCustomerService(deps: {
       const existing = saved.find((a) => sameAddress(toAddressInput(a), input));
       if (existing) {
         const rows = await tx.$queryRaw<Address[]>`
-          UPDATE addresses SET "lastUsedAt" = ${now}, name = COALESCE(${input.name ?? null}, name)
+          UPDATE addresses SET "lastUsedAt" = ${now}, ${refreshNameSql(input.name, false)}
           WHERE id = ${existing.id} RETURNING *`;
         return rows[0]!;
       }
       const rows = await tx.$queryRaw<Address[]>`
-        INSERT INTO addresses ("tenantId", "customerId", name, line1, line2, city, state, "postalCode", country, "lastUsedAt", "createdAt")
-        VALUES (${tenantId}, ${customerId}, ${input.name ?? null}, ${input.line1}, ${input.line2 ?? null}, ${input.city},
+        INSERT INTO addresses ("tenantId", "customerId", name, "nameTyped", line1, line2, city, state, "postalCode", country, "lastUsedAt", "createdAt")
+        VALUES (${tenantId}, ${customerId}, ${input.name ?? null}, ${input.name != null}, ${input.line1}, ${input.line2 ?? null}, ${input.city},
           ${input.state ?? null}, ${input.postalCode}, ${input.country}, ${now}, ${now})
         RETURNING *`;
       return rows[0]!;
@@ -105,6 +105,7 @@ export function createCustomerService(deps: {
         WHERE id = ${addressId} AND "tenantId" = ${tenantId} AND "customerId" = ${customerId} RETURNING *`;
       if (!rows[0]) throw new AppError('NOT_FOUND', 'That saved address was not found');
       assertOfferable(rows[0]);
+      assertRecipientNamed(rows[0]);
       return rows[0];
     },
     erase(ctx, customerId) {

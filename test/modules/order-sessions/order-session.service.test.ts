@@ -231,9 +231,10 @@ describe('order sessions', () => {
     expect(listed.map((a) => a.id)).toEqual([recent.id, old.id]);
     // Exactly what the address screen would have read on its own: same rows, same order, same fields.
     expect(first.savedAddresses).toEqual(
-      listed.map(({ id, name, line1, line2, city, state, postalCode, country }) => ({
+      listed.map(({ id, name, nameTyped, line1, line2, city, state, postalCode, country }) => ({
         id,
         name,
+        nameTyped,
         line1,
         line2,
         city,

@@ -34,7 +34,16 @@ export interface OrderSessionService {
   ): Promise<SessionView>;
   removeItem(tenantId: string, customerId: string, productId: string): Promise<SessionView>;
   /** A saved address of the customer, or a new one (saved for reuse). Needs at least one item (ILLEGAL_STATE). */
-  setAddress(tenantId: string, customerId: string, input: { addressId: string } | { address: AddressInput }): Promise<SessionView>;
+  /**
+   * A saved address must have a recipient name the customer typed (VALIDATION_FAILED, details.reason
+   * 'recipientName', otherwise: customers/address.store.ts hasTypedRecipient). `nameFromDiscord`: the new address's
+   * name is the customer's Discord name, not typed (saved so; it does not replace a typed name of the same place).
+   */
+  setAddress(
+    tenantId: string,
+    customerId: string,
+    input: { addressId: string } | { address: AddressInput; nameFromDiscord?: boolean },
+  ): Promise<SessionView>;
   /** Keeps a validation suggestion on the session until the customer accepts it or keeps the original. */
   setPendingAddress(tenantId: string, customerId: string, input: { original: AddressInput; suggested: AddressInput }): Promise<SessionView>;
   acceptCorrectedAddress(tenantId: string, customerId: string): Promise<SessionView>;

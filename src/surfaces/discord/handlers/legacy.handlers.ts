@@ -22,7 +22,7 @@ import { commandOptions, selectedValues } from '../interaction-data.js';
 import { button, COLORS, embed, ephemeral, row, select, update, type MessageData, type Row } from '../replies.js';
 import { addressModal, formatAddress, quantityModal, reviewStep, shippingStep, type AddressLike } from '../views/order-steps.view.js';
 import { submittedMessage } from './order-self-service.handlers.js';
-import { addressFromModal, keepTypedAddress, reopenAddressModal } from './order.handlers.js';
+import { addressFromModal, askRecipientName, keepTypedAddress, reopenAddressModal, savedAddressModal } from './order.handlers.js';
 import { orderableProduct, submitReviewed } from './order-flow.js';
 import { countWords } from '../../../platform/count-words.js';
 
@@ -99,7 +99,8 @@ const ADDRESS_OPTIONS: Record<string, string> = {
  * /order-shipping's address options, checked with the address rules every surface shares. A refusal says
  * what is wrong in the rules' sentences, then which options to correct: the slash command's own names.
  */
-function addressFromOptions(ctx: HandlerContext, o: Record<string, unknown>): AddressInput {
+function addressFromOptions(ctx: HandlerContext, o: Record<string, unknown>): { address: AddressInput; nameFromDiscord: boolean } {
+  const nameFromDiscord = !(typeof o.name === 'string' && o.name.trim());
   const checked = checkAddressInput({
     name: (typeof o.name === 'string' && o.name.trim()) || displayName(ctx.user).slice(0, ADDRESS_MAX_LENGTH.name),
     line1: o.street ?? '',
@@ -109,7 +110,7 @@ function addressFromOptions(ctx: HandlerContext, o: Record<string, unknown>): Ad
     postalCode: o.zip ?? '',
     country: o.country ?? '',
   });
-  if (checked.ok) return checked.address;
+  if (checked.ok) return { address: checked.address, nameFromDiscord };
   const options = [...new Set(checked.problems.map((p) => ADDRESS_OPTIONS[p.field] ?? p.field))];
   const named = options.length > 1 ? `${options.slice(0, -1).join(', ')} and ${options.at(-1)} options` : `${options[0]} option`;
   const error = addressProblemsError(checked.problems);
@@ -215,11 +216,11 @@ export const legacyCommands: CommandRoutes = {
       // Both options are checked before either is written: a refused address must not leave the shipping
       // option set on the session (a refusal writes nothing).
       const shipping = shippingValue !== undefined ? await shippingTypeOption(ctx, String(shippingValue)) : null;
-      const address = Object.keys(raw).length > 0 ? addressFromOptions(ctx, raw) : null;
+      const input = Object.keys(raw).length > 0 ? addressFromOptions(ctx, raw) : null;
       if (shipping) await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, shipping.id);
-      if (address) {
-        await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { address });
-        return afterAddress(ctx, address, false, shipping);
+      if (input) {
+        const set = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, input);
+        return afterAddress(ctx, set.address ?? input.address, false, shipping);
       }
       const addresses = await ctx.services.customers.listAddresses(ctx.tenant.id, customer.id);
       if (!addresses.length) return addressModal(customId('legacy:address-modal'));
@@ -306,7 +307,12 @@ export const legacyComponents: ComponentRoutes = {
     kind: 'component',
     async run(ctx, [addressId]) {
       const customer = await ctx.customer();
-      const session = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { addressId });
+      let session;
+      try {
+        session = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { addressId });
+      } catch (err) {
+        return askRecipientName(ctx, customer.id, addressId, customId('legacy:address-modal'), err);
+      }
       return afterAddress(ctx, session.address!, true, session.shippingType);
     },
   },
@@ -317,7 +323,7 @@ export const legacyComponents: ComponentRoutes = {
       const chosen = (await ctx.services.customers.listAddresses(ctx.tenant.id, customer.id)).find((a) => a.id === addressId);
       if (!chosen) throw new AppError('NOT_FOUND', 'That address is not one of your saved addresses.');
       // An edit saves a new address (orders keep a snapshot; older orders are not rewritten).
-      return addressModal(customId('legacy:address-modal'), chosen);
+      return savedAddressModal(customId('legacy:address-modal'), chosen);
     },
   },
   'legacy:address-new': { kind: 'component', run: async () => addressModal(customId('legacy:address-modal')) },
@@ -330,10 +336,10 @@ export const legacyComponents: ComponentRoutes = {
         customId('legacy:address-retry'),
         (data) => (fromMessage ? update(data) : ephemeral(data)),
         async () => {
-          const address = addressFromModal(ctx);
+          const input = addressFromModal(ctx);
           const customer = await ctx.customer();
-          const session = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { address });
-          return afterAddress(ctx, address, fromMessage, session.shippingType);
+          const session = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, input);
+          return afterAddress(ctx, session.address ?? input.address, fromMessage, session.shippingType);
         },
       );
     },

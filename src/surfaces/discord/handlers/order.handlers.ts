@@ -13,6 +13,7 @@ import {
   checkAddressInput,
   type AddressInput,
 } from '../../../modules/customers/address.schema.js';
+import { hasTypedRecipient } from '../../../modules/customers/address.store.js';
 import type { CommandRoutes, ComponentRoutes, HandlerContext, Reply } from '../context.js';
 import { displayName } from '../context.js';
 import { commandOptions, modalValues, selectedValues } from '../interaction-data.js';
@@ -81,14 +82,39 @@ export function reopenAddressModal(ctx: HandlerContext, modalId: string): Reply 
   return addressModal(modalId, undefined, addressTypedFrom(message?.embeds));
 }
 
+type SavedAddressRow = Parameters<typeof hasTypedRecipient>[0] & Parameters<typeof addressModal>[1] & { id: string };
+
+/** The address form filled with a saved address, its recipient name left empty unless the customer typed it. */
+export function savedAddressModal(modalId: string, saved: SavedAddressRow): Reply {
+  return addressModal(modalId, hasTypedRecipient(saved) ? saved : { ...saved, name: null });
+}
+
+/**
+ * For a picked saved address's refusal: one without a typed recipient name (saved before the form asked for it,
+ * with the Discord name or none: address.store.ts hasTypedRecipient) opens the form filled with it and the name
+ * left to type; a submit then saves the name on that address (same place) and goes on. Other errors are thrown.
+ */
+export async function askRecipientName(
+  ctx: HandlerContext,
+  customerId: string,
+  addressId: string,
+  modalId: string,
+  err: unknown,
+): Promise<Reply> {
+  if (!isAppError(err) || err.details?.reason !== 'recipientName') throw err;
+  const saved = (await ctx.services.customers.listAddresses(ctx.tenant.id, customerId)).find((a) => a.id === addressId);
+  if (!saved) throw err;
+  return savedAddressModal(modalId, saved);
+}
+
 const POSTAL_COUNTRY_PROBLEM = 'Enter the postal code and the two-letter country, for example "62701 US".';
 
 /**
- * Turns the new-address modal into an AddressInput (the recipient is the Discord display name), checked
- * with the address rules; a refused one is VALIDATION_FAILED listing every problem as a sentence at once,
- * so one retry can fix them all.
+ * Turns the new-address modal into an AddressInput (the recipient as typed; `nameFromDiscord` when a modal
+ * opened before the name input made it the Discord display name), checked with the address rules; a refused one
+ * is VALIDATION_FAILED listing every problem as a sentence at once, so one retry can fix them all.
  */
-export function addressFromModal(ctx: HandlerContext): AddressInput {
+export function addressFromModal(ctx: HandlerContext): { address: AddressInput; nameFromDiscord: boolean } {
   const v = modalValues(ctx.interaction);
   // The postal code and the country share one input (a modal holds five): "62701 US" or "SW1A 1AA, GB".
   const pc = (v.postal_country ?? '').trim().match(/^(.+?)[\s,]+([A-Za-z]{2})$/);
@@ -111,7 +137,7 @@ export function addressFromModal(ctx: HandlerContext): AddressInput {
     postalCode: pc ? pc[1]!.trim() : '',
     country: pc ? pc[2]! : '',
   });
-  if (pc && checked.ok) return checked.address;
+  if (pc && checked.ok) return { address: checked.address, nameFromDiscord: !v.name?.trim() };
   const problems = checked.ok ? [] : checked.problems;
   // Without both parts the input's own problem says what to type; the split fields' problems would not.
   throw addressProblemsError(
@@ -189,7 +215,12 @@ export const orderComponents: ComponentRoutes = {
     async run(ctx) {
       const addressId = one(ctx, z.string().regex(/^adr_[A-Za-z0-9]{1,60}$/, 'a saved address'), 'address');
       const customer = await ctx.customer();
-      const session = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { addressId });
+      let session;
+      try {
+        session = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, { addressId });
+      } catch (err) {
+        return askRecipientName(ctx, customer.id, addressId, customId('order:address:modal'), err);
+      }
       return flowReply(ctx, await nextScreen(ctx, session));
     },
   },
@@ -209,7 +240,8 @@ export const orderComponents: ComponentRoutes = {
         customId('order:address:retry'),
         (data) => flowReply(ctx, data),
         async () => {
-          const address = addressFromModal(ctx);
+          const input = addressFromModal(ctx);
+          const { address } = input;
           const customer = await ctx.customer();
           const { tenant, services } = ctx;
           if (tenant.addressValidation) {
@@ -219,7 +251,7 @@ export const orderComponents: ComponentRoutes = {
               return flowReply(ctx, correctedAddressStep(address, suggested));
             }
           }
-          const session = await services.orderSessions.setAddress(tenant.id, customer.id, { address });
+          const session = await services.orderSessions.setAddress(tenant.id, customer.id, input);
           return flowReply(ctx, await nextScreen(ctx, session));
         },
       );

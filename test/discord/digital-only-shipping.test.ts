@@ -5,7 +5,7 @@
 // ship a hoodie by free "Digital delivery".
 import { expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
-import { ELM_ST } from './flows.js';
+import { ELM_ST, shopWithDigitalDelivery as digitalDeliveryShop } from './flows.js';
 import {
   commandInteraction,
   componentInteraction,
@@ -23,22 +23,8 @@ const h = useHarness({ worker: false });
 const f = factories();
 
 async function shopWithDigitalDelivery() {
-  const s = await f.shop();
-  const digitalOnly = await f.shippingType({
-    tenantId: s.tenant.id,
-    name: 'Digital delivery',
-    priceCents: 0,
-    digitalOnly: true,
-    sortOrder: 3,
-  });
-  const ebook = await f.product({
-    tenantId: s.tenant.id,
-    name: 'E-book',
-    digitalKind: 'DOWNLOAD_LINK',
-    downloadUrl: 'https://files.example/book.pdf',
-  });
-  const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) };
-  return { ...s, digitalOnly, ebook, as };
+  const s = await digitalDeliveryShop(f);
+  return { ...s, as: { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) } };
 }
 
 /** /order, the product, quantity 1 and the address: the shipping step's response. */

@@ -33,6 +33,38 @@ export async function paidShopOrder(f: ReturnType<typeof factories>) {
   return { ...s, order, p1: p1!, p2: p2!, admin, asAdmin: { guildId: s.guild.id, user: admin } };
 }
 
+/**
+ * A shop (f.shop()) that also has a free digital-only "Digital delivery" shipping type (sorted after the standard
+ * one) and a digital product, an "E-book" download: a cart of it may take the digital-only type, goods may not.
+ */
+export async function shopWithDigitalDelivery(f: ReturnType<typeof factories>) {
+  const s = await f.shop();
+  const digitalOnly = await f.shippingType({
+    tenantId: s.tenant.id,
+    name: 'Digital delivery',
+    priceCents: 0,
+    digitalOnly: true,
+    sortOrder: 3,
+  });
+  const ebook = await f.product({
+    tenantId: s.tenant.id,
+    name: 'E-book',
+    digitalKind: 'DOWNLOAD_LINK',
+    downloadUrl: 'https://files.example/book.pdf',
+  });
+  return { ...s, digitalOnly, ebook };
+}
+
+/** /order-item's options for `quantity` of a catalog product (the command repeats the catalog's fields). */
+export const orderItemOptions = (p: { id: string; name: string; sku: string; unitPriceCents: number; currency: string }, quantity = 1) => ({
+  productid: p.id,
+  name: p.name,
+  sku: p.sku,
+  quantity,
+  unitpricecents: p.unitPriceCents,
+  currency: p.currency,
+});
+
 /** The address most tests type into the new-address modal (its fields by custom id). */
 export const ELM_ST: Record<string, string> = {
   line1: '1 Elm St',

@@ -5,6 +5,7 @@
 import { expect, it } from 'vitest';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
+import { orderItemOptions } from './flows.js';
 import {
   commandInteraction,
   componentInteraction,
@@ -101,17 +102,7 @@ it('/order-shipping: Confirm on it opens the form with the name empty, and so do
   const s = await customerWithOldAddress();
   const p = s.products[0]!;
   await interact(h, commandInteraction(s.as, 'order-start'));
-  await interact(
-    h,
-    commandInteraction(s.as, 'order-item', {
-      productid: p.id,
-      name: p.name,
-      sku: p.sku,
-      quantity: 1,
-      unitpricecents: p.unitPriceCents,
-      currency: p.currency,
-    }),
-  );
+  await interact(h, commandInteraction(s.as, 'order-item', orderItemOptions(p)));
   const menu = await interact(h, commandInteraction(s.as, 'order-shipping'));
   const ask = await interact(h, componentInteraction(s.as, 'legacy:address-select', { values: [s.old.id], message: messageOf(menu) }));
   const confirm = customIdsOf(ask).find((id) => id.startsWith('legacy:address-confirm'))!;
@@ -142,17 +133,7 @@ it('a saved address whose name the customer typed is used as it is (and a Discor
   const saved = await f.address({ tenantId: s.tenant.id, customerId: s.customer.id, name: 'Pat Customer', line1: '1 Elm St' });
   const p = s.products[0]!;
   await interact(h, commandInteraction(as, 'order-start'));
-  await interact(
-    h,
-    commandInteraction(as, 'order-item', {
-      productid: p.id,
-      name: p.name,
-      sku: p.sku,
-      quantity: 1,
-      unitpricecents: p.unitPriceCents,
-      currency: p.currency,
-    }),
-  );
+  await interact(h, commandInteraction(as, 'order-item', orderItemOptions(p)));
   // /order-shipping's options without `name` at the same place: the typed name stays.
   const res = await interact(
     h,

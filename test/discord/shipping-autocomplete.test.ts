@@ -4,6 +4,7 @@
 // type (what an empty cart may take). Before, the autocomplete read no customer and listed every active type.
 import { expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
+import { shopWithDigitalDelivery } from './flows.js';
 import {
   autocompleteInteraction,
   commandInteraction,
@@ -18,24 +19,6 @@ import {
 const h = useHarness({ worker: false });
 const f = factories();
 
-async function shopWithDigitalDelivery() {
-  const s = await f.shop();
-  const digitalOnly = await f.shippingType({
-    tenantId: s.tenant.id,
-    name: 'Digital delivery',
-    priceCents: 0,
-    digitalOnly: true,
-    sortOrder: 3,
-  });
-  const ebook = await f.product({
-    tenantId: s.tenant.id,
-    name: 'E-book',
-    digitalKind: 'DOWNLOAD_LINK',
-    downloadUrl: 'https://files.example/book.pdf',
-  });
-  return { ...s, digitalOnly, ebook };
-}
-
 /** A member of the shop's guild with one unit of `productId` in an open order (/order, the quantity modal). */
 async function withCart(s: Awaited<ReturnType<typeof shopWithDigitalDelivery>>, productId: string) {
   const as = { guildId: s.guild.id, user: member() };
@@ -48,7 +31,7 @@ const offered = async (as: { guildId: string | null; user: ReturnType<typeof mem
   (await suggestionsOf(h, autocompleteInteraction(as, 'order-shipping', { shipping: typed }, 'shipping'))).map((c) => c.value);
 
 it('a cart with goods to ship is not offered the digital-only type; a cart of digital items is', async () => {
-  const s = await shopWithDigitalDelivery();
+  const s = await shopWithDigitalDelivery(f);
 
   const goods = await withCart(s, s.products[0]!.id);
   expect(await offered(goods)).toEqual([s.shippingType.id]);
@@ -61,7 +44,7 @@ it('a cart with goods to ship is not offered the digital-only type; a cart of di
 });
 
 it('without an open order (or before the first contact), every active type: what a new cart may take', async () => {
-  const s = await shopWithDigitalDelivery();
+  const s = await shopWithDigitalDelivery(f);
   const stranger = { guildId: s.guild.id, user: member() };
   expect(await offered(stranger)).toEqual([s.shippingType.id, s.digitalOnly.id]);
   // The autocomplete made no customer row (it writes nothing).
@@ -69,7 +52,7 @@ it('without an open order (or before the first contact), every active type: what
 });
 
 it('at most 25 suggestions', async () => {
-  const s = await shopWithDigitalDelivery();
+  const s = await shopWithDigitalDelivery(f);
   for (let i = 0; i < 30; i++) await f.shippingType({ tenantId: s.tenant.id, name: `Courier ${i}`, priceCents: 100 + i });
   const goods = await withCart(s, s.products[0]!.id);
   const all = await offered(goods);

@@ -1,8 +1,11 @@
 // A JSON object that names the same key twice ({"amountCents": 100, "amountCents": 100000}): JSON.parse keeps the
 // last value, a proxy or WAF in front of us may keep the first, so the two read different requests. RFC 8259 says
-// names SHOULD be unique and leaves the rest to the parser; we refuse such a body (surfaces/http/input-hygiene.ts).
+// names SHOULD be unique and leaves the rest to the parser; we refuse such a body (`refuseDuplicateJsonKeys`, below: the
+// verify step of every JSON parser of ours, the app's and the panel's).
 // JSON.parse cannot tell (a reviver sees the object after the last value won), so the text is walked here once.
 // No package in use does this (secure-json-parse only guards __proto__; json5 and parse-json keep the last).
+import type { IncomingMessage } from 'node:http';
+import { AppError } from './errors.js';
 
 /** Where the duplicate is: its path as the other 400s name fields ("amountCents", "shipping.line1", "items.0.sku"). */
 export interface DuplicateKey {
@@ -100,4 +103,33 @@ function stringEnd(text: string, start: number): number {
     else i += 1;
   }
   return -1;
+}
+
+/**
+ * express.json's `verify` for every JSON body the server parses (the REST API's and the invoice page's through the
+ * app's parser, surfaces/http/input-hygiene.ts; the panel's, surfaces/admin/panel-json.ts): a body that names a key
+ * twice in one object is refused with 400 naming it, since a proxy or WAF in front of us may have read the other value
+ * (above). UTF-8 only (RFC 8259 asks JSON between systems to be UTF-8): body-parser
+ * would also decode utf-7, utf-16 or utf-32 with its own decoder, and a body checked in one decoding and parsed in
+ * another could hide a duplicate, so another charset is refused rather than left unchecked.
+ */
+export function refuseDuplicateJsonKeys(_req: IncomingMessage, _res: unknown, body: Buffer, encoding: string | null): void {
+  if (encoding !== null && encoding !== 'utf-8') {
+    throw new AppError('VALIDATION_FAILED', `Send the JSON body in UTF-8 (charset "${encoding.slice(0, 40)}" is not read).`);
+  }
+  if (body.length === 0) return;
+  const text = body.toString('utf8');
+  // Not JSON: the parser refuses it next, at JSON.parse's speed; only JSON is walked for keys (linear, but slower
+  // than JSON.parse on a body made to be slow, such as 100,000 "[").
+  try {
+    JSON.parse(text);
+  } catch {
+    return;
+  }
+  const duplicate = findDuplicateJsonKey(text);
+  if (duplicate) {
+    throw new AppError('VALIDATION_FAILED', `Duplicate key in body: "${duplicate.path}" is given more than once. Send each key once.`, {
+      fields: [{ path: duplicate.path, message: 'duplicate key' }],
+    });
+  }
 }

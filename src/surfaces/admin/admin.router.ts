@@ -62,6 +62,7 @@ import { ASSETS_PATH, isPublicAsset } from './panel-requests.js';
 import { FAVICON_PATH } from '../../platform/favicon.js';
 import { settingsFieldWords } from './presentation/settings-words.js';
 import { withStorableFormText } from './resources/storable-form-text.js';
+import { adminJsJsonBodies } from './panel-json.js';
 
 export const ADMIN_ROOT = '/admin';
 
@@ -543,6 +544,8 @@ export async function createAdminRouter(services: Services): Promise<Router> {
       },
     }),
   );
+  // AdminJS's JSON bodies under the app's rule (a key named twice refused: panel-json.ts), parsed before formidable.
+  router.use(adminJsJsonBodies({ limit: '2mb' }));
   // Bodies of panel forms are small; formidable's defaults (200 MB uploads) are not needed.
   buildRouter(admin, router, { maxFileSize: 1024 * 1024, maxFieldsSize: 2 * 1024 * 1024, maxFields: 1000 });
   router.use(adminErrorHandler(services));

@@ -1,10 +1,8 @@
 // Text that no field of ours may hold, refused at the edge with 400 and the standard error body rather than
 // failing deep inside (PostgreSQL refuses a NUL byte in text with a 500; a lone UTF-16 surrogate cannot be
 // encoded as UTF-8 and corrupts or fails the write).
-import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { AppError } from '../../platform/errors.js';
-import { findDuplicateJsonKey } from '../../platform/json-duplicate-keys.js';
 import { unstorableTextProblem } from '../../platform/storable-text.js';
 
 /** A NUL byte or a lone surrogate (platform/storable-text.ts, the rule the panel and Discord apply too). */
@@ -75,32 +73,10 @@ function place(part: 'body' | 'query', at: string | undefined): { where: string;
 
 /**
  * express.json's `verify` for the app's JSON parser (the invoice page's and the REST API's bodies; not the Discord
- * endpoint's nor the providers' webhooks, which read their raw bytes before it): a body that names a key twice in
- * one object is refused with 400 naming it, since a proxy or WAF in front of us may have read the other value
- * (platform/json-duplicate-keys.ts). UTF-8 only (RFC 8259 asks JSON between systems to be UTF-8): body-parser
- * would also decode utf-7, utf-16 or utf-32 with its own decoder, and a body checked in one decoding and parsed in
- * another could hide a duplicate, so another charset is refused rather than left unchecked.
+ * endpoint's nor the providers' webhooks, which read their raw bytes before it); the panel's JSON parser uses the
+ * same one (surfaces/admin/panel-json.ts).
  */
-export function refuseDuplicateJsonKeys(_req: IncomingMessage, _res: unknown, body: Buffer, encoding: string | null): void {
-  if (encoding !== null && encoding !== 'utf-8') {
-    throw new AppError('VALIDATION_FAILED', `Send the JSON body in UTF-8 (charset "${encoding.slice(0, 40)}" is not read).`);
-  }
-  if (body.length === 0) return;
-  const text = body.toString('utf8');
-  // Not JSON: the parser refuses it next, at JSON.parse's speed; only JSON is walked for keys (linear, but slower
-  // than JSON.parse on a body made to be slow, such as 100,000 "[").
-  try {
-    JSON.parse(text);
-  } catch {
-    return;
-  }
-  const duplicate = findDuplicateJsonKey(text);
-  if (duplicate) {
-    throw new AppError('VALIDATION_FAILED', `Duplicate key in body: "${duplicate.path}" is given more than once. Send each key once.`, {
-      fields: [{ path: duplicate.path, message: 'duplicate key' }],
-    });
-  }
-}
+export { refuseDuplicateJsonKeys } from '../../platform/json-duplicate-keys.js';
 
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 const POSITIVE_INT = /^[1-9]\d{0,6}$/;

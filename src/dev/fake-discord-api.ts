@@ -6,7 +6,10 @@
 // of that route deletes it, and either answers 404 with code 10008 (Unknown Message) for a message it does not
 // hold (never posted here, or deleted). `GET /channels/{channel.id}` answers a server's channel (from the servers'
 // channel lists, `GET /guilds/{guild.id}/channels`) with its `guild_id`, and 404 with code 10003 (Unknown Channel)
-// for one in no server it holds; posting still works to any channel id (tests post to ids no server lists).
+// for one in no server it holds; posting still works to any channel id (tests post to ids no server lists). A
+// server's threads (`addThread`) are answered by `GET /channels/{thread.id}` as Discord's thread objects (type 10,
+// 11 or 12, `parent_id`, `thread_metadata`) and, as Discord documents, never listed by `GET /guilds/{id}/channels`;
+// a forum or media channel (type 15, 16) carries a forum's fields (`available_tags`, `default_forum_layout`...).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeDiscordGuilds } from './fakes/fake-discord-guilds.js';
@@ -71,17 +74,47 @@ export interface FakeDirectoryRole {
 
 export interface FakeChannel {
   id: string;
-  /** 0 text, 2 voice, 4 category, 5 announcement. */
+  /** 0 text, 2 voice, 4 category, 5 announcement, 13 stage, 15 forum, 16 media. */
   type: number;
   guild_id: string;
   name: string;
   position: number;
   parent_id: string | null;
+  /** A forum's or media channel's own fields (available_tags, default_forum_layout...), as Discord adds them. */
+  [field: string]: unknown;
+}
+
+/** A thread as Discord's GET /channels/{id} answers it (the channel object's thread fields). */
+export interface FakeThread {
+  id: string;
+  /** 10 announcement thread, 11 public thread, 12 private thread. */
+  type: number;
+  guild_id: string;
+  /** The text, announcement or forum channel the thread is in. */
+  parent_id: string;
+  owner_id: string;
+  name: string;
+  last_message_id: string | null;
+  rate_limit_per_user: number;
+  message_count: number;
+  member_count: number;
+  total_message_sent: number;
+  flags: number;
+  thread_metadata: {
+    archived: boolean;
+    auto_archive_duration: 60 | 1440 | 4320 | 10080;
+    archive_timestamp: string;
+    locked: boolean;
+    create_timestamp: string;
+    invitable?: boolean;
+  };
 }
 
 export interface FakeDirectoryGuild {
   roles: FakeDirectoryRole[];
   channels: FakeChannel[];
+  /** Threads: answered by GET /channels/{id}, never by the server's channel list (Discord's "does not include threads"). */
+  threads?: FakeThread[];
 }
 
 /** A small server as Discord describes it: @everyone (id = guild id), a bot's managed role, staff and buyer roles; a category with text, announcement and voice channels. */
@@ -232,22 +265,74 @@ export class FakeDiscordApi {
    */
   addChannel(guildId: string, channel: { id?: string; name?: string; type?: number } = {}): FakeChannel {
     const guild = this.guildDirectory(guildId);
+    const type = channel.type ?? 0;
     const added: FakeChannel = {
       id: channel.id ?? fakeSnowflake(),
-      type: channel.type ?? 0,
+      type,
       guild_id: guildId,
       name: channel.name ?? 'admin',
       position: guild.channels.length,
       parent_id: null,
+      // A forum (15) or media channel (16): what Discord adds for one (its posts are threads, with these defaults).
+      ...(type === 15 || type === 16
+        ? {
+            topic: null,
+            nsfw: false,
+            last_message_id: null,
+            rate_limit_per_user: 0,
+            flags: 0,
+            available_tags: [],
+            default_reaction_emoji: null,
+            default_thread_rate_limit_per_user: 0,
+            default_sort_order: null,
+            default_forum_layout: 0,
+            permission_overwrites: [],
+          }
+        : {}),
     };
     guild.channels.push(added);
     return added;
   }
 
-  /** The server channel with this id, in whichever server holds it (undefined: none does). */
-  channel(channelId: string): FakeChannel | undefined {
+  /**
+   * Opens a thread in `parentId`, a channel of server `guildId` (type 11, public, unless said: 12 private, 10 in an
+   * announcement channel). GET /channels/{id} answers it as Discord's thread object; the server's channel list does
+   * not hold it.
+   */
+  addThread(guildId: string, parentId: string, thread: { name?: string; type?: 10 | 11 | 12; archived?: boolean } = {}): FakeThread {
+    const guild = this.guildDirectory(guildId);
+    const now = new Date().toISOString();
+    const type = thread.type ?? 11;
+    const added: FakeThread = {
+      id: fakeSnowflake(),
+      type,
+      guild_id: guildId,
+      parent_id: parentId,
+      owner_id: fakeSnowflake(),
+      name: thread.name ?? 'order questions',
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      message_count: 0,
+      member_count: 1,
+      total_message_sent: 0,
+      flags: 0,
+      thread_metadata: {
+        archived: thread.archived ?? false,
+        auto_archive_duration: 1440,
+        archive_timestamp: now,
+        locked: false,
+        create_timestamp: now,
+        ...(type === 12 ? { invitable: true } : {}),
+      },
+    };
+    (guild.threads ??= []).push(added);
+    return added;
+  }
+
+  /** The server channel or thread with this id, in whichever server holds it (undefined: none does). */
+  channel(channelId: string): FakeChannel | FakeThread | undefined {
     for (const guild of this.directory.values()) {
-      const found = guild.channels.find((c) => c.id === channelId);
+      const found = guild.channels.find((c) => c.id === channelId) ?? guild.threads?.find((t) => t.id === channelId);
       if (found) return found;
     }
     return undefined;

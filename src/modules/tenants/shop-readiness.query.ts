@@ -30,7 +30,7 @@ import { currencyRefusal, methodTakesCurrency } from '../payments-processor/conn
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
 import { WORKING_CONNECTION_SQL } from '../payments-processor/connections/working-connection.js';
 import type { ProviderId } from '../payments-processor/providers/provider.port.js';
-import { adminChannelRefusal, ADMIN_CHANNEL_NOT_TEXT, ADMIN_CHANNEL_NOT_THE_SHOPS, type DiscordChannelFacts } from './admin-channel.js';
+import { adminChannelRefusal, NOT_THE_SHOPS, type AdminChannelRefusal, type DiscordChannelFacts } from './admin-channel.js';
 import { manualPaymentDetails } from './payment-instructions.js';
 import { serverAdminsOnlySql } from './server-admins-only.js';
 
@@ -53,8 +53,9 @@ export type ReadinessGap = { blocksOrders: boolean } & (
   /**
    * The stored admin channel is not one the bot may post the shop's orders to (admin-channel.ts): another shop's
    * server's, or not a text channel (saved before the rule, or its server unlinked since). Posts to it are refused.
+   * `what`, for one of the shop's server that is not a text channel: what it is instead ("a thread (in #orders)").
    */
-  | { kind: 'adminChannelNotOwn'; reason: 'not-the-shops' | 'not-text' }
+  | { kind: 'adminChannelNotOwn'; reason: 'not-the-shops' | 'not-text'; what?: string }
   | { kind: 'adminRole' }
 );
 
@@ -138,7 +139,8 @@ export async function shopReadiness(db: Db, tenantId: string, reach: ServerReach
     if (refusal)
       gaps.push({
         kind: 'adminChannelNotOwn',
-        reason: refusal === ADMIN_CHANNEL_NOT_TEXT ? 'not-text' : 'not-the-shops',
+        reason: refusal.reason,
+        ...(refusal.reason === 'not-text' ? { what: refusal.what } : {}),
         blocksOrders: false,
       });
   }
@@ -151,11 +153,16 @@ export async function shopReadiness(db: Db, tenantId: string, reach: ServerReach
  * asks it), or null: it is not, or Discord could not tell (not asked, no server linked: the 'guild' gap says so,
  * Discord slow or down). A channel saved before the rule existed is otherwise only a log line at post time.
  */
-async function storedAdminChannelRefusal(db: Db, tenantId: string, channelId: string, reach: ServerReach): Promise<string | null> {
+async function storedAdminChannelRefusal(
+  db: Db,
+  tenantId: string,
+  channelId: string,
+  reach: ServerReach,
+): Promise<AdminChannelRefusal | null> {
   if (!reach.findChannel) return null;
   const found = await reach.findChannel(tenantId, channelId);
   if (found === 'no-server' || found === 'unknown') return null;
-  if (found === 'none') return ADMIN_CHANNEL_NOT_THE_SHOPS;
+  if (found === 'none') return NOT_THE_SHOPS;
   return adminChannelRefusal(
     tenantId,
     found,

@@ -48,7 +48,7 @@ export function createAdminChannelGuard(deps: { rest: REST; tenants: Pick<Tenant
       const refusal = await adminChannelRefusal(tenantId, channel, async (guildId) => (await deps.tenants.byGuild(guildId))?.id ?? null);
       if (!refusal) return true;
       log.warn(
-        { channelId, channelGuildId: channel.guildId, refusal },
+        { channelId, channelGuildId: channel.guildId, channelType: channel.type, refusal: refusal.message },
         "the admin channel is not one of the shop's own Discord servers' text channels; not posted (Shop settings -> Admin channel)",
       );
       return false;

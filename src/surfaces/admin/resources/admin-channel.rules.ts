@@ -46,7 +46,7 @@ export async function checkAdminChannel(
         ? ADMIN_CHANNEL_UNCHECKED
         : found === 'none'
           ? ADMIN_CHANNEL_NOT_THE_SHOPS
-          : await adminChannelRefusal(tenantId, found, () => Promise.resolve(tenantId));
+          : ((await adminChannelRefusal(tenantId, found, () => Promise.resolve(tenantId)))?.message ?? null);
   if (refusal) {
     keepTyped(context.record, request.payload);
     throw refuse(refusal);
@@ -65,5 +65,5 @@ export async function adminChannelKept(tx: Tx, { before, after }: Change, contex
     facts,
     async (guildId) => (await tx.guild.findUnique({ where: { id: guildId }, select: { tenantId: true } }))?.tenantId ?? null,
   );
-  if (refusal) throw refuse(refusal);
+  if (refusal) throw refuse(refusal.message);
 }

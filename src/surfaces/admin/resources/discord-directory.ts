@@ -9,7 +9,7 @@ import type { ActionResponse, After } from 'adminjs';
 import type { Db } from '../../../platform/db/prisma.js';
 import type { Logger } from '../../../platform/logger.js';
 import { tenantOfRecord } from './add-after.js';
-import { ADMIN_CHANNEL_TYPES, type DiscordChannelFacts } from '../../../modules/tenants/admin-channel.js';
+import { ADMIN_CHANNEL_TYPES, THREAD_TYPES, type DiscordChannelFacts } from '../../../modules/tenants/admin-channel.js';
 
 export interface NamedOption {
   value: string;
@@ -22,10 +22,10 @@ export interface DiscordDirectory {
   /** Text and announcement channels, by name; null when unknown. */
   channels(tenantId: string): Promise<NamedOption[] | null>;
   /**
-   * The channel `channelId` as one of the shop's servers lists it (its server and type), for the admin channel's
-   * rule (modules/tenants/admin-channel.ts): 'none' when no linked server lists it, 'no-server' when the shop has
-   * none linked, 'unknown' when Discord could not be asked. A channel missing from the cached lists is asked for
-   * again, uncached (one made a moment ago).
+   * The channel `channelId` as one of the shop's servers holds it (its server and type; a thread's channel by name),
+   * for the admin channel's rule (modules/tenants/admin-channel.ts): 'none' when no linked server holds it, 'no-server'
+   * when the shop has none linked, 'unknown' when Discord could not be asked. A channel missing from the cached
+   * lists is asked for again, uncached (one made a moment ago), then alone (a thread, which no list holds).
    */
   findChannel(tenantId: string | null, channelId: string): Promise<DiscordChannelFacts | 'none' | 'no-server' | 'unknown'>;
 }
@@ -80,20 +80,46 @@ export function createDiscordDirectory(deps: {
     );
 
   /**
-   * The channel as Discord answers for it alone (GET /channels/{id}: its server and type), when the shop's servers'
-   * lists could not all be read: one linked server the bot was removed from (403 on its list; nothing unlinks it
-   * here, there is no gateway) refused every change of the admin channel as "try again", which never helped. Which
-   * shop its server belongs to is still decided by the rule (admin-channel.ts). 'unknown' when this fails too.
+   * The channel as Discord answers for it alone (GET /channels/{id}: its server, type and, for a thread, its channel),
+   * for a channel the servers' lists do not hold:
+   * - a thread: Discord's channel lists hold no threads (GET /guilds/{id}/channels "does not include threads"), so a
+   *   thread of the shop's own server was refused as "not a channel of this shop's Discord server", true but not the
+   *   reason; asked alone, it is a thread (in #its-channel) and the rule says so;
+   * - any channel, when the shop's servers' lists could not all be read: one linked server the bot was removed from
+   *   (403 on its list; nothing unlinks it here, there is no gateway) refused every change of the admin channel as
+   *   "try again", which never helped.
+   * Which shop its server belongs to is still decided by the rule (admin-channel.ts). 'unknown' when this fails too
+   * (404 Unknown Channel, 403 Missing Access, Discord down). `listed`: the servers' channels when read, for a
+   * thread's channel's name.
    */
-  const channelItself = async (channelId: string): Promise<DiscordChannelFacts | 'unknown'> => {
+  const channelItself = async (
+    channelId: string,
+    listed: { id: string; name: string }[] | null,
+  ): Promise<DiscordChannelFacts | 'unknown'> => {
+    let c: APIChannel;
     try {
-      const c = await get<APIChannel>(Routes.channel(channelId));
-      return { id: c.id, guildId: (c as { guild_id?: string }).guild_id ?? null, type: c.type as number };
+      c = await get<APIChannel>(Routes.channel(channelId));
     } catch (err) {
       deps.logger.info({ err: (err as Error).message, channelId }, 'admin panel: Discord could not say which server a channel is in');
       return 'unknown';
     }
+    const facts: DiscordChannelFacts = { id: c.id, guildId: (c as { guild_id?: string }).guild_id ?? null, type: c.type as number };
+    const parentId = (c as { parent_id?: string | null }).parent_id;
+    if (parentId && THREAD_TYPES.has(facts.type))
+      facts.parentName = listed?.find((p) => p.id === parentId)?.name ?? (await nameOf(parentId));
+    return facts;
   };
+  /** A channel's name asked of Discord alone (a thread's channel when the lists were not read); null when it fails. */
+  const nameOf = async (channelId: string): Promise<string | null> => {
+    try {
+      return (await get<{ name?: string }>(Routes.channel(channelId))).name ?? null;
+    } catch {
+      return null;
+    }
+  };
+  /** `found` when its server is one of the shop's, else 'none'. */
+  const ifTheShops = async (tenantId: string, found: DiscordChannelFacts) =>
+    found.guildId && (await deps.db.guild.count({ where: { id: found.guildId, tenantId } })) > 0 ? found : 'none';
 
   return {
     roles: (tenantId) =>
@@ -110,15 +136,15 @@ export function createDiscordDirectory(deps: {
       if (!tenantId || (await deps.db.guild.count({ where: { tenantId } })) === 0) return 'no-server';
       for (const fresh of [false, true]) {
         const channels = await serverChannels(tenantId, fresh);
-        if (!channels) {
-          if (!fresh) continue;
-          // Asked alone, Discord names any channel's server: 'none' unless it is one of this shop's.
-          const itself = await channelItself(channelId);
-          if (itself === 'unknown' || !itself.guildId) return itself;
-          return (await deps.db.guild.count({ where: { id: itself.guildId, tenantId } })) > 0 ? itself : 'none';
-        }
-        const found = channels.find((c) => c.id === channelId);
+        if (!channels && !fresh) continue;
+        const found = channels?.find((c) => c.id === channelId);
         if (found) return { id: found.id, guildId: found.guildId, type: found.type };
+        if (!fresh) continue;
+        // Asked alone, Discord names any channel's server (a thread's too): 'none' unless it is one of this shop's.
+        const itself = await channelItself(channelId, channels);
+        // Not shown to the bot while the lists were read: no channel of the shop's (as before threads were asked).
+        if (itself === 'unknown') return channels ? 'none' : 'unknown';
+        return ifTheShops(tenantId, itself);
       }
       return 'none';
     },

@@ -5,12 +5,12 @@
 // - tracking number or carrier changed while it travels: order.shipped again (the new tracking; trackingUpdate true);
 // - delivered (shippingStatus -> DELIVERED): order.delivered.
 // Each names the update's audit entry (changeId): one occurrence per change, for the outgoing webhooks' de-duplication.
-// Job keys name the order and what is said (the tracking), so the same news is one job and one DM; the
-// notification job's delivery key is the same string (surfaces/discord/notifications). A delivery's job key names
-// its update (changeId) too: an order can be delivered twice (DELIVERED -> FAILED -> SHIPPED -> DELIVERED, a
-// parcel that came back and went out again), and with the order alone as the key the second delivery's jobs
-// replaced the first's while both were pending, so an integrator got one order.delivered for two (the customer's
-// "arrived" DM stays one per order: its delivery key is the order's, adapters/discord/notifications).
+// Job keys name the order and the update (changeId): each update is its own job, and a retried update (the same
+// audit entry) is one. Keyed by what is said instead, a second update's jobs replaced the first's while both were
+// pending (graphile-worker's job key), so an integrator got one message for two: an order delivered twice
+// (DELIVERED -> FAILED -> SHIPPED -> DELIVERED, a parcel that came back and went out again), or shipped again with
+// the same tracking number. What the customer is told is de-duplicated by the DM's own delivery key, not the job's:
+// the shipping DM once per tracking (shippedNoticeKey), the "arrived" DM once per order (adapters/discord/notifications).
 import type { Order } from '../../generated/prisma/index.js';
 import type { Tx } from '../../platform/db/prisma.js';
 import { sha256Hex } from '../../platform/crypto.js';
@@ -21,6 +21,14 @@ import type { AfterSaleDeps } from '../orders/index.js';
 /** The notice's key for a shipment: the order and its tracking (a new tracking number is new news). */
 export function shippedNoticeKey(orderId: string, trackingNumber: string | null, carrier: string | null): string {
   return `order-shipped:${orderId}:${sha256Hex(`${trackingNumber ?? ''}|${carrier ?? ''}`).slice(0, 16)}`;
+}
+
+/**
+ * The job key of a shipment: the order and the update that shipped it or changed its tracking (each is news to an
+ * integrator, even with the same tracking number); by the tracking when the update recorded no entry.
+ */
+function shippedJobKey(orderId: string, changeId: string | undefined, trackingNumber: string | null, carrier: string | null): string {
+  return changeId ? `order-shipped:${orderId}:${changeId}` : shippedNoticeKey(orderId, trackingNumber, carrier);
 }
 
 /** The job key of a delivery: the order and the update that marked it delivered (each delivery is news). */
@@ -51,7 +59,7 @@ export async function enqueueShippingNotices(
       ...(changeId ? { changeId } : {}),
     };
     await deps.bus.emit(tx, EVENTS.orderShipped, payload, {
-      jobKey: shippedNoticeKey(after.id, after.trackingNumber, after.shippingCarrier),
+      jobKey: shippedJobKey(after.id, changeId, after.trackingNumber, after.shippingCarrier),
     });
   }
   if (after.shippingStatus === 'DELIVERED' && before.shippingStatus !== 'DELIVERED') {

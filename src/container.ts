@@ -37,6 +37,7 @@ import { createProviderRefundReader } from './modules/payments-processor/checkou
 import { registerCheckoutJobs } from './modules/payments-processor/checkouts/checkout.jobs.js';
 import { createRefundSweep, type RefundSweep } from './modules/payments-processor/checkouts/refund-sweep.js';
 import { registerDeletedOrderMoneyJobs } from './modules/payments-processor/checkouts/deleted-order-money.jobs.js';
+import { orderCheckoutNow } from './modules/payments-processor/checkouts/order-checkout-now.js';
 import { createPayPalAdapter } from './modules/payments-processor/providers/paypal/paypal.adapter.js';
 import { BtcPayAdapter } from './modules/payments-processor/providers/btcpay/btcpay.adapter.js';
 import { SquareAdapter } from './modules/payments-processor/providers/square/square.adapter.js';
@@ -404,6 +405,7 @@ export function createContainer(opts: ContainerOptions): Services {
     invoices: services.invoices,
     digital: digitalGoods,
     deletedOrder,
+    checkoutNow: (orderId) => orderCheckoutNow(db, orderId),
   });
   // The customer's DMs edited when their personal data is erased (recorded with each delivery above).
   registerDmErasure(bus, { rest: discordRest, logger, sentDms: createSentDmStore({ db }), db, audit });

@@ -365,6 +365,19 @@ export class FakePayPal {
     this.emit(this.orders.get(c.orderId)!.clientId, 'PAYMENT.CAPTURE.COMPLETED', 'capture', this.captureJson(c), 'Payment completed');
   }
 
+  /**
+   * PayPal denies a PENDING (eCheck) capture, as when the buyer's bank returns the eCheck: the capture turns DECLINED
+   * and PAYMENT.CAPTURE.DENIED is sent. No money reaches the merchant.
+   */
+  denyPendingCapture(captureId: string): void {
+    const c = this.captures.get(captureId);
+    if (!c || c.status !== 'PENDING') throw new Error(`capture ${captureId} is not pending`);
+    c.status = 'DECLINED';
+    delete c.status_details;
+    c.update_time = this.now().toISOString();
+    this.emit(this.orders.get(c.orderId)!.clientId, 'PAYMENT.CAPTURE.DENIED', 'capture', this.captureJson(c), 'Payment denied');
+  }
+
   /** Sends a webhook again, byte for byte, with new transmission headers (PayPal's retry). */
   async redeliver(eventId: string): Promise<number | undefined> {
     const first = this.sent.find((s) => s.eventId === eventId);

@@ -33,6 +33,11 @@ export const EVENTS = {
   paymentReceiptRecorded: 'payment.receipt_recorded',
   /** An admin marked (part of) an order's overpayment as sent back to the customer (payments/return-overpayment.command.ts). */
   overpaymentReturned: 'payment.overpayment_returned',
+  /**
+   * A processor checkout of the order opened, has money on its way (APPROVED/PENDING), or left either state
+   * (paid, failed, voided, expired): the order's admin-channel post is edited to say so (checkouts/order-checkout-now.ts).
+   */
+  checkoutStateChanged: 'payment.checkout_state_changed',
   /** Half of an unpaid order's pay window is left: the customer is reminded (scheduled with run_at, modules/order-expiry). */
   paymentReminder: 'order.payment_reminder',
   /** A DM did not reach its customer (DMs closed): kept as a missed notice; the shop's admins are told. */
@@ -217,6 +222,13 @@ export const overpaymentReturnedPayload = z.object({
   /** The audit entry that recorded it: one job per return. */
   changeId: z.string(),
 });
+export const checkoutStateChangedPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  checkoutId: z.string(),
+  /** The checkout's new state (a CheckoutState); subscribers read the order's checkouts again. */
+  state: z.string(),
+});
 export const paymentReminderPayload = z.object({
   tenantId: z.string(),
   orderId: z.string(),
@@ -254,3 +266,4 @@ export type OrderDeletedPayload = z.infer<typeof orderDeletedPayload>;
 export type OrderItemsChangedPayload = z.infer<typeof orderItemsChangedPayload>;
 export type PaymentReceiptRecordedPayload = z.infer<typeof paymentReceiptRecordedPayload>;
 export type OverpaymentReturnedPayload = z.infer<typeof overpaymentReturnedPayload>;
+export type CheckoutStateChangedPayload = z.infer<typeof checkoutStateChangedPayload>;

@@ -71,6 +71,7 @@ import {
   orderShippedPayload,
   paymentReceiptRecordedPayload,
   overpaymentReturnedPayload,
+  checkoutStateChangedPayload,
   type OrderItemsChangedPayload,
   type OrderShippedPayload,
   type PaymentUnappliedPayload,
@@ -104,6 +105,7 @@ import type { DigitalGoods } from '../../../modules/entitlements/digital-goods.j
 import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
 import { sha256Hex } from '../../../platform/crypto.js';
 import type { DeletedOrderSnapshot } from '../../../modules/order-admin/deleted-order-snapshot.js';
+import type { OrderCheckoutNow } from '../../../modules/payments-processor/checkouts/order-checkout-now.js';
 
 export interface NotificationDeps {
   rest: REST;
@@ -128,6 +130,12 @@ export interface NotificationDeps {
    * shipping notices still told after a delete.
    */
   deletedOrder?: (tenantId: string, orderId: string) => Promise<DeletedOrderSnapshot | null>;
+  /**
+   * The order's live processor checkout (payments-processor/checkouts/order-checkout-now.ts): the unpaid order's
+   * admin post says the customer is paying online, and offers no Approve while the money is on its way. None read
+   * when absent (the post by payment method alone).
+   */
+  checkoutNow?: (orderId: string) => Promise<OrderCheckoutNow | null>;
 }
 
 type OrderDetail = Awaited<ReturnType<OrderService['get']>>;
@@ -232,13 +240,19 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     }
   }
 
-  /** The admin-channel message for the order as it is now: approve/reject while unpaid, the outcome after. */
-  function adminMessageFor(order: OrderDetail, why?: { reason: keyof typeof CANCEL_TEXT; note?: string }): MessageData | null {
+  /**
+   * The admin-channel message for the order as it is now: approve/reject while unpaid (or what its live checkout
+   * is doing), the outcome after.
+   */
+  async function adminMessageFor(
+    order: OrderDetail,
+    why?: { reason: keyof typeof CANCEL_TEXT; note?: string },
+  ): Promise<MessageData | null> {
     const payment =
       [...order.payments].reverse().find((p) => p.status === 'awaiting_admin_approval' || p.status === 'pending') ?? order.payments.at(-1);
     if (!payment) return null;
     const input = { order, customer: order.customer, paymentId: payment.id, paymentMethod: payment.method };
-    if (order.status === 'PENDING_PAYMENT') return adminOrderMessage(input);
+    if (order.status === 'PENDING_PAYMENT') return adminOrderMessage({ ...input, checkout: (await deps.checkoutNow?.(order.id)) ?? null });
     const paid = order.payments.find((p) => p.confirmedAt);
     if (order.status === 'CANCELLED' && !paid) {
       const rejected = order.payments.find((p) => p.status === 'rejected');
@@ -279,7 +293,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     const order = await orderOrNull(tenantId, orderId);
     // Not posted yet: the post job, when it runs, posts the order as it is then.
     if (!order?.adminMessageId || !order.adminMessageChannelId) return;
-    const message = adminMessageFor(order, why);
+    const message = await adminMessageFor(order, why);
     if (!message) return;
     try {
       await deps.rest.patch(Routes.channelMessage(order.adminMessageChannelId, order.adminMessageId), {
@@ -421,7 +435,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         return;
       }
       if (order.adminMessageId) return; // posted by an earlier run of this job
-      const message = adminMessageFor(order);
+      const message = await adminMessageFor(order);
       if (!message) {
         log.warn('order has no payment to approve');
         return;
@@ -688,6 +702,14 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.overpaymentReturned, 'discord-admin-message', {
     lane: ADMIN_CHANNEL_LANE,
     schema: overpaymentReturnedPayload,
+    run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
+  });
+
+  // A checkout of the order opened, has money on its way, or closed: the unpaid order's post says so (no Approve
+  // or Record while money is on its way), and is itself again once the checkout closes without money.
+  bus.subscribe(EVENTS.checkoutStateChanged, 'discord-admin-message', {
+    lane: ADMIN_CHANNEL_LANE,
+    schema: checkoutStateChangedPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
   });
 

@@ -14,6 +14,7 @@ import { confirmLockedOrder } from '../../payments/confirm-payment.command.js';
 import { systemActor, type TenantContext } from '../../shared/actor.js';
 import { EVENTS, type PaymentCaptureRefusedPayload, type PaymentUnappliedPayload } from '../../shared/events.js';
 import type { ProviderCheckoutState } from '../providers/provider.port.js';
+import { announceCheckoutState, inFlightAtFor } from './order-checkout-now.js';
 
 export const UNAPPLIED_REFUND_TASK = 'payment.checkout.refund_unapplied';
 /** Audit actions on the order (entityType "Order") for money that could not pay it; `after.checkoutId` names the checkout. */
@@ -108,8 +109,13 @@ export async function applyCheckoutState(
       const next = checkout.state === 'VOIDED' || (state.state === 'OPEN' && checkout.state !== 'CREATING') ? checkout.state : state.state;
       const updated = await tx.paymentCheckout.update({
         where: { id: checkout.id },
-        data: { state: next, providerStatus: state.providerStatus.slice(0, 200) },
+        data: {
+          state: next,
+          providerStatus: state.providerStatus.slice(0, 200),
+          inFlightAt: inFlightAtFor(checkout, next, deps.clock.now()),
+        },
       });
+      await announceCheckoutState(tx, deps.bus, checkout.state, updated);
       if (state.captureRefused && next === 'FAILED' && checkout.state !== 'FAILED')
         await recordCaptureRefused(tx, deps, ctx, updated, state.captureRefused, opts.source);
       return { outcome: 'updated', checkout: updated };
@@ -127,6 +133,7 @@ export async function applyCheckoutState(
         ...(reason ? { unappliedAction: 'REFUND_PENDING', unappliedReason: reason.slice(0, 300) } : {}),
       },
     });
+    await announceCheckoutState(tx, deps.bus, checkout.state, paidCheckout);
 
     if (reason) {
       await recordUnapplied(tx, deps, ctx, order, paidCheckout, reason, opts.source);

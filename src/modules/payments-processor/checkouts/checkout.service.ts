@@ -25,6 +25,7 @@ import {
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
+import { announceCheckoutState } from './order-checkout-now.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
 import { applyPayoutEvent } from './refund-claims.js';
 import { failureReportedByProvider, PROVIDER_REFUND_AUDIT, recordRefundFailedLater, refundFailedError } from './refund-failed-later.js';
@@ -226,9 +227,13 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         return 'applied';
       }
     }
-    const { count } = await db.paymentCheckout.updateMany({
-      where: { id: c.id, providerCheckoutId: c.id, state: { in: ['CREATING', 'OPEN'] } },
-      data: { state: 'EXPIRED', providerStatus: 'EXPIRED: never charged' },
+    const count = await withTransaction(db, async (tx) => {
+      const retired = await tx.paymentCheckout.updateManyAndReturn({
+        where: { id: c.id, providerCheckoutId: c.id, state: { in: ['CREATING', 'OPEN'] } },
+        data: { state: 'EXPIRED', providerStatus: 'EXPIRED: never charged' },
+      });
+      for (const after of retired) await announceCheckoutState(tx, deps.bus, c.state, after);
+      return retired.length;
     });
     return count === 1 ? 'expired' : 'open';
   }
@@ -373,13 +378,17 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           idempotencyKey: checkout.id,
           description: `${shop.name} order #${order.number}`,
         });
-        const updated = await db.paymentCheckout.update({
-          where: { id: checkout.id },
-          data: {
-            providerCheckoutId: created.providerCheckoutId,
-            state: checkout.state === 'CREATING' ? 'OPEN' : checkout.state,
-            providerStatus: created.providerStatus.slice(0, 200),
-          },
+        const updated = await withTransaction(db, async (tx) => {
+          const opened = await tx.paymentCheckout.update({
+            where: { id: checkout.id },
+            data: {
+              providerCheckoutId: created.providerCheckoutId,
+              state: checkout.state === 'CREATING' ? 'OPEN' : checkout.state,
+              providerStatus: created.providerStatus.slice(0, 200),
+            },
+          });
+          await announceCheckoutState(tx, deps.bus, checkout.state, opened);
+          return opened;
         });
         // The order may have changed while the provider answered: the trigger only voids what it saw open.
         await service.voidStale(input.tenantId, order.id);
@@ -448,9 +457,12 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       } catch (err) {
         if (!(err instanceof ProviderRejectedError)) throw err;
         // Square keeps the key with the refused request: this checkout cannot be charged again.
-        await db.paymentCheckout.updateMany({
-          where: { id: checkout.id, state: { in: [...OPEN_CHECKOUT_STATES] } },
-          data: { state: 'FAILED', providerStatus: err.providerCode.slice(0, 200) },
+        await withTransaction(db, async (tx) => {
+          const failed = await tx.paymentCheckout.updateManyAndReturn({
+            where: { id: checkout.id, state: { in: [...OPEN_CHECKOUT_STATES] } },
+            data: { state: 'FAILED', providerStatus: err.providerCode.slice(0, 200) },
+          });
+          for (const after of failed) await announceCheckoutState(tx, deps.bus, checkout.state, after);
         });
         return 'declined';
       }
@@ -635,11 +647,14 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           await loaded.adapter.voidCheckout(loaded.conn, c.providerCheckoutId);
         }
         // Only if nothing was applied meanwhile (a payment that won the race is handled by the ledger).
-        const { count } = await db.paymentCheckout.updateMany({
-          where: { id: c.id, state: { in: [...OPEN_CHECKOUT_STATES] } },
-          data: { state: 'VOIDED', voidedAt: clock.now(), voidReason: reason },
+        voided += await withTransaction(db, async (tx) => {
+          const closed = await tx.paymentCheckout.updateManyAndReturn({
+            where: { id: c.id, state: { in: [...OPEN_CHECKOUT_STATES] } },
+            data: { state: 'VOIDED', voidedAt: clock.now(), voidReason: reason },
+          });
+          for (const after of closed) await announceCheckoutState(tx, deps.bus, c.state, after);
+          return closed.length;
         });
-        voided += count;
       }
       if (voided) logger.info({ orderId, voided }, 'stale checkouts voided');
       return voided;

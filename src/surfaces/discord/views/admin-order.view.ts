@@ -11,12 +11,16 @@ import { formatAddress, totalsText, type AddressLike } from './order-steps.view.
 import { withItemFields } from './item-fields.view.js';
 import { paymentMethodLabel } from './payment-methods.view.js';
 import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
+import type { OrderCheckoutNow } from '../../../modules/payments-processor/checkouts/order-checkout-now.js';
+import { inFlightWords } from '../../../modules/payments-processor/checkouts/money-in-flight.query.js';
 
 export interface AdminOrderInput {
   order: Order & { items: OrderItem[] };
   customer: Pick<Customer, 'id' | 'discordUserId' | 'username' | 'displayName'>;
   paymentId: string;
   paymentMethod: PaymentMethod;
+  /** The order's live processor checkout (orderCheckoutNow): its words, and no Approve or Record while money is on its way. */
+  checkout?: OrderCheckoutNow | null;
 }
 
 /** "$20.00 of $50.00 received": what came in against the total, or null while nothing was recorded. */
@@ -81,19 +85,51 @@ export function onlinePaymentInstruction(method: PaymentMethod): string {
   return `Paid online with ${label}: the order turns paid when ${label} confirms the payment, with nothing to approve here. Record money only if it reached you another way.`;
 }
 
+/** A time as Discord shows it to each reader: their own date and time, and how long ago. */
+const discordTime = (at: Date): string => {
+  const s = Math.floor(at.getTime() / 1000);
+  return `<t:${s}:f> (<t:${s}:R>)`;
+};
+
+/**
+ * What the admins read while a processor checkout of the order is live, whatever method the order was placed with
+ * (a customer may pay an order online from its invoice page):
+ * - money on its way (a PayPal eCheck clearing, a BTCPay invoice confirming): since when, and that it pays the order
+ *   when it settles. Approve and Record are not offered: a manual confirm now is refused (refuseWhileMoneyInFlight),
+ *   as it would have the settling money refunded as unapplied. The post is edited again when it settles or fails.
+ * - a checkout the customer can still pay: recording money here closes it (checkout.service voidStale).
+ */
+export function checkoutInstruction(c: OrderCheckoutNow): string {
+  const label = paymentMethodLabel(c.method);
+  if (c.state === 'OPEN')
+    return `Customer opened a ${label} checkout for ${formatMoney(c.amountCents, c.currency)} ${discordTime(c.since)}: the order turns paid when ${label} confirms the payment. Approving or recording money here closes that checkout, so do it only if the money reached you another way.`;
+  return `Customer is paying online with ${label}: money on its way since ${discordTime(c.since)}. ${inFlightWords(c)}; it marks the order paid when it settles, so there is nothing to approve or record until then (this post changes if it fails). Reject only if you will not ship: the money is then refunded when it arrives.`;
+}
+
 /** The lines of the post's description that ask the admins to act: gone once the payment is decided. */
 function isInstruction(line: string): boolean {
-  return line === MANUAL_PAYMENT_INSTRUCTION || line.startsWith('Paid online with ');
+  return (
+    line === MANUAL_PAYMENT_INSTRUCTION ||
+    line.startsWith('Paid online with ') ||
+    line.startsWith('Customer opened a ') ||
+    line.startsWith('Customer is paying online with ')
+  );
 }
 
 export function adminOrderMessage(i: AdminOrderInput): MessageData {
   const o = i.order;
   const partly = o.amountReceivedCents > 0 && owedCents(o) > 0;
   const online = isProcessorMethod(i.paymentMethod);
+  const moving = i.checkout && i.checkout.state !== 'OPEN';
+  const instruction = i.checkout
+    ? checkoutInstruction(i.checkout)
+    : online
+      ? onlinePaymentInstruction(i.paymentMethod)
+      : MANUAL_PAYMENT_INSTRUCTION;
   const e: APIEmbed = embed({
-    title: `New order #${o.number} · ${partly ? 'partly paid' : 'awaiting payment'}`,
+    title: `New order #${o.number} · ${moving ? 'payment on its way' : partly ? 'partly paid' : 'awaiting payment'}`,
     color: COLORS.warn,
-    description: `Customer: ${customerText(i.customer)}\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**\n${online ? onlinePaymentInstruction(i.paymentMethod) : MANUAL_PAYMENT_INSTRUCTION}`,
+    description: `Customer: ${customerText(i.customer)}\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**\n${instruction}`,
     fields: [
       { name: 'Totals', value: totalsText(o) },
       ...paymentFields(o),
@@ -106,13 +142,13 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
     embeds: [e],
     components: [
       row(
-        // An online payment is confirmed by its provider, not approved here.
-        ...(online
+        // An online payment is confirmed by its provider, not approved here; money on its way settles by itself.
+        ...(online || moving
           ? []
           : [
               button(customId('payment:approve', i.paymentId), partly ? 'Approve (rest received)' : 'Approve payment', ButtonStyle.Success),
             ]),
-        button(customId('payment:receipt', i.paymentId), 'Record amount received', ButtonStyle.Primary),
+        ...(moving ? [] : [button(customId('payment:receipt', i.paymentId), 'Record amount received', ButtonStyle.Primary)]),
         button(customId('payment:reject', i.paymentId), 'Reject', ButtonStyle.Danger),
       ),
     ],

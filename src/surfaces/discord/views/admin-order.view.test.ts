@@ -1,0 +1,73 @@
+// The admin post while a checkout of the order is live (checkoutInstruction): within Discord's limits with the most
+// an order can list, the decision's room still free, and its words gone once the payment is decided.
+import { describe, expect, it } from 'vitest';
+import type { Customer, Order, OrderItem } from '../../../generated/prisma/index.js';
+import type { OrderCheckoutNow } from '../../../modules/payments-processor/checkouts/order-checkout-now.js';
+import { embedChars, MESSAGE_EMBED_CHARS_MAX } from '../replies.js';
+import { adminOrderMessage, decidedAdminMessage } from './admin-order.view.js';
+
+const items = Array.from({ length: 300 }, (_, i) => ({
+  id: `oi_${i}`,
+  productId: `prd_${i}`,
+  name: `A product with a long name, number ${String(i).padStart(3, '0')} of a long series`.slice(0, 100),
+  quantity: 999,
+  unitPriceCents: 99_999_99,
+})) as unknown as OrderItem[];
+const order = {
+  id: 'ord_1',
+  number: 1042,
+  currency: 'USD',
+  subtotalCents: 100,
+  discountCents: 0,
+  shippingCents: 0,
+  taxAmountCents: 0,
+  totalCents: 4250,
+  amountReceivedCents: 0,
+  overpaymentReturnedCents: 0,
+  paymentReference: 'LL-1042-ABCD',
+  shippingAddress: null,
+  createdAt: new Date('2026-12-06T01:00:00Z'),
+  items,
+} as unknown as Order & { items: OrderItem[] };
+const customer = { id: 'cus_1', discordUserId: '123456789012345678', username: 'buyer', displayName: 'Buyer' } as Pick<
+  Customer,
+  'id' | 'discordUserId' | 'username' | 'displayName'
+>;
+const checkout = (state: OrderCheckoutNow['state']): OrderCheckoutNow => ({
+  checkoutId: 'chk_1',
+  provider: 'PAYPAL',
+  method: 'PAYPAL',
+  state,
+  amountCents: 4250,
+  currency: 'USD',
+  since: new Date('2026-12-06T01:30:00Z'),
+});
+const post = (c: OrderCheckoutNow | null) =>
+  adminOrderMessage({ order, customer, paymentId: 'pay_1', paymentMethod: 'VENMO_P2P', checkout: c });
+const ids = (m: ReturnType<typeof post>) =>
+  (m.components ?? []).flatMap((r) => ('components' in r ? r.components.map((b) => ('custom_id' in b ? b.custom_id : '')) : []));
+
+describe('the admin post with a live checkout', () => {
+  it('money on its way: says since when, offers only Reject, and fits with the decision still to come', () => {
+    const m = post(checkout('PENDING'));
+    const e = m.embeds![0]!;
+    expect(e.title).toBe('New order #1042 · payment on its way');
+    expect(e.description).toContain('Customer is paying online with PayPal: money on its way since <t:1796520600:f> (<t:1796520600:R>)');
+    expect(ids(m)).toEqual(['payment:reject:pay_1']);
+    expect(e.description!.length).toBeLessThanOrEqual(4096);
+    const decided = decidedAdminMessage(e, { approved: false, by: '1', number: 1042, reason: 'r'.repeat(500) });
+    expect(embedChars(decided.embeds!)).toBeLessThanOrEqual(MESSAGE_EMBED_CHARS_MAX);
+    expect(decided.embeds![0]!.fields!.length).toBeLessThanOrEqual(25);
+    expect(decided.embeds![0]!.description).not.toContain('Customer is paying online');
+  });
+
+  it('an open checkout: named, with Approve and Record kept; none: the post by payment method', () => {
+    const open = post(checkout('OPEN'));
+    expect(open.embeds![0]!.description).toContain('Customer opened a PayPal checkout for $42.50 <t:1796520600:f>');
+    expect(ids(open)).toEqual(['payment:approve:pay_1', 'payment:receipt:pay_1', 'payment:reject:pay_1']);
+    expect(embedChars(open.embeds!)).toBeLessThanOrEqual(MESSAGE_EMBED_CHARS_MAX);
+    const none = post(null);
+    expect(none.embeds![0]!.description).toContain('Approve once the money has arrived');
+    expect(none.embeds![0]!.title).toBe('New order #1042 · awaiting payment');
+  });
+});

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { systemActor } from '../../src/modules/shared/actor.js';
 import type { RecordedCall } from '../../src/dev/fake-discord-api.js';
+import { adminCtx } from '../helpers/actors.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -90,5 +91,49 @@ describe('the admin post while the customer pays online', () => {
     expect(idsOf(back)).toEqual([approve, record, reject]);
     expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).state).toBe('FAILED');
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
+  });
+  it('an open checkout voided because the order changed: the post no longer names it', async () => {
+    const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+    await connectPayPal(env, tenant.id);
+    const product = await f.product({ tenantId: tenant.id });
+    const order = await f.order({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      guildId: guild.id,
+      paymentMethod: 'VENMO_P2P',
+      totalCents: 4250,
+      lines: [{ productId: product.id, quantity: 1, unitPriceCents: 4250 }],
+    });
+    const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
+    await env.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: tenant.id, orderId: order.id });
+    const posted = await waitFor('the admin post recorded', async () => {
+      const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+      return o.adminMessageId && o.adminMessageChannelId ? { channelId: o.adminMessageChannelId, messageId: o.adminMessageId } : undefined;
+    });
+    const edits = (pred: (p: Post) => boolean) =>
+      discordApi().waitFor(
+        (c: RecordedCall) =>
+          c.method === 'PATCH' && c.path === `/channels/${posted.channelId}/messages/${posted.messageId}` && pred(c.body as Post),
+      );
+    const { checkout } = await startCheckout(new URL(link.url).pathname);
+    await edits((p) => p.embeds[0]!.description!.includes('Customer opened a PayPal checkout'));
+
+    // The shop changes the order's lines (the panel's Edit, through the service its form saves with): the checkout no
+    // longer matches the order and is voided at PayPal (the payment.checkouts.void_stale job); the post is the Venmo
+    // order's again.
+    await env.t.services.orderAdmin.update(adminCtx(tenant.id), order.id, { items: [{ productId: product.id, quantity: 2 }] });
+    const back = (
+      await edits(
+        (p) =>
+          p.embeds[0]!.description!.includes('Approve once the money has arrived') &&
+          !p.embeds[0]!.description!.includes('Customer opened'),
+      )
+    ).body as Post;
+    expect(idsOf(back)).toEqual([
+      `payment:approve:${order.payment.id}`,
+      `payment:receipt:${order.payment.id}`,
+      `payment:reject:${order.payment.id}`,
+    ]);
+    expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).state).toBe('VOIDED');
   });
 });

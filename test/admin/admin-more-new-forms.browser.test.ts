@@ -96,10 +96,11 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
     const customer = await f().customer({ tenantId, displayName: `Jordan Lake ${run}` });
     await f().customer({ tenantId: otherTenantId, displayName: `Jordan Lamb ${run}` });
 
-    await openNew('Address', ownerEmail, 'customer', 'Address');
+    const page = await openNew('Address', ownerEmail, 'customer', 'Address');
     await expectOffered('customer', 'Jordan', [`Jordan Lake ${run}`]);
     await pickReference('customer', 'Jordan Lake', `Jordan Lake ${run}`);
     await fill('name', 'Jordan Lake');
+    await page.locator('input[type="checkbox"][name="nameTyped"]').check();
     await fill('line1', '400 Queen St W');
     await fill('line2', 'Unit 12');
     await fill('city', 'Toronto');
@@ -111,6 +112,7 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
       tenantId,
       customerId: customer.id,
       name: 'Jordan Lake',
+      nameTyped: true,
       line1: '400 Queen St W',
       line2: 'Unit 12',
       city: 'Toronto',
@@ -118,7 +120,10 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
       postalCode: 'M5V 2A8',
       country: 'CA',
     });
-    await shows(['400 Queen St W', `Jordan Lake ${run}`, 'Unit 12', 'Toronto', 'ON', 'M5V 2A8', 'CA'], 'Address');
+    await shows(
+      ['400 Queen St W', `Jordan Lake ${run}`, 'Unit 12', 'Toronto', 'ON', 'M5V 2A8', 'CA', 'Recipient name confirmed'],
+      'Address',
+    );
   });
 
   it('Shop: a platform admin fills every field of a new shop, and it is saved and shown', { timeout: 420_000 }, async () => {

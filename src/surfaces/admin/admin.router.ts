@@ -413,6 +413,7 @@ export async function createAdminRouter(services: Services): Promise<Router> {
             displayNameSetByAdminAt: 'Name set by an admin',
             displayName: 'Name',
             username: 'Discord username',
+            nameTyped: 'Recipient name confirmed',
           },
           resources: {
             ...headings({

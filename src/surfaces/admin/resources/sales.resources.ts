@@ -11,7 +11,7 @@ import { SHOWN_PARAM, type ScopedPrismaResource, type ScopedResourceOptions } fr
 import { parseShown } from '../../../platform/form-edits.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import { discountAssignmentForm, discountForm } from '../schemas/discount.schema.js';
-import { formId, formOptionalText } from '../schemas/form-fields.js';
+import { formBool, formId, formOptionalText } from '../schemas/form-fields.js';
 import { canManage, never, tenantCrud, tenantReadOnly, validatedTenantCrud } from './access.js';
 import { enumProperty } from './enum-columns.js';
 import { moneyColumns, moneyProperty } from './money-columns.js';
@@ -162,7 +162,9 @@ export function customerResource(
 }
 
 export function addressResource(db: Db, resource: ScopedPrismaResource): ResourceWithOptions {
-  const schema = addressInputSchema.extend({ customer: formId });
+  // nameTyped (customers/address.store.ts hasTypedRecipient), saved as the box shows it: an admin who corrects the
+  // recipient of an address saved before Discord's address form asked for it ticks it, as for a new one they name.
+  const schema = addressInputSchema.extend({ customer: formId, nameTyped: formBool });
   const validate = validatePayload(schema, {
     map: async (data, _request, context) => {
       await assertOwnedReference(db, tenantContextOf(context).tenantId, 'customer', data.customer, 'customer');
@@ -175,9 +177,28 @@ export function addressResource(db: Db, resource: ScopedPrismaResource): Resourc
       id: 'Address',
       navigation: sales,
       listProperties: ['customer', 'name', 'line1', 'city', 'postalCode', 'country'],
-      editProperties: ['customer', 'name', 'line1', 'line2', 'city', 'state', 'postalCode', 'country'],
-      showProperties: ['id', 'customer', 'name', 'line1', 'line2', 'city', 'state', 'postalCode', 'country', 'lastUsedAt', 'createdAt'],
-      properties: { line1: { isTitle: true } },
+      editProperties: ['customer', 'name', 'nameTyped', 'line1', 'line2', 'city', 'state', 'postalCode', 'country'],
+      showProperties: [
+        'id',
+        'customer',
+        'name',
+        'nameTyped',
+        'line1',
+        'line2',
+        'city',
+        'state',
+        'postalCode',
+        'country',
+        'lastUsedAt',
+        'createdAt',
+      ],
+      properties: {
+        line1: { isTitle: true },
+        nameTyped: {
+          description:
+            'Ticked: orders ship to this name as it is. Unticked (as for an address saved before the Discord address form asked for the recipient, which holds their Discord name or none): the customer is asked for the name when they pick this address.',
+        },
+      },
       actions: validatedTenantCrud({ validate }),
     },
   };

@@ -1,0 +1,89 @@
+// A saved address's "Recipient name confirmed" (addresses.nameTyped; customers/address.store.ts hasTypedRecipient):
+// an address saved before Discord's address form asked for the recipient holds the customer's Discord name, and
+// picking it asks for the name. The panel shows the flag and saves it as its box shows it (an admin who corrected
+// the name ticks it, as for a new address they name); every other field is read back as saved.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { factories } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+
+let app: RunningAdmin;
+const f = factories();
+
+beforeAll(async () => {
+  app = await startAdminApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+/** A form posted as the panel posts it: an edit carries the record as its form loaded it (loadedRow). */
+const post = async (who: AdminAgent, path: string, fields: Record<string, string>) => {
+  const edit = /^\/resources\/(\w+)\/records\/([^/]+)\/edit$/.exec(path);
+  const loaded: Record<string, string> = edit ? await loadedRow(who, edit[1]!, edit[2]!) : {};
+  let req = who.agent.post(`/admin/api${path}`).set(who.headers());
+  for (const [k, v] of Object.entries({ ...fields, ...loaded })) req = req.field(k, v);
+  return req;
+};
+
+const shown = async (who: AdminAgent, id: string, action: 'show' | 'edit') =>
+  (await who.agent.get(`/admin/api/resources/Address/records/${id}/${action}`).set(who.headers())).body.record.params as Record<
+    string,
+    unknown
+  >;
+
+const where = { line1: '400 Queen St W', line2: 'Unit 12', city: 'Toronto', state: 'ON', postalCode: 'M5V 2A8', country: 'CA' };
+const form = (customerId: string, extra: Record<string, string>) => ({ customer: customerId, ...where, ...extra });
+
+it('a new address is confirmed when its box is ticked, as the form shows it', async () => {
+  const tenant = await f.tenant({ currency: 'USD', enabledPaymentMethods: ['VENMO_P2P'] });
+  const admin = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: tenant.id })).email);
+  const customer = await f.customer({ tenantId: tenant.id });
+
+  const made = await post(admin, '/resources/Address/actions/new', form(customer.id, { name: 'Jordan Lake', nameTyped: 'true' }));
+  expect(made.body.record?.errors ?? {}).toEqual({});
+  const row = await testDb().address.findFirstOrThrow({ where: { customerId: customer.id } });
+  expect(row).toMatchObject({ tenantId: tenant.id, name: 'Jordan Lake', nameTyped: true, ...where });
+  expect(await shown(admin, row.id, 'show')).toMatchObject({ name: 'Jordan Lake', nameTyped: true, ...where });
+
+  const unticked = await post(admin, '/resources/Address/actions/new', form(customer.id, { name: 'Sam Lake', line1: '1 King St' }));
+  expect(unticked.body.record?.errors ?? {}).toEqual({});
+  expect(await testDb().address.findFirstOrThrow({ where: { customerId: customer.id, line1: '1 King St' } })).toMatchObject({
+    name: 'Sam Lake',
+    nameTyped: false,
+  });
+
+  const nameless = await post(admin, '/resources/Address/actions/new', form(customer.id, { line1: '2 King St' }));
+  expect(nameless.body.record?.errors ?? {}).toEqual({});
+  expect(await testDb().address.findFirstOrThrow({ where: { customerId: customer.id, line1: '2 King St' } })).toMatchObject({
+    name: null,
+    nameTyped: false,
+  });
+});
+
+it("an admin corrects an old address's Discord name and ticks it: saved with every other field as it was", async () => {
+  const tenant = await f.tenant({ currency: 'USD', enabledPaymentMethods: ['VENMO_P2P'] });
+  const admin = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: tenant.id })).email);
+  const customer = await f.customer({ tenantId: tenant.id });
+  const old = await f.address({ tenantId: tenant.id, customerId: customer.id, name: 'jordan_1999', nameTyped: false, ...where });
+  expect(await shown(admin, old.id, 'edit')).toMatchObject({ name: 'jordan_1999', nameTyped: false });
+
+  // Only the city changed: the flag stays as it was shown.
+  const cityOnly = await post(
+    admin,
+    `/resources/Address/records/${old.id}/edit`,
+    form(customer.id, { name: 'jordan_1999', nameTyped: 'false', city: 'Ottawa' }),
+  );
+  expect(cityOnly.body.record?.errors ?? {}).toEqual({});
+  expect(await testDb().address.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ city: 'Ottawa', nameTyped: false });
+
+  const fixed = await post(
+    admin,
+    `/resources/Address/records/${old.id}/edit`,
+    form(customer.id, { name: 'Jordan Lake', nameTyped: 'true', city: 'Ottawa' }),
+  );
+  expect(fixed.body.record?.errors ?? {}).toEqual({});
+  const after = await testDb().address.findUniqueOrThrow({ where: { id: old.id } });
+  expect(after).toMatchObject({ name: 'Jordan Lake', nameTyped: true, ...where, city: 'Ottawa', customerId: customer.id });
+  expect(await shown(admin, old.id, 'show')).toMatchObject({ name: 'Jordan Lake', nameTyped: true, city: 'Ottawa' });
+});

@@ -86,3 +86,15 @@ it('a body that is not JSON is refused with 400, not a 500', async () => {
   expect(res.status, res.text).toBe(400);
   expect(res.body.error.code).toBe('VALIDATION_FAILED');
 });
+
+it('a multipart form whose boundary happens to hold "json" is still a form (formidable reads multipart first)', async () => {
+  const boundary = '----jsonFormBoundary7MA4YWxk';
+  const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  const res = await admin.agent
+    .post('/admin/api/resources/ApiKey/actions/createKey')
+    .set(admin.headers())
+    .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+    .send(`${part('name', 'Boundary report')}${part('access', 'READ_ONLY')}--${boundary}--\r\n`);
+  expect(res.status, res.text).toBe(200);
+  expect(res.body.created).toMatchObject({ name: 'Boundary report', access: 'READ_ONLY' });
+});

@@ -32,8 +32,16 @@ export function panelJson(opts: { limit: string; type?: (req: IncomingMessage) =
   return (req, res, next) => parse(req, res, (err?: unknown) => (err ? refuseBody(res, err) : next()));
 }
 
-/** formidable's own test for a JSON body (incoming_form.js: the content type matches /json/i). */
-const formidableReadsAsJson = (req: IncomingMessage) => /json/i.test(req.headers['content-type'] ?? '');
+/**
+ * A body formidable would read as JSON (incoming_form.js `_parseContentType`): it tests octet-stream, urlencoded
+ * and multipart first, then /json/i over the whole header. Taken in that order here, so a multipart upload whose
+ * boundary happens to hold "json" stays formidable's; only the media type is tested for JSON.
+ */
+function formidableReadsAsJson(req: IncomingMessage): boolean {
+  const type = req.headers['content-type'] ?? '';
+  if (/octet-stream|urlencoded|multipart/i.test(type)) return false;
+  return /json/i.test(type.split(';')[0]!);
+}
 
 /** Before @adminjs/express's router: the JSON bodies formidable would parse, parsed under the rule instead. */
 export function adminJsJsonBodies(opts: { limit: string }): RequestHandler {

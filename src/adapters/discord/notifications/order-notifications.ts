@@ -15,6 +15,7 @@
 //   order.shipped  > discord-notify      : DM with the tracking number and the carrier's tracking link
 //   order.delivered> discord-notify      : DM saying the parcel arrived
 //   order.items_changed > discord-notify : DM with the new lines and total after an admin's edit
+//   order.items_changed > discord-admin-message : the admin post's lines and total edited to match
 //   payment.receipt_recorded > discord-notify : DM saying a part arrived and what is still owed (or that
 //                                          more than the total arrived); > discord-admin-message: the
 //                                          admin message shows the new received amount
@@ -283,16 +284,23 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     return settledAdminMessage({ ...input, outcome, paid: order.status !== 'CANCELLED' });
   }
 
-  /** Edits the order's admin-channel message to its current state (nothing when it was never posted). */
+  /**
+   * Edits the order's admin-channel message to its current state (nothing when it was never posted). `whileUnpaid`:
+   * only while the order waits for its money, for the events that change nothing else the post shows (a checkout's
+   * state, the lines): a cancelled order's post says why only when its cancel event tells it (`why`), so a refresh
+   * after the cancel would lose "Expired: not paid in time" or the shop's note.
+   */
   async function refreshAdminMessage(
     tenantId: string,
     orderId: string,
     why?: { reason: keyof typeof CANCEL_TEXT; note?: string },
+    opts: { whileUnpaid?: boolean } = {},
   ): Promise<void> {
     const log = deps.logger.child({ tenantId, orderId, notification: 'admin-message' });
     const order = await orderOrNull(tenantId, orderId);
     // Not posted yet: the post job, when it runs, posts the order as it is then.
     if (!order?.adminMessageId || !order.adminMessageChannelId) return;
+    if (opts.whileUnpaid && order.status !== 'PENDING_PAYMENT') return;
     const message = await adminMessageFor(order, why);
     if (!message) return;
     try {
@@ -692,6 +700,13 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     },
   });
 
+  // An admin changed the lines of an unpaid order: the post shows its lines and the total to approve.
+  bus.subscribe(EVENTS.orderItemsChanged, 'discord-admin-message', {
+    lane: ADMIN_CHANNEL_LANE,
+    schema: orderItemsChangedPayload,
+    run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId, undefined, { whileUnpaid: true }),
+  });
+
   bus.subscribe(EVENTS.paymentReceiptRecorded, 'discord-admin-message', {
     lane: ADMIN_CHANNEL_LANE,
     schema: paymentReceiptRecordedPayload,
@@ -710,7 +725,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.checkoutStateChanged, 'discord-admin-message', {
     lane: ADMIN_CHANNEL_LANE,
     schema: checkoutStateChangedPayload,
-    run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
+    run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId, undefined, { whileUnpaid: true }),
   });
 
   bus.subscribe(EVENTS.paymentReceiptRecorded, 'discord-notify', {

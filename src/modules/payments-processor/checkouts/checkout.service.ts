@@ -232,7 +232,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         where: { id: c.id, providerCheckoutId: c.id, state: { in: ['CREATING', 'OPEN'] } },
         data: { state: 'EXPIRED', providerStatus: 'EXPIRED: never charged' },
       });
-      for (const after of retired) await announceCheckoutState(tx, deps.bus, c.state, after);
+      // The state it left is the one this write matched, not `c.state` read before the provider was asked (start() may
+      // have opened it since): announced as leaving a shown state (a refresh too many changes nothing).
+      for (const after of retired) await announceCheckoutState(tx, deps.bus, 'OPEN', after);
       return retired.length;
     });
     return count === 1 ? 'expired' : 'open';
@@ -394,9 +396,14 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         await service.voidStale(input.tenantId, order.id);
         return { checkout: updated, redirectUrl: created.redirectUrl };
       } catch (err) {
-        await db.paymentCheckout.update({
-          where: { id: checkout.id },
-          data: { state: 'FAILED', providerStatus: err instanceof Error ? err.message.slice(0, 200) : 'create failed' },
+        // Only a checkout still being opened or open fails here (one voided or paid meanwhile keeps its state), and
+        // an OPEN one's post is told it is gone (it may have been announced open before voidStale threw).
+        await withTransaction(db, async (tx) => {
+          const failed = await tx.paymentCheckout.updateManyAndReturn({
+            where: { id: checkout.id, state: { in: ['CREATING', 'OPEN'] } },
+            data: { state: 'FAILED', providerStatus: err instanceof Error ? err.message.slice(0, 200) : 'create failed' },
+          });
+          for (const after of failed) await announceCheckoutState(tx, deps.bus, 'OPEN', after);
         });
         throw err;
       }
@@ -652,7 +659,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             where: { id: c.id, state: { in: [...OPEN_CHECKOUT_STATES] } },
             data: { state: 'VOIDED', voidedAt: clock.now(), voidReason: reason },
           });
-          for (const after of closed) await announceCheckoutState(tx, deps.bus, c.state, after);
+          // As in retireUncharged: `c.state` was read before the provider call; the write matched whichever it left.
+          for (const after of closed) await announceCheckoutState(tx, deps.bus, 'OPEN', after);
           return closed.length;
         });
       }

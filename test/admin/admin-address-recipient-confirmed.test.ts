@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loggedIn, postForm as post, shownParams, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
 const f = factories();
@@ -17,20 +17,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A form posted as the panel posts it: an edit carries the record as its form loaded it (loadedRow). */
-const post = async (who: AdminAgent, path: string, fields: Record<string, string>) => {
-  const edit = /^\/resources\/(\w+)\/records\/([^/]+)\/edit$/.exec(path);
-  const loaded: Record<string, string> = edit ? await loadedRow(who, edit[1]!, edit[2]!) : {};
-  let req = who.agent.post(`/admin/api${path}`).set(who.headers());
-  for (const [k, v] of Object.entries({ ...fields, ...loaded })) req = req.field(k, v);
-  return req;
-};
-
-const shown = async (who: AdminAgent, id: string, action: 'show' | 'edit') =>
-  (await who.agent.get(`/admin/api/resources/Address/records/${id}/${action}`).set(who.headers())).body.record.params as Record<
-    string,
-    unknown
-  >;
+const shown = (who: AdminAgent, id: string, action: 'show' | 'edit') => shownParams(who, 'Address', id, action);
 
 const where = { line1: '400 Queen St W', line2: 'Unit 12', city: 'Toronto', state: 'ON', postalCode: 'M5V 2A8', country: 'CA' };
 const form = (customerId: string, extra: Record<string, string>) => ({ customer: customerId, ...where, ...extra });

@@ -83,3 +83,23 @@ export async function loadedRow(admin: AdminAgent, resource: string, id: string)
     throw new Error(`no edit form for ${resource} ${id}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
   return { shownValuesJson: shown };
 }
+
+/** A form posted as the panel posts it (multipart fields): an edit carries the record as its form loaded it (loadedRow). */
+export async function postForm(who: AdminAgent, path: string, fields: Record<string, string>) {
+  const edit = /^\/resources\/(\w+)\/records\/([^/]+)\/edit$/.exec(path);
+  const loaded: Record<string, string> = edit ? await loadedRow(who, edit[1]!, edit[2]!) : {};
+  let req = who.agent.post(`/admin/api${path}`).set(who.headers());
+  for (const [k, v] of Object.entries({ ...fields, ...loaded })) req = req.field(k, v);
+  return req;
+}
+
+/** A record's params as its show or edit page loads them. */
+export async function shownParams(
+  who: AdminAgent,
+  resource: string,
+  id: string,
+  action: 'show' | 'edit',
+): Promise<Record<string, unknown>> {
+  const res = await who.agent.get(`/admin/api/resources/${resource}/records/${id}/${action}`).set(who.headers());
+  return res.body.record.params as Record<string, unknown>;
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loggedIn, postForm as post, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
 const f = factories();
@@ -18,15 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-
-/** A form posted as the panel posts it: an edit carries the record as its form loaded it (loadedRow). */
-const post = async (who: AdminAgent, path: string, fields: Record<string, string>) => {
-  const edit = /^\/resources\/(\w+)\/records\/([^/]+)\/edit$/.exec(path);
-  const loaded: Record<string, string> = edit ? await loadedRow(who, edit[1]!, edit[2]!) : {};
-  let req = who.agent.post(`/admin/api${path}`).set(who.headers());
-  for (const [k, v] of Object.entries({ ...fields, ...loaded })) req = req.field(k, v);
-  return req;
-};
 
 /** A shop of its own and its admin, signed in. */
 async function shop(currency = 'USD') {

@@ -5,9 +5,7 @@
 //   order expired or was cancelled) leaves the post's reason as it is: that refresh ran without the cancel's reason
 //   and turned "Cancelled by the shop: <note>" into a bare "Cancelled" (found by review).
 // Read back from the fake Discord API's stored message.
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
 import { adminCtx } from '../helpers/actors.js';
@@ -15,26 +13,12 @@ import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { loadedRow, loggedIn } from '../admin/admin-helpers.js';
-import { startHarness, type Harness } from './harness.js';
+import { useHarness, useHarnessServer } from './harness.js';
 
 const f = factories();
 const db = testDb();
-let h: Harness;
-let server: Server;
-let baseUrl: string;
-
-beforeAll(async () => {
-  h = await startHarness({ worker: true });
-  server = await new Promise<Server>((resolve) => {
-    const s = h.t.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  await h?.stop();
-});
+const h = useHarness({ worker: true });
+const served = useHarnessServer(h);
 
 /** A shop's unpaid order of one line, posted to its admin channel; `post()` reads the post as Discord holds it. */
 async function postedOrder() {
@@ -59,7 +43,7 @@ it("an admin's edit of an unpaid order's lines in the panel edits its admin-chan
   const { s, p1, p2, order, post } = await postedOrder();
   expect(post()).not.toContain(p2.name);
 
-  const admin = await loggedIn(baseUrl, (await f.adminUser({ tenantId: s.tenant.id })).email);
+  const admin = await loggedIn(served.baseUrl, (await f.adminUser({ tenantId: s.tenant.id })).email);
   const res = await admin.agent
     .post(`/admin/api/resources/Order/records/${order.id}/edit`)
     .set(admin.headers())

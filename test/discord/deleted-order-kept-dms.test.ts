@@ -5,10 +5,8 @@
 // tracking number) still reach the customer, once each, built from the delete's audit snapshot; the delivery notice is
 // dropped (nothing to do, no money, the parcel is in their hands). No job fails. A customer erased after the delete gets
 // them with nothing personal; a customer gone since gets none, and no job fails.
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { trackingLink } from '../../src/modules/shipping/carriers.js';
 import { startWorker } from '../../src/platform/jobs/worker.js';
@@ -18,25 +16,14 @@ import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { afterFirstRun } from '../helpers/job-queue.js';
 import { walkToReview } from './flows.js';
-import { componentInteraction, customIdsOf, interact, member, messageOf, textOf, useHarness } from './harness.js';
+import { componentInteraction, customIdsOf, interact, member, messageOf, textOf, useHarness, useHarnessServer } from './harness.js';
 
 const f = factories();
 const db = testDb();
 // No worker: the jobs the admin's changes queue wait, as in a backlog, until runQueued.
 const h = useHarness();
 
-let server: Server;
-let baseUrl: string;
-beforeAll(async () => {
-  server = await new Promise<Server>((resolve) => {
-    const s = h.t.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const served = useHarnessServer(h);
 
 const DM_TASKS = [EVENTS.orderCreated, EVENTS.orderPaid, EVENTS.orderShipped, EVENTS.orderDelivered, EVENTS.orderRefunded].map(
   (event) => `${event}>discord-notify`,
@@ -70,7 +57,7 @@ async function deletedAfterEverything() {
   await api('patch', `/orders/${order.id}`, { shippingStatus: 'DELIVERED' }).expect(200);
   await api('post', `/orders/${order.id}/refunds`, { amountCents: 500, reason: 'Box arrived dented' }).expect(201);
 
-  const owner = await loggedIn(baseUrl, (await f.adminUser({ tenantId: s.tenant.id })).email);
+  const owner = await loggedIn(served.baseUrl, (await f.adminUser({ tenantId: s.tenant.id })).email);
   const deleted = await owner.agent.post(`/admin/api/resources/Order/records/${order.id}/delete`).set(owner.headers());
   expect(deleted.body.notice.message).toMatch(/was deleted/);
   expect(await db.order.findUnique({ where: { id: order.id } })).toBeNull();

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll } from 'vitest';
 // End-to-end harness for the Discord surface: the real app (createTestApp) on the file's PostgreSQL, a
 // FakeDiscordApi the app's REST client points at, a graphile-worker running the notification and role jobs,
@@ -89,6 +91,29 @@ export function useHarness(opts: { worker?: boolean; env?: Record<string, string
       return running().worker;
     },
     stop: () => running().stop(),
+  };
+}
+
+/**
+ * Serves a `useHarness` app on a local port from before the file's tests until after them, for what needs a real
+ * URL (the panel signed in with `loggedIn`): `baseUrl` reads it once started.
+ */
+export function useHarnessServer(h: Harness): { readonly baseUrl: string } {
+  let server: Server | undefined;
+  beforeAll(async () => {
+    server = await new Promise<Server>((resolve) => {
+      const s = h.t.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+  return {
+    get baseUrl() {
+      if (!server) throw new Error('the harness server is not started: use it inside a test or a hook');
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
   };
 }
 

@@ -4,8 +4,6 @@
 // reference library. Each arrives once, with the body the OpenAPI document describes; a shipment tells a hand-over
 // from a tracking change (trackingUpdate); order.deleted describes the order from the delete's audit snapshot; a
 // re-run fan-out after the delete adds nothing; a shop subscribed only to order.paid hears none of them.
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS } from '../../../src/modules/shared/events.js';
@@ -13,7 +11,7 @@ import { WEBHOOK_DELIVER_TASK, WEBHOOK_SUBSCRIBER } from '../../../src/modules/w
 import type { WebhookEventType } from '../../../src/modules/webhooks/webhook-events.js';
 import { webhookBodies } from '../../../src/surfaces/http/api/openapi/api.schemas.js';
 import { loggedIn, type AdminAgent } from '../../admin/admin-helpers.js';
-import { useHarness } from '../../discord/harness.js';
+import { useHarness, useHarnessServer } from '../../discord/harness.js';
 import { WebhookReceiver } from '../../fakes/webhook-receiver.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
@@ -27,18 +25,7 @@ const NEW_EVENTS = [EVENTS.orderShipped, EVENTS.orderDelivered, EVENTS.orderDele
 /** The webhook jobs: each event's fan-out and the deliveries (the customer DMs of the same events are not waited for). */
 const WEBHOOK_TASKS = [...[...NEW_EVENTS, EVENTS.orderPaid].map((e) => `${e}>${WEBHOOK_SUBSCRIBER}`), WEBHOOK_DELIVER_TASK];
 
-let server: Server;
-let baseUrl: string;
-beforeAll(async () => {
-  server = await new Promise<Server>((resolve) => {
-    const s = h.t.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-});
+const served = useHarnessServer(h);
 
 /** A shop with a receiving endpoint subscribed to `events`, an API key and a panel admin signed in. */
 async function shopListeningTo(events: WebhookEventType[]) {
@@ -49,7 +36,7 @@ async function shopListeningTo(events: WebhookEventType[]) {
   receiver.secret = made.secret;
   const { key } = await h.t.services.apiKeys.create(adminCtx(tenantId), 'fulfilment sync', 'READ_WRITE');
   const owner = await f.adminUser({ tenantId });
-  const panel = await loggedIn(baseUrl, owner.email);
+  const panel = await loggedIn(served.baseUrl, owner.email);
   return { ...s, tenantId, receiver, auth: { authorization: `Bearer ${key}` }, panel };
 }
 type Shop = Awaited<ReturnType<typeof shopListeningTo>>;

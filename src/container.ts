@@ -405,7 +405,7 @@ export function createContainer(opts: ContainerOptions): Services {
     invoices: services.invoices,
     digital: digitalGoods,
     deletedOrder,
-    checkoutNow: (orderId) => orderCheckoutNow(db, orderId),
+    checkoutNow: (tenantId, orderId) => orderCheckoutNow(db, tenantId, orderId),
   });
   // The customer's DMs edited when their personal data is erased (recorded with each delivery above).
   registerDmErasure(bus, { rest: discordRest, logger, sentDms: createSentDmStore({ db }), db, audit });

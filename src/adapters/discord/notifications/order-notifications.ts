@@ -136,7 +136,7 @@ export interface NotificationDeps {
    * admin post says the customer is paying online, and offers no Approve while the money is on its way. None read
    * when absent (the post by payment method alone).
    */
-  checkoutNow?: (orderId: string) => Promise<OrderCheckoutNow | null>;
+  checkoutNow?: (tenantId: string, orderId: string) => Promise<OrderCheckoutNow | null>;
 }
 
 type OrderDetail = Awaited<ReturnType<OrderService['get']>>;
@@ -253,7 +253,8 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       [...order.payments].reverse().find((p) => p.status === 'awaiting_admin_approval' || p.status === 'pending') ?? order.payments.at(-1);
     if (!payment) return null;
     const input = { order, customer: order.customer, paymentId: payment.id, paymentMethod: payment.method };
-    if (order.status === 'PENDING_PAYMENT') return adminOrderMessage({ ...input, checkout: (await deps.checkoutNow?.(order.id)) ?? null });
+    if (order.status === 'PENDING_PAYMENT')
+      return adminOrderMessage({ ...input, checkout: (await deps.checkoutNow?.(order.tenantId, order.id)) ?? null });
     const paid = order.payments.find((p) => p.confirmedAt);
     if (order.status === 'CANCELLED' && !paid) {
       const rejected = order.payments.find((p) => p.status === 'rejected');

@@ -36,9 +36,9 @@ export interface OrderCheckoutNow {
  * The order's checkout the staff should know about, in one query: the newest with money on its way, else the newest
  * the customer can still pay; null when there is neither (none opened, or all paid, failed, voided or expired).
  */
-export async function orderCheckoutNow(db: Db | Tx, orderId: string): Promise<OrderCheckoutNow | null> {
+export async function orderCheckoutNow(db: Db | Tx, tenantId: string, orderId: string): Promise<OrderCheckoutNow | null> {
   const live = await db.paymentCheckout.findMany({
-    where: { orderId, state: { in: [...SHOWN_STATES] } },
+    where: { tenantId, orderId, state: { in: [...SHOWN_STATES] } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
   });
   const c = live.find((x) => isInFlight(x.state)) ?? live[0];
@@ -56,7 +56,8 @@ export async function orderCheckoutNow(db: Db | Tx, orderId: string): Promise<Or
 
 /**
  * Emits payment.checkout_state_changed, in `tx`, when the checkout moved into or out of a state the staff are shown
- * (nothing for CREATING -> FAILED, a checkout no one could pay). One event per (checkout, new state).
+ * (nothing for CREATING -> FAILED, a checkout no one could pay). Its job runs in the shop's admin-channel lane,
+ * which keeps no job key: a second event for the same state is a second refresh, which changes nothing.
  */
 export async function announceCheckoutState(
   tx: Tx,
@@ -71,7 +72,7 @@ export async function announceCheckoutState(
     checkoutId: after.id,
     state: after.state,
   };
-  await bus.emit(tx, EVENTS.checkoutStateChanged, payload, { jobKey: `checkout-state:${after.id}:${after.state}` });
+  await bus.emit(tx, EVENTS.checkoutStateChanged, payload);
 }
 
 /** `inFlightAt` for a checkout moving from `before` to `next`: set when its money is first seen on its way. */

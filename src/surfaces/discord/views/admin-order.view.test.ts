@@ -66,6 +66,11 @@ describe('the admin post with a live checkout', () => {
     expect(open.embeds![0]!.description).toContain('Customer opened a PayPal checkout for $42.50 <t:1796520600:f>');
     expect(ids(open)).toEqual(['payment:approve:pay_1', 'payment:receipt:pay_1', 'payment:reject:pay_1']);
     expect(embedChars(open.embeds!)).toBeLessThanOrEqual(MESSAGE_EMBED_CHARS_MAX);
+    // An order placed with PayPal offers no Approve: the words name only Record.
+    const online = adminOrderMessage({ order, customer, paymentId: 'pay_1', paymentMethod: 'PAYPAL', checkout: checkout('OPEN') });
+    expect(online.embeds![0]!.description).toContain('Recording money here closes that checkout');
+    expect(online.embeds![0]!.description).not.toMatch(/Approv/);
+    expect(ids(online)).toEqual(['payment:receipt:pay_1', 'payment:reject:pay_1']);
     const none = post(null);
     expect(none.embeds![0]!.description).toContain('Approve once the money has arrived');
     expect(none.embeds![0]!.title).toBe('New order #1042 · awaiting payment');

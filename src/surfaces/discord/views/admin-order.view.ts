@@ -99,10 +99,12 @@ const discordTime = (at: Date): string => {
  *   as it would have the settling money refunded as unapplied. The post is edited again when it settles or fails.
  * - a checkout the customer can still pay: recording money here closes it (checkout.service voidStale).
  */
-export function checkoutInstruction(c: OrderCheckoutNow): string {
+export function checkoutInstruction(c: OrderCheckoutNow, approveOffered: boolean): string {
   const label = paymentMethodLabel(c.method);
+  // An order placed with an online method offers no Approve (the provider confirms it): the words name only Record.
+  const act = approveOffered ? 'Approving or recording money here' : 'Recording money here';
   if (c.state === 'OPEN')
-    return `Customer opened a ${label} checkout for ${formatMoney(c.amountCents, c.currency)} ${discordTime(c.since)}: the order turns paid when ${label} confirms the payment. Approving or recording money here closes that checkout, so do it only if the money reached you another way.`;
+    return `Customer opened a ${label} checkout for ${formatMoney(c.amountCents, c.currency)} ${discordTime(c.since)}: the order turns paid when ${label} confirms the payment. ${act} closes that checkout, so do it only if the money reached you another way.`;
   return `Customer is paying online with ${label}: money on its way since ${discordTime(c.since)}. ${inFlightWords(c)}; it marks the order paid when it settles, so there is nothing to approve or record until then (this post changes if it fails). Reject only if you will not ship: the money is then refunded when it arrives.`;
 }
 
@@ -122,7 +124,7 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
   const online = isProcessorMethod(i.paymentMethod);
   const moving = i.checkout && i.checkout.state !== 'OPEN';
   const instruction = i.checkout
-    ? checkoutInstruction(i.checkout)
+    ? checkoutInstruction(i.checkout, !online)
     : online
       ? onlinePaymentInstruction(i.paymentMethod)
       : MANUAL_PAYMENT_INSTRUCTION;

@@ -111,7 +111,7 @@ export class FakeBtcPay {
   paidAmountInInvoice: boolean;
   private readonly http = new FakeHttpServer((req, res) => this.handle(req, res));
   private readonly sent = new Map<string, { webhook: FakeBtcPayWebhook; payload: Record<string, unknown> }>();
-  private failures: { path: RegExp; status: number; times: number }[] = [];
+  private failures: { path: RegExp; status: number; times: number; answerAfter?: Promise<unknown> }[] = [];
   private readonly keyPermissions = new Map<string, string[]>();
 
   constructor(opts: FakeBtcPayOptions = {}) {
@@ -176,9 +176,16 @@ export class FakeBtcPay {
     return this.outbox.idle();
   }
 
-  /** The next `times` API calls whose path matches answer `status`. */
-  fail(path: RegExp, status: number, times = 1): void {
-    this.failures.push({ path, status, times });
+  /**
+   * The next `times` API calls whose path matches answer `status` (Infinity: until the returned function is called);
+   * with `answerAfter`, each answer waits for it (a slow server that fails in the end).
+   */
+  fail(path: RegExp, status: number, times = 1, opts: { answerAfter?: Promise<unknown> } = {}): () => void {
+    const failure = { path, status, times, answerAfter: opts.answerAfter };
+    this.failures.push(failure);
+    return () => {
+      failure.times = 0;
+    };
   }
 
   /** The buyer pays `cents` (default: what is still due) to the invoice, as a wallet would. */
@@ -325,6 +332,7 @@ export class FakeBtcPay {
     const failure = this.failures.find((f) => f.path.test(req.path) && f.times > 0);
     if (failure) {
       failure.times -= 1;
+      if (failure.answerAfter) await failure.answerAfter;
       return sendJson(res, failure.status, { code: 'simulated', message: 'Simulated failure' });
     }
     m = /^\/api\/v1\/stores\/([^/]+)(\/.*)?$/.exec(req.path);

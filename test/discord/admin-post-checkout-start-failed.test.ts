@@ -1,0 +1,148 @@
+// A checkout that fails while opening (checkout.service start()'s catch):
+// - opened, announced ("Customer opened a … checkout"), and then voiding an older checkout the order outgrew fails at
+//   the provider: the new checkout is FAILED and the admin post no longer names it (it kept naming it for good);
+// - voided meanwhile (the order changed while the provider was still creating it), then the provider's create fails:
+//   it stays VOIDED (the catch overwrote it with FAILED).
+// PayPal's void asks PayPal nothing (an uncaptured order lapses), so these use BTCPay, whose void marks the invoice
+// Invalid. Through the real paths: the invoice page's Pay, the shop's order edit (the orders_bump_version trigger's
+// payment.checkouts.void_stale job), the fake BTCPay answering 503 where told, the notification jobs on a worker,
+// the fake Discord API on the wire.
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../src/dev/fake-discord-api.js';
+import { EVENTS } from '../../src/modules/shared/events.js';
+import { adminCtx } from '../helpers/actors.js';
+import { testDb } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
+import { connectBtcPay, openBtcPayInvoice, useProvidersApp } from '../http/invoice/square-btcpay-fixtures.js';
+
+const db = testDb();
+const f = factories();
+const { env, discordApi } = useProvidersApp();
+
+type Post = { embeds: { title?: string; description?: string }[] };
+const descriptionOf = (c: RecordedCall) => (c.body as Post).embeds[0]!.description!;
+const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+
+function deferred() {
+  let release!: () => void;
+  const promise = new Promise<void>((r) => (release = r));
+  return { promise, release };
+}
+
+describe('a checkout that fails while opening', () => {
+  it('opened, then voiding the older checkout fails at BTCPay: FAILED, and the post no longer names it', async () => {
+    // A Bitcoin order whose customer opened an invoice (checkout A, $42.50); the admin post names it.
+    const { tenant, order, path, invoiceId: oldInvoice } = await openBtcPayInvoiceWithPath();
+    await env.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: tenant.id, orderId: order.id });
+    const posted = await waitFor('the admin post recorded', async () => {
+      const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+      return o.adminMessageId && o.adminMessageChannelId ? { channelId: o.adminMessageChannelId, messageId: o.adminMessageId } : undefined;
+    });
+    const postPath = `/channels/${posted.channelId}/messages/${posted.messageId}`;
+    // An edit of the post among the calls after `mark` whose words pass `pred`.
+    const editAfter = (mark: number, what: string, pred: (description: string) => boolean) =>
+      discordApi()
+        .waitFor(
+          (c: RecordedCall) =>
+            discordApi().calls.indexOf(c) >= mark && c.method === 'PATCH' && c.path === postPath && pred(descriptionOf(c)),
+        )
+        .catch((err: Error) => {
+          throw new Error(`no edit of the admin post ${what}: ${err.message}`);
+        });
+    const older = await db.paymentCheckout.findFirstOrThrow({ where: { orderId: order.id, providerCheckoutId: oldInvoice } });
+    const openedA = `Customer opened a Bitcoin (invoice) checkout for ${usd(older.amountCents)}`;
+    expect((discordApi().message(posted.channelId, posted.messageId) as unknown as Post).embeds[0]!.description).toContain(openedA);
+
+    // BTCPay refuses to mark invoice A Invalid (503, each answer held until `answer`), until told otherwise.
+    const answer = deferred();
+    const stopRefusing = env.btcpay.fail(new RegExp(`/invoices/${oldInvoice}/status$`), 503, Infinity, { answerAfter: answer.promise });
+    try {
+      // The shop doubles the order's line: A no longer matches the order (its void, the void_stale job's, is refused).
+      const line = await db.orderItem.findFirstOrThrow({ where: { orderId: order.id } });
+      await env.t.services.orderAdmin.update(adminCtx(tenant.id), order.id, { items: [{ productId: line.productId, quantity: 2 }] });
+      const changed = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+      expect(changed.version).not.toBe(older.orderVersion);
+
+      // The customer presses Pay with Bitcoin again: checkout B opens for the new amount, the post names it; then
+      // start() voids the stale A, and BTCPay refuses.
+      const mark = discordApi().calls.length;
+      const paying = request(env.t.app)
+        .post(`${path}/pay`)
+        .type('form')
+        .send({ method: 'BTC_INVOICE' })
+        .then((r) => r);
+      const openedB = `Customer opened a Bitcoin (invoice) checkout for ${usd(changed.totalCents)}`;
+      expect(openedB).not.toBe(openedA);
+      await editAfter(mark, 'naming checkout B', (d) => d.includes(openedB));
+      const newer = await db.paymentCheckout.findFirstOrThrow({ where: { orderId: order.id, id: { not: older.id } } });
+      expect(newer.state).toBe('OPEN');
+      const told = discordApi().calls.length;
+      answer.release();
+      expect((await paying).status).toBeGreaterThanOrEqual(500);
+
+      // B is FAILED and the post no longer names it: it names A again, still open at BTCPay (its void was refused).
+      expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: newer.id } })).state).toBe('FAILED');
+      const afterFail = await editAfter(told, 'no longer naming B', (d) => !d.includes(openedB));
+      expect(descriptionOf(afterFail)).toContain(openedA);
+      expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: older.id } })).state).toBe('OPEN');
+    } finally {
+      stopRefusing();
+      answer.release();
+    }
+
+    // BTCPay takes the void again: the void_stale job's next attempt voids A, and the post is the order's usual one.
+    const mark = discordApi().calls.length;
+    const back = await editAfter(mark, 'back to the usual one', (d) => !/Customer (is paying|opened)/.test(d));
+    expect(descriptionOf(back)).toContain('Paid online with Bitcoin (invoice)');
+    expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: older.id } })).state).toBe('VOIDED');
+  });
+
+  it('voided while BTCPay was still creating it, then the create fails: it stays VOIDED', async () => {
+    const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+    const { storeId } = await connectBtcPay(env, tenant.id);
+    const { order, path } = await unpaidOrderLink(env.t.services, { tenant, guild, customer }, { method: 'BTC_INVOICE', cents: 4250 });
+
+    // BTCPay holds the invoice create, then answers 503.
+    const answer = deferred();
+    const stopRefusing = env.btcpay.fail(new RegExp(`/stores/${storeId}/invoices$`), 503, 1, { answerAfter: answer.promise });
+    try {
+      const paying = request(env.t.app)
+        .post(`${path}/pay`)
+        .type('form')
+        .send({ method: 'BTC_INVOICE' })
+        .then((r) => r);
+      const checkout = await waitFor('the checkout being created', async () => {
+        const called = env.btcpay.calls.some((c) => c.method === 'POST' && c.path === `/api/v1/stores/${storeId}/invoices`);
+        return called ? ((await db.paymentCheckout.findFirst({ where: { orderId: order.id } })) ?? undefined) : undefined;
+      });
+      expect(checkout.state).toBe('CREATING');
+
+      // Meanwhile the shop changes the order's line: the void_stale job voids the checkout (nothing at BTCPay yet).
+      const line = await db.orderItem.findFirstOrThrow({ where: { orderId: order.id } });
+      await env.t.services.orderAdmin.update(adminCtx(tenant.id), order.id, { items: [{ productId: line.productId, quantity: 2 }] });
+      await waitFor('the checkout voided', async () => {
+        const c = await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } });
+        return c.state === 'VOIDED' || undefined;
+      });
+
+      // BTCPay's create fails: the checkout keeps VOIDED and its reason.
+      answer.release();
+      expect((await paying).status).toBeGreaterThanOrEqual(500);
+      const after = await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } });
+      expect(after.state).toBe('VOIDED');
+      expect(after.voidReason).toMatch(/^order changed/);
+    } finally {
+      stopRefusing();
+      answer.release();
+    }
+  });
+});
+
+/** openBtcPayInvoice, with the invoice page's path (to press Pay again). */
+async function openBtcPayInvoiceWithPath() {
+  const opened = await openBtcPayInvoice(env);
+  return { ...opened, path: new URL(opened.link.url).pathname };
+}

@@ -20,7 +20,9 @@ import { connectBtcPay, openBtcPayInvoice, useProvidersApp } from '../http/invoi
 
 const db = testDb();
 const f = factories();
-const { env, discordApi } = useProvidersApp();
+// The fake holds BTCPay's answers until the test has seen what it waits for: the provider calls wait a minute (the
+// most PROVIDER_TIMEOUT_MS allows) rather than 10 s, so a busy machine does not time them out first.
+const { env, discordApi } = useProvidersApp(undefined, { PROVIDER_TIMEOUT_MS: '60000' });
 
 type Post = { embeds: { title?: string; description?: string }[] };
 const descriptionOf = (c: RecordedCall) => (c.body as Post).embeds[0]!.description!;

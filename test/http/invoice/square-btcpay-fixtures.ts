@@ -62,17 +62,18 @@ export async function startProvidersApp(
 /**
  * The file's hooks for a test of money through Square or BTCPay end to end (as paypal-fixtures.ts usePayPalApp
  * does for PayPal): a fake Discord for the notification jobs, the app (startProvidersApp, on `clock` when given)
- * and a job worker, started before the file's tests and stopped after them. `env` reads the running app;
+ * and a job worker, started before the file's tests and stopped after them (`appEnv`: more of the app's settings).
+ * `env` reads the running app;
  * `discordApi()` is the fake Discord the app's jobs post to.
  */
-export function useProvidersApp(clock?: Clock) {
+export function useProvidersApp(clock?: Clock, appEnv: Record<string, string> = {}) {
   let current: ProvidersApp | undefined;
   let worker: WorkerHandle | undefined;
   let discord: FakeDiscordApi | undefined;
 
   beforeAll(async () => {
     discord = await new FakeDiscordApi().start();
-    current = await startProvidersApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase } });
+    current = await startProvidersApp({ clock, env: { DISCORD_API_BASE_URL: discord.apiBase, ...appEnv } });
     worker = await startWorker({
       connectionString: testDatabaseUrl(),
       bus: current.t.services.bus,

@@ -142,3 +142,29 @@ it('a saved address whose name the customer typed is used as it is (and a Discor
   expect(textOf(res)).toContain('Pat Customer\n1 Elm St');
   expect(await db.address.findUniqueOrThrow({ where: { id: saved.id } })).toMatchObject({ name: 'Pat Customer', nameTyped: true });
 });
+
+it('the saved-address menus and the legacy "Ship to this address?" do not show its Discord name as the recipient', async () => {
+  const s = await customerWithOldAddress();
+  const p = s.products[0]!;
+  const described = (res: Parameters<typeof optionsOf>[0], id: string) =>
+    (optionsOf(res, id) as { description?: string }[]).map((o) => o.description);
+
+  // /order's address step: the option describes the address, not "user12345" (the name is asked when picked).
+  await interact(h, commandInteraction(s.as, 'order', { productid: p.id }));
+  const step = await interact(h, modalInteraction(s.as, `order:qty-modal:${p.id}`, { quantity: '1' }));
+  expect(described(step, 'order:use-existing')).toEqual(['1 Elm St, Unit 2, Springfield IL 62701, US']);
+
+  // /order-shipping: the menu, then the confirmation before Confirm opens the form with the name empty.
+  const menu = await interact(h, commandInteraction(s.as, 'order-shipping'));
+  expect(described(menu, 'legacy:address-select')).toEqual(['1 Elm St, Unit 2, Springfield IL 62701, US']);
+  const ask = await interact(h, componentInteraction(s.as, 'legacy:address-select', { values: [s.old.id], message: messageOf(menu) }));
+  expect(textOf(ask)).not.toContain(s.user.username);
+  expect(textOf(ask)).toContain('1 Elm St\nUnit 2\nSpringfield IL 62701\nUS');
+  expect(textOf(ask)).toContain("Confirm asks for the recipient's name first.");
+
+  // Once the name is typed, it is shown as the recipient.
+  const typed = { name: 'Jane Doe', street: '1 Elm St\nUnit 2', city: 'Springfield', state: 'IL', postal_country: '62701 US' };
+  await interact(h, modalInteraction(s.as, 'legacy:address-modal', typed, messageOf(ask)));
+  const again = await interact(h, commandInteraction(s.as, 'order-shipping'));
+  expect(described(again, 'legacy:address-select')).toEqual(['Jane Doe, 1 Elm St, Unit 2, Springfield IL 62701, US']);
+});

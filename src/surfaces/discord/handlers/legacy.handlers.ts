@@ -20,7 +20,15 @@ import { displayName } from '../context.js';
 import { customId } from '../custom-id.js';
 import { commandOptions, selectedValues } from '../interaction-data.js';
 import { button, COLORS, embed, ephemeral, row, select, update, type MessageData, type Row } from '../replies.js';
-import { addressModal, formatAddress, quantityModal, reviewStep, shippingStep, type AddressLike } from '../views/order-steps.view.js';
+import {
+  addressModal,
+  formatAddress,
+  quantityModal,
+  reviewStep,
+  savedAddressShown,
+  shippingStep,
+  type AddressLike,
+} from '../views/order-steps.view.js';
 import { submittedMessage } from './order-self-service.handlers.js';
 import { addressFromModal, askRecipientName, keepTypedAddress, reopenAddressModal, savedAddressModal } from './order.handlers.js';
 import { orderableProduct, submitReviewed } from './order-flow.js';
@@ -146,6 +154,12 @@ async function afterAddress(
   return asUpdate ? update(data) : ephemeral(data);
 }
 
+/** "Ship to this address?": the saved address as shown (savedAddressShown); Confirm asks for a name not typed yet. */
+function confirmText(chosen: Parameters<typeof savedAddressShown>[0]): string {
+  const shown = savedAddressShown(chosen);
+  return `${formatAddress(shown)}${shown.name ? '' : "\n\nConfirm asks for the recipient's name first."}`;
+}
+
 /** The shop's active shipping type the option names: its id (what autocomplete sends) or its name as typed. */
 async function shippingTypeOption(ctx: HandlerContext, value: string): Promise<ShippingType> {
   const types = await ctx.services.catalog.listShippingTypes(ctx.tenant.id);
@@ -229,7 +243,9 @@ export const legacyCommands: CommandRoutes = {
           select(
             customId('legacy:address-select'),
             'Saved addresses',
-            addresses.slice(0, 25).map((a) => ({ label: `${a.line1}, ${a.city}`, value: a.id, description: formatAddress(a, ', ') })),
+            addresses
+              .slice(0, 25)
+              .map((a) => ({ label: `${a.line1}, ${a.city}`, value: a.id, description: formatAddress(savedAddressShown(a), ', ') })),
           ),
           row(button(customId('legacy:address-new'), 'Add new address', ButtonStyle.Primary)),
         ]),
@@ -293,7 +309,7 @@ export const legacyComponents: ComponentRoutes = {
       const chosen = (await ctx.services.customers.listAddresses(ctx.tenant.id, customer.id)).find((a) => a.id === addressId);
       if (!chosen) throw new AppError('NOT_FOUND', 'That address is not one of your saved addresses.');
       return update(
-        info('Ship to this address?', formatAddress(chosen), [
+        info('Ship to this address?', confirmText(chosen), [
           row(
             button(customId('legacy:address-confirm', chosen.id), 'Confirm', ButtonStyle.Success),
             button(customId('legacy:address-edit', chosen.id), 'Edit'),

@@ -13,7 +13,6 @@ import {
   checkAddressInput,
   type AddressInput,
 } from '../../../modules/customers/address.schema.js';
-import { hasTypedRecipient } from '../../../modules/customers/address.store.js';
 import type { CommandRoutes, ComponentRoutes, HandlerContext, Reply } from '../context.js';
 import { displayName } from '../context.js';
 import { commandOptions, modalValues, selectedValues } from '../interaction-data.js';
@@ -26,6 +25,7 @@ import {
   correctedAddressStep,
   productStep,
   quantityModal,
+  savedAddressShown,
   type TypedAddress,
 } from '../views/order-steps.view.js';
 import { submittedMessage } from './order-self-service.handlers.js';
@@ -82,11 +82,11 @@ export function reopenAddressModal(ctx: HandlerContext, modalId: string): Reply 
   return addressModal(modalId, undefined, addressTypedFrom(message?.embeds));
 }
 
-type SavedAddressRow = Parameters<typeof hasTypedRecipient>[0] & Parameters<typeof addressModal>[1] & { id: string };
+type SavedAddressRow = Parameters<typeof savedAddressShown>[0] & { id: string };
 
 /** The address form filled with a saved address, its recipient name left empty unless the customer typed it. */
 export function savedAddressModal(modalId: string, saved: SavedAddressRow): Reply {
-  return addressModal(modalId, hasTypedRecipient(saved) ? saved : { ...saved, name: null });
+  return addressModal(modalId, savedAddressShown(saved));
 }
 
 /**

@@ -10,7 +10,7 @@ import { FIELD_VALUE_MAX, itemFields, itemLineText, withItemFields, type ItemLin
 import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import { inStock, MAX_LINE_QUANTITY } from '../../../modules/checkout/index.js';
 import { ADDRESS_MAX_LENGTH } from '../../../modules/customers/address.schema.js';
-import type { SavedAddress } from '../../../modules/customers/address.store.js';
+import { hasTypedRecipient, type SavedAddress } from '../../../modules/customers/address.store.js';
 
 export const PRODUCTS_PER_PAGE = 25;
 
@@ -26,6 +26,15 @@ export interface AddressLike {
 
 export function formatAddress(a: AddressLike, sep = '\n'): string {
   return [a.name, a.line1, a.line2, [a.city, a.state, a.postalCode].filter(Boolean).join(' '), a.country].filter(Boolean).join(sep);
+}
+
+/**
+ * A saved address as the customer is shown it: its recipient name only when they typed it (address.store.ts
+ * hasTypedRecipient). A name the old address form filled in from Discord is not who the parcel goes to: picking
+ * that address asks for the name first, so it is neither listed as the recipient nor filled into the form.
+ */
+export function savedAddressShown<T extends AddressLike & { nameTyped: boolean }>(a: T): T {
+  return hasTypedRecipient({ name: a.name ?? null, nameTyped: a.nameTyped }) ? a : { ...a, name: null };
 }
 
 const cancelButton = () => button(customId('order:cancel'), 'Cancel order', ButtonStyle.Danger);
@@ -114,7 +123,9 @@ export function addressStep(lines: CartLine[], currency: string, addresses: read
       select(
         customId('order:use-existing'),
         'Ship to a saved address',
-        addresses.slice(0, 25).map((a) => ({ label: `${a.line1}, ${a.city}`, value: a.id, description: formatAddress(a, ', ') })),
+        addresses
+          .slice(0, 25)
+          .map((a) => ({ label: `${a.line1}, ${a.city}`, value: a.id, description: formatAddress(savedAddressShown(a), ', ') })),
       ),
     );
   }

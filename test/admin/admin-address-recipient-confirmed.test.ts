@@ -74,3 +74,19 @@ it("an admin corrects an old address's Discord name and ticks it: saved with eve
   expect(after).toMatchObject({ name: 'Jordan Lake', nameTyped: true, ...where, city: 'Ottawa', customerId: customer.id });
   expect(await shown(admin, old.id, 'show')).toMatchObject({ name: 'Jordan Lake', nameTyped: true, city: 'Ottawa' });
 });
+
+it('a box ticked without a recipient name is refused under it (the customer would still be asked)', async () => {
+  const tenant = await f.tenant({ currency: 'USD', enabledPaymentMethods: ['VENMO_P2P'] });
+  const admin = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: tenant.id })).email);
+  const customer = await f.customer({ tenantId: tenant.id });
+  const refusal = { nameTyped: { message: "Enter the recipient's name to confirm it, or untick this box." } };
+
+  const made = await post(admin, '/resources/Address/actions/new', form(customer.id, { name: '  ', nameTyped: 'true' }));
+  expect(made.body.record?.errors).toMatchObject(refusal);
+  expect(await testDb().address.count({ where: { customerId: customer.id } })).toBe(0);
+
+  const old = await f.address({ tenantId: tenant.id, customerId: customer.id, name: null, nameTyped: false, ...where });
+  const edited = await post(admin, `/resources/Address/records/${old.id}/edit`, form(customer.id, { name: '', nameTyped: 'true' }));
+  expect(edited.body.record?.errors).toMatchObject(refusal);
+  expect(await testDb().address.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ name: null, nameTyped: false });
+});

@@ -164,7 +164,12 @@ export function customerResource(
 export function addressResource(db: Db, resource: ScopedPrismaResource): ResourceWithOptions {
   // nameTyped (customers/address.store.ts hasTypedRecipient), saved as the box shows it: an admin who corrects the
   // recipient of an address saved before Discord's address form asked for it ticks it, as for a new one they name.
-  const schema = addressInputSchema.extend({ customer: formId, nameTyped: formBool });
+  // Ticked without a name would read as confirmed while the customer is still asked (hasTypedRecipient needs one).
+  const schema = addressInputSchema.extend({ customer: formId, nameTyped: formBool }).superRefine((a, ctx) => {
+    if (a.nameTyped && !a.name) {
+      ctx.addIssue({ code: 'custom', path: ['nameTyped'], message: "Enter the recipient's name to confirm it, or untick this box." });
+    }
+  });
   const validate = validatePayload(schema, {
     map: async (data, _request, context) => {
       await assertOwnedReference(db, tenantContextOf(context).tenantId, 'customer', data.customer, 'customer');

@@ -142,7 +142,7 @@ export function buildResources(services: Services, components: ReturnType<typeof
         services,
       ),
     ),
-    addressResource(db, make('Address', shop)),
+    addressResource(db, make('Address', shop), components),
     timeline(
       named(
         productResource(

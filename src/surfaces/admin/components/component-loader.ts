@@ -41,6 +41,7 @@ export function createComponents() {
     PaymentMethodSettings: loader.add('PaymentMethodSettings', file('payment-method-settings')),
     ShipFromAddress: loader.add('ShipFromAddress', file('ship-from-address')),
     ChangeCurrency: loader.add('ChangeCurrency', file('change-currency')),
+    CheckBoxWithHelp: loader.add('CheckBoxWithHelp', file('checkbox-with-help')),
   };
   return { loader, components };
 }

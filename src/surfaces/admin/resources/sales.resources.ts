@@ -161,7 +161,7 @@ export function customerResource(
   };
 }
 
-export function addressResource(db: Db, resource: ScopedPrismaResource): ResourceWithOptions {
+export function addressResource(db: Db, resource: ScopedPrismaResource, components: AdminComponents): ResourceWithOptions {
   // nameTyped (customers/address.store.ts hasTypedRecipient), saved as the box shows it: an admin who corrects the
   // recipient of an address saved before Discord's address form asked for it ticks it, as for a new one they name.
   // Ticked without a name would read as confirmed while the customer is still asked (hasTypedRecipient needs one).
@@ -200,6 +200,8 @@ export function addressResource(db: Db, resource: ScopedPrismaResource): Resourc
       properties: {
         line1: { isTitle: true },
         nameTyped: {
+          // The words under the box, readable and tappable on a phone (not AdminJS's "?" inside the label).
+          components: { edit: components.CheckBoxWithHelp },
           description:
             'Ticked: orders ship to this name as it is. Unticked (as for an address saved before the Discord address form asked for the recipient, which holds their Discord name or none): the customer is asked for the name when they pick this address.',
         },

@@ -185,6 +185,8 @@ export function shippingTypeResource(db: Db, resource: ScopedPrismaResource, com
         digitalOnly: {
           description:
             'Offered only when every item of the order is digital (a licence key, a download or a role), e.g. a free "Digital delivery".',
+          // Its explanation under the box, readable on a phone (not behind a "?" inside the label: checkbox-with-help.tsx).
+          components: { edit: components.CheckBoxWithHelp },
         },
       },
       actions: validatedTenantCrud({ validate, money }),

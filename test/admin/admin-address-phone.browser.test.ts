@@ -43,13 +43,16 @@ describe.skipIf(!runBrowserTests)("an address's 'Recipient name confirmed' on a 
     expect(at.x + at.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(390);
     await help.tap();
+    // The box is read after React's next renders, so a tick the tap caused would show.
+    await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
     expect(await box.isChecked()).toBe(false);
     // Unticked is an answer: the label carries no required star.
     await expect(page.locator('label[for="nameTyped"]').innerText()).resolves.toBe('Recipient name confirmed');
 
     await page.locator('input[name="name"]').fill('Pat Lake');
     await page.locator('label[for="nameTyped"]').tap();
-    expect(await box.isChecked()).toBe(true);
+    // React ticks it on its next render: wait for it (CI on Node 24 read the box before that render once).
+    await expect.poll(() => box.isChecked(), { timeout: 10_000 }).toBe(true);
     await page.locator('button[type="submit"]').tap();
     await expect
       .poll(async () => testDb().address.findUniqueOrThrow({ where: { id: old.id } }), { timeout: 30_000 })

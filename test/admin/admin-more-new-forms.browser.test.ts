@@ -102,7 +102,8 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
     await fill('name', 'Jordan Lake');
     // Ticked as a person does, by its words (components/checkbox-with-help.tsx: AdminJS's drawn box lies over the input).
     await page.locator('label[for="nameTyped"]').click();
-    await expect(page.locator('input[type="checkbox"][name="nameTyped"]').isChecked()).resolves.toBe(true);
+    // React ticks it on its next render: wait for it (CI on Node 24 read the box before that render once).
+    await expect.poll(() => page.locator('input[type="checkbox"][name="nameTyped"]').isChecked(), { timeout: 10_000 }).toBe(true);
     await fill('line1', '400 Queen St W');
     await fill('line2', 'Unit 12');
     await fill('city', 'Toronto');

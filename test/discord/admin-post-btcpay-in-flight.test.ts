@@ -5,10 +5,8 @@
 // Through the real paths: the invoice page's Pay, the fake BTCPay's signed webhooks to our endpoint, the notification
 // jobs on a worker, the fake Discord API on the wire.
 import { describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/dev/fake-discord-api.js';
-import { EVENTS } from '../../src/modules/shared/events.js';
 import { testDb } from '../helpers/db.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { postedAdminMessage } from './admin-post.js';
 import { openBtcPayInvoice, useProvidersApp } from '../http/invoice/square-btcpay-fixtures.js';
 
 const db = testDb();
@@ -26,18 +24,10 @@ describe('the admin post while a BTCPay invoice confirms', () => {
     const payment = await db.payment.findFirstOrThrow({ where: { orderId: order.id } });
     const record = `payment:receipt:${payment.id}`;
     const reject = `payment:reject:${payment.id}`;
-    await env.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: tenant.id, orderId: order.id });
-    const posted = await waitFor('the admin post recorded', async () => {
-      const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
-      return o.adminMessageId && o.adminMessageChannelId ? { channelId: o.adminMessageChannelId, messageId: o.adminMessageId } : undefined;
-    });
-    const edits = (pred: (p: Post) => boolean) =>
-      discordApi().waitFor(
-        (c: RecordedCall) =>
-          c.method === 'PATCH' && c.path === `/channels/${posted.channelId}/messages/${posted.messageId}` && pred(c.body as Post),
-      );
+    const posted = await postedAdminMessage(env.t.services.bus, discordApi, tenant.id, order.id);
+    const edits = (pred: (p: Post) => boolean) => posted.edit((body) => pred(body as Post));
     // Posted after the customer opened the invoice: the post names it.
-    const first = discordApi().message(posted.channelId, posted.messageId) as unknown as Post;
+    const first = posted.now() as unknown as Post;
     expect(first.embeds[0]!.description).toContain('Customer opened a Bitcoin (invoice) checkout for $42.50');
 
     // Paid in full, not yet confirmed: BTCPay's InvoiceProcessing webhook puts the money on its way.

@@ -10,11 +10,11 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../src/dev/fake-discord-api.js';
-import { EVENTS } from '../../src/modules/shared/events.js';
 import { adminCtx } from '../helpers/actors.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { postedAdminMessage } from './admin-post.js';
 import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
 import { connectBtcPay, openBtcPayInvoice, useProvidersApp } from '../http/invoice/square-btcpay-fixtures.js';
 
@@ -38,25 +38,20 @@ describe('a checkout that fails while opening', () => {
   it('opened, then voiding the older checkout fails at BTCPay: FAILED, and the post no longer names it', async () => {
     // A Bitcoin order whose customer opened an invoice (checkout A, $42.50); the admin post names it.
     const { tenant, order, path, invoiceId: oldInvoice } = await openBtcPayInvoiceWithPath();
-    await env.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: tenant.id, orderId: order.id });
-    const posted = await waitFor('the admin post recorded', async () => {
-      const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
-      return o.adminMessageId && o.adminMessageChannelId ? { channelId: o.adminMessageChannelId, messageId: o.adminMessageId } : undefined;
-    });
-    const postPath = `/channels/${posted.channelId}/messages/${posted.messageId}`;
+    const posted = await postedAdminMessage(env.t.services.bus, discordApi, tenant.id, order.id);
     // An edit of the post among the calls after `mark` whose words pass `pred`.
     const editAfter = (mark: number, what: string, pred: (description: string) => boolean) =>
       discordApi()
         .waitFor(
           (c: RecordedCall) =>
-            discordApi().calls.indexOf(c) >= mark && c.method === 'PATCH' && c.path === postPath && pred(descriptionOf(c)),
+            discordApi().calls.indexOf(c) >= mark && c.method === 'PATCH' && c.path === posted.path && pred(descriptionOf(c)),
         )
         .catch((err: Error) => {
           throw new Error(`no edit of the admin post ${what}: ${err.message}`);
         });
     const older = await db.paymentCheckout.findFirstOrThrow({ where: { orderId: order.id, providerCheckoutId: oldInvoice } });
     const openedA = `Customer opened a Bitcoin (invoice) checkout for ${usd(older.amountCents)}`;
-    expect((discordApi().message(posted.channelId, posted.messageId) as unknown as Post).embeds[0]!.description).toContain(openedA);
+    expect((posted.now() as unknown as Post).embeds[0]!.description).toContain(openedA);
 
     // BTCPay refuses to mark invoice A Invalid (503, each answer held until `answer`), until told otherwise.
     const answer = deferred();

@@ -6,13 +6,11 @@
 // Through the real paths: the invoice page's Pay, the fake PayPal's webhooks to our endpoint, the notification jobs
 // on a worker, the fake Discord API on the wire.
 import { describe, expect, it } from 'vitest';
-import { EVENTS } from '../../src/modules/shared/events.js';
 import { systemActor } from '../../src/modules/shared/actor.js';
-import type { RecordedCall } from '../../src/dev/fake-discord-api.js';
 import { adminCtx } from '../helpers/actors.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { postedAdminMessage } from './admin-post.js';
 import { connectPayPal, MovableClock } from '../http/invoice/invoice-fixtures.js';
 import { usePayPalApp } from '../http/invoice/paypal-fixtures.js';
 
@@ -45,17 +43,9 @@ describe('the admin post while the customer pays online', () => {
     const record = `payment:receipt:${order.payment.id}`;
     const reject = `payment:reject:${order.payment.id}`;
 
-    await env.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: tenant.id, orderId: order.id });
-    const posted = await waitFor('the admin post recorded', async () => {
-      const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
-      return o.adminMessageId && o.adminMessageChannelId ? { channelId: o.adminMessageChannelId, messageId: o.adminMessageId } : undefined;
-    });
-    const edits = (pred: (p: Post) => boolean) =>
-      discordApi().waitFor(
-        (c: RecordedCall) =>
-          c.method === 'PATCH' && c.path === `/channels/${posted.channelId}/messages/${posted.messageId}` && pred(c.body as Post),
-      );
-    const first = discordApi().message(posted.channelId, posted.messageId) as unknown as Post;
+    const posted = await postedAdminMessage(env.t.services.bus, discordApi, tenant.id, order.id);
+    const edits = (pred: (p: Post) => boolean) => posted.edit((body) => pred(body as Post));
+    const first = posted.now() as unknown as Post;
     expect(first.embeds[0]!.description).toContain('Approve once the money has arrived, or record a part of it.');
 
     // The customer presses "Pay with PayPal": the post names the open checkout; Approve and Record stay (money that
@@ -105,16 +95,8 @@ describe('the admin post while the customer pays online', () => {
       lines: [{ productId: product.id, quantity: 1, unitPriceCents: 4250 }],
     });
     const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
-    await env.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: tenant.id, orderId: order.id });
-    const posted = await waitFor('the admin post recorded', async () => {
-      const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
-      return o.adminMessageId && o.adminMessageChannelId ? { channelId: o.adminMessageChannelId, messageId: o.adminMessageId } : undefined;
-    });
-    const edits = (pred: (p: Post) => boolean) =>
-      discordApi().waitFor(
-        (c: RecordedCall) =>
-          c.method === 'PATCH' && c.path === `/channels/${posted.channelId}/messages/${posted.messageId}` && pred(c.body as Post),
-      );
+    const posted = await postedAdminMessage(env.t.services.bus, discordApi, tenant.id, order.id);
+    const edits = (pred: (p: Post) => boolean) => posted.edit((body) => pred(body as Post));
     const { checkout } = await startCheckout(new URL(link.url).pathname);
     await edits((p) => p.embeds[0]!.description!.includes('Customer opened a PayPal checkout'));
 

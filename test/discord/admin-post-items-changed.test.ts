@@ -12,6 +12,7 @@ import { adminCtx } from '../helpers/actors.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { postedAdminMessage } from './admin-post.js';
 import { loadedRow, loggedIn } from '../admin/admin-helpers.js';
 import { useHarness, useHarnessServer } from './harness.js';
 
@@ -30,12 +31,8 @@ async function postedOrder() {
     guildId: s.guild.id,
     lines: [{ productId: p1!.id, name: p1!.name, quantity: 1, unitPriceCents: p1!.unitPriceCents }],
   });
-  await h.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: s.tenant.id, orderId: order.id });
-  const stored = await waitFor(`the admin post of order #${order.number}`, async () => {
-    const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
-    return o.adminMessageId && o.adminMessageChannelId ? o : null;
-  });
-  const post = () => JSON.stringify(h.fake.message(stored.adminMessageChannelId!, stored.adminMessageId!) ?? {});
+  const posted = await postedAdminMessage(h.t.services.bus, () => h.fake, s.tenant.id, order.id);
+  const post = () => JSON.stringify(posted.now() ?? {});
   return { s, p1: p1!, p2: p2!, order, post };
 }
 

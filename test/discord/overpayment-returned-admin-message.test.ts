@@ -4,27 +4,21 @@
 // discord-admin-message, the refresh other admin actions use) to say it was returned and asks for nothing.
 // Read back from the fake Discord API's stored message.
 import { describe, expect, it } from 'vitest';
-import { EVENTS } from '../../src/modules/shared/events.js';
 import { adminCtx } from '../helpers/actors.js';
-import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { postedAdminMessage } from './admin-post.js';
 import { useHarness } from './harness.js';
 
 const f = factories();
-const db = testDb();
 const h = useHarness({ worker: true });
 
 describe("the admin channel's order message after an overpayment is marked returned", () => {
   it('stops asking for the overpayment back and says it was returned', async () => {
     const s = await f.shop();
     const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, guildId: s.guild.id });
-    await h.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: s.tenant.id, orderId: order.id });
-    const stored = await waitFor(`the admin message of order #${order.number}`, async () => {
-      const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
-      return o.adminMessageId && o.adminMessageChannelId ? o : null;
-    });
-    const content = () => JSON.stringify(h.fake.message(stored.adminMessageChannelId!, stored.adminMessageId!) ?? {});
+    const posted = await postedAdminMessage(h.t.services.bus, () => h.fake, s.tenant.id, order.id);
+    const content = () => JSON.stringify(posted.now() ?? {});
 
     // $15.00 order, $25.00 received: $10.00 overpaid.
     await h.t.services.payments.recordReceipt(adminCtx(s.tenant.id), { orderId: order.id }, { amountCents: 2500 });

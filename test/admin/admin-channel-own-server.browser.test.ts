@@ -94,7 +94,7 @@ describe.skipIf(!runBrowserTests)("Shop settings: the admin channel is one of th
     expect(answer.notice?.type).toBe('error');
     // The notice names the field by its path, as every refused settings field's does; the words are under it.
     expect(answer.notice?.message).toBe(
-      "adminChannelId: This is not a channel of this shop's Discord server: pick one of its text channels.",
+      "adminChannelId: This is not a channel of this shop's Discord server: pick one of its text or announcement channels.",
     );
     await expect
       .poll(() => browser.page.getByTestId('multi-value-adminChannelId').innerText())

@@ -4,7 +4,7 @@
 // - at a save of Shop settings (the panel's form as the browser posts it): another shop's channel, a voice channel
 //   of the shop's own server, and any channel while Discord cannot be asked are refused under the field, with
 //   nothing written; a text channel of the shop's own server is saved; a thread, a forum, a category or a stage of
-//   the shop's own server is refused for what it is ("That is a thread (in #orders); choose a text channel..."), the
+//   the shop's own server is refused for what it is ("That is a thread (in #orders); choose a text or announcement channel..."), the
 //   fake answering them as Discord's channel objects (a thread in no channel list, as Discord lists none);
 // - before each post (the real order.created job): a channel stored before the rule existed that belongs to
 //   another shop's server is not posted to (and the order waits in the panel), while the shop's own is;
@@ -84,7 +84,7 @@ it("another shop's channel is refused at the save, under the field, and nothing 
   const answer = await saveChannel(a.tenant.id, b.tenant.adminChannelId!);
   expect(answer.notice?.type).toBe('error');
   expect(answer.record?.errors?.adminChannelId?.message).toBe(
-    "This is not a channel of this shop's Discord server: pick one of its text channels.",
+    "This is not a channel of this shop's Discord server: pick one of its text or announcement channels.",
   );
   expect(await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } })).toEqual(before);
 });
@@ -93,7 +93,7 @@ it("a voice channel of the shop's own server is refused; a text channel of it is
   const { a } = await twoShops();
   const lounge = fake.addChannel(a.guild.id, { name: 'Lounge', type: 2 });
   const voice = await saveChannel(a.tenant.id, lounge.id);
-  expect(voice.record?.errors?.adminChannelId?.message).toBe('That is a voice channel; choose a text channel.');
+  expect(voice.record?.errors?.adminChannelId?.message).toBe('That is a voice channel; choose a text or announcement channel.');
   const desk = fake.addChannel(a.guild.id, { name: 'order-desk' });
   const saved = await saveChannel(a.tenant.id, desk.id);
   expect(saved.notice?.type, JSON.stringify(saved)).toBe('success');
@@ -109,21 +109,23 @@ it("a thread of the shop's own server is refused as a thread in its channel; a f
   // it was "not a channel of this shop's Discord server", true but not the reason.
   const thread = fake.addThread(a.guild.id, orders.id, { name: 'order questions' });
   const THREAD_REFUSAL =
-    'That is a thread (in #orders); choose a text channel: a thread closes when it goes quiet, and the order messages in it could then no longer be updated.';
+    'That is a thread (in #orders); choose a text or announcement channel: a thread closes when it goes quiet, and the order messages in it could then no longer be updated.';
   expect(await refusal(thread.id)).toBe(THREAD_REFUSAL);
   expect(await refusal(fake.addThread(a.guild.id, orders.id, { type: 12 }).id)).toBe(THREAD_REFUSAL);
   expect(await refusal(fake.addChannel(a.guild.id, { name: 'help', type: 15 }).id)).toBe(
-    'That is a forum; choose a text channel: a forum takes posts only as threads.',
+    'That is a forum; choose a text or announcement channel: a forum takes posts only as threads.',
   );
   expect(await refusal(fake.addChannel(a.guild.id, { name: 'Shop', type: 4 }).id)).toBe(
-    'That is a category; choose a text channel: it groups channels and takes no messages itself.',
+    'That is a category; choose a text or announcement channel: it groups channels and takes no messages itself.',
   );
   expect(await refusal(fake.addChannel(a.guild.id, { name: 'Stage', type: 13 }).id)).toBe(
-    'That is a stage channel; choose a text channel.',
+    'That is a stage channel; choose a text or announcement channel.',
   );
   // Another shop's thread is still, first of all, not this shop's.
   const theirs = fake.addThread(b.guild.id, b.tenant.adminChannelId!);
-  expect(await refusal(theirs.id)).toBe("This is not a channel of this shop's Discord server: pick one of its text channels.");
+  expect(await refusal(theirs.id)).toBe(
+    "This is not a channel of this shop's Discord server: pick one of its text or announcement channels.",
+  );
   expect(await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } })).toEqual(before);
 });
 
@@ -157,7 +159,7 @@ it('a linked server the bot was removed from (its channel list refused) does not
   // Still only the shop's own: another shop's channel is refused the same way.
   const foreign = await saveChannel(a.tenant.id, b.tenant.adminChannelId!);
   expect(foreign.record?.errors?.adminChannelId?.message).toBe(
-    "This is not a channel of this shop's Discord server: pick one of its text channels.",
+    "This is not a channel of this shop's Discord server: pick one of its text or announcement channels.",
   );
   expect((await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } })).adminChannelId).toBe(desk.id);
 });
@@ -207,7 +209,7 @@ it("the dashboard's checklist says when the stored admin channel is one the bot 
   await db.tenant.update({ where: { id: a.tenant.id }, data: { adminChannelId: b.tenant.adminChannelId } });
   const foreign = (await checklist(a.tenant.id)).find((i) => i.key === 'adminChannelNotOwn');
   expect(foreign?.text).toBe(
-    "Your admin channel is not a channel of your shop's Discord server, so new orders are not posted there: choose one of your server's text channels.",
+    "Your admin channel is not a channel of your shop's Discord server, so new orders are not posted there: choose one of your server's text or announcement channels.",
   );
   expect(foreign?.fix?.url).toBe(`/admin/resources/Tenant/records/${a.tenant.id}/edit`);
   // A voice channel of its own server (another shop, so the dashboard's minute of memory does not answer).
@@ -215,14 +217,14 @@ it("the dashboard's checklist says when the stored admin channel is one the bot 
   const lounge = fake.addChannel(c.guild.id, { name: 'Lounge', type: 2 });
   await db.tenant.update({ where: { id: c.tenant.id }, data: { adminChannelId: lounge.id } });
   expect((await checklist(c.tenant.id)).find((i) => i.key === 'adminChannelNotOwn')?.text).toBe(
-    "Your admin channel is a voice channel, so new orders are not posted there: choose one of your server's text channels.",
+    "Your admin channel is a voice channel, so new orders are not posted there: choose one of your server's text or announcement channels.",
   );
   // A thread of its own server (saved before the rule): said to be one, in its channel.
   const e = await f.shop();
   const desk = fake.addChannel(e.guild.id, { name: 'order-desk' });
   await db.tenant.update({ where: { id: e.tenant.id }, data: { adminChannelId: fake.addThread(e.guild.id, desk.id).id } });
   expect((await checklist(e.tenant.id)).find((i) => i.key === 'adminChannelNotOwn')?.text).toBe(
-    "Your admin channel is a thread (in #order-desk), so new orders are not posted there: choose one of your server's text channels.",
+    "Your admin channel is a thread (in #order-desk), so new orders are not posted there: choose one of your server's text or announcement channels.",
   );
   // Discord down: nothing is claimed either way (and the dashboard still answers).
   const d = await f.shop();

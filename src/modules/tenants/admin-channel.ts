@@ -22,7 +22,8 @@ export interface DiscordChannelFacts {
   parentName?: string | null;
 }
 
-export const ADMIN_CHANNEL_NOT_THE_SHOPS = "This is not a channel of this shop's Discord server: pick one of its text channels.";
+export const ADMIN_CHANNEL_NOT_THE_SHOPS =
+  "This is not a channel of this shop's Discord server: pick one of its text or announcement channels.";
 export const ADMIN_CHANNEL_NOT_TEXT = 'This is not a text channel: pick a text or announcement channel for the order messages.';
 export const ADMIN_CHANNEL_NO_SERVER =
   'No Discord server is linked to this shop yet: ask whoever runs Ledgerline to link it, then pick one of its channels.';
@@ -70,7 +71,11 @@ export const NOT_THE_SHOPS: AdminChannelRefusal = { reason: 'not-the-shops', mes
 function notText(channel: DiscordChannelFacts): AdminChannelRefusal {
   const kind = notTextKind(channel);
   if (!kind) return { reason: 'not-text', message: ADMIN_CHANNEL_NOT_TEXT, what: 'not a text channel' };
-  return { reason: 'not-text', message: `That is ${kind.what}; choose a text channel${kind.why ? `: ${kind.why}` : ''}.`, what: kind.what };
+  return {
+    reason: 'not-text',
+    message: `That is ${kind.what}; choose a text or announcement channel${kind.why ? `: ${kind.why}` : ''}.`,
+    what: kind.what,
+  };
 }
 
 /**

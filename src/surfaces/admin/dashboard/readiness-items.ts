@@ -120,7 +120,7 @@ function describe(gap: ReadinessGap): {
     case 'adminChannelNotOwn':
       return {
         key: 'adminChannelNotOwn',
-        text: `Your admin channel ${gap.reason === 'not-text' ? `is ${gap.what ?? 'not a text channel'}` : "is not a channel of your shop's Discord server"}, so new orders are not posted there: choose one of your server's text channels.`,
+        text: `Your admin channel ${gap.reason === 'not-text' ? `is ${gap.what ?? 'not a text channel'}` : "is not a channel of your shop's Discord server"}, so new orders are not posted there: choose one of your server's text or announcement channels.`,
         fix: { label: 'Choose the admin channel', page: 'shopSettings' },
       };
     case 'adminRole':

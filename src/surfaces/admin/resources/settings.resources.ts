@@ -191,7 +191,7 @@ export function tenantResource(
           components: { edit: components.MultiValue, show: components.MultiValue },
           custom: { single: true },
           description:
-            "Discord channel where new orders are posted for admins: a text channel of this shop's own Discord server (checked with Discord when you change it).",
+            "Discord channel where new orders are posted for admins: a text or announcement channel of this shop's own Discord server (checked with Discord when you change it).",
         },
         adminRoleIds: {
           components: { edit: components.MultiValue, show: components.MultiValue },

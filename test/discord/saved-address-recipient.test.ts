@@ -140,6 +140,7 @@ it('a saved address whose name the customer typed is used as it is (and a Discor
     commandInteraction(as, 'order-shipping', { street: '1 Elm St', city: 'Springfield', state: 'IL', zip: '62701', country: 'US' }),
   );
   expect(textOf(res)).toContain('Pat Customer\n1 Elm St');
+  expect(textOf(res)).not.toContain('The recipient is your Discord name');
   expect(await db.address.findUniqueOrThrow({ where: { id: saved.id } })).toMatchObject({ name: 'Pat Customer', nameTyped: true });
 });
 
@@ -167,4 +168,32 @@ it('the saved-address menus and the legacy "Ship to this address?" do not show i
   await interact(h, modalInteraction(s.as, 'legacy:address-modal', typed, messageOf(ask)));
   const again = await interact(h, commandInteraction(s.as, 'order-shipping'));
   expect(described(again, 'legacy:address-select')).toEqual(['Jane Doe, 1 Elm St, Unit 2, Springfield IL 62701, US']);
+});
+
+it("/order-shipping's options without `name` say the recipient is the Discord name, and how to change it", async () => {
+  const s = await f.shop();
+  const user = member({ id: s.customer.discordUserId });
+  const as = { guildId: s.guild.id, user };
+  const p = s.products[0]!;
+  const address = { street: '9 Oak Ave', city: 'Springfield', state: 'IL', zip: '62701', country: 'US' };
+  await interact(h, commandInteraction(as, 'order-start'));
+  await interact(h, commandInteraction(as, 'order-item', orderItemOptions(p)));
+  const note =
+    'The recipient is your Discord name, as no `name` was given: to ship to someone else, run `/order-shipping` again with the `name` option.';
+
+  // The shop's one shipping type is taken: "Address saved" names the recipient and says where it came from.
+  const saved = await interact(h, commandInteraction(as, 'order-shipping', address));
+  expect(textOf(saved)).toContain('Address saved');
+  expect(textOf(saved)).toContain(note);
+
+  // With `name`, nothing to say.
+  const named = await interact(h, commandInteraction(as, 'order-shipping', { ...address, name: 'Jane Doe' }));
+  expect(textOf(named)).toContain('Jane Doe\n9 Oak Ave');
+  expect(textOf(named)).not.toContain(note);
+
+  // Several shipping types: the shipping step under the address says it too.
+  await f.shippingType({ tenantId: s.tenant.id, name: 'Express' });
+  const step = await interact(h, commandInteraction(as, 'order-shipping', { ...address, street: '10 Oak Ave' }));
+  expect(customIdsOf(step)).toContain('order:shipping-type-select');
+  expect(textOf(step)).toContain(note);
 });

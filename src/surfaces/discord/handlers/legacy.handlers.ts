@@ -125,6 +125,10 @@ function addressFromOptions(ctx: HandlerContext, o: Record<string, unknown>): { 
   throw new AppError('VALIDATION_FAILED', `${error.message} Correct the ${named} of \`/order-shipping\`.`, error.details);
 }
 
+/** Under an address /order-shipping took without its `name` option, when the recipient is the Discord name. */
+const RECIPIENT_FROM_DISCORD =
+  'The recipient is your Discord name, as no `name` was given: to ship to someone else, run `/order-shipping` again with the `name` option.';
+
 /**
  * After the address, the shipping type (spec 004's sequence goes straight on to /order-payment): already
  * chosen (the `shipping` option), or the shop's only one taken as the default, or, when the shop has
@@ -135,6 +139,7 @@ async function afterAddress(
   address: AddressLike,
   asUpdate = false,
   chosen: { name: string } | null = null,
+  nameFromDiscord = false,
 ): Promise<Reply> {
   let shipping = chosen;
   let data: MessageData | null = null;
@@ -145,11 +150,12 @@ async function afterAddress(
     if (types.length === 1) {
       await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, types[0]!.id);
       shipping = types[0]!;
-    } else if (types.length > 1) data = shippingStep(address, types, ctx.tenant.currency);
+    } else if (types.length > 1)
+      data = shippingStep(address, types, ctx.tenant.currency, nameFromDiscord ? RECIPIENT_FROM_DISCORD : undefined);
   }
   data ??= info(
     'Address saved',
-    `Shipping to:\n${formatAddress(address)}${shipping ? `\nShipping: ${shipping.name}` : ''}\n\nNext: \`/order-payment\`.`,
+    `Shipping to:\n${formatAddress(address)}${shipping ? `\nShipping: ${shipping.name}` : ''}${nameFromDiscord ? `\n\n${RECIPIENT_FROM_DISCORD}` : ''}\n\nNext: \`/order-payment\`.`,
   );
   return asUpdate ? update(data) : ephemeral(data);
 }
@@ -234,7 +240,10 @@ export const legacyCommands: CommandRoutes = {
       if (shipping) await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, shipping.id);
       if (input) {
         const set = await ctx.services.orderSessions.setAddress(ctx.tenant.id, customer.id, input);
-        return afterAddress(ctx, set.address ?? input.address, false, shipping);
+        const shown = set.address ?? input.address;
+        // A name typed before at the same address stays (refreshNameSql): then the recipient is not the Discord name.
+        const fromDiscord = input.nameFromDiscord && shown.name === input.address.name;
+        return afterAddress(ctx, shown, false, shipping, fromDiscord);
       }
       const addresses = await ctx.services.customers.listAddresses(ctx.tenant.id, customer.id);
       if (!addresses.length) return addressModal(customId('legacy:address-modal'));

@@ -262,13 +262,15 @@ export function shippingStep(
   address: AddressLike | null,
   types: Pick<ShippingType, 'id' | 'name' | 'priceCents'>[],
   currency: string,
+  /** A line under the address (the legacy flow's "The recipient is your Discord name…"). */
+  addressNote?: string,
 ): MessageData {
   const shown = types.slice(0, 25);
   return {
     embeds: [
       embed({
         title: 'New order · 3. Shipping',
-        description: `${address ? `Shipping to:\n${formatAddress(address)}\n\n` : ''}How should we ship it?${types.length > 25 ? '\n(Showing the first 25 shipping options.)' : ''}`,
+        description: `${address ? `Shipping to:\n${formatAddress(address)}\n\n${addressNote ? `${addressNote}\n\n` : ''}` : ''}How should we ship it?${types.length > 25 ? '\n(Showing the first 25 shipping options.)' : ''}`,
         color: COLORS.brand,
       }),
     ],

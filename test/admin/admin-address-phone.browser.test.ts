@@ -2,31 +2,18 @@
 // an address saved before the address form asked for the recipient: what the box means is written under it, on
 // the screen, and reading it does not change the box (AdminJS put it behind a "?" inside the box's label: tapping
 // the "?" ticked the box, and its tooltip ran off the left of the screen). Skipped without Chromium unless CI=true.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { openBrowser, PHONE, runBrowserTests, type BrowserSession } from './browser-session.js';
-import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
+import { runBrowserTests } from './browser-session.js';
+import { useSignedInPhone } from './phone-session.js';
 
 describe.skipIf(!runBrowserTests)("an address's 'Recipient name confirmed' on a phone", () => {
-  let app: RunningAdmin;
-  let browser: BrowserSession;
+  const phone = useSignedInPhone('admin-address-phone', 'owner@address-phone.test');
   const f = factories();
-  let tenantId: string;
-
-  beforeAll(async () => {
-    app = await startAdminApp();
-    browser = await openBrowser('admin-address-phone', PHONE);
-    tenantId = (await f.tenant({})).id;
-    await f.adminUser({ tenantId, email: 'owner@address-phone.test' });
-    await browser.signIn(app.baseUrl, 'owner@address-phone.test');
-  }, 360_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
 
   it('says what the box means under it, on the screen; reading it leaves the box as it was; ticking it saves', async () => {
+    const { app, browser, tenantId } = phone;
     browser.reportFailure('recipient-confirmed');
     const { page } = browser;
     const customer = await f.customer({ tenantId, displayName: 'Pat Phone' });

@@ -3,31 +3,18 @@
 // (a placeholder disappears once typing starts), and the fields' text is 16 px so iOS Safari does not zoom the
 // page in on focus; the order's tables scroll sideways instead of breaking words a letter a line. Then the
 // receipt is recorded by tapping, as on the phone. Skipped without Chromium unless CI=true.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { openBrowser, PHONE, runBrowserTests, type BrowserSession } from './browser-session.js';
-import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
+import { runBrowserTests } from './browser-session.js';
+import { useSignedInPhone } from './phone-session.js';
 
 describe.skipIf(!runBrowserTests)('order page on a phone', () => {
-  let app: RunningAdmin;
-  let browser: BrowserSession;
+  const phone = useSignedInPhone('admin-order-phone', 'owner@order-phone.test');
   const f = factories();
-  let tenantId: string;
-
-  beforeAll(async () => {
-    app = await startAdminApp();
-    browser = await openBrowser('admin-order-phone', PHONE);
-    tenantId = (await f.tenant({})).id;
-    await f.adminUser({ tenantId, email: 'owner@order-phone.test' });
-    await browser.signIn(app.baseUrl, 'owner@order-phone.test');
-  }, 360_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
 
   it('records money received with labelled, 44 px, 16 px fields and a 44 px button', async () => {
+    const { app, browser, tenantId } = phone;
     browser.reportFailure('record-receipt');
     const { page } = browser;
     const customer = await f.customer({ tenantId, displayName: 'Pat Phone' });

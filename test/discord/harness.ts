@@ -36,20 +36,23 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** A job worker on the test app's database, bus and logger, as the harness runs one (also for a test that starts it late). */
+export function startHarnessWorker(t: TestApp): Promise<WorkerHandle> {
+  return startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: t.services.bus,
+    logger: t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 100,
+  });
+}
+
 export async function startHarness(
   opts: { worker?: boolean; env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
 ): Promise<Harness> {
   const fake = await new FakeDiscordApi().start();
   const t = await createTestApp({ env: { DISCORD_API_BASE_URL: fake.apiBase, ...opts.env }, clock: opts.clock, logger: opts.logger });
-  const worker = opts.worker
-    ? await startWorker({
-        connectionString: testDatabaseUrl(),
-        bus: t.services.bus,
-        logger: t.services.logger,
-        concurrency: 2,
-        pollIntervalMs: 100,
-      })
-    : undefined;
+  const worker = opts.worker ? await startHarnessWorker(t) : undefined;
   return {
     t,
     fake,

@@ -164,6 +164,32 @@ it('a linked server the bot was removed from (its channel list refused) does not
   expect((await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } })).adminChannelId).toBe(desk.id);
 });
 
+/** Discord refuses the bot every GET of `path` (403 Missing Access: a server it was removed from, a channel it cannot see). */
+const missingAccess = (path: RegExp) =>
+  fake.fail({ method: 'GET', path, status: 403, body: { message: 'Missing Access', code: 50001 }, times: Infinity });
+
+it("a thread, while a linked server's channel list cannot be read, is still named with its channel; or without it when Discord will not say", async () => {
+  const { a } = await twoShops();
+  const gone = await f.guild({ tenantId: a.tenant.id }); // linked, but the bot is no longer in it: Discord answers 403
+  missingAccess(new RegExp(`^/guilds/${gone.id}/channels$`));
+  const before = await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } });
+  const refusal = async (channelId: string) => (await saveChannel(a.tenant.id, channelId)).record?.errors?.adminChannelId?.message;
+  // No list was read: the thread and then its channel are each asked of Discord alone (GET /channels/{id}).
+  const orders = fake.addChannel(a.guild.id, { name: 'orders' });
+  const thread = fake.addThread(a.guild.id, orders.id, { name: 'order questions' });
+  expect(await refusal(thread.id)).toBe(
+    'That is a thread (in #orders); choose a text channel: a thread closes when it goes quiet, and the order messages in it could then no longer be updated.',
+  );
+  // Its channel cannot be asked about (403 Missing Access): still refused as a thread, its channel unnamed.
+  const hidden = fake.addChannel(a.guild.id, { name: 'hidden' });
+  const hiddenThread = fake.addThread(a.guild.id, hidden.id, { name: 'private questions' });
+  missingAccess(new RegExp(`^/channels/${hidden.id}$`));
+  expect(await refusal(hiddenThread.id)).toBe(
+    'That is a thread; choose a text channel: a thread closes when it goes quiet, and the order messages in it could then no longer be updated.',
+  );
+  expect(await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } })).toEqual(before);
+});
+
 it("a stored channel of another shop's server is not posted to; the shop's own channel is", async () => {
   const { a, b } = await twoShops();
   const c = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });

@@ -80,7 +80,19 @@ export function createDiscordDirectory(deps: {
     );
 
   /**
-   * The channel as Discord answers for it alone (GET /channels/{id}: its server, type and, for a thread, its channel),
+   * GET /channels/{id}: the channel as Discord answers for it alone, or why it did not (`failed`: 404 Unknown Channel,
+   * 403 Missing Access, Discord down). The one call behind both channelItself and nameOf.
+   */
+  const askAlone = async (channelId: string): Promise<{ channel: APIChannel } | { failed: unknown }> => {
+    try {
+      return { channel: await get<APIChannel>(Routes.channel(channelId)) };
+    } catch (failed) {
+      return { failed };
+    }
+  };
+
+  /**
+   * The channel as Discord answers for it alone (askAlone: its server, type and, for a thread, its channel),
    * for a channel the servers' lists do not hold:
    * - a thread: Discord's channel lists hold no threads (GET /guilds/{id}/channels "does not include threads"), so a
    *   thread of the shop's own server was refused as "not a channel of this shop's Discord server", true but not the
@@ -96,13 +108,15 @@ export function createDiscordDirectory(deps: {
     channelId: string,
     listed: { id: string; name: string }[] | null,
   ): Promise<DiscordChannelFacts | 'unknown'> => {
-    let c: APIChannel;
-    try {
-      c = await get<APIChannel>(Routes.channel(channelId));
-    } catch (err) {
-      deps.logger.info({ err: (err as Error).message, channelId }, 'admin panel: Discord could not say which server a channel is in');
+    const asked = await askAlone(channelId);
+    if ('failed' in asked) {
+      deps.logger.info(
+        { err: (asked.failed as Error).message, channelId },
+        'admin panel: Discord could not say which server a channel is in',
+      );
       return 'unknown';
     }
+    const c = asked.channel;
     const facts: DiscordChannelFacts = { id: c.id, guildId: (c as { guild_id?: string }).guild_id ?? null, type: c.type as number };
     const parentId = (c as { parent_id?: string | null }).parent_id;
     if (parentId && THREAD_TYPES.has(facts.type))
@@ -111,11 +125,8 @@ export function createDiscordDirectory(deps: {
   };
   /** A channel's name asked of Discord alone (a thread's channel when the lists were not read); null when it fails. */
   const nameOf = async (channelId: string): Promise<string | null> => {
-    try {
-      return (await get<{ name?: string }>(Routes.channel(channelId))).name ?? null;
-    } catch {
-      return null;
-    }
+    const asked = await askAlone(channelId);
+    return 'channel' in asked ? (asked.channel.name ?? null) : null;
   };
   /** `found` when its server is one of the shop's, else 'none'. */
   const ifTheShops = async (tenantId: string, found: DiscordChannelFacts) =>

@@ -178,14 +178,14 @@ it("a thread, while a linked server's channel list cannot be read, is still name
   const orders = fake.addChannel(a.guild.id, { name: 'orders' });
   const thread = fake.addThread(a.guild.id, orders.id, { name: 'order questions' });
   expect(await refusal(thread.id)).toBe(
-    'That is a thread (in #orders); choose a text channel: a thread closes when it goes quiet, and the order messages in it could then no longer be updated.',
+    'That is a thread (in #orders); choose a text or announcement channel: a thread closes when it goes quiet, and the order messages in it could then no longer be updated.',
   );
   // Its channel cannot be asked about (403 Missing Access): still refused as a thread, its channel unnamed.
   const hidden = fake.addChannel(a.guild.id, { name: 'hidden' });
   const hiddenThread = fake.addThread(a.guild.id, hidden.id, { name: 'private questions' });
   missingAccess(new RegExp(`^/channels/${hidden.id}$`));
   expect(await refusal(hiddenThread.id)).toBe(
-    'That is a thread; choose a text channel: a thread closes when it goes quiet, and the order messages in it could then no longer be updated.',
+    'That is a thread; choose a text or announcement channel: a thread closes when it goes quiet, and the order messages in it could then no longer be updated.',
   );
   expect(await db.tenant.findUniqueOrThrow({ where: { id: a.tenant.id } })).toEqual(before);
 });

@@ -1,12 +1,13 @@
 // Pay-by-invoice links: a time-limited, HMAC-signed URL that shows an order's summary in any browser and
 // offers the processor-backed methods the tenant has enabled (never the manual P2P ones).
-import type { OrderStatus, PaymentMethod, ShippingStatus } from '../../generated/prisma/index.js';
+import type { OrderStatus, PaymentMethod, PaymentProvider, ShippingStatus } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import type { ConnectionService } from '../payments-processor/connections/connection.service.js';
 import { isProcessorMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
 import type { CheckoutService, ReturnOutcome } from '../payments-processor/checkouts/checkout.service.js';
+import { orderCheckoutNow } from '../payments-processor/checkouts/order-checkout-now.js';
 import { ORDER_ITEMS_ORDER_BY, owedCents } from '../orders/index.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
@@ -71,6 +72,11 @@ export interface InvoiceView extends OrderTotals {
   methods: ProcessorMethod[];
   /** False when the shop has no working processor connection at all. */
   onlinePaymentConfigured: boolean;
+  /**
+   * A payment of this unpaid order that is on its way (a PayPal eCheck clearing, a BTCPay invoice confirming):
+   * the page says so instead of offering to pay again (orderCheckoutNow, the read the admin post uses).
+   */
+  paymentOnItsWay: { provider: PaymentProvider; state: 'APPROVED' | 'PENDING'; amountCents: number; currency: string } | null;
 }
 
 export interface CashAppPayView {
@@ -208,6 +214,11 @@ export function createInvoiceService(deps: {
       if (!order) throw new AppError('NOT_FOUND', 'This order no longer exists. Contact the shop.');
       const payable = order.status === 'PENDING_PAYMENT';
       const methods = await enabledMethods(link.tenantId, order.tenant.enabledPaymentMethods);
+      const now = payable ? await orderCheckoutNow(db, link.tenantId, order.id) : null;
+      const paymentOnItsWay =
+        now && now.state !== 'OPEN'
+          ? { provider: now.provider, state: now.state, amountCents: now.amountCents, currency: now.currency }
+          : null;
       return {
         shopName: order.tenant.name,
         orderNumber: order.number,
@@ -239,6 +250,7 @@ export function createInvoiceService(deps: {
         methods: payable ? methods : [],
         onlinePaymentConfigured:
           methods.length > 0 || (await connections.usableMethods(link.tenantId, ['PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'])).length > 0,
+        paymentOnItsWay,
       };
     },
 

@@ -99,6 +99,7 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
   else if (view.status === 'CANCELLED')
     notice = '<div class="notice">This order was cancelled. Contact the shop if you still want it.</div>';
   else if (view.status === 'REFUNDED') notice = '<div class="notice">This order was refunded.</div>';
+  else if (view.paymentOnItsWay) notice = '';
   else if (opts.checkout === 'success' || opts.checkout === 'pending')
     notice =
       '<div class="notice" id="pending">Thanks! The payment provider has not confirmed your payment yet. We will mark the order paid as soon as it does; refresh this page in a moment.</div>';
@@ -120,7 +121,11 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
 
   let pay = '';
   if (view.payable) {
-    if (!view.onlinePaymentConfigured) {
+    if (view.paymentOnItsWay) {
+      // Not the pay buttons: a second payment now would be refunded once the first arrives. The pay window
+      // waits for money on its way (order-expiry), so no "pay by" either.
+      pay = `<section class="card" id="on-its-way"><h2>Payment on its way</h2><p>${esc(onItsWayWords(view.paymentOnItsWay))}</p><p>The order is marked paid when it arrives, and you get a receipt in Discord. There is nothing more to pay now; if this payment does not go through, you can pay again on this page.</p></section>`;
+    } else if (!view.onlinePaymentConfigured) {
       pay = `<section class="card"><h2>Payment</h2>${payBy}<p>Online payment is not configured for this shop yet. Please pay the way the shop told you in Discord, or contact the shop.</p></section>`;
     } else if (view.methods.length === 0) {
       pay = `<section class="card"><h2>Payment</h2>${payBy}<p>This shop does not accept online payment at the moment. Please contact the shop to pay.</p></section>`;
@@ -158,6 +163,17 @@ ${pay}
 ${address}
 ${expires}`,
   );
+}
+
+/** The customer's words for their payment that is on its way, by provider (the wait each one means). */
+function onItsWayWords(p: NonNullable<InvoiceView['paymentOnItsWay']>): string {
+  const amount = formatMoney(p.amountCents, p.currency);
+  if (p.provider === 'BTCPAY') return `Your Bitcoin payment of ${amount} is being confirmed by the network. This can take a while.`;
+  if (p.provider === 'PAYPAL')
+    return p.state === 'PENDING'
+      ? `Your PayPal payment of ${amount} is still clearing at PayPal (an eCheck takes a few days).`
+      : `You approved a PayPal payment of ${amount}; it is being collected.`;
+  return `Your Cash App Pay payment of ${amount} is still pending at Square.`;
 }
 
 export function renderInvoiceErrorPage(title: string, message: string): string {

@@ -24,6 +24,8 @@ import {
 import type { ReceiptResult } from '../../../modules/payments/record-receipt.command.js';
 import { refundClaims } from '../../../modules/payments-processor/checkouts/refund-claims.query.js';
 import { refundClaimsField } from '../views/refund-claims.view.js';
+import { paymentMethodLabel } from '../views/payment-methods.view.js';
+import type { Refund } from '../../../generated/prisma/index.js';
 
 export const DEFAULT_REFUND_REASON = 'Admin-initiated refund';
 
@@ -49,7 +51,11 @@ export const adminCommands: CommandRoutes = {
       if (opts.items !== undefined && !items?.length)
         throw new AppError('VALIDATION_FAILED', 'Invalid refund items: list at least one productId:quantity pair, e.g. prod-1:2,prod-2.');
       const order = await ctx.services.orders.findByRef(ctx.tenant.id, opts.order);
-      const { plan, order: after } = await ctx.services.refunds.refund(ctx.adminContext(), order.id, {
+      const {
+        plan,
+        order: after,
+        refund,
+      } = await ctx.services.refunds.refund(ctx.adminContext(), order.id, {
         amountCents: opts.amount,
         items,
         reason: opts.reason || DEFAULT_REFUND_REASON,
@@ -71,6 +77,7 @@ export const adminCommands: CommandRoutes = {
               `Reason: ${opts.reason || DEFAULT_REFUND_REASON}`,
               `Refunded before: ${m(plan.refundedBeforeCents)} · remaining: ${m(plan.remainingAfterCents)}`,
               `Order status: ${after.status}`,
+              moneyBackText(refund, m),
             ].join('\n'),
             ...(claims ? { fields: [claims] } : {}),
           }),
@@ -100,6 +107,20 @@ export const adminCommands: CommandRoutes = {
     },
   },
 };
+
+/**
+ * Who sends the money back, as the panel's refund notice says it: the processor, or the admin by hand (a Venmo,
+ * Zelle, cash ... payment; refund.command's manualReturnMethod), with the to-do the order page keeps until ticked.
+ */
+function moneyBackText(refund: Pick<Refund, 'amountCents' | 'manualReturnMethod' | 'manualReturnCents'>, m: (c: number) => string): string {
+  if (!refund.manualReturnMethod)
+    return "The payment processor returns the money to the customer; the outcome appears in the order's history.";
+  const byHand = refund.manualReturnCents ?? refund.amountCents;
+  const todo = `send ${m(byHand)} back to the customer by ${paymentMethodLabel(refund.manualReturnMethod)}, then tick it done on the order's page in the admin panel.`;
+  return refund.manualReturnCents
+    ? `The payment processor returns ${m(refund.amountCents - byHand)}, what it took; the rest was paid by hand: ${todo}`
+    : `**No money was sent**: ${todo}`;
+}
 
 /** The admin's answer after recording money: what came in, what is owed or overpaid (each said once), and the order's status. */
 function receiptEmbed(r: ReceiptResult, withAmount: boolean) {

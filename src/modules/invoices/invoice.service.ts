@@ -111,8 +111,14 @@ export interface InvoiceService {
    * Opens a checkout at the shop's provider for the order and returns where to send the browser. Errors:
    * verify's, ILLEGAL_STATE (order no longer waiting for payment), PAYMENT_METHOD_NOT_ENABLED (not a
    * processor-backed method the tenant enabled and connected), UPSTREAM_UNAVAILABLE (provider down).
+   * With `expectedOwedCents` (the amount the page showed): `{ amountChanged: true }` and no checkout when the order
+   * now owes another amount (an admin edited it meanwhile), so the customer sees the new amount before paying it.
    */
-  startCheckout(token: string, method: string, opts?: { fallbackBaseUrl?: string }): Promise<{ url: string | null; checkoutId: string }>;
+  startCheckout(
+    token: string,
+    method: string,
+    opts?: { fallbackBaseUrl?: string; expectedOwedCents?: number },
+  ): Promise<{ url: string | null; checkoutId: string } | { amountChanged: true }>;
   /**
    * What the Cash App Pay page needs to run Square's Web Payments SDK for an open Square checkout of this
    * order (no secrets: the application and location ids are public by design). verify's errors; NOT_FOUND
@@ -256,6 +262,11 @@ export function createInvoiceService(deps: {
 
     async startCheckout(token, method, opts = {}) {
       const link = service.verify(token);
+      if (opts.expectedOwedCents !== undefined) {
+        const order = await db.order.findFirst({ where: { id: link.orderId, tenantId: link.tenantId } });
+        // Not payable, or gone: checkouts.start says so as before.
+        if (order?.status === 'PENDING_PAYMENT' && owedCents(order) !== opts.expectedOwedCents) return { amountChanged: true };
+      }
       const page = `${baseUrl(opts.fallbackBaseUrl)}/invoice/${token}`;
       const { checkout, redirectUrl } = await checkouts.start({
         tenantId: link.tenantId,

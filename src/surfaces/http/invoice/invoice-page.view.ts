@@ -72,7 +72,7 @@ ${body}
 </main></body></html>`;
 }
 
-export type CheckoutNotice = 'success' | 'cancelled' | 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed';
+export type CheckoutNotice = 'success' | 'cancelled' | 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed' | 'amount-changed';
 
 export function renderInvoicePage(view: InvoiceView, opts: { token: string; checkout?: CheckoutNotice }): string {
   const money = (cents: number) => esc(formatMoney(cents, view.currency));
@@ -109,6 +109,8 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
     notice = '<div class="notice" id="declined">Your payment method was declined. Please try again with another one.</div>';
   else if (opts.checkout === 'failed')
     notice = '<div class="notice" id="failed">The payment did not go through. You can try again below.</div>';
+  else if (opts.checkout === 'amount-changed')
+    notice = `<div class="notice" id="amount-changed">The shop changed this order after you opened this page: the amount to pay is now ${money(view.owedCents)}. Check the order below, then choose a payment method again.</div>`;
   else if (opts.checkout === 'changed')
     notice =
       '<div class="notice" id="changed">This order changed after you started paying, so that payment was not used (any money taken is returned automatically). Please pay the current total below.</div>';
@@ -138,7 +140,7 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
         view.receivedCents > 0
           ? `<p id="received">${money(view.receivedCents)} of ${money(view.totalCents)} already received: this is the rest.</p>`
           : '';
-      pay = `<section class="card pay"><h2>Pay ${money(view.owedCents)}</h2>${received}${payBy}<form method="post" action="/invoice/${esc(opts.token)}/pay">${buttons}</form><p class="muted">You will finish paying on the payment processor's secure page.</p></section>`;
+      pay = `<section class="card pay"><h2>Pay ${money(view.owedCents)}</h2>${received}${payBy}<form method="post" action="/invoice/${esc(opts.token)}/pay?owed=${view.owedCents}">${buttons}</form><p class="muted">You will finish paying on the payment processor's secure page.</p></section>`;
     }
   }
 

@@ -14,8 +14,10 @@ import { INVOICE_STYLE_HASH, renderInvoiceErrorPage, renderInvoicePage } from '.
 import { CASH_APP_SCRIPT, CASH_APP_SCRIPT_PATH, cashAppPayCsp, renderCashAppPayPage } from './cash-app-pay.view.js';
 
 const payForm = z.object({ method: z.string().min(1).max(40) });
+/** The amount the page showed when its pay form was drawn (in the form's action); absent from pages drawn before it was. */
+const payQuery = z.object({ owed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).catch({});
 const checkoutParam = z
-  .enum(['success', 'cancelled', 'paid', 'pending', 'open', 'declined', 'failed', 'changed'])
+  .enum(['success', 'cancelled', 'paid', 'pending', 'open', 'declined', 'failed', 'changed', 'amount-changed'])
   .optional()
   .catch(undefined);
 const chargeBody = z.object({ sourceToken: z.string().min(1).max(500) });
@@ -123,9 +125,13 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
           .send(renderInvoiceErrorPage('Choose a payment method', 'Go back and press one of the payment buttons.'));
         return;
       }
-      const { url, checkoutId } = await invoices.startCheckout(token, form.data.method, { fallbackBaseUrl: requestOrigin(req) });
+      const started = await invoices.startCheckout(token, form.data.method, {
+        fallbackBaseUrl: requestOrigin(req),
+        expectedOwedCents: payQuery.parse(req.query).owed,
+      });
+      if ('amountChanged' in started) return res.redirect(303, `/invoice/${encodeURIComponent(token)}?checkout=amount-changed`);
       // No redirect: Square's Cash App Pay button lives on our own page (Web Payments SDK).
-      res.redirect(303, url ?? `/invoice/${encodeURIComponent(token)}/cash-app/${encodeURIComponent(checkoutId)}`);
+      res.redirect(303, started.url ?? `/invoice/${encodeURIComponent(token)}/cash-app/${encodeURIComponent(started.checkoutId)}`);
     } catch (err) {
       // Paid or cancelled meanwhile (another tab, an admin): the page itself explains the current state.
       if (isAppError(err) && err.code === 'ILLEGAL_STATE') return res.redirect(303, `/invoice/${encodeURIComponent(token)}`);

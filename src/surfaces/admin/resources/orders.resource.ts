@@ -44,6 +44,7 @@ import { moneyProperty } from './money-columns.js';
 import { typedAmountAction } from './typed-amount.action.js';
 import { lines, moneyInputExample } from '../schemas/form-fields.js';
 import { shopTimeZone } from '../shop-time-zone.js';
+import { refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
 const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'];
@@ -529,18 +530,20 @@ export function orderResource(deps: {
       const { refund, order, plan } = await services.refunds.refund(ctx, record.id(), input);
       const status = labelOf(ORDER_STATUS_LABELS, order.status);
       const parts = ` (${refundBreakdown(plan, order.currency)})`;
+      const back = refundMoneyBack(refund);
       let message: string;
-      if (refund.manualReturnMethod) {
+      if (back.by !== 'processor') {
         // Nothing left the shop's account: say so, and what to do (the order page keeps the to-do).
         const customer = await services.db.customer.findFirst({ where: { id: order.customerId, tenantId: ctx.tenantId } });
         const instruction = manualReturnInstruction(
-          money(refund.manualReturnCents ?? refund.amountCents),
+          money(back.byHandCents),
           customer ? customerLabel(customer) : 'the customer',
-          refund.manualReturnMethod,
+          back.method,
         );
-        message = refund.manualReturnCents
-          ? `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). The payment processor returns ${money(refund.amountCents - refund.manualReturnCents)}, what it took; the rest was paid by hand: ${instruction} Then tick it done on the order page.`
-          : `Refund of ${money(refund.amountCents)}${parts} recorded on order #${order.number} (now ${status}). No money was sent: ${instruction} Then tick it done on the order page.`;
+        message =
+          back.by === 'both'
+            ? `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). The payment processor returns ${money(back.processorCents)}, what it took; the rest was paid by hand: ${instruction} Then tick it done on the order page.`
+            : `Refund of ${money(refund.amountCents)}${parts} recorded on order #${order.number} (now ${status}). No money was sent: ${instruction} Then tick it done on the order page.`;
       } else {
         message = `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). The payment processor returns the money to the customer; the outcome appears in the order's history.`;
       }

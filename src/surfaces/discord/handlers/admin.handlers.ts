@@ -26,6 +26,7 @@ import { refundClaims } from '../../../modules/payments-processor/checkouts/refu
 import { refundClaimsField } from '../views/refund-claims.view.js';
 import { paymentMethodLabel } from '../views/payment-methods.view.js';
 import type { Refund } from '../../../generated/prisma/index.js';
+import { refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
 
 export const DEFAULT_REFUND_REASON = 'Admin-initiated refund';
 
@@ -109,16 +110,16 @@ export const adminCommands: CommandRoutes = {
 };
 
 /**
- * Who sends the money back, as the panel's refund notice says it: the processor, or the admin by hand (a Venmo,
- * Zelle, cash ... payment; refund.command's manualReturnMethod), with the to-do the order page keeps until ticked.
+ * Who sends the money back (refundMoneyBack), as the panel's refund notice says it: the processor, or the admin by
+ * hand, with the to-do the order page keeps until ticked.
  */
 function moneyBackText(refund: Pick<Refund, 'amountCents' | 'manualReturnMethod' | 'manualReturnCents'>, m: (c: number) => string): string {
-  if (!refund.manualReturnMethod)
+  const back = refundMoneyBack(refund);
+  if (back.by === 'processor')
     return "The payment processor returns the money to the customer; the outcome appears in the order's history.";
-  const byHand = refund.manualReturnCents ?? refund.amountCents;
-  const todo = `send ${m(byHand)} back to the customer by ${paymentMethodLabel(refund.manualReturnMethod)}, then tick it done on the order's page in the admin panel.`;
-  return refund.manualReturnCents
-    ? `The payment processor returns ${m(refund.amountCents - byHand)}, what it took; the rest was paid by hand: ${todo}`
+  const todo = `send ${m(back.byHandCents)} back to the customer by ${paymentMethodLabel(back.method)}, then tick it done on the order's page in the admin panel.`;
+  return back.by === 'both'
+    ? `The payment processor returns ${m(back.processorCents)}, what it took; the rest was paid by hand: ${todo}`
     : `**No money was sent**: ${todo}`;
 }
 

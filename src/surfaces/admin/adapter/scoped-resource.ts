@@ -151,14 +151,18 @@ export function defineScopedResource(lib: PrismaLib) {
       // @adminjs/prisma does not tell AdminJS that a Prisma list column (String[], PaymentMethod[]) is an
       // array: AdminJS then edits it as one scalar (shown blank, marked required) and the save replaces the
       // whole list with what that one input held. Declare them as the optional arrays they are.
+      // A tick box always holds an answer (unticked is "no"): a NOT NULL boolean is reported required by the
+      // adapter, which drew a required star on every box's label, read as "you must tick this". Not required.
       for (const prop of Object.values(
         this.propertiesObject as Record<
           string,
-          { column?: { isList?: boolean; kind?: string }; isArray(): boolean; isRequired(): boolean }
+          { column?: { isList?: boolean; kind?: string }; isArray(): boolean; isRequired(): boolean; type(): string }
         >,
       )) {
         if (prop.column?.isList && prop.column.kind !== 'object') {
           prop.isArray = () => true;
+          prop.isRequired = () => false;
+        } else if (prop.type() === 'boolean') {
           prop.isRequired = () => false;
         }
       }

@@ -598,10 +598,20 @@ function requireAdmin(services: Services): RequestHandler {
   };
 }
 
-/** Errors that escape AdminJS (e.g. a forbidden record lookup): a JSON body for the API, never a stack. */
+/**
+ * A body the panel's JSON parsers refused (panel-json.ts): body-parser's errors carry a `type` (entity.parse.failed,
+ * entity.too.large, entity.verify.failed for a key named twice, whose AppError it carries).
+ */
+const isBodyRefusal = (err: unknown): boolean => typeof (err as { type?: unknown } | null)?.type === 'string';
+
+/**
+ * Errors that escape AdminJS (e.g. a forbidden record lookup): a JSON body for the API, never a stack. A refused
+ * body goes on to the app's one error writer (surfaces/http/error-handler.ts, mounted after /admin in app.ts),
+ * which answers it as it answers the REST API's (400/413 and the same body).
+ */
 function adminErrorHandler(services: Services): ErrorRequestHandler {
   return (err, req, res, next) => {
-    if (res.headersSent) return next(err);
+    if (res.headersSent || isBodyRefusal(err)) return next(err);
     const name = (err as Error)?.constructor?.name;
     // Hand-edited list URLs (page=-1, filters.total=abc, ...) reach Prisma or PostgreSQL as bad values.
     if (isQueryInputError(err)) {

@@ -10,26 +10,16 @@
 //   already parsed. Multipart and urlencoded bodies are left to formidable: AdminJS's forms send an array as
 //   `name.0`, `name.1`, never as a repeated name.
 import type { IncomingMessage } from 'node:http';
-import express, { type RequestHandler, type Response } from 'express';
-import { isAppError } from '../../platform/errors.js';
+import express, { type RequestHandler } from 'express';
 import { refuseDuplicateJsonKeys } from '../../platform/json-duplicate-keys.js';
 
-/** A JSON body the panel refuses, answered as its other API errors are ({ error: { code, message } }). */
-function refuseBody(res: Response, err: unknown): void {
-  const e = err as { type?: string; status?: number };
-  if (isAppError(err)) {
-    res.status(err.httpStatus).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
-  } else if (e?.type === 'entity.too.large') {
-    res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' } });
-  } else {
-    res.status(400).json({ error: { code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON.' } });
-  }
-}
-
-/** express.json with the app's duplicate-key refusal; a refused body is answered here (400/413), never a 500. */
+/**
+ * express.json with the app's duplicate-key refusal. A body it refuses (a key named twice, not JSON, too large) goes
+ * on with next(err): the panel's router hands it to the app's one error writer (admin.router.ts adminErrorHandler ->
+ * surfaces/http/error-handler.ts), which answers it as the REST API's (400/413, { error: { code, message, ... } }).
+ */
 export function panelJson(opts: { limit: string; type?: (req: IncomingMessage) => boolean }): RequestHandler {
-  const parse = express.json({ limit: opts.limit, verify: refuseDuplicateJsonKeys, ...(opts.type ? { type: opts.type } : {}) });
-  return (req, res, next) => parse(req, res, (err?: unknown) => (err ? refuseBody(res, err) : next()));
+  return express.json({ limit: opts.limit, verify: refuseDuplicateJsonKeys, ...(opts.type ? { type: opts.type } : {}) });
 }
 
 /**
@@ -48,7 +38,8 @@ export function adminJsJsonBodies(opts: { limit: string }): RequestHandler {
   const parse = panelJson({ limit: opts.limit, type: formidableReadsAsJson });
   return (req, res, next) => {
     if (!formidableReadsAsJson(req)) return next();
-    parse(req, res, () => {
+    parse(req, res, (err?: unknown) => {
+      if (err) return next(err);
       const body: unknown = req.body;
       Object.assign(req, {
         fields: body && typeof body === 'object' ? { ...(body as object) } : {},

@@ -63,6 +63,7 @@ import { FAVICON_PATH } from '../../platform/favicon.js';
 import { settingsFieldWords } from './presentation/settings-words.js';
 import { withStorableFormText } from './resources/storable-form-text.js';
 import { adminJsJsonBodies } from './panel-json.js';
+import { adminJsFormBodies } from './panel-form-fields.js';
 
 export const ADMIN_ROOT = '/admin';
 
@@ -548,7 +549,10 @@ export async function createAdminRouter(services: Services): Promise<Router> {
   // AdminJS's JSON bodies under the app's rule (a key named twice refused: panel-json.ts), parsed before formidable.
   router.use(adminJsJsonBodies({ limit: '2mb' }));
   // Bodies of panel forms are small; formidable's defaults (200 MB uploads) are not needed.
-  buildRouter(admin, router, { maxFileSize: 1024 * 1024, maxFieldsSize: 2 * 1024 * 1024, maxFields: 1000 });
+  const formLimits = { maxFileSize: 1024 * 1024, maxFieldsSize: 2 * 1024 * 1024, maxFields: 1000 };
+  // AdminJS's multipart and urlencoded forms, a field named twice refused (panel-form-fields.ts), parsed before formidable.
+  router.use(adminJsFormBodies(formLimits));
+  buildRouter(admin, router, formLimits);
   router.use(adminErrorHandler(services));
   return router;
 }
@@ -599,8 +603,9 @@ function requireAdmin(services: Services): RequestHandler {
 }
 
 /**
- * A body the panel's JSON parsers refused (panel-json.ts): body-parser's errors carry a `type` (entity.parse.failed,
- * entity.too.large, entity.verify.failed for a key named twice, whose AppError it carries).
+ * A body the panel's parsers refused: body-parser's errors carry a `type` (panel-json.ts: entity.parse.failed,
+ * entity.too.large, entity.verify.failed for a key named twice, whose AppError it carries), and so does the refusal
+ * of a form naming a field twice (panel-form-fields.ts: entity.field.repeated).
  */
 const isBodyRefusal = (err: unknown): boolean => typeof (err as { type?: unknown } | null)?.type === 'string';
 

@@ -7,8 +7,7 @@
 //   panel's own components send JSON there (api-key-create.tsx, invoice-link.tsx, payments-settings.tsx...; AdminJS's
 //   ApiClient posts a plain object as JSON). `adminJsJsonBodies` parses those here instead and hands AdminJS the
 //   same fields formidable would (the body's top-level keys, as `req.fields`); express-formidable skips a request
-//   already parsed. Multipart and urlencoded bodies are left to formidable: AdminJS's forms send an array as
-//   `name.0`, `name.1`, never as a repeated name.
+//   already parsed. Multipart and urlencoded bodies are panel-form-fields.ts's (a field named twice refused too).
 import type { IncomingMessage } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import { refuseDuplicateJsonKeys } from '../../platform/json-duplicate-keys.js';

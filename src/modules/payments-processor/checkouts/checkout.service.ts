@@ -23,6 +23,7 @@ import {
   type ApplyOutcome,
 } from './checkout-ledger.js';
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
+import { unpaidCheckoutClosesAt } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
 import { announceCheckoutState } from './order-checkout-now.js';
@@ -32,9 +33,6 @@ import { failureReportedByProvider, PROVIDER_REFUND_AUDIT, recordRefundFailedLat
 
 /** Closed before any charge answered; a payment made for one is still bound to it (and refunded by the ledger). */
 const CLOSED_UNCHARGED_STATES = ['VOIDED', 'EXPIRED'] as const;
-
-/** How long a buyer has to approve a checkout that is charged from our page (Square's Cash App Pay). */
-export const UNCHARGED_CHECKOUT_WINDOW_MINUTES = 60;
 
 export type ReturnOutcome = 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed';
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'recorded' | 'not_ours';
@@ -81,15 +79,13 @@ export interface CheckoutService {
   /**
    * Asks the provider about every open checkout older than `olderThanMinutes` and applies what it says.
    * A checkout never charged (Square before its token was charged: still named by our own id) has nothing
-   * at the provider to ask about; once older than `chargeWindowMinutes` it is retired (EXPIRED), after a
-   * last look for a payment made for it whose answer and webhooks were lost (bound and applied instead).
+   * at the provider to ask about; once past the time it closes by itself (checkout-expiry.ts, the time the admin post
+   * states) it is retired (EXPIRED), after a last look for a payment made for it whose answer and webhooks were lost
+   * (bound and applied instead).
    * Closed checkouts (FAILED/VOIDED/EXPIRED) that can still end up with money are asked about too, less and
    * less often, within their provider's window (`late`: how many were asked; late-money.ts).
    */
-  reconcile(
-    olderThanMinutes: number,
-    opts?: { chargeWindowMinutes?: number },
-  ): Promise<{ checked: number; changed: number; errors: number; expired: number; late: number }>;
+  reconcile(olderThanMinutes: number): Promise<{ checked: number; changed: number; errors: number; expired: number; late: number }>;
   /** Job body: refunds a checkout's unapplied money through its provider; FLAGGED when the provider refuses. */
   refundUnapplied(checkoutId: string, job: { attempt: number; maxAttempts: number }): Promise<void>;
 }
@@ -387,6 +383,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
               providerCheckoutId: created.providerCheckoutId,
               state: checkout.state === 'CREATING' ? 'OPEN' : checkout.state,
               providerStatus: created.providerStatus.slice(0, 200),
+              // When the provider closes it by itself if nobody pays, as it says (checkout-expiry.ts).
+              expiresAt: created.expiresAt ?? null,
             },
           });
           await announceCheckoutState(tx, deps.bus, checkout.state, opened);
@@ -668,10 +666,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       return voided;
     },
 
-    async reconcile(olderThanMinutes, opts = {}) {
+    async reconcile(olderThanMinutes) {
       const now = clock.now().getTime();
       const cutoff = new Date(now - olderThanMinutes * 60_000);
-      const windowClosed = new Date(now - (opts.chargeWindowMinutes ?? UNCHARGED_CHECKOUT_WINDOW_MINUTES) * 60_000);
       const open = await db.paymentCheckout.findMany({
         where: { state: { in: [...OPEN_CHECKOUT_STATES] }, createdAt: { lt: cutoff } },
         orderBy: { createdAt: 'asc' },
@@ -691,8 +688,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             continue;
           }
           if (c.providerCheckoutId === c.id) {
-            // Never charged: the provider has no record to ask about (GetPayment by our id is always 404).
-            if (c.createdAt >= windowClosed) continue;
+            // Never charged: the provider has no record to ask about (GetPayment by our id is always 404). Its
+            // window is ours: retired once past the time the admin post states.
+            if (unpaidCheckoutClosesAt(c)!.getTime() > now) continue;
             const outcome = await retireUncharged(c);
             if (outcome !== 'open') changed++;
             if (outcome === 'expired') expired++;

@@ -10,6 +10,7 @@ import type { CheckoutState, PaymentCheckout, PaymentMethod, PaymentProvider } f
 import type { Db, Tx } from '../../../platform/db/prisma.js';
 import type { EventBus } from '../../../platform/jobs/queue.js';
 import { EVENTS, type CheckoutStateChangedPayload } from '../../shared/events.js';
+import { unpaidCheckoutClosesAt } from './checkout-expiry.js';
 import { IN_FLIGHT_CHECKOUT_STATES } from './money-in-flight.query.js';
 
 /** The states the staff are shown: money on its way, or a checkout the customer can still pay. */
@@ -30,6 +31,11 @@ export interface OrderCheckoutNow {
   currency: string;
   /** Since when: its money first seen on its way (in flight), or when it was opened (OPEN). */
   since: Date;
+  /**
+   * OPEN: when it closes by itself if nobody pays (checkout-expiry.ts, the rule the reconciliation acts on); null
+   * when that is not known to us (PayPal), and while its money is on its way.
+   */
+  closesAt: Date | null;
 }
 
 /**
@@ -51,6 +57,7 @@ export async function orderCheckoutNow(db: Db | Tx, tenantId: string, orderId: s
     amountCents: c.amountCents,
     currency: c.currency.trim(),
     since: isInFlight(c.state) ? (c.inFlightAt ?? c.updatedAt) : c.createdAt,
+    closesAt: isInFlight(c.state) ? null : unpaidCheckoutClosesAt(c),
   };
 }
 

@@ -104,6 +104,12 @@ export interface ProviderCheckoutState {
    */
   resumeUrl?: string;
   /**
+   * While OPEN: when the provider closes it by itself if nobody pays, as the provider says (BTCPay: the invoice's
+   * expirationTime). Absent when the provider does not say (PayPal publishes no lifetime for an unapproved order;
+   * it answers 404 once it has forgotten one) and for Square, whose checkout exists only on our side until charged.
+   */
+  expiresAt?: Date;
+  /**
    * With FAILED from a capture: the provider refused to take the money the buyer approved, and nothing was taken
    * (PayPal's DUPLICATE_INVOICE_ID). What happened, in words for the shop's admins; the ledger records it on the
    * order and tells the admin channel once.

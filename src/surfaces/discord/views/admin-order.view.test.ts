@@ -41,6 +41,7 @@ const checkout = (state: OrderCheckoutNow['state']): OrderCheckoutNow => ({
   amountCents: 4250,
   currency: 'USD',
   since: new Date('2026-12-06T01:30:00Z'),
+  closesAt: null,
 });
 const post = (c: OrderCheckoutNow | null) =>
   adminOrderMessage({ order, customer, paymentId: 'pay_1', paymentMethod: 'VENMO_P2P', checkout: c });
@@ -71,6 +72,15 @@ describe('the admin post with a live checkout', () => {
     expect(online.embeds![0]!.description).toContain('Recording money here closes that checkout');
     expect(online.embeds![0]!.description).not.toMatch(/Approv/);
     expect(ids(online)).toEqual(['payment:receipt:pay_1', 'payment:reject:pay_1']);
+    // PayPal does not say when it drops an order nobody approved: the post says so, and names no time.
+    expect(open.embeds![0]!.description).toContain(
+      'If nobody pays it, PayPal closes it by itself after a time PayPal does not tell us in advance, and this line goes then.',
+    );
+    // Where the time is known (Cash App Pay's window, a Bitcoin invoice's expiry), it is given as Discord shows times.
+    const bitcoin = post({ ...checkout('OPEN'), provider: 'BTCPAY', method: 'BTC_INVOICE', closesAt: new Date('2026-12-06T02:00:00Z') });
+    expect(bitcoin.embeds![0]!.description).toContain(
+      'If nobody pays it, it closes by itself <t:1796522400:f> (<t:1796522400:R>) and this line goes.',
+    );
     const none = post(null);
     expect(none.embeds![0]!.description).toContain('Approve once the money has arrived');
     expect(none.embeds![0]!.title).toBe('New order #1042 · awaiting payment');

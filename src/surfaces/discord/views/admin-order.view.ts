@@ -91,20 +91,32 @@ const discordTime = (at: Date): string => {
   return `<t:${s}:f> (<t:${s}:R>)`;
 };
 
+/** The company whose own rule closes a checkout we hold no time for (PayPal; a BTCPay invoice opened before we kept its expiry). */
+const PROVIDER_NAMES: Record<OrderCheckoutNow['provider'], string> = { PAYPAL: 'PayPal', SQUARE: 'Square', BTCPAY: 'BTCPay' };
+
+/** When an open checkout nobody pays goes away, as far as we know it (OrderCheckoutNow.closesAt). */
+function closesWords(c: OrderCheckoutNow): string {
+  if (c.closesAt) return `If nobody pays it, it closes by itself ${discordTime(c.closesAt)} and this line goes.`;
+  const who = PROVIDER_NAMES[c.provider];
+  return `If nobody pays it, ${who} closes it by itself after a time ${who} does not tell us in advance, and this line goes then.`;
+}
+
 /**
  * What the admins read while a processor checkout of the order is live, whatever method the order was placed with
  * (a customer may pay an order online from its invoice page):
  * - money on its way (a PayPal eCheck clearing, a BTCPay invoice confirming): since when, and that it pays the order
  *   when it settles. Approve and Record are not offered: a manual confirm now is refused (refuseWhileMoneyInFlight),
  *   as it would have the settling money refunded as unapplied. The post is edited again when it settles or fails.
- * - a checkout the customer can still pay: recording money here closes it (checkout.service voidStale).
+ * - a checkout the customer can still pay: recording money here closes it (checkout.service voidStale), and when it
+ *   closes by itself if nobody pays (checkout-expiry.ts: the time the reconciliation acts on), or, where the provider
+ *   does not tell us (PayPal), that it closes at a time of the provider's: the admins need not wait on an abandoned one.
  */
 export function checkoutInstruction(c: OrderCheckoutNow, approveOffered: boolean): string {
   const label = paymentMethodLabel(c.method);
   // An order placed with an online method offers no Approve (the provider confirms it): the words name only Record.
   const act = approveOffered ? 'Approving or recording money here' : 'Recording money here';
   if (c.state === 'OPEN')
-    return `Customer opened a ${label} checkout for ${formatMoney(c.amountCents, c.currency)} ${discordTime(c.since)}: the order turns paid when ${label} confirms the payment. ${act} closes that checkout, so do it only if the money reached you another way.`;
+    return `Customer opened a ${label} checkout for ${formatMoney(c.amountCents, c.currency)} ${discordTime(c.since)}: the order turns paid when ${label} confirms the payment. ${act} closes that checkout, so do it only if the money reached you another way. ${closesWords(c)}`;
   return `Customer is paying online with ${label}: money on its way since ${discordTime(c.since)}. ${inFlightWords(c)}; it marks the order paid when it settles, so there is nothing to approve or record until then (this post changes if it fails). Reject only if you will not ship: the money is then refunded when it arrives.`;
 }
 

@@ -67,5 +67,7 @@ export function btcpayInvoiceState(inv: GreenfieldInvoice, received?: BtcPayRece
     providerStatus: extra === 'None' ? inv.status : `${inv.status}/${extra}`,
     // Still taking money (a part may have arrived): the buyer goes back to this invoice, not to a new one.
     ...(state === 'OPEN' && inv.checkoutLink ? { resumeUrl: inv.checkoutLink } : {}),
+    // BTCPay moves a New invoice to Expired at this time (InvoiceWatcher), unless paid in full first.
+    ...(state === 'OPEN' && inv.expirationTime !== undefined ? { expiresAt: new Date(inv.expirationTime * 1000) } : {}),
   };
 }

@@ -1,0 +1,27 @@
+// When an open checkout that nobody pays closes by itself: the one rule the order's admin post states
+// (order-checkout-now.ts, admin-order.view.ts) and the reconciliation acts on (checkout.service.ts reconcile), so the
+// time the admins read is the time it happens. Per provider:
+// - Square (Cash App Pay), never charged: nothing exists at Square before the buyer's token is charged, so the window is
+//   ours: UNCHARGED_CHECKOUT_WINDOW_MINUTES after it opened, the reconciliation retires it (EXPIRED) on its first run
+//   past that time (every few minutes).
+// - BTCPay: the invoice's expirationTime, as BTCPay answered it when the invoice was created (we ask for the
+//   adapter's expirationMinutes); BTCPay moves the invoice to Expired then, and its webhook or the reconciliation's
+//   next read closes the checkout (EXPIRED).
+// - PayPal: unknown. PayPal publishes no lifetime for an order the buyer never approved; it answers 404 once it has
+//   forgotten one, and the reconciliation then closes it (EXPIRED). Null here: the post says only that.
+import type { PaymentCheckout } from '../../../generated/prisma/index.js';
+
+/** How long a buyer has to approve a checkout that is charged from our page (Square's Cash App Pay). */
+export const UNCHARGED_CHECKOUT_WINDOW_MINUTES = 60;
+
+/** A checkout still named by our own id: nothing at the provider yet (Square before its token is charged). */
+export const isUncharged = (c: Pick<PaymentCheckout, 'id' | 'providerCheckoutId'>): boolean => c.providerCheckoutId === c.id;
+
+/**
+ * When the open checkout closes by itself if nobody pays it, or null when that time is not known to us (PayPal, or a
+ * checkout the provider has not answered for yet).
+ */
+export function unpaidCheckoutClosesAt(c: Pick<PaymentCheckout, 'id' | 'providerCheckoutId' | 'createdAt' | 'expiresAt'>): Date | null {
+  if (isUncharged(c)) return new Date(c.createdAt.getTime() + UNCHARGED_CHECKOUT_WINDOW_MINUTES * 60_000);
+  return c.expiresAt;
+}

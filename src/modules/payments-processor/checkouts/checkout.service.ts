@@ -26,7 +26,7 @@ import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrde
 import { unpaidCheckoutClosesAt } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
-import { announceCheckoutState } from './order-checkout-now.js';
+import { announceCheckoutLeft, announceCheckoutState } from './order-checkout-now.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
 import { applyPayoutEvent } from './refund-claims.js';
 import { failureReportedByProvider, PROVIDER_REFUND_AUDIT, recordRefundFailedLater, refundFailedError } from './refund-failed-later.js';
@@ -229,8 +229,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         data: { state: 'EXPIRED', providerStatus: 'EXPIRED: never charged' },
       });
       // The state it left is the one this write matched, not `c.state` read before the provider was asked (start() may
-      // have opened it since): announced as leaving a shown state (a refresh too many changes nothing).
-      for (const after of retired) await announceCheckoutState(tx, deps.bus, 'OPEN', after);
+      // have opened it since).
+      for (const after of retired) await announceCheckoutLeft(tx, deps.bus, after);
       return retired.length;
     });
     return count === 1 ? 'expired' : 'open';
@@ -401,7 +401,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             where: { id: checkout.id, state: { in: ['CREATING', 'OPEN'] } },
             data: { state: 'FAILED', providerStatus: err instanceof Error ? err.message.slice(0, 200) : 'create failed' },
           });
-          for (const after of failed) await announceCheckoutState(tx, deps.bus, 'OPEN', after);
+          for (const after of failed) await announceCheckoutLeft(tx, deps.bus, after);
         });
         throw err;
       }
@@ -658,7 +658,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             data: { state: 'VOIDED', voidedAt: clock.now(), voidReason: reason },
           });
           // As in retireUncharged: `c.state` was read before the provider call; the write matched whichever it left.
-          for (const after of closed) await announceCheckoutState(tx, deps.bus, 'OPEN', after);
+          for (const after of closed) await announceCheckoutLeft(tx, deps.bus, after);
           return closed.length;
         });
       }

@@ -5,7 +5,8 @@
 // - `announceCheckoutState` is the one rule for when a checkout's state change is news to them: it emits
 //   payment.checkout_state_changed (the admin post is edited) when the checkout enters or leaves one of those
 //   states. Every write that can move a checkout into or out of them calls it, in the write's transaction
-//   (checkout-ledger.ts, and checkout.service.ts where it opens, fails, expires or voids one).
+//   (checkout-ledger.ts, and checkout.service.ts where it opens, fails, expires or voids one; its closing writes
+//   through `announceCheckoutLeft`).
 import type { CheckoutState, PaymentCheckout, PaymentMethod, PaymentProvider } from '../../../generated/prisma/index.js';
 import type { Db, Tx } from '../../../platform/db/prisma.js';
 import type { EventBus } from '../../../platform/jobs/queue.js';
@@ -80,6 +81,20 @@ export async function announceCheckoutState(
     state: after.state,
   };
   await bus.emit(tx, EVENTS.checkoutStateChanged, payload);
+}
+
+/**
+ * announceCheckoutState for a write that closes a checkout (FAILED, VOIDED, EXPIRED) whatever open state it matched
+ * (CREATING or OPEN; voidStale's also APPROVED or PENDING). The state it left is the one the write matched, not one read
+ * before it (a provider call may have opened it since), so it is announced as leaving a shown state: a refresh too many
+ * changes nothing, one too few would leave the post naming a checkout that is gone.
+ */
+export function announceCheckoutLeft(
+  tx: Tx,
+  bus: Pick<EventBus, 'emit'>,
+  after: Pick<PaymentCheckout, 'id' | 'tenantId' | 'orderId' | 'state'>,
+): Promise<void> {
+  return announceCheckoutState(tx, bus, 'OPEN', after);
 }
 
 /** `inFlightAt` for a checkout moving from `before` to `next`: set when its money is first seen on its way. */

@@ -1,8 +1,13 @@
-// A checkout that fails while opening (checkout.service start()'s catch):
+// A checkout that fails while opening (checkout.service start(): FAILED is written only over CREATING or OPEN, the
+// customer gets the provider's error page, and the admin post never keeps naming a checkout that is gone):
 // - opened, announced ("Customer opened a … checkout"), and then voiding an older checkout the order outgrew fails at
 //   the provider: the new checkout is FAILED and the admin post no longer names it (it kept naming it for good);
 // - voided meanwhile (the order changed while the provider was still creating it), then the provider's create fails:
-//   it stays VOIDED (the catch overwrote it with FAILED).
+//   it stays VOIDED (the catch overwrote it with FAILED);
+// - voided while BTCPay was still creating it, then BTCPay answers: it stays VOIDED (start() used to reopen it, OPEN,
+//   and then FAILED it when its void at BTCPay was refused), keeps the invoice's id, and the invoice is closed at
+//   BTCPay; the customer is sent back to the invoice page, which says the order changed (or, BTCPay refusing the
+//   void, gets its "temporarily unavailable" page).
 // PayPal's void asks PayPal nothing (an uncaptured order lapses), so these use BTCPay, whose void marks the invoice
 // Invalid. Through the real paths: the invoice page's Pay, the shop's order edit (the orders_bump_version trigger's
 // payment.checkouts.void_stale job), the fake BTCPay answering 503 where told, the notification jobs on a worker,
@@ -10,6 +15,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../src/dev/fake-discord-api.js';
+import { EVENTS } from '../../src/modules/shared/events.js';
 import { adminCtx } from '../helpers/actors.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
@@ -78,10 +84,22 @@ describe('a checkout that fails while opening', () => {
       expect(newer.state).toBe('OPEN');
       const told = discordApi().calls.length;
       answer.release();
-      expect((await paying).status).toBeGreaterThanOrEqual(500);
+      // The customer is told to try again in a moment (BTCPay was unavailable), and is not sent to invoice B.
+      const res = await paying;
+      expect(res.status).toBe(503);
+      expect(res.text).toContain('Payment is temporarily unavailable');
+      expect(res.headers.location).toBeUndefined();
 
       // B is FAILED and the post no longer names it: it names A again, still open at BTCPay (its void was refused).
-      expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: newer.id } })).state).toBe('FAILED');
+      // Nothing else was written: B keeps BTCPay's invoice id (money paid to it anyway is found: late-money.ts), the
+      // order has its two checkouts and still waits for its money.
+      expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: newer.id } })).toMatchObject({
+        state: 'FAILED',
+        providerCheckoutId: expect.any(String),
+        voidedAt: null,
+      });
+      expect(await db.paymentCheckout.count({ where: { orderId: order.id } })).toBe(2);
+      expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
       const afterFail = await editAfter(told, 'no longer naming B', (d) => !d.includes(openedB));
       expect(descriptionOf(afterFail)).toContain(openedA);
       expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: older.id } })).state).toBe('OPEN');
@@ -136,7 +154,110 @@ describe('a checkout that fails while opening', () => {
       answer.release();
     }
   });
+
+  it('voided while BTCPay was creating it, then its void at BTCPay is refused: it stays VOIDED, never shown as open', async () => {
+    // BTCPay refuses to mark any of this store's invoices Invalid (503) until told otherwise.
+    const s = await voidedWhileBtcPayCreates((storeId) =>
+      env.btcpay.fail(new RegExp(`/stores/${storeId}/invoices/[^/]+/status$`), 503, Infinity),
+    );
+    try {
+      // BTCPay answers: the checkout is not opened (the customer is not sent to the invoice), start() closes the
+      // invoice at BTCPay too, BTCPay refuses: the customer is told to try again in a moment.
+      s.answer();
+      const res = await s.paying;
+      expect(res.status).toBe(503);
+      expect(res.text).toContain('Payment is temporarily unavailable');
+      expect(res.headers.location).toBeUndefined();
+
+      // Still VOIDED for the order change (start() did not reopen it, and its failure wrote FAILED only over
+      // CREATING/OPEN), with BTCPay's invoice id kept, so money paid to it anyway is found (late-money.ts). Nothing
+      // else was written: one checkout, the order still waiting for its money.
+      const after = await db.paymentCheckout.findUniqueOrThrow({ where: { id: s.checkout.id } });
+      expect(after).toMatchObject({ state: 'VOIDED', providerCheckoutId: s.invoiceId });
+      expect(after.voidReason).toMatch(/^order changed/);
+      expect(await db.paymentCheckout.count({ where: { orderId: s.order.id } })).toBe(1);
+      expect((await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).status).toBe('PENDING_PAYMENT');
+      await expectNeverNamed(s);
+    } finally {
+      s.stop();
+      s.answer();
+    }
+  });
+
+  it('voided while BTCPay was creating it, then BTCPay answers: the invoice is closed and the customer told the order changed', async () => {
+    const s = await voidedWhileBtcPayCreates(() => () => undefined);
+    try {
+      s.answer();
+      const res = await s.paying;
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe(`${s.path}?checkout=changed`);
+      const page = await request(env.t.app).get(res.headers.location!).expect(200);
+      expect(page.text).toContain('This order changed after you started paying');
+      expect(env.btcpay.invoices.get(s.invoiceId)!.status).toBe('Invalid');
+      expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: s.checkout.id } })).toMatchObject({
+        state: 'VOIDED',
+        providerCheckoutId: s.invoiceId,
+      });
+      await expectNeverNamed(s);
+    } finally {
+      s.answer();
+    }
+  });
 });
+
+/**
+ * A Bitcoin order whose customer presses Pay while BTCPay holds its answer to the invoice create (`refuse` set up
+ * first: BTCPay's refusals, with its stop function), and the shop changes the order's line meanwhile: the void_stale
+ * job voids the checkout, no invoice id known yet. BTCPay's answer is released by `answer()`.
+ */
+async function voidedWhileBtcPayCreates(refuse: (storeId: string) => () => void) {
+  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+  const { storeId } = await connectBtcPay(env, tenant.id);
+  const { order, path } = await unpaidOrderLink(env.t.services, { tenant, guild, customer }, { method: 'BTC_INVOICE', cents: 4250 });
+  const posted = await postedAdminMessage(env.t.services.bus, discordApi, tenant.id, order.id);
+  const answer = env.btcpay.holdNextInvoiceAnswer();
+  const stop = refuse(storeId);
+  const paying = request(env.t.app)
+    .post(`${path}/pay`)
+    .type('form')
+    .send({ method: 'BTC_INVOICE' })
+    .then((r) => r);
+  const invoiceId = await waitFor(
+    'the invoice created at BTCPay',
+    async () => [...env.btcpay.invoices.values()].find((i) => i.metadata.orderId === order.id)?.id,
+  );
+  const checkout = await db.paymentCheckout.findFirstOrThrow({ where: { orderId: order.id } });
+  expect(checkout.state).toBe('CREATING');
+  const line = await db.orderItem.findFirstOrThrow({ where: { orderId: order.id } });
+  await env.t.services.orderAdmin.update(adminCtx(tenant.id), order.id, { items: [{ productId: line.productId, quantity: 2 }] });
+  await waitFor('the checkout voided', async () => {
+    const c = await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } });
+    return c.state === 'VOIDED' || undefined;
+  });
+  return { tenant, order, path, posted, invoiceId, checkout, paying, answer, stop };
+}
+
+/**
+ * The admin post never named the voided checkout: a refresh asked for now (the admin channel's lane runs its jobs in
+ * order, so any earlier one has edited the post by then) shows the order's usual words, and no edit said "Customer opened".
+ */
+async function expectNeverNamed(s: Awaited<ReturnType<typeof voidedWhileBtcPayCreates>>) {
+  const mark = discordApi().calls.length;
+  await env.t.services.bus.emit(db, EVENTS.checkoutStateChanged, {
+    tenantId: s.tenant.id,
+    orderId: s.order.id,
+    checkoutId: s.checkout.id,
+    state: 'VOIDED',
+  });
+  const now = await discordApi().waitFor(
+    (c: RecordedCall) => discordApi().calls.indexOf(c) >= mark && c.method === 'PATCH' && c.path === s.posted.path,
+  );
+  expect(descriptionOf(now)).toContain('Paid online with Bitcoin (invoice)');
+  const named = discordApi().calls.filter(
+    (c) => c.method === 'PATCH' && c.path === s.posted.path && descriptionOf(c).includes('Customer opened'),
+  );
+  expect(named).toEqual([]);
+}
 
 /** openBtcPayInvoice, with the invoice page's path (to press Pay again). */
 async function openBtcPayInvoiceWithPath() {

@@ -20,6 +20,7 @@ import { createHmac } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import {
+  AnswerHold,
   escapeHtml,
   FakeHttpServer,
   parseJson,
@@ -113,6 +114,7 @@ export class FakeBtcPay {
   private readonly sent = new Map<string, { webhook: FakeBtcPayWebhook; payload: Record<string, unknown> }>();
   private failures: { path: RegExp; status: number; times: number; answerAfter?: Promise<unknown> }[] = [];
   private readonly keyPermissions = new Map<string, string[]>();
+  private readonly invoiceHold = new AnswerHold();
 
   constructor(opts: FakeBtcPayOptions = {}) {
     this.stores = opts.stores ?? [{ id: 'FakeStore1', name: 'Demo Shop', apiKeys: ['fake-btcpay-api-key'], webhooks: [] }];
@@ -186,6 +188,14 @@ export class FakeBtcPay {
     return () => {
       failure.times = 0;
     };
+  }
+
+  /**
+   * Holds the answer to the next invoice create (a slow server): the invoice exists at once, and is answered only once
+   * the returned function is called.
+   */
+  holdNextInvoiceAnswer(): () => void {
+    return this.invoiceHold.holdNext();
   }
 
   /** The buyer pays `cents` (default: what is still due) to the invoice, as a wallet would. */
@@ -384,7 +394,7 @@ export class FakeBtcPay {
     return sendJson(res, 404, { code: 'not-found', message: 'Not found' });
   }
 
-  private createInvoice(res: ServerResponse, store: FakeBtcPayStore, body: Record<string, unknown>): void {
+  private async createInvoice(res: ServerResponse, store: FakeBtcPayStore, body: Record<string, unknown>): Promise<void> {
     const currency = typeof body.currency === 'string' && body.currency ? body.currency.toUpperCase() : (store.defaultCurrency ?? 'USD');
     const amountCents =
       typeof body.amount === 'string' || typeof body.amount === 'number' ? decimalToUnits(String(body.amount), currency) : null;
@@ -412,6 +422,7 @@ export class FakeBtcPay {
       payments: [],
     };
     this.invoices.set(inv.id, inv);
+    await this.invoiceHold.waitFor(inv.id);
     sendJson(res, 200, this.invoiceJson(inv));
     this.emit(inv, 'InvoiceCreated', {});
   }

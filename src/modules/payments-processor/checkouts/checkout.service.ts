@@ -50,7 +50,9 @@ export interface CheckoutService {
   /**
    * Records a checkout for the order's current total and version, then opens it at the shop's provider.
    * Errors: NOT_FOUND, ILLEGAL_STATE (not waiting for payment), PAYMENT_METHOD_NOT_ENABLED (not enabled or
-   * not connected), UPSTREAM_UNAVAILABLE / ProviderRejectedError from the provider (the row is marked FAILED).
+   * not connected), UPSTREAM_UNAVAILABLE / ProviderRejectedError from the provider (the row is marked FAILED if it
+   * was still being opened or open), CONFLICT (`details.checkout: 'changed'`: the order changed while the provider
+   * was creating the checkout, which was voided meanwhile; it is closed at the provider and never opened).
    */
   start(input: StartCheckoutInput): Promise<{ checkout: PaymentCheckout; redirectUrl: string | null }>;
   /**
@@ -377,19 +379,39 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           description: `${shop.name} order #${order.number}`,
         });
         const updated = await withTransaction(db, async (tx) => {
-          const opened = await tx.paymentCheckout.update({
-            where: { id: checkout.id },
+          // Opened only if still being created (a compare-and-set): one voided meanwhile (the order changed or was
+          // paid: the void_stale job) or given up on (reconcile) stays as it is.
+          const [opened] = await tx.paymentCheckout.updateManyAndReturn({
+            where: { id: checkout.id, state: 'CREATING' },
             data: {
               providerCheckoutId: created.providerCheckoutId,
-              state: checkout.state === 'CREATING' ? 'OPEN' : checkout.state,
+              state: 'OPEN',
               providerStatus: created.providerStatus.slice(0, 200),
               // When the provider closes it by itself if nobody pays, as it says (checkout-expiry.ts).
               expiresAt: created.expiresAt ?? null,
             },
           });
-          await announceCheckoutState(tx, deps.bus, checkout.state, opened);
-          return opened;
+          if (opened) {
+            await announceCheckoutState(tx, deps.bus, 'CREATING', opened);
+            return opened;
+          }
+          // Closed, but it exists at the provider now: its id is kept, so money paid to it anyway is found
+          // (late-money.ts) and refunded.
+          return tx.paymentCheckout.update({ where: { id: checkout.id }, data: { providerCheckoutId: created.providerCheckoutId } });
         });
+        if (updated.state !== 'OPEN') {
+          // Nothing the customer may pay: closed at the provider too, and the customer is not sent there.
+          await loaded.adapter.voidCheckout(loaded.conn, created.providerCheckoutId);
+          if (updated.state !== 'VOIDED')
+            throw new AppError('UPSTREAM_UNAVAILABLE', 'The payment provider took too long to answer; please try again.', {
+              why: `checkout ${updated.state} before the provider answered`,
+            });
+          const now = await db.order.findUniqueOrThrow({ where: { id: order.id }, select: { status: true } });
+          if (now.status !== 'PENDING_PAYMENT') throw new AppError('ILLEGAL_STATE', 'This order is no longer waiting for payment.');
+          throw new AppError('CONFLICT', 'The order changed while this payment was being set up; pay its current total.', {
+            checkout: 'changed',
+          });
+        }
         // The order may have changed while the provider answered: the trigger only voids what it saw open.
         await service.voidStale(input.tenantId, order.id);
         return { checkout: updated, redirectUrl: created.redirectUrl };

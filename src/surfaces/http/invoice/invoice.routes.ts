@@ -135,6 +135,9 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
     } catch (err) {
       // Paid or cancelled meanwhile (another tab, an admin): the page itself explains the current state.
       if (isAppError(err) && err.code === 'ILLEGAL_STATE') return res.redirect(303, `/invoice/${encodeURIComponent(token)}`);
+      // Changed while the provider was creating the checkout (which was voided): the page says so, with the new total.
+      if (isAppError(err) && err.code === 'CONFLICT' && err.details?.checkout === 'changed')
+        return res.redirect(303, `/invoice/${encodeURIComponent(token)}?checkout=changed`);
       fail(req, res, err);
     }
   });

@@ -56,3 +56,23 @@ it.each([
 ])("%s: a body over its limit is 413 PAYLOAD_TOO_LARGE from the app's error writer", async (_where, path, size) => {
   expectAppErrorBody(await postJson(path, JSON.stringify({ name: 'x'.repeat(size) })), 413, 'PAYLOAD_TOO_LARGE');
 });
+
+// The route's own refusals (not a shop admin; a body of the wrong shape) and a domain refusal no AdminJS action
+// caught are the app's error body too (they were written by hand, or answered as a 500 "Something went wrong").
+it("the panel's own route: a body of the wrong shape is 400 VALIDATION_FAILED from the app's error writer", async () => {
+  const res = await postJson('/shop/server-admins-only', '{"chosen": "yes"}');
+  expectAppErrorBody(res, 400, 'VALIDATION_FAILED');
+  expect(res.body.error.message).toBe('Send {"chosen": true} or {"chosen": false}.');
+});
+
+it("the panel's own route: a shop's staff is 403 FORBIDDEN from the app's error writer", async () => {
+  const tenantId = (await f.tenant({ adminRoleIds: [] })).id;
+  const staff = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId, role: 'TENANT_STAFF' })).email);
+  const res = await staff.agent
+    .post('/admin/api/shop/server-admins-only')
+    .set(staff.headers())
+    .set('Content-Type', 'application/json')
+    .send('{"chosen": true}');
+  expectAppErrorBody(res, 403, 'FORBIDDEN');
+  expect(res.body.error.message).toBe('Only a shop admin can choose who the admins are in Discord.');
+});

@@ -17,6 +17,7 @@ import { adminSessionMiddleware } from './auth/admin-session.js';
 import { csrfProtection } from './auth/csrf.js';
 import { productionBundlesRouter } from './frontend-bundles.js';
 import { isQueryInputError, isTransientDatabaseFault } from '../../platform/db/db-faults.js';
+import { isAppError } from '../../platform/errors.js';
 import { csrfInPage } from './auth/csrf-page.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { signInAttemptsRoute } from './auth/sign-in-attempts.routes.js';
@@ -611,23 +612,18 @@ const isBodyRefusal = (err: unknown): boolean => typeof (err as { type?: unknown
 
 /**
  * Errors that escape AdminJS (e.g. a forbidden record lookup): a JSON body for the API, never a stack. A refused
- * body goes on to the app's one error writer (surfaces/http/error-handler.ts, mounted after /admin in app.ts),
- * which answers it as it answers the REST API's (400/413 and the same body).
+ * body, an AppError (a domain refusal no action caught: its own status and words, not a 500) and a database outage
+ * go on to the app's one error writer (surfaces/http/error-handler.ts, mounted after /admin in app.ts), which answers
+ * them as it answers the REST API's (the same body, with the request id; 503 with Retry-After for the database).
+ * AdminJS's own ForbiddenError and NotFoundError, and a hand-edited list URL, are answered here.
  */
 function adminErrorHandler(services: Services): ErrorRequestHandler {
   return (err, req, res, next) => {
-    if (res.headersSent || isBodyRefusal(err)) return next(err);
+    if (res.headersSent || isBodyRefusal(err) || isAppError(err) || isTransientDatabaseFault(err)) return next(err);
     const name = (err as Error)?.constructor?.name;
     // Hand-edited list URLs (page=-1, filters.total=abc, ...) reach Prisma or PostgreSQL as bad values.
     if (isQueryInputError(err)) {
       res.status(400).json({ error: { code: 'VALIDATION_FAILED', message: 'Invalid list, filter or sort parameters.' } });
-      return;
-    }
-    if (isTransientDatabaseFault(err)) {
-      res
-        .set('Retry-After', '5')
-        .status(503)
-        .json({ error: { code: 'DATABASE_UNAVAILABLE', message: 'The service is briefly unavailable. Try again in a few seconds.' } });
       return;
     }
     const status = name === 'ForbiddenError' ? 403 : name === 'NotFoundError' ? 404 : 500;

@@ -5,7 +5,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
-import { isAppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/errors.js';
 import { setServerAdminsOnly } from '../../../modules/tenants/server-admins-only.js';
 import { isTenantAdmin, panelActorOf, type PanelAdmin } from '../auth/panel-admin.js';
 import { panelJson } from '../panel-json.js';
@@ -15,23 +15,17 @@ export const SERVER_ADMINS_ONLY_PATH = '/api/shop/server-admins-only';
 const Body = z.object({ chosen: z.boolean() }).strict();
 
 export function serverAdminsOnlyRoute(router: Router, services: Pick<Services, 'db' | 'audit'>): void {
+  // Refusals go to the app's one error writer (through the panel's error handler): { error: { code, message, requestId } }.
   router.post(SERVER_ADMINS_ONLY_PATH, panelJson({ limit: '1kb' }), async (req, res, next) => {
-    const admin = req.session.adminUser as PanelAdmin | undefined;
-    if (!admin || !isTenantAdmin(admin)) {
-      res.status(403).json({ error: { code: 'FORBIDDEN', message: 'Only a shop admin can choose who the admins are in Discord.' } });
-      return;
-    }
-    const body = Body.safeParse(req.body);
-    if (!body.success) {
-      res.status(400).json({ error: { code: 'VALIDATION_FAILED', message: 'Send {"chosen": true} or {"chosen": false}.' } });
-      return;
-    }
     try {
+      const admin = req.session.adminUser as PanelAdmin | undefined;
+      if (!admin || !isTenantAdmin(admin)) throw new AppError('FORBIDDEN', 'Only a shop admin can choose who the admins are in Discord.');
+      const body = Body.safeParse(req.body);
+      if (!body.success) throw new AppError('VALIDATION_FAILED', 'Send {"chosen": true} or {"chosen": false}.');
       await setServerAdminsOnly(services, { tenantId: admin.tenantId!, actor: panelActorOf(admin) }, body.data.chosen);
       res.json({ chosen: body.data.chosen });
     } catch (err) {
-      if (isAppError(err)) res.status(err.httpStatus).json({ error: { code: err.code, message: err.message } });
-      else next(err);
+      next(err);
     }
   });
 }

@@ -69,10 +69,7 @@ export async function splitMoneyReturn(
     where: { paymentId: paid.id },
     select: { amountCents: true, manualReturnMethod: true, manualReturnCents: true },
   });
-  const throughProcessor = earlier.reduce(
-    (sum, r) => sum + r.amountCents - (r.manualReturnCents ?? (r.manualReturnMethod ? r.amountCents : 0)),
-    0,
-  );
+  const throughProcessor = earlier.reduce((sum, r) => sum + processorCentsOf(r), 0);
   const processorCents = Math.min(amountCents, Math.max(0, captured - throughProcessor));
   const byHand = MANUAL_COUNTERPART[paid.method as ProcessorMethod];
   if (processorCents === 0) return { moneyReturn: 'manual', manualReturnMethod: byHand, manualReturnCents: null };

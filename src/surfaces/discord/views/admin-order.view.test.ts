@@ -81,6 +81,11 @@ describe('the admin post with a live checkout', () => {
     expect(bitcoin.embeds![0]!.description).toContain(
       'If nobody pays it, it closes by itself <t:1796522400:f> (<t:1796522400:R>) and this line goes.',
     );
+    // A Bitcoin invoice opened before its expiry was kept: BTCPay does set one, so the post does not say it does not.
+    const older = post({ ...checkout('OPEN'), provider: 'BTCPAY', method: 'BTC_INVOICE', closesAt: null });
+    expect(older.embeds![0]!.description).toContain(
+      'If nobody pays it, BTCPay closes it by itself when its invoice expires, and this line goes then.',
+    );
     const none = post(null);
     expect(none.embeds![0]!.description).toContain('Approve once the money has arrived');
     expect(none.embeds![0]!.title).toBe('New order #1042 · awaiting payment');

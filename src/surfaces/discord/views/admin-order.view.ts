@@ -98,6 +98,9 @@ const PROVIDER_NAMES: Record<OrderCheckoutNow['provider'], string> = { PAYPAL: '
 function closesWords(c: OrderCheckoutNow): string {
   if (c.closesAt) return `If nobody pays it, it closes by itself ${discordTime(c.closesAt)} and this line goes.`;
   const who = PROVIDER_NAMES[c.provider];
+  // PayPal publishes no lifetime for an order nobody approved; a BTCPay invoice has one, not kept for checkouts opened
+  // before payment_checkouts.expiresAt existed (2026-12-06): say only what is true of it.
+  if (c.provider === 'BTCPAY') return `If nobody pays it, ${who} closes it by itself when its invoice expires, and this line goes then.`;
   return `If nobody pays it, ${who} closes it by itself after a time ${who} does not tell us in advance, and this line goes then.`;
 }
 

@@ -111,14 +111,15 @@ export interface InvoiceService {
    * Opens a checkout at the shop's provider for the order and returns where to send the browser. Errors:
    * verify's, ILLEGAL_STATE (order no longer waiting for payment), PAYMENT_METHOD_NOT_ENABLED (not a
    * processor-backed method the tenant enabled and connected), UPSTREAM_UNAVAILABLE (provider down).
-   * With `expectedOwedCents` (the amount the page showed): `{ amountChanged: true }` and no checkout when the order
-   * now owes another amount (an admin edited it meanwhile), so the customer sees the new amount before paying it.
+   * CONFLICT with `details.checkout` naming what the page should say instead (CheckoutService.start's): with
+   * `expectedOwedCents` (the amount the page showed), `amount-changed` and no checkout when the order now owes
+   * another amount (an admin edited it meanwhile), so the customer sees the new amount before paying it.
    */
   startCheckout(
     token: string,
     method: string,
     opts?: { fallbackBaseUrl?: string; expectedOwedCents?: number },
-  ): Promise<{ url: string | null; checkoutId: string } | { amountChanged: true }>;
+  ): Promise<{ url: string | null; checkoutId: string }>;
   /**
    * What the Cash App Pay page needs to run Square's Web Payments SDK for an open Square checkout of this
    * order (no secrets: the application and location ids are public by design). verify's errors; NOT_FOUND
@@ -262,11 +263,6 @@ export function createInvoiceService(deps: {
 
     async startCheckout(token, method, opts = {}) {
       const link = service.verify(token);
-      if (opts.expectedOwedCents !== undefined) {
-        const order = await db.order.findFirst({ where: { id: link.orderId, tenantId: link.tenantId } });
-        // Not payable, or gone: checkouts.start says so as before.
-        if (order?.status === 'PENDING_PAYMENT' && owedCents(order) !== opts.expectedOwedCents) return { amountChanged: true };
-      }
       const page = `${baseUrl(opts.fallbackBaseUrl)}/invoice/${token}`;
       const { checkout, redirectUrl } = await checkouts.start({
         tenantId: link.tenantId,
@@ -274,6 +270,8 @@ export function createInvoiceService(deps: {
         method,
         returnUrl: (checkoutId) => `${page}/return/${checkoutId}`,
         cancelUrl: `${page}?checkout=cancelled`,
+        // Compared inside start()'s transaction, under the order's row lock.
+        expectedOwedCents: opts.expectedOwedCents,
       });
       return { url: redirectUrl, checkoutId: checkout.id };
     },

@@ -44,6 +44,11 @@ export interface StartCheckoutInput {
   /** Built from our checkout id once it exists. */
   returnUrl: (checkoutId: string) => string;
   cancelUrl: string;
+  /**
+   * What the buyer was shown as owed (the invoice page's `?owed=`): compared, under the order's row lock, with what it
+   * owes now; another amount (an admin edited the order meanwhile) opens nothing (CONFLICT `amount-changed`).
+   */
+  expectedOwedCents?: number;
 }
 
 export interface CheckoutService {
@@ -52,7 +57,8 @@ export interface CheckoutService {
    * Errors: NOT_FOUND, ILLEGAL_STATE (not waiting for payment), PAYMENT_METHOD_NOT_ENABLED (not enabled or
    * not connected), UPSTREAM_UNAVAILABLE / ProviderRejectedError from the provider (the row is marked FAILED if it
    * was still being opened or open), CONFLICT (`details.checkout: 'changed'`: the order changed while the provider
-   * was creating the checkout, which was voided meanwhile; it is closed at the provider and never opened).
+   * was creating the checkout, which was voided meanwhile; it is closed at the provider and never opened;
+   * `details.checkout: 'amount-changed'`: the order owes another amount than `expectedOwedCents`, nothing opened).
    */
   start(input: StartCheckoutInput): Promise<{ checkout: PaymentCheckout; redirectUrl: string | null }>;
   /**
@@ -309,12 +315,14 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
    * paid in part keeps what arrived and asks for the rest there; a second invoice for the whole amount would
    * let the buyer pay more than the order (the first's part refunded only when it expires).
    */
-  async function resumable(tenantId: string, orderId: string, method: ProcessorMethod) {
+  async function resumable(tenantId: string, orderId: string, method: ProcessorMethod, expectedOwedCents: number | undefined) {
     const order = await db.order.findFirst({
       where: { id: orderId, tenantId },
       select: { status: true, version: true, totalCents: true, amountReceivedCents: true },
     });
     if (!order || order.status !== 'PENDING_PAYMENT') return null;
+    // Not what the buyer was shown: start()'s transaction says so.
+    if (expectedOwedCents !== undefined && owedCents(order) !== expectedOwedCents) return null;
     const open = await db.paymentCheckout.findFirst({
       where: { tenantId, orderId, method, state: 'OPEN', orderVersion: order.version, amountCents: owedCents(order) },
       orderBy: { createdAt: 'desc' },
@@ -337,12 +345,17 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'That payment method is not available for this invoice.');
       const method: ProcessorMethod = input.method;
       const provider = providerOfMethod(method);
-      const resumed = await resumable(input.tenantId, input.orderId, method);
+      const resumed = await resumable(input.tenantId, input.orderId, method, input.expectedOwedCents);
       if (resumed) return resumed;
       const { checkout, order } = await withTransaction(db, async (tx) => {
         const order = await lockOrder(tx, input.tenantId, input.orderId);
         if (order.status !== 'PENDING_PAYMENT')
           throw new AppError('ILLEGAL_STATE', `Order #${order.number} is not waiting for payment (${order.status}).`);
+        // Under the row lock: an admin's edit made after the buyer's page was drawn is seen here, not after it.
+        if (input.expectedOwedCents !== undefined && owedCents(order) !== input.expectedOwedCents)
+          throw new AppError('CONFLICT', 'The amount to pay for this order changed; check the order, then pay the new amount.', {
+            checkout: 'amount-changed',
+          });
         const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: { enabledPaymentMethods: true } });
         const usable = await connections.usableMethods(input.tenantId, tenant.enabledPaymentMethods);
         if (!usable.includes(method))

@@ -20,6 +20,8 @@ const checkoutParam = z
   .enum(['success', 'cancelled', 'paid', 'pending', 'open', 'declined', 'failed', 'changed', 'amount-changed'])
   .optional()
   .catch(undefined);
+/** The CONFLICTs of CheckoutService.start the page explains itself (`details.checkout`). */
+const startRefusal = z.enum(['changed', 'amount-changed']);
 const chargeBody = z.object({ sourceToken: z.string().min(1).max(500) });
 const returnQuery = z.object({ token: z.string().min(1).max(100).optional() }).catch({});
 
@@ -129,15 +131,15 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
         fallbackBaseUrl: requestOrigin(req),
         expectedOwedCents: payQuery.parse(req.query).owed,
       });
-      if ('amountChanged' in started) return res.redirect(303, `/invoice/${encodeURIComponent(token)}?checkout=amount-changed`);
       // No redirect: Square's Cash App Pay button lives on our own page (Web Payments SDK).
       res.redirect(303, started.url ?? `/invoice/${encodeURIComponent(token)}/cash-app/${encodeURIComponent(started.checkoutId)}`);
     } catch (err) {
       // Paid or cancelled meanwhile (another tab, an admin): the page itself explains the current state.
       if (isAppError(err) && err.code === 'ILLEGAL_STATE') return res.redirect(303, `/invoice/${encodeURIComponent(token)}`);
-      // Changed while the provider was creating the checkout (which was voided): the page says so, with the new total.
-      if (isAppError(err) && err.code === 'CONFLICT' && err.details?.checkout === 'changed')
-        return res.redirect(303, `/invoice/${encodeURIComponent(token)}?checkout=changed`);
+      // Nothing opened, and the page says why (CheckoutService.start's CONFLICT): changed while the provider was
+      // creating the checkout (voided), or owing another amount than the page showed (amount-changed).
+      const notice = isAppError(err) && err.code === 'CONFLICT' ? startRefusal.safeParse(err.details?.checkout) : undefined;
+      if (notice?.success) return res.redirect(303, `/invoice/${encodeURIComponent(token)}?checkout=${notice.data}`);
       fail(req, res, err);
     }
   });

@@ -52,4 +52,29 @@ describe('the invoice page while a payment is on its way', () => {
     expect(again).toContain('Pay $42.50');
     expect(payButtons(again)).toBe(1);
   });
+
+  it('Pay pressed on a page drawn before the payment was sent opens nothing and says a payment is already on its way', async () => {
+    // A tab loaded earlier still had the buttons; pressing one opened a second PayPal checkout while the first
+    // payment was clearing, and the customer paid twice (one refunded later).
+    const { order, path } = await payPalOrder({ paymentStatus: 'pending' });
+    const earlier = await page(path);
+    const action = earlier.match(/<form method="post" action="([^"]+)"/)![1]!.replace(/&amp;/g, '&');
+
+    const { paypalOrderId, checkout } = await startCheckout(path);
+    const back = new URL(env.paypal.approve(paypalOrderId, 'echeck'));
+    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+    expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({ state: 'PENDING' });
+
+    const res = await request(env.t.app).post(action).type('form').send({ method: 'PAYPAL' }).expect(303);
+    expect(res.headers.location).toBe(`${path}?checkout=on-its-way`);
+    expect(await db.paymentCheckout.count({ where: { orderId: order.id } })).toBe(1);
+    expect([...env.paypal.orders.values()].filter((o) => o.purchaseUnit.custom_id === order.id)).toHaveLength(1);
+
+    const shown = await page(String(res.headers.location));
+    expect(shown).toContain('A payment for this order is already on its way, so no second payment was started.');
+    expect(shown).toContain('Your PayPal payment of $42.50 is still clearing at PayPal (an eCheck takes a few days).');
+    expect(payButtons(shown)).toBe(0);
+    // Opened again later without the notice's query: the section alone, as before.
+    expect(await page(path)).not.toContain('already on its way');
+  });
 });

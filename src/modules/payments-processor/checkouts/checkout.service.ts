@@ -22,6 +22,7 @@ import {
   whyNotApplicable,
   type ApplyOutcome,
 } from './checkout-ledger.js';
+import { inFlightCheckout, inFlightWords } from './money-in-flight.query.js';
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
 import { unpaidCheckoutClosesAt } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
@@ -58,7 +59,8 @@ export interface CheckoutService {
    * not connected), UPSTREAM_UNAVAILABLE / ProviderRejectedError from the provider (the row is marked FAILED if it
    * was still being opened or open), CONFLICT (`details.checkout: 'changed'`: the order changed while the provider
    * was creating the checkout, which was voided meanwhile; it is closed at the provider and never opened;
-   * `details.checkout: 'amount-changed'`: the order owes another amount than `expectedOwedCents`, nothing opened).
+   * `details.checkout: 'amount-changed'`: the order owes another amount than `expectedOwedCents`, nothing opened;
+   * `'on-its-way'`: a checkout of the order has money on its way (APPROVED/PENDING), nothing opened).
    */
   start(input: StartCheckoutInput): Promise<{ checkout: PaymentCheckout; redirectUrl: string | null }>;
   /**
@@ -321,8 +323,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       select: { status: true, version: true, totalCents: true, amountReceivedCents: true },
     });
     if (!order || order.status !== 'PENDING_PAYMENT') return null;
-    // Not what the buyer was shown: start()'s transaction says so.
+    // Not what the buyer was shown, or money already on its way: start()'s transaction says so.
     if (expectedOwedCents !== undefined && owedCents(order) !== expectedOwedCents) return null;
+    if (await inFlightCheckout(db, orderId)) return null;
     const open = await db.paymentCheckout.findFirst({
       where: { tenantId, orderId, method, state: 'OPEN', orderVersion: order.version, amountCents: owedCents(order) },
       orderBy: { createdAt: 'desc' },
@@ -356,6 +359,12 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           throw new AppError('CONFLICT', 'The amount to pay for this order changed; check the order, then pay the new amount.', {
             checkout: 'amount-changed',
           });
+        // Money already on its way (an eCheck clearing, a Bitcoin invoice confirming, a Square payment pending): a
+        // second checkout would take the order's amount twice (one refunded later). A page drawn before it was sent
+        // still shows the buttons; refused here, under the lock the ledger takes to record that money.
+        const onItsWay = await inFlightCheckout(tx, order.id);
+        if (onItsWay)
+          throw new AppError('CONFLICT', `${inFlightWords(onItsWay)}; no second payment was started.`, { checkout: 'on-its-way' });
         const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: { enabledPaymentMethods: true } });
         const usable = await connections.usableMethods(input.tenantId, tenant.enabledPaymentMethods);
         if (!usable.includes(method))

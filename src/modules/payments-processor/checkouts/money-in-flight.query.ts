@@ -6,7 +6,7 @@
 //   nothing, and a refund job waiting to retry finds no refund (orderAdmin.delete refuses);
 // - a disconnect erases the credentials open checkouts need (paymentConnections.disconnect refuses).
 import type { PaymentCheckout } from '../../../generated/prisma/index.js';
-import type { Tx } from '../../../platform/db/prisma.js';
+import type { Db, Tx } from '../../../platform/db/prisma.js';
 import { formatMoney } from '../../../platform/money.js';
 import { moneyReturnFor, PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
 import { PROVIDER_DEFINITIONS } from '../connections/provider-definitions.js';
@@ -33,7 +33,7 @@ export function inFlightWords(c: CheckoutFacts): string {
 }
 
 /** The order's newest checkout with money on its way, or null. */
-export async function inFlightCheckout(tx: Tx, orderId: string): Promise<PaymentCheckout | null> {
+export async function inFlightCheckout(tx: Db | Tx, orderId: string): Promise<PaymentCheckout | null> {
   return tx.paymentCheckout.findFirst({
     where: { orderId, state: { in: [...IN_FLIGHT_CHECKOUT_STATES] } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

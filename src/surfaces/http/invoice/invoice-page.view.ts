@@ -72,7 +72,8 @@ ${body}
 </main></body></html>`;
 }
 
-export type CheckoutNotice = 'success' | 'cancelled' | 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed' | 'amount-changed';
+export type CheckoutNotice =
+  'success' | 'cancelled' | 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed' | 'amount-changed' | 'on-its-way';
 
 export function renderInvoicePage(view: InvoiceView, opts: { token: string; checkout?: CheckoutNotice }): string {
   const money = (cents: number) => esc(formatMoney(cents, view.currency));
@@ -99,7 +100,12 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
   else if (view.status === 'CANCELLED')
     notice = '<div class="notice">This order was cancelled. Contact the shop if you still want it.</div>';
   else if (view.status === 'REFUNDED') notice = '<div class="notice">This order was refunded.</div>';
-  else if (view.paymentOnItsWay) notice = '';
+  else if (view.paymentOnItsWay)
+    // Pay pressed on a page drawn before that payment was sent: nothing was started (the section below says what is coming).
+    notice =
+      opts.checkout === 'on-its-way'
+        ? '<div class="notice" id="already-on-its-way">A payment for this order is already on its way, so no second payment was started.</div>'
+        : '';
   else if (opts.checkout === 'success' || opts.checkout === 'pending')
     notice =
       '<div class="notice" id="pending">Thanks! The payment provider has not confirmed your payment yet. We will mark the order paid as soon as it does; refresh this page in a moment.</div>';

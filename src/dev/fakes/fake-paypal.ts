@@ -140,6 +140,7 @@ export class FakePayPal {
   private refundFailure?: '5xx' | 'timeout' | 'reject';
   holdMs = 2_000;
   private readonly refundHold = new AnswerHold();
+  private readonly createHold = new AnswerHold();
 
   /**
    * The next refund request (and its retries, same PayPal-Request-Id) is carried out at once (the refund made,
@@ -148,6 +149,14 @@ export class FakePayPal {
    */
   holdNextRefundAnswer(): () => void {
     return this.refundHold.holdNext();
+  }
+
+  /**
+   * The next create-order request (and its retries, same PayPal-Request-Id) is received but carried out and answered
+   * only once the returned function is called: our checkout stays CREATING meanwhile, as while PayPal is slow.
+   */
+  holdNextCreateAnswer(): () => void {
+    return this.createHold.holdNext();
   }
 
   constructor(private readonly opts: { now?: () => Date } = {}) {}
@@ -606,6 +615,12 @@ export class FakePayPal {
       });
     });
 
+    // A held create (holdNextCreateAnswer) waits here, received (in `requests`) but not yet carried out.
+    app.post('/v2/checkout/orders', (req, _res, next) => {
+      const held = this.createHold.waitFor(req.get('paypal-request-id') ?? '');
+      if (held) void held.then(() => next());
+      else next();
+    });
     app.post('/v2/checkout/orders', (req, res) => {
       const clientId = auth(req, res);
       if (!clientId) return;

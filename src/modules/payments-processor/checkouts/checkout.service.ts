@@ -60,7 +60,8 @@ export interface CheckoutService {
    * was still being opened or open), CONFLICT (`details.checkout: 'changed'`: the order changed while the provider
    * was creating the checkout, which was voided meanwhile; it is closed at the provider and never opened;
    * `details.checkout: 'amount-changed'`: the order owes another amount than `expectedOwedCents`, nothing opened;
-   * `'on-its-way'`: a checkout of the order has money on its way (APPROVED/PENDING), nothing opened).
+   * `'on-its-way'`: a checkout of the order has money on its way (APPROVED/PENDING), nothing opened; `'opening'`: a
+   * concurrent start of this order and method (a double tap) is opening, or opened, a checkout for this amount).
    */
   start(input: StartCheckoutInput): Promise<{ checkout: PaymentCheckout; redirectUrl: string | null }>;
   /**
@@ -350,6 +351,14 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       const provider = providerOfMethod(method);
       const resumed = await resumable(input.tenantId, input.orderId, method, input.expectedOwedCents);
       if (resumed) return resumed;
+      // The open checkouts there were before this press: one opened since (or still being opened) is a concurrent
+      // press's (a double tap), which the transaction below finds under the order's row lock.
+      const openBefore = (
+        await db.paymentCheckout.findMany({
+          where: { tenantId: input.tenantId, orderId: input.orderId, method, state: 'OPEN' },
+          select: { id: true },
+        })
+      ).map((c) => c.id);
       const { checkout, order } = await withTransaction(db, async (tx) => {
         const order = await lockOrder(tx, input.tenantId, input.orderId);
         if (order.status !== 'PENDING_PAYMENT')
@@ -369,6 +378,19 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         const usable = await connections.usableMethods(input.tenantId, tenant.enabledPaymentMethods);
         if (!usable.includes(method))
           throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'That payment method is not available for this invoice.');
+        // Two presses of Pay at once (a double tap): the second to take the lock finds the first's checkout, being
+        // opened at the provider or opened since it began, for this very amount, and opens no second one.
+        const opening = await tx.paymentCheckout.findFirst({
+          where: {
+            orderId: order.id,
+            method,
+            orderVersion: order.version,
+            amountCents: owedCents(order),
+            OR: [{ state: 'CREATING' }, { state: 'OPEN', id: { notIn: openBefore } }],
+          },
+        });
+        if (opening)
+          throw new AppError('CONFLICT', 'This payment is already being opened from an earlier press of Pay.', { checkout: 'opening' });
         const connection = await tx.paymentConnection.findUniqueOrThrow({
           where: { tenantId_provider: { tenantId: input.tenantId, provider } },
         });

@@ -73,7 +73,7 @@ ${body}
 }
 
 export type CheckoutNotice =
-  'success' | 'cancelled' | 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed' | 'amount-changed' | 'on-its-way';
+  'success' | 'cancelled' | 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed' | 'amount-changed' | 'on-its-way' | 'opening';
 
 export function renderInvoicePage(view: InvoiceView, opts: { token: string; checkout?: CheckoutNotice }): string {
   const money = (cents: number) => esc(formatMoney(cents, view.currency));
@@ -117,6 +117,9 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
     notice = '<div class="notice" id="failed">The payment did not go through. You can try again below.</div>';
   else if (opts.checkout === 'amount-changed')
     notice = `<div class="notice" id="amount-changed">The shop changed this order after you opened this page: the amount to pay is now ${money(view.owedCents)}. Check the order below, then choose a payment method again.</div>`;
+  else if (opts.checkout === 'opening')
+    notice =
+      '<div class="notice" id="opening">Pay was pressed again while your payment was being opened, so no second payment was started. If the payment page did not open, press Pay again.</div>';
   else if (opts.checkout === 'changed')
     notice =
       '<div class="notice" id="changed">This order changed after you started paying, so that payment was not used (any money taken is returned automatically). Please pay the current total below.</div>';

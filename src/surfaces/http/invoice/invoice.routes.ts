@@ -17,11 +17,11 @@ const payForm = z.object({ method: z.string().min(1).max(40) });
 /** The amount the page showed when its pay form was drawn (in the form's action); absent from pages drawn before it was. */
 const payQuery = z.object({ owed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).catch({});
 const checkoutParam = z
-  .enum(['success', 'cancelled', 'paid', 'pending', 'open', 'declined', 'failed', 'changed', 'amount-changed', 'on-its-way'])
+  .enum(['success', 'cancelled', 'paid', 'pending', 'open', 'declined', 'failed', 'changed', 'amount-changed', 'on-its-way', 'opening'])
   .optional()
   .catch(undefined);
 /** The CONFLICTs of CheckoutService.start the page explains itself (`details.checkout`). */
-const startRefusal = z.enum(['changed', 'amount-changed', 'on-its-way']);
+const startRefusal = z.enum(['changed', 'amount-changed', 'on-its-way', 'opening']);
 const chargeBody = z.object({ sourceToken: z.string().min(1).max(500) });
 const returnQuery = z.object({ token: z.string().min(1).max(100).optional() }).catch({});
 
@@ -138,7 +138,8 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
       if (isAppError(err) && err.code === 'ILLEGAL_STATE') return res.redirect(303, `/invoice/${encodeURIComponent(token)}`);
       // Nothing opened, and the page says why (CheckoutService.start's CONFLICT): changed while the provider was
       // creating the checkout (voided), owing another amount than the page showed (amount-changed), or a payment
-      // already on its way (on-its-way: a page drawn before it was sent still had the buttons).
+      // already on its way (on-its-way: a page drawn before it was sent still had the buttons), or a press made while
+      // an earlier one's checkout was being opened (opening: a double tap).
       const notice = isAppError(err) && err.code === 'CONFLICT' ? startRefusal.safeParse(err.details?.checkout) : undefined;
       if (notice?.success) return res.redirect(303, `/invoice/${encodeURIComponent(token)}?checkout=${notice.data}`);
       fail(req, res, err);

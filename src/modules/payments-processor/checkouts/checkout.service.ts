@@ -58,10 +58,11 @@ export interface CheckoutService {
    * Errors: NOT_FOUND, ILLEGAL_STATE (not waiting for payment), PAYMENT_METHOD_NOT_ENABLED (not enabled or
    * not connected), UPSTREAM_UNAVAILABLE / ProviderRejectedError from the provider (the row is marked FAILED if it
    * was still being opened or open), CONFLICT (`details.checkout: 'changed'`: the order changed while the provider
-   * was creating the checkout, which was voided meanwhile; it is closed at the provider and never opened;
-   * `details.checkout: 'amount-changed'`: the order owes another amount than `expectedOwedCents`, nothing opened;
-   * `'on-its-way'`: a checkout of the order has money on its way (APPROVED/PENDING), nothing opened; `'opening'`: a
-   * concurrent start of this order and method (a double tap) is opening, or opened, a checkout for this amount).
+   * was creating the checkout, which was voided meanwhile or just after it opened; it is closed at the provider and
+   * the customer is not sent there; `details.checkout: 'amount-changed'`: the order owes another amount than
+   * `expectedOwedCents`, nothing opened; `'on-its-way'`: a checkout of the order has money on its way
+   * (APPROVED/PENDING), nothing opened; `'opening'`: a concurrent start of this order and method (a double tap) is
+   * opening, or opened, a checkout for this amount).
    */
   start(input: StartCheckoutInput): Promise<{ checkout: PaymentCheckout; redirectUrl: string | null }>;
   /**
@@ -443,12 +444,18 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           // (late-money.ts) and refunded.
           return tx.paymentCheckout.update({ where: { id: checkout.id }, data: { providerCheckoutId: created.providerCheckoutId } });
         });
-        if (updated.state !== 'OPEN') {
-          // Nothing the customer may pay: closed at the provider too, and the customer is not sent there.
+        // The order may have changed while the provider answered: the trigger only voids what it saw open.
+        if (updated.state === 'OPEN') await service.voidStale(input.tenantId, order.id);
+        // Read again: opened, it may have been voided since (by voidStale just now, or by the void_stale job, which read
+        // it while it was being created). The customer is sent to the provider only if it is still open.
+        const current = updated.state === 'OPEN' ? await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } }) : updated;
+        if (current.state !== 'OPEN') {
+          // Nothing the customer may pay: closed at the provider too (a no-op if it already is), and the customer is
+          // not sent there.
           await loaded.adapter.voidCheckout(loaded.conn, created.providerCheckoutId);
-          if (updated.state !== 'VOIDED')
+          if (current.state !== 'VOIDED')
             throw new AppError('UPSTREAM_UNAVAILABLE', 'The payment provider took too long to answer; please try again.', {
-              why: `checkout ${updated.state} before the provider answered`,
+              why: `checkout ${current.state} before the provider answered`,
             });
           const now = await db.order.findUniqueOrThrow({ where: { id: order.id }, select: { status: true } });
           if (now.status !== 'PENDING_PAYMENT') throw new AppError('ILLEGAL_STATE', 'This order is no longer waiting for payment.');
@@ -456,9 +463,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             checkout: 'changed',
           });
         }
-        // The order may have changed while the provider answered: the trigger only voids what it saw open.
-        await service.voidStale(input.tenantId, order.id);
-        return { checkout: updated, redirectUrl: created.redirectUrl };
+        return { checkout: current, redirectUrl: created.redirectUrl };
       } catch (err) {
         // Only a checkout still being opened or open fails here (one voided or paid meanwhile keeps its state), and
         // an OPEN one's post is told it is gone (it may have been announced open before voidStale threw).
@@ -710,23 +715,39 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       const open = await db.paymentCheckout.findMany({ where: { orderId, state: { in: [...OPEN_CHECKOUT_STATES] } } });
       const stale = open.filter((c) => order.status !== 'PENDING_PAYMENT' || c.orderVersion !== order.version);
       let voided = 0;
-      for (const c of stale) {
+      for (const read of stale) {
         const reason =
-          order.status !== 'PENDING_PAYMENT' ? `order ${order.status}` : `order changed (version ${c.orderVersion} -> ${order.version})`;
-        if (c.providerCheckoutId) {
-          const loaded = await connections.load({ id: c.connectionId });
-          await loaded.adapter.voidCheckout(loaded.conn, c.providerCheckoutId);
-        }
-        // Only if nothing was applied meanwhile (a payment that won the race is handled by the ledger).
-        voided += await withTransaction(db, async (tx) => {
-          const closed = await tx.paymentCheckout.updateManyAndReturn({
-            where: { id: c.id, state: { in: [...OPEN_CHECKOUT_STATES] } },
-            data: { state: 'VOIDED', voidedAt: clock.now(), voidReason: reason },
+          order.status !== 'PENDING_PAYMENT' ? `order ${order.status}` : `order changed (version ${read.orderVersion} -> ${order.version})`;
+        // Twice at most: a miss because start() gave it the provider's id meanwhile is closed there too, once.
+        for (let c: PaymentCheckout | null = read, tries = 0; c && tries < 2; tries++) {
+          if (c.providerCheckoutId) {
+            const loaded = await connections.load({ id: c.connectionId });
+            await loaded.adapter.voidCheckout(loaded.conn, c.providerCheckoutId);
+          }
+          // Only if nothing was applied meanwhile (a payment that won the race is handled by the ledger), and only with
+          // the provider's id it was read with: read while being created (no id, nothing closed at the provider), it
+          // may have been opened since, and VOIDED must not claim an invoice still payable at the provider.
+          const seen: PaymentCheckout = c;
+          const closed = await withTransaction(db, async (tx) => {
+            const closed = await tx.paymentCheckout.updateManyAndReturn({
+              where: { id: seen.id, state: { in: [...OPEN_CHECKOUT_STATES] }, providerCheckoutId: seen.providerCheckoutId },
+              data: { state: 'VOIDED', voidedAt: clock.now(), voidReason: reason },
+            });
+            // As in retireUncharged: `c.state` was read before the provider call; the write matched whichever it left.
+            for (const after of closed) await announceCheckoutLeft(tx, deps.bus, after);
+            return closed.length;
           });
-          // As in retireUncharged: `c.state` was read before the provider call; the write matched whichever it left.
-          for (const after of closed) await announceCheckoutLeft(tx, deps.bus, after);
-          return closed.length;
-        });
+          voided += closed;
+          if (closed) break;
+          // Missed: left the open states (paid, failed: its own), or opened with the provider's id: read again.
+          const again: PaymentCheckout | null = await db.paymentCheckout.findUnique({ where: { id: seen.id } });
+          c =
+            again &&
+            (OPEN_CHECKOUT_STATES as readonly string[]).includes(again.state) &&
+            again.providerCheckoutId !== seen.providerCheckoutId
+              ? again
+              : null;
+        }
       }
       if (voided) logger.info({ orderId, voided }, 'stale checkouts voided');
       return voided;

@@ -115,6 +115,7 @@ export class FakeBtcPay {
   private failures: { path: RegExp; status: number; times: number; answerAfter?: Promise<unknown> }[] = [];
   private readonly keyPermissions = new Map<string, string[]>();
   private readonly invoiceHold = new AnswerHold();
+  private readonly holds: { path: RegExp; released: Promise<void> }[] = [];
 
   constructor(opts: FakeBtcPayOptions = {}) {
     this.stores = opts.stores ?? [{ id: 'FakeStore1', name: 'Demo Shop', apiKeys: ['fake-btcpay-api-key'], webhooks: [] }];
@@ -187,6 +188,21 @@ export class FakeBtcPay {
     this.failures.push(failure);
     return () => {
       failure.times = 0;
+    };
+  }
+
+  /**
+   * API calls whose path matches wait, and are then answered as usual, until the returned function is called (a slow
+   * server that answers in the end).
+   */
+  hold(path: RegExp): () => void {
+    let release!: () => void;
+    const hold = { path, released: new Promise<void>((resolve) => (release = resolve)) };
+    this.holds.push(hold);
+    return () => {
+      const at = this.holds.indexOf(hold);
+      if (at >= 0) this.holds.splice(at, 1);
+      release();
     };
   }
 
@@ -345,6 +361,8 @@ export class FakeBtcPay {
       if (failure.answerAfter) await failure.answerAfter;
       return sendJson(res, failure.status, { code: 'simulated', message: 'Simulated failure' });
     }
+    const hold = this.holds.find((h) => h.path.test(req.path));
+    if (hold) await hold.released;
     m = /^\/api\/v1\/stores\/([^/]+)(\/.*)?$/.exec(req.path);
     if (!m) return sendJson(res, 404, { code: 'not-found', message: 'Not found' });
     const storeId = decodeURIComponent(m[1]!);

@@ -4,6 +4,8 @@
 //   still CREATING (no invoice id, so nothing closed at BTCPay), its VOIDED write landing just after start() opened
 //   it: the invoice is closed at BTCPay and the customer is told the order changed (they were sent to pay the old
 //   amount at the BTCPay invoice, still payable there, while the checkout said VOIDED);
+// - the customer's new invoice is paid while start() is still voiding the order's older, outgrown invoice: the
+//   customer is sent to the invoice page, which says the payment is on its way or paid (never a second payment).
 // Through the real paths: the invoice page's Pay, the shop's order edit (the orders_bump_version trigger's
 // payment.checkouts.void_stale job on the app's worker), the fake BTCPay (answers held where told, signed webhooks).
 // The interleaving is made with a row lock held by the test (PostgreSQL lets the first writer waiting on it through
@@ -16,7 +18,7 @@ import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { unpaidOrderLink } from './invoice-fixtures.js';
-import { connectBtcPay, useProvidersApp } from './square-btcpay-fixtures.js';
+import { connectBtcPay, openBtcPayInvoice, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const db = testDb();
 const f = factories();
@@ -105,5 +107,51 @@ describe('the invoice page Pay, after BTCPay answered', () => {
     expect(after.voidReason).toMatch(/^order changed/);
     expect(await db.paymentCheckout.count({ where: { orderId: order.id } })).toBe(1);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
+  });
+
+  it('paid while start() voids the older invoice the order outgrew: sent to the invoice page, the payment kept', async () => {
+    // A Bitcoin order whose customer opened invoice A; the shop doubles the line, so A no longer matches the order.
+    const { tenant, order, link, invoiceId: oldInvoice } = await openBtcPayInvoice(env);
+    const path = new URL(link.url).pathname;
+    // BTCPay answers nothing about invoice A (the voids of it, the job's and start()'s) until told.
+    const releaseA = env.btcpay.hold(new RegExp(`/invoices/${oldInvoice}(/status)?$`));
+    let newInvoice: string | undefined;
+    try {
+      const line = await db.orderItem.findFirstOrThrow({ where: { orderId: order.id } });
+      await env.t.services.orderAdmin.update(adminCtx(tenant.id), order.id, { items: [{ productId: line.productId, quantity: 2 }] });
+
+      // The customer presses Pay again: invoice B opens for the new amount; start() then voids A and waits for BTCPay.
+      const paying = pay(path);
+      newInvoice = await waitFor(
+        'invoice B created at BTCPay',
+        async () => [...env.btcpay.invoices.values()].find((i) => i.metadata.orderId === order.id && i.id !== oldInvoice)?.id,
+      );
+      const b = await waitFor(
+        'checkout B open',
+        async () =>
+          (await db.paymentCheckout.findFirst({ where: { orderId: order.id, providerCheckoutId: newInvoice, state: 'OPEN' } })) ??
+          undefined,
+      );
+
+      // Meanwhile B is paid (the customer's wallet was quick, or another tab): BTCPay's webhook moves B on.
+      await env.btcpay.pay(newInvoice);
+      await env.btcpay.idle();
+      const moved = await db.paymentCheckout.findUniqueOrThrow({ where: { id: b.id } });
+      expect(['PENDING', 'PAID']).toContain(moved.state);
+
+      // BTCPay answers about A: start() reads B again, paid, and sends the customer to the invoice page (not to pay B
+      // at BTCPay, nor told to try again, B's invoice untouched).
+      releaseA();
+      const res = await paying;
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe(path);
+      const page = await request(env.t.app).get(path).expect(200);
+      expect(page.text).not.toContain('name="method"');
+      expect(env.btcpay.invoices.get(newInvoice)!.status).not.toBe('Invalid');
+      expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: b.id } })).state).toBe(moved.state);
+      expect(await db.paymentCheckout.count({ where: { orderId: order.id } })).toBe(2);
+    } finally {
+      releaseA();
+    }
   });
 });

@@ -55,8 +55,8 @@ export interface StartCheckoutInput {
 export interface CheckoutService {
   /**
    * Records a checkout for the order's current total and version, then opens it at the shop's provider.
-   * Errors: NOT_FOUND, ILLEGAL_STATE (not waiting for payment), PAYMENT_METHOD_NOT_ENABLED (not enabled or
-   * not connected), UPSTREAM_UNAVAILABLE / ProviderRejectedError from the provider (the row is marked FAILED if it
+   * Errors: NOT_FOUND, ILLEGAL_STATE (not waiting for payment; or the new checkout is being paid or paid already,
+   * `details.checkout` its state), PAYMENT_METHOD_NOT_ENABLED (not enabled or not connected), UPSTREAM_UNAVAILABLE / ProviderRejectedError from the provider (the row is marked FAILED if it
    * was still being opened or open), CONFLICT (`details.checkout: 'changed'`: the order changed while the provider
    * was creating the checkout, which was voided meanwhile or just after it opened; it is closed at the provider and
    * the customer is not sent there; `details.checkout: 'amount-changed'`: the order owes another amount than
@@ -447,9 +447,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         // The order may have changed while the provider answered: the trigger only voids what it saw open.
         if (updated.state === 'OPEN') await service.voidStale(input.tenantId, order.id);
         // Read again: opened, it may have been voided since (by voidStale just now, or by the void_stale job, which read
-        // it while it was being created). The customer is sent to the provider only if it is still open.
+        // it while it was being created), or a payment moved it on. The customer is sent to the provider only if open.
         const current = updated.state === 'OPEN' ? await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } }) : updated;
-        if (current.state !== 'OPEN') {
+        if (current.state === 'VOIDED' || current.state === 'EXPIRED' || current.state === 'FAILED') {
           // Nothing the customer may pay: closed at the provider too (a no-op if it already is), and the customer is
           // not sent there.
           await loaded.adapter.voidCheckout(loaded.conn, created.providerCheckoutId);
@@ -463,6 +463,10 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             checkout: 'changed',
           });
         }
+        if (current.state !== 'OPEN')
+          // Being paid, or paid (APPROVED, PENDING, PAID: a fast payer, a webhook first): never closed at the provider,
+          // and the customer is not asked to pay again; the invoice page says where the payment is.
+          throw new AppError('ILLEGAL_STATE', 'A payment for this order is already on its way.', { checkout: current.state });
         return { checkout: current, redirectUrl: created.redirectUrl };
       } catch (err) {
         // Only a checkout still being opened or open fails here (one voided or paid meanwhile keeps its state), and

@@ -63,34 +63,7 @@ async function lockCheckout(id: string) {
 
 describe('the invoice page Pay, after BTCPay answered', () => {
   it('voided by the void_stale job that read it being created, just after it opened: closed at BTCPay, the customer told the order changed', async () => {
-    const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
-    await connectBtcPay(env, tenant.id);
-    const { order, path } = await unpaidOrderLink(env.t.services, { tenant, guild, customer }, { method: 'BTC_INVOICE', cents: 4250 });
-
-    // The customer presses Pay with Bitcoin; BTCPay creates the invoice and holds its answer.
-    const answer = env.btcpay.holdNextInvoiceAnswer();
-    const paying = pay(path);
-    const invoiceId = await waitFor(
-      'the invoice created at BTCPay',
-      async () => [...env.btcpay.invoices.values()].find((i) => i.metadata.orderId === order.id)?.id,
-    );
-    const checkout = await db.paymentCheckout.findFirstOrThrow({ where: { orderId: order.id } });
-    expect(checkout).toMatchObject({ state: 'CREATING', providerCheckoutId: null });
-
-    const unlock = await lockCheckout(checkout.id);
-    try {
-      // BTCPay answers: start()'s compare-and-set (CREATING -> OPEN, with the invoice id) waits for the row, first.
-      answer();
-      await waitFor('start() waiting to open the checkout', async () => (await waitingOnCheckouts()) >= 1 || undefined);
-      // The shop doubles the line: the void_stale job reads the checkout CREATING, with no invoice id (nothing to
-      // close at BTCPay), and its VOIDED write waits for the row too, second.
-      const line = await db.orderItem.findFirstOrThrow({ where: { orderId: order.id } });
-      await env.t.services.orderAdmin.update(adminCtx(tenant.id), order.id, { items: [{ productId: line.productId, quantity: 2 }] });
-      await waitFor('the void_stale job waiting to void it', async () => (await waitingOnCheckouts()) >= 2 || undefined);
-    } finally {
-      // start() opens it, then the job's write comes.
-      await unlock();
-    }
+    const { path, order, invoiceId, checkout, paying } = await openedThenVoidedByTheJob();
 
     // The customer is not sent to the invoice: the page says the order changed (old code: sent to the BTCPay invoice,
     // still payable for the old amount, while the checkout said VOIDED).
@@ -107,6 +80,30 @@ describe('the invoice page Pay, after BTCPay answered', () => {
     expect(after.voidReason).toMatch(/^order changed/);
     expect(await db.paymentCheckout.count({ where: { orderId: order.id } })).toBe(1);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
+  });
+
+  it('voided by the void_stale job that read it being created, BTCPay refusing every void: never VOIDED while payable there', async () => {
+    // BTCPay refuses to mark any invoice Invalid (503) until told otherwise: neither start() nor the job can close it.
+    const stopRefusing = env.btcpay.fail(/\/invoices\/[^/]+\/status$/, 503, Infinity);
+    try {
+      const { order, invoiceId, checkout, paying } = await openedThenVoidedByTheJob();
+      // The customer is told to try again in a moment, and is not sent to the invoice.
+      const res = await paying;
+      expect(res.status).toBe(503);
+      expect(res.headers.location).toBeUndefined();
+      // The invoice is still payable at BTCPay, so the checkout does not claim VOIDED (old code: the job's write,
+      // made with no invoice id seen, matched the opened checkout): FAILED by start(), with the invoice's id, so money
+      // paid to it anyway is found (late-money.ts).
+      expect(env.btcpay.invoices.get(invoiceId)!.status).toBe('New');
+      expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({
+        state: 'FAILED',
+        providerCheckoutId: invoiceId,
+        voidedAt: null,
+      });
+      expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
+    } finally {
+      stopRefusing();
+    }
   });
 
   it('paid while start() voids the older invoice the order outgrew: sent to the invoice page, the payment kept', async () => {
@@ -155,3 +152,42 @@ describe('the invoice page Pay, after BTCPay answered', () => {
     }
   });
 });
+
+/**
+ * A Bitcoin order whose customer presses Pay while BTCPay holds its answer to the invoice create; the test holds a
+ * row lock on the checkout, so that when BTCPay answers, start()'s compare-and-set (CREATING -> OPEN, with the
+ * invoice id) waits for it first; the shop then doubles the line, and the void_stale job reads the checkout CREATING
+ * (no invoice id: nothing to close at BTCPay) and its VOIDED write waits second. Released: start() opens it, then
+ * the job's write comes.
+ */
+async function openedThenVoidedByTheJob() {
+  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+  await connectBtcPay(env, tenant.id);
+  const { order, path } = await unpaidOrderLink(env.t.services, { tenant, guild, customer }, { method: 'BTC_INVOICE', cents: 4250 });
+  // The customer presses Pay with Bitcoin; BTCPay creates the invoice and holds its answer.
+  const answer = env.btcpay.holdNextInvoiceAnswer();
+  const paying = pay(path);
+  const invoiceId = await waitFor(
+    'the invoice created at BTCPay',
+    async () => [...env.btcpay.invoices.values()].find((i) => i.metadata.orderId === order.id)?.id,
+  );
+  const checkout = await db.paymentCheckout.findFirstOrThrow({ where: { orderId: order.id } });
+  expect(checkout).toMatchObject({ state: 'CREATING', providerCheckoutId: null });
+
+  const unlock = await lockCheckout(checkout.id);
+  try {
+    // BTCPay answers: start()'s compare-and-set (CREATING -> OPEN, with the invoice id) waits for the row, first.
+    answer();
+    await waitFor('start() waiting to open the checkout', async () => (await waitingOnCheckouts()) >= 1 || undefined);
+    // The shop doubles the line: the void_stale job reads the checkout CREATING, with no invoice id (nothing to
+    // close at BTCPay), and its VOIDED write waits for the row too, second.
+    const line = await db.orderItem.findFirstOrThrow({ where: { orderId: order.id } });
+    await env.t.services.orderAdmin.update(adminCtx(tenant.id), order.id, { items: [{ productId: line.productId, quantity: 2 }] });
+    await waitFor('the void_stale job waiting to void it', async () => (await waitingOnCheckouts()) >= 2 || undefined);
+  } finally {
+    // start() opens it, then the job's write comes.
+    await unlock();
+  }
+
+  return { tenant, order, path, invoiceId, checkout, paying };
+}

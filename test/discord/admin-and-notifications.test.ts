@@ -81,7 +81,10 @@ describe('/refund', () => {
       shippingCents: 0,
     });
     const dm = await h.fake.waitFor(
-      (c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.body).includes('We refunded **$24.21**'),
+      (c) =>
+        c.method === 'POST' &&
+        /^\/channels\/\d+\/messages$/.test(c.path) &&
+        JSON.stringify(c.body).includes('The shop is sending **$24.21** back to you by Venmo.'),
     );
     expect(JSON.stringify(dm.body)).toContain('Items $25.00 · discount −$2.50 · sales tax $1.71.');
     expect(h.fake.dmRecipient(dm.path.split('/')[2]!)).toBe(s.customer.discordUserId);

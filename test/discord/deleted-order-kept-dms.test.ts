@@ -136,7 +136,7 @@ describe('customer DMs that still matter after their order was deleted', () => {
     expect(shipped).toContain('Track package');
     // The refund, its reason and where the order stood after it.
     const refund = dms.refund[0]!;
-    expect(refund).toContain('We refunded **$5.00** on your order.');
+    expect(refund).toContain('The shop is sending **$5.00** back to you by Venmo.');
     expect(refund).toContain('Reason: Box arrived dented');
     expect(refund).toContain(`Refunded so far: $5.00 of $${(order.totalCents / 100).toFixed(2)}.`);
     // Nothing of the address: the snapshot is read without it.

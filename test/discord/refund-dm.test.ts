@@ -44,7 +44,11 @@ describe('refund DMs sent late', () => {
         .map((e) => e!.description ?? '');
     const dms = await waitFor('the three refund DMs', async () => (refundDms().length === 3 ? refundDms() : undefined));
     const lines = dms
-      .map((d) => [d.match(/We refunded \*\*([^*]+)\*\*/)?.[1], d.match(/Refunded so far: ([^\n]+)/)?.[1], d.includes('fully refunded')])
+      .map((d) => [
+        d.match(/The shop is sending \*\*([^*]+)\*\* back to you by Venmo\./)?.[1],
+        d.match(/Refunded so far: ([^\n]+)/)?.[1],
+        d.includes('fully refunded'),
+      ])
       .sort((a, b) => String(a[1]).localeCompare(String(b[1])));
     expect(lines).toEqual([
       ['$5.00', '$10.00 of $55.00.', false],

@@ -2,8 +2,13 @@
 // it answered "Refunded $7.00 on order #1001 ... Order status: PARTIALLY_REFUNDED" and nothing else: the admin
 // was not told that no money was sent, nor that the order page keeps a "send it back" to-do, while the customer's
 // DM said "We refunded $7.00". On an order paid through PayPal it says PayPal returns it.
+// The customer's DM follows the same rule: "We refunded" only for what the processor returns; what the shop returns
+// by hand is "The shop is sending $7.00 back to you by Venmo." (before, the DM said "We refunded $7.00" for money
+// no one had sent yet), and a split says both parts.
 import { describe, expect, it } from 'vitest';
+import request from 'supertest';
 import { testDb } from '../helpers/db.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { factories } from '../helpers/factories.js';
 import { MovableClock } from '../http/invoice/invoice-fixtures.js';
 import { usePayPalApp } from '../http/invoice/paypal-fixtures.js';
@@ -12,13 +17,27 @@ import { commandInteraction, interact, member, textOf, type Harness } from './ha
 const clock = new MovableClock();
 const db = testDb();
 const f = factories();
-const { env, paidPayPalOrder, discordApi } = usePayPalApp(clock);
+const { env, payPalOrder, startCheckout, paidPayPalOrder, discordApi } = usePayPalApp(clock);
 const harness = () => ({ t: env.t, fake: discordApi() }) as unknown as Harness;
 
 async function asAdminOf(tenantId: string) {
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
   const guild = await db.guild.findFirstOrThrow({ where: { tenantId } });
   return { guildId: guild.id, user: member({ roles: [tenant.adminRoleIds[0]!] }) };
+}
+
+/** The description of the refund DM the customer got about order #`number` (waits for the worker to send it). */
+async function refundDm(customerId: string, orderNumber: number): Promise<string> {
+  const { discordUserId } = await db.customer.findUniqueOrThrow({ where: { id: customerId } });
+  return waitFor(
+    'the refund DM',
+    async () =>
+      discordApi()
+        .directMessages()
+        .filter((d) => d.userId === discordUserId)
+        .map((d) => (d.body as { embeds?: { title?: string; description?: string }[] }).embeds?.[0])
+        .find((e) => e?.title?.endsWith(`refund on order #${orderNumber}`))?.description,
+  );
 }
 
 describe('/refund says who sends the money back', () => {
@@ -41,6 +60,10 @@ describe('/refund says who sends the money back', () => {
     );
     expect(reply).not.toContain('payment processor');
     expect(await db.refund.findFirstOrThrow({ where: { orderId: order.id } })).toMatchObject({ manualReturnMethod: 'VENMO_P2P' });
+
+    const dm = await refundDm(s.customer.id, order.number);
+    expect(dm).toContain('The shop is sending **$7.00** back to you by Venmo.');
+    expect(dm).not.toContain('We refunded');
   });
 
   it('an order paid through PayPal: the payment processor returns it', async () => {
@@ -50,5 +73,36 @@ describe('/refund says who sends the money back', () => {
     expect(reply).toContain('Refunded $10.00 on order');
     expect(reply).toContain("The payment processor returns the money to the customer; the outcome appears in the order's history.");
     expect(reply).not.toContain('No money was sent');
+
+    const dm = await refundDm(shop.order.customerId, shop.order.number);
+    expect(dm).toContain('We refunded **$10.00** on your order.');
+    expect(dm).not.toContain('The shop is sending');
+  });
+
+  it('an order paid $10.00 by hand and $32.50 through PayPal, refunded in full: the DM tells both parts', async () => {
+    const shop = await payPalOrder({ paymentStatus: 'pending' });
+    const as = await asAdminOf(shop.tenant.id);
+    // The admin records $10.00 received by hand; the customer pays the remaining $32.50 with PayPal.
+    const receipt = textOf(await interact(harness(), commandInteraction(as, 'payment-confirm', { orderid: shop.order.id, amount: 1000 })));
+    expect(receipt).toContain('$10.00');
+    const { paypalOrderId, checkout } = await startCheckout(shop.path);
+    expect(checkout.amountCents).toBe(3250);
+    const back = new URL(env.paypal.approve(paypalOrderId));
+    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+    await env.paypal.settle();
+    expect((await db.order.findUniqueOrThrow({ where: { id: shop.order.id } })).status).toBe('PAID');
+
+    const reply = textOf(await interact(harness(), commandInteraction(as, 'refund', { order: shop.order.id })));
+    expect(reply).toContain('Refunded $42.50 on order');
+    expect(await db.refund.findFirstOrThrow({ where: { orderId: shop.order.id } })).toMatchObject({
+      amountCents: 4250,
+      manualReturnMethod: 'PAYPAL_MANUAL',
+      manualReturnCents: 1000,
+    });
+
+    const dm = await refundDm(shop.order.customerId, shop.order.number);
+    expect(dm).toContain(
+      'We refunded **$42.50** on your order: **$32.50** goes back through your online payment, and the shop is sending the other **$10.00** back to you by PayPal (manual).',
+    );
   });
 });

@@ -37,10 +37,11 @@
 // channel, missing access) are logged and end the job, since retrying cannot fix them and Discord bans IPs
 // that repeat invalid requests.
 import { partsOfRefund, refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
+import { refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
 import { Routes } from 'discord-api-types/v10';
 import type { z } from 'zod';
 import type { REST } from '@discordjs/rest';
-import type { Customer, Tenant } from '../../../generated/prisma/index.js';
+import type { Customer, Refund, Tenant } from '../../../generated/prisma/index.js';
 import type { EventBus } from '../../../platform/jobs/queue.js';
 import { ADMIN_CHANNEL_LANE } from './admin-channel-lane.js';
 import type { AdminChannelGuard } from './admin-channel-guard.js';
@@ -1116,6 +1117,19 @@ function refundedThrough(o: OrderOrDeleted, refundId: string): number {
   return o.refunds.slice(0, at + 1).reduce((sum, r) => sum + r.amountCents, 0);
 }
 
+/**
+ * Who sends the refund's money back (refundMoneyBack, the rule /refund's answer and the panel's notice follow): the
+ * processor ("We refunded"), or the shop by hand, which has not sent it yet when this DM goes (the admin's to-do on
+ * the order page), or both, each with its part.
+ */
+function refundedLine(refund: Pick<Refund, 'amountCents' | 'manualReturnMethod' | 'manualReturnCents'>, m: (c: number) => string): string {
+  const back = refundMoneyBack(refund);
+  if (back.by === 'processor') return `We refunded **${m(refund.amountCents)}** on your order.`;
+  const byHand = `**${m(back.byHandCents)}** back to you by ${paymentMethodLabel(back.method)}`;
+  if (back.by === 'hand') return `The shop is sending ${byHand}.`;
+  return `We refunded **${m(refund.amountCents)}** on your order: **${m(back.processorCents)}** goes back through your online payment, and the shop is sending the other ${byHand}.`;
+}
+
 function refundedDm(tenant: Tenant, o: OrderOrDeleted, refundId: string, amountCents: number): MessageData {
   const m = money(o);
   const refund = o.refunds.find((r) => r.id === refundId);
@@ -1126,7 +1140,7 @@ function refundedDm(tenant: Tenant, o: OrderOrDeleted, refundId: string, amountC
         title: `${tenant.name}: refund on order #${o.number}`,
         color: COLORS.ok,
         description: [
-          `We refunded **${m(amountCents)}** on your order.`,
+          refund ? refundedLine(refund, m) : `A refund of **${m(amountCents)}** was made on your order.`,
           refund ? `${refundBreakdown(partsOfRefund(refund), o.currency)}.` : undefined,
           refund?.reason ? `Reason: ${refund.reason}` : undefined,
           `Refunded so far: ${m(soFar)} of ${m(o.totalCents)}.`,

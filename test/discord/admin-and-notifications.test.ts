@@ -26,19 +26,19 @@ describe('/refund', () => {
       commandInteraction(s.asAdmin, 'refund', { order: s.order.id, amount: 500, reason: 'Damage compensation' }),
     );
     expect(textOf(byAmount)).toContain('Refunded $5.00');
-    expect(textOf(byAmount)).toContain('PARTIAL_AMOUNT');
+    expect(textOf(byAmount)).toContain('Mode: Partial by amount');
     expect(textOf(byAmount)).toContain('No inventory change');
 
     const byItems = await interact(
       h,
       commandInteraction(s.asAdmin, 'refund', { order: String(s.order.number), items: `${s.p1.id}:1, ${s.p2.id}` }),
     );
-    expect(textOf(byItems)).toContain('PARTIAL_ITEMS');
+    expect(textOf(byItems)).toContain('Mode: Partial by items');
     expect(textOf(byItems)).toContain('Refunded $30.00');
     expect(textOf(byItems)).toContain('Admin-initiated refund');
 
     const full = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: s.order.id }));
-    expect(textOf(full)).toContain('FULL');
+    expect(textOf(full)).toContain('Mode: Full refund');
     expect(textOf(full)).toContain('Refunded $20.00');
     const after = await db.order.findUniqueOrThrow({ where: { id: s.order.id } });
     expect(after.status).toBe('REFUNDED');

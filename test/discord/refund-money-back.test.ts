@@ -55,6 +55,10 @@ describe('/refund says who sends the money back', () => {
     const as = await asAdminOf(s.tenant.id);
     const reply = textOf(await interact(harness(), commandInteraction(as, 'refund', { order: order.id, amount: 700 })));
     expect(reply).toContain('Refunded $7.00 on order');
+    // The panel's words (the spec's mode names), not the stored enums "PARTIAL_AMOUNT", "PARTIALLY_REFUNDED".
+    expect(reply).toContain('Mode: Partial by amount\n');
+    expect(reply).toContain('Order status: Partially refunded\n');
+    expect(reply).not.toMatch(/PARTIAL_AMOUNT|PARTIALLY_REFUNDED/);
     expect(reply).toContain(
       "**No money was sent**: send $7.00 back to the customer by Venmo, then tick it done on the order's page in the admin panel.",
     );
@@ -94,6 +98,8 @@ describe('/refund says who sends the money back', () => {
 
     const reply = textOf(await interact(harness(), commandInteraction(as, 'refund', { order: shop.order.id })));
     expect(reply).toContain('Refunded $42.50 on order');
+    expect(reply).toContain('Mode: Full refund\n');
+    expect(reply).toContain('Order status: Refunded\n');
     expect(await db.refund.findFirstOrThrow({ where: { orderId: shop.order.id } })).toMatchObject({
       amountCents: 4250,
       manualReturnMethod: 'PAYPAL_MANUAL',

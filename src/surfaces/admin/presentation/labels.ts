@@ -13,7 +13,6 @@ import type {
   OrderStatus,
   PaymentMethod,
   PaymentStatus,
-  RefundMode,
   RoleChangeAction,
   RoleChangeState,
   RoleRemovalPolicy,
@@ -23,6 +22,7 @@ import type {
 import { API_KEY_ACCESS_LABELS, type ApiKeyAccess } from '../../../modules/api-keys/api-key-access.js';
 import type { OrderCancelledPayload } from '../../../modules/shared/events.js';
 import { ORDER_STATUS_LABELS, SHIPPING_STATUS_LABELS } from '../../../modules/orders/index.js';
+import { REFUND_MODE_LABELS } from '../../../modules/refunds/refund-mode-words.js';
 
 /** The order's and its shipping's words, shared with the customer's /orders in Discord. */
 export { ORDER_STATUS_LABELS, SHIPPING_STATUS_LABELS };
@@ -49,12 +49,8 @@ export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {
   refunded: 'Refunded',
 };
 
-export const REFUND_MODE_LABELS: Record<RefundMode, string> = {
-  FULL: 'Full refund',
-  PARTIAL_AMOUNT: 'Partial amount',
-  PARTIAL_ITEMS: 'Selected items',
-  BOTH: 'Items and an amount',
-};
+// The spec's mode names, shared with Discord's /refund answer (modules/refunds/refund-mode-words.ts).
+export { REFUND_MODE_LABELS };
 
 /** Why an order was cancelled (order.cancelled's reason); a refund's reason is the admin's own text and stays as typed. */
 export const CANCEL_REASON_LABELS: Record<OrderCancelledPayload['reason'], string> = {

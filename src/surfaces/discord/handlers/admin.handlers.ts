@@ -27,6 +27,8 @@ import { refundClaimsField } from '../views/refund-claims.view.js';
 import { paymentMethodLabel } from '../views/payment-methods.view.js';
 import type { Refund } from '../../../generated/prisma/index.js';
 import { refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
+import { REFUND_MODE_LABELS } from '../../../modules/refunds/refund-mode-words.js';
+import { orderStatusWords } from '../views/order-status.view.js';
 
 export const DEFAULT_REFUND_REASON = 'Admin-initiated refund';
 
@@ -72,12 +74,12 @@ export const adminCommands: CommandRoutes = {
             title: `Refunded ${m(plan.amountCents)} on order #${after.number}`,
             color: COLORS.ok,
             description: [
-              `Mode: ${plan.mode}`,
+              `Mode: ${REFUND_MODE_LABELS[plan.mode] ?? plan.mode}`,
               refundBreakdown(plan, after.currency),
               plan.items.length ? `Items: ${plan.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')}` : 'No inventory change.',
               `Reason: ${opts.reason || DEFAULT_REFUND_REASON}`,
               `Refunded before: ${m(plan.refundedBeforeCents)} · remaining: ${m(plan.remainingAfterCents)}`,
-              `Order status: ${after.status}`,
+              `Order status: ${orderStatusWords(after.status)}`,
               moneyBackText(refund, m),
             ].join('\n'),
             ...(claims ? { fields: [claims] } : {}),

@@ -1,5 +1,6 @@
-// The words a customer reads for an order's status and shipping status in /orders (the list and the detail),
-// instead of the stored enums ("PENDING_PAYMENT", "PENDING"): the panel's words (modules/orders/status-words.ts).
+// The words a customer reads for an order's status and shipping status in /orders (the list and the detail), and an
+// admin in /refund's answer, instead of the stored enums ("PENDING_PAYMENT", "PENDING"): the panel's words
+// (modules/orders/status-words.ts).
 import type { OrderStatus, ShippingStatus } from '../../../generated/prisma/index.js';
 import { trackingLink } from '../../../modules/shipping/carriers.js';
 import { ORDER_STATUS_LABELS, SHIPPING_STATUS_LABELS } from '../../../modules/orders/index.js';

@@ -26,12 +26,27 @@ export function signInvoiceToken(secret: string, payload: InvoiceTokenPayload): 
   return `${payloadPart}.${sign(secret, payloadPart).toString('base64url')}`;
 }
 
+/** What a customer is told of a link that has expired, when nothing more can be said (invoice.service: expiredLinkMessage). */
+export const EXPIRED_LINK_MESSAGE = 'This invoice link has expired. Ask the shop for a new link.';
+
+/**
+ * INVOICE_LINK_EXPIRED for a link whose signature was checked: `link` (its shop and order) may be read, to tell the
+ * customer where to get a new one. Never made for a token whose signature failed (that is INVOICE_LINK_INVALID,
+ * and nothing from it is used).
+ */
+export class InvoiceLinkExpiredError extends AppError {
+  constructor(readonly link: InvoiceTokenPayload) {
+    super('INVOICE_LINK_EXPIRED', EXPIRED_LINK_MESSAGE);
+  }
+}
+
 /** What a customer is told of a link that is not valid (tampered, cut, retyped, or signed with a retired secret). */
 export const INVALID_LINK_MESSAGE = 'This invoice link is not valid. Ask the shop for a new link.';
 
 /**
  * INVOICE_LINK_INVALID for anything not signed with `secret` (or one of `secret`'s list: the current one and,
- * during a rotation's grace period, the previous one); INVOICE_LINK_EXPIRED once `now` reaches exp.
+ * during a rotation's grace period, the previous one); INVOICE_LINK_EXPIRED (InvoiceLinkExpiredError, carrying the
+ * signed payload) once `now` reaches exp.
  */
 export function verifyInvoiceToken(secret: string | readonly string[], token: string, now: Date): InvoiceTokenPayload {
   const invalid = () => new AppError('INVOICE_LINK_INVALID', INVALID_LINK_MESSAGE);
@@ -47,8 +62,7 @@ export function verifyInvoiceToken(secret: string | readonly string[], token: st
   } catch {
     throw invalid();
   }
-  if (Math.floor(now.getTime() / 1000) >= payload.exp) {
-    throw new AppError('INVOICE_LINK_EXPIRED', 'This invoice link has expired. Ask the shop for a new link.');
-  }
+  // Signed by us (checked above): the expired link's shop and order may be read.
+  if (Math.floor(now.getTime() / 1000) >= payload.exp) throw new InvoiceLinkExpiredError(payload);
   return payload;
 }

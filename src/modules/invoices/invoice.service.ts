@@ -11,7 +11,8 @@ import { orderCheckoutNow } from '../payments-processor/checkouts/order-checkout
 import { ORDER_ITEMS_ORDER_BY, owedCents } from '../orders/index.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
-import { signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
+import { InvoiceLinkExpiredError, signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
+import { payLinkOffered } from './pay-link-offered.js';
 import type { OrderTotals } from '../orders/index.js';
 
 /** Longest link an admin may ask for: long enough for slow payers, short enough that old links die. */
@@ -160,6 +161,28 @@ export function createInvoiceService(deps: {
   const enabledMethods = async (tenantId: string, enabled: PaymentMethod[]): Promise<ProcessorMethod[]> =>
     (await connections.usableMethods(tenantId, enabled)).filter(isProcessorMethod);
 
+  /**
+   * verify, for the page's answers: an expired link of an order Discord offers "Pay now" for says where to get a
+   * fresh one (its shop and order are read from the link only because its signature was checked:
+   * InvoiceLinkExpiredError); any other expired link keeps "Ask the shop for a new link".
+   */
+  async function verified(token: string): Promise<{ tenantId: string; orderId: string; expiresAt: Date }> {
+    try {
+      return service.verify(token);
+    } catch (err) {
+      if (!(err instanceof InvoiceLinkExpiredError)) throw err;
+      const order = await db.order.findFirst({
+        where: { id: err.link.orderId, tenantId: err.link.tenantId },
+        select: { number: true, status: true, paymentMethod: true, tenant: { select: { name: true } } },
+      });
+      if (!order || !payLinkOffered(order)) throw err;
+      throw new AppError(
+        'INVOICE_LINK_EXPIRED',
+        `This invoice link for order #${order.number} at ${order.tenant.name} has expired. Get a new one in the shop's Discord: run /orders, press "View #${order.number}", then "Pay now".`,
+      );
+    }
+  }
+
   const service: InvoiceService = {
     async createLink(ctx, orderId, opts = {}) {
       const key = secret();
@@ -210,7 +233,7 @@ export function createInvoiceService(deps: {
     },
 
     async view(token) {
-      const link = service.verify(token);
+      const link = await verified(token);
       const order = await db.order.findFirst({
         where: { id: link.orderId, tenantId: link.tenantId },
         include: {
@@ -262,7 +285,7 @@ export function createInvoiceService(deps: {
     },
 
     async startCheckout(token, method, opts = {}) {
-      const link = service.verify(token);
+      const link = await verified(token);
       const page = `${baseUrl(opts.fallbackBaseUrl)}/invoice/${token}`;
       const { checkout, redirectUrl } = await checkouts.start({
         tenantId: link.tenantId,
@@ -277,7 +300,7 @@ export function createInvoiceService(deps: {
     },
 
     async cashAppPay(token, checkoutId) {
-      const link = service.verify(token);
+      const link = await verified(token);
       const checkout = await db.paymentCheckout.findFirst({
         where: { id: checkoutId, tenantId: link.tenantId, orderId: link.orderId, provider: 'SQUARE', state: { in: ['OPEN', 'CREATING'] } },
         include: { order: { select: { number: true, tenant: { select: { name: true } } } } },
@@ -299,12 +322,12 @@ export function createInvoiceService(deps: {
     },
 
     async chargeToken(token, checkoutId, sourceToken) {
-      const link = service.verify(token);
+      const link = await verified(token);
       return checkouts.charge({ tenantId: link.tenantId, orderId: link.orderId, checkoutId, sourceToken });
     },
 
     async completeReturn(token, checkoutId, providerCheckoutId) {
-      const link = service.verify(token);
+      const link = await verified(token);
       return checkouts.completeReturn({ tenantId: link.tenantId, orderId: link.orderId, checkoutId, providerCheckoutId });
     },
   };

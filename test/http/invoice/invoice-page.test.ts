@@ -278,6 +278,44 @@ describe('invoice page: errors', () => {
     }
   });
 
+  it('an expired link of an order paid by Venmo still says to ask the shop', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id, 60);
+    clock.advance(61);
+    try {
+      const res = await request(t.app).get(path).expect(410);
+      expect(res.text).toContain('This invoice link has expired. Ask the shop for a new link.');
+      expect(res.text).not.toContain('/orders');
+    } finally {
+      clock.advance(-61);
+    }
+  });
+
+  // Before, every expired link said "Ask the shop for a new link", though for an order paid with PayPal, Cash App
+  // Pay or Bitcoin the customer gets a fresh one at once from /orders' "Pay now".
+  it('an expired link of a PayPal order waiting for payment says where in Discord to get a new one (page and Pay)', async () => {
+    const { tenant, order } = await pendingOrder();
+    await testDb().order.update({ where: { id: order.id }, data: { paymentMethod: 'PAYPAL' } });
+    const { path, token } = await linkFor(tenant.id, order.id, 60);
+    clock.advance(61);
+    try {
+      const words = `This invoice link for order #${order.number} at ${tenant.name} has expired. Get a new one in the shop&#39;s Discord: run /orders, press &quot;View #${order.number}&quot;, then &quot;Pay now&quot;.`;
+      const page = await request(t.app).get(path).expect(410);
+      expect(page.text).toContain('This link has expired');
+      expect(page.text).toContain(words);
+      const pay = await request(t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(410);
+      expect(pay.text).toContain(words);
+      // The same order and expiry under a signature that does not check: nothing of it is read or shown.
+      const [payloadPart, signature] = token.split('.') as [string, string];
+      const forged = `${payloadPart}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+      const bad = await request(t.app).get(`/invoice/${forged}`).expect(403);
+      expect(bad.text).toContain('This invoice link is not valid. Ask the shop for a new link.');
+      expect(bad.text).not.toContain(`#${order.number}`);
+    } finally {
+      clock.advance(-61);
+    }
+  });
+
   it('refuses a method the tenant did not enable, or a P2P method, with 400 and creates no checkout', async () => {
     const { tenant, order } = await pendingOrder({ enabledPaymentMethods: ['PAYPAL', 'VENMO_P2P'] });
     const { path } = await linkFor(tenant.id, order.id);

@@ -4,7 +4,7 @@
 import { ButtonStyle, ComponentType, type APIButtonComponent } from 'discord-api-types/v10';
 import type { PaymentMethod } from '../../../generated/prisma/index.js';
 import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
-import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
+import { payLinkOffered } from '../../../modules/invoices/pay-link-offered.js';
 import { systemActor } from '../../../modules/shared/actor.js';
 import { row } from '../replies.js';
 
@@ -18,7 +18,7 @@ export async function payLinkFor(
   tenantId: string,
   order: { id: string; status: string; paymentMethod: PaymentMethod },
 ): Promise<string | null> {
-  if (!isProcessorMethod(order.paymentMethod) || order.status !== 'PENDING_PAYMENT') return null;
+  if (!payLinkOffered(order)) return null;
   try {
     return (await invoices.createLink({ tenantId, actor: { ...systemActor, label: 'Discord pay link' } }, order.id)).url;
   } catch {

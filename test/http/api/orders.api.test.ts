@@ -127,6 +127,40 @@ describe('GET /api/orders/:id', () => {
     const res = await request(t.app).get('/api/orders/ord_doesnotexist').set(shop.auth).expect(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
   });
+
+  // Before, GET /api/v1/orders/1001 answered 404 "Order 1001 was not found" though the shop's order #1001 existed
+  // (the number the panel, the DMs and Discord's commands use; /refund order:1001 finds it).
+  it("takes the order's number as Discord does, in the key's shop only, on every order route", async () => {
+    const s = await apiTenant(t);
+    const other = await apiTenant(t);
+    const theirs = await pendingOrder(other, {});
+    const order = await pendingOrder(s, { status: 'PAID', paymentStatus: 'paid' });
+    expect(theirs.number).toBe(order.number); // each shop numbers its own orders
+
+    for (const prefix of ['/api/v1', '/api']) {
+      const res = await request(t.app).get(`${prefix}/orders/${order.number}`).set(s.auth).expect(200);
+      expect(res.body).toMatchObject({ id: order.id, number: order.number });
+    }
+    const patched = await request(t.app).patch(`/api/orders/${order.number}`).set(s.auth).send({ notes: 'by number' }).expect(200);
+    expect(patched.body).toMatchObject({ id: order.id, notes: 'by number' });
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).notes).toBe('by number');
+    expect((await db.order.findUniqueOrThrow({ where: { id: theirs.id } })).notes).not.toBe('by number');
+    const preview = await request(t.app)
+      .post(`/api/orders/${order.number}/refunds/preview`)
+      .set(s.auth)
+      .send({ amountCents: 500 })
+      .expect(200);
+    expect(preview.body).toMatchObject({ amountCents: 500 });
+
+    const missing = await request(t.app).get('/api/orders/987654321').set(s.auth).expect(404);
+    expect(missing.body.error).toMatchObject({ code: 'NOT_FOUND', message: 'Order 987654321 not found' });
+
+    // The document says so (and the customer route's {id} is a customer id, not an order's).
+    const doc = (await request(t.app).get('/api/openapi.json').expect(200)).body;
+    const idOf = (path: string, method: string) => doc.paths[path][method].parameters.find((p: { name: string }) => p.name === 'id');
+    expect(idOf('/orders/{id}', 'get').description).toMatch(/^The order id \(ord_…\), or the order number .*\(1001 for order #1001\)/);
+    expect(idOf('/customers/{id}/erase', 'post').description).toBe('The customer id (cus_…)');
+  });
 });
 
 describe('PATCH /api/orders/:id', () => {

@@ -4,6 +4,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApiKeyService } from '../../../modules/api-keys/api-key.service.js';
 import type { TenantContext } from '../../../modules/shared/actor.js';
+import type { OrderService } from '../../../modules/orders/index.js';
 import { AppError } from '../../../platform/errors.js';
 
 /**
@@ -66,6 +67,16 @@ export function jsonBody(req: Request): unknown {
   return req.body ?? {};
 }
 
-export function orderIdParam(req: Request): string {
-  return String(req.params.id);
+/** An order number in the path, as a shop's people write it everywhere else ("1001" for order #1001). */
+const ORDER_NUMBER = /^\d{1,9}$/;
+
+/**
+ * The order a `/orders/{id}` path names, for every order route: its id (`ord_…`) as given, or its number, looked up
+ * in the key's shop by the rule Discord's commands use (orders.findByRef; NOT_FOUND "Order 1001 not found" when the
+ * shop has no such order). docs/decisions/rest-api.md "Order numbers in the path".
+ */
+export async function orderIdParam(req: Request, res: Response, orders: Pick<OrderService, 'findByRef'>): Promise<string> {
+  const ref = String(req.params.id);
+  if (!ORDER_NUMBER.test(ref)) return ref;
+  return (await orders.findByRef(ctxOf(res).tenantId, ref)).id;
 }

@@ -20,7 +20,7 @@ export function invoiceLinksRoutes(services: Services): Router {
   const router = Router();
   router.post('/orders/:id/invoice-link', async (req, res) => {
     const body = parseInput(invoiceLinkBody, jsonBody(req), 'invoice link request');
-    const link = await services.invoices.createLink(ctxOf(res), orderIdParam(req), {
+    const link = await services.invoices.createLink(ctxOf(res), await orderIdParam(req, res, services.orders), {
       expiresInSeconds: body.expiresInSeconds,
       fallbackBaseUrl: requestOrigin(req),
     });

@@ -132,12 +132,12 @@ export function ordersRoutes(services: Services): Router {
   });
 
   router.get('/orders/:id', async (req, res) => {
-    res.json(orderDetailDto(await services.orders.get(ctxOf(res).tenantId, orderIdParam(req))));
+    res.json(orderDetailDto(await services.orders.get(ctxOf(res).tenantId, await orderIdParam(req, res, services.orders))));
   });
 
   router.patch('/orders/:id', async (req, res) => {
     const body = parseInput(updateOrderBody, jsonBody(req), 'order update');
-    res.json(orderDetailDto(await services.orderAdmin.update(ctxOf(res), orderIdParam(req), body)));
+    res.json(orderDetailDto(await services.orderAdmin.update(ctxOf(res), await orderIdParam(req, res, services.orders), body)));
   });
 
   return router;

@@ -47,7 +47,11 @@ export function paymentWindowRoutes(services: Services): Router {
   router.post('/orders/:id/payment-window', async (req, res) => {
     const body = parseInput(paymentWindowBody, jsonBody(req), 'pay window extension');
     const input = body.until !== undefined ? { until: body.until } : { extendByMinutes: body.extendByMinutes! };
-    const { order, previousDueAt, dueAt } = await services.paymentWindows.extend(ctxOf(res), orderIdParam(req), input);
+    const { order, previousDueAt, dueAt } = await services.paymentWindows.extend(
+      ctxOf(res),
+      await orderIdParam(req, res, services.orders),
+      input,
+    );
     res.json({ orderId: order.id, paymentDueAt: dueAt.toISOString(), previousDueAt: previousDueAt?.toISOString() ?? null });
   });
   return router;

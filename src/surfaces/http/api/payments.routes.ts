@@ -36,7 +36,7 @@ export function paymentsRoutes(services: Services): Router {
 
   router.post('/orders/:id/payment/confirm', async (req, res) => {
     parseInput(confirmBody, jsonBody(req), 'body');
-    const r = await services.payments.confirm(ctxOf(res), { orderId: orderIdParam(req) });
+    const r = await services.payments.confirm(ctxOf(res), { orderId: await orderIdParam(req, res, services.orders) });
     res.json({ changed: r.changed, order: orderSummaryDto(r.order), payment: paymentDto(r.payment) });
   });
 
@@ -45,7 +45,7 @@ export function paymentsRoutes(services: Services): Router {
     const idempotencyKey = req.get('idempotency-key')?.trim() || undefined;
     const r = await services.payments.recordReceipt(
       ctxOf(res),
-      { orderId: orderIdParam(req) },
+      { orderId: await orderIdParam(req, res, services.orders) },
       { ...body, ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}) },
     );
     res.status(r.changed && r.receipt ? 201 : 200).json(receiptJson(r));
@@ -54,7 +54,7 @@ export function paymentsRoutes(services: Services): Router {
   router.post('/orders/:id/payment/reject', async (req, res) => {
     const { reason } = parseInput(rejectBody, jsonBody(req), 'body');
     const ctx = ctxOf(res);
-    const order = await services.orders.get(ctx.tenantId, orderIdParam(req));
+    const order = await services.orders.get(ctx.tenantId, await orderIdParam(req, res, services.orders));
     // The latest payment is the one awaiting a decision (reject answers changed=false if already rejected).
     const payment = order.payments.at(-1);
     if (!payment) throw new AppError('ILLEGAL_STATE', `Order #${order.number} has no payment to reject.`);

@@ -55,12 +55,12 @@ export function refundsRoutes(services: Services): Router {
   const router = Router();
 
   router.post('/orders/:id/refunds/preview', async (req, res) => {
-    res.json(await services.refunds.preview(ctxOf(res), orderIdParam(req), refundInput(req)));
+    res.json(await services.refunds.preview(ctxOf(res), await orderIdParam(req, res, services.orders), refundInput(req)));
   });
 
   router.post('/orders/:id/refunds', async (req, res) => {
     const input = { ...refundInput(req), idempotencyKey: idempotencyKeyOf(req) };
-    const r = await services.refunds.refund(ctxOf(res), orderIdParam(req), input);
+    const r = await services.refunds.refund(ctxOf(res), await orderIdParam(req, res, services.orders), input);
     // The refund's own key check answered (the API's record of the key had expired or was never written).
     if (r.replayed) res.set(REPLAYED_HEADER, 'true');
     // moneyReturn: "processor" (sent back through the payment processor by a job) or "manual" (P2P: the

@@ -85,10 +85,19 @@ function queryParameters(schema: JsonSchema): JsonSchema[] {
   );
 }
 
+/** What `{id}` names: an order (by id or number: api-context.ts orderIdParam) or a customer. */
+function idDescription(path: string): string {
+  if (path.startsWith('/customers/')) return 'The customer id (cus_…)';
+  return (
+    'The order id (ord_…), or the order number as the panel and Discord show it without the "#" (1001 for order #1001). ' +
+    'A number that no order of the shop has is a 404.'
+  );
+}
+
 function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>): JsonSchema {
   const parameters: JsonSchema[] = [];
   if (op.path.includes('{id}'))
-    parameters.push({ name: 'id', in: 'path', required: true, description: 'The order id (ord_…)', schema: { type: 'string' } });
+    parameters.push({ name: 'id', in: 'path', required: true, description: idDescription(op.path), schema: { type: 'string' } });
   if (op.path.includes('{kind}'))
     parameters.push({
       name: 'kind',

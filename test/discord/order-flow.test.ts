@@ -163,15 +163,15 @@ describe('rich /order flow', () => {
     expect(await db.payment.count({ where: { tenantId: s.tenant.id } })).toBe(1);
   });
 
-  it('out of stock at confirm is a clear error and no order', async () => {
+  it('fewer in stock at confirm: no order, the line lowered to what is left and the review shown again', async () => {
     const s = await shop();
     const limited = await f.product({ tenantId: s.tenant.id, trackStock: true, stock: 2, unitPriceCents: 1000 });
     const { review } = await orderUntilReview(s, limited.id, '2');
     await db.product.update({ where: { id: limited.id }, data: { stock: 1 } });
     const res = await interact(h, componentInteraction(s.as(), 'order:confirm', { message: messageOf(review) }));
-    expect(res.type).toBe(4);
-    expect(res.data.flags).toBe(64);
-    expect(textOf(res)).toMatch(/stock/i);
+    expect(res.type).toBe(7);
+    expect(textOf(res)).toContain(`Only 1 of ${limited.name} left now, so your order has 1.`);
+    expect(textOf(res)).toContain(`1 × ${limited.name}`);
     expect(await db.order.count({ where: { tenantId: s.tenant.id } })).toBe(0);
   });
 

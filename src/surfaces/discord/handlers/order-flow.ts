@@ -85,8 +85,48 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
   if (!session.paymentMethod) {
     return withNote(paymentStep(await services.orderSessions.paymentChoices(tenant.id, customer.id)));
   }
-  const quote = await services.orderSessions.review(tenant.id, customer.id);
+  let quote;
+  try {
+    quote = await services.orderSessions.review(tenant.id, customer.id);
+  } catch (err) {
+    const fitted = session.items.some((i) => i.productId === stockShortfall(err)?.productId) ? await fitToStock(ctx, err) : undefined;
+    if (!fitted) throw err;
+    return nextScreen(ctx, fitted.session, [note, fitted.note].filter(Boolean).join('\n'));
+  }
   return withNote(reviewStep(quote, tenant));
+}
+
+/** The line an OUT_OF_STOCK error names, when it asked for more than is left. */
+function stockShortfall(err: unknown): { productId: string; name: string; available: number } | undefined {
+  if (!isAppError(err) || err.code !== 'OUT_OF_STOCK') return undefined;
+  const { productId, name, available, requested } = err.details ?? {};
+  if (typeof productId !== 'string' || typeof available !== 'number' || typeof requested !== 'number') return undefined;
+  if (available >= requested) return undefined;
+  return { productId, name: typeof name === 'string' ? name : 'A product', available: Math.max(0, available) };
+}
+
+/**
+ * A line of the session that the shop can no longer fill (sold out, or fewer left, since it was chosen) is lowered
+ * to what is left, or taken out when nothing is, and the note says so; the flow then shows its next screen (the
+ * review with its new total to confirm, or the product menu). Without it a resumed /order met the same "out of
+ * stock" each time and the line could not be changed (its quantity modal does not open for a sold-out product).
+ * Undefined when `err` names no such line. The session service checks the stock again in its own transaction.
+ */
+export async function fitToStock(ctx: HandlerContext, err: unknown): Promise<{ session: SessionView; note: string } | undefined> {
+  const short = stockShortfall(err);
+  if (!short) return undefined;
+  const customer = await ctx.customer();
+  const sessions = ctx.services.orderSessions;
+  if (short.available === 0) {
+    const session = await sessions.removeItem(ctx.tenant.id, customer.id, short.productId);
+    return { session, note: `${short.name} is sold out now, so it was taken out of your order.` };
+  }
+  const session = await sessions.setItem(ctx.tenant.id, customer.id, {
+    productId: short.productId,
+    quantity: short.available,
+    memberRoleIds: ctx.memberRoleIds,
+  });
+  return { session, note: `Only ${short.available} of ${short.name} left now, so your order has ${short.available}.` };
 }
 
 /**

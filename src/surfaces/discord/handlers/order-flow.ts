@@ -59,13 +59,7 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
       : await services.catalog.listProducts(tenant.id, { memberRoleIds: ctx.memberRoleIds });
     return productStep(products, 0, note, tenant);
   }
-  const withNote = (data: MessageData): MessageData =>
-    note && data.embeds?.[0]
-      ? {
-          ...data,
-          embeds: [{ ...data.embeds[0], description: `${note}\n\n${data.embeds[0].description ?? ''}`.trim() }, ...data.embeds.slice(1)],
-        }
-      : data;
+  const withNote = (data: MessageData) => noted(data, note);
   if (session.pendingAddress) {
     return withNote(correctedAddressStep(session.pendingAddress.original, session.pendingAddress.suggested));
   }
@@ -89,11 +83,80 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
   try {
     quote = await services.orderSessions.review(tenant.id, customer.id);
   } catch (err) {
-    const fitted = session.items.some((i) => i.productId === stockShortfall(err)?.productId) ? await fitToStock(ctx, err) : undefined;
-    if (!fitted) throw err;
-    return nextScreen(ctx, fitted.session, [note, fitted.note].filter(Boolean).join('\n'));
+    const screen = await screenPastRefusal(ctx, session, err, note);
+    if (!screen) throw err;
+    return screen;
   }
   return withNote(reviewStep(quote, tenant));
+}
+
+/** `data` with `note` above its first embed's text. */
+function noted(data: MessageData, note: string | undefined): MessageData {
+  const [first, ...rest] = data.embeds ?? [];
+  if (!note || !first) return data;
+  return { ...data, embeds: [{ ...first, description: `${note}\n\n${first.description ?? ''}`.trim() }, ...rest] };
+}
+
+const joined = (...notes: (string | undefined)[]) => notes.filter(Boolean).join('\n');
+
+/** A product the shop no longer sells to this customer (inactive, behind a role, another currency): the line goes. */
+const PRODUCT_REFUSALS = new Set(['NOT_FOUND', 'ROLE_REQUIRED', 'CURRENCY_MISMATCH']);
+
+/**
+ * The way on when review or submit refuses what the session holds because the shop changed it since it was chosen
+ * (selection-rules.ts): otherwise /order resumed into the same refusal each time, with nothing to press, since the
+ * flow has no screen to take a line out or to change a shipping option or payment method already chosen.
+ * - a line with fewer units left than it holds is lowered to what is left, or taken out when none is;
+ * - a line the shop no longer sells to them (inactive, behind a role, another currency) is taken out;
+ * then the next screen (the review again, with its new total to confirm, or the product menu) says what was done;
+ * - a shipping option or payment method no longer offered: its menu again, saying why.
+ * Undefined for any other error. The session service checks each change again in its own transaction.
+ */
+async function screenPastRefusal(ctx: HandlerContext, session: SessionView, err: unknown, note?: string): Promise<MessageData | undefined> {
+  if (!isAppError(err)) return undefined;
+  const details = err.details ?? {};
+  const sessions = ctx.services.orderSessions;
+  const customer = await ctx.customer();
+  const line = session.items.find((i) => i.productId === details.productId);
+  const short = stockShortfall(err);
+  if (line && short) {
+    if (short.available === 0) {
+      const next = await sessions.removeItem(ctx.tenant.id, customer.id, line.productId);
+      return nextScreen(ctx, next, joined(note, `${short.name} is sold out now, so it was taken out of your order.`));
+    }
+    const next = await sessions.setItem(ctx.tenant.id, customer.id, {
+      productId: line.productId,
+      quantity: short.available,
+      memberRoleIds: ctx.memberRoleIds,
+    });
+    return nextScreen(ctx, next, joined(note, `Only ${short.available} of ${short.name} left now, so your order has ${short.available}.`));
+  }
+  if (line && PRODUCT_REFUSALS.has(err.code)) {
+    const next = await sessions.removeItem(ctx.tenant.id, customer.id, line.productId);
+    const said = err.message.endsWith(': remove it from your order.')
+      ? `${err.message.slice(0, -': remove it from your order.'.length)}, so it was taken out of your order.`
+      : `${err.message} It was taken out of your order.`;
+    return nextScreen(ctx, next, joined(note, said));
+  }
+  if (typeof details.shippingTypeId === 'string' && session.address) {
+    const types = await sessions.shippingChoices(ctx.tenant.id, customer.id);
+    if (types.length) return noted(shippingStep(session.address as AddressLike, types, session.currency), joined(note, err.message));
+  }
+  if (err.code === 'PAYMENT_METHOD_NOT_ENABLED') {
+    return noted(paymentStep(await sessions.paymentChoices(ctx.tenant.id, customer.id)), joined(note, err.message));
+  }
+  return undefined;
+}
+
+/**
+ * For Confirm: the same way on when submit refused the session's selections, under "Your order changed since you
+ * reviewed it". Undefined for any other error, or without an open session.
+ */
+export async function screenPastSubmitRefusal(ctx: HandlerContext, err: unknown): Promise<MessageData | undefined> {
+  if (!isAppError(err)) return undefined;
+  const customer = await ctx.customer();
+  const session = await ctx.services.orderSessions.getActive(ctx.tenant.id, customer.id);
+  return session ? screenPastRefusal(ctx, session, err, '**Your order changed since you reviewed it:**') : undefined;
 }
 
 /** The line an OUT_OF_STOCK error names, when it asked for more than is left. */
@@ -103,30 +166,6 @@ function stockShortfall(err: unknown): { productId: string; name: string; availa
   if (typeof productId !== 'string' || typeof available !== 'number' || typeof requested !== 'number') return undefined;
   if (available >= requested) return undefined;
   return { productId, name: typeof name === 'string' ? name : 'A product', available: Math.max(0, available) };
-}
-
-/**
- * A line of the session that the shop can no longer fill (sold out, or fewer left, since it was chosen) is lowered
- * to what is left, or taken out when nothing is, and the note says so; the flow then shows its next screen (the
- * review with its new total to confirm, or the product menu). Without it a resumed /order met the same "out of
- * stock" each time and the line could not be changed (its quantity modal does not open for a sold-out product).
- * Undefined when `err` names no such line. The session service checks the stock again in its own transaction.
- */
-export async function fitToStock(ctx: HandlerContext, err: unknown): Promise<{ session: SessionView; note: string } | undefined> {
-  const short = stockShortfall(err);
-  if (!short) return undefined;
-  const customer = await ctx.customer();
-  const sessions = ctx.services.orderSessions;
-  if (short.available === 0) {
-    const session = await sessions.removeItem(ctx.tenant.id, customer.id, short.productId);
-    return { session, note: `${short.name} is sold out now, so it was taken out of your order.` };
-  }
-  const session = await sessions.setItem(ctx.tenant.id, customer.id, {
-    productId: short.productId,
-    quantity: short.available,
-    memberRoleIds: ctx.memberRoleIds,
-  });
-  return { session, note: `Only ${short.available} of ${short.name} left now, so your order has ${short.available}.` };
 }
 
 /**

@@ -29,7 +29,7 @@ import {
   type TypedAddress,
 } from '../views/order-steps.view.js';
 import { submittedMessage } from './order-self-service.handlers.js';
-import { fitToStock, flowReply, nextScreen, orderableProduct, submitReviewed } from './order-flow.js';
+import { flowReply, nextScreen, orderableProduct, screenPastSubmitRefusal, submitReviewed } from './order-flow.js';
 
 const productIdSchema = z.string().regex(/^prod_[A-Za-z0-9]{1,60}$/, 'a product id');
 /** A line's quantity as the quantity modal takes it: 1 to the session's own limit (checkout's MAX_LINE_QUANTITY). */
@@ -310,10 +310,10 @@ export const orderComponents: ComponentRoutes = {
         (order, created) => submittedMessage(ctx, order, created),
         'Click **Confirm & submit** to place it at these amounts.',
       ).catch(async (err: unknown) => {
-        // A line sold out (or fewer left) since the review: lowered or taken out, and the order shown again to confirm.
-        const fitted = await fitToStock(ctx, err);
-        if (!fitted) throw err;
-        return nextScreen(ctx, fitted.session, `**Your order changed since you reviewed it:**\n• ${fitted.note}`);
+        // Something chosen is no longer offered as it was (sold out, a product or option withdrawn): the way on.
+        const screen = await screenPastSubmitRefusal(ctx, err);
+        if (!screen) throw err;
+        return screen;
       });
       return flowReply(ctx, screen);
     },

@@ -76,8 +76,11 @@ export interface OrderSessionService {
    * setPaymentMethod, review and submit check: selection-rules.ts methodRules). NOT_FOUND without a session.
    */
   paymentChoices(tenantId: string, customerId: string): Promise<PaymentMethod[]>;
-  /** Ends the active session (no-op when there is none). */
-  cancel(tenantId: string, customerId: string): Promise<{ cancelled: boolean }>;
+  /**
+   * Ends the active session (no-op when there is none). Without one, `placedOrderId` names the order the
+   * customer's session submitted within the session TTL, if any (a Cancel pressed after Confirm placed it).
+   */
+  cancel(tenantId: string, customerId: string): Promise<{ cancelled: boolean; placedOrderId?: string }>;
   /**
    * What submit would charge now: catalog prices, best discount, shipping, tax (TAX_SERVICE_UNAVAILABLE
    * when the tenant's tax provider cannot answer), total. Needs items (SESSION_EMPTY) and an address.

@@ -322,7 +322,22 @@ export const orderComponents: ComponentRoutes = {
     kind: 'component',
     async run(ctx) {
       const customer = await ctx.customer();
-      const { cancelled } = await ctx.services.orderSessions.cancel(ctx.tenant.id, customer.id);
+      const { cancelled, placedOrderId } = await ctx.services.orderSessions.cancel(ctx.tenant.id, customer.id);
+      if (placedOrderId) {
+        // Confirm already placed it: "nothing to cancel" would replace the order's message (its payment reference,
+        // its own Cancel order) and tell them nothing was ordered. The order again, and how to cancel it.
+        const order = await ctx.services.orders.get(ctx.tenant.id, placedOrderId);
+        const message = await submittedMessage(ctx, order, false);
+        const note =
+          order.status === 'PENDING_PAYMENT'
+            ? 'This order was already placed, so it was not cancelled. To cancel it, use **Cancel order** below.'
+            : 'This order was already placed, so it was not cancelled.';
+        const [first, ...rest] = message.embeds ?? [];
+        return flowReply(
+          ctx,
+          first ? { ...message, embeds: [{ ...first, description: `${note}\n\n${first.description ?? ''}` }, ...rest] } : message,
+        );
+      }
       return flowReply(ctx, cancelledStep(cancelled));
     },
   },

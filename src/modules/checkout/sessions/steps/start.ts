@@ -5,6 +5,7 @@ import { AppError } from '../../../../platform/errors.js';
 import { expireSession, loadActiveSession, loadSessionById, toSessionView, type SessionView } from '../session-store.js';
 import type { OrderSessionService } from '../order-session.api.js';
 import { type StepContext } from '../step-runner.js';
+import { recentSubmittedSessionSql } from '../../submit/submit.sql.js';
 
 export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 'start' | 'getActive' | 'cancel'> {
   const { sql, clock } = ctx;
@@ -94,7 +95,12 @@ export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 's
       const done = await sql.execute(Prisma.sql`
         UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'CANCELLED', "updatedAt" = clock_timestamp()
         WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1`);
-      return { cancelled: done > 0 };
+      if (done > 0) return { cancelled: true };
+      // Nothing in progress: a Cancel pressed on the review after Confirm placed it (a double click, a client
+      // whose message was not updated yet). The order it placed is named, so the caller does not say "nothing".
+      const [recent] = await sql.query<{ orderId: string }>(Prisma.sql`
+        SELECT o.id AS "orderId" FROM orders o WHERE o."tenantId" = ${tenantId} AND o."sessionId" = (${recentSubmittedSessionSql(tenantId, customerId, clock.withinTtlSince(clock.now()))})`);
+      return { cancelled: false, ...(recent ? { placedOrderId: recent.orderId } : {}) };
     },
   };
 }

@@ -55,10 +55,11 @@ describe('/refund says who sends the money back', () => {
     const as = await asAdminOf(s.tenant.id);
     const reply = textOf(await interact(harness(), commandInteraction(as, 'refund', { order: order.id, amount: 700 })));
     expect(reply).toContain('Refunded $7.00 on order');
-    // The panel's words (the spec's mode names), not the stored enums "PARTIAL_AMOUNT", "PARTIALLY_REFUNDED".
+    // The panel's words (the spec's mode names), not the stored enum "PARTIAL_AMOUNT"; the status in words with the
+    // spec's status name (PARTIALLY_REFUNDED, REFUNDED) an admin knows.
     expect(reply).toContain('Mode: Partial by amount\n');
-    expect(reply).toContain('Order status: Partially refunded\n');
-    expect(reply).not.toMatch(/PARTIAL_AMOUNT|PARTIALLY_REFUNDED/);
+    expect(reply).toContain('Order status: Partially refunded (PARTIALLY_REFUNDED)\n');
+    expect(reply).not.toMatch(/PARTIAL_AMOUNT/);
     expect(reply).toContain(
       "**No money was sent**: send $7.00 back to the customer by Venmo, then tick it done on the order's page in the admin panel.",
     );
@@ -99,7 +100,7 @@ describe('/refund says who sends the money back', () => {
     const reply = textOf(await interact(harness(), commandInteraction(as, 'refund', { order: shop.order.id })));
     expect(reply).toContain('Refunded $42.50 on order');
     expect(reply).toContain('Mode: Full refund\n');
-    expect(reply).toContain('Order status: Refunded\n');
+    expect(reply).toContain('Order status: Refunded (REFUNDED)\n');
     expect(await db.refund.findFirstOrThrow({ where: { orderId: shop.order.id } })).toMatchObject({
       amountCents: 4250,
       manualReturnMethod: 'PAYPAL_MANUAL',

@@ -79,7 +79,8 @@ export const adminCommands: CommandRoutes = {
               plan.items.length ? `Items: ${plan.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')}` : 'No inventory change.',
               `Reason: ${opts.reason || DEFAULT_REFUND_REASON}`,
               `Refunded before: ${m(plan.refundedBeforeCents)} · remaining: ${m(plan.remainingAfterCents)}`,
-              `Order status: ${orderStatusWords(after.status)}`,
+              // The words, and the spec's status name an admin knows from it (spec 000: PARTIALLY_REFUNDED, REFUNDED).
+              `Order status: ${orderStatusWords(after.status)} (${after.status})`,
               moneyBackText(refund, m),
             ].join('\n'),
             ...(claims ? { fields: [claims] } : {}),

@@ -135,10 +135,10 @@ describe('Cash App Pay (Square) through the core', () => {
   describe('a checkout opened but never charged', () => {
     const windowMinutes = UNCHARGED_CHECKOUT_WINDOW_MINUTES;
     /** Runs the reconciliation as the cron does, with the app's clock `minutes` ahead. */
-    async function reconcileAfter(minutes: number) {
+    async function reconcileAfter(minutes: number, olderThanMinutes = 5) {
       clock.advance(minutes * 60);
       try {
-        return await env.t.services.checkouts.reconcile(5);
+        return await env.t.services.checkouts.reconcile(olderThanMinutes);
       } finally {
         clock.advance(-minutes * 60);
       }
@@ -180,6 +180,14 @@ describe('Cash App Pay (Square) through the core', () => {
       expect(late.body.outcome).toBe('failed');
       expect(env.square.payments.size).toBe(paymentsBefore);
       expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
+    });
+
+    it('is retired at its stated time also where the operator reconciles later (CHECKOUT_RECONCILE_AFTER_MINUTES above the window)', async () => {
+      const { path } = await shopWithOrder('CASHAPP_PAY');
+      const { checkoutId } = await startCashApp(path);
+      const run = await reconcileAfter(windowMinutes + 1, 4 * 60);
+      expect(run.expired).toBeGreaterThanOrEqual(1);
+      expect(await checkoutRow(checkoutId)).toMatchObject({ state: 'EXPIRED', providerStatus: 'EXPIRED: never charged' });
     });
 
     it('whose charge reached Square but whose answer and webhooks were lost is found by ListPayments and pays the order instead', async () => {

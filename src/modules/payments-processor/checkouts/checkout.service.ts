@@ -24,7 +24,7 @@ import {
 } from './checkout-ledger.js';
 import { inFlightCheckout, inFlightWords } from './money-in-flight.query.js';
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
-import { unpaidCheckoutClosesAt } from './checkout-expiry.js';
+import { isUncharged, UNCHARGED_CHECKOUT_WINDOW_MINUTES, unpaidCheckoutClosesAt } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
 import { announceCheckoutLeft, announceCheckoutState } from './order-checkout-now.js';
@@ -760,8 +760,11 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     async reconcile(olderThanMinutes) {
       const now = clock.now().getTime();
       const cutoff = new Date(now - olderThanMinutes * 60_000);
+      // A never-charged checkout is retired at the time the admin post states (checkout-expiry.ts), also where the
+      // operator asks the providers about open checkouts later than that (CHECKOUT_RECONCILE_AFTER_MINUTES over it).
+      const readFrom = new Date(now - Math.min(olderThanMinutes, UNCHARGED_CHECKOUT_WINDOW_MINUTES) * 60_000);
       const open = await db.paymentCheckout.findMany({
-        where: { state: { in: [...OPEN_CHECKOUT_STATES] }, createdAt: { lt: cutoff } },
+        where: { state: { in: [...OPEN_CHECKOUT_STATES] }, createdAt: { lt: readFrom } },
         orderBy: { createdAt: 'asc' },
         take: 200,
       });
@@ -770,7 +773,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       let expired = 0;
       for (const c of open) {
         try {
+          const due = c.createdAt < cutoff;
           if (!c.providerCheckoutId) {
+            if (!due) continue;
             // The provider call never answered: nothing the buyer could pay exists on our side.
             await db.paymentCheckout.updateMany({
               where: { id: c.id, state: 'CREATING' },
@@ -787,6 +792,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             if (outcome === 'expired') expired++;
             continue;
           }
+          if (!due) continue;
           const loaded = await connections.load({ id: c.connectionId });
           const state = await settle(loaded, c, await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId));
           const { checkout } = await applyCheckoutState(deps, c.id, state, { source: 'reconciliation' });
@@ -817,7 +823,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         }
         await db.deletedOrderCheckout.updateMany({ where: { id: c.id }, data: { lateCheckedAt: clock.now() } });
       }
-      return { checked: open.length, changed, errors, expired, late };
+      return { checked: open.filter((c) => c.createdAt < cutoff || isUncharged(c)).length, changed, errors, expired, late };
     },
 
     async refundUnapplied(checkoutId, job) {

@@ -33,6 +33,12 @@ export const receiptInput = z
     /** Whole cents received; omitted: everything still owed (a plain confirm). */
     amountCents: z.number().int('a whole number of cents, e.g. 1250 for $12.50').positive('more than 0').max(1_000_000_000).optional(),
     note: z.string().trim().max(500).optional(),
+    /**
+     * What the admin's form showed as still owed when it was opened: the receipt is refused (nothing recorded) when
+     * the order owes another amount now, as someone recorded money meanwhile (two admins recording the same
+     * transfer from one post). Omitted: not checked.
+     */
+    owedCentsShown: z.number().int().min(0).optional(),
     /** Same key, same shop: the first receipt is returned and nothing is recorded again. */
     idempotencyKey: z.string().trim().min(1).max(200).optional(),
   })
@@ -112,6 +118,18 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
         'ILLEGAL_STATE',
         `Order ${orderLabel(order)} is ${order.status}: money that arrives for it is not recorded on it. Return it to the customer.`,
         { status: order.status },
+      );
+    }
+    // The form this amount was typed in showed another amount owed: someone recorded money (or changed the order)
+    // since it was opened. Checked under the row lock, so of two admins recording the same transfer at once the
+    // second is told, not recorded twice; an extra payment is recorded again from the refreshed post.
+    if (input.owedCentsShown !== undefined && owedCents(order) !== input.owedCentsShown) {
+      const owed = owedCents(order);
+      const m = (c: number) => formatMoney(c, order.currency);
+      throw new AppError(
+        'CONFLICT',
+        `Order ${orderLabel(order)} now has ${owed > 0 ? `${m(owed)} still owed` : 'nothing still owed'}: someone recorded money meanwhile. Check the post, then record again if this is another payment.`,
+        { owedCents: owed, owedCentsShown: input.owedCentsShown },
       );
     }
     // A part received while a processor payment of the order is confirming would make that payment more

@@ -15,6 +15,11 @@ const page = z
   .string()
   .regex(/^\d{1,4}$/, 'a page number')
   .transform(Number);
+/** An amount in whole cents (what a form showed). */
+const cents = z
+  .string()
+  .regex(/^\d{1,12}$/, 'an amount in cents')
+  .transform(Number);
 /** The fingerprint of the review a Confirm button belongs to (modules/checkout/quote-consent.ts). */
 const fingerprint = z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'a review fingerprint');
 
@@ -46,7 +51,10 @@ const ROUTES = {
   'payment:reject-modal': z.tuple([paymentId]),
   // Record an amount received (a part of a manual payment): a modal asking for the amount.
   'payment:receipt': z.tuple([paymentId]),
-  'payment:receipt-modal': z.tuple([paymentId]),
+  // With what the form showed as still owed (whole cents): recorded only while the order owes that (recordReceipt's
+  // owedCentsShown), so two admins recording the same transfer from one post record it once. Without: a modal opened
+  // before forms carried it.
+  'payment:receipt-modal': z.union([z.tuple([paymentId, cents]), z.tuple([paymentId])]),
   'legacy:browse': z.tuple([page]),
   'legacy:add': z.tuple([productId]),
   'legacy:address-select': z.tuple([]),

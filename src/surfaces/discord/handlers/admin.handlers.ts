@@ -178,7 +178,8 @@ export const adminComponents: ComponentRoutes = {
     async run(ctx, [paymentId]) {
       const order = await ctx.services.payments.orderOfPayment(ctx.tenant.id, paymentId);
       const owed = owedCents(order);
-      return modal(customId('payment:receipt-modal', paymentId), `Money received: order #${order.number}`, [
+      // The modal carries what it shows as owed: recorded only while that is still so (two admins, one transfer).
+      return modal(customId('payment:receipt-modal', paymentId, owed), `Money received: order #${order.number}`, [
         {
           id: 'amount',
           label: `Amount received (${order.currency})`,
@@ -192,7 +193,7 @@ export const adminComponents: ComponentRoutes = {
   'payment:receipt-modal': {
     kind: 'modal',
     adminOnly: true,
-    async run(ctx, [paymentId]) {
+    async run(ctx, [paymentId, owedCentsShown]) {
       const values = parseInput(
         z.object({ amount: z.string().trim().min(1, 'the amount received'), note: z.string().trim().max(500).optional() }),
         modalValues(ctx.interaction),
@@ -205,7 +206,7 @@ export const adminComponents: ComponentRoutes = {
       const r = await ctx.services.payments.recordReceipt(
         ctx.adminContext(),
         { paymentId },
-        { amountCents, note: values.note || undefined, idempotencyKey: `discord:${ctx.interaction.id}` },
+        { amountCents, note: values.note || undefined, owedCentsShown, idempotencyKey: `discord:${ctx.interaction.id}` },
       );
       if (r.paid || r.order.status !== 'PENDING_PAYMENT') {
         // receivedText already names an overpayment and says to return it.

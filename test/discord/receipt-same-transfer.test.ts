@@ -1,0 +1,128 @@
+// Two admins record the same transfer from one admin post at the same moment ("Record amount received", the modal):
+// the modal carries what its form showed as still owed, and recordReceipt checks it under the order's row lock, so the
+// transfer is recorded once and the second admin is told someone recorded money meanwhile (nothing recorded, no
+// overpayment told to the customer). A deliberate further receipt, from the post refreshed since, is recorded.
+import { describe, expect, it } from 'vitest';
+import { factories } from '../helpers/factories.js';
+import { testDb } from '../helpers/db.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { postedAdminMessage } from './admin-post.js';
+import { commandInteraction, componentInteraction, interact, member, modalInteraction, textOf, useHarness } from './harness.js';
+
+const f = factories();
+const db = testDb();
+const h = useHarness({ worker: true });
+
+/** A Zelle order of $55.00 with $20.00 recorded (/payment-confirm amount), its admin post, and two admins. */
+async function partlyPaidOrder() {
+  const s = await f.shop();
+  const order = await f.order({
+    tenantId: s.tenant.id,
+    customerId: s.customer.id,
+    guildId: s.guild.id,
+    paymentMethod: 'ZELLE',
+    lines: [{ productId: s.products[0]!.id, name: 'Tee', quantity: 1, unitPriceCents: 5500 }],
+  });
+  const posted = await postedAdminMessage(h.t.services.bus, () => h.fake, s.tenant.id, order.id);
+  const admins = [0, 1].map(() => ({ guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) }));
+  await interact(h, commandInteraction(admins[0]!, 'payment-confirm', { orderid: String(order.number), amount: 2000 }));
+  const content = () => JSON.stringify(posted.now() ?? {});
+  await waitFor('the post to show the $20.00 received', () => (content().includes('$35.00 still owed') ? true : null));
+  // The post as Discord holds it: what a modal opened and submitted from it echoes back.
+  const post = () => ({ id: posted.messageId, channel_id: posted.channelId, ...(posted.now() ?? {}) });
+  /** Opens "Record amount received" on the post as it is now: the modal's custom id. */
+  const open = async (admin: (typeof admins)[number]) => {
+    const opened = await interact(h, componentInteraction(admin, `payment:receipt:${order.payment.id}`, { message: post() }));
+    expect(opened.type).toBe(9);
+    return (opened.data as { custom_id: string }).custom_id;
+  };
+  return { ...s, order, posted, admins, content, post, open };
+}
+
+const customerDms = (discordUserId: string) =>
+  h.fake
+    .directMessages()
+    .filter((m) => m.userId === discordUserId)
+    .map((m) => JSON.stringify(m.body));
+
+async function jobsLeft(orderId: string): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${orderId}%`}`;
+  return row!.n;
+}
+
+describe('two admins recording the same transfer from one post', () => {
+  it('records the $35.00 once: the order is paid, the other admin is told, the customer hears of no overpayment', async () => {
+    const s = await partlyPaidOrder();
+    const [a, b] = s.admins as [(typeof s.admins)[number], (typeof s.admins)[number]];
+    const [idA, idB] = [await s.open(a), await s.open(b)];
+    expect(idB).toBe(idA);
+
+    const answers = await Promise.all([
+      interact(h, modalInteraction(a, idA, { amount: '35.00', note: 'zelle 1' }, s.post())),
+      interact(h, modalInteraction(b, idB, { amount: '35.00', note: 'zelle 1' }, s.post())),
+    ]);
+
+    const receipts = await db.paymentReceipt.findMany({ where: { orderId: s.order.id }, orderBy: { createdAt: 'asc' } });
+    expect(receipts.map((r) => r.amountCents)).toEqual([2000, 3500]);
+    expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 5500 });
+    const told = answers.filter((r) => textOf(r).includes('someone recorded money meanwhile'));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.data.flags).toBe(64);
+    expect(textOf(told[0])).toContain(
+      `Order #${s.order.number} now has nothing still owed: someone recorded money meanwhile. Check the post, then record again if this is another payment.`,
+    );
+    expect(answers.filter((r) => textOf(r).includes('Approved by'))).toHaveLength(1);
+
+    // The post shows the order paid with what came in, and nothing overpaid.
+    await waitFor('the post to show the order paid', () => (/\$55\.00 of \$55\.00 received/.test(s.content()) ? true : null));
+    expect(s.content()).not.toMatch(/overpaid|still owed/);
+
+    // The customer's receipt, and once every job of the order ran, no word of money sent beyond the total.
+    await waitFor('the receipt DM', () =>
+      customerDms(s.customer.discordUserId).find((d) => d.includes(`receipt for order #${s.order.number}`)),
+    );
+    await waitFor('the order jobs to finish', async () => ((await jobsLeft(s.order.id)) === 0 ? true : null));
+    for (const dm of customerDms(s.customer.discordUserId)) expect(dm).not.toContain('more than the total');
+    // What the forms showed as owed, which the modals carried.
+    expect(idA).toBe(`payment:receipt-modal:${s.order.payment.id}:3500`);
+  });
+
+  it('a part recorded twice at once counts once; recording again from the refreshed post, or from an older modal, records it', async () => {
+    const s = await partlyPaidOrder();
+    const [a, b] = s.admins as [(typeof s.admins)[number], (typeof s.admins)[number]];
+    const [idA, idB] = [await s.open(a), await s.open(b)];
+
+    const answers = await Promise.all([
+      interact(h, modalInteraction(a, idA, { amount: '10', note: '' }, s.post())),
+      interact(h, modalInteraction(b, idB, { amount: '10', note: '' }, s.post())),
+    ]);
+    expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      amountReceivedCents: 3000,
+    });
+    expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(2);
+    const told = answers.find((r) => textOf(r).includes('someone recorded money meanwhile'));
+    expect(textOf(told)).toContain(`Order #${s.order.number} now has $25.00 still owed`);
+    const updated = answers.find((r) => r !== told)!;
+    expect(updated.type).toBe(7);
+    expect(textOf(updated)).toContain('$30.00 of $55.00 received · $25.00 still owed');
+
+    // The post refreshed since (the receipt's admin-message job): a form opened from it shows what is owed now, and
+    // another payment recorded from it counts.
+    await waitFor('the post to show $25.00 owed', () => (s.content().includes('$25.00 still owed') ? true : null));
+    const again = await s.open(b);
+    expect(again).toBe(`payment:receipt-modal:${s.order.payment.id}:2500`);
+    const recorded = await interact(h, modalInteraction(b, again, { amount: '10', note: 'second transfer' }, s.post()));
+    expect(textOf(recorded)).toContain('$40.00 of $55.00 received · $15.00 still owed');
+
+    // A modal opened before forms carried what they showed (no amount in its id) is recorded as before.
+    const old = await interact(
+      h,
+      modalInteraction(a, `payment:receipt-modal:${s.order.payment.id}`, { amount: '15', note: 'old form' }, s.post()),
+    );
+    expect(textOf(old)).toContain('Approved by');
+    expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 5500 });
+    expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(4);
+  });
+});

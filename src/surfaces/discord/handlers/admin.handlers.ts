@@ -266,6 +266,8 @@ export const adminComponents: ComponentRoutes = {
         reason: changed ? reason : (payment?.rejectedReason ?? undefined),
         already: !changed,
         cancelledBefore: !changed && payment?.status !== 'rejected',
+        // Money received before the rejection is owed back now, not still owed.
+        received: receivedText(order),
       });
     },
   },

@@ -33,14 +33,18 @@ export function receivedAmountText(o: Pick<Order, 'totalCents' | 'amountReceived
 /**
  * What came in against the total, in words: "$20.00 of $50.00 received · $30.00 still owed", or the
  * overpayment the shop must return (or, once marked returned in the panel, that it was). Null while nothing was
- * recorded.
+ * recorded. An order cancelled before it was paid in full (rejected, cancelled, expired) owes nothing: what it
+ * received is owed back, by hand with the order's method, as the cancel recorded it (orders/cancel-unpaid.ts: the
+ * order page's "Send $X back" to-do until ticked done).
  */
 export function receivedText(
-  o: Pick<Order, 'totalCents' | 'amountReceivedCents' | 'overpaymentReturnedCents' | 'currency'>,
+  o: Pick<Order, 'totalCents' | 'amountReceivedCents' | 'overpaymentReturnedCents' | 'currency' | 'status' | 'paymentMethod'>,
 ): string | null {
   const base = receivedAmountText(o);
   if (!base) return null;
   const m = (c: number) => formatMoney(c, o.currency);
+  if (o.status === 'CANCELLED' && owedCents(o) > 0)
+    return `${base} · **cancelled: return ${m(o.amountReceivedCents)}** to the customer by ${paymentMethodLabel(o.paymentMethod)}, then tick it done on the order's page in the admin panel`;
   if (overpaidCents(o) > 0) return `${base} · **overpaid by ${m(overpaidCents(o))}**: return the difference`;
   if (owedCents(o) > 0) return `${base} · ${m(owedCents(o))} still owed`;
   if (o.overpaymentReturnedCents > 0) return `${base} · overpayment of ${m(o.overpaymentReturnedCents)} returned`;
@@ -258,9 +262,15 @@ export function decidedAdminMessage(
     cancelledBefore?: boolean;
     /** Money recorded on an order paid before it (an extra receipt): said as such, not as this admin's approval. */
     paidBefore?: boolean;
+    /** The order's "Received" field as it is now (receivedText), replacing the post's: a rejection makes it owed back. */
+    received?: string | null;
   },
 ): MessageData {
-  const base = original ?? {};
+  const post = original ?? {};
+  const received = outcome.received;
+  const base: APIEmbed = received
+    ? { ...post, fields: (post.fields ?? []).map((f) => (f.name === 'Received' ? { ...f, value: received } : f)) }
+    : post;
   const unchanged = `<@${outcome.by}>'s click changed nothing`;
   const approvedLine = outcome.already
     ? `Already approved; ${unchanged}`

@@ -54,6 +54,9 @@ const sameCurrency = (a: string, b: string) => a.trim().toUpperCase() === b.trim
  * The rules for buying `quantity` of a product (alias `p`) in the tenant `t`. Roles are checked when the
  * member's roles are known (a choice, submit); review has no member and skips that rule.
  */
+/** How a product refusal at review or submit ends: the surfaces that take the line out themselves reword it (order-flow.ts). */
+export const REMOVE_IT_FROM_YOUR_ORDER = ': remove it from your order.';
+
 export function productRules(opts: { quantity: number; memberRoleIds?: readonly string[] }): Rule<ProductFacts>[] {
   const rules: Rule<ProductFacts>[] = [
     {
@@ -64,7 +67,7 @@ export function productRules(opts: { quantity: number; memberRoleIds?: readonly 
       error: ({ product, choosing }) =>
         new AppError(
           'NOT_FOUND',
-          choosing ? 'That product is not available.' : `${product.name} is no longer available: remove it from your order.`,
+          choosing ? 'That product is not available.' : `${product.name} is no longer available${REMOVE_IT_FROM_YOUR_ORDER}`,
           { productId: product.id, name: product.name },
         ),
     },
@@ -79,7 +82,7 @@ export function productRules(opts: { quantity: number; memberRoleIds?: readonly 
       error: ({ product, choosing }) =>
         new AppError(
           'ROLE_REQUIRED',
-          `${product.name} is only available to members with a specific role${choosing ? '' : ': remove it from your order'}.`,
+          `${product.name} is only available to members with a specific role${choosing ? '.' : REMOVE_IT_FROM_YOUR_ORDER}`,
           { productId: product.id, name: product.name, requiredRoleIds: product.requiredRoleIds },
         ),
     });

@@ -12,6 +12,6 @@ export type { SessionItemView, SessionView } from './sessions/session-store.js';
 export type { ShippingChoice } from './sessions/order-session.api.js';
 export type { SessionProblem } from './sessions/session-errors.js';
 export type { Quote, QuoteLine } from './quote/order-quote.js';
-export { guardSql, inStock, outOfStockError, productRules, REMOVE_IT_FROM_YOUR_ORDER, type PaymentReach } from './selection-rules.js';
+export { guardSql, inStock, outOfStockError, productRules, type PaymentReach } from './selection-rules.js';
 export { MAX_LINE_QUANTITY } from './sessions/steps/set-item.js';
 export { createSubmitOrder, type SubmitDeps, type SubmitResult } from './submit/submit-order.js';

@@ -54,8 +54,16 @@ const sameCurrency = (a: string, b: string) => a.trim().toUpperCase() === b.trim
  * The rules for buying `quantity` of a product (alias `p`) in the tenant `t`. Roles are checked when the
  * member's roles are known (a choice, submit); review has no member and skips that rule.
  */
-/** How a product refusal at review or submit ends: the surfaces that take the line out themselves reword it (order-flow.ts). */
-export const REMOVE_IT_FROM_YOUR_ORDER = ': remove it from your order.';
+/**
+ * How a product refusal at review or submit ends. Its details carry what changed without this ending
+ * (`whatChanged`), for the surfaces that take the line out themselves and say so (order-flow.ts).
+ */
+const REMOVE_IT_FROM_YOUR_ORDER = ': remove it from your order.';
+
+/** A refusal of a product already in the order: "<what changed>: remove it from your order.", and what changed in its details. */
+function refusalInOrder(code: 'NOT_FOUND' | 'ROLE_REQUIRED', whatChanged: string, details: Record<string, unknown>): AppError {
+  return new AppError(code, `${whatChanged}${REMOVE_IT_FROM_YOUR_ORDER}`, { ...details, whatChanged });
+}
 
 export function productRules(opts: { quantity: number; memberRoleIds?: readonly string[] }): Rule<ProductFacts>[] {
   const rules: Rule<ProductFacts>[] = [
@@ -64,12 +72,12 @@ export function productRules(opts: { quantity: number; memberRoleIds?: readonly 
       code: 'NOT_FOUND',
       sql: Prisma.sql`p."tenantId" = t.id AND p.active`,
       holds: ({ tenant, product }) => product.active && product.tenantId === tenant.id,
-      error: ({ product, choosing }) =>
-        new AppError(
-          'NOT_FOUND',
-          choosing ? 'That product is not available.' : `${product.name} is no longer available${REMOVE_IT_FROM_YOUR_ORDER}`,
-          { productId: product.id, name: product.name },
-        ),
+      error: ({ product, choosing }) => {
+        const details = { productId: product.id, name: product.name };
+        return choosing
+          ? new AppError('NOT_FOUND', 'That product is not available.', details)
+          : refusalInOrder('NOT_FOUND', `${product.name} is no longer available`, details);
+      },
     },
   ];
   const roles = opts.memberRoleIds;
@@ -79,12 +87,11 @@ export function productRules(opts: { quantity: number; memberRoleIds?: readonly 
       code: 'ROLE_REQUIRED',
       sql: Prisma.sql`cardinality(p."requiredRoleIds") = 0 OR p."requiredRoleIds" && ${[...roles]}::text[]`,
       holds: ({ product }) => memberMayBuy(product, roles),
-      error: ({ product, choosing }) =>
-        new AppError(
-          'ROLE_REQUIRED',
-          `${product.name} is only available to members with a specific role${choosing ? '.' : REMOVE_IT_FROM_YOUR_ORDER}`,
-          { productId: product.id, name: product.name, requiredRoleIds: product.requiredRoleIds },
-        ),
+      error: ({ product, choosing }) => {
+        const whatChanged = `${product.name} is only available to members with a specific role`;
+        const details = { productId: product.id, name: product.name, requiredRoleIds: product.requiredRoleIds };
+        return choosing ? new AppError('ROLE_REQUIRED', `${whatChanged}.`, details) : refusalInOrder('ROLE_REQUIRED', whatChanged, details);
+      },
     });
   }
   rules.push(

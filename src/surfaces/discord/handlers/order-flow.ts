@@ -4,7 +4,7 @@ import { ComponentType, InteractionType, type APIInteraction } from 'discord-api
 import { AppError, isAppError } from '../../../platform/errors.js';
 import { memberMayBuy } from '../../../modules/catalog/role-gate.js';
 import { visibleTo } from '../../../modules/catalog/catalog.service.js';
-import { inStock, outOfStockError, REMOVE_IT_FROM_YOUR_ORDER } from '../../../modules/checkout/index.js';
+import { inStock, outOfStockError } from '../../../modules/checkout/index.js';
 import type { Product } from '../../../generated/prisma/index.js';
 import type { HandlerContext, Reply } from '../context.js';
 import { ephemeral, update, type MessageData } from '../replies.js';
@@ -133,9 +133,10 @@ async function screenPastRefusal(ctx: HandlerContext, session: SessionView, err:
   }
   if (line && PRODUCT_REFUSALS.has(err.code)) {
     const next = await sessions.removeItem(ctx.tenant.id, customer.id, line.productId);
-    const said = err.message.endsWith(REMOVE_IT_FROM_YOUR_ORDER)
-      ? `${err.message.slice(0, -REMOVE_IT_FROM_YOUR_ORDER.length)}, so it was taken out of your order.`
-      : `${err.message} It was taken out of your order.`;
+    const said =
+      typeof details.whatChanged === 'string'
+        ? `${details.whatChanged}, so it was taken out of your order.`
+        : `${err.message} It was taken out of your order.`;
     return nextScreen(ctx, next, joined(note, said));
   }
   if (typeof details.shippingTypeId === 'string' && session.address) {

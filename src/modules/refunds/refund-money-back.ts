@@ -18,3 +18,20 @@ export function refundMoneyBack(refund: Pick<Refund, 'amountCents' | 'manualRetu
     ? { by: 'hand', byHandCents, method: refund.manualReturnMethod }
     : { by: 'both', processorCents, byHandCents, method: refund.manualReturnMethod };
 }
+
+/** What a refund needs for the money-back rules: its amount, its by-hand part and whether that was ticked as sent. */
+export type RefundReturnState = Pick<Refund, 'amountCents' | 'manualReturnMethod' | 'manualReturnCents' | 'manualReturnDoneAt'>;
+
+/**
+ * What of an order's refunds has gone back to the customer: the processor's part of each (its refund job sends it),
+ * and a by-hand part once an admin ticked it sent (manual-return.command.ts). A by-hand part not yet ticked is still
+ * the shop's to send (the order page's "Send $X back").
+ */
+export function returnedToCustomerCents(refunds: readonly RefundReturnState[]): number {
+  return refunds.reduce((sum, r) => {
+    const back = refundMoneyBack(r);
+    if (back.by === 'processor') return sum + r.amountCents;
+    const processor = back.by === 'both' ? back.processorCents : 0;
+    return sum + processor + (r.manualReturnDoneAt ? back.byHandCents : 0);
+  }, 0);
+}

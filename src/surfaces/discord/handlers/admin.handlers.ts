@@ -208,6 +208,8 @@ export const adminComponents: ComponentRoutes = {
         { paymentId },
         { amountCents, note: values.note || undefined, owedCentsShown, idempotencyKey: `discord:${ctx.interaction.id}` },
       );
+      // The order with its refunds, as the post shows it (receivedText).
+      const detail = await ctx.services.orders.get(ctx.tenant.id, r.order.id);
       if (r.paid || r.order.status !== 'PENDING_PAYMENT') {
         // receivedText already names an overpayment and says to return it.
         return decided(ctx, {
@@ -217,11 +219,10 @@ export const adminComponents: ComponentRoutes = {
           already: !r.changed,
           // Recorded, but the order was paid before this money (an extra receipt): not this admin's approval.
           paidBefore: r.changed && !r.paid,
-          detail: receivedText(r.order) ?? undefined,
+          detail: receivedText(detail) ?? undefined,
         });
       }
       // Still owed: the order's message again, with what was received (the buttons stay).
-      const detail = await ctx.services.orders.get(ctx.tenant.id, r.order.id);
       const message = adminOrderMessage({
         order: detail,
         customer: detail.customer,
@@ -258,6 +259,8 @@ export const adminComponents: ComponentRoutes = {
         'reason',
       );
       const { order, payment, changed } = await ctx.services.payments.reject(ctx.adminContext(), { paymentId, reason });
+      // With its refunds (the cancel's record of money owed back): what the post's "Received" says now.
+      const now = await ctx.services.orders.get(ctx.tenant.id, order.id);
       // Nothing changed: the reason the customer was sent is the recorded one, not the one just typed.
       return decided(ctx, {
         approved: false,
@@ -267,7 +270,7 @@ export const adminComponents: ComponentRoutes = {
         already: !changed,
         cancelledBefore: !changed && payment?.status !== 'rejected',
         // Money received before the rejection is owed back now, not still owed.
-        received: receivedText(order),
+        received: receivedText(now),
       });
     },
   },

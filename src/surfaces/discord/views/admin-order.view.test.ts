@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Customer, Order, OrderItem } from '../../../generated/prisma/index.js';
 import type { OrderCheckoutNow } from '../../../modules/payments-processor/checkouts/order-checkout-now.js';
 import { embedChars, MESSAGE_EMBED_CHARS_MAX } from '../replies.js';
-import { adminOrderMessage, decidedAdminMessage } from './admin-order.view.js';
+import { adminOrderMessage, decidedAdminMessage, receivedText } from './admin-order.view.js';
 
 const items = Array.from({ length: 300 }, (_, i) => ({
   id: `oi_${i}`,
@@ -28,7 +28,8 @@ const order = {
   shippingAddress: null,
   createdAt: new Date('2026-12-06T01:00:00Z'),
   items,
-} as unknown as Order & { items: OrderItem[] };
+  refunds: [],
+} as unknown as Order & { items: OrderItem[]; refunds: [] };
 const customer = { id: 'cus_1', discordUserId: '123456789012345678', username: 'buyer', displayName: 'Buyer' } as Pick<
   Customer,
   'id' | 'discordUserId' | 'username' | 'displayName'
@@ -89,5 +90,29 @@ describe('the admin post with a live checkout', () => {
     const none = post(null);
     expect(none.embeds![0]!.description).toContain('Approve once the money has arrived');
     expect(none.embeds![0]!.title).toBe('New order #1042 · awaiting payment');
+  });
+});
+
+// A cancelled order's "Received" (receivedText): what of the money received is still to send back, less what already
+// went back to the customer. It asked for all of amountReceived whatever had been returned since.
+describe("a cancelled order's Received field", () => {
+  const cancelled = { ...order, status: 'CANCELLED', paymentMethod: 'ZELLE', totalCents: 5500, amountReceivedCents: 2000 } as const;
+  const byHand = (amountCents: number, doneAt: Date | null) => ({
+    amountCents,
+    manualReturnMethod: 'ZELLE' as const,
+    manualReturnCents: null,
+    manualReturnDoneAt: doneAt,
+  });
+  const processor = (amountCents: number) => ({ amountCents, manualReturnMethod: null, manualReturnCents: null, manualReturnDoneAt: null });
+
+  it('asks for what is still to send back by hand, not for what the processor already returned', () => {
+    expect(receivedText({ ...cancelled, refunds: [processor(500), byHand(1500, null)] })).toBe(
+      "$20.00 of $55.00 received · **cancelled: return $15.00** to the customer by Zelle, then tick it done on the order's page in the admin panel",
+    );
+  });
+
+  it('once the by-hand return is ticked sent, says it was returned and asks for nothing', () => {
+    const text = receivedText({ ...cancelled, refunds: [byHand(2000, new Date('2026-12-06T08:00:00Z'))] });
+    expect(text).toBe('$20.00 of $55.00 received · cancelled: $20.00 returned to the customer');
   });
 });

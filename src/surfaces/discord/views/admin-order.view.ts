@@ -10,12 +10,14 @@ import { overpaidCents, owedCents } from '../../../modules/orders/index.js';
 import { formatAddress, totalsText, type AddressLike } from './order-steps.view.js';
 import { withItemFields } from './item-fields.view.js';
 import { paymentMethodLabel } from './payment-methods.view.js';
+import { returnedToCustomerCents, type RefundReturnState } from '../../../modules/refunds/refund-money-back.js';
 import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import type { OrderCheckoutNow } from '../../../modules/payments-processor/checkouts/order-checkout-now.js';
 import { inFlightWords } from '../../../modules/payments-processor/checkouts/money-in-flight.query.js';
 
 export interface AdminOrderInput {
-  order: Order & { items: OrderItem[] };
+  /** With its refunds: a cancelled order's post says what of the money received is still to return. */
+  order: Order & { items: OrderItem[]; refunds: readonly RefundReturnState[] };
   customer: Pick<Customer, 'id' | 'discordUserId' | 'username' | 'displayName'>;
   paymentId: string;
   paymentMethod: PaymentMethod;
@@ -35,16 +37,24 @@ export function receivedAmountText(o: Pick<Order, 'totalCents' | 'amountReceived
  * overpayment the shop must return (or, once marked returned in the panel, that it was). Null while nothing was
  * recorded. An order cancelled before it was paid in full (rejected, cancelled, expired) owes nothing: what it
  * received is owed back, by hand with the order's method, as the cancel recorded it (orders/cancel-unpaid.ts: the
- * order page's "Send $X back" to-do until ticked done).
+ * order page's "Send $X back" to-do until ticked done), less what already went back to the customer
+ * (returnedToCustomerCents: a by-hand return ticked done, a processor's refund); once all of it did, it says so.
  */
 export function receivedText(
-  o: Pick<Order, 'totalCents' | 'amountReceivedCents' | 'overpaymentReturnedCents' | 'currency' | 'status' | 'paymentMethod'>,
+  o: Pick<Order, 'totalCents' | 'amountReceivedCents' | 'overpaymentReturnedCents' | 'currency' | 'status' | 'paymentMethod'> & {
+    refunds: readonly RefundReturnState[];
+  },
 ): string | null {
   const base = receivedAmountText(o);
   if (!base) return null;
   const m = (c: number) => formatMoney(c, o.currency);
-  if (o.status === 'CANCELLED' && owedCents(o) > 0)
-    return `${base} · **cancelled: return ${m(o.amountReceivedCents)}** to the customer by ${paymentMethodLabel(o.paymentMethod)}, then tick it done on the order's page in the admin panel`;
+  if (o.status === 'CANCELLED' && owedCents(o) > 0) {
+    const returned = Math.min(returnedToCustomerCents(o.refunds), o.amountReceivedCents);
+    const toReturn = o.amountReceivedCents - returned;
+    return toReturn > 0
+      ? `${base} · **cancelled: return ${m(toReturn)}** to the customer by ${paymentMethodLabel(o.paymentMethod)}, then tick it done on the order's page in the admin panel`
+      : `${base} · cancelled: ${m(returned)} returned to the customer`;
+  }
   if (overpaidCents(o) > 0) return `${base} · **overpaid by ${m(overpaidCents(o))}**: return the difference`;
   if (owedCents(o) > 0) return `${base} · ${m(owedCents(o))} still owed`;
   if (o.overpaymentReturnedCents > 0) return `${base} · overpayment of ${m(o.overpaymentReturnedCents)} returned`;
@@ -66,7 +76,7 @@ function customerText(c: AdminOrderInput['customer']): string {
 const DECISION_RESERVE = { fields: 1, chars: 600 };
 
 /** The reference customers put in their payment note, and what was received so far. */
-function paymentFields(o: Order): { name: string; value: string; inline?: boolean }[] {
+function paymentFields(o: AdminOrderInput['order']): { name: string; value: string; inline?: boolean }[] {
   const received = receivedText(o);
   return [
     ...(o.paymentReference ? [{ name: 'Payment reference', value: `\`${o.paymentReference}\``, inline: true }] : []),

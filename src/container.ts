@@ -62,6 +62,7 @@ import {
   createOrderListService,
   type OrderListService,
   registerRollupJobs,
+  cancelReasonOf,
 } from './modules/orders/index.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { createEntitlementService, type EntitlementService } from './modules/entitlements/entitlement.service.js';
@@ -406,6 +407,7 @@ export function createContainer(opts: ContainerOptions): Services {
     digital: digitalGoods,
     deletedOrder,
     checkoutNow: (tenantId, orderId) => orderCheckoutNow(db, tenantId, orderId),
+    cancelReason: (tenantId, orderId) => cancelReasonOf(db, tenantId, orderId),
   });
   // The customer's DMs edited when their personal data is erased (recorded with each delivery above).
   registerDmErasure(bus, { rest: discordRest, logger, sentDms: createSentDmStore({ db }), db, audit });

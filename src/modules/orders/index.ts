@@ -3,6 +3,7 @@
 // dashboard's rollups. Everything else in this folder is internal (lint: no-restricted-imports in eslint.config.js).
 export type { AfterSaleDeps, ItemQuantity } from './after-sale.deps.js';
 export { cancelLockedOrder, OPEN_PAYMENT_STATUSES } from './cancel-unpaid.js';
+export { cancelReasonOf, type CancelReason } from './cancel-reason.query.js';
 export { lockOrder, orderLabel } from './order-lock.js';
 export * from './order-transitions.js';
 export { ORDER_ITEMS_ORDER_BY, ORDER_ITEMS_SQL_ORDER, orderDetailInclude, type OrderDetail } from './order-detail.js';

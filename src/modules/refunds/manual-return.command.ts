@@ -1,12 +1,14 @@
 // refunds.markManualReturnDone: the admin ticks that the money of a by-hand refund (Venmo, Zelle, Cash App,
 // ...; `manualReturnMethod` set by the refund command) was sent back to the customer. Until then the order
 // page keeps showing "Send $X back to <customer> by <method>". One conditional UPDATE in a transaction with
-// the audit entry, so two ticks at once record one change; a repeat is a no-op (changed: false).
+// the audit entry and refund.manual_return_done (the order's admin post is refreshed: a cancelled order's stops
+// asking for the money back), so two ticks at once record one change; a repeat is a no-op (changed: false).
 import type { Refund } from '../../generated/prisma/index.js';
 import { withTransaction } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
+import { EVENTS, type ManualReturnDonePayload } from '../shared/events.js';
 
 export const MANUAL_RETURN_DONE_AUDIT = 'refund.manual_return_done';
 
@@ -45,6 +47,8 @@ export async function markManualReturnDone(deps: AfterSaleDeps, ctx: TenantConte
         method: refund.manualReturnMethod,
       },
     });
+    const payload: ManualReturnDonePayload = { tenantId: ctx.tenantId, orderId: refund.orderId, refundId: refund.id };
+    await deps.bus.emit(tx, EVENTS.manualReturnDone, payload, { jobKey: `manual-return-done:${refund.id}` });
     return { refund: current, changed: true };
   });
 }

@@ -33,6 +33,8 @@ export const EVENTS = {
   paymentReceiptRecorded: 'payment.receipt_recorded',
   /** An admin marked (part of) an order's overpayment as sent back to the customer (payments/return-overpayment.command.ts). */
   overpaymentReturned: 'payment.overpayment_returned',
+  /** An admin ticked a by-hand refund's money as sent back to the customer (refunds/manual-return.command.ts). */
+  manualReturnDone: 'refund.manual_return_done',
   /**
    * A processor checkout of the order opened, has money on its way (APPROVED/PENDING), or left either state
    * (paid, failed, voided, expired): the order's admin-channel post is edited to say so (checkouts/order-checkout-now.ts).
@@ -222,6 +224,12 @@ export const overpaymentReturnedPayload = z.object({
   /** The audit entry that recorded it: one job per return. */
   changeId: z.string(),
 });
+export const manualReturnDonePayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  /** The refund ticked done: one job per tick. */
+  refundId: z.string(),
+});
 export const checkoutStateChangedPayload = z.object({
   tenantId: z.string(),
   orderId: z.string(),
@@ -266,4 +274,5 @@ export type OrderDeletedPayload = z.infer<typeof orderDeletedPayload>;
 export type OrderItemsChangedPayload = z.infer<typeof orderItemsChangedPayload>;
 export type PaymentReceiptRecordedPayload = z.infer<typeof paymentReceiptRecordedPayload>;
 export type OverpaymentReturnedPayload = z.infer<typeof overpaymentReturnedPayload>;
+export type ManualReturnDonePayload = z.infer<typeof manualReturnDonePayload>;
 export type CheckoutStateChangedPayload = z.infer<typeof checkoutStateChangedPayload>;

@@ -19,6 +19,7 @@
 //   payment.receipt_recorded > discord-notify : DM saying a part arrived and what is still owed (or that
 //                                          more than the total arrived); > discord-admin-message: the
 //                                          admin message shows the new received amount
+//   refund.manual_return_done > discord-admin-message : the admin message says the money owed back was returned
 //   refund.processor_failed > discord-admin-alert : the processor did not return a refund's money; the
 //                                                   admin channel is told to return it another way
 //   customer.dm_not_delivered > discord-admin-alert : a DM did not reach its customer; the admin channel is
@@ -48,7 +49,7 @@ import type { AdminChannelGuard } from './admin-channel-guard.js';
 import type { Logger } from '../../../platform/logger.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { DmStatusService } from '../../../modules/notifications/dm-status.service.js';
-import { overpaidCents, owedCents, type OrderService } from '../../../modules/orders/index.js';
+import { overpaidCents, owedCents, type CancelReason, type OrderService } from '../../../modules/orders/index.js';
 import type { TenantService } from '../../../modules/tenants/tenant.service.js';
 import type { CustomerService } from '../../../modules/customers/customer.service.js';
 import {
@@ -73,6 +74,7 @@ import {
   orderShippedPayload,
   paymentReceiptRecordedPayload,
   overpaymentReturnedPayload,
+  manualReturnDonePayload,
   checkoutStateChangedPayload,
   type OrderItemsChangedPayload,
   type OrderShippedPayload,
@@ -138,6 +140,11 @@ export interface NotificationDeps {
    * when absent (the post by payment method alone).
    */
   checkoutNow?: (tenantId: string, orderId: string) => Promise<OrderCheckoutNow | null>;
+  /**
+   * Why the order was cancelled, as its cancel recorded it (orders/cancel-reason.query.ts): a refresh of a cancelled
+   * order's post for a later cause keeps the cancel's words. None read when absent (the post says "Cancelled").
+   */
+  cancelReason?: (tenantId: string, orderId: string) => Promise<CancelReason | null>;
 }
 
 type OrderDetail = Awaited<ReturnType<OrderService['get']>>;
@@ -720,6 +727,15 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     lane: ADMIN_CHANNEL_LANE,
     schema: overpaymentReturnedPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
+  });
+
+  // A by-hand refund's money ticked as sent back (the order page's tick): a cancelled order's post stops asking for the
+  // money received to be returned and says it was, with the cancel's own words (its reason, read back).
+  bus.subscribe(EVENTS.manualReturnDone, 'discord-admin-message', {
+    lane: ADMIN_CHANNEL_LANE,
+    schema: manualReturnDonePayload,
+    run: async ({ tenantId, orderId }) =>
+      refreshAdminMessage(tenantId, orderId, (await deps.cancelReason?.(tenantId, orderId)) ?? undefined),
   });
 
   // A checkout of the order opened, has money on its way, or closed: the unpaid order's post says so (no Approve

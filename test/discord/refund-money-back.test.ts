@@ -4,7 +4,8 @@
 // DM said "We refunded $7.00". On an order paid through PayPal it says PayPal returns it.
 // The customer's DM follows the same rule: "We refunded" only for what the processor returns; what the shop returns
 // by hand is "The shop is sending $7.00 back to you by Venmo." (before, the DM said "We refunded $7.00" for money
-// no one had sent yet), and a split says both parts.
+// no one had sent yet), and a split says both parts, the by-hand one in plain words ("by PayPal", not the payment
+// menu's "PayPal (manual)").
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { testDb } from '../helpers/db.js';
@@ -109,7 +110,9 @@ describe('/refund says who sends the money back', () => {
 
     const dm = await refundDm(shop.order.customerId, shop.order.number);
     expect(dm).toContain(
-      'We refunded **$42.50** on your order: **$32.50** goes back through your online payment, and the shop is sending the other **$10.00** back to you by PayPal (manual).',
+      'We refunded **$42.50** on your order: **$32.50** goes back through your online payment, and the shop is sending the other **$10.00** back to you by PayPal.',
     );
+    // The payment menu's "PayPal (manual)" (and the panel's) is not what a customer reads about money sent to them.
+    expect(dm).not.toContain('(manual)');
   });
 });

@@ -102,7 +102,7 @@ import {
   type AddressLike,
 } from '../../../surfaces/discord/views/order-steps.view.js';
 import { withItemFields } from '../../../surfaces/discord/views/item-fields.view.js';
-import { paymentInstructionsText, paymentMethodLabel } from '../../../surfaces/discord/views/payment-methods.view.js';
+import { paymentInstructionsText, paymentMethodLabel, sentByLabel } from '../../../surfaces/discord/views/payment-methods.view.js';
 import { payLinkFor, withPayNow } from '../../../surfaces/discord/views/pay-link.view.js';
 import { digitalItemFields, type DeliveredDigital } from '../../../surfaces/discord/views/digital-items.view.js';
 import type { DigitalGoods } from '../../../modules/entitlements/digital-goods.js';
@@ -1141,7 +1141,7 @@ function refundedThrough(o: OrderOrDeleted, refundId: string): number {
 function refundedLine(refund: Pick<Refund, 'amountCents' | 'manualReturnMethod' | 'manualReturnCents'>, m: (c: number) => string): string {
   const back = refundMoneyBack(refund);
   if (back.by === 'processor') return `We refunded **${m(refund.amountCents)}** on your order.`;
-  const byHand = `**${m(back.byHandCents)}** back to you by ${paymentMethodLabel(back.method)}`;
+  const byHand = `**${m(back.byHandCents)}** back to you by ${sentByLabel(back.method)}`;
   if (back.by === 'hand') return `The shop is sending ${byHand}.`;
   return `We refunded **${m(refund.amountCents)}** on your order: **${m(back.processorCents)}** goes back through your online payment, and the shop is sending the other ${byHand}.`;
 }

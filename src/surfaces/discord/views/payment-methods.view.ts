@@ -21,6 +21,21 @@ export function paymentMethodLabel(method: PaymentMethod): string {
   return LABELS[method] ?? method;
 }
 
+/**
+ * The method in a sentence that says who sends money and how ("the shop is sending $10.00 back to you by PayPal"):
+ * plain words, without the qualifier the payment menu needs to tell the shop's own PayPal or Bitcoin address
+ * ("(manual)", "(invoice)") from paying online; the sentence says who sends it. Every other method: its label.
+ */
+const SENT_BY: Partial<Record<PaymentMethod, string>> = {
+  PAYPAL_MANUAL: 'PayPal',
+  BTC_MANUAL: 'Bitcoin',
+  BTC_INVOICE: 'Bitcoin',
+};
+
+export function sentByLabel(method: PaymentMethod): string {
+  return SENT_BY[method] ?? paymentMethodLabel(method);
+}
+
 export function paymentInstructionsText(tenant: Pick<Tenant, 'paymentInstructions'>, method: PaymentMethod): string {
   const { instructions, handle } = manualPaymentDetails(tenant.paymentInstructions, method);
   if (instructions) return instructions;

@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import type { ConnectionService } from '../payments-processor/connections/connection.service.js';
 import { isProcessorMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
-import type { CheckoutService, ReturnOutcome } from '../payments-processor/checkouts/checkout.service.js';
+import type { CheckoutService, PressLanding, ReturnOutcome } from '../payments-processor/checkouts/checkout.service.js';
 import { orderCheckoutNow } from '../payments-processor/checkouts/order-checkout-now.js';
 import { ORDER_ITEMS_ORDER_BY, owedCents } from '../orders/index.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -127,6 +127,12 @@ export interface InvoiceService {
    * when the checkout is not an open Square checkout of this order.
    */
   cashAppPay(token: string, checkoutId: string): Promise<CashAppPayView>;
+  /**
+   * Where a press of Pay made while an earlier press's checkout was being opened goes now (the page it was shown
+   * refreshes itself until then): verify's errors, then CheckoutService.pressLanding's. `redirectUrl` null with 'landed':
+   * the Cash App Pay page of `checkoutId`.
+   */
+  pressLanding(token: string, checkoutId: string): Promise<PressLanding>;
   /** The Web Payments SDK's token for the checkout: verify's errors, then CheckoutService.charge's. */
   chargeToken(token: string, checkoutId: string, sourceToken: string): Promise<ReturnOutcome>;
   /** The buyer is back from the provider (the checkout's return URL): verify's errors, then CheckoutService.completeReturn's. */
@@ -319,6 +325,11 @@ export function createInvoiceService(deps: {
         locationId: conn.locationId,
         webPaymentsSdkUrl: conn.webPaymentsSdkUrl,
       };
+    },
+
+    async pressLanding(token, checkoutId) {
+      const link = await verified(token);
+      return checkouts.pressLanding({ tenantId: link.tenantId, orderId: link.orderId, checkoutId });
     },
 
     async chargeToken(token, checkoutId, sourceToken) {

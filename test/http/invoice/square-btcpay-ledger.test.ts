@@ -112,7 +112,10 @@ describe('Cash App Pay (Square) through the core', () => {
   it('a charge whose answer was lost, on a checkout voided meanwhile (paid in another tab), is adopted from the webhook and refunded', async () => {
     const { order, path } = await shopWithOrder('CASHAPP_PAY');
     const tabA = await startCashApp(path);
-    const tabB = await startCashApp(path);
+    // Tab B pressed Pay once tab A's checkout was past its window (within it, a press goes back to tab A's checkout).
+    clock.advance((UNCHARGED_CHECKOUT_WINDOW_MINUTES + 1) * 60);
+    const tabB = await startCashApp(path).finally(() => clock.advance(-(UNCHARGED_CHECKOUT_WINDOW_MINUTES + 1) * 60));
+    expect(tabB.checkoutId).not.toBe(tabA.checkoutId);
     expect((await request(env.t.app).post(tabA.chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200)).body.outcome).toBe(
       'paid',
     );

@@ -25,3 +25,24 @@ export function unpaidCheckoutClosesAt(c: Pick<PaymentCheckout, 'id' | 'provider
   if (isUncharged(c)) return new Date(c.createdAt.getTime() + UNCHARGED_CHECKOUT_WINDOW_MINUTES * 60_000);
   return c.expiresAt;
 }
+
+/** Whether an open checkout still takes money at `now` by the rule above (a time not known to us: yes). */
+export function stillOpenAt(c: Pick<PaymentCheckout, 'id' | 'providerCheckoutId' | 'createdAt' | 'expiresAt'>, now: Date): boolean {
+  const closesAt = unpaidCheckoutClosesAt(c);
+  return !closesAt || closesAt.getTime() > now.getTime();
+}
+
+/**
+ * A checkout being created (CREATING) is being created only while its provider call can still answer: past the
+ * adapter's own timeouts (`createCheckoutMaxMs`, over every request createCheckout makes) plus this margin (reading
+ * the connection before the call, writing the answer after it), the process that recorded it died. A press of Pay
+ * then proceeds, failing it (double-tap.ts); the reconciliation fails those nobody pressed again for.
+ */
+export const CREATING_MARGIN_MS = 60_000;
+
+/** What a checkout the provider never answered for is marked with when it is failed (FAILED). */
+export const NEVER_CREATED_STATUS = 'never created';
+
+export function creatingAbandonedAt(c: Pick<PaymentCheckout, 'createdAt'>, createCheckoutMaxMs: number): Date {
+  return new Date(c.createdAt.getTime() + createCheckoutMaxMs + CREATING_MARGIN_MS);
+}

@@ -23,8 +23,9 @@ import {
   type ApplyOutcome,
 } from './checkout-ledger.js';
 import { inFlightCheckout, inFlightWords } from './money-in-flight.query.js';
+import { abandonedAt, earlierPress, landingOf, type CreateMaxMs } from './double-tap.js';
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
-import { isUncharged, UNCHARGED_CHECKOUT_WINDOW_MINUTES, unpaidCheckoutClosesAt } from './checkout-expiry.js';
+import { isUncharged, NEVER_CREATED_STATUS, UNCHARGED_CHECKOUT_WINDOW_MINUTES, unpaidCheckoutClosesAt } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
 import { announceCheckoutLeft, announceCheckoutState } from './order-checkout-now.js';
@@ -36,6 +37,8 @@ import { failureReportedByProvider, PROVIDER_REFUND_AUDIT, recordRefundFailedLat
 const CLOSED_UNCHARGED_STATES = ['VOIDED', 'EXPIRED'] as const;
 
 export type ReturnOutcome = 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed';
+export type PressLanding =
+  { outcome: 'landed'; checkoutId: string; redirectUrl: string | null } | { outcome: 'opening' | 'failed' | 'changed' | 'gone' };
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'recorded' | 'not_ours';
 
 export interface StartCheckoutInput {
@@ -61,10 +64,18 @@ export interface CheckoutService {
    * was creating the checkout, which was voided meanwhile or just after it opened; it is closed at the provider and
    * the customer is not sent there; `details.checkout: 'amount-changed'`: the order owes another amount than
    * `expectedOwedCents`, nothing opened; `'on-its-way'`: a checkout of the order has money on its way
-   * (APPROVED/PENDING), nothing opened; `'opening'`: a concurrent start of this order and method (a double tap) is
-   * opening, or opened, a checkout for this amount).
+   * (APPROVED/PENDING), nothing opened; `'opening'`, `details.checkoutId`: a concurrent start of this order and method (a
+   * double tap) is opening a checkout for this amount, see pressLanding). A concurrent start's checkout already open
+   * (or Cash App Pay's open one, never charged) is answered instead of a new one: the buyer goes there (double-tap.ts).
    */
   start(input: StartCheckoutInput): Promise<{ checkout: PaymentCheckout; redirectUrl: string | null }>;
+  /**
+   * Where a press of Pay refused as `'opening'` (`details.checkoutId`, the earlier press's checkout) goes now:
+   * 'landed' where the earlier press did, once its checkout is open for the order as it is (double-tap.ts);
+   * 'opening' while it is still being opened; otherwise what became of it ('failed', 'changed', or 'gone': paid or
+   * on its way, the invoice page says which). NOT_FOUND unless the checkout is this order's.
+   */
+  pressLanding(input: { tenantId: string; orderId: string; checkoutId: string }): Promise<PressLanding>;
   /**
    * The buyer came back from the provider. Refused (NOT_FOUND) unless the checkout is ours, for this order,
    * and `providerCheckoutId` (PayPal's ?token=) names it. PayPal: captured here; PAID only on a COMPLETED capture.
@@ -104,6 +115,7 @@ export interface CheckoutService {
 
 export function createCheckoutService(deps: AfterSaleDeps & { connections: ConnectionService }): CheckoutService {
   const { db, clock, connections, logger } = deps;
+  const createMaxMs: CreateMaxMs = (provider) => connections.adapterFor(provider).createCheckoutMaxMs;
 
   /**
    * Money that could not pay the order and that the provider did not return (refused, or failed later):
@@ -360,7 +372,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           select: { id: true },
         })
       ).map((c) => c.id);
-      const { checkout, order } = await withTransaction(db, async (tx) => {
+      const pressed = await withTransaction(db, async (tx) => {
         const order = await lockOrder(tx, input.tenantId, input.orderId);
         if (order.status !== 'PENDING_PAYMENT')
           throw new AppError('ILLEGAL_STATE', `Order #${order.number} is not waiting for payment (${order.status}).`);
@@ -380,18 +392,21 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         if (!usable.includes(method))
           throw new AppError('PAYMENT_METHOD_NOT_ENABLED', 'That payment method is not available for this invoice.');
         // Two presses of Pay at once (a double tap): the second to take the lock finds the first's checkout, being
-        // opened at the provider or opened since it began, for this very amount, and opens no second one.
-        const opening = await tx.paymentCheckout.findFirst({
-          where: {
-            orderId: order.id,
-            method,
-            orderVersion: order.version,
-            amountCents: owedCents(order),
-            OR: [{ state: 'CREATING' }, { state: 'OPEN', id: { notIn: openBefore } }],
-          },
+        // opened at the provider or opened since it began, for this very amount, and opens no second one: it goes
+        // where the first did, or waits on it (double-tap.ts).
+        const earlier = await earlierPress(tx, clock.now(), createMaxMs, {
+          orderId: order.id,
+          method,
+          orderVersion: order.version,
+          amountCents: owedCents(order),
+          openBefore,
         });
-        if (opening)
-          throw new AppError('CONFLICT', 'This payment is already being opened from an earlier press of Pay.', { checkout: 'opening' });
+        if (earlier?.kind === 'landed') return earlier;
+        if (earlier)
+          throw new AppError('CONFLICT', 'This payment is already being opened from an earlier press of Pay.', {
+            checkout: 'opening',
+            checkoutId: earlier.checkout.id,
+          });
         const connection = await tx.paymentConnection.findUniqueOrThrow({
           where: { tenantId_provider: { tenantId: input.tenantId, provider } },
         });
@@ -408,8 +423,10 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             orderVersion: order.version,
           },
         });
-        return { checkout, order };
+        return { kind: 'new' as const, checkout, order };
       });
+      if (pressed.kind === 'landed') return { checkout: pressed.checkout, redirectUrl: pressed.redirectUrl };
+      const { checkout, order } = pressed;
       const loaded = await connections.load({ id: checkout.connectionId }, { requireConnected: true });
       const shop = await db.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: { name: true } });
       try {
@@ -434,6 +451,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
               providerStatus: created.providerStatus.slice(0, 200),
               // When the provider closes it by itself if nobody pays, as it says (checkout-expiry.ts).
               expiresAt: created.expiresAt ?? null,
+              // Where a second press of Pay is sent while this one is open (double-tap.ts).
+              redirectUrl: created.redirectUrl,
             },
           });
           if (opened) {
@@ -480,6 +499,23 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         });
         throw err;
       }
+    },
+
+    async pressLanding(input) {
+      const c = await db.paymentCheckout.findFirst({ where: { id: input.checkoutId, tenantId: input.tenantId, orderId: input.orderId } });
+      if (!c) throw new AppError('NOT_FOUND', 'This payment was not started from this invoice.');
+      const now = clock.now();
+      if (c.state === 'CREATING') return { outcome: abandonedAt(c, now, createMaxMs) ? 'failed' : 'opening' };
+      if (c.state === 'FAILED' || c.state === 'EXPIRED') return { outcome: 'failed' };
+      if (c.state === 'VOIDED') return { outcome: 'changed' };
+      const landing = landingOf(c, now);
+      // Being paid or paid (APPROVED, PENDING, PAID), or the order paid another way: the invoice page says which.
+      const order = await db.order.findUniqueOrThrow({ where: { id: c.orderId } });
+      if (c.state !== 'OPEN' || order.status !== 'PENDING_PAYMENT') return { outcome: 'gone' };
+      // Open, but for the order as it was (edited meanwhile: voided soon).
+      if (whyNotApplicable(order, c, c.amountCents, c.currency)) return { outcome: 'changed' };
+      // Past its time, or opened before its provider page was kept: the invoice page, to press Pay again.
+      return landing ? { outcome: 'landed', checkoutId: c.id, redirectUrl: landing.redirectUrl } : { outcome: 'gone' };
     },
 
     async completeReturn(input) {
@@ -779,7 +815,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
             // The provider call never answered: nothing the buyer could pay exists on our side.
             await db.paymentCheckout.updateMany({
               where: { id: c.id, state: 'CREATING' },
-              data: { state: 'FAILED', providerStatus: 'never created' },
+              data: { state: 'FAILED', providerStatus: NEVER_CREATED_STATUS },
             });
             continue;
           }

@@ -224,6 +224,12 @@ export class ProviderRejectedError extends Error {
 
 export interface ProviderAdapter<C extends ProviderConnection = ProviderConnection> {
   readonly provider: C['provider'];
+  /**
+   * The longest createCheckout can take before its HTTP client gives up (its timeouts, over every call it makes):
+   * a checkout still being created past that (plus a margin, checkouts/checkout-expiry.ts) was left by a process
+   * that died. PayPal: an OAuth token and the create, once more after a 401; BTCPay: one call; Square: none.
+   */
+  readonly createCheckoutMaxMs: number;
   /** Calls the provider with the credentials (PayPal: OAuth token; Square: GET location; BTCPay: the key's permissions, then GET store). */
   testConnection(conn: C): Promise<ConnectionTestResult>;
   /**

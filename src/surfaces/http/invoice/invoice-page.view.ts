@@ -59,10 +59,11 @@ const STATUS_LABELS: Record<OrderStatus, string> = {
 
 const PAID_STATUSES: ReadonlySet<OrderStatus> = new Set(['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED']);
 
-export function layout(title: string, body: string): string {
+/** `refreshSeconds`: the browser loads the page again after that long (no script: the page's CSP allows none). */
+export function layout(title: string, body: string, refreshSeconds?: number): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+${refreshSeconds ? `<meta http-equiv="refresh" content="${refreshSeconds}">\n` : ''}<meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex,nofollow">
 <link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
 <title>${esc(title)}</title>
@@ -75,7 +76,14 @@ ${body}
 export type CheckoutNotice =
   'success' | 'cancelled' | 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed' | 'amount-changed' | 'on-its-way' | 'opening';
 
-export function renderInvoicePage(view: InvoiceView, opts: { token: string; checkout?: CheckoutNotice }): string {
+/** How often the page of a press made while an earlier press's payment was being opened looks again. */
+export const OPENING_REFRESH_SECONDS = 2;
+
+/**
+ * `waiting`: the page of a press of Pay made while an earlier press's payment is being opened (the 'opening' notice):
+ * it loads itself again until that payment is open, and the route then sends the browser there.
+ */
+export function renderInvoicePage(view: InvoiceView, opts: { token: string; checkout?: CheckoutNotice; waiting?: boolean }): string {
   const money = (cents: number) => esc(formatMoney(cents, view.currency));
   const paid = PAID_STATUSES.has(view.status);
   const badgeClass = paid ? 'badge paid' : view.payable ? 'badge' : 'badge closed';
@@ -96,6 +104,7 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
   ].join('');
 
   let notice = '';
+  let refreshSeconds: number | undefined;
   if (paid) notice = '<div class="notice success" id="paid">Paid — thank you</div>';
   else if (view.status === 'CANCELLED')
     notice = '<div class="notice">This order was cancelled. Contact the shop if you still want it.</div>';
@@ -117,10 +126,12 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
     notice = '<div class="notice" id="failed">The payment did not go through. You can try again below.</div>';
   else if (opts.checkout === 'amount-changed')
     notice = `<div class="notice" id="amount-changed">The shop changed this order after you opened this page: the amount to pay is now ${money(view.owedCents)}. Check the order below, then choose a payment method again.</div>`;
-  else if (opts.checkout === 'opening')
-    notice =
-      '<div class="notice" id="opening">Pay was pressed again while your payment was being opened, so no second payment was started. If the payment page did not open, press Pay again.</div>';
-  else if (opts.checkout === 'changed')
+  else if (opts.checkout === 'opening') {
+    refreshSeconds = opts.waiting ? OPENING_REFRESH_SECONDS : undefined;
+    notice = opts.waiting
+      ? '<div class="notice" id="opening">Pay was pressed again while your payment was being opened, so no second payment was started. This page goes on to that payment as soon as it is open.</div>'
+      : '<div class="notice" id="opening">Pay was pressed again while your payment was being opened, so no second payment was started. If the payment page did not open, press Pay again.</div>';
+  } else if (opts.checkout === 'changed')
     notice =
       '<div class="notice" id="changed">This order changed after you started paying, so that payment was not used (any money taken is returned automatically). Please pay the current total below.</div>';
 
@@ -173,6 +184,7 @@ ${notice}
 ${pay}
 ${address}
 ${expires}`,
+    refreshSeconds,
   );
 }
 

@@ -20,9 +20,14 @@ const checkoutParam = z
   .enum(['success', 'cancelled', 'paid', 'pending', 'open', 'declined', 'failed', 'changed', 'amount-changed', 'on-its-way', 'opening'])
   .optional()
   .catch(undefined);
-/** The CONFLICTs of CheckoutService.start the page explains itself (`details.checkout`). */
-const startRefusal = z.enum(['changed', 'amount-changed', 'on-its-way', 'opening']);
+/** The CONFLICTs of CheckoutService.start the page explains itself (`details.checkout`; 'opening' has a page of its own). */
+const startRefusal = z.enum(['changed', 'amount-changed', 'on-its-way']);
 const chargeBody = z.object({ sourceToken: z.string().min(1).max(500) });
+/** Square's Cash App Pay button lives on our own page (Web Payments SDK): where a press of it goes. */
+const cashAppPage = (token: string, checkoutId: string) =>
+  `/invoice/${encodeURIComponent(token)}/cash-app/${encodeURIComponent(checkoutId)}`;
+const openingPage = (token: string, checkoutId: string) =>
+  `/invoice/${encodeURIComponent(token)}/opening/${encodeURIComponent(checkoutId)}`;
 const returnQuery = z.object({ token: z.string().min(1).max(100).optional() }).catch({});
 
 /**
@@ -131,17 +136,35 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; logger: Logger }
         fallbackBaseUrl: requestOrigin(req),
         expectedOwedCents: payQuery.parse(req.query).owed,
       });
-      // No redirect: Square's Cash App Pay button lives on our own page (Web Payments SDK).
-      res.redirect(303, started.url ?? `/invoice/${encodeURIComponent(token)}/cash-app/${encodeURIComponent(started.checkoutId)}`);
+      res.redirect(303, started.url ?? cashAppPage(token, started.checkoutId));
     } catch (err) {
       // Paid or cancelled meanwhile (another tab, an admin): the page itself explains the current state.
       if (isAppError(err) && err.code === 'ILLEGAL_STATE') return res.redirect(303, `/invoice/${encodeURIComponent(token)}`);
+      // A press made while an earlier press's checkout is being opened (a double tap): a page that waits on it.
+      const earlier =
+        isAppError(err) && err.code === 'CONFLICT' && err.details?.checkout === 'opening' ? err.details.checkoutId : undefined;
+      if (typeof earlier === 'string') return res.redirect(303, openingPage(token, earlier));
       // Nothing opened, and the page says why (CheckoutService.start's CONFLICT): changed while the provider was
       // creating the checkout (voided), owing another amount than the page showed (amount-changed), or a payment
-      // already on its way (on-its-way: a page drawn before it was sent still had the buttons), or a press made while
-      // an earlier one's checkout was being opened (opening: a double tap).
+      // already on its way (on-its-way: a page drawn before it was sent still had the buttons).
       const notice = isAppError(err) && err.code === 'CONFLICT' ? startRefusal.safeParse(err.details?.checkout) : undefined;
       if (notice?.success) return res.redirect(303, `/invoice/${encodeURIComponent(token)}?checkout=${notice.data}`);
+      fail(req, res, err);
+    }
+  });
+
+  // The page of a press of Pay made while an earlier press's payment was being opened: it loads itself again until
+  // that payment is open, then goes where the earlier press did (CheckoutService.pressLanding).
+  router.get('/invoice/:token/opening/:checkoutId', async (req, res) => {
+    const token = String(req.params.token);
+    try {
+      const landing = await invoices.pressLanding(token, String(req.params.checkoutId));
+      if (landing.outcome === 'landed') return res.redirect(303, landing.redirectUrl ?? cashAppPage(token, landing.checkoutId));
+      if (landing.outcome === 'opening')
+        return res.type('html').send(renderInvoicePage(await invoices.view(token), { token, checkout: 'opening', waiting: true }));
+      const notice = landing.outcome === 'gone' ? '' : `?checkout=${landing.outcome}`;
+      res.redirect(303, `/invoice/${encodeURIComponent(token)}${notice}`);
+    } catch (err) {
       fail(req, res, err);
     }
   });

@@ -58,6 +58,11 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
     this.outbound = opts.outbound ?? { policy: { production: true } };
   }
 
+  /** One POST invoice (greenfield.client.ts request: its timer covers the whole exchange). */
+  get createCheckoutMaxMs(): number {
+    return this.timeoutMs;
+  }
+
   private client(conn: BtcPayConnection): GreenfieldClient {
     return new GreenfieldClient(conn, this.timeoutMs, this.outbound);
   }

@@ -150,6 +150,8 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
 
   const adapter: ProviderAdapter<PayPalConnection> = {
     provider: 'PAYPAL',
+    // The token and the create, and both again after a 401 (paypal.client.ts call): four requests of timeoutMs each.
+    createCheckoutMaxMs: 4 * opts.timeoutMs,
 
     async testConnection(conn) {
       try {

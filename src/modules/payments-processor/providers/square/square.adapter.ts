@@ -70,6 +70,8 @@ export function squareIdempotencyKey(key: string): string {
 
 export class SquareAdapter implements ProviderAdapter<SquareConnection> {
   readonly provider = 'SQUARE' as const;
+  /** createCheckout calls nothing (no checkout exists at Square before the charge). */
+  readonly createCheckoutMaxMs = 0;
   private readonly timeoutMs: number;
 
   constructor(opts: SquareAdapterOptions = {}) {

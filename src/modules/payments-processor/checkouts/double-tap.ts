@@ -1,0 +1,60 @@
+// A press of Pay that finds an earlier press's checkout (a double tap): where the buyer is sent instead of opening a
+// second one. Read in CheckoutService.start's transaction, under the order's row lock, and by the page the second
+// press is shown while the first's checkout is still being opened (CheckoutService.pressLanding).
+// - Being opened (CREATING) for the same method, order version and amount: the second press waits on the first
+//   (its page refreshes itself until the first is open). One older than its provider call can take
+//   (checkout-expiry.ts creatingAbandonedAt) was left by a process that died: failed here, and the press proceeds.
+// - Open for the same method, version and amount, opened since this press began (an OPEN one from before is a page
+//   the buyer left: a new press opens a new one, as before), and still open by checkout-expiry.ts: the second press
+//   goes where the first did, the provider's page as it answered the create (`redirectUrl`). Never a second
+//   provider call: PayPal would make a second order (each checkout carries its own invoice_id, paypal.adapter.ts).
+// - Square (Cash App Pay) never charged: nothing exists at Square, so any such open one of this amount is the
+//   buyer's, early press or late; the press goes to its page on our invoice (redirectUrl null).
+import type { PaymentCheckout, PaymentMethod, PaymentProvider } from '../../../generated/prisma/index.js';
+import type { Tx } from '../../../platform/db/prisma.js';
+import { creatingAbandonedAt, isUncharged, NEVER_CREATED_STATUS, stillOpenAt } from './checkout-expiry.js';
+
+export type EarlierPress =
+  { kind: 'landed'; checkout: PaymentCheckout; redirectUrl: string | null } | { kind: 'opening'; checkout: PaymentCheckout };
+
+/** The longest a provider's createCheckout can take (ProviderAdapter.createCheckoutMaxMs). */
+export type CreateMaxMs = (provider: PaymentProvider) => number;
+
+/** Where a press sent to this open checkout lands: our Cash App Pay page (null) or the provider's; undefined: nowhere. */
+export function landingOf(c: PaymentCheckout, now: Date): { redirectUrl: string | null } | undefined {
+  if (c.state !== 'OPEN' || !c.providerCheckoutId || !stillOpenAt(c, now)) return undefined;
+  if (isUncharged(c)) return { redirectUrl: null };
+  return c.redirectUrl ? { redirectUrl: c.redirectUrl } : undefined;
+}
+
+/** Whether a CREATING checkout was left by a process that died (its provider call cannot still answer). */
+export function abandonedAt(c: PaymentCheckout, now: Date, createMaxMs: CreateMaxMs): boolean {
+  return c.state === 'CREATING' && creatingAbandonedAt(c, createMaxMs(c.provider)).getTime() <= now.getTime();
+}
+
+export async function earlierPress(
+  tx: Tx,
+  now: Date,
+  createMaxMs: CreateMaxMs,
+  press: { orderId: string; method: PaymentMethod; orderVersion: number; amountCents: number; openBefore: readonly string[] },
+): Promise<EarlierPress | null> {
+  const same = { orderId: press.orderId, method: press.method, orderVersion: press.orderVersion, amountCents: press.amountCents };
+  const creating = await tx.paymentCheckout.findMany({ where: { ...same, state: 'CREATING' }, orderBy: { createdAt: 'desc' } });
+  const abandoned = creating.filter((c) => abandonedAt(c, now, createMaxMs));
+  if (abandoned.length)
+    await tx.paymentCheckout.updateMany({
+      where: { id: { in: abandoned.map((c) => c.id) }, state: 'CREATING' },
+      data: { state: 'FAILED', providerStatus: NEVER_CREATED_STATUS },
+    });
+  const live = creating.find((c) => !abandoned.includes(c));
+  if (live) return { kind: 'opening', checkout: live };
+  const open = await tx.paymentCheckout.findMany({ where: { ...same, state: 'OPEN' }, orderBy: { createdAt: 'desc' } });
+  for (const c of open) {
+    const landing = landingOf(c, now);
+    if (landing && isUncharged(c)) return { kind: 'landed', checkout: c, redirectUrl: landing.redirectUrl };
+    if (press.openBefore.includes(c.id)) continue;
+    // Opened since this press began: the first press's. Without a stored landing (opened before it was kept), told.
+    return landing ? { kind: 'landed', checkout: c, redirectUrl: landing.redirectUrl } : { kind: 'opening', checkout: c };
+  }
+  return null;
+}

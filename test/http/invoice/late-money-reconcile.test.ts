@@ -107,8 +107,8 @@ describe('a BTCPay invoice that failed to confirm and was then marked settled by
   });
 });
 
-describe('a Cash App Pay checkout that failed while its first charge reached Square, answer and webhooks lost', () => {
-  it('is found by the reconciliation (ListPayments) and pays the order', async () => {
+describe('a Cash App Pay press whose first charge reached Square, answer and webhooks lost', () => {
+  it('the second press (IDEMPOTENCY_KEY_REUSED) finds that payment by its order and says the order is paid, not declined', async () => {
     const { order, path } = await shopWithOrder('CASHAPP_PAY');
     const started = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
     const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(started.headers.location))![1]!;
@@ -116,18 +116,38 @@ describe('a Cash App Pay checkout that failed while its first charge reached Squ
     env.square.outbox.dropNext(2);
     await chargeAtSquare(env, order.tenantId, { idempotencyKey: checkoutId, orderId: order.id, note: 'first press, answer lost' });
     await env.square.idle();
-    // The page's second press, with a new token and the same key: Square refuses it (IDEMPOTENCY_KEY_REUSED).
+    // The page's second press, with a new token and the same key: Square refuses it (IDEMPOTENCY_KEY_REUSED). It was
+    // answered 'declined' and failed the checkout, and the order waited for the reconciliation.
     const second = await request(env.t.app)
       .post(`${path}/cash-app/${checkoutId}/charge`)
-      .send({ sourceToken: `${SQUARE_TEST_TOKENS.ok}-again` });
-    expect(second.status).toBe(200);
-    expect(await checkoutRow(checkoutId)).toMatchObject({ state: 'FAILED', providerCheckoutId: checkoutId });
-    expect((await orderRow(order.id)).status).toBe('PENDING_PAYMENT');
-
-    await reconcileAfter(10);
+      .send({ sourceToken: `${SQUARE_TEST_TOKENS.ok}-again` })
+      .expect(200);
+    expect(second.body.outcome).toBe('paid');
     expect(await orderRow(order.id)).toMatchObject({ status: 'PAID', amountReceivedCents: 4250 });
     const c = await checkoutRow(checkoutId);
     expect(c).toMatchObject({ state: 'PAID', paidAmountCents: 4250, unappliedAction: null });
     expect(env.square.payments.get(c.providerCheckoutId!)?.json).toMatchObject({ status: 'COMPLETED', reference_id: order.id });
+    expect([...env.square.payments.values()].filter((p) => p.json.reference_id === order.id)).toHaveLength(1);
+  });
+
+  it('a second press while the first charge is declined at Square is told it failed, not left waiting', async () => {
+    const { order, path } = await shopWithOrder('CASHAPP_PAY');
+    const started = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
+    const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(started.headers.location))![1]!;
+    env.square.outbox.dropNext(1);
+    await chargeAtSquare(env, order.tenantId, {
+      idempotencyKey: checkoutId,
+      orderId: order.id,
+      note: 'declined',
+      sourceToken: SQUARE_TEST_TOKENS.declined,
+    }).catch((err: unknown) => err);
+    await env.square.idle();
+    const second = await request(env.t.app)
+      .post(`${path}/cash-app/${checkoutId}/charge`)
+      .send({ sourceToken: SQUARE_TEST_TOKENS.ok })
+      .expect(200);
+    expect(second.body.outcome).toBe('failed');
+    expect(await checkoutRow(checkoutId)).toMatchObject({ state: 'FAILED' });
+    expect((await orderRow(order.id)).status).toBe('PENDING_PAYMENT');
   });
 });

@@ -207,12 +207,13 @@ export async function paidBtcPayOrder(env: ProvidersApp) {
 /**
  * A Cash App Pay charge made at Square with the shop's own connection, as the invoice page's charge sends it
  * (CreatePayment, `idempotencyKey` = the checkout's id), without our page: a charge whose answer was lost, or a
- * payment we did not start. Square notifies as for any payment. $42.50 unless `amountCents` says otherwise.
+ * payment we did not start. Square notifies as for any payment. $42.50 unless `amountCents` says otherwise; the
+ * sandbox token that is approved unless `sourceToken` names another.
  */
 export async function chargeAtSquare(
   env: ProvidersApp,
   tenantId: string,
-  charge: { idempotencyKey: string; orderId: string; note: string; amountCents?: number },
+  charge: { idempotencyKey: string; orderId: string; note: string; amountCents?: number; sourceToken?: string },
 ) {
   const conn = await env.t.services.paymentConnections.load({ tenantId, provider: 'SQUARE' });
   return env.t.services.paymentConnections.adapterFor('SQUARE').charge!(conn.conn, {

@@ -184,6 +184,25 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     return loaded.adapter.capture(loaded.conn, checkout.providerCheckoutId, `capture-${checkout.id}`);
   }
 
+  /**
+   * Square answered a charge IDEMPOTENCY_KEY_REUSED: another charge of this checkout, with another token, reached
+   * Square first (a second tab or a second press of the page's button, or a first charge whose answer was lost).
+   * That charge's payment, found by its order when its answer is lost, or its own answer, webhook or the
+   * reconciliation settles the checkout; this one neither fails it nor tells the buyer it was declined. What the
+   * checkout is then: paid, failed, else on its way.
+   */
+  async function chargedElsewhere(checkoutId: string): Promise<'paid' | 'failed' | 'changed' | 'pending'> {
+    const read = () => db.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } });
+    let now = await read();
+    // Still unbound: that charge's answer may be lost; the payment it made is found by its order now.
+    const unbound = now.providerCheckoutId === now.id && (OPEN_CHECKOUT_STATES as readonly string[]).includes(now.state);
+    if (unbound && (await applyLostCharge(now, 'charge (IDEMPOTENCY_KEY_REUSED: payment found by order)'))) now = await read();
+    if (now.state === 'PAID') return now.unappliedAction ? 'changed' : 'paid';
+    if (now.state === 'VOIDED') return 'changed';
+    if (now.state === 'FAILED' || now.state === 'EXPIRED') return 'failed';
+    return 'pending';
+  }
+
   /** Renames a checkout named by our own id (Square before its charge) to the provider's payment id. */
   async function bindProviderId(checkoutId: string, current: string | null, providerId: string): Promise<void> {
     if (!current || current === providerId || current !== checkoutId) return;
@@ -219,34 +238,41 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
   }
 
   /**
+   * A checkout never bound to a payment (Square, named by our own id) whose charge may have reached the provider with
+   * its answer and webhooks lost: a payment for its order that no other checkout holds is bound to it and applied.
+   * True when one was.
+   */
+  async function applyLostCharge(c: PaymentCheckout, source: string): Promise<boolean> {
+    const loaded = await connections.load({ id: c.connectionId });
+    if (!loaded.adapter.paymentsForOrder) return false;
+    const payments = await loaded.adapter.paymentsForOrder(loaded.conn, { orderId: c.orderId, since: c.createdAt, limit: 500 });
+    const held = new Set(
+      (
+        await db.paymentCheckout.findMany({
+          where: { connectionId: c.connectionId, orderId: c.orderId, providerCheckoutId: { not: null } },
+          select: { providerCheckoutId: true },
+        })
+      ).map((x) => x.providerCheckoutId),
+    );
+    const free = payments.filter((p) => !held.has(p.providerCheckoutId));
+    // Prefer the payment for exactly this checkout's amount (another uncharged checkout of the order may
+    // be for another version of it); any other is still applied, and refunded if it cannot pay the order.
+    const mine = free.find((p) => p.paidAmountCents === c.amountCents) ?? free[0];
+    if (!mine) return false;
+    await bindProviderId(c.id, c.providerCheckoutId, mine.providerCheckoutId);
+    await applyCheckoutState(deps, c.id, mine, { source });
+    logger.warn({ checkoutId: c.id, orderId: c.orderId, source }, 'a charge whose answer and webhooks were lost was found at the provider');
+    return true;
+  }
+
+  /**
    * A checkout never charged, past its window: if the provider has a payment for its order that no other
    * checkout holds (our charge reached Square, its answer and webhooks did not reach us), that payment is
    * bound to it and applied; otherwise it is retired EXPIRED, only if still uncharged (a compare-and-set: a
    * charge() that binds it meanwhile wins, and its money is applied as usual).
    */
   async function retireUncharged(c: PaymentCheckout): Promise<'applied' | 'expired' | 'open'> {
-    const loaded = await connections.load({ id: c.connectionId });
-    if (loaded.adapter.paymentsForOrder) {
-      const payments = await loaded.adapter.paymentsForOrder(loaded.conn, { orderId: c.orderId, since: c.createdAt, limit: 500 });
-      const held = new Set(
-        (
-          await db.paymentCheckout.findMany({
-            where: { connectionId: c.connectionId, orderId: c.orderId, providerCheckoutId: { not: null } },
-            select: { providerCheckoutId: true },
-          })
-        ).map((x) => x.providerCheckoutId),
-      );
-      const free = payments.filter((p) => !held.has(p.providerCheckoutId));
-      // Prefer the payment for exactly this checkout's amount (another uncharged checkout of the order may
-      // be for another version of it); any other is still applied, and refunded if it cannot pay the order.
-      const mine = free.find((p) => p.paidAmountCents === c.amountCents) ?? free[0];
-      if (mine) {
-        await bindProviderId(c.id, c.providerCheckoutId, mine.providerCheckoutId);
-        await applyCheckoutState(deps, c.id, mine, { source: 'reconciliation (payment found by order)' });
-        logger.warn({ checkoutId: c.id, orderId: c.orderId }, 'a charge whose answer and webhooks were lost was found at the provider');
-        return 'applied';
-      }
-    }
+    if (await applyLostCharge(c, 'reconciliation (payment found by order)')) return 'applied';
     const count = await withTransaction(db, async (tx) => {
       const retired = await tx.paymentCheckout.updateManyAndReturn({
         where: { id: c.id, providerCheckoutId: c.id, state: { in: ['CREATING', 'OPEN'] } },
@@ -572,6 +598,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         });
       } catch (err) {
         if (!(err instanceof ProviderRejectedError)) throw err;
+        // Square names it INVALID_REQUEST_ERROR/IDEMPOTENCY_KEY_REUSED.
+        if (err.providerCode.endsWith('IDEMPOTENCY_KEY_REUSED')) return chargedElsewhere(checkout.id);
         // Square keeps the key with the refused request: this checkout cannot be charged again.
         await withTransaction(db, async (tx) => {
           const failed = await tx.paymentCheckout.updateManyAndReturn({

@@ -8,8 +8,8 @@
 //   at PayPal (RESOURCE_NOT_FOUND).
 // - Square: a payment FAILED or CANCELED at Square is final, but a checkout still named by our own id (never
 //   bound to a payment) may have a charge that reached Square while the checkout failed, was voided or was
-//   retired (a second press of the page's button answered IDEMPOTENCY_KEY_REUSED, a charge that raced the
-//   void), with its answer and webhooks lost: ListPayments finds it. A bound VOIDED payment may have been
+//   retired (a charge that raced the void), with its answer and webhooks lost: ListPayments finds it. (A second
+//   charge that Square answers IDEMPOTENCY_KEY_REUSED looks the first one up at once: checkout.service chargedElsewhere.) A bound VOIDED payment may have been
 //   PENDING when voided and complete later.
 // - BTCPay: an expired or invalid invoice is still watched for payments (the store's monitoring time, 1 day
 //   by default, after expiry), and a merchant may mark an Invalid invoice settled by hand at any time.

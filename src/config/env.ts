@@ -1,5 +1,6 @@
 // All configuration, parsed once with zod. A missing or malformed variable stops start-up with one
 // readable message listing every problem (see ConfigError).
+import express from 'express';
 import { z } from 'zod';
 import { parseKeyring } from '../platform/secret-box.js';
 import { parseProcessRoles } from './process-roles.js';
@@ -17,6 +18,25 @@ export function parseTrustProxy(v: string): boolean | number | string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/**
+ * TRUST_PROXY parsed and compiled as Express compiles it, so a value Express refuses ("yes", a misspelt address)
+ * is listed with the other problems, naming the variable, before anything starts (it stopped start-up after the
+ * migrations with Express's bare "invalid IP address: yes").
+ */
+function trustProxySetting(v: string, ctx: z.RefinementCtx): boolean | number | string[] {
+  const value = parseTrustProxy(v);
+  try {
+    express().set('trust proxy', value);
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${(err as Error).message}; expected true, false, a hop count, or comma-separated addresses/CIDRs or loopback, linklocal, uniquelocal`,
+    });
+    return z.NEVER;
+  }
+  return value;
 }
 
 /** Variables a production process cannot run without. */
@@ -100,7 +120,7 @@ const envSchema = z
      * semantics: "false", "true", a hop count ("1"), or comma-separated addresses/CIDRs or the names
      * loopback, linklocal, uniquelocal. Default: loopback.
      */
-    TRUST_PROXY: z.string().trim().min(1).default('loopback').transform(parseTrustProxy),
+    TRUST_PROXY: z.string().trim().min(1).default('loopback').transform(trustProxySetting),
     COOKIE_SECURE: bool.optional(),
     ADMIN_JS_TMP_DIR: z.string().min(1).default('admin-bundle'),
     /** Serve AdminJS's development build of its own scripts (26 MB a page) instead of its production build. */

@@ -36,6 +36,16 @@ describe('start command failures', { timeout: START_BUDGET_MS + 10_000 }, () => 
     expect(output).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('names TRUST_PROXY when Express would refuse its value, with the other problems and before the database', async () => {
+    // "yes" reads as true to the boolean variables; Express reads it as an address and refused it only after the
+    // migrations, with "invalid IP address: yes" and no variable named.
+    const { code, output } = await start({ TRUST_PROXY: 'yes', PORT: 'abc', DATABASE_URL: testDatabaseUrl() });
+    expect(code).toBe(1);
+    expect(output).toContain('Invalid configuration');
+    expect(output).toContain('TRUST_PROXY: invalid IP address: yes');
+    expect(output).toMatch(/PORT/);
+  });
+
   it('says when DATABASE_URL cannot be reached', async () => {
     // Start-up tries again for DATABASE_START_TIMEOUT_MS (10 s by default) before it gives up; nothing answers there.
     const { code, output } = await start({

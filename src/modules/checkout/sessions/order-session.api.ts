@@ -33,6 +33,11 @@ export interface OrderSessionService {
     input: { productId: string; quantity: number; memberRoleIds: string[] },
   ): Promise<SessionView>;
   removeItem(tenantId: string, customerId: string, productId: string): Promise<SessionView>;
+  /**
+   * How many units of `productId` the Discord member's open order holds (0 without one, or without that line): the
+   * quantity modal opens at it, as what it sends replaces the line's quantity. A read: no customer row is made.
+   */
+  lineQuantityForMember(tenantId: string, discordUserId: string, productId: string): Promise<number>;
   /** A saved address of the customer, or a new one (saved for reuse). Needs at least one item (ILLEGAL_STATE). */
   /**
    * A saved address must have a recipient name the customer typed (VALIDATION_FAILED, details.reason

@@ -19,8 +19,7 @@ import {
   type MessageData,
   type Row,
 } from '../replies.js';
-import { quantityModal } from '../views/order-steps.view.js';
-import { orderableProduct } from './order-flow.js';
+import { quantityModalFor } from './order-flow.js';
 
 // A message carries at most 10 embeds, and Discord refuses it ("This interaction failed") when its embeds
 // hold more than 6000 characters together (docs: shared/docs/discord.md).
@@ -107,7 +106,7 @@ export const catalogComponents: ComponentRoutes = {
     kind: 'component',
     showsOnly: true,
     async run(ctx, [productId]) {
-      return quantityModal(await orderableProduct(ctx, productId));
+      return quantityModalFor(ctx, productId);
     },
   },
 };

@@ -20,18 +20,10 @@ import { displayName } from '../context.js';
 import { customId } from '../custom-id.js';
 import { commandOptions, selectedValues } from '../interaction-data.js';
 import { button, COLORS, embed, ephemeral, row, select, update, type MessageData, type Row } from '../replies.js';
-import {
-  addressModal,
-  formatAddress,
-  quantityModal,
-  reviewStep,
-  savedAddressShown,
-  shippingStep,
-  type AddressLike,
-} from '../views/order-steps.view.js';
+import { addressModal, formatAddress, reviewStep, savedAddressShown, shippingStep, type AddressLike } from '../views/order-steps.view.js';
 import { submittedMessage } from './order-self-service.handlers.js';
 import { addressFromModal, askRecipientName, keepTypedAddress, reopenAddressModal, savedAddressModal } from './order.handlers.js';
-import { orderableProduct, submitReviewed } from './order-flow.js';
+import { quantityModalFor, submitReviewed } from './order-flow.js';
 import { countWords } from '../../../platform/count-words.js';
 
 const PER_PAGE = 5; // one row of Add buttons per page
@@ -303,7 +295,7 @@ export const legacyComponents: ComponentRoutes = {
   'legacy:add': {
     kind: 'component',
     async run(ctx, [productId]) {
-      return quantityModal(await orderableProduct(ctx, productId));
+      return quantityModalFor(ctx, productId);
     },
   },
   'legacy:address-select': {

@@ -13,6 +13,7 @@ import {
   correctedAddressStep,
   paymentStep,
   productStep,
+  quantityModal,
   reviewStep,
   shippingStep,
   type AddressLike,
@@ -31,6 +32,19 @@ export async function orderableProduct(ctx: HandlerContext, productId: string): 
   // No quantity to ask for when there is none to sell (the menus mark such products already).
   if (!inStock(ctx.tenant, product)) throw outOfStockError(product);
   return product;
+}
+
+/**
+ * The quantity modal of a product this member may order, opened at the quantity their open order holds of it (what
+ * the modal sends replaces it): the product menu, the catalog's Order button, /order productid: and /product-list's
+ * Add. Reads only (these routes make no customer row).
+ */
+export async function quantityModalFor(ctx: HandlerContext, productId: string) {
+  const [product, inOrder] = await Promise.all([
+    orderableProduct(ctx, productId),
+    ctx.services.orderSessions.lineQuantityForMember(ctx.tenant.id, ctx.user.id, productId),
+  ]);
+  return quantityModal(product, inOrder);
 }
 
 /** True when the interaction comes from one of the flow's own messages (its components use order:…). */

@@ -24,12 +24,11 @@ import {
   cancelledStep,
   correctedAddressStep,
   productStep,
-  quantityModal,
   savedAddressShown,
   type TypedAddress,
 } from '../views/order-steps.view.js';
 import { submittedMessage } from './order-self-service.handlers.js';
-import { flowReply, nextScreen, orderableProduct, screenPastSubmitRefusal, submitReviewed } from './order-flow.js';
+import { flowReply, nextScreen, orderableProduct, quantityModalFor, screenPastSubmitRefusal, submitReviewed } from './order-flow.js';
 
 const productIdSchema = z.string().regex(/^prod_[A-Za-z0-9]{1,60}$/, 'a product id');
 /** A line's quantity as the quantity modal takes it: 1 to the session's own limit (checkout's MAX_LINE_QUANTITY). */
@@ -159,7 +158,7 @@ export const orderCommands: CommandRoutes = {
     async run(ctx) {
       const opts = parseInput(z.object({ productid: productIdSchema.optional() }), commandOptions(ctx.interaction), 'options');
       const customer = await ctx.customer();
-      if (opts.productid) return quantityModal(await orderableProduct(ctx, opts.productid));
+      if (opts.productid) return quantityModalFor(ctx, opts.productid);
       const { session, resumed } = await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
       return flowReply(
         ctx,
@@ -182,7 +181,7 @@ export const orderComponents: ComponentRoutes = {
     kind: 'component',
     showsOnly: true,
     async run(ctx) {
-      return quantityModal(await orderableProduct(ctx, one(ctx, productIdSchema, 'product')));
+      return quantityModalFor(ctx, one(ctx, productIdSchema, 'product'));
     },
   },
   'order:qty-modal': {

@@ -91,13 +91,17 @@ export function productStep(products: Product[], page: number, note?: string, te
   return { embeds: [embed({ title: 'New order · 1. Product', description, color: COLORS.brand })], components };
 }
 
-/** Step 2: the quantity modal for one product. */
-export function quantityModal(product: Product) {
+/**
+ * Step 2: the quantity modal for one product. What it sends replaces the line's quantity, so a product already in
+ * the order (`inOrder` units) opens at that quantity and says so; any other at 1.
+ */
+export function quantityModal(product: Product, inOrder = 0) {
+  const price = formatMoney(product.unitPriceCents, product.currency);
   return modal(customId('order:qty-modal', product.id), `Quantity · ${product.name}`, [
     {
       id: 'quantity',
-      label: `How many? (${formatMoney(product.unitPriceCents, product.currency)} each)`,
-      value: '1',
+      label: inOrder > 0 ? `How many in all? (now ${inOrder}, ${price} each)` : `How many? (${price} each)`,
+      value: String(inOrder > 0 ? inOrder : 1),
       minLength: 1,
       maxLength: String(MAX_LINE_QUANTITY).length,
       placeholder: '1',

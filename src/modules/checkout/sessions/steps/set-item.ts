@@ -20,8 +20,8 @@ const setItemSchema = z.object({
   memberRoleIds: z.array(z.string()).max(250),
 });
 
-export function createItemSteps(ctx: StepContext): Pick<OrderSessionService, 'setItem' | 'removeItem'> {
-  const { sql, step, fastStep } = ctx;
+export function createItemSteps(ctx: StepContext): Pick<OrderSessionService, 'setItem' | 'removeItem' | 'lineQuantityForMember'> {
+  const { sql, step, fastStep, clock } = ctx;
 
   return {
     async setItem(tenantId, customerId, input) {
@@ -79,6 +79,16 @@ export function createItemSteps(ctx: StepContext): Pick<OrderSessionService, 'se
           item: { upsert: { productId, quantity } },
         };
       });
+    },
+
+    async lineQuantityForMember(tenantId, discordUserId, productId) {
+      // ONE statement (it runs before a modal opens: Discord's 3 s, no deferral), as shippingChoicesForMember.
+      const rows = await sql.query<{ quantity: number }>(Prisma.sql`
+        SELECT i.quantity FROM order_session_items i
+          JOIN order_sessions s ON s.id = i."sessionId" JOIN customers c ON c.id = s."customerId"
+          WHERE c."tenantId" = ${tenantId} AND c."discordUserId" = ${discordUserId} AND s."tenantId" = ${tenantId}
+            AND s."activeSlot" = 1 AND s."expiresAt" > ${clock.now()} AND i."productId" = ${productId}`);
+      return rows[0]?.quantity ?? 0;
     },
 
     async removeItem(tenantId, customerId, productId) {

@@ -194,15 +194,22 @@ export const legacyCommands: CommandRoutes = {
         );
       }
       const customer = await ctx.customer();
-      await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
+      const { session: before } = await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
       const session = await ctx.services.orderSessions.setItem(ctx.tenant.id, customer.id, {
         productId: product.id,
         quantity: o.quantity,
         memberRoleIds: ctx.memberRoleIds,
       });
       const lines = session.items.map((i) => `• ${i.quantity} × ${i.name} — ${formatMoney(i.lineTotalCents, session.currency)}`).join('\n');
+      // The quantity replaces the line's (as the quantity modal's): a product already in the order is not "added" again.
+      const had = before.items.find((i) => i.productId === product.id)?.quantity ?? 0;
+      const title = had === 0 ? 'Item added' : had === o.quantity ? 'Quantity unchanged' : 'Quantity changed';
+      const change =
+        had === 0
+          ? ''
+          : `Your order had ${had} × ${product.name}; it now has ${o.quantity}. \`/order-item\` sets how many of a product you order: give the total you want.\n\n`;
       return ephemeral(
-        info('Item added', `${lines}\n\nSubtotal: ${formatMoney(session.subtotalCents, session.currency)}\nNext: \`/order-shipping\`.`),
+        info(title, `${change}${lines}\n\nSubtotal: ${formatMoney(session.subtotalCents, session.currency)}\nNext: \`/order-shipping\`.`),
       );
     },
   },

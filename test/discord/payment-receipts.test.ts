@@ -258,7 +258,7 @@ describe('recording money received', () => {
       components: [],
     };
     const opened = await interact(h, componentInteraction(s.admin, `payment:receipt:${s.order.payment.id}`, { message: onMessage }));
-    expect(opened).toMatchObject({ type: 9, data: { custom_id: `payment:receipt-modal:${s.order.payment.id}:4500` } });
+    expect(opened).toMatchObject({ type: 9, data: { custom_id: `payment:receipt-modal:${s.order.payment.id}:r0` } });
     expect(JSON.stringify(opened.data)).toContain('45.00');
 
     const bad = await interact(

@@ -66,11 +66,12 @@ describe('two admins recording the same transfer from one post', () => {
     const receipts = await db.paymentReceipt.findMany({ where: { orderId: s.order.id }, orderBy: { createdAt: 'asc' } });
     expect(receipts.map((r) => r.amountCents)).toEqual([2000, 3500]);
     expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 5500 });
-    const told = answers.filter((r) => textOf(r).includes('someone recorded money meanwhile'));
+    const told = answers.filter((r) => textOf(r).includes('meanwhile'));
     expect(told).toHaveLength(1);
     expect(told[0]!.data.flags).toBe(64);
+    const first = (await db.paymentReceipt.findFirstOrThrow({ where: { orderId: s.order.id, amountCents: 3500 } })).actorId;
     expect(textOf(told[0])).toContain(
-      `Order #${s.order.number} now has nothing still owed: someone recorded money meanwhile. Check the post, then record again if this is another payment.`,
+      `Order #${s.order.number} now has nothing still owed ($55.00 received): <@${first}> recorded $35.00 meanwhile. This was not recorded, so nothing counts twice. Check the order, then record again if this is another payment.`,
     );
     expect(answers.filter((r) => textOf(r).includes('Approved by'))).toHaveLength(1);
 
@@ -84,8 +85,8 @@ describe('two admins recording the same transfer from one post', () => {
     );
     await waitFor('the order jobs to finish', async () => ((await jobsLeft(s.order.id)) === 0 ? true : null));
     for (const dm of customerDms(s.customer.discordUserId)) expect(dm).not.toContain('more than the total');
-    // What the forms showed as owed, which the modals carried.
-    expect(idA).toBe(`payment:receipt-modal:${s.order.payment.id}:3500`);
+    // What the forms showed as received, which the modals carried.
+    expect(idA).toBe(`payment:receipt-modal:${s.order.payment.id}:r2000`);
   });
 
   it('a part recorded twice at once counts once; recording again from the refreshed post, or from an older modal, records it', async () => {
@@ -102,8 +103,8 @@ describe('two admins recording the same transfer from one post', () => {
       amountReceivedCents: 3000,
     });
     expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(2);
-    const told = answers.find((r) => textOf(r).includes('someone recorded money meanwhile'));
-    expect(textOf(told)).toContain(`Order #${s.order.number} now has $25.00 still owed`);
+    const told = answers.find((r) => textOf(r).includes('meanwhile'));
+    expect(textOf(told)).toContain(`Order #${s.order.number} now has $25.00 still owed ($30.00 received): <@`);
     const updated = answers.find((r) => r !== told)!;
     expect(updated.type).toBe(7);
     expect(textOf(updated)).toContain('$30.00 of $55.00 received · $25.00 still owed');
@@ -112,7 +113,7 @@ describe('two admins recording the same transfer from one post', () => {
     // another payment recorded from it counts.
     await waitFor('the post to show $25.00 owed', () => (s.content().includes('$25.00 still owed') ? true : null));
     const again = await s.open(b);
-    expect(again).toBe(`payment:receipt-modal:${s.order.payment.id}:2500`);
+    expect(again).toBe(`payment:receipt-modal:${s.order.payment.id}:r3000`);
     const recorded = await interact(h, modalInteraction(b, again, { amount: '10', note: 'second transfer' }, s.post()));
     expect(textOf(recorded)).toContain('$40.00 of $55.00 received · $15.00 still owed');
 
@@ -124,5 +125,64 @@ describe('two admins recording the same transfer from one post', () => {
     expect(textOf(old)).toContain('Approved by');
     expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 5500 });
     expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(4);
+
+    // A modal opened while ids carried what was still owed (a bare amount) is still checked against it.
+    const owedShape = await interact(
+      h,
+      modalInteraction(a, `payment:receipt-modal:${s.order.payment.id}:2500`, { amount: '10', note: 'owed form' }, s.post()),
+    );
+    expect(textOf(owedShape)).toContain(
+      `Order #${s.order.number} now has nothing still owed ($55.00 received): someone recorded money meanwhile. This was not recorded, so nothing counts twice.`,
+    );
+    expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(4);
+  });
+
+  it('an extra payment on a paid order, recorded by two admins at once, counts once: both forms showed nothing owed', async () => {
+    const s = await partlyPaidOrder();
+    const [a, b] = s.admins as [(typeof s.admins)[number], (typeof s.admins)[number]];
+    await interact(h, commandInteraction(a, 'payment-confirm', { orderid: String(s.order.number) }));
+    expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 5500 });
+    // Both open "Record amount received" from the post before its refresh took the button away: nothing owed.
+    const [idA, idB] = [await s.open(a), await s.open(b)];
+
+    const answers = await Promise.all([
+      interact(h, modalInteraction(a, idA, { amount: '10', note: 'zelle again' }, s.post())),
+      interact(h, modalInteraction(b, idB, { amount: '10', note: 'zelle again' }, s.post())),
+    ]);
+    const extra = await db.paymentReceipt.findMany({ where: { orderId: s.order.id, amountCents: 1000 } });
+    expect(extra).toHaveLength(1);
+    expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ amountReceivedCents: 6500 });
+    const told = answers.filter((r) => textOf(r).includes('meanwhile'));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.data.flags).toBe(64);
+    expect(textOf(told[0])).toContain(
+      `Order #${s.order.number} now has nothing still owed ($65.00 received): <@${extra[0]!.actorId}> recorded $10.00 meanwhile. This was not recorded, so nothing counts twice. Check the order, then record again if this is another payment.`,
+    );
+    expect(answers.filter((r) => textOf(r).includes('recorded more'))).toHaveLength(1);
+    // What the forms showed as received, which the modals carried.
+    expect(idA).toBe(`payment:receipt-modal:${s.order.payment.id}:r5500`);
+  });
+
+  it('/payment-confirm with an amount, sent by two admins at once, records it once; one sent after it records again', async () => {
+    const s = await partlyPaidOrder();
+    const [a, b] = s.admins as [(typeof s.admins)[number], (typeof s.admins)[number]];
+    // Both sent before either is recorded (an interaction's id is stamped by Discord when the admin sends it).
+    const sent = [a, b].map((admin) => commandInteraction(admin, 'payment-confirm', { orderid: String(s.order.number), amount: 3500 }));
+    const answers = await Promise.all(sent.map((i) => interact(h, i)));
+
+    const receipts = await db.paymentReceipt.findMany({ where: { orderId: s.order.id }, orderBy: { createdAt: 'asc' } });
+    expect(receipts.map((r) => r.amountCents)).toEqual([2000, 3500]);
+    expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 5500 });
+    const told = answers.filter((r) => textOf(r).includes('meanwhile'));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.data.flags).toBe(64);
+    expect(textOf(told[0])).toContain(
+      `Order #${s.order.number} now has nothing still owed ($55.00 received): <@${receipts[1]!.actorId}> recorded $35.00 meanwhile. This was not recorded, so nothing counts twice.`,
+    );
+
+    // Sent once the first was recorded: the admin could have known, so it is another payment (an extra receipt).
+    const later = await interact(h, commandInteraction(b, 'payment-confirm', { orderid: String(s.order.number), amount: 500 }));
+    expect(textOf(later)).toContain('Recorded $5.00 received');
+    expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ amountReceivedCents: 6000 });
   });
 });

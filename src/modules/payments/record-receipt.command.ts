@@ -23,6 +23,7 @@ import {
 } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type PaymentReceiptRecordedPayload } from '../shared/events.js';
+import { recordedMeanwhile, refuseIfRecordedMeanwhile } from './recorded-meanwhile.js';
 import { confirmLockedOrder, orderIdOfPayment, paymentRef, refuseWhileMoneyInFlight } from './confirm-payment.command.js';
 
 /** The most an order can have received, as a multiple of its total: paid twice over. */
@@ -34,9 +35,19 @@ export const receiptInput = z
     amountCents: z.number().int('a whole number of cents, e.g. 1250 for $12.50').positive('more than 0').max(1_000_000_000).optional(),
     note: z.string().trim().max(500).optional(),
     /**
-     * What the admin's form showed as still owed when it was opened: the receipt is refused (nothing recorded) when
-     * the order owes another amount now, as someone recorded money meanwhile (two admins recording the same
-     * transfer from one post). Omitted: not checked.
+     * What the admin's form showed as received when it was opened: the receipt is refused (nothing recorded) when
+     * the order has received another amount now, as someone recorded money meanwhile (two admins recording the same
+     * transfer, or an extra payment on an order already paid). recorded-meanwhile.ts. Omitted: not checked.
+     */
+    receivedCentsShown: z.number().int().min(0).optional(),
+    /**
+     * For a command with no screen before it (/payment-confirm): when the admin sent it. A receipt recorded after
+     * that is one they could not have known of: refused as receivedCentsShown is.
+     */
+    sentAt: z.date().optional(),
+    /**
+     * Discord modals opened before they carried the amount received showed what was still owed: refused when the
+     * order owes another amount now. Omitted: not checked.
      */
     owedCentsShown: z.number().int().min(0).optional(),
     /** Same key, same shop: the first receipt is returned and nothing is recorded again. */
@@ -120,18 +131,14 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
         { status: order.status },
       );
     }
-    // The form this amount was typed in showed another amount owed: someone recorded money (or changed the order)
-    // since it was opened. Checked under the row lock, so of two admins recording the same transfer at once the
-    // second is told, not recorded twice; an extra payment is recorded again from the refreshed post.
-    if (input.owedCentsShown !== undefined && owedCents(order) !== input.owedCentsShown) {
-      const owed = owedCents(order);
-      const m = (c: number) => formatMoney(c, order.currency);
-      throw new AppError(
-        'CONFLICT',
-        `Order ${orderLabel(order)} now has ${owed > 0 ? `${m(owed)} still owed` : 'nothing still owed'}: someone recorded money meanwhile. Check the post, then record again if this is another payment.`,
-        { owedCents: owed, owedCentsShown: input.owedCentsShown },
-      );
-    }
+    // What the admin saw (the amount received the form showed, or the order when they sent the command) is checked
+    // under the row lock: of two admins recording the same transfer, or an extra payment on a paid order, at once,
+    // the second is told what was recorded meanwhile, not recorded twice; another payment is recorded again from
+    // the refreshed post.
+    if (input.receivedCentsShown !== undefined) await refuseIfRecordedMeanwhile(tx, order, { receivedCents: input.receivedCentsShown });
+    else if (input.sentAt) await refuseIfRecordedMeanwhile(tx, order, { sentAt: input.sentAt });
+    else if (input.owedCentsShown !== undefined && owedCents(order) !== input.owedCentsShown)
+      throw recordedMeanwhile(order, { owedSeen: input.owedCentsShown, by: null });
     // A part received while a processor payment of the order is confirming would make that payment more
     // than is owed when it settles, and the ledger would refund it all: refused as a confirm is.
     if (pending)

@@ -20,6 +20,11 @@ const cents = z
   .string()
   .regex(/^\d{1,12}$/, 'an amount in cents')
   .transform(Number);
+/** The amount received a form showed, in whole cents, marked `r` ("r2000"): told apart from an amount owed. */
+const receivedShown = z
+  .string()
+  .regex(/^r\d{1,12}$/, 'an amount received in cents, as r2000')
+  .transform((s) => ({ receivedCents: Number(s.slice(1)) }));
 /** The fingerprint of the review a Confirm button belongs to (modules/checkout/quote-consent.ts). */
 const fingerprint = z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'a review fingerprint');
 
@@ -51,10 +56,11 @@ const ROUTES = {
   'payment:reject-modal': z.tuple([paymentId]),
   // Record an amount received (a part of a manual payment): a modal asking for the amount.
   'payment:receipt': z.tuple([paymentId]),
-  // With what the form showed as still owed (whole cents): recorded only while the order owes that (recordReceipt's
-  // owedCentsShown), so two admins recording the same transfer from one post record it once. Without: a modal opened
-  // before forms carried it.
-  'payment:receipt-modal': z.union([z.tuple([paymentId, cents]), z.tuple([paymentId])]),
+  // With what the form showed as received ("r" and whole cents): recorded only while the order has received that
+  // (recordReceipt's receivedCentsShown), so two admins recording the same transfer, or an extra payment on a paid
+  // order, from one post record it once. With a bare amount: a modal opened when forms carried what was still owed
+  // (owedCentsShown). Without: a modal opened before forms carried either.
+  'payment:receipt-modal': z.union([z.tuple([paymentId, receivedShown]), z.tuple([paymentId, cents]), z.tuple([paymentId])]),
   'legacy:browse': z.tuple([page]),
   'legacy:add': z.tuple([productId]),
   'legacy:address-select': z.tuple([]),

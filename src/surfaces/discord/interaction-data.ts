@@ -72,3 +72,17 @@ export function modalValues(interaction: APIInteraction): Record<string, string>
   walk((interaction.data as { components?: ModalNode[] } | undefined)?.components);
   return out;
 }
+
+/** Discord's epoch (2015-01-01T00:00:00Z): a snowflake's top bits are milliseconds since it. */
+const DISCORD_EPOCH_MS = 1_420_070_400_000n;
+
+/**
+ * When the user sent the interaction, on the service's clock (`now`): its id is a snowflake stamped by Discord, and
+ * how long ago that was (real time) is taken from `now`, so a test's moved clock and the stamp agree. Undefined for
+ * an id that is not a snowflake.
+ */
+export function sentAtOf(interaction: APIInteraction, now: Date): Date | undefined {
+  if (!/^\d{15,21}$/.test(interaction.id)) return undefined;
+  const stamped = Number((BigInt(interaction.id) >> 22n) + DISCORD_EPOCH_MS);
+  return new Date(now.getTime() - Math.max(0, Date.now() - stamped));
+}

@@ -12,7 +12,7 @@ import { refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
 import { owedCents } from '../../../modules/orders/index.js';
 import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.js';
 import { customId } from '../custom-id.js';
-import { commandOptions, modalValues } from '../interaction-data.js';
+import { commandOptions, modalValues, sentAtOf } from '../interaction-data.js';
 import { COLORS, embed, ephemeral, modal, update } from '../replies.js';
 import {
   adminOrderMessage,
@@ -101,11 +101,18 @@ export const adminCommands: CommandRoutes = {
         'options',
       );
       const order = await ctx.services.orders.findByRef(ctx.tenant.id, opts.orderid);
-      // Without an amount: the full amount (what is still owed), as before amounts existed.
+      // Without an amount: the full amount (what is still owed), as before amounts existed (a second admin's finds it
+      // paid). With one: no screen came before it, so what the admin knew is the order when they sent the command; a
+      // receipt recorded after that (another admin's, of the same transfer or an extra payment) refuses it, with who
+      // recorded what (docs/decisions/payment-receipts-and-references.md).
       const r = await ctx.services.payments.recordReceipt(
         ctx.adminContext(),
         { orderId: order.id },
-        { amountCents: opts.amount, idempotencyKey: `discord:${ctx.interaction.id}` },
+        {
+          amountCents: opts.amount,
+          sentAt: opts.amount === undefined ? undefined : sentAtOf(ctx.interaction, ctx.services.clock.now()),
+          idempotencyKey: `discord:${ctx.interaction.id}`,
+        },
       );
       return ephemeral({ embeds: [receiptEmbed(r, opts.amount !== undefined)] });
     },
@@ -178,22 +185,27 @@ export const adminComponents: ComponentRoutes = {
     async run(ctx, [paymentId]) {
       const order = await ctx.services.payments.orderOfPayment(ctx.tenant.id, paymentId);
       const owed = owedCents(order);
-      // The modal carries what it shows as owed: recorded only while that is still so (two admins, one transfer).
-      return modal(customId('payment:receipt-modal', paymentId, owed), `Money received: order #${order.number}`, [
-        {
-          id: 'amount',
-          label: `Amount received (${order.currency})`,
-          maxLength: 20,
-          placeholder: centsToDecimalString(owed, order.currency),
-        },
-        { id: 'note', label: "Note (e.g. the payment's id)", required: false, maxLength: 500 },
-      ]);
+      // The modal carries what was received when it opened: recorded only while that is still so (two admins, one
+      // transfer or one extra payment).
+      return modal(
+        customId('payment:receipt-modal', paymentId, `r${order.amountReceivedCents}`),
+        `Money received: order #${order.number}`,
+        [
+          {
+            id: 'amount',
+            label: `Amount received (${order.currency})`,
+            maxLength: 20,
+            placeholder: centsToDecimalString(owed, order.currency),
+          },
+          { id: 'note', label: "Note (e.g. the payment's id)", required: false, maxLength: 500 },
+        ],
+      );
     },
   },
   'payment:receipt-modal': {
     kind: 'modal',
     adminOnly: true,
-    async run(ctx, [paymentId, owedCentsShown]) {
+    async run(ctx, [paymentId, shown]) {
       const values = parseInput(
         z.object({ amount: z.string().trim().min(1, 'the amount received'), note: z.string().trim().max(500).optional() }),
         modalValues(ctx.interaction),
@@ -206,7 +218,12 @@ export const adminComponents: ComponentRoutes = {
       const r = await ctx.services.payments.recordReceipt(
         ctx.adminContext(),
         { paymentId },
-        { amountCents, note: values.note || undefined, owedCentsShown, idempotencyKey: `discord:${ctx.interaction.id}` },
+        {
+          amountCents,
+          note: values.note || undefined,
+          ...(typeof shown === 'number' ? { owedCentsShown: shown } : { receivedCentsShown: shown?.receivedCents }),
+          idempotencyKey: `discord:${ctx.interaction.id}`,
+        },
       );
       // The order with its refunds, as the post shows it (receivedText).
       const detail = await ctx.services.orders.get(ctx.tenant.id, r.order.id);

@@ -1,0 +1,96 @@
+// A receipt typed from what an admin saw is refused when money was recorded on the order since (payments.recordReceipt,
+// under the order's row lock): the one rule is "the amount received is still what the admin saw". It covers two admins
+// recording the same transfer (one would record it twice) and two recording an extra payment on an order already paid
+// (both saw nothing owed, so only the amount received tells them apart). The refusal says what was recorded meanwhile
+// and by whom, and that nothing was recorded twice.
+import type { Order, PaymentReceipt } from '../../generated/prisma/index.js';
+import type { Tx } from '../../platform/db/prisma.js';
+import { AppError } from '../../platform/errors.js';
+import { formatMoney } from '../../platform/money.js';
+import { orderLabel, owedCents } from '../orders/index.js';
+
+/**
+ * What the admin saw: the amount received a form showed (receivedCents), or, for a command with no screen before it
+ * (/payment-confirm), the moment they sent it (every receipt recorded after it is one they could not have known of).
+ */
+export type SeenReceived = { receivedCents: number } | { sentAt: Date };
+
+type Meanwhile = Pick<PaymentReceipt, 'amountCents' | 'actorType' | 'actorId' | 'createdAt'>;
+
+/** Who recorded a receipt, in the words of a refusal: the admin's email or Discord mention, the API key's name. */
+async function recordedBy(tx: Tx, tenantId: string, receipts: readonly Meanwhile[]): Promise<string> {
+  const names: string[] = [];
+  for (const r of receipts) {
+    let name = 'someone';
+    if (r.actorType === 'DISCORD_ADMIN' && r.actorId) name = `<@${r.actorId}>`;
+    else if (r.actorType === 'PANEL_ADMIN' && r.actorId)
+      name = (await tx.adminUser.findUnique({ where: { id: r.actorId }, select: { email: true } }))?.email ?? 'an admin in the panel';
+    else if (r.actorType === 'API_KEY' && r.actorId) {
+      const key = await tx.apiKey.findFirst({ where: { id: r.actorId, tenantId }, select: { name: true } });
+      name = key ? `API key "${key.name}"` : 'an API key';
+    } else if (r.actorType === 'SYSTEM') name = 'an online payment';
+    if (!names.includes(name)) names.push(name);
+  }
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'someone');
+}
+
+/**
+ * Refuses (CONFLICT, nothing recorded) when money was recorded on the locked `order` since the admin saw it. Called
+ * inside recordReceipt's transaction, after the order's row lock.
+ */
+export async function refuseIfRecordedMeanwhile(tx: Tx, order: Order, seen: SeenReceived): Promise<void> {
+  const receipts = await tx.paymentReceipt.findMany({
+    where: { orderId: order.id, tenantId: order.tenantId },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { amountCents: true, actorType: true, actorId: true, createdAt: true },
+  });
+  let meanwhile: Meanwhile[];
+  let receivedSeen: number;
+  if ('sentAt' in seen) {
+    meanwhile = receipts.filter((r) => r.createdAt > seen.sentAt);
+    receivedSeen = order.amountReceivedCents - meanwhile.reduce((s, r) => s + r.amountCents, 0);
+  } else {
+    receivedSeen = seen.receivedCents;
+    // The newest receipts that make up the difference: the ones recorded since the form was opened.
+    meanwhile = [];
+    let sum = 0;
+    for (const r of receipts) {
+      if (sum >= order.amountReceivedCents - receivedSeen) break;
+      meanwhile.push(r);
+      sum += r.amountCents;
+    }
+  }
+  if (order.amountReceivedCents === receivedSeen) return;
+  throw recordedMeanwhile(order, {
+    receivedSeen,
+    meanwhile,
+    by: meanwhile.length ? await recordedBy(tx, order.tenantId, meanwhile) : null,
+  });
+}
+
+/** The refusal: where the order stands now, what was recorded meanwhile and by whom, that nothing was recorded twice. */
+export function recordedMeanwhile(
+  order: Pick<Order, 'number' | 'totalCents' | 'amountReceivedCents' | 'currency'>,
+  opts: { receivedSeen?: number; owedSeen?: number; meanwhile?: readonly Meanwhile[]; by: string | null },
+): AppError {
+  const m = (c: number) => formatMoney(c, order.currency);
+  const owed = owedCents(order);
+  const meanwhileCents = (opts.meanwhile ?? []).reduce((s, r) => s + r.amountCents, 0);
+  const what = opts.by && meanwhileCents > 0 ? `${opts.by} recorded ${m(meanwhileCents)} meanwhile` : 'someone recorded money meanwhile';
+  return new AppError(
+    'CONFLICT',
+    `Order ${orderLabel(order)} now has ${owed > 0 ? `${m(owed)} still owed` : 'nothing still owed'} (${m(order.amountReceivedCents)} received): ${what}. This was not recorded, so nothing counts twice. Check the order, then record again if this is another payment.`,
+    {
+      receivedCents: order.amountReceivedCents,
+      owedCents: owed,
+      ...(opts.receivedSeen !== undefined ? { receivedCentsShown: opts.receivedSeen } : {}),
+      ...(opts.owedSeen !== undefined ? { owedCentsShown: opts.owedSeen } : {}),
+      recordedMeanwhile: (opts.meanwhile ?? []).map((r) => ({
+        amountCents: r.amountCents,
+        actorType: r.actorType,
+        actorId: r.actorId,
+        createdAt: r.createdAt.toISOString(),
+      })),
+    },
+  );
+}

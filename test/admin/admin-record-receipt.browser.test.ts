@@ -124,4 +124,33 @@ describe.skipIf(!runBrowserTests)('record money received on the order page, in a
     expect(await testDb().order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ amountReceivedCents: 0 });
     expect(await testDb().paymentReceipt.count({ where: { orderId: order.id } })).toBe(0);
   }, 450_000);
+
+  it('money recorded by another admin after the page opened: the press is refused, the page shows it, a press again records', async () => {
+    const { order, admin } = await unpaidOrder();
+    const page = await open(order.id);
+    const other = await f.adminUser({ tenantId: order.tenantId });
+    // Another admin records the same $12.50 transfer while this page still shows nothing received.
+    await app.services.payments.recordReceipt(
+      { tenantId: order.tenantId, actor: { type: 'PANEL_ADMIN', id: other.id, label: other.email } },
+      { orderId: order.id },
+      { amountCents: 1250, note: 'Zelle 77' },
+    );
+
+    await page.locator('[data-testid="receipt-amount"]').fill('12.50');
+    await page.locator('[data-testid="receipt-record"]').click();
+    await expect
+      .poll(() => page.getByTestId('notice-wrapper').first().textContent())
+      .toContain(`${other.email} recorded $12.50 meanwhile. This was not recorded, so nothing counts twice.`);
+    await page.locator('[data-testid="order-received-amount"]', { hasText: '$12.50' }).waitFor();
+    await browser.shot('recorded-meanwhile');
+    expect(await moneyShown()).toMatchObject({ received: '$12.50', remaining: '$32.50', receipts: [['$12.50', 'Zelle 77', other.email]] });
+    expect(await page.locator('[data-testid="receipt-amount"]').inputValue()).toBe('12.50');
+    expect(await testDb().paymentReceipt.count({ where: { orderId: order.id } })).toBe(1);
+
+    // Pressed again from the page as it is now: another payment, recorded.
+    await page.locator('[data-testid="receipt-record"]').click();
+    await page.locator('[data-testid="order-received-amount"]', { hasText: '$25.00' }).waitFor();
+    expect((await moneyShown()).receipts).toHaveLength(2);
+    expect((await moneyShown()).receipts.map((r) => r[2])).toContain(admin.email);
+  }, 450_000);
 });

@@ -47,6 +47,8 @@ interface View {
   received: {
     reference: string | null;
     amount: string;
+    /** What this page shows as received, whole cents: "Record money received" posts it back (its hidden field). */
+    receivedCents: number;
     remaining: string | null;
     overpaid: string | null;
     /** The overpayment as typed money ("10.00"): what "Mark overpayment returned" starts with. */
@@ -448,7 +450,8 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
       return true;
     }
     if (data.notice) addNotice({ message: data.notice.message, type: data.notice.type });
-    if (saved && data.record?.params?.detailJson) setRaw(data.record.params.detailJson);
+    // A refusal may come with the order as it is now (money recorded meanwhile): shown, so the admin sees it.
+    if (data.record?.params?.detailJson) setRaw(data.record.params.detailJson);
     return saved;
   };
   if (!raw)
@@ -500,7 +503,8 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
       setBusy(null);
     }
   };
-  const recordReceipt = (amount: string, note: string) => postAmount('recordReceipt', { amount, note }, 'receipt', setReceiptError);
+  const recordReceipt = (amount: string, note: string) =>
+    postAmount('recordReceipt', { amount, note, receivedShown: String(o.received.receivedCents) }, 'receipt', setReceiptError);
   const returnOverpayment = (amount: string) => postAmount('returnOverpayment', { amount }, 'overpayment', setOverpaymentError);
   const canRecord = ['PENDING_PAYMENT', 'PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'].includes(o.status);
 

@@ -275,6 +275,8 @@ export function orderView(
     received: {
       reference: o.paymentReference,
       amount: m(o.amountReceivedCents),
+      // "Record money received" posts it back (its hidden receivedShown): recorded only while it is still so.
+      receivedCents: o.amountReceivedCents,
       remaining: owedCents(o) > 0 ? m(owedCents(o)) : null,
       overpaid: overpaidCents(o) > 0 ? m(overpaidCents(o)) : null,
       // "Mark overpayment returned" starts with all of it, as typed money ("5.00"); what was marked returned so far.

@@ -384,8 +384,14 @@ export function orderResource(deps: {
     what: 'receipt',
     required: true,
     notMoney: (currency) => `Type the amount received like 20.00 (${currency}).`,
-    run: async (context, { amountCents, note }) => {
-      const r = await services.payments.recordReceipt(tenantContextOf(context), { orderId: context.record!.id() }, { amountCents, note });
+    // The page's hidden field of what it showed as received: recorded only while the order has received that (two
+    // admins recording the same transfer, or an extra payment on a paid order, at once: the second is told).
+    run: async (context, { amountCents, note, receivedShown }) => {
+      const r = await services.payments.recordReceipt(
+        tenantContextOf(context),
+        { orderId: context.record!.id() },
+        { amountCents, note, receivedCentsShown: receivedShown },
+      );
       const money = (c: number) => formatMoney(c, r.order.currency);
       return [
         `Recorded ${money(amountCents)} received on order #${r.order.number}.`,

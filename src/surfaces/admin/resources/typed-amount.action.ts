@@ -13,10 +13,15 @@ import { errorNotice, type FieldOf } from './admin-errors.js';
 
 type RecordJson = (context: ActionContext, notice?: RecordActionResponse['notice']) => Promise<RecordActionResponse>;
 
-/** What the command gets: the amount in cents (none when it may be left empty and was), the note if any. */
+/**
+ * What the command gets: the amount in cents (none when it may be left empty and was), the note if any, and what
+ * the page showed as received (the form's hidden receivedShown, whole cents; none from a page opened before it
+ * carried it).
+ */
 export interface TypedAmount<Required extends boolean> {
   amountCents: Required extends true ? number : number | undefined;
   note: string | undefined;
+  receivedShown: number | undefined;
 }
 
 export interface TypedAmountActionSpec<Required extends boolean> {
@@ -38,6 +43,11 @@ export function typedAmountAction<Required extends boolean>(logger: Logger, reco
   const form = z.object({
     amount: spec.required ? z.string().trim().min(1).max(40) : z.string().trim().max(40).optional(),
     note: z.string().trim().max(500).optional(),
+    receivedShown: z
+      .string()
+      .trim()
+      .regex(/^\d{1,12}$/, 'what the page showed as received could not be read; reload the page and try again')
+      .optional(),
   });
   return async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
     if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
@@ -50,13 +60,20 @@ export function typedAmountAction<Required extends boolean>(logger: Logger, reco
         if (!cents) throw validationError([{ path: ['amount'], message: spec.notMoney(currency) }], spec.what);
         amountCents = cents;
       }
-      const message = await spec.run(context, { amountCents, note: typed.note || undefined } as TypedAmount<Required>);
+      const message = await spec.run(context, {
+        amountCents,
+        note: typed.note || undefined,
+        receivedShown: typed.receivedShown ? Number(typed.receivedShown) : undefined,
+      } as TypedAmount<Required>);
       return recordJson(context, { message, type: 'success' });
     } catch (err) {
       const refused = errorNotice(err, context, logger, spec.fieldOf);
       const fields = isAppError(err) ? (err.details as { fields?: unknown[] } | undefined)?.fields : undefined;
       if (spec.wholeRefusalUnderAmount && isAppError(err) && err.code === 'VALIDATION_FAILED' && !fields?.length)
         refused.record.errors = { ...refused.record.errors, amount: { message: err.message } };
+      // Refused as the order changed meanwhile (money recorded since the page showed it): the page is given the
+      // order as it is now, so it shows what was recorded and by whom, and a press again is checked against that.
+      if (isAppError(err) && err.code === 'CONFLICT') return { ...(await recordJson(context)), notice: refused.notice };
       return refused;
     }
   };

@@ -64,3 +64,52 @@ describe('POST /api/orders/:id/payment/reject', () => {
     expect((await db.order.findUniqueOrThrow({ where: { id: paid.id } })).status).toBe('PAID');
   });
 });
+
+describe('POST /api/orders/:id/payment/receipts with expectedAmountReceivedCents (two callers at once)', () => {
+  const record = (orderId: string, body: Record<string, unknown>) =>
+    request(t.app).post(`/api/orders/${orderId}/payment/receipts`).set(shop.auth).send(body);
+  const readReceived = async (orderId: string) =>
+    (await request(t.app).get(`/api/orders/${orderId}`).set(shop.auth).expect(200)).body.amountReceivedCents as number;
+
+  it('the same transfer sent by two callers who read the order at once is recorded once; the other gets 409 and what was recorded', async () => {
+    const order = await pendingOrder(shop);
+    const [seenA, seenB] = [await readReceived(order.id), await readReceived(order.id)];
+    const answers = await Promise.all([
+      record(order.id, { amountCents: 2000, note: 'Zelle 77', expectedAmountReceivedCents: seenA }),
+      record(order.id, { amountCents: 2000, note: 'Zelle 77', expectedAmountReceivedCents: seenB }),
+    ]);
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    const refused = answers.find((r) => r.status === 409)!;
+    expect(refused.body.error.code).toBe('CONFLICT');
+    expect(refused.body.error.message).toBe(
+      `Order #${order.number} now has $25.00 still owed ($20.00 received): API key "test key" recorded $20.00 meanwhile. Nothing was recorded: read GET /orders/{id} again and, if this is another payment, send it with expectedAmountReceivedCents set to the order's amountReceivedCents now.`,
+    );
+    expect(refused.body.error.details).toMatchObject({
+      amountReceivedCentsSent: 0,
+      amountReceivedCentsNow: 2000,
+      recordedMeanwhile: [{ amountCents: 2000, actorType: 'API_KEY' }],
+    });
+    expect(await db.paymentReceipt.count({ where: { orderId: order.id } })).toBe(1);
+    expect(await readReceived(order.id)).toBe(2000);
+  });
+
+  it('an extra payment on a paid order (nothing owed either way) sent by two callers at once is recorded once', async () => {
+    const order = await pendingOrder(shop);
+    await record(order.id, { amountCents: 4500, expectedAmountReceivedCents: 0 }).expect(201);
+    const [seenA, seenB] = [await readReceived(order.id), await readReceived(order.id)];
+    expect(seenA).toBe(4500);
+    const answers = await Promise.all([
+      record(order.id, { amountCents: 1000, note: 'paid twice', expectedAmountReceivedCents: seenA }),
+      record(order.id, { amountCents: 1000, note: 'paid twice', expectedAmountReceivedCents: seenB }),
+    ]);
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(answers.find((r) => r.status === 409)!.body.error.message).toContain(
+      `Order #${order.number} now has nothing still owed ($55.00 received): API key "test key" recorded $10.00 meanwhile. Nothing was recorded`,
+    );
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 5500 });
+
+    // Sent again with what the order has received now: another payment, recorded.
+    const again = await record(order.id, { amountCents: 1000, expectedAmountReceivedCents: await readReceived(order.id) }).expect(201);
+    expect(again.body).toMatchObject({ receivedCents: 6500, overpaidCents: 2000 });
+  });
+});

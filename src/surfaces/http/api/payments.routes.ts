@@ -3,18 +3,52 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
-import { AppError } from '../../../platform/errors.js';
+import { AppError, isAppError } from '../../../platform/errors.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody, orderIdParam } from './api-context.js';
 import { orderSummaryDto, paymentDto, receiptDto } from './api.presenters.js';
 import type { ReceiptResult } from '../../../modules/payments/record-receipt.command.js';
 
 export const confirmBody = z.strictObject({});
-/** Money received: amountCents omitted records what is still owed (a confirm). */
+/**
+ * Money received: amountCents omitted records what is still owed (a confirm). expectedAmountReceivedCents: the
+ * order's amountReceivedCents as the caller read it (GET /orders/{id}), checked as POST /shop/currency checks the
+ * amounts it was sent: recorded only while the order has received exactly that, else 409 CONFLICT and nothing
+ * recorded (two callers recording the same transfer, or an extra payment on a paid order, at once).
+ */
 export const receiptBody = z.strictObject({
   amountCents: z.number().int().positive().optional(),
   note: z.string().trim().max(500).optional(),
+  expectedAmountReceivedCents: z
+    .number()
+    .int('whole minor units')
+    .min(0)
+    .optional()
+    .describe(
+      "The order's amountReceivedCents as read (GET /orders/{id}), checked when amountCents is given (without it, what is still owed is recorded, and a second call finds the order paid): recorded only while the order has received exactly that; otherwise 409 CONFLICT (details: amountReceivedCentsSent, amountReceivedCentsNow, recordedMeanwhile) and nothing is recorded. Omitted: not checked.",
+    ),
 });
+
+/**
+ * The module's refusal of a receipt after money was recorded meanwhile, in the API's words: what was sent and what
+ * the order has received now, and to read the order again (a panel's "Check the order" is not the caller's).
+ */
+function inApiWords(err: unknown): unknown {
+  if (!isAppError(err) || err.code !== 'CONFLICT') return err;
+  const d = err.details as
+    { receivedCents?: number; receivedCentsShown?: number; recordedMeanwhile?: { amountCents: number }[] } | undefined;
+  if (d?.receivedCentsShown === undefined || d.receivedCents === undefined) return err;
+  const [sentence] = err.message.split(' This was not recorded');
+  return new AppError(
+    'CONFLICT',
+    `${sentence} Nothing was recorded: read GET /orders/{id} again and, if this is another payment, send it with expectedAmountReceivedCents set to the order's amountReceivedCents now.`,
+    {
+      amountReceivedCentsSent: d.receivedCentsShown,
+      amountReceivedCentsNow: d.receivedCents,
+      recordedMeanwhile: d.recordedMeanwhile ?? [],
+    },
+  );
+}
 
 function receiptJson(r: ReceiptResult) {
   return {
@@ -43,11 +77,20 @@ export function paymentsRoutes(services: Services): Router {
   router.post('/orders/:id/payment/receipts', async (req, res) => {
     const body = parseInput(receiptBody, jsonBody(req), 'body');
     const idempotencyKey = req.get('idempotency-key')?.trim() || undefined;
-    const r = await services.payments.recordReceipt(
-      ctxOf(res),
-      { orderId: await orderIdParam(req, res, services.orders) },
-      { ...body, ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}) },
-    );
+    const r = await services.payments
+      .recordReceipt(
+        ctxOf(res),
+        { orderId: await orderIdParam(req, res, services.orders) },
+        {
+          amountCents: body.amountCents,
+          note: body.note,
+          receivedCentsShown: body.expectedAmountReceivedCents,
+          ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}),
+        },
+      )
+      .catch((err: unknown) => {
+        throw inApiWords(err);
+      });
     res.status(r.changed && r.receipt ? 201 : 200).json(receiptJson(r));
   });
 

@@ -18,8 +18,12 @@ const pageSchema = z.object({
 export interface OrderQueryService {
   /** NOT_FOUND unless the order is the tenant's. */
   get(tenantId: string, orderId: string): Promise<OrderDetail>;
-  /** "ord_…" id, the order number ("1001" or "#1001"), or its payment reference ("K7QX2M"). NOT_FOUND otherwise. */
-  findByRef(tenantId: string, ref: string): Promise<Order>;
+  /**
+   * "ord_…" id, the order number ("1001" or "#1001"), or its payment reference ("K7QX2M"). NOT_FOUND otherwise.
+   * `paymentReference: false` takes the id or the number only (the REST API's `{id}`: a number that is no order's
+   * is a 404, never another order whose payment reference has the same six characters).
+   */
+  findByRef(tenantId: string, ref: string, opts?: { paymentReference?: boolean }): Promise<Order>;
   /**
    * Newest first (Discord's /orders pages). Index orders (tenantId, customerId, createdAt, id) serves both the
    * page and the count, so a page costs reading at most page × pageSize index entries of this one customer.
@@ -48,14 +52,14 @@ export function createOrderQueryService(deps: { db: Db; sql?: SqlRunner }): Orde
   return {
     get: (tenantId, orderId) => requireOrderDetail(deps.sql ?? db, tenantId, String(orderId)),
 
-    async findByRef(tenantId, ref) {
+    async findByRef(tenantId, ref, opts = {}) {
       const r = String(ref ?? '').trim();
       let order: Order | null = null;
       if (/^ord_[A-Za-z0-9]{1,64}$/.test(r)) order = await db.order.findFirst({ where: { id: r, tenantId } });
       else if (/^#?\d{1,9}$/.test(r))
         order = await db.order.findUnique({ where: { tenantId_number: { tenantId, number: Number(r.replace('#', '')) } } });
       // A payment reference as customers write it in a payment note (any case); all digits is a number first.
-      if (!order && /^[A-Za-z0-9]{6}$/.test(r))
+      if (!order && opts.paymentReference !== false && /^[A-Za-z0-9]{6}$/.test(r))
         order = await db.order.findUnique({ where: { tenantId_paymentReference: { tenantId, paymentReference: r.toUpperCase() } } });
       if (!order) throw new AppError('NOT_FOUND', `Order ${r || '(empty)'} not found`);
       return order;

@@ -161,6 +161,26 @@ describe('GET /api/orders/:id', () => {
     expect(idOf('/orders/{id}', 'get').description).toMatch(/^The order id \(ord_…\), or the order number .*\(1001 for order #1001\)/);
     expect(idOf('/customers/{id}/erase', 'post').description).toBe('The customer id (cus_…)');
   });
+
+  // Before, a six-digit {id} that was no order's number was tried as a payment reference (Discord's findByRef
+  // rule): GET /api/orders/482913 answered 200 with the order whose payment reference is 482913, and a PATCH or a
+  // refund by that path acted on it. The REST API takes an order's id or number only.
+  it('a six-digit number that is no order number is a 404, even when an order has it as its payment reference', async () => {
+    const s = await apiTenant(t);
+    const order = await pendingOrder(s, { status: 'PAID', paymentStatus: 'paid' });
+    await db.order.update({ where: { id: order.id }, data: { paymentReference: '482913' } });
+
+    const res = await request(t.app).get('/api/orders/482913').set(s.auth).expect(404);
+    expect(res.body.error).toMatchObject({ code: 'NOT_FOUND', message: 'Order 482913 not found' });
+    await request(t.app).patch('/api/orders/482913').set(s.auth).send({ notes: 'by reference' }).expect(404);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).notes).not.toBe('by reference');
+    // Its number still finds it.
+    await request(t.app).get(`/api/orders/${order.number}`).set(s.auth).expect(200);
+
+    const doc = (await request(t.app).get('/api/openapi.json').expect(200)).body;
+    const id = doc.paths['/orders/{id}'].get.parameters.find((p: { name: string }) => p.name === 'id');
+    expect(id.description).toContain("also when it is an order's payment reference (not taken here)");
+  });
 });
 
 describe('PATCH /api/orders/:id', () => {

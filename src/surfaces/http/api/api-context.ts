@@ -72,11 +72,12 @@ const ORDER_NUMBER = /^\d{1,9}$/;
 
 /**
  * The order a `/orders/{id}` path names, for every order route: its id (`ord_…`) as given, or its number, looked up
- * in the key's shop by the rule Discord's commands use (orders.findByRef; NOT_FOUND "Order 1001 not found" when the
- * shop has no such order). docs/decisions/rest-api.md "Order numbers in the path".
+ * in the key's shop (orders.findByRef without payment references, which Discord's commands also take: a six-digit
+ * number that is no order's number is NOT_FOUND "Order 123456 not found", not the order whose payment reference it
+ * is). docs/decisions/rest-api.md "Order numbers in the path".
  */
 export async function orderIdParam(req: Request, res: Response, orders: Pick<OrderService, 'findByRef'>): Promise<string> {
   const ref = String(req.params.id);
   if (!ORDER_NUMBER.test(ref)) return ref;
-  return (await orders.findByRef(ctxOf(res).tenantId, ref)).id;
+  return (await orders.findByRef(ctxOf(res).tenantId, ref, { paymentReference: false })).id;
 }

@@ -90,7 +90,7 @@ function idDescription(path: string): string {
   if (path.startsWith('/customers/')) return 'The customer id (cus_…)';
   return (
     'The order id (ord_…), or the order number as the panel and Discord show it without the "#" (1001 for order #1001). ' +
-    'A number that no order of the shop has is a 404.'
+    "A number that no order of the shop has is a 404, also when it is an order's payment reference (not taken here)."
   );
 }
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { formatDateTime } from '../../src/platform/time-format.js';
+import { REFUND_MODE_LABELS } from '../../src/modules/refunds/refund-mode-words.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
 
 const OUT = join(process.cwd(), 'test-output', 'admin-orders');
@@ -229,6 +230,10 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     expect(await page.textContent('[data-testid="refund-money-return"]')).toContain(
       'send the amount back to Riley Refund by Venmo yourself',
     );
+    // The modes read the shared words (refund-mode-words.ts), as the order's refunds and Discord's /refund say them;
+    // the form had its own copy ("Full", "Both").
+    const modes = await page.locator('[role="radiogroup"][aria-label="Refund mode"] label > strong').allTextContents();
+    expect(modes.map((m) => m.trim())).toEqual(Object.values(REFUND_MODE_LABELS));
     await page.check('input[name="mode"][value="PARTIAL_ITEMS"]');
     const qty = page.locator(`[data-testid="refund-qty-${hoodie.id}"]`);
     expect(await qty.getAttribute('max')).toBe('2');

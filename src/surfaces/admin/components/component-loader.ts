@@ -1,6 +1,8 @@
 // The panel's React components, bundled offline by AdminJS's ComponentLoader (rollup + babel) into
-// ADMIN_JS_TMP_DIR. They import only React, adminjs and @adminjs/design-system (globals of the AdminJS
-// frontend): no CDN, no network fonts.
+// ADMIN_JS_TMP_DIR. They import React, adminjs and @adminjs/design-system (globals of the AdminJS
+// frontend): no CDN, no network fonts. A plain word list of the server's may be imported too (the bundler
+// compiles the .ts behind its .js name; a type-only import is dropped): refund-form.tsx takes the refund
+// modes' words from modules/refunds/refund-mode-words.ts, so the form and every other surface say the same.
 import { ComponentLoader } from 'adminjs';
 import { fileURLToPath } from 'node:url';
 

@@ -1,4 +1,5 @@
-// The Refund action's form (spec 000 "Via Admin Panel"): Full (default), Partial by amount (typed as money in the
+// The Refund action's form (spec 000 "Via Admin Panel"), its modes named by the one list (refund-mode-words.ts,
+// bundled in): Full (default), Partial by amount (typed as money in the
 // order's currency, "12.50" or "12,50"; a refused amount is said under the field),
 // Partial by items (a quantity per order line, 0 to what is still refundable, with the product's name, and
 // per line whether the units go back into stock, as Shopify's restock choice), Both (items drive stock and
@@ -23,6 +24,7 @@ import {
   TextArea,
 } from '@adminjs/design-system';
 import { ApiClient, useActionResponseHandler, type ActionProps } from 'adminjs';
+import { REFUND_MODE_LABELS } from '../../../modules/refunds/refund-mode-words.js';
 
 type Mode = 'FULL' | 'PARTIAL_AMOUNT' | 'PARTIAL_ITEMS' | 'BOTH';
 
@@ -65,14 +67,18 @@ interface Choice {
 }
 
 const MODES: { value: Mode; label: string; hint: string }[] = [
-  { value: 'FULL', label: 'Full', hint: 'Refund the entire remaining balance; every unit back in stock, all roles revoked.' },
-  { value: 'PARTIAL_AMOUNT', label: 'Partial by amount', hint: 'Refund an amount of money; no stock or role change.' },
+  {
+    value: 'FULL',
+    label: REFUND_MODE_LABELS.FULL,
+    hint: 'Refund the entire remaining balance; every unit back in stock, all roles revoked.',
+  },
+  { value: 'PARTIAL_AMOUNT', label: REFUND_MODE_LABELS.PARTIAL_AMOUNT, hint: 'Refund an amount of money; no stock or role change.' },
   {
     value: 'PARTIAL_ITEMS',
-    label: 'Partial by items',
+    label: REFUND_MODE_LABELS.PARTIAL_ITEMS,
     hint: 'Refund these units at their price, less their share of the discount, plus their share of the sales tax; their roles are revoked, and the units you mark as returned go back into stock.',
   },
-  { value: 'BOTH', label: 'Both', hint: 'The items drive stock and roles; the amount you enter is what is refunded.' },
+  { value: 'BOTH', label: REFUND_MODE_LABELS.BOTH, hint: 'The items drive stock and roles; the amount you enter is what is refunded.' },
 ];
 
 const api = new ApiClient();

@@ -8,7 +8,7 @@ import type { ConnectionService } from '../payments-processor/connections/connec
 import { isProcessorMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
 import type { CheckoutService, PressLanding, ReturnOutcome } from '../payments-processor/checkouts/checkout.service.js';
 import { orderCheckoutNow } from '../payments-processor/checkouts/order-checkout-now.js';
-import { ORDER_ITEMS_ORDER_BY, owedCents } from '../orders/index.js';
+import { ORDER_ITEMS_ORDER_BY, ORDER_STATUS_LABELS, owedCents } from '../orders/index.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import { InvoiceLinkExpiredError, signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
@@ -169,8 +169,9 @@ export function createInvoiceService(deps: {
 
   /**
    * verify, for the page's answers: an expired link of an order Discord offers "Pay now" for says where to get a
-   * fresh one (its shop and order are read from the link only because its signature was checked:
-   * InvoiceLinkExpiredError); any other expired link keeps "Ask the shop for a new link".
+   * fresh one; of an order no longer waiting for payment, that it is paid (or cancelled) and its status, as there is
+   * nothing to pay and no new link to ask for (its shop and order are read from the link only because its signature
+   * was checked: InvoiceLinkExpiredError); any other expired link keeps "Ask the shop for a new link".
    */
   async function verified(token: string): Promise<{ tenantId: string; orderId: string; expiresAt: Date }> {
     try {
@@ -181,12 +182,26 @@ export function createInvoiceService(deps: {
         where: { id: err.link.orderId, tenantId: err.link.tenantId },
         select: { number: true, status: true, paymentMethod: true, tenant: { select: { name: true } } },
       });
-      if (!order || !payLinkOffered(order)) throw err;
+      if (!order) throw err;
+      const closed = closedOrderWords(order.status);
+      if (closed)
+        throw new AppError(
+          'INVOICE_LINK_EXPIRED',
+          `This invoice link for order #${order.number} at ${order.tenant.name} has expired. ${closed}`,
+        );
+      if (!payLinkOffered(order)) throw err;
       throw new AppError(
         'INVOICE_LINK_EXPIRED',
         `This invoice link for order #${order.number} at ${order.tenant.name} has expired. Get a new one in the shop's Discord: run /orders, press "View #${order.number}", then "Pay now".`,
       );
     }
+  }
+
+  /** What an expired link says of an order that waits for no payment: paid, or cancelled, with its status's words. */
+  function closedOrderWords(status: OrderStatus): string | null {
+    if (status === 'PENDING_PAYMENT') return null;
+    if (status === 'CANCELLED') return 'The order was cancelled: there is nothing to pay.';
+    return `The order is already paid: there is nothing more to pay. Its status: ${ORDER_STATUS_LABELS[status]}.`;
   }
 
   const service: InvoiceService = {

@@ -316,6 +316,37 @@ describe('invoice page: errors', () => {
     }
   });
 
+  // Before, an expired link of an order already paid said "Ask the shop for a new link": the customer was sent to
+  // the shop for a link to pay what they had paid (and the shop cannot make one: links are for unpaid orders only).
+  it('an expired link of an order already paid says it is paid, and its status, not to ask for a new link', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id, 60);
+    await testDb().order.update({
+      where: { id: order.id },
+      data: { paymentMethod: 'PAYPAL', status: 'SHIPPED', shippingStatus: 'SHIPPED' },
+    });
+    clock.advance(61);
+    try {
+      const words = `This invoice link for order #${order.number} at ${tenant.name} has expired. The order is already paid: there is nothing more to pay. Its status: Shipped.`;
+      const page = await request(t.app).get(path).expect(410);
+      expect(page.text).toContain('This link has expired');
+      expect(page.text).toContain(words);
+      expect(page.text).not.toContain('Ask the shop');
+      const pay = await request(t.app).post(`${path}/pay`).type('form').send({ method: 'PAYPAL' }).expect(410);
+      expect(pay.text).toContain(words);
+
+      // Cancelled: nothing to pay either.
+      await testDb().order.update({ where: { id: order.id }, data: { status: 'CANCELLED', shippingStatus: 'PENDING' } });
+      const cancelled = await request(t.app).get(path).expect(410);
+      expect(cancelled.text).toContain(
+        `This invoice link for order #${order.number} at ${tenant.name} has expired. The order was cancelled: there is nothing to pay.`,
+      );
+      expect(cancelled.text).not.toContain('Ask the shop');
+    } finally {
+      clock.advance(-61);
+    }
+  });
+
   it('refuses a method the tenant did not enable, or a P2P method, with 400 and creates no checkout', async () => {
     const { tenant, order } = await pendingOrder({ enabledPaymentMethods: ['PAYPAL', 'VENMO_P2P'] });
     const { path } = await linkFor(tenant.id, order.id);

@@ -9,6 +9,7 @@ import { formatDateTime } from '../../src/platform/time-format.js';
 import { testDb } from '../helpers/db.js';
 import { ORDER_STATUS_BADGES, ORDER_STATUS_LABELS } from '../../src/surfaces/admin/presentation/labels.js';
 import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { PROCESSOR_REFUND_OUTCOME } from '../../src/modules/refunds/refund-money-back.js';
 
 let app: RunningAdmin;
 let a: AdminAgent;
@@ -583,12 +584,16 @@ describe('refunds: restock choice and money sent back by hand', () => {
     expect((await testDb().refund.findUniqueOrThrow({ where: { id: r!.id } })).manualReturnDoneAt).toBeNull();
   });
 
-  it('a processor-paid refund says the processor returns the money and leaves no to-do', async () => {
+  // No worker runs here: the refund job has not sent it, and the notice said "The payment processor returns the
+  // money" as if it had. It is being sent; the history and the admin channel tell the outcome.
+  it('a processor-paid refund says the money is being sent to the processor, and leaves no to-do', async () => {
     const { order } = await paidOrder();
     await testDb().order.update({ where: { id: order.id }, data: { paymentMethod: 'PAYPAL' } });
     await testDb().payment.updateMany({ where: { orderId: order.id }, data: { method: 'PAYPAL', providerReference: 'chk_test_123' } });
     const res = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amount: '5.00' });
-    expect(res.body.notice.message).toMatch(/The payment processor returns the money/);
+    expect(res.body.notice.message).toContain(
+      `(now Partially refunded). The money is being sent to the payment processor, which returns it to the customer. ${PROCESSOR_REFUND_OUTCOME}`,
+    );
     expect((await detail(order.id)).refunds[0].manualReturn).toBeNull();
   });
 });

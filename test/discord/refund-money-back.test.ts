@@ -6,6 +6,10 @@
 // by hand is "The shop is sending $7.00 back to you by Venmo." (before, the DM said "We refunded $7.00" for money
 // no one had sent yet), and a split says both parts, the by-hand one in plain words ("by PayPal", not the payment
 // menu's "PayPal (manual)").
+// The processor's part is sent by a job after the refund (payment.refund.send): /refund, the DM and the panel said
+// "We refunded" / "The payment processor returns the money" while PayPal had not been asked yet (or refused). They
+// now say it is being sent, and where the outcome shows: the history's "Refund sent through the payment processor"
+// once PayPal took it; when PayPal refuses, "Refund NOT returned" in the history and in the admin channel.
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { testDb } from '../helpers/db.js';
@@ -14,12 +18,18 @@ import { factories } from '../helpers/factories.js';
 import { MovableClock } from '../http/invoice/invoice-fixtures.js';
 import { usePayPalApp } from '../http/invoice/paypal-fixtures.js';
 import { commandInteraction, interact, member, textOf, type Harness } from './harness.js';
+import { PROCESSOR_REFUND_OUTCOME } from '../../src/modules/refunds/refund-money-back.js';
+import { PROCESSOR_REFUND_AUDIT } from '../../src/modules/payments-processor/processor-refund.task.js';
+import { auditTimelineOf } from '../../src/surfaces/admin/resources/audit-trail.js';
+import { adminChannelTexts } from '../http/invoice/deleted-order-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
 const f = factories();
 const { env, payPalOrder, startCheckout, paidPayPalOrder, discordApi } = usePayPalApp(clock);
 const harness = () => ({ t: env.t, fake: discordApi() }) as unknown as Harness;
+
+const auditOf = (orderId: string, action: string) => db.auditLog.findMany({ where: { entityType: 'Order', entityId: orderId, action } });
 
 async function asAdminOf(tenantId: string) {
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
@@ -72,17 +82,56 @@ describe('/refund says who sends the money back', () => {
     expect(dm).not.toContain('We refunded');
   });
 
-  it('an order paid through PayPal: the payment processor returns it', async () => {
+  it('an order paid through PayPal: the money is being sent to PayPal, and the history says when PayPal took it', async () => {
     const shop = await paidPayPalOrder();
     const as = await asAdminOf(shop.tenant.id);
-    const reply = textOf(await interact(harness(), commandInteraction(as, 'refund', { order: shop.order.id, amount: 1000 })));
-    expect(reply).toContain('Refunded $10.00 on order');
-    expect(reply).toContain("The payment processor returns the money to the customer; the outcome appears in the order's history.");
-    expect(reply).not.toContain('No money was sent');
+    // PayPal holds its answer: the refund job has not recorded the refund as sent while the answers are read.
+    const release = env.paypal.holdNextRefundAnswer();
+    try {
+      const reply = textOf(await interact(harness(), commandInteraction(as, 'refund', { order: shop.order.id, amount: 1000 })));
+      expect(reply).toContain('Refunded $10.00 on order');
+      expect(reply).toContain(
+        `**$10.00 is being sent to the payment processor**, which returns it to the customer. ${PROCESSOR_REFUND_OUTCOME}`,
+      );
+      expect(PROCESSOR_REFUND_OUTCOME).toBe(
+        'Once it is, the order\'s history says "Refund sent through the payment processor". If the processor refuses it or cannot be reached, the history says "Refund NOT returned by the payment processor: return the money another way" and the admin channel is told.',
+      );
+      expect(reply).not.toContain('No money was sent');
 
-    const dm = await refundDm(shop.order.customerId, shop.order.number);
-    expect(dm).toContain('We refunded **$10.00** on your order.');
-    expect(dm).not.toContain('The shop is sending');
+      const dm = await refundDm(shop.order.customerId, shop.order.number);
+      expect(dm).toContain('A refund of **$10.00** on your order is being returned to you through your online payment.');
+      expect(dm).not.toContain('We refunded');
+      expect(dm).not.toContain('The shop is sending');
+      expect(await auditOf(shop.order.id, PROCESSOR_REFUND_AUDIT.sent)).toHaveLength(0);
+    } finally {
+      release();
+    }
+    // PayPal answers: the job records it, and the order's history says so in the words the answer named.
+    await waitFor(
+      'the refund recorded as sent',
+      async () => (await auditOf(shop.order.id, PROCESSOR_REFUND_AUDIT.sent)).length || undefined,
+    );
+    const history = await auditTimelineOf(env.t.services, shop.tenant.id, 'Order', shop.order.id);
+    expect(history.map((e) => e.what)).toContain('Refund sent through the payment processor');
+    expect(adminChannelTexts(discordApi(), shop.tenant.adminChannelId!).join('\n')).not.toContain('Refund NOT returned');
+  });
+
+  it('PayPal refuses the refund: the history and the admin channel say it was NOT returned', async () => {
+    const shop = await paidPayPalOrder();
+    const as = await asAdminOf(shop.tenant.id);
+    env.paypal.failRefunds('reject');
+    const reply = textOf(await interact(harness(), commandInteraction(as, 'refund', { order: shop.order.id, amount: 1000 })));
+    expect(reply).toContain('**$10.00 is being sent to the payment processor**');
+
+    const alert = await waitFor('the admin channel alert', async () =>
+      adminChannelTexts(discordApi(), shop.tenant.adminChannelId!).find((t) =>
+        t.includes(`Refund NOT returned: order #${shop.order.number}`),
+      ),
+    );
+    expect(alert).toContain('**Return the money to the customer another way.**');
+    const history = await auditTimelineOf(env.t.services, shop.tenant.id, 'Order', shop.order.id);
+    expect(history.map((e) => e.what)).toContain('Refund NOT returned by the payment processor: return the money another way');
+    expect(history.map((e) => e.what)).not.toContain('Refund sent through the payment processor');
   });
 
   it('an order paid $10.00 by hand and $32.50 through PayPal, refunded in full: the DM tells both parts', async () => {
@@ -109,8 +158,11 @@ describe('/refund says who sends the money back', () => {
     });
 
     const dm = await refundDm(shop.order.customerId, shop.order.number);
+    expect(reply).toContain(
+      `**$32.50 is being sent to the payment processor**, what it took. ${PROCESSOR_REFUND_OUTCOME} The rest was paid by hand:`,
+    );
     expect(dm).toContain(
-      'We refunded **$42.50** on your order: **$32.50** goes back through your online payment, and the shop is sending the other **$10.00** back to you by PayPal.',
+      'A refund of **$42.50** on your order: **$32.50** is being returned to you through your online payment, and the shop is sending the other **$10.00** back to you by PayPal.',
     );
     // The payment menu's "PayPal (manual)" (and the panel's) is not what a customer reads about money sent to them.
     expect(dm).not.toContain('(manual)');

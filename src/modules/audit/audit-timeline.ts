@@ -87,6 +87,10 @@ const ACTION_WORDS: Record<string, string> = {
   'order.payment_window_extended': 'Gave the customer more time to pay',
   'order.payment_window_held': 'Kept the order past its deadline: a payment was on its way',
   'refund.manual_return_done': 'Ticked the by-hand refund as sent',
+  // The refund job's outcome (payments-processor/processor-refund.jobs.ts): the processor took the refund, or did
+  // not return it ("Refund sent the payment" before). modules/refunds/refund-money-back.ts names both.
+  'payment.refund_sent': 'Refund sent through the payment processor',
+  'payment.refund_failed': 'Refund NOT returned by the payment processor: return the money another way',
   'payment.overpayment_returned': 'Marked the overpayment as returned to the customer',
   'customer.dm_not_erased':
     "Discord refused to edit a message the bot sent the customer, so it still says what it said (the customer's Discord settings no longer let the bot reach them); erasing the customer again later tries again",

@@ -2,8 +2,20 @@
 // took; the shop by hand, for a payment made by hand (Venmo, Zelle, cash …: refund.command sets manualReturnMethod,
 // and manualReturnCents when only a part of the order was paid by hand); or both. The processor's share is
 // processor-refund.task's processorCentsOf, what the refund job sends to the provider.
+//
+// The processor's part is not sent when the refund is made: the refund job (payment.refund.send) sends it after the
+// refund's transaction commits, so the answers say it is being sent, and where its outcome shows
+// (PROCESSOR_REFUND_OUTCOME): the order's history (the job's audit entries), and, when it fails, the admin channel
+// (refund.processor_failed).
 import type { PaymentMethod, Refund } from '../../generated/prisma/index.js';
-import { processorCentsOf } from '../payments-processor/processor-refund.task.js';
+import { describeAction } from '../audit/audit-timeline.js';
+import { PROCESSOR_REFUND_AUDIT, processorCentsOf } from '../payments-processor/processor-refund.task.js';
+
+/** Where an admin learns what became of the processor's part, after the answer that says it is being sent. */
+export const PROCESSOR_REFUND_OUTCOME =
+  `Once it is, the order's history says "${describeAction(PROCESSOR_REFUND_AUDIT.sent)}". ` +
+  `If the processor refuses it or cannot be reached, the history says "${describeAction(PROCESSOR_REFUND_AUDIT.failed)}" ` +
+  'and the admin channel is told.';
 
 export type RefundMoneyBack =
   | { by: 'processor' }

@@ -1135,15 +1135,18 @@ function refundedThrough(o: OrderOrDeleted, refundId: string): number {
 
 /**
  * Who sends the refund's money back (refundMoneyBack, the rule /refund's answer and the panel's notice follow): the
- * processor ("We refunded"), or the shop by hand, which has not sent it yet when this DM goes (the admin's to-do on
- * the order page), or both, each with its part.
+ * processor, or the shop by hand, which has not sent it yet when this DM goes (the admin's to-do on the order page),
+ * or both, each with its part. The processor's part is sent by the refund job, which may not have run when this DM
+ * goes: it is being returned, never "we refunded" (if the processor refuses it, the admins are told and return it
+ * another way).
  */
 function refundedLine(refund: Pick<Refund, 'amountCents' | 'manualReturnMethod' | 'manualReturnCents'>, m: (c: number) => string): string {
   const back = refundMoneyBack(refund);
-  if (back.by === 'processor') return `We refunded **${m(refund.amountCents)}** on your order.`;
+  if (back.by === 'processor')
+    return `A refund of **${m(refund.amountCents)}** on your order is being returned to you through your online payment.`;
   const byHand = `**${m(back.byHandCents)}** back to you by ${sentByLabel(back.method)}`;
   if (back.by === 'hand') return `The shop is sending ${byHand}.`;
-  return `We refunded **${m(refund.amountCents)}** on your order: **${m(back.processorCents)}** goes back through your online payment, and the shop is sending the other ${byHand}.`;
+  return `A refund of **${m(refund.amountCents)}** on your order: **${m(back.processorCents)}** is being returned to you through your online payment, and the shop is sending the other ${byHand}.`;
 }
 
 function refundedDm(tenant: Tenant, o: OrderOrDeleted, refundId: string, amountCents: number): MessageData {

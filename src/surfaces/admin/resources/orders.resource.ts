@@ -44,7 +44,7 @@ import { moneyProperty } from './money-columns.js';
 import { typedAmountAction } from './typed-amount.action.js';
 import { lines, moneyInputExample } from '../schemas/form-fields.js';
 import { shopTimeZone } from '../shop-time-zone.js';
-import { refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
+import { PROCESSOR_REFUND_OUTCOME, refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
 const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'];
@@ -548,10 +548,11 @@ export function orderResource(deps: {
         );
         message =
           back.by === 'both'
-            ? `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). The payment processor returns ${money(back.processorCents)}, what it took; the rest was paid by hand: ${instruction} Then tick it done on the order page.`
+            ? `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). ${money(back.processorCents)}, what the payment processor took, is being sent to it to return to the customer. ${PROCESSOR_REFUND_OUTCOME} The rest was paid by hand: ${instruction} Then tick it done on the order page.`
             : `Refund of ${money(refund.amountCents)}${parts} recorded on order #${order.number} (now ${status}). No money was sent: ${instruction} Then tick it done on the order page.`;
       } else {
-        message = `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). The payment processor returns the money to the customer; the outcome appears in the order's history.`;
+        // The refund job sends it after this answer: being sent, not sent (refund-money-back.ts).
+        message = `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). The money is being sent to the payment processor, which returns it to the customer. ${PROCESSOR_REFUND_OUTCOME}`;
       }
       return {
         ...(await recordJson(context, { message, type: 'success' })),

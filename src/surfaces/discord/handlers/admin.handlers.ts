@@ -26,7 +26,7 @@ import { refundClaims } from '../../../modules/payments-processor/checkouts/refu
 import { refundClaimsField } from '../views/refund-claims.view.js';
 import { paymentMethodLabel } from '../views/payment-methods.view.js';
 import type { Refund } from '../../../generated/prisma/index.js';
-import { refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
+import { PROCESSOR_REFUND_OUTCOME, refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
 import { REFUND_MODE_LABELS } from '../../../modules/refunds/refund-mode-words.js';
 import { orderStatusWords } from '../views/order-status.view.js';
 
@@ -121,15 +121,16 @@ export const adminCommands: CommandRoutes = {
 
 /**
  * Who sends the money back (refundMoneyBack), as the panel's refund notice says it: the processor, or the admin by
- * hand, with the to-do the order page keeps until ticked.
+ * hand, with the to-do the order page keeps until ticked. The processor's part is sent by a job after this answer
+ * (payment.refund.send): it is being sent, not sent; the history and the admin channel tell the outcome.
  */
 function moneyBackText(refund: Pick<Refund, 'amountCents' | 'manualReturnMethod' | 'manualReturnCents'>, m: (c: number) => string): string {
   const back = refundMoneyBack(refund);
   if (back.by === 'processor')
-    return "The payment processor returns the money to the customer; the outcome appears in the order's history.";
+    return `**${m(refund.amountCents)} is being sent to the payment processor**, which returns it to the customer. ${PROCESSOR_REFUND_OUTCOME}`;
   const todo = `send ${m(back.byHandCents)} back to the customer by ${paymentMethodLabel(back.method)}, then tick it done on the order's page in the admin panel.`;
   return back.by === 'both'
-    ? `The payment processor returns ${m(back.processorCents)}, what it took; the rest was paid by hand: ${todo}`
+    ? `**${m(back.processorCents)} is being sent to the payment processor**, what it took. ${PROCESSOR_REFUND_OUTCOME} The rest was paid by hand: ${todo}`
     : `**No money was sent**: ${todo}`;
 }
 

@@ -22,6 +22,8 @@ import { PROCESSOR_REFUND_OUTCOME } from '../../src/modules/refunds/refund-money
 import { PROCESSOR_REFUND_AUDIT } from '../../src/modules/payments-processor/processor-refund.task.js';
 import { auditTimelineOf } from '../../src/surfaces/admin/resources/audit-trail.js';
 import { adminChannelTexts } from '../http/invoice/deleted-order-fixtures.js';
+import { orderView } from '../../src/surfaces/admin/resources/order-view.js';
+import { processorRefundOutcomes } from '../../src/modules/payments-processor/processor-refund-outcome.query.js';
 
 const clock = new MovableClock();
 const db = testDb();
@@ -30,6 +32,13 @@ const { env, payPalOrder, startCheckout, paidPayPalOrder, discordApi } = usePayP
 const harness = () => ({ t: env.t, fake: discordApi() }) as unknown as Harness;
 
 const auditOf = (orderId: string, action: string) => db.auditLog.findMany({ where: { entityType: 'Order', entityId: orderId, action } });
+
+/** The order page's "Money back" of each refund's processor part, from the order and its audit trail as stored. */
+async function processorMoneyBack(tenantId: string, orderId: string) {
+  const detail = await env.t.services.orders.get(tenantId, orderId);
+  const outcomes = await processorRefundOutcomes(db, tenantId, orderId);
+  return orderView(detail, [], new Map(), 'UTC', [], new Date(), outcomes).refunds.map((r) => r.processorReturn);
+}
 
 async function asAdminOf(tenantId: string) {
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
@@ -103,6 +112,8 @@ describe('/refund says who sends the money back', () => {
       expect(dm).not.toContain('We refunded');
       expect(dm).not.toContain('The shop is sending');
       expect(await auditOf(shop.order.id, PROCESSOR_REFUND_AUDIT.sent)).toHaveLength(0);
+      // The order page said "Through the payment processor" whatever had become of it.
+      expect(await processorMoneyBack(shop.tenant.id, shop.order.id)).toEqual(['Being sent to the payment processor']);
     } finally {
       release();
     }
@@ -113,6 +124,7 @@ describe('/refund says who sends the money back', () => {
     );
     const history = await auditTimelineOf(env.t.services, shop.tenant.id, 'Order', shop.order.id);
     expect(history.map((e) => e.what)).toContain('Refund sent through the payment processor');
+    expect(await processorMoneyBack(shop.tenant.id, shop.order.id)).toEqual(['Sent through the payment processor']);
     expect(adminChannelTexts(discordApi(), shop.tenant.adminChannelId!).join('\n')).not.toContain('Refund NOT returned');
   });
 
@@ -132,6 +144,9 @@ describe('/refund says who sends the money back', () => {
     const history = await auditTimelineOf(env.t.services, shop.tenant.id, 'Order', shop.order.id);
     expect(history.map((e) => e.what)).toContain('Refund NOT returned by the payment processor: return the money another way');
     expect(history.map((e) => e.what)).not.toContain('Refund sent through the payment processor');
+    expect(await processorMoneyBack(shop.tenant.id, shop.order.id)).toEqual([
+      'NOT returned by the payment processor: return it another way',
+    ]);
   });
 
   it('an order paid $10.00 by hand and $32.50 through PayPal, refunded in full: the DM tells both parts', async () => {
@@ -157,6 +172,10 @@ describe('/refund says who sends the money back', () => {
       manualReturnCents: 1000,
     });
 
+    // The page tells each part: the processor's (being sent, or sent once the job ran) and the by-hand to-do.
+    expect((await processorMoneyBack(shop.tenant.id, shop.order.id))[0]).toMatch(
+      /^\$32\.50: (being sent to the payment processor|sent through the payment processor)$/,
+    );
     const dm = await refundDm(shop.order.customerId, shop.order.number);
     expect(reply).toContain(
       `**$32.50 is being sent to the payment processor**, what it took. ${PROCESSOR_REFUND_OUTCOME} The rest was paid by hand:`,

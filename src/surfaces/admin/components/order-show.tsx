@@ -108,6 +108,8 @@ interface View {
     at: string;
     atShown: string;
     by: string;
+    /** Where the processor's part stands: being sent, sent, a claim link sent, NOT returned (null: it sends none). */
+    processorReturn: string | null;
     manualReturn: ManualReturn | null;
   }[];
   /** The audit trail as the readable timeline (resources/audit-trail.ts auditTimelineOf). */
@@ -732,11 +734,18 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
                   <TableCell>{r.reason}</TableCell>
                   <TableCell>{r.by}</TableCell>
                   <TableCell data-testid={`refund-money-back-${r.id}`}>
-                    {!r.manualReturn
-                      ? 'Through the payment processor'
-                      : r.manualReturn.doneAt
-                        ? `Sent by hand (${r.manualReturn.methodLabel}), ticked ${when(r.manualReturn.doneAtShown)}${r.manualReturn.doneBy ? ` by ${r.manualReturn.doneBy}` : ''}`
-                        : `To send by hand (${r.manualReturn.methodLabel})`}
+                    {[
+                      r.processorReturn,
+                      !r.manualReturn
+                        ? r.processorReturn
+                          ? null
+                          : 'Through the payment processor'
+                        : r.manualReturn.doneAt
+                          ? `Sent by hand (${r.manualReturn.methodLabel}), ticked ${when(r.manualReturn.doneAtShown)}${r.manualReturn.doneBy ? ` by ${r.manualReturn.doneBy}` : ''}`
+                          : `To send by hand (${r.manualReturn.methodLabel})`,
+                    ]
+                      .filter(Boolean)
+                      .join('; ')}
                   </TableCell>
                 </TableRow>
               ))}

@@ -9,6 +9,8 @@ import { overpaidCents, owedCents, type OrderTotals } from '../../../modules/ord
 import { PROVIDER_DEFINITIONS } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import type { FlaggedPayment } from '../../../modules/payments-processor/checkouts/flagged-payments.query.js';
 import type { RefundClaimState } from '../../../modules/payments-processor/checkouts/refund-claims.query.js';
+import type { ProcessorRefundOutcome } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
+import { moneyReturnFor, processorCentsOf } from '../../../modules/payments-processor/processor-refund.task.js';
 import { carrierName, trackingLink } from '../../../modules/shipping/carriers.js';
 import {
   labelOf,
@@ -69,6 +71,10 @@ interface DetailLike extends OrderTotals {
     manualReturnDoneAt: Date | null;
     manualReturnDoneByType: string | null;
     manualReturnDoneById: string | null;
+    /** The payment it returns: a processor's (a checkout's capture) is sent by the refund job. */
+    paymentId?: string | null;
+    /** Made at the provider itself (its dashboard): nothing for the refund job to send. */
+    externalRefundId?: string | null;
   }[];
   customer: { id: string; discordUserId: string; username: string | null; displayName: string | null };
 }
@@ -174,6 +180,37 @@ export function flaggedPaymentBanner(f: FlaggedPayment, timeZone = 'UTC') {
   return { kind: f.kind, ...texts[f.kind], at: f.at.toISOString(), atShown: formatDateTime(f.at, timeZone) };
 }
 
+const PROCESSOR_RETURN_WORDS: Record<ProcessorRefundOutcome | 'BEING_SENT', string> = {
+  BEING_SENT: 'Being sent to the payment processor',
+  SENT: 'Sent through the payment processor',
+  CLAIM_SENT: 'Claim link sent to the customer: the money leaves once they claim it',
+  FAILED: 'NOT returned by the payment processor: return it another way',
+};
+
+/**
+ * Where the processor's part of a refund stands (the refund job's outcome, processor-refund-outcome.query.ts), for
+ * the refund's "Money back": null when the processor sends none of it (paid by hand, or refunded at the provider).
+ */
+function processorReturnText(
+  o: Pick<DetailLike, 'payments'>,
+  r: DetailLike['refunds'][number],
+  outcome: ProcessorRefundOutcome | undefined,
+  m: (c: number) => string,
+): string | null {
+  const payment = o.payments.find((p) => p.id === r.paymentId);
+  if (!payment || r.externalRefundId) return null;
+  if (moneyReturnFor({ method: payment.method as PaymentMethod, providerReference: payment.providerReference }) !== 'processor')
+    return null;
+  const cents = processorCentsOf({
+    amountCents: r.amountCents,
+    manualReturnMethod: r.manualReturnMethod as PaymentMethod | null,
+    manualReturnCents: r.manualReturnCents ?? null,
+  });
+  if (cents <= 0) return null;
+  const words = PROCESSOR_RETURN_WORDS[outcome ?? 'BEING_SENT'];
+  return cents === r.amountCents ? words : `${m(cents)}: ${words.charAt(0).toLowerCase()}${words.slice(1)}`;
+}
+
 /** The banners of a refund sent as a BTCPay claim, by its state (refund-claims.query.ts). */
 function refundClaimBanners(amount: string, approval: string, link: string | null) {
   const at = link ? ` In BTCPay: ${link}` : '';
@@ -253,6 +290,7 @@ export function orderView(
   timeZone = 'UTC',
   flagged: FlaggedPayment[] = [],
   now: Date = new Date(),
+  processorOutcomes: ReadonlyMap<string, ProcessorRefundOutcome> = new Map(),
 ) {
   const m = (c: number) => formatMoney(c, o.currency);
   const shownAt = (d: Date | null | undefined) => (d ? formatDateTime(d, timeZone) : null);
@@ -354,6 +392,7 @@ export function orderView(
       at: r.createdAt.toISOString(),
       atShown: formatDateTime(r.createdAt, timeZone),
       by: actorOf(r.actorType, r.actorId, adminEmails),
+      processorReturn: processorReturnText(o, r, processorOutcomes.get(r.id), m),
       // Money the processor does not send back: the admin's to-do until ticked done.
       manualReturn: r.manualReturnMethod
         ? {

@@ -45,6 +45,7 @@ import { typedAmountAction } from './typed-amount.action.js';
 import { lines, moneyInputExample } from '../schemas/form-fields.js';
 import { shopTimeZone } from '../shop-time-zone.js';
 import { PROCESSOR_REFUND_OUTCOME, refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
+import { processorRefundOutcomes } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
 const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLETE', 'PARTIALLY_REFUNDED'];
@@ -233,10 +234,11 @@ export function orderResource(deps: {
     // The audit trail as the readable timeline (who, what, before -> after, money as money, shop time zone);
     // product ids in it (refunded lines, item edits) read as the order's product names.
     const productNames = Object.fromEntries(detail.items.map((i) => [i.productId, i.name]));
-    const [timeline, timeZone, flagged] = await Promise.all([
+    const [timeline, timeZone, flagged, processorOutcomes] = await Promise.all([
       auditTimelineOf(services, tenantId, 'Order', orderId, { productId: productNames }),
       shopTimeZone(services.db, tenantId),
       flaggedPayments(services.db, tenantId, orderId),
+      processorRefundOutcomes(services.db, tenantId, orderId),
     ]);
     const adminIds = [
       ...new Set([
@@ -251,7 +253,7 @@ export function orderResource(deps: {
       ? await services.db.adminUser.findMany({ where: { id: { in: adminIds }, tenantId }, select: { id: true, email: true } })
       : [];
     params.detailJson = JSON.stringify(
-      orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), timeZone, flagged, services.clock.now()),
+      orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), timeZone, flagged, services.clock.now(), processorOutcomes),
     );
     params.total = formatMoney(detail.totalCents, detail.currency);
   };

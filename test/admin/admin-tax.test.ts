@@ -146,6 +146,45 @@ describe('Tax & exports page', () => {
     expect(months.filter((m) => m.month !== earlyMonth && m.month !== thisMonth).every((m) => m.net === '$0.00')).toBe(true);
   });
 
+  it('keeps the tax of orders in an earlier currency apart, never added to the one the shop has now', async () => {
+    // The shop sold in US dollars, then changed its currency to Canadian dollars (Shop settings -> Change currency).
+    const shop = await f.tenant({ timeZone: TZ, currency: 'CAD' });
+    const buyer = await f.customer({ tenantId: shop.id });
+    const who = await loggedIn(app.baseUrl, (await f.adminUser({ tenantId: shop.id })).email);
+    const now = new Date();
+    const old = await f.order({
+      tenantId: shop.id,
+      customerId: buyer.id,
+      currency: 'USD',
+      status: 'PARTIALLY_REFUNDED',
+      paidAt: now,
+      taxAmountCents: 700,
+      totalCents: 10_700,
+    });
+    await f.refund({ tenantId: shop.id, orderId: old.id, amountCents: 1_070, taxCents: 70, createdAt: now });
+    await f.order({
+      tenantId: shop.id,
+      customerId: buyer.id,
+      currency: 'CAD',
+      status: 'PAID',
+      paidAt: now,
+      taxAmountCents: 300,
+      totalCents: 3_300,
+    });
+
+    const res = await get(who, '/pages/tax');
+    expect(res.status).toBe(200);
+    const months = res.body.months as { month: string; ordersPaid: number; collected: string; refunded: string; net: string }[];
+    expect(months.find((m) => m.month === localMonth(now))).toMatchObject({
+      ordersPaid: 2,
+      collected: 'CA$3.00 + $7.00',
+      refunded: 'CA$0.00 + $0.70',
+      net: 'CA$3.00 + $6.30',
+    });
+    expect(months.filter((m) => m.month !== localMonth(now)).every((m) => m.net === 'CA$0.00')).toBe(true);
+    expect(res.body.total).toEqual({ collected: 'CA$3.00 + $7.00', refunded: 'CA$0.00 + $0.70', net: 'CA$3.00 + $6.30' });
+  });
+
   it('refuses a platform admin (no shop) and a bad months value', async () => {
     const refused = await get(platform, '/pages/tax');
     expect(refused.status).toBe(403);

@@ -7,6 +7,7 @@ import type { Services } from '../services.js';
 import { EXPORT_KINDS } from '../../../modules/exports/export.service.js';
 import { isAppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
+import type { TaxAmounts, TaxMonth } from '../../../modules/tax/tax-summary.query.js';
 import { todayIn } from '../../../platform/zoned-time.js';
 import type { PanelAdmin } from '../auth/panel-admin.js';
 import { canDownloadExports } from './exports.route.js';
@@ -21,19 +22,38 @@ export function taxReportPage(services: Services, component: string): { handler:
     const raw = (request.query as Record<string, unknown> | undefined)?.months;
     try {
       const report = await services.taxReport.monthly(admin.tenantId, raw === undefined ? 12 : Number(raw));
-      const m = (c: number) => formatMoney(c, report.currency);
-      const total = report.months.reduce(
-        (s, x) => ({ collected: s.collected + x.collectedCents, refunded: s.refunded + x.refundedCents }),
-        { collected: 0, refunded: 0 },
-      );
+      // An amount per currency: the shop's, then those of orders placed before it changed its currency
+      // ("CA$3.00 + US$7.00"); amounts in two currencies are never added up.
+      const m = (own: number, others: { currency: string; cents: number }[]) =>
+        [formatMoney(own, report.currency), ...others.filter((o) => o.cents !== 0).map((o) => formatMoney(o.cents, o.currency))].join(
+          ' + ',
+        );
+      const part = (x: TaxMonth, key: keyof TaxAmounts) =>
+        m(
+          x[key],
+          x.otherCurrencies.map((o) => ({ currency: o.currency, cents: o[key] })),
+        );
+      const total = (key: keyof TaxAmounts) => {
+        const others = new Map<string, number>();
+        for (const x of report.months) for (const o of x.otherCurrencies) others.set(o.currency, (others.get(o.currency) ?? 0) + o[key]);
+        return m(
+          report.months.reduce((s, x) => s + x[key], 0),
+          [...others].sort(([a], [b]) => a.localeCompare(b)).map(([currency, cents]) => ({ currency, cents })),
+        );
+      };
       // The downloads open on this month so far, in the shop's days (the days the export reads), not the days
       // of wherever the admin's browser is: a New York shop's owner in Auckland would otherwise miss today.
       const today = todayIn(report.timeZone);
       return {
         timeZone: report.timeZone,
         currency: report.currency,
-        months: report.months.map((x) => ({ ...x, collected: m(x.collectedCents), refunded: m(x.refundedCents), net: m(x.netCents) })),
-        total: { collected: m(total.collected), refunded: m(total.refunded), net: m(total.collected - total.refunded) },
+        months: report.months.map((x) => ({
+          ...x,
+          collected: part(x, 'collectedCents'),
+          refunded: part(x, 'refundedCents'),
+          net: part(x, 'netCents'),
+        })),
+        total: { collected: total('collectedCents'), refunded: total('refundedCents'), net: total('netCents') },
         exportKinds: EXPORT_KINDS,
         exportPath: '/admin/exports',
         canExport: canDownloadExports(admin),

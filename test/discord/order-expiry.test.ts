@@ -220,7 +220,10 @@ describe('pay window: reminder and expiry', () => {
       h,
       componentInteraction({ guildId: s.guildId, user: admin }, `payment:approve:${order.payments[0]!.id}`),
     );
-    expect(textOf(approve)).toMatch(/cannot be marked as paid/);
+    // The admin is told why (the pay window, not someone's cancel) and what to do with the money that came.
+    expect(textOf(approve)).toContain(
+      `Order #${order.number} cannot be marked as paid: it was not paid in time, so its pay window cancelled it and released its items. Money the customer sent for it afterwards is not on the order: send it back to them the way it came; they can place a new order.`,
+    );
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
   }, 180_000);
 

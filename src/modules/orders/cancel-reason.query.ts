@@ -2,7 +2,7 @@
 // reason and the shop's note). The order row keeps no reason, so a refresh of the admin post for a later cause (a
 // by-hand return ticked sent) reads it here and says what the cancel's own refresh said ("Expired: not paid in time").
 import { z } from 'zod';
-import type { Db } from '../../platform/db/prisma.js';
+import type { Db, Tx } from '../../platform/db/prisma.js';
 import { CANCEL_REASONS } from '../shared/events.js';
 
 const cancelEntry = z.object({ reason: z.enum(CANCEL_REASONS), note: z.string().nullish() });
@@ -10,7 +10,7 @@ const cancelEntry = z.object({ reason: z.enum(CANCEL_REASONS), note: z.string().
 export type CancelReason = { reason: (typeof CANCEL_REASONS)[number]; note?: string };
 
 /** The order's last cancel's reason and note, or null (not cancelled through cancel-unpaid.ts, or no entry kept). */
-export async function cancelReasonOf(db: Db, tenantId: string, orderId: string): Promise<CancelReason | null> {
+export async function cancelReasonOf(db: Db | Tx, tenantId: string, orderId: string): Promise<CancelReason | null> {
   const entry = await db.auditLog.findFirst({
     where: { tenantId, entityType: 'Order', entityId: orderId, action: 'order.cancelled' },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

@@ -10,7 +10,7 @@ import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import { OPEN_PAYMENT_STATUSES } from '../orders/index.js';
-import { lockOrder, orderLabel, owedCents } from '../orders/index.js';
+import { cancelReasonOf, lockOrder, orderLabel, owedCents, type CancelReason } from '../orders/index.js';
 import { transitionOrder } from '../orders/index.js';
 import { inFlightCheckout, inFlightWords } from '../payments-processor/checkouts/money-in-flight.query.js';
 import type { TenantContext } from '../shared/actor.js';
@@ -53,6 +53,19 @@ export async function refuseWhileMoneyInFlight(tx: Tx, order: Order, instead: st
 }
 
 /**
+ * Why a cancelled order cannot be paid, for the admin who received money for it: one the customer did not pay in
+ * time, or cancelled themselves, may still be paid for afterwards (a transfer sent late): that money is not on the
+ * order, and it goes back to the customer.
+ */
+function cancelledWhy(reason: CancelReason['reason'] | undefined): string {
+  const late =
+    'Money the customer sent for it afterwards is not on the order: send it back to them the way it came; they can place a new order';
+  if (reason === 'expired') return `it was not paid in time, so its pay window cancelled it and released its items. ${late}`;
+  if (reason === 'customer_cancelled') return `the customer cancelled it, and its items were released. ${late}`;
+  return 'it was cancelled';
+}
+
+/**
  * Confirms payment of `order` (locked by the caller). PENDING_PAYMENT -> PAID, the payment -> paid,
  * entitlements granted (role jobs), order.paid enqueued, audit entry. Already paid: changed=false.
  * Cancelled (rejected or cancelled): ILLEGAL_STATE. ILLEGAL_STATE too while a processor checkout of the
@@ -77,7 +90,7 @@ export async function confirmLockedOrder(
     const rejected = payments.find((p) => p.status === 'rejected');
     const why = rejected
       ? `its payment was rejected${rejected.rejectedReason ? ` (${rejected.rejectedReason})` : ''}, so it is cancelled`
-      : 'it was cancelled';
+      : cancelledWhy((await cancelReasonOf(tx, order.tenantId, order.id))?.reason);
     throw new AppError('ILLEGAL_STATE', `Order ${orderLabel(order)} cannot be marked as paid: ${why}.`, {
       status: order.status,
     });

@@ -156,6 +156,42 @@ describe('shipped and delivered', () => {
     expect(dmsTo(user, `order #${order.number} delivered`)).toHaveLength(1);
   });
 
+  it('lists what is shipped: units refunded before shipping are not in the parcel', async () => {
+    const s = await shop();
+    const mug = await f.product({ tenantId: s.tenant.id, name: 'Mug' });
+    const cap = await f.product({ tenantId: s.tenant.id, name: 'Cap' });
+    const order = await f.order({
+      tenantId: s.tenant.id,
+      customerId: s.customer.id,
+      guildId: s.guild.id,
+      status: 'PAID',
+      paymentStatus: 'paid',
+      paidAt: new Date(),
+      amountReceivedCents: 5_000,
+      totalCents: 5_000,
+      lines: [
+        { productId: mug.id, name: 'Mug', quantity: 3, unitPriceCents: 1_000 },
+        { productId: cap.id, name: 'Cap', quantity: 1, unitPriceCents: 2_000 },
+      ],
+    });
+    // Two of the three mugs and the cap are refunded (out of stock, say); one mug is shipped.
+    await s.api
+      .post(`/orders/${order.id}/refunds`, {
+        items: [
+          { productId: mug.id, quantity: 2 },
+          { productId: cap.id, quantity: 1 },
+        ],
+        reason: 'Out of stock',
+      })
+      .expect(201);
+    await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'SHIPPED', trackingNumber: '123456789012' }).expect(200);
+    const dm = await waitFor('the shipped DM', () => dmsTo(s.customer.discordUserId, `order #${order.number} shipped`)[0]);
+    const fields = (dm.body as DmBody).embeds![0]!.fields!.map((x) => x.value).join('\n');
+    expect(fields).toContain('• 1 × Mug @ $10.00 = $10.00');
+    expect(fields).not.toContain('3 × Mug');
+    expect(fields).not.toContain('Cap');
+  });
+
   it("without a known carrier says to use the carrier's site, with no link", async () => {
     const s = await shop();
     const order = await paidOrder(s);

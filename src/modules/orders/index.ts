@@ -11,7 +11,7 @@ export type { OrderQueryService } from './order-query.service.js';
 export { readOrderDetail, requireOrderDetail } from './order-detail.sql.js';
 export { createOrderService, type OrderService, type PlacedOrder, type SubmitOrder } from './order.service.js';
 export type { OrderTotals } from './order-totals.js';
-export { overpaidCents, owedCents } from './order-totals.js';
+export { linesNotRefunded, overpaidCents, owedCents } from './order-totals.js';
 export { createOrderListService, ORDER_PAGE_SIZE_MAX, type OrderListPage, type OrderListService } from './order-list.query.js';
 export { createOrderCursorCodec, type OrderListFilter } from './order-cursor.js';
 export { foldRollupSlots, registerRollupJobs, ROLLUP_FOLD_TASK } from './rollup-slots.jobs.js';

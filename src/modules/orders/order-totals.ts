@@ -25,3 +25,11 @@ export function owedCents(order: { totalCents: number; amountReceivedCents: numb
 export function overpaidCents(order: { totalCents: number; amountReceivedCents: number; overpaymentReturnedCents: number }): number {
   return Math.max(order.amountReceivedCents - order.totalCents - order.overpaymentReturnedCents, 0);
 }
+
+/**
+ * The order's lines as they stand after refunds by items: each with its units not refunded, fully refunded lines
+ * left out (what is still to be shipped, or was). Quantity refunded is `order_items.refundedQuantity`.
+ */
+export function linesNotRefunded<L extends { quantity: number; refundedQuantity: number }>(lines: readonly L[]): L[] {
+  return lines.filter((l) => l.quantity > l.refundedQuantity).map((l) => ({ ...l, quantity: l.quantity - l.refundedQuantity }));
+}

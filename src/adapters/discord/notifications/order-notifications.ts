@@ -49,7 +49,7 @@ import type { AdminChannelGuard } from './admin-channel-guard.js';
 import type { Logger } from '../../../platform/logger.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { DmStatusService } from '../../../modules/notifications/dm-status.service.js';
-import { overpaidCents, owedCents, type CancelReason, type OrderService } from '../../../modules/orders/index.js';
+import { linesNotRefunded, overpaidCents, owedCents, type CancelReason, type OrderService } from '../../../modules/orders/index.js';
 import type { TenantService } from '../../../modules/tenants/tenant.service.js';
 import type { CustomerService } from '../../../modules/customers/customer.service.js';
 import {
@@ -1044,7 +1044,8 @@ function shippedDm(tenant: Tenant, o: OrderOrDeleted, shipped: OrderShippedPaylo
     ],
     ...(link ? { components: [{ type: 1, components: [{ type: 2, style: 5, label: 'Track package', url: link.url }] }] } : {}),
   };
-  return withOrderItems(o, message, tracking.length);
+  // What the parcel holds: units refunded before it left are not in it.
+  return withOrderItems({ currency: o.currency, items: linesNotRefunded(o.items) }, message, tracking.length);
 }
 
 function deliveredDm(tenant: Tenant, o: OrderDetail): MessageData {

@@ -93,6 +93,39 @@ describe('a double tap on Pay', () => {
     await Promise.all(taps);
   });
 
+  it("the second press's page does not go on to PayPal while another payment of the order is on its way", async () => {
+    const { order, path, connectionId } = await payPalOrder({ paymentStatus: 'pending' });
+    const action = await payForm(path);
+    const release = env.paypal.holdNextCreateAnswer();
+    const answered: request.Response[] = [];
+    const taps = [0, 1].map(() => press(action).then((r) => (answered.push(r), r)));
+    await waitFor('one tap answered while the other waits on PayPal', () => answered.length === 1 && createCalls(order.id).length >= 1);
+    const waiting = String(answered[0]!.headers.location);
+    release();
+    await Promise.all(taps);
+    // Meanwhile another payment of the order is on its way (a PayPal eCheck from another tab, its capture PENDING):
+    // a fresh press of Pay is refused, and the waiting page sent the buyer on to the first press's PayPal page anyway.
+    const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+    await db.paymentCheckout.create({
+      data: {
+        tenantId: o.tenantId,
+        orderId: o.id,
+        connectionId,
+        provider: 'PAYPAL',
+        method: 'PAYPAL',
+        amountCents: o.totalCents,
+        currency: o.currency,
+        orderVersion: o.version,
+        state: 'PENDING',
+        providerCheckoutId: 'ECHECK-PENDING-1',
+      },
+    });
+    expect(String((await press(action).expect(303)).headers.location)).toBe(`${path}?checkout=on-its-way`);
+    const shown = await request(env.t.app).get(waiting).expect(303);
+    expect(String(shown.headers.location)).toBe(path);
+    expect((await request(env.t.app).get(path).expect(200)).text).toContain('Payment on its way');
+  });
+
   it('a checkout left being created by a process that died blocks a press only while its PayPal call could still answer', async () => {
     const { order, path, connectionId } = await payPalOrder({ paymentStatus: 'pending' });
     const action = await payForm(path);

@@ -130,6 +130,28 @@ describe('a Cash App Pay press whose first charge reached Square, answer and web
     expect([...env.square.payments.values()].filter((p) => p.json.reference_id === order.id)).toHaveLength(1);
   });
 
+  it('a second press after a first charge Square refused without a payment (answer lost) is told it failed, not pending', async () => {
+    const { order, path } = await shopWithOrder('CASHAPP_PAY');
+    const started = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
+    const checkoutId = /\/cash-app\/(chk_[0-9a-f]+)$/.exec(String(started.headers.location))![1]!;
+    // The first press's token was refused (400, no payment made); Square keeps the key with that answer.
+    await chargeAtSquare(env, order.tenantId, {
+      idempotencyKey: checkoutId,
+      orderId: order.id,
+      note: 'refused',
+      sourceToken: 'wnon:expired',
+    }).catch((err: unknown) => err);
+    const second = await request(env.t.app)
+      .post(`${path}/cash-app/${checkoutId}/charge`)
+      .send({ sourceToken: SQUARE_TEST_TOKENS.ok })
+      .expect(200);
+    // It was answered "pending" and the checkout kept OPEN, where every later press of Pay was sent, for its hour.
+    expect(second.body.outcome).toBe('failed');
+    expect(await checkoutRow(checkoutId)).toMatchObject({ state: 'FAILED' });
+    const again = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);
+    expect(String(again.headers.location)).not.toContain(checkoutId);
+  });
+
   it('a second press while the first charge is declined at Square is told it failed, not left waiting', async () => {
     const { order, path } = await shopWithOrder('CASHAPP_PAY');
     const started = await request(env.t.app).post(`${path}/pay`).type('form').send({ method: 'CASHAPP_PAY' }).expect(303);

@@ -187,29 +187,53 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
   /**
    * Square answered a charge IDEMPOTENCY_KEY_REUSED: another charge of this checkout, with another token, reached
    * Square first (a second tab or a second press of the page's button, or a first charge whose answer was lost).
-   * That charge's payment, found by its order when its answer is lost, or its own answer, webhook or the
-   * reconciliation settles the checkout; this one neither fails it nor tells the buyer it was declined. What the
-   * checkout is then: paid, failed, else on its way.
+   * The payment that charge made, looked up by its order (ListPayments), settles the checkout and the answer: paid,
+   * or failed when Square declined it. None listed (Square refused that charge without a payment, or it is still
+   * being made): the checkout is failed as a refused charge fails it, so the buyer starts a new one rather than
+   * waiting on a "pending" that nothing would end; a payment that shows up later is late money (late-money.ts keeps
+   * asking about a FAILED checkout never bound), applied to the order if it still can be.
    */
-  async function chargedElsewhere(checkoutId: string): Promise<'paid' | 'failed' | 'changed' | 'pending'> {
-    const read = () => db.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } });
+  async function chargedElsewhere(
+    checkout: PaymentCheckout,
+    err: ProviderRejectedError,
+  ): Promise<'paid' | 'failed' | 'changed' | 'pending'> {
+    const read = () => db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } });
     let now = await read();
-    // Still unbound: that charge's answer may be lost; the payment it made is found by its order now.
-    const unbound = now.providerCheckoutId === now.id && (OPEN_CHECKOUT_STATES as readonly string[]).includes(now.state);
-    if (unbound && (await applyLostCharge(now, 'charge (IDEMPOTENCY_KEY_REUSED: payment found by order)'))) now = await read();
+    if (now.providerCheckoutId === now.id && (OPEN_CHECKOUT_STATES as readonly string[]).includes(now.state)) {
+      const source = 'charge (IDEMPOTENCY_KEY_REUSED: payment found by order)';
+      if (!(await applyLostCharge(now, source, { exactAmount: true }))) await failRefusedCharge(checkout, err);
+      now = await read();
+    }
     if (now.state === 'PAID') return now.unappliedAction ? 'changed' : 'paid';
     if (now.state === 'VOIDED') return 'changed';
     if (now.state === 'FAILED' || now.state === 'EXPIRED') return 'failed';
+    // Bound by the other charge, whose answer is being applied; or a payment still pending at Square.
     return 'pending';
   }
 
-  /** Renames a checkout named by our own id (Square before its charge) to the provider's payment id. */
-  async function bindProviderId(checkoutId: string, current: string | null, providerId: string): Promise<void> {
-    if (!current || current === providerId || current !== checkoutId) return;
-    await db.paymentCheckout.updateMany({
+  /** A charge Square refused: it keeps the key with the refused request, so this checkout cannot be charged again. */
+  async function failRefusedCharge(checkout: PaymentCheckout, err: ProviderRejectedError): Promise<void> {
+    await withTransaction(db, async (tx) => {
+      const failed = await tx.paymentCheckout.updateManyAndReturn({
+        where: { id: checkout.id, state: { in: [...OPEN_CHECKOUT_STATES] } },
+        data: { state: 'FAILED', providerStatus: err.providerCode.slice(0, 200) },
+      });
+      for (const after of failed) await announceCheckoutState(tx, deps.bus, checkout.state, after);
+    });
+  }
+
+  /**
+   * Renames a checkout named by our own id (Square before its charge) to the provider's payment id. True when the
+   * checkout is named by it now (false: another charge, webhook or reconciliation bound it to another payment first).
+   */
+  async function bindProviderId(checkoutId: string, current: string | null, providerId: string): Promise<boolean> {
+    if (current === providerId) return true;
+    if (!current || current !== checkoutId) return false;
+    const { count } = await db.paymentCheckout.updateMany({
       where: { id: checkoutId, providerCheckoutId: checkoutId },
       data: { providerCheckoutId: providerId },
     });
+    return count === 1;
   }
 
   /**
@@ -240,9 +264,10 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
   /**
    * A checkout never bound to a payment (Square, named by our own id) whose charge may have reached the provider with
    * its answer and webhooks lost: a payment for its order that no other checkout holds is bound to it and applied.
-   * True when one was.
+   * True when one was. `exactAmount`: only a payment of this checkout's amount (at charge time, when the payment the
+   * charge made may not be listed yet, a payment of another amount is an older version's, not this checkout's).
    */
-  async function applyLostCharge(c: PaymentCheckout, source: string): Promise<boolean> {
+  async function applyLostCharge(c: PaymentCheckout, source: string, opts: { exactAmount?: boolean } = {}): Promise<boolean> {
     const loaded = await connections.load({ id: c.connectionId });
     if (!loaded.adapter.paymentsForOrder) return false;
     const payments = await loaded.adapter.paymentsForOrder(loaded.conn, { orderId: c.orderId, since: c.createdAt, limit: 500 });
@@ -257,9 +282,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     const free = payments.filter((p) => !held.has(p.providerCheckoutId));
     // Prefer the payment for exactly this checkout's amount (another uncharged checkout of the order may
     // be for another version of it); any other is still applied, and refunded if it cannot pay the order.
-    const mine = free.find((p) => p.paidAmountCents === c.amountCents) ?? free[0];
+    const mine = free.find((p) => p.paidAmountCents === c.amountCents) ?? (opts.exactAmount ? undefined : free[0]);
     if (!mine) return false;
-    await bindProviderId(c.id, c.providerCheckoutId, mine.providerCheckoutId);
+    if (!(await bindProviderId(c.id, c.providerCheckoutId, mine.providerCheckoutId))) return false;
     await applyCheckoutState(deps, c.id, mine, { source });
     logger.warn({ checkoutId: c.id, orderId: c.orderId, source }, 'a charge whose answer and webhooks were lost was found at the provider');
     return true;
@@ -538,6 +563,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       // Being paid or paid (APPROVED, PENDING, PAID), or the order paid another way: the invoice page says which.
       const order = await db.order.findUniqueOrThrow({ where: { id: c.orderId } });
       if (c.state !== 'OPEN' || order.status !== 'PENDING_PAYMENT') return { outcome: 'gone' };
+      // Another payment of the order on its way (as start() refuses a new press): the invoice page says so.
+      if (await inFlightCheckout(db, order.id)) return { outcome: 'gone' };
       // Open, but for the order as it was (edited meanwhile: voided soon).
       if (whyNotApplicable(order, c, c.amountCents, c.currency)) return { outcome: 'changed' };
       // Past its time, or opened before its provider page was kept: the invoice page, to press Pay again.
@@ -599,15 +626,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       } catch (err) {
         if (!(err instanceof ProviderRejectedError)) throw err;
         // Square names it INVALID_REQUEST_ERROR/IDEMPOTENCY_KEY_REUSED.
-        if (err.providerCode.endsWith('IDEMPOTENCY_KEY_REUSED')) return chargedElsewhere(checkout.id);
-        // Square keeps the key with the refused request: this checkout cannot be charged again.
-        await withTransaction(db, async (tx) => {
-          const failed = await tx.paymentCheckout.updateManyAndReturn({
-            where: { id: checkout.id, state: { in: [...OPEN_CHECKOUT_STATES] } },
-            data: { state: 'FAILED', providerStatus: err.providerCode.slice(0, 200) },
-          });
-          for (const after of failed) await announceCheckoutState(tx, deps.bus, checkout.state, after);
-        });
+        if (err.providerCode.endsWith('IDEMPOTENCY_KEY_REUSED')) return chargedElsewhere(checkout, err);
+        await failRefusedCharge(checkout, err);
         return 'declined';
       }
       // From now on the provider's payment id names the checkout (webhooks and reconciliation use it).

@@ -197,10 +197,13 @@ export function createInvoiceService(deps: {
     }
   }
 
-  /** What an expired link says of an order that waits for no payment: paid, or cancelled, with its status's words. */
+  /** What an expired link says of an order that waits for no payment: paid (refunded since, or not), or cancelled. */
   function closedOrderWords(status: OrderStatus): string | null {
     if (status === 'PENDING_PAYMENT') return null;
     if (status === 'CANCELLED') return 'The order was cancelled: there is nothing to pay.';
+    if (status === 'REFUNDED') return 'The order was paid and then refunded: there is nothing to pay.';
+    if (status === 'PARTIALLY_REFUNDED')
+      return `The order is already paid (part of it was refunded): there is nothing more to pay. Its status: ${ORDER_STATUS_LABELS[status]}.`;
     return `The order is already paid: there is nothing more to pay. Its status: ${ORDER_STATUS_LABELS[status]}.`;
   }
 

@@ -342,6 +342,16 @@ describe('invoice page: errors', () => {
         `This invoice link for order #${order.number} at ${tenant.name} has expired. The order was cancelled: there is nothing to pay.`,
       );
       expect(cancelled.text).not.toContain('Ask the shop');
+
+      // Refunded, whole or in part: paid, and said so with the refund (it read "already paid… Its status: Refunded").
+      await testDb().order.update({ where: { id: order.id }, data: { status: 'REFUNDED' } });
+      expect((await request(t.app).get(path).expect(410)).text).toContain(
+        `has expired. The order was paid and then refunded: there is nothing to pay.`,
+      );
+      await testDb().order.update({ where: { id: order.id }, data: { status: 'PARTIALLY_REFUNDED' } });
+      expect((await request(t.app).get(path).expect(410)).text).toContain(
+        `has expired. The order is already paid (part of it was refunded): there is nothing more to pay.`,
+      );
     } finally {
       clock.advance(-61);
     }

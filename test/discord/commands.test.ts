@@ -52,6 +52,9 @@ describe('legacy flow', () => {
     expect(customIdsOf(reg)).toEqual(['legacy:browse:0']);
     const again = await interact(h, commandInteraction(s.as(), 'order-start'));
     expect(textOf(again)).toContain('resumed');
+    // Where the order stands, in the /order flow's step words (not the session state's name).
+    expect(textOf(again)).toContain('You already have an order in progress: 0 items, at step 1. Product.');
+    expect(textOf(again)).not.toContain('COLLECTING_ITEMS');
 
     const list = await interact(h, componentInteraction(s.as(), 'legacy:browse:0', { message: messageOf(reg) }));
     expect(customIdsOf(list)).toContain(`legacy:add:${p1!.id}`);
@@ -65,6 +68,9 @@ describe('legacy flow', () => {
     expect(textOf(cheap)).toContain(`unitPriceCents is ${p2!.unitPriceCents}`);
     const added = await interact(h, commandInteraction(s.as(), 'order-item', item));
     expect(textOf(added)).toContain(`2 × ${p2!.name}`);
+    const resumed = textOf(await interact(h, commandInteraction(s.as(), 'order-start')));
+    expect(resumed).toContain('You already have an order in progress: 2 items, at step 2. Shipping address.');
+    expect(resumed).not.toContain('COLLECTING_SHIPPING');
 
     const partial = await interact(h, commandInteraction(s.as(), 'order-shipping', { street: '5 Oak Ave' }));
     expect(textOf(partial)).toMatch(/city/);

@@ -20,7 +20,15 @@ import { displayName } from '../context.js';
 import { customId } from '../custom-id.js';
 import { commandOptions, selectedValues } from '../interaction-data.js';
 import { button, COLORS, embed, ephemeral, row, select, update, type MessageData, type Row } from '../replies.js';
-import { addressModal, formatAddress, reviewStep, savedAddressShown, shippingStep, type AddressLike } from '../views/order-steps.view.js';
+import {
+  addressModal,
+  formatAddress,
+  reviewStep,
+  savedAddressShown,
+  sessionStepWords,
+  shippingStep,
+  type AddressLike,
+} from '../views/order-steps.view.js';
 import { submittedMessage } from './order-self-service.handlers.js';
 import { addressFromModal, askRecipientName, keepTypedAddress, reopenAddressModal, savedAddressModal } from './order.handlers.js';
 import { quantityModalFor, submitReviewed } from './order-flow.js';
@@ -38,7 +46,7 @@ async function start(ctx: HandlerContext): Promise<Reply> {
   return ephemeral(
     info(
       resumed ? 'Order session resumed' : 'Order session started',
-      `${resumed ? `You already have an order in progress (${session.state}, ${countWords(session.items.length, 'item')}).` : 'Your order session is open.'}\nBrowse the products and add what you want; sessions expire after 30 minutes without activity.`,
+      `${resumed ? `You already have an order in progress: ${countWords(session.items.length, 'item')}, ${sessionStepWords(session.state)}.` : 'Your order session is open.'}\nBrowse the products and add what you want; sessions expire after 30 minutes without activity.`,
       [row(button(customId('legacy:browse', 0), 'Browse products', ButtonStyle.Primary))],
     ),
   );

@@ -1,7 +1,7 @@
 // The rich /order flow's screens (spec 001): pure functions from data to message payloads, so the handlers
 // stay thin and every screen respects Discord's limits (25 options per select, 5 rows, 5 text inputs).
 import { ButtonStyle, TextInputStyle, type APIEmbed } from 'discord-api-types/v10';
-import type { PaymentMethod, Product, ShippingType, Tenant } from '../../../generated/prisma/index.js';
+import type { OrderSessionState, PaymentMethod, Product, ShippingType, Tenant } from '../../../generated/prisma/index.js';
 import { formatMoney } from '../../../platform/money.js';
 import { customId } from '../custom-id.js';
 import { button, clip, COLORS, embed, modal, row, select, type MessageData, type Row } from '../replies.js';
@@ -13,6 +13,28 @@ import { ADDRESS_MAX_LENGTH } from '../../../modules/customers/address.schema.js
 import { hasTypedRecipient, type SavedAddress } from '../../../modules/customers/address.store.js';
 
 export const PRODUCTS_PER_PAGE = 25;
+
+/** The /order flow's steps as a customer reads them: each screen's title, and where /order-start says an order stands. */
+export const ORDER_STEPS = {
+  product: '1. Product',
+  address: '2. Shipping address',
+  shipping: '3. Shipping',
+  payment: '4. Payment',
+  review: '5. Review',
+} as const;
+const stepTitle = (step: keyof typeof ORDER_STEPS) => `New order · ${ORDER_STEPS[step]}`;
+
+/** Where an order session stands in the steps' words ("at step 2. Shipping address"): its state's name is not for customers. */
+const STEP_OF_STATE: Record<OrderSessionState, string> = {
+  COLLECTING_ITEMS: `at step ${ORDER_STEPS.product}`,
+  COLLECTING_SHIPPING: `at step ${ORDER_STEPS.address}`,
+  SELECTING_PAYMENT: `at step ${ORDER_STEPS.payment}`,
+  READY_TO_SUBMIT: `at step ${ORDER_STEPS.review}`,
+  SUBMITTED: 'submitted',
+};
+export function sessionStepWords(state: OrderSessionState): string {
+  return STEP_OF_STATE[state];
+}
 
 export interface AddressLike {
   name?: string | null;
@@ -88,7 +110,7 @@ export function productStep(products: Product[], page: number, note?: string, te
   ]
     .filter(Boolean)
     .join('\n\n');
-  return { embeds: [embed({ title: 'New order · 1. Product', description, color: COLORS.brand })], components };
+  return { embeds: [embed({ title: stepTitle('product'), description, color: COLORS.brand })], components };
 }
 
 /**
@@ -143,7 +165,7 @@ export function addressStep(lines: CartLine[], currency: string, addresses: read
   return {
     embeds: [
       embed({
-        title: 'New order · 2. Shipping address',
+        title: stepTitle('address'),
         description: `${cartSummary(lines, currency)}\n\n${addresses.length ? 'Pick a saved address or enter a new one.' : 'Enter the address to ship to.'}`,
         color: COLORS.brand,
       }),
@@ -273,7 +295,7 @@ export function shippingStep(
   return {
     embeds: [
       embed({
-        title: 'New order · 3. Shipping',
+        title: stepTitle('shipping'),
         description: `${address ? `Shipping to:\n${formatAddress(address)}\n\n${addressNote ? `${addressNote}\n\n` : ''}` : ''}How should we ship it?${types.length > 25 ? '\n(Showing the first 25 shipping options.)' : ''}`,
         color: COLORS.brand,
       }),
@@ -304,7 +326,7 @@ export function paymentStep(methods: PaymentMethod[]): MessageData {
     };
   }
   return {
-    embeds: [embed({ title: 'New order · 4. Payment', description: 'How will you pay?', color: COLORS.brand })],
+    embeds: [embed({ title: stepTitle('payment'), description: 'How will you pay?', color: COLORS.brand })],
     components: [
       select(
         customId('order:payment-method-select'),
@@ -394,7 +416,7 @@ const REVIEW_NOTE_RESERVE = 300;
 /** Step 6: the review summary and the instruction embed. */
 export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): MessageData {
   const summary: APIEmbed = embed({
-    title: 'New order · 5. Review',
+    title: stepTitle('review'),
     color: COLORS.brand,
     ...(note ? { description: note } : {}),
     fields: [

@@ -84,6 +84,8 @@ describe('legacy flow', () => {
 
     const disabled = await interact(h, commandInteraction(s.as(), 'order-payment', { paymentmethod: 'CHIME' }));
     expect(textOf(disabled)).toMatch(/not enabled|payment method/i);
+    // The refusal lists what the shop offers here, in the menu's words.
+    expect(textOf(disabled)).toContain('Pick one of the payment methods the shop offers: Venmo, Zelle.');
     const pay = await interact(h, commandInteraction(s.as(), 'order-payment', { paymentmethod: 'ZELLE' }));
     expect(textOf(pay)).toContain('/order-submit');
     const submitted = await interact(h, commandInteraction(s.as(), 'order-submit'));

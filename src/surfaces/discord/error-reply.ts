@@ -77,6 +77,17 @@ function hintFor(code: ErrorCode, session: string | undefined, flow: Flow): stri
   return ORDER_FLOW_HINTS[code];
 }
 
+/**
+ * PAYMENT_METHOD_NOT_ENABLED's hint when the caller listed the methods the shop offers (details.offered: their
+ * labels), so the customer need not guess which one to pick.
+ */
+function offeredMethodsHint(offered: unknown): string | undefined {
+  if (!Array.isArray(offered) || !offered.every((m) => typeof m === 'string')) return undefined;
+  return offered.length
+    ? `Pick one of the payment methods the shop offers: ${offered.join(', ')}.`
+    : 'This shop has not enabled any payment method yet. Please contact the shop.';
+}
+
 /** `interaction`: the one that failed, so a hint naming a command goes only to whom it helps. */
 export function errorMessage(err: unknown, requestId: string, log: Logger, interaction?: APIInteraction): MessageData {
   // The database was unreachable or too slow (a restart, a lost connection): nothing was done, and the same
@@ -95,7 +106,7 @@ export function errorMessage(err: unknown, requestId: string, log: Logger, inter
   }
   if (isAppError(err)) {
     const session = typeof err.details?.session === 'string' ? err.details.session : undefined;
-    const hint = hintFor(err.code, session, flowOf(interaction));
+    const hint = offeredMethodsHint(err.details?.offered) ?? hintFor(err.code, session, flowOf(interaction));
     const text = hint && !err.message.includes(hint) ? `${err.message}\n${hint}` : err.message;
     return { embeds: [{ title: titleFor(err.code), description: text.slice(0, 4000), color: COLORS.error }] };
   }

@@ -6,7 +6,7 @@
 import { ButtonStyle } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { PaymentMethod, type Product, type ShippingType } from '../../../generated/prisma/index.js';
-import { AppError } from '../../../platform/errors.js';
+import { AppError, isAppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import { parseInput } from '../../../platform/validate.js';
 import {
@@ -33,6 +33,7 @@ import { submittedMessage } from './order-self-service.handlers.js';
 import { addressFromModal, askRecipientName, keepTypedAddress, reopenAddressModal, savedAddressModal } from './order.handlers.js';
 import { quantityModalFor, submitReviewed } from './order-flow.js';
 import { countWords } from '../../../platform/count-words.js';
+import { paymentMethodLabel } from '../views/payment-methods.view.js';
 
 const PER_PAGE = 5; // one row of Add buttons per page
 
@@ -278,7 +279,14 @@ export const legacyCommands: CommandRoutes = {
         'options',
       );
       const customer = await ctx.customer();
-      await ctx.services.orderSessions.setPaymentMethod(ctx.tenant.id, customer.id, paymentMethod);
+      try {
+        await ctx.services.orderSessions.setPaymentMethod(ctx.tenant.id, customer.id, paymentMethod);
+      } catch (err) {
+        // A method the shop does not offer (here): the refusal lists the ones it does, in the menu's words.
+        if (!isAppError(err) || err.code !== 'PAYMENT_METHOD_NOT_ENABLED') throw err;
+        const offered = await ctx.services.orderSessions.paymentChoices(ctx.tenant.id, customer.id);
+        throw new AppError(err.code, err.message, { ...err.details, offered: offered.map(paymentMethodLabel) });
+      }
       // The review (with its total) is what /order-submit places: the customer sees the amount first.
       const quote = await ctx.services.orderSessions.review(ctx.tenant.id, customer.id);
       return ephemeral(

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AdminRole } from '../../generated/prisma/index.js';
 import { hashPassword, randomToken, verifyPassword } from '../../platform/crypto.js';
 import { withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
+import { currencyCode } from '../../platform/currency-code.js';
 import { AppError } from '../../platform/errors.js';
 import { isValidTimeZone } from '../../platform/time-format.js';
 
@@ -18,10 +19,8 @@ const shopInput = z.object({
   name: z.string().trim().min(1).max(100),
   guildId: z.string().regex(/^\d{17,20}$/, 'a Discord server id (17 to 20 digits)'),
   guildName: z.string().trim().min(1).max(100).optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD')
-    .default('USD'),
+  /** The panel's and the REST API's rule: any case, an ISO 4217 code. */
+  currency: currencyCode.default('USD'),
   /** The shop's days (dashboard, exports, tax report): an IANA name; left out, UTC until an admin sets it. */
   timeZone: z
     .string()

@@ -2,14 +2,7 @@
 // The module owners have no shared schemas for these admin-only writes (products, shipping types,
 // discounts, tenant settings, admin users), so they live here, next to the only surface that writes them.
 import { z } from 'zod';
-import {
-  centsToDecimalString,
-  currencyDecimals,
-  formatMoney,
-  isIsoCurrency,
-  isoCurrencies,
-  parseMoneyInput,
-} from '../../../platform/money.js';
+import { centsToDecimalString, currencyDecimals, formatMoney, isoCurrencies, parseMoneyInput } from '../../../platform/money.js';
 import { FIRST_YEAR, LAST_YEAR, parseInstant } from '../../../platform/zoned-time.js';
 import { arrayOf } from '../resources/validation.js';
 
@@ -112,12 +105,7 @@ export const snowflakeList = z.preprocess((v) => arrayOf(v).map((x) => String(x)
 export const formOptionalSnowflake = z.preprocess((v) => (empty(v) ? null : v), snowflake.nullable());
 
 /** An ISO 4217 currency code ("usd" is USD); three letters that name no currency ("USS") are refused. */
-export const currencyCode = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z]{3}$/, 'a 3-letter currency code such as USD')
-  .refine((c) => isIsoCurrency(c), 'not an ISO 4217 currency code: use one such as USD, EUR or JPY');
+export { currencyCode } from '../../../platform/currency-code.js';
 
 /**
  * How an amount in each currency a form takes is typed, as the money fields read it (moneyField:

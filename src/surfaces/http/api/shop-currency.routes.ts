@@ -17,7 +17,7 @@ import {
   type RepricedField,
 } from '../../../modules/tenants/change-shop-currency.js';
 import { AppError, isAppError } from '../../../platform/errors.js';
-import { isIsoCurrency } from '../../../platform/money.js';
+import { currencyCode } from '../../../platform/currency-code.js';
 import { parseInput } from '../../../platform/validate.js';
 import { ctxOf, jsonBody } from './api-context.js';
 
@@ -30,12 +30,7 @@ const FIELDS_OF: Record<RepricedAmount['kind'], readonly RepricedField[]> = {
 
 const kind = z.enum(['product', 'shippingType', 'discount']);
 const field = z.enum(['unitPriceCents', 'priceCents', 'amountOffCents', 'minSubtotalCents']);
-const currency = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z]{3}$/, 'a 3-letter currency code such as USD')
-  .refine(isIsoCurrency, 'not an ISO 4217 currency code: use one such as USD, EUR or JPY');
+const currency = currencyCode;
 
 /** One amount as GET /shop/currency lists it (documented as ShopPricedAmount). */
 const pricedAmount = z

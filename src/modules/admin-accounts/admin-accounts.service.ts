@@ -73,12 +73,22 @@ export async function endSessions(db: Db | Tx, adminId: string, keepSid?: string
 export function createAdminAccountsService(deps: { db: Db }) {
   const { db } = deps;
   return {
-    /** The one tenant whose id or exact name is `ref`; NOT_FOUND / CONFLICT otherwise. */
+    /**
+     * The one tenant whose id is `ref` or whose name is `ref` in any case ("my shop" finds My Shop); NOT_FOUND, or
+     * CONFLICT naming every match (name and id) when several match: never one picked silently.
+     */
     async findShop(ref: string): Promise<{ id: string; name: string }> {
-      const matches = await db.tenant.findMany({ where: { OR: [{ id: ref }, { name: ref }] }, select: { id: true, name: true } });
+      const matches = await db.tenant.findMany({
+        where: { OR: [{ id: ref }, { name: { equals: ref, mode: 'insensitive' } }] },
+        select: { id: true, name: true },
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      });
       if (matches.length === 0) throw new AppError('NOT_FOUND', `no shop has the id or name "${ref}"`);
       if (matches.length > 1)
-        throw new AppError('CONFLICT', `several shops are named "${ref}": use the id (${matches.map((t) => t.id).join(', ')})`);
+        throw new AppError(
+          'CONFLICT',
+          `${matches.length} shops match "${ref}": ${matches.map((t) => `${t.name} (${t.id})`).join(', ')}; use the id of the one you mean`,
+        );
       return matches[0]!;
     },
 

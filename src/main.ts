@@ -23,6 +23,7 @@ import { lowerCpuPriority } from './platform/process-priority.js';
 import { limitHeapGrowth } from './platform/heap-growth.js';
 import { DEMO, seedDemoIfEmpty } from './seed/demo-seed.js';
 import { simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
+import { withoutTrailingSlash } from './platform/base-url.js';
 import type { FakeDiscordApi } from './dev/fake-discord-api.js';
 import { startDevPayPal, type FakePayPal } from './dev/fakes/fake-paypal.js';
 import { DEV_SQUARE_ACCOUNT, startDevSquare, type FakeSquare } from './dev/fakes/fake-square.js';
@@ -326,7 +327,8 @@ function printBanner(
 ) {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : env.PORT;
-  const base = env.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
+  // Without its trailing slash, as invoice links are built: not https://shop.example//admin.
+  const base = withoutTrailingSlash(env.PUBLIC_BASE_URL ?? `http://localhost:${port}`);
   const lines = [
     `Ledgerline is running at ${base}`,
     `  Admin panel:            ${base}/admin`,

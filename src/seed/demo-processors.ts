@@ -10,6 +10,7 @@ import { connectionWebhookUrl } from '../modules/payments-processor/connections/
 import { DEV_BTCPAY_STORE, registerBtcPayWebhook, type FakeBtcPay } from '../dev/fakes/fake-btcpay.js';
 import { DEV_PAYPAL_APP, type FakePayPal } from '../dev/fakes/fake-paypal.js';
 import { DEV_SQUARE_ACCOUNT, type FakeSquare } from '../dev/fakes/fake-square.js';
+import { withoutTrailingSlash } from '../platform/base-url.js';
 
 export interface DemoFakes {
   paypal?: FakePayPal;
@@ -23,7 +24,7 @@ export interface DemoFakes {
  * Returns false when the database has no demo shop (only the owner's own): nothing was connected.
  */
 export async function connectDemoProcessors(services: Services, fakes: DemoFakes, publicBaseUrl: string): Promise<boolean> {
-  const base = publicBaseUrl.replace(/\/+$/, '');
+  const base = withoutTrailingSlash(publicBaseUrl);
   const demoConnected = await connectDemoShop(services, fakes, base);
   if (fakes.paypal) await restorePayPalWebhooks(services, fakes.paypal, base);
   if (fakes.square) await restoreSquareSubscriptions(services, fakes.square, base);

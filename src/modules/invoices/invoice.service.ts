@@ -4,6 +4,7 @@ import type { OrderStatus, PaymentMethod, PaymentProvider, ShippingStatus } from
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
+import { withoutTrailingSlash } from '../../platform/base-url.js';
 import type { ConnectionService } from '../payments-processor/connections/connection.service.js';
 import { isProcessorMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
 import type { CheckoutService, PressLanding, ReturnOutcome } from '../payments-processor/checkouts/checkout.service.js';
@@ -161,7 +162,7 @@ export function createInvoiceService(deps: {
   const baseUrl = (fallback?: string): string => {
     const base = config.publicBaseUrl ?? fallback ?? config.developmentBaseUrl;
     if (!base) throw new AppError('ILLEGAL_STATE', 'Set PUBLIC_BASE_URL so invoice links can be built.');
-    return base.replace(/\/+$/, '');
+    return withoutTrailingSlash(base);
   };
   /** Enabled AND connected processor-backed methods (manual ones never appear on the page). */
   const enabledMethods = async (tenantId: string, enabled: PaymentMethod[]): Promise<ProcessorMethod[]> =>

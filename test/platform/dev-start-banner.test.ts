@@ -1,0 +1,45 @@
+// The development start's banner (src/main.ts through tsx, on this file's database, simulator mode): the addresses
+// it prints are built from PUBLIC_BASE_URL without its trailing slash (as invoice links are).
+import type { ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TEST_SECRETS_KEYS } from '../helpers/app.js';
+import { testDatabaseUrl } from '../helpers/db.js';
+import { spawnMain } from '../helpers/main-process.js';
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+
+/** Starts src/main.ts and resolves with its output once the simulator's lines (the banner's last) are out. */
+function bannerOf(env: Record<string, string>): Promise<string> {
+  const child = spawnMain({
+    DATABASE_URL: testDatabaseUrl(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    PROCESS_ROLES: 'web',
+    SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
+    ...env,
+  });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d;
+      if (/Discord simulator mode: .*\n.*Try it:.*\n/.test(output)) resolve(output);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code} before its banner:\n${output}`)));
+  });
+}
+
+describe('the development banner', { timeout: 150_000 }, () => {
+  it('strips PUBLIC_BASE_URL of its trailing slash', async () => {
+    const banner = await bannerOf({ PUBLIC_BASE_URL: 'https://shop.example/' });
+    expect(banner).toContain('Ledgerline is running at https://shop.example\n');
+    expect(banner).toContain('Admin panel:            https://shop.example/admin\n');
+    expect(banner).not.toContain('https://shop.example//');
+  });
+});

@@ -6,6 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Env } from '../config/env.js';
+import type { Db } from '../platform/db/prisma.js';
+import { DEMO } from '../seed/demo-seed.js';
 import { FakeDiscordApi } from './fake-discord-api.js';
 import { FakeDiscordGateway } from './fakes/fake-discord-gateway.js';
 
@@ -54,4 +56,28 @@ export async function startSimulatorMode(
       return info;
     },
   };
+}
+
+const SERVERS_LISTED = 5;
+
+/**
+ * The banner's "Try it" line. `npm run simulate` plays the demo shop's Discord server unless told `--guild`; on a
+ * database without the demo shop that answers "This server is not set up for ordering", so the line names the
+ * option and this database's servers (or says to create a shop first).
+ */
+export async function simulateHint(db: Db): Promise<string> {
+  const guilds = await db.guild.findMany({
+    select: { id: true, tenant: { select: { name: true } } },
+    orderBy: { id: 'asc' },
+    take: SERVERS_LISTED + 1,
+  });
+  if (guilds.some((g) => g.id === DEMO.guildId))
+    return 'Try it:  npm run simulate   (or: npm run simulate -- --as customer --command /order)';
+  if (guilds.length === 0)
+    return 'Try it:  this database has no shop yet: create one (npm run shop:create), then npm run simulate -- --guild <its Discord server id>';
+  const listed = guilds.slice(0, SERVERS_LISTED).map((g) => `${g.id} (${g.tenant.name})`);
+  const more = guilds.length > SERVERS_LISTED ? ', …' : '';
+  return guilds.length === 1
+    ? `Try it:  npm run simulate -- --guild ${guilds[0]!.id}   (the Discord server of ${guilds[0]!.tenant.name}; this database has no demo shop)`
+    : `Try it:  npm run simulate -- --guild <Discord server id>   (this database has no demo shop; its shops' servers: ${listed.join(', ')}${more})`;
 }

@@ -22,7 +22,7 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { lowerCpuPriority } from './platform/process-priority.js';
 import { limitHeapGrowth } from './platform/heap-growth.js';
 import { DEMO, seedDemoIfEmpty } from './seed/demo-seed.js';
-import { simulateHint, simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
+import { SIMULATE_HINT_UNREAD, simulateHint, simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
 import { withoutTrailingSlash } from './platform/base-url.js';
 import type { FakeDiscordApi } from './dev/fake-discord-api.js';
 import { startDevPayPal, type FakePayPal } from './dev/fakes/fake-paypal.js';
@@ -278,7 +278,7 @@ async function main(): Promise<void> {
       const addr = server.address();
       const info = simulator.publish(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : env.PORT}`);
       process.stdout.write(
-        `Discord simulator mode: Discord calls go to the fake API at ${info.fakeDiscordUrl}.\n  ${await simulateHint(services.db)}\n\n`,
+        `Discord simulator mode: Discord calls go to the fake API at ${info.fakeDiscordUrl}.\n  ${await simulateHint(services.db).catch(() => SIMULATE_HINT_UNREAD)}\n\n`,
       );
     }
   } catch (err) {

@@ -60,6 +60,10 @@ export async function startSimulatorMode(
 
 const SERVERS_LISTED = 5;
 
+/** The banner's line when the shops could not be read (a hint never fails the start). */
+export const SIMULATE_HINT_UNREAD =
+  'Try it:  npm run simulate -- --guild <Discord server id>   (npm run simulate alone uses the demo shop)';
+
 /**
  * The banner's "Try it" line. `npm run simulate` plays the demo shop's Discord server unless told `--guild`; on a
  * database without the demo shop that answers "This server is not set up for ordering", so the line names the

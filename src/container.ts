@@ -84,6 +84,7 @@ import { registerDigitalNotifications } from './adapters/discord/notifications/d
 import { createAdminChannelGuard } from './adapters/discord/notifications/admin-channel-guard.js';
 import { runWhileLeader, type LeaderHandle } from './platform/db/leader-lock.js';
 import { registerAccessNotifications } from './adapters/discord/notifications/access-notifications.js';
+import { registerLateMoneyNotifications } from './adapters/discord/notifications/late-money-notifications.js';
 import { createDiscordGuildDirectory } from './adapters/discord/guild-directory.discord.js';
 import { createOrderAdminService, type OrderAdminService } from './modules/order-admin/order-admin.service.js';
 import { createPaymentService, type PaymentService } from './modules/payments/payment.service.js';
@@ -413,6 +414,7 @@ export function createContainer(opts: ContainerOptions): Services {
   registerDmErasure(bus, { rest: discordRest, logger, sentDms: createSentDmStore({ db }), db, audit });
   registerPaymentReminderNotifications(bus, { dms: customerDms, invoices: services.invoices, logger });
   registerAccessNotifications(bus, { dms: customerDms });
+  registerLateMoneyNotifications(bus, { dms: customerDms, tenants: services.tenants, deletedOrder, logger });
   registerTaxJobs(bus, {
     db,
     clock,

@@ -11,6 +11,11 @@ export const EVENTS = {
   refundFailed: 'refund.processor_failed',
   /** Money arrived through a provider that could not pay the order (stale checkout, wrong amount): refunded or flagged. */
   paymentUnapplied: 'payment.unapplied',
+  /**
+   * Money that could not pay the order is being sent back through the provider it came by (PayPal, Square): the
+   * customer who paid is told which order, how much, why and how it comes back (late-money-notifications.ts).
+   */
+  lateMoneyReturning: 'payment.late_money_returning',
   /** A provider refused to capture a payment the buyer approved (nothing taken): the admins are told why. */
   paymentCaptureRefused: 'payment.capture_refused',
   /** A refund the shop made at the provider, outside Ledgerline (its PayPal or Square dashboard): recorded, or why not. */
@@ -106,6 +111,20 @@ export const paymentUnappliedPayload = z.object({
   action: z.enum(['REFUNDING', 'REFUNDED', 'FLAGGED']),
   /** The provider's answer when FLAGGED. */
   error: z.string().optional(),
+});
+/** Why money could not pay its order, for the customer's words: the order's state when the money arrived. */
+export const LATE_MONEY_CAUSES = ['cancelled', 'expired', 'paid', 'changed', 'amount', 'deleted'] as const;
+export const lateMoneyReturningPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  checkoutId: z.string(),
+  /** Who paid: the order's customer; absent for a deleted order (read from what the delete kept). */
+  customerId: z.string().optional(),
+  orderNumber: z.number().int(),
+  method: z.string(),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  cause: z.enum(LATE_MONEY_CAUSES),
 });
 export const paymentCaptureRefusedPayload = z.object({
   tenantId: z.string(),
@@ -262,6 +281,7 @@ export type OrderCancelledPayload = z.infer<typeof orderCancelledPayload>;
 export type OrderRefundedPayload = z.infer<typeof orderRefundedPayload>;
 export type RefundFailedPayload = z.infer<typeof refundFailedPayload>;
 export type PaymentUnappliedPayload = z.infer<typeof paymentUnappliedPayload>;
+export type LateMoneyReturningPayload = z.infer<typeof lateMoneyReturningPayload>;
 export type PaymentCaptureRefusedPayload = z.infer<typeof paymentCaptureRefusedPayload>;
 export type RefundClaimLinkPayload = z.infer<typeof refundClaimLinkPayload>;
 export type RefundMadeAtProviderPayload = z.infer<typeof refundMadeAtProviderPayload>;

@@ -5,7 +5,8 @@
 // webhook named an order no checkout held: answered 200 as "not ours", nothing recorded, nobody told.
 // - BTCPay (an Invalid invoice paid anyway): flagged for the admins (BTCPay refunds only to an address the
 //   customer gives), on the deleted order's audit trail and in the admin channel; nothing sent back by itself.
-// - Square (a Cash App Pay charge that raced the close, its answer lost): refunded through Square.
+// - Square (a Cash App Pay charge that raced the close, its answer lost): refunded through Square, and the customer
+//   the delete's snapshot names is told by DM that it is being returned through the same payment.
 // - Another shop's connection never reaches the kept checkout.
 import { describe, expect, it } from 'vitest';
 import { deletedOrderCheckoutFor } from '../../../src/modules/payments-processor/checkouts/deleted-order-money.js';
@@ -114,7 +115,7 @@ describe('a Bitcoin invoice of a deleted order that is paid anyway', () => {
 });
 
 describe('a Cash App Pay charge that raced the close of a deleted order', () => {
-  it('is refunded through Square, and the admins are told it arrived and went back', async () => {
+  it('is refunded through Square, the admins are told it arrived and went back, and the customer that it is coming back', async () => {
     const { tenant, order, checkoutId } = await openSquareCheckout(env);
     await cancelAndDelete(tenant.id, order.id);
 
@@ -134,5 +135,19 @@ describe('a Cash App Pay charge that raced the close of a deleted order', () => 
     await waitFor('the admin notice of the refund', async () =>
       adminTexts(tenant.adminChannelId!).find((t) => t.includes('was refunded to the customer through the provider')),
     );
+    // The order is gone; the customer its delete kept is told, once.
+    const customer = await db.customer.findUniqueOrThrow({ where: { id: order.customerId } });
+    const toCustomer = () =>
+      discordApi()
+        .directMessages()
+        .filter((m) => m.userId === customer.discordUserId)
+        .map((m) => JSON.stringify(m.body))
+        .filter((t) => t.includes('being returned'));
+    const dm = await waitFor('the DM to the customer', async () => toCustomer()[0]);
+    expect(dm).toContain(`order #${order.number} is being returned`);
+    expect(dm).toContain('$42.50');
+    expect(dm).toContain('the shop had removed the order');
+    expect(dm).toContain('through the same Cash App Pay payment');
+    expect(toCustomer()).toHaveLength(1);
   });
 });

@@ -829,7 +829,8 @@ export type DmKind =
   | 'payment-reminder'
   | 'digital-delivery'
   | 'access-ending'
-  | 'access-ended';
+  | 'access-ended'
+  | 'late-money-returning';
 export const DM_WHAT: Record<DmKind, string> = {
   'order-created': 'the payment instructions',
   'order-paid': 'the payment receipt',
@@ -845,6 +846,7 @@ export const DM_WHAT: Record<DmKind, string> = {
   'digital-delivery': 'the licence keys / download links',
   'access-ending': 'the notice that their timed access ends soon',
   'access-ended': 'the notice that their timed access ended',
+  'late-money-returning': 'the notice that a payment which could not be used is being returned',
 };
 
 /** The admins' note that a DM did not reach its customer; `kind` is a DmKind (as kept on the missed notice). */

@@ -3,7 +3,8 @@
 // it is now. Money that arrives but cannot pay the order (the checkout was voided because the order changed,
 // the order was cancelled or already paid through another checkout, the amount or currency is wrong) never
 // marks the order PAID and is never dropped: it is refunded through the provider by the
-// payment.checkout.refund_unapplied job, recorded on the order and announced in the admin channel.
+// payment.checkout.refund_unapplied job, recorded on the order and announced in the admin channel; the customer
+// who paid is told it is coming back (late-money-notice.ts).
 import type { Order, PaymentCheckout } from '../../../generated/prisma/index.js';
 import { withTransaction, type Tx } from '../../../platform/db/prisma.js';
 import { enqueueJob } from '../../../platform/jobs/queue.js';
@@ -15,6 +16,7 @@ import { systemActor, type TenantContext } from '../../shared/actor.js';
 import { EVENTS, type PaymentCaptureRefusedPayload, type PaymentUnappliedPayload } from '../../shared/events.js';
 import type { ProviderCheckoutState } from '../providers/provider.port.js';
 import { announceCheckoutState, inFlightAtFor } from './order-checkout-now.js';
+import { announceLateMoneyReturning, lateMoneyCause } from './late-money-notice.js';
 
 export const UNAPPLIED_REFUND_TASK = 'payment.checkout.refund_unapplied';
 /** Audit actions on the order (entityType "Order") for money that could not pay it; `after.checkoutId` names the checkout. */
@@ -202,6 +204,17 @@ async function recordUnapplied(
     action: 'REFUNDING',
   };
   await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied:${checkout.id}` });
+  await announceLateMoneyReturning(tx, deps.bus, checkout.provider, {
+    tenantId: order.tenantId,
+    orderId: order.id,
+    checkoutId: checkout.id,
+    customerId: order.customerId,
+    orderNumber: order.number,
+    method: checkout.method,
+    amountCents,
+    currency: order.currency.trim(),
+    cause: await lateMoneyCause(tx, order, checkout),
+  });
   await enqueueJob(
     tx,
     UNAPPLIED_REFUND_TASK,

@@ -24,6 +24,7 @@ import { EVENTS, type PaymentUnappliedPayload } from '../../shared/events.js';
 import type { ConnectionService } from '../connections/connection.service.js';
 import { ProviderRejectedError, type ProviderCheckoutState, type ProviderWebhookEvent } from '../providers/provider.port.js';
 import { UNAPPLIED_AUDIT, unappliedRefundKey, type ApplyOptions, type ApplyOutcome } from './checkout-ledger.js';
+import { announceLateMoneyReturning } from './late-money-notice.js';
 import { failureReportedByProvider, refundFailedError } from './refund-failed-later.js';
 import { isOurOrderId } from './webhook-ownership.js';
 
@@ -176,6 +177,17 @@ async function recordArrival(tx: Tx, deps: AfterSaleDeps, kept: DeletedOrderChec
   });
   const alert = byHand ? unappliedAlert(kept, 'FLAGGED', btcPayByHand(kept)) : unappliedAlert(kept, 'REFUNDING');
   await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied:${kept.id}` });
+  // The customer who paid (whoever the delete's snapshot names: the job reads it) is told it is coming back.
+  await announceLateMoneyReturning(tx, deps.bus, kept.provider, {
+    tenantId: kept.tenantId,
+    orderId: kept.orderId,
+    checkoutId: kept.id,
+    orderNumber: kept.orderNumber,
+    method: kept.method,
+    amountCents,
+    currency: kept.currency.trim(),
+    cause: 'deleted',
+  });
   if (!byHand) {
     await enqueueJob(
       tx,

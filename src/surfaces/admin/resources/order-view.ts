@@ -117,6 +117,7 @@ const DM_LABELS: Record<string, string> = {
   'digital-delivery': 'Licence keys / download links',
   'access-ending': 'Timed access ending notice',
   'access-ended': 'Timed access ended notice',
+  'late-money-returning': 'Payment being returned notice',
 };
 
 export const methodWord = (method: string) => labelOf(PAYMENT_METHOD_LABELS satisfies Record<PaymentMethod, string>, method);

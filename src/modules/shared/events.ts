@@ -187,6 +187,8 @@ export const refundClaimLinkPayload = z.object({
    */
   customerId: z.string().optional(),
   orderNumber: z.number().int().optional(),
+  /** Set when it returns money that could not pay the order (late-money-notice.ts): why, for the DM to say. */
+  lateMoneyCause: z.enum(LATE_MONEY_CAUSES).optional(),
 });
 export const invoiceLinkSentPayload = z.object({
   tenantId: z.string(),

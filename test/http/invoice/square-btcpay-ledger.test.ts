@@ -18,7 +18,7 @@ const clock = new MovableClock();
 const db = testDb();
 const f = factories();
 // The app's clock only moves for reconciliation; the fakes keep real time.
-const { env } = useProvidersApp(clock);
+const { env, discordApi } = useProvidersApp(clock);
 
 async function shopWithOrder(method: 'CASHAPP_PAY' | 'BTC_INVOICE') {
   const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
@@ -407,6 +407,18 @@ describe('BTCPay through the core', () => {
     await expectLedgerMatchesBtcPay(a.checkout.id);
     await expectLedgerMatchesBtcPay(b.checkout.id, { refundPullPaymentCents: 4250 });
     expect(await db.payment.count({ where: { orderId: order.id, status: 'paid' } })).toBe(1);
+    // The customer's one message about the second payment is its claim link, and it says why it could not be used.
+    const customer = await db.customer.findUniqueOrThrow({ where: { id: order.customerId } });
+    const toCustomer = () =>
+      discordApi()
+        .directMessages()
+        .filter((m) => m.userId === customer.discordUserId)
+        .map((m) => JSON.stringify(m.body));
+    const claim = await waitFor('the claim link DM', async () => toCustomer().find((t) => t.includes('claim your refund')));
+    expect(claim).toContain(`for order **#${order.number}**, but the order had already been paid another way`);
+    expect(claim).toContain('$42.50');
+    await waitFor('the receipt DM', async () => toCustomer().some((t) => t.includes('receipt for order')));
+    expect(toCustomer().filter((t) => t.includes('being returned') || t.includes('claim your refund'))).toHaveLength(1);
   });
 
   describe('confirmations, late payments and older servers', () => {

@@ -91,6 +91,7 @@ import { COLORS, embed, type MessageData } from '../../../surfaces/discord/repli
 import { captureRefusedAlert } from '../../../surfaces/discord/views/capture-refused.view.js';
 import { refundMadeAtProviderAlert } from '../../../surfaces/discord/views/provider-refund.view.js';
 import { refundClaimStateAlert } from '../../../surfaces/discord/views/refund-claim.view.js';
+import { lateMoneyWhy } from '../../../surfaces/discord/views/late-money.view.js';
 import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
 import type { SentDm } from '../../../modules/notifications/sent-dms.js';
 import { adminOrderMessage, receivedAmountText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
@@ -1116,7 +1117,9 @@ function refundClaimDm(tenant: Tenant, orderNumber: number, claim: RefundClaimLi
         title: `${tenant.name}: claim your refund for order #${orderNumber}`,
         color: COLORS.ok,
         description: [
-          `Your refund of **${formatMoney(claim.amountCents, claim.currency)}** is ready. Open the link, enter your Bitcoin address and press Claim: the shop then sends it.`,
+          claim.lateMoneyCause
+            ? `The shop received **${formatMoney(claim.amountCents, claim.currency)}** from you for order **#${orderNumber}**, but ${lateMoneyWhy(claim.lateMoneyCause)}, so the payment could not be used. To get it back, open the link, enter your Bitcoin address and press Claim: the shop then sends it.`
+            : `Your refund of **${formatMoney(claim.amountCents, claim.currency)}** is ready. Open the link, enter your Bitcoin address and press Claim: the shop then sends it.`,
           claim.claimUrl,
         ].join('\n'),
       }),

@@ -27,6 +27,7 @@ import { abandonedAt, earlierPress, landingOf, type CreateMaxMs } from './double
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
 import { isUncharged, NEVER_CREATED_STATUS, UNCHARGED_CHECKOUT_WINDOW_MINUTES, unpaidCheckoutClosesAt } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
+import { lateMoneyCause } from './late-money-notice.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
 import { announceCheckoutLeft, announceCheckoutState } from './order-checkout-now.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
@@ -966,6 +967,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
               claimUrl: refund.claimUrl,
               customerId: order.customerId,
               orderNumber: order.number,
+              // The claim link is the customer's one message about this money: it says why it could not be used.
+              lateMoneyCause: await lateMoneyCause(tx, order, c),
             };
             await deps.bus.emit(tx, EVENTS.refundClaimLink, claim, { jobKey: `refund-claim:${c.id}` });
           }

@@ -18,6 +18,9 @@ const WHY: Record<LateMoneyReturningPayload['cause'], string> = {
   deleted: 'the shop had removed the order',
 };
 
+/** Why money could not pay its order, in the customer's words (also the BTCPay claim link DM's, which returns it). */
+export const lateMoneyWhy = (cause: LateMoneyReturningPayload['cause']): string => WHY[cause];
+
 /** The order is still waiting for its money: the customer may want to pay it again. */
 const STILL_UNPAID: ReadonlySet<LateMoneyReturningPayload['cause']> = new Set(['changed', 'amount']);
 

@@ -12,7 +12,7 @@ import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const { env, payPalOrder, startCheckout, lastEvent, about, postWebhook } = usePayPalApp(clock);
+const { env, payPalOrder, startCheckout, lastEvent, about, postWebhook, discordApi } = usePayPalApp(clock);
 
 async function scheduledPayPalOrder() {
   const s = await payPalOrder({
@@ -64,6 +64,16 @@ describe('PayPal and the pay window', () => {
     const actions = (await env.t.services.audit.listFor(tenant.id, 'Order', order.id)).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['order.cancelled', 'payment.unapplied', 'payment.unapplied_refunded']));
     expect(actions).not.toContain('payment.confirmed');
+    // The customer is told why their payment could not be used: the order had expired.
+    const customer = await db.customer.findUniqueOrThrow({ where: { id: order.customerId } });
+    const dm = await waitFor('the DM to the customer', async () =>
+      discordApi()
+        .directMessages()
+        .filter((m) => m.userId === customer.discordUserId)
+        .map((m) => JSON.stringify(m.body))
+        .find((t) => t.includes('being returned')),
+    );
+    expect(dm).toContain('the order had expired (it was not paid in time)');
   }, 180_000);
 
   it('a checkout left open at the expiry is voided: approving it afterwards captures nothing', async () => {

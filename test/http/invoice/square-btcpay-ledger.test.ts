@@ -415,7 +415,7 @@ describe('BTCPay through the core', () => {
         .filter((m) => m.userId === customer.discordUserId)
         .map((m) => JSON.stringify(m.body));
     const claim = await waitFor('the claim link DM', async () => toCustomer().find((t) => t.includes('claim your refund')));
-    expect(claim).toContain(`for order **#${order.number}**, but the order had already been paid another way`);
+    expect(claim).toContain(`for order **#${order.number}**, but the order had already been paid`);
     expect(claim).toContain('$42.50');
     await waitFor('the receipt DM', async () => toCustomer().some((t) => t.includes('receipt for order')));
     expect(toCustomer().filter((t) => t.includes('being returned') || t.includes('claim your refund'))).toHaveLength(1);

@@ -12,7 +12,7 @@ import { paymentMethodLabel, sentByLabel } from './payment-methods.view.js';
 const WHY: Record<LateMoneyReturningPayload['cause'], string> = {
   cancelled: 'the order had been cancelled',
   expired: 'the order had expired (it was not paid in time)',
-  paid: 'the order had already been paid another way',
+  paid: 'the order had already been paid',
   changed: 'the shop changed the order after you started paying, so this payment no longer matched it',
   amount: 'the amount did not match what the order asks for',
   deleted: 'the shop had removed the order',
@@ -34,7 +34,7 @@ export function lateMoneyReturningDm(shopName: string, n: LateMoneyReturningPayl
         color: COLORS.warn,
         description: [
           `The shop received **${amount}** from you with ${paymentMethodLabel(method)} for order **#${n.orderNumber}**, but ${WHY[n.cause]}, so the payment could not be used.`,
-          `It is being returned to you through the same ${sentByLabel(method)} payment: nothing to do on your side. Refunds usually show within 10 business days; if it has not arrived by then, contact the shop.`,
+          `It is being returned to you through the same ${sentByLabel(method)} payment: nothing to do on your side. How long it takes to show depends on how you paid; if it has not arrived in a few days, contact the shop.`,
           STILL_UNPAID.has(n.cause) ? `Order #${n.orderNumber} is still unpaid: if you still want it, pay it again.` : undefined,
         ]
           .filter(Boolean)

@@ -22,7 +22,7 @@ describe('the admin post while a BTCPay invoice confirms', () => {
   it('says the money is on its way with no Record, and is restored when BTCPay marks the invoice invalid', async () => {
     const { tenant, order, invoiceId } = await openBtcPayInvoice(env);
     const payment = await db.payment.findFirstOrThrow({ where: { orderId: order.id } });
-    const record = `payment:receipt:${payment.id}`;
+    const record = `payment:receipt:${payment.id}:r0`;
     const reject = `payment:reject:${payment.id}`;
     const posted = await postedAdminMessage(env.t.services.bus, discordApi, tenant.id, order.id);
     const edits = (pred: (p: Post) => boolean) => posted.edit((body) => pred(body as Post));

@@ -40,7 +40,7 @@ describe('the admin post while the customer pays online', () => {
     });
     const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
     const approve = `payment:approve:${order.payment.id}`;
-    const record = `payment:receipt:${order.payment.id}`;
+    const record = `payment:receipt:${order.payment.id}:r0`;
     const reject = `payment:reject:${order.payment.id}`;
 
     const posted = await postedAdminMessage(env.t.services.bus, discordApi, tenant.id, order.id);
@@ -113,7 +113,7 @@ describe('the admin post while the customer pays online', () => {
     ).body as Post;
     expect(idsOf(back)).toEqual([
       `payment:approve:${order.payment.id}`,
-      `payment:receipt:${order.payment.id}`,
+      `payment:receipt:${order.payment.id}:r0`,
       `payment:reject:${order.payment.id}`,
     ]);
     expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).state).toBe('VOIDED');

@@ -30,13 +30,28 @@ async function partlyPaidOrder() {
   await waitFor('the post to show the $20.00 received', () => (content().includes('$35.00 still owed') ? true : null));
   // The post as Discord holds it: what a modal opened and submitted from it echoes back.
   const post = () => ({ id: posted.messageId, channel_id: posted.channelId, ...(posted.now() ?? {}) });
-  /** Opens "Record amount received" on the post as it is now: the modal's custom id. */
-  const open = async (admin: (typeof admins)[number]) => {
-    const opened = await interact(h, componentInteraction(admin, `payment:receipt:${order.payment.id}`, { message: post() }));
+  /**
+   * Presses "Record amount received" on the post (as it is now, or as an admin's Discord still showed it): the modal's
+   * custom id and its amount label. `button`: another id than the post's (one drawn before buttons carried an amount).
+   */
+  const openModal = async (admin: (typeof admins)[number], shown = post(), button = recordButtonOf(shown)) => {
+    const opened = await interact(h, componentInteraction(admin, button, { message: shown }));
     expect(opened.type).toBe(9);
-    return (opened.data as { custom_id: string }).custom_id;
+    const data = opened.data as { custom_id: string; components: { components: { custom_id: string; label: string }[] }[] };
+    const label = data.components.flatMap((r) => r.components).find((c) => c.custom_id === 'amount')!.label;
+    return { id: data.custom_id, label };
   };
-  return { ...s, order, posted, admins, content, post, open };
+  const open = async (admin: (typeof admins)[number], shown = post(), button = recordButtonOf(shown)) =>
+    (await openModal(admin, shown, button)).id;
+  return { ...s, order, posted, admins, content, post, open, openModal };
+}
+
+/** The custom id of the post's "Record amount received" button. */
+function recordButtonOf(post: Record<string, unknown>): string {
+  const buttons = ((post.components ?? []) as { components: { custom_id?: string; label?: string }[] }[]).flatMap((r) => r.components);
+  const record = buttons.find((b) => b.label === 'Record amount received');
+  expect(record, 'the post\'s "Record amount received" button').toBeDefined();
+  return record!.custom_id!;
 }
 
 const customerDms = (discordUserId: string) =>
@@ -142,8 +157,10 @@ describe('two admins recording the same transfer from one post', () => {
     const [a, b] = s.admins as [(typeof s.admins)[number], (typeof s.admins)[number]];
     await interact(h, commandInteraction(a, 'payment-confirm', { orderid: String(s.order.number) }));
     expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 5500 });
-    // Both open "Record amount received" from the post before its refresh took the button away: nothing owed.
-    const [idA, idB] = [await s.open(a), await s.open(b)];
+    // Both open "Record amount received" from a post drawn before its button carried the amount it showed (before
+    // the deploy): the modal carries what the order has when it opens, nothing owed.
+    const legacy = `payment:receipt:${s.order.payment.id}`;
+    const [idA, idB] = [await s.open(a, s.post(), legacy), await s.open(b, s.post(), legacy)];
 
     const answers = await Promise.all([
       interact(h, modalInteraction(a, idA, { amount: '10', note: 'zelle again' }, s.post())),
@@ -161,6 +178,30 @@ describe('two admins recording the same transfer from one post', () => {
     expect(answers.filter((r) => textOf(r).includes('recorded more'))).toHaveLength(1);
     // What the forms showed as received, which the modals carried.
     expect(idA).toBe(`payment:receipt-modal:${s.order.payment.id}:r5500`);
+  });
+
+  it('money recorded elsewhere before the post is refreshed: a modal opened from the post as drawn refuses the same amount', async () => {
+    const s = await partlyPaidOrder();
+    const [a, b] = s.admins as [(typeof s.admins)[number], (typeof s.admins)[number]];
+    // The post as admin B's Discord shows it: $20.00 received, $35.00 still owed.
+    const drawn = s.post();
+    expect(recordButtonOf(drawn)).toBe(`payment:receipt:${s.order.payment.id}:r2000`);
+    // Admin A records the $35.00 transfer by /payment-confirm; the post is refreshed later, by a job.
+    await interact(h, commandInteraction(a, 'payment-confirm', { orderid: String(s.order.number), amount: 3500 }));
+    expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 5500 });
+
+    // Admin B presses "Record amount received" on the post they still see: the modal says what they add to.
+    const modal = await s.openModal(b, drawn);
+    expect(modal.id).toBe(`payment:receipt-modal:${s.order.payment.id}:r2000`);
+    expect(modal.label).toBe('Amount (USD), received so far: $20.00');
+    expect(modal.label.length).toBeLessThanOrEqual(45);
+    const answer = await interact(h, modalInteraction(b, modal.id, { amount: '35.00', note: 'zelle 1' }, drawn));
+
+    const receipts = await db.paymentReceipt.findMany({ where: { orderId: s.order.id }, orderBy: { createdAt: 'asc' } });
+    expect(receipts.map((r) => r.amountCents)).toEqual([2000, 3500]);
+    expect(textOf(answer)).toContain(
+      `Order #${s.order.number} now has nothing still owed ($55.00 received): <@${receipts[1]!.actorId}> recorded $35.00 meanwhile. This was not recorded, so nothing counts twice.`,
+    );
   });
 
   it('/payment-confirm with an amount, sent by two admins at once, records it once; one sent after it records again', async () => {

@@ -54,8 +54,11 @@ const ROUTES = {
   'payment:approve': z.tuple([paymentId]),
   'payment:reject': z.tuple([paymentId]),
   'payment:reject-modal': z.tuple([paymentId]),
-  // Record an amount received (a part of a manual payment): a modal asking for the amount.
-  'payment:receipt': z.tuple([paymentId]),
+  // Record an amount received (a part of a manual payment): a modal asking for the amount. The post's button carries
+  // the amount received the post showed when it was drawn ("r" and whole cents), which the modal carries on: what the
+  // admin saw, not what the order has when they press. Without: a post drawn before buttons carried it; the modal
+  // then carries the amount received when it opens.
+  'payment:receipt': z.union([z.tuple([paymentId, receivedShown]), z.tuple([paymentId])]),
   // With what the form showed as received ("r" and whole cents): recorded only while the order has received that
   // (recordReceipt's receivedCentsShown), so two admins recording the same transfer, or an extra payment on a paid
   // order, from one post record it once. With a bare amount: a modal opened when forms carried what was still owed

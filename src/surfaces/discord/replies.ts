@@ -110,6 +110,9 @@ export interface TextField {
 }
 
 /** A modal (type 9): at most 5 text inputs; it must be the first response to the interaction. */
+/** Discord's limit on a modal text input's label (docs/discord.md). */
+export const MODAL_LABEL_MAX = 45;
+
 export function modal(customId: string, title: string, fields: TextField[]): APIInteractionResponse {
   if (fields.length < 1 || fields.length > 5) throw new Error('a modal takes 1-5 text inputs');
   const data: APIModalInteractionResponseCallbackData = {
@@ -121,7 +124,7 @@ export function modal(customId: string, title: string, fields: TextField[]): API
         {
           type: ComponentType.TextInput,
           custom_id: f.id,
-          label: clip(f.label, 45),
+          label: clip(f.label, MODAL_LABEL_MAX),
           style: f.style ?? TextInputStyle.Short,
           required: f.required ?? true,
           value: f.value,

@@ -13,7 +13,7 @@ import { owedCents } from '../../../modules/orders/index.js';
 import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.js';
 import { customId } from '../custom-id.js';
 import { commandOptions, modalValues, sentAtOf } from '../interaction-data.js';
-import { COLORS, embed, ephemeral, modal, update } from '../replies.js';
+import { COLORS, embed, ephemeral, modal, MODAL_LABEL_MAX, update } from '../replies.js';
 import {
   adminOrderMessage,
   decidedAdminMessage,
@@ -158,6 +158,16 @@ function receiptEmbed(r: ReceiptResult, withAmount: boolean) {
   });
 }
 
+/**
+ * The receipt modal's amount label, with what was received so far (Discord's 45 characters: without the currency's
+ * code when the amount is long; the amount itself names its currency).
+ */
+function amountLabel(receivedCents: number, currency: string): string {
+  const soFar = `received so far: ${formatMoney(receivedCents, currency)}`;
+  const label = `Amount (${currency}), ${soFar}`;
+  return label.length <= MODAL_LABEL_MAX ? label : `Amount, ${soFar}`;
+}
+
 /** The admin message the buttons sit on, updated in place (type 7) with the decision. */
 function decided(ctx: HandlerContext, outcome: Parameters<typeof decidedAdminMessage>[1]) {
   const original =
@@ -183,24 +193,23 @@ export const adminComponents: ComponentRoutes = {
   'payment:receipt': {
     kind: 'component',
     adminOnly: true,
-    async run(ctx, [paymentId]) {
+    async run(ctx, [paymentId, shown]) {
       const order = await ctx.services.payments.orderOfPayment(ctx.tenant.id, paymentId);
-      const owed = owedCents(order);
-      // The modal carries what was received when it opened: recorded only while that is still so (two admins, one
-      // transfer or one extra payment).
-      return modal(
-        customId('payment:receipt-modal', paymentId, `r${order.amountReceivedCents}`),
-        `Money received: order #${order.number}`,
-        [
-          {
-            id: 'amount',
-            label: `Amount received (${order.currency})`,
-            maxLength: 20,
-            placeholder: centsToDecimalString(owed, order.currency),
-          },
-          { id: 'note', label: "Note (e.g. the payment's id)", required: false, maxLength: 500 },
-        ],
-      );
+      // What the post showed as received when it was drawn (its button carries it); a post drawn before buttons
+      // carried it: what the order has when the modal opens. The modal carries it on: recorded only while the order
+      // has still received that (money recorded since, from another post, /payment-confirm, the panel or the API,
+      // is not recorded again), and its label says it, so the admin sees what they add to.
+      const receivedCents = shown?.receivedCents ?? order.amountReceivedCents;
+      const owed = owedCents({ totalCents: order.totalCents, amountReceivedCents: receivedCents });
+      return modal(customId('payment:receipt-modal', paymentId, `r${receivedCents}`), `Money received: order #${order.number}`, [
+        {
+          id: 'amount',
+          label: amountLabel(receivedCents, order.currency),
+          maxLength: 20,
+          placeholder: centsToDecimalString(owed, order.currency),
+        },
+        { id: 'note', label: "Note (e.g. the payment's id)", required: false, maxLength: 500 },
+      ]);
     },
   },
   'payment:receipt-modal': {

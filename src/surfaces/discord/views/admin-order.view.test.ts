@@ -66,13 +66,13 @@ describe('the admin post with a live checkout', () => {
   it('an open checkout: named, with Approve and Record kept; none: the post by payment method', () => {
     const open = post(checkout('OPEN'));
     expect(open.embeds![0]!.description).toContain('Customer opened a PayPal checkout for $42.50 <t:1796520600:f>');
-    expect(ids(open)).toEqual(['payment:approve:pay_1', 'payment:receipt:pay_1', 'payment:reject:pay_1']);
+    expect(ids(open)).toEqual(['payment:approve:pay_1', 'payment:receipt:pay_1:r0', 'payment:reject:pay_1']);
     expect(embedChars(open.embeds!)).toBeLessThanOrEqual(MESSAGE_EMBED_CHARS_MAX);
     // An order placed with PayPal offers no Approve: the words name only Record.
     const online = adminOrderMessage({ order, customer, paymentId: 'pay_1', paymentMethod: 'PAYPAL', checkout: checkout('OPEN') });
     expect(online.embeds![0]!.description).toContain('Recording money here closes that checkout');
     expect(online.embeds![0]!.description).not.toMatch(/Approv/);
-    expect(ids(online)).toEqual(['payment:receipt:pay_1', 'payment:reject:pay_1']);
+    expect(ids(online)).toEqual(['payment:receipt:pay_1:r0', 'payment:reject:pay_1']);
     // PayPal does not say when it drops an order nobody approved: the post says so, and names no time.
     expect(open.embeds![0]!.description).toContain(
       'If nobody pays it, PayPal closes it by itself after a time PayPal does not tell us in advance, and this line goes then.',

@@ -179,7 +179,11 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
           : [
               button(customId('payment:approve', i.paymentId), partly ? 'Approve (rest received)' : 'Approve payment', ButtonStyle.Success),
             ]),
-        ...(moving ? [] : [button(customId('payment:receipt', i.paymentId), 'Record amount received', ButtonStyle.Primary)]),
+        // With the amount received this post shows: the modal checks it, so money recorded elsewhere since the post
+        // was drawn (it is refreshed by a job, later) is not recorded again from it.
+        ...(moving
+          ? []
+          : [button(customId('payment:receipt', i.paymentId, `r${o.amountReceivedCents}`), 'Record amount received', ButtonStyle.Primary)]),
         button(customId('payment:reject', i.paymentId), 'Reject', ButtonStyle.Danger),
       ),
     ],

@@ -8,6 +8,7 @@ import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
 import { orderLabel, owedCents } from '../orders/index.js';
+import { actorNames } from '../audit/actor-names.js';
 
 /**
  * What the admin saw: the amount received a form showed (receivedCents), or, for a command with no screen before it
@@ -17,18 +18,22 @@ export type SeenReceived = { receivedCents: number } | { sentAt: Date };
 
 type Meanwhile = Pick<PaymentReceipt, 'amountCents' | 'actorType' | 'actorId' | 'createdAt'>;
 
-/** Who recorded a receipt, in the words of a refusal: the admin's email or Discord mention, the API key's name. */
+/**
+ * Who recorded a receipt, in the words of a refusal: a panel admin's email and an API key's name as the order's
+ * history names them (audit/actor-names.ts). A Discord admin is a mention, not the order page's "Discord admin <id>"
+ * (order-view.ts actorOf, a surface's words): the refusal is mostly read in Discord, which shows a mention as the
+ * member's name (the panel and the API show <@id>, the id as the page's words do). An online payment's receipt
+ * (SYSTEM) is "an online payment", where the history says the system.
+ */
 async function recordedBy(tx: Tx, tenantId: string, receipts: readonly Meanwhile[]): Promise<string> {
+  const known = await actorNames(tx, tenantId, receipts);
   const names: string[] = [];
   for (const r of receipts) {
     let name = 'someone';
     if (r.actorType === 'DISCORD_ADMIN' && r.actorId) name = `<@${r.actorId}>`;
-    else if (r.actorType === 'PANEL_ADMIN' && r.actorId)
-      name = (await tx.adminUser.findUnique({ where: { id: r.actorId }, select: { email: true } }))?.email ?? 'an admin in the panel';
-    else if (r.actorType === 'API_KEY' && r.actorId) {
-      const key = await tx.apiKey.findFirst({ where: { id: r.actorId, tenantId }, select: { name: true } });
-      name = key ? `API key "${key.name}"` : 'an API key';
-    } else if (r.actorType === 'SYSTEM') name = 'an online payment';
+    else if (r.actorType === 'PANEL_ADMIN' && r.actorId) name = known.get(r.actorId) ?? 'an admin in the panel';
+    else if (r.actorType === 'API_KEY' && r.actorId) name = known.get(r.actorId) ?? 'an API key';
+    else if (r.actorType === 'SYSTEM') name = 'an online payment';
     if (!names.includes(name)) names.push(name);
   }
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'someone');

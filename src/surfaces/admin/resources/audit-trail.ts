@@ -4,28 +4,11 @@
 import type { ActionResponse, After, ResourceWithOptions } from 'adminjs';
 import type { Services } from '../services.js';
 import { presentTimeline, type TimelineItem } from '../../../modules/audit/audit-timeline.js';
-import type { AuditLog } from '../../../generated/prisma/index.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { ACTOR_TYPE_LABELS, FIELD_VALUE_WORDS } from '../presentation/labels.js';
 import { SETTINGS_FIELD_CHANGES } from '../presentation/settings-words.js';
 import { addAfter, tenantOfRecord } from './add-after.js';
-
-/** Names of the actors of `entries`: admin emails and API key names (of this shop, or platform admins). */
-async function actorNames(services: Services, tenantId: string, entries: readonly AuditLog[]): Promise<Map<string, string>> {
-  const ids = (type: string) => [...new Set(entries.filter((e) => e.actorType === type && e.actorId).map((e) => e.actorId!))];
-  const adminIds = ids('PANEL_ADMIN');
-  const keyIds = ids('API_KEY');
-  const [admins, keys] = await Promise.all([
-    adminIds.length
-      ? services.db.adminUser.findMany({
-          where: { id: { in: adminIds }, OR: [{ tenantId }, { role: 'PLATFORM_ADMIN' }] },
-          select: { id: true, email: true },
-        })
-      : [],
-    keyIds.length ? services.db.apiKey.findMany({ where: { id: { in: keyIds }, tenantId }, select: { id: true, name: true } }) : [],
-  ]);
-  return new Map([...admins.map((a) => [a.id, a.email] as const), ...keys.map((k) => [k.id, `API key "${k.name}"`] as const)]);
-}
+import { actorNames } from '../../../modules/audit/actor-names.js';
 
 /** The timeline of one entity, as the shop reads it. */
 export async function auditTimelineOf(
@@ -42,7 +25,7 @@ export async function auditTimelineOf(
   return presentTimeline(entries, {
     timeZone: tenant?.timeZone ?? 'UTC',
     currency: tenant?.currency ?? 'USD',
-    actors: await actorNames(services, tenantId, entries),
+    actors: await actorNames(services.db, tenantId, entries),
     actorTypes: ACTOR_TYPE_LABELS,
     words: { ...FIELD_VALUE_WORDS, ...words },
     // The shop settings' groups of fields, line by line as the form labels them.

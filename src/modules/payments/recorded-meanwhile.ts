@@ -56,7 +56,10 @@ export async function refuseIfRecordedMeanwhile(tx: Tx, order: Order, seen: Seen
     receivedSeen = order.amountReceivedCents - meanwhile.reduce((s, r) => s + r.amountCents, 0);
   } else {
     receivedSeen = seen.receivedCents;
-    // The newest receipts that make up the difference: the ones recorded since the form was opened.
+    if (order.amountReceivedCents === receivedSeen) return;
+    // The newest receipts that make up the difference: the ones recorded since the form was opened. None do when
+    // the amount sent is more than the order has received, or is no amount it had (a caller's wrong number): then
+    // the amount sent does not match, and the refusal says so and what the order has received.
     meanwhile = [];
     let sum = 0;
     for (const r of receipts) {
@@ -64,6 +67,7 @@ export async function refuseIfRecordedMeanwhile(tx: Tx, order: Order, seen: Seen
       meanwhile.push(r);
       sum += r.amountCents;
     }
+    if (sum !== order.amountReceivedCents - receivedSeen) throw receivedNotMatching(order, receivedSeen);
   }
   if (order.amountReceivedCents === receivedSeen) return;
   throw recordedMeanwhile(order, {
@@ -73,21 +77,52 @@ export async function refuseIfRecordedMeanwhile(tx: Tx, order: Order, seen: Seen
   });
 }
 
+type OrderNow = Pick<Order, 'number' | 'totalCents' | 'amountReceivedCents' | 'currency'>;
+
+/** Where the order stands now: "nothing still owed ($55.00 received)". */
+function standing(order: OrderNow): string {
+  const m = (c: number) => formatMoney(c, order.currency);
+  const owed = owedCents(order);
+  return `${owed > 0 ? `${m(owed)} still owed` : 'nothing still owed'} (${m(order.amountReceivedCents)} received)`;
+}
+
+/**
+ * A refusal of this file: its headline (what happened, in words every surface can use) is also details.headline,
+ * so a surface that words the rest its own way (the REST API: read the order again) takes it as it is.
+ */
+function refusal(order: OrderNow, headline: string, tail: string, details: Record<string, unknown>): AppError {
+  return new AppError('CONFLICT', `${headline} ${tail}`, {
+    headline,
+    receivedCents: order.amountReceivedCents,
+    owedCents: owedCents(order),
+    ...details,
+  });
+}
+
+/** The refusal of an amount received sent that the order does not have and never had since: no money recorded meanwhile explains it. */
+function receivedNotMatching(order: OrderNow, receivedSent: number): AppError {
+  const m = (c: number) => formatMoney(c, order.currency);
+  return refusal(
+    order,
+    `The amount received sent with this (${m(receivedSent)}) does not match what order ${orderLabel(order)} has received: ${m(order.amountReceivedCents)} (${owedCents(order) > 0 ? `${m(owedCents(order))} still owed` : 'nothing still owed'}).`,
+    'This was not recorded. Check the order, then record again if this is another payment.',
+    { receivedCentsShown: receivedSent, recordedMeanwhile: [] },
+  );
+}
+
 /** The refusal: where the order stands now, what was recorded meanwhile and by whom, that nothing was recorded twice. */
 export function recordedMeanwhile(
-  order: Pick<Order, 'number' | 'totalCents' | 'amountReceivedCents' | 'currency'>,
+  order: OrderNow,
   opts: { receivedSeen?: number; owedSeen?: number; meanwhile?: readonly Meanwhile[]; by: string | null },
 ): AppError {
   const m = (c: number) => formatMoney(c, order.currency);
-  const owed = owedCents(order);
   const meanwhileCents = (opts.meanwhile ?? []).reduce((s, r) => s + r.amountCents, 0);
   const what = opts.by && meanwhileCents > 0 ? `${opts.by} recorded ${m(meanwhileCents)} meanwhile` : 'someone recorded money meanwhile';
-  return new AppError(
-    'CONFLICT',
-    `Order ${orderLabel(order)} now has ${owed > 0 ? `${m(owed)} still owed` : 'nothing still owed'} (${m(order.amountReceivedCents)} received): ${what}. This was not recorded, so nothing counts twice. Check the order, then record again if this is another payment.`,
+  return refusal(
+    order,
+    `Order ${orderLabel(order)} now has ${standing(order)}: ${what}.`,
+    'This was not recorded, so nothing counts twice. Check the order, then record again if this is another payment.',
     {
-      receivedCents: order.amountReceivedCents,
-      owedCents: owed,
       ...(opts.receivedSeen !== undefined ? { receivedCentsShown: opts.receivedSeen } : {}),
       ...(opts.owedSeen !== undefined ? { owedCentsShown: opts.owedSeen } : {}),
       recordedMeanwhile: (opts.meanwhile ?? []).map((r) => ({

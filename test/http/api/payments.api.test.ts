@@ -112,4 +112,17 @@ describe('POST /api/orders/:id/payment/receipts with expectedAmountReceivedCents
     const again = await record(order.id, { amountCents: 1000, expectedAmountReceivedCents: await readReceived(order.id) }).expect(201);
     expect(again.body).toMatchObject({ receivedCents: 6500, overpaidCents: 2000 });
   });
+  it('an amount received sent that the order never had (more than it has, or between its receipts) is refused as not matching, and says what it has', async () => {
+    const order = await pendingOrder(shop);
+    await record(order.id, { amountCents: 2000, expectedAmountReceivedCents: 0 }).expect(201);
+    for (const sent of [3000, 500]) {
+      const refused = await record(order.id, { amountCents: 1000, expectedAmountReceivedCents: sent }).expect(409);
+      const money = `$${(sent / 100).toFixed(2)}`;
+      expect(refused.body.error.message).toBe(
+        `The amount received sent with this (${money}) does not match what order #${order.number} has received: $20.00 ($25.00 still owed). Nothing was recorded: read GET /orders/{id} again and, if this is another payment, send it with expectedAmountReceivedCents set to the order's amountReceivedCents now.`,
+      );
+      expect(refused.body.error.details).toEqual({ amountReceivedCentsSent: sent, amountReceivedCentsNow: 2000, recordedMeanwhile: [] });
+    }
+    expect(await readReceived(order.id)).toBe(2000);
+  });
 });

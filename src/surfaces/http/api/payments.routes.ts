@@ -36,12 +36,11 @@ export const receiptBody = z.strictObject({
 function inApiWords(err: unknown): unknown {
   if (!isAppError(err) || err.code !== 'CONFLICT') return err;
   const d = err.details as
-    { receivedCents?: number; receivedCentsShown?: number; recordedMeanwhile?: { amountCents: number }[] } | undefined;
-  if (d?.receivedCentsShown === undefined || d.receivedCents === undefined) return err;
-  const [sentence] = err.message.split(' This was not recorded');
+    { headline?: string; receivedCents?: number; receivedCentsShown?: number; recordedMeanwhile?: { amountCents: number }[] } | undefined;
+  if (d?.receivedCentsShown === undefined || d.receivedCents === undefined || !d.headline) return err;
   return new AppError(
     'CONFLICT',
-    `${sentence} Nothing was recorded: read GET /orders/{id} again and, if this is another payment, send it with expectedAmountReceivedCents set to the order's amountReceivedCents now.`,
+    `${d.headline} Nothing was recorded: read GET /orders/{id} again and, if this is another payment, send it with expectedAmountReceivedCents set to the order's amountReceivedCents now.`,
     {
       amountReceivedCentsSent: d.receivedCentsShown,
       amountReceivedCentsNow: d.receivedCents,

@@ -20,6 +20,7 @@ import { isSupervisedWorker, superviseWorkerProcess, watchSupervisor, type Super
 import { resolveProcessRoles } from './config/process-roles.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { lowerCpuPriority } from './platform/process-priority.js';
+import { exitNow, watchOutputClosed } from './platform/process-exit.js';
 import { limitHeapGrowth } from './platform/heap-growth.js';
 import { DEMO, seedDemoIfEmpty } from './seed/demo-seed.js';
 import { SIMULATE_HINT_UNREAD, simulateHint, simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
@@ -51,7 +52,17 @@ async function main(): Promise<void> {
   }
   // First: the heap's growth limit holds for everything this process allocates from here on.
   limitHeapGrowth(env.HEAP_GROWING_PERCENT);
-  const logger = createLogger({ level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' });
+  // Its output closed (`npm start | head`, a log collector that died): nobody reads this process any more. It
+  // stops in order with code 1, its worker child too; a supervisor restarts it with its output connected. A
+  // supervised worker shares its supervisor's output and ends with it (watchSupervisor).
+  const outputClosed = (stream: string) => {
+    if (!isSupervisedWorker()) void shutdown(`its ${stream} was closed`, 1);
+  };
+  const logger = createLogger({
+    level: env.LOG_LEVEL,
+    pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development',
+    onOutputClosed: () => outputClosed('stdout'),
+  });
 
   let embedded: EmbeddedPostgresHandle | undefined;
   let services: Services | undefined;
@@ -65,32 +76,53 @@ async function main(): Promise<void> {
   let fakeGateway: FakeDiscordGateway | undefined;
   let memberGateway: LeaderHandle | undefined;
   let stopping = false;
+  /** What a stopping process waits on now: logged when the shutdown runs past SHUTDOWN_TIMEOUT_MS. */
+  let waitingOn = 'nothing yet';
 
   const shutdown = async (reason: string, code: number) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second SIGTERM/SIGINT while a shutdown waits: stop now. The jobs in flight are freed by the job
+      // worker liveness sweep (JOB_WORKER_STALE_SECONDS) and run again, as after a crash.
+      if (reason === 'SIGTERM' || reason === 'SIGINT') {
+        logger.error({ reason, waitingOn }, 'second stop signal while shutting down; exiting now');
+        exitNow(1);
+      }
+      return;
+    }
     stopping = true;
-    logger.info({ reason }, 'shutting down');
+    // The bound of the whole shutdown: past it, the process exits with code 1 whatever it still waits on.
     const force = setTimeout(() => {
-      logger.error('shutdown took too long; closing remaining connections');
+      logger.error(
+        { waitingOn, timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+        `shutdown did not finish within SHUTDOWN_TIMEOUT_MS; exiting while waiting on ${waitingOn}`,
+      );
       server?.closeAllConnections();
+      exitNow(1);
     }, env.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     try {
+      logger.info({ reason }, 'shutting down');
       // The worker child: no restart from now on; it is stopped after the requests in flight finish.
       const childStopped = workerProcess?.stop(env.SHUTDOWN_TIMEOUT_MS);
       if (server) {
+        waitingOn = 'the HTTP requests in flight';
         const closed = new Promise<void>((r) => server!.close(() => r()));
         server.closeIdleConnections();
         await closed; // in-flight requests finish first
       }
+      waitingOn = 'the job worker process';
       await childStopped;
+      waitingOn = 'the member gateway connection';
       await memberGateway?.stop();
+      waitingOn = 'the jobs in progress';
       await worker?.stop();
+      waitingOn = 'the database connections';
       await services?.close();
     } catch (err) {
       logger.error({ err }, 'error while stopping');
       code = code || 1;
     } finally {
+      waitingOn = 'the development fakes and the embedded database';
       await fakeGateway?.stop().catch(() => undefined);
       await fakeDiscord?.stop().catch(() => undefined);
       await fakePayPal?.stop().catch(() => undefined);
@@ -98,13 +130,18 @@ async function main(): Promise<void> {
       await fakeBtcPay?.stop().catch(() => undefined);
       await embedded?.stop().catch((err) => logger.error({ err }, 'error while stopping the embedded database'));
       clearTimeout(force);
-      logger.flush?.();
-      process.exit(code);
+      try {
+        logger.flush?.();
+      } catch {
+        // A log stream that cannot flush must not keep the process running.
+      }
+      exitNow(code);
     }
   };
   // A supervised worker leaves Ctrl-C to its supervisor, which stops it after its own requests (watchSupervisor).
   if (!isSupervisedWorker()) process.on('SIGINT', () => void shutdown('SIGINT', 0));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  watchOutputClosed(outputClosed);
   // A promise nobody awaited failed (e.g. a write after a dropped connection): log it and keep serving;
   // every request and job handles its own failures, so one stray rejection must not end the process.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection; the service keeps running'));

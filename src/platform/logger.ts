@@ -3,6 +3,7 @@
 // addresses and names (also inside the bodies outside services were sent: requestBody); and no error may flood the log (a Prisma error carries its whole query: ~69 KB): every string
 // in a logged error is cut to a bounded size.
 import { pino, stdSerializers, type Bindings, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -110,7 +111,14 @@ export function serializeError(err: unknown, depth = 0): unknown {
   return out;
 }
 
-export function createLogger(opts: { level: string; pretty: boolean; name?: string; destination?: DestinationStream }): Logger {
+export function createLogger(opts: {
+  level: string;
+  pretty: boolean;
+  name?: string;
+  destination?: DestinationStream;
+  /** Called once when stdout, where the lines go, is closed (EPIPE); the lines after it are dropped. */
+  onOutputClosed?: () => void;
+}): Logger {
   const options: LoggerOptions = {
     name: opts.name ?? 'ledgerline',
     level: opts.level,
@@ -125,13 +133,19 @@ export function createLogger(opts: { level: string; pretty: boolean; name?: stri
       },
     },
   };
+  if (opts.destination) return pino(options, opts.destination);
+  // stdout, as pino's own default: once its pipe is closed (EPIPE) the lines are dropped (pino's safe stream).
+  const stdout = pino.destination(1);
+  stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') opts.onOutputClosed?.();
+  });
   if (opts.pretty) {
-    return pino({
-      ...options,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } },
-    });
+    // Formatted on this thread, not in a transport's worker thread: when stdout was a pipe that closed (`npm start
+    // | head`), that thread stopped reading, and the flush at exit then blocked for 10 s and threw, so process.exit
+    // did not exit.
+    return pino(options, pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', destination: stdout }));
   }
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  return pino(options, stdout);
 }
 
 /**

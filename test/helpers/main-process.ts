@@ -5,9 +5,14 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
+/** The start command's arguments to node. */
+export const MAIN_ARGS = ['--import', 'tsx', 'src/main.ts'];
+
+/** The environment spawnMain gives src/main.ts: `env` over the defaults above. */
+export function mainEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_PRETTY: 'false', DEV_BTCPAY_PORT: '0', ...env };
+}
+
 export function spawnMain(env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_PRETTY: 'false', DEV_BTCPAY_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawn(process.execPath, MAIN_ARGS, { env: mainEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
 }

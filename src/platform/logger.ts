@@ -3,7 +3,7 @@
 // addresses and names (also inside the bodies outside services were sent: requestBody); and no error may flood the log (a Prisma error carries its whole query: ~69 KB): every string
 // in a logged error is cut to a bounded size.
 import { pino, stdSerializers, type Bindings, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import pinoPretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 
 export type { Logger };
 
@@ -143,6 +143,8 @@ export function createLogger(opts: {
     // Formatted on this thread, not in a transport's worker thread: when stdout was a pipe that closed (`npm start
     // | head`), that thread stopped reading, and the flush at exit then blocked for 10 s and threw, so process.exit
     // did not exit.
+    // Loaded only here (development): a production process never loads the formatter.
+    const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
     return pino(options, pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', destination: stdout }));
   }
   return pino(options, stdout);

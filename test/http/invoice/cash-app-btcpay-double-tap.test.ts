@@ -7,33 +7,17 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { UNCHARGED_CHECKOUT_WINDOW_MINUTES } from '../../../src/modules/payments-processor/checkouts/checkout-expiry.js';
-import { systemActor } from '../../../src/modules/shared/actor.js';
 import { testDb } from '../../helpers/db.js';
-import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { connectBtcPay, connectSquare, useProvidersApp } from './square-btcpay-fixtures.js';
+import { connectedShopOrder, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const f = factories();
 const { env } = useProvidersApp(clock);
 
 async function shopWithOrder(method: 'CASHAPP_PAY' | 'BTC_INVOICE') {
-  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
-  if (method === 'CASHAPP_PAY') await connectSquare(env, tenant.id);
-  else await connectBtcPay(env, tenant.id);
-  const order = await f.order({
-    tenantId: tenant.id,
-    customerId: customer.id,
-    guildId: guild.id,
-    paymentMethod: method,
-    paymentStatus: 'pending',
-    totalCents: 4250,
-    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-  });
-  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
-  const path = new URL(link.url).pathname;
+  const { order, path } = await connectedShopOrder(env, method);
   const html = (await request(env.t.app).get(path).expect(200)).text;
   const action = html.match(/<form method="post" action="([^"]+)"/)![1]!.replace(/&amp;/g, '&');
   return { order, path, press: () => request(env.t.app).post(action).type('form').send({ method }) };

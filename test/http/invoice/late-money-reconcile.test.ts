@@ -7,36 +7,18 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { SQUARE_TEST_TOKENS } from '../../../src/dev/fakes/fake-square.js';
 import { LATE_MONEY } from '../../../src/modules/payments-processor/checkouts/late-money.js';
-import { systemActor } from '../../../src/modules/shared/actor.js';
 import { testDb } from '../../helpers/db.js';
 import { adminCtx } from '../../helpers/actors.js';
-import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { chargeAtSquare, connectBtcPay, connectSquare, useProvidersApp } from './square-btcpay-fixtures.js';
+import { chargeAtSquare, connectedShopOrder, useProvidersApp } from './square-btcpay-fixtures.js';
 import { runReconcileJob } from './reconcile-job.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const f = factories();
 const { env } = useProvidersApp(clock);
 
-async function shopWithOrder(method: 'CASHAPP_PAY' | 'BTC_INVOICE') {
-  const { tenant, guild, customer } = await f.shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
-  if (method === 'CASHAPP_PAY') await connectSquare(env, tenant.id);
-  else await connectBtcPay(env, tenant.id);
-  const order = await f.order({
-    tenantId: tenant.id,
-    customerId: customer.id,
-    guildId: guild.id,
-    paymentMethod: method,
-    paymentStatus: 'pending',
-    totalCents: 4250,
-    lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-  });
-  const link = await env.t.services.invoices.createLink({ tenantId: tenant.id, actor: systemActor }, order.id);
-  return { tenant, order, path: new URL(link.url).pathname };
-}
+const shopWithOrder = (method: 'CASHAPP_PAY' | 'BTC_INVOICE') => connectedShopOrder(env, method);
 
 /** The reconciliation job as the cron runs it, with the app's clock `minutes` ahead. */
 async function reconcileAfter(minutes: number) {

@@ -204,6 +204,15 @@ export async function paidBtcPayOrder(env: ProvidersApp) {
   return opened;
 }
 
+/** A shop with Cash App Pay (Square) or Bitcoin (BTCPay) connected and an unpaid $42.50 order of that method, with its link. */
+export async function connectedShopOrder(env: ProvidersApp, method: 'CASHAPP_PAY' | 'BTC_INVOICE') {
+  const { tenant, guild, customer } = await factories().shop({ tenant: { enabledPaymentMethods: ['VENMO_P2P'] } });
+  if (method === 'CASHAPP_PAY') await connectSquare(env, tenant.id);
+  else await connectBtcPay(env, tenant.id);
+  const { order, path } = await unpaidOrderLink(env.t.services, { tenant, guild, customer }, { method, cents: 4250 });
+  return { tenant, order, path };
+}
+
 /**
  * A Cash App Pay charge made at Square with the shop's own connection, as the invoice page's charge sends it
  * (CreatePayment, `idempotencyKey` = the checkout's id), without our page: a charge whose answer was lost, or a

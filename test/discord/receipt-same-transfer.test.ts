@@ -3,33 +3,17 @@
 // transfer is recorded once and the second admin is told someone recorded money meanwhile (nothing recorded, no
 // overpayment told to the customer). A deliberate further receipt, from the post refreshed since, is recorded.
 import { describe, expect, it } from 'vitest';
-import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { postedAdminMessage } from './admin-post.js';
-import { commandInteraction, componentInteraction, interact, member, modalInteraction, textOf, useHarness } from './harness.js';
+import { partPaidZelleOrder } from './part-paid-order.js';
+import { commandInteraction, componentInteraction, interact, modalInteraction, textOf, useHarness } from './harness.js';
 
-const f = factories();
 const db = testDb();
 const h = useHarness({ worker: true });
 
 /** A Zelle order of $55.00 with $20.00 recorded (/payment-confirm amount), its admin post, and two admins. */
 async function partlyPaidOrder() {
-  const s = await f.shop();
-  const order = await f.order({
-    tenantId: s.tenant.id,
-    customerId: s.customer.id,
-    guildId: s.guild.id,
-    paymentMethod: 'ZELLE',
-    lines: [{ productId: s.products[0]!.id, name: 'Tee', quantity: 1, unitPriceCents: 5500 }],
-  });
-  const posted = await postedAdminMessage(h.t.services.bus, () => h.fake, s.tenant.id, order.id);
-  const admins = [0, 1].map(() => ({ guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) }));
-  await interact(h, commandInteraction(admins[0]!, 'payment-confirm', { orderid: String(order.number), amount: 2000 }));
-  const content = () => JSON.stringify(posted.now() ?? {});
-  await waitFor('the post to show the $20.00 received', () => (content().includes('$35.00 still owed') ? true : null));
-  // The post as Discord holds it: what a modal opened and submitted from it echoes back.
-  const post = () => ({ id: posted.messageId, channel_id: posted.channelId, ...(posted.now() ?? {}) });
+  const { s, order, posted, admins, content, post } = await partPaidZelleOrder(h, 2);
   /**
    * Presses "Record amount received" on the post (as it is now, or as an admin's Discord still showed it): the modal's
    * custom id and its amount label. `button`: another id than the post's (one drawn before buttons carried an amount).

@@ -4,13 +4,11 @@
 // now says what was received and that it must be returned, how, both in the click's answer and once the cancel's
 // admin-message job has refreshed it.
 import { describe, expect, it } from 'vitest';
-import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { postedAdminMessage } from './admin-post.js';
-import { commandInteraction, componentInteraction, interact, member, modalInteraction, textOf, useHarness } from './harness.js';
+import { partPaidZelleOrder } from './part-paid-order.js';
+import { componentInteraction, interact, modalInteraction, textOf, useHarness } from './harness.js';
 
-const f = factories();
 const db = testDb();
 const h = useHarness({ worker: true });
 
@@ -19,20 +17,8 @@ const OWED_BACK =
 
 describe('rejecting the payment of a partly paid order from the admin post', () => {
   it('the post says the $20.00 received must be returned by Zelle, not that $35.00 is still owed', async () => {
-    const s = await f.shop();
-    const order = await f.order({
-      tenantId: s.tenant.id,
-      customerId: s.customer.id,
-      guildId: s.guild.id,
-      paymentMethod: 'ZELLE',
-      lines: [{ productId: s.products[0]!.id, name: 'Tee', quantity: 1, unitPriceCents: 5500 }],
-    });
-    const posted = await postedAdminMessage(h.t.services.bus, () => h.fake, s.tenant.id, order.id);
-    const content = () => JSON.stringify(posted.now() ?? {});
-    const admin = { guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) };
-    await interact(h, commandInteraction(admin, 'payment-confirm', { orderid: String(order.number), amount: 2000 }));
-    await waitFor('the post to show the $20.00 received', () => (content().includes('$35.00 still owed') ? true : null));
-    const post = () => ({ id: posted.messageId, channel_id: posted.channelId, ...(posted.now() ?? {}) });
+    const { order, content, post, admins } = await partPaidZelleOrder(h);
+    const admin = admins[0]!;
 
     const opened = await interact(h, componentInteraction(admin, `payment:reject:${order.payment.id}`, { message: post() }));
     expect(opened.type).toBe(9);

@@ -46,11 +46,15 @@ export interface DevStart {
 }
 
 /**
- * Starts src/main.ts in development with `env`, and resolves once its banner names the service's address and
- * the fake `fake` matches (its first group: the fake's address). The child is pushed onto `children` for the
- * file's afterEach to kill.
+ * Starts src/main.ts in development with `env` (the web role on the file's database) and resolves with what `ready`
+ * finds in its output (stdout and stderr), once it finds something; rejects if the process exits first. The child is
+ * pushed onto `children` for the file's afterEach to kill.
  */
-export function startDevMain(opts: { env: Record<string, string>; fake: RegExp; children: ChildProcess[] }): Promise<DevStart> {
+export function startMainUntil<T>(
+  env: Record<string, string>,
+  children: ChildProcess[],
+  ready: (output: string) => T | undefined,
+): Promise<{ child: ChildProcess; found: T; output: string }> {
   const child = spawnMain({
     DATABASE_URL: testDatabaseUrl(),
     PORT: '0',
@@ -58,21 +62,34 @@ export function startDevMain(opts: { env: Record<string, string>; fake: RegExp; 
     LOG_LEVEL: 'warn',
     PROCESS_ROLES: 'web',
     SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
-    ...opts.env,
+    ...env,
   });
-  opts.children.push(child);
+  children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
       output += d;
-      const base = /Ledgerline is running at (http:\/\/\S+)/.exec(output)?.[1];
-      const fake = opts.fake.exec(output)?.[1];
-      if (base && fake) resolve({ child, base: base.replace('//localhost:', '//127.0.0.1:'), fake, banner: output });
+      const found = ready(output);
+      if (found !== undefined) resolve({ child, found, output });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('exit', (code) => reject(new Error(`exited ${code} before its banner:\n${output}`)));
   });
+}
+
+/**
+ * Starts src/main.ts in development with `env`, and resolves once its banner names the service's address and
+ * the fake `fake` matches (its first group: the fake's address). The child is pushed onto `children` for the
+ * file's afterEach to kill.
+ */
+export async function startDevMain(opts: { env: Record<string, string>; fake: RegExp; children: ChildProcess[] }): Promise<DevStart> {
+  const { child, found, output } = await startMainUntil(opts.env, opts.children, (out) => {
+    const base = /Ledgerline is running at (http:\/\/\S+)/.exec(out)?.[1];
+    const fake = opts.fake.exec(out)?.[1];
+    return base && fake ? { base: base.replace('//localhost:', '//127.0.0.1:'), fake } : undefined;
+  });
+  return { child, ...found, banner: output };
 }
 
 /** Stops a start as a developer's Ctrl-C or a supervisor does (SIGTERM), and waits for it to exit. */

@@ -2,43 +2,20 @@
 // it prints are built from PUBLIC_BASE_URL without its trailing slash (as invoice links are), and on a database
 // without the demo shop its "Try it" line names `npm run simulate`'s --guild option: the simulator plays the demo
 // shop's server by default, which such a database answers with "This server is not set up for ordering".
-import type { ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/seed/demo-seed.js';
-import { TEST_SECRETS_KEYS } from '../helpers/app.js';
-import { testDatabaseUrl, testDb } from '../helpers/db.js';
+import { testDb } from '../helpers/db.js';
+import { devStarts, startMainUntil } from '../helpers/dev-start.js';
 import { factories } from '../helpers/factories.js';
-import { spawnMain } from '../helpers/main-process.js';
 
 const db = testDb();
 const f = factories();
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
-});
+const { children } = devStarts();
 
 /** Starts src/main.ts and resolves with its output once the simulator's lines (the banner's last) are out. */
-function bannerOf(env: Record<string, string>): Promise<string> {
-  const child = spawnMain({
-    DATABASE_URL: testDatabaseUrl(),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    PROCESS_ROLES: 'web',
-    SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
-    ...env,
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      output += d;
-      if (/Discord simulator mode: .*\n.*Try it:.*\n/.test(output)) resolve(output);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`exited ${code} before its banner:\n${output}`)));
-  });
+async function bannerOf(env: Record<string, string>): Promise<string> {
+  const started = await startMainUntil(env, children, (out) => (/Discord simulator mode: .*\n.*Try it:.*\n/.test(out) ? true : undefined));
+  return started.output;
 }
 
 describe('the development banner', { timeout: 150_000 }, () => {

@@ -78,16 +78,24 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
   };
   const amountInput = (k: string) => browser.page.locator(`input[name="amount.${k}"]`);
 
-  /** Opens Shop settings and presses "Change currency", as the owner does; waits until the list shows. */
+  /**
+   * Opens Shop settings and presses "Change currency", as the owner does; waits until the list shows. Each step waits
+   * for its own page: this shop's settings (its name shown) before the press, this shop's step (its URL, the form
+   * saying the current currency) before the list, so a slow page (a busy machine, the previous test's in-app redirect)
+   * is waited for rather than pressed through.
+   */
   async function openChange(tenantId: string, firstKey: string) {
     const { page } = browser;
+    const { name } = await db().tenant.findUniqueOrThrow({ where: { id: tenantId } });
     await page.goto(`${app.baseUrl}/admin/resources/Tenant/records/${tenantId}/show`);
+    await expect.poll(() => page.locator('body').innerText(), { timeout: 60_000 }).toContain(name);
     await page
       .getByRole('button', { name: 'Change currency' })
       .or(page.getByRole('link', { name: 'Change currency' }))
       .first()
       .click();
-    await page.getByTestId('change-currency-form').waitFor();
+    await page.waitForURL((u) => u.pathname.endsWith(`/records/${tenantId}/changeCurrency`));
+    await page.getByTestId('change-currency-form').filter({ hasText: 'This shop sells in USD' }).waitFor();
     await amountInput(firstKey).waitFor();
   }
   async function save(): Promise<{ notice?: { message: string; type: string }; fieldErrors?: Record<string, string> }> {

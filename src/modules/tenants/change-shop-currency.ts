@@ -199,7 +199,7 @@ export async function changeShopCurrency(
   deps: CurrencyChangeDeps,
   ctx: TenantContext,
   input: CurrencyChangeInput,
-): Promise<{ repriced: number }> {
+): Promise<{ repriced: number; currency: string; amounts: RepricedAmount[] }> {
   const from = code(input.from);
   const to = code(input.to);
   const { tenantId } = ctx;
@@ -295,7 +295,9 @@ export async function changeShopCurrency(
         await record(deps, tx, ctx, 'discount', 'Discount', id, before, data);
       }
     }
-    return { repriced: now.length };
+    // The list as this change left it, read in its transaction: an answer read after the commit could show a
+    // colleague's later edit as if this change had made it.
+    return { repriced: now.length, currency: to, amounts: await repricedAmounts(tx, tenantId, to) };
   });
 }
 

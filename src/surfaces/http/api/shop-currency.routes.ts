@@ -149,14 +149,20 @@ export function shopCurrencyRoutes(services: Services): Router {
     const ctx = ctxOf(res);
     const shown = body.amounts.map((e) => ({ key: keyOf(e), cents: e.amountCents }));
     const newCents = Object.fromEntries(body.amounts.map((e) => [keyOf(e), e.newAmountCents]));
-    const { repriced } = await changeShopCurrency(
-      { db: services.db, audit: services.audit, paymentMethods: services.paymentConnections },
-      ctx,
-      { from: body.from, to: body.to, shown, newCents },
-    ).catch((err: unknown) => {
+    const {
+      repriced,
+      currency: changedTo,
+      amounts,
+    } = await changeShopCurrency({ db: services.db, audit: services.audit, paymentMethods: services.paymentConnections }, ctx, {
+      from: body.from,
+      to: body.to,
+      shown,
+      newCents,
+    }).catch((err: unknown) => {
       throw inApiWords(err);
     });
-    res.json({ ...(await current(ctx.tenantId)), repriced });
+    // The shop's list as the change committed it (not read again after: a later edit is not this change's).
+    res.json({ currency: changedTo, amounts: amounts.map(amountDto), repriced });
   });
 
   return router;

@@ -149,11 +149,7 @@ export function shopCurrencyRoutes(services: Services): Router {
     const ctx = ctxOf(res);
     const shown = body.amounts.map((e) => ({ key: keyOf(e), cents: e.amountCents }));
     const newCents = Object.fromEntries(body.amounts.map((e) => [keyOf(e), e.newAmountCents]));
-    const {
-      repriced,
-      currency: changedTo,
-      amounts,
-    } = await changeShopCurrency({ db: services.db, audit: services.audit, paymentMethods: services.paymentConnections }, ctx, {
+    const changed = await changeShopCurrency({ db: services.db, audit: services.audit, paymentMethods: services.paymentConnections }, ctx, {
       from: body.from,
       to: body.to,
       shown,
@@ -162,7 +158,7 @@ export function shopCurrencyRoutes(services: Services): Router {
       throw inApiWords(err);
     });
     // The shop's list as the change committed it (not read again after: a later edit is not this change's).
-    res.json({ currency: changedTo, amounts: amounts.map(amountDto), repriced });
+    res.json({ currency: changed.currency, amounts: changed.amounts.map(amountDto), repriced: changed.repriced });
   });
 
   return router;

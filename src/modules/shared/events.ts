@@ -16,6 +16,12 @@ export const EVENTS = {
    * customer who paid is told which order, how much, why and how it comes back (late-money-notifications.ts).
    */
   lateMoneyReturning: 'payment.late_money_returning',
+  /**
+   * Money that could not pay the order was not sent back by the provider (it refused or failed the refund, or it is
+   * Bitcoin with no address to send it to) and is FLAGGED for the shop to return by hand: the customer who paid is
+   * told, once per payment (late-money-notifications.ts).
+   */
+  lateMoneyFlagged: 'payment.late_money_flagged',
   /** A provider refused to capture a payment the buyer approved (nothing taken): the admins are told why. */
   paymentCaptureRefused: 'payment.capture_refused',
   /** A refund the shop made at the provider, outside Ledgerline (its PayPal or Square dashboard): recorded, or why not. */
@@ -126,6 +132,8 @@ export const lateMoneyReturningPayload = z.object({
   currency: z.string(),
   cause: z.enum(LATE_MONEY_CAUSES),
 });
+/** The same facts as lateMoneyReturningPayload: the payment, its order and why it could not pay it. */
+export const lateMoneyFlaggedPayload = lateMoneyReturningPayload;
 export const paymentCaptureRefusedPayload = z.object({
   tenantId: z.string(),
   orderId: z.string(),
@@ -284,6 +292,7 @@ export type OrderRefundedPayload = z.infer<typeof orderRefundedPayload>;
 export type RefundFailedPayload = z.infer<typeof refundFailedPayload>;
 export type PaymentUnappliedPayload = z.infer<typeof paymentUnappliedPayload>;
 export type LateMoneyReturningPayload = z.infer<typeof lateMoneyReturningPayload>;
+export type LateMoneyFlaggedPayload = z.infer<typeof lateMoneyFlaggedPayload>;
 export type PaymentCaptureRefusedPayload = z.infer<typeof paymentCaptureRefusedPayload>;
 export type RefundClaimLinkPayload = z.infer<typeof refundClaimLinkPayload>;
 export type RefundMadeAtProviderPayload = z.infer<typeof refundMadeAtProviderPayload>;

@@ -3,7 +3,12 @@
 // through PayPal, and the customer gets one DM from the fake Discord: which order, how much, why (the order's state in
 // their words) and that it is being returned through PayPal. When PayPal refuses the refund, the admins are told to
 // return it another way and the customer's DM never said it was returned. Before, the customer heard nothing.
+// The customer is then told once more, once however often the event is delivered, that the shop will return it by
+// hand (late-money-flagged.view.ts); before, the "being returned" DM was the last they heard. DMs closed: the admins
+// are told the customer was not reached, as for every customer DM.
 import { describe, expect, it } from 'vitest';
+import { EVENTS, type LateMoneyFlaggedPayload } from '../../../src/modules/shared/events.js';
+import { withTransaction } from '../../../src/platform/db/prisma.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -21,6 +26,27 @@ const returnDms = (discordUserId: string) =>
     .filter((m) => m.userId === discordUserId)
     .map((m) => JSON.stringify(m.body))
     .filter((text) => text.includes('being returned'));
+
+/** DMs to `discordUserId` (their text) that say the shop will return the money by hand. */
+const byHandDms = (discordUserId: string) =>
+  discordApi()
+    .directMessages()
+    .filter((m) => m.userId === discordUserId)
+    .map((m) => JSON.stringify(m.body))
+    .filter((text) => text.includes('will return it to you by hand'));
+
+/** No job about this order is left in the queue (every notice ran to its end). */
+async function queueDrained(orderId: string) {
+  await waitFor(
+    'no job about the order left in the queue',
+    async () =>
+      (
+        await db.$queryRaw<
+          { n: number }[]
+        >`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload::text LIKE ${`%${orderId}%`}`
+      )[0]?.n === 0,
+  );
+}
 
 /** PayPal captured the buyer's approval after the shop cancelled the order; its capture webhook reaches us twice. */
 async function capturedAfterCancel() {
@@ -87,5 +113,52 @@ describe('money that reaches a PayPal checkout after its order was cancelled', (
     expect(dms).toHaveLength(1);
     expect(dms[0]).toContain(`order #${order.number}`);
     expect(dms[0]).not.toMatch(/was returned|was refunded/);
+  });
+
+  it('refused by PayPal: the customer is then told once, in plain words, that the shop will return it by hand', async () => {
+    const { tenant, order, customer, checkout, deliver } = await capturedAfterCancel();
+    env.paypal.failRefunds('reject');
+    await deliver().expect(200);
+    await deliver().expect(200); // PayPal delivers again
+    const dm = await waitFor('the by-hand DM to the customer', async () => byHandDms(customer.discordUserId)[0]);
+    expect(dm).toContain(`your payment for order #${order.number}`);
+    expect(dm).toContain('**$42.50** from you with PayPal');
+    expect(dm).toContain('but the order had been cancelled, so the payment was not applied to the order');
+    expect(dm).toContain('It could not be sent back to you automatically. The shop has been told');
+    expect(dm).toContain('If you have not heard from the shop in a few days, contact them.');
+    expect(dm).not.toMatch(/being returned|was returned|was refunded/);
+
+    // The event delivered again (a job run twice): still one DM, recorded once for an erasure to edit.
+    await queueDrained(order.id);
+    const again: LateMoneyFlaggedPayload = {
+      tenantId: tenant.id,
+      orderId: order.id,
+      checkoutId: checkout.id,
+      customerId: customer.id,
+      orderNumber: order.number,
+      method: 'PAYPAL',
+      amountCents: 4250,
+      currency: 'USD',
+      cause: 'cancelled',
+    };
+    await withTransaction(db, (tx) => env.t.services.bus.emit(tx, EVENTS.lateMoneyFlagged, again));
+    await queueDrained(order.id);
+    expect(byHandDms(customer.discordUserId)).toHaveLength(1);
+    expect(await db.sentDirectMessage.count({ where: { customerId: customer.id, kind: 'late-money-flagged' } })).toBe(1);
+  });
+
+  it('refused by PayPal, the customer not accepting DMs: the admins are told the customer was not reached', async () => {
+    const { tenant, order, customer, deliver } = await capturedAfterCancel();
+    discordApi().closeDms(customer.discordUserId);
+    env.paypal.failRefunds('reject');
+    await deliver().expect(200);
+    await waitFor('the admins told the customer was not reached', async () =>
+      discordApi()
+        .find('POST', new RegExp(`/channels/${tenant.adminChannelId}/messages$`))
+        .some((c) => JSON.stringify(c.body).includes('a payment which could not be used will be returned by the shop')),
+    );
+    expect(byHandDms(customer.discordUserId)).toHaveLength(0);
+    expect(await db.sentDirectMessage.count({ where: { customerId: customer.id, kind: 'late-money-flagged' } })).toBe(0);
+    await queueDrained(order.id);
   });
 });

@@ -831,7 +831,8 @@ export type DmKind =
   | 'digital-delivery'
   | 'access-ending'
   | 'access-ended'
-  | 'late-money-returning';
+  | 'late-money-returning'
+  | 'late-money-flagged';
 export const DM_WHAT: Record<DmKind, string> = {
   'order-created': 'the payment instructions',
   'order-paid': 'the payment receipt',
@@ -848,6 +849,7 @@ export const DM_WHAT: Record<DmKind, string> = {
   'access-ending': 'the notice that their timed access ends soon',
   'access-ended': 'the notice that their timed access ended',
   'late-money-returning': 'the notice that a payment which could not be used is being returned',
+  'late-money-flagged': 'the notice that a payment which could not be used will be returned by the shop',
 };
 
 /** The admins' note that a DM did not reach its customer; `kind` is a DmKind (as kept on the missed notice). */

@@ -16,7 +16,7 @@ import { systemActor, type TenantContext } from '../../shared/actor.js';
 import { EVENTS, type PaymentCaptureRefusedPayload, type PaymentUnappliedPayload } from '../../shared/events.js';
 import type { ProviderCheckoutState } from '../providers/provider.port.js';
 import { announceCheckoutState, inFlightAtFor } from './order-checkout-now.js';
-import { announceLateMoneyReturning, lateMoneyCause } from './late-money-notice.js';
+import { announceLateMoneyReturning, keptLateMoneyCause, lateMoneyCause } from './late-money-notice.js';
 
 export const UNAPPLIED_REFUND_TASK = 'payment.checkout.refund_unapplied';
 /** Audit actions on the order (entityType "Order") for money that could not pay it; `after.checkoutId` names the checkout. */
@@ -132,7 +132,14 @@ export async function applyCheckoutState(
         paidAmountCents: paid,
         paymentReference: state.paymentReference ?? null,
         providerStatus: state.providerStatus.slice(0, 200),
-        ...(reason ? { unappliedAction: 'REFUND_PENDING', unappliedReason: reason.slice(0, 300) } : {}),
+        // The cause as the order stands now, kept for the customer's DMs about this money, however late they go.
+        ...(reason
+          ? {
+              unappliedAction: 'REFUND_PENDING',
+              unappliedReason: reason.slice(0, 300),
+              lateMoneyCause: await lateMoneyCause(tx, order, checkout),
+            }
+          : {}),
       },
     });
     await announceCheckoutState(tx, deps.bus, checkout.state, paidCheckout);
@@ -213,7 +220,7 @@ async function recordUnapplied(
     method: checkout.method,
     amountCents,
     currency: order.currency.trim(),
-    cause: await lateMoneyCause(tx, order, checkout),
+    cause: await keptLateMoneyCause(tx, order, checkout),
   });
   await enqueueJob(
     tx,

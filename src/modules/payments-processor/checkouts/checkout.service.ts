@@ -27,7 +27,7 @@ import { abandonedAt, earlierPress, landingOf, type CreateMaxMs } from './double
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
 import { isUncharged, NEVER_CREATED_STATUS, UNCHARGED_CHECKOUT_WINDOW_MINUTES, unpaidCheckoutClosesAt } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
-import { lateMoneyCause } from './late-money-notice.js';
+import { announceLateMoneyFlagged, keptLateMoneyCause } from './late-money-notice.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
 import { announceCheckoutLeft, announceCheckoutState } from './order-checkout-now.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
@@ -147,6 +147,19 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       error,
     };
     await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-flagged:${c.id}` });
+    // The customer who paid is told the shop will return it (they may have been told it comes back by itself).
+    const order = await tx.order.findUniqueOrThrow({ where: { id: c.orderId } });
+    await announceLateMoneyFlagged(tx, deps.bus, {
+      tenantId: c.tenantId,
+      orderId: c.orderId,
+      checkoutId: c.id,
+      customerId: order.customerId,
+      orderNumber: order.number,
+      method: c.method,
+      amountCents,
+      currency: c.currency.trim(),
+      cause: await keptLateMoneyCause(tx, order, c),
+    });
   }
 
   /**
@@ -968,7 +981,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
               customerId: order.customerId,
               orderNumber: order.number,
               // The claim link is the customer's one message about this money: it says why it could not be used.
-              lateMoneyCause: await lateMoneyCause(tx, order, c),
+              lateMoneyCause: await keptLateMoneyCause(tx, order, c),
             };
             await deps.bus.emit(tx, EVENTS.refundClaimLink, claim, { jobKey: `refund-claim:${c.id}` });
           }

@@ -7,6 +7,8 @@
 //   as the ledger's refund of unapplied money), and the admins are told it arrived and went back;
 // - BTCPay: a refund is a claim the customer makes with their own Bitcoin address, sent by DM for an order;
 //   with the order gone it is flagged for the admins to return by hand, in the admin channel.
+// The customer the delete's snapshot names is told either way: that it is being returned (PayPal, Square), or, when
+// it is flagged (BTCPay, or a refund the provider refused or failed), that the shop will return it by hand.
 // Either way it is on the deleted order's audit trail (entity Order, the deleted order's id: the panel's
 // Audit log, beside "order.deleted"), with the same actions as checkout-ledger.ts' unapplied money, and on
 // the kept row (`lateMoneyAction`). Recorded once: under the row's lock, PAID is final. FLAGGED money stays on the
@@ -20,11 +22,11 @@ import { formatMoney } from '../../../platform/money.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
 import { systemActor, type TenantContext } from '../../shared/actor.js';
 import type { AuditService } from '../../audit/audit.service.js';
-import { EVENTS, type PaymentUnappliedPayload } from '../../shared/events.js';
+import { EVENTS, type LateMoneyReturningPayload, type PaymentUnappliedPayload } from '../../shared/events.js';
 import type { ConnectionService } from '../connections/connection.service.js';
 import { ProviderRejectedError, type ProviderCheckoutState, type ProviderWebhookEvent } from '../providers/provider.port.js';
 import { UNAPPLIED_AUDIT, unappliedRefundKey, type ApplyOptions, type ApplyOutcome } from './checkout-ledger.js';
-import { announceLateMoneyReturning } from './late-money-notice.js';
+import { announceLateMoneyFlagged, announceLateMoneyReturning } from './late-money-notice.js';
 import { failureReportedByProvider, refundFailedError } from './refund-failed-later.js';
 import { isOurOrderId } from './webhook-ownership.js';
 
@@ -147,7 +149,20 @@ async function announceFlagged(
     },
   });
   await deps.bus.emit(tx, EVENTS.paymentUnapplied, unappliedAlert(kept, 'FLAGGED', error), { jobKey });
+  await announceLateMoneyFlagged(tx, deps.bus, customerNotice(kept));
 }
+
+/** The customer's DMs about a deleted order's money (the job reads who paid from the delete's snapshot). */
+const customerNotice = (kept: DeletedOrderCheckout): LateMoneyReturningPayload => ({
+  tenantId: kept.tenantId,
+  orderId: kept.orderId,
+  checkoutId: kept.id,
+  orderNumber: kept.orderNumber,
+  method: kept.method,
+  amountCents: kept.paidAmountCents ?? 0,
+  currency: kept.currency.trim(),
+  cause: 'deleted',
+});
 
 const contextOf = (kept: DeletedOrderCheckout, label: string): TenantContext => ({
   tenantId: kept.tenantId,
@@ -177,17 +192,10 @@ async function recordArrival(tx: Tx, deps: AfterSaleDeps, kept: DeletedOrderChec
   });
   const alert = byHand ? unappliedAlert(kept, 'FLAGGED', btcPayByHand(kept)) : unappliedAlert(kept, 'REFUNDING');
   await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied:${kept.id}` });
-  // The customer who paid (whoever the delete's snapshot names: the job reads it) is told it is coming back.
-  await announceLateMoneyReturning(tx, deps.bus, kept.provider, {
-    tenantId: kept.tenantId,
-    orderId: kept.orderId,
-    checkoutId: kept.id,
-    orderNumber: kept.orderNumber,
-    method: kept.method,
-    amountCents,
-    currency: kept.currency.trim(),
-    cause: 'deleted',
-  });
+  // The customer who paid (whoever the delete's snapshot names: the job reads it) is told it is coming back, or for
+  // BTCPay (no claim without an order to send it for) that the shop will return it by hand.
+  if (byHand) await announceLateMoneyFlagged(tx, deps.bus, customerNotice(kept));
+  else await announceLateMoneyReturning(tx, deps.bus, kept.provider, customerNotice(kept));
   if (!byHand) {
     await enqueueJob(
       tx,

@@ -1,8 +1,10 @@
-// Why money could not pay its order, as the customer reads it, through the fake provider's signed webhook to our real
-// endpoint, the worker and the fake Discord's DM:
-// - A Cash App Pay charge that raced the shop's edit of the order (its version moved), whose refund Square fails after
-//   the order was paid another way: the DM that the shop will return it by hand still says the shop changed the order
+// Why money could not pay its order, as the customer reads it, for the causes no other file covers, each through the
+// fake provider's signed webhook to our real endpoint, the worker and the fake Discord's DM:
+// - "changed": a Cash App Pay charge that raced the shop's edit of the order (its version moved) is refunded through
+//   Square, and the customer is told the shop changed the order and that it is still unpaid. If Square then fails the
+//   refund after the order was paid another way, the DM that the shop will return it by hand still says "changed"
 //   (the cause kept when the money arrived), not "already paid".
+// - "amount": a charge of another amount than the order asks is refunded through Square, and the customer told so.
 // - A deleted order's Bitcoin invoice paid anyway (BTCPay cannot send it back without an address): flagged for the
 //   admins, and the customer its delete kept is told once that the shop will return it by hand. Before, nothing.
 import { describe, expect, it } from 'vitest';
@@ -43,6 +45,21 @@ async function changeLines(tenantId: string, orderId: string) {
 }
 
 describe('a Cash App Pay charge that raced the shop changing the order', () => {
+  it('is refunded through Square and the customer told the shop changed the order, which is still unpaid', async () => {
+    const { tenant, order, checkoutId } = await openSquareCheckout(env);
+    await changeLines(tenant.id, order.id);
+    await chargeAtSquare(env, tenant.id, { idempotencyKey: checkoutId, orderId: order.id, note: 'raced the change' });
+    await env.square.idle();
+    expect(await refundedAtSquare(checkoutId)).toEqual([4250]);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
+    const dm = await waitFor('the DM to the customer', async () => (await dmsOf(order.customerId, 'being returned'))[0]);
+    expect(dm).toContain(`order #${order.number} is being returned`);
+    expect(dm).toContain('**$42.50** from you with Cash App Pay');
+    expect(dm).toContain('the shop changed the order after you started paying, so this payment no longer matched it');
+    expect(dm).toContain('through the same Cash App Pay payment');
+    expect(dm).toContain(`Order #${order.number} is still unpaid: if you still want it, pay it again.`);
+  });
+
   it('whose refund Square fails after the order was paid: the customer is told the shop will return it, still for the change', async () => {
     const { tenant, order, checkoutId } = await openSquareCheckout(env);
     env.square.autoCompleteRefunds = false;
@@ -66,6 +83,20 @@ describe('a Cash App Pay charge that raced the shop changing the order', () => {
     } finally {
       env.square.autoCompleteRefunds = true;
     }
+  });
+});
+
+describe('a Cash App Pay charge of another amount than the order asks', () => {
+  it('is refunded through Square and the customer told the amount did not match', async () => {
+    const { tenant, order, checkoutId } = await openSquareCheckout(env);
+    await chargeAtSquare(env, tenant.id, { idempotencyKey: checkoutId, orderId: order.id, note: 'underpaid', amountCents: 1000 });
+    await env.square.idle();
+    expect(await refundedAtSquare(checkoutId)).toEqual([1000]);
+    const dm = await waitFor('the DM to the customer', async () => (await dmsOf(order.customerId, 'being returned'))[0]);
+    expect(dm).toContain(`order #${order.number} is being returned`);
+    expect(dm).toContain('**$10.00** from you with Cash App Pay');
+    expect(dm).toContain('the amount did not match what the order asks for');
+    expect(dm).toContain(`Order #${order.number} is still unpaid: if you still want it, pay it again.`);
   });
 });
 

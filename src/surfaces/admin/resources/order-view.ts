@@ -12,6 +12,7 @@ import type { RefundClaimState } from '../../../modules/payments-processor/check
 import type { ProcessorRefundOutcome } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
 import { moneyReturnFor, processorCentsOf } from '../../../modules/payments-processor/processor-refund.task.js';
 import { carrierName, trackingLink } from '../../../modules/shipping/carriers.js';
+import type { DmKind } from '../../../adapters/discord/notifications/order-notifications.js';
 import {
   labelOf,
   ORDER_STATUS_BADGES,
@@ -101,8 +102,8 @@ function shown(value: string, labels: Record<string, string>, badges?: Record<st
   return { value, label: labelOf(labels, value), badge: badges?.[value] ?? null };
 }
 
-/** What each customer DM is, in the order page's words. */
-const DM_LABELS: Record<string, string> = {
+/** What each customer DM is, in the order page's words (every kind: a new one without words fails to compile). */
+const DM_LABELS: Record<DmKind, string> = {
   'order-created': 'Payment instructions',
   'order-paid': 'Payment receipt',
   'order-cancelled': 'Cancellation notice',
@@ -118,6 +119,7 @@ const DM_LABELS: Record<string, string> = {
   'access-ending': 'Timed access ending notice',
   'access-ended': 'Timed access ended notice',
   'late-money-returning': 'Payment being returned notice',
+  'late-money-flagged': 'Payment to be returned by the shop notice',
 };
 
 export const methodWord = (method: string) => labelOf(PAYMENT_METHOD_LABELS satisfies Record<PaymentMethod, string>, method);
@@ -336,7 +338,7 @@ export function orderView(
           atShown: formatDateTime(o.customerDmFailedAt, timeZone),
           notices: o.missedNotices.map((n) => ({
             id: n.id,
-            what: DM_LABELS[n.kind] ?? n.kind,
+            what: DM_LABELS[n.kind as DmKind] ?? n.kind,
             atShown: formatDateTime(n.createdAt, timeZone),
             shownInDiscordAtShown: shownAt(n.shownAt),
           })),

@@ -6,7 +6,9 @@
 // again) and, once it is open, goes to the PayPal page the first press opened (kept on the checkout: asking PayPal
 // again would make a second order, each checkout carrying its own invoice_id). PayPal is asked once.
 // A checkout left being created by a process that died blocked presses of that amount until the reconciliation
-// failed it (5 minutes by default): past the time its PayPal call can take, a press now proceeds.
+// failed it (5 minutes by default): past the time its PayPal call can take, a press now proceeds. That time was read
+// by the pressing instance's clock: one whose clock ran minutes ahead of the others failed a checkout another was still
+// opening (and opened a second PayPal order); one behind waited on a dead one. It is the database's clock's now.
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { CREATING_MARGIN_MS, NEVER_CREATED_STATUS } from '../../../src/modules/payments-processor/checkouts/checkout-expiry.js';
@@ -31,6 +33,11 @@ async function payForm(path: string): Promise<string> {
   const html = (await request(env.t.app).get(path).expect(200)).text;
   return html.match(/<form method="post" action="([^"]+)"/)![1]!.replace(/&amp;/g, '&');
 }
+
+const windowSecs = () => (env.t.services.paymentConnections.adapterFor('PAYPAL').createCheckoutMaxMs + CREATING_MARGIN_MS) / 1000;
+/** Moves a checkout's creation back in the database's time (the clock its age is read by). */
+const makeOlder = (checkoutId: string, secs: number) =>
+  db.$executeRaw`UPDATE payment_checkouts SET "createdAt" = "createdAt" - make_interval(secs => ${secs}::float8) WHERE id = ${checkoutId}`;
 
 const press = (action: string) => request(env.t.app).post(action).type('form').send({ method: 'PAYPAL' });
 
@@ -140,7 +147,6 @@ describe('a double tap on Pay', () => {
         amountCents: 4250,
         currency: 'USD',
         orderVersion: (await db.order.findUniqueOrThrow({ where: { id: order.id } })).version,
-        createdAt: clock.now(),
       },
     });
 
@@ -150,7 +156,7 @@ describe('a double tap on Pay', () => {
     expect(createCalls(order.id)).toHaveLength(0);
 
     // Past it (every request createCheckout makes timed out, and the margin): no process can still be opening it.
-    clock.advance((env.t.services.paymentConnections.adapterFor('PAYPAL').createCheckoutMaxMs + CREATING_MARGIN_MS) / 1000 + 1);
+    await makeOlder(left.id, windowSecs() + 1);
     const late = await press(action).expect(303);
     expect(String(late.headers.location)).toMatch(/\/checkoutnow\?token=/);
     expect(createCalls(order.id)).toHaveLength(1);
@@ -161,5 +167,49 @@ describe('a double tap on Pay', () => {
     // And its page, reloaded, no longer waits either.
     const page = await request(env.t.app).get(`${path}/opening/${left.id}`).expect(303);
     expect(String(page.headers.location)).toBe(`${path}?checkout=failed`);
+  });
+
+  it("reads a checkout's time being created by the database's clock, not by an instance's clock that runs ahead or behind", async () => {
+    const { order, path, connectionId } = await payPalOrder({ paymentStatus: 'pending' });
+    const action = await payForm(path);
+    const version = (await db.order.findUniqueOrThrow({ where: { id: order.id } })).version;
+    // Another instance is opening it right now (recorded by the database's clock, as start() records it).
+    const opening = await db.paymentCheckout.create({
+      data: {
+        tenantId: order.tenantId,
+        orderId: order.id,
+        connectionId,
+        provider: 'PAYPAL',
+        method: 'PAYPAL',
+        amountCents: 4250,
+        currency: 'USD',
+        orderVersion: version,
+      },
+    });
+    await db.$executeRaw`UPDATE payment_checkouts SET "createdAt" = now() AT TIME ZONE 'UTC' WHERE id = ${opening.id}`;
+    const skew = 2 * windowSecs();
+    // This instance's clock runs ahead: the checkout is still being opened all the same, and no second order is made.
+    clock.advance(skew);
+    try {
+      const ahead = await press(action).expect(303);
+      expect(String(ahead.headers.location)).toBe(`${path}/opening/${opening.id}`);
+      expect(String((await request(env.t.app).get(`${path}/opening/${opening.id}`).expect(200)).text)).toContain('being opened');
+      expect(createCalls(order.id)).toHaveLength(0);
+      expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: opening.id } })).state).toBe('CREATING');
+    } finally {
+      clock.advance(-skew);
+    }
+
+    // Its process died long ago by the database's clock; this instance's clock runs behind: the press proceeds.
+    await makeOlder(opening.id, windowSecs() + 1);
+    clock.advance(-skew);
+    try {
+      const behind = await press(action).expect(303);
+      expect(String(behind.headers.location)).toMatch(/\/checkoutnow\?token=/);
+      expect(createCalls(order.id)).toHaveLength(1);
+      expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: opening.id } })).state).toBe('FAILED');
+    } finally {
+      clock.advance(skew);
+    }
   });
 });

@@ -36,13 +36,14 @@ export function stillOpenAt(c: Pick<PaymentCheckout, 'id' | 'providerCheckoutId'
  * A checkout being created (CREATING) is being created only while its provider call can still answer: past the
  * adapter's own timeouts (`createCheckoutMaxMs`, over every request createCheckout makes) plus this margin (reading
  * the connection before the call, writing the answer after it), the process that recorded it died. A press of Pay
- * then proceeds, failing it (double-tap.ts); the reconciliation fails those nobody pressed again for.
+ * then proceeds, failing it (double-tap.ts); the reconciliation fails those nobody pressed again for. Its age is read
+ * by the database's clock (its `createdAt` is the database's too, CheckoutService.start): two instances whose clocks
+ * disagree would otherwise disagree on it, one failing a checkout the other is still opening.
  */
 export const CREATING_MARGIN_MS = 60_000;
 
 /** What a checkout the provider never answered for is marked with when it is failed (FAILED). */
 export const NEVER_CREATED_STATUS = 'never created';
 
-export function creatingAbandonedAt(c: Pick<PaymentCheckout, 'createdAt'>, createCheckoutMaxMs: number): Date {
-  return new Date(c.createdAt.getTime() + createCheckoutMaxMs + CREATING_MARGIN_MS);
-}
+/** How long a checkout of a provider whose createCheckout takes at most `createCheckoutMaxMs` may stay CREATING. */
+export const creatingWindowMs = (createCheckoutMaxMs: number): number => createCheckoutMaxMs + CREATING_MARGIN_MS;

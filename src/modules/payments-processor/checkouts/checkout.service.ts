@@ -23,7 +23,7 @@ import {
   type ApplyOutcome,
 } from './checkout-ledger.js';
 import { inFlightCheckout, inFlightWords } from './money-in-flight.query.js';
-import { abandonedAt, earlierPress, landingOf, type CreateMaxMs } from './double-tap.js';
+import { abandonedIds, earlierPress, landingOf, type CreateMaxMs } from './double-tap.js';
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
 import { isUncharged, NEVER_CREATED_STATUS, UNCHARGED_CHECKOUT_WINDOW_MINUTES, unpaidCheckoutClosesAt } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
@@ -475,8 +475,12 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         const connection = await tx.paymentConnection.findUniqueOrThrow({
           where: { tenantId_provider: { tenantId: input.tenantId, provider } },
         });
+        // Dated by the database's clock, as a later press reads its age (double-tap.ts abandonedIds): Prisma would date
+        // it by this instance's clock, which another instance's may not agree with.
+        const [{ dbNow }] = await tx.$queryRaw<[{ dbNow: Date }]>`SELECT now() AS "dbNow"`;
         const checkout = await tx.paymentCheckout.create({
           data: {
+            createdAt: dbNow,
             tenantId: input.tenantId,
             orderId: order.id,
             connectionId: connection.id,
@@ -570,7 +574,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       const c = await db.paymentCheckout.findFirst({ where: { id: input.checkoutId, tenantId: input.tenantId, orderId: input.orderId } });
       if (!c) throw new AppError('NOT_FOUND', 'This payment was not started from this invoice.');
       const now = clock.now();
-      if (c.state === 'CREATING') return { outcome: abandonedAt(c, now, createMaxMs) ? 'failed' : 'opening' };
+      if (c.state === 'CREATING') return { outcome: (await abandonedIds(db, [c], createMaxMs)).has(c.id) ? 'failed' : 'opening' };
       if (c.state === 'FAILED' || c.state === 'EXPIRED') return { outcome: 'failed' };
       if (c.state === 'VOIDED') return { outcome: 'changed' };
       const landing = landingOf(c, now);

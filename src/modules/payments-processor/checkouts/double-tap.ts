@@ -3,7 +3,8 @@
 // press is shown while the first's checkout is still being opened (CheckoutService.pressLanding).
 // - Being opened (CREATING) for the same method, order version and amount: the second press waits on the first
 //   (its page refreshes itself until the first is open). One older than its provider call can take
-//   (checkout-expiry.ts creatingAbandonedAt) was left by a process that died: failed here, and the press proceeds.
+//   (checkout-expiry.ts creatingWindowMs, by the database's clock) was left by a process that died: failed here, and
+//   the press proceeds.
 // - Open for the same method, version and amount, opened since this press began (an OPEN one from before is a page
 //   the buyer left: a new press opens a new one, as before), and still open by checkout-expiry.ts: the second press
 //   goes where the first did, the provider's page as it answered the create (`redirectUrl`). Never a second
@@ -11,8 +12,8 @@
 // - Square (Cash App Pay) never charged: nothing exists at Square, so any such open one of this amount is the
 //   buyer's, early press or late; the press goes to its page on our invoice (redirectUrl null).
 import type { PaymentCheckout, PaymentMethod, PaymentProvider } from '../../../generated/prisma/index.js';
-import type { Tx } from '../../../platform/db/prisma.js';
-import { creatingAbandonedAt, isUncharged, NEVER_CREATED_STATUS, stillOpenAt } from './checkout-expiry.js';
+import type { Db, Tx } from '../../../platform/db/prisma.js';
+import { creatingWindowMs, isUncharged, NEVER_CREATED_STATUS, stillOpenAt } from './checkout-expiry.js';
 
 export type EarlierPress =
   { kind: 'landed'; checkout: PaymentCheckout; redirectUrl: string | null } | { kind: 'opening'; checkout: PaymentCheckout };
@@ -27,9 +28,19 @@ export function landingOf(c: PaymentCheckout, now: Date): { redirectUrl: string 
   return c.redirectUrl ? { redirectUrl: c.redirectUrl } : undefined;
 }
 
-/** Whether a CREATING checkout was left by a process that died (its provider call cannot still answer). */
-export function abandonedAt(c: PaymentCheckout, now: Date, createMaxMs: CreateMaxMs): boolean {
-  return c.state === 'CREATING' && creatingAbandonedAt(c, createMaxMs(c.provider)).getTime() <= now.getTime();
+/**
+ * The ids of those of these checkouts still CREATING that a process that died left (their provider call cannot still
+ * answer). Their age is the database's clock's, as their `createdAt` is: every instance reads it alike.
+ */
+export async function abandonedIds(tx: Db | Tx, checkouts: readonly PaymentCheckout[], createMaxMs: CreateMaxMs): Promise<Set<string>> {
+  const creating = checkouts.filter((c) => c.state === 'CREATING');
+  if (!creating.length) return new Set();
+  const ids = creating.map((c) => c.id);
+  const windowSecs = creating.map((c) => creatingWindowMs(createMaxMs(c.provider)) / 1000);
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT c.id FROM payment_checkouts c JOIN unnest(${ids}::text[], ${windowSecs}::float8[]) AS w(id, secs) ON w.id = c.id
+    WHERE c.state = 'CREATING' AND c."createdAt" <= (now() AT TIME ZONE 'UTC') - make_interval(secs => w.secs)`;
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function earlierPress(
@@ -40,13 +51,13 @@ export async function earlierPress(
 ): Promise<EarlierPress | null> {
   const same = { orderId: press.orderId, method: press.method, orderVersion: press.orderVersion, amountCents: press.amountCents };
   const creating = await tx.paymentCheckout.findMany({ where: { ...same, state: 'CREATING' }, orderBy: { createdAt: 'desc' } });
-  const abandoned = creating.filter((c) => abandonedAt(c, now, createMaxMs));
-  if (abandoned.length)
+  const abandoned = await abandonedIds(tx, creating, createMaxMs);
+  if (abandoned.size)
     await tx.paymentCheckout.updateMany({
-      where: { id: { in: abandoned.map((c) => c.id) }, state: 'CREATING' },
+      where: { id: { in: [...abandoned] }, state: 'CREATING' },
       data: { state: 'FAILED', providerStatus: NEVER_CREATED_STATUS },
     });
-  const live = creating.find((c) => !abandoned.includes(c));
+  const live = creating.find((c) => !abandoned.has(c.id));
   if (live) return { kind: 'opening', checkout: live };
   const open = await tx.paymentCheckout.findMany({ where: { ...same, state: 'OPEN' }, orderBy: { createdAt: 'desc' } });
   for (const c of open) {

@@ -60,14 +60,15 @@ export interface CheckoutService {
   /**
    * Records a checkout for the order's current total and version, then opens it at the shop's provider.
    * Errors: NOT_FOUND, ILLEGAL_STATE (not waiting for payment; or the new checkout is being paid or paid already,
-   * `details.checkout` its state), PAYMENT_METHOD_NOT_ENABLED (not enabled or not connected), UPSTREAM_UNAVAILABLE / ProviderRejectedError from the provider (the row is marked FAILED if it
-   * was still being opened or open), CONFLICT (`details.checkout: 'changed'`: the order changed while the provider
-   * was creating the checkout, which was voided meanwhile or just after it opened; it is closed at the provider and
-   * the customer is not sent there; `details.checkout: 'amount-changed'`: the order owes another amount than
-   * `expectedOwedCents`, nothing opened; `'on-its-way'`: a checkout of the order has money on its way
-   * (APPROVED/PENDING), nothing opened; `'opening'`, `details.checkoutId`: a concurrent start of this order and method (a
-   * double tap) is opening a checkout for this amount, see pressLanding). A concurrent start's checkout already open
-   * (or Cash App Pay's open one, never charged) is answered instead of a new one: the buyer goes there (double-tap.ts).
+   * `details.checkout` its state), PAYMENT_METHOD_NOT_ENABLED (not enabled or not connected), UPSTREAM_UNAVAILABLE /
+   * ProviderRejectedError from the provider (the row is marked FAILED if it was still being opened or open), CONFLICT
+   * (`details.checkout: 'changed'`: the order changed while the provider was creating the checkout, which was voided
+   * meanwhile or just after it opened; it is closed at the provider and the customer is not sent there;
+   * `details.checkout: 'amount-changed'`: the order owes another amount than `expectedOwedCents`, nothing opened;
+   * `'on-its-way'`: a checkout of the order has money on its way (APPROVED/PENDING), nothing opened; `'opening'`,
+   * `details.checkoutId`: a concurrent start of this order and method (a double tap) is opening a checkout for this
+   * amount, see pressLanding). A concurrent start's checkout already open (or Cash App Pay's open one, never charged)
+   * is answered instead of a new one: the buyer goes there (double-tap.ts).
    */
   start(input: StartCheckoutInput): Promise<{ checkout: PaymentCheckout; redirectUrl: string | null }>;
   /**

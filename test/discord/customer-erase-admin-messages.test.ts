@@ -93,6 +93,28 @@ describe('erasing a customer edits their order messages in the admin channel', (
     expect(contentOf(other)).toContain('Sam Other');
   });
 
+  it("a cancelled order's message, edited for the erasure, still says who cancelled it", async () => {
+    const { s, jane, auth } = await shopWithJane();
+    const order = await f.order({ tenantId: s.tenant.id, customerId: jane.id, guildId: s.guild.id, shippingAddress: JANE });
+    await h.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: s.tenant.id, orderId: order.id });
+    const stored = await waitFor('the admin message', async () => {
+      const o = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+      return o.adminMessageId && o.adminMessageChannelId ? o : null;
+    });
+    const m = { order, channelId: stored.adminMessageChannelId!, messageId: stored.adminMessageId! };
+    // The shop cancels it (unpaid): its message says so.
+    await request(h.t.app).patch(`/api/orders/${order.id}`).set(auth).send({ status: 'CANCELLED' }).expect(200);
+    await waitFor('the message says who cancelled it', () => contentOf({ ...m, path: '' }).includes('Cancelled by the shop'));
+
+    await request(h.t.app).post(`/api/customers/${jane.id}/erase`).set(auth).expect(200);
+    await waitFor('the erasure jobs done', async () => (await erasureJobs(s.tenant.id)) === 0);
+    const text = contentOf({ ...m, path: '' });
+    for (const personal of PERSONAL) expect(text).not.toContain(personal);
+    expect(text).toContain(`Customer: Erased customer #${jane.id.slice(4, 12)}`);
+    // What the order really was: cancelled by the shop (it said only "Cancelled").
+    expect(text).toContain('Cancelled by the shop');
+  });
+
   it('a message deleted in Discord (404, 10008) ends its job with no retry; the other is still edited', async () => {
     const { s, jane, auth } = await shopWithJane();
     const deleted = await postedOrder(s, jane.id);

@@ -143,7 +143,8 @@ export interface NotificationDeps {
   checkoutNow?: (tenantId: string, orderId: string) => Promise<OrderCheckoutNow | null>;
   /**
    * Why the order was cancelled, as its cancel recorded it (orders/cancel-reason.query.ts): a refresh of a cancelled
-   * order's post for a later cause keeps the cancel's words. None read when absent (the post says "Cancelled").
+   * order's post for a later cause (an erasure, a refund, a return ticked sent) keeps the cancel's words. None read when
+   * absent (the post says "Cancelled").
    */
   cancelReason?: (tenantId: string, orderId: string) => Promise<CancelReason | null>;
 }
@@ -274,7 +275,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
             ? 'Expired: not paid in time'
             : why?.reason === 'customer_cancelled'
               ? 'Cancelled by the customer'
-              : // Who cancelled is the event's (the order keeps no reason): an edit for another cause (an erasure) does not guess.
+              : // Who cancelled is the event's, or its audit entry's (the order keeps no reason): none known, no guess.
                 why
                 ? `Cancelled by the shop${why.note ? `: ${why.note}` : ''}`
                 : 'Cancelled';
@@ -311,7 +312,10 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     // Not posted yet: the post job, when it runs, posts the order as it is then.
     if (!order?.adminMessageId || !order.adminMessageChannelId) return;
     if (opts.whileUnpaid && order.status !== 'PENDING_PAYMENT') return;
-    const message = await adminMessageFor(order, why);
+    // A cancelled order's post refreshed for a later cause (an erasure, a refund, a return ticked sent): the cancel's own
+    // words, read back from what it recorded, not a bare "Cancelled".
+    const cancel = why ?? (order.status === 'CANCELLED' ? ((await deps.cancelReason?.(tenantId, orderId)) ?? undefined) : undefined);
+    const message = await adminMessageFor(order, cancel);
     if (!message) return;
     try {
       await deps.rest.patch(Routes.channelMessage(order.adminMessageChannelId, order.adminMessageId), {
@@ -735,8 +739,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.manualReturnDone, 'discord-admin-message', {
     lane: ADMIN_CHANNEL_LANE,
     schema: manualReturnDonePayload,
-    run: async ({ tenantId, orderId }) =>
-      refreshAdminMessage(tenantId, orderId, (await deps.cancelReason?.(tenantId, orderId)) ?? undefined),
+    run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
   });
 
   // A checkout of the order opened, has money on its way, or closed: the unpaid order's post says so (no Approve

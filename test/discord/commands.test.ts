@@ -111,6 +111,29 @@ describe('legacy flow', () => {
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('REFUNDED');
   });
 
+  it('/order-start on an order with its address but no shipping option says it is at the shipping step, and how to choose one', async () => {
+    const s = await shop();
+    // Two shipping options: none is taken as the default, so the address leaves the order without one (as an order begun
+    // before the shop had shipping options is).
+    const express = await f.shippingType({ tenantId: s.tenant.id, name: 'Express', priceCents: 1500 });
+    const p = s.products[0]!;
+    const line = { productid: p.id, name: p.name, sku: p.sku, quantity: 1, unitpricecents: p.unitPriceCents, currency: 'USD' };
+    await interact(h, commandInteraction(s.as(), 'order-item', line));
+    const address = { street: '5 Oak Ave', city: 'Portland', state: 'OR', zip: '97201', country: 'us' };
+    const asked = await interact(h, commandInteraction(s.as(), 'order-shipping', address));
+    expect(textOf(asked)).toContain('How should we ship it?');
+
+    const resumed = textOf(await interact(h, commandInteraction(s.as(), 'order-start')));
+    // It said "at step 4. Payment", and /order-payment then refused: "Choose a shipping option before choosing how to pay."
+    expect(resumed).toContain(
+      'You already have an order in progress: 1 item, at step 3. Shipping. Choose how it ships with the `shipping` option of `/order-shipping`.',
+    );
+    await interact(h, commandInteraction(s.as(), 'order-shipping', { shipping: express.id }));
+    expect(textOf(await interact(h, commandInteraction(s.as(), 'order-start')))).toContain(
+      'You already have an order in progress: 1 item, at step 4. Payment.',
+    );
+  });
+
   it('/order-shipping with saved addresses: select, confirm; edit opens a prefilled modal', async () => {
     const s = await shop();
     const saved = await f.address({ tenantId: s.tenant.id, customerId: s.customer.id });

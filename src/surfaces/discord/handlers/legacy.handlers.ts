@@ -44,10 +44,19 @@ function info(title: string, description: string, components: Row[] = []): Messa
 async function start(ctx: HandlerContext): Promise<Reply> {
   const customer = await ctx.customer();
   const { session, resumed } = await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
+  // An address but no shipping option while the cart may take one: the order is at the shipping step (sessionStepWords).
+  const shippingToChoose =
+    resumed &&
+    !!session.address &&
+    !session.shippingType &&
+    (await ctx.services.orderSessions.shippingChoices(ctx.tenant.id, customer.id)).length > 0;
+  const where = resumed
+    ? `You already have an order in progress: ${countWords(session.items.length, 'item')}, ${sessionStepWords(session.state, { shippingToChoose })}.${shippingToChoose ? ' Choose how it ships with the `shipping` option of `/order-shipping`.' : ''}`
+    : 'Your order session is open.';
   return ephemeral(
     info(
       resumed ? 'Order session resumed' : 'Order session started',
-      `${resumed ? `You already have an order in progress: ${countWords(session.items.length, 'item')}, ${sessionStepWords(session.state)}.` : 'Your order session is open.'}\nBrowse the products and add what you want; sessions expire after 30 minutes without activity.`,
+      `${where}\nBrowse the products and add what you want; sessions expire after 30 minutes without activity.`,
       [row(button(customId('legacy:browse', 0), 'Browse products', ButtonStyle.Primary))],
     ),
   );

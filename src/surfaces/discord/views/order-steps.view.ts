@@ -32,7 +32,13 @@ const STEP_OF_STATE: Record<OrderSessionState, string> = {
   READY_TO_SUBMIT: `at step ${ORDER_STEPS.review}`,
   SUBMITTED: 'submitted',
 };
-export function sessionStepWords(state: OrderSessionState): string {
+/**
+ * `shippingToChoose`: the session has its address but no shipping option, and the shop has one its cart may take (an
+ * order begun before the shop had shipping options, or one whose options were offered but not picked). Its state
+ * derives from the address and payment method only, so it says the payment step; the customer is at shipping still.
+ */
+export function sessionStepWords(state: OrderSessionState, opts: { shippingToChoose?: boolean } = {}): string {
+  if (opts.shippingToChoose && (state === 'SELECTING_PAYMENT' || state === 'READY_TO_SUBMIT')) return `at step ${ORDER_STEPS.shipping}`;
   return STEP_OF_STATE[state];
 }
 

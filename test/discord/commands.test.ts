@@ -128,7 +128,13 @@ describe('legacy flow', () => {
     expect(resumed).toContain(
       'You already have an order in progress: 1 item, at step 3. Shipping. Choose how it ships with the `shipping` option of `/order-shipping`.',
     );
-    await interact(h, commandInteraction(s.as(), 'order-shipping', { shipping: express.id }));
+    // The shipping option alone: the choice is confirmed and the order goes on (it was answered with the saved-address
+    // picker, "Pick a saved address, or add a new one.", as if the address were still to give).
+    const shipped = textOf(await interact(h, commandInteraction(s.as(), 'order-shipping', { shipping: express.id })));
+    expect(shipped).toContain('Shipping saved');
+    expect(shipped).toContain('Shipping: Express');
+    expect(shipped).toContain('Next: `/order-payment`.');
+    expect(shipped).not.toContain('Pick a saved address');
     expect(textOf(await interact(h, commandInteraction(s.as(), 'order-start')))).toContain(
       'You already have an order in progress: 1 item, at step 4. Payment.',
     );

@@ -150,6 +150,7 @@ async function afterAddress(
   asUpdate = false,
   chosen: { name: string } | null = null,
   nameFromDiscord = false,
+  title = 'Address saved',
 ): Promise<Reply> {
   let shipping = chosen;
   let data: MessageData | null = null;
@@ -164,7 +165,7 @@ async function afterAddress(
       data = shippingStep(address, types, ctx.tenant.currency, nameFromDiscord ? RECIPIENT_FROM_DISCORD : undefined);
   }
   data ??= info(
-    'Address saved',
+    title,
     `Shipping to:\n${formatAddress(address)}${shipping ? `\nShipping: ${shipping.name}` : ''}${nameFromDiscord ? `\n\n${RECIPIENT_FROM_DISCORD}` : ''}\n\nNext: \`/order-payment\`.`,
   );
   return asUpdate ? update(data) : ephemeral(data);
@@ -262,6 +263,9 @@ export const legacyCommands: CommandRoutes = {
         const fromDiscord = input.nameFromDiscord && shown.name === input.address.name;
         return afterAddress(ctx, shown, false, shipping, fromDiscord);
       }
+      // Only the shipping option, on an order that has its address: the choice is confirmed and the order goes on to
+      // payment (it was answered with the saved-address picker, as if the address were still to give).
+      if (shipping && session.address) return afterAddress(ctx, session.address, false, shipping, false, 'Shipping saved');
       const addresses = await ctx.services.customers.listAddresses(ctx.tenant.id, customer.id);
       if (!addresses.length) return addressModal(customId('legacy:address-modal'));
       return ephemeral(

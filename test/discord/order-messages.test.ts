@@ -164,6 +164,11 @@ describe('"Order submitted" and the payment wording', () => {
 
     const dm = await waitFor('the order DM', () => dmsTo(s.customer.discordUserId, `order #${order.number} received`)[0]);
     expect(JSON.stringify(dm.body)).toContain(note);
+    // The deadline "Order submitted" gave, in the DM that stays (it said only "Please pay"; the answer is ephemeral).
+    const dueAt = Math.floor(order.paymentDueAt!.getTime() / 1000);
+    const payBy = `Pay by <t:${dueAt}:f> (<t:${dueAt}:R>): an order still unpaid then is cancelled and its items released.`;
+    expect(textOf(first)).toContain(payBy);
+    expect(JSON.stringify(dm.body)).toContain(payBy);
   });
 
   it('PayPal: pay with Pay now on the invoice page, confirmed automatically; no admin, no payment note', async () => {

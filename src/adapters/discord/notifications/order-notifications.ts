@@ -105,6 +105,7 @@ import {
 import { withItemFields } from '../../../surfaces/discord/views/item-fields.view.js';
 import { paymentInstructionsText, paymentMethodLabel, sentByLabel } from '../../../surfaces/discord/views/payment-methods.view.js';
 import { payLinkFor, withPayNow } from '../../../surfaces/discord/views/pay-link.view.js';
+import { payByLine } from '../../../surfaces/discord/views/pay-window.view.js';
 import { digitalItemFields, type DeliveredDigital } from '../../../surfaces/discord/views/digital-items.view.js';
 import type { DigitalGoods } from '../../../modules/entitlements/digital-goods.js';
 import type { InvoiceService } from '../../../modules/invoices/invoice.service.js';
@@ -932,7 +933,12 @@ function createdDm(tenant: Tenant, o: OrderDetail, payNow: boolean): MessageData
       embed({
         title: `${tenant.name}: order #${o.number} received`,
         color: COLORS.brand,
-        description: [`Please pay **${money(o)(o.totalCents)}** for order **#${o.number}**.`, ...howToPay].join('\n\n'),
+        // The deadline "Order submitted" gave too: that answer is only the customer's to see for a while, this DM stays.
+        description: [
+          `Please pay **${money(o)(o.totalCents)}** for order **#${o.number}**.`,
+          ...howToPay,
+          ...(o.status === 'PENDING_PAYMENT' && o.paymentDueAt ? [payByLine(o.paymentDueAt)] : []),
+        ].join('\n\n'),
         fields: [{ name: 'Totals', value: totalsText(o) }],
       }),
     ],

@@ -414,8 +414,8 @@ async function explainAll(url: string, tenantId: string, boundary: { createdAt: 
     ],
     ['Discord /orders, the count', `SELECT count(*) FROM orders WHERE "tenantId" = $1 AND "customerId" = 'cus_benchwhale'`, [tenantId]],
     [
-      "Dashboard, sales by the shop's day (quarter-hour rollups; a shop in America/New_York)",
-      `SELECT to_char((q."quarterHour" AT TIME ZONE 'UTC') AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') AS day, sum(q.orders)::int, sum(q.net)::bigint FROM (SELECT r."quarterHour", sum(r.orders) AS orders, sum(r."totalCents" - r."refundedCents") AS net FROM order_sales_rollups r WHERE r."tenantId" = $1 AND r.status NOT IN ('PENDING_PAYMENT', 'CANCELLED') AND r."quarterHour" >= (date_trunc('day', now() AT TIME ZONE 'America/New_York') - interval '29 days') AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' AND r."quarterHour" < (date_trunc('day', now() AT TIME ZONE 'America/New_York') + interval '1 day') AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' GROUP BY r."quarterHour") q GROUP BY 1 HAVING sum(q.orders) <> 0`,
+      "Dashboard, sales by the shop's day and currency (quarter-hour rollups; a shop in America/New_York)",
+      `SELECT q.currency, to_char((q."quarterHour" AT TIME ZONE 'UTC') AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') AS day, sum(q.orders)::int, sum(q.net)::bigint FROM (SELECT r.currency::text AS currency, r."quarterHour", sum(r.orders) AS orders, sum(r."totalCents" - r."refundedCents") AS net FROM order_currency_sales_rollups r WHERE r."tenantId" = $1 AND r.status NOT IN ('PENDING_PAYMENT', 'CANCELLED') AND r."quarterHour" >= (date_trunc('day', now() AT TIME ZONE 'America/New_York') - interval '29 days') AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' AND r."quarterHour" < (date_trunc('day', now() AT TIME ZONE 'America/New_York') + interval '1 day') AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' GROUP BY 1, 2) q GROUP BY 1, 2 HAVING sum(q.orders) <> 0`,
       [tenantId],
     ],
     [

@@ -169,7 +169,8 @@ export async function load(url: string, tenantId: string, orders: number): Promi
     await step('dashboard rollups', async () => {
       for (const [migrationName, table] of [
         ['_list_indexes_and_daily_rollups', 'order_daily_rollups'],
-        ['_dashboard_days_in_shop_time_zone', 'order_sales_rollups'],
+        // order_sales_rollups is no longer written: its successor, by currency too.
+        ['_sales_rollups_by_currency_backfill', 'order_currency_sales_rollups'],
       ] as const) {
         const dir = readdirSync(MIGRATIONS_DIR).find((d) => d.endsWith(migrationName));
         const migration = readFileSync(join(MIGRATIONS_DIR, dir!, 'migration.sql'), 'utf8');
@@ -181,7 +182,7 @@ export async function load(url: string, tenantId: string, orders: number): Promi
     await step('commit', () => c.query('COMMIT'));
     // Statistics for the planner, the visibility map for index-only scans, and the GIN pending lists merged.
     await step('VACUUM ANALYZE', () =>
-      c.query(`VACUUM ANALYZE ${[...LOADED_TABLES, 'order_daily_rollups', 'order_sales_rollups'].join(', ')}`),
+      c.query(`VACUUM ANALYZE ${[...LOADED_TABLES, 'order_daily_rollups', 'order_currency_sales_rollups'].join(', ')}`),
     );
     return steps;
   } catch (err) {

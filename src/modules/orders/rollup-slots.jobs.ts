@@ -29,10 +29,18 @@ const LOCK_WAIT_MS = 200;
 /** lock_not_available: the lock_timeout fired. */
 const LOCK_NOT_AVAILABLE = new Set(['55P03']);
 
-/** The rollup tables and their bucket column (constants, never input). */
+/**
+ * The rollup tables, their bucket column and the columns that key a row besides the tenant, the bucket and the slot
+ * (constants, never input). A bucket's rows of different currencies stay apart: their money is never summed.
+ */
 const TABLES = [
-  { table: 'order_daily_rollups', bucket: 'day', bucketEnd: Prisma.sql`"day" + 1` },
-  { table: 'order_sales_rollups', bucket: 'quarterHour', bucketEnd: Prisma.sql`"quarterHour" + interval '15 minutes'` },
+  { table: 'order_daily_rollups', bucket: 'day', bucketEnd: Prisma.sql`"day" + 1`, keys: ['status'] },
+  {
+    table: 'order_currency_sales_rollups',
+    bucket: 'quarterHour',
+    bucketEnd: Prisma.sql`"quarterHour" + interval '15 minutes'`,
+    keys: ['status', 'currency'],
+  },
 ] as const;
 
 export interface RollupFoldDeps {
@@ -67,9 +75,11 @@ export async function foldRollupSlots(
   // The buckets hold UTC wall times (timestamp columns), as createdAt does.
   const before = new Date(deps.clock.now().getTime() - FOLD_AFTER_MS).toISOString();
   const result: Record<string, { rows: number; stoppedOnLock: boolean }> = {};
-  for (const { table, bucket, bucketEnd } of TABLES) {
+  for (const { table, bucket, bucketEnd, keys } of TABLES) {
     const t = Prisma.raw(table);
     const b = Prisma.raw(`"${bucket}"`);
+    const k = Prisma.raw(keys.map((key) => `"${key}"`).join(', '));
+    const kGroup = Prisma.raw(keys.map((_, i) => String(i + 3)).join(', '));
     const ended = Prisma.sql`${bucketEnd} <= ${before}::timestamptz AT TIME ZONE 'UTC'`;
     let rows = 0;
     let moved: number | undefined;
@@ -80,12 +90,12 @@ export async function foldRollupSlots(
             SELECT ctid FROM ${t} WHERE slot <> 0 AND ${ended} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED
           ), moved AS (
             DELETE FROM ${t} r USING picked p WHERE r.ctid = p.ctid
-            RETURNING r."tenantId", r.${b} AS bucket, r.status, r.orders, r."totalCents", r."refundedCents"
+            RETURNING r."tenantId", r.${b} AS bucket, ${k}, r.orders, r."totalCents", r."refundedCents"
           ), summed AS (
-            INSERT INTO ${t} AS r ("tenantId", ${b}, status, slot, orders, "totalCents", "refundedCents")
-            SELECT "tenantId", bucket, status, 0, sum(orders)::int, sum("totalCents")::bigint, sum("refundedCents")::bigint
-            FROM moved GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-            ON CONFLICT ("tenantId", ${b}, status, slot) DO UPDATE
+            INSERT INTO ${t} AS r ("tenantId", ${b}, ${k}, slot, orders, "totalCents", "refundedCents")
+            SELECT "tenantId", bucket, ${k}, 0, sum(orders)::int, sum("totalCents")::bigint, sum("refundedCents")::bigint
+            FROM moved GROUP BY 1, 2, ${kGroup} ORDER BY 1, 2, ${kGroup}
+            ON CONFLICT ("tenantId", ${b}, ${k}, slot) DO UPDATE
               SET orders = r.orders + EXCLUDED.orders, "totalCents" = r."totalCents" + EXCLUDED."totalCents",
                   "refundedCents" = r."refundedCents" + EXCLUDED."refundedCents"
           )

@@ -1,8 +1,9 @@
 // Property: whatever mix of order writes happens (orders placed, paid, rejected, cancelled, refunded in part or
 // in full, edited, moved to another day or time, deleted; some of them concurrently; the daily fold of the
-// rollups' slots between and during them), the per-day and per-quarter-hour rollups the order triggers keep
-// equal a full recount of the orders, and the dashboard (which reads only the rollups) shows what a scan of
-// the orders would, by the days of the shop's time zone.
+// rollups' slots between and during them; the shop changing its currency, an order's currency changed by hand),
+// the per-day and per-quarter-hour-and-currency rollups the order triggers keep equal a full recount of the
+// orders, and the dashboard (which reads only the rollups) shows what a scan of the orders would, by the days of
+// the shop's time zone, each currency apart.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../../src/generated/prisma/index.js';
@@ -28,7 +29,9 @@ type Op =
   | { kind: 'refund'; at: number; cents: number }
   | { kind: 'move'; at: number; daysAgo: number; minutes: number }
   | { kind: 'concurrent'; n: number }
-  | { kind: 'fold' };
+  | { kind: 'fold' }
+  | { kind: 'changeCurrency' }
+  | { kind: 'orderCurrency'; at: number };
 
 const at = fc.nat({ max: 20 });
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -55,6 +58,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   },
   { arbitrary: fc.record({ kind: fc.constant('concurrent' as const), n: fc.integer({ min: 2, max: 6 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('fold' as const) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('changeCurrency' as const) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('orderCurrency' as const), at }), weight: 1 },
 );
 
 /** Shops' time zones, with whole, half and quarter hour offsets, on both sides of UTC, with and without DST. */
@@ -81,15 +86,15 @@ async function rollups(tenantId: string) {
 
 async function salesRollups(tenantId: string) {
   return db.$queryRaw<{ at: string; status: string; orders: number; total: bigint; refunded: bigint }[]>(Prisma.sql`
-    SELECT to_char("quarterHour", 'YYYY-MM-DD HH24:MI') AS at, status::text AS status, sum(orders)::int AS orders, sum("totalCents")::bigint AS total, sum("refundedCents")::bigint AS refunded
-    FROM order_sales_rollups WHERE "tenantId" = ${tenantId} GROUP BY 1, 2 HAVING sum(orders) <> 0 OR sum("totalCents") <> 0 OR sum("refundedCents") <> 0 ORDER BY 1, 2`);
+    SELECT to_char("quarterHour", 'YYYY-MM-DD HH24:MI') AS at, status::text AS status, currency::text AS currency, sum(orders)::int AS orders, sum("totalCents")::bigint AS total, sum("refundedCents")::bigint AS refunded
+    FROM order_currency_sales_rollups WHERE "tenantId" = ${tenantId} GROUP BY 1, 2, 3 HAVING sum(orders) <> 0 OR sum("totalCents") <> 0 OR sum("refundedCents") <> 0 ORDER BY 1, 2, 3`);
 }
 
 async function salesRecount(tenantId: string) {
   return db.$queryRaw<{ at: string; status: string; orders: number; total: bigint; refunded: bigint }[]>(Prisma.sql`
     SELECT to_char(date_trunc('hour', "createdAt") + floor(extract(minute FROM "createdAt") / 15) * interval '15 minutes', 'YYYY-MM-DD HH24:MI') AS at,
-      status::text AS status, count(*)::int AS orders, sum("totalCents")::bigint AS total, sum("refundedTotalCents")::bigint AS refunded
-    FROM orders WHERE "tenantId" = ${tenantId} GROUP BY 1, 2 ORDER BY 1, 2`);
+      status::text AS status, currency::text AS currency, count(*)::int AS orders, sum("totalCents")::bigint AS total, sum("refundedTotalCents")::bigint AS refunded
+    FROM orders WHERE "tenantId" = ${tenantId} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
 }
 
 async function recount(tenantId: string) {
@@ -106,10 +111,12 @@ describe('order daily rollups (property-based)', () => {
         const ctx = adminCtx(tenant.id);
         const product = await f.product({ tenantId: tenant.id, unitPriceCents: 1000 });
         const orders: string[] = [];
+        let currency = 'USD';
         const place = async (daysAgo: number, minutes: number, cents: number) => {
           const o = await f.order({
             tenantId: tenant.id,
             customerId: customer.id,
+            currency,
             createdAt: new Date(NOW.getTime() - daysAgo * DAY - minutes * MINUTE),
             lines: [{ productId: product.id, quantity: 1, unitPriceCents: cents }],
           });
@@ -130,8 +137,16 @@ describe('order daily rollups (property-based)', () => {
             ]);
           } else if (o.kind === 'fold') {
             await foldRollupSlots({ sql, clock: systemClock });
+          } else if (o.kind === 'changeCurrency') {
+            // The shop changes its currency: its orders keep theirs, later ones are in the new one.
+            currency = currency === 'USD' ? 'EUR' : 'USD';
+            await db.tenant.update({ where: { id: tenant.id }, data: { currency } });
           } else if (!id) continue;
-          else if (o.kind === 'confirm') await attempt(() => s.payments.confirm(ctx, { orderId: id }));
+          else if (o.kind === 'orderCurrency') {
+            // An order's currency changed by hand (a script): its money moves to the other currency's figures.
+            const order = await db.order.findFirst({ where: { id }, select: { currency: true } });
+            if (order) await db.order.update({ where: { id }, data: { currency: order.currency === 'USD' ? 'EUR' : 'USD' } });
+          } else if (o.kind === 'confirm') await attempt(() => s.payments.confirm(ctx, { orderId: id }));
           else if (o.kind === 'reject') {
             const payment = await db.payment.findFirst({ where: { orderId: id } });
             if (payment) await attempt(() => s.payments.reject(ctx, { paymentId: payment.id, reason: 'not received' }));
@@ -165,13 +180,30 @@ describe('order daily rollups (property-based)', () => {
         }
         expect(dash.timeZone).toBe(timeZone);
         expect(dash.salesByDay?.at(-1)?.day).toBe(dayIn(NOW, timeZone));
-        for (const day of dash.salesByDay ?? []) {
-          const sold = all.filter((x) => dayIn(x.createdAt, timeZone) === day.day && !['PENDING_PAYMENT', 'CANCELLED'].includes(x.status));
-          expect({ day: day.day, orders: day.orders, net: day.netCents }).toEqual({
-            day: day.day,
-            orders: sold.length,
-            net: sold.reduce((sum, x) => sum + x.totalCents - x.refundedTotalCents, 0),
-          });
+        // Each currency apart: the shop's own first, then each other one with money in the 30 days.
+        const firstDay = dash.salesByDay![0]!.day;
+        const sales = all.filter((x) => !['PENDING_PAYMENT', 'CANCELLED'].includes(x.status));
+        const inPeriod = sales.filter((x) => dayIn(x.createdAt, timeZone) >= firstDay);
+        const netOn = (c: string, day: string) =>
+          inPeriod
+            .filter((x) => x.currency === c && dayIn(x.createdAt, timeZone) === day)
+            .reduce((sum, x) => sum + x.totalCents - x.refundedTotalCents, 0);
+        // Another currency is shown only when one of its days has money (net) in it.
+        const others = [...new Set(inPeriod.map((x) => x.currency))]
+          .filter((c) => c !== currency && inPeriod.some((x) => x.currency === c && netOn(c, dayIn(x.createdAt, timeZone)) !== 0))
+          .sort();
+        expect(dash.sales?.map((c) => c.currency)).toEqual([currency, ...others]);
+        expect(dash.salesByDay).toEqual(dash.sales![0]!.days);
+        for (const c of dash.sales ?? []) {
+          for (const day of c.days) {
+            const sold = sales.filter((x) => x.currency === c.currency && dayIn(x.createdAt, timeZone) === day.day);
+            expect({ currency: c.currency, day: day.day, orders: day.orders, net: day.netCents }).toEqual({
+              currency: c.currency,
+              day: day.day,
+              orders: sold.length,
+              net: sold.reduce((sum, x) => sum + x.totalCents - x.refundedTotalCents, 0),
+            });
+          }
         }
       }),
       { numRuns: 25 },
@@ -184,7 +216,7 @@ describe('order daily rollups (property-based)', () => {
     expect((await rollups(tenant.id)).reduce((n, r) => n + r.orders, 0)).toBe(3);
     await db.tenant.delete({ where: { id: tenant.id } });
     expect(await db.orderDailyRollup.count({ where: { tenantId: tenant.id } })).toBe(0);
-    expect(await db.orderSalesRollup.count({ where: { tenantId: tenant.id } })).toBe(0);
+    expect(await db.orderCurrencySalesRollup.count({ where: { tenantId: tenant.id } })).toBe(0);
   });
 
   it("puts each sale on the shop's own day, not UTC's, whatever its offset", async () => {

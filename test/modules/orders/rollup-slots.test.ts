@@ -1,6 +1,6 @@
 // The daily fold of the dashboard's rollups (src/modules/orders/rollup-slots.jobs.ts): a past bucket's slots become
 // one row, rows at zero go, the totals and the dashboard do not move, a bucket still in its hour is left alone,
-// and a row an order write holds is not waited for.
+// and a row an order write holds is not waited for; a bucket's currencies stay apart.
 import { afterAll, describe, expect, it } from 'vitest';
 import { foldRollupSlots } from '../../../src/modules/orders/index.js';
 import { systemClock } from '../../../src/platform/clock.js';
@@ -15,15 +15,18 @@ const f = factories(db);
 afterAll(() => closeTestDb());
 
 const HOUR = 3_600_000;
+/** The rollup tables, their bucket and the columns that key a row besides tenant, bucket and slot. */
 const TABLES = [
-  ['order_daily_rollups', 'day'],
-  ['order_sales_rollups', 'quarterHour'],
+  ['order_daily_rollups', 'day', ['status']],
+  ['order_currency_sales_rollups', 'quarterHour', ['status', 'currency']],
 ] as const;
+const keysOf = (keys: readonly string[]) => Prisma.raw(keys.map((k) => `"${k}"::text`).join(', '));
+const SALES = 'order_currency_sales_rollups';
 
-/** Per table, the shop's rows: how many, how many outside slot 0, and the sums per bucket and status. */
+/** Per table, the shop's rows: how many, how many outside slot 0, and the sums per bucket and status (and currency). */
 async function state(tenantId: string) {
   const out: Record<string, { rows: number; slotted: number; zero: number; sums: unknown[] }> = {};
-  for (const [table, bucket] of TABLES) {
+  for (const [table, bucket, keys] of TABLES) {
     const t = Prisma.raw(table);
     const b = Prisma.raw(`"${bucket}"`);
     const [n] = await db.$queryRaw<{ rows: number; slotted: number; zero: number }[]>`
@@ -31,8 +34,8 @@ async function state(tenantId: string) {
         count(*) FILTER (WHERE orders = 0 AND "totalCents" = 0 AND "refundedCents" = 0)::int AS zero
       FROM ${t} WHERE "tenantId" = ${tenantId}`;
     const sums = await db.$queryRaw<unknown[]>`
-      SELECT ${b}::text AS bucket, status::text AS status, sum(orders)::int AS orders, sum("totalCents")::bigint AS total, sum("refundedCents")::bigint AS refunded
-      FROM ${t} WHERE "tenantId" = ${tenantId} GROUP BY 1, 2 HAVING sum(orders) <> 0 OR sum("totalCents") <> 0 ORDER BY 1, 2`;
+      SELECT ${b}::text AS bucket, ${keysOf(keys)}, sum(orders)::int AS orders, sum("totalCents")::bigint AS total, sum("refundedCents")::bigint AS refunded
+      FROM ${t} WHERE "tenantId" = ${tenantId} GROUP BY ${b}, ${keysOf(keys)} HAVING sum(orders) <> 0 OR sum("totalCents") <> 0 ORDER BY 1, 2, 3`;
     out[table] = { ...n!, sums };
   }
   return out;
@@ -43,24 +46,28 @@ async function state(tenantId: string) {
  * every bucket gets rows in slots 0 and 11 that cancel out, and a bucket with no order left gets two more (rows
  * that sum to zero).
  */
-async function busyShop(createdAt: Date[]) {
+async function busyShop(createdAt: Date[], currencies: string[] = ['USD']) {
   const { tenant, customer } = await f.shop();
-  for (const at of createdAt) await f.order({ tenantId: tenant.id, customerId: customer.id, createdAt: at, totalCents: 1500 });
+  for (const at of createdAt)
+    for (const currency of currencies)
+      await f.order({ tenantId: tenant.id, customerId: customer.id, createdAt: at, totalCents: 1500, currency });
   const empty = new Date(createdAt[0]!.getTime() - 3 * 24 * HOUR).toISOString();
-  for (const [table, bucket] of TABLES) {
+  for (const [table, bucket, keys] of TABLES) {
     const t = Prisma.raw(table);
     const b = Prisma.raw(`"${bucket}"`);
+    const k = Prisma.raw(keys.map((key) => `"${key}"`).join(', '));
+    const emptyKeys = table === SALES ? Prisma.sql`'PAID', 'USD'` : Prisma.sql`'PAID'`;
     const emptyBucket =
       table === 'order_daily_rollups'
         ? Prisma.sql`(${empty}::timestamptz AT TIME ZONE 'UTC')::date`
         : Prisma.sql`date_bin('15 minutes', ${empty}::timestamptz AT TIME ZONE 'UTC', TIMESTAMP '2000-01-01')`;
     await db.$executeRaw`
-      INSERT INTO ${t} AS r ("tenantId", ${b}, status, slot, orders, "totalCents", "refundedCents")
-      SELECT DISTINCT "tenantId", ${b}, status, s.slot, s.sign * 2, s.sign * 700, 0
+      INSERT INTO ${t} AS r ("tenantId", ${b}, ${k}, slot, orders, "totalCents", "refundedCents")
+      SELECT DISTINCT "tenantId", ${b}, ${k}, s.slot, s.sign * 2, s.sign * 700, 0
       FROM ${t}, (VALUES (0::smallint, 1), (11::smallint, -1)) s(slot, sign) WHERE "tenantId" = ${tenant.id}
       UNION ALL
-      SELECT ${tenant.id}, ${emptyBucket}, 'PAID', s.slot, s.sign, s.sign * 900, 0 FROM (VALUES (5::smallint, 1), (9::smallint, -1)) s(slot, sign)
-      ON CONFLICT ("tenantId", ${b}, status, slot) DO UPDATE
+      SELECT ${tenant.id}, ${emptyBucket}, ${emptyKeys}, s.slot, s.sign, s.sign * 900, 0 FROM (VALUES (5::smallint, 1), (9::smallint, -1)) s(slot, sign)
+      ON CONFLICT ("tenantId", ${b}, ${k}, slot) DO UPDATE
         SET orders = r.orders + EXCLUDED.orders, "totalCents" = r."totalCents" + EXCLUDED."totalCents"`;
   }
   return tenant;
@@ -69,8 +76,8 @@ async function busyShop(createdAt: Date[]) {
 /** The shop's quarter-hour rows since `since`, slot by slot. */
 const recentRows = (tenantId: string, since: Date) =>
   db.$queryRaw<unknown[]>`
-    SELECT "quarterHour"::text, status::text, slot, orders, "totalCents" FROM order_sales_rollups
-    WHERE "tenantId" = ${tenantId} AND "quarterHour" >= ${since.toISOString()}::timestamptz AT TIME ZONE 'UTC' ORDER BY 1, 2, 3`;
+    SELECT "quarterHour"::text, status::text, currency::text, slot, orders, "totalCents" FROM order_currency_sales_rollups
+    WHERE "tenantId" = ${tenantId} AND "quarterHour" >= ${since.toISOString()}::timestamptz AT TIME ZONE 'UTC' ORDER BY 1, 2, 3, 4`;
 
 /** The shop's daily rows of the UTC day of `at`, slot by slot. */
 const dayRows = (tenantId: string, at: Date) =>
@@ -90,13 +97,13 @@ describe("the dashboard rollups' daily fold", () => {
     const tenant = await busyShop([new Date(today - 50 * HOUR), new Date(today - 26 * HOUR), new Date(today - 5 * HOUR)]);
     const before = await state(tenant.id);
     const dashBefore = await dashboardData(db, admin(tenant.id), now);
-    expect(before.order_sales_rollups!.slotted).toBeGreaterThan(0);
+    expect(before[SALES]!.slotted).toBeGreaterThan(0);
     expect(before.order_daily_rollups!.slotted).toBeGreaterThan(0);
-    expect(before.order_sales_rollups!.zero).toBe(0);
+    expect(before[SALES]!.zero).toBe(0);
 
     const atOneAm = { now: () => new Date(today + HOUR) };
     const folded = await foldRollupSlots({ sql, clock: atOneAm });
-    expect(folded.order_sales_rollups!.stoppedOnLock).toBe(false);
+    expect(folded[SALES]!.stoppedOnLock).toBe(false);
 
     const after = await state(tenant.id);
     for (const [table] of TABLES) {
@@ -105,13 +112,37 @@ describe("the dashboard rollups' daily fold", () => {
       expect(after[table]!.zero, table).toBe(0);
     }
     // One row per bucket and status: three quarter hours with one order each.
-    expect(after.order_sales_rollups!.rows).toBe(3);
-    expect(folded.order_sales_rollups!.rows).toBeGreaterThan(0);
+    expect(after[SALES]!.rows).toBe(3);
+    expect(folded[SALES]!.rows).toBeGreaterThan(0);
     expect(await dashboardData(db, admin(tenant.id), now)).toEqual(dashBefore);
 
     // Again: nothing left to fold.
     await foldRollupSlots({ sql, clock: atOneAm });
     expect(await state(tenant.id)).toEqual(after);
+  });
+
+  it("keeps a bucket's currencies apart: dollars and euros of one quarter hour fold into one row each", async () => {
+    // A shop that changed its currency has orders of both in its past buckets; a fold that summed a bucket's
+    // rows over currencies would put the euros into the dollars' row (or fail on the key).
+    const now = new Date();
+    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    const tenant = await busyShop([new Date(today - 50 * HOUR), new Date(today - 26 * HOUR)], ['USD', 'EUR']);
+    const before = await state(tenant.id);
+    expect(before[SALES]!.slotted).toBeGreaterThan(0);
+    const folded = await foldRollupSlots({ sql, clock: { now: () => new Date(today + HOUR) } });
+    expect(folded[SALES]!.stoppedOnLock).toBe(false);
+    const after = await state(tenant.id);
+    expect(after[SALES]!.sums).toEqual(before[SALES]!.sums);
+    expect(after[SALES]!.slotted).toBe(0);
+    // Two quarter hours, one PENDING_PAYMENT row in each currency: four rows.
+    expect(after[SALES]!.rows).toBe(4);
+    const currencies = await db.$queryRaw<{ currency: string; orders: number; total: bigint }[]>`
+      SELECT currency::text AS currency, sum(orders)::int AS orders, sum("totalCents")::bigint AS total
+      FROM order_currency_sales_rollups WHERE "tenantId" = ${tenant.id} GROUP BY 1 ORDER BY 1`;
+    expect(currencies).toEqual([
+      { currency: 'EUR', orders: 2, total: 3000n },
+      { currency: 'USD', orders: 2, total: 3000n },
+    ]);
   });
 
   it('leaves the buckets of the last hour (and the daily rows of today) in their slots', async () => {
@@ -130,8 +161,8 @@ describe("the dashboard rollups' daily fold", () => {
     expect(await recentRows(tenant.id, since)).toEqual(recent);
     expect(await dayRows(tenant.id, placed)).toEqual(day);
     const after = await state(tenant.id);
-    expect(after.order_sales_rollups!.sums).toEqual(before.order_sales_rollups!.sums);
-    expect(after.order_sales_rollups!.zero).toBe(0);
+    expect(after[SALES]!.sums).toEqual(before[SALES]!.sums);
+    expect(after[SALES]!.zero).toBe(0);
   });
 
   it("does not wait on a row an order write holds: it gives up on it, and the order's transaction goes on", async () => {
@@ -145,21 +176,21 @@ describe("the dashboard rollups' daily fold", () => {
     const isHeld = new Promise<void>((r) => (held = r));
     const writer = sql.transaction(async (tx) => {
       await tx.execute(Prisma.sql`
-        SELECT 1 FROM order_sales_rollups WHERE "tenantId" = ${tenant.id} AND slot = 0 FOR UPDATE`);
+        SELECT 1 FROM order_currency_sales_rollups WHERE "tenantId" = ${tenant.id} AND slot = 0 FOR UPDATE`);
       held();
       await holding;
-      return tx.execute(Prisma.sql`UPDATE order_sales_rollups SET orders = orders WHERE "tenantId" = ${tenant.id} AND slot = 0`);
+      return tx.execute(Prisma.sql`UPDATE order_currency_sales_rollups SET orders = orders WHERE "tenantId" = ${tenant.id} AND slot = 0`);
     });
     await isHeld;
     // The writer lets go only after the fold has returned: a fold that waited for it would never return.
     const folded = await foldRollupSlots({ sql, clock: systemClock });
     release();
     expect(await writer).toBeGreaterThan(0);
-    expect(folded.order_sales_rollups!.stoppedOnLock).toBe(true);
+    expect(folded[SALES]!.stoppedOnLock).toBe(true);
     // Whatever it did fold or not, the sums are the same.
-    expect((await state(tenant.id)).order_sales_rollups!.sums).toEqual(before.order_sales_rollups!.sums);
+    expect((await state(tenant.id))[SALES]!.sums).toEqual(before[SALES]!.sums);
     // The next run, with nobody holding the row, folds it.
-    expect((await foldRollupSlots({ sql, clock: systemClock })).order_sales_rollups!.stoppedOnLock).toBe(false);
-    expect((await state(tenant.id)).order_sales_rollups!.slotted).toBe(0);
+    expect((await foldRollupSlots({ sql, clock: systemClock }))[SALES]!.stoppedOnLock).toBe(false);
+    expect((await state(tenant.id))[SALES]!.slotted).toBe(0);
   });
 });

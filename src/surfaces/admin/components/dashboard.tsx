@@ -1,4 +1,5 @@
-// The panel's home page: net sales per day (the shop's last 30 days, in its time zone) as a bar chart and
+// The panel's home page: net sales per day (the shop's last 30 days, in its time zone) as a bar chart per currency
+// (the shop's own; another only for orders from before the shop changed its currency, never added together), and
 // orders by status as horizontal bars, each status as its badge (words on its colours, as the orders list shows
 // it), drawn as inline SVG/CSS (no chart library, no network assets). A shop still on the default time zone
 // (UTC) while the admin's browser is elsewhere gets a notice offering the change (TimeZoneNotice). Above it all,
@@ -15,18 +16,27 @@ interface Data {
   timeZone?: string;
   /** Where the shop's time zone is changed; only for an admin who may change it. */
   timeZoneSettingsUrl?: string;
-  salesByDay?: { day: string; orders: number; netCents: number; net: string }[];
+  salesByDay?: SalesDay[];
+  /** Per currency, the shop's own first; another only when the 30 days have money in it (never added together). */
+  sales?: { currency: string; days: SalesDay[] }[];
   byStatus?: { status: string; count: number; label?: string; badge?: { background: string; text: string } | null }[];
   totals?: { orders: number; net: string; pendingPayment: number };
   tenants?: number;
   /** dashboard-view.ts: the counts in words ("1 paid order", "2 orders awaiting payment", "3 shops"). */
-  words?: { paidOrders?: string; awaitingPayment?: string; shops?: string };
+  words?: { paidOrders?: string; awaitingPayment?: string; shops?: string; sales?: { currency: string; net: string; from: string }[] };
   /** dashboard/readiness-items.ts: one sentence per gap, and the page that fixes it (never for staff). */
   readiness?: { items: ReadinessItem[]; canFix: boolean };
   /** dashboard/money-to-return.ts: each deleted order's payment to return by hand, and its page. */
   moneyToReturn?: { items: MoneyToReturnItem[]; canMark: boolean };
   /** The shop chose its server's administrators as its admins: who and when; `undoUrl` for an admin only. */
   serverAdminsOnly?: { text: string; undoUrl?: string };
+}
+
+interface SalesDay {
+  day: string;
+  orders: number;
+  netCents: number;
+  net: string;
 }
 
 interface MoneyToReturnItem {
@@ -78,7 +88,8 @@ const StatusBadge: React.FC<{ row: NonNullable<Data['byStatus']>[number] }> = ({
   </span>
 );
 
-const SalesChart: React.FC<{ days: NonNullable<Data['salesByDay']> }> = ({ days }) => {
+/** `testId`: the shop's currency's chart is "sales-chart", an earlier currency's "sales-chart-EUR". */
+const SalesChart: React.FC<{ days: SalesDay[]; currency: string; testId: string }> = ({ days, currency, testId }) => {
   const top = days.reduce((best, d) => (d.netCents > best.netCents ? d : best), days[0] ?? { netCents: 0, net: '' });
   const width = 720;
   const height = 220;
@@ -88,7 +99,13 @@ const SalesChart: React.FC<{ days: NonNullable<Data['salesByDay']> }> = ({ days 
   const barW = Math.max(2, slot * 0.7);
   const plotH = height - pad.top - pad.bottom;
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label="Net sales per day, last 30 days" data-testid="sales-chart">
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      width="100%"
+      role="img"
+      aria-label={`Net sales per day in ${currency}, last 30 days`}
+      data-testid={testId}
+    >
       <line x1={pad.left} x2={width - pad.right} y1={height - pad.bottom} y2={height - pad.bottom} stroke="#c0c0ca" />
       {top.netCents > 0 && (
         <>
@@ -394,12 +411,20 @@ const Dashboard: React.FC = () => {
         <Text>No shop is linked to this account.</Text>
       </Box>
     );
+  const sales = data.sales ?? [];
   return (
     <Box variant="grey" data-testid="dashboard">
       <Box variant="container" mb="xl">
         <H2>{data.tenantName}</H2>
-        <Text>
-          Last 30 days: <strong>{data.totals?.net}</strong> net sales from {data.words?.paidOrders}. {data.words?.awaitingPayment}.
+        <Text data-testid="dashboard-summary">
+          Last 30 days:{' '}
+          {(data.words?.sales ?? []).map((c, i) => (
+            <span key={c.currency} data-testid={`dashboard-sales-${c.currency}`}>
+              {i > 0 && '; '}
+              <strong>{c.net}</strong> {c.from}
+            </span>
+          ))}
+          . {data.words?.awaitingPayment}.
         </Text>
       </Box>
       {data.moneyToReturn && <MoneyToReturn items={data.moneyToReturn.items} canMark={data.moneyToReturn.canMark} />}
@@ -409,7 +434,9 @@ const Dashboard: React.FC = () => {
       )}
       {data.timeZoneSettingsUrl && <TimeZoneNotice shopZone={data.timeZone ?? 'UTC'} settingsUrl={data.timeZoneSettingsUrl} />}
       <Box variant="container" mb="xl">
-        <H4 mb={data.timeZoneSettingsUrl ? 'sm' : 'lg'}>Net sales per day (last 30 days, {data.timeZone ?? 'UTC'})</H4>
+        <H4 mb={data.timeZoneSettingsUrl ? 'sm' : 'lg'}>
+          Net sales per day{sales.length > 1 ? ` in ${sales[0]!.currency}` : ''} (last 30 days, {data.timeZone ?? 'UTC'})
+        </H4>
         {data.timeZoneSettingsUrl && (
           <Text mb="lg" fontSize="sm">
             Days run midnight to midnight in your shop&apos;s time zone.{' '}
@@ -422,8 +449,17 @@ const Dashboard: React.FC = () => {
             </a>
           </Text>
         )}
-        <SalesChart days={data.salesByDay ?? []} />
+        {sales[0] && <SalesChart days={sales[0].days} currency={sales[0].currency} testId="sales-chart" />}
       </Box>
+      {/* Orders in an earlier currency of the shop: their own chart, never added to the shop's currency. */}
+      {sales.slice(1).map((c) => (
+        <Box key={c.currency} variant="container" mb="xl">
+          <H4 mb="lg">
+            Net sales per day in {c.currency} (last 30 days, {data.timeZone ?? 'UTC'})
+          </H4>
+          <SalesChart days={c.days} currency={c.currency} testId={`sales-chart-${c.currency}`} />
+        </Box>
+      ))}
       <Box variant="container">
         <H4 mb="lg">Orders by status</H4>
         <StatusBars rows={data.byStatus ?? []} />

@@ -9,6 +9,23 @@ import { readinessItems, type ReadinessItem, type ReadinessLinks } from './readi
 import { countWords } from '../../../platform/count-words.js';
 import type { MoneyToReturnItem } from './money-to-return.js';
 
+/** One day's paid orders and net sales in one currency. */
+export interface SalesDay {
+  day: string;
+  orders: number;
+  netCents: number;
+  net: string;
+}
+
+/** The period's figures in one currency: its days, its paid orders, its net sales (never summed across currencies). */
+export interface CurrencySales {
+  currency: string;
+  days: SalesDay[];
+  orders: number;
+  netCents: number;
+  net: string;
+}
+
 /** What the dashboard handler reads for one admin (dashboard.handler.ts). */
 export interface DashboardData {
   kind: 'tenant' | 'platform' | 'none';
@@ -18,8 +35,15 @@ export interface DashboardData {
   timeZone?: string;
   /** Where the shop's time zone is changed (its Settings form); only for an admin who may change it. */
   timeZoneSettingsUrl?: string;
-  salesByDay?: { day: string; orders: number; netCents: number; net: string }[];
+  /** The days in the shop's currency (sales[0].days). */
+  salesByDay?: SalesDay[];
+  /**
+   * Per currency: the shop's own first, then any other with money in the period (orders from before the shop
+   * changed its currency), by code.
+   */
+  sales?: CurrencySales[];
   byStatus?: { status: string; count: number }[];
+  /** orders: paid orders in every currency (a count); net: in the shop's currency only. */
   totals?: { orders: number; net: string; pendingPayment: number };
   tenants?: number;
   /** What the shop still lacks before a customer can order (a shop's admin or staff only). */
@@ -32,7 +56,13 @@ export interface DashboardData {
 
 export type DashboardView = Omit<DashboardData, 'byStatus' | 'readiness'> & {
   /** The counts in words ("1 paid order", "2 orders awaiting payment", "3 shops"): the component says them as sent. */
-  words?: { paidOrders?: string; awaitingPayment?: string; shops?: string };
+  words?: {
+    paidOrders?: string;
+    awaitingPayment?: string;
+    shops?: string;
+    /** Per currency of `sales`: its net amount and the words after it. */
+    sales?: { currency: string; net: string; from: string }[];
+  };
   byStatus?: { status: string; count: number; label: string; badge: BadgeColours | null }[];
   /** The checklist: empty when the shop lacks nothing. `canFix`: the admin may open the pages that fix them. */
   readiness?: { items: ReadinessItem[]; canFix: boolean };
@@ -55,6 +85,15 @@ export function dashboardView(data: DashboardData, links: ReadinessLinks | null 
       ...(rest.totals && {
         paidOrders: countWords(rest.totals.orders, 'paid order'),
         awaitingPayment: `${countWords(rest.totals.pendingPayment, 'order')} awaiting payment`,
+      }),
+      // "$1,234.00" "net sales from 5 paid orders", then "€80.00" "net sales from 2 paid orders in EUR" for an
+      // earlier currency (the amount is shown bold).
+      ...(rest.sales && {
+        sales: rest.sales.map((c, i) => ({
+          currency: c.currency,
+          net: c.net,
+          from: `net sales from ${countWords(c.orders, 'paid order')}${i === 0 ? '' : ` in ${c.currency}`}`,
+        })),
       }),
       ...(rest.tenants !== undefined && { shops: countWords(rest.tenants, 'shop') }),
     },

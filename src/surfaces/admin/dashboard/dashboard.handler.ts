@@ -1,7 +1,9 @@
 // Data of the panel's dashboard for the signed-in admin's tenant: net sales per day over the last 30 days
-// (paid orders, refunds subtracted, by order date in the shop's time zone) and the number of orders in each
-// status. Read from the rollups the order triggers maintain (order_sales_rollups by quarter hour for the days,
-// order_daily_rollups for the counts), always filtered by the tenant from the session. Above them, for the
+// (paid orders, refunds subtracted, by order date in the shop's time zone), per currency (the shop's own first;
+// another only when the period has money in it: orders from before the shop changed its currency), and the
+// number of orders in each status. Read from the rollups the order triggers maintain (order_currency_sales_rollups
+// by quarter hour and currency for the days, order_daily_rollups for the counts), always filtered by the tenant from
+// the session. Above them, for the
 // shop's admins and staff, what the shop still lacks before a first order (modules/tenants/shop-readiness.query.ts:
 // settings, catalog and connections only, never the orders), and money paid for deleted orders to return by hand
 // (money-to-return.ts). A platform admin's dashboard has no shop, and no
@@ -14,7 +16,7 @@ import { formatMoney } from '../../../platform/money.js';
 import { todayIn } from '../../../platform/zoned-time.js';
 import { shopReadiness, type ServerReach } from '../../../modules/tenants/shop-readiness.query.js';
 import { isTenantAdmin, isTenantMember, type PanelAdmin } from '../auth/panel-admin.js';
-import { dashboardView, type DashboardData } from './dashboard-view.js';
+import { dashboardView, type CurrencySales, type DashboardData } from './dashboard-view.js';
 import type { ReadinessLinks } from './readiness-items.js';
 import type { DiscordDirectory } from '../resources/discord-directory.js';
 import { deletedOrdersMoneyToReturn } from '../../../modules/payments-processor/checkouts/flagged-payments.query.js';
@@ -44,49 +46,68 @@ export async function dashboardData(db: Db, admin: PanelAdmin | undefined, now =
   const startOf = (day: Temporal.PlainDate) => new Date(day.toZonedDateTime({ timeZone }).epochMilliseconds).toISOString();
   // From the per-quarter-hour rollups the order triggers keep (docs/decisions/dashboard-rollups.md), never a scan
   // of the orders: every zone's midnight falls on a quarter hour, so a day's quarter hours hold exactly its
-  // orders. quarterHour is UTC wall time, as createdAt. Summed per quarter hour first (over statuses and slots),
-  // so the zone's conversion runs on 2,880 rows at most.
-  const rows = await db.$queryRaw<{ day: string; orders: number; net: bigint }[]>`
-    SELECT to_char((q."quarterHour" AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day,
+  // orders. quarterHour is UTC wall time, as createdAt. Summed per quarter hour and currency first (over statuses
+  // and slots), so the zone's conversion runs on 2,880 rows a currency at most. Each currency apart: a shop that
+  // changed its currency has orders in both, and their sum is no amount at all.
+  const rows = await db.$queryRaw<{ currency: string; day: string; orders: number; net: bigint }[]>`
+    SELECT q.currency, to_char((q."quarterHour" AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day,
            sum(q.orders)::int AS orders, sum(q.net)::bigint AS net
     FROM (
-      SELECT r."quarterHour", sum(r.orders) AS orders, sum(r."totalCents" - r."refundedCents") AS net
-      FROM order_sales_rollups r
+      SELECT r.currency::text AS currency, r."quarterHour", sum(r.orders) AS orders, sum(r."totalCents" - r."refundedCents") AS net
+      FROM order_currency_sales_rollups r
       WHERE r."tenantId" = ${tenantId}
         AND r.status NOT IN ('PENDING_PAYMENT', 'CANCELLED')
         AND r."quarterHour" >= ${startOf(days[0]!)}::timestamptz AT TIME ZONE 'UTC'
         AND r."quarterHour" < ${startOf(today.add({ days: 1 }))}::timestamptz AT TIME ZONE 'UTC'
-      GROUP BY r."quarterHour"
+      GROUP BY 1, 2
     ) q
-    GROUP BY 1
+    GROUP BY 1, 2
     HAVING sum(q.orders) <> 0`;
-  const byDay = new Map(rows.map((r) => [r.day, r]));
-  const salesByDay: NonNullable<DashboardData['salesByDay']> = days.map((d) => {
-    const day = d.toString();
-    const r = byDay.get(day);
-    const netCents = r ? Number(r.net) : 0;
-    return { day, orders: r?.orders ?? 0, netCents, net: formatMoney(netCents, tenant.currency) };
-  });
+  const sales = salesPerCurrency(rows, days, tenant.currency);
 
   const grouped = await db.$queryRaw<{ status: string; count: number }[]>`
     SELECT status::text AS status, sum(orders)::int AS count FROM order_daily_rollups WHERE "tenantId" = ${tenantId} GROUP BY status`;
   const counts = new Map(grouped.map((g) => [g.status, g.count]));
   const byStatus = STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 }));
-  const netTotal = salesByDay.reduce((s, d) => s + d.netCents, 0);
+  const own = sales[0]!;
 
   return {
     kind: 'tenant',
     tenantName: tenant.name,
     currency: tenant.currency,
     timeZone,
-    salesByDay,
+    salesByDay: own.days,
+    sales,
     byStatus,
     totals: {
-      orders: salesByDay.reduce((s, d) => s + d.orders, 0),
-      net: formatMoney(netTotal, tenant.currency),
+      orders: sales.reduce((s, c) => s + c.orders, 0),
+      net: own.net,
       pendingPayment: counts.get('PENDING_PAYMENT') ?? 0,
     },
   };
+}
+
+/**
+ * The days' figures of each currency: the shop's own first (always, zeros included), then each other one that has
+ * money in the period (orders from before the shop changed its currency), by code. Never added across currencies.
+ */
+function salesPerCurrency(
+  rows: { currency: string; day: string; orders: number; net: bigint }[],
+  days: Temporal.PlainDate[],
+  shopCurrency: string,
+): CurrencySales[] {
+  const others = [...new Set(rows.filter((r) => r.currency !== shopCurrency && r.net !== 0n).map((r) => r.currency))].sort();
+  return [shopCurrency, ...others].map((currency) => {
+    const byDay = new Map(rows.filter((r) => r.currency === currency).map((r) => [r.day, r]));
+    const perDay = days.map((d) => {
+      const day = d.toString();
+      const r = byDay.get(day);
+      const netCents = r ? Number(r.net) : 0;
+      return { day, orders: r?.orders ?? 0, netCents, net: formatMoney(netCents, currency) };
+    });
+    const netCents = perDay.reduce((s, d) => s + d.netCents, 0);
+    return { currency, days: perDay, orders: perDay.reduce((s, d) => s + d.orders, 0), netCents, net: formatMoney(netCents, currency) };
+  });
 }
 
 // Statuses in words on their badge colours (dashboard-view.ts); for a shop's admin, where its time zone is set

@@ -3,7 +3,7 @@
 // shop never wait on one row; a busy shop's bucket can so have up to 16 rows. Once a bucket is past its busy
 // time nothing needs the slots any more: its rows are summed into slot 0 and rows left at zero are deleted, so
 // a dashboard visit reads at most one row per bucket and status of its past (the 30 days' quarter hours: 2,880
-// per status, not 16 times as many).
+// per status and currency, not 16 times as many).
 //
 // Totals never change: rows move from the slots to slot 0 in one statement. A bucket an order write touches
 // meanwhile simply gets a row in its slot again. Each batch reads the table through (no index on the slot),

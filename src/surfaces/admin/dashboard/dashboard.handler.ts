@@ -3,10 +3,9 @@
 // another only when the period has money in it: orders from before the shop changed its currency), and the
 // number of orders in each status. Read from the rollups the order triggers maintain (order_currency_sales_rollups
 // by quarter hour and currency for the days, order_daily_rollups for the counts), always filtered by the tenant from
-// the session. Above them, for the
-// shop's admins and staff, what the shop still lacks before a first order (modules/tenants/shop-readiness.query.ts:
-// settings, catalog and connections only, never the orders), and money paid for deleted orders to return by hand
-// (money-to-return.ts). A platform admin's dashboard has no shop, and no
+// the session. Above them, for the shop's admins and staff, what the shop still lacks before a first order
+// (modules/tenants/shop-readiness.query.ts: settings, catalog and connections only, never the orders), and money
+// paid for deleted orders to return by hand (money-to-return.ts). A platform admin's dashboard has no shop, and no
 // checklist: the shops' catalogs and settings are their admins' to fix (the panel denies the platform admin
 // their products and shipping types), and a list over every shop would cost more the more shops there are.
 import type { Temporal } from '@js-temporal/polyfill';

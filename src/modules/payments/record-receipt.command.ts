@@ -135,8 +135,10 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
     // under the row lock: of two admins recording the same transfer, or an extra payment on a paid order, at once,
     // the second is told what was recorded meanwhile, not recorded twice; another payment is recorded again from
     // the refreshed post.
-    if (input.receivedCentsShown !== undefined) await refuseIfRecordedMeanwhile(tx, order, { receivedCents: input.receivedCentsShown });
-    else if (input.sentAt) await refuseIfRecordedMeanwhile(tx, order, { sentAt: input.sentAt });
+    // The refusal is read by whoever sent this, on their surface (ctx.actor.type: a Discord admin sees mentions).
+    if (input.receivedCentsShown !== undefined)
+      await refuseIfRecordedMeanwhile(tx, order, { receivedCents: input.receivedCentsShown }, ctx.actor.type);
+    else if (input.sentAt) await refuseIfRecordedMeanwhile(tx, order, { sentAt: input.sentAt }, ctx.actor.type);
     else if (input.owedCentsShown !== undefined && owedCents(order) !== input.owedCentsShown)
       throw recordedMeanwhile(order, { owedSeen: input.owedCentsShown, by: null });
     // A part received while a processor payment of the order is confirming would make that payment more

@@ -2,13 +2,13 @@
 // under the order's row lock): the one rule is "the amount received is still what the admin saw". It covers two admins
 // recording the same transfer (one would record it twice) and two recording an extra payment on an order already paid
 // (both saw nothing owed, so only the amount received tells them apart). The refusal says what was recorded meanwhile
-// and by whom, and that nothing was recorded twice.
-import type { Order, PaymentReceipt } from '../../generated/prisma/index.js';
+// and by whom (in the words of the surface it is read on: recordedBy), and that nothing was recorded twice.
+import type { ActorType, Order, PaymentReceipt } from '../../generated/prisma/index.js';
 import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
 import { orderLabel, owedCents } from '../orders/index.js';
-import { actorNames } from '../audit/actor-names.js';
+import { actorNames, discordAdminNames } from '../audit/actor-names.js';
 
 /**
  * What the admin saw: the amount received a form showed (receivedCents), or, for a command with no screen before it
@@ -19,18 +19,30 @@ export type SeenReceived = { receivedCents: number } | { sentAt: Date };
 type Meanwhile = Pick<PaymentReceipt, 'amountCents' | 'actorType' | 'actorId' | 'createdAt'>;
 
 /**
- * Who recorded a receipt, in the words of a refusal: a panel admin's email and an API key's name as the order's
- * history names them (audit/actor-names.ts). A Discord admin is a mention, not the order page's "Discord admin <id>"
- * (order-view.ts actorOf, a surface's words): the refusal is mostly read in Discord, which shows a mention as the
- * member's name (the panel and the API show <@id>, the id as the page's words do). An online payment's receipt
- * (SYSTEM) is "an online payment", where the history says the system.
+ * Who reads a refusal: the actor type of the one whose receipt it refuses, as their surface shows people. A Discord
+ * admin reads it in Discord, which shows a mention as the member's name; everyone else (the panel, the REST API)
+ * reads plain words, where a mention would show as a raw `<@id>`.
  */
-async function recordedBy(tx: Tx, tenantId: string, receipts: readonly Meanwhile[]): Promise<string> {
-  const known = await actorNames(tx, tenantId, receipts);
+export type RefusalReader = ActorType;
+
+/**
+ * Who recorded a receipt, in the words of a refusal read by `reader`: a panel admin's email and an API key's name as
+ * the order's history names them (audit/actor-names.ts). A Discord admin is a mention for a reader in Discord; for
+ * anyone else "a Discord admin (Dana)", their name as the shop knows it (a member who is also its customer), else
+ * their Discord user id (the order page's "Discord admin <id>"). An online payment's receipt (SYSTEM) is "an online
+ * payment", where the history says the system.
+ */
+async function recordedBy(tx: Tx, tenantId: string, receipts: readonly Meanwhile[], reader: RefusalReader): Promise<string> {
+  const inDiscord = reader === 'DISCORD_ADMIN';
+  const [known, members] = await Promise.all([
+    actorNames(tx, tenantId, receipts),
+    inDiscord ? new Map<string, string>() : discordAdminNames(tx, tenantId, receipts),
+  ]);
   const names: string[] = [];
   for (const r of receipts) {
     let name = 'someone';
-    if (r.actorType === 'DISCORD_ADMIN' && r.actorId) name = `<@${r.actorId}>`;
+    if (r.actorType === 'DISCORD_ADMIN' && r.actorId)
+      name = inDiscord ? `<@${r.actorId}>` : `a Discord admin (${members.get(r.actorId) ?? `Discord user id ${r.actorId}`})`;
     else if (r.actorType === 'PANEL_ADMIN' && r.actorId) name = known.get(r.actorId) ?? 'an admin in the panel';
     else if (r.actorType === 'API_KEY' && r.actorId) name = known.get(r.actorId) ?? 'an API key';
     else if (r.actorType === 'SYSTEM') name = 'an online payment';
@@ -40,10 +52,20 @@ async function recordedBy(tx: Tx, tenantId: string, receipts: readonly Meanwhile
 }
 
 /**
- * Refuses (CONFLICT, nothing recorded) when money was recorded on the locked `order` since the admin saw it. Called
- * inside recordReceipt's transaction, after the order's row lock.
+ * Refuses (CONFLICT, nothing recorded) when money was recorded on the locked `order` since the admin saw it, in the
+ * words of `reader`. Called inside recordReceipt's transaction, after the order's row lock.
  */
-export async function refuseIfRecordedMeanwhile(tx: Tx, order: Order, seen: SeenReceived): Promise<void> {
+export async function refuseIfRecordedMeanwhile(tx: Tx, order: Order, seen: SeenReceived, reader: RefusalReader): Promise<void> {
+  const refusal = await recordedMeanwhileRefusal(tx, order, seen, reader);
+  if (refusal) throw refusal;
+}
+
+/**
+ * The refusal a receipt from what the admin saw would get on `order` now (refuseIfRecordedMeanwhile), or null when
+ * the order has still received what they saw. For a caller that answers before anything is typed (the admin post's
+ * "Record amount received" pressed on a post drawn before money was recorded).
+ */
+export async function recordedMeanwhileRefusal(tx: Tx, order: Order, seen: SeenReceived, reader: RefusalReader): Promise<AppError | null> {
   const receipts = await tx.paymentReceipt.findMany({
     where: { orderId: order.id, tenantId: order.tenantId },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -56,7 +78,7 @@ export async function refuseIfRecordedMeanwhile(tx: Tx, order: Order, seen: Seen
     receivedSeen = order.amountReceivedCents - meanwhile.reduce((s, r) => s + r.amountCents, 0);
   } else {
     receivedSeen = seen.receivedCents;
-    if (order.amountReceivedCents === receivedSeen) return;
+    if (order.amountReceivedCents === receivedSeen) return null;
     // The newest receipts that make up the difference: the ones recorded since the form was opened. None do when
     // the amount sent is more than the order has received, or is no amount it had (a caller's wrong number): then
     // the amount sent does not match, and the refusal says so and what the order has received.
@@ -67,13 +89,13 @@ export async function refuseIfRecordedMeanwhile(tx: Tx, order: Order, seen: Seen
       meanwhile.push(r);
       sum += r.amountCents;
     }
-    if (sum !== order.amountReceivedCents - receivedSeen) throw receivedNotMatching(order, receivedSeen);
+    if (sum !== order.amountReceivedCents - receivedSeen) return receivedNotMatching(order, receivedSeen);
   }
-  if (order.amountReceivedCents === receivedSeen) return;
-  throw recordedMeanwhile(order, {
+  if (order.amountReceivedCents === receivedSeen) return null;
+  return recordedMeanwhile(order, {
     receivedSeen,
     meanwhile,
-    by: meanwhile.length ? await recordedBy(tx, order.tenantId, meanwhile) : null,
+    by: meanwhile.length ? await recordedBy(tx, order.tenantId, meanwhile, reader) : null,
   });
 }
 

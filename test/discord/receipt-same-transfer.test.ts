@@ -1,7 +1,8 @@
 // Two admins record the same transfer from one admin post at the same moment ("Record amount received", the modal):
 // the modal carries what its form showed as still owed, and recordReceipt checks it under the order's row lock, so the
 // transfer is recorded once and the second admin is told someone recorded money meanwhile (nothing recorded, no
-// overpayment told to the customer). A deliberate further receipt, from the post refreshed since, is recorded.
+// overpayment told to the customer). A deliberate further receipt, from the post refreshed since, is recorded. A post
+// still drawn before money recorded elsewhere is refused at the press of its button, and drawn again.
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../helpers/db.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -164,28 +165,39 @@ describe('two admins recording the same transfer from one post', () => {
     expect(idA).toBe(`payment:receipt-modal:${s.order.payment.id}:r5500`);
   });
 
-  it('money recorded elsewhere before the post is refreshed: a modal opened from the post as drawn refuses the same amount', async () => {
+  it('money recorded elsewhere before the post is refreshed: "Record amount received" on the post as drawn is refused at the press, and the post is redrawn', async () => {
     const s = await partlyPaidOrder();
     const [a, b] = s.admins as [(typeof s.admins)[number], (typeof s.admins)[number]];
     // The post as admin B's Discord shows it: $20.00 received, $35.00 still owed.
     const drawn = s.post();
     expect(recordButtonOf(drawn)).toBe(`payment:receipt:${s.order.payment.id}:r2000`);
-    // Admin A records the $35.00 transfer by /payment-confirm; the post is refreshed later, by a job.
-    await interact(h, commandInteraction(a, 'payment-confirm', { orderid: String(s.order.number), amount: 3500 }));
-    expect(await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).toMatchObject({ status: 'PAID', amountReceivedCents: 5500 });
+    // Admin A records a $10.00 transfer by /payment-confirm; Discord refuses the post's edit after it (the job that
+    // refreshes it ends on a 4xx), so the post still shows $20.00 received.
+    const postPath = new RegExp(`^${s.posted.path}$`);
+    h.fake.fail({ method: 'PATCH', path: postPath, status: 403, body: { message: 'Missing Access', code: 50001 } });
+    await interact(h, commandInteraction(a, 'payment-confirm', { orderid: String(s.order.number), amount: 1000 }));
+    await waitFor('the refused edit', () => (h.fake.find('PATCH', postPath).some((c) => c.status === 403) ? true : null));
+    expect(recordButtonOf(s.post())).toBe(`payment:receipt:${s.order.payment.id}:r2000`);
 
-    // Admin B presses "Record amount received" on the post they still see: the modal says what they add to.
-    const modal = await s.openModal(b, drawn);
-    expect(modal.id).toBe(`payment:receipt-modal:${s.order.payment.id}:r2000`);
-    expect(modal.label).toBe('Amount (USD), received so far: $20.00');
-    expect(modal.label.length).toBeLessThanOrEqual(45);
-    const answer = await interact(h, modalInteraction(b, modal.id, { amount: '35.00', note: 'zelle 1' }, drawn));
-
+    // Admin B presses "Record amount received" on it: told at once, before typing anything, and only they see it.
+    const pressed = await interact(h, componentInteraction(b, recordButtonOf(drawn), { message: drawn }));
+    expect(pressed.type).toBe(4);
+    expect(pressed.data.flags).toBe(64);
     const receipts = await db.paymentReceipt.findMany({ where: { orderId: s.order.id }, orderBy: { createdAt: 'asc' } });
-    expect(receipts.map((r) => r.amountCents)).toEqual([2000, 3500]);
-    expect(textOf(answer)).toContain(
-      `Order #${s.order.number} now has nothing still owed ($55.00 received): <@${receipts[1]!.actorId}> recorded $35.00 meanwhile. This was not recorded, so nothing counts twice.`,
+    expect(receipts.map((r) => r.amountCents)).toEqual([2000, 1000]);
+    expect(textOf(pressed)).toContain(
+      `Order #${s.order.number} now has $25.00 still owed ($30.00 received): <@${a.user.id}> recorded $10.00 meanwhile. Nothing was recorded. This post is being refreshed with what the order has received now: press "Record amount received" on it again if another payment arrived.`,
     );
+
+    // The post is drawn again: its button carries what the order has received now, and opens a form that adds to it.
+    await waitFor('the post redrawn with $30.00 received', () =>
+      recordButtonOf(s.post()) === `payment:receipt:${s.order.payment.id}:r3000` ? true : null,
+    );
+    expect(s.content()).toContain('$30.00 of $55.00 received · $25.00 still owed');
+    const modal = await s.openModal(b);
+    expect(modal.id).toBe(`payment:receipt-modal:${s.order.payment.id}:r3000`);
+    expect(modal.label).toBe('Amount (USD), received so far: $30.00');
+    expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(2);
   });
 
   it('/payment-confirm with an amount, sent by two admins at once, records it once; one sent after it records again', async () => {

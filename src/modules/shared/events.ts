@@ -42,6 +42,11 @@ export const EVENTS = {
   orderItemsChanged: 'order.items_changed',
   /** An admin recorded money received for an order (a part, the rest, or more than the total). */
   paymentReceiptRecorded: 'payment.receipt_recorded',
+  /**
+   * An admin pressed "Record amount received" on an admin post that shows another amount received than the order has
+   * (payments/receipt-form.ts): the post is drawn again, so its button carries the amount received now.
+   */
+  adminPostOutOfDate: 'order.admin_post_out_of_date',
   /** An admin marked (part of) an order's overpayment as sent back to the customer (payments/return-overpayment.command.ts). */
   overpaymentReturned: 'payment.overpayment_returned',
   /** An admin ticked a by-hand refund's money as sent back to the customer (refunds/manual-return.command.ts). */
@@ -247,6 +252,7 @@ export const paymentReceiptRecordedPayload = z.object({
   /** partial: still owed; paid: it completed the payment (order.paid follows); extra: on an already paid order. */
   outcome: z.enum(['partial', 'paid', 'extra']),
 });
+export const adminPostOutOfDatePayload = z.object({ tenantId: z.string(), orderId: z.string() });
 export const overpaymentReturnedPayload = z.object({
   tenantId: z.string(),
   orderId: z.string(),
@@ -304,6 +310,7 @@ export type OrderDeliveredPayload = z.infer<typeof orderDeliveredPayload>;
 export type OrderDeletedPayload = z.infer<typeof orderDeletedPayload>;
 export type OrderItemsChangedPayload = z.infer<typeof orderItemsChangedPayload>;
 export type PaymentReceiptRecordedPayload = z.infer<typeof paymentReceiptRecordedPayload>;
+export type AdminPostOutOfDatePayload = z.infer<typeof adminPostOutOfDatePayload>;
 export type OverpaymentReturnedPayload = z.infer<typeof overpaymentReturnedPayload>;
 export type ManualReturnDonePayload = z.infer<typeof manualReturnDonePayload>;
 export type CheckoutStateChangedPayload = z.infer<typeof checkoutStateChangedPayload>;

@@ -19,6 +19,8 @@
 //   payment.receipt_recorded > discord-notify : DM saying a part arrived and what is still owed (or that
 //                                          more than the total arrived); > discord-admin-message: the
 //                                          admin message shows the new received amount
+//   order.admin_post_out_of_date > discord-admin-message : "Record amount received" was pressed on a post showing
+//                                          another amount received than the order has: the post is drawn again
 //   refund.manual_return_done > discord-admin-message : the admin message says the money owed back was returned
 //   refund.processor_failed > discord-admin-alert : the processor did not return a refund's money; the
 //                                                   admin channel is told to return it another way
@@ -73,6 +75,7 @@ import {
   orderPersonalDataErasedPayload,
   orderShippedPayload,
   paymentReceiptRecordedPayload,
+  adminPostOutOfDatePayload,
   overpaymentReturnedPayload,
   manualReturnDonePayload,
   checkoutStateChangedPayload,
@@ -726,6 +729,15 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     lane: ADMIN_CHANNEL_LANE,
     schema: paymentReceiptRecordedPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
+  });
+
+  // "Record amount received" pressed on a post showing another amount received than the order has (its refresh after
+  // the receipt not run yet, or ended on a refused edit): drawn again, with a cancelled order's own words read back.
+  bus.subscribe(EVENTS.adminPostOutOfDate, 'discord-admin-message', {
+    lane: ADMIN_CHANNEL_LANE,
+    schema: adminPostOutOfDatePayload,
+    run: async ({ tenantId, orderId }) =>
+      refreshAdminMessage(tenantId, orderId, (await deps.cancelReason?.(tenantId, orderId)) ?? undefined),
   });
 
   // An overpayment marked returned in the panel: the post stops asking for it to be returned.

@@ -4,7 +4,7 @@
 // service runs. The order can be given by id ("ord_…") or number ("1001", "#1001").
 import { InteractionType, TextInputStyle } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { AppError } from '../../../platform/errors.js';
+import { AppError, isAppError } from '../../../platform/errors.js';
 import { centsToDecimalString, formatMoney, parseMoneyInput } from '../../../platform/money.js';
 import { parseInput } from '../../../platform/validate.js';
 import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.js';
@@ -168,6 +168,21 @@ function amountLabel(receivedCents: number, currency: string): string {
   return label.length <= MODAL_LABEL_MAX ? label : `Amount, ${soFar}`;
 }
 
+/**
+ * A refusal of "Record amount received" at the press (payments.openReceiptForm), in the post's words: the module's
+ * headline (where the order stands, who recorded what meanwhile), that nothing was recorded, and what to do next.
+ */
+function atThePress(err: unknown): unknown {
+  if (!isAppError(err) || err.code !== 'CONFLICT') return err;
+  const headline = (err.details as { headline?: unknown } | undefined)?.headline;
+  if (typeof headline !== 'string') return err;
+  return new AppError(
+    'CONFLICT',
+    `${headline} Nothing was recorded. This post is being refreshed with what the order has received now: press "Record amount received" on it again if another payment arrived.`,
+    err.details,
+  );
+}
+
 /** The admin message the buttons sit on, updated in place (type 7) with the decision. */
 function decided(ctx: HandlerContext, outcome: Parameters<typeof decidedAdminMessage>[1]) {
   const original =
@@ -194,11 +209,18 @@ export const adminComponents: ComponentRoutes = {
     kind: 'component',
     adminOnly: true,
     async run(ctx, [paymentId, shown]) {
-      const order = await ctx.services.payments.orderOfPayment(ctx.tenant.id, paymentId);
-      // What the post showed as received when it was drawn (its button carries it); a post drawn before buttons
-      // carried it: what the order has when the modal opens. The modal carries it on: recorded only while the order
-      // has still received that (money recorded since, from another post, /payment-confirm, the panel or the API,
-      // is not recorded again), and its label says it, so the admin sees what they add to.
+      // What the post showed as received when it was drawn (its button carries it). The order has received another
+      // amount since (money recorded from another post, /payment-confirm, the panel or the API, and the post not
+      // refreshed yet): refused now, before anything is typed, with what was recorded meanwhile and by whom, and the
+      // post is drawn again with the amount received now (receipt-form.ts); the answer is the admin's alone, as every
+      // refusal on the post is. A post drawn before buttons carried it: what the order has when the modal opens.
+      const order = await ctx.services.payments
+        .openReceiptForm(ctx.adminContext(), paymentId, shown?.receivedCents)
+        .catch((err: unknown) => {
+          throw atThePress(err);
+        });
+      // The modal carries it on: recorded only while the order has still received that (two admins typing the same
+      // transfer from one post record it once), and its label says it, so the admin sees what they add to.
       const receivedCents = shown?.receivedCents ?? order.amountReceivedCents;
       const owed = owedCents({ totalCents: order.totalCents, amountReceivedCents: receivedCents });
       return modal(customId('payment:receipt-modal', paymentId, `r${receivedCents}`), `Money received: order #${order.number}`, [

@@ -34,6 +34,11 @@ export const ERROR_CODES = {
    * refund's amount, or confirmed another one: nothing was changed (order-admin/cancel-refund-consent.ts).
    */
   REFUND_CONFIRMATION_REQUIRED: 409,
+  /**
+   * The same admin sent the same amount received for the same order again within minutes (payments/repeated-receipt.ts):
+   * nothing was recorded until they confirm it is another payment.
+   */
+  RECEIPT_CONFIRMATION_REQUIRED: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INVOICE_LINK_DISABLED: 503,

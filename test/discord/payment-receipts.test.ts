@@ -14,8 +14,10 @@ import { loggedIn } from '../admin/admin-helpers.js';
 import {
   commandInteraction,
   componentInteraction,
+  customIdsOf,
   interact,
   member,
+  messageOf,
   modalInteraction,
   startHarness,
   textOf,
@@ -231,9 +233,12 @@ describe('recording money received', () => {
     });
     expect(await db.paymentReceipt.count({ where: { orderId: s.order.id } })).toBe(0);
 
-    // Paid in full, then paid again by mistake: up to twice the total is recorded (and flagged), not beyond.
+    // Paid in full, then paid again by mistake: up to twice the total is recorded (and flagged), not beyond. (The same
+    // amount from the same admin minutes later is asked about first: payment-confirm-repeated.test.ts.)
     await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: String(s.order.number), amount: 4500 }));
-    const twice = await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: String(s.order.number), amount: 4500 }));
+    const asked = await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: String(s.order.number), amount: 4500 }));
+    const twice = await interact(h, componentInteraction(s.admin, customIdsOf(asked)[0]!, { message: messageOf(asked) }));
+    expect(textOf(twice)).toContain('Overpaid by $45.00');
     expect(textOf(twice)).not.toContain('Check the amount');
     const more = await interact(h, commandInteraction(s.admin, 'payment-confirm', { orderid: String(s.order.number), amount: 1 }));
     expect(textOf(more)).toContain('($90.00 is recorded already)');

@@ -24,6 +24,7 @@ import {
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type PaymentReceiptRecordedPayload } from '../shared/events.js';
 import { recordedMeanwhile, refuseIfRecordedMeanwhile } from './recorded-meanwhile.js';
+import { askIfRepeated } from './repeated-receipt.js';
 import { confirmLockedOrder, orderIdOfPayment, paymentRef, refuseWhileMoneyInFlight } from './confirm-payment.command.js';
 
 /** The most an order can have received, as a multiple of its total: paid twice over. */
@@ -50,6 +51,12 @@ export const receiptInput = z
      * order owes another amount now. Omitted: not checked.
      */
     owedCentsShown: z.number().int().min(0).optional(),
+    /**
+     * For a command with no screen before it (/payment-confirm amount:): refused with RECEIPT_CONFIRMATION_REQUIRED,
+     * nothing recorded, when the same actor recorded the same amount on the order within minutes
+     * (repeated-receipt.ts). Its confirmation is sent with receivedCentsShown instead.
+     */
+    askIfRepeated: z.boolean().optional(),
     /** Same key, same shop: the first receipt is returned and nothing is recorded again. */
     idempotencyKey: z.string().trim().min(1).max(200).optional(),
   })
@@ -141,6 +148,8 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
     else if (input.sentAt) await refuseIfRecordedMeanwhile(tx, order, { sentAt: input.sentAt }, ctx.actor.type);
     else if (input.owedCentsShown !== undefined && owedCents(order) !== input.owedCentsShown)
       throw recordedMeanwhile(order, { owedSeen: input.owedCentsShown, by: null });
+    // The same amount from the same admin minutes after their last: asked, not recorded (a command sent twice).
+    if (input.askIfRepeated) await askIfRepeated(tx, order, ctx.actor, input.amountCents, deps.clock.now());
     // A part received while a processor payment of the order is confirming would make that payment more
     // than is owed when it settles, and the ledger would refund it all: refused as a confirm is.
     if (pending)

@@ -64,6 +64,10 @@ const ROUTES = {
   // order, from one post record it once. With a bare amount: a modal opened when forms carried what was still owed
   // (owedCentsShown). Without: a modal opened before forms carried either.
   'payment:receipt-modal': z.union([z.tuple([paymentId, receivedShown]), z.tuple([paymentId, cents]), z.tuple([paymentId])]),
+  // /payment-confirm amount: sent again by the same admin for the same amount within minutes is asked first
+  // (payments/repeated-receipt.ts): the question's button records it as another payment, with the amount and the
+  // amount received the question showed ("r" and whole cents), so a second press records nothing.
+  'payment:receipt-again': z.tuple([orderId, cents, receivedShown]),
   'legacy:browse': z.tuple([page]),
   'legacy:add': z.tuple([productId]),
   'legacy:address-select': z.tuple([]),

@@ -1,5 +1,5 @@
-// Admin commands and buttons: /refund, /payment-confirm (optionally with the amount received), and
-// approve / record an amount / reject on the admin-channel embed.
+// Admin commands and buttons: /refund, /payment-confirm (optionally with the amount received; the same amount sent
+// again within minutes is asked about first), and approve / record an amount / reject on the admin-channel embed.
 // All are adminOnly (see admin-check.ts for who counts); anyone else gets an ephemeral refusal before any
 // service runs. The order can be given by id ("ord_…") or number ("1001", "#1001").
 import { InteractionType, TextInputStyle } from 'discord-api-types/v10';
@@ -25,6 +25,8 @@ import type { ReceiptResult } from '../../../modules/payments/record-receipt.com
 import { refundClaims } from '../../../modules/payments-processor/checkouts/refund-claims.query.js';
 import { refundClaimsField } from '../views/refund-claims.view.js';
 import { paymentMethodLabel } from '../views/payment-methods.view.js';
+import { repeatedReceiptQuestion } from '../views/repeated-receipt.view.js';
+import type { RepeatedReceiptDetails } from '../../../modules/payments/repeated-receipt.js';
 import type { Refund } from '../../../generated/prisma/index.js';
 import { PROCESSOR_REFUND_OUTCOME, refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
 import { REFUND_MODE_LABELS } from '../../../modules/refunds/refund-mode-words.js';
@@ -105,15 +107,25 @@ export const adminCommands: CommandRoutes = {
       // paid). With one: no screen came before it, so what the admin knew is the order when they sent the command; a
       // receipt recorded after that (another admin's, of the same transfer or an extra payment) refuses it, with who
       // recorded what (docs/decisions/payment-receipts-and-references.md).
-      const r = await ctx.services.payments.recordReceipt(
-        ctx.adminContext(),
-        { orderId: order.id },
-        {
-          amountCents: opts.amount,
-          sentAt: opts.amount === undefined ? undefined : sentAtOf(ctx.interaction, ctx.services.clock.now()),
-          idempotencyKey: `discord:${ctx.interaction.id}`,
-        },
-      );
+      // The same amount from the same admin minutes after they recorded it (the command sent twice) is asked first,
+      // not recorded again (payments/repeated-receipt.ts); the question's button records it as another payment.
+      let r: ReceiptResult;
+      try {
+        r = await ctx.services.payments.recordReceipt(
+          ctx.adminContext(),
+          { orderId: order.id },
+          {
+            amountCents: opts.amount,
+            sentAt: opts.amount === undefined ? undefined : sentAtOf(ctx.interaction, ctx.services.clock.now()),
+            askIfRepeated: opts.amount !== undefined,
+            idempotencyKey: `discord:${ctx.interaction.id}`,
+          },
+        );
+      } catch (err) {
+        if (isAppError(err) && err.code === 'RECEIPT_CONFIRMATION_REQUIRED')
+          return ephemeral(repeatedReceiptQuestion(order, err.details as unknown as RepeatedReceiptDetails));
+        throw err;
+      }
       return ephemeral({ embeds: [receiptEmbed(r, opts.amount !== undefined)] });
     },
   },
@@ -281,6 +293,21 @@ export const adminComponents: ComponentRoutes = {
       return ctx.interaction.type === InteractionType.ModalSubmit && ctx.interaction.message
         ? update(message)
         : ephemeral({ embeds: [receiptEmbed(r, true)] });
+    },
+  },
+  // "Record another $35.00" on the question a repeated /payment-confirm amount: got: recorded as another payment while
+  // the order has still received what the question showed (pressed twice, or money recorded since: refused, nothing
+  // recorded twice). The question (the admin's own, ephemeral) becomes the receipt's answer.
+  'payment:receipt-again': {
+    kind: 'component',
+    adminOnly: true,
+    async run(ctx, [orderId, amountCents, shown]) {
+      const r = await ctx.services.payments.recordReceipt(
+        ctx.adminContext(),
+        { orderId },
+        { amountCents, receivedCentsShown: shown.receivedCents, idempotencyKey: `discord:${ctx.interaction.id}` },
+      );
+      return update({ embeds: [receiptEmbed(r, true)], components: [] });
     },
   },
   'payment:reject': {

@@ -591,6 +591,9 @@ describe('refunds: restock choice and money sent back by hand', () => {
     await testDb().order.update({ where: { id: order.id }, data: { paymentMethod: 'PAYPAL' } });
     await testDb().payment.updateMany({ where: { orderId: order.id }, data: { method: 'PAYPAL', providerReference: 'chk_test_123' } });
     const res = await refund(order.id, { intent: 'refund', mode: 'PARTIAL_AMOUNT', amount: '5.00' });
+    // It opened "Refunded $5.00 … on order #N" while saying the money was still being sent: recorded, as /refund says.
+    expect(res.body.notice.message).toMatch(/^Refund of \$5\.00 \(.*\) recorded on order #\d+ /);
+    expect(res.body.notice.message).not.toContain('Refunded $5.00');
     expect(res.body.notice.message).toContain(
       `(now Partially refunded). The money is being sent to the payment processor, which returns it to the customer. ${PROCESSOR_REFUND_OUTCOME}`,
     );

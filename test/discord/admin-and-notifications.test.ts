@@ -25,7 +25,7 @@ describe('/refund', () => {
       h,
       commandInteraction(s.asAdmin, 'refund', { order: s.order.id, amount: 500, reason: 'Damage compensation' }),
     );
-    expect(textOf(byAmount)).toContain('Refunded $5.00');
+    expect(textOf(byAmount)).toContain('Refund of $5.00 recorded');
     expect(textOf(byAmount)).toContain('Mode: Partial by amount');
     expect(textOf(byAmount)).toContain('No inventory change');
 
@@ -34,12 +34,12 @@ describe('/refund', () => {
       commandInteraction(s.asAdmin, 'refund', { order: String(s.order.number), items: `${s.p1.id}:1, ${s.p2.id}` }),
     );
     expect(textOf(byItems)).toContain('Mode: Partial by items');
-    expect(textOf(byItems)).toContain('Refunded $30.00');
+    expect(textOf(byItems)).toContain('Refund of $30.00 recorded');
     expect(textOf(byItems)).toContain('Admin-initiated refund');
 
     const full = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: s.order.id }));
     expect(textOf(full)).toContain('Mode: Full refund');
-    expect(textOf(full)).toContain('Refunded $20.00');
+    expect(textOf(full)).toContain('Refund of $20.00 recorded');
     const after = await db.order.findUniqueOrThrow({ where: { id: s.order.id } });
     expect(after.status).toBe('REFUNDED');
     expect(after.refundedTotalCents).toBe(5500);
@@ -72,7 +72,7 @@ describe('/refund', () => {
     const admin = { guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) };
     const res = await interact(h, commandInteraction(admin, 'refund', { order: order.id, items: `${p1!.id}:1` }));
     // One of two units: 25.00 - 2.50 discount + 3.42 / 2 = 1.71 tax = 24.21.
-    expect(textOf(res)).toContain('Refunded $24.21');
+    expect(textOf(res)).toContain('Refund of $24.21 recorded');
     expect(textOf(res)).toContain('Items $25.00 · discount −$2.50 · sales tax $1.71');
     expect(await db.refund.findFirstOrThrow({ where: { orderId: order.id } })).toMatchObject({
       amountCents: 2421,

@@ -142,7 +142,7 @@ describe('rich /order flow', () => {
       h,
       commandInteraction(s.as(s.admin), 'refund', { order: `#${order.number}`, items: `${p1!.id}:1`, reason: 'Returned one' }),
     );
-    expect(textOf(byItems)).toContain('Refunded $25.00');
+    expect(textOf(byItems)).toContain('Refund of $25.00 recorded');
     expect(textOf(byItems)).toContain('PARTIALLY_REFUNDED');
     await waitForDm(s.customer.id, /refund on order/);
     const full = await interact(h, commandInteraction(s.as(s.admin), 'refund', { order: order.id }));

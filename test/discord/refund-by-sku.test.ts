@@ -35,7 +35,7 @@ describe('/refund items by SKU', () => {
       h,
       commandInteraction(s.asAdmin, 'refund', { order: String(s.order.number), items: 'TEE-001:1, stk-001:2', reason: 'Returned' }),
     );
-    expect(textOf(reply)).toContain(`Refunded $35.00 on order #${s.order.number}`);
+    expect(textOf(reply)).toContain(`Refund of $35.00 recorded on order #${s.order.number}`);
     expect(textOf(reply)).toContain('Items: 1 × Ledgerline Tee, 2 × Sticker Pack');
     const lines = await db.orderItem.findMany({ where: { orderId: s.order.id }, orderBy: { sku: 'asc' } });
     expect(lines.map((l) => [l.sku, l.refundedQuantity])).toEqual([

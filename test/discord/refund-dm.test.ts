@@ -22,11 +22,13 @@ describe('refund DMs sent late', () => {
   it('each says what was refunded up to it, and only the last one says the order is fully refunded', async () => {
     const { order, p2, asAdmin, customer } = await paidShopOrder(f);
     const customerDiscordId = customer.discordUserId;
-    expect(textOf(await interact(h, commandInteraction(asAdmin, 'refund', { order: order.id, amount: 500 })))).toContain('Refunded $5.00');
-    expect(textOf(await interact(h, commandInteraction(asAdmin, 'refund', { order: order.id, items: `${p2.id}:1` })))).toContain(
-      'Refunded $5.00',
+    expect(textOf(await interact(h, commandInteraction(asAdmin, 'refund', { order: order.id, amount: 500 })))).toContain(
+      'Refund of $5.00 recorded',
     );
-    expect(textOf(await interact(h, commandInteraction(asAdmin, 'refund', { order: order.id })))).toContain('Refunded $45.00');
+    expect(textOf(await interact(h, commandInteraction(asAdmin, 'refund', { order: order.id, items: `${p2.id}:1` })))).toContain(
+      'Refund of $5.00 recorded',
+    );
+    expect(textOf(await interact(h, commandInteraction(asAdmin, 'refund', { order: order.id })))).toContain('Refund of $45.00 recorded');
 
     worker = await startWorker({
       connectionString: testDatabaseUrl(),

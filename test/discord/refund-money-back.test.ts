@@ -74,7 +74,7 @@ describe('/refund says who sends the money back', () => {
     });
     const as = await asAdminOf(s.tenant.id);
     const reply = textOf(await interact(harness(), commandInteraction(as, 'refund', { order: order.id, amount: 700 })));
-    expect(reply).toContain('Refunded $7.00 on order');
+    expect(reply).toContain('Refund of $7.00 recorded on order');
     // The panel's words (the spec's mode names), not the stored enum "PARTIAL_AMOUNT"; the status in words with the
     // spec's status name (PARTIALLY_REFUNDED, REFUNDED) an admin knows.
     expect(reply).toContain('Mode: Partial by amount\n');
@@ -98,7 +98,7 @@ describe('/refund says who sends the money back', () => {
     const release = env.paypal.holdNextRefundAnswer();
     try {
       const reply = textOf(await interact(harness(), commandInteraction(as, 'refund', { order: shop.order.id, amount: 1000 })));
-      expect(reply).toContain('Refunded $10.00 on order');
+      expect(reply).toContain('Refund of $10.00 recorded on order');
       expect(reply).toContain(
         `**$10.00 is being sent to the payment processor**, which returns it to the customer. ${PROCESSOR_REFUND_OUTCOME}`,
       );
@@ -163,7 +163,7 @@ describe('/refund says who sends the money back', () => {
     expect((await db.order.findUniqueOrThrow({ where: { id: shop.order.id } })).status).toBe('PAID');
 
     const reply = textOf(await interact(harness(), commandInteraction(as, 'refund', { order: shop.order.id })));
-    expect(reply).toContain('Refunded $42.50 on order');
+    expect(reply).toContain('Refund of $42.50 recorded on order');
     expect(reply).toContain('Mode: Full refund\n');
     expect(reply).toContain('Order status: Refunded (REFUNDED)\n');
     expect(await db.refund.findFirstOrThrow({ where: { orderId: shop.order.id } })).toMatchObject({

@@ -17,6 +17,15 @@ export const PROCESSOR_REFUND_OUTCOME =
   `If the processor refuses it or cannot be reached, the history says "${describeAction(PROCESSOR_REFUND_AUDIT.failed)}" ` +
   'and the admin channel is told.';
 
+/**
+ * The headline of every answer after a refund (/refund, the panel's notice): recorded, never "Refunded $X", since no
+ * money has gone back when it is given: the processor's part is sent by the refund job after it, a by-hand part
+ * waits on the shop. `amount`: the refund's amount as the answer shows it (the panel adds its parts).
+ */
+export function refundRecordedWords(amount: string, orderNumber: number): string {
+  return `Refund of ${amount} recorded on order #${orderNumber}`;
+}
+
 export type RefundMoneyBack =
   | { by: 'processor' }
   | { by: 'hand'; byHandCents: number; method: PaymentMethod }

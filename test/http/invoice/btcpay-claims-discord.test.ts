@@ -44,7 +44,7 @@ describe("the /refund reply shows the order's BTCPay refund claims", () => {
     expect(fields).toEqual([
       { name: 'BTCPay refund claim', value: `$15.00: **claimed, waiting for your approval** in BTCPay · <${payouts}>` },
     ]);
-    expect(textOf(reply)).toContain('Refunded $5.00');
+    expect(textOf(reply)).toContain('Refund of $5.00 recorded');
 
     // The shop approves and pays it in BTCPay: the next reply says the customer has the money.
     const payout = env.btcpay.pullPayments.get(pullPaymentId)!.payouts[0]!;

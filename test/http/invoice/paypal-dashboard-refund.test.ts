@@ -61,7 +61,7 @@ describe('a refund made in the PayPal dashboard, outside Ledgerline', () => {
     // A Full refund through /refund: the remaining balance, $32.50, goes to PayPal, not $42.50.
     const asAdmin = { guildId: order.guildId!, user: member({ roles: [tenant.adminRoleIds[0]!] }) };
     const reply = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
-    expect(textOf(reply)).toContain('Refunded $32.50');
+    expect(textOf(reply)).toContain('Refund of $32.50 recorded');
     const sent = await waitFor('the refund job outcome', () =>
       db.auditLog.findFirst({ where: { entityId: order.id, action: { in: ['payment.refund_sent', 'payment.refund_failed'] } } }),
     );

@@ -71,7 +71,7 @@ describe('refunds made in the PayPal dashboard', () => {
 
     const asAdmin = { guildId: order.guildId!, user: member({ roles: [tenant.adminRoleIds[0]!] }) };
     const reply = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
-    expect(textOf(reply)).toContain('Refunded $32.50');
+    expect(textOf(reply)).toContain('Refund of $32.50 recorded');
 
     const refunds = await db.refund.findMany({ where: { orderId: order.id }, orderBy: { createdAt: 'asc' } });
     expect(refunds).toEqual([

@@ -37,7 +37,7 @@ describe("a refund made in Square's dashboard, outside Ledgerline", () => {
 
     const asAdmin = { guildId: guild.id, user: member({ roles: [tenant.adminRoleIds[0]!] }) };
     const reply = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
-    expect(textOf(reply)).toContain('Refunded $32.50');
+    expect(textOf(reply)).toContain('Refund of $32.50 recorded');
     const outcome = await waitFor('the refund job outcome', () =>
       db.auditLog.findFirst({ where: { entityId: order.id, action: { in: ['payment.refund_sent', 'payment.refund_failed'] } } }),
     );
@@ -61,7 +61,7 @@ describe("a refund made in Square's dashboard, outside Ledgerline", () => {
 
     const asAdmin = { guildId: guild.id, user: member({ roles: [tenant.adminRoleIds[0]!] }) };
     const reply = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
-    expect(textOf(reply)).toContain('Refunded $32.50');
+    expect(textOf(reply)).toContain('Refund of $32.50 recorded');
     expect(await db.refund.findFirst({ where: { orderId: order.id, externalRefundId: squareRefundId } })).toMatchObject({
       mode: 'PARTIAL_AMOUNT',
       amountCents: 1000,

@@ -44,7 +44,7 @@ import { moneyProperty } from './money-columns.js';
 import { typedAmountAction } from './typed-amount.action.js';
 import { lines, moneyInputExample } from '../schemas/form-fields.js';
 import { shopTimeZone } from '../shop-time-zone.js';
-import { PROCESSOR_REFUND_OUTCOME, refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
+import { PROCESSOR_REFUND_OUTCOME, refundMoneyBack, refundRecordedWords } from '../../../modules/refunds/refund-money-back.js';
 import { processorRefundOutcomes } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
@@ -550,11 +550,11 @@ export function orderResource(deps: {
         );
         message =
           back.by === 'both'
-            ? `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). ${money(back.processorCents)}, what the payment processor took, is being sent to it to return to the customer. ${PROCESSOR_REFUND_OUTCOME} The rest was paid by hand: ${instruction} Then tick it done on the order page.`
-            : `Refund of ${money(refund.amountCents)}${parts} recorded on order #${order.number} (now ${status}). No money was sent: ${instruction} Then tick it done on the order page.`;
+            ? `${refundRecordedWords(`${money(refund.amountCents)}${parts}`, order.number)} (now ${status}). ${money(back.processorCents)}, what the payment processor took, is being sent to it to return to the customer. ${PROCESSOR_REFUND_OUTCOME} The rest was paid by hand: ${instruction} Then tick it done on the order page.`
+            : `${refundRecordedWords(`${money(refund.amountCents)}${parts}`, order.number)} (now ${status}). No money was sent: ${instruction} Then tick it done on the order page.`;
       } else {
         // The refund job sends it after this answer: being sent, not sent (refund-money-back.ts).
-        message = `Refunded ${money(refund.amountCents)}${parts} on order #${order.number} (now ${status}). The money is being sent to the payment processor, which returns it to the customer. ${PROCESSOR_REFUND_OUTCOME}`;
+        message = `${refundRecordedWords(`${money(refund.amountCents)}${parts}`, order.number)} (now ${status}). The money is being sent to the payment processor, which returns it to the customer. ${PROCESSOR_REFUND_OUTCOME}`;
       }
       return {
         ...(await recordJson(context, { message, type: 'success' })),

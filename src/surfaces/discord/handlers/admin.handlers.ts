@@ -28,7 +28,7 @@ import { paymentMethodLabel } from '../views/payment-methods.view.js';
 import { repeatedReceiptQuestion } from '../views/repeated-receipt.view.js';
 import type { RepeatedReceiptDetails } from '../../../modules/payments/repeated-receipt.js';
 import type { Refund } from '../../../generated/prisma/index.js';
-import { PROCESSOR_REFUND_OUTCOME, refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
+import { PROCESSOR_REFUND_OUTCOME, refundMoneyBack, refundRecordedWords } from '../../../modules/refunds/refund-money-back.js';
 import { REFUND_MODE_LABELS } from '../../../modules/refunds/refund-mode-words.js';
 import { orderStatusWords } from '../views/order-status.view.js';
 
@@ -73,7 +73,7 @@ export const adminCommands: CommandRoutes = {
       return ephemeral({
         embeds: [
           embed({
-            title: `Refunded ${m(plan.amountCents)} on order #${after.number}`,
+            title: refundRecordedWords(m(plan.amountCents), after.number),
             color: COLORS.ok,
             description: [
               `Mode: ${REFUND_MODE_LABELS[plan.mode] ?? plan.mode}`,

@@ -37,6 +37,7 @@ import { createProviderRefundReader } from './modules/payments-processor/checkou
 import { registerCheckoutJobs } from './modules/payments-processor/checkouts/checkout.jobs.js';
 import { createRefundSweep, type RefundSweep } from './modules/payments-processor/checkouts/refund-sweep.js';
 import { registerDeletedOrderMoneyJobs } from './modules/payments-processor/checkouts/deleted-order-money.jobs.js';
+import { processorRefundOutcomes } from './modules/payments-processor/processor-refund-outcome.query.js';
 import { orderCheckoutNow } from './modules/payments-processor/checkouts/order-checkout-now.js';
 import { createPayPalAdapter } from './modules/payments-processor/providers/paypal/paypal.adapter.js';
 import { BtcPayAdapter } from './modules/payments-processor/providers/btcpay/btcpay.adapter.js';
@@ -408,6 +409,7 @@ export function createContainer(opts: ContainerOptions): Services {
     digital: digitalGoods,
     deletedOrder,
     checkoutNow: (tenantId, orderId) => orderCheckoutNow(db, tenantId, orderId),
+    refundOutcomes: (tenantId, orderId) => processorRefundOutcomes(db, tenantId, orderId),
     cancelReason: (tenantId, orderId) => cancelReasonOf(db, tenantId, orderId),
   });
   // The customer's DMs edited when their personal data is erased (recorded with each delivery above).

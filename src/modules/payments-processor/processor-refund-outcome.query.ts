@@ -1,24 +1,49 @@
-// What became of each refund the processor sends (payment.refund.send), as the order page's "Money back" says it:
-// read from the order's audit trail, where the refund job (and a provider's later FAILED event) records it. A
-// processor-sent refund with no entry yet is still being sent. A failure stands unless a "sent" entry comes strictly
-// after it (the shop refunded the refused refund at the provider itself: outside-refund.ts): a refund taken and
-// failed later (checkouts/refund-failed-later.ts, possibly in the same transaction as its "sent") reads as failed.
+// What became of each refund the processor sends (payment.refund.send), as the order page's "Money back" and the
+// order's admin post say it: read from the order's audit trail, where the refund job (and a provider's later FAILED
+// event) records it. A failure stands unless a "sent" entry comes strictly after it (the shop refunded the refused
+// refund at the provider itself: outside-refund.ts): a refund taken and failed later (checkouts/refund-failed-later.ts,
+// possibly in the same transaction as its "sent") reads as failed.
+//
+// A processor-sent refund with no entry yet is being sent only while its job is still waiting or retrying: the refund's
+// own transaction enqueues it, and every run that ends records an entry (or throws to be retried). With neither an
+// entry nor a job waiting, nothing is sending it and nothing recorded what became of it (a refund made before the
+// refund job existed, 2026-11-24, or a job removed by hand): UNRECORDED, so the admins check at the processor instead
+// of reading "being sent" for ever, or "sent" for money Ledgerline never sent.
 import type { Db } from '../../platform/db/prisma.js';
-import { PROCESSOR_REFUND_AUDIT } from './processor-refund.task.js';
+import { moneyReturnFor, PROCESSOR_REFUND_AUDIT, PROCESSOR_REFUND_TASK, processorCentsOf } from './processor-refund.task.js';
 
-/** SENT: the processor took it; CLAIM_SENT: a BTCPay claim link went to the customer; FAILED: not returned. */
-export type ProcessorRefundOutcome = 'SENT' | 'CLAIM_SENT' | 'FAILED';
+/**
+ * BEING_SENT: its job is waiting or retrying; SENT: the processor took it; CLAIM_SENT: a BTCPay claim link went to the
+ * customer; FAILED: not returned; UNRECORDED: no job and no outcome recorded (see above).
+ */
+export type ProcessorRefundOutcome = 'BEING_SENT' | 'SENT' | 'CLAIM_SENT' | 'FAILED' | 'UNRECORDED';
 
+/**
+ * Where the processor's part of each of the order's refunds stands, by refund id. A refund the processor sends none
+ * of (returned wholly by hand, or made at the provider: externalRefundId) has no entry.
+ */
 export async function processorRefundOutcomes(db: Db, tenantId: string, orderId: string): Promise<Map<string, ProcessorRefundOutcome>> {
-  const entries = await db.auditLog.findMany({
-    where: {
-      tenantId,
-      entityType: 'Order',
-      entityId: orderId,
-      action: { in: [PROCESSOR_REFUND_AUDIT.sent, PROCESSOR_REFUND_AUDIT.failed] },
-    },
-    select: { action: true, after: true, createdAt: true },
-  });
+  const [refunds, entries] = await Promise.all([
+    db.refund.findMany({
+      where: { tenantId, orderId, externalRefundId: null },
+      select: {
+        id: true,
+        amountCents: true,
+        manualReturnMethod: true,
+        manualReturnCents: true,
+        payment: { select: { method: true, providerReference: true } },
+      },
+    }),
+    db.auditLog.findMany({
+      where: {
+        tenantId,
+        entityType: 'Order',
+        entityId: orderId,
+        action: { in: [PROCESSOR_REFUND_AUDIT.sent, PROCESSOR_REFUND_AUDIT.failed] },
+      },
+      select: { action: true, after: true, createdAt: true },
+    }),
+  ]);
   const latest = new Map<string, { sent?: { at: number; claim: boolean }; failedAt?: number }>();
   for (const e of entries) {
     const after = (e.after ?? {}) as { refundId?: unknown; refundState?: unknown };
@@ -30,9 +55,29 @@ export async function processorRefundOutcomes(db: Db, tenantId: string, orderId:
     latest.set(after.refundId, seen);
   }
   const outcomes = new Map<string, ProcessorRefundOutcome>();
-  for (const [refundId, { sent, failedAt }] of latest) {
-    if (sent && (failedAt === undefined || sent.at > failedAt)) outcomes.set(refundId, sent.claim ? 'CLAIM_SENT' : 'SENT');
-    else outcomes.set(refundId, 'FAILED');
+  const unsettled: string[] = [];
+  for (const r of refunds) {
+    if (moneyReturnFor(r.payment) !== 'processor' || processorCentsOf(r) <= 0) continue;
+    const seen = latest.get(r.id);
+    if (!seen) unsettled.push(r.id);
+    else if (seen.sent && (seen.failedAt === undefined || seen.sent.at > seen.failedAt))
+      outcomes.set(r.id, seen.sent.claim ? 'CLAIM_SENT' : 'SENT');
+    else outcomes.set(r.id, 'FAILED');
+  }
+  if (unsettled.length) {
+    const waiting = await refundJobsWaiting(db, unsettled);
+    for (const id of unsettled) outcomes.set(id, waiting.has(id) ? 'BEING_SENT' : 'UNRECORDED');
   }
   return outcomes;
+}
+
+/** Which of these refunds still have a payment.refund.send job waiting or retrying (not one that ran out of attempts). */
+async function refundJobsWaiting(db: Db, refundIds: readonly string[]): Promise<Set<string>> {
+  // graphile-worker's jobs view leaves the payload out: its own tables, as graphile-worker (0.16 and later) lays them out.
+  const rows = await db.$queryRaw<{ refundId: string }[]>`
+    SELECT j.payload->>'refundId' AS "refundId" FROM graphile_worker._private_jobs j
+    JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+    WHERE t.identifier = ${PROCESSOR_REFUND_TASK} AND j.attempts < j.max_attempts
+      AND j.payload->>'refundId' = ANY(${[...refundIds]}::text[])`;
+  return new Set(rows.map((r) => r.refundId));
 }

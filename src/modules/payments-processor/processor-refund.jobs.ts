@@ -19,7 +19,13 @@ import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { lockOrder } from '../orders/index.js';
 import { systemActor } from '../shared/actor.js';
-import { EVENTS, type RefundClaimLinkPayload, type RefundClaimStatePayload, type RefundFailedPayload } from '../shared/events.js';
+import {
+  EVENTS,
+  type RefundClaimLinkPayload,
+  type RefundClaimStatePayload,
+  type RefundFailedPayload,
+  type RefundProcessorOutcomePayload,
+} from '../shared/events.js';
 import type { ConnectionService } from './connections/connection.service.js';
 import { failureReportedByProvider, recordRefundFailedLater, refundFailedError } from './checkouts/refund-failed-later.js';
 import { ProviderRejectedError } from './providers/provider.port.js';
@@ -70,6 +76,8 @@ async function sendRefund(
   });
 
   const ctx = { tenantId, actor: systemActor };
+  const outcome: RefundProcessorOutcomePayload = { tenantId, orderId: refund.orderId, refundId };
+  const outcomeKey = { jobKey: `refund-outcome:${refundId}` };
   const request = {
     paymentReference: payment.providerReference!,
     providerCheckoutId: checkout?.providerCheckoutId ?? payment.providerReference!,
@@ -147,6 +155,8 @@ async function sendRefund(
         };
         await deps.bus.emit(tx, EVENTS.refundClaimState, waiting, { jobKey: `refund-claim-state:${sent.providerRefundId}:Unclaimed` });
       }
+      // The order's admin post counts it as returned now (or says the claim link went), in this record's transaction.
+      await deps.bus.emit(tx, EVENTS.refundProcessorOutcome, outcome, outcomeKey);
       const failed = await failureReportedByProvider(tx, { tenantId, orderId: refund.orderId }, sent.providerRefundId);
       if (failed) {
         await recordRefundFailedLater(tx, deps, ctx, {
@@ -168,8 +178,8 @@ async function sendRefund(
     if (err instanceof ProviderRejectedError && alreadyRefundedAtProvider(err)) {
       // Refunded at the provider outside Ledgerline (the shop's PayPal dashboard): the money already went
       // back. Recorded as returned, not as a failure: "return it another way" would pay the customer twice.
-      await withTransaction(deps.db, (tx) =>
-        deps.audit.record(tx, ctx, {
+      await withTransaction(deps.db, async (tx) => {
+        await deps.audit.record(tx, ctx, {
           action: PROCESSOR_REFUND_AUDIT.sent,
           entityType: 'Order',
           entityId: refund.orderId,
@@ -187,8 +197,9 @@ async function sendRefund(
             note: 'The payment was already fully refunded at the provider (outside Ledgerline): nothing more was sent.',
             attempt: job.attempt,
           },
-        }),
-      );
+        });
+        await deps.bus.emit(tx, EVENTS.refundProcessorOutcome, outcome, outcomeKey);
+      });
       log.warn({ providerCode: err.providerCode }, 'the payment was already fully refunded at the provider; recorded as returned');
       return;
     }
@@ -226,6 +237,7 @@ async function sendRefund(
         });
         // One alert per refund: a re-run of the last attempt replaces a pending one instead of adding another.
         await deps.bus.emit(tx, EVENTS.refundFailed, alert, { jobKey: `refund-failed:${refundId}` });
+        await deps.bus.emit(tx, EVENTS.refundProcessorOutcome, outcome, outcomeKey);
       });
       log.error(
         { err, permanent, attempt: job.attempt },

@@ -10,6 +10,7 @@
 import type { PaymentMethod, Refund } from '../../generated/prisma/index.js';
 import { describeAction } from '../audit/audit-timeline.js';
 import { PROCESSOR_REFUND_AUDIT, processorCentsOf } from '../payments-processor/processor-refund.task.js';
+import type { ProcessorRefundOutcome } from '../payments-processor/processor-refund-outcome.query.js';
 
 /** Where an admin learns what became of the processor's part, after the answer that says it is being sent. */
 export const PROCESSOR_REFUND_OUTCOME =
@@ -40,19 +41,64 @@ export function refundMoneyBack(refund: Pick<Refund, 'amountCents' | 'manualRetu
     : { by: 'both', processorCents, byHandCents, method: refund.manualReturnMethod };
 }
 
-/** What a refund needs for the money-back rules: its amount, its by-hand part and whether that was ticked as sent. */
-export type RefundReturnState = Pick<Refund, 'amountCents' | 'manualReturnMethod' | 'manualReturnCents' | 'manualReturnDoneAt'>;
+/** What a refund needs for the money-back rules: its id, amount, by-hand part and whether that was ticked as sent. */
+export type RefundReturnState = Pick<Refund, 'id' | 'amountCents' | 'manualReturnMethod' | 'manualReturnCents' | 'manualReturnDoneAt'>;
 
 /**
- * What of an order's refunds has gone back to the customer: the processor's part of each (its refund job sends it),
- * and a by-hand part once an admin ticked it sent (manual-return.command.ts). A by-hand part not yet ticked is still
- * the shop's to send (the order page's "Send $X back").
+ * Where a refund's processor part stands (processorRefundOutcomes), in the words every surface uses: the order page's
+ * "Money back" and the order's admin post in Discord.
  */
-export function returnedToCustomerCents(refunds: readonly RefundReturnState[]): number {
-  return refunds.reduce((sum, r) => {
+export const PROCESSOR_REFUND_WORDS: Record<ProcessorRefundOutcome, string> = {
+  BEING_SENT: 'Being sent to the payment processor',
+  SENT: 'Sent through the payment processor',
+  CLAIM_SENT: 'Claim link sent to the customer: the money leaves once they claim it',
+  FAILED: 'NOT returned by the payment processor: return it another way',
+  UNRECORDED: 'No record of the payment processor sending it: check the payment at the processor',
+};
+
+/** What of an order's refunds has gone back to the customer, and where the rest stands. */
+export interface MoneyBackNow {
+  /** Back with the customer: processor parts the processor took (SENT), by-hand parts ticked sent. */
+  returnedCents: number;
+  /** Processor parts not (yet) back, by where each stands (never SENT). */
+  processor: Partial<Record<Exclude<ProcessorRefundOutcome, 'SENT'>, number>>;
+  /** By-hand parts not ticked sent yet: the order page's "Send $X back". */
+  byHandToSendCents: number;
+}
+
+/**
+ * What of an order's refunds has gone back to the customer: a processor's part once its refund job recorded it sent
+ * (`outcomes`: processorRefundOutcomes; a refund it has no entry for was made at the provider itself, so its money
+ * is back), and a by-hand part once an admin ticked it sent (manual-return.command.ts). A processor's part being
+ * sent, refused or never recorded is not back; a by-hand part not yet ticked is still the shop's to send.
+ */
+export function moneyBackNow(refunds: readonly RefundReturnState[], outcomes: ReadonlyMap<string, ProcessorRefundOutcome>): MoneyBackNow {
+  const now: MoneyBackNow = { returnedCents: 0, processor: {}, byHandToSendCents: 0 };
+  for (const r of refunds) {
     const back = refundMoneyBack(r);
-    if (back.by === 'processor') return sum + r.amountCents;
-    const processor = back.by === 'both' ? back.processorCents : 0;
-    return sum + processor + (r.manualReturnDoneAt ? back.byHandCents : 0);
-  }, 0);
+    const processorCents = back.by === 'processor' ? r.amountCents : back.by === 'both' ? back.processorCents : 0;
+    const outcome = outcomes.get(r.id) ?? 'SENT';
+    if (outcome === 'SENT') now.returnedCents += processorCents;
+    else if (processorCents > 0) now.processor[outcome] = (now.processor[outcome] ?? 0) + processorCents;
+    if (back.by === 'processor') continue;
+    if (r.manualReturnDoneAt) now.returnedCents += back.byHandCents;
+    else now.byHandToSendCents += back.byHandCents;
+  }
+  return now;
+}
+
+/** What of an order's refunds has gone back to the customer (moneyBackNow). */
+export function returnedToCustomerCents(
+  refunds: readonly RefundReturnState[],
+  outcomes: ReadonlyMap<string, ProcessorRefundOutcome>,
+): number {
+  return moneyBackNow(refunds, outcomes).returnedCents;
+}
+
+/** "$32.50: being sent to the payment processor": a processor part and where it stands, as the order page says it. */
+export function processorPartWords(cents: string, outcome: ProcessorRefundOutcome): string {
+  const words = PROCESSOR_REFUND_WORDS[outcome];
+  // "NOT returned …" keeps its capitals (the order page once read "$32.50: nOT returned").
+  const lead = /^[A-Z]{2}/.test(words) ? words : `${words.charAt(0).toLowerCase()}${words.slice(1)}`;
+  return `${cents}: ${lead}`;
 }

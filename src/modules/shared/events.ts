@@ -9,6 +9,11 @@ export const EVENTS = {
   orderRefunded: 'order.refunded',
   /** The processor did not return a refund's money (refused, or every retry failed): an admin must act. */
   refundFailed: 'refund.processor_failed',
+  /**
+   * What became of a refund's processor part was recorded (processor-refund-outcome.query.ts): sent, a claim link sent,
+   * refused or failed, or refunded by the shop at the provider after it was refused. The order's admin post says so.
+   */
+  refundProcessorOutcome: 'refund.processor_outcome',
   /** Money arrived through a provider that could not pay the order (stale checkout, wrong amount): refunded or flagged. */
   paymentUnapplied: 'payment.unapplied',
   /**
@@ -109,6 +114,11 @@ export const refundFailedPayload = z.object({
   error: z.string(),
   /** True when the processor refused (4xx); false when every retry failed (it may still be retried by hand). */
   permanent: z.boolean(),
+});
+export const refundProcessorOutcomePayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  refundId: z.string(),
 });
 export const paymentUnappliedPayload = z.object({
   tenantId: z.string(),
@@ -313,4 +323,5 @@ export type PaymentReceiptRecordedPayload = z.infer<typeof paymentReceiptRecorde
 export type AdminPostOutOfDatePayload = z.infer<typeof adminPostOutOfDatePayload>;
 export type OverpaymentReturnedPayload = z.infer<typeof overpaymentReturnedPayload>;
 export type ManualReturnDonePayload = z.infer<typeof manualReturnDonePayload>;
+export type RefundProcessorOutcomePayload = z.infer<typeof refundProcessorOutcomePayload>;
 export type CheckoutStateChangedPayload = z.infer<typeof checkoutStateChangedPayload>;

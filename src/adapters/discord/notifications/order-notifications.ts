@@ -22,6 +22,8 @@
 //   order.admin_post_out_of_date > discord-admin-message : "Record amount received" was pressed on a post showing
 //                                          another amount received than the order has: the post is drawn again
 //   refund.manual_return_done > discord-admin-message : the admin message says the money owed back was returned
+//   refund.processor_outcome > discord-admin-message : the admin message says where a refund's processor part
+//                                          stands now it was recorded sent or refused (returned only once sent)
 //   refund.processor_failed > discord-admin-alert : the processor did not return a refund's money; the
 //                                                   admin channel is told to return it another way
 //   customer.dm_not_delivered > discord-admin-alert : a DM did not reach its customer; the admin channel is
@@ -78,6 +80,7 @@ import {
   adminPostOutOfDatePayload,
   overpaymentReturnedPayload,
   manualReturnDonePayload,
+  refundProcessorOutcomePayload,
   checkoutStateChangedPayload,
   type OrderItemsChangedPayload,
   type OrderShippedPayload,
@@ -98,6 +101,7 @@ import { lateMoneyWhy } from '../../../surfaces/discord/views/late-money.view.js
 import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
 import type { SentDm } from '../../../modules/notifications/sent-dms.js';
 import { adminOrderMessage, receivedAmountText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
+import type { ProcessorRefundOutcome } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
 import {
   formatAddress,
   howToPayText,
@@ -151,6 +155,11 @@ export interface NotificationDeps {
    * absent (the post says "Cancelled").
    */
   cancelReason?: (tenantId: string, orderId: string) => Promise<CancelReason | null>;
+  /**
+   * Where each refund's processor part stands (payments-processor/processor-refund-outcome.query.ts): the post counts
+   * it as returned only once sent. None read when absent (every processor part counted as returned, as before).
+   */
+  refundOutcomes?: (tenantId: string, orderId: string) => Promise<ReadonlyMap<string, ProcessorRefundOutcome>>;
 }
 
 type OrderDetail = Awaited<ReturnType<OrderService['get']>>;
@@ -266,7 +275,13 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     const payment =
       [...order.payments].reverse().find((p) => p.status === 'awaiting_admin_approval' || p.status === 'pending') ?? order.payments.at(-1);
     if (!payment) return null;
-    const input = { order, customer: order.customer, paymentId: payment.id, paymentMethod: payment.method };
+    const input = {
+      order,
+      customer: order.customer,
+      paymentId: payment.id,
+      paymentMethod: payment.method,
+      refundOutcomes: (await deps.refundOutcomes?.(order.tenantId, order.id)) ?? new Map<string, ProcessorRefundOutcome>(),
+    };
     if (order.status === 'PENDING_PAYMENT')
       return adminOrderMessage({ ...input, checkout: (await deps.checkoutNow?.(order.tenantId, order.id)) ?? null });
     const paid = order.payments.find((p) => p.confirmedAt);
@@ -745,6 +760,16 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     lane: ADMIN_CHANNEL_LANE,
     schema: overpaymentReturnedPayload,
     run: ({ tenantId, orderId }) => refreshAdminMessage(tenantId, orderId),
+  });
+
+  // What became of a refund's processor part was recorded (sent, refused, refunded by the shop at the provider after it
+  // was refused): the post's "Money back" (a cancelled order's Received) counts it as returned only once sent, so it is
+  // edited to say where it stands, with the cancel's own words if the order was cancelled.
+  bus.subscribe(EVENTS.refundProcessorOutcome, 'discord-admin-message', {
+    lane: ADMIN_CHANNEL_LANE,
+    schema: refundProcessorOutcomePayload,
+    run: async ({ tenantId, orderId }) =>
+      refreshAdminMessage(tenantId, orderId, (await deps.cancelReason?.(tenantId, orderId)) ?? undefined),
   });
 
   // A by-hand refund's money ticked as sent back (the order page's tick): a cancelled order's post stops asking for the

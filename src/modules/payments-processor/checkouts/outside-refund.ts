@@ -9,7 +9,7 @@ import type { AfterSaleDeps } from '../../orders/index.js';
 import { lockOrder } from '../../orders/index.js';
 import { recordRefundMadeAtProvider } from '../../refunds/provider-refund.command.js';
 import type { TenantContext } from '../../shared/actor.js';
-import { EVENTS, type RefundMadeAtProviderPayload } from '../../shared/events.js';
+import { EVENTS, type RefundMadeAtProviderPayload, type RefundProcessorOutcomePayload } from '../../shared/events.js';
 import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
 import type { ProviderWebhookEvent } from '../providers/provider.port.js';
 import { UNAPPLIED_AUDIT, unappliedRefundKey } from './checkout-ledger.js';
@@ -150,6 +150,9 @@ export async function handleRefundMadeAtProvider(
     alert.refundId = refused;
     alert.returnsRefused = true;
     await deps.bus.emit(tx, EVENTS.refundMadeAtProvider, alert, { jobKey: `provider-refund:${refund.providerRefundId}` });
+    // The order's admin post counts the refused refund as returned now (processor-refund-outcome.query.ts).
+    const outcome: RefundProcessorOutcomePayload = { tenantId: checkout.tenantId, orderId: checkout.orderId, refundId: refused };
+    await deps.bus.emit(tx, EVENTS.refundProcessorOutcome, outcome, { jobKey: `refund-outcome:${refused}` });
     return 'recorded';
   }
   const recorded =

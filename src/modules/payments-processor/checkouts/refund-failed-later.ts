@@ -10,7 +10,7 @@
 import type { Tx } from '../../../platform/db/prisma.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
 import type { TenantContext } from '../../shared/actor.js';
-import { EVENTS, type RefundFailedPayload } from '../../shared/events.js';
+import { EVENTS, type RefundFailedPayload, type RefundProcessorOutcomePayload } from '../../shared/events.js';
 import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
 
 /** The audit action a refund webhook writes on the order (a reversal writes `payment.reversed_by_provider`). */
@@ -108,6 +108,9 @@ export async function recordRefundFailedLater(
     permanent: true,
   };
   await deps.bus.emit(tx, EVENTS.refundFailed, alert, { jobKey: `refund-failed:${failure.refundId}` });
+  // The order's admin post stops counting it as returned (processor-refund-outcome.query.ts).
+  const outcome: RefundProcessorOutcomePayload = { tenantId: failure.tenantId, orderId: failure.orderId, refundId: failure.refundId };
+  await deps.bus.emit(tx, EVENTS.refundProcessorOutcome, outcome, { jobKey: `refund-outcome:${failure.refundId}` });
   deps.logger.warn(
     { tenantId: failure.tenantId, orderId: failure.orderId, refundId: failure.refundId, providerRefundId: failure.providerRefundId },
     'a refund the processor took failed later; recorded on the order (payment.refund_failed), return the money by hand',

@@ -11,6 +11,7 @@ import type { FlaggedPayment } from '../../../modules/payments-processor/checkou
 import type { RefundClaimState } from '../../../modules/payments-processor/checkouts/refund-claims.query.js';
 import type { ProcessorRefundOutcome } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
 import { moneyReturnFor, processorCentsOf } from '../../../modules/payments-processor/processor-refund.task.js';
+import { PROCESSOR_REFUND_WORDS, processorPartWords } from '../../../modules/refunds/refund-money-back.js';
 import { carrierName, trackingLink } from '../../../modules/shipping/carriers.js';
 import type { DmKind } from '../../../adapters/discord/notifications/order-notifications.js';
 import {
@@ -183,13 +184,6 @@ export function flaggedPaymentBanner(f: FlaggedPayment, timeZone = 'UTC') {
   return { kind: f.kind, ...texts[f.kind], at: f.at.toISOString(), atShown: formatDateTime(f.at, timeZone) };
 }
 
-const PROCESSOR_RETURN_WORDS: Record<ProcessorRefundOutcome | 'BEING_SENT', string> = {
-  BEING_SENT: 'Being sent to the payment processor',
-  SENT: 'Sent through the payment processor',
-  CLAIM_SENT: 'Claim link sent to the customer: the money leaves once they claim it',
-  FAILED: 'NOT returned by the payment processor: return it another way',
-};
-
 /**
  * Where the processor's part of a refund stands (the refund job's outcome, processor-refund-outcome.query.ts), for
  * the refund's "Money back": null when the processor sends none of it (paid by hand, or refunded at the provider).
@@ -210,8 +204,7 @@ function processorReturnText(
     manualReturnCents: r.manualReturnCents ?? null,
   });
   if (cents <= 0) return null;
-  const words = PROCESSOR_RETURN_WORDS[outcome ?? 'BEING_SENT'];
-  return cents === r.amountCents ? words : `${m(cents)}: ${words.charAt(0).toLowerCase()}${words.slice(1)}`;
+  return cents === r.amountCents ? PROCESSOR_REFUND_WORDS[outcome ?? 'BEING_SENT'] : processorPartWords(m(cents), outcome ?? 'BEING_SENT');
 }
 
 /** The banners of a refund sent as a BTCPay claim, by its state (refund-claims.query.ts). */

@@ -23,6 +23,7 @@ import {
 } from '../views/admin-order.view.js';
 import type { ReceiptResult } from '../../../modules/payments/record-receipt.command.js';
 import { refundClaims } from '../../../modules/payments-processor/checkouts/refund-claims.query.js';
+import { processorRefundOutcomes } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
 import { refundClaimsField } from '../views/refund-claims.view.js';
 import { paymentMethodLabel } from '../views/payment-methods.view.js';
 import { repeatedReceiptQuestion } from '../views/repeated-receipt.view.js';
@@ -271,6 +272,7 @@ export const adminComponents: ComponentRoutes = {
       );
       // The order with its refunds, as the post shows it (receivedText).
       const detail = await ctx.services.orders.get(ctx.tenant.id, r.order.id);
+      const outcomes = await processorRefundOutcomes(ctx.services.db, ctx.tenant.id, r.order.id);
       if (r.paid || r.order.status !== 'PENDING_PAYMENT') {
         // receivedText already names an overpayment and says to return it.
         return decided(ctx, {
@@ -280,7 +282,7 @@ export const adminComponents: ComponentRoutes = {
           already: !r.changed,
           // Recorded, but the order was paid before this money (an extra receipt): not this admin's approval.
           paidBefore: r.changed && !r.paid,
-          detail: receivedText(detail) ?? undefined,
+          detail: receivedText(detail, outcomes) ?? undefined,
         });
       }
       // Still owed: the order's message again, with what was received (the buttons stay).
@@ -289,6 +291,7 @@ export const adminComponents: ComponentRoutes = {
         customer: detail.customer,
         paymentId,
         paymentMethod: r.payment?.method ?? detail.paymentMethod,
+        refundOutcomes: outcomes,
       });
       return ctx.interaction.type === InteractionType.ModalSubmit && ctx.interaction.message
         ? update(message)
@@ -337,6 +340,7 @@ export const adminComponents: ComponentRoutes = {
       const { order, payment, changed } = await ctx.services.payments.reject(ctx.adminContext(), { paymentId, reason });
       // With its refunds (the cancel's record of money owed back): what the post's "Received" says now.
       const now = await ctx.services.orders.get(ctx.tenant.id, order.id);
+      const outcomes = await processorRefundOutcomes(ctx.services.db, ctx.tenant.id, order.id);
       // Nothing changed: the reason the customer was sent is the recorded one, not the one just typed.
       return decided(ctx, {
         approved: false,
@@ -346,7 +350,7 @@ export const adminComponents: ComponentRoutes = {
         already: !changed,
         cancelledBefore: !changed && payment?.status !== 'rejected',
         // Money received before the rejection is owed back now, not still owed.
-        received: receivedText(now),
+        received: receivedText(now, outcomes),
       });
     },
   },

@@ -45,7 +45,7 @@ const checkout = (state: OrderCheckoutNow['state']): OrderCheckoutNow => ({
   closesAt: null,
 });
 const post = (c: OrderCheckoutNow | null) =>
-  adminOrderMessage({ order, customer, paymentId: 'pay_1', paymentMethod: 'VENMO_P2P', checkout: c });
+  adminOrderMessage({ order, customer, paymentId: 'pay_1', paymentMethod: 'VENMO_P2P', checkout: c, refundOutcomes: new Map() });
 const ids = (m: ReturnType<typeof post>) =>
   (m.components ?? []).flatMap((r) => ('components' in r ? r.components.map((b) => ('custom_id' in b ? b.custom_id : '')) : []));
 
@@ -69,7 +69,14 @@ describe('the admin post with a live checkout', () => {
     expect(ids(open)).toEqual(['payment:approve:pay_1', 'payment:receipt:pay_1:r0', 'payment:reject:pay_1']);
     expect(embedChars(open.embeds!)).toBeLessThanOrEqual(MESSAGE_EMBED_CHARS_MAX);
     // An order placed with PayPal offers no Approve: the words name only Record.
-    const online = adminOrderMessage({ order, customer, paymentId: 'pay_1', paymentMethod: 'PAYPAL', checkout: checkout('OPEN') });
+    const online = adminOrderMessage({
+      order,
+      customer,
+      paymentId: 'pay_1',
+      paymentMethod: 'PAYPAL',
+      checkout: checkout('OPEN'),
+      refundOutcomes: new Map(),
+    });
     expect(online.embeds![0]!.description).toContain('Recording money here closes that checkout');
     expect(online.embeds![0]!.description).not.toMatch(/Approv/);
     expect(ids(online)).toEqual(['payment:receipt:pay_1:r0', 'payment:reject:pay_1']);
@@ -98,21 +105,39 @@ describe('the admin post with a live checkout', () => {
 describe("a cancelled order's Received field", () => {
   const cancelled = { ...order, status: 'CANCELLED', paymentMethod: 'ZELLE', totalCents: 5500, amountReceivedCents: 2000 } as const;
   const byHand = (amountCents: number, doneAt: Date | null) => ({
+    id: 'ref_hand',
     amountCents,
     manualReturnMethod: 'ZELLE' as const,
     manualReturnCents: null,
     manualReturnDoneAt: doneAt,
   });
-  const processor = (amountCents: number) => ({ amountCents, manualReturnMethod: null, manualReturnCents: null, manualReturnDoneAt: null });
+  const processor = (amountCents: number) => ({
+    id: 'ref_processor',
+    amountCents,
+    manualReturnMethod: null,
+    manualReturnCents: null,
+    manualReturnDoneAt: null,
+  });
+  const sent = new Map([['ref_processor', 'SENT' as const]]);
 
   it('asks for what is still to send back by hand, not for what the processor already returned', () => {
-    expect(receivedText({ ...cancelled, refunds: [processor(500), byHand(1500, null)] })).toBe(
+    expect(receivedText({ ...cancelled, refunds: [processor(500), byHand(1500, null)] }, sent)).toBe(
       "$20.00 of $55.00 received · **cancelled: return $15.00** to the customer by Zelle, then tick it done on the order's page in the admin panel",
     );
   });
 
+  it("a processor part still being sent is neither returned nor the shop's to return by hand; a refused one is", () => {
+    const refunds = [processor(500), byHand(1500, null)];
+    expect(receivedText({ ...cancelled, refunds }, new Map([['ref_processor', 'BEING_SENT' as const]]))).toBe(
+      "$20.00 of $55.00 received · **cancelled: return $15.00** to the customer by Zelle, then tick it done on the order's page in the admin panel · $5.00: being sent to the payment processor",
+    );
+    expect(receivedText({ ...cancelled, refunds }, new Map([['ref_processor', 'FAILED' as const]]))).toBe(
+      "$20.00 of $55.00 received · **cancelled: return $20.00** to the customer by Zelle, then tick it done on the order's page in the admin panel",
+    );
+  });
+
   it('once the by-hand return is ticked sent, says it was returned and asks for nothing', () => {
-    const text = receivedText({ ...cancelled, refunds: [byHand(2000, new Date('2026-12-06T08:00:00Z'))] });
+    const text = receivedText({ ...cancelled, refunds: [byHand(2000, new Date('2026-12-06T08:00:00Z'))] }, new Map());
     expect(text).toBe('$20.00 of $55.00 received · cancelled: $20.00 returned to the customer');
   });
 });

@@ -10,7 +10,8 @@ import { overpaidCents, owedCents } from '../../../modules/orders/index.js';
 import { formatAddress, totalsText, type AddressLike } from './order-steps.view.js';
 import { withItemFields } from './item-fields.view.js';
 import { paymentMethodLabel } from './payment-methods.view.js';
-import { returnedToCustomerCents, type RefundReturnState } from '../../../modules/refunds/refund-money-back.js';
+import { moneyBackNow, processorPartWords, type RefundReturnState } from '../../../modules/refunds/refund-money-back.js';
+import type { ProcessorRefundOutcome } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
 import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import type { OrderCheckoutNow } from '../../../modules/payments-processor/checkouts/order-checkout-now.js';
 import { inFlightWords } from '../../../modules/payments-processor/checkouts/money-in-flight.query.js';
@@ -23,6 +24,40 @@ export interface AdminOrderInput {
   paymentMethod: PaymentMethod;
   /** The order's live processor checkout (orderCheckoutNow): its words, and no Approve or Record while money is on its way. */
   checkout?: OrderCheckoutNow | null;
+  /** Where each refund's processor part stands (processorRefundOutcomes): only what the processor sent is back. */
+  refundOutcomes: ReadonlyMap<string, ProcessorRefundOutcome>;
+}
+
+/** Where a refund's processor part stands, worst first: what the admins must act on leads. */
+const PROCESSOR_PART_ORDER = ['FAILED', 'UNRECORDED', 'BEING_SENT', 'CLAIM_SENT'] as const;
+
+/**
+ * What of the refunds' money went back to the customer and where the rest stands (moneyBackNow), in the order page's
+ * words: "$10.00 returned to the customer · $32.50: being sent to the payment processor". Null without refunds.
+ * A processor's part counts as returned only once its refund job recorded it sent; the post is edited when it does
+ * (refund.processor_outcome).
+ */
+export function moneyBackText(
+  refunds: readonly RefundReturnState[],
+  outcomes: ReadonlyMap<string, ProcessorRefundOutcome>,
+  currency: string,
+): string | null {
+  if (!refunds.length) return null;
+  const m = (c: number) => formatMoney(c, currency);
+  const now = moneyBackNow(refunds, outcomes);
+  const parts = [
+    ...PROCESSOR_PART_ORDER.flatMap((o) => {
+      const cents = now.processor[o];
+      if (!cents) return [];
+      const words = processorPartWords(m(cents), o);
+      return [o === 'FAILED' ? `**${words}**` : words];
+    }),
+    ...(now.byHandToSendCents > 0
+      ? [`${m(now.byHandToSendCents)} still to send back by hand, then tick it done on the order's page in the admin panel`]
+      : []),
+    ...(now.returnedCents > 0 ? [`${m(now.returnedCents)} returned to the customer`] : []),
+  ];
+  return parts.length ? parts.join(' · ') : null;
 }
 
 /** "$20.00 of $50.00 received": what came in against the total, or null while nothing was recorded. */
@@ -38,22 +73,30 @@ export function receivedAmountText(o: Pick<Order, 'totalCents' | 'amountReceived
  * recorded. An order cancelled before it was paid in full (rejected, cancelled, expired) owes nothing: what it
  * received is owed back, by hand with the order's method, as the cancel recorded it (orders/cancel-unpaid.ts: the
  * order page's "Send $X back" to-do until ticked done), less what already went back to the customer
- * (returnedToCustomerCents: a by-hand return ticked done, a processor's refund); once all of it did, it says so.
+ * (moneyBackNow: a by-hand return ticked done, a processor's part its refund job recorded sent) and what the
+ * processor is still sending (`outcomes`); once all of it went back, it says so.
  */
 export function receivedText(
   o: Pick<Order, 'totalCents' | 'amountReceivedCents' | 'overpaymentReturnedCents' | 'currency' | 'status' | 'paymentMethod'> & {
     refunds: readonly RefundReturnState[];
   },
+  outcomes: ReadonlyMap<string, ProcessorRefundOutcome>,
 ): string | null {
   const base = receivedAmountText(o);
   if (!base) return null;
   const m = (c: number) => formatMoney(c, o.currency);
   if (o.status === 'CANCELLED' && owedCents(o) > 0) {
-    const returned = Math.min(returnedToCustomerCents(o.refunds), o.amountReceivedCents);
-    const toReturn = o.amountReceivedCents - returned;
-    return toReturn > 0
-      ? `${base} · **cancelled: return ${m(toReturn)}** to the customer by ${paymentMethodLabel(o.paymentMethod)}, then tick it done on the order's page in the admin panel`
-      : `${base} · cancelled: ${m(returned)} returned to the customer`;
+    const now = moneyBackNow(o.refunds, outcomes);
+    const returned = Math.min(now.returnedCents, o.amountReceivedCents);
+    // The processor is still sending it (or a claim link waits on the customer): not the shop's to return by hand.
+    const underway = Math.min((now.processor.BEING_SENT ?? 0) + (now.processor.CLAIM_SENT ?? 0), o.amountReceivedCents - returned);
+    const toReturn = o.amountReceivedCents - returned - underway;
+    const processor = (['BEING_SENT', 'CLAIM_SENT'] as const)
+      .flatMap((s) => (now.processor[s] ? [` · ${processorPartWords(m(now.processor[s]), s)}`] : []))
+      .join('');
+    if (toReturn > 0)
+      return `${base} · **cancelled: return ${m(toReturn)}** to the customer by ${paymentMethodLabel(o.paymentMethod)}, then tick it done on the order's page in the admin panel${processor}`;
+    return underway > 0 ? `${base} · cancelled${processor}` : `${base} · cancelled: ${m(returned)} returned to the customer`;
   }
   if (overpaidCents(o) > 0) return `${base} · **overpaid by ${m(overpaidCents(o))}**: return the difference`;
   if (owedCents(o) > 0) return `${base} · ${m(owedCents(o))} still owed`;
@@ -76,8 +119,11 @@ function customerText(c: AdminOrderInput['customer']): string {
 const DECISION_RESERVE = { fields: 1, chars: 600 };
 
 /** The reference customers put in their payment note, and what was received so far. */
-function paymentFields(o: AdminOrderInput['order']): { name: string; value: string; inline?: boolean }[] {
-  const received = receivedText(o);
+function paymentFields(
+  o: AdminOrderInput['order'],
+  outcomes: AdminOrderInput['refundOutcomes'],
+): { name: string; value: string; inline?: boolean }[] {
+  const received = receivedText(o, outcomes);
   return [
     ...(o.paymentReference ? [{ name: 'Payment reference', value: `\`${o.paymentReference}\``, inline: true }] : []),
     ...(received ? [{ name: 'Received', value: received, inline: true }] : []),
@@ -163,7 +209,7 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
     description: `Customer: ${customerText(i.customer)}\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**\n${instruction}`,
     fields: [
       { name: 'Totals', value: totalsText(o) },
-      ...paymentFields(o),
+      ...paymentFields(o, i.refundOutcomes),
       ...(o.shippingAddress ? [{ name: 'Ship to', value: formatAddress(o.shippingAddress as unknown as AddressLike) }] : []),
     ],
     footer: { text: `${o.id} · ${i.paymentId}` },
@@ -210,6 +256,10 @@ function settledWord(i: { paid: boolean; order: Pick<Order, 'status'> }): string
  */
 export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid: boolean }): MessageData {
   const base = adminOrderMessage(i).embeds![0]!;
+  // Refunds of a paid order: where their money stands (a cancelled unpaid one's Received field says it already).
+  const owedBack = i.order.status === 'CANCELLED' && owedCents(i.order) > 0;
+  const moneyBack = owedBack ? null : moneyBackText(i.order.refunds, i.refundOutcomes, i.order.currency);
+  const decision = moneyBack ? `${i.outcome}\nMoney back: ${moneyBack}` : i.outcome;
   return {
     embeds: [
       embed({
@@ -217,7 +267,7 @@ export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid
         title: `Order #${i.order.number} · ${settledWord(i)}`,
         description: `Customer: ${customerText(i.customer)}\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**`,
         color: !i.paid ? COLORS.error : i.order.status === 'REFUNDED' ? COLORS.muted : COLORS.ok,
-        fields: [...(base.fields ?? []), { name: 'Decision', value: i.outcome }],
+        fields: [...(base.fields ?? []), { name: 'Decision', value: decision }],
       }),
     ],
     components: [],

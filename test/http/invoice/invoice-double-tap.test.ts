@@ -212,4 +212,38 @@ describe('a double tap on Pay', () => {
       clock.advance(skew);
     }
   });
+
+  it("the reconciliation gives up on a checkout being created by the press's rule and the database's clock, not 5 minutes of its own", async () => {
+    const { order, connectionId } = await payPalOrder({ paymentStatus: 'pending' });
+    const version = (await db.order.findUniqueOrThrow({ where: { id: order.id } })).version;
+    const opening = await db.paymentCheckout.create({
+      data: {
+        tenantId: order.tenantId,
+        orderId: order.id,
+        connectionId,
+        provider: 'PAYPAL',
+        method: 'PAYPAL',
+        amountCents: 4250,
+        currency: 'USD',
+        orderVersion: version,
+      },
+    });
+    await db.$executeRaw`UPDATE payment_checkouts SET "createdAt" = now() AT TIME ZONE 'UTC' WHERE id = ${opening.id}`;
+    const state = async () => (await db.paymentCheckout.findUniqueOrThrow({ where: { id: opening.id } })).state;
+    // Another instance is opening it right now; the reconciling instance's clock runs 10 minutes ahead: left alone.
+    clock.advance(10 * 60);
+    try {
+      await env.t.services.checkouts.reconcile(5);
+      expect(await state()).toBe('CREATING');
+    } finally {
+      clock.advance(-10 * 60);
+    }
+    // Past the time its PayPal call can take (by the database's clock), well before 5 minutes: failed, as a press would.
+    await makeOlder(opening.id, windowSecs() + 1);
+    await env.t.services.checkouts.reconcile(5);
+    expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: opening.id } })).toMatchObject({
+      state: 'FAILED',
+      providerStatus: NEVER_CREATED_STATUS,
+    });
+  });
 });

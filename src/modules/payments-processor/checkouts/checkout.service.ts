@@ -867,7 +867,11 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       // operator asks the providers about open checkouts later than that (CHECKOUT_RECONCILE_AFTER_MINUTES over it).
       const readFrom = new Date(now - Math.min(olderThanMinutes, UNCHARGED_CHECKOUT_WINDOW_MINUTES) * 60_000);
       const open = await db.paymentCheckout.findMany({
-        where: { state: { in: [...OPEN_CHECKOUT_STATES] }, createdAt: { lt: readFrom } },
+        where: {
+          state: { in: [...OPEN_CHECKOUT_STATES] },
+          // One still being created, of any age by this instance's clock: whether it was given up on is the database's to say (below).
+          OR: [{ createdAt: { lt: readFrom } }, { state: 'CREATING', providerCheckoutId: null }],
+        },
         orderBy: { createdAt: 'asc' },
         take: 200,
       });
@@ -878,7 +882,10 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         try {
           const due = c.createdAt < cutoff;
           if (!c.providerCheckoutId) {
-            if (!due) continue;
+            // Given up on by the rule a press uses (double-tap.ts abandonedIds): past the time its provider call can
+            // take, read by the database's clock. This instance's clock running ahead failed a checkout another
+            // instance was still opening; a fixed 5 minutes kept one no process was opening.
+            if (!(await abandonedIds(db, [c], createMaxMs)).has(c.id)) continue;
             // The provider call never answered: nothing the buyer could pay exists on our side.
             await db.paymentCheckout.updateMany({
               where: { id: c.id, state: 'CREATING' },

@@ -216,7 +216,7 @@ describe('/orders', () => {
     expect(textOf(detail)).toContain('Subtotal');
     // Unpaid: the customer can cancel it (issue 12), and the detail says until when it can be paid.
     expect(customIdsOf(detail)).toEqual(['orders:page:1', `orders:cancel:${orders[0]!.id}:1`]);
-    expect(textOf(detail)).toMatch(/Pay by <t:\d+:f>/);
+    expect(textOf(detail)).toMatch(/Pay by\n<t:\d+:f>/);
   });
 
   it('says so when there are no orders', async () => {

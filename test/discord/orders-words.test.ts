@@ -42,6 +42,8 @@ describe('/orders in words', () => {
     expect(field(unpaidDetail, 'Status')).toBe('Awaiting payment');
     expect(field(unpaidDetail, 'Shipping')).toBe('Not shipped yet');
     expect(field(unpaidDetail, 'Tracking')).toBeUndefined();
+    // The field is titled "Pay by": its value is the deadline, not "Pay by" a second time.
+    expect(field(unpaidDetail, 'Pay by')).toMatch(/^<t:\d+:f> \(<t:\d+:R>\): an order still unpaid then is cancelled/);
 
     const shippedDetail = await interact(h, componentInteraction(as, `orders:detail:${shipped.id}:0`, { message: messageOf(list) }));
     expect(field(shippedDetail, 'Status')).toBe('Shipped');

@@ -94,6 +94,23 @@ it('/orders detail shows "Pay now" while the PayPal order is unpaid, and not onc
   expect(linkButtons(paid.data)).toEqual([]);
 });
 
+it('"Pay now" comes before "Cancel order" in "Order submitted" and the /orders detail (the first button on a phone is the primary one)', async () => {
+  type Any = { type: number; label?: string; custom_id?: string };
+  const buttonsOf = (message: unknown) =>
+    ((message as { components?: { components: Any[] }[] } | undefined)?.components ?? [])
+      .flatMap((r) => r.components)
+      .filter((c) => c.type === 2 && (c.label === 'Pay now' || c.label === 'Cancel order'));
+  const { s, submitted } = await placeOrder('PAYPAL');
+  const order = await h.t.services.db.order.findFirstOrThrow({ where: { tenantId: s.tenant.id } });
+  expect(buttonsOf(submitted.data).map((b) => b.label)).toEqual(['Pay now', 'Cancel order']);
+  expect(buttonsOf(submitted.data)[1]).toMatchObject({ custom_id: `orders:cancel:${order.id}:0` });
+  const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId, roles: [] }) };
+  const list = await interact(h, commandInteraction(as, 'orders'));
+  const detail = await interact(h, componentInteraction(as, `orders:detail:${order.id}:0`, { message: messageOf(list) }));
+  expect(buttonsOf(detail.data).map((b) => b.label)).toEqual(['Pay now', 'Cancel order']);
+  expect(buttonsOf(detail.data)[1]).toMatchObject({ custom_id: `orders:cancel:${order.id}:0` });
+});
+
 describe('where the server cannot be reached by a configured address', () => {
   let other: Harness | undefined;
   afterAll(async () => {

@@ -11,7 +11,7 @@ import { button, COLORS, embed, ephemeral, row, update, type MessageData, type R
 import { formatAddress, linesText, totalsText, type AddressLike } from '../views/order-steps.view.js';
 import { paymentMethodLabel } from '../views/payment-methods.view.js';
 import { payLinkFor } from '../views/pay-link.view.js';
-import { payByLine, unpaidOrderRow } from '../views/pay-window.view.js';
+import { payByValue, unpaidOrderRow } from '../views/pay-window.view.js';
 import { expectedDueAt } from '../../../modules/order-expiry/payment-window.service.js';
 import { digitalItemFields } from '../views/digital-items.view.js';
 import { orderStatusWords, shippingStatusWords, trackingText } from '../views/order-status.view.js';
@@ -91,7 +91,7 @@ export async function orderDetail(ctx: HandlerContext, orderId: string, page: nu
   );
   // While unpaid: the deadline, "Cancel order" and, for a processor-backed order, its "Pay now" link.
   const unpaid = d.status === 'PENDING_PAYMENT';
-  if (unpaid) fields.push({ name: 'Pay by', value: payByLine(expectedDueAt(d, ctx.tenant, ctx.services.clock)), inline: false });
+  if (unpaid) fields.push({ name: 'Pay by', value: payByValue(expectedDueAt(d, ctx.tenant, ctx.services.clock)), inline: false });
   const payUrl = unpaid ? await payLinkFor(ctx.services.invoices, ctx.tenant.id, d) : null;
   return {
     embeds: [embed({ title: `Order #${d.number}`, color: COLORS.brand, fields, footer: { text: `Placed ${date(d.createdAt)}` } })],

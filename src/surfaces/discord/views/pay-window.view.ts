@@ -18,15 +18,24 @@ export function discordTime(at: Date): string {
   return `<t:${unix}:f> (<t:${unix}:R>)`;
 }
 
-export function payByLine(dueAt: Date): string {
-  return `Pay by ${discordTime(dueAt)}: an order still unpaid then is cancelled and its items released.`;
+/** The deadline and what it means, for a place already titled "Pay by" (the /orders detail's field). */
+export function payByValue(dueAt: Date): string {
+  return `${discordTime(dueAt)}: an order still unpaid then is cancelled and its items released.`;
 }
 
-/** The unpaid order's buttons: Cancel order (asks first) and, when there is a link, Pay now. `page` is the /orders page to come back to. */
+/** The deadline as a sentence of its own ("Order submitted"). */
+export function payByLine(dueAt: Date): string {
+  return `Pay by ${payByValue(dueAt)}`;
+}
+
+/**
+ * The unpaid order's buttons: Pay now (when there is a link), then Cancel order (asks first). The primary action
+ * comes first: on a phone the first button is the one under the thumb. `page` is the /orders page to come back to.
+ */
 export function unpaidOrderRow(order: { id: string }, page: number, payUrl: string | null): Row {
   return row(
-    button(customId('orders:cancel', order.id, page), 'Cancel order', ButtonStyle.Danger),
     ...(payUrl ? [payNowButton(payUrl)] : []),
+    button(customId('orders:cancel', order.id, page), 'Cancel order', ButtonStyle.Danger),
   );
 }
 

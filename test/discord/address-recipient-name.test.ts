@@ -47,7 +47,7 @@ it('asks for the full name first, within five inputs, and ships the order to tha
 
   const typed = { name: 'Jane Doe', street: '1 Elm St\nApt 4B', city: 'Springfield', state: 'IL', postal_country: '62701 us' };
   const shipping = await interact(h, modalInteraction(s.as, 'order:address:modal', typed, messageOf(s.addressStep)));
-  expect(textOf(shipping)).toContain('Jane Doe\n1 Elm St\nApt 4B\nSpringfield IL 62701\nUS');
+  expect(textOf(shipping)).toContain('Jane Doe\n1 Elm St\nApt 4B\nSpringfield, IL 62701\nUS');
   const payment = await interact(
     h,
     componentInteraction(s.as, 'order:shipping-type-select', { values: [s.shippingType.id], message: messageOf(shipping) }),
@@ -83,5 +83,5 @@ it('a modal opened before the name input (line1 and line2, no name) still works,
     h,
     modalInteraction(s.as, 'order:address:modal', { ...ELM_ST, line2: 'Unit 2' }, messageOf(s.addressStep)),
   );
-  expect(textOf(shipping)).toContain(`${s.user.username}\n1 Elm St\nUnit 2\nSpringfield IL 62701\nUS`);
+  expect(textOf(shipping)).toContain(`${s.user.username}\n1 Elm St\nUnit 2\nSpringfield, IL 62701\nUS`);
 });

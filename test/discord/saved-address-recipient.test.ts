@@ -73,7 +73,7 @@ it('/order: picking it opens the form filled with it, the name empty; the typed 
 
   const typed = { name: 'Jane Doe', street: '1 Elm St\nUnit 2', city: 'Springfield', state: 'IL', postal_country: '62701 US' };
   const shipping = await interact(h, modalInteraction(s.as, 'order:address:modal', typed, messageOf(step)));
-  expect(textOf(shipping)).toContain('Jane Doe\n1 Elm St\nUnit 2\nSpringfield IL 62701\nUS');
+  expect(textOf(shipping)).toContain('Jane Doe\n1 Elm St\nUnit 2\nSpringfield, IL 62701\nUS');
   // The same saved address, now with the name the customer typed (no second copy).
   expect(await db.address.findMany({ where: { customerId: s.customer.id } })).toEqual([
     expect.objectContaining({ id: s.old.id, name: 'Jane Doe', nameTyped: true }),
@@ -153,21 +153,21 @@ it('the saved-address menus and the legacy "Ship to this address?" do not show i
   // /order's address step: the option describes the address, not "user12345" (the name is asked when picked).
   await interact(h, commandInteraction(s.as, 'order', { productid: p.id }));
   const step = await interact(h, modalInteraction(s.as, `order:qty-modal:${p.id}`, { quantity: '1' }));
-  expect(described(step, 'order:use-existing')).toEqual(['1 Elm St, Unit 2, Springfield IL 62701, US']);
+  expect(described(step, 'order:use-existing')).toEqual(['1 Elm St, Unit 2, Springfield, IL 62701, US']);
 
   // /order-shipping: the menu, then the confirmation before Confirm opens the form with the name empty.
   const menu = await interact(h, commandInteraction(s.as, 'order-shipping'));
-  expect(described(menu, 'legacy:address-select')).toEqual(['1 Elm St, Unit 2, Springfield IL 62701, US']);
+  expect(described(menu, 'legacy:address-select')).toEqual(['1 Elm St, Unit 2, Springfield, IL 62701, US']);
   const ask = await interact(h, componentInteraction(s.as, 'legacy:address-select', { values: [s.old.id], message: messageOf(menu) }));
   expect(textOf(ask)).not.toContain(s.user.username);
-  expect(textOf(ask)).toContain('1 Elm St\nUnit 2\nSpringfield IL 62701\nUS');
+  expect(textOf(ask)).toContain('1 Elm St\nUnit 2\nSpringfield, IL 62701\nUS');
   expect(textOf(ask)).toContain("Confirm asks for the recipient's name first.");
 
   // Once the name is typed, it is shown as the recipient.
   const typed = { name: 'Jane Doe', street: '1 Elm St\nUnit 2', city: 'Springfield', state: 'IL', postal_country: '62701 US' };
   await interact(h, modalInteraction(s.as, 'legacy:address-modal', typed, messageOf(ask)));
   const again = await interact(h, commandInteraction(s.as, 'order-shipping'));
-  expect(described(again, 'legacy:address-select')).toEqual(['Jane Doe, 1 Elm St, Unit 2, Springfield IL 62701, US']);
+  expect(described(again, 'legacy:address-select')).toEqual(['Jane Doe, 1 Elm St, Unit 2, Springfield, IL 62701, US']);
 });
 
 it("/order-shipping's options without `name` say the recipient is the Discord name, and how to change it", async () => {

@@ -11,6 +11,7 @@ import { isProcessorMethod } from '../../../modules/payments-processor/connectio
 import { inStock, MAX_LINE_QUANTITY } from '../../../modules/checkout/index.js';
 import { ADDRESS_MAX_LENGTH } from '../../../modules/customers/address.schema.js';
 import { hasTypedRecipient, type SavedAddress } from '../../../modules/customers/address.store.js';
+import { addressLines, type AddressParts } from '../../../modules/customers/address-lines.js';
 
 export const PRODUCTS_PER_PAGE = 25;
 
@@ -42,18 +43,11 @@ export function sessionStepWords(state: OrderSessionState, opts: { shippingToCho
   return STEP_OF_STATE[state];
 }
 
-export interface AddressLike {
-  name?: string | null;
-  line1: string;
-  line2?: string | null;
-  city: string;
-  state?: string | null;
-  postalCode: string;
-  country: string;
-}
+export type AddressLike = AddressParts;
 
+/** The address as it reads everywhere (modules/customers/address-lines.ts), its lines joined by `sep`. */
 export function formatAddress(a: AddressLike, sep = '\n'): string {
-  return [a.name, a.line1, a.line2, [a.city, a.state, a.postalCode].filter(Boolean).join(' '), a.country].filter(Boolean).join(sep);
+  return addressLines(a).join(sep);
 }
 
 /**

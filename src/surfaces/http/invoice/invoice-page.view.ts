@@ -10,6 +10,7 @@ import type { ProcessorMethod } from '../../../modules/payments-processor/connec
 import { formatMoney } from '../../../platform/money.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import { esc } from './html.js';
+import { addressLines } from '../../../modules/customers/address-lines.js';
 import { FAVICON_PATH } from '../../../platform/favicon.js';
 
 const CSS = `
@@ -165,9 +166,7 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
   }
 
   const a = view.shipTo;
-  const address = a
-    ? `<section class="card"><h2>Ship to</h2><address>${[a.name, a.line1, a.line2, [a.city, [a.state, a.postalCode].filter(Boolean).join(' ')].filter(Boolean).join(', '), a.country].filter(Boolean).map(esc).join('<br>')}</address></section>`
-    : '';
+  const address = a ? `<section class="card"><h2>Ship to</h2><address>${addressLines(a).map(esc).join('<br>')}</address></section>` : '';
 
   const expires = view.payable ? `<footer>This link works until ${when(view.expiresAt)}.</footer>` : '';
 

@@ -15,4 +15,4 @@ export { linesNotRefunded, overpaidCents, owedCents } from './order-totals.js';
 export { createOrderListService, ORDER_PAGE_SIZE_MAX, type OrderListPage, type OrderListService } from './order-list.query.js';
 export { createOrderCursorCodec, type OrderListFilter } from './order-cursor.js';
 export { foldRollupSlots, registerRollupJobs, ROLLUP_FOLD_TASK } from './rollup-slots.jobs.js';
-export { ORDER_STATUS_LABELS, SHIPPING_STATUS_LABELS } from './status-words.js';
+export { ORDER_STATUS_LABELS, orderAgainSentence, SHIPPING_STATUS_LABELS } from './status-words.js';

@@ -22,3 +22,12 @@ export const SHIPPING_STATUS_LABELS: Record<ShippingStatus, string> = {
   DELIVERED: 'Delivered',
   FAILED: 'Delivery failed',
 };
+
+/**
+ * What a customer whose order was cancelled (by them, by the shop, or because it was not paid in time) can do: order
+ * again. One sentence for Discord (`/order`, as a command there) and the invoice page ("/order in the shop's
+ * Discord"), so the two never tell the customer different things. `orderCommand` is how the surface names the command.
+ */
+export function orderAgainSentence(orderCommand: string): string {
+  return `Run ${orderCommand} whenever you want to order again.`;
+}

@@ -134,6 +134,15 @@ describe('invoice page: happy path', () => {
     expect(res.text).not.toContain('name="method"');
   });
 
+  it('tells the customer of a cancelled (or expired) order to order again with /order, as Discord does, not to contact the shop', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id);
+    await testDb().order.update({ where: { id: order.id }, data: { status: 'CANCELLED' } });
+    const res = await request(t.app).get(path).expect(200);
+    expect(res.text).toContain('This order was cancelled. Run /order in the shop&#39;s Discord whenever you want to order again.');
+    expect(res.text).not.toContain('Contact the shop if you still want it');
+  });
+
   it('explains a returned or cancelled checkout while the order still waits for payment', async () => {
     const { tenant, order } = await pendingOrder();
     const { path } = await linkFor(tenant.id, order.id);

@@ -8,7 +8,7 @@ import { isProcessorMethod } from '../../../modules/payments-processor/connectio
 import { customId } from '../custom-id.js';
 import { button, COLORS, embed, row, type MessageData, type Row } from '../replies.js';
 import { payNowButton } from './pay-link.view.js';
-import { owedCents } from '../../../modules/orders/index.js';
+import { orderAgainSentence, owedCents } from '../../../modules/orders/index.js';
 import { paymentNoteText } from './order-steps.view.js';
 import { paymentInstructionsText, paymentMethodLabel } from './payment-methods.view.js';
 
@@ -65,7 +65,7 @@ export function customerCancelledStep(order: { id: string; number: number }, pag
         title: `Order #${order.number} cancelled`,
         color: COLORS.muted,
         description: changed
-          ? 'Your order is cancelled and its items were released. Run `/order` whenever you want to order again.'
+          ? `Your order is cancelled and its items were released. ${orderAgainSentence('`/order`')}`
           : 'This order was already cancelled.',
       }),
     ],

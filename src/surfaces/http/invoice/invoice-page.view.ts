@@ -11,6 +11,7 @@ import { formatMoney } from '../../../platform/money.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import { esc } from './html.js';
 import { addressLines } from '../../../modules/customers/address-lines.js';
+import { orderAgainSentence } from '../../../modules/orders/index.js';
 import { FAVICON_PATH } from '../../../platform/favicon.js';
 
 const CSS = `
@@ -108,7 +109,8 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
   let refreshSeconds: number | undefined;
   if (paid) notice = '<div class="notice success" id="paid">Paid — thank you</div>';
   else if (view.status === 'CANCELLED')
-    notice = '<div class="notice">This order was cancelled. Contact the shop if you still want it.</div>';
+    // The same words as Discord's (orders/status-words.ts): the customer orders again, with /order there.
+    notice = `<div class="notice" id="cancelled">This order was cancelled. ${esc(orderAgainSentence("/order in the shop's Discord"))}</div>`;
   else if (view.status === 'REFUNDED') notice = '<div class="notice">This order was refunded.</div>';
   else if (view.paymentOnItsWay)
     // Pay pressed on a page drawn before that payment was sent: nothing was started (the section below says what is coming).

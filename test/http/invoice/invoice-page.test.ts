@@ -134,6 +134,17 @@ describe('invoice page: happy path', () => {
     expect(res.text).not.toContain('name="method"');
   });
 
+  it('says on a paid order that its receipt comes in Discord as a DM (every way of paying sends one), and not before', async () => {
+    const { tenant, order } = await pendingOrder();
+    const { path } = await linkFor(tenant.id, order.id);
+    const receipt = 'Your receipt is sent to you in Discord as a direct message.';
+    expect((await request(t.app).get(path).expect(200)).text).not.toContain(receipt);
+    await testDb().order.update({ where: { id: order.id }, data: { status: 'PAID', paidAt: new Date() } });
+    expect((await request(t.app).get(path).expect(200)).text).toContain(receipt);
+    await testDb().order.update({ where: { id: order.id }, data: { status: 'SHIPPED', shippingStatus: 'SHIPPED' } });
+    expect((await request(t.app).get(path).expect(200)).text).toContain(receipt);
+  });
+
   it('tells the customer of a cancelled (or expired) order to order again with /order, as Discord does, not to contact the shop', async () => {
     const { tenant, order } = await pendingOrder();
     const { path } = await linkFor(tenant.id, order.id);
@@ -141,6 +152,7 @@ describe('invoice page: happy path', () => {
     const res = await request(t.app).get(path).expect(200);
     expect(res.text).toContain('This order was cancelled. Run /order in the shop&#39;s Discord whenever you want to order again.');
     expect(res.text).not.toContain('Contact the shop if you still want it');
+    expect(res.text).not.toContain('Your receipt is sent to you');
   });
 
   it('explains a returned or cancelled checkout while the order still waits for payment', async () => {

@@ -107,7 +107,12 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
 
   let notice = '';
   let refreshSeconds: number | undefined;
-  if (paid) notice = '<div class="notice success" id="paid">Paid — thank you</div>';
+  if (paid)
+    // Every paid order's customer is sent a receipt by DM, whatever the method (order.paid, which every way of paying
+    // emits: adapters/discord/notifications/order-notifications.ts); one whose DMs are closed sees it in their next
+    // private reply from the bot.
+    notice =
+      '<div class="notice success" id="paid">Paid — thank you</div><div class="notice" id="receipt">Your receipt is sent to you in Discord as a direct message.</div>';
   else if (view.status === 'CANCELLED')
     // The same words as Discord's (orders/status-words.ts): the customer orders again, with /order there.
     notice = `<div class="notice" id="cancelled">This order was cancelled. ${esc(orderAgainSentence("/order in the shop's Discord"))}</div>`;

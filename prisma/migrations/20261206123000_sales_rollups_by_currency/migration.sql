@@ -18,8 +18,9 @@ ALTER TABLE "order_currency_sales_rollups" ADD CONSTRAINT "order_currency_sales_
 -- The dashboard's sales per currency (docs/decisions/dashboard-rollups.md, "Currencies"): a shop that changed its
 -- currency has orders in both, and a sum over them is no amount at all. order_sales_rollups had no currency, so its
 -- successor is keyed by the order's currency too; the trigger writes it from now on, in the writer's transaction as
--- before. order_sales_rollups is no longer written (an instance of the previous release still reads it during a
--- rolling deploy) and goes in a later migration. order_daily_rollups stays as it is: the dashboard reads only its
+-- before. order_sales_rollups is still written for one release, as before: an instance of the previous release
+-- reads it during a rolling deploy, and again after a roll-back, which no backfill would then mend. A later
+-- migration stops writing it and drops it. order_daily_rollups stays as it is: the dashboard reads only its
 -- counts per status, which have no currency.
 --
 -- Only the new table and the trigger here, in a short transaction (the trigger's change locks orders until
@@ -32,6 +33,13 @@ LANGUAGE sql AS $$
   INSERT INTO "order_daily_rollups" AS r ("tenantId", "day", "status", "slot", "orders", "totalCents", "refundedCents")
   VALUES (t, at::date, s, (pg_backend_pid() % 16)::smallint, n, total, refunded)
   ON CONFLICT ("tenantId", "day", "status", "slot") DO UPDATE
+    SET "orders" = r."orders" + EXCLUDED."orders",
+        "totalCents" = r."totalCents" + EXCLUDED."totalCents",
+        "refundedCents" = r."refundedCents" + EXCLUDED."refundedCents";
+  -- The previous release's table, kept written until it is dropped (above).
+  INSERT INTO "order_sales_rollups" AS r ("tenantId", "quarterHour", "status", "slot", "orders", "totalCents", "refundedCents")
+  VALUES (t, date_bin('15 minutes', at, TIMESTAMP '2000-01-01'), s, (pg_backend_pid() % 16)::smallint, n, total, refunded)
+  ON CONFLICT ("tenantId", "quarterHour", "status", "slot") DO UPDATE
     SET "orders" = r."orders" + EXCLUDED."orders",
         "totalCents" = r."totalCents" + EXCLUDED."totalCents",
         "refundedCents" = r."refundedCents" + EXCLUDED."refundedCents";

@@ -21,7 +21,7 @@ function label(o: { number: number; id: string }): string {
 export async function whyAddressIsStillNeeded(tx: Tx, tenantId: string, customerId: string): Promise<string | null> {
   const orders = await tx.order.findMany({
     where: { tenantId, customerId },
-    select: { id: true, number: true, status: true, shippingStatus: true, shippingAddress: true },
+    select: { id: true, tenantId: true, number: true, status: true, shippingStatus: true, shippingAddress: true },
     orderBy: [{ number: 'asc' }],
   });
   for (const o of orders) {

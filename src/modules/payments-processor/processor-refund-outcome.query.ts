@@ -9,7 +9,7 @@
 // entry nor a job waiting, nothing is sending it and nothing recorded what became of it (a refund made before the
 // refund job existed, 2026-11-24, or a job removed by hand): UNRECORDED, so the admins check at the processor instead
 // of reading "being sent" for ever, or "sent" for money Ledgerline never sent.
-import type { Db } from '../../platform/db/prisma.js';
+import type { Db, Tx } from '../../platform/db/prisma.js';
 import { moneyReturnFor, PROCESSOR_REFUND_AUDIT, PROCESSOR_REFUND_TASK, processorCentsOf } from './processor-refund.task.js';
 
 /**
@@ -20,9 +20,14 @@ export type ProcessorRefundOutcome = 'BEING_SENT' | 'SENT' | 'CLAIM_SENT' | 'FAI
 
 /**
  * Where the processor's part of each of the order's refunds stands, by refund id. A refund the processor sends none
- * of (returned wholly by hand, or made at the provider: externalRefundId) has no entry.
+ * of (returned wholly by hand, or made at the provider: externalRefundId) has no entry. Read with the client or inside
+ * the caller's transaction (the order delete's guard, under the order's row lock).
  */
-export async function processorRefundOutcomes(db: Db, tenantId: string, orderId: string): Promise<Map<string, ProcessorRefundOutcome>> {
+export async function processorRefundOutcomes(
+  db: Db | Tx,
+  tenantId: string,
+  orderId: string,
+): Promise<Map<string, ProcessorRefundOutcome>> {
   const [refunds, entries] = await Promise.all([
     db.refund.findMany({
       where: { tenantId, orderId, externalRefundId: null },
@@ -72,7 +77,7 @@ export async function processorRefundOutcomes(db: Db, tenantId: string, orderId:
 }
 
 /** Which of these refunds still have a payment.refund.send job waiting or retrying (not one that ran out of attempts). */
-async function refundJobsWaiting(db: Db, refundIds: readonly string[]): Promise<Set<string>> {
+async function refundJobsWaiting(db: Db | Tx, refundIds: readonly string[]): Promise<Set<string>> {
   // graphile-worker's jobs view leaves the payload out: its own tables, as graphile-worker (0.16 and later) lays them out.
   const rows = await db.$queryRaw<{ refundId: string }[]>`
     SELECT j.payload->>'refundId' AS "refundId" FROM graphile_worker._private_jobs j

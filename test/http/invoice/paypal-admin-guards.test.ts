@@ -3,7 +3,8 @@
 // - mark the order paid by hand while its eCheck capture is PENDING (the ledger would refund the real money
 //   when it cleared): refused with what to do, and the order is paid by PayPal when it clears;
 // - delete a refunded order while its refund waits to be retried (PayPal answered 503): refused until the
-//   refund was sent, so the job still finds it and the customer gets the money back.
+//   refund was sent, so the job still finds it and the customer gets the money back; a refund with no job and no
+//   recorded outcome (made before the refund job existed) sends nothing, so it does not hold the delete back.
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { adminCtx } from '../../helpers/actors.js';
@@ -104,6 +105,40 @@ describe('deleting an order whose PayPal refund waits for a retry', () => {
     );
     const deleted = await panel.post(`/resources/Order/records/${order.id}/delete`);
     expect(deleted.body.notice.message).toMatch(/was deleted/);
+    expect(await db.order.count({ where: { id: order.id } })).toBe(0);
+  });
+});
+
+describe('deleting an order whose PayPal refund has no job and no recorded outcome', () => {
+  it('is not refused: nothing is sending that refund, so nothing needs the order', async () => {
+    const { tenant, order, path } = await payPalOrder({ paymentStatus: 'pending' });
+    const { panel } = await surfaces(tenant.id);
+    const { paypalOrderId } = await startCheckout(path);
+    const back = new URL(env.paypal.approve(paypalOrderId));
+    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+    await env.paypal.settle();
+    const payment = await db.payment.findFirstOrThrow({ where: { orderId: order.id, providerReference: { not: null } } });
+    // As a refund made before the refund job existed: the row, and nothing sending it or recording what became of it.
+    const refund = await db.$transaction(async (tx) => {
+      const made = await tx.refund.create({
+        data: {
+          tenantId: tenant.id,
+          orderId: order.id,
+          paymentId: payment.id,
+          mode: 'FULL',
+          amountCents: 4250,
+          actorType: 'PANEL_ADMIN',
+          createdAt: new Date('2026-11-20T10:00:00Z'),
+        },
+      });
+      await tx.order.update({ where: { id: order.id }, data: { status: 'REFUNDED', refundedTotalCents: 4250 } });
+      return made;
+    });
+    expect(await refundJobs(db, refund.id)).toHaveLength(0);
+
+    // It read "A refund of $42.50 is still being sent through the payment processor" for ever.
+    const deleted = await panel.post(`/resources/Order/records/${order.id}/delete`);
+    expect(deleted.body.notice).toMatchObject({ type: 'success', message: expect.stringMatching(/was deleted/) });
     expect(await db.order.count({ where: { id: order.id } })).toBe(0);
   });
 });

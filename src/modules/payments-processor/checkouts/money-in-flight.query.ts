@@ -8,7 +8,8 @@
 import type { PaymentCheckout } from '../../../generated/prisma/index.js';
 import type { Db, Tx } from '../../../platform/db/prisma.js';
 import { formatMoney } from '../../../platform/money.js';
-import { moneyReturnFor, PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
+import { processorCentsOf } from '../processor-refund.task.js';
+import { processorRefundOutcomes } from '../processor-refund-outcome.query.js';
 import { PROVIDER_DEFINITIONS } from '../connections/provider-definitions.js';
 
 /** Money on its way: PayPal approved or its capture pending (eCheck), BTCPay paid and confirming, Square pending. */
@@ -42,9 +43,11 @@ export async function inFlightCheckout(tx: Db | Tx, orderId: string): Promise<Pa
 
 /**
  * Why the order cannot be deleted now (money still moving through a processor, either way), with what to
- * do; null when nothing is. Refunds are pending until the job recorded them sent or failed.
+ * do; null when nothing is. A refund blocks only while its processor part is being sent (processorRefundOutcomes:
+ * its job waiting or retrying); one sent, failed, or with no job and no outcome recorded (made before the refund
+ * job existed) has nothing left that needs the order's rows.
  */
-export async function whyOrderMoneyIsMoving(tx: Tx, order: { id: string; status: string }): Promise<string | null> {
+export async function whyOrderMoneyIsMoving(tx: Tx, order: { id: string; tenantId: string; status: string }): Promise<string | null> {
   const orderId = order.id;
   const live = await tx.paymentCheckout.findFirst({
     where: { orderId, state: { in: [...OPEN_CHECKOUT_STATES] } },
@@ -66,26 +69,15 @@ export async function whyOrderMoneyIsMoving(tx: Tx, order: { id: string; status:
     const amount = formatMoney(unapplied.paidAmountCents ?? unapplied.amountCents, unapplied.currency.trim());
     return `${amount} that arrived at ${PROVIDER_DEFINITIONS[unapplied.provider].label} but could not pay this order is still being refunded. Delete the order once the order page shows the refund sent or failed.`;
   }
-  const refunds = await tx.refund.findMany({
-    // Only refunds the processor sends (wholly, or all but a part returned by hand): one returned wholly by hand
-    // (manualReturnMethod without manualReturnCents) or made at the provider (externalRefundId) has no job.
-    where: { orderId, externalRefundId: null, OR: [{ manualReturnMethod: null }, { manualReturnCents: { not: null } }] },
-    select: { id: true, amountCents: true, payment: { select: { method: true, providerReference: true, currency: true } } },
+  const outcomes = await processorRefundOutcomes(tx, order.tenantId, orderId);
+  const beingSent = [...outcomes].filter(([, outcome]) => outcome === 'BEING_SENT').map(([id]) => id);
+  if (!beingSent.length) return null;
+  const pending = await tx.refund.findFirstOrThrow({
+    where: { id: { in: beingSent } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { amountCents: true, manualReturnMethod: true, manualReturnCents: true, payment: { select: { currency: true } } },
   });
-  const processorRefunds = refunds.filter((r) => moneyReturnFor(r.payment) === 'processor');
-  if (!processorRefunds.length) return null;
-  const done = await tx.auditLog.findMany({
-    where: {
-      entityType: 'Order',
-      entityId: orderId,
-      action: { in: [PROCESSOR_REFUND_AUDIT.sent, PROCESSOR_REFUND_AUDIT.failed] },
-    },
-    select: { after: true },
-  });
-  const settled = new Set(done.map((e) => (e.after as { refundId?: string } | null)?.refundId));
-  const pending = processorRefunds.find((r) => !settled.has(r.id));
-  if (!pending) return null;
-  return `A refund of ${formatMoney(pending.amountCents, pending.payment!.currency.trim())} is still being sent through the payment processor. Delete the order once the order page shows it sent or failed.`;
+  return `A refund of ${formatMoney(processorCentsOf(pending), pending.payment!.currency.trim())} is still being sent through the payment processor. Delete the order once the order page shows it sent or failed.`;
 }
 
 /** How many orders have a checkout on this connection that the buyer can still pay or is paying. */

@@ -3,13 +3,15 @@
 // HTTP), Status "Cancelled" and Save is refused with what the cancel would do, and nothing is written (every column
 // of the order, its lines, payments, reservations and products read back; no refund, no job, nothing at PayPal);
 // ticking "Confirm the refund of $64.00" and saving again cancels it, and PayPal receives one refund of $64.00 (the
-// refund job run by a worker of this file's database), and the notice says so ("Order #N cancelled: $64.00 refunded
-// to the customer through PayPal; 3 items back in stock."); paid by hand, it says the shop must send the money back.
+// refund job run by a worker of this file's database), and the notice says what was recorded and that the money is
+// being sent ("Refund of $64.00 recorded on order #N, now cancelled; 3 items back in stock. The money is being sent to
+// PayPal, …"); paid by hand, it says the shop must send the money back.
 // An unpaid order is still cancelled with one Save.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { FakePayPal } from '../../src/dev/fakes/fake-paypal.js';
 import { PROCESSOR_REFUND_TASK } from '../../src/modules/payments-processor/processor-refund.task.js';
+import { PROCESSOR_REFUND_OUTCOME } from '../../src/modules/refunds/refund-money-back.js';
 import { startWorker, type WorkerHandle } from '../../src/platform/jobs/worker.js';
 import { adminCtx } from '../helpers/actors.js';
 import { testDatabaseUrl, testDb } from '../helpers/db.js';
@@ -172,8 +174,9 @@ describe.skipIf(!runBrowserTests)('a Save that cancels a paid order asks to conf
 
       await browser.page.getByLabel('Confirm the refund of $64.00').check();
       const second = await save(order.id);
-      // The notice says what was done, in the question's words.
-      const done = `Order #${order.number} cancelled: $64.00 refunded to the customer through PayPal; 3 items back in stock.`;
+      // The notice says what was done, in the question's words: recorded, and the money being sent (it said "$64.00
+      // refunded to the customer" before the refund job had sent anything).
+      const done = `Refund of $64.00 recorded on order #${order.number}, now cancelled; 3 items back in stock. The money is being sent to PayPal, which returns it to the customer. ${PROCESSOR_REFUND_OUTCOME}`;
       expect(second.notice).toEqual({ type: 'success', message: done });
       await expect.poll(() => browser.page.getByTestId('notice-wrapper').textContent()).toContain(done);
       const after = await everything(order.id, products);
@@ -209,7 +212,7 @@ describe.skipIf(!runBrowserTests)('a Save that cancels a paid order asks to conf
     expect((await save(order.id)).notice?.type).toBe('error');
     await browser.page.getByLabel('Confirm the refund of $64.00').check();
     const saved = await save(order.id);
-    const done = `Order #${order.number} cancelled: a refund of $64.00 recorded; 3 items back in stock. No money was sent: you must send $64.00 back to the customer by Venmo yourself.`;
+    const done = `Refund of $64.00 recorded on order #${order.number}, now cancelled; 3 items back in stock. No money was sent: you must send $64.00 back to the customer by Venmo yourself.`;
     expect(saved.notice).toEqual({ type: 'success', message: done });
     await expect.poll(() => browser.page.getByTestId('notice-wrapper').textContent()).toContain(done);
     await browser.shot('3-by-hand-cancelled');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PROCESSOR_REFUND_OUTCOME } from '../../../modules/refunds/refund-money-back.js';
 import { cancelRefundAsk, cancelRefundDone } from './order-cancel-refund.js';
 
 describe("the edit form's question before a Save that cancels a paid order", () => {
@@ -51,8 +52,11 @@ describe("the edit form's question before a Save that cancels a paid order", () 
     );
   });
 
-  it('after the confirmed Save, the notice says what was done, in the same words, past tense', () => {
-    expect(cancelRefundDone(base)).toBe('Order #1042 cancelled: $64.00 refunded to the customer through PayPal; 2 items back in stock.');
+  it('after the confirmed Save, the notice says what was recorded, and that the processor part is being sent', () => {
+    // It said "$64.00 refunded to the customer" while the refund job had not sent anything yet.
+    expect(cancelRefundDone(base)).toBe(
+      `Refund of $64.00 recorded on order #1042, now cancelled; 2 items back in stock. The money is being sent to PayPal, which returns it to the customer. ${PROCESSOR_REFUND_OUTCOME}`,
+    );
     expect(
       cancelRefundDone({
         ...base,
@@ -63,7 +67,7 @@ describe("the edit form's question before a Save that cancels a paid order", () 
         restockedUnits: 1,
       }),
     ).toBe(
-      'Order #1042 cancelled: a refund of $64.00 recorded; 1 item back in stock. No money was sent: you must send $64.00 back to the customer by Venmo yourself.',
+      'Refund of $64.00 recorded on order #1042, now cancelled; 1 item back in stock. No money was sent: you must send $64.00 back to the customer by Venmo yourself.',
     );
     expect(
       cancelRefundDone({
@@ -75,7 +79,7 @@ describe("the edit form's question before a Save that cancels a paid order", () 
         restockedUnits: 0,
       }),
     ).toBe(
-      'Order #1042 cancelled: $64.00 refunded to the customer. Cash App Pay returns $50.00; you must send $14.00 back by Cash App (manual) yourself.',
+      `Refund of $64.00 recorded on order #1042, now cancelled. $50.00 is being sent to Cash App Pay, which returns it to the customer. ${PROCESSOR_REFUND_OUTCOME} You must send $14.00 back by Cash App (manual) yourself.`,
     );
   });
 });

@@ -114,4 +114,31 @@ describe.skipIf(!runBrowserTests)('the dashboard of a shop with orders in two cu
     const body = (await panel.agent.get('/admin/api/dashboard').set(panel.headers())).body as { sales: CurrencySales[] };
     expect(body.sales.map((c) => [c.currency, c.orders, c.net])).toEqual([['EUR', 0, '€0.00']]);
   });
+
+  it('shows an earlier currency whose orders in the 30 days were all refunded (nets zero), and counts its orders', async () => {
+    const { tenant, customer, products } = await f.shop({ tenant: { currency: 'USD' } });
+    const createdAt = noonDaysAgo(3);
+    const order = await f.order({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      status: 'PAID',
+      paymentStatus: 'paid',
+      paidAt: createdAt,
+      createdAt,
+      lines: [{ productId: products[0]!.id, quantity: 1, unitPriceCents: 900 }],
+    });
+    await db.order.update({ where: { id: order.id }, data: { status: 'REFUNDED', refundedTotalCents: order.totalCents } });
+    await db.tenant.update({ where: { id: tenant.id }, data: { currency: 'EUR' } });
+    const owner = await f.adminUser({ tenantId: tenant.id });
+    const panel = await loggedIn(app.baseUrl, owner.email);
+    const body = (await panel.agent.get('/admin/api/dashboard').set(panel.headers())).body as {
+      sales: CurrencySales[];
+      totals: { orders: number };
+    };
+    expect(body.sales.map((c) => [c.currency, c.orders, c.net])).toEqual([
+      ['EUR', 0, '€0.00'],
+      ['USD', 1, '$0.00'],
+    ]);
+    expect(body.totals.orders).toBe(1);
+  });
 });

@@ -88,14 +88,17 @@ export async function dashboardData(db: Db, admin: PanelAdmin | undefined, now =
 
 /**
  * The days' figures of each currency: the shop's own first (always, zeros included), then each other one that has
- * money in the period (orders from before the shop changed its currency), by code. Never added across currencies.
+ * orders or money in the period (orders from before the shop changed its currency; one whose orders were all
+ * refunded nets zero, and its orders still count in the total), by code. Never added across currencies.
  */
 function salesPerCurrency(
   rows: { currency: string; day: string; orders: number; net: bigint }[],
   days: Temporal.PlainDate[],
   shopCurrency: string,
 ): CurrencySales[] {
-  const others = [...new Set(rows.filter((r) => r.currency !== shopCurrency && r.net !== 0n).map((r) => r.currency))].sort();
+  const others = [
+    ...new Set(rows.filter((r) => r.currency !== shopCurrency && (r.net !== 0n || r.orders > 0)).map((r) => r.currency)),
+  ].sort();
   return [shopCurrency, ...others].map((currency) => {
     const byDay = new Map(rows.filter((r) => r.currency === currency).map((r) => [r.day, r]));
     const perDay = days.map((d) => {

@@ -121,4 +121,32 @@ describe('a processor refund with no job and no recorded outcome', () => {
     expect(edited).toContain('Money back: $10.00: no record of the payment processor sending it: check the payment at the processor');
     expect(edited).not.toContain('returned to the customer');
   });
+
+  it('reads "being sent" while its job runs its last attempt, and unrecorded once that attempt has failed', async () => {
+    const { shop } = await paidWithPost();
+    const payment = await db.payment.findFirstOrThrow({ where: { orderId: shop.order.id, providerReference: { not: null } } });
+    const refund = await db.refund.create({
+      data: {
+        tenantId: shop.tenant.id,
+        orderId: shop.order.id,
+        paymentId: payment.id,
+        mode: 'PARTIAL_AMOUNT',
+        amountCents: 1000,
+        actorType: 'DISCORD_ADMIN',
+      },
+    });
+    // Its job, taken by a worker for its last attempt (graphile-worker counts an attempt when it takes the job): held
+    // far in the future and locked, so this test's own worker leaves it alone.
+    await db.$executeRaw`SELECT graphile_worker.add_job('payment.refund.send', json_build_object('refundId', ${refund.id}::text), run_at => now() + interval '1 day', max_attempts => 3)`;
+    const lastAttempt = () =>
+      db.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = max_attempts, locked_at = now(), locked_by = 'a worker elsewhere'
+        WHERE payload->>'refundId' = ${refund.id}`;
+    await lastAttempt();
+    expect(await processorMoneyBack(shop.tenant.id, shop.order.id)).toEqual(['Being sent to the payment processor']);
+    // That attempt failed: the job stays, out of attempts and unlocked; nothing sends the money any more.
+    await db.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL WHERE payload->>'refundId' = ${refund.id}`;
+    expect(await processorMoneyBack(shop.tenant.id, shop.order.id)).toEqual([
+      'No record of the payment processor sending it: check the payment at the processor',
+    ]);
+  });
 });

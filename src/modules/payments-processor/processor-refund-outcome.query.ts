@@ -76,13 +76,16 @@ export async function processorRefundOutcomes(
   return outcomes;
 }
 
-/** Which of these refunds still have a payment.refund.send job waiting or retrying (not one that ran out of attempts). */
+/**
+ * Which of these refunds still have a payment.refund.send job waiting, retrying or running (its last attempt too:
+ * graphile-worker counts an attempt when it takes the job), not one that ran out of attempts.
+ */
 async function refundJobsWaiting(db: Db | Tx, refundIds: readonly string[]): Promise<Set<string>> {
   // graphile-worker's jobs view leaves the payload out: its own tables, as graphile-worker (0.16 and later) lays them out.
   const rows = await db.$queryRaw<{ refundId: string }[]>`
     SELECT j.payload->>'refundId' AS "refundId" FROM graphile_worker._private_jobs j
     JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-    WHERE t.identifier = ${PROCESSOR_REFUND_TASK} AND j.attempts < j.max_attempts
+    WHERE t.identifier = ${PROCESSOR_REFUND_TASK} AND (j.attempts < j.max_attempts OR j.locked_at IS NOT NULL)
       AND j.payload->>'refundId' = ANY(${[...refundIds]}::text[])`;
   return new Set(rows.map((r) => r.refundId));
 }

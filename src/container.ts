@@ -104,6 +104,7 @@ import {
 } from './modules/order-expiry/payment-window.service.js';
 import { registerPaymentWindowJobs } from './modules/order-expiry/payment-window.jobs.js';
 import { registerPaymentReminderNotifications } from './adapters/discord/notifications/payment-reminder-notifications.js';
+import { registerPayWindowExtendedNotifications } from './adapters/discord/notifications/pay-window-extended-notifications.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -415,6 +416,7 @@ export function createContainer(opts: ContainerOptions): Services {
   // The customer's DMs edited when their personal data is erased (recorded with each delivery above).
   registerDmErasure(bus, { rest: discordRest, logger, sentDms: createSentDmStore({ db }), db, audit });
   registerPaymentReminderNotifications(bus, { dms: customerDms, invoices: services.invoices, logger });
+  registerPayWindowExtendedNotifications(bus, { dms: customerDms, invoices: services.invoices, logger });
   registerAccessNotifications(bus, { dms: customerDms });
   registerLateMoneyNotifications(bus, { dms: customerDms, tenants: services.tenants, deletedOrder, logger });
   registerTaxJobs(bus, {

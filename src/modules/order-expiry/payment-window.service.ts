@@ -5,7 +5,8 @@
 //   order.payment_reminder>…          at half the window: the customer is reminded (a Discord DM job)
 //   order.payment_window.expire       at the deadline: the order is cancelled as expired
 // Each has a job_key per order, so moving the deadline (an admin's extension) replaces the pending jobs
-// instead of adding more. The jobs live in the database: they survive restarts and run once across all
+// instead of adding more. An admin's extension also emits order.payment_window_extended (the customer's DM of
+// the new deadline); the automatic hold while money is on its way tells nobody. The jobs live in the database: they survive restarts and run once across all
 // instances. The expiry re-checks everything under the order's row lock, so it never cancels an order a
 // payment confirmed first, and a payment arriving after it finds the order cancelled (manual confirm:
 // ILLEGAL_STATE; processor money: refunded through the provider by the checkout ledger).
@@ -19,7 +20,7 @@ import { parseInput } from '../../platform/validate.js';
 import { cancelLockedOrder, lockOrder, orderLabel, type AfterSaleDeps } from '../orders/index.js';
 import { IN_FLIGHT_CHECKOUT_STATES } from '../payments-processor/checkouts/money-in-flight.query.js';
 import { systemActor, type TenantContext } from '../shared/actor.js';
-import { EVENTS, type PaymentReminderPayload } from '../shared/events.js';
+import { EVENTS, type PaymentReminderPayload, type PayWindowExtendedPayload } from '../shared/events.js';
 import {
   extendedDueAt,
   extendInput,
@@ -109,7 +110,8 @@ export interface PaymentWindowService {
   schedule(tenantId: string, orderId: string): Promise<{ dueAt: Date } | null>;
   /**
    * An admin gives the customer more time: `{ extendByMinutes }` (added to the current deadline, or to now
-   * when it has passed) or `{ until }`. Reschedules reminder and expiry, audit `order.payment_window_extended`.
+   * when it has passed) or `{ until }`. Reschedules reminder and expiry, audit `order.payment_window_extended`,
+   * and the customer is told the new deadline (event order.payment_window_extended, in the same transaction).
    * Errors: VALIDATION_FAILED (bad input, `until` not in the future / earlier than the current deadline /
    * more than 90 days away), NOT_FOUND, ILLEGAL_STATE (the order is not waiting for payment).
    */
@@ -237,6 +239,10 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
           before: { paymentDueAt: order.paymentDueAt },
           after: { paymentDueAt: dueAt },
         });
+        // The customer is told the new deadline (their order's DM still says the old one). Keyed by the order and
+        // the deadline: a redelivered job, or the same extension repeated, tells it once; another deadline is news.
+        const notice: PayWindowExtendedPayload = { tenantId: ctx.tenantId, orderId: order.id, dueAt: dueAt.toISOString() };
+        await deps.bus.emit(tx, EVENTS.payWindowExtended, notice, { jobKey: `pay-window-extended:${order.id}:${notice.dueAt}` });
         return { order: updated, previousDueAt: order.paymentDueAt, dueAt };
       });
     },

@@ -63,6 +63,11 @@ export const EVENTS = {
   checkoutStateChanged: 'payment.checkout_state_changed',
   /** Half of an unpaid order's pay window is left: the customer is reminded (scheduled with run_at, modules/order-expiry). */
   paymentReminder: 'order.payment_reminder',
+  /**
+   * An admin gave the customer more time to pay (order-expiry's `extend`; not the automatic hold while money is on its
+   * way): the customer is told the new deadline.
+   */
+  payWindowExtended: 'order.payment_window_extended',
   /** A DM did not reach its customer (DMs closed): kept as a missed notice; the shop's admins are told. */
   dmNotDelivered: 'customer.dm_not_delivered',
   /**
@@ -288,6 +293,12 @@ export const paymentReminderPayload = z.object({
   /** The deadline this reminder is about (ISO): a reminder for a deadline since moved is not sent. */
   dueAt: z.iso.datetime(),
 });
+export const payWindowExtendedPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  /** The new deadline (ISO): a notice for a deadline since moved again is not sent (the later one is). */
+  dueAt: z.iso.datetime(),
+});
 export const dmNotDeliveredPayload = z.object({
   tenantId: z.string(),
   customerId: z.string(),
@@ -314,6 +325,7 @@ export type RefundClaimLinkPayload = z.infer<typeof refundClaimLinkPayload>;
 export type RefundMadeAtProviderPayload = z.infer<typeof refundMadeAtProviderPayload>;
 export type RefundClaimStatePayload = z.infer<typeof refundClaimStatePayload>;
 export type PaymentReminderPayload = z.infer<typeof paymentReminderPayload>;
+export type PayWindowExtendedPayload = z.infer<typeof payWindowExtendedPayload>;
 export type RolePayload = z.infer<typeof rolePayload>;
 export type OrderShippedPayload = z.infer<typeof orderShippedPayload>;
 export type OrderDeliveredPayload = z.infer<typeof orderDeliveredPayload>;

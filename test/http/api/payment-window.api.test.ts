@@ -47,8 +47,11 @@ describe('POST /api/orders/:id/payment-window', () => {
     const newDue = new Date(dueAt.getTime() + 120 * MINUTE);
     expect(res.body).toEqual({ orderId: order.id, paymentDueAt: newDue.toISOString(), previousDueAt: dueAt.toISOString() });
 
-    // One expiry and one reminder job, both for the new deadline (the reminder at half the 180-minute window before it).
-    const rows = await jobs(order.id);
+    // One expiry and one reminder job, both for the new deadline (the reminder at half the 180-minute window before it),
+    // and the customer's notice of the new deadline, keyed by it.
+    const all = await jobs(order.id);
+    expect(all.map((r) => r.key)).toContain(`pay-window-extended:${order.id}:${newDue.toISOString()}>discord-notify`);
+    const rows = all.filter((r) => !r.key.startsWith('pay-window-extended:'));
     expect(rows.map((r) => r.key)).toEqual([`payment-expiry:${order.id}`, `payment-reminder:${order.id}>discord-notify`]);
     expect(rows[0]!.run_at.getTime()).toBe(newDue.getTime());
     expect(rows[1]!.run_at.getTime()).toBe(newDue.getTime() - 90 * MINUTE);

@@ -103,14 +103,14 @@ import type { SentDm } from '../../../modules/notifications/sent-dms.js';
 import { adminOrderMessage, receivedAmountText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
 import type { ProcessorRefundOutcome } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
 import {
+  dmHowToPayText,
   formatAddress,
-  howToPayText,
   paymentNoteText,
   totalsText,
   type AddressLike,
 } from '../../../surfaces/discord/views/order-steps.view.js';
 import { withItemFields } from '../../../surfaces/discord/views/item-fields.view.js';
-import { paymentInstructionsText, paymentMethodLabel, sentByLabel } from '../../../surfaces/discord/views/payment-methods.view.js';
+import { paymentMethodLabel, sentByLabel } from '../../../surfaces/discord/views/payment-methods.view.js';
 import { payLinkFor, withPayNow } from '../../../surfaces/discord/views/pay-link.view.js';
 import { payByLine } from '../../../surfaces/discord/views/pay-window.view.js';
 import { digitalItemFields, type DeliveredDigital } from '../../../surfaces/discord/views/digital-items.view.js';
@@ -869,6 +869,7 @@ export type DmKind =
   | 'order-updated'
   | 'payment-received'
   | 'payment-reminder'
+  | 'pay-window-extended'
   | 'digital-delivery'
   | 'access-ending'
   | 'access-ended'
@@ -886,6 +887,7 @@ export const DM_WHAT: Record<DmKind, string> = {
   'order-updated': 'the notice that the order was changed',
   'payment-received': 'the notice of a payment received',
   'payment-reminder': 'the reminder to pay',
+  'pay-window-extended': 'the notice that the shop gave them more time to pay',
   'digital-delivery': 'the licence keys / download links',
   'access-ending': 'the notice that their timed access ends soon',
   'access-ended': 'the notice that their timed access ended',
@@ -961,10 +963,7 @@ function unappliedAlert(alert: PaymentUnappliedPayload, order: OrderDetail | nul
  * the note for a manual one.
  */
 function createdDm(tenant: Tenant, o: OrderDetail, payNow: boolean): MessageData {
-  const howToPay =
-    isProcessorMethod(o.paymentMethod) && !payNow
-      ? [`Pay with ${paymentMethodLabel(o.paymentMethod)}: ${paymentInstructionsText(tenant, o.paymentMethod)}`]
-      : howToPayText(tenant, o.paymentMethod, o, 'here');
+  const howToPay = dmHowToPayText(tenant, o, payNow);
   return withOrderItems(o, {
     embeds: [
       embed({

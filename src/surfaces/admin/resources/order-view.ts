@@ -116,6 +116,7 @@ const DM_LABELS: Record<DmKind, string> = {
   'order-updated': 'Order changed notice',
   'payment-received': 'Payment received notice',
   'payment-reminder': 'Payment reminder',
+  'pay-window-extended': 'More time to pay notice',
   'digital-delivery': 'Licence keys / download links',
   'access-ending': 'Timed access ending notice',
   'access-ended': 'Timed access ended notice',

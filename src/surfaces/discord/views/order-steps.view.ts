@@ -410,6 +410,21 @@ export function howToPayText(
   ];
 }
 
+/**
+ * How to pay, in a DM about a placed order (the order's DM, the notice of more time): howToPayText's words, the
+ * receipt coming "here"; a processor-backed method without a Pay now button in the DM (`payNow` false: no link
+ * could be made) gets the shop's instructions instead of a button it does not carry.
+ */
+export function dmHowToPayText(
+  tenant: Pick<Tenant, 'paymentInstructions'>,
+  order: { number: number; paymentMethod: PaymentMethod; paymentReference?: string | null },
+  payNow: boolean,
+): string[] {
+  if (isProcessorMethod(order.paymentMethod) && !payNow)
+    return [`Pay with ${paymentMethodLabel(order.paymentMethod)}: ${paymentInstructionsText(tenant, order.paymentMethod)}`];
+  return howToPayText(tenant, order.paymentMethod, order, 'here');
+}
+
 /** Room kept free on the review for the note the flow may put in front of it (order-flow.ts, withNote). */
 const REVIEW_NOTE_RESERVE = 300;
 

@@ -9,7 +9,7 @@ import { customId } from '../custom-id.js';
 import { button, COLORS, embed, row, type MessageData, type Row } from '../replies.js';
 import { payNowButton } from './pay-link.view.js';
 import { orderAgainSentence, owedCents } from '../../../modules/orders/index.js';
-import { paymentNoteText } from './order-steps.view.js';
+import { dmHowToPayText, paymentNoteText } from './order-steps.view.js';
 import { paymentInstructionsText, paymentMethodLabel } from './payment-methods.view.js';
 
 /** "<t:…:f> (<t:…:R>)": the moment in the reader's time zone, and how far away it is. */
@@ -103,6 +103,27 @@ export function paymentReminderDm(tenant: Tenant, order: ReminderOrder, dueAt: D
           `Please pay **${m(owedCents(order))}**${already} with ${paymentMethodLabel(order.paymentMethod)} by ${discordTime(dueAt)}.`,
           how,
           'If it is still unpaid then, the order is cancelled and its items are released. Changed your mind? `/orders` lets you cancel it.',
+        ].join('\n\n'),
+      }),
+    ],
+  };
+}
+
+/**
+ * An admin gave the customer more time (the order's DM still says the old deadline): the new one, in the words of
+ * the order's DM (payByLine), what is still owed and how to pay (`payNow`: the DM carries the Pay now button).
+ */
+export function payWindowExtendedDm(tenant: Tenant, order: ReminderOrder, dueAt: Date, payNow: boolean): MessageData {
+  const m = (cents: number) => formatMoney(cents, order.currency);
+  const already = order.amountReceivedCents > 0 ? ` (${m(order.amountReceivedCents)} of ${m(order.totalCents)} already received)` : '';
+  return {
+    embeds: [
+      embed({
+        title: `${tenant.name}: more time to pay order #${order.number}`,
+        color: COLORS.brand,
+        description: [
+          `The shop gave you more time to pay **${m(owedCents(order))}**${already} for order **#${order.number}**. ${payByLine(dueAt)}`,
+          ...dmHowToPayText(tenant, order, payNow),
         ].join('\n\n'),
       }),
     ],

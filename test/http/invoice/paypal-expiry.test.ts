@@ -6,6 +6,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
+import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
@@ -107,6 +108,13 @@ describe('PayPal and the pay window', () => {
       (e) => e.action === 'order.payment_window_held',
     );
     expect(entry).toMatchObject({ actorType: 'SYSTEM', before: { paymentDueAt: dueAt.toISOString() } });
+    // The hold is no extension the shop gave: the customer gets no "more time to pay" DM (any such job has run by now).
+    await waitForJobsDone({ tasks: ['order.payment_window_extended>discord-notify'] });
+    const customer = await db.customer.findUniqueOrThrow({ where: { id: order.customerId } });
+    const moreTime = discordApi()
+      .directMessages()
+      .filter((m) => m.userId === customer.discordUserId && JSON.stringify(m.body).includes('more time to pay'));
+    expect(moreTime).toEqual([]);
 
     env.paypal.clearPendingCapture(env.paypal.orders.get(paypalOrderId)!.captures[0]!.id);
     await env.paypal.settle();

@@ -92,7 +92,10 @@ describe("changing a shop's currency with its prices", () => {
     ]);
     const before = await snapshot(s.tenantId);
 
-    expect(await change(s.tenantId, { from: 'USD', to: 'EUR', shown: await shown(s.tenantId), newCents: eur(s) })).toEqual({ repriced: 4 });
+    const done = await change(s.tenantId, { from: 'USD', to: 'EUR', shown: await shown(s.tenantId), newCents: eur(s) });
+    // The answer's list is the shop's as the change left it: every amount, now in euros.
+    expect(done).toEqual({ repriced: 4, currency: 'EUR', amounts: await repricedAmounts(db, s.tenantId, 'EUR') });
+    expect(done.amounts).toHaveLength(4);
 
     const after = await snapshot(s.tenantId);
     expect(after.tenant.currency).toBe('EUR');
@@ -142,7 +145,11 @@ describe("changing a shop's currency with its prices", () => {
     await change(s.tenantId, { from: 'USD', to: 'JPY', shown: await shown(s.tenantId), newCents: yen });
     expect(await db.product.findUniqueOrThrow({ where: { id: s.mug.id } })).toMatchObject({ currency: 'JPY', unitPriceCents: 1980 });
     const bare = await shop();
-    expect(await change(bare.id, { from: 'USD', to: 'GBP', shown: [], newCents: {} })).toEqual({ repriced: 0 });
+    expect(await change(bare.id, { from: 'USD', to: 'GBP', shown: [], newCents: {} })).toEqual({
+      repriced: 0,
+      currency: 'GBP',
+      amounts: [],
+    });
     expect((await db.tenant.findUniqueOrThrow({ where: { id: bare.id } })).currency).toBe('GBP');
   });
 

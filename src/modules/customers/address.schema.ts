@@ -3,6 +3,7 @@
 // field as the forms label it ("Street address is required."), never the field's key in code.
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
+import type { AddressParts } from './address-lines.js';
 
 /**
  * The longest each field may be. The schema enforces it, and every form that fills an address takes its
@@ -105,15 +106,7 @@ export interface AddressInput {
 }
 
 /** The fields of an address row (or snapshot) as an AddressInput (nulls dropped). */
-export function toAddressInput(a: {
-  name?: string | null;
-  line1: string;
-  line2?: string | null;
-  city: string;
-  state?: string | null;
-  postalCode: string;
-  country: string;
-}): AddressInput {
+export function toAddressInput(a: AddressParts): AddressInput {
   return {
     name: a.name ?? undefined,
     line1: a.line1,

@@ -6,10 +6,11 @@
 //   order.payment_window.expire       at the deadline: the order is cancelled as expired
 // Each has a job_key per order, so moving the deadline (an admin's extension) replaces the pending jobs
 // instead of adding more. An admin's extension also emits order.payment_window_extended (the customer's DM of
-// the new deadline); the automatic hold while money is on its way tells nobody. The jobs live in the database: they survive restarts and run once across all
-// instances. The expiry re-checks everything under the order's row lock, so it never cancels an order a
-// payment confirmed first, and a payment arriving after it finds the order cancelled (manual confirm:
-// ILLEGAL_STATE; processor money: refunded through the provider by the checkout ledger).
+// the new deadline); the automatic hold while money is on its way tells nobody. The jobs live in the database:
+// they survive restarts and run once across all instances. The expiry re-checks everything under the order's
+// row lock, so it never cancels an order a payment confirmed first, and a payment arriving after it finds the
+// order cancelled (manual confirm: ILLEGAL_STATE; processor money: refunded through the provider by the checkout
+// ledger).
 import type { Order, PaymentMethod, Tenant } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, withTransaction, type Tx } from '../../platform/db/prisma.js';

@@ -257,6 +257,78 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
   });
 
   it(
+    'says when the amounts could not be loaded, with "Try again", and never shows the form without them; a load that fails once is asked again by itself',
+    { timeout: 420_000 },
+    async () => {
+      browser.reportFailure('load-failed');
+      const s = await pricedShop('Unlucky Shop');
+      const { page } = browser;
+      const step = `**/admin/api/resources/Tenant/records/${s.tenantId}/changeCurrency`;
+      const pressChangeCurrency = async () => {
+        await page
+          .getByRole('button', { name: 'Change currency' })
+          .or(page.getByRole('link', { name: 'Change currency' }))
+          .first()
+          .click({ timeout: 60_000 });
+        await page.waitForURL((u) => u.pathname.endsWith(`/records/${s.tenantId}/changeCurrency`));
+      };
+
+      // Every load of the list fails (the server answers 500): the page says so and offers no form to save.
+      let failing = true;
+      let gets = 0;
+      await page.route(step, async (route) => {
+        if (route.request().method() !== 'GET') return route.continue();
+        gets += 1;
+        if (failing) return route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
+        return route.continue();
+      });
+      try {
+        await page.goto(`${app.baseUrl}/admin/resources/Tenant/records/${s.tenantId}/show`);
+        await expect.poll(() => page.locator('body').innerText(), { timeout: 60_000 }).toContain('Unlucky Shop');
+        await pressChangeCurrency();
+        await page.getByTestId('change-currency-load-failed').waitFor();
+        await browser.shot('load-failed');
+        expect(await page.getByTestId('change-currency-load-failed').textContent()).toContain(
+          "The amounts priced in the shop's currency could not be loaded, so nothing can be changed yet.",
+        );
+        expect(await page.getByTestId('change-currency-form').count()).toBe(0);
+        expect(await page.getByTestId('change-currency-save').count()).toBe(0);
+        // AdminJS's load and the page's own second ask.
+        expect(gets).toBe(2);
+        failing = false;
+        await page.getByRole('button', { name: 'Try again' }).click();
+        await amountInput(key.product(s.product.id)).waitFor();
+        expect(await page.getByTestId(`now-${key.product(s.product.id)}`).textContent()).toBe('$12.50');
+        expect(gets).toBe(3);
+      } finally {
+        await page.unroute(step);
+      }
+
+      // From the shop's Settings form (the same record, so AdminJS first shows the step with the form's record), the
+      // first load failing: the page asks again by itself and shows the list.
+      let failedOnce = false;
+      await page.route(step, async (route) => {
+        if (route.request().method() === 'GET' && !failedOnce) {
+          failedOnce = true;
+          return route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
+        }
+        return route.continue();
+      });
+      try {
+        await page.goto(`${app.baseUrl}/admin/resources/Tenant/records/${s.tenantId}/edit`);
+        await expect.poll(() => page.locator('[name="currency"]').first().inputValue(), { timeout: 60_000 }).toBe('USD');
+        await pressChangeCurrency();
+        await page.getByTestId('change-currency-form').filter({ hasText: 'This shop sells in USD' }).waitFor();
+        await amountInput(key.product(s.product.id)).waitFor();
+        expect(failedOnce).toBe(true);
+        expect(await page.getByTestId(`now-${key.shipping(s.shipping.id)}`).textContent()).toBe('$4.95');
+      } finally {
+        await page.unroute(step);
+      }
+    },
+  );
+
+  it(
     "as a platform admin: the Settings form's refusal names Change currency, taken from that page on that shop; USD to EUR, every column read back",
     { timeout: 420_000 },
     async () => {
@@ -296,7 +368,8 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
         .or(page.getByRole('link', { name: 'Change currency' }))
         .first()
         .click({ timeout: 60_000 });
-      await page.getByTestId('change-currency-form').waitFor();
+      await page.waitForURL((u) => u.pathname.endsWith(`/records/${s.tenantId}/changeCurrency`));
+      await page.getByTestId('change-currency-form').filter({ hasText: 'This shop sells in USD' }).waitFor();
       await amountInput(key.product(s.product.id)).waitFor();
       expect(new URL(page.url()).pathname).toBe(`/admin/resources/Tenant/records/${s.tenantId}/changeCurrency`);
       await expect.poll(() => page.getByTestId(`now-${key.product(s.product.id)}`).textContent()).toBe('$12.50');

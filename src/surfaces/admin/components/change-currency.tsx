@@ -2,9 +2,12 @@
 // products' prices, shipping types' prices, discounts' amounts off and minimum subtotals) a required field for its
 // amount in the new currency. Saved at once with the currency, or not at all; a refusal shows the list as it is
 // now (a colleague's new product or changed price) and keeps what was typed for the amounts that did not change.
+// The list comes from the action's GET (use-action-data.ts): until it has come the page says it is loading, and if
+// it could not be loaded it says so with "Try again", never a form without its amounts.
 import React, { useState } from 'react';
 import { Box, Button, Input, Label, MessageBox, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
 import { ApiClient, useActionResponseHandler, type ActionProps } from 'adminjs';
+import { useActionData } from './use-action-data.js';
 
 const api = new ApiClient();
 
@@ -31,19 +34,18 @@ interface Answer {
 
 const ChangeCurrency: React.FC<ActionProps> = ({ resource, record }) => {
   const handleResponse = useActionResponseHandler();
-  const [page, setPage] = useState<Page>(
-    () => JSON.parse(String(record?.params?.currencyChangeJson ?? '{"currency":"","amounts":[]}')) as Page,
-  );
+  const loaded = useActionData<Page>({ resourceId: resource.id, record, actionName: 'changeCurrency', param: 'currencyChangeJson' });
   const [to, setTo] = useState('');
   const [typed, setTyped] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const rule = to.length === 3 ? page.rules?.[to] : undefined;
+  const page = loaded.data;
+  const rule = to.length === 3 ? page?.rules?.[to] : undefined;
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
-    if (busy || !record) return;
+    if (busy || !record || !page) return;
     setBusy(true);
     setError(null);
     try {
@@ -72,7 +74,7 @@ const ChangeCurrency: React.FC<ActionProps> = ({ resource, record }) => {
             fresh.amounts.filter((a) => before.get(a.key) === a.cents && t[a.key] !== undefined).map((a) => [a.key, t[a.key]!]),
           ),
         );
-        setPage(fresh);
+        loaded.setData(fresh);
       }
     } catch {
       setError('The request failed, so the currency was not changed. Try again.');
@@ -80,6 +82,28 @@ const ChangeCurrency: React.FC<ActionProps> = ({ resource, record }) => {
       setBusy(false);
     }
   }
+
+  if (!page)
+    return (
+      <Box variant="white" data-testid="change-currency-loading">
+        {loaded.failed ? (
+          <>
+            <MessageBox
+              variant="danger"
+              message="The amounts priced in the shop's currency could not be loaded, so nothing can be changed yet."
+              data-testid="change-currency-load-failed"
+            />
+            <Box mt="lg">
+              <Button type="button" variant="outlined" onClick={loaded.retry}>
+                Try again
+              </Button>
+            </Box>
+          </>
+        ) : (
+          <Text>Loading the amounts priced in the shop's currency…</Text>
+        )}
+      </Box>
+    );
 
   return (
     <Box as="form" variant="white" onSubmit={save} data-testid="change-currency-form">

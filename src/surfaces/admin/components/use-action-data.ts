@@ -1,0 +1,92 @@
+// An action page's own data, which the action's GET handler puts in the record it answers (record.params[param], as
+// JSON). AdminJS's record-action route does not wait for that answer in every case: opened from another page of the
+// same record (Shop settings' edit form -> "Change currency"), the component is first rendered with the record of the
+// page the admin came from, and when the GET fails (a 500, a dropped connection) AdminJS leaves it on that record for
+// good. A component that read its data from the first record it was given then showed an empty form: Change currency
+// said "This shop sells in ." and "Nothing is priced in : only the currency changes." beside a live Save button.
+//
+// useActionData reads the data from the record whenever the record holds it. When it does not, it asks the action for
+// it itself, a moment later (a render on the way to AdminJS's own answer is replaced before then, so that case costs no
+// request), and says when that failed, with a retry, so the page shows "loading" or "could not be loaded, try again"
+// and never a form without its data.
+import { useEffect, useState } from 'react';
+import { ApiClient, type RecordJSON } from 'adminjs';
+
+const api = new ApiClient();
+
+/** How long a render without the data waits before asking for it itself. */
+const ASK_AFTER_MS = 250;
+
+function parsed<T>(raw: unknown): T | null {
+  if (typeof raw !== 'string' || raw === '') return null;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return null;
+  }
+}
+
+export interface ActionData<T> {
+  /** The data, or null while it is on its way (or could not be loaded: see `failed`). */
+  data: T | null;
+  /** Replaces the data (a refusal's answer carrying the page as it is now). */
+  setData: (value: T) => void;
+  /** Asking for the data failed; `retry` asks again. */
+  failed: boolean;
+  retry: () => void;
+}
+
+export function useActionData<T>(opts: {
+  resourceId: string;
+  record: RecordJSON | undefined;
+  actionName: string;
+  /** The record param the action's GET fills (JSON). */
+  param: string;
+}): ActionData<T> {
+  const { resourceId, record, actionName, param } = opts;
+  const raw = record?.params?.[param] as unknown;
+  const recordId = record?.id === undefined || record.id === null ? '' : String(record.id);
+  const [data, setData] = useState<T | null>(() => parsed<T>(raw));
+  const [failed, setFailed] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+
+  // A later record that holds the data (AdminJS's answer, an action's response merged in) replaces it.
+  useEffect(() => {
+    const next = parsed<T>(raw);
+    if (next !== null) setData(next);
+  }, [raw]);
+
+  const loaded = data !== null;
+  useEffect(() => {
+    if (loaded || recordId === '') return;
+    let live = true;
+    const timer = setTimeout(() => {
+      setFailed(false);
+      api
+        .recordAction({ resourceId, recordId, actionName })
+        .then((res) => {
+          if (!live) return;
+          const next = parsed<T>(res.data.record?.params?.[param]);
+          if (next === null) setFailed(true);
+          else setData(next);
+        })
+        .catch(() => {
+          if (live) setFailed(true);
+        });
+    }, ASK_AFTER_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [loaded, recordId, resourceId, actionName, param, attempt]);
+
+  return {
+    data,
+    setData,
+    failed,
+    retry: () => {
+      setFailed(false);
+      setAttempt((n) => n + 1);
+    },
+  };
+}

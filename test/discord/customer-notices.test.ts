@@ -262,6 +262,8 @@ describe('cancelled and changed', () => {
         expect.objectContaining({ name: 'Reason', value: 'Nothing arrived on Venmo' }),
       ]),
     );
+    // And how to order again, as the invoice page of a cancelled order says.
+    expect((dm.body as DmBody).embeds![0]!.description).toMatch(/\n\nRun `\/order` whenever you want to order again\.$/);
   });
 
   it('a customer who cancels their own order is told so plainly, with no "Cancelled by: you"', async () => {

@@ -204,6 +204,8 @@ describe('pay window: reminder and expiry', () => {
     // The customer is told; the admin-channel message says it expired.
     const dm = await waitFor('the cancellation DM', async () => dmsTo(s.customer.id).find((d) => /cancelled/.test(d.title)));
     expect(dm.description).toMatch(/not paid in time/);
+    // What they can do now: the same sentence as the invoice page and the pay-window's cancel.
+    expect(dm.description).toMatch(/\n\nRun `\/order` whenever you want to order again\.$/);
     const edited = await waitFor('the admin message edit', async () =>
       h.fake.calls.find(
         (c) =>

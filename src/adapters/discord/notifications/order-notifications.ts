@@ -53,7 +53,14 @@ import type { AdminChannelGuard } from './admin-channel-guard.js';
 import type { Logger } from '../../../platform/logger.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { DmStatusService } from '../../../modules/notifications/dm-status.service.js';
-import { linesNotRefunded, overpaidCents, owedCents, type CancelReason, type OrderService } from '../../../modules/orders/index.js';
+import {
+  linesNotRefunded,
+  orderAgainSentence,
+  overpaidCents,
+  owedCents,
+  type CancelReason,
+  type OrderService,
+} from '../../../modules/orders/index.js';
 import type { TenantService } from '../../../modules/tenants/tenant.service.js';
 import type { CustomerService } from '../../../modules/customers/customer.service.js';
 import {
@@ -1061,6 +1068,7 @@ function cancelledDm(
             : o.amountReceivedCents > 0
               ? `The shop had received ${m(o.amountReceivedCents)} from you; contact them to get it back.`
               : 'If you already paid, contact the shop and they will sort it out.',
+          orderAgainSentence('`/order`'),
         ].join('\n\n'),
         fields: [
           ...(by === null ? [] : [{ name: 'Cancelled by', value: by ?? 'the shop', inline: true }]),

@@ -214,8 +214,9 @@ describe('/orders', () => {
     const detail = await interact(h, componentInteraction(s.as(), `orders:detail:${orders[0]!.id}:1`, { message: messageOf(second) }));
     expect(textOf(detail)).toContain(`Order #${orders[0]!.number}`);
     expect(textOf(detail)).toContain('Subtotal');
-    // Unpaid: the customer can cancel it (issue 12), and the detail says until when it can be paid.
-    expect(customIdsOf(detail)).toEqual(['orders:page:1', `orders:cancel:${orders[0]!.id}:1`]);
+    // Unpaid: the customer can cancel it (issue 12), and the detail says until when it can be paid. Cancel order
+    // (and Pay now, for an order paid online) comes first, "Back to orders" below it.
+    expect(customIdsOf(detail)).toEqual([`orders:cancel:${orders[0]!.id}:1`, 'orders:page:1']);
     expect(textOf(detail)).toMatch(/Pay by\n<t:\d+:f>/);
   });
 

@@ -95,7 +95,8 @@ export async function orderDetail(ctx: HandlerContext, orderId: string, page: nu
   const payUrl = unpaid ? await payLinkFor(ctx.services.invoices, ctx.tenant.id, d) : null;
   return {
     embeds: [embed({ title: `Order #${d.number}`, color: COLORS.brand, fields, footer: { text: `Placed ${date(d.createdAt)}` } })],
-    components: [row(button(customId('orders:page', page), 'Back to orders')), ...(unpaid ? [unpaidOrderRow(d, page, payUrl)] : [])],
+    // What the customer came to do first (Pay now, Cancel order), then the way back to the list.
+    components: [...(unpaid ? [unpaidOrderRow(d, page, payUrl)] : []), row(button(customId('orders:page', page), 'Back to orders'))],
   };
 }
 

@@ -9,7 +9,7 @@ import type { ConnectionService } from '../payments-processor/connections/connec
 import { isProcessorMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
 import type { CheckoutService, PressLanding, ReturnOutcome } from '../payments-processor/checkouts/checkout.service.js';
 import { orderCheckoutNow } from '../payments-processor/checkouts/order-checkout-now.js';
-import { ORDER_ITEMS_ORDER_BY, ORDER_STATUS_LABELS, owedCents } from '../orders/index.js';
+import { ORDER_ITEMS_ORDER_BY, ORDER_STATUS_LABELS, orderAgainSentence, owedCents } from '../orders/index.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import { InvoiceLinkExpiredError, signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
@@ -201,7 +201,8 @@ export function createInvoiceService(deps: {
   /** What an expired link says of an order that waits for no payment: paid (refunded since, or not), or cancelled. */
   function closedOrderWords(status: OrderStatus): string | null {
     if (status === 'PENDING_PAYMENT') return null;
-    if (status === 'CANCELLED') return 'The order was cancelled: there is nothing to pay.';
+    if (status === 'CANCELLED')
+      return `The order was cancelled: there is nothing to pay. ${orderAgainSentence("/order in the shop's Discord")}`;
     if (status === 'REFUNDED') return 'The order was paid and then refunded: there is nothing to pay.';
     if (status === 'PARTIALLY_REFUNDED')
       return `The order is already paid (part of it was refunded): there is nothing more to pay. Its status: ${ORDER_STATUS_LABELS[status]}.`;

@@ -360,7 +360,7 @@ describe('invoice page: errors', () => {
       await testDb().order.update({ where: { id: order.id }, data: { status: 'CANCELLED', shippingStatus: 'PENDING' } });
       const cancelled = await request(t.app).get(path).expect(410);
       expect(cancelled.text).toContain(
-        `This invoice link for order #${order.number} at ${tenant.name} has expired. The order was cancelled: there is nothing to pay.`,
+        `This invoice link for order #${order.number} at ${tenant.name} has expired. The order was cancelled: there is nothing to pay. Run /order in the shop&#39;s Discord whenever you want to order again.`,
       );
       expect(cancelled.text).not.toContain('Ask the shop');
 

@@ -1,8 +1,8 @@
 // The admin post of an order whose customer opened a checkout and walked away says when that checkout closes by
 // itself if nobody pays (checkouts/checkout-expiry.ts), and the line goes at that time: the admins need not wait on it.
-// - Cash App Pay (Square): the window is ours (nothing exists at Square before a charge); the reconciliation, run as
-//   the cron runs it with the app's clock moved, leaves the checkout open just before the stated time and retires it
-//   just after, and the post is edited to drop the line.
+// - Cash App Pay (Square): the window is ours (nothing exists at Square before a charge), read by the database's clock;
+//   the reconciliation, run as the cron runs it with the checkout's creation moved back in the database's time, leaves
+//   the checkout open just before the stated time and retires it just after, and the post is edited to drop the line.
 // - Bitcoin (BTCPay): the time is the invoice's expirationTime, as BTCPay answered it; BTCPay expires the invoice then,
 //   its webhook closes the checkout, and the post drops the line.
 // Through the real paths: the invoice page's Pay, the fakes' webhooks, the reconcile job and the notification jobs on a
@@ -14,14 +14,17 @@ import { UNCHARGED_CHECKOUT_WINDOW_MINUTES } from '../../src/modules/payments-pr
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { postedAdminMessage } from './admin-post.js';
-import { MovableClock, unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
+import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
 import { runReconcileJob } from '../http/invoice/reconcile-job.js';
 import { connectBtcPay, connectSquare, useProvidersApp } from '../http/invoice/square-btcpay-fixtures.js';
 
-const clock = new MovableClock();
 const db = testDb();
 const f = factories();
-const { env, discordApi } = useProvidersApp(clock);
+const { env, discordApi } = useProvidersApp();
+
+/** Moves a checkout's creation back in the database's time (the clock its window is read by). */
+const makeOlder = (checkoutId: string, secs: number) =>
+  db.$executeRaw`UPDATE payment_checkouts SET "createdAt" = "createdAt" - make_interval(secs => ${secs}::float8) WHERE id = ${checkoutId}`;
 
 type Post = { embeds: { title?: string; description?: string }[] };
 const descriptionOf = (c: RecordedCall) => (c.body as Post).embeds[0]!.description!;
@@ -58,22 +61,18 @@ describe('the admin post says when an abandoned checkout closes by itself', () =
     const open = descriptionOf(await editAfter(mark, (d) => d.includes('Customer opened a Cash App Pay checkout for $42.50')));
     expect(open).toContain(`If nobody pays it, it closes by itself ${discordTime(closesAt)} and this line goes.`);
 
-    try {
-      // The reconciliation a minute before that time leaves it open (the customer may still pay it)...
-      clock.advance((closesAt - clock.now().getTime()) / 1000 - 60);
-      await runReconcileJob(db);
-      expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).state).toBe('OPEN');
+    // The reconciliation a minute before that time leaves it open (the customer may still pay it)...
+    await makeOlder(checkout.id, UNCHARGED_CHECKOUT_WINDOW_MINUTES * 60 - 60);
+    await runReconcileJob(db);
+    expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).state).toBe('OPEN');
 
-      // ...and the first run past it retires it (EXPIRED): the post is edited, the line gone.
-      const before = discordApi().calls.length;
-      clock.advance(2 * 60);
-      await runReconcileJob(db);
-      expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).state).toBe('EXPIRED');
-      const back = descriptionOf(await editAfter(before, (d) => !d.includes('Customer opened')));
-      expect(back).toContain('Paid online with Cash App Pay');
-    } finally {
-      clock.advance((Date.now() - clock.now().getTime()) / 1000);
-    }
+    // ...and the first run past it retires it (EXPIRED): the post is edited, the line gone.
+    const before = discordApi().calls.length;
+    await makeOlder(checkout.id, 2 * 60);
+    await runReconcileJob(db);
+    expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).state).toBe('EXPIRED');
+    const back = descriptionOf(await editAfter(before, (d) => !d.includes('Customer opened')));
+    expect(back).toContain('Paid online with Cash App Pay');
   });
 
   it("Bitcoin: the invoice's expiry as BTCPay gave it; BTCPay expires it then, and the post drops the line", async () => {

@@ -17,7 +17,7 @@ import { chargeAtSquare, connectBtcPay, connectSquare, useProvidersApp } from '.
 const clock = new MovableClock();
 const db = testDb();
 const f = factories();
-// The app's clock only moves for reconciliation; the fakes keep real time.
+// The app's clock only moves for when the reconciliation asks a provider; the fakes keep real time.
 const { env, discordApi } = useProvidersApp(clock);
 
 async function shopWithOrder(method: 'CASHAPP_PAY' | 'BTC_INVOICE') {
@@ -36,6 +36,9 @@ async function shopWithOrder(method: 'CASHAPP_PAY' | 'BTC_INVOICE') {
   return { tenant, order, path: new URL(link.url).pathname, connectionId: connection.connectionId };
 }
 
+/** Moves a checkout's creation `minutes` back in the database's time (the clock its window is read by). */
+const makeOlder = (checkoutId: string, minutes: number) =>
+  db.$executeRaw`UPDATE payment_checkouts SET "createdAt" = "createdAt" - make_interval(mins => ${minutes}::int) WHERE id = ${checkoutId}`;
 const orderStatus = async (id: string) => (await db.order.findUniqueOrThrow({ where: { id } })).status;
 const checkoutRow = (id: string) => db.paymentCheckout.findUniqueOrThrow({ where: { id } });
 
@@ -113,8 +116,8 @@ describe('Cash App Pay (Square) through the core', () => {
     const { order, path } = await shopWithOrder('CASHAPP_PAY');
     const tabA = await startCashApp(path);
     // Tab B pressed Pay once tab A's checkout was past its window (within it, a press goes back to tab A's checkout).
-    clock.advance((UNCHARGED_CHECKOUT_WINDOW_MINUTES + 1) * 60);
-    const tabB = await startCashApp(path).finally(() => clock.advance(-(UNCHARGED_CHECKOUT_WINDOW_MINUTES + 1) * 60));
+    await makeOlder(tabA.checkoutId, UNCHARGED_CHECKOUT_WINDOW_MINUTES + 1);
+    const tabB = await startCashApp(path);
     expect(tabB.checkoutId).not.toBe(tabA.checkoutId);
     expect((await request(env.t.app).post(tabA.chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200)).body.outcome).toBe(
       'paid',
@@ -137,14 +140,10 @@ describe('Cash App Pay (Square) through the core', () => {
 
   describe('a checkout opened but never charged', () => {
     const windowMinutes = UNCHARGED_CHECKOUT_WINDOW_MINUTES;
-    /** Runs the reconciliation as the cron does, with the app's clock `minutes` ahead. */
-    async function reconcileAfter(minutes: number, olderThanMinutes = 5) {
-      clock.advance(minutes * 60);
-      try {
-        return await env.t.services.checkouts.reconcile(olderThanMinutes);
-      } finally {
-        clock.advance(-minutes * 60);
-      }
+    /** Runs the reconciliation as the cron does, `minutes` after the checkout was made (by the database's clock, which its window is read by). */
+    async function reconcileAfter(checkoutId: string, minutes: number, olderThanMinutes = 5) {
+      await makeOlder(checkoutId, minutes);
+      return env.t.services.checkouts.reconcile(olderThanMinutes);
     }
     const listCalls = () => env.square.calls.filter((c) => c.method === 'GET' && c.path === '/v2/payments');
 
@@ -152,7 +151,7 @@ describe('Cash App Pay (Square) through the core', () => {
       const { path } = await shopWithOrder('CASHAPP_PAY');
       const { checkoutId } = await startCashApp(path);
       const before = env.square.calls.length;
-      await reconcileAfter(windowMinutes - 5);
+      await reconcileAfter(checkoutId, windowMinutes - 5);
       expect(await checkoutRow(checkoutId)).toMatchObject({ state: 'OPEN', providerCheckoutId: checkoutId });
       expect(env.square.calls.slice(before).filter((c) => c.path.includes(checkoutId))).toEqual([]);
     });
@@ -163,7 +162,7 @@ describe('Cash App Pay (Square) through the core', () => {
       const { conn } = await env.t.services.paymentConnections.load({ tenantId: order.tenantId, provider: 'SQUARE' });
       if (conn.provider !== 'SQUARE') throw new Error('a Square connection');
       const listed = listCalls().length;
-      const run = await reconcileAfter(windowMinutes + 1);
+      const run = await reconcileAfter(checkoutId, windowMinutes + 1);
       expect(run.expired).toBeGreaterThanOrEqual(1);
       expect(await checkoutRow(checkoutId)).toMatchObject({
         state: 'EXPIRED',
@@ -176,7 +175,7 @@ describe('Cash App Pay (Square) through the core', () => {
       expect(ask.query.get('sort_order')).toBe('ASC');
       expect(Date.parse(ask.query.get('begin_time')!)).toBeLessThanOrEqual((await checkoutRow(checkoutId)).createdAt.getTime());
       // A second run finds nothing left to retire.
-      expect((await reconcileAfter(windowMinutes + 1)).expired).toBe(0);
+      expect((await reconcileAfter(checkoutId, windowMinutes + 1)).expired).toBe(0);
       // The buyer's page was left open and they approve now: refused before Square is called.
       const paymentsBefore = env.square.payments.size;
       const late = await request(env.t.app).post(chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200);
@@ -188,7 +187,7 @@ describe('Cash App Pay (Square) through the core', () => {
     it('is retired at its stated time also where the operator reconciles later (CHECKOUT_RECONCILE_AFTER_MINUTES above the window)', async () => {
       const { path } = await shopWithOrder('CASHAPP_PAY');
       const { checkoutId } = await startCashApp(path);
-      const run = await reconcileAfter(windowMinutes + 1, 4 * 60);
+      const run = await reconcileAfter(checkoutId, windowMinutes + 1, 4 * 60);
       expect(run.expired).toBeGreaterThanOrEqual(1);
       expect(await checkoutRow(checkoutId)).toMatchObject({ state: 'EXPIRED', providerStatus: 'EXPIRED: never charged' });
     });
@@ -200,7 +199,7 @@ describe('Cash App Pay (Square) through the core', () => {
       await chargeAtSquare(env, order.tenantId, { idempotencyKey: checkoutId, orderId: order.id, note: 'lost answer and webhooks' });
       await env.square.idle();
       expect(await orderStatus(order.id)).toBe('PENDING_PAYMENT');
-      const run = await reconcileAfter(windowMinutes + 1);
+      const run = await reconcileAfter(checkoutId, windowMinutes + 1);
       expect(run.errors).toBe(0);
       expect(await orderStatus(order.id)).toBe('PAID');
       const c = await expectLedgerMatchesSquare(checkoutId);

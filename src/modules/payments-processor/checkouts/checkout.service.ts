@@ -25,7 +25,7 @@ import {
 import { inFlightCheckout, inFlightWords } from './money-in-flight.query.js';
 import { abandonedIds, earlierPress, landingOf, type CreateMaxMs } from './double-tap.js';
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
-import { isUncharged, NEVER_CREATED_STATUS, UNCHARGED_CHECKOUT_WINDOW_MINUTES, unpaidCheckoutClosesAt } from './checkout-expiry.js';
+import { databaseNow, isUncharged, NEVER_CREATED_STATUS, stillOpenAt, unchargedOpenedBefore } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
 import { announceLateMoneyFlagged, keptLateMoneyCause } from './late-money-notice.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
@@ -309,13 +309,16 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
    * A checkout never charged, past its window: if the provider has a payment for its order that no other
    * checkout holds (our charge reached Square, its answer and webhooks did not reach us), that payment is
    * bound to it and applied; otherwise it is retired EXPIRED, only if still uncharged (a compare-and-set: a
-   * charge() that binds it meanwhile wins, and its money is applied as usual).
+   * charge() that binds it meanwhile wins, and its money is applied as usual). Past its window by the database's
+   * clock, read in the retiring transaction (checkout-expiry.ts): an instance whose clock ran ahead retired one
+   * the buyer was still paying.
    */
   async function retireUncharged(c: PaymentCheckout): Promise<'applied' | 'expired' | 'open'> {
     if (await applyLostCharge(c, 'reconciliation (payment found by order)')) return 'applied';
     const count = await withTransaction(db, async (tx) => {
+      const openedBefore = unchargedOpenedBefore(await databaseNow(tx));
       const retired = await tx.paymentCheckout.updateManyAndReturn({
-        where: { id: c.id, providerCheckoutId: c.id, state: { in: ['CREATING', 'OPEN'] } },
+        where: { id: c.id, providerCheckoutId: c.id, state: { in: ['CREATING', 'OPEN'] }, createdAt: { lte: openedBefore } },
         data: { state: 'EXPIRED', providerStatus: 'EXPIRED: never charged' },
       });
       // The state it left is the one this write matched, not `c.state` read before the provider was asked (start() may
@@ -460,7 +463,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         // Two presses of Pay at once (a double tap): the second to take the lock finds the first's checkout, being
         // opened at the provider or opened since it began, for this very amount, and opens no second one: it goes
         // where the first did, or waits on it (double-tap.ts).
-        const earlier = await earlierPress(tx, clock.now(), createMaxMs, {
+        const earlier = await earlierPress(tx, createMaxMs, {
           orderId: order.id,
           method,
           orderVersion: order.version,
@@ -476,12 +479,11 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         const connection = await tx.paymentConnection.findUniqueOrThrow({
           where: { tenantId_provider: { tenantId: input.tenantId, provider } },
         });
-        // Dated by the database's clock, as a later press reads its age (double-tap.ts abandonedIds): Prisma would date
-        // it by this instance's clock, which another instance's may not agree with.
-        const [{ dbNow }] = await tx.$queryRaw<[{ dbNow: Date }]>`SELECT now() AS "dbNow"`;
+        // Dated by the database's clock, as every window of it is read (checkout-expiry.ts): Prisma would date it by
+        // this instance's clock, which another instance's may not agree with.
         const checkout = await tx.paymentCheckout.create({
           data: {
-            createdAt: dbNow,
+            createdAt: await databaseNow(tx),
             tenantId: input.tenantId,
             orderId: order.id,
             connectionId: connection.id,
@@ -574,7 +576,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     async pressLanding(input) {
       const c = await db.paymentCheckout.findFirst({ where: { id: input.checkoutId, tenantId: input.tenantId, orderId: input.orderId } });
       if (!c) throw new AppError('NOT_FOUND', 'This payment was not started from this invoice.');
-      const now = clock.now();
+      // The database's clock, as the press read it (double-tap.ts): this instance's may run ahead or behind.
+      const now = await databaseNow(db);
       if (c.state === 'CREATING') return { outcome: (await abandonedIds(db, [c], createMaxMs)).has(c.id) ? 'failed' : 'opening' };
       if (c.state === 'FAILED' || c.state === 'EXPIRED') return { outcome: 'failed' };
       if (c.state === 'VOIDED') return { outcome: 'changed' };
@@ -861,16 +864,22 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     },
 
     async reconcile(olderThanMinutes) {
-      const now = clock.now().getTime();
-      const cutoff = new Date(now - olderThanMinutes * 60_000);
-      // A never-charged checkout is retired at the time the admin post states (checkout-expiry.ts), also where the
-      // operator asks the providers about open checkouts later than that (CHECKOUT_RECONCILE_AFTER_MINUTES over it).
-      const readFrom = new Date(now - Math.min(olderThanMinutes, UNCHARGED_CHECKOUT_WINDOW_MINUTES) * 60_000);
+      // When to ask a provider about an open checkout (`olderThanMinutes`) is this instance's: asking a little early or
+      // late judges nothing, the provider answers. Whether a never-charged checkout's window has passed is the
+      // database's clock's (checkout-expiry.ts), as every instance and the press read it.
+      const cutoff = new Date(clock.now().getTime() - olderThanMinutes * 60_000);
+      const dbNow = await databaseNow(db);
       const open = await db.paymentCheckout.findMany({
         where: {
           state: { in: [...OPEN_CHECKOUT_STATES] },
-          // One still being created, of any age by this instance's clock: whether it was given up on is the database's to say (below).
-          OR: [{ createdAt: { lt: readFrom } }, { state: 'CREATING', providerCheckoutId: null }],
+          // A never-charged one is retired at the time the admin post states, also where the operator asks the providers
+          // later than that (CHECKOUT_RECONCILE_AFTER_MINUTES over the window). One still being created, of any age by
+          // this instance's clock: whether it was given up on is the database's to say (below).
+          OR: [
+            { createdAt: { lt: cutoff } },
+            { createdAt: { lte: unchargedOpenedBefore(dbNow) } },
+            { state: 'CREATING', providerCheckoutId: null },
+          ],
         },
         orderBy: { createdAt: 'asc' },
         take: 200,
@@ -895,8 +904,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           }
           if (c.providerCheckoutId === c.id) {
             // Never charged: the provider has no record to ask about (GetPayment by our id is always 404). Its
-            // window is ours: retired once past the time the admin post states.
-            if (unpaidCheckoutClosesAt(c)!.getTime() > now) continue;
+            // window is ours: retired once past the time the admin post states, by the database's clock (checked
+            // again by the retiring write).
+            if (stillOpenAt(c, dbNow)) continue;
             const outcome = await retireUncharged(c);
             if (outcome !== 'open') changed++;
             if (outcome === 'expired') expired++;

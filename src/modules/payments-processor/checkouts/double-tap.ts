@@ -6,14 +6,16 @@
 //   (checkout-expiry.ts creatingWindowMs, by the database's clock) was left by a process that died: failed here, and
 //   the press proceeds.
 // - Open for the same method, version and amount, opened since this press began (an OPEN one from before is a page
-//   the buyer left: a new press opens a new one, as before), and still open by checkout-expiry.ts: the second press
-//   goes where the first did, the provider's page as it answered the create (`redirectUrl`). Never a second
-//   provider call: PayPal would make a second order (each checkout carries its own invoice_id, paypal.adapter.ts).
+//   the buyer left: a new press opens a new one, as before), and still open by checkout-expiry.ts (read by the
+//   database's clock, like the CREATING rule: an instance's clock behind sent a press to a checkout already closed,
+//   one ahead opened a second checkout beside one still open): the second press goes where the first did, the
+//   provider's page as it answered the create (`redirectUrl`). Never a second provider call: PayPal would make a
+//   second order (each checkout carries its own invoice_id, paypal.adapter.ts).
 // - Square (Cash App Pay) never charged: nothing exists at Square, so any such open one of this amount is the
 //   buyer's, early press or late; the press goes to its page on our invoice (redirectUrl null).
 import type { PaymentCheckout, PaymentMethod, PaymentProvider } from '../../../generated/prisma/index.js';
 import type { Db, Tx } from '../../../platform/db/prisma.js';
-import { creatingWindowMs, isUncharged, NEVER_CREATED_STATUS, stillOpenAt } from './checkout-expiry.js';
+import { creatingWindowMs, databaseNow, isUncharged, NEVER_CREATED_STATUS, stillOpenAt } from './checkout-expiry.js';
 
 export type EarlierPress =
   { kind: 'landed'; checkout: PaymentCheckout; redirectUrl: string | null } | { kind: 'opening'; checkout: PaymentCheckout };
@@ -21,7 +23,10 @@ export type EarlierPress =
 /** The longest a provider's createCheckout can take (ProviderAdapter.createCheckoutMaxMs). */
 export type CreateMaxMs = (provider: PaymentProvider) => number;
 
-/** Where a press sent to this open checkout lands: our Cash App Pay page (null) or the provider's; undefined: nowhere. */
+/**
+ * Where a press sent to this open checkout lands at `now` (the database's, checkout-expiry.ts databaseNow): our Cash
+ * App Pay page (null) or the provider's; undefined: nowhere.
+ */
 export function landingOf(c: PaymentCheckout, now: Date): { redirectUrl: string | null } | undefined {
   if (c.state !== 'OPEN' || !c.providerCheckoutId || !stillOpenAt(c, now)) return undefined;
   if (isUncharged(c)) return { redirectUrl: null };
@@ -43,9 +48,9 @@ export async function abandonedIds(tx: Db | Tx, checkouts: readonly PaymentCheck
   return new Set(rows.map((r) => r.id));
 }
 
+/** Read in the press's transaction, whose database time (databaseNow) every window here is judged at. */
 export async function earlierPress(
   tx: Tx,
-  now: Date,
   createMaxMs: CreateMaxMs,
   press: { orderId: string; method: PaymentMethod; orderVersion: number; amountCents: number; openBefore: readonly string[] },
 ): Promise<EarlierPress | null> {
@@ -60,6 +65,7 @@ export async function earlierPress(
   const live = creating.find((c) => !abandoned.has(c.id));
   if (live) return { kind: 'opening', checkout: live };
   const open = await tx.paymentCheckout.findMany({ where: { ...same, state: 'OPEN' }, orderBy: { createdAt: 'desc' } });
+  const now = await databaseNow(tx);
   for (const c of open) {
     const landing = landingOf(c, now);
     if (landing && isUncharged(c)) return { kind: 'landed', checkout: c, redirectUrl: landing.redirectUrl };

@@ -103,8 +103,9 @@ import {
   type PaymentWindowService,
 } from './modules/order-expiry/payment-window.service.js';
 import { registerPaymentWindowJobs } from './modules/order-expiry/payment-window.jobs.js';
-import { registerPaymentReminderNotifications } from './adapters/discord/notifications/payment-reminder-notifications.js';
-import { registerPayWindowExtendedNotifications } from './adapters/discord/notifications/pay-window-extended-notifications.js';
+import { registerDeadlineDm } from './adapters/discord/notifications/deadline-dm.js';
+import { paymentReminderNotice } from './adapters/discord/notifications/payment-reminder-notifications.js';
+import { payWindowExtendedNotice } from './adapters/discord/notifications/pay-window-extended-notifications.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -415,8 +416,9 @@ export function createContainer(opts: ContainerOptions): Services {
   });
   // The customer's DMs edited when their personal data is erased (recorded with each delivery above).
   registerDmErasure(bus, { rest: discordRest, logger, sentDms: createSentDmStore({ db }), db, audit });
-  registerPaymentReminderNotifications(bus, { dms: customerDms, invoices: services.invoices, logger });
-  registerPayWindowExtendedNotifications(bus, { dms: customerDms, invoices: services.invoices, logger });
+  // The customer's DMs about an unpaid order's pay-by deadline: the reminder, and the notice of more time.
+  for (const notice of [paymentReminderNotice, payWindowExtendedNotice])
+    registerDeadlineDm(bus, { dms: customerDms, invoices: services.invoices, logger }, notice);
   registerAccessNotifications(bus, { dms: customerDms });
   registerLateMoneyNotifications(bus, { dms: customerDms, tenants: services.tenants, deletedOrder, logger });
   registerTaxJobs(bus, {

@@ -87,12 +87,18 @@ export interface ReminderOrder {
   paymentReference: string | null;
 }
 
-/** The reminder DM at half the window: what is still owed (a part may have come in), how, and by when. */
-export function paymentReminderDm(tenant: Tenant, order: ReminderOrder, dueAt: Date): MessageData {
+/**
+ * The reminder DM at half the window: what is still owed (a part may have come in), how, and by when. `payNow`: the
+ * DM carries the Pay now button; a processor-backed method without it (no link could be made) gets the shop's
+ * instructions in dmHowToPayText's words instead of a button it does not carry.
+ */
+export function paymentReminderDm(tenant: Tenant, order: ReminderOrder, dueAt: Date, payNow: boolean): MessageData {
   const m = (cents: number) => formatMoney(cents, order.currency);
-  const how = isProcessorMethod(order.paymentMethod)
-    ? 'Press **Pay now** to pay it online.'
-    : `${paymentInstructionsText(tenant, order.paymentMethod)}\n${paymentNoteText(order)}`;
+  const how = !isProcessorMethod(order.paymentMethod)
+    ? `${paymentInstructionsText(tenant, order.paymentMethod)}\n${paymentNoteText(order)}`
+    : payNow
+      ? 'Press **Pay now** to pay it online.'
+      : dmHowToPayText(tenant, order, false).join('\n\n');
   const already = order.amountReceivedCents > 0 ? ` (${m(order.amountReceivedCents)} of ${m(order.totalCents)} already received)` : '';
   return {
     embeds: [

@@ -137,3 +137,32 @@ describe('a subscriber in a lane', () => {
     expect(named[0]!.n).toBe(0);
   });
 });
+
+describe('a subscriber in a lane, with a job key', () => {
+  it("adds one job per key to the shop's lane from a statement over several rows, at the first row's place with the last row's payload", async () => {
+    const bus = new EventBus();
+    const withTenant = { ...handler, schema: z.object({ tenantId: z.string(), n: z.number() }) };
+    bus.subscribe('bus-test.keyed', 'admin', { ...withTenant, lane: defineLane('bus-test-keyed') });
+    const db = testDb();
+    const shop = (await factories(db).tenant()).id;
+
+    // Rows 1, 3 and 4 carry key "a", row 2 key "b": the key is an SQL expression over the statement's rows.
+    const jobs = addJobsSql(
+      bus.jobSpecsSql('bus-test.keyed', Prisma.sql`json_build_object('tenantId', r.tenant, 'n', r.n)`, {
+        jobKey: Prisma.sql`CASE WHEN r.n = 2 THEN 'b' ELSE 'a' END`,
+      }),
+      Prisma.sql`r`,
+    );
+    await testSql().transaction(async (tx) =>
+      tx.query(Prisma.sql`
+        WITH r AS (SELECT ${shop}::text AS tenant, n FROM generate_series(1, 4) AS n ORDER BY n), jobs AS (${jobs})
+        SELECT count(*) FROM jobs`),
+    );
+    const laned = await db.$queryRaw<{ n: number; key: string }[]>`
+      SELECT (payload->>'n')::int AS n, key FROM lane_jobs WHERE lane = 'bus-test-keyed' AND "tenantId" = ${shop} ORDER BY id`;
+    expect(laned).toEqual([
+      { n: 4, key: 'a>admin' },
+      { n: 2, key: 'b>admin' },
+    ]);
+  });
+});

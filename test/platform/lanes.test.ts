@@ -360,6 +360,81 @@ describe('a lane', () => {
     expect(await drains(idle.id)).toEqual([]);
   });
 
+  it("adds one job for a key while a job of that key waits in the lane, at the first's place with the last payload; once it started, one again", async () => {
+    const shop = await f.tenant();
+    const ran: number[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const { bus, drain } = laneBus(async ({ n }) => {
+      ran.push(n);
+      if (n === 4) await held;
+    });
+    const emitKeyed = (n: number, jobKey: string) => bus.emit(db, EVENT, { tenantId: shop.id, n }, { jobKey });
+
+    // Two emits of one key while its job waits: one job, where the first emit put it (ahead of job 2, emitted in
+    // between), with the last emit's payload (graphile-worker's preserve_run_at); one drain job still.
+    await emitKeyed(1, 'post:a');
+    await emitKeyed(2, 'post:b');
+    await emitKeyed(3, 'post:a');
+    expect((await rows(shop.id)).map((r) => r.n)).toEqual([3, 2]);
+    expect(await drains(shop.id)).toHaveLength(1);
+    // The key is the shop's: another shop's job of that key is its own.
+    const other = await f.tenant();
+    await bus.emit(db, EVENT, { tenantId: other.id, n: 1 }, { jobKey: 'post:a' });
+    expect((await rows(other.id)).map((r) => r.n)).toEqual([1]);
+    await drain(shop.id);
+    expect(ran).toEqual([3, 2]);
+
+    // After it ran, the key adds a job again; while that one runs (started), a new emit adds one behind it, which
+    // the next emit then joins.
+    await emitKeyed(4, 'post:a');
+    const running = drain(shop.id);
+    await waitFor('job 4 to run', () => ran.includes(4));
+    await emitKeyed(5, 'post:a');
+    await emitKeyed(6, 'post:a');
+    expect((await rows(shop.id)).map((r) => [r.n, r.leased])).toEqual([
+      [4, true],
+      [6, false],
+    ]);
+    release();
+    await running;
+    expect(ran).toEqual([3, 2, 4, 6]);
+    expect(await rows(shop.id)).toEqual([]);
+  });
+
+  it('keeps a job of a key that failed and waits for its retry as it is: a new emit of the key joins the lane behind it', async () => {
+    const shop = await f.tenant();
+    const ran: number[] = [];
+    const { bus, drain } = laneBus(async ({ n }) => {
+      if (n === 1) throw new Error('Discord is down');
+      ran.push(n);
+    });
+    await bus.emit(db, EVENT, { tenantId: shop.id, n: 1 }, { jobKey: 'post:a' });
+    await drain(shop.id);
+    await bus.emit(db, EVENT, { tenantId: shop.id, n: 2 }, { jobKey: 'post:a' });
+    await bus.emit(db, EVENT, { tenantId: shop.id, n: 3 }, { jobKey: 'post:a' });
+    expect((await rows(shop.id)).map((r) => [r.n, r.attempts])).toEqual([
+      [1, 1],
+      [3, 0],
+    ]);
+    // The new job runs now, not after the failed one's backoff.
+    await drain(shop.id);
+    expect(ran).toEqual([3]);
+  });
+
+  it('leaves a waiting job of a key as it was when the change that emitted the key again rolled back', async () => {
+    const shop = await f.tenant();
+    const { bus } = laneBus(async () => undefined);
+    await bus.emit(db, EVENT, { tenantId: shop.id, n: 1 }, { jobKey: 'post:a' });
+    await expect(
+      db.$transaction(async (tx) => {
+        await bus.emit(tx, EVENT, { tenantId: shop.id, n: 2 }, { jobKey: 'post:a' });
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect((await rows(shop.id)).map((r) => r.n)).toEqual([1]);
+  });
+
   it('holds a job if and only if the change that emitted it committed', async () => {
     const shop = await f.tenant();
     const { bus } = laneBus(async () => undefined);

@@ -27,6 +27,13 @@
 //   that gave up. The sweep (LANE_SWEEP_TASK, every minute) deletes drains that gave up and gives every lane
 //   that has jobs and no drain a new one, so no lane is left without (after an operator discarded its drain,
 //   or a drain out of attempts while the database was down).
+// - A job key (an emit's `jobKey`, as `jobKey>subscriber`: queue.ts) dedupes a lane job as graphile-worker's
+//   'preserve_run_at' mode does a job: while a job of the key waits in the shop's lane, not yet started, another
+//   emit of the key adds none; the waiting job takes the new task and payload and keeps its place (its id, the
+//   lane's order), so repeated emits neither push it back behind later jobs nor run ahead of the jobs before it.
+//   It runs after the emitting change committed (the emit's upsert holds the row until then), so its handler
+//   reads what that change wrote. A job of the key that started (leased, run before, failed for good) is left as
+//   it is, its key cleared, and the new one joins the lane behind it (graphile-worker: a locked job).
 // - Handlers run at least once, so they must be idempotent (the admin posts are, by their delivery keys).
 //
 // Unlike a named queue, a lane costs nothing once empty: graphile-worker's job fetch locks every idle queue
@@ -60,12 +67,15 @@ export function laneDrainKey(lane: string, tenantId: string): string {
  * A job of `task` in the lane of the shop named by `payload` (a JSON SQL expression with a tenantId), as the
  * JobSpec of the lane's drain: evaluating it puts the job in the lane (lane_push), and the drain it adds runs
  * now, or when the lane's wait ends. One add_jobs call must not hold two of one shop's lane (one key twice).
+ * `key` (a string or a text SQL expression): while a job of that key waits in the shop's lane, not yet started,
+ * this one is not added; the waiting job takes its task and payload and keeps its place (see the file's head).
  */
-export function laneJobSpec(lane: string, task: string, payload: Prisma.Sql): JobSpec {
+export function laneJobSpec(lane: string, task: string, payload: Prisma.Sql, key?: string | Prisma.Sql): JobSpec {
   const tenant = Prisma.sql`((${payload})::json->>'tenantId')`;
+  const jobKey = typeof key === 'object' ? Prisma.sql`(${key})` : Prisma.sql`${key ?? null}`;
   return jobSpecSql(LANE_DRAIN_TASK, Prisma.sql`json_build_object('tenantId', ${tenant}, 'lane', ${lane}::text)`, {
     jobKey: Prisma.sql`${`${LANE_DRAIN_TASK}:${lane}:`}::text || ${tenant}`,
-    runAt: Prisma.sql`lane_push(${tenant}, ${lane}::text, ${task}::text, (${payload})::jsonb)`,
+    runAt: Prisma.sql`lane_push(${tenant}, ${lane}::text, ${task}::text, (${payload})::jsonb, ${jobKey}::text)`,
   });
 }
 
@@ -168,7 +178,7 @@ export function discardFailedLaneJobSql(id: string): Prisma.Sql {
 /** A lane named `name` (a subscriber's `lane`). */
 export function defineLane(name: string): JobLane {
   if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`A lane's name is lowercase letters, digits and dashes: ${name}`);
-  return { name, jobSpec: (task, payload) => laneJobSpec(name, task, payload) };
+  return { name, jobSpec: (task, payload, key) => laneJobSpec(name, task, payload, key) };
 }
 
 const lane = new AsyncLocalStorage<true>();

@@ -9,7 +9,10 @@ import { executeSql, type SqlTarget } from '../db/sql.js';
 const DEFAULT_MAX_ATTEMPTS = 12;
 
 export interface EnqueueOptions {
-  /** Deduplicates: a pending job with the same key is replaced instead of added twice. */
+  /**
+   * Deduplicates: a pending job with the same key is replaced instead of added twice. For a subscriber in a lane,
+   * a job of the key waiting in the lane (not yet started) takes the new payload and keeps its place (lanes.ts).
+   */
   jobKey?: string;
   maxAttempts?: number;
   runAt?: Date;
@@ -131,16 +134,20 @@ export interface SubscriberHandler<S extends z.ZodType = z.ZodType> extends JobH
   onlyWhen?: (payload: Prisma.Sql) => Prisma.Sql;
   /**
    * The shop's lane its jobs run in instead (lanes.ts): one at a time and in order per shop, a rate limit
-   * waited out of the worker slot. The event's payload must carry the tenantId. A lane job has no job key of
-   * its own (its handler must be idempotent) and cannot be delayed.
+   * waited out of the worker slot. The event's payload must carry the tenantId. An emit's `jobKey` dedupes it
+   * in the lane (while a job of the key waits there, not yet started, the emit adds none); its handler must be
+   * idempotent, and it cannot be delayed.
    */
   lane?: JobLane;
 }
 
-/** A lane (lanes.ts defineLane): how a job joins it, as the JobSpec that adds the lane's drain. */
+/**
+ * A lane (lanes.ts defineLane): how a job joins it, as the JobSpec that adds the lane's drain; `key` (a subscriber's
+ * job key) joins a job of that key waiting in the lane instead of adding one.
+ */
 export interface JobLane {
   readonly name: string;
-  jobSpec(task: string, payload: Prisma.Sql): JobSpec;
+  jobSpec(task: string, payload: Prisma.Sql, key?: string | Prisma.Sql): JobSpec;
 }
 
 /**
@@ -185,7 +192,8 @@ export class EventBus {
 
   /**
    * Enqueues one job per subscriber of `event`, inside `tx`: one statement whatever the number of
-   * subscribers (graphile_worker.add_jobs, which treats a job_key as add_job's default "replace" mode does).
+   * subscribers (graphile_worker.add_jobs, which treats a job_key as add_job's default "replace" mode does;
+   * a subscriber in a lane: as 'preserve_run_at' does, its waiting job keeping its place, lanes.ts).
    * A subscriber with an `onlyWhen` gets its job only where that holds.
    */
   async emit(tx: SqlTarget, event: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<void> {
@@ -201,18 +209,17 @@ export class EventBus {
    * possibly over the rows of `from`. One add_jobs per row, not one add_job per job: each call inserts its
    * tasks and queues, writes the jobs and sends one NOTIFY, about a millisecond of the database's CPU, and the
    * order's submit runs it while it holds the shop's hot rows (docs/perf/interaction-profile.md). None when the
-   * event has no subscriber. A `jobKey` (a string or a text SQL expression) becomes `jobKey>subscriber`.
+   * event has no subscriber. A `jobKey` (a string or a text SQL expression) becomes `jobKey>subscriber`, for a
+   * subscriber in a lane too (the lane's key: lanes.ts).
    */
   jobSpecsSql(event: string, payload: Prisma.Sql, opts: SqlEnqueueOptions = {}): JobSpec[] {
     const json = Prisma.sql`(${payload})::json`;
     return [...(this.subscribers.get(event) ?? [])].map(([s, handler]) => {
       if (handler.lane && opts.runAt) throw new Error(`${event}>${s} runs in lane ${handler.lane.name}: it cannot be delayed`);
+      const jobKey = subscriberKey(opts.jobKey, s);
       const spec = handler.lane
-        ? handler.lane.jobSpec(`${event}>${s}`, json)
-        : jobSpecSql(`${event}>${s}`, payload, {
-            ...opts,
-            jobKey: subscriberKey(opts.jobKey, s),
-          });
+        ? handler.lane.jobSpec(`${event}>${s}`, json, jobKey)
+        : jobSpecSql(`${event}>${s}`, payload, { ...opts, jobKey });
       return { ...spec, when: handler.onlyWhen?.(json) };
     });
   }

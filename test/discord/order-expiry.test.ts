@@ -172,7 +172,8 @@ describe('pay window: reminder and expiry', () => {
     expect(reminder.title).toBe(
       `${(await db.tenant.findUniqueOrThrow({ where: { id: s.tenantId } })).name}: order #${order.number} is waiting for payment`,
     );
-    expect(reminder.description).toContain('Pay @shop on Venmo');
+    // In the order's DM's words: the method named before the shop's instructions.
+    expect(reminder.description).toContain('Pay with Venmo: Pay @shop on Venmo');
     expect(reminder.description).toContain(`Please pay **${formatMoney(order.totalCents, 'USD')}** with Venmo by`);
     // The note names the payment reference, as the order's other messages do (it said "Put #N in the note").
     expect(reminder.description).toContain(`Put the payment reference **${order.paymentReference}** in the payment note`);

@@ -9,8 +9,8 @@ import { customId } from '../custom-id.js';
 import { button, COLORS, embed, row, type MessageData, type Row } from '../replies.js';
 import { payNowButton } from './pay-link.view.js';
 import { orderAgainSentence, owedCents } from '../../../modules/orders/index.js';
-import { dmHowToPayText, paymentNoteText } from './order-steps.view.js';
-import { paymentInstructionsText, paymentMethodLabel } from './payment-methods.view.js';
+import { dmHowToPayText } from './order-steps.view.js';
+import { paymentMethodLabel } from './payment-methods.view.js';
 
 /** "<t:…:f> (<t:…:R>)": the moment in the reader's time zone, and how far away it is. */
 export function discordTime(at: Date): string {
@@ -94,11 +94,12 @@ export interface ReminderOrder {
  */
 export function paymentReminderDm(tenant: Tenant, order: ReminderOrder, dueAt: Date, payNow: boolean): MessageData {
   const m = (cents: number) => formatMoney(cents, order.currency);
-  const how = !isProcessorMethod(order.paymentMethod)
-    ? `${paymentInstructionsText(tenant, order.paymentMethod)}\n${paymentNoteText(order)}`
-    : payNow
+  // The order's DM's words (dmHowToPayText: "Pay with Venmo: …", the payment note), so a shop's instructions that
+  // are a bare handle ("send the total to @x.") read as a sentence here too.
+  const how =
+    isProcessorMethod(order.paymentMethod) && payNow
       ? 'Press **Pay now** to pay it online.'
-      : dmHowToPayText(tenant, order, false).join('\n\n');
+      : dmHowToPayText(tenant, order, payNow).join('\n\n');
   const already = order.amountReceivedCents > 0 ? ` (${m(order.amountReceivedCents)} of ${m(order.totalCents)} already received)` : '';
   return {
     embeds: [

@@ -52,4 +52,52 @@ describe.skipIf(!runBrowserTests)('Extend pay window, in a browser', () => {
     // No failed panel request (console lines are the public font host, blocked offline).
     expect(browser.trail.filter((t) => !t.startsWith('console:'))).toEqual([]);
   }, 450_000);
+
+  it('opened from the order page, says when the deadline could not be loaded, with "Try again", and never offers the form without it', async () => {
+    browser.reportFailure('load-failed');
+    const tenant = await f.tenant({ timeZone: 'Pacific/Auckland', paymentWindowMinutes: { VENMO_P2P: 120 } });
+    const owner = await f.adminUser({ tenantId: tenant.id });
+    const customer = await f.customer({ tenantId: tenant.id });
+    const order = await f.order({ tenantId: tenant.id, customerId: customer.id, paymentMethod: 'VENMO_P2P' });
+    const { dueAt } = (await app.services.paymentWindows.schedule(tenant.id, order.id))!;
+
+    const { page } = browser;
+    await browser.signIn(app.baseUrl, owner.email);
+    // The step's own load fails (the server answers 500) until the test lets it through. Opened from the order's
+    // page (the same record), AdminJS shows the step with that page's record, which holds no deadline.
+    const step = `**/admin/api/resources/Order/records/${order.id}/extendPayWindow`;
+    let failing = true;
+    let gets = 0;
+    await page.route(step, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      gets += 1;
+      if (failing) return route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
+      return route.continue();
+    });
+    try {
+      await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/show`);
+      await page.waitForSelector('[data-testid="order-detail"]');
+      await page.getByText('Extend pay window', { exact: true }).first().click();
+      await page.waitForURL((u) => u.pathname.endsWith(`/records/${order.id}/extendPayWindow`));
+      // The failure, or (the defect) a form that says the order is not waiting for payment.
+      await page.getByTestId('pay-window-load-failed').or(page.getByTestId('extend-pay-window-form')).first().waitFor();
+      await browser.shot('load-failed');
+      expect(await page.getByTestId('extend-pay-window-form').count()).toBe(0);
+      expect(await page.getByTestId('pay-window-load-failed').textContent()).toContain(
+        "The order's pay window could not be loaded, so it cannot be extended yet.",
+      );
+      expect(await page.getByRole('button', { name: 'Extend pay window' }).count()).toBe(0);
+      // AdminJS's load and the page's own second ask (a loaded machine can add one from the render before AdminJS's
+      // loader); Try again asks once more.
+      expect(gets).toBeGreaterThanOrEqual(2);
+      const asked = gets;
+      failing = false;
+      await page.getByRole('button', { name: 'Try again' }).click();
+      await page.getByTestId('pay-window-due').waitFor();
+      expect(await page.getByTestId('pay-window-due').textContent()).toContain(formatDateTime(dueAt, 'Pacific/Auckland'));
+      expect(gets).toBe(asked + 1);
+    } finally {
+      await page.unroute(step);
+    }
+  }, 450_000);
 });

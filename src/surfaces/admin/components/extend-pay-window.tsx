@@ -1,8 +1,11 @@
 // Orders -> "Extend pay window": how long the unpaid order has left, and a form that gives the customer more
 // hours (added to the current deadline). The reminder and the expiry move with it.
+// The deadline comes from the action's GET (use-action-data.ts): until it has come the page says it is loading, and
+// if it could not be loaded it says so with "Try again", never a form saying the order is not waiting for payment.
 import React, { useState } from 'react';
 import { Box, Button, Input, Label, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient, useNotice, type ActionProps } from 'adminjs';
+import { useActionData } from './use-action-data.js';
 
 const api = new ApiClient();
 
@@ -14,15 +17,19 @@ interface PayWindowContext {
 
 const ExtendPayWindow: React.FC<ActionProps> = ({ resource, record }) => {
   const addNotice = useNotice();
-  const initial = JSON.parse(String(record?.params?.payWindowJson ?? '{}')) as Partial<PayWindowContext>;
-  const [due, setDue] = useState(initial.dueAtText ?? '');
+  const loaded = useActionData<PayWindowContext>({
+    resourceId: resource.id,
+    record,
+    actionName: 'extendPayWindow',
+    param: 'payWindowJson',
+  });
   const [hours, setHours] = useState('24');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   async function extend(event: React.FormEvent) {
     event.preventDefault();
-    if (busy || !record) return;
+    if (busy || !record || !loaded.data) return;
     setBusy(true);
     setError(null);
     try {
@@ -36,13 +43,36 @@ const ExtendPayWindow: React.FC<ActionProps> = ({ resource, record }) => {
       const data = res.data as { notice?: { message: string; type: 'success' | 'error' }; payWindow?: PayWindowContext };
       if (data.notice?.type === 'error') return setError(data.notice.message);
       if (data.notice) addNotice(data.notice);
-      if (data.payWindow) setDue(data.payWindow.dueAtText);
+      if (data.payWindow) loaded.setData(data.payWindow);
     } catch {
       setError('The request failed, so the pay window was not changed. Try again.');
     } finally {
       setBusy(false);
     }
   }
+
+  if (!loaded.data)
+    return (
+      <Box variant="white" data-testid="pay-window-loading">
+        {loaded.failed ? (
+          <>
+            <MessageBox
+              variant="danger"
+              message="The order's pay window could not be loaded, so it cannot be extended yet."
+              data-testid="pay-window-load-failed"
+            />
+            <Box mt="lg">
+              <Button type="button" variant="outlined" onClick={loaded.retry}>
+                Try again
+              </Button>
+            </Box>
+          </>
+        ) : (
+          <Text>Loading the order's pay window…</Text>
+        )}
+      </Box>
+    );
+  const due = loaded.data.dueAtText;
 
   return (
     <Box as="form" variant="white" onSubmit={extend} data-testid="extend-pay-window-form">

@@ -412,4 +412,106 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     expect((await testDb().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PAID');
     expect(trail.filter((t) => !t.startsWith('console:'))).toEqual([]);
   }, 300_000);
+
+  /**
+   * Fails the GET of an order's action page (the server answers 500) until `let()` is called, counting the GETs.
+   * Opened from the order's page (the same record), AdminJS shows the step with that page's record, which holds none
+   * of the step's own data, and keeps it when the GET fails.
+   */
+  async function failingStep(orderId: string, action: string) {
+    const url = `**/admin/api/resources/Order/records/${orderId}/${action}`;
+    const state = { failing: true, gets: 0 };
+    await page.route(url, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      state.gets += 1;
+      if (state.failing) return route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
+      return route.continue();
+    });
+    return {
+      gets: () => state.gets,
+      let: () => {
+        state.failing = false;
+      },
+      unroute: () => page.unroute(url),
+    };
+  }
+
+  it('Refund, opened from the order page, says when the lines could not be loaded, with "Try again", and offers no refund without them', async () => {
+    onFailure('refund-load-failed', () => page);
+    const customer = await f.customer({ tenantId, displayName: 'Lou Loadfail' });
+    const scarf = await f.product({ tenantId, name: 'Wool Scarf', unitPriceCents: 3500 });
+    const order = await paidOrder(customer.id, scarf.id, { quantity: 2 });
+    const step = await failingStep(order.id, 'refund');
+    try {
+      await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/show`);
+      await page.waitForSelector('[data-testid="order-detail"]');
+      await page.getByText('Refund', { exact: true }).first().click();
+      await page.waitForURL((u) => u.pathname.endsWith(`/records/${order.id}/refund`));
+      // The failure, or (the defect) a refund form without the order's lines and amounts.
+      await page.getByTestId('refund-load-failed').or(page.getByTestId('refund-form')).first().waitFor();
+      await shot(page, 'refund-load-failed');
+      expect(await page.getByTestId('refund-form').count()).toBe(0);
+      expect(await page.getByTestId('refund-load-failed').textContent()).toContain(
+        "The order's lines and amounts could not be loaded, so nothing can be refunded yet.",
+      );
+      expect(await page.getByTestId('refund-preview-button').count()).toBe(0);
+      expect(await page.getByTestId('refund-submit-button').count()).toBe(0);
+      // AdminJS's load and the page's own second ask (a loaded machine can add one from the render before AdminJS's
+      // loader); Try again asks once more.
+      expect(step.gets()).toBeGreaterThanOrEqual(2);
+      const asked = step.gets();
+      step.let();
+      await page.getByRole('button', { name: 'Try again' }).click();
+      await page.waitForSelector('[data-testid="refund-lines"] >> text=Wool Scarf');
+      expect(await page.textContent('[data-testid="refund-form"]')).toContain(`Refund order #${order.number}`);
+      expect(await page.textContent('[data-testid="refund-form"]')).toContain('remaining $70.00');
+      expect(step.gets()).toBe(asked + 1);
+    } finally {
+      await step.unroute();
+    }
+    expect((await testDb().order.findUniqueOrThrow({ where: { id: order.id } })).refundedTotalCents).toBe(0);
+  }, 300_000);
+
+  it('Edit, opened from the order page, says when the lines could not be loaded, with "Try again", never that they cannot be changed', async () => {
+    onFailure('edit-load-failed', () => page);
+    const customer = await f.customer({ tenantId, displayName: 'Noel Nolines' });
+    const cap = await f.product({ tenantId, name: 'Flat Cap', unitPriceCents: 2200 });
+    const order = await f.order({
+      tenantId,
+      customerId: customer.id,
+      lines: [{ productId: cap.id, name: cap.name, sku: cap.sku, quantity: 1, unitPriceCents: 2200 }],
+    });
+    const step = await failingStep(order.id, 'edit');
+    try {
+      await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/show`);
+      await page.waitForSelector('[data-testid="order-detail"]');
+      await page.getByText('Edit order', { exact: true }).first().click();
+      await page.waitForURL((u) => u.pathname.endsWith(`/records/${order.id}/edit`));
+      // The failure, or (the defect) an empty list of lines saying they can be changed only while awaiting payment.
+      await page.getByTestId('order-lines-load-failed').or(page.getByTestId('order-lines-edit')).first().waitFor();
+      await shot(page, 'edit-load-failed');
+      expect(await page.getByTestId('order-lines-edit').count()).toBe(0);
+      expect(await page.getByTestId('order-lines-load-failed').textContent()).toContain(
+        "The order's line items could not be loaded, so they cannot be changed yet.",
+      );
+      expect(await page.locator('body').innerText()).not.toContain('Line items can be changed only while the order awaits payment.');
+      expect(step.gets()).toBeGreaterThanOrEqual(2);
+      const asked = step.gets();
+      step.let();
+      await page.getByRole('button', { name: 'Try again' }).click();
+      await page.waitForSelector(`[data-testid="line-qty-${cap.id}"]`);
+      expect(await page.inputValue(`[data-testid="line-qty-${cap.id}"]`)).toBe('1');
+      expect(await page.getByTestId('add-product-select').count()).toBe(1);
+      expect(step.gets()).toBe(asked + 1);
+    } finally {
+      await step.unroute();
+    }
+    // The form took the edit's own record with the lines (the values it showed, which a Save carries): it saves.
+    await page.fill(`[data-testid="line-qty-${cap.id}"]`, '2');
+    await Promise.all([page.waitForURL(/\/show(\?|$)/), page.click('button[type="submit"]')]);
+    await notice(page, `Order #${order.number} saved.`);
+    const row = await testDb().order.findUniqueOrThrow({ where: { id: order.id }, include: { items: true } });
+    expect(row.items.map((i) => [i.name, i.quantity])).toEqual([['Flat Cap', 2]]);
+    expect(row.totalCents).toBe(2 * 2200);
+  }, 300_000);
 });

@@ -2,8 +2,11 @@
 // line), and a product picker to add one, instead of typed "productId:quantity" text. The lines change
 // only while the order awaits payment (the service recomputes totals and stock); otherwise they are shown
 // read-only. The edit action puts the lines and the shop's products in record.params.lineItemsContextJson;
-// this posts `lineItems` as JSON ([{ productId, quantity }]) only once something was changed.
-import React, { useMemo, useState } from 'react';
+// this posts `lineItems` as JSON ([{ productId, quantity }]) only once something was changed. Until the lines have
+// come (use-action-data.ts: opened from the order's page, AdminJS first shows the form with that page's record, and
+// keeps it when the edit's load fails) this says they are loading, or that they could not be loaded with "Try
+// again", never an empty list saying the lines cannot be changed; the record it then loads becomes the form's.
+import React, { useState } from 'react';
 import {
   Box,
   Button,
@@ -11,6 +14,7 @@ import {
   FormMessage,
   Input,
   Label,
+  MessageBox,
   Table,
   TableBody,
   TableCell,
@@ -19,6 +23,7 @@ import {
   Text,
 } from '@adminjs/design-system';
 import type { EditPropertyProps } from 'adminjs';
+import { useActionData } from './use-action-data.js';
 
 interface Line {
   productId: string;
@@ -38,14 +43,43 @@ interface LinesContext {
   products: Product[];
 }
 
-const OrderLinesEdit: React.FC<EditPropertyProps> = ({ property, record, onChange }) => {
-  const ctx: LinesContext = useMemo(() => {
-    try {
-      return JSON.parse(String(record?.params?.lineItemsContextJson ?? '')) as LinesContext;
-    } catch {
-      return { editable: false, lines: [], products: [] };
-    }
-  }, [record?.id]);
+const OrderLinesEdit: React.FC<EditPropertyProps> = (props) => {
+  const { resource, record, onChange } = props;
+  // The edit's own record, when this asked for it, replaces the whole form's: the one it was left with has none of
+  // what the edit's GET adds (the values the form showed, which a Save must carry; the statuses it can move to).
+  const loaded = useActionData<LinesContext>({
+    resourceId: resource.id,
+    record,
+    actionName: 'edit',
+    param: 'lineItemsContextJson',
+    onRecord: (fresh) => onChange(fresh),
+  });
+  if (!loaded.data)
+    return (
+      <FormGroup data-testid="order-lines-loading">
+        <Label>Line items</Label>
+        {loaded.failed ? (
+          <>
+            <MessageBox
+              variant="danger"
+              message="The order's line items could not be loaded, so they cannot be changed yet."
+              data-testid="order-lines-load-failed"
+            />
+            <Box mt="default">
+              <Button type="button" size="sm" variant="outlined" onClick={loaded.retry}>
+                Try again
+              </Button>
+            </Box>
+          </>
+        ) : (
+          <Text>Loading the order's line items…</Text>
+        )}
+      </FormGroup>
+    );
+  return <LoadedLines {...props} ctx={loaded.data} />;
+};
+
+const LoadedLines: React.FC<EditPropertyProps & { ctx: LinesContext }> = ({ property, record, onChange, ctx }) => {
   const [lines, setLines] = useState<Line[]>(ctx.lines);
   const [picked, setPicked] = useState('');
   const error = record?.errors?.[property.path];

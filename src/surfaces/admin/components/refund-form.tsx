@@ -7,6 +7,8 @@
 // is submitted only for the previewed values, with an idempotency key so a double click or a retried
 // request refunds once. After the refund the panel navigates to the order page in-app (no full reload) and
 // shows the server's notice, which for a by-hand payment method says that no money was sent.
+// The order's lines and amounts come from the action's GET (use-action-data.ts): until they have come the page says
+// it is loading, and if they could not be loaded it says so with "Try again", never a refund form without its lines.
 import React, { useMemo, useState } from 'react';
 import {
   Box,
@@ -25,6 +27,7 @@ import {
 } from '@adminjs/design-system';
 import { ApiClient, useActionResponseHandler, type ActionProps } from 'adminjs';
 import { REFUND_MODE_LABELS } from '../../../modules/refunds/refund-mode-words.js';
+import { useActionData } from './use-action-data.js';
 
 type Mode = 'FULL' | 'PARTIAL_AMOUNT' | 'PARTIAL_ITEMS' | 'BOTH';
 
@@ -97,7 +100,32 @@ function restockText(i: Preview['items'][number]): string {
 }
 
 const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
-  const ctx: RefundContext = useMemo(() => JSON.parse(String(record?.params?.refundContextJson ?? '{"lines":[]}')), [record]);
+  const loaded = useActionData<RefundContext>({ resourceId: resource.id, record, actionName: 'refund', param: 'refundContextJson' });
+  if (!loaded.data)
+    return (
+      <Box variant="container" data-testid="refund-loading">
+        {loaded.failed ? (
+          <>
+            <MessageBox
+              variant="danger"
+              message="The order's lines and amounts could not be loaded, so nothing can be refunded yet."
+              data-testid="refund-load-failed"
+            />
+            <Box mt="lg">
+              <Button type="button" variant="outlined" onClick={loaded.retry}>
+                Try again
+              </Button>
+            </Box>
+          </>
+        ) : (
+          <Text>Loading the order's lines and amounts…</Text>
+        )}
+      </Box>
+    );
+  return <LoadedRefundForm record={record} resource={resource} ctx={loaded.data} />;
+};
+
+const LoadedRefundForm: React.FC<Pick<ActionProps, 'record' | 'resource'> & { ctx: RefundContext }> = ({ record, resource, ctx }) => {
   const idempotencyKey = useMemo(newKey, []);
   const handleResponse = useActionResponseHandler();
   const [mode, setMode] = useState<Mode>('FULL');

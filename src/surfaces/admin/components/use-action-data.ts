@@ -9,7 +9,7 @@
 // it itself, a moment later (a render on the way to AdminJS's own answer is replaced before then, so that case costs no
 // request), and says when that failed, with a retry, so the page shows "loading" or "could not be loaded, try again"
 // and never a form without its data.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiClient, type RecordJSON } from 'adminjs';
 
 const api = new ApiClient();
@@ -42,8 +42,16 @@ export function useActionData<T>(opts: {
   actionName: string;
   /** The record param the action's GET fills (JSON). */
   param: string;
+  /**
+   * Given the record the hook asked for itself (when it held the data). A field of an edit form passes the form's
+   * onChange, so the whole form takes the record its action's GET answers (the values it shows, their options)
+   * instead of the page's record it was left with.
+   */
+  onRecord?: (record: RecordJSON) => void;
 }): ActionData<T> {
   const { resourceId, record, actionName, param } = opts;
+  const onRecord = useRef(opts.onRecord);
+  onRecord.current = opts.onRecord;
   const raw = record?.params?.[param] as unknown;
   const recordId = record?.id === undefined || record.id === null ? '' : String(record.id);
   const [data, setData] = useState<T | null>(() => parsed<T>(raw));
@@ -67,8 +75,9 @@ export function useActionData<T>(opts: {
         .then((res) => {
           if (!live) return;
           const next = parsed<T>(res.data.record?.params?.[param]);
-          if (next === null) setFailed(true);
-          else setData(next);
+          if (next === null) return setFailed(true);
+          setData(next);
+          onRecord.current?.(res.data.record);
         })
         .catch(() => {
           if (live) setFailed(true);

@@ -124,4 +124,50 @@ describe.skipIf(!runBrowserTests)('Erase personal data, clicked', () => {
     expect([res.status, res.body.notice?.type, res.body.notice?.message]).toEqual([200, 'error', expect.stringMatching(/forbidden/i)]);
     expect(await db().customer.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({ username: 'keptname' });
   });
+
+  it(
+    'the customer page, opened from its edit form, says when their orders could not be loaded, with "Try again", never "No orders yet."',
+    { timeout: 300_000 },
+    async () => {
+      browser.reportFailure('orders-load-failed');
+      const { page } = browser;
+      const customer = await f().customer({ tenantId, username: 'ordersfail', displayName: 'Orla Orders' });
+      const order = await f().order({ tenantId, customerId: customer.id });
+      await browser.signIn(app.baseUrl, owner.email);
+      await page.goto(`${app.baseUrl}/admin/resources/Customer/records/${customer.id}/edit`);
+      await page.locator('[data-testid="action-show"]').first().waitFor();
+      // The page's own load fails (the server answers 500) until the test lets it through. Opened from the edit form
+      // (the same record), AdminJS shows the page with the form's record, which holds no orders.
+      const step = `**/admin/api/resources/Customer/records/${customer.id}/show`;
+      let failing = true;
+      let gets = 0;
+      await page.route(step, async (route) => {
+        if (route.request().method() !== 'GET') return route.continue();
+        gets += 1;
+        if (failing) return route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
+        return route.continue();
+      });
+      try {
+        await page.locator('[data-testid="action-show"]').first().click();
+        await page.waitForURL((u) => u.pathname.endsWith(`/records/${customer.id}/show`));
+        // The failure, or (the defect) "No orders yet." for a customer with an order.
+        await page.getByTestId('customer-orders-load-failed').or(page.getByTestId('customer-orders')).first().waitFor();
+        await browser.shot('orders-load-failed');
+        expect(await page.getByTestId('customer-orders').count()).toBe(0);
+        expect(await page.locator('body').innerText()).not.toContain('No orders yet.');
+        expect(await page.getByTestId('customer-orders-load-failed').textContent()).toContain("The customer's orders could not be loaded.");
+        // AdminJS's load and the page's own second ask (a loaded machine can add one from the render before AdminJS's
+        // loader); Try again asks once more.
+        expect(gets).toBeGreaterThanOrEqual(2);
+        const asked = gets;
+        failing = false;
+        await page.getByRole('button', { name: 'Try again' }).click();
+        await page.getByTestId('customer-order-row').first().waitFor();
+        expect(await page.getByTestId('customer-orders').innerText()).toContain(`#${order.number}`);
+        expect(gets).toBe(asked + 1);
+      } finally {
+        await page.unroute(step);
+      }
+    },
+  );
 });

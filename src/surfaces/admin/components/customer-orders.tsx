@@ -1,8 +1,11 @@
 // The customer's orders on the customer's page: number (a link to the order), date, status as a coloured
-// badge, total. Rows come formatted from resources/sales.resources.ts (`customerOrdersJson`).
+// badge, total. Rows come formatted from resources/sales.resources.ts (`customerOrdersJson`, added by the show
+// action's GET; use-action-data.ts): until they have come this says they are loading, and if they could not be loaded
+// it says so with "Try again", never "No orders yet." for a customer who has orders.
 import React from 'react';
-import { Box, H4, Text } from '@adminjs/design-system';
+import { Box, Button, H4, MessageBox, Text } from '@adminjs/design-system';
 import type { ShowPropertyProps } from 'adminjs';
+import { useActionData } from './use-action-data.js';
 
 interface Row {
   id: string;
@@ -14,13 +17,27 @@ interface Row {
   total: string;
 }
 
-const CustomerOrders: React.FC<ShowPropertyProps> = ({ record }) => {
-  let rows: Row[] = [];
-  try {
-    rows = JSON.parse(String(record?.params?.customerOrdersJson ?? '[]')) as Row[];
-  } catch {
-    rows = [];
-  }
+const CustomerOrders: React.FC<ShowPropertyProps> = ({ record, resource }) => {
+  const loaded = useActionData<Row[]>({ resourceId: resource.id, record, actionName: 'show', param: 'customerOrdersJson' });
+  const rows = loaded.data;
+  if (!rows)
+    return (
+      <Box mb="xl" data-testid="customer-orders-loading">
+        <H4>Orders</H4>
+        {loaded.failed ? (
+          <>
+            <MessageBox variant="danger" message="The customer's orders could not be loaded." data-testid="customer-orders-load-failed" />
+            <Box mt="default">
+              <Button type="button" size="sm" variant="outlined" onClick={loaded.retry}>
+                Try again
+              </Button>
+            </Box>
+          </>
+        ) : (
+          <Text>Loading the customer's orders…</Text>
+        )}
+      </Box>
+    );
   const cell = { padding: '6px 12px 6px 0', textAlign: 'left' as const };
   return (
     <Box mb="xl" data-testid="customer-orders">

@@ -293,13 +293,15 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
         );
         expect(await page.getByTestId('change-currency-form').count()).toBe(0);
         expect(await page.getByTestId('change-currency-save').count()).toBe(0);
-        // AdminJS's load and the page's own second ask.
-        expect(gets).toBe(2);
+        // AdminJS's load and the page's own second ask (on a busy machine the page may ask once more while AdminJS's
+        // spinner has not yet replaced it); Try again asks exactly once.
+        expect(gets).toBeGreaterThanOrEqual(2);
+        const before = gets;
         failing = false;
         await page.getByRole('button', { name: 'Try again' }).click();
         await amountInput(key.product(s.product.id)).waitFor();
         expect(await page.getByTestId(`now-${key.product(s.product.id)}`).textContent()).toBe('$12.50');
-        expect(gets).toBe(3);
+        expect(gets).toBe(before + 1);
       } finally {
         await page.unroute(step);
       }

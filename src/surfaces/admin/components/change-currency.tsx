@@ -7,7 +7,7 @@
 import React, { useState } from 'react';
 import { Box, Button, Input, Label, MessageBox, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
 import { ApiClient, useActionResponseHandler, type ActionProps } from 'adminjs';
-import { useActionData } from './use-action-data.js';
+import { LoadPending, useActionData } from './use-action-data.js';
 
 const api = new ApiClient();
 
@@ -86,22 +86,12 @@ const ChangeCurrency: React.FC<ActionProps> = ({ resource, record }) => {
   if (!page)
     return (
       <Box variant="white" data-testid="change-currency-loading">
-        {loaded.failed ? (
-          <>
-            <MessageBox
-              variant="danger"
-              message="The amounts priced in the shop's currency could not be loaded, so nothing can be changed yet."
-              data-testid="change-currency-load-failed"
-            />
-            <Box mt="lg">
-              <Button type="button" variant="outlined" onClick={loaded.retry}>
-                Try again
-              </Button>
-            </Box>
-          </>
-        ) : (
-          <Text>Loading the amounts priced in the shop's currency…</Text>
-        )}
+        <LoadPending
+          data={loaded}
+          loading="Loading the amounts priced in the shop's currency…"
+          failedMessage="The amounts priced in the shop's currency could not be loaded, so nothing can be changed yet."
+          failedTestId="change-currency-load-failed"
+        />
       </Box>
     );
 

@@ -3,9 +3,9 @@
 // action's GET; use-action-data.ts): until they have come this says they are loading, and if they could not be loaded
 // it says so with "Try again", never "No orders yet." for a customer who has orders.
 import React from 'react';
-import { Box, Button, H4, MessageBox, Text } from '@adminjs/design-system';
+import { Box, H4, Text } from '@adminjs/design-system';
 import type { ShowPropertyProps } from 'adminjs';
-import { useActionData } from './use-action-data.js';
+import { LoadPending, useActionData } from './use-action-data.js';
 
 interface Row {
   id: string;
@@ -24,18 +24,12 @@ const CustomerOrders: React.FC<ShowPropertyProps> = ({ record, resource }) => {
     return (
       <Box mb="xl" data-testid="customer-orders-loading">
         <H4>Orders</H4>
-        {loaded.failed ? (
-          <>
-            <MessageBox variant="danger" message="The customer's orders could not be loaded." data-testid="customer-orders-load-failed" />
-            <Box mt="default">
-              <Button type="button" size="sm" variant="outlined" onClick={loaded.retry}>
-                Try again
-              </Button>
-            </Box>
-          </>
-        ) : (
-          <Text>Loading the customer's orders…</Text>
-        )}
+        <LoadPending
+          data={loaded}
+          loading="Loading the customer's orders…"
+          failedMessage="The customer's orders could not be loaded."
+          failedTestId="customer-orders-load-failed"
+        />
       </Box>
     );
   const cell = { padding: '6px 12px 6px 0', textAlign: 'left' as const };

@@ -5,7 +5,7 @@
 import React, { useState } from 'react';
 import { Box, Button, Input, Label, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient, useNotice, type ActionProps } from 'adminjs';
-import { useActionData } from './use-action-data.js';
+import { LoadPending, useActionData } from './use-action-data.js';
 
 const api = new ApiClient();
 
@@ -54,22 +54,12 @@ const ExtendPayWindow: React.FC<ActionProps> = ({ resource, record }) => {
   if (!loaded.data)
     return (
       <Box variant="white" data-testid="pay-window-loading">
-        {loaded.failed ? (
-          <>
-            <MessageBox
-              variant="danger"
-              message="The order's pay window could not be loaded, so it cannot be extended yet."
-              data-testid="pay-window-load-failed"
-            />
-            <Box mt="lg">
-              <Button type="button" variant="outlined" onClick={loaded.retry}>
-                Try again
-              </Button>
-            </Box>
-          </>
-        ) : (
-          <Text>Loading the order's pay window…</Text>
-        )}
+        <LoadPending
+          data={loaded}
+          loading="Loading the order's pay window…"
+          failedMessage="The order's pay window could not be loaded, so it cannot be extended yet."
+          failedTestId="pay-window-load-failed"
+        />
       </Box>
     );
   const due = loaded.data.dueAtText;

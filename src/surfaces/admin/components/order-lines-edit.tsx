@@ -14,7 +14,6 @@ import {
   FormMessage,
   Input,
   Label,
-  MessageBox,
   Table,
   TableBody,
   TableCell,
@@ -23,7 +22,7 @@ import {
   Text,
 } from '@adminjs/design-system';
 import type { EditPropertyProps } from 'adminjs';
-import { useActionData } from './use-action-data.js';
+import { LoadPending, useActionData } from './use-action-data.js';
 
 interface Line {
   productId: string;
@@ -58,22 +57,12 @@ const OrderLinesEdit: React.FC<EditPropertyProps> = (props) => {
     return (
       <FormGroup data-testid="order-lines-loading">
         <Label>Line items</Label>
-        {loaded.failed ? (
-          <>
-            <MessageBox
-              variant="danger"
-              message="The order's line items could not be loaded, so they cannot be changed yet."
-              data-testid="order-lines-load-failed"
-            />
-            <Box mt="default">
-              <Button type="button" size="sm" variant="outlined" onClick={loaded.retry}>
-                Try again
-              </Button>
-            </Box>
-          </>
-        ) : (
-          <Text>Loading the order's line items…</Text>
-        )}
+        <LoadPending
+          data={loaded}
+          loading="Loading the order's line items…"
+          failedMessage="The order's line items could not be loaded, so they cannot be changed yet."
+          failedTestId="order-lines-load-failed"
+        />
       </FormGroup>
     );
   return <LoadedLines {...props} ctx={loaded.data} />;

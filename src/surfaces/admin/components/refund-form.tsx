@@ -27,7 +27,7 @@ import {
 } from '@adminjs/design-system';
 import { ApiClient, useActionResponseHandler, type ActionProps } from 'adminjs';
 import { REFUND_MODE_LABELS } from '../../../modules/refunds/refund-mode-words.js';
-import { useActionData } from './use-action-data.js';
+import { LoadPending, useActionData } from './use-action-data.js';
 
 type Mode = 'FULL' | 'PARTIAL_AMOUNT' | 'PARTIAL_ITEMS' | 'BOTH';
 
@@ -104,22 +104,12 @@ const RefundForm: React.FC<ActionProps> = ({ record, resource }) => {
   if (!loaded.data)
     return (
       <Box variant="container" data-testid="refund-loading">
-        {loaded.failed ? (
-          <>
-            <MessageBox
-              variant="danger"
-              message="The order's lines and amounts could not be loaded, so nothing can be refunded yet."
-              data-testid="refund-load-failed"
-            />
-            <Box mt="lg">
-              <Button type="button" variant="outlined" onClick={loaded.retry}>
-                Try again
-              </Button>
-            </Box>
-          </>
-        ) : (
-          <Text>Loading the order's lines and amounts…</Text>
-        )}
+        <LoadPending
+          data={loaded}
+          loading="Loading the order's lines and amounts…"
+          failedMessage="The order's lines and amounts could not be loaded, so nothing can be refunded yet."
+          failedTestId="refund-load-failed"
+        />
       </Box>
     );
   return <LoadedRefundForm record={record} resource={resource} ctx={loaded.data} />;

@@ -9,7 +9,8 @@
 // it itself, a moment later (a render on the way to AdminJS's own answer is replaced before then, so that case costs no
 // request), and says when that failed, with a retry, so the page shows "loading" or "could not be loaded, try again"
 // and never a form without its data.
-import { useEffect, useRef, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
+import { Box, Button, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient, type RecordJSON } from 'adminjs';
 
 const api = new ApiClient();
@@ -98,4 +99,30 @@ export function useActionData<T>(opts: {
       setAttempt((n) => n + 1);
     },
   };
+}
+
+/**
+ * What a page shows while its data is on its way (`loading`, e.g. "Loading the order's pay window…") or after it could
+ * not be loaded (`failedMessage`, in a danger box with "Try again"): one look on every page that uses the hook. Plain
+ * createElement, as this file is .ts (the bundler compiles it behind its .js name).
+ */
+export function LoadPending(props: {
+  data: Pick<ActionData<unknown>, 'failed' | 'retry'>;
+  loading: string;
+  failedMessage: string;
+  /** data-testid of the danger box. */
+  failedTestId: string;
+}): React.ReactElement {
+  const { data, loading, failedMessage, failedTestId } = props;
+  if (!data.failed) return React.createElement(Text, null, loading);
+  return React.createElement(
+    React.Fragment,
+    null,
+    React.createElement(MessageBox, { variant: 'danger', message: failedMessage, 'data-testid': failedTestId }),
+    React.createElement(
+      Box,
+      { mt: 'default' },
+      React.createElement(Button, { type: 'button', size: 'sm', variant: 'outlined', onClick: data.retry }, 'Try again'),
+    ),
+  );
 }

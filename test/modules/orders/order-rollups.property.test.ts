@@ -184,14 +184,11 @@ describe('order daily rollups (property-based)', () => {
         const firstDay = dash.salesByDay![0]!.day;
         const sales = all.filter((x) => !['PENDING_PAYMENT', 'CANCELLED'].includes(x.status));
         const inPeriod = sales.filter((x) => dayIn(x.createdAt, timeZone) >= firstDay);
-        const netOn = (c: string, day: string) =>
-          inPeriod
-            .filter((x) => x.currency === c && dayIn(x.createdAt, timeZone) === day)
-            .reduce((sum, x) => sum + x.totalCents - x.refundedTotalCents, 0);
-        // Another currency is shown only when one of its days has money (net) in it.
-        const others = [...new Set(inPeriod.map((x) => x.currency))]
-          .filter((c) => c !== currency && inPeriod.some((x) => x.currency === c && netOn(c, dayIn(x.createdAt, timeZone)) !== 0))
-          .sort();
+        // Another currency is shown when the period has sales in it: a paid order, refunded or not (one whose orders
+        // were all refunded nets zero, and its orders still count: dashboard.handler.ts salesPerCurrency). The test
+        // said "net money" after the dashboard had changed; a random run of USD paid, then refunded in full after the
+        // shop moved to EUR, found it.
+        const others = [...new Set(inPeriod.map((x) => x.currency))].filter((c) => c !== currency).sort();
         expect(dash.sales?.map((c) => c.currency)).toEqual([currency, ...others]);
         expect(dash.salesByDay).toEqual(dash.sales![0]!.days);
         for (const c of dash.sales ?? []) {

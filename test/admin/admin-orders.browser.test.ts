@@ -496,11 +496,15 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
       );
       expect(await page.locator('body').innerText()).not.toContain('Line items can be changed only while the order awaits payment.');
       expect(step.gets()).toBeGreaterThanOrEqual(2);
+      // The rest of the form is there meanwhile: a note typed before Try again stays (the loaded record's empty
+      // note replaced it).
+      await page.locator('[name="notes"]').fill('Left at the back door');
       const asked = step.gets();
       step.let();
       await page.getByRole('button', { name: 'Try again' }).click();
       await page.waitForSelector(`[data-testid="line-qty-${cap.id}"]`);
       expect(await page.inputValue(`[data-testid="line-qty-${cap.id}"]`)).toBe('1');
+      expect(await page.locator('[name="notes"]').inputValue()).toBe('Left at the back door');
       expect(await page.getByTestId('add-product-select').count()).toBe(1);
       expect(step.gets()).toBe(asked + 1);
     } finally {
@@ -513,5 +517,6 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     const row = await testDb().order.findUniqueOrThrow({ where: { id: order.id }, include: { items: true } });
     expect(row.items.map((i) => [i.name, i.quantity])).toEqual([['Flat Cap', 2]]);
     expect(row.totalCents).toBe(2 * 2200);
+    expect(row.notes).toBe('Left at the back door');
   }, 300_000);
 });

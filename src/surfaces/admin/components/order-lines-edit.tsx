@@ -6,7 +6,7 @@
 // come (use-action-data.ts: opened from the order's page, AdminJS first shows the form with that page's record, and
 // keeps it when the edit's load fails) this says they are loading, or that they could not be loaded with "Try
 // again", never an empty list saying the lines cannot be changed; the record it then loads becomes the form's.
-import React, { useState } from 'react';
+import React, { useRef, useState } from 'react';
 import {
   Box,
   Button,
@@ -44,14 +44,20 @@ interface LinesContext {
 
 const OrderLinesEdit: React.FC<EditPropertyProps> = (props) => {
   const { resource, record, onChange } = props;
+  // The form's record as this field first saw it: what differs from it now is what the admin typed since.
+  const first = useRef(record);
   // The edit's own record, when this asked for it, replaces the whole form's: the one it was left with has none of
-  // what the edit's GET adds (the values the form showed, which a Save must carry; the statuses it can move to).
+  // what the edit's GET adds (the values the form showed, which a Save must carry; the statuses it can move to). What
+  // the admin typed in the other fields meanwhile (a tracking number, a note) is kept over it.
   const loaded = useActionData<LinesContext>({
     resourceId: resource.id,
     record,
     actionName: 'edit',
     param: 'lineItemsContextJson',
-    onRecord: (fresh) => onChange(fresh),
+    onRecord: (fresh) => {
+      const typed = Object.entries(record?.params ?? {}).filter(([k, v]) => first.current?.params?.[k] !== v);
+      onChange({ ...fresh, params: { ...fresh.params, ...Object.fromEntries(typed) } });
+    },
   });
   if (!loaded.data)
     return (

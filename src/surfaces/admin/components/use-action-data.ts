@@ -55,15 +55,22 @@ export function useActionData<T>(opts: {
   onRecord.current = opts.onRecord;
   const raw = record?.params?.[param] as unknown;
   const recordId = record?.id === undefined || record.id === null ? '' : String(record.id);
-  const [data, setData] = useState<T | null>(() => parsed<T>(raw));
+  // The data with the record it is of: a page moved to another record (the same action on another order) holds none
+  // until that record's own data comes.
+  const [held, setHeld] = useState<{ recordId: string; value: T } | null>(() => {
+    const value = parsed<T>(raw);
+    return value === null ? null : { recordId, value };
+  });
+  const data = held !== null && held.recordId === recordId ? held.value : null;
+  const setData = (value: T) => setHeld({ recordId, value });
   const [failed, setFailed] = useState(false);
   const [attempt, setAttempt] = useState(0);
 
   // A later record that holds the data (AdminJS's answer, an action's response merged in) replaces it.
   useEffect(() => {
-    const next = parsed<T>(raw);
-    if (next !== null) setData(next);
-  }, [raw]);
+    const value = parsed<T>(raw);
+    if (value !== null) setHeld({ recordId, value });
+  }, [raw, recordId]);
 
   const loaded = data !== null;
   useEffect(() => {
@@ -77,7 +84,7 @@ export function useActionData<T>(opts: {
           if (!live) return;
           const next = parsed<T>(res.data.record?.params?.[param]);
           if (next === null) return setFailed(true);
-          setData(next);
+          setHeld({ recordId, value: next });
           onRecord.current?.(res.data.record);
         })
         .catch(() => {

@@ -1,11 +1,12 @@
 -- A job key dedupes a lane job (src/platform/jobs/lanes.ts, docs/decisions/admin-channel-lanes.md), as
 -- graphile-worker's 'preserve_run_at' mode does a job: while a job of the key waits in its shop's lane, not yet
 -- started, another emit of the key adds none; the waiting job takes the new task and payload and keeps its place
--- in the lane. A job of the key that started (leased, run before, or failed for good) has its key cleared, and
--- the new one joins the lane behind it. Rows without a key (NULL) never conflict: PostgreSQL's unique indexes
--- treat NULLs as distinct. The index is built CONCURRENTLY by the runner before this transaction
--- (docs/decisions/migrations.md, "Big tables"); the plain statement then finds it and only waits for the table's
--- SHARE lock, hence the lock_timeout.
+-- in the lane. A job of the key that started (leased now, or run before: waiting for its retry, or failed for
+-- good) has its key cleared, and the new one joins the lane behind it. A run put off by a rate limit is not a run,
+-- and Retry on the Jobs page puts a failed job back with no attempts: both wait again and are joined. Rows without a
+-- key (NULL) never conflict: PostgreSQL's unique indexes treat NULLs as distinct. The index is built CONCURRENTLY
+-- by the runner before this transaction (docs/decisions/migrations.md, "Big tables"); the plain statement then
+-- finds it and only waits for the table's SHARE lock, hence the lock_timeout.
 SET LOCAL lock_timeout = '5s';
 
 -- before deploy: CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "lane_jobs_tenantId_lane_key_key" ON "lane_jobs"("tenantId", "lane", "key");

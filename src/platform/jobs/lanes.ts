@@ -32,8 +32,11 @@
 //   emit of the key adds none; the waiting job takes the new task and payload and keeps its place (its id, the
 //   lane's order), so repeated emits neither push it back behind later jobs nor run ahead of the jobs before it.
 //   It runs after the emitting change committed (the emit's upsert holds the row until then), so its handler
-//   reads what that change wrote. A job of the key that started (leased, run before, failed for good) is left as
-//   it is, its key cleared, and the new one joins the lane behind it (graphile-worker: a locked job).
+//   reads what that change wrote. A job of the key that started (leased, waiting for its retry after a failed
+//   run, failed for good) is left as it is, its key cleared, and the new one joins the lane behind it
+//   (graphile-worker: a locked job). A run put off by the shop's rate limit is not an attempt, and Retry on the
+//   Jobs page (retryFailedLaneJobSql) puts a failed job back with none: either waits again, keeps its key and is
+//   joined.
 // - Handlers run at least once, so they must be idempotent (the admin posts are, by their delivery keys).
 //
 // Unlike a named queue, a lane costs nothing once empty: graphile-worker's job fetch locks every idle queue

@@ -4,6 +4,10 @@
 // the per-day and per-quarter-hour-and-currency rollups the order triggers keep equal a full recount of the
 // orders, and the dashboard (which reads only the rollups) shows what a scan of the orders would, by the days of
 // the shop's time zone, each currency apart.
+//
+// Bounded for CI: a fixed seed (FUZZ_SEED=<n> picks another, FUZZ_RUNS=<n> runs more), so a run of CI draws the same
+// cases as the run before it and fails only on a change, not on a draw. fast-check prints the seed and the failing
+// case; a case that once failed is kept in KNOWN_CASES below and runs first on every run, whatever the seed.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../../src/generated/prisma/index.js';
@@ -68,6 +72,23 @@ const zone = fc.constantFrom('UTC', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia
 /** The day of `at` in `timeZone`, YYYY-MM-DD. */
 const dayIn = (at: Date, timeZone: string) =>
   new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+
+/**
+ * Cases that failed once, run first on every run (fast-check's `examples`):
+ * - CI, stop 53 (seed 1932554098): one USD order; the shop moves to EUR; the order paid, then refunded in full. The
+ *   dashboard shows the refunded currency's period (its sales were made), and the test expected only net money.
+ */
+const KNOWN_CASES: [string, Op[]][] = [
+  [
+    'UTC',
+    [
+      { kind: 'place', daysAgo: 0, minutes: 0, cents: 1000 },
+      { kind: 'changeCurrency' },
+      { kind: 'confirm', at: 0 },
+      { kind: 'refundFull', at: 0 },
+    ],
+  ],
+];
 
 /** Business refusals (paying a cancelled order, refunding more than is left ...) are part of the mix. */
 async function attempt(fn: () => Promise<unknown>): Promise<void> {
@@ -203,7 +224,12 @@ describe('order daily rollups (property-based)', () => {
           }
         }
       }),
-      { numRuns: 25 },
+      {
+        numRuns: Number(process.env.FUZZ_RUNS ?? 25),
+        seed: Number(process.env.FUZZ_SEED ?? 20261206),
+        examples: KNOWN_CASES,
+        endOnFailure: true,
+      },
     );
   }, 450_000);
 

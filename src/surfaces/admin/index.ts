@@ -55,12 +55,22 @@ export async function loadAdminRouterModule(): Promise<typeof import('./admin.ro
 }
 
 /**
- * In production AdminJS bundles the custom components when its router is built (without waiting), and its
- * pages load that bundle: hold the first requests until bundle.js has been (re)written, so the first admin
- * never gets a page without its components. Elsewhere AdminJS bundles on demand.
+ * Whether AdminJS bundles the custom components itself when its router is built: its own rule, read where it reads
+ * it (adminjs/lib/adminjs.js, `initialize`: the process's NODE_ENV, not our parsed config, and ADMIN_JS_SKIP_BUNDLE).
+ * Asking our config instead made an app configured as production inside a test process wait two minutes for a
+ * bundle AdminJS never writes there.
+ */
+function adminJsBundlesAtStart(): boolean {
+  return process.env.NODE_ENV === 'production' && process.env.ADMIN_JS_SKIP_BUNDLE !== 'true';
+}
+
+/**
+ * When AdminJS bundles the custom components at start (without waiting), its pages load that bundle: hold the
+ * first requests until bundle.js has been (re)written, so the first admin never gets a page without its
+ * components. Otherwise AdminJS bundles on demand, or serves the prebuilt bundle (usePrebuiltBundle).
  */
 async function productionBundleWritten(services: Services, since: number): Promise<void> {
-  if (services.env.NODE_ENV !== 'production' || process.env.ADMIN_JS_SKIP_BUNDLE === 'true') return;
+  if (!adminJsBundlesAtStart()) return;
   const bundle = join(process.env.ADMIN_JS_TMP_DIR ?? services.env.ADMIN_JS_TMP_DIR, 'bundle.js');
   const deadline = Date.now() + BUNDLE_WAIT_MS;
   while (Date.now() < deadline) {

@@ -23,6 +23,7 @@ import { createSentDmStore } from './modules/notifications/sent-dms.js';
 import { registerDmErasure } from './adapters/discord/notifications/dm-erasure.js';
 import { createDmStatusService, type DmStatusService } from './modules/notifications/dm-status.service.js';
 import { createMissedNotices, type MissedNotices } from './modules/notifications/missed-notices.js';
+import { createReceiptDms } from './modules/notifications/receipt-dm-state.js';
 import { createApiKeyService, type ApiKeyService } from './modules/api-keys/api-key.service.js';
 import { createInvoiceService, type InvoiceService } from './modules/invoices/invoice.service.js';
 import { registerProcessorRefundJobs } from './modules/payments-processor/processor-refund.jobs.js';
@@ -304,7 +305,15 @@ export function createContainer(opts: ContainerOptions): Services {
   const checkouts = createCheckoutService({ ...afterSale, connections: paymentConnections });
   // Refunds made in the provider's dashboard whose webhook was lost: read before a refund is computed.
   const providerRefunds = createProviderRefundReader({ ...afterSale, connections: paymentConnections });
-  const invoices = createInvoiceService({ db, clock, config: invoiceConfig, connections: paymentConnections, checkouts, audit });
+  const invoices = createInvoiceService({
+    db,
+    clock,
+    config: invoiceConfig,
+    connections: paymentConnections,
+    checkouts,
+    audit,
+    receiptDms: createReceiptDms({ db }),
+  });
   // What this server can take payment through: the order flow offers and accepts a processor-backed method
   // only with it (checkout/selection-rules.ts methodRules).
   const paymentReach: PaymentReach = {

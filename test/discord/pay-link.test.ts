@@ -6,6 +6,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePayPal } from '../../src/dev/fakes/fake-paypal.js';
+import { createReceiptDms } from '../../src/modules/notifications/receipt-dm-state.js';
 import { createInvoiceService } from '../../src/modules/invoices/invoice.service.js';
 import { adminCtx } from '../helpers/actors.js';
 import { factories } from '../helpers/factories.js';
@@ -148,6 +149,7 @@ describe('where the server cannot be reached by a configured address', () => {
       connections: services.paymentConnections,
       checkouts: services.checkouts,
       audit: services.audit,
+      receiptDms: createReceiptDms({ db: services.db }),
     });
     expect(invoices.linksAvailable()).toBe(false);
     const s = await f.shop();

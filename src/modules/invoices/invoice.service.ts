@@ -11,6 +11,7 @@ import type { CheckoutService, PressLanding, ReturnOutcome } from '../payments-p
 import { orderCheckoutNow } from '../payments-processor/checkouts/order-checkout-now.js';
 import { ORDER_ITEMS_ORDER_BY, ORDER_STATUS_LABELS, orderAgainSentence, owedCents } from '../orders/index.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { ReceiptDms, ReceiptDmState } from '../notifications/receipt-dm-state.js';
 import type { TenantContext } from '../shared/actor.js';
 import { InvoiceLinkExpiredError, signInvoiceToken, verifyInvoiceToken } from './invoice-token.js';
 import { payLinkOffered } from './pay-link-offered.js';
@@ -79,6 +80,15 @@ export interface InvoiceView extends OrderTotals {
    * the page says so instead of offering to pay again (orderCheckoutNow, the read the admin post uses).
    */
   paymentOnItsWay: { provider: PaymentProvider; state: 'APPROVED' | 'PENDING'; amountCents: number; currency: string } | null;
+  /** How the order was (or is to be) paid: a paid order's page is a receipt, which says with what. */
+  paymentMethod: PaymentMethod;
+  /** When the order was paid; null while it is not. */
+  paidAt: Date | null;
+  /**
+   * Where the receipt DM of a paid order stands (notifications/receipt-dm-state.ts), so the page says only what is true
+   * of it; null for an order that is not paid (no receipt is sent).
+   */
+  receiptDm: ReceiptDmState | null;
 }
 
 export interface CashAppPayView {
@@ -147,8 +157,10 @@ export function createInvoiceService(deps: {
   connections: ConnectionService;
   checkouts: CheckoutService;
   audit: Pick<AuditService, 'record'>;
+  /** Where a paid order's receipt DM stands (notifications/receipt-dm-state.ts). */
+  receiptDms: Pick<ReceiptDms, 'stateOf'>;
 }): InvoiceService {
-  const { db, clock, config, connections, checkouts, audit } = deps;
+  const { db, clock, config, connections, checkouts, audit, receiptDms } = deps;
 
   const secret = (): string => {
     if (!config.signingSecret) {
@@ -275,6 +287,8 @@ export function createInvoiceService(deps: {
         now && now.state !== 'OPEN'
           ? { provider: now.provider, state: now.state, amountCents: now.amountCents, currency: now.currency }
           : null;
+      // A paid order's customer is sent a receipt (order.paid); the page says where it stands.
+      const receiptDm = order.paidAt ? await receiptDms.stateOf(link.tenantId, order.id) : null;
       return {
         shopName: order.tenant.name,
         orderNumber: order.number,
@@ -307,6 +321,9 @@ export function createInvoiceService(deps: {
         onlinePaymentConfigured:
           methods.length > 0 || (await connections.usableMethods(link.tenantId, ['PAYPAL', 'CASHAPP_PAY', 'BTC_INVOICE'])).length > 0,
         paymentOnItsWay,
+        paymentMethod: order.paymentMethod,
+        paidAt: order.paidAt,
+        receiptDm,
       };
     },
 

@@ -55,6 +55,11 @@ export function createDeliveryLog(deps: { db: Db; sql?: SqlClient; bus: EventBus
   };
 }
 
+/** The delivery key of a DM of kind `what` (a DmKind) about `about` (an order id, or what the kind names): sent once per key. */
+export function dmDeliveryKey(what: string, about: string): string {
+  return `dm:${what}:${about}`;
+}
+
 /** Discord's message nonce (at most 25 characters) for a delivery key. */
 export function deliveryNonce(key: string): string {
   return createHash('sha256').update(key).digest('base64url').slice(0, 25);

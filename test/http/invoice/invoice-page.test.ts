@@ -134,10 +134,11 @@ describe('invoice page: happy path', () => {
     expect(res.text).not.toContain('name="method"');
   });
 
-  it('says on a paid order that its receipt comes in Discord as a DM (every way of paying sends one), and not before', async () => {
+  // Where the DM stands (sent, not sent): invoice-receipt-dm.test.ts.
+  it('says on a paid order that its receipt is being sent in Discord as a DM (every way of paying sends one), and not before', async () => {
     const { tenant, order } = await pendingOrder();
     const { path } = await linkFor(tenant.id, order.id);
-    const receipt = 'Your receipt is sent to you in Discord as a direct message.';
+    const receipt = 'Your receipt is being sent to you in Discord as a direct message.';
     expect((await request(t.app).get(path).expect(200)).text).not.toContain(receipt);
     await testDb().order.update({ where: { id: order.id }, data: { status: 'PAID', paidAt: new Date() } });
     expect((await request(t.app).get(path).expect(200)).text).toContain(receipt);
@@ -152,7 +153,7 @@ describe('invoice page: happy path', () => {
     const res = await request(t.app).get(path).expect(200);
     expect(res.text).toContain('This order was cancelled. Run /order in the shop&#39;s Discord whenever you want to order again.');
     expect(res.text).not.toContain('Contact the shop if you still want it');
-    expect(res.text).not.toContain('Your receipt is sent to you');
+    expect(res.text).not.toContain('id="receipt"');
   });
 
   it('explains a returned or cancelled checkout while the order still waits for payment', async () => {

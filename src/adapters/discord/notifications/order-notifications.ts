@@ -105,7 +105,7 @@ import { captureRefusedAlert } from '../../../surfaces/discord/views/capture-ref
 import { refundMadeAtProviderAlert } from '../../../surfaces/discord/views/provider-refund.view.js';
 import { refundClaimStateAlert } from '../../../surfaces/discord/views/refund-claim.view.js';
 import { lateMoneyWhy } from '../../../surfaces/discord/views/late-money.view.js';
-import { deliveryNonce, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
+import { deliveryNonce, dmDeliveryKey, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
 import type { SentDm } from '../../../modules/notifications/sent-dms.js';
 import { adminOrderMessage, receivedAmountText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
 import type { ProcessorRefundOutcome } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
@@ -361,7 +361,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     const { tenant, customer, orderId } = to;
     const tenantId = tenant.id;
     const log = deps.logger.child({ tenantId, orderId, notification: what });
-    const key = `dm:${what}:${about}`;
+    const key = dmDeliveryKey(what, about);
     const notDelivered = () =>
       deps.dmStatus.recordNotDelivered({
         tenantId,

@@ -2,24 +2,12 @@
 // { [method]: { handle?, instructions? } }, read by modules/tenants/payment-instructions.ts).
 import type { PaymentMethod, Tenant } from '../../../generated/prisma/index.js';
 import { manualPaymentDetails } from '../../../modules/tenants/payment-instructions.js';
+import { CUSTOMER_METHOD_LABELS, paymentMethodLabel } from '../../../modules/payments/payment-method-labels.js';
 
-const LABELS: Record<PaymentMethod, string> = {
-  PAYPAL: 'PayPal',
-  CASHAPP_PAY: 'Cash App Pay',
-  BTC_INVOICE: 'Bitcoin (invoice)',
-  VENMO_P2P: 'Venmo',
-  CASHAPP_P2P: 'Cash App',
-  ZELLE: 'Zelle',
-  CHIME: 'Chime',
-  PAYPAL_MANUAL: 'PayPal (manual)',
-  BTC_MANUAL: 'Bitcoin (manual)',
-};
+// The customer's words for each method live with the payments module (the invoice page uses them too).
+export { paymentMethodLabel };
 
-export const PAYMENT_METHODS = Object.keys(LABELS) as PaymentMethod[];
-
-export function paymentMethodLabel(method: PaymentMethod): string {
-  return LABELS[method] ?? method;
-}
+export const PAYMENT_METHODS = Object.keys(CUSTOMER_METHOD_LABELS) as PaymentMethod[];
 
 /**
  * The method in a sentence that says who sends money and how ("the shop is sending $10.00 back to you by PayPal"):

@@ -13,6 +13,7 @@ import { esc } from './html.js';
 import { addressLines } from '../../../modules/customers/address-lines.js';
 import { orderAgainSentence } from '../../../modules/orders/index.js';
 import { FAVICON_PATH } from '../../../platform/favicon.js';
+import { paymentMethodLabel } from '../../../modules/payments/payment-method-labels.js';
 
 const CSS = `
 *{box-sizing:border-box}
@@ -107,12 +108,7 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
 
   let notice = '';
   let refreshSeconds: number | undefined;
-  if (paid)
-    // Every paid order's customer is sent a receipt by DM, whatever the method (order.paid, which every way of paying
-    // emits: adapters/discord/notifications/order-notifications.ts); one whose DMs are closed sees it in their next
-    // private reply from the bot.
-    notice =
-      '<div class="notice success" id="paid">Paid — thank you</div><div class="notice" id="receipt">Your receipt is sent to you in Discord as a direct message.</div>';
+  if (paid) notice = `<div class="notice success" id="paid">Paid — thank you</div>${receiptNotice(view)}`;
   else if (view.status === 'CANCELLED')
     // The same words as Discord's (orders/status-words.ts): the customer orders again, with /order there.
     notice = `<div class="notice" id="cancelled">This order was cancelled. ${esc(orderAgainSentence("/order in the shop's Discord"))}</div>`;
@@ -185,6 +181,7 @@ ${notice}
 <h1>Order #${esc(view.orderNumber)}</h1>
 <p class="shop">${esc(view.shopName)}</p>
 <p>Status: <span class="${badgeClass}" id="status">${esc(STATUS_LABELS[view.status])}</span></p>
+${paid ? paidWith(view, when) : ''}
 <table><tbody>${rows.join('')}${summary}</tbody></table>
 </section>
 ${pay}
@@ -192,6 +189,26 @@ ${address}
 ${expires}`,
     refreshSeconds,
   );
+}
+
+/**
+ * What the page says of the receipt DM every paid order's customer is sent (order.paid's discord-notify job), from where
+ * it stands (notifications/receipt-dm-state.ts): a DM Discord refused (DMs closed, 50007) is not promised, and the page
+ * itself is then the receipt (its order number, lines, amounts, method and time paid), to keep while its link works.
+ */
+function receiptNotice(view: InvoiceView): string {
+  const state = view.receiptDm ?? 'sending';
+  if (state === 'sent')
+    return '<div class="notice" id="receipt" data-state="sent">Your receipt was sent to you in Discord as a direct message.</div>';
+  if (state === 'not-sent')
+    return `<div class="notice" id="receipt" data-state="not-sent">We could not send your receipt to you in Discord: Discord did not accept a direct message to you (your direct messages may be closed to this shop's server). This page is your receipt. Save or print it: this link stops working on ${esc(formatDateTime(view.expiresAt, view.timeZone))}.</div>`;
+  return '<div class="notice" id="receipt" data-state="sending">Your receipt is being sent to you in Discord as a direct message. Until it arrives, this page is your receipt.</div>';
+}
+
+/** A paid order's method and time paid: with the lines and amounts below, what a receipt holds. */
+function paidWith(view: InvoiceView, when: (d: Date) => string): string {
+  const at = view.paidAt ? ` on ${when(view.paidAt)}` : '';
+  return `<p id="paid-with">Paid with ${esc(paymentMethodLabel(view.paymentMethod))}${at}</p>`;
 }
 
 /** The customer's words for their payment that is on its way, by provider (the wait each one means). */

@@ -1,7 +1,7 @@
 // A receipt refused because money was recorded meanwhile names who recorded it. A Discord admin was named by a mention
 // (`<@id>`) on every surface: Discord shows it as the member's name, but the panel's notice and the REST API's error
 // showed it raw. Each surface now names them its own way: Discord a mention, the panel and the API "a Discord admin"
-// with the name the shop knows them by (a member who is also its customer), else their Discord user id.
+// with the name they acted under in Discord (audit/actor-names.ts).
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { adminCtx } from '../helpers/actors.js';
@@ -35,10 +35,11 @@ describe('who recorded money meanwhile, as each surface names a Discord admin', 
       .send({ amount: '20.00', note: 'Zelle 1', receivedShown: '0' });
     expect(inPanel.body.notice.type).toBe('error');
     expect(inPanel.body.notice.message).toBe(
-      `${headline(`a Discord admin (Discord user id ${a.user.id})`)} ${NOT_RECORDED} Check the order, then record again if this is another payment.`,
+      `${headline(`a Discord admin (${a.user.username})`)} ${NOT_RECORDED} Check the order, then record again if this is another payment.`,
     );
 
-    // The REST API, once the shop knows the admin by name (they ordered from it too).
+    // The REST API: by the name they acted under in Discord (kept with their action), before the name the shop knows
+    // them by as a customer (they ordered from it too).
     await f.customer({ tenantId: s.tenant.id, discordUserId: a.user.id, username: 'dana_k', displayName: 'Dana' });
     const { key } = await h.t.services.apiKeys.create(adminCtx(s.tenant.id), 'till', 'READ_WRITE');
     const inApi = await request(h.t.app)
@@ -46,7 +47,7 @@ describe('who recorded money meanwhile, as each surface names a Discord admin', 
       .set({ authorization: `Bearer ${key}` })
       .send({ amountCents: 2000, expectedAmountReceivedCents: 0 })
       .expect(409);
-    expect(inApi.body.error.message).toContain(headline('a Discord admin (Dana)'));
+    expect(inApi.body.error.message).toContain(headline(`a Discord admin (${a.user.username})`));
     expect(inApi.body.error.message).not.toContain('<@');
 
     // Discord, where the refusal is read by another admin: a mention, which Discord shows as the member's name.

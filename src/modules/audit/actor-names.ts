@@ -1,20 +1,35 @@
-// Who acted, by name, for people who read it: a panel admin's email (of the shop, or a platform admin) and an API
-// key's name ('API key "Till"'). One lookup for the order page's history (surfaces/admin/resources/audit-trail.ts) and
-// a receipt refused because money was recorded meanwhile (payments/recorded-meanwhile.ts). A Discord admin's name is
-// kept nowhere of its own (an action keeps their Discord user id): the shop knows it only when that member is also
-// one of its customers (customers.displayName / username), which discordAdminNames reads.
+// Who acted, by name, for people who read it outside Discord: the one naming rule for the order page (its history,
+// receipts and refunds: surfaces/admin/resources/audit-trail.ts, orders.resource.ts), a receipt refused because money
+// was recorded meanwhile (payments/recorded-meanwhile.ts), and wherever else an actor is named to such a reader.
+// - a panel admin: their email (of the shop, or a platform admin);
+// - an API key: 'API key "Till"';
+// - a Discord admin: "a Discord admin (Dana)", by the name they acted under (discord_admin_names, kept with each of their
+//   audit entries: audit.service.ts), else the name the shop knows them by as a customer (a member who also ordered,
+//   for actions from before names were kept), else "a Discord admin (Discord user id 123…)". Each action keeps their
+//   Discord user id only; a reader in Discord is shown a mention instead (the caller's).
 import type { Tx } from '../../platform/db/prisma.js';
 
-/** Names of the panel admins and API keys among `actors`, by actor id; other actor types are the caller's to name. */
+export interface ActorRef {
+  actorType: string;
+  actorId: string | null;
+}
+
+/** Names by actor id (an admin's, an API key's, a Discord user id: none of them can be another's). */
+export type ActorNames = ReadonlyMap<string, string>;
+
+/**
+ * Names of the actors among `actors`, by actor id: every panel admin and API key of the shop that still exists, and
+ * every Discord admin (by name when known, else by id). Other actors (the system, a customer) are not in the map.
+ */
 export async function actorNames(
-  db: Pick<Tx, 'adminUser' | 'apiKey'>,
+  db: Pick<Tx, 'adminUser' | 'apiKey' | 'customer' | 'discordAdminName'>,
   tenantId: string,
-  actors: readonly { actorType: string; actorId: string | null }[],
+  actors: readonly ActorRef[],
 ): Promise<Map<string, string>> {
   const ids = (type: string) => [...new Set(actors.filter((a) => a.actorType === type && a.actorId).map((a) => a.actorId!))];
   const adminIds = ids('PANEL_ADMIN');
   const keyIds = ids('API_KEY');
-  const [admins, keys] = await Promise.all([
+  const [admins, keys, discord] = await Promise.all([
     adminIds.length
       ? db.adminUser.findMany({
           where: { id: { in: adminIds }, OR: [{ tenantId }, { role: 'PLATFORM_ADMIN' }] },
@@ -22,26 +37,45 @@ export async function actorNames(
         })
       : [],
     keyIds.length ? db.apiKey.findMany({ where: { id: { in: keyIds }, tenantId }, select: { id: true, name: true } }) : [],
+    discordAdminNames(db, tenantId, ids('DISCORD_ADMIN')),
   ]);
-  return new Map([...admins.map((a) => [a.id, a.email] as const), ...keys.map((k) => [k.id, `API key "${k.name}"`] as const)]);
+  return new Map([...admins.map((a) => [a.id, a.email] as const), ...keys.map((k) => [k.id, `API key "${k.name}"`] as const), ...discord]);
 }
 
-/**
- * Names of the Discord admins among `actors` (DISCORD_ADMIN, by their Discord user id) that the shop knows as
- * customers: their display name, else their username. Others are not in the map (the caller names them by id).
- */
-export async function discordAdminNames(
-  db: Pick<Tx, 'customer'>,
+/** One actor's name for a reader outside Discord (see the file's head); `names` from actorNames. */
+export function actorName(actor: ActorRef, names: ActorNames): string {
+  const named = actor.actorId ? names.get(actor.actorId) : undefined;
+  if (named) return named;
+  if (actor.actorType === 'DISCORD_ADMIN' && actor.actorId) return discordAdminWords(actor.actorId, null);
+  if (actor.actorType === 'PANEL_ADMIN') return 'an admin in the panel';
+  if (actor.actorType === 'API_KEY') return 'an API key';
+  if (actor.actorType === 'CUSTOMER') return 'the customer';
+  return 'Ledgerline';
+}
+
+function discordAdminWords(discordUserId: string, name: string | null): string {
+  return `a Discord admin (${name ?? `Discord user id ${discordUserId}`})`;
+}
+
+/** Every one of these Discord admins of the shop, named (see the file's head). */
+async function discordAdminNames(
+  db: Pick<Tx, 'customer' | 'discordAdminName'>,
   tenantId: string,
-  actors: readonly { actorType: string; actorId: string | null }[],
-): Promise<Map<string, string>> {
-  const ids = [...new Set(actors.filter((a) => a.actorType === 'DISCORD_ADMIN' && a.actorId).map((a) => a.actorId!))];
-  if (!ids.length) return new Map();
-  const members = await db.customer.findMany({
-    where: { tenantId, discordUserId: { in: ids } },
-    select: { discordUserId: true, displayName: true, username: true },
-  });
-  return new Map(
-    members.flatMap((m) => ((m.displayName ?? m.username) ? [[m.discordUserId, (m.displayName ?? m.username)!] as const] : [])),
-  );
+  ids: readonly string[],
+): Promise<[string, string][]> {
+  if (!ids.length) return [];
+  const [kept, members] = await Promise.all([
+    db.discordAdminName.findMany({ where: { tenantId, discordUserId: { in: [...ids] } }, select: { discordUserId: true, name: true } }),
+    db.customer.findMany({
+      where: { tenantId, discordUserId: { in: [...ids] } },
+      select: { discordUserId: true, displayName: true, username: true },
+    }),
+  ]);
+  const byId = new Map<string, string>();
+  for (const m of members) {
+    const name = m.displayName ?? m.username;
+    if (name) byId.set(m.discordUserId, name);
+  }
+  for (const k of kept) byId.set(k.discordUserId, k.name);
+  return ids.map((id) => [id, discordAdminWords(id, byId.get(id) ?? null)]);
 }

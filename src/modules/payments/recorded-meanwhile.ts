@@ -8,7 +8,7 @@ import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
 import { orderLabel, owedCents } from '../orders/index.js';
-import { actorNames, discordAdminNames } from '../audit/actor-names.js';
+import { actorName, actorNames } from '../audit/actor-names.js';
 
 /**
  * What the admin saw: the amount received a form showed (receivedCents), or, for a command with no screen before it
@@ -26,29 +26,24 @@ type Meanwhile = Pick<PaymentReceipt, 'amountCents' | 'actorType' | 'actorId' | 
 export type RefusalReader = ActorType;
 
 /**
- * Who recorded a receipt, in the words of a refusal read by `reader`: a panel admin's email and an API key's name as
- * the order's history names them (audit/actor-names.ts). A Discord admin is a mention for a reader in Discord; for
- * anyone else "a Discord admin (Dana)", their name as the shop knows it (a member who is also its customer), else
- * their Discord user id (the order page's "Discord admin <id>"). An online payment's receipt (SYSTEM) is "an online
- * payment", where the history says the system.
+ * Who recorded a receipt, in the words of a refusal read by `reader`: a mention for a reader in Discord (Discord shows it
+ * as the member's name); for anyone else as the order's history names them (audit/actor-names.ts: "a Discord admin
+ * (Dana)", a panel admin's email, an API key's name). An online payment's receipt (SYSTEM) is "an online payment".
  */
 async function recordedBy(tx: Tx, tenantId: string, receipts: readonly Meanwhile[], reader: RefusalReader): Promise<string> {
   const inDiscord = reader === 'DISCORD_ADMIN';
-  const [known, members] = await Promise.all([
-    actorNames(tx, tenantId, receipts),
-    inDiscord ? new Map<string, string>() : discordAdminNames(tx, tenantId, receipts),
-  ]);
-  const names: string[] = [];
+  const names = await actorNames(tx, tenantId, inDiscord ? receipts.filter((r) => r.actorType !== 'DISCORD_ADMIN') : receipts);
+  const named: string[] = [];
   for (const r of receipts) {
-    let name = 'someone';
-    if (r.actorType === 'DISCORD_ADMIN' && r.actorId)
-      name = inDiscord ? `<@${r.actorId}>` : `a Discord admin (${members.get(r.actorId) ?? `Discord user id ${r.actorId}`})`;
-    else if (r.actorType === 'PANEL_ADMIN' && r.actorId) name = known.get(r.actorId) ?? 'an admin in the panel';
-    else if (r.actorType === 'API_KEY' && r.actorId) name = known.get(r.actorId) ?? 'an API key';
-    else if (r.actorType === 'SYSTEM') name = 'an online payment';
-    if (!names.includes(name)) names.push(name);
+    const name =
+      r.actorType === 'SYSTEM'
+        ? 'an online payment'
+        : inDiscord && r.actorType === 'DISCORD_ADMIN' && r.actorId
+          ? `<@${r.actorId}>`
+          : actorName(r, names);
+    if (!named.includes(name)) named.push(name);
   }
-  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'someone');
+  return named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : (named[0] ?? 'someone');
 }
 
 /**

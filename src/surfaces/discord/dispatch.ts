@@ -15,7 +15,7 @@ import type { Services } from './services.js';
 import type { Customer } from '../../generated/prisma/index.js';
 import type { Logger } from '../../platform/logger.js';
 import { isDiscordAdmin } from './admin-check.js';
-import type { HandlerContext, Route } from './context.js';
+import { displayName, type HandlerContext, type Route } from './context.js';
 import { parseCustomId } from './custom-id.js';
 import { answerInTime, immediateOnly, startDeadline } from './deferral.js';
 import { errorReply } from './error-reply.js';
@@ -135,7 +135,9 @@ async function route(
         (customer ??= showsOnly
           ? Promise.reject(new Error('a showsOnly route asked for the customer (it would write a first contact)'))
           : services.customers.upsertFromDiscord(tenant.id, profileOf(user))),
-      adminContext: () => ({ tenantId: tenant.id, actor: { type: 'DISCORD_ADMIN', id: user.id, label: user.username } }),
+      // The name they act under (global_name, else username): kept with the action's audit entry, so the panel and the
+      // REST API name them by it (modules/audit/actor-names.ts).
+      adminContext: () => ({ tenantId: tenant.id, actor: { type: 'DISCORD_ADMIN', id: user.id, label: displayName(user) } }),
     };
     r.decided(route.deferIf?.(ctx) ?? false);
 

@@ -1,6 +1,7 @@
 // The order detail page's data: the order with its lines, payments, refunds and audit trail, with every
 // amount already formatted as money and every stored enum as words with its badge colours
 // (presentation/labels.ts): the browser never formats cents or names an enum itself.
+import { actorName, type ActorNames } from '../../../modules/audit/actor-names.js';
 import type { OrderStatus, PaymentMethod, PaymentStatus, RefundMode, ShippingStatus } from '../../../generated/prisma/index.js';
 import { centsToDecimalString, formatMoney } from '../../../platform/money.js';
 import { formatDateTime } from '../../../platform/time-format.js';
@@ -85,11 +86,9 @@ export function customerLabel(c: { displayName: string | null; username: string 
   return c.displayName ?? c.username ?? c.discordUserId;
 }
 
-/** Who did it, for people: the admin's email when known ("PANEL_ADMIN adm_…" otherwise). */
-function actorOf(type: string, id: string | null, adminEmails: ReadonlyMap<string, string>): string {
-  if (type === 'PANEL_ADMIN' && id && adminEmails.has(id)) return adminEmails.get(id)!;
-  if (type === 'DISCORD_ADMIN' && id) return `Discord admin ${id}`;
-  return id ? `${type} ${id}` : type;
+/** Who did it, for people: the one naming rule (modules/audit/actor-names.ts), with the names read for the page. */
+function actorOf(type: string, id: string | null, names: ActorNames): string {
+  return actorName({ actorType: type, actorId: id }, names);
 }
 
 /** A stored enum value as the page shows it: the word and its badge colours. */
@@ -283,7 +282,7 @@ export function payDeadlineView(o: Pick<DetailLike, 'status' | 'paymentDueAt'>, 
 export function orderView(
   o: DetailLike,
   timeline: TimelineItem[],
-  adminEmails: ReadonlyMap<string, string> = new Map(),
+  actors: ActorNames = new Map(),
   timeZone = 'UTC',
   flagged: FlaggedPayment[] = [],
   now: Date = new Date(),
@@ -321,7 +320,7 @@ export function orderView(
         id: r.id,
         amount: m(r.amountCents),
         note: r.note,
-        by: actorOf(r.actorType, r.actorId, adminEmails),
+        by: actorOf(r.actorType, r.actorId, actors),
         at: r.createdAt.toISOString(),
         atShown: formatDateTime(r.createdAt, timeZone),
       })),
@@ -388,7 +387,7 @@ export function orderView(
       items: refundItemsText(r.items, names),
       at: r.createdAt.toISOString(),
       atShown: formatDateTime(r.createdAt, timeZone),
-      by: actorOf(r.actorType, r.actorId, adminEmails),
+      by: actorOf(r.actorType, r.actorId, actors),
       processorReturn: processorReturnText(o, r, processorOutcomes.get(r.id), m),
       // Money the processor does not send back: the admin's to-do until ticked done.
       manualReturn: r.manualReturnMethod
@@ -398,7 +397,7 @@ export function orderView(
             instruction: manualReturnInstruction(m(r.manualReturnCents ?? r.amountCents), customerName, r.manualReturnMethod),
             doneAt: r.manualReturnDoneAt?.toISOString() ?? null,
             doneAtShown: shownAt(r.manualReturnDoneAt),
-            doneBy: r.manualReturnDoneByType ? actorOf(r.manualReturnDoneByType, r.manualReturnDoneById, adminEmails) : null,
+            doneBy: r.manualReturnDoneByType ? actorOf(r.manualReturnDoneByType, r.manualReturnDoneById, actors) : null,
           }
         : null,
     })),

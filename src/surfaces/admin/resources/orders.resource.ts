@@ -1,6 +1,7 @@
 // Orders (spec 000 "Order Management"): list, detail, update, mark as paid, cancel, refund, delete.
 // Every write is a module service call with the admin's TenantContext; AdminJS's generic writes are
 // replaced by handlers, so nothing here writes an order row itself.
+import { actorNames } from '../../../modules/audit/actor-names.js';
 import { refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
 import type { ActionContext, ActionRequest, ActionResponse, After, RecordActionResponse, ResourceWithOptions } from 'adminjs';
 import { randomUUID } from 'node:crypto';
@@ -240,21 +241,15 @@ export function orderResource(deps: {
       flaggedPayments(services.db, tenantId, orderId),
       processorRefundOutcomes(services.db, tenantId, orderId),
     ]);
-    const adminIds = [
-      ...new Set([
-        ...detail.refunds.flatMap((r) => [
-          ...(r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : []),
-          ...(r.manualReturnDoneByType === 'PANEL_ADMIN' && r.manualReturnDoneById ? [r.manualReturnDoneById] : []),
-        ]),
-        ...detail.receipts.flatMap((r) => (r.actorType === 'PANEL_ADMIN' && r.actorId ? [r.actorId] : [])),
+    // Who made each refund, ticked its return done, and recorded each receipt: named by the one rule (audit/actor-names.ts).
+    const actors = await actorNames(services.db, tenantId, [
+      ...detail.refunds.flatMap((r) => [
+        { actorType: r.actorType, actorId: r.actorId },
+        ...(r.manualReturnDoneByType ? [{ actorType: r.manualReturnDoneByType, actorId: r.manualReturnDoneById }] : []),
       ]),
-    ];
-    const admins = adminIds.length
-      ? await services.db.adminUser.findMany({ where: { id: { in: adminIds }, tenantId }, select: { id: true, email: true } })
-      : [];
-    params.detailJson = JSON.stringify(
-      orderView(detail, timeline, new Map(admins.map((u) => [u.id, u.email])), timeZone, flagged, services.clock.now(), processorOutcomes),
-    );
+      ...detail.receipts,
+    ]);
+    params.detailJson = JSON.stringify(orderView(detail, timeline, actors, timeZone, flagged, services.clock.now(), processorOutcomes));
     params.total = formatMoney(detail.totalCents, detail.currency);
   };
 

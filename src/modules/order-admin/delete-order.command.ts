@@ -9,8 +9,9 @@
 // - GRANTED entitlements are revoked and their role-removal jobs enqueued (the job payload carries a
 //   snapshot, so it still works once the rows are gone);
 // - an audit entry keeps a full snapshot of what was deleted (audit rows are not tied to the order);
-// - its closed checkouts that can still take money at the provider are kept (late-money.ts keepForLateMoney):
-//   money that arrives for them later is refunded or flagged for the admins (deleted-order-money.ts);
+// - its closed checkouts that can still take money at the provider are kept (late-money.ts keepForLateMoney, their
+//   windows read by the database's clock): money that arrives for them later is refunded or flagged for the admins
+//   (deleted-order-money.ts);
 // - the TaxJar sync is enqueued: a paid order's transactions filed there are deleted (tax-sync.job.ts);
 // - order.deleted is emitted (the shop's outgoing webhooks; its subscribers read the order from the audit entry).
 import { withTransaction } from '../../platform/db/prisma.js';
@@ -54,7 +55,7 @@ export async function deleteOrder(deps: AfterSaleDeps, ctx: TenantContext, order
       before: snapshot,
       after: { releasedStock, revokedEntitlementIds: revoked.map((e) => e.id) },
     });
-    const keptCheckouts = await keepForLateMoney(tx, deps.clock.now(), order);
+    const keptCheckouts = await keepForLateMoney(tx, order);
     if (keptCheckouts) deps.logger.info({ orderId, keptCheckouts }, 'checkouts of the deleted order kept for late money');
     await deleteOrderRow(tx, order);
     await enqueueTaxSync(tx, ctx.tenantId, orderId);

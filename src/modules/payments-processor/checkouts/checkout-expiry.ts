@@ -9,13 +9,13 @@
 //   next read closes the checkout (EXPIRED).
 // - PayPal: unknown. PayPal publishes no lifetime for an order the buyer never approved; it answers 404 once it has
 //   forgotten one, and the reconciliation then closes it (EXPIRED). Null here: the post says only that.
-// Whether such a time has passed is read by the database's clock (databaseNow), never an instance's: a checkout's
-// `createdAt` is the database's (CheckoutService.start), and several instances whose clocks differ by seconds or
-// more must judge a checkout alike (one running behind sent a press back to a Cash App Pay checkout past its window;
-// one running ahead retired one the buyer was still paying). BTCPay's `expiresAt` is BTCPay's own time; the database's
-// clock is the one our side reads it by, and BTCPay itself closes the invoice (its webhook, or the reconciliation's read).
+// Whether such a time has passed is read by the database's clock (platform/db/database-now.ts databaseNow), never an
+// instance's: a checkout's `createdAt` is the database's (CheckoutService.start), and several instances whose clocks
+// differ by seconds or more must judge a checkout alike (one running behind sent a press back to a Cash App Pay
+// checkout past its window; one running ahead retired one the buyer was still paying). BTCPay's `expiresAt` is
+// BTCPay's own time; the database's clock is the one our side reads it by, and BTCPay itself closes the invoice (its
+// webhook, or the reconciliation's read).
 import type { PaymentCheckout } from '../../../generated/prisma/index.js';
-import type { Db, Tx } from '../../../platform/db/prisma.js';
 
 /** How long a buyer has to approve a checkout that is charged from our page (Square's Cash App Pay). */
 export const UNCHARGED_CHECKOUT_WINDOW_MINUTES = 60;
@@ -30,15 +30,6 @@ export const isUncharged = (c: Pick<PaymentCheckout, 'id' | 'providerCheckoutId'
 export function unpaidCheckoutClosesAt(c: Pick<PaymentCheckout, 'id' | 'providerCheckoutId' | 'createdAt' | 'expiresAt'>): Date | null {
   if (isUncharged(c)) return new Date(c.createdAt.getTime() + UNCHARGED_CHECKOUT_WINDOW_MINUTES * 60_000);
   return c.expiresAt;
-}
-
-/**
- * The database's now: the clock every rule of this file is read by. In a transaction, the time it began (PostgreSQL's
- * now()), the same for every statement of it, so a write that acts on a window may be guarded by it.
- */
-export async function databaseNow(db: Db | Tx): Promise<Date> {
-  const [{ now }] = await db.$queryRaw<[{ now: Date }]>`SELECT now() AS now`;
-  return now;
 }
 
 /** An uncharged checkout (Square) made before this is past its window at `now` (databaseNow): retired by the reconciliation. */

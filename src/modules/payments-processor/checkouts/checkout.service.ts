@@ -4,6 +4,7 @@
 // could not pay the order. Every state change goes through checkout-ledger.ts (one write path).
 import type { DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import { withTransaction, type Tx } from '../../../platform/db/prisma.js';
+import { databaseNow } from '../../../platform/db/database-now.js';
 import { AppError } from '../../../platform/errors.js';
 import { formatMoney } from '../../../platform/money.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
@@ -25,7 +26,7 @@ import {
 import { inFlightCheckout, inFlightWords } from './money-in-flight.query.js';
 import { abandonedIds, earlierPress, landingOf, type CreateMaxMs } from './double-tap.js';
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
-import { databaseNow, isUncharged, NEVER_CREATED_STATUS, stillOpenAt, unchargedOpenedBefore } from './checkout-expiry.js';
+import { isUncharged, NEVER_CREATED_STATUS, stillOpenAt, unchargedOpenedBefore } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
 import { announceLateMoneyFlagged, keptLateMoneyCause } from './late-money-notice.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';

@@ -15,7 +15,8 @@
 //   buyer's, early press or late; the press goes to its page on our invoice (redirectUrl null).
 import type { PaymentCheckout, PaymentMethod, PaymentProvider } from '../../../generated/prisma/index.js';
 import type { Db, Tx } from '../../../platform/db/prisma.js';
-import { creatingWindowMs, databaseNow, isUncharged, NEVER_CREATED_STATUS, stillOpenAt } from './checkout-expiry.js';
+import { databaseNow, SQL_DATABASE_NOW } from '../../../platform/db/database-now.js';
+import { creatingWindowMs, isUncharged, NEVER_CREATED_STATUS, stillOpenAt } from './checkout-expiry.js';
 
 export type EarlierPress =
   { kind: 'landed'; checkout: PaymentCheckout; redirectUrl: string | null } | { kind: 'opening'; checkout: PaymentCheckout };
@@ -24,7 +25,7 @@ export type EarlierPress =
 export type CreateMaxMs = (provider: PaymentProvider) => number;
 
 /**
- * Where a press sent to this open checkout lands at `now` (the database's, checkout-expiry.ts databaseNow): our Cash
+ * Where a press sent to this open checkout lands at `now` (the database's, databaseNow): our Cash
  * App Pay page (null) or the provider's; undefined: nowhere.
  */
 export function landingOf(c: PaymentCheckout, now: Date): { redirectUrl: string | null } | undefined {
@@ -44,7 +45,7 @@ export async function abandonedIds(tx: Db | Tx, checkouts: readonly PaymentCheck
   const windowSecs = creating.map((c) => creatingWindowMs(createMaxMs(c.provider)) / 1000);
   const rows = await tx.$queryRaw<{ id: string }[]>`
     SELECT c.id FROM payment_checkouts c JOIN unnest(${ids}::text[], ${windowSecs}::float8[]) AS w(id, secs) ON w.id = c.id
-    WHERE c.state = 'CREATING' AND c."createdAt" <= (now() AT TIME ZONE 'UTC') - make_interval(secs => w.secs)`;
+    WHERE c.state = 'CREATING' AND c."createdAt" <= ${SQL_DATABASE_NOW} - make_interval(secs => w.secs)`;
   return new Set(rows.map((r) => r.id));
 }
 

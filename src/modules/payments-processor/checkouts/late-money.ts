@@ -25,6 +25,7 @@ import type { CheckoutState, DeletedOrderCheckout, PaymentCheckout, PaymentProvi
 import { Prisma, type Db, type Tx } from '../../../platform/db/prisma.js';
 import { dueAgainByAge, inIdOrder, sqlUtcNow, type AgeRecheck } from '../../../platform/db/due-rows.js';
 import type { SqlRunner } from '../../../platform/db/sql.js';
+import { SQL_DATABASE_NOW } from '../../../platform/db/database-now.js';
 
 /**
  * Per provider: which closed states can still take money, and for how many days after the checkout was made the
@@ -113,16 +114,19 @@ export async function deletedOrderCheckoutsDue(
  * still take money are kept in deleted_order_checkouts, so the money that reaches the provider for them is
  * still matched, by a webhook or the reconciliation, and returned (deleted-order-money.ts). An `anyTime`
  * provider's (BTCPay) whatever its age: a month-old invoice can be marked settled by hand tomorrow. The count kept.
+ * Whether a checkout is still inside its window is read by the database's clock (its `createdAt` is the database's):
+ * an instance whose clock ran ahead dropped a checkout the provider could still take money for, whose money then
+ * reached nobody; every instance now keeps the same ones.
  */
-export async function keepForLateMoney(tx: Tx, now: Date, order: { id: string; tenantId: string; number: number }): Promise<number> {
+export async function keepForLateMoney(tx: Tx, order: { id: string; tenantId: string; number: number }): Promise<number> {
   return tx.$executeRaw`
     INSERT INTO deleted_order_checkouts (id, "tenantId", "orderId", "orderNumber", "connectionId", provider, method,
       "providerCheckoutId", "amountCents", currency, state, "providerStatus", "lateCheckedAt", "createdAt", "deletedAt", "updatedAt")
     SELECT c.id, c."tenantId", c."orderId", ${order.number}::int, c."connectionId", c.provider, c.method,
       c."providerCheckoutId", c."amountCents", c.currency, c.state, c."providerStatus", c."lateCheckedAt", c."createdAt",
-      ${sqlUtcNow(now)}, ${sqlUtcNow(now)}
+      ${SQL_DATABASE_NOW}, ${SQL_DATABASE_NOW}
     FROM payment_checkouts c
-    WHERE c."tenantId" = ${order.tenantId} AND c."orderId" = ${order.id} AND ${canStillTakeMoney(sqlUtcNow(now), 'ever')}`;
+    WHERE c."tenantId" = ${order.tenantId} AND c."orderId" = ${order.id} AND ${canStillTakeMoney(SQL_DATABASE_NOW, 'ever')}`;
 }
 
 /**

@@ -1,0 +1,18 @@
+// The database's clock: the one every rule that compares a time the database wrote (a row's createdAt, a deadline)
+// with "now" reads it by. Several instances of the service run, and their clocks differ from each other and from
+// PostgreSQL's by seconds or more; read by an instance's own clock (new Date(), the injected Clock), the same row
+// was judged one way on one instance and the other way on the next. The injected Clock stays the source of times
+// that are only shown or scheduled (a job's run time, a message's date), not of a comparison with a stored time.
+import { Prisma, type Db, type Tx } from './prisma.js';
+
+/**
+ * The database's now. In a transaction, the time it began (PostgreSQL's now()), the same for every statement of it:
+ * read once per transaction and used for every decision in it, so a write that acts on a window may be guarded by it.
+ */
+export async function databaseNow(db: Db | Tx): Promise<Date> {
+  const [{ now }] = await db.$queryRaw<[{ now: Date }]>`SELECT now() AS now`;
+  return now;
+}
+
+/** The database's now in SQL, as a timestamp in UTC (the zone of the tables' timestamp columns): databaseNow inside a statement. */
+export const SQL_DATABASE_NOW: Prisma.Sql = Prisma.sql`(now() AT TIME ZONE 'UTC')`;

@@ -464,7 +464,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         // Two presses of Pay at once (a double tap): the second to take the lock finds the first's checkout, being
         // opened at the provider or opened since it began, for this very amount, and opens no second one: it goes
         // where the first did, or waits on it (double-tap.ts).
-        const earlier = await earlierPress(tx, createMaxMs, {
+        const { earlier, now } = await earlierPress(tx, createMaxMs, {
           orderId: order.id,
           method,
           orderVersion: order.version,
@@ -480,11 +480,12 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         const connection = await tx.paymentConnection.findUniqueOrThrow({
           where: { tenantId_provider: { tenantId: input.tenantId, provider } },
         });
-        // Dated by the database's clock, as every window of it is read (checkout-expiry.ts): Prisma would date it by
-        // this instance's clock, which another instance's may not agree with.
+        // Dated by the database's clock, as every window of it is read (checkout-expiry.ts): the time earlierPress
+        // read in this transaction. Prisma would date it by this instance's clock, which another instance's may not
+        // agree with.
         const checkout = await tx.paymentCheckout.create({
           data: {
-            createdAt: await databaseNow(tx),
+            createdAt: now,
             tenantId: input.tenantId,
             orderId: order.id,
             connectionId: connection.id,

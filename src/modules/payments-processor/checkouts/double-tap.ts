@@ -49,12 +49,24 @@ export async function abandonedIds(tx: Db | Tx, checkouts: readonly PaymentCheck
   return new Set(rows.map((r) => r.id));
 }
 
-/** Read in the press's transaction, whose database time (databaseNow) every window here is judged at. */
+/** What the press's transaction found: an earlier press's checkout (or null), and the database's now it judged at. */
+export interface PressFinding {
+  earlier: EarlierPress | null;
+  /** The press's transaction's time (databaseNow): the time a new checkout of it is dated with (its `createdAt`). */
+  now: Date;
+}
+
+/**
+ * Read in the press's transaction, whose database time (databaseNow, read here once) every window here is judged at,
+ * and returned with what it found so the new checkout is dated by the same read (no second round trip under the
+ * order's lock). Callers take the time from here, never from an instance's clock.
+ */
 export async function earlierPress(
   tx: Tx,
   createMaxMs: CreateMaxMs,
   press: { orderId: string; method: PaymentMethod; orderVersion: number; amountCents: number; openBefore: readonly string[] },
-): Promise<EarlierPress | null> {
+): Promise<PressFinding> {
+  const now = await databaseNow(tx);
   const same = { orderId: press.orderId, method: press.method, orderVersion: press.orderVersion, amountCents: press.amountCents };
   const creating = await tx.paymentCheckout.findMany({ where: { ...same, state: 'CREATING' }, orderBy: { createdAt: 'desc' } });
   const abandoned = await abandonedIds(tx, creating, createMaxMs);
@@ -64,15 +76,17 @@ export async function earlierPress(
       data: { state: 'FAILED', providerStatus: NEVER_CREATED_STATUS },
     });
   const live = creating.find((c) => !abandoned.has(c.id));
-  if (live) return { kind: 'opening', checkout: live };
+  if (live) return { earlier: { kind: 'opening', checkout: live }, now };
   const open = await tx.paymentCheckout.findMany({ where: { ...same, state: 'OPEN' }, orderBy: { createdAt: 'desc' } });
-  const now = await databaseNow(tx);
   for (const c of open) {
     const landing = landingOf(c, now);
-    if (landing && isUncharged(c)) return { kind: 'landed', checkout: c, redirectUrl: landing.redirectUrl };
+    if (landing && isUncharged(c)) return { earlier: { kind: 'landed', checkout: c, redirectUrl: landing.redirectUrl }, now };
     if (press.openBefore.includes(c.id)) continue;
     // Opened since this press began: the first press's. Without a stored landing (opened before it was kept), told.
-    return landing ? { kind: 'landed', checkout: c, redirectUrl: landing.redirectUrl } : { kind: 'opening', checkout: c };
+    const earlier: EarlierPress = landing
+      ? { kind: 'landed', checkout: c, redirectUrl: landing.redirectUrl }
+      : { kind: 'opening', checkout: c };
+    return { earlier, now };
   }
-  return null;
+  return { earlier: null, now };
 }

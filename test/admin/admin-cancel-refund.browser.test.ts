@@ -148,7 +148,7 @@ describe.skipIf(!runBrowserTests)('a Save that cancels a paid order asks to conf
     async () => {
       browser.reportFailure('paid-cancel');
       const { order, owner, products, captureId } = await paidThroughPayPal();
-      await browser.signIn(app.baseUrl, owner.email);
+      await browser.signInForNextPage(app.baseUrl, owner.email);
       worker = await startWorker({
         connectionString: testDatabaseUrl(),
         bus: app.services.bus,
@@ -205,7 +205,7 @@ describe.skipIf(!runBrowserTests)('a Save that cancels a paid order asks to conf
     browser.reportFailure('by-hand-cancel');
     const { order, owner, products, ctx } = await shopWithOrder('VENMO_P2P');
     await app.services.payments.confirm(ctx, { orderId: order.id });
-    await browser.signIn(app.baseUrl, owner.email);
+    await browser.signInForNextPage(app.baseUrl, owner.email);
     const before = await everything(order.id, products);
     await openEdit(order.id);
     await chooseStatus('Cancelled');
@@ -232,7 +232,7 @@ describe.skipIf(!runBrowserTests)('a Save that cancels a paid order asks to conf
   it('an unpaid order is cancelled with one Save, nothing asked', { timeout: 300_000 }, async () => {
     browser.reportFailure('unpaid-cancel');
     const { order, owner, products } = await shopWithOrder('VENMO_P2P');
-    await browser.signIn(app.baseUrl, owner.email);
+    await browser.signInForNextPage(app.baseUrl, owner.email);
     const before = await everything(order.id, products);
     await openEdit(order.id);
     await chooseStatus('Cancelled');

@@ -133,7 +133,7 @@ describe.skipIf(!runBrowserTests)('Sales -> Payments for deleted orders, the lis
   it('shows each "Paid" amount on one line at a 1400 px desktop width', { timeout: 420_000 }, async () => {
     browser.reportFailure('deleted-order-payments-paid-one-line');
     const { page } = browser;
-    await browser.signIn(app.baseUrl, ownerEmail);
+    await browser.signInForNextPage(app.baseUrl, ownerEmail);
     await page.setViewportSize({ width: 1400, height: 1000 });
     await page.goto(`${app.baseUrl}/admin/resources/DeletedOrderCheckout`);
     await rowIds(page, money);

@@ -29,7 +29,7 @@ describe.skipIf(!runBrowserTests)('Enum badges in lists are readable', () => {
     const owner = await f.adminUser({ tenantId: tenant.id, email: 'owner@badges.test' });
     const discount = await f.discount({ tenantId: tenant.id, name: 'Tenner', type: 'PERCENT', percentOff: 10, scope: 'ASSIGNED' });
     const { page } = browser;
-    await browser.signIn(app.baseUrl, owner.email);
+    await browser.signInForNextPage(app.baseUrl, owner.email);
 
     await page.goto(`${app.baseUrl}/admin/resources/Discount`);
     const row = `tr[data-id="${discount.id}"]`;
@@ -87,7 +87,7 @@ describe.skipIf(!runBrowserTests)('Enum badges in lists are readable', () => {
         },
       });
       const { page } = browser;
-      await browser.signIn(app.baseUrl, owner.email);
+      await browser.signInForNextPage(app.baseUrl, owner.email);
 
       await page.goto(`${app.baseUrl}/admin/resources/RoleChange`);
       const row = `tr[data-id="${change.id}"]`;

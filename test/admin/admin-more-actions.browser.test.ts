@@ -64,7 +64,7 @@ describe.skipIf(!runBrowserTests)('more panel actions, clicked', () => {
 
   async function signInAs(email: string) {
     if (signedInAs === email) return;
-    await browser.signIn(app.baseUrl, email);
+    await browser.signInForNextPage(app.baseUrl, email);
     signedInAs = email;
   }
 

@@ -111,7 +111,7 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     fail('words');
     const tenant = await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] });
     const owner = await f.adminUser({ tenantId: tenant.id });
-    await browser.signIn(app.baseUrl, owner.email);
+    await browser.signInForNextPage(app.baseUrl, owner.email);
     await openPayments();
     const settles = async (p: string) => browser.page.locator(`[data-testid="methods-${p}"]`).innerText();
     expect([await settles('PAYPAL'), await settles('SQUARE'), await settles('BTCPAY')]).toEqual([
@@ -129,7 +129,7 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     fail('connect');
     const tenant = await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] });
     const owner = await f.adminUser({ tenantId: tenant.id });
-    await browser.signIn(app.baseUrl, owner.email);
+    await browser.signInForNextPage(app.baseUrl, owner.email);
     await openPayments();
     await browser.shot('01-empty');
 
@@ -228,7 +228,7 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     fail('webhook-after-save');
     const tenant = await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] });
     const owner = await f.adminUser({ tenantId: tenant.id });
-    await browser.signIn(app.baseUrl, owner.email);
+    await browser.signInForNextPage(app.baseUrl, owner.email);
     await openPayments();
     // The page is headed by its name, not AdminJS's action name.
     expect(await browser.page.getByRole('heading', { name: 'Payments', exact: true }).count()).toBeGreaterThan(0);
@@ -276,7 +276,7 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     fail('enable');
     const tenant = await f.tenant({ enabledPaymentMethods: ['VENMO_P2P'] });
     const owner = await f.adminUser({ tenantId: tenant.id });
-    await browser.signIn(app.baseUrl, owner.email);
+    await browser.signInForNextPage(app.baseUrl, owner.email);
     await openPayments();
 
     // A wrong access token: saved, and the test shows Square's refusal.
@@ -325,7 +325,7 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
         secrets: { clientSecret },
       });
     await connect('AcLold', 'WH-1', 'EL-old-secret-1111');
-    await browser.signIn(app.baseUrl, owner.email);
+    await browser.signInForNextPage(app.baseUrl, owner.email);
     await openPayments();
     await expectFields('PAYPAL', { clientId: 'AcLold', webhookId: 'WH-1' });
 
@@ -436,11 +436,11 @@ describe.skipIf(!runBrowserTests)('Settings -> Payments in a browser', () => {
     };
 
     // Staff cannot change the shop's settings: no notice for them.
-    await browser.signIn(app.baseUrl, staff.email);
+    await browser.signInForNextPage(app.baseUrl, staff.email);
     await dashboard();
     expect(await notice.count()).toBe(0);
 
-    await browser.signIn(app.baseUrl, owner.email);
+    await browser.signInForNextPage(app.baseUrl, owner.email);
     await dashboard();
     await notice.waitFor();
     expect(await browser.page.locator('[data-testid="dashboard-browser-time-zone"]').innerText()).toBe('Pacific/Pago_Pago');

@@ -37,7 +37,7 @@ describe.skipIf(!runBrowserTests)('record money received on the order page, in a
       ],
     });
     const admin = await f.adminUser({ tenantId: s.tenant.id });
-    await browser.signIn(app.baseUrl, admin.email);
+    await browser.signInForNextPage(app.baseUrl, admin.email);
     return { order, admin };
   }
 

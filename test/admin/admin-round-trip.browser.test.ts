@@ -160,7 +160,7 @@ describe.skipIf(!runBrowserTests)('every panel form saves exactly what it shows'
       browser.reportFailure(c.resource);
       const who = c.as === 'platform' ? shop.platform : shop.owner;
       if (signedInAs !== who.email) {
-        await browser.signIn(app.baseUrl, who.email);
+        await browser.signInForNextPage(app.baseUrl, who.email);
         signedInAs = who.email;
       }
       const id = await c.seed(shop);

@@ -60,7 +60,7 @@ describe.skipIf(!runBrowserTests)("a shop's prices stay in its currency", () => 
 
   it('Settings, as a platform admin: refused while a product is priced in USD, then saved to JPY', { timeout: 420_000 }, async () => {
     browser.reportFailure('platform-currency');
-    await browser.signIn(app.baseUrl, platformEmail);
+    await browser.signInForNextPage(app.baseUrl, platformEmail);
     form.signedIn(platformEmail);
     const before = await db().tenant.findUniqueOrThrow({ where: { id: tenantId } });
     await openEdit('Tenant', tenantId, 'currency', 'USD');

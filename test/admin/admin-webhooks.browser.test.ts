@@ -32,7 +32,7 @@ describe.runIf(runBrowserTests)('webhook endpoints in the panel (Chromium)', () 
     const tenant = await factories().tenant();
     const owner = await factories().adminUser({ tenantId: tenant.id });
     const { page, trail } = browser;
-    await browser.signIn(app.baseUrl, owner.email);
+    await browser.signInForNextPage(app.baseUrl, owner.email);
     await page.goto(`${app.baseUrl}/admin/resources/WebhookEndpoint/actions/createEndpoint`);
     await page.waitForSelector('[data-testid="webhook-endpoint-form"]');
     await page.fill('#webhook-url', 'https://hooks.example.com/ledgerline');
@@ -130,7 +130,7 @@ describe.runIf(runBrowserTests)('webhook endpoints in the panel (Chromium)', () 
       const owner = await factories().adminUser({ tenantId: tenant.id });
       const { page, trail } = browser;
       browser.reportFailure('webhook-stale-edit');
-      await browser.signIn(app.baseUrl, owner.email);
+      await browser.signInForNextPage(app.baseUrl, owner.email);
       const { endpoint } = await app.services.webhooks.create(adminCtx(tenant.id), {
         url: 'https://erp.example.com/orders',
         events: ['order.paid', 'order.refunded'],
@@ -167,7 +167,7 @@ describe.runIf(runBrowserTests)('webhook endpoints in the panel (Chromium)', () 
     const tenant = await factories().tenant();
     const owner = await factories().adminUser({ tenantId: tenant.id });
     const { page, trail } = browser;
-    await browser.signIn(app.baseUrl, owner.email);
+    await browser.signInForNextPage(app.baseUrl, owner.email);
     const until = new Date(Date.now() + 4 * 60_000);
     const endpoint = await testDb().webhookEndpoint.create({
       data: {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { onTestFailed } from 'vitest';
+import { CSRF_COOKIE, CSRF_FIELD } from '../../src/surfaces/admin/auth/csrf.js';
 import { PASSWORD } from './admin-helpers.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -25,6 +26,14 @@ export interface BrowserSession {
    */
   reportFailure(label: string): void;
   signIn(baseUrl: string, email: string): Promise<void>;
+  /**
+   * Signs in as `email` for a test that opens a page of its own next: the session before it ended as in signIn,
+   * then the login form's own request (its anti-forgery token, this origin), sent from the browser's cookies
+   * without drawing the login page or the dashboard; the page is left blank. The browser's first sign-in on an
+   * app goes through the form (signIn), which waits for the component bundle; the pages after it take the
+   * bundle from the browser's cache. For the second and later sign-ins of a file, one a test.
+   */
+  signInForNextPage(baseUrl: string, email: string): Promise<void>;
   /** Another tab of the same browser (same cookies), with a trail of its own (as `trail` is the first tab's). */
   newTab(): Promise<{ page: Page; trail: string[] }>;
   close(): Promise<void>;
@@ -166,7 +175,22 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const trail = watch(page);
-  return {
+  /** The apps (base URLs) this browser has signed in to through the login form, so has the bundle of. */
+  const signedInByForm = new Set<string>();
+  // One panel load: the page is left for a blank one first (its requests still on their way are cancelled),
+  // the session signed in before is ended on the server (one request, no page), then the cookies go. Ending
+  // it matters: the panel's session cookie is rolling, and an answer already on its way when the cookies
+  // were cleared put the old session's cookie back twice in CI (2026-12-05): the login page then sent the
+  // browser on to the dashboard, still signed in as the previous admin, and the form never showed.
+  // The request has the sign-in budget, not the request API's 30 s: a file's first request to /admin loads AdminJS
+  // (src/surfaces/admin/index.ts), which took longer than 30 s on a busy 2-core machine (two browser files failed
+  // there, December 2026).
+  const signOut = async (baseUrl: string) => {
+    await page.goto('about:blank');
+    await context.request.get(`${baseUrl}/admin/logout`, { maxRedirects: 0, failOnStatusCode: false, timeout: SIGNED_IN_BUDGET_MS });
+    await context.clearCookies();
+  };
+  const session: BrowserSession = {
     context,
     page,
     trail,
@@ -195,20 +219,10 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
       // file asks for the component bundle, which AdminJS builds on that request (tens of seconds when
       // several files build theirs at once on a busy machine; the login page's <head> waits for it too). The
       // waits that cover it have the sign-in budget: the form showing, the dashboard and its load event.
-      // One panel load: the page is left for a blank one first (its requests still on their way are cancelled),
-      // the session signed in before is ended on the server (one request, no page), then the cookies go. Ending
-      // it matters: the panel's session cookie is rolling, and an answer already on its way when the cookies
-      // were cleared put the old session's cookie back twice in CI (2026-12-05): the login page then sent the
-      // browser on to the dashboard, still signed in as the previous admin, and the form never showed.
-      const signOut = async () => {
-        await page.goto('about:blank');
-        await context.request.get(`${baseUrl}/admin/logout`, { maxRedirects: 0, failOnStatusCode: false });
-        await context.clearCookies();
-      };
-      await signOut();
+      await signOut(baseUrl);
       // As a quick person does: the form is filled and sent as soon as it shows, without waiting for the
       // page's load event (the scripts at the end of <body> may still be on their way).
-      await showLoginForm(page, `${baseUrl}/admin/login`, signOut);
+      await showLoginForm(page, `${baseUrl}/admin/login`, () => signOut(baseUrl));
       await page.fill('input[name="email"]', email);
       await page.fill('input[name="password"]', PASSWORD);
       const [posted] = await Promise.all([
@@ -228,10 +242,31 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
       // The sidebar shows before the component bundle has arrived: the next page load must not be the one
       // that waits for its build.
       await page.waitForLoadState('load', { timeout: SIGNED_IN_BUDGET_MS });
+      signedInByForm.add(baseUrl);
+    },
+    async signInForNextPage(baseUrl, email) {
+      if (!signedInByForm.has(baseUrl)) return session.signIn(baseUrl, email);
+      await signOut(baseUrl);
+      // The login page's GET starts the pre-login session and sets the anti-forgery cookie, as for the form.
+      const login = await context.request.get(`${baseUrl}/admin/login`, { failOnStatusCode: false, timeout: SIGNED_IN_BUDGET_MS });
+      if (login.status() !== 200) throw new Error(`the login page answered ${login.status()}`);
+      const token = (await context.cookies(`${baseUrl}/admin/login`)).find((c) => c.name === CSRF_COOKIE)?.value ?? '';
+      const posted = await context.request.post(`${baseUrl}/admin/login`, {
+        form: { email, password: PASSWORD, [CSRF_FIELD]: token },
+        headers: { Origin: baseUrl },
+        maxRedirects: 0,
+        failOnStatusCode: false,
+        timeout: SIGNED_IN_BUDGET_MS,
+      });
+      if (posted.status() !== 303) {
+        const text = (await posted.text()).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+        throw new Error(`sign-in as ${email} was refused: ${posted.status()} ${text.slice(0, 300)}`);
+      }
     },
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });
     },
   };
+  return session;
 }

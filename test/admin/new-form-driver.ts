@@ -22,7 +22,7 @@ export function newFormDriver(ctx: { browser: () => BrowserSession; baseUrl: () 
       const browser = ctx.browser();
       browser.reportFailure(name);
       if (signedInAs !== email) {
-        await browser.signIn(ctx.baseUrl(), email);
+        await browser.signInForNextPage(ctx.baseUrl(), email);
         signedInAs = email;
       }
       // After the sign-in: a request the previous admin's page still had in flight is answered 401 once their

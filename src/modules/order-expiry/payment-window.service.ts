@@ -175,21 +175,18 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
     async schedule(tenantId, orderId) {
       for (let attempt = 0; attempt < 3; attempt++) {
         const [order] = await queryRows<
-          Pick<Order, 'id' | 'tenantId' | 'status' | 'paymentDueAt' | 'createdAt' | 'paymentMethod'> &
-            Pick<Tenant, 'paymentWindowMinutes'> & { databaseNow: Date }
+          Pick<Order, 'id' | 'tenantId' | 'status' | 'paymentDueAt' | 'createdAt' | 'paymentMethod'> & Pick<Tenant, 'paymentWindowMinutes'>
         >(
           perOrder,
           Prisma.sql`SELECT o.id, o."tenantId", o.status::text AS status, o."paymentDueAt", o."createdAt", o."paymentMethod"::text AS "paymentMethod",
-            t."paymentWindowMinutes", now() AS "databaseNow"
+            t."paymentWindowMinutes"
           FROM orders o JOIN tenants t ON t.id = o."tenantId" WHERE o.id = ${orderId} AND o."tenantId" = ${tenantId}`,
         );
         if (!order || order.status !== 'PENDING_PAYMENT') return null;
         // Set by an earlier run (or an extension): its jobs were enqueued with it.
         if (order.paymentDueAt) return { dueAt: order.paymentDueAt };
         const windowMin = payWindowMinutes(order.paymentWindowMinutes, order.paymentMethod);
-        // Half a window from now at least, by the database's clock (read with the order): the clock the expiry
-        // job's run time is kept by, on every instance alike.
-        const dueAt = initialDueAt(order.createdAt, windowMin, order.databaseNow);
+        const dueAt = initialDueAt(order.createdAt, windowMin, clock.now());
         // updatedAt as Prisma's @updatedAt sets it: the time of the write.
         const [written] = await queryRows<{ n: number; jobs: number }>(
           perOrder,

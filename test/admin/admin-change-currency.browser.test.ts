@@ -12,6 +12,7 @@ import { testDb } from '../helpers/db.js';
 import { loggedIn, startAdminApp, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { expectOnly, type Row } from '../helpers/expect-only.js';
+import { failingLoad } from './failing-load.js';
 
 const db = () => testDb();
 const f = () => factories();
@@ -263,7 +264,6 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
       browser.reportFailure('load-failed');
       const s = await pricedShop('Unlucky Shop');
       const { page } = browser;
-      const step = `**/admin/api/resources/Tenant/records/${s.tenantId}/changeCurrency`;
       const pressChangeCurrency = async () => {
         await page
           .getByRole('button', { name: 'Change currency' })
@@ -274,14 +274,8 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
       };
 
       // Every load of the list fails (the server answers 500): the page says so and offers no form to save.
-      let failing = true;
-      let gets = 0;
-      await page.route(step, async (route) => {
-        if (route.request().method() !== 'GET') return route.continue();
-        gets += 1;
-        if (failing) return route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
-        return route.continue();
-      });
+      const target = { resourceId: 'Tenant', recordId: s.tenantId, action: 'changeCurrency' };
+      const step = await failingLoad(page, target);
       try {
         await page.goto(`${app.baseUrl}/admin/resources/Tenant/records/${s.tenantId}/show`);
         await expect.poll(() => page.locator('body').innerText(), { timeout: 60_000 }).toContain('Unlucky Shop');
@@ -295,37 +289,30 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
         expect(await page.getByTestId('change-currency-save').count()).toBe(0);
         // AdminJS's load and the page's own second ask (on a busy machine the page may ask once more while AdminJS's
         // spinner has not yet replaced it); Try again asks exactly once.
-        expect(gets).toBeGreaterThanOrEqual(2);
-        const before = gets;
-        failing = false;
+        expect(step.gets()).toBeGreaterThanOrEqual(2);
+        const before = step.gets();
+        step.let();
         await page.getByRole('button', { name: 'Try again' }).click();
         await amountInput(key.product(s.product.id)).waitFor();
         expect(await page.getByTestId(`now-${key.product(s.product.id)}`).textContent()).toBe('$12.50');
-        expect(gets).toBe(before + 1);
+        expect(step.gets()).toBe(before + 1);
       } finally {
-        await page.unroute(step);
+        await step.unroute();
       }
 
       // From the shop's Settings form (the same record, so AdminJS first shows the step with the form's record), the
       // first load failing: the page asks again by itself and shows the list.
-      let failedOnce = false;
-      await page.route(step, async (route) => {
-        if (route.request().method() === 'GET' && !failedOnce) {
-          failedOnce = true;
-          return route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
-        }
-        return route.continue();
-      });
+      const once = await failingLoad(page, { ...target, times: 1 });
       try {
         await page.goto(`${app.baseUrl}/admin/resources/Tenant/records/${s.tenantId}/edit`);
         await expect.poll(() => page.locator('[name="currency"]').first().inputValue(), { timeout: 60_000 }).toBe('USD');
         await pressChangeCurrency();
         await page.getByTestId('change-currency-form').filter({ hasText: 'This shop sells in USD' }).waitFor();
         await amountInput(key.product(s.product.id)).waitFor();
-        expect(failedOnce).toBe(true);
+        expect(once.gets()).toBeGreaterThanOrEqual(1);
         expect(await page.getByTestId(`now-${key.shipping(s.shipping.id)}`).textContent()).toBe('$4.95');
       } finally {
-        await page.unroute(step);
+        await once.unroute();
       }
     },
   );

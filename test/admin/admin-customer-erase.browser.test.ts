@@ -8,6 +8,7 @@ import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { loggedIn, startAdminApp, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { failingLoad } from './failing-load.js';
 
 const db = () => testDb();
 const f = () => factories();
@@ -133,20 +134,25 @@ describe.skipIf(!runBrowserTests)('Erase personal data, clicked', () => {
       const { page } = browser;
       const customer = await f().customer({ tenantId, username: 'ordersfail', displayName: 'Orla Orders' });
       const order = await f().order({ tenantId, customerId: customer.id });
+      // A history of one change: the customer's name, changed in the panel.
+      await db().auditLog.create({
+        data: {
+          tenantId,
+          actorType: 'PANEL_ADMIN',
+          actorId: owner.id,
+          action: 'customer.updated',
+          entityType: 'Customer',
+          entityId: customer.id,
+          before: { displayName: 'Ola Orders' },
+          after: { displayName: 'Orla Orders' },
+        },
+      });
       await browser.signIn(app.baseUrl, owner.email);
       await page.goto(`${app.baseUrl}/admin/resources/Customer/records/${customer.id}/edit`);
       await page.locator('[data-testid="action-show"]').first().waitFor();
       // The page's own load fails (the server answers 500) until the test lets it through. Opened from the edit form
       // (the same record), AdminJS shows the page with the form's record, which holds no orders.
-      const step = `**/admin/api/resources/Customer/records/${customer.id}/show`;
-      let failing = true;
-      let gets = 0;
-      await page.route(step, async (route) => {
-        if (route.request().method() !== 'GET') return route.continue();
-        gets += 1;
-        if (failing) return route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
-        return route.continue();
-      });
+      const step = await failingLoad(page, { resourceId: 'Customer', recordId: customer.id, action: 'show' });
       try {
         await page.locator('[data-testid="action-show"]').first().click();
         await page.waitForURL((u) => u.pathname.endsWith(`/records/${customer.id}/show`));
@@ -155,18 +161,24 @@ describe.skipIf(!runBrowserTests)('Erase personal data, clicked', () => {
         await browser.shot('orders-load-failed');
         expect(await page.getByTestId('customer-orders').count()).toBe(0);
         expect(await page.locator('body').innerText()).not.toContain('No orders yet.');
+        // Nor "No changes recorded yet." for a customer with a history: the History says it could not be loaded too.
+        await page.getByTestId('audit-timeline-load-failed').or(page.getByTestId('audit-timeline')).first().waitFor();
+        expect(await page.locator('body').innerText()).not.toContain('No changes recorded yet.');
+        expect(await page.getByTestId('audit-timeline-load-failed').textContent()).toContain('The history could not be loaded.');
         expect(await page.getByTestId('customer-orders-load-failed').textContent()).toContain("The customer's orders could not be loaded.");
         // AdminJS's load and the page's own second ask (a loaded machine can add one from the render before AdminJS's
         // loader); Try again asks once more.
-        expect(gets).toBeGreaterThanOrEqual(2);
-        const asked = gets;
-        failing = false;
-        await page.getByRole('button', { name: 'Try again' }).click();
+        expect(step.gets()).toBeGreaterThanOrEqual(2);
+        const asked = step.gets();
+        step.let();
+        // One Try again loads both (one request for the page's data).
+        await page.getByRole('button', { name: 'Try again' }).first().click();
         await page.getByTestId('customer-order-row').first().waitFor();
         expect(await page.getByTestId('customer-orders').innerText()).toContain(`#${order.number}`);
-        expect(gets).toBe(asked + 1);
+        await page.getByTestId('audit-timeline-item').filter({ hasText: 'Ola' }).first().waitFor();
+        expect(step.gets()).toBe(asked + 1);
       } finally {
-        await page.unroute(step);
+        await step.unroute();
       }
     },
   );

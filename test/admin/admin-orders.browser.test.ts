@@ -14,6 +14,8 @@ import { testDb } from '../helpers/db.js';
 import { formatDateTime } from '../../src/platform/time-format.js';
 import { REFUND_MODE_LABELS } from '../../src/modules/refunds/refund-mode-words.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
+import { failingLoad } from './failing-load.js';
+import { adminCtx } from '../helpers/actors.js';
 
 const OUT = join(process.cwd(), 'test-output', 'admin-orders');
 
@@ -413,28 +415,8 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     expect(trail.filter((t) => !t.startsWith('console:'))).toEqual([]);
   }, 300_000);
 
-  /**
-   * Fails the GET of an order's action page (the server answers 500) until `let()` is called, counting the GETs.
-   * Opened from the order's page (the same record), AdminJS shows the step with that page's record, which holds none
-   * of the step's own data, and keeps it when the GET fails.
-   */
-  async function failingStep(orderId: string, action: string) {
-    const url = `**/admin/api/resources/Order/records/${orderId}/${action}`;
-    const state = { failing: true, gets: 0 };
-    await page.route(url, async (route) => {
-      if (route.request().method() !== 'GET') return route.continue();
-      state.gets += 1;
-      if (state.failing) return route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
-      return route.continue();
-    });
-    return {
-      gets: () => state.gets,
-      let: () => {
-        state.failing = false;
-      },
-      unroute: () => page.unroute(url),
-    };
-  }
+  /** Fails the GET of an order's action page until `let()` (failing-load.ts): AdminJS keeps the order page's record. */
+  const failingStep = (orderId: string, action: string) => failingLoad(page, { resourceId: 'Order', recordId: orderId, action });
 
   it('Refund, opened from the order page, says when the lines could not be loaded, with "Try again", and offers no refund without them', async () => {
     onFailure('refund-load-failed', () => page);
@@ -495,6 +477,12 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
         "The order's line items could not be loaded, so they cannot be changed yet.",
       );
       expect(await page.locator('body').innerText()).not.toContain('Line items can be changed only while the order awaits payment.');
+      // The status fields say their values are not loaded (not that no other can be set), and the form's Save is off.
+      expect(await page.locator('body').innerText()).not.toContain('No other value can be set from here.');
+      expect(await page.getByTestId('transition-select-status').innerText()).toContain(
+        'The statuses this order can move to are not loaded yet (see Line items).',
+      );
+      expect(await page.getByTestId('button-save').isDisabled()).toBe(true);
       expect(step.gets()).toBeGreaterThanOrEqual(2);
       // The rest of the form is there meanwhile: a note typed before Try again stays (the loaded record's empty
       // note replaced it).
@@ -506,6 +494,8 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
       expect(await page.inputValue(`[data-testid="line-qty-${cap.id}"]`)).toBe('1');
       expect(await page.locator('[name="notes"]').inputValue()).toBe('Left at the back door');
       expect(await page.getByTestId('add-product-select').count()).toBe(1);
+      expect(await page.getByTestId('transition-select-status').innerText()).toContain('Only the statuses this order can move to');
+      expect(await page.getByTestId('button-save').isDisabled()).toBe(false);
       expect(step.gets()).toBe(asked + 1);
     } finally {
       await step.unroute();
@@ -518,5 +508,42 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     expect(row.items.map((i) => [i.name, i.quantity])).toEqual([['Flat Cap', 2]]);
     expect(row.totalCents).toBe(2 * 2200);
     expect(row.notes).toBe('Left at the back door');
+  }, 300_000);
+
+  it('Refund after two failed loads (the order page, then Refund) with a refund made meanwhile asks for the lines again, never shows them as before', async () => {
+    onFailure('refund-stale', () => page);
+    const customer = await f.customer({ tenantId, displayName: 'Stella Stale' });
+    const mitt = await f.product({ tenantId, name: 'Oven Mitt', unitPriceCents: 1500 });
+    const order = await paidOrder(customer.id, mitt.id, { quantity: 2 });
+    await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/show`);
+    await page.waitForSelector('[data-testid="order-detail"]');
+    await page.getByText('Refund', { exact: true }).first().click();
+    await page.waitForSelector('[data-testid="refund-lines"] >> text=Oven Mitt');
+    expect(await page.textContent('[data-testid="refund-form"]')).toContain('remaining $30.00');
+
+    // The order's page fails to load (AdminJS keeps Refund's record, with its lines as they were), a colleague refunds
+    // one mitt meanwhile, and Refund's own load fails too.
+    const show = await failingStep(order.id, 'show');
+    const refund = await failingStep(order.id, 'refund');
+    try {
+      await page.goBack();
+      await page.waitForURL((u) => u.pathname.endsWith(`/records/${order.id}/show`));
+      await expect.poll(() => show.gets()).toBeGreaterThanOrEqual(1);
+      await app.services.refunds.refund(adminCtx(tenantId), order.id, { items: [{ productId: mitt.id, quantity: 1 }] });
+      await page.getByText('Refund', { exact: true }).first().click();
+      await page.waitForURL((u) => u.pathname.endsWith(`/records/${order.id}/refund`));
+      // The failure (the page asked for its own lines), or (the defect) the form with the lines before the refund.
+      await page.getByTestId('refund-load-failed').or(page.getByTestId('refund-form')).first().waitFor();
+      await shot(page, 'refund-stale');
+      expect(await page.getByTestId('refund-form').count()).toBe(0);
+      expect(refund.gets()).toBeGreaterThanOrEqual(2);
+      refund.let();
+      await page.getByRole('button', { name: 'Try again' }).click();
+      await page.waitForSelector('[data-testid="refund-form"] >> text=remaining $15.00');
+      expect(await page.textContent('[data-testid="refund-form"]')).not.toContain('remaining $30.00');
+    } finally {
+      await show.unroute();
+      await refund.unroute();
+    }
   }, 300_000);
 });

@@ -8,6 +8,7 @@ import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { failingLoad } from './failing-load.js';
 
 describe.skipIf(!runBrowserTests)('Extend pay window, in a browser', () => {
   const f = factories();
@@ -65,15 +66,7 @@ describe.skipIf(!runBrowserTests)('Extend pay window, in a browser', () => {
     await browser.signIn(app.baseUrl, owner.email);
     // The step's own load fails (the server answers 500) until the test lets it through. Opened from the order's
     // page (the same record), AdminJS shows the step with that page's record, which holds no deadline.
-    const step = `**/admin/api/resources/Order/records/${order.id}/extendPayWindow`;
-    let failing = true;
-    let gets = 0;
-    await page.route(step, async (route) => {
-      if (route.request().method() !== 'GET') return route.continue();
-      gets += 1;
-      if (failing) return route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
-      return route.continue();
-    });
+    const step = await failingLoad(page, { resourceId: 'Order', recordId: order.id, action: 'extendPayWindow' });
     try {
       await page.goto(`${app.baseUrl}/admin/resources/Order/records/${order.id}/show`);
       await page.waitForSelector('[data-testid="order-detail"]');
@@ -89,15 +82,15 @@ describe.skipIf(!runBrowserTests)('Extend pay window, in a browser', () => {
       expect(await page.getByRole('button', { name: 'Extend pay window' }).count()).toBe(0);
       // AdminJS's load and the page's own second ask (a loaded machine can add one from the render before AdminJS's
       // loader); Try again asks once more.
-      expect(gets).toBeGreaterThanOrEqual(2);
-      const asked = gets;
-      failing = false;
+      expect(step.gets()).toBeGreaterThanOrEqual(2);
+      const asked = step.gets();
+      step.let();
       await page.getByRole('button', { name: 'Try again' }).click();
       await page.getByTestId('pay-window-due').waitFor();
       expect(await page.getByTestId('pay-window-due').textContent()).toContain(formatDateTime(dueAt, 'Pacific/Auckland'));
-      expect(gets).toBe(asked + 1);
+      expect(step.gets()).toBe(asked + 1);
     } finally {
-      await page.unroute(step);
+      await step.unroute();
     }
   }, 450_000);
 });

@@ -1,10 +1,14 @@
 // The audit trail as a readable timeline: when (shop time zone), who, what in words, and each changed field
 // as "before -> after". The items come from modules/audit/audit-timeline.ts (presentTimeline), as JSON in
-// the record's `auditTimelineJson` param (resources/audit-timeline.ts puts it there on show pages), or as
-// the `items` prop when another component renders it (AdminJS.UserComponents.AuditTimeline).
+// the record's `auditTimelineJson` param (resources/audit-trail.ts puts it there on show pages), or as
+// the `items` prop when another component renders it (AdminJS.UserComponents.AuditTimeline). On a show page the items
+// come through use-action-data.ts: until they have come it says they are loading, and when the page's load failed
+// (AdminJS left it on the record of the page the admin came from) it says so with "Try again", never "No changes
+// recorded yet." for a record with a history.
 import React from 'react';
 import { Box, H4, Text } from '@adminjs/design-system';
 import type { ShowPropertyProps } from 'adminjs';
+import { LoadPending, useActionData } from './use-action-data.js';
 
 interface Change {
   field: string;
@@ -20,22 +24,37 @@ interface Item {
   changes: Change[];
 }
 
-function itemsOf(props: Partial<ShowPropertyProps> & { items?: Item[] }): Item[] {
-  if (Array.isArray(props.items)) return props.items;
-  const raw = props.record?.params?.auditTimelineJson;
-  try {
-    const parsed: unknown = JSON.parse(String(raw ?? '[]'));
-    return Array.isArray(parsed) ? (parsed as Item[]) : [];
-  } catch {
-    return [];
-  }
-}
+type Props = Partial<ShowPropertyProps> & { items?: Item[]; title?: string };
 
-const AuditTimeline: React.FC<Partial<ShowPropertyProps> & { items?: Item[]; title?: string }> = (props) => {
-  const items = itemsOf(props);
+const AuditTimeline: React.FC<Props> = (props) =>
+  Array.isArray(props.items) || !props.record || !props.resource ? (
+    <Timeline items={props.items ?? []} title={props.title} />
+  ) : (
+    <ShownTimeline {...(props as ShowPropertyProps)} title={props.title} />
+  );
+
+/** A show page's History: its items from the show action's answer. */
+const ShownTimeline: React.FC<ShowPropertyProps & { title?: string }> = ({ record, resource, title }) => {
+  const loaded = useActionData<Item[]>({ resourceId: resource.id, record, actionName: 'show', param: 'auditTimelineJson' });
+  if (!loaded.data)
+    return (
+      <Box mb="xl" data-testid="audit-timeline-loading">
+        <H4>{title ?? 'History'}</H4>
+        <LoadPending
+          data={loaded}
+          loading="Loading the history…"
+          failedMessage="The history could not be loaded."
+          failedTestId="audit-timeline-load-failed"
+        />
+      </Box>
+    );
+  return <Timeline items={Array.isArray(loaded.data) ? loaded.data : []} title={title} />;
+};
+
+const Timeline: React.FC<{ items: Item[]; title?: string }> = ({ items, title }) => {
   return (
     <Box mb="xl" data-testid="audit-timeline">
-      <H4>{props.title ?? 'History'}</H4>
+      <H4>{title ?? 'History'}</H4>
       {items.length === 0 ? (
         <Text>No changes recorded yet.</Text>
       ) : (

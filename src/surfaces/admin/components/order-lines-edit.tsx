@@ -5,8 +5,9 @@
 // this posts `lineItems` as JSON ([{ productId, quantity }]) only once something was changed. Until the lines have
 // come (use-action-data.ts: opened from the order's page, AdminJS first shows the form with that page's record, and
 // keeps it when the edit's load fails) this says they are loading, or that they could not be loaded with "Try
-// again", never an empty list saying the lines cannot be changed; the record it then loads becomes the form's.
-import React, { useRef, useState } from 'react';
+// again", never an empty list saying the lines cannot be changed; the record it then loads becomes the form's. Until
+// then the form's Save is disabled: the form has not got the order as the edit loads it (what a Save must carry).
+import React, { useEffect, useRef, useState } from 'react';
 import {
   Box,
   Button,
@@ -59,9 +60,12 @@ const OrderLinesEdit: React.FC<EditPropertyProps> = (props) => {
       onChange({ ...fresh, params: { ...fresh.params, ...Object.fromEntries(typed) } });
     },
   });
+  const box = useRef<HTMLDivElement>(null);
+  const waiting = !loaded.data;
+  useEffect(() => (waiting ? holdSave(box.current) : undefined), [waiting]);
   if (!loaded.data)
     return (
-      <FormGroup data-testid="order-lines-loading">
+      <FormGroup data-testid="order-lines-loading" ref={box}>
         <Label>Line items</Label>
         <LoadPending
           data={loaded}
@@ -73,6 +77,26 @@ const OrderLinesEdit: React.FC<EditPropertyProps> = (props) => {
     );
   return <LoadedLines {...props} ctx={loaded.data} />;
 };
+
+/**
+ * Disables the Save of the form `inside` is in (AdminJS's edit form, which a field cannot reach otherwise) and stops its
+ * submit, until the returned undo is called.
+ */
+function holdSave(inside: HTMLElement | null): (() => void) | undefined {
+  const form = inside?.closest('form');
+  if (!form) return undefined;
+  const buttons = Array.from(form.querySelectorAll<HTMLButtonElement>('button[type="submit"]')).filter((b) => !b.disabled);
+  for (const b of buttons) b.disabled = true;
+  const stop = (e: Event) => {
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  form.addEventListener('submit', stop, true);
+  return () => {
+    for (const b of buttons) b.disabled = false;
+    form.removeEventListener('submit', stop, true);
+  };
+}
 
 const LoadedLines: React.FC<EditPropertyProps & { ctx: LinesContext }> = ({ property, record, onChange, ctx }) => {
   const [lines, setLines] = useState<Line[]>(ctx.lines);

@@ -9,9 +9,19 @@
 // it itself, a moment later (a render on the way to AdminJS's own answer is replaced before then, so that case costs no
 // request), and says when that failed, with a retry, so the page shows "loading" or "could not be loaded, try again"
 // and never a form without its data.
+//
+// Data the record holds is trusted only when it is not AdminJS's leftover. The record a page is first rendered with,
+// before AdminJS's own answer, is the previous page's; after a failed answer the page is rendered with it again, and it
+// can still hold this page's data from an earlier visit (Refund opened, the order's page failed to load, Refund
+// opened again after a refund was made: the old record still said the lines before that refund). So the data the
+// first render of a visit (one entry in the browser history) was given is not taken when a later render of the same
+// visit is given it again: the page asks for its own. Only an answer to this page's own ask, or a record with other
+// data, is taken. Pages of one record asking the same action at once share one request, and every page waiting for
+// that action's data takes it from any of their answers (a customer's orders and History, one Try again for both).
 import React, { useEffect, useRef, useState } from 'react';
 import { Box, Button, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient, type RecordJSON } from 'adminjs';
+import { useLocation } from 'react-router';
 
 const api = new ApiClient();
 
@@ -25,6 +35,31 @@ function parsed<T>(raw: unknown): T | null {
   } catch {
     return null;
   }
+}
+
+/** Per page (resource, record, param): the visit its last first render was on, and the data that render was given. */
+const firstGiven = new Map<string, { visit: string; raw: unknown }>();
+
+/** The pages' own asks per action of a record: the one in flight, and the pages waiting for its answer. */
+const asking = new Map<string, Promise<RecordJSON | undefined>>();
+const waiting = new Map<string, Set<(record: RecordJSON) => void>>();
+
+function ask(resourceId: string, recordId: string, actionName: string): Promise<RecordJSON | undefined> {
+  const key = `${resourceId}\n${recordId}\n${actionName}`;
+  const pending = asking.get(key);
+  if (pending) return pending;
+  const answer = api
+    .recordAction({ resourceId, recordId, actionName })
+    .then((res) => res.data.record as RecordJSON | undefined)
+    .finally(() => asking.delete(key));
+  asking.set(key, answer);
+  answer.then(
+    (record) => {
+      if (record) for (const take of [...(waiting.get(key) ?? [])]) take(record);
+    },
+    () => undefined,
+  );
+  return answer;
 }
 
 export interface ActionData<T> {
@@ -55,10 +90,20 @@ export function useActionData<T>(opts: {
   onRecord.current = opts.onRecord;
   const raw = record?.params?.[param] as unknown;
   const recordId = record?.id === undefined || record.id === null ? '' : String(record.id);
+  const visit = useLocation().key;
+  // Judged once, on this page's first render: the data it was given is a leftover when the first render of this same
+  // visit was given it too (that one was AdminJS's render before its answer; this one came after the answer failed).
+  const [leftover] = useState<unknown>(() => {
+    const key = `${resourceId}\n${recordId}\n${param}`;
+    const before = firstGiven.get(key);
+    firstGiven.set(key, { visit, raw });
+    return raw !== undefined && before?.visit === visit && before.raw === raw ? raw : undefined;
+  });
+  const trusted = (value: unknown): T | null => (leftover !== undefined && value === leftover ? null : parsed<T>(value));
   // The data with the record it is of: a page moved to another record (the same action on another order) holds none
   // until that record's own data comes.
   const [held, setHeld] = useState<{ recordId: string; value: T } | null>(() => {
-    const value = parsed<T>(raw);
+    const value = trusted(raw);
     return value === null ? null : { recordId, value };
   });
   const data = held !== null && held.recordId === recordId ? held.value : null;
@@ -68,9 +113,29 @@ export function useActionData<T>(opts: {
 
   // A later record that holds the data (AdminJS's answer, an action's response merged in) replaces it.
   useEffect(() => {
-    const value = parsed<T>(raw);
+    const value = trusted(raw);
     if (value !== null) setHeld({ recordId, value });
+    // (`trusted` reads only `leftover`, fixed for the page's life.)
   }, [raw, recordId]);
+
+  // Any answer to a page's own ask for this action of this record: the data it holds is this page's.
+  useEffect(() => {
+    if (recordId === '') return;
+    const key = `${resourceId}\n${recordId}\n${actionName}`;
+    const take = (fresh: RecordJSON) => {
+      const value = parsed<T>(fresh.params?.[param]);
+      if (value === null) return;
+      setFailed(false);
+      setHeld({ recordId, value });
+      onRecord.current?.(fresh);
+    };
+    const pages = waiting.get(key) ?? new Set();
+    waiting.set(key, pages.add(take));
+    return () => {
+      pages.delete(take);
+      if (pages.size === 0) waiting.delete(key);
+    };
+  }, [resourceId, recordId, actionName, param]);
 
   const loaded = data !== null;
   useEffect(() => {
@@ -78,14 +143,10 @@ export function useActionData<T>(opts: {
     let live = true;
     const timer = setTimeout(() => {
       setFailed(false);
-      api
-        .recordAction({ resourceId, recordId, actionName })
-        .then((res) => {
-          if (!live) return;
-          const next = parsed<T>(res.data.record?.params?.[param]);
-          if (next === null) return setFailed(true);
-          setHeld({ recordId, value: next });
-          onRecord.current?.(res.data.record);
+      ask(resourceId, recordId, actionName)
+        .then((fresh) => {
+          // A record with the data was taken by every waiting page (above); one without it is a failure.
+          if (live && parsed<T>(fresh?.params?.[param]) === null) setFailed(true);
         })
         .catch(() => {
           if (live) setFailed(true);

@@ -41,7 +41,11 @@ export function withAuditTimeline(resource: ResourceWithOptions, services: Servi
     const record = response.record as { id?: string; params: Record<string, unknown> } | undefined;
     if (!record?.id) return response;
     const tenantId = tenantOfRecord(entityType, record);
-    if (!tenantId) return response;
+    // A record of no shop (a platform admin) has no shop history: an empty one, said as such, not "could not be loaded".
+    if (!tenantId) {
+      record.params.auditTimelineJson = '[]';
+      return response;
+    }
     record.params.auditTimelineJson = JSON.stringify(await auditTimelineOf(services, tenantId, entityType, record.id));
     return response;
   };

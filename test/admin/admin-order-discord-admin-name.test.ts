@@ -41,4 +41,40 @@ describe("a Discord admin on the order page's history", () => {
     expect(JSON.stringify(detail)).not.toContain(`Discord admin ${admin.user.id}`);
     expect(detail.timeline.map((e) => e.who)).not.toContain('Admin on Discord');
   });
+
+  it("names the same person's own action as a customer as the customer's, not the admin's (one Discord user id, two actors)", async () => {
+    const s = await f.shop();
+    const admin = { guildId: s.guild.id, user: member({ username: 'dana_owner', roles: [s.tenant.adminRoleIds[0]!] }) };
+    // The owner also orders from their own shop: their customer record has the same Discord user id.
+    const own = await f.customer({ tenantId: s.tenant.id, discordUserId: admin.user.id });
+    const order = await f.order({
+      tenantId: s.tenant.id,
+      customerId: own.id,
+      guildId: s.guild.id,
+      paymentMethod: 'ZELLE',
+      lines: [{ productId: s.products[0]!.id, name: 'Tee', quantity: 1, unitPriceCents: 5500 }],
+    });
+    await interact(h, commandInteraction(admin, 'payment-confirm', { orderid: String(order.number), amount: 2000 }));
+    // Their own action as the order's customer (a self-service cancel writes its entry so: CUSTOMER, their user id).
+    await db.auditLog.create({
+      data: {
+        tenantId: s.tenant.id,
+        actorType: 'CUSTOMER',
+        actorId: admin.user.id,
+        action: 'order.cancelled',
+        entityType: 'Order',
+        entityId: order.id,
+        before: { status: 'PENDING_PAYMENT' },
+        after: { status: 'CANCELLED' },
+      },
+    });
+
+    const panel = await loggedIn(server.baseUrl, (await f.adminUser({ tenantId: s.tenant.id })).email);
+    const show = await panel.agent.get(`/admin/api/resources/Order/records/${order.id}/show`).set(panel.headers()).expect(200);
+    const detail = JSON.parse(show.body.record.params.detailJson as string) as { timeline: { who: string; what: string }[] };
+    const whos = detail.timeline.map((e) => e.who);
+    expect(whos).toContain('a Discord admin (dana_owner)');
+    expect(whos).toContain('Customer');
+    expect(whos.filter((w) => w === 'a Discord admin (dana_owner)')).toHaveLength(whos.length - 1);
+  });
 });

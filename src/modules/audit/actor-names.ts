@@ -14,11 +14,19 @@ export interface ActorRef {
   actorId: string | null;
 }
 
-/** Names by actor id (an admin's, an API key's, a Discord user id: none of them can be another's). */
+/**
+ * Names by actor (actorKey: its type and id). By type too, because one id can be two actors: a Discord user id is both
+ * a Discord admin's and, when they order from the shop, a customer's (a self-service cancel), who is "the customer".
+ */
 export type ActorNames = ReadonlyMap<string, string>;
 
+/** An actor's key in ActorNames. */
+export function actorKey(actorType: string, actorId: string): string {
+  return `${actorType}:${actorId}`;
+}
+
 /**
- * Names of the actors among `actors`, by actor id: every panel admin and API key of the shop that still exists, and
+ * Names of the actors among `actors`, by actorKey: every panel admin and API key of the shop that still exists, and
  * every Discord admin (by name when known, else by id). Other actors (the system, a customer) are not in the map.
  */
 export async function actorNames(
@@ -39,12 +47,16 @@ export async function actorNames(
     keyIds.length ? db.apiKey.findMany({ where: { id: { in: keyIds }, tenantId }, select: { id: true, name: true } }) : [],
     discordAdminNames(db, tenantId, ids('DISCORD_ADMIN')),
   ]);
-  return new Map([...admins.map((a) => [a.id, a.email] as const), ...keys.map((k) => [k.id, `API key "${k.name}"`] as const), ...discord]);
+  return new Map([
+    ...admins.map((a) => [actorKey('PANEL_ADMIN', a.id), a.email] as const),
+    ...keys.map((k) => [actorKey('API_KEY', k.id), `API key "${k.name}"`] as const),
+    ...discord.map(([id, name]) => [actorKey('DISCORD_ADMIN', id), name] as const),
+  ]);
 }
 
 /** One actor's name for a reader outside Discord (see the file's head); `names` from actorNames. */
 export function actorName(actor: ActorRef, names: ActorNames): string {
-  const named = actor.actorId ? names.get(actor.actorId) : undefined;
+  const named = actor.actorId ? names.get(actorKey(actor.actorType, actor.actorId)) : undefined;
   if (named) return named;
   if (actor.actorType === 'DISCORD_ADMIN' && actor.actorId) return discordAdminWords(actor.actorId, null);
   if (actor.actorType === 'PANEL_ADMIN') return 'an admin in the panel';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changedFields, SECRET_MASK } from './audit-diff.js';
 import { describeAction, fieldLabel, presentTimeline } from './audit-timeline.js';
+import { actorKey } from './actor-names.js';
 
 const entry = (over: Partial<Parameters<typeof presentTimeline>[0][number]> = {}) => ({
   id: 'aud_1',
@@ -18,7 +19,7 @@ describe('audit timeline presenter', () => {
     const [item] = presentTimeline([entry()], {
       timeZone: 'America/New_York',
       currency: 'USD',
-      actors: new Map([['adm_1', 'owner@shop.test']]),
+      actors: new Map([[actorKey('PANEL_ADMIN', 'adm_1'), 'owner@shop.test']]),
       words: { requiredRoleIds: { '111': 'VIP', '222': 'Members' } },
     });
     expect(item).toMatchObject({ who: 'owner@shop.test', what: 'Changed the product', when: 'Nov 29, 2026, 9:00 PM EST' });

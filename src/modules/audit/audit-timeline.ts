@@ -5,6 +5,7 @@
 import type { AuditLog } from '../../generated/prisma/index.js';
 import { formatMoney } from '../../platform/money.js';
 import { formatDateTime } from '../../platform/time-format.js';
+import { actorKey, type ActorNames } from './actor-names.js';
 
 export interface TimelineChange {
   field: string;
@@ -27,8 +28,8 @@ export interface TimelineItem {
 export interface TimelineOptions {
   timeZone: string;
   currency: string;
-  /** Actor id -> name (admin email, customer name, API key name). */
-  actors?: ReadonlyMap<string, string>;
+  /** Actors' names by actorKey (actor-names.ts: an admin's email, an API key's name, a Discord admin's name). */
+  actors?: ActorNames;
   /** Words for actor types (PANEL_ADMIN -> "Admin") when the actor has no name. */
   actorTypes?: Readonly<Record<string, string>>;
   /** Field -> (stored value -> word), e.g. status -> { PENDING_PAYMENT: "Awaiting payment" }, or role ids -> names. */
@@ -166,7 +167,7 @@ export function presentTimeline(entries: readonly Entry[], opts: TimelineOptions
       const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
         (f) => !(created && ON_CREATION_ONLY_NOISE.has(f)) && !same(f),
       );
-      const named = e.actorId ? opts.actors?.get(e.actorId) : undefined;
+      const named = e.actorId ? opts.actors?.get(actorKey(e.actorType, e.actorId)) : undefined;
       return {
         id: e.id,
         at: e.createdAt.toISOString(),

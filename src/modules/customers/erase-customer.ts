@@ -19,6 +19,7 @@ export const ERASED = [
   'the street, city and recipient name of every order of theirs (country, state and ZIP stay for sales tax)',
   'their orders’ notes',
   'missed-DM copies kept for them',
+  'the name they acted under as one of the shop’s Discord admins, if they were one (their actions are then named by Discord user id)',
   'names, addresses and notes in the audit trail of the customer, their orders and addresses',
   'street and city in the stored copies of TaxJar filings',
   'the name and address in the bot’s order messages in the shop’s admin channel (edited shortly after)',
@@ -135,6 +136,9 @@ export async function eraseCustomer(
         WHERE "tenantId" = ${tenantId} AND "orderId" = ANY(${orderIds}::text[]) AND jsonb_typeof(payload) = 'object'`;
     }
     await tx.$executeRaw`DELETE FROM missed_notices WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId}`;
+    // Their Discord name as the shop's admin (audit/actor-names.ts): the same person's name, kept by their user id.
+    await tx.$executeRaw`
+      DELETE FROM discord_admin_names WHERE "tenantId" = ${tenantId} AND "discordUserId" = ${customer!.discordUserId}`;
     await tx.$executeRaw`
       UPDATE audit_logs SET "before" = ${scrubbed('before')}, "after" = ${scrubbed('after')}
       WHERE "tenantId" = ${tenantId} AND (

@@ -114,6 +114,22 @@ describe('POST /api/customers/:id/erase', () => {
     for (const personal of ['Jane', 'janeroe', 'Elm St', 'Springfield']) expect(csv).not.toContain(personal);
   });
 
+  it("erases the Discord name they acted under as one of the shop's admins, and no other admin's", async () => {
+    const { customer } = await customerWithHistory();
+    const other = await f.customer({ tenantId: shop.tenant.id });
+    // As audit.service.ts keeps them with an admin's action (the owner who also orders from the shop, and another admin).
+    await db.discordAdminName.createMany({
+      data: [
+        { tenantId: shop.tenant.id, discordUserId: customer.discordUserId, name: 'Jane Roe' },
+        { tenantId: shop.tenant.id, discordUserId: other.discordUserId, name: 'Morgan' },
+      ],
+    });
+    await erase(customer.id).expect(200);
+    expect(await db.discordAdminName.findMany({ where: { tenantId: shop.tenant.id }, select: { name: true } })).toEqual([
+      { name: 'Morgan' },
+    ]);
+  });
+
   it("scrubs the trail of an order of theirs deleted before: the delete's snapshot and the edits before it", async () => {
     const { customer, order } = await customerWithHistory();
     await t.services.orderAdmin.delete(adminCtx(shop.tenant.id), order.id);

@@ -135,10 +135,11 @@ describe('invoice page: happy path', () => {
   });
 
   // Where the DM stands (sent, not sent): invoice-receipt-dm.test.ts.
-  it('says on a paid order that its receipt is being sent in Discord as a DM (every way of paying sends one), and not before', async () => {
+  it('says on a paid order where its receipt stands, and not before (what it says: invoice-receipt-dm.test.ts)', async () => {
     const { tenant, order } = await pendingOrder();
     const { path } = await linkFor(tenant.id, order.id);
-    const receipt = 'Your receipt is being sent to you in Discord as a direct message.';
+    // Marked paid here without the order.paid event: no receipt job, no DM recorded; the page is the receipt.
+    const receipt = '<div class="notice" id="receipt" data-state="unknown">This page is your receipt.';
     expect((await request(t.app).get(path).expect(200)).text).not.toContain(receipt);
     await testDb().order.update({ where: { id: order.id }, data: { status: 'PAID', paidAt: new Date() } });
     expect((await request(t.app).get(path).expect(200)).text).toContain(receipt);

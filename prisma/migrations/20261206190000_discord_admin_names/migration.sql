@@ -1,5 +1,6 @@
--- The name each Discord admin of a shop acted under (docs/decisions/discord-admin-names.md): a new table, so no lock
--- on anything in use; its primary key is built with it (empty). Written with the acting admin's audit entry.
+-- The name each Discord admin of a shop acted under (docs/decisions/discord-admin-names.md): a new table, its primary
+-- key built with it (empty). Its foreign key takes a brief SHARE ROW EXCLUSIVE lock on tenants (no rows to check;
+-- the lock_timeout below bounds the wait). Written with the acting admin's audit entry.
 SET LOCAL lock_timeout = '5s';
 
 -- CreateTable

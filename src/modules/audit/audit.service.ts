@@ -32,7 +32,8 @@ export function toJson(value: unknown): Prisma.InputJsonValue | undefined {
 /**
  * The name a Discord admin acted under (their ctx.actor.label: global_name, else username), for the shop's readers
  * outside Discord (actor-names.ts). One statement: a new admin's row inserted, an existing one's updated only when the
- * name changed (an unchanged name writes and locks nothing, so the same admin's actions at once do not queue on it).
+ * name changed (an unchanged name writes and locks nothing, so the same admin's actions at once do not queue on it; an admin's
+ * first action or a new name waits on the other's row until that commits, once).
  */
 function keepDiscordAdminName(tx: Tx, ctx: TenantContext): Promise<number> | undefined {
   const { type, id, label } = ctx.actor;

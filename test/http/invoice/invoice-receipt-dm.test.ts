@@ -71,6 +71,19 @@ async function receiptJobEnded(orderId: string): Promise<void> {
   });
 }
 
+/** Pays the order with Discord refusing its receipt DM once (`status`, Discord's error `body`); the page once its job ended. */
+async function paidWithDmRefused(
+  o: { order: { id: string }; path: string; confirm: () => Promise<unknown> },
+  status: number,
+  body: { message: string; code: number },
+): Promise<string> {
+  h.fake.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status, body, times: 1 });
+  await o.confirm();
+  await runJobs();
+  await receiptJobEnded(o.order.id);
+  return page(o.path);
+}
+
 const OLD_PROMISE = 'Your receipt is sent to you in Discord as a direct message.';
 
 describe('the receipt DM, as the paid invoice page tells it', () => {
@@ -103,17 +116,7 @@ describe('the receipt DM, as the paid invoice page tells it', () => {
 
   it('says a receipt Discord refused (DMs closed) was not sent, and that the page is the receipt, with what a receipt holds', async () => {
     const { s, order, path, confirm } = await unpaidOrderWithLink();
-    h.fake.fail({
-      method: 'POST',
-      path: /^\/channels\/\d+\/messages$/,
-      status: 403,
-      body: { message: 'Cannot send messages to this user', code: 50007 },
-      times: 1,
-    });
-    await confirm();
-    await runJobs();
-    await receiptJobEnded(order.id);
-    const text = await page(path);
+    const text = await paidWithDmRefused({ order, path, confirm }, 403, { message: 'Cannot send messages to this user', code: 50007 });
     expect(text).toContain(
       "We could not send your receipt to you in Discord: Discord did not accept a direct message to you (your direct messages may be closed to this shop's server). This page is your receipt. Save or print it: this link stops working on",
     );
@@ -136,17 +139,7 @@ describe('the receipt DM, as the paid invoice page tells it', () => {
     const { order, path, confirm } = await unpaidOrderWithLink();
     // A refusal other than closed DMs (here the DM channel is unknown, 10003): the job ends, as for any 4xx, and
     // nothing records the DM. The page said "being sent" for ever.
-    h.fake.fail({
-      method: 'POST',
-      path: /^\/channels\/\d+\/messages$/,
-      status: 404,
-      body: { message: 'Unknown Channel', code: 10003 },
-      times: 1,
-    });
-    await confirm();
-    await runJobs();
-    await receiptJobEnded(order.id);
-    const text = await page(path);
+    const text = await paidWithDmRefused({ order, path, confirm }, 404, { message: 'Unknown Channel', code: 10003 });
     expect(text).toContain(
       '<div class="notice" id="receipt" data-state="unknown">This page is your receipt. Save or print it: this link stops working on',
     );

@@ -9,7 +9,8 @@
 // entry nor a job waiting, nothing is sending it and nothing recorded what became of it (a refund made before the
 // refund job existed, 2026-11-24, or a job removed by hand): UNRECORDED, so the admins check at the processor instead
 // of reading "being sent" for ever, or "sent" for money Ledgerline never sent.
-import type { Db, Tx } from '../../platform/db/prisma.js';
+import { Prisma, type Db, type Tx } from '../../platform/db/prisma.js';
+import { jobWaitingSql } from '../../platform/jobs/job-waiting.js';
 import { moneyReturnFor, PROCESSOR_REFUND_AUDIT, PROCESSOR_REFUND_TASK, processorCentsOf } from './processor-refund.task.js';
 
 /**
@@ -81,11 +82,9 @@ export async function processorRefundOutcomes(
  * graphile-worker counts an attempt when it takes the job), not one that ran out of attempts.
  */
 async function refundJobsWaiting(db: Db | Tx, refundIds: readonly string[]): Promise<Set<string>> {
-  // graphile-worker's jobs view leaves the payload out: its own tables, as graphile-worker (0.16 and later) lays them out.
+  // "Still to run" is platform/jobs/job-waiting.ts's rule (it reads graphile-worker's own tables), one refund at a time.
   const rows = await db.$queryRaw<{ refundId: string }[]>`
-    SELECT j.payload->>'refundId' AS "refundId" FROM graphile_worker._private_jobs j
-    JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-    WHERE t.identifier = ${PROCESSOR_REFUND_TASK} AND (j.attempts < j.max_attempts OR j.locked_at IS NOT NULL)
-      AND j.payload->>'refundId' = ANY(${[...refundIds]}::text[])`;
+    SELECT r.id AS "refundId" FROM unnest(${[...refundIds]}::text[]) AS r(id)
+    WHERE ${jobWaitingSql(PROCESSOR_REFUND_TASK, 'refundId', Prisma.sql`r.id`)}`;
   return new Set(rows.map((r) => r.refundId));
 }

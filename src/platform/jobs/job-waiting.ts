@@ -1,7 +1,9 @@
 // Whether a job is still to run: waiting, retrying or running (its last attempt too: graphile-worker counts an attempt
 // when it takes the job), not done (its row deleted) and not one that ran out of attempts. graphile-worker's jobs view
 // leaves the payload out, so this reads its own tables, as graphile-worker (0.16 and later) lays them out: the one
-// place outside the worker's own plumbing that does, for a page that says "being sent" only while something is.
+// place outside the worker's own plumbing that does, for whatever says "being sent" only while something is (a
+// processor refund's outcome: payments-processor/processor-refund-outcome.query.ts; a receipt DM's state:
+// notifications/receipt-dm-state.ts).
 import { Prisma } from '../../generated/prisma/index.js';
 
 /**

@@ -235,19 +235,19 @@ export function orderResource(deps: {
     // The audit trail as the readable timeline (who, what, before -> after, money as money, shop time zone);
     // product ids in it (refunded lines, item edits) read as the order's product names.
     const productNames = Object.fromEntries(detail.items.map((i) => [i.productId, i.name]));
-    const [timeline, timeZone, flagged, processorOutcomes] = await Promise.all([
+    const [timeline, timeZone, flagged, processorOutcomes, actors] = await Promise.all([
       auditTimelineOf(services, tenantId, 'Order', orderId, { productId: productNames }),
       shopTimeZone(services.db, tenantId),
       flaggedPayments(services.db, tenantId, orderId),
       processorRefundOutcomes(services.db, tenantId, orderId),
-    ]);
-    // Who made each refund, ticked its return done, and recorded each receipt: named by the one rule (audit/actor-names.ts).
-    const actors = await actorNames(services.db, tenantId, [
-      ...detail.refunds.flatMap((r) => [
-        { actorType: r.actorType, actorId: r.actorId },
-        ...(r.manualReturnDoneByType ? [{ actorType: r.manualReturnDoneByType, actorId: r.manualReturnDoneById }] : []),
+      // Who made each refund, ticked its return done, and recorded each receipt: named by the one rule (audit/actor-names.ts).
+      actorNames(services.db, tenantId, [
+        ...detail.refunds.flatMap((r) => [
+          { actorType: r.actorType, actorId: r.actorId },
+          ...(r.manualReturnDoneByType ? [{ actorType: r.manualReturnDoneByType, actorId: r.manualReturnDoneById }] : []),
+        ]),
+        ...detail.receipts,
       ]),
-      ...detail.receipts,
     ]);
     params.detailJson = JSON.stringify(orderView(detail, timeline, actors, timeZone, flagged, services.clock.now(), processorOutcomes));
     params.total = formatMoney(detail.totalCents, detail.currency);

@@ -3,6 +3,9 @@
 // PostgreSQL's by seconds or more; read by an instance's own clock (new Date(), the injected Clock), the same row
 // was judged one way on one instance and the other way on the next. The injected Clock stays the source of times
 // that are only shown or scheduled (a job's run time, a message's date), not of a comparison with a stored time.
+// One exception, on purpose: daily housekeeping (modules/housekeeping) cuts its retentions (days to months, and a
+// provider's late-money window of days) at the injected clock's now. Seconds or minutes of skew move nothing that
+// matters at that scale, and its tests date rows against that clock.
 import { Prisma, type Db, type Tx } from './prisma.js';
 
 /**

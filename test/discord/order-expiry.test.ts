@@ -1,9 +1,9 @@
 // Unpaid orders expire, and customers can cancel their own (issue 12), end to end through signed Discord
 // interactions, a real graphile-worker and the fake Discord API: the order placed in Discord gets its
-// deadline and two scheduled jobs; with the clock moved (and the job's run_at brought forward, no sleeping)
-// the reminder DM goes out at half the window and the order is cancelled as expired at its end (stock and
-// discount use back, DM, admin message edited, audit). The customer's "Cancel order" asks first, refuses
-// anyone else, and a double click cancels once.
+// deadline and two scheduled jobs; with time moved (the clock, or the deadline by the database's clock the expiry
+// reads, and the job's run_at brought forward, no sleeping) the reminder DM goes out at half the window and the
+// order is cancelled as expired at its end (stock and discount use back, DM, admin message edited, audit). The
+// customer's "Cancel order" asks first, refuses anyone else, and a double click cancels once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePayPal } from '../../src/dev/fakes/fake-paypal.js';
 import type { PaymentMethod } from '../../src/generated/prisma/index.js';
@@ -12,6 +12,7 @@ import { adminCtx } from '../helpers/actors.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { MovableClock } from '../http/invoice/invoice-fixtures.js';
+import { passPayWindowTime } from '../modules/order-expiry/pay-window-time.js';
 import { waitFor } from '../helpers/wait-for.js';
 import {
   commandInteraction,
@@ -180,7 +181,7 @@ describe('pay window: reminder and expiry', () => {
     expect(reminder.description).toContain(`<t:${Math.floor(scheduled.getTime() / 1000)}:f>`);
     expect(reminder.links).toEqual([]);
 
-    // The expiry job brought forward before the deadline (clock at +61 min) re-checks and changes nothing.
+    // The expiry job brought forward before the deadline (an hour of it left) re-checks and changes nothing.
     await runNow(`payment-expiry:${order.id}`);
     await waitFor('the early expiry job to reschedule itself', async () => {
       const [job] = (await jobsOf(order.id)).filter((j) => j.task === 'order.payment_window.expire');
@@ -188,8 +189,8 @@ describe('pay window: reminder and expiry', () => {
     });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
 
-    // Past the deadline: cancelled as expired.
-    clock.advance(60 * 60);
+    // Past the deadline (two hours on, by the database's clock): cancelled as expired.
+    const passed = await passPayWindowTime(db, order.id, 121 * 60);
     await runNow(`payment-expiry:${order.id}`);
     const cancelled = await waitFor('the expiry', async () => {
       const o = await db.order.findUniqueOrThrow({ where: { id: order.id }, include: { payments: true } });
@@ -200,7 +201,7 @@ describe('pay window: reminder and expiry', () => {
     expect((await db.discount.findUniqueOrThrow({ where: { id: s.discountId } })).usedCount).toBe(0);
     const audit = (await h.t.services.audit.listFor(s.tenantId, 'Order', order.id)).filter((a) => a.action === 'order.cancelled');
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actorType: 'SYSTEM', after: { reason: 'expired', paymentDueAt: scheduled.toISOString() } });
+    expect(audit[0]).toMatchObject({ actorType: 'SYSTEM', after: { reason: 'expired', paymentDueAt: passed.toISOString() } });
 
     // The customer is told; the admin-channel message says it expired.
     const dm = await waitFor('the cancellation DM', async () => dmsTo(s.customer.id).find((d) => /cancelled/.test(d.title)));
@@ -324,8 +325,8 @@ describe('customer self-service: Cancel order', () => {
     const dm = await waitFor('the cancellation DM', async () => dmsTo(s.customer.id).find((d) => /cancelled/.test(d.title)));
     expect(dm.description).toMatch(/You cancelled this order\./);
 
-    // The scheduled expiry, when it comes, finds nothing to do.
-    clock.advance(3 * 24 * 3600);
+    // The scheduled expiry, when it comes (its deadline passed), finds nothing to do.
+    await passPayWindowTime(db, order.id, 3 * 24 * 3600);
     await runNow(`payment-expiry:${order.id}`);
     await waitFor('the expiry job done', jobGone(`payment-expiry:${order.id}`));
     expect((await h.t.services.audit.listFor(s.tenantId, 'Order', order.id)).filter((x) => x.action === 'order.cancelled')).toHaveLength(1);

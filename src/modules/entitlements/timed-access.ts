@@ -3,10 +3,13 @@
 // ACCESS_REMINDER_DAYS before the end and the expiry at the end (no polling loop). Buying the same product
 // again starts the new period at the current end, so the customer keeps the days they paid for; the old
 // period then expires with the role kept (the revoke job keeps a role another GRANTED entitlement gives).
-// Both jobs read the injected Clock, so tests move time instead of sleeping; a job that finds itself early
-// (clocks apart) schedules itself again for the end.
+// Both jobs judge the end by the database's clock (database-now.ts), the one graphile-worker runs them by (their
+// run_at): an instance whose own clock was behind found an access the database counted as ended still running,
+// and its expiry, queued again at that end, ran again at once, over and over while the clock stayed behind. A job
+// that finds the end still ahead (brought forward) schedules itself again for the end.
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
+import { databaseNow } from '../../platform/db/database-now.js';
 import { withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
 import { enqueueJob, type EventBus } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/logger.js';
@@ -65,6 +68,7 @@ export async function scheduleAccessJobs(
   await enqueueJob(tx, ACCESS_TASKS.expire, payload, { runAt: args.endsAt, jobKey: `access-expire:${key}` });
 }
 
+/** `clock` is not read by the jobs: whether an access has ended is the database's call (see above). */
 export function registerTimedAccessJobs(bus: EventBus, deps: { db: Db; clock: Clock; audit: AuditService; logger: Logger }): void {
   const running = (tx: Tx | Db, p: z.infer<typeof accessJobPayload>) =>
     tx.entitlement.findMany({
@@ -76,7 +80,7 @@ export function registerTimedAccessJobs(bus: EventBus, deps: { db: Db; clock: Cl
   bus.registerTask(ACCESS_TASKS.remind, {
     schema: accessJobPayload,
     async run(p) {
-      const now = deps.clock.now();
+      const now = await databaseNow(deps.db);
       const [ent] = await running(deps.db, p);
       if (!ent || ent.endsAt! <= now) return; // refunded, or already at its end (the expiry speaks then)
       await withTransaction(deps.db, async (tx) => {
@@ -99,12 +103,13 @@ export function registerTimedAccessJobs(bus: EventBus, deps: { db: Db; clock: Cl
     schema: accessJobPayload,
     async run(p) {
       await withTransaction(deps.db, async (tx) => {
-        const now = deps.clock.now();
+        // One `now` for every decision here (ended or not, revokedAt, renewed or not).
+        const now = await databaseNow(tx);
         const ents = await running(tx, p);
         if (ents.length === 0) return; // refunded or expired already
         const endsAt = ents[0]!.endsAt!;
         if (endsAt > now) {
-          // Early (the queue's clock is ahead of ours): come back at the end.
+          // Not ended yet (the job was brought forward): come back at the end.
           await enqueueJob(tx, ACCESS_TASKS.expire, p, { runAt: endsAt, jobKey: `access-expire:${p.orderId}:${p.productId}` });
           return;
         }

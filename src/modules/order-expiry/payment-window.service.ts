@@ -13,6 +13,7 @@
 // ledger).
 import type { Order, PaymentMethod, Tenant } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
+import { databaseNow } from '../../platform/db/database-now.js';
 import { Prisma, withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { queryRows, type SqlRunner } from '../../platform/db/sql.js';
 import { AppError, isAppError } from '../../platform/errors.js';
@@ -41,8 +42,6 @@ const EXPIRY_KEY_PREFIX = 'payment-expiry:';
 const REMINDER_KEY_PREFIX = 'payment-reminder:';
 const expiryKey = (orderId: string) => `${EXPIRY_KEY_PREFIX}${orderId}`;
 const MINUTE = 60_000;
-/** An expiry job that finds its deadline this close ahead ran a moment early (clocks differ): retried with backoff. */
-const EARLY_TOLERANCE_MS = 5 * MINUTE;
 
 /**
  * Both jobs for `dueAt` (the reminder's subscribers and the expiry), replacing any pending ones of the order
@@ -120,7 +119,8 @@ export interface PaymentWindowService {
   /**
    * The expiry job's body: under the order's row lock, cancels the order as expired (stock and discount use
    * back, order.cancelled with reason `expired`, audit) if it is still PENDING_PAYMENT and its deadline has
-   * passed. A deadline that moved later is rescheduled; money on its way holds the order for a grace period.
+   * passed by the database's clock. A deadline that moved later is rescheduled; money on its way holds the order
+   * for a grace period from the database's now.
    */
   expire(tenantId: string, orderId: string): Promise<ExpireOutcome>;
   /** Schedules unpaid orders that have no deadline yet (placed before submit set it). */
@@ -253,12 +253,14 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
         const order = await lockIfExists(tx, tenantId, orderId);
         // Paid, cancelled, refunded or deleted meanwhile: nothing to expire.
         if (!order || order.status !== 'PENDING_PAYMENT' || !order.paymentDueAt) return 'settled';
-        const now = clock.now();
+        // By the database's clock, the one graphile-worker ran this job by (its run_at, the deadline). By this
+        // instance's, when it was behind, an order already due looked early, and its job queued again at that
+        // deadline ran again at once, over and over while the clock stayed behind. One `now` for every decision here.
+        const now = await databaseNow(tx);
         const dueAt = order.paymentDueAt;
         if (dueAt.getTime() > now.getTime()) {
-          // A moment early (this process's clock is behind the database's): throw, graphile-worker retries.
-          if (dueAt.getTime() - now.getTime() <= EARLY_TOLERANCE_MS)
-            throw new Error(`order ${order.id} is due at ${dueAt.toISOString()}, not yet; retrying`);
+          // The deadline moved later since this job was queued (an extension or a hold), or the job was brought
+          // forward: come back at the deadline.
           await enqueueJob(tx, EXPIRE_TASK, { tenantId, orderId }, { runAt: dueAt, jobKey: expiryKey(order.id) });
           return 'not_due';
         }

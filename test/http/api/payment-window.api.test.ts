@@ -6,6 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { testDb } from '../../helpers/db.js';
+import { passPayWindowTime } from '../../modules/order-expiry/pay-window-time.js';
 import { MovableClock } from '../invoice/invoice-fixtures.js';
 import { apiTenant, pendingOrder } from './api-fixtures.js';
 
@@ -70,12 +71,13 @@ describe('POST /api/orders/:id/payment-window', () => {
       after: { paymentDueAt: newDue.toISOString() },
     });
 
-    // The original deadline passes: the expiry (run as its job would) finds the order not due and keeps it.
-    clock.advance(190 * 60);
+    // The original deadline passes (by the database's clock, the one the expiry reads): the expiry (run as its job
+    // would) finds the order not due and keeps it.
+    await passPayWindowTime(db, order.id, 190 * 60);
     expect(await t.services.paymentWindows.expire(shop.tenant.id, order.id)).toBe('not_due');
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING_PAYMENT');
     // Past the new one, it expires.
-    clock.advance(120 * 60);
+    await passPayWindowTime(db, order.id, 120 * 60);
     expect(await t.services.paymentWindows.expire(shop.tenant.id, order.id)).toBe('expired');
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('CANCELLED');
   });

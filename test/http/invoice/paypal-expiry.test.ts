@@ -2,12 +2,14 @@
 // arrives after the order expired is refunded through PayPal (the order stays cancelled, never
 // cancelled-and-paid); a checkout opened before the expiry is voided by it, so approving it later captures
 // nothing; and a payment on its way at the deadline (an eCheck capture PENDING) holds the order instead of
-// cancelling it, until the money clears and pays it. Time is moved (clock + run_at), not waited for.
+// cancelling it, until the money clears and pays it. Time is moved (the deadline, by the database's clock the
+// expiry reads, and the job's run_at), not waited for.
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
 import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { passPayWindowTime } from '../../modules/order-expiry/pay-window-time.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 
@@ -24,9 +26,9 @@ async function scheduledPayPalOrder() {
   return { ...s, dueAt };
 }
 
-/** The deadline passes and the expiry job runs (brought forward: the clock is moved, nothing sleeps). */
-async function passDeadline(orderId: string) {
-  clock.advance(61 * 60);
+/** The deadline passes and the expiry job runs (brought forward: the deadline is moved, nothing sleeps). The deadline it passed. */
+async function passDeadline(orderId: string): Promise<Date> {
+  const passed = await passPayWindowTime(db, orderId, 61 * 60);
   await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${`payment-expiry:${orderId}`}`;
   await waitFor(
     'the expiry job',
@@ -37,6 +39,7 @@ async function passDeadline(orderId: string) {
         >`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = ${`payment-expiry:${orderId}`} AND run_at <= now()`
       )[0]!.n === 0,
   );
+  return passed;
 }
 
 describe('PayPal and the pay window', () => {
@@ -100,14 +103,14 @@ describe('PayPal and the pay window', () => {
     await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
     expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({ state: 'PENDING' });
 
-    await passDeadline(order.id);
+    const passed = await passDeadline(order.id);
     const held = await db.order.findUniqueOrThrow({ where: { id: order.id } });
     expect(held.status).toBe('PENDING_PAYMENT');
     expect(held.paymentDueAt!.getTime()).toBeGreaterThan(dueAt.getTime());
     const [entry] = (await env.t.services.audit.listFor(tenant.id, 'Order', order.id)).filter(
       (e) => e.action === 'order.payment_window_held',
     );
-    expect(entry).toMatchObject({ actorType: 'SYSTEM', before: { paymentDueAt: dueAt.toISOString() } });
+    expect(entry).toMatchObject({ actorType: 'SYSTEM', before: { paymentDueAt: passed.toISOString() } });
     // The hold is no extension the shop gave: the customer gets no "more time to pay" DM (any such job has run by now).
     await waitForJobsDone({ tasks: ['order.payment_window_extended>discord-notify'] });
     const customer = await db.customer.findUniqueOrThrow({ where: { id: order.customerId } });

@@ -1,8 +1,9 @@
-// Time-limited access with the clock moved, never slept: paying schedules the reminder and the expiry at
-// computed run_at times; runDue() runs the queue's jobs that are due at the moved clock (graphile-worker's
-// own rows, in run_at order) through the registered handlers. The role comes off at the end with a DM
-// saying how to renew; buying again extends from the current end; a refund before the end leaves nothing
-// for the expiry to do.
+// Time-limited access with time moved, never slept: paying schedules the reminder and the expiry at computed
+// run_at times; runDue() runs the queue's jobs that are due by the database's clock (graphile-worker's own rows,
+// in run_at order) through the registered handlers. The jobs judge the end by the database's clock too, whose
+// now() a test cannot move: days pass by moving the shop's stored times back instead (its access periods' ends
+// and its queued jobs' run_at: timeline()). The role comes off at the end with a DM saying how to renew; buying
+// again extends from the current end; a refund before the end leaves nothing for the expiry to do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
 import { createAuditService } from '../../../src/modules/audit/audit.service.js';
@@ -14,6 +15,7 @@ import { createInventoryService } from '../../../src/modules/inventory/inventory
 import { createPaymentService } from '../../../src/modules/payments/payment.service.js';
 import { createRefundService } from '../../../src/modules/refunds/refund.service.js';
 import type { Clock } from '../../../src/platform/clock.js';
+import { databaseNow } from '../../../src/platform/db/database-now.js';
 import { registerLaneDrain } from '../../../src/platform/jobs/lanes.js';
 import { EventBus } from '../../../src/platform/jobs/queue.js';
 import { createLogger } from '../../../src/platform/logger.js';
@@ -32,8 +34,8 @@ import { FakeRoleGateway } from './fake-role-gateway.js';
 const DAY = 24 * 3600_000;
 const db = testDb();
 const f = factories(db);
-// The moved clock. Each test starts it a minute ahead of the real time, so jobs the database enqueues "now"
-// (run_at = its now()) are due at once.
+// The app's clock, set when each test begins and left there: a purchase dates its access period by it (the
+// stored times move back as days pass, so the app's now stays the test's now).
 let now = new Date();
 const clock: Clock = { now: () => now };
 const bus = new EventBus();
@@ -70,14 +72,14 @@ interface Due {
   task: string;
   payload: unknown;
 }
-/** Runs every job due at the moved clock (and those they enqueue), oldest run_at first; others stay queued. */
+/** Runs every job due by the database's clock (and those they enqueue), oldest run_at first; others stay queued. */
 async function runDue(): Promise<string[]> {
   const ran: string[] = [];
   for (;;) {
     const [job] = await db.$queryRaw<Due[]>`
       SELECT j.id, t.identifier AS task, j.payload FROM graphile_worker._private_jobs j
       JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-      WHERE j.run_at <= ${now} ORDER BY j.run_at, j.id LIMIT 1`;
+      WHERE j.run_at <= now() ORDER BY j.run_at, j.id LIMIT 1`;
     if (!job) return ran;
     await db.$executeRaw`DELETE FROM graphile_worker._private_jobs WHERE id = ${job.id}`;
     const handler = bus.handlers().get(job.task);
@@ -118,30 +120,54 @@ const dmsTo = (userId: string) =>
     .directMessages()
     .filter((m) => m.userId === userId)
     .map((m) => (m.body as { embeds: { title: string; description: string }[] }).embeds[0]!);
-const at = (t0: Date, days: number, extraMs = 0) => new Date(t0.getTime() + days * DAY + extraMs);
+/**
+ * A test's time, from the app's clock when it began (t0). `at(days)` is that long after t0 as the shop's rows read
+ * it now; `to(days)` lets time pass until then, by the database's clock: the shop's access periods end, and its
+ * queued jobs fall due, that much sooner.
+ */
+function timeline(tenantId: string) {
+  const t0 = now;
+  let passedMs = 0;
+  return {
+    at: (days: number, extraMs = 0) => new Date(t0.getTime() + days * DAY + extraMs - passedMs),
+    async to(days: number, extraMs = 0) {
+      const secs = (days * DAY + extraMs - passedMs) / 1000;
+      await db.$executeRaw`UPDATE entitlements SET "endsAt" = "endsAt" - make_interval(secs => ${secs}::float8) WHERE "tenantId" = ${tenantId}`;
+      await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = run_at - make_interval(secs => ${secs}::float8) WHERE payload->>'tenantId' = ${tenantId}`;
+      passedMs = days * DAY + extraMs;
+    },
+  };
+}
 
 describe('time-limited access', () => {
   it('reminds 3 days before the end, removes the role at the end and says how to renew', async () => {
-    const t0 = (now = new Date(Date.now() + 60_000));
+    now = new Date();
     const s = await shop(30);
+    const time = timeline(s.tenantId);
     const order = await s.buy();
     const [ent] = await db.entitlement.findMany({ where: { orderId: order.id } });
-    expect(ent!.endsAt).toEqual(at(t0, 30));
+    expect(ent!.endsAt).toEqual(time.at(30));
     expect(gateway.rolesOf(s.guildId, s.userId)).toEqual([s.roleId]);
-    expect(await scheduled(ACCESS_TASKS.remind, order.id)).toEqual([at(t0, 27)]);
-    expect(await scheduled(ACCESS_TASKS.expire, order.id)).toEqual([at(t0, 30)]);
+    expect(await scheduled(ACCESS_TASKS.remind, order.id)).toEqual([time.at(27)]);
+    expect(await scheduled(ACCESS_TASKS.expire, order.id)).toEqual([time.at(30)]);
 
-    now = at(t0, 26);
+    await time.to(26);
     expect(await runDue()).toEqual([]); // nothing is due yet
-    now = at(t0, 27, 60_000);
+    await time.to(27, 60_000);
     await runDue();
     expect(dmsTo(s.userId).map((e) => e.title)).toEqual(['Your access to Pro Membership ends soon']);
     expect(gateway.rolesOf(s.guildId, s.userId)).toEqual([s.roleId]);
 
-    now = at(t0, 30, 60_000);
+    await time.to(30, 60_000);
+    const before = await databaseNow(db);
     await runDue();
+    const after = await databaseNow(db);
     expect(gateway.rolesOf(s.guildId, s.userId)).toEqual([]);
-    expect(await db.entitlement.findUniqueOrThrow({ where: { id: ent!.id } })).toMatchObject({ status: 'REVOKED', revokedAt: now });
+    const revoked = await db.entitlement.findUniqueOrThrow({ where: { id: ent!.id } });
+    expect(revoked.status).toBe('REVOKED');
+    // Revoked when its expiry ran, by the database's clock.
+    expect(revoked.revokedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    expect(revoked.revokedAt!.getTime()).toBeLessThanOrEqual(after.getTime());
     const ended = dmsTo(s.userId)[1]!;
     expect(ended.title).toBe('Your access to Pro Membership has ended');
     expect(ended.description).toContain('use `/order` and buy **Pro Membership** again');
@@ -153,15 +179,16 @@ describe('time-limited access', () => {
   });
 
   it('buying again extends from the current end: no reminder or removal in between, one at the new end', async () => {
-    const t0 = (now = new Date(Date.now() + 60_000));
+    now = new Date();
     const s = await shop(30);
+    const time = timeline(s.tenantId);
     const first = await s.buy();
-    now = at(t0, 10);
+    await time.to(10);
     const second = await s.buy();
     const [renewed] = await db.entitlement.findMany({ where: { orderId: second.id } });
-    expect(renewed!.endsAt).toEqual(at(t0, 60));
+    expect(renewed!.endsAt).toEqual(time.at(60));
 
-    now = at(t0, 30, 60_000); // the first period's reminder and end
+    await time.to(30, 60_000); // the first period's reminder and end
     await runDue();
     expect(dmsTo(s.userId)).toEqual([]);
     expect(gateway.rolesOf(s.guildId, s.userId)).toEqual([s.roleId]);
@@ -172,10 +199,10 @@ describe('time-limited access', () => {
       'entitlement.role_kept',
     ]);
 
-    now = at(t0, 57, 60_000);
+    await time.to(57, 60_000);
     await runDue();
     expect(dmsTo(s.userId).map((e) => e.title)).toEqual(['Your access to Pro Membership ends soon']);
-    now = at(t0, 60, 60_000);
+    await time.to(60, 60_000);
     await runDue();
     expect(gateway.rolesOf(s.guildId, s.userId)).toEqual([]);
     expect(dmsTo(s.userId).map((e) => e.title)).toEqual([
@@ -185,13 +212,14 @@ describe('time-limited access', () => {
   });
 
   it('a refund before the end leaves nothing to expire; a product without accessDays schedules nothing', async () => {
-    const t0 = (now = new Date(Date.now() + 60_000));
+    now = new Date();
     const s = await shop(7);
+    const time = timeline(s.tenantId);
     const order = await s.buy();
     await refunds.refund(adminCtx(s.tenantId), order.id, { items: [{ productId: s.product.id, quantity: 1 }] });
     await runDue();
     expect(gateway.rolesOf(s.guildId, s.userId)).toEqual([]);
-    now = at(t0, 8);
+    await time.to(8);
     await runDue();
     expect(dmsTo(s.userId)).toEqual([]);
 

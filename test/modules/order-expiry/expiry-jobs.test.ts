@@ -13,6 +13,7 @@ import { factories } from '../../helpers/factories.js';
 import { MovableClock } from '../../http/invoice/invoice-fixtures.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { listenForJobInserts } from '../../helpers/job-inserts.js';
+import { passPayWindowTime } from './pay-window-time.js';
 
 const db = testDb();
 const f = factories();
@@ -77,7 +78,7 @@ describe('expiry racing a payment', () => {
     for (let i = 0; i < 8; i++) {
       const { tenant, order, product } = await unpaidOrder();
       await t.services.paymentWindows.schedule(tenant.id, order.id);
-      clock.advance(61 * 60);
+      await passPayWindowTime(db, order.id, 61 * 60);
       // The expiry job's body and the admin's approve (what the Approve button and /payment-confirm call), at once.
       const [expired, confirmed] = await Promise.allSettled([
         t.services.paymentWindows.expire(tenant.id, order.id),
@@ -110,7 +111,7 @@ describe('expiry racing a payment', () => {
     const { t } = await instance(clock, false);
     const { tenant, order, product } = await unpaidOrder();
     await t.services.paymentWindows.schedule(tenant.id, order.id);
-    clock.advance(61 * 60);
+    await passPayWindowTime(db, order.id, 61 * 60);
     expect(await t.services.paymentWindows.expire(tenant.id, order.id)).toBe('expired');
     await expect(t.services.payments.confirm(adminCtx(tenant.id), { orderId: order.id })).rejects.toMatchObject({
       code: 'ILLEGAL_STATE',
@@ -147,7 +148,7 @@ describe('restarts and several instances', () => {
     // Two new instances (as after a deploy): the deadline passes, the job runs on one of them, once.
     const a = await instance(clock);
     const b = await instance(clock);
-    clock.advance(2 * 60 * 60);
+    await passPayWindowTime(db, order.id, 2 * 60 * 60);
     await runNow(order.id);
     await waitFor('the expiry', async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).status === 'CANCELLED');
     await waitFor('the job finished', async () => (await expiryJob(order.id)).length === 0);

@@ -279,7 +279,7 @@ export function createContainer(opts: ContainerOptions): Services {
   registerReconcileJobs(bus, { db, roleRepair });
   registerHousekeepingJobs(bus, { sql, clock, logger, rules: RETENTION_RULES });
   registerRollupJobs(bus, { sql, clock, logger });
-  registerTimedAccessJobs(bus, { db, clock, audit, logger });
+  registerTimedAccessJobs(bus, { db, audit, logger });
   // URLs a shop types that the server then calls (webhook endpoints, a BTCPay server): https and public
   // addresses only in production, checked when saved and at every connection (platform/outbound/).
   const outbound = { policy: { production: env.NODE_ENV === 'production' }, resolveHost: opts.resolveHost ?? systemResolveHost };

@@ -8,7 +8,6 @@
 // and its expiry, queued again at that end, ran again at once, over and over while the clock stayed behind. A job
 // that finds the end still ahead (brought forward) schedules itself again for the end.
 import { z } from 'zod';
-import type { Clock } from '../../platform/clock.js';
 import { databaseNow } from '../../platform/db/database-now.js';
 import { withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
 import { enqueueJob, type EventBus } from '../../platform/jobs/queue.js';
@@ -68,8 +67,8 @@ export async function scheduleAccessJobs(
   await enqueueJob(tx, ACCESS_TASKS.expire, payload, { runAt: args.endsAt, jobKey: `access-expire:${key}` });
 }
 
-/** `clock` is not read by the jobs: whether an access has ended is the database's call (see above). */
-export function registerTimedAccessJobs(bus: EventBus, deps: { db: Db; clock: Clock; audit: AuditService; logger: Logger }): void {
+/** The jobs read no injected Clock: whether an access has ended is the database's call (see above). */
+export function registerTimedAccessJobs(bus: EventBus, deps: { db: Db; audit: AuditService; logger: Logger }): void {
   const running = (tx: Tx | Db, p: z.infer<typeof accessJobPayload>) =>
     tx.entitlement.findMany({
       where: { tenantId: p.tenantId, orderId: p.orderId, productId: p.productId, status: 'GRANTED', endsAt: { not: null } },

@@ -5,10 +5,9 @@
 // again at once, over and over for as long as the clock stayed behind, and the role stayed meanwhile. One running
 // ahead took the role off before the end. The reminder had the mirror image: "ends soon" sent after the end, or not
 // sent before it. The end is now read by the database's clock, on every instance alike (and so is revokedAt).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ACCESS_EVENTS, ACCESS_TASKS, registerTimedAccessJobs } from '../../../src/modules/entitlements/timed-access.js';
-import type { Clock } from '../../../src/platform/clock.js';
 import { databaseNow, SQL_DATABASE_NOW } from '../../../src/platform/db/database-now.js';
 import { EventBus } from '../../../src/platform/jobs/queue.js';
 import { testDb } from '../../helpers/db.js';
@@ -24,14 +23,18 @@ const SKEW_SECS = 10 * 60;
 
 /** Runs a timed-access job as a worker on an instance whose clock reads the database's now plus `secs` (behind when negative) would. */
 async function runOnSkewedInstance(secs: number, task: string, payload: { tenantId: string; orderId: string; productId: string }) {
-  const offsetMs = (await databaseNow(db)).getTime() - Date.now() + secs * 1000;
-  const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
   const bus = new EventBus();
   // Probes on the customer's DMs, so what the job emits is a job row to look at.
   for (const event of Object.values(ACCESS_EVENTS)) bus.subscribe(event, PROBE, { schema: z.unknown(), run: async () => undefined });
-  registerTimedAccessJobs(bus, { db, clock, audit: s.audit, logger: s.logger });
+  registerTimedAccessJobs(bus, { db, audit: s.audit, logger: s.logger });
   const handler = bus.handlers().get(task)!;
-  await handler.run(handler.schema.parse(payload), { attempt: 1, maxAttempts: 25, jobId: '1' });
+  // The jobs take no Clock: the instance's own clock is Date, set `secs` from the database's for the run.
+  vi.useFakeTimers({ toFake: ['Date'], now: (await databaseNow(db)).getTime() + secs * 1000 });
+  try {
+    await handler.run(handler.schema.parse(payload), { attempt: 1, maxAttempts: 25, jobId: '1' });
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 /** A customer's GRANTED 30-day access, ending `secs` from the database's now (past when negative). */

@@ -49,7 +49,7 @@ const gateway = new FakeRoleGateway();
 const discord = new FakeDiscordApi();
 registerEntitlementJobs(bus, { db, audit, logger, gateway });
 registerLaneDrain(bus, { sql: testSql(), logger, waitFor: () => undefined }); // the role jobs run in the shop's lane
-registerTimedAccessJobs(bus, { db, clock, audit, logger });
+registerTimedAccessJobs(bus, { db, audit, logger });
 
 beforeAll(async () => {
   await discord.start();

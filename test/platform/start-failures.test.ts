@@ -1,23 +1,30 @@
 // The start command's bad-input paths: each ends with one clear message and a non-zero exit.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../helpers/db.js';
-import { spawnMain } from '../helpers/main-process.js';
+import { logLoadedModulesArgs, spawnMain } from '../helpers/main-process.js';
 
 // Each start compiles src/main.ts with tsx: seconds on a quiet machine, much longer on a busy one. The budget is
 // for a start that hangs, not a speed check.
 const START_BUDGET_MS = 100_000;
 
-function start(env: Record<string, string>, timeoutMs = START_BUDGET_MS): Promise<{ code: number | null; output: string }> {
+/** A module of the application proper or of its heavy dependencies (what start.ts loads, not main.ts). */
+const APPLICATION_MODULE =
+  /\/src\/(start|app|container)\.ts$|\/src\/(surfaces|modules|adapters|dev|seed)\/|\/node_modules\/(adminjs|@adminjs|@prisma|pg|graphile-worker)\//;
+
+function start(env: Record<string, string>, nodeArgs: string[] = []): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawnMain({ LOG_LEVEL: 'warn', WORKERS_ENABLED: 'false', ...env });
+    const child = spawnMain({ LOG_LEVEL: 'warn', WORKERS_ENABLED: 'false', ...env }, nodeArgs);
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`start did not exit within ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
+      reject(new Error(`start did not exit within ${START_BUDGET_MS} ms:\n${output}`));
+    }, START_BUDGET_MS);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
@@ -34,6 +41,22 @@ describe('start command failures', { timeout: START_BUDGET_MS + 10_000 }, () => 
     expect(output).toMatch(/DATABASE_URL/);
     expect(output).toMatch(/DISCORD_PUBLIC_KEY/);
     expect(output).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('says the configuration is bad before it loads the application (an operator fixing it line by line does not wait)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'll-start-modules-'));
+    try {
+      const file = join(dir, 'loaded.txt');
+      const { code, output } = await start({ PORT: 'abc' }, logLoadedModulesArgs(file));
+      expect(code).toBe(1);
+      expect(output).toContain('PORT: Invalid input');
+      const loaded = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+      expect(loaded.some((url) => url.endsWith('/src/config/env.ts'))).toBe(true); // the log holds what was loaded
+      // The application and its heavy dependencies were never loaded: main.ts stopped on the configuration first.
+      expect(loaded.filter((url) => APPLICATION_MODULE.test(url))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names TRUST_PROXY when Express would refuse its value, with the other problems and before the database', async () => {

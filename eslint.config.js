@@ -17,7 +17,7 @@ const internalsOf = (names) => ({
 const otherModulesInternals = (self) => internalsOf(publicFaced.filter((m) => m !== self));
 const surfaces = ['admin', 'discord', 'http'];
 const compositionRoot = {
-  group: ['**/container.js', '**/app.js', '**/main.js'],
+  group: ['**/container.js', '**/app.js', '**/main.js', '**/start.js'],
   message:
     'Surfaces receive their narrow Services type (surfaces/<name>/services.ts); the composition root imports them, never the reverse.',
 };

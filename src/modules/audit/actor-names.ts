@@ -76,18 +76,22 @@ async function discordAdminNames(
   ids: readonly string[],
 ): Promise<[string, string][]> {
   if (!ids.length) return [];
-  const [kept, members] = await Promise.all([
-    db.discordAdminName.findMany({ where: { tenantId, discordUserId: { in: [...ids] } }, select: { discordUserId: true, name: true } }),
-    db.customer.findMany({
-      where: { tenantId, discordUserId: { in: [...ids] } },
-      select: { discordUserId: true, displayName: true, username: true },
-    }),
-  ]);
-  const byId = new Map<string, string>();
+  const kept = await db.discordAdminName.findMany({
+    where: { tenantId, discordUserId: { in: [...ids] } },
+    select: { discordUserId: true, name: true },
+  });
+  const byId = new Map(kept.map((k) => [k.discordUserId, k.name]));
+  // The shop's customers only for admins without a kept name (who acted only before names were kept): usually none.
+  const unnamed = ids.filter((id) => !byId.has(id));
+  const members = unnamed.length
+    ? await db.customer.findMany({
+        where: { tenantId, discordUserId: { in: unnamed } },
+        select: { discordUserId: true, displayName: true, username: true },
+      })
+    : [];
   for (const m of members) {
     const name = m.displayName ?? m.username;
     if (name) byId.set(m.discordUserId, name);
   }
-  for (const k of kept) byId.set(k.discordUserId, k.name);
   return ids.map((id) => [id, discordAdminWords(id, byId.get(id) ?? null)]);
 }

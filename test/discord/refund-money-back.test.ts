@@ -122,7 +122,7 @@ describe('/refund says who sends the money back', () => {
       'the refund recorded as sent',
       async () => (await auditOf(shop.order.id, PROCESSOR_REFUND_AUDIT.sent)).length || undefined,
     );
-    const history = await auditTimelineOf(env.t.services, shop.tenant.id, 'Order', shop.order.id);
+    const { timeline: history } = await auditTimelineOf(env.t.services, shop.tenant.id, 'Order', shop.order.id);
     expect(history.map((e) => e.what)).toContain('Refund sent through the payment processor');
     expect(await processorMoneyBack(shop.tenant.id, shop.order.id)).toEqual(['Sent through the payment processor']);
     expect(adminChannelTexts(discordApi(), shop.tenant.adminChannelId!).join('\n')).not.toContain('Refund NOT returned');
@@ -141,7 +141,7 @@ describe('/refund says who sends the money back', () => {
       ),
     );
     expect(alert).toContain('**Return the money to the customer another way.**');
-    const history = await auditTimelineOf(env.t.services, shop.tenant.id, 'Order', shop.order.id);
+    const { timeline: history } = await auditTimelineOf(env.t.services, shop.tenant.id, 'Order', shop.order.id);
     expect(history.map((e) => e.what)).toContain('Refund NOT returned by the payment processor: return the money another way');
     expect(history.map((e) => e.what)).not.toContain('Refund sent through the payment processor');
     expect(await processorMoneyBack(shop.tenant.id, shop.order.id)).toEqual([

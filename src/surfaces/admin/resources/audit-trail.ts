@@ -8,29 +8,35 @@ import type { AdminComponents } from '../components/component-loader.js';
 import { ACTOR_TYPE_LABELS, FIELD_VALUE_WORDS } from '../presentation/labels.js';
 import { SETTINGS_FIELD_CHANGES } from '../presentation/settings-words.js';
 import { addAfter, tenantOfRecord } from './add-after.js';
-import { actorNames } from '../../../modules/audit/actor-names.js';
+import { actorNames, type ActorNames, type ActorRef } from '../../../modules/audit/actor-names.js';
 
-/** The timeline of one entity, as the shop reads it. */
+/**
+ * The timeline of one entity, as the shop reads it, with the names of who acted (actor-names.ts). A page that names
+ * other actors too (the order page: who recorded each receipt, made each refund) passes them as `alsoNaming`: every
+ * name is then read at once, and the page names its other actors from `actors`.
+ */
 export async function auditTimelineOf(
   services: Services,
   tenantId: string,
   entityType: string,
   entityId: string,
-  words: Record<string, Record<string, string>> = {},
-): Promise<TimelineItem[]> {
+  opts: { words?: Record<string, Record<string, string>>; alsoNaming?: readonly ActorRef[] } = {},
+): Promise<{ timeline: TimelineItem[]; actors: ActorNames }> {
   const [entries, tenant] = await Promise.all([
     services.audit.listFor(tenantId, entityType, entityId),
     services.db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true, currency: true } }),
   ]);
-  return presentTimeline(entries, {
+  const actors = await actorNames(services.db, tenantId, [...entries, ...(opts.alsoNaming ?? [])]);
+  const timeline = presentTimeline(entries, {
     timeZone: tenant?.timeZone ?? 'UTC',
     currency: tenant?.currency ?? 'USD',
-    actors: await actorNames(services.db, tenantId, entries),
+    actors,
     actorTypes: ACTOR_TYPE_LABELS,
-    words: { ...FIELD_VALUE_WORDS, ...words },
+    words: { ...FIELD_VALUE_WORDS, ...opts.words },
     // The shop settings' groups of fields, line by line as the form labels them.
     fieldChanges: SETTINGS_FIELD_CHANGES,
   });
+  return { timeline, actors };
 }
 
 /** Adds the "History" timeline to the show page of `resource` (its entries are of entityType = the resource id). */
@@ -46,7 +52,8 @@ export function withAuditTimeline(resource: ResourceWithOptions, services: Servi
       record.params.auditTimelineJson = '[]';
       return response;
     }
-    record.params.auditTimelineJson = JSON.stringify(await auditTimelineOf(services, tenantId, entityType, record.id));
+    const { timeline } = await auditTimelineOf(services, tenantId, entityType, record.id);
+    record.params.auditTimelineJson = JSON.stringify(timeline);
     return response;
   };
   return addAfter(

@@ -196,9 +196,8 @@ export function deletedOrderPaymentsResource(deps: {
             const tenantId = record ? tenantOfRecord(DELETED_ORDER_PAYMENTS, record) : '';
             if (!record || !tenantId) return response;
             record.params.whatToDo = whatToDo(record.params);
-            record.params.auditTimelineJson = JSON.stringify(
-              await auditTimelineOf(services, tenantId, 'Order', String(record.params.orderId)),
-            );
+            const { timeline } = await auditTimelineOf(services, tenantId, 'Order', String(record.params.orderId));
+            record.params.auditTimelineJson = JSON.stringify(timeline);
             return response;
           },
         },

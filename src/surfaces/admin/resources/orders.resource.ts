@@ -1,7 +1,6 @@
 // Orders (spec 000 "Order Management"): list, detail, update, mark as paid, cancel, refund, delete.
 // Every write is a module service call with the admin's TenantContext; AdminJS's generic writes are
 // replaced by handlers, so nothing here writes an order row itself.
-import { actorNames } from '../../../modules/audit/actor-names.js';
 import { refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
 import type { ActionContext, ActionRequest, ActionResponse, After, RecordActionResponse, ResourceWithOptions } from 'adminjs';
 import { randomUUID } from 'node:crypto';
@@ -235,19 +234,22 @@ export function orderResource(deps: {
     // The audit trail as the readable timeline (who, what, before -> after, money as money, shop time zone);
     // product ids in it (refunded lines, item edits) read as the order's product names.
     const productNames = Object.fromEntries(detail.items.map((i) => [i.productId, i.name]));
-    const [timeline, timeZone, flagged, processorOutcomes, actors] = await Promise.all([
-      auditTimelineOf(services, tenantId, 'Order', orderId, { productId: productNames }),
+    const [{ timeline, actors }, timeZone, flagged, processorOutcomes] = await Promise.all([
+      auditTimelineOf(services, tenantId, 'Order', orderId, {
+        words: { productId: productNames },
+        // Who made each refund, ticked its return done, and recorded each receipt: named with the history's actors, in
+        // one read, by the one rule (audit/actor-names.ts).
+        alsoNaming: [
+          ...detail.refunds.flatMap((r) => [
+            r,
+            ...(r.manualReturnDoneByType ? [{ actorType: r.manualReturnDoneByType, actorId: r.manualReturnDoneById }] : []),
+          ]),
+          ...detail.receipts,
+        ],
+      }),
       shopTimeZone(services.db, tenantId),
       flaggedPayments(services.db, tenantId, orderId),
       processorRefundOutcomes(services.db, tenantId, orderId),
-      // Who made each refund, ticked its return done, and recorded each receipt: named by the one rule (audit/actor-names.ts).
-      actorNames(services.db, tenantId, [
-        ...detail.refunds.flatMap((r) => [
-          { actorType: r.actorType, actorId: r.actorId },
-          ...(r.manualReturnDoneByType ? [{ actorType: r.manualReturnDoneByType, actorId: r.manualReturnDoneById }] : []),
-        ]),
-        ...detail.receipts,
-      ]),
     ]);
     params.detailJson = JSON.stringify(orderView(detail, timeline, actors, timeZone, flagged, services.clock.now(), processorOutcomes));
     params.total = formatMoney(detail.totalCents, detail.currency);

@@ -86,11 +86,6 @@ export function customerLabel(c: { displayName: string | null; username: string 
   return c.displayName ?? c.username ?? c.discordUserId;
 }
 
-/** Who did it, for people: the one naming rule (modules/audit/actor-names.ts), with the names read for the page. */
-function actorOf(type: string, id: string | null, names: ActorNames): string {
-  return actorName({ actorType: type, actorId: id }, names);
-}
-
 /** A stored enum value as the page shows it: the word and its badge colours. */
 interface Shown {
   value: string;
@@ -320,7 +315,7 @@ export function orderView(
         id: r.id,
         amount: m(r.amountCents),
         note: r.note,
-        by: actorOf(r.actorType, r.actorId, actors),
+        by: actorName(r, actors),
         at: r.createdAt.toISOString(),
         atShown: formatDateTime(r.createdAt, timeZone),
       })),
@@ -387,7 +382,7 @@ export function orderView(
       items: refundItemsText(r.items, names),
       at: r.createdAt.toISOString(),
       atShown: formatDateTime(r.createdAt, timeZone),
-      by: actorOf(r.actorType, r.actorId, actors),
+      by: actorName(r, actors),
       processorReturn: processorReturnText(o, r, processorOutcomes.get(r.id), m),
       // Money the processor does not send back: the admin's to-do until ticked done.
       manualReturn: r.manualReturnMethod
@@ -397,7 +392,9 @@ export function orderView(
             instruction: manualReturnInstruction(m(r.manualReturnCents ?? r.amountCents), customerName, r.manualReturnMethod),
             doneAt: r.manualReturnDoneAt?.toISOString() ?? null,
             doneAtShown: shownAt(r.manualReturnDoneAt),
-            doneBy: r.manualReturnDoneByType ? actorOf(r.manualReturnDoneByType, r.manualReturnDoneById, actors) : null,
+            doneBy: r.manualReturnDoneByType
+              ? actorName({ actorType: r.manualReturnDoneByType, actorId: r.manualReturnDoneById }, actors)
+              : null,
           }
         : null,
     })),

@@ -13,7 +13,8 @@ import { actorNames, type ActorNames, type ActorRef } from '../../../modules/aud
 /**
  * The timeline of one entity, as the shop reads it, with the names of who acted (actor-names.ts). A page that names
  * other actors too (the order page: who recorded each receipt, made each refund) passes them as `alsoNaming`: every
- * name is then read at once, and the page names its other actors from `actors`.
+ * name is then read at once, and the page names its other actors from `actors`. `timeZone` is the shop's, read for the
+ * timeline (UTC for a shop that is gone, as shop-time-zone.ts): the page shows its other times in it too.
  */
 export async function auditTimelineOf(
   services: Services,
@@ -21,14 +22,15 @@ export async function auditTimelineOf(
   entityType: string,
   entityId: string,
   opts: { words?: Record<string, Record<string, string>>; alsoNaming?: readonly ActorRef[] } = {},
-): Promise<{ timeline: TimelineItem[]; actors: ActorNames }> {
+): Promise<{ timeline: TimelineItem[]; actors: ActorNames; timeZone: string }> {
   const [entries, tenant] = await Promise.all([
     services.audit.listFor(tenantId, entityType, entityId),
     services.db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true, currency: true } }),
   ]);
   const actors = await actorNames(services.db, tenantId, [...entries, ...(opts.alsoNaming ?? [])]);
+  const timeZone = tenant?.timeZone ?? 'UTC';
   const timeline = presentTimeline(entries, {
-    timeZone: tenant?.timeZone ?? 'UTC',
+    timeZone,
     currency: tenant?.currency ?? 'USD',
     actors,
     actorTypes: ACTOR_TYPE_LABELS,
@@ -36,7 +38,7 @@ export async function auditTimelineOf(
     // The shop settings' groups of fields, line by line as the form labels them.
     fieldChanges: SETTINGS_FIELD_CHANGES,
   });
-  return { timeline, actors };
+  return { timeline, actors, timeZone };
 }
 
 /** Adds the "History" timeline to the show page of `resource` (its entries are of entityType = the resource id). */

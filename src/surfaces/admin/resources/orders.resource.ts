@@ -234,7 +234,7 @@ export function orderResource(deps: {
     // The audit trail as the readable timeline (who, what, before -> after, money as money, shop time zone);
     // product ids in it (refunded lines, item edits) read as the order's product names.
     const productNames = Object.fromEntries(detail.items.map((i) => [i.productId, i.name]));
-    const [{ timeline, actors }, timeZone, flagged, processorOutcomes] = await Promise.all([
+    const [{ timeline, actors, timeZone }, flagged, processorOutcomes] = await Promise.all([
       auditTimelineOf(services, tenantId, 'Order', orderId, {
         words: { productId: productNames },
         // Who made each refund, ticked its return done, and recorded each receipt: named with the history's actors, in
@@ -247,7 +247,6 @@ export function orderResource(deps: {
           ...detail.receipts,
         ],
       }),
-      shopTimeZone(services.db, tenantId),
       flaggedPayments(services.db, tenantId, orderId),
       processorRefundOutcomes(services.db, tenantId, orderId),
     ]);

@@ -1,6 +1,7 @@
 // A local stand-in for Discord's REST API (v10) that speaks its wire format: used by the tests and by the
 // development server's simulator mode (no Discord application needed). It records every call and can be
-// told to fail the way Discord fails (403 with code 50007, 429 with retry_after, 5xx). It keeps the channel
+// told to fail the way Discord fails (403 with code 50007, 429 with retry_after, 5xx; a user's DMs refused with any
+// status and code: refuseDms). It keeps the channel
 // messages it created, as Discord does: `GET /channels/{channel.id}/messages` lists a channel's (newest first),
 // `PATCH /channels/{channel.id}/messages/{message.id}` edits one (the fields sent replace the message's), `DELETE`
 // of that route deletes it, and either answers 404 with code 10008 (Unknown Message) for a message it does not
@@ -174,8 +175,11 @@ export class FakeDiscordApi {
   /** Requests past a rate limit (answered 429), in arrival order. */
   readonly overshoot: Overshoot[] = [];
   private readonly dmChannels = new Map<string, string>(); // channel id -> user id
-  /** Users whose DMs are closed: a message to their DM channel gets 403 with code 50007, as Discord answers. */
-  private readonly closedDms = new Set<string>();
+  /**
+   * Users whose DMs Discord refuses, and how (status and Discord's body `{ message, code }`): a message to their DM
+   * channel gets it, and so does opening that channel when `atOpen` (a deleted account: 10013 Unknown User).
+   */
+  private readonly refusedDms = new Map<string, { status: number; body: { message: string; code: number }; atOpen: boolean }>();
   /** `channel id:message id` -> the message as it is now (created by POST, edited by PATCH, gone after DELETE). */
   private readonly messages = new Map<string, Record<string, unknown>>();
   /** channel id + nonce -> the message created with it (Discord's enforce_nonce de-duplication). */
@@ -238,7 +242,7 @@ export class FakeDiscordApi {
     this.limits.length = 0;
     this.windows.clear();
     this.overshoot.length = 0;
-    this.closedDms.clear();
+    this.refusedDms.clear();
   }
 
   /**
@@ -340,7 +344,21 @@ export class FakeDiscordApi {
 
   /** From now on, messages to this user's DM channel are refused as Discord refuses them (403, code 50007). */
   closeDms(userId: string): void {
-    this.closedDms.add(userId);
+    this.refuseDms(userId, 403, { message: 'Cannot send messages to this user', code: 50007 });
+  }
+
+  /**
+   * From now on, messages to this user's DM channel are refused with `status` and Discord's error body (e.g. 403
+   * `{ message: 'Missing Access', code: 50001 }`); with `atOpen`, opening the DM channel (POST /users/@me/channels) is
+   * refused too, as for a deleted account (404 `{ message: 'Unknown User', code: 10013 }`).
+   */
+  refuseDms(userId: string, status: number, body: { message: string; code: number }, opts: { atOpen?: boolean } = {}): void {
+    this.refusedDms.set(userId, { status, body, atOpen: opts.atOpen ?? false });
+  }
+
+  /** From now on, this user's DMs are accepted again (undoes closeDms and refuseDms). */
+  acceptDms(userId: string): void {
+    this.refusedDms.delete(userId);
   }
 
   /** The user a DM channel created through POST /users/@me/channels belongs to. */
@@ -493,6 +511,8 @@ export class FakeDiscordApi {
     let match: RegExpMatchArray | null;
     if (method === 'POST' && path === '/users/@me/channels') {
       const recipient = String((body as { recipient_id?: string })?.recipient_id ?? '');
+      const refused = this.refusedDms.get(recipient);
+      if (refused?.atOpen) return send(refused.status, refused.body);
       let channelId = [...this.dmChannels.entries()].find(([, u]) => u === recipient)?.[0];
       if (!channelId) {
         channelId = fakeSnowflake();
@@ -501,8 +521,8 @@ export class FakeDiscordApi {
       return send(200, { id: channelId, type: 1, recipients: [{ id: recipient, username: `user${recipient.slice(-4)}` }] });
     }
     if ((match = m(/^\/channels\/(\d+)\/messages$/)) && method === 'POST') {
-      if (this.closedDms.has(this.dmChannels.get(match[1]!) ?? ''))
-        return send(403, { message: 'Cannot send messages to this user', code: 50007 });
+      const refused = this.refusedDms.get(this.dmChannels.get(match[1]!) ?? '');
+      if (refused) return send(refused.status, refused.body);
       // Discord: with enforce_nonce, a nonce seen in this channel recently returns the existing message.
       const { nonce, enforce_nonce: enforce } = (body ?? {}) as { nonce?: string; enforce_nonce?: boolean };
       const nonceKey = enforce && nonce ? `${match[1]}:${nonce}` : undefined;

@@ -1,6 +1,7 @@
 // Admin commands and buttons (/refund in every mode, reject with a reason) and how notifications survive
-// Discord's failures: DMs closed (50007: not retried, recorded), 429 with Retry-After and 5xx (retried,
-// delivered once).
+// Discord's failures: DMs closed (50007: not retried, recorded), another refusal for good (10013 Unknown User,
+// 50001 Missing Access: not retried, kept as a missed notice with Discord's code, admins told, the customer's DMs
+// not marked closed), 429 with Retry-After and 5xx (retried, delivered once).
 import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
@@ -223,6 +224,48 @@ describe('notification failures', () => {
     expect(dmPostsTo(s.customer.discordUserId, '')).toEqual([]);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).customerDmFailedAt).toBeInstanceOf(Date);
   });
+
+  // Before, any refusal but 50007 only logged a warning and ended the job: the customer never got the receipt, no
+  // missed notice was kept, and nobody in the shop learnt of it.
+  it.each([
+    { refusal: '403, 50001 Missing Access', status: 403, body: { message: 'Missing Access', code: 50001 }, atOpen: false },
+    { refusal: '404, 10013 Unknown User (account deleted)', status: 404, body: { message: 'Unknown User', code: 10013 }, atOpen: true },
+  ])(
+    "a receipt DM Discord refuses for good ($refusal): kept as a missed notice with Discord's code, admins told, DMs not marked closed",
+    async ({ status, body, atOpen }) => {
+      const s = await f.shop();
+      const userId = s.customer.discordUserId;
+      const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid' });
+      h.fake.refuseDms(userId, status, body, { atOpen });
+      await emitPaid(s.tenant.id, order.id, order.payment.id);
+      const note = await h.fake.waitFor(
+        (c) =>
+          c.method === 'POST' &&
+          c.path === `/channels/${s.tenant.adminChannelId}/messages` &&
+          JSON.stringify(c.body).includes('Customer not reached') &&
+          JSON.stringify(c.body).includes(`order #${order.number}`),
+      );
+      const said = JSON.stringify(note.body);
+      expect(said).toContain(`<@${userId}>`);
+      expect(said).toContain(`payment receipt for order #${order.number}`);
+      expect(said).toContain(`Discord refused it (${status}, code ${body.code} ${body.message}`);
+      expect(said).not.toContain('does not accept direct messages');
+      await waitForJobsDone();
+
+      const notices = await db.missedNotice.findMany({ where: { orderId: order.id } });
+      expect(notices).toEqual([expect.objectContaining({ kind: 'order-paid', refusedStatus: status, refusedCode: body.code })]);
+      expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).customerDmFailedAt).toBeInstanceOf(Date);
+      // Not the customer's closed DMs: no fast path for their next DM.
+      expect((await db.customer.findUniqueOrThrow({ where: { id: s.customer.id } })).dmClosedAt).toBeNull();
+
+      // Their next DM is tried (here Discord accepts it again), not skipped as for closed DMs.
+      h.fake.acceptDms(userId);
+      await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.orderDelivered, { tenantId: s.tenant.id, orderId: order.id }));
+      await waitFor('the delivery DM', async () => dmPostsTo(userId, '').some((c) => c.status === 200));
+      await waitForJobsDone();
+      expect(await db.missedNotice.count({ where: { orderId: order.id } })).toBe(1);
+    },
+  );
 
   it('429 with Retry-After is waited out and the receipt is delivered once', async () => {
     const s = await f.shop();

@@ -1,9 +1,10 @@
 // Customers hear what happens to their order, through the surfaces an admin uses (REST, the panel's API)
 // and observed as DMs in the fake Discord API: shipped (tracking number and the carrier's tracking link),
 // delivered, cancelled (by whom and why), items changed; each once even when its job runs twice. When the
-// customer's DMs are closed (50007) the order shows it (panel, REST) and their next interaction with the
-// bot shows the missed message, once. A second "Send invoice link" is a second DM. The customer's DM channel
-// is opened once and remembered (opened again when Discord no longer knows it).
+// customer's DMs are closed (50007), or Discord refuses the DM otherwise (10013...), the order shows it and why
+// (panel, REST) and their next interaction with the bot shows the missed message, once. A second "Send invoice
+// link" is a second DM. The customer's DM channel is opened once and remembered (opened again when Discord no longer
+// knows it).
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
@@ -345,7 +346,14 @@ describe('DMs closed (50007)', () => {
       return res.body.customerNotices.undelivered.length ? res.body : undefined;
     });
     expect(rest.customerNotices.dmFailedAt).toEqual(expect.any(String));
-    expect(rest.customerNotices.undelivered).toEqual([expect.objectContaining({ kind: 'order-shipped', shownInDiscordAt: null })]);
+    expect(rest.customerNotices.undelivered).toEqual([
+      expect.objectContaining({
+        kind: 'order-shipped',
+        shownInDiscordAt: null,
+        why: 'their DMs are closed',
+        discordRefusal: { status: 403, code: 50007 },
+      }),
+    ]);
     expect(dmsTo(s.customer.discordUserId, 'shipped')).toHaveLength(0);
 
     // The panel's order page says the customer was not reached, and with what.
@@ -363,6 +371,7 @@ describe('DMs closed (50007)', () => {
     expect(next.data.embeds![0]!.description).toContain(`order #${order.number} shipped`);
     expect(next.data.embeds![0]!.description).toContain('RR123456785GB');
     expect(next.data.embeds![0]!.description).toContain('https://www.royalmail.com/track-your-item#/tracking-results/RR123456785GB');
+    expect(next.data.embeds![0]!.footer?.text).toContain('Your DMs from this server are closed');
     expect(textOf(next)).toContain(`#${order.number}`); // the /orders answer itself is still there
     // Once: the interaction after that is the plain answer.
     const after = await interact(h, commandInteraction(buyer, 'orders'));
@@ -382,6 +391,34 @@ describe('DMs closed (50007)', () => {
     await queueDrained(order.id);
     expect(await db.missedNotice.count({ where: { orderId: order.id } })).toBe(1);
     expect(dmsTo(s.customer.discordUserId, '')).toHaveLength(0);
+  });
+});
+
+describe('a DM Discord refuses for another reason (10013 Unknown User)', () => {
+  it("shows on the REST order with Discord's code, and the customer's next interaction shows it without saying their DMs are closed", async () => {
+    const s = await shop();
+    const order = await paidOrder(s);
+    h.fake.refuseDms(s.customer.discordUserId, 404, { message: 'Unknown User', code: 10013 }, { atOpen: true });
+    await s.api.patch(`/orders/${order.id}`, { shippingStatus: 'SHIPPED', trackingNumber: 'RR123456785GB' }).expect(200);
+    const rest = await waitFor('an undelivered notice on the order', async () => {
+      const res = await s.api.get(`/orders/${order.id}`).expect(200);
+      return res.body.customerNotices.undelivered.length ? res.body : undefined;
+    });
+    h.fake.acceptDms(s.customer.discordUserId);
+    expect(rest.customerNotices.dmFailedAt).toEqual(expect.any(String));
+    expect(rest.customerNotices.undelivered).toEqual([
+      expect.objectContaining({
+        kind: 'order-shipped',
+        why: 'Discord refused it (404, code 10013 Unknown User: their Discord account may be deleted)',
+        discordRefusal: { status: 404, code: 10013 },
+      }),
+    ]);
+
+    const buyer = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId, username: s.customer.username ?? 'buyer' }) };
+    const next = await interact(h, commandInteraction(buyer, 'orders'));
+    expect(next.data.embeds![0]!.title).toBe('A message we could not send you');
+    expect(next.data.embeds![0]!.description).toContain('RR123456785GB');
+    expect(next.data.embeds![0]!.footer?.text).toBe('Discord did not deliver these to you as direct messages.');
   });
 });
 

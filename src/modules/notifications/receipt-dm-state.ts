@@ -2,10 +2,12 @@
 // stands, for the invoice page, which says so to the customer instead of promising a DM that may never come:
 // - sent: its delivery is recorded (notification_deliveries, kept DELIVERY_RECORD_KEEP_MS) or the DM itself is
 //   (sent_direct_messages, kept until the customer's erasure edits it);
-// - not-sent: Discord refused it (DMs closed, 50007) and it was kept as a missed notice (dm-status.service.ts);
+// - not-sent: Discord refused it for good (DMs closed, 50007, or any other refusal that is not retried: 10013 Unknown
+//   User, 50001 Missing Access...), or the customer's DMs were known closed, and it was kept as a missed notice
+//   (dm-status.service.ts);
 // - sending: neither, and its job is still to run (waiting, retrying or running);
-// - unknown: none of these (the job ended on another Discord refusal or ran out of attempts, or the records of a DM sent
-//   long ago are gone): the page promises nothing and is the receipt.
+// - unknown: none of these (the job ran out of attempts, or the records of a DM sent long ago are gone): the page
+//   promises nothing and is the receipt.
 // One statement of index reads (notification_deliveries' key, sent_direct_messages' and missed_notices' orderId, the
 // job's task and payload).
 import { Prisma, type Db } from '../../platform/db/prisma.js';

@@ -22,7 +22,8 @@ function orderDetailSql(tenantId: string, orderId: string): Prisma.Sql {
       COALESCE((SELECT json_agg(p ORDER BY p."createdAt", p.id) FROM payments p WHERE p."orderId" = o.id), '[]'::json) AS payments,
       COALESCE((SELECT json_agg(r ORDER BY r."createdAt", r.id) FROM refunds r WHERE r."orderId" = o.id), '[]'::json) AS refunds,
       COALESCE((SELECT json_agg(x ORDER BY x."createdAt", x.id) FROM payment_receipts x WHERE x."orderId" = o.id), '[]'::json) AS receipts,
-      COALESCE((SELECT json_agg(json_build_object('id', m.id, 'kind', m.kind, 'createdAt', m."createdAt", 'shownAt', m."shownAt")
+      COALESCE((SELECT json_agg(json_build_object('id', m.id, 'kind', m.kind, 'createdAt', m."createdAt", 'shownAt', m."shownAt",
+                                                  'refusedStatus', m."refusedStatus", 'refusedCode', m."refusedCode")
                   ORDER BY m."createdAt", m.id) FROM missed_notices m WHERE m."orderId" = o.id), '[]'::json) AS "missedNotices",
       (SELECT row_to_json(c) FROM customers c WHERE c.id = o."customerId") AS customer
     FROM orders o

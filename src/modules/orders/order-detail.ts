@@ -16,8 +16,11 @@ export const orderDetailInclude = {
   payments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
   refunds: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
   receipts: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-  /** DMs that did not reach the customer (DMs closed), for the order page and the REST order. */
-  missedNotices: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true, kind: true, createdAt: true, shownAt: true } },
+  /** DMs that did not reach the customer (DMs closed, or Discord refused them: why), for the order page and the REST order. */
+  missedNotices: {
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { id: true, kind: true, createdAt: true, shownAt: true, refusedStatus: true, refusedCode: true },
+  },
   customer: true,
 } satisfies PrismaTypes.OrderInclude;
 

@@ -308,6 +308,13 @@ export const dmNotDeliveredPayload = z.object({
   kind: z.string(),
   /** The missed notice: one event, and one note to the admins, per missed message. */
   noticeId: z.string(),
+  /**
+   * What Discord answered when it refused the DM (notifications/missed-notices.ts DmRefusal): its HTTP status and JSON
+   * error code. Both null: no call made, the customer's DMs known closed. Absent in events emitted before they were
+   * carried (all of them DMs closed, 50007).
+   */
+  refusedStatus: z.number().int().nullish(),
+  refusedCode: z.number().int().nullish(),
 });
 export const rolePayload = z.object({ tenantId: z.string(), entitlementId: z.string() });
 

@@ -1,4 +1,4 @@
-// The customer's next interaction after DMs failed: the messages they missed (missed_notices) ride along
+// The customer's next interaction after DMs failed (closed, or refused by Discord otherwise): the messages they missed (missed_notices) ride along
 // on the bot's reply, once. Only replies only they can see carry them: a new ephemeral message (type 4
 // with flag 64) or an update of an ephemeral message (type 7 on a message with flag 64). Anything else
 // (a modal, a public message) leaves them for the next interaction. The notices are taken (marked shown)
@@ -11,7 +11,7 @@ import {
   type APIInteractionResponse,
 } from 'discord-api-types/v10';
 import type { MissedNotice } from '../../generated/prisma/index.js';
-import type { MissedNotices } from '../../modules/notifications/missed-notices.js';
+import { dmsClosed, type MissedNotices } from '../../modules/notifications/missed-notices.js';
 import { clip, COLORS, embed, embedChars, MESSAGE_EMBED_CHARS_MAX } from './replies.js';
 
 /** Discord's limits for one message: 10 embeds, 6000 characters across them. */
@@ -78,7 +78,12 @@ export async function withMissedNotices(
     title: shown.length === 1 ? 'A message we could not send you' : 'Messages we could not send you',
     color: COLORS.warn,
     description: shown.map((n) => paragraph(n, per)).join('\n\n'),
-    footer: { text: 'Your DMs from this server are closed. Allow direct messages to get these as they happen.' },
+    // Only closed DMs are theirs to open (another refusal, such as the bot's missing access, is not).
+    footer: {
+      text: shown.some(dmsClosed)
+        ? 'Your DMs from this server are closed. Allow direct messages to get these as they happen.'
+        : 'Discord did not deliver these to you as direct messages.',
+    },
   });
   return { ...reply, data: { ...reply.data, embeds: [notice, ...existing] } } as APIInteractionResponse;
 }

@@ -1,6 +1,8 @@
 // A paid order's invoice page says where the customer's receipt DM stands, read from what the notification job
 // recorded (notifications/receipt-dm-state.ts): being sent (its job has not run), sent (Discord accepted it), or not
-// sent (Discord refused it: DMs closed, 50007), when the page is the customer's receipt and shows what one holds.
+// sent (Discord refused it for good: DMs closed, 50007, or another refusal such as 10003 or 10013, kept as a missed
+// notice as well since), when the page is the customer's receipt and shows what one holds. With none of these
+// recorded (the records of a DM sent long ago gone), the page promises nothing.
 // Before, every paid order's page said "Your receipt is sent to you in Discord as a direct message." from the moment
 // it was paid, also to a customer whose DMs are closed and who never got one.
 import request from 'supertest';
@@ -118,7 +120,7 @@ describe('the receipt DM, as the paid invoice page tells it', () => {
     const { s, order, path, confirm } = await unpaidOrderWithLink();
     const text = await paidWithDmRefused({ order, path, confirm }, 403, { message: 'Cannot send messages to this user', code: 50007 });
     expect(text).toContain(
-      "We could not send your receipt to you in Discord: Discord did not accept a direct message to you (your direct messages may be closed to this shop's server). This page is your receipt. Save or print it: this link stops working on",
+      "We could not send your receipt to you in Discord: Discord did not accept a direct message to you (for example, when your direct messages are closed to this shop's server). This page is your receipt. Save or print it: this link stops working on",
     );
     expect(text).not.toContain(OLD_PROMISE);
     expect(text).not.toContain('data-state="sent"');
@@ -135,11 +137,36 @@ describe('the receipt DM, as the paid invoice page tells it', () => {
     expect(text).toContain(`<p id="paid-with">Paid with Zelle on <time datetime="${paid.paidAt!.toISOString()}">`);
   });
 
-  it('promises nothing once the receipt job ended without a DM (Discord refused it otherwise: no record, no job)', async () => {
-    const { order, path, confirm } = await unpaidOrderWithLink();
-    // A refusal other than closed DMs (here the DM channel is unknown, 10003): the job ends, as for any 4xx, and
-    // nothing records the DM. The page said "being sent" for ever.
-    const text = await paidWithDmRefused({ order, path, confirm }, 404, { message: 'Unknown Channel', code: 10003 });
+  // Before, a refusal other than closed DMs ended the job with nothing recorded, and the page said "unknown": the
+  // customer was not told their receipt never came. Now it is kept as a missed notice, and the page says not sent.
+  it.each([
+    { refusal: 'an unknown DM channel (404, 10003)', status: 404, body: { message: 'Unknown Channel', code: 10003 } },
+    { refusal: 'missing access (403, 50001)', status: 403, body: { message: 'Missing Access', code: 50001 } },
+  ])(
+    'says a receipt Discord refused otherwise ($refusal) was not sent either, and that the page is the receipt',
+    async ({ status, body }) => {
+      const { order, path, confirm } = await unpaidOrderWithLink();
+      const text = await paidWithDmRefused({ order, path, confirm }, status, body);
+      expect(text).toContain(
+        '<div class="notice" id="receipt" data-state="not-sent">We could not send your receipt to you in Discord: Discord did not accept a direct message to you (for example, when your direct messages are closed to this shop\'s server). This page is your receipt. Save or print it: this link stops working on',
+      );
+      expect(text).not.toContain('being sent');
+      expect(text).not.toContain(OLD_PROMISE);
+      const kept = await h.t.services.db.missedNotice.findFirstOrThrow({ where: { orderId: order.id } });
+      expect(kept).toMatchObject({ kind: 'order-paid', refusedStatus: status, refusedCode: body.code });
+    },
+  );
+
+  it('promises nothing once the receipt job ended and none of its records is left (a DM sent long ago)', async () => {
+    const { s, order, path, confirm } = await unpaidOrderWithLink();
+    await confirm();
+    await runJobs();
+    await receiptJobEnded(order.id);
+    expect(h.fake.directMessages().filter((m) => m.userId === s.customer.discordUserId)).toHaveLength(1);
+    // What the receipt left behind, gone as it goes with time (the delivery record) or an erasure (the DM's record).
+    await h.t.services.db.$executeRaw`DELETE FROM notification_deliveries WHERE key LIKE ${`%${order.id}%`}`;
+    await h.t.services.db.$executeRaw`DELETE FROM sent_direct_messages WHERE "orderId" = ${order.id}`;
+    const text = await page(path);
     expect(text).toContain(
       '<div class="notice" id="receipt" data-state="unknown">This page is your receipt. Save or print it: this link stops working on',
     );

@@ -2,8 +2,9 @@
 //   entitlement.access_ending > discord-notify : the access ends on <date>; /order the product to extend it
 //   entitlement.access_ended  > discord-notify : the access ended and the role was removed; /order to renew
 // Sent through the shared customer-DM machinery (order-notifications.ts): once per (order, product), and
-// when the customer's DMs are closed (50007) the notice is kept as a missed notice (shown on the order and
-// at their next interaction), recorded on the customer and told to the admins. 429 is waited out by
+// when Discord refuses it for good (DMs closed, 50007, or another 4xx but 429) the notice is kept as a missed notice
+// with Discord's code (shown on the order and at their next interaction) and told to the admins; closed DMs are
+// recorded on the customer too. 429 is waited out by
 // @discordjs/rest; 5xx and network errors throw, so the queue retries.
 import type { EventBus } from '../../../platform/jobs/queue.js';
 import { ACCESS_EVENTS, accessNoticePayload, type AccessNoticePayload } from '../../../modules/entitlements/timed-access.js';

@@ -2,9 +2,9 @@
 //   entitlement.digital_delivered > discord-notify      : DM with the order's licence keys / download links, for
 //                                                         jobs queued before the receipt carried them (no longer emitted)
 //   entitlement.keys_low          > discord-admin-alert : the admin channel learns a key stock is low or short
-// The DM goes through the shared customer-DM machinery (order-notifications.ts): once, and when the
-// customer's DMs are closed (50007) it is kept as a missed notice with the keys (shown at their next
-// interaction; /orders detail shows them too) and the admins are told. The admin alert: 4xx other than 429
+// The DM goes through the shared customer-DM machinery (order-notifications.ts): once, and when Discord
+// refuses it for good (DMs closed, 50007, or another 4xx but 429) it is kept as a missed notice with the keys (shown
+// at their next interaction; /orders detail shows them too) and the admins are told. The admin alert: 4xx other than 429
 // end the job (logged), anything else is retried.
 import { Routes } from 'discord-api-types/v10';
 import type { REST } from '@discordjs/rest';

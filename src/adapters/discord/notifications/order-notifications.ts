@@ -32,14 +32,17 @@
 // the order was when deleted (toDeletedOrdersCustomer); every other DM about it ends unsent (docs/decisions/jobs.md).
 // Every DM sent is recorded with its delivery, in one statement (its channel and message id from Discord's answer:
 // notifications/sent-dms.ts), so erasing the customer's data can edit it (dm-erasure.ts).
-// Failure handling: DMs closed (50007) are not retried and are recorded on the order and the customer,
-// the message itself is kept as a missed notice (shown on the order, and to the customer at their next
+// Failure handling: a customer DM Discord refuses for good (a 4xx other than 429: DMs closed 50007, a deleted
+// account 10013, missing access 50001...) is not retried and is recorded on the order, the message itself is kept
+// as a missed notice with Discord's status and code (shown on the order with why, and to the customer at their next
 // interaction with the bot), and the admins are told by the event above, all in one transaction
-// (modules/notifications/dm-status.service.ts): the note waits for the admin channel in its lane, not in the DM's job;
+// (modules/notifications/dm-status.service.ts): the note waits for the admin channel in its lane, not in the DM's job.
+// Only 50007 also marks the customer's DMs closed (later DMs skip the call for a while); after any other refusal their
+// next DM is tried (docs/decisions/dm-refused.md).
 // 429 is waited out by @discordjs/rest (Retry-After) inside a DM's job, while the admin-channel jobs run in
 // the shop's lane (admin-channel-lane.ts), which waits for the reset with no worker slot held; 5xx and network
-// errors throw, so the job is retried with backoff and never lost; other 4xx (a deleted
-// channel, missing access) are logged and end the job, since retrying cannot fix them and Discord bans IPs
+// errors throw, so the job is retried with backoff and never lost; an admin-channel message's 4xx (a deleted
+// channel, missing access) is logged and ends the job, since retrying cannot fix them and Discord bans IPs
 // that repeat invalid requests.
 import { partsOfRefund, refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
 import { refundMoneyBack } from '../../../modules/refunds/refund-money-back.js';
@@ -107,6 +110,7 @@ import { refundClaimStateAlert } from '../../../surfaces/discord/views/refund-cl
 import { lateMoneyWhy } from '../../../surfaces/discord/views/late-money.view.js';
 import { deliveryNonce, dmDeliveryKey, type DeliveryLog } from '../../../modules/notifications/delivery-log.js';
 import type { SentDm } from '../../../modules/notifications/sent-dms.js';
+import { dmsClosed, refusalText, type DmRefusal } from '../../../modules/notifications/missed-notices.js';
 import { adminOrderMessage, receivedAmountText, settledAdminMessage } from '../../../surfaces/discord/views/admin-order.view.js';
 import type { ProcessorRefundOutcome } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
 import {
@@ -202,8 +206,6 @@ interface DmRecipient {
   orderId: string;
   orderNumber: number | null;
 }
-
-const DM_CLOSED = 50007;
 
 export function registerDiscordNotifications(bus: EventBus, deps: NotificationDeps): CustomerDms {
   const backoffMs = deps.dmClosedBackoffMs ?? 24 * 3600_000;
@@ -353,16 +355,17 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   }
 
   /**
-   * One DM to a customer, sent once per (what, about); 50007 (or DMs known closed) is recorded on the order
-   * and the customer, kept as a missed notice and told to the admins (one transaction: recordNotDelivered),
-   * and ends the job; other errors follow the rules above.
+   * One DM to a customer, sent once per (what, about); a refusal for good (any 4xx but 429: isRefusedByDiscord), or
+   * DMs known closed, is recorded on the order (and, for closed DMs only, the customer), kept as a missed notice with
+   * Discord's status and code and told to the admins (one transaction: recordNotDelivered), and ends the job; other
+   * errors follow the rules above.
    */
   async function send(to: DmRecipient, message: MessageData, what: DmKind, about: string): Promise<void> {
     const { tenant, customer, orderId } = to;
     const tenantId = tenant.id;
     const log = deps.logger.child({ tenantId, orderId, notification: what });
     const key = dmDeliveryKey(what, about);
-    const notDelivered = () =>
+    const notDelivered = (refusal: DmRefusal) =>
       deps.dmStatus.recordNotDelivered({
         tenantId,
         customerId: customer.id,
@@ -370,10 +373,11 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         kind: what,
         deliveryKey: key,
         message: JSON.parse(JSON.stringify(message)) as Prisma.InputJsonValue,
+        ...refusal,
       });
     if (customer.dmClosedAt && Date.now() - customer.dmClosedAt.getTime() < backoffMs) {
       if (await deps.deliveries?.wasDelivered(key)) return;
-      await notDelivered();
+      await notDelivered({ refusedStatus: null, refusedCode: null });
       log.info('customer DMs were recently closed; not trying again, recorded on the order');
       return;
     }
@@ -398,12 +402,16 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       );
       if (customer.dmClosedAt) await deps.dmStatus.recordDmDelivered(tenantId, customer.id);
     } catch (err) {
-      if (discordErrorCode(err) === DM_CLOSED) {
-        await notDelivered();
-        log.info('customer does not accept DMs (50007); recorded on the order, not retried');
-        return;
-      }
-      endOnClientError(err, log);
+      // 429, 5xx and network errors: thrown, so the job is retried (the rules above).
+      if (!isRefusedByDiscord(err)) throw err;
+      const refusal = { refusedStatus: err.status, refusedCode: discordErrorCode(err) ?? null };
+      await notDelivered(refusal);
+      if (dmsClosed(refusal)) log.info('customer does not accept DMs (50007); recorded on the order, not retried');
+      else
+        log.warn(
+          { status: err.status, code: err.code, message: err.message },
+          'Discord refused the DM; kept as a missed notice, recorded on the order, not retried',
+        );
     }
   }
 
@@ -617,7 +625,8 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
         log.info('the customer was deleted since; nobody left to reach');
         return;
       }
-      const note = dmClosedNote(customer.discordUserId, order?.number ?? null, missed.kind);
+      const refusal = { refusedStatus: missed.refusedStatus ?? null, refusedCode: missed.refusedCode ?? null };
+      const note = dmNotDeliveredNote(customer.discordUserId, order?.number ?? null, missed.kind, refusal);
       await postToAdmins(tenantId, tenant.adminChannelId, note, log, `admin:dm-not-delivered:${noticeId}`);
     },
   });
@@ -902,16 +911,22 @@ export const DM_WHAT: Record<DmKind, string> = {
   'late-money-flagged': 'the notice that a payment which could not be used will be returned by the shop',
 };
 
-/** The admins' note that a DM did not reach its customer; `kind` is a DmKind (as kept on the missed notice). */
-function dmClosedNote(discordUserId: string, orderNumber: number | null, kind: string): MessageData {
+/**
+ * The admins' note that a DM did not reach its customer; `kind` is a DmKind (as kept on the missed notice). Closed DMs
+ * say so; another refusal says what Discord answered (missed-notices.ts refusalText), not that the customer closed them.
+ */
+function dmNotDeliveredNote(discordUserId: string, orderNumber: number | null, kind: string, refusal: DmRefusal): MessageData {
   const order = orderNumber === null ? '' : ` for order #${orderNumber}`;
   const what = (DM_WHAT as Record<string, string | undefined>)[kind] ?? 'a message';
+  const description = dmsClosed(refusal)
+    ? `<@${discordUserId}> does not accept direct messages, so ${what}${order} was not delivered. Reach them another way (or ask them to allow DMs from this server).`
+    : `${what[0]!.toUpperCase()}${what.slice(1)}${order} was not delivered to <@${discordUserId}>: ${refusalText(refusal)}. It is not tried again. Reach them another way.`;
   return {
     embeds: [
       embed({
         title: `Customer not reached${orderNumber === null ? '' : `: order #${orderNumber}`}`,
         color: COLORS.warn,
-        description: `<@${discordUserId}> does not accept direct messages, so ${what}${order} was not delivered. Reach them another way (or ask them to allow DMs from this server).`,
+        description,
       }),
     ],
   };

@@ -5,7 +5,7 @@
 // the top as a to-do until ticked done (the markRefundReturned action). Tables scroll sideways on a phone
 // instead of pushing the page wider than the screen. Money received for manual payments is recorded here
 // (the recordReceipt action: parts accumulate, the order is paid once they cover the total, an overpayment
-// is flagged), and DMs that never reached the customer (DMs closed) are listed at the top.
+// is flagged), and DMs that never reached the customer (DMs closed, or refused by Discord) are listed at the top.
 import React, { useEffect, useState } from 'react';
 import { Box, Button, H3, H4, Table, TableBody, TableCell as DesignTableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
 import { ApiClient, useNotice, type ActionProps } from 'adminjs';
@@ -59,7 +59,8 @@ interface View {
   };
   customerNotReached: {
     atShown: string;
-    notices: { id: string; what: string; atShown: string; shownInDiscordAtShown: string | null }[];
+    /** `why`: their DMs are closed, or what Discord answered (notifications/missed-notices.ts refusalText). */
+    notices: { id: string; what: string; atShown: string; shownInDiscordAtShown: string | null; why?: string }[];
   } | null;
   createdAt: string;
   createdAtShown: string;
@@ -143,13 +144,14 @@ const NotReached: React.FC<{ info: View['customerNotReached']; customer: string 
     >
       <H4 mb="default">Customer not reached</H4>
       <Text mb="default">
-        {customer} does not accept direct messages from the bot (since {info.atShown}). These messages about this order did not reach them;
-        they see them the next time they use the bot.
+        These messages about this order did not reach {customer} as direct messages (last on {info.atShown}): their DMs are closed, or
+        Discord refused them. They see them the next time they use the bot.
       </Text>
       <Box as="ul" style={{ margin: 0, paddingLeft: 20 }}>
         {info.notices.map((n) => (
           <li key={n.id}>
-            {n.what} ({n.atShown}){n.shownInDiscordAtShown ? ` · shown in Discord ${n.shownInDiscordAtShown}` : ' · not seen yet'}
+            {n.what} ({n.atShown}){n.why ? ` · ${n.why}` : ''}
+            {n.shownInDiscordAtShown ? ` · shown in Discord ${n.shownInDiscordAtShown}` : ' · not seen yet'}
           </li>
         ))}
       </Box>

@@ -11,6 +11,7 @@ import type {
 } from '../../../generated/prisma/index.js';
 import { trackingLink } from '../../../modules/shipping/carriers.js';
 import { overpaidCents } from '../../../modules/orders/index.js';
+import { refusalText } from '../../../modules/notifications/missed-notices.js';
 
 /** What an order summary reads: the order's row without the customer's notes and address (never in a summary). */
 export type OrderSummarySource = Omit<Order, 'notes' | 'shippingAddress'>;
@@ -97,7 +98,7 @@ export function receiptDto(r: PaymentReceipt) {
   };
 }
 
-type NoticeRow = Pick<MissedNotice, 'id' | 'kind' | 'createdAt' | 'shownAt'>;
+type NoticeRow = Pick<MissedNotice, 'id' | 'kind' | 'createdAt' | 'shownAt' | 'refusedStatus' | 'refusedCode'>;
 
 export function orderDetailDto(
   o: Order & {
@@ -130,10 +131,17 @@ export function orderDetailDto(
     payments: o.payments.map(paymentDto),
     refunds: o.refunds.map(refundDto),
     receipts: o.receipts.map(receiptDto),
-    /** DMs about this order that did not reach the customer (their DMs were closed). */
+    /** DMs about this order that did not reach the customer (their DMs were closed, or Discord refused them), and why. */
     customerNotices: {
       dmFailedAt: o.customerDmFailedAt,
-      undelivered: o.missedNotices.map((n) => ({ id: n.id, kind: n.kind, at: n.createdAt, shownInDiscordAt: n.shownAt })),
+      undelivered: o.missedNotices.map((n) => ({
+        id: n.id,
+        kind: n.kind,
+        at: n.createdAt,
+        shownInDiscordAt: n.shownAt,
+        why: refusalText(n),
+        discordRefusal: n.refusedStatus === null ? null : { status: n.refusedStatus, code: n.refusedCode },
+      })),
     },
   };
 }

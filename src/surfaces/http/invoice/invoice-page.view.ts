@@ -193,7 +193,8 @@ ${expires}`,
 
 /**
  * What the page says of the receipt DM every paid order's customer is sent (order.paid's discord-notify job), from where
- * it stands (notifications/receipt-dm-state.ts): a DM Discord refused (DMs closed, 50007), or one neither recorded nor
+ * it stands (notifications/receipt-dm-state.ts): a DM Discord refused (DMs closed, 50007, or another refusal such as a
+ * deleted account or the bot's missing access: the words say neither for sure), or one neither recorded nor
  * still to be sent, is not promised, and the page itself is then the receipt (its order number, lines, amounts, method and time paid), to keep while its link works.
  */
 function receiptNotice(view: InvoiceView): string {
@@ -201,7 +202,7 @@ function receiptNotice(view: InvoiceView): string {
   if (state === 'sent')
     return '<div class="notice" id="receipt" data-state="sent">Your receipt was sent to you in Discord as a direct message.</div>';
   if (state === 'not-sent')
-    return `<div class="notice" id="receipt" data-state="not-sent">We could not send your receipt to you in Discord: Discord did not accept a direct message to you (your direct messages may be closed to this shop's server). This page is your receipt. Save or print it: this link stops working on ${esc(formatDateTime(view.expiresAt, view.timeZone))}.</div>`;
+    return `<div class="notice" id="receipt" data-state="not-sent">We could not send your receipt to you in Discord: Discord did not accept a direct message to you (for example, when your direct messages are closed to this shop's server). This page is your receipt. Save or print it: this link stops working on ${esc(formatDateTime(view.expiresAt, view.timeZone))}.</div>`;
   if (state === 'sending')
     return '<div class="notice" id="receipt" data-state="sending">Your receipt is being sent to you in Discord as a direct message. Until it arrives, this page is your receipt.</div>';
   return `<div class="notice" id="receipt" data-state="unknown">This page is your receipt. Save or print it: this link stops working on ${esc(formatDateTime(view.expiresAt, view.timeZone))}.</div>`;

@@ -117,8 +117,25 @@ export const orderDetail = orderSummary
     receipts: z.array(receipt).describe('Money recorded as received (partial payments add up to the total)'),
     customerNotices: z
       .strictObject({
-        dmFailedAt: timestamp.nullable().describe("When a DM about this order last failed (the customer's DMs were closed)"),
-        undelivered: z.array(z.strictObject({ id: z.string(), kind: z.string(), at: timestamp, shownInDiscordAt: timestamp.nullable() })),
+        dmFailedAt: timestamp
+          .nullable()
+          .describe("When a DM about this order last failed (the customer's DMs were closed, or Discord refused it)"),
+        undelivered: z.array(
+          z.strictObject({
+            id: z.string(),
+            kind: z.string(),
+            at: timestamp,
+            shownInDiscordAt: timestamp.nullable(),
+            why: z.string().describe('Why it did not arrive: "their DMs are closed", or "Discord refused it (404, code 10013 ...)"'),
+            discordRefusal: z
+              .strictObject({
+                status: z.number().int().describe("Discord's HTTP status"),
+                code: z.number().int().nullable().describe("Discord's JSON error code (50007: DMs closed)"),
+              })
+              .nullable()
+              .describe("What Discord answered; null when no DM was tried (the customer's DMs were known closed) or for older notices"),
+          }),
+        ),
       })
       .describe('DMs about this order that did not reach the customer'),
   })

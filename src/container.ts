@@ -149,7 +149,7 @@ export interface Services {
   discordRest: REST;
   /** Interaction follow-ups only (no global cap: Discord does not count them against the bot's limit). */
   interactionRest: REST;
-  /** Records closed DMs (50007) on orders and customers. */
+  /** Records customer DMs Discord refused for good on orders (and closed DMs, 50007, on customers). */
   dmStatus: DmStatusService;
   /** DMs that did not reach their customer: listed on the order, shown at the customer's next interaction. */
   missedNotices: MissedNotices;

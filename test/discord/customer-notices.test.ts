@@ -361,7 +361,9 @@ describe('DMs closed (50007)', () => {
     const a = await loggedIn(baseUrl, adminUser.email);
     const show = await a.agent.get(`/admin/api/resources/Order/records/${order.id}/show`).set(a.headers());
     const detail = JSON.parse(show.body.record.params.detailJson);
-    expect(detail.customerNotReached.notices).toEqual([expect.objectContaining({ what: 'Shipping notice', shownInDiscordAtShown: null })]);
+    expect(detail.customerNotReached.notices).toEqual([
+      expect.objectContaining({ what: 'Shipping notice', shownInDiscordAtShown: null, why: 'their DMs are closed' }),
+    ]);
 
     // The customer's next interaction: /orders (ephemeral) carries the missed shipping message in front.
     const buyer = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId, username: s.customer.username ?? 'buyer' }) };
@@ -411,6 +413,16 @@ describe('a DM Discord refuses for another reason (10013 Unknown User)', () => {
         kind: 'order-shipped',
         why: 'Discord refused it (404, code 10013 Unknown User: their Discord account may be deleted)',
         discordRefusal: { status: 404, code: 10013 },
+      }),
+    ]);
+    // The panel's order page says which: not "DMs closed".
+    const adminUser = await f.adminUser({ tenantId: s.tenant.id });
+    const a = await loggedIn(baseUrl, adminUser.email);
+    const show = await a.agent.get(`/admin/api/resources/Order/records/${order.id}/show`).set(a.headers());
+    expect(JSON.parse(show.body.record.params.detailJson).customerNotReached.notices).toEqual([
+      expect.objectContaining({
+        what: 'Shipping notice',
+        why: 'Discord refused it (404, code 10013 Unknown User: their Discord account may be deleted)',
       }),
     ]);
 

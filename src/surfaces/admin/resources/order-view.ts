@@ -15,6 +15,7 @@ import { moneyReturnFor, processorCentsOf } from '../../../modules/payments-proc
 import { PROCESSOR_REFUND_WORDS, processorPartWords } from '../../../modules/refunds/refund-money-back.js';
 import { carrierName, trackingLink } from '../../../modules/shipping/carriers.js';
 import type { DmKind } from '../../../adapters/discord/notifications/order-notifications.js';
+import { refusalText } from '../../../modules/notifications/missed-notices.js';
 import {
   labelOf,
   ORDER_STATUS_BADGES,
@@ -42,7 +43,14 @@ interface DetailLike extends OrderTotals {
   paymentReference: string | null;
   customerDmFailedAt: Date | null;
   receipts: { id: string; amountCents: number; note: string | null; actorType: string; actorId: string | null; createdAt: Date }[];
-  missedNotices: { id: string; kind: string; createdAt: Date; shownAt: Date | null }[];
+  missedNotices: {
+    id: string;
+    kind: string;
+    createdAt: Date;
+    shownAt: Date | null;
+    refusedStatus: number | null;
+    refusedCode: number | null;
+  }[];
   paymentMethod: string;
   shippingAddress: unknown;
   createdAt: Date;
@@ -320,7 +328,8 @@ export function orderView(
         atShown: formatDateTime(r.createdAt, timeZone),
       })),
     },
-    // DMs about this order the customer never got (DMs closed): say so, so someone reaches them another way.
+    // DMs about this order the customer never got (DMs closed, or refused for another reason: each says which): say so,
+    // so someone reaches them another way.
     customerNotReached: o.customerDmFailedAt
       ? {
           atShown: formatDateTime(o.customerDmFailedAt, timeZone),
@@ -329,6 +338,7 @@ export function orderView(
             what: DM_LABELS[n.kind as DmKind] ?? n.kind,
             atShown: formatDateTime(n.createdAt, timeZone),
             shownInDiscordAtShown: shownAt(n.shownAt),
+            why: refusalText(n),
           })),
         }
       : null,

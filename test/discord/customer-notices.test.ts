@@ -394,6 +394,20 @@ describe('DMs closed (50007)', () => {
     expect(await db.missedNotice.count({ where: { orderId: order.id } })).toBe(1);
     expect(dmsTo(s.customer.discordUserId, '')).toHaveLength(0);
   });
+  // Skipping a DM because their DMs were closed a while ago is not Discord saying so again: the mark keeps its time, so
+  // the next DM after the backoff is tried. (It was set to now on every skip: a customer who got a DM at least once a
+  // backoff was never tried again, however long ago they opened their DMs.)
+  it('a DM skipped while DMs are known closed leaves the time they were found closed as it was', async () => {
+    const s = await shop();
+    const closedAt = new Date(Date.now() - 23 * 3600_000);
+    await db.customer.update({ where: { id: s.customer.id }, data: { dmClosedAt: closedAt } });
+    const order = await paidOrder(s);
+    await withTransaction(db, (tx) => h.t.services.bus.emit(tx, EVENTS.orderDelivered, { tenantId: s.tenant.id, orderId: order.id }));
+    await queueDrained(order.id);
+    expect(await db.missedNotice.count({ where: { orderId: order.id } })).toBe(1);
+    expect(dmsTo(s.customer.discordUserId, '')).toHaveLength(0);
+    expect((await db.customer.findUniqueOrThrow({ where: { id: s.customer.id } })).dmClosedAt).toEqual(closedAt);
+  });
 });
 
 describe('a DM Discord refuses for another reason (10013 Unknown User)', () => {

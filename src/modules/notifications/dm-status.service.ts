@@ -3,7 +3,7 @@
 // because their DMs were known closed) is marked on the order, so the shop sees on the order that the customer was not
 // told; it is kept as a missed notice with what Discord answered (missed-notices.ts); and the shop's admins are told by
 // an event (customer.dm_not_delivered), whose admin-channel job runs in the shop's admin-channel queue, not inside the
-// DM's job. Only closed DMs (missed-notices.ts dmsClosed) mark the customer too (customers.dmClosedAt), so later
+// DM's job. Only Discord saying their DMs are closed (50007) marks the customer too (customers.dmClosedAt), so later
 // notifications skip the doomed call for a while: another refusal is not the customer's doing (the bot's access or
 // token) or is not about their DMs (a deleted account), and their next DM is tried. All of it is one transaction. A
 // delivered DM clears the customer's flag (they opened their DMs again). docs/decisions/dm-refused.md.
@@ -11,12 +11,12 @@ import type { Clock } from '../../platform/clock.js';
 import { withTransaction, type Db } from '../../platform/db/prisma.js';
 import type { EventBus } from '../../platform/jobs/queue.js';
 import { EVENTS, type DmNotDeliveredPayload } from '../shared/events.js';
-import { dmsClosed, type MissedNoticeInput } from './missed-notices.js';
+import { DM_CLOSED_CODE, type MissedNoticeInput } from './missed-notices.js';
 
 export interface DmStatusService {
   /**
    * A DM that did not reach its customer, in one transaction: marks orders.customerDmFailedAt (when the order
-   * still exists) and, when their DMs are closed (dmsClosed), customers.dmClosedAt; keeps the message as a missed
+   * still exists) and, when Discord has just said their DMs are closed (50007), customers.dmClosedAt; keeps the message as a missed
    * notice with Discord's refusal (once per delivery key), and for a notice not kept before emits
    * customer.dm_not_delivered with that refusal. A job that runs again changes nothing more.
    */
@@ -33,7 +33,12 @@ export function createDmStatusService(deps: { db: Db; clock: Clock; bus: EventBu
       const now = clock.now();
       await withTransaction(db, async (tx) => {
         if (orderId) await tx.order.updateMany({ where: { id: orderId, tenantId }, data: { customerDmFailedAt: now } });
-        if (dmsClosed(notice)) await tx.customer.updateMany({ where: { id: customerId, tenantId }, data: { dmClosedAt: now } });
+        // Marked when Discord says so (50007), not when a DM is skipped because it said so before: the mark keeps its time,
+        // so the first DM after the backoff is tried (set again on every skip, a customer DMed at least once a backoff
+        // was never tried again).
+        if (notice.refusedCode === DM_CLOSED_CODE) {
+          await tx.customer.updateMany({ where: { id: customerId, tenantId }, data: { dmClosedAt: now } });
+        }
         const [kept] = await tx.missedNotice.createManyAndReturn({ data: [notice], skipDuplicates: true, select: { id: true } });
         if (!kept) return;
         const { refusedStatus, refusedCode } = notice;

@@ -399,4 +399,28 @@ describe("erasing a customer edits the bot's DMs to them", () => {
       for (const personal of PERSONAL) expect(JSON.stringify(edited)).not.toContain(personal);
     }
   });
+  it('a DM composed before the erasure and refused after it (DMs closed) keeps no copy of it as a missed notice', async () => {
+    const s = await shopWithKey();
+    const jane = await f.customer({ tenantId: s.tenant.id, username: 'janeroe', displayName: 'janeroe' });
+    const earlier = await shippedWithDm(s, jane);
+    const order = earlier.order;
+    // The new shipping notice's job has read the order (Jane's address) and waits on Discord's answer.
+    const post = h.fake.hold('POST', new RegExp(`^/channels/${earlier.channelId}/messages$`));
+    await s.api('patch', `/orders/${order.id}`, { trackingNumber: '449044304137821', shippingCarrier: 'FEDEX' }).expect(200);
+    const sent = await h.fake.waitFor(
+      (c) =>
+        c.method === 'POST' && c.path === `/channels/${earlier.channelId}/messages` && JSON.stringify(c.body).includes('449044304137821'),
+    );
+    expect(JSON.stringify(sent.body)).toContain('Springfield');
+
+    await erase(s, jane.id);
+    // Her DMs closed meanwhile: Discord refuses the held message (403, 50007).
+    h.fake.closeDms(jane.discordUserId);
+    post.release();
+
+    await waitFor('the refusal recorded on the order', async () =>
+      (await db.order.findUniqueOrThrow({ where: { id: order.id } })).customerDmFailedAt ? true : null,
+    );
+    expect(await db.missedNotice.count({ where: { customerId: jane.id } })).toBe(0);
+  });
 });

@@ -48,11 +48,15 @@ export function createInteractionRest(opts: { apiBaseUrl: string; handlerSweepMs
 }
 
 /**
- * Discord refused the request itself: a 4xx other than 429. Sending it again cannot fix it (and Discord bans an IP
- * that repeats refused requests), so a job that gets one ends instead of being retried.
+ * Discord refused the request itself: a 4xx other than 429 and 401. Sending it again cannot fix it (and Discord bans an
+ * IP that repeats refused requests), so a job that gets one ends instead of being retried. A 401 is not about the
+ * request but the bot's token (reset by its owner): @discordjs/rest drops the token on it, so no later request of
+ * this process reaches Discord (each fails at once, "Expected token to be set") until it restarts with a token, and
+ * the jobs are retried with their backoff meanwhile, so a DM or an admin-channel post is sent once the token is fixed,
+ * not lost nor kept as refused.
  */
 export function isRefusedByDiscord(err: unknown): err is DiscordAPIError {
-  return err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429;
+  return err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429 && err.status !== 401;
 }
 
 /** Discord's JSON error code (50007 DMs closed, 50013 missing permissions, 10011 unknown role...). */

@@ -1,0 +1,38 @@
+// A 401 from Discord is the bot's token refused (reset by its owner), not the request: the DM is not kept as refused
+// for good (no missed notice, the order not marked "customer not reached") but retried by the job queue, and
+// @discordjs/rest drops the token, so the retries send no more 401s to Discord (it counts them towards banning the
+// address) until the process restarts with a token. In a file of its own: the harness's REST client has no token
+// after it.
+import { describe, expect, it } from 'vitest';
+import { EVENTS } from '../../src/modules/shared/events.js';
+import { withTransaction } from '../../src/platform/db/prisma.js';
+import { testDb } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
+import { pendingJobs } from '../helpers/job-queue.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { useHarness } from './harness.js';
+
+const f = factories();
+const db = testDb();
+const h = useHarness({ worker: true });
+
+describe('a DM refused with 401 (the bot token)', () => {
+  it('is retried, not kept as a missed notice, and no second request reaches Discord', async () => {
+    const s = await f.shop();
+    const userId = s.customer.discordUserId;
+    const order = await f.order({ tenantId: s.tenant.id, customerId: s.customer.id, status: 'PAID', paymentStatus: 'paid' });
+    h.fake.refuseDms(userId, 401, { message: '401: Unauthorized', code: 0 });
+    await withTransaction(db, (tx) =>
+      h.t.services.bus.emit(tx, EVENTS.orderPaid, { tenantId: s.tenant.id, orderId: order.id, paymentId: order.payment.id }),
+    );
+    // The receipt's job failed twice: Discord's 401, then the client's own refusal to send without a token.
+    await waitFor('the receipt job retried', async () =>
+      (await pendingJobs(db, [`${EVENTS.orderPaid}>discord-notify`])).some((j) => j.lastError?.includes('Expected token to be set')),
+    );
+    expect(await db.missedNotice.count({ where: { orderId: order.id } })).toBe(0);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).customerDmFailedAt).toBeNull();
+    expect((await db.customer.findUniqueOrThrow({ where: { id: s.customer.id } })).dmClosedAt).toBeNull();
+    // One request answered 401, none after it.
+    expect(h.fake.calls.filter((c) => c.status === 401)).toHaveLength(1);
+  });
+});

@@ -3,7 +3,7 @@
 // `npm start | head`, or a log collector that died: the process's stdout/stderr is a pipe nobody reads any more.
 // A write to it then fails with EPIPE; on process.stdout with no 'error' listener that threw and crashed the
 // process mid-way, and its supervised job worker child was left behind. `watchOutputClosed` turns it into one
-// call, so the caller can stop in order (see main.ts).
+// call, so the caller can stop in order (see start.ts).
 
 /** Calls `onClosed` once, when a write to stdout or stderr fails (EPIPE: the reading end closed). */
 export function watchOutputClosed(onClosed: (stream: 'stdout' | 'stderr', err: NodeJS.ErrnoException) => void): void {

@@ -68,7 +68,7 @@ export const EVENTS = {
    * way): the customer is told the new deadline.
    */
   payWindowExtended: 'order.payment_window_extended',
-  /** A DM did not reach its customer (DMs closed): kept as a missed notice; the shop's admins are told. */
+  /** A DM did not reach its customer (DMs closed, or refused for good otherwise): kept as a missed notice; the shop's admins are told. */
   dmNotDelivered: 'customer.dm_not_delivered',
   /**
    * The customer's personal data was erased (modules/customers/erase-customer.ts): one per order of theirs whose

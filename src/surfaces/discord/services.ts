@@ -37,7 +37,7 @@ export interface Services {
   env: Env;
   invoices: InvoiceService;
   logger: Logger;
-  /** DMs the customer missed (DMs closed), shown with their next private reply. */
+  /** DMs the customer missed (DMs closed, or refused for good otherwise), shown with their next private reply. */
   missedNotices: MissedNotices;
   /** The customer's own "Cancel order" goes through the panel's cancel (cancelForCustomer). */
   orderAdmin: OrderAdminService;

@@ -10,6 +10,8 @@ import { testDb } from '../../helpers/db.js';
 import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { passPayWindowTime } from '../../modules/order-expiry/pay-window-time.js';
+import { databaseNow } from '../../../src/platform/db/database-now.js';
+import { IN_FLIGHT_GRACE_MINUTES } from '../../../src/modules/order-expiry/pay-window.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 
@@ -95,7 +97,7 @@ describe('PayPal and the pay window', () => {
   });
 
   it('a payment on its way at the deadline (eCheck pending) holds the order; when it clears the order is PAID', async () => {
-    const { tenant, order, dueAt, path } = await scheduledPayPalOrder();
+    const { tenant, order, path } = await scheduledPayPalOrder();
     const { paypalOrderId, checkout } = await startCheckout(path);
     env.paypal.dropWebhooks = true;
     const back = new URL(env.paypal.approve(paypalOrderId, 'echeck'));
@@ -103,10 +105,15 @@ describe('PayPal and the pay window', () => {
     await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
     expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({ state: 'PENDING' });
 
+    const before = await databaseNow(db);
     const passed = await passDeadline(order.id);
+    const after = await databaseNow(db);
     const held = await db.order.findUniqueOrThrow({ where: { id: order.id } });
     expect(held.status).toBe('PENDING_PAYMENT');
-    expect(held.paymentDueAt!.getTime()).toBeGreaterThan(dueAt.getTime());
+    // Held for the grace period from the database's now when the expiry ran (not from the deadline, nor by the app's clock).
+    const grace = IN_FLIGHT_GRACE_MINUTES * 60_000;
+    expect(held.paymentDueAt!.getTime()).toBeGreaterThanOrEqual(before.getTime() + grace);
+    expect(held.paymentDueAt!.getTime()).toBeLessThanOrEqual(after.getTime() + grace);
     const [entry] = (await env.t.services.audit.listFor(tenant.id, 'Order', order.id)).filter(
       (e) => e.action === 'order.payment_window_held',
     );

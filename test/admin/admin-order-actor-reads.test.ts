@@ -42,21 +42,9 @@ async function showWithStatements(panel: AdminAgent, orderId: string) {
   return { detail, statements, reads };
 }
 
-async function zelleOrder() {
-  const s = await f.shop();
-  const order = await f.order({
-    tenantId: s.tenant.id,
-    customerId: s.customer.id,
-    guildId: s.guild.id,
-    paymentMethod: 'ZELLE',
-    lines: [{ productId: s.products[0]!.id, name: 'Tee', quantity: 1, unitPriceCents: 5500 }],
-  });
-  return { s, order };
-}
-
 describe('the order page names who acted with one read', () => {
   it('reads the names of the actors of its history and of its receipts at once', async () => {
-    const { s, order } = await zelleOrder();
+    const { shop: s, order } = await f.unpaidZelleOrder();
     // A receipt by each kind of actor: a Discord admin, a panel admin, an API key (each also in the history).
     const discordAdmin = { guildId: s.guild.id, user: member({ username: 'morgan_ops', roles: [s.tenant.adminRoleIds[0]!] }) };
     await interact(h, commandInteraction(discordAdmin, 'payment-confirm', { orderid: String(order.number), amount: 2000 }));
@@ -86,7 +74,7 @@ describe('the order page names who acted with one read', () => {
   });
 
   it('names a Discord admin without a kept name by their customer name, else by id, reading customers for them only', async () => {
-    const { s, order } = await zelleOrder();
+    const { shop: s, order } = await f.unpaidZelleOrder();
     const kept = { guildId: s.guild.id, user: member({ username: 'morgan_ops', roles: [s.tenant.adminRoleIds[0]!] }) };
     await interact(h, commandInteraction(kept, 'payment-confirm', { orderid: String(order.number), amount: 2000 }));
     // Two admins who acted before names were kept: one also ordered from the shop (named so), one never did.

@@ -14,14 +14,7 @@ const server = useHarnessServer(h);
 
 describe("a Discord admin on the order page's history", () => {
   it('is named by the name they acted under in Discord, not by their user id', async () => {
-    const s = await f.shop();
-    const order = await f.order({
-      tenantId: s.tenant.id,
-      customerId: s.customer.id,
-      guildId: s.guild.id,
-      paymentMethod: 'ZELLE',
-      lines: [{ productId: s.products[0]!.id, name: 'Tee', quantity: 1, unitPriceCents: 5500 }],
-    });
+    const { shop: s, order } = await f.unpaidZelleOrder();
     const admin = { guildId: s.guild.id, user: member({ username: 'morgan_ops', roles: [s.tenant.adminRoleIds[0]!] }) };
     // Not a customer of the shop: nothing but the interaction says who they are.
     expect(await db.customer.count({ where: { tenantId: s.tenant.id, discordUserId: admin.user.id } })).toBe(0);

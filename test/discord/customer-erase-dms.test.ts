@@ -124,6 +124,25 @@ async function shippedWithDm(s: Shop, customer: { id: string; discordUserId: str
 
 const erase = (s: Shop, customerId: string) => s.api('post', `/customers/${customerId}/erase`).expect(200);
 
+/**
+ * Jane's shipped order with its shipping DM, and the shop correcting the tracking: the new shipping notice's job has
+ * read the order (Jane's address) and its DM waits, held, on Discord's answer (`post.release()` lets it through).
+ */
+async function shippingNoticeHeld() {
+  const s = await shopWithKey();
+  const jane = await f.customer({ tenantId: s.tenant.id, username: 'janeroe', displayName: 'janeroe' });
+  const earlier = await shippedWithDm(s, jane);
+  const order = earlier.order;
+  const post = h.fake.hold('POST', new RegExp(`^/channels/${earlier.channelId}/messages$`));
+  await s.api('patch', `/orders/${order.id}`, { trackingNumber: '449044304137821', shippingCarrier: 'FEDEX' }).expect(200);
+  const sent = await h.fake.waitFor(
+    (c) =>
+      c.method === 'POST' && c.path === `/channels/${earlier.channelId}/messages` && JSON.stringify(c.body).includes('449044304137821'),
+  );
+  expect(JSON.stringify(sent.body)).toContain('Springfield');
+  return { s, jane, earlier, order, post, sent };
+}
+
 describe("erasing a customer edits the bot's DMs to them", () => {
   it("edits every DM of the customer's two orders to a placeholder, and leaves the same user's DMs from another shop alone", async () => {
     const a = await shopWithKey();
@@ -367,19 +386,7 @@ describe("erasing a customer edits the bot's DMs to them", () => {
   });
 
   it('a DM composed before the erasure and answered after it: its record schedules the edit, so it is erased too', async () => {
-    const s = await shopWithKey();
-    const jane = await f.customer({ tenantId: s.tenant.id, username: 'janeroe', displayName: 'janeroe' });
-    const earlier = await shippedWithDm(s, jane);
-    const order = earlier.order;
-    // The shop corrects the tracking: the new shipping notice's job has read the order (Jane's address) and waits on
-    // Discord's answer.
-    const post = h.fake.hold('POST', new RegExp(`^/channels/${earlier.channelId}/messages$`));
-    await s.api('patch', `/orders/${order.id}`, { trackingNumber: '449044304137821', shippingCarrier: 'FEDEX' }).expect(200);
-    const sent = await h.fake.waitFor(
-      (c) =>
-        c.method === 'POST' && c.path === `/channels/${earlier.channelId}/messages` && JSON.stringify(c.body).includes('449044304137821'),
-    );
-    expect(JSON.stringify(sent.body)).toContain('Springfield');
+    const { s, jane, earlier, order, post, sent } = await shippingNoticeHeld();
 
     await erase(s, jane.id);
     post.release();
@@ -400,19 +407,7 @@ describe("erasing a customer edits the bot's DMs to them", () => {
     }
   });
   it('a DM composed before the erasure and refused after it (DMs closed) keeps no copy of it as a missed notice', async () => {
-    const s = await shopWithKey();
-    const jane = await f.customer({ tenantId: s.tenant.id, username: 'janeroe', displayName: 'janeroe' });
-    const earlier = await shippedWithDm(s, jane);
-    const order = earlier.order;
-    // The new shipping notice's job has read the order (Jane's address) and waits on Discord's answer.
-    const post = h.fake.hold('POST', new RegExp(`^/channels/${earlier.channelId}/messages$`));
-    await s.api('patch', `/orders/${order.id}`, { trackingNumber: '449044304137821', shippingCarrier: 'FEDEX' }).expect(200);
-    const sent = await h.fake.waitFor(
-      (c) =>
-        c.method === 'POST' && c.path === `/channels/${earlier.channelId}/messages` && JSON.stringify(c.body).includes('449044304137821'),
-    );
-    expect(JSON.stringify(sent.body)).toContain('Springfield');
-
+    const { s, jane, order, post } = await shippingNoticeHeld();
     await erase(s, jane.id);
     // Her DMs closed meanwhile: Discord refuses the held message (403, 50007).
     h.fake.closeDms(jane.discordUserId);

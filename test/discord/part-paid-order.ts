@@ -11,14 +11,7 @@ import { commandInteraction, interact, member, type Harness } from './harness.js
  */
 export async function partPaidZelleOrder(h: Harness, adminCount = 1) {
   const f = factories();
-  const s = await f.shop();
-  const order = await f.order({
-    tenantId: s.tenant.id,
-    customerId: s.customer.id,
-    guildId: s.guild.id,
-    paymentMethod: 'ZELLE',
-    lines: [{ productId: s.products[0]!.id, name: 'Tee', quantity: 1, unitPriceCents: 5500 }],
-  });
+  const { shop: s, order } = await f.unpaidZelleOrder();
   const posted = await postedAdminMessage(h.t.services.bus, () => h.fake, s.tenant.id, order.id);
   const admins = Array.from({ length: adminCount }, () => ({ guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) }));
   await interact(h, commandInteraction(admins[0]!, 'payment-confirm', { orderid: String(order.number), amount: 2000 }));

@@ -32,14 +32,7 @@ const redrawsQueued = async (orderId: string) =>
 
 describe('"Record amount received" pressed on an out-of-date post', () => {
   it('queues one redraw of the post however often it is pressed while the redraw waits, and one again once it has run', async () => {
-    const s = await f.shop();
-    const order = await f.order({
-      tenantId: s.tenant.id,
-      customerId: s.customer.id,
-      guildId: s.guild.id,
-      paymentMethod: 'ZELLE',
-      lines: [{ productId: s.products[0]!.id, name: 'Tee', quantity: 1, unitPriceCents: 5500 }],
-    });
+    const { shop: s, order } = await f.unpaidZelleOrder();
     const admin = () => ({ guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) });
     const [a, b] = [admin(), admin()];
     // Admin A records $20.00; admin B's post still shows nothing received (its button carries r0).

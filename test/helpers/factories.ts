@@ -217,5 +217,17 @@ export function factories(given?: Db) {
       const shippingType = await this.shippingType({ tenantId: tenant.id });
       return { tenant, guild, customer, products, shippingType };
     },
+    /** A shop (shop()) and one order of its customer in its guild, waiting for a Zelle payment: one Tee at $55.00. */
+    async unpaidZelleOrder() {
+      const shop = await this.shop();
+      const order = await this.order({
+        tenantId: shop.tenant.id,
+        customerId: shop.customer.id,
+        guildId: shop.guild.id,
+        paymentMethod: 'ZELLE',
+        lines: [{ productId: shop.products[0]!.id, name: 'Tee', quantity: 1, unitPriceCents: 5500 }],
+      });
+      return { shop, order };
+    },
   };
 }

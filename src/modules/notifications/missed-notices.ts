@@ -44,7 +44,7 @@ export interface MissedNoticeInput extends DmRefusal {
 /**
  * Whether the refusal means the customer's DMs are closed: 50007, or no call made because they were known closed. The
  * only refusal that marks the customer (customers.dmClosedAt) and tells them to open their DMs; any other (a deleted
- * account, the bot's missing access or token) is not theirs to fix, and their next DM is tried.
+ * account, the bot's missing access) is not theirs to fix, and their next DM is tried.
  */
 export function dmsClosed(r: DmRefusal): boolean {
   return r.refusedStatus === null || r.refusedCode === DM_CLOSED_CODE;

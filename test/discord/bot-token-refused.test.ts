@@ -1,11 +1,13 @@
 // A 401 from Discord is the bot's token refused (reset by its owner), not the request: the DM is not kept as refused
 // for good (no missed notice, the order not marked "customer not reached") but retried by the job queue, and
 // @discordjs/rest drops the token, so the retries send no more 401s to Discord (it counts them towards banning the
-// address) until the process restarts with a token. In a file of its own: the harness's REST client has no token
-// after it.
+// address) until the process restarts with a token; the operator is told so once, in an error line. In a file of its
+// own: the harness's REST client has no token after it.
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { withTransaction } from '../../src/platform/db/prisma.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { pendingJobs } from '../helpers/job-queue.js';
@@ -14,7 +16,15 @@ import { useHarness } from './harness.js';
 
 const f = factories();
 const db = testDb();
-const h = useHarness({ worker: true });
+/** The app's log lines (JSON), as an operator's log collector gets them. */
+const lines: { level: number; msg: string; route?: string }[] = [];
+const destination = new Writable({
+  write(chunk: Buffer, _enc, done) {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as (typeof lines)[number]);
+    done();
+  },
+});
+const h = useHarness({ worker: true, logger: createLogger({ level: 'warn', pretty: false, destination }) });
 
 describe('a DM refused with 401 (the bot token)', () => {
   it('is retried, not kept as a missed notice, and no second request reaches Discord', async () => {
@@ -34,5 +44,9 @@ describe('a DM refused with 401 (the bot token)', () => {
     expect((await db.customer.findUniqueOrThrow({ where: { id: s.customer.id } })).dmClosedAt).toBeNull();
     // One request answered 401, none after it.
     expect(h.fake.calls.filter((c) => c.status === 401)).toHaveLength(1);
+    // The operator reads why once (level 50: error), not only the jobs' "Expected token to be set".
+    const told = lines.filter((l) => l.msg.includes("Discord refused the bot's token (401)"));
+    expect(told).toEqual([expect.objectContaining({ level: 50, route: expect.stringContaining('/channels/') })]);
+    expect(told[0]!.msg).toContain('DISCORD_BOT_TOKEN');
   });
 });

@@ -71,7 +71,7 @@ export async function startHarness(
  * Starts a harness before the file's tests and stops it after them (the set-up every Discord test file
  * shares). The returned object reads the running harness, so it can be passed to `interact` as is.
  */
-export function useHarness(opts: { worker?: boolean; env?: Record<string, string> } = {}): Harness {
+export function useHarness(opts: { worker?: boolean; env?: Record<string, string>; logger?: Logger } = {}): Harness {
   let current: Harness | undefined;
   beforeAll(async () => {
     current = await startHarness(opts);

@@ -59,6 +59,17 @@ export function isRefusedByDiscord(err: unknown): err is DiscordAPIError {
   return err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429 && err.status !== 401;
 }
 
+/**
+ * Calls `onRefused` when Discord refuses the bot's token: a 401 to a request made with it. @discordjs/rest then drops
+ * the token, and nothing more of this process reaches Discord until it restarts with a valid one (isRefusedByDiscord):
+ * the one moment worth an operator's attention, where the jobs after it only fail with "Expected token to be set".
+ */
+export function onBotTokenRefused(rest: REST, onRefused: (route: string) => void): void {
+  rest.on('response', (request, response) => {
+    if (response.status === 401 && request.data.auth !== false) onRefused(request.route);
+  });
+}
+
 /** Discord's JSON error code (50007 DMs closed, 50013 missing permissions, 10011 unknown role...). */
 export function discordErrorCode(err: unknown): number | undefined {
   return err instanceof DiscordAPIError && typeof err.code === 'number' ? err.code : undefined;

@@ -88,6 +88,34 @@ describe('Cash App Pay (Square) through the core', () => {
     expect(await db.payment.count({ where: { orderId: order.id, status: 'paid' } })).toBe(1);
   });
 
+  // Square's webhooks for the declined payment can arrive (or arrive again: Square redelivers) after the buyer has
+  // opened their next checkout. The declined payment carries no money: it must not be bound to that open checkout,
+  // whose own charge then finds it named by the declined payment (the ledger pointed at a FAILED payment; a 1-in-4
+  // flake of the test above on Node 24 before this).
+  it("a declined payment's late webhook is not bound to the buyer's next checkout, which then pays", async () => {
+    const { order, path } = await shopWithOrder('CASHAPP_PAY');
+    const first = await startCashApp(path);
+    await request(env.t.app).post(first.chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.declined }).expect(200);
+    await env.square.idle();
+    const declinedWebhooks = env.square.outbox.deliveries.filter((d) => d.body.includes(order.id) && d.body.includes('FAILED'));
+    expect(declinedWebhooks.length).toBeGreaterThan(0);
+
+    const second = await startCashApp(path);
+    // Square delivers the declined payment's webhooks again (same body, same signature).
+    for (const d of declinedWebhooks) {
+      const again = await fetch(d.url, { method: 'POST', headers: { 'content-type': 'application/json', ...d.headers }, body: d.body });
+      expect(again.status).toBeLessThan(500);
+    }
+    expect((await checkoutRow(second.checkoutId)).providerCheckoutId).toBe(second.checkoutId);
+
+    const ok = await request(env.t.app).post(second.chargeUrl).send({ sourceToken: SQUARE_TEST_TOKENS.ok }).expect(200);
+    expect(ok.body.outcome).toBe('paid');
+    await env.square.idle();
+    expect(await orderStatus(order.id)).toBe('PAID');
+    const c = await expectLedgerMatchesSquare(second.checkoutId);
+    expect(c.state).toBe('PAID');
+  });
+
   it('refuses to charge a checkout the order outgrew: nothing reaches Square', async () => {
     const { order, path } = await shopWithOrder('CASHAPP_PAY');
     const { checkoutId, chargeUrl } = await startCashApp(path);

@@ -259,10 +259,14 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
    * is in that state, it is the one, and it is bound now. A checkout voided or expired meanwhile (the buyer
    * paid in another tab, the order changed) still counts: the money reached the provider all the same, and
    * bound, the ledger refunds it. Several such: the one for exactly the amount paid, if only one is. Anything
-   * else stays refused.
+   * else stays refused. A payment that carries no money (FAILED: declined) adopts nothing: its own checkout failed
+   * with the charge's answer (never bound: Square names a declined charge by an error), so the one checkout found now
+   * is the buyer's next one, and bound to the declined payment, that checkout's own charge could no longer bind it
+   * (its ledger named a failed payment). A checkout whose declined charge's answer was lost finds it at its next press
+   * or its reconciliation (applyLostCharge).
    */
   async function adoptUncharged(connectionId: string, state: ProviderCheckoutState): Promise<PaymentCheckout | null> {
-    if (!state.orderId) return null;
+    if (!state.orderId || state.state === 'FAILED') return null;
     const unbound = (
       await db.paymentCheckout.findMany({
         where: { connectionId, orderId: state.orderId, state: { in: [...OPEN_CHECKOUT_STATES, ...CLOSED_UNCHARGED_STATES] } },

@@ -4,8 +4,9 @@
 // told; it is kept as a missed notice with what Discord answered (missed-notices.ts); and the shop's admins are told by
 // an event (customer.dm_not_delivered), whose admin-channel job runs in the shop's admin-channel queue, not inside the
 // DM's job. Only Discord saying their DMs are closed (50007) marks the customer too (customers.dmClosedAt), so later
-// notifications skip the doomed call for a while: another refusal is not the customer's doing (the bot's access or
-// token) or is not about their DMs (a deleted account), and their next DM is tried. All of it is one transaction. A
+// notifications skip the doomed call for a while: another refusal is not the customer's doing (the bot's access)
+// or is not about their DMs (a deleted account), and their next DM is tried (a 401, the bot's token, is retried, not
+// recorded: discord-rest.ts isRefusedByDiscord). All of it is one transaction. A
 // delivered DM clears the customer's flag (they opened their DMs again). docs/decisions/dm-refused.md.
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, withTransaction, type Db } from '../../platform/db/prisma.js';

@@ -62,7 +62,13 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
   app.use(httpMetrics(services.metrics));
   app.use(metricsRoutes({ metrics: services.metrics, token: env.METRICS_TOKEN }));
   app.use(requestLogging(logger, { trustedCaller }));
-  app.use(healthRoutes({ checkDatabase: services.checkDatabase, timeoutMs: services.env.READY_TIMEOUT_MS }));
+  app.use(
+    healthRoutes({
+      checkDatabase: services.checkDatabase,
+      botTokenRefusedAt: services.botToken.refusedAt,
+      timeoutMs: services.env.READY_TIMEOUT_MS,
+    }),
+  );
   app.use(faviconRoutes());
   // Abuse limits, per path prefix so every route under it is covered (counters in PostgreSQL: rate-limit.ts).
   const minute = { pool, logger, windowSeconds: 60 };

@@ -15,7 +15,13 @@ import { createMetrics, type Metrics } from './platform/metrics.js';
 import { createJobAdmin } from './platform/jobs/job-admin.js';
 import { importDiscordPublicKey } from './surfaces/discord/signature.js';
 import type { REST } from '@discordjs/rest';
-import { createDiscordRest, createInteractionRest, discordRateLimitWait, onBotTokenRefused } from './adapters/discord/discord-rest.js';
+import {
+  createDiscordRest,
+  createInteractionRest,
+  discordRateLimitWait,
+  watchBotToken,
+  type BotTokenWatch,
+} from './adapters/discord/discord-rest.js';
 import { createDiscordRoleGateway } from './adapters/discord/role-gateway.discord.js';
 import { registerDiscordNotifications } from './adapters/discord/notifications/order-notifications.js';
 import { createDeliveryLog, DELIVERY_RECORD_KEEP_MS } from './modules/notifications/delivery-log.js';
@@ -194,6 +200,8 @@ export interface Services {
   /** Unpaid orders' pay windows: deadline, reminder, expiry, extensions (modules/order-expiry). */
   paymentWindows: PaymentWindowService;
   checkDatabase(): Promise<void>;
+  /** Whether Discord refused the bot's token (a 401): /readyz and the metrics say so. */
+  botToken: BotTokenWatch;
   close(): Promise<void>;
 }
 
@@ -247,12 +255,13 @@ export function createContainer(opts: ContainerOptions): Services {
   const jobAdmin = createJobAdmin(async <T>(text: string, params: unknown[] = []) => (await database.pool.query(text, params)).rows as T[]);
   metrics.observeJobs(async () => ({ byTask: await jobAdmin.backlog() }));
   metrics.observeDiscordRest(discordRest);
-  onBotTokenRefused(discordRest, (route) =>
+  const botToken = watchBotToken(discordRest, (route) =>
     logger.error(
       { route },
       "Discord refused the bot's token (401): no Discord call is made by this process until it restarts with a valid DISCORD_BOT_TOKEN. DMs and admin-channel posts wait in the job queue (retried) and are sent then.",
     ),
   );
+  metrics.observeBotToken(botToken);
   // Shops' lanes (the admin channels' jobs) wait out Discord's rate limits with no worker slot held.
   registerLaneDrain(bus, {
     sql,
@@ -405,6 +414,7 @@ export function createContainer(opts: ContainerOptions): Services {
     async checkDatabase() {
       await db.$queryRaw`SELECT 1`;
     },
+    botToken,
     async close() {
       await database.close();
     },

@@ -4,7 +4,8 @@
 // - Job queue: depth, permanently failed jobs and the oldest waiting job's age are read from
 //   graphile-worker's tables when scraped (true across every instance sharing the database); attempt
 //   failures are counted by this instance's worker.
-// - Discord REST: every response by route and status (429s included), from @discordjs/rest's events.
+// - Discord REST: every response by route and status (429s included), from @discordjs/rest's events, and whether
+//   Discord refused the bot's token.
 // - Database pool: total, idle and waiting clients of the service's one pg pool, read when scraped, and how
 //   long each statement or transaction waited for a connection (a histogram: saturation between scrapes shows).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -75,6 +76,16 @@ export function createMetrics() {
       this.set({ state: 'in_use' }, pool.totalCount - pool.idleCount);
       this.set({ state: 'waiting_clients' }, pool.waitingCount);
       this.set({ state: 'max' }, pool.options.max ?? 10);
+    },
+  });
+
+  let botTokenRefused: { refusedAt(): Date | null } | undefined;
+  new Gauge({
+    name: 'ledgerline_discord_bot_token_refused',
+    help: "1 once Discord refused the bot's token (401): no DM, role or admin-channel post leaves this instance until it restarts with a valid DISCORD_BOT_TOKEN (the jobs wait, retried). 0 otherwise.",
+    registers,
+    collect() {
+      this.set(botTokenRefused?.refusedAt() ? 1 : 0);
     },
   });
 
@@ -149,6 +160,10 @@ export function createMetrics() {
     /** Reads the job queue at every scrape. */
     observeJobs(read: () => Promise<JobQueueStats>) {
       readJobs = read;
+    },
+    /** 1 once Discord refused the bot's token (a 401): this instance reaches Discord no more until restarted with a valid one. */
+    observeBotToken(watch: { refusedAt(): Date | null }) {
+      botTokenRefused = watch;
     },
     /** Counts the responses and rate-limit waits of a @discordjs/rest client (its 'response' and 'rateLimited' events). */
     observeDiscordRest(rest: { on(event: string, listener: (...args: never[]) => void): unknown }) {

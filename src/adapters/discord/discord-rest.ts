@@ -59,15 +59,26 @@ export function isRefusedByDiscord(err: unknown): err is DiscordAPIError {
   return err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429 && err.status !== 401;
 }
 
+/** What this process knows of the bot's token: refused by Discord (a 401), or not (yet). */
+export interface BotTokenWatch {
+  /** When Discord first refused the token (this process then sends nothing more to Discord); null while it has not. */
+  refusedAt(): Date | null;
+}
+
 /**
- * Calls `onRefused` when Discord refuses the bot's token: a 401 to a request made with it. @discordjs/rest then drops
- * the token, and nothing more of this process reaches Discord until it restarts with a valid one (isRefusedByDiscord):
- * the one moment worth an operator's attention, where the jobs after it only fail with "Expected token to be set".
+ * Watches for Discord refusing the bot's token: a 401 to a request made with it. @discordjs/rest then drops the token,
+ * and nothing more of this process reaches Discord until it restarts with a valid one (isRefusedByDiscord): the one
+ * moment worth an operator's attention, where the jobs after it only fail with "Expected token to be set". Calls
+ * `onRefused` then, once, and keeps the time for /readyz and the metrics.
  */
-export function onBotTokenRefused(rest: REST, onRefused: (route: string) => void): void {
+export function watchBotToken(rest: REST, onRefused: (route: string) => void): BotTokenWatch {
+  let refusedAt: Date | null = null;
   rest.on('response', (request, response) => {
-    if (response.status === 401 && request.data.auth !== false) onRefused(request.route);
+    if (response.status !== 401 || request.data.auth === false || refusedAt) return;
+    refusedAt = new Date();
+    onRefused(request.route);
   });
+  return { refusedAt: () => refusedAt };
 }
 
 /** Discord's JSON error code (50007 DMs closed, 50013 missing permissions, 10011 unknown role...). */

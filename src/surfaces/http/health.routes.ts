@@ -1,5 +1,8 @@
 // /healthz: the process answers. /readyz: it can serve, answered within a second whatever the database
 // does (a frozen or unreachable database must not hang the load balancer's probe), saying what is wrong.
+// A bot token Discord refused is said too, and keeps the answer 200: the instance still answers interactions (their
+// replies carry the interaction's own token), and a load balancer taking every instance out would close the shop; what
+// waits (DMs, roles, admin-channel posts) is sent once the process restarts with a valid token.
 import { Router } from 'express';
 import { isDatabaseTimeout, isDatabaseUnavailable } from '../../platform/db/db-faults.js';
 
@@ -7,9 +10,18 @@ export const READY_TIMEOUT_MS = 900;
 
 class ReadyTimeout extends Error {}
 
-export function healthRoutes(deps: { checkDatabase: () => Promise<void>; timeoutMs?: number }): Router {
+export function healthRoutes(deps: {
+  checkDatabase: () => Promise<void>;
+  /** When Discord refused the bot's token (discord-rest.ts watchBotToken); null while it has not. */
+  botTokenRefusedAt?: () => Date | null;
+  timeoutMs?: number;
+}): Router {
   const router = Router();
   const timeoutMs = deps.timeoutMs ?? READY_TIMEOUT_MS;
+  const discord = () => {
+    const refusedAt = deps.botTokenRefusedAt?.();
+    return refusedAt ? { discordBotToken: `refused by Discord at ${refusedAt.toISOString()}: restart with a valid DISCORD_BOT_TOKEN` } : {};
+  };
   router.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
@@ -22,7 +34,7 @@ export function healthRoutes(deps: { checkDatabase: () => Promise<void>; timeout
           timer = setTimeout(() => reject(new ReadyTimeout()), timeoutMs);
         }),
       ]);
-      res.set('Cache-Control', 'no-store').json({ status: 'ready', database: 'ok' });
+      res.set('Cache-Control', 'no-store').json({ status: 'ready', database: 'ok', ...discord() });
     } catch (err) {
       const database =
         err instanceof ReadyTimeout
@@ -33,7 +45,11 @@ export function healthRoutes(deps: { checkDatabase: () => Promise<void>; timeout
               ? 'unreachable'
               : 'error';
       req.log?.warn({ err: err instanceof ReadyTimeout ? undefined : err, database }, 'readiness check failed');
-      res.status(503).set('Cache-Control', 'no-store').set('Retry-After', '5').json({ status: 'unavailable', database });
+      res
+        .status(503)
+        .set('Cache-Control', 'no-store')
+        .set('Retry-After', '5')
+        .json({ status: 'unavailable', database, ...discord() });
     } finally {
       clearTimeout(timer);
     }

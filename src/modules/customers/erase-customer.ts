@@ -73,6 +73,16 @@ export function erasedSql(alias: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(${alias}.username IS NULL AND ${alias}."displayName" = 'Erased customer #' || left(regexp_replace(${alias}.id, '^cus_', ''), 8))`;
 }
 
+/**
+ * The customer's row held (FOR SHARE) until the transaction ends, and whether they are erased by then: one row
+ * `{ erased }`, none when the customer is not the tenant's. Run first by a write that keeps something of a customer
+ * composed before it (a DM's record, a missed notice): an erasure holding the row (FOR UPDATE) is waited for and then
+ * seen, and one that comes later waits for the write and sees what it kept. One of the two always sees the other.
+ */
+export function holdCustomerSql(tenantId: string, customerId: string): Prisma.Sql {
+  return Prisma.sql`SELECT ${erasedSql(Prisma.sql`c`)} AS erased FROM customers c WHERE c.id = ${customerId} AND c."tenantId" = ${tenantId} FOR SHARE`;
+}
+
 const scrubbed = (column: 'before' | 'after') =>
   Prisma.sql`CASE WHEN jsonb_typeof(${Prisma.raw(`"${column}"`)}) = 'object'
     THEN ${Prisma.raw(`"${column}"`)} - ${AUDIT_PERSONAL_KEYS}::text[] ELSE ${Prisma.raw(`"${column}"`)} END`;

@@ -9,8 +9,8 @@
 // recorded: discord-rest.ts isRefusedByDiscord). All of it is one transaction. A
 // delivered DM clears the customer's flag (they opened their DMs again). docs/decisions/dm-refused.md.
 import type { Clock } from '../../platform/clock.js';
-import { Prisma, withTransaction, type Db } from '../../platform/db/prisma.js';
-import { erasedSql } from '../customers/erase-customer.js';
+import { withTransaction, type Db } from '../../platform/db/prisma.js';
+import { holdCustomerSql } from '../customers/erase-customer.js';
 import type { EventBus } from '../../platform/jobs/queue.js';
 import { EVENTS, type DmNotDeliveredPayload } from '../shared/events.js';
 import { DM_CLOSED_CODE, type MissedNoticeInput } from './missed-notices.js';
@@ -35,12 +35,10 @@ export function createDmStatusService(deps: { db: Db; clock: Clock; bus: EventBu
       const now = clock.now();
       await withTransaction(db, async (tx) => {
         if (orderId) await tx.order.updateMany({ where: { id: orderId, tenantId }, data: { customerDmFailedAt: now } });
-        // The customer's row first (FOR SHARE, as a sent DM's record: sent-dms.ts): an erasure holding it is waited for
+        // The customer's row first (holdCustomerSql, as a sent DM's record: sent-dms.ts): an erasure holding it is waited for
         // and then seen. The message was composed before it (their name, an address): erased since, or gone, it is
         // not kept, and nobody is told of a customer the shop asked to forget.
-        const [customer] = await tx.$queryRaw<{ erased: boolean }[]>(
-          Prisma.sql`SELECT ${erasedSql(Prisma.sql`c`)} AS erased FROM customers c WHERE c.id = ${customerId} AND c."tenantId" = ${tenantId} FOR SHARE`,
-        );
+        const [customer] = await tx.$queryRaw<{ erased: boolean }[]>(holdCustomerSql(tenantId, customerId));
         if (!customer || customer.erased) return;
         // Marked when Discord says so (50007), not when a DM is skipped because it said so before: the mark keeps its time,
         // so the first DM after the backoff is tried (set again on every skip, a customer DMed at least once a backoff

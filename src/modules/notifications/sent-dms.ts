@@ -9,13 +9,13 @@
 //   its subscriber edits the message and forgets the row.
 // - A DM recorded while or after its customer is erased would be missed by the erasure's list: its recording
 //   emits that event itself when the customer is erased by then. The recording's transaction takes the customer's
-//   row first (FOR SHARE, lockCustomerSql), so an erasure that holds it (FOR UPDATE) is waited for and then seen
-//   by the statement after, and one that comes later waits for the record and lists it: one of the two always
-//   sees the other. Whatever the DM was composed from: a retried DM, de-duplicated by its nonce, is the message
+//   row first (FOR SHARE: lockCustomerSql, customers/erase-customer.ts holdCustomerSql), so an erasure that holds
+//   it (FOR UPDATE) is waited for and then seen by the statement after, and one that comes later waits for the
+//   record and lists it: one of the two always sees the other. Whatever the DM was composed from: a retried DM, de-duplicated by its nonce, is the message
 //   Discord accepted first, which may hold what the customer had before the erasure.
 import { Prisma, type Db } from '../../platform/db/prisma.js';
 import { addJobsSql, type EventBus } from '../../platform/jobs/queue.js';
-import { erasedSql } from '../customers/erase-customer.js';
+import { erasedSql, holdCustomerSql } from '../customers/erase-customer.js';
 import { EVENTS } from '../shared/events.js';
 
 /** A DM as sent: who it went to, what it was about, and where Discord keeps it. */
@@ -32,7 +32,7 @@ export interface SentDm {
 
 /** The DM's customer, held until the record commits (see the file's head): run first in the recording's transaction. */
 export function lockCustomerSql(dm: SentDm): Prisma.Sql {
-  return Prisma.sql`SELECT id FROM customers WHERE id = ${dm.customerId} AND "tenantId" = ${dm.tenantId} FOR SHARE`;
+  return holdCustomerSql(dm.tenantId, dm.customerId);
 }
 
 /**

@@ -16,7 +16,7 @@ import type { Logger } from '../../platform/logger.js';
 import { EVENTS, orderPaidPayload, orderRefundedPayload } from '../shared/events.js';
 import type { TaxFilingPort, TransactionKind } from './tax-filing.port.js';
 import { enqueueTaxSync, TAX_SYNC_TASK, taxSyncPayload } from './tax-sync.enqueue.js';
-import { orderTransaction, refundTransaction, type FromAddress } from './tax-transactions.js';
+import { filedTerms, orderTransaction, refundTransaction, type FromAddress } from './tax-transactions.js';
 import { taxjarCovers } from './taxjar-money.js';
 
 export interface TaxSyncDeps {
@@ -57,7 +57,9 @@ export async function syncOrderTaxes(deps: TaxSyncDeps, tenantId: string, orderI
   });
   const reportable = order !== null && order.status !== 'PENDING_PAYMENT' && order.status !== 'CANCELLED';
   if (reportable && filed.length === 0 && !filesFromNowOn(tenant, order)) return; // never filed, and not to be now
-  const wanted = reportable ? await wantedFor(db, order, (tenant.taxjarFromAddress ?? {}) as FromAddress) : [];
+  // A sale already filed keeps the terms it was filed with (tax-transactions.ts, filedTerms).
+  const filedOrder = filed.find((f) => f.kind === 'ORDER' && f.transactionId === orderId);
+  const wanted = reportable ? await wantedFor(db, order, (tenant.taxjarFromAddress ?? {}) as FromAddress, filedOrder?.payload) : [];
 
   // Removals first, refunds before their order (TaxJar refunds reference the order).
   const gone = filed
@@ -106,12 +108,18 @@ async function file(deps: TaxSyncDeps, tenant: Tenant, orderId: string, w: Wante
   );
 }
 
-async function wantedFor(db: Db, order: Order & { items: OrderItem[]; refunds: Refund[] }, from: FromAddress): Promise<Wanted[]> {
+async function wantedFor(
+  db: Db,
+  order: Order & { items: OrderItem[]; refunds: Refund[] },
+  from: FromAddress,
+  filedOrder: unknown,
+): Promise<Wanted[]> {
   const products = await db.product.findMany({
     where: { tenantId: order.tenantId, id: { in: order.items.map((i) => i.productId) } },
     select: { id: true, taxCode: true },
   });
-  const input = { order, taxCodes: new Map(products.map((p) => [p.id, p.taxCode])), from };
+  const taxCodes = new Map(products.map((p) => [p.id, p.taxCode]));
+  const input = { order, ...(filedOrder === undefined ? { taxCodes, from } : filedTerms(filedOrder, { taxCodes })) };
   return [
     { kind: 'ORDER', transactionId: order.id, refundId: null, body: orderTransaction(input) },
     ...order.refunds.map((r): Wanted => ({ kind: 'REFUND', transactionId: r.id, refundId: r.id, body: refundTransaction(input, r) })),

@@ -8,6 +8,9 @@
 //   Amount-only refunds (PARTIAL_AMOUNT, BOTH) have no lines: their amount is not the lines' sum.
 // - Addresses: the order's shipping address as to_*; none (digital goods) falls back to the shop's own
 //   address (origin-sourced). from_* is the shop's taxjarFromAddress.
+// - Once the order transaction is filed, its bodies are built on the terms it was filed with (filedTerms): the
+//   shop's from-address and the products' tax codes as they were then, not as the shop has set them since. A sale
+//   stays where and how it was made, and its refunds are filed on the same terms.
 import type { Order, OrderItem, Refund } from '../../generated/prisma/index.js';
 import { taxjarDollars } from './taxjar-money.js';
 import { lineShares } from '../refunds/refund-shares.js';
@@ -54,6 +57,33 @@ function addresses(order: Order, from: FromAddress): Record<string, string> {
     ? pick({ to_country: to.country, to_zip: to.postalCode, to_state: to.state, to_city: to.city, to_street: to.line1 })
     : pick({ to_country: from.country, to_zip: from.zip, to_state: from.state, to_city: from.city, to_street: from.street });
   return { ...fromFields, ...toFields };
+}
+
+/**
+ * The from-address and tax codes an order transaction was filed with (its stored body), to build the order's
+ * transactions on those terms after the shop changed its settings. A product not in the filed lines keeps `current`'s
+ * code (none is expected: a paid order's lines are frozen).
+ */
+export function filedTerms(
+  filedOrder: unknown,
+  current: { taxCodes: ReadonlyMap<string, string | null> },
+): { from: FromAddress; taxCodes: ReadonlyMap<string, string | null> } {
+  const body = (filedOrder && typeof filedOrder === 'object' ? filedOrder : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const from: FromAddress = Object.fromEntries(
+    Object.entries({
+      country: text(body.from_country),
+      zip: text(body.from_zip),
+      state: text(body.from_state),
+      city: text(body.from_city),
+      street: text(body.from_street),
+    }).filter(([, v]) => v !== undefined),
+  );
+  const taxCodes = new Map(current.taxCodes);
+  for (const line of Array.isArray(body.line_items) ? (body.line_items as Record<string, unknown>[]) : []) {
+    if (typeof line?.id === 'string') taxCodes.set(line.id, text(line.product_tax_code) ?? null);
+  }
+  return { from, taxCodes };
 }
 
 function codeOf(taxCodes: ReadonlyMap<string, string | null>, productId: string): { product_tax_code?: string } {

@@ -1,0 +1,153 @@
+// A sale filed with TaxJar stays as it was filed when the shop changes its settings afterwards. The shop's
+// TaxJar from-address (where it ships from: the sale's place for an order without a shipping address, such as
+// digital goods) and a product's tax code are read when a transaction is built; a refund made after such a change
+// re-ran the order's sync, which rewrote the filed sale (PUT) with today's address and code, moving a January
+// sale to the state the shop moved to in June, and filed the refund there too. Driven through the REST API with
+// a real graphile-worker against the fake TaxJar over HTTP; the settings are changed as the panel saves them.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prisma } from '../../../src/generated/prisma/index.js';
+import { FakeTaxjar } from '../../../src/dev/fake-taxjar.js';
+import { TAX_SYNC_TASK } from '../../../src/modules/tax/tax-sync.enqueue.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { factories } from '../../helpers/factories.js';
+import { adminCtx } from '../../helpers/actors.js';
+import { waitFor } from '../../helpers/wait-for.js';
+
+const db = testDb();
+const f = factories(db);
+const fake = new FakeTaxjar({ apiKeys: ['tj-test-key'] });
+let t: TestApp;
+let worker: WorkerHandle;
+
+beforeAll(async () => {
+  await fake.start();
+  t = await createTestApp({ env: { TAXJAR_API_URL: fake.url } });
+  worker = await startWorker({
+    connectionString: testDatabaseUrl(),
+    bus: t.services.bus,
+    logger: t.services.logger,
+    concurrency: 2,
+    pollIntervalMs: 50,
+  });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await t?.services.close();
+  await fake.stop();
+});
+
+/** The order's sync jobs (and the order.paid / order.refunded hops before them) have all finished. */
+const settled = (orderId: string) =>
+  waitFor(`the TaxJar sync of ${orderId}`, async () => {
+    const pending = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs j
+      WHERE j.payload->>'orderId' = ${orderId} AND j.task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier IN (${TAX_SYNC_TASK}, 'order.paid>tax-sync', 'order.refunded>tax-sync'))`;
+    return pending[0]!.n === 0;
+  });
+
+const california = { country: 'US', zip: '92093', state: 'CA', city: 'La Jolla', street: '9500 Gilman Drive' };
+const texas = { country: 'US', zip: '78701', state: 'TX', city: 'Austin', street: '100 Congress Ave' };
+const fromCalifornia = { from_country: 'US', from_zip: '92093', from_state: 'CA', from_city: 'La Jolla', from_street: '9500 Gilman Drive' };
+const toCalifornia = { to_country: 'US', to_zip: '92093', to_state: 'CA', to_city: 'La Jolla', to_street: '9500 Gilman Drive' };
+
+/** A shop in California with TaxJar on, and a paid order of 2 x E-book at 10.00 (tax code 31000), tax 1.50, filed. */
+async function paidAndFiled(shippingAddress: Prisma.InputJsonValue | typeof Prisma.DbNull) {
+  const tenant = await f.tenant({ taxjarEnabled: true, taxjarApiKey: 'tj-test-key', taxjarFromAddress: california });
+  const customer = await f.customer({ tenantId: tenant.id });
+  const ebook = await f.product({
+    tenantId: tenant.id,
+    sku: `EBOOK-${tenant.id.slice(-6)}`,
+    name: 'E-book',
+    unitPriceCents: 1000,
+    taxCode: '31000',
+  });
+  const { key } = await t.services.apiKeys.create(adminCtx(tenant.id), 'tax key', 'READ_WRITE');
+  const auth = { authorization: `Bearer ${key}` };
+  const order = await f.order({
+    tenantId: tenant.id,
+    customerId: customer.id,
+    shippingAddress,
+    taxAmountCents: 150,
+    totalCents: 2150,
+    lines: [{ productId: ebook.id, sku: ebook.sku, name: 'E-book', quantity: 2, unitPriceCents: 1000 }],
+  });
+  await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(auth).send({}).expect(200);
+  await settled(order.id);
+  const filed = fake.transaction('order', order.id);
+  expect(filed).toMatchObject({ sales_tax: 1.5, line_items: [expect.objectContaining({ product_tax_code: '31000' })] });
+  return { tenant, ebook, auth, order, filed: structuredClone(filed) };
+}
+
+const orderPuts = (orderId: string) => fake.calls.filter((c) => c.method === 'PUT' && c.path === `/v2/transactions/orders/${orderId}`);
+
+describe('a filed sale after the shop changed its TaxJar settings', () => {
+  it('the shop moved (new from-address): a refund is filed from where the sale was, and the sale is not rewritten', async () => {
+    const s = await paidAndFiled(Prisma.DbNull);
+    expect(s.filed).toMatchObject({ ...fromCalifornia, ...toCalifornia });
+
+    // Months later the shop moves to Texas and saves its new TaxJar from-address; then it refunds one E-book.
+    await db.tenant.update({ where: { id: s.tenant.id }, data: { taxjarFromAddress: texas } });
+    const refund = await request(t.app)
+      .post(`/api/orders/${s.order.id}/refunds`)
+      .set(s.auth)
+      .send({ items: [{ productId: s.ebook.id, quantity: 1 }] })
+      .expect(201);
+    await settled(s.order.id);
+
+    expect(fake.transaction('order', s.order.id)).toEqual(s.filed);
+    expect(orderPuts(s.order.id)).toHaveLength(0);
+    expect(fake.transaction('refund', refund.body.refund.id)).toMatchObject({
+      transaction_reference_id: s.order.id,
+      ...fromCalifornia,
+      ...toCalifornia,
+      sales_tax: -0.75,
+    });
+  });
+
+  it("a product's tax code changed: the refund's line carries the code the sale was filed with, and the sale is not rewritten", async () => {
+    const s = await paidAndFiled({ line1: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' });
+
+    await db.product.update({ where: { id: s.ebook.id }, data: { taxCode: '20010' } });
+    const refund = await request(t.app)
+      .post(`/api/orders/${s.order.id}/refunds`)
+      .set(s.auth)
+      .send({ items: [{ productId: s.ebook.id, quantity: 1 }] })
+      .expect(201);
+    await settled(s.order.id);
+
+    expect(fake.transaction('order', s.order.id)).toEqual(s.filed);
+    expect(orderPuts(s.order.id)).toHaveLength(0);
+    expect(fake.transaction('refund', refund.body.refund.id)).toMatchObject({
+      line_items: [expect.objectContaining({ id: s.ebook.id, product_tax_code: '31000', sales_tax: -0.75 })],
+    });
+  });
+
+  it('a sale filed without a tax code keeps none when the product is given one later', async () => {
+    const s = await paidAndFiled({ line1: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' });
+    // Filed with the code it had; now an order whose product had no code when filed.
+    await db.product.update({ where: { id: s.ebook.id }, data: { taxCode: null } });
+    const other = await f.order({
+      tenantId: s.tenant.id,
+      customerId: s.order.customerId,
+      taxAmountCents: 100,
+      totalCents: 1100,
+      lines: [{ productId: s.ebook.id, sku: s.ebook.sku, name: 'E-book', quantity: 1, unitPriceCents: 1000 }],
+    });
+    await request(t.app).post(`/api/orders/${other.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    await settled(other.id);
+    const filed = structuredClone(fake.transaction('order', other.id));
+    expect(filed!.line_items).toEqual([expect.not.objectContaining({ product_tax_code: expect.anything() })]);
+
+    await db.product.update({ where: { id: s.ebook.id }, data: { taxCode: '31000' } });
+    const refund = await request(t.app).post(`/api/orders/${other.id}/refunds`).set(s.auth).send({}).expect(201);
+    await settled(other.id);
+
+    expect(fake.transaction('order', other.id)).toEqual(filed);
+    expect(orderPuts(other.id)).toHaveLength(0);
+    expect(fake.transaction('refund', refund.body.refund.id)!.line_items).toEqual([
+      expect.not.objectContaining({ product_tax_code: expect.anything() }),
+    ]);
+  });
+});

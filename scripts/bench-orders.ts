@@ -167,7 +167,7 @@ async function main() {
     };
     const sessions = createOrderSessionService(deps);
     // Submits' transactions on the checkout pool, whose connections pipeline (as the container wires it).
-    const payWindows = createNewOrderPayWindow({ bus, clock: systemClock });
+    const payWindows = createNewOrderPayWindow({ bus });
     const orders = createOrderService({ db, submit: createSubmitOrder({ ...deps, sql: database.checkoutSql, payWindows }) });
 
     let carts = 0;

@@ -246,7 +246,7 @@ export function createContainer(opts: ContainerOptions): Services {
   const tax = createTaxjarAdapter({ apiUrl: env.TAXJAR_API_URL, timeoutMs: env.TAXJAR_TIMEOUT_MS, logger, secrets });
   const ordering = { db, sql, clock, bus, inventory, discounts, tax, customers, ttlMinutes: env.ORDER_SESSION_TTL_MINUTES };
   const digitalGoods = createDigitalGoods({ db, bus, audit, now: () => clock.now() });
-  const entitlements = createEntitlementService({ db, clock, digital: digitalGoods });
+  const entitlements = createEntitlementService({ db, digital: digitalGoods });
   const afterSale = { db, bus, clock, logger, audit, entitlements, inventory, discounts };
   const payments = createPaymentService(afterSale);
   const discordRest = createDiscordRest({ apiBaseUrl: discordRestBaseUrl(env), botToken: env.DISCORD_BOT_TOKEN });
@@ -389,7 +389,7 @@ export function createContainer(opts: ContainerOptions): Services {
         ...ordering,
         reach: paymentReach,
         sql: database.checkoutSql,
-        payWindows: createNewOrderPayWindow({ bus, clock }),
+        payWindows: createNewOrderPayWindow({ bus }),
       }),
     }),
     orderList: createOrderListService({ sql, cursors: createOrderCursorCodec(secrets.deriveKeys('order-list-cursor')) }),

@@ -1,8 +1,11 @@
 // Entitlements: the Discord roles a paid order gives its customer. Rows are written inside the order's
 // transaction and each one enqueues a role job in that same transaction (see role-jobs.ts), so a role
 // change exists if and only if the order change committed.
+// "Now" here is the database's (platform/db/database-now.ts), read once per transaction, as timed-access.ts's jobs
+// read it: whether the customer's current access still runs (a renewal starts at its end, else now), whether its
+// reminder is still ahead, and a revoke's revokedAt. The service takes no Clock.
 import type { Entitlement } from '../../generated/prisma/index.js';
-import type { Clock } from '../../platform/clock.js';
+import { databaseNow } from '../../platform/db/database-now.js';
 import type { Db, Tx } from '../../platform/db/prisma.js';
 import { enqueueRoleGrant, enqueueRoleRevoke } from './role-changes.js';
 import { accessEnd, currentAccessEnd, scheduleAccessJobs } from './timed-access.js';
@@ -24,7 +27,7 @@ export interface EntitlementService {
 }
 
 /** `digital`: licence keys and download links delivered with the roles (digital-goods.ts). */
-export function createEntitlementService(deps: { db: Db; clock: Clock; digital?: DigitalGoods }): EntitlementService {
+export function createEntitlementService(deps: { db: Db; digital?: DigitalGoods }): EntitlementService {
   return {
     async grantForOrder(tx, { tenantId, orderId }) {
       const order = await tx.order.findFirstOrThrow({
@@ -36,8 +39,10 @@ export function createEntitlementService(deps: { db: Db; clock: Clock; digital?:
         where: { tenantId, id: { in: order.items.map((i) => i.productId) } },
         select: { id: true, grantedRoleIds: true, accessDays: true },
       });
-      const now = deps.clock.now();
       const timed = products.filter((p) => p.accessDays && p.grantedRoleIds.length > 0);
+      // By the database's clock, the one the access's expiry judges its end by: an end it counts as past is not
+      // still running (a renewal from it would lose the time between), nor one it counts as ahead ended.
+      const now = timed.length ? await databaseNow(tx) : null;
       // Two payments of the same customer at once must not both extend from the same end: the customer's
       // row lock puts them one after the other.
       if (timed.length)
@@ -46,7 +51,7 @@ export function createEntitlementService(deps: { db: Db; clock: Clock; digital?:
       for (const p of timed) {
         endsAt.set(
           p.id,
-          accessEnd(now, p.accessDays!, await currentAccessEnd(tx, { tenantId, customerId: order.customerId, productId: p.id })),
+          accessEnd(now!, p.accessDays!, await currentAccessEnd(tx, { tenantId, customerId: order.customerId, productId: p.id })),
         );
       }
       const rows = products.flatMap((p) =>
@@ -63,7 +68,7 @@ export function createEntitlementService(deps: { db: Db; clock: Clock; digital?:
       // skipDuplicates + RETURNING gives back only the rows created now, so a repeat enqueues nothing.
       const created = await tx.entitlement.createManyAndReturn({ data: rows, skipDuplicates: true });
       for (const productId of new Set(created.filter((e) => e.endsAt).map((e) => e.productId))) {
-        await scheduleAccessJobs(tx, { tenantId, orderId, productId, endsAt: endsAt.get(productId)!, now });
+        await scheduleAccessJobs(tx, { tenantId, orderId, productId, endsAt: endsAt.get(productId)!, now: now! });
       }
       for (const ent of created) await enqueueRoleGrant(tx, ent, order.guildId);
       return created;
@@ -76,7 +81,8 @@ export function createEntitlementService(deps: { db: Db; clock: Clock; digital?:
         where: { tenantId, orderId, status: 'GRANTED', ...(productIds ? { productId: { in: productIds } } : {}) },
       });
       if (granted.length === 0) return [];
-      const revokedAt = deps.clock.now();
+      // The database's now, as the access's expiry dates its revoke.
+      const revokedAt = await databaseNow(tx);
       await tx.entitlement.updateMany({
         where: { id: { in: granted.map((e) => e.id) }, status: 'GRANTED' },
         data: { status: 'REVOKED', revokedAt },

@@ -11,9 +11,14 @@
 // row lock, so it never cancels an order a payment confirmed first, and a payment arriving after it finds the
 // order cancelled (manual confirm: ILLEGAL_STATE; processor money: refunded through the provider by the checkout
 // ledger).
+// Every "now" a deadline is set or judged by is the database's (platform/db/database-now.ts), the clock its jobs run
+// by: the expiry's, an extension's ("until" in the future, more minutes from now once the deadline passed), the
+// reminder's "now, when half the window has passed", and the deadline `schedule` gives an order placed without one.
+// The instance's Clock only dates what is shown (expectedDueAt) and, at submit, the order's placing
+// (createNewOrderPayWindow: its deadline counts from the order's createdAt, which submit dates by that clock).
 import type { Order, PaymentMethod, Tenant } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
-import { databaseNow } from '../../platform/db/database-now.js';
+import { databaseNow, SQL_DATABASE_NOW } from '../../platform/db/database-now.js';
 import { Prisma, withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { queryRows, type SqlRunner } from '../../platform/db/sql.js';
 import { AppError, isAppError } from '../../platform/errors.js';
@@ -46,14 +51,16 @@ const MINUTE = 60_000;
 /**
  * Both jobs for `dueAt` (the reminder's subscribers and the expiry), replacing any pending ones of the order
  * (job keys). `orderId` is a value or an SQL expression over the rows of the statement that adds them (an
- * order being inserted).
+ * order being inserted). `now`: the database's now (the reminder goes out then when half the window has passed),
+ * or, for an order being placed, the time it is placed (its deadline is a whole window from it).
  */
 function windowJobs(
-  deps: { bus: EventBus; clock: Clock },
+  deps: { bus: EventBus },
   tenantId: string,
   orderId: string | Prisma.Sql,
   dueAt: Date,
   windowMin: number,
+  now: Date,
 ): JobSpec[] {
   const id = typeof orderId === 'string' ? Prisma.sql`${orderId}::text` : Prisma.sql`(${orderId})`;
   // The reminder's payload, field by field: exactly a PaymentReminderPayload (its subscribers parse it).
@@ -66,7 +73,7 @@ function windowJobs(
     ', ',
   )})`;
   const reminderJobs = deps.bus.jobSpecsSql(EVENTS.paymentReminder, reminder, {
-    runAt: reminderAt(dueAt, windowMin, deps.clock.now()),
+    runAt: reminderAt(dueAt, windowMin, now),
     jobKey: Prisma.sql`${REMINDER_KEY_PREFIX} || ${id}`,
   });
   const expireJob = jobSpecSql(EXPIRE_TASK, Prisma.sql`json_build_object('tenantId', ${tenantId}::text, 'orderId', ${id})`, {
@@ -89,12 +96,13 @@ export interface NewOrderPayWindow {
   };
 }
 
-export function createNewOrderPayWindow(deps: { bus: EventBus; clock: Clock }): NewOrderPayWindow {
+export function createNewOrderPayWindow(deps: { bus: EventBus }): NewOrderPayWindow {
   return {
     forNewOrder({ tenantId, orderId, paymentMethod, windows, placedAt }) {
       const windowMin = payWindowMinutes(windows, paymentMethod);
       const dueAt = initialDueAt(placedAt, windowMin, placedAt);
-      return { dueAt, jobs: windowJobs(deps, tenantId, orderId, dueAt, windowMin) };
+      // The reminder, half a window before a deadline a whole window from placedAt, is never before placedAt.
+      return { dueAt, jobs: windowJobs(deps, tenantId, orderId, dueAt, windowMin, placedAt) };
     },
   };
 }
@@ -132,7 +140,7 @@ export interface PaymentWindowService {
  * it they go through Prisma, compiled and planned on every call.
  */
 export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunner }): PaymentWindowService {
-  const { db, clock } = deps;
+  const { db } = deps;
   const perOrder = deps.sql ?? db;
   const system = (tenantId: string): TenantContext => ({ tenantId, actor: { ...systemActor, label: 'Pay window' } });
 
@@ -147,14 +155,18 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
    * Both jobs as the CTE `jobs` of one statement: one add_jobs call for each row of `from`. A SELECT in WITH
    * runs only when read: the statement must select JOBS_ADDED.
    */
-  function jobsSql(order: { tenantId: string; id: string | Prisma.Sql }, dueAt: Date, windowMin: number, from: Prisma.Sql): Prisma.Sql {
-    return Prisma.sql`jobs AS (${addJobsSql(windowJobs(deps, order.tenantId, order.id, dueAt, windowMin), from)})`;
+  function jobsSql(
+    order: { tenantId: string; id: string | Prisma.Sql },
+    due: { dueAt: Date; windowMin: number; now: Date },
+    from: Prisma.Sql,
+  ): Prisma.Sql {
+    return Prisma.sql`jobs AS (${addJobsSql(windowJobs(deps, order.tenantId, order.id, due.dueAt, due.windowMin, due.now), from)})`;
   }
   const JOBS_ADDED = Prisma.sql`(SELECT count(*)::int FROM jobs)`;
 
-  /** Both jobs for `dueAt` in the caller's transaction (an extension). */
-  async function scheduleJobs(tx: Tx, order: Order, dueAt: Date, windowMin: number): Promise<void> {
-    await tx.$queryRaw`WITH ${jobsSql(order, dueAt, windowMin, Prisma.sql`(SELECT 1) AS one`)} SELECT ${JOBS_ADDED} AS jobs`;
+  /** Both jobs for `dueAt` in the caller's transaction (an extension; `now`, its database's now). */
+  async function scheduleJobs(tx: Tx, order: Order, due: { dueAt: Date; windowMin: number; now: Date }): Promise<void> {
+    await tx.$queryRaw`WITH ${jobsSql(order, due, Prisma.sql`(SELECT 1) AS one`)} SELECT ${JOBS_ADDED} AS jobs`;
   }
 
   /** The order under its row lock, or null when it was deleted. */
@@ -172,30 +184,34 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
     // only on an order still unpaid without one and enqueues both jobs in the same statement (so they exist
     // if and only if the deadline was written). It ran as a locking transaction of seven statements once per
     // order placed, holding the order's row meanwhile (issue 16: the worker's share of PostgreSQL's CPU).
+    // The deadline (never sooner than half a window from now) and the reminder's "now" are the database's now as
+    // the read saw it: the expiry judges the deadline by that clock.
     async schedule(tenantId, orderId) {
       for (let attempt = 0; attempt < 3; attempt++) {
         const [order] = await queryRows<
-          Pick<Order, 'id' | 'tenantId' | 'status' | 'paymentDueAt' | 'createdAt' | 'paymentMethod'> & Pick<Tenant, 'paymentWindowMinutes'>
+          Pick<Order, 'id' | 'tenantId' | 'status' | 'paymentDueAt' | 'createdAt' | 'paymentMethod'> &
+            Pick<Tenant, 'paymentWindowMinutes'> & { databaseNow: Date }
         >(
           perOrder,
           Prisma.sql`SELECT o.id, o."tenantId", o.status::text AS status, o."paymentDueAt", o."createdAt", o."paymentMethod"::text AS "paymentMethod",
-            t."paymentWindowMinutes"
+            t."paymentWindowMinutes", now() AS "databaseNow"
           FROM orders o JOIN tenants t ON t.id = o."tenantId" WHERE o.id = ${orderId} AND o."tenantId" = ${tenantId}`,
         );
         if (!order || order.status !== 'PENDING_PAYMENT') return null;
         // Set by an earlier run (or an extension): its jobs were enqueued with it.
         if (order.paymentDueAt) return { dueAt: order.paymentDueAt };
         const windowMin = payWindowMinutes(order.paymentWindowMinutes, order.paymentMethod);
-        const dueAt = initialDueAt(order.createdAt, windowMin, clock.now());
-        // updatedAt as Prisma's @updatedAt sets it: the time of the write.
+        const now = order.databaseNow;
+        const dueAt = initialDueAt(order.createdAt, windowMin, now);
+        // updatedAt: the time of the write, by the database's clock.
         const [written] = await queryRows<{ n: number; jobs: number }>(
           perOrder,
           Prisma.sql`
           WITH due AS (
-            UPDATE orders SET "paymentDueAt" = ${dueAt}, "updatedAt" = ${new Date()}
+            UPDATE orders SET "paymentDueAt" = ${dueAt}, "updatedAt" = ${SQL_DATABASE_NOW}
             WHERE id = ${orderId} AND "tenantId" = ${tenantId} AND status = 'PENDING_PAYMENT' AND "paymentDueAt" IS NULL
             RETURNING id
-          ), ${jobsSql({ tenantId, id: Prisma.sql`due.id` }, dueAt, windowMin, Prisma.sql`due`)}
+          ), ${jobsSql({ tenantId, id: Prisma.sql`due.id` }, { dueAt, windowMin, now }, Prisma.sql`due`)}
           SELECT (SELECT count(*)::int FROM due) AS n, ${JOBS_ADDED} AS jobs`,
         );
         if (written!.n === 1) return { dueAt };
@@ -215,7 +231,9 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
             { status: order.status },
           );
         }
-        const now = clock.now();
+        // By the database's clock (the one the deadline is judged by): whether "until" is in the future, where
+        // more minutes count from once the deadline has passed, and when the reminder goes out. One now for all.
+        const now = await databaseNow(tx);
         const windowMin = await windowOf(tx, order);
         const current = order.paymentDueAt ?? initialDueAt(order.createdAt, windowMin, now);
         const dueAt = extendedDueAt(current, input, now);
@@ -232,7 +250,7 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
           );
         }
         const updated = await tx.order.update({ where: { id: order.id }, data: { paymentDueAt: dueAt } });
-        await scheduleJobs(tx, updated, dueAt, windowMin);
+        await scheduleJobs(tx, updated, { dueAt, windowMin, now });
         await deps.audit.record(tx, ctx, {
           action: 'order.payment_window_extended',
           entityType: 'Order',
@@ -288,9 +306,11 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
 
     async sweep(limit = 200) {
       // Orders are placed with their deadline; an order without one is older, or its (legacy) job is queued.
+      // Its age by the database's clock, as `schedule` then counts its window.
       const graceMs = 10 * MINUTE;
+      const now = await databaseNow(db);
       const rows = await db.order.findMany({
-        where: { status: 'PENDING_PAYMENT', paymentDueAt: null, createdAt: { lt: new Date(clock.now().getTime() - graceMs) } },
+        where: { status: 'PENDING_PAYMENT', paymentDueAt: null, createdAt: { lt: new Date(now.getTime() - graceMs) } },
         select: { id: true, tenantId: true },
         orderBy: { createdAt: 'asc' },
         take: limit,
@@ -309,7 +329,10 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
   return service;
 }
 
-/** For display of an order without a deadline (placed before submit set it): when it is due. */
+/**
+ * For display of an order without a deadline (placed before submit set it): when it is due. Only shown, so by the
+ * instance's Clock (database-now.ts); `schedule` sets the deadline itself by the database's.
+ */
 export function expectedDueAt(
   order: Pick<Order, 'createdAt' | 'paymentMethod' | 'paymentDueAt'>,
   tenant: { paymentWindowMinutes: unknown },

@@ -30,7 +30,7 @@ bus.subscribe(DIGITAL_EVENTS.keysLow, PROBE, { schema: z.unknown(), run: async (
 const logger = createLogger({ level: 'silent', pretty: false });
 const audit = createAuditService({ db });
 const digital = createDigitalGoods({ db, bus, audit, now: () => new Date() });
-const entitlements = createEntitlementService({ db, clock: systemClock, digital });
+const entitlements = createEntitlementService({ db, digital });
 const deps = {
   db,
   bus,

@@ -2,7 +2,7 @@
 // run_at times; runDue() runs the queue's jobs that are due by the database's clock (graphile-worker's own rows,
 // in run_at order) through the registered handlers. The jobs judge the end by the database's clock too, whose
 // now() a test cannot move: days pass by moving the shop's stored times back instead (its access periods' ends
-// and its queued jobs' run_at: timeline()). The role comes off at the end with a DM saying how to renew; buying
+// and its queued jobs' run_at: timeline()). A purchase dates its access period by the database's now too. The role comes off at the end with a DM saying how to renew; buying
 // again extends from the current end; a refund before the end leaves nothing for the expiry to do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
@@ -34,14 +34,14 @@ import { FakeRoleGateway } from './fake-role-gateway.js';
 const DAY = 24 * 3600_000;
 const db = testDb();
 const f = factories(db);
-// The app's clock, set when each test begins and left there: a purchase dates its access period by it (the
-// stored times move back as days pass, so the app's now stays the test's now).
+// The app's clock, set when each test begins and left there (the stored times move back as days pass, so the
+// app's now stays the test's now). A purchase dates its access period by the database's now, not by it.
 let now = new Date();
 const clock: Clock = { now: () => now };
 const bus = new EventBus();
 const logger = createLogger({ level: 'silent', pretty: false });
 const audit = createAuditService({ db });
-const entitlements = createEntitlementService({ db, clock });
+const entitlements = createEntitlementService({ db });
 const deps = { db, bus, clock, logger, audit, entitlements, inventory: createInventoryService(), discounts: createDiscountService() };
 const payments = createPaymentService(deps);
 const refunds = createRefundService(deps);
@@ -120,13 +120,18 @@ const dmsTo = (userId: string) =>
     .directMessages()
     .filter((m) => m.userId === userId)
     .map((m) => (m.body as { embeds: { title: string; description: string }[] }).embeds[0]!);
+/** When the order's access period of `days` began: the database's now when it was bought. */
+async function periodStart(orderId: string, days: number): Promise<Date> {
+  const ent = await db.entitlement.findFirstOrThrow({ where: { orderId } });
+  return new Date(ent.endsAt!.getTime() - days * DAY);
+}
+
 /**
- * A test's time, from the app's clock when it began (t0). `at(days)` is that long after t0 as the shop's rows read
- * it now; `to(days)` lets time pass until then, by the database's clock: the shop's access periods end, and its
- * queued jobs fall due, that much sooner.
+ * A test's time, from its first purchase (t0, the database's now then). `at(days)` is that long after t0 as the
+ * shop's rows read it now; `to(days)` lets time pass until then, by the database's clock: the shop's access periods
+ * end, and its queued jobs fall due, that much sooner.
  */
-function timeline(tenantId: string) {
-  const t0 = now;
+function timeline(tenantId: string, t0: Date) {
   let passedMs = 0;
   return {
     at: (days: number, extraMs = 0) => new Date(t0.getTime() + days * DAY + extraMs - passedMs),
@@ -143,9 +148,14 @@ describe('time-limited access', () => {
   it('reminds 3 days before the end, removes the role at the end and says how to renew', async () => {
     now = new Date();
     const s = await shop(30);
-    const time = timeline(s.tenantId);
+    const boughtFrom = await databaseNow(db);
     const order = await s.buy();
+    const boughtTo = await databaseNow(db);
     const [ent] = await db.entitlement.findMany({ where: { orderId: order.id } });
+    // 30 days from the database's now when it was bought.
+    const time = timeline(s.tenantId, await periodStart(order.id, 30));
+    expect(time.at(0).getTime()).toBeGreaterThanOrEqual(boughtFrom.getTime());
+    expect(time.at(0).getTime()).toBeLessThanOrEqual(boughtTo.getTime());
     expect(ent!.endsAt).toEqual(time.at(30));
     expect(gateway.rolesOf(s.guildId, s.userId)).toEqual([s.roleId]);
     expect(await scheduled(ACCESS_TASKS.remind, order.id)).toEqual([time.at(27)]);
@@ -181,8 +191,8 @@ describe('time-limited access', () => {
   it('buying again extends from the current end: no reminder or removal in between, one at the new end', async () => {
     now = new Date();
     const s = await shop(30);
-    const time = timeline(s.tenantId);
     const first = await s.buy();
+    const time = timeline(s.tenantId, await periodStart(first.id, 30));
     await time.to(10);
     const second = await s.buy();
     const [renewed] = await db.entitlement.findMany({ where: { orderId: second.id } });
@@ -214,8 +224,8 @@ describe('time-limited access', () => {
   it('a refund before the end leaves nothing to expire; a product without accessDays schedules nothing', async () => {
     now = new Date();
     const s = await shop(7);
-    const time = timeline(s.tenantId);
     const order = await s.buy();
+    const time = timeline(s.tenantId, await periodStart(order.id, 7));
     await refunds.refund(adminCtx(s.tenantId), order.id, { items: [{ productId: s.product.id, quantity: 1 }] });
     await runDue();
     expect(gateway.rolesOf(s.guildId, s.userId)).toEqual([]);

@@ -89,7 +89,7 @@ export async function orderingFixture(db: Db, opts: { taxTimeoutMs?: number; txR
     // As the container wires it: submits' transactions on the checkout pool, whose connections pipeline.
     orders: createOrderService({
       db,
-      submit: createSubmitOrder({ ...deps, sql: submitSql, payWindows: createNewOrderPayWindow({ bus, clock }) }),
+      submit: createSubmitOrder({ ...deps, sql: submitSql, payWindows: createNewOrderPayWindow({ bus }) }),
     }),
     inventory,
     tax,

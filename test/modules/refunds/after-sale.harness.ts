@@ -30,7 +30,7 @@ export function afterSale(db: Db) {
   // The lanes' drain, as the composition root registers it (a shop's role jobs run in its lane); no rate limits here.
   registerLaneDrain(bus, { sql: testSql(), logger, waitFor: () => undefined });
   const audit = createAuditService({ db });
-  const entitlements = createEntitlementService({ db, clock: systemClock });
+  const entitlements = createEntitlementService({ db });
   const deps: AfterSaleDeps = {
     db,
     bus,

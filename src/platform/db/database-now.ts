@@ -1,8 +1,10 @@
 // The database's clock: the one every rule that compares a time the database wrote (a row's createdAt, a deadline)
 // with "now" reads it by. Several instances of the service run, and their clocks differ from each other and from
 // PostgreSQL's by seconds or more; read by an instance's own clock (new Date(), the injected Clock), the same row
-// was judged one way on one instance and the other way on the next. The injected Clock stays the source of times
-// that are only shown or scheduled (a job's run time, a message's date), not of a comparison with a stored time.
+// was judged one way on one instance and the other way on the next. A deadline another rule judges by it is set by
+// it too: counted from its now (an extension's extra minutes, a renewal's start, a late deadline's floor) and checked
+// against it (an "until" in the future, a reminder's "now if already due"). The injected Clock stays the source of
+// times that are only shown or scheduled (a job's run time, a message's date), not of a comparison with a stored time.
 // One exception, on purpose: daily housekeeping (modules/housekeeping) cuts its retentions (days to months, and a
 // provider's late-money window of days) at the injected clock's now. Seconds or minutes of skew move nothing that
 // matters at that scale, and its tests date rows against that clock.

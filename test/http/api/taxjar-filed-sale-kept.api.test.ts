@@ -5,47 +5,17 @@
 // sale to the state the shop moved to in June, and filed the refund there too. Driven through the REST API with
 // a real graphile-worker against the fake TaxJar over HTTP; the settings are changed as the panel saves them.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../../src/generated/prisma/index.js';
-import { FakeTaxjar } from '../../../src/dev/fake-taxjar.js';
-import { TAX_SYNC_TASK } from '../../../src/modules/tax/tax-sync.enqueue.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { adminCtx } from '../../helpers/actors.js';
-import { waitFor } from '../../helpers/wait-for.js';
+import { useTaxjarWorkerApp } from './taxjar-worker-app.js';
 
 const db = testDb();
 const f = factories(db);
-const fake = new FakeTaxjar({ apiKeys: ['tj-test-key'] });
-let t: TestApp;
-let worker: WorkerHandle;
-
-beforeAll(async () => {
-  await fake.start();
-  t = await createTestApp({ env: { TAXJAR_API_URL: fake.url } });
-  worker = await startWorker({
-    connectionString: testDatabaseUrl(),
-    bus: t.services.bus,
-    logger: t.services.logger,
-    concurrency: 2,
-    pollIntervalMs: 50,
-  });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await t?.services.close();
-  await fake.stop();
-});
-
-/** The order's sync jobs (and the order.paid / order.refunded hops before them) have all finished. */
-const settled = (orderId: string) =>
-  waitFor(`the TaxJar sync of ${orderId}`, async () => {
-    const pending = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs j
-      WHERE j.payload->>'orderId' = ${orderId} AND j.task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier IN (${TAX_SYNC_TASK}, 'order.paid>tax-sync', 'order.refunded>tax-sync'))`;
-    return pending[0]!.n === 0;
-  });
+const tj = useTaxjarWorkerApp(db);
+const fake = tj.fake;
 
 const california = { country: 'US', zip: '92093', state: 'CA', city: 'La Jolla', street: '9500 Gilman Drive' };
 const texas = { country: 'US', zip: '78701', state: 'TX', city: 'Austin', street: '100 Congress Ave' };
@@ -63,7 +33,7 @@ async function paidAndFiled(shippingAddress: Prisma.InputJsonValue | typeof Pris
     unitPriceCents: 1000,
     taxCode: '31000',
   });
-  const { key } = await t.services.apiKeys.create(adminCtx(tenant.id), 'tax key', 'READ_WRITE');
+  const { key } = await tj.t.services.apiKeys.create(adminCtx(tenant.id), 'tax key', 'READ_WRITE');
   const auth = { authorization: `Bearer ${key}` };
   const order = await f.order({
     tenantId: tenant.id,
@@ -73,8 +43,8 @@ async function paidAndFiled(shippingAddress: Prisma.InputJsonValue | typeof Pris
     totalCents: 2150,
     lines: [{ productId: ebook.id, sku: ebook.sku, name: 'E-book', quantity: 2, unitPriceCents: 1000 }],
   });
-  await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(auth).send({}).expect(200);
-  await settled(order.id);
+  await request(tj.t.app).post(`/api/orders/${order.id}/payment/confirm`).set(auth).send({}).expect(200);
+  await tj.settled(order.id);
   const filed = fake.transaction('order', order.id);
   expect(filed).toMatchObject({ sales_tax: 1.5, line_items: [expect.objectContaining({ product_tax_code: '31000' })] });
   return { tenant, ebook, auth, order, filed: structuredClone(filed) };
@@ -89,12 +59,12 @@ describe('a filed sale after the shop changed its TaxJar settings', () => {
 
     // Months later the shop moves to Texas and saves its new TaxJar from-address; then it refunds one E-book.
     await db.tenant.update({ where: { id: s.tenant.id }, data: { taxjarFromAddress: texas } });
-    const refund = await request(t.app)
+    const refund = await request(tj.t.app)
       .post(`/api/orders/${s.order.id}/refunds`)
       .set(s.auth)
       .send({ items: [{ productId: s.ebook.id, quantity: 1 }] })
       .expect(201);
-    await settled(s.order.id);
+    await tj.settled(s.order.id);
 
     expect(fake.transaction('order', s.order.id)).toEqual(s.filed);
     expect(orderPuts(s.order.id)).toHaveLength(0);
@@ -110,12 +80,12 @@ describe('a filed sale after the shop changed its TaxJar settings', () => {
     const s = await paidAndFiled({ line1: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' });
 
     await db.product.update({ where: { id: s.ebook.id }, data: { taxCode: '20010' } });
-    const refund = await request(t.app)
+    const refund = await request(tj.t.app)
       .post(`/api/orders/${s.order.id}/refunds`)
       .set(s.auth)
       .send({ items: [{ productId: s.ebook.id, quantity: 1 }] })
       .expect(201);
-    await settled(s.order.id);
+    await tj.settled(s.order.id);
 
     expect(fake.transaction('order', s.order.id)).toEqual(s.filed);
     expect(orderPuts(s.order.id)).toHaveLength(0);
@@ -135,14 +105,14 @@ describe('a filed sale after the shop changed its TaxJar settings', () => {
       totalCents: 1100,
       lines: [{ productId: s.ebook.id, sku: s.ebook.sku, name: 'E-book', quantity: 1, unitPriceCents: 1000 }],
     });
-    await request(t.app).post(`/api/orders/${other.id}/payment/confirm`).set(s.auth).send({}).expect(200);
-    await settled(other.id);
+    await request(tj.t.app).post(`/api/orders/${other.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    await tj.settled(other.id);
     const filed = structuredClone(fake.transaction('order', other.id));
     expect(filed!.line_items).toEqual([expect.not.objectContaining({ product_tax_code: expect.anything() })]);
 
     await db.product.update({ where: { id: s.ebook.id }, data: { taxCode: '31000' } });
-    const refund = await request(t.app).post(`/api/orders/${other.id}/refunds`).set(s.auth).send({}).expect(201);
-    await settled(other.id);
+    const refund = await request(tj.t.app).post(`/api/orders/${other.id}/refunds`).set(s.auth).send({}).expect(201);
+    await tj.settled(other.id);
 
     expect(fake.transaction('order', other.id)).toEqual(filed);
     expect(orderPuts(other.id)).toHaveLength(0);

@@ -4,38 +4,18 @@
 // order's transaction is deleted, and a TaxJar outage delays the report (job retried) without losing it.
 // Amounts are read back from what the fake holds, in TaxJar's decimal dollars.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTaxjar } from '../../../src/dev/fake-taxjar.js';
+import { describe, expect, it } from 'vitest';
 import { TAX_SYNC_TASK } from '../../../src/modules/tax/tax-sync.enqueue.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { testDb } from '../../helpers/db.js';
 import { factories } from '../../helpers/factories.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { useTaxjarWorkerApp } from './taxjar-worker-app.js';
 
 const db = testDb();
 const f = factories(db);
-const fake = new FakeTaxjar({ apiKeys: ['tj-test-key'] });
-let t: TestApp;
-let worker: WorkerHandle;
-
-beforeAll(async () => {
-  await fake.start();
-  t = await createTestApp({ env: { TAXJAR_API_URL: fake.url } });
-  worker = await startWorker({
-    connectionString: testDatabaseUrl(),
-    bus: t.services.bus,
-    logger: t.services.logger,
-    concurrency: 2,
-    pollIntervalMs: 50,
-  });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await t?.services.close();
-  await fake.stop();
-});
+const tj = useTaxjarWorkerApp(db);
+const fake = tj.fake;
 
 interface JobRow {
   id: string;
@@ -48,13 +28,6 @@ const syncJobs = (orderId: string) =>
   db.$queryRaw<JobRow[]>`SELECT j.id::text AS id, j.attempts, j.locked_at, j.run_at, j.last_error FROM graphile_worker._private_jobs j
     JOIN graphile_worker._private_tasks t ON t.id = j.task_id
     WHERE t.identifier = ${TAX_SYNC_TASK} AND j.payload->>'orderId' = ${orderId}`;
-/** The order's sync jobs (and the order.paid / order.refunded hops before them) have all finished. */
-const settled = (orderId: string) =>
-  waitFor(`the TaxJar sync of ${orderId}`, async () => {
-    const pending = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs j
-      WHERE j.payload->>'orderId' = ${orderId} AND j.task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier IN (${TAX_SYNC_TASK}, 'order.paid>tax-sync', 'order.refunded>tax-sync'))`;
-    return pending[0]!.n === 0;
-  });
 
 /**
  * A shop with TaxJar on, an API key, and an order of 2 x Alpha at 20.00 + 1 x Beta at 5.00 (a digital good,
@@ -75,7 +48,7 @@ async function shop() {
     unitPriceCents: 500,
     taxCode: '31000',
   });
-  const { key } = await t.services.apiKeys.create(adminCtx(tenant.id), 'tax key', 'READ_WRITE');
+  const { key } = await tj.t.services.apiKeys.create(adminCtx(tenant.id), 'tax key', 'READ_WRITE');
   const auth = { authorization: `Bearer ${key}` };
   const order = () =>
     f.order({
@@ -100,8 +73,8 @@ describe('TaxJar transactions', () => {
   it('a paid order is filed as an order transaction; an item refund and then a full refund as refund transactions with their tax share', async () => {
     const s = await shop();
     const order = await s.order();
-    await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
-    await settled(order.id);
+    await request(tj.t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    await tj.settled(order.id);
     const paidAt = (await db.order.findUniqueOrThrow({ where: { id: order.id } })).paidAt!;
 
     // Discount 4.50 split 4.00 / 0.50 by line totals; tax 3.75 split over 36.00 / 4.50 / shipping 5.00: 2.97 / 0.37 / 0.41.
@@ -137,19 +110,19 @@ describe('TaxJar transactions', () => {
     });
 
     // One Alpha back: 20.00 less half its 4.00 discount, plus round(2.97 / 2) = 1.49 of tax.
-    const preview = await request(t.app)
+    const preview = await request(tj.t.app)
       .post(`/api/orders/${order.id}/refunds/preview`)
       .set(s.auth)
       .send({ items: [{ productId: s.alpha.id, quantity: 1 }] })
       .expect(200);
     expect(preview.body).toMatchObject({ amountCents: 1949, goodsCents: 2000, discountCents: 200, shippingCents: 0, taxCents: 149 });
-    const partial = await request(t.app)
+    const partial = await request(tj.t.app)
       .post(`/api/orders/${order.id}/refunds`)
       .set(s.auth)
       .send({ items: [{ productId: s.alpha.id, quantity: 1 }] })
       .expect(201);
     expect(partial.body.refund).toMatchObject({ amountCents: 1949, taxCents: 149, discountCents: 200, shippingCents: 0 });
-    await settled(order.id);
+    await tj.settled(order.id);
     expect(fake.transaction('refund', partial.body.refund.id)).toEqual({
       transaction_id: partial.body.refund.id,
       transaction_reference_id: order.id,
@@ -173,7 +146,7 @@ describe('TaxJar transactions', () => {
     });
 
     // The rest: Alpha's other unit, Beta, shipping and what is left of the tax (3.75 - 1.49 = 2.26).
-    const rest = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(s.auth).send({}).expect(201);
+    const rest = await request(tj.t.app).post(`/api/orders/${order.id}/refunds`).set(s.auth).send({}).expect(201);
     expect(rest.body.refund).toMatchObject({
       mode: 'FULL',
       amountCents: 4925 - 1949,
@@ -181,7 +154,7 @@ describe('TaxJar transactions', () => {
       shippingCents: 500,
       discountCents: 250,
     });
-    await settled(order.id);
+    await tj.settled(order.id);
     const full = fake.transaction('refund', rest.body.refund.id)!;
     expect(full).toMatchObject({ transaction_reference_id: order.id, amount: -27.5, shipping: -5, sales_tax: -2.26 });
     expect(full.line_items).toEqual(
@@ -222,13 +195,17 @@ describe('TaxJar transactions', () => {
   it('cancelling a paid order deletes its order transaction at TaxJar (and files no refund for it)', async () => {
     const s = await shop();
     const order = await s.order();
-    await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
-    await settled(order.id);
+    await request(tj.t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    await tj.settled(order.id);
     expect(fake.transaction('order', order.id)).toBeDefined();
 
     const total = (await db.order.findUniqueOrThrow({ where: { id: order.id } })).totalCents;
-    await request(t.app).patch(`/api/orders/${order.id}`).set(s.auth).send({ status: 'CANCELLED', confirmRefundCents: total }).expect(200);
-    await settled(order.id);
+    await request(tj.t.app)
+      .patch(`/api/orders/${order.id}`)
+      .set(s.auth)
+      .send({ status: 'CANCELLED', confirmRefundCents: total })
+      .expect(200);
+    await tj.settled(order.id);
     expect(fake.transaction('order', order.id)).toBeUndefined();
     const cancelRefund = await db.refund.findFirstOrThrow({ where: { orderId: order.id } });
     expect(fake.transaction('refund', cancelRefund.id)).toBeUndefined();
@@ -240,24 +217,24 @@ describe('TaxJar transactions', () => {
     const s = await shop();
     await db.tenant.update({ where: { id: s.tenant.id }, data: { taxjarEnabled: false } });
     const before = await s.order();
-    await request(t.app).post(`/api/orders/${before.id}/payment/confirm`).set(s.auth).send({}).expect(200);
-    await settled(before.id);
+    await request(tj.t.app).post(`/api/orders/${before.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    await tj.settled(before.id);
     expect(fake.transaction('order', before.id)).toBeUndefined();
 
     // Switched on (any path stamps when): a refund of the older order files nothing for it.
     await db.tenant.update({ where: { id: s.tenant.id }, data: { taxjarEnabled: true } });
     const { taxjarEnabledAt } = await db.tenant.findUniqueOrThrow({ where: { id: s.tenant.id } });
     expect(taxjarEnabledAt).toBeInstanceOf(Date);
-    const refund = await request(t.app).post(`/api/orders/${before.id}/refunds`).set(s.auth).send({ amountCents: 500 }).expect(201);
-    await settled(before.id);
+    const refund = await request(tj.t.app).post(`/api/orders/${before.id}/refunds`).set(s.auth).send({ amountCents: 500 }).expect(201);
+    await tj.settled(before.id);
     // Before: the refund filed the whole older order (a sale the shop may have reported itself) and the refund.
     expect(fake.transaction('order', before.id)).toBeUndefined();
     expect(fake.transaction('refund', refund.body.refund.id)).toBeUndefined();
     expect(fake.calls.filter((c) => c.path.includes(before.id) || c.path.includes(refund.body.refund.id))).toEqual([]);
 
     const after = await s.order();
-    await request(t.app).post(`/api/orders/${after.id}/payment/confirm`).set(s.auth).send({}).expect(200);
-    await settled(after.id);
+    await request(tj.t.app).post(`/api/orders/${after.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    await tj.settled(after.id);
     expect(fake.transaction('order', after.id)).toMatchObject({ transaction_id: after.id, sales_tax: 3.75 });
     // Saving settings with TaxJar still on does not move the stamp.
     await db.tenant.update({ where: { id: s.tenant.id }, data: { taxjarEnabled: true, name: 'Renamed' } });
@@ -273,8 +250,8 @@ describe('TaxJar transactions', () => {
       currency: 'JPY',
       lines: [{ productId: s.alpha.id, sku: s.alpha.sku, name: 'Alpha', quantity: 2, unitPriceCents: 2000 }],
     });
-    await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
-    await settled(order.id);
+    await request(tj.t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    await tj.settled(order.id);
     // Before: ¥4,000 was filed as 40.00 dollars of US sales.
     expect(fake.transaction('order', order.id)).toBeUndefined();
     expect(fake.calls.filter((c) => c.path.includes(order.id))).toEqual([]);
@@ -283,17 +260,17 @@ describe('TaxJar transactions', () => {
   it('deleting a paid, partly refunded order deletes its refund and order transactions', async () => {
     const s = await shop();
     const order = await s.order();
-    await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
-    const refund = await request(t.app).post(`/api/orders/${order.id}/refunds`).set(s.auth).send({ amountCents: 1000 }).expect(201);
-    await settled(order.id);
+    await request(tj.t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    const refund = await request(tj.t.app).post(`/api/orders/${order.id}/refunds`).set(s.auth).send({ amountCents: 1000 }).expect(201);
+    await tj.settled(order.id);
     expect(fake.transaction('refund', refund.body.refund.id)).toMatchObject({
       amount: expect.any(Number),
       sales_tax: expect.any(Number),
       line_items: [],
     });
 
-    await t.services.orderAdmin.delete(adminCtx(s.tenant.id), order.id);
-    await settled(order.id);
+    await tj.t.services.orderAdmin.delete(adminCtx(s.tenant.id), order.id);
+    await tj.settled(order.id);
     expect(fake.transaction('refund', refund.body.refund.id)).toBeUndefined();
     expect(fake.transaction('order', order.id)).toBeUndefined();
     const deletes = fake.calls
@@ -306,7 +283,7 @@ describe('TaxJar transactions', () => {
     const s = await shop();
     const order = await s.order();
     fake.fail(/^\/v2\/transactions\/orders$/, 503, 1);
-    await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    await request(tj.t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
 
     const [failed] = await waitFor('the first attempt to fail', async () => {
       const rows = await syncJobs(order.id);
@@ -317,7 +294,7 @@ describe('TaxJar transactions', () => {
     expect(fake.transaction('order', order.id)).toBeUndefined();
     // Skip the backoff instead of sleeping through it.
     await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE id = ${BigInt(failed!.id)}`;
-    await settled(order.id);
+    await tj.settled(order.id);
 
     expect(fake.transaction('order', order.id)).toMatchObject({ transaction_id: order.id, amount: 45.5, sales_tax: 3.75 });
     const posts = fake.calls.filter((c) => c.method === 'POST' && c.body.transaction_id === order.id);
@@ -348,8 +325,8 @@ describe('TaxJar transactions', () => {
       .expect(400);
     expect(missing.body.detail).toMatch(/transaction_reference_id/);
 
-    await request(t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
-    await settled(order.id);
+    await request(tj.t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
+    await tj.settled(order.id);
     expect(fake.transaction('order', order.id)).toMatchObject({ amount: 45.5, sales_tax: 3.75, shipping: 5 });
     expect(fake.calls.filter((c) => c.method === 'PUT' && c.path === `/v2/transactions/orders/${order.id}`)).toHaveLength(1);
   });

@@ -42,8 +42,9 @@ export interface Route<P = void> {
   /**
    * A button on a shared message (the admin post): what that message shows while the work runs, when the answer
    * is deferred (an UPDATE_MESSAGE instead of a bare deferred update, so nobody sees the old ask with live
-   * buttons). Computed from the interaction alone, before any database read; an answer that is not an update
-   * (a refusal, an error) puts the message back as it was (deferral.ts).
+   * buttons). Computed from the interaction alone, before any database read, but shown only once the caller passed
+   * the route's gates (an admin-only route's working state is never shown for a member it refuses: dispatch.ts); an
+   * answer that is not an update (a refusal, an error) puts the message back as it was (deferral.ts).
    */
   whileWorking?(interaction: APIInteraction, user: APIUser): MessageData;
   /**

@@ -83,8 +83,14 @@ export async function answerInTime(opts: {
   deferNow: boolean | Promise<boolean>;
   /** When to give up waiting (default: DEFER_AFTER_MS from now). */
   deadline?: Promise<void>;
-  /** What the component's message shows while deferred (Route.whileWorking); a bare deferred update without it. */
-  whileWorking?: MessageData;
+  /**
+   * What the component's message shows while deferred (Route.whileWorking); a bare deferred update without it. A
+   * promise when it is shown only to a caller the route's gate lets through (dispatch: an admin-only route's working
+   * state is never shown for someone it refuses): it resolves to the message once the gate let the caller through, to
+   * undefined otherwise. The deferral waits for it at most `workingWaitMs`, then defers without it.
+   */
+  whileWorking?: MessageData | Promise<MessageData | undefined>;
+  workingWaitMs?: number;
   rest: REST;
   log: Logger;
 }): Promise<APIInteractionResponse> {
@@ -97,7 +103,10 @@ export async function answerInTime(opts: {
   const winner = await Promise.race([work, deadline.then((): typeof DEADLINE => DEADLINE), deferNow]);
   own?.clear();
   if (winner !== UP_FRONT && winner !== DEADLINE) return winner;
-  const deferred = deferredResponseFor(interaction, opts.whileWorking);
+  const working = await workingState(opts.whileWorking, work, opts.workingWaitMs ?? 0);
+  // The work answered while its working state was decided: that answer, at once (still within Discord's 3 s).
+  if (working.done) return working.done;
+  const deferred = deferredResponseFor(interaction, working.shown);
   deferrals.set(deferred, winner === UP_FRONT ? 'up_front' : 'deadline');
   void work
     .then((result) => {
@@ -109,6 +118,30 @@ export async function answerInTime(opts: {
     })
     .catch((err) => opts.log.error({ err, interactionId: interaction.id }, 'could not deliver a deferred interaction answer'));
   return deferred;
+}
+
+/**
+ * The working state a deferral shows: the message itself, or what its promise gives within `waitMs` (undefined after
+ * that: a bare deferral). `done`: the work answered first, and that answer can be given at once instead.
+ */
+async function workingState(
+  whileWorking: MessageData | Promise<MessageData | undefined> | undefined,
+  work: Promise<APIInteractionResponse>,
+  waitMs: number,
+): Promise<{ shown?: MessageData; done?: APIInteractionResponse }> {
+  if (!(whileWorking instanceof Promise)) return { shown: whileWorking };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work.then((done) => ({ done })),
+      whileWorking.then((shown) => ({ shown })),
+      new Promise<{ shown?: MessageData }>((resolve) => {
+        timer = setTimeout(() => resolve({}), waitMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function deliverLater(

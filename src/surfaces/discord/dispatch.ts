@@ -64,11 +64,18 @@ export async function handleInteraction(
   const deadline = startDeadline(services.env.DISCORD_DEFER_AFTER_MS);
   let decided: (deferNow: boolean) => void = () => undefined;
   const deferNow = new Promise<boolean>((resolve) => (decided = resolve));
-  const work = route(services, interaction, { requestId, log, guildId, user, decided }).catch((err: unknown) =>
+  // Whether the caller passed the route's gates (tenant, admin): only then may a shared message show their work.
+  let admitted: (ok: boolean) => void = () => undefined;
+  const passedGates = new Promise<boolean>((resolve) => (admitted = resolve));
+  const work = route(services, interaction, { requestId, log, guildId, user, decided, admitted }).catch((err: unknown) =>
     errorReply(err, requestId, log, interaction),
   );
-  void work.finally(() => decided(false));
-  // A button on a shared message that says what it is doing while deferred (Route.whileWorking).
+  void work.finally(() => {
+    decided(false);
+    admitted(false);
+  });
+  // A button on a shared message that says what it is doing while deferred (Route.whileWorking): shown only for a
+  // caller the gates let through (a member refused an admin button does not put the admin post in its working state).
   const working = whileWorking(interaction, user, log);
   try {
     return await answerInTime({
@@ -78,12 +85,27 @@ export async function handleInteraction(
       deadline: deadline.reached,
       rest: services.interactionRest,
       log,
-      ...(working ? { whileWorking: working } : {}),
+      ...(working
+        ? {
+            whileWorking: passedGates.then((ok) => (ok ? working : undefined)),
+            workingWaitMs: workingWaitMs(services.env.DISCORD_DEFER_AFTER_MS),
+          }
+        : {}),
     });
   } finally {
     deadline.clear();
   }
 }
+
+/**
+ * How long a deferral waits for the gates' decision before it shows a working state (then it defers without one): the
+ * rest of a budget that keeps the deferral within Discord's 3 s (DISCORD_DEFER_AFTER_MS is at most 2500), and at
+ * least a moment (the decision is one tenant read, usually cached).
+ */
+export function workingWaitMs(deferAfterMs: number): number {
+  return Math.max(250, WORKING_STATE_BY_MS - deferAfterMs);
+}
+const WORKING_STATE_BY_MS = 2750;
 
 /**
  * What the clicked message shows while a deferred answer is worked on (Route.whileWorking), or undefined (a bare
@@ -104,7 +126,14 @@ function whileWorking(interaction: APIInteraction, user: APIUser, log: Logger): 
 async function route(
   services: Services,
   interaction: APIInteraction,
-  r: { requestId: string; log: Logger; guildId: string; user: APIUser; decided: (deferNow: boolean) => void },
+  r: {
+    requestId: string;
+    log: Logger;
+    guildId: string;
+    user: APIUser;
+    decided: (deferNow: boolean) => void;
+    admitted: (ok: boolean) => void;
+  },
 ): Promise<APIInteractionResponse> {
   const { requestId, log, guildId, user } = r;
   {
@@ -116,6 +145,7 @@ async function route(
     const member = interaction.member!;
     const isAdmin = isDiscordAdmin(member, tenant, services.env.DISCORD_ADMIN_PERMISSION);
     if (route.adminOnly && !isAdmin) return notice(MESSAGES.notAdmin);
+    r.admitted(true);
 
     // A route that will reach a slow outside service (deferIf) is deferred now, before the claim and the
     // customer: that answer needs nothing from the database, so Discord's 3 s are never spent waiting on it.

@@ -31,7 +31,7 @@ import {
 } from '../views/order-steps.view.js';
 import { submittedMessage } from './order-self-service.handlers.js';
 import { addressFromModal, askRecipientName, keepTypedAddress, reopenAddressModal, savedAddressModal } from './order.handlers.js';
-import { quantityModalFor, submitReviewed } from './order-flow.js';
+import { orderableProduct, quantityModalFor, submitReviewed } from './order-flow.js';
 import { countWords } from '../../../platform/count-words.js';
 import { paymentMethodLabel } from '../views/payment-methods.view.js';
 
@@ -198,7 +198,9 @@ export const legacyCommands: CommandRoutes = {
   'order-item': {
     async run(ctx) {
       const o = parseInput(orderItemOptions, commandOptions(ctx.interaction), 'options');
-      const product = await ctx.services.catalog.getProduct(ctx.tenant.id, o.productid);
+      // A product this member may not see (off sale, or behind a role they lack) is "not available to you", as in the
+      // rest of the flow: the comparison below would otherwise tell them its name, SKU and price.
+      const product = await orderableProduct(ctx, o.productid);
       // The catalog is the authority: a customer never sets their own price or names another product.
       const mismatches = [
         o.name !== product.name && `name is "${product.name}"`,

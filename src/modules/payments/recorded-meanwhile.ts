@@ -8,7 +8,7 @@ import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
 import { orderLabel, owedCents } from '../orders/index.js';
-import { actorName, actorNames } from '../audit/actor-names.js';
+import { actorsForReader } from '../audit/actors-for-reader.js';
 
 /**
  * What the admin saw: the amount received a form showed (receivedCents), or, for a command with no screen before it
@@ -26,24 +26,12 @@ type Meanwhile = Pick<PaymentReceipt, 'amountCents' | 'actorType' | 'actorId' | 
 export type RefusalReader = ActorType;
 
 /**
- * Who recorded a receipt, in the words of a refusal read by `reader`: a mention for a reader in Discord (Discord shows it
- * as the member's name); for anyone else as the order's history names them (audit/actor-names.ts: "a Discord admin
- * (Dana)", a panel admin's email, an API key's name). An online payment's receipt (SYSTEM) is "an online payment".
+ * Who recorded a receipt, in the words of a refusal read by `reader` (audit/actors-for-reader.ts: a mention for a reader
+ * in Discord; for anyone else as the order's history names them). An online payment's receipt (SYSTEM) is "an online
+ * payment".
  */
-async function recordedBy(tx: Tx, tenantId: string, receipts: readonly Meanwhile[], reader: RefusalReader): Promise<string> {
-  const inDiscord = reader === 'DISCORD_ADMIN';
-  const names = await actorNames(tx, tenantId, inDiscord ? receipts.filter((r) => r.actorType !== 'DISCORD_ADMIN') : receipts);
-  const named: string[] = [];
-  for (const r of receipts) {
-    const name =
-      r.actorType === 'SYSTEM'
-        ? 'an online payment'
-        : inDiscord && r.actorType === 'DISCORD_ADMIN' && r.actorId
-          ? `<@${r.actorId}>`
-          : actorName(r, names);
-    if (!named.includes(name)) named.push(name);
-  }
-  return named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : (named[0] ?? 'someone');
+function recordedBy(tx: Tx, tenantId: string, receipts: readonly Meanwhile[], reader: RefusalReader): Promise<string> {
+  return actorsForReader(tx, tenantId, receipts, reader, () => 'an online payment');
 }
 
 /**

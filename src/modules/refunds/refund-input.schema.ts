@@ -1,6 +1,7 @@
 // RefundInput at the service edge. Amounts are checked by the plan (REFUND_AMOUNT_INVALID), so any number
 // passes here; quantities must be whole and at least 1. `restock: false` on an item line refunds its units
-// without putting them back in stock (damaged, or never shipped back); omitted means true (returned).
+// without putting them back in stock (damaged, or never shipped back); omitted means true (returned). `seen`: what the
+// admin saw, checked by refunded-meanwhile.ts.
 import { z } from 'zod';
 
 export const DEFAULT_REFUND_REASON = 'Admin-initiated refund';
@@ -22,6 +23,12 @@ export const refundInput = z
       .optional(),
     reason: z.string().trim().max(500).optional(),
     idempotencyKey: z.string().trim().min(1).max(200).optional(),
+    /**
+     * What the admin saw (refunded-meanwhile.ts): the amount refunded their form showed, or when they sent a command with
+     * no screen before it. Refused (CONFLICT, nothing refunded) when a refund was recorded on the order since. Omitted:
+     * not checked.
+     */
+    seen: z.union([z.strictObject({ refundedCents: z.number().int().min(0) }), z.strictObject({ sentAt: z.date() })]).optional(),
   })
   .strict();
 

@@ -7,6 +7,8 @@
 // it through the processor after commit (never a network call under the row lock); P2P payments are
 // returned by the admin by hand (`moneyReturn: 'manual'`): the refund row then carries manualReturnMethod,
 // a to-do on the order page until the admin ticks it done (manual-return.command.ts).
+// With `seen` (what the admin's form showed, or when they sent /refund), refused when a refund was recorded on the
+// order since (refunded-meanwhile.ts).
 import type { Order, Payment, Refund } from '../../generated/prisma/index.js';
 import { isUniqueViolation, withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
@@ -29,6 +31,7 @@ import type { RefundItemRequest } from './refund-items.parser.js';
 import { resolveItemRefs } from './refund-item-refs.js';
 import { mergeRequested, planRefund, refundModeOf, type RefundPlan, type RefundPlanItem } from './refund-plan.js';
 import { refundedPartsOf } from './refunded-parts.query.js';
+import { refuseIfRefundedMeanwhile } from './refunded-meanwhile.js';
 
 export interface RefundResult {
   refund: Refund;
@@ -86,6 +89,10 @@ export async function applyRefund(
     const replay = await replayed(tx, ctx, order, input.idempotencyKey, input);
     if (replay) return replay;
   }
+  // What the admin saw, checked under the row lock after the replay (the same request again is not "meanwhile"):
+  // of two admins refunding from the same screen at once, the second is told what the first refunded, not refunded
+  // twice. Before the plan, so a full refund meanwhile is told as such, not as "nothing left".
+  if (input.seen) await refuseIfRefundedMeanwhile(tx, order, input.seen, ctx.actor.type);
   const plan = planRefund(
     { ...order, items: lines, refundedParts: await refundedPartsOf(tx, orderId) },
     { amountCents: input.amountCents, items: input.items },

@@ -4,7 +4,8 @@
 // - REFUND_NOTHING_LEFT: already REFUNDED (nothing remains).
 // - REFUND_PRODUCT_NOT_ON_ORDER, REFUND_EXCEEDS_QUANTITY (more units than bought minus refunded),
 //   REFUND_EXCEEDS_BALANCE (more than the remaining balance), NOT_FOUND, VALIDATION_FAILED,
-//   CONFLICT (idempotency key used on another order).
+//   CONFLICT (idempotency key used on another order; or, with `seen`, a refund recorded on the order since the admin
+//   saw it: refunded-meanwhile.ts, nothing refunded).
 // Item lines may say restock: false (refunded, not back in stock). Refunds the processor does not return
 // carry manualReturnMethod: a to-do for the admin, ticked done with markManualReturnDone.
 import type { AfterSaleDeps } from '../orders/index.js';
@@ -21,6 +22,7 @@ export type { RefundResult } from './refund.command.js';
 export type { ManualReturnResult } from './manual-return.command.js';
 export { MANUAL_RETURN_DONE_AUDIT } from './manual-return.command.js';
 export { parseRefundItems } from './refund-items.parser.js';
+export type { SeenRefunded } from './refunded-meanwhile.js';
 
 export interface RefundService {
   /** What refund() would do now, without writing anything. Same errors as refund(). */

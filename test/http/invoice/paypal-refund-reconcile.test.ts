@@ -58,7 +58,7 @@ describe('refunds made in the PayPal dashboard', () => {
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).refundedTotalCents).toBe(1500);
   });
 
-  it('one whose webhook never arrives is read from PayPal before /refund computes the refund: only the rest is sent', async () => {
+  it('one whose webhook never arrives is read from PayPal before /refund computes the refund: that /refund is refused as refunded meanwhile, the next sends only the rest', async () => {
     const { tenant, order, clientId, clientSecret, captureId } = await paidPayPalOrder();
     env.paypal.dropWebhooks = true;
     let paypalRefundId: string;
@@ -70,6 +70,14 @@ describe('refunds made in the PayPal dashboard', () => {
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PAID');
 
     const asAdmin = { guildId: order.guildId!, user: member({ roles: [tenant.adminRoleIds[0]!] }) };
+    // Learned as /refund is computed, after the admin sent it: a refund recorded meanwhile, which they could not have
+    // known of, so the command is refused and says it (refunds/refunded-meanwhile.ts); nothing is sent to PayPal.
+    const requestsBefore = env.paypal.refundRequests(captureId).length;
+    const told = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
+    expect(textOf(told)).toContain(`Order #${order.number} was refunded meanwhile: $10.00 by a refund made at the payment provider (`);
+    expect(env.paypal.refundRequests(captureId)).toHaveLength(requestsBefore);
+    expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
+    // Sent again, now that the order shows it: only the rest is sent.
     const reply = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
     expect(textOf(reply)).toContain('Refund of $32.50 recorded');
 

@@ -60,12 +60,18 @@ describe("a refund made in Square's dashboard, outside Ledgerline", () => {
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PAID');
 
     const asAdmin = { guildId: guild.id, user: member({ roles: [tenant.adminRoleIds[0]!] }) };
-    const reply = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
-    expect(textOf(reply)).toContain('Refund of $32.50 recorded');
+    // Learned as /refund is computed, after the admin sent it: a refund recorded meanwhile, which they could not have
+    // known of, so the command is refused and says it (refunds/refunded-meanwhile.ts); nothing is sent to Square.
+    const told = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
+    expect(textOf(told)).toContain(`Order #${order.number} was refunded meanwhile: $10.00 by a refund made at the payment provider (`);
     expect(await db.refund.findFirst({ where: { orderId: order.id, externalRefundId: squareRefundId } })).toMatchObject({
       mode: 'PARTIAL_AMOUNT',
       amountCents: 1000,
     });
+    expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
+    // Sent again, now that the order shows it: the rest.
+    const reply = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
+    expect(textOf(reply)).toContain('Refund of $32.50 recorded');
     const outcome = await waitFor('the refund job outcome', () =>
       db.auditLog.findFirst({ where: { entityId: order.id, action: { in: ['payment.refund_sent', 'payment.refund_failed'] } } }),
     );

@@ -5,8 +5,10 @@
 // per line whether the units go back into stock, as Shopify's restock choice), Both (items drive stock and
 // roles, the amount overrides). The server computes a preview first (services.refunds.preview); the refund
 // is submitted only for the previewed values, with an idempotency key so a double click or a retried
-// request refunds once. After the refund the panel navigates to the order page in-app (no full reload) and
-// shows the server's notice, which for a by-hand payment method says that no money was sent.
+// request refunds once, and with the amount refunded it showed, so a refund another admin recorded since refuses
+// it (said on the form; nothing refunded; a fresh form shows the new amounts). After the refund the panel navigates
+// to the order page in-app (no full reload) and shows the server's notice, which for a by-hand payment method says
+// that no money was sent.
 // The order's lines and amounts come from the action's GET (use-action-data.ts): until they have come the page says
 // it is loading, and if they could not be loaded it says so with "Try again", never a refund form without its lines.
 import React, { useMemo, useState } from 'react';
@@ -50,6 +52,8 @@ interface RefundContext {
   amountExample: string;
   total: string;
   refunded: string;
+  /** The amount refunded shown (`refunded`), in cents: posted back as refundedShown (refunds/refunded-meanwhile.ts). */
+  refundedCents?: number;
   remaining: string;
   lines: Line[];
 }
@@ -154,7 +158,16 @@ const LoadedRefundForm: React.FC<Pick<ActionProps, 'record' | 'resource'> & { ct
       resourceId: resource.id,
       recordId: String(record?.id),
       actionName: 'refund',
-      data: { intent, mode, amount, lines: lines(), reason, idempotencyKey },
+      data: {
+        intent,
+        mode,
+        amount,
+        lines: lines(),
+        reason,
+        idempotencyKey,
+        // What "refunded so far" showed: a refund recorded since (another admin's) refuses this one, nothing refunded.
+        ...(ctx.refundedCents !== undefined ? { refundedShown: String(ctx.refundedCents) } : {}),
+      },
     });
 
   const onPreview = async () => {

@@ -136,6 +136,16 @@ const refundForm = z.object({
   lines: z.string().optional(),
   reason: z.string().trim().max(500).optional(),
   idempotencyKey: z.string().trim().max(200).optional(),
+  /**
+   * The amount refunded the form showed (its hidden refundedShown, whole cents, from the action's GET): the refund is
+   * refused when the order has refunded another amount since (refunds/refunded-meanwhile.ts). None from a page opened
+   * before the form sent it: not checked.
+   */
+  refundedShown: z
+    .string()
+    .trim()
+    .regex(/^\d{1,15}$/, 'reload the page and try again')
+    .optional(),
 });
 
 const refundLine = quantityLine.extend({ restock: z.boolean() });
@@ -145,6 +155,7 @@ export interface RefundFormInput {
   items?: { productId: string; quantity: number; restock: boolean }[];
   reason?: string;
   idempotencyKey?: string;
+  seen?: { refundedCents: number };
 }
 
 /**
@@ -153,7 +164,11 @@ export interface RefundFormInput {
  */
 export function refundInputFromForm(payload: unknown, currency: string): { intent: 'preview' | 'refund'; input: RefundFormInput } {
   const form = parseInput(refundForm, payload, 'refund form');
-  const input: RefundFormInput = { reason: form.reason || undefined, idempotencyKey: form.idempotencyKey || undefined };
+  const input: RefundFormInput = {
+    reason: form.reason || undefined,
+    idempotencyKey: form.idempotencyKey || undefined,
+    ...(form.refundedShown ? { seen: { refundedCents: Number(form.refundedShown) } } : {}),
+  };
   if (form.mode === 'PARTIAL_AMOUNT' || form.mode === 'BOTH') {
     const typed = form.amount ?? '';
     const cents = typed ? parseMoneyInput(typed, currency) : null;
@@ -499,6 +514,8 @@ export function orderResource(deps: {
         amountExample: moneyInputExample(detail.currency),
         total: formatMoney(detail.totalCents, detail.currency),
         refunded: formatMoney(detail.refundedTotalCents, detail.currency),
+        // Posted back with the refund (refundedShown): refunded only while the order has still refunded this.
+        refundedCents: detail.refundedTotalCents,
         remaining: formatMoney(detail.totalCents - detail.refundedTotalCents, detail.currency),
         lines: detail.items.map((i) => ({
           productId: i.productId,

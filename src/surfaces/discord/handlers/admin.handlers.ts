@@ -57,6 +57,7 @@ export const adminCommands: CommandRoutes = {
       if (opts.items !== undefined && !items?.length)
         throw new AppError('VALIDATION_FAILED', 'Invalid refund items: list at least one productId:quantity pair, e.g. prod-1:2,prod-2.');
       const order = await ctx.services.orders.findByRef(ctx.tenant.id, opts.order);
+      const sentAt = sentAtOf(ctx.interaction, ctx.services.clock.now());
       const {
         plan,
         order: after,
@@ -67,6 +68,10 @@ export const adminCommands: CommandRoutes = {
         reason: opts.reason || DEFAULT_REFUND_REASON,
         // A replayed interaction carries the same id: the refund service returns the first refund.
         idempotencyKey: `discord:${ctx.interaction.id}`,
+        // No screen came before it: what the admin knew is the order when they sent the command. A refund recorded
+        // after that (another admin's, or one made at the provider and learned since) refuses it, with who refunded
+        // what and when (refunds/refunded-meanwhile.ts).
+        ...(sentAt ? { seen: { sentAt } } : {}),
       });
       const m = (c: number) => formatMoney(c, after.currency);
       // Earlier refunds sent as BTCPay claims: where each stands (the order page shows the same).

@@ -183,7 +183,8 @@ export const API_OPERATIONS: ApiOperation[] = [
     tag: 'Refunds',
     summary: 'Refund an order',
     description:
-      'Refunds all of the order, an amount, some lines, or lines plus an amount. Send an Idempotency-Key: a retried request then refunds once.',
+      'Refunds all of the order, an amount, some lines, or lines plus an amount. Send an Idempotency-Key: a retried request then refunds once. ' +
+      "Send expectedRefundedCents, the order's refundedTotalCents as you read it: a refund recorded on the order since (another admin's, another caller's, or one made in the provider's dashboard) then refuses this one with 409 CONFLICT, saying what was refunded meanwhile, by whom and when, and nothing is refunded; without it the refund is not checked against what you saw (two callers refunding an amount at once both refund it).",
     body: refundBody,
     idempotent: true,
     success: { status: 201, description: 'The refund', schema: refundCreated },

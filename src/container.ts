@@ -9,6 +9,7 @@ import type { Db } from './platform/db/prisma.js';
 import type { SqlClient } from './platform/db/sql.js';
 import { registerLaneDrain } from './platform/jobs/lanes.js';
 import type { RunApart } from './platform/jobs/worker.js';
+import { tellSupervisor } from './platform/jobs/worker-process.js';
 import { EventBus } from './platform/jobs/queue.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
@@ -255,12 +256,14 @@ export function createContainer(opts: ContainerOptions): Services {
   const jobAdmin = createJobAdmin(async <T>(text: string, params: unknown[] = []) => (await database.pool.query(text, params)).rows as T[]);
   metrics.observeJobs(async () => ({ byTask: await jobAdmin.backlog() }));
   metrics.observeDiscordRest(discordRest);
-  const botToken = watchBotToken(discordRest, (route) =>
+  const botToken = watchBotToken(discordRest, (route, at) => {
+    // A supervised job worker child (where DMs and roles run by default) has no /readyz: its supervisor says it.
+    tellSupervisor({ kind: 'discord-bot-token-refused', at: at.toISOString() });
     logger.error(
       { route },
       "Discord refused the bot's token (401): no Discord call is made by this process until it restarts with a valid DISCORD_BOT_TOKEN. DMs and admin-channel posts wait in the job queue (retried) and are sent then.",
-    ),
-  );
+    );
+  });
   metrics.observeBotToken(botToken);
   // Shops' lanes (the admin channels' jobs) wait out Discord's rate limits with no worker slot held.
   registerLaneDrain(bus, {

@@ -232,10 +232,14 @@ export async function start(env: Env): Promise<void> {
       );
     }
     if (roles.superviseWorker) {
+      const { botToken } = services;
       // The same program with PROCESS_ROLES=worker, given what this process decided at start-up (the
       // embedded database's URL, the simulator's and the local fakes' URLs, the dev public key).
       workerProcess = superviseWorkerProcess({
         logger,
+        // The child runs the DMs and role changes: when Discord refuses the bot's token there, this process's /readyz
+        // and /metrics say so (its own REST client may never call Discord with the token).
+        onMessage: (m) => botToken.refusedElsewhere(new Date(m.at)),
         env: {
           DATABASE_URL: databaseUrl,
           DISCORD_PUBLIC_KEY: discordPublicKeyHex,

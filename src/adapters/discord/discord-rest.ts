@@ -61,8 +61,10 @@ export function isRefusedByDiscord(err: unknown): err is DiscordAPIError {
 
 /** What this process knows of the bot's token: refused by Discord (a 401), or not (yet). */
 export interface BotTokenWatch {
-  /** When Discord first refused the token (this process then sends nothing more to Discord); null while it has not. */
+  /** When Discord first refused the token (to this process or its job worker child); null while it has not. */
   refusedAt(): Date | null;
+  /** Discord refused the same token to another process this one answers for (its supervised job worker). */
+  refusedElsewhere(at: Date): void;
 }
 
 /**
@@ -71,14 +73,21 @@ export interface BotTokenWatch {
  * moment worth an operator's attention, where the jobs after it only fail with "Expected token to be set". Calls
  * `onRefused` then, once, and keeps the time for /readyz and the metrics.
  */
-export function watchBotToken(rest: REST, onRefused: (route: string) => void): BotTokenWatch {
+export function watchBotToken(rest: REST, onRefused: (route: string, at: Date) => void): BotTokenWatch {
   let refusedAt: Date | null = null;
+  let toldHere = false;
   rest.on('response', (request, response) => {
-    if (response.status !== 401 || request.data.auth === false || refusedAt) return;
-    refusedAt = new Date();
-    onRefused(request.route);
+    if (response.status !== 401 || request.data.auth === false || toldHere) return;
+    toldHere = true;
+    refusedAt ??= new Date();
+    onRefused(request.route, refusedAt);
   });
-  return { refusedAt: () => refusedAt };
+  return {
+    refusedAt: () => refusedAt,
+    refusedElsewhere(at) {
+      refusedAt ??= at;
+    },
+  };
 }
 
 /** Discord's JSON error code (50007 DMs closed, 50013 missing permissions, 10011 unknown role...). */

@@ -6,7 +6,8 @@
 // for it (SIGKILL after the timeout). Child side (watchSupervisor): an IPC channel links the two; when it
 // closes (the parent exited, even by SIGKILL), the child shuts down on its own instead of living on as an
 // orphan. The child ignores SIGINT: Ctrl-C reaches the whole process group, and the parent stops it in order
-// (requests first, then the jobs).
+// (requests first, then the jobs). The child tells its supervisor what only it can see over the same channel
+// (tellSupervisor: Discord refusing the bot's token, which the supervisor's /readyz and /metrics then say).
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../logger.js';
 
@@ -31,6 +32,16 @@ export interface SuperviseOptions {
   /** First restart delay (doubles while the child dies within `healthyAfterMs`, up to 30 s). Default 1 s. */
   restartDelayMs?: number;
   healthyAfterMs?: number;
+  /** A message the child sent with tellSupervisor. */
+  onMessage?: (message: SupervisorMessage) => void;
+}
+
+/** What a supervised child tells its supervisor. */
+export type SupervisorMessage = { kind: 'discord-bot-token-refused'; at: string };
+
+function isSupervisorMessage(m: unknown): m is SupervisorMessage {
+  const o = m as Partial<SupervisorMessage> | null;
+  return typeof o === 'object' && o !== null && o.kind === 'discord-bot-token-refused' && typeof o.at === 'string';
 }
 
 export function superviseWorkerProcess(opts: SuperviseOptions): SupervisedWorker {
@@ -58,6 +69,9 @@ export function superviseWorkerProcess(opts: SuperviseOptions): SupervisedWorker
     // The channel must not keep this process alive on its own.
     c.channel?.unref();
     c.on('error', (err) => log.error({ err }, 'could not start the job worker process'));
+    c.on('message', (m) => {
+      if (isSupervisorMessage(m)) opts.onMessage?.(m);
+    });
     exited = new Promise<void>((resolve) => {
       c.once('exit', (code, signal) => {
         child = undefined;
@@ -95,6 +109,11 @@ export function superviseWorkerProcess(opts: SuperviseOptions): SupervisedWorker
       clearTimeout(kill);
     },
   };
+}
+
+/** In a supervised child: sends `message` to the supervisor (nothing elsewhere, or once the supervisor is gone). */
+export function tellSupervisor(message: SupervisorMessage): void {
+  if (isSupervisedWorker() && process.connected) process.send!(message);
 }
 
 /** This process is a supervised worker child. */

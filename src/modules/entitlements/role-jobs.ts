@@ -31,6 +31,9 @@ export interface RoleJobDeps {
 
 type RoleAction = 'grant' | 'revoke';
 
+/** Discord's Unknown Member: the user is not in the server. */
+const MEMBER_LEFT_CODE = 10007;
+
 /** Registers entitlement.grant and entitlement.revoke on the bus. The composition root calls it once. */
 export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void {
   bus.registerTask(TASKS.roleAdd, {
@@ -87,7 +90,17 @@ export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void 
         deps,
         job,
         { action: 'revoke', tenantId: p.tenantId, entitlementId: p.entitlementId, roleId: p.roleId, orderGuildId: p.guildId },
-        (guildId) => deps.gateway.removeRole(guildId, customer.discordUserId, p.roleId, p.reason),
+        async (guildId) => {
+          try {
+            await deps.gateway.removeRole(guildId, customer.discordUserId, p.roleId, p.reason);
+          } catch (err) {
+            // 10007 Unknown Member: they left the server, and a member who left holds no role (Discord keeps none
+            // across a leave; the rejoin gives back only what GRANTED entitlements owe). The removal is done.
+            if (isRoleGatewayPermanentError(err) && err.discordCode === MEMBER_LEFT_CODE) return { memberLeft: true };
+            throw err;
+          }
+          return undefined;
+        },
       );
     },
   });
@@ -105,14 +118,14 @@ async function attempt(
   deps: RoleJobDeps,
   job: JobContext,
   what: { action: RoleAction; tenantId: string; entitlementId: string; roleId: string; orderGuildId: string | null },
-  call: (guildId: string) => Promise<void>,
+  call: (guildId: string) => Promise<void | Record<string, unknown>>,
 ): Promise<void> {
   const ctx = { tenantId: what.tenantId, actor: systemActor };
   const action: RoleChangeAction = what.action === 'grant' ? 'GRANT' : 'REVOKE';
   let guildId: string | undefined;
   try {
     guildId = await guildFor(deps.db, what.tenantId, what.orderGuildId);
-    await call(guildId);
+    const note = (await call(guildId)) ?? {};
     const done = guildId;
     // The row's state and its audit entry are one write: nobody reads DONE without the entry that says why.
     await withTransaction(deps.db, async (tx) => {
@@ -121,7 +134,7 @@ async function attempt(
         action: what.action === 'grant' ? 'entitlement.role_added' : 'entitlement.role_removed',
         entityType: 'Entitlement',
         entityId: what.entitlementId,
-        after: { roleId: what.roleId, guildId: done, attempt: job.attempt },
+        after: { roleId: what.roleId, guildId: done, attempt: job.attempt, ...note },
       });
     });
   } catch (err) {

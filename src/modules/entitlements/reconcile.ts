@@ -2,13 +2,16 @@
 // read page by page (GET /guilds/{id}/members, 1000 a page, `after` the last id; @discordjs/rest keeps to
 // the rate limits). A member present without an owed role gets it back through the role jobs; everything
 // else is reported: owed roles of members who left, and shop roles (ones a product grants) held without any
-// entitlement, which may have been given by hand and are never removed automatically.
+// entitlement, which may have been given by hand and are never removed automatically. A shop whose removal policy
+// is RECORD keeps the removals its listener recorded (grant FAILED, REMOVED_EXTERNALLY): giving those back is the
+// shop's Retry, not the reconciliation's (until 2026-12-07 the daily run undid them).
 import type { Clock } from '../../platform/clock.js';
-import { withTransaction, type Db } from '../../platform/db/prisma.js';
+import { withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import type { GuildDirectory } from './guild-directory.port.js';
+import { REMOVED_EXTERNALLY } from './member-events.js';
 import { enqueueRoleGrant } from './role-changes.js';
 
 const PAGE = 1000;
@@ -25,6 +28,8 @@ export interface ReconcileReport {
   regranted: RoleDifference[];
   /** Owed roles of customers not in the server (they get them back when they rejoin). */
   memberAbsent: RoleDifference[];
+  /** Owed roles a moderator removed that the shop (policy RECORD) chose to record, not undo: left alone. */
+  removalsKept: RoleDifference[];
   /** Shop roles held without an entitlement: reported only. */
   unentitled: RoleDifference[];
   /** Servers whose members could not be read. */
@@ -53,7 +58,14 @@ export async function reconcileTenant(deps: {
 }): Promise<ReconcileReport> {
   const { db, ctx } = deps;
   const tenantId = ctx.tenantId;
-  const report: ReconcileReport = { regranted: [], memberAbsent: [], unentitled: [], unreadable: [], membersRead: 0 };
+  const report: ReconcileReport = {
+    regranted: [],
+    memberAbsent: [],
+    removalsKept: [],
+    unentitled: [],
+    unreadable: [],
+    membersRead: 0,
+  };
   const guilds = await db.guild.findMany({ where: { tenantId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
   if (guilds.length === 0) return report;
   const entitlements = await db.entitlement.findMany({
@@ -62,6 +74,7 @@ export async function reconcileTenant(deps: {
     orderBy: [{ grantedAt: 'asc' }, { id: 'asc' }],
   });
   const products = await db.product.findMany({ where: { tenantId }, select: { grantedRoleIds: true } });
+  const recorded = await recordedRemovals(db, tenantId);
   const shopRoles = new Set(products.flatMap((p) => p.grantedRoleIds));
 
   const linked = new Set(guilds.map((g) => g.id));
@@ -89,6 +102,10 @@ export async function reconcileTenant(deps: {
       const diff = { guildId, userId, roleId: ent.roleId, customerId: ent.customerId };
       if (!held) report.memberAbsent.push(diff);
       else if (!held.has(ent.roleId)) {
+        if (recorded.has(`${ent.customerId}/${ent.roleId}`)) {
+          report.removalsKept.push(diff);
+          continue;
+        }
         report.regranted.push(diff);
         toGrant.push({ ent, guildId });
       }
@@ -102,13 +119,17 @@ export async function reconcileTenant(deps: {
 
   await withTransaction(db, async (tx) => {
     // Precondition inside the transaction: an entitlement revoked since it was read is not re-granted.
+    // And a removal the listener recorded since (policy RECORD) is left alone.
+    const recordedSince = await recordedRemovals(tx, tenantId);
     const still = new Set(
       (
         await tx.entitlement.findMany({
           where: { tenantId, status: 'GRANTED', id: { in: toGrant.map((g) => g.ent.id) } },
-          select: { id: true },
+          select: { id: true, customerId: true, roleId: true },
         })
-      ).map((e) => e.id),
+      )
+        .filter((e) => !recordedSince.has(`${e.customerId}/${e.roleId}`))
+        .map((e) => e.id),
     );
     for (const { ent, guildId } of toGrant) if (still.has(ent.id)) await enqueueRoleGrant(tx, ent, guildId);
     report.regranted = report.regranted.filter((d) =>
@@ -122,9 +143,15 @@ export async function reconcileTenant(deps: {
       after: {
         at: deps.clock.now(),
         membersRead: report.membersRead,
-        counts: { regranted: report.regranted.length, memberAbsent: report.memberAbsent.length, unentitled: report.unentitled.length },
+        counts: {
+          regranted: report.regranted.length,
+          memberAbsent: report.memberAbsent.length,
+          removalsKept: report.removalsKept.length,
+          unentitled: report.unentitled.length,
+        },
         regranted: report.regranted.slice(0, 100),
         memberAbsent: report.memberAbsent.slice(0, 100),
+        removalsKept: report.removalsKept.slice(0, 100),
         unentitled: report.unentitled.slice(0, 100),
         unreadable: report.unreadable,
       },
@@ -135,10 +162,25 @@ export async function reconcileTenant(deps: {
       tenantId,
       regranted: report.regranted.length,
       memberAbsent: report.memberAbsent.length,
+      removalsKept: report.removalsKept.length,
       unentitled: report.unentitled.length,
       unreadable: report.unreadable.length,
     },
     'entitlements reconciled',
   );
   return report;
+}
+
+/**
+ * `customerId/roleId` of the removals a shop with policy RECORD keeps: grants its listener marked FAILED
+ * REMOVED_EXTERNALLY (member-events.ts). Empty under REAPPLY, where a missing role is given back.
+ */
+async function recordedRemovals(db: Db | Tx, tenantId: string): Promise<Set<string>> {
+  const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { roleRemovalPolicy: true } });
+  if (tenant?.roleRemovalPolicy !== 'RECORD') return new Set();
+  const rows = await db.roleChange.findMany({
+    where: { tenantId, action: 'GRANT', state: 'FAILED', failureKind: REMOVED_EXTERNALLY },
+    select: { customerId: true, roleId: true },
+  });
+  return new Set(rows.map((r) => `${r.customerId}/${r.roleId}`));
 }

@@ -27,6 +27,8 @@ export function reconcileSummary(r: ReconcileReport): string {
     `${r.memberAbsent.length} owed to members no longer in the server (given back when they rejoin)`,
     `${countWords(r.unentitled.length, 'shop role')} held without a purchase (left alone; see the audit log)`,
   ];
+  if (r.removalsKept.length)
+    parts.push(`${countWords(r.removalsKept.length, 'removal')} by a moderator left as recorded (Retry gives the role back)`);
   if (r.unreadable.length)
     parts.push(`${countWords(r.unreadable.length, 'server')} could not be read: ${r.unreadable.map((u) => u.error).join('; ')}`);
   return `Reconciled: ${parts.join(', ')}.`;

@@ -78,8 +78,9 @@ export async function reconcileTenant(deps: {
   const shopRoles = new Set(products.flatMap((p) => p.grantedRoleIds));
 
   const linked = new Set(guilds.map((g) => g.id));
-  // The role jobs' guild rule: the order's guild, else the shop's first linked one.
-  const guildOf = (orderGuildId: string | null) => (orderGuildId && linked.has(orderGuildId) ? orderGuildId : guilds[0]!.id);
+  // The role jobs' guild rule (role-jobs.ts guildFor): the order's guild, else the shop's first linked one; an order
+  // whose guild is no longer the shop's (moved to another shop, unlinked) is owed nothing in the shop's servers.
+  const guildOf = (orderGuildId: string | null) => (orderGuildId ? (linked.has(orderGuildId) ? orderGuildId : null) : guilds[0]!.id);
   const toGrant: { ent: (typeof entitlements)[number]; guildId: string }[] = [];
 
   for (const { id: guildId } of guilds) {

@@ -2,10 +2,29 @@
 // the bot lacks Manage Roles and when its role sits below the role, so a 50013 is explained by the role
 // check, which names the permission or both roles.
 import type { RoleCheck } from './role-check.js';
-import { isRoleGatewayPermanentError } from './role-gateway.port.js';
+import { isRoleGatewayPermanentError, RoleGatewayPermanentError } from './role-gateway.port.js';
+
+/**
+ * The order's server is no longer this shop's: linked to another shop, or unlinked. Its roles are not this shop's
+ * to change (role-jobs.ts guildFor), and retrying cannot fix that.
+ */
+export class ServerNotLinkedError extends RoleGatewayPermanentError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServerNotLinkedError';
+  }
+}
 
 export type RoleFailureKind =
-  'MISSING_PERMISSION' | 'ROLE_TOO_LOW' | 'MANAGED_ROLE' | 'MEMBER_LEFT' | 'UNKNOWN_ROLE' | 'BOT_NOT_IN_GUILD' | 'NO_GUILD' | 'TRANSIENT';
+  | 'MISSING_PERMISSION'
+  | 'ROLE_TOO_LOW'
+  | 'MANAGED_ROLE'
+  | 'MEMBER_LEFT'
+  | 'UNKNOWN_ROLE'
+  | 'BOT_NOT_IN_GUILD'
+  | 'NO_GUILD'
+  | 'SERVER_NOT_LINKED'
+  | 'TRANSIENT';
 
 export interface RoleFailureWords {
   kind: RoleFailureKind;
@@ -23,6 +42,7 @@ export async function failureInWords(
       message: `Discord did not complete the change (${detail}). It is retried automatically; Retry runs it again now.`,
     };
   }
+  if (err instanceof ServerNotLinkedError) return { kind: 'SERVER_NOT_LINKED', message: err.message };
   switch (err.discordCode) {
     case 50013: {
       const problem = at.guildId && at.roleCheck ? await at.roleCheck.explain(at.guildId, at.roleId) : undefined;

@@ -10,7 +10,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { systemActor } from '../shared/actor.js';
 import { rolePayload, TASKS } from '../shared/events.js';
 import type { RoleChangeAction } from '../../generated/prisma/index.js';
-import { failureInWords } from './role-failure.js';
+import { failureInWords, ServerNotLinkedError } from './role-failure.js';
 import type { RoleCheck } from './role-check.js';
 import { recordRoleChange, roleRevokePayload } from './role-changes.js';
 import { isRoleGatewayPermanentError, RoleGatewayPermanentError, type RoleGateway } from './role-gateway.port.js';
@@ -106,9 +106,22 @@ export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void 
   });
 }
 
-/** The order's guild, else the tenant's first linked guild. No guild at all cannot be fixed by retrying. */
+/**
+ * The order's guild, else the tenant's first linked guild. No guild at all cannot be fixed by retrying, nor can an
+ * order's guild that is no longer linked to the shop: moved to another shop (a platform admin changed its shop) its
+ * roles are that shop's to give and take (this shop's "another order keeps the role" sees only its own orders), and
+ * unlinked it is none of the shop's. Until 2026-12-07 the jobs acted in the order's guild whoever it belonged to.
+ */
 async function guildFor(db: Db, tenantId: string, orderGuildId: string | null): Promise<string> {
-  if (orderGuildId) return orderGuildId;
+  if (orderGuildId) {
+    const linked = await db.guild.findUnique({ where: { id: orderGuildId }, select: { tenantId: true } });
+    if (linked?.tenantId === tenantId) return orderGuildId;
+    throw new ServerNotLinkedError(
+      linked
+        ? `The Discord server this order was placed in (${orderGuildId}) is now linked to another shop, so this shop no longer changes roles there. Nothing to retry; the role is that shop's to give or take.`
+        : `The Discord server this order was placed in (${orderGuildId}) is no longer linked to the shop, so the bot changes no roles there. Link it again (Settings → Discord servers), then Retry.`,
+    );
+  }
   const guild = await db.guild.findFirst({ where: { tenantId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
   if (!guild) throw new RoleGatewayPermanentError('The shop has no Discord server linked, so there is nowhere to change the role.');
   return guild.id;

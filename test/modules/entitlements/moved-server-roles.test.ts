@@ -1,0 +1,151 @@
+// A Discord server moved to another shop (a platform admin changes its shop under Settings → Discord servers; an
+// order keeps the server it was placed in). The first shop's role jobs must no longer change roles there: the
+// server's roles are the new shop's to give and take, and the old shop's rule "keep a role another order still
+// justifies" only sees its own orders. Its refund removed a role the new shop's order entitled, and its late
+// payment gave a role in the other shop's server. Both are now refused for good, in words, under Role changes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { PERMISSIONS } from '../../../src/dev/fakes/fake-discord-guilds.js';
+import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
+import { createDiscordGuildDirectory } from '../../../src/adapters/discord/guild-directory.discord.js';
+import { createRoleRepairService } from '../../../src/modules/entitlements/role-repair.service.js';
+import { systemClock } from '../../../src/platform/clock.js';
+import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
+import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
+import { createDiscordRoleGateway } from '../../../src/adapters/discord/role-gateway.discord.js';
+import { testDatabaseUrl, testDb } from '../../helpers/db.js';
+import { factories, snowflake } from '../../helpers/factories.js';
+import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
+
+const db = testDb(30);
+const f = factories(db);
+const s = afterSale(db);
+const discord = new FakeDiscordApi();
+let worker: WorkerHandle;
+let repair: ReturnType<typeof createRoleRepairService>;
+
+beforeAll(async () => {
+  await discord.start();
+  const rest = createDiscordRest({ apiBaseUrl: discord.apiBase, botToken: 'test-token' });
+  repair = createRoleRepairService({
+    db,
+    clock: systemClock,
+    audit: s.audit,
+    logger: s.logger,
+    directory: createDiscordGuildDirectory(rest),
+  });
+  registerEntitlementJobs(s.bus, { db, audit: s.audit, logger: s.logger, gateway: createDiscordRoleGateway(rest) });
+  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: s.bus, logger: s.logger, concurrency: 2, pollIntervalMs: 50 });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await discord.stop();
+});
+
+const settled = (entitlementId: string, action: 'GRANT' | 'REVOKE') =>
+  waitFor(`the ${action} to settle`, async () => {
+    const c = await db.roleChange.findUnique({ where: { entitlementId_action: { entitlementId, action } } });
+    return c && c.state !== 'PENDING' ? c : undefined;
+  });
+
+/** Shop A's server with a VIP role the bot can give; shop B, not linked to it yet. */
+async function twoShops() {
+  const a = await f.tenant();
+  const b = await f.tenant();
+  const guild = await f.guild({ tenantId: a.id });
+  const vip = snowflake();
+  const botRole = snowflake();
+  discord.guilds.addGuild(guild.id, {
+    roles: [
+      { id: vip, name: 'VIP', position: 5, permissions: '0' },
+      { id: botRole, name: 'Ledgerline', position: 10, permissions: PERMISSIONS.MANAGE_ROLES.toString() },
+    ],
+    botRoleIds: [botRole],
+  });
+  const productA = await f.product({ tenantId: a.id, grantedRoleIds: [vip] });
+  const productB = await f.product({ tenantId: b.id, grantedRoleIds: [vip] });
+  return { a: a.id, b: b.id, guildId: guild.id, vip, productA, productB };
+}
+
+async function placeOrder(tenantId: string, customerId: string, guildId: string, productId: string) {
+  return f.order({ tenantId, customerId, guildId, lines: [{ productId, quantity: 1, unitPriceCents: 1500 }] });
+}
+
+describe("a server moved to another shop: the first shop's role jobs leave it alone", () => {
+  it("shop A's refund does not take a role shop B's order entitles", async () => {
+    const sh = await twoShops();
+    const userId = snowflake();
+    discord.guilds.addMember(sh.guildId, userId);
+    const inA = await f.customer({ tenantId: sh.a, discordUserId: userId });
+    const orderA = await placeOrder(sh.a, inA.id, sh.guildId, sh.productA.id);
+    await s.payments.confirm(adminCtx(sh.a), { orderId: orderA.id });
+    const entA = await db.entitlement.findFirstOrThrow({ where: { orderId: orderA.id } });
+    expect((await settled(entA.id, 'GRANT')).state).toBe('DONE');
+
+    // The platform moves the server to shop B; the same member buys B's VIP there.
+    await db.guild.update({ where: { id: sh.guildId }, data: { tenantId: sh.b } });
+    const inB = await f.customer({ tenantId: sh.b, discordUserId: userId });
+    const orderB = await placeOrder(sh.b, inB.id, sh.guildId, sh.productB.id);
+    await s.payments.confirm(adminCtx(sh.b), { orderId: orderB.id });
+    const entB = await db.entitlement.findFirstOrThrow({ where: { orderId: orderB.id } });
+    expect((await settled(entB.id, 'GRANT')).state).toBe('DONE');
+
+    await s.refunds.refund(adminCtx(sh.a), orderA.id, { items: [{ productId: sh.productA.id, quantity: 1 }] });
+    const removal = await settled(entA.id, 'REVOKE');
+    expect(discord.guilds.memberRoles(sh.guildId, userId)).toEqual([sh.vip]);
+    expect(removal).toMatchObject({ state: 'FAILED', failureKind: 'SERVER_NOT_LINKED' });
+    expect(removal.failureMessage).toMatch(/linked to another shop/);
+  });
+
+  it("shop A's payment after the move gives no role in shop B's server", async () => {
+    const sh = await twoShops();
+    const userId = snowflake();
+    discord.guilds.addMember(sh.guildId, userId);
+    const inA = await f.customer({ tenantId: sh.a, discordUserId: userId });
+    const orderA = await placeOrder(sh.a, inA.id, sh.guildId, sh.productA.id); // placed before the move
+    await db.guild.update({ where: { id: sh.guildId }, data: { tenantId: sh.b } });
+    await s.payments.confirm(adminCtx(sh.a), { orderId: orderA.id });
+    const entA = await db.entitlement.findFirstOrThrow({ where: { orderId: orderA.id } });
+    const grant = await settled(entA.id, 'GRANT');
+    expect(discord.guilds.memberRoles(sh.guildId, userId)).toEqual([]);
+    expect(grant).toMatchObject({ state: 'FAILED', failureKind: 'SERVER_NOT_LINKED' });
+  });
+
+  it('a server unlinked from the shop (no shop): refused too, saying so', async () => {
+    const sh = await twoShops();
+    const userId = snowflake();
+    discord.guilds.addMember(sh.guildId, userId);
+    const inA = await f.customer({ tenantId: sh.a, discordUserId: userId });
+    const orderA = await placeOrder(sh.a, inA.id, sh.guildId, sh.productA.id);
+    await db.guild.delete({ where: { id: sh.guildId } });
+    await s.payments.confirm(adminCtx(sh.a), { orderId: orderA.id });
+    const entA = await db.entitlement.findFirstOrThrow({ where: { orderId: orderA.id } });
+    const grant = await settled(entA.id, 'GRANT');
+    expect(discord.guilds.memberRoles(sh.guildId, userId)).toEqual([]);
+    expect(grant).toMatchObject({ state: 'FAILED', failureKind: 'SERVER_NOT_LINKED' });
+    expect(grant.failureMessage).toMatch(/no longer linked to the shop/);
+  });
+
+  it('the reconciliation of shop A owes nothing in its other server for an order placed in the moved one', async () => {
+    const sh = await twoShops();
+    const userId = snowflake();
+    discord.guilds.addMember(sh.guildId, userId);
+    const inA = await f.customer({ tenantId: sh.a, discordUserId: userId });
+    const orderA = await placeOrder(sh.a, inA.id, sh.guildId, sh.productA.id);
+    await s.payments.confirm(adminCtx(sh.a), { orderId: orderA.id });
+    const entA = await db.entitlement.findFirstOrThrow({ where: { orderId: orderA.id } });
+    expect((await settled(entA.id, 'GRANT')).state).toBe('DONE');
+    // Shop A links another server first in line (the member is there too), then its old one moves to shop B.
+    const other = await f.guild({ tenantId: sh.a, createdAt: new Date(Date.now() - 86_400_000) });
+    discord.guilds.addGuild(other.id, { roles: [], botRoleIds: [] });
+    discord.guilds.addMember(other.id, userId);
+    await db.guild.update({ where: { id: sh.guildId }, data: { tenantId: sh.b } });
+
+    const report = await repair.reconcile(adminCtx(sh.a));
+    expect(report.regranted).toEqual([]);
+    expect(
+      (await db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId: entA.id, action: 'GRANT' } } })).state,
+    ).toBe('DONE');
+  });
+});

@@ -1,6 +1,7 @@
 // What the gateway listener reports about members, turned into entitlement work (role jobs, audit):
 // - a member joined: every role their GRANTED entitlements in that shop owe them is granted again (the
-//   Discord roles were lost when they left);
+//   Discord roles were lost when they left), except one a moderator removed that the shop recorded (RECORD: only
+//   its Retry gives it back; until 2026-12-07 leaving and rejoining did);
 // - a member's roles changed: an owed role that is no longer there was taken by someone else (our own
 //   removals revoke the entitlement first, so they never count); per shop setting it is given back
 //   (REAPPLY) or left off and listed under Role changes with Retry (RECORD).
@@ -42,8 +43,12 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
   return {
     async joined(guildId, userId) {
       const regranted = await withTransaction(deps.db, async (tx) => {
-        const { tenantId, ents } = await owed(tx, guildId, userId);
-        if (!tenantId || ents.length === 0) return 0;
+        const { tenantId, ents: all } = await owed(tx, guildId, userId);
+        if (!tenantId || all.length === 0) return 0;
+        // A removal the shop recorded (policy RECORD) is not undone by leaving and joining again.
+        const recorded = await recordedRemovals(tx, tenantId);
+        const ents = all.filter((e) => !recorded.has(`${e.customerId}/${e.roleId}`));
+        if (ents.length === 0) return 0;
         for (const ent of ents) await enqueueRoleGrant(tx, ent, guildId);
         await deps.audit.record(
           tx,
@@ -117,3 +122,17 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
 
 const removedMessage =
   'Someone other than the bot (a moderator or another bot) removed this paid role. The shop records such removals instead of undoing them; Retry gives the role back.';
+
+/**
+ * `customerId/roleId` of the removals a shop with policy RECORD keeps: grants the listener marked FAILED
+ * REMOVED_EXTERNALLY (rolesChanged above). Neither a rejoin nor the reconciliation gives them back: Retry does. Empty under REAPPLY, where a missing role is given back.
+ */
+export async function recordedRemovals(db: Db | Tx, tenantId: string): Promise<Set<string>> {
+  const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { roleRemovalPolicy: true } });
+  if (tenant?.roleRemovalPolicy !== 'RECORD') return new Set();
+  const rows = await db.roleChange.findMany({
+    where: { tenantId, action: 'GRANT', state: 'FAILED', failureKind: REMOVED_EXTERNALLY },
+    select: { customerId: true, roleId: true },
+  });
+  return new Set(rows.map((r) => `${r.customerId}/${r.roleId}`));
+}

@@ -6,12 +6,12 @@
 // is RECORD keeps the removals its listener recorded (grant FAILED, REMOVED_EXTERNALLY): giving those back is the
 // shop's Retry, not the reconciliation's (until 2026-12-07 the daily run undid them).
 import type { Clock } from '../../platform/clock.js';
-import { withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
+import { withTransaction, type Db } from '../../platform/db/prisma.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import type { GuildDirectory } from './guild-directory.port.js';
-import { REMOVED_EXTERNALLY } from './member-events.js';
+import { recordedRemovals } from './member-events.js';
 import { enqueueRoleGrant } from './role-changes.js';
 
 const PAGE = 1000;
@@ -170,18 +170,4 @@ export async function reconcileTenant(deps: {
     'entitlements reconciled',
   );
   return report;
-}
-
-/**
- * `customerId/roleId` of the removals a shop with policy RECORD keeps: grants its listener marked FAILED
- * REMOVED_EXTERNALLY (member-events.ts). Empty under REAPPLY, where a missing role is given back.
- */
-async function recordedRemovals(db: Db | Tx, tenantId: string): Promise<Set<string>> {
-  const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { roleRemovalPolicy: true } });
-  if (tenant?.roleRemovalPolicy !== 'RECORD') return new Set();
-  const rows = await db.roleChange.findMany({
-    where: { tenantId, action: 'GRANT', state: 'FAILED', failureKind: REMOVED_EXTERNALLY },
-    select: { customerId: true, roleId: true },
-  });
-  return new Set(rows.map((r) => `${r.customerId}/${r.roleId}`));
 }

@@ -33,6 +33,8 @@ type RoleAction = 'grant' | 'revoke';
 
 /** Discord's Unknown Member: the user is not in the server. */
 const MEMBER_LEFT_CODE = 10007;
+/** Discord's Unknown Role: the role is not (any more) in the server. */
+const ROLE_GONE_CODE = 10011;
 
 /** Registers entitlement.grant and entitlement.revoke on the bus. The composition root calls it once. */
 export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void {
@@ -95,8 +97,10 @@ export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void 
             await deps.gateway.removeRole(guildId, customer.discordUserId, p.roleId, p.reason);
           } catch (err) {
             // 10007 Unknown Member: they left the server, and a member who left holds no role (Discord keeps none
-            // across a leave; the rejoin gives back only what GRANTED entitlements owe). The removal is done.
+            // across a leave; the rejoin gives back only what GRANTED entitlements owe). 10011 Unknown Role: the role
+            // was deleted from the server, and nobody holds it. Either way the removal is done.
             if (isRoleGatewayPermanentError(err) && err.discordCode === MEMBER_LEFT_CODE) return { memberLeft: true };
+            if (isRoleGatewayPermanentError(err) && err.discordCode === ROLE_GONE_CODE) return { roleDeleted: true };
             throw err;
           }
           return undefined;

@@ -3,7 +3,8 @@
 //   Discord roles were lost when they left), except one a moderator removed that the shop recorded (RECORD: only
 //   its Retry gives it back; until 2026-12-07 leaving and rejoining did);
 // - a member's roles changed: an owed role that is no longer there was taken by someone else (our own
-//   removals revoke the entitlement first, so they never count); per shop setting it is given back
+//   removals revoke the entitlement first, so they never count), unless it was never given (its grant pending, or
+//   refused by Discord: until 2026-12-07 that refusal was relabelled a moderator's removal); per shop setting it is given back
 //   (REAPPLY) or left off and listed under Role changes with Retry (RECORD).
 // Everything is one transaction per event; the role changes themselves are jobs.
 import type { Db, Tx } from '../../platform/db/prisma.js';
@@ -72,13 +73,20 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
         const { tenantId, ents } = await owed(tx, guildId, userId);
         let missing = ents.filter((e) => !held.has(e.roleId));
         if (!tenantId || missing.length === 0) return { removed: [], reapplied: false };
-        // A grant still on its way is not a removal (the member changed something else before it ran).
-        const pending = await tx.roleChange.findMany({
-          where: { tenantId, action: 'GRANT', state: 'PENDING', entitlementId: { in: missing.map((e) => e.id) } },
+        // A grant still on its way is not a removal (the member changed something else before it ran), nor is one
+        // Discord refused (the role was never given; its reason, e.g. the bot's role too low, stays as it is). A
+        // removal recorded before is still one.
+        const notGiven = await tx.roleChange.findMany({
+          where: {
+            tenantId,
+            action: 'GRANT',
+            entitlementId: { in: missing.map((e) => e.id) },
+            OR: [{ state: 'PENDING' }, { state: 'FAILED', NOT: { failureKind: REMOVED_EXTERNALLY } }],
+          },
           select: { entitlementId: true },
         });
-        const onItsWay = new Set(pending.map((p) => p.entitlementId));
-        missing = missing.filter((e) => !onItsWay.has(e.id));
+        const neverHeld = new Set(notGiven.map((p) => p.entitlementId));
+        missing = missing.filter((e) => !neverHeld.has(e.id));
         if (missing.length === 0) return { removed: [], reapplied: false };
         const reapply = missing[0]!.order.tenant.roleRemovalPolicy === 'REAPPLY';
         for (const ent of missing) {

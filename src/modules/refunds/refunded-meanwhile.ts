@@ -60,11 +60,15 @@ export async function refuseIfRefundedMeanwhile(db: Reads, order: OrderNow, seen
   const inDiscord = reader === 'DISCORD_ADMIN';
   const parts: string[] = [];
   for (const r of meanwhile) {
-    const by = await actorsForReader(db, order.tenantId, [r], reader, (row) =>
-      row.externalRefundId ? 'a refund made at the payment provider' : 'Ledgerline',
-    );
     // A Discord timestamp shows in the reader's own time zone; elsewhere the shop's, as the order page's history.
     const when = inDiscord ? `<t:${Math.floor(r.createdAt.getTime() / 1000)}:f>` : formatDateTime(r.createdAt, tenant?.timeZone ?? 'UTC');
+    // One made at the provider (its dashboard) is dated when Ledgerline learned of it, which may be long after it was
+    // made (a lost webhook): said so, not passed off as the time it was made.
+    if (r.externalRefundId) {
+      parts.push(`${money(order, r.amountCents)} at the payment provider (learned ${when})`);
+      continue;
+    }
+    const by = await actorsForReader(db, order.tenantId, [r], reader, () => 'Ledgerline');
     parts.push(`${money(order, r.amountCents)} by ${by} (${when})`);
   }
   throw refundedMeanwhile(order, parts, seen, meanwhile);

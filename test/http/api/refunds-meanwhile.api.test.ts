@@ -41,7 +41,7 @@ describe('POST /api/orders/:id/refunds with expectedRefundedCents (two callers r
     const made = await db.refund.findFirstOrThrow({ where: { orderId: order.id } });
     expect(second.body.error).toMatchObject({
       code: 'CONFLICT',
-      message: `Order #${order.number} was refunded meanwhile: $10.00 by API key "test key" (${formatDateTime(made.createdAt)}). It now has $10.00 refunded, $35.00 left to refund. Nothing was refunded: read GET /orders/{id} again and, if the customer is still owed more, send the refund with expectedRefundedCents set to the order's refundedTotalCents now.`,
+      message: `Order #${order.number} was refunded meanwhile: $10.00 by API key "test key" (${formatDateTime(made.createdAt)}). It now has $10.00 refunded, $35.00 left to refund. Nothing was refunded: read GET /orders/{id} again and, if the customer is still owed more, send the refund with a new Idempotency-Key and expectedRefundedCents set to the order's refundedTotalCents now (this answer is kept for the key sent).`,
       details: {
         refundedTotalCentsSent: 0,
         refundedTotalCentsNow: 1000,

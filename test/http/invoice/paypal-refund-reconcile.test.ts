@@ -74,7 +74,7 @@ describe('refunds made in the PayPal dashboard', () => {
     // known of, so the command is refused and says it (refunds/refunded-meanwhile.ts); nothing is sent to PayPal.
     const requestsBefore = env.paypal.refundRequests(captureId).length;
     const told = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
-    expect(textOf(told)).toContain(`Order #${order.number} was refunded meanwhile: $10.00 by a refund made at the payment provider (`);
+    expect(textOf(told)).toContain(`Order #${order.number} was refunded meanwhile: $10.00 at the payment provider (learned `);
     expect(env.paypal.refundRequests(captureId)).toHaveLength(requestsBefore);
     expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
     // Sent again, now that the order shows it: only the rest is sent.

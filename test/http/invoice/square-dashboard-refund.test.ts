@@ -63,7 +63,7 @@ describe("a refund made in Square's dashboard, outside Ledgerline", () => {
     // Learned as /refund is computed, after the admin sent it: a refund recorded meanwhile, which they could not have
     // known of, so the command is refused and says it (refunds/refunded-meanwhile.ts); nothing is sent to Square.
     const told = await interact({ t: env.t } as Harness, commandInteraction(asAdmin, 'refund', { order: order.id }));
-    expect(textOf(told)).toContain(`Order #${order.number} was refunded meanwhile: $10.00 by a refund made at the payment provider (`);
+    expect(textOf(told)).toContain(`Order #${order.number} was refunded meanwhile: $10.00 at the payment provider (learned `);
     expect(await db.refund.findFirst({ where: { orderId: order.id, externalRefundId: squareRefundId } })).toMatchObject({
       mode: 'PARTIAL_AMOUNT',
       amountCents: 1000,

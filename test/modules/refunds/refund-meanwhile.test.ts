@@ -1,6 +1,6 @@
 // A refund made at the provider (PayPal's or Square's dashboard) that Ledgerline learns after the admin saw the order is
 // a refund recorded meanwhile too: learned by learnProviderRefunds just before the admin's refund is computed, it refuses
-// a refund sent with what the form showed (refunds/refunded-meanwhile.ts), named as a refund made at the payment provider;
+// a refund sent with what the form showed (refunds/refunded-meanwhile.ts), named as made at the payment provider (learned then);
 // nothing else is refunded. A refund with no `seen` is taken against the balance left, as before.
 import { describe, expect, it } from 'vitest';
 import { createRefundService } from '../../../src/modules/refunds/refund.service.js';
@@ -45,7 +45,7 @@ describe('a refund made at the provider and learned since the admin saw the orde
     const err = await refunds.refund(ctx, order.id, { amountCents: 1000, seen: { refundedCents: 0 } }).catch((e: unknown) => e);
     expect(err).toMatchObject({
       code: 'CONFLICT',
-      message: expect.stringContaining(`Order #${order.number} was refunded meanwhile: $20.00 by a refund made at the payment provider (`),
+      message: expect.stringContaining(`Order #${order.number} was refunded meanwhile: $20.00 at the payment provider (learned `),
     });
     const rows = await db.refund.findMany({ where: { orderId: order.id } });
     expect(rows.map((r) => [r.amountCents, r.externalRefundId])).toEqual([[2000, `RF-${order.id}`]]);

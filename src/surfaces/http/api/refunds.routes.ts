@@ -57,7 +57,7 @@ function inApiWords(err: unknown): unknown {
   if (d?.refundedCentsShown === undefined || d.refundedCents === undefined || !d.headline) return err;
   return new AppError(
     'CONFLICT',
-    `${d.headline} Nothing was refunded: read GET /orders/{id} again and, if the customer is still owed more, send the refund with expectedRefundedCents set to the order's refundedTotalCents now.`,
+    `${d.headline} Nothing was refunded: read GET /orders/{id} again and, if the customer is still owed more, send the refund with a new Idempotency-Key and expectedRefundedCents set to the order's refundedTotalCents now (this answer is kept for the key sent).`,
     { refundedTotalCentsSent: d.refundedCentsShown, refundedTotalCentsNow: d.refundedCents, refundedMeanwhile: d.refundedMeanwhile ?? [] },
   );
 }

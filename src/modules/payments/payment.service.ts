@@ -5,7 +5,7 @@ import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { confirmPayment, type PaymentRef, type PaymentResult } from './confirm-payment.command.js';
 import { recordReceipt, type ReceiptInput, type ReceiptResult } from './record-receipt.command.js';
-import { openReceiptForm } from './receipt-form.js';
+import { openReceiptForm, queueAdminPostRedraw } from './receipt-form.js';
 import { rejectPayment } from './reject-payment.command.js';
 import { returnOverpayment, type OverpaymentReturnInput, type OverpaymentReturnResult } from './return-overpayment.command.js';
 
@@ -30,20 +30,29 @@ export interface PaymentService {
   openReceiptForm(ctx: TenantContext, paymentId: string, receivedShown?: number): Promise<Order>;
   /** The order a payment of the tenant belongs to (NOT_FOUND for another tenant's payment). */
   orderOfPayment(tenantId: string, paymentId: string): Promise<Order>;
+  /**
+   * The admin post of the payment's order is drawn again from the order as it is now (a job on the admin channel's
+   * lane): after a put-back that may have drawn it as it was before another admin's decision (deferral.ts).
+   */
+  redrawAdminPost(tenantId: string, paymentId: string): Promise<void>;
   /** Payment -> rejected with the reason; order CANCELLED, stock released; order.cancelled. Idempotent. */
   reject(ctx: TenantContext, input: { paymentId: string; reason: string }): Promise<PaymentResult>;
 }
 
 export function createPaymentService(deps: AfterSaleDeps): PaymentService {
+  async function orderOfPayment(tenantId: string, paymentId: string): Promise<Order> {
+    const payment = await deps.db.payment.findFirst({ where: { id: paymentId, tenantId }, select: { order: true } });
+    if (!payment) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });
+    return payment.order;
+  }
   return {
     confirm: (ctx, ref) => confirmPayment(deps, ctx, ref),
     recordReceipt: (ctx, ref, input) => recordReceipt(deps, ctx, ref, input),
     openReceiptForm: (ctx, paymentId, receivedShown) => openReceiptForm(deps, ctx, paymentId, receivedShown),
     returnOverpayment: (ctx, orderId, input) => returnOverpayment(deps, ctx, orderId, input),
-    async orderOfPayment(tenantId, paymentId) {
-      const payment = await deps.db.payment.findFirst({ where: { id: paymentId, tenantId }, select: { order: true } });
-      if (!payment) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });
-      return payment.order;
+    orderOfPayment,
+    async redrawAdminPost(tenantId, paymentId) {
+      await queueAdminPostRedraw(deps, await orderOfPayment(tenantId, paymentId));
     },
     reject: (ctx, input) => rejectPayment(deps, ctx, input),
   };

@@ -29,8 +29,13 @@ export async function openReceiptForm(
   if (receivedShown === undefined || order.amountReceivedCents === receivedShown) return order;
   const refusal = await recordedMeanwhileRefusal(deps.db, order, { receivedCents: receivedShown }, ctx.actor.type);
   if (!refusal) return order;
+  await queueAdminPostRedraw(deps, order);
+  throw refusal;
+}
+
+/** Asks for the order's admin post to be drawn again from the order as it is now (order.admin_post_out_of_date). */
+export async function queueAdminPostRedraw(deps: Pick<AfterSaleDeps, 'db' | 'bus'>, order: Pick<Order, 'id' | 'tenantId'>): Promise<void> {
   const payload: AdminPostOutOfDatePayload = { tenantId: order.tenantId, orderId: order.id };
   // One redraw queued per order at a time: presses while it waits add none.
   await deps.bus.emit(deps.db, EVENTS.adminPostOutOfDate, payload, { jobKey: `admin-post-out-of-date:${order.id}` });
-  throw refusal;
 }

@@ -48,6 +48,12 @@ export interface Route<P = void> {
    */
   whileWorking?(interaction: APIInteraction, user: APIUser): MessageData;
   /**
+   * After the message was put back as it was (whileWorking, then an answer that was not an update): another admin's
+   * decision may have changed it meanwhile, which the put-back drew over, so the route has it drawn again from what is
+   * true now (the admin post: a redraw job on the admin channel's lane, which runs after the put-back).
+   */
+  afterPutBack?(services: Services, tenantId: string, params: P): Promise<void>;
+  /**
    * Suggestions for an option marked `autocomplete` (interaction type 4, answered with type 8 and at most
    * 25 choices). It cannot be deferred: only fast reads.
    */

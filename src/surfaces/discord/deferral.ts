@@ -6,7 +6,8 @@
 // answer is delivered later through the interaction webhook: PATCH .../messages/@original, or a follow-up
 // message when the handler wanted a new message rather than an update. A button whose route says what its
 // message shows meanwhile (Route.whileWorking: the admin post's "Approving…") is answered with type 7 and that
-// message instead; an answer that is then not an update goes out as a follow-up and the message is put back.
+// message instead; an answer that is then not an update goes out as a follow-up and the message is put back, then
+// drawn again from what is true now where the route says how (Route.afterPutBack).
 import {
   Routes,
   InteractionResponseType,
@@ -91,6 +92,8 @@ export async function answerInTime(opts: {
    */
   whileWorking?: MessageData | Promise<MessageData | undefined>;
   workingWaitMs?: number;
+  /** Called once the message was put back as it was (the working state, then an answer that was not an update). */
+  afterPutBack?: () => Promise<void>;
   rest: REST;
   log: Logger;
 }): Promise<APIInteractionResponse> {
@@ -114,7 +117,7 @@ export async function answerInTime(opts: {
         opts.log.info({ interactionId: interaction.id }, 'a replayed interaction was deferred: its first delivery answers it');
         return;
       }
-      return deliverLater(opts.rest, interaction, deferred, result);
+      return deliverLater(opts.rest, interaction, deferred, result, opts.afterPutBack);
     })
     .catch((err) => opts.log.error({ err, interactionId: interaction.id }, 'could not deliver a deferred interaction answer'));
   return deferred;
@@ -149,6 +152,7 @@ async function deliverLater(
   interaction: APIInteraction,
   deferred: APIInteractionResponse,
   result: APIInteractionResponse,
+  afterPutBack?: () => Promise<void>,
 ): Promise<void> {
   const appId = interaction.application_id;
   const token = interaction.token;
@@ -177,6 +181,8 @@ async function deliverLater(
         body: { embeds: was.embeds, components: was.components, allowed_mentions: { parse: [] } },
         auth: false,
       });
+      // "As it was" is as the press saw it: a decision another admin made meanwhile may have been drawn over.
+      await afterPutBack?.();
     }
     return;
   }

@@ -64,9 +64,10 @@ export async function handleInteraction(
   const deadline = startDeadline(services.env.DISCORD_DEFER_AFTER_MS);
   let decided: (deferNow: boolean) => void = () => undefined;
   const deferNow = new Promise<boolean>((resolve) => (decided = resolve));
-  // Whether the caller passed the route's gates (tenant, admin): only then may a shared message show their work.
-  let admitted: (ok: boolean) => void = () => undefined;
-  const passedGates = new Promise<boolean>((resolve) => (admitted = resolve));
+  // Whether the caller passed the route's gates (tenant, admin): only then may a shared message show their work. The
+  // tenant they passed as, or false.
+  let admitted: (tenantId: string | false) => void = () => undefined;
+  const passedGates = new Promise<string | false>((resolve) => (admitted = resolve));
   const work = route(services, interaction, { requestId, log, guildId, user, decided, admitted }).catch((err: unknown) =>
     errorReply(err, requestId, log, interaction),
   );
@@ -76,7 +77,8 @@ export async function handleInteraction(
   });
   // A button on a shared message that says what it is doing while deferred (Route.whileWorking): shown only for a
   // caller the gates let through (a member refused an admin button does not put the admin post in its working state).
-  const working = whileWorking(interaction, user, log);
+  const resolved = resolveRoute(interaction);
+  const working = whileWorking(resolved, interaction, user, log);
   try {
     return await answerInTime({
       interaction,
@@ -89,6 +91,10 @@ export async function handleInteraction(
         ? {
             whileWorking: passedGates.then((ok) => (ok ? working : undefined)),
             workingWaitMs: workingWaitMs(services.env.DISCORD_DEFER_AFTER_MS),
+            afterPutBack: async () => {
+              const tenantId = await passedGates;
+              if (tenantId && resolved.ok) await resolved.route.afterPutBack?.(services, tenantId, resolved.params);
+            },
           }
         : {}),
     });
@@ -113,8 +119,7 @@ const WORKING_STATE_BY_MS = 2250;
  * What the clicked message shows while a deferred answer is worked on (Route.whileWorking), or undefined (a bare
  * deferred update): a message echoed in a shape the view cannot read is left as it is.
  */
-function whileWorking(interaction: APIInteraction, user: APIUser, log: Logger): MessageData | undefined {
-  const resolved = resolveRoute(interaction);
+function whileWorking(resolved: Resolved, interaction: APIInteraction, user: APIUser, log: Logger): MessageData | undefined {
   if (!resolved.ok || !resolved.route.whileWorking) return undefined;
   try {
     return resolved.route.whileWorking(interaction, user);
@@ -134,7 +139,7 @@ async function route(
     guildId: string;
     user: APIUser;
     decided: (deferNow: boolean) => void;
-    admitted: (ok: boolean) => void;
+    admitted: (tenantId: string | false) => void;
   },
 ): Promise<APIInteractionResponse> {
   const { requestId, log, guildId, user } = r;
@@ -147,7 +152,7 @@ async function route(
     const member = interaction.member!;
     const isAdmin = isDiscordAdmin(member, tenant, services.env.DISCORD_ADMIN_PERMISSION);
     if (route.adminOnly && !isAdmin) return notice(MESSAGES.notAdmin);
-    r.admitted(true);
+    r.admitted(tenant.id);
 
     // A route that will reach a slow outside service (deferIf) is deferred now, before the claim and the
     // customer: that answer needs nothing from the database, so Discord's 3 s are never spent waiting on it.

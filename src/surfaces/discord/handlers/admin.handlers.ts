@@ -218,6 +218,9 @@ export const adminComponents: ComponentRoutes = {
     // Deferred (a slow database): the post says "Approving…" with its buttons disabled until the decision replaces it.
     whileWorking: (interaction, user) =>
       workingAdminMessage(interaction.type === InteractionType.MessageComponent ? interaction.message : undefined, user.id, 'Approving'),
+    // Refused after it (another admin rejected or approved the order meanwhile): the post, put back as this press saw
+    // it, is drawn again from the order as it is now.
+    afterPutBack: (services, tenantId, [paymentId]) => services.payments.redrawAdminPost(tenantId, paymentId!),
     async run(ctx, [paymentId]) {
       const { order, changed } = await ctx.services.payments.confirm(ctx.adminContext(), { paymentId });
       return decided(ctx, { approved: true, by: ctx.user.id, number: order.number, already: !changed });

@@ -22,7 +22,7 @@ export interface MemberEvents {
 export const REMOVED_EXTERNALLY = 'REMOVED_EXTERNALLY';
 
 export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: Logger }): MemberEvents {
-  /** The member's GRANTED entitlements whose role lives in `guildId` (the role jobs' guild rule), one per role. */
+  /** The member's GRANTED entitlements whose role lives in `guildId` (the role jobs' guild rule), oldest first. */
   const owed = async (tx: Tx, guildId: string, userId: string) => {
     const guild = await tx.guild.findUnique({ where: { id: guildId }, select: { tenantId: true } });
     if (!guild) return { tenantId: null, ents: [] };
@@ -36,9 +36,7 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
       include: { order: { select: { guildId: true, tenant: { select: { roleRemovalPolicy: true } } } } },
       orderBy: [{ grantedAt: 'asc' }, { id: 'asc' }],
     });
-    const seen = new Set<string>();
-    const mine = ents.filter((e) => (e.order.guildId ?? first?.id) === guildId && !seen.has(e.roleId) && seen.add(e.roleId));
-    return { tenantId: guild.tenantId, ents: mine };
+    return { tenantId: guild.tenantId, ents: ents.filter((e) => (e.order.guildId ?? first?.id) === guildId) };
   };
 
   return {
@@ -46,9 +44,10 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
       const regranted = await withTransaction(deps.db, async (tx) => {
         const { tenantId, ents: all } = await owed(tx, guildId, userId);
         if (!tenantId || all.length === 0) return 0;
-        // A removal the shop recorded (policy RECORD) is not undone by leaving and joining again.
+        // A removal the shop recorded (policy RECORD) is not undone by leaving and joining again; an entitlement of the
+        // same role it was not recorded on (bought after the removal) still gives the role. One grant per role.
         const recorded = await recordedRemovals(tx, tenantId);
-        const ents = all.filter((e) => !recorded.has(`${e.customerId}/${e.roleId}`));
+        const ents = onePerRole(all.filter((e) => !recorded.has(e.id)));
         if (ents.length === 0) return 0;
         for (const ent of ents) await enqueueRoleGrant(tx, ent, guildId);
         await deps.audit.record(
@@ -71,8 +70,11 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
       const held = new Set(roleIds);
       return withTransaction(deps.db, async (tx) => {
         const { tenantId, ents } = await owed(tx, guildId, userId);
+        // Every entitlement of a missing role, not only the oldest: one whose grant Discord refused must not hide
+        // another of the same role that was given.
         let missing = ents.filter((e) => !held.has(e.roleId));
         if (!tenantId || missing.length === 0) return { removed: [], reapplied: false };
+        const reapply = missing[0]!.order.tenant.roleRemovalPolicy === 'REAPPLY';
         // A grant still on its way is not a removal (the member changed something else before it ran), nor is one
         // Discord refused (the role was never given; its reason, e.g. the bot's role too low, stays as it is). A
         // removal recorded before is still one.
@@ -88,10 +90,11 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
         const neverHeld = new Set(notGiven.map((p) => p.entitlementId));
         missing = missing.filter((e) => !neverHeld.has(e.id));
         if (missing.length === 0) return { removed: [], reapplied: false };
-        const reapply = missing[0]!.order.tenant.roleRemovalPolicy === 'REAPPLY';
+        // Given back once per role; recorded on each entitlement of it (each would give it back on a rejoin).
+        const regrant = new Set(onePerRole(missing).map((e) => e.id));
         for (const ent of missing) {
           if (reapply) {
-            await enqueueRoleGrant(tx, ent, guildId);
+            if (regrant.has(ent.id)) await enqueueRoleGrant(tx, ent, guildId);
           } else {
             await tx.roleChange.upsert({
               where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } },
@@ -122,7 +125,7 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
             },
           );
         }
-        return { removed: missing.map((e) => e.roleId), reapplied: reapply };
+        return { removed: [...new Set(missing.map((e) => e.roleId))], reapplied: reapply };
       });
     },
   };
@@ -132,15 +135,27 @@ const removedMessage =
   'Someone other than the bot (a moderator or another bot) removed this paid role. The shop records such removals instead of undoing them; Retry gives the role back.';
 
 /**
- * `customerId/roleId` of the removals a shop with policy RECORD keeps: grants the listener marked FAILED
- * REMOVED_EXTERNALLY (rolesChanged above). Neither a rejoin nor the reconciliation gives them back: Retry does. Empty under REAPPLY, where a missing role is given back.
+ * The entitlements (ids) whose role a shop with policy RECORD keeps off: still GRANTED, their grant marked FAILED
+ * REMOVED_EXTERNALLY by the listener (rolesChanged above). Neither a rejoin nor the reconciliation gives them back:
+ * Retry does. Another entitlement of the same role (bought after the removal) is not one of them, nor is one refunded
+ * or ended since. Empty under REAPPLY, where a missing role is given back.
  */
 export async function recordedRemovals(db: Db | Tx, tenantId: string): Promise<Set<string>> {
   const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { roleRemovalPolicy: true } });
   if (tenant?.roleRemovalPolicy !== 'RECORD') return new Set();
   const rows = await db.roleChange.findMany({
     where: { tenantId, action: 'GRANT', state: 'FAILED', failureKind: REMOVED_EXTERNALLY },
-    select: { customerId: true, roleId: true },
+    select: { entitlementId: true },
   });
-  return new Set(rows.map((r) => `${r.customerId}/${r.roleId}`));
+  const granted = await db.entitlement.findMany({
+    where: { tenantId, status: 'GRANTED', id: { in: rows.map((r) => r.entitlementId) } },
+    select: { id: true },
+  });
+  return new Set(granted.map((e) => e.id));
+}
+
+/** The first (oldest) entitlement of each role: one is enough to owe it. */
+function onePerRole<E extends { roleId: string }>(ents: readonly E[]): E[] {
+  const seen = new Set<string>();
+  return ents.filter((e) => !seen.has(e.roleId) && seen.add(e.roleId));
 }

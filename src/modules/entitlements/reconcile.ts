@@ -92,23 +92,29 @@ export async function reconcileTenant(deps: {
       continue;
     }
     report.membersRead += members.size;
-    const owed = new Set<string>(); // userId/roleId
+    // Each role a member is owed here, with the entitlement that gives it back: the oldest one whose removal the shop
+    // did not record (RECORD), none when every one was (the removal is kept). One entitlement is enough to owe it.
+    const byRole = new Map<string, { ent: (typeof entitlements)[number]; giver?: (typeof entitlements)[number] }>();
     for (const ent of entitlements) {
       if (guildOf(ent.order.guildId) !== guildId) continue;
+      const key = `${ent.customer.discordUserId}/${ent.roleId}`;
+      const owedRole = byRole.get(key) ?? { ent };
+      if (!owedRole.giver && !recorded.has(ent.id)) owedRole.giver = ent;
+      byRole.set(key, owedRole);
+    }
+    const owed = new Set(byRole.keys()); // userId/roleId
+    for (const { ent, giver } of byRole.values()) {
       const userId = ent.customer.discordUserId;
-      const key = `${userId}/${ent.roleId}`;
-      if (owed.has(key)) continue; // one entitlement is enough to owe the role
-      owed.add(key);
       const held = members.get(userId);
       const diff = { guildId, userId, roleId: ent.roleId, customerId: ent.customerId };
       if (!held) report.memberAbsent.push(diff);
       else if (!held.has(ent.roleId)) {
-        if (recorded.has(`${ent.customerId}/${ent.roleId}`)) {
+        if (!giver) {
           report.removalsKept.push(diff);
           continue;
         }
         report.regranted.push(diff);
-        toGrant.push({ ent, guildId });
+        toGrant.push({ ent: giver, guildId });
       }
     }
     for (const [userId, roles] of members) {
@@ -126,10 +132,10 @@ export async function reconcileTenant(deps: {
       (
         await tx.entitlement.findMany({
           where: { tenantId, status: 'GRANTED', id: { in: toGrant.map((g) => g.ent.id) } },
-          select: { id: true, customerId: true, roleId: true },
+          select: { id: true },
         })
       )
-        .filter((e) => !recordedSince.has(`${e.customerId}/${e.roleId}`))
+        .filter((e) => !recordedSince.has(e.id))
         .map((e) => e.id),
     );
     for (const { ent, guildId } of toGrant) if (still.has(ent.id)) await enqueueRoleGrant(tx, ent, guildId);

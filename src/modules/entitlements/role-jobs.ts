@@ -98,9 +98,13 @@ export function registerEntitlementJobs(bus: EventBus, deps: RoleJobDeps): void 
           } catch (err) {
             // 10007 Unknown Member: they left the server, and a member who left holds no role (Discord keeps none
             // across a leave; the rejoin gives back only what GRANTED entitlements owe). 10011 Unknown Role: the role
-            // was deleted from the server, and nobody holds it. Either way the removal is done.
-            if (isRoleGatewayPermanentError(err) && err.discordCode === MEMBER_LEFT_CODE) return { memberLeft: true };
-            if (isRoleGatewayPermanentError(err) && err.discordCode === ROLE_GONE_CODE) return { roleDeleted: true };
+            // is not in the server (deleted), and nobody holds it there. Either way the removal is done, but only in
+            // the order's own server, the one its grant was given in: an order with none (placed outside a server)
+            // falls back to the shop's first server, which may not be where its role was given (the servers changed
+            // since), and "not there" says nothing of the server that holds it: it stays a failure to look at.
+            const ownServer = !!p.guildId && guildId === p.guildId;
+            if (ownServer && isRoleGatewayPermanentError(err) && err.discordCode === MEMBER_LEFT_CODE) return { memberLeft: true };
+            if (ownServer && isRoleGatewayPermanentError(err) && err.discordCode === ROLE_GONE_CODE) return { roleDeleted: true };
             throw err;
           }
           return undefined;

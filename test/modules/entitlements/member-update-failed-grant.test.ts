@@ -3,50 +3,15 @@
 // took it for a moderator's removal and, under RECORD, overwrote the grant's reason ("drag the bot's role above")
 // with "Someone other than the bot removed this paid role", audited a removal that never happened, and from then on
 // the reconciliation left it alone as a recorded removal even after the shop fixed the bot's role.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordGuildDirectory } from '../../../src/adapters/discord/guild-directory.discord.js';
-import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../../src/dev/fakes/fake-discord-guilds.js';
-import { createMemberEvents } from '../../../src/modules/entitlements/member-events.js';
-import { createRoleRepairService } from '../../../src/modules/entitlements/role-repair.service.js';
-import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
-import { systemClock } from '../../../src/platform/clock.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
-import { createDiscordRoleGateway } from '../../../src/adapters/discord/role-gateway.discord.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
-import { factories, snowflake } from '../../helpers/factories.js';
-import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
+import { snowflake } from '../../helpers/factories.js';
+import { adminCtx } from '../refunds/after-sale.harness.js';
+import { useRoleJobs } from './role-jobs.harness.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
-const db = testDb(30);
-const f = factories(db);
-const s = afterSale(db);
-const discord = new FakeDiscordApi();
-const events = createMemberEvents({ db, audit: s.audit, logger: s.logger });
-let worker: WorkerHandle;
-let repair: ReturnType<typeof createRoleRepairService>;
-
-beforeAll(async () => {
-  await discord.start();
-  const rest = createDiscordRest({ apiBaseUrl: discord.apiBase, botToken: 'test-token' });
-  repair = createRoleRepairService({
-    db,
-    clock: systemClock,
-    audit: s.audit,
-    logger: s.logger,
-    directory: createDiscordGuildDirectory(rest),
-  });
-  registerEntitlementJobs(s.bus, { db, audit: s.audit, logger: s.logger, gateway: createDiscordRoleGateway(rest) });
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: s.bus, logger: s.logger, concurrency: 2, pollIntervalMs: 50 });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await discord.stop();
-});
-
-const grantOf = (entitlementId: string) =>
-  db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId, action: 'GRANT' } } });
+const rj = useRoleJobs();
+const { db, f, s, discord, events, grantOf } = rj;
 
 describe('a member update while the grant failed', () => {
   it('RECORD: the failed grant keeps its reason, no removal is recorded, and the reconciliation gives the role once fixed', async () => {
@@ -88,7 +53,7 @@ describe('a member update while the grant failed', () => {
 
     // The shop moves the bot's role up; the reconciliation gives the role.
     discord.guilds.updateRole(guild.id, botRole, { position: 9 });
-    const report = await repair.reconcile(adminCtx(tenant.id));
+    const report = await rj.repair.reconcile(adminCtx(tenant.id));
     expect(report.regranted).toHaveLength(1);
     await waitFor('the role given', () => discord.guilds.memberRoles(guild.id, userId)?.includes(vip));
   });

@@ -3,66 +3,20 @@
 // server's roles are the new shop's to give and take, and the old shop's rule "keep a role another order still
 // justifies" only sees its own orders. Its refund removed a role the new shop's order entitled, and its late
 // payment gave a role in the other shop's server. Both are now refused for good, in words, under Role changes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
-import { PERMISSIONS } from '../../../src/dev/fakes/fake-discord-guilds.js';
-import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
-import { createDiscordGuildDirectory } from '../../../src/adapters/discord/guild-directory.discord.js';
-import { createRoleRepairService } from '../../../src/modules/entitlements/role-repair.service.js';
-import { systemClock } from '../../../src/platform/clock.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
-import { createDiscordRoleGateway } from '../../../src/adapters/discord/role-gateway.discord.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
-import { factories, snowflake } from '../../helpers/factories.js';
-import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
-import { waitFor } from '../../helpers/wait-for.js';
+import { describe, expect, it } from 'vitest';
+import { snowflake } from '../../helpers/factories.js';
+import { adminCtx } from '../refunds/after-sale.harness.js';
+import { useRoleJobs } from './role-jobs.harness.js';
 
-const db = testDb(30);
-const f = factories(db);
-const s = afterSale(db);
-const discord = new FakeDiscordApi();
-let worker: WorkerHandle;
-let repair: ReturnType<typeof createRoleRepairService>;
-
-beforeAll(async () => {
-  await discord.start();
-  const rest = createDiscordRest({ apiBaseUrl: discord.apiBase, botToken: 'test-token' });
-  repair = createRoleRepairService({
-    db,
-    clock: systemClock,
-    audit: s.audit,
-    logger: s.logger,
-    directory: createDiscordGuildDirectory(rest),
-  });
-  registerEntitlementJobs(s.bus, { db, audit: s.audit, logger: s.logger, gateway: createDiscordRoleGateway(rest) });
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: s.bus, logger: s.logger, concurrency: 2, pollIntervalMs: 50 });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await discord.stop();
-});
-
-const settled = (entitlementId: string, action: 'GRANT' | 'REVOKE') =>
-  waitFor(`the ${action} to settle`, async () => {
-    const c = await db.roleChange.findUnique({ where: { entitlementId_action: { entitlementId, action } } });
-    return c && c.state !== 'PENDING' ? c : undefined;
-  });
+const rj = useRoleJobs();
+const { db, f, s, discord, settled } = rj;
 
 /** Shop A's server with a VIP role the bot can give; shop B, not linked to it yet. */
 async function twoShops() {
   const a = await f.tenant();
   const b = await f.tenant();
   const guild = await f.guild({ tenantId: a.id });
-  const vip = snowflake();
-  const botRole = snowflake();
-  discord.guilds.addGuild(guild.id, {
-    roles: [
-      { id: vip, name: 'VIP', position: 5, permissions: '0' },
-      { id: botRole, name: 'Ledgerline', position: 10, permissions: PERMISSIONS.MANAGE_ROLES.toString() },
-    ],
-    botRoleIds: [botRole],
-  });
+  const { vip } = rj.vipGuild(guild.id);
   const productA = await f.product({ tenantId: a.id, grantedRoleIds: [vip] });
   const productB = await f.product({ tenantId: b.id, grantedRoleIds: [vip] });
   return { a: a.id, b: b.id, guildId: guild.id, vip, productA, productB };
@@ -142,7 +96,7 @@ describe("a server moved to another shop: the first shop's role jobs leave it al
     discord.guilds.addMember(other.id, userId);
     await db.guild.update({ where: { id: sh.guildId }, data: { tenantId: sh.b } });
 
-    const report = await repair.reconcile(adminCtx(sh.a));
+    const report = await rj.repair.reconcile(adminCtx(sh.a));
     expect(report.regranted).toEqual([]);
     expect(
       (await db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId: entA.id, action: 'GRANT' } } })).state,

@@ -3,89 +3,22 @@
 // reconciliation (and "Reconcile now") must not undo the shop's choice behind its back: the role stays off, the
 // record stays FAILED, and the report says how many such removals it left alone. Under REAPPLY it still gives the
 // role back.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordGuildDirectory } from '../../../src/adapters/discord/guild-directory.discord.js';
-import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
-import { PERMISSIONS } from '../../../src/dev/fakes/fake-discord-guilds.js';
-import { createMemberEvents } from '../../../src/modules/entitlements/member-events.js';
-import { createRoleRepairService } from '../../../src/modules/entitlements/role-repair.service.js';
-import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
-import { systemClock } from '../../../src/platform/clock.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
-import { createDiscordRoleGateway } from '../../../src/adapters/discord/role-gateway.discord.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
-import { factories, snowflake } from '../../helpers/factories.js';
-import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
+import { describe, expect, it } from 'vitest';
+import { adminCtx } from '../refunds/after-sale.harness.js';
+import { useRoleJobs } from './role-jobs.harness.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
-const db = testDb(30);
-const f = factories(db);
-const s = afterSale(db);
-const discord = new FakeDiscordApi();
-const events = createMemberEvents({ db, audit: s.audit, logger: s.logger });
-let worker: WorkerHandle;
-let repair: ReturnType<typeof createRoleRepairService>;
+const rj = useRoleJobs();
+const { discord, grantOf } = rj;
 
-beforeAll(async () => {
-  await discord.start();
-  const rest = createDiscordRest({ apiBaseUrl: discord.apiBase, botToken: 'test-token' });
-  repair = createRoleRepairService({
-    db,
-    clock: systemClock,
-    audit: s.audit,
-    logger: s.logger,
-    directory: createDiscordGuildDirectory(rest),
-  });
-  registerEntitlementJobs(s.bus, { db, audit: s.audit, logger: s.logger, gateway: createDiscordRoleGateway(rest) });
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: s.bus, logger: s.logger, concurrency: 2, pollIntervalMs: 50 });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await discord.stop();
-});
-
-const grantOf = (entitlementId: string) =>
-  db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId, action: 'GRANT' } } });
-
-/** A shop with `policy` whose customer bought VIP and holds it; then a moderator takes it and the listener hears it. */
-async function removedByModerator(policy: 'RECORD' | 'REAPPLY') {
-  const tenant = await f.tenant();
-  await db.tenant.update({ where: { id: tenant.id }, data: { roleRemovalPolicy: policy } });
-  const guild = await f.guild({ tenantId: tenant.id });
-  const customer = await f.customer({ tenantId: tenant.id });
-  const vip = snowflake();
-  const botRole = snowflake();
-  discord.guilds.addGuild(guild.id, {
-    roles: [
-      { id: vip, name: 'VIP', position: 5, permissions: '0' },
-      { id: botRole, name: 'Ledgerline', position: 10, permissions: PERMISSIONS.MANAGE_ROLES.toString() },
-    ],
-    botRoleIds: [botRole],
-  });
-  discord.guilds.addMember(guild.id, customer.discordUserId);
-  const product = await f.product({ tenantId: tenant.id, grantedRoleIds: [vip] });
-  const order = await f.order({
-    tenantId: tenant.id,
-    customerId: customer.id,
-    guildId: guild.id,
-    lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1500 }],
-  });
-  await s.payments.confirm(adminCtx(tenant.id), { orderId: order.id });
-  const ent = await db.entitlement.findFirstOrThrow({ where: { orderId: order.id } });
-  await waitFor('the grant done', async () => (await grantOf(ent.id)).state === 'DONE');
-  const userId = customer.discordUserId;
-  discord.guilds.takeRole(guild.id, userId, vip);
-  await events.rolesChanged(guild.id, userId, []);
-  return { tenantId: tenant.id, guildId: guild.id, userId, vip, ent };
-}
+const removedByModerator = (policy: 'RECORD' | 'REAPPLY') => rj.removedByModerator(policy);
 
 describe('reconciliation and the shop removal policy', () => {
   it('RECORD: a recorded removal is left alone (role off, still FAILED), and the report counts it', async () => {
     const m = await removedByModerator('RECORD');
     expect(await grantOf(m.ent.id)).toMatchObject({ state: 'FAILED', failureKind: 'REMOVED_EXTERNALLY' });
 
-    const report = await repair.reconcile(adminCtx(m.tenantId));
+    const report = await rj.repair.reconcile(adminCtx(m.tenantId));
     expect(report.regranted).toEqual([]);
     // Nothing was queued: the record is as the listener left it, and the member still lacks the role.
     expect(await grantOf(m.ent.id)).toMatchObject({ state: 'FAILED', failureKind: 'REMOVED_EXTERNALLY' });
@@ -93,7 +26,7 @@ describe('reconciliation and the shop removal policy', () => {
     expect(report.removalsKept).toEqual([{ guildId: m.guildId, userId: m.userId, roleId: m.vip, customerId: m.ent.customerId }]);
 
     // The shop's Retry still gives it back.
-    await repair.retry(adminCtx(m.tenantId), (await grantOf(m.ent.id)).id);
+    await rj.repair.retry(adminCtx(m.tenantId), (await grantOf(m.ent.id)).id);
     await waitFor('the role back after Retry', () => discord.guilds.memberRoles(m.guildId, m.userId)?.includes(m.vip));
   });
 
@@ -102,7 +35,7 @@ describe('reconciliation and the shop removal policy', () => {
     await waitFor('the listener gave it back', () => discord.guilds.memberRoles(m.guildId, m.userId)?.includes(m.vip));
     await waitFor('the regrant done', async () => (await grantOf(m.ent.id)).state === 'DONE');
     discord.guilds.takeRole(m.guildId, m.userId, m.vip); // taken again while the listener was away
-    const report = await repair.reconcile(adminCtx(m.tenantId));
+    const report = await rj.repair.reconcile(adminCtx(m.tenantId));
     expect(report.regranted).toHaveLength(1);
     expect(report.removalsKept).toEqual([]);
     await waitFor('the role back', () => discord.guilds.memberRoles(m.guildId, m.userId)?.includes(m.vip));

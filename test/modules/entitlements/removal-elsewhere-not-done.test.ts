@@ -3,40 +3,14 @@
 // and that can change: here the server the role was given in is unlinked, the removal goes to the shop's other server,
 // where the member never was (10007), and the member still holds the paid role in the first. That is a failure to
 // look at (Role changes), not "done: they left".
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../../src/dev/fakes/fake-discord-guilds.js';
-import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
-import { createDiscordRoleGateway } from '../../../src/adapters/discord/role-gateway.discord.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
-import { factories, snowflake } from '../../helpers/factories.js';
-import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
-import { waitFor } from '../../helpers/wait-for.js';
+import { snowflake } from '../../helpers/factories.js';
+import { adminCtx } from '../refunds/after-sale.harness.js';
+import { useRoleJobs } from './role-jobs.harness.js';
 
-const db = testDb(30);
-const f = factories(db);
-const s = afterSale(db);
-const discord = new FakeDiscordApi();
-let worker: WorkerHandle;
-
-beforeAll(async () => {
-  await discord.start();
-  const rest = createDiscordRest({ apiBaseUrl: discord.apiBase, botToken: 'test-token' });
-  registerEntitlementJobs(s.bus, { db, audit: s.audit, logger: s.logger, gateway: createDiscordRoleGateway(rest) });
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: s.bus, logger: s.logger, concurrency: 2, pollIntervalMs: 50 });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await discord.stop();
-});
-
-const settled = (entitlementId: string, action: 'GRANT' | 'REVOKE') =>
-  waitFor(`the ${action} to settle`, async () => {
-    const c = await db.roleChange.findUnique({ where: { entitlementId_action: { entitlementId, action } } });
-    return c && c.state !== 'PENDING' ? c : undefined;
-  });
+const rj = useRoleJobs();
+const { db, f, s, discord, settled } = rj;
 
 describe("a removal answered 'unknown member' in another server than the grant's", () => {
   it('an order with no server of its own: FAILED, not DONE', async () => {

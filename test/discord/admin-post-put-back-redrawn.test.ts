@@ -4,11 +4,10 @@
 // pending, with live buttons, over A's decision. The post is then drawn again from the order as it is now (a redraw
 // job on the admin channel's lane, queued after the put-back), so it ends showing the rejection, not the old ask.
 import { describe, expect, it } from 'vitest';
-import { EVENTS } from '../../src/modules/shared/events.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { adminCtx } from '../helpers/actors.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { postedAdminMessage } from './admin-post.js';
 import { APP_ID, componentInteraction, interact, member, useHarness } from './harness.js';
 
 const h = useHarness({ worker: true, env: { DISCORD_DEFER_AFTER_MS: '0' } });
@@ -27,20 +26,10 @@ describe("an admin's deferred Approve refused after another admin's decision", (
       paymentMethod: 'VENMO_P2P',
       paymentStatus: 'pending',
     });
-    await h.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: s.tenant.id, orderId: order.id });
-    const call = await h.fake.waitFor(
-      (c) =>
-        c.method === 'POST' &&
-        c.path === `/channels/${s.tenant.adminChannelId}/messages` &&
-        JSON.stringify(c.body).includes(`#${order.number}`),
-    );
-    const posted = await waitFor(
-      'the post recorded on the order',
-      async () => (await db.order.findUniqueOrThrow({ where: { id: order.id } })).adminMessageId,
-    );
-    const body = call.body as Posted;
-    const post = { id: posted, channel_id: s.tenant.adminChannelId, embeds: body.embeds, components: body.components };
-    const postPath = `/channels/${s.tenant.adminChannelId}/messages/${posted}`;
+    const posted = await postedAdminMessage(h.t.services.bus, () => h.fake, s.tenant.id, order.id);
+    const body = posted.now() as Posted;
+    const post = { id: posted.messageId, channel_id: posted.channelId, embeds: body.embeds, components: body.components };
+    const postPath = posted.path;
 
     // Admin A rejects (from the panel: the post is redrawn by the order.cancelled job).
     await h.t.services.payments.reject(adminCtx(s.tenant.id), { paymentId: order.payment.id, reason: 'No money arrived' });

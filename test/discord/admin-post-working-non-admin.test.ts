@@ -5,10 +5,10 @@
 // decision an admin made meanwhile). The member gets the refusal alone; the post is left as it is. An admin's press
 // still shows the working state (test/discord/admin-post-deferred.test.ts).
 import { describe, expect, it } from 'vitest';
-import { EVENTS } from '../../src/modules/shared/events.js';
 import { MESSAGES } from '../../src/surfaces/discord/dispatch.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
+import { postedAdminMessage } from './admin-post.js';
 import { APP_ID, componentInteraction, interact, member, textOf, useHarness } from './harness.js';
 
 const h = useHarness({ worker: true, env: { DISCORD_DEFER_AFTER_MS: '0' } });
@@ -30,15 +30,9 @@ describe('Approve on the admin post pressed by a member who is not an admin, ans
       paymentMethod: 'VENMO_P2P',
       paymentStatus: 'pending',
     });
-    await h.t.services.bus.emit(db, EVENTS.orderCreated, { tenantId: s.tenant.id, orderId: order.id });
-    const call = await h.fake.waitFor(
-      (c) =>
-        c.method === 'POST' &&
-        c.path === `/channels/${s.tenant.adminChannelId}/messages` &&
-        JSON.stringify(c.body).includes(`#${order.number}`),
-    );
-    const body = call.body as Posted;
-    const post = { id: '990000000000000003', channel_id: s.tenant.adminChannelId, embeds: body.embeds, components: body.components };
+    const posted = await postedAdminMessage(h.t.services.bus, () => h.fake, s.tenant.id, order.id);
+    const body = posted.now() as Posted;
+    const post = { id: posted.messageId, channel_id: posted.channelId, embeds: body.embeds, components: body.components };
     // A member of the server who can see the admin channel, with no admin role and no admin permission.
     const someone = { guildId: s.guild.id, user: member({ roles: [] }) };
 

@@ -8,6 +8,7 @@ import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
 import { orderLabel, owedCents } from '../orders/index.js';
+import { newestMakingUp } from '../shared/newest-making-up.js';
 import { actorsForReader } from '../audit/actors-for-reader.js';
 
 /**
@@ -65,14 +66,9 @@ export async function recordedMeanwhileRefusal(tx: Tx, order: Order, seen: SeenR
     // The newest receipts that make up the difference: the ones recorded since the form was opened. None do when
     // the amount sent is more than the order has received, or is no amount it had (a caller's wrong number): then
     // the amount sent does not match, and the refusal says so and what the order has received.
-    meanwhile = [];
-    let sum = 0;
-    for (const r of receipts) {
-      if (sum >= order.amountReceivedCents - receivedSeen) break;
-      meanwhile.push(r);
-      sum += r.amountCents;
-    }
-    if (sum !== order.amountReceivedCents - receivedSeen) return receivedNotMatching(order, receivedSeen);
+    const since = newestMakingUp(receipts, order.amountReceivedCents - receivedSeen);
+    if (!since) return receivedNotMatching(order, receivedSeen);
+    meanwhile = since;
   }
   if (order.amountReceivedCents === receivedSeen) return null;
   return recordedMeanwhile(order, {

@@ -15,6 +15,7 @@ import { formatMoney } from '../../platform/money.js';
 import { formatDateTime } from '../../platform/time-format.js';
 import { actorsForReader, type RefusalReader } from '../audit/actors-for-reader.js';
 import { orderLabel } from '../orders/index.js';
+import { newestMakingUp } from '../shared/newest-making-up.js';
 
 /**
  * What the admin saw: the amount refunded a form showed (refundedCents: the panel's refund form, the REST API's
@@ -46,14 +47,9 @@ export async function refuseIfRefundedMeanwhile(db: Reads, order: OrderNow, seen
     if (order.refundedTotalCents === seen.refundedCents) return;
     // The newest refunds that make up the difference: the ones recorded since the form was opened. None do when the
     // amount sent is more than the order has refunded, or an amount it never had (a caller's wrong number).
-    meanwhile = [];
-    let sum = 0;
-    for (const r of refunds) {
-      if (sum >= order.refundedTotalCents - seen.refundedCents) break;
-      meanwhile.push(r);
-      sum += r.amountCents;
-    }
-    if (sum !== order.refundedTotalCents - seen.refundedCents) throw refundedNotMatching(order, seen.refundedCents);
+    const since = newestMakingUp(refunds, order.refundedTotalCents - seen.refundedCents);
+    if (!since) throw refundedNotMatching(order, seen.refundedCents);
+    meanwhile = since;
   }
   meanwhile.reverse(); // oldest first, as they happened
   const tenant = await db.tenant.findUnique({ where: { id: order.tenantId }, select: { timeZone: true } });

@@ -13,9 +13,9 @@
 // ledger).
 // Every "now" a deadline is set or judged by is the database's (platform/db/database-now.ts), the clock its jobs run
 // by: the expiry's, an extension's ("until" in the future, more minutes from now once the deadline passed), the
-// reminder's "now, when half the window has passed", and the deadline `schedule` gives an order placed without one.
-// The instance's Clock only dates what is shown (expectedDueAt) and, at submit, the order's placing
-// (createNewOrderPayWindow: its deadline counts from the order's createdAt, which submit dates by that clock).
+// reminder's "now, when half the window has passed", the deadline `schedule` gives an order placed without one, and
+// a new order's (createNewOrderPayWindow: submit's statement's now() + window). The instance's Clock only dates what
+// is shown (expectedDueAt) and the order's placing (createdAt, which submit dates by that clock).
 import type { Order, PaymentMethod, Tenant } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { databaseNow, SQL_DATABASE_NOW } from '../../platform/db/database-now.js';
@@ -49,22 +49,24 @@ const expiryKey = (orderId: string) => `${EXPIRY_KEY_PREFIX}${orderId}`;
 const MINUTE = 60_000;
 
 /**
- * Both jobs for `dueAt` (the reminder's subscribers and the expiry), replacing any pending ones of the order
- * (job keys). `orderId` is a value or an SQL expression over the rows of the statement that adds them (an
- * order being inserted). `now`: the database's now (the reminder goes out then when half the window has passed),
- * or, for an order being placed, the time it is placed (its deadline is a whole window from it).
+ * When a deadline's jobs run: `dueAt` (the expiry) and `reminderAt`, each a time or, for an order being inserted,
+ * a timestamptz SQL expression over the statement's rows.
  */
-function windowJobs(
-  deps: { bus: EventBus },
-  tenantId: string,
-  orderId: string | Prisma.Sql,
-  dueAt: Date,
-  windowMin: number,
-  now: Date,
-): JobSpec[] {
+type WindowTimes = { dueAt: Date; reminderAt: Date } | { dueAt: Prisma.Sql; reminderAt: Prisma.Sql };
+
+/** A timestamptz SQL expression as ISO 8601 text in UTC with milliseconds, as Date.toISOString() writes it. */
+const isoTextSql = (at: Prisma.Sql) => Prisma.sql`to_char((${at}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * Both jobs for a deadline (the reminder's subscribers and the expiry), replacing any pending ones of the order
+ * (job keys). `orderId` is a value or an SQL expression over the rows of the statement that adds them (an
+ * order being inserted).
+ */
+function windowJobs(deps: { bus: EventBus }, tenantId: string, orderId: string | Prisma.Sql, times: WindowTimes): JobSpec[] {
   const id = typeof orderId === 'string' ? Prisma.sql`${orderId}::text` : Prisma.sql`(${orderId})`;
+  const dueAtText = times.dueAt instanceof Date ? Prisma.sql`${times.dueAt.toISOString()}::text` : isoTextSql(times.dueAt);
   // The reminder's payload, field by field: exactly a PaymentReminderPayload (its subscribers parse it).
-  const fields = { tenantId: Prisma.sql`${tenantId}::text`, orderId: id, dueAt: Prisma.sql`${dueAt.toISOString()}::text` } satisfies Record<
+  const fields = { tenantId: Prisma.sql`${tenantId}::text`, orderId: id, dueAt: dueAtText } satisfies Record<
     keyof PaymentReminderPayload,
     Prisma.Sql
   >;
@@ -73,36 +75,45 @@ function windowJobs(
     ', ',
   )})`;
   const reminderJobs = deps.bus.jobSpecsSql(EVENTS.paymentReminder, reminder, {
-    runAt: reminderAt(dueAt, windowMin, now),
+    runAt: times.reminderAt,
     jobKey: Prisma.sql`${REMINDER_KEY_PREFIX} || ${id}`,
   });
   const expireJob = jobSpecSql(EXPIRE_TASK, Prisma.sql`json_build_object('tenantId', ${tenantId}::text, 'orderId', ${id})`, {
-    runAt: dueAt,
+    runAt: times.dueAt,
     jobKey: Prisma.sql`${EXPIRY_KEY_PREFIX} || ${id}`,
   });
   return [...reminderJobs, expireJob];
 }
 
+/** A deadline's jobs' times: the expiry at `dueAt`, the reminder half a window before it (or at `now`, the database's, once that passed). */
+const timesOf = (dueAt: Date, windowMin: number, now: Date): WindowTimes => ({ dueAt, reminderAt: reminderAt(dueAt, windowMin, now) });
+
 /** What submit needs to place an order with its pay window already set. */
 export interface NewOrderPayWindow {
   /**
-   * The deadline of an order being placed at `placedAt` (the shop's window for its method; `windows` is
-   * tenants.paymentWindowMinutes) and its reminder and expiry jobs, for the statement that inserts the order:
-   * `orderId` is the order's id as an SQL expression over that statement's rows.
+   * The deadline of an order being placed (the shop's window for its method; `windows` is
+   * tenants.paymentWindowMinutes), as an SQL expression for the statement that inserts the order: a whole window
+   * from that statement's database now() (the clock its expiry is handed out and judged by), and its reminder and
+   * expiry jobs for the same statement: `orderId` and `storedDueAt` are the inserted order's id and deadline, SQL
+   * over that statement's rows (the jobs read the deadline as stored, to the millisecond).
    */
-  forNewOrder(order: { tenantId: string; orderId: Prisma.Sql; paymentMethod: PaymentMethod; windows: unknown; placedAt: Date }): {
-    dueAt: Date;
+  forNewOrder(order: { tenantId: string; orderId: Prisma.Sql; storedDueAt: Prisma.Sql; paymentMethod: PaymentMethod; windows: unknown }): {
+    dueAt: Prisma.Sql;
     jobs: JobSpec[];
   };
 }
 
 export function createNewOrderPayWindow(deps: { bus: EventBus }): NewOrderPayWindow {
   return {
-    forNewOrder({ tenantId, orderId, paymentMethod, windows, placedAt }) {
+    forNewOrder({ tenantId, orderId, storedDueAt, paymentMethod, windows }) {
       const windowMin = payWindowMinutes(windows, paymentMethod);
-      const dueAt = initialDueAt(placedAt, windowMin, placedAt);
-      // The reminder, half a window before a deadline a whole window from placedAt, is never before placedAt.
-      return { dueAt, jobs: windowJobs(deps, tenantId, orderId, dueAt, windowMin, placedAt) };
+      // A timestamp without time zone holding UTC, as the orders' columns do (SQL_DATABASE_NOW).
+      const dueAt = Prisma.sql`${SQL_DATABASE_NOW} + make_interval(mins => ${windowMin}::int)`;
+      // The stored deadline as a timestamptz; the reminder half a window before it, never before now() (a whole
+      // window from it), as reminderAt.
+      const due = Prisma.sql`(${storedDueAt}) AT TIME ZONE 'UTC'`;
+      const reminder = Prisma.sql`${due} - make_interval(secs => ${windowMin * 30}::int)`;
+      return { dueAt, jobs: windowJobs(deps, tenantId, orderId, { dueAt: due, reminderAt: reminder }) };
     },
   };
 }
@@ -160,7 +171,7 @@ export function createPaymentWindowService(deps: AfterSaleDeps & { sql?: SqlRunn
     due: { dueAt: Date; windowMin: number; now: Date },
     from: Prisma.Sql,
   ): Prisma.Sql {
-    return Prisma.sql`jobs AS (${addJobsSql(windowJobs(deps, order.tenantId, order.id, due.dueAt, due.windowMin, due.now), from)})`;
+    return Prisma.sql`jobs AS (${addJobsSql(windowJobs(deps, order.tenantId, order.id, timesOf(due.dueAt, due.windowMin, due.now)), from)})`;
   }
   const JOBS_ADDED = Prisma.sql`(SELECT count(*)::int FROM jobs)`;
 

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertProductNotOrdered } from '../../../src/modules/catalog/ordered-product.js';
 import { createDiscountService } from '../../../src/modules/discounts/discount.service.js';
+import { databaseNow } from '../../../src/platform/db/database-now.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
 import { orderingFixture } from './ordering-fixture.js';
@@ -105,11 +106,15 @@ describe('submit', () => {
     const s = await fx.shop({ tenant: { paymentWindowMinutes: { VENMO_P2P: 90 } } });
     const c = await fx.readyCustomer(s);
     const inserts = await listenForJobInserts();
+    const before = await databaseNow(db);
     const { order } = await fx.services.orders.submit(s.tenant.id, c.id, roles);
+    const after = await databaseNow(db);
     // order.created's subscriber, the reminder's subscriber and the expiry: three jobs, one call, one NOTIFY.
     expect(await inserts.stop()).toEqual([3]);
-    const dueAt = new Date(order.createdAt.getTime() + 90 * MINUTE);
-    expect(order.paymentDueAt).toEqual(dueAt);
+    // 90 minutes from the statement's now(), the database's (new-order-deadline-clock.test.ts).
+    const dueAt = order.paymentDueAt!;
+    expect(dueAt.getTime()).toBeGreaterThanOrEqual(before.getTime() + 90 * MINUTE);
+    expect(dueAt.getTime()).toBeLessThanOrEqual(after.getTime() + 90 * MINUTE);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).paymentDueAt).toEqual(dueAt);
     const jobs = await db.$queryRaw<{ task: string; key: string | null; run_at: Date; payload: unknown }[]>`
       SELECT t.identifier AS task, j.key, j.run_at, j.payload FROM graphile_worker._private_jobs j
@@ -119,7 +124,7 @@ describe('submit', () => {
       {
         task: 'order.payment_reminder>test-observer',
         key: `payment-reminder:${order.id}>test-observer`,
-        run_at: new Date(order.createdAt.getTime() + 45 * MINUTE),
+        run_at: new Date(dueAt.getTime() - 45 * MINUTE),
         payload: { tenantId: s.tenant.id, orderId: order.id, dueAt: dueAt.toISOString() },
       },
       {

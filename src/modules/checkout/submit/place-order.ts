@@ -108,12 +108,14 @@ function planOrder(
   // order.created, and the pay window's reminder and expiry: one add_jobs call with the order. Every order
   // is placed with its deadline (a READY_TO_SUBMIT session has a payment method; orders.paymentMethod is NOT NULL).
   if (!s.paymentMethod) throw new Error(`session ${s.id} is ready to submit without a payment method`);
+  // The deadline is counted from the statement's now(), the database's clock its expiry is judged by (not `now`,
+  // this instance's, which dates the order's placing).
   const payWindow = payWindows.forNewOrder({
     tenantId,
     orderId: Prisma.sql`o.id`,
+    storedDueAt: Prisma.sql`o."paymentDueAt"`,
     paymentMethod: s.paymentMethod,
     windows: s.tenant.paymentWindowMinutes,
-    placedAt: now,
   });
   const created = bus.jobSpecsSql(EVENTS.orderCreated, Prisma.sql`json_build_object('tenantId', o."tenantId", 'orderId', o.id)`);
   const jobs = addJobsSql([...created, ...payWindow.jobs], Prisma.sql`o`);

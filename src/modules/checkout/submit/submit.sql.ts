@@ -64,8 +64,8 @@ export interface OrderValues {
   discount: { discountId: string; name: string } | null;
   shippingType: { id: string; name: string } | null;
   paymentMethod: string | null;
-  /** The pay window's deadline (order-expiry), set with the order. */
-  paymentDueAt: Date | null;
+  /** The pay window's deadline (order-expiry), set with the order: an SQL expression (counted from the statement's now()). */
+  paymentDueAt: Prisma.Sql | null;
   address: unknown;
   lines: readonly { productId: string; sku: string; name: string; quantity: number; unitPriceCents: number }[];
   now: Date;

@@ -149,7 +149,7 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
     else if (input.owedCentsShown !== undefined && owedCents(order) !== input.owedCentsShown)
       throw recordedMeanwhile(order, { owedSeen: input.owedCentsShown, by: null });
     // The same amount from the same admin minutes after their last: asked, not recorded (a command sent twice).
-    if (input.askIfRepeated) await askIfRepeated(tx, order, ctx.actor, input.amountCents, deps.clock.now());
+    if (input.askIfRepeated) await askIfRepeated(tx, order, ctx.actor, input.amountCents);
     // A part received while a processor payment of the order is confirming would make that payment more
     // than is owed when it settles, and the ledger would refund it all: refused as a confirm is.
     if (pending)

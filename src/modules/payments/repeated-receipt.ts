@@ -5,7 +5,11 @@
 // nothing recorded); their confirmation records it as another payment, checked against the amount received the
 // question showed (recorded-meanwhile.ts), so a confirmation pressed twice records once. Checked in recordReceipt's
 // transaction, under the order's row lock.
+// "Within REPEAT_WINDOW_MS" is read by the database's clock (platform/db/database-now.ts), as every instance reads
+// it: by the handling instance's, a repeat sent at once on an instance 11 minutes ahead looked 11 minutes late and
+// was recorded twice, and one 15 minutes late on an instance 11 minutes behind was asked about.
 import type { Order } from '../../generated/prisma/index.js';
+import { databaseNow } from '../../platform/db/database-now.js';
 import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
@@ -28,10 +32,11 @@ export interface RepeatedReceiptDetails {
 
 /**
  * Refuses (RECEIPT_CONFIRMATION_REQUIRED, nothing recorded) `amountCents` on the locked `order` when `actor` recorded
- * that same amount on it within REPEAT_WINDOW_MS before `now`.
+ * that same amount on it within REPEAT_WINDOW_MS before the database's now (the transaction's).
  */
-export async function askIfRepeated(tx: Tx, order: Order, actor: Actor, amountCents: number, now: Date): Promise<void> {
+export async function askIfRepeated(tx: Tx, order: Order, actor: Actor, amountCents: number): Promise<void> {
   if (!actor.id) return;
+  const now = await databaseNow(tx);
   const same = await tx.paymentReceipt.findFirst({
     where: {
       tenantId: order.tenantId,

@@ -22,6 +22,13 @@ const texas = { country: 'US', zip: '78701', state: 'TX', city: 'Austin', street
 const fromCalifornia = { from_country: 'US', from_zip: '92093', from_state: 'CA', from_city: 'La Jolla', from_street: '9500 Gilman Drive' };
 const toCalifornia = { to_country: 'US', to_zip: '92093', to_state: 'CA', to_city: 'La Jolla', to_street: '9500 Gilman Drive' };
 
+/** Confirms the order's payment through the REST API and waits for its jobs; the sale as TaxJar has it (a copy). */
+async function confirmFiled(orderId: string, auth: Record<string, string>) {
+  await request(tj.t.app).post(`/api/orders/${orderId}/payment/confirm`).set(auth).send({}).expect(200);
+  await tj.settled(orderId);
+  return structuredClone(fake.transaction('order', orderId));
+}
+
 /** A shop in California with TaxJar on, and a paid order of 2 x E-book at 10.00 (tax code 31000), tax 1.50, filed. */
 async function paidAndFiled(shippingAddress: Prisma.InputJsonValue | typeof Prisma.DbNull) {
   const tenant = await f.tenant({ taxjarEnabled: true, taxjarApiKey: 'tj-test-key', taxjarFromAddress: california });
@@ -43,14 +50,27 @@ async function paidAndFiled(shippingAddress: Prisma.InputJsonValue | typeof Pris
     totalCents: 2150,
     lines: [{ productId: ebook.id, sku: ebook.sku, name: 'E-book', quantity: 2, unitPriceCents: 1000 }],
   });
-  await request(tj.t.app).post(`/api/orders/${order.id}/payment/confirm`).set(auth).send({}).expect(200);
-  await tj.settled(order.id);
-  const filed = fake.transaction('order', order.id);
+  const filed = await confirmFiled(order.id, auth);
   expect(filed).toMatchObject({ sales_tax: 1.5, line_items: [expect.objectContaining({ product_tax_code: '31000' })] });
-  return { tenant, ebook, auth, order, filed: structuredClone(filed) };
+  return { tenant, ebook, auth, order, filed };
 }
 
 const orderPuts = (orderId: string) => fake.calls.filter((c) => c.method === 'PUT' && c.path === `/v2/transactions/orders/${orderId}`);
+
+/** Refunds the order through the REST API (`body`: what to refund) and waits for its jobs; the refund as TaxJar has it. */
+async function refundFiled(orderId: string, auth: Record<string, string>, body: object) {
+  const refund = await request(tj.t.app).post(`/api/orders/${orderId}/refunds`).set(auth).send(body).expect(201);
+  await tj.settled(orderId);
+  return fake.transaction('refund', refund.body.refund.id);
+}
+
+/** The order's sale at TaxJar is still `filed`, never rewritten (no PUT). */
+function expectSaleAsFiled(orderId: string, filed: unknown) {
+  expect(fake.transaction('order', orderId)).toEqual(filed);
+  expect(orderPuts(orderId)).toHaveLength(0);
+}
+
+const oneEbook = (ebookId: string) => ({ items: [{ productId: ebookId, quantity: 1 }] });
 
 describe('a filed sale after the shop changed its TaxJar settings', () => {
   it('the shop moved (new from-address): a refund is filed from where the sale was, and the sale is not rewritten', async () => {
@@ -59,16 +79,10 @@ describe('a filed sale after the shop changed its TaxJar settings', () => {
 
     // Months later the shop moves to Texas and saves its new TaxJar from-address; then it refunds one E-book.
     await db.tenant.update({ where: { id: s.tenant.id }, data: { taxjarFromAddress: texas } });
-    const refund = await request(tj.t.app)
-      .post(`/api/orders/${s.order.id}/refunds`)
-      .set(s.auth)
-      .send({ items: [{ productId: s.ebook.id, quantity: 1 }] })
-      .expect(201);
-    await tj.settled(s.order.id);
+    const refund = await refundFiled(s.order.id, s.auth, oneEbook(s.ebook.id));
 
-    expect(fake.transaction('order', s.order.id)).toEqual(s.filed);
-    expect(orderPuts(s.order.id)).toHaveLength(0);
-    expect(fake.transaction('refund', refund.body.refund.id)).toMatchObject({
+    expectSaleAsFiled(s.order.id, s.filed);
+    expect(refund).toMatchObject({
       transaction_reference_id: s.order.id,
       ...fromCalifornia,
       ...toCalifornia,
@@ -80,16 +94,10 @@ describe('a filed sale after the shop changed its TaxJar settings', () => {
     const s = await paidAndFiled({ line1: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' });
 
     await db.product.update({ where: { id: s.ebook.id }, data: { taxCode: '20010' } });
-    const refund = await request(tj.t.app)
-      .post(`/api/orders/${s.order.id}/refunds`)
-      .set(s.auth)
-      .send({ items: [{ productId: s.ebook.id, quantity: 1 }] })
-      .expect(201);
-    await tj.settled(s.order.id);
+    const refund = await refundFiled(s.order.id, s.auth, oneEbook(s.ebook.id));
 
-    expect(fake.transaction('order', s.order.id)).toEqual(s.filed);
-    expect(orderPuts(s.order.id)).toHaveLength(0);
-    expect(fake.transaction('refund', refund.body.refund.id)).toMatchObject({
+    expectSaleAsFiled(s.order.id, s.filed);
+    expect(refund).toMatchObject({
       line_items: [expect.objectContaining({ id: s.ebook.id, product_tax_code: '31000', sales_tax: -0.75 })],
     });
   });
@@ -105,19 +113,13 @@ describe('a filed sale after the shop changed its TaxJar settings', () => {
       totalCents: 1100,
       lines: [{ productId: s.ebook.id, sku: s.ebook.sku, name: 'E-book', quantity: 1, unitPriceCents: 1000 }],
     });
-    await request(tj.t.app).post(`/api/orders/${other.id}/payment/confirm`).set(s.auth).send({}).expect(200);
-    await tj.settled(other.id);
-    const filed = structuredClone(fake.transaction('order', other.id));
+    const filed = await confirmFiled(other.id, s.auth);
     expect(filed!.line_items).toEqual([expect.not.objectContaining({ product_tax_code: expect.anything() })]);
 
     await db.product.update({ where: { id: s.ebook.id }, data: { taxCode: '31000' } });
-    const refund = await request(tj.t.app).post(`/api/orders/${other.id}/refunds`).set(s.auth).send({}).expect(201);
-    await tj.settled(other.id);
+    const refund = await refundFiled(other.id, s.auth, {});
 
-    expect(fake.transaction('order', other.id)).toEqual(filed);
-    expect(orderPuts(other.id)).toHaveLength(0);
-    expect(fake.transaction('refund', refund.body.refund.id)!.line_items).toEqual([
-      expect.not.objectContaining({ product_tax_code: expect.anything() }),
-    ]);
+    expectSaleAsFiled(other.id, filed);
+    expect(refund!.line_items).toEqual([expect.not.objectContaining({ product_tax_code: expect.anything() })]);
   });
 });

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMemberGateway } from '../../../src/adapters/discord/member-gateway.discord.js';
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
 import { FakeDiscordGateway } from '../../../src/dev/fakes/fake-discord-gateway.js';
-import { PERMISSIONS } from '../../../src/dev/fakes/fake-discord-guilds.js';
 import { createMemberEvents } from '../../../src/modules/entitlements/member-events.js';
 import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
 import { runWhileLeader, type LeaderHandle } from '../../../src/platform/db/leader-lock.js';
@@ -15,8 +14,9 @@ import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worke
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { createDiscordRoleGateway } from '../../../src/adapters/discord/role-gateway.discord.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
-import { factories, snowflake } from '../../helpers/factories.js';
-import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
+import { factories } from '../../helpers/factories.js';
+import { afterSale } from '../refunds/after-sale.harness.js';
+import { vipHolderIn } from './role-jobs.harness.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const db = testDb(30);
@@ -59,38 +59,11 @@ afterAll(async () => {
 
 /** A shop whose customer bought VIP and holds it. */
 async function entitledMember() {
-  const tenant = await f.tenant();
-  const guild = await f.guild({ tenantId: tenant.id });
-  const customer = await f.customer({ tenantId: tenant.id });
-  const vip = snowflake();
-  const botRole = snowflake();
-  discord.guilds.addGuild(guild.id, {
-    roles: [
-      { id: vip, name: 'VIP', position: 3, permissions: '0' },
-      { id: botRole, name: 'Ledgerline', position: 10, permissions: PERMISSIONS.MANAGE_ROLES.toString() },
-    ],
-    botRoleIds: [botRole],
-  });
-  discord.guilds.addMember(guild.id, customer.discordUserId);
-  const product = await f.product({ tenantId: tenant.id, grantedRoleIds: [vip] });
-  const order = await f.order({
-    tenantId: tenant.id,
-    customerId: customer.id,
-    guildId: guild.id,
-    lines: [{ productId: product.id, quantity: 1, unitPriceCents: 900 }],
-  });
-  await s.payments.confirm(adminCtx(tenant.id), { orderId: order.id });
-  const userId = customer.discordUserId;
-  await waitFor('the paid role', () => discord.guilds.memberRoles(guild.id, userId)?.includes(vip));
-  const ent = await db.entitlement.findFirstOrThrow({ where: { orderId: order.id } });
-  // The grant job marks its change DONE only after Discord answered; until then a missing role counts as
-  // "on its way" (member-events.ts), not as removed.
-  await waitFor(
-    'the grant to be recorded as done',
-    async () =>
-      (await db.roleChange.findUnique({ where: { entitlementId_action: { entitlementId: ent.id, action: 'GRANT' } } }))?.state === 'DONE',
-  );
-  return { tenantId: tenant.id, guildId: guild.id, userId, vip, ent };
+  const m = await vipHolderIn({ db, f, s, discord });
+  // The grant job marks its change DONE only after Discord answered (the role given); until then a missing role
+  // counts as "on its way" (member-events.ts), not as removed.
+  const { ent } = await m.buy();
+  return { tenantId: m.tenantId, guildId: m.guildId, userId: m.userId, vip: m.vip, ent };
 }
 
 const member = (guildId: string, userId: string, roles: string[]) => ({

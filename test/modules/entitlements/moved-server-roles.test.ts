@@ -11,7 +11,14 @@ import { useRoleJobs } from './role-jobs.harness.js';
 const rj = useRoleJobs();
 const { db, f, s, discord, settled } = rj;
 
-/** Shop A's server with a VIP role the bot can give; shop B, not linked to it yet. */
+async function placeOrder(tenantId: string, customerId: string, guildId: string, productId: string) {
+  return f.order({ tenantId, customerId, guildId, lines: [{ productId, quantity: 1, unitPriceCents: 1500 }] });
+}
+
+/**
+ * Shop A's server with a VIP role the bot can give; shop B, not linked to it yet; a member of the server, a customer
+ * of shop A, with an order of A's VIP placed there (not paid yet).
+ */
 async function twoShops() {
   const a = await f.tenant();
   const b = await f.tenant();
@@ -19,30 +26,30 @@ async function twoShops() {
   const { vip } = rj.vipGuild(guild.id);
   const productA = await f.product({ tenantId: a.id, grantedRoleIds: [vip] });
   const productB = await f.product({ tenantId: b.id, grantedRoleIds: [vip] });
-  return { a: a.id, b: b.id, guildId: guild.id, vip, productA, productB };
+  const userId = snowflake();
+  discord.guilds.addMember(guild.id, userId);
+  const inA = await f.customer({ tenantId: a.id, discordUserId: userId });
+  const orderA = await placeOrder(a.id, inA.id, guild.id, productA.id);
+  return { a: a.id, b: b.id, guildId: guild.id, vip, productA, productB, userId, orderA };
 }
 
-async function placeOrder(tenantId: string, customerId: string, guildId: string, productId: string) {
-  return f.order({ tenantId, customerId, guildId, lines: [{ productId, quantity: 1, unitPriceCents: 1500 }] });
+/** The shop's admin confirms the order's payment; its entitlement (the grant queued). */
+async function confirmPaid(tenantId: string, orderId: string) {
+  await s.payments.confirm(adminCtx(tenantId), { orderId });
+  return db.entitlement.findFirstOrThrow({ where: { orderId } });
 }
 
 describe("a server moved to another shop: the first shop's role jobs leave it alone", () => {
   it("shop A's refund does not take a role shop B's order entitles", async () => {
-    const sh = await twoShops();
-    const userId = snowflake();
-    discord.guilds.addMember(sh.guildId, userId);
-    const inA = await f.customer({ tenantId: sh.a, discordUserId: userId });
-    const orderA = await placeOrder(sh.a, inA.id, sh.guildId, sh.productA.id);
-    await s.payments.confirm(adminCtx(sh.a), { orderId: orderA.id });
-    const entA = await db.entitlement.findFirstOrThrow({ where: { orderId: orderA.id } });
+    const { userId, orderA, ...sh } = await twoShops();
+    const entA = await confirmPaid(sh.a, orderA.id);
     expect((await settled(entA.id, 'GRANT')).state).toBe('DONE');
 
     // The platform moves the server to shop B; the same member buys B's VIP there.
     await db.guild.update({ where: { id: sh.guildId }, data: { tenantId: sh.b } });
     const inB = await f.customer({ tenantId: sh.b, discordUserId: userId });
     const orderB = await placeOrder(sh.b, inB.id, sh.guildId, sh.productB.id);
-    await s.payments.confirm(adminCtx(sh.b), { orderId: orderB.id });
-    const entB = await db.entitlement.findFirstOrThrow({ where: { orderId: orderB.id } });
+    const entB = await confirmPaid(sh.b, orderB.id);
     expect((await settled(entB.id, 'GRANT')).state).toBe('DONE');
 
     await s.refunds.refund(adminCtx(sh.a), orderA.id, { items: [{ productId: sh.productA.id, quantity: 1 }] });
@@ -53,28 +60,18 @@ describe("a server moved to another shop: the first shop's role jobs leave it al
   });
 
   it("shop A's payment after the move gives no role in shop B's server", async () => {
-    const sh = await twoShops();
-    const userId = snowflake();
-    discord.guilds.addMember(sh.guildId, userId);
-    const inA = await f.customer({ tenantId: sh.a, discordUserId: userId });
-    const orderA = await placeOrder(sh.a, inA.id, sh.guildId, sh.productA.id); // placed before the move
+    const { userId, orderA, ...sh } = await twoShops(); // orderA placed before the move
     await db.guild.update({ where: { id: sh.guildId }, data: { tenantId: sh.b } });
-    await s.payments.confirm(adminCtx(sh.a), { orderId: orderA.id });
-    const entA = await db.entitlement.findFirstOrThrow({ where: { orderId: orderA.id } });
+    const entA = await confirmPaid(sh.a, orderA.id);
     const grant = await settled(entA.id, 'GRANT');
     expect(discord.guilds.memberRoles(sh.guildId, userId)).toEqual([]);
     expect(grant).toMatchObject({ state: 'FAILED', failureKind: 'SERVER_NOT_LINKED' });
   });
 
   it('a server unlinked from the shop (no shop): refused too, saying so', async () => {
-    const sh = await twoShops();
-    const userId = snowflake();
-    discord.guilds.addMember(sh.guildId, userId);
-    const inA = await f.customer({ tenantId: sh.a, discordUserId: userId });
-    const orderA = await placeOrder(sh.a, inA.id, sh.guildId, sh.productA.id);
+    const { userId, orderA, ...sh } = await twoShops();
     await db.guild.delete({ where: { id: sh.guildId } });
-    await s.payments.confirm(adminCtx(sh.a), { orderId: orderA.id });
-    const entA = await db.entitlement.findFirstOrThrow({ where: { orderId: orderA.id } });
+    const entA = await confirmPaid(sh.a, orderA.id);
     const grant = await settled(entA.id, 'GRANT');
     expect(discord.guilds.memberRoles(sh.guildId, userId)).toEqual([]);
     expect(grant).toMatchObject({ state: 'FAILED', failureKind: 'SERVER_NOT_LINKED' });
@@ -82,13 +79,8 @@ describe("a server moved to another shop: the first shop's role jobs leave it al
   });
 
   it('the reconciliation of shop A owes nothing in its other server for an order placed in the moved one', async () => {
-    const sh = await twoShops();
-    const userId = snowflake();
-    discord.guilds.addMember(sh.guildId, userId);
-    const inA = await f.customer({ tenantId: sh.a, discordUserId: userId });
-    const orderA = await placeOrder(sh.a, inA.id, sh.guildId, sh.productA.id);
-    await s.payments.confirm(adminCtx(sh.a), { orderId: orderA.id });
-    const entA = await db.entitlement.findFirstOrThrow({ where: { orderId: orderA.id } });
+    const { userId, orderA, ...sh } = await twoShops();
+    const entA = await confirmPaid(sh.a, orderA.id);
     expect((await settled(entA.id, 'GRANT')).state).toBe('DONE');
     // Shop A links another server first in line (the member is there too), then its old one moves to shop B.
     const other = await f.guild({ tenantId: sh.a, createdAt: new Date(Date.now() - 86_400_000) });

@@ -1,6 +1,7 @@
 // The role jobs on a real worker against the fake Discord API, for the files that follow a paid role through
 // Discord (grants, removals, the gateway listener's member events, the reconciliation): started before the file's
 // tests, stopped after them. Each call makes its own (files of one vitest worker share this module: isolate: false).
+// Its server with VIP and VIP holder (addVipGuild, vipHolderIn) serve a file with a worker of its own too.
 import { afterAll, beforeAll } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { createDiscordGuildDirectory } from '../../../src/adapters/discord/guild-directory.discord.js';
@@ -11,11 +12,81 @@ import { createMemberEvents } from '../../../src/modules/entitlements/member-eve
 import { createRoleRepairService, type RoleRepairService } from '../../../src/modules/entitlements/role-repair.service.js';
 import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
 import { systemClock } from '../../../src/platform/clock.js';
+import type { Db } from '../../../src/platform/db/prisma.js';
 import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
 import { testDatabaseUrl, testDb } from '../../helpers/db.js';
 import { factories, snowflake } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
+
+/** What a file's paid roles go through: its database, row factories, after-sale services and fake Discord API. */
+export interface RoleWorld {
+  db: Db;
+  f: ReturnType<typeof factories>;
+  s: ReturnType<typeof afterSale>;
+  discord: FakeDiscordApi;
+}
+
+/**
+ * `guildId` in the fake Discord with a VIP role (position 5) and the bot's role (Manage Roles) at `botPosition`: above
+ * VIP by default (the bot can give it); below it, Discord refuses the grant (missing permission).
+ */
+export function addVipGuild(discord: FakeDiscordApi, guildId: string, botPosition = 10) {
+  const vip = snowflake();
+  const botRole = snowflake();
+  const roles = [
+    { id: vip, name: 'VIP', position: 5, permissions: '0' },
+    { id: botRole, name: 'Ledgerline', position: botPosition, permissions: PERMISSIONS.MANAGE_ROLES.toString() },
+  ];
+  discord.guilds.addGuild(guildId, { roles, botRoleIds: [botRole] });
+  return { vip, botRole, roles };
+}
+
+/**
+ * A shop (its removal policy `policy`) with a server with VIP (addVipGuild, the bot's role at `botPosition`), a
+ * customer in it, and a product giving VIP. `pay()` places an order of it in that server and confirms its payment
+ * (the grant queued); `buy()` does so and waits for the grant to be done.
+ */
+export async function vipHolderIn(w: RoleWorld, policy?: 'RECORD' | 'REAPPLY', opts: { botPosition?: number } = {}) {
+  const { db, f, s, discord } = w;
+  const tenant = await f.tenant();
+  if (policy) await db.tenant.update({ where: { id: tenant.id }, data: { roleRemovalPolicy: policy } });
+  const guild = await f.guild({ tenantId: tenant.id });
+  const customer = await f.customer({ tenantId: tenant.id });
+  const { vip, botRole } = addVipGuild(discord, guild.id, opts.botPosition);
+  discord.guilds.addMember(guild.id, customer.discordUserId);
+  const product = await f.product({ tenantId: tenant.id, grantedRoleIds: [vip] });
+  const pay = async () => {
+    const order = await f.order({
+      tenantId: tenant.id,
+      customerId: customer.id,
+      guildId: guild.id,
+      lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1500 }],
+    });
+    await s.payments.confirm(adminCtx(tenant.id), { orderId: order.id });
+    const ent = await db.entitlement.findFirstOrThrow({ where: { orderId: order.id } });
+    return { order, ent };
+  };
+  const buy = async () => {
+    const paid = await pay();
+    await waitFor('the grant done', async () => {
+      const c = await db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId: paid.ent.id, action: 'GRANT' } } });
+      return c.state === 'DONE';
+    });
+    return paid;
+  };
+  return {
+    tenantId: tenant.id,
+    guildId: guild.id,
+    customerId: customer.id,
+    userId: customer.discordUserId,
+    vip,
+    botRole,
+    product,
+    pay,
+    buy,
+  };
+}
 
 export function useRoleJobs() {
   const db = testDb(30);
@@ -45,42 +116,10 @@ export function useRoleJobs() {
   const grantOf = (entitlementId: string) =>
     db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId, action: 'GRANT' } } });
   /** `guildId` in the fake Discord with a VIP role and the bot's role above it (Manage Roles): the bot can give VIP. */
-  const vipGuild = (guildId: string) => {
-    const vip = snowflake();
-    const botRole = snowflake();
-    const roles = [
-      { id: vip, name: 'VIP', position: 5, permissions: '0' },
-      { id: botRole, name: 'Ledgerline', position: 10, permissions: PERMISSIONS.MANAGE_ROLES.toString() },
-    ];
-    discord.guilds.addGuild(guildId, { roles, botRoleIds: [botRole] });
-    return { vip, botRole, roles };
-  };
-  /**
-   * A shop (its removal policy `policy`) with a server where the bot can give VIP, a customer in it, and a product
-   * giving VIP; `buy()` places and pays an order of it in that server and waits for the role to be given.
-   */
-  const vipHolder = async (policy?: 'RECORD' | 'REAPPLY') => {
-    const tenant = await f.tenant();
-    if (policy) await db.tenant.update({ where: { id: tenant.id }, data: { roleRemovalPolicy: policy } });
-    const guild = await f.guild({ tenantId: tenant.id });
-    const customer = await f.customer({ tenantId: tenant.id });
-    const { vip } = vipGuild(guild.id);
-    discord.guilds.addMember(guild.id, customer.discordUserId);
-    const product = await f.product({ tenantId: tenant.id, grantedRoleIds: [vip] });
-    const buy = async () => {
-      const order = await f.order({
-        tenantId: tenant.id,
-        customerId: customer.id,
-        guildId: guild.id,
-        lines: [{ productId: product.id, quantity: 1, unitPriceCents: 1500 }],
-      });
-      await s.payments.confirm(adminCtx(tenant.id), { orderId: order.id });
-      const ent = await db.entitlement.findFirstOrThrow({ where: { orderId: order.id } });
-      await waitFor('the grant done', async () => (await grantOf(ent.id)).state === 'DONE');
-      return { order, ent };
-    };
-    return { tenantId: tenant.id, guildId: guild.id, customerId: customer.id, userId: customer.discordUserId, vip, product, buy };
-  };
+  const vipGuild = (guildId: string) => addVipGuild(discord, guildId);
+  /** vipHolderIn on this file's world. */
+  const vipHolder = (policy?: 'RECORD' | 'REAPPLY', opts: { botPosition?: number } = {}) =>
+    vipHolderIn({ db, f, s, discord }, policy, opts);
   return {
     db,
     f,

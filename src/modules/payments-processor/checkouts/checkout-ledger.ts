@@ -159,6 +159,10 @@ export async function applyCheckoutState(
       where: { id: result.payment.id },
       data: { method: checkout.method, providerReference: state.paymentReference ?? null, currency: order.currency },
     });
+    // Paid with the checkout's method, which may not be the one the order was placed with (a Venmo order paid on its
+    // invoice page with PayPal): the order says how it was paid, as its receipts (the page, the DM) read it.
+    if (order.paymentMethod !== checkout.method)
+      await tx.order.update({ where: { id: order.id }, data: { paymentMethod: checkout.method } });
     await deps.audit.record(tx, ctx, {
       action: 'payment.checkout_paid',
       entityType: 'Order',

@@ -146,7 +146,10 @@ export interface InvoiceService {
   pressLanding(token: string, checkoutId: string): Promise<PressLanding>;
   /** The Web Payments SDK's token for the checkout: verify's errors, then CheckoutService.charge's. */
   chargeToken(token: string, checkoutId: string, sourceToken: string): Promise<ReturnOutcome>;
-  /** The buyer is back from the provider (the checkout's return URL): verify's errors, then CheckoutService.completeReturn's. */
+  /**
+   * The buyer is back from the provider (the checkout's return URL): verify's errors (an expired link still for a checkout
+   * of its order started before its end: the buyer was paying when it expired), then CheckoutService.completeReturn's.
+   */
   completeReturn(token: string, checkoutId: string, providerCheckoutId?: string): Promise<ReturnOutcome>;
 }
 
@@ -207,6 +210,25 @@ export function createInvoiceService(deps: {
         'INVOICE_LINK_EXPIRED',
         `This invoice link for order #${order.number} at ${order.tenant.name} has expired. Get a new one in the shop's Discord: run /orders, press "View #${order.number}", then "Pay now".`,
       );
+    }
+  }
+
+  /**
+   * verify, for the buyer coming back from the provider: a link that expired while they were paying there still takes
+   * them back for a checkout of its order started before its end (the payment they approved is taken, and the page
+   * says what became of it); any other expired link is verified's.
+   */
+  async function returningTo(token: string, checkoutId: string): Promise<{ tenantId: string; orderId: string }> {
+    try {
+      return service.verify(token);
+    } catch (err) {
+      if (!(err instanceof InvoiceLinkExpiredError)) throw err;
+      const { tenantId, orderId, exp } = err.link;
+      const started = await db.paymentCheckout.count({
+        where: { id: checkoutId, tenantId, orderId, createdAt: { lt: new Date(exp * 1000) } },
+      });
+      if (started === 1) return { tenantId, orderId };
+      return verified(token);
     }
   }
 
@@ -375,7 +397,7 @@ export function createInvoiceService(deps: {
     },
 
     async completeReturn(token, checkoutId, providerCheckoutId) {
-      const link = await verified(token);
+      const link = await returningTo(token, checkoutId);
       return checkouts.completeReturn({ tenantId: link.tenantId, orderId: link.orderId, checkoutId, providerCheckoutId });
     },
   };

@@ -134,7 +134,8 @@ export interface InvoiceService {
   ): Promise<{ url: string | null; checkoutId: string }>;
   /**
    * What the Cash App Pay page needs to run Square's Web Payments SDK for an open Square checkout of this
-   * order (no secrets: the application and location ids are public by design). verify's errors; NOT_FOUND
+   * order (no secrets: the application and location ids are public by design). verify's errors (an expired link still
+   * for a checkout of its order started before its end, as completeReturn); NOT_FOUND
    * when the checkout is not an open Square checkout of this order.
    */
   cashAppPay(token: string, checkoutId: string): Promise<CashAppPayView>;
@@ -144,7 +145,10 @@ export interface InvoiceService {
    * the Cash App Pay page of `checkoutId`.
    */
   pressLanding(token: string, checkoutId: string): Promise<PressLanding>;
-  /** The Web Payments SDK's token for the checkout: verify's errors, then CheckoutService.charge's. */
+  /**
+   * The Web Payments SDK's token for the checkout: verify's errors (an expired link still for a checkout of its order
+   * started before its end, as completeReturn), then CheckoutService.charge's.
+   */
   chargeToken(token: string, checkoutId: string, sourceToken: string): Promise<ReturnOutcome>;
   /**
    * The buyer is back from the provider (the checkout's return URL): verify's errors (an expired link still for a checkout
@@ -214,11 +218,12 @@ export function createInvoiceService(deps: {
   }
 
   /**
-   * verify, for the buyer coming back from the provider: a link that expired while they were paying there still takes
-   * them back for a checkout of its order started before its end (the payment they approved is taken, and the page
-   * says what became of it); any other expired link is verified's.
+   * verify, for a checkout the buyer is finishing (back from PayPal or BTCPay, or from the Cash App app to the Cash App
+   * Pay page and its charge): a link that expired while they were paying still works for a checkout of its order
+   * started before its end (the payment they approved is taken, and the page says what became of it); any other
+   * expired link is verified's. Nothing new is started with it: the page and Pay refuse it.
    */
-  async function returningTo(token: string, checkoutId: string): Promise<{ tenantId: string; orderId: string }> {
+  async function finishing(token: string, checkoutId: string): Promise<{ tenantId: string; orderId: string }> {
     try {
       return service.verify(token);
     } catch (err) {
@@ -365,7 +370,7 @@ export function createInvoiceService(deps: {
     },
 
     async cashAppPay(token, checkoutId) {
-      const link = await verified(token);
+      const link = await finishing(token, checkoutId);
       const checkout = await db.paymentCheckout.findFirst({
         where: { id: checkoutId, tenantId: link.tenantId, orderId: link.orderId, provider: 'SQUARE', state: { in: ['OPEN', 'CREATING'] } },
         include: { order: { select: { number: true, tenant: { select: { name: true } } } } },
@@ -392,12 +397,12 @@ export function createInvoiceService(deps: {
     },
 
     async chargeToken(token, checkoutId, sourceToken) {
-      const link = await verified(token);
+      const link = await finishing(token, checkoutId);
       return checkouts.charge({ tenantId: link.tenantId, orderId: link.orderId, checkoutId, sourceToken });
     },
 
     async completeReturn(token, checkoutId, providerCheckoutId) {
-      const link = await returningTo(token, checkoutId);
+      const link = await finishing(token, checkoutId);
       return checkouts.completeReturn({ tenantId: link.tenantId, orderId: link.orderId, checkoutId, providerCheckoutId });
     },
   };

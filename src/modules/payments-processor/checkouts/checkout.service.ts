@@ -60,7 +60,7 @@ export interface StartCheckoutInput {
 export interface CheckoutService {
   /**
    * Records a checkout for the order's current total and version, then opens it at the shop's provider.
-   * Errors: NOT_FOUND, ILLEGAL_STATE (not waiting for payment; or the new checkout is being paid or paid already,
+   * Errors: NOT_FOUND, ILLEGAL_STATE (not waiting for payment, or owing nothing; or the new checkout is being paid or paid already,
    * `details.checkout` its state), PAYMENT_METHOD_NOT_ENABLED (not enabled or not connected), UPSTREAM_UNAVAILABLE /
    * ProviderRejectedError from the provider (the row is marked FAILED if it was still being opened or open), CONFLICT
    * (`details.checkout: 'changed'`: the order changed while the provider was creating the checkout, which was voided
@@ -455,6 +455,10 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           throw new AppError('CONFLICT', 'The amount to pay for this order changed; check the order, then pay the new amount.', {
             checkout: 'amount-changed',
           });
+        // Nothing owed (a 100 % discount, a free item with free pickup): no provider takes a payment of nothing, and
+        // a checkout must be for more than zero (payment_checkouts_amount_positive).
+        if (owedCents(order) <= 0)
+          throw new AppError('ILLEGAL_STATE', `Order #${order.number} owes nothing: there is nothing to pay online.`, { owedCents: 0 });
         // Money already on its way (an eCheck clearing, a Bitcoin invoice confirming, a Square payment pending): a
         // second checkout would take the order's amount twice (one refunded later). A page drawn before it was sent
         // still shows the buttons; refused here, under the lock the ledger takes to record that money.

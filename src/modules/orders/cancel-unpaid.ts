@@ -7,6 +7,7 @@
 // that amount is recorded with the cancellation, to be sent by hand with the order's method, so the order
 // page shows "Send $X back" until an admin ticks it done (refunds/manual-return.command.ts).
 import type { Order, PaymentStatus } from '../../generated/prisma/index.js';
+import { databaseClockNow } from '../../platform/db/database-now.js';
 import type { Tx } from '../../platform/db/prisma.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type OrderCancelledPayload } from '../shared/events.js';
@@ -53,6 +54,8 @@ export async function cancelLockedOrder(
             actorType: ctx.actor.type,
             actorId: ctx.actor.id ?? null,
             manualReturnMethod: order.paymentMethod,
+            // By the database's clock, as every refund (refunds/refund.command.ts): a /refund's check compares it.
+            createdAt: await databaseClockNow(tx),
           },
         })
       : null;

@@ -5,6 +5,7 @@
 // amountReceivedCents always sums its receipts, however it was paid.
 import { z } from 'zod';
 import type { Order, Payment, PaymentReceipt } from '../../generated/prisma/index.js';
+import { databaseClockNow } from '../../platform/db/database-now.js';
 import { withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
@@ -140,7 +141,8 @@ export async function confirmLockedOrder(
             note: opts.note ?? null,
             actorType: ctx.actor.type,
             actorId: ctx.actor.id ?? null,
-            createdAt: now,
+            // By the database's clock, as every receipt (record-receipt.command.ts): a /payment-confirm's check compares it.
+            createdAt: await databaseClockNow(tx),
           },
         })
       : null;

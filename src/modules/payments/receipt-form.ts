@@ -18,7 +18,7 @@ import { recordedMeanwhileRefusal } from './recorded-meanwhile.js';
  * its 3 seconds); the refusal's reads and the one write (the job) only when the post is out of date.
  */
 export async function openReceiptForm(
-  deps: Pick<AfterSaleDeps, 'db' | 'bus'>,
+  deps: Pick<AfterSaleDeps, 'db' | 'bus' | 'clock'>,
   ctx: TenantContext,
   paymentId: string,
   receivedShown?: number,
@@ -27,7 +27,7 @@ export async function openReceiptForm(
   if (!payment) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });
   const order = payment.order;
   if (receivedShown === undefined || order.amountReceivedCents === receivedShown) return order;
-  const refusal = await recordedMeanwhileRefusal(deps.db, order, { receivedCents: receivedShown }, ctx.actor.type);
+  const refusal = await recordedMeanwhileRefusal(deps.db, order, { receivedCents: receivedShown }, ctx.actor.type, deps.clock);
   if (!refusal) return order;
   await queueAdminPostRedraw(deps, order);
   throw refusal;

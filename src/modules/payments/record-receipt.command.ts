@@ -8,6 +8,7 @@
 // each receipt is added to the sum the other one left.
 import { z } from 'zod';
 import type { Order, Payment, PaymentReceipt } from '../../generated/prisma/index.js';
+import { databaseClockNow } from '../../platform/db/database-now.js';
 import { withTransaction } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
@@ -144,11 +145,12 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
     // the refreshed post.
     // The refusal is read by whoever sent this, on their surface (ctx.actor.type: a Discord admin sees mentions).
     if (input.receivedCentsShown !== undefined)
-      await refuseIfRecordedMeanwhile(tx, order, { receivedCents: input.receivedCentsShown }, ctx.actor.type);
-    else if (input.sentAt) await refuseIfRecordedMeanwhile(tx, order, { sentAt: input.sentAt }, ctx.actor.type);
+      await refuseIfRecordedMeanwhile(tx, order, { receivedCents: input.receivedCentsShown }, ctx.actor.type, deps.clock);
+    else if (input.sentAt) await refuseIfRecordedMeanwhile(tx, order, { sentAt: input.sentAt }, ctx.actor.type, deps.clock);
     else if (input.owedCentsShown !== undefined && owedCents(order) !== input.owedCentsShown)
       throw recordedMeanwhile(order, { owedSeen: input.owedCentsShown, by: null });
     // The same amount from the same admin minutes after their last: asked, not recorded (a command sent twice).
+    // By the database's clock, the one the receipts are dated by (askIfRepeated reads it).
     if (input.askIfRepeated) await askIfRepeated(tx, order, ctx.actor, input.amountCents);
     // A part received while a processor payment of the order is confirming would make that payment more
     // than is owed when it settles, and the ledger would refund it all: refused as a confirm is.
@@ -177,7 +179,6 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
     const named = paymentId ? payments.find((p) => p.id === paymentId) : undefined;
     const payment = named ?? payments.find((p) => OPEN_PAYMENT_STATUSES.includes(p.status)) ?? payments.find((p) => p.confirmedAt) ?? null;
 
-    const now = deps.clock.now();
     const receipt = await tx.paymentReceipt.create({
       data: {
         tenantId: ctx.tenantId,
@@ -189,7 +190,9 @@ export async function recordReceipt(deps: AfterSaleDeps, ctx: TenantContext, ref
         actorType: ctx.actor.type,
         actorId: ctx.actor.id ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
-        createdAt: now,
+        // Dated by the database's clock, not this instance's: the "recorded meanwhile" check compares it with a
+        // command's send time on that clock (recorded-meanwhile.ts), and receipts under the order's lock are dated in order.
+        createdAt: await databaseClockNow(tx),
       },
     });
     let updated = await tx.order.update({ where: { id: order.id }, data: { amountReceivedCents: receivedCents } });

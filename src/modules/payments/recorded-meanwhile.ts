@@ -3,7 +3,12 @@
 // recording the same transfer (one would record it twice) and two recording an extra payment on an order already paid
 // (both saw nothing owed, so only the amount received tells them apart). The refusal says what was recorded meanwhile
 // and by whom (in the words of the surface it is read on: recordedBy), and that nothing was recorded twice.
+// One clock: the database's. A receipt is dated by it when written (record-receipt.command.ts, confirm-payment.command.ts,
+// under the order's row lock), and a command's send time is put on it here (onDatabaseClock), so instances whose clocks
+// differ from each other or from PostgreSQL's judge the same receipt alike.
 import type { ActorType, Order, PaymentReceipt } from '../../generated/prisma/index.js';
+import type { Clock } from '../../platform/clock.js';
+import { onDatabaseClock } from '../../platform/db/database-now.js';
 import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
@@ -13,7 +18,8 @@ import { actorsForReader } from '../audit/actors-for-reader.js';
 
 /**
  * What the admin saw: the amount received a form showed (receivedCents), or, for a command with no screen before it
- * (/payment-confirm), the moment they sent it (every receipt recorded after it is one they could not have known of).
+ * (/payment-confirm), the moment they sent it, read on this instance's clock (every receipt recorded after it is one
+ * they could not have known of).
  */
 export type SeenReceived = { receivedCents: number } | { sentAt: Date };
 
@@ -37,10 +43,17 @@ function recordedBy(tx: Tx, tenantId: string, receipts: readonly Meanwhile[], re
 
 /**
  * Refuses (CONFLICT, nothing recorded) when money was recorded on the locked `order` since the admin saw it, in the
- * words of `reader`. Called inside recordReceipt's transaction, after the order's row lock.
+ * words of `reader`. Called inside recordReceipt's transaction, after the order's row lock. `clock` is the one a
+ * `sentAt` was read on.
  */
-export async function refuseIfRecordedMeanwhile(tx: Tx, order: Order, seen: SeenReceived, reader: RefusalReader): Promise<void> {
-  const refusal = await recordedMeanwhileRefusal(tx, order, seen, reader);
+export async function refuseIfRecordedMeanwhile(
+  tx: Tx,
+  order: Order,
+  seen: SeenReceived,
+  reader: RefusalReader,
+  clock: Clock,
+): Promise<void> {
+  const refusal = await recordedMeanwhileRefusal(tx, order, seen, reader, clock);
   if (refusal) throw refusal;
 }
 
@@ -49,7 +62,13 @@ export async function refuseIfRecordedMeanwhile(tx: Tx, order: Order, seen: Seen
  * the order has still received what they saw. For a caller that answers before anything is typed (the admin post's
  * "Record amount received" pressed on a post drawn before money was recorded).
  */
-export async function recordedMeanwhileRefusal(tx: Tx, order: Order, seen: SeenReceived, reader: RefusalReader): Promise<AppError | null> {
+export async function recordedMeanwhileRefusal(
+  tx: Tx,
+  order: Order,
+  seen: SeenReceived,
+  reader: RefusalReader,
+  clock: Clock,
+): Promise<AppError | null> {
   const receipts = await tx.paymentReceipt.findMany({
     where: { orderId: order.id, tenantId: order.tenantId },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -58,7 +77,9 @@ export async function recordedMeanwhileRefusal(tx: Tx, order: Order, seen: SeenR
   let meanwhile: Meanwhile[];
   let receivedSeen: number;
   if ('sentAt' in seen) {
-    meanwhile = receipts.filter((r) => r.createdAt > seen.sentAt);
+    // The send time on the database's clock, the one the receipts are dated by.
+    const sentAt = await onDatabaseClock(tx, seen.sentAt, clock);
+    meanwhile = receipts.filter((r) => r.createdAt > sentAt);
     receivedSeen = order.amountReceivedCents - meanwhile.reduce((s, r) => s + r.amountCents, 0);
   } else {
     receivedSeen = seen.receivedCents;

@@ -14,7 +14,7 @@ export async function previewRefund(deps: AfterSaleDeps, ctx: TenantContext, ord
   const order = await deps.db.order.findFirst({ where: { id: orderId, tenantId: ctx.tenantId }, include: { items: true } });
   if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} was not found.`, { orderId });
   // A form opened before a refund recorded since is told so at its preview (the refund checks it again, locked).
-  if (input.seen) await refuseIfRefundedMeanwhile(deps.db, order, input.seen, ctx.actor.type);
+  if (input.seen) await refuseIfRefundedMeanwhile(deps.db, order, input.seen, ctx.actor.type, deps.clock);
   return planRefund(
     { ...order, refundedParts: await refundedPartsOf(deps.db, order.id) },
     { amountCents: input.amountCents, items: resolveItemRefs(input.items, order.items) },

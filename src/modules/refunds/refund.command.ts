@@ -10,6 +10,7 @@
 // With `seen` (what the admin's form showed, or when they sent /refund), refused when a refund was recorded on the
 // order since (refunded-meanwhile.ts).
 import type { Order, Payment, Refund } from '../../generated/prisma/index.js';
+import { databaseClockNow } from '../../platform/db/database-now.js';
 import { isUniqueViolation, withTransaction, type Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
@@ -92,7 +93,7 @@ export async function applyRefund(
   // What the admin saw, checked under the row lock after the replay (the same request again is not "meanwhile"):
   // of two admins refunding from the same screen at once, the second is told what the first refunded, not refunded
   // twice. Before the plan, so a full refund meanwhile is told as such, not as "nothing left".
-  if (input.seen) await refuseIfRefundedMeanwhile(tx, order, input.seen, ctx.actor.type);
+  if (input.seen) await refuseIfRefundedMeanwhile(tx, order, input.seen, ctx.actor.type, deps.clock);
   const plan = planRefund(
     { ...order, items: lines, refundedParts: await refundedPartsOf(tx, orderId) },
     { amountCents: input.amountCents, items: input.items },
@@ -158,6 +159,9 @@ export async function applyRefund(
       manualReturnMethod,
       manualReturnCents,
       externalRefundId: madeAtProvider?.providerRefundId ?? null,
+      // Dated by the database's clock, not the writing instance's: the "refunded meanwhile" check compares it with a
+      // command's send time on that clock (refunded-meanwhile.ts), and refunds under the order's lock are dated in order.
+      createdAt: await databaseClockNow(tx),
     },
   });
   if (moneyReturn === 'processor' && !madeAtProvider) {

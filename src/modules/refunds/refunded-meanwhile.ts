@@ -8,7 +8,12 @@
 // The refusal says what was refunded meanwhile, when and by whom, in the words of the surface it is read on (a Discord
 // admin reads a mention and a Discord timestamp), and that nothing was refunded: no refund row, no money sent to a
 // processor, no stock or role change. The receipts' rule is payments/recorded-meanwhile.ts.
+// One clock: the database's. A refund row is dated by it when written (refund.command.ts, under the order's row lock),
+// and a command's send time is put on it here (onDatabaseClock), so instances whose clocks differ from each other or
+// from PostgreSQL's judge the same refund alike.
 import type { Order, Refund } from '../../generated/prisma/index.js';
+import type { Clock } from '../../platform/clock.js';
+import { onDatabaseClock } from '../../platform/db/database-now.js';
 import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
@@ -19,29 +24,40 @@ import { newestMakingUp } from '../shared/newest-making-up.js';
 
 /**
  * What the admin saw: the amount refunded a form showed (refundedCents: the panel's refund form, the REST API's
- * expectedRefundedCents), or, for a command with no screen before it (/refund), the moment they sent it (every refund
- * recorded after it is one they could not have known of).
+ * expectedRefundedCents), or, for a command with no screen before it (/refund), the moment they sent it, read on this
+ * instance's clock (every refund recorded after it is one they could not have known of).
  */
 export type SeenRefunded = { refundedCents: number } | { sentAt: Date };
 
 type Meanwhile = Pick<Refund, 'amountCents' | 'actorType' | 'actorId' | 'createdAt' | 'externalRefundId'>;
-type Reads = Pick<Tx, 'refund' | 'tenant' | 'adminUser' | 'apiKey' | 'customer' | 'discordAdminName'>;
+type Reads = Pick<Tx, 'refund' | 'tenant' | 'adminUser' | 'apiKey' | 'customer' | 'discordAdminName' | '$queryRaw'>;
 type OrderNow = Pick<Order, 'id' | 'tenantId' | 'number' | 'totalCents' | 'refundedTotalCents' | 'currency'>;
 
 /**
  * Refuses (CONFLICT, nothing written) when a refund was recorded on `order` since the admin saw it, in the words of
  * `reader` (the actor type of the one asking). Called inside the refund's transaction after the order's row lock (and by
- * the preview, without one, so a form shown before a refund meanwhile is told at once).
+ * the preview, without one, so a form shown before a refund meanwhile is told at once). `clock` is the one a `sentAt`
+ * was read on.
  */
-export async function refuseIfRefundedMeanwhile(db: Reads, order: OrderNow, seen: SeenRefunded, reader: RefusalReader): Promise<void> {
+export async function refuseIfRefundedMeanwhile(
+  db: Reads,
+  order: OrderNow,
+  seen: SeenRefunded,
+  reader: RefusalReader,
+  clock: Clock,
+): Promise<void> {
   const refunds = await db.refund.findMany({
     where: { orderId: order.id, tenantId: order.tenantId },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     select: { amountCents: true, actorType: true, actorId: true, createdAt: true, externalRefundId: true },
   });
   let meanwhile: Meanwhile[];
+  let shown = seen;
   if ('sentAt' in seen) {
-    meanwhile = refunds.filter((r) => r.createdAt > seen.sentAt);
+    // The send time on the database's clock, the one the refunds are dated by.
+    const sentAt = await onDatabaseClock(db, seen.sentAt, clock);
+    shown = { sentAt };
+    meanwhile = refunds.filter((r) => r.createdAt > sentAt);
     if (!meanwhile.length) return;
   } else {
     if (order.refundedTotalCents === seen.refundedCents) return;
@@ -67,7 +83,7 @@ export async function refuseIfRefundedMeanwhile(db: Reads, order: OrderNow, seen
     const by = await actorsForReader(db, order.tenantId, [r], reader, () => 'Ledgerline');
     parts.push(`${money(order, r.amountCents)} by ${by} (${when})`);
   }
-  throw refundedMeanwhile(order, parts, seen, meanwhile);
+  throw refundedMeanwhile(order, parts, shown, meanwhile);
 }
 
 const money = (order: OrderNow, cents: number) => formatMoney(cents, order.currency);

@@ -8,6 +8,7 @@
 // One exception, on purpose: daily housekeeping (modules/housekeeping) cuts its retentions (days to months, and a
 // provider's late-money window of days) at the injected clock's now. Seconds or minutes of skew move nothing that
 // matters at that scale, and its tests date rows against that clock.
+import type { Clock } from '../clock.js';
 import { Prisma, type Db, type Tx } from './prisma.js';
 
 /**
@@ -17,6 +18,27 @@ import { Prisma, type Db, type Tx } from './prisma.js';
 export async function databaseNow(db: Db | Tx): Promise<Date> {
   const [{ now }] = await db.$queryRaw<[{ now: Date }]>`SELECT now() AS now`;
   return now;
+}
+
+/**
+ * The database's clock at this very moment (PostgreSQL's clock_timestamp(), not the transaction's start). A row written
+ * under a lock (a refund or a receipt, under its order's row lock) is dated by it, so rows written one after the other
+ * are dated in that order whatever instance wrote them (a transaction's now() is when it began, which may be before an
+ * earlier holder of the lock wrote its row).
+ */
+export async function databaseClockNow(db: Pick<Tx, '$queryRaw'>): Promise<Date> {
+  const [{ now }] = await db.$queryRaw<[{ now: Date }]>`SELECT clock_timestamp() AS now`;
+  return now;
+}
+
+/**
+ * `at`, an instant read on this instance's `clock` (when a command was sent), on the database's clock: the database's
+ * clock now minus how long ago `at` was by this instance's clock. The instance's offset from the database's cancels
+ * out, so it compares with a row the database dated (databaseClockNow) as two readings of one clock do.
+ */
+export async function onDatabaseClock(db: Pick<Tx, '$queryRaw'>, at: Date, clock: Clock): Promise<Date> {
+  const now = await databaseClockNow(db);
+  return new Date(now.getTime() - Math.max(0, clock.now().getTime() - at.getTime()));
 }
 
 /** The database's now in SQL, as a timestamp in UTC (the zone of the tables' timestamp columns): databaseNow inside a statement. */

@@ -77,12 +77,22 @@ export function modalValues(interaction: APIInteraction): Record<string, string>
 const DISCORD_EPOCH_MS = 1_420_070_400_000n;
 
 /**
- * When the user sent the interaction, on the service's clock (`now`): its id is a snowflake stamped by Discord, and
- * how long ago that was (real time) is taken from `now`, so a test's moved clock and the stamp agree. Undefined for
- * an id that is not a snowflake.
+ * The longest an interaction takes to reach us after Discord stamped it. Discord sends it at once and drops it unless
+ * answered within 3 seconds, so an age beyond this on arrival is this instance's clock running ahead of Discord's,
+ * not time that passed; kept above the 3 seconds for a slow hop.
+ */
+const MAX_DELIVERY_MS = 15_000;
+
+/**
+ * When the user sent the interaction, on the service's clock (`now`, read as it arrives): its id is a snowflake
+ * stamped by Discord, and how long ago that was (real time) is taken from `now`, so a test's moved clock and the stamp
+ * agree. That age compares Discord's clock with this instance's, so it is bounded by what delivery can take (no less
+ * than nothing, no more than MAX_DELIVERY_MS): an instance whose clock is off from Discord's misjudges it by seconds
+ * at most, not by its offset. A rule that compares it with a stored time puts it on the database's clock
+ * (platform/db/database-now.ts onDatabaseClock). Undefined for an id that is not a snowflake.
  */
 export function sentAtOf(interaction: APIInteraction, now: Date): Date | undefined {
   if (!/^\d{15,21}$/.test(interaction.id)) return undefined;
   const stamped = Number((BigInt(interaction.id) >> 22n) + DISCORD_EPOCH_MS);
-  return new Date(now.getTime() - Math.max(0, Date.now() - stamped));
+  return new Date(now.getTime() - Math.min(MAX_DELIVERY_MS, Math.max(0, Date.now() - stamped)));
 }

@@ -8,7 +8,7 @@
 //   (REAPPLY) or left off and listed under Role changes with Retry (RECORD).
 // Everything is one transaction per event; the role changes themselves are jobs.
 import type { Db, Tx } from '../../platform/db/prisma.js';
-import { withTransaction } from '../../platform/db/prisma.js';
+import { Prisma, withTransaction } from '../../platform/db/prisma.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { systemActor } from '../shared/actor.js';
@@ -26,6 +26,9 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
   const owed = async (tx: Tx, guildId: string, userId: string) => {
     const guild = await tx.guild.findUnique({ where: { id: guildId }, select: { tenantId: true } });
     if (!guild) return { tenantId: null, ents: [] };
+    // Locked before anything is read (lockGranted): a reconciliation re-granting one of them waits for this event, or
+    // this event for it, and the later one sees what the other wrote.
+    await lockGranted(tx, guild.tenantId, { discordUserId: userId });
     const first = await tx.guild.findFirst({
       where: { tenantId: guild.tenantId },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -152,6 +155,23 @@ export async function recordedRemovals(db: Db | Tx, tenantId: string): Promise<S
     select: { id: true },
   });
   return new Set(granted.map((e) => e.id));
+}
+
+/**
+ * Locks a shop's GRANTED entitlements (FOR UPDATE, in id order: every taker locks in that order, so two of them never
+ * deadlock) and returns the ids still GRANTED: a member's (the listener, for each event) or the given ids (the
+ * reconciliation, those it re-grants). Taken before recordedRemovals is read and the grant written: until 2026-12-07 the
+ * reconciliation read "no removal recorded", the listener recorded one and committed, and the re-grant overwrote it
+ * (test/modules/entitlements/removal-reconcile-race.test.ts).
+ */
+export async function lockGranted(tx: Tx, tenantId: string, whose: { discordUserId: string } | { ids: string[] }): Promise<Set<string>> {
+  const which =
+    'ids' in whose
+      ? Prisma.sql`e.id = ANY(${whose.ids}::text[])`
+      : Prisma.sql`e."customerId" IN (SELECT c.id FROM customers c WHERE c."tenantId" = ${tenantId} AND c."discordUserId" = ${whose.discordUserId})`;
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT e.id FROM entitlements e WHERE e."tenantId" = ${tenantId} AND e.status = 'GRANTED' AND ${which} ORDER BY e.id FOR UPDATE`;
+  return new Set(rows.map((r) => r.id));
 }
 
 /** The first (oldest) entitlement of each role: one is enough to owe it. */

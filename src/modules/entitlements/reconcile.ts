@@ -11,7 +11,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
 import type { GuildDirectory } from './guild-directory.port.js';
-import { recordedRemovals } from './member-events.js';
+import { lockGranted, recordedRemovals } from './member-events.js';
 import { enqueueRoleGrant } from './role-changes.js';
 
 const PAGE = 1000;
@@ -81,7 +81,7 @@ export async function reconcileTenant(deps: {
   // The role jobs' guild rule (role-jobs.ts guildFor): the order's guild, else the shop's first linked one; an order
   // whose guild is no longer the shop's (moved to another shop, unlinked) is owed nothing in the shop's servers.
   const guildOf = (orderGuildId: string | null) => (orderGuildId ? (linked.has(orderGuildId) ? orderGuildId : null) : guilds[0]!.id);
-  const toGrant: { ent: (typeof entitlements)[number]; guildId: string }[] = [];
+  const toGrant: { ent: (typeof entitlements)[number]; guildId: string; diff: RoleDifference }[] = [];
 
   for (const { id: guildId } of guilds) {
     let members: Map<string, Set<string>>;
@@ -113,8 +113,7 @@ export async function reconcileTenant(deps: {
           report.removalsKept.push(diff);
           continue;
         }
-        report.regranted.push(diff);
-        toGrant.push({ ent: giver, guildId });
+        toGrant.push({ ent: giver, guildId, diff });
       }
     }
     for (const [userId, roles] of members) {
@@ -124,24 +123,25 @@ export async function reconcileTenant(deps: {
     }
   }
 
+  const keptBefore = report.removalsKept;
   await withTransaction(db, async (tx) => {
-    // Precondition inside the transaction: an entitlement revoked since it was read is not re-granted.
-    // And a removal the listener recorded since (policy RECORD) is left alone.
+    // Preconditions inside the transaction, on the entitlements locked first (lockGranted, as the listener locks a
+    // member's): one revoked since it was read is not re-granted, and a removal the listener recorded since (policy
+    // RECORD) is left alone and reported kept. Unlocked, a removal recorded between this read and the grant's write
+    // was overwritten by it (until 2026-12-07).
+    const still = await lockGranted(tx, tenantId, { ids: toGrant.map((g) => g.ent.id) });
     const recordedSince = await recordedRemovals(tx, tenantId);
-    const still = new Set(
-      (
-        await tx.entitlement.findMany({
-          where: { tenantId, status: 'GRANTED', id: { in: toGrant.map((g) => g.ent.id) } },
-          select: { id: true },
-        })
-      )
-        .filter((e) => !recordedSince.has(e.id))
-        .map((e) => e.id),
-    );
-    for (const { ent, guildId } of toGrant) if (still.has(ent.id)) await enqueueRoleGrant(tx, ent, guildId);
-    report.regranted = report.regranted.filter((d) =>
-      toGrant.some((g) => still.has(g.ent.id) && g.ent.roleId === d.roleId && g.ent.customer.discordUserId === d.userId),
-    );
+    report.regranted = []; // set again on each run of this transaction (withTransaction may run it twice)
+    report.removalsKept = [...keptBefore];
+    for (const { ent, guildId, diff } of toGrant) {
+      if (!still.has(ent.id)) continue;
+      if (recordedSince.has(ent.id)) {
+        report.removalsKept.push(diff);
+        continue;
+      }
+      await enqueueRoleGrant(tx, ent, guildId);
+      report.regranted.push(diff);
+    }
     await deps.audit.record(tx, ctx, {
       action: 'entitlement.reconciled',
       entityType: 'Tenant',

@@ -5,7 +5,8 @@
 // - a member's roles changed: an owed role that is no longer there was taken by someone else (our own
 //   removals revoke the entitlement first, so they never count), unless it was never given (its grant pending, or
 //   refused by Discord: until 2026-12-07 that refusal was relabelled a moderator's removal); per shop setting it is given back
-//   (REAPPLY) or left off and listed under Role changes with Retry (RECORD).
+//   (REAPPLY) or left off and listed under Role changes with Retry (RECORD), recorded and audited once (a later update
+//   of the member, a nickname change, does not record it again).
 // Everything is one transaction per event; the role changes themselves are jobs.
 import type { Db, Tx } from '../../platform/db/prisma.js';
 import { Prisma, withTransaction } from '../../platform/db/prisma.js';
@@ -80,18 +81,17 @@ export function createMemberEvents(deps: { db: Db; audit: AuditService; logger: 
         const reapply = missing[0]!.order.tenant.roleRemovalPolicy === 'REAPPLY';
         // A grant still on its way is not a removal (the member changed something else before it ran), nor is one
         // Discord refused (the role was never given; its reason, e.g. the bot's role too low, stays as it is). A
-        // removal recorded before is still one.
-        const notGiven = await tx.roleChange.findMany({
-          where: {
-            tenantId,
-            action: 'GRANT',
-            entitlementId: { in: missing.map((e) => e.id) },
-            OR: [{ state: 'PENDING' }, { state: 'FAILED', NOT: { failureKind: REMOVED_EXTERNALLY } }],
-          },
-          select: { entitlementId: true },
+        // removal recorded before is still one: given back under REAPPLY (the shop changed its policy since), and
+        // under RECORD already recorded and audited, so not again at each later update of the member (a nickname
+        // change: until 2026-12-07 the audit log had the same removal once per update).
+        const notNew = await tx.roleChange.findMany({
+          where: { tenantId, action: 'GRANT', entitlementId: { in: missing.map((e) => e.id) }, state: { in: ['PENDING', 'FAILED'] } },
+          select: { entitlementId: true, state: true, failureKind: true },
         });
-        const neverHeld = new Set(notGiven.map((p) => p.entitlementId));
-        missing = missing.filter((e) => !neverHeld.has(e.id));
+        const skip = new Set(
+          notNew.filter((c) => c.state === 'PENDING' || c.failureKind !== REMOVED_EXTERNALLY || !reapply).map((c) => c.entitlementId),
+        );
+        missing = missing.filter((e) => !skip.has(e.id));
         if (missing.length === 0) return { removed: [], reapplied: false };
         // Given back once per role; recorded on each entitlement of it (each would give it back on a rejoin).
         const regrant = new Set(onePerRole(missing).map((e) => e.id));

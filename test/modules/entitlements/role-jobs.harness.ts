@@ -9,6 +9,7 @@ import { createDiscordRoleGateway } from '../../../src/adapters/discord/role-gat
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
 import { PERMISSIONS } from '../../../src/dev/fakes/fake-discord-guilds.js';
 import { createMemberEvents } from '../../../src/modules/entitlements/member-events.js';
+import { registerReconcileJobs } from '../../../src/modules/entitlements/reconcile-jobs.js';
 import { createRoleRepairService, type RoleRepairService } from '../../../src/modules/entitlements/role-repair.service.js';
 import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
 import { systemClock } from '../../../src/platform/clock.js';
@@ -27,34 +28,49 @@ export interface RoleWorld {
   discord: FakeDiscordApi;
 }
 
+/** A shop's server as addVipGuild makes it: the bot's role position and permissions (default 10, Manage Roles). */
+export interface VipGuildOptions {
+  botPosition?: number;
+  botPermissions?: string;
+}
+
 /**
- * `guildId` in the fake Discord with a VIP role (position 5) and the bot's role (Manage Roles) at `botPosition`: above
- * VIP by default (the bot can give it); below it, Discord refuses the grant (missing permission).
+ * `guildId` in the fake Discord with a VIP role (position 5) and the bot's role "Ledgerline" at `botPosition` with
+ * Manage Roles: above VIP by default (the bot can give it); below it, or without the permission, Discord refuses the
+ * grant (missing permission).
  */
-export function addVipGuild(discord: FakeDiscordApi, guildId: string, botPosition = 10) {
+export function addVipGuild(discord: FakeDiscordApi, guildId: string, bot: VipGuildOptions = {}) {
   const vip = snowflake();
   const botRole = snowflake();
   const roles = [
     { id: vip, name: 'VIP', position: 5, permissions: '0' },
-    { id: botRole, name: 'Ledgerline', position: botPosition, permissions: PERMISSIONS.MANAGE_ROLES.toString() },
+    {
+      id: botRole,
+      name: 'Ledgerline',
+      position: bot.botPosition ?? 10,
+      permissions: bot.botPermissions ?? PERMISSIONS.MANAGE_ROLES.toString(),
+    },
   ];
   discord.guilds.addGuild(guildId, { roles, botRoleIds: [botRole] });
   return { vip, botRole, roles };
 }
 
+/** What vipHolderIn's shop may differ by: its server's bot role (addVipGuild), a customer not in it, its name. */
+export type VipHolderOptions = VipGuildOptions & { memberPresent?: boolean; guildName?: string };
+
 /**
- * A shop (its removal policy `policy`) with a server with VIP (addVipGuild, the bot's role at `botPosition`), a
- * customer in it, and a product giving VIP. `pay()` places an order of it in that server and confirms its payment
- * (the grant queued); `buy()` does so and waits for the grant to be done.
+ * A shop (its removal policy `policy`) with a server with VIP (addVipGuild, `opts` as there), a customer in it (unless
+ * `memberPresent` is false), and a product giving VIP. `pay()` places an order of it in that server and confirms its
+ * payment (the grant queued); `buy()` does so and waits for the grant to be done.
  */
-export async function vipHolderIn(w: RoleWorld, policy?: 'RECORD' | 'REAPPLY', opts: { botPosition?: number } = {}) {
+export async function vipHolderIn(w: RoleWorld, policy?: 'RECORD' | 'REAPPLY', opts: VipHolderOptions = {}) {
   const { db, f, s, discord } = w;
   const tenant = await f.tenant();
   if (policy) await db.tenant.update({ where: { id: tenant.id }, data: { roleRemovalPolicy: policy } });
-  const guild = await f.guild({ tenantId: tenant.id });
+  const guild = await f.guild({ tenantId: tenant.id, ...(opts.guildName ? { name: opts.guildName } : {}) });
   const customer = await f.customer({ tenantId: tenant.id });
-  const { vip, botRole } = addVipGuild(discord, guild.id, opts.botPosition);
-  discord.guilds.addMember(guild.id, customer.discordUserId);
+  const { vip, botRole } = addVipGuild(discord, guild.id, opts);
+  if (opts.memberPresent ?? true) discord.guilds.addMember(guild.id, customer.discordUserId);
   const product = await f.product({ tenantId: tenant.id, grantedRoleIds: [vip] });
   const pay = async () => {
     const order = await f.order({
@@ -88,7 +104,11 @@ export async function vipHolderIn(w: RoleWorld, policy?: 'RECORD' | 'REAPPLY', o
   };
 }
 
-export function useRoleJobs() {
+/**
+ * `roleCheck`: the jobs put a 50013 into words with the role check (which permission, which two roles), as the
+ * composition root does; `reconcileJobs`: the daily reconciliation's jobs are registered too.
+ */
+export function useRoleJobs(opts: { roleCheck?: boolean; reconcileJobs?: boolean } = {}) {
   const db = testDb(30);
   const f = factories(db);
   const s = afterSale(db);
@@ -106,7 +126,14 @@ export function useRoleJobs() {
       logger: s.logger,
       directory: createDiscordGuildDirectory(rest),
     });
-    registerEntitlementJobs(s.bus, { db, audit: s.audit, logger: s.logger, gateway: createDiscordRoleGateway(rest) });
+    registerEntitlementJobs(s.bus, {
+      db,
+      audit: s.audit,
+      logger: s.logger,
+      gateway: createDiscordRoleGateway(rest),
+      ...(opts.roleCheck ? { roleCheck: repair.roleCheck } : {}),
+    });
+    if (opts.reconcileJobs) registerReconcileJobs(s.bus, { db, roleRepair: repair });
     worker = await startWorker({ connectionString: testDatabaseUrl(), bus: s.bus, logger: s.logger, concurrency: 2, pollIntervalMs: 50 });
   });
   afterAll(async () => {
@@ -115,11 +142,10 @@ export function useRoleJobs() {
   });
   const grantOf = (entitlementId: string) =>
     db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId, action: 'GRANT' } } });
-  /** `guildId` in the fake Discord with a VIP role and the bot's role above it (Manage Roles): the bot can give VIP. */
-  const vipGuild = (guildId: string) => addVipGuild(discord, guildId);
+  /** `guildId` in the fake Discord with a VIP role and the bot's role (addVipGuild; above VIP by default). */
+  const vipGuild = (guildId: string, bot: VipGuildOptions = {}) => addVipGuild(discord, guildId, bot);
   /** vipHolderIn on this file's world. */
-  const vipHolder = (policy?: 'RECORD' | 'REAPPLY', opts: { botPosition?: number } = {}) =>
-    vipHolderIn({ db, f, s, discord }, policy, opts);
+  const vipHolder = (policy?: 'RECORD' | 'REAPPLY', opts: VipHolderOptions = {}) => vipHolderIn({ db, f, s, discord }, policy, opts);
   return {
     db,
     f,

@@ -3,98 +3,32 @@
 // a grant Discord refuses is recorded FAILED with the reason in words (naming both roles), Retry after the
 // fix gives the role; the role check says what to fix before a product is saved; the reconciliation puts
 // back a role that went missing and reports what it cannot repair.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDiscordGuildDirectory } from '../../../src/adapters/discord/guild-directory.discord.js';
-import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../../src/dev/fakes/fake-discord-guilds.js';
-import { registerReconcileJobs, RECONCILE_TASKS } from '../../../src/modules/entitlements/reconcile-jobs.js';
-import { createRoleRepairService } from '../../../src/modules/entitlements/role-repair.service.js';
-import { registerEntitlementJobs } from '../../../src/modules/entitlements/role-jobs.js';
-import { systemClock } from '../../../src/platform/clock.js';
+import { RECONCILE_TASKS } from '../../../src/modules/entitlements/reconcile-jobs.js';
 import { enqueueJob } from '../../../src/platform/jobs/queue.js';
-import { startWorker, type WorkerHandle } from '../../../src/platform/jobs/worker.js';
-import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
-import { createDiscordRoleGateway } from '../../../src/adapters/discord/role-gateway.discord.js';
-import { testDatabaseUrl, testDb } from '../../helpers/db.js';
-import { factories, snowflake } from '../../helpers/factories.js';
-import { adminCtx, afterSale } from '../refunds/after-sale.harness.js';
+import { snowflake } from '../../helpers/factories.js';
+import { adminCtx } from '../refunds/after-sale.harness.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { useRoleJobs, type VipGuildOptions } from './role-jobs.harness.js';
 
-const db = testDb(30);
-const f = factories(db);
-const s = afterSale(db);
-const discord = new FakeDiscordApi();
-let worker: WorkerHandle;
-let repair: ReturnType<typeof createRoleRepairService>;
-
-beforeAll(async () => {
-  await discord.start();
-  const rest = createDiscordRest({ apiBaseUrl: discord.apiBase, botToken: 'test-token' });
-  repair = createRoleRepairService({
-    db,
-    clock: systemClock,
-    audit: s.audit,
-    logger: s.logger,
-    directory: createDiscordGuildDirectory(rest),
-  });
-  registerEntitlementJobs(s.bus, {
-    db,
-    audit: s.audit,
-    logger: s.logger,
-    gateway: createDiscordRoleGateway(rest),
-    roleCheck: repair.roleCheck,
-  });
-  registerReconcileJobs(s.bus, { db, roleRepair: repair });
-  worker = await startWorker({ connectionString: testDatabaseUrl(), bus: s.bus, logger: s.logger, concurrency: 2, pollIntervalMs: 50 });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await discord.stop();
-});
+// The role check puts 50013s into words (naming both roles); the daily reconciliation's jobs are registered.
+const rj = useRoleJobs({ roleCheck: true, reconcileJobs: true });
+const { db, f, s, discord } = rj;
 beforeEach(() => discord.reset());
 
-const MANAGE = PERMISSIONS.MANAGE_ROLES.toString();
-
 /**
- * A shop whose server has a "VIP" role at position 5 and the bot's "Ledgerline" role at `botPosition`
- * with `botPermissions`; the customer is a member unless `memberPresent` is false.
+ * A shop whose server "Hobby Hub" has a "VIP" role at position 5 and the bot's "Ledgerline" role at `botPosition`
+ * with `botPermissions` (vipHolder); the customer is a member unless `memberPresent` is false.
  */
-async function shop(opts: { botPosition?: number; botPermissions?: string; memberPresent?: boolean } = {}) {
-  const tenant = await f.tenant();
-  const guild = await f.guild({ tenantId: tenant.id, name: 'Hobby Hub' });
-  const customer = await f.customer({ tenantId: tenant.id });
-  const vip = snowflake();
-  const botRole = snowflake();
-  discord.guilds.addGuild(guild.id, {
-    roles: [
-      { id: vip, name: 'VIP', position: 5, permissions: '0' },
-      { id: botRole, name: 'Ledgerline', position: opts.botPosition ?? 10, permissions: opts.botPermissions ?? MANAGE },
-    ],
-    botRoleIds: [botRole],
-  });
-  if (opts.memberPresent ?? true) discord.guilds.addMember(guild.id, customer.discordUserId);
-  const product = await f.product({ tenantId: tenant.id, grantedRoleIds: [vip] });
-  return { tenantId: tenant.id, guildId: guild.id, customer, userId: customer.discordUserId, vip, botRole, product };
-}
+const shop = (opts: VipGuildOptions & { memberPresent?: boolean } = {}) => rj.vipHolder(undefined, { ...opts, guildName: 'Hobby Hub' });
 
-async function pay(sh: Awaited<ReturnType<typeof shop>>) {
-  const order = await f.order({
-    tenantId: sh.tenantId,
-    customerId: sh.customer.id,
-    guildId: sh.guildId,
-    lines: [{ productId: sh.product.id, quantity: 1, unitPriceCents: 1500 }],
-  });
-  await s.payments.confirm(adminCtx(sh.tenantId), { orderId: order.id });
-  return db.entitlement.findFirstOrThrow({ where: { orderId: order.id } });
-}
+/** Pays an order of the shop's VIP product; its grant is then pending. */
+const pay = async (sh: Awaited<ReturnType<typeof shop>>) => (await sh.pay()).ent;
 
 const changeOf = (entitlementId: string, action: 'GRANT' | 'REVOKE' = 'GRANT') =>
   db.roleChange.findUniqueOrThrow({ where: { entitlementId_action: { entitlementId, action } } });
-const settled = (entitlementId: string, action: 'GRANT' | 'REVOKE' = 'GRANT') =>
-  waitFor(`the ${action} to settle`, async () => {
-    const c = await changeOf(entitlementId, action);
-    return c.state !== 'PENDING' ? c : undefined;
-  });
+const settled = (entitlementId: string, action: 'GRANT' | 'REVOKE' = 'GRANT') => rj.settled(entitlementId, action);
 
 describe('failed role changes, in words, with Retry', () => {
   it("bot's role below the product's role: FAILED naming both roles; Retry after the fix gives the role", async () => {
@@ -110,7 +44,7 @@ describe('failed role changes, in words, with Retry', () => {
 
     // The admin moves the bot's role up, then presses Retry.
     discord.guilds.updateRole(sh.guildId, sh.botRole, { position: 8 });
-    const retried = await repair.retry(adminCtx(sh.tenantId), failed.id);
+    const retried = await rj.repair.retry(adminCtx(sh.tenantId), failed.id);
     expect(retried.state).toBe('PENDING');
     const done = await settled(ent.id);
     expect(done.state).toBe('DONE');
@@ -136,7 +70,7 @@ describe('failed role changes, in words, with Retry', () => {
     expect(failed.failureMessage).toMatch(/left the server/);
 
     discord.guilds.addMember(sh.guildId, sh.userId);
-    await repair.retry(adminCtx(sh.tenantId), failed.id);
+    await rj.repair.retry(adminCtx(sh.tenantId), failed.id);
     expect((await settled(ent.id)).state).toBe('DONE');
     expect(discord.guilds.memberRoles(sh.guildId, sh.userId)).toEqual([sh.vip]);
   });
@@ -156,16 +90,16 @@ describe('failed role changes, in words, with Retry', () => {
     const ent = await pay(sh);
     const done = await settled(ent.id);
     expect(done.state).toBe('DONE');
-    await expect(repair.retry(adminCtx(sh.tenantId), done.id)).rejects.toMatchObject({ code: 'ILLEGAL_STATE' });
+    await expect(rj.repair.retry(adminCtx(sh.tenantId), done.id)).rejects.toMatchObject({ code: 'ILLEGAL_STATE' });
 
     const other = await shop();
-    await expect(repair.retry(adminCtx(other.tenantId), done.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(rj.repair.retry(adminCtx(other.tenantId), done.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     const sh2 = await shop({ botPosition: 1 });
     const ent2 = await pay(sh2);
     const failed = await settled(ent2.id);
     await db.entitlement.update({ where: { id: ent2.id }, data: { status: 'REVOKED' } });
-    await expect(repair.retry(adminCtx(sh2.tenantId), failed.id)).rejects.toMatchObject({ code: 'ILLEGAL_STATE' });
+    await expect(rj.repair.retry(adminCtx(sh2.tenantId), failed.id)).rejects.toMatchObject({ code: 'ILLEGAL_STATE' });
   });
 
   it('a failed removal is recorded and retried as a removal', async () => {
@@ -178,7 +112,7 @@ describe('failed role changes, in words, with Retry', () => {
     expect(failed).toMatchObject({ state: 'FAILED', failureKind: 'ROLE_TOO_LOW' });
     expect(discord.guilds.memberRoles(sh.guildId, sh.userId)).toEqual([sh.vip]);
     discord.guilds.updateRole(sh.guildId, sh.botRole, { position: 9 });
-    await repair.retry(adminCtx(sh.tenantId), failed.id);
+    await rj.repair.retry(adminCtx(sh.tenantId), failed.id);
     expect((await settled(ent.id, 'REVOKE')).state).toBe('DONE');
     expect(discord.guilds.memberRoles(sh.guildId, sh.userId)).toEqual([]);
   });
@@ -187,17 +121,17 @@ describe('failed role changes, in words, with Retry', () => {
 describe('role check before a product is saved', () => {
   it('ok when the bot can give the roles', async () => {
     const sh = await shop();
-    expect(await repair.checkRoles(sh.tenantId, [sh.vip])).toEqual({ status: 'ok' });
-    expect(await repair.checkRoles(sh.tenantId, [])).toEqual({ status: 'ok' });
+    expect(await rj.repair.checkRoles(sh.tenantId, [sh.vip])).toEqual({ status: 'ok' });
+    expect(await rj.repair.checkRoles(sh.tenantId, [])).toEqual({ status: 'ok' });
   });
 
   it('names both roles when the bot is too low, the permission when missing, and unknown roles', async () => {
     const low = await shop({ botPosition: 5 }); // level with VIP is not above it
-    const r1 = await repair.checkRoles(low.tenantId, [low.vip]);
+    const r1 = await rj.repair.checkRoles(low.tenantId, [low.vip]);
     expect(r1).toMatchObject({ status: 'problems', problems: [{ roleId: low.vip, kind: 'ROLE_TOO_LOW' }] });
     const noPerm = await shop({ botPermissions: '0' });
     const unknown = snowflake();
-    const r2 = await repair.checkRoles(noPerm.tenantId, [noPerm.vip, unknown]);
+    const r2 = await rj.repair.checkRoles(noPerm.tenantId, [noPerm.vip, unknown]);
     expect(r2).toMatchObject({
       status: 'problems',
       problems: [
@@ -207,7 +141,7 @@ describe('role check before a product is saved', () => {
     });
     const admin = await shop({ botPermissions: PERMISSIONS.ADMINISTRATOR.toString(), botPosition: 3 });
     // Administrator grants the permission but not the hierarchy.
-    expect(await repair.checkRoles(admin.tenantId, [admin.vip])).toMatchObject({
+    expect(await rj.repair.checkRoles(admin.tenantId, [admin.vip])).toMatchObject({
       status: 'problems',
       problems: [{ kind: 'ROLE_TOO_LOW' }],
     });
@@ -216,7 +150,7 @@ describe('role check before a product is saved', () => {
   it('unavailable (not a problem) when Discord cannot be asked', async () => {
     const sh = await shop();
     discord.fail({ method: 'GET', path: /\/roles$/, status: 400, body: { message: 'nope', code: 0 }, times: 1 });
-    expect(await repair.checkRoles(sh.tenantId, [sh.vip])).toMatchObject({ status: 'unavailable' });
+    expect(await rj.repair.checkRoles(sh.tenantId, [sh.vip])).toMatchObject({ status: 'unavailable' });
   });
 });
 
@@ -226,15 +160,15 @@ describe('role check with a server Discord cannot answer for', () => {
     // A second server the shop linked, which Discord no longer knows (the fake answers 404 Unknown Guild).
     await f.guild({ tenantId: sh.tenantId, name: 'Old server' });
     // VIP lives in the server that answers, and the bot is below it there: that problem is found.
-    expect(await repair.checkRoles(sh.tenantId, [sh.vip])).toMatchObject({
+    expect(await rj.repair.checkRoles(sh.tenantId, [sh.vip])).toMatchObject({
       status: 'problems',
       problems: [{ roleId: sh.vip, kind: 'ROLE_TOO_LOW' }],
     });
     discord.guilds.updateRole(sh.guildId, sh.botRole, { position: 9 });
-    expect(await repair.checkRoles(sh.tenantId, [sh.vip])).toEqual({ status: 'ok' });
+    expect(await rj.repair.checkRoles(sh.tenantId, [sh.vip])).toEqual({ status: 'ok' });
     // A role in no answering server may be in the one that did not answer: not called unknown.
     const elsewhere = snowflake();
-    const r = await repair.checkRoles(sh.tenantId, [sh.vip, elsewhere]);
+    const r = await rj.repair.checkRoles(sh.tenantId, [sh.vip, elsewhere]);
     expect(r).toMatchObject({ status: 'unavailable' });
     expect((r as { message: string }).message).toMatch(new RegExp(`"Old server".*role ${elsewhere} was not found in the other servers`));
   });
@@ -265,8 +199,8 @@ describe('reconciliation', () => {
     // Enough members for two pages of 1000.
     for (let i = 0; i < 1100; i++) discord.guilds.addMember(sh.guildId, (10n ** 17n + BigInt(i)).toString());
 
-    const report = await repair.reconcile(adminCtx(sh.tenantId));
-    expect(report.regranted).toEqual([{ guildId: sh.guildId, userId: sh.userId, roleId: sh.vip, customerId: sh.customer.id }]);
+    const report = await rj.repair.reconcile(adminCtx(sh.tenantId));
+    expect(report.regranted).toEqual([{ guildId: sh.guildId, userId: sh.userId, roleId: sh.vip, customerId: sh.customerId }]);
     expect(report.memberAbsent).toEqual([{ guildId: sh.guildId, userId: leaver.discordUserId, roleId: sh.vip, customerId: leaver.id }]);
     expect(report.unentitled).toEqual([{ guildId: sh.guildId, userId: stranger, roleId: sh.vip }]);
     expect(report.membersRead).toBe(1100 + 3); // bot, customer, stranger and the filler
@@ -278,7 +212,7 @@ describe('reconciliation', () => {
     expect(entry).toMatchObject({ actorType: 'PANEL_ADMIN', after: { counts: { regranted: 1, memberAbsent: 1, unentitled: 1 } } });
 
     // Nothing left to repair: a second run changes nothing.
-    const again = await repair.reconcile(adminCtx(sh.tenantId));
+    const again = await rj.repair.reconcile(adminCtx(sh.tenantId));
     expect(again.regranted).toEqual([]);
   });
 

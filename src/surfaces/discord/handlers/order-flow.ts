@@ -7,7 +7,7 @@ import { visibleTo } from '../../../modules/catalog/catalog.service.js';
 import { inStock, outOfStockError } from '../../../modules/checkout/index.js';
 import type { Product } from '../../../generated/prisma/index.js';
 import type { HandlerContext, Reply } from '../context.js';
-import { ephemeral, update, type MessageData } from '../replies.js';
+import { clip, ephemeral, update, type MessageData } from '../replies.js';
 import {
   addressStep,
   correctedAddressStep,
@@ -79,7 +79,7 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
   }
   if (!session.address) {
     const addresses = session.savedAddresses ?? (await services.customers.listAddresses(tenant.id, customer.id));
-    return withNote(addressStep(session.items, session.currency, addresses));
+    return addressStep(session.items, session.currency, addresses, note);
   }
   if (!session.shippingType) {
     // The types this cart may take (a digital-only one only when every line is digital); none (a shop
@@ -101,14 +101,18 @@ export async function nextScreen(ctx: HandlerContext, session: SessionView, note
     if (!screen) throw err;
     return screen;
   }
-  return withNote(reviewStep(quote, tenant));
+  return reviewStep(quote, tenant, note);
 }
 
-/** `data` with `note` above its first embed's text. */
+/**
+ * `data` with `note` above its first embed's text, within Discord's 4096 characters a description (notes add up when
+ * several lines change at once). The screens that list the cart (address, review) take the note themselves, to fit
+ * their lines around it.
+ */
 function noted(data: MessageData, note: string | undefined): MessageData {
   const [first, ...rest] = data.embeds ?? [];
   if (!note || !first) return data;
-  return { ...data, embeds: [{ ...first, description: `${note}\n\n${first.description ?? ''}`.trim() }, ...rest] };
+  return { ...data, embeds: [{ ...first, description: clip(`${note}\n\n${first.description ?? ''}`.trim(), 4096) }, ...rest] };
 }
 
 const joined = (...notes: (string | undefined)[]) => notes.filter(Boolean).join('\n');

@@ -12,6 +12,7 @@ import { inStock, MAX_LINE_QUANTITY } from '../../../modules/checkout/index.js';
 import { ADDRESS_MAX_LENGTH } from '../../../modules/customers/address.schema.js';
 import { hasTypedRecipient, type SavedAddress } from '../../../modules/customers/address.store.js';
 import { addressLines, type AddressParts } from '../../../modules/customers/address-lines.js';
+import { countWords } from '../../../platform/count-words.js';
 
 export const PRODUCTS_PER_PAGE = 25;
 
@@ -137,12 +138,33 @@ export interface CartLine {
   unitPriceCents: number;
 }
 
-export function cartSummary(lines: CartLine[], currency: string): string {
-  return lines.map((l) => `• ${l.quantity} × ${l.name} — ${formatMoney(l.quantity * l.unitPriceCents, currency)}`).join('\n') || '(empty)';
+/** Discord's limit on an embed's description (shared/docs/discord.md). */
+const DESCRIPTION_MAX = 4096;
+
+/**
+ * The cart, a line each, in at most `room` characters: whole lines in the order given, and when they do not all fit,
+ * as many as do and a last line counting the rest (never a line cut in the middle, nor one left out without saying).
+ */
+export function cartSummary(lines: CartLine[], currency: string, room = DESCRIPTION_MAX): string {
+  const all = lines.map((l) => `• ${l.quantity} × ${l.name} — ${formatMoney(l.quantity * l.unitPriceCents, currency)}`);
+  if (all.length === 0) return '(empty)';
+  for (let shown = all.length; shown >= 0; shown--) {
+    const hidden = all.length - shown;
+    const rest = shown ? `and ${countWords(hidden, 'more item')}` : countWords(hidden, 'item');
+    const text = [...all.slice(0, shown), ...(hidden ? [rest] : [])].join('\n');
+    if (text.length <= room) return text;
+  }
+  return clip(countWords(all.length, 'item'), room);
 }
 
-/** Step 3: saved addresses (most recent first) and an "Enter new address" button. */
-export function addressStep(lines: CartLine[], currency: string, addresses: readonly SavedAddress[]): MessageData {
+/**
+ * Step 3: saved addresses (most recent first) and an "Enter new address" button. `note`: what the flow says first
+ * ("Your order now has …"), within the description's room with the cart and the instruction.
+ */
+export function addressStep(lines: CartLine[], currency: string, addresses: readonly SavedAddress[], note?: string): MessageData {
+  const ask = addresses.length ? 'Pick a saved address or enter a new one.' : 'Enter the address to ship to.';
+  const said = note ? clip(note, DESCRIPTION_MAX / 2) : undefined;
+  const room = DESCRIPTION_MAX - ask.length - 2 - (said ? said.length + 2 : 0);
   const components: Row[] = [];
   if (addresses.length) {
     components.push(
@@ -166,7 +188,7 @@ export function addressStep(lines: CartLine[], currency: string, addresses: read
     embeds: [
       embed({
         title: stepTitle('address'),
-        description: `${cartSummary(lines, currency)}\n\n${addresses.length ? 'Pick a saved address or enter a new one.' : 'Enter the address to ship to.'}`,
+        description: [said, cartSummary(lines, currency, room), ask].filter(Boolean).join('\n\n'),
         color: COLORS.brand,
       }),
     ],
@@ -425,10 +447,10 @@ export function dmHowToPayText(
   return howToPayText(tenant, order.paymentMethod, order, 'here');
 }
 
-/** Room kept free on the review for the note the flow may put in front of it (order-flow.ts, withNote). */
-const REVIEW_NOTE_RESERVE = 300;
-
-/** Step 6: the review summary and the instruction embed. */
+/**
+ * Step 6: the review summary and the instruction embed. `note`: what the flow says first (what changed, what was
+ * done about it): its description, so the item fields are given the room it leaves.
+ */
 export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): MessageData {
   const summary: APIEmbed = embed({
     title: stepTitle('review'),
@@ -462,10 +484,7 @@ export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): Message
     ],
   };
   // Every line the customer confirms, in the order they added them, before the totals.
-  return withItemFields(message, q.lines, q.currency, {
-    seeAll: 'they are in the totals below',
-    reserve: { chars: REVIEW_NOTE_RESERVE },
-  });
+  return withItemFields(message, q.lines, q.currency, { seeAll: 'they are in the totals below' });
 }
 
 export interface SubmittedOrderView {

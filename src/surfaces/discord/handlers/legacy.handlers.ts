@@ -19,7 +19,7 @@ import type { CommandRoutes, ComponentRoutes, HandlerContext, Reply } from '../c
 import { displayName } from '../context.js';
 import { customId } from '../custom-id.js';
 import { commandOptions, selectedValues } from '../interaction-data.js';
-import { button, COLORS, embed, ephemeral, row, select, update, type MessageData, type Row } from '../replies.js';
+import { button, clip, COLORS, embed, ephemeral, row, select, update, type MessageData, type Row } from '../replies.js';
 import {
   addressModal,
   formatAddress,
@@ -36,6 +36,7 @@ import { countWords } from '../../../platform/count-words.js';
 import { paymentMethodLabel } from '../views/payment-methods.view.js';
 
 const PER_PAGE = 5; // one row of Add buttons per page
+const DESCRIPTION_MAX = 4096; // an embed's description (shared/docs/discord.md)
 
 function info(title: string, description: string, components: Row[] = []): MessageData {
   return { embeds: [embed({ title, description, color: COLORS.brand })], components };
@@ -67,9 +68,13 @@ function productList(products: Product[], page: number): MessageData {
   const pages = Math.ceil(products.length / PER_PAGE);
   const p = Math.min(Math.max(page, 0), pages - 1);
   const slice = products.slice(p * PER_PAGE, (p + 1) * PER_PAGE);
-  const description = slice
-    .map((x) => `**${x.name}** · ${formatMoney(x.unitPriceCents, x.currency)} · \`${x.id}\`${x.description ? `\n${x.description}` : ''}`)
-    .join('\n\n');
+  // The page's products share one description (Discord's 4096 characters): each product's name, price and id always
+  // show, and its own description gets an equal share of the rest, shortened from its end when long.
+  const heads = slice.map((x) => `**${x.name}** · ${formatMoney(x.unitPriceCents, x.currency)} · \`${x.id}\``);
+  const described = slice.filter((x) => x.description).length;
+  const rest = DESCRIPTION_MAX - heads.reduce((n, h) => n + h.length, 0) - 2 * (slice.length - 1) - described;
+  const share = described ? Math.floor(rest / described) : 0;
+  const description = slice.map((x, i) => `${heads[i]}${x.description ? `\n${clip(x.description, share)}` : ''}`).join('\n\n');
   const components: Row[] = [row(...slice.map((x) => button(customId('legacy:add', x.id), `Add ${x.name}`, ButtonStyle.Primary)))];
   if (pages > 1) {
     components.push(

@@ -17,6 +17,7 @@ import type { CommandRoutes, ComponentRoutes, HandlerContext, Reply } from '../c
 import { displayName } from '../context.js';
 import { commandOptions, modalValues, selectedValues } from '../interaction-data.js';
 import { customId } from '../custom-id.js';
+import { clip } from '../replies.js';
 import {
   addressModal,
   addressRetryStep,
@@ -151,14 +152,31 @@ export function addressFromModal(ctx: HandlerContext): { address: AddressInput; 
 
 const slowTax = (ctx: HandlerContext) => ctx.tenant.taxjarEnabled;
 
+/**
+ * `/order productid:` as typed: without the spaces a phone adds around a paste (as /order-item's productid), and
+ * anything that is not a product id refused with what to type instead.
+ */
+function productIdOption(ctx: HandlerContext): string | undefined {
+  const raw = commandOptions(ctx.interaction).productid;
+  const typed = typeof raw === 'string' ? raw.trim() : undefined;
+  if (!typed) return undefined;
+  if (!productIdSchema.safeParse(typed).success) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `"${clip(typed, 64)}" is not a product id (they look like prod_…, as \`/product-list\` shows them). Run \`/order\` without it to pick the product from the menu.`,
+    );
+  }
+  return typed;
+}
+
 export const orderCommands: CommandRoutes = {
   order: {
     // Resuming into the review step may compute tax; opening the quantity modal must never be deferred.
-    deferIf: (ctx) => slowTax(ctx) && commandOptions(ctx.interaction).productid === undefined,
+    deferIf: (ctx) => slowTax(ctx) && !String(commandOptions(ctx.interaction).productid ?? '').trim(),
     async run(ctx) {
-      const opts = parseInput(z.object({ productid: productIdSchema.optional() }), commandOptions(ctx.interaction), 'options');
+      const productId = productIdOption(ctx);
       const customer = await ctx.customer();
-      if (opts.productid) return quantityModalFor(ctx, opts.productid);
+      if (productId) return quantityModalFor(ctx, productId);
       const { session, resumed } = await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
       return flowReply(
         ctx,

@@ -59,6 +59,12 @@ export interface OrderSessionService {
    */
   setShippingType(tenantId: string, customerId: string, shippingTypeId: string): Promise<SessionView>;
   /**
+   * Takes back the chosen shipping type when the shop no longer offers it and offers the cart no other (its last one
+   * withdrawn): a cart with no type to take ships without one (selection-rules.ts shippingChosenRule), so the order can
+   * go on. A choice still offered, or one with others to choose from (the menu asks), is left as it is.
+   */
+  dropWithdrawnShipping(tenantId: string, customerId: string): Promise<SessionView>;
+  /**
    * The shipping menu: the tenant's active shipping types that the session's cart may take (the rules
    * setShippingType, review and submit check: selection-rules.ts shippingTypeRules), in menu order.
    * NOT_FOUND without a session.

@@ -160,6 +160,13 @@ async function screenPastRefusal(ctx: HandlerContext, session: SessionView, err:
   if (typeof details.shippingTypeId === 'string' && session.address) {
     const types = await sessions.shippingChoices(ctx.tenant.id, customer.id);
     if (types.length) return noted(shippingStep(session.address as AddressLike, types, session.currency), joined(note, err.message));
+    // The shop's last option for this cart was withdrawn: nothing to choose, so the order goes on without one.
+    const next = await sessions.dropWithdrawnShipping(ctx.tenant.id, customer.id);
+    if (!next.shippingType) {
+      const name = session.shippingType?.name;
+      const said = `${name ? `${name} shipping` : 'The shipping option you chose'} is no longer offered, and the shop has no other for this order, so it ships without one.`;
+      return nextScreen(ctx, next, joined(note, said));
+    }
   }
   if (err.code === 'PAYMENT_METHOD_NOT_ENABLED') {
     return noted(paymentStep(await sessions.paymentChoices(ctx.tenant.id, customer.id)), joined(note, err.message));

@@ -18,7 +18,7 @@ const activeTypesSql = (tenantId: Prisma.Sql) =>
 
 export function createShippingTypeSteps(
   ctx: StepContext,
-): Pick<OrderSessionService, 'setShippingType' | 'shippingChoices' | 'shippingChoicesForMember'> {
+): Pick<OrderSessionService, 'setShippingType' | 'dropWithdrawnShipping' | 'shippingChoices' | 'shippingChoicesForMember'> {
   const { sql, step, fastStep } = ctx;
 
   return {
@@ -41,6 +41,18 @@ export function createShippingTypeSteps(
         // An unknown id reads as "not available", like an inactive one.
         assertRules(shippingTypeRules(), { shippingType: type, tenantId, items: s.items, choosing: true });
         return { patch: { shippingTypeId: type!.id, shippingType: type } };
+      });
+    },
+
+    async dropWithdrawnShipping(tenantId, customerId) {
+      return step(tenantId, customerId, async (s) => {
+        const chosen = s.shippingType;
+        if (!chosen || shippingTypeOffered({ ...chosen, tenantId }, tenantId, s.items)) return { patch: {} };
+        const types = await sql.query<ShippingChoice>(
+          Prisma.sql`SELECT id, "tenantId", name, "priceCents", active, "digitalOnly" FROM shipping_types WHERE "tenantId" = ${tenantId} AND active`,
+        );
+        if (types.some((x) => shippingTypeOffered(x, tenantId, s.items))) return { patch: {} };
+        return { patch: { shippingTypeId: null, shippingType: null } };
       });
     },
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { PaymentMethod } from '../../../generated/prisma/index.js';
 import { AppError, isAppError } from '../../../platform/errors.js';
 import { parseInput } from '../../../platform/validate.js';
-import { MAX_LINE_QUANTITY } from '../../../modules/checkout/index.js';
+import { MAX_LINE_QUANTITY, type SessionView } from '../../../modules/checkout/index.js';
 import {
   ADDRESS_MAX_LENGTH,
   addressProblemsError,
@@ -153,6 +153,25 @@ export function addressFromModal(ctx: HandlerContext): { address: AddressInput; 
 const slowTax = (ctx: HandlerContext) => ctx.tenant.taxjarEnabled;
 
 /**
+ * "Use suggested" or "Keep mine": the address taken, then the next screen. A second tap (a double tap is two
+ * interactions) finds no suggestion waiting because the first took an address: it shows where the order stands
+ * instead of "enter your address again".
+ */
+async function afterCorrection(ctx: HandlerContext, take: (tenantId: string, customerId: string) => Promise<SessionView>): Promise<Reply> {
+  const customer = await ctx.customer();
+  let session: SessionView;
+  try {
+    session = await take(ctx.tenant.id, customer.id);
+  } catch (err) {
+    if (!isAppError(err) || err.details?.pendingAddress !== 'none') throw err;
+    const now = await ctx.services.orderSessions.getActive(ctx.tenant.id, customer.id);
+    if (!now?.address) throw err;
+    session = now;
+  }
+  return flowReply(ctx, await nextScreen(ctx, session));
+}
+
+/**
  * `/order productid:` as typed: without the spaces a phone adds around a paste (as /order-item's productid), and
  * anything that is not a product id refused with what to type instead.
  */
@@ -283,17 +302,11 @@ export const orderComponents: ComponentRoutes = {
   },
   'order:address:accept-corrected': {
     kind: 'component',
-    async run(ctx) {
-      const customer = await ctx.customer();
-      return flowReply(ctx, await nextScreen(ctx, await ctx.services.orderSessions.acceptCorrectedAddress(ctx.tenant.id, customer.id)));
-    },
+    run: (ctx) => afterCorrection(ctx, ctx.services.orderSessions.acceptCorrectedAddress),
   },
   'order:address:keep-original': {
     kind: 'component',
-    async run(ctx) {
-      const customer = await ctx.customer();
-      return flowReply(ctx, await nextScreen(ctx, await ctx.services.orderSessions.keepOriginalAddress(ctx.tenant.id, customer.id)));
-    },
+    run: (ctx) => afterCorrection(ctx, ctx.services.orderSessions.keepOriginalAddress),
   },
   'order:shipping-type-select': {
     kind: 'component',

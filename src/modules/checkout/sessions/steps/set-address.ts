@@ -84,7 +84,10 @@ export function createAddressSteps(
         customerId,
         async (s) => {
           const pending = pendingAddressSchema.safeParse(s.pendingAddress);
-          if (!pending.success) throw new AppError('ILLEGAL_STATE', 'There is no suggested address to accept: enter your address again.');
+          if (!pending.success)
+            throw new AppError('ILLEGAL_STATE', 'There is no suggested address to accept: enter your address again.', {
+              pendingAddress: 'none',
+            });
           return useAddress(s, { address: pending.data.suggested });
         },
         { savedAddresses: true },
@@ -98,7 +101,9 @@ export function createAddressSteps(
         async (s) => {
           const pending = pendingAddressSchema.safeParse(s.pendingAddress);
           if (!pending.success)
-            throw new AppError('ILLEGAL_STATE', 'There is no address waiting for confirmation: enter your address again.');
+            throw new AppError('ILLEGAL_STATE', 'There is no address waiting for confirmation: enter your address again.', {
+              pendingAddress: 'none',
+            });
           return useAddress(s, { address: pending.data.original });
         },
         { savedAddresses: true },

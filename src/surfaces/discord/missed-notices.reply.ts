@@ -17,6 +17,15 @@ import { clip, COLORS, embed, embedChars, MESSAGE_EMBED_CHARS_MAX } from './repl
 /** Discord's limits for one message: 10 embeds, 6000 characters across them. */
 const MAX_EMBEDS = 10;
 
+const TITLES = { one: 'A message we could not send you', many: 'Messages we could not send you' };
+const FOOTERS = {
+  dmsClosed: 'Your DMs from this server are closed. Allow direct messages to get these as they happen.',
+  notDelivered: 'Discord did not deliver these to you as direct messages.',
+};
+/** The most characters the notice's title and footer take. */
+const NOTICE_FRAME_CHARS =
+  Math.max(...Object.values(TITLES).map((t) => t.length)) + Math.max(...Object.values(FOOTERS).map((t) => t.length));
+
 /** Whether only the acting user sees this reply. */
 function isPrivate(
   interaction: APIInteraction,
@@ -63,7 +72,8 @@ export async function withMissedNotices(
 ): Promise<APIInteractionResponse> {
   if (!pending.length || !isPrivate(interaction, reply)) return reply;
   const existing = reply.data.embeds ?? [];
-  const room = MESSAGE_EMBED_CHARS_MAX - embedChars(existing) - 100;
+  // The notice's own title and footer count too: its paragraphs get what the reply and they leave.
+  const room = MESSAGE_EMBED_CHARS_MAX - embedChars(existing) - NOTICE_FRAME_CHARS;
   if (existing.length >= MAX_EMBEDS || room < 300) return reply;
   const per = Math.min(Math.floor(Math.min(room, 4000) / pending.length) - 2, 1500);
   const taken = new Set(
@@ -75,15 +85,11 @@ export async function withMissedNotices(
   const shown = pending.filter((n) => taken.has(n.id));
   if (!shown.length) return reply;
   const notice = embed({
-    title: shown.length === 1 ? 'A message we could not send you' : 'Messages we could not send you',
+    title: shown.length === 1 ? TITLES.one : TITLES.many,
     color: COLORS.warn,
     description: shown.map((n) => paragraph(n, per)).join('\n\n'),
     // Only closed DMs are theirs to open (another refusal, such as the bot's missing access, is not).
-    footer: {
-      text: shown.some(dmsClosed)
-        ? 'Your DMs from this server are closed. Allow direct messages to get these as they happen.'
-        : 'Discord did not deliver these to you as direct messages.',
-    },
+    footer: { text: shown.some(dmsClosed) ? FOOTERS.dmsClosed : FOOTERS.notDelivered },
   });
   return { ...reply, data: { ...reply.data, embeds: [notice, ...existing] } } as APIInteractionResponse;
 }

@@ -334,9 +334,12 @@ export const legacyCommands: CommandRoutes = {
 };
 
 export const legacyComponents: ComponentRoutes = {
-  'legacy:browse': { kind: 'component', run: async (ctx, [page]) => update(productList(await listVisible(ctx), page)) },
+  // Routes that only show something (a page, a modal) are showsOnly, as their /order twins: no claim, no customer row,
+  // nothing written before a modal, and a redelivered click shows it again.
+  'legacy:browse': { kind: 'component', showsOnly: true, run: async (ctx, [page]) => update(productList(await listVisible(ctx), page)) },
   'legacy:add': {
     kind: 'component',
+    showsOnly: true,
     async run(ctx, [productId]) {
       return quantityModalFor(ctx, productId);
     },
@@ -386,7 +389,7 @@ export const legacyComponents: ComponentRoutes = {
       return savedAddressModal(customId('legacy:address-modal'), chosen);
     },
   },
-  'legacy:address-new': { kind: 'component', run: async () => addressModal(customId('legacy:address-modal')) },
+  'legacy:address-new': { kind: 'component', showsOnly: true, run: async () => addressModal(customId('legacy:address-modal')) },
   'legacy:address-modal': {
     kind: 'modal',
     async run(ctx) {
@@ -404,5 +407,9 @@ export const legacyComponents: ComponentRoutes = {
       );
     },
   },
-  'legacy:address-retry': { kind: 'component', run: async (ctx) => reopenAddressModal(ctx, customId('legacy:address-modal')) },
+  'legacy:address-retry': {
+    kind: 'component',
+    showsOnly: true,
+    run: async (ctx) => reopenAddressModal(ctx, customId('legacy:address-modal')),
+  },
 };

@@ -16,6 +16,7 @@ import {
   useHarness,
   type Reply,
 } from './harness.js';
+import { messageEmbedChars, type Embed } from './embed-limits.js';
 
 const f = factories();
 const db = testDb();
@@ -30,13 +31,6 @@ async function shop() {
 /** Developer text that must never reach a customer: a field's path, zod's wording, the "Invalid x:" prefix. */
 const DEVELOPER_TEXT = /address\.|line1|postalCode|Too (small|big)|expected string|Invalid (address|quantity)|quantity:/;
 
-interface Embed {
-  title?: string;
-  description?: string;
-  fields?: { name: string; value: string }[];
-  footer?: { text?: string };
-  author?: { name?: string };
-}
 interface Button {
   custom_id?: string;
   label?: string;
@@ -45,13 +39,6 @@ interface Button {
 
 const embedsOf = (res: Reply) => (res.data?.embeds ?? []) as Embed[];
 const buttonsOf = (res: Reply) => (res.data?.components ?? []).flatMap((r) => r.components) as Button[];
-/** What Discord counts toward a message's 6000 characters. */
-const embedChars = (e: Embed) =>
-  (e.title?.length ?? 0) +
-  (e.description?.length ?? 0) +
-  (e.fields ?? []).reduce((n, x) => n + x.name.length + x.value.length, 0) +
-  (e.footer?.text?.length ?? 0) +
-  (e.author?.name?.length ?? 0);
 
 /** Walks /catalog with its Next button, checking each page against Discord's limits; the products' names in order. */
 async function walkCatalog(as: ReturnType<Awaited<ReturnType<typeof shop>>['as']>) {
@@ -61,7 +48,7 @@ async function walkCatalog(as: ReturnType<Awaited<ReturnType<typeof shop>>['as']
     const embeds = embedsOf(reply);
     expect(embeds.length).toBeGreaterThan(0);
     expect(embeds.length).toBeLessThanOrEqual(10);
-    expect(embeds.reduce((n, e) => n + embedChars(e), 0)).toBeLessThanOrEqual(6000);
+    expect(messageEmbedChars(embeds)).toBeLessThanOrEqual(6000);
     for (const e of embeds) expect(e.description!.length).toBeLessThanOrEqual(4096);
     seen.push(...embeds.map((e) => e.title!));
     const buttons = buttonsOf(reply);

@@ -20,6 +20,7 @@ import { testDb } from '../helpers/db.js';
 import { COLORS } from '../../src/surfaces/discord/replies.js';
 import { COMMAND_DEFINITIONS } from '../../src/surfaces/discord/commands/definitions.js';
 import { commandInteraction, member, send, useHarness, type Base, type Harness, type Member } from './harness.js';
+import { messageEmbedChars, type Embed } from './embed-limits.js';
 
 const f = factories();
 const db = testDb();
@@ -600,7 +601,6 @@ function changedTables(before: Record<string, string>, after: Record<string, str
   return changed;
 }
 
-type Embed = { title?: string; description?: string; color?: number; fields?: { name: string; value: string }[] };
 type Answer = { type: number; data?: { flags?: number; content?: string; embeds?: Embed[]; components?: unknown[] } };
 
 const textOf = (a: Answer) =>
@@ -616,7 +616,6 @@ function discordLimitProblems(a: Answer): string[] {
   if ((d.content ?? '').length > 2000) problems.push('content over 2000');
   const embeds = d.embeds ?? [];
   if (embeds.length > 10) problems.push('more than 10 embeds');
-  let total = 0;
   for (const e of embeds) {
     if ((e.title ?? '').length > 256) problems.push('title over 256');
     if ((e.description ?? '').length > 4096) problems.push('description over 4096');
@@ -625,9 +624,8 @@ function discordLimitProblems(a: Answer): string[] {
       if (typeof x.name !== 'string' || !x.name.length || x.name.length > 256) problems.push(`field name ${String(x.name).slice(0, 20)}`);
       if (typeof x.value !== 'string' || !x.value.length || x.value.length > 1024) problems.push(`field value of ${x.name}`);
     }
-    total +=
-      (e.title ?? '').length + (e.description ?? '').length + (e.fields ?? []).reduce((n, x) => n + x.name.length + x.value.length, 0);
   }
+  const total = messageEmbedChars(embeds);
   if (total > 6000) problems.push(`embeds hold ${total} characters`);
   const rows = (d.components ?? []) as { components?: { custom_id?: string; options?: unknown[] }[] }[];
   if (rows.length > 5) problems.push('more than 5 rows');

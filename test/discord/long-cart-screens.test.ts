@@ -16,34 +16,15 @@ import {
   useHarness,
   type Reply,
 } from './harness.js';
+import { expectEmbedsWithinLimits, type Embed } from './embed-limits.js';
 
 const f = factories();
 const db = testDb();
 const h = useHarness();
 
-interface Embed {
-  title?: string;
-  description?: string;
-  fields?: { name: string; value: string }[];
-  footer?: { text?: string };
-}
 const embedsOf = (res: Reply) => (res.data?.embeds ?? []) as Embed[];
-const chars = (e: Embed) =>
-  (e.title?.length ?? 0) +
-  (e.description?.length ?? 0) +
-  (e.fields ?? []).reduce((n, x) => n + x.name.length + x.value.length, 0) +
-  (e.footer?.text?.length ?? 0);
-
 /** Discord's limits on a message's embeds (shared/docs/discord.md). */
-function expectWithinLimits(res: Reply) {
-  const embeds = embedsOf(res);
-  for (const e of embeds) {
-    expect(e.description?.length ?? 0).toBeLessThanOrEqual(4096);
-    expect(e.fields?.length ?? 0).toBeLessThanOrEqual(25);
-    for (const x of e.fields ?? []) expect(x.value.length).toBeLessThanOrEqual(1024);
-  }
-  expect(embeds.reduce((n, e) => n + chars(e), 0)).toBeLessThanOrEqual(6000);
-}
+const expectWithinLimits = (res: Reply) => expectEmbedsWithinLimits(embedsOf(res));
 
 /** A shop with `n` products named with 190 characters each, and a customer who puts every one in an order. */
 async function longCart(n: number, quantity = '1') {

@@ -6,22 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { commandInteraction, componentInteraction, interact, member, messageOf, modalInteraction, useHarness } from './harness.js';
+import { messageEmbedChars, type Embed } from './embed-limits.js';
 
 const f = factories();
 const db = testDb();
 const h = useHarness();
-
-interface Embed {
-  title?: string;
-  description?: string;
-  fields?: { name: string; value: string }[];
-  footer?: { text?: string };
-}
-const chars = (e: Embed) =>
-  (e.title?.length ?? 0) +
-  (e.description?.length ?? 0) +
-  (e.fields ?? []).reduce((n, x) => n + x.name.length + x.value.length, 0) +
-  (e.footer?.text?.length ?? 0);
 
 describe('a missed DM on a long reply', () => {
   it('fits Discord’s 6000 characters with the reply', async () => {
@@ -60,6 +49,6 @@ describe('a missed DM on a long reply', () => {
     const embeds = (review.data.embeds ?? []) as Embed[];
     expect(embeds[0]!.title).toBe('A message we could not send you');
     expect(embeds[1]!.title).toContain('Review');
-    expect(embeds.reduce((n, e) => n + chars(e), 0)).toBeLessThanOrEqual(6000);
+    expect(messageEmbedChars(embeds)).toBeLessThanOrEqual(6000);
   });
 });

@@ -25,6 +25,7 @@ import {
   type Harness,
   type Reply,
 } from './harness.js';
+import { expectEmbedsWithinLimits, type Embed } from './embed-limits.js';
 import { ELM_ST, walkToReview } from './flows.js';
 
 let h: Harness;
@@ -41,8 +42,6 @@ afterAll(async () => {
   await paypal.stop();
 });
 
-type Embed = { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text?: string } };
-
 async function shop() {
   const s = await f.shop();
   const customer = member({ id: s.customer.discordUserId });
@@ -54,20 +53,8 @@ async function shop() {
 const itemLinesOf = (e: Embed | undefined) =>
   (e?.fields ?? []).filter((x) => /^Items( \(\d+\/\d+\))?$/.test(x.name)).flatMap((x) => x.value.split('\n'));
 
-/** Discord's limits for one message (shared/docs/discord.md): 25 fields an embed, 1,024 a value, 6,000 in all. */
-function expectWithinDiscordLimits(embeds: Embed[]) {
-  let chars = 0;
-  for (const e of embeds) {
-    expect((e.fields ?? []).length).toBeLessThanOrEqual(25);
-    for (const x of e.fields ?? []) expect(x.value.length).toBeLessThanOrEqual(1024);
-    chars +=
-      (e.title?.length ?? 0) +
-      (e.description?.length ?? 0) +
-      (e.footer?.text?.length ?? 0) +
-      (e.fields ?? []).reduce((n, x) => n + x.name.length + x.value.length, 0);
-  }
-  expect(chars).toBeLessThanOrEqual(6000);
-}
+/** Discord's limits for one message (shared/docs/discord.md). */
+const expectWithinDiscordLimits = expectEmbedsWithinLimits;
 
 const dmsTo = (userId: string, text: string) =>
   h.fake.directMessages().filter((m) => m.userId === userId && JSON.stringify(m.body).includes(text));

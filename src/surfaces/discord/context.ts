@@ -19,6 +19,11 @@ export interface HandlerContext {
   isAdmin: boolean;
   requestId: string;
   log: Logger;
+  /**
+   * When the user sent the interaction, on this instance's clock, read as it arrived (sentAtOf): a rule comparing it
+   * with stored times ("recorded meanwhile") puts it on the database's clock. Undefined for an id not a snowflake.
+   */
+  sentAt: Date | undefined;
   /** The caller's customer record in this tenant, created on first use (memoized per interaction). */
   customer(): Promise<Customer>;
   /** The context module services take for admin actions. */

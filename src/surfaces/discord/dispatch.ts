@@ -23,7 +23,7 @@ import { claimCustomerInteraction, claimInteraction, type Claim } from './intera
 import { COLORS, notice, type MessageData } from './replies.js';
 import { COMMAND_ROUTES, COMPONENT_ROUTES } from './routes.js';
 import { createTenantCache } from './tenant-cache.js';
-import { focusedOption } from './interaction-data.js';
+import { focusedOption, sentAtOf } from './interaction-data.js';
 import { withMissedNotices } from './missed-notices.reply.js';
 
 export const MESSAGES = {
@@ -62,13 +62,15 @@ export async function handleInteraction(
   // and the customer read below wait on the database too, and under contention (many /refund on one
   // order) they alone could push the answer past Discord's deadline.
   const deadline = startDeadline(services.env.DISCORD_DEFER_AFTER_MS);
+  // When the user sent it, read now as it arrives: its age bounds only delivery, not the waits below (sentAtOf).
+  const sentAt = sentAtOf(interaction, services.clock.now());
   let decided: (deferNow: boolean) => void = () => undefined;
   const deferNow = new Promise<boolean>((resolve) => (decided = resolve));
   // Whether the caller passed the route's gates (tenant, admin): only then may a shared message show their work. The
   // tenant they passed as, or false.
   let admitted: (tenantId: string | false) => void = () => undefined;
   const passedGates = new Promise<string | false>((resolve) => (admitted = resolve));
-  const work = route(services, interaction, { requestId, log, guildId, user, decided, admitted }).catch((err: unknown) =>
+  const work = route(services, interaction, { requestId, log, guildId, user, sentAt, decided, admitted }).catch((err: unknown) =>
     errorReply(err, requestId, log, interaction),
   );
   void work.finally(() => {
@@ -138,6 +140,7 @@ async function route(
     log: Logger;
     guildId: string;
     user: APIUser;
+    sentAt: Date | undefined;
     decided: (deferNow: boolean) => void;
     admitted: (tenantId: string | false) => void;
   },
@@ -168,6 +171,7 @@ async function route(
       isAdmin,
       requestId,
       log,
+      sentAt: r.sentAt,
       customer: () =>
         (customer ??= showsOnly
           ? Promise.reject(new Error('a showsOnly route asked for the customer (it would write a first contact)'))

@@ -12,7 +12,7 @@ import { refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
 import { owedCents } from '../../../modules/orders/index.js';
 import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.js';
 import { customId } from '../custom-id.js';
-import { commandOptions, modalValues, sentAtOf } from '../interaction-data.js';
+import { commandOptions, modalValues } from '../interaction-data.js';
 import { COLORS, embed, ephemeral, modal, MODAL_LABEL_MAX, update } from '../replies.js';
 import {
   adminOrderMessage,
@@ -57,7 +57,7 @@ export const adminCommands: CommandRoutes = {
       if (opts.items !== undefined && !items?.length)
         throw new AppError('VALIDATION_FAILED', 'Invalid refund items: list at least one productId:quantity pair, e.g. prod-1:2,prod-2.');
       const order = await ctx.services.orders.findByRef(ctx.tenant.id, opts.order);
-      const sentAt = sentAtOf(ctx.interaction, ctx.services.clock.now());
+      const sentAt = ctx.sentAt;
       const {
         plan,
         order: after,
@@ -122,7 +122,7 @@ export const adminCommands: CommandRoutes = {
           { orderId: order.id },
           {
             amountCents: opts.amount,
-            sentAt: opts.amount === undefined ? undefined : sentAtOf(ctx.interaction, ctx.services.clock.now()),
+            sentAt: opts.amount === undefined ? undefined : ctx.sentAt,
             askIfRepeated: opts.amount !== undefined,
             idempotencyKey: `discord:${ctx.interaction.id}`,
           },

@@ -158,8 +158,9 @@ export async function recordedRemovals(db: Db | Tx, tenantId: string): Promise<S
 }
 
 /**
- * Locks a shop's GRANTED entitlements (FOR UPDATE, in id order: every taker locks in that order, so two of them never
- * deadlock) and returns the ids still GRANTED: a member's (the listener, for each event) or the given ids (the
+ * Locks a shop's GRANTED entitlements (FOR UPDATE, in id order: the listener and the reconciliation both lock here, so
+ * those two never deadlock each other; a refund's or timed access's revoke locks them by its update's scan order, and
+ * a deadlock with one of those is detected by PostgreSQL and retried by withTransaction) and returns the ids still GRANTED: a member's (the listener, for each event) or the given ids (the
  * reconciliation, those it re-grants). Taken before recordedRemovals is read and the grant written: until 2026-12-07 the
  * reconciliation read "no removal recorded", the listener recorded one and committed, and the re-grant overwrote it
  * (test/modules/entitlements/removal-reconcile-race.test.ts).

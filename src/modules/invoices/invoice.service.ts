@@ -4,6 +4,7 @@ import type { OrderStatus, PaymentMethod, PaymentProvider, ShippingStatus } from
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
+import { formatMoney } from '../../platform/money.js';
 import { withoutTrailingSlash } from '../../platform/base-url.js';
 import type { ConnectionService } from '../payments-processor/connections/connection.service.js';
 import { isProcessorMethod, type ProcessorMethod } from '../payments-processor/connections/provider-definitions.js';
@@ -188,8 +189,8 @@ export function createInvoiceService(deps: {
     (await connections.usableMethods(tenantId, enabled)).filter(isProcessorMethod);
 
   /**
-   * verify, for the page's answers: an expired link of an order Discord offers "Pay now" for says where to get a
-   * fresh one; of an order no longer waiting for payment, that it is paid (or cancelled) and its status, as there is
+   * verify, for the page's answers: an expired link of an order with a payment on its way says so (nothing to pay); of
+   * an order Discord offers "Pay now" for, where to get a fresh one; of an order no longer waiting for payment, that it is paid (or cancelled) and its status, as there is
    * nothing to pay and no new link to ask for (its shop and order are read from the link only because its signature
    * was checked: InvoiceLinkExpiredError); any other expired link keeps "Ask the shop for a new link".
    */
@@ -208,6 +209,14 @@ export function createInvoiceService(deps: {
         throw new AppError(
           'INVOICE_LINK_EXPIRED',
           `This invoice link for order #${order.number} at ${order.tenant.name} has expired. ${closed}`,
+        );
+      // A payment on its way (the buyer finished paying as the link ended: an eCheck clearing, a Bitcoin invoice
+      // confirming): nothing to pay, and no new link to ask for while it arrives.
+      const now = await orderCheckoutNow(db, err.link.tenantId, err.link.orderId);
+      if (now && now.state !== 'OPEN')
+        throw new AppError(
+          'INVOICE_LINK_EXPIRED',
+          `This invoice link for order #${order.number} at ${order.tenant.name} has expired, but a payment of ${formatMoney(now.amountCents, now.currency)} for it is on its way: there is nothing to pay now. The order is marked paid when it arrives, and you get a receipt in Discord.`,
         );
       if (!payLinkOffered(order)) throw err;
       throw new AppError(

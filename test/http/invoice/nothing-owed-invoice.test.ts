@@ -26,6 +26,10 @@ describe('the invoice page of an order that owes nothing', () => {
     expect(page.text).not.toContain('Pay $0.00');
     expect(page.text).toContain('id="nothing-owed"');
     expect(page.text).toContain('There is nothing to pay online for this order');
+    // Its pay window still runs: the deadline is shown, and nothing promises the shop confirms it by itself.
+    const due = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+    if (due.paymentDueAt) expect(page.text).toContain('an order not confirmed by then is cancelled');
+    expect(page.text).not.toContain('The shop confirms it');
 
     const pressed = await request(env.t.app).post(`${path}/pay?owed=0`).type('form').send({ method: 'PAYPAL' });
     expect(pressed.status).toBe(303);

@@ -153,7 +153,8 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
       pay = `<section class="card" id="on-its-way"><h2>Payment on its way</h2><p>${esc(onItsWayWords(view.paymentOnItsWay))}</p><p>The order is marked paid when it arrives, and you get a receipt in Discord. There is nothing more to pay now; if this payment does not go through, you can pay again on this page.</p></section>`;
     } else if (view.owedCents <= 0) {
       // Nothing owed (a 100 % discount, a free item): no button, as no provider takes a payment of nothing.
-      pay = `<section class="card" id="nothing-owed"><h2>Payment</h2><p>There is nothing to pay online for this order: nothing is owed on it. The shop confirms it; contact the shop if it still says "Awaiting payment" later.</p></section>`;
+      // Its pay window still runs (nothing confirms it by itself): the deadline is shown, as for any unpaid order.
+      pay = `<section class="card" id="nothing-owed"><h2>Payment</h2>${view.payBy ? `<p class="due" id="pay-by">The shop must confirm it by ${when(view.payBy)}; an order not confirmed by then is cancelled.</p>` : ''}<p>There is nothing to pay online for this order: nothing is owed on it. Contact the shop to have it confirmed.</p></section>`;
     } else if (!view.onlinePaymentConfigured) {
       pay = `<section class="card"><h2>Payment</h2>${payBy}<p>Online payment is not configured for this shop yet. Please pay the way the shop told you in Discord, or contact the shop.</p></section>`;
     } else if (view.methods.length === 0) {

@@ -9,7 +9,8 @@
 // - trackingNumber, shippingCarrier and notes can always be set;
 // - with `shown` (the values the panel's edit form showed), a field posted as shown is no change, whatever the
 //   order holds now, and a field changed both in the form and on the order since is refused (CONFLICT):
-//   a stale form never undoes what the API or a colleague did meanwhile (platform/form-edits.ts).
+//   a stale form never undoes what the API or a colleague did meanwhile (platform/form-edits.ts). The lines are
+//   such a field too (`shown.items`): the form posts the whole list, which put back lines changed since.
 // Everything happens in one transaction under the order's row lock, with an audit entry per change, and
 // the customer's notices (shipped with tracking, delivered) are enqueued in it (shipping-notices.ts).
 import { z } from 'zod';
@@ -79,6 +80,8 @@ export const updateOrderInput = z
         trackingNumber: z.string().nullable(),
         shippingCarrier: z.string().nullable(),
         notes: z.string().nullable(),
+        /** The lines as the form showed them; the posted `items` replace them only while the order still has these. */
+        items: z.array(z.object({ productId: z.string(), quantity: z.number().int() }).strict()).max(100),
       })
       .partial()
       .strict()
@@ -98,11 +101,12 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
     let made: CancelRefund | undefined;
     let order = await lockOrder(tx, ctx.tenantId, orderId);
     const initial = order;
-    const input = parsed.shown ? changedFromShown(order, parsed, parsed.shown) : parsed;
+    const lines = await tx.orderItem.findMany({ where: { orderId } });
+    const input = parsed.shown ? changedFromShown(order, lines, parsed, parsed.shown) : parsed;
     // Confirm and cancel write their own audit entries; this one covers what the update itself changed.
     let auditBase = order;
 
-    if (input.items && itemsDiffer(await tx.orderItem.findMany({ where: { orderId } }), input.items)) {
+    if (input.items && itemsDiffer(lines, input.items)) {
       order = await editOrderItems(tx, deps, ctx, order, input.items);
     }
 
@@ -158,15 +162,29 @@ export async function updateOrder(deps: AfterSaleDeps, ctx: TenantContext, order
   return cancelRefund ? { ...detail, cancelRefund } : detail;
 }
 
-/** The update without the fields posted as the form showed them; CONFLICT when a changed one changed since. */
-function changedFromShown(order: Order, input: z.output<typeof updateOrderInput>, shown: Record<string, unknown>) {
+/**
+ * The update without the fields posted as the form showed them; CONFLICT when a changed one changed since. `lines`:
+ * the order's lines now. Lines posted as shown are no change; changed lines are refused when the order's changed since.
+ */
+function changedFromShown(
+  order: Order,
+  lines: { productId: string; quantity: number }[],
+  input: z.output<typeof updateOrderInput>,
+  shown: NonNullable<z.output<typeof updateOrderInput>['shown']>,
+) {
+  const { items: shownItems, ...shownFields } = shown;
   const posted = Object.fromEntries(SHOWN_FIELDS.map((k) => [k, input[k]]));
-  const { edits, conflicts } = formEdits(posted, shown, order);
+  const { edits, conflicts } = formEdits(posted, shownFields, order);
+  let items = input.items;
+  if (items && shownItems) {
+    if (!itemsDiffer(shownItems, items)) items = undefined;
+    else if (itemsDiffer(lines, shownItems)) conflicts.push({ field: 'items', shown: shownItems, now: lines, words: 'line items changed' });
+  }
   if (conflicts.length) {
     const { message, fields } = staleFormRefusal(`Order ${orderLabel(order)}`, conflicts);
     throw new AppError('CONFLICT', message, { fields });
   }
-  return { ...input, ...Object.fromEntries(SHOWN_FIELDS.map((k) => [k, edits[k]])) } as typeof input;
+  return { ...input, ...Object.fromEntries(SHOWN_FIELDS.map((k) => [k, edits[k]])), items } as typeof input;
 }
 
 /** A plain fulfilment step's other columns: marking SHIPPED also marks the parcel shipped unless the update says otherwise. */
@@ -177,10 +195,15 @@ function stepData(order: Order, to: OrderStatus, shippingAsked: ShippingStatus |
 }
 
 function itemsDiffer(current: { productId: string; quantity: number }[], wanted: { productId: string; quantity: number }[]): boolean {
-  const want = new Map<string, number>();
-  for (const w of wanted) want.set(w.productId, (want.get(w.productId) ?? 0) + w.quantity);
-  if (want.size !== current.length) return true;
-  return current.some((c) => want.get(c.productId) !== c.quantity);
+  const sum = (list: { productId: string; quantity: number }[]) => {
+    const by = new Map<string, number>();
+    for (const l of list) by.set(l.productId, (by.get(l.productId) ?? 0) + l.quantity);
+    return by;
+  };
+  const have = sum(current);
+  const want = sum(wanted);
+  if (want.size !== have.size) return true;
+  return [...have].some(([productId, quantity]) => want.get(productId) !== quantity);
 }
 
 function diff(

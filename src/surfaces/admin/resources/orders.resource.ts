@@ -121,10 +121,17 @@ const editOrderForm = z.object({
     .transform((v) => (v ? Number(v) : undefined)),
 });
 
-/** The order's editable fields as the edit form showed them. */
+/**
+ * The order's editable fields as the edit form showed them, its lines (`lineItems`, added by the edit's GET) as the
+ * service's `items`. Lines of another shape (a hand-made post) are a form out of date.
+ */
 function pickShown(shown: Record<string, unknown>) {
   const keys = ['status', 'shippingStatus', 'trackingNumber', 'shippingCarrier', 'notes'] as const;
-  return Object.fromEntries(keys.filter((k) => k in shown).map((k) => [k, shown[k]]));
+  const fields: Record<string, unknown> = Object.fromEntries(keys.filter((k) => k in shown).map((k) => [k, shown[k]]));
+  if (!('lineItems' in shown)) return fields;
+  const items = z.array(quantityLine.strict()).max(100).safeParse(shown.lineItems);
+  if (!items.success) throw new AppError('CONFLICT', FORM_OUT_OF_DATE);
+  return { ...fields, items: items.data };
 }
 
 /** The refund form (components/refund-form.tsx): `lines` is the JSON of its per-line inputs. */
@@ -337,6 +344,14 @@ export function orderResource(deps: {
         })),
       });
       // The selects offer only where this order can go (components/transition-select.tsx).
+      // The lines as shown travel with the form too: a Save posts the whole list, replacing lines only while the
+      // order still has these (update-order.command.ts), not over a colleague's change since.
+      const shown = parseShown(record.params[SHOWN_PARAM]);
+      if (shown)
+        record.params[SHOWN_PARAM] = JSON.stringify({
+          ...shown,
+          lineItems: detail.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+        });
       record.params.statusOptions = JSON.stringify(editableOrderStatuses(detail.status));
       record.params.shippingStatusOptions = JSON.stringify(editableShippingStatuses(detail.shippingStatus));
       return { record: record.toJSON(context.currentAdmin) };

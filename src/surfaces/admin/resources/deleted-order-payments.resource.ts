@@ -27,6 +27,7 @@ import { buttonAction } from './button-action.js';
 import { moneyColumns, moneyProperty } from './money-columns.js';
 import { enumProperty } from './enum-columns.js';
 import { CHECKOUT_STATE_LABELS } from '../presentation/labels.js';
+import { orderNumberTyped } from './order-number-term.js';
 
 export const DELETED_ORDER_PAYMENTS = 'DeletedOrderCheckout';
 
@@ -75,9 +76,21 @@ const LIST_ORDER = (direction: 'asc' | 'desc') => [
   { id: 'desc' },
 ];
 
-/** The scoped resource's options: the Money filter and the order above (admin.router.ts makes the resource). */
+/**
+ * The Order number filter as typed: "#1042" as the panel writes it, or 1042; what names no order number matches no row
+ * (the adapter read it as a number, and "#1042" answered 400 with no rows).
+ */
+export function orderNumberWhere(value: string): Record<string, unknown> {
+  const number = orderNumberTyped(value);
+  return number === null ? { id: { in: [] } } : { orderNumber: number };
+}
+
+/** The scoped resource's options: the Money and Order number filters and the order above (admin.router.ts makes the resource). */
 export function deletedOrderPaymentsResourceOptions(): ScopedResourceOptions {
-  return { filterWheres: { lateMoneyAction: moneyFilterWhere }, sortOrders: { lateMoneyAction: LIST_ORDER } };
+  return {
+    filterWheres: { lateMoneyAction: moneyFilterWhere, orderNumber: orderNumberWhere },
+    sortOrders: { lateMoneyAction: LIST_ORDER },
+  };
 }
 
 /** A list request without a Money filter gets the default one: the payments money reached. */

@@ -44,6 +44,7 @@ import { moneyProperty } from './money-columns.js';
 import { typedAmountAction } from './typed-amount.action.js';
 import { lines, moneyInputExample } from '../schemas/form-fields.js';
 import { shopTimeZone } from '../shop-time-zone.js';
+import { orderNumberTyped } from './order-number-term.js';
 import { PROCESSOR_REFUND_OUTCOME, refundMoneyBack, refundRecordedWords } from '../../../modules/refunds/refund-money-back.js';
 import { processorRefundOutcomes } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
 
@@ -221,7 +222,8 @@ export function orderSearch(db: Db) {
       { username: { contains: t, mode: 'insensitive' as const } },
       { discordUserId: t },
     ];
-    const number = /^\d{1,9}$/.test(t) ? [{ number: Number(t) }] : [];
+    const typed = orderNumberTyped(term);
+    const number = typed === null ? [] : [{ number: typed }];
     const customers = await db.customer.findMany({
       where: { AND: [scope, { OR: names }] },
       select: { id: true },

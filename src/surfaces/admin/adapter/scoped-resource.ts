@@ -233,9 +233,10 @@ export function defineScopedResource(lib: PrismaLib) {
         return await fn();
       } catch (err) {
         if (isUniqueViolation(err)) {
-          // The pg driver adapter reports the constraint's fields in meta (shape varies): search all of it.
+          // The pg driver adapter reports the constraint's fields in meta (shape varies): search all of it. The form
+          // fields are matched before "id", which every constraint's tenantId or discountId holds too.
           const target = `${JSON.stringify((err as { meta?: unknown }).meta ?? {})} ${(err as Error).message ?? ''}`;
-          const field = ['sku', 'email', 'id', 'customer', 'discordUserId'].find((f) => target.includes(f)) ?? 'form';
+          const field = ['sku', 'email', 'discordUserId', 'customer', 'id'].find((f) => target.includes(f)) ?? 'form';
           throw new ValidationError(
             { [field === 'customer' ? 'customer' : field]: { message: 'This value is already used by another record.' } },
             { message: 'A record with these values already exists.' },

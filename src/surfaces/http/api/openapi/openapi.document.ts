@@ -25,6 +25,14 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'A service this call needs is unavailable: retry later',
 };
 
+/** What a status means for an operation on `path`: a customer's erasure is not about an order. */
+function errorDescription(path: string, status: number): string | undefined {
+  if (status === 404 && path.startsWith('/customers/')) return "No such customer (or not this shop's)";
+  if (status === 409 && path.startsWith('/customers/'))
+    return "An order still needs the customer's address (the message names it; nothing was erased), or a request with this Idempotency-Key is still running";
+  return ERROR_DESCRIPTIONS[status];
+}
+
 /** When each outgoing webhook is sent (the first words of its description). */
 const WEBHOOK_WHEN: Record<WebhookEventType, string> = {
   'order.created': 'Sent when a customer places an order.',
@@ -125,11 +133,17 @@ function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>
   };
   // A read-only key is refused every operation that is not a GET (api-context.ts isReadRequest): 403.
   const refusedToReadOnly = isReadRequest(op.method) ? [] : [403];
-  for (const status of [...new Set([400, 401, ...refusedToReadOnly, ...(op.errors ?? []), 429])].sort()) {
+  // An Idempotency-Key can answer 409 IDEMPOTENCY_KEY_IN_USE and 422 IDEMPOTENCY_KEY_REUSED (idempotency.ts), whatever
+  // the operation's own errors: the erasure answered 422 and its operation documented none.
+  const byIdempotencyKey = op.idempotent ? [409, 422] : [];
+  for (const status of [...new Set([400, 401, ...refusedToReadOnly, ...byIdempotencyKey, ...(op.errors ?? []), 429])].sort()) {
     responses[status] =
       status === 400 || status === 401 || status === 429
         ? errorRef
-        : { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+        : {
+            description: errorDescription(op.path, status),
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          };
   }
   return {
     operationId: op.operationId,

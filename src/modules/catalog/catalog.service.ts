@@ -2,6 +2,7 @@
 import type { Product, ShippingType } from '../../generated/prisma/index.js';
 import { Prisma, type Db } from '../../platform/db/prisma.js';
 import { queryRows, withUtcDates, type SqlRunner } from '../../platform/db/sql.js';
+import { likeLiteral } from '../../platform/db/like-text.js';
 import { AppError } from '../../platform/errors.js';
 import { memberMayBuy } from './role-gate.js';
 
@@ -64,8 +65,11 @@ export function createCatalogService(deps: { db: Db; sql?: SqlRunner }): Catalog
     },
     async listProductsPage(tenantId, opts) {
       const and: Prisma.ProductWhereInput[] = [];
-      if (opts.q)
-        and.push({ OR: [{ name: { contains: opts.q, mode: 'insensitive' } }, { sku: { contains: opts.q, mode: 'insensitive' } }] });
+      if (opts.q) {
+        // As written: "%" or "_" is not a wildcard (platform/db/like-text.ts).
+        const q = likeLiteral(opts.q);
+        and.push({ OR: [{ name: { contains: q, mode: 'insensitive' } }, { sku: { contains: q, mode: 'insensitive' } }] });
+      }
       if (opts.inStock === true) and.push({ OR: [{ trackStock: false }, { stock: { gt: 0 } }] });
       if (opts.inStock === false) and.push({ trackStock: true, stock: { lte: 0 } });
       const a = opts.after;

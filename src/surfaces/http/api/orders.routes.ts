@@ -110,7 +110,17 @@ export const updateOrderBody = z
           'An unpaid order is cancelled without it.',
       ),
   })
-  .refine((b) => Object.keys(b).length > 0, 'send at least one of status, shippingStatus, trackingNumber, shippingCarrier, notes');
+  .superRefine((b, ctx) => {
+    // confirmRefundCents confirms a cancel's refund: alone, or with another status, it changed nothing and answered 200.
+    if (b.confirmRefundCents !== undefined && b.status !== 'CANCELLED')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['confirmRefundCents'],
+        message: 'goes with status CANCELLED (it confirms the refund a cancel makes)',
+      });
+    else if (Object.keys(b).length === 0)
+      ctx.addIssue({ code: 'custom', message: 'send at least one of status, shippingStatus, trackingNumber, shippingCarrier, notes' });
+  });
 
 export function ordersRoutes(services: Services): Router {
   const router = Router();

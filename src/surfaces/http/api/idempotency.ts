@@ -4,7 +4,7 @@
 // - the same key with the same request gets the kept answer again, marked `Idempotent-Replayed: true`;
 // - the same key with a different request is refused: 422 IDEMPOTENCY_KEY_REUSED, naming what differs;
 // - while the first request still runs, the same request waits for its answer (up to IN_FLIGHT_WAIT_MS),
-//   then answers 409 IDEMPOTENCY_KEY_IN_USE (retry later);
+//   then answers 409 IDEMPOTENCY_KEY_IN_USE (retry later); when that answer is not kept (below) it runs itself;
 // - a 5xx is not kept (nothing, or nothing certain, happened): the key may be retried. A record left
 //   unfinished by a process that died is taken over after IN_FLIGHT_STALE_MS.
 // - a 400 (the request itself was refused: a malformed body, a value out of range; nothing was done) is not
@@ -89,10 +89,11 @@ export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
     const { fingerprint, path } = fingerprintOf(req);
 
     // Claim the key: exactly one request inserts the row.
-    const claimed = await db.$executeRaw`
+    const claim = () => db.$executeRaw`
       INSERT INTO idempotency_keys ("tenantId", key, fingerprint, method, path)
       VALUES (${tenantId}, ${key}, ${fingerprint}, ${req.method}, ${path})
       ON CONFLICT ("tenantId", key) DO NOTHING`;
+    const claimed = await claim();
     if (claimed === 0) {
       const read = async () =>
         (
@@ -113,7 +114,13 @@ export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
         await new Promise((r) => setTimeout(r, 50));
         row = await read();
       }
-      if (!row) return next(inUse(key));
+      // Gone: the request that held the key released it (its answer, a 400 or a 5xx, is not kept) and nothing runs
+      // under it. This one runs in its place (it answered 409 "still running"), unless another took the key first.
+      if (!row && (await claim()) === 0) return next(inUse(key));
+      if (!row) {
+        keepAnswer(res, deps, tenantId, key);
+        return next();
+      }
       if (!row.expired && row.fingerprint !== fingerprint) {
         const same = row.method === req.method && row.path === path;
         return next(

@@ -21,8 +21,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: "No such order (or not this shop's)",
   409: 'The order is not in a state that allows this (or a request with this Idempotency-Key is still running)',
   422: 'This Idempotency-Key was already used for a different request',
+  413: 'PAYLOAD_TOO_LARGE: the request body is over the size limit; nothing was done',
   429: 'Too many requests: wait for Retry-After seconds',
-  503: 'A service this call needs is unavailable: retry later',
+  503: 'A service this call needs is unavailable (the database: DATABASE_UNAVAILABLE, with Retry-After; or a provider it calls): retry later',
 };
 
 /** What a status means for an operation on `path`: a customer's erasure is not about an order. */
@@ -136,7 +137,11 @@ function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>
   // An Idempotency-Key can answer 409 IDEMPOTENCY_KEY_IN_USE and 422 IDEMPOTENCY_KEY_REUSED (idempotency.ts), whatever
   // the operation's own errors: the erasure answered 422 and its operation documented none.
   const byIdempotencyKey = op.idempotent ? [409, 422] : [];
-  for (const status of [...new Set([400, 401, ...refusedToReadOnly, ...byIdempotencyKey, ...(op.errors ?? []), 429])].sort()) {
+  // Any operation: 503 while the database is unreachable (error-handler.ts); one with a body: 413 over the body limit.
+  const overBodyLimit = op.body ? [413] : [];
+  for (const status of [
+    ...new Set([400, 401, ...refusedToReadOnly, ...byIdempotencyKey, ...overBodyLimit, ...(op.errors ?? []), 429, 503]),
+  ].sort()) {
     responses[status] =
       status === 400 || status === 401 || status === 429
         ? errorRef

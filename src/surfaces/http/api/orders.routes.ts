@@ -33,6 +33,9 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'an ISO 8601 date such as 2026-11-01 or 2026-11-01T12:00:00Z')
+  // A date-time names its zone: without one, new Date() read it in the server process's zone (platform/zoned-time.ts
+  // parseInstant refuses it for the same reason: it could mean any of 24 instants).
+  .refine((s) => DATE_ONLY.test(s) || /(Z|[+-]\d{2}:?\d{2})$/.test(s), 'a date-time needs its zone: Z or an offset such as -05:00')
   // The day must exist (2026-02-30 was read as 2 March) and be no earlier than 1900 (0000-01-01 reached the
   // database and came back as a 400 naming no field): the exports' rule, isCalendarDay.
   .refine((s) => isCalendarDay(s.slice(0, 10)), 'not a real date (YYYY-MM-DD, from 1900)')
@@ -71,8 +74,8 @@ export const listOrdersQuery = z.strictObject({
     .string()
     .regex(/^cus_[A-Za-z0-9]{1,64}$/, 'a customer id such as cus_…')
     .optional(),
-  from: isoDate.optional().describe(`Orders created at or after this date-time.${DAY_NOTE}`),
-  to: isoDate.optional().describe(`Orders created before this date-time; a bare date includes that whole day.${DAY_NOTE}`),
+  from: isoDate.optional().describe(`Orders created at or after this date-time (with its zone: Z or an offset).${DAY_NOTE}`),
+  to: isoDate.optional().describe(`Orders created before this date-time (with its zone); a bare date includes that whole day.${DAY_NOTE}`),
   pageSize: wholeNumberParam({ min: 1, max: ORDER_PAGE_SIZE_MAX, byDefault: 25, tooLarge: `at most ${ORDER_PAGE_SIZE_MAX} orders a page` }),
   cursor: z.string().min(1).max(512).optional(),
   // Numbered pages are gone (a deep page read every order before it): say what replaced them.

@@ -45,6 +45,7 @@ import { typedAmountAction } from './typed-amount.action.js';
 import { lines, moneyInputExample } from '../schemas/form-fields.js';
 import { shopTimeZone } from '../shop-time-zone.js';
 import { orderNumberTyped } from './order-number-term.js';
+import { likeLiteral } from '../../../platform/db/like-text.js';
 import { PROCESSOR_REFUND_OUTCOME, refundMoneyBack, refundRecordedWords } from '../../../modules/refunds/refund-money-back.js';
 import { processorRefundOutcomes } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
 
@@ -218,8 +219,9 @@ export function orderSearch(db: Db) {
   return async (term: string, scope: Record<string, string>): Promise<Record<string, unknown>> => {
     const t = term.replace(/^#/, '').trim();
     const names = [
-      { displayName: { contains: t, mode: 'insensitive' as const } },
-      { username: { contains: t, mode: 'insensitive' as const } },
+      // As typed: "%" or "_" is not a wildcard (platform/db/like-text.ts).
+      { displayName: { contains: likeLiteral(t), mode: 'insensitive' as const } },
+      { username: { contains: likeLiteral(t), mode: 'insensitive' as const } },
       { discordUserId: t },
     ];
     const typed = orderNumberTyped(term);

@@ -31,6 +31,7 @@ import {
   ORDER_STATUS_LABELS,
 } from '../presentation/labels.js';
 import { shopTimeZone } from '../shop-time-zone.js';
+import { likeLiteral } from '../../../platform/db/like-text.js';
 
 const sales = { name: 'Sales', icon: 'ShoppingCart' };
 const catalog = { name: 'Catalog', icon: 'Package' };
@@ -98,8 +99,9 @@ export function customerResourceOptions(): ScopedResourceOptions {
       param: 'name',
       where: (term) => ({
         OR: [
-          { displayName: { contains: term, mode: 'insensitive' } },
-          { username: { contains: term, mode: 'insensitive' } },
+          // As typed: "%" or "_" is not a wildcard (platform/db/like-text.ts).
+          { displayName: { contains: likeLiteral(term), mode: 'insensitive' } },
+          { username: { contains: likeLiteral(term), mode: 'insensitive' } },
           { discordUserId: term },
         ],
       }),

@@ -101,3 +101,11 @@ export function orNullIfNotFound<T>(read: Promise<T>): Promise<T | null> {
     throw err;
   });
 }
+
+/**
+ * A path Express could not percent-decode (%ZZ, or a link cut in the middle of "%E0%A4%A5"): its router raises
+ * a URIError with status 400 before any route runs. The REST API, the invoice page and the panel answer it 400.
+ */
+export function isUndecodablePath(err: unknown): boolean {
+  return err instanceof URIError && (err as { status?: unknown }).status === 400 && /^Failed to decode param/.test(err.message);
+}

@@ -1,5 +1,6 @@
-// The panel's search boxes match the text as typed: the orders list's search (customer name, username) and the
-// Customer list's name search. Prisma sends `contains` as a LIKE pattern without escaping it, so a "%" or "_" typed
+// The panel's search boxes and column filters match the text as typed: the orders list's search (customer name,
+// username), the Customer list's name search, and every text column's filter (a customer's display name, a product's
+// SKU). Prisma sends `contains` as a LIKE pattern without escaping it, so a "%" or "_" typed
 // into the box matched every customer, and the list showed every order (the REST product search had the same fault,
 // fixed with platform/db/like-text.ts likeLiteral).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,5 +42,19 @@ describe('the panel searches for the text as typed', () => {
       expect(customers, term).toContain(percent.id);
       expect(customers, term).not.toContain(plain.id);
     }
+  });
+
+  it('a text column\'s filter takes "%" and "_" as typed: Customers by display name, Products by SKU', async () => {
+    const percent = await f.customer({ tenantId, displayName: '50% Sam', username: 'sam50' });
+    const plain = await f.customer({ tenantId, displayName: 'Sam Plain', username: 'samplain' });
+    const under = await f.product({ tenantId, sku: 'TEE_RED' });
+    const other = await f.product({ tenantId, sku: 'MUG-BLUE' });
+
+    const customers = (await list('Customer', `filters.displayName=${encodeURIComponent('%')}`)).records.map((r) => r.id);
+    expect(customers).toContain(percent.id);
+    expect(customers).not.toContain(plain.id);
+    const products = (await list('Product', `filters.sku=${encodeURIComponent('_')}`)).records.map((r) => r.id);
+    expect(products).toContain(under.id);
+    expect(products).not.toContain(other.id);
   });
 });

@@ -1,6 +1,6 @@
 // A panel URL whose path holds a percent-encoding that does not decode (a "%" typed into a search that the browser sent
 // as it was, a link cut in the middle of "%E0%A4%A5"): Express's router refuses it with a URIError before any route
-// runs. The REST API answers that 400 (surfaces/http/error-handler.ts isUndecodablePath); the panel's error handler
+// runs. The REST API answers that 400 (platform/errors.ts isUndecodablePath); the panel's error handler
 // answered 500 "Something went wrong in the admin panel." and logged it as a panel fault. It now hands it to the app's
 // one error writer, which answers 400 with the same words as for the REST API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

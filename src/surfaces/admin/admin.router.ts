@@ -17,7 +17,7 @@ import { adminSessionMiddleware } from './auth/admin-session.js';
 import { csrfProtection } from './auth/csrf.js';
 import { productionBundlesRouter } from './frontend-bundles.js';
 import { isQueryInputError, isTransientDatabaseFault } from '../../platform/db/db-faults.js';
-import { isAppError } from '../../platform/errors.js';
+import { isAppError, isUndecodablePath } from '../../platform/errors.js';
 import { csrfInPage } from './auth/csrf-page.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { signInAttemptsRoute } from './auth/sign-in-attempts.routes.js';
@@ -611,21 +611,16 @@ function requireAdmin(services: Services): RequestHandler {
 const isBodyRefusal = (err: unknown): boolean => typeof (err as { type?: unknown } | null)?.type === 'string';
 
 /**
- * A path Express's router could not percent-decode ("%" sent as it was, "%E0%A4" cut short): its URIError, raised about
- * the request before any route runs. The app's error writer answers it 400, as for the REST API.
- */
-const isUndecodedPath = (err: unknown): boolean => err instanceof URIError;
-
-/**
  * Errors that escape AdminJS (e.g. a forbidden record lookup): a JSON body for the API, never a stack. A refused
- * body, an undecodable path, an AppError (a domain refusal no action caught: its own status and words, not a 500) and a database outage
+ * body, a path the router could not percent-decode (isUndecodablePath), an AppError (a domain refusal no action caught: its own status and words, not a 500) and a database outage
  * go on to the app's one error writer (surfaces/http/error-handler.ts, mounted after /admin in app.ts), which answers
  * them as it answers the REST API's (the same body, with the request id; 503 with Retry-After for the database).
  * AdminJS's own ForbiddenError and NotFoundError, and a hand-edited list URL, are answered here.
  */
 function adminErrorHandler(services: Services): ErrorRequestHandler {
   return (err, req, res, next) => {
-    if (res.headersSent || isBodyRefusal(err) || isAppError(err) || isTransientDatabaseFault(err) || isUndecodedPath(err)) return next(err);
+    if (res.headersSent || isBodyRefusal(err) || isAppError(err) || isTransientDatabaseFault(err) || isUndecodablePath(err))
+      return next(err);
     const name = (err as Error)?.constructor?.name;
     // Hand-edited list URLs (page=-1, filters.total=abc, ...) reach Prisma or PostgreSQL as bad values.
     if (isQueryInputError(err)) {

@@ -4,7 +4,7 @@
 // - Any client error raised by Express or its parsers (bad gzip, undecodable path such as %ZZ, a charset we
 //   do not read) keeps its 4xx status; only unknown errors are 500.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, isAppError } from '../../platform/errors.js';
+import { AppError, isAppError, isUndecodablePath } from '../../platform/errors.js';
 import { isQueryInputError, isTransientDatabaseFault } from '../../platform/db/db-faults.js';
 
 /** Seconds a caller should wait after a 503 caused by the database. */
@@ -17,14 +17,6 @@ export function requestIdOf(req: { id?: unknown }): string {
 export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json({ error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${req.path}`, requestId: requestIdOf(req) } });
 };
-
-/**
- * A path Express could not percent-decode (%ZZ, or a link cut in the middle of "%E0%A4%A5"): its router raises
- * a URIError with status 400 before any route runs.
- */
-export function isUndecodablePath(err: unknown): boolean {
-  return err instanceof URIError && (err as { status?: unknown }).status === 400 && /^Failed to decode param/.test(err.message);
-}
 
 /** The AppError an error answers as (shared by the REST API and the invoice page). */
 export function toAppError(err: unknown): { appErr: AppError; unexpected: boolean; retryAfter?: number } {

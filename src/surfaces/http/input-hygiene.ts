@@ -32,7 +32,7 @@ export function findUnsafeText(value: unknown, path = '', depth = 0): string | u
 
 /**
  * The path as the router will decode its parameters, or undefined when it does not decode (the router refuses
- * that itself, error-handler.ts isUndecodablePath).
+ * that itself, platform/errors.ts isUndecodablePath).
  */
 function decodedPath(path: string): string | undefined {
   try {

@@ -8,6 +8,7 @@ import type * as AdminJSPrisma from '@adminjs/prisma';
 import { BaseRecord, ForbiddenError, NotFoundError, ValidationError, type Filter } from 'adminjs';
 import { isUniqueViolation, withTransaction, type Db, type Tx } from '../../../platform/db/prisma.js';
 import { dayBound } from '../../../platform/zoned-time.js';
+import { likeLiteral } from '../../../platform/db/like-text.js';
 import { changedFields } from '../../../modules/audit/audit-diff.js';
 import type { AuditService } from '../../../modules/audit/audit.service.js';
 import { panelActorOf, type PanelAdmin } from '../auth/panel-admin.js';
@@ -139,6 +140,17 @@ type Manager = {
   deleteMany(args: unknown): Promise<{ count: number }>;
 };
 
+/**
+ * A text column's filter as typed: the adapter makes it a Prisma `contains`, a LIKE pattern sent unescaped, so a "%" or
+ * "_" listed every row (platform/db/like-text.ts). Enums and ids are matched by equality, where nothing is escaped.
+ */
+function asTyped(f: Filter['filters'][string]): Filter['filters'][string] {
+  const type = f.property?.type();
+  if ((type !== 'string' && type !== 'textarea') || f.property?.availableValues()?.length || typeof f.value !== 'string') return f;
+  if (/^[0-9A-F]{8}-[0-9A-F]{4}-[1-5][0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/i.test(f.value)) return f;
+  return { ...f, value: likeLiteral(f.value) };
+}
+
 export function defineScopedResource(lib: PrismaLib) {
   return class ScopedPrismaResource extends lib.Resource {
     readonly rule: ScopeRule;
@@ -199,7 +211,7 @@ export function defineScopedResource(lib: PrismaLib) {
     /**
      * Filters on known, non-secret properties only (an unknown path would crash the adapter). A date range's ends
      * are the shop's days as the filter sends them (components/date-time.tsx), made instants here; an end that
-     * is no date is left out rather than read as "Invalid Date".
+     * is no date is left out rather than read as "Invalid Date". A text filter matches its text as typed (asTyped).
      */
     private safeFilter(filter: Filter | undefined): Filter | undefined {
       if (!filter) return filter;
@@ -207,7 +219,7 @@ export function defineScopedResource(lib: PrismaLib) {
       const kept = Object.fromEntries(
         Object.entries(filter.filters ?? {})
           .filter(([path, f]) => f.property && !secrets.includes(path.split('.')[0]!))
-          .map(([path, f]) => [path, f.property?.type() === 'datetime' ? { ...f, value: dateRange(f.value) } : f]),
+          .map(([path, f]) => [path, f.property?.type() === 'datetime' ? { ...f, value: dateRange(f.value) } : asTyped(f)]),
       );
       return { ...filter, filters: kept } as Filter;
     }

@@ -7,7 +7,8 @@ import { INVALID_LINK_MESSAGE } from '../../../modules/invoices/invoice-token.js
 import { isAppError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
 import { ProviderRejectedError } from '../../../modules/payments-processor/providers/provider.port.js';
-import { isUndecodablePath, toAppError } from '../error-handler.js';
+import { toAppError } from '../error-handler.js';
+import { isUndecodablePath } from '../../../platform/errors.js';
 import { waitWords } from '../rate-limit.js';
 import { requestOrigin } from '../request-origin.js';
 import { INVOICE_STYLE_HASH, renderInvoiceErrorPage, renderInvoicePage } from './invoice-page.view.js';

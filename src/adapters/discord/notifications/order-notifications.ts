@@ -637,6 +637,12 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       const loaded = await load(tenantId, orderId, 'invoice-link');
       if (!loaded) return;
       const { tenant, order } = loaded;
+      // Paid or cancelled (expired) since the link was sent: not waiting for payment, and an invoice link is only for an
+      // order that is (invoice.service createLink); its page would refuse it.
+      if (order.status !== 'PENDING_PAYMENT') {
+        deps.logger.info({ tenantId, orderId, status: order.status }, 'the order no longer waits for payment; invoice link not sent');
+        return;
+      }
       // What Pay now charges: what is still owed (a part payment already recorded is not asked for again).
       const m = money(order);
       const owed = owedCents(order);

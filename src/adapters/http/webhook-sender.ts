@@ -13,6 +13,16 @@ export const EXCERPT_CHARS = 1000;
 /** Read no more than this of an answer (the excerpt needs far less). */
 const MAX_READ_BYTES = 64 * 1024;
 
+/**
+ * The first EXCERPT_CHARS characters of an answer, as text the attempt's log can hold: a NUL (which PostgreSQL's text
+ * cannot) as U+FFFD, and never half of a surrogate pair where the excerpt ends (which cannot be written). Either made
+ * the attempt's write fail: a delivery the endpoint had taken was neither marked delivered nor logged, and sent again.
+ */
+export function responseExcerpt(answer: Buffer): string {
+  const text = answer.toString('utf8').slice(0, EXCERPT_CHARS).replaceAll('\u0000', '\uFFFD');
+  return /[\uD800-\uDBFF]$/.test(text) ? text.slice(0, -1) : text;
+}
+
 export function createWebhookSender(opts: {
   timeoutMs: number;
   blockPrivate: boolean;
@@ -60,8 +70,7 @@ export function createWebhookSender(opts: {
             size += chunk.length;
             if (size >= MAX_READ_BYTES) res.destroy();
           });
-          const done = () =>
-            finish({ statusCode: res.statusCode, responseExcerpt: Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_CHARS) });
+          const done = () => finish({ statusCode: res.statusCode, responseExcerpt: responseExcerpt(Buffer.concat(chunks)) });
           res.on('end', done);
           res.on('close', done);
           res.on('error', done);

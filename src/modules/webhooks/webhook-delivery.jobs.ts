@@ -196,17 +196,24 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
       const attempt = await withTransaction(db, async (tx) => {
         // Locked, so two runs of this delivery (an automatic retry and a Redeliver) number their attempts apart.
         const [row] = await tx.$queryRaw<
-          { id: string }[]
-        >`SELECT id FROM webhook_deliveries WHERE id = ${d.id} AND "tenantId" = ${tenantId} FOR UPDATE`;
+          { id: string; status: string }[]
+        >`SELECT id, status::text AS status FROM webhook_deliveries WHERE id = ${d.id} AND "tenantId" = ${tenantId} FOR UPDATE`;
         if (!row) return undefined;
+        // Delivered by another run since this one read it (a Redeliver while this attempt waited on the endpoint): this
+        // failure is logged, and the delivery stays delivered (not PENDING again, nor retried and sent again).
+        const deliveredMeanwhile = !ok && row.status === 'SUCCEEDED';
         const updated = await tx.webhookDelivery.update({
           where: { id: d.id },
           data: {
             attempts: { increment: 1 },
-            lastStatusCode: r.statusCode ?? null,
-            lastAttemptAt: now,
-            status: ok ? 'SUCCEEDED' : last ? 'FAILED' : 'PENDING',
-            ...(ok ? { deliveredAt: now } : {}),
+            ...(deliveredMeanwhile
+              ? {}
+              : {
+                  lastStatusCode: r.statusCode ?? null,
+                  lastAttemptAt: now,
+                  status: ok ? 'SUCCEEDED' : last ? 'FAILED' : 'PENDING',
+                  ...(ok ? { deliveredAt: now } : {}),
+                }),
           },
         });
         await tx.webhookAttempt.create({
@@ -221,7 +228,7 @@ export function registerWebhookJobs(bus: EventBus, deps: WebhookJobDeps): void {
           },
         });
         if (gate.send) await recordOutcome(tx, d.endpointId, ok);
-        return updated.attempts;
+        return deliveredMeanwhile ? undefined : updated.attempts;
       });
       if (attempt === undefined || ok) return;
       const why = r.statusCode !== undefined ? `answered ${r.statusCode}` : r.error;

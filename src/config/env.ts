@@ -62,7 +62,13 @@ const envSchema = z
       .string()
       .regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb')
       .default('100kb'),
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /** At most what a Node timer can wait (2^31 - 1 ms): past it, Node fires the timer after 1 ms and every shutdown was cut short. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1, 'at most 2147483647 (about 24.8 days, the longest wait a timer can hold)')
+      .default(10_000),
     /** /readyz answers 503 when the database has not answered within this (a load balancer's probe must not hang). */
     READY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(900),
 

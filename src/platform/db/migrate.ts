@@ -58,6 +58,25 @@ const LOCK_NOT_AVAILABLE = '55P03';
 /** A minute in all for the long transaction ahead of the migration to end. */
 const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15_000, 30_000];
 
+/** The advisory lock one migrating process holds at a time. */
+const MIGRATION_LOCK = 72707369;
+/** How often a process waiting for another's migrations tries the lock again. */
+const MIGRATION_LOCK_POLL_MS = 200;
+
+/**
+ * Takes the migration lock, waiting with one short try after another rather than inside pg_advisory_lock: a session
+ * blocked in that statement holds a snapshot, and CREATE INDEX CONCURRENTLY (a `-- before deploy:` index, built by
+ * the process holding the lock) waits for every older snapshot to end. Instances started at once waited on each other,
+ * and all but the last failed to start with "deadlock detected".
+ */
+async function takeMigrationLock(client: pg.Client): Promise<void> {
+  for (;;) {
+    const { rows } = await client.query<{ won: boolean }>('SELECT pg_try_advisory_lock($1) AS won', [MIGRATION_LOCK]);
+    if (rows[0]?.won) return;
+    await new Promise((resolve) => setTimeout(resolve, MIGRATION_LOCK_POLL_MS));
+  }
+}
+
 /** Applies pending migrations, each in its own transaction, under an advisory lock. Returns the names applied. */
 export async function migrate(databaseUrl: string, dirOrOptions: string | MigrateOptions = {}): Promise<string[]> {
   const options = typeof dirOrOptions === 'string' ? { dir: dirOrOptions } : dirOrOptions;
@@ -69,7 +88,7 @@ export async function migrate(databaseUrl: string, dirOrOptions: string | Migrat
   await client.connect();
   const applied: string[] = [];
   try {
-    await client.query('SELECT pg_advisory_lock(72707369)');
+    await takeMigrationLock(client);
     await client.query(CREATE_TABLE);
     const { rows } = await client.query<{
       migration_name: string;
@@ -110,7 +129,7 @@ export async function migrate(databaseUrl: string, dirOrOptions: string | Migrat
       }
     }
   } finally {
-    await client.query('SELECT pg_advisory_unlock(72707369)').catch(() => undefined);
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await client.end();
   }
   return applied;

@@ -90,43 +90,58 @@ export function createMetrics() {
   });
 
   let readJobs: (() => Promise<JobQueueStats>) | undefined;
-  const jobsWaiting = new Gauge({
-    name: 'ledgerline_jobs_waiting',
-    help: 'Jobs waiting to run (due or scheduled for a retry), by task.',
-    labelNames: ['task'],
-    registers,
-  });
-  const jobsFailed = new Gauge({
-    name: 'ledgerline_jobs_failed',
-    help: 'Jobs that used up their attempts and will not run again unless retried from the panel, by task.',
-    labelNames: ['task'],
-    registers,
-  });
-  const jobsOldest = new Gauge({
-    name: 'ledgerline_jobs_oldest_waiting_age_seconds',
-    help: 'Age of the oldest job still waiting to run, by task.',
-    labelNames: ['task'],
-    registers,
-  });
-  // One query per scrape sets all three job gauges.
-  new Gauge({
-    name: 'ledgerline_jobs_scrape_ok',
-    help: '1 when the job queue could be read at this scrape.',
-    registers,
-    async collect() {
-      if (!readJobs) return;
+  /** The read of the scrape under way: prom-client collects every metric at once, and the four job gauges share it. */
+  let jobsRead: Promise<boolean> | undefined;
+  // One query per scrape sets all the job gauges, each waiting for it in its own collect: written before the read
+  // had set them, they said the previous scrape's queue.
+  const readJobsOnce = (): Promise<boolean> =>
+    (jobsRead ??= (async () => {
       try {
-        const stats = await readJobs();
+        const stats = await readJobs!();
         for (const g of [jobsWaiting, jobsFailed, jobsOldest]) g.reset();
         for (const t of stats.byTask) {
           jobsWaiting.set({ task: t.task }, t.waiting);
           jobsFailed.set({ task: t.task }, t.failed);
           jobsOldest.set({ task: t.task }, t.oldestWaitingSeconds);
         }
-        this.set(1);
+        return true;
       } catch {
-        this.set(0);
+        return false;
+      } finally {
+        jobsRead = undefined;
       }
+    })());
+  async function collectJobs() {
+    if (readJobs) await readJobsOnce();
+  }
+  const jobsWaiting = new Gauge({
+    name: 'ledgerline_jobs_waiting',
+    help: 'Jobs waiting to run (due or scheduled for a retry), by task.',
+    labelNames: ['task'],
+    registers,
+    collect: collectJobs,
+  });
+  const jobsFailed = new Gauge({
+    name: 'ledgerline_jobs_failed',
+    help: 'Jobs that used up their attempts and will not run again unless retried from the panel, by task.',
+    labelNames: ['task'],
+    registers,
+    collect: collectJobs,
+  });
+  const jobsOldest = new Gauge({
+    name: 'ledgerline_jobs_oldest_waiting_age_seconds',
+    help: 'Age of the oldest job still waiting to run, by task.',
+    labelNames: ['task'],
+    registers,
+    collect: collectJobs,
+  });
+  new Gauge({
+    name: 'ledgerline_jobs_scrape_ok',
+    help: '1 when the job queue could be read at this scrape.',
+    registers,
+    async collect() {
+      if (!readJobs) return;
+      this.set((await readJobsOnce()) ? 1 : 0);
     },
   });
 

@@ -254,7 +254,7 @@ export function createContainer(opts: ContainerOptions): Services {
   const metrics = createMetrics();
   metrics.observePool(database.pool);
   const jobAdmin = createJobAdmin(async <T>(text: string, params: unknown[] = []) => (await database.pool.query(text, params)).rows as T[]);
-  metrics.observeJobs(async () => ({ byTask: await jobAdmin.backlog() }));
+  metrics.observeJobs(async () => ({ byTask: await jobAdmin.backlog() }), env.READY_TIMEOUT_MS);
   metrics.observeDiscordRest(discordRest);
   const botToken = watchBotToken(discordRest, (route, at) => {
     // A supervised job worker child (where DMs and roles run by default) has no /readyz: its supervisor says it.

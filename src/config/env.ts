@@ -69,7 +69,7 @@ const envSchema = z
       .positive()
       .max(2 ** 31 - 1, 'at most 2147483647 (about 24.8 days, the longest wait a timer can hold)')
       .default(10_000),
-    /** /readyz answers 503 when the database has not answered within this (a load balancer's probe must not hang). */
+    /** /readyz answers 503 when the database has not answered within this (a load balancer's probe must not hang); /metrics reads the job queue within it. */
     READY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(900),
 
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),

@@ -111,8 +111,20 @@ export function createMetrics() {
         jobsRead = undefined;
       }
     })());
+  /** How long a scrape waits for that read (observeJobs): a database that does not answer must not fail the scrape. */
+  let jobsTimeoutMs = 900;
+  // Past the bound the scrape goes on without it (scrape_ok 0); the read is not started again while it runs.
+  const readJobsBounded = (): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      readJobsOnce(),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), jobsTimeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  };
   async function collectJobs() {
-    if (readJobs) await readJobsOnce();
+    if (readJobs) await readJobsBounded();
   }
   const jobsWaiting = new Gauge({
     name: 'ledgerline_jobs_waiting',
@@ -137,11 +149,11 @@ export function createMetrics() {
   });
   new Gauge({
     name: 'ledgerline_jobs_scrape_ok',
-    help: '1 when the job queue could be read at this scrape.',
+    help: '1 when the job queue could be read at this scrape (within READY_TIMEOUT_MS); 0: the job gauges are from an earlier scrape.',
     registers,
     async collect() {
       if (!readJobs) return;
-      this.set((await readJobsOnce()) ? 1 : 0);
+      this.set((await readJobsBounded()) ? 1 : 0);
     },
   });
 
@@ -172,9 +184,10 @@ export function createMetrics() {
       };
       p.connect = timed as typeof p.connect;
     },
-    /** Reads the job queue at every scrape. */
-    observeJobs(read: () => Promise<JobQueueStats>) {
+    /** Reads the job queue at every scrape, waiting at most `timeoutMs` for it (READY_TIMEOUT_MS, as /readyz's check). */
+    observeJobs(read: () => Promise<JobQueueStats>, timeoutMs = 900) {
       readJobs = read;
+      jobsTimeoutMs = timeoutMs;
     },
     /** 1 once Discord refused the bot's token (a 401): this instance reaches Discord no more until restarted with a valid one. */
     observeBotToken(watch: { refusedAt(): Date | null }) {

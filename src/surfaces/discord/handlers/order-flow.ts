@@ -220,6 +220,6 @@ export async function submitReviewed(
       err.details?.reviewed === false
         ? 'Here is your order with its total. Check it before placing it.'
         : `**Your order changed since you reviewed it:**\n${changes.length ? changes.map((c) => `• ${c}`).join('\n') : '• The review you confirmed is not the latest one.'}`;
-    return reviewStep(quote, ctx.tenant, `${head}\n\n${again}`);
+    return reviewStep(quote, ctx.tenant, head, again);
   }
 }

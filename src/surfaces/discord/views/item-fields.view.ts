@@ -3,7 +3,9 @@
 // field's 1,024 characters cannot hold them, they are split over "Items (1/3)", "Items (2/3)"... within the
 // message's 25 fields per embed and 6,000 characters in all (shared/docs/discord.md). When even that is too
 // little, the last field ends with "and N more items (…)", saying where the rest can be seen: a line is
-// never cut in the middle, and no line is dropped without saying so.
+// never cut in the middle, and no line is dropped without saying so. A caller leaves them at least
+// leastItemFieldsChars; given less, that counting field is shortened to the room, or left out when none is left,
+// since Discord refuses a message past 6,000 characters whole.
 import type { APIEmbedField } from 'discord-api-types/v10';
 import { formatMoney } from '../../../platform/money.js';
 import { clip, embedChars, MESSAGE_EMBED_CHARS_MAX, type MessageData } from '../replies.js';
@@ -58,6 +60,29 @@ function moreLine(hidden: number, shown: number, seeAll: string): string {
   return shown > 0 ? `and ${items} (${seeAll})` : `${items} (${seeAll})`;
 }
 
+/** The one field counting all `count` lines ("24 items (…)"): the least the item fields can be. */
+function countingAll(count: number, seeAll: string): APIEmbedField[] {
+  return named([clip(moreLine(count, 0, seeAll), FIELD_VALUE_MAX)]);
+}
+
+/**
+ * The fewest characters the item fields of `count` lines take (the field counting them all): what a caller leaves
+ * them when it fits its own text first (the review's note).
+ */
+export function leastItemFieldsChars(count: number, seeAll: string): number {
+  if (count === 0) return 'Items'.length + 1;
+  const [only] = countingAll(count, seeAll);
+  return only!.name.length + only!.value.length;
+}
+
+/** The field counting all the lines, shortened to `room`; none when not even a shortened one fits there. */
+function countingAllWithin(count: number, seeAll: string, room: ItemRoom): APIEmbedField[] {
+  const [only] = countingAll(count, seeAll);
+  const valueRoom = room.chars - only!.name.length;
+  if (room.fields < 1 || valueRoom < 1) return [];
+  return [{ ...only!, value: clip(only!.value, valueRoom) }];
+}
+
 /**
  * The item fields for `lines` (already written as text) within `room`; see the file comment. `seeAll` says
  * where every item can be seen, for the rare order too long for one message ("see order #12 in the admin panel").
@@ -69,7 +94,9 @@ export function itemFields(lines: readonly string[], room: ItemRoom, seeAll: str
   // As many leading lines as fit together with the line that counts the rest (fewer lines never need more room).
   let lo = 0;
   let hi = lines.length - 1;
-  let best = named([clip(moreLine(lines.length, 0, seeAll), FIELD_VALUE_MAX)]);
+  // When not even one line fits: the field counting them all, within the room (a message past Discord's 6,000
+  // characters is refused whole, so no field is better than one too long).
+  let best = countingAllWithin(lines.length, seeAll, room);
   while (lo <= hi) {
     const shown = Math.floor((lo + hi) / 2);
     const fields = named(pack([...lines.slice(0, shown), moreLine(lines.length - shown, shown, seeAll)]));

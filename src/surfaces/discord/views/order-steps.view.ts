@@ -4,9 +4,21 @@ import { ButtonStyle, TextInputStyle, type APIEmbed } from 'discord-api-types/v1
 import type { OrderSessionState, PaymentMethod, Product, ShippingType, Tenant } from '../../../generated/prisma/index.js';
 import { formatMoney } from '../../../platform/money.js';
 import { customId } from '../custom-id.js';
-import { button, clip, COLORS, embed, modal, row, select, type MessageData, type Row } from '../replies.js';
+import {
+  button,
+  clip,
+  COLORS,
+  embed,
+  embedChars,
+  MESSAGE_EMBED_CHARS_MAX,
+  modal,
+  row,
+  select,
+  type MessageData,
+  type Row,
+} from '../replies.js';
 import { paymentMethodLabel, paymentInstructionsText } from './payment-methods.view.js';
-import { FIELD_VALUE_MAX, itemFields, itemLineText, withItemFields, type ItemLine } from './item-fields.view.js';
+import { FIELD_VALUE_MAX, itemFields, itemLineText, leastItemFieldsChars, withItemFields, type ItemLine } from './item-fields.view.js';
 import { isProcessorMethod } from '../../../modules/payments-processor/connections/provider-definitions.js';
 import { inStock, MAX_LINE_QUANTITY } from '../../../modules/checkout/index.js';
 import { ADDRESS_MAX_LENGTH } from '../../../modules/customers/address.schema.js';
@@ -448,14 +460,35 @@ export function dmHowToPayText(
 }
 
 /**
- * Step 6: the review summary and the instruction embed. `note`: what the flow says first (what changed, what was
- * done about it): its description, so the item fields are given the room it leaves.
+ * `note` in at most `room` characters: its lines whole in the order given and, when they do not all fit, as many as do
+ * (its first, the heading, always) and a line counting the rest ("and 12 more changes"), as cartSummary does for the
+ * cart; `closing` (what to do now) whole after it. Empty when even that does not fit.
  */
-export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): MessageData {
+export function fittedNote(note: string, room: number, closing?: string): string {
+  const tail = closing ? `\n\n${closing}` : '';
+  const whole = `${note}${tail}`;
+  if (whole.length <= room) return whole;
+  const lines = note.split('\n');
+  for (let shown = lines.length - 1; shown >= 1; shown--) {
+    const text = `${[...lines.slice(0, shown), `and ${countWords(lines.length - shown, 'more change')}`].join('\n')}${tail}`;
+    if (text.length <= room) return text;
+  }
+  return room > 0 ? clip(whole, room) : '';
+}
+
+/** Where the review sends a customer for the lines it has no room to list. */
+const REVIEW_SEE_ALL = 'they are in the totals below';
+
+/**
+ * Step 6: the review summary and the instruction embed. `note`: what the flow says first (what changed, what was
+ * done about it), a line each; `closing`: the sentence after it (what to click now). Both are its description, fitted
+ * (fittedNote) within half a description and the room the rest of the message leaves beside the least item fields, so
+ * the item fields are given the room it leaves and the message stays within Discord's 6,000 characters.
+ */
+export function reviewStep(q: QuoteView, tenant: Tenant, note?: string, closing?: string): MessageData {
   const summary: APIEmbed = embed({
     title: stepTitle('review'),
     color: COLORS.brand,
-    ...(note ? { description: note } : {}),
     fields: [
       { name: 'Totals', value: totalsText(q) },
       ...(q.address ? [{ name: 'Ship to', value: formatAddress(q.address), inline: true }] : []),
@@ -470,8 +503,13 @@ export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): Message
     ].join('\n\n'),
     color: COLORS.muted,
   });
+  const noteRoom = Math.min(
+    DESCRIPTION_MAX / 2,
+    MESSAGE_EMBED_CHARS_MAX - embedChars([summary, instructions]) - leastItemFieldsChars(q.lines.length, REVIEW_SEE_ALL),
+  );
+  const said = note ? fittedNote(note, noteRoom, closing) : closing ? fittedNote(closing, noteRoom) : '';
   const message: MessageData = {
-    embeds: [summary, instructions],
+    embeds: [{ ...summary, ...(said ? { description: said } : {}) }, instructions],
     components: [
       row(
         button(
@@ -484,7 +522,7 @@ export function reviewStep(q: QuoteView, tenant: Tenant, note?: string): Message
     ],
   };
   // Every line the customer confirms, in the order they added them, before the totals.
-  return withItemFields(message, q.lines, q.currency, { seeAll: 'they are in the totals below' });
+  return withItemFields(message, q.lines, q.currency, { seeAll: REVIEW_SEE_ALL });
 }
 
 export interface SubmittedOrderView {

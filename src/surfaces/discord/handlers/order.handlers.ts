@@ -24,8 +24,12 @@ import {
   addressTypedFrom,
   cancelledStep,
   correctedAddressStep,
+  correctionKeptFrom,
+  correctionKeptNote,
   productStep,
   savedAddressShown,
+  type AddressLike,
+  type CorrectionChoice,
   type TypedAddress,
 } from '../views/order-steps.view.js';
 import { submittedMessage } from './order-self-service.handlers.js';
@@ -153,13 +157,19 @@ export function addressFromModal(ctx: HandlerContext): { address: AddressInput; 
 const slowTax = (ctx: HandlerContext) => ctx.tenant.taxjarEnabled;
 
 /**
- * "Use suggested" or "Keep mine": the address taken, then the next screen. A second tap (a double tap is two
- * interactions) finds no suggestion waiting because the first took an address: it shows where the order stands
- * instead of "enter your address again".
+ * "Use suggested" or "Keep mine" (`tapped`): the address taken, then the next screen. A second tap (a double tap is
+ * two interactions) finds no suggestion waiting because the first took an address: it shows where the order stands
+ * instead of "enter your address again", and when the first tap took the other address (a change of mind), says
+ * which one was kept.
  */
-async function afterCorrection(ctx: HandlerContext, take: (tenantId: string, customerId: string) => Promise<SessionView>): Promise<Reply> {
+async function afterCorrection(
+  ctx: HandlerContext,
+  tapped: CorrectionChoice,
+  take: (tenantId: string, customerId: string) => Promise<SessionView>,
+): Promise<Reply> {
   const customer = await ctx.customer();
   let session: SessionView;
+  let note: string | undefined;
   try {
     session = await take(ctx.tenant.id, customer.id);
   } catch (err) {
@@ -167,8 +177,10 @@ async function afterCorrection(ctx: HandlerContext, take: (tenantId: string, cus
     const now = await ctx.services.orderSessions.getActive(ctx.tenant.id, customer.id);
     if (!now?.address) throw err;
     session = now;
+    const kept = correctionKeptFrom(ctx.interaction.message?.embeds, now.address as AddressLike);
+    if (kept && kept !== tapped) note = correctionKeptNote(kept);
   }
-  return flowReply(ctx, await nextScreen(ctx, session));
+  return flowReply(ctx, await nextScreen(ctx, session, note));
 }
 
 /**
@@ -302,11 +314,11 @@ export const orderComponents: ComponentRoutes = {
   },
   'order:address:accept-corrected': {
     kind: 'component',
-    run: (ctx) => afterCorrection(ctx, ctx.services.orderSessions.acceptCorrectedAddress),
+    run: (ctx) => afterCorrection(ctx, 'suggested', ctx.services.orderSessions.acceptCorrectedAddress),
   },
   'order:address:keep-original': {
     kind: 'component',
-    run: (ctx) => afterCorrection(ctx, ctx.services.orderSessions.keepOriginalAddress),
+    run: (ctx) => afterCorrection(ctx, 'original', ctx.services.orderSessions.keepOriginalAddress),
   },
   'order:shipping-type-select': {
     kind: 'component',

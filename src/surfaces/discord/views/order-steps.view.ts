@@ -293,6 +293,31 @@ export function addressTypedFrom(embeds: readonly { fields?: { name: string; val
   return typed;
 }
 
+/** The correction step's two addresses, by the field that shows each (read back by correctionKeptFrom). */
+const CORRECTION_FIELDS = { original: 'You entered', suggested: 'Suggested' } as const;
+export type CorrectionChoice = keyof typeof CORRECTION_FIELDS;
+
+/**
+ * Which of a correctedAddressStep message's two addresses `address` is, read back from its fields; undefined when it
+ * is neither, or both read the same.
+ */
+export function correctionKeptFrom(
+  embeds: readonly { fields?: { name: string; value: string }[] }[] | undefined,
+  address: AddressLike,
+): CorrectionChoice | undefined {
+  const fields = embeds?.[0]?.fields ?? [];
+  const shown = formatAddress(address);
+  const matching = (Object.keys(CORRECTION_FIELDS) as CorrectionChoice[]).filter(
+    (k) => fields.find((f) => f.name === CORRECTION_FIELDS[k])?.value === shown,
+  );
+  return matching.length === 1 ? matching[0] : undefined;
+}
+
+/** What the flow says when a tap on the correction step found the other address already taken: which one was kept. */
+export function correctionKeptNote(kept: CorrectionChoice): string {
+  return `${kept === 'suggested' ? 'The suggested address' : 'The address you entered'} was already chosen, so your order ships to it.`;
+}
+
 /** Step 3b: the validator suggests a correction. */
 export function correctedAddressStep(original: AddressLike, suggested: AddressLike): MessageData {
   return {
@@ -302,8 +327,8 @@ export function correctedAddressStep(original: AddressLike, suggested: AddressLi
         description: 'The address checker suggests a correction. Which one should we ship to?',
         color: COLORS.warn,
         fields: [
-          { name: 'You entered', value: formatAddress(original), inline: true },
-          { name: 'Suggested', value: formatAddress(suggested), inline: true },
+          { name: CORRECTION_FIELDS.original, value: formatAddress(original), inline: true },
+          { name: CORRECTION_FIELDS.suggested, value: formatAddress(suggested), inline: true },
         ],
       }),
     ],

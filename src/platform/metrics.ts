@@ -97,7 +97,8 @@ export function createMetrics() {
   const readJobsOnce = (): Promise<boolean> =>
     (jobsRead ??= (async () => {
       try {
-        const stats = await readJobs!();
+        // Called in a then: a read that throws before it returns its promise must not clear jobsRead before it is set.
+        const stats = await Promise.resolve().then(() => readJobs!());
         for (const g of [jobsWaiting, jobsFailed, jobsOldest]) g.reset();
         for (const t of stats.byTask) {
           jobsWaiting.set({ task: t.task }, t.waiting);

@@ -2,6 +2,11 @@
 // two ids), through signed requests: the first tap takes the address and shows the shipping step; the second found
 // no suggestion waiting and answered "There is no suggested address to accept: enter your address again.", telling
 // the customer to type again an address that was taken. It now shows where the order stands (the same next screen).
+//
+// And a change of mind: "Use suggested" then "Keep mine" (or the other way round). The second tap also finds no
+// suggestion waiting, and the next screen said nothing of the second choice being refused: the customer believed
+// their own address (or the suggested one) was taken. The screen now says which address was kept; a second tap of
+// the same button says nothing more.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTaxjar } from '../../src/dev/fake-taxjar.js';
 import type { RecordedCall } from '../../src/dev/fake-discord-api.js';
@@ -73,5 +78,34 @@ describe.each([
     expect(textOf(second)).toContain(line1);
     const session = await db.orderSession.findFirstOrThrow({ where: { tenantId: s.tenant.id, activeSlot: 1 }, include: { address: true } });
     expect(session.address?.line1).toBe(line1);
+  });
+});
+
+describe.each([
+  ['order:address:accept-corrected', 'order:address:keep-original', '1 ELM STREET', 'The suggested address was already chosen'],
+  ['order:address:keep-original', 'order:address:accept-corrected', '1 Elm St', 'The address you entered was already chosen'],
+])('%s, then %s', (firstButton, secondButton, line1, said) => {
+  it('says which address was kept', async () => {
+    const s = await atCorrection();
+    const first = await interact(h, componentInteraction(s.as, firstButton, { message: s.message }));
+    expect(textOf(first)).toContain('How should we ship it?');
+    expect(textOf(first)).not.toContain('already chosen');
+    const second = await interact(h, componentInteraction(s.as, secondButton, { message: s.message }));
+    expect(second.type).toBe(7);
+    expect(textOf(second)).toContain(said);
+    expect(textOf(second)).toContain('How should we ship it?');
+    expect(textOf(second)).toContain(line1);
+    const session = await db.orderSession.findFirstOrThrow({ where: { tenantId: s.tenant.id, activeSlot: 1 }, include: { address: true } });
+    expect(session.address?.line1).toBe(line1);
+  });
+});
+
+describe('the same button tapped twice', () => {
+  it('says nothing of a choice already made', async () => {
+    const s = await atCorrection();
+    await interact(h, componentInteraction(s.as, 'order:address:keep-original', { message: s.message }));
+    const second = await interact(h, componentInteraction(s.as, 'order:address:keep-original', { message: s.message }));
+    expect(textOf(second)).toContain('How should we ship it?');
+    expect(textOf(second)).not.toContain('already chosen');
   });
 });

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { adminCtx } from '../helpers/actors.js';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { commandInteraction, interact, member, textOf, useHarness } from './harness.js';
+import { commandInteraction, interact, textOf, useHarness } from './harness.js';
+import { paidShopOrder } from './flows.js';
 
 const h = useHarness();
 const f = factories();
@@ -19,17 +20,8 @@ const SLOW_MS = 20_000;
 
 describe('/refund whose handling is slow', () => {
   it('still refuses a refund made after the command was sent', { timeout: 120_000 }, async () => {
-    const s = await f.shop();
-    const order = await f.order({
-      tenantId: s.tenant.id,
-      customerId: s.customer.id,
-      guildId: s.guild.id,
-      status: 'PAID',
-      paymentStatus: 'paid',
-      lines: [{ productId: s.products[0]!.id, name: 'Ledgerline Tee', quantity: 2, unitPriceCents: 2500 }],
-    });
-    const asAdmin = { guildId: s.guild.id, user: member({ roles: [s.tenant.adminRoleIds[0]!] }) };
-    const { key } = await h.t.services.apiKeys.create(adminCtx(s.tenant.id), 'Till', 'READ_WRITE');
+    const { tenant, order, asAdmin } = await paidShopOrder(f);
+    const { key } = await h.t.services.apiKeys.create(adminCtx(tenant.id), 'Till', 'READ_WRITE');
 
     // The admin's /refund reaches a service that is slow to find the order; meanwhile another admin refunds $10.00
     // through the API, just after the command was sent.

@@ -487,7 +487,7 @@ export function dmHowToPayText(
 /**
  * `note` in at most `room` characters: its lines whole in the order given and, when they do not all fit, as many as do
  * (its first, the heading, always) and a line counting the rest ("and 12 more changes"), as cartSummary does for the
- * cart; `closing` (what to do now) whole after it. Empty when even that does not fit.
+ * cart; `closing` (what to do now) whole after it, behind a heading cut short if need be. Empty when no room is left.
  */
 export function fittedNote(note: string, room: number, closing?: string): string {
   const tail = closing ? `\n\n${closing}` : '';
@@ -498,6 +498,8 @@ export function fittedNote(note: string, room: number, closing?: string): string
     const text = `${[...lines.slice(0, shown), `and ${countWords(lines.length - shown, 'more change')}`].join('\n')}${tail}`;
     if (text.length <= room) return text;
   }
+  // Not even the heading whole with the count: the heading cut short, the closing still whole when it fits.
+  if (tail && room > tail.length + 1) return `${clip(lines[0] ?? '', room - tail.length)}${tail}`;
   return room > 0 ? clip(whole, room) : '';
 }
 

@@ -142,12 +142,12 @@ type Manager = {
 
 /**
  * A text column's filter as typed: the adapter makes it a Prisma `contains`, a LIKE pattern sent unescaped, so a "%" or
- * "_" listed every row (platform/db/like-text.ts). Enums and ids are matched by equality, where nothing is escaped.
+ * "_" listed every row (platform/db/like-text.ts). Enums are matched by equality, and so is a UUID, which holds nothing
+ * escaped.
  */
 function asTyped(f: Filter['filters'][string]): Filter['filters'][string] {
   const type = f.property?.type();
   if ((type !== 'string' && type !== 'textarea') || f.property?.availableValues()?.length || typeof f.value !== 'string') return f;
-  if (/^[0-9A-F]{8}-[0-9A-F]{4}-[1-5][0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/i.test(f.value)) return f;
   return { ...f, value: likeLiteral(f.value) };
 }
 

@@ -218,10 +218,11 @@ const SEARCH_CUSTOMER_LIMIT = 200;
 export function orderSearch(db: Db) {
   return async (term: string, scope: Record<string, string>): Promise<Record<string, unknown>> => {
     const t = term.replace(/^#/, '').trim();
+    // As typed: "%" or "_" is not a wildcard (platform/db/like-text.ts).
+    const asTyped = likeLiteral(t);
     const names = [
-      // As typed: "%" or "_" is not a wildcard (platform/db/like-text.ts).
-      { displayName: { contains: likeLiteral(t), mode: 'insensitive' as const } },
-      { username: { contains: likeLiteral(t), mode: 'insensitive' as const } },
+      { displayName: { contains: asTyped, mode: 'insensitive' as const } },
+      { username: { contains: asTyped, mode: 'insensitive' as const } },
       { discordUserId: t },
     ];
     const typed = orderNumberTyped(term);

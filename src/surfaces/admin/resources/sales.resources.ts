@@ -97,14 +97,17 @@ export function customerResourceOptions(): ScopedResourceOptions {
     present: (values, row) => ({ ...values, name: customerLabel(row as Parameters<typeof customerLabel>[0]) }),
     textSearch: {
       param: 'name',
-      where: (term) => ({
-        OR: [
-          // As typed: "%" or "_" is not a wildcard (platform/db/like-text.ts).
-          { displayName: { contains: likeLiteral(term), mode: 'insensitive' } },
-          { username: { contains: likeLiteral(term), mode: 'insensitive' } },
-          { discordUserId: term },
-        ],
-      }),
+      where: (term) => {
+        // As typed: "%" or "_" is not a wildcard (platform/db/like-text.ts).
+        const asTyped = likeLiteral(term);
+        return {
+          OR: [
+            { displayName: { contains: asTyped, mode: 'insensitive' } },
+            { username: { contains: asTyped, mode: 'insensitive' } },
+            { discordUserId: term },
+          ],
+        };
+      },
     },
     sortAliases: { name: 'displayName' },
   };

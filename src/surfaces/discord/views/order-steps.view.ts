@@ -160,13 +160,28 @@ const DESCRIPTION_MAX = 4096;
 export function cartSummary(lines: CartLine[], currency: string, room = DESCRIPTION_MAX): string {
   const all = lines.map((l) => `• ${l.quantity} × ${l.name} — ${formatMoney(l.quantity * l.unitPriceCents, currency)}`);
   if (all.length === 0) return '(empty)';
-  for (let shown = all.length; shown >= 0; shown--) {
-    const hidden = all.length - shown;
-    const rest = shown ? `and ${countWords(hidden, 'more item')}` : countWords(hidden, 'item');
-    const text = [...all.slice(0, shown), ...(hidden ? [rest] : [])].join('\n');
+  const rest = (hidden: number, shown: number) => (shown ? `and ${countWords(hidden, 'more item')}` : countWords(hidden, 'item'));
+  return linesWithin(all, room, 0, rest) ?? clip(countWords(all.length, 'item'), room);
+}
+
+/**
+ * `lines` whole in `room` characters (with `after` behind them): all of them, else the most that fit, at least `least`,
+ * and a line counting the rest (`rest(hidden, shown)`); undefined when not even `least` fit. The one rule of a list cut
+ * to Discord's room: the address step's cart (cartSummary) and the review's note (fittedNote).
+ */
+function linesWithin(
+  lines: readonly string[],
+  room: number,
+  least: number,
+  rest: (hidden: number, shown: number) => string,
+  after = '',
+): string | undefined {
+  for (let shown = lines.length; shown >= least; shown--) {
+    const hidden = lines.length - shown;
+    const text = `${[...lines.slice(0, shown), ...(hidden ? [rest(hidden, shown)] : [])].join('\n')}${after}`;
     if (text.length <= room) return text;
   }
-  return clip(countWords(all.length, 'item'), room);
+  return undefined;
 }
 
 /**
@@ -492,12 +507,9 @@ export function dmHowToPayText(
 export function fittedNote(note: string, room: number, closing?: string): string {
   const tail = closing ? `\n\n${closing}` : '';
   const whole = `${note}${tail}`;
-  if (whole.length <= room) return whole;
   const lines = note.split('\n');
-  for (let shown = lines.length - 1; shown >= 1; shown--) {
-    const text = `${[...lines.slice(0, shown), `and ${countWords(lines.length - shown, 'more change')}`].join('\n')}${tail}`;
-    if (text.length <= room) return text;
-  }
+  const fitted = linesWithin(lines, room, 1, (hidden) => `and ${countWords(hidden, 'more change')}`, tail);
+  if (fitted !== undefined) return fitted;
   // Not even the heading whole with the count: the heading cut short, the closing still whole when it fits.
   if (tail && room > tail.length + 1) return `${clip(lines[0] ?? '', room - tail.length)}${tail}`;
   return room > 0 ? clip(whole, room) : '';

@@ -16,7 +16,7 @@ import {
   useHarness,
   type Reply,
 } from './harness.js';
-import { messageEmbedChars, type Embed } from './embed-limits.js';
+import { embedsOf, messageEmbedChars } from './embed-limits.js';
 
 const f = factories();
 const db = testDb();
@@ -37,7 +37,6 @@ interface Button {
   disabled?: boolean;
 }
 
-const embedsOf = (res: Reply) => (res.data?.embeds ?? []) as Embed[];
 const buttonsOf = (res: Reply) => (res.data?.components ?? []).flatMap((r) => r.components) as Button[];
 
 /** Walks /catalog with its Next button, checking each page against Discord's limits; the products' names in order. */

@@ -34,3 +34,6 @@ export function expectEmbedsWithinLimits(embeds: readonly Embed[]): void {
   }
   expect(messageEmbedChars(embeds)).toBeLessThanOrEqual(6000);
 }
+
+/** The embeds of an answer (an interaction's reply or a webhook edit's body). */
+export const embedsOf = (res: { data?: { embeds?: unknown } }): Embed[] => (res.data?.embeds ?? []) as Embed[];

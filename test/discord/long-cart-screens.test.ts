@@ -16,13 +16,12 @@ import {
   useHarness,
   type Reply,
 } from './harness.js';
-import { expectEmbedsWithinLimits, type Embed } from './embed-limits.js';
+import { embedsOf, expectEmbedsWithinLimits } from './embed-limits.js';
 
 const f = factories();
 const db = testDb();
 const h = useHarness();
 
-const embedsOf = (res: Reply) => (res.data?.embeds ?? []) as Embed[];
 /** Discord's limits on a message's embeds (shared/docs/discord.md). */
 const expectWithinLimits = (res: Reply) => expectEmbedsWithinLimits(embedsOf(res));
 

@@ -7,23 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import {
-  commandInteraction,
-  componentInteraction,
-  interact,
-  member,
-  messageOf,
-  modalInteraction,
-  useHarness,
-  type Reply,
-} from './harness.js';
-import { expectEmbedsWithinLimits, type Embed } from './embed-limits.js';
+import { commandInteraction, componentInteraction, interact, member, messageOf, modalInteraction, useHarness } from './harness.js';
+import { embedsOf, expectEmbedsWithinLimits } from './embed-limits.js';
 
 const f = factories();
 const db = testDb();
 const h = useHarness();
-
-const embedsOf = (res: Reply) => (res.data?.embeds ?? []) as Embed[];
 
 /** Long Venmo instructions over several lines (1,600 characters: the panel now takes 1,000, the column any length). */
 const LONG_INSTRUCTIONS = Array.from({ length: 16 }, (_, i) => `Step ${i}: ${'x'.repeat(89)}`).join('\n');

@@ -88,10 +88,11 @@ export interface OrderSessionService {
    */
   paymentChoices(tenantId: string, customerId: string): Promise<PaymentMethod[]>;
   /**
-   * Ends the active session (no-op when there is none). Without one, `placedOrderId` names the order the
-   * customer's session submitted within the session TTL, if any (a Cancel pressed after Confirm placed it).
+   * Ends the active session (no-op when there is none). Without one, the customer's last session, when it ended
+   * within the session TTL, says what the Cancel was pressed on: `alreadyCancelled` when it was cancelled (a second
+   * tap), `placedOrderId` naming its order when it was submitted (a Cancel pressed after Confirm placed it).
    */
-  cancel(tenantId: string, customerId: string): Promise<{ cancelled: boolean; placedOrderId?: string }>;
+  cancel(tenantId: string, customerId: string): Promise<{ cancelled: boolean; alreadyCancelled?: boolean; placedOrderId?: string }>;
   /**
    * What submit would charge now: catalog prices, best discount, shipping, tax (TAX_SERVICE_UNAVAILABLE
    * when the tenant's tax provider cannot answer), total. Needs items (SESSION_EMPTY) and an address.

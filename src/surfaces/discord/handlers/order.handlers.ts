@@ -364,7 +364,7 @@ export const orderComponents: ComponentRoutes = {
     kind: 'component',
     async run(ctx) {
       const customer = await ctx.customer();
-      const { cancelled, placedOrderId } = await ctx.services.orderSessions.cancel(ctx.tenant.id, customer.id);
+      const { cancelled, alreadyCancelled, placedOrderId } = await ctx.services.orderSessions.cancel(ctx.tenant.id, customer.id);
       if (placedOrderId) {
         // Confirm already placed it: "nothing to cancel" would replace the order's message (its payment reference,
         // its own Cancel order) and tell them nothing was ordered. The order again, and how to cancel it.
@@ -380,7 +380,8 @@ export const orderComponents: ComponentRoutes = {
           first ? { ...message, embeds: [{ ...first, description: `${note}\n\n${first.description ?? ''}` }, ...rest] } : message,
         );
       }
-      return flowReply(ctx, cancelledStep(cancelled));
+      // A second tap (a double tap, a message not updated yet) answers as the first did: the session is cancelled.
+      return flowReply(ctx, cancelledStep(cancelled || alreadyCancelled === true));
     },
   },
 };

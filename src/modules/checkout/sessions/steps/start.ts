@@ -5,7 +5,6 @@ import { AppError } from '../../../../platform/errors.js';
 import { expireSession, loadActiveSession, loadSessionById, toSessionView, type SessionView } from '../session-store.js';
 import type { OrderSessionService } from '../order-session.api.js';
 import { type StepContext } from '../step-runner.js';
-import { recentSubmittedSessionSql } from '../../submit/submit.sql.js';
 
 export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 'start' | 'getActive' | 'cancel'> {
   const { sql, clock } = ctx;
@@ -96,11 +95,18 @@ export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 's
         UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'CANCELLED', "updatedAt" = clock_timestamp()
         WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1`);
       if (done > 0) return { cancelled: true };
-      // Nothing in progress: a Cancel pressed on the review after Confirm placed it (a double click, a client
-      // whose message was not updated yet). The order it placed is named, so the caller does not say "nothing".
-      const [recent] = await sql.query<{ orderId: string }>(Prisma.sql`
-        SELECT o.id AS "orderId" FROM orders o WHERE o."tenantId" = ${tenantId} AND o."sessionId" = (${recentSubmittedSessionSql(tenantId, customerId, clock.withinTtlSince(clock.now()))})`);
-      return { cancelled: false, ...(recent ? { placedOrderId: recent.orderId } : {}) };
+      // Nothing in progress. The customer's session that ended last, within one TTL, says what the Cancel was
+      // pressed on: one cancelled (a double tap, or a client whose message was not updated yet) is answered as
+      // the first tap was; one submitted (Cancel pressed on the review after Confirm placed it) names its order,
+      // so the caller does not say "nothing"; one that ran out, or none, had nothing to cancel.
+      const [last] = await sql.query<{ endReason: string | null; orderId: string | null }>(Prisma.sql`
+        SELECT s."endReason", o.id AS "orderId"
+        FROM order_sessions s LEFT JOIN orders o ON o."tenantId" = s."tenantId" AND o."sessionId" = s.id
+        WHERE s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" IS NULL
+          AND s."updatedAt" >= ${clock.withinTtlSince(clock.now())}
+        ORDER BY s."createdAt" DESC LIMIT 1`);
+      if (last?.endReason === 'CANCELLED') return { cancelled: false, alreadyCancelled: true };
+      return { cancelled: false, ...(last?.orderId ? { placedOrderId: last.orderId } : {}) };
     },
   };
 }

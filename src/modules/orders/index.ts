@@ -8,6 +8,7 @@ export { lockOrder, orderLabel } from './order-lock.js';
 export * from './order-transitions.js';
 export { ORDER_ITEMS_ORDER_BY, ORDER_ITEMS_SQL_ORDER, orderDetailInclude, type OrderDetail } from './order-detail.js';
 export type { OrderQueryService } from './order-query.service.js';
+export { orderNumberTyped } from './order-number-typed.js';
 export { readOrderDetail, requireOrderDetail } from './order-detail.sql.js';
 export { createOrderService, type OrderService, type PlacedOrder, type SubmitOrder } from './order.service.js';
 export type { OrderTotals } from './order-totals.js';

@@ -8,6 +8,7 @@ import { parseInput } from '../../platform/validate.js';
 import type { SqlRunner } from '../../platform/db/sql.js';
 import type { OrderDetail } from './order-detail.js';
 import { requireOrderDetail } from './order-detail.sql.js';
+import { orderNumberTyped } from './order-number-typed.js';
 
 /** page is 0-based (Discord's orders:page:<n> is 0-indexed); pageSize 1..100. */
 const pageSchema = z.object({
@@ -19,7 +20,7 @@ export interface OrderQueryService {
   /** NOT_FOUND unless the order is the tenant's. */
   get(tenantId: string, orderId: string): Promise<OrderDetail>;
   /**
-   * "ord_…" id, the order number ("1001" or "#1001"), or its payment reference ("K7QX2M"). NOT_FOUND otherwise.
+   * "ord_…" id, the order number ("1001", "#1001" or "# 1001": order-number-typed.ts), or its payment reference ("K7QX2M"). NOT_FOUND otherwise.
    * `paymentReference: false` takes the id or the number only (the REST API's `{id}`: a number that is no order's
    * is a 404, never another order whose payment reference has the same six characters).
    */
@@ -55,9 +56,9 @@ export function createOrderQueryService(deps: { db: Db; sql?: SqlRunner }): Orde
     async findByRef(tenantId, ref, opts = {}) {
       const r = String(ref ?? '').trim();
       let order: Order | null = null;
+      const number = orderNumberTyped(r);
       if (/^ord_[A-Za-z0-9]{1,64}$/.test(r)) order = await db.order.findFirst({ where: { id: r, tenantId } });
-      else if (/^#?\d{1,9}$/.test(r))
-        order = await db.order.findUnique({ where: { tenantId_number: { tenantId, number: Number(r.replace('#', '')) } } });
+      else if (number !== null) order = await db.order.findUnique({ where: { tenantId_number: { tenantId, number } } });
       // A payment reference as customers write it in a payment note (any case); all digits is a number first.
       if (!order && opts.paymentReference !== false && /^[A-Za-z0-9]{6}$/.test(r))
         order = await db.order.findUnique({ where: { tenantId_paymentReference: { tenantId, paymentReference: r.toUpperCase() } } });

@@ -27,7 +27,7 @@ import { buttonAction } from './button-action.js';
 import { moneyColumns, moneyProperty } from './money-columns.js';
 import { enumProperty } from './enum-columns.js';
 import { CHECKOUT_STATE_LABELS } from '../presentation/labels.js';
-import { orderNumberTyped } from './order-number-term.js';
+import { orderNumberTyped } from '../../../modules/orders/index.js';
 
 export const DELETED_ORDER_PAYMENTS = 'DeletedOrderCheckout';
 

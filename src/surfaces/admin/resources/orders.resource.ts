@@ -12,7 +12,7 @@ import { currencyDecimals, formatMoney, parseMoneyInput } from '../../../platfor
 import { formatDate, formatDateTime } from '../../../platform/time-format.js';
 import { CARRIER_CODES, CARRIERS } from '../../../modules/shipping/carriers.js';
 import { parseInput } from '../../../platform/validate.js';
-import { editableOrderStatuses, editableShippingStatuses } from '../../../modules/orders/index.js';
+import { editableOrderStatuses, editableShippingStatuses, orderNumberTyped } from '../../../modules/orders/index.js';
 import { moneyReturnFor } from '../../../modules/payments-processor/processor-refund.task.js';
 import { panelAdminOf, tenantContextOf } from '../auth/panel-admin.js';
 import { SHOWN_PARAM, type ScopedPrismaResource } from '../adapter/scoped-resource.js';
@@ -44,7 +44,6 @@ import { moneyProperty } from './money-columns.js';
 import { typedAmountAction } from './typed-amount.action.js';
 import { lines, moneyInputExample } from '../schemas/form-fields.js';
 import { shopTimeZone } from '../shop-time-zone.js';
-import { orderNumberTyped } from './order-number-term.js';
 import { likeLiteral } from '../../../platform/db/like-text.js';
 import { PROCESSOR_REFUND_OUTCOME, refundMoneyBack, refundRecordedWords } from '../../../modules/refunds/refund-money-back.js';
 import { processorRefundOutcomes } from '../../../modules/payments-processor/processor-refund-outcome.query.js';

@@ -235,6 +235,21 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     deps.logger.info({ tenantId, orderId, notification }, 'the order was deleted since the event; nothing sent about it');
     return null;
   };
+  /**
+   * `load` for a DM that asks the customer to pay (the order received, the invoice link): null, logged, once the order no
+   * longer waits for payment when its job runs. Paid or cancelled (by the customer, the shop, the pay window) since it
+   * was queued, the receipt or the cancellation tells the customer, and "please pay" would contradict it (an invoice
+   * link's page would refuse the order too: invoice.service createLink).
+   */
+  const loadWhileUnpaid: CustomerDms['load'] = async (tenantId, orderId, notification) => {
+    const loaded = await load(tenantId, orderId, notification);
+    if (!loaded || loaded.order.status === 'PENDING_PAYMENT') return loaded;
+    deps.logger.info(
+      { tenantId, orderId, notification, status: loaded.order.status },
+      'the order no longer waits for payment; nothing sent',
+    );
+    return null;
+  };
 
   /**
    * Sends at most once per `key` where we can tell (delivery-log.ts): skipped (undefined) when recorded as
@@ -634,15 +649,10 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.invoiceLinkSent, 'discord-notify', {
     schema: invoiceLinkSentPayload,
     async run({ tenantId, orderId, url, sendId }) {
-      const loaded = await load(tenantId, orderId, 'invoice-link');
+      // Paid or cancelled (expired) since the link was sent: not sent (loadWhileUnpaid).
+      const loaded = await loadWhileUnpaid(tenantId, orderId, 'invoice-link');
       if (!loaded) return;
       const { tenant, order } = loaded;
-      // Paid or cancelled (expired) since the link was sent: not waiting for payment, and an invoice link is only for an
-      // order that is (invoice.service createLink); its page would refuse it.
-      if (order.status !== 'PENDING_PAYMENT') {
-        deps.logger.info({ tenantId, orderId, status: order.status }, 'the order no longer waits for payment; invoice link not sent');
-        return;
-      }
       // What Pay now charges: what is still owed (a part payment already recorded is not asked for again).
       const m = money(order);
       const owed = owedCents(order);
@@ -668,7 +678,8 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
   bus.subscribe(EVENTS.orderCreated, 'discord-notify', {
     schema: orderCreatedPayload,
     async run({ tenantId, orderId }) {
-      const loaded = await load(tenantId, orderId, 'order-created');
+      // Cancelled or paid before this job ran (a backlog, Discord down and the job retried): not sent (loadWhileUnpaid).
+      const loaded = await loadWhileUnpaid(tenantId, orderId, 'order-created');
       if (!loaded) return;
       const { tenant, order } = loaded;
       const payUrl = deps.invoices ? await payLinkFor(deps.invoices, tenantId, order) : null;

@@ -1,11 +1,13 @@
-// Maps an error to the ephemeral message the user sees. AppErrors carry a human message from the service;
+// Maps an error to the ephemeral message the user sees (on an /order flow message whose session is over: that
+// message, replaced). AppErrors carry a human message from the service;
 // a few codes get a hint about what to do next. Anything else is logged with the request id and answered
 // generically (never a 500: Discord would show "This interaction failed").
 import { InteractionType, type APIInteraction } from 'discord-api-types/v10';
 import { isAppError, type ErrorCode } from '../../platform/errors.js';
 import { isTransientDatabaseFault } from '../../platform/db/db-faults.js';
 import type { Logger } from '../../platform/logger.js';
-import { COLORS, ephemeral, type MessageData } from './replies.js';
+import { COLORS, ephemeral, update, type MessageData } from './replies.js';
+import { isFlowMessage } from './flow-message.js';
 
 /** Hints that name no command: true wherever the error is met. */
 const HINTS: Partial<Record<ErrorCode, string>> = {
@@ -122,8 +124,19 @@ export function errorMessage(err: unknown, requestId: string, log: Logger, inter
   };
 }
 
+/**
+ * The error as a new ephemeral message, except on a message of the /order flow when the error says its session is over
+ * (expired, cancelled, none): then it replaces that message (type 7, as the flow's answers do), so its stale menus are
+ * not left to press again. An error while the session is open leaves the flow's screen as it was, to choose again.
+ */
 export function errorReply(err: unknown, requestId: string, log: Logger, interaction?: APIInteraction) {
-  return ephemeral(errorMessage(err, requestId, log, interaction));
+  const message = errorMessage(err, requestId, log, interaction);
+  return endsFlowMessage(err, interaction) ? update(message) : ephemeral(message);
+}
+
+function endsFlowMessage(err: unknown, interaction: APIInteraction | undefined): boolean {
+  if (!interaction || !isAppError(err) || typeof err.details?.session !== 'string') return false;
+  return flowOf(interaction) === 'order' && isFlowMessage(interaction);
 }
 
 function titleFor(code: ErrorCode): string {

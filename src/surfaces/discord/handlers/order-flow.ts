@@ -1,6 +1,5 @@
 // Shared pieces of the rich /order flow: which screen comes next for a session, and whether to update the
 // flow's message in place or post a new ephemeral one.
-import { ComponentType, InteractionType, type APIInteraction } from 'discord-api-types/v10';
 import { AppError, isAppError } from '../../../platform/errors.js';
 import { memberMayBuy } from '../../../modules/catalog/role-gate.js';
 import { visibleTo } from '../../../modules/catalog/catalog.service.js';
@@ -8,6 +7,7 @@ import { inStock, outOfStockError } from '../../../modules/checkout/index.js';
 import type { Product } from '../../../generated/prisma/index.js';
 import type { HandlerContext, Reply } from '../context.js';
 import { clip, ephemeral, update, type MessageData } from '../replies.js';
+import { isFlowMessage } from '../flow-message.js';
 import {
   addressStep,
   correctedAddressStep,
@@ -45,17 +45,6 @@ export async function quantityModalFor(ctx: HandlerContext, productId: string) {
     ctx.services.orderSessions.lineQuantityForMember(ctx.tenant.id, ctx.user.id, productId),
   ]);
   return quantityModal(product, inOrder);
-}
-
-/** True when the interaction comes from one of the flow's own messages (its components use order:…). */
-export function isFlowMessage(interaction: APIInteraction): boolean {
-  if (interaction.type !== InteractionType.MessageComponent && interaction.type !== InteractionType.ModalSubmit) return false;
-  const rows = (interaction.message?.components ?? []) as { components?: { type: number; custom_id?: string }[] }[];
-  return rows.some((r) =>
-    r.components?.some(
-      (c) => (c.type === ComponentType.Button || c.type === ComponentType.StringSelect) && c.custom_id?.startsWith('order:'),
-    ),
-  );
 }
 
 /** Updates the flow message in place when the interaction came from it; otherwise a new ephemeral message. */

@@ -78,6 +78,22 @@ describe('the "order received" DM of an order settled before its job ran', () =>
     expect(dms.filter((d) => d.includes(`receipt for order #${order.number}`))).toHaveLength(1);
   });
 
+  it('asks only for what is still owed once part of it was recorded', async () => {
+    const { s, admin, order } = await placedOrder();
+    const part = 100;
+    await interact(h, commandInteraction(admin, 'payment-confirm', { orderid: String(order.number), amount: part }));
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).amountReceivedCents).toBe(part);
+
+    const dms = await customerDmsAfterJobs(s.customer.discordUserId);
+    const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+    const received = dms.filter((d) => d.includes(`order #${order.number} received`));
+    expect(received).toHaveLength(1);
+    // Before: "Please pay **$total**", the part already recorded asked for again.
+    expect(received[0]).toContain(
+      `Please pay **${usd(order.totalCents - part)}** of ${usd(order.totalCents)} (${usd(part)} already received)`,
+    );
+  });
+
   it('is sent while the order still waits for payment', async () => {
     const { s, order } = await placedOrder();
     const dms = await customerDmsAfterJobs(s.customer.discordUserId);

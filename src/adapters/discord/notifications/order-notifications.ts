@@ -653,13 +653,7 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
       const loaded = await loadWhileUnpaid(tenantId, orderId, 'invoice-link');
       if (!loaded) return;
       const { tenant, order } = loaded;
-      // What Pay now charges: what is still owed (a part payment already recorded is not asked for again).
-      const m = money(order);
-      const owed = owedCents(order);
-      const amount =
-        order.amountReceivedCents > 0 && owed < order.totalCents
-          ? `**${m(owed)}** of ${m(order.totalCents)} (${m(order.amountReceivedCents)} already received)`
-          : `**${m(order.totalCents)}**`;
+      const amount = amountToPayText(order);
       const message: MessageData = {
         embeds: [
           embed({
@@ -1001,6 +995,19 @@ function unappliedAlert(alert: PaymentUnappliedPayload, order: OrderDetail | nul
  * invoice page for a processor-backed method (`payNow`: the DM carries the button), the payment reference in
  * the note for a manual one.
  */
+/**
+ * What a DM that asks to pay names (the order received, the invoice link): what is still owed, so a part payment
+ * recorded before the DM's job ran is not asked for again ("**$6.00** of $10.00 ($4.00 already received)"), the
+ * total when nothing was received. Pay now charges the same (invoice.service).
+ */
+function amountToPayText(o: OrderDetail): string {
+  const m = money(o);
+  const owed = owedCents(o);
+  return o.amountReceivedCents > 0 && owed < o.totalCents
+    ? `**${m(owed)}** of ${m(o.totalCents)} (${m(o.amountReceivedCents)} already received)`
+    : `**${m(o.totalCents)}**`;
+}
+
 function createdDm(tenant: Tenant, o: OrderDetail, payNow: boolean): MessageData {
   const howToPay = dmHowToPayText(tenant, o, payNow);
   return withOrderItems(o, {
@@ -1010,9 +1017,9 @@ function createdDm(tenant: Tenant, o: OrderDetail, payNow: boolean): MessageData
         color: COLORS.brand,
         // The deadline "Order submitted" gave too: that answer is only the customer's to see for a while, this DM stays.
         description: [
-          `Please pay **${money(o)(o.totalCents)}** for order **#${o.number}**.`,
+          `Please pay ${amountToPayText(o)} for order **#${o.number}**.`,
           ...howToPay,
-          ...(o.status === 'PENDING_PAYMENT' && o.paymentDueAt ? [payByLine(o.paymentDueAt)] : []),
+          ...(o.paymentDueAt ? [payByLine(o.paymentDueAt)] : []),
         ].join('\n\n'),
         fields: [{ name: 'Totals', value: totalsText(o) }],
       }),

@@ -3,15 +3,13 @@
 // the order outgrew, reconciles open checkouts whose webhook never came, and refunds money that arrived but
 // could not pay the order. Every state change goes through checkout-ledger.ts (one write path).
 import type { DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
-import { withTransaction, type Tx } from '../../../platform/db/prisma.js';
+import { withTransaction } from '../../../platform/db/prisma.js';
 import { databaseNow } from '../../../platform/db/database-now.js';
 import { AppError } from '../../../platform/errors.js';
-import { formatMoney } from '../../../platform/money.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
 import { lockOrder, owedCents } from '../../orders/index.js';
-import { systemActor, type TenantContext } from '../../shared/actor.js';
+import { systemActor } from '../../shared/actor.js';
 import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload } from '../../shared/events.js';
-import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
 import type { ConnectionService, LoadedConnection } from '../connections/connection.service.js';
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
 import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
@@ -28,12 +26,14 @@ import { abandonedIds, earlierPress, landingOf, type CreateMaxMs } from './doubl
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
 import { isUncharged, NEVER_CREATED_STATUS, stillOpenAt, unchargedOpenedBefore } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
-import { announceLateMoneyFlagged, keptLateMoneyCause } from './late-money-notice.js';
+import { keptLateMoneyCause } from './late-money-notice.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
 import { announceCheckoutLeft, announceCheckoutState } from './order-checkout-now.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
 import { applyPayoutEvent } from './refund-claims.js';
-import { failureReportedByProvider, PROVIDER_REFUND_AUDIT, recordRefundFailedLater, refundFailedError } from './refund-failed-later.js';
+import { failureReportedByProvider, PROVIDER_REFUND_AUDIT, refundFailedError } from './refund-failed-later.js';
+import { providerRefundFailed } from './provider-refund-failed.js';
+import { flagUnapplied, flagUnappliedRefundFailed } from './unapplied-flagged.js';
 
 /** Closed before any charge answered; a payment made for one is still bound to it (and refunded by the ledger). */
 const CLOSED_UNCHARGED_STATES = ['VOIDED', 'EXPIRED'] as const;
@@ -119,77 +119,6 @@ export interface CheckoutService {
 export function createCheckoutService(deps: AfterSaleDeps & { connections: ConnectionService }): CheckoutService {
   const { db, clock, connections, logger } = deps;
   const createMaxMs: CreateMaxMs = (provider) => connections.adapterFor(provider).createCheckoutMaxMs;
-
-  /**
-   * Money that could not pay the order and that the provider did not return (refused, or failed later):
-   * the checkout is FLAGGED, the order's audit trail says so and the shop's admins are told to return it by hand.
-   */
-  async function flagUnapplied(tx: Tx, c: PaymentCheckout, ctx: TenantContext, error: string): Promise<void> {
-    const amountCents = c.paidAmountCents ?? 0;
-    await tx.paymentCheckout.update({ where: { id: c.id }, data: { unappliedAction: 'FLAGGED' } });
-    await deps.audit.record(tx, ctx, {
-      action: UNAPPLIED_AUDIT.flagged,
-      entityType: 'Order',
-      entityId: c.orderId,
-      after: {
-        checkoutId: c.id,
-        amountCents,
-        error,
-        action: `The provider did not refund ${formatMoney(amountCents, c.currency)}: return it to the customer another way.`,
-      },
-    });
-    const alert: PaymentUnappliedPayload = {
-      tenantId: c.tenantId,
-      orderId: c.orderId,
-      checkoutId: c.id,
-      amountCents,
-      currency: c.currency,
-      reason: c.unappliedReason ?? '',
-      action: 'FLAGGED',
-      error,
-    };
-    await deps.bus.emit(tx, EVENTS.paymentUnapplied, alert, { jobKey: `unapplied-flagged:${c.id}` });
-    // The customer who paid is told the shop will return it (they may have been told it comes back by itself).
-    const order = await tx.order.findUniqueOrThrow({ where: { id: c.orderId } });
-    await announceLateMoneyFlagged(tx, deps.bus, {
-      tenantId: c.tenantId,
-      orderId: c.orderId,
-      checkoutId: c.id,
-      customerId: order.customerId,
-      orderNumber: order.number,
-      method: c.method,
-      amountCents,
-      currency: c.currency.trim(),
-      cause: await keptLateMoneyCause(tx, order, c),
-    });
-  }
-
-  /**
-   * A refund of a checkout's unapplied money (refundUnapplied) that the provider took and then failed: FLAGGED
-   * once the refund is recorded as sent and its provider refund id is this one. Under the order's row lock (the
-   * caller's), the checkout re-read: a second FAILED event, or the job and the webhook both finding the other,
-   * flags it once.
-   */
-  async function flagUnappliedRefundFailed(
-    tx: Tx,
-    checkoutId: string,
-    ctx: TenantContext,
-    providerRefundId: string,
-    error: string,
-  ): Promise<void> {
-    const c = await tx.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } });
-    if (c.unappliedAction !== 'REFUND_SENT') return;
-    const ours = await tx.auditLog.count({
-      where: {
-        tenantId: c.tenantId,
-        entityType: 'Order',
-        entityId: c.orderId,
-        action: UNAPPLIED_AUDIT.refunded,
-        after: { path: ['providerRefundId'], equals: providerRefundId },
-      },
-    });
-    if (ours > 0) await flagUnapplied(tx, c, ctx, error);
-  }
 
   /** Capture when the provider needs it (PayPal APPROVED) and the money can still pay the order; else read it. */
   async function settle(loaded: LoadedConnection, checkout: PaymentCheckout, state: ProviderCheckoutState): Promise<ProviderCheckoutState> {
@@ -770,31 +699,12 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           if (event.refund!.state === 'FAILED' && !event.refund!.reversal) {
             // A refund the provider took and later failed (Square refund.updated FAILED): the money did not go
             // back. When our record of it is not there yet, the job finds this event when it records it.
-            const error = refundFailedError(provider, event.refund!.providerRefundId, event.type);
-            const sent = await tx.auditLog.findFirst({
-              where: {
-                tenantId: checkout.tenantId,
-                entityType: 'Order',
-                entityId: checkout.orderId,
-                action: PROCESSOR_REFUND_AUDIT.sent,
-                after: { path: ['providerRefundId'], equals: event.refund!.providerRefundId },
-              },
+            await providerRefundFailed(tx, deps, ctx, checkout, {
+              providerRefundId: event.refund!.providerRefundId,
+              amountCents: event.refund!.amountCents,
+              currency: order.currency,
+              source: event.type,
             });
-            const refundId = (sent?.after as { refundId?: string } | null)?.refundId;
-            if (refundId) {
-              await recordRefundFailedLater(tx, deps, ctx, {
-                tenantId: checkout.tenantId,
-                orderId: checkout.orderId,
-                refundId,
-                providerRefundId: event.refund!.providerRefundId,
-                amountCents: event.refund!.amountCents ?? 0,
-                currency: order.currency,
-                error,
-              });
-            } else {
-              // Or the refund of money that could not pay the order (refundUnapplied): flagged for an admin instead.
-              await flagUnappliedRefundFailed(tx, checkout.id, ctx, event.refund!.providerRefundId, error);
-            }
           }
           if (event.refund!.state === 'COMPLETED' && !event.refund!.reversal) {
             // Refunded in the provider's dashboard: recorded as a refund of the order, and the admins are told.
@@ -1021,14 +931,14 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           const failed = await failureReportedByProvider(tx, c, refund.providerRefundId);
           if (failed) {
             const error = refundFailedError(c.provider, refund.providerRefundId, failed.type);
-            await flagUnappliedRefundFailed(tx, c.id, ctx, refund.providerRefundId, error);
+            await flagUnappliedRefundFailed(tx, deps, c.id, ctx, refund.providerRefundId, error);
           }
         });
       } catch (err) {
         const permanent = err instanceof ProviderRejectedError;
         if (!permanent && job.attempt < job.maxAttempts) throw err;
         const error = err instanceof Error ? err.message : String(err);
-        await withTransaction(db, (tx) => flagUnapplied(tx, c, ctx, error));
+        await withTransaction(db, (tx) => flagUnapplied(tx, deps, c, ctx, error));
         if (!permanent) throw err;
       }
     },

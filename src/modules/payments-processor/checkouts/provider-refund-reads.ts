@@ -6,7 +6,9 @@
 // each; a provider that fails or is slow costs the refund at most its timeout, and is logged, not raised: the
 // refund goes on as before, and the refund job still takes "already fully refunded" as returned. The refund
 // sweep (refund-sweep.ts) reads recently paid checkouts through the same learnCheckout, for orders nobody
-// refunds again.
+// refunds again. A FAILED refund is read too: one of ours that the provider took and failed later, its webhook
+// lost, is recorded as not returned as the webhook would have (provider-refund-failed.ts); before, only COMPLETED
+// ones were, and such a refund stayed "sent through the payment processor" with nobody told.
 import type { PaymentCheckout } from '../../../generated/prisma/index.js';
 import { withTransaction } from '../../../platform/db/prisma.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
@@ -15,6 +17,7 @@ import { systemActor, type TenantContext } from '../../shared/actor.js';
 import type { ConnectionService } from '../connections/connection.service.js';
 import type { ProviderRefundRecord } from '../providers/provider.port.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
+import { providerRefundFailed } from './provider-refund-failed.js';
 // The audit entry a provider refund's webhook writes; a read that finds one has nothing to add.
 import { PROVIDER_REFUND_AUDIT } from './refund-failed-later.js';
 
@@ -60,25 +63,27 @@ export function createProviderRefundReader(deps: AfterSaleDeps & { connections: 
     }
     let learnt = 0;
     for (const refund of refunds) {
-      if (refund.state !== 'COMPLETED' || refund.paymentReference !== checkout.paymentReference) continue;
+      // COMPLETED: perhaps made in the dashboard; FAILED: perhaps one of ours that the provider took and failed later.
+      if (refund.state === 'PENDING' || refund.paymentReference !== checkout.paymentReference) continue;
       const done = await withTransaction(db, async (tx) => {
         // The order's row first, as the webhook takes it: a webhook of the same refund runs wholly before or after.
-        await lockOrder(tx, checkout.tenantId, checkout.orderId);
+        const order = await lockOrder(tx, checkout.tenantId, checkout.orderId);
         const seen = await tx.auditLog.count({
           where: {
             tenantId: checkout.tenantId,
             entityType: 'Order',
             entityId: checkout.orderId,
             action: PROVIDER_REFUND_AUDIT,
-            // A COMPLETED one: Square's refund.created (PENDING) may have come and its refund.updated been lost.
+            // In this state: Square's refund.created (PENDING) may have come and its refund.updated been lost.
             AND: [
               { after: { path: ['providerRefundId'], equals: refund.providerRefundId } },
-              { after: { path: ['state'], equals: 'COMPLETED' } },
+              { after: { path: ['state'], equals: refund.state } },
             ],
           },
         });
         if (seen > 0) return false;
         const readCtx = { tenantId: checkout.tenantId, actor: { ...systemActor, label: `${checkout.provider} refunds read` } };
+        const type = 'read from the provider (no webhook received)';
         await deps.audit.record(tx, readCtx, {
           action: PROVIDER_REFUND_AUDIT,
           entityType: 'Order',
@@ -88,9 +93,17 @@ export function createProviderRefundReader(deps: AfterSaleDeps & { connections: 
             providerRefundId: refund.providerRefundId,
             state: refund.state,
             amountCents: refund.amountCents,
-            type: 'read from the provider (no webhook received)',
+            type,
           },
         });
+        if (refund.state === 'FAILED') {
+          // Its FAILED webhook lost: a refund of ours recorded as sent that never returned the money.
+          return providerRefundFailed(tx, deps, readCtx, checkout, {
+            ...refund,
+            currency: order.currency,
+            source: 'its refunds read: webhook lost',
+          });
+        }
         const outcome = await handleRefundMadeAtProvider(tx, deps, readCtx, checkout, refund);
         return outcome === 'recorded' || outcome === 'announced';
       });

@@ -7,9 +7,9 @@
 // lock, then outside-refund.ts), so a webhook, a preview and a sweep of the same refund record it once.
 //
 // Which checkouts, for how long and how often (docs/decisions/processor-refunds.md, "The refund sweep"):
-// - PAID, PayPal or Square, bound to a payment, the order not wholly REFUNDED (unless the checkout holds money
-//   the order could not use that is still to be returned: FLAGGED), at least an hour old (the webhook
-//   normally arrives within seconds; a read before it changes nothing either way).
+// - PAID, PayPal or Square, bound to a payment, at least an hour old (the webhook normally arrives within seconds;
+//   a read before it changes nothing either way). The order refunded in full too: a refund of ours the provider
+//   took and failed later, its webhook lost, is learnt here (provider-refund-reads.ts reads FAILED refunds).
 // - Inside the provider's refund window, counted from the checkout's creation: PayPal refunds a capture up to
 //   180 days after it, and a PayPal order can be captured up to 29 days after it was made; Square refunds a
 //   payment up to one year after it, and a Square payment is made within a day of its checkout.
@@ -79,10 +79,10 @@ export function dueRefundReadsSql(now: Date, limit: number): Prisma.Sql {
   const t = sqlUtcNow(now);
   const inWindow = (provider: string, days: number) =>
     Prisma.sql`c.provider = ${provider}::"PaymentProvider" AND c."createdAt" > ${t} - make_interval(days => ${days}::int)`;
-  // Bound to a payment, and the order not wholly refunded unless the checkout holds money still to be returned.
-  const readable = Prisma.sql`c."paymentReference" IS NOT NULL AND (o.status <> 'REFUNDED' OR c."unappliedAction" = 'FLAGGED')`;
-  const from = Prisma.sql`SELECT c.id, c."refundCheckedAt", c."createdAt" FROM payment_checkouts c
-    JOIN orders o ON o.id = c."orderId" AND o."tenantId" = c."tenantId"`;
+  // Bound to a payment. An order refunded in full is read too: a refund of ours that the provider fails later, its
+  // webhook lost, is learnt only here.
+  const readable = Prisma.sql`c."paymentReference" IS NOT NULL`;
+  const from = Prisma.sql`SELECT c.id, c."refundCheckedAt", c."createdAt" FROM payment_checkouts c`;
   // Ordered as the index is (refundCheckedAt is null in all of them): read in index order and stopped at the
   // limit. Ordered by createdAt alone, the planner took (state, createdAt) and filtered a year of paid checkouts
   // when most had been read (it cannot know that the never-read ones are mostly BTCPay's).

@@ -257,6 +257,10 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
         const r = parseInput(refundSchema, event.resource, 'PayPal refund');
         out.refund = { ...fromRefund(r), reversal: event.event_type === 'PAYMENT.CAPTURE.REVERSED' };
       }
+      // A body saying the money is still on its way may be PayPal's retry of a delivery that failed, sent after the
+      // capture moved on (DENIED, COMPLETED): applied as sent, it took a failed checkout back to "on its way". The
+      // order is read as it is now. Final states (COMPLETED, DENIED) are final: taken as sent.
+      if (out.checkout?.state === 'PENDING') out.checkout = await readOrder(conn, out.checkout.providerCheckoutId);
       return out;
     },
 

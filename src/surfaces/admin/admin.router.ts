@@ -59,7 +59,7 @@ import { exportsRoute } from './pages/exports.route.js';
 import { pageAccess, type PageAccess } from './pages/page-access.js';
 import { isPlatformAdmin, isTenantMember, samePanelAdmin } from './auth/panel-admin.js';
 import { DATE_TIME_FORMAT } from '../../platform/time-format.js';
-import { ASSETS_PATH, isPublicAsset } from './panel-requests.js';
+import { ASSETS_PATH, isApiRequest, isPublicAsset } from './panel-requests.js';
 import { FAVICON_PATH } from '../../platform/favicon.js';
 import { settingsFieldWords } from './presentation/settings-words.js';
 import { withStorableFormText } from './resources/storable-form-text.js';
@@ -585,7 +585,7 @@ function requireAdmin(services: Services): RequestHandler {
       const user = sessionAdmin ? await services.db.adminUser.findUnique({ where: { id: sessionAdmin.id } }) : null;
       if (!user || (user.role !== 'PLATFORM_ADMIN' && !user.tenantId)) {
         if (sessionAdmin) await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
-        if (req.path.startsWith('/api/')) {
+        if (isApiRequest(req)) {
           res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'Sign in to the admin panel first.' } });
           return;
         }

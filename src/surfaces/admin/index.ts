@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { Services } from './services.js';
+import { isApiRequest } from './panel-requests.js';
 
 // Process-wide (module instances can be re-evaluated, e.g. per test file): register the hook once.
 const HOOK_FLAG = Symbol.for('ledgerline.admin.prismaClientAliasHook');
@@ -84,7 +85,7 @@ async function productionBundleWritten(services: Services, since: number): Promi
 function unavailable(req: Request, res: Response): void {
   const message = 'The admin panel could not be loaded. Try again in a moment.';
   res.status(503).set({ 'Retry-After': '5', 'Cache-Control': 'no-store' });
-  if (req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json') {
+  if (isApiRequest(req) || req.accepts(['html', 'json']) === 'json') {
     res.json({ error: { code: 'UNAVAILABLE', message } });
     return;
   }

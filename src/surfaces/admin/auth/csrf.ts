@@ -5,9 +5,11 @@
 // 2. Synchronizer token: a random per-session token, delivered in a JS-readable cookie and sent back by the
 //    panel in the X-CSRF-Token header (admin-csrf.js adds it to AdminJS's XHR/fetch calls and as a _csrf
 //    field to the login form). The server compares it with the copy in the session, never with the cookie.
-// /admin/api GET calls are checked too: AdminJS routes GET and POST of an action to the same handler.
+// /admin/api GET calls are checked too (the path in any case: Express routes /admin/API/ to the same handlers):
+// AdminJS routes GET and POST of an action to the same handler.
 import type { Request, RequestHandler, Response } from 'express';
 import { randomToken, safeEqual } from '../../../platform/crypto.js';
+import { isApiRequest } from '../panel-requests.js';
 
 export const CSRF_COOKIE = 'ledgerline_admin_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -64,7 +66,8 @@ export function csrfRefusal(res: Response, message: string): void {
 /** Guards every request after login (the login form checks its own token, see login.routes.ts). */
 export function csrfProtection(opts: { publicBaseUrl?: string }): RequestHandler {
   return (req, res, next) => {
-    const isApi = req.path.startsWith('/api/');
+    // In any case (isApiRequest): /admin/API/... runs the same actions.
+    const isApi = isApiRequest(req);
     if (SAFE_METHODS.has(req.method) && !isApi) return next();
     const origin = req.get('origin');
     // Same-origin GETs may come without Origin; an Origin that is present must be ours.

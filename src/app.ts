@@ -19,6 +19,7 @@ import { providerWebhooksRoutes } from './surfaces/http/provider-webhooks.routes
 import { apiRouter } from './surfaces/http/api/api.router.js';
 import { apiDocsRoutes } from './surfaces/http/api/openapi/api-docs.routes.js';
 import { lazyAdminRouter } from './surfaces/admin/index.js';
+import { panelPathCase } from './surfaces/admin/panel-path-case.js';
 import { httpMetrics, metricsRoutes, timedInteractions } from './surfaces/http/metrics.routes.js';
 
 /**
@@ -90,6 +91,8 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
   // request, not here: it costs ~210 MB of RSS that a Discord-only process never needs.
   // The panel parses its own bodies; its query strings are checked here (NUL bytes, lone surrogates).
   if (surfaces.admin) {
+    // Only under /admin as written (panel-path-case.ts): its cookies' path is matched case-sensitively.
+    app.use('/admin', panelPathCase);
     app.use('/admin/api/resources/:resourceId/actions/list', adminListParams);
     app.use('/admin', rejectUnsafeText, lazyAdminRouter(services));
   }

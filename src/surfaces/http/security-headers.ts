@@ -43,7 +43,10 @@ const adminPanel = helmet({
   },
 });
 
-const NO_STORE = /^\/(api|healthz|readyz|invoice)(\/|$)/;
+// Case-insensitive, as Express routes (`/API/orders` is the REST API, `/ADMIN/login` the panel): a path chosen by
+// its case would send an API answer without no-store, or the panel under the policy that stops its scripts.
+const NO_STORE = /^\/(api|healthz|readyz|invoice)(\/|$)/i;
+const ADMIN = /^\/admin(\/|$)/i;
 
 /**
  * The headers `strict` sets, as a flat [name, value, ...] list for res.writeHead, for the Discord endpoint:
@@ -68,6 +71,6 @@ export const strictHeaderList: readonly string[] = (() => {
 
 export const securityHeaders: RequestHandler = (req, res, next) => {
   if (NO_STORE.test(req.path)) res.set('Cache-Control', 'no-store');
-  if (req.path === '/admin' || req.path.startsWith('/admin/')) return adminPanel(req, res, next);
+  if (ADMIN.test(req.path)) return adminPanel(req, res, next);
   return strict(req, res, next);
 };

@@ -74,11 +74,15 @@ function typedWindow(v: unknown): { text: string; unit: Unit } {
   return { text: s, unit: 'minutes' };
 }
 
-/** The number typed, in the other unit (2 hours -> 120 minutes), or the text as it is when it is no number. */
+/**
+ * The number typed, in the other unit (2 hours -> 120 minutes), or the text as it is when it is no number. A decimal
+ * comma ("1,5") is read as the server reads it; the result is rounded to 3 decimals, so 8.2 hours shows as 492
+ * minutes, not floating point's 491.99999999999994.
+ */
 function convert(text: string, to: Unit): string {
-  const n = Number(text.trim());
+  const n = Number(text.trim().replace(/^(\d+),(\d{1,2})$/, '$1.$2'));
   if (text.trim() === '' || !Number.isFinite(n)) return text;
-  return String(to === 'minutes' ? n * 60 : Math.round((n / 60) * 1000) / 1000);
+  return String(Math.round((to === 'minutes' ? n * 60 : n / 60) * 1000) / 1000);
 }
 
 const methodsOf = (property: EditPropertyProps['property']): Method[] =>

@@ -46,13 +46,20 @@ const instructions = z.preprocess(
 /**
  * A pay window as typed: minutes ("90", or the stored number sent back), or hours ("2 hours", "1.5 hours": the
  * form's hours unit). Made minutes here; the bounds are the module's (payWindowOverrides). Empty: the default.
+ * A comma followed by one or two digits is a decimal comma ("1,5 hours", what a European phone's decimal keypad
+ * types), as in an amount (platform/money.ts parseMoneyInput). Worked on the digits, never in floating point:
+ * 4.1 x 60 is 245.99999999999997 there, and "4.1 hours" was refused as no whole number of minutes.
  */
 function typedMinutes(v: unknown): unknown {
   if (typeof v !== 'string') return v;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(hours?)?\s*$/i.exec(v);
+  const m = /^\s*(\d{1,6})(?:\.(\d{1,6})|,(\d{1,2}))?\s*(hours?)?\s*$/i.exec(v);
   if (!m) return v;
-  const minutes = Number(m[1]) * (m[2] ? 60 : 1);
-  return Number.isInteger(minutes) ? minutes : v;
+  const [, whole = '', point, comma, hours] = m;
+  const decimals = point ?? comma ?? '';
+  const scale = 10 ** decimals.length;
+  // The minutes times `scale`, a whole number: exact for every input the pattern takes.
+  const scaled = (Number(whole) * scale + Number(decimals || '0')) * (hours ? 60 : 1);
+  return scaled % scale === 0 ? scaled / scale : v;
 }
 
 const payWindows = z.preprocess(

@@ -15,6 +15,18 @@ export const DATE_FORMAT: Readonly<Intl.DateTimeFormatOptions> = { year: 'numeri
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * True for a time zone name a shop may be given: one the runtime knows that is a tz database region name
+ * ("Europe/Berlin", "America/New_York", "Etc/GMT+5") or UTC / GMT. Not an abbreviation ("IST", "BST", "PST", "AST"),
+ * though the runtime takes some: ICU reads "IST" as India and "BST" as Bangladesh, while PostgreSQL (the exports'
+ * and the tax report's days, `AT TIME ZONE`) reads them as Israel and British Summer Time, and "PST" as UTC-8 all
+ * year where ICU follows Los Angeles' daylight saving: the panel and the reports would count different days.
+ * A name stored before this rule still formats (isValidTimeZone).
+ */
+export function isShopTimeZone(name: string): boolean {
+  return (name.includes('/') || /^(UTC|GMT)$/i.test(name)) && isValidTimeZone(name);
+}
+
 /** True for a time zone name the runtime knows ("Europe/Berlin", "UTC"). */
 export function isValidTimeZone(name: string): boolean {
   try {

@@ -43,13 +43,22 @@ export const keysLowPayload = z.object({
 });
 export type KeysLowPayload = z.infer<typeof keysLowPayload>;
 
+/**
+ * A line's first CSV field, trimmed: up to the first comma, or, when it opens with a quote, up to its closing quote
+ * (a comma inside is part of it, `""` is one quote), as a spreadsheet writes a key holding a comma ("AB,CD-1"). An
+ * opening quote that never closes is kept as typed.
+ */
+function firstCsvField(line: string): string {
+  const m = /^\s*"((?:[^"]|"")*)"\s*(?:,|$)/.exec(line);
+  return m ? m[1]!.replace(/""/g, '"').trim() : line.split(',')[0]!.trim();
+}
+
 /** Keys from an upload: one per line, or CSV (the first column, quotes removed); blanks, a header and repeats dropped. */
 export function parseKeyUpload(text: string): string[] {
   const keys: string[] = [];
   const seen = new Set<string>();
   for (const [i, line] of text.split(/\r?\n/).entries()) {
-    let first = line.split(',')[0]!.trim();
-    if (first.startsWith('"') && first.endsWith('"') && first.length >= 2) first = first.slice(1, -1).replace(/""/g, '"').trim();
+    const first = firstCsvField(line);
     if (!first || (i === 0 && /^(key|keys|code|licen[cs]e( key)?)$/i.test(first))) continue;
     if (first.length > MAX_KEY_LENGTH)
       throw new AppError('VALIDATION_FAILED', `Line ${i + 1}: a key is at most ${MAX_KEY_LENGTH} characters.`);

@@ -96,7 +96,16 @@ function formatterFor(locale: string, code: string): Intl.NumberFormat | null {
   let formatter = formatters.get(key);
   if (formatter === undefined) {
     try {
-      formatter = new Intl.NumberFormat(locale, { style: 'currency', currency: code });
+      // The decimals amounts are kept and typed in (currencyDecimals), not the runtime's: CLDR prints the Pakistani
+      // rupee, the rupiah, the Colombian peso, the CFA francs ... without decimals, so a price saved at 24.50 read
+      // "PKR 25" everywhere while 24.50 was charged.
+      const digits = currencyDecimals(code);
+      formatter = new Intl.NumberFormat(locale, {
+        style: 'currency',
+        currency: code,
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      });
     } catch {
       formatter = null; // unknown currency or locale: remembered, so the fallback is cheap too
     }

@@ -1,5 +1,5 @@
 // The one logger (pino). What never reaches a log line: credentials (REDACT_PATHS), bearer links and
-// tokens inside strings (invoice links, Discord interaction/webhook tokens: scrubText), customers'
+// tokens inside strings (invoice links, Discord interaction/webhook tokens, URL passwords: scrubText), customers'
 // addresses and names (also inside the bodies outside services were sent: requestBody); and no error may flood the log (a Prisma error carries its whole query: ~69 KB): every string
 // in a logged error is cut to a bounded size.
 import { pino, stdSerializers, type Bindings, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
@@ -70,13 +70,25 @@ const SCRUBS: Array<[RegExp, string]> = [
   [/(\/webhooks\/\d+\/)[^/?#\s"']+/g, '$1[redacted]'],
   // /interactions/<id>/<token>/callback.
   [/(\/interactions\/\d+\/)[^/?#\s"']+/g, '$1[redacted]'],
-  // Connection strings with a password.
-  [/(postgres(?:ql)?:\/\/[^:/\s]+:)[^@\s]+@/g, '$1***@'],
+  // A password in a URL's query (pg reads `?password=`, `&sslpassword=`): to the next parameter or fragment.
+  [/(password=)[^&#\r\n]*/gi, '$1***'],
 ];
 
-/** `text` without bearer tokens embedded in it (invoice links, Discord webhook/interaction URLs, DB passwords). */
+// A URL's userinfo as WHATWG (and pg, which parses with `new URL`) reads it: after `scheme://`, up to the LAST '@'
+// before the authority ends ('/', '?', '#'), so a password may hold '@', ':' or a space. Its password is what
+// follows the first ':'. (Until 2026-12-07 the password ended at its first '@': `postgres://u:p@ss@host` logged
+// `ss@host`.) An '@' later in the same run (`... a@b` with no '/' between) widens what is hidden: too much, never
+// too little. The scheme is bounded so a long dotted string cannot make the search quadratic.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^/?#]*)@/gi;
+
+function hideUrlPassword(_match: string, scheme: string, userinfo: string): string {
+  const colon = userinfo.indexOf(':');
+  return colon < 0 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:***@`;
+}
+
+/** `text` without bearer tokens embedded in it (invoice links, Discord webhook/interaction URLs, URL passwords). */
 export function scrubText(text: string): string {
-  let out = text;
+  let out = text.replace(URL_USERINFO, hideUrlPassword);
   for (const [re, to] of SCRUBS) out = out.replace(re, to);
   return out;
 }

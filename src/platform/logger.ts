@@ -1,13 +1,14 @@
 // The one logger (pino). What never reaches a log line: credentials (REDACT_PATHS), bearer links and
 // tokens inside strings (invoice links, Discord interaction/webhook tokens, URL passwords: scrubText), customers'
-// addresses and names (also inside the bodies outside services were sent: requestBody); and no error may flood the log (a Prisma error carries its whole query: ~69 KB): every string
-// in a logged error is cut to a bounded size.
+// addresses and names (also inside the bodies outside services were sent: requestBody), email addresses; and no
+// error may flood the log (a Prisma error carries its whole query: ~69 KB): every string in a logged error is cut
+// to a bounded size.
 import { pino, stdSerializers, type Bindings, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { createRequire } from 'node:module';
 
 export type { Logger };
 
-/** Paths whose values never reach a log line: tokens, keys, passwords, signatures, cookies, addresses. */
+/** Paths whose values never reach a log line: tokens, keys, passwords, signatures, cookies, names, addresses, emails. */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -46,6 +47,8 @@ export const REDACT_PATHS = [
   '*.displayName',
   '*.username',
   '*.global_name',
+  // Email addresses: an admin's (a failed sign-in is logged with the email typed), any other person's.
+  '*.email',
   'password',
   'token',
   'interactionToken',
@@ -56,6 +59,7 @@ export const REDACT_PATHS = [
   'webhookUrl',
   'requestBody',
   'responseBody',
+  'email',
 ];
 
 /** Longest string kept from a logged error (message, stack, any other field). */

@@ -4,6 +4,10 @@
 // `pollMs`, take over within one poll. The holder checks its connection every `pollMs` as well, so a
 // half-dead connection stops the led work instead of leaving two leaders. A process that lost the lock sits
 // out a few polls before trying again, so a standby (not the process whose connection just failed) wins.
+// Every step on the lock's connection is bounded by `timeoutMs` on the client's side (connect, the lock attempt,
+// the holder's check, closing it): a database that stops answering ends the step with an error, and the holder
+// stops the led work, instead of the step waiting forever (2026-12-07). A lock attempt that fails closes its
+// connection (it was left open, one more every poll).
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 
@@ -21,12 +25,30 @@ export interface LeaderOptions {
   /** The lock's key (pg_try_advisory_lock(bigint)); one per kind of led work. */
   lockKey: bigint;
   pollMs: number;
+  /** How long a step on the lock's connection may take (default: `pollMs`, at least 5 s). */
+  timeoutMs?: number;
   logger: Logger;
   /** Starts the work when the lock is won; returns how to stop it. */
   lead(): Promise<() => Promise<void>>;
 }
 
+/** Ends `c` (which releases its session's locks); a connection that does not close within `ms` is destroyed. */
+async function endWithin(c: pg.Client, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  const outcome = await Promise.race([
+    c.end().then(
+      () => 'ended' as const,
+      () => 'ended' as const,
+    ),
+    late,
+  ]);
+  clearTimeout(timer);
+  if (outcome === 'late') c.connection.stream.destroy();
+}
+
 export function runWhileLeader(opts: LeaderOptions): LeaderHandle {
+  const timeoutMs = opts.timeoutMs ?? Math.max(opts.pollMs, 5_000);
   let stopped = false;
   let client: pg.Client | undefined;
   let stopWork: (() => Promise<void>) | undefined;
@@ -48,11 +70,12 @@ export function runWhileLeader(opts: LeaderOptions): LeaderHandle {
       await work().catch((err: unknown) => opts.logger.warn({ err }, 'leader: stopping the led work failed'));
     }
     // Ending the session releases the advisory lock.
-    await c?.end().catch(() => undefined);
+    if (c) await endWithin(c, timeoutMs);
   };
 
   const tick = async () => {
     if (stopped) return;
+    let c: pg.Client | undefined;
     try {
       if (client && stopWork) {
         await client.query('SELECT 1'); // still connected, so still holding the lock
@@ -62,17 +85,18 @@ export function runWhileLeader(opts: LeaderOptions): LeaderHandle {
         sitOut -= 1;
         return;
       }
-      const c = new pg.Client({ connectionString: opts.connectionString });
+      c = new pg.Client({ connectionString: opts.connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+      const attempt = c;
       // A lost connection must not crash the process; the next tick sees it and resigns.
       c.on('error', (err) => {
         opts.logger.warn({ err }, 'leader: lock connection lost');
-        if (client === c) busy = busy.then(() => resign('lock connection lost'));
+        if (client === attempt) busy = busy.then(() => resign('lock connection lost'));
       });
       await c.connect();
       attempts += 1;
       const { rows } = await c.query<{ won: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS won', [opts.lockKey.toString()]);
       if (!rows[0]?.won || stopped) {
-        await c.end().catch(() => undefined);
+        await endWithin(c, timeoutMs);
         return;
       }
       client = c;
@@ -80,6 +104,9 @@ export function runWhileLeader(opts: LeaderOptions): LeaderHandle {
       stopWork = await opts.lead();
     } catch (err) {
       opts.logger.warn({ err }, 'leader: tick failed; resigning if leading');
+      // A lock attempt that failed (connecting, or the lock query) closes its own connection; the holder's is
+      // closed by resign.
+      if (c && c !== client) await endWithin(c, timeoutMs);
       await resign('tick failed');
     }
   };

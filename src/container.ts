@@ -203,6 +203,11 @@ export interface Services {
   checkDatabase(): Promise<void>;
   /** Whether Discord refused the bot's token (a 401): /readyz and the metrics say so. */
   botToken: BotTokenWatch;
+  /**
+   * A job attempt failed (its task): counted in ledgerline_job_failures_total, and told to the supervisor when this
+   * process is a supervised worker child (which serves no /metrics).
+   */
+  jobFailed(task: string): void;
   close(): Promise<void>;
 }
 
@@ -265,12 +270,16 @@ export function createContainer(opts: ContainerOptions): Services {
     );
   });
   metrics.observeBotToken(botToken);
+  const jobFailed = (task: string) => {
+    metrics.jobFailures.inc({ task });
+    tellSupervisor({ kind: 'job-failed', task });
+  };
   // Shops' lanes (the admin channels' jobs) wait out Discord's rate limits with no worker slot held.
   registerLaneDrain(bus, {
     sql,
     logger,
     waitFor: discordRateLimitWait,
-    onFailure: (task) => metrics.jobFailures.inc({ task }),
+    onFailure: jobFailed,
     // A drain that died holds its shop's lane as long as a dead worker holds its jobs.
     leaseMs: env.JOB_WORKER_STALE_SECONDS * 1000,
   });
@@ -366,6 +375,7 @@ export function createContainer(opts: ContainerOptions): Services {
     clock,
     databaseUrl: opts.databaseUrl,
     metrics,
+    jobFailed,
     discordPublicKey: importDiscordPublicKey(opts.discordPublicKeyHex),
     discordRest,
     interactionRest,

@@ -215,7 +215,6 @@ export async function start(env: Env): Promise<void> {
       seeded ?? (embedded && (await services.db.adminUser.findUnique({ where: { email: DEMO.adminEmail }, select: { email: true } })));
     if (roles.worker && !http && env.WORKER_NICE > 0) lowerCpuPriority(env.WORKER_NICE, logger, 'job worker');
     if (roles.worker) {
-      const jobFailures = services.metrics.jobFailures;
       worker = await startJobWorkers({
         connectionString: databaseUrl,
         bus: services.bus,
@@ -223,7 +222,7 @@ export async function start(env: Env): Promise<void> {
         logger,
         concurrency: env.WORKER_CONCURRENCY,
         staleMs: env.JOB_WORKER_STALE_SECONDS * 1000,
-        onJobFailure: (task) => jobFailures.inc({ task }),
+        onJobFailure: services.jobFailed,
         vacuumEveryMs: env.JOB_TABLE_VACUUM_SECONDS * 1000,
       });
       logger.info(
@@ -232,14 +231,18 @@ export async function start(env: Env): Promise<void> {
       );
     }
     if (roles.superviseWorker) {
-      const { botToken } = services;
+      const { botToken, metrics } = services;
       // The same program with PROCESS_ROLES=worker, given what this process decided at start-up (the
       // embedded database's URL, the simulator's and the local fakes' URLs, the dev public key).
       workerProcess = superviseWorkerProcess({
         logger,
         // The child runs the DMs and role changes: when Discord refuses the bot's token there, this process's /readyz
-        // and /metrics say so (its own REST client may never call Discord with the token).
-        onMessage: (m) => botToken.refusedElsewhere(new Date(m.at)),
+        // and /metrics say so (its own REST client may never call Discord with the token). Its failed job attempts are
+        // counted in this process's /metrics (the child serves none).
+        onMessage: (m) => {
+          if (m.kind === 'discord-bot-token-refused') botToken.refusedElsewhere(new Date(m.at));
+          else metrics.jobFailures.inc({ task: m.task });
+        },
         env: {
           DATABASE_URL: databaseUrl,
           DISCORD_PUBLIC_KEY: discordPublicKeyHex,

@@ -40,7 +40,7 @@ export function createMetrics() {
   });
   const jobFailures = new Counter({
     name: 'ledgerline_job_failures_total',
-    help: 'Job attempts that failed on this instance (each is retried with backoff until max attempts).',
+    help: 'Job attempts that failed on this instance or in the job worker child it supervises (each is retried with backoff until max attempts).',
     labelNames: ['task'],
     registers,
   });

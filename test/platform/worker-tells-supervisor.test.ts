@@ -28,7 +28,7 @@ describe("Discord refusing the bot's token in the job worker child", () => {
       logger: createLogger({ level: 'silent', pretty: false }),
       env: { REFUSED_AT: at },
       args: ['--import', 'tsx', 'test/fixtures/tell-supervisor.child.ts'],
-      onMessage: (m) => watch.refusedElsewhere(new Date(m.at)),
+      onMessage: (m) => m.kind === 'discord-bot-token-refused' && watch.refusedElsewhere(new Date(m.at)),
     });
     await waitFor('the child told its supervisor', () => watch.refusedAt());
 

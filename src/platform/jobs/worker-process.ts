@@ -7,7 +7,8 @@
 // closes (the parent exited, even by SIGKILL), the child shuts down on its own instead of living on as an
 // orphan. The child ignores SIGINT: Ctrl-C reaches the whole process group, and the parent stops it in order
 // (requests first, then the jobs). The child tells its supervisor what only it can see over the same channel
-// (tellSupervisor: Discord refusing the bot's token, which the supervisor's /readyz and /metrics then say).
+// (tellSupervisor: Discord refusing the bot's token, which the supervisor's /readyz and /metrics then say; each
+// failed job attempt, which the supervisor's /metrics counts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../logger.js';
 
@@ -36,12 +37,19 @@ export interface SuperviseOptions {
   onMessage?: (message: SupervisorMessage) => void;
 }
 
-/** What a supervised child tells its supervisor. */
-export type SupervisorMessage = { kind: 'discord-bot-token-refused'; at: string };
+/**
+ * What a supervised child tells its supervisor: Discord refused the bot's token; a job attempt failed (its task),
+ * counted by the supervisor's /metrics since the child serves none.
+ */
+export type SupervisorMessage = { kind: 'discord-bot-token-refused'; at: string } | { kind: 'job-failed'; task: string };
 
 function isSupervisorMessage(m: unknown): m is SupervisorMessage {
-  const o = m as Partial<SupervisorMessage> | null;
-  return typeof o === 'object' && o !== null && o.kind === 'discord-bot-token-refused' && typeof o.at === 'string';
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  if (o.kind === 'discord-bot-token-refused') return typeof o.at === 'string';
+  // A task name is a metric label: a bounded string.
+  if (o.kind === 'job-failed') return typeof o.task === 'string' && o.task.length > 0 && o.task.length <= 200;
+  return false;
 }
 
 export function superviseWorkerProcess(opts: SuperviseOptions): SupervisedWorker {

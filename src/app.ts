@@ -67,6 +67,7 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
     healthRoutes({
       checkDatabase: services.checkDatabase,
       botTokenRefusedAt: services.botToken.refusedAt,
+      jobWorkerDownSince: services.jobWorkerChild.downSince,
       timeoutMs: services.env.READY_TIMEOUT_MS,
     }),
   );

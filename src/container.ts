@@ -9,7 +9,7 @@ import type { Db } from './platform/db/prisma.js';
 import type { SqlClient } from './platform/db/sql.js';
 import { registerLaneDrain } from './platform/jobs/lanes.js';
 import type { RunApart } from './platform/jobs/worker.js';
-import { tellSupervisor } from './platform/jobs/worker-process.js';
+import { tellSupervisor, watchWorkerChild, type WorkerChildWatch } from './platform/jobs/worker-process.js';
 import { EventBus } from './platform/jobs/queue.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
@@ -208,6 +208,8 @@ export interface Services {
    * process is a supervised worker child (which serves no /metrics).
    */
   jobFailed(task: string): void;
+  /** The job worker child this process supervises, if any (start.ts): its restarts (/metrics) and downtime (/readyz). */
+  jobWorkerChild: WorkerChildWatch;
   close(): Promise<void>;
 }
 
@@ -270,6 +272,7 @@ export function createContainer(opts: ContainerOptions): Services {
     );
   });
   metrics.observeBotToken(botToken);
+  const jobWorkerChild = watchWorkerChild(() => metrics.workerRestarts.inc());
   const jobFailed = (task: string) => {
     metrics.jobFailures.inc({ task });
     tellSupervisor({ kind: 'job-failed', task });
@@ -376,6 +379,7 @@ export function createContainer(opts: ContainerOptions): Services {
     databaseUrl: opts.databaseUrl,
     metrics,
     jobFailed,
+    jobWorkerChild,
     discordPublicKey: importDiscordPublicKey(opts.discordPublicKeyHex),
     discordRest,
     interactionRest,

@@ -236,6 +236,8 @@ export async function start(env: Env): Promise<void> {
       // embedded database's URL, the simulator's and the local fakes' URLs, the dev public key).
       workerProcess = superviseWorkerProcess({
         logger,
+        // Its restarts are counted in /metrics; /readyz says while it is down.
+        watch: services.jobWorkerChild,
         // The child runs the DMs and role changes: when Discord refuses the bot's token there, this process's /readyz
         // and /metrics say so (its own REST client may never call Discord with the token). Its failed job attempts are
         // counted in this process's /metrics (the child serves none).

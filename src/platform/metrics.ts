@@ -44,6 +44,11 @@ export function createMetrics() {
     labelNames: ['task'],
     registers,
   });
+  const workerRestarts = new Counter({
+    name: 'ledgerline_job_worker_restarts_total',
+    help: 'Times the job worker child this process supervises (the default of npm start) exited unasked and was started again (1 s, doubling to 30 s while it keeps dying within a minute). Rising: it is crash-looping; its log lines say why.',
+    registers,
+  });
   const discordRest = new Counter({
     name: 'ledgerline_discord_rest_responses_total',
     help: 'Discord REST responses by route and status; status="429" are rate-limit refusals.',
@@ -166,6 +171,7 @@ export function createMetrics() {
     httpDuration,
     interactionDuration,
     jobFailures,
+    workerRestarts,
     /**
      * Reads pool use at every scrape, and times every wait for one of its connections: `connect` is wrapped,
      * which Prisma's adapter, the plain-SQL client and `pool.query` all go through.

@@ -35,6 +35,35 @@ export interface SuperviseOptions {
   healthyAfterMs?: number;
   /** A message the child sent with tellSupervisor. */
   onMessage?: (message: SupervisorMessage) => void;
+  /** The child exited when it was not asked to stop (it is started again after `restartInMs`), and each start. */
+  watch?: WorkerChildWatch;
+}
+
+/** The supervised child as its supervisor's /metrics and /readyz say it: restarts, and since when it is down. */
+export interface WorkerChildWatch {
+  /** When the child exited unasked, while it has not been started again; null while it runs. */
+  downSince(): Date | null;
+  /** Times it exited unasked (each followed by a restart). */
+  restarts(): number;
+  exited(at: Date): void;
+  started(): void;
+}
+
+export function watchWorkerChild(onExited?: () => void): WorkerChildWatch {
+  let down: Date | null = null;
+  let restarts = 0;
+  return {
+    downSince: () => down,
+    restarts: () => restarts,
+    exited(at) {
+      down = at;
+      restarts += 1;
+      onExited?.();
+    },
+    started() {
+      down = null;
+    },
+  };
 }
 
 /**
@@ -74,6 +103,7 @@ export function superviseWorkerProcess(opts: SuperviseOptions): SupervisedWorker
     const startedAt = Date.now();
     const c = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child = c;
+    opts.watch?.started();
     // The channel must not keep this process alive on its own.
     c.channel?.unref();
     c.on('error', (err) => log.error({ err }, 'could not start the job worker process'));
@@ -87,6 +117,7 @@ export function superviseWorkerProcess(opts: SuperviseOptions): SupervisedWorker
         if (stopping) return;
         delay = Date.now() - startedAt >= healthyAfter ? firstDelay : Math.min(delay * 2, 30_000);
         log.error({ code, signal, restartInMs: delay }, 'the job worker process exited; restarting it');
+        opts.watch?.exited(new Date());
         restartTimer = setTimeout(start, delay);
         restartTimer.unref();
       });

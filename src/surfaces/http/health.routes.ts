@@ -2,7 +2,8 @@
 // does (a frozen or unreachable database must not hang the load balancer's probe), saying what is wrong.
 // A bot token Discord refused is said too, and keeps the answer 200: the instance still answers interactions (their
 // replies carry the interaction's own token), and a load balancer taking every instance out would close the shop; what
-// waits (DMs, roles, admin-channel posts) is sent once the process restarts with a valid token.
+// waits (DMs, roles, admin-channel posts) is sent once the process restarts with a valid token. Likewise a job worker
+// child that exited and waits for its restart (`npm start`): the jobs wait in the queue, the requests are served.
 import { Router } from 'express';
 import { isDatabaseTimeout, isDatabaseUnavailable } from '../../platform/db/db-faults.js';
 
@@ -14,13 +15,19 @@ export function healthRoutes(deps: {
   checkDatabase: () => Promise<void>;
   /** When Discord refused the bot's token (discord-rest.ts watchBotToken); null while it has not. */
   botTokenRefusedAt?: () => Date | null;
+  /** Since when the supervised job worker child is down (exited, its restart pending); null while it runs or there is none. */
+  jobWorkerDownSince?: () => Date | null;
   timeoutMs?: number;
 }): Router {
   const router = Router();
   const timeoutMs = deps.timeoutMs ?? READY_TIMEOUT_MS;
-  const discord = () => {
+  const detail = () => {
     const refusedAt = deps.botTokenRefusedAt?.();
-    return refusedAt ? { discordBotToken: `refused by Discord at ${refusedAt.toISOString()}: restart with a valid DISCORD_BOT_TOKEN` } : {};
+    const downSince = deps.jobWorkerDownSince?.();
+    return {
+      ...(refusedAt ? { discordBotToken: `refused by Discord at ${refusedAt.toISOString()}: restart with a valid DISCORD_BOT_TOKEN` } : {}),
+      ...(downSince ? { jobWorker: `exited at ${downSince.toISOString()}; restarting it` } : {}),
+    };
   };
   router.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
@@ -34,7 +41,7 @@ export function healthRoutes(deps: {
           timer = setTimeout(() => reject(new ReadyTimeout()), timeoutMs);
         }),
       ]);
-      res.set('Cache-Control', 'no-store').json({ status: 'ready', database: 'ok', ...discord() });
+      res.set('Cache-Control', 'no-store').json({ status: 'ready', database: 'ok', ...detail() });
     } catch (err) {
       const database =
         err instanceof ReadyTimeout
@@ -49,7 +56,7 @@ export function healthRoutes(deps: {
         .status(503)
         .set('Cache-Control', 'no-store')
         .set('Retry-After', '5')
-        .json({ status: 'unavailable', database, ...discord() });
+        .json({ status: 'unavailable', database, ...detail() });
     } finally {
       clearTimeout(timer);
     }

@@ -38,4 +38,17 @@ describe('Upload keys: a CSV with quoted keys', () => {
       stock: 5,
     });
   });
+
+  it.each(['"AB,CD-1,1001', '"AB"CD,1'])(
+    'refuses %s (a quote that does not close its field), naming the line; nothing stored',
+    async (bad) => {
+      const product = await f.product({ tenantId, name: `Game key ${bad.length}`, trackStock: true, stock: 0 });
+      const res = await admin.agent
+        .post(`/admin/api/resources/Product/records/${product.id}/uploadKeys`)
+        .set(admin.headers())
+        .send({ keys: ['GOOD-1', bad].join('\n') });
+      expect(JSON.stringify(res.body)).toContain('Line 2: a quoted key without its closing quote');
+      expect(await db.productKey.count({ where: { productId: product.id } })).toBe(0);
+    },
+  );
 });

@@ -45,12 +45,14 @@ export type KeysLowPayload = z.infer<typeof keysLowPayload>;
 
 /**
  * A line's first CSV field, trimmed: up to the first comma, or, when it opens with a quote, up to its closing quote
- * (a comma inside is part of it, `""` is one quote), as a spreadsheet writes a key holding a comma ("AB,CD-1"). An
- * opening quote that never closes is kept as typed.
+ * (a comma inside is part of it, `""` is one quote), as a spreadsheet writes a key holding a comma ("AB,CD-1").
+ * null when it opens with a quote that does not close before the next comma or the line's end (`"AB,CD-1,1001`,
+ * `"AB"CD,1`): cut anywhere, the key would not be what the shop meant to sell.
  */
-function firstCsvField(line: string): string {
+function firstCsvField(line: string): string | null {
+  if (!/^\s*"/.test(line)) return line.split(',')[0]!.trim();
   const m = /^\s*"((?:[^"]|"")*)"\s*(?:,|$)/.exec(line);
-  return m ? m[1]!.replace(/""/g, '"').trim() : line.split(',')[0]!.trim();
+  return m ? m[1]!.replace(/""/g, '"').trim() : null;
 }
 
 /** Keys from an upload: one per line, or CSV (the first column, quotes removed); blanks, a header and repeats dropped. */
@@ -59,6 +61,7 @@ export function parseKeyUpload(text: string): string[] {
   const seen = new Set<string>();
   for (const [i, line] of text.split(/\r?\n/).entries()) {
     const first = firstCsvField(line);
+    if (first === null) throw new AppError('VALIDATION_FAILED', `Line ${i + 1}: a quoted key without its closing quote (write "AB,CD-1").`);
     if (!first || (i === 0 && /^(key|keys|code|licen[cs]e( key)?)$/i.test(first))) continue;
     if (first.length > MAX_KEY_LENGTH)
       throw new AppError('VALIDATION_FAILED', `Line ${i + 1}: a key is at most ${MAX_KEY_LENGTH} characters.`);

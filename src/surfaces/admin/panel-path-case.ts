@@ -9,6 +9,8 @@ const PANEL_ROOT = '/admin';
 
 export const panelPathCase: RequestHandler = (req, res, next) => {
   if (req.baseUrl === PANEL_ROOT) return next();
-  if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(301, `${PANEL_ROOT}${req.url}`);
+  // Origin-form targets only ("/ADMIN/login"): an absolute-form one ("http://host/ADMIN/login") is not rebuilt.
+  if ((req.method === 'GET' || req.method === 'HEAD') && req.originalUrl.startsWith('/'))
+    return res.redirect(301, `${PANEL_ROOT}${req.url}`);
   res.status(404).json({ error: { code: 'NOT_FOUND', message: `The admin panel is at ${PANEL_ROOT} (in lower case).` } });
 };

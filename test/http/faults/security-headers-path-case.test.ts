@@ -1,8 +1,8 @@
-// Express routes paths case-insensitively (and a trailing slash is optional), so `/API/orders` reaches the REST API,
-// `/INVOICE/<token>` the invoice page and `/ADMIN/login` the panel. The security headers chose their policy from the
-// path as written, case-sensitively: an API answer (an order, with the customer's address) or an invoice page asked
-// for in capitals went out without `Cache-Control: no-store` (a shared proxy or the browser's cache could keep it),
-// and the panel asked for as `/ADMIN/...` got the strict policy that stops AdminJS's inline scripts.
+// Express routes paths case-insensitively (and a trailing slash is optional), so `/API/orders` reaches the REST API.
+// The security headers chose their policy from the path as written, case-sensitively: an API answer (an order, with
+// the customer's address) asked for in capitals went out without `Cache-Control: no-store` (a shared proxy or the
+// browser's cache could keep it). The invoice page and the health probes set no-store themselves: checked here as well.
+// The panel written so is sent to /admin (admin-path-case.test.ts).
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';

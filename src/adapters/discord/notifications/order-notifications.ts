@@ -991,11 +991,6 @@ function unappliedAlert(alert: PaymentUnappliedPayload, order: OrderDetail | nul
 }
 
 /**
- * The payment instructions, in the words of the review and "Order submitted" (howToPayText): Pay now on the
- * invoice page for a processor-backed method (`payNow`: the DM carries the button), the payment reference in
- * the note for a manual one.
- */
-/**
  * What a DM that asks to pay names (the order received, the invoice link): what is still owed, so a part payment
  * recorded before the DM's job ran is not asked for again ("**$6.00** of $10.00 ($4.00 already received)"), the
  * total when nothing was received. Pay now charges the same (invoice.service).
@@ -1008,6 +1003,11 @@ function amountToPayText(o: OrderDetail): string {
     : `**${m(o.totalCents)}**`;
 }
 
+/**
+ * The payment instructions, in the words of the review and "Order submitted" (howToPayText): Pay now on the
+ * invoice page for a processor-backed method (`payNow`: the DM carries the button), the payment reference in
+ * the note for a manual one.
+ */
 function createdDm(tenant: Tenant, o: OrderDetail, payNow: boolean): MessageData {
   const howToPay = dmHowToPayText(tenant, o, payNow);
   return withOrderItems(o, {

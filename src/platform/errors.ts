@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   /** A read-only API key sent a request that is not a read (surfaces/http/api/api-context.ts): nothing was done. */
   API_KEY_READ_ONLY: 403,
   NOT_FOUND: 404,
+  /** The path exists but does not take this method (surfaces/http/method-not-allowed.ts); the Allow header lists those it takes. */
+  METHOD_NOT_ALLOWED: 405,
   TENANT_NOT_CONFIGURED: 404,
   CONFLICT: 409,
   ILLEGAL_STATE: 409,

@@ -6,6 +6,7 @@ import { apiKeyAuth } from './api-context.js';
 import { customersRoutes } from './customers.routes.js';
 import { declaredQuery } from './declared-query.js';
 import { idempotency } from './idempotency.js';
+import { methodNotAllowed } from '../method-not-allowed.js';
 import { invoiceLinksRoutes } from './invoice-links.routes.js';
 import { API_OPERATIONS } from './openapi/api.operations.js';
 import { ordersRoutes } from './orders.routes.js';
@@ -18,6 +19,10 @@ import { shopCurrencyRoutes } from './shop-currency.routes.js';
 
 export function apiRouter(services: Services): Router {
   const router = Router();
+  // A method a path does not take is 405 with Allow (method-not-allowed.ts), before the API key is read: what a path
+  // takes is public (the OpenAPI document), a read-only key would otherwise be told to get a read-and-write key for a
+  // method no key may send, and no Idempotency-Key is claimed for a request nothing can serve.
+  router.use(methodNotAllowed(API_OPERATIONS));
   router.use(apiKeyAuth(services.apiKeys));
   // Each operation's query parameters are those it declares, or none (declared-query.ts): a 400 naming the
   // parameter otherwise, before an Idempotency-Key is claimed or anything runs.

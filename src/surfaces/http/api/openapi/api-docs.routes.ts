@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import express, { Router } from 'express';
 import { AppError } from '../../../../platform/errors.js';
+import { methodNotAllowed } from '../../method-not-allowed.js';
 import { buildOpenApiDocument } from './openapi.document.js';
 
 const DOCS_CSP = [
@@ -61,6 +62,8 @@ export function apiDocsRoutes(): Router {
   const router = Router();
   let document: string | undefined;
   const assetDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  // POST /api/openapi.json and the like: 405 with Allow, as on every REST path.
+  router.use(methodNotAllowed(['/openapi.json', '/docs', '/docs/init.js'].map((path) => ({ method: 'GET', path }))));
 
   router.get('/openapi.json', (_req, res) => {
     document ??= JSON.stringify(buildOpenApiDocument());

@@ -206,7 +206,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonSch
       title: 'Ledgerline REST API',
       version: API_VERSION,
       description:
-        "A shop's orders, payments, refunds, invoice links, products, customers' erasure requests and its currency. Authenticate with an API key from the admin panel (Settings -> API keys): `Authorization: Bearer <key>`. Every path is also served under /api (an alias of /api/v1). Nothing sent is ignored: a query parameter an operation does not take (a filter it does not have, a bracket form such as from[gte]), one sent twice, and a body field it does not take are each a 400 VALIDATION_FAILED naming it, in the message and in details.fields.",
+        "A shop's orders, payments, refunds, invoice links, products, customers' erasure requests and its currency. Authenticate with an API key from the admin panel (Settings -> API keys): `Authorization: Bearer <key>`. Every path is also served under /api (an alias of /api/v1). Nothing sent is ignored: a query parameter an operation does not take (a filter it does not have, a bracket form such as from[gte]), one sent twice, and a body field it does not take are each a 400 VALIDATION_FAILED naming it, in the message and in details.fields. A method a path does not take (DELETE /orders/{id}) is a 405 METHOD_NOT_ALLOWED, with an Allow header listing the methods it does take, whatever the API key.",
     },
     servers: [{ url: opts.serverUrl ?? API_BASE_PATH }],
     security: [{ apiKey: [] }],

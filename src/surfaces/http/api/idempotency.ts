@@ -4,7 +4,8 @@
 // - the same key with the same request gets the kept answer again, marked `Idempotent-Replayed: true`;
 // - the same key with a different request is refused: 422 IDEMPOTENCY_KEY_REUSED, naming what differs;
 // - while the first request still runs, the same request waits for its answer (up to IN_FLIGHT_WAIT_MS),
-//   then answers 409 IDEMPOTENCY_KEY_IN_USE (retry later); when that answer is not kept (below) it runs itself;
+//   then answers 409 IDEMPOTENCY_KEY_IN_USE with Retry-After (IN_USE_RETRY_AFTER_SECONDS); when that answer is not
+//   kept (below) it runs itself;
 // - a 5xx is not kept (nothing, or nothing certain, happened): the key may be retried. A record left
 //   unfinished by a process that died is taken over after IN_FLIGHT_STALE_MS.
 // - a 400 (the request itself was refused: a malformed body, a value out of range; nothing was done) is not
@@ -24,6 +25,13 @@ export const KEEP_HOURS = 24;
 export const IN_FLIGHT_STALE_MS = 60_000;
 /** How long a concurrent duplicate waits for the first request's answer before answering 409. */
 export const IN_FLIGHT_WAIT_MS = 5_000;
+/**
+ * Retry-After of a 409 IDEMPOTENCY_KEY_IN_USE. Short: the first request has already run IN_FLIGHT_WAIT_MS, so its
+ * answer is usually close, and the retry itself waits up to IN_FLIGHT_WAIT_MS here for it (no answer is missed by
+ * retrying early; a longer pause only delays it). Not zero: a client looping on the 409 spaces its polls by it.
+ * A first request that died is taken over after IN_FLIGHT_STALE_MS, which such retries reach.
+ */
+export const IN_USE_RETRY_AFTER_SECONDS = 1;
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -71,10 +79,15 @@ interface Row {
   abandoned: boolean;
 }
 
-const inUse = (key: string) =>
-  new AppError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still running. Retry in a moment.', {
-    idempotencyKey: key,
-  });
+/** 409 IDEMPOTENCY_KEY_IN_USE, with the Retry-After the error handler keeps (set on the answer before it is written). */
+const inUse = (res: Response, key: string) => {
+  res.set('Retry-After', String(IN_USE_RETRY_AFTER_SECONDS));
+  return new AppError(
+    'IDEMPOTENCY_KEY_IN_USE',
+    `A request with this Idempotency-Key is still running. Retry after ${IN_USE_RETRY_AFTER_SECONDS} second (Retry-After) with the same key to get its answer.`,
+    { idempotencyKey: key, retryAfterSeconds: IN_USE_RETRY_AFTER_SECONDS },
+  );
+};
 
 // Times are the database's (now()), so every instance agrees on what is expired or abandoned.
 export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
@@ -116,7 +129,7 @@ export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
       }
       // Gone: the request that held the key released it (its answer, a 400 or a 5xx, is not kept) and nothing runs
       // under it. This one runs in its place (it answered 409 "still running"), unless another took the key first.
-      if (!row && (await claim()) === 0) return next(inUse(key));
+      if (!row && (await claim()) === 0) return next(inUse(res, key));
       if (!row) {
         keepAnswer(res, deps, tenantId, key);
         return next();
@@ -138,14 +151,14 @@ export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
         res.status(row.status).json(row.responseBody);
         return;
       }
-      if (!row.expired && !row.abandoned) return next(inUse(key));
+      if (!row.expired && !row.abandoned) return next(inUse(res, key));
       // Expired, or left unfinished by a request that died: take it over. The condition is re-checked on
       // the locked row, so of two takers only one wins.
       const taken = await db.$executeRaw`
         UPDATE idempotency_keys SET fingerprint = ${fingerprint}, method = ${req.method}, path = ${path}, status = NULL, "responseBody" = NULL, "createdAt" = DEFAULT
         WHERE "tenantId" = ${tenantId} AND key = ${key}
           AND ("createdAt" < now() - ${keep} OR (status IS NULL AND "createdAt" < now() - ${stale}))`;
-      if (taken === 0) return next(inUse(key));
+      if (taken === 0) return next(inUse(res, key));
     }
     keepAnswer(res, deps, tenantId, key);
     next();

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { WEBHOOK_EVENTS, type WebhookEventType } from '../../../../modules/webhooks/webhook-events.js';
 import { isReadRequest } from '../api-context.js';
-import { IDEMPOTENCY_HEADER } from '../idempotency.js';
+import { IDEMPOTENCY_HEADER, IN_USE_RETRY_AFTER_SECONDS } from '../idempotency.js';
 import { API_OPERATIONS, type ApiOperation } from './api.operations.js';
 import { apiError, webhookBodies } from './api.schemas.js';
 
@@ -19,7 +19,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, invalid or revoked API key',
   403: 'API_KEY_READ_ONLY: the API key is read-only and this operation is not a GET; nothing was done',
   404: "No such order (or not this shop's)",
-  409: 'The order is not in a state that allows this (or a request with this Idempotency-Key is still running)',
+  409: 'The order is not in a state that allows this (or IDEMPOTENCY_KEY_IN_USE: a request with this Idempotency-Key is still running; retry after Retry-After seconds)',
   422: 'This Idempotency-Key was already used for a different request',
   413: 'PAYLOAD_TOO_LARGE: the request body is over the size limit; nothing was done',
   429: 'Too many requests: wait for Retry-After seconds',
@@ -30,7 +30,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 function errorDescription(path: string, status: number): string | undefined {
   if (status === 404 && path.startsWith('/customers/')) return "No such customer (or not this shop's)";
   if (status === 409 && path.startsWith('/customers/'))
-    return "An order still needs the customer's address (the message names it; nothing was erased), or a request with this Idempotency-Key is still running";
+    return "An order still needs the customer's address (the message names it; nothing was erased), or IDEMPOTENCY_KEY_IN_USE: a request with this Idempotency-Key is still running (retry after Retry-After seconds)";
   return ERROR_DESCRIPTIONS[status];
 }
 
@@ -103,6 +103,12 @@ function idDescription(path: string): string {
   );
 }
 
+/** The header a 409 IDEMPOTENCY_KEY_IN_USE carries (idempotency.ts). */
+const IN_USE_RETRY_AFTER = {
+  description: `With IDEMPOTENCY_KEY_IN_USE: the seconds to wait (${IN_USE_RETRY_AFTER_SECONDS}) before sending the same request with the same key again, which then waits for the first one's answer.`,
+  schema: { type: 'integer', minimum: 1 },
+};
+
 function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>): JsonSchema {
   const parameters: JsonSchema[] = [];
   if (op.path.includes('{id}'))
@@ -147,6 +153,7 @@ function operationObject(op: ApiOperation, convert: ReturnType<typeof converter>
         ? errorRef
         : {
             description: errorDescription(op.path, status),
+            ...(status === 409 && op.idempotent ? { headers: { 'Retry-After': IN_USE_RETRY_AFTER } } : {}),
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
           };
   }

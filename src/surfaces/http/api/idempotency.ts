@@ -75,6 +75,8 @@ interface Row {
   path: string;
   status: number | null;
   responseBody: unknown;
+  /** The body's text as first sent; null in a row an instance of the previous release kept (its jsonb is replayed). */
+  responseText: string | null;
   expired: boolean;
   abandoned: boolean;
 }
@@ -111,7 +113,7 @@ export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
       const read = async () =>
         (
           await db.$queryRaw<Row[]>`
-        SELECT fingerprint, method, path, status, "responseBody",
+        SELECT fingerprint, method, path, status, "responseBody", "responseText",
                "createdAt" < now() - ${keep} AS expired,
                (status IS NULL AND "createdAt" < now() - ${stale}) AS abandoned
         FROM idempotency_keys WHERE "tenantId" = ${tenantId} AND key = ${key}`
@@ -148,14 +150,15 @@ export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
       }
       if (!row.expired && row.status !== null) {
         res.set(REPLAYED_HEADER, 'true');
-        res.status(row.status).json(row.responseBody);
+        if (row.responseText === null) res.status(row.status).json(row.responseBody);
+        else res.status(row.status).type('application/json; charset=utf-8').send(row.responseText);
         return;
       }
       if (!row.expired && !row.abandoned) return next(inUse(res, key));
       // Expired, or left unfinished by a request that died: take it over. The condition is re-checked on
       // the locked row, so of two takers only one wins.
       const taken = await db.$executeRaw`
-        UPDATE idempotency_keys SET fingerprint = ${fingerprint}, method = ${req.method}, path = ${path}, status = NULL, "responseBody" = NULL, "createdAt" = DEFAULT
+        UPDATE idempotency_keys SET fingerprint = ${fingerprint}, method = ${req.method}, path = ${path}, status = NULL, "responseBody" = NULL, "responseText" = NULL, "createdAt" = DEFAULT
         WHERE "tenantId" = ${tenantId} AND key = ${key}
           AND ("createdAt" < now() - ${keep} OR (status IS NULL AND "createdAt" < now() - ${stale}))`;
       if (taken === 0) return next(inUse(res, key));
@@ -172,10 +175,13 @@ export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
 function keepAnswer(res: Response, deps: { db: Db; logger: Logger }, tenantId: string, key: string): void {
   const json = res.json.bind(res);
   res.json = (body: unknown) => {
+    // The text res.json sends (Express's JSON.stringify with the app's defaults: no replacer, no spaces), kept as
+    // it is for a byte-for-byte replay; the jsonb beside it is what an instance of the previous release replays.
+    const text = JSON.stringify(body ?? null);
     const write =
       res.statusCode < 500 && res.statusCode !== 400
         ? deps.db
-            .$executeRaw`UPDATE idempotency_keys SET status = ${res.statusCode}, "responseBody" = ${JSON.stringify(body ?? null)}::jsonb WHERE "tenantId" = ${tenantId} AND key = ${key}`
+            .$executeRaw`UPDATE idempotency_keys SET status = ${res.statusCode}, "responseText" = ${text}, "responseBody" = ${text}::jsonb WHERE "tenantId" = ${tenantId} AND key = ${key}`
         : deps.db.$executeRaw`DELETE FROM idempotency_keys WHERE "tenantId" = ${tenantId} AND key = ${key} AND status IS NULL`;
     // If the write fails (database gone), the unfinished row is taken over after IN_FLIGHT_STALE_MS.
     write.catch((err: unknown) => deps.logger.warn({ err }, 'could not record the idempotent answer')).finally(() => json(body));

@@ -71,6 +71,14 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * NOT_FOUND in the one wording every surface shows: "Order 1001 was not found." (`ref` as the caller gave it: an id,
+ * a number). The REST API said "Order 0 not found" for a number and "Order ord_x was not found." for an id.
+ */
+export function notFound(kind: string, ref: string, details?: Record<string, unknown>): AppError {
+  return new AppError('NOT_FOUND', `${kind} ${ref || '(empty)'} was not found.`, details);
+}
+
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }

@@ -4,7 +4,7 @@ import type { Address, Customer } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, type Db, type Tx } from '../../platform/db/prisma.js';
 import { queryRows, type SqlRunner } from '../../platform/db/sql.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import { sameAddress, toAddressInput, type AddressInput } from './address.schema.js';
 import { assertOfferable, assertRecipientNamed, offerableAddresses, refreshNameSql, SAVED_ADDRESS_ORDER } from './address.store.js';
 import { DISCORD_CUSTOMER_CTE, discordCustomerCtes, type DiscordProfile } from './discord-customer.sql.js';
@@ -70,7 +70,7 @@ export function createCustomerService(deps: {
     },
     async get(tenantId, customerId) {
       const c = await db.customer.findFirst({ where: { id: customerId, tenantId } });
-      if (!c) throw new AppError('NOT_FOUND', 'Customer not found');
+      if (!c) throw notFound('Customer', customerId, { customerId });
       return c;
     },
     async listAddresses(tenantId, customerId) {

@@ -4,7 +4,7 @@
 import type { Customer } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { Prisma, withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import { orderLaneJobPendingSql } from '../../platform/jobs/lanes.js';
 import { addJobsSql, type EventBus } from '../../platform/jobs/queue.js';
 import { EVENTS } from '../shared/events.js';
@@ -111,7 +111,7 @@ export async function eraseCustomer(
     const ended = await endSessions();
     const locked = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM customers WHERE id = ${customerId} AND "tenantId" = ${tenantId} FOR UPDATE`;
-    if (!locked[0]) throw new AppError('NOT_FOUND', 'Customer not found');
+    if (!locked[0]) throw notFound('Customer', customerId, { customerId });
     // A session opened between the two (/order again) waited for nothing: ended too, now that none can start.
     const sessions = [...ended, ...(await endSessions())];
     await tx.$executeRaw`

@@ -3,7 +3,7 @@
 import type { OrderStatus, PaymentMethod, PaymentProvider, ShippingStatus } from '../../generated/prisma/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/prisma.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import { formatMoney } from '../../platform/money.js';
 import { withoutTrailingSlash } from '../../platform/base-url.js';
 import type { ConnectionService } from '../payments-processor/connections/connection.service.js';
@@ -274,7 +274,7 @@ export function createInvoiceService(deps: {
         where: { id: orderId, tenantId: ctx.tenantId },
         select: { id: true, number: true, status: true, tenant: { select: { enabledPaymentMethods: true } } },
       });
-      if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} not found.`);
+      if (!order) throw notFound('Order', orderId, { orderId });
       if (order.status !== 'PENDING_PAYMENT') {
         throw new AppError(
           'ILLEGAL_STATE',

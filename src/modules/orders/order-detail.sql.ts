@@ -5,7 +5,7 @@
 // test/modules/orders/order-detail-sql.test.ts compares the two on a fully populated order.
 import { Prisma } from '../../platform/db/prisma.js';
 import { queryRows, withUtcDates, type SqlTarget } from '../../platform/db/sql.js';
-import { AppError } from '../../platform/errors.js';
+import { notFound } from '../../platform/errors.js';
 import { CUSTOMER_DATE_FIELDS } from '../customers/customer.service.js';
 import { MISSED_NOTICE_DATE_FIELDS } from '../notifications/missed-notices.js';
 import { ORDER_ITEMS_SQL_ORDER, type OrderDetail } from './order-detail.js';
@@ -67,6 +67,6 @@ export async function readOrderDetail(target: SqlTarget, tenantId: string, order
 /** The tenant's order detail; NOT_FOUND when the shop has no such order (services.orders.get, an admin change's answer). */
 export async function requireOrderDetail(target: SqlTarget, tenantId: string, orderId: string): Promise<OrderDetail> {
   const order = await readOrderDetail(target, tenantId, orderId);
-  if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} was not found.`, { orderId });
+  if (!order) throw notFound('Order', orderId, { orderId });
   return order;
 }

@@ -2,7 +2,7 @@
 // delete of one order serialize on it, so each checks its precondition against the current row.
 import type { Order } from '../../generated/prisma/index.js';
 import type { Tx } from '../../platform/db/prisma.js';
-import { AppError } from '../../platform/errors.js';
+import { notFound } from '../../platform/errors.js';
 
 /**
  * Locks the tenant's order (SELECT ... FOR UPDATE) and returns it; NOT_FOUND for another tenant's order.
@@ -15,7 +15,7 @@ import { AppError } from '../../platform/errors.js';
 export async function lockOrder(tx: Tx, tenantId: string, orderId: string): Promise<Order> {
   const [order] = await tx.$queryRaw<Order[]>`
     SELECT * FROM orders WHERE id = ${orderId} AND "tenantId" = ${tenantId} FOR UPDATE`;
-  if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} was not found.`, { orderId });
+  if (!order) throw notFound('Order', orderId, { orderId });
   return order;
 }
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Order, Prisma } from '../../generated/prisma/index.js';
 import type { Db } from '../../platform/db/prisma.js';
-import { AppError } from '../../platform/errors.js';
+import { notFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import type { SqlRunner } from '../../platform/db/sql.js';
 import type { OrderDetail } from './order-detail.js';
@@ -62,7 +62,7 @@ export function createOrderQueryService(deps: { db: Db; sql?: SqlRunner }): Orde
       // A payment reference as customers write it in a payment note (any case); all digits is a number first.
       if (!order && opts.paymentReference !== false && /^[A-Za-z0-9]{6}$/.test(r))
         order = await db.order.findUnique({ where: { tenantId_paymentReference: { tenantId, paymentReference: r.toUpperCase() } } });
-      if (!order) throw new AppError('NOT_FOUND', `Order ${r || '(empty)'} not found`);
+      if (!order) throw notFound('Order', r);
       return order;
     },
 

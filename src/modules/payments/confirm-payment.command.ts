@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Order, Payment, PaymentReceipt } from '../../generated/prisma/index.js';
 import { databaseClockNow } from '../../platform/db/database-now.js';
 import { withTransaction, type Tx } from '../../platform/db/prisma.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import { OPEN_PAYMENT_STATUSES } from '../orders/index.js';
@@ -32,7 +32,7 @@ export interface PaymentResult {
 /** Finds the payment's order for the tenant; NOT_FOUND for another tenant's payment. */
 export async function orderIdOfPayment(tx: Tx, tenantId: string, paymentId: string): Promise<string> {
   const payment = await tx.payment.findFirst({ where: { id: paymentId, tenantId }, select: { orderId: true } });
-  if (!payment) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });
+  if (!payment) throw notFound('Payment', paymentId, { paymentId });
   return payment.orderId;
 }
 
@@ -85,7 +85,7 @@ export async function confirmLockedOrder(
 ): Promise<PaymentResult> {
   const payments = await tx.payment.findMany({ where: { orderId: order.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
   const named = paymentId ? payments.find((p) => p.id === paymentId) : undefined;
-  if (paymentId && !named) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });
+  if (paymentId && !named) throw notFound('Payment', paymentId, { paymentId });
 
   if (order.status === 'CANCELLED') {
     const rejected = payments.find((p) => p.status === 'rejected');

@@ -1,6 +1,6 @@
 // services.payments: confirm, record money received, mark an overpayment returned, and reject. See the command files for each contract.
 import type { Order } from '../../generated/prisma/index.js';
-import { AppError } from '../../platform/errors.js';
+import { notFound } from '../../platform/errors.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { confirmPayment, type PaymentRef, type PaymentResult } from './confirm-payment.command.js';
@@ -42,7 +42,7 @@ export interface PaymentService {
 export function createPaymentService(deps: AfterSaleDeps): PaymentService {
   async function orderOfPayment(tenantId: string, paymentId: string): Promise<Order> {
     const payment = await deps.db.payment.findFirst({ where: { id: paymentId, tenantId }, select: { order: true } });
-    if (!payment) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });
+    if (!payment) throw notFound('Payment', paymentId, { paymentId });
     return payment.order;
   }
   return {

@@ -5,7 +5,7 @@
 // was recorded meanwhile and by whom, and the post is asked to be drawn again (order.admin_post_out_of_date), so its
 // button carries what the order has received now. Nothing is recorded either way.
 import type { Order } from '../../generated/prisma/index.js';
-import { AppError } from '../../platform/errors.js';
+import { notFound } from '../../platform/errors.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type AdminPostOutOfDatePayload } from '../shared/events.js';
@@ -24,7 +24,7 @@ export async function openReceiptForm(
   receivedShown?: number,
 ): Promise<Order> {
   const payment = await deps.db.payment.findFirst({ where: { id: paymentId, tenantId: ctx.tenantId }, select: { order: true } });
-  if (!payment) throw new AppError('NOT_FOUND', `Payment ${paymentId} was not found.`, { paymentId });
+  if (!payment) throw notFound('Payment', paymentId, { paymentId });
   const order = payment.order;
   if (receivedShown === undefined || order.amountReceivedCents === receivedShown) return order;
   const refusal = await recordedMeanwhileRefusal(deps.db, order, { receivedCents: receivedShown }, ctx.actor.type, deps.clock);

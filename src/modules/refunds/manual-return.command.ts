@@ -5,7 +5,7 @@
 // asking for the money back), so two ticks at once record one change; a repeat is a no-op (changed: false).
 import type { Refund } from '../../generated/prisma/index.js';
 import { withTransaction } from '../../platform/db/prisma.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { EVENTS, type ManualReturnDonePayload } from '../shared/events.js';
@@ -22,7 +22,7 @@ export async function markManualReturnDone(deps: AfterSaleDeps, ctx: TenantConte
   return withTransaction(deps.db, async (tx) => {
     // Tenant-scoped read: another shop's refund id is simply not found.
     const refund = await tx.refund.findFirst({ where: { id: refundId, tenantId: ctx.tenantId } });
-    if (!refund) throw new AppError('NOT_FOUND', `Refund ${refundId} was not found.`, { refundId });
+    if (!refund) throw notFound('Refund', refundId, { refundId });
     if (!refund.manualReturnMethod) {
       throw new AppError('ILLEGAL_STATE', 'This refund goes back through the payment processor: there is nothing to send by hand.', {
         refundId,

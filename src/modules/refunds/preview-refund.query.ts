@@ -1,5 +1,5 @@
 // refunds.preview: the plan for the admin form and the /refund confirmation, read without locks or writes.
-import { AppError } from '../../platform/errors.js';
+import { notFound } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validate.js';
 import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
@@ -12,7 +12,7 @@ import { refuseIfRefundedMeanwhile } from './refunded-meanwhile.js';
 export async function previewRefund(deps: AfterSaleDeps, ctx: TenantContext, orderId: string, raw: RefundInput): Promise<RefundPlan> {
   const input = parseInput(refundInput, raw, 'refund request');
   const order = await deps.db.order.findFirst({ where: { id: orderId, tenantId: ctx.tenantId }, include: { items: true } });
-  if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} was not found.`, { orderId });
+  if (!order) throw notFound('Order', orderId, { orderId });
   // A form opened before a refund recorded since is told so at its preview (the refund checks it again, locked).
   if (input.seen) await refuseIfRefundedMeanwhile(deps.db, order, input.seen, ctx.actor.type, deps.clock);
   return planRefund(

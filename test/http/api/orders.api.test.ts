@@ -153,7 +153,7 @@ describe('GET /api/orders/:id', () => {
     expect(preview.body).toMatchObject({ amountCents: 500 });
 
     const missing = await request(t.app).get('/api/orders/987654321').set(s.auth).expect(404);
-    expect(missing.body.error).toMatchObject({ code: 'NOT_FOUND', message: 'Order 987654321 not found' });
+    expect(missing.body.error).toMatchObject({ code: 'NOT_FOUND', message: 'Order 987654321 was not found.' });
 
     // The document says so (and the customer route's {id} is a customer id, not an order's).
     const doc = (await request(t.app).get('/api/openapi.json').expect(200)).body;
@@ -171,7 +171,7 @@ describe('GET /api/orders/:id', () => {
     await db.order.update({ where: { id: order.id }, data: { paymentReference: '482913' } });
 
     const res = await request(t.app).get('/api/orders/482913').set(s.auth).expect(404);
-    expect(res.body.error).toMatchObject({ code: 'NOT_FOUND', message: 'Order 482913 not found' });
+    expect(res.body.error).toMatchObject({ code: 'NOT_FOUND', message: 'Order 482913 was not found.' });
     await request(t.app).patch('/api/orders/482913').set(s.auth).send({ notes: 'by reference' }).expect(404);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).notes).not.toBe('by reference');
     // Its number still finds it.

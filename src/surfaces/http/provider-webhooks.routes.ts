@@ -1,7 +1,8 @@
 // POST /webhooks/{paypal,square,btcpay}/:connectionId: each shop's connection has its own webhook URL (the
 // owner registers it at the provider), so the connection (and its webhook id / signature key) is known
 // before the body is read. Mounted before any body parser: signatures cover the raw bytes.
-// Answers: 200 for an applied, duplicate or ignored event, and for a payment we did not start (not_ours);
+// Answers: 200 for an applied, duplicate or ignored event, for a payment we did not start (not_ours), and for a
+// well-signed event we cannot use (unusable: logged and recorded, never refused, as a refusal is retried for days);
 // 401 for a bad signature; 404 for an unknown connection or a payment of an order of ours that no checkout
 // holds yet (the provider retries); 503 when a provider call failed (the provider retries).
 import express, { Router } from 'express';

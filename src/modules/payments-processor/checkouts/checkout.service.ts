@@ -12,7 +12,12 @@ import { systemActor } from '../../shared/actor.js';
 import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload } from '../../shared/events.js';
 import type { ConnectionService, LoadedConnection } from '../connections/connection.service.js';
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
-import { ProviderRejectedError, type ProviderCheckoutState, type WebhookRequest } from '../providers/provider.port.js';
+import {
+  ProviderRejectedError,
+  UnusableWebhookEvent,
+  type ProviderCheckoutState,
+  type WebhookRequest,
+} from '../providers/provider.port.js';
 import {
   applyCheckoutState,
   OPEN_CHECKOUT_STATES,
@@ -41,7 +46,7 @@ const CLOSED_UNCHARGED_STATES = ['VOIDED', 'EXPIRED'] as const;
 export type ReturnOutcome = 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed';
 export type PressLanding =
   { outcome: 'landed'; checkoutId: string; redirectUrl: string | null } | { outcome: 'opening' | 'failed' | 'changed' | 'gone' };
-export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'recorded' | 'not_ours';
+export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'recorded' | 'not_ours' | 'unusable';
 
 export interface StartCheckoutInput {
   tenantId: string;
@@ -119,6 +124,27 @@ export interface CheckoutService {
 export function createCheckoutService(deps: AfterSaleDeps & { connections: ConnectionService }): CheckoutService {
   const { db, clock, connections, logger } = deps;
   const createMaxMs: CreateMaxMs = (provider) => connections.adapterFor(provider).createCheckoutMaxMs;
+
+  /**
+   * A well-signed event we cannot use (UnusableWebhookEvent, from any provider's adapter): acknowledged, never refused,
+   * as a refusal is retried by the provider for days and can never succeed. Logged as a warning (someone may need to
+   * look at the payment at the provider) and, when its event id is known, recorded (outcome "unusable"), so a
+   * redelivery is a duplicate and the event is on file.
+   */
+  async function acknowledgeUnusable(
+    provider: PaymentProvider,
+    connectionId: string,
+    e: UnusableWebhookEvent,
+  ): Promise<{ outcome: WebhookOutcome }> {
+    logger.warn(
+      { provider, connectionId, eventId: e.eventId, type: e.eventType, why: e.why },
+      'provider webhook signed but not usable; acknowledged (200) so the provider stops retrying: check this event at the provider',
+    );
+    if (!e.eventId) return { outcome: 'unusable' };
+    const record = { provider, connectionId, eventId: e.eventId, type: (e.eventType ?? 'unknown').slice(0, 100), outcome: 'unusable' };
+    const added = await db.providerWebhookEvent.createMany({ data: [record], skipDuplicates: true });
+    return { outcome: added.count === 0 ? 'duplicate' : 'unusable' };
+  }
 
   /** Capture when the provider needs it (PayPal APPROVED) and the money can still pay the order; else read it. */
   async function settle(loaded: LoadedConnection, checkout: PaymentCheckout, state: ProviderCheckoutState): Promise<ProviderCheckoutState> {
@@ -604,7 +630,12 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     async handleWebhook(provider, connectionId, req) {
       const loaded = await connections.load({ id: connectionId }).catch(() => null);
       if (!loaded || loaded.row.provider !== provider) throw new AppError('NOT_FOUND', 'Unknown webhook endpoint.');
-      const event = await loaded.adapter.verifyWebhook(loaded.conn, req);
+      const verified = await loaded.adapter.verifyWebhook(loaded.conn, req).catch((err: unknown) => {
+        if (err instanceof UnusableWebhookEvent) return err;
+        throw err;
+      });
+      if (verified instanceof UnusableWebhookEvent) return acknowledgeUnusable(provider, connectionId, verified);
+      const event = verified;
       const seen = await db.providerWebhookEvent.findUnique({
         where: { provider_connectionId_eventId: { provider, connectionId, eventId: event.eventId } },
       });

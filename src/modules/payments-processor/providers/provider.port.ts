@@ -9,6 +9,10 @@
 //   provider's own reason (its error name / detail), never a secret.
 // - Amounts are integer minor units (cents) here; adapters convert to the provider's format ("12.34" strings
 //   for PayPal and BTCPay, integer minor units for Square) and back.
+// - A webhook whose signature is good but whose body we cannot use (not JSON, not shaped as the provider documents
+//   it, a PayPal capture without its order id, another BTCPay store) throws UnusableWebhookEvent: acknowledged 200
+//   and recorded by the checkout service (one rule for every provider), never refused: a refusal is retried by the
+//   provider for days and cannot succeed.
 // - Nothing an adapter logs or throws contains a credential, a webhook secret or a full checkout URL token.
 import type { PaymentMethod } from '../../../generated/prisma/index.js';
 
@@ -268,4 +272,20 @@ export interface ProviderAdapter<C extends ProviderConnection = ProviderConnecti
     conn: C,
     input: { paymentReference: string; providerCheckoutId: string; limit: number },
   ): Promise<ProviderRefundRecord[]>;
+}
+
+/**
+ * A well-signed provider webhook we cannot act on (its body unreadable or not as documented, or about something we
+ * cannot match): checkout.service.ts handleWebhook acknowledges it (200, outcome "unusable"), logs a warning and
+ * records it when its event id is known. Thrown only after the signature was verified.
+ */
+export class UnusableWebhookEvent extends Error {
+  constructor(
+    readonly why: string,
+    readonly eventId?: string,
+    readonly eventType?: string,
+  ) {
+    super(why);
+    this.name = 'UnusableWebhookEvent';
+  }
 }

@@ -369,7 +369,7 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       }
     });
 
-    it('a signed delivery about another store is refused; an event type we do not act on has no checkout', async () => {
+    it('a signed delivery about another store is unusable (acknowledged by the checkout service); an event type we do not act on has no checkout', async () => {
       const sign = (body: string) => ({
         rawBody: Buffer.from(body),
         headers: { 'btcpay-sig': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
@@ -377,7 +377,7 @@ describe('BTCPay adapter against the fake BTCPay Server', () => {
       });
       await expect(
         adapter.verifyWebhook(conn, sign(JSON.stringify({ deliveryId: 'd1', type: 'InvoiceSettled', storeId: 'StoreB', invoiceId: 'X' }))),
-      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      ).rejects.toMatchObject({ name: 'UnusableWebhookEvent', eventId: 'd1', eventType: 'InvoiceSettled' });
       expect(
         await adapter.verifyWebhook(conn, sign(JSON.stringify({ deliveryId: 'd2', type: 'PayoutCreated', storeId: 'StoreA' }))),
       ).toEqual({ eventId: 'd2', type: 'PayoutCreated', checkout: null });

@@ -3,9 +3,8 @@
 // in originalDeliveryId, so that is the id events are de-duplicated on.
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '../../../../platform/errors.js';
 import { safeEqual } from '../../../../platform/crypto.js';
-import type { WebhookRequest } from '../provider.port.js';
+import { UnusableWebhookEvent, type WebhookRequest } from '../provider.port.js';
 
 export const BTCPAY_SIGNATURE_HEADER = 'btcpay-sig';
 
@@ -51,9 +50,17 @@ export function parseBtcPayDelivery(rawBody: Buffer): BtcPayDelivery & { eventId
   try {
     json = JSON.parse(rawBody.toString('utf8'));
   } catch {
-    throw new AppError('VALIDATION_FAILED', 'The BTCPay webhook body is not JSON.');
+    throw new UnusableWebhookEvent('the BTCPay webhook body is not JSON');
   }
   const parsed = delivery.safeParse(json);
-  if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The BTCPay webhook body is not shaped as Greenfield documents it.');
+  if (!parsed.success) {
+    const named = (json ?? {}) as { deliveryId?: unknown; originalDeliveryId?: unknown; type?: unknown };
+    const id = [named.originalDeliveryId, named.deliveryId].find((v): v is string => typeof v === 'string' && v !== '');
+    throw new UnusableWebhookEvent(
+      'the BTCPay webhook body is not shaped as Greenfield documents it',
+      id?.slice(0, 200),
+      typeof named.type === 'string' ? named.type : undefined,
+    );
+  }
   return { ...parsed.data, eventId: parsed.data.originalDeliveryId || parsed.data.deliveryId };
 }

@@ -20,7 +20,7 @@ import type {
   RefundPayout,
   WebhookRequest,
 } from '../provider.port.js';
-import { ProviderRejectedError } from '../provider.port.js';
+import { ProviderRejectedError, UnusableWebhookEvent } from '../provider.port.js';
 import { z } from 'zod';
 import {
   apiKeySchema,
@@ -138,7 +138,7 @@ export class BtcPayAdapter implements ProviderAdapter<BtcPayConnection> {
     const payout = BTCPAY_PAYOUT_EVENTS.has(d.type) && d.payoutId;
     if (!payout && (!BTCPAY_INVOICE_EVENTS.has(d.type) || !d.invoiceId)) return { eventId: d.eventId, type: d.type, checkout: null };
     if (d.storeId && d.storeId !== conn.storeId) {
-      throw new AppError('VALIDATION_FAILED', 'The BTCPay webhook is for another store than this connection.');
+      throw new UnusableWebhookEvent(`the webhook is for another store (${d.storeId}) than this connection's`, d.eventId, d.type);
     }
     if (payout) return { eventId: d.eventId, type: d.type, checkout: null, payout: await this.getPayout(conn, d.payoutId!) };
     return { eventId: d.eventId, type: d.type, checkout: await this.getCheckout(conn, d.invoiceId!) };

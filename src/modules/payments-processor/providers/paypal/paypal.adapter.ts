@@ -6,6 +6,7 @@ import { centsToDecimalString, decimalStringToCents } from '../../../../platform
 import { parseInput } from '../../../../platform/validate.js';
 import {
   ProviderRejectedError,
+  UnusableWebhookEvent,
   type PayPalConnection,
   type ProviderAdapter,
   type ProviderCheckoutState,
@@ -238,24 +239,36 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
 
     async verifyWebhook(conn, req) {
       await signatures.verify(req.headers, req.rawBody, conn.webhookId);
+      // Signed by PayPal from here on: what we cannot read is acknowledged, not refused (UnusableWebhookEvent).
       let json: unknown;
       try {
         json = JSON.parse(req.rawBody.toString('utf8'));
       } catch {
-        throw new AppError('VALIDATION_FAILED', 'Webhook body is not valid JSON.');
+        throw new UnusableWebhookEvent('the body is not valid JSON');
       }
-      const event = parseInput(webhookEnvelope, json, 'PayPal webhook event');
-      const out: ProviderWebhookEvent = { eventId: event.id, type: event.event_type, checkout: null };
-      if (event.event_type === 'CHECKOUT.ORDER.APPROVED' || event.event_type === 'CHECKOUT.ORDER.COMPLETED') {
-        out.checkout = fromOrder(parseInput(orderSchema, event.resource, 'PayPal order'));
-      } else if (/^PAYMENT\.CAPTURE\.(COMPLETED|PENDING|DENIED|DECLINED)$/.test(event.event_type)) {
-        const c = parseInput(captureSchema, event.resource, 'PayPal capture');
-        const orderId = c.supplementary_data?.related_ids?.order_id;
-        if (!orderId) throw new AppError('VALIDATION_FAILED', 'PayPal capture event without supplementary_data.related_ids.order_id.');
-        out.checkout = fromCapture(orderId, c);
-      } else if (event.event_type === 'PAYMENT.CAPTURE.REFUNDED' || event.event_type === 'PAYMENT.CAPTURE.REVERSED') {
-        const r = parseInput(refundSchema, event.resource, 'PayPal refund');
-        out.refund = { ...fromRefund(r), reversal: event.event_type === 'PAYMENT.CAPTURE.REVERSED' };
+      const named = (json ?? {}) as { id?: unknown; event_type?: unknown };
+      const eventId = typeof named.id === 'string' && named.id ? named.id.slice(0, 200) : undefined;
+      const eventType = typeof named.event_type === 'string' ? named.event_type : undefined;
+      let out: ProviderWebhookEvent;
+      try {
+        const event = parseInput(webhookEnvelope, json, 'PayPal webhook event');
+        out = { eventId: event.id, type: event.event_type, checkout: null };
+        if (event.event_type === 'CHECKOUT.ORDER.APPROVED' || event.event_type === 'CHECKOUT.ORDER.COMPLETED') {
+          out.checkout = fromOrder(parseInput(orderSchema, event.resource, 'PayPal order'));
+        } else if (/^PAYMENT\.CAPTURE\.(COMPLETED|PENDING|DENIED|DECLINED)$/.test(event.event_type)) {
+          const c = parseInput(captureSchema, event.resource, 'PayPal capture');
+          const orderId = c.supplementary_data?.related_ids?.order_id;
+          // A capture not made through a PayPal order (an invoice, a payment link): no checkout of ours can hold it.
+          if (!orderId)
+            throw new UnusableWebhookEvent('a capture event without supplementary_data.related_ids.order_id', eventId, eventType);
+          out.checkout = fromCapture(orderId, c);
+        } else if (event.event_type === 'PAYMENT.CAPTURE.REFUNDED' || event.event_type === 'PAYMENT.CAPTURE.REVERSED') {
+          const r = parseInput(refundSchema, event.resource, 'PayPal refund');
+          out.refund = { ...fromRefund(r), reversal: event.event_type === 'PAYMENT.CAPTURE.REVERSED' };
+        }
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'VALIDATION_FAILED') throw new UnusableWebhookEvent(err.message, eventId, eventType);
+        throw err;
       }
       // A body saying the money is still on its way may be PayPal's retry of a delivery that failed, sent after the
       // capture moved on (DENIED, COMPLETED): applied as sent, it took a failed checkout back to "on its way". The

@@ -4,9 +4,8 @@
 // caller passes it. Compared in constant time (the SDK's WebhooksHelper compares with ===).
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '../../../../platform/errors.js';
 import { safeEqual } from '../../../../platform/crypto.js';
-import type { ProviderWebhookEvent, WebhookRequest } from '../provider.port.js';
+import { UnusableWebhookEvent, type ProviderWebhookEvent, type WebhookRequest } from '../provider.port.js';
 import { keyInReason, minorUnits, squarePaymentState, squareRefundState } from './square-payment.js';
 
 export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
@@ -60,10 +59,17 @@ export function parseSquareNotification(rawBody: Buffer): ProviderWebhookEvent {
   try {
     json = JSON.parse(rawBody.toString('utf8'));
   } catch {
-    throw new AppError('VALIDATION_FAILED', 'The Square notification is not JSON.');
+    throw new UnusableWebhookEvent('the Square notification is not JSON');
   }
   const parsed = notification.safeParse(json);
-  if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The Square notification is not shaped as Square documents it.');
+  if (!parsed.success) {
+    const named = (json ?? {}) as { event_id?: unknown; type?: unknown };
+    throw new UnusableWebhookEvent(
+      'the Square notification is not shaped as Square documents it',
+      typeof named.event_id === 'string' && named.event_id ? named.event_id.slice(0, 200) : undefined,
+      typeof named.type === 'string' ? named.type : undefined,
+    );
+  }
   const { type, event_id: eventId, data } = parsed.data;
   const payment = data?.object?.payment;
   const refund = data?.object?.refund;

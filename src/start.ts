@@ -243,7 +243,7 @@ export async function start(env: Env): Promise<void> {
         // counted in this process's /metrics (the child serves none).
         onMessage: (m) => {
           if (m.kind === 'discord-bot-token-refused') botToken.refusedElsewhere(new Date(m.at));
-          else metrics.jobFailures.inc({ task: m.task });
+          else if (m.kind === 'job-failed') metrics.jobFailures.inc({ task: m.task });
         },
         env: {
           DATABASE_URL: databaseUrl,

@@ -85,6 +85,11 @@ const SCRUBS: Array<[RegExp, string]> = [
 // too little. The scheme is bounded so a long dotted string cannot make the search quadratic.
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^/?#]*)@/gi;
 
+// A mistyped one with a raw '/', '?' or '#' in its password (`postgres://u:pa/ss@host`, which pg cannot parse, and
+// so is logged exactly when the operator mistyped it): after `scheme://user:` not yet hidden, to an '@' within 256
+// characters (bounded, so the search stays linear; the old rule hid these, the first pass alone did not).
+const URL_PASSWORD_WITH_SLASH = /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^:/?#@\s]*:)(?!\*\*\*@)[^\s@]{0,256}@/gi;
+
 function hideUrlPassword(_match: string, scheme: string, userinfo: string): string {
   const colon = userinfo.indexOf(':');
   return colon < 0 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:***@`;
@@ -92,7 +97,7 @@ function hideUrlPassword(_match: string, scheme: string, userinfo: string): stri
 
 /** `text` without bearer tokens embedded in it (invoice links, Discord webhook/interaction URLs, URL passwords). */
 export function scrubText(text: string): string {
-  let out = text.replace(URL_USERINFO, hideUrlPassword);
+  let out = text.replace(URL_USERINFO, hideUrlPassword).replace(URL_PASSWORD_WITH_SLASH, '$1***@');
   for (const [re, to] of SCRUBS) out = out.replace(re, to);
   return out;
 }

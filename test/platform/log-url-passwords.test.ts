@@ -25,6 +25,9 @@ const CASES: Array<[string, string[], string]> = [
   ['postgres://app:colon:inside@db.internal/app', ['colon', 'inside'], 'db.internal/app'],
   ['postgres://app@db.internal/app?sslmode=require&password=qu3ry-p@ss', ['qu3ry', 'p@ss'], 'db.internal/app'],
   ['redis://:r3d1s@cache.internal:6379', ['r3d1s'], 'cache.internal:6379'],
+  // Mistyped, a raw '/', '?' or '#' in the password (pg cannot parse it, which is when it is logged).
+  ['postgres://u:pa/ss@db.internal/app', ['pa/ss', 'pa/', '/ss'], 'db.internal/app'],
+  ['postgres://u:pa?ss#x@db.internal/app', ['pa?ss', '?ss', 'ss#x'], 'db.internal/app'],
 ];
 
 describe('database passwords in log lines', () => {

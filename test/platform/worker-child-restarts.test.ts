@@ -86,7 +86,7 @@ describe('the supervised job worker child dies', () => {
     const app = express().use(healthRoutes({ checkDatabase: () => Promise.resolve(), jobWorkerDownSince: watch.downSince }));
     expect((await request(app).get('/readyz')).body).toEqual({ status: 'ready', database: 'ok' });
 
-    // A child that exits at once; its restart is far off, so it stays down for the test.
+    // A child that exits at once; its restart is 30 s off (a quick exit doubles the delay, up to 30 s): down for the test.
     supervised.push(
       superviseWorkerProcess({
         logger: createLogger({ level: 'silent', pretty: false }),

@@ -7,7 +7,10 @@
 // Every step on the lock's connection is bounded by `timeoutMs` on the client's side (connect, the lock attempt,
 // the holder's check, closing it): a database that stops answering ends the step with an error, and the holder
 // stops the led work, instead of the step waiting forever (2026-12-07). A lock attempt that fails closes its
-// connection (it was left open, one more every poll).
+// connection (it was left open, one more every poll). Not bounded here: when the network to the database goes
+// silent (no reset), ending the connection closes our side only; the server keeps the session, and the lock, until
+// its TCP keepalive gives up (PostgreSQL's tcp_keepalives_* settings; the kernel's default is about two hours), and
+// only then can a standby win. An operator who needs a faster take-over sets those on the server (operating.md).
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 

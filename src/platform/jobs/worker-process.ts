@@ -30,6 +30,8 @@ export interface SuperviseOptions {
   logger: Logger;
   /** Node arguments and script; default: this process's own (process.execArgv, process.argv[1]). */
   args?: string[];
+  /** The program started; default: this process's Node (process.execPath). A test names one that cannot start. */
+  execPath?: string;
   /** First restart delay (doubles while the child dies within `healthyAfterMs`, up to 30 s). Default 1 s. */
   restartDelayMs?: number;
   healthyAfterMs?: number;
@@ -101,25 +103,34 @@ export function superviseWorkerProcess(opts: SuperviseOptions): SupervisedWorker
     if (stopping) return;
     starts += 1;
     const startedAt = Date.now();
-    const c = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const c = spawn(opts.execPath ?? process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child = c;
     opts.watch?.started();
     // The channel must not keep this process alive on its own.
     c.channel?.unref();
-    c.on('error', (err) => log.error({ err }, 'could not start the job worker process'));
     c.on('message', (m) => {
       if (isSupervisorMessage(m)) opts.onMessage?.(m);
     });
     exited = new Promise<void>((resolve) => {
-      c.once('exit', (code, signal) => {
+      let gone = false;
+      const restart = (why: Record<string, unknown>) => {
+        if (gone) return;
+        gone = true;
         child = undefined;
         resolve();
         if (stopping) return;
         delay = Date.now() - startedAt >= healthyAfter ? firstDelay : Math.min(delay * 2, 30_000);
-        log.error({ code, signal, restartInMs: delay }, 'the job worker process exited; restarting it');
+        log.error({ ...why, restartInMs: delay }, 'the job worker process exited; restarting it');
         opts.watch?.exited(new Date());
         restartTimer = setTimeout(start, delay);
         restartTimer.unref();
+      };
+      c.once('exit', (code, signal) => restart({ code, signal }));
+      // A spawn that failed (EMFILE, ENFILE, EAGAIN: no pid) emits 'error' and never 'exit': without this nothing
+      // restarted it, /readyz said nothing and stop() waited for an exit that never came.
+      c.on('error', (err) => {
+        log.error({ err }, 'could not start the job worker process');
+        if (c.pid === undefined) restart({ spawnError: err.message });
       });
     });
     log.info({ workerPid: c.pid }, 'job worker process started');

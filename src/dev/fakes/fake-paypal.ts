@@ -131,8 +131,9 @@ export class FakePayPal {
   /** The next N API calls (not the token call) answer 503 INTERNAL_SERVER_ERROR, as during an outage. */
   failNext = 0;
   /** Reads (GET) of a matching path that fail: '5xx' answers 503 at once; 'hang' answers 503 only after holdMs
-   *  (a caller's timeout gives up first), as a PayPal that is slow or down. */
-  private readFailures: { path: RegExp; kind: '5xx' | 'hang'; times: number }[] = [];
+   *  (a caller's timeout gives up first), as a PayPal that is slow or down; '404' answers RESOURCE_NOT_FOUND, as
+   *  PayPal does for an order it no longer shows. */
+  private readFailures: { path: RegExp; kind: '5xx' | 'hang' | '404'; times: number }[] = [];
   /** Requests seen, for assertions: "METHOD path" plus the PayPal-Request-Id. */
   readonly requests: { method: string; path: string; requestId?: string; body: unknown; status?: number }[] = [];
   /** One-shot refund failure: '5xx' answers 503; 'timeout' refunds, then answers after holdMs (a lost answer);
@@ -259,6 +260,20 @@ export class FakePayPal {
       const readFailure = req.method === 'GET' ? this.readFailures.find((f) => f.times > 0 && f.path.test(req.path)) : undefined;
       if (readFailure) {
         readFailure.times--;
+        if (readFailure.kind === '404') {
+          res.status(404).json({
+            name: 'RESOURCE_NOT_FOUND',
+            message: 'The specified resource does not exist.',
+            debug_id: 'fake404',
+            details: [
+              {
+                issue: 'INVALID_RESOURCE_ID',
+                description: 'Specified resource ID does not exist. Please check the resource ID and try again.',
+              },
+            ],
+          });
+          return;
+        }
         const answer = () => {
           if (!res.headersSent && !res.destroyed)
             res.status(503).json({ name: 'INTERNAL_SERVER_ERROR', message: 'An internal server error occurred.', debug_id: 'fake503' });
@@ -288,7 +303,7 @@ export class FakePayPal {
   }
 
   /** The next `times` GETs of a path matching `path` fail (see readFailures). */
-  failReads(path: RegExp, kind: '5xx' | 'hang', times = 1): void {
+  failReads(path: RegExp, kind: '5xx' | 'hang' | '404', times = 1): void {
     this.readFailures.push({ path, kind, times });
   }
 

@@ -130,6 +130,24 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
   }
 
   /**
+   * A PENDING capture event's order as PayPal shows it now. PayPal refusing the read (404, or any other final
+   * answer) tells nothing newer than the signed body: the body is applied as sent (readOrder's 404 = EXPIRED is
+   * for orders never approved, and would end a clearing eCheck and lose the body's order id). A read PayPal does
+   * not answer throws UPSTREAM_UNAVAILABLE: the webhook is answered 503 and PayPal sends it again.
+   */
+  async function readBack(conn: PayPalConnection, body: ProviderCheckoutState): Promise<ProviderCheckoutState> {
+    try {
+      const now = fromOrder(
+        await client.call(conn, 'GET', `/v2/checkout/orders/${encodeURIComponent(body.providerCheckoutId)}`, orderSchema),
+      );
+      return { ...now, orderId: now.orderId ?? body.orderId };
+    } catch (err) {
+      if (err instanceof ProviderRejectedError) return body;
+      throw err;
+    }
+  }
+
+  /**
    * 422 DUPLICATE_INVOICE_ID at capture: the shop's account blocks multiple payments per invoice ID and a payment
    * with this order's invoice_id was already captured on it ("Possible duplicate transaction"). PayPal took
    * nothing. Not retried under another invoice ID: PayPal's check is against paying the same invoice twice, and
@@ -273,7 +291,7 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
       // A body saying the money is still on its way may be PayPal's retry of a delivery that failed, sent after the
       // capture moved on (DENIED, COMPLETED): applied as sent, it took a failed checkout back to "on its way". The
       // order is read as it is now. Final states (COMPLETED, DENIED) are final: taken as sent.
-      if (out.checkout?.state === 'PENDING') out.checkout = await readOrder(conn, out.checkout.providerCheckoutId);
+      if (out.checkout?.state === 'PENDING') out.checkout = await readBack(conn, out.checkout);
       return out;
     },
 

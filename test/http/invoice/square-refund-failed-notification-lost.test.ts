@@ -44,9 +44,10 @@ async function refundFailedWithNotificationLost(amountCents: number | 'all') {
     env.square.outbox.dropNext(1);
     await env.square.failRefund(providerRefundId);
     await env.square.idle();
-    expect(env.square.outbox.deliveries.slice(from).map((d) => d.dropped)).toEqual([true]);
+    const lost = env.square.outbox.deliveries.slice(from);
+    expect(lost.map((d) => d.dropped)).toEqual([true]);
     expect(await auditOf(paid.order.id, 'payment.refund_failed')).toEqual([]);
-    return { ...paid, refundId, providerRefundId };
+    return { ...paid, refundId, providerRefundId, lost: lost[0]! };
   } finally {
     env.square.autoCompleteRefunds = true;
   }
@@ -57,7 +58,7 @@ describe('a Square refund of ours that failed later, its notification lost', () 
     ['a part of the order', 1000 as const, 'PARTIALLY_REFUNDED'],
     ['the whole order', 'all' as const, 'REFUNDED'],
   ])('refunding %s: the sweep records it as not returned and tells the admins once', async (_what, amount, status) => {
-    const { tenant, order, refundId, providerRefundId } = await refundFailedWithNotificationLost(amount);
+    const { tenant, order, refundId, providerRefundId, lost } = await refundFailedWithNotificationLost(amount);
     const refunded = amount === 'all' ? order.totalCents : amount;
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe(status);
 
@@ -75,11 +76,22 @@ describe('a Square refund of ours that failed later, its notification lost', () 
     );
     expect(alert).toBeTruthy();
 
-    // Read again later (and the lost notification's retry): nothing more recorded or told.
+    // The lost notification's retry arrives after all (Square sends the same signed body again), and the sweep reads
+    // the checkout again later: nothing more recorded or told.
+    const retry = await fetch(lost.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...lost.headers, 'square-retry-number': '1' },
+      body: lost.body,
+    });
+    expect(retry.status).toBe(200);
     clock.advance(24 * 3600);
     await env.t.services.refundSweep.run();
     expect(await auditOf(order.id, 'payment.refund_failed')).toHaveLength(1);
     expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
+    await waitForJobsDone();
+    expect(
+      adminChannelTexts(discordApi(), tenant.adminChannelId!).filter((t) => t.includes(`Refund NOT returned: order #${order.number}`)),
+    ).toHaveLength(1);
   });
 
   it('money that could not pay the order, its refund failed: the sweep flags it for the admins once', async () => {

@@ -26,9 +26,10 @@ const MAX_REFUNDS = 20;
 
 export interface ProviderRefundReader {
   /**
-   * Reads the provider's refunds of the order's processor payment and records the completed ones no refund of
-   * ours explains, each in its own transaction under the order's row lock. Returns how many it recorded or
-   * announced. Never throws for the provider: a failed read is logged and skipped.
+   * Reads the provider's refunds of the order's processor payment and records, each in its own transaction under
+   * the order's row lock, the completed ones no refund of ours explains and the failed ones not yet recorded as
+   * failed (provider-refund-failed.ts: a refund of ours not returned, or unapplied money flagged). Returns how many
+   * it recorded or announced. Never throws for the provider: a failed read is logged and skipped.
    */
   learn(ctx: TenantContext, orderId: string): Promise<number>;
   /**

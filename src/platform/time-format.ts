@@ -27,6 +27,10 @@ export function isShopTimeZone(name: string): boolean {
   return (name.includes('/') || /^(UTC|GMT)$/i.test(name)) && isValidTimeZone(name);
 }
 
+/** What isShopTimeZone asks for, as Settings and the operator's shop:create say it. */
+export const SHOP_TIME_ZONE_MESSAGE =
+  'an IANA time zone name, e.g. America/New_York or Europe/Berlin (not an abbreviation such as IST or PST)';
+
 /** True for a time zone name the runtime knows ("Europe/Berlin", "UTC"). */
 export function isValidTimeZone(name: string): boolean {
   try {

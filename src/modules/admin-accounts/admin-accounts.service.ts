@@ -7,7 +7,7 @@ import { hashPassword, randomToken, verifyPassword } from '../../platform/crypto
 import { withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
 import { currencyCode } from '../../platform/currency-code.js';
 import { AppError } from '../../platform/errors.js';
-import { isValidTimeZone } from '../../platform/time-format.js';
+import { isShopTimeZone, SHOP_TIME_ZONE_MESSAGE } from '../../platform/time-format.js';
 
 export const MIN_ADMIN_PASSWORD_LENGTH = 12;
 
@@ -21,13 +21,8 @@ const shopInput = z.object({
   guildName: z.string().trim().min(1).max(100).optional(),
   /** The panel's and the REST API's rule: any case, an ISO 4217 code. */
   currency: currencyCode.default('USD'),
-  /** The shop's days (dashboard, exports, tax report): an IANA name; left out, UTC until an admin sets it. */
-  timeZone: z
-    .string()
-    .trim()
-    .max(64)
-    .refine(isValidTimeZone, 'an IANA time zone name such as America/New_York or Europe/Berlin')
-    .default('UTC'),
+  /** The shop's days (dashboard, exports, tax report): Settings' rule (a region name or UTC, no abbreviation); left out, UTC. */
+  timeZone: z.string().trim().max(64).refine(isShopTimeZone, SHOP_TIME_ZONE_MESSAGE).default('UTC'),
 });
 
 export interface AdminAccount {

@@ -3,7 +3,7 @@
 // the TaxJar key is write-only: an empty field keeps the stored key, "-" removes it.
 import { z } from 'zod';
 import { PaymentMethod } from '../../../generated/prisma/index.js';
-import { isShopTimeZone } from '../../../platform/time-format.js';
+import { isShopTimeZone, SHOP_TIME_ZONE_MESSAGE } from '../../../platform/time-format.js';
 import { payWindowOverrides } from '../../../modules/order-expiry/pay-window.js';
 import { arrayOf } from '../resources/validation.js';
 import { currencyCode, formBool, formOptionalSnowflake, formText, lines, snowflakeList } from './form-fields.js';
@@ -108,10 +108,7 @@ export const tenantSettingsForm = z.object({
   roleRemovalPolicy: z.enum(['REAPPLY', 'RECORD']).default('REAPPLY'),
   timeZone: z.preprocess(
     (v) => (v === undefined || v === null || String(v).trim() === '' ? 'UTC' : String(v).trim()),
-    z
-      .string()
-      .max(64)
-      .refine(isShopTimeZone, 'an IANA time zone name, e.g. America/New_York or Europe/Berlin (not an abbreviation such as IST or PST)'),
+    z.string().max(64).refine(isShopTimeZone, SHOP_TIME_ZONE_MESSAGE),
   ),
 });
 // "TaxJar needs the address you ship from" joins two fields, so it is no rule of the form's values: a save writes

@@ -1,5 +1,6 @@
 // The order edit form's line items: one quantity input per line with the product's name (0 removes the
-// line), and a product picker to add one, instead of typed "productId:quantity" text. The lines change
+// line; anything but a whole number is kept as typed and the Save refused under its line, never read as 0 or
+// rounded), and a product picker to add one, instead of typed "productId:quantity" text. The lines change
 // only while the order awaits payment (the service recomputes totals and stock); otherwise they are shown
 // read-only. The edit action puts the lines and the shop's products in record.params.lineItemsContextJson;
 // this posts `lineItems` as JSON ([{ productId, quantity }]) only once something was changed. Until the lines have
@@ -28,7 +29,8 @@ import { LoadPending, useActionData } from './use-action-data.js';
 interface Line {
   productId: string;
   name: string;
-  quantity: number;
+  /** null while what is typed is not a whole number ("1.", "1.5", "-", nothing): posted so, which the server refuses. */
+  quantity: number | null;
   unitPrice: string;
 }
 interface Product {
@@ -98,17 +100,46 @@ function holdSave(inside: HTMLElement | null): (() => void) | undefined {
   };
 }
 
+/** A quantity as typed: a whole number from 0 to 100 000, or null (not one, or not yet: "1." on the way to "1.5"). */
+function wholeQuantity(raw: string): number | null {
+  const text = raw.trim();
+  return /^\d{1,6}$/.test(text) && Number(text) <= 100_000 ? Number(text) : null;
+}
+
+/**
+ * While `refuse` is true, a submit of the form `inside` is in is stopped and `onRefused` called: the admin is told
+ * under the line, and nothing is posted.
+ */
+function refuseSubmit(inside: HTMLElement | null, refuse: boolean, onRefused: () => void): (() => void) | undefined {
+  const form = inside?.closest('form');
+  if (!form || !refuse) return undefined;
+  const stop = (e: Event) => {
+    e.preventDefault();
+    e.stopPropagation();
+    onRefused();
+  };
+  form.addEventListener('submit', stop, true);
+  return () => form.removeEventListener('submit', stop, true);
+}
+
 const LoadedLines: React.FC<EditPropertyProps & { ctx: LinesContext }> = ({ property, record, onChange, ctx }) => {
   const [lines, setLines] = useState<Line[]>(ctx.lines);
+  // What the admin typed in each line's quantity, shown as typed (a number input would report "-" or "1e" as empty).
+  const [typed, setTyped] = useState<Record<string, string>>({});
+  const [saveRefused, setSaveRefused] = useState(false);
   const [picked, setPicked] = useState('');
   const error = record?.errors?.[property.path];
+  const box = useRef<HTMLDivElement>(null);
+  const unreadable = lines.some((l) => l.quantity === null);
+  useEffect(() => refuseSubmit(box.current, unreadable, () => setSaveRefused(true)), [unreadable]);
 
   const publish = (next: Line[]) => {
     setLines(next);
     onChange(property.path, JSON.stringify(next.map((l) => ({ productId: l.productId, quantity: l.quantity }))));
   };
   const setQuantity = (productId: string, raw: string) => {
-    const n = Math.max(0, Math.min(100_000, Math.floor(Number(raw) || 0)));
+    setTyped({ ...typed, [productId]: raw });
+    const n = wholeQuantity(raw);
     publish(lines.map((l) => (l.productId === productId ? { ...l, quantity: n } : l)));
   };
   const addable = ctx.products.filter((p) => !lines.some((l) => l.productId === p.productId));
@@ -120,7 +151,7 @@ const LoadedLines: React.FC<EditPropertyProps & { ctx: LinesContext }> = ({ prop
   };
 
   return (
-    <FormGroup error={Boolean(error)} data-testid="order-lines-edit">
+    <FormGroup error={Boolean(error)} data-testid="order-lines-edit" ref={box}>
       <Label>Line items</Label>
       <Box style={{ overflowX: 'auto' }}>
         <Table>
@@ -138,16 +169,23 @@ const LoadedLines: React.FC<EditPropertyProps & { ctx: LinesContext }> = ({ prop
                 <TableCell>{l.unitPrice}</TableCell>
                 <TableCell>
                   {ctx.editable ? (
-                    <Input
-                      type="number"
-                      min={0}
-                      step={1}
-                      width={90}
-                      aria-label={`Quantity of ${l.name}`}
-                      data-testid={`line-qty-${l.productId}`}
-                      value={String(l.quantity)}
-                      onChange={(e: React.ChangeEvent<HTMLInputElement>) => setQuantity(l.productId, e.target.value)}
-                    />
+                    <>
+                      <Input
+                        type="text"
+                        inputMode="numeric"
+                        width={90}
+                        aria-label={`Quantity of ${l.name}`}
+                        aria-invalid={l.quantity === null}
+                        data-testid={`line-qty-${l.productId}`}
+                        value={typed[l.productId] ?? String(l.quantity)}
+                        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setQuantity(l.productId, e.target.value)}
+                      />
+                      {saveRefused && l.quantity === null && (
+                        <Text color="error" fontSize="sm" mt="sm" data-testid={`line-qty-error-${l.productId}`}>
+                          {`"${typed[l.productId] ?? ''}" is not a quantity: type a whole number (0 removes the line). Nothing was saved.`}
+                        </Text>
+                      )}
+                    </>
                   ) : (
                     <Text>{l.quantity}</Text>
                   )}

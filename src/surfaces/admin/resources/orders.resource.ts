@@ -55,7 +55,11 @@ const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLET
 const optionalText = z.string().nullable().optional();
 
 /** One line as the quantity inputs post it (components/order-lines-edit.tsx, components/refund-form.tsx). */
-const quantityLine = z.object({ productId: z.string().trim().min(1).max(100), quantity: z.number().int().min(0).max(100_000) });
+const QUANTITY = 'a quantity is a whole number from 0 to 100000';
+const quantityLine = z.object({
+  productId: z.string().trim().min(1).max(100),
+  quantity: z.number({ error: QUANTITY }).int(QUANTITY).min(0, QUANTITY).max(100_000, QUANTITY),
+});
 
 /** A JSON list posted in one form field; VALIDATION_FAILED naming the field when it is not that list. */
 function jsonField<T extends z.ZodType>(schema: T, text: string, field: string, what: string): z.infer<T> {

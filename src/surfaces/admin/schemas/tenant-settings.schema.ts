@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { PaymentMethod } from '../../../generated/prisma/index.js';
 import { isShopTimeZone, SHOP_TIME_ZONE_MESSAGE } from '../../../platform/time-format.js';
+import { isCountryCode } from '../../../modules/customers/address.schema.js';
 import { payWindowOverrides } from '../../../modules/order-expiry/pay-window.js';
 import { arrayOf } from '../resources/validation.js';
 import { currencyCode, formBool, formOptionalSnowflake, formText, lines, snowflakeList } from './form-fields.js';
@@ -76,10 +77,12 @@ const fromAddress = z.preprocess(
   },
   z
     .object({
+      // The customer address's rule (customers/address.schema.ts): any case, stored upper-case, a code ISO 3166-1 assigns.
       country: z
         .string({ error: 'a 2-letter country code, such as US' })
         .trim()
-        .regex(/^[A-Za-z]{2}$/, 'a 2-letter country code, such as US'),
+        .toUpperCase()
+        .refine(isCountryCode, 'a 2-letter country code, such as US, GB or DE'),
       zip: z.string({ error: 'required' }).trim().min(1, 'required').max(20, 'at most 20 characters'),
       state: z.string().trim().max(50, 'at most 50 characters').optional(),
       city: z.string().trim().max(100, 'at most 100 characters').optional(),

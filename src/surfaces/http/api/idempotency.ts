@@ -75,7 +75,10 @@ interface Row {
   path: string;
   status: number | null;
   responseBody: unknown;
-  /** The body's text as first sent; null in a row an instance of the previous release kept (its jsonb is replayed). */
+  /**
+   * The body's text as first sent; null in a row an instance of the previous release kept or took over (text and jsonb
+   * disagree): its jsonb is replayed.
+   */
   responseText: string | null;
   expired: boolean;
   abandoned: boolean;
@@ -113,7 +116,10 @@ export function idempotency(deps: { db: Db; logger: Logger }): RequestHandler {
       const read = async () =>
         (
           await db.$queryRaw<Row[]>`
-        SELECT fingerprint, method, path, status, "responseBody", "responseText",
+        SELECT fingerprint, method, path, status, "responseBody",
+               -- The text only when it is the jsonb's: an instance of the previous release that took the key over
+               -- rewrote the jsonb and left the text of the request before (a roll-back), so that text is not replayed.
+               CASE WHEN "responseText"::jsonb = "responseBody" THEN "responseText" END AS "responseText",
                "createdAt" < now() - ${keep} AS expired,
                (status IS NULL AND "createdAt" < now() - ${stale}) AS abandoned
         FROM idempotency_keys WHERE "tenantId" = ${tenantId} AND key = ${key}`

@@ -17,6 +17,7 @@ import { EVENTS, type PaymentCaptureRefusedPayload, type PaymentUnappliedPayload
 import type { ProviderCheckoutState } from '../providers/provider.port.js';
 import { announceCheckoutState, inFlightAtFor } from './order-checkout-now.js';
 import { announceLateMoneyReturning, keptLateMoneyCause, lateMoneyCause } from './late-money-notice.js';
+import { recordWebhookEvent } from './webhook-event-record.js';
 
 export const UNAPPLIED_REFUND_TASK = 'payment.checkout.refund_unapplied';
 /** Audit actions on the order (entityType "Order") for money that could not pay it; `after.checkoutId` names the checkout. */
@@ -98,7 +99,7 @@ export async function applyCheckoutState(
     const checkout = await tx.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } });
     const ctx: TenantContext = { tenantId: checkout.tenantId, actor: { ...systemActor, label: `${checkout.provider} ${opts.source}` } };
     if (opts.webhookEvent) {
-      await tx.providerWebhookEvent.create({ data: { ...opts.webhookEvent, checkoutId: checkout.id, outcome: 'applied' } });
+      await recordWebhookEvent(tx, { ...opts.webhookEvent, checkoutId: checkout.id, outcome: 'applied' });
     }
 
     if (checkout.state === 'PAID') {

@@ -33,6 +33,7 @@ import { isUncharged, NEVER_CREATED_STATUS, stillOpenAt, unchargedOpenedBefore }
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
 import { keptLateMoneyCause } from './late-money-notice.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
+import { recordWebhookEvent, UNUSABLE_OUTCOME } from './webhook-event-record.js';
 import { announceCheckoutLeft, announceCheckoutState } from './order-checkout-now.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
 import { applyPayoutEvent } from './refund-claims.js';
@@ -98,7 +99,9 @@ export interface CheckoutService {
   charge(input: { tenantId: string; orderId: string; checkoutId: string; sourceToken: string }): Promise<ReturnOutcome>;
   /**
    * BAD_SIGNATURE, NOT_FOUND (unknown connection, or a payment of an order of ours that no checkout holds yet:
-   * the provider retries), VALIDATION_FAILED. A payment we did not start at all is 'not_ours' (answered 200).
+   * the provider retries). A well-signed event we cannot use is 'unusable' (answered 200, never refused); a payment
+   * we did not start at all is 'not_ours' (answered 200). An event seen before is a 'duplicate', unless it was only
+   * recorded as unusable: then it is processed again.
    */
   handleWebhook(
     provider: PaymentProvider,
@@ -128,8 +131,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
   /**
    * A well-signed event we cannot use (UnusableWebhookEvent, from any provider's adapter): acknowledged, never refused,
    * as a refusal is retried by the provider for days and can never succeed. Logged as a warning (someone may need to
-   * look at the payment at the provider) and, when its event id is known, recorded (outcome "unusable"), so a
-   * redelivery is a duplicate and the event is on file.
+   * look at the payment at the provider) and, when its event id is known, recorded (outcome "unusable"), so the event
+   * is on file. A redelivery is processed again (webhook-event-record.ts): still unusable, it is a duplicate; usable
+   * now (a fault of ours fixed since), it is applied and its record says so.
    */
   async function acknowledgeUnusable(
     provider: PaymentProvider,
@@ -141,7 +145,13 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       'provider webhook signed but not usable; acknowledged (200) so the provider stops retrying: check this event at the provider',
     );
     if (!e.eventId) return { outcome: 'unusable' };
-    const record = { provider, connectionId, eventId: e.eventId, type: (e.eventType ?? 'unknown').slice(0, 100), outcome: 'unusable' };
+    const record = {
+      provider,
+      connectionId,
+      eventId: e.eventId,
+      type: (e.eventType ?? 'unknown').slice(0, 100),
+      outcome: UNUSABLE_OUTCOME,
+    };
     const added = await db.providerWebhookEvent.createMany({ data: [record], skipDuplicates: true });
     return { outcome: added.count === 0 ? 'duplicate' : 'unusable' };
   }
@@ -639,7 +649,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       const seen = await db.providerWebhookEvent.findUnique({
         where: { provider_connectionId_eventId: { provider, connectionId, eventId: event.eventId } },
       });
-      if (seen) return { outcome: 'duplicate' };
+      // Seen and used: a duplicate. Seen but unusable then (perhaps through a fault of ours fixed since): processed again.
+      if (seen && seen.outcome !== UNUSABLE_OUTCOME) return { outcome: 'duplicate' };
       const record = { provider, eventId: event.eventId, connectionId, type: event.type.slice(0, 100) };
 
       if (event.checkout) {
@@ -708,7 +719,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
               })
             : null;
         await withTransaction(db, async (tx) => {
-          await tx.providerWebhookEvent.create({ data: { ...record, checkoutId: checkout?.id ?? kept?.id ?? null, outcome: 'recorded' } });
+          await recordWebhookEvent(tx, { ...record, checkoutId: checkout?.id ?? kept?.id ?? null, outcome: 'recorded' });
           if (kept) await recordDeletedOrderRefundEvent(tx, deps, kept.id, event.refund!, event.type);
           if (!checkout) return;
           const ctx = { tenantId: checkout.tenantId, actor: { ...systemActor, label: `${provider} webhook` } };
@@ -766,7 +777,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       }
 
       // An event type we do not act on: remembered (de-duplication), answered 200.
-      await db.providerWebhookEvent.createMany({ data: [{ ...record, outcome: 'ignored' }], skipDuplicates: true });
+      await recordWebhookEvent(db, { ...record, checkoutId: null, outcome: 'ignored' }).catch((err: unknown) => {
+        if ((err as { code?: string }).code !== 'P2002') throw err;
+      });
       return { outcome: 'ignored' };
     },
 

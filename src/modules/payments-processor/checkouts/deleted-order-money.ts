@@ -28,6 +28,7 @@ import { ProviderRejectedError, type ProviderCheckoutState, type ProviderWebhook
 import { UNAPPLIED_AUDIT, unappliedRefundKey, type ApplyOptions, type ApplyOutcome } from './checkout-ledger.js';
 import { announceLateMoneyFlagged, announceLateMoneyReturning } from './late-money-notice.js';
 import { failureReportedByProvider, refundFailedError } from './refund-failed-later.js';
+import { recordWebhookEvent } from './webhook-event-record.js';
 import { isOurOrderId } from './webhook-ownership.js';
 
 export const DELETED_ORDER_REFUND_TASK = 'payment.deleted_order.refund_late_money';
@@ -84,7 +85,7 @@ export async function applyToDeletedOrderCheckout(
     await tx.$queryRaw`SELECT id FROM deleted_order_checkouts WHERE id = ${id} FOR UPDATE`;
     const kept = await tx.deletedOrderCheckout.findUniqueOrThrow({ where: { id } });
     if (opts.webhookEvent) {
-      await tx.providerWebhookEvent.create({ data: { ...opts.webhookEvent, checkoutId: kept.id, outcome: 'applied' } });
+      await recordWebhookEvent(tx, { ...opts.webhookEvent, checkoutId: kept.id, outcome: 'applied' });
     }
     if (kept.state === 'PAID') return 'already_paid';
     if (state.state !== 'PAID') {

@@ -13,6 +13,7 @@ import { EVENTS, type RefundClaimStatePayload } from '../../shared/events.js';
 import { PROCESSOR_REFUND_AUDIT } from '../processor-refund.task.js';
 import type { RefundPayout } from '../providers/provider.port.js';
 import { UNAPPLIED_AUDIT } from './checkout-ledger.js';
+import { recordWebhookEvent } from './webhook-event-record.js';
 
 export const REFUND_CLAIM_AUDIT = 'payment.refund_claim';
 
@@ -60,7 +61,7 @@ export async function applyPayoutEvent(
   const ours = payout ? await refundOfPullPayment(deps.db, tenantId, payout.pullPaymentId) : null;
   try {
     return await withTransaction(deps.db, async (tx) => {
-      await tx.providerWebhookEvent.create({ data: { ...record, checkoutId: null, outcome: ours ? 'recorded' : 'ignored' } });
+      await recordWebhookEvent(tx, { ...record, checkoutId: null, outcome: ours ? 'recorded' : 'ignored' });
       if (!ours || !payout) return 'ignored';
       const last = await tx.auditLog.findFirst({
         where: {

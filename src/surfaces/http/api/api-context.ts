@@ -73,8 +73,8 @@ const ORDER_NUMBER = /^\d{1,9}$/;
 /**
  * The order a `/orders/{id}` path names, for every order route: its id (`ord_…`) as given, or its number, looked up
  * in the key's shop (orders.findByRef without payment references, which Discord's commands also take: a six-digit
- * number that is no order's number is NOT_FOUND "Order 123456 not found", not the order whose payment reference it
- * is). docs/decisions/rest-api.md "Order numbers in the path".
+ * number that is no order's number is NOT_FOUND "Order 123456 was not found.", not the order whose payment reference
+ * it is). docs/decisions/rest-api.md "Order numbers in the path".
  */
 export async function orderIdParam(req: Request, res: Response, orders: Pick<OrderService, 'findByRef'>): Promise<string> {
   const ref = String(req.params.id);

@@ -500,7 +500,10 @@ async function main(): Promise<void> {
       const created = mine.filter((d) =>
         ((d.body as { embeds?: { title?: string }[] }).embeds ?? []).some((e) => e.title?.endsWith(`order #${o.number} received`)),
       ).length;
-      if (created !== 1) violations.push(`order #${o.number}: ${created} order-created DMs`);
+      // Never twice; once for an order still waiting for payment. An order paid or cancelled before its DM's job ran
+      // gets its receipt or cancellation instead ("order received ... Please pay" would contradict it): 0 is right then.
+      if (created > 1 || (o.status === 'PENDING_PAYMENT' && created !== 1))
+        violations.push(`order #${o.number} (${o.status}): ${created} order-created DMs`);
       const posts = adminPosts.filter(
         (p) => JSON.stringify(p.body).includes(`#${o.number}`) && !JSON.stringify(p.body).includes('not reached'),
       ).length;

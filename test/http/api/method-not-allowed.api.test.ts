@@ -88,4 +88,15 @@ describe('a method a REST path does not take', () => {
     expect(doc.headers.allow).toBe('GET, HEAD');
     expect(doc.body.error.code).toBe('METHOD_NOT_ALLOWED');
   });
+
+  it("the reference page's assets are 405 with Allow and the JSON error body to another method (express.static's bare 405 before), and a file not served is 404", async () => {
+    for (const path of ['/api/docs/assets/swagger-ui.css', '/api/v1/docs/assets/swagger-ui-bundle.js']) {
+      const res = await request(t.app).post(path).expect(405);
+      expect(res.headers.allow).toBe('GET, HEAD');
+      expect(res.body.error.code).toBe('METHOD_NOT_ALLOWED');
+      await request(t.app).head(path).expect(200);
+    }
+    const missing = await request(t.app).delete('/api/docs/assets/package.json').expect(404);
+    expect(missing.body.error.code).toBe('NOT_FOUND');
+  });
 });

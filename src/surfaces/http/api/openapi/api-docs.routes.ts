@@ -62,8 +62,10 @@ export function apiDocsRoutes(): Router {
   const router = Router();
   let document: string | undefined;
   const assetDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-  // POST /api/openapi.json and the like: 405 with Allow, as on every REST path.
-  router.use(methodNotAllowed(['/openapi.json', '/docs', '/docs/init.js'].map((path) => ({ method: 'GET', path }))));
+  // POST /api/openapi.json and the like: 405 with Allow, as on every REST path (the assets too: express.static's own
+  // 405 has no body).
+  const served = ['/openapi.json', '/docs', '/docs/init.js', ...[...ASSETS].map((file) => `/docs/assets/${file}`)];
+  router.use(methodNotAllowed(served.map((path) => ({ method: 'GET', path }))));
 
   router.get('/openapi.json', (_req, res) => {
     document ??= JSON.stringify(buildOpenApiDocument());

@@ -7,69 +7,39 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS } from '../../src/modules/shared/events.js';
 import { enqueueJob } from '../../src/platform/jobs/queue.js';
-import { TEST_SECRETS_KEYS } from '../helpers/app.js';
 import { testDb } from '../helpers/db.js';
-import { startMainUntil } from '../helpers/dev-start.js';
+import { startSupervisedMain, stopDevMains, type SupervisedMain } from '../helpers/dev-start.js';
 import { factories } from '../helpers/factories.js';
 import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const f = factories();
-const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
 const children: ChildProcess[] = [];
 let fake: FakeDiscordApi;
-let base = '';
-let output = () => '';
+let main: SupervisedMain;
+const output = () => main.output();
 
 beforeAll(async () => {
   // Discord answers every call made with a refused token so.
   fake = await new FakeDiscordApi().start();
   fake.fail({ path: /^\//, status: 401, body: { message: '401: Unauthorized', code: 0 }, times: Infinity });
-  const started = await startMainUntil(
-    {
-      PROCESS_ROLES: '', // unset: the job worker runs in a supervised child
-      NODE_ENV: 'test',
-      DISCORD_PUBLIC_KEY: 'a'.repeat(64),
-      DISCORD_APPLICATION_ID: '123456789012345678',
-      DISCORD_BOT_TOKEN: 'test-bot-token-xxxxxxxxxxxxxxxxxxxx',
-      DISCORD_API_BASE_URL: fake.apiBase,
-      // Only the job reaches Discord (the member gateway would ask for its URL with the token too).
-      DISCORD_GATEWAY_ENABLED: 'false',
-      PAYPAL_API_BASE_URL: 'http://127.0.0.1:9',
-      SQUARE_API_BASE_URL: 'http://127.0.0.1:9',
-      SECRETS_ENCRYPTION_KEYS: TEST_SECRETS_KEYS,
-      METRICS_TOKEN,
-      LOG_LEVEL: 'warn',
-    },
+  // Only the job reaches Discord (the member gateway, off, would ask for its URL with the token too).
+  main = await startSupervisedMain(
+    { DISCORD_BOT_TOKEN: 'test-bot-token-xxxxxxxxxxxxxxxxxxxx', DISCORD_API_BASE_URL: fake.apiBase },
     children,
-    (out) => /Ledgerline is running at (http:\/\/\S+)/.exec(out)?.[1]?.replace('//localhost:', '//127.0.0.1:'),
   );
-  base = started.found;
-  let out = started.output;
-  started.child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  started.child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  output = () => out;
 }, 180_000);
 
 afterAll(async () => {
-  // SIGTERM: the parent stops its child in order before it exits (no job worker left on the file's database).
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopDevMains(children);
   await fake?.stop();
 });
 
 const readyz = async () => {
-  const res = await fetch(`${base}/readyz`);
+  const res = await fetch(`${main.base}/readyz`);
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 };
-const refusedGauge = async () => {
-  const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-  return (await res.text()).split('\n').find((l) => l.startsWith('ledgerline_discord_bot_token_refused '));
-};
+const refusedGauge = () => main.metric('ledgerline_discord_bot_token_refused');
 
 describe('a bot token Discord refused to the supervised job worker child', () => {
   it("shows on the parent's /readyz (still 200) and /metrics", async () => {

@@ -103,3 +103,29 @@ export async function shownParams(
   const res = await who.agent.get(`/admin/api/resources/${resource}/records/${id}/${action}`).set(who.headers());
   return res.body.record.params as Record<string, unknown>;
 }
+
+/**
+ * A record saved as its edit form saves it (AdminJS's use-record paramsToFormData): every param of the record as
+ * the form loaded it, with `change` over them. A nested field's parts replace its empty value (the form posts one or
+ * the other), as when an empty ship-from address is filled in.
+ */
+export async function saveAsTheForm(who: AdminAgent, resource: string, id: string, change: Record<string, string>) {
+  const params = { ...(await shownParams(who, resource, id, 'edit')), ...change };
+  for (const key of Object.keys(change)) {
+    const parts = key.split('.');
+    for (let i = 1; i < parts.length; i++) delete params[parts.slice(0, i).join('.')];
+  }
+  let req = who.agent.post(`/admin/api/resources/${resource}/records/${id}/edit`).set(who.headers());
+  for (const [k, v] of Object.entries(params)) {
+    const sent =
+      v === null
+        ? '__FORM_VALUE_NULL__'
+        : Array.isArray(v)
+          ? '__FORM_VALUE_EMPTY_ARRAY__'
+          : typeof v === 'object'
+            ? '__FORM_VALUE_EMPTY_OBJECT__'
+            : String(v);
+    req = req.field(k, sent);
+  }
+  return req;
+}

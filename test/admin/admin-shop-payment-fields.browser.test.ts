@@ -9,32 +9,13 @@ import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { PAY_WINDOW_RULE } from '../../src/modules/order-expiry/pay-window.js';
 import { paymentInstructionsText } from '../../src/surfaces/discord/views/payment-methods.view.js';
-import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loggedIn, saveAsTheForm, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { expectOnly } from '../helpers/expect-only.js';
 
 const db = () => testDb();
 const f = () => factories();
 const METHODS = ['VENMO_P2P', 'ZELLE', 'CASHAPP_P2P'] as const;
-
-/** AdminJS's form post (use-record's paramsToFormData): every param of the loaded record, with `change` over it. */
-async function saveAsTheForm(admin: AdminAgent, id: string, change: Record<string, string>) {
-  const form = await admin.agent.get(`/admin/api/resources/Tenant/records/${id}/edit`).set(admin.headers());
-  const params = { ...(form.body.record.params as Record<string, unknown>), ...change };
-  let req = admin.agent.post(`/admin/api/resources/Tenant/records/${id}/edit`).set(admin.headers());
-  for (const [k, v] of Object.entries(params)) {
-    const sent =
-      v === null
-        ? '__FORM_VALUE_NULL__'
-        : Array.isArray(v)
-          ? '__FORM_VALUE_EMPTY_ARRAY__'
-          : typeof v === 'object'
-            ? '__FORM_VALUE_EMPTY_OBJECT__'
-            : String(v);
-    req = req.field(k, sent);
-  }
-  return req;
-}
 
 describe.skipIf(!runBrowserTests)("Shop settings: the payment methods' fields and the ship-from address", () => {
   let app: RunningAdmin;
@@ -262,7 +243,7 @@ describe.skipIf(!runBrowserTests)("Shop settings: the payment methods' fields an
     browser.reportFailure('concurrent');
     await openEdit();
     // A colleague saves the Venmo handle while this form is open.
-    const theirs = await saveAsTheForm(colleague, tenantId, { 'paymentInstructions.VENMO_P2P.handle': '@colleague' });
+    const theirs = await saveAsTheForm(colleague, 'Tenant', tenantId, { 'paymentInstructions.VENMO_P2P.handle': '@colleague' });
     expect(theirs.body.notice?.type).toBe('success');
     const afterColleague = await tenantRow();
     expect(afterColleague.paymentInstructions).toMatchObject({ VENMO_P2P: { handle: '@colleague' } });
@@ -284,7 +265,7 @@ describe.skipIf(!runBrowserTests)("Shop settings: the payment methods' fields an
     await page().reload();
     await openEdit();
     expect(await input('paymentInstructions.VENMO_P2P.handle').inputValue()).toBe('@colleague');
-    const theirsAgain = await saveAsTheForm(colleague, tenantId, { 'paymentWindowMinutes.ZELLE': '120' });
+    const theirsAgain = await saveAsTheForm(colleague, 'Tenant', tenantId, { 'paymentWindowMinutes.ZELLE': '120' });
     expect(theirsAgain.body.notice?.type).toBe('success');
     const beforeMine = await tenantRow();
     await input('taxjarFromAddress.city').fill('Tacoma');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { expectOnly } from '../helpers/expect-only.js';
-import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loggedIn, saveAsTheForm, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 const db = () => testDb();
 let app: RunningAdmin;
@@ -22,25 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-
-/** AdminJS's form post (use-record's paramsToFormData): every param of the loaded record, with `change` over it. */
-async function saveAsTheForm(change: Record<string, string>) {
-  const form = await owner.agent.get(`/admin/api/resources/Tenant/records/${tenantId}/edit`).set(owner.headers());
-  const params = { ...(form.body.record.params as Record<string, unknown>), ...change };
-  let req = owner.agent.post(`/admin/api/resources/Tenant/records/${tenantId}/edit`).set(owner.headers());
-  for (const [k, v] of Object.entries(params)) {
-    const sent =
-      v === null
-        ? '__FORM_VALUE_NULL__'
-        : Array.isArray(v)
-          ? '__FORM_VALUE_EMPTY_ARRAY__'
-          : typeof v === 'object'
-            ? '__FORM_VALUE_EMPTY_OBJECT__'
-            : String(v);
-    req = req.field(k, sent);
-  }
-  return req;
-}
 
 /** 2026-07-01 12:00 UTC as the shop's wall clock, read by PostgreSQL (the reports) and by the panel (Intl). */
 async function wallClocks(zone: string): Promise<{ postgres: string; panel: string }> {
@@ -59,7 +40,7 @@ describe('Shop settings: the time zone is a region name, read alike by the panel
     const clocks = await wallClocks(zone);
     expect(clocks.postgres).not.toBe(clocks.panel);
     const before = await db().tenant.findUniqueOrThrow({ where: { id: tenantId } });
-    const res = await saveAsTheForm({ timeZone: zone });
+    const res = await saveAsTheForm(owner, 'Tenant', tenantId, { timeZone: zone });
     expect(res.body.notice?.type).toBe('error');
     expect(res.body.record.errors.timeZone.message).toMatch(/IANA time zone name/);
     // The form keeps what was typed.
@@ -69,7 +50,7 @@ describe('Shop settings: the time zone is a region name, read alike by the panel
 
   it('saves a region name, and only it', async () => {
     const before = await db().tenant.findUniqueOrThrow({ where: { id: tenantId } });
-    const res = await saveAsTheForm({ timeZone: 'Europe/London' });
+    const res = await saveAsTheForm(owner, 'Tenant', tenantId, { timeZone: 'Europe/London' });
     expect(res.body.notice).toMatchObject({ type: 'success' });
     expectOnly(before, await db().tenant.findUniqueOrThrow({ where: { id: tenantId } }), { timeZone: 'Europe/London' });
     const clocks = await wallClocks('Europe/London');
@@ -77,11 +58,11 @@ describe('Shop settings: the time zone is a region name, read alike by the panel
   });
 
   it('saves UTC, and an untouched form saves nothing', async () => {
-    const res = await saveAsTheForm({ timeZone: 'UTC' });
+    const res = await saveAsTheForm(owner, 'Tenant', tenantId, { timeZone: 'UTC' });
     expect(res.body.notice).toMatchObject({ type: 'success' });
     const before = await db().tenant.findUniqueOrThrow({ where: { id: tenantId } });
     expect(before.timeZone).toBe('UTC');
-    expect((await saveAsTheForm({})).body.notice).toMatchObject({ type: 'success' });
+    expect((await saveAsTheForm(owner, 'Tenant', tenantId, {})).body.notice).toMatchObject({ type: 'success' });
     expectOnly(before, await db().tenant.findUniqueOrThrow({ where: { id: tenantId } }), {});
   });
 });

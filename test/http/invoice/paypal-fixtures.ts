@@ -1,7 +1,8 @@
 // The set-up the PayPal invoice tests share (paypal-webhooks.test.ts, paypal-expiry.test.ts): the app on a
 // real port with the fake PayPal (invoice-fixtures.ts) and a fake Discord, a job worker, and the buyer's and
 // PayPal's steps: a shop with PayPal connected and an order to pay, "Pay with PayPal", an order paid through it,
-// a refund made in the owner's PayPal dashboard, the webhooks PayPal sent, and posting one to us.
+// an eCheck clearing whose PENDING webhook was never delivered, a refund made in the owner's PayPal dashboard, the
+// webhooks PayPal sent, and posting one to us.
 import request from 'supertest';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { FakeDiscordApi } from '../../../src/dev/fake-discord-api.js';
@@ -101,6 +102,26 @@ export function usePayPalApp(clock: MovableClock, appEnv: Record<string, string>
   }
 
   /**
+   * A PayPal order of 42.50 due in three days whose buyer paid by eCheck while our endpoint was down: the checkout is
+   * clearing (PENDING) and PayPal's PAYMENT.CAPTURE.PENDING event (`pending`) was never delivered, kept to retry.
+   */
+  async function clearingPayPalCheckout() {
+    const { order, path } = await payPalOrder({ paymentStatus: 'pending' });
+    await db.order.update({ where: { id: order.id }, data: { paymentDueAt: new Date(clock.now().getTime() + 3 * 24 * 3600_000) } });
+    const { paypalOrderId, checkout } = await startCheckout(path);
+    // Our endpoint down while the buyer approves and we capture: PayPal keeps the events to retry.
+    env.paypal.dropWebhooks = true;
+    const back = new URL(env.paypal.approve(paypalOrderId, 'echeck'));
+    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+    env.paypal.dropWebhooks = false;
+    expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({ state: 'PENDING' });
+    const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
+    const pending = env.paypal.sent.find((w) => w.type === 'PAYMENT.CAPTURE.PENDING' && w.body.includes(captureId))!;
+    expect(pending.status).toBeUndefined(); // never delivered
+    return { order, path, paypalOrderId, checkout, captureId, pending };
+  }
+
+  /**
    * What the owner's PayPal dashboard does: POST captures/{id}/refund with the shop's own credentials, of `value`
    * (a decimal string) or, without it, of everything not yet refunded. Returns PayPal's refund id.
    */
@@ -139,5 +160,16 @@ export function usePayPalApp(clock: MovableClock, appEnv: Record<string, string>
     return discord;
   };
 
-  return { env, payPalOrder, startCheckout, paidPayPalOrder, dashboardRefund, lastEvent, about, postWebhook, discordApi };
+  return {
+    env,
+    payPalOrder,
+    startCheckout,
+    paidPayPalOrder,
+    clearingPayPalCheckout,
+    dashboardRefund,
+    lastEvent,
+    about,
+    postWebhook,
+    discordApi,
+  };
 }

@@ -13,24 +13,14 @@ import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const { env, payPalOrder, startCheckout } = usePayPalApp(clock);
+const { env, clearingPayPalCheckout } = usePayPalApp(clock);
 
 const page = async (path: string) => (await request(env.t.app).get(path).expect(200)).text;
 
 describe('PAYMENT.CAPTURE.PENDING delivered after PAYMENT.CAPTURE.DENIED', () => {
   it('leaves the checkout failed and the customer free to pay again', async () => {
-    const { order, path } = await payPalOrder({ paymentStatus: 'pending' });
-    await db.order.update({ where: { id: order.id }, data: { paymentDueAt: new Date(clock.now().getTime() + 3 * 24 * 3600_000) } });
-    const { paypalOrderId, checkout } = await startCheckout(path);
-    // Our endpoint down while the buyer approves and we capture: PayPal keeps the events to retry.
-    env.paypal.dropWebhooks = true;
-    const back = new URL(env.paypal.approve(paypalOrderId, 'echeck'));
-    await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
-    env.paypal.dropWebhooks = false;
-    expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({ state: 'PENDING' });
-    const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
-    const pending = env.paypal.sent.find((w) => w.type === 'PAYMENT.CAPTURE.PENDING' && w.body.includes(captureId))!;
-    expect(pending.status).toBeUndefined(); // never delivered
+    // The buyer pays by eCheck while our endpoint is down: PayPal keeps PAYMENT.CAPTURE.PENDING to retry.
+    const { path, checkout, captureId, pending } = await clearingPayPalCheckout();
 
     env.paypal.denyPendingCapture(captureId);
     await env.paypal.settle();

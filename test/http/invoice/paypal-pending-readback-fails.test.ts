@@ -12,29 +12,13 @@ import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const { env, payPalOrder, startCheckout } = usePayPalApp(clock);
+const { env, clearingPayPalCheckout } = usePayPalApp(clock);
 
 const page = async (path: string) => (await request(env.t.app).get(path).expect(200)).text;
 
-/** A checkout whose eCheck is clearing (PENDING), with its PAYMENT.CAPTURE.PENDING event never delivered yet. */
-async function clearingCheckout() {
-  const { order, path } = await payPalOrder({ paymentStatus: 'pending' });
-  await db.order.update({ where: { id: order.id }, data: { paymentDueAt: new Date(clock.now().getTime() + 3 * 24 * 3600_000) } });
-  const { paypalOrderId, checkout } = await startCheckout(path);
-  env.paypal.dropWebhooks = true;
-  const back = new URL(env.paypal.approve(paypalOrderId, 'echeck'));
-  await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
-  env.paypal.dropWebhooks = false;
-  expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({ state: 'PENDING' });
-  const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
-  const pending = env.paypal.sent.find((w) => w.type === 'PAYMENT.CAPTURE.PENDING' && w.body.includes(captureId))!;
-  expect(pending.status).toBeUndefined();
-  return { path, paypalOrderId, checkout, pending };
-}
-
 describe('PAYMENT.CAPTURE.PENDING whose read-back at PayPal fails', () => {
   it('404 on the read-back: the checkout stays on its way, no Pay button', async () => {
-    const { path, paypalOrderId, checkout, pending } = await clearingCheckout();
+    const { path, paypalOrderId, checkout, pending } = await clearingPayPalCheckout();
     env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404');
 
     expect(await env.paypal.redeliver(pending.eventId)).toBe(200);
@@ -48,7 +32,7 @@ describe('PAYMENT.CAPTURE.PENDING whose read-back at PayPal fails', () => {
   });
 
   it('503 on the read-back: the event is refused with 503 and applied when PayPal sends it again', async () => {
-    const { path, checkout, pending } = await clearingCheckout();
+    const { path, checkout, pending } = await clearingPayPalCheckout();
     env.paypal.failNext = 10; // PayPal's API in an outage
 
     expect(await env.paypal.redeliver(pending.eventId)).toBe(503);

@@ -53,6 +53,12 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/**
+ * The UTC day of now (the shops below keep their days in UTC), for an export's from or to. Read before a test's
+ * first row and after its last, so a UTC midnight while the test runs leaves every row inside from..to.
+ */
+const utcDay = () => new Date().toISOString().slice(0, 10);
+
 async function shop(timeZone: string) {
   const tenant = await f.tenant({ timeZone });
   const customer = await f.customer({ tenantId: tenant.id, username: '=HYPERLINK("http://evil.example","click"), "quoted"\nname' });
@@ -124,6 +130,7 @@ describe('GET /api/exports/:kind', () => {
 
   it('exports refunds with their tax part, payments, and tax events (sales positive, refunds negative)', async () => {
     const s = await shop('UTC');
+    const from = utcDay();
     const order = await f.order({
       tenantId: s.tenant.id,
       customerId: s.customer.id,
@@ -139,9 +146,9 @@ describe('GET /api/exports/:kind', () => {
       .set(s.auth)
       .send({ items: [{ productId: s.product.id, quantity: 1 }] })
       .expect(201);
-    const today = new Date().toISOString().slice(0, 10);
+    const to = utcDay();
 
-    const refunds = parseCsv((await get(s.auth, `/api/exports/refunds?from=${today}&to=${today}`).expect(200)).body);
+    const refunds = parseCsv((await get(s.auth, `/api/exports/refunds?from=${from}&to=${to}`).expect(200)).body);
     expect(refunds).toHaveLength(2);
     const rh = refunds[0]!;
     const r = refunds[1]!;
@@ -153,7 +160,7 @@ describe('GET /api/exports/:kind', () => {
       'VENMO_P2P',
     ]);
 
-    const payments = parseCsv((await get(s.auth, `/api/exports/payments?from=${today}&to=${today}`).expect(200)).body);
+    const payments = parseCsv((await get(s.auth, `/api/exports/payments?from=${from}&to=${to}`).expect(200)).body);
     expect(
       payments
         .slice(1)
@@ -165,7 +172,7 @@ describe('GET /api/exports/:kind', () => {
         ]),
     ).toEqual([[order.payment.id, '21.60', '10.80', 'partially_refunded']]);
 
-    const tax = parseCsv((await get(s.auth, `/api/exports/tax?from=${today}&to=${today}`).expect(200)).body);
+    const tax = parseCsv((await get(s.auth, `/api/exports/tax?from=${from}&to=${to}`).expect(200)).body);
     const th = tax[0]!;
     expect(
       tax
@@ -185,6 +192,7 @@ describe('GET /api/exports/:kind', () => {
 
   it('a part payment returned when an unpaid order is cancelled is in the refunds export, not in the tax export (there was no sale)', async () => {
     const s = await shop('UTC');
+    const from = utcDay();
     const order = await f.order({
       tenantId: s.tenant.id,
       customerId: s.customer.id,
@@ -195,13 +203,13 @@ describe('GET /api/exports/:kind', () => {
     const ctx = adminCtx(s.tenant.id);
     await t.services.payments.recordReceipt(ctx, { orderId: order.id }, { amountCents: 800, note: 'venmo' });
     await t.services.orderAdmin.cancel(ctx, order.id, { note: 'customer asked' });
-    const today = new Date().toISOString().slice(0, 10);
-    const refunds = parseCsv((await get(s.auth, `/api/exports/refunds?from=${today}&to=${today}`).expect(200)).body);
+    const to = utcDay();
+    const refunds = parseCsv((await get(s.auth, `/api/exports/refunds?from=${from}&to=${to}`).expect(200)).body);
     expect(refunds.slice(1).map((r) => [r[refunds[0]!.indexOf('order_number')], r[refunds[0]!.indexOf('amount')]])).toEqual([
       [String(order.number), '8.00'],
     ]);
     // Before: a "refund" line of -8.00 with no sale, lowering the period's sales by money that was never a sale.
-    const tax = parseCsv((await get(s.auth, `/api/exports/tax?from=${today}&to=${today}`).expect(200)).body);
+    const tax = parseCsv((await get(s.auth, `/api/exports/tax?from=${from}&to=${to}`).expect(200)).body);
     expect(tax.slice(1)).toEqual([]);
   });
 
@@ -242,9 +250,9 @@ describe('GET /api/exports/:kind', () => {
   it("reads only the key's shop", async () => {
     const mine = await shop('UTC');
     const theirs = await shop('UTC');
-    const today = new Date().toISOString().slice(0, 10);
+    const from = utcDay();
     const o = await f.order({ tenantId: theirs.tenant.id, customerId: theirs.customer.id });
-    const res = await get(mine.auth, `/api/exports/orders?from=${today}&to=${today}`).expect(200);
+    const res = await get(mine.auth, `/api/exports/orders?from=${from}&to=${utcDay()}`).expect(200);
     expect(res.body).not.toContain(o.id);
     expect(parseCsv(res.body)).toHaveLength(1); // the header only
   });

@@ -39,10 +39,10 @@ describe.skipIf(!runBrowserTests)("an address's 'Recipient name confirmed' on a 
     await page.locator('input[name="name"]').fill('Pat Lake');
     await page.locator('label[for="nameTyped"]').tap();
     // React ticks it on its next render: wait for it (CI on Node 24 read the box before that render once).
-    await expect.poll(() => box.isChecked(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => box.isChecked()).toBe(true);
     await page.locator('button[type="submit"]').tap();
     await expect
-      .poll(async () => testDb().address.findUniqueOrThrow({ where: { id: old.id } }), { timeout: 30_000 })
+      .poll(async () => testDb().address.findUniqueOrThrow({ where: { id: old.id } }))
       .toMatchObject({ name: 'Pat Lake', nameTyped: true, line1: '1 Elm St' });
   });
 });

@@ -103,7 +103,7 @@ describe.skipIf(!runBrowserTests)('the New forms of assignments, addresses, shop
     // Ticked as a person does, by its words (components/checkbox-with-help.tsx: AdminJS's drawn box lies over the input).
     await page.locator('label[for="nameTyped"]').click();
     // React ticks it on its next render: wait for it (CI on Node 24 read the box before that render once).
-    await expect.poll(() => page.locator('input[type="checkbox"][name="nameTyped"]').isChecked(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.locator('input[type="checkbox"][name="nameTyped"]').isChecked()).toBe(true);
     await fill('line1', '400 Queen St W');
     await fill('line2', 'Unit 12');
     await fill('city', 'Toronto');

@@ -29,6 +29,11 @@ export const EVENTS = {
   lateMoneyFlagged: 'payment.late_money_flagged',
   /** A provider refused to capture a payment the buyer approved (nothing taken): the admins are told why. */
   paymentCaptureRefused: 'payment.capture_refused',
+  /**
+   * A well-signed provider webhook reports money (paid, or on its way) on a checkout of ours but names another order
+   * than the checkout's: acknowledged as unusable, nothing applied to either order; the admins are told to check it.
+   */
+  paymentEventOtherOrder: 'payment.event_names_other_order',
   /** A refund the shop made at the provider, outside Ledgerline (its PayPal or Square dashboard): recorded, or why not. */
   refundMadeAtProvider: 'refund.made_at_provider',
   /** A refund's claim (BTCPay pull payment) waits on the customer or on the shop's approval, was paid, or was cancelled. */
@@ -163,6 +168,22 @@ export const paymentCaptureRefusedPayload = z.object({
   currency: z.string(),
   /** What the provider refused and why, in words for the admins. */
   reason: z.string(),
+});
+export const paymentEventOtherOrderPayload = z.object({
+  tenantId: z.string(),
+  /** The order of the checkout that holds the payment (possibly since deleted). */
+  orderId: z.string(),
+  checkoutId: z.string(),
+  provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']),
+  /** The provider's id of the payment (PayPal order, Square payment, BTCPay invoice). */
+  providerCheckoutId: z.string(),
+  /** The order id the event names instead. */
+  namedOrderId: z.string(),
+  /** What the event says of the money: PAID, PENDING or APPROVED. */
+  state: z.string(),
+  amountCents: z.number().int().optional(),
+  currency: z.string(),
+  eventType: z.string(),
 });
 export const refundMadeAtProviderPayload = z.object({
   tenantId: z.string(),
@@ -328,6 +349,7 @@ export type PaymentUnappliedPayload = z.infer<typeof paymentUnappliedPayload>;
 export type LateMoneyReturningPayload = z.infer<typeof lateMoneyReturningPayload>;
 export type LateMoneyFlaggedPayload = z.infer<typeof lateMoneyFlaggedPayload>;
 export type PaymentCaptureRefusedPayload = z.infer<typeof paymentCaptureRefusedPayload>;
+export type PaymentEventOtherOrderPayload = z.infer<typeof paymentEventOtherOrderPayload>;
 export type RefundClaimLinkPayload = z.infer<typeof refundClaimLinkPayload>;
 export type RefundMadeAtProviderPayload = z.infer<typeof refundMadeAtProviderPayload>;
 export type RefundClaimStatePayload = z.infer<typeof refundClaimStatePayload>;

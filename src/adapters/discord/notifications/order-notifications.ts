@@ -80,6 +80,7 @@ import {
   type RefundFailedPayload,
   paymentUnappliedPayload,
   paymentCaptureRefusedPayload,
+  paymentEventOtherOrderPayload,
   invoiceLinkSentPayload,
   dmNotDeliveredPayload,
   orderDeliveredPayload,
@@ -105,6 +106,7 @@ import { discordErrorCode, isRefusedByDiscord } from '../discord-rest.js';
 import { createDirectMessages } from '../dm-channels.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 import { captureRefusedAlert } from '../../../surfaces/discord/views/capture-refused.view.js';
+import { eventOtherOrderAlert } from '../../../surfaces/discord/views/event-other-order.view.js';
 import { refundMadeAtProviderAlert } from '../../../surfaces/discord/views/provider-refund.view.js';
 import { refundClaimStateAlert } from '../../../surfaces/discord/views/refund-claim.view.js';
 import { lateMoneyWhy } from '../../../surfaces/discord/views/late-money.view.js';
@@ -619,6 +621,14 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     logFields: (a) => ({ checkoutId: a.checkoutId }),
     message: (a, order) => captureRefusedAlert(a, order),
     key: (a) => `admin:capture-refused:${a.checkoutId}`,
+  });
+
+  subscribeOrderAlert(EVENTS.paymentEventOtherOrder, paymentEventOtherOrderPayload, {
+    notification: 'payment-event-other-order',
+    withoutChannel: 'the event naming another order is in the log only',
+    logFields: (a) => ({ checkoutId: a.checkoutId, providerCheckoutId: a.providerCheckoutId }),
+    message: (a, order) => eventOtherOrderAlert(a, order),
+    key: (a) => `admin:event-other-order:${a.checkoutId}:${a.providerCheckoutId}:${a.namedOrderId}:${a.state}`,
   });
 
   bus.subscribe(EVENTS.dmNotDelivered, 'discord-admin-alert', {

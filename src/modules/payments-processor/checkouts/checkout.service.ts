@@ -3,13 +3,18 @@
 // the order outgrew, reconciles open checkouts whose webhook never came, and refunds money that arrived but
 // could not pay the order. Every state change goes through checkout-ledger.ts (one write path).
 import type { DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
-import { withTransaction } from '../../../platform/db/prisma.js';
+import { withTransaction, type Tx } from '../../../platform/db/prisma.js';
 import { databaseNow } from '../../../platform/db/database-now.js';
 import { AppError } from '../../../platform/errors.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
 import { lockOrder, owedCents } from '../../orders/index.js';
 import { systemActor } from '../../shared/actor.js';
-import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload } from '../../shared/events.js';
+import {
+  EVENTS,
+  type PaymentEventOtherOrderPayload,
+  type PaymentUnappliedPayload,
+  type RefundClaimLinkPayload,
+} from '../../shared/events.js';
 import type { ConnectionService, LoadedConnection } from '../connections/connection.service.js';
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
 import {
@@ -139,6 +144,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     provider: PaymentProvider,
     connectionId: string,
     e: UnusableWebhookEvent,
+    /** Written with the event's record, only when it is recorded now (the admins' alert about it, once). */
+    alsoOnRecord?: (tx: Tx) => Promise<void>,
   ): Promise<{ outcome: WebhookOutcome }> {
     logger.warn(
       { provider, connectionId, eventId: e.eventId, type: e.eventType, why: e.why },
@@ -152,8 +159,50 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       type: (e.eventType ?? 'unknown').slice(0, 100),
       outcome: UNUSABLE_OUTCOME,
     };
-    const added = await db.providerWebhookEvent.createMany({ data: [record], skipDuplicates: true });
-    return { outcome: added.count === 0 ? 'duplicate' : 'unusable' };
+    const added = await withTransaction(db, async (tx) => {
+      const { count } = await tx.providerWebhookEvent.createMany({ data: [record], skipDuplicates: true });
+      if (count && alsoOnRecord) await alsoOnRecord(tx);
+      return count;
+    });
+    return { outcome: added === 0 ? 'duplicate' : 'unusable' };
+  }
+
+  /**
+   * A well-signed event about a payment a checkout of ours holds (live, or a deleted order's) that names another
+   * order than the checkout's: which order the money is for cannot be told, so it pays neither (nothing applied,
+   * nothing captured). Refused (409), it was retried by the provider for days and could never succeed: it follows the
+   * rule for unusable events (acknowledgeUnusable: 200, logged, recorded). When it reports money (paid, or on its way)
+   * the admins are told once, with the event's record, to check that payment at the provider.
+   */
+  async function acknowledgeOtherOrder(
+    provider: PaymentProvider,
+    connectionId: string,
+    event: { eventId: string; type: string; checkout: ProviderCheckoutState },
+    held: { id: string; tenantId: string; orderId: string; currency: string },
+  ): Promise<{ outcome: WebhookOutcome }> {
+    const state = event.checkout;
+    const why = `the event names order ${state.orderId}, but checkout ${held.id} holding ${state.providerCheckoutId} is order ${held.orderId}'s`;
+    const money = state.state === 'PAID' || state.state === 'PENDING' || state.state === 'APPROVED';
+    const alert: PaymentEventOtherOrderPayload = {
+      tenantId: held.tenantId,
+      orderId: held.orderId,
+      checkoutId: held.id,
+      provider,
+      providerCheckoutId: state.providerCheckoutId,
+      namedOrderId: state.orderId ?? '',
+      state: state.state,
+      ...(state.paidAmountCents !== undefined ? { amountCents: state.paidAmountCents } : {}),
+      currency: (state.currency ?? held.currency).trim(),
+      eventType: event.type,
+    };
+    return acknowledgeUnusable(
+      provider,
+      connectionId,
+      new UnusableWebhookEvent(why, event.eventId, event.type),
+      money
+        ? (tx) => deps.bus.emit(tx, EVENTS.paymentEventOtherOrder, alert, { jobKey: `event-other-order:${connectionId}:${event.eventId}` })
+        : undefined,
+    );
   }
 
   /** Capture when the provider needs it (PayPal APPROVED) and the money can still pay the order; else read it. */
@@ -664,7 +713,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           const kept = await deletedOrderCheckoutFor(db, connectionId, event.checkout);
           if (kept) {
             if (event.checkout.orderId && event.checkout.orderId !== kept.orderId)
-              throw new AppError('CONFLICT', 'The event names another order than the checkout; the event was refused.');
+              return acknowledgeOtherOrder(provider, connectionId, { ...event, checkout: event.checkout }, kept);
             try {
               const applied = await applyToDeletedOrderCheckout(deps, kept.id, event.checkout, {
                 source: `webhook ${event.type}`,
@@ -696,7 +745,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           throw new AppError('NOT_FOUND', 'No checkout of this shop holds this payment yet; the event was refused, to be sent again.');
         }
         if (event.checkout.orderId && event.checkout.orderId !== checkout.orderId)
-          throw new AppError('CONFLICT', 'The event names another order than the checkout; the event was refused.');
+          return acknowledgeOtherOrder(provider, connectionId, { ...event, checkout: event.checkout }, checkout);
         const state = await settle(loaded, checkout, event.checkout);
         try {
           const { outcome } = await applyCheckoutState(deps, checkout.id, state, { source: `webhook ${event.type}`, webhookEvent: record });

@@ -9,13 +9,14 @@
 // refunds again. A FAILED refund is read too: one of ours that the provider took and failed later, its webhook
 // lost, is recorded as not returned as the webhook would have (provider-refund-failed.ts); before, only COMPLETED
 // ones were, and such a refund stayed "sent through the payment processor" with nobody told.
-import type { PaymentCheckout } from '../../../generated/prisma/index.js';
+import type { DeletedOrderCheckout, PaymentCheckout } from '../../../generated/prisma/index.js';
 import { withTransaction } from '../../../platform/db/prisma.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
 import { lockOrder } from '../../orders/index.js';
 import { systemActor, type TenantContext } from '../../shared/actor.js';
 import type { ConnectionService } from '../connections/connection.service.js';
 import type { ProviderRefundRecord } from '../providers/provider.port.js';
+import { recordDeletedOrderRefundEvent } from './deleted-order-money.js';
 import { handleRefundMadeAtProvider } from './outside-refund.js';
 import { providerRefundFailed } from './provider-refund-failed.js';
 // The audit entry a provider refund's webhook writes; a read that finds one has nothing to add.
@@ -37,6 +38,12 @@ export interface ProviderRefundReader {
    * own connection. `failed`: the provider could not be read (logged); nothing was recorded.
    */
   learnCheckout(checkout: PaymentCheckout): Promise<{ recorded: number; failed: boolean }>;
+  /**
+   * The same for a deleted order's late money sent back through PayPal or Square (kept row REFUND_SENT, the refund
+   * sweep): a FAILED refund not yet recorded goes through the refund webhook's rule for a deleted order
+   * (recordDeletedOrderRefundEvent: on its audit trail, and our refund of it FLAGGED with the admins told).
+   */
+  learnDeletedOrderCheckout(kept: DeletedOrderCheckout): Promise<{ recorded: number; failed: boolean }>;
 }
 
 export function createProviderRefundReader(deps: AfterSaleDeps & { connections: ConnectionService }): ProviderRefundReader {
@@ -46,22 +53,8 @@ export function createProviderRefundReader(deps: AfterSaleDeps & { connections: 
     if (checkout.state !== 'PAID' || !checkout.paymentReference || (checkout.provider !== 'PAYPAL' && checkout.provider !== 'SQUARE')) {
       return { recorded: 0, failed: false };
     }
-    let refunds: ProviderRefundRecord[];
-    try {
-      const loaded = await connections.load({ id: checkout.connectionId });
-      if (!loaded.adapter.refundsOfPayment) return { recorded: 0, failed: false };
-      refunds = await loaded.adapter.refundsOfPayment(loaded.conn, {
-        paymentReference: checkout.paymentReference,
-        providerCheckoutId: checkout.providerCheckoutId ?? checkout.paymentReference,
-        limit: MAX_REFUNDS,
-      });
-    } catch (err) {
-      logger.warn(
-        { err, tenantId: checkout.tenantId, orderId: checkout.orderId, checkoutId: checkout.id },
-        'could not read the refunds made at the provider',
-      );
-      return { recorded: 0, failed: true };
-    }
+    const refunds = await readRefunds({ ...checkout, paymentReference: checkout.paymentReference });
+    if (!refunds) return { recorded: 0, failed: true };
     let learnt = 0;
     for (const refund of refunds) {
       // COMPLETED: perhaps made in the dashboard; FAILED: perhaps one of ours that the provider took and failed later.
@@ -113,6 +106,58 @@ export function createProviderRefundReader(deps: AfterSaleDeps & { connections: 
     return { recorded: learnt, failed: false };
   }
 
+  /** The refunds of a payment at its provider, or null (logged) when the provider could not be read. */
+  async function readRefunds(
+    c: Pick<PaymentCheckout, 'tenantId' | 'orderId' | 'id' | 'connectionId' | 'providerCheckoutId'> & { paymentReference: string },
+  ): Promise<ProviderRefundRecord[] | null> {
+    try {
+      const loaded = await connections.load({ id: c.connectionId });
+      if (!loaded.adapter.refundsOfPayment) return [];
+      return await loaded.adapter.refundsOfPayment(loaded.conn, {
+        paymentReference: c.paymentReference,
+        providerCheckoutId: c.providerCheckoutId ?? c.paymentReference,
+        limit: MAX_REFUNDS,
+      });
+    } catch (err) {
+      logger.warn({ err, tenantId: c.tenantId, orderId: c.orderId, checkoutId: c.id }, 'could not read the refunds made at the provider');
+      return null;
+    }
+  }
+
+  async function learnDeletedOrderCheckout(kept: DeletedOrderCheckout): Promise<{ recorded: number; failed: boolean }> {
+    if (kept.lateMoneyAction !== 'REFUND_SENT' || !kept.paymentReference || (kept.provider !== 'PAYPAL' && kept.provider !== 'SQUARE')) {
+      return { recorded: 0, failed: false };
+    }
+    const refunds = await readRefunds({ ...kept, paymentReference: kept.paymentReference });
+    if (!refunds) return { recorded: 0, failed: true };
+    let learnt = 0;
+    for (const refund of refunds) {
+      // Only a failure matters here: a completed refund of a deleted order's money changes nothing.
+      if (refund.state !== 'FAILED' || refund.reversal || refund.paymentReference !== kept.paymentReference) continue;
+      const done = await withTransaction(db, async (tx) => {
+        // The kept row's lock first, as the refund webhook and the refund job take it: either runs wholly before or after.
+        await tx.$queryRaw`SELECT id FROM deleted_order_checkouts WHERE id = ${kept.id} FOR UPDATE`;
+        const seen = await tx.auditLog.count({
+          where: {
+            tenantId: kept.tenantId,
+            entityType: 'Order',
+            entityId: kept.orderId,
+            action: PROVIDER_REFUND_AUDIT,
+            AND: [
+              { after: { path: ['providerRefundId'], equals: refund.providerRefundId } },
+              { after: { path: ['state'], equals: 'FAILED' } },
+            ],
+          },
+        });
+        if (seen > 0) return false;
+        await recordDeletedOrderRefundEvent(tx, deps, kept.id, refund, 'read from the provider (no webhook received)');
+        return true;
+      });
+      if (done) learnt += 1;
+    }
+    return { recorded: learnt, failed: false };
+  }
+
   return {
     async learn(ctx, orderId) {
       const checkouts = await db.paymentCheckout.findMany({
@@ -125,5 +170,6 @@ export function createProviderRefundReader(deps: AfterSaleDeps & { connections: 
       return learnt;
     },
     learnCheckout,
+    learnDeletedOrderCheckout,
   };
 }

@@ -18,9 +18,14 @@
 // - At most RUN_LIMIT checkouts a run, least recently read first; each is claimed (its refundCheckedAt
 //   compared and set) before it is read, so two runs at once read a checkout once. A read that fails is
 //   logged and the checkout waits its interval; the connection's other checkouts wait for the next run.
-import type { PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
+// - A deleted order's late money sent back through PayPal or Square (deleted_order_checkouts, REFUND_SENT) by the same
+//   rules, after the live checkouts, with what is left of the run's limit: its refund failing later at the provider,
+//   the webhook lost, is learnt only here (ProviderRefundReader.learnDeletedOrderCheckout: flagged for the admins).
+//   Its reads are recorded in the kept row's lateCheckedAt (unused once money arrived: late-money.ts asks only rows
+//   that can still take money); it is read until it is FLAGGED or its refund window ends.
+import type { DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import type { Clock } from '../../../platform/clock.js';
-import { inIdOrder, nextDueByAge, sqlUtcNow } from '../../../platform/db/due-rows.js';
+import { dueAgainByAge, inIdOrder, nextDueByAge, sqlUtcNow } from '../../../platform/db/due-rows.js';
 import { Prisma, type Db } from '../../../platform/db/prisma.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { ProviderRefundReader } from './provider-refund-reads.js';
@@ -115,6 +120,46 @@ export async function claimRefundRead(db: Db, id: string, lastReadAt: Date | nul
   return count === 1;
 }
 
+/** A deleted order's checkout due a refund read, with its last read as the selection saw it (see DueRefundRead). */
+export type DueDeletedOrderRefundRead = DeletedOrderCheckout & { dueAsReadAt: Date | null };
+
+/**
+ * The deleted orders' checkouts whose late money was sent back through PayPal or Square (REFUND_SENT) due a refund
+ * read now, least recently read first: at least an hour old, inside their provider's refund window, not read within
+ * REFUND_RECHECK's interval (lateCheckedAt). Few rows (late money on deleted orders), read by (state, createdAt).
+ */
+export async function deletedOrderCheckoutsDueRefundRead(db: Db, now: Date, limit: number): Promise<DueDeletedOrderRefundRead[]> {
+  if (limit <= 0) return [];
+  const t = sqlUtcNow(now);
+  const windows = Object.entries(REFUND_WINDOW_DAYS).map(
+    ([provider, days]) =>
+      Prisma.sql`(c.provider = ${provider}::"PaymentProvider" AND c."createdAt" > ${t} - make_interval(days => ${days}::int))`,
+  );
+  const rows = await db.$queryRaw<{ id: string; lateCheckedAt: Date | null }[]>`
+    SELECT c.id, c."lateCheckedAt" FROM deleted_order_checkouts c
+    WHERE c.state = 'PAID' AND c."lateMoneyAction" = 'REFUND_SENT' AND c."paymentReference" IS NOT NULL
+      AND (${Prisma.join(windows, ' OR ')})
+      AND c."createdAt" < ${t} - make_interval(secs => ${REFUND_RECHECK.firstAfterSeconds}::int)
+      AND ${dueAgainByAge(t, 'lateCheckedAt', REFUND_RECHECK)}
+    ORDER BY c."lateCheckedAt" ASC NULLS FIRST, c."createdAt" ASC
+    LIMIT ${limit}::int`;
+  const ids = rows.map((r) => r.id);
+  if (!ids.length) return [];
+  const seen = new Map(rows.map((r) => [r.id, r.lateCheckedAt]));
+  const kept = inIdOrder(ids, await db.deletedOrderCheckout.findMany({ where: { id: { in: ids } } }));
+  return kept.map((c) => ({ ...c, dueAsReadAt: seen.get(c.id) ?? null }));
+}
+
+/** claimRefundRead for a deleted order's checkout: still REFUND_SENT and last read at `lastReadAt`. */
+export async function claimDeletedOrderRefundRead(db: Db, id: string, lastReadAt: Date | null, now: Date): Promise<boolean> {
+  const t = sqlUtcNow(now);
+  const count = await db.$executeRaw`
+    UPDATE deleted_order_checkouts c SET "lateCheckedAt" = ${t}, "updatedAt" = ${t}
+    WHERE c.id = ${id} AND c."lateMoneyAction" = 'REFUND_SENT'
+      AND c."lateCheckedAt" IS NOT DISTINCT FROM ${lastReadAt ? sqlUtcNow(lastReadAt) : null}`;
+  return count === 1;
+}
+
 export interface RefundSweepResult {
   /** Checkouts this run read at their provider. */
   read: number;
@@ -158,6 +203,25 @@ export function createRefundSweep(deps: { db: Db; clock: Clock; logger: Logger; 
           // Recording failed (not the provider's read, which learnCheckout logs): the next checkout still runs.
           result.failed++;
           logger.warn({ err, tenantId: c.tenantId, checkoutId: c.id }, 'the refund sweep could not record a refund made at the provider');
+        }
+      }
+      // A deleted order's late money sent back, with what is left of the run's limit.
+      for (const c of await deletedOrderCheckoutsDueRefundRead(db, clock.now(), limit - result.read - result.skipped)) {
+        if (failedConnections.has(c.connectionId) || !(await claimDeletedOrderRefundRead(db, c.id, c.dueAsReadAt, clock.now()))) {
+          result.skipped++;
+          continue;
+        }
+        result.read++;
+        try {
+          const { recorded, failed } = await reader.learnDeletedOrderCheckout(c);
+          result.recorded += recorded;
+          if (failed) {
+            result.failed++;
+            failedConnections.add(c.connectionId);
+          }
+        } catch (err) {
+          result.failed++;
+          logger.warn({ err, tenantId: c.tenantId, checkoutId: c.id }, "the refund sweep could not record a deleted order's failed refund");
         }
       }
       if (result.recorded || result.failed) logger.info({ ...result }, 'refund sweep: refunds made at the provider read');

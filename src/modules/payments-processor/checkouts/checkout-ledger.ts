@@ -46,6 +46,24 @@ export function whyNotApplicable(order: Order, checkout: PaymentCheckout, paidCe
   return null;
 }
 
+/** Checkout states with money on its way at the provider. */
+const IN_FLIGHT = ['APPROVED', 'PENDING'];
+/** Checkout states that end a checkout without money (money reported later still goes through the PAID branch). */
+const CLOSED = ['FAILED', 'EXPIRED', 'VOIDED'];
+
+/**
+ * A state the provider did not report (`notFound`: it answered 404, docs/decisions/payments-core.md "A checkout the
+ * provider no longer knows") changes a checkout only while nothing was ever on its way on it: EXPIRED closes an OPEN
+ * one (PayPal forgets an order never approved), a webhook's body applied as sent moves an OPEN one on. It never ends
+ * money on its way (an eCheck clearing: EXPIRED would free the order to be paid again and stop every later look at
+ * it), and never reopens a closed checkout (a PENDING body retried after PAYMENT.CAPTURE.DENIED failed it).
+ */
+function notFoundKeeps(checkout: PaymentCheckout, state: ProviderCheckoutState): boolean {
+  if (!state.notFound) return false;
+  if (CLOSED.includes(checkout.state)) return true;
+  return IN_FLIGHT.includes(checkout.state) && !IN_FLIGHT.includes(state.state);
+}
+
 export interface ApplyOptions {
   /** Recorded in the audit entry: "return", "webhook", "reconciliation". */
   source: string;
@@ -105,6 +123,14 @@ export async function applyCheckoutState(
     if (checkout.state === 'PAID') {
       // Paid is final for the ledger: a late PENDING or APPROVED (out of order) changes nothing.
       return { outcome: 'already_paid', checkout };
+    }
+
+    if (state.state !== 'PAID' && notFoundKeeps(checkout, state)) {
+      deps.logger.warn(
+        { checkoutId: checkout.id, orderId: checkout.orderId, state: checkout.state, said: state.state, source: opts.source },
+        'the provider has no record of a checkout that had money on its way or was closed; left as it is',
+      );
+      return { outcome: 'updated', checkout };
     }
 
     if (state.state !== 'PAID') {

@@ -119,6 +119,13 @@ export interface ProviderCheckoutState {
    * order and tells the admin channel once.
    */
   captureRefused?: string;
+  /**
+   * The provider has no record of the checkout now (404 on the read; for PayPal's read-back of a webhook, any refusal
+   * of the read): `state` is not what it reported but what we make of that (PayPal getCheckout: EXPIRED, an order
+   * never approved that PayPal forgot; a read-back: the webhook's body as sent). The ledger lets it close only a checkout nothing was ever on its way on (OPEN), and never lets it end
+   * money on its way (APPROVED, PENDING) or reopen a closed checkout (checkout-ledger.ts, notFoundKeeps).
+   */
+  notFound?: true;
 }
 
 export interface CreatedCheckout extends ProviderCheckoutState {

@@ -124,7 +124,7 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
     } catch (err) {
       // PayPal forgets orders that were never approved after a while.
       if (err instanceof ProviderRejectedError && err.httpStatus === 404)
-        return { providerCheckoutId, state: 'EXPIRED', providerStatus: 'RESOURCE_NOT_FOUND' };
+        return { providerCheckoutId, state: 'EXPIRED', providerStatus: 'RESOURCE_NOT_FOUND', notFound: true };
       throw err;
     }
   }
@@ -132,8 +132,9 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
   /**
    * A PENDING capture event's order as PayPal shows it now. PayPal refusing the read (404, or any other final
    * answer) tells nothing newer than the signed body: the body is applied as sent (readOrder's 404 = EXPIRED is
-   * for orders never approved, and would end a clearing eCheck and lose the body's order id). A read PayPal does
-   * not answer throws UPSTREAM_UNAVAILABLE: the webhook is answered 503 and PayPal sends it again.
+   * for orders never approved, and would end a clearing eCheck and lose the body's order id), marked `notFound` so
+   * that it never takes a checkout closed meanwhile (FAILED by PAYMENT.CAPTURE.DENIED) back to "on its way". A read
+   * PayPal does not answer throws UPSTREAM_UNAVAILABLE: the webhook is answered 503 and PayPal sends it again.
    */
   async function readBack(conn: PayPalConnection, body: ProviderCheckoutState): Promise<ProviderCheckoutState> {
     try {
@@ -142,7 +143,7 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
       );
       return { ...now, orderId: now.orderId ?? body.orderId };
     } catch (err) {
-      if (err instanceof ProviderRejectedError) return body;
+      if (err instanceof ProviderRejectedError) return { ...body, notFound: true };
       throw err;
     }
   }

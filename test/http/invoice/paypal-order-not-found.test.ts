@@ -1,0 +1,82 @@
+// PayPal answering 404 (RESOURCE_NOT_FOUND) when we read back a checkout we created. PayPal forgets an order nobody
+// approved after a while, so for an OPEN checkout the 404 means it lapsed: EXPIRED, and the buyer can press Pay
+// again. It was read so for every checkout: a 404 during the reconciliation of a checkout whose eCheck was clearing
+// (PENDING) made it EXPIRED, so the invoice offered Pay again while the money was on its way, the order was no longer
+// held, and nothing ever asked PayPal about that checkout again. And a PAYMENT.CAPTURE.PENDING retried after the
+// eCheck was denied, whose read-back PayPal answered 404, was applied as sent and took the FAILED checkout back to
+// "on its way". A 404 now closes only a checkout nothing was ever on its way on; it ends no money on its way and
+// reopens no closed checkout (docs/decisions/payments-core.md, "A checkout the provider no longer knows").
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { testDb } from '../../helpers/db.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { MovableClock } from './invoice-fixtures.js';
+import { usePayPalApp } from './paypal-fixtures.js';
+import { runReconcileJob } from './reconcile-job.js';
+
+const clock = new MovableClock();
+const db = testDb();
+const { env, payPalOrder, startCheckout } = usePayPalApp(clock);
+
+const page = async (path: string) => (await request(env.t.app).get(path).expect(200)).text;
+const stateOf = async (id: string) => (await db.paymentCheckout.findUniqueOrThrow({ where: { id } })).state;
+
+/** A checkout whose eCheck is clearing (PENDING), its PAYMENT.CAPTURE.PENDING event never delivered yet. */
+async function clearingCheckout() {
+  const { order, path } = await payPalOrder({ paymentStatus: 'pending' });
+  await db.order.update({ where: { id: order.id }, data: { paymentDueAt: new Date(clock.now().getTime() + 3 * 24 * 3600_000) } });
+  const { paypalOrderId, checkout } = await startCheckout(path);
+  env.paypal.dropWebhooks = true;
+  const back = new URL(env.paypal.approve(paypalOrderId, 'echeck'));
+  await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
+  env.paypal.dropWebhooks = false;
+  expect(await stateOf(checkout.id)).toBe('PENDING');
+  const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
+  const pending = env.paypal.sent.find((w) => w.type === 'PAYMENT.CAPTURE.PENDING' && w.body.includes(captureId))!;
+  return { order, path, paypalOrderId, checkout, captureId, pending };
+}
+
+describe('PayPal answering 404 for a checkout we created', () => {
+  it('an OPEN checkout (never approved) is EXPIRED by the reconciliation; the buyer can pay again', async () => {
+    const { order, path } = await payPalOrder({ paymentStatus: 'pending' });
+    await db.order.update({ where: { id: order.id }, data: { paymentDueAt: new Date(clock.now().getTime() + 3 * 24 * 3600_000) } });
+    const { paypalOrderId, checkout } = await startCheckout(path);
+    env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404', 10);
+    clock.advance(2 * 3600);
+    await runReconcileJob(db);
+    expect(await stateOf(checkout.id)).toBe('EXPIRED');
+    expect(await page(path)).toContain('Pay $42.50');
+  });
+
+  it('a checkout whose eCheck is clearing stays on its way through the reconciliation', async () => {
+    const { path, paypalOrderId, checkout } = await clearingCheckout();
+    env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404', 10);
+    clock.advance(2 * 3600);
+    await runReconcileJob(db);
+    expect(
+      env.paypal.requests.some((r) => r.method === 'GET' && r.path === `/v2/checkout/orders/${paypalOrderId}` && r.status === 404),
+    ).toBe(true);
+    expect(await stateOf(checkout.id)).toBe('PENDING');
+    const html = await page(path);
+    expect(html).toContain('Payment on its way');
+    expect(html).not.toContain('Pay $42.50');
+  });
+
+  it('PENDING, then DENIED, then the PENDING event retried with its read-back answered 404: the checkout stays failed', async () => {
+    const { path, paypalOrderId, checkout, captureId, pending } = await clearingCheckout();
+    env.paypal.denyPendingCapture(captureId);
+    await env.paypal.settle();
+    await waitFor('the checkout failed', async () => ((await stateOf(checkout.id)) === 'FAILED' ? true : undefined));
+
+    env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404');
+    expect(await env.paypal.redeliver(pending.eventId)).toBe(200);
+    expect(
+      env.paypal.requests.some((r) => r.method === 'GET' && r.path === `/v2/checkout/orders/${paypalOrderId}` && r.status === 404),
+    ).toBe(true);
+    expect(await stateOf(checkout.id)).toBe('FAILED');
+    expect(await db.providerWebhookEvent.findFirst({ where: { eventId: pending.eventId } })).toMatchObject({ outcome: 'applied' });
+    const html = await page(path);
+    expect(html).not.toContain('Payment on its way');
+    expect(html).toContain('Pay $42.50');
+  });
+});

@@ -108,9 +108,16 @@ export class FakeTaxjar {
     this.server = undefined;
   }
 
-  /** The next `times` calls whose path matches answer `status` with TaxJar's error body. */
-  fail(path: RegExp, status: number, times = 1): void {
-    this.failures.push({ path, status, times });
+  /**
+   * The next `times` calls whose path matches answer `status` with TaxJar's error body (Infinity: until the
+   * returned function is called).
+   */
+  fail(path: RegExp, status: number, times = 1): () => void {
+    const failure = { path, status, times };
+    this.failures.push(failure);
+    return () => {
+      failure.times = 0;
+    };
   }
 
   /** The order or refund transaction with this id as TaxJar holds it now (any token), or undefined. */

@@ -18,6 +18,7 @@ export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   private server?: Server;
   private readonly answers: { status: number; body?: string }[] = [];
+  private answerAfterQueue?: { status: number; body?: string };
   private holding = false;
   private readonly held: (() => void)[] = [];
   private open = 0;
@@ -46,6 +47,11 @@ export class WebhookReceiver {
     this.answers.push(...answers.map((a) => (typeof a === 'number' ? { status: a } : a)));
   }
 
+  /** Once the queued answers are used up, every request gets this one (not 200) until called again without one. */
+  answerAllWith(answer?: { status: number; body?: string }): void {
+    this.answerAfterQueue = answer;
+  }
+
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       this.mostOpenAtOnce = Math.max(this.mostOpenAtOnce, ++this.open);
@@ -63,7 +69,7 @@ export class WebhookReceiver {
           verifyError = (err as Error).message;
         }
         const answer = () => {
-          const a = this.answers.shift() ?? { status: 200, body: 'ok' };
+          const a = this.answers.shift() ?? this.answerAfterQueue ?? { status: 200, body: 'ok' };
           this.received.push({ headers, body, verified, verifyError, answered: a.status });
           res.writeHead(a.status, { 'content-type': 'text/plain' }).end(a.body ?? `status ${a.status}`);
         };

@@ -136,7 +136,7 @@ export class FakePayPal {
   private readFailures: { path: RegExp; kind: '5xx' | 'hang' | '404'; times: number }[] = [];
   /** Requests seen, for assertions: "METHOD path" plus the PayPal-Request-Id. */
   readonly requests: { method: string; path: string; requestId?: string; body: unknown; status?: number }[] = [];
-  /** One-shot refund failure: '5xx' answers 503; 'timeout' refunds, then answers after holdMs (a lost answer);
+  /** The next refund's failure (every refund's while refundFailureStays): '5xx' answers 503; 'timeout' refunds, then answers after holdMs (a lost answer);
    *  'reject' answers 422 REFUND_NOT_ALLOWED. */
   private refundFailure?: '5xx' | 'timeout' | 'reject';
   holdMs = 2_000;
@@ -307,9 +307,17 @@ export class FakePayPal {
     this.readFailures.push({ path, kind, times });
   }
 
-  failRefunds(kind: '5xx' | 'timeout' | 'reject'): void {
+  /** The next refund request fails this way; with `untilCleared`, every one does until clearRefundFailures(). */
+  failRefunds(kind: '5xx' | 'timeout' | 'reject', opts: { untilCleared?: boolean } = {}): void {
     this.refundFailure = kind;
+    this.refundFailureStays = opts.untilCleared ?? false;
   }
+
+  clearRefundFailures(): void {
+    this.refundFailure = undefined;
+    this.refundFailureStays = false;
+  }
+  private refundFailureStays = false;
 
   /** One-shot: the next create order is refused 422 UNPROCESSABLE_ENTITY with this issue (e.g. PAYEE_ACCOUNT_RESTRICTED). */
   refuseNextCreate(issue: string): void {
@@ -822,7 +830,7 @@ export class FakePayPal {
       if (!c || this.orders.get(c.orderId)?.clientId !== clientId)
         return error(res, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist.');
       const failure = this.refundFailure;
-      this.refundFailure = undefined;
+      if (!this.refundFailureStays) this.refundFailure = undefined;
       const held = this.refundHold.waitFor(req.get('paypal-request-id') ?? '');
       if (failure === '5xx')
         return res.status(503).json({ name: 'INTERNAL_SERVER_ERROR', message: 'An internal server error occurred.', debug_id: 'fake503' });

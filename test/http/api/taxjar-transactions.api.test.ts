@@ -23,9 +23,12 @@ interface JobRow {
   locked_at: Date | null;
   run_at: Date;
   last_error: string | null;
+  /** Due later than the read's now(): given back after a failure, waiting for its backoff. */
+  waiting: boolean;
 }
 const syncJobs = (orderId: string) =>
-  db.$queryRaw<JobRow[]>`SELECT j.id::text AS id, j.attempts, j.locked_at, j.run_at, j.last_error FROM graphile_worker._private_jobs j
+  db.$queryRaw<JobRow[]>`SELECT j.id::text AS id, j.attempts, j.locked_at, j.run_at, j.last_error, j.run_at > now() AS waiting
+    FROM graphile_worker._private_jobs j
     JOIN graphile_worker._private_tasks t ON t.id = j.task_id
     WHERE t.identifier = ${TAX_SYNC_TASK} AND j.payload->>'orderId' = ${orderId}`;
 
@@ -282,23 +285,26 @@ describe('TaxJar transactions', () => {
   it('a TaxJar outage delays the report: the job fails, is retried, and files the order once', async () => {
     const s = await shop();
     const order = await s.order();
-    fake.fail(/^\/v2\/transactions\/orders$/, 503, 1);
+    // Down until the test has seen a failed attempt waiting: a window missed on a busy machine comes again, longer.
+    const recover = fake.fail(/^\/v2\/transactions\/orders$/, 503, Infinity);
     await request(tj.t.app).post(`/api/orders/${order.id}/payment/confirm`).set(s.auth).send({}).expect(200);
 
-    const [failed] = await waitFor('the first attempt to fail', async () => {
+    // Seen in one read: failed, given back, and due later than that read (backoff: later, not lost).
+    const [failed] = await waitFor('an attempt to fail and wait for its backoff', async () => {
       const rows = await syncJobs(order.id);
-      return rows[0]?.attempts === 1 && !rows[0].locked_at ? rows : undefined;
+      return rows[0] && rows[0].attempts >= 1 && !rows[0].locked_at && rows[0].waiting ? rows : undefined;
     });
     expect(failed!.last_error).toMatch(/503/);
-    expect(failed!.run_at.getTime()).toBeGreaterThan(Date.now()); // backoff: later, not lost
     expect(fake.transaction('order', order.id)).toBeUndefined();
+    recover();
     // Skip the backoff instead of sleeping through it.
     await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE id = ${BigInt(failed!.id)}`;
     await tj.settled(order.id);
 
     expect(fake.transaction('order', order.id)).toMatchObject({ transaction_id: order.id, amount: 45.5, sales_tax: 3.75 });
+    // The refused ones (one, or more if the machine was slower than a backoff), then the one that went through.
     const posts = fake.calls.filter((c) => c.method === 'POST' && c.body.transaction_id === order.id);
-    expect(posts).toHaveLength(2); // the refused one, then the one that went through
+    expect(posts.length).toBeGreaterThanOrEqual(2);
   });
 
   it('a create whose answer was lost (already filed: 422) becomes an update, and the fake refuses duplicates and unknown ids like TaxJar', async () => {

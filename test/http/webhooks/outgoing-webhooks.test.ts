@@ -61,9 +61,10 @@ const deliveriesOf = (tenantId: string, orderId: string) =>
   });
 const receivedFor = (r: WebhookReceiver, orderId: string) => r.received.filter((m) => m.body.includes(orderId));
 const deliverJobs = (deliveryId: string) => db.$queryRaw<
-  { id: string; attempts: number; run_at: Date; locked_at: Date | null; flags: unknown }[]
+  // waiting: due later than the read's now(), i.e. given back after a failure and waiting for its backoff.
+  { id: string; attempts: number; run_at: Date; locked_at: Date | null; flags: unknown; waiting: boolean }[]
 >`
-  SELECT j.id::text, j.attempts, j.run_at, j.locked_at, j.flags FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
+  SELECT j.id::text, j.attempts, j.run_at, j.locked_at, j.flags, j.run_at > now() AS waiting FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
   WHERE k.identifier = ${WEBHOOK_DELIVER_TASK} AND j.payload->>'deliveryId' = ${deliveryId}`;
 
 describe('outgoing webhooks', () => {
@@ -91,36 +92,40 @@ describe('outgoing webhooks', () => {
   });
 
   it('a receiver answering 500 gets the same message again (same webhook-id) after the backoff; both attempts are logged', async () => {
-    receiver.answerWith({ status: 500, body: 'database down' }, 200);
+    // Down until the test has seen a failed attempt waiting: a window missed on a busy machine comes again, longer.
+    receiver.answerAllWith({ status: 500, body: 'database down' });
     const order = await pendingOrder(shop);
     await request(t.app).post(`/api/orders/${order.id}/payment/reject`).set(shop.auth).send({ reason: 'Never arrived' }).expect(200);
-    const [failed] = await waitFor('the first attempt to fail', async () => {
+    // Seen in one read of the job: failed, given back, and due later than that read (the retry waits: backoff).
+    let job: Awaited<ReturnType<typeof deliverJobs>>[number] | undefined;
+    const [failed] = await waitFor('an attempt to fail and wait for its backoff', async () => {
       const ds = await deliveriesOf(shop.tenant.id, order.id);
-      if (ds[0]?.attempts !== 1) return undefined;
-      const jobs = await deliverJobs(ds[0].id);
-      return jobs[0] && !jobs[0].locked_at && jobs[0].attempts === 1 ? ds : undefined;
+      if (!ds[0]?.attempts) return undefined;
+      [job] = await deliverJobs(ds[0].id);
+      return job && !job.locked_at && job.attempts >= 1 && job.waiting ? ds : undefined;
     });
     expect(failed).toMatchObject({ eventType: 'order.cancelled', status: 'PENDING', lastStatusCode: 500 });
-    expect(failed!.attemptLog).toEqual([expect.objectContaining({ attempt: 1, statusCode: 500, responseExcerpt: 'database down' })]);
-    const [job] = await deliverJobs(failed!.id);
-    expect(job!.run_at.getTime()).toBeGreaterThan(Date.now()); // the retry waits: backoff
+    expect(failed!.attemptLog.length).toBeGreaterThanOrEqual(1);
+    expect(failed!.attemptLog).toEqual(
+      failed!.attemptLog.map((_, i) => expect.objectContaining({ attempt: i + 1, statusCode: 500, responseExcerpt: 'database down' })),
+    );
     // Flagged with its endpoint, for the webhook runner's cap per endpoint (WEBHOOK_ENDPOINT_CONCURRENCY).
     expect(job!.flags).toEqual({ [`${WEBHOOK_ENDPOINT_FLAG}${failed!.endpointId}`]: true });
+    receiver.answerAllWith();
     await db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE id = ${BigInt(job!.id)}`;
 
     const [done] = await waitFor('the retry to succeed', async () => {
       const ds = await deliveriesOf(shop.tenant.id, order.id);
       return ds[0]?.status === 'SUCCEEDED' ? ds : undefined;
     });
-    expect(done!.attemptLog.map((a) => [a.attempt, a.statusCode])).toEqual([
-      [1, 500],
-      [2, 200],
-    ]);
+    // The 500s (one, or more if the machine was slower than a backoff), then the 200, each logged.
     const got = receivedFor(receiver, order.id);
-    expect(got.map((g) => g.answered)).toEqual([500, 200]);
+    expect(got.length).toBeGreaterThanOrEqual(2);
+    expect(got.map((g) => g.answered)).toEqual([...Array<number>(got.length - 1).fill(500), 200]);
+    expect(done!.attemptLog.map((a) => [a.attempt, a.statusCode])).toEqual(got.map((g, i) => [i + 1, g.answered]));
     expect(new Set(got.map((g) => g.headers['webhook-id']))).toEqual(new Set([done!.id]));
     expect(got.every((g) => g.verifyError === undefined)).toBe(true);
-    expect(got[1]!.verified).toMatchObject({
+    expect(got.at(-1)!.verified).toMatchObject({
       type: 'order.cancelled',
       data: { order: { id: order.id, status: 'CANCELLED' }, reason: 'payment_rejected', note: 'Never arrived' },
     });

@@ -15,10 +15,16 @@ export class FakeRoleGateway implements RoleGateway {
   readonly calls: GatewayCall[] = [];
   private readonly roles = new Map<string, Set<string>>();
   private readonly failures: Error[] = [];
+  private failingWith?: Error;
 
   /** The next `errors.length` calls throw these errors, in order. */
   failNext(...errors: Error[]): void {
     this.failures.push(...errors);
+  }
+
+  /** Every call (after those of failNext) throws `error` until called again without one: a gateway down until the test says. */
+  failUntilCleared(error?: Error): void {
+    this.failingWith = error;
   }
 
   rolesOf(guildId: string, userId: string): string[] {
@@ -42,7 +48,7 @@ export class FakeRoleGateway implements RoleGateway {
   }
 
   private call(op: 'add' | 'remove', guildId: string, userId: string, roleId: string, reason: string): void {
-    const failure = this.failures.shift();
+    const failure = this.failures.shift() ?? this.failingWith;
     this.calls.push({ op, guildId, userId, roleId, reason, ok: !failure });
     if (failure) throw failure;
   }

@@ -106,10 +106,12 @@ export interface RefundJobRow {
   run_at: Date;
   last_error: string | null;
   locked_at: Date | null;
+  /** Due later than the read's now(): given back after a failure, waiting for its backoff (or not yet due). */
+  waiting: boolean;
 }
 export async function refundJobs(db: Db, refundId: string): Promise<RefundJobRow[]> {
   return db.$queryRaw<RefundJobRow[]>`
-    SELECT j.id::text AS id, j.attempts, j.run_at, j.last_error, j.locked_at FROM graphile_worker._private_jobs j
-    JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+    SELECT j.id::text AS id, j.attempts, j.run_at, j.last_error, j.locked_at, j.run_at > now() AS waiting
+    FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
     WHERE t.identifier = 'payment.refund.send' AND j.payload->>'refundId' = ${refundId}`;
 }

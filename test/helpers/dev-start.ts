@@ -5,7 +5,6 @@
 // the job worker in a supervised child, for the tests of what the parent shows of that child
 // (test/platform/*worker-child*.test.ts).
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, afterEach } from 'vitest';
 import { TEST_SECRETS_KEYS, type TestApp } from './app.js';
 import { testDatabaseUrl } from './db.js';
@@ -25,17 +24,6 @@ export function devStarts(): { children: ChildProcess[]; apps: TestApp[] } {
     for (const t of apps.splice(0)) await t.services.close();
   });
   return { children, apps };
-}
-
-/** A port free now: for a fake given a fixed port (the fake BTCPay's default, 3900, may be a developer's). */
-export function freePort(): Promise<number> {
-  const server = createServer();
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }),
-  );
 }
 
 export interface DevStart {

@@ -14,7 +14,7 @@ import { adminCtx } from '../helpers/actors.js';
 import { createTestApp } from '../helpers/app.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { devStarts, startDevMain, stopDevMain, freePort } from '../helpers/dev-start.js';
+import { devStarts, startDevMain, stopDevMain } from '../helpers/dev-start.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
 
@@ -39,9 +39,10 @@ describe.runIf(process.platform === 'linux')('npm start in development, restarte
     // The demo shop (connected to the fakes at each start) and the owner's own shop.
     await f.shop({ tenant: { name: 'Demo Shop', enabledPaymentMethods: [] } });
     const mine = await f.shop({ tenant: { enabledPaymentMethods: [] } });
-    const port = await freePort();
-
-    const first = await startMain(port);
+    // A port of its own, bound by the fake (0: the first start's fake picks one and the banner says which); the
+    // restart asks for that one again, as a developer's fixed DEV_BTCPAY_PORT.
+    const first = await startMain(0);
+    const port = Number(new URL(first.btcpay).port);
     // Settings -> Payments, as the owner does against this server's fake BTCPay (the panel's services here).
     const t = await createTestApp({ env: { PUBLIC_BASE_URL: first.base, INVOICE_LINK_SIGNING_SECRET } });
     apps.push(t);

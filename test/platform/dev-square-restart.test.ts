@@ -12,7 +12,7 @@ import { adminCtx } from '../helpers/actors.js';
 import { createTestApp } from '../helpers/app.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { devStarts, startDevMain, stopDevMain, freePort } from '../helpers/dev-start.js';
+import { devStarts, startDevMain, stopDevMain } from '../helpers/dev-start.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { unpaidOrderLink } from '../http/invoice/invoice-fixtures.js';
 
@@ -22,9 +22,10 @@ const INVOICE_LINK_SIGNING_SECRET = 'dev-square-restart-invoice-secret-01';
 const { children, apps } = devStarts();
 
 /** src/main.ts in development on this file's database (test/helpers/dev-start.ts); `square`: its fake's address. */
-async function startMain(btcpayPort: number) {
+async function startMain() {
   const started = await startDevMain({
-    env: { INVOICE_LINK_SIGNING_SECRET, DEV_BTCPAY_PORT: String(btcpayPort) },
+    // The fake BTCPay on a port of its own at each start (0: it picks one), not the default 3900 a developer may use.
+    env: { INVOICE_LINK_SIGNING_SECRET, DEV_BTCPAY_PORT: '0' },
     fake: /local fake Square at (http:\/\/[\d.:]+)\..*\n(.*\n)*?\n/,
     children,
   });
@@ -37,9 +38,7 @@ describe.runIf(process.platform === 'linux')('npm start in development, restarte
     // The demo shop (connected to the fakes at each start) and the owner's own shop.
     await f.shop({ tenant: { name: 'Demo Shop', enabledPaymentMethods: [] } });
     const mine = await f.shop({ tenant: { enabledPaymentMethods: [] } });
-    const btcpayPort = await freePort();
-
-    const first = await startMain(btcpayPort);
+    const first = await startMain();
     expect(first.banner).toContain(`${first.square}/developer/webhooks`);
     // Settings -> Payments, as the owner does against this server's fake Square (the panel's services here).
     const t = await createTestApp({ env: { SQUARE_API_BASE_URL: first.square, PUBLIC_BASE_URL: first.base, INVOICE_LINK_SIGNING_SECRET } });
@@ -77,7 +76,7 @@ describe.runIf(process.platform === 'linux')('npm start in development, restarte
     await db.tenant.update({ where: { id: mine.tenant.id }, data: { enabledPaymentMethods: ['CASHAPP_PAY'] } });
     await stopMain(first.child);
 
-    const second = await startMain(btcpayPort);
+    const second = await startMain();
     // Nothing added after the restart: the application has the owner's subscription again, at the restarted
     // server's URL with the key the shop saved, once; the demo shop's URL keeps its one webhook.
     const ownUrl = `${second.base}/webhooks/square/${connection.id}`;

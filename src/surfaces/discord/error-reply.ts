@@ -33,6 +33,7 @@ const SESSION_HINTS: Record<string, string> = {
   none: 'Run `/order` to start one.',
   expired: 'Run `/order` to start a new one.',
   cancelled: 'Run `/order` to start again.',
+  other: 'Run `/order` to see your current order.',
 };
 
 /** The same for the legacy commands, which share the session: their own way forward, not /order's. */
@@ -44,6 +45,7 @@ const LEGACY_SESSION_HINTS: Record<string, string> = {
   none: 'Run `/order-start` to start one.',
   expired: 'Run `/order-start` to start a new one.',
   cancelled: 'Run `/order-start` to start again.',
+  other: 'Run `/order-start` to see your current order.',
 };
 
 const LEGACY_COMMANDS = new Set(['order-start', 'order-item', 'order-shipping', 'order-payment', 'order-submit', 'product-list']);

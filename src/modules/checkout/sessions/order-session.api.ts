@@ -91,8 +91,19 @@ export interface OrderSessionService {
    * Ends the active session (no-op when there is none). Without one, the customer's last session, when it ended
    * within the session TTL, says what the Cancel was pressed on: `alreadyCancelled` when it was cancelled (a second
    * tap), `placedOrderId` naming its order when it was submitted (a Cancel pressed after Confirm placed it).
+   * `messageId`: the surface's message the Cancel was pressed on (see shownIn). One recorded only for the customer's
+   * ended sessions while another is active cancels nothing: CONFLICT, details.session 'other'.
    */
-  cancel(tenantId: string, customerId: string): Promise<{ cancelled: boolean; alreadyCancelled?: boolean; placedOrderId?: string }>;
+  cancel(
+    tenantId: string,
+    customerId: string,
+    opts?: { messageId?: string },
+  ): Promise<{ cancelled: boolean; alreadyCancelled?: boolean; placedOrderId?: string }>;
+  /**
+   * Records the surface's message `messageId` (a Discord message of the /order flow) as showing the customer's active
+   * session (no-op without one): a Cancel pressed there once another session began cancels nothing.
+   */
+  shownIn(tenantId: string, customerId: string, messageId: string): Promise<void>;
   /**
    * What submit would charge now: catalog prices, best discount, shipping, tax (TAX_SERVICE_UNAVAILABLE
    * when the tenant's tax provider cannot answer), total. Needs items (SESSION_EMPTY) and an address.

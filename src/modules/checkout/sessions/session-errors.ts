@@ -3,7 +3,7 @@
 // /order"; the REST API has none).
 import { AppError } from '../../../platform/errors.js';
 
-export type SessionProblem = 'none' | 'expired' | 'cancelled';
+export type SessionProblem = 'none' | 'expired' | 'cancelled' | 'other';
 
 export const noSession = () => new AppError('NOT_FOUND', 'You have no order in progress.', { session: 'none' satisfies SessionProblem });
 export const sessionExpired = () =>
@@ -12,3 +12,12 @@ export const sessionExpired = () =>
   });
 export const sessionCancelled = () =>
   new AppError('ILLEGAL_STATE', 'This order was cancelled.', { session: 'cancelled' satisfies SessionProblem });
+/** A step pressed on a screen of the customer's earlier, ended session while another is open: nothing is done. */
+export const otherSession = () =>
+  new AppError(
+    'CONFLICT',
+    'This message is from an earlier order that has ended, so nothing was changed. Your current order is as it was.',
+    {
+      session: 'other' satisfies SessionProblem,
+    },
+  );

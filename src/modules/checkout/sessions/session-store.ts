@@ -269,3 +269,21 @@ export function casActiveSession<E = never>(
     SELECT ${COLUMNS}${input.extra ? Prisma.sql`, ${input.extra} AS extra` : Prisma.empty} FROM cas s ${JOINS}`,
   );
 }
+
+/**
+ * How many message ids a session keeps (one per message of the flow the customer pressed a step on; the oldest go
+ * first): a message no session keeps is taken as the active session's, as before messages were recorded.
+ */
+const MESSAGES_KEPT = 20;
+const SHOWN_IN = (messageId: string) =>
+  Prisma.sql`(COALESCE("flowMessageIds", ARRAY[]::text[]) || ARRAY[${messageId}::text])[greatest(1, cardinality(COALESCE("flowMessageIds", ARRAY[]::text[])) + 2 - ${MESSAGES_KEPT}::int):]`;
+
+/** Records that the customer's active session is shown in the surface's message `messageId` (no-op without one). */
+export async function recordMessage(db: SqlTarget, tenantId: string, customerId: string, messageId: string): Promise<void> {
+  await executeSql(
+    db,
+    Prisma.sql`UPDATE order_sessions SET "flowMessageIds" = ${SHOWN_IN(messageId)}
+      WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1
+        AND NOT ${messageId} = ANY(COALESCE("flowMessageIds", ARRAY[]::text[]))`,
+  );
+}

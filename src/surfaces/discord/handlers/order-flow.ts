@@ -47,6 +47,27 @@ export async function quantityModalFor(ctx: HandlerContext, productId: string) {
   return quantityModal(product, inOrder);
 }
 
+/** The id of the flow message the interaction came from (a modal opened from one comes from it too), or undefined. */
+export function flowMessageId(ctx: HandlerContext): string | undefined {
+  if (!isFlowMessage(ctx.interaction)) return undefined;
+  const id = (ctx.interaction as { message?: { id?: unknown } }).message?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * A step of the flow pressed on one of its messages: that message is recorded as the customer's active session's
+ * once the step ran (the session's flowMessageIds), so a Cancel pressed there later, once that session ended and
+ * another began, is told apart from one for the new session (sessions/steps/start.ts cancel).
+ */
+export function onItsSession<P>(run: (ctx: HandlerContext, params: P) => Promise<Reply>) {
+  return async (ctx: HandlerContext, params: P): Promise<Reply> => {
+    const messageId = flowMessageId(ctx);
+    const reply = await run(ctx, params);
+    if (messageId) await ctx.services.orderSessions.shownIn(ctx.tenant.id, (await ctx.customer()).id, messageId);
+    return reply;
+  };
+}
+
 /** Updates the flow message in place when the interaction came from it; otherwise a new ephemeral message. */
 export function flowReply(ctx: HandlerContext, data: MessageData): Reply {
   return isFlowMessage(ctx.interaction) ? update(data) : ephemeral(data);

@@ -33,7 +33,16 @@ import {
   type TypedAddress,
 } from '../views/order-steps.view.js';
 import { submittedMessage } from './order-self-service.handlers.js';
-import { flowReply, nextScreen, orderableProduct, quantityModalFor, screenPastSubmitRefusal, submitReviewed } from './order-flow.js';
+import {
+  flowMessageId,
+  flowReply,
+  nextScreen,
+  onItsSession,
+  orderableProduct,
+  quantityModalFor,
+  screenPastSubmitRefusal,
+  submitReviewed,
+} from './order-flow.js';
 
 const productIdSchema = z.string().regex(/^prod_[A-Za-z0-9]{1,60}$/, 'a product id');
 /** A line's quantity as the quantity modal takes it: 1 to the session's own limit (checkout's MAX_LINE_QUANTITY). */
@@ -235,7 +244,7 @@ export const orderComponents: ComponentRoutes = {
   },
   'order:qty-modal': {
     kind: 'modal',
-    async run(ctx, [productId]) {
+    run: onItsSession(async (ctx, [productId]) => {
       const quantity = quantityFromModal(ctx);
       const customer = await ctx.customer();
       const input = { productId, quantity, memberRoleIds: ctx.memberRoleIds };
@@ -256,11 +265,11 @@ export const orderComponents: ComponentRoutes = {
       // The modal sets the line's quantity (choosing a product already in the order changes its count, it does
       // not add to it), so the note says what the order now holds, not "Added".
       return flowReply(ctx, await nextScreen(ctx, session, line ? `Your order now has ${line.quantity} × ${line.name}.` : undefined));
-    },
+    }),
   },
   'order:use-existing': {
     kind: 'component',
-    async run(ctx) {
+    run: onItsSession(async (ctx) => {
       const addressId = one(ctx, z.string().regex(/^adr_[A-Za-z0-9]{1,60}$/, 'a saved address'), 'address');
       const customer = await ctx.customer();
       let session;
@@ -270,7 +279,7 @@ export const orderComponents: ComponentRoutes = {
         return askRecipientName(ctx, customer.id, addressId, customId('order:address:modal'), err);
       }
       return flowReply(ctx, await nextScreen(ctx, session));
-    },
+    }),
   },
   'order:address:new': {
     kind: 'component',
@@ -282,7 +291,7 @@ export const orderComponents: ComponentRoutes = {
   'order:address:modal': {
     kind: 'modal',
     deferIf: (ctx) => ctx.tenant.addressValidation,
-    async run(ctx) {
+    run: onItsSession(async (ctx) => {
       return keepTypedAddress(
         ctx,
         customId('order:address:retry'),
@@ -303,7 +312,7 @@ export const orderComponents: ComponentRoutes = {
           return flowReply(ctx, await nextScreen(ctx, session));
         },
       );
-    },
+    }),
   },
   'order:address:retry': {
     kind: 'component',
@@ -314,36 +323,36 @@ export const orderComponents: ComponentRoutes = {
   },
   'order:address:accept-corrected': {
     kind: 'component',
-    run: (ctx) => afterCorrection(ctx, 'suggested', ctx.services.orderSessions.acceptCorrectedAddress),
+    run: onItsSession((ctx) => afterCorrection(ctx, 'suggested', ctx.services.orderSessions.acceptCorrectedAddress)),
   },
   'order:address:keep-original': {
     kind: 'component',
-    run: (ctx) => afterCorrection(ctx, 'original', ctx.services.orderSessions.keepOriginalAddress),
+    run: onItsSession((ctx) => afterCorrection(ctx, 'original', ctx.services.orderSessions.keepOriginalAddress)),
   },
   'order:shipping-type-select': {
     kind: 'component',
-    async run(ctx) {
+    run: onItsSession(async (ctx) => {
       const shippingTypeId = one(ctx, z.string().regex(/^shp_[A-Za-z0-9]{1,60}$/, 'a shipping option'), 'shipping option');
       const customer = await ctx.customer();
       return flowReply(
         ctx,
         await nextScreen(ctx, await ctx.services.orderSessions.setShippingType(ctx.tenant.id, customer.id, shippingTypeId)),
       );
-    },
+    }),
   },
   'order:payment-method-select': {
     kind: 'component',
     deferIf: slowTax,
-    async run(ctx) {
+    run: onItsSession(async (ctx) => {
       const method = one(ctx, z.enum(Object.values(PaymentMethod) as [PaymentMethod, ...PaymentMethod[]]), 'payment method');
       const customer = await ctx.customer();
       return flowReply(ctx, await nextScreen(ctx, await ctx.services.orderSessions.setPaymentMethod(ctx.tenant.id, customer.id, method)));
-    },
+    }),
   },
   'order:confirm': {
     kind: 'component',
     deferIf: slowTax,
-    async run(ctx, params) {
+    run: onItsSession(async (ctx, params) => {
       const [fingerprint] = params;
       // While unpaid: the deadline, "Cancel order" and, for processor-backed methods, "Pay now" (order-self-service.handlers.ts).
       const screen = await submitReviewed(
@@ -358,13 +367,20 @@ export const orderComponents: ComponentRoutes = {
         return screen;
       });
       return flowReply(ctx, screen);
-    },
+    }),
   },
   'order:cancel': {
     kind: 'component',
     async run(ctx) {
       const customer = await ctx.customer();
-      const { cancelled, alreadyCancelled, placedOrderId } = await ctx.services.orderSessions.cancel(ctx.tenant.id, customer.id);
+      // A Cancel on a message of an earlier, ended session does not cancel the one open now (CONFLICT, which replaces
+      // that stale message: error-reply.ts).
+      const messageId = flowMessageId(ctx);
+      const { cancelled, alreadyCancelled, placedOrderId } = await ctx.services.orderSessions.cancel(
+        ctx.tenant.id,
+        customer.id,
+        messageId ? { messageId } : {},
+      );
       if (placedOrderId) {
         // Confirm already placed it: "nothing to cancel" would replace the order's message (its payment reference,
         // its own Cancel order) and tell them nothing was ordered. The order again, and how to cancel it.

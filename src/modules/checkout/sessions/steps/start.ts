@@ -1,12 +1,14 @@
-// Session steps: opening (or resuming) the customer's session, reading it, and cancelling it.
+// Session steps: opening (or resuming) the customer's session, reading it, cancelling it, and recording the
+// surface's messages that show it.
 import { Prisma } from '../../../../platform/db/prisma.js';
 import { activeProductsJsonSql, productsFromJson } from '../../../catalog/catalog.service.js';
 import { AppError } from '../../../../platform/errors.js';
-import { expireSession, loadActiveSession, loadSessionById, toSessionView, type SessionView } from '../session-store.js';
+import { expireSession, loadActiveSession, loadSessionById, recordMessage, toSessionView, type SessionView } from '../session-store.js';
+import { otherSession } from '../session-errors.js';
 import type { OrderSessionService } from '../order-session.api.js';
 import { type StepContext } from '../step-runner.js';
 
-export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 'start' | 'getActive' | 'cancel'> {
+export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 'start' | 'getActive' | 'cancel' | 'shownIn'> {
   const { sql, clock } = ctx;
   /** Extends the active session, ending an expired one on the way; its view, or null when none is active. */
   async function resume(tenantId: string, customerId: string): Promise<SessionView | null> {
@@ -90,11 +92,28 @@ export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 's
       return toSessionView(s);
     },
 
-    async cancel(tenantId, customerId) {
-      const done = await sql.execute(Prisma.sql`
-        UPDATE order_sessions SET "activeSlot" = NULL, "endReason" = 'CANCELLED', "updatedAt" = clock_timestamp()
-        WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1`);
-      if (done > 0) return { cancelled: true };
+    shownIn: (tenantId, customerId, messageId) => recordMessage(sql, tenantId, customerId, messageId),
+
+    async cancel(tenantId, customerId, opts = {}) {
+      const messageId = opts.messageId ?? null;
+      // Pressed on a message recorded (shownIn) only for ended sessions of theirs, the Cancel is not for the active
+      // session: checked in the statement that cancels, so no session started meanwhile is cancelled.
+      const [done] = await sql.query<{ cancelled: boolean; otherSession: boolean }>(Prisma.sql`
+        WITH owners AS (
+          SELECT id FROM order_sessions
+          WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND ${messageId}::text = ANY("flowMessageIds")
+        ), done AS (
+          UPDATE order_sessions s SET "activeSlot" = NULL, "endReason" = 'CANCELLED', "updatedAt" = clock_timestamp()
+          WHERE s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" = 1
+            AND (NOT EXISTS (SELECT 1 FROM owners) OR s.id IN (SELECT id FROM owners))
+          RETURNING s.id
+        )
+        SELECT EXISTS (SELECT 1 FROM done) AS cancelled,
+          NOT EXISTS (SELECT 1 FROM done) AND EXISTS (SELECT 1 FROM owners)
+            AND EXISTS (SELECT 1 FROM order_sessions WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1)
+            AS "otherSession"`);
+      if (done?.cancelled) return { cancelled: true };
+      if (done?.otherSession) throw otherSession();
       // Nothing in progress. The customer's session that ended last, within one TTL, says what the Cancel was
       // pressed on: one cancelled (a double tap, or a client whose message was not updated yet) is answered as
       // the first tap was; one submitted (Cancel pressed on the review after Confirm placed it) names its order,

@@ -16,15 +16,11 @@ import {
   textOf,
   useHarness,
 } from './harness.js';
-import { ELM_ST } from './flows.js';
+import { walkToReview } from './flows.js';
 
 const f = factories();
 const db = testDb();
 const h = useHarness();
-
-type Res = Awaited<ReturnType<typeof interact>>;
-/** The flow's one message as Discord echoes it: the same id on every screen it is updated to. */
-const on = (id: string, res: Res) => ({ ...messageOf(res), id });
 
 async function customerWithEarlierSessionMessage() {
   const s = await f.shop();
@@ -32,25 +28,18 @@ async function customerWithEarlierSessionMessage() {
   const productId = s.products[0]!.id;
   // Session A, walked to its review on one message.
   const a = snowflake();
-  const startA = await interact(h, commandInteraction(as, 'order'));
-  const addressA = await interact(h, modalInteraction(as, `order:qty-modal:${productId}`, { quantity: '1' }, on(a, startA)));
-  const shippingA = await interact(h, modalInteraction(as, 'order:address:modal', ELM_ST, on(a, addressA)));
-  const paymentA = await interact(
-    h,
-    componentInteraction(as, 'order:shipping-type-select', { values: [s.shippingType.id], message: on(a, shippingA) }),
-  );
-  const reviewA = await interact(
-    h,
-    componentInteraction(as, 'order:payment-method-select', { values: ['ZELLE'], message: on(a, paymentA) }),
-  );
-  expect(customIdsOf(reviewA)).toContain('order:cancel');
+  const { review } = await walkToReview(h, as, { productId, shippingTypeId: s.shippingType.id, messageId: a });
+  expect(customIdsOf(review)).toContain('order:cancel');
   // A runs out; /order opens session B on a new message, and an item goes into it there.
   await db.orderSession.updateMany({ where: { tenantId: s.tenant.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
   const b = snowflake();
   const startB = await interact(h, commandInteraction(as, 'order'));
-  const addressB = await interact(h, modalInteraction(as, `order:qty-modal:${productId}`, { quantity: '2' }, on(b, startB)));
+  const addressB = await interact(
+    h,
+    modalInteraction(as, `order:qty-modal:${productId}`, { quantity: '2' }, { ...messageOf(startB), id: b }),
+  );
   const active = await db.orderSession.findFirstOrThrow({ where: { tenantId: s.tenant.id, activeSlot: 1 } });
-  return { s, as, staleReview: on(a, reviewA), currentScreen: on(b, addressB), current: active };
+  return { s, as, staleReview: { ...messageOf(review), id: a }, currentScreen: { ...messageOf(addressB), id: b }, current: active };
 }
 
 describe('Cancel on a message of an earlier, ended /order session', () => {

@@ -86,6 +86,11 @@ export interface WalkOptions {
   pickProduct?: boolean;
   /** Click "Enter new address" before submitting the address modal (the address modal opens). */
   openAddressForm?: boolean;
+  /**
+   * The flow's one message keeps this id on every screen, as Discord's does (updated in place); without it, each
+   * screen is echoed with an id of its own.
+   */
+  messageId?: string;
 }
 
 /**
@@ -96,23 +101,24 @@ export interface WalkOptions {
  */
 export async function walkToReview(h: Harness, as: Base, opts: WalkOptions) {
   const { productId, quantity = '1', shippingTypeId, paymentMethod = 'VENMO_P2P', address = ELM_ST } = opts;
+  const at = (res: Parameters<typeof messageOf>[0]) => (opts.messageId ? { ...messageOf(res), id: opts.messageId } : messageOf(res));
   const start = await interact(h, commandInteraction(as, 'order'));
   const productModal =
     (opts.pickProduct ?? true)
-      ? await interact(h, componentInteraction(as, 'order:product-select', { values: [productId], message: messageOf(start) }))
+      ? await interact(h, componentInteraction(as, 'order:product-select', { values: [productId], message: at(start) }))
       : undefined;
-  const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${productId}`, { quantity }, messageOf(start)));
+  const addressStep = await interact(h, modalInteraction(as, `order:qty-modal:${productId}`, { quantity }, at(start)));
   const addressForm = opts.openAddressForm
-    ? await interact(h, componentInteraction(as, 'order:address:new', { message: messageOf(addressStep) }))
+    ? await interact(h, componentInteraction(as, 'order:address:new', { message: at(addressStep) }))
     : undefined;
-  const shipping = await interact(h, modalInteraction(as, 'order:address:modal', address, messageOf(addressStep)));
+  const shipping = await interact(h, modalInteraction(as, 'order:address:modal', address, at(addressStep)));
   const payment = await interact(
     h,
-    componentInteraction(as, 'order:shipping-type-select', { values: [shippingTypeId], message: messageOf(shipping) }),
+    componentInteraction(as, 'order:shipping-type-select', { values: [shippingTypeId], message: at(shipping) }),
   );
   const review = await interact(
     h,
-    componentInteraction(as, 'order:payment-method-select', { values: [paymentMethod], message: messageOf(payment) }),
+    componentInteraction(as, 'order:payment-method-select', { values: [paymentMethod], message: at(payment) }),
   );
   return { start, productModal, addressStep, addressForm, shipping, payment, review };
 }

@@ -100,6 +100,13 @@ export interface OrderSessionService {
     opts?: { messageId?: string },
   ): Promise<{ cancelled: boolean; alreadyCancelled?: boolean; placedOrderId?: string }>;
   /**
+   * Before a step pressed on the surface's message `messageId`: CONFLICT (details.session 'other') when the message
+   * is recorded only for ended sessions of the customer while another is active (a stale screen would act on a
+   * session it never showed). 'current' when it is recorded for the active session; 'unknown' when for none (record
+   * it with shownIn once the step ran). A read: a refused step writes nothing.
+   */
+  checkMessage(tenantId: string, customerId: string, messageId: string): Promise<'current' | 'unknown'>;
+  /**
    * Records the surface's message `messageId` (a Discord message of the /order flow) as showing the customer's active
    * session (no-op without one): a Cancel pressed there once another session began cancels nothing.
    */

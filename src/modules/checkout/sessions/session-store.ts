@@ -278,6 +278,32 @@ const MESSAGES_KEPT = 20;
 const SHOWN_IN = (messageId: string) =>
   Prisma.sql`(COALESCE("flowMessageIds", ARRAY[]::text[]) || ARRAY[${messageId}::text])[greatest(1, cardinality(COALESCE("flowMessageIds", ARRAY[]::text[])) + 2 - ${MESSAGES_KEPT}::int):]`;
 
+/**
+ * Whose screen a surface's message is: 'current' when it is recorded for the customer's active session, 'other' when
+ * it is recorded only for sessions of theirs that ended while another is active now (a stale screen: acting on it
+ * would act on a session it never showed), 'unknown' otherwise (recorded for no session: never pressed on, or from
+ * before messages were recorded; or no session is active). A read: recordMessage records it once a step ran.
+ */
+export async function messageSession(
+  db: SqlTarget,
+  tenantId: string,
+  customerId: string,
+  messageId: string,
+): Promise<'current' | 'other' | 'unknown'> {
+  const [row] = await queryRows<{ current: boolean; other: boolean }>(
+    db,
+    Prisma.sql`
+    WITH owners AS (
+      SELECT "activeSlot" FROM order_sessions
+      WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND ${messageId} = ANY("flowMessageIds")
+    )
+    SELECT EXISTS (SELECT 1 FROM owners WHERE "activeSlot" = 1) AS current,
+      EXISTS (SELECT 1 FROM owners) AND NOT EXISTS (SELECT 1 FROM owners WHERE "activeSlot" = 1)
+        AND EXISTS (SELECT 1 FROM order_sessions WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1) AS other`,
+  );
+  return row?.current ? 'current' : row?.other ? 'other' : 'unknown';
+}
+
 /** Records that the customer's active session is shown in the surface's message `messageId` (no-op without one). */
 export async function recordMessage(db: SqlTarget, tenantId: string, customerId: string, messageId: string): Promise<void> {
   await executeSql(

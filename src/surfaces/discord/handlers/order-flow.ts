@@ -55,15 +55,22 @@ export function flowMessageId(ctx: HandlerContext): string | undefined {
 }
 
 /**
- * A step of the flow pressed on one of its messages: that message is recorded as the customer's active session's
- * once the step ran (the session's flowMessageIds), so a Cancel pressed there later, once that session ended and
- * another began, is told apart from one for the new session (sessions/steps/start.ts cancel).
+ * A step of the flow pressed on one of its messages runs only on the session that message shows: one recorded only for
+ * the customer's ended sessions while another is open is refused before the step (CONFLICT, details.session 'other',
+ * which replaces that stale message: error-reply.ts), so a stale screen's menu, modal or Confirm never changes or places
+ * the open session. Otherwise, once the step ran, the message is recorded as the open session's (the session's
+ * flowMessageIds; a refused step writes nothing), so a press there later is told apart, Cancel's too
+ * (sessions/steps/start.ts cancel).
  */
 export function onItsSession<P>(run: (ctx: HandlerContext, params: P) => Promise<Reply>) {
   return async (ctx: HandlerContext, params: P): Promise<Reply> => {
     const messageId = flowMessageId(ctx);
+    if (!messageId) return run(ctx, params);
+    const sessions = ctx.services.orderSessions;
+    const customerId = (await ctx.customer()).id;
+    const whose = await sessions.checkMessage(ctx.tenant.id, customerId, messageId);
     const reply = await run(ctx, params);
-    if (messageId) await ctx.services.orderSessions.shownIn(ctx.tenant.id, (await ctx.customer()).id, messageId);
+    if (whose !== 'current') await sessions.shownIn(ctx.tenant.id, customerId, messageId);
     return reply;
   };
 }

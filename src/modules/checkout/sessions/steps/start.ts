@@ -3,12 +3,22 @@
 import { Prisma } from '../../../../platform/db/prisma.js';
 import { activeProductsJsonSql, productsFromJson } from '../../../catalog/catalog.service.js';
 import { AppError } from '../../../../platform/errors.js';
-import { expireSession, loadActiveSession, loadSessionById, recordMessage, toSessionView, type SessionView } from '../session-store.js';
+import {
+  expireSession,
+  loadActiveSession,
+  loadSessionById,
+  messageSession,
+  recordMessage,
+  toSessionView,
+  type SessionView,
+} from '../session-store.js';
 import { otherSession } from '../session-errors.js';
 import type { OrderSessionService } from '../order-session.api.js';
 import { type StepContext } from '../step-runner.js';
 
-export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 'start' | 'getActive' | 'cancel' | 'shownIn'> {
+export function createStartSteps(
+  ctx: StepContext,
+): Pick<OrderSessionService, 'start' | 'getActive' | 'cancel' | 'checkMessage' | 'shownIn'> {
   const { sql, clock } = ctx;
   /** Extends the active session, ending an expired one on the way; its view, or null when none is active. */
   async function resume(tenantId: string, customerId: string): Promise<SessionView | null> {
@@ -90,6 +100,12 @@ export function createStartSteps(ctx: StepContext): Pick<OrderSessionService, 's
         return null;
       }
       return toSessionView(s);
+    },
+
+    async checkMessage(tenantId, customerId, messageId) {
+      const whose = await messageSession(sql, tenantId, customerId, messageId);
+      if (whose === 'other') throw otherSession();
+      return whose;
     },
 
     shownIn: (tenantId, customerId, messageId) => recordMessage(sql, tenantId, customerId, messageId),

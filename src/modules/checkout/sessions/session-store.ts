@@ -220,6 +220,29 @@ export function loadSessionById(
   return one(db, query(Prisma.sql`s.id = ${sessionId} AND s."tenantId" = ${tenantId}`, opts.lock ?? false));
 }
 
+/**
+ * The customer's session that ended last (submitted, cancelled or expired), when it ended since `since` (one TTL ago),
+ * with its order when it was submitted; null without one. It says what a click on a screen of a session that just
+ * ended was for: a repeat Confirm answers with that order, a Cancel says it was already cancelled or placed. A
+ * customer's sessions follow one another (one active slot), so the last started is the last ended.
+ */
+export async function lastEndedSession(
+  db: SqlTarget,
+  tenantId: string,
+  customerId: string,
+  since: Date,
+): Promise<{ id: string; endReason: OrderSessionEndReason | null; orderId: string | null } | null> {
+  const [row] = await queryRows<{ id: string; endReason: OrderSessionEndReason | null; orderId: string | null }>(
+    db,
+    Prisma.sql`
+    SELECT s.id, s."endReason"::text AS "endReason", o.id AS "orderId"
+    FROM order_sessions s LEFT JOIN orders o ON o."tenantId" = s."tenantId" AND o."sessionId" = s.id
+    WHERE s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" IS NULL AND s."updatedAt" >= ${since}
+    ORDER BY s."createdAt" DESC, s.id DESC LIMIT 1`,
+  );
+  return row ?? null;
+}
+
 /** Ends an active session that outlived its TTL (activeSlot NULL frees the slot for a new one). */
 export async function expireSession(db: SqlTarget, sessionId: string): Promise<void> {
   await executeSql(

@@ -6,8 +6,8 @@ import type { DiscountService } from '../../discounts/discount.service.js';
 import type { PlacedOrder } from '../../orders/index.js';
 import type { SessionClock } from '../sessions/session-clock.js';
 import { noSession, sessionExpired } from '../sessions/session-errors.js';
-import { expireSession, loadActiveSession, type LoadedSession } from '../sessions/session-store.js';
-import { existingOrderSql, fromWritten, recentSubmittedSessionSql, type WrittenOrder } from './submit.sql.js';
+import { expireSession, lastEndedSession, loadActiveSession, type LoadedSession } from '../sessions/session-store.js';
+import { existingOrderSql, fromWritten, type WrittenOrder } from './submit.sql.js';
 
 /** The order a session became (created: false), or null. */
 export async function existingOrder(runner: SqlRunner, tenantId: string, sessionId: string): Promise<PlacedOrder | null> {
@@ -32,8 +32,8 @@ export async function readSubmission(
   });
   if (!session) {
     // A repeat click after the session was submitted: answer with that order rather than an error.
-    const [recent] = await sql.query<{ id: string }>(recentSubmittedSessionSql(tenantId, customerId, clock.withinTtlSince(now)));
-    const placed = recent ? await existingOrder(sql, tenantId, recent.id) : null;
+    const last = await lastEndedSession(sql, tenantId, customerId, clock.withinTtlSince(now));
+    const placed = last?.orderId ? await existingOrder(sql, tenantId, last.id) : null;
     if (placed) return { placed };
     throw noSession();
   }

@@ -32,14 +32,6 @@ export function existingOrderSql(tenantId: string, sessionId: string): Prisma.Sq
     FROM orders o WHERE o."sessionId" = ${sessionId} AND o."tenantId" = ${tenantId}`;
 }
 
-/** The customer's latest session submitted since `since` (a repeat click after the session was submitted). */
-export function recentSubmittedSessionSql(tenantId: string, customerId: string, since: Date): Prisma.Sql {
-  return Prisma.sql`
-    SELECT id FROM order_sessions
-    WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND state = 'SUBMITTED' AND "updatedAt" >= ${since}
-    ORDER BY "updatedAt" DESC LIMIT 1`;
-}
-
 /**
  * The checks placeOrderSql's statement fails on (raiseIfSql names): the shop, the session as read (a
  * statement placed without the session lock), a product of the order gone (deleted since it was priced), the

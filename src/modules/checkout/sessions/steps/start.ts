@@ -5,6 +5,7 @@ import { activeProductsJsonSql, productsFromJson } from '../../../catalog/catalo
 import { AppError } from '../../../../platform/errors.js';
 import {
   expireSession,
+  lastEndedSession,
   loadActiveSession,
   loadSessionById,
   messageSession,
@@ -134,12 +135,7 @@ export function createStartSteps(
       // pressed on: one cancelled (a double tap, or a client whose message was not updated yet) is answered as
       // the first tap was; one submitted (Cancel pressed on the review after Confirm placed it) names its order,
       // so the caller does not say "nothing"; one that ran out, or none, had nothing to cancel.
-      const [last] = await sql.query<{ endReason: string | null; orderId: string | null }>(Prisma.sql`
-        SELECT s."endReason", o.id AS "orderId"
-        FROM order_sessions s LEFT JOIN orders o ON o."tenantId" = s."tenantId" AND o."sessionId" = s.id
-        WHERE s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" IS NULL
-          AND s."updatedAt" >= ${clock.withinTtlSince(clock.now())}
-        ORDER BY s."createdAt" DESC LIMIT 1`);
+      const last = await lastEndedSession(sql, tenantId, customerId, clock.withinTtlSince(clock.now()));
       if (last?.endReason === 'CANCELLED') return { cancelled: false, alreadyCancelled: true };
       return { cancelled: false, ...(last?.orderId ? { placedOrderId: last.orderId } : {}) };
     },

@@ -25,6 +25,7 @@ import {
 } from '@adminjs/design-system';
 import type { EditPropertyProps } from 'adminjs';
 import { LoadPending, useActionData } from './use-action-data.js';
+import { wholeQuantity } from './whole-quantity.js';
 
 interface Line {
   productId: string;
@@ -98,12 +99,6 @@ function holdSave(inside: HTMLElement | null): (() => void) | undefined {
     for (const b of buttons) b.disabled = false;
     form.removeEventListener('submit', stop, true);
   };
-}
-
-/** A quantity as typed: a whole number from 0 to 100 000, or null (not one, or not yet: "1." on the way to "1.5"). */
-function wholeQuantity(raw: string): number | null {
-  const text = raw.trim();
-  return /^\d{1,6}$/.test(text) && Number(text) <= 100_000 ? Number(text) : null;
 }
 
 /**

@@ -2,7 +2,8 @@
 // bundled in): Full (default), Partial by amount (typed as money in the
 // order's currency, "12.50" or "12,50"; a refused amount is said under the field),
 // Partial by items (a quantity per order line, 0 to what is still refundable, with the product's name, and
-// per line whether the units go back into stock, as Shopify's restock choice), Both (items drive stock and
+// per line whether the units go back into stock, as Shopify's restock choice; a quantity is kept as typed and one that
+// is no whole number or more than the line has left is refused under its line, never rounded or capped), Both (items drive stock and
 // roles, the amount overrides). The server computes a preview first (services.refunds.preview); the refund
 // is submitted only for the previewed values, with an idempotency key so a double click or a retried
 // request refunds once, and with the amount refunded it showed, so a refund another admin recorded since refuses
@@ -30,6 +31,7 @@ import {
 import { ApiClient, useActionResponseHandler, type ActionProps } from 'adminjs';
 import { REFUND_MODE_LABELS } from '../../../modules/refunds/refund-mode-words.js';
 import { LoadPending, useActionData } from './use-action-data.js';
+import { wholeQuantity } from './whole-quantity.js';
 
 type Mode = 'FULL' | 'PARTIAL_AMOUNT' | 'PARTIAL_ITEMS' | 'BOTH';
 
@@ -69,9 +71,11 @@ interface Preview {
   items: { productId: string; name: string; quantity: number; restockQuantity: number; amount: string }[];
 }
 interface Choice {
-  quantity: number;
+  /** The quantity as typed: read by wholeQuantity, posted as null when it is no whole number (the server refuses it). */
+  typed: string;
   restock: boolean;
 }
+type FieldErrors = Record<string, { message?: string }>;
 
 const MODES: { value: Mode; label: string; hint: string }[] = [
   {
@@ -125,6 +129,8 @@ const LoadedRefundForm: React.FC<Pick<ActionProps, 'record' | 'resource'> & { ct
   const [mode, setMode] = useState<Mode>('FULL');
   const [amount, setAmount] = useState('');
   const [amountError, setAmountError] = useState<string | null>(null);
+  /** The server's refusals under the lines: `lines.<productId>` under a line's quantity, `lines` under the table. */
+  const [lineErrors, setLineErrors] = useState<FieldErrors>({});
   const [choices, setChoices] = useState<Record<string, Choice>>({});
   const [reason, setReason] = useState('Admin-initiated refund');
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -138,20 +144,29 @@ const LoadedRefundForm: React.FC<Pick<ActionProps, 'record' | 'resource'> & { ct
     setPreview(null);
     setError(null);
     setAmountError(null);
+    setLineErrors({});
   };
   /** The refusal's words for the amount field (the server's record.errors.amount), or none. */
-  const fieldError = (data: { record?: { errors?: Record<string, { message?: string }> } }) => data.record?.errors?.amount?.message ?? null;
-  const choiceOf = (productId: string): Choice => choices[productId] ?? { quantity: 0, restock: true };
+  const fieldError = (data: { record?: { errors?: FieldErrors } }) => data.record?.errors?.amount?.message ?? null;
+  /** The server's refusals of the lines (record.errors.lines, record.errors["lines.<productId>"]). */
+  const linesErrors = (data: { record?: { errors?: FieldErrors } }): FieldErrors =>
+    Object.fromEntries(Object.entries(data.record?.errors ?? {}).filter(([k]) => k === 'lines' || k.startsWith('lines.')));
+  const lineError = (productId: string) => lineErrors[`lines.${productId}`]?.message;
+  const choiceOf = (productId: string): Choice => choices[productId] ?? { typed: '0', restock: true };
   const setChoice = (line: Line, patch: Partial<Choice>) =>
-    changed(() =>
-      setChoices((c) => {
-        const next = { ...choiceOf(line.productId), ...patch };
-        next.quantity = Math.max(0, Math.min(line.left, Math.floor(Number(next.quantity) || 0)));
-        return { ...c, [line.productId]: next };
-      }),
-    );
+    changed(() => setChoices((c) => ({ ...c, [line.productId]: { ...choiceOf(line.productId), ...patch } })));
+  // Every line not left at 0, as typed: a quantity that is no whole number goes as null and more than is left as it is,
+  // so the server refuses it under its line (never rounded, capped or dropped here).
   const lines = () =>
-    JSON.stringify(ctx.lines.map((l) => ({ productId: l.productId, ...choiceOf(l.productId) })).filter((l) => l.quantity > 0));
+    JSON.stringify(
+      ctx.lines
+        .map((l) => ({
+          productId: l.productId,
+          quantity: wholeQuantity(choiceOf(l.productId).typed),
+          restock: choiceOf(l.productId).restock,
+        }))
+        .filter((l) => l.quantity !== 0),
+    );
 
   const call = async (intent: 'preview' | 'refund') =>
     api.recordAction({
@@ -174,12 +189,13 @@ const LoadedRefundForm: React.FC<Pick<ActionProps, 'record' | 'resource'> & { ct
     setBusy(true);
     try {
       const { data } = (await call('preview')) as {
-        data: { notice?: { message: string; type: string }; preview?: Preview; record?: { errors?: Record<string, { message?: string }> } };
+        data: { notice?: { message: string; type: string }; preview?: Preview; record?: { errors?: FieldErrors } };
       };
       if (data.notice?.type === 'error') {
         setPreview(null);
         setError(data.notice.message);
         setAmountError(fieldError(data));
+        setLineErrors(linesErrors(data));
       } else {
         setPreview(data.preview ?? null);
         setError(null);
@@ -197,11 +213,12 @@ const LoadedRefundForm: React.FC<Pick<ActionProps, 'record' | 'resource'> & { ct
       const response = await call('refund');
       const data = response.data as {
         notice?: { message: string; type: string };
-        record?: { errors?: Record<string, { message?: string }> };
+        record?: { errors?: FieldErrors };
       };
       if (data.notice?.type === 'error') {
         setError(data.notice.message);
         setAmountError(fieldError(data));
+        setLineErrors(linesErrors(data));
         setPreview(null);
         setBusy(false);
         return;
@@ -249,6 +266,7 @@ const LoadedRefundForm: React.FC<Pick<ActionProps, 'record' | 'resource'> & { ct
           <TableBody>
             {ctx.lines.map((l) => {
               const c = choiceOf(l.productId);
+              const refused = showItems ? lineError(l.productId) : undefined;
               return (
                 <TableRow key={l.productId}>
                   <TableCell>{l.name}</TableCell>
@@ -257,21 +275,34 @@ const LoadedRefundForm: React.FC<Pick<ActionProps, 'record' | 'resource'> & { ct
                   <TableCell>{l.unitPrice}</TableCell>
                   {showItems && (
                     <TableCell>
+                      {/* Text, not a number input: that one reports "-", "1e" or "1.5." as empty, and steps away from what was typed. */}
                       <Input
-                        type="number"
-                        min={0}
-                        max={l.left}
-                        step={1}
+                        type="text"
+                        inputMode="numeric"
                         width={90}
                         disabled={l.left === 0}
                         aria-label={`Units of ${l.name} to refund (at most ${l.left})`}
+                        aria-invalid={refused ? true : undefined}
+                        aria-describedby={refused ? `refund-qty-error-${l.productId}` : undefined}
                         data-testid={`refund-qty-${l.productId}`}
-                        value={String(c.quantity)}
-                        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setChoice(l, { quantity: Number(e.target.value) })}
+                        value={c.typed}
+                        style={refused ? { borderColor: '#C0392B' } : undefined}
+                        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setChoice(l, { typed: e.target.value })}
                       />{' '}
                       <Text as="span" fontSize="sm">
                         of {l.left}
                       </Text>
+                      {refused ? (
+                        <Text
+                          id={`refund-qty-error-${l.productId}`}
+                          role="alert"
+                          fontSize="sm"
+                          data-testid={`refund-qty-error-${l.productId}`}
+                          style={{ color: '#C0392B' }}
+                        >
+                          {refused}
+                        </Text>
+                      ) : null}
                     </TableCell>
                   )}
                   {showItems && (
@@ -293,6 +324,11 @@ const LoadedRefundForm: React.FC<Pick<ActionProps, 'record' | 'resource'> & { ct
             })}
           </TableBody>
         </Table>
+        {showItems && lineErrors.lines?.message ? (
+          <Text role="alert" data-testid="refund-lines-error" style={{ color: '#C0392B' }}>
+            {lineErrors.lines.message}
+          </Text>
+        ) : null}
       </Box>
 
       {showAmount && (

@@ -23,6 +23,7 @@ import { enumProperty } from './enum-columns.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, canRead, never } from './access.js';
 import { errorNotice } from './admin-errors.js';
+import { refundFieldOf, refundLineErrors } from './refund-form-fields.js';
 import { EVENTS } from '../../../modules/shared/events.js';
 import {
   availableValues,
@@ -599,9 +600,10 @@ export function orderResource(deps: {
       };
     } catch (err) {
       // A refused amount is said under the amount field too (components/refund-form.tsx): its own refusal, or
-      // the whole one when it is more than is still refundable.
-      const refused = errorNotice(err, context, logger, (path) => (path === 'amount' || path === 'amountCents' ? 'amount' : undefined));
+      // the whole one when it is more than is still refundable. A refused quantity under its line's input.
+      const refused = errorNotice(err, context, logger, refundFieldOf(request.payload?.lines));
       const typedAmount = ['PARTIAL_AMOUNT', 'BOTH'].includes(String(request.payload?.mode ?? ''));
+      refused.record.errors = { ...refused.record.errors, ...refundLineErrors(err) };
       if (isAppError(err) && err.code === 'REFUND_EXCEEDS_BALANCE' && typedAmount)
         refused.record.errors = { ...refused.record.errors, amount: { message: err.message } };
       return refused;

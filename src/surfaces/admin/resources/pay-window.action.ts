@@ -5,19 +5,25 @@ import type { ActionContext, ActionRequest, RecordActionResponse } from 'adminjs
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { expectedDueAt } from '../../../modules/order-expiry/payment-window.service.js';
+import { MAX_EXTENSION_MINUTES } from '../../../modules/order-expiry/pay-window.js';
 import { formatDateTime } from '../../../platform/time-format.js';
 import { parseInput } from '../../../platform/validate.js';
 import { tenantContextOf } from '../auth/panel-admin.js';
 import { errorNotice } from './admin-errors.js';
 
-/** The form posts a string; at most 90 days in one go (the service's own bound). */
+/** At most 90 days in one go: the service's own bound (MAX_EXTENSION_MINUTES), in the form's unit. */
+const MAX_EXTENSION_HOURS = MAX_EXTENSION_MINUTES / 60;
+/** Every refusal says the whole rule: "99999" was refused as "a whole number of hours", which it is. */
+const HOURS_RULE = `a whole number of hours from 1 to ${MAX_EXTENSION_HOURS.toLocaleString('en-US')} (90 days)`;
+
+/** The form posts a string, as typed. */
 const extendForm = z.object({
   extendByHours: z
-    .string()
+    .string({ error: HOURS_RULE })
     .trim()
-    .regex(/^\d{1,4}$/, 'a whole number of hours')
+    .regex(/^\d{1,9}$/, HOURS_RULE)
     .transform(Number)
-    .pipe(z.number().int().min(1, 'at least 1 hour').max(2160, 'at most 2160 hours (90 days)')),
+    .pipe(z.number().int().min(1, HOURS_RULE).max(MAX_EXTENSION_HOURS, HOURS_RULE)),
 });
 
 type RecordJson = (context: ActionContext, notice?: RecordActionResponse['notice']) => Promise<RecordActionResponse>;

@@ -87,6 +87,9 @@ describe("the Refund form's per-line quantity", () => {
           expect(errors[`lines.${tee.id}`]?.message, label).toBeTruthy();
           expect(errors[`lines.${cap.id}`], label).toBeUndefined();
           expect(res.body.notice.message, label).toContain(errors[`lines.${tee.id}`].message);
+          // The notice names the line as the form shows it, not by its place in the list posted ("lines.1.quantity").
+          expect(res.body.notice.message, label).toMatch(/Quantity Tee/);
+          expect(res.body.notice.message, label).not.toMatch(/lines\.\d/);
         }
     // More than is left names the line and what is left.
     const tooMany = await refund(order.id, {

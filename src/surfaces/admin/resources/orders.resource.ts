@@ -23,7 +23,7 @@ import { enumProperty } from './enum-columns.js';
 import type { AdminComponents } from '../components/component-loader.js';
 import { canManage, canRead, never } from './access.js';
 import { errorNotice } from './admin-errors.js';
-import { refundFieldOf, refundLineErrors } from './refund-form-fields.js';
+import { refundFieldOf, refundLineErrors, refundLinesNotice } from './refund-form-fields.js';
 import { EVENTS } from '../../../modules/shared/events.js';
 import {
   availableValues,
@@ -604,6 +604,17 @@ export function orderResource(deps: {
       const refused = errorNotice(err, context, logger, refundFieldOf(request.payload?.lines));
       const typedAmount = ['PARTIAL_AMOUNT', 'BOTH'].includes(String(request.payload?.mode ?? ''));
       refused.record.errors = { ...refused.record.errors, ...refundLineErrors(err) };
+      if (isAppError(err) && err.code === 'VALIDATION_FAILED') {
+        const names = await services.db.orderItem.findMany({
+          where: { orderId: record.id(), order: { tenantId: ctx.tenantId } },
+          select: { productId: true, name: true },
+        });
+        const said = refundLinesNotice(
+          refused.record.errors as Record<string, { message: string }>,
+          (id) => names.find((n) => n.productId === id)?.name,
+        );
+        if (said) refused.notice = { type: 'error', message: said };
+      }
       if (isAppError(err) && err.code === 'REFUND_EXCEEDS_BALANCE' && typedAmount)
         refused.record.errors = { ...refused.record.errors, amount: { message: err.message } };
       return refused;

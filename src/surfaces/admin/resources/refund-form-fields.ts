@@ -44,3 +44,18 @@ export function refundLineErrors(err: unknown): Record<string, { message: string
   const productId = (err.details as { productId?: unknown } | undefined)?.productId;
   return typeof productId === 'string' ? { [refundLineField(productId)]: { message: err.message } } : { lines: { message: err.message } };
 }
+
+/**
+ * The notice of a form refusal about lines' quantities, naming each line by its product as the form shows it
+ * ("Units of Quantity Tee to refund: a quantity is ..."), not by the posted list's place ("lines.1.quantity"), which
+ * counts only the lines sent. Undefined when no line's quantity was refused.
+ */
+export function refundLinesNotice(errors: Record<string, { message: string }>, nameOf: (productId: string) => string | undefined) {
+  const lines = Object.entries(errors).filter(([key]) => key.startsWith('lines.'));
+  if (!lines.length) return undefined;
+  const said = lines.map(([key, { message }]) => {
+    const productId = key.slice('lines.'.length);
+    return `Units of ${nameOf(productId) ?? productId} to refund: ${message}`;
+  });
+  return `Nothing was refunded. ${said.join('; ')}.`;
+}

@@ -102,10 +102,10 @@ export interface OrderSessionService {
   /**
    * Before a step pressed on the surface's message `messageId`: CONFLICT (details.session 'other') when the message
    * is recorded only for ended sessions of the customer while another is active (a stale screen would act on a
-   * session it never showed). 'current' when it is recorded for the active session; 'unknown' when for none (record
-   * it with shownIn once the step ran). A read: a refused step writes nothing.
+   * session it never showed). A read: a refused step writes nothing; record the message with shownIn once the step
+   * ran (on the session it ran on, which may be a new one).
    */
-  checkMessage(tenantId: string, customerId: string, messageId: string): Promise<'current' | 'unknown'>;
+  checkMessage(tenantId: string, customerId: string, messageId: string): Promise<void>;
   /**
    * Records the surface's message `messageId` (a Discord message of the /order flow) as showing the customer's active
    * session (no-op without one): a Cancel pressed there once another session began cancels nothing.

@@ -68,9 +68,12 @@ export function onItsSession<P>(run: (ctx: HandlerContext, params: P) => Promise
     if (!messageId) return run(ctx, params);
     const sessions = ctx.services.orderSessions;
     const customerId = (await ctx.customer()).id;
-    const whose = await sessions.checkMessage(ctx.tenant.id, customerId, messageId);
+    await sessions.checkMessage(ctx.tenant.id, customerId, messageId);
     const reply = await run(ctx, params);
-    if (whose !== 'current') await sessions.shownIn(ctx.tenant.id, customerId, messageId);
+    // Recorded for the session the step ran on, which is not always the one checked: a step on the customer's own
+    // message of a session that ran out ends it and opens another (the quantity modal). shownIn skips a message
+    // already recorded for the open session.
+    await sessions.shownIn(ctx.tenant.id, customerId, messageId);
     return reply;
   };
 }

@@ -104,9 +104,7 @@ export function createStartSteps(
     },
 
     async checkMessage(tenantId, customerId, messageId) {
-      const whose = await messageSession(sql, tenantId, customerId, messageId);
-      if (whose === 'other') throw otherSession();
-      return whose;
+      if ((await messageSession(sql, tenantId, customerId, messageId)) === 'other') throw otherSession();
     },
 
     shownIn: (tenantId, customerId, messageId) => recordMessage(sql, tenantId, customerId, messageId),

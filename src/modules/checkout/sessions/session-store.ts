@@ -298,6 +298,12 @@ export function casActiveSession<E = never>(
  * first): a message no session keeps is taken as the active session's, as before messages were recorded.
  */
 const MESSAGES_KEPT = 20;
+
+/**
+ * The customer's session is open for a message's check: active and not run out by `now` (one that ran out keeps its
+ * slot until something ends it, and the flow treats it as ended).
+ */
+export const OPEN_AT = (now: Date) => Prisma.sql`"activeSlot" = 1 AND "expiresAt" > ${now}`;
 const SHOWN_IN = (messageId: string) =>
   Prisma.sql`(COALESCE("flowMessageIds", ARRAY[]::text[]) || ARRAY[${messageId}::text])[greatest(1, cardinality(COALESCE("flowMessageIds", ARRAY[]::text[])) + 2 - ${MESSAGES_KEPT}::int):]`;
 
@@ -305,13 +311,15 @@ const SHOWN_IN = (messageId: string) =>
  * Whose screen a surface's message is: 'current' when it is recorded for the customer's active session, 'other' when
  * it is recorded only for sessions of theirs that ended while another is active now (a stale screen: acting on it
  * would act on a session it never showed), 'unknown' otherwise (recorded for no session: never pressed on, or from
- * before messages were recorded; or no session is active). A read: recordMessage records it once a step ran.
+ * before messages were recorded; or no session is active). A session that ran out by `now` counts as ended, though it
+ * keeps its slot until something ends it (OPEN_AT). A read: recordMessage records it once a step ran.
  */
 export async function messageSession(
   db: SqlTarget,
   tenantId: string,
   customerId: string,
   messageId: string,
+  now: Date,
 ): Promise<'current' | 'other' | 'unknown'> {
   const [row] = await queryRows<{ current: boolean; other: boolean }>(
     db,
@@ -322,7 +330,7 @@ export async function messageSession(
     )
     SELECT EXISTS (SELECT 1 FROM owners WHERE "activeSlot" = 1) AS current,
       EXISTS (SELECT 1 FROM owners) AND NOT EXISTS (SELECT 1 FROM owners WHERE "activeSlot" = 1)
-        AND EXISTS (SELECT 1 FROM order_sessions WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1) AS other`,
+        AND EXISTS (SELECT 1 FROM order_sessions WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND ${OPEN_AT(now)}) AS other`,
   );
   return row?.current ? 'current' : row?.other ? 'other' : 'unknown';
 }

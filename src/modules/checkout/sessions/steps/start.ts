@@ -9,6 +9,7 @@ import {
   loadActiveSession,
   loadSessionById,
   messageSession,
+  OPEN_AT,
   recordMessage,
   toSessionView,
   type SessionView,
@@ -104,7 +105,7 @@ export function createStartSteps(
     },
 
     async checkMessage(tenantId, customerId, messageId) {
-      if ((await messageSession(sql, tenantId, customerId, messageId)) === 'other') throw otherSession();
+      if ((await messageSession(sql, tenantId, customerId, messageId, clock.now())) === 'other') throw otherSession();
     },
 
     shownIn: (tenantId, customerId, messageId) => recordMessage(sql, tenantId, customerId, messageId),
@@ -112,7 +113,9 @@ export function createStartSteps(
     async cancel(tenantId, customerId, opts = {}) {
       const messageId = opts.messageId ?? null;
       // Pressed on a message recorded (shownIn) only for ended sessions of theirs, the Cancel is not for the active
-      // session: checked in the statement that cancels, so no session started meanwhile is cancelled.
+      // session: checked in the statement that cancels, so no session started meanwhile is cancelled. An active one
+      // that ran out counts as ended there (OPEN_AT): the Cancel ends it, as any Cancel did before.
+      const now = clock.now();
       const [done] = await sql.query<{ cancelled: boolean; otherSession: boolean }>(Prisma.sql`
         WITH owners AS (
           SELECT id FROM order_sessions
@@ -120,12 +123,12 @@ export function createStartSteps(
         ), done AS (
           UPDATE order_sessions s SET "activeSlot" = NULL, "endReason" = 'CANCELLED', "updatedAt" = clock_timestamp()
           WHERE s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" = 1
-            AND (NOT EXISTS (SELECT 1 FROM owners) OR s.id IN (SELECT id FROM owners))
+            AND (NOT EXISTS (SELECT 1 FROM owners) OR s.id IN (SELECT id FROM owners) OR s."expiresAt" <= ${now})
           RETURNING s.id
         )
         SELECT EXISTS (SELECT 1 FROM done) AS cancelled,
           NOT EXISTS (SELECT 1 FROM done) AND EXISTS (SELECT 1 FROM owners)
-            AND EXISTS (SELECT 1 FROM order_sessions WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1)
+            AND EXISTS (SELECT 1 FROM order_sessions WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND ${OPEN_AT(now)})
             AS "otherSession"`);
       if (done?.cancelled) return { cancelled: true };
       if (done?.otherSession) throw otherSession();

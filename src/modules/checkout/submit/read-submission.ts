@@ -31,8 +31,9 @@ export async function readSubmission(
     extra: discounts.candidateRowsSql({ tenantId, customerId, now }),
   });
   if (!session) {
-    // A repeat click after the session was submitted: answer with that order rather than an error.
-    const last = await lastEndedSession(sql, tenantId, customerId, clock.withinTtlSince(now));
+    // A repeat click after the session was submitted: answer with that order rather than an error (also when a
+    // later session was cancelled or ran out since).
+    const last = await lastEndedSession(sql, tenantId, customerId, clock.withinTtlSince(now), { placed: true });
     const placed = last?.orderId ? await existingOrder(sql, tenantId, last.id) : null;
     if (placed) return { placed };
     throw noSession();

@@ -44,4 +44,26 @@ describe("steps on the customer's own /order message after its session ran out",
     expect(after.activeSlot).toBeNull();
     expect(after.endReason).toBe('CANCELLED');
   });
+
+  it("a quantity refused there after the new session opened (more than are left) leaves the message the new session's: the next try works", async () => {
+    const s = await f.shop();
+    const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) };
+    const productId = s.products[0]!.id;
+    await db.product.update({ where: { id: productId }, data: { trackStock: true, stock: 3 } });
+    const m = snowflake();
+    const on = (res: Parameters<typeof messageOf>[0]) => ({ ...messageOf(res), id: m });
+    const { start } = await walkToReview(h, as, { productId, shippingTypeId: s.shippingType.id, messageId: m });
+    const a = await db.orderSession.findFirstOrThrow({ where: { tenantId: s.tenant.id, activeSlot: 1 } });
+    await db.orderSession.update({ where: { id: a.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+
+    const tooMany = await interact(h, modalInteraction(as, `order:qty-modal:${productId}`, { quantity: '5' }, on(start)));
+    expect(textOf(tooMany)).not.toContain('Your order now has');
+    const b = await db.orderSession.findFirstOrThrow({ where: { tenantId: s.tenant.id, activeSlot: 1 } });
+    expect(b.id).not.toBe(a.id);
+    // Before: the message stayed recorded only for A, so this was "This message is from an earlier order…".
+    const fewer = await interact(h, modalInteraction(as, `order:qty-modal:${productId}`, { quantity: '2' }, on(start)));
+    expect(textOf(fewer)).not.toContain('earlier order');
+    expect(textOf(fewer)).toContain('Your order now has 2 ×');
+    expect((await db.orderSession.findFirstOrThrow({ where: { tenantId: s.tenant.id, activeSlot: 1 } })).id).toBe(b.id);
+  });
 });

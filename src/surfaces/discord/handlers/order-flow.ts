@@ -71,11 +71,22 @@ export function onItsSession<P>(run: (ctx: HandlerContext, params: P) => Promise
     await sessions.checkMessage(ctx.tenant.id, customerId, messageId);
     const reply = await run(ctx, params);
     // Recorded for the session the step ran on, which is not always the one checked: a step on the customer's own
-    // message of a session that ran out ends it and opens another (the quantity modal). shownIn skips a message
-    // already recorded for the open session.
-    await sessions.shownIn(ctx.tenant.id, customerId, messageId);
+    // message of a session that ran out ends it and opens another (the quantity modal; refused after opening it, it
+    // records the message itself). shownIn skips a message already recorded for the open session.
+    await recordFlowMessage(ctx, customerId, messageId);
     return reply;
   };
+}
+
+/**
+ * The flow message recorded as the open session's (shownIn). Best-effort: the step has committed, so a fault here is
+ * logged, not answered as "nothing was changed"; the message then stays the session's it was.
+ */
+export async function recordFlowMessage(ctx: HandlerContext, customerId: string, messageId: string | undefined): Promise<void> {
+  if (!messageId) return;
+  await ctx.services.orderSessions.shownIn(ctx.tenant.id, customerId, messageId).catch((err: unknown) => {
+    ctx.log.warn({ err, messageId }, 'flow message not recorded for its session');
+  });
 }
 
 /** Updates the flow message in place when the interaction came from it; otherwise a new ephemeral message. */

@@ -40,6 +40,7 @@ import {
   onItsSession,
   orderableProduct,
   quantityModalFor,
+  recordFlowMessage,
   screenPastSubmitRefusal,
   submitReviewed,
 } from './order-flow.js';
@@ -259,7 +260,12 @@ export const orderComponents: ComponentRoutes = {
         if (problem !== 'none' && problem !== 'expired') throw err;
         await orderableProduct(ctx, productId);
         await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
-        return ctx.services.orderSessions.setItem(ctx.tenant.id, customer.id, input);
+        return ctx.services.orderSessions.setItem(ctx.tenant.id, customer.id, input).catch(async (refused: unknown) => {
+          // The new session stays open though its first item was refused (more units than are left): the message
+          // pressed on is its now, or the customer's next try there would be taken for an ended session's.
+          await recordFlowMessage(ctx, customer.id, flowMessageId(ctx));
+          throw refused;
+        });
       });
       const line = session.items.find((i) => i.productId === productId);
       // The modal sets the line's quantity (choosing a product already in the order changes its count, it does
